@@ -1,0 +1,200 @@
+"""`build_draft`: the whole run, as small stages the CLI calls directly and the flows wrap as tasks.
+
+    prepare_build ─▶ check_inputs ─▶ make_paper ─▶ write_docx ∥ write_pdf ─▶ write_tables ─▶ finish_draft
+
+Every stage is a plain function of values; `build_draft` only times and sequences them. A build
+with blocking issues still writes the paper (with the issues listed) so the officer can see it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportgen import drafts
+from reportgen.docx_writer import write_docx
+from reportgen.errors import ReportgenError
+from reportgen.issues import Issue, issue, issues_csv
+from reportgen.model import Paper
+from reportgen.paper import build_paper
+from reportgen.pdf_writer import write_pdf
+from reportgen.pipeline import Checked, check_inputs
+from reportgen.settings import SETTINGS_FILE, Edition
+from reportgen.workspace import Inputs, find_inputs
+from reportgen.xlsx_out import write_register_xlsx
+
+log = logging.getLogger(__name__)
+
+OUTPUT_FILES = ("paper.docx", "paper.pdf", "register.xlsx", "issues.csv")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a build reads: the inputs, their hashes at the start, and the drafts it builds on."""
+
+    inputs: Inputs
+    edition: Edition
+    hashes: tuple[drafts.InputFile, ...]
+    carry_from: Path | None  # latest draft of an earlier period: source of carried-forward statuses
+    compare_with: Path | None  # latest draft of this edition: "changes since the last draft"
+    issues: tuple[Issue, ...] = ()
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    folder: Path
+    paper: Paper
+    issues: tuple[Issue, ...]
+    manifest: drafts.Manifest
+    previous: Path | None = None
+
+    @property
+    def blocking(self) -> list[Issue]:
+        return [i for i in self.issues if i.blocking]
+
+
+@dataclass
+class Timer:
+    """Seconds per stage, for the manifest and the benchmarks."""
+
+    timings: dict[str, float] = field(default_factory=dict)
+    on_stage: Callable[[str], None] | None = None
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        if self.on_stage:
+            self.on_stage(name)
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - start, 4)
+
+
+def input_files(inputs: Inputs) -> list[Path]:
+    files = [inputs.workspace / SETTINGS_FILE, inputs.register, *inputs.returns]
+    if inputs.narrative:
+        files.append(inputs.narrative)
+    return [path for path in files if path.is_file()]
+
+
+def prepare_build(workspace: Path, period: str | None = None, edition: Edition = "public") -> Plan:
+    inputs, found = find_inputs(workspace, period)
+    hashes = tuple(drafts.file_record(path, inputs.workspace) for path in input_files(inputs))
+    kept = drafts.draft_folders(inputs.outputs)
+    carry_from = next((f for f in reversed(kept) if f.parent.name < inputs.period), None)
+    compare_with = next((f for f in reversed(kept) if _edition_of(f) == edition), None)
+    return Plan(inputs, edition, hashes, carry_from, compare_with, tuple(found))
+
+
+def _edition_of(folder: Path) -> str:
+    try:
+        return drafts.load_draft(folder)[1].edition
+    except ReportgenError:
+        return ""
+
+
+def load_previous(folder: Path | None) -> tuple[Paper | None, list[Issue]]:
+    """A kept draft's paper; a damaged one is reported and ignored, never fatal."""
+    if folder is None:
+        return None, []
+    try:
+        return drafts.load_draft(folder)[0], []
+    except ReportgenError as exc:
+        return None, [issue("unreadable-file", f"The earlier draft could not be read: {exc}",
+                            severity="warning", file=str(folder))]
+
+
+def check_plan(plan: Plan) -> Checked:
+    previous, found = load_previous(plan.carry_from)
+    name = plan.carry_from.relative_to(plan.inputs.outputs).as_posix() if plan.carry_from else ""
+    return check_inputs(plan.inputs, previous, name, [*plan.issues, *found])
+
+
+def make_paper(plan: Plan, checked: Checked) -> Paper:
+    narrative = plan.inputs.narrative.read_text(encoding="utf-8") if plan.inputs.narrative else None
+    previous, _ = load_previous(plan.compare_with)
+    return build_paper(checked.merged, plan.inputs.settings, narrative, plan.edition, checked.issues, previous)
+
+
+def render_docx(paper: Paper, plan: Plan, folder: Path) -> Path:
+    out = folder / "paper.docx"
+    write_docx(paper, plan.inputs.templates / "paper.docx", out)
+    return out
+
+
+def render_pdf(paper: Paper, plan: Plan, folder: Path) -> Path:
+    out = folder / "paper.pdf"
+    write_pdf(paper, plan.inputs.templates, out)
+    return out
+
+
+def changed_inputs(plan: Plan) -> list[Issue]:
+    """Inputs whose bytes differ from when the build started: the paper may mix old and new."""
+    now = {f.path: f for f in (drafts.file_record(p, plan.inputs.workspace) for p in input_files(plan.inputs))}
+    return [
+        issue("file-changed", f"{before.path} changed while the paper was being built.", file=before.path)
+        for before in plan.hashes
+        if now.get(before.path) != before
+    ]
+
+
+def write_tables(paper: Paper, issues: tuple[Issue, ...], folder: Path) -> None:
+    write_register_xlsx(paper, folder / "register.xlsx")
+    (folder / "issues.csv").write_text(issues_csv(issues), encoding="utf-8")
+
+
+def finish_draft(plan: Plan, paper: Paper, issues: tuple[Issue, ...], folder: Path, out: Path | None,
+                 timings: dict[str, float]) -> BuildResult:
+    """Write draft.json and manifest.json, then publish the folder as the next draft (or `out`)."""
+    manifest = drafts.Manifest(
+        period=plan.inputs.period,
+        edition=plan.edition,
+        draft="",
+        inputs=plan.hashes,
+        settings_digest=plan.inputs.settings.digest(),
+        versions=drafts.package_versions(),
+        counts=paper.counts,
+        issue_counts=drafts.count_by_severity(i.severity.value for i in issues),
+        timings=tuple(timings.items()),
+    )
+    drafts.write_draft_record(folder, paper, manifest)
+    published = drafts.publish_draft(folder, plan.inputs.outputs, plan.inputs.period, out)
+    _, manifest = drafts.load_draft(published)
+    return BuildResult(published, paper, issues, manifest, plan.compare_with)
+
+
+def build_draft(
+    workspace: Path,
+    period: str | None = None,
+    out: Path | None = None,
+    edition: Edition = "public",
+    on_stage: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Read, check, merge, render and keep one draft. Raises ReportgenError only if nothing can be built."""
+    timer = Timer(on_stage=on_stage)
+    with timer.stage("read"):
+        plan = prepare_build(workspace, period, edition)
+        checked = check_plan(plan)
+    with timer.stage("paper"):
+        paper = make_paper(plan, checked)
+    folder = drafts.start_draft(plan.inputs.outputs, plan.inputs.period, beside=out)
+    try:
+        with timer.stage("render"), ThreadPoolExecutor(max_workers=2) as pool:
+            docx = pool.submit(render_docx, paper, plan, folder)
+            pdf = pool.submit(render_pdf, paper, plan, folder)
+            docx.result()
+            pdf.result()
+        issues = (*checked.issues, *changed_inputs(plan))
+        with timer.stage("tables"):
+            write_tables(paper, issues, folder)
+        with timer.stage("draft"):
+            return finish_draft(plan, paper, issues, folder, out, timer.timings)
+    except BaseException:
+        drafts.discard_draft(folder)
+        raise

@@ -1,0 +1,113 @@
+"""The `reportgen` command: parse, call one library function, print, pick the exit code.
+
+Exit codes: 0 done; 1 done but blocking issues found, or nothing could be built; 2 wrong usage.
+Library errors become one clear line here; nothing below this module prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+
+from reportgen import __version__
+from reportgen.errors import ReportgenError
+
+OK, BLOCKED, USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    err = Console(stderr=True, highlight=False)
+    try:
+        return int(args.run(args))
+    except ReportgenError as exc:
+        err.print(f"[bold red]reportgen: error:[/] {exc}")
+        return BLOCKED
+    except KeyboardInterrupt:
+        err.print("reportgen: interrupted; no draft was published.")
+        return 130
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reportgen", description="Police and Crime Panel papers from the "
+                                     "action register and partner returns.")
+    parser.add_argument("--version", action="version", version=f"reportgen {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build a draft paper (DOCX, PDF, register, issues)",
+                                description="Read, check and merge the returns, then write a new draft "
+                                "folder; its path is the last line printed.")
+    _workspace_args(build)
+    build.add_argument("--out", type=Path, help="write the draft exactly here (must not exist or be empty)")
+    build.add_argument("--edition", choices=("public", "restricted"), default="public",
+                       help="public (default) leaves exempt actions out; restricted includes them")
+    build.set_defaults(run=run_build)
+
+    validate = commands.add_parser("validate", help="check the register and returns; writes nothing",
+                                   description="Print every issue in the inputs, grouped by file.")
+    _workspace_args(validate)
+    validate.add_argument("--all", action="store_true", help="also show notes for information")
+    validate.set_defaults(run=run_validate)
+
+    serve = commands.add_parser("serve", help="serve the monthly schedule with Prefect",
+                                description="Serve the monthly deployment (cron from reportgen.toml).")
+    serve.add_argument("--workspace", type=Path, default=Path("."), help="workspace folder (default: .)")
+    serve.set_defaults(run=run_serve)
+    return parser
+
+
+def _workspace_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workspace", type=Path, default=Path("."), help="workspace folder (default: .)")
+    parser.add_argument("--period", help="YYYY-MM (default: the newest folder under inputs/returns)")
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    from reportgen.pipeline import check_inputs
+    from reportgen.report import print_issues, summary_line
+    from reportgen.workspace import find_inputs
+
+    out = Console(highlight=False, soft_wrap=True)
+    inputs, found = find_inputs(args.workspace, args.period)
+    checked = check_inputs(inputs, found=found)
+    counts = checked.merged.counts(("Completed", "In progress", "Not started", "On hold"))
+    out.print(f"{inputs.period}: {len(checked.merged.actions)} actions, {len(checked.returns)} return(s); "
+              + ", ".join(f"{status} {n}" for status, n in counts.items()))
+    print_issues(out, checked.issues, show_info=args.all)
+    out.print(summary_line(checked.issues))
+    return BLOCKED if checked.blocking else OK
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from reportgen.build import build_draft
+    from reportgen.report import print_issues, summary_line
+
+    out = Console(highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False)
+    with err.status("Building the paper…") as status:
+        result = build_draft(args.workspace, args.period, args.out, args.edition,
+                             on_stage=lambda name: status.update(f"Building the paper: {name}…"))
+    paper = result.paper
+    out.print(f"{paper.period} ({paper.edition}): {paper.total} actions; "
+              + ", ".join(f"{status} {n}" for status, n in paper.counts))
+    print_issues(out, result.issues)
+    out.print(summary_line(result.issues))
+    print(result.folder)  # the last line: scripts read the draft folder from it
+    return BLOCKED if result.blocking else OK
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from reportgen.serve import serve_monthly
+
+    serve_monthly(args.workspace.resolve())
+    return OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

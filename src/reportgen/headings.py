@@ -1,0 +1,78 @@
+"""Where a column heading is matched: the one place that decides which spreadsheet column is which.
+
+Headings match ignoring case, spacing and punctuation, through the aliases in `Settings`. The heading
+row is found even with title rows above it; the data sheet is found by its headings.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from reportgen.settings import Column
+
+HEADER_SCAN_ROWS = 30  # title rows above the headings: partners rarely add more than a few
+
+
+def heading_key(text: object) -> str:
+    """'Explanation / Link to meeting papers' -> 'explanationlinktomeetingpapers'."""
+    return re.sub(r"[\W_]+", "", str(text or "").casefold())
+
+
+@dataclass(frozen=True)
+class HeadingMatch:
+    """Which column index holds each key, and the heading as the partner wrote it."""
+
+    index: dict[str, int]
+    written: dict[str, str]
+    duplicates: tuple[tuple[str, str], ...]  # (key, heading as written) of columns also matching a key
+    missing: tuple[str, ...]  # required keys not found
+    unmatched: tuple[str, ...]  # headings as written that match no key
+
+    @property
+    def score(self) -> int:
+        return len(self.index)
+
+
+def match_headings(cells: Sequence[object], columns: Mapping[str, Column]) -> HeadingMatch:
+    wanted = {heading_key(name): key for key, column in columns.items() for name in column.names}
+    index: dict[str, int] = {}
+    written: dict[str, str] = {}
+    duplicates: list[tuple[str, str]] = []
+    unmatched: list[str] = []
+    for position, cell in enumerate(cells):
+        text = "" if cell is None else str(cell).strip()
+        if not text:
+            continue
+        key = wanted.get(heading_key(text))
+        if key is None:
+            unmatched.append(text)
+        elif key in index:
+            duplicates.append((key, text))
+        else:
+            index[key] = position
+            written[key] = text
+    missing = tuple(key for key, column in columns.items() if column.required and key not in index)
+    return HeadingMatch(index, written, tuple(duplicates), missing, tuple(unmatched))
+
+
+def find_header_row(rows: Sequence[Sequence[object]], columns: Mapping[str, Column]) -> tuple[int, HeadingMatch]:
+    """The 0-based index of the row among the first rows that matches most keys (first on ties)."""
+    best_at, best = 0, match_headings((), columns)
+    for at, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
+        found = match_headings(cells, columns)
+        if found.score > best.score:
+            best_at, best = at, found
+    return best_at, best
+
+
+def did_you_mean(column: Column, headings: Sequence[str]) -> str | None:
+    """The partner's heading closest to what we expected, if any is close."""
+    by_key = {heading_key(h): h for h in headings}
+    for name in column.names:
+        close = difflib.get_close_matches(heading_key(name), list(by_key), n=1, cutoff=0.6)
+        if close:
+            return by_key[close[0]]
+    return None

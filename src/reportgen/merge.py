@@ -1,0 +1,90 @@
+"""Merge partner updates onto the register: one status, explanation and timeframe per action.
+
+The register is the source of truth for action text, section and lead. When two updates name the
+same action, the lead partner's wins and the other is reported. An action with no update keeps the
+last draft's values (carried forward, marked as such) or is shown as having no update.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from reportgen.issues import Issue, issue
+from reportgen.model import (
+    Action,
+    MergedAction,
+    MergedRegister,
+    Paper,
+    PartnerReturn,
+    Register,
+    Update,
+    UpdateState,
+)
+
+
+def merge_returns(
+    register: Register,
+    returns: Sequence[PartnerReturn],
+    period: str,
+    previous: Paper | None = None,
+    previous_name: str = "",
+) -> tuple[MergedRegister, list[Issue]]:
+    updates: dict[int, list[Update]] = defaultdict(list)
+    for partner_return in returns:
+        for update in partner_return.updates:
+            updates[update.ref].append(update)
+    carried = {row.ref: row for row in previous.rows} if previous else {}
+    merged: list[MergedAction] = []
+    issues: list[Issue] = []
+    for action in register.actions:
+        chosen, found = _choose(action, updates.get(action.ref, []))
+        issues += found
+        if chosen is not None:
+            merged.append(MergedAction(action, chosen.status, chosen.status_as_written, chosen.explanation,
+                                       chosen.timeframe, UpdateState.UPDATED, chosen.file))
+        elif action.ref in carried and carried[action.ref].status is not None:
+            last = carried[action.ref]
+            merged.append(MergedAction(action, last.status, last.status_label, last.explanation, last.timeframe,
+                                       UpdateState.CARRIED_FORWARD, carried_from=previous_name))
+            issues.append(issue("carried-forward", f"Action {action.ref} ({action.lead or 'no lead'}): no update "
+                                f"this period; status {last.status!r} carried forward from {previous_name or 'the last draft'}.",
+                                ref=action.ref, file=register.path, row=action.row))
+        else:
+            merged.append(MergedAction(action, None, "", state=UpdateState.NO_UPDATE))
+            issues.append(issue("no-update", f"Action {action.ref} ({action.lead or 'no lead'}): no return updated "
+                                "this action this period.", ref=action.ref, file=register.path, row=action.row))
+    return MergedRegister(period, tuple(merged)), issues
+
+
+def _choose(action: Action, candidates: list[Update]) -> tuple[Update | None, list[Issue]]:
+    """The lead's update wins; any other is reported. Two from the lead, or none from it, is ambiguous."""
+    if not candidates:
+        return None, []
+    from_lead = [u for u in candidates if u.partner == action.lead]
+    if len(candidates) == 1:
+        only = candidates[0]
+        if from_lead or not action.lead:
+            return only, []
+        return only, [issue("not-lead", f"Action {action.ref} is led by {action.lead!r} but was updated by "
+                            f"{only.partner!r}; that update is used.", **_where(only))]
+    chosen = from_lead[0] if from_lead else candidates[0]
+    ambiguous = len(from_lead) != 1
+    issues = []
+    for other in candidates:
+        if other is chosen:
+            continue
+        reason = "the lead's update" if not ambiguous else "the first one"
+        issues.append(issue(
+            "duplicate-update",
+            f"Action {action.ref} is also updated in {chosen.file} row {chosen.row}; {reason} is used "
+            f"and this one is not.",
+            severity="error" if ambiguous else "warning",
+            **_where(other),
+        ))
+    return chosen, issues
+
+
+def _where(update: Update) -> dict[str, object]:
+    return {"file": update.file, "sheet": update.sheet, "row": update.row, "ref": update.ref,
+            "value": update.status_as_written}

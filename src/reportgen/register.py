@@ -1,0 +1,90 @@
+"""The master action register: one row per action, the source of truth for action text and lead."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from reportgen.issues import Issue, issue
+from reportgen.model import Action, Register
+from reportgen.settings import Settings
+from reportgen.sheets import Table, locate_table, read_sheets, read_text
+from reportgen.values import collapse_spaces, normalize_page, parse_ref
+
+
+def read_register(path: Path, settings: Settings, display: str) -> tuple[Register | None, list[Issue]]:
+    sheets, issues = read_sheets(path, display)
+    if not sheets:
+        return None, issues
+    columns = {**settings.register.columns, **{extra.key: extra for extra in settings.register.extra}}
+    table, found = locate_table(sheets, columns, display)
+    issues += found
+    if table is None:
+        return None, issues
+    actions: list[Action] = []
+    seen: dict[int, int] = {}
+    for number, cells in table.rows:
+        action, row_issues = _read_action(table, number, cells, settings)
+        issues += row_issues
+        if action is None:
+            continue
+        if action.ref in seen:
+            issues.append(issue("duplicate-ref", f"Action {action.ref} is also on row {seen[action.ref]}; "
+                                "this row was left out.", file=display, sheet=table.sheet, row=number,
+                                column=table.written["ref"], value=str(action.ref), ref=action.ref))
+            continue
+        seen[action.ref] = number
+        actions.append(action)
+    if not actions:
+        issues.append(issue("empty-file", f"The register {display} holds no actions.", file=display,
+                            sheet=table.sheet))
+    return Register(display, table.sheet, tuple(actions)), issues
+
+
+def _read_action(table: Table, number: int, cells: tuple[object, ...], settings: Settings
+                 ) -> tuple[Action | None, list[Issue]]:
+    issues: list[Issue] = []
+    where = {"file": table.file, "sheet": table.sheet, "row": number}
+    raw_ref = table.value(cells, "ref")
+    ref, why = parse_ref(raw_ref)
+    if ref is None:
+        code = "missing-ref" if why == "empty" else "bad-ref"
+        issues.append(issue(code, f"Row {number}: the action reference {raw_ref!r} is {why}; row left out.",
+                            column=table.written["ref"], value=raw_ref, **where))  # type: ignore[arg-type]
+        return None, issues
+    texts: dict[str, str] = {}
+    keys = ["action", "section", "lead", "page", *(e.key for e in settings.register.extra)]
+    for key in keys:
+        text, found = read_text(table, number, cells, key)
+        issues += [replace(item, ref=ref) for item in found]
+        if text is None:
+            return None, issues
+        texts[key] = text
+    exempt, exempt_issue = _exempt(table, number, cells, settings)
+    if exempt_issue:
+        issues.append(exempt_issue)
+    return Action(
+        ref=ref,
+        text=texts["action"].strip(),
+        section=collapse_spaces(texts["section"]),
+        lead=collapse_spaces(texts["lead"]),
+        page=normalize_page(texts["page"]),
+        exempt=exempt,
+        extra=tuple((e.key, texts[e.key].strip()) for e in settings.register.extra),
+        row=number,
+    ), issues
+
+
+def _exempt(table: Table, number: int, cells: tuple[object, ...], settings: Settings) -> tuple[bool, Issue | None]:
+    """Fail closed: a flag we cannot read means the action stays out of the public paper."""
+    if "exempt" not in table.index:
+        return False, None
+    raw = table.value(cells, "exempt")
+    value = "" if raw is None else str(raw).strip().casefold()
+    if value in settings.register.exempt_values:
+        return True, None
+    if value in settings.register.not_exempt_values:
+        return False, None
+    return True, issue("exempt-flag", f"Row {number}: exemption flag {raw!r} is not Yes or No; "
+                       "the action is treated as exempt.", file=table.file, sheet=table.sheet, row=number,
+                       column=table.written["exempt"], value=str(raw))

@@ -1,0 +1,44 @@
+"""Issues and results printed for a person at a terminal (rich tables), grouped by partner file."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import groupby
+
+from rich.console import Console
+from rich.markup import escape
+
+from reportgen.issues import Issue, Severity
+
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
+ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def print_issues(console: Console, issues: Sequence[Issue], show_info: bool = False) -> None:
+    """One block per file; one line per issue with row, heading and action, then what to do."""
+    shown = [i for i in issues if show_info or i.severity is not Severity.INFO]
+    if not shown:
+        console.print("No issues found.")
+        return
+    shown.sort(key=lambda i: (i.file, ORDER[i.severity], i.row or 0))
+    for file, group in groupby(shown, key=lambda i: i.file):
+        console.print(f"\n[bold]{escape(file or '(workspace)')}[/]")
+        for item in group:
+            where = ", ".join(part for part in (
+                f"sheet {item.sheet!r}" if item.sheet else "",
+                f"row {item.row}" if item.row is not None else "",
+                f"column {item.column!r}" if item.column else "",
+            ) if part)
+            label = f"[{SEVERITY_STYLE[item.severity]}]{item.severity.value:<7}[/]"
+            console.print(f"  {label} {escape(where + ': ' if where else '')}{escape(item.message)}")
+            console.print(f"          [dim]→ {escape(item.action)}[/]")
+    hidden = len(issues) - len(shown)
+    if hidden:
+        console.print(f"\n[dim]{hidden} note(s) for information not shown (see issues.csv, or --all).[/]")
+
+
+def summary_line(issues: Sequence[Issue]) -> str:
+    errors = sum(1 for i in issues if i.severity is Severity.ERROR)
+    warnings = sum(1 for i in issues if i.severity is Severity.WARNING)
+    verdict = "blocks publication" if errors else "nothing blocks publication"
+    return f"{errors} error(s), {warnings} warning(s): {verdict}."

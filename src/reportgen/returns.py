@@ -1,0 +1,125 @@
+"""Partner returns: read each file (`read_return`), then check it against the register (`validate_return`).
+
+A return's file is named after its lead partner (hertfordshire-constabulary.xlsx -> Hertfordshire
+Constabulary). Nothing is dropped without an issue naming the file, sheet, row and heading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from reportgen.issues import Issue, issue
+from reportgen.model import PartnerReturn, Register, Update
+from reportgen.settings import Settings
+from reportgen.sheets import Table, locate_table, read_sheets, read_text
+from reportgen.statuses import match_status, status_table, suggest_status
+from reportgen.values import collapse_spaces, parse_ref
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+
+
+def partner_for(path: Path, register: Register | None) -> str | None:
+    """The lead a return belongs to, from its file name; None when no lead matches."""
+    stem = slug(path.stem)
+    for lead in register.leads if register else ():
+        if slug(lead) == stem:
+            return lead
+    return None
+
+
+def read_return(path: Path, settings: Settings, display: str, partner: str) -> tuple[PartnerReturn | None, list[Issue]]:
+    sheets, issues = read_sheets(path, display)
+    if not sheets:
+        return None, issues
+    table, found = locate_table(sheets, settings.returns.columns, display)
+    issues += found
+    if table is None:
+        return None, issues
+    updates: list[Update] = []
+    for number, cells in table.rows:
+        update, row_issues = _read_update(table, number, cells, partner)
+        issues += row_issues
+        if update is not None:
+            updates.append(update)
+    if not table.rows:
+        issues.append(issue("empty-file", f"{display} has headings but no rows of updates.", file=display,
+                            sheet=table.sheet, row=table.header_row))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    written = tuple(table.written.items())
+    return PartnerReturn(display, partner, table.sheet, table.headings, tuple(updates), digest, written), issues
+
+
+def _read_update(table: Table, number: int, cells: tuple[object, ...], partner: str
+                 ) -> tuple[Update | None, list[Issue]]:
+    where = {"file": table.file, "sheet": table.sheet, "row": number}
+    raw_ref = table.value(cells, "ref")
+    ref, why = parse_ref(raw_ref)
+    if ref is None:
+        code = "missing-ref" if why == "empty" else "bad-ref"
+        return None, [issue(code, f"Row {number}: the action reference {raw_ref!r} is {why}; "
+                            "this update was left out.", column=table.written["ref"], value=raw_ref,
+                            **where)]  # type: ignore[arg-type]
+    issues: list[Issue] = []
+    texts: dict[str, str] = {}
+    for key in ("status", "explanation", "timeframe", "action"):
+        text, found = read_text(table, number, cells, key)
+        issues += [replace(item, ref=ref) for item in found]
+        if text is None:
+            return None, issues
+        texts[key] = text
+    return Update(
+        ref=ref,
+        status=None,
+        status_as_written=collapse_spaces(texts["status"]),
+        explanation=texts["explanation"].strip(),
+        timeframe=collapse_spaces(texts["timeframe"]),
+        action_text=texts["action"].strip(),
+        file=table.file,
+        sheet=table.sheet,
+        row=number,
+        partner=partner,
+    ), issues
+
+
+def validate_return(partner_return: PartnerReturn, register: Register, settings: Settings
+                    ) -> tuple[PartnerReturn, list[Issue]]:
+    """Match statuses, check refs and wording against the register; unknown refs are left out."""
+    actions = register.by_ref()
+    table = status_table(settings.statuses.aliases)
+    status_heading = partner_return.heading("status", settings.returns.columns["status"].heading)
+    action_heading = partner_return.heading("action", settings.returns.columns["action"].heading)
+    kept: list[Update] = []
+    issues: list[Issue] = []
+    for update in partner_return.updates:
+        where = {"file": update.file, "sheet": update.sheet, "row": update.row, "ref": update.ref}
+        action = actions.get(update.ref)
+        if action is None:
+            issues.append(issue("unknown-ref", f"Row {update.row}: action {update.ref} is not in the register; "
+                                "this update was left out.", value=str(update.ref), **where))  # type: ignore[arg-type]
+            continue
+        status = match_status(update.status_as_written, table)
+        if not update.status_as_written:
+            issues.append(issue("empty-status", f"Action {update.ref} has no status in row {update.row}.",
+                                column=status_heading, **where))  # type: ignore[arg-type]
+        elif status is None:
+            suggestion = suggest_status(update.status_as_written)
+            hint = f" Did you mean {suggestion!r}?" if suggestion else ""
+            issues.append(issue("unknown-status", f"Action {update.ref}: status {update.status_as_written!r} "
+                                f"is not recognised; it is not counted.{hint}", column=status_heading,
+                                value=update.status_as_written, **where))  # type: ignore[arg-type]
+        if update.action_text and _wording(update.action_text) != _wording(action.text):
+            issues.append(issue("action-text-changed", f"Action {update.ref}: the return's action text differs "
+                                "from the register; the register's wording is used.",
+                                column=action_heading,
+                                value=update.action_text, severity="warning", **where))  # type: ignore[arg-type]
+        kept.append(replace(update, status=status))
+    return replace(partner_return, updates=tuple(kept)), issues
+
+
+def _wording(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()

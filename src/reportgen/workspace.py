@@ -1,0 +1,124 @@
+"""A workspace on disk: where the register, the returns of a period, the narrative and templates are.
+
+It only finds files; it reads none of them (except listing folders) and writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.errors import ReportgenError
+from reportgen.issues import Issue, issue
+from reportgen.settings import Settings, load_settings
+
+PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+RETURN_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+# the project's own templates, used when a workspace has none of its own
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    workspace: Path
+    settings: Settings
+    period: str
+    register: Path
+    returns: tuple[Path, ...]
+    narrative: Path | None
+    templates: Path
+    outputs: Path
+
+    def display(self, path: Path) -> str:
+        """A path as the officer sees it: relative to the workspace when inside it."""
+        try:
+            return path.relative_to(self.workspace).as_posix()
+        except ValueError:
+            return str(path)
+
+    @property
+    def returns_dir(self) -> Path:
+        return self.workspace / "inputs" / "returns" / self.period
+
+
+def find_inputs(workspace: Path, period: str | None = None) -> tuple[Inputs, list[Issue]]:
+    workspace = workspace.resolve()
+    if not workspace.is_dir():
+        raise ReportgenError(f"workspace {workspace} is not a folder")
+    settings = load_settings(workspace)
+    register = _register_file(workspace)
+    period = period or newest_period(workspace)
+    if not PERIOD.fullmatch(period):
+        raise ReportgenError(f"period {period!r} is not of the form YYYY-MM")
+    returns_dir = workspace / "inputs" / "returns" / period
+    files, issues = list_returns(returns_dir, workspace)
+    narrative = workspace / settings.paper.narrative
+    templates = workspace / "templates"
+    if not (templates / "paper.docx").exists():
+        templates = DEFAULT_TEMPLATES
+    inputs = Inputs(workspace, settings, period, register, tuple(files),
+                    narrative if narrative.is_file() else None, templates, workspace / "outputs")
+    return inputs, issues
+
+
+def _register_file(workspace: Path) -> Path:
+    found = [workspace / "inputs" / f"register{suffix}" for suffix in RETURN_SUFFIXES]
+    found = [path for path in found if path.is_file()]
+    if not found:
+        raise ReportgenError(f"no register in {workspace / 'inputs'} (expected register.xlsx or register.csv)")
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise ReportgenError(f"more than one register in {workspace / 'inputs'} ({names}); keep one")
+    return found[0]
+
+
+def periods(workspace: Path) -> list[str]:
+    root = workspace / "inputs" / "returns"
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and PERIOD.fullmatch(p.name))
+
+
+def newest_period(workspace: Path) -> str:
+    found = periods(workspace)
+    if not found:
+        raise ReportgenError(f"no period folders (YYYY-MM) in {workspace / 'inputs' / 'returns'}; give --period")
+    return found[-1]
+
+
+def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]]:
+    """The return files of a period, sorted; links, odd names and other file types are reported."""
+    if not folder.is_dir():
+        return [], [issue("no-returns", f"No returns folder {folder.name} under inputs/returns.",
+                          file=_rel(folder, workspace))]
+    files: list[Path] = []
+    issues: list[Issue] = []
+    for path in sorted(folder.iterdir()):
+        shown = _rel(path, workspace)
+        if path.name.startswith(("~$", ".")):
+            continue  # Excel lock files and hidden files are not returns
+        if path.is_symlink() or not path.resolve().is_relative_to(folder.resolve()):
+            issues.append(issue("unsafe-path", f"{shown} is a link; it was not read.", file=shown))
+        elif path.is_dir():
+            issues.append(issue("unknown-file-type", f"{shown} is a folder; returns go directly in the "
+                                "period folder.", file=shown))
+        elif path.suffix.lower() == ".xls":
+            issues.append(issue("unreadable-file", f"{shown} is an old .xls workbook; it was not read.",
+                                file=shown, action="Open it in Excel and save it as .xlsx."))
+        elif path.suffix.lower() not in RETURN_SUFFIXES:
+            issues.append(issue("unknown-file-type", f"{shown} is not a .xlsx or .csv file; it was not read.",
+                                file=shown))
+        else:
+            files.append(path)
+    if not files and not issues:
+        issues.append(issue("no-returns", f"The folder {_rel(folder, workspace)} holds no returns.",
+                            file=_rel(folder, workspace)))
+    return files, issues
+
+
+def _rel(path: Path, workspace: Path) -> str:
+    try:
+        return path.relative_to(workspace).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,69 @@
+"""The merged register as a workbook for the secretariat: every cell text, never a formula.
+
+openpyxl would write any string starting with "=" as a live formula; every cell here is set as a
+string explicitly. Written to a temporary name and renamed, so a failed save leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from reportgen.model import Paper
+
+FIXED_TIME = dt.datetime(2000, 1, 1)  # workbook properties: identical inputs give identical content
+
+REGISTER_HEADINGS = ("Ref", "Section", "Lead", "Action", "Status", "Status note", "Explanation",
+                     "Timeframe", "Page", "Update")
+WIDTHS = (7, 18, 22, 50, 14, 24, 70, 20, 9, 16)
+
+
+def write_register_xlsx(paper: Paper, out: Path) -> None:
+    rows = [
+        (str(row.ref), row.section, row.lead, row.action, row.status_label, row.note, row.explanation,
+         row.timeframe, row.page, row.state)
+        for row in paper.rows
+    ]
+    write_rows(out, "Register", REGISTER_HEADINGS, rows, WIDTHS)
+
+
+def write_rows(out: Path, title: str, headings: Sequence[str], rows: Sequence[Sequence[str]],
+               widths: Sequence[int] = ()) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title
+    sheet.append(list(headings))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for values in rows:
+        sheet.append([text_cell(sheet, value) for value in values])
+    for position, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(position)].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    book.properties.created = FIXED_TIME
+    book.properties.modified = FIXED_TIME
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        book.save(partial)
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def text_cell(sheet: object, value: str) -> Cell:
+    """A cell holding `value` as text, even when it starts with '=' (never a formula)."""
+    cell = Cell(sheet)  # type: ignore[arg-type]
+    cell._value = value  # openpyxl has no public API for a literal string starting with "="
+    cell.data_type = "s"
+    return cell

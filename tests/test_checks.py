@@ -1,0 +1,134 @@
+"""Checking and merging: every issue code of the data path, on small workspaces made here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from factories import RETURN_HEADINGS, default_returns, make_workspace
+
+from reportgen.issues import flatten
+from reportgen.pipeline import check_inputs
+from reportgen.settings import CANONICAL_STATUSES
+from reportgen.workspace import find_inputs
+
+
+def _check(root: Path):
+    inputs, found = find_inputs(root)
+    return check_inputs(inputs, found=found)
+
+
+def _codes(checked, *codes: str):
+    return flatten([i for i in checked.issues if i.code in codes], ["code", "file", "row", "ref"])
+
+
+def test_clean_workspace_merges_every_action(tmp_path: Path) -> None:
+    checked = _check(make_workspace(tmp_path))
+    assert checked.issues == ()
+    assert checked.merged.counts(CANONICAL_STATUSES) == {
+        "Completed": 2, "In progress": 2, "Not started": 1, "On hold": 1}
+    assert [a.ref for a in checked.merged.actions] == [1, 2, 3, 4, 5, 6]
+    assert checked.merged.actions[0].action.text == "Develop a prevention strategy."
+
+
+def test_unknown_ref_left_out_and_reported(tmp_path: Path) -> None:
+    returns = default_returns()
+    returns["opcc.xlsx"].append((99, "Not ours", "Completed", "", ""))
+    checked = _check(make_workspace(tmp_path, returns=returns))
+    assert _codes(checked, "unknown-ref") == [["unknown-ref", "inputs/returns/2026-10/opcc.xlsx", 5, 99]]
+
+
+def test_status_variants_and_unknown_status_with_suggestion(tmp_path: Path) -> None:
+    returns = default_returns()
+    returns["opcc.xlsx"][1] = (2, "", "in PROGRESS.", "", "")
+    returns["opcc.xlsx"][2] = (4, "", "Not started yet – phase 2", "", "")
+    checked = _check(make_workspace(tmp_path, returns=returns))
+    by_ref = {a.ref: a for a in checked.merged.actions}
+    assert by_ref[2].status == "In progress"
+    assert by_ref[4].status is None and by_ref[4].status_as_written == "Not started yet – phase 2"
+    [unknown] = [i for i in checked.issues if i.code == "unknown-status"]
+    assert (unknown.row, unknown.column, unknown.value, unknown.blocking) == (
+        3, "Status this reporting period", "Not started yet – phase 2", True)
+    assert "Did you mean 'Not started'?" in unknown.message
+    assert sum(checked.merged.counts(CANONICAL_STATUSES).values()) == 5  # never silently counted
+
+
+def test_status_alias_from_settings(tmp_path: Path) -> None:
+    returns = default_returns()
+    returns["opcc.xlsx"][1] = (2, "", "Ongoing", "", "")
+    toml = '[statuses]\naliases = { "Ongoing" = "In progress" }\n'
+    checked = _check(make_workspace(tmp_path, returns=returns, toml=toml))
+    assert {a.ref: a.status for a in checked.merged.actions}[2] == "In progress"
+    assert checked.issues == ()
+
+
+def test_empty_status(tmp_path: Path) -> None:
+    returns = default_returns()
+    returns["criminal-justice-board.xlsx"][1] = (5, "", None, None, None)
+    checked = _check(make_workspace(tmp_path, returns=returns))
+    assert _codes(checked, "empty-status") == [
+        ["empty-status", "inputs/returns/2026-10/criminal-justice-board.xlsx", 2, 5]]
+    assert checked.blocking
+
+
+def test_duplicate_update_lead_wins(tmp_path: Path) -> None:
+    returns = default_returns()
+    returns["criminal-justice-board.xlsx"].append((6, "", "Not started", "CJB view", ""))
+    checked = _check(make_workspace(tmp_path, returns=returns))
+    merged = {a.ref: a for a in checked.merged.actions}[6]
+    assert (merged.status, merged.source) == ("Completed", "inputs/returns/2026-10/opcc.xlsx")
+    assert _codes(checked, "duplicate-update") == [
+        ["duplicate-update", "inputs/returns/2026-10/criminal-justice-board.xlsx", 3, 6]]
+    assert not checked.blocking
+
+
+def test_duplicate_rows_in_the_lead_return_block(tmp_path: Path) -> None:
+    returns = default_returns()
+    returns["opcc.xlsx"].append((6, "", "Not started", "second row", ""))
+    checked = _check(make_workspace(tmp_path, returns=returns))
+    assert [i.blocking for i in checked.issues if i.code == "duplicate-update"] == [True]
+
+
+def test_no_update_and_missing_return(tmp_path: Path) -> None:
+    returns = default_returns()
+    del returns["criminal-justice-board.xlsx"]
+    checked = _check(make_workspace(tmp_path, returns=returns))
+    assert _codes(checked, "no-update") == [["no-update", "inputs/register.xlsx", 6, 5]]
+    assert [i.value for i in checked.issues if i.code == "missing-return"] == ["Criminal Justice Board"]
+    assert {a.ref: a.state.value for a in checked.merged.actions}[5] == "no-update"
+
+
+def test_action_text_changed_register_wins(tmp_path: Path) -> None:
+    returns = default_returns()
+    returns["opcc.xlsx"][1] = (2, "Publish a NEW commissioning plan", "In progress", "", "")
+    checked = _check(make_workspace(tmp_path, returns=returns))
+    assert _codes(checked, "action-text-changed") == [
+        ["action-text-changed", "inputs/returns/2026-10/opcc.xlsx", 2, 2]]
+    assert {a.ref: a.action.text for a in checked.merged.actions}[2] == "Publish the commissioning plan."
+
+
+def test_wording_differing_only_in_case_and_punctuation_is_not_a_change(tmp_path: Path) -> None:
+    returns = default_returns()
+    returns["opcc.xlsx"][1] = (2, "publish the commissioning plan", "In progress", "", "")
+    assert _codes(_check(make_workspace(tmp_path, returns=returns)), "action-text-changed") == []
+
+
+def test_unknown_partner_file(tmp_path: Path) -> None:
+    returns = default_returns()
+    returns["fire-service.xlsx"] = [RETURN_HEADINGS, (1, "", "Completed", "Fire view", "")]
+    checked = _check(make_workspace(tmp_path, returns=returns))
+    assert [i.code for i in checked.issues] == ["unknown-partner", "duplicate-update"]
+
+
+def test_non_return_files_reported(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    folder = root / "inputs" / "returns" / "2026-10"
+    (folder / "notes.docx").write_bytes(b"x")
+    (folder / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (folder / "~$opcc.xlsx").write_bytes(b"lock")
+    (folder / "link.xlsx").symlink_to(folder / "opcc.xlsx")
+    checked = _check(root)
+    assert flatten(checked.issues, ["code", "file"]) == [
+        ["unsafe-path", "inputs/returns/2026-10/link.xlsx"],
+        ["unknown-file-type", "inputs/returns/2026-10/notes.docx"],
+        ["unreadable-file", "inputs/returns/2026-10/old.xls"],
+    ]

@@ -1,0 +1,185 @@
+"""Reading the register and returns: headings, sheets, refs, encodings, text kept as written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from factories import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_csv, write_xlsx
+
+from reportgen.issues import flatten
+from reportgen.register import read_register
+from reportgen.returns import read_return
+from reportgen.settings import Settings, settings_from_dict
+from reportgen.values import normalize_page, parse_ref
+
+SETTINGS = Settings()
+
+
+def _return(path: Path, settings: Settings = SETTINGS):
+    return read_return(path, settings, path.name, "OPCC")
+
+
+def test_headings_match_ignoring_case_spacing_and_punctuation(tmp_path: Path) -> None:
+    rows = [("PLAN PRIORITY", "action", "Status - this reporting period", "explanation/link to meeting papers",
+             "Timeframe for delivery  /  completion"), (4, "x", "Completed", "Done.", "2026")]
+    ret, issues = _return(write_xlsx(tmp_path / "opcc.xlsx", rows))
+    assert issues == []
+    assert ret is not None and ret.updates[0].status_as_written == "Completed"
+    assert ret.heading("status") == "Status - this reporting period"
+
+
+def test_heading_aliases_from_settings(tmp_path: Path) -> None:
+    settings = settings_from_dict({"returns": {"columns": {"status": {"aliases": ["RAG"]}}}})
+    rows = [("Ref", "RAG", "Update"), (4, "In progress", "Going well")]
+    ret, issues = _return(write_xlsx(tmp_path / "opcc.xlsx", rows), settings)
+    assert issues == []
+    assert ret is not None and (ret.updates[0].status_as_written, ret.updates[0].explanation) == (
+        "In progress", "Going well")
+
+
+def test_heading_row_found_below_title_rows(tmp_path: Path) -> None:
+    rows = [("Wessex OPCC return",), ("Please complete by 24 October",), (), RETURN_HEADINGS,
+            (7, "x", "Completed", "Done.", "")]
+    ret, issues = _return(write_xlsx(tmp_path / "opcc.xlsx", rows))
+    assert issues == []
+    assert ret is not None and ret.updates[0].row == 5
+
+
+def test_data_sheet_found_after_instructions_sheet(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "opcc.xlsx", [RETURN_HEADINGS, (3, "x", "Not started", "", "")], sheet="Data",
+                      before=[("Instructions", [("How to fill this in",), ("Status: pick one",)])])
+    ret, issues = _return(path)
+    assert issues == []
+    assert ret is not None and ret.sheet == "Data"
+
+
+def test_trailing_empty_rows_ignored(tmp_path: Path) -> None:
+    rows = [RETURN_HEADINGS, (3, "x", "Not started", "", ""), (None,) * 5, ("", " ", None, "", "")]
+    ret, issues = _return(write_xlsx(tmp_path / "opcc.xlsx", rows))
+    assert issues == [] and ret is not None and len(ret.updates) == 1
+
+
+def test_missing_column_names_the_file_and_suggests(tmp_path: Path) -> None:
+    rows = [("Plan priority", "Action", "Staus this period", "Explanation / Link to meeting papers"), (1, "", "", "")]
+    ret, issues = _return(write_xlsx(tmp_path / "opcc.xlsx", rows))
+    assert ret is None
+    assert flatten(issues, ["code", "file", "sheet", "row", "column"]) == [
+        ["missing-column", "opcc.xlsx", "Return", 1, "Staus this period"]]
+    assert "Did you mean 'Staus this period'?" in issues[0].message
+
+
+def test_no_data_sheet(tmp_path: Path) -> None:
+    ret, issues = _return(write_xlsx(tmp_path / "opcc.xlsx", [("Name", "Phone"), ("A", "1")]))
+    assert ret is None and [i.code for i in issues] == ["no-data-sheet"]
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (12, 12), (12.0, 12), (" 12 ", 12), ("12.0", 12), ("１２", 12),
+    (True, None), (12.5, None), ("12a", None), ("1e1", None), (0, None), ("", None), (None, None),
+])
+def test_parse_ref(value: object, expected: int | None) -> None:
+    assert parse_ref(value)[0] == expected
+
+
+def test_bad_ref_is_an_issue_with_coordinates(tmp_path: Path) -> None:
+    rows = [RETURN_HEADINGS, ("12a", "x", "Completed", "", ""), (" 5 ", "x", "Completed", "", ""),
+            (None, "x", "Completed", "orphan text", "")]
+    ret, issues = _return(write_xlsx(tmp_path / "opcc.xlsx", rows))
+    assert ret is not None and [u.ref for u in ret.updates] == [5]
+    assert flatten(issues, ["row", "column", "value", "code"]) == [
+        [2, "Plan priority", "12a", "bad-ref"], [4, "Plan priority", "", "missing-ref"]]
+
+
+def test_csv_utf8_with_bom(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "opcc.csv", [RETURN_HEADINGS, (1, "x", "Completed", "£60k – funded", "")],
+                     encoding="utf-8-sig")
+    ret, issues = _return(path)
+    assert issues == [] and ret is not None
+    assert ret.updates[0].explanation == "£60k – funded"
+
+
+def test_csv_windows_1252_as_saved_by_excel(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "opcc.csv", [RETURN_HEADINGS, (1, "x", "Completed", "£60k – “funded”", "")],
+                     encoding="cp1252")
+    ret, issues = _return(path)
+    assert issues == [] and ret is not None
+    assert ret.updates[0].explanation == "£60k – “funded”"
+    assert "\ufffd" not in ret.updates[0].explanation
+
+
+def test_csv_semicolons_with_sep_line(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "opcc.csv", [RETURN_HEADINGS, (1, "x", "Completed", "a, b", "")],
+                     delimiter=";", prefix="sep=;\r\n")
+    ret, issues = _return(path)
+    assert issues == [] and ret is not None
+    assert (ret.updates[0].explanation, ret.updates[0].row) == ("a, b", 3)
+
+
+def test_explanation_kept_exactly_as_written(tmp_path: Path) -> None:
+    text = '<p>First.</p> <ul><li>One</li></ul> See [papers](https://example.org/a?b=1&c=2).\nLine two'
+    rows = [RETURN_HEADINGS, (1, "x", "Completed", text, "")]
+    ret, _ = _return(write_xlsx(tmp_path / "opcc.xlsx", rows))
+    assert ret is not None and ret.updates[0].explanation == text
+
+
+def test_control_characters_removed_and_reported(tmp_path: Path) -> None:
+    rows = [RETURN_HEADINGS, (1, "x", "Completed", "before\x0bafter", "")]
+    path = write_csv(tmp_path / "opcc.csv", rows)
+    ret, issues = _return(path)
+    assert ret is not None and ret.updates[0].explanation == "beforeafter"
+    assert flatten(issues, ["code", "row", "column", "ref"]) == [
+        ["control-characters", 2, "Explanation / Link to meeting papers", 1]]
+
+
+def test_register_reads_actions_sections_and_pages(tmp_path: Path) -> None:
+    make_workspace(tmp_path)
+    register, issues = read_register(tmp_path / "inputs" / "register.xlsx", SETTINGS, "inputs/register.xlsx")
+    assert issues == []
+    assert register is not None
+    assert [(a.ref, a.section, a.page) for a in register.actions][2:] == [
+        (3, "Victims", "12"), (4, "Victims", "13-14"), (5, "Justice", "15"), (6, "Justice", "16-17")]
+    assert register.leads == ("Wessex Police", "OPCC", "Criminal Justice Board")
+
+
+def test_register_duplicate_ref(tmp_path: Path) -> None:
+    rows = [REGISTER_HEADINGS, (1, "", "OPCC", "One", ""), (1.0, "", "OPCC", "Again", "")]
+    path = write_xlsx(tmp_path / "register.xlsx", rows, sheet="Register")
+    register, issues = read_register(path, SETTINGS, "register.xlsx")
+    assert register is not None and [a.text for a in register.actions] == ["One"]
+    assert flatten(issues, ["code", "row", "ref"]) == [["duplicate-ref", 3, 1]]
+
+
+def test_register_extra_columns_carried(tmp_path: Path) -> None:
+    settings = settings_from_dict({"register": {"extra": [{"key": "annual_page", "heading": "Annual Report page"}]},
+                                   "paper": {"table_columns": ["ref", "action", "status", "annual_page"]}})
+    rows = [(*REGISTER_HEADINGS, "annual report PAGE"), (1, "", "OPCC", "One", "3", 44)]
+    path = write_xlsx(tmp_path / "register.xlsx", rows, sheet="Register")
+    register, issues = read_register(path, settings, "register.xlsx")
+    assert issues == [] and register is not None
+    assert register.actions[0].extra_value("annual_page") == "44"
+
+
+def test_register_dates_and_numbers_as_text(tmp_path: Path) -> None:
+    rows = [REGISTER_HEADINGS, (1, "", "OPCC", "One", dt.datetime(2026, 3, 1))]
+    register, _ = read_register(write_xlsx(tmp_path / "r.xlsx", rows), SETTINGS, "r.xlsx")
+    assert register is not None and register.actions[0].page == "2026-03-01"
+
+
+@pytest.mark.parametrize(("written", "expected"), [("56- 57", "56-57"), ("16 - 17", "16-17"), ("18 -19", "18-19"),
+                                                   ("9-10", "9-10"), ("81– 82", "81-82"), ("10", "10")])
+def test_page_ranges_written_one_way(written: str, expected: str) -> None:
+    assert normalize_page(written) == expected
+
+
+def test_unreadable_files(tmp_path: Path) -> None:
+    fake = tmp_path / "opcc.xlsx"
+    fake.write_text("Plan priority,Action\n1,x\n", encoding="utf-8")
+    ret, issues = _return(fake)
+    assert ret is None and [i.code for i in issues] == ["unreadable-file"]
+    assert "CSV" in issues[0].message
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    ret, issues = _return(broken)
+    assert ret is None and [i.code for i in issues] == ["unreadable-file"]
