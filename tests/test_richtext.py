@@ -1,0 +1,399 @@
+"""Partner text and narrative Markdown become Block values; nothing a partner writes becomes markup."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reportgen.model import Block, Inline, RichText
+from reportgen.richtext import clean_text, parse_explanation, render_markdown, safe_href
+
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def kinds(blocks: RichText) -> list[tuple[str, str]]:
+    return [(block.kind, block.text) for block in blocks]
+
+
+def links(blocks: RichText) -> list[tuple[str, str | None]]:
+    return [(inline.text, inline.href) for block in blocks for inline in block.inlines if inline.href]
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+# ---------------------------------------------------------------- clean_text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("plain  text\t", ("plain  text\t", [])),
+        ("a\x0bb\x00c", ("abc", ["control-characters"])),
+        ("line_x000D_\nnext", ("line\nnext", [])),
+        ("one_x000D__x000A_two_x000a_three", ("one\ntwo\nthree", [])),
+        ("bad_x0001_escape", ("badescape", ["control-characters"])),
+        ("_x005F_x000D_", ("_x000D_", [])),  # openpyxl's escaped literal "_x000D_"
+        ("a\r\nb\rc", ("a\nb\nc", [])),
+        ("zero\u200bwidth\ufeff", ("zerowidth", ["invisible-characters"])),
+        ("bidi\u202eevil\u2066x\u2069\u200f", ("bidievilx", ["invisible-characters"])),
+        ("\x07\u200d", ("", ["control-characters", "invisible-characters"])),
+        ("non\u00a0breaking", ("non breaking", [])),
+        ("lone \ud800 surrogate \uffff", ("lone  surrogate ", ["control-characters"])),
+    ],
+)
+def test_clean_text(value: str, expected: tuple[str, list[str]]) -> None:
+    assert clean_text(value) == expected
+
+
+# ---------------------------------------------------------------- safe_href
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.org/a?b=c", "https://example.org/a?b=c"),
+        ("  http://example.org \n", "http://example.org"),
+        ("HTTPS://Example.org", "HTTPS://Example.org"),
+        ("mailto:someone@example.org", "mailto:someone@example.org"),
+        ("javascript:alert(1)", None),
+        ("JaVaScRiPt:alert(1)", None),
+        ("java\nscript:alert(1)", None),
+        ("java\tscript:alert(1)", None),
+        (" javascript:alert(1)", None),
+        ("\x01javascript:alert(1)", None),
+        ("data:text/html;base64,PHNjcmlwdD4=", None),
+        ("file:///etc/hostname", None),
+        ("//evil.example/x", None),
+        ("relative/path", None),
+        ("https://", None),
+        ("http:/no-host", None),
+        ("https:\\\\evil.example", None),
+        ("https://[::1", None),
+        ("mailto:", None),
+        ('https://a.example/"onmouseover=x', None),
+        ("", None),
+    ],
+)
+def test_safe_href(url: str, expected: str | None) -> None:
+    assert safe_href(url) == expected
+
+
+# ---------------------------------------------------------------- parse_explanation: sample data
+
+
+def test_paragraphs() -> None:
+    text = (
+        "<p>The Constabulary has commissioned a detailed theory of change logic model.</p> "
+        "<p>Work has been commissioned by the Constabulary to develop an evaluation framework.</p>"
+    )
+    assert kinds(parse_explanation(text)) == [
+        ("paragraph", "The Constabulary has commissioned a detailed theory of change logic model."),
+        ("paragraph", "Work has been commissioned by the Constabulary to develop an evaluation framework."),
+    ]
+
+
+def test_text_before_first_paragraph_tag() -> None:
+    text = (
+        "An informal process has been in place to share information, including getting "
+        "<p>messages out to drug users, hospitals and local healthcare providers.</p> "
+        "<p>Treatment providers also ensure that Naloxone is available.</p>"
+    )
+    assert kinds(parse_explanation(text)) == [
+        ("paragraph", "An informal process has been in place to share information, including getting"),
+        ("paragraph", "messages out to drug users, hospitals and local healthcare providers."),
+        ("paragraph", "Treatment providers also ensure that Naloxone is available."),
+    ]
+
+
+def test_bullet_characters_in_unclosed_list() -> None:
+    text = (
+        "<p>Earlier this year, Drug Testing on Arrest (DTOA) now includes:</p> "
+        '<ul style="list-style-type: none"> • Drug testing Domestic Abuse offenders for powder cocaine '
+        "• Drug testing VAWG offenders for class A drugs • Drug testing those arrested for acquisitive "
+        "crimes which includes the night-time economy Those naïve to treatment"
+    )
+    assert kinds(parse_explanation(text)) == [
+        ("paragraph", "Earlier this year, Drug Testing on Arrest (DTOA) now includes:"),
+        ("bullet", "Drug testing Domestic Abuse offenders for powder cocaine"),
+        ("bullet", "Drug testing VAWG offenders for class A drugs"),
+        (
+            "bullet",
+            "Drug testing those arrested for acquisitive crimes which includes the night-time economy "
+            "Those naïve to treatment",
+        ),
+    ]
+
+
+def test_each_list_opening_without_item_is_an_item() -> None:
+    text = (
+        "<p>Recommendations for the Boards to action include:</p> "
+        '<ul style="list-style-type: none"> To provide training for frontline staff about cuckooing. '
+        '<ul style="list-style-type: none"> To develop an awareness campaign for the public'
+    )
+    blocks = parse_explanation(text)
+    assert kinds(blocks) == [
+        ("paragraph", "Recommendations for the Boards to action include:"),
+        ("bullet", "To provide training for frontline staff about cuckooing."),
+        ("bullet", "To develop an awareness campaign for the public"),
+    ]
+    assert [block.level for block in blocks] == [1, 1, 1]
+
+
+# ---------------------------------------------------------------- parse_explanation: HTML
+
+
+def test_lists_and_nesting() -> None:
+    text = "<ul><li>a</li><li>b<ul><li>c</li></ul></li></ul><ol><li>one</li><li>two</li></ol>after"
+    blocks = parse_explanation(text)
+    assert [(b.kind, b.text, b.level) for b in blocks] == [
+        ("bullet", "a", 1),
+        ("bullet", "b", 1),
+        ("bullet", "c", 2),
+        ("number", "one", 1),
+        ("number", "two", 1),
+        ("paragraph", "after", 1),
+    ]
+
+
+def test_line_breaks_start_paragraphs() -> None:
+    assert kinds(parse_explanation("one<br>two<br/>three<BR />four")) == [
+        ("paragraph", "one"),
+        ("paragraph", "two"),
+        ("paragraph", "three"),
+        ("paragraph", "four"),
+    ]
+
+
+def test_formatting_and_entities() -> None:
+    text = "<p>A &amp; B <b>bold</b> <strong><i>both</i></strong> <u>under</u>&nbsp;end</p>"
+    blocks = parse_explanation(text)
+    assert blocks == (
+        Block(
+            "paragraph",
+            (
+                Inline("A & B "),
+                Inline("bold", bold=True),
+                Inline(" "),
+                Inline("both", bold=True, italic=True),
+                Inline(" "),
+                Inline("under", underline=True),
+                Inline(" end"),
+            ),
+        ),
+    )
+
+
+def test_html_links() -> None:
+    text = (
+        '<p>See <a href="https://example.org/papers?a=1&amp;b=2">the papers</a>, '
+        "<a href='javascript:alert(1)'>click</a>, <a href=\"file:///etc/hostname\">file</a> "
+        '<a href="JaVaScRiPt:alert(1)">x</a> <a href="java&#x0A;script:alert(1)">y</a> <a>z</a></p>'
+    )
+    blocks = parse_explanation(text)
+    assert blocks[0].text == "See the papers, click, file x y z"
+    assert links(blocks) == [("the papers", "https://example.org/papers?a=1&b=2")]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        '<link rel="attachment" href="file:///etc/hostname">',
+        "<img src=http://127.0.0.1:9/>",
+        "<w:p><w:r><w:t>x</w:t></w:r></w:p>",
+        "<style>p { color: red }</style>",
+        "<!-- a comment -->",
+        "{{ 7*7 }}",
+        "{% for x in y %}",
+        "a < b & c > d",
+        "<bold>not bold</bold>",
+    ],
+)
+@pytest.mark.parametrize("wrapper", ["{}", "<p>before {} after</p>"])
+def test_hostile_text_stays_literal(hostile: str, wrapper: str) -> None:
+    blocks = parse_explanation(wrapper.format(hostile))
+    assert hostile in "".join(block.text for block in blocks)
+    # a URL written inside unknown markup may become a link, but only to what the text shows
+    assert all(inline.text == inline.href for block in blocks for inline in block.inlines if inline.href)
+
+
+def test_entities_left_alone_in_plain_text() -> None:
+    assert kinds(parse_explanation("R&amp;D &lt;b&gt;")) == [("paragraph", "R&amp;D &lt;b&gt;")]
+    assert kinds(parse_explanation("<p>&lt;b&gt;x&lt;/b&gt;</p>")) == [("paragraph", "<b>x</b>")]
+
+
+# ---------------------------------------------------------------- parse_explanation: plain text
+
+
+def test_plain_lines() -> None:
+    text = "First paragraph\nsecond line\n\n\nThird  \t spaced\n• bullet one\n- dash\n* star\n· dot\n-5 °C"
+    assert kinds(parse_explanation(text)) == [
+        ("paragraph", "First paragraph"),
+        ("paragraph", "second line"),
+        ("paragraph", "Third spaced"),
+        ("bullet", "bullet one"),
+        ("bullet", "dash"),
+        ("bullet", "star"),
+        ("bullet", "dot"),
+        ("paragraph", "-5 °C"),
+    ]
+
+
+def test_markdown_style_links() -> None:
+    blocks = parse_explanation(
+        "Read [the minutes](https://example.org/m) not [this](javascript:alert(1)) or [that](data:x)"
+    )
+    assert blocks[0].text == "Read the minutes not this or that"
+    assert links(blocks) == [("the minutes", "https://example.org/m")]
+
+
+def test_bare_links() -> None:
+    blocks = parse_explanation(
+        "See https://example.org/a. Or www.herts.police.uk, write to pcc@herts.pcc.police.uk; "
+        "mailto:x@example.org (https://en.wikipedia.org/wiki/Foo_(bar)) javascript:alert(1) http://"
+    )
+    assert blocks[0].text == (
+        "See https://example.org/a. Or www.herts.police.uk, write to pcc@herts.pcc.police.uk; "
+        "mailto:x@example.org (https://en.wikipedia.org/wiki/Foo_(bar)) javascript:alert(1) http://"
+    )
+    assert links(blocks) == [
+        ("https://example.org/a", "https://example.org/a"),
+        ("www.herts.police.uk", "https://www.herts.police.uk"),
+        ("pcc@herts.pcc.police.uk", "mailto:pcc@herts.pcc.police.uk"),
+        ("mailto:x@example.org", "mailto:x@example.org"),
+        ("https://en.wikipedia.org/wiki/Foo_(bar)", "https://en.wikipedia.org/wiki/Foo_(bar)"),
+    ]
+
+
+def test_cleaning_applies() -> None:
+    assert kinds(parse_explanation("a\x0bb\x00c_x000D_next\u200b line")) == [
+        ("paragraph", "abc"),
+        ("paragraph", "next line"),
+    ]
+
+
+@pytest.mark.parametrize("empty", ["", "   ", "\n\n", "<p></p>", "<ul><li> </li></ul>", "\u200b"])
+def test_empty(empty: str) -> None:
+    assert parse_explanation(empty) == ()
+
+
+# ---------------------------------------------------------------- parse_explanation: properties
+
+
+def all_hrefs(blocks: RichText) -> list[str]:
+    return [inline.href for block in blocks for inline in block.inlines if inline.href is not None]
+
+
+@given(st.text())
+def test_any_text_is_safe(text: str) -> None:
+    blocks = parse_explanation(text)
+    for block in blocks:
+        assert not XML_INVALID.search(block.text)
+        assert block.text == block.text.strip() and block.text
+    assert all(safe_href(href) == href for href in all_hrefs(blocks))
+
+
+HTMLISH = st.lists(
+    st.sampled_from(
+        [
+            *["<p>", "</p>", "<ul>", "</ul>", "<li>", "</li>", "<ol>", "<br/>", "<b>", "</b>", "</a>"],
+            *["•", "\n"],
+            *['<a href="javascript:x">', '<a href="https://ok.example">', "[t](https://x.example)", "&amp;"],
+            *["www.a.b", "x@y.org", "- ", "word", " ", "<script>", "\x00", "_x000D_"],
+        ]
+    )
+    | st.text(max_size=5)
+).map("".join)
+
+
+@given(HTMLISH)
+def test_any_htmlish_text_is_safe(text: str) -> None:
+    blocks = parse_explanation(text)
+    assert all(not XML_INVALID.search(block.text) for block in blocks)
+    assert all(safe_href(href) == href for href in all_hrefs(blocks))
+    assert all(block.level in (1, 2) for block in blocks)
+
+
+PLAIN = st.text().filter(lambda text: not re.search(r"[<\[•*\-·]|https?:|www\.|mailto:|@", text))
+
+
+@given(PLAIN)
+def test_plain_text_loses_nothing(text: str) -> None:
+    cleaned, _ = clean_text(text)
+    assert squash(" ".join(block.text for block in parse_explanation(text))) == squash(cleaned)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8")))
+def test_words_survive(text: str) -> None:
+    cleaned, _ = clean_text(text)
+    output = " ".join(block.text for block in parse_explanation(text))
+    consumed = re.sub(r"<[^<>]*>|\]\([^)]*\)|&\w+;|[•\[\]]", " ", cleaned)
+    for word in re.findall(r"\w+", consumed):
+        assert word in output
+
+
+# ---------------------------------------------------------------- render_markdown
+
+
+def test_markdown_structure() -> None:
+    source = (
+        "# Title\n\n## Section\n\n### Sub\n\nPara with **bold**, *italic*, `code` and\nsoft break.\n\n"
+        "- one\n- two\n  - nested\n\n1. first\n2. second\n"
+    )
+    assert [(b.kind, b.text, b.level) for b in render_markdown(source)] == [
+        ("heading", "Title", 1),
+        ("heading", "Section", 2),
+        ("heading", "Sub", 3),
+        ("paragraph", "Para with bold, italic, code and soft break.", 1),
+        ("bullet", "one", 1),
+        ("bullet", "two", 1),
+        ("bullet", "nested", 2),
+        ("number", "first", 1),
+        ("number", "second", 1),
+    ]
+
+
+def test_markdown_formatting() -> None:
+    assert render_markdown("a **b** *c*") == (
+        Block("paragraph", (Inline("a "), Inline("b", bold=True), Inline(" "), Inline("c", italic=True))),
+    )
+
+
+def test_markdown_links() -> None:
+    blocks = render_markdown(
+        "[ok](https://example.org) [js](javascript:alert(1)) [file](file:///etc/hostname) "
+        "[rel](papers/x.pdf) <https://auto.example> ![alt text](http://127.0.0.1:9/x.png)"
+    )
+    assert blocks[0].text == "ok js file rel https://auto.example alt text"
+    assert links(blocks) == [("ok", "https://example.org"), ("https://auto.example", "https://auto.example")]
+
+
+def test_markdown_raw_html_is_text() -> None:
+    blocks = render_markdown(
+        '<script>alert(1)</script>\n\nText <b>not bold</b> <link rel="attachment" href="file:///etc/x">'
+    )
+    assert kinds(blocks) == [
+        ("paragraph", "<script>alert(1)</script>"),
+        ("paragraph", 'Text <b>not bold</b> <link rel="attachment" href="file:///etc/x">'),
+    ]
+    assert links(blocks) == []
+
+
+def test_markdown_cleans_and_hardbreaks() -> None:
+    assert kinds(render_markdown("a\x0bb\u200b  \nnext\\\nlast")) == [
+        ("paragraph", "ab"),
+        ("paragraph", "next"),
+        ("paragraph", "last"),
+    ]
+
+
+@given(st.text())
+def test_markdown_any_text_is_safe(text: str) -> None:
+    blocks = render_markdown(text)
+    assert all(not XML_INVALID.search(block.text) for block in blocks)
+    assert all(safe_href(href) == href for href in all_hrefs(blocks))
