@@ -127,7 +127,7 @@ class Issue:
 def issue(code: str, message: str, **coords: object) -> Issue:
     """Make an issue with the catalogue's severity and advice unless given."""
     severity, _meaning, advice = CODES[code]
-    coords["severity"] = Severity(coords.get("severity", severity))
+    coords["severity"] = Severity(str(coords.get("severity", severity)))
     coords.setdefault("action", advice)
     if "value" in coords:
         coords["value"] = _shorten(str(coords["value"] if coords["value"] is not None else ""))

@@ -47,8 +47,9 @@ def merge_returns(
             last = carried[action.ref]
             merged.append(MergedAction(action, last.status, last.status_label, last.explanation, last.timeframe,
                                        UpdateState.CARRIED_FORWARD, carried_from=previous_name))
+            source = previous_name or "the last draft"
             issues.append(issue("carried-forward", f"Action {action.ref} ({action.lead or 'no lead'}): no update "
-                                f"this period; status {last.status!r} carried forward from {previous_name or 'the last draft'}.",
+                                f"this period; status {last.status!r} carried forward from {source}.",
                                 ref=action.ref, file=register.path, row=action.row))
         else:
             merged.append(MergedAction(action, None, "", state=UpdateState.NO_UPDATE))

@@ -50,7 +50,7 @@ def _read_action(table: Table, number: int, cells: tuple[object, ...], settings:
     if ref is None:
         code = "missing-ref" if why == "empty" else "bad-ref"
         issues.append(issue(code, f"Row {number}: the action reference {raw_ref!r} is {why}; row left out.",
-                            column=table.written["ref"], value=raw_ref, **where))  # type: ignore[arg-type]
+                            column=table.written["ref"], value=raw_ref, **where))
         return None, issues
     texts: dict[str, str] = {}
     keys = ["action", "section", "lead", "page", *(e.key for e in settings.register.extra)]

@@ -63,7 +63,7 @@ def _read_update(table: Table, number: int, cells: tuple[object, ...], partner: 
         code = "missing-ref" if why == "empty" else "bad-ref"
         return None, [issue(code, f"Row {number}: the action reference {raw_ref!r} is {why}; "
                             "this update was left out.", column=table.written["ref"], value=raw_ref,
-                            **where)]  # type: ignore[arg-type]
+                            **where)]
     issues: list[Issue] = []
     texts: dict[str, str] = {}
     for key in ("status", "explanation", "timeframe", "action"):
@@ -100,23 +100,23 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
         action = actions.get(update.ref)
         if action is None:
             issues.append(issue("unknown-ref", f"Row {update.row}: action {update.ref} is not in the register; "
-                                "this update was left out.", value=str(update.ref), **where))  # type: ignore[arg-type]
+                                "this update was left out.", value=str(update.ref), **where))
             continue
         status = match_status(update.status_as_written, table)
         if not update.status_as_written:
             issues.append(issue("empty-status", f"Action {update.ref} has no status in row {update.row}.",
-                                column=status_heading, **where))  # type: ignore[arg-type]
+                                column=status_heading, **where))
         elif status is None:
             suggestion = suggest_status(update.status_as_written)
             hint = f" Did you mean {suggestion!r}?" if suggestion else ""
             issues.append(issue("unknown-status", f"Action {update.ref}: status {update.status_as_written!r} "
                                 f"is not recognised; it is not counted.{hint}", column=status_heading,
-                                value=update.status_as_written, **where))  # type: ignore[arg-type]
+                                value=update.status_as_written, **where))
         if update.action_text and _wording(update.action_text) != _wording(action.text):
             issues.append(issue("action-text-changed", f"Action {update.ref}: the return's action text differs "
                                 "from the register; the register's wording is used.",
                                 column=action_heading,
-                                value=update.action_text, severity="warning", **where))  # type: ignore[arg-type]
+                                value=update.action_text, severity="warning", **where))
         kept.append(replace(update, status=status))
     return replace(partner_return, updates=tuple(kept)), issues
 

@@ -107,7 +107,7 @@ def _read_csv(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = tuple(tuple(cell if cell != "" else None for cell in row) for row in reader)
     if first_row_offset:
-        rows = ((),) + rows  # keep spreadsheet row numbers as the partner sees them in Excel
+        rows = ((), *rows)  # keep spreadsheet row numbers as the partner sees them in Excel
     return [RawSheet("", _trim(rows))], issues
 
 

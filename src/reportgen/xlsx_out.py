@@ -63,7 +63,7 @@ def write_rows(out: Path, title: str, headings: Sequence[str], rows: Sequence[Se
 
 def text_cell(sheet: object, value: str) -> Cell:
     """A cell holding `value` as text, even when it starts with '=' (never a formula)."""
-    cell = Cell(sheet)  # type: ignore[arg-type]
+    cell = Cell(sheet)
     cell._value = value  # openpyxl has no public API for a literal string starting with "="
     cell.data_type = "s"
     return cell
