@@ -1,0 +1,243 @@
+"""Lay a `Paper` out as HTML (Jinja2) and write it as a tagged PDF (WeasyPrint, PDF/UA-1).
+
+This module never decides content: wording, order, counts and labels all come from the `Paper`
+that `build_paper` made. It only lays them out, with `templates/paper.html.j2` and `paper.css`.
+
+Security: every value is autoescaped, so partner text can never become markup; and WeasyPrint
+reads nothing but files inside the templates folder (`TemplateFetcher`), so no value can make it
+fetch a URL, read a local file or embed an attachment.
+
+Reproducible: the same Paper and templates give the same PDF bytes (dates come from the period,
+the file identifier from a hash of the HTML).
+
+Logging: a warning for each URL WeasyPrint asks for and is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from reportgen.model import Block, Paper
+
+LOGGER = logging.getLogger(__name__)
+
+TEMPLATE_NAME = "paper.html.j2"
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+TEXT_COLOUR = "1a1a1a"  # body text; status backgrounds are tinted until it reads at 4.5:1 or better
+MIN_CONTRAST = 4.5
+
+_HEX_COLOUR = re.compile(r"[0-9a-fA-F]{6}")
+_CSS_IDENT = re.compile(r"[a-z0-9][a-z0-9-]*")
+_PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+
+
+# ---------------------------------------------------------------- fetching
+
+
+class TemplateFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that serves files inside the templates folder and refuses the rest.
+
+    A refused URL raises; WeasyPrint logs the error and renders on without the resource.
+    """
+
+    def __init__(self, templates: Path) -> None:
+        super().__init__(allowed_protocols=("file",), allow_redirects=False, fail_on_errors=False)
+        self.root = Path(templates).resolve()
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        path = self.allowed_path(url)
+        if path is None:
+            LOGGER.warning("refused to fetch %r: only files inside %s are read", url[:200], self.root)
+            raise ValueError(f"refused URL: {url[:200]}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
+
+    def allowed_path(self, url: str) -> Path | None:
+        """The file `url` names when it is a regular file inside the templates folder, else None."""
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return None
+        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost") or parts.query:
+            return None
+        try:
+            # strict: the file must exist; resolve() follows symlinks, so one pointing out is caught
+            path = Path(url2pathname(unquote(parts.path))).resolve(strict=True)
+        except (OSError, RuntimeError, ValueError):
+            return None
+        if not path.is_relative_to(self.root) or not path.is_file():
+            return None
+        return path
+
+
+# ---------------------------------------------------------------- template helpers
+
+
+def safe_href(href: str | None) -> str | None:
+    """`href` when it is an http, https or mailto URL; None otherwise (the text is then shown plain)."""
+    if not href or any(ord(char) < 33 or ord(char) == 127 for char in href):
+        return None
+    try:
+        scheme = urlsplit(href).scheme.lower()
+    except ValueError:
+        return None
+    return href if scheme in LINK_SCHEMES else None
+
+
+def css_ident(value: str) -> str:
+    """`value` when it is safe as a CSS class suffix, else "unknown"."""
+    return value if _CSS_IDENT.fullmatch(value) else "unknown"
+
+
+@dataclass(frozen=True)
+class BlockGroup:
+    """One block, or a run of list items of the same kind and level (`tag` "ul" or "ol")."""
+
+    tag: str  # "ul", "ol", or "" for a single paragraph or heading
+    blocks: tuple[Block, ...]
+
+
+def group_blocks(blocks: tuple[Block, ...]) -> list[BlockGroup]:
+    """Consecutive bullet (or number) blocks of one level become one list."""
+    groups: list[BlockGroup] = []
+    for block in blocks:
+        tag = {"bullet": "ul", "number": "ol"}.get(block.kind, "")
+        last = groups[-1] if groups else None
+        if tag and last and last.tag == tag and last.blocks[0].level == block.level:
+            groups[-1] = BlockGroup(tag, (*last.blocks, block))
+        else:
+            groups.append(BlockGroup(tag, (block,)))
+    return groups
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (0, 2, 4))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio of two hex colours (no #)."""
+    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _tint(hex_colour: str, share: float) -> str:
+    """`hex_colour` mixed with white: `share` of the colour."""
+    channels = (int(hex_colour[i : i + 2], 16) for i in (0, 2, 4))
+    return "".join(f"{round(255 - (255 - c) * share):02x}" for c in channels)
+
+
+@dataclass(frozen=True)
+class StatusStyle:
+    css: str  # class suffix: .status-<css>
+    border: str  # the status colour, hex without #
+    background: str  # a light tint of it that body text reads on at >= 4.5:1
+
+
+def status_styles(paper: Paper) -> list[StatusStyle]:
+    """CSS colours for each status class; bad class names or colours are left out (no colour)."""
+    styles = []
+    for status_class, colour in paper.status_colours:
+        if not _HEX_COLOUR.fullmatch(colour) or not _CSS_IDENT.fullmatch(status_class):
+            LOGGER.warning("status colour %r for %r is not a 6-digit hex colour: left out", colour, status_class)
+            continue
+        tints = (_tint(colour, share) for share in (0.2, 0.15, 0.1, 0.05))
+        background = next((t for t in tints if contrast_ratio(TEXT_COLOUR, t) >= MIN_CONTRAST), "ffffff")
+        styles.append(StatusStyle(status_class, colour.lower(), background))
+    return styles
+
+
+def period_date(period: str) -> str:
+    """ISO date of the first day of `period` (YYYY-MM), or "" when it is not one."""
+    match = _PERIOD.fullmatch(period)
+    return f"{match[1]}-{match[2]}-01" if match else ""
+
+
+@contextmanager
+def _font_timestamp(created: str) -> Iterator[None]:
+    """Pin the `head.modified` date fontTools writes into subset fonts, for reproducible bytes.
+
+    Without HarfBuzz-Subset (Debian package libharfbuzz-subset0) WeasyPrint subsets fonts with
+    fontTools, which stamps each subset with the current time unless SOURCE_DATE_EPOCH is set
+    (reproducible-builds.org). We set it to the paper's date while rendering, under a lock as the
+    environment is process-wide; a value the caller already set is kept.
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    day = datetime.fromisoformat(created).replace(tzinfo=UTC) if created else datetime(2000, 1, 1, tzinfo=UTC)
+    with _ENVIRONMENT_LOCK:
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(day.timestamp()))
+        try:
+            yield
+        finally:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+_ENVIRONMENT_LOCK = threading.Lock()
+
+
+# ---------------------------------------------------------------- stages
+
+
+def _environment(templates: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["safe_href"] = safe_href
+    env.filters["css_ident"] = css_ident
+    env.filters["group_blocks"] = group_blocks
+    return env
+
+
+def render_html(paper: Paper, templates: Path) -> str:
+    """The paper as one HTML document (every value escaped), laid out by `paper.html.j2`."""
+    template = _environment(Path(templates)).get_template(TEMPLATE_NAME)
+    return template.render(
+        paper=paper,
+        created=period_date(paper.period),
+        status_styles=status_styles(paper),
+    )
+
+
+def write_pdf(paper: Paper, templates: Path, out: Path) -> None:
+    """Write the paper as a tagged PDF (PDF/UA-1) to `out`, atomically (a temp file, then rename)."""
+    templates = Path(templates).resolve()
+    out = Path(out)
+    html = render_html(paper, templates)
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    document = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
+    handle, temp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as target, _font_timestamp(period_date(paper.period)):
+            document.write_pdf(target, pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False)
+        os.replace(temp_name, out)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,369 @@
+"""Write templates/paper.docx: the Word template every DOCX paper is laid out from.
+
+Run `python templates/make_template.py` (re-runnable, same bytes each time). The result is meant to
+be restyled in Word by the secretariat (fonts, colours, logo, header and footer) without touching
+code: every look comes from named styles and from the prototype rows of the two tables.
+
+Layout (the markers `reportgen.docx_writer` looks for are in brackets):
+
+- Section 1, A4 portrait: Title `{{ paper.title }}`; the cover sheet table (LABEL | value, one row
+  per `paper.cover` via docxtpl `{%tr for %}`); the subtitle; a paragraph holding `[[NARRATIVE]]`;
+  "Changes since the last draft" (Ref | Action | Was | Now), only when `paper.changes` has some.
+- Section 2, A4 landscape with narrow margins (the six-column delivery plan needs the width): the
+  delivery-plan table: a header row (repeats on every page), a `[[SECTION]]` row spanning all
+  columns, an optional `[[SUBSECTION]]` row (second-level groups: bold, not shaded) and an action
+  row with `[[CELL]]` in each cell. The writer clones those rows, so restyle them, not the output.
+  Then a paragraph with the exempt note (empty when there is none).
+- Header: `{{ paper.marking }}` (restricted edition only) and the running title; footer: the
+  marking and "Page X of Y" (PAGE / NUMPAGES fields). Section 2 reuses section 1's header/footer.
+
+Column order of the template's delivery table is ref, action, status, explanation, timeframe, page;
+the writer picks a prototype cell by column key, so keep that order when restyling.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor, Twips
+
+from reportgen.docx_writer import save_reproducibly
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "paper.docx"
+
+FONT = "Arial"
+LANGUAGE = "en-GB"
+HEADING_COLOUR = RGBColor(0x1F, 0x38, 0x64)  # dark blue: 11:1 contrast on white
+HEADER_FILL = "1F3864"  # delivery-plan header row (white text)
+SECTION_FILL = "D9E2F3"  # section heading rows
+LABEL_FILL = "F2F2F2"  # cover sheet labels
+
+# (heading, share of the table width) in the writer's default column order
+DEFAULT_COLUMNS = (
+    ("Plan priority", 0.06),
+    ("Action", 0.26),
+    ("Status this reporting period", 0.11),
+    ("Explanation / Link to meeting papers", 0.35),
+    ("Timeframe for delivery / Completion", 0.13),
+    ("CSCJ Plan page", 0.09),
+)
+TWIPS_PER_MM = 1440 / 25.4
+PORTRAIT_TEXT_TWIPS = round((210 - 2 * 20) * TWIPS_PER_MM)
+LANDSCAPE_TEXT_TWIPS = round((297 - 2 * 12.7) * TWIPS_PER_MM)
+
+
+def main() -> None:
+    document = Document()
+    _drop_thumbnail(document)
+    _styles(document)
+    _page_setup(document)
+    document.add_paragraph("{{ paper.title }}", style="Title")
+    _cover_table(document)
+    document.add_paragraph("{%p if paper.subtitle %}")
+    document.add_paragraph("{{ paper.subtitle }}", style="Subtitle")
+    document.add_paragraph("{%p endif %}")
+    document.add_paragraph("[[NARRATIVE]]")
+    _changes_table(document)
+    landscape = document.add_section(WD_SECTION.NEW_PAGE)
+    landscape.orientation = WD_ORIENT.LANDSCAPE
+    landscape.page_width, landscape.page_height = Mm(297), Mm(210)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(landscape, side, Cm(1.27))
+    _delivery_table(document)
+    # always present (empty without a note): the body must not end with a table
+    document.add_paragraph("{{ paper.exempt_note }}")
+    _header_footer(document)
+    _properties(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    save_reproducibly(buffer.getvalue(), OUT)
+
+
+# ---------------------------------------------------------------- styles
+
+
+def _styles(document) -> None:  # type: ignore[no-untyped-def]
+    styles = document.styles
+    defaults = styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts"))
+    for attribute in list(fonts.attrib):
+        del fonts.attrib[attribute]
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), FONT)
+    rpr.find(qn("w:lang")).set(qn("w:val"), LANGUAGE)
+    defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing")).attrib.update(
+        {qn("w:after"): "120", qn("w:line"): "264", qn("w:lineRule"): "auto"}
+    )
+
+    normal = styles["Normal"]
+    normal.font.size = Pt(11)
+
+    title = styles["Title"]
+    _drop_theme_fonts(title)
+    title.font.size, title.font.bold, title.font.color.rgb = Pt(20), True, HEADING_COLOUR
+    title.paragraph_format.space_after = Pt(12)
+    subtitle = styles["Subtitle"]
+    _drop_theme_fonts(subtitle)
+    subtitle.font.size, subtitle.font.italic, subtitle.font.color.rgb = Pt(13), False, HEADING_COLOUR
+    for level, size in ((1, 16), (2, 13), (3, 12)):
+        heading = styles[f"Heading {level}"]
+        _drop_theme_fonts(heading)
+        heading.font.size, heading.font.bold, heading.font.color.rgb = Pt(size), True, HEADING_COLOUR
+        heading.font.italic = False
+        heading.paragraph_format.space_before = Pt(12)
+        heading.paragraph_format.space_after = Pt(6)
+    for name in ("Header", "Footer"):
+        styles[name].font.size = Pt(9)
+    for name in ("List Bullet", "List Number", "List Bullet 2"):
+        styles[name].paragraph_format.space_after = Pt(3)
+
+    table_text = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+    table_text.base_style = normal
+    table_text.paragraph_format.space_after = Pt(3)
+    table_heading = styles.add_style("Table Heading", WD_STYLE_TYPE.PARAGRAPH)
+    table_heading.base_style = table_text
+    table_heading.font.bold = True
+    table_heading.paragraph_format.keep_with_next = True
+    table_section = styles.add_style("Table Section", WD_STYLE_TYPE.PARAGRAPH)
+    table_section.base_style = table_heading
+    table_section.font.size = Pt(12)
+
+    hyperlink = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER, builtin=True)
+    hyperlink.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
+    hyperlink.font.underline = True
+    hyperlink.priority, hyperlink.unhide_when_used = 99, True
+    note = styles.add_style("Status Note", WD_STYLE_TYPE.CHARACTER)
+    note.font.italic = True
+    note.font.size = Pt(9)
+
+    settings = document.settings.element
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), LANGUAGE)
+
+
+def _drop_theme_fonts(style) -> None:  # type: ignore[no-untyped-def]
+    """Theme font attributes win over named fonts in Word: drop them so the style inherits Arial."""
+    rpr = style.element.find(qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+    if fonts is not None:
+        rpr.remove(fonts)
+
+
+# ---------------------------------------------------------------- page, header, footer
+
+
+def _page_setup(document) -> None:  # type: ignore[no-untyped-def]
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(20))
+    section.header_distance = section.footer_distance = Cm(1)
+
+
+def _header_footer(document) -> None:  # type: ignore[no-untyped-def]
+    section = document.sections[0]
+    header = section.header
+    header.is_linked_to_previous = False
+    first = header.paragraphs[0]
+    first.text = "{%p if paper.marking %}"
+    marking = header.add_paragraph(style="Header")
+    marking.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    marking.add_run("{{ paper.marking }}").bold = True
+    header.add_paragraph("{%p endif %}", style="Header")
+    running = header.add_paragraph("{{ paper.title }}", style="Header")
+    running.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    footer.paragraphs[0].text = "{%p if paper.marking %}"
+    marking = footer.add_paragraph(style="Footer")
+    marking.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    marking.add_run("{{ paper.marking }}").bold = True
+    footer.add_paragraph("{%p endif %}", style="Footer")
+    pages = footer.add_paragraph(style="Footer")
+    pages.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    pages.add_run("Page ")
+    _field(pages, "PAGE")
+    pages.add_run(" of ")
+    _field(pages, "NUMPAGES")
+    for later in document.sections[1:]:
+        later.header.is_linked_to_previous = True
+        later.footer.is_linked_to_previous = True
+
+
+def _field(paragraph, instruction: str) -> None:  # type: ignore[no-untyped-def]
+    """A complex field (begin / instrText / separate / cached result / end): Word updates it."""
+    for kind, text in (("begin", None), ("instr", f" {instruction} "), ("separate", None), ("text", "1")):
+        run = paragraph.add_run()
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        elif kind == "text":
+            run.text = text
+        else:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    paragraph.add_run()._r.append(end)
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _cover_table(document) -> None:  # type: ignore[no-untyped-def]
+    label_twips = round(55 * TWIPS_PER_MM)
+    widths = (label_twips, PORTRAIT_TEXT_TWIPS - label_twips)
+    table = document.add_table(rows=3, cols=2)
+    table.style = document.styles["Table Grid"]
+    _fix_widths(table, widths, caption="Cover sheet",
+                description="Meeting, date, title and purpose of the paper")
+    table.rows[0].cells[0].paragraphs[0].text = "{%tr for row in paper.cover %}"
+    label, value = table.rows[1].cells
+    label.paragraphs[0].style = document.styles["Table Text"]
+    label.paragraphs[0].add_run("{{ row.label }}").bold = True
+    _shade(label, LABEL_FILL)
+    value.paragraphs[0].style = document.styles["Table Text"]
+    value.paragraphs[0].add_run("{{ row.value }}")
+    _row_flags(table.rows[1], cant_split=True)
+    table.rows[2].cells[0].paragraphs[0].text = "{%tr endfor %}"
+
+
+def _changes_table(document) -> None:  # type: ignore[no-untyped-def]
+    """Changes since the last draft (only when the paper has some: the whole block is in a {%p if %})."""
+    document.add_paragraph("{%p if paper.changes %}")
+    document.add_paragraph("Changes since the last draft", style="Heading 2")
+    shares = (0.08, 0.56, 0.18, 0.18)
+    widths = [round(PORTRAIT_TEXT_TWIPS * share) for share in shares]
+    widths[-1] = PORTRAIT_TEXT_TWIPS - sum(widths[:-1])
+    table = document.add_table(rows=4, cols=4)
+    table.style = document.styles["Table Grid"]
+    _fix_widths(table, widths, caption="Changes since the last draft",
+                description="Actions whose status changed since the last draft: was and now")
+    for cell, heading in zip(table.rows[0].cells, ("Ref", "Action", "Was", "Now")):
+        cell.paragraphs[0].style = document.styles["Table Heading"]
+        cell.paragraphs[0].add_run(heading)
+        _shade(cell, SECTION_FILL)
+    _row_flags(table.rows[0], cant_split=True, header=True)
+    table.rows[1].cells[0].paragraphs[0].text = "{%tr for move in paper.changes %}"
+    for cell, field in zip(table.rows[2].cells, ("ref", "action", "old", "new")):
+        cell.paragraphs[0].style = document.styles["Table Text"]
+        cell.paragraphs[0].add_run("{{ move." + field + " }}")
+    _row_flags(table.rows[2], cant_split=True)
+    table.rows[3].cells[0].paragraphs[0].text = "{%tr endfor %}"
+    document.add_paragraph("{%p endif %}")
+
+
+def _delivery_table(document) -> None:  # type: ignore[no-untyped-def]
+    widths = [round(LANDSCAPE_TEXT_TWIPS * share) for _, share in DEFAULT_COLUMNS]
+    widths[-1] = LANDSCAPE_TEXT_TWIPS - sum(widths[:-1])
+    table = document.add_table(rows=4, cols=len(DEFAULT_COLUMNS))
+    table.style = document.styles["Table Grid"]
+    _fix_widths(
+        table,
+        widths,
+        caption="Delivery plan",
+        description="Each action of the plan with its status, explanation, timeframe and plan page",
+    )
+    header, section, subsection, action = table.rows
+    for cell, (heading, _) in zip(header.cells, DEFAULT_COLUMNS):
+        paragraph = cell.paragraphs[0]
+        paragraph.style = document.styles["Table Heading"]
+        run = paragraph.add_run(heading)
+        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+        _shade(cell, HEADER_FILL)
+    _row_flags(header, cant_split=True, header=True)
+
+    for row, marker, fill in ((section, "[[SECTION]]", SECTION_FILL), (subsection, "[[SUBSECTION]]", None)):
+        merged = row.cells[0].merge(row.cells[-1])
+        merged.paragraphs[0].style = document.styles["Table Section"]
+        merged.paragraphs[0].add_run(marker)
+        if fill:
+            _shade(merged, fill)
+        _row_flags(row, cant_split=True)
+
+    for cell in action.cells:
+        cell.paragraphs[0].style = document.styles["Table Text"]
+        cell.paragraphs[0].add_run("[[CELL]]")
+    _row_flags(action, cant_split=True)
+
+
+def _fix_widths(table, widths, caption: str, description: str) -> None:  # type: ignore[no-untyped-def]
+    """Explicit widths (twips) in tblW, tblGrid and every tcW, fixed layout: LibreOffice needs them all."""
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(sum(widths)))
+    for column, width in zip(table.columns, widths):
+        column.width = Twips(width)
+    for row in table.rows:
+        for tc, width in zip(row._tr.tc_lst, widths):
+            tc.width = Twips(width)
+    for tag, value in (("w:tblCaption", caption), ("w:tblDescription", description)):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), value)
+        tbl_pr.append(element)
+
+
+def _shade(cell, fill: str) -> None:  # type: ignore[no-untyped-def]
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tc_pr = cell._tc.get_or_add_tcPr()
+    v_align = tc_pr.find(qn("w:vAlign"))
+    if v_align is not None:
+        v_align.addprevious(shd)
+    else:
+        tc_pr.append(shd)
+
+
+def _row_flags(row, cant_split: bool, header: bool = False) -> None:  # type: ignore[no-untyped-def]
+    tr_pr = row._tr.get_or_add_trPr()
+    if cant_split:
+        tr_pr.append(OxmlElement("w:cantSplit"))
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+# ---------------------------------------------------------------- package
+
+
+def _drop_thumbnail(document) -> None:  # type: ignore[no-untyped-def]
+    """python-docx's default package carries its own thumbnail image: not ours to ship."""
+    rels = document.part.package.rels
+    for rel_id in [rel_id for rel_id, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
+        del rels[rel_id]
+
+
+def _properties(document) -> None:  # type: ignore[no-untyped-def]
+    fixed = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    props = document.core_properties
+    props.title = "Police and Crime Panel paper (template)"
+    props.author = "reportgen"
+    props.last_modified_by = "reportgen"
+    props.language = LANGUAGE
+    props.subject = props.keywords = props.comments = props.category = ""
+    props.created = props.modified = props.last_printed = fixed
+    props.revision = 1
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,474 @@
+"""The PDF writer, tested by reading the written PDF back (pypdf for text, pikepdf for structure)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import BinaryIO
+
+import pdfplumber
+import pikepdf
+import pypdf
+import pytest
+
+from reportgen import pdf_writer
+from reportgen.model import (
+    Block,
+    CoverRow,
+    Inline,
+    Paper,
+    PaperCell,
+    PaperColumn,
+    PaperRow,
+    PaperSection,
+    StatusMove,
+)
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+
+HOSTILE_ATTACHMENT = '<link rel="attachment" href="file:///etc/hostname">'
+HOSTILE_IMAGE = '<img src="http://127.0.0.1:9/">'
+HOSTILE_SCRIPT = "<script>alert(1)</script>"
+HOSTILE_JINJA = "{{ 7*7 }}"
+COLUMNS = (
+    PaperColumn("ref", "Plan priority", 0.07),
+    PaperColumn("action", "Action", 0.27),
+    PaperColumn("status", "Status this reporting period", 0.12),
+    PaperColumn("explanation", "Explanation / Link to meeting papers", 0.34),
+    PaperColumn("timeframe", "Timeframe for delivery / Completion", 0.12),
+    PaperColumn("page", "CSCJ Plan page", 0.08),
+)
+STATUSES = (
+    ("Completed", "completed"),
+    ("In progress", "in-progress"),
+    ("Not started", "not-started"),
+    ("On hold", "on-hold"),
+)
+COLOURS = (
+    ("completed", "2e7d32"),
+    ("in-progress", "f9a825"),
+    ("not-started", "c62828"),
+    ("on-hold", "6a1b9a"),
+    ("unknown", "757575"),
+)
+
+
+def _text(text: str, **style: object) -> Inline:
+    return Inline(text, **style)  # type: ignore[arg-type]
+
+
+def _row(ref: int, section: str) -> PaperRow:
+    status, status_class = STATUSES[ref % 4]
+    action = f"Action {ref}: ask the Chief Constable to develop a prevention plan for area {ref}."
+    explanation = (
+        f"Explanation {ref}. The board met and agreed the plan; progress is reported monthly "
+        "to the Strategic Executive Board and the Decision-Making Meeting."
+    )
+    rich: tuple[Block, ...] = ()
+    note = ""
+    if ref == 2:
+        explanation = f"Partner wrote {HOSTILE_ATTACHMENT} and {HOSTILE_IMAGE} then {HOSTILE_SCRIPT} {HOSTILE_JINJA}"
+    if ref == 3:
+        explanation = "See the board papers and the plan page. Do not follow the bad link."
+        rich = (
+            Block(
+                "paragraph",
+                (
+                    _text("See the "),
+                    _text("board papers", href="https://example.org/board"),
+                    _text(" and the "),
+                    _text("plan page", href="mailto:opcc@example.org"),
+                    _text("."),
+                ),
+            ),
+            Block("bullet", (_text("Do not follow the "), _text("bad link", href="javascript:alert(1)"))),
+        )
+    if ref == 5:
+        status, status_class, note = "No update", "unknown", "No update received this period"
+    cells = (
+        PaperCell("ref", str(ref)),
+        PaperCell("action", action),
+        PaperCell("status", status),
+        PaperCell("explanation", explanation, rich),
+        PaperCell("timeframe", "Ongoing" if ref % 2 else "March 2024"),
+        PaperCell("page", f"{ref % 30 + 1}-{ref % 30 + 2}"),
+    )
+    return PaperRow(
+        ref=ref,
+        cells=cells,
+        status=status if status_class != "unknown" else None,
+        status_label=status,
+        status_class=status_class,
+        note=note,
+        section=section,
+        action=action,
+        explanation=explanation,
+    )
+
+
+def _paper(n_rows: int = 40, marking: str = "RESTRICTED") -> Paper:
+    """Sections of 1-3 rows (every third at level 2), hostile partner text in row 2, links in row 3.
+
+    With 40 rows, some section headings fall at the foot of a page unless rows avoid breaks after them.
+    """
+    names = ("Prevention First", "Criminal Justice", "Victims and witnesses")
+    sections: list[PaperSection] = []
+    first = 1
+    while first <= n_rows:
+        index = len(sections)
+        name = f"Theme {index} {names[index % 3]}"
+        last = min(n_rows, first + index % 3)
+        rows = tuple(_row(ref, name) for ref in range(first, last + 1))
+        sections.append(PaperSection(name, 2 if index % 3 == 2 else 1, rows))
+        first = last + 1
+    narrative = (
+        Block("heading", (_text("Annual Delivery Plan"),), 1),
+        Block(
+            "paragraph",
+            (
+                _text("This plan reports on "),
+                _text(f"{n_rows} actions", bold=True),
+                _text(" at the "),
+                _text("Decision-Making Meetings", href="https://example.org/dmm"),
+                _text("."),
+            ),
+        ),
+        Block("bullet", (_text("33 actions are 'Complete'"),)),
+        Block("bullet", (_text("87 actions are "), _text("'In Progress'", italic=True))),
+        Block("heading", (_text("Funding"),), 2),
+        Block("number", (_text("Home Office funding of £548,176"),)),
+        Block("number", (_text("Victims Services grant", underline=True),)),
+        Block("paragraph", (_text("Partner prose: "), _text(HOSTILE_SCRIPT))),
+    )
+    return Paper(
+        title="Annual Delivery Plan (March 2022 – February 2023)",
+        subtitle="Report for the Hertfordshire Police and Crime Panel, February 2023",
+        meeting="Police and Crime Panel",
+        date="02 February 2023",
+        period="2023-02",
+        language="en-GB",
+        author="Dr Amie Birkhamshaw",
+        edition="restricted" if marking else "public",
+        marking=marking,
+        cover=(
+            CoverRow("MEETING", "Police and Crime Panel"),
+            CoverRow("DATE", "02 February 2023"),
+            CoverRow("SUBMITTED BY", "Dr Amie Birkhamshaw, Assistant Chief Executive, OPCC"),
+            CoverRow("DECISION(S) REQUIRED", "To note the content of the report."),
+        ),
+        narrative=narrative,
+        columns=COLUMNS,
+        sections=tuple(sections),
+        counts=(("Completed", 10), ("In progress", 10), ("Not started", 10), ("On hold", 10)),
+        total=n_rows,
+        changes=(StatusMove(7, "Action 7", "Not started", "In progress"),),
+        status_colours=COLOURS,
+    )
+
+
+@dataclass(frozen=True)
+class Rendered:
+    paper: Paper
+    path: Path
+    pages: list[str]  # text of each page
+    fetched: list[str]
+    logged: list[str]  # WeasyPrint's warnings and errors, but the one about HarfBuzz-Subset
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "HarfBuzz-Subset" not in record.getMessage():  # this machine lacks libharfbuzz-subset0
+            self.messages.append(record.getMessage())
+
+
+def _render(paper: Paper, out: Path) -> Rendered:
+    fetched: list[str] = []
+    original = pdf_writer.TemplateFetcher.fetch
+
+    def recording_fetch(self: pdf_writer.TemplateFetcher, url: str, headers: object = None) -> object:
+        fetched.append(url)
+        return original(self, url, headers)  # type: ignore[arg-type]
+
+    records = _Records()
+    weasyprint_logger = logging.getLogger("weasyprint")
+    weasyprint_logger.addHandler(records)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(pdf_writer.TemplateFetcher, "fetch", recording_fetch)
+            pdf_writer.write_pdf(paper, TEMPLATES, out)
+    finally:
+        weasyprint_logger.removeHandler(records)
+    # pypdf reads text in content-stream order: WeasyPrint draws cell by cell, so a cell's text stays together
+    pages = [page.extract_text() for page in pypdf.PdfReader(out).pages]
+    return Rendered(paper, out, pages, fetched, records.messages)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pdf")
+
+
+@pytest.fixture(scope="module")
+def big(folder: Path) -> Rendered:
+    return _render(_paper(40), folder / "paper.pdf")
+
+
+@pytest.fixture(scope="module")
+def small(folder: Path) -> Rendered:
+    return _render(_paper(6, marking=""), folder / "small.pdf")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+# ---------------------------------------------------------------- content
+
+
+def test_renders_without_warnings(big: Rendered, small: Rendered) -> None:
+    # WeasyPrint warns of CSS it ignores, missing lang, images without alt text, refused URLs
+    assert big.logged == [] and small.logged == []
+
+
+def test_text_holds_cover_sections_and_every_row(big: Rendered) -> None:
+    text = _squash("\n".join(big.pages))
+    for cover_row in big.paper.cover:
+        assert _squash(cover_row.label) in text
+        assert _squash(cover_row.value) in text
+    for section in big.paper.sections:
+        assert _squash(section.heading) in text
+    for row in big.paper.rows:
+        assert _squash(f"{row.ref}{row.action}{row.status_label}") in text
+        explanation = row.cell("explanation")
+        for paragraph in [block.text for block in explanation.rich] or [explanation.text]:
+            assert _squash(paragraph) in text
+    assert _squash("No update received this period") in text
+
+
+def test_every_page_says_page_n_of_m(big: Rendered) -> None:
+    total = len(big.pages)
+    assert total >= 3
+    for number, page in enumerate(big.pages, start=1):
+        assert f"Page {number} of {total}" in page
+
+
+def test_header_row_repeats_on_every_plan_page(big: Rendered) -> None:
+    header = _squash("".join(column.heading for column in big.paper.columns))
+    first = next(i for i, page in enumerate(big.pages) if "Action 1:" in page)
+    plan_pages = big.pages[first:]
+    assert len(plan_pages) >= 2
+    for page in plan_pages:
+        assert header in _squash(page)
+
+
+def test_no_section_heading_is_left_at_the_foot_of_a_page(big: Rendered) -> None:
+    with pdfplumber.open(big.path) as pdf:
+        for page in pdf.pages:
+            words = page.extract_words()
+            headings = [word["top"] for word in words if word["text"] == "Theme"]
+            rows = [word["top"] for word in words if word["text"] == "Action" and word["top"] > 100]
+            if headings:
+                assert any(top > max(headings) for top in rows), f"page {page.page_number}"
+
+
+def test_marking_on_every_page_of_the_restricted_edition_only(big: Rendered, small: Rendered) -> None:
+    assert all("RESTRICTED" in page for page in big.pages)
+    assert not any("RESTRICTED" in page for page in small.pages)
+
+
+def test_running_title_in_the_page_header(big: Rendered) -> None:
+    for page in big.pages[1:]:
+        assert "Annual Delivery Plan (March 2022 – February 2023)" in page
+
+
+# ---------------------------------------------------------------- structure and metadata
+
+
+def test_tagged_pdf_ua_with_language_and_title(big: Rendered) -> None:
+    with pikepdf.open(big.path) as pdf:
+        assert "/StructTreeRoot" in pdf.Root
+        assert bool(pdf.Root.MarkInfo.Marked) is True
+        assert str(pdf.Root.Lang) == "en-GB"
+        assert str(pdf.docinfo["/Title"]) == big.paper.title
+        assert str(pdf.docinfo["/Author"]) == big.paper.author
+        assert str(pdf.docinfo["/CreationDate"]).startswith("D:20230201")
+        meta = pdf.open_metadata()
+        assert meta["dc:title"] == big.paper.title
+        assert meta["pdfuaid:part"] == "1"
+
+
+def _structure_tags(pdf: pikepdf.Pdf) -> set[str]:
+    seen: set[str] = set()
+    stack = [pdf.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Dictionary):
+            if "/S" in node:
+                seen.add(str(node.S))
+            kids = node.get("/K")
+            if isinstance(kids, pikepdf.Array):
+                stack.extend(kid for kid in kids if isinstance(kid, pikepdf.Dictionary))
+            elif isinstance(kids, pikepdf.Dictionary):
+                stack.append(kids)
+    return seen
+
+
+def test_structure_has_headings_lists_and_table_headers(big: Rendered) -> None:
+    with pikepdf.open(big.path) as pdf:
+        tags = _structure_tags(pdf)
+    assert {"/H1", "/H2", "/H3", "/P", "/L", "/LI", "/Table", "/TH", "/TD", "/Link"} <= tags
+
+
+def _link_uris(path: Path) -> list[str]:
+    uris = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            for annot in page.obj.get("/Annots", []):
+                action = annot.get("/A")
+                if action is not None and "/URI" in action:
+                    uris.append(str(action.URI))
+    return uris
+
+
+def test_links_only_http_https_mailto(big: Rendered) -> None:
+    uris = _link_uris(big.path)
+    assert all(uri.split(":", 1)[0] in {"http", "https", "mailto"} for uri in uris)
+    assert {"https://example.org/dmm", "https://example.org/board", "mailto:opcc@example.org"} <= set(uris)
+    assert not any("javascript" in uri for uri in uris)
+    assert "badlink" in _squash(" ".join(big.pages))  # the refused link stays as plain text
+
+
+# ---------------------------------------------------------------- security
+
+
+def test_hostile_text_is_literal_and_nothing_is_embedded_or_fetched(big: Rendered) -> None:
+    text = _squash("\n".join(big.pages))
+    for hostile in (HOSTILE_ATTACHMENT, HOSTILE_IMAGE, HOSTILE_SCRIPT, HOSTILE_JINJA):
+        assert _squash(hostile) in text
+    with pikepdf.open(big.path) as pdf:
+        assert len(pdf.attachments) == 0
+        assert "/EmbeddedFiles" not in pdf.Root.get("/Names", {})
+    assert big.fetched == [(TEMPLATES / "paper.css").resolve().as_uri()]
+
+
+def test_html_escapes_everything() -> None:
+    html = pdf_writer.render_html(_paper(6), TEMPLATES)
+    assert "<script>" not in html and "<img" not in html and 'rel="attachment"' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "{{ 7*7 }}" in html and "49" not in html
+    assert "javascript:" not in html
+    assert '<a href="https://example.org/board">board papers</a>' in html
+    assert "<strong>6 actions</strong>" in html and "<em>&#39;In Progress&#39;</em>" in html
+    assert "<u>Victims Services grant</u>" in html
+
+
+def test_rich_text_lists_and_headings() -> None:
+    html = pdf_writer.render_html(_paper(6), TEMPLATES)
+    assert html.count("<h1>") == 1
+    assert "<h2>Annual Delivery Plan</h2>" in html and "<h3>Funding</h3>" in html
+    assert re.search(r'<ul class="level-1"><li>33 actions[^<]*</li><li>87 actions', html)
+    assert re.search(r'<ol class="level-1"><li>Home Office[^<]*</li><li><u>', html)
+    assert '<th scope="row">MEETING</th>' in html
+    assert '<th scope="col" class="col-action">Action</th>' in html
+    assert '<tr class="section level-2"><th colspan="6" scope="colgroup">Theme 2 Victims' in html
+
+
+def test_ins_and_del_changes() -> None:
+    block = Block("paragraph", (_text("old", change="del"), _text("new", change="ins", bold=True)))
+    html = pdf_writer.render_html(replace(_paper(3), narrative=(block,)), TEMPLATES)
+    assert "<p><del>old</del><ins><strong>new</strong></ins></p>" in html
+
+
+@pytest.fixture
+def templates_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    for name in ("paper.html.j2", "paper.css"):
+        (folder / name).write_bytes((TEMPLATES / name).read_bytes())
+    return folder
+
+
+def test_fetcher_reads_only_files_inside_templates(templates_copy: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    (templates_copy / "link.css").symlink_to(secret)
+    fetcher = pdf_writer.TemplateFetcher(templates_copy)
+    css = fetcher.fetch((templates_copy / "paper.css").as_uri())
+    assert css.content_type == "text/css" and b"@page" in css.read()
+    for url in (
+        "file:///etc/passwd",
+        "http://127.0.0.1:9/",
+        "https://example.org/x.css",
+        "data:text/css,body{}",
+        secret.as_uri(),
+        (templates_copy / "link.css").as_uri(),
+        (templates_copy / ".." / "secret.txt").as_uri(),
+        "file://otherhost" + (templates_copy / "paper.css").as_posix(),
+        (templates_copy / "missing.css").as_uri(),
+    ):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+
+
+def test_refused_urls_are_logged_and_the_render_goes_on(
+    templates_copy: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    css = templates_copy / "paper.css"
+    css.write_text(
+        '@import url("file:///etc/hostname");\n'
+        + css.read_text()
+        + '\nbody { background: url("http://127.0.0.1:9/x.png"); }\n'
+    )
+    out = tmp_path / "paper.pdf"
+    with caplog.at_level(logging.WARNING, logger="reportgen.pdf_writer"):
+        pdf_writer.write_pdf(_paper(3, marking=""), templates_copy, out)
+    refused = [r.getMessage() for r in caplog.records if r.name == "reportgen.pdf_writer"]
+    assert any("file:///etc/hostname" in message for message in refused)
+    assert any("http://127.0.0.1:9/x.png" in message for message in refused)
+    with pikepdf.open(out) as pdf:
+        assert len(pdf.pages) >= 1
+    assert [path.name for path in tmp_path.iterdir() if path.suffix == ".tmp"] == []
+
+
+# ---------------------------------------------------------------- reproducible, atomic
+
+
+def test_same_paper_gives_identical_bytes(small: Rendered, folder: Path) -> None:
+    again = folder / "again.pdf"
+    pdf_writer.write_pdf(small.paper, TEMPLATES, again)
+    assert again.read_bytes() == small.path.read_bytes()
+    assert "SOURCE_DATE_EPOCH" not in os.environ  # pinned for the render only
+
+
+def test_a_failed_render_leaves_the_old_paper_and_no_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "paper.pdf"
+    out.write_bytes(b"the previous paper")
+
+    def failing_write(self: object, target: BinaryIO, **options: object) -> None:
+        target.write(b"%PDF-1.7 half a paper")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(pdf_writer.HTML, "write_pdf", failing_write)
+    with pytest.raises(RuntimeError, match="disk full"):
+        pdf_writer.write_pdf(_paper(3), TEMPLATES, out)
+    assert out.read_bytes() == b"the previous paper"
+    assert [path.name for path in tmp_path.iterdir()] == ["paper.pdf"]
+
+
+def test_status_colours_keep_text_readable() -> None:
+    styles = pdf_writer.status_styles(replace(_paper(3), status_colours=(*COLOURS, ("x", "000000"), ("bad", "red"))))
+    assert {style.css for style in styles} == {css for css, _ in COLOURS} | {"x"}
+    for style in styles:
+        assert pdf_writer.contrast_ratio(pdf_writer.TEXT_COLOUR, style.background) >= 4.5
+
+
+def test_period_date() -> None:
+    assert pdf_writer.period_date("2023-02") == "2023-02-01"
+    assert pdf_writer.period_date("2023-13") == ""
