@@ -56,6 +56,14 @@ def make_parser() -> argparse.ArgumentParser:
     validate.add_argument("--all", action="store_true", help="also show notes for information")
     validate.set_defaults(run=run_validate)
 
+    returns = commands.add_parser("returns", help="write pre-filled return workbooks, one per lead partner",
+                                  description="Write one pre-filled .xlsx return per lead partner (never "
+                                  "overwriting); the folder is the last line printed.")
+    returns.add_argument("--workspace", type=Path, default=Path("."), help="workspace folder (default: .)")
+    returns.add_argument("--period", required=True, help="YYYY-MM: the period the returns are for")
+    returns.add_argument("--out", type=Path, help="folder to write to (default: outputs/<period>/returns)")
+    returns.set_defaults(run=run_returns)
+
     serve = commands.add_parser("serve", help="serve the monthly schedule with Prefect",
                                 description="Serve the monthly deployment (cron from reportgen.toml).")
     serve.add_argument("--workspace", type=Path, default=Path("."), help="workspace folder (default: .)")
@@ -100,6 +108,21 @@ def run_build(args: argparse.Namespace) -> int:
     out.print(summary_line(result.issues))
     print(result.folder)  # the last line: scripts read the draft folder from it
     return BLOCKED if result.blocking else OK
+
+
+def run_returns(args: argparse.Namespace) -> int:
+    from reportgen.report import print_issues
+    from reportgen.return_workbooks import write_return_workbooks
+
+    out = Console(highlight=False, soft_wrap=True)
+    written, issues = write_return_workbooks(args.workspace, args.period, args.out)
+    if issues:
+        print_issues(out, issues)
+    for path in written:
+        print(path)
+    folder = written[0].parent if written else args.out or args.workspace / "outputs" / args.period / "returns"
+    print(folder)  # the last line: scripts read the folder from it
+    return BLOCKED if any(i.blocking for i in issues) else OK
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -54,8 +54,9 @@ def load_return(inputs: Inputs, register: Register, index: int) -> tuple[Partner
     return checked, issues + found
 
 
-def missing_returns(register: Register, returns: tuple[PartnerReturn, ...], inputs: Inputs) -> list[Issue]:
-    sent = {r.partner for r in returns}
+def missing_returns(register: Register, inputs: Inputs) -> list[Issue]:
+    """Leads with no file for the period (a file that could not be read is reported on its own)."""
+    sent = {partner_for(path, register) for path in inputs.returns}
     return [
         issue("missing-return", f"{lead} sent no return for {inputs.period}.", value=lead)
         for lead in register.leads
@@ -74,7 +75,7 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
         issues += return_issues
         if partner_return is not None:
             returns.append(partner_return)
-    issues += missing_returns(register, tuple(returns), inputs)
+    issues += missing_returns(register, inputs)
     merged, merge_issues = merge_returns(register, returns, inputs.period, previous, previous_name)
     issues += merge_issues
     return Checked(inputs, register, tuple(returns), merged, tuple(issues))

@@ -1,0 +1,243 @@
+"""Pre-filled partner return workbooks: one .xlsx per lead partner, ready to fill in and send back.
+
+Each workbook's data sheet ("Return") lists the partner's actions in register order under the exact
+return headings `read_return` expects (plus a "Section" column it ignores): ref, section and action
+locked; status (a dropdown of the canonical statuses), explanation and timeframe pre-filled from the
+latest kept draft of an earlier period and left editable. An "Instructions" sheet follows.
+
+What it must not do: overwrite a file (an existing workbook is refused, naming it), write a formula
+(every text cell is a literal string), or leave a half-written file (temporary name, then a hard link
+that fails if the name was taken meanwhile). The bytes depend only on the inputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reportgen import drafts
+from reportgen.errors import ReportgenError
+from reportgen.issues import Issue, issue
+from reportgen.model import Action, Paper
+from reportgen.paper import period_label
+from reportgen.pipeline import load_register
+from reportgen.returns import slug
+from reportgen.settings import CANONICAL_STATUSES, Settings
+from reportgen.workspace import find_inputs
+from reportgen.xlsx_out import FIXED_TIME, text_cell
+
+DATA_SHEET = "Return"
+INSTRUCTIONS_SHEET = "Instructions"
+SECTION_HEADING = "Section"  # not a return column: `locate_table` lists it as unmatched and reads on
+KEYS = ("ref", "section", "action", "status", "explanation", "timeframe")
+EDITABLE = ("status", "explanation", "timeframe")
+WIDTHS = {"ref": 8, "section": 18, "action": 50, "status": 16, "explanation": 70, "timeframe": 22}
+HEADING_FILL = PatternFill("solid", fgColor="D9E1F2")
+EDITABLE_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: "type here"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+Prefill = tuple[str, str, str]  # status, explanation, timeframe as pre-filled
+BLANK: Prefill = ("", "", "")
+
+
+def write_return_workbooks(workspace: Path, period: str, out: Path | None = None) -> tuple[list[Path], list[Issue]]:
+    """Write one pre-filled return workbook per lead into `out` (default `outputs/<period>/returns/`).
+
+    Refuses with `ReportgenError` naming the file when any workbook already exists, before writing any.
+    Returns the files written, in register order, and the issues met (register, earlier draft).
+    """
+    inputs, _returns_folder_issues = find_inputs(workspace, period)  # those concern reading returns, not this
+    register, issues = load_register(inputs)
+    folder = out if out is not None else inputs.outputs / inputs.period / "returns"
+    previous, found = load_prefill(inputs.outputs, inputs.period)
+    issues += found
+    values = prefill_values(previous)
+    targets = {lead: folder / f"{slug(lead)}.xlsx" for lead in register.leads}
+    taken = [path for path in targets.values() if path.exists()]
+    if taken:
+        raise ReportgenError(f"{taken[0]} already exists: return workbooks are never overwritten; "
+                             "move the folder's workbooks away or give another --out")
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for lead, path in targets.items():
+        actions = [action for action in register.actions if action.lead == lead]
+        book = return_workbook(lead, actions, values, inputs.period, inputs.settings)
+        save_new(book, path)
+        written.append(path)
+    return written, issues
+
+
+def prefill_source(outputs: Path, period: str) -> Path | None:
+    """The latest kept draft of a period before `period`: the same draft a build carries forward from."""
+    return next((f for f in reversed(drafts.draft_folders(outputs)) if f.parent.name < period), None)
+
+
+def load_prefill(outputs: Path, period: str) -> tuple[Paper | None, list[Issue]]:
+    """The paper the workbooks are pre-filled from; a damaged draft is reported and ignored."""
+    folder = prefill_source(outputs, period)
+    if folder is None:
+        return None, []
+    try:
+        return drafts.load_draft(folder)[0], []
+    except ReportgenError as exc:
+        return None, [issue("unreadable-file", f"The earlier draft could not be read, so the workbooks are "
+                            f"not pre-filled: {exc}", severity="warning", file=str(folder))]
+
+
+def prefill_values(previous: Paper | None) -> dict[int, Prefill]:
+    """ref -> (status, explanation, timeframe) as pre-filled; an unrecognised status is left blank."""
+    if previous is None:
+        return {}
+    return {row.ref: (row.status_label if row.status is not None else "", row.explanation, row.timeframe)
+            for row in previous.rows}
+
+
+def headings(settings: Settings) -> dict[str, str]:
+    columns = settings.returns.columns
+    return {key: SECTION_HEADING if key == "section" else columns[key].heading for key in KEYS}
+
+
+def return_workbook(lead: str, actions: Sequence[Action], values: dict[int, Prefill], period: str,
+                    settings: Settings) -> Workbook:
+    """The workbook for one lead: the "Return" data sheet first, then "Instructions"."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = DATA_SHEET
+    fill_data_sheet(sheet, actions, values, settings)
+    fill_instructions(book.create_sheet(INSTRUCTIONS_SHEET), lead, period, settings)
+    book.security = WorkbookProtection(lockStructure=True)  # no sheets added, removed or renamed
+    book.properties.creator = "reportgen"
+    book.properties.created = FIXED_TIME
+    book.properties.modified = FIXED_TIME
+    return book
+
+
+def fill_data_sheet(sheet: Worksheet, actions: Sequence[Action], values: dict[int, Prefill],
+                    settings: Settings) -> None:
+    names = headings(settings)
+    sheet.append([text_cell(sheet, names[key]) for key in KEYS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADING_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for action in actions:
+        status, explanation, timeframe = values.get(action.ref, BLANK)
+        texts = (action.section, action.text, status, explanation, timeframe)
+        sheet.append([action.ref, *(text_cell(sheet, text) if text else None for text in texts)])
+    last = len(actions) + 1
+    for row in sheet.iter_rows(min_row=2, max_row=last, max_col=len(KEYS)):
+        for key, cell in zip(KEYS, row, strict=True):
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if key in EDITABLE:
+                cell.protection = Protection(locked=False)
+                cell.fill = EDITABLE_FILL
+    for position, key in enumerate(KEYS, start=1):
+        sheet.column_dimensions[get_column_letter(position)].width = WIDTHS[key]
+    status_column = get_column_letter(KEYS.index("status") + 1)
+    sheet.add_data_validation(status_dropdown(f"{status_column}2:{status_column}{last}"))
+    sheet.freeze_panes = "A2"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    protect(sheet)
+
+
+def status_dropdown(cells: str) -> DataValidation:
+    statuses = ", ".join(CANONICAL_STATUSES[:-1]) + f" or {CANONICAL_STATUSES[-1]}"
+    validation = DataValidation(
+        type="list", formula1='"' + ",".join(CANONICAL_STATUSES) + '"', allow_blank=True,
+        showErrorMessage=True, errorTitle="Status not recognised", error=f"Choose {statuses} from the list.",
+        showInputMessage=True, promptTitle="Status", prompt=f"Choose {statuses}.",
+    )
+    validation.add(cells)
+    return validation
+
+
+def protect(sheet: Worksheet) -> None:
+    """Sheet protection without a password: locked cells stay read-only; widths and heights can change."""
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False  # False = allowed
+    sheet.protection.formatRows = False
+    sheet.protection.selectLockedCells = False
+    sheet.protection.selectUnlockedCells = False
+
+
+def deadline_text(settings: Settings) -> str:
+    deadline = settings.returns.deadline
+    return f"{deadline.day} {deadline:%B %Y}" if deadline else "not set"
+
+
+def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settings) -> None:
+    """One sentence a line; no line reads as a return heading, so the reader never takes this sheet."""
+    names = headings(settings)
+    statuses = ", ".join(CANONICAL_STATUSES[:-1]) + f" or {CANONICAL_STATUSES[-1]}"
+    facts = (("Partner", lead), ("Period", period_label(period)), ("Deadline", deadline_text(settings)))
+    lines = (
+        f"How to fill in the '{DATA_SHEET}' sheet:",
+        f"{names['ref']}, {names['section']} and {names['action']}: the action as it stands in the register. "
+        "These cells are locked.",
+        f"{names['status']}: choose {statuses} from the list. It shows last period's status; change it if "
+        "it has moved on.",
+        f"{names['explanation']}: what has been done this period, in plain words. Press Alt+Enter for a new "
+        "line. Write links in full (https://…) or as [text](https://…).",
+        f"{names['timeframe']}: when the action is expected to be delivered or completed, e.g. March 2027.",
+        "Do not change the reference, section or action columns, add or delete rows, or add sheets.",
+        f"Save it as .xlsx under the same file name and send it back to the officer who sent it to you "
+        f"by the deadline ({deadline_text(settings)}).",
+    )
+    sheet.append([text_cell(sheet, "Partner return")])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for label, value in facts:
+        sheet.append([text_cell(sheet, label), text_cell(sheet, value)])
+    sheet.append([])
+    for line in lines:
+        sheet.append([text_cell(sheet, line)])
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in sheet.iter_rows(min_row=2, max_row=1 + len(facts), max_col=1):
+        row[0].font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 100
+    sheet.column_dimensions["B"].width = 40
+    protect(sheet)
+
+
+def save_new(book: Workbook, out: Path) -> None:
+    """Save with fixed zip dates to a temporary name, then link it to `out`, refusing if `out` exists."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
+    try:
+        with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as target:
+            for name, content in entries:
+                info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 0  # same bytes whichever OS wrote it
+                target.writestr(info, content)
+        os.chmod(temporary, 0o644)  # mkstemp makes 0600; the workbook is shared
+        try:
+            os.link(temporary, out)  # atomic, and fails rather than replace a file made meanwhile
+        except FileExistsError as exc:
+            raise ReportgenError(f"{out} already exists: return workbooks are never overwritten") from exc
+        except OSError:  # a filesystem without hard links: checked above, so replace is the fallback
+            os.replace(temporary, out)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)

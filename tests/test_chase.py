@@ -1,0 +1,156 @@
+"""The chase list, a return sent back unchanged, and carry-forward across two periods."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import openpyxl
+
+from factories import RETURN_HEADINGS, default_returns, make_workspace, write_xlsx
+from reportgen.build import check_plan, make_paper, prepare_build
+from reportgen.chase import CHASE_HEADINGS, ChaseRow, chase_csv, chase_list, chase_markdown, unchanged_returns
+from reportgen.model import UpdateState
+from reportgen.pipeline import Checked, check_inputs
+from reportgen.return_workbooks import write_return_workbooks
+from reportgen.workspace import find_inputs
+from test_return_workbooks import keep_draft
+
+A, B = "2026-10", "2026-11"
+
+
+def checked_for(root: Path, period: str = A) -> Checked:
+    inputs, found = find_inputs(root, period)
+    return check_inputs(inputs, found=found)
+
+
+def row_for(rows: list[ChaseRow], partner: str) -> ChaseRow:
+    [row] = [r for r in rows if r.partner == partner]
+    return row
+
+
+def test_every_partner_returned_and_updated_everything(tmp_path: Path) -> None:
+    rows = chase_list(checked_for(make_workspace(tmp_path / "ws", period=A)))
+    assert rows == [
+        ChaseRow("Wessex Police", True, f"inputs/returns/{A}/wessex-police.xlsx", 2, 2, (), 0, 0, ""),
+        ChaseRow("OPCC", True, f"inputs/returns/{A}/opcc.xlsx", 3, 3, (), 0, 0, ""),
+        ChaseRow("Criminal Justice Board", True, f"inputs/returns/{A}/criminal-justice-board.xlsx", 1, 1, (),
+                 0, 0, ""),
+    ]
+
+
+def test_a_partner_that_returns_nothing(tmp_path: Path) -> None:
+    returns = default_returns()
+    del returns["opcc.xlsx"]
+    checked = checked_for(make_workspace(tmp_path / "ws", period=A, returns=returns))
+    rows = chase_list(checked)
+    assert row_for(rows, "OPCC") == ChaseRow("OPCC", False, "", 3, 0, (2, 4, 6), 0, 0, "")
+    assert row_for(rows, "Wessex Police").returned
+    assert [(i.code, i.value) for i in checked.issues if i.code == "missing-return"] == [("missing-return", "OPCC")]
+    assert [i.ref for i in checked.issues if i.code == "no-update"] == [2, 4, 6]
+
+
+def test_issues_in_what_a_partner_sent(tmp_path: Path) -> None:
+    returns = default_returns()
+    returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "Compelted", "Done.", ""), (4, "", "", "Nothing yet.", ""),
+                            (99, "", "Completed", "Not ours.", "")]
+    rows = chase_list(checked_for(make_workspace(tmp_path / "ws", period=A, returns=returns)))
+    opcc = row_for(rows, "OPCC")
+    assert (opcc.returned, opcc.updated, opcc.no_update) == (True, 2, (6,))
+    assert opcc.issues == "unknown-status ×1; empty-status ×1; unknown-ref ×1"  # in row order
+    assert (opcc.errors, opcc.warnings) == (3, 0)
+
+
+def test_unreadable_and_unknown_files(tmp_path: Path) -> None:
+    returns = default_returns()
+    returns["opcc.xlsx"] = [("Some", "Other", "Headings"), ("a", "b", "c")]
+    returns["=fire-service.xlsx"] = returns.pop("criminal-justice-board.xlsx")
+    rows = chase_list(checked_for(make_workspace(tmp_path / "ws", period=A, returns=returns)))
+    opcc = row_for(rows, "OPCC")
+    assert (opcc.returned, opcc.errors, opcc.issues, opcc.no_update) == (True, 1, "no-data-sheet ×1", (2, 4, 6))
+    assert row_for(rows, "Criminal Justice Board").returned is False
+    assert rows[-1].partner == "=fire-service" and rows[-1].actions_led == 0
+    assert rows[-1].issues.startswith("unknown-partner ×1")
+    table = list(csv.reader(io.StringIO(chase_csv(rows))))
+    assert table[0] == list(CHASE_HEADINGS)
+    assert table[2][:6] == ["OPCC", "Yes", f"inputs/returns/{A}/opcc.xlsx", "3", "0", "2, 4, 6"]
+    assert table[3][:2] == ["Criminal Justice Board", "No"]
+    assert table[-1][0] == "'=fire-service"  # never a formula in Excel
+    assert table[-1][2] == f"inputs/returns/{A}/=fire-service.xlsx"
+
+
+def test_markdown_table(tmp_path: Path) -> None:
+    rows = [ChaseRow("A | B", False, "", 2, 0, (1, 2), 0, 0, ""),
+            ChaseRow("C", True, "c.xlsx", 1, 1, (), 1, 2, "unknown-status ×1\nx")]
+    assert chase_markdown(rows).splitlines() == [
+        "| " + " | ".join(CHASE_HEADINGS) + " |",
+        "|" + " --- |" * 9,
+        "| A \\| B | No |  | 2 | 0 | 1, 2 | 0 | 0 |  |",
+        "| C | Yes | c.xlsx | 1 | 1 |  | 1 | 2 | unknown-status ×1 x |",
+    ]
+
+
+def test_a_partner_returning_the_template_unchanged(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws", period=A)
+    _folder, paper_a = keep_draft(root, A)
+    written, _ = write_return_workbooks(root, B)
+    period_b = root / "inputs" / "returns" / B
+    period_b.mkdir(parents=True)
+    shutil.copy(written[1], period_b / "opcc.xlsx")  # sent back untouched
+    edited = openpyxl.load_workbook(written[0])
+    edited["Return"]["E2"] = "New this month."
+    edited.save(period_b / "wessex-police.xlsx")
+    checked = checked_for(root, B)
+    found = unchanged_returns(checked, paper_a)
+    assert [(i.code, i.file, i.value, i.severity.value) for i in found] == [
+        ("unchanged-return", f"inputs/returns/{B}/opcc.xlsx", "OPCC", "warning")]
+    rows = chase_list(checked, found)
+    assert row_for(rows, "OPCC").issues == "unchanged-return ×1"
+    assert row_for(rows, "OPCC").warnings == 1
+    assert row_for(rows, "Wessex Police").issues == ""
+    assert row_for(rows, "Criminal Justice Board").returned is False
+
+
+def test_a_blank_template_sent_back_without_a_previous_draft(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws", period=A)
+    written, _ = write_return_workbooks(root, B)
+    (root / "inputs" / "returns" / B).mkdir(parents=True)
+    shutil.copy(written[2], root / "inputs" / "returns" / B / written[2].name)
+    checked = checked_for(root, B)
+    assert [i.value for i in unchanged_returns(checked, None)] == ["Criminal Justice Board"]
+    assert "empty-status ×1; unchanged-return ×1" in chase_list(checked, unchanged_returns(checked, None))[2].issues
+
+
+def test_carry_forward_across_two_periods(tmp_path: Path) -> None:
+    narrative = "{{ no_update }} action(s) had no update this period."
+    root = make_workspace(tmp_path / "ws", period=A, narrative=narrative)
+    _folder, paper_a = keep_draft(root, A)
+    assert paper_a.carried_forward == 0
+    returns = default_returns()
+    del returns["opcc.xlsx"]
+    returns["wessex-police.xlsx"][1] = (1, "", "Completed", "Finished in November.", "Done")
+    write_xlsx(root / "inputs" / "returns" / B / "wessex-police.xlsx", returns["wessex-police.xlsx"])
+    write_xlsx(root / "inputs" / "returns" / B / "criminal-justice-board.xlsx",
+               returns["criminal-justice-board.xlsx"])
+    plan = prepare_build(root, B)  # the build's own choice of draft to carry forward from
+    assert plan.carry_from is not None and plan.carry_from.parent.name == A
+    checked = check_plan(plan)
+    paper_b = make_paper(plan, checked)
+
+    by_ref = {item.ref: item for item in checked.merged.actions}
+    before = {row.ref: row for row in paper_a.rows}
+    for ref in (2, 4, 6):
+        assert by_ref[ref].state is UpdateState.CARRIED_FORWARD
+        assert (by_ref[ref].status, by_ref[ref].explanation) == (before[ref].status, before[ref].explanation)
+        assert by_ref[ref].carried_from == f"{A}/draft-01"
+    assert by_ref[1].state is UpdateState.UPDATED and by_ref[1].explanation == "Finished in November."
+    rows = {row.ref: row for row in paper_b.rows}
+    assert [rows[ref].note for ref in (2, 4, 6)] == ["No update received this period: status as last reported"] * 3
+    assert [rows[ref].status_label for ref in (2, 4, 6)] == ["In progress", "In progress", "Completed"]
+    assert all(rows[ref].note == "" for ref in (1, 3, 5))
+    assert paper_b.carried_forward == 3
+    assert paper_b.narrative[0].text == "3 action(s) had no update this period."
+    assert [i.ref for i in checked.issues if i.code == "carried-forward"] == [2, 4, 6]
+    assert row_for(chase_list(checked), "OPCC").no_update == (2, 4, 6)

@@ -1,0 +1,253 @@
+"""Pre-filled return workbooks: generation, pre-fill, dropdown, locking, layout, and the round trip."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from factories import ACTIONS, REGISTER_HEADINGS, default_returns, make_workspace, write_csv
+from reportgen import drafts
+from reportgen.build import check_plan, finish_draft, make_paper, prepare_build
+from reportgen.cli import main
+from reportgen.errors import ReportgenError
+from reportgen.model import Paper
+from reportgen.pipeline import load_register
+from reportgen.return_workbooks import write_return_workbooks
+from reportgen.returns import partner_for, read_return, validate_return
+from reportgen.settings import CANONICAL_STATUSES
+from reportgen.workspace import find_inputs
+
+A, B = "2026-10", "2026-11"
+FILES = ["wessex-police.xlsx", "opcc.xlsx", "criminal-justice-board.xlsx"]  # leads in register order
+STATUSES = {1: "Completed", 2: "In progress", 3: "Not started", 4: "In progress", 5: "On hold", 6: "Completed"}
+
+
+def keep_draft(root: Path, period: str) -> tuple[Path, Paper]:
+    """A kept draft made by the build's own stages, without rendering DOCX or PDF."""
+    plan = prepare_build(root, period)
+    checked = check_plan(plan)
+    paper = make_paper(plan, checked)
+    folder = drafts.start_draft(plan.inputs.outputs, period)
+    result = finish_draft(plan, paper, checked.issues, folder, None, {})
+    return result.folder, paper
+
+
+def data_rows(path: Path) -> list[tuple[object, ...]]:
+    book = openpyxl.load_workbook(path)
+    return [tuple(row) for row in book["Return"].iter_rows(values_only=True)]
+
+
+def read_back(root: Path, path: Path, period: str = B) -> tuple[list[tuple[object, ...]], list[str]]:
+    """Copy a filled-in workbook into the period's returns and read it as a build would."""
+    target = root / "inputs" / "returns" / period / path.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(path, target)
+    inputs, _ = find_inputs(root, period)
+    register, _ = load_register(inputs)
+    read, issues = read_return(target, inputs.settings, target.name, partner_for(target, register) or "?")
+    assert read is not None
+    checked, found = validate_return(read, register, inputs.settings)
+    rows = [(u.ref, u.action_text, u.status, u.status_as_written, u.explanation, u.timeframe, u.partner)
+            for u in checked.updates]
+    return rows, [i.code for i in (*issues, *found)]
+
+
+def test_one_workbook_per_lead_with_its_actions_and_no_prefill_without_a_draft(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws", period=A)
+    written, issues = write_return_workbooks(root, B)
+    assert issues == []
+    assert [p.name for p in written] == FILES
+    assert {p.parent for p in written} == {root.resolve() / "outputs" / B / "returns"}
+    book = openpyxl.load_workbook(written[1])
+    assert book.sheetnames == ["Return", "Instructions"]
+    assert data_rows(written[1]) == [
+        ("Plan priority", "Section", "Action", "Status this reporting period",
+         "Explanation / Link to meeting papers", "Timeframe for delivery / Completion"),
+        (2, None, "Publish the commissioning plan.", None, None, None),
+        (4, "Victims", "Fund an advocacy service.", None, None, None),
+        (6, "Justice", "Lobby for court capacity.", None, None, None),
+    ]
+
+
+def test_prefilled_from_the_latest_draft_of_an_earlier_period(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws", period=A)
+    keep_draft(root, A)
+    written, issues = write_return_workbooks(root, B)
+    assert issues == []
+    assert data_rows(written[0])[1:] == [
+        (1, None, "Develop a prevention strategy.", "Completed", "Update on action 1.", "Spring 2027"),
+        (3, "Victims", "Review victim referrals.", "Not started", "Update on action 3.", "Spring 2027"),
+    ]
+    # a draft of the period itself is not "last period": the workbooks for B still show A's values
+    returns = default_returns()
+    returns["wessex-police.xlsx"][1] = (1, "Develop a prevention strategy.", "On hold", "Paused.", "")
+    make_workspace(root, period=B, returns=returns)
+    keep_draft(root, B)
+    again, _ = write_return_workbooks(root, B, tmp_path / "again")
+    assert data_rows(again[0])[1][3:] == ("Completed", "Update on action 1.", "Spring 2027")
+
+
+def test_status_is_a_dropdown_of_the_canonical_statuses(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws", period=A)
+    written, _ = write_return_workbooks(root, B)
+    sheet = openpyxl.load_workbook(written[1])["Return"]
+    [validation] = sheet.data_validations.dataValidation
+    assert validation.type == "list"
+    assert validation.formula1 == '"' + ",".join(CANONICAL_STATUSES) + '"'
+    assert validation.formula1 == '"Completed,In progress,Not started,On hold"'
+    assert str(validation.sqref) == "D2:D4"
+    assert validation.allow_blank and validation.showErrorMessage
+    assert "Completed" in (validation.error or "") and validation.prompt
+
+
+def test_ref_section_action_locked_and_the_update_cells_editable(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws", period=A)
+    written, _ = write_return_workbooks(root, B)
+    book = openpyxl.load_workbook(written[1])
+    sheet = book["Return"]
+    assert sheet.protection.sheet is True
+    assert sheet.protection.formatColumns is False and sheet.protection.formatRows is False  # resizable
+    assert not sheet.protection.password
+    assert book.security is not None and book.security.lockStructure is True  # no sheets added
+    for row in sheet.iter_rows(min_row=2):
+        assert [cell.protection.locked for cell in row] == [True, True, True, False, False, False]
+    assert all(cell.protection.locked for cell in sheet[1])
+    assert book["Instructions"].protection.sheet is True
+
+
+def test_layout_and_instructions(tmp_path: Path) -> None:
+    toml = '[paper]\ntitle = "Plan"\n\n[returns]\ndeadline = 2026-10-24\n'
+    root = make_workspace(tmp_path / "ws", period=A, toml=toml)
+    written, _ = write_return_workbooks(root, B)
+    book = openpyxl.load_workbook(written[0])
+    sheet = book["Return"]
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCDEF"]
+    assert widths == [8, 18, 50, 16, 70, 22]
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.bold and cell.fill.fgColor.rgb.endswith("D9E1F2") for cell in sheet[1])
+    assert all(cell.alignment.wrap_text and cell.alignment.vertical == "top"
+               for row in sheet.iter_rows() for cell in row)
+    lines = [" ".join(str(v) for v in row if v) for row in book["Instructions"].iter_rows(values_only=True)]
+    assert "Partner Wessex Police" in lines
+    assert "Period November 2026" in lines
+    assert "Deadline 24 October 2026" in lines
+    text = "\n".join(lines)
+    for heading in ("Status this reporting period:", "Explanation / Link to meeting papers:",
+                    "Timeframe for delivery / Completion:", "Do not change", "add sheets"):
+        assert heading in text
+    assert book.properties.creator == "reportgen"
+
+    root2 = make_workspace(tmp_path / "ws2", period=A)
+    undated, _ = write_return_workbooks(root2, B)
+    values = [row for row in openpyxl.load_workbook(undated[0])["Instructions"].iter_rows(values_only=True)]
+    assert ("Deadline", "not set") in values
+
+
+def test_round_trip_of_every_column(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws", period=A)
+    keep_draft(root, A)
+    written, _ = write_return_workbooks(root, B)
+    book = openpyxl.load_workbook(written[1])
+    sheet = book["Return"]
+    typed = {
+        2: ("Completed", "£60k – funded\nsecond line", "Spring 2027"),
+        4: ("On hold", "see https://example.org/x and [papers](https://example.org/p)", "Q3 2027/28"),
+        6: ("Not started", "= not a formula, ‘quoted’ & <b>not markup</b>", "31/03/2027"),
+    }
+    for row in sheet.iter_rows(min_row=2):
+        status, explanation, timeframe = typed[int(row[0].value)]
+        row[3].value, row[4].value, row[5].value = status, explanation, timeframe
+        row[4].data_type = "s"  # as Excel stores typed text; openpyxl would make "= …" a formula
+    filled = tmp_path / "opcc.xlsx"
+    book.save(filled)
+    rows, codes = read_back(root, filled)
+    assert codes == []
+    texts = {ref: text for ref, _section, _lead, text, _page in ACTIONS}
+    assert rows == [(ref, texts[ref], status, status, explanation, timeframe, "OPCC")
+                    for ref, (status, explanation, timeframe) in typed.items()]
+
+
+def test_unedited_prefill_reads_back_as_last_period(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws", period=A)
+    keep_draft(root, A)
+    written, _ = write_return_workbooks(root, B)
+    rows, codes = read_back(root, written[2])
+    assert codes == []
+    assert rows == [(5, "Measure file quality.", "On hold", "On hold", "Update on action 5.", "Spring 2027",
+                     "Criminal Justice Board")]
+
+
+# what a person can type in a cell: visible characters, spaces and line breaks (no edge whitespace,
+# which the reader strips; no control or invisible characters, which it removes and reports)
+VISIBLE = st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Cn", "Co", "Zl", "Zp", "Zs"))
+TYPED = st.text(VISIBLE | st.just("\n") | st.just(" "), min_size=1, max_size=60).map(str.strip).filter(bool)
+
+
+@hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(explanation=TYPED, status=st.sampled_from(CANONICAL_STATUSES))
+def test_any_typed_text_reads_back_exactly(tmp_path: Path, explanation: str, status: str) -> None:
+    root = tmp_path / "ws"
+    if not root.exists():
+        make_workspace(root, period=A)
+    out = Path(tmp_path / f"out-{abs(hash((explanation, status)))}")
+    if out.exists():
+        shutil.rmtree(out)
+    written, _ = write_return_workbooks(root, B, out)
+    book = openpyxl.load_workbook(written[2])
+    cells = book["Return"][2]
+    cells[3].value, cells[4].value = status, explanation
+    cells[4].data_type = "s"
+    book.save(written[2])
+    rows, _codes = read_back(root, written[2])
+    assert rows[0][2:5] == (status, status, explanation)
+
+
+def test_register_text_is_written_as_text_never_a_formula(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws", period=A)
+    (root / "inputs" / "register.xlsx").unlink()  # a CSV register keeps "=…" as the text it is
+    write_csv(root / "inputs" / "register.csv",
+              [REGISTER_HEADINGS, *ACTIONS, (7, "=1+1", "OPCC", '=HYPERLINK("http://x")', "")])
+    written, _ = write_return_workbooks(root, B)
+    sheet = openpyxl.load_workbook(written[1])["Return"]
+    assert [(c.value, c.data_type) for c in sheet[5][1:3]] == [("=1+1", "s"), ('=HYPERLINK("http://x")', "s")]
+
+
+def test_never_overwrites_and_writes_the_same_bytes_each_time(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws", period=A)
+    written, _ = write_return_workbooks(root, B)
+    before = [p.read_bytes() for p in written]
+    with pytest.raises(ReportgenError, match=r"wessex-police\.xlsx already exists"):
+        write_return_workbooks(root, B)
+    assert [p.read_bytes() for p in written] == before
+    other, _ = write_return_workbooks(root, B, tmp_path / "elsewhere")
+    assert [p.read_bytes() for p in other] == before
+    assert sorted(p.name for p in (tmp_path / "elsewhere").iterdir()) == sorted(FILES)  # no temporary left
+
+
+def test_cli_prints_each_file_then_the_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_workspace(tmp_path / "ws", period=A)
+    assert main(["returns", "--workspace", str(root), "--period", B]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    folder = root.resolve() / "outputs" / B / "returns"
+    assert lines == [*(str(folder / name) for name in FILES), str(folder)]
+    assert main(["returns", "--workspace", str(root), "--period", B]) == 1  # refuses to overwrite
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_cli_exit_1_when_the_register_has_blocking_issues(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    register = [REGISTER_HEADINGS, *ACTIONS, ACTIONS[0]]
+    root = make_workspace(tmp_path / "ws", period=A, register=register)
+    out = tmp_path / "out"
+    assert main(["returns", "--workspace", str(root), "--period", B, "--out", str(out)]) == 1
+    output = capsys.readouterr().out
+    assert "duplicate-ref" in output or "also on row" in output
+    assert output.strip().splitlines()[-1] == str(out)
+    with pytest.raises(SystemExit):
+        main(["returns", "--workspace", str(root)])  # --period is required
