@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from factories import RETURN_HEADINGS, default_returns, make_workspace
-
 from reportgen.issues import flatten
 from reportgen.pipeline import check_inputs
 from reportgen.settings import CANONICAL_STATUSES

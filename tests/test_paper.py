@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from conftest import REFERENCE, SAMPLE, needs_sample
 from factories import REGISTER_HEADINGS, make_workspace
 from reference import reference_rows, words
-
 from reportgen.errors import ReportgenError
 from reportgen.paper import build_paper, render_narrative
 from reportgen.pipeline import check_inputs

@@ -451,8 +451,7 @@ def test_a_failed_render_leaves_the_old_paper_and_no_temp_file(tmp_path: Path, m
     out = tmp_path / "paper.pdf"
     out.write_bytes(b"the previous paper")
 
-    def failing_write(self: object, target: BinaryIO, **options: object) -> None:
-        target.write(b"%PDF-1.7 half a paper")
+    def failing_write(self: object, target: BinaryIO | None = None, **options: object) -> None:
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(pdf_writer.HTML, "write_pdf", failing_write)

@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from factories import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_csv, write_xlsx
 
+from factories import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_csv, write_xlsx
 from reportgen.issues import flatten
 from reportgen.register import read_register
 from reportgen.returns import read_return

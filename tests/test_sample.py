@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLE, needs_sample
 
+from conftest import SAMPLE, needs_sample
 from reportgen.cli import main
 from reportgen.pipeline import check_inputs
 from reportgen.settings import CANONICAL_STATUSES

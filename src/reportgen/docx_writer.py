@@ -25,9 +25,7 @@ import dataclasses
 import datetime as dt
 import io
 import logging
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from copy import deepcopy
@@ -43,6 +41,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from reportgen.errors import ReportgenError
+from reportgen.files import stable_zip, write_atomically
 from reportgen.model import Block, Inline, Paper, PaperColumn, PaperRow, PaperSection, RichText
 
 log = logging.getLogger(__name__)
@@ -150,26 +149,7 @@ def paper_datetime(paper: Paper) -> dt.datetime:
 
 def save_reproducibly(data: bytes, out: Path) -> None:
     """Rewrite a zip package with fixed entry dates, then move it into place atomically."""
-    out = Path(out)
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        entries = [(info.filename, source.read(info)) for info in source.infolist()]
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as target:
-                for name, content in entries:
-                    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    info.create_system = 0  # same bytes whichever OS wrote it
-                    target.writestr(info, content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp makes 0600; a paper is shared
-        os.replace(temporary, out)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+    write_atomically(Path(out), stable_zip(data))
 
 
 def set_default_language(document: DocxDocument, language: str) -> None:

@@ -20,7 +20,6 @@ import logging
 import mimetypes
 import os
 import re
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +33,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from reportgen import richtext
+from reportgen.files import write_atomically
 from reportgen.model import Block, Paper
 
 LOGGER = logging.getLogger(__name__)
@@ -91,15 +92,8 @@ class TemplateFetcher(URLFetcher):
 
 
 def safe_href(href: str | None) -> str | None:
-    """`href` when it is an http, https or mailto URL; None otherwise (the text is then shown plain)."""
-    if not href or any(ord(char) < 33 or ord(char) == 127 for char in href):
-        return None
-    try:
-        scheme = urlsplit(href).scheme.lower()
-    except ValueError:
-        return None
-    return href if scheme in LINK_SCHEMES else None
-
+    """`href` when richtext accepts it as-is (http, https, mailto); None shows the text plain."""
+    return href if href and richtext.safe_href(href) == href else None
 
 def css_ident(value: str) -> str:
     """`value` when it is safe as a CSS class suffix, else "unknown"."""
@@ -233,11 +227,6 @@ def write_pdf(paper: Paper, templates: Path, out: Path) -> None:
     html = render_html(paper, templates)
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     document = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
-    handle, temp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as target, _font_timestamp(period_date(paper.period)):
-            document.write_pdf(target, pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False)
-        os.replace(temp_name, out)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    with _font_timestamp(period_date(paper.period)):
+        data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False)
+    write_atomically(out, data)

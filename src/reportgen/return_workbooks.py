@@ -12,11 +12,6 @@ that fails if the name was taken meanwhile). The bytes depend only on the inputs
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
-import tempfile
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reportgen import drafts
 from reportgen.errors import ReportgenError
+from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, Paper
 from reportgen.paper import period_label
@@ -36,7 +32,7 @@ from reportgen.pipeline import load_register
 from reportgen.returns import slug
 from reportgen.settings import CANONICAL_STATUSES, Settings
 from reportgen.workspace import find_inputs
-from reportgen.xlsx_out import FIXED_TIME, text_cell
+from reportgen.xlsx_out import FIXED_TIME, text_cell, workbook_bytes
 
 DATA_SHEET = "Return"
 INSTRUCTIONS_SHEET = "Instructions"
@@ -219,25 +215,9 @@ def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settin
 
 def save_new(book: Workbook, out: Path) -> None:
     """Save with fixed zip dates to a temporary name, then link it to `out`, refusing if `out` exists."""
-    buffer = io.BytesIO()
-    book.save(buffer)
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source:
-        entries = [(info.filename, source.read(info)) for info in source.infolist()]
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
     try:
-        with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as target:
-            for name, content in entries:
-                info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.create_system = 0  # same bytes whichever OS wrote it
-                target.writestr(info, content)
-        os.chmod(temporary, 0o644)  # mkstemp makes 0600; the workbook is shared
-        try:
-            os.link(temporary, out)  # atomic, and fails rather than replace a file made meanwhile
-        except FileExistsError as exc:
-            raise ReportgenError(f"{out} already exists: return workbooks are never overwritten") from exc
-        except OSError:  # a filesystem without hard links: checked above, so replace is the fallback
-            os.replace(temporary, out)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
+        write_atomically(out, workbook_bytes(book), replace=False)
+    except FileExistsError as exc:
+        raise ReportgenError(f"{out} already exists: return workbooks are never overwritten") from exc
+
+

@@ -7,7 +7,7 @@ string explicitly. Written to a temporary name and renamed, so a failed save lea
 from __future__ import annotations
 
 import datetime as dt
-import os
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from reportgen.files import stable_zip, write_atomically
 from reportgen.model import Paper
 
 FIXED_TIME = dt.datetime(2000, 1, 1)  # workbook properties: identical inputs give identical content
@@ -51,14 +52,16 @@ def write_rows(out: Path, title: str, headings: Sequence[str], rows: Sequence[Se
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
+    write_atomically(out, workbook_bytes(book))
+
+
+def workbook_bytes(book: Workbook) -> bytes:
+    """The workbook as .xlsx bytes that depend only on its content (fixed dates throughout)."""
     book.properties.created = FIXED_TIME
     book.properties.modified = FIXED_TIME
-    partial = out.with_name(f".{out.name}.partial")
-    try:
-        book.save(partial)
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return stable_zip(buffer.getvalue(), modified=FIXED_TIME.isoformat() + "Z")
 
 
 def text_cell(sheet: object, value: str) -> Cell:

@@ -1,0 +1,61 @@
+"""Writing our own output files safely: whole or not at all, and the same bytes for the same content.
+
+Every file reportgen writes goes through `write_atomically` (temporary name in the same folder, fsync,
+rename), so a crash or a kill never leaves half a paper. Zip packages (DOCX, XLSX) are re-dated by
+`stable_zip`, since their entry timestamps are the only bytes that differ from run to run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
+
+
+def write_atomically(out: Path, data: bytes, replace: bool = True) -> None:
+    """Write `data` to `out` via a temporary file; with replace=False an existing `out` is an error."""
+    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp makes 0600; our outputs are shared
+        if replace:
+            os.replace(temporary, out)
+        else:
+            os.link(temporary, out)  # atomic, and raises FileExistsError rather than replace a file
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def stable_zip(data: bytes, modified: str | None = None) -> bytes:
+    """The same zip package with every entry dated ZIP_DATE, in the same order.
+
+    With `modified` (ISO time), docProps/core.xml's modified date is set to it: openpyxl stamps the
+    time of saving there whatever the workbook's properties say.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    if modified is not None:
+        stamp = modified.encode("ascii")
+        entries = [(name, _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content) if name == "docProps/core.xml"
+                    else content) for name, content in entries]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in entries:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0  # same bytes whichever OS wrote it
+            target.writestr(info, content)
+    return buffer.getvalue()

@@ -1,0 +1,149 @@
+"""`reportgen build` end to end: the real artefacts read back (DOCX, PDF, xlsx, CSV, JSON)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import docx
+import openpyxl
+import pikepdf
+import pypdf
+import pytest
+from docx.oxml.ns import qn
+
+from conftest import REFERENCE, ROOT, SAMPLE, needs_sample
+from reference import reference_rows, words
+from reportgen.build import build_draft
+from reportgen.cli import main
+
+
+def copy_example(target: Path) -> Path:
+    """The repo's example workspace, copied so builds never write into the repo."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("reportgen.toml", "narrative.md"):
+        shutil.copy(ROOT / name, target / name)
+    shutil.copytree(ROOT / "inputs", target / "inputs")
+    return target
+
+
+def plan_rows(document: docx.document.Document) -> dict[int, list[str]]:
+    table = document.tables[-1]
+    rows = {}
+    for row in table.rows[1:]:
+        texts = [c.text for c in row.cells]
+        if texts[0].isdigit():
+            rows[int(texts[0])] = texts
+    return rows
+
+
+def pdf_pages(path: Path) -> list[str]:
+    return [page.extract_text() or "" for page in pypdf.PdfReader(path).pages]
+
+
+@pytest.fixture(scope="module")
+def sample_draft(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sample") / "draft"
+    result = build_draft(SAMPLE, out=out)
+    assert result.folder == out
+    return out
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_example(tmp_path_factory.mktemp("example") / "ws")
+
+
+@needs_sample
+def test_sample_docx_holds_all_147_actions_as_published(sample_draft: Path) -> None:
+    document = docx.Document(str(sample_draft / "paper.docx"))
+    rows = plan_rows(document)
+    published = reference_rows(REFERENCE)
+    assert sorted(rows) == list(range(1, 148))
+    for ref, (_ref, action, status, explanation, timeframe, page) in rows.items():
+        expected = published[ref]
+        assert status.split("\n")[0] == (expected.status or "No status given"), ref
+        assert timeframe == expected.timeframe, ref
+        assert page == expected.page.replace(" ", ""), ref
+        assert words(explanation) == words(expected.explanation), ref
+        assert words(action) == words(expected.action), ref
+    header = document.tables[-1].rows[0]
+    assert header._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert [c.text for c in header.cells][:3] == ["Plan priority", "Action", "Status this reporting period"]
+    cover = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
+    assert cover["DATE"] == "02 February 2023" and cover["FREEDOM OF INFORMATION EXEMPTION SECTION IF APPLICABLE"] == \
+        "Not Exempt"
+    assert document.core_properties.title == "Annual Delivery Plan (March 2022 – February 2023)"
+    assert document.core_properties.language == "en-GB"
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "33 actions are 'Complete'" in body and "86 actions are 'In Progress'" in body
+
+
+@needs_sample
+def test_sample_pdf_is_tagged_numbered_and_complete(sample_draft: Path) -> None:
+    pages = pdf_pages(sample_draft / "paper.pdf")
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text
+    flat = re.sub(r"\s+", " ", " ".join(pages))
+    for ref, row in reference_rows(REFERENCE).items():
+        assert row.timeframe in flat, ref
+    assert "Not started yet – phase 2" in flat and "No status given" in flat
+    with pikepdf.open(sample_draft / "paper.pdf") as pdf:
+        assert "/StructTreeRoot" in pdf.Root
+        assert str(pdf.Root.Lang) == "en-GB"
+        assert str(pdf.docinfo["/Title"]) == "Annual Delivery Plan (March 2022 – February 2023)"
+
+
+@needs_sample
+def test_sample_draft_folder_records(sample_draft: Path) -> None:
+    assert sorted(p.name for p in sample_draft.iterdir()) == [
+        "draft.json", "issues.csv", "manifest.json", "paper.docx", "paper.pdf", "register.xlsx"]
+    manifest = json.loads((sample_draft / "manifest.json").read_text())
+    body = manifest.get("manifest", manifest)
+    paths = [item["path"] for item in body["inputs"]]
+    assert "inputs/register.xlsx" in paths and "inputs/returns/2023-02/opcc.xlsx" in paths
+    assert all(len(item["sha256"]) == 64 for item in body["inputs"])
+    issues = (sample_draft / "issues.csv").read_text().splitlines()
+    assert len(issues) == 3 and issues[0].startswith("code,message,severity")
+    book = openpyxl.load_workbook(sample_draft / "register.xlsx")
+    sheet = book["Register"]
+    assert sheet.max_row == 148 and sheet["A2"].value == "1" and sheet["E25"].value == "Not started yet – phase 2"
+
+
+def test_example_builds_with_links_and_no_blocking_issues(example: Path) -> None:
+    result = build_draft(example)
+    assert result.folder == example / "outputs" / "2026-10" / "draft-01"
+    assert not result.blocking
+    document = docx.Document(str(result.folder / "paper.docx"))
+    targets = {rel.target_ref for rel in document.part.rels.values() if rel.is_external}
+    assert "https://www.wessex-pcc.example.gov.uk/seb" in targets
+    assert all(t.startswith(("https://", "http://", "mailto:")) for t in targets)
+    links = document.element.body.findall(".//" + qn("w:hyperlink"))
+    assert links and all(link.get(qn("r:id")) in document.part.rels for link in links)
+    for row in document.tables[-1].rows[1:]:
+        assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+
+
+def test_consecutive_builds_make_draft_01_then_02_and_never_overwrite(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "ws")
+    first = build_draft(root)
+    before = {p.name: p.read_bytes() for p in first.folder.iterdir()}
+    second = build_draft(root)
+    assert (first.folder.name, second.folder.name) == ("draft-01", "draft-02")
+    assert {p.name: p.read_bytes() for p in first.folder.iterdir()} == before
+    # same inputs and settings: the same paper, byte for byte
+    for name in ("paper.docx", "paper.pdf", "draft.json", "register.xlsx", "issues.csv"):
+        assert (first.folder / name).read_bytes() == (second.folder / name).read_bytes(), name
+
+
+def test_build_command_prints_the_folder_last_and_exit_codes(example: Path, capsys, tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    assert main(["build", "--workspace", str(example), "--out", str(out)]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == str(out)
+    assert main(["build", "--workspace", str(example), "--out", str(out)]) == 1  # exists: never overwritten
+    assert "never overwriting" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        main(["build", "--edition", "secret"])
+    assert usage.value.code == 2

@@ -1,0 +1,318 @@
+"""Kept drafts: canonical JSON round trips, numbering, atomic publishing under concurrency and kills."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reportgen.drafts import (
+    InputFile,
+    Manifest,
+    clean_stale_temps,
+    count_by_severity,
+    discard_draft,
+    draft_folders,
+    file_record,
+    latest_draft,
+    load_draft,
+    manifest_from_json,
+    manifest_to_json,
+    package_versions,
+    paper_from_json,
+    paper_to_json,
+    previous_draft,
+    publish_draft,
+    start_draft,
+    write_draft_record,
+)
+from reportgen.errors import ReportgenError
+from reportgen.issues import Severity
+from reportgen.model import (
+    Block,
+    CoverRow,
+    Inline,
+    Paper,
+    PaperCell,
+    PaperColumn,
+    PaperRow,
+    PaperSection,
+    StatusMove,
+)
+
+PERIOD = "2023-02"
+
+
+def make_paper(title: str = "Delivery Plan") -> Paper:
+    link = Inline("meeting papers", href="https://example.org/papers?a=1&b=2", underline=True)
+    rich = (
+        Block("paragraph", (Inline("Work is "), Inline("on track", bold=True), Inline(" — see "), link)),
+        Block("bullet", (Inline("first ‘quoted’ point", italic=True),)),
+        Block("number", (Inline("removed", change="del"), Inline("added", change="ins")), level=2),
+    )
+    row = PaperRow(
+        ref=12,
+        cells=(PaperCell("ref", "12"), PaperCell("explanation", "Work is on track", rich=rich)),
+        status="In progress",
+        status_label="In progress",
+        status_class="in-progress",
+        section="Prevention",
+        lead="Hertfordshire Constabulary",
+        action="Reduce ASB",
+    )
+    unknown = replace(row, ref=13, status=None, status_label="Amber?", status_class="unknown", note="Check")
+    return Paper(
+        title=title,
+        subtitle="Report for the Panel, February 2023",
+        meeting="Police and Crime Panel",
+        date="02 February 2023",
+        period=PERIOD,
+        language="en-GB",
+        author="OPCC",
+        edition="public",
+        marking="",
+        cover=(CoverRow("MEETING", "Police and Crime Panel"), CoverRow("PURPOSE", "Ünïcode ✓")),
+        narrative=(Block("heading", (Inline("Summary"),), level=2), *rich),
+        columns=(PaperColumn("ref", "Plan priority", 0.1), PaperColumn("explanation", "Explanation", 0.9)),
+        sections=(PaperSection("Prevention", 1, (row, unknown)), PaperSection("", 1, ())),
+        counts=(("Completed", 3), ("In progress", 1), ("Not started", 0), ("On hold", 0)),
+        total=5,
+        exempt_count=1,
+        exempt_note="1 action is exempt",
+        unrecognised=1,
+        changes=(StatusMove(12, "Reduce ASB", "Not started", "In progress"),),
+        new_actions=(13, 14),
+        blocking_issues=2,
+        status_colours=(("completed", "#00703c"), ("in-progress", "#ffdd00")),
+    )
+
+
+def make_manifest(period: str = PERIOD) -> Manifest:
+    return Manifest(
+        period=period,
+        edition="public",
+        draft="",
+        inputs=(InputFile("inputs/register.xlsx", 1234, "ab" * 32),),
+        settings_digest="cd" * 32,
+        versions=package_versions(),
+        counts=(("Completed", 3), ("In progress", 1)),
+        issue_counts=count_by_severity([Severity.ERROR, Severity.WARNING, Severity.ERROR]),
+        timings=(("read", 0.25), ("render", 1.5)),
+    )
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def test_paper_round_trip() -> None:
+    paper = make_paper()
+    text = paper_to_json(paper)
+    assert paper_from_json(text) == paper
+    assert paper_to_json(paper_from_json(text)) == text  # stable
+    data = json.loads(text)
+    assert data["schema"] == 1
+    assert data["paper"]["counts"][0] == ["Completed", 3]
+    assert data["paper"]["narrative"][1]["inlines"][1] == {
+        "bold": True, "change": None, "href": None, "italic": False, "text": "on track", "underline": False,
+    }
+    assert "Ünïcode ✓" in text and text.endswith("}\n")
+
+
+def test_paper_from_json_names_the_wrong_field() -> None:
+    data = json.loads(paper_to_json(make_paper()))
+    data["paper"]["sections"][0]["rows"][0]["ref"] = "12"
+    with pytest.raises(ReportgenError, match=r"paper\.sections\[0\]\.rows\[0\]\.ref: expected int"):
+        paper_from_json(json.dumps(data))
+    data = json.loads(paper_to_json(make_paper()))
+    data["paper"]["narrative"][0]["kind"] = "table"
+    with pytest.raises(ReportgenError, match="'table' is not one of"):
+        paper_from_json(json.dumps(data))
+    with pytest.raises(ReportgenError, match="schema 2"):
+        paper_from_json('{"schema": 2, "paper": {}}')
+
+
+def test_missing_fields_with_defaults_read_as_defaults() -> None:
+    data = json.loads(paper_to_json(make_paper()))
+    del data["paper"]["status_colours"]
+    assert paper_from_json(json.dumps(data)).status_colours == ()
+
+
+def test_manifest_round_trip() -> None:
+    manifest = replace(make_manifest(), created="2023-02-01T07:00:00+00:00")
+    assert manifest_from_json(manifest_to_json(manifest)) == manifest
+    assert dict(manifest.versions)["python"]
+    assert manifest.issue_counts == (("error", 2), ("warning", 1))
+
+
+def test_file_record(tmp_path: Path) -> None:
+    (tmp_path / "inputs").mkdir()
+    (tmp_path / "inputs" / "register.csv").write_bytes(b"abc")
+    record = file_record(tmp_path / "inputs" / "register.csv", tmp_path)
+    assert record == InputFile(
+        "inputs/register.csv", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    )
+
+
+# ---------------------------------------------------------------- publishing
+
+
+def build(outputs: Path, period: str = PERIOD, marker: str = "", out: Path | None = None) -> Path:
+    tmp = start_draft(outputs, period)
+    (tmp / "paper.docx").write_bytes(b"docx " + marker.encode())
+    write_draft_record(tmp, make_paper(title=marker or "Delivery Plan"), make_manifest(period))
+    return publish_draft(tmp, outputs, period, out=out)
+
+
+def test_two_publishes_number_drafts_and_keep_the_first(tmp_path: Path) -> None:
+    first = build(tmp_path, marker="one")
+    before = {p.name: p.read_bytes() for p in first.iterdir()}
+    second = build(tmp_path, marker="two")
+    assert (first.name, second.name) == ("draft-01", "draft-02")
+    assert {p.name: p.read_bytes() for p in first.iterdir()} == before
+    assert sorted(p.name for p in (tmp_path / PERIOD).iterdir()) == [".lock", "draft-01", "draft-02"]
+    paper, manifest = load_draft(second)
+    assert paper.title == "two"
+    assert manifest.draft == "draft-02"
+    assert [o.path for o in manifest.outputs] == ["draft.json", "paper.docx"]
+    assert manifest.outputs[1].size == len(b"docx two")
+    assert latest_draft(tmp_path) == second
+    assert previous_draft(tmp_path, second) == first
+    assert previous_draft(tmp_path, first) is None
+
+
+def test_identical_builds_differ_only_in_run_facts(tmp_path: Path) -> None:
+    one, two = build(tmp_path), build(tmp_path)
+    assert (one / "draft.json").read_bytes() == (two / "draft.json").read_bytes()
+    m1, m2 = load_draft(one)[1], load_draft(two)[1]
+    assert replace(m1.reproducible(), draft="") == replace(m2.reproducible(), draft="")
+
+
+def test_numbers_sort_beyond_99(tmp_path: Path) -> None:
+    for name in ("draft-09", "draft-99", "draft-100", "draft-10"):
+        (tmp_path / PERIOD / name).mkdir(parents=True)
+    (tmp_path / "2023-01" / "draft-500").mkdir(parents=True)
+    (tmp_path / PERIOD / ".draft-tmp-1-abcd").mkdir()
+    names = [p.name for p in draft_folders(tmp_path, PERIOD)]
+    assert names == ["draft-09", "draft-10", "draft-99", "draft-100"]
+    assert latest_draft(tmp_path) == tmp_path / PERIOD / "draft-100"
+    assert latest_draft(tmp_path, "2023-01") == tmp_path / "2023-01" / "draft-500"
+    assert previous_draft(tmp_path, tmp_path / PERIOD / "draft-09") == tmp_path / "2023-01" / "draft-500"
+    tmp = start_draft(tmp_path, PERIOD)
+    assert publish_draft(tmp, tmp_path, PERIOD).name == "draft-101"
+
+
+def test_out_is_used_exactly_and_never_overwritten(tmp_path: Path) -> None:
+    outputs = tmp_path / "outputs"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert build(outputs, out=empty) == empty
+    assert load_draft(empty)[1].draft == "empty"
+    fresh = tmp_path / "new" / "paper-for-meeting"
+    assert build(outputs, out=fresh) == fresh
+    kept = (fresh / "paper.docx").read_bytes()
+    tmp = start_draft(outputs, PERIOD)
+    with pytest.raises(ReportgenError, match="not empty"):
+        publish_draft(tmp, outputs, PERIOD, out=fresh)
+    assert (fresh / "paper.docx").read_bytes() == kept
+    assert tmp.exists()  # the caller decides: discard it
+    discard_draft(tmp)
+    assert not tmp.exists()
+    # an `--out` draft outside outputs/ follows the numbered ones of its period
+    numbered = build(outputs)
+    assert previous_draft(outputs, fresh) == numbered
+
+
+def test_load_draft_refuses_a_folder_without_a_draft(tmp_path: Path) -> None:
+    with pytest.raises(ReportgenError, match=r"not a draft folder \(no readable draft.json"):
+        load_draft(tmp_path)
+    (tmp_path / "draft.json").write_text("{", encoding="utf-8")
+    (tmp_path / "manifest.json").write_text(manifest_to_json(make_manifest()), encoding="utf-8")
+    with pytest.raises(ReportgenError, match="not valid JSON") as caught:
+        load_draft(tmp_path)
+    assert "\n" not in str(caught.value)
+
+
+def test_bad_period_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ReportgenError, match="not YYYY-MM"):
+        start_draft(tmp_path, "../etc")
+
+
+# ---------------------------------------------------------------- processes
+
+
+def _publish_many(outputs: str, worker: int, count: int, barrier: object) -> None:
+    barrier.wait()  # type: ignore[attr-defined]
+    for n in range(count):
+        build(Path(outputs), marker=f"{worker}-{n}")
+
+
+def test_concurrent_publishes_never_collide(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("spawn")
+    workers, each = 4, 3
+    barrier = context.Barrier(workers)
+    processes = [
+        context.Process(target=_publish_many, args=(str(tmp_path), w, each, barrier)) for w in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(60)
+        assert process.exitcode == 0
+    folders = draft_folders(tmp_path, PERIOD)
+    assert [f.name for f in folders] == [f"draft-{n:02d}" for n in range(1, workers * each + 1)]
+    titles = sorted(load_draft(f)[0].title for f in folders)
+    assert titles == sorted(f"{w}-{n}" for w in range(workers) for n in range(each))
+    assert not [p for p in (tmp_path / PERIOD).iterdir() if p.name.startswith(".draft-tmp")]
+
+
+def _start_and_hang(outputs: str, queue: object) -> None:
+    tmp = start_draft(Path(outputs), PERIOD)
+    (tmp / "paper.docx").write_bytes(b"half a paper")
+    queue.put(str(tmp))  # type: ignore[attr-defined]
+    signal.pause()
+
+
+def test_killed_build_leaves_no_draft_and_its_temp_is_cleaned(tmp_path: Path) -> None:
+    first = build(tmp_path, marker="kept")
+    kept = {p.name: p.read_bytes() for p in first.iterdir()}
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_start_and_hang, args=(str(tmp_path), queue))
+    process.start()
+    tmp = Path(queue.get(timeout=60))
+    assert tmp.exists() and clean_stale_temps(tmp_path, PERIOD) == []  # alive: left alone
+    os.kill(process.pid, signal.SIGKILL)
+    process.join(10)
+    assert [f.name for f in draft_folders(tmp_path, PERIOD)] == ["draft-01"]
+    assert latest_draft(tmp_path) == first
+    assert clean_stale_temps(tmp_path, PERIOD) == [tmp]
+    assert not tmp.exists()
+    assert {p.name: p.read_bytes() for p in first.iterdir()} == kept
+    assert build(tmp_path).name == "draft-02"
+
+
+# ---------------------------------------------------------------- property
+
+def _few(cls: type) -> st.SearchStrategy[tuple[object, ...]]:
+    return st.lists(st.from_type(cls), max_size=2).map(tuple)
+
+
+# JSON has no NaN or infinity (column widths are finite shares); nesting kept small to stay fast
+st.register_type_strategy(PaperColumn, st.builds(PaperColumn, width=st.floats(0, 1)))
+st.register_type_strategy(Block, st.builds(Block, inlines=_few(Inline)))
+st.register_type_strategy(PaperCell, st.builds(PaperCell, rich=_few(Block)))
+st.register_type_strategy(PaperRow, st.builds(PaperRow, cells=_few(PaperCell)))
+st.register_type_strategy(PaperSection, st.builds(PaperSection, rows=_few(PaperRow)))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.from_type(Paper))
+def test_any_paper_round_trips(paper: Paper) -> None:
+    assert paper_from_json(paper_to_json(paper)) == paper
