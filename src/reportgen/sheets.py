@@ -17,6 +17,7 @@ from pathlib import Path
 from reportgen.headings import did_you_mean, find_header_row
 from reportgen.issues import Issue, issue
 from reportgen.settings import Column
+from reportgen.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
 
 Cell = object
 
@@ -24,9 +25,9 @@ Cell = object
 @dataclass(frozen=True)
 class RawSheet:
     name: str  # "" for CSV
-    rows: tuple[tuple[Cell, ...], ...]  # every row from row 1, as read
+    rows: tuple[tuple[int, tuple[Cell, ...]], ...]  # non-empty rows only, with their 1-based row number
     hidden: bool = False
-    hidden_rows: frozenset[int] = field(default_factory=frozenset)  # 1-based
+    facts: SheetFacts = field(default_factory=SheetFacts)  # hidden rows, merged cells, formulas
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,6 @@ class Table:
     index: Mapping[str, int]  # key -> column position
     written: Mapping[str, str]  # key -> heading as written
     rows: tuple[tuple[int, tuple[Cell, ...]], ...]
-    hidden_rows: frozenset[int] = frozenset()
 
     def value(self, cells: tuple[Cell, ...], key: str) -> Cell:
         at = self.index.get(key)
@@ -60,8 +60,20 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
     import openpyxl
 
     if not zipfile.is_zipfile(path):
-        what = "an old .xls workbook or a CSV" if _looks_like_text_or_xls(path) else "not a workbook"
-        return [], [issue("unreadable-file", f"{display} is {what}, not an .xlsx file.", file=display)]
+        if _looks_like_text_or_xls(path) == "ole":
+            what = "an old .xls workbook or a password-protected one"
+        elif _looks_like_text_or_xls(path) == "zip":
+            what = "damaged or incomplete (cut short while copying?)"
+        elif _looks_like_text_or_xls(path) == "text":
+            what = "a text (CSV) file named .xlsx"
+        else:
+            what = "not a workbook" if path.stat().st_size else "empty"
+        return [], [issue("unreadable-file", f"{display} is {what}: it is not a readable .xlsx file.", file=display,
+                          action="Open it in Excel and save it as .xlsx (without a password).")]
+    refused = refuse_reason(path)
+    if refused:
+        return [], [issue("unreadable-file", f"{display} was not opened: {refused}.", file=display,
+                          action="Open it in Excel, save it again as .xlsx, and check it is the right file.")]
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files; all mean "cannot read"
@@ -69,17 +81,33 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
     sheets: list[RawSheet] = []
     try:
         for sheet in book.worksheets:
-            rows = tuple(tuple(row) for row in sheet.iter_rows(values_only=True))
-            sheets.append(RawSheet(sheet.title, _trim(rows), hidden=sheet.sheet_state != "visible"))
+            rows = tuple(
+                (number, tuple(row))
+                for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+                if not is_empty_row(row)
+            )
+            facts = scan_sheet(path, sheet._worksheet_path)  # openpyxl has no public name for the part
+            sheets.append(RawSheet(sheet.title, rows, hidden=sheet.sheet_state != "visible", facts=facts))
+    except Exception as exc:  # a part that fails to parse mid-way: the file is damaged
+        return [], [issue("unreadable-file", f"{display} could not be read: {exc}.", file=display)]
     finally:
         book.close()
     return sheets, []
 
 
-def _looks_like_text_or_xls(path: Path) -> bool:
+def _looks_like_text_or_xls(path: Path) -> str:
+    """'ole' for .xls and encrypted workbooks, 'zip' for a broken package, 'text' for CSV, else ''."""
     with path.open("rb") as handle:
-        start = handle.read(8)
-    return start.startswith(b"\xd0\xcf\x11\xe0") or all(32 <= b < 127 or b in b"\r\n\t" for b in start)
+        start = handle.read(512)
+    if start.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"
+    if start.startswith(b"PK"):
+        return "zip"
+    try:
+        start.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    return "text" if start else ""
 
 
 def _read_csv(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
@@ -105,10 +133,16 @@ def _read_csv(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         except csv.Error:
             delimiter = ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = tuple(tuple(cell if cell != "" else None for cell in row) for row in reader)
-    if first_row_offset:
-        rows = ((), *rows)  # keep spreadsheet row numbers as the partner sees them in Excel
-    return [RawSheet("", _trim(rows))], issues
+    # row numbers as Excel shows the file (a "sep=" line is row 1)
+    rows = tuple(
+        (number, cells)
+        for number, cells in (
+            (at, tuple(cell if cell != "" else None for cell in row))
+            for at, row in enumerate(reader, start=1 + first_row_offset)
+        )
+        if not is_empty_row(cells)
+    )
+    return [RawSheet("", rows)], issues
 
 
 def decode_csv(data: bytes, display: str) -> tuple[str | None, Issue | None]:
@@ -137,14 +171,6 @@ def _strict(data: bytes, encoding: str, display: str) -> tuple[str | None, Issue
                            file=display, action="Save it from Excel as 'CSV UTF-8' or as .xlsx.")
 
 
-def _trim(rows: tuple[tuple[Cell, ...], ...]) -> tuple[tuple[Cell, ...], ...]:
-    """Drop trailing empty rows (formatted but empty rows are common at the end of a sheet)."""
-    end = len(rows)
-    while end and is_empty_row(rows[end - 1]):
-        end -= 1
-    return rows[:end]
-
-
 def is_empty_row(cells: Sequence[Cell]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
@@ -156,7 +182,7 @@ def locate_table(
     issues: list[Issue] = []
     candidates = []
     for sheet in sheets:
-        at, found = find_header_row(sheet.rows, columns)
+        at, found = find_header_row([cells for _number, cells in sheet.rows], columns)
         candidates.append((found.score, not sheet.hidden, sheet, at, found))
     if not candidates or max(c[0] for c in candidates) == 0:
         expected = ", ".join(repr(c.heading) for c in columns.values() if c.required)
@@ -167,28 +193,67 @@ def locate_table(
         if other.hidden and other is not sheet:
             issues.append(issue("hidden-sheet", f"Hidden sheet {other.name!r} in {display} was not read.",
                                 file=display, sheet=other.name))
-    headings = tuple("" if cell is None else str(cell).strip() for cell in sheet.rows[at])
+    header_row, header_cells = sheet.rows[at]
+    headings = tuple("" if cell is None else str(cell).strip() for cell in header_cells)
+    where = {"file": display, "sheet": sheet.name}
     for key, written in found.duplicates:
         issues.append(issue("duplicate-column",
                             f"Column {written!r} means the same as {found.written[key]!r}; the first is used.",
-                            file=display, sheet=sheet.name, row=at + 1, column=written, value=written))
+                            row=header_row, column=written, value=written, **where))
     for key in found.missing:
         column = columns[key]
         close = did_you_mean(column, found.unmatched)
         hint = f" Did you mean {close!r}?" if close else ""
         issues.append(issue("missing-column", f"Column {column.heading!r} was not found in {display}.{hint}",
-                            file=display, sheet=sheet.name, row=at + 1, column=close or "",
-                            value=column.heading))
-    body = tuple(
-        (number, cells)
-        for number, cells in enumerate(sheet.rows[at + 1:], start=at + 2)
-        if not is_empty_row(cells)
-    )
-    table = Table(display, sheet.name, at + 1, headings, dict(found.index), dict(found.written), body,
-                  sheet.hidden_rows)
+                            row=header_row, column=close or "", value=column.heading, **where))
     if found.missing:
         return None, issues
+    table = Table(display, sheet.name, header_row, headings, dict(found.index), dict(found.written),
+                  sheet.rows[at + 1:])
+    issues += sheet_fact_issues(table, sheet.facts)
     return table, issues
+
+
+def sheet_fact_issues(table: Table, facts: SheetFacts) -> list[Issue]:
+    """Hidden rows, merged cells and formulas inside the table: read (or not) and always reported."""
+    where = {"file": table.file, "sheet": table.sheet}
+    issues: list[Issue] = []
+    for number in sorted(n for n, _cells in table.rows if n in facts.hidden_rows):
+        issues.append(issue("hidden-row", f"Row {number} is hidden in Excel; it was read.", row=number, **where))
+    for cells in facts.merged:
+        first, last = _bounds(cells)
+        if (last[0] >= table.header_row and last[0] > first[0]) or first[0] == table.header_row:
+            issues.append(issue("merged-cells", f"Cells {cells} are merged; only the first holds a value, "
+                                "so the other rows have none (nothing was filled in for them).",
+                                row=first[0], column=_heading(table, first[1]), value=cells, **where))
+    for cell, state in sorted(facts.formulas.items(), key=lambda kv: _bounds(kv[0])[0]):
+        row, col = _bounds(cell)[0]
+        if row <= table.header_row:
+            continue
+        if state == "":
+            issues.append(issue("formula-cell", f"Cell {cell} holds a formula; its last calculated value was used.",
+                                row=row, column=_heading(table, col), value=cell, **where))
+        else:
+            what = "has never been calculated" if state == "no-value" else f"gives the error {state}"
+            issues.append(issue("formula-error", f"Cell {cell} holds a formula that {what}; it was read as empty.",
+                                row=row, column=_heading(table, col), value=cell, **where))
+    return issues
+
+
+def _bounds(cells: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """'B5:C7' -> ((5, 2), (7, 3)); 'B5' -> ((5, 2), (5, 2))."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    parts = cells.split(":") if cells else ["A1"]
+    points = []
+    for part in (parts[0], parts[-1]):
+        letters, number = coordinate_from_string(part)
+        points.append((number, column_index_from_string(letters)))
+    return points[0], points[1]
+
+
+def _heading(table: Table, column: int) -> str:
+    return table.headings[column - 1] if 0 < column <= len(table.headings) else ""
 
 
 def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> tuple[str | None, list[Issue]]:

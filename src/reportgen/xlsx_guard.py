@@ -1,0 +1,115 @@
+"""Checks on an .xlsx package before openpyxl opens it, and facts openpyxl's read-only mode hides.
+
+`refuse_reason` stops zip bombs and XML with DOCTYPE/ENTITY declarations before anything expands
+them, reading within bounded memory. `scan_sheet` streams one sheet's XML once for hidden rows,
+merged cells and formulas (with or without a cached value), clearing elements as it goes.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+MAX_ENTRIES = 5_000
+MAX_TOTAL_BYTES = 512 * 1024 * 1024  # uncompressed; a 15,000-action return is under 20 MiB
+MAX_RATIO = 150  # uncompressed / compressed, for entries over 1 MiB: XML compresses ~10-30x
+PROLOG_LIMIT = 64 * 1024  # a DOCTYPE must come before the root element
+CHUNK = 16 * 1024
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+
+
+def refuse_reason(path: Path) -> str | None:
+    """Why the package must not be opened, or None when it is safe to hand to openpyxl."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            entries = package.infolist()
+            if len(entries) > MAX_ENTRIES:
+                return f"it holds {len(entries):,} parts (a workbook has a few dozen)"
+            total = sum(e.file_size for e in entries)
+            if total > MAX_TOTAL_BYTES:
+                return f"it would expand to {total / 2**20:,.0f} MiB"
+            for entry in entries:
+                if entry.file_size > 2**20 and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
+                    return f"part {entry.filename} expands {entry.file_size // max(entry.compress_size, 1):,} times"
+                if entry.filename.endswith((".xml", ".rels", ".vml")) and _declares(package, entry):
+                    return f"part {entry.filename} declares a DOCTYPE or ENTITY (not allowed in a workbook)"
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        return f"it is damaged ({exc})"
+    return None
+
+
+def _declares(package: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
+    """Does the XML prolog (before the root element) hold a declaration? Reads at most PROLOG_LIMIT."""
+    seen = b""
+    with package.open(entry) as stream:
+        while len(seen) < PROLOG_LIMIT:
+            chunk = stream.read(CHUNK)
+            if not chunk:
+                break
+            seen += chunk
+            root = _root_start(seen)
+            prolog = seen if root is None else seen[:root]
+            if _DECLARATION.search(prolog):
+                return True
+            if root is not None:
+                return False
+    return len(seen) >= PROLOG_LIMIT  # a prolog this long is not a workbook's
+
+
+def _root_start(data: bytes) -> int | None:
+    """Offset of the first element tag, skipping <?xml ?> and comments."""
+    position = 0
+    while True:
+        match = _ROOT_START.search(data, position)
+        if match is None:
+            return None
+        comment = data.rfind(b"<!--", 0, match.start())
+        if comment != -1 and data.find(b"-->", comment) == -1:
+            return None  # still inside a comment
+        if comment != -1 and data.find(b"-->", comment) > match.start():
+            position = data.find(b"-->", comment) + 3
+            continue
+        return match.start()
+
+
+@dataclass(frozen=True)
+class SheetFacts:
+    hidden_rows: frozenset[int] = frozenset()
+    merged: tuple[str, ...] = ()  # ranges as Excel shows them, e.g. "A5:A7"
+    formulas: dict[str, str] = field(default_factory=dict)  # cell -> "" (cached), "no-value" or "#REF!"…
+
+
+def scan_sheet(path: Path, member: str) -> SheetFacts:
+    """Hidden rows, merged ranges and formula cells of one sheet, in one streaming pass."""
+    hidden: set[int] = set()
+    merged: list[str] = []
+    formulas: dict[str, str] = {}
+    with zipfile.ZipFile(path) as package, package.open(member) as stream:
+        parser = etree.iterparse(stream, events=("end",), resolve_entities=False, no_network=True,
+                                 huge_tree=True, tag=(f"{_NS}row", f"{_NS}mergeCell", f"{_NS}c"))
+        for _event, element in parser:
+            tag = element.tag
+            if tag == f"{_NS}c":
+                if element.find(f"{_NS}f") is not None:
+                    value = element.find(f"{_NS}v")
+                    if value is None or value.text is None:
+                        formulas[element.get("r", "")] = "no-value"
+                    else:
+                        formulas[element.get("r", "")] = value.text if element.get("t") == "e" else ""
+                continue  # cells are cleared with their row
+            if tag == f"{_NS}row":
+                if element.get("hidden") in ("1", "true"):
+                    hidden.add(int(element.get("r", "0")))
+            elif tag == f"{_NS}mergeCell":
+                merged.append(element.get("ref", ""))
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+    return SheetFacts(frozenset(hidden), tuple(merged), formulas)

@@ -1,0 +1,214 @@
+"""Broken and hostile partner files (issue 7): each gives a specific issue, never a traceback.
+
+Every file here is made by code. Each test would fail if its protection were removed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import resource
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from factories import RETURN_HEADINGS, write_csv, write_xlsx
+from reportgen.issues import flatten
+from reportgen.returns import read_return
+from reportgen.settings import Settings
+from reportgen.values import parse_ref
+
+SETTINGS = Settings()
+
+
+def _read(path: Path):
+    return read_return(path, SETTINGS, path.name, "OPCC")
+
+
+def _book_with(path: Path, rows, edit) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Return"
+    for row in rows:
+        sheet.append(list(row))
+    edit(book, sheet)
+    book.save(path)
+    return path
+
+
+ROWS = [RETURN_HEADINGS, (1, "", "Completed", "One", ""), (2, "", "In progress", "Two", ""),
+        (3, "", "Not started", "Three", "")]
+
+
+def test_hidden_rows_are_read_and_reported(tmp_path: Path) -> None:
+    path = _book_with(tmp_path / "opcc.xlsx", ROWS, lambda b, s: setattr(s.row_dimensions[3], "hidden", True))
+    ret, issues = _read(path)
+    assert ret is not None and [u.ref for u in ret.updates] == [1, 2, 3]
+    assert flatten(issues, ["code", "row"]) == [["hidden-row", 3]]
+
+
+def test_hidden_sheet_reported_never_read(tmp_path: Path) -> None:
+    def hide(book, sheet) -> None:
+        extra = book.create_sheet("Old")
+        extra.append(list(RETURN_HEADINGS))
+        extra.append([9, "", "Completed", "stale", ""])
+        extra.sheet_state = "hidden"
+
+    ret, issues = _read(_book_with(tmp_path / "opcc.xlsx", ROWS, hide))
+    assert ret is not None and ret.sheet == "Return" and 9 not in [u.ref for u in ret.updates]
+    assert flatten(issues, ["code", "sheet"]) == [["hidden-sheet", "Old"]]
+
+
+def test_merged_refs_are_reported_and_never_forward_filled(tmp_path: Path) -> None:
+    path = _book_with(tmp_path / "opcc.xlsx", ROWS, lambda b, s: s.merge_cells("A2:A3"))
+    ret, issues = _read(path)
+    assert ret is not None and [u.ref for u in ret.updates] == [1, 3]
+    assert flatten(issues, ["code", "row", "column", "value"]) == [
+        ["merged-cells", 2, "Plan priority", "A2:A3"], ["missing-ref", 3, "Plan priority", ""]]
+
+
+def test_merged_heading_cells_are_reported(tmp_path: Path) -> None:
+    path = _book_with(tmp_path / "opcc.xlsx", ROWS, lambda b, s: s.merge_cells("D1:E1"))
+    ret, issues = _read(path)
+    assert ret is not None
+    assert [i.code for i in issues] == ["merged-cells"]
+
+
+def test_formulas_cached_uncached_and_ref_errors(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "opcc.xlsx", [RETURN_HEADINGS, (1, "", "Completed", "=A1", "")])
+    # openpyxl writes formulas without cached values; add one cached value and one #REF! by hand
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
+    xml = parts[sheet].decode()
+    xml = xml.replace("<f>A1</f><v></v>", "<f>A1</f>").replace("<f>A1</f>", '<f>A1</f><v>cached text</v>', 1)
+    xml = xml.replace('<c r="D2">', '<c r="D2" t="str">')
+    xml = xml.replace("</sheetData>", '<row r="3"><c r="A3"><v>2</v></c><c r="C3" t="e"><f>#REF!</f><v>#REF!</v>'
+                      '</c><c r="D3"><f>SUM(Z1)</f></c></row></sheetData>')
+    parts[sheet] = xml.encode()
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    ret, issues = _read(path)
+    assert ret is not None
+    assert flatten([i for i in issues if i.code.startswith("formula")], ["code", "row", "column", "value"]) == [
+        ["formula-cell", 2, "Explanation / Link to meeting papers", "D2"],
+        ["formula-error", 3, "Status this reporting period", "C3"],
+        ["formula-error", 3, "Explanation / Link to meeting papers", "D3"],
+    ]
+
+
+def test_forty_thousand_character_cell_rejected_not_truncated(tmp_path: Path) -> None:
+    long = "word " * 8_000
+    ret, issues = _read(write_csv(tmp_path / "opcc.csv", [RETURN_HEADINGS, (1, "", "Completed", long, ""),
+                                                          (2, "", "Completed", "short", "")]))
+    assert ret is not None and [u.ref for u in ret.updates] == [2]
+    assert flatten(issues, ["code", "row", "ref"]) == [["cell-too-long", 2, 1]]
+
+
+def test_zero_width_and_bidi_characters_removed_and_reported(tmp_path: Path) -> None:
+    ret, issues = _read(write_csv(tmp_path / "opcc.csv", [RETURN_HEADINGS,
+                                                          (1, "", "Comp\u200bleted", "safe\u202etxt.exe", "")]))
+    assert ret is not None and ret.updates[0].status_as_written == "Completed"
+    assert ret.updates[0].explanation == "safetxt.exe"
+    assert sorted(i.code for i in issues) == ["invisible-characters", "invisible-characters"]
+
+
+def test_openpyxl_escapes_decoded(tmp_path: Path) -> None:
+    ret, _ = _read(write_csv(tmp_path / "opcc.csv", [RETURN_HEADINGS, (1, "", "Completed", "one_x000D_\ntwo", "")]))
+    assert ret is not None and ret.updates[0].explanation == "one\ntwo"
+
+
+@pytest.mark.parametrize(("name", "content", "says"), [
+    ("empty.xlsx", b"", "empty"),
+    ("legacy.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old .xls workbook or a password-protected"),
+    ("csv.xlsx", b"Plan priority,Action\n1,x\n", "CSV"),
+    ("truncated.xlsx", None, "damaged or incomplete"),
+])
+def test_files_that_are_not_workbooks(tmp_path: Path, name: str, content: bytes | None, says: str) -> None:
+    path = tmp_path / name
+    if content is None:
+        whole = write_xlsx(tmp_path / "whole.xlsx", ROWS).read_bytes()
+        content = whole[: len(whole) // 2]
+    path.write_bytes(content)
+    ret, issues = _read(path)
+    assert ret is None and [i.code for i in issues] == ["unreadable-file"]
+    assert says in issues[0].message
+
+
+def test_zip_bomb_refused_in_bounded_memory(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "bomb.xlsx", ROWS)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/media/padding.xml", b"<a>" + b" " * (600 * 2**20) + b"</a>")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    ret, issues = _read(path)
+    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert ret is None and [i.code for i in issues] == ["unreadable-file"]
+    assert "expand" in issues[0].message
+    assert grown_mib < 100
+
+
+def test_doctype_entities_refused_before_parsing(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "entity.xlsx", ROWS)
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    parts["xl/sharedStrings.xml"] = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+                                     b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><sst>&b;</sst>')
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    ret, issues = _read(path)
+    assert ret is None and "DOCTYPE" in issues[0].message
+
+
+def test_a_million_formatted_empty_rows(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "opcc.xlsx", ROWS)
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
+    empty = "".join(f'<row r="{n}" s="1" customFormat="1"/>' for n in range(10, 1_000_010))
+    parts[sheet] = parts[sheet].replace(b"</sheetData>", empty.encode() + b"</sheetData>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    ret, issues = _read(path)
+    assert issues == [] and ret is not None and [u.ref for u in ret.updates] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252", "utf-8-sig"])
+def test_csv_encodings(tmp_path: Path, encoding: str) -> None:
+    ret, issues = _read(write_csv(tmp_path / "opcc.csv", [RETURN_HEADINGS, (1, "", "Completed", "£5 – ok", "")],
+                                  encoding=encoding))
+    assert issues == [] and ret is not None and ret.updates[0].explanation == "£5 – ok"
+
+
+def test_csv_ragged_rows_and_nul_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "opcc.csv"
+    path.write_bytes(b"Plan priority,Action,Status this reporting period,Explanation / Link to meeting papers\r\n"
+                     b"1,,Completed\r\n2,,In progress,Two,extra,cells\r\n3,,Not\x00 started,Three\r\n")
+    ret, issues = _read(path)
+    assert ret is not None and [(u.ref, u.status_as_written) for u in ret.updates] == [
+        (1, "Completed"), (2, "In progress"), (3, "Not started")]
+    assert [i.code for i in issues] == ["control-characters"]
+
+
+@given(st.one_of(st.text(), st.integers(), st.floats(allow_nan=True), st.booleans(), st.none()))
+@settings(max_examples=300)
+def test_parse_ref_gives_a_positive_int_or_a_reason(value: object) -> None:
+    ref, why = parse_ref(value)
+    assert (ref is None) != (why == "")
+    assert ref is None or (isinstance(ref, int) and ref > 0)
+
+
+def test_no_input_file_is_modified(tmp_path: Path) -> None:
+    path = _book_with(tmp_path / "opcc.xlsx", ROWS, lambda b, s: s.merge_cells("A2:A3"))
+    before = (path.read_bytes(), os.stat(path).st_mtime_ns)
+    _read(path)
+    assert (path.read_bytes(), os.stat(path).st_mtime_ns) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["opcc.xlsx"]
+    assert io  # keep the import used by the zip helpers above
