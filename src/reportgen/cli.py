@@ -64,6 +64,16 @@ def make_parser() -> argparse.ArgumentParser:
     returns.add_argument("--out", type=Path, help="folder to write to (default: outputs/<period>/returns)")
     returns.set_defaults(run=run_returns)
 
+    diff = commands.add_parser("diff", help="compare two kept drafts (tracked-changes DOCX, summary, JSON)",
+                               description="Compare two draft folders by action ref; write diff.docx (Word "
+                               "tracked changes), diff.html, diff.pdf and diff.json into a new folder, whose "
+                               "path is the last line printed.")
+    diff.add_argument("old", type=Path, metavar="OLD_DRAFT_DIR", help="the earlier draft folder")
+    diff.add_argument("new", type=Path, metavar="NEW_DRAFT_DIR", help="the later draft folder")
+    diff.add_argument("--out", type=Path, help="folder to write to (must not exist or be empty; default: "
+                      "outputs/<period>/compare/<old>-to-<new>)")
+    diff.set_defaults(run=run_diff)
+
     serve = commands.add_parser("serve", help="serve the monthly schedule with Prefect",
                                 description="Serve the monthly deployment (cron from reportgen.toml).")
     serve.add_argument("--workspace", type=Path, default=Path("."), help="workspace folder (default: .)")
@@ -123,6 +133,16 @@ def run_returns(args: argparse.Namespace) -> int:
     folder = written[0].parent if written else args.out or args.workspace / "outputs" / args.period / "returns"
     print(folder)  # the last line: scripts read the folder from it
     return BLOCKED if any(i.blocking for i in issues) else OK
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from reportgen.diff import human_text
+    from reportgen.diff_render import compare_drafts
+
+    result = compare_drafts(args.old, args.new, args.out)
+    print(human_text(result.diff))  # plain print: its [-deleted-] marks are not rich markup
+    print(result.folder)  # the last line: scripts read the folder from it
+    return OK
 
 
 def run_serve(args: argparse.Namespace) -> int:

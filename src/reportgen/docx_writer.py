@@ -114,7 +114,7 @@ def write_docx(
     """Write `paper` to `out` (.docx) laid out from `template`. Same paper and template, same bytes.
 
     `revision_author` and `revision_date` (ISO 8601; default: the paper's date) mark the tracked
-    changes written for `Inline.change` ("ins"/"del").
+    changes written for `Inline.change` ("ins"/"del") and `PaperRow.change` (inserted/deleted rows).
     """
     template, out = Path(template), Path(out)
     if not template.is_file():
@@ -473,16 +473,23 @@ class _Layout:
             parent.set(qn("r:id"), self.link_id(url))
             parent.set(qn("w:history"), "1")
         if inline.change in ("ins", "del"):
-            parent = etree.SubElement(parent, qn(f"w:{inline.change}"))
-            parent.set(qn("w:id"), str(self.next_change_id))
-            parent.set(qn("w:author"), self.author)
-            parent.set(qn("w:date"), self.date)
-            self.next_change_id += 1
+            mark = self.change_mark(inline.change)
+            parent.append(mark)
+            parent = mark
         run = etree.SubElement(parent, W_R)
         props = self.run_props(inline, r_pr, "Hyperlink" if url is not None else char_style)
         if props is not None and len(props):
             run.append(props)
         _add_text(run, text, deleted=inline.change == "del")
+
+    def change_mark(self, change: str) -> Element:
+        """A w:ins or w:del element with the next revision id, the author and the date."""
+        mark = etree.Element(qn(f"w:{change}"))
+        mark.set(qn("w:id"), str(self.next_change_id))
+        mark.set(qn("w:author"), self.author)
+        mark.set(qn("w:date"), self.date)
+        self.next_change_id += 1
+        return mark
 
     def run_props(self, inline: Inline, r_pr: Element | None, char_style: str | None) -> Element | None:
         if r_pr is None and char_style is None and not (inline.bold or inline.italic or inline.underline):
@@ -575,6 +582,8 @@ class _Layout:
         by_key = {cell.key: cell for cell in row.cells}
         tr = etree.Element(W_TR)
         tr.append(deepcopy(tr_pr))
+        if row.change in ("ins", "del"):  # a draft comparison: the whole row added or withdrawn
+            _set_ordered(tr[0], self.change_mark(row.change), _TRPR_ORDER)
         for column, proto in zip(columns, cells):
             tc = etree.SubElement(tr, W_TC)
             tc_pr = deepcopy(proto.tc_pr)
@@ -582,7 +591,11 @@ class _Layout:
             if column.key == "status":
                 if row.status_class in colours:
                     _shade(tc_pr, colours[row.status_class])
-                tc.extend(self.text_paragraphs(row.status_label, proto))
+                status = by_key.get("status")
+                if status is not None and status.rich:  # a draft comparison: the label as tracked changes
+                    tc.extend(self.blocks(status.rich, proto.p_pr, proto.r_pr, in_cell=True))
+                else:
+                    tc.extend(self.text_paragraphs(row.status_label, proto))
                 if row.note:
                     tc.extend(self.text_paragraphs(row.note, proto, char_style="Status Note"))
                 continue

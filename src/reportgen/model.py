@@ -182,6 +182,8 @@ class PaperRow:
     explanation: str = ""
     timeframe: str = ""
     page: str = ""
+    # set only in draft comparisons (reportgen.diff_render): "ins" an added row, "del" a withdrawn one
+    change: Literal["", "ins", "del"] = ""
 
     def cell(self, key: str) -> PaperCell:
         for cell in self.cells:

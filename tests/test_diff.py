@@ -1,0 +1,472 @@
+"""Draft comparison: two real drafts built from returns that differ in known ways, compared and read back.
+
+Between 2026-09 and 2026-10: actions 2 and 3 move status, action 3's explanation is reworded, action 4's
+timeframe changes, action 7 is added to the register and action 5 withdrawn from it, and the meeting
+date on the cover sheet moves (so the narrative's count of completed actions changes too).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import textwrap
+from pathlib import Path
+
+import docx
+import lxml.html
+import pytest
+from docx.oxml.ns import qn
+from hypothesis import given
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from factories import ACTIONS, REGISTER_HEADINGS, default_returns, make_workspace
+from paper_factory import LINK, MAILTO, UNKNOWN_REF, make_paper, make_row
+from reportgen.build import build_draft
+from reportgen.cli import main
+from reportgen.diff import Span, diff_drafts, new_text, old_text, word_diff
+from reportgen.diff_render import DiffResult, compare_drafts, default_out, redline_blocks, write_diff_docx
+from reportgen.docx_writer import write_docx
+from reportgen.drafts import load_draft
+from reportgen.errors import ReportgenError
+from reportgen.model import Block, Inline, PaperCell, PaperRow, PaperSection, RichText, plain_text
+
+OLD_EXPLANATION = "Referrals are reviewed monthly by the victims board."
+NEW_EXPLANATION = "Referrals are reviewed weekly by the victims board and partners."
+NEW_ACTION = (7, "Justice", "OPCC", "Recruit volunteer ambassadors.", "18")
+TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "paper.docx"
+W_INS, W_DEL, W_TR, W_TRPR = qn("w:ins"), qn("w:del"), qn("w:tr"), qn("w:trPr")
+
+
+def settings(date: str) -> str:
+    return textwrap.dedent(f"""\
+        [paper]
+        meeting = "Police and Crime Panel"
+        date = {date}
+        title = "Test Delivery Plan"
+        submitted_by = "Chief Executive, OPCC"
+        """)
+
+
+def september_returns() -> dict[str, list[tuple[object, ...]]]:
+    returns = default_returns()
+    returns["wessex-police.xlsx"] = [row if row[0] != 3 else (3, row[1], row[2], OLD_EXPLANATION, row[4])
+                                     for row in returns["wessex-police.xlsx"]]
+    return returns
+
+
+def october_returns() -> dict[str, list[tuple[object, ...]]]:
+    changes = {2: {2: "Completed"}, 3: {2: "In progress", 3: NEW_EXPLANATION}, 4: {4: "Summer 2027"}}
+    returns = {}
+    for name, rows in september_returns().items():
+        if name == "criminal-justice-board.xlsx":  # action 5 is withdrawn: its lead has nothing to return
+            continue
+        returns[name] = [tuple(changes.get(row[0], {}).get(i, v) for i, v in enumerate(row))  # type: ignore[call-overload]
+                         for row in rows]
+    returns["opcc.xlsx"].append((7, NEW_ACTION[3], "Not started", "Recruitment opens in the spring.", "2027"))
+    return returns
+
+
+@pytest.fixture(scope="module")
+def drafts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("workspace")
+    make_workspace(root, "2026-09", settings("2026-10-08"), returns=september_returns())
+    old = build_draft(root, "2026-09").folder
+    register = [REGISTER_HEADINGS, *(a for a in ACTIONS if a[0] != 5), NEW_ACTION]
+    make_workspace(root, "2026-10", settings("2026-11-05"), returns=october_returns(), register=register)
+    new = build_draft(root, "2026-10").folder
+    return old, new
+
+
+@pytest.fixture(scope="module")
+def result(drafts: tuple[Path, Path]) -> DiffResult:
+    return compare_drafts(*drafts)
+
+
+@pytest.fixture(scope="module")
+def diff_json(result: DiffResult) -> dict[str, object]:
+    data = json.loads((result.folder / "diff.json").read_text(encoding="utf-8"))
+    assert data["schema"] == 1 and data["empty"] is False
+    return data["diff"]  # type: ignore[no-any-return]
+
+
+def spans(*pairs: tuple[str, str]) -> list[dict[str, str]]:
+    return [{"op": op, "text": text} for op, text in pairs]
+
+
+# ---------------------------------------------------------------- diff.json
+
+
+def test_json_lists_the_status_moves(diff_json) -> None:
+    assert diff_json["moves"] == [
+        {"ref": 2, "action": "Publish the commissioning plan.", "old": "In progress", "new": "Completed"},
+        {"ref": 3, "action": "Review victim referrals.", "old": "Not started", "new": "In progress"},
+    ]
+
+
+def test_json_lists_the_added_and_withdrawn_actions(diff_json) -> None:
+    assert diff_json["added"] == [{"ref": 7, "action": "Recruit volunteer ambassadors.", "section": "Justice",
+                                   "lead": "OPCC", "status": "Not started"}]
+    assert diff_json["withdrawn"] == [{"ref": 5, "action": "Measure file quality.", "section": "Justice",
+                                       "lead": "Criminal Justice Board", "status": "On hold"}]
+
+
+def test_json_lists_exactly_the_reworded_fields_word_by_word(diff_json) -> None:
+    assert diff_json["changed"] == [
+        {"ref": 3, "action": "Review victim referrals.", "section": "Victims", "changes": [{
+            "field": "explanation", "old": OLD_EXPLANATION, "new": NEW_EXPLANATION,
+            "words": spans(("equal", "Referrals are reviewed "), ("delete", "monthly"), ("insert", "weekly"),
+                           ("equal", " by the victims board"), ("insert", " and partners"), ("equal", "."))}]},
+        {"ref": 4, "action": "Fund an advocacy service.", "section": "Victims", "changes": [{
+            "field": "timeframe", "old": "Spring 2027", "new": "Summer 2027",
+            "words": spans(("delete", "Spring"), ("insert", "Summer"), ("equal", " 2027"))}]},
+    ]
+
+
+def test_json_lists_cover_sheet_changes_and_counts_then_and_now(diff_json) -> None:
+    assert diff_json["cover"] == [{"field": "DATE", "old": "08 October 2026", "new": "05 November 2026",
+                                   "words": spans(("delete", "08 October"), ("insert", "05 November"),
+                                                  ("equal", " 2026"))}]
+    counts = [(c["status"], c["old"], c["new"]) for c in diff_json["counts"]]
+    assert counts == [("Completed", 2, 3), ("In progress", 2, 2), ("Not started", 1, 1), ("On hold", 1, 0)]
+    assert diff_json["total"] == {"status": "Total", "old": 6, "new": 6}
+    assert [s["op"] for s in diff_json["narrative"]] == ["equal", "delete", "insert", "equal"]
+
+
+def test_json_names_both_drafts(diff_json) -> None:
+    assert (diff_json["old"]["draft"], diff_json["new"]["draft"]) == ("2026-09/draft-01", "2026-10/draft-01")
+
+
+# ---------------------------------------------------------------- diff.docx
+
+
+def plan_table(document: docx.document.Document) -> docx.table.Table:
+    return document.tables[-1]
+
+
+def row_change(tr: object) -> str:
+    tr_pr = tr.find(W_TRPR)  # type: ignore[attr-defined]
+    for tag, name in ((W_INS, "ins"), (W_DEL, "del")):
+        if tr_pr is not None and tr_pr.find(tag) is not None:
+            return name
+    return ""
+
+
+def all_text(element: object) -> str:
+    """Every w:t and w:delText under `element` (python-docx's .text skips tracked runs)."""
+    return "".join(node.text or "" for node in element.iter(qn("w:t"), qn("w:delText")))  # type: ignore[attr-defined]
+
+
+def tracked_texts(element: object) -> list[tuple[str, str]]:
+    """(ins|del, text) of every tracked run group inside `element`, in document order."""
+    found = []
+    for mark in element.iter(W_INS, W_DEL):  # type: ignore[attr-defined]
+        if mark.getparent().tag == W_TRPR:
+            continue
+        found.append(("ins" if mark.tag == W_INS else "del", all_text(mark)))
+    return found
+
+
+def reject_all(document: docx.document.Document) -> docx.document.Document:
+    """What Word's "Reject All Changes" does to the text: inserted rows and words go, deleted ones stay."""
+    body = document.element.body
+    for tr in list(body.iter(W_TR)):
+        if row_change(tr) == "ins":
+            tr.getparent().remove(tr)
+        elif row_change(tr) == "del":
+            tr.find(W_TRPR).remove(tr.find(W_TRPR).find(W_DEL))
+    for mark in list(body.iter(W_INS)):
+        mark.getparent().remove(mark)
+    for mark in list(body.iter(W_DEL)):
+        _unwrap(mark)
+    for node in body.iter(qn("w:delText")):
+        node.tag = qn("w:t")
+    return document
+
+
+def accept_all(document: docx.document.Document) -> docx.document.Document:
+    body = document.element.body
+    for tr in list(body.iter(W_TR)):
+        if row_change(tr) == "del":
+            tr.getparent().remove(tr)
+        elif row_change(tr) == "ins":
+            tr.find(W_TRPR).remove(tr.find(W_TRPR).find(W_INS))
+    for mark in list(body.iter(W_DEL)):
+        mark.getparent().remove(mark)
+    for mark in list(body.iter(W_INS)):
+        _unwrap(mark)
+    return document
+
+
+def _unwrap(element: object) -> None:
+    parent = element.getparent()  # type: ignore[attr-defined]
+    index = parent.index(element)
+    for offset, child in enumerate(list(element)):  # type: ignore[call-overload]
+        parent.insert(index + offset, child)
+    parent.remove(element)
+
+
+def table_text(document: docx.document.Document) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in plan_table(document).rows]
+
+
+def body_paragraphs(document: docx.document.Document) -> list[str]:
+    return [paragraph.text for paragraph in document.paragraphs]
+
+
+def open_docx(path: Path) -> docx.document.Document:
+    return docx.Document(str(path))
+
+
+def test_docx_opens_and_marks_exactly_the_changed_words(result: DiffResult) -> None:
+    document = open_docx(result.folder / "diff.docx")
+    rows = plan_table(document).rows
+    kept = [row._tr for row in rows if not row_change(row._tr)]
+    assert [t for tr in kept for t in tracked_texts(tr)] == [
+        ("del", "In progress"), ("ins", "Completed"),  # action 2's status
+        ("del", "Not started"), ("ins", "In progress"),  # action 3's status
+        ("del", "monthly"), ("ins", "weekly"), ("ins", " and partners"),  # action 3's explanation
+        ("del", "Spring"), ("ins", "Summer"),  # action 4's timeframe
+    ]
+    narrative = [t for p in document.paragraphs for t in tracked_texts(p._p)]
+    assert narrative == [("del", "2"), ("ins", "3")]
+
+
+def test_docx_marks_the_added_and_withdrawn_actions_as_whole_rows(result: DiffResult) -> None:
+    rows = plan_table(open_docx(result.folder / "diff.docx")).rows
+    marked = {all_text(row._tr.tc_lst[0]): row_change(row._tr) for row in rows if row_change(row._tr)}
+    assert marked == {"5": "del", "7": "ins"}
+    for row in rows:
+        change = row_change(row._tr)
+        if change:  # every word of the row is tracked with it
+            assert {kind for kind, _ in tracked_texts(row._tr)} == {change}
+            assert "".join(text for _, text in tracked_texts(row._tr)) == all_text(row._tr)
+
+
+def test_docx_revisions_carry_the_author_and_the_new_drafts_date(result: DiffResult) -> None:
+    document = open_docx(result.folder / "diff.docx")
+    marks = list(document.element.body.iter(W_INS, W_DEL))
+    created = load_draft(result.new)[1].created
+    assert marks and {m.get(qn("w:author")) for m in marks} == {"reportgen"}
+    assert {m.get(qn("w:date"))[:10] for m in marks} == {created[:10]}
+    ids = [m.get(qn("w:id")) for m in marks]
+    assert len(set(ids)) == len(ids)
+
+
+def test_rejecting_every_change_gives_back_the_old_paper(result: DiffResult) -> None:
+    old = open_docx(result.old / "paper.docx")
+    rejected = reject_all(open_docx(result.folder / "diff.docx"))
+    assert table_text(rejected) == table_text(old)
+    assert body_paragraphs(rejected) == body_paragraphs(old)
+
+
+def test_accepting_every_change_gives_the_new_paper(result: DiffResult) -> None:
+    new = open_docx(result.new / "paper.docx")
+    accepted = accept_all(open_docx(result.folder / "diff.docx"))
+    assert table_text(accepted) == table_text(new)
+    assert body_paragraphs(accepted) == body_paragraphs(new)
+
+
+# ---------------------------------------------------------------- diff.html and diff.pdf
+
+
+def html_table(result: DiffResult, css: str) -> list[list[str]]:
+    tree = lxml.html.fromstring((result.folder / "diff.html").read_text(encoding="utf-8"))
+    table = tree.find_class(css)[-1]
+    return [[cell.text_content().strip() for cell in tr] for tr in table.iter("tr")]
+
+
+def test_html_summary_shows_counts_then_and_now(result: DiffResult) -> None:
+    assert html_table(result, "counts") == [
+        ["Status", "Then", "Now", "Change"],
+        ["Completed", "2", "3", "+1"],
+        ["In progress", "2", "2", "no change"],
+        ["Not started", "1", "1", "no change"],
+        ["On hold", "1", "0", "−1"],
+        ["Total", "6", "6", "no change"],
+    ]
+
+
+def test_html_summary_names_each_moved_action(result: DiffResult) -> None:
+    assert html_table(result, "moves") == [
+        ["Ref", "Action", "Was", "Now"],
+        ["2", "Publish the commissioning plan.", "In progress", "Completed"],
+        ["3", "Review victim referrals.", "Not started", "In progress"],
+    ]
+
+
+def test_html_summary_redlines_each_reworded_action(result: DiffResult) -> None:
+    html = (result.folder / "diff.html").read_text(encoding="utf-8")
+    assert "<del>monthly</del><ins>weekly</ins> by the victims board<ins> and partners</ins>." in html
+    assert "<del>Spring</del><ins>Summer</ins> 2027" in html
+    assert "<ins>Recruit volunteer ambassadors.</ins>" in html and "<del>Measure file quality.</del>" in html
+    assert "No changes" not in html
+
+
+def test_pdf_is_the_summary(result: DiffResult) -> None:
+    text = "\n".join(page.extract_text() for page in PdfReader(result.folder / "diff.pdf").pages)
+    for words in ("Counts then and now", "Status moves", "Publish the commissioning plan.", "Changed wording"):
+        assert words in text
+
+
+# ---------------------------------------------------------------- folders, self-comparison, CLI
+
+
+def test_default_folder_is_beside_the_drafts_never_inside(drafts, result: DiffResult) -> None:
+    old, new = drafts
+    assert result.folder == new.parent / "compare" / "2026-09-draft-01-to-2026-10-draft-01"
+    assert sorted(p.name for p in result.folder.iterdir()) == ["diff.docx", "diff.html", "diff.json", "diff.pdf"]
+    listed = {f.path for f in load_draft(new)[1].outputs} | {"manifest.json"}
+    assert {p.relative_to(new).as_posix() for p in new.rglob("*")} == listed
+    assert default_out(old, old) == old.parent / "compare" / "draft-01-to-draft-01"
+    assert default_out(old, Path("elsewhere/final")) == Path("elsewhere/final-compare-draft-01")
+
+
+def test_an_existing_folder_is_never_overwritten(drafts, result: DiffResult) -> None:
+    with pytest.raises(ReportgenError, match="not empty"):
+        compare_drafts(*drafts)
+    with pytest.raises(ReportgenError, match="never written to"):
+        compare_drafts(*drafts, out=drafts[1] / "diff")
+
+
+def test_a_draft_compared_with_itself_has_no_changes(drafts, tmp_path: Path) -> None:
+    new = drafts[1]
+    paper, _ = load_draft(new)
+    assert diff_drafts(paper, paper).is_empty
+    same = compare_drafts(new, new, out=tmp_path / "same")
+    assert same.diff.is_empty
+    assert json.loads((same.folder / "diff.json").read_text(encoding="utf-8"))["empty"] is True
+    assert "No changes" in (same.folder / "diff.html").read_text(encoding="utf-8")
+    document = open_docx(same.folder / "diff.docx")
+    assert not list(document.element.body.iter(W_INS, W_DEL))
+    assert table_text(document) == table_text(open_docx(new / "paper.docx"))
+
+
+def test_cli_diff_prints_a_summary_then_the_folder(drafts, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "cli"
+    assert main(["diff", str(drafts[0]), str(drafts[1]), "--out", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == str(out)
+    assert "  2 Publish the commissioning plan.: In progress -> Completed" in lines
+    assert "    Explanation: Referrals are reviewed [-monthly-]{+weekly+} by the victims board{+ and partners+}." \
+        in lines
+    assert (out / "diff.json").is_file()
+
+
+def test_cli_diff_refuses_a_folder_that_is_not_a_draft(drafts, tmp_path: Path, capsys) -> None:
+    assert main(["diff", str(tmp_path), str(drafts[1]), "--out", str(tmp_path / "x")]) == 1
+    assert "not a draft folder" in " ".join(capsys.readouterr().err.split())  # rich wraps long lines
+
+
+# ---------------------------------------------------------------- word-level comparison
+
+
+def test_whitespace_between_changes_joins_them() -> None:
+    assert word_diff("Not started", "In progress") == (Span("delete", "Not started"), Span("insert", "In progress"))
+    assert word_diff("same", "same") == ()
+
+
+@given(st.text(), st.text())
+def test_word_diff_gives_back_both_texts(old: str, new: str) -> None:
+    words = word_diff(old, new)
+    if old == new:
+        assert words == ()
+    else:
+        assert (old_text(words), new_text(words)) == (old, new)
+
+
+_WORDS = st.lists(st.sampled_from(["alpha", "beta", " ", "  ", ".", "gamma", "\t"]), max_size=6).map("".join)
+_INLINES = st.lists(st.builds(Inline, _WORDS, bold=st.booleans()), max_size=3).map(tuple)
+_BLOCKS = st.lists(st.builds(Block, st.sampled_from(["paragraph", "bullet"]), _INLINES), max_size=4).map(tuple)
+
+
+def _text(blocks: RichText, drop: str) -> str:
+    return "\n".join("".join(i.text for i in b.inlines if i.change != drop) for b in blocks)
+
+
+@given(_BLOCKS, _BLOCKS)
+def test_redline_blocks_reject_gives_old_and_accept_gives_new(old: RichText, new: RichText) -> None:
+    redlined = redline_blocks(old, new)
+    assert (_text(redlined, "ins"), _text(redlined, "del")) == (plain_text(old), plain_text(new))
+
+
+# ---------------------------------------------------------------- rich cells, notes and links
+
+
+def _with_cells(row: PaperRow, **cells: PaperCell) -> PaperRow:
+    return dataclasses.replace(row, cells=tuple(cells.get(cell.key, cell) for cell in row.cells))
+
+
+def test_rich_cells_notes_and_sections_round_trip_through_tracked_changes(tmp_path: Path) -> None:
+    old = make_paper(6, sections=3)
+    rows = {row.ref: row for row in old.rows}
+    rich = (
+        Block("paragraph", (Inline("Progress on action 1 was reported to the Panel."),)),
+        Block("bullet", (Inline("See the "), Inline("meeting papers", href=LINK), Inline(" for detail"))),
+        Block("paragraph", (Inline("A new paragraph.", bold=True),)),
+        Block("paragraph", (Inline("Questions to "), Inline("the OPCC", href=MAILTO), Inline("."))),
+    )
+    reworded = _with_cells(rows[1], explanation=PaperCell("explanation", plain_text(rich), rich))
+    reworded = dataclasses.replace(reworded, explanation=plain_text(rich))
+    recognised = dataclasses.replace(_with_cells(rows[UNKNOWN_REF], status=PaperCell("status", "Completed")),
+                                     status="Completed", status_label="Completed", status_class="completed", note="")
+    added = dataclasses.replace(make_row(7, old.sections[2].heading), note="No update received this period")
+    sections = (
+        dataclasses.replace(old.sections[0], rows=(reworded, rows[2])),
+        dataclasses.replace(old.sections[1], rows=(recognised,)),  # action 4 withdrawn
+        dataclasses.replace(old.sections[2], rows=(rows[5], rows[6], added)),
+    )
+    # one bullet deleted, a heading reworded
+    narrative = (*old.narrative[:3], Block("heading", (Inline("Next steps now"),), level=2), *old.narrative[5:])
+    new = dataclasses.replace(old, sections=sections, narrative=narrative, total=6, unrecognised=0)
+    diff = diff_drafts(old, new)
+    assert ([m.ref for m in diff.moves], [a.ref for a in diff.added], [a.ref for a in diff.withdrawn]) == (
+        [UNKNOWN_REF], [7], [4])
+    assert [(c.ref, [f.field for f in c.changes]) for c in diff.changed] == [(1, ["explanation"]),
+                                                                             (UNKNOWN_REF, ["note"])]
+    for name, paper in (("old.docx", old), ("new.docx", new)):
+        write_docx(paper, TEMPLATE, tmp_path / name)
+    write_diff_docx(old, new, diff, TEMPLATE, tmp_path / "diff.docx")
+    rejected = reject_all(open_docx(tmp_path / "diff.docx"))
+    accepted = accept_all(open_docx(tmp_path / "diff.docx"))
+    assert table_text(rejected) == table_text(open_docx(tmp_path / "old.docx"))
+    assert table_text(accepted) == table_text(open_docx(tmp_path / "new.docx"))
+    # a paragraph only one side has is a tracked line break: the text comes back, not the paragraph split
+    assert "\n".join(body_paragraphs(rejected)) == "\n".join(body_paragraphs(open_docx(tmp_path / "old.docx")))
+    assert "\n".join(body_paragraphs(accepted)) == "\n".join(body_paragraphs(open_docx(tmp_path / "new.docx")))
+    links = {rel.target_ref for rel in open_docx(tmp_path / "diff.docx").part.rels.values() if rel.is_external}
+    assert links == {LINK, MAILTO}  # links survive in changed cells
+
+
+def test_redlined_blocks_keep_the_new_kind_and_links() -> None:
+    old = (Block("paragraph", (Inline("Intro."),)), Block("bullet", (Inline("See "), Inline("papers", href=LINK))))
+    new = (Block("paragraph", (Inline("Intro."),)), Block("bullet", (Inline("See "), Inline("the papers", href=LINK))))
+    assert redline_blocks(old, new) == (
+        Block("paragraph", (Inline("Intro."),)),
+        Block("bullet", (Inline("See "), Inline("the ", href=LINK, change="ins"), Inline("papers", href=LINK))),
+    )
+
+
+def test_a_withdrawn_section_comes_back_with_its_heading_when_rejected(tmp_path: Path) -> None:
+    old = make_paper(6, sections=3)
+    new = dataclasses.replace(old, sections=old.sections[:2])  # the last section's actions all withdrawn
+    diff = diff_drafts(old, new)
+    assert [a.ref for a in diff.withdrawn] == [5, 6]
+    write_docx(old, TEMPLATE, tmp_path / "old.docx")
+    write_diff_docx(old, new, diff, TEMPLATE, tmp_path / "diff.docx")
+    rejected = reject_all(open_docx(tmp_path / "diff.docx"))
+    assert table_text(rejected) == table_text(open_docx(tmp_path / "old.docx"))
+
+
+def test_a_withdrawn_subsection_comes_back_under_its_heading_when_rejected(tmp_path: Path) -> None:
+    base = make_paper(4, sections=1)
+    rows = base.rows
+    old = dataclasses.replace(base, sections=(
+        PaperSection("Victims", 1, ()), PaperSection("OPCC", 2, rows[:2]),
+        PaperSection("Justice", 1, ()), PaperSection("OPCC", 2, rows[2:]),
+    ))
+    new = dataclasses.replace(old, sections=old.sections[:2])  # all of Justice withdrawn
+    write_docx(old, TEMPLATE, tmp_path / "old.docx")
+    write_diff_docx(old, new, diff_drafts(old, new), TEMPLATE, tmp_path / "diff.docx")
+    rejected = reject_all(open_docx(tmp_path / "diff.docx"))
+    assert table_text(rejected) == table_text(open_docx(tmp_path / "old.docx"))
