@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reportgen import drafts
@@ -134,6 +134,19 @@ def render_pdf(paper: Paper, plan: Plan, folder: Path) -> Path:
     return out
 
 
+def edition_issues(issues: tuple[Issue, ...], checked: Checked, edition: Edition) -> tuple[Issue, ...]:
+    """In the public edition, issues about exempt actions keep their code and place but lose the text."""
+    if edition == "restricted":
+        return issues
+    exempt = {action.ref for action in checked.register.actions if action.exempt}
+    return tuple(
+        replace(item, message=f"Action {item.ref} is exempt from publication: see the restricted edition.",
+                value="")
+        if item.ref in exempt else item
+        for item in issues
+    )
+
+
 def changed_inputs(plan: Plan) -> list[Issue]:
     """Inputs whose bytes differ from when the build started: the paper may mix old and new."""
     now = {f.path: f for f in (drafts.file_record(p, plan.inputs.workspace) for p in input_files(plan.inputs))}
@@ -190,7 +203,7 @@ def build_draft(
             pdf = pool.submit(render_pdf, paper, plan, folder)
             docx.result()
             pdf.result()
-        issues = (*checked.issues, *changed_inputs(plan))
+        issues = edition_issues((*checked.issues, *changed_inputs(plan)), checked, plan.edition)
         with timer.stage("tables"):
             write_tables(paper, issues, folder)
         with timer.stage("draft"):

@@ -1,0 +1,112 @@
+"""Faults: a killed build, two builds at once, a return changed mid-build, formulas in our outputs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import reportgen.build as build_module
+from factories import RETURN_HEADINGS, default_returns, make_workspace
+from reportgen.build import build_draft
+
+CHILD = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    import reportgen.build as b
+    render = b.render_pdf
+    def slow(*args):
+        out = render(*args)
+        Path(sys.argv[2]).write_text("rendered")
+        time.sleep(60)
+        return out
+    b.render_pdf = slow
+    b.build_draft(Path(sys.argv[1]))
+""")
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_killed_build_leaves_earlier_drafts_and_no_partial_draft(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws")
+    first = build_draft(root)
+    before = _snapshot(first.folder)
+    flag = tmp_path / "rendered"
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(root), str(flag)])
+    try:
+        deadline = time.monotonic() + 60
+        while not flag.exists() and time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.1)
+        assert flag.exists(), "the child build never reached the middle"
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    period = root / "outputs" / "2026-10"
+    assert sorted(p.name for p in period.iterdir() if not p.name.startswith(".")) == ["draft-01"]
+    assert _snapshot(first.folder) == before
+    second = build_draft(root)  # cleans the dead build's temporary folder, then carries on
+    assert second.folder.name == "draft-02"
+    assert [p.name for p in period.iterdir() if p.name.startswith(".draft-tmp")] == []
+
+
+def test_two_builds_of_one_period_at_once_both_land(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws")
+    code = ("import sys; from pathlib import Path; from reportgen.build import build_draft; "
+            "build_draft(Path(sys.argv[1]))")
+    children = [subprocess.Popen([sys.executable, "-c", code, str(root)]) for _ in range(2)]
+    assert [child.wait(timeout=120) for child in children] == [0, 0]
+    period = root / "outputs" / "2026-10"
+    assert sorted(p.name for p in period.iterdir() if not p.name.startswith(".")) == ["draft-01", "draft-02"]
+    assert (period / "draft-01" / "paper.pdf").read_bytes() == (period / "draft-02" / "paper.pdf").read_bytes()
+
+
+def test_a_return_changed_during_the_build_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_workspace(tmp_path / "ws")
+    render = build_module.render_docx
+
+    def render_then_edit(*args: object) -> Path:
+        out = render(*args)  # type: ignore[arg-type]
+        opcc = root / "inputs" / "returns" / "2026-10" / "opcc.xlsx"
+        opcc.write_bytes(opcc.read_bytes() + b"\n")
+        return out
+
+    monkeypatch.setattr(build_module, "render_docx", render_then_edit)
+    result = build_draft(root)
+    changed = [i for i in result.issues if i.code == "file-changed"]
+    assert [(i.file, i.blocking) for i in changed] == [("inputs/returns/2026-10/opcc.xlsx", True)]
+    assert "file-changed" in (result.folder / "issues.csv").read_text()
+
+
+def test_formulas_in_partner_text_stay_text_in_our_outputs(tmp_path: Path) -> None:
+    returns = default_returns()
+    del returns["opcc.xlsx"]
+    returns["opcc.csv"] = [RETURN_HEADINGS, (2, "", "In progress", "=HYPERLINK(\"http://x\",\"y\")", "+1"),
+                            (4, "", "Complet", "@SUM(1)", "-2")]
+    result = build_draft(make_workspace(tmp_path / "ws", returns=returns))
+    sheet = openpyxl.load_workbook(result.folder / "register.xlsx")["Register"]
+    cells = {c.value: c.data_type for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
+    assert cells['=HYPERLINK("http://x","y")'] == "s" and cells["+1"] == "s" and cells["-2"] == "s"
+    rows = list(csv.reader(io.StringIO((result.folder / "issues.csv").read_text())))
+    assert [rows[1][0], int(rows[1][5]), rows[1][7]] == ["unknown-status", 3, "Complet"]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_issue_values_that_look_like_formulas_are_quoted() -> None:
+    from reportgen.issues import issue, issues_csv
+
+    text = issues_csv([issue("unknown-status", "=1+1", value="=cmd|' /C calc'!A0")])
+    assert list(csv.reader(io.StringIO(text)))[1][1:2] == ["'=1+1"]
+    assert "'=cmd" in text
