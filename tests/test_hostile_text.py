@@ -1,0 +1,67 @@
+"""Hostile partner text through a whole build: shown literally, fetching and attaching nothing."""
+
+from __future__ import annotations
+
+import re
+
+import docx
+import pikepdf
+import pypdf
+import pytest
+
+import reportgen.pdf_writer as pdf_writer
+from factories import RETURN_HEADINGS, default_returns, make_workspace
+from reportgen.build import build_draft
+
+HOSTILE = [
+    '<script>alert(1)</script>',
+    '<link rel="attachment" href="file:///etc/hostname">',
+    '<img src="http://127.0.0.1:9/x.png">',
+    '[click](javascript:alert(1)) [data](data:text/html,hi) [local](file:///etc/passwd)',
+    '{{ 7*7 }} {% for x in y %}loop{% endfor %}',
+    '<w:p><w:r><w:t>injected</w:t></w:r></w:p> & < >',
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    fetched: list[str] = []
+    original = pdf_writer.TemplateFetcher.fetch
+
+    def recording(self, url, *args, **kwargs):  # type: ignore[no-untyped-def]
+        fetched.append(url)
+        return original(self, url, *args, **kwargs)
+
+    returns = default_returns()
+    returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "In progress", "\n".join(HOSTILE), "2027"),
+                            (4, "", "Completed", "The last row, after the hostile one.", "2028"),
+                            (6, "", "Completed", "See https://example.org/ok for more.", "")]
+    root = make_workspace(tmp_path_factory.mktemp("hostile") / "ws", returns=returns)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf_writer.TemplateFetcher, "fetch", recording)
+        return build_draft(root), fetched
+
+
+def test_docx_shows_it_literally_and_links_only_to_http(built) -> None:
+    result, _ = built
+    document = docx.Document(str(result.folder / "paper.docx"))
+    rows = {int(r.cells[0].text): r.cells[3].text for r in document.tables[-1].rows[1:] if r.cells[0].text.isdigit()}
+    for text in ("<script>alert(1)</script>", "{{ 7*7 }}", "{% for x in y %}", "<w:p><w:r><w:t>injected",
+                 'href="file:///etc/hostname"', "& < >"):
+        assert text in rows[2], text
+    assert rows[4] == "The last row, after the hostile one."
+    assert len(rows) == 6
+    targets = [rel.target_ref for rel in document.part.rels.values() if rel.is_external]
+    assert sorted(targets) == ["http://127.0.0.1:9/x.png", "https://example.org/ok"]
+
+
+def test_pdf_has_no_attachments_no_bad_links_and_fetched_nothing(built) -> None:
+    result, fetched = built
+    text = re.sub(r"\s+", " ", "".join(p.extract_text() or "" for p in pypdf.PdfReader(result.folder / "paper.pdf").pages))
+    assert "<script>alert(1)</script>" in text and "{{ 7*7 }}" in text
+    with pikepdf.open(result.folder / "paper.pdf") as pdf:
+        assert not pdf.attachments and "/EmbeddedFiles" not in pdf.Root.get("/Names", {})
+        uris = [str(a.A.URI) for page in pdf.pages for a in page.get("/Annots", []) if "/A" in a and "/URI" in a.A]
+    assert uris and all(u.startswith(("https://", "http://", "mailto:")) for u in uris)
+    assert not any(u.startswith(("javascript:", "data:", "file:")) for u in uris)
+    assert {u.rsplit("/", 1)[-1] for u in fetched} <= {"paper.css"}
