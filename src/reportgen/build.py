@@ -17,8 +17,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reportgen import drafts
+from reportgen.chase import ChaseRow, chase_csv, chase_list, unchanged_returns
 from reportgen.docx_writer import write_docx
 from reportgen.errors import ReportgenError
+from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue, issues_csv
 from reportgen.model import Paper
 from reportgen.paper import build_paper
@@ -30,7 +32,7 @@ from reportgen.xlsx_out import write_register_xlsx
 
 log = logging.getLogger(__name__)
 
-OUTPUT_FILES = ("paper.docx", "paper.pdf", "register.xlsx", "issues.csv")
+OUTPUT_FILES = ("paper.docx", "paper.pdf", "register.xlsx", "issues.csv", "chase.csv")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,11 @@ class Plan:
     carry_from: Path | None  # latest draft of an earlier period: source of carried-forward statuses
     compare_with: Path | None  # latest draft of this edition: "changes since the last draft"
     issues: tuple[Issue, ...] = ()
+    carried: Paper | None = None  # the paper of `carry_from`
+
+    @property
+    def carried_name(self) -> str:
+        return self.carry_from.relative_to(self.inputs.outputs).as_posix() if self.carry_from else ""
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,8 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
     kept = drafts.draft_folders(inputs.outputs)
     carry_from = next((f for f in reversed(kept) if f.parent.name < inputs.period), None)
     compare_with = next((f for f in reversed(kept) if _edition_of(f) == edition), None)
-    return Plan(inputs, edition, hashes, carry_from, compare_with, tuple(found))
+    carried, unreadable = load_previous(carry_from)
+    return Plan(inputs, edition, hashes, carry_from, compare_with, (*found, *unreadable), carried)
 
 
 def _edition_of(folder: Path) -> str:
@@ -111,9 +119,7 @@ def load_previous(folder: Path | None) -> tuple[Paper | None, list[Issue]]:
 
 
 def check_plan(plan: Plan) -> Checked:
-    previous, found = load_previous(plan.carry_from)
-    name = plan.carry_from.relative_to(plan.inputs.outputs).as_posix() if plan.carry_from else ""
-    return check_inputs(plan.inputs, previous, name, [*plan.issues, *found])
+    return check_inputs(plan.inputs, plan.carried, plan.carried_name, list(plan.issues))
 
 
 def make_paper(plan: Plan, checked: Checked) -> Paper:
@@ -157,9 +163,20 @@ def changed_inputs(plan: Plan) -> list[Issue]:
     ]
 
 
-def write_tables(paper: Paper, issues: tuple[Issue, ...], folder: Path) -> None:
+def collect_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
+    """Every issue of the run, checked just before publishing: returns sent back untouched, inputs
+    changed while building; in the public edition, issues about exempt actions lose their text."""
+    extra = [*unchanged_returns(checked, plan.carried), *changed_inputs(plan)]
+    return edition_issues((*checked.issues, *extra), checked, plan.edition)
+
+
+def write_tables(paper: Paper, issues: tuple[Issue, ...], checked: Checked, folder: Path) -> list[ChaseRow]:
+    """register.xlsx, issues.csv and chase.csv: the tables the secretariat works from."""
     write_register_xlsx(paper, folder / "register.xlsx")
-    (folder / "issues.csv").write_text(issues_csv(issues), encoding="utf-8")
+    write_atomically(folder / "issues.csv", issues_csv(issues).encode("utf-8"))
+    chase = chase_list(checked, [i for i in issues if i.code in ("unchanged-return", "file-changed")])
+    write_atomically(folder / "chase.csv", chase_csv(chase).encode("utf-8"))
+    return chase
 
 
 def finish_draft(plan: Plan, paper: Paper, issues: tuple[Issue, ...], folder: Path, out: Path | None,
@@ -203,9 +220,9 @@ def build_draft(
             pdf = pool.submit(render_pdf, paper, plan, folder)
             docx.result()
             pdf.result()
-        issues = edition_issues((*checked.issues, *changed_inputs(plan)), checked, plan.edition)
         with timer.stage("tables"):
-            write_tables(paper, issues, folder)
+            issues = collect_issues(plan, checked)
+            write_tables(paper, issues, checked, folder)
         with timer.stage("draft"):
             return finish_draft(plan, paper, issues, folder, out, timer.timings)
     except BaseException:
