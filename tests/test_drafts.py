@@ -229,6 +229,17 @@ def test_out_is_used_exactly_and_never_overwritten(tmp_path: Path) -> None:
     assert previous_draft(outputs, fresh) == numbered
 
 
+def test_a_draft_for_out_is_built_beside_it_and_leaves_outputs_alone(tmp_path: Path) -> None:
+    outputs, out = tmp_path / "workspace" / "outputs", tmp_path / "papers" / "for-the-meeting"
+    tmp = start_draft(outputs, PERIOD, beside=out)
+    assert tmp.parent == out.parent and tmp.name.startswith(".draft-tmp-")
+    (tmp / "paper.pdf").write_bytes(b"pdf")
+    assert publish_draft(tmp, outputs, PERIOD, out=out) == out
+    assert (out / "paper.pdf").read_bytes() == b"pdf"
+    assert not outputs.exists()
+    assert sorted(p.name for p in out.parent.iterdir()) == ["for-the-meeting"]
+
+
 def test_load_draft_refuses_a_folder_without_a_draft(tmp_path: Path) -> None:
     with pytest.raises(ReportgenError, match=r"not a draft folder \(no readable draft.json"):
         load_draft(tmp_path)

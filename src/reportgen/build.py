@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 from reportgen import drafts
 from reportgen.chase import ChaseRow, chase_csv, chase_list, unchanged_returns
@@ -31,6 +32,7 @@ from reportgen.workspace import Inputs, find_inputs
 from reportgen.xlsx_out import write_register_xlsx
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 OUTPUT_FILES = ("paper.docx", "paper.pdf", "register.xlsx", "issues.csv", "chase.csv")
 
@@ -58,7 +60,8 @@ class BuildResult:
     paper: Paper
     issues: tuple[Issue, ...]
     manifest: drafts.Manifest
-    previous: Path | None = None
+    previous: Path | None = None  # the draft this one is compared with (same edition)
+    chase: tuple[ChaseRow, ...] = ()
 
     @property
     def blocking(self) -> list[Issue]:
@@ -95,7 +98,8 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
     hashes = tuple(drafts.file_record(path, inputs.workspace) for path in input_files(inputs))
     kept = drafts.draft_folders(inputs.outputs)
     carry_from = next((f for f in reversed(kept) if f.parent.name < inputs.period), None)
-    compare_with = next((f for f in reversed(kept) if _edition_of(f) == edition), None)
+    compare_with = next((f for f in reversed(kept)
+                         if f.parent.name <= inputs.period and _edition_of(f) == edition), None)
     carried, unreadable = load_previous(carry_from)
     return Plan(inputs, edition, hashes, carry_from, compare_with, (*found, *unreadable), carried)
 
@@ -179,8 +183,8 @@ def write_tables(paper: Paper, issues: tuple[Issue, ...], checked: Checked, fold
     return chase
 
 
-def finish_draft(plan: Plan, paper: Paper, issues: tuple[Issue, ...], folder: Path, out: Path | None,
-                 timings: dict[str, float]) -> BuildResult:
+def finish_draft(plan: Plan, paper: Paper, issues: tuple[Issue, ...], chase: Sequence[ChaseRow], folder: Path,
+                 out: Path | None, timings: dict[str, float]) -> BuildResult:
     """Write draft.json and manifest.json, then publish the folder as the next draft (or `out`)."""
     manifest = drafts.Manifest(
         period=plan.inputs.period,
@@ -196,7 +200,20 @@ def finish_draft(plan: Plan, paper: Paper, issues: tuple[Issue, ...], folder: Pa
     drafts.write_draft_record(folder, paper, manifest)
     published = drafts.publish_draft(folder, plan.inputs.outputs, plan.inputs.period, out)
     _, manifest = drafts.load_draft(published)
-    return BuildResult(published, paper, issues, manifest, plan.compare_with)
+    return BuildResult(published, paper, issues, manifest, plan.compare_with, tuple(chase))
+
+
+class StageRunner:
+    """Runs each stage as a plain call (the CLI). The Prefect flows pass a runner that makes each
+    stage a task, so the CLI and the flows compose exactly the same stages in the same order."""
+
+    def run(self, name: str, stage: Callable[..., T], *args: Any) -> T:
+        return stage(*args)
+
+    def run_together(self, calls: Sequence[tuple[str, Callable[..., Any], tuple[Any, ...]]]) -> list[Any]:
+        with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+            futures = [pool.submit(stage, *args) for _name, stage, args in calls]
+            return [future.result() for future in futures]
 
 
 def build_draft(
@@ -205,26 +222,26 @@ def build_draft(
     out: Path | None = None,
     edition: Edition = "public",
     on_stage: Callable[[str], None] | None = None,
+    runner: StageRunner | None = None,
 ) -> BuildResult:
     """Read, check, merge, render and keep one draft. Raises ReportgenError only if nothing can be built."""
+    run = runner or StageRunner()
     timer = Timer(on_stage=on_stage)
     with timer.stage("read"):
-        plan = prepare_build(workspace, period, edition)
-        checked = check_plan(plan)
+        plan = run.run("prepare", prepare_build, workspace, period, edition)
+        checked = run.run("check", check_plan, plan)
     with timer.stage("paper"):
-        paper = make_paper(plan, checked)
+        paper = run.run("paper", make_paper, plan, checked)
     folder = drafts.start_draft(plan.inputs.outputs, plan.inputs.period, beside=out)
     try:
-        with timer.stage("render"), ThreadPoolExecutor(max_workers=2) as pool:
-            docx = pool.submit(render_docx, paper, plan, folder)
-            pdf = pool.submit(render_pdf, paper, plan, folder)
-            docx.result()
-            pdf.result()
+        with timer.stage("render"):
+            run.run_together([("render-docx", render_docx, (paper, plan, folder)),
+                              ("render-pdf", render_pdf, (paper, plan, folder))])
         with timer.stage("tables"):
-            issues = collect_issues(plan, checked)
-            write_tables(paper, issues, checked, folder)
+            issues = run.run("collect-issues", collect_issues, plan, checked)
+            chase = run.run("write-tables", write_tables, paper, issues, checked, folder)
         with timer.stage("draft"):
-            return finish_draft(plan, paper, issues, folder, out, timer.timings)
+            return run.run("publish", finish_draft, plan, paper, issues, chase, folder, out, timer.timings)
     except BaseException:
         drafts.discard_draft(folder)
         raise

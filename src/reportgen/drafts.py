@@ -369,16 +369,12 @@ def _write_text(path: Path, text: str) -> None:
 def start_draft(outputs: Path, period: str, beside: Path | None = None) -> Path:
     """A new hidden temporary folder to build a draft in: `outputs/<period>/.draft-tmp-<pid>-<hex>/`.
 
-    With `beside` (a `--out` folder), the temporary folder is made next to it instead, so the
-    final rename stays on one filesystem and a read-only workspace is never written to.
+    With `beside` (the `--out` folder), the temporary folder is made next to it instead, so publishing
+    is one rename on the same filesystem and nothing is written into the workspace's outputs.
     """
-    if beside is None:
-        parent = period_folder(outputs, period)
-        parent.mkdir(parents=True, exist_ok=True)
-        clean_stale_temps(outputs, period)
-    else:
-        parent = beside.absolute().parent
-        parent.mkdir(parents=True, exist_ok=True)
+    parent = beside.absolute().parent if beside is not None else period_folder(outputs, period)
+    parent.mkdir(parents=True, exist_ok=True)
+    _clean_stale(parent)
     tmp = parent / f".draft-tmp-{os.getpid()}-{secrets.token_hex(4)}"
     tmp.mkdir()
     return tmp
@@ -390,7 +386,10 @@ def discard_draft(tmp: Path) -> None:
 
 def clean_stale_temps(outputs: Path, period: str) -> list[Path]:
     """Remove temporary folders left by builds whose process has gone; returns what was removed."""
-    parent = period_folder(outputs, period)
+    return _clean_stale(period_folder(outputs, period))
+
+
+def _clean_stale(parent: Path) -> list[Path]:
     removed: list[Path] = []
     if not parent.is_dir():
         return removed
@@ -427,27 +426,34 @@ def _locked(parent: Path) -> Iterator[None]:
 def publish_draft(tmp: Path, outputs: Path, period: str, out: Path | None = None) -> Path:
     """Move a finished temporary folder into place as the next `draft-NN` (or exactly `out`).
 
-    Never overwrites: `out` must be absent or an empty folder. The manifest's `draft` field is set
-    to the final folder name before the move.
+    Never overwrites: `out` must be absent or an empty folder (the rename itself fails on a non-empty
+    one, so two builds racing for one `out` cannot both land). The manifest's `draft` field is set to
+    the final folder name before the move.
     """
-    parent = period_folder(outputs, period) if out is None else out.absolute().parent
+    if out is not None:
+        check_out(out)
+        out.absolute().parent.mkdir(parents=True, exist_ok=True)
+        _name_draft(tmp, out.name)
+        _move(tmp, out)
+        _sync_dir(out.absolute().parent)
+        return out
+    parent = period_folder(outputs, period)
     parent.mkdir(parents=True, exist_ok=True)
     with _locked(parent):
-        if out is None:
-            existing = [draft_number(f) or 0 for f in draft_folders(outputs, period)]
-            number = max(existing, default=0) + 1
-            while (parent / draft_name(number)).exists():
-                number += 1
-            target = parent / draft_name(number)
-        else:
-            target = out
-            if target.exists() and (not target.is_dir() or any(target.iterdir())):
-                raise _refuse(target)
-            target.parent.mkdir(parents=True, exist_ok=True)
+        number = max((draft_number(f) or 0 for f in draft_folders(outputs, period)), default=0) + 1
+        while (parent / draft_name(number)).exists():
+            number += 1
+        target = parent / draft_name(number)
         _name_draft(tmp, target.name)
         _move(tmp, target)
-    _sync_dir(target.parent)
+    _sync_dir(parent)
     return target
+
+
+def check_out(out: Path) -> None:
+    """Refuse an `--out` folder that holds anything: a kept draft is never overwritten."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise _refuse(out)
 
 
 def _refuse(target: Path) -> ReportgenError:

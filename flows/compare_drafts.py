@@ -1,0 +1,15 @@
+"""Compare two kept drafts as a Prefect flow: `python flows/compare_drafts.py OLD NEW [--out DIR]`."""
+
+from __future__ import annotations
+
+import sys
+
+from reportgen.prefect_env import configure
+
+configure()  # before Prefect is imported: its state folder and settings are read at import
+
+from reportgen.flow_cli import main  # noqa: E402
+from reportgen.prefect_flows import compare_drafts_flow  # noqa: E402,F401  (the deployment entrypoint)
+
+if __name__ == "__main__":
+    sys.exit(main("compare_drafts", sys.argv[1:]))
