@@ -1,0 +1,36 @@
+"""Build the example workspace's paper into a temporary folder and save its first pages as PNGs
+for the README (docs/demo-page-N.png). Needs pdftoppm (poppler-utils, installed by `make system`)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from reportgen.build import build_draft
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as scratch:
+        workspace = Path(scratch) / "ws"
+        workspace.mkdir()
+        for name in ("reportgen.toml", "narrative.md"):
+            shutil.copy(ROOT / name, workspace / name)
+        shutil.copytree(ROOT / "inputs", workspace / "inputs")
+        build_draft(workspace, "2026-09")
+        result = build_draft(workspace)
+        prefix = Path(scratch) / "page"
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "3", str(result.folder / "paper.pdf"),
+                        str(prefix)], check=True)
+        for number, page in enumerate(sorted(Path(scratch).glob("page-*.png")), start=1):
+            shutil.copy(page, ROOT / "docs" / f"demo-page-{number}.png")
+            sys.stdout.write(f"docs/demo-page-{number}.png\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
