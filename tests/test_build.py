@@ -147,3 +147,20 @@ def test_build_command_prints_the_folder_last_and_exit_codes(example: Path, caps
     with pytest.raises(SystemExit) as usage:
         main(["build", "--edition", "secret"])
     assert usage.value.code == 2
+
+
+def test_changes_since_the_last_draft_section_when_switched_on(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "ws")
+    toml = (root / "reportgen.toml").read_text().replace("[paper]\n", "[paper]\nchanges_section = true\n", 1)
+    (root / "reportgen.toml").write_text(toml)
+    september = build_draft(root, "2026-09")
+    assert september.paper.changes == ()
+    october = build_draft(root)
+    before = {row.ref: row.status_label for row in september.paper.rows}
+    moved = {row.ref for row in october.paper.rows if row.ref in before and before[row.ref] != row.status_label}
+    assert moved and {move.ref for move in october.paper.changes} == moved
+    document = docx.Document(str(october.folder / "paper.docx"))
+    changes = next(t for t in document.tables if t.rows[0].cells[-1].text == "Now")
+    assert {int(r.cells[0].text) for r in changes.rows[1:]} == moved
+    text = " ".join(pdf_pages(october.folder / "paper.pdf"))
+    assert "Changes since the last draft" in text

@@ -89,3 +89,16 @@ def test_flow_script_runs_on_the_temporary_server(tmp_path: Path) -> None:
                           capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip().splitlines()[-1] == str(root / "outputs" / "2026-10" / "draft-01")
+
+
+def test_prefect_artifacts_of_the_public_edition_hold_no_exempt_text(harness, tmp_path: Path) -> None:
+    from prefect.artifacts import Artifact
+
+    from reportgen.prefect_flows import monthly_update
+    from test_confidential import CANARY, _workspace
+
+    root = _workspace(tmp_path / "ws", period="2026-11")
+    monthly_update(str(root))
+    texts = [str(Artifact.get(key).data) for key in ("paper-2026-11-public", "issues-2026-11")]  # type: ignore[union-attr]
+    assert "exempt" in texts[0] and "Action 7 is exempt" in texts[1]
+    assert all(CANARY not in text for text in texts)

@@ -212,3 +212,47 @@ def test_no_input_file_is_modified(tmp_path: Path) -> None:
     assert (path.read_bytes(), os.stat(path).st_mtime_ns) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["opcc.xlsx"]
     assert io  # keep the import used by the zip helpers above
+
+
+def test_several_candidate_sheets_reported(tmp_path: Path) -> None:
+    def second(book, sheet) -> None:
+        other = book.create_sheet("Copy")
+        other.append(list(RETURN_HEADINGS))
+        other.append([1, "", "Not started", "older copy", ""])
+
+    ret, issues = _read(_book_with(tmp_path / "opcc.xlsx", ROWS, second))
+    assert ret is not None and ret.sheet == "Return" and len(ret.updates) == 3
+    assert flatten(issues, ["code", "sheet", "value"]) == [["several-sheets", "Return", "Copy"]]
+
+
+def test_duplicated_and_renamed_headings(tmp_path: Path) -> None:
+    rows = [("Plan priority", "Status", "Status this reporting period", "Comments", "Timeframe"),
+            (1, "Completed", "In progress", "Text", "2027")]
+    ret, issues = _read(write_xlsx(tmp_path / "opcc.xlsx", rows))
+    assert ret is not None and ret.updates[0].status_as_written == "Completed"
+    assert flatten(issues, ["code", "row", "column"]) == [["duplicate-column", 1, "Status this reporting period"]]
+    renamed = [("Plan priority", "Staus", "Explanation"), (1, "Completed", "x")]
+    ret, issues = _read(write_xlsx(tmp_path / "renamed.xlsx", renamed))
+    assert ret is None and "Did you mean 'Staus'?" in issues[0].message
+
+
+def test_excel_dates_in_refs_and_timeframes(tmp_path: Path) -> None:
+    import datetime as dt
+
+    rows = [RETURN_HEADINGS, (dt.datetime(2026, 3, 1), "", "Completed", "", ""),
+            (2, "", "Completed", "", dt.datetime(2027, 3, 31))]
+    ret, issues = _read(write_xlsx(tmp_path / "opcc.xlsx", rows))
+    assert ret is not None and [(u.ref, u.timeframe) for u in ret.updates] == [(2, "2027-03-31")]
+    assert flatten(issues, ["code", "row"]) == [["bad-ref", 2]]
+    assert "datetime, not a number" in issues[0].message
+
+
+@given(st.text())
+@settings(max_examples=500)
+def test_status_matching_gives_a_canonical_status_or_none(written: str) -> None:
+    from reportgen.settings import CANONICAL_STATUSES
+    from reportgen.statuses import match_status, status_table, suggest_status
+
+    table = status_table({})
+    assert match_status(written, table) in (*CANONICAL_STATUSES, None)
+    assert suggest_status(written) in (*CANONICAL_STATUSES, None)

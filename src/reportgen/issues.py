@@ -55,6 +55,8 @@ CODES: dict[str, tuple[Severity, str, str]] = {
                         "Name the file after the lead (e.g. hertfordshire-constabulary.xlsx)."),
     "not-lead": (Severity.INFO, "A partner updated an action it does not lead.",
                  "Check with the lead partner that the update is agreed."),
+    "several-sheets": (Severity.WARNING, "More than one sheet has the expected headings; the best match was read.",
+                       "Keep the updates on one sheet, or delete the other sheets."),
     "hidden-sheet": (Severity.WARNING, "The workbook has a hidden sheet that was not read.",
                      "Unhide it if it holds updates, or delete it."),
     "hidden-row": (Severity.WARNING, "A hidden row was read.",

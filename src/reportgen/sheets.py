@@ -189,6 +189,11 @@ def locate_table(
         issues.append(issue("no-data-sheet", f"No sheet in {display} has the headings {expected}.", file=display))
         return None, issues
     _score, _visible, sheet, at, found = max(candidates, key=lambda c: (c[0], c[1]))
+    others = [c[2].name for c in candidates if c[2] is not sheet and not c[2].hidden and c[0] >= 2]
+    if others:
+        issues.append(issue("several-sheets", f"Sheets {', '.join(map(repr, others))} in {display} also have "
+                            f"return headings; only {sheet.name!r} was read.", file=display, sheet=sheet.name,
+                            value=", ".join(others)))
     for other in sheets:
         if other.hidden and other is not sheet:
             issues.append(issue("hidden-sheet", f"Hidden sheet {other.name!r} in {display} was not read.",
