@@ -364,7 +364,7 @@ def test_html_escapes_everything() -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "{{ 7*7 }}" in html and "49" not in html
     assert "javascript:" not in html
-    assert '<a href="https://example.org/board">board papers</a>' in html
+    assert '<a href="https://example.org/board"> board papers</a>' in html  # the space moves into the link
     assert "<strong>6 actions</strong>" in html and "<em>&#39;In Progress&#39;</em>" in html
     assert "<u>Victims Services grant</u>" in html
 
@@ -471,3 +471,13 @@ def test_status_colours_keep_text_readable() -> None:
 def test_period_date() -> None:
     assert pdf_writer.period_date("2023-02") == "2023-02-01"
     assert pdf_writer.period_date("2023-13") == ""
+
+
+def test_a_line_never_ends_after_one_word_before_a_link(tmp_path: Path) -> None:
+    """WeasyPrint 70 broke 'The | first two … with the | <a>…' at some widths (seen in the demo)."""
+    from reportgen.pdf_writer import space_into_links
+
+    moved = space_into_links((Inline("published with the "), Inline("Board papers", href="https://e.org/b"),
+                              Inline(". Next.")))
+    assert [(i.text, i.href) for i in moved] == [
+        ("published with the", None), (" Board papers", "https://e.org/b"), (". Next.", None)]

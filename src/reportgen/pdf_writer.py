@@ -21,9 +21,9 @@ import mimetypes
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -35,7 +35,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reportgen import richtext
 from reportgen.files import write_atomically
-from reportgen.model import Block, Paper
+from reportgen.model import Block, Inline, Paper
 
 LOGGER = logging.getLogger(__name__)
 
@@ -94,6 +94,22 @@ class TemplateFetcher(URLFetcher):
 def safe_href(href: str | None) -> str | None:
     """`href` when richtext accepts it as-is (http, https, mailto); None shows the text plain."""
     return href if href and richtext.safe_href(href) == href else None
+
+def space_into_links(inlines: Sequence[Inline]) -> list[Inline]:
+    """Move the space before a link into the link ("with the <a> Board</a>" -> "with the<a> Board</a>").
+
+    WeasyPrint 70 sometimes breaks a line after its first word when the next line starts with a link
+    whose text does not fit (the line then holds one word); with the space inside the link it breaks
+    before the link, as it should. Measured over three texts at every width from 200 to 560 px.
+    """
+    moved = list(inlines)
+    for at in range(1, len(moved)):
+        before, link = moved[at - 1], moved[at]
+        if link.href and not before.href and before.text.endswith(" ") and before.text.strip():
+            moved[at - 1] = replace(before, text=before.text.rstrip(" "))
+            moved[at] = replace(link, text=" " + link.text)
+    return moved
+
 
 def css_ident(value: str) -> str:
     """`value` when it is safe as a CSS class suffix, else "unknown"."""
@@ -207,6 +223,7 @@ def _environment(templates: Path) -> Environment:
     env.filters["safe_href"] = safe_href
     env.filters["css_ident"] = css_ident
     env.filters["group_blocks"] = group_blocks
+    env.filters["space_into_links"] = space_into_links
     return env
 
 
