@@ -34,7 +34,7 @@ def keep_draft(root: Path, period: str) -> tuple[Path, Paper]:
     checked = check_plan(plan)
     paper = make_paper(plan, checked)
     folder = drafts.start_draft(plan.inputs.outputs, period)
-    result = finish_draft(plan, paper, checked.issues, folder, None, {})
+    result = finish_draft(plan, paper, checked.issues, (), folder, None, {})
     return result.folder, paper
 
 

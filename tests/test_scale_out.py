@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from reportgen.serve import stop
 from test_build import copy_example
 
 pytestmark = pytest.mark.slow
@@ -36,13 +36,7 @@ def running(args: list[str], env: dict[str, str], log: Path) -> Iterator[subproc
     try:
         yield process
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop(process)
 
 
 @pytest.fixture(scope="module")
