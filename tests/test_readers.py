@@ -183,3 +183,18 @@ def test_unreadable_files(tmp_path: Path) -> None:
     broken.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
     ret, issues = _return(broken)
     assert ret is None and [i.code for i in issues] == ["unreadable-file"]
+
+
+def test_links_made_with_insert_link_keep_their_target(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = write_xlsx(tmp_path / "opcc.xlsx", [RETURN_HEADINGS, (1, "", "Completed", "Board papers", ""),
+                                                 (2, "", "Completed", "See https://example.org/x", "")])
+    book = openpyxl.load_workbook(path)
+    book["Return"]["D2"].hyperlink = "https://example.org/board"
+    book["Return"]["D3"].hyperlink = "https://example.org/x"
+    book.save(path)
+    ret, issues = _return(path)
+    assert issues == [] and ret is not None
+    assert [u.explanation for u in ret.updates] == ["[Board papers](https://example.org/board)",
+                                                    "See https://example.org/x"]

@@ -41,6 +41,13 @@ class Table:
     index: Mapping[str, int]  # key -> column position
     written: Mapping[str, str]  # key -> heading as written
     rows: tuple[tuple[int, tuple[Cell, ...]], ...]
+    links: Mapping[str, str] = field(default_factory=dict)  # cell ("D5") -> URL set with Insert > Link
+
+    def link(self, number: int, key: str) -> str | None:
+        from openpyxl.utils import get_column_letter
+
+        at = self.index.get(key)
+        return None if at is None else self.links.get(f"{get_column_letter(at + 1)}{number}")
 
     def value(self, cells: tuple[Cell, ...], key: str) -> Cell:
         at = self.index.get(key)
@@ -214,7 +221,7 @@ def locate_table(
     if found.missing:
         return None, issues
     table = Table(display, sheet.name, header_row, headings, dict(found.index), dict(found.written),
-                  sheet.rows[at + 1:])
+                  sheet.rows[at + 1:], sheet.facts.links)
     issues += sheet_fact_issues(table, sheet.facts)
     return table, issues
 
@@ -267,6 +274,9 @@ def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> t
     from reportgen.values import MAX_CELL_CHARS, cell_text
 
     raw = cell_text(table.value(cells, key))
+    url = table.link(number, key)
+    if url and raw.strip() and url not in raw:
+        raw = f"[{raw.strip()}]({url})"  # a link made with Insert > Link: keep its target, as Markdown
     text, findings = clean_text(raw)
     where = {"file": table.file, "sheet": table.sheet, "row": number, "column": table.written.get(key, key)}
     issues = [

@@ -84,6 +84,7 @@ class SheetFacts:
     hidden_rows: frozenset[int] = frozenset()
     merged: tuple[str, ...] = ()  # ranges as Excel shows them, e.g. "A5:A7"
     formulas: dict[str, str] = field(default_factory=dict)  # cell -> "" (cached), "no-value" or "#REF!"…
+    links: dict[str, str] = field(default_factory=dict)  # cell -> URL of a link made with Insert > Link
 
 
 def scan_sheet(path: Path, member: str) -> SheetFacts:
@@ -91,9 +92,10 @@ def scan_sheet(path: Path, member: str) -> SheetFacts:
     hidden: set[int] = set()
     merged: list[str] = []
     formulas: dict[str, str] = {}
+    link_ids: dict[str, str] = {}
     with zipfile.ZipFile(path) as package, package.open(member) as stream:
-        parser = etree.iterparse(stream, events=("end",), resolve_entities=False, no_network=True,
-                                 huge_tree=True, tag=(f"{_NS}row", f"{_NS}mergeCell", f"{_NS}c"))
+        parser = etree.iterparse(stream, events=("end",), resolve_entities=False, no_network=True, huge_tree=True,
+                                 tag=(f"{_NS}row", f"{_NS}mergeCell", f"{_NS}c", f"{_NS}hyperlink"))
         for _event, element in parser:
             tag = element.tag
             if tag == f"{_NS}c":
@@ -109,7 +111,27 @@ def scan_sheet(path: Path, member: str) -> SheetFacts:
                     hidden.add(int(element.get("r", "0")))
             elif tag == f"{_NS}mergeCell":
                 merged.append(element.get("ref", ""))
+            elif tag == f"{_NS}hyperlink" and element.get(_REL_ID):
+                link_ids[element.get("ref", "")] = element.get(_REL_ID, "")
             element.clear()
             while element.getprevious() is not None:
                 del element.getparent()[0]
-    return SheetFacts(frozenset(hidden), tuple(merged), formulas)
+        targets = _link_targets(package, member) if link_ids else {}
+    links = {cell: targets[rel] for cell, rel in link_ids.items() if rel in targets}
+    return SheetFacts(frozenset(hidden), tuple(merged), formulas, links)
+
+
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _link_targets(package: zipfile.ZipFile, member: str) -> dict[str, str]:
+    """Relationship id -> external target, from the sheet's .rels part (already checked for DOCTYPE)."""
+    folder, _, name = member.rpartition("/")
+    rels = f"{folder}/_rels/{name}.rels"
+    if rels not in package.namelist():
+        return {}
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    root = etree.fromstring(package.read(rels), parser)
+    return {rel.get("Id", ""): rel.get("Target", "") for rel in root.iter(f"{_RELS_NS}Relationship")
+            if rel.get("TargetMode") == "External"}
