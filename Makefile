@@ -51,7 +51,8 @@ test: system venv
 	$(BIN)/pytest -q
 
 bench: system venv
-	$(BIN)/python benchmarks/run.py
+	bash scripts/install-system-deps.sh --bench
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 example: venv
 	$(BIN)/python scripts/make_example.py

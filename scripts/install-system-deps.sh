@@ -3,6 +3,9 @@
 # paper is set in, poppler-utils (pdftotext/pdftoppm, used by tests), and python3-venv when the Python
 # we build the venv with cannot make one (Debian ships venv/ensurepip separately).
 #
+# With --bench it also installs what only `make bench` needs: LibreOffice Writer (headless), whose
+# DOCX-to-PDF conversion is the benchmark's reference.
+#
 # Idempotent and quick: when every package is already installed it only asks dpkg and exits.
 # Runs apt-get as root, or through sudo when not root. Without apt-get (not Debian) it says so and
 # exits 0: install the equivalents by hand.
@@ -16,6 +19,13 @@ PACKAGES=(
     fonts-dejavu-core
     poppler-utils
 )
+
+for argument in "$@"; do
+    case "$argument" in
+        --bench) PACKAGES+=(libreoffice-writer-nogui) ;;
+        *) echo "install-system-deps: unknown argument $argument (known: --bench)" >&2; exit 2 ;;
+    esac
+done
 
 PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3 || true)}"
 if [ -z "$PYTHON" ]; then

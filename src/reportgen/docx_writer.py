@@ -52,6 +52,7 @@ NARRATIVE_MARKER = "[[NARRATIVE]]"
 SECTION_MARKER = "[[SECTION]]"
 SUBSECTION_MARKER = "[[SUBSECTION]]"
 CELL_MARKER = "[[CELL]]"
+ROWS_MARKER = "reportgen:plan-rows"  # an XML comment where the plan rows go when the document is saved
 # the column keys of the template's delivery table, in its order: a prototype cell is picked by key
 TEMPLATE_COLUMN_KEYS = ("ref", "action", "status", "explanation", "timeframe", "page")
 LINK_SCHEMES = ("http://", "https://", "mailto:")
@@ -61,6 +62,7 @@ DEFAULT_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 _XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _BREAKS = re.compile(r"(\r\n|\r|\n|\t)")
 _HEX_COLOUR = re.compile(r"[0-9A-Fa-f]{6}")
+_NAMESPACE_DECLARATION = re.compile(rb' xmlns(?::[A-Za-z0-9_.-]+)?="[^"]*"')
 
 
 def _ordering(*names: str) -> dict[str, int]:
@@ -135,7 +137,36 @@ def write_docx(
     _set_properties(document, paper, stamp)
     buffer = io.BytesIO()
     document.save(buffer)
-    save_reproducibly(buffer.getvalue(), out)
+    save_reproducibly(_with_rows(buffer.getvalue(), layout.plan_rows), out)
+
+
+def _serialised(marker: Element, tr: Element) -> bytes:
+    """`tr` as XML, as it will sit before `marker`: the rows are kept as text, not as a tree.
+
+    A tree of 15,000 rows takes ~300 MiB, its XML ~30 MiB. The row is put in place for a moment so
+    lxml gives it the document's namespace prefixes, then taken out again; the namespace declarations
+    lxml repeats on a fragment's first tag are already on the document's root, so they are dropped.
+    """
+    marker.addprevious(tr)
+    xml = etree.tostring(tr, encoding="UTF-8", xml_declaration=False, with_tail=False)
+    marker.getparent().remove(tr)
+    end = xml.index(b">")
+    return _NAMESPACE_DECLARATION.sub(b"", xml[:end]) + xml[end:]
+
+
+def _with_rows(package: bytes, rows: Sequence[bytes]) -> bytes:
+    """The saved package with the plan rows in place of the rows marker in word/document.xml."""
+    marker = f"<!--{ROWS_MARKER}-->".encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                if data.count(marker) != 1:
+                    raise ReportgenError("the delivery-plan rows could not be placed in the document")
+                data = data.replace(marker, b"".join(rows))
+            target.writestr(info.filename, data)  # stored: save_reproducibly compresses it once
+    return buffer.getvalue()
 
 
 def paper_datetime(paper: Paper) -> dt.datetime:
@@ -331,6 +362,7 @@ class _Layout:
         body = document.element.body
         ids = [int(v) for v in body.xpath("//@w:id") if str(v).isdigit()]
         self.next_change_id = max(ids, default=0) + 1
+        self.plan_rows: list[bytes] = []  # the delivery-plan rows, as XML: see _serialised
         self.numbering: Element | None = None
         self.number_abstract: str | None = None
         self.next_num_id = 0
@@ -543,16 +575,16 @@ class _Layout:
         section_protos = {level: plan.section_proto(level, total, len(columns)) for level in (1, 2)}
         colours = {key: fill for key, fill in paper.status_colours if _HEX_COLOUR.fullmatch(fill)}
         action_props = plan.action_row_props
-        rows: list[Element] = []
+        marker = plan.replace_rows()
         if plan.header is not None:
             header_cells = [plan.cell_proto(plan.header, c.key).sized(w) for c, w in zip(columns, widths)]
-            rows.append(self.header_row(plan.header, columns, header_cells))
+            self.plan_rows.append(_serialised(marker, self.header_row(plan.header, columns, header_cells)))
         for section in paper.sections:
             if section.heading:
-                rows.append(self.section_row(section, plan.section_row_props(section.level), section_protos))
+                row_props = plan.section_row_props(section.level)
+                self.plan_rows.append(_serialised(marker, self.section_row(section, row_props, section_protos)))
             for row in section.rows:
-                rows.append(self.action_row(row, columns, cells, action_props, colours))
-        plan.replace_rows(rows)
+                self.plan_rows.append(_serialised(marker, self.action_row(row, columns, cells, action_props, colours)))
 
     def header_row(self, template_row: Element, columns: Sequence[PaperColumn],
                    cells: list[_CellProto]) -> Element:
@@ -701,15 +733,17 @@ class _PlanTable:
             tbl_w.set(qn("w:w"), str(sum(widths)))
             tbl_w.set(qn("w:type"), "dxa")
 
-    def replace_rows(self, rows: list[Element]) -> None:
-        """Swap the template's rows for `rows`, keeping any rows the template has after the prototypes."""
+    def replace_rows(self) -> Element:
+        """Swap the template's prototype rows (and any before them) for the rows marker, keeping any rows
+        the template has after the prototypes; the marker is returned."""
         old = self.table.findall(W_TR)
         prototypes = (self.header, self.section, self.subsection, self.action)
         last = max(index for index, tr in enumerate(old) if any(tr is proto for proto in prototypes))
         trailing = old[last + 1:]
         for tr in old:
             self.table.remove(tr)
-        for tr in rows:
-            self.table.append(tr)
+        marker = etree.Comment(ROWS_MARKER)
+        self.table.append(marker)
         for tr in trailing:
             self.table.append(tr)
+        return marker

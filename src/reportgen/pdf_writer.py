@@ -41,6 +41,12 @@ LOGGER = logging.getLogger(__name__)
 
 TEMPLATE_NAME = "paper.html.j2"
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+MARGIN_BOXES = (  # CSS Paged Media: the 16 page-margin boxes a stylesheet can fill
+    "top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
+    "right-top", "right-middle", "right-bottom",
+    "bottom-right-corner", "bottom-right", "bottom-center", "bottom-left", "bottom-left-corner",
+    "left-bottom", "left-middle", "left-top",
+)
 TEXT_COLOUR = "1a1a1a"  # body text; status backgrounds are tinted until it reads at 4.5:1 or better
 MIN_CONTRAST = 4.5
 
@@ -227,23 +233,38 @@ def _environment(templates: Path) -> Environment:
     return env
 
 
-def render_html(paper: Paper, templates: Path) -> str:
-    """The paper as one HTML document (every value escaped), laid out by `paper.html.j2`."""
+def render_html(paper: Paper, templates: Path, part: str = "all", furniture_pages: Sequence[str] = (),
+                first_page: int = 1) -> str:
+    """The paper as one HTML document (every value escaped), laid out by `paper.html.j2`.
+
+    `part` other than "all" renders one part of a long paper (see `reportgen.pdf_parts`): "front"
+    (title, cover, narrative, changes), "plan" (the delivery-plan rows of `paper`), or "furniture"
+    (only the page headers and footers of `furniture_pages`, "front" or "plan" page by page, the
+    first numbered `first_page`).
+    """
     template = _environment(Path(templates)).get_template(TEMPLATE_NAME)
     return template.render(
         paper=paper,
         created=period_date(paper.period),
         status_styles=status_styles(paper),
+        part=part,
+        furniture_pages=tuple(furniture_pages),
+        first_page=first_page,
+        margin_boxes=MARGIN_BOXES,
     )
 
 
 def write_pdf(paper: Paper, templates: Path, out: Path) -> None:
     """Write the paper as a tagged PDF (PDF/UA-1) to `out`, atomically (a temp file, then rename)."""
+    from reportgen.pdf_parallel import write_in_parts  # it imports this module
+
     templates = Path(templates).resolve()
     out = Path(out)
-    html = render_html(paper, templates)
-    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    document = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
-    with _font_timestamp(period_date(paper.period)):
-        data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False)
+    data = write_in_parts(paper, templates)  # a long paper: in parts, in parallel, in bounded memory
+    if data is None:
+        html = render_html(paper, templates)
+        identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+        document = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
+        with _font_timestamp(period_date(paper.period)):
+            data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False)
     write_atomically(out, data)

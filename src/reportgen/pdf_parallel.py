@@ -1,0 +1,233 @@
+"""Write a long paper's PDF as parts (`reportgen.pdf_parts`), in worker processes, then join them.
+
+    front ∥ piece 0 ─▶ piece 1 ─▶ … ─▶ last piece ─▶ furniture (in pieces) ─▶ join
+
+The plan pieces are a chain: a piece starts with the first row of the previous piece's last page,
+known once that piece is laid out. Laying out is ~65% of a part's time and writing ~35%, so while
+one worker writes a piece the next is laid out by another; the front and the furniture pieces fill
+the gaps. On two cores the 1,500-action benchmark paper takes ~40% less time than as one document,
+and the pieces bound the memory a long paper takes (see docs/benchmarks.md).
+
+Processes are forked (Linux): a worker inherits the imported WeasyPrint and the paper, so it starts
+in milliseconds. With one usable core, or where fork is unavailable, the tasks run here, in order.
+A worker's failure stops the others and is raised here.
+
+Which part lays out which page depends only on the paper (each piece's range comes from the one
+before; the furniture is split by page count), never on timing or the number of workers: the same
+paper gives the same bytes.
+
+Logging: one info line per paper (workers, parts, pages laid out and kept, seconds).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import logging
+import math
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from reportgen.errors import ReportgenError
+from reportgen.model import Paper
+from reportgen.pdf_join import Joiner, PartPages
+from reportgen.pdf_parts import (
+    FrontTask,
+    FurnitureTask,
+    Laid,
+    PieceTask,
+    Task,
+    Written,
+    plan_items,
+    run_task,
+)
+from reportgen.pdf_writer import render_html
+
+LOGGER = logging.getLogger(__name__)
+
+MIN_PARTS_ITEMS = 100  # shorter plans are one document (whose exact output the tests pin)
+PIECE_ITEMS = 60  # plan rows a piece aims at: ~15 pages, ~25 MiB while laid out
+MAX_WORKERS = 3  # the chain of pieces keeps ~2 busy; a third takes the front and furniture
+FURNITURE_PAGES = 60  # page headers and footers per furniture document, at most
+PART_MARKER = "<!-- reportgen:part "
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def write_in_parts(paper: Paper, templates: Path) -> bytes | None:
+    """The paper's PDF, laid out in parts; None when the plan is short or the template has no parts."""
+    items = len(plan_items(paper))
+    if items < MIN_PARTS_ITEMS or PART_MARKER not in render_html(paper, templates, part="front"):
+        return None
+    started = time.perf_counter()
+    workers = min(usable_cores(), MAX_WORKERS)
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
+        workers = 1  # a daemon process may not start processes
+    schedule = _Schedule(items, max(PIECE_ITEMS, math.ceil(items / 50)))
+    if workers == 1:
+        _run_here(paper, templates, schedule)
+    else:
+        _run_workers(paper, templates, schedule, workers)
+    laid_out = time.perf_counter()
+    schedule.join_ready()
+    data = schedule.joiner.finish(schedule.furniture())
+    LOGGER.info(
+        "PDF in parts: %d workers, %d pieces, %d pages laid out for %d; parts %.2f s, join %.2f s",
+        workers, len(schedule.laid), schedule.pages_laid_out, schedule.pages,
+        laid_out - started, time.perf_counter() - laid_out)
+    return data
+
+
+@dataclass
+class _Schedule:
+    """The tasks to do, in the order they can be done, and what the done ones gave."""
+
+    items: int
+    piece_items: int
+    todo: deque[Task] = field(default_factory=deque)
+    laid: dict[int, Laid] = field(default_factory=dict)
+    written: dict[tuple[str, int], Written] = field(default_factory=dict)
+    furniture_tasks: int = 0
+    joiner: Joiner = field(default_factory=Joiner)
+    joined: int = 0  # parts in the joiner: the front, then pieces 0, 1, … (joined as they come, in order)
+
+    def __post_init__(self) -> None:
+        self.todo.extend([PieceTask(0, 0, min(self.piece_items, self.items)), FrontTask()])
+
+    def receive(self, message: Laid | Written) -> None:
+        if isinstance(message, Laid):
+            self.laid[message.piece] = message
+            if message.next_start is not None:  # the chain goes on: first in the queue
+                start = message.next_start
+                self.todo.appendleft(PieceTask(message.piece + 1, start, start + self.piece_items))
+        else:
+            self.written[message.kind, message.index] = message
+        if self._pages_known() and not self.furniture_tasks:
+            self._add_furniture()
+
+    def _pages_known(self) -> bool:
+        last = max(self.laid, default=-1)
+        return last >= 0 and self.laid[last].next_start is None and ("front", 0) in self.written
+
+    def _add_furniture(self) -> None:
+        kinds = ["front"] * self.written["front", 0].pages + ["plan"] * sum(len(p.starts) for p in self.laid.values())
+        count = max(2, math.ceil(len(kinds) / FURNITURE_PAGES))  # not by workers: the same bytes anywhere
+        size = math.ceil(len(kinds) / count)
+        for index, first in enumerate(range(0, len(kinds), size)):
+            self.todo.append(FurnitureTask(index, first + 1, tuple(kinds[first:first + size]), len(kinds)))
+            self.furniture_tasks += 1
+
+    @property
+    def done(self) -> bool:
+        furniture = sum(1 for kind, _ in self.written if kind == "furniture")
+        return bool(self.furniture_tasks) and furniture == self.furniture_tasks and not self.todo
+
+    @property
+    def pages(self) -> int:
+        return sum(written.pages for (kind, _), written in self.written.items() if kind == "furniture")
+
+    @property
+    def pages_laid_out(self) -> int:
+        return self.written["front", 0].pages + sum(laid.laid_out for laid in self.laid.values())
+
+    def join_ready(self) -> None:
+        """Join the parts written so far that come next in the paper (the parent's work while it waits)."""
+        while True:
+            key = ("front", 0) if self.joined == 0 else ("piece", self.joined - 1)
+            part = self.written.get(key)
+            if part is None:
+                return
+            self.joiner.add(PartPages(part.pdf))
+            self.written[key] = dataclasses.replace(part, pdf=b"")  # joined: its bytes are not needed again
+            self.joined += 1
+
+    def furniture(self) -> list[bytes]:
+        return [self.written["furniture", index].pdf for index in range(self.furniture_tasks)]
+
+
+# ---------------------------------------------------------------- where the tasks run
+
+
+def _run_here(paper: Paper, templates: Path, schedule: _Schedule) -> None:
+    while schedule.todo:
+        for message in run_task(paper, templates, schedule.todo.popleft()):
+            schedule.receive(message)
+        schedule.join_ready()
+
+
+def _worker(paper: Paper, templates: Path, connection: Connection) -> None:
+    gc.freeze()  # the inherited heap is never garbage: keep the collector (and copy-on-write) off it
+    try:
+        while (task := connection.recv()) is not None:
+            for message in run_task(paper, templates, task):
+                connection.send(message)
+    except EOFError:  # the parent has gone
+        pass
+    except BaseException as error:  # the parent raises it
+        connection.send(error)
+    finally:
+        connection.close()
+
+
+def _run_workers(paper: Paper, templates: Path, schedule: _Schedule, workers: int) -> None:
+    context = multiprocessing.get_context("fork")
+    processes: dict[Connection, Any] = {}
+    try:
+        for _ in range(workers):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_worker, args=(paper, templates, theirs), daemon=True)
+            process.start()
+            theirs.close()
+            processes[ours] = process
+        idle = deque(processes)
+        busy: set[Connection] = set()
+
+        def dispatch() -> None:
+            while idle and schedule.todo:
+                connection = idle.popleft()
+                connection.send(schedule.todo.popleft())
+                busy.add(connection)
+
+        while not schedule.done:
+            dispatch()
+            if not busy:
+                raise ReportgenError("the PDF parts stopped with work left to do")
+            for connection in _ready(busy):
+                try:
+                    message = connection.recv()
+                except EOFError:
+                    raise ReportgenError("a PDF worker process ended unexpectedly") from None
+                if isinstance(message, BaseException):
+                    raise message
+                schedule.receive(message)
+                if isinstance(message, Written):
+                    busy.discard(connection)
+                    idle.append(connection)
+            dispatch()  # the next piece of the chain before anything else
+            schedule.join_ready()
+        for connection in processes:
+            connection.send(None)
+    finally:
+        for connection, process in processes.items():
+            connection.close()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+
+
+def _ready(connections: Iterable[Connection]) -> list[Connection]:
+    ready = wait(list(connections))
+    return [connection for connection in ready if isinstance(connection, Connection)]

@@ -1,0 +1,251 @@
+"""The parts a long paper's PDF is laid out in, and the work of laying out one part.
+
+One WeasyPrint document keeps every page in memory until it is written (~0.36 MiB a plan row) and
+costs ~0.1 s a page. A long paper is therefore laid out as parts, and `reportgen.pdf_join` joins them:
+
+- the *front*: title block, cover, narrative and changes (the pages before the delivery plan);
+- *pieces* of the delivery plan, each a document of some table rows that starts on a fresh landscape
+  page with the repeated table header;
+- the *furniture*: the page headers and footers alone ("Page X of Y" needs the final page count),
+  on empty pages of the same sizes, drawn over the joined pages.
+
+Why the joined pages are exactly those of a single document: a plan page's layout depends only on
+the row it starts with (the page size, margins and repeated header are the same on every plan page,
+and every horizontal rule in the table has the same width, so no row sits differently under the
+header), so a piece that starts with a row that begins a page in the whole document lays out that
+page and the ones after it as the whole document does. A piece's last page may end early only
+because the piece ends: it is dropped, and the next piece starts with that page's first row. The
+front ends where the plan's named page begins, which is always a page break.
+
+So the pieces form a chain (each starts where the one before ended), but a piece can be written
+while the next is being laid out: see `reportgen.pdf_parallel`.
+
+Must not: decide content (the template and paper.css do).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
+from weasyprint.urls import URLFetcherResponse
+
+from reportgen.model import Paper, PaperSection
+from reportgen.pdf_writer import TemplateFetcher, _font_timestamp, period_date, render_html
+
+RENDER_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
+_PAGES_COUNTER = re.compile(rb"counter\(\s*pages\s*\)")
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One row of the delivery-plan table: a section heading (`row` None) or an action."""
+
+    section: int
+    row: int | None
+
+
+@dataclass(frozen=True)
+class PageStart:
+    """The first table row on a plan page, and whether it began on the page before (a split row)."""
+
+    item: int
+    continued: bool = False
+
+
+def plan_items(paper: Paper) -> tuple[PlanItem, ...]:
+    items: list[PlanItem] = []
+    for index, section in enumerate(paper.sections):
+        if section.heading:
+            items.append(PlanItem(index, None))
+        items.extend(PlanItem(index, row) for row in range(len(section.rows)))
+    return tuple(items)
+
+
+def plan_slice(paper: Paper, items: Sequence[PlanItem], start: int, stop: int) -> Paper:
+    """`paper` with only the table rows items[start:stop]; the exempt note only with the last row.
+
+    A section cut at `start` goes on without its heading row, as it does on a continued page.
+    """
+    groups: list[tuple[int, bool, list[Any]]] = []  # section index, heading shown, rows
+    for item in items[start:stop]:
+        if not groups or groups[-1][0] != item.section:
+            groups.append((item.section, False, []))
+        if item.row is None:
+            groups[-1] = (item.section, True, groups[-1][2])
+        else:
+            groups[-1][2].append(paper.sections[item.section].rows[item.row])
+    sections = tuple(
+        PaperSection(paper.sections[index].heading if heading else "", paper.sections[index].level, tuple(rows))
+        for index, heading, rows in groups
+    )
+    note = paper.exempt_note if stop >= len(items) else ""
+    return dataclasses.replace(paper, sections=sections, exempt_note=note)
+
+
+# ---------------------------------------------------------------- laying out one part
+
+
+def lay_out(html: str, templates: Path, total_pages: int | None = None) -> tuple[HTML, Any]:
+    """The WeasyPrint source and laid-out Document of `html` (reading files only from `templates`).
+
+    With `total_pages`, the stylesheets' `counter(pages)` says that number, not this document's count.
+    """
+    fetcher = TemplateFetcher(templates) if total_pages is None else TotalFetcher(templates, total_pages)
+    source = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=fetcher)
+    return source, source.render(**RENDER_OPTIONS)
+
+
+class TotalFetcher(TemplateFetcher):
+    """Serves the templates' stylesheets with `counter(pages)` replaced by the paper's page count."""
+
+    def __init__(self, templates: Path, total: int) -> None:
+        super().__init__(templates)
+        self.total = total
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        response = super().fetch(url, headers)
+        if not url.lower().endswith(".css"):
+            return response
+        body = _PAGES_COUNTER.sub(f'"{self.total}"'.encode(), response.read())
+        return URLFetcherResponse(response.url, body=body, headers={"Content-Type": "text/css"})
+
+
+def page_starts(source: HTML, document: Any) -> list[PageStart]:
+    """The first body row of the plan table on each page of `document` (item 0 = the first row in it)."""
+    index: dict[int, int] = {}
+    for table in source.etree_element.iter("table"):
+        if "plan" in (table.get("class") or "").split():
+            for tbody in table.iter("tbody"):
+                index.update((id(tr), number) for number, tr in enumerate(tbody.iter("tr")))
+    starts: list[PageStart] = []
+    previous_last = -1
+    for page in document.pages:
+        rows = [index[id(box.element)] for box in _rows(page._page_box) if id(box.element) in index]
+        if not rows:
+            starts.append(PageStart(-1))
+            continue
+        starts.append(PageStart(rows[0], continued=rows[0] == previous_last))
+        previous_last = rows[-1]
+    return starts
+
+
+def _rows(box: Any) -> Iterator[Any]:
+    """Table rows in body row groups under `box`, in order (headers repeat on every page: skipped)."""
+    if isinstance(box, boxes.TableRowGroupBox):
+        if not (box.is_header or box.is_footer):
+            yield from (row for row in box.children if isinstance(row, boxes.TableRowBox))
+        return
+    for child in getattr(box, "children", ()):
+        if isinstance(child, (boxes.ParentBox,)) and not isinstance(child, (boxes.LineBox, boxes.MarginBox)):
+            yield from _rows(child)
+
+
+# ---------------------------------------------------------------- tasks
+
+
+@dataclass(frozen=True)
+class FrontTask:
+    pass
+
+
+@dataclass(frozen=True)
+class PieceTask:
+    """Lay out plan items [start, end) (more if they fit on one page: a piece must have a page to drop)."""
+
+    piece: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class FurnitureTask:
+    """The headers and footers of pages first_page.. (1-based), one per entry of `kinds`."""
+
+    index: int
+    first_page: int
+    kinds: tuple[str, ...]  # "front" or "plan", page by page
+    total: int
+
+
+Task = FrontTask | PieceTask | FurnitureTask
+
+
+@dataclass(frozen=True)
+class Laid:
+    """A piece, laid out: where each kept page starts (plan item index), and where the next piece starts."""
+
+    piece: int
+    starts: tuple[int, ...]
+    next_start: int | None  # None: the piece reached the end of the plan
+    laid_out: int = 0  # pages laid out, with the dropped last page (and any longer tries)
+
+
+@dataclass(frozen=True)
+class Written:
+    """A part's PDF. `kind` is "front", "piece" or "furniture"; all its pages go into the paper."""
+
+    kind: str
+    index: int
+    pdf: bytes
+    pages: int
+
+
+def run_task(paper: Paper, templates: Path, task: Task) -> Iterator[Laid | Written]:
+    """Do one task; a piece says where the next one starts (Laid) before it is written (Written)."""
+    if isinstance(task, FrontTask):
+        _, document = lay_out(render_html(paper, templates, part="front"), templates)
+        yield Written("front", 0, write_document(document, paper), len(document.pages))
+    elif isinstance(task, PieceTask):
+        yield from _run_piece(paper, templates, task)
+    else:
+        # not the first page: an extra first page takes the title block (for the running strings) and
+        # the :first page rules, and is not kept
+        kinds = task.kinds if task.first_page == 1 else ("front", *task.kinds)
+        html = render_html(paper, templates, part="furniture", furniture_pages=kinds,
+                           first_page=task.first_page - (len(kinds) - len(task.kinds)))
+        _, document = lay_out(html, templates, total_pages=task.total)
+        pages = document.pages[len(kinds) - len(task.kinds):]
+        yield Written("furniture", task.index, write_document(document.copy(pages), paper), len(pages))
+
+
+def _run_piece(paper: Paper, templates: Path, task: PieceTask) -> Iterator[Laid | Written]:
+    items = plan_items(paper)
+    end = task.end
+    laid_out = 0
+    while True:
+        stop = min(end, len(items))
+        source, document = lay_out(render_html(plan_slice(paper, items, task.start, stop), templates, part="plan"),
+                                   templates)
+        starts = page_starts(source, document)
+        laid_out += len(starts)
+        keep = len(starts) if stop >= len(items) else _last_whole_start(starts)
+        if keep:
+            break
+        end = stop + max(stop - task.start, 1)  # all on one page: there is no page to drop, take more rows
+    following = None if keep == len(starts) else task.start + starts[keep].item
+    yield Laid(task.piece, tuple(task.start + start.item for start in starts[:keep]), following, laid_out)
+    pages = document.pages[:keep]
+    yield Written("piece", task.piece, write_document(document.copy(pages), paper), len(pages))
+
+
+def _last_whole_start(starts: Sequence[PageStart]) -> int:
+    """The last page but the first that starts with a whole row (where the next piece starts), or 0."""
+    for index in range(len(starts) - 1, 0, -1):
+        if not starts[index].continued and starts[index].item >= 0:
+            return index
+    return 0
+
+
+def write_document(document: Any, paper: Paper) -> bytes:
+    """A laid-out part as PDF bytes, with font subsets dated from the paper (reproducible)."""
+    with _font_timestamp(period_date(paper.period)):
+        data: bytes = document.write_pdf(**RENDER_OPTIONS)
+    return data

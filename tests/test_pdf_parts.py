@@ -1,0 +1,278 @@
+"""A long paper's PDF laid out in parts (pdf_parts, pdf_parallel) and joined (pdf_join) must be the PDF
+one WeasyPrint document gives: the same words at the same places on the same pages, the same
+structure tree, links and bookmarks; and the same bytes every time."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import multiprocessing
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+import pypdf
+import pytest
+
+from paper_factory import make_paper
+from reportgen import pdf_parallel, pdf_parts, pdf_writer
+from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, StatusMove
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+pytestmark = pytest.mark.slow  # lays out a 40-page paper several times (~1 min)
+
+
+def _long_paper() -> Paper:
+    """~130 plan rows of uneven height, a level-2 section, a row taller than a page, a marking,
+    changes since the last draft and an exempt note."""
+    paper = make_paper(126, 5)
+    sections = []
+    for number, section in enumerate(paper.sections):
+        rows = tuple(_uneven(row) for row in section.rows)
+        sections.append(dataclasses.replace(section, rows=rows, level=2 if number == 3 else 1))
+    return dataclasses.replace(
+        paper, sections=tuple(sections), marking="OFFICIAL-SENSITIVE", edition="restricted",
+        changes=(StatusMove(7, "Action 7", "Not started", "In progress"),),
+        exempt_note="2 actions are exempt from publication and are not shown.")
+
+
+def _uneven(row: PaperRow) -> PaperRow:
+    explanation = next(cell for cell in row.cells if cell.key == "explanation")
+    repeat = 60 if row.ref == 40 else row.ref % 5  # action 40 is longer than a page
+    extra = tuple(Block("paragraph", (Inline(f"Further detail {n} on action {row.ref}: the board asked for a "
+                                             "second report, with figures for each district."),))
+                  for n in range(repeat))
+    rich = (*explanation.rich, *extra)
+    cells = tuple(dataclasses.replace(cell, rich=rich, text="\n".join(b.text for b in rich))
+                  if cell.key == "explanation" else cell for cell in row.cells)
+    return dataclasses.replace(row, cells=cells)
+
+
+def _one_document(paper: Paper, out: Path) -> Path:
+    _, document = pdf_parts.lay_out(pdf_writer.render_html(paper, TEMPLATES.resolve()), TEMPLATES.resolve())
+    out.write_bytes(pdf_parts.write_document(document, paper))
+    return out
+
+
+@pytest.fixture(scope="module")
+def long_paper() -> Paper:
+    return _long_paper()
+
+
+@pytest.fixture(scope="module")
+def whole(long_paper: Paper, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _one_document(long_paper, tmp_path_factory.mktemp("whole") / "paper.pdf")
+
+
+class _Messages(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture(scope="module")
+def parts_log(long_paper: Paper, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """In pieces of ~20 rows (so several joins, and a piece that meets the long row)."""
+    messages = _Messages()
+    logger = logging.getLogger("reportgen.pdf_parallel")
+    logger.addHandler(messages)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(pdf_parallel, "PIECE_ITEMS", 20)
+            out = tmp_path_factory.mktemp("parts") / "paper.pdf"
+            pdf_writer.write_pdf(long_paper, TEMPLATES, out)
+    finally:
+        logger.removeHandler(messages)
+        logger.setLevel(level)
+    return out, messages.messages
+
+
+@pytest.fixture(scope="module")
+def parts(parts_log: tuple[Path, list[str]]) -> Path:
+    return parts_log[0]
+
+
+# ---------------------------------------------------------------- what is compared
+
+
+def _words(path: Path) -> list[list[tuple[float, float, str]]]:
+    with pdfplumber.open(path) as pdf:
+        return [sorted((round(w["x0"], 1), round(w["top"], 1), w["text"]) for w in page.extract_words())
+                for page in pdf.pages]
+
+
+def _structure(path: Path) -> list[tuple[int, str, int | None]]:
+    """The structure tree from its root: (depth, type, page) per element, MCID and link object."""
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
+        found: list[tuple[int, str, int | None]] = []
+
+        def walk(node: pikepdf.Object, depth: int) -> None:
+            page = node.get("/Pg")
+            found.append((depth, str(node.get("/S")), pages.get(page.objgen) if page is not None else None))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    walk(kid, depth + 1)
+                else:
+                    found.append((depth + 1, "OBJR" if isinstance(kid, pikepdf.Dictionary) else "MCID", None))
+
+        root = pdf.Root.StructTreeRoot
+        for kid in root.K if isinstance(root.K, pikepdf.Array) else [root.K]:
+            walk(kid, 0)
+        return found
+
+
+def _links(path: Path) -> list[tuple[int, str, list[float]]]:
+    with pikepdf.open(path) as pdf:
+        return [(number, str(annot.A.URI), [round(float(x), 1) for x in annot.Rect])
+                for number, page in enumerate(pdf.pages) for annot in page.obj.get("/Annots", [])]
+
+
+def _bookmarks(path: Path) -> list[tuple[str, int]]:
+    with pikepdf.open(path) as pdf, pdf.open_outline() as outline:
+        pages = [page.objgen for page in pdf.pages]
+
+        def walk(items: list[pikepdf.OutlineItem]) -> Iterator[tuple[str, int]]:
+            for item in items:
+                yield item.title, pages.index(item.destination[0].objgen)
+                yield from walk(item.children)
+
+        return list(walk(outline.root))
+
+
+# ---------------------------------------------------------------- the same PDF
+
+
+def test_the_long_paper_is_laid_out_in_parts(long_paper: Paper, parts_log: tuple[Path, list[str]]) -> None:
+    assert len(pdf_parts.plan_items(long_paper)) >= pdf_parallel.MIN_PARTS_ITEMS
+    assert any(message.startswith("PDF in parts") and "pieces" in message for message in parts_log[1])
+
+
+def test_same_words_in_the_same_places_on_the_same_pages(whole: Path, parts: Path) -> None:
+    assert _words(parts) == _words(whole)
+
+
+def test_same_structure_tree_links_and_bookmarks(whole: Path, parts: Path) -> None:
+    assert _structure(parts) == _structure(whole)
+    assert _links(parts) == _links(whole)
+    assert _bookmarks(parts) == _bookmarks(whole)
+    assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/Link", "/L", "/LI"} <= {kind for _, kind, _ in _structure(parts)}
+
+
+def test_every_page_has_its_number_title_and_marking(parts: Path, long_paper: Paper) -> None:
+    pages = [page.extract_text() for page in pypdf.PdfReader(parts).pages]
+    assert len(pages) > 30
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text
+        assert "OFFICIAL-SENSITIVE" in text
+        assert number == 1 or long_paper.title in text  # the running title (page 1 shows the title itself)
+
+
+def test_metadata_and_marked_content_stay_well_formed(parts: Path, long_paper: Paper) -> None:
+    with pikepdf.open(parts) as pdf:
+        assert str(pdf.Root.Lang) == "en-GB" and bool(pdf.Root.MarkInfo.Marked)
+        assert str(pdf.docinfo["/Title"]) == long_paper.title
+        assert pdf.open_metadata()["pdfuaid:part"] == "1"
+        tree = pdf.Root.StructTreeRoot
+        nums = tree.ParentTree.Nums
+        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        assert int(tree.ParentTreeNextKey) == len(parents)
+        for page in pdf.pages:
+            for element in parents[int(page.obj.StructParents)]:
+                assert element.Pg.objgen == page.obj.objgen  # each marked content's element is on its page
+            for annotation in page.obj.get("/Annots", []):
+                assert parents[int(annotation.StructParent)].S == "/Link"
+        tags = [str(font.BaseFont)[1:7] for font in _fonts(pdf)]
+        assert len(tags) == len(set(tags))  # each subset has a tag of its own
+
+
+def _fonts(pdf: pikepdf.Pdf) -> list[pikepdf.Object]:
+    fonts: dict[tuple[int, int], pikepdf.Object] = {}
+    for page in pdf.pages:
+        for _, xobject in page.obj.Resources.get("/XObject", {}).items():
+            for _, font in xobject.get("/Resources", {}).get("/Font", {}).items():
+                fonts[font.objgen] = font
+        for _, font in page.obj.Resources.get("/Font", {}).items():
+            fonts[font.objgen] = font
+    return list(fonts.values())
+
+
+def test_page_furniture_is_an_artifact(parts: Path) -> None:
+    with pikepdf.open(parts) as pdf:
+        for page in pdf.pages:
+            furniture = [x for name, x in page.obj.Resources.XObject.items() if name == "/ReportgenFurniture"]
+            assert len(furniture) == 1
+            operators = [str(op) for _, op in pikepdf.parse_content_stream(furniture[0])]
+            assert "BDC" not in operators and "BMC" in operators
+
+
+def test_same_bytes_every_time_and_with_any_number_of_workers(long_paper: Paper, parts: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_parallel, "PIECE_ITEMS", 20)
+    pdf_writer.write_pdf(long_paper, TEMPLATES, tmp_path / "again.pdf")
+    assert (tmp_path / "again.pdf").read_bytes() == parts.read_bytes()
+    monkeypatch.setattr(pdf_parallel, "usable_cores", lambda: 1)  # all in this process, one task after another
+    pdf_writer.write_pdf(long_paper, TEMPLATES, tmp_path / "here.pdf")
+    assert (tmp_path / "here.pdf").read_bytes() == parts.read_bytes()
+
+
+# ---------------------------------------------------------------- the parts themselves
+
+
+def test_a_piece_without_its_section_heading_goes_on_without_one(long_paper: Paper) -> None:
+    items = pdf_parts.plan_items(long_paper)
+    heading = next(index for index, item in enumerate(items) if item.row is None)
+    sliced = pdf_parts.plan_slice(long_paper, items, heading + 1, heading + 4)
+    assert [section.heading for section in sliced.sections] == [""]
+    assert len(sliced.rows) == 3 and sliced.exempt_note == ""
+    whole = pdf_parts.plan_slice(long_paper, items, 0, len(items))
+    assert whole.sections == long_paper.sections and whole.exempt_note == long_paper.exempt_note
+
+
+def test_short_papers_and_templates_without_parts_are_one_document(tmp_path: Path) -> None:
+    assert pdf_parallel.write_in_parts(make_paper(20, 2), TEMPLATES) is None
+    custom = tmp_path / "templates"
+    custom.mkdir()
+    (custom / "paper.css").write_bytes((TEMPLATES / "paper.css").read_bytes())
+    template = (TEMPLATES / "paper.html.j2").read_text()
+    (custom / "paper.html.j2").write_text(re.sub(r"<!-- reportgen:part [^>]*-->", "", template))
+    assert pdf_parallel.write_in_parts(_long_paper(), custom) is None
+
+
+def test_a_failing_part_stops_the_workers_and_is_raised(long_paper: Paper, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing(paper: Paper, templates: Path, task: pdf_parts.Task) -> Iterator[pdf_parts.Laid]:
+        raise RuntimeError(f"cannot lay out {type(task).__name__}")
+        yield  # a generator, like run_task
+
+    monkeypatch.setattr(pdf_parallel, "run_task", failing)
+    monkeypatch.setattr(pdf_parallel, "usable_cores", lambda: 2)
+    with pytest.raises(RuntimeError, match="cannot lay out"):
+        pdf_writer.write_pdf(long_paper, TEMPLATES, tmp_path / "paper.pdf")
+    assert not (tmp_path / "paper.pdf").exists()
+    assert multiprocessing.active_children() == []
+
+
+def test_a_row_longer_than_a_page_is_split_as_in_one_document(long_paper: Paper, whole: Path, parts: Path) -> None:
+    pages = [page.extract_text() for page in pypdf.PdfReader(parts).pages]
+    holding = [number for number, text in enumerate(pages) if "Further detail" in text and "action 40" in text]
+    assert len(holding) >= 2  # the long row runs over pages, as it does in one document
+    assert _words(parts)[holding[0]] == _words(whole)[holding[0]]
+
+
+def test_cells_with_text_only_and_empty_sections_render(tmp_path: Path) -> None:
+    paper = make_paper(100, 3)
+    plain = tuple(dataclasses.replace(section, rows=tuple(
+        dataclasses.replace(row, cells=tuple(PaperCell(c.key, c.text) for c in row.cells)) for row in section.rows))
+        for section in paper.sections)
+    paper = dataclasses.replace(paper, sections=(*plain, PaperSection("Empty", 1, ())))
+    pdf_writer.write_pdf(paper, TEMPLATES, tmp_path / "paper.pdf")
+    assert _words(tmp_path / "paper.pdf") == _words(_one_document(paper, tmp_path / "whole.pdf"))
