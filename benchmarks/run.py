@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import platform
 import re
@@ -283,6 +284,17 @@ def bench_size(size: int, folder: Path, office: LibreOffice, lo_estimate: float 
     return result
 
 
+def lo_estimate(measured: dict[int, float], size: int) -> float | None:
+    """LibreOffice's time for `size` actions, extrapolated from the sizes measured so far (its growth
+    is worse than linear: the exponent of the last two is used)."""
+    known = sorted((s, t) for s, t in measured.items() if s < size)
+    if not known:
+        return None
+    (s1, t1), (s2, t2) = known[-2] if len(known) > 1 else known[-1], known[-1]
+    exponent = math.log(t2 / t1) / math.log(s2 / s1) if s2 != s1 and t1 > 0 else 1.0
+    return t2 * (size / s2) ** max(exponent, 1.0)
+
+
 def bench_sample(folder: Path, office: LibreOffice, use_lo: bool) -> dict[str, Any] | None:
     if not SAMPLE.is_dir():
         return None
@@ -380,8 +392,10 @@ def markdown(report: dict[str, Any]) -> str:
         f"{info['cpu']}, {info['nproc']} cores ({info['usable_cores']} usable), {info['ram_mib']:,} MiB RAM, "
         f"{info['os']}; Python {info['python']}, WeasyPrint {info['weasyprint']}, pydyf {info['pydyf']}, "
         f"pikepdf {info['pikepdf']}, python-docx {info['python-docx']}, docxtpl {info['docxtpl']}; "
-        f"{report.get('libreoffice_version') or 'LibreOffice not installed'}. Load average at start: "
-        f"{', '.join(f'{x:.2f}' for x in info['load_average_at_start'])}.",
+        f"{report.get('libreoffice_version') or 'LibreOffice not installed'}. Load average at start "
+        f"{', '.join(f'{x:.2f}' for x in info['load_average_at_start'])}, at end "
+        f"{', '.join(f'{x:.2f}' for x in report['load_average_at_end'])} (other work on the machine "
+        "slows both engines).",
         "",
         "Seconds per stage (each stage alone, one after the other); *build* is `build_draft` end to end "
         "(DOCX and PDF side by side, no Prefect); *LibreOffice* converts that build's DOCX to PDF; "
@@ -443,18 +457,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         report["sample"] = sample
         lo_by_size: dict[int, float] = {}
         for size in sorted(sizes):
-            estimate = None
-            known = [(s, t) for s, t in lo_by_size.items() if s < size]
-            if known:
-                s, t = max(known)
-                estimate = t * size / s
-            result = bench_size(size, folder, office, estimate, use_lo)
+            result = bench_size(size, folder, office, lo_estimate(lo_by_size, size), use_lo)
             if "seconds" in result.get("libreoffice", {}):
                 lo_by_size[size] = result["libreoffice"]["seconds"]
             if "skipped" in result.get("libreoffice", {}):
                 print(f"  {size} actions: LibreOffice reference skipped: {result['libreoffice']['skipped']}")
             report["sizes"].append(result)
     report["targets"] = targets(report)
+    report["load_average_at_end"] = os.getloadavg()
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = report["started"][:19].replace(":", "").replace("-", "")
     for name in (f"{stamp}.json", "latest.json"):

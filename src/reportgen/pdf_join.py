@@ -40,7 +40,8 @@ from reportgen.errors import ReportgenError
 
 OBJECTS_PER_STREAM = 200
 FURNITURE = b"/ReportgenFurniture"
-_TOKENS = re.compile(rb"\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f\s]*>|(\d+) (\d+) R", re.S)
+# in unparsed objects (QPDF escapes every parenthesis in a string): a string, or a reference N G R
+_TOKENS = re.compile(rb"\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f\s]*>|(?<![\w.+/-])(\d+) (\d+) R(?![\w])", re.S)
 _LENGTH = re.compile(rb"/Length (?:\d+ \d+ R|\d+)")
 _STRUCTURE = {"/Catalog", "/Pages", "/StructTreeRoot", "/ObjStm", "/XRef"}
 # objects the joiner writes itself, numbered first
