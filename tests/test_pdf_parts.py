@@ -276,3 +276,14 @@ def test_cells_with_text_only_and_empty_sections_render(tmp_path: Path) -> None:
     paper = dataclasses.replace(paper, sections=(*plain, PaperSection("Empty", 1, ())))
     pdf_writer.write_pdf(paper, TEMPLATES, tmp_path / "paper.pdf")
     assert _words(tmp_path / "paper.pdf") == _words(_one_document(paper, tmp_path / "whole.pdf"))
+
+
+def test_every_page_looks_the_same(whole: Path, parts: Path) -> None:
+    import pypdfium2
+
+    ones, joined = pypdfium2.PdfDocument(whole), pypdfium2.PdfDocument(parts)
+    assert len(ones) == len(joined)
+    for number in range(len(ones)):
+        one = ones[number].render(scale=0.5).to_pil().convert("L").tobytes()
+        other = joined[number].render(scale=0.5).to_pil().convert("L").tobytes()
+        assert one == other, f"page {number + 1}"
