@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import math
 import os
@@ -48,6 +49,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
 SIZES = (150, 1500, 15000)
 LO_LIMIT_S = 600  # skip the LibreOffice reference when it would take longer
+REPEAT_UNDER_S = 90  # a PDF, build or conversion quicker than this is timed twice, the faster kept
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 STAGES = ("read", "check", "merge", "paper", "docx", "pdf", "tables", "draft")
 
@@ -60,8 +62,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 def child_stages(workspace: Path, skip_pdf: bool) -> dict[str, Any]:
     """Each stage of a build, one after the other, as the library functions a build calls.
 
-    A stage that takes under a second is run up to three times and its fastest run kept, so that the
-    growth ratios of quick stages are not ratios of noise.
+    Each stage runs until it has taken a second in all (at most 20 times), the PDF at least twice
+    when it takes under 90 s, and the fastest run is kept: the machine may be shared, and the growth
+    ratios of quick stages should not be ratios of noise.
     """
     from reportgen import build, drafts, pipeline
     from reportgen.docx_writer import write_docx
@@ -73,7 +76,9 @@ def child_stages(workspace: Path, skip_pdf: bool) -> dict[str, Any]:
 
     def timed(name: str, call: Callable[[int], Any]) -> Any:
         runs: list[float] = []
-        while not runs or (len(runs) < 3 and sum(runs) < 1.0):
+        while not runs or (len(runs) < 20 and sum(runs) < 1.0) or (name == "pdf" and len(runs) < 2
+                                                                     and runs[0] < REPEAT_UNDER_S):
+            gc.collect()  # each run starts from the same heap, not with the last run's garbage
             start = time.perf_counter()
             result = call(len(runs))
             runs.append(time.perf_counter() - start)
@@ -111,12 +116,18 @@ def child_stages(workspace: Path, skip_pdf: bool) -> dict[str, Any]:
 
 
 def child_build(workspace: Path, out: Path) -> dict[str, Any]:
+    """`build_draft` end to end; twice (the faster kept) when it takes under REPEAT_UNDER_S."""
     from reportgen.build import build_draft
 
-    start = time.perf_counter()
-    result = build_draft(workspace, out=out)
-    wall = time.perf_counter() - start
-    return {"wall": wall, "timings": dict(result.manifest.timings), **_pages(out / "paper.pdf"), **_rusage()}
+    runs: list[tuple[float, dict[str, float]]] = []
+    while not runs or (len(runs) < 2 and runs[0][0] < REPEAT_UNDER_S):
+        target = out if not runs else out.with_name(out.name + "-again")
+        start = time.perf_counter()
+        result = build_draft(workspace, out=target)
+        runs.append((time.perf_counter() - start, dict(result.manifest.timings)))
+    wall, timings = min(runs, key=lambda run: run[0])
+    return {"wall": wall, "runs": [run[0] for run in runs], "timings": timings, **_pages(out / "paper.pdf"),
+            **_rusage()}
 
 
 def _pages(pdf: Path) -> dict[str, Any]:
@@ -220,13 +231,15 @@ class LibreOffice:
         out.mkdir(parents=True, exist_ok=True)
         command = [self.binary, "--headless", "--norestore", f"-env:UserInstallation={self.profile.as_uri()}",
                    "--convert-to", "pdf", "--outdir", str(out), str(docx)]
-        start = time.perf_counter()
-        try:
-            subprocess.run(command, capture_output=True, check=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return {"skipped": f"timed out after {timeout:.0f} s"}
-        seconds = time.perf_counter() - start
-        return {"seconds": round(seconds, 3), **_pages(out / (docx.stem + ".pdf"))}
+        runs: list[float] = []
+        while not runs or (len(runs) < 2 and runs[0] < REPEAT_UNDER_S):  # twice when quick: the faster
+            start = time.perf_counter()
+            try:
+                subprocess.run(command, capture_output=True, check=True, timeout=timeout)
+            except subprocess.TimeoutExpired:
+                return {"skipped": f"timed out after {timeout:.0f} s", "timed_out": timeout}
+            runs.append(time.perf_counter() - start)
+        return {"seconds": round(min(runs), 3), "runs": runs, **_pages(out / (docx.stem + ".pdf"))}
 
 
 # ---------------------------------------------------------------- the run
@@ -362,7 +375,7 @@ def table(report: dict[str, Any]) -> str:
         for stage in STAGES:
             value = times.get(stage, times.get(f"{stage} (render)"))
             cells.append("—" if value is None else f"{value:.2f}" + ("*" if f"{stage} (render)" in times else ""))
-        cells += [f"{times['build']:.2f}", f"{lo['seconds']:.2f}" if "seconds" in lo else "skipped",
+        cells += [f"{times['build']:.2f}", _lo_cell(lo),
                   str(result["build"].get("pdf_pages", "")), str(lo.get("pdf_pages", "")),
                   f"{result['build']['peak_pss_mib']:.0f}"]
         lines.append("| " + " | ".join(cells) + " |")
@@ -370,10 +383,16 @@ def table(report: dict[str, Any]) -> str:
     if sample:
         lo = sample.get("libreoffice", {})
         cells = ["sample (147)", *(["—"] * len(STAGES)), f"{sample['build']['wall']:.2f}",
-                 f"{lo['seconds']:.2f}" if "seconds" in lo else "skipped", str(sample["build"].get("pdf_pages", "")),
+                 _lo_cell(lo), str(sample["build"].get("pdf_pages", "")),
                  str(lo.get("pdf_pages", "")), f"{sample['build']['peak_pss_mib']:.0f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _lo_cell(lo: dict[str, Any]) -> str:
+    if "seconds" in lo:
+        return f"{lo['seconds']:.2f}"
+    return f"> {lo['timed_out']:.0f}" if "timed_out" in lo else "skipped"
 
 
 def targets_table(found: Sequence[dict[str, Any]]) -> str:
@@ -397,10 +416,12 @@ def markdown(report: dict[str, Any]) -> str:
         f"{', '.join(f'{x:.2f}' for x in report['load_average_at_end'])} (other work on the machine "
         "slows both engines).",
         "",
-        "Seconds per stage (each stage alone, one after the other); *build* is `build_draft` end to end "
-        "(DOCX and PDF side by side, no Prefect); *LibreOffice* converts that build's DOCX to PDF; "
-        "peak MiB is the build's process tree (PSS). `*`: the PDF was not timed alone at this size, the "
-        "figure is the build's render stage (DOCX and PDF together).",
+        "Seconds per stage (each stage alone, one after the other, fastest of its runs); *build* is "
+        "`build_draft` end to end (DOCX and PDF side by side, no Prefect; in a Python process that has "
+        "already imported reportgen); *LibreOffice* converts that build's DOCX to PDF (`soffice` start "
+        "included; `> 600`: stopped after 10 minutes); peak MiB is the build's process tree (PSS). `*`: "
+        "the PDF was not timed alone at this size, the figure is the build's render stage (DOCX and PDF "
+        "together).",
         "",
         table(report),
         "",

@@ -86,6 +86,7 @@ def parts_log(long_paper: Paper, tmp_path_factory: pytest.TempPathFactory) -> tu
     try:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(pdf_parallel, "PIECE_ITEMS", 20)
+            patch.setattr(pdf_parallel, "usable_cores", lambda: 2)  # workers, and pieces prepared ahead
             out = tmp_path_factory.mktemp("parts") / "paper.pdf"
             pdf_writer.write_pdf(long_paper, TEMPLATES, out)
     finally:
@@ -153,7 +154,12 @@ def _bookmarks(path: Path) -> list[tuple[str, int]]:
 
 def test_the_long_paper_is_laid_out_in_parts(long_paper: Paper, parts_log: tuple[Path, list[str]]) -> None:
     assert len(pdf_parts.plan_items(long_paper)) >= pdf_parallel.MIN_PARTS_ITEMS
-    assert any(message.startswith("PDF in parts") and "pieces" in message for message in parts_log[1])
+    logged = [message for message in parts_log[1] if message.startswith("PDF in parts: 2 workers")]
+    assert len(logged) == 1
+    found = re.search(r"(\d+) pieces \((\d+) prepared ahead\)", logged[0])
+    assert found is not None
+    pieces, ahead = map(int, found.groups())
+    assert pieces >= 5 and ahead >= pieces - 2  # the first is not prepared; one may start before its rows
 
 
 def test_same_words_in_the_same_places_on_the_same_pages(whole: Path, parts: Path) -> None:
@@ -237,6 +243,25 @@ def test_a_piece_without_its_section_heading_goes_on_without_one(long_paper: Pap
     assert whole.sections == long_paper.sections and whole.exempt_note == long_paper.exempt_note
 
 
+@pytest.mark.parametrize("start", ["mid-section", "section heading"])
+def test_a_prepared_piece_lays_out_as_its_rows_alone(long_paper: Paper, start: str) -> None:
+    """Rows rendered and styled from earlier, then dropped before the boxes are built, give the very
+    pages (and bytes) that rendering only the rows from the start gives."""
+    items = pdf_parts.plan_items(long_paper)
+    heading = next(index for index, item in enumerate(items) if item.row is None and index > 20)
+    first = heading + 2 if start == "mid-section" else heading
+    end = first + 25
+    prepared = pdf_parts.Prepared(long_paper, TEMPLATES.resolve(), first - 9, end)
+    assert prepared.covers(first, end) and not prepared.covers(first - 10, end) and not prepared.covers(first, end + 1)
+    source, document = prepared.lay_out(first)
+    templates = TEMPLATES.resolve()
+    alone = pdf_writer.render_html(pdf_parts.plan_slice(long_paper, items, first, end), templates, part="plan")
+    source_alone, document_alone = pdf_parts.lay_out(alone, templates)
+    assert pdf_parts.page_starts(source, document) == pdf_parts.page_starts(source_alone, document_alone)
+    assert len(document.pages) >= 3
+    assert pdf_parts.write_document(document, long_paper) == pdf_parts.write_document(document_alone, long_paper)
+
+
 def test_short_papers_and_templates_without_parts_are_one_document(tmp_path: Path) -> None:
     assert pdf_parallel.write_in_parts(make_paper(20, 2), TEMPLATES) is None
     custom = tmp_path / "templates"
@@ -249,7 +274,8 @@ def test_short_papers_and_templates_without_parts_are_one_document(tmp_path: Pat
 
 def test_a_failing_part_stops_the_workers_and_is_raised(long_paper: Paper, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    def failing(paper: Paper, templates: Path, task: pdf_parts.Task) -> Iterator[pdf_parts.Laid]:
+    def failing(paper: Paper, templates: Path, task: pdf_parts.Task,
+                prepared: object = None) -> Iterator[pdf_parts.Laid]:
         raise RuntimeError(f"cannot lay out {type(task).__name__}")
         yield  # a generator, like run_task
 

@@ -314,7 +314,7 @@ def _environment(templates: Path) -> Environment:
 
 def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templates: Path) -> str:
     """The summary a Panel member reads: counts then and now, status moves, then each reworded action."""
-    template = _environment(Path(templates)).get_template(DIFF_TEMPLATE)
+    template = _environment(Path(templates).resolve()).get_template(DIFF_TEMPLATE)
     cover = [FieldView(c.field, field_blocks(c.field, c.old, c.new)) for c in diff.cover]
     narrative = redline_blocks(old_paper.narrative, new_paper.narrative) if diff.narrative else ()
     return template.render(diff=diff, paper=new_paper, actions=action_views(diff, new_paper), cover=cover,

@@ -4,9 +4,12 @@
 
 The plan pieces are a chain: a piece starts with the first row of the previous piece's last page,
 known once that piece is laid out. Laying out is ~65% of a part's time and writing ~35%, so while
-one worker writes a piece the next is laid out by another; the front and the furniture pieces fill
-the gaps. On two cores the 1,500-action benchmark paper takes ~40% less time than as one document,
-and the pieces bound the memory a long paper takes (see docs/benchmarks.md).
+one worker writes a piece the next is laid out by another; and before that, the worker that will lay
+out piece k+1 prepares it (renders, parses and styles its rows from a few rows before the earliest
+place it can start) while piece k is laid out, so the chain waits only for the layout itself. The
+front and the furniture pieces fill the gaps. On two cores the 1,500-action benchmark paper takes
+~40% less time than as one document, and the pieces bound the memory a long paper takes (see
+docs/benchmarks.md).
 
 Processes are forked (Linux): a worker inherits the imported WeasyPrint and the paper, so it starts
 in milliseconds. With one usable core, or where fork is unavailable, the tasks run here, in order.
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import itertools
 import logging
 import math
 import multiprocessing
@@ -42,7 +46,11 @@ from reportgen.pdf_parts import (
     FrontTask,
     FurnitureTask,
     Laid,
+    Message,
     PieceTask,
+    Prepared,
+    PrepareTask,
+    Ready,
     Task,
     Written,
     plan_items,
@@ -54,6 +62,7 @@ LOGGER = logging.getLogger(__name__)
 
 MIN_PARTS_ITEMS = 100  # shorter plans are one document (whose exact output the tests pin)
 PIECE_ITEMS = 60  # plan rows a piece aims at: ~15 pages, ~25 MiB while laid out
+LOOKBACK_ITEMS = 12  # a prepared piece starts this many rows (or twice the most a page has held) early
 MAX_WORKERS = 3  # the chain of pieces keeps ~2 busy; a third takes the front and furniture
 FURNITURE_PAGES = 60  # page headers and footers per furniture document, at most
 PART_MARKER = "<!-- reportgen:part "
@@ -75,7 +84,7 @@ def write_in_parts(paper: Paper, templates: Path) -> bytes | None:
     workers = min(usable_cores(), MAX_WORKERS)
     if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
         workers = 1  # a daemon process may not start processes
-    schedule = _Schedule(items, max(PIECE_ITEMS, math.ceil(items / 50)))
+    schedule = _Schedule(items, max(PIECE_ITEMS, math.ceil(items / 50)), prepare_ahead=workers > 1)
     if workers == 1:
         _run_here(paper, templates, schedule)
     else:
@@ -84,9 +93,9 @@ def write_in_parts(paper: Paper, templates: Path) -> bytes | None:
     schedule.join_ready()
     data = schedule.joiner.finish(schedule.furniture())
     LOGGER.info(
-        "PDF in parts: %d workers, %d pieces, %d pages laid out for %d; parts %.2f s, join %.2f s",
-        workers, len(schedule.laid), schedule.pages_laid_out, schedule.pages,
-        laid_out - started, time.perf_counter() - laid_out)
+        "PDF in parts: %d workers, %d pieces (%d prepared ahead), %d pages laid out for %d; parts %.2f s, join %.2f s",
+        workers, len(schedule.laid), sum(laid.prepared for laid in schedule.laid.values()), schedule.pages_laid_out,
+        schedule.pages, laid_out - started, time.perf_counter() - laid_out)
     return data
 
 
@@ -102,17 +111,38 @@ class _Schedule:
     furniture_tasks: int = 0
     joiner: Joiner = field(default_factory=Joiner)
     joined: int = 0  # parts in the joiner: the front, then pieces 0, 1, … (joined as they come, in order)
+    prepare_ahead: bool = False  # workers: prepare piece k+1 while piece k is laid out
+    pieces: dict[int, PieceTask] = field(default_factory=dict)  # the pieces queued so far
+    most_rows: int = 0  # the most plan rows a page has held so far
 
     def __post_init__(self) -> None:
-        self.todo.extend([PieceTask(0, 0, min(self.piece_items, self.items)), FrontTask()])
+        self._queue_piece(PieceTask(0, 0, min(self.piece_items, self.items)))
+        self.todo.append(FrontTask())
 
-    def receive(self, message: Laid | Written) -> None:
+    def _queue_piece(self, task: PieceTask) -> None:
+        """A piece goes first in the queue (the chain waits for it); then the preparing of the next."""
+        self.pieces[task.piece] = task
+        self.todo = deque(t for t in self.todo if not (isinstance(t, PrepareTask) and t.piece == task.piece))
+        self.todo.appendleft(task)
+        if self.prepare_ahead and task.end < self.items:
+            lookback = max(LOOKBACK_ITEMS, 2 * self.most_rows)
+            self.todo.append(PrepareTask(task.piece + 1, max(task.start + 1, task.end - lookback),
+                                         self._end_after(task.end)))
+
+    def _end_after(self, end: int) -> int:
+        return min(self.items, end + self.piece_items)
+
+    def receive(self, message: Message) -> None:
         if isinstance(message, Laid):
             self.laid[message.piece] = message
-            if message.next_start is not None:  # the chain goes on: first in the queue
-                start = message.next_start
-                self.todo.appendleft(PieceTask(message.piece + 1, start, start + self.piece_items))
-        else:
+            bounds = [*message.starts, message.next_start if message.next_start is not None else self.items]
+            self.most_rows = max([self.most_rows, *(b - a for a, b in itertools.pairwise(bounds))])
+            if message.next_start is not None:  # the chain goes on
+                start, end = message.next_start, self._end_after(self.pieces[message.piece].end)
+                if end - start < self.piece_items // 2:  # the piece before ran long (rows taller than a page)
+                    end = min(self.items, start + self.piece_items)
+                self._queue_piece(PieceTask(message.piece + 1, start, end))
+        elif isinstance(message, Written):
             self.written[message.kind, message.index] = message
         if self._pages_known() and not self.furniture_tasks:
             self._add_furniture()
@@ -160,6 +190,11 @@ class _Schedule:
 # ---------------------------------------------------------------- where the tasks run
 
 
+def _done_with(message: Message) -> bool:
+    """Whether `message` is the last a task sends (a piece sends Laid, then Written)."""
+    return isinstance(message, (Written, Ready))
+
+
 def _run_here(paper: Paper, templates: Path, schedule: _Schedule) -> None:
     while schedule.todo:
         for message in run_task(paper, templates, schedule.todo.popleft()):
@@ -169,9 +204,10 @@ def _run_here(paper: Paper, templates: Path, schedule: _Schedule) -> None:
 
 def _worker(paper: Paper, templates: Path, connection: Connection) -> None:
     gc.freeze()  # the inherited heap is never garbage: keep the collector (and copy-on-write) off it
+    prepared: dict[int, Prepared] = {}
     try:
         while (task := connection.recv()) is not None:
-            for message in run_task(paper, templates, task):
+            for message in run_task(paper, templates, task, prepared):
                 connection.send(message)
     except EOFError:  # the parent has gone
         pass
@@ -192,16 +228,32 @@ def _run_workers(paper: Paper, templates: Path, schedule: _Schedule, workers: in
             theirs.close()
             processes[ours] = process
         idle = deque(processes)
-        busy: set[Connection] = set()
+        sent: dict[Connection, int] = {connection: 0 for connection in processes}  # tasks not done yet
+        holder: dict[int, Connection] = {}  # the worker a piece was prepared in
+
+        def send(connection: Connection, task: Task) -> None:
+            if connection in idle:
+                idle.remove(connection)
+            connection.send(task)
+            sent[connection] += 1
 
         def dispatch() -> None:
-            while idle and schedule.todo:
-                connection = idle.popleft()
-                connection.send(schedule.todo.popleft())
-                busy.add(connection)
+            while schedule.todo:
+                task = schedule.todo[0]
+                if isinstance(task, PieceTask) and task.piece in holder:  # to the worker it was prepared in,
+                    schedule.todo.popleft()  # which takes it when it is done with what it is doing
+                    send(holder.pop(task.piece), task)
+                    continue
+                if not idle:
+                    return
+                schedule.todo.popleft()
+                if isinstance(task, PrepareTask):
+                    holder[task.piece] = idle[0]
+                send(idle[0], task)
 
         while not schedule.done:
             dispatch()
+            busy = [connection for connection, count in sent.items() if count]
             if not busy:
                 raise ReportgenError("the PDF parts stopped with work left to do")
             for connection in _ready(busy):
@@ -212,9 +264,10 @@ def _run_workers(paper: Paper, templates: Path, schedule: _Schedule, workers: in
                 if isinstance(message, BaseException):
                     raise message
                 schedule.receive(message)
-                if isinstance(message, Written):
-                    busy.discard(connection)
-                    idle.append(connection)
+                if _done_with(message):
+                    sent[connection] -= 1
+                    if not sent[connection]:
+                        idle.append(connection)
             dispatch()  # the next piece of the chain before anything else
             schedule.join_ready()
         for connection in processes:

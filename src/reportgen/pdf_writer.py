@@ -15,6 +15,7 @@ Logging: a warning for each URL WeasyPrint asks for and is refused.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import mimetypes
@@ -217,7 +218,10 @@ _ENVIRONMENT_LOCK = threading.Lock()
 # ---------------------------------------------------------------- stages
 
 
+@functools.lru_cache(maxsize=8)
 def _environment(templates: Path) -> Environment:
+    """One Jinja environment per templates folder: a template is compiled once per process (a long
+    paper renders it once per part), and recompiled when its file changes (Jinja checks the mtime)."""
     env = Environment(
         loader=FileSystemLoader(templates),
         autoescape=True,
@@ -242,7 +246,7 @@ def render_html(paper: Paper, templates: Path, part: str = "all", furniture_page
     (only the page headers and footers of `furniture_pages`, "front" or "plan" page by page, the
     first numbered `first_page`).
     """
-    template = _environment(Path(templates)).get_template(TEMPLATE_NAME)
+    template = _environment(Path(templates).resolve()).get_template(TEMPLATE_NAME)
     return template.render(
         paper=paper,
         created=period_date(paper.period),
