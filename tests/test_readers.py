@@ -151,6 +151,16 @@ def test_register_duplicate_ref(tmp_path: Path) -> None:
     assert flatten(issues, ["code", "row", "ref"]) == [["duplicate-ref", 3, 1]]
 
 
+def test_register_action_without_a_lead_is_kept_and_reported(tmp_path: Path) -> None:
+    rows = [REGISTER_HEADINGS, (1, "", "OPCC", "One", ""), (2, "", "  ", "Two", "")]
+    path = write_xlsx(tmp_path / "register.xlsx", rows, sheet="Register")
+    register, issues = read_register(path, SETTINGS, "register.xlsx")
+    assert register is not None and [a.ref for a in register.actions] == [1, 2]
+    assert register.leads == ("OPCC",)
+    assert flatten(issues, ["code", "file", "sheet", "row", "column", "ref"]) == [
+        ["no-lead", "register.xlsx", "Register", 3, REGISTER_HEADINGS[2], 2]]
+
+
 def test_register_extra_columns_carried(tmp_path: Path) -> None:
     settings = settings_from_dict({"register": {"extra": [{"key": "annual_page", "heading": "Annual Report page"}]},
                                    "paper": {"table_columns": ["ref", "action", "status", "annual_page"]}})

@@ -37,6 +37,8 @@ CODES: dict[str, tuple[Severity, str, str]] = {
                     "Add the plan priority number, or delete the row."),
     "duplicate-ref": (Severity.ERROR, "The same action reference appears twice in the register.",
                       "Keep one row per action in the register."),
+    "no-lead": (Severity.WARNING, "An action in the register names no lead partner.",
+                "Fill in its lead: until then it gets no return workbook and is not on the chase list."),
     "unknown-ref": (Severity.ERROR, "The return updates an action that is not in the register.",
                     "Check the number against the register; the update is left out of the paper."),
     "duplicate-update": (Severity.WARNING, "Two rows or returns update the same action.",

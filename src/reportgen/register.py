@@ -60,6 +60,9 @@ def _read_action(table: Table, number: int, cells: tuple[object, ...], settings:
         if text is None:
             return None, issues
         texts[key] = text
+    if not texts["lead"].strip():
+        issues.append(issue("no-lead", f"Row {number}: action {ref} has no lead partner.", column=table.written["lead"],
+                            value=texts["lead"], ref=ref, **where))
     exempt, exempt_issue = _exempt(table, number, cells, settings)
     if exempt_issue:
         issues.append(exempt_issue)
