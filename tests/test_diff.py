@@ -232,6 +232,24 @@ def test_docx_opens_and_marks_exactly_the_changed_words(result: DiffResult) -> N
     assert narrative == [("del", "2"), ("ins", "3")]
 
 
+def cover_table(document: docx.document.Document) -> list[list[str]]:
+    table = next(t for t in document.tables if t.rows and t.rows[0].cells[0].text.strip() == "MEETING")
+    return [[all_text(cell._tc) for cell in row.cells] for row in table.rows]
+
+
+def test_docx_tracks_the_cover_sheet_change_word_by_word(result: DiffResult) -> None:
+    document = open_docx(result.folder / "diff.docx")
+    table = next(t for t in document.tables if t.rows and t.rows[0].cells[0].text.strip() == "MEETING")
+    marked = {row.cells[0].text.strip(): tracked_texts(row._tr) for row in table.rows if tracked_texts(row._tr)}
+    assert marked == {"DATE": [("del", "08 October"), ("ins", "05 November")]}
+    date = next(row for row in table.rows if row.cells[0].text.strip() == "DATE")
+    assert date.cells[1].paragraphs[0].style.name == "Table Text"  # the template's formatting is kept
+    diff_docx, old, new = result.folder / "diff.docx", result.old / "paper.docx", result.new / "paper.docx"
+    assert cover_table(reject_all(open_docx(diff_docx))) == cover_table(open_docx(old))
+    assert cover_table(accept_all(open_docx(diff_docx))) == cover_table(open_docx(new))
+    assert cover_table(open_docx(old)) != cover_table(open_docx(new))
+
+
 def test_docx_marks_the_added_and_withdrawn_actions_as_whole_rows(result: DiffResult) -> None:
     rows = plan_table(open_docx(result.folder / "diff.docx")).rows
     marked = {all_text(row._tr.tc_lst[0]): row_change(row._tr) for row in rows if row_change(row._tr)}

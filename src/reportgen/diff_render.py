@@ -11,9 +11,10 @@ w:ins), so a reviewer can accept or reject each one. Rejecting them all gives ba
 text, accepting them all the new table's. A changed cell is compared as text: paragraph breaks both
 drafts share stay paragraphs, one only a draft has becomes a tracked line break; bold, italic and
 links are kept on each word (a word whose link or formatting changed counts as deleted and
-inserted). Not tracked in the DOCX (reported in diff.html and diff.json instead): the cover sheet,
-which the Word template fills in, and a section heading only one draft has (shown, unmarked: Word
-cannot track a heading row apart from its actions' rows).
+inserted). The cover sheet's changed values are tracked too, word by word, where the template lays
+the cover out as label | value rows (`_Layout.mark_cover`). Not tracked in the DOCX (reported in
+diff.html and diff.json instead): a section heading only one draft has (shown, unmarked: Word cannot
+track a heading row apart from its actions' rows), and a cover row only one draft has.
 
 Logging: none; a problem that stops the comparison is a `ReportgenError`.
 
@@ -266,8 +267,9 @@ def _restore_rows(old: PaperSection, section: PaperSection, withdrawn: dict[int,
 
 def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out: Path,
                     revision_author: str = REVISION_AUTHOR, revision_date: str | None = None) -> None:
-    """The new paper with Word tracked changes against the old one (see `redline_paper`)."""
-    write_docx(redline_paper(old, new, diff), template, out, revision_author, revision_date)
+    """The new paper with Word tracked changes against the old one (see `redline_paper`), cover sheet too."""
+    cover = {change.field: field_blocks(change.field, change.old, change.new) for change in diff.cover}
+    write_docx(redline_paper(old, new, diff), template, out, revision_author, revision_date, cover_redline=cover)
 
 
 # ---------------------------------------------------------------- the HTML / PDF summary

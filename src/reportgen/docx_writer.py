@@ -27,7 +27,7 @@ import io
 import logging
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from copy import deepcopy
 from pathlib import Path
 from typing import Any
@@ -112,11 +112,14 @@ def write_docx(
     out: Path,
     revision_author: str = "reportgen",
     revision_date: str | None = None,
+    cover_redline: Mapping[str, RichText] | None = None,
 ) -> None:
     """Write `paper` to `out` (.docx) laid out from `template`. Same paper and template, same bytes.
 
     `revision_author` and `revision_date` (ISO 8601; default: the paper's date) mark the tracked
     changes written for `Inline.change` ("ins"/"del") and `PaperRow.change` (inserted/deleted rows).
+    `cover_redline` (cover-sheet label → wording with change marks) replaces those cover values with
+    tracked changes (see `_Layout.mark_cover`).
     """
     template, out = Path(template), Path(out)
     if not template.is_file():
@@ -133,6 +136,8 @@ def write_docx(
     _drop_empty_tables(document.element.body)
     layout.fill_narrative(paper.narrative)
     layout.fill_plan(paper)
+    if cover_redline:
+        layout.mark_cover(paper, cover_redline)
     set_default_language(document, paper.language)
     _set_properties(document, paper, stamp)
     buffer = io.BytesIO()
@@ -562,6 +567,37 @@ class _Layout:
                 marker.remove(child)  # it ends a page section: keep the paragraph, drop the marker text
         else:
             marker.getparent().remove(marker)
+
+    # -- cover sheet
+
+    def mark_cover(self, paper: Paper, redline: Mapping[str, RichText]) -> list[str]:
+        """Put the tracked wording of each cover row in `redline` in place of its value; the labels marked.
+
+        The cover row is the table row whose first cell reads the label and whose last cell reads the
+        paper's value (spacing aside), as the template's `{%tr for row in paper.cover %}` lays it out;
+        its first paragraph and run lend their formatting. A restyled template that lays the cover out
+        otherwise keeps the new value, untracked (diff.html and diff.json still list the change).
+        """
+        values = {row.label: " ".join(xml_safe(row.value).split()) for row in paper.cover}
+        marked: list[str] = []
+        for tr in self.document.element.body.iter(W_TR):
+            cells = tr.findall(W_TC)
+            label = _text_of(cells[0]).strip() if len(cells) >= 2 else ""
+            if label not in redline or label in marked or label not in values:
+                continue
+            target = cells[-1]
+            if " ".join(_text_of(target).split()) != values[label]:
+                continue
+            paragraphs = target.findall(W_P)
+            run = paragraphs[0].find(f".//{W_R}") if paragraphs else None
+            p_pr = paragraphs[0].find(W_PPR) if paragraphs else None
+            r_pr = run.find(W_RPR) if run is not None else None
+            for paragraph in paragraphs:
+                target.remove(paragraph)
+            for paragraph in self.blocks(redline[label], p_pr, r_pr, in_cell=True):
+                target.append(paragraph)
+            marked.append(label)
+        return marked
 
     # -- delivery plan table
 
