@@ -23,6 +23,7 @@ from reportgen.drafts import (
     file_record,
     latest_draft,
     load_draft,
+    load_manifest,
     manifest_from_json,
     manifest_to_json,
     package_versions,
@@ -248,6 +249,20 @@ def test_load_draft_refuses_a_folder_without_a_draft(tmp_path: Path) -> None:
     with pytest.raises(ReportgenError, match="not valid JSON") as caught:
         load_draft(tmp_path)
     assert "\n" not in str(caught.value)
+
+
+def test_the_manifest_reads_alone_and_names_the_folder_when_it_cannot(tmp_path: Path) -> None:
+    folder = build(tmp_path, marker="one")
+    expected = load_draft(folder)[1]
+    (folder / "draft.json").write_text("{", encoding="utf-8")  # its paper is not read
+    assert load_manifest(folder) == expected
+    with pytest.raises(ReportgenError, match="not valid JSON"):
+        load_draft(folder)
+    with pytest.raises(ReportgenError, match=rf"{tmp_path}: draft has no readable manifest.json"):
+        load_manifest(tmp_path)
+    (tmp_path / "manifest.json").write_text('{"schema": 1}', encoding="utf-8")
+    with pytest.raises(ReportgenError, match=rf"{tmp_path}: not a reportgen manifest"):
+        load_manifest(tmp_path)
 
 
 def test_bad_period_is_refused(tmp_path: Path) -> None:

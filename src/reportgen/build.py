@@ -106,7 +106,7 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
 
 def _edition_of(folder: Path) -> str:
     try:
-        return drafts.load_draft(folder)[1].edition
+        return drafts.load_manifest(folder).edition
     except ReportgenError:
         return ""
 
@@ -199,7 +199,7 @@ def finish_draft(plan: Plan, paper: Paper, issues: tuple[Issue, ...], chase: Seq
     )
     drafts.write_draft_record(folder, paper, manifest)
     published = drafts.publish_draft(folder, plan.inputs.outputs, plan.inputs.period, out)
-    _, manifest = drafts.load_draft(published)
+    manifest = drafts.load_manifest(published)
     return BuildResult(published, paper, issues, manifest, plan.compare_with, tuple(chase))
 
 

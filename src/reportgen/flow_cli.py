@@ -70,5 +70,5 @@ def _run(name: str, args: argparse.Namespace) -> Path | None:
 def _blocked(folder: Path) -> bool:
     if not (folder / drafts.MANIFEST_JSON).exists():
         return False
-    manifest = drafts.load_draft(folder)[1]
+    manifest = drafts.load_manifest(folder)
     return dict(manifest.issue_counts).get("error", 0) > 0
