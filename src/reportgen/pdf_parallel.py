@@ -227,13 +227,10 @@ def _run_workers(paper: Paper, templates: Path, schedule: _Schedule, workers: in
             process.start()
             theirs.close()
             processes[ours] = process
-        idle = deque(processes)
         sent: dict[Connection, int] = {connection: 0 for connection in processes}  # tasks not done yet
         holder: dict[int, Connection] = {}  # the worker a piece was prepared in
 
         def send(connection: Connection, task: Task) -> None:
-            if connection in idle:
-                idle.remove(connection)
             connection.send(task)
             sent[connection] += 1
 
@@ -244,12 +241,13 @@ def _run_workers(paper: Paper, templates: Path, schedule: _Schedule, workers: in
                     schedule.todo.popleft()  # which takes it when it is done with what it is doing
                     send(holder.pop(task.piece), task)
                     continue
-                if not idle:
+                idle = next((connection for connection, count in sent.items() if not count), None)
+                if idle is None:
                     return
                 schedule.todo.popleft()
                 if isinstance(task, PrepareTask):
-                    holder[task.piece] = idle[0]
-                send(idle[0], task)
+                    holder[task.piece] = idle
+                send(idle, task)
 
         while not schedule.done:
             dispatch()
@@ -266,8 +264,6 @@ def _run_workers(paper: Paper, templates: Path, schedule: _Schedule, workers: in
                 schedule.receive(message)
                 if _done_with(message):
                     sent[connection] -= 1
-                    if not sent[connection]:
-                        idle.append(connection)
             dispatch()  # the next piece of the chain before anything else
             schedule.join_ready()
         for connection in processes:
