@@ -132,15 +132,17 @@ class Prepared:
         self.font_config, self.counter_style = FontConfiguration(), CounterStyle()
         self.context = Document._build_layout_context(self.source, self.font_config, self.counter_style, {},
                                                       self.options)
+        self.body = next((table.find("tbody") for table in _plan_tables(self.source)), None)
 
     def covers(self, start: int, end: int) -> bool:
-        return self.start <= start < self.end and end == self.end
+        """Whether these are the rows of items [start, end) (a template without a plan tbody: never)."""
+        return self.body is not None and self.start <= start < self.end and end == self.end
 
     def lay_out(self, start: int) -> tuple[HTML, Any]:
         """The pages of items [start, end): the rows before `start` are dropped, then laid out (once)."""
-        tbody = _plan_body(self.source)
-        for row in list(tbody)[: start - self.start]:
-            tbody.remove(row)
+        assert self.body is not None, "covers() says when a prepared piece can be laid out"
+        for row in list(self.body)[: start - self.start]:
+            self.body.remove(row)
         html, context = self.source, self.context
         root = build_formatting_structure(html.etree_element, context.style_for, context.get_image_from_uri,
                                           html.base_url, context.target_collector, self.counter_style,
@@ -162,11 +164,9 @@ def _options() -> dict[str, Any]:
     return options
 
 
-def _plan_body(source: HTML) -> Any:
-    for table in source.etree_element.iter("table"):
-        if "plan" in (table.get("class") or "").split():
-            return table.find("tbody")
-    raise ValueError("no plan table in a plan part")
+def _plan_tables(source: HTML) -> Iterator[Any]:
+    """The delivery-plan tables (`<table class="plan">`) of a parsed part."""
+    return (table for table in source.etree_element.iter("table") if "plan" in (table.get("class") or "").split())
 
 
 class TotalFetcher(TemplateFetcher):
@@ -187,10 +187,9 @@ class TotalFetcher(TemplateFetcher):
 def page_starts(source: HTML, document: Any) -> list[PageStart]:
     """The first body row of the plan table on each page of `document` (item 0 = the first row in it)."""
     index: dict[int, int] = {}
-    for table in source.etree_element.iter("table"):
-        if "plan" in (table.get("class") or "").split():
-            for tbody in table.iter("tbody"):
-                index.update((id(tr), number) for number, tr in enumerate(tbody.iter("tr")))
+    for table in _plan_tables(source):
+        for tbody in table.iter("tbody"):
+            index.update((id(tr), number) for number, tr in enumerate(tbody.iter("tr")))
     starts: list[PageStart] = []
     previous_last = -1
     for page in document.pages:
