@@ -8,6 +8,7 @@ import dataclasses
 import logging
 import multiprocessing
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -270,6 +271,27 @@ def test_short_papers_and_templates_without_parts_are_one_document(tmp_path: Pat
     template = (TEMPLATES / "paper.html.j2").read_text()
     (custom / "paper.html.j2").write_text(re.sub(r"<!-- reportgen:part [^>]*-->", "", template))
     assert pdf_parallel.write_in_parts(_long_paper(), custom) is None
+
+
+def test_a_last_piece_written_after_the_furniture_is_still_joined(long_paper: Paper, parts: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The furniture can be written before the last piece (a long last piece, a quick furniture): the
+    paper waits for every part, whatever order the workers finish in."""
+    run_piece = pdf_parts._run_piece
+
+    def slow_last_write(*args: object) -> Iterator[pdf_parts.Message]:
+        last = False
+        for message in run_piece(*args):  # type: ignore[arg-type]
+            last = last or (isinstance(message, pdf_parts.Laid) and message.next_start is None)
+            if last and isinstance(message, pdf_parts.Written):
+                time.sleep(3)  # the furniture (two small documents) is written meanwhile
+            yield message
+
+    monkeypatch.setattr(pdf_parts, "_run_piece", slow_last_write)  # the workers are forked: they see it
+    monkeypatch.setattr(pdf_parallel, "PIECE_ITEMS", 20)
+    monkeypatch.setattr(pdf_parallel, "usable_cores", lambda: 2)
+    pdf_writer.write_pdf(long_paper, TEMPLATES, tmp_path / "paper.pdf")
+    assert (tmp_path / "paper.pdf").read_bytes() == parts.read_bytes()
 
 
 def test_a_failing_part_stops_the_workers_and_is_raised(long_paper: Paper, tmp_path: Path,

@@ -32,7 +32,7 @@ import math
 import multiprocessing
 import os
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -161,8 +161,12 @@ class _Schedule:
 
     @property
     def done(self) -> bool:
-        furniture = sum(1 for kind, _ in self.written if kind == "furniture")
-        return bool(self.furniture_tasks) and furniture == self.furniture_tasks and not self.todo
+        """Every part written: the front, each piece laid out, and the furniture (asked for once the
+        last piece is laid out). Workers finish in any order: the last piece may come after the furniture."""
+        if not self.furniture_tasks or self.todo:
+            return False
+        written = Counter(kind for kind, _ in self.written)
+        return (written["furniture"], written["piece"], written["front"]) == (self.furniture_tasks, len(self.laid), 1)
 
     @property
     def pages(self) -> int:
