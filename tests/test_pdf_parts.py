@@ -7,6 +7,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import multiprocessing
+import os
+import random
 import re
 import time
 from collections.abc import Iterator
@@ -290,6 +292,24 @@ def test_a_last_piece_written_after_the_furniture_is_still_joined(long_paper: Pa
     monkeypatch.setattr(pdf_parts, "_run_piece", slow_last_write)  # the workers are forked: they see it
     monkeypatch.setattr(pdf_parallel, "PIECE_ITEMS", 20)
     monkeypatch.setattr(pdf_parallel, "usable_cores", lambda: 2)
+    pdf_writer.write_pdf(long_paper, TEMPLATES, tmp_path / "paper.pdf")
+    assert (tmp_path / "paper.pdf").read_bytes() == parts.read_bytes()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_same_bytes_whatever_order_the_workers_finish_in(long_paper: Paper, parts: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    run_task = pdf_parallel.run_task
+
+    def jittered(*args: object) -> Iterator[pdf_parts.Message]:
+        rng = random.Random(f"{seed}-{os.getpid()}-{args[2]}")  # each worker and task its own delays
+        for message in run_task(*args):  # type: ignore[arg-type]
+            time.sleep(rng.uniform(0, 0.4))
+            yield message
+
+    monkeypatch.setattr(pdf_parallel, "run_task", jittered)
+    monkeypatch.setattr(pdf_parallel, "PIECE_ITEMS", 20)
+    monkeypatch.setattr(pdf_parallel, "usable_cores", lambda: 3)  # three workers on however many cores
     pdf_writer.write_pdf(long_paper, TEMPLATES, tmp_path / "paper.pdf")
     assert (tmp_path / "paper.pdf").read_bytes() == parts.read_bytes()
 
