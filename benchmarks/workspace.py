@@ -17,18 +17,17 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from reportgen.settings import Settings
+
 SEED = 20_260_501
 PERIOD = "2026-10"
 N_PARTNERS = 50
 N_SECTIONS = 10
-REGISTER_HEADINGS = ("Plan priority", "Section", "Lead", "Action", "CSCJ Plan page")
-RETURN_HEADINGS = (
-    "Plan priority",
-    "Action",
-    "Status this reporting period",
-    "Explanation / Link to meeting papers",
-    "Timeframe for delivery / Completion",
-)
+_DEFAULTS = Settings()  # the headings reportgen expects when reportgen.toml says nothing
+REGISTER_HEADINGS = tuple(_DEFAULTS.register.columns[key].heading
+                          for key in ("ref", "section", "lead", "action", "page"))
+RETURN_HEADINGS = tuple(_DEFAULTS.returns.columns[key].heading
+                        for key in ("ref", "action", "status", "explanation", "timeframe"))
 STATUSES = ("Completed", "In progress", "In progress", "Not started", "On hold")
 TIMEFRAMES = ("Ongoing", "Spring 2027", "Summer 2027", "Autumn 2027", "March 2028", "To be confirmed", "")
 
@@ -124,7 +123,15 @@ def register_rows(n_actions: int, rng: random.Random) -> list[tuple[object, ...]
     return rows
 
 
-def save(book: Workbook, path: Path) -> None:
+def write_sheet(path: Path, title: str, headings: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
+    """One workbook, one sheet: headings, then the rows ("" written as an empty cell)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title
+    sheet.append(headings)
+    for row in rows:
+        sheet.append([value if value != "" else None for value in row])
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
 
@@ -133,14 +140,7 @@ def write_workspace(root: Path, n_actions: int, seed: int = SEED) -> Path:
     """A workspace of `n_actions` actions under `root` (created); every action gets an update."""
     rng = random.Random(seed + n_actions)
     register = register_rows(n_actions, rng)
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Register"
-    sheet.append(REGISTER_HEADINGS)
-    for row in register:
-        sheet.append(list(row))
-    save(book, root / "inputs" / "register.xlsx")
+    write_sheet(root / "inputs" / "register.xlsx", "Register", REGISTER_HEADINGS, register)
 
     by_lead: dict[str, list[tuple[object, ...]]] = {lead: [] for lead in partners()}
     for ref, _section, lead, text, _pages in register:
@@ -148,14 +148,7 @@ def write_workspace(root: Path, n_actions: int, seed: int = SEED) -> Path:
         by_lead[str(lead)].append((ref, text, status, explanation(rng, int(str(ref))), rng.choice(TIMEFRAMES)))
     folder = root / "inputs" / "returns" / PERIOD
     for lead, rows in by_lead.items():
-        book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        sheet.title = "Return"
-        sheet.append(RETURN_HEADINGS)
-        for row in rows:
-            sheet.append([value if value != "" else None for value in row])
-        save(book, folder / f"{slug(lead)}.xlsx")
+        write_sheet(folder / f"{slug(lead)}.xlsx", "Return", RETURN_HEADINGS, rows)
 
     (root / "reportgen.toml").write_text(SETTINGS, encoding="utf-8")
     (root / "narrative.md").write_text(NARRATIVE, encoding="utf-8")

@@ -42,17 +42,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reportgen.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[1]
 
 PERIODS = ("2026-09", "2026-10")
-REGISTER_HEADINGS = ("Plan priority", "Section", "Lead", "Action", "CSCJ Plan page", "Exempt")
-RETURN_HEADINGS = (
-    "Plan priority",
-    "Action",
-    "Status this reporting period",
-    "Explanation / Link to meeting papers",
-    "Timeframe for delivery / Completion",
-)
+_DEFAULTS = Settings()  # the headings reportgen expects when reportgen.toml says nothing
+REGISTER_HEADINGS = tuple(_DEFAULTS.register.columns[key].heading
+                          for key in ("ref", "section", "lead", "action", "page", "exempt"))
+RETURN_HEADINGS = tuple(_DEFAULTS.returns.columns[key].heading
+                        for key in ("ref", "action", "status", "explanation", "timeframe"))
 
 POLICE = "Wessex Police"
 OPCC = "OPCC"
