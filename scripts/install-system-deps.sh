@@ -66,5 +66,7 @@ fi
 
 echo "install-system-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-"${as_root[@]}" apt-get update -q
-"${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+# Wait for another apt/dpkg run (a second `make` at the same time) instead of failing on its lock.
+lock=(-o DPkg::Lock::Timeout=900)
+"${as_root[@]}" apt-get "${lock[@]}" update -q
+"${as_root[@]}" apt-get "${lock[@]}" install -y -q --no-install-recommends "${missing[@]}"
