@@ -162,6 +162,13 @@ class PaperSettings(_Strict):
         return value
 
 
+class PartnerSettings(_Strict):
+    """A lead partner, keyed by its name as in the register: how its files are named, where it is mailed."""
+
+    files: tuple[str, ...] = ()  # file-name patterns (glob, case-insensitive), e.g. "constabulary*.xlsx"
+    emails: tuple[str, ...] = ()  # addresses its workbook is sent to and its returns come from
+
+
 class ScheduleSettings(_Strict):
     cron: str = "0 7 1 * *"  # 07:00 on the 1st of each month
     timezone: str = "Europe/London"
@@ -177,6 +184,7 @@ class Settings(_Strict):
     returns: ReturnSettings = Field(default_factory=ReturnSettings)
     statuses: StatusSettings = Field(default_factory=StatusSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    partners: dict[str, PartnerSettings] = Field(default_factory=dict)  # [partners."Lead name"]
 
     def digest(self) -> str:
         """SHA-256 of the settings as canonical JSON: the same settings always give the same digest."""
