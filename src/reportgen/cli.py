@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.console import Console
 
 from reportgen import __version__
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, UsageError
 
 OK, BLOCKED, USAGE = 0, 1, 2
 
@@ -27,6 +27,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     err = Console(stderr=True, highlight=False)
     try:
         return int(args.run(args))
+    except UsageError as exc:
+        err.print(f"[bold red]reportgen: error:[/] {exc}")
+        return USAGE
     except ReportgenError as exc:
         err.print(f"[bold red]reportgen: error:[/] {exc}")
         return BLOCKED

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, UsageError
 from reportgen.issues import Issue, issue
 from reportgen.settings import Settings, load_settings
 
@@ -45,12 +45,12 @@ class Inputs:
 def find_inputs(workspace: Path, period: str | None = None) -> tuple[Inputs, list[Issue]]:
     workspace = workspace.resolve()
     if not workspace.is_dir():
-        raise ReportgenError(f"workspace {workspace} is not a folder")
+        raise UsageError(f"workspace {workspace} is not a folder")
     settings = load_settings(workspace)
     register = _register_file(workspace)
     period = period or newest_period(workspace)
     if not PERIOD.fullmatch(period):
-        raise ReportgenError(f"period {period!r} is not of the form YYYY-MM")
+        raise UsageError(f"period {period!r} is not of the form YYYY-MM")
     returns_dir = workspace / "inputs" / "returns" / period
     files, issues = list_returns(returns_dir, workspace)
     narrative = workspace / settings.paper.narrative
