@@ -30,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def guarded(run: Callable[[], int]) -> int:
     """The edge of `reportgen` and of the flow scripts: a library error becomes one line and an exit code."""
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line, however narrow the terminal
     try:
         return run()
     except UsageError as exc:
