@@ -15,6 +15,7 @@ signature when a deployment runs, and a postponed annotation such as `Edition` c
 there ("`Monthly_UpdateModel` is not fully defined").
 """
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,22 @@ from reportgen.workspace import find_inputs
 T = TypeVar("T")
 IO_STAGES = {"prepare", "render-docx", "render-pdf", "write-tables"}  # file I/O: worth a retry
 BLOCKED = "Blocked"  # the name of a Completed state whose draft has issues that block publication
+
+
+class OneLineForReportgenErrors(logging.Filter):
+    """A run refused with a ReportgenError ends Failed with the reason as its message; Prefect's engine
+    then logs "exited with unexpected exception" and a traceback in the worker's (or serve's) log. The
+    reason is not unexpected: log it as the one line it is."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, ReportgenError):
+            record.msg, record.args = f"reportgen: error: {error}", ()
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+logging.getLogger("prefect.flow_runs").addFilter(OneLineForReportgenErrors())
 
 
 @dataclass(frozen=True)
