@@ -96,6 +96,7 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None]) -> None:
                f"  PREFECT_API_URL={api_url} prefect deployment run {FLOW}/{DEPLOYMENT} --watch\n"
                "Ctrl-C stops serving; the schedule stays active for the next start.")
         _serve(workspace, settings.schedule.cron, settings.schedule.timezone)
+        notify("Stopped serving; the schedule stays active for the next start.")
 
 
 def _serve(workspace: Path, cron: str, timezone: str) -> None:
