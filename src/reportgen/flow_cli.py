@@ -61,6 +61,8 @@ def run(name: str, args: argparse.Namespace) -> int:
         from reportgen.workspace import find_inputs
 
         find_inputs(args.workspace, args.period)  # refuse a wrong request before Prefect starts
+    from reportgen.prefect_flows import BLOCKED
+
     state = _run_flow(name, args)
     if state.is_failed():
         reason = state.result(raise_on_failure=False)
@@ -68,7 +70,7 @@ def run(name: str, args: argparse.Namespace) -> int:
             raise reason
         raise ReportgenError(f"the flow run ended {state.name}: {state.message}")
     _print(name, state.result())
-    return cli.BLOCKED if state.name == "Blocked" else cli.OK
+    return cli.BLOCKED if state.name == BLOCKED else cli.OK
 
 
 def _run_flow(name: str, args: argparse.Namespace) -> Any:
