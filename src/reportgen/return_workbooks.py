@@ -54,7 +54,8 @@ def write_return_workbooks(workspace: Path, period: str, out: Path | None = None
     Refuses with `ReportgenError` naming the file when any workbook already exists, before writing any.
     Returns the files written, in register order, and the issues met (register, earlier draft).
     """
-    inputs, _returns_folder_issues = find_inputs(workspace, period)  # those concern reading returns, not this
+    # the returns folder of a period is made when its returns come in: not needed to write workbooks for it
+    inputs, _returns_folder_issues = find_inputs(workspace, period, need_returns=False)
     register, issues = load_register(inputs)
     folder = out if out is not None else inputs.outputs / inputs.period / "returns"
     previous, found = load_prefill(inputs.outputs, inputs.period)
