@@ -51,11 +51,16 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, help="write the draft exactly here (must not exist or be empty)")
     build.add_argument("--edition", choices=("public", "restricted"), default="public",
                        help="public (default) leaves exempt actions out; restricted includes them")
+    build.add_argument("--all", action="store_true", help="also show notes for information")
     build.set_defaults(run=run_build)
 
-    validate = commands.add_parser("validate", help="check the register and returns; writes nothing",
-                                   description="Print every issue in the inputs, grouped by file.")
+    validate = commands.add_parser("validate", help="run every check of a build; writes nothing",
+                                   description="Run exactly the checks of `build` (carry-forward, unchanged "
+                                   "returns, narrative, edition) and print the same summary and issues, "
+                                   "grouped by file; nothing is written.")
     _workspace_args(validate)
+    validate.add_argument("--edition", choices=("public", "restricted"), default="public",
+                          help="the edition whose paper is checked (default: public)")
     validate.add_argument("--all", action="store_true", help="also show notes for information")
     validate.set_defaults(run=run_validate)
 
@@ -90,34 +95,30 @@ def _workspace_args(parser: argparse.ArgumentParser) -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from reportgen.pipeline import check_inputs
-    from reportgen.report import print_issues, summary_line
-    from reportgen.workspace import find_inputs
+    from reportgen.build import validate_draft
+    from reportgen.report import paper_summary, print_issues, summary_line
 
     out = Console(highlight=False, soft_wrap=True)
-    inputs, found = find_inputs(args.workspace, args.period)
-    checked = check_inputs(inputs, found=found)
-    counts = checked.merged.counts(("Completed", "In progress", "Not started", "On hold"))
-    out.print(f"{inputs.period}: {len(checked.merged.actions)} actions, {len(checked.returns)} return(s); "
-              + ", ".join(f"{status} {n}" for status, n in counts.items()))
-    print_issues(out, checked.issues, show_info=args.all)
-    out.print(summary_line(checked.issues))
-    return BLOCKED if checked.blocking else OK
+    checks = validate_draft(args.workspace, args.period, args.edition)
+    for line in paper_summary(checks.paper, checks.checked.carried_from):
+        out.print(line)
+    print_issues(out, checks.issues, show_info=args.all)
+    out.print(summary_line(checks.issues))
+    return BLOCKED if checks.blocking else OK
 
 
 def run_build(args: argparse.Namespace) -> int:
     from reportgen.build import build_draft
-    from reportgen.report import print_issues, summary_line
+    from reportgen.report import paper_summary, print_issues, summary_line
 
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False)
     with err.status("Building the paper…") as status:
         result = build_draft(args.workspace, args.period, args.out, args.edition,
                              on_stage=lambda name: status.update(f"Building the paper: {name}…"))
-    paper = result.paper
-    out.print(f"{paper.period} ({paper.edition}): {paper.total} actions; "
-              + ", ".join(f"{status} {n}" for status, n in paper.counts))
-    print_issues(out, result.issues)
+    for line in paper_summary(result.paper, result.carried_from):
+        out.print(line)
+    print_issues(out, result.issues, show_info=args.all)
     out.print(summary_line(result.issues))
     print(result.folder)  # the last line: scripts read the draft folder from it
     return BLOCKED if result.blocking else OK

@@ -29,7 +29,7 @@ class Checked:
     merged: MergedRegister
     issues: tuple[Issue, ...] = field(default=())
     assignment: Assignment | None = None  # which file was read for which lead
-    carried_from: str = ""  # where carried-forward statuses come from ("outputs/2026-09/draft-01", "2026-09 returns")
+    carried_from: str = ""  # where carried-forward statuses come from ("draft 2026-09/draft-01", "the 2026-09 returns")
 
     @property
     def blocking(self) -> list[Issue]:
@@ -121,10 +121,11 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     issues += return_issues
     issues += missing_returns(register, inputs, assignment)
     carried: Paper | Mapping[int, LastReported] | None = previous
+    source = f"draft {previous_name or 'kept earlier'}"
     if previous is None:
         carried, previous_name, earlier_issues = last_reported_in_returns(inputs, register)
+        source = previous_name
         issues += earlier_issues
     merged, merge_issues = merge_returns(register, returns, inputs.period, carried, previous_name)
     issues += merge_issues
-    return Checked(inputs, register, tuple(returns), merged, tuple(issues), assignment,
-                   previous_name if previous is not None or carried else "")
+    return Checked(inputs, register, tuple(returns), merged, tuple(issues), assignment, source if carried else "")

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from reportgen.issues import Issue, Severity
+from reportgen.model import Paper
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
 ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -42,3 +43,22 @@ def summary_line(issues: Sequence[Issue]) -> str:
     warnings = sum(1 for i in issues if i.severity is Severity.WARNING)
     verdict = "blocks publication" if errors else "nothing blocks publication"
     return f"{errors} error(s), {warnings} warning(s): {verdict}."
+
+
+def paper_summary(paper: Paper, carried_from: str = "") -> list[str]:
+    """What the paper holds, the same for `validate` and `build`: every action accounted for."""
+    parts = [f"{status} {count}" for status, count in paper.counts]
+    not_recognised = paper.unrecognised - paper.no_status
+    if paper.no_status:
+        parts.append(f"no update {paper.no_status}")
+    if not_recognised:
+        parts.append(f"status not recognised {not_recognised}")
+    lines = [f"{paper.period} ({paper.edition} edition): {paper.total} actions: " + ", ".join(parts) + "."]
+    if paper.exempt_count:
+        kept = "left out of this edition" if paper.edition == "public" else "included (restricted edition)"
+        lines.append(f"{paper.exempt_count} exempt action(s) {kept}.")
+    if paper.carried_forward:
+        source = f" from {carried_from}" if carried_from else ""
+        lines.append(f"{paper.carried_forward} action(s) had no update this period and carry their last "
+                     f"status{source}.")
+    return lines
