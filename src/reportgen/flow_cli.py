@@ -43,6 +43,8 @@ def main(name: str, argv: Sequence[str]) -> int:
         return BLOCKED
     if folder is None:
         return OK
+    if name in ("panel_paper", "monthly_update"):
+        print_summary(folder)
     print(folder)  # the last line: scripts read the folder from it
     return BLOCKED if _blocked(folder) else OK
 
@@ -65,6 +67,19 @@ def _run(name: str, args: argparse.Namespace) -> Path | None:
         return Path(prefect_flows.compare_drafts_flow(str(args.old), str(args.new),
                                                       str(args.out) if args.out else None))
     return Path(prefect_flows.partner_returns(workspace, args.period, str(args.out) if args.out else None))
+
+
+def print_summary(folder: Path) -> None:
+    """What `reportgen build` prints first: the paper's counts (every action accounted for) and issues."""
+    from reportgen.report import paper_summary
+
+    paper, manifest = drafts.load_draft(folder)
+    for line in paper_summary(paper):
+        print(line)
+    counts = dict(manifest.issue_counts)
+    errors, warnings = counts.get("error", 0), counts.get("warning", 0)
+    verdict = "blocks publication" if errors else "nothing blocks publication"
+    print(f"{errors} error(s), {warnings} warning(s): {verdict} (see issues.csv).")
 
 
 def _blocked(folder: Path) -> bool:
