@@ -64,7 +64,7 @@ def test_the_example_paper_adds_up_with_no_no_update_rows(tmp_path: Path) -> Non
     assert result.paper.carried_forward == 5 and result.carried_from == "the 2026-09 returns"
     assert sum(n for _, n in result.paper.counts) == result.paper.total == 35
     table = docx.Document(str(result.folder / "paper.docx")).tables[-1]
-    assert not any("No update received this period" == cell.text for row in table.rows for cell in row.cells)
+    assert not any(cell.text == "No update received this period" for row in table.rows for cell in row.cells)
 
 
 @needs_sample
@@ -76,7 +76,8 @@ def test_the_sample_adds_up_with_a_narrative_using_every_count(tmp_path: Path) -
     (root / "narrative.md").write_text(EXAMPLE_NARRATIVE, encoding="utf-8")
     result = build_draft(root)
     assert_adds_up(result.folder, 147)
-    assert "2 action(s) have a status that could not be recognised" in "\n".join(docx_lines(result.folder / "paper.docx"))
+    text = "\n".join(docx_lines(result.folder / "paper.docx"))
+    assert "2 action(s) have a status that could not be recognised" in text
 
 
 def test_a_workspace_where_some_actions_have_no_update_adds_up(tmp_path: Path) -> None:

@@ -34,7 +34,8 @@ def cover_table(path: Path) -> dict[str, str]:
 def test_fill_in() -> None:
     day = dt.date(2026, 11, 5)
     assert fill_in("Update ({period:%B %Y})", "2026-10", day) == "Update (October 2026)"
-    assert fill_in("{period} / {date} / {date:%d/%m/%Y}", "2026-10", day) == "October 2026 / 05 November 2026 / 05/11/2026"
+    assert (fill_in("{period} / {date} / {date:%d/%m/%Y}", "2026-10", day)
+            == "October 2026 / 05 November 2026 / 05/11/2026")
     assert fill_in("{other} {period:%Q", "2026-10", day) == "{other} {period:%Q"
     assert fill_in("Panel {date:%B %Y}", "2026-10", None) == "Panel "
 

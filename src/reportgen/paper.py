@@ -15,7 +15,6 @@ from reportgen.cover import cover_rows, display_date, fill_in, meeting_date, per
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue
 from reportgen.model import (
-    CoverRow,
     MergedAction,
     MergedRegister,
     Paper,

@@ -21,8 +21,9 @@ from pathlib import Path
 from reportgen.issues import Issue, issue
 from reportgen.settings import PartnerSettings
 
-MONTHS = ("january february march april may june july august september october november december "
-          "jan feb mar apr jun jul aug sep sept oct nov dec").split()
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+          "dec")
 # words partners add around their name in a file name: "CJB Return Oct 2026 FINAL v2 (1).xlsx"
 NOISE_WORDS = frozenset({"return", "returns", "update", "updates", "final", "draft", "copy", "of", "for",
                          "the", "delivery", "plan", "partner", "progress", "report", "v", *MONTHS})

@@ -35,8 +35,8 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reportgen import richtext
-from reportgen.files import write_atomically
 from reportgen.errors import ReportgenError
+from reportgen.files import write_atomically
 from reportgen.model import Block, Inline, Paper
 from reportgen.templates import search_path
 

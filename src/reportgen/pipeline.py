@@ -8,8 +8,8 @@ Prefect task can wrap.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, Severity, issue

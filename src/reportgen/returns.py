@@ -1,7 +1,8 @@
 """Partner returns: read each file (`read_return`), then check it against the register (`validate_return`).
 
 A return's file is named after its lead partner (hertfordshire-constabulary.xlsx, or "Hertfordshire
-Constabulary return (1).xlsx" -> Hertfordshire Constabulary: see `reportgen.partners`). Nothing is dropped without an issue naming the file, sheet, row and heading.
+Constabulary return (1).xlsx" -> Hertfordshire Constabulary: see `reportgen.partners`). Nothing is
+dropped without an issue naming the file, sheet, row and heading.
 """
 
 from __future__ import annotations
