@@ -89,3 +89,14 @@ def test_diff_html_carries_its_styles(tmp_path: Path) -> None:
                           if line.strip().endswith("{") and not line.startswith("@"))
         assert first_rule in html
     assert not any(p.suffix == ".css" for p in result.folder.iterdir())
+
+
+def test_a_broken_word_template_is_one_error_naming_file_and_text(tmp_path: Path) -> None:
+    root = workspace_with(tmp_path, "paper.docx")
+    template = root / "templates" / "paper.docx"
+    document = docx.Document(str(template))
+    document.paragraphs[0].runs[0].text = "{{ paper.title | no_such_filter }}"
+    document.save(str(template))
+    with pytest.raises(ReportgenError, match=r"templates/paper\.docx is broken at the text "
+                                             r"'\{\{ paper\.title \| no_such_filter \}\}.*No filter named"):
+        build_draft(root)

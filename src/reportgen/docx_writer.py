@@ -214,12 +214,25 @@ def _render_template(paper: Paper, template: Path) -> DocxDocument:
     env = jinja2.Environment(autoescape=True, finalize=_finalize, undefined=jinja2.StrictUndefined)
     try:
         tpl.render({"paper": paper}, jinja_env=env, autoescape=True)
+    except jinja2.TemplateSyntaxError as error:
+        near = _template_text(error.source, error.lineno)
+        where = f" at the text {near!r}" if near else ""
+        raise ReportgenError(f"DOCX template {template} is broken{where} (line {error.lineno} of its "
+                             f"document.xml): {error.message}") from error
     except jinja2.TemplateError as error:
         raise ReportgenError(f"DOCX template {template} cannot be rendered: {error}") from error
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as error:
         raise ReportgenError(f"DOCX template {template} is not a Word document: {error}") from error
     document: DocxDocument = tpl.docx
     return document
+
+
+def _template_text(source: str | None, line: int) -> str:
+    """The words of the template's XML line `line` (a Word document has no lines an officer can see)."""
+    lines = (source or "").splitlines()
+    if not 0 < line <= len(lines):
+        return ""
+    return " ".join(re.sub(r"<[^>]*>", " ", lines[line - 1]).split())[:200]
 
 
 def _set_properties(document: DocxDocument, paper: Paper, stamp: dt.datetime) -> None:
