@@ -151,3 +151,21 @@ def test_carry_forward_from_the_newest_earlier_returns(tmp_path: Path) -> None:
     assert checks.checked.carried_from == "the 2026-09 returns"
     assert [i.ref for i in checks.issues if i.code == "carried-forward"] == [2, 4, 6]
     assert sum(n for _, n in checks.paper.counts) == 6
+
+
+def test_newer_returns_win_over_an_older_draft(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws", period="2026-08")
+    build_draft(root, "2026-08")  # a draft kept for August
+    september = default_returns()
+    september["opcc.xlsx"] = [september["opcc.xlsx"][0], (2, "", "Completed", "Done in September.", "")]
+    make_workspace(root, period="2026-09", returns=september)  # September's returns: no draft built
+    october = default_returns()
+    del october["opcc.xlsx"]
+    make_workspace(root, period="2026-10", returns=october)
+    checks = validate_draft(root, "2026-10")
+    by_ref = {item.ref: item for item in checks.checked.merged.actions}
+    assert checks.checked.carried_from == "the 2026-09 returns and draft 2026-08/draft-01"
+    assert (by_ref[2].status, by_ref[2].explanation) == ("Completed", "Done in September.")
+    assert by_ref[2].carried_from == "the 2026-09 returns"
+    # not in September's returns: as the August draft had it
+    assert (by_ref[4].status, by_ref[4].carried_from) == ("In progress", "2026-08/draft-01")

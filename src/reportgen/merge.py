@@ -33,18 +33,19 @@ class LastReported:
     status_label: str
     explanation: str
     timeframe: str
+    source: str = ""  # where it was reported: "2026-09/draft-01", "the 2026-09 returns"
 
 
-def last_reported_in_paper(paper: Paper | None) -> dict[int, LastReported]:
+def last_reported_in_paper(paper: Paper | None, name: str = "") -> dict[int, LastReported]:
     """From a kept draft: every row with a recognised status."""
     rows = paper.rows if paper else ()
-    return {row.ref: LastReported(row.status, row.status_label, row.explanation, row.timeframe)
+    return {row.ref: LastReported(row.status, row.status_label, row.explanation, row.timeframe, name)
             for row in rows if row.status is not None}
 
 
-def last_reported_in_merge(merged: MergedRegister) -> dict[int, LastReported]:
+def last_reported_in_merge(merged: MergedRegister, name: str = "") -> dict[int, LastReported]:
     """From an earlier period's returns (merged as usual): every action updated with a recognised status."""
-    return {item.ref: LastReported(item.status, item.status, item.explanation, item.timeframe)
+    return {item.ref: LastReported(item.status, item.status, item.explanation, item.timeframe, name)
             for item in merged.actions if item.state is UpdateState.UPDATED and item.status is not None}
 
 
@@ -60,7 +61,10 @@ def merge_returns(
     for partner_return in returns:
         for update in partner_return.updates:
             updates[update.ref].append(update)
-    carried = last_reported_in_paper(previous) if isinstance(previous, Paper) or previous is None else previous
+    if isinstance(previous, Paper) or previous is None:
+        carried = last_reported_in_paper(previous, previous_name)
+    else:
+        carried = dict(previous)
     merged: list[MergedAction] = []
     issues: list[Issue] = []
     for action in register.actions:
@@ -71,11 +75,12 @@ def merge_returns(
                                        chosen.timeframe, UpdateState.UPDATED, chosen.file))
         elif action.ref in carried:
             last = carried[action.ref]
+            source = last.source or previous_name
             merged.append(MergedAction(action, last.status, last.status_label, last.explanation, last.timeframe,
-                                       UpdateState.CARRIED_FORWARD, carried_from=previous_name))
-            source = previous_name or "the last draft"
+                                       UpdateState.CARRIED_FORWARD, carried_from=source))
             issues.append(issue("carried-forward", f"Action {action.ref} ({action.lead or 'no lead'}): no update "
-                                f"this period; status {last.status!r} carried forward from {source}.",
+                                f"this period; status {last.status!r} carried forward from "
+                                f"{source or 'the last draft'}.",
                                 ref=action.ref, file=register.path, row=action.row))
         else:
             merged.append(MergedAction(action, None, "", state=UpdateState.NO_UPDATE))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, Severity, issue
-from reportgen.merge import LastReported, last_reported_in_merge, merge_returns
+from reportgen.merge import LastReported, last_reported_in_merge, last_reported_in_paper, merge_returns
 from reportgen.model import MergedRegister, Paper, PartnerReturn, Register
 from reportgen.partners import Assignment, assign_returns
 from reportgen.register import read_register
@@ -96,17 +96,25 @@ def last_reported_in_returns(inputs: Inputs, register: Register
     Read and checked as usual; what was wrong in them is kept for information (it was that period's
     to fix, and an action they left unclear is simply not carried).
     """
-    for period in earlier_periods(inputs.workspace, inputs.period):
-        files, _listing = list_returns(inputs.workspace / "inputs" / "returns" / period, inputs.workspace)
-        if not files:
-            continue
-        earlier = replace(inputs, period=period, returns=tuple(files))
+    period, files = newest_earlier_returns(inputs)
+    if period:
+        earlier = replace(inputs, period=period, returns=files)
         returns, issues = read_returns(earlier, register, assign(earlier, register))
         merged, _ = merge_returns(register, returns, period)
         noted = [replace(item, severity=Severity.INFO, message=f"({period}, read to carry statuses forward) "
                          + item.message) for item in issues]
-        return last_reported_in_merge(merged), f"the {period} returns", noted
+        name = f"the {period} returns"
+        return last_reported_in_merge(merged, name), name, noted
     return {}, "", []
+
+
+def newest_earlier_returns(inputs: Inputs) -> tuple[str, tuple[Path, ...]]:
+    """The newest period before this one whose folder holds return files, and those files."""
+    for period in earlier_periods(inputs.workspace, inputs.period):
+        files, _listing = list_returns(inputs.workspace / "inputs" / "returns" / period, inputs.workspace)
+        if files:
+            return period, tuple(files)
+    return "", ()
 
 
 def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: str = "",
@@ -120,12 +128,23 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     returns, return_issues = read_returns(inputs, register, assignment)
     issues += return_issues
     issues += missing_returns(register, inputs, assignment)
-    carried: Paper | Mapping[int, LastReported] | None = previous
-    source = f"draft {previous_name or 'kept earlier'}"
-    if previous is None:
-        carried, previous_name, earlier_issues = last_reported_in_returns(inputs, register)
-        source = previous_name
-        issues += earlier_issues
+    carried, source, earlier_issues = last_reported(inputs, register, previous, previous_name)
+    issues += earlier_issues
     merged, merge_issues = merge_returns(register, returns, inputs.period, carried, previous_name)
     issues += merge_issues
-    return Checked(inputs, register, tuple(returns), merged, tuple(issues), assignment, source if carried else "")
+    return Checked(inputs, register, tuple(returns), merged, tuple(issues), assignment, source)
+
+
+def last_reported(inputs: Inputs, register: Register, previous: Paper | None, previous_name: str
+                  ) -> tuple[dict[int, LastReported], str, list[Issue]]:
+    """Each action's values as last reported before this period, and a line saying where from: the
+    kept draft of an earlier period, overlaid by a later period's returns no draft was built from."""
+    carried = last_reported_in_paper(previous, previous_name)
+    sources = [f"draft {previous_name or previous.period}"] if previous is not None and carried else []
+    period, _files = newest_earlier_returns(inputs)
+    if not period or (previous is not None and period <= previous.period):
+        return carried, " and ".join(sources), []
+    newer, name, issues = last_reported_in_returns(inputs, register)
+    if newer:
+        sources.insert(0, name)
+    return {**carried, **newer}, " and ".join(sources), issues
