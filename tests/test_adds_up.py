@@ -61,7 +61,7 @@ def test_the_example_paper_adds_up_with_no_no_update_rows(tmp_path: Path) -> Non
     assert_adds_up(result.folder, 35)
     statuses = [row.status_label for row in result.paper.rows]
     assert "No update" not in statuses and result.paper.no_status == 0
-    assert result.paper.carried_forward == 5 and result.carried_from == "the 2026-09 returns"
+    assert result.paper.carried_forward == 5 and result.paper.carried_from == "the 2026-09 returns"
     assert sum(n for _, n in result.paper.counts) == result.paper.total == 35
     table = docx.Document(str(result.folder / "paper.docx")).tables[-1]
     assert not any(cell.text == "No update received this period" for row in table.rows for cell in row.cells)
@@ -165,6 +165,7 @@ def test_newer_returns_win_over_an_older_draft(tmp_path: Path) -> None:
     checks = validate_draft(root, "2026-10")
     by_ref = {item.ref: item for item in checks.checked.merged.actions}
     assert checks.checked.carried_from == "the 2026-09 returns and draft 2026-08/draft-01"
+    assert checks.paper.carried_from == checks.checked.carried_from
     assert (by_ref[2].status, by_ref[2].explanation) == ("Completed", "Done in September.")
     assert by_ref[2].carried_from == "the 2026-09 returns"
     # not in September's returns: as the August draft had it

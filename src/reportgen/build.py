@@ -66,7 +66,6 @@ class BuildResult:
     manifest: drafts.Manifest
     previous: Path | None = None  # the draft this one is compared with (same edition)
     chase: tuple[ChaseRow, ...] = ()
-    carried_from: str = ""  # where carried-forward statuses came from (a draft, or an earlier period's returns)
 
     @property
     def blocking(self) -> list[Issue]:
@@ -250,10 +249,6 @@ def finish_draft(plan: Plan, paper: Paper, issues: tuple[Issue, ...], chase: Seq
     return BuildResult(published, paper, issues, manifest, plan.compare_with, tuple(chase))
 
 
-def with_carried_from(result: BuildResult, checked: Checked) -> BuildResult:
-    return replace(result, carried_from=checked.carried_from)
-
-
 class StageRunner:
     """Runs each stage as a plain call (the CLI). The Prefect flows pass a runner that makes each
     stage a task, so the CLI and the flows compose exactly the same stages in the same order."""
@@ -289,8 +284,7 @@ def build_draft(
             issues = run.run("collect-issues", collect_issues, plan, checked)
             chase = run.run("write-tables", write_tables, paper, issues, checked, folder)
         with timer.stage("draft"):
-            result = run.run("publish", finish_draft, plan, paper, issues, chase, folder, out, timer.timings)
-            return with_carried_from(result, checked)
+            return run.run("publish", finish_draft, plan, paper, issues, chase, folder, out, timer.timings)
     except BaseException:
         drafts.discard_draft(folder)
         raise

@@ -100,7 +100,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
     out = Console(highlight=False, soft_wrap=True)
     checks = validate_draft(args.workspace, args.period, args.edition)
-    for line in paper_summary(checks.paper, checks.checked.carried_from):
+    for line in paper_summary(checks.paper):
         out.print(line)
     print_issues(out, checks.issues, show_info=args.all)
     out.print(summary_line(checks.issues))
@@ -116,7 +116,7 @@ def run_build(args: argparse.Namespace) -> int:
     with err.status("Building the paper…") as status:
         result = build_draft(args.workspace, args.period, args.out, args.edition,
                              on_stage=lambda name: status.update(f"Building the paper: {name}…"))
-    for line in paper_summary(result.paper, result.carried_from):
+    for line in paper_summary(result.paper):
         out.print(line)
     print_issues(out, result.issues, show_info=args.all)
     out.print(summary_line(result.issues))

@@ -236,6 +236,7 @@ class Paper:
     draft_marking: str = ""
     blocking: tuple[str, ...] = ()
     no_status: int = 0  # actions with no update this period and nothing to carry forward
+    carried_from: str = ""  # where carried-forward statuses come from: "the 2026-09 returns", "draft 2026-09/draft-01"
 
     @property
     def rows(self) -> tuple[PaperRow, ...]:

@@ -90,7 +90,15 @@ def build_paper(
         draft_marking=draft_marking(settings.paper.draft_marking, len(blocking)),
         blocking=tuple(f"{item.where}: {item.message}" for item in blocking),
         no_status=int(context["no_status"]),  # type: ignore[call-overload]
+        carried_from=carried_sources(included),
     )
+
+
+def carried_sources(included: Sequence[MergedAction]) -> str:
+    """Where the carried-forward statuses come from, newest first: "the 2026-09 returns and draft …"."""
+    names = sorted({a.carried_from for a in included if a.state is UpdateState.CARRIED_FORWARD and a.carried_from},
+                   key=lambda name: (not name.startswith("the "), name))
+    return " and ".join(name if name.startswith("the ") else f"draft {name}" for name in names)
 
 
 def narrative_context(included: Sequence[MergedAction], counts: dict[str, int], exempt_count: int, period: str,

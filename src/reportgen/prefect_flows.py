@@ -62,7 +62,8 @@ def publish_artifacts(result: BuildResult, comparison: DiffResult | None = None,
         f"{paper.total} actions: " + ", ".join(f"{status} {count}" for status, count in paper.counts) + ".",
     ]
     if paper.carried_forward:
-        lines.append(f"{paper.carried_forward} action(s) had no update and carry last period's status.")
+        source = f" from {paper.carried_from}" if paper.carried_from else ""
+        lines.append(f"{paper.carried_forward} action(s) had no update and carry their last status{source}.")
     if paper.exempt_count:
         lines.append(f"{paper.exempt_count} exempt action(s) are left out of this edition.")
     lines += ["", f"**{len(blocking)} issue(s) block publication.**" if blocking else "Nothing blocks publication."]

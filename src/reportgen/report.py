@@ -45,8 +45,8 @@ def summary_line(issues: Sequence[Issue]) -> str:
     return f"{errors} error(s), {warnings} warning(s): {verdict}."
 
 
-def paper_summary(paper: Paper, carried_from: str = "") -> list[str]:
-    """What the paper holds, the same for `validate` and `build`: every action accounted for."""
+def paper_summary(paper: Paper) -> list[str]:
+    """What the paper holds, the same for `validate`, `build` and the flows: every action accounted for."""
     parts = [f"{status} {count}" for status, count in paper.counts]
     not_recognised = paper.unrecognised - paper.no_status
     if paper.no_status:
@@ -58,7 +58,7 @@ def paper_summary(paper: Paper, carried_from: str = "") -> list[str]:
         kept = "left out of this edition" if paper.edition == "public" else "included (restricted edition)"
         lines.append(f"{paper.exempt_count} exempt action(s) {kept}.")
     if paper.carried_forward:
-        source = f" from {carried_from}" if carried_from else ""
+        source = f" from {paper.carried_from}" if paper.carried_from else ""
         lines.append(f"{paper.carried_forward} action(s) had no update this period and carry their last "
                      f"status{source}.")
     return lines
