@@ -13,7 +13,7 @@ from reportgen.chase import chase_list
 from reportgen.partners import assign_returns, match_partner
 from reportgen.settings import PartnerSettings
 
-LEADS = ("Wessex Police", "OPCC", "Criminal Justice Board", "Wessex County Council")
+LEADS = ("Wessex Police", "OPCC", "Criminal Justice Board", "Wessex County Council", "Health & Wellbeing Board")
 
 
 @pytest.mark.parametrize(("name", "lead"), [
@@ -25,6 +25,8 @@ LEADS = ("Wessex Police", "OPCC", "Criminal Justice Board", "Wessex County Counc
     ("OPCC update 23.10.2026 FINAL.xlsx", "OPCC"),
     ("wessex-police.xlsx", "Wessex Police"),
     ("Wessex County Council (2).xlsx", "Wessex County Council"),
+    ("health-wellbeing-board.xlsx", "Health & Wellbeing Board"),
+    ("Health and Wellbeing Board return.xlsx", "Health & Wellbeing Board"),
     ("wessex.xlsx", None),
     ("police.xlsx", None),
     ("board-minutes.xlsx", None),
@@ -84,3 +86,10 @@ def test_an_ambiguous_file_is_a_located_issue_never_a_silent_chase(tmp_path: Pat
                                                                 "error")]
     assert "Wessex Police, OPCC" in ambiguous[0].message
     assert [i.value for i in result.issues if i.code == "missing-return"] == ["OPCC"]
+
+
+def test_every_pre_filled_workbook_name_matches_its_own_lead() -> None:
+    from reportgen.returns import slug
+
+    for lead in LEADS:
+        assert match_partner(f"{slug(lead)}.xlsx", LEADS).lead == lead

@@ -25,7 +25,8 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
           "dec")
 # words partners add around their name in a file name: "CJB Return Oct 2026 FINAL v2 (1).xlsx"
-NOISE_WORDS = frozenset({"return", "returns", "update", "updates", "final", "draft", "copy", "of", "for",
+# "and" too: "Health & Wellbeing Board" is saved as health-wellbeing-board.xlsx (the & dropped)
+NOISE_WORDS = frozenset({"return", "returns", "update", "updates", "final", "draft", "copy", "of", "for", "and",
                          "the", "delivery", "plan", "partner", "progress", "report", "v", *MONTHS})
 _COPY_MARK = re.compile(r"\(\d+\)|\bcopy\b|\bv\d+\b|\bversion\s*\d+\b")
 _DATE = re.compile(r"\b\d{1,4}([-_. /]\d{1,2}){1,2}\b|\b\d{6,8}\b|\b(19|20)\d\d\b")
@@ -50,7 +51,7 @@ def words(text: str) -> tuple[str, ...]:
     """Lower-case words of a name, with copy marks and dates taken out."""
     text = _COPY_MARK.sub(" ", text.casefold())
     text = _DATE.sub(" ", text)
-    return tuple(re.findall(r"[a-z0-9]+", text.replace("&", " and ")))
+    return tuple(re.findall(r"[a-z0-9]+", text))
 
 
 def key(text: str) -> str:
