@@ -9,7 +9,7 @@ import docx
 import pypdf
 import pytest
 
-from conftest import SAMPLE, needs_sample
+from conftest import ROOT, SAMPLE, needs_sample
 from factories import RETURN_HEADINGS, default_returns, make_workspace
 from reportgen.build import build_draft
 from test_build import copy_example
@@ -93,3 +93,30 @@ def test_the_front_list_keeps_exempt_details_out_of_the_public_edition(tmp_path:
     listed = " ".join(result.paper.blocking)
     assert ("Sort of" in listed) is (edition == "restricted")
     assert "exempt from publication" in listed or edition == "restricted"
+
+
+def _without_draft_places(source: Path, target: Path) -> None:
+    """Our template as one restyled before it had places for the draft marking and the issue list."""
+    document = docx.Document(str(source))
+    header = document.sections[0].header
+    for paragraph in list(header.paragraphs)[:3]:  # {%p if paper.draft_marking %} … {%p endif %}
+        assert "draft_marking" in paragraph.text or "%p endif" in paragraph.text
+        paragraph._p.getparent().remove(paragraph._p)
+    body = document.paragraphs
+    start = next(i for i, p in enumerate(body) if "paper.blocking" in p.text)
+    end = next(i for i, p in enumerate(body) if i > start + 3 and p.text == "{%p endif %}")
+    for paragraph in body[start:end + 1]:
+        paragraph._p.getparent().remove(paragraph._p)
+    document.save(str(target))
+
+
+def test_a_template_without_places_for_the_marking_is_marked_anyway(tmp_path: Path) -> None:
+    root = blocked_workspace(tmp_path / "ws")
+    (root / "templates").mkdir()
+    _without_draft_places(ROOT / "templates" / "paper.docx", root / "templates" / "paper.docx")
+    result = build_draft(root)
+    path = result.folder / "paper.docx"
+    assert all(result.paper.draft_marking in text for text in header_texts(path))
+    body = [p.text for p in docx.Document(str(path)).paragraphs]
+    assert body[0] == result.paper.draft_marking
+    assert [text.removeprefix("• ") for text in body[1:3]] == list(result.paper.blocking)
