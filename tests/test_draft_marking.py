@@ -120,3 +120,18 @@ def test_a_template_without_places_for_the_marking_is_marked_anyway(tmp_path: Pa
     body = [p.text for p in docx.Document(str(path)).paragraphs]
     assert body[0] == result.paper.draft_marking
     assert [text.removeprefix("• ") for text in body[1:3]] == list(result.paper.blocking)
+
+
+def test_an_html_template_without_a_place_for_the_marking_is_marked_anyway(tmp_path: Path) -> None:
+    root = blocked_workspace(tmp_path / "ws")
+    (root / "templates").mkdir()
+    html = (ROOT / "templates" / "paper.html.j2").read_text(encoding="utf-8")
+    start, end = html.index("{% if paper.draft_marking %}"), html.index("{% if paper.cover %}")
+    older = html[:start] + html[html.index("{% endif %}", start) + len("{% endif %}"):]
+    older = older.replace(html[html.index("{% if paper.blocking %}"):end], "")
+    assert "draft_marking" not in older and "paper.blocking" not in older
+    (root / "templates" / "paper.html.j2").write_text(older, encoding="utf-8")
+    result = build_draft(root)
+    pages = pdf_pages(result.folder / "paper.pdf")
+    assert all(result.paper.draft_marking in page for page in pages)
+    assert all(line.split(": ", 1)[1][:40] in pages[0].replace("\n", " ") for line in result.paper.blocking)

@@ -31,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from markupsafe import escape
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -257,7 +258,7 @@ def render_html(paper: Paper, templates: Path, part: str = "all", furniture_page
     """
     with template_errors():
         template = _environment(Path(templates).resolve()).get_template(TEMPLATE_NAME)
-        return template.render(
+        html = template.render(
             paper=paper,
             created=period_date(paper.period),
             status_styles=status_styles(paper),
@@ -266,6 +267,31 @@ def render_html(paper: Paper, templates: Path, part: str = "all", furniture_page
             first_page=first_page,
             margin_boxes=MARGIN_BOXES,
         )
+    return with_draft_marking(html, paper, part)
+
+
+DRAFT_STYLE = """<style>
+.draft-marking { string-set: draft content(); color: #9b0000; font-weight: bold; text-align: center; }
+@page { @top-right { content: string(draft); color: #9b0000; font-weight: bold; font-size: 9pt; } }
+</style>
+"""
+
+
+def with_draft_marking(html: str, paper: Paper, part: str) -> str:
+    """A template written before it had a place for the draft marking (ours has one) still marks every
+    page and lists the blocking issues first, while anything blocks publication."""
+    if not paper.draft_marking or 'class="draft-marking"' in html:
+        return html
+    head, body = html.find("</head>"), re.search(r"<body[^>]*>", html)
+    if head < 0 or body is None or body.start() < head:
+        return html
+    inserted = ""
+    if part != "plan":  # a plan piece's pages get their furniture from the "furniture" part
+        inserted = f'<p class="draft-marking">{escape(paper.draft_marking)}</p>\n'
+    if part in ("all", "front"):
+        items = "".join(f"<li>{escape(line)}</li>" for line in paper.blocking)
+        inserted += f'<ul class="blocking">{items}</ul>\n'
+    return html[:head] + DRAFT_STYLE + html[head:body.end()] + inserted + html[body.end():]
 
 
 @contextmanager
