@@ -13,13 +13,14 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from reportgen import drafts
 from reportgen.chase import ChaseRow, chase_csv, chase_list, unchanged_returns
 from reportgen.docx_writer import write_docx
+from reportgen.editions import public_issues, public_view
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue, issues_csv
@@ -146,15 +147,7 @@ def render_pdf(paper: Paper, plan: Plan, folder: Path) -> Path:
 
 def edition_issues(issues: tuple[Issue, ...], checked: Checked, edition: Edition) -> tuple[Issue, ...]:
     """In the public edition, issues about exempt actions keep their code and place but lose the text."""
-    if edition == "restricted":
-        return issues
-    exempt = {action.ref for action in checked.register.actions if action.exempt}
-    return tuple(
-        replace(item, message=f"Action {item.ref} is exempt from publication: see the restricted edition.",
-                value="")
-        if item.ref in exempt else item
-        for item in issues
-    )
+    return issues if edition == "restricted" else public_issues(issues, public_view(checked))
 
 
 def changed_inputs(plan: Plan) -> list[Issue]:
@@ -175,10 +168,12 @@ def collect_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
 
 
 def write_tables(paper: Paper, issues: tuple[Issue, ...], checked: Checked, folder: Path) -> list[ChaseRow]:
-    """register.xlsx, issues.csv and chase.csv: the tables the secretariat works from."""
+    """register.xlsx, issues.csv and chase.csv: the tables the secretariat works from (in the public
+    edition, from what the public paper shows: `issues` are already the edition's)."""
     write_register_xlsx(paper, folder / "register.xlsx")
     write_atomically(folder / "issues.csv", issues_csv(issues).encode("utf-8"))
-    chase = chase_list(checked, [i for i in issues if i.code in ("unchanged-return", "file-changed")])
+    view = public_view(checked) if paper.edition == "public" else None
+    chase = chase_list(checked, [i for i in issues if i.code in ("unchanged-return", "file-changed")], view)
     write_atomically(folder / "chase.csv", chase_csv(chase).encode("utf-8"))
     return chase
 

@@ -75,6 +75,8 @@ def make_parser() -> argparse.ArgumentParser:
     diff.add_argument("new", type=Path, metavar="NEW_DRAFT_DIR", help="the later draft folder")
     diff.add_argument("--out", type=Path, help="folder to write to (must not exist or be empty; default: "
                       "outputs/<period>/compare/<old>-to-<new>)")
+    diff.add_argument("--allow-restricted", action="store_true",
+                      help="compare a restricted draft with a public one (the comparison is marked restricted)")
     diff.set_defaults(run=run_diff)
 
     serve = commands.add_parser("serve", help="serve the monthly schedule with Prefect",
@@ -142,7 +144,7 @@ def run_diff(args: argparse.Namespace) -> int:
     from reportgen.diff import human_text
     from reportgen.diff_render import compare_drafts
 
-    result = compare_drafts(args.old, args.new, args.out)
+    result = compare_drafts(args.old, args.new, args.out, allow_restricted=args.allow_restricted)
     print(human_text(result.diff))  # plain print: its [-deleted-] marks are not rich markup
     print(result.folder)  # the last line: scripts read the folder from it
     return OK

@@ -20,6 +20,7 @@ def _parser(name: str) -> argparse.ArgumentParser:
         parser.add_argument("old", type=Path)
         parser.add_argument("new", type=Path)
         parser.add_argument("--out", type=Path)
+        parser.add_argument("--allow-restricted", action="store_true")
         return parser
     parser.add_argument("--workspace", type=Path, default=Path("."))
     parser.add_argument("--period", required=name == "partner_returns")
@@ -63,7 +64,8 @@ def _run(name: str, args: argparse.Namespace) -> Path | None:
         return Path(prefect_flows.monthly_update(workspace, args.period, args.edition))
     if name == "compare_drafts":
         return Path(prefect_flows.compare_drafts_flow(str(args.old), str(args.new),
-                                                      str(args.out) if args.out else None))
+                                                      str(args.out) if args.out else None,
+                                                      args.allow_restricted))
     return Path(prefect_flows.partner_returns(workspace, args.period, str(args.out) if args.out else None))
 
 
