@@ -14,10 +14,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from reportgen.headings import did_you_mean, find_header_row
 from reportgen.issues import Issue, issue
 from reportgen.settings import Column
 from reportgen.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
+from reportgen.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
 
 Cell = object
 
@@ -64,8 +67,6 @@ def read_sheets(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
 
 
 def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
-    import openpyxl
-
     if not zipfile.is_zipfile(path):
         if _looks_like_text_or_xls(path) == "ole":
             what = "an old .xls workbook or a password-protected one"
@@ -82,24 +83,18 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         return [], [issue("unreadable-file", f"{display} was not opened: {refused}.", file=display,
                           action="Open it in Excel, save it again as .xlsx, and check it is the right file.")]
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for broken files; all mean "cannot read"
-        return [], [issue("unreadable-file", f"{display} could not be opened: {exc}.", file=display)]
-    sheets: list[RawSheet] = []
-    try:
-        for sheet in book.worksheets:
-            rows = tuple(
-                (number, tuple(row))
-                for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-                if not is_empty_row(row)
-            )
-            facts = scan_sheet(path, sheet._worksheet_path)  # openpyxl has no public name for the part
-            sheets.append(RawSheet(sheet.title, rows, hidden=sheet.sheet_state != "visible", facts=facts))
-    except Exception as exc:  # a part that fails to parse mid-way: the file is damaged
+        found = read_cells(path)
+        sheets = [RawSheet(cells.name, tuple((n, row) for n, row in cells.rows if not is_empty_row(row)),
+                           hidden=cells.hidden, facts=scan_sheet(path, cells.part)) for cells in found]
+    except TooLarge as exc:
+        return [], [issue("unreadable-file", f"{display} was not opened: {exc}.", file=display,
+                          action="Open it in Excel, copy the return's rows into a new workbook and save that.")]
+    except Exception as exc:  # lxml, zip and value errors for broken files: all mean "cannot read"
         return [], [issue("unreadable-file", f"{display} could not be read: {exc}.", file=display)]
-    finally:
-        book.close()
-    return sheets, []
+    return sheets, [issue("cells-beyond", f"Sheet {cells.name!r} of {display} has {len(cells.beyond):,} cell(s) "
+                          f"beyond column {get_column_letter(MAX_COLUMNS)} (first {cells.beyond[0]}); they were "
+                          "not read.", file=display, sheet=cells.name, value=cells.beyond[0])
+                    for cells in found if cells.beyond]
 
 
 def _looks_like_text_or_xls(path: Path) -> str:
