@@ -212,3 +212,26 @@ def test_a_register_linked_out_of_the_workspace_is_refused(tmp_path: Path) -> No
         find_inputs(root)
 
 
+
+
+def test_long_unbroken_runs_lay_out_in_bounded_time(tmp_path: Path) -> None:
+    import docx
+    import pypdf
+
+    from factories import default_returns
+    from reportgen.build import build_draft
+
+    dots, solid = ("a." * 16383)[:32766], "b" * 32766
+    returns = default_returns()
+    for rows in returns.values():
+        rows[1:] = [(*row[:3], {1: dots, 2: solid}.get(int(row[0]), row[3]), *row[4:])  # type: ignore[call-overload]
+                    for row in rows[1:]]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    with measured("build with two 32,766-character unbroken cells (116 s before)"):
+        result = build_draft(root)
+    assert sorted((i.code, i.ref) for i in result.issues if i.code == "long-word") == [
+        ("long-word", 1), ("long-word", 2)]
+    text = "".join(page.extract_text() or "" for page in pypdf.PdfReader(result.folder / "paper.pdf").pages)
+    assert "b" * 60 in text and "b" * 61 not in text  # broken every 60 characters in the PDF
+    cells = [c.text for t in docx.Document(str(result.folder / "paper.docx")).tables for r in t.rows for c in r.cells]
+    assert solid in cells and dots in cells  # the Word paper keeps the text exactly

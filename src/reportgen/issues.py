@@ -23,6 +23,8 @@ class Severity(StrEnum):
 CODES: dict[str, tuple[Severity, str, str]] = {
     "unreadable-file": (Severity.ERROR, "The file could not be opened as a spreadsheet.",
                         "Save it again as .xlsx or UTF-8 .csv and put it back in the folder."),
+    "long-word": (Severity.WARNING, "A cell holds a very long run of characters without a space.",
+                  "Check the cell: a pasted link or code is fine; otherwise add spaces where words end."),
     "cells-beyond": (Severity.WARNING, "A sheet has cells further right than any return's columns; they were not read.",
                      "Check those cells: delete them, or move what they hold into the return's columns."),
     "no-data-sheet": (Severity.ERROR, "No sheet in the file has the expected column headings.",

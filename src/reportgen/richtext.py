@@ -42,7 +42,7 @@ _HREF_ATTR = re.compile(r"""(?:^|\s)href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+
 _LINKISH = re.compile(
     r"\[(?P<label>[^\[\]\n]+)\]\((?P<target>(?:[^()\s]|\([^()\s]*\))*)\)"
     r"|(?P<url>\b(?:https?://|mailto:|www\.\w)[^\s<>\"]*)"
-    r"|(?P<email>\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b)",
+    r"|(?P<email>\b[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b)",  # bounded: no quadratic backtracking
     re.IGNORECASE,
 )
 _FORMATTING = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline"}

@@ -265,6 +265,7 @@ def _heading(table: Table, column: int) -> str:
 
 def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> tuple[str | None, list[Issue]]:
     """A text cell, cleaned of invisible characters (reported); None when too long to publish."""
+    from reportgen.long_words import BREAK_EVERY, longest_run
     from reportgen.richtext import clean_text
     from reportgen.values import MAX_CELL_CHARS, cell_text
 
@@ -278,6 +279,11 @@ def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> t
         issue(code, f"Row {number}, column {where['column']!r}: " + CLEANED[code], value=raw, **where)
         for code in dict.fromkeys(findings)
     ]
+    run = longest_run(text)
+    if run:
+        issues.append(issue("long-word", f"Row {number}, column {where['column']!r} holds {run:,} characters "
+                            f"without a space; the PDF breaks such runs every {BREAK_EVERY} characters.",
+                            value=text[:80], **where))
     if len(text) > MAX_CELL_CHARS:
         issues.append(issue("cell-too-long",
                             f"Row {number}, column {where['column']!r} holds {len(text):,} characters "
