@@ -25,6 +25,7 @@ from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue, issues_csv
 from reportgen.model import Paper
+from reportgen.narrative import read_narrative
 from reportgen.paper import build_paper
 from reportgen.pdf_writer import write_pdf
 from reportgen.pipeline import Checked, check_inputs
@@ -128,7 +129,8 @@ def check_plan(plan: Plan) -> Checked:
 
 
 def make_paper(plan: Plan, checked: Checked) -> Paper:
-    narrative = plan.inputs.narrative.read_text(encoding="utf-8") if plan.inputs.narrative else None
+    inputs = plan.inputs
+    narrative = read_narrative(inputs.narrative, inputs.display(inputs.narrative))[0] if inputs.narrative else None
     previous, _ = load_previous(plan.compare_with)
     return build_paper(checked.merged, plan.inputs.settings, narrative, plan.edition, checked.issues, previous)
 

@@ -23,6 +23,8 @@ class Severity(StrEnum):
 CODES: dict[str, tuple[Severity, str, str]] = {
     "unreadable-file": (Severity.ERROR, "The file could not be opened as a spreadsheet.",
                         "Save it again as .xlsx or UTF-8 .csv and put it back in the folder."),
+    "narrative-error": (Severity.ERROR, "The narrative could not be read or filled in; the paper has no narrative.",
+                        "Fix the narrative at the line given (a value name, a bracket, a loop), then build again."),
     "long-word": (Severity.WARNING, "A cell holds a very long run of characters without a space.",
                   "Check the cell: a pasted link or code is fine; otherwise add spaces where words end."),
     "cells-beyond": (Severity.WARNING, "A sheet has cells further right than any return's columns; they were not read.",

@@ -9,10 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-import jinja2
-from jinja2.sandbox import SandboxedEnvironment
-
-from reportgen.errors import ReportgenError
 from reportgen.issues import Issue
 from reportgen.model import (
     CoverRow,
@@ -28,8 +24,9 @@ from reportgen.model import (
     UpdateState,
     plain_text,
 )
+from reportgen.narrative import fill_narrative, narrative_context
 from reportgen.richtext import parse_explanation, render_markdown
-from reportgen.settings import CANONICAL_STATUSES, Edition, Settings
+from reportgen.settings import Edition, Settings
 from reportgen.statuses import STATUS_CLASSES, STATUS_COLOURS
 
 # relative column widths; a column not listed gets DEFAULT_WIDTH
@@ -63,11 +60,6 @@ def display_date(date: dt.date | None) -> str:
     return date.strftime("%d %B %Y") if date else ""
 
 
-def period_label(period: str) -> str:
-    """'2023-02' -> 'February 2023'."""
-    return dt.date.fromisoformat(period + "-01").strftime("%B %Y")
-
-
 def build_paper(
     merged: MergedRegister,
     settings: Settings,
@@ -78,23 +70,11 @@ def build_paper(
 ) -> Paper:
     included = tuple(a for a in merged.actions if edition == "restricted" or not a.action.exempt)
     exempt_count = len(merged.actions) - len(included)
-    counts = {status: 0 for status in CANONICAL_STATUSES}
-    for item in included:
-        if item.status is not None:
-            counts[item.status] += 1
+    context = narrative_context(merged, settings, edition)
+    counts: dict[str, int] = context["counts"]  # type: ignore[assignment]
     columns = paper_columns(settings)
     sections = group_rows(included, settings, columns)
     date = display_date(settings.paper.date)
-    context = {
-        "total": len(included),
-        "counts": counts,
-        "period": period_label(merged.period),
-        "period_code": merged.period,
-        "paper": settings.paper.model_dump(mode="json"),
-        "exempt": exempt_count,
-        "no_update": sum(1 for a in included if a.state is not UpdateState.UPDATED),
-        "unrecognised": sum(1 for a in included if a.status is None),
-    }
     rows = tuple(row for section in sections for row in section.rows)
     moves, new_refs = changes_since(previous, rows) if settings.paper.changes_section else ((), ())
     return Paper(
@@ -126,17 +106,12 @@ def build_paper(
 
 
 def render_narrative(source: str | None, context: dict[str, object]) -> RichText:
-    """Markdown + Jinja from the workspace; the template sees only the values given (sandboxed)."""
+    """Markdown + Jinja from the workspace, sandboxed with bounded work (`reportgen.narrative`); a
+    narrative that cannot be filled in is left out here and reported by `check_narrative`."""
     if not source:
         return ()
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
-    try:
-        markdown = env.from_string(source).render(**context)
-    except jinja2.TemplateError as exc:
-        line = getattr(exc, "lineno", None)
-        where = f" (line {line})" if line else ""
-        raise ReportgenError(f"the narrative could not be filled in{where}: {exc}") from exc
-    return render_markdown(markdown)
+    markdown, _issues = fill_narrative(source, context)
+    return render_markdown(markdown) if markdown else ()
 
 
 def paper_columns(settings: Settings) -> tuple[PaperColumn, ...]:

@@ -12,6 +12,7 @@ from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
 from reportgen.merge import merge_returns
 from reportgen.model import MergedRegister, Paper, PartnerReturn, Register
+from reportgen.narrative import check_narrative
 from reportgen.register import read_register
 from reportgen.returns import partner_for, read_return, validate_return
 from reportgen.workspace import Inputs
@@ -78,4 +79,5 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     issues += missing_returns(register, inputs)
     merged, merge_issues = merge_returns(register, returns, inputs.period, previous, previous_name)
     issues += merge_issues
+    issues += check_narrative(inputs, merged)
     return Checked(inputs, register, tuple(returns), merged, tuple(issues))

@@ -27,7 +27,7 @@ from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, Paper
-from reportgen.paper import period_label
+from reportgen.narrative import period_label
 from reportgen.pipeline import load_register
 from reportgen.returns import slug
 from reportgen.settings import CANONICAL_STATUSES, Settings

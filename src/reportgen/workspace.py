@@ -54,13 +54,33 @@ def find_inputs(workspace: Path, period: str | None = None) -> tuple[Inputs, lis
         raise UsageError(f"period {period!r} is not of the form YYYY-MM")
     returns_dir = workspace / "inputs" / "returns" / period
     files, issues = list_returns(returns_dir, workspace)
-    narrative = workspace / settings.paper.narrative
+    narrative, narrative_issues = _narrative_file(workspace, settings)
+    issues += narrative_issues
     templates = workspace / "templates"
     if not (templates / "paper.docx").exists():
         templates = DEFAULT_TEMPLATES
-    inputs = Inputs(workspace, settings, period, register, tuple(files),
-                    narrative if narrative.is_file() else None, templates, workspace / "outputs")
+    inputs = Inputs(workspace, settings, period, register, tuple(files), narrative, templates,
+                    workspace / "outputs")
     return inputs, issues
+
+
+def _narrative_file(workspace: Path, settings: Settings) -> tuple[Path | None, list[Issue]]:
+    """The narrative, only as a regular file inside the workspace. One named in reportgen.toml that is
+    not there is an issue (a mistyped name would otherwise give a paper with no narrative)."""
+    name = settings.paper.narrative
+    if not name:
+        return None, []
+    path = workspace / name
+    if path.is_symlink() or path.exists():
+        if not inside(path, workspace) or not is_regular_file(path):
+            return None, [issue("narrative-error", f"The narrative {name} is not a file inside the workspace; "
+                                "it was not read.", file=name,
+                                action="Put the narrative in the workspace folder and name it in reportgen.toml.")]
+        return path, []
+    if "narrative" in settings.paper.model_fields_set:
+        return None, [issue("narrative-error", f"The narrative {name} named in reportgen.toml was not found.",
+                            file=name, action="Check the file name in reportgen.toml [paper] narrative.")]
+    return None, []
 
 
 def _register_file(workspace: Path) -> Path:
