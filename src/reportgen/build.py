@@ -226,6 +226,8 @@ def build_draft(
     timer = Timer(on_stage=on_stage)
     with timer.stage("read"):
         plan = run.run("prepare", prepare_build, workspace, period, edition)
+        if out is not None:
+            drafts.check_out_place(out, plan.inputs.workspace)
         checked = run.run("check", check_plan, plan)
     with timer.stage("paper"):
         paper = run.run("paper", make_paper, plan, checked)

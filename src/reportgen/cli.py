@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from reportgen import __version__
-from reportgen.errors import ReportgenError, UsageError
+from reportgen.errors import ReportgenError, UsageError, describe_os_error
 
 OK, BLOCKED, USAGE = 0, 1, 2
 
@@ -32,6 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE
     except ReportgenError as exc:
         err.print(f"[bold red]reportgen: error:[/] {exc}")
+        return BLOCKED
+    except OSError as exc:  # the machine, not the inputs: disk full, read-only folder
+        err.print(f"[bold red]reportgen: error:[/] {escape(describe_os_error(exc))}")
         return BLOCKED
     except KeyboardInterrupt:
         err.print("reportgen: interrupted; no draft was published.")

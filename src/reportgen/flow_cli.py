@@ -11,7 +11,7 @@ from pathlib import Path
 
 from reportgen import drafts
 from reportgen.cli import BLOCKED, OK
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, describe_os_error
 
 
 def _parser(name: str) -> argparse.ArgumentParser:
@@ -41,6 +41,9 @@ def main(name: str, argv: Sequence[str]) -> int:
         folder = _run(name, args)
     except ReportgenError as exc:
         print(f"reportgen: error: {exc}")
+        return BLOCKED
+    except OSError as exc:  # the machine, not the inputs: disk full, read-only folder
+        print(f"reportgen: error: {describe_os_error(exc)}")
         return BLOCKED
     if folder is None:
         return OK

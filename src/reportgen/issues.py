@@ -25,6 +25,9 @@ CODES: dict[str, tuple[Severity, str, str]] = {
                         "Save it again as .xlsx or UTF-8 .csv and put it back in the folder."),
     "narrative-error": (Severity.ERROR, "The narrative could not be read or filled in; the paper has no narrative.",
                         "Fix the narrative at the line given (a value name, a bracket, a loop), then build again."),
+    "same-file-name": (Severity.WARNING, "Two lead names make the same workbook file name.",
+                       "Rename one lead in the register, or match its returns with [partners] files in "
+                       "reportgen.toml."),
     "long-word": (Severity.WARNING, "A cell holds a very long run of characters without a space.",
                   "Check the cell: a pasted link or code is fine; otherwise add spaces where words end."),
     "cells-beyond": (Severity.WARNING, "A sheet has cells further right than any return's columns; they were not read.",

@@ -135,16 +135,38 @@ def _read_csv(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         except csv.Error:
             delimiter = ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    # row numbers as Excel shows the file (a "sep=" line is row 1)
-    rows = tuple(
-        (number, cells)
-        for number, cells in (
-            (at, tuple(cell if cell != "" else None for cell in row))
-            for at, row in enumerate(reader, start=1 + first_row_offset)
-        )
-        if not is_empty_row(cells)
-    )
-    return [RawSheet("", rows)], issues
+    rows: list[tuple[int, tuple[Cell, ...]]] = []
+    at = first_row_offset  # row numbers as Excel shows the file (a "sep=" line is row 1)
+    try:
+        for record in reader:
+            at += 1
+            cells = tuple(cell if cell != "" else None for cell in record)
+            if not is_empty_row(cells):
+                rows.append((at, cells))
+    except csv.Error as exc:
+        # a cell over the csv module's 131,072 characters: a pasted essay, or more often one stray
+        # quote (") never closed, which makes the rest of the file a single cell
+        stopped = at + 1
+        issues.append(issue("unreadable-file", f"{display}: row {stopped} and the rows after it were not read: a "
+                            f"cell there is over {csv.field_size_limit():,} characters long, or a quote (\") is "
+                            f"opened and never closed ({exc}).", file=display, row=stopped,
+                            action="Open the file in Excel, check the cells of that row for a stray quote, "
+                            "and save it again."))
+    if rows and text.count('"') % 2 and _ends_inside_quotes(text, delimiter):
+        issues.append(issue("unreadable-file", f"{display}: a quote (\") in row {rows[-1][0]} is never closed, so "
+                            "everything after it was read as one cell of that row.", file=display, row=rows[-1][0],
+                            action="Open the file in Excel, remove the stray quote, and save it again."))
+    return [RawSheet("", tuple(rows))], issues
+
+
+def _ends_inside_quotes(text: str, delimiter: str) -> bool:
+    """Does the file end inside a quoted cell (a quote opened and never closed)? Only a strict reading tells."""
+    try:
+        for _row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def decode_csv(data: bytes, display: str) -> tuple[str | None, Issue | None]:

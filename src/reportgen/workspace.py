@@ -50,8 +50,8 @@ def find_inputs(workspace: Path, period: str | None = None) -> tuple[Inputs, lis
     settings = load_settings(workspace)
     register = _register_file(workspace)
     period = period or newest_period(workspace)
-    if not PERIOD.fullmatch(period):
-        raise UsageError(f"period {period!r} is not of the form YYYY-MM")
+    if not PERIOD.fullmatch(period) or period < "1900":  # year 0 has no calendar month to print
+        raise UsageError(f"period {period!r} is not of the form YYYY-MM (a year from 1900)")
     returns_dir = workspace / "inputs" / "returns" / period
     files, issues = list_returns(returns_dir, workspace)
     narrative, narrative_issues = _narrative_file(workspace, settings)
