@@ -36,6 +36,12 @@ HOSTILE = {
     "undefined": ("# Title\n\n{{ nope }}", 3),
     "syntax": ("# Title\n{% if total %}", 2),
     "output": ("{% for i in range(10000) %}{{ 'y' * 90 }}{% endfor %}", 1),
+    "doubling": ('{% set ns = namespace(x="ab" * 50000) %}{% for i in range(40) %}{% set ns.x = ns.x ~ ns.x %}'
+                 "{% endfor %}", 1),
+    "doubling with +": ('{% set ns = namespace(x="ab" * 50000) %}{% for i in range(40) %}{% set ns.x = ns.x + ns.x %}'
+                        "{% endfor %}", 1),
+    "replace": ('{{ ("a" * 100000) | replace("a", "a" * 100000) }}', 1),
+    "join": ('{{ ("a" * 100000) | join("b" * 100000) }}', 1),
     "loop over text": ('{% for a in "x" * 100000 %}{% for b in "y" * 100000 %}{% endfor %}{% endfor %}', 1),
 }
 

@@ -11,6 +11,7 @@ It renders text only; `reportgen.paper` turns the Markdown into the paper's bloc
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
 import sys
 import traceback
@@ -20,6 +21,8 @@ from types import FrameType
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from reportgen.issues import Issue, issue
@@ -33,17 +36,34 @@ MAX_STEPS = 200_000  # template lines executed, loops included
 MAX_RANGE = 10_000
 MAX_REPEAT = 100_000  # characters or items made by `*`
 MAX_POWER_BITS = 4_096
-_WIDE_METHODS = {"format", "format_map", "center", "ljust", "rjust", "zfill", "expandtabs"}
+# str methods that can make a huge string in one step (the replace and join filters are bounded instead)
+_WIDE_METHODS = {"format", "format_map", "center", "ljust", "rjust", "zfill", "expandtabs", "replace", "join"}
 
 
 class WorkLimit(Exception):
     """The narrative asked for more work or output than a narrative can need."""
 
 
-class NarrativeEnvironment(SandboxedEnvironment):
-    """Jinja's sandbox, with bounded repeats, powers and ranges and no width-padding methods."""
+class _BoundedConcat(CodeGenerator):
+    """`a ~ b` through the environment, so that text doubled in a loop is stopped like any value."""
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.concat_bounded((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class NarrativeEnvironment(SandboxedEnvironment):
+    """Jinja's sandbox, with bounded repeats, powers, ranges and values, and no width-padding methods.
+
+    Every value a filter, call, `+` or `~` makes is at most MAX_OUTPUT_CHARS long; `replace` and
+    `join`, which could make a huge one in a single step, check their result's size before making it.
+    """
+
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    code_generator_class = _BoundedConcat
 
     def __init__(self) -> None:
         super().__init__(undefined=jinja2.StrictUndefined, autoescape=False)
@@ -51,6 +71,15 @@ class NarrativeEnvironment(SandboxedEnvironment):
         self.globals.pop("lipsum", None)  # up to any length of generated text; nothing a paper needs
         for name in ("center", "indent", "wordwrap", "format", "random"):  # widths and chance
             self.filters.pop(name, None)
+        self.filters["replace"] = _replace
+        self.filters["join"] = _join
+        self.filters = {name: _bounded(function) for name, function in self.filters.items()}
+
+    def concat_bounded(self, values: tuple[object, ...]) -> str:
+        return _checked("".join(str(value) for value in values))
+
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        return _checked(super().call(__context, __obj, *args, **kwargs))
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         if super().wrap_str_format(value) is None:
@@ -76,7 +105,40 @@ class NarrativeEnvironment(SandboxedEnvironment):
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_REPEAT:
                     raise WorkLimit(f"repeating {len(seq):,} characters or items {times:,} times is too much")
-        return {"*": operator.mul, "**": operator.pow, "%": operator.mod}[operator_](left, right)
+        table = {"*": operator.mul, "**": operator.pow, "%": operator.mod, "+": operator.add}
+        return _checked(table[operator_](left, right))
+
+
+def _checked(value: Any) -> Any:
+    if isinstance(value, (str, list, tuple)) and len(value) > MAX_OUTPUT_CHARS:
+        raise WorkLimit(f"a value of {len(value):,} characters or items (the limit is {MAX_OUTPUT_CHARS:,})")
+    return value
+
+
+def _bounded(function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        return _checked(function(*args, **kwargs))
+
+    return bounded
+
+
+def _replace(value: object, old: str, new: str, count: int | None = None) -> str:
+    text = str(value)
+    times = text.count(old) if count is None else min(count, text.count(old))
+    _checked_size(len(text) + times * (len(new) - len(old)))
+    return text.replace(old, new, -1 if count is None else count)
+
+
+def _join(value: Any, d: str = "", attribute: str | int | None = None) -> str:
+    items = [str(item if attribute is None else item[attribute]) for item in value]
+    _checked_size(sum(map(len, items)) + len(d) * max(len(items) - 1, 0))
+    return d.join(items)
+
+
+def _checked_size(size: int) -> None:
+    if size > MAX_OUTPUT_CHARS:
+        raise WorkLimit(f"a value of {size:,} characters (the limit is {MAX_OUTPUT_CHARS:,})")
 
 
 def _range(*args: int) -> range:
