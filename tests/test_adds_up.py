@@ -111,8 +111,11 @@ def test_validate_and_build_print_the_same_summary(tmp_path: Path, capsys: pytes
 def test_validate_runs_the_narrative_like_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_workspace(tmp_path / "ws", narrative="{{ counts['Complete'] }} done.")
     assert main(["validate", "--workspace", str(root)]) == 1
-    assert "narrative could not be filled in" in capsys.readouterr().err
+    validated = capsys.readouterr().out
+    assert "could not be filled in" in validated and "narrative.md" in validated
     assert not (root / "outputs").exists()
+    assert main(["build", "--workspace", str(root)]) == 1  # the build reports it the same way
+    assert "could not be filled in" in capsys.readouterr().out
 
 
 def test_validate_and_build_report_an_unchanged_return_alike(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pikepdf
 import pypdf
 import pytest
 
-from factories import REGISTER_HEADINGS, RETURN_HEADINGS, default_returns, make_workspace
+from factories import REGISTER_HEADINGS, RETURN_HEADINGS, default_returns, make_workspace, write_csv
 from reportgen.build import build_draft
 from reportgen.diff_render import compare_drafts
 
@@ -91,3 +91,93 @@ def test_unrecognised_flag_fails_closed(tmp_path: Path, flag: str) -> None:
     assert 7 not in [row.ref for row in result.paper.rows]
     assert [(i.code, i.row, i.blocking) for i in result.issues if i.code == "exempt-flag"] == [("exempt-flag", 4, True)]
     assert _leaks(result.folder) == []
+
+
+# ---------------------------------------------------------------- issue 14: every public output, every field
+
+LONG = CANARY + " " + "x" * 33_000  # over Excel's cell limit: the row is reported, its text must not be
+
+
+def _hostile_workspace(root: Path) -> Path:
+    """An exempt-only lead, exempt text in every field (over-long and malformed cells too), odd flags."""
+    secret_lead = f"{CANARY} Fire Service"
+    register = [(*REGISTER_HEADINGS, "Exempt"), (1, "", "Wessex Police", "Open action", "1", "No"),
+                (2, "", "OPCC", "Published action", "2", ""),
+                (7, f"{CANARY} section", "OPCC", f"{CANARY} secret action", f"{CANARY} page", "Yes"),
+                (8, "", secret_lead, f"{CANARY} only action of an exempt-only lead", "8", "Yes"),
+                (9, "", "OPCC", f"{CANARY} oddly flagged", "9", f"{CANARY}-flag"),
+                (10, "", "OPCC", LONG, "10", "Yes"),
+                (11, "", "OPCC", f"{CANARY}_x0007_ control", "11", "yes "),
+                (12, "", secret_lead, f"{CANARY} second", "12", "Part II")]
+    returns = {"wessex-police.xlsx": [RETURN_HEADINGS, (1, "", "Completed", "Open update", "2027")],
+               "opcc.csv": [RETURN_HEADINGS, (2, "", "In progress", "Published update", "2027"),
+                             (7, f"{CANARY} wording", f"{CANARY} status", f"{CANARY} explanation",
+                              f"{CANARY} timeframe"),
+                             (9, "", "Completed", LONG, "2027"),
+                             (11, "", "Completed", f"{CANARY}_x0007_ explanation", "2027")],
+               "stranger.xlsx": [RETURN_HEADINGS, (1, "", "Completed", "From nobody", "2027")]}
+    make_workspace(root, register=register, returns=returns)
+    (root / "inputs" / "register.xlsx").unlink()  # CSV: Excel (and openpyxl) would cut the long cell short
+    write_csv(root / "inputs" / "register.csv", register)
+    return root
+
+
+def test_public_outputs_hold_nothing_of_exempt_actions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from reportgen.cli import main
+
+    root = _hostile_workspace(tmp_path / "ws")
+    first = build_draft(root)
+    assert [row.ref for row in first.paper.rows] == [1, 2]
+    assert main(["build", "--workspace", str(root)]) == 1  # the odd flag blocks, as before
+    printed = capsys.readouterr()
+    second = Path(printed.out.strip().splitlines()[-1])
+    assert compare_drafts(first.folder, second).folder.is_dir()
+    assert main(["diff", str(first.folder), str(second), "--out", str(root / "outputs" / "cli-diff")]) == 0
+    printed_diff = capsys.readouterr()
+    assert _leaks(root / "outputs") == []
+    for text in (printed.out, printed.err, printed_diff.out, printed_diff.err):
+        assert CANARY not in text
+    result_text = repr(first.issues) + repr(first.chase)  # what the Prefect artifacts are made from
+    assert CANARY not in result_text
+    assert "exempt-flag" in {i.code for i in first.issues}  # still reported, at its row, without its value
+    assert [(i.row, i.value) for i in first.issues if i.code == "exempt-flag"] == [(6, "")]
+    chase = (first.folder / "chase.csv").read_text(encoding="utf-8")
+    assert chase.count("\n") == 4  # headings, Wessex Police, OPCC, stranger.xlsx: no row for the exempt-only lead
+    assert "7" not in chase.splitlines()[2].split(",")[5]
+
+
+def test_restricted_edition_keeps_what_public_hides(tmp_path: Path) -> None:
+    root = _hostile_workspace(tmp_path / "ws")
+    restricted = build_draft(root, edition="restricted")
+    chase = (restricted.folder / "chase.csv").read_text(encoding="utf-8")
+    assert f"{CANARY} Fire Service" in chase
+    assert any(i.code == "exempt-flag" and CANARY in i.value for i in restricted.issues)
+
+
+def test_diff_across_editions_is_refused_unless_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from reportgen.cli import main
+    from reportgen.errors import UsageError
+
+    root = _hostile_workspace(tmp_path / "ws")
+    restricted = build_draft(root, edition="restricted")
+    public = build_draft(root)
+    for old, new in ((restricted.folder, public.folder), (public.folder, restricted.folder)):
+        with pytest.raises(UsageError, match="edition"):
+            compare_drafts(old, new)
+        assert main(["diff", str(old), str(new)]) == 2
+    printed = capsys.readouterr()
+    assert CANARY not in printed.out + printed.err
+    assert not (root / "outputs" / "2026-10" / "compare").exists()
+    assert _leaks(root / "outputs" / "2026-10" / public.folder.name) == []
+    assert main(["diff", str(public.folder), str(restricted.folder), "--allow-restricted"]) == 0
+    printed = capsys.readouterr()
+    assert printed.out.startswith("RESTRICTED")
+    folder = Path(printed.out.strip().splitlines()[-1])
+    assert "RESTRICTED" in (folder / "diff.html").read_text(encoding="utf-8")
+    pages = [page.extract_text() or "" for page in pypdf.PdfReader(folder / "diff.pdf").pages]
+    assert all("RESTRICTED" in text for text in pages)
+    import docx
+
+    document = docx.Document(str(folder / "diff.docx"))
+    assert all("RESTRICTED" in "".join(p.text for p in s.header.paragraphs) for s in document.sections)
+    assert '"restricted"' in (folder / "diff.json").read_text(encoding="utf-8")

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from conftest import REFERENCE, SAMPLE, needs_sample
 from factories import REGISTER_HEADINGS, make_workspace
 from reference import reference_rows, words
-from reportgen.errors import ReportgenError
+from reportgen.narrative import fill_narrative
 from reportgen.paper import build_paper, render_narrative
 from reportgen.pipeline import check_inputs
 from reportgen.workspace import find_inputs
@@ -52,14 +50,16 @@ def test_narrative_sees_counts_total_and_period(tmp_path: Path) -> None:
     assert paper.narrative[-1].inlines[1].href == "https://example.org/plan"
 
 
-def test_narrative_mistake_is_one_clear_error() -> None:
-    with pytest.raises(ReportgenError, match=r"narrative could not be filled in.*'nope' is undefined"):
-        render_narrative("{{ nope }}", {"total": 1})
+def test_narrative_mistake_is_one_clear_issue() -> None:
+    markdown, issues = fill_narrative("{{ nope }}", {"total": 1})
+    assert markdown is None and render_narrative("{{ nope }}", {"total": 1}) == ()
+    assert [(i.code, i.row) for i in issues] == [("narrative-error", 1)]
+    assert "could not be filled in (line 1): 'nope' is undefined" in issues[0].message
 
 
 def test_narrative_cannot_reach_python_internals() -> None:
-    with pytest.raises(ReportgenError):
-        render_narrative("{{ total.__class__.__mro__[1].__subclasses__() }}", {"total": 1})
+    markdown, issues = fill_narrative("{{ total.__class__.__mro__[1].__subclasses__() }}", {"total": 1})
+    assert markdown is None and [i.code for i in issues] == ["narrative-error"]
 
 
 def test_two_level_grouping_theme_then_lead(tmp_path: Path) -> None:

@@ -23,10 +23,12 @@ from reportgen import drafts
 from reportgen.chase import ChaseRow, chase_csv, chase_list, unchanged_returns
 from reportgen.cover import meeting_issues
 from reportgen.docx_writer import write_docx
+from reportgen.editions import public_issues, public_view
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue, issues_csv
 from reportgen.model import Paper
+from reportgen.narrative import read_narrative
 from reportgen.paper import build_paper
 from reportgen.pdf_writer import write_pdf
 from reportgen.pipeline import Checked, check_inputs
@@ -133,7 +135,8 @@ def check_plan(plan: Plan) -> Checked:
 
 def make_paper(plan: Plan, checked: Checked) -> Paper:
     """The paper, marked as a draft and listing what blocks it while anything does."""
-    narrative = plan.inputs.narrative.read_text(encoding="utf-8") if plan.inputs.narrative else None
+    inputs = plan.inputs
+    narrative = read_narrative(inputs.narrative, inputs.display(inputs.narrative))[0] if inputs.narrative else None
     previous, _ = load_previous(plan.compare_with)
     return build_paper(checked.merged, plan.inputs.settings, narrative, plan.edition, known_issues(plan, checked),
                        previous)
@@ -154,7 +157,7 @@ class Checks:
 
     @property
     def chase(self) -> list[ChaseRow]:
-        return chase_of(self.checked, self.issues)
+        return chase_of(self.checked, self.issues, self.plan.edition)
 
 
 def check_draft(workspace: Path, period: str | None = None, edition: Edition = "public",
@@ -191,15 +194,7 @@ def render_pdf(paper: Paper, plan: Plan, folder: Path) -> Path:
 
 def edition_issues(issues: tuple[Issue, ...], checked: Checked, edition: Edition) -> tuple[Issue, ...]:
     """In the public edition, issues about exempt actions keep their code and place but lose the text."""
-    if edition == "restricted":
-        return issues
-    exempt = {action.ref for action in checked.register.actions if action.exempt}
-    return tuple(
-        replace(item, message=f"Action {item.ref} is exempt from publication: see the restricted edition.",
-                value="")
-        if item.ref in exempt else item
-        for item in issues
-    )
+    return issues if edition == "restricted" else public_issues(issues, public_view(checked))
 
 
 def changed_inputs(plan: Plan) -> list[Issue]:
@@ -225,17 +220,20 @@ def collect_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
 
 
 def write_tables(paper: Paper, issues: tuple[Issue, ...], checked: Checked, folder: Path) -> list[ChaseRow]:
-    """register.xlsx, issues.csv and chase.csv: the tables the secretariat works from."""
+    """register.xlsx, issues.csv and chase.csv: the tables the secretariat works from (in the public
+    edition, from what the public paper shows: `issues` are already the edition's)."""
     write_register_xlsx(paper, folder / "register.xlsx")
     write_atomically(folder / "issues.csv", issues_csv(issues).encode("utf-8"))
-    chase = chase_of(checked, issues)
+    chase = chase_of(checked, issues, "public" if paper.edition == "public" else "restricted")
     write_atomically(folder / "chase.csv", chase_csv(chase).encode("utf-8"))
     return chase
 
 
-def chase_of(checked: Checked, issues: Sequence[Issue]) -> list[ChaseRow]:
-    """Who to chase: partners with no return, actions not updated, returns sent back untouched."""
-    return chase_list(checked, [i for i in issues if i.code in ("unchanged-return", "file-changed")])
+def chase_of(checked: Checked, issues: Sequence[Issue], edition: Edition) -> list[ChaseRow]:
+    """Who to chase: partners with no return, actions not updated, returns sent back untouched (in the
+    public edition, only what the public paper shows)."""
+    view = public_view(checked) if edition == "public" else None
+    return chase_list(checked, [i for i in issues if i.code in ("unchanged-return", "file-changed")], view)
 
 
 def finish_draft(plan: Plan, paper: Paper, issues: tuple[Issue, ...], chase: Sequence[ChaseRow], folder: Path,
@@ -284,6 +282,8 @@ def build_draft(
     timer = Timer(on_stage=on_stage)
     checks = check_draft(workspace, period, edition, run, timer)
     plan, checked, paper = checks.plan, checks.checked, checks.paper
+    if out is not None:
+        drafts.check_out_place(out, plan.inputs.workspace)
     folder = drafts.start_draft(plan.inputs.outputs, plan.inputs.period, beside=out)
     try:
         with timer.stage("render"):

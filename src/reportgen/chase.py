@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen.editions import PublicView, is_withheld
 from reportgen.issues import Issue, Severity, issue
 from reportgen.model import Paper, UpdateState
 from reportgen.pipeline import Checked, assign
@@ -37,25 +38,31 @@ class ChaseRow:
     issues: str  # e.g. "unknown-status ×1; empty-status ×1"
 
 
-def chase_list(checked: Checked, extra_issues: Iterable[Issue] = ()) -> list[ChaseRow]:
+def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: PublicView | None = None
+               ) -> list[ChaseRow]:
     """One row per lead in register order, then one per return file that matches no lead.
 
     `extra_issues` (e.g. from `unchanged_returns`) are counted against the file they name, like the
-    issues in `checked`.
+    issues in `checked`. With `public` (the public edition) only published actions and their leads
+    are listed, and issues are counted as the public edition shows them.
     """
     inputs = checked.inputs
     assignment = checked.assignment or assign(inputs, checked.register)
-    files: dict[str, list[str]] = {lead: [] for lead in checked.register.leads}
+    leads = public.public_leads if public else checked.register.leads
+    files: dict[str, list[str]] = {lead: [] for lead in leads}
     for lead, path in assignment.by_lead.items():
-        files[lead].append(inputs.display(path))
+        if lead in files:
+            files[lead].append(inputs.display(path))
     # (file stem, file) of returns matching no lead
     strangers = [(path.stem, inputs.display(path)) for path in assignment.unmatched]
     by_file: dict[str, list[Issue]] = {}
-    for found in (*checked.issues, *extra_issues):
+    found_issues = [i for i in (*checked.issues, *extra_issues) if not (public and is_withheld(i, public))]
+    for found in found_issues:
         by_file.setdefault(found.file, []).append(found)
     rows = []
     for lead, shown in files.items():
-        led = [item for item in checked.merged.actions if item.action.lead == lead]
+        led = [item for item in checked.merged.actions
+               if item.action.lead == lead and not (public and item.action.exempt)]
         missing = tuple(item.ref for item in led if item.state is not UpdateState.UPDATED)
         rows.append(_row(lead, shown, len(led), len(led) - len(missing), missing, by_file))
     rows += [_row(stem, [shown], 0, 0, (), by_file) for stem, shown in strangers]

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from reportgen import __version__
-from reportgen.errors import ReportgenError, UsageError
+from reportgen.errors import ReportgenError, UsageError, describe_os_error
 
 OK, BLOCKED, USAGE = 0, 1, 2
 
@@ -38,6 +38,9 @@ def guarded(run: Callable[[], int]) -> int:
         return USAGE
     except ReportgenError as exc:
         err.print(f"[bold red]reportgen: error:[/] {escape(str(exc))}")
+        return BLOCKED
+    except OSError as exc:  # the machine, not the inputs: disk full, read-only folder
+        err.print(f"[bold red]reportgen: error:[/] {escape(describe_os_error(exc))}")
         return BLOCKED
     except KeyboardInterrupt:
         err.print("reportgen: interrupted; no draft was published.")
@@ -117,6 +120,8 @@ def diff_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("new", type=Path, metavar="NEW_DRAFT_DIR", help="the later draft folder")
     parser.add_argument("--out", type=Path, help="folder to write to (must not exist or be empty; default: "
                         "outputs/<period>/compare/<old>-to-<new>)")
+    parser.add_argument("--allow-restricted", action="store_true",
+                        help="compare a restricted draft with a public one (the comparison is marked restricted)")
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -158,7 +163,7 @@ def run_diff(args: argparse.Namespace) -> int:
     from reportgen.diff import human_text
     from reportgen.diff_render import compare_drafts
 
-    result = compare_drafts(args.old, args.new, args.out)
+    result = compare_drafts(args.old, args.new, args.out, allow_restricted=args.allow_restricted)
     print(human_text(result.diff))  # plain print: its [-deleted-] marks are not rich markup
     print(result.folder)  # the last line: scripts read the folder from it
     return OK

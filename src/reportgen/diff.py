@@ -98,6 +98,7 @@ class DraftInfo:
     edition: str
     title: str
     draft: str = ""  # e.g. "2026-09/draft-01"; set by whoever knows the folder (compare_drafts)
+    marking: str = ""  # the restricted edition's protective marking ("RESTRICTED"); "" when public
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,7 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
 
 
 def draft_info(paper: Paper) -> DraftInfo:
-    return DraftInfo(paper.period, paper.date, paper.edition, paper.title)
+    return DraftInfo(paper.period, paper.date, paper.edition, paper.title, marking=paper.marking)
 
 
 def action_summary(row: PaperRow) -> ActionSummary:
@@ -290,6 +291,9 @@ def draft_label(info: DraftInfo) -> str:
 def human_text(diff: DraftDiff) -> str:
     """A plain-text summary: counts, status moves, added and withdrawn actions, reworded actions."""
     lines = [f"{draft_label(diff.old)} -> {draft_label(diff.new)}"]
+    marking = diff.old.marking or diff.new.marking
+    if marking:  # first, so nobody forwards it unaware
+        lines.insert(0, f"{marking}: this comparison includes exempt actions; it is not for publication.")
     if diff.is_empty:
         return "\n".join([*lines, "No changes."])
     counts = ", ".join(f"{c.status} {c.old} -> {c.new}" for c in diff.counts)

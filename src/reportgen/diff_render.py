@@ -44,7 +44,7 @@ from weasyprint import HTML
 from reportgen.diff import FIELD_NAMES, DraftDiff, diff_drafts, diff_to_json, diff_tokens, tokens
 from reportgen.docx_writer import write_docx
 from reportgen.drafts import draft_number, load_draft
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, UsageError
 from reportgen.model import Block, Inline, Paper, PaperCell, PaperColumn, PaperRow, PaperSection, RichText
 from reportgen.pdf_writer import (
     TemplateFetcher,
@@ -366,16 +366,20 @@ class DiffResult:
         return tuple(self.folder / name for name in OUTPUT_FILES)
 
 
-def compare_drafts(old: Path, new: Path, out: Path | None = None, templates: Path | None = None) -> DiffResult:
+def compare_drafts(old: Path, new: Path, out: Path | None = None, templates: Path | None = None,
+                   allow_restricted: bool = False) -> DiffResult:
     """Compare two kept drafts and write diff.docx, diff.html, diff.pdf and diff.json into one new folder.
 
     `out` defaults to `default_out(old, new)`; it must not exist or be empty, and must not be inside
     either draft. `templates` is a folder holding paper.docx and diff.html.j2 (default: the new
-    draft's workspace templates, else the project's). Returns where everything went.
+    draft's workspace templates, else the project's). Drafts of different editions are compared only
+    with `allow_restricted`, and a comparison with a restricted side is marked as restricted throughout.
+    Returns where everything went.
     """
     old, new = Path(old).resolve(), Path(new).resolve()  # "." and ".." have no folder name of their own
     old_paper, old_manifest = load_draft(old)
     new_paper, new_manifest = load_draft(new)
+    old_paper, new_paper = check_editions(old_paper, new_paper, allow_restricted)
     diff = diff_drafts(old_paper, new_paper)
     diff = replace(diff, old=replace(diff.old, draft=f"{old_manifest.period}/{old_manifest.draft or old.name}"),
                    new=replace(diff.new, draft=f"{new_manifest.period}/{new_manifest.draft or new.name}"))
@@ -395,6 +399,19 @@ def compare_drafts(old: Path, new: Path, out: Path | None = None, templates: Pat
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return DiffResult(target, diff, old, new)
+
+
+def check_editions(old: Paper, new: Paper, allow_restricted: bool) -> tuple[Paper, Paper]:
+    """Refuse to put a restricted draft beside a public one unless asked; mark both papers when one is
+    restricted, so every page of the comparison carries the marking."""
+    if old.edition != new.edition and not allow_restricted:
+        raise UsageError(f"the old draft is the {old.edition} edition and the new one the {new.edition} edition: "
+                         "a comparison would show exempt actions beside the public paper. Compare drafts of "
+                         "the same edition, or add --allow-restricted for a comparison marked as restricted")
+    marking = old.marking or new.marking
+    if not marking:
+        return old, new
+    return (replace(old, marking=marking, edition="restricted"), replace(new, marking=marking, edition="restricted"))
 
 
 def default_out(old: Path, new: Path) -> Path:

@@ -139,6 +139,7 @@ def write_docx(
     layout.fill_plan(paper)
     if cover_redline:
         layout.mark_cover(paper, cover_redline)
+    _restore_brackets(document)
     set_default_language(document, paper.language)
     _set_properties(document, paper, stamp)
     buffer = io.BytesIO()
@@ -206,8 +207,23 @@ def set_default_language(document: DocxDocument, language: str) -> None:
 
 
 def _finalize(value: object) -> str:
-    """Every `{{ }}` value printed by the template: XML-safe text (autoescape escapes it next)."""
-    return "" if value is None else xml_safe(str(value))
+    """Every `{{ }}` value printed by the template: XML-safe text (autoescape escapes it next), with
+    "[[" held as a private character until the markers are placed, so that a cover value written
+    `[[NARRATIVE]]` or `[[CELL]]` stays text and is never taken for one of the template's markers."""
+    return "" if value is None else xml_safe(str(value)).replace("[[", _HELD_BRACKETS)
+
+
+_HELD_BRACKETS = "\ue000"  # Unicode private use: no template or value holds it (xml_safe keeps it)
+
+
+def _restore_brackets(document: DocxDocument) -> None:
+    for part in document.part.package.iter_parts():
+        element = getattr(part, "_element", None)
+        if element is None:
+            continue
+        for text in element.iter(qn("w:t")):
+            if text.text and _HELD_BRACKETS in text.text:
+                text.text = text.text.replace(_HELD_BRACKETS, "[[")
 
 
 def _render_template(paper: Paper, template: Path) -> DocxDocument:
@@ -275,13 +291,19 @@ def _marking_paragraph(text: str, bold: bool = True) -> Element:
 
 def _set_properties(document: DocxDocument, paper: Paper, stamp: dt.datetime) -> None:
     props = document.core_properties
-    props.title = xml_safe(paper.title)
-    props.subject = xml_safe(paper.subtitle)
-    props.language = xml_safe(paper.language)
-    props.author = props.last_modified_by = xml_safe(paper.author)
+    props.title = _property(paper.title)
+    props.subject = _property(paper.subtitle)
+    props.language = _property(paper.language)
+    props.author = props.last_modified_by = _property(paper.author)
     props.keywords = props.comments = ""
     props.created = props.modified = props.last_printed = stamp
     props.revision = 1
+
+
+def _property(text: str) -> str:
+    """A document property: Word (and python-docx) hold at most 255 characters; the page keeps them all."""
+    text = xml_safe(text)
+    return text if len(text) <= 255 else text[:254] + "…"
 
 
 def _drop_empty_tables(body: Element) -> None:

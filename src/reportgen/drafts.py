@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
 from reportgen.model import Paper
 
@@ -407,10 +407,18 @@ def _clean_stale(parent: Path) -> list[Path]:
         return removed
     for child in sorted(parent.iterdir()):
         match = _TMP_RE.match(child.name)
-        if match and child.is_dir() and not _alive(int(match.group(1))):
+        # a temporary folder whose manifest names its draft was published there: never remove it
+        if match and child.is_dir() and not _alive(int(match.group(1))) and not _named(child):
             shutil.rmtree(child, ignore_errors=True)
             removed.append(child)
     return removed
+
+
+def _named(folder: Path) -> bool:
+    try:
+        return bool(load_manifest(folder).draft)
+    except ReportgenError:
+        return False
 
 
 def _alive(pid: int) -> bool:
@@ -460,6 +468,24 @@ def publish_draft(tmp: Path, outputs: Path, period: str, out: Path | None = None
         _move(tmp, target)
     _sync_dir(parent)
     return target
+
+
+def check_out_place(out: Path, workspace: Path) -> None:
+    """Refuse an `--out` that cannot be a new folder of its own: below a file, inside the inputs or a
+    kept draft, or named like a build's temporary folder (which a later build would clean away)."""
+    target = out.absolute()
+    for ancestor in (target, *target.parents):
+        if ancestor.exists() and not ancestor.is_dir():
+            raise UsageError(f"--out {out}: {ancestor} is a file, not a folder")
+    real = target.resolve()
+    if real.is_relative_to((workspace / "inputs").resolve()):
+        raise UsageError(f"--out {out} is inside the workspace's inputs folder: write drafts elsewhere")
+    kept = next((folder for folder in real.parents if (folder / MANIFEST_JSON).is_file()), None)
+    if kept is not None:
+        raise UsageError(f"--out {out} is inside the kept draft {kept}: never writing into a draft")
+    if target.name.startswith("."):
+        raise UsageError(f"--out {out}: a hidden folder name (starting '.') is kept for unfinished drafts")
+    check_out(out)
 
 
 def check_out(out: Path) -> None:

@@ -12,3 +12,20 @@ class UsageError(ReportgenError):
     """The run was asked for something that cannot be (a period like 2023-13, a missing workspace).
 
     The CLI and the flow scripts exit 2 for it at once; flows fail without retrying."""
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for a failure of the machine rather than of the inputs: disk full, read-only, no access."""
+    import errno
+
+    where = f" {exc.filename}" if exc.filename else ""
+    hints = {
+        errno.ENOSPC: "the disk is full; free some space and run again",
+        errno.EDQUOT: "the disk quota is used up; free some space and run again",
+        errno.EROFS: "that folder is on a read-only disk; choose another with --out",
+        errno.EACCES: "no permission to write there; choose another folder with --out",
+        errno.EPERM: "no permission to write there; choose another folder with --out",
+    }
+    hint = hints.get(exc.errno or 0, "")
+    what = exc.strerror or str(exc)
+    return f"cannot write{where}: {what}" + (f" ({hint})" if hint else "") + "; no draft or file was published"

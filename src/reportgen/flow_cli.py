@@ -67,7 +67,7 @@ def run(name: str, args: argparse.Namespace) -> int:
     state = _run_flow(name, args)
     if state.is_failed():
         reason = state.result(raise_on_failure=False)
-        if isinstance(reason, ReportgenError):
+        if isinstance(reason, (ReportgenError, OSError)):  # one line at the edge (`cli.guarded`)
             raise reason
         raise ReportgenError(f"the flow run ended {state.name}: {state.message}")
     _print(name, state.result())
@@ -79,7 +79,8 @@ def _run_flow(name: str, args: argparse.Namespace) -> Any:
 
     out = str(args.out) if getattr(args, "out", None) else None
     if name == "compare_drafts":
-        return prefect_flows.compare_drafts_flow(str(args.old), str(args.new), out, return_state=True)
+        return prefect_flows.compare_drafts_flow(str(args.old), str(args.new), out, args.allow_restricted,
+                                                 return_state=True)
     workspace = str(args.workspace.resolve())
     if name == "partner_returns":
         return prefect_flows.partner_returns(workspace, args.period, out, return_state=True)

@@ -23,6 +23,15 @@ class Severity(StrEnum):
 CODES: dict[str, tuple[Severity, str, str]] = {
     "unreadable-file": (Severity.ERROR, "The file could not be opened as a spreadsheet.",
                         "Save it again as .xlsx or UTF-8 .csv and put it back in the folder."),
+    "narrative-error": (Severity.ERROR, "The narrative could not be read or filled in; the paper has no narrative.",
+                        "Fix the narrative at the line given (a value name, a bracket, a loop), then build again."),
+    "same-file-name": (Severity.WARNING, "Two lead names make the same workbook file name.",
+                       "Rename one lead in the register, or match its returns with [partners] files in "
+                       "reportgen.toml."),
+    "long-word": (Severity.WARNING, "A cell holds a very long run of characters without a space.",
+                  "Check the cell: a pasted link or code is fine; otherwise add spaces where words end."),
+    "cells-beyond": (Severity.WARNING, "A sheet has cells further right than any return's columns; they were not read.",
+                     "Check those cells: delete them, or move what they hold into the return's columns."),
     "no-data-sheet": (Severity.ERROR, "No sheet in the file has the expected column headings.",
                       "Use the return template, or rename the headings to the expected ones."),
     "missing-column": (Severity.ERROR, "A required column heading was not found.",

@@ -36,6 +36,10 @@ class Register:
     path: str
     sheet: str
     actions: tuple[Action, ...]
+    # register rows flagged exempt (or with a flag we cannot read), and their refs, including rows left
+    # out for bad cells: what the public edition must not show, even in its issue list
+    exempt_rows: frozenset[int] = frozenset()
+    exempt_refs: frozenset[int] = frozenset()
 
     def by_ref(self) -> dict[int, Action]:
         return {action.ref: action for action in self.actions}

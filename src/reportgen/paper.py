@@ -8,11 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import jinja2
-from jinja2.sandbox import SandboxedEnvironment
-
-from reportgen.cover import cover_rows, display_date, fill_in, meeting_date, period_label
-from reportgen.errors import ReportgenError
+from reportgen.cover import cover_rows, display_date, fill_in, meeting_date
 from reportgen.issues import Issue
 from reportgen.model import (
     MergedAction,
@@ -27,8 +23,9 @@ from reportgen.model import (
     UpdateState,
     plain_text,
 )
+from reportgen.narrative import fill_narrative, narrative_context
 from reportgen.richtext import parse_explanation, render_markdown
-from reportgen.settings import CANONICAL_STATUSES, Edition, Settings
+from reportgen.settings import Edition, Settings
 from reportgen.statuses import STATUS_CLASSES, STATUS_COLOURS
 
 # relative column widths; a column not listed gets DEFAULT_WIDTH
@@ -50,15 +47,12 @@ def build_paper(
 ) -> Paper:
     included = tuple(a for a in merged.actions if edition == "restricted" or not a.action.exempt)
     exempt_count = len(merged.actions) - len(included)
-    counts = {status: 0 for status in CANONICAL_STATUSES}
-    for item in included:
-        if item.status is not None:
-            counts[item.status] += 1
+    context = narrative_context(merged, settings, edition)
+    counts: dict[str, int] = context["counts"]  # type: ignore[assignment]
     columns = paper_columns(settings)
     sections = group_rows(included, settings, columns)
     day = meeting_date(settings.paper, merged.period)
     date = display_date(day)
-    context = narrative_context(included, counts, exempt_count, merged.period, settings)
     rows = tuple(row for section in sections for row in section.rows)
     moves, new_refs = changes_since(previous, rows) if settings.paper.changes_section else ((), ())
     blocking = [i for i in issues if i.blocking]
@@ -101,28 +95,6 @@ def carried_sources(included: Sequence[MergedAction]) -> str:
     return " and ".join(name if name.startswith("the ") else f"draft {name}" for name in names)
 
 
-def narrative_context(included: Sequence[MergedAction], counts: dict[str, int], exempt_count: int, period: str,
-                      settings: Settings) -> dict[str, object]:
-    """The values a narrative may use. The paper's counts always account for every action:
-    sum(counts) + no_status + not_recognised == total."""
-    no_status = sum(1 for a in included if a.status is None and a.state is UpdateState.NO_UPDATE)
-    unrecognised = sum(1 for a in included if a.status is None)
-    return {
-        "total": len(included),
-        "counts": counts,
-        "counted": sum(counts.values()),  # actions with a recognised status
-        "no_status": no_status,  # no update this period and nothing to carry forward
-        "not_recognised": unrecognised - no_status,  # a status given but empty or not recognised
-        "unrecognised": unrecognised,  # no_status + not_recognised: every action not in `counts`
-        "no_update": sum(1 for a in included if a.state is not UpdateState.UPDATED),  # incl. carried forward
-        "carried_forward": sum(1 for a in included if a.state is UpdateState.CARRIED_FORWARD),
-        "period": period_label(period),
-        "period_code": period,
-        "paper": settings.paper.model_dump(mode="json"),
-        "exempt": exempt_count,
-    }
-
-
 def draft_marking(template: str, blocking: int) -> str:
     """The line on every page while `blocking` issues stop publication; "" when none do."""
     if not blocking:
@@ -132,17 +104,12 @@ def draft_marking(template: str, blocking: int) -> str:
 
 
 def render_narrative(source: str | None, context: dict[str, object]) -> RichText:
-    """Markdown + Jinja from the workspace; the template sees only the values given (sandboxed)."""
+    """Markdown + Jinja from the workspace, sandboxed with bounded work (`reportgen.narrative`); a
+    narrative that cannot be filled in is left out here and reported by `check_narrative`."""
     if not source:
         return ()
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
-    try:
-        markdown = env.from_string(source).render(**context)
-    except jinja2.TemplateError as exc:
-        line = getattr(exc, "lineno", None)
-        where = f" (line {line})" if line else ""
-        raise ReportgenError(f"the narrative could not be filled in{where}: {exc}") from exc
-    return render_markdown(markdown)
+    markdown, _issues = fill_narrative(source, context)
+    return render_markdown(markdown) if markdown else ()
 
 
 def paper_columns(settings: Settings) -> tuple[PaperColumn, ...]:

@@ -24,6 +24,8 @@ Logging: one info line per paper (workers, parts, pages laid out and kept, secon
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import dataclasses
 import gc
 import itertools
@@ -31,6 +33,8 @@ import logging
 import math
 import multiprocessing
 import os
+import signal
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Iterable
@@ -206,7 +210,37 @@ def _run_here(paper: Paper, templates: Path, schedule: _Schedule) -> None:
         schedule.join_ready()
 
 
-def _worker(paper: Paper, templates: Path, connection: Connection) -> None:
+def _die_with(parent: int) -> None:
+    """End this worker when the build that started it ends, however it ends (SIGKILL included).
+
+    A killed build runs no cleanup, and a worker waiting for its next task never sees the pipe close
+    (its sibling workers hold copies of it), so it would live on holding the caller's stdout. On
+    Linux the kernel sends SIGKILL when the parent goes (PR_SET_PDEATHSIG: strictly, when the thread
+    that forked it ends, and `_run_workers` joins its workers before that thread returns); elsewhere a
+    thread looks for a new parent every half second.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        watched = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        watched = False
+    if os.getppid() != parent:  # the build ended before the kernel was told
+        os._exit(1)
+    if not watched:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _worker(paper: Paper, templates: Path, connection: Connection, parent: int) -> None:
+    _die_with(parent)
     gc.freeze()  # the inherited heap is never garbage: keep the collector (and copy-on-write) off it
     prepared: dict[int, Prepared] = {}
     try:
@@ -227,7 +261,7 @@ def _run_workers(paper: Paper, templates: Path, schedule: _Schedule, workers: in
     try:
         for _ in range(workers):
             ours, theirs = context.Pipe()
-            process = context.Process(target=_worker, args=(paper, templates, theirs), daemon=True)
+            process = context.Process(target=_worker, args=(paper, templates, theirs, os.getpid()), daemon=True)
             process.start()
             theirs.close()
             processes[ours] = process

@@ -38,6 +38,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from reportgen import richtext
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
+from reportgen.long_words import breakable_paper
 from reportgen.model import Block, Inline, Paper
 from reportgen.templates import search_path
 
@@ -325,6 +326,7 @@ def write_pdf(paper: Paper, templates: Path, out: Path) -> None:
 
     templates = Path(templates).resolve()
     out = Path(out)
+    paper = breakable_paper(paper)  # unbroken runs of thousands of characters would take minutes to lay out
     data = write_in_parts(paper, templates)  # a long paper: in parts, in parallel, in bounded memory
     if data is None:
         html = render_html(paper, templates)

@@ -15,6 +15,7 @@ from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, Severity, issue
 from reportgen.merge import LastReported, last_reported_in_merge, last_reported_in_paper, merge_returns
 from reportgen.model import MergedRegister, Paper, PartnerReturn, Register
+from reportgen.narrative import check_narrative
 from reportgen.partners import Assignment, assign_returns
 from reportgen.register import read_register
 from reportgen.returns import read_return, validate_return
@@ -132,6 +133,7 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     issues += earlier_issues
     merged, merge_issues = merge_returns(register, returns, inputs.period, carried, previous_name)
     issues += merge_issues
+    issues += check_narrative(inputs, merged)
     return Checked(inputs, register, tuple(returns), merged, tuple(issues), assignment, source)
 
 

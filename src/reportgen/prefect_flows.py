@@ -173,8 +173,8 @@ def panel_paper(workspace: str = ".", period: str | None = None, out: str | None
 
 
 @task(name="compare-drafts", cache_policy=NO_CACHE)
-def compare_task(old: Path, new: Path, out: Path | None = None) -> DiffResult:
-    return compare_drafts(old, new, out)
+def compare_task(old: Path, new: Path, out: Path | None = None, allow_restricted: bool = False) -> DiffResult:
+    return compare_drafts(old, new, out, allow_restricted=allow_restricted)
 
 
 @flow(name="monthly-update")
@@ -192,10 +192,12 @@ def monthly_update(workspace: str = ".", period: str | None = None,
 
 
 @flow(name="compare-drafts")
-def compare_drafts_flow(old: str, new: str, out: str | None = None) -> State[DiffResult]:
-    """Compare two kept drafts (diff.docx with tracked changes, diff.html/pdf, diff.json)."""
+def compare_drafts_flow(old: str, new: str, out: str | None = None, allow_restricted: bool = False
+                        ) -> State[DiffResult]:
+    """Compare two kept drafts (diff.docx with tracked changes, diff.html/pdf, diff.json); drafts of
+    different editions only with `allow_restricted` (the comparison is then marked restricted)."""
     try:
-        result = compare_task(Path(old), Path(new), Path(out) if out else None)
+        result = compare_task(Path(old), Path(new), Path(out) if out else None, allow_restricted)
     except ReportgenError as exc:
         return refused(exc)
     create_markdown_artifact(markdown=f"# {result.folder}\n\n```\n{human_text(result.diff)}\n```",

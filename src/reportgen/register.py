@@ -23,7 +23,14 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
         return None, issues
     actions: list[Action] = []
     seen: dict[int, int] = {}
+    exempt_rows: set[int] = set()
+    exempt_refs: set[int] = set()
     for number, cells in table.rows:
+        if _exempt(table, number, cells, settings)[0]:
+            exempt_rows.add(number)
+            ref, _why = parse_ref(table.value(cells, "ref"))
+            if ref is not None:
+                exempt_refs.add(ref)
         action, row_issues = _read_action(table, number, cells, settings)
         issues += row_issues
         if action is None:
@@ -38,7 +45,7 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
     if not actions:
         issues.append(issue("empty-file", f"The register {display} holds no actions.", file=display,
                             sheet=table.sheet))
-    return Register(display, table.sheet, tuple(actions)), issues
+    return Register(display, table.sheet, tuple(actions), frozenset(exempt_rows), frozenset(exempt_refs)), issues
 
 
 def _read_action(table: Table, number: int, cells: tuple[object, ...], settings: Settings

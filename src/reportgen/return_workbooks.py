@@ -57,11 +57,15 @@ def write_return_workbooks(workspace: Path, period: str, out: Path | None = None
     # the returns folder of a period is made when its returns come in: not needed to write workbooks for it
     inputs, _returns_folder_issues = find_inputs(workspace, period, need_returns=False)
     register, issues = load_register(inputs)
+    if out is not None:
+        drafts.check_out_place(out / "x", inputs.workspace)  # the workbooks go in `out`, which may exist
     folder = out if out is not None else inputs.outputs / inputs.period / "returns"
     previous, found = load_prefill(inputs.outputs, inputs.period)
     issues += found
     values = prefill_values(previous)
-    targets = {lead: folder / f"{slug(lead)}.xlsx" for lead in register.leads}
+    names, clashes = workbook_names(register.leads)
+    issues += clashes
+    targets = {lead: folder / name for lead, name in names.items()}
     taken = [path for path in targets.values() if path.exists()]
     if taken:
         raise ReportgenError(f"{taken[0]} already exists: return workbooks are never overwritten; "
@@ -74,6 +78,28 @@ def write_return_workbooks(workspace: Path, period: str, out: Path | None = None
         save_new(book, path)
         written.append(path)
     return written, issues
+
+
+MAX_NAME_CHARS = 100  # a file name fits every filesystem's 255 bytes even in a non-Latin script
+
+
+def workbook_names(leads: Sequence[str]) -> tuple[dict[str, str], list[Issue]]:
+    """A unique, readable file name per lead: its slug (`lead-N` when the name has no letters or digits);
+    a second lead whose name makes the same file name gets `-2` and an issue saying how to match it."""
+    names: dict[str, str] = {}
+    issues: list[Issue] = []
+    taken: dict[str, str] = {}
+    for number, lead in enumerate(leads, start=1):
+        stem = slug(lead)[:MAX_NAME_CHARS].strip("-") or f"lead-{number}"
+        first, suffix = stem, 2
+        while stem in taken:
+            stem, suffix = f"{first}-{suffix}", suffix + 1
+        if stem != first:
+            issues.append(issue("same-file-name", f"Leads {taken[first]!r} and {lead!r} make the same file name "
+                                f"{first}.xlsx; {lead!r}'s workbook is {stem}.xlsx.", value=lead, severity="warning"))
+        taken[stem] = lead
+        names[lead] = f"{stem}.xlsx"
+    return names, issues
 
 
 def prefill_source(outputs: Path, period: str) -> Path | None:

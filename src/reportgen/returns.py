@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -23,7 +24,10 @@ from reportgen.values import collapse_spaces, parse_ref
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+    """'Wessex Police' -> 'wessex-police'; accents dropped ('Société' -> 'societe'), other scripts kept
+    ('Полиция' -> 'полиция'): a file name a person can read, for any lead name."""
+    letters = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return re.sub(r"[\W_]+", "-", letters.casefold()).strip("-")
 
 
 def partner_for(path: Path, register: Register | None, partners: Mapping[str, PartnerSettings] | None = None

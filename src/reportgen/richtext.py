@@ -28,7 +28,8 @@ MAX_LIST_LEVEL = 2  # what the renderers indent; deeper lists are drawn at level
 PARAGRAPH: Context = ("paragraph", 1)
 
 _OPENPYXL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# C0 controls XML forbids, C1 controls (invisible, and never meant in partner text), non-characters
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 _URL_EDGE = "".join(chr(code) for code in range(0x21))  # what browsers strip from both ends of a URL
 _URL_FORBIDDEN = re.compile(r'[\s\x00-\x20\x7f"<>\\]')
@@ -42,7 +43,7 @@ _HREF_ATTR = re.compile(r"""(?:^|\s)href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+
 _LINKISH = re.compile(
     r"\[(?P<label>[^\[\]\n]+)\]\((?P<target>(?:[^()\s]|\([^()\s]*\))*)\)"
     r"|(?P<url>\b(?:https?://|mailto:|www\.\w)[^\s<>\"]*)"
-    r"|(?P<email>\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b)",
+    r"|(?P<email>\b[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b)",  # bounded: no quadratic backtracking
     re.IGNORECASE,
 )
 _FORMATTING = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline"}

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
+import string
 import tomllib
 import warnings
 from pathlib import Path
@@ -123,6 +125,11 @@ class StatusSettings(_Strict):
         wrong = {alias: target for alias, target in value.items() if target not in CANONICAL_STATUSES}
         if wrong:
             raise ValueError(f"aliases must map to one of {list(CANONICAL_STATUSES)}; not {wrong}")
+        # matching ignores punctuation, so an alias of symbols only ("-") would match every symbol
+        blank = [alias for alias in value if not any(ch.isalnum() for ch in alias)]
+        if blank:
+            raise ValueError(f"aliases {blank} have no letters or digits: matching ignores punctuation and spaces, "
+                             "so they would match any status written with symbols only")
         return value
 
 
@@ -168,6 +175,28 @@ class PaperSettings(_Strict):
             raise ValueError("group_by takes at most two keys (e.g. theme, then lead)")
         return value
 
+    @field_validator("exempt_note")
+    @classmethod
+    def _count_only(cls, value: str) -> str:
+        """Only {count} (optionally {count:,}): anything else is a KeyError or a 50-million-wide pad."""
+        try:
+            fields = [(name, spec, conv) for _text, name, spec, conv in string.Formatter().parse(value)
+                      if name is not None]
+        except ValueError as exc:
+            raise ValueError(f"exempt_note is not a valid note ({exc}); write {{count}} where the number goes, "
+                             "and {{{{ or }}}} for a brace") from exc
+        wrong = [name for name, spec, conv in fields if name != "count" or spec not in ("", ",", "d", ",d") or conv]
+        if wrong:
+            raise ValueError(f"exempt_note may hold only {{count}}, not {wrong}")
+        return value
+
+    @field_validator("restricted_marking")
+    @classmethod
+    def _marked(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("restricted_marking cannot be empty: the restricted edition must be marked")
+        return value
+
 
 class PartnerSettings(_Strict):
     """A lead partner, keyed by its name as in the register: how its files are named, where it is mailed."""
@@ -179,6 +208,32 @@ class PartnerSettings(_Strict):
 class ScheduleSettings(_Strict):
     cron: str = "0 7 1 * *"  # 07:00 on the 1st of each month
     timezone: str = "Europe/London"
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        from cronsim import CronSim, CronSimError
+
+        fields = value.split()
+        if len(fields) != 5 or any(f.upper() in ("R", "H") for f in fields):
+            raise ValueError(f"cron {value!r} must have five fields (minute hour day month weekday), "
+                             "e.g. '0 7 1 * *'")
+        try:
+            CronSim(value, dt.datetime(2026, 1, 1))
+        except CronSimError as exc:
+            raise ValueError(f"cron {value!r} is not valid: {exc}") from exc
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"timezone {value!r} is not a known time zone (e.g. 'Europe/London')") from exc
+        return value
 
 
 # `register` shadows ABCMeta.register on the class only; instances read the field as usual.
@@ -230,6 +285,9 @@ def load_settings(workspace: Path) -> Settings:
 
 
 def settings_from_dict(data: dict[str, object], source: str = SETTINGS_FILE) -> Settings:
+    unprintable = _unprintable(data)
+    if unprintable:
+        raise ReportgenError(f"{source}: " + "; ".join(unprintable))
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
@@ -239,6 +297,30 @@ def settings_from_dict(data: dict[str, object], source: str = SETTINGS_FILE) -> 
         raise ReportgenError(f"{source}: {problems}") from exc
     settings.check_keys()
     return settings
+
+
+MAX_SETTING_CHARS = 10_000  # a cover value is a paragraph; longer is a paste gone wrong
+# C0 and C1 controls (tab and line breaks aside), non-characters, zero-width and text-direction controls
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff"
+                          "\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def _unprintable(value: object, where: str = "") -> list[str]:
+    """Where a setting holds invisible control characters, or is too long: they would reach the paper raw."""
+    if isinstance(value, str):
+        found = _UNPRINTABLE.search(value)
+        if found:
+            return [f"{where or 'a key'}: holds the invisible character U+{ord(found[0]):04X}; remove it"]
+        if len(value) > MAX_SETTING_CHARS:
+            return [f"{where}: {len(value):,} characters (the limit is {MAX_SETTING_CHARS:,})"]
+        return []
+    if isinstance(value, dict):
+        return [problem for key, item in value.items()
+                for problem in (*_unprintable(str(key), f"{where}.{key}".strip(".") + " (the key)"),
+                                *_unprintable(item, f"{where}.{key}".strip(".")))]
+    if isinstance(value, list | tuple):
+        return [problem for at, item in enumerate(value) for problem in _unprintable(item, f"{where}[{at}]")]
+    return []
 
 
 def _plain(err: object) -> str:

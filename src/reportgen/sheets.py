@@ -14,10 +14,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from reportgen.headings import did_you_mean, find_header_row
 from reportgen.issues import Issue, issue
 from reportgen.settings import Column
 from reportgen.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
+from reportgen.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
 
 Cell = object
 
@@ -64,8 +67,6 @@ def read_sheets(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
 
 
 def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
-    import openpyxl
-
     if not zipfile.is_zipfile(path):
         if _looks_like_text_or_xls(path) == "ole":
             what = "an old .xls workbook or a password-protected one"
@@ -82,24 +83,18 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         return [], [issue("unreadable-file", f"{display} was not opened: {refused}.", file=display,
                           action="Open it in Excel, save it again as .xlsx, and check it is the right file.")]
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for broken files; all mean "cannot read"
-        return [], [issue("unreadable-file", f"{display} could not be opened: {exc}.", file=display)]
-    sheets: list[RawSheet] = []
-    try:
-        for sheet in book.worksheets:
-            rows = tuple(
-                (number, tuple(row))
-                for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-                if not is_empty_row(row)
-            )
-            facts = scan_sheet(path, sheet._worksheet_path)  # openpyxl has no public name for the part
-            sheets.append(RawSheet(sheet.title, rows, hidden=sheet.sheet_state != "visible", facts=facts))
-    except Exception as exc:  # a part that fails to parse mid-way: the file is damaged
+        found = read_cells(path)
+        sheets = [RawSheet(cells.name, tuple((n, row) for n, row in cells.rows if not is_empty_row(row)),
+                           hidden=cells.hidden, facts=scan_sheet(path, cells.part)) for cells in found]
+    except TooLarge as exc:
+        return [], [issue("unreadable-file", f"{display} was not opened: {exc}.", file=display,
+                          action="Open it in Excel, copy the return's rows into a new workbook and save that.")]
+    except Exception as exc:  # lxml, zip and value errors for broken files: all mean "cannot read"
         return [], [issue("unreadable-file", f"{display} could not be read: {exc}.", file=display)]
-    finally:
-        book.close()
-    return sheets, []
+    return sheets, [issue("cells-beyond", f"Sheet {cells.name!r} of {display} has {len(cells.beyond):,} cell(s) "
+                          f"beyond column {get_column_letter(MAX_COLUMNS)} (first {cells.beyond[0]}); they were "
+                          "not read.", file=display, sheet=cells.name, value=cells.beyond[0])
+                    for cells in found if cells.beyond]
 
 
 def _looks_like_text_or_xls(path: Path) -> str:
@@ -140,16 +135,38 @@ def _read_csv(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         except csv.Error:
             delimiter = ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    # row numbers as Excel shows the file (a "sep=" line is row 1)
-    rows = tuple(
-        (number, cells)
-        for number, cells in (
-            (at, tuple(cell if cell != "" else None for cell in row))
-            for at, row in enumerate(reader, start=1 + first_row_offset)
-        )
-        if not is_empty_row(cells)
-    )
-    return [RawSheet("", rows)], issues
+    rows: list[tuple[int, tuple[Cell, ...]]] = []
+    at = first_row_offset  # row numbers as Excel shows the file (a "sep=" line is row 1)
+    try:
+        for record in reader:
+            at += 1
+            cells = tuple(cell if cell != "" else None for cell in record)
+            if not is_empty_row(cells):
+                rows.append((at, cells))
+    except csv.Error as exc:
+        # a cell over the csv module's 131,072 characters: a pasted essay, or more often one stray
+        # quote (") never closed, which makes the rest of the file a single cell
+        stopped = at + 1
+        issues.append(issue("unreadable-file", f"{display}: row {stopped} and the rows after it were not read: a "
+                            f"cell there is over {csv.field_size_limit():,} characters long, or a quote (\") is "
+                            f"opened and never closed ({exc}).", file=display, row=stopped,
+                            action="Open the file in Excel, check the cells of that row for a stray quote, "
+                            "and save it again."))
+    if rows and text.count('"') % 2 and _ends_inside_quotes(text, delimiter):
+        issues.append(issue("unreadable-file", f"{display}: a quote (\") in row {rows[-1][0]} is never closed, so "
+                            "everything after it was read as one cell of that row.", file=display, row=rows[-1][0],
+                            action="Open the file in Excel, remove the stray quote, and save it again."))
+    return [RawSheet("", tuple(rows))], issues
+
+
+def _ends_inside_quotes(text: str, delimiter: str) -> bool:
+    """Does the file end inside a quoted cell (a quote opened and never closed)? Only a strict reading tells."""
+    try:
+        for _row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def decode_csv(data: bytes, display: str) -> tuple[str | None, Issue | None]:
@@ -270,6 +287,7 @@ def _heading(table: Table, column: int) -> str:
 
 def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> tuple[str | None, list[Issue]]:
     """A text cell, cleaned of invisible characters (reported); None when too long to publish."""
+    from reportgen.long_words import BREAK_EVERY, longest_run
     from reportgen.richtext import clean_text
     from reportgen.values import MAX_CELL_CHARS, cell_text
 
@@ -283,6 +301,11 @@ def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> t
         issue(code, f"Row {number}, column {where['column']!r}: " + CLEANED[code], value=raw, **where)
         for code in dict.fromkeys(findings)
     ]
+    run = longest_run(text)
+    if run:
+        issues.append(issue("long-word", f"Row {number}, column {where['column']!r} holds {run:,} characters "
+                            f"without a space; the PDF breaks such runs every {BREAK_EVERY} characters.",
+                            value=text[:80], **where))
     if len(text) > MAX_CELL_CHARS:
         issues.append(issue("cell-too-long",
                             f"Row {number}, column {where['column']!r} holds {len(text):,} characters "

@@ -6,14 +6,17 @@ Each parser returns a value or a reason, never raises: the caller turns a reason
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 
 MAX_CELL_CHARS = 32_767  # Excel's own limit: longer text is rejected, never truncated
+MAX_REF_DIGITS = 9  # refs are plan priority numbers; int() of thousands of digits is refused by Python
+_REF_TEXT = re.compile(r"([0-9\uff10-\uff19]+)(?:[.\uff0e][0\uff10]+)?")
 
 
 def parse_ref(value: object) -> tuple[int | None, str]:
-    """12, 12.0, ' 12 ', '１２' -> 12; TRUE, 12.5, '12a', '1e1', 0 -> (None, why)."""
+    """12, 12.0, ' 12 ', '１２' -> 12; TRUE, 12.5, '12a', '1e1', '²', '٣', 0 -> (None, why)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, "empty"
     if isinstance(value, bool):
@@ -21,19 +24,24 @@ def parse_ref(value: object) -> tuple[int | None, str]:
     if isinstance(value, int):
         number = value
     elif isinstance(value, float):
-        if not value.is_integer():
+        if not math.isfinite(value) or not value.is_integer():
             return None, "not a whole number"
         number = int(value)
     elif isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip()
-        match = re.fullmatch(r"(\d+)(?:\.0+)?", text)
+        # digits as typed: ASCII, or full-width from an East Asian keyboard; never ², ① or ٣
+        match = _REF_TEXT.fullmatch(value.strip())
         if not match:
-            return None, "not a whole number"
-        number = int(match.group(1))
+            return None, "not a whole number written with the digits 0-9"
+        digits = unicodedata.normalize("NFKC", match.group(1))
+        if len(digits) > MAX_REF_DIGITS:
+            return None, f"a number of {len(digits):,} digits, too long for an action reference"
+        number = int(digits)
     else:
         return None, f"a {type(value).__name__}, not a number"
     if number <= 0:
         return None, "not a positive number"
+    if number >= 10**MAX_REF_DIGITS:
+        return None, "too large a number for an action reference"
     return number, ""
 
 

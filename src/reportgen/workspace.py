@@ -6,6 +6,7 @@ It only finds files; it reads none of them (except listing folders) and writes n
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,16 +64,39 @@ def find_inputs(workspace: Path, period: str | None = None, need_returns: bool =
         raise UsageError(f"no returns folder for {period} (inputs/returns/{period}); {listing}. "
                          "Check the period, or create the folder and put the returns in it.")
     files, issues = list_returns(returns_dir, workspace)
-    narrative = workspace / settings.paper.narrative
-    templates = templates_folder(workspace)
-    inputs = Inputs(workspace, settings, period, register, tuple(files),
-                    narrative if narrative.is_file() else None, templates, workspace / "outputs")
+    narrative, narrative_issues = _narrative_file(workspace, settings)
+    issues += narrative_issues
+    inputs = Inputs(workspace, settings, period, register, tuple(files), narrative, templates_folder(workspace),
+                    workspace / "outputs")
     return inputs, issues
+
+
+def _narrative_file(workspace: Path, settings: Settings) -> tuple[Path | None, list[Issue]]:
+    """The narrative, only as a regular file inside the workspace. One named in reportgen.toml that is
+    not there is an issue (a mistyped name would otherwise give a paper with no narrative)."""
+    name = settings.paper.narrative
+    if not name:
+        return None, []
+    path = workspace / name
+    if path.is_symlink() or path.exists():
+        if not inside(path, workspace) or not is_regular_file(path):
+            return None, [issue("narrative-error", f"The narrative {name} is not a file inside the workspace; "
+                                "it was not read.", file=name,
+                                action="Put the narrative in the workspace folder and name it in reportgen.toml.")]
+        return path, []
+    if "narrative" in settings.paper.model_fields_set:
+        return None, [issue("narrative-error", f"The narrative {name} named in reportgen.toml was not found.",
+                            file=name, action="Check the file name in reportgen.toml [paper] narrative.")]
+    return None, []
 
 
 def _register_file(workspace: Path) -> Path:
     found = [workspace / "inputs" / f"register{suffix}" for suffix in RETURN_SUFFIXES]
-    found = [path for path in found if path.is_file()]
+    found = [path for path in found if path.is_file() or path.is_symlink()]
+    for path in found:
+        if not (is_regular_file(path) and inside(path, workspace)):
+            raise ReportgenError(f"the register {path} is a link or not a regular file: reportgen reads only "
+                                 "files inside the workspace; copy the register there")
     if not found:
         raise ReportgenError(f"no register in {workspace / 'inputs'} (expected register.xlsx or register.csv)")
     if len(found) > 1:
@@ -88,6 +112,8 @@ def check_period(period: str) -> str:
         raise UsageError(f"period {period!r} is not of the form YYYY-MM (e.g. 2026-10)")
     if not PERIOD.fullmatch(text):
         raise UsageError(f"period {period!r} has no month {text[5:]}: the month is 01 to 12")
+    if text < "1900":  # year 0 has no calendar month to print
+        raise UsageError(f"period {period!r} is not of the form YYYY-MM (a year from 1900)")
     return text
 
 
@@ -97,10 +123,25 @@ def earlier_periods(workspace: Path, period: str) -> list[str]:
 
 
 def periods(workspace: Path) -> list[str]:
+    """Period folders inside the workspace (a link to a folder elsewhere is not one)."""
     root = workspace / "inputs" / "returns"
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and PERIOD.fullmatch(p.name))
+    return sorted(p.name for p in root.iterdir()
+                  if PERIOD.fullmatch(p.name) and p.is_dir() and inside(p, workspace))
+
+
+def inside(path: Path, workspace: Path) -> bool:
+    """Is `path` a real entry inside the workspace: no link on the way out of it?"""
+    return not path.is_symlink() and path.resolve().is_relative_to(workspace.resolve())
+
+
+def is_regular_file(path: Path) -> bool:
+    """A plain file: never a pipe, socket or device, whose reading could block or never end."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
 
 
 def newest_period(workspace: Path) -> str:
@@ -112,6 +153,9 @@ def newest_period(workspace: Path) -> str:
 
 def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]]:
     """The return files of a period, sorted; links, odd names and other file types are reported."""
+    if folder.is_dir() and not inside(folder, workspace):
+        return [], [issue("unsafe-path", f"{_rel(folder, workspace)} is a link to a folder outside the workspace; "
+                          "it was not read.", file=_rel(folder, workspace))]
     if not folder.is_dir():
         return [], [issue("no-returns", f"No returns folder {folder.name} under inputs/returns.",
                           file=_rel(folder, workspace))]
@@ -129,6 +173,9 @@ def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]
         elif path.suffix.lower() == ".xls":
             issues.append(issue("unreadable-file", f"{shown} is an old .xls workbook; it was not read.",
                                 file=shown, action="Open it in Excel and save it as .xlsx."))
+        elif not is_regular_file(path):
+            issues.append(issue("unknown-file-type", f"{shown} is not a regular file (a pipe or a device); "
+                                "it was not read.", file=shown))
         elif path.suffix.lower() not in RETURN_SUFFIXES:
             issues.append(issue("unknown-file-type", f"{shown} is not a .xlsx or .csv file; it was not read.",
                                 file=shown))

@@ -38,7 +38,8 @@ def refuse_reason(path: Path) -> str | None:
             for entry in entries:
                 if entry.file_size > 2**20 and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
                     return f"part {entry.filename} expands {entry.file_size // max(entry.compress_size, 1):,} times"
-                if entry.filename.endswith((".xml", ".rels", ".vml")) and _declares(package, entry):
+                # part names are compared case-insensitively (Excel opens xl/Styles.XML as well)
+                if entry.filename.lower().endswith((".xml", ".rels", ".vml")) and _declares(package, entry):
                     return f"part {entry.filename} declares a DOCTYPE or ENTITY (not allowed in a workbook)"
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
         return f"it is damaged ({exc})"

@@ -1,0 +1,64 @@
+"""Unbroken runs of text (32,766 characters of `a.a.a…`, a pasted hash) made WeasyPrint take minutes:
+with no break opportunity it measures the run again for every line it tries. The PDF renderer gets a
+copy of the paper with a zero-width space every BREAK_EVERY characters of any run of MAX_RUN or more
+non-space characters; the DOCX, draft.json and diffs keep the text exactly. Readers report such runs
+(`long-word`) so the officer knows the PDF breaks them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from reportgen.model import Block, Paper, PaperRow, RichText
+
+MAX_RUN = 120  # longer than any real word or ordinary link
+BREAK_EVERY = 60
+ZWSP = "\u200b"
+
+_LONG_RUN = re.compile(rf"\S{{{MAX_RUN},}}")
+
+
+def longest_run(text: str) -> int:
+    """Length of the longest run of non-space characters of at least MAX_RUN, else 0."""
+    return max((len(match[0]) for match in _LONG_RUN.finditer(text)), default=0)
+
+
+def break_long_runs(text: str) -> str:
+    if len(text) < MAX_RUN:
+        return text
+    return _LONG_RUN.sub(
+        lambda m: ZWSP.join(m[0][at : at + BREAK_EVERY] for at in range(0, len(m[0]), BREAK_EVERY)), text
+    )
+
+
+def breakable_paper(paper: Paper) -> Paper:
+    """The paper with break opportunities in long runs (the same paper when it has none)."""
+    if not _has_long_run(paper):
+        return paper
+    return replace(
+        paper,
+        cover=tuple(replace(row, value=break_long_runs(row.value)) for row in paper.cover),
+        narrative=_rich(paper.narrative),
+        sections=tuple(replace(s, heading=break_long_runs(s.heading), rows=tuple(_row(r) for r in s.rows))
+                       for s in paper.sections),
+    )
+
+
+def _has_long_run(paper: Paper) -> bool:
+    texts = [*(row.value for row in paper.cover), *(block.text for block in paper.narrative),
+             *(section.heading for section in paper.sections),
+             *(cell.text for section in paper.sections for row in section.rows for cell in row.cells)]
+    return any(len(text) >= MAX_RUN and _LONG_RUN.search(text) for text in texts)
+
+
+def _rich(blocks: RichText) -> RichText:
+    return tuple(Block(block.kind, tuple(replace(i, text=break_long_runs(i.text)) for i in block.inlines),
+                       block.level) for block in blocks)
+
+
+def _row(row: PaperRow) -> PaperRow:
+    return replace(row, cells=tuple(replace(cell, text=break_long_runs(cell.text), rich=_rich(cell.rich))
+                                    for cell in row.cells))
+
+

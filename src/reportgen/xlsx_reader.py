@@ -1,0 +1,247 @@
+"""Cell values of an .xlsx package, read sparsely: time and memory follow the cells present.
+
+openpyxl's readers walk to every coordinate a file declares (a 1.7 KB file with one cell at
+XFD1048576 made it fill a million rows of 16,384 cells) and load styles.xml and sharedStrings.xml
+whole (2 million cell formats: 85 s and 4 GB). Here each part is streamed once with lxml, elements
+are cleared as they go, cells are kept only where the file has them, and the parts a file can make
+large are bounded by stated limits (`TooLarge`, reported as an issue by the caller). Values keep the
+types openpyxl gives with `data_only=True`: str, int, float, bool, datetime (dates), error strings.
+
+It must not decide what a cell means, nor open a package `xlsx_guard.refuse_reason` refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from lxml import etree
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
+from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
+
+MAX_COLUMNS = 1_000  # a return has ~10 columns; cells further right are reported, not read
+MAX_CELL_FORMATS = 64_000  # Excel's own limit on distinct cell formats in a workbook
+MAX_SHARED_STRINGS_BYTES = 128 * 2**20  # uncompressed; a 15,000-action return holds ~10 MiB of text
+MAX_STYLES_BYTES = 16 * 2**20
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_DOC_TYPE = "/officeDocument"
+
+
+class TooLarge(Exception):
+    """A part declares more than a workbook of partner returns can need."""
+
+
+@dataclass(frozen=True)
+class SheetCells:
+    name: str
+    part: str  # the sheet's part name in the package, e.g. "xl/worksheets/sheet1.xml"
+    hidden: bool
+    rows: tuple[tuple[int, tuple[object, ...]], ...]  # 1-based row number, cells from column A
+    beyond: tuple[str, ...] = ()  # coordinates of cells right of MAX_COLUMNS (not read)
+
+
+def read_cells(path: Path) -> list[SheetCells]:
+    """Every worksheet's cells. Raises TooLarge, or lxml/zip/value errors for a damaged package."""
+    with zipfile.ZipFile(path) as package:
+        names = {name.lower(): name for name in package.namelist()}
+        book_part = _office_document(package, names)
+        targets = _relationships(package, names, book_part)
+        sheets, date1904 = _sheets(package, names, book_part)
+        strings = _shared_strings(package, names, targets)
+        formats = _date_formats(package, names, targets)
+        epoch = MAC_EPOCH if date1904 else WINDOWS_EPOCH
+        found = []
+        for name, state, rel_id in sheets:
+            part = targets.get(rel_id)
+            if part is None or part[1] != "worksheet":  # chartsheets and dialog sheets hold no cells
+                continue
+            with _open(package, names, part[0]) as stream:
+                rows, beyond = _sheet_rows(stream, strings, formats, epoch)
+            found.append(SheetCells(name, names[part[0].lower()], state != "visible", rows, beyond))
+        return found
+
+
+def _open(package: zipfile.ZipFile, names: dict[str, str], part: str) -> IO[bytes]:
+    """A part by name, compared case-insensitively as Excel does."""
+    actual = names.get(part.lower())
+    if actual is None:
+        raise KeyError(f"part {part} is missing")
+    return package.open(actual)
+
+
+def _parse(package: zipfile.ZipFile, names: dict[str, str], part: str) -> etree._Element:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    with _open(package, names, part) as stream:
+        return etree.parse(stream, parser).getroot()
+
+
+def _office_document(package: zipfile.ZipFile, names: dict[str, str]) -> str:
+    root = _parse(package, names, "_rels/.rels")
+    for rel in root.iter(_PKG_REL):
+        if rel.get("Type", "").endswith(_DOC_TYPE):
+            return rel.get("Target", "").lstrip("/")
+    raise KeyError("the package names no workbook part")
+
+
+def _relationships(package: zipfile.ZipFile, names: dict[str, str], part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (target part, type's last word: 'worksheet', 'sharedStrings', 'styles'…)."""
+    folder, _, file = part.rpartition("/")
+    rels = f"{folder}/_rels/{file}.rels" if folder else f"_rels/{file}.rels"
+    if rels.lower() not in names:
+        return {}
+    found = {}
+    for rel in _parse(package, names, rels).iter(_PKG_REL):
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        found[rel.get("Id", "")] = (target, rel.get("Type", "").rsplit("/", 1)[-1])
+    return found
+
+
+def _sheets(package: zipfile.ZipFile, names: dict[str, str], part: str) -> tuple[list[tuple[str, str, str]], bool]:
+    root = _parse(package, names, part)
+    properties = root.find(f"{_MAIN}workbookPr")
+    date1904 = properties is not None and properties.get("date1904", "") in ("1", "true")
+    sheets = [(sheet.get("name", ""), sheet.get("state", "visible"), sheet.get(_REL, ""))
+              for sheet in root.iter(f"{_MAIN}sheet")]
+    return sheets, date1904
+
+
+def _part_of(targets: dict[str, tuple[str, str]], kind: str) -> str | None:
+    return next((target for target, what in targets.values() if what == kind), None)
+
+
+def _checked_size(package: zipfile.ZipFile, names: dict[str, str], part: str, limit: int, what: str) -> None:
+    size = package.getinfo(names[part.lower()]).file_size
+    if size > limit:
+        raise TooLarge(f"its {what} part ({part}) holds {size / 2**20:,.0f} MiB "
+                       f"(the limit is {limit / 2**20:,.0f} MiB)")
+
+
+def _iterparse(stream: IO[bytes], tags: tuple[str, ...]) -> Iterator[etree._Element]:
+    """End events of `tags`; the caller clears what it has read (see `_forget`)."""
+    for _event, element in etree.iterparse(stream, events=("end",), tag=tags, resolve_entities=False,
+                                           no_network=True, load_dtd=False, huge_tree=True):
+        yield element
+
+
+def _forget(element: etree._Element) -> None:
+    element.clear()
+    while element.getprevious() is not None:
+        del element.getparent()[0]
+
+
+def _shared_strings(package: zipfile.ZipFile, names: dict[str, str], targets: dict[str, tuple[str, str]]
+                    ) -> list[str]:
+    part = _part_of(targets, "sharedStrings")
+    if part is None or part.lower() not in names:
+        return []
+    _checked_size(package, names, part, MAX_SHARED_STRINGS_BYTES, "shared strings")
+    strings = []
+    with _open(package, names, part) as stream:
+        for item in _iterparse(stream, (f"{_MAIN}si",)):
+            strings.append(_text(item))
+            _forget(item)
+    return strings
+
+
+def _text(item: etree._Element) -> str:
+    """A string item's text: plain or rich runs, without phonetic (ruby) runs."""
+    return "".join(t.text or "" for t in item.iter(f"{_MAIN}t") if t.getparent().tag != f"{_MAIN}rPh")
+
+
+def _date_formats(package: zipfile.ZipFile, names: dict[str, str], targets: dict[str, tuple[str, str]]
+                  ) -> list[bool]:
+    """For each cell format (the `s` index of a cell): does it show a date?"""
+    part = _part_of(targets, "styles")
+    if part is None or part.lower() not in names:
+        return []
+    _checked_size(package, names, part, MAX_STYLES_BYTES, "styles")
+    custom: dict[int, str] = {}
+    dates: list[bool] = []
+    with _open(package, names, part) as stream:
+        for element in _iterparse(stream, (f"{_MAIN}numFmt", f"{_MAIN}xf", f"{_MAIN}cellXfs")):
+            if element.tag == f"{_MAIN}numFmt":
+                custom[int(element.get("numFmtId", "0"))] = element.get("formatCode", "")
+            elif element.tag == f"{_MAIN}xf" and element.getparent().tag == f"{_MAIN}cellXfs":
+                if len(dates) >= MAX_CELL_FORMATS:
+                    raise TooLarge(f"its styles part declares more than {MAX_CELL_FORMATS:,} cell formats "
+                                   "(Excel's own limit)")
+                number = int(element.get("numFmtId", "0"))
+                dates.append(is_date_format(custom.get(number, BUILTIN_FORMATS.get(number, "General"))))
+                continue  # cleared with cellXfs, so getparent() keeps working
+            _forget(element)
+    return dates
+
+
+def _sheet_rows(stream: IO[bytes], strings: list[str], dates: list[bool], epoch: dt.datetime
+                ) -> tuple[tuple[tuple[int, tuple[object, ...]], ...], tuple[str, ...]]:
+    rows: list[tuple[int, tuple[object, ...]]] = []
+    beyond: list[str] = []
+    cells: dict[int, object] = {}
+    last_row, cell_row, column = 0, 0, 0
+    for element in _iterparse(stream, (f"{_MAIN}c", f"{_MAIN}row")):
+        if element.tag == f"{_MAIN}row":
+            number = int(element.get("r") or cell_row or last_row + 1)
+            if cells:
+                rows.append((number, tuple(cells.get(at) for at in range(1, max(cells) + 1))))
+            cells, last_row, cell_row, column = {}, number, 0, 0
+            _forget(element)
+            continue
+        reference = element.get("r")
+        if reference:
+            letters, cell_row = coordinate_from_string(reference)
+            column = column_index_from_string(letters)
+        else:
+            column += 1
+        value = _value(element, strings, dates, epoch)
+        if value is None:
+            continue
+        if column > MAX_COLUMNS:
+            beyond.append(reference or f"{get_column_letter(min(column, 16384))}{cell_row or last_row + 1}")
+        else:
+            cells[column] = value
+    return tuple(rows), tuple(beyond)
+
+
+def _value(cell: etree._Element, strings: list[str], dates: list[bool], epoch: dt.datetime) -> object:
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        inline = cell.find(f"{_MAIN}is")
+        return None if inline is None else _text(inline)
+    raw = cell.findtext(f"{_MAIN}v")
+    if not raw:  # no value, or a formula never calculated (<v></v>)
+        return None
+    if kind == "s":
+        return strings[int(raw)]
+    if kind in ("str", "e"):
+        return raw
+    if kind == "b":
+        return raw.strip() in ("1", "true")
+    if kind == "d":
+        return dt.datetime.fromisoformat(raw.rstrip("Z"))
+    number = _number(raw)
+    style = int(cell.get("s", "0"))
+    if style < len(dates) and dates[style]:
+        try:
+            return from_excel(number, epoch)
+        except (OverflowError, ValueError):  # a serial no calendar holds: keep the number, as Excel shows ####
+            return number
+    return number
+
+
+def _number(raw: str) -> int | float:
+    if not any(c in raw for c in ".eEnN"):
+        try:
+            return int(raw)
+        except ValueError:  # more digits than Python converts (4,300): Excel could not have saved it
+            pass
+    return float(raw)

@@ -1,0 +1,149 @@
+"""The officer's own files (issue 14): the narrative sandboxed with bounded work, every mistake one
+issue with its line; settings validated; cover values are text. Each case failed before its fix
+(a hang, a traceback, a file read from outside the workspace, or a silent wrong paper)."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import docx
+import pytest
+
+from factories import make_workspace
+from reportgen.build import build_draft
+from reportgen.errors import ReportgenError
+from reportgen.narrative import fill_narrative
+from reportgen.settings import settings_from_dict
+
+log = logging.getLogger(__name__)
+CONTEXT: dict[str, object] = {"total": 6, "counts": {"Completed": 2}}
+
+HOSTILE = {
+    "nested loops": ("Intro\n{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}", 2),
+    "huge range": ("{% for i in range(10**9) %}x{% endfor %}", 1),
+    "recursion": ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", None),
+    "include": ("Text\n\n{% include 'x' %}", 3),
+    "division": ("A\nB {{ total / 0 }}", 2),
+    "repeat": ('{{ "x" * 10**9 }}', 1),
+    "power": ("{{ 9 ** 999999 }}", 1),
+    "percent width": ('{{ "%999999999d" % 1 }}', 1),
+    "format width": ('{{ "{:>999999999}".format(1) }}', 1),
+    "undefined": ("# Title\n\n{{ nope }}", 3),
+    "syntax": ("# Title\n{% if total %}", 2),
+    "output": ("{% for i in range(10000) %}{{ 'y' * 90 }}{% endfor %}", 1),
+    "doubling": ('{% set ns = namespace(x="ab" * 50000) %}{% for i in range(40) %}{% set ns.x = ns.x ~ ns.x %}'
+                 "{% endfor %}", 1),
+    "doubling with +": ('{% set ns = namespace(x="ab" * 50000) %}{% for i in range(40) %}{% set ns.x = ns.x + ns.x %}'
+                        "{% endfor %}", 1),
+    "replace": ('{{ ("a" * 100000) | replace("a", "a" * 100000) }}', 1),
+    "join": ('{{ ("a" * 100000) | join("b" * 100000) }}', 1),
+    "loop over text": ('{% for a in "x" * 100000 %}{% for b in "y" * 100000 %}{% endfor %}{% endfor %}', 1),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_narrative_is_one_issue_with_its_line(name: str) -> None:
+    source, line = HOSTILE[name]
+    start = time.perf_counter()
+    markdown, issues = fill_narrative(source, CONTEXT)
+    log.warning("narrative %r: %.2f s", name, time.perf_counter() - start)
+    assert markdown is None
+    assert [(i.code, i.row) for i in issues] == [("narrative-error", line)]
+    assert "could not be filled in" in issues[0].message
+
+
+def test_a_good_narrative_still_fills_in() -> None:
+    markdown, issues = fill_narrative("{% for i in range(3) %}{{ i }}{% endfor %} of {{ total }}", CONTEXT)
+    assert (markdown, issues) == ("012 of 6", [])
+
+
+def test_a_broken_narrative_builds_the_paper_and_blocks(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws", narrative="# Delivery\n\n{{ total / 0 }}\n")
+    done = subprocess.run([sys.executable, "-m", "reportgen.cli", "build", "--workspace", str(root)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "narrative.md could not be filled in (line 3): division by zero" in " ".join(done.stdout.split())
+    assert Path(done.stdout.strip().splitlines()[-1], "paper.pdf").is_file()
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16"])
+def test_narrative_in_another_encoding_is_read(tmp_path: Path, encoding: str) -> None:
+    root = make_workspace(tmp_path / "ws")
+    (root / "narrative.md").write_bytes("# Café update\n\nOf {{ total }} actions.\n".encode(encoding))
+    result = build_draft(root)
+    assert [b.text for b in result.paper.narrative] == ["Café update", "Of 6 actions."]
+    assert not [i for i in result.issues if i.code == "narrative-error"]
+
+
+def test_narrative_outside_the_workspace_is_not_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text("SECRET-NARRATIVE", encoding="utf-8")
+    for name in (str(secret), "../secret.md"):
+        toml = f'[paper]\ntitle = "T"\nnarrative = "{name}"\n'
+        root = make_workspace(tmp_path / f"ws{len(name)}", toml=toml)
+        result = build_draft(root)
+        assert "SECRET" not in str(result.paper.narrative)
+        assert [i.code for i in result.issues if i.code == "narrative-error"] == ["narrative-error"]
+
+
+def test_a_mistyped_narrative_name_is_an_issue(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws", toml='[paper]\ntitle = "T"\nnarrative = "narative.md"\n')
+    result = build_draft(root)
+    found = [i for i in result.issues if i.code == "narrative-error"]
+    assert len(found) == 1 and found[0].blocking and "narative.md" in found[0].message
+
+
+def test_cover_values_are_text_never_template_markers(tmp_path: Path) -> None:
+    toml = textwrap.dedent(f"""\
+        [paper]
+        meeting = "[[NARRATIVE]]"
+        title = "{'T' * 300}"
+        submitted_by = "[[CELL]]"
+        purpose = "[[SECTION]] and [[SUBSECTION]]"
+        """)
+    result = build_draft(make_workspace(tmp_path / "ws", toml=toml))
+    document = docx.Document(str(result.folder / "paper.docx"))
+    cover = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
+    assert cover["MEETING"] == "[[NARRATIVE]]" and cover["SUBMITTED BY"] == "[[CELL]]"
+    assert cover["PURPOSE OF REPORT"] == "[[SECTION]] and [[SUBSECTION]]"
+    assert cover["TITLE OF REPORT"] == "T" * 300
+    assert "Of the 6 actions, 2 are complete." in [p.text for p in document.paragraphs]
+    assert len(document.core_properties.title) == 255
+
+
+@pytest.mark.parametrize(("paper", "why"), [
+    ({"exempt_note": "{count} {secret}"}, "only {count}"),
+    ({"exempt_note": "{count:>50000000}"}, "only {count}"),
+    ({"exempt_note": "{count"}, "not a valid note"),
+    ({"restricted_marking": " "}, "cannot be empty"),
+    ({"title": "Plan\x85update"}, "U+0085"),
+    ({"purpose": "abc\u202edef"}, "U+202E"),
+    ({"meeting": "x" * 20_000}, "limit is 10,000"),
+])
+def test_bad_paper_settings_are_one_clear_error(paper: dict[str, str], why: str) -> None:
+    with pytest.raises(ReportgenError, match=f"paper.*{why}".replace("{", r"\{").replace("}", r"\}")
+                       .replace("(", r"\(").replace("+", r"\+")):
+        settings_from_dict({"paper": paper})
+
+
+@pytest.mark.parametrize("schedule", [{"cron": "61 * * * *"}, {"cron": "every month"}, {"cron": "H 7 1 * *"},
+                                      {"timezone": "Europe/Londn"}])
+def test_bad_schedule_is_one_clear_error(schedule: dict[str, str]) -> None:
+    with pytest.raises(ReportgenError, match="schedule"):
+        settings_from_dict({"schedule": schedule})
+
+
+def test_an_alias_of_symbols_only_is_refused() -> None:
+    with pytest.raises(ReportgenError, match="no letters or digits"):
+        settings_from_dict({"statuses": {"aliases": {"-": "Not started"}}})
+
+
+def test_c1_controls_in_partner_text_are_removed_and_reported() -> None:
+    from reportgen.richtext import clean_text
+
+    assert clean_text("Done\x85 on time\x9b") == ("Done on time", ["control-characters"])
