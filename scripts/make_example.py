@@ -773,6 +773,31 @@ narrative = "narrative.md"
 
 [returns]
 deadline = 2026-10-24
+
+# Who each lead partner is by email (names as in the register; example.org addresses reach nobody).
+[partners."Wessex Police"]
+emails = ["performance@wessex-police.example.org"]
+
+[partners."OPCC"]
+emails = ["strategy@wessex-pcc.example.org"]
+
+[partners."Community Safety Partnership"]
+emails = ["csp.coordinator@wessex-council.example.org"]
+
+[partners."Criminal Justice Board"]
+emails = ["lcjb@wessex-cjb.example.org", "lcjb.deputy@wessex-cjb.example.org"]
+
+[partners."Wessex County Council"]
+emails = ["community.safety@wessex-council.example.org"]
+
+# The mail round trip: `reportgen send-returns|chase|collect --period 2026-10 --dry-run` writes the
+# messages to outputs/2026-10/mail/outbox/ without a server. The login comes from the environment
+# (REPORTGEN_MAIL_USER, REPORTGEN_MAIL_PASSWORD or REPORTGEN_MAIL_OAUTH_TOKEN), never from this file.
+[mail]
+from_address = "returns@wessex-pcc.example.org"
+from_name = "Wessex OPCC Strategy and Partnerships"
+smtp = { host = "smtp.wessex-pcc.example.org", tls = "starttls" }
+imap = { host = "imap.wessex-pcc.example.org", tls = "tls" }
 """
 
 NARRATIVE_MD = """\

@@ -17,6 +17,7 @@ from reportgen.settings import Settings
 from reportgen.sheets import Table, locate_table, read_sheets, read_text
 from reportgen.statuses import match_status, status_table, suggest_status
 from reportgen.values import collapse_spaces, parse_ref
+from reportgen.workspace import versioned
 
 
 def slug(text: str) -> str:
@@ -25,7 +26,7 @@ def slug(text: str) -> str:
 
 def partner_for(path: Path, register: Register | None) -> str | None:
     """The lead a return belongs to, from its file name; None when no lead matches."""
-    stem = slug(path.stem)
+    stem = slug(versioned(path)[0])  # opcc.v2.xlsx, a later return saved beside opcc.xlsx, is OPCC's too
     for lead in register.leads if register else ():
         if slug(lead) == stem:
             return lead

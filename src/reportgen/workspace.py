@@ -114,7 +114,34 @@ def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]
     if not files and not issues:
         issues.append(issue("no-returns", f"The folder {_rel(folder, workspace)} holds no returns.",
                             file=_rel(folder, workspace)))
-    return files, issues
+    newest, superseded = newest_versions(files, workspace)
+    return newest, issues + superseded
+
+
+VERSION = re.compile(r"(?P<base>.+)\.v(?P<number>[1-9][0-9]{0,5})", re.IGNORECASE)
+
+
+def versioned(path: Path) -> tuple[str, int]:
+    """(base name, version): opcc.v3.xlsx -> ("opcc", 3); opcc.xlsx -> ("opcc", 1).
+
+    A later return from a partner is saved beside the earlier one as <name>.v2.xlsx, .v3…; the build
+    reads only the highest version of each name."""
+    match = VERSION.fullmatch(path.stem)
+    return (match["base"], int(match["number"])) if match else (path.stem, 1)
+
+
+def newest_versions(files: list[Path], workspace: Path) -> tuple[list[Path], list[Issue]]:
+    """Keep the highest version of each return name; each earlier one is noted, not read."""
+    best: dict[str, Path] = {}
+    for path in files:
+        base = versioned(path)[0].casefold()
+        if base not in best or versioned(path)[1] > versioned(best[base])[1]:
+            best[base] = path
+    kept = [path for path in files if best[versioned(path)[0].casefold()] == path]
+    notes = [issue("superseded-return", f"{_rel(path, workspace)} is an earlier return; the newer "
+                   f"{_rel(best[versioned(path)[0].casefold()], workspace)} is used.", file=_rel(path, workspace))
+             for path in files if path not in kept]
+    return kept, notes
 
 
 def _rel(path: Path, workspace: Path) -> str:
