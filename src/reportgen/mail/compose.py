@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 
@@ -19,6 +20,8 @@ from reportgen.paper import period_label
 from reportgen.return_workbooks import deadline_text
 from reportgen.settings import Settings
 
+# headers are folded at 998 characters, not 78: a folded Message-ID reads back with a leading space
+HEADERS_UNFOLDED = policy.default.clone(max_line_length=998)
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 PERIOD_TAG = "[reportgen {period}]"  # in every subject, so replies can be told apart by period
 
@@ -38,7 +41,7 @@ def message_id(key: str, settings: Settings) -> str:
 
 def _message(key: str, settings: Settings, to: Sequence[str], subject: str, body: str) -> EmailMessage:
     mail = settings.mail
-    message = EmailMessage()
+    message = EmailMessage(policy=HEADERS_UNFOLDED)
     message["From"] = formataddr((mail.from_name, mail.from_address)) if mail.from_name else mail.from_address
     message["To"] = ", ".join(to)
     message["Subject"] = subject

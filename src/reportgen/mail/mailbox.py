@@ -95,6 +95,7 @@ class ImapMailbox:
         self.read_only = read_only
         self.connection: imaplib.IMAP4 | None = None
         self.created: set[str] = set()
+        self.capabilities: set[str] = set()
 
     def __enter__(self) -> ImapMailbox:
         server, port = self.settings.imap, self.settings.port("imap")
@@ -121,6 +122,9 @@ class ImapMailbox:
         if status != "OK":
             connection.logout()
             raise ReportgenError(f"no mailbox folder {self.settings.folders.inbox!r} on {server.host}")
+        # what the server offers once logged in (imaplib keeps only the greeting's list)
+        _status, listed = connection.capability()
+        self.capabilities = set(listed[0].decode().upper().split()) if listed and listed[0] else set()
         self.connection = connection
         return self
 
@@ -161,7 +165,7 @@ class ImapMailbox:
         if folder not in self.created:
             imap.create(_quote(folder))  # "already exists" is answered NO: nothing to do
             self.created.add(folder)
-        if "MOVE" in imap.capabilities:
+        if "MOVE" in self.capabilities:
             self._command("MOVE", uid, _quote(folder))
         else:
             self._command("COPY", uid, _quote(folder))
