@@ -6,7 +6,7 @@ import io
 import textwrap
 import zipfile
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import make_msgid
 from pathlib import Path
 
 import openpyxl
@@ -85,7 +85,7 @@ def reply(sender: str, files: list[tuple[str, bytes]], subject: str = f"Re: Retu
     message["From"] = sender
     message["To"] = FROM
     message["Subject"] = subject
-    message["Date"] = date or formatdate(usegmt=True)
+    message["Date"] = date or "Thu, 22 Oct 2026 10:00:00 +0000"  # before the deadline unless given
     message["Message-ID"] = message_id or make_msgid(domain="partner.example.org")
     message.set_content(body)
     for name, data in files:

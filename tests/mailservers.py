@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import warnings
 from collections.abc import Iterator
@@ -175,12 +176,18 @@ def _identities() -> dict[str, object]:
 
 
 @pytest.fixture
-def dovecot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dovecot]:
+def dovecot() -> Iterator[Dovecot]:
     binary = shutil.which("dovecot") or ("/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None)
     if binary is None:
         pytest.fail("dovecot is not installed: run scripts/install-system-deps.sh (dovecot-imapd)")
-    root = tmp_path_factory.mktemp("dovecot")
-    os.chmod(root, 0o755)
+    # not under pytest's tmp_path: its folders are 0700, and Dovecot's own users must reach the files
+    with tempfile.TemporaryDirectory(prefix="reportgen-dovecot-") as folder:
+        root = Path(folder)
+        os.chmod(root, 0o755)
+        yield from _run_dovecot(binary, root)
+
+
+def _run_dovecot(binary: str, root: Path) -> Iterator[Dovecot]:
     ids = _identities()
     for name in ("run", "state", "mail"):
         (root / name).mkdir()

@@ -24,6 +24,9 @@ from reportgen.pipeline import load_register
 from reportgen.settings import settings_from_dict
 from reportgen.workspace import find_inputs
 
+# aiosmtpd warns of AUTH without TLS on every connection: on 127.0.0.1 in a test that is the point
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+
 
 def test_partner_addresses_must_be_well_formed_and_not_shared() -> None:
     with pytest.raises(ReportgenError, match=r"not an email address: 'lcjb at wessex'"):

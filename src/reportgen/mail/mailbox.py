@@ -96,6 +96,7 @@ class ImapMailbox:
         self.connection: imaplib.IMAP4 | None = None
         self.created: set[str] = set()
         self.capabilities: set[str] = set()
+        self.delimiter = "/"
 
     def __enter__(self) -> ImapMailbox:
         server, port = self.settings.imap, self.settings.port("imap")
@@ -125,6 +126,7 @@ class ImapMailbox:
         # what the server offers once logged in (imaplib keeps only the greeting's list)
         _status, listed = connection.capability()
         self.capabilities = set(listed[0].decode().upper().split()) if listed and listed[0] else set()
+        self.delimiter = _delimiter(connection)
         self.connection = connection
         return self
 
@@ -162,6 +164,7 @@ class ImapMailbox:
         if self.read_only:
             return
         imap = self._imap()
+        folder = folder.replace("/", self.delimiter)  # settings write "a/b"; Dovecot's maildir says "a.b"
         if folder not in self.created:
             imap.create(_quote(folder))  # "already exists" is answered NO: nothing to do
             self.created.add(folder)
@@ -170,6 +173,14 @@ class ImapMailbox:
         else:
             self._command("COPY", uid, _quote(folder))
             self._command("STORE", uid, "+FLAGS.SILENT", r"(\Deleted)")
+
+
+def _delimiter(connection: imaplib.IMAP4) -> str:
+    """The server's folder hierarchy separator, from LIST "" "" (RFC 3501 6.3.8); "/" if it gives none."""
+    status, data = connection.list('""', '""')
+    first = data[0] if status == "OK" and data else None
+    match = re.search(rb'\) "(.)"', first) if isinstance(first, bytes) else None
+    return match.group(1).decode() if match else "/"
 
 
 def _quote(folder: str) -> str:
