@@ -16,3 +16,6 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 needs_sample = pytest.mark.skipif(not SAMPLE.is_dir(), reason="../shared/sample-2023 is not beside the repo")
+
+# the real mail servers the mail tests start on 127.0.0.1 (aiosmtpd, Dovecot): fixtures `smtp`, `dovecot`
+from mailservers import dovecot, smtp  # noqa: E402,F401

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 
 from factories import RETURN_HEADINGS
-from mail_helpers import ADDRESS, CJB, OPCC, PERIOD, POLICE, env, filled, mail_workspace, reply, zip_bomb
-from mailservers import Dovecot, dovecot, smtp  # noqa: F401  (fixtures)
+from mail_helpers import ADDRESS, CJB, OPCC, PERIOD, POLICE, env, mail_workspace, reply, zip_bomb
+from mailservers import Dovecot
 from reportgen.cli import main
 from reportgen.issues import flatten
 from reportgen.mail.credentials import credentials_from_env
@@ -47,7 +47,7 @@ def saved_files(root: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
-def test_hostile_and_odd_messages_are_reported_and_never_saved(tmp_path: Path, smtp, dovecot: Dovecot) -> None:  # noqa: F811
+def test_hostile_and_odd_messages_are_reported_and_never_saved(tmp_path: Path, smtp, dovecot: Dovecot) -> None:
     controller, captured = smtp
     root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port,
                           extra="max_attachment_mb = 0.5")
@@ -96,8 +96,8 @@ def test_hostile_and_odd_messages_are_reported_and_never_saved(tmp_path: Path, s
     assert len(captured.messages) == 6 and saved_files(root) == ["opcc.xlsx"]
 
 
-def test_a_later_return_is_kept_beside_the_earlier_and_the_newest_is_read(tmp_path: Path, smtp,  # noqa: F811
-                                                                          dovecot: Dovecot) -> None:  # noqa: F811
+def test_a_later_return_is_kept_beside_the_earlier_and_the_newest_is_read(tmp_path: Path, smtp,
+                                                                          dovecot: Dovecot) -> None:
     controller, captured = smtp
     root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
     first = workbook([(2, "", "Nearly there", "Drafting.", "2027"), *GOOD_OPCC[1:]])
@@ -122,8 +122,8 @@ def test_a_later_return_is_kept_beside_the_earlier_and_the_newest_is_read(tmp_pa
     assert not [i for i in checked.issues if i.code in ("unknown-status", "duplicate-update", "unknown-partner")]
 
 
-def test_a_stopped_run_is_finished_by_the_next_without_doing_anything_twice(tmp_path: Path, smtp,  # noqa: F811
-                                                                            dovecot: Dovecot) -> None:  # noqa: F811
+def test_a_stopped_run_is_finished_by_the_next_without_doing_anything_twice(tmp_path: Path, smtp,
+                                                                            dovecot: Dovecot) -> None:
     controller, captured = smtp
     root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
     dovecot.append(reply(ADDRESS[OPCC], [("opcc.xlsx", workbook(GOOD_OPCC))], message_id="<once@opcc.example.org>"))
@@ -140,7 +140,7 @@ def test_a_stopped_run_is_finished_by_the_next_without_doing_anything_twice(tmp_
     assert flatten(run.issues, ["code"]) == [["mail-duplicate"]] and dovecot.count("INBOX") == 0
 
 
-def test_a_reply_for_another_period_is_left_in_the_inbox(tmp_path: Path, smtp, dovecot: Dovecot) -> None:  # noqa: F811
+def test_a_reply_for_another_period_is_left_in_the_inbox(tmp_path: Path, smtp, dovecot: Dovecot) -> None:
     controller, captured = smtp
     root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
     dovecot.append(reply(ADDRESS[OPCC], [("opcc.xlsx", workbook(GOOD_OPCC))],
@@ -150,7 +150,7 @@ def test_a_reply_for_another_period_is_left_in_the_inbox(tmp_path: Path, smtp, d
     assert saved_files(root) == [] and dovecot.count("INBOX") == 1 and captured.messages == []
 
 
-def test_collect_dry_run_reads_but_saves_moves_and_sends_nothing(tmp_path: Path, dovecot: Dovecot) -> None:  # noqa: F811
+def test_collect_dry_run_reads_but_saves_moves_and_sends_nothing(tmp_path: Path, dovecot: Dovecot) -> None:
     root = mail_workspace(tmp_path / "ws", imap_port=dovecot.port)
     dovecot.append(reply(ADDRESS[OPCC], [("opcc.xlsx", workbook(GOOD_OPCC))]))
     run = collect_returns(root, PERIOD, credentials_from_env(env()), dry_run=True)

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from mail_helpers import ADDRESS, CJB, FROM, OPCC, PERIOD, POLICE, attachment, env, mail_workspace
-from mailservers import PASSWORD, TOKEN, USER, free_port, smtp  # noqa: F401  (fixture)
+from mailservers import PASSWORD, TOKEN, USER, free_port
 from reportgen.errors import ReportgenError
 from reportgen.issues import flatten
 from reportgen.mail.credentials import credentials_from_env
@@ -33,7 +33,7 @@ def test_partner_addresses_must_be_well_formed_and_not_shared() -> None:
         settings_from_dict({"partners": {CJB: {"emails": ["lcjb at wessex"]}}})
     with pytest.raises(ReportgenError, match="given for both 'OPCC' and 'Wessex Police'"):
         settings_from_dict({"partners": {OPCC: {"emails": ["a@x.org"]}, POLICE: {"emails": ["A@x.org"]}}})
-    with pytest.raises(ReportgenError, match="mail.smtp.tls"):
+    with pytest.raises(ReportgenError, match=r"mail\.smtp\.tls"):
         settings_from_dict({"mail": {"smtp": {"host": "h", "tls": "ssl"}}})
 
 
@@ -68,7 +68,7 @@ def test_credentials_come_from_the_environment_and_never_show() -> None:
 
 
 def test_settings_file_cannot_hold_a_password() -> None:
-    with pytest.raises(ReportgenError, match="mail.password: unknown key"):
+    with pytest.raises(ReportgenError, match=r"mail\.password: unknown key"):
         settings_from_dict({"mail": {"password": "hunter2"}})
 
 
@@ -99,7 +99,7 @@ def test_a_lead_with_no_address_is_reported_not_skipped_silently(tmp_path: Path)
     assert flatten(run.issues, ["code", "value"]) == [["no-partner-address", CJB]]
 
 
-def test_send_over_smtp_once_and_never_again(tmp_path: Path, smtp) -> None:  # noqa: F811
+def test_send_over_smtp_once_and_never_again(tmp_path: Path, smtp) -> None:
     controller, captured = smtp
     root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
     credentials = credentials_from_env(env())
@@ -108,7 +108,8 @@ def test_send_over_smtp_once_and_never_again(tmp_path: Path, smtp) -> None:  # n
     assert sorted(to for to, _ in captured.messages) == sorted([[ADDRESS[lead]] for lead in (POLICE, OPCC, CJB)])
     assert captured.logins == [("LOGIN", USER)] or captured.logins == [("PLAIN", USER)]
     records = sent_ledger(root / "outputs", PERIOD).values()
-    assert [(r.key, r.state) for r in records] == [(f"workbook:{PERIOD}:{lead}", "sent") for lead in (POLICE, OPCC, CJB)]
+    assert [(r.key, r.state) for r in records] == [(f"workbook:{PERIOD}:{lead}", "sent")
+                                                   for lead in (POLICE, OPCC, CJB)]
     ids = {str(m["Message-ID"]) for m in captured.parsed()}
     assert ids == {r.message_id for r in records}
     log = (root / "outputs" / PERIOD / "mail" / "sent.csv").read_text()
@@ -121,14 +122,14 @@ def test_send_over_smtp_once_and_never_again(tmp_path: Path, smtp) -> None:  # n
     assert len(captured.messages) == 3
 
 
-def test_smtp_xoauth2(tmp_path: Path, smtp) -> None:  # noqa: F811
+def test_smtp_xoauth2(tmp_path: Path, smtp) -> None:
     controller, captured = smtp
     root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, auth="xoauth2")
     run = send_returns(root, PERIOD, credentials_from_env(env(password="", token=TOKEN), auth="xoauth2"))
     assert len(run.sent) == 3 and captured.logins == [("XOAUTH2", USER)]
 
 
-def test_a_refused_login_is_one_clear_error_without_the_secret(tmp_path: Path, smtp) -> None:  # noqa: F811
+def test_a_refused_login_is_one_clear_error_without_the_secret(tmp_path: Path, smtp) -> None:
     controller, captured = smtp
     root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, auth="xoauth2")
     with pytest.raises(ReportgenError, match="refused the login") as raised:
@@ -140,8 +141,8 @@ def test_a_refused_login_is_one_clear_error_without_the_secret(tmp_path: Path, s
     assert len(run.sent) == 3  # a failed message is sent on the next run
 
 
-def test_a_message_cut_off_mid_send_is_reported_not_resent(tmp_path: Path, smtp) -> None:  # noqa: F811
-    controller, captured = smtp
+def test_a_message_cut_off_mid_send_is_reported_not_resent(tmp_path: Path, smtp) -> None:
+    controller, _captured = smtp
     root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
     mail = root / "outputs" / PERIOD / "mail"
     mail.mkdir(parents=True)
@@ -154,7 +155,7 @@ def test_a_message_cut_off_mid_send_is_reported_not_resent(tmp_path: Path, smtp)
     assert flatten(run.issues, ["code", "value"]) == [["mail-uncertain", f"workbook:{PERIOD}:OPCC"]]
 
 
-def test_chase_reminds_only_who_has_not_returned_listing_its_actions(tmp_path: Path, smtp) -> None:  # noqa: F811
+def test_chase_reminds_only_who_has_not_returned_listing_its_actions(tmp_path: Path, smtp) -> None:
     controller, captured = smtp
     root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
     from factories import default_returns, write_xlsx
