@@ -16,14 +16,6 @@ from reportgen.drafts import load_draft
 from test_build import copy_example
 
 
-@pytest.fixture(scope="session")
-def harness():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=90):
-        yield
-
-
 def _reproducible(folder: Path) -> dict[str, bytes]:
     return {name: (folder / name).read_bytes()
             for name in ("paper.docx", "paper.pdf", "draft.json", "register.xlsx", "issues.csv", "chase.csv")}

@@ -22,7 +22,9 @@ def _parser(name: str) -> argparse.ArgumentParser:
         parser.add_argument("--out", type=Path)
         return parser
     parser.add_argument("--workspace", type=Path, default=Path("."))
-    parser.add_argument("--period", required=name == "partner_returns")
+    parser.add_argument("--period", required=name in ("partner_returns", *MAIL_FLOWS))
+    if name in MAIL_FLOWS:
+        parser.add_argument("--dry-run", action="store_true")
     if name == "panel_paper":
         parser.add_argument("--out", type=Path)
     if name in ("panel_paper", "monthly_update"):
@@ -47,8 +49,18 @@ def main(name: str, argv: Sequence[str]) -> int:
     return BLOCKED if _blocked(folder) else OK
 
 
+MAIL_FLOWS = ("send_returns", "chase", "collect")
+
+
 def _run(name: str, args: argparse.Namespace) -> Path | None:
     from reportgen import prefect_flows
+
+    if name in MAIL_FLOWS:
+        from reportgen import mail_flows
+
+        mail_flow = {"send_returns": mail_flows.send_returns_flow, "chase": mail_flows.chase_flow,
+                     "collect": mail_flows.collect_flow}[name]
+        return Path(mail_flow(str(args.workspace.resolve()), args.period, args.dry_run))
 
     workspace = str(args.workspace.resolve()) if hasattr(args, "workspace") else ""
     if name == "panel_paper":

@@ -103,10 +103,15 @@ def compare_task(old: Path, new: Path, out: Path | None = None) -> DiffResult:
 
 @flow(name="monthly-update")
 def monthly_update(workspace: str = ".", period: str | None = None, edition: Edition = "public") -> str:
-    """The scheduled run: build, keep and compare the draft, and list who has not returned."""
+    """The scheduled run: build, keep and compare the draft, and list who has not returned; with [mail]
+    collect_before_build / chase_after_build, collect the mailed returns first and chase after."""
+    from reportgen.mail_flows import chase_after_build, collect_before_build  # imports this module
+
+    collect_before_build(Path(workspace), period)
     result = build_draft(Path(workspace), period, None, edition, runner=TaskRunner())
     comparison = compare_task(result.previous, result.folder) if result.previous else None
     publish_artifacts(result, comparison, result.chase)
+    chase_after_build(Path(workspace), result.paper.period)
     return str(result.folder)
 
 
