@@ -18,9 +18,10 @@ from reportgen.errors import ReportgenError
 from reportgen.issues import flatten
 from reportgen.mail.credentials import credentials_from_env
 from reportgen.mail.ledger import sent_ledger
-from reportgen.mail.partners import check_partners, partner_of
+from reportgen.mail.partners import partner_of
 from reportgen.mail.steps import chase_partners, send_returns
 from reportgen.pipeline import load_register
+from reportgen.register import check_partners
 from reportgen.settings import settings_from_dict
 from reportgen.workspace import find_inputs
 

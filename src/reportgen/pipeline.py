@@ -12,7 +12,7 @@ from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
 from reportgen.merge import merge_returns
 from reportgen.model import MergedRegister, Paper, PartnerReturn, Register
-from reportgen.register import read_register
+from reportgen.register import check_partners, read_register
 from reportgen.returns import partner_for, read_return, validate_return
 from reportgen.workspace import Inputs
 
@@ -68,7 +68,7 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
                  found: list[Issue] | None = None) -> Checked:
     issues = list(found or [])
     register, register_issues = load_register(inputs)
-    issues += register_issues
+    issues += register_issues + check_partners(inputs.settings, register)
     returns: list[PartnerReturn] = []
     for index in range(len(inputs.returns)):
         partner_return, return_issues = load_return(inputs, register, index)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import email.errors
 import hashlib
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -112,7 +113,7 @@ class Collector:
                               issue("mail-unreadable", f"Message {incoming.uid} could not be read: {exc}",
                                     file=f"mail {incoming.uid}"))
         message_id = message_id or "sha256:" + hashlib.sha256(incoming.raw).hexdigest()
-        where = {"file": f"mail from {parseaddr(sender)[1] or sender!r}", "sheet": subject[:80]}
+        where = {"file": f"mail from {parseaddr(sender)[1] or sender!r}: {subject[:80]!r}"}
         other = _other_period(subject, self.inputs.period)
         if other:
             return Handled(self._record(message_id, "other-period", sender, "", subject, "", other), "", (
@@ -179,13 +180,13 @@ class Collector:
                                                f"same as {self.inputs.display(newest)}; nothing new was saved.",
                                                severity="info", **where), *notes)
         path = self._write(partner, attachment)
-        shown = self.inputs.display(path)
+        shown = self.inputs.display(self.inputs.returns_dir / path.name)  # in a dry run, the name it would get
         late = _late(record.date, self.settings.returns.deadline)
         found = self._check(path, shown, partner)
         if late:
             found.append(issue("mail-late", f"{partner}'s return {shown} arrived on {record.date}, after the "
                                "deadline.", file=shown, value=record.date))
-        partner_issues = [replace(i, message=i.message.replace(shown, attachment.name)) for i in found]
+        partner_issues = [for_partner(i, shown, attachment.name) for i in found]
         text = compose.acknowledgement_text(attachment.name, self.inputs.period, partner_issues, late, self.settings)
         saved = replace(record, outcome="saved", file=shown, sha256=digest, late="yes" if late else "",
                         errors=sum(i.severity is Severity.ERROR for i in found),
@@ -197,11 +198,11 @@ class Collector:
         return max(mine, key=lambda p: versioned(p)[1]) if mine else None
 
     def _versions(self, partner: str) -> list[Path]:
-        if not self.folder.is_dir():
-            return []
+        """The partner's returns already in the period folder (also in a dry run, which writes elsewhere)."""
         base = slug(partner)
-        return [p for p in self.folder.iterdir() if p.is_file() and p.suffix.lower() in ACCEPTED
-                and versioned(p)[0].casefold() == base]
+        folders = dict.fromkeys((self.inputs.returns_dir, self.folder))
+        return [p for folder in folders if folder.is_dir() for p in folder.iterdir()
+                if p.is_file() and p.suffix.lower() in ACCEPTED and versioned(p)[0].casefold() == base]
 
     def _write(self, partner: str, attachment: Attachment) -> Path:
         """<lead-slug>.xlsx, or the next free <lead-slug>.vN.xlsx: our name, never the sender's."""
@@ -227,9 +228,10 @@ class Collector:
         folder = PROCESSED if earlier.outcome in ("saved", "duplicate", "no-return") else REJECTED
         reply = None
         if earlier.outcome == "saved" and earlier.partner and (self.inputs.workspace / earlier.file).is_file():
-            found = self._check(self.inputs.workspace / earlier.file, earlier.file, earlier.partner)
-            text = compose.acknowledgement_text(earlier.file.rpartition("/")[2], self.inputs.period, found,
-                                                earlier.late == "yes", self.settings)
+            name = earlier.file.rpartition("/")[2]
+            found = [for_partner(i, earlier.file, name) for i in
+                     self._check(self.inputs.workspace / earlier.file, earlier.file, earlier.partner)]
+            text = compose.acknowledgement_text(name, self.inputs.period, found, earlier.late == "yes", self.settings)
             reply = self._reply(earlier.partner, message, text)
         note = issue("mail-duplicate", f"The message {earlier.subject!r} from {earlier.sender} was already "
                      f"collected on {earlier.time} ({earlier.outcome}); nothing new was saved.", severity="info",
@@ -259,9 +261,13 @@ def scratch_folder(dry_run: bool) -> Iterator[Path | None]:
         yield Path(folder)
 
 
-def _other_period(subject: str, period: str) -> str:
-    import re
+def for_partner(item: Issue, shown: str, sent_name: str) -> Issue:
+    """An issue as the partner reads it: its own file name, and no advice meant for the secretariat."""
+    action = re.sub(r"\s*\([^)]*reportgen\.toml[^)]*\)", "", item.action)
+    return replace(item, message=item.message.replace(shown, sent_name), action=action)
 
+
+def _other_period(subject: str, period: str) -> str:
     tags = re.findall(r"\[reportgen (\d{4}-\d{2})\]", subject)
     return next((found for found in tags if found != period), "") if period not in tags else ""
 

@@ -1,30 +1,15 @@
-"""Who is mailed: the [partners] table checked against the register, and addresses looked up both ways.
+"""Who is mailed: a lead's addresses, and the lead an address belongs to, from [partners].
 
-It reads settings and the register; it sends nothing and reads no files.
+(`reportgen.register.check_partners` checks the [partners] names against the register.) It reads
+settings only; it sends nothing and reads no files.
 """
 
 from __future__ import annotations
 
-import difflib
 from email.utils import parseaddr
 
 from reportgen.issues import Issue, issue
-from reportgen.model import Register
 from reportgen.settings import SETTINGS_FILE, Settings
-
-
-def check_partners(settings: Settings, register: Register) -> list[Issue]:
-    """Each [partners."Name"] must be a lead in the register (else its mail and files go nowhere)."""
-    issues = []
-    for name in settings.partners:
-        if name in register.leads:
-            continue
-        close = difflib.get_close_matches(name, register.leads, n=1, cutoff=0.6)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        issues.append(issue("partner-not-lead", f'{SETTINGS_FILE}: [partners."{name}"] is not a lead in the '
-                            f"register ({', '.join(register.leads)}).{hint}", file=SETTINGS_FILE,
-                            column=f'[partners."{name}"]', value=name))
-    return issues
 
 
 def addresses(settings: Settings, lead: str) -> tuple[str, ...]:

@@ -21,10 +21,11 @@ from reportgen.mail.collect import Collection, Collector, check_period_inputs, s
 from reportgen.mail.credentials import Credentials
 from reportgen.mail.ledger import mail_folder, sent_ledger
 from reportgen.mail.mailbox import FolderMailbox, ImapMailbox, Mailbox
-from reportgen.mail.partners import addresses, check_partners, no_address
+from reportgen.mail.partners import addresses, no_address
 from reportgen.mail.transport import FileOutbox, Outbox, Sent, SmtpOutbox, send_all
 from reportgen.model import Paper, Register
 from reportgen.pipeline import check_inputs, load_register
+from reportgen.register import check_partners
 from reportgen.return_workbooks import load_prefill, prefill_values, return_workbook
 from reportgen.returns import slug
 from reportgen.workspace import Inputs, find_inputs
@@ -167,12 +168,14 @@ def summary_lines(run: MailRun) -> list[str]:
     """What the step did, a line per message or file, for the terminal and the flow's artifact."""
     verb = "written as .eml (dry run)" if run.dry_run else "sent"
     lines = [f"{run.step} {run.period}: {len(run.sent)} message(s) {verb}, {len(run.skipped)} already sent"
-             + (f", {len(run.saved)} return(s) saved" if run.collection is not None else "")]
-    lines += [f"  {verb}: {m.kind} to {m.partner} <{m.message['To']}>: {m.message['Subject']}" for m in run.sent]
+             + (f", {len(run.saved)} return(s) {'to save' if run.dry_run else 'saved'}"
+               if run.collection is not None else "")]
+    lines += [f"  {verb}: {m.kind} to {m.partner} ({m.message['To']}): {m.message['Subject']}" for m in run.sent]
     lines += [f"  already sent: {m.kind} to {m.partner}" for m in run.skipped]
     if run.collection is not None:
         for handled in run.collection.handled:
             record = handled.record
             where = f" -> {record.file}" if record.file else ""
-            lines.append(f"  {record.outcome}: {record.sender or '?'} {record.subject!r}{where}")
+            outcome = "would be saved" if run.dry_run and record.outcome == "saved" else record.outcome
+            lines.append(f"  {outcome}: {record.sender or '?'} {record.subject!r}{where}")
     return lines
