@@ -1,6 +1,7 @@
 """Real mail servers on 127.0.0.1 for the mail tests: aiosmtpd (SMTP, capturing what is sent, with
 LOGIN/PLAIN and XOAUTH2 logins) and Dovecot from Debian (IMAP) run as a foreground process with a
-throwaway configuration, users file and maildir in a temporary folder.
+throwaway configuration, users file and maildir in a temporary folder; its XOAUTH2 logins are checked
+by Dovecot's oauth2 passdb against a small token introspection endpoint served here.
 """
 
 from __future__ import annotations
@@ -8,19 +9,23 @@ from __future__ import annotations
 import base64
 import email
 import imaplib
+import json
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -103,10 +108,16 @@ instance_name = reportgen-test-{port}
 log_path = {root}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login xoauth2 oauthbearer
+auth_failure_delay = 0
 default_login_user = {login_user}
 default_internal_user = {internal_user}
 default_internal_group = {internal_group}
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/oauth2.conf.ext
+}}
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/users
@@ -131,6 +142,32 @@ service anvil {{
   chroot =
 }}
 """
+
+
+OAUTH2_CONF = """\
+introspection_mode = post
+introspection_url = http://127.0.0.1:{port}/introspect
+username_attribute = username
+active_attribute = active
+active_value = true
+"""
+
+
+class _Introspection(BaseHTTPRequestHandler):
+    """The OAuth2 token introspection endpoint (RFC 7662) Dovecot's oauth2 passdb asks about a token."""
+
+    def do_POST(self) -> None:
+        form = parse_qs(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode())
+        active = form.get("token", [""])[0] == TOKEN
+        answer = json.dumps({"active": True, "username": USER} if active else {"active": False}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
 
 
 @dataclass
@@ -188,6 +225,19 @@ def dovecot() -> Iterator[Dovecot]:
 
 
 def _run_dovecot(binary: str, root: Path) -> Iterator[Dovecot]:
+    introspection = ThreadingHTTPServer(("127.0.0.1", 0), _Introspection)
+    thread = threading.Thread(target=introspection.serve_forever, daemon=True)
+    thread.start()
+    try:
+        (root / "oauth2.conf.ext").write_text(OAUTH2_CONF.format(port=introspection.server_address[1]),
+                                              encoding="utf-8")
+        yield from _dovecot_process(binary, root)
+    finally:
+        introspection.shutdown()
+        introspection.server_close()
+
+
+def _dovecot_process(binary: str, root: Path) -> Iterator[Dovecot]:
     ids = _identities()
     for name in ("run", "state", "mail"):
         (root / name).mkdir()

@@ -12,8 +12,9 @@ import pytest
 
 from factories import RETURN_HEADINGS
 from mail_helpers import ADDRESS, CJB, OPCC, PERIOD, POLICE, env, mail_workspace, reply, zip_bomb
-from mailservers import Dovecot
+from mailservers import TOKEN, USER, Dovecot
 from reportgen.cli import main
+from reportgen.errors import ReportgenError
 from reportgen.issues import flatten
 from reportgen.mail.credentials import credentials_from_env
 from reportgen.mail.ledger import received_ledger
@@ -180,3 +181,15 @@ def test_the_commands_run_from_the_cli(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["chase", "--workspace", str(root), "--period", PERIOD]) == 1  # no server configured to reach
     assert "cannot send through" in capsys.readouterr().err
     assert send_returns(root, PERIOD, None, dry_run=True).sent  # the library agrees with the CLI
+
+
+def test_collect_logs_in_to_dovecot_with_xoauth2(tmp_path: Path, smtp, dovecot: Dovecot) -> None:
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port, auth="xoauth2")
+    dovecot.append(reply(ADDRESS[OPCC], [("opcc.xlsx", workbook(GOOD_OPCC))]))
+    with pytest.raises(ReportgenError, match=r"refused officer@wessex-pcc\.example\.org") as refused:
+        collect_returns(root, PERIOD, credentials_from_env(env(password="", token="revoked"), auth="xoauth2"))
+    assert "revoked" not in str(refused.value) and saved_files(root) == []
+    run = collect_returns(root, PERIOD, credentials_from_env(env(password="", token=TOKEN), auth="xoauth2"))
+    assert run.saved == [f"inputs/returns/{PERIOD}/opcc.xlsx"]
+    assert captured.logins == [("XOAUTH2", USER)]  # the acknowledgement went out with the same token
