@@ -63,6 +63,7 @@ def test_hostile_and_odd_messages_are_reported_and_never_saved(tmp_path: Path, s
         reply(ADDRESS[POLICE], [("return.zip", b"PK\x05\x06" + b"\0" * 18), ("notes.exe", b"MZ")]),
         reply(ADDRESS[CJB], [("big.csv", b"a,b\n" * 200_000)]),
         reply(ADDRESS[CJB], [("huge.xlsx", os.urandom(1_500_000))]),  # over the limit: never downloaded whole
+        reply(ADDRESS[OPCC], [], subject="Automatic reply: Return [reportgen 2026-10]", body="I am away."),
     ):
         dovecot.append(message)
     credentials = credentials_from_env(env())
@@ -73,15 +74,16 @@ def test_hostile_and_odd_messages_are_reported_and_never_saved(tmp_path: Path, s
     codes = sorted(flatten(run.issues, ["code"]))
     assert codes == sorted([["mail-duplicate"], ["mail-unknown-sender"], ["mail-no-return"],
                             ["mail-refused-attachment"], ["mail-other-attachment"], ["mail-other-attachment"],
-                            ["mail-no-return"], ["mail-refused-attachment"], ["mail-refused-attachment"]])
+                            ["mail-no-return"], ["mail-refused-attachment"], ["mail-refused-attachment"],
+                            ["mail-automatic"]])
     bomb = next(i for i in run.issues if i.code == "mail-refused-attachment" and "expands" in i.message)
     assert bomb.value == "return.xlsx"
     assert dovecot.count("INBOX") == 0
-    assert dovecot.count(PROCESSED) == 4  # the good one, its duplicate, the two with no return attached
+    assert dovecot.count(PROCESSED) == 5  # the good one, its duplicate, two with no return, the out-of-office
     assert dovecot.count(REJECTED) == 4  # the stranger, the bomb, the big csv, the huge message
     replies = {str(m["To"]): m for m in captured.parsed()}
     assert "stranger@elsewhere.example.org" not in replies  # strangers are never answered
-    assert len(captured.messages) == 6  # OPCC's acknowledgement, 2 to the police, 3 to the CJB
+    assert len(captured.messages) == 6  # OPCC's acknowledgement, 2 to the police, 3 to the CJB; none to robots
     ack = next(m for m in captured.parsed() if m["In-Reply-To"] == "<good@opcc.example.org>")
     body = ack.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "found nothing to correct" in body

@@ -108,6 +108,8 @@ CODES: dict[str, tuple[Severity, str, str]] = {
                                 "The partner was told why; the message is in the rejected folder."),
     "mail-duplicate": (Severity.INFO, "The message or its file was already collected; nothing new was saved.",
                        "No action needed."),
+    "mail-automatic": (Severity.INFO, "A partner's message was an automatic reply (out of office); it was not "
+                       "answered.", "No action needed; it is in the processed folder."),
     "mail-other-period": (Severity.INFO, "The message is about another period; it was left in the inbox.",
                           "Collect that period to read it."),
     "mail-unreadable": (Severity.ERROR, "A message could not be read as email; nothing was saved.",

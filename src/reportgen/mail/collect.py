@@ -128,6 +128,11 @@ class Collector:
                               REJECTED, issue("mail-unknown-sender", f"A message from {sender!r} ({subject!r}) "
                                               "is from no partner's address; nothing was saved.", **where))
         record = self._record(message_id, "rejected", sender, partner, subject, _date(message))
+        if automatic(message) and not any(a.is_return for a in attachments_of(message)):
+            # an out-of-office answer to our own message: answering it could start a mail loop
+            return self._done(replace(record, outcome="automatic"), PROCESSED, issue(
+                "mail-automatic", f"{partner} sent an automatic reply ({subject!r}); it was not answered.",
+                severity="info", **where))
         if not incoming.whole:
             text = (f"Your message ({incoming.size / 2**20:.1f} MB) is bigger than we accept "
                     f"({self.settings.mail.max_attachment_mb:g} MB), so it was not opened. Please send the "
@@ -225,7 +230,7 @@ class Collector:
     def _again(self, earlier: ReceivedRecord, message: EmailMessage, where: dict[str, str]) -> Handled:
         """A message already collected (a duplicate, or a run that stopped before moving it): move it to
         where the first one went; re-send the reply only if it never went (the sent ledger decides)."""
-        folder = PROCESSED if earlier.outcome in ("saved", "duplicate", "no-return") else REJECTED
+        folder = PROCESSED if earlier.outcome in ("saved", "duplicate", "no-return", "automatic") else REJECTED
         reply = None
         if earlier.outcome == "saved" and earlier.partner and (self.inputs.workspace / earlier.file).is_file():
             name = earlier.file.rpartition("/")[2]
@@ -259,6 +264,18 @@ def scratch_folder(dry_run: bool) -> Iterator[Path | None]:
         return
     with tempfile.TemporaryDirectory(prefix="reportgen-collect-") as folder:
         yield Path(folder)
+
+
+def automatic(message: EmailMessage) -> bool:
+    """An out-of-office or other machine-sent message (RFC 3834 and the headers Exchange and others use)."""
+    if str(message.get("Auto-Submitted", "no")).strip().lower() != "no":
+        return True
+    if str(message.get("Precedence", "")).strip().lower() in ("bulk", "junk", "list", "auto_reply"):
+        return True
+    if message.get("X-Autoreply") or message.get("X-Autorespond"):
+        return True
+    subject = str(message.get("Subject", "")).strip().lower()
+    return subject.startswith(("automatic reply:", "auto:", "out of office", "autoreply"))
 
 
 def for_partner(item: Issue, shown: str, sent_name: str) -> Issue:

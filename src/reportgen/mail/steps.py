@@ -90,6 +90,8 @@ def send_returns(workspace: Path, period: str, credentials: Credentials | None, 
         name, data = _workbook(inputs, register, previous, lead)
         actions = [a for a in register.actions if a.lead == lead]
         messages.append(compose.workbook_request(lead, to, inputs.period, actions, name, data, inputs.settings))
+    if not dry_run:
+        inputs.returns_dir.mkdir(parents=True, exist_ok=True)  # the period's returns go here: builds default to it
     return _send(run, inputs, messages, credentials)
 
 
