@@ -29,10 +29,10 @@ class Attachment:
         return self.suffix in ACCEPTED
 
 
-def shown(name: str) -> str:
-    """A sender's file name made safe to show: no control or direction-changing characters, bounded."""
+def shown(name: str, limit: int = 120) -> str:
+    """A sender's text made safe to show: no control or direction-changing characters, bounded."""
     cleaned = _CONTROL.sub("?", name).strip() or "(no name)"
-    return cleaned if len(cleaned) <= 120 else cleaned[:119] + "…"
+    return cleaned if len(cleaned) <= limit else cleaned[:limit - 1] + "…"
 
 
 def attachments_of(message: EmailMessage) -> list[Attachment]:

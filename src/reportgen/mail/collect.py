@@ -27,7 +27,7 @@ from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, Severity, issue
 from reportgen.mail import compose
-from reportgen.mail.attachments import ACCEPTED, Attachment, attachments_of, refusal
+from reportgen.mail.attachments import ACCEPTED, Attachment, attachments_of, refusal, shown
 from reportgen.mail.compose import Outgoing
 from reportgen.mail.ledger import Ledger, ReceivedRecord, now_utc, received_ledger, sent_ledger
 from reportgen.mail.mailbox import Incoming, Mailbox
@@ -105,7 +105,9 @@ class Collector:
         try:
             message = BytesParser(policy=policy.default).parsebytes(incoming.raw)
             assert isinstance(message, EmailMessage)
-            sender, subject = str(message.get("From", "")), str(message.get("Subject", ""))
+            # shown to officers and written to CSV: no control or direction-changing characters
+            sender = shown(str(message.get("From", "")), limit=998)
+            subject = shown(str(message.get("Subject", "")), limit=200)
             message_id = str(message.get("Message-ID", "")).strip()
         except (email.errors.MessageError, ValueError, TypeError, IndexError, LookupError) as exc:
             digest = "sha256:" + hashlib.sha256(incoming.raw).hexdigest()
@@ -185,15 +187,15 @@ class Collector:
                                                f"same as {self.inputs.display(newest)}; nothing new was saved.",
                                                severity="info", **where), *notes)
         path = self._write(partner, attachment)
-        shown = self.inputs.display(self.inputs.returns_dir / path.name)  # in a dry run, the name it would get
+        display = self.inputs.display(self.inputs.returns_dir / path.name)  # in a dry run, the name it would get
         late = _late(record.date, self.settings.returns.deadline)
-        found = self._check(path, shown, partner)
+        found = self._check(path, display, partner)
         if late:
-            found.append(issue("mail-late", f"{partner}'s return {shown} arrived on {record.date}, after the "
-                               "deadline.", file=shown, value=record.date))
-        partner_issues = [for_partner(i, shown, attachment.name) for i in found]
+            found.append(issue("mail-late", f"{partner}'s return {display} arrived on {record.date}, after the "
+                               "deadline.", file=display, value=record.date))
+        partner_issues = [for_partner(i, display, attachment.name) for i in found]
         text = compose.acknowledgement_text(attachment.name, self.inputs.period, partner_issues, late, self.settings)
-        saved = replace(record, outcome="saved", file=shown, sha256=digest, late="yes" if late else "",
+        saved = replace(record, outcome="saved", file=display, sha256=digest, late="yes" if late else "",
                         errors=sum(i.severity is Severity.ERROR for i in found),
                         warnings=sum(i.severity is Severity.WARNING for i in found))
         return self._done(saved, PROCESSED, *notes, *found, reply=self._reply(partner, message, text))

@@ -118,7 +118,8 @@ def answer(lead: str, original: EmailMessage, period: str, text: str, settings: 
     subject = subject if subject.lower().startswith("re:") else f"Re: {subject}".strip()
     if tag(period) not in subject:
         subject = f"{subject} {tag(period)}"
-    sender = str(original.get("Reply-To") or original.get("From", ""))
+    # to the address that matched the partner, never a Reply-To: that could send its issues elsewhere
+    sender = str(original.get("From", ""))
     message = _message(key, settings, [sender], subject, f"Dear colleagues at {lead},\n\n{text}")
     if original_id:
         message["In-Reply-To"] = original_id

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from reportgen.errors import ReportgenError
 from reportgen.mail.credentials import Credentials
@@ -68,11 +68,11 @@ class FolderMailbox:
         shutil.move(str(self.folder / uid), str(target / uid))
 
 
-def _headers(stream: object) -> bytes:
+def _headers(stream: BinaryIO) -> bytes:
+    """The header block of an oversized message file, read in chunks (at most 256 KiB)."""
     data = b""
-    read = getattr(stream, "read")  # noqa: B009  (a binary file)
     while b"\r\n\r\n" not in data and b"\n\n" not in data and len(data) < 256 * 1024:
-        chunk = read(8192)
+        chunk = stream.read(8192)
         if not chunk:
             break
         data += chunk
