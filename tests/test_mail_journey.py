@@ -54,7 +54,7 @@ def test_the_month_by_email(tmp_path: Path, smtp, dovecot: Dovecot) -> None:
     assert set(acks) == {ADDRESS[OPCC], ADDRESS[POLICE]}
     opcc_ack = body(acks[ADDRESS[OPCC]])
     assert "Sheet 'Return', row 3, column 'Status this reporting period'" in opcc_ack
-    assert "'Nearly done' is not recognised" in opcc_ack and "What to do: Use Completed" in opcc_ack
+    assert "'Nearly done' is not recognised" in opcc_ack and "What to do: Choose Completed" in opcc_ack
     assert acks[ADDRESS[OPCC]]["In-Reply-To"] and str(acks[ADDRESS[OPCC]]["Subject"]).startswith("RE: Return")
     police_ack = body(acks[ADDRESS[POLICE]])
     assert "after the deadline (24 October 2026)" in police_ack and "found nothing to correct" in police_ack
