@@ -173,3 +173,45 @@ def test_chase_reminds_only_who_has_not_returned_listing_its_actions(tmp_path: P
     assert "- 1:" not in body
     assert attachment(message)[0] == "opcc.xlsx"
     assert chase_partners(root, PERIOD, credentials_from_env(env())).sent == []  # once a day at most
+
+
+def test_the_ledger_reads_back_what_it_wrote_even_formula_like_text(tmp_path: Path) -> None:
+    from reportgen.mail.ledger import Ledger, ReceivedRecord
+
+    record = ReceivedRecord("<a@b>", "saved", "x@y.org", OPCC, "=HYPERLINK(\"http://evil\")",
+                            "2026-10-22T10:00:00+00:00", "inputs/returns/2026-10/opcc.xlsx", "ab" * 32, "", 1, 2,
+                            "-detail", "2026-10-22")
+    ledger = Ledger(tmp_path / "received.csv", ReceivedRecord)
+    ledger.put(record)
+    assert "'=HYPERLINK" in (tmp_path / "received.csv").read_text()  # never a formula in Excel
+    assert Ledger(tmp_path / "received.csv", ReceivedRecord).values() == [record]
+    (tmp_path / "received.csv").write_text("message_id,outcome\n<a@b>,saved\n")
+    with pytest.raises(ReportgenError, match="lacks the columns"):
+        Ledger(tmp_path / "received.csv", ReceivedRecord)
+
+
+def test_validate_reports_a_partner_that_is_not_a_lead(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from reportgen.cli import main
+
+    root = mail_workspace(tmp_path / "ws")
+    toml = root / "reportgen.toml"
+    toml.write_text(toml.read_text() + '\n[partners."Wessex Fire"]\nemails = ["fire@example.org"]\n')
+    main(["validate", "--workspace", str(root), "--period", PERIOD])
+    assert "[partners.\"Wessex Fire\"] is not a lead in the register" in capsys.readouterr().out
+
+
+def test_collect_from_a_folder_moves_what_it_dealt_with(tmp_path: Path, smtp) -> None:
+    from mail_helpers import reply
+    from reportgen.mail.steps import collect_returns
+
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
+    drop = tmp_path / "saved from Outlook"
+    drop.mkdir()
+    (drop / "a.eml").write_bytes(reply(ADDRESS[OPCC], [], body="Return to follow."))
+    (drop / "b.eml").write_bytes(reply("stranger@elsewhere.example.org", []))
+    run = collect_returns(root, PERIOD, credentials_from_env(env()), from_folder=drop)
+    assert flatten(run.issues, ["code"]) == [["mail-no-return"], ["mail-unknown-sender"]]
+    assert sorted(str(p.relative_to(drop)) for p in drop.rglob("*.eml")) == [
+        "reportgen-processed/a.eml", "reportgen-rejected/b.eml"]
+    assert [str(m["To"]) for m in captured.parsed()] == [ADDRESS[OPCC]]

@@ -22,6 +22,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
+from typing import cast
 
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
@@ -102,18 +103,22 @@ class Collector:
         return folders.processed if outcome_folder == PROCESSED else folders.rejected
 
     def handle(self, incoming: Incoming) -> Handled:
+        """One message's outcome; a message too malformed to read is rejected, never a traceback."""
         try:
-            message = BytesParser(policy=policy.default).parsebytes(incoming.raw)
-            assert isinstance(message, EmailMessage)
-            # shown to officers and written to CSV: no control or direction-changing characters
-            sender = shown(str(message.get("From", "")), limit=998)
-            subject = shown(str(message.get("Subject", "")), limit=200)
-            message_id = str(message.get("Message-ID", "")).strip()
-        except (email.errors.MessageError, ValueError, TypeError, IndexError, LookupError) as exc:
+            return self._handle(incoming)
+        except (email.errors.MessageError, ValueError, TypeError, IndexError, LookupError, AttributeError,
+                UnicodeError) as exc:
             digest = "sha256:" + hashlib.sha256(incoming.raw).hexdigest()
             return self._done(self._record(digest, "unreadable", "", "", "", "", str(exc)), REJECTED,
-                              issue("mail-unreadable", f"Message {incoming.uid} could not be read: {exc}",
+                              issue("mail-unreadable", f"Message {incoming.uid} could not be read as email: {exc}",
                                     file=f"mail {incoming.uid}"))
+
+    def _handle(self, incoming: Incoming) -> Handled:
+        message = cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(incoming.raw))
+        # shown to officers and written to CSV: no control or direction-changing characters
+        sender = shown(str(message.get("From", "")), limit=998)
+        subject = shown(str(message.get("Subject", "")), limit=200)
+        message_id = str(message.get("Message-ID", "")).strip()
         message_id = message_id or "sha256:" + hashlib.sha256(incoming.raw).hexdigest()
         where = {"file": f"mail from {parseaddr(sender)[1] or sender!r}: {subject[:80]!r}"}
         other = _other_period(subject, self.inputs.period)
