@@ -51,3 +51,21 @@ def test_each_step_is_a_flow(harness, tmp_path: Path) -> None:
     assert send_returns_flow(str(root), PERIOD, dry_run=True) == str(outbox)
     assert chase_flow(str(root), PERIOD, dry_run=True) == str(outbox)
     assert len(list(outbox.glob("workbook-*.eml"))) == 3 and len(list(outbox.glob("reminder-*.eml"))) == 3
+
+
+def test_a_flow_takes_the_password_from_a_prefect_secret_block(harness, tmp_path: Path, smtp,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from prefect.blocks.system import Secret
+
+    from mailservers import PASSWORD, USER
+    from reportgen.mail_flows import send_returns_flow
+
+    controller, captured = smtp
+    Secret(value=PASSWORD).save("reportgen-mail-test", overwrite=True)
+    monkeypatch.setenv("REPORTGEN_MAIL_USER", USER)
+    monkeypatch.delenv("REPORTGEN_MAIL_PASSWORD", raising=False)
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port,
+                          extra='secret_block = "reportgen-mail-test"')
+    send_returns_flow(str(root), PERIOD)
+    assert len(captured.messages) == 3 and captured.logins[0][1] == USER
+    assert PASSWORD not in (root / "outputs" / PERIOD / "mail" / "sent.csv").read_text()
