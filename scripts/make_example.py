@@ -1005,6 +1005,7 @@ def late_reply() -> bytes:
     message.add_attachment(xlsx_return(WCC, rows, "2026-10"), maintype="application",
                            subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            filename="WCC return October 2026.xlsx")
+    message.set_boundary("=_reportgen-example-reply")  # the same bytes on every run
     return bytes(message).replace(b"\n", b"\r\n")
 
 
