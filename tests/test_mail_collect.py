@@ -195,3 +195,18 @@ def test_collect_logs_in_to_dovecot_with_xoauth2(tmp_path: Path, smtp, dovecot: 
     run = collect_returns(root, PERIOD, credentials_from_env(env(password="", token=TOKEN), auth="xoauth2"))
     assert run.saved == [f"inputs/returns/{PERIOD}/opcc.xlsx"]
     assert captured.logins == [("XOAUTH2", USER)]  # the acknowledgement went out with the same token
+
+
+def test_a_server_without_move_gets_copy_then_delete(tmp_path: Path, dovecot: Dovecot) -> None:
+    from reportgen.mail.mailbox import ImapMailbox
+    from reportgen.settings import load_settings
+
+    root = mail_workspace(tmp_path / "ws", imap_port=dovecot.port)
+    dovecot.append(reply(ADDRESS[OPCC], [], body="one"))
+    dovecot.append(reply(ADDRESS[OPCC], [], body="two"))
+    with ImapMailbox(load_settings(root).mail, credentials_from_env(env()), 2**20) as box:
+        assert "MOVE" in box.capabilities and box.delimiter == "."
+        box.capabilities.discard("MOVE")  # as an older server that lacks RFC 6851
+        for message in list(box.messages()):
+            box.move(message.uid, "reportgen/processed")
+    assert dovecot.count("INBOX") == 0 and dovecot.count("reportgen.processed") == 2
