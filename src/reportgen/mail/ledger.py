@@ -73,6 +73,7 @@ class Ledger(Generic[R]):
 
     def __init__(self, path: Path, kind: type[R]) -> None:
         self.path = path
+        self.display = str(path)
         self.kind: type[R] = kind
         self.names = [f.name for f in fields(kind)]
         self.records: dict[str, R] = {}
@@ -123,7 +124,9 @@ def _unquote(text: str) -> str:
 
 
 def sent_ledger(outputs: Path, period: str) -> Ledger[SentRecord]:
-    return Ledger(mail_folder(outputs, period) / SENT_CSV, SentRecord)
+    ledger = Ledger(mail_folder(outputs, period) / SENT_CSV, SentRecord)
+    ledger.display = f"{outputs.name}/{period}/mail/{SENT_CSV}"  # as the officer sees it in the workspace
+    return ledger
 
 
 def received_ledger(outputs: Path, period: str) -> Ledger[ReceivedRecord]:

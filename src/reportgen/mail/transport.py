@@ -164,4 +164,4 @@ def send_all(messages: Sequence[Outgoing], outbox: Outbox, ledger: Ledger[SentRe
 
 
 def _sent_csv(ledger: Ledger[SentRecord] | None) -> str:
-    return str(ledger.path) if ledger is not None else ""
+    return ledger.display if ledger is not None else ""
