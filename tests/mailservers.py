@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import base64
 import email
+import functools
 import imaplib
 import json
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -32,6 +34,25 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 USER, PASSWORD, TOKEN = "officer@wessex-pcc.example.org", "correct horse", "ya29.test-access-token"
+
+
+@functools.cache
+def certificate() -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (cert.pem, key.pem) in a folder Dovecot can read."""
+    folder = Path(tempfile.mkdtemp(prefix="reportgen-tls-"))
+    os.chmod(folder, 0o755)
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def tls_context() -> ssl.SSLContext:
+    cert, key = certificate()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(str(cert), str(key))
+    return context
 
 
 def free_port() -> int:
@@ -75,15 +96,21 @@ class _Handler:
         return AuthResult(success=False, handled=False, message="535 5.7.8 Authentication unsuccessful")
 
 
-def smtp_server(captured: Captured) -> Controller:
+def smtp_server(captured: Captured, tls: str = "none") -> Controller:
+    """tls "none", "starttls" (STARTTLS offered on a plain port) or "tls" (TLS from the first byte)."""
     def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
         if isinstance(data, LoginPassword) and data.login.decode() == USER and data.password.decode() == PASSWORD:
             captured.logins.append((mechanism, USER))
             return AuthResult(success=True)
         return AuthResult(success=False, handled=False)
 
+    options: dict[str, Any] = {}
+    if tls == "starttls":
+        options["tls_context"] = tls_context()
+    elif tls == "tls":
+        options["ssl_context"] = tls_context()
     return Controller(_Handler(captured), hostname="127.0.0.1", port=free_port(), authenticator=authenticator,
-                      auth_require_tls=False, auth_required=True)
+                      auth_require_tls=tls == "starttls", auth_required=True, **options)
 
 
 @pytest.fixture
@@ -106,7 +133,9 @@ base_dir = {root}/run
 state_dir = {root}/state
 instance_name = reportgen-test-{port}
 log_path = {root}/dovecot.log
-ssl = no
+ssl = yes
+ssl_cert = <{cert}
+ssl_key = <{key}
 disable_plaintext_auth = no
 auth_mechanisms = plain login xoauth2 oauthbearer
 auth_failure_delay = 0
@@ -135,7 +164,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 service anvil {{
@@ -172,8 +202,9 @@ class _Introspection(BaseHTTPRequestHandler):
 
 @dataclass
 class Dovecot:
-    port: int
+    port: int  # IMAP, STARTTLS offered
     root: Path
+    tls_port: int = 0  # IMAP over TLS from the first byte
 
     def connect(self) -> imaplib.IMAP4:
         connection = imaplib.IMAP4("127.0.0.1", self.port, timeout=30)
@@ -245,12 +276,15 @@ def _dovecot_process(binary: str, root: Path) -> Iterator[Dovecot]:
         os.chown(root / "mail", int(ids["uid"]), int(ids["gid"]))  # type: ignore[call-overload]
     (root / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n", encoding="utf-8")
     port = free_port()
-    (root / "dovecot.conf").write_text(DOVECOT_CONF.format(root=root, port=port, **ids), encoding="utf-8")
+    cert, key = certificate()
+    tls_port = free_port()
+    (root / "dovecot.conf").write_text(DOVECOT_CONF.format(root=root, port=port, tls_port=tls_port, cert=cert,
+                                                           key=key, **ids), encoding="utf-8")
     process = subprocess.Popen([binary, "-F", "-c", str(root / "dovecot.conf")], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT)
     try:
         _wait_for(port, process, root)
-        yield Dovecot(port, root)
+        yield Dovecot(port, root, tls_port)
     finally:
         process.terminate()
         try:

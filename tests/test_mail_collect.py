@@ -204,7 +204,8 @@ def test_a_server_without_move_gets_copy_then_delete(tmp_path: Path, dovecot: Do
     root = mail_workspace(tmp_path / "ws", imap_port=dovecot.port)
     dovecot.append(reply(ADDRESS[OPCC], [], body="one"))
     dovecot.append(reply(ADDRESS[OPCC], [], body="two"))
-    with ImapMailbox(load_settings(root).mail, credentials_from_env(env()), 2**20) as box:
+    mail = load_settings(root).mail
+    with ImapMailbox(mail, credentials_from_env(env()), 2**20, mail.tls_context(root)) as box:
         assert "MOVE" in box.capabilities and box.delimiter == "."
         box.capabilities.discard("MOVE")  # as an older server that lacks RFC 6851
         for message in list(box.messages()):

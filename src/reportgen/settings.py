@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import ssl
 import tomllib
 import warnings
 from pathlib import Path
@@ -212,6 +213,7 @@ class MailSettings(_Strict):
     folders: FolderSettings = Field(default_factory=FolderSettings)
     auth: Literal["login", "xoauth2"] = "login"  # xoauth2: an OAuth2 access token (Microsoft 365, Google)
     secret_block: str = ""  # Prefect Secret block holding the password or OAuth2 token (flows only)
+    ca_file: str = ""  # PEM bundle to trust instead of the system's (an in-house server's CA), workspace-relative
     max_attachment_mb: float = Field(default=10.0, gt=0)  # a bigger attachment is refused, never saved
     collect_before_build: bool = False  # the monthly flow collects the mailbox first
     chase_after_build: bool = False  # and chases who has not returned after the build
@@ -223,6 +225,16 @@ class MailSettings(_Strict):
         if value and not EMAIL_ADDRESS.fullmatch(value.strip()):
             raise ValueError(f"not an email address: {value!r}")
         return value.strip()
+
+    def tls_context(self, workspace: Path) -> ssl.SSLContext:
+        """Certificates are always verified: against `ca_file` when given, else the system's store."""
+        if not self.ca_file:
+            return ssl.create_default_context()
+        path = workspace / self.ca_file
+        try:
+            return ssl.create_default_context(cafile=str(path))
+        except (OSError, ssl.SSLError) as exc:
+            raise ReportgenError(f"[mail] ca_file {path} cannot be read as PEM certificates: {exc}") from exc
 
     def port(self, server: Literal["smtp", "imap"]) -> int:
         chosen = self.smtp if server == "smtp" else self.imap

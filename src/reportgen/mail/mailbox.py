@@ -83,7 +83,7 @@ class ImapMailbox:
     """The [mail] IMAP inbox. Use as a context manager: it logs in on entry and out on exit."""
 
     def __init__(self, settings: MailSettings, credentials: Credentials | None, max_bytes: int,
-                 read_only: bool = False) -> None:
+                 tls: ssl.SSLContext, read_only: bool = False) -> None:
         if not settings.imap.host:
             raise ReportgenError("[mail] needs imap.host to collect returns (or give --from-folder)")
         if credentials is None:
@@ -91,6 +91,7 @@ class ImapMailbox:
                                  "REPORTGEN_MAIL_PASSWORD (or REPORTGEN_MAIL_OAUTH_TOKEN)")
         self.settings = settings
         self.credentials = credentials
+        self.tls = tls
         self.max_bytes = max_bytes
         self.read_only = read_only
         self.connection: imaplib.IMAP4 | None = None
@@ -103,11 +104,11 @@ class ImapMailbox:
         try:
             if server.tls == "tls":
                 connection: imaplib.IMAP4 = imaplib.IMAP4_SSL(server.host, port, timeout=TIMEOUT,
-                                                              ssl_context=ssl.create_default_context())
+                                                              ssl_context=self.tls)
             else:
                 connection = imaplib.IMAP4(server.host, port, timeout=TIMEOUT)
                 if server.tls == "starttls":
-                    connection.starttls(ssl_context=ssl.create_default_context())
+                    connection.starttls(ssl_context=self.tls)
         except (imaplib.IMAP4.error, OSError) as exc:
             raise ReportgenError(f"cannot reach the IMAP server {server.host}:{port} ({server.tls}): {exc}") from exc
         try:

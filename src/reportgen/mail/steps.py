@@ -60,7 +60,8 @@ class MailRun:
 def _outbox(inputs: Inputs, dry_run: bool, credentials: Credentials | None, stack: ExitStack) -> Outbox:
     if dry_run:
         return FileOutbox(mail_folder(inputs.outputs, inputs.period) / OUTBOX)
-    return stack.enter_context(SmtpOutbox(inputs.settings.mail, credentials))
+    mail = inputs.settings.mail
+    return stack.enter_context(SmtpOutbox(mail, credentials, mail.tls_context(inputs.workspace)))
 
 
 def _prepare(workspace: Path, period: str) -> tuple[Inputs, Register, Paper | None, list[Issue]]:
@@ -140,7 +141,8 @@ def collect_returns(workspace: Path, period: str, credentials: Credentials | Non
     max_bytes = int(settings.mail.max_attachment_mb * 2**20 * 1.4) + 2**20  # base64 and the rest of the message
     with ExitStack() as stack:
         mailbox: Mailbox = (FolderMailbox(from_folder, max_bytes, read_only=dry_run) if from_folder is not None
-                            else stack.enter_context(ImapMailbox(settings.mail, credentials, max_bytes, dry_run)))
+                            else stack.enter_context(ImapMailbox(settings.mail, credentials, max_bytes,
+                                                                 settings.mail.tls_context(inputs.workspace), dry_run)))
         scratch = stack.enter_context(scratch_folder(dry_run))
         outbox = _LazyOutbox(inputs, dry_run, credentials, stack)
         collection = Collector(inputs, outbox, dry_run, scratch).run(mailbox)

@@ -55,11 +55,12 @@ def eml_name(key: str) -> str:
 class SmtpOutbox:
     """One SMTP connection, opened at the first message and closed at the end of the `with` block."""
 
-    def __init__(self, settings: MailSettings, credentials: Credentials | None) -> None:
+    def __init__(self, settings: MailSettings, credentials: Credentials | None, tls: ssl.SSLContext) -> None:
         if not settings.smtp.host or not settings.from_address:
             raise ReportgenError("[mail] needs smtp.host and from_address to send; or use --dry-run")
         self.settings = settings
         self.credentials = credentials
+        self.tls = tls
         self.connection: smtplib.SMTP | None = None
 
     def __enter__(self) -> SmtpOutbox:
@@ -76,12 +77,11 @@ class SmtpOutbox:
         server, port = self.settings.smtp, self.settings.port("smtp")
         try:
             if server.tls == "tls":
-                connection: smtplib.SMTP = smtplib.SMTP_SSL(server.host, port, timeout=TIMEOUT,
-                                                            context=ssl.create_default_context())
+                connection: smtplib.SMTP = smtplib.SMTP_SSL(server.host, port, timeout=TIMEOUT, context=self.tls)
             else:
                 connection = smtplib.SMTP(server.host, port, timeout=TIMEOUT)
                 if server.tls == "starttls":
-                    connection.starttls(context=ssl.create_default_context())
+                    connection.starttls(context=self.tls)
             if self.credentials is not None:
                 _smtp_login(connection, self.credentials)
         except smtplib.SMTPAuthenticationError as exc:
