@@ -215,3 +215,12 @@ def test_collect_from_a_folder_moves_what_it_dealt_with(tmp_path: Path, smtp) ->
     assert sorted(str(p.relative_to(drop)) for p in drop.rglob("*.eml")) == [
         "reportgen-processed/a.eml", "reportgen-rejected/b.eml"]
     assert [str(m["To"]) for m in captured.parsed()] == [ADDRESS[OPCC]]
+
+
+def test_a_login_never_crosses_the_network_unencrypted(tmp_path: Path) -> None:
+    root = mail_workspace(tmp_path / "ws")
+    toml = root / "reportgen.toml"
+    toml.write_text(toml.read_text().replace('host = "127.0.0.1"', 'host = "mail.wessex-pcc.example.org"'))
+    with pytest.raises(ReportgenError, match=r"smtp\.tls is \"none\" for mail\.wessex-pcc\.example\.org"):
+        send_returns(root, PERIOD, credentials_from_env(env()))
+    assert sent_ledger(root / "outputs", PERIOD).values()[0].state == "failed"

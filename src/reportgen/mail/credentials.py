@@ -45,3 +45,14 @@ def credentials_from_env(environ: Mapping[str, str], auth: Literal["login", "xoa
         raise ReportgenError(f"{USER_VARIABLE} is set but {variable} is not (needed for [mail] auth = \"{auth}\"); "
                              "set it, or name a Prefect Secret block in [mail] secret_block for the flows")
     return Credentials(user=user, secret=value, auth=auth)
+
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def refuse_cleartext(kind: str, host: str, tls: str) -> None:
+    """A password or token is never sent unencrypted to another machine (tls = "none" is for a relay on
+    this machine only)."""
+    if tls == "none" and host.strip().lower() not in LOOPBACK:
+        raise ReportgenError(f"[mail] {kind}.tls is \"none\" for {host}: the login would cross the network "
+                             "unencrypted; use \"starttls\" or \"tls\" (\"none\" is only for a server on this machine)")

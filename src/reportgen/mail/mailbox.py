@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import BinaryIO, Protocol
 
 from reportgen.errors import ReportgenError
-from reportgen.mail.credentials import Credentials
+from reportgen.mail.credentials import Credentials, refuse_cleartext
 from reportgen.settings import MailSettings
 
 log = logging.getLogger(__name__)
@@ -101,6 +101,7 @@ class ImapMailbox:
 
     def __enter__(self) -> ImapMailbox:
         server, port = self.settings.imap, self.settings.port("imap")
+        refuse_cleartext("imap", server.host, server.tls)
         try:
             if server.tls == "tls":
                 connection: imaplib.IMAP4 = imaplib.IMAP4_SSL(server.host, port, timeout=TIMEOUT,

@@ -22,7 +22,7 @@ from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue
 from reportgen.mail.compose import Outgoing
-from reportgen.mail.credentials import Credentials
+from reportgen.mail.credentials import Credentials, refuse_cleartext
 from reportgen.mail.ledger import Ledger, SentRecord, mark, now_utc
 from reportgen.settings import MailSettings
 
@@ -75,6 +75,8 @@ class SmtpOutbox:
 
     def _connect(self) -> smtplib.SMTP:
         server, port = self.settings.smtp, self.settings.port("smtp")
+        if self.credentials is not None:
+            refuse_cleartext("smtp", server.host, server.tls)
         try:
             if server.tls == "tls":
                 connection: smtplib.SMTP = smtplib.SMTP_SSL(server.host, port, timeout=TIMEOUT, context=self.tls)
