@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages reportgen needs: Pango and HarfBuzz for WeasyPrint (PDF), the fonts the
-# paper is set in, poppler-utils (pdftotext/pdftoppm, used by tests), dovecot-imapd (the real IMAP
-# server the mail tests start on 127.0.0.1; its system service is not needed), openssl (their test
-# certificate), and python3-venv when the Python
-# we build the venv with cannot make one (Debian ships venv/ensurepip separately).
+# paper is set in, poppler-utils (pdftotext/pdftoppm, used by tests), Chromium (the tests load the
+# Prefect UI that `reportgen serve` starts in it, headless), dovecot-imapd (the real IMAP server the
+# mail tests start on 127.0.0.1; its system service is not needed), openssl (their test certificate),
+# and python3-venv when the Python we build the venv with cannot make one (Debian ships
+# venv/ensurepip separately).
 #
 # With --bench it also installs what only `make bench` needs: LibreOffice Writer (headless), whose
 # DOCX-to-PDF conversion is the benchmark's reference.
@@ -20,6 +21,7 @@ PACKAGES=(
     fonts-liberation2
     fonts-dejavu-core
     poppler-utils
+    chromium
     dovecot-imapd
     openssl
 )

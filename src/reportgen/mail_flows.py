@@ -50,9 +50,10 @@ def chase_task(workspace: Path, period: str, dry_run: bool) -> MailRun:
 
 
 @task(name="collect", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
-def collect_task(workspace: Path, period: str, dry_run: bool) -> MailRun:
-    # a dry run still reads the IMAP mailbox (read-only), so it needs the login
-    return collect_returns(workspace, period, mail_credentials(workspace, False), dry_run)
+def collect_task(workspace: Path, period: str, dry_run: bool, from_folder: Path | None = None) -> MailRun:
+    # a dry run still reads the IMAP mailbox (read-only), so it needs the login; a folder of .eml does not
+    credentials = mail_credentials(workspace, dry_run=from_folder is not None)
+    return collect_returns(workspace, period, credentials, dry_run, from_folder)
 
 
 def publish_mail(run: MailRun) -> None:
@@ -95,9 +96,9 @@ def chase_flow(workspace: str = ".", period: str = "", dry_run: bool = False) ->
 
 
 @flow(name="collect")
-def collect_flow(workspace: str = ".", period: str = "", dry_run: bool = False) -> str:
-    """Save, check and acknowledge the returns in the mailbox."""
-    run = collect_task(Path(workspace), period, dry_run)
+def collect_flow(workspace: str = ".", period: str = "", dry_run: bool = False, from_folder: str | None = None) -> str:
+    """Save, check and acknowledge the returns in the mailbox (or a folder of .eml files)."""
+    run = collect_task(Path(workspace), period, dry_run, Path(from_folder) if from_folder else None)
     publish_mail(run)
     return _folder(run, Path(workspace))
 
