@@ -222,7 +222,7 @@ def run_mail(args: argparse.Namespace) -> int:
     if run.issues:
         print_issues(out, run.issues)
     print(run.outbox or args.workspace / "outputs" / args.period / "mail")  # the last line: the folder
-    return BLOCKED if any(i.blocking for i in run.issues) else OK
+    return BLOCKED if run.needs_attention else OK
 
 
 def run_serve(args: argparse.Namespace) -> int:

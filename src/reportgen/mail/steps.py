@@ -51,6 +51,12 @@ class MailRun:
     def saved(self) -> list[str]:
         return self.collection.saved if self.collection else []
 
+    @property
+    def needs_attention(self) -> bool:
+        """A blocking problem with the mail itself (not sent, refused, unreadable). Problems inside a
+        partner's file are told to the partner, and block the build, not this step."""
+        return any(i.blocking and i.code.startswith("mail-") for i in self.issues)
+
     def absorb(self, sent: Sent) -> None:
         self.sent += sent.sent
         self.skipped += sent.skipped
