@@ -30,13 +30,16 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from markupsafe import escape
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reportgen import richtext
+from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.model import Block, Inline, Paper
+from reportgen.templates import search_path
 
 LOGGER = logging.getLogger(__name__)
 
@@ -68,6 +71,7 @@ class TemplateFetcher(URLFetcher):
     def __init__(self, templates: Path) -> None:
         super().__init__(allowed_protocols=("file",), allow_redirects=False, fail_on_errors=False)
         self.root = Path(templates).resolve()
+        self.roots = search_path(self.root)  # a file missing from the workspace's folder: the default one
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         path = self.allowed_path(url)
@@ -85,14 +89,20 @@ class TemplateFetcher(URLFetcher):
             return None
         if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost") or parts.query:
             return None
-        try:
-            # strict: the file must exist; resolve() follows symlinks, so one pointing out is caught
-            path = Path(url2pathname(unquote(parts.path))).resolve(strict=True)
-        except (OSError, RuntimeError, ValueError):
+        asked = Path(url2pathname(unquote(parts.path)))
+        if not asked.is_absolute() or ".." in asked.parts:
             return None
-        if not path.is_relative_to(self.root) or not path.is_file():
-            return None
-        return path
+        for root in self.roots:
+            try:
+                inside = asked.relative_to(self.root) if asked.is_relative_to(self.root) else None
+                candidate = root / inside if inside is not None else asked
+                # strict: the file must exist; resolve() follows symlinks, so one pointing out is caught
+                path = candidate.resolve(strict=True)
+            except (OSError, RuntimeError, ValueError):
+                continue
+            if path.is_relative_to(root) and path.is_file():
+                return path
+        return None
 
 
 # ---------------------------------------------------------------- template helpers
@@ -223,7 +233,7 @@ def _environment(templates: Path) -> Environment:
     """One Jinja environment per templates folder: a template is compiled once per process (a long
     paper renders it once per part), and recompiled when its file changes (Jinja checks the mtime)."""
     env = Environment(
-        loader=FileSystemLoader(templates),
+        loader=FileSystemLoader(search_path(templates)),  # file by file: a missing one comes from ours
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -246,16 +256,67 @@ def render_html(paper: Paper, templates: Path, part: str = "all", furniture_page
     (only the page headers and footers of `furniture_pages`, "front" or "plan" page by page, the
     first numbered `first_page`).
     """
-    template = _environment(Path(templates).resolve()).get_template(TEMPLATE_NAME)
-    return template.render(
-        paper=paper,
-        created=period_date(paper.period),
-        status_styles=status_styles(paper),
-        part=part,
-        furniture_pages=tuple(furniture_pages),
-        first_page=first_page,
-        margin_boxes=MARGIN_BOXES,
-    )
+    with template_errors():
+        template = _environment(Path(templates).resolve()).get_template(TEMPLATE_NAME)
+        html = template.render(
+            paper=paper,
+            created=period_date(paper.period),
+            status_styles=status_styles(paper),
+            part=part,
+            furniture_pages=tuple(furniture_pages),
+            first_page=first_page,
+            margin_boxes=MARGIN_BOXES,
+        )
+    return with_draft_marking(html, paper, part)
+
+
+DRAFT_STYLE = """<style>
+.draft-marking { string-set: draft content(); color: #9b0000; font-weight: bold; text-align: center; }
+@page { @top-right { content: string(draft); color: #9b0000; font-weight: bold; font-size: 9pt; } }
+</style>
+"""
+
+
+def with_draft_marking(html: str, paper: Paper, part: str) -> str:
+    """A template written before it had a place for the draft marking (ours has one) still marks every
+    page and lists the blocking issues first, while anything blocks publication."""
+    if not paper.draft_marking or 'class="draft-marking"' in html:
+        return html
+    head, body = html.find("</head>"), re.search(r"<body[^>]*>", html)
+    if head < 0 or body is None or body.start() < head:
+        return html
+    inserted = ""
+    if part != "plan":  # a plan piece's pages get their furniture from the "furniture" part
+        inserted = f'<p class="draft-marking">{escape(paper.draft_marking)}</p>\n'
+    if part in ("all", "front"):
+        items = "".join(f"<li>{escape(line)}</li>" for line in paper.blocking)
+        inserted += f'<ul class="blocking">{items}</ul>\n'
+    return html[:head] + DRAFT_STYLE + html[head:body.end()] + inserted + html[body.end():]
+
+
+@contextmanager
+def template_errors() -> Iterator[None]:
+    """A broken HTML template is one error naming its file and line, never a Jinja traceback."""
+    try:
+        yield
+    except TemplateSyntaxError as exc:
+        raise ReportgenError(f"the template {exc.filename or exc.name}, line {exc.lineno}, is broken: "
+                             f"{exc.message}") from exc
+    except TemplateError as exc:
+        where = _template_line(exc)
+        raise ReportgenError(f"the template {where} cannot be filled in: {exc}") from exc
+
+
+def _template_line(exc: BaseException) -> str:
+    """'file, line N' of the innermost template frame in the traceback (Jinja maps frames to lines)."""
+    found = "paper.html.j2"
+    trace = exc.__traceback__
+    while trace is not None:
+        name = trace.tb_frame.f_code.co_filename
+        if name.endswith((".j2", ".html")):
+            found = f"{name}, line {trace.tb_lineno}"
+        trace = trace.tb_next
+    return found
 
 
 def write_pdf(paper: Paper, templates: Path, out: Path) -> None:

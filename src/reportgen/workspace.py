@@ -12,21 +12,11 @@ from pathlib import Path
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.issues import Issue, issue
 from reportgen.settings import Settings, load_settings
+from reportgen.templates import DEFAULT_TEMPLATES as DEFAULT_TEMPLATES
+from reportgen.templates import templates_folder
 
 PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".csv")
-
-
-def _shipped_templates() -> Path:
-    """reportgen's own templates: installed inside the package (reportgen/templates, see pyproject.toml),
-    or, in a source checkout (an editable install), templates/ at the top of the repo."""
-    here = Path(__file__).resolve().parent
-    installed = here / "templates"
-    return installed if (installed / "paper.docx").is_file() else here.parents[1] / "templates"
-
-
-# the project's own templates, used when a workspace has none of its own
-DEFAULT_TEMPLATES = _shipped_templates()
 
 
 @dataclass(frozen=True)
@@ -52,21 +42,29 @@ class Inputs:
         return self.workspace / "inputs" / "returns" / self.period
 
 
-def find_inputs(workspace: Path, period: str | None = None) -> tuple[Inputs, list[Issue]]:
+def find_inputs(workspace: Path, period: str | None = None, need_returns: bool = True
+                ) -> tuple[Inputs, list[Issue]]:
+    """The workspace's files for `period` (default: the newest returns folder).
+
+    With `need_returns` (a build, a check) the period must have a returns folder: a typo in the period
+    is a UsageError naming the folders there are, never a clean paper of nothing. Pre-filled workbooks
+    are written for a period before its folder exists, so they pass `need_returns=False`.
+    """
     workspace = workspace.resolve()
     if not workspace.is_dir():
         raise UsageError(f"workspace {workspace} is not a folder")
     settings = load_settings(workspace)
     register = _register_file(workspace)
-    period = period or newest_period(workspace)
-    if not PERIOD.fullmatch(period):
-        raise UsageError(f"period {period!r} is not of the form YYYY-MM")
+    period = check_period(period) if period else newest_period(workspace)
     returns_dir = workspace / "inputs" / "returns" / period
+    if need_returns and not returns_dir.is_dir():
+        there = periods(workspace)
+        listing = f"the period folders there are: {', '.join(there)}" if there else "there are no period folders yet"
+        raise UsageError(f"no returns folder for {period} (inputs/returns/{period}); {listing}. "
+                         "Check the period, or create the folder and put the returns in it.")
     files, issues = list_returns(returns_dir, workspace)
     narrative = workspace / settings.paper.narrative
-    templates = workspace / "templates"
-    if not (templates / "paper.docx").exists():
-        templates = DEFAULT_TEMPLATES
+    templates = templates_folder(workspace)
     inputs = Inputs(workspace, settings, period, register, tuple(files),
                     narrative if narrative.is_file() else None, templates, workspace / "outputs")
     return inputs, issues
@@ -81,6 +79,21 @@ def _register_file(workspace: Path) -> Path:
         names = ", ".join(p.name for p in found)
         raise ReportgenError(f"more than one register in {workspace / 'inputs'} ({names}); keep one")
     return found[0]
+
+
+def check_period(period: str) -> str:
+    """`period` when it is YYYY-MM with a real month; else a UsageError saying what is wrong."""
+    text = period.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}", text):
+        raise UsageError(f"period {period!r} is not of the form YYYY-MM (e.g. 2026-10)")
+    if not PERIOD.fullmatch(text):
+        raise UsageError(f"period {period!r} has no month {text[5:]}: the month is 01 to 12")
+    return text
+
+
+def earlier_periods(workspace: Path, period: str) -> list[str]:
+    """Period folders before `period`, newest first."""
+    return [found for found in reversed(periods(workspace)) if found < period]
 
 
 def periods(workspace: Path) -> list[str]:
@@ -124,8 +137,7 @@ def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]
     if not files and not issues:
         issues.append(issue("no-returns", f"The folder {_rel(folder, workspace)} holds no returns.",
                             file=_rel(folder, workspace)))
-    newest, superseded = newest_versions(files, workspace)
-    return newest, issues + superseded
+    return files, issues
 
 
 VERSION = re.compile(r"(?P<base>.+)\.v(?P<number>[1-9][0-9]{0,5})", re.IGNORECASE)
@@ -134,24 +146,10 @@ VERSION = re.compile(r"(?P<base>.+)\.v(?P<number>[1-9][0-9]{0,5})", re.IGNORECAS
 def versioned(path: Path) -> tuple[str, int]:
     """(base name, version): opcc.v3.xlsx -> ("opcc", 3); opcc.xlsx -> ("opcc", 1).
 
-    A later return from a partner is saved beside the earlier one as <name>.v2.xlsx, .v3…; the build
-    reads only the highest version of each name."""
+    A later return collected by email is saved beside the earlier one as <name>.v2.xlsx, .v3…; the
+    build reads the newest of a partner's files (`reportgen.partners.assign_returns`)."""
     match = VERSION.fullmatch(path.stem)
     return (match["base"], int(match["number"])) if match else (path.stem, 1)
-
-
-def newest_versions(files: list[Path], workspace: Path) -> tuple[list[Path], list[Issue]]:
-    """Keep the highest version of each return name; each earlier one is noted, not read."""
-    best: dict[str, Path] = {}
-    for path in files:
-        base = versioned(path)[0].casefold()
-        if base not in best or versioned(path)[1] > versioned(best[base])[1]:
-            best[base] = path
-    kept = [path for path in files if best[versioned(path)[0].casefold()] == path]
-    notes = [issue("superseded-return", f"{_rel(path, workspace)} is an earlier return; the newer "
-                   f"{_rel(best[versioned(path)[0].casefold()], workspace)} is used.", file=_rel(path, workspace))
-             for path in files if path not in kept]
-    return kept, notes
 
 
 def _rel(path: Path, workspace: Path) -> str:

@@ -71,7 +71,7 @@ def _outbox(inputs: Inputs, dry_run: bool, credentials: Credentials | None, stac
 
 
 def _prepare(workspace: Path, period: str) -> tuple[Inputs, Register, Paper | None, list[Issue]]:
-    inputs, _found = find_inputs(workspace, period)
+    inputs, _found = find_inputs(workspace, period, need_returns=False)  # a period whose replies are yet to come
     register, issues = load_register(inputs)
     issues += check_partners(inputs.settings, register)
     previous, found = load_prefill(inputs.outputs, inputs.period)
@@ -139,7 +139,7 @@ def chase_partners(workspace: Path, period: str, credentials: Credentials | None
 def collect_returns(workspace: Path, period: str, credentials: Credentials | None, dry_run: bool = False,
                     from_folder: Path | None = None) -> MailRun:
     """Read the inbox (or a folder of .eml files): save, check and acknowledge each partner's return."""
-    inputs, _found = find_inputs(workspace, period)
+    inputs, _found = find_inputs(workspace, period, need_returns=False)  # a period whose replies are yet to come
     check_period_inputs(inputs)
     register, issues = load_register(inputs)
     run = MailRun("collect", inputs.period, dry_run, issues=issues + check_partners(inputs.settings, register))
