@@ -3,8 +3,9 @@
 # paper is set in, poppler-utils (pdftotext/pdftoppm, used by tests), LibreOffice Writer (headless:
 # the tests convert paper.docx with it to check it renders as in Word, and the benchmark times it as a
 # reference), Chromium (the tests load the Prefect UI that `reportgen serve` starts in it, headless),
-# and python3-venv when the Python we build the venv with cannot make one (Debian ships venv/ensurepip
-# separately).
+# dovecot-imapd (the real IMAP server the mail tests start on 127.0.0.1; its system service is not
+# needed), openssl (their test certificate), and python3-venv when the Python we build the venv with
+# cannot make one (Debian ships venv/ensurepip separately).
 #
 # --bench is still accepted (`make bench` passes it); LibreOffice is now in the normal list.
 #
@@ -22,6 +23,8 @@ PACKAGES=(
     poppler-utils
     chromium
     libreoffice-writer-nogui
+    dovecot-imapd
+    openssl
 )
 
 for argument in "$@"; do

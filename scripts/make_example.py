@@ -22,6 +22,10 @@ The returns carry the everyday mistakes partners make, all of which reportgen re
 - 2026-10: opcc.xlsx words action 14 slightly differently from the register (action-text-changed);
 - 2026-10: wessex-police.xlsx leaves out action 8 (carried forward from the 2026-09 returns or draft);
 - 2026-10: Wessex County Council sends no return (missing-return; its actions carry their 2026-09 status).
+
+`inputs/mail/2026-10/` holds that council's late reply by email, as a mail program saves it (.eml), with
+one status it made up: `reportgen collect --period 2026-10 --dry-run --from-folder inputs/mail/2026-10`
+shows what collecting it would save and answer, without saving anything.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from email import policy as email_policy
+from email.message import EmailMessage
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -775,6 +781,31 @@ narrative = "narrative.md"
 
 [returns]
 deadline = 2026-10-24
+
+# Who each lead partner is by email (names as in the register; example.org addresses reach nobody).
+[partners."Wessex Police"]
+emails = ["performance@wessex-police.example.org"]
+
+[partners."OPCC"]
+emails = ["strategy@wessex-pcc.example.org"]
+
+[partners."Community Safety Partnership"]
+emails = ["csp.coordinator@wessex-council.example.org"]
+
+[partners."Criminal Justice Board"]
+emails = ["lcjb@wessex-cjb.example.org", "lcjb.deputy@wessex-cjb.example.org"]
+
+[partners."Wessex County Council"]
+emails = ["community.safety@wessex-council.example.org"]
+
+# The mail round trip: `reportgen send-returns|chase|collect --period 2026-10 --dry-run` writes the
+# messages to outputs/2026-10/mail/outbox/ without a server. The login comes from the environment
+# (REPORTGEN_MAIL_USER, REPORTGEN_MAIL_PASSWORD or REPORTGEN_MAIL_OAUTH_TOKEN), never from this file.
+[mail]
+from_address = "returns@wessex-pcc.example.org"
+from_name = "Wessex OPCC Strategy and Partnerships"
+smtp = { host = "smtp.wessex-pcc.example.org", tls = "starttls" }
+imap = { host = "imap.wessex-pcc.example.org", tls = "tls" }
 """
 
 NARRATIVE_MD = """\
@@ -965,7 +996,27 @@ def write_workspace(out: Path) -> list[Path]:
                 put(rel + ".csv", csv_return(rows))
             else:
                 put(rel + ".xlsx", xlsx_return(lead, rows, period))
+    put(f"inputs/mail/2026-10/{slug(WCC)}-reply.eml", late_reply())
     return written
+
+
+def late_reply() -> bytes:
+    """Wessex County Council's October return, emailed after the deadline with one status the partner
+    made up ("Nearly there"), as a mail program saves it: for `reportgen collect --dry-run --from-folder`."""
+    rows = return_rows(WCC, SEPTEMBER, "2026-10")
+    rows[0][2] = "Nearly there"
+    message = EmailMessage(policy=email_policy.default.clone(max_line_length=998))
+    message["From"] = "Wessex County Council Community Safety <community.safety@wessex-council.example.org>"
+    message["To"] = "returns@wessex-pcc.example.org"
+    message["Subject"] = "RE: Return for October 2026: please reply by 24 October 2026 [reportgen 2026-10]"
+    message["Date"] = "Tue, 27 Oct 2026 16:40:00 +0000"
+    message["Message-ID"] = "<wcc-october-return@wessex-council.example.org>"
+    message.set_content("Hello,\n\nApologies for the delay: our return is attached.\n\nCommunity Safety Team\n")
+    message.add_attachment(xlsx_return(WCC, rows, "2026-10"), maintype="application",
+                           subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           filename="WCC return October 2026.xlsx")
+    message.set_boundary("=_reportgen-example-reply")  # the same bytes on every run
+    return bytes(message).replace(b"\n", b"\r\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

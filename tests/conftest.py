@@ -16,4 +16,18 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)  # Prefect makes only the last level
 
+
+
+@pytest.fixture(scope="session")
+def harness():
+    """Prefect on its embedded default, one for the whole session (test_flows, test_mail_flows)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
+
+
 needs_sample = pytest.mark.skipif(not SAMPLE.is_dir(), reason="../shared/sample-2023 is not beside the repo")
+
+# the real mail servers the mail tests start on 127.0.0.1 (aiosmtpd, Dovecot): fixtures `smtp`, `dovecot`
+from mailservers import dovecot, smtp  # noqa: E402,F401

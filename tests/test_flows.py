@@ -25,14 +25,6 @@ def blocked_workspace(root: Path) -> Path:
     return make_workspace(root, returns=returns)
 
 
-@pytest.fixture(scope="session")
-def harness():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=90):
-        yield
-
-
 def _reproducible(folder: Path) -> dict[str, bytes]:
     return {name: (folder / name).read_bytes()
             for name in ("paper.docx", "paper.pdf", "draft.json", "register.xlsx", "issues.csv", "chase.csv")}

@@ -83,11 +83,33 @@ def make_parser() -> argparse.ArgumentParser:
     diff_options(diff)
     diff.set_defaults(run=run_diff)
 
+    _mail_commands(commands)
+
     serve = commands.add_parser("serve", help="serve the monthly schedule with Prefect",
                                 description="Serve the monthly deployment (cron from reportgen.toml).")
     serve.add_argument("--workspace", type=Path, default=Path("."), help="workspace folder (default: .)")
     serve.set_defaults(run=run_serve)
     return parser
+
+
+def _mail_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    helps = {
+        "send-returns": ("mail each lead partner its pre-filled return workbook",
+                         "Mail each lead partner in [partners] its pre-filled workbook, the deadline and "
+                         "instructions; never the same message twice (outputs/<period>/mail/sent.csv)."),
+        "chase": ("remind partners with no return (or an untouched one)",
+                  "Mail a reminder, listing its actions, to each lead that sent no return or sent its "
+                  "workbook back unchanged; at most one a partner a day."),
+        "collect": ("save the returns partners emailed, check and acknowledge them",
+                    "Read the mailbox: save each partner's .xlsx/.csv attachment as its return, check it and "
+                    "reply with what to correct; move each message out of the inbox."),
+    }
+    for name, (summary, description) in helps.items():
+        command = commands.add_parser(name, help=summary, description=description + " Mail server in "
+                                      "[mail]; login from REPORTGEN_MAIL_USER and REPORTGEN_MAIL_PASSWORD or "
+                                      "REPORTGEN_MAIL_OAUTH_TOKEN.")
+        mail_options(command, name)
+        command.set_defaults(run=run_mail, step=name)
 
 
 # The options of each command, shared with the flow scripts (`python flows/*.py`), which take the same.
@@ -113,6 +135,17 @@ def returns_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workspace", type=Path, default=Path("."), help="workspace folder (default: .)")
     parser.add_argument("--period", required=True, help="YYYY-MM: the period the returns are for")
     parser.add_argument("--out", type=Path, help="folder to write to (default: outputs/<period>/returns)")
+
+
+def mail_options(parser: argparse.ArgumentParser, step: str) -> None:
+    """send-returns, chase, collect (`step`), here and in flows/send_returns.py, chase.py, collect.py."""
+    parser.add_argument("--workspace", type=Path, default=Path("."), help="workspace folder (default: .)")
+    parser.add_argument("--period", required=True, help="YYYY-MM: the period the returns are for")
+    parser.add_argument("--dry-run", action="store_true", help="write the messages as .eml files into "
+                        "outputs/<period>/mail/outbox; send, save and move nothing")
+    if step == "collect":
+        parser.add_argument("--from-folder", type=Path, metavar="DIR",
+                            help="read .eml files from this folder instead of the IMAP mailbox")
 
 
 def diff_options(parser: argparse.ArgumentParser) -> None:
@@ -167,6 +200,33 @@ def run_diff(args: argparse.Namespace) -> int:
     print(human_text(result.diff))  # plain print: its [-deleted-] marks are not rich markup
     print(result.folder)  # the last line: scripts read the folder from it
     return OK
+
+
+def run_mail(args: argparse.Namespace) -> int:
+    import os
+
+    from reportgen.mail.credentials import credentials_from_env
+    from reportgen.mail.steps import chase_partners, collect_returns, send_returns, summary_lines
+    from reportgen.report import print_issues
+    from reportgen.settings import load_settings
+
+    out = Console(highlight=False, soft_wrap=True)
+    settings = load_settings(args.workspace)
+    reads_imap = args.step == "collect" and args.from_folder is None
+    needs_login = reads_imap or not args.dry_run
+    credentials = credentials_from_env(os.environ, settings.mail.auth) if needs_login else None
+    if args.step == "send-returns":
+        run = send_returns(args.workspace, args.period, credentials, args.dry_run)
+    elif args.step == "chase":
+        run = chase_partners(args.workspace, args.period, credentials, args.dry_run)
+    else:
+        run = collect_returns(args.workspace, args.period, credentials, args.dry_run, args.from_folder)
+    for line in summary_lines(run):
+        print(line)
+    if run.issues:
+        print_issues(out, run.issues)
+    print(run.outbox or args.workspace / "outputs" / args.period / "mail")  # the last line: the folder
+    return BLOCKED if run.needs_attention else OK
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from rich.console import Console
 from reportgen import cli
 from reportgen.errors import ReportgenError
 
+MAIL_FLOWS = {"send_returns": "send-returns", "chase": "chase", "collect": "collect"}  # script -> command
 DESCRIPTIONS = {
     "panel_paper": "Build one draft Panel paper as a Prefect flow, like `reportgen build`: a new draft "
                    "folder (paper.docx, paper.pdf, register.xlsx, issues.csv, chase.csv), whose path is "
@@ -28,6 +29,11 @@ DESCRIPTIONS = {
                       "the last line printed.",
     "partner_returns": "Write one pre-filled return workbook per lead partner as a Prefect flow, like "
                        "`reportgen returns`; the folder is the last line printed.",
+    "send_returns": "Mail each lead partner its pre-filled workbook as a Prefect flow, like `reportgen "
+                    "send-returns`; the mail folder (or the dry run's outbox) is the last line printed.",
+    "chase": "Remind each lead with no return (or an untouched one) as a Prefect flow, like `reportgen chase`.",
+    "collect": "Save, check and acknowledge the returns in the mailbox as a Prefect flow, like `reportgen "
+               "collect`.",
 }
 
 
@@ -37,6 +43,8 @@ def make_parser(name: str) -> argparse.ArgumentParser:
         cli.diff_options(parser)
     elif name == "partner_returns":
         cli.returns_options(parser)
+    elif name in MAIL_FLOWS:
+        cli.mail_options(parser, MAIL_FLOWS[name])
     else:
         cli.build_options(parser, out=name == "panel_paper")
     if name == "monthly_update":
@@ -61,7 +69,7 @@ def run(name: str, args: argparse.Namespace) -> int:
         from reportgen.workspace import find_inputs
 
         # refuse a wrong request before Prefect starts; workbooks go out before any return comes in
-        find_inputs(args.workspace, args.period, need_returns=name != "partner_returns")
+        find_inputs(args.workspace, args.period, need_returns=name not in ("partner_returns", *MAIL_FLOWS))
     from reportgen.prefect_flows import BLOCKED
 
     state = _run_flow(name, args)
@@ -76,6 +84,17 @@ def run(name: str, args: argparse.Namespace) -> int:
 
 def _run_flow(name: str, args: argparse.Namespace) -> Any:
     from reportgen import prefect_flows
+
+    if name in MAIL_FLOWS:
+        from reportgen import mail_flows
+
+        workspace = str(args.workspace.resolve())
+        if name == "collect":
+            folder = str(args.from_folder.resolve()) if args.from_folder else None
+            return mail_flows.collect_flow(workspace, args.period, args.dry_run, folder, return_state=True)
+        if name == "chase":
+            return mail_flows.chase_flow(workspace, args.period, args.dry_run, return_state=True)
+        return mail_flows.send_returns_flow(workspace, args.period, args.dry_run, return_state=True)
 
     out = str(args.out) if getattr(args, "out", None) else None
     if name == "compare_drafts":
@@ -95,7 +114,9 @@ def _print(name: str, outcome: Any) -> None:
     from reportgen.report import print_build_summary, print_returns
 
     out = Console(highlight=False, soft_wrap=True)
-    if name == "compare_drafts":
+    if name in MAIL_FLOWS:
+        print(outcome)  # the mail folder, or the dry run's outbox
+    elif name == "compare_drafts":
         print(human_text(outcome.diff))  # plain print: its [-deleted-] marks are not rich markup
         print(outcome.folder)
     elif name == "partner_returns":

@@ -108,6 +108,34 @@ CODES: dict[str, tuple[Severity, str, str]] = {
                        "Chase the partner (see the chase list)."),
     "unchanged-return": (Severity.WARNING, "The return is identical to the pre-filled workbook.",
                          "Check with the partner that nothing has changed."),
+    "partner-not-lead": (Severity.WARNING, "A [partners] entry in reportgen.toml is not a lead in the register.",
+                         "Write the lead's name exactly as in the register, or remove the entry."),
+    "no-partner-address": (Severity.WARNING, "A lead partner has no email address in [partners].",
+                           "Add its addresses (emails = [...]) to reportgen.toml, or send its workbook by hand."),
+    "mail-unknown-sender": (Severity.WARNING, "A message came from an address that is no partner's; nothing "
+                            "was saved.", "If it is a partner's, add the address to its [partners] emails and "
+                            "move the message back to the inbox."),
+    "mail-no-return": (Severity.WARNING, "A partner's message had no .xlsx or .csv attachment.",
+                       "The partner was asked to reply with the workbook attached."),
+    "mail-other-attachment": (Severity.WARNING, "An attachment is not an .xlsx or .csv file; it was not saved.",
+                              "The partner was asked to send the return as .xlsx or .csv."),
+    "mail-several-returns": (Severity.WARNING, "A message had more than one spreadsheet; none was saved.",
+                             "The partner was asked to send one workbook per message."),
+    "mail-refused-attachment": (Severity.ERROR, "An attachment was too big, damaged or unsafe; it was not saved.",
+                                "The partner was told why; the message is in the rejected folder."),
+    "mail-duplicate": (Severity.INFO, "The message or its file was already collected; nothing new was saved.",
+                       "No action needed."),
+    "mail-automatic": (Severity.INFO, "A partner's message was an automatic reply (out of office); it was not "
+                       "answered.", "No action needed; it is in the processed folder."),
+    "mail-other-period": (Severity.INFO, "The message is about another period; it was left in the inbox.",
+                          "Collect that period to read it."),
+    "mail-unreadable": (Severity.ERROR, "A message could not be read as email; nothing was saved.",
+                        "Open it in the rejected folder and ask its sender to send it again."),
+    "mail-late": (Severity.INFO, "The return arrived after the deadline.", "No action needed: it is used."),
+    "mail-send-failed": (Severity.ERROR, "The mail server refused a message; it was not sent.",
+                         "Check the address and run the command again: only unsent messages are sent."),
+    "mail-uncertain": (Severity.WARNING, "A message was being sent when an earlier run stopped; it may have gone.",
+                       "Check the sent mail; to send it again, delete its row from sent.csv."),
 }
 
 

@@ -17,7 +17,7 @@ from reportgen.merge import LastReported, last_reported_in_merge, last_reported_
 from reportgen.model import MergedRegister, Paper, PartnerReturn, Register
 from reportgen.narrative import check_narrative
 from reportgen.partners import Assignment, assign_returns
-from reportgen.register import read_register
+from reportgen.register import check_partners, read_register
 from reportgen.returns import read_return, validate_return
 from reportgen.workspace import Inputs, earlier_periods, list_returns
 
@@ -124,7 +124,7 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     newest earlier period's returns."""
     issues = list(found or [])
     register, register_issues = load_register(inputs)
-    issues += register_issues
+    issues += register_issues + check_partners(inputs.settings, register)
     assignment = assign(inputs, register)
     returns, return_issues = read_returns(inputs, register, assignment)
     issues += return_issues

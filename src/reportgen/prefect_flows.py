@@ -180,14 +180,19 @@ def compare_task(old: Path, new: Path, out: Path | None = None, allow_restricted
 @flow(name="monthly-update")
 def monthly_update(workspace: str = ".", period: str | None = None,
                    edition: Edition = "public") -> State[MonthlyResult]:
-    """The scheduled run: build and keep the draft, compare it with the last one, list who to chase."""
+    """The scheduled run: build and keep the draft, compare it with the last one, list who to chase; with
+    [mail] collect_before_build / chase_after_build, collect the mailed returns first and chase after."""
+    from reportgen.mail_flows import chase_after_build, collect_before_build  # they import this module
+
     try:
+        collect_before_build(Path(workspace), period)
         find_inputs(Path(workspace), period)
         result = build_draft(Path(workspace), period, None, edition, runner=TaskRunner())
         comparison = compare_task(result.previous, result.folder) if result.previous else None
+        publish_artifacts(result, comparison, result.chase)
+        chase_after_build(Path(workspace), result.paper.period)
     except ReportgenError as exc:
         return refused(exc)
-    publish_artifacts(result, comparison, result.chase)
     return finished(len(result.blocking), f"draft {result.folder}", MonthlyResult(result, comparison))
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import replace
 from pathlib import Path
 
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
-from reportgen.settings import Settings
+from reportgen.settings import SETTINGS_FILE, Settings
 from reportgen.sheets import Table, locate_table, read_sheets, read_text
 from reportgen.values import collapse_spaces, normalize_page, parse_ref
 
@@ -98,3 +99,17 @@ def _exempt(table: Table, number: int, cells: tuple[object, ...], settings: Sett
     return True, issue("exempt-flag", f"Row {number}: exemption flag {raw!r} is not Yes or No; "
                        "the action is treated as exempt.", file=table.file, sheet=table.sheet, row=number,
                        column=table.written["exempt"], value=str(raw))
+
+
+def check_partners(settings: Settings, register: Register) -> list[Issue]:
+    """Each [partners."Name"] must be a lead in the register (else its mail and files go nowhere)."""
+    issues = []
+    for name in settings.partners:
+        if name in register.leads:
+            continue
+        close = difflib.get_close_matches(name, register.leads, n=1, cutoff=0.6)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        issues.append(issue("partner-not-lead", f'{SETTINGS_FILE}: [partners."{name}"] is not a lead in the '
+                            f"register ({', '.join(register.leads)}).{hint}", file=SETTINGS_FILE,
+                            column=f'[partners."{name}"]', value=name))
+    return issues

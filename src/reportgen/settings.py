@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import ssl
 import string
 import tomllib
 import warnings
@@ -198,11 +199,85 @@ class PaperSettings(_Strict):
         return value
 
 
+# one address, as partners' mail servers write it: local@domain.tld, no display name, no spaces
+EMAIL_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+
+
 class PartnerSettings(_Strict):
     """A lead partner, keyed by its name as in the register: how its files are named, where it is mailed."""
 
     files: tuple[str, ...] = ()  # file-name patterns (glob, case-insensitive), e.g. "constabulary*.xlsx"
     emails: tuple[str, ...] = ()  # addresses its workbook is sent to and its returns come from
+
+    @field_validator("emails")
+    @classmethod
+    def _well_formed(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        wrong = [address for address in value if not EMAIL_ADDRESS.fullmatch(address.strip())]
+        if wrong:
+            raise ValueError(f"not an email address: {', '.join(repr(a) for a in wrong)} "
+                             "(write the bare address, e.g. returns@partner.example.org)")
+        return tuple(address.strip() for address in value)
+
+
+TlsMode = Literal["none", "starttls", "tls"]
+
+
+class ServerSettings(_Strict):
+    """A mail server; the port defaults to the usual one for the TLS mode."""
+
+    host: str = ""
+    port: int | None = Field(default=None, ge=1, le=65535)
+    tls: TlsMode = "tls"
+
+
+class FolderSettings(_Strict):
+    inbox: str = "INBOX"  # where partners' replies arrive
+    processed: str = "reportgen/processed"  # a message is moved here once its return is saved and answered
+    rejected: str = "reportgen/rejected"  # unknown senders, refused attachments: kept for an officer
+
+
+class MailSettings(_Strict):
+    """[mail]: how returns go out and come back. No credentials here: they come from the environment
+    (REPORTGEN_MAIL_USER with REPORTGEN_MAIL_PASSWORD or REPORTGEN_MAIL_OAUTH_TOKEN) or, in a flow,
+    from the Prefect Secret block named by `secret_block`."""
+
+    from_address: str = ""  # e.g. "returns@wessex-pcc.example.org"; replies come back here
+    from_name: str = ""  # e.g. "Wessex OPCC Strategy Team"
+    smtp: ServerSettings = Field(default_factory=lambda: ServerSettings(tls="starttls"))
+    imap: ServerSettings = Field(default_factory=ServerSettings)
+    folders: FolderSettings = Field(default_factory=FolderSettings)
+    auth: Literal["login", "xoauth2"] = "login"  # xoauth2: an OAuth2 access token (Microsoft 365, Google)
+    secret_block: str = ""  # Prefect Secret block holding the password or OAuth2 token (flows only)
+    ca_file: str = ""  # PEM bundle to trust instead of the system's (an in-house server's CA), workspace-relative
+    max_attachment_mb: float = Field(default=10.0, gt=0)  # a bigger attachment is refused, never saved
+    collect_before_build: bool = False  # the monthly flow collects the mailbox first
+    chase_after_build: bool = False  # and chases who has not returned after the build
+    signature: str = ""  # closes every message; defaults to from_name
+
+    @field_validator("from_address")
+    @classmethod
+    def _from_well_formed(cls, value: str) -> str:
+        if value and not EMAIL_ADDRESS.fullmatch(value.strip()):
+            raise ValueError(f"not an email address: {value!r}")
+        return value.strip()
+
+    def tls_context(self, workspace: Path) -> ssl.SSLContext:
+        """Certificates are always verified: against `ca_file` when given, else the system's store."""
+        if not self.ca_file:
+            return ssl.create_default_context()
+        path = workspace / self.ca_file
+        try:
+            return ssl.create_default_context(cafile=str(path))
+        except (OSError, ssl.SSLError) as exc:
+            raise ReportgenError(f"[mail] ca_file {path} cannot be read as PEM certificates: {exc}") from exc
+
+    def port(self, server: Literal["smtp", "imap"]) -> int:
+        chosen = self.smtp if server == "smtp" else self.imap
+        if chosen.port is not None:
+            return chosen.port
+        defaults = {"smtp": {"none": 25, "starttls": 587, "tls": 465}, "imap": {"none": 143, "starttls": 143,
+                                                                               "tls": 993}}
+        return defaults[server][chosen.tls]
 
 
 class ScheduleSettings(_Strict):
@@ -247,10 +322,25 @@ class Settings(_Strict):
     statuses: StatusSettings = Field(default_factory=StatusSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     partners: dict[str, PartnerSettings] = Field(default_factory=dict)  # [partners."Lead name"]
+    mail: MailSettings = Field(default_factory=MailSettings)
+
+    @field_validator("partners")
+    @classmethod
+    def _one_partner_per_address(cls, value: dict[str, PartnerSettings]) -> dict[str, PartnerSettings]:
+        owners: dict[str, str] = {}
+        for lead, partner in value.items():
+            for address in partner.emails:
+                other = owners.setdefault(address.casefold(), lead)
+                if other != lead:
+                    raise ValueError(f"{address} is given for both {other!r} and {lead!r}; a return from it "
+                                     "could not be told apart")
+        return value
 
     def digest(self) -> str:
-        """SHA-256 of the settings as canonical JSON: the same settings always give the same digest."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        """SHA-256 of the settings as canonical JSON: the same settings always give the same digest.
+
+        [mail] is left out: how returns are mailed does not change what a paper says."""
+        canonical = json.dumps(self.model_dump(mode="json", exclude={"mail"}), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
     def column_heading(self, key: str) -> str:

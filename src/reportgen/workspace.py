@@ -187,6 +187,18 @@ def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]
     return files, issues
 
 
+VERSION = re.compile(r"(?P<base>.+)\.v(?P<number>[1-9][0-9]{0,5})", re.IGNORECASE)
+
+
+def versioned(path: Path) -> tuple[str, int]:
+    """(base name, version): opcc.v3.xlsx -> ("opcc", 3); opcc.xlsx -> ("opcc", 1).
+
+    A later return collected by email is saved beside the earlier one as <name>.v2.xlsx, .v3…; the
+    build reads the newest of a partner's files (`reportgen.partners.assign_returns`)."""
+    match = VERSION.fullmatch(path.stem)
+    return (match["base"], int(match["number"])) if match else (path.stem, 1)
+
+
 def _rel(path: Path, workspace: Path) -> str:
     try:
         return path.relative_to(workspace).as_posix()

@@ -1,0 +1,18 @@
+"""Mail each lead partner its pre-filled return workbook, as a Prefect flow:
+
+    python flows/send_returns.py --period P [--dry-run]
+"""
+
+from __future__ import annotations
+
+import sys
+
+from reportgen.prefect_env import configure
+
+configure()  # before Prefect is imported: its state folder and settings are read at import
+
+from reportgen.flow_cli import main  # noqa: E402
+from reportgen.mail_flows import send_returns_flow  # noqa: E402,F401  (the deployment entrypoint)
+
+if __name__ == "__main__":
+    sys.exit(main("send_returns", sys.argv[1:]))

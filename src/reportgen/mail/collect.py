@@ -1,0 +1,331 @@
+"""Collect: each message in the inbox from a partner's address with one .xlsx/.csv attachment becomes
+that partner's return for the period, checked at once and answered with what was found.
+
+Per message, in an order that makes a re-run safe: save the file (a new name, never over another),
+record the message in received.csv, send the reply (once: the sent ledger), then move the message out
+of the inbox. A run stopped anywhere re-does only what is missing. Unknown senders, other attachments
+and refused files are reported and never saved; a stranger is never answered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.errors
+import hashlib
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import parseaddr, parsedate_to_datetime
+from pathlib import Path
+from typing import cast
+
+from reportgen.errors import ReportgenError
+from reportgen.files import write_atomically
+from reportgen.issues import Issue, Severity, issue
+from reportgen.mail import compose
+from reportgen.mail.attachments import ACCEPTED, Attachment, attachments_of, refusal, shown
+from reportgen.mail.compose import Outgoing
+from reportgen.mail.ledger import Ledger, ReceivedRecord, now_utc, received_ledger, sent_ledger
+from reportgen.mail.mailbox import Incoming, Mailbox
+from reportgen.mail.partners import partner_of
+from reportgen.mail.transport import Outbox, Sent, send_all
+from reportgen.model import Register
+from reportgen.pipeline import load_register
+from reportgen.returns import read_return, slug, validate_return
+from reportgen.workspace import Inputs, versioned
+
+PROCESSED, REJECTED = "processed", "rejected"
+
+
+@dataclass(frozen=True)
+class Handled:
+    record: ReceivedRecord
+    folder: str  # processed | rejected | "" (left in the inbox)
+    issues: tuple[Issue, ...] = ()
+    reply: Outgoing | None = None
+
+
+@dataclass
+class Collection:
+    """What one collect run did."""
+
+    handled: list[Handled] = field(default_factory=list)
+    replies: Sent = field(default_factory=Sent)
+
+    @property
+    def saved(self) -> list[str]:
+        return [h.record.file for h in self.handled if h.record.outcome == "saved" and h.folder]
+
+    @property
+    def issues(self) -> list[Issue]:
+        return [i for h in self.handled for i in h.issues] + self.replies.issues
+
+
+class Collector:
+    """The collect step for one period; `dry_run` saves into a throwaway folder and records nothing."""
+
+    def __init__(self, inputs: Inputs, outbox: Outbox, dry_run: bool, scratch: Path | None = None) -> None:
+        self.inputs = inputs
+        self.settings = inputs.settings
+        self.register: Register = load_register(inputs)[0]
+        self.outbox = outbox
+        self.dry_run = dry_run
+        self.folder = scratch if scratch is not None else inputs.returns_dir
+        self.received: Ledger[ReceivedRecord] = received_ledger(inputs.outputs, inputs.period)
+        self.sent = sent_ledger(inputs.outputs, inputs.period)
+        self.max_bytes = int(self.settings.mail.max_attachment_mb * 2**20)
+
+    def run(self, mailbox: Mailbox) -> Collection:
+        done = Collection()
+        for incoming in mailbox.messages():
+            handled = self.handle(incoming)
+            if not handled.folder:
+                done.handled.append(handled)
+                continue
+            if not self.dry_run and self.received.get(handled.record.message_id) is None:
+                self.received.put(handled.record)
+            if handled.reply is not None:
+                sent = send_all([handled.reply], self.outbox, None if self.dry_run else self.sent)
+                done.replies.sent += sent.sent
+                done.replies.skipped += sent.skipped
+                done.replies.issues += sent.issues
+            mailbox.move(incoming.uid, self._folder(handled.folder))
+            done.handled.append(handled)
+        return done
+
+    def _folder(self, outcome_folder: str) -> str:
+        folders = self.settings.mail.folders
+        return folders.processed if outcome_folder == PROCESSED else folders.rejected
+
+    def handle(self, incoming: Incoming) -> Handled:
+        """One message's outcome; a message too malformed to read is rejected, never a traceback."""
+        try:
+            return self._handle(incoming)
+        except (email.errors.MessageError, ValueError, TypeError, IndexError, LookupError, AttributeError,
+                UnicodeError) as exc:
+            digest = "sha256:" + hashlib.sha256(incoming.raw).hexdigest()
+            return self._done(self._record(digest, "unreadable", "", "", "", "", str(exc)), REJECTED,
+                              issue("mail-unreadable", f"Message {incoming.uid} could not be read as email: {exc}",
+                                    file=f"mail {incoming.uid}"))
+
+    def _handle(self, incoming: Incoming) -> Handled:
+        message = cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(incoming.raw))
+        # shown to officers and written to CSV: no control or direction-changing characters
+        sender = shown(str(message.get("From", "")), limit=998)
+        subject = shown(str(message.get("Subject", "")), limit=200)
+        message_id = str(message.get("Message-ID", "")).strip()
+        message_id = message_id or "sha256:" + hashlib.sha256(incoming.raw).hexdigest()
+        where = {"file": f"mail from {parseaddr(sender)[1] or sender!r}: {subject[:80]!r}"}
+        other = _other_period(subject, self.inputs.period)
+        if other:
+            return Handled(self._record(message_id, "other-period", sender, "", subject, "", other), "", (
+                issue("mail-other-period", f"The message {subject!r} is about {other}; it was left in the inbox.",
+                      **where),))
+        earlier = self.received.get(message_id)
+        if earlier is not None:
+            return self._again(earlier, message, where)
+        partner = partner_of(self.settings, sender)
+        if partner is None:
+            return self._done(self._record(message_id, "unknown-sender", sender, "", subject, _date(message)),
+                              REJECTED, issue("mail-unknown-sender", f"A message from {sender!r} ({subject!r}) "
+                                              "is from no partner's address; nothing was saved.", **where))
+        record = self._record(message_id, "rejected", sender, partner, subject, _date(message))
+        if automatic(message) and not any(a.is_return for a in attachments_of(message)):
+            # an out-of-office answer to our own message: answering it could start a mail loop
+            return self._done(replace(record, outcome="automatic"), PROCESSED, issue(
+                "mail-automatic", f"{partner} sent an automatic reply ({subject!r}); it was not answered.",
+                severity="info", **where))
+        if not incoming.whole:
+            text = (f"Your message ({incoming.size / 2**20:.1f} MB) is bigger than we accept "
+                    f"({self.settings.mail.max_attachment_mb:g} MB), so it was not opened. Please send the "
+                    "workbook on its own.")
+            return self._done(record, REJECTED, issue("mail-refused-attachment", f"{partner}: the message is "
+                              f"{incoming.size:,} bytes, over the limit; it was not read.", **where),
+                              reply=self._reply(partner, message, text))
+        return self._attachments(record, message, where)
+
+    def _attachments(self, record: ReceivedRecord, message: EmailMessage, where: dict[str, str]) -> Handled:
+        partner = record.partner
+        found = attachments_of(message)
+        returns = [a for a in found if a.is_return]
+        notes = [issue("mail-other-attachment", f"{partner} attached {a.name!r}, which is not a .xlsx or .csv "
+                       "file; it was not saved.", value=a.name, **where) for a in found if not a.is_return]
+        accepted = " or ".join(ACCEPTED)
+        if not returns:
+            extra = (" The attachment(s) " + ", ".join(repr(a.name) for a in found) + " are not spreadsheets "
+                     "we can read.") if found else ""
+            text = (f"We received your message, but it had no return workbook ({accepted}) attached.{extra} "
+                    "Please reply with the completed workbook attached.")
+            return self._done(replace(record, outcome="no-return"), PROCESSED, issue(
+                "mail-no-return", f"{partner}'s message had no {accepted} attachment; nothing was saved.",
+                **where), *notes, reply=self._reply(partner, message, text))
+        if len(returns) > 1:
+            names = ", ".join(repr(a.name) for a in returns)
+            text = (f"Your message had {len(returns)} spreadsheets ({names}), so we could not tell which is "
+                    "your return. Please reply with only the completed workbook attached.")
+            return self._done(record, REJECTED, issue("mail-several-returns", f"{partner} sent {names} in one "
+                              "message; none was saved.", **where), *notes,
+                              reply=self._reply(partner, message, text))
+        attachment = returns[0]
+        why = refusal(attachment, self.max_bytes)
+        if why:
+            text = f"The attachment {attachment.name!r} could not be accepted: {why}. Please save the workbook " \
+                   "again as .xlsx and send it."
+            return self._done(replace(record, detail=why), REJECTED, issue(
+                "mail-refused-attachment", f"{partner}: {attachment.name!r} was not saved: {why}.",
+                value=attachment.name, **where), *notes, reply=self._reply(partner, message, text))
+        return self._save(record, message, attachment, notes, where)
+
+    def _save(self, record: ReceivedRecord, message: EmailMessage, attachment: Attachment, notes: list[Issue],
+              where: dict[str, str]) -> Handled:
+        partner = record.partner
+        digest = hashlib.sha256(attachment.data).hexdigest()
+        newest = self._newest(partner)
+        if newest is not None and hashlib.sha256(newest.read_bytes()).hexdigest() == digest:
+            return self._done(replace(record, outcome="duplicate", file=self.inputs.display(newest), sha256=digest),
+                              PROCESSED, issue("mail-duplicate", f"{partner} sent {attachment.name!r} again, the "
+                                               f"same as {self.inputs.display(newest)}; nothing new was saved.",
+                                               severity="info", **where), *notes)
+        path = self._write(partner, attachment)
+        display = self.inputs.display(self.inputs.returns_dir / path.name)  # in a dry run, the name it would get
+        late = _late(record.date, self.settings.returns.deadline)
+        found = self._check(path, display, partner)
+        if late:
+            found.append(issue("mail-late", f"{partner}'s return {display} arrived on {record.date}, after the "
+                               "deadline.", file=display, value=record.date))
+        partner_issues = [for_partner(i, display, attachment.name) for i in found]
+        text = compose.acknowledgement_text(attachment.name, self.inputs.period, partner_issues, late, self.settings)
+        saved = replace(record, outcome="saved", file=display, sha256=digest, late="yes" if late else "",
+                        errors=sum(i.severity is Severity.ERROR for i in found),
+                        warnings=sum(i.severity is Severity.WARNING for i in found))
+        return self._done(saved, PROCESSED, *notes, *found, reply=self._reply(partner, message, text))
+
+    def _newest(self, partner: str) -> Path | None:
+        mine = [p for p in self._versions(partner)]
+        return max(mine, key=lambda p: versioned(p)[1]) if mine else None
+
+    def _versions(self, partner: str) -> list[Path]:
+        """The partner's returns already in the period folder (also in a dry run, which writes elsewhere)."""
+        base = slug(partner)
+        folders = dict.fromkeys((self.inputs.returns_dir, self.folder))
+        return [p for folder in folders if folder.is_dir() for p in folder.iterdir()
+                if p.is_file() and p.suffix.lower() in ACCEPTED and versioned(p)[0].casefold() == base]
+
+    def _write(self, partner: str, attachment: Attachment) -> Path:
+        """<lead-slug>.xlsx, or the next free <lead-slug>.vN.xlsx: our name, never the sender's."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        number = max((versioned(p)[1] for p in self._versions(partner)), default=0) + 1
+        while True:
+            name = slug(partner) + (f".v{number}" if number > 1 else "") + attachment.suffix
+            try:
+                write_atomically(self.folder / name, attachment.data, replace=False)
+                return self.folder / name
+            except FileExistsError:
+                number += 1  # another run saved one meanwhile: the next name, never over it
+
+    def _check(self, path: Path, shown: str, partner: str) -> list[Issue]:
+        read, issues = read_return(path, self.settings, shown, partner)
+        if read is None:
+            return issues
+        return issues + validate_return(read, self.register, self.settings)[1]
+
+    def _again(self, earlier: ReceivedRecord, message: EmailMessage, where: dict[str, str]) -> Handled:
+        """A message already collected (a duplicate, or a run that stopped before moving it): move it to
+        where the first one went; re-send the reply only if it never went (the sent ledger decides)."""
+        folder = PROCESSED if earlier.outcome in ("saved", "duplicate", "no-return", "automatic") else REJECTED
+        reply = None
+        if earlier.outcome == "saved" and earlier.partner and (self.inputs.workspace / earlier.file).is_file():
+            name = earlier.file.rpartition("/")[2]
+            found = [for_partner(i, earlier.file, name) for i in
+                     self._check(self.inputs.workspace / earlier.file, earlier.file, earlier.partner)]
+            text = compose.acknowledgement_text(name, self.inputs.period, found, earlier.late == "yes", self.settings)
+            reply = self._reply(earlier.partner, message, text)
+        note = issue("mail-duplicate", f"The message {earlier.subject!r} from {earlier.sender} was already "
+                     f"collected on {earlier.time} ({earlier.outcome}); nothing new was saved.", severity="info",
+                     **where)
+        return Handled(replace(earlier, outcome="duplicate"), folder, (note,), reply)
+
+    def _reply(self, partner: str, message: EmailMessage, text: str) -> Outgoing:
+        return compose.answer(partner, message, self.inputs.period, text, self.settings)
+
+    def _record(self, message_id: str, outcome: str, sender: str, partner: str, subject: str, date: str,
+                detail: str = "") -> ReceivedRecord:
+        return ReceivedRecord(message_id, outcome, parseaddr(sender)[1] or sender, partner, subject, date, "", "",
+                              "", 0, 0, detail, now_utc())
+
+    @staticmethod
+    def _done(record: ReceivedRecord, folder: str, *issues: Issue, reply: Outgoing | None = None) -> Handled:
+        return Handled(record, folder, tuple(issues), reply)
+
+
+@contextmanager
+def scratch_folder(dry_run: bool) -> Iterator[Path | None]:
+    """A dry run saves attachments into a throwaway folder (to check them), never into the inputs."""
+    if not dry_run:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="reportgen-collect-") as folder:
+        yield Path(folder)
+
+
+def automatic(message: EmailMessage) -> bool:
+    """An out-of-office or other machine-sent message (RFC 3834 and the headers Exchange and others use)."""
+    if str(message.get("Auto-Submitted", "no")).strip().lower() != "no":
+        return True
+    if str(message.get("Precedence", "")).strip().lower() in ("bulk", "junk", "list", "auto_reply"):
+        return True
+    if message.get("X-Autoreply") or message.get("X-Autorespond"):
+        return True
+    subject = str(message.get("Subject", "")).strip().lower()
+    return subject.startswith(("automatic reply:", "auto:", "out of office", "autoreply"))
+
+
+# what to do, said to the partner, where the catalogue's advice is meant for the secretariat
+PARTNER_ADVICE = {
+    "empty-status": "Choose this period's status from the list.",
+    "unknown-status": "Choose Completed, In progress, Not started or On hold from the list.",
+    "empty-file": "Fill in the workbook and send it again.",
+    "unreadable-file": "Save the workbook again as .xlsx and send it again.",
+    "action-text-changed": "Leave the action text as we sent it; the plan's wording is used in the paper.",
+    "unknown-ref": "Check the number against the workbook we sent; this update is left out until then.",
+    "duplicate-update": "Keep one row per action.",
+}
+
+
+def for_partner(item: Issue, shown: str, sent_name: str) -> Issue:
+    """An issue as the partner reads it: its own file name, and no advice meant for the secretariat."""
+    action = PARTNER_ADVICE.get(item.code) or re.sub(r"\s*\([^)]*reportgen\.toml[^)]*\)", "", item.action)
+    return replace(item, message=item.message.replace(shown, sent_name), action=action)
+
+
+def _other_period(subject: str, period: str) -> str:
+    tags = re.findall(r"\[reportgen (\d{4}-\d{2})\]", subject)
+    return next((found for found in tags if found != period), "") if period not in tags else ""
+
+
+def _date(message: EmailMessage) -> str:
+    try:
+        when = parsedate_to_datetime(str(message.get("Date", "")))
+    except (TypeError, ValueError, IndexError):
+        return ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _late(date: str, deadline: dt.date | None) -> bool:
+    """After the end of the deadline day (UTC); a message with no date is not called late."""
+    if deadline is None or not date:
+        return False
+    return dt.datetime.fromisoformat(date).date() > deadline
+
+
+def check_period_inputs(inputs: Inputs) -> None:
+    if not inputs.settings.partners:
+        raise ReportgenError("reportgen.toml has no [partners] with email addresses: collect cannot tell a "
+                             "partner's message from a stranger's")

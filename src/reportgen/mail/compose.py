@@ -1,0 +1,158 @@
+"""The messages reportgen sends: a partner's workbook, a reminder, and the answer to a return.
+
+Every message has a stable key (what it is, for which period and partner) and a Message-ID derived from
+it, so the ledger can tell a message already sent, and a partner's mail program sees a re-sent copy as
+the same message. Plain text only: partners' mail systems strip or distrust HTML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate
+
+from reportgen.cover import period_label
+from reportgen.issues import Issue, Severity
+from reportgen.model import Action
+from reportgen.return_workbooks import deadline_text
+from reportgen.settings import Settings
+
+# headers are folded at 998 characters, not 78: a folded Message-ID reads back with a leading space
+HEADERS_UNFOLDED = policy.default.clone(max_line_length=998)
+XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+PERIOD_TAG = "[reportgen {period}]"  # in every subject, so replies can be told apart by period
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    key: str
+    kind: str  # workbook | reminder | acknowledgement
+    partner: str
+    message: EmailMessage
+
+
+def message_id(key: str, settings: Settings) -> str:
+    domain = settings.mail.from_address.rpartition("@")[2] or "reportgen.invalid"
+    return f"<reportgen.{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@{domain}>"
+
+
+def _message(key: str, settings: Settings, to: Sequence[str], subject: str, body: str) -> EmailMessage:
+    mail = settings.mail
+    message = EmailMessage(policy=HEADERS_UNFOLDED)
+    message["From"] = formataddr((mail.from_name, mail.from_address)) if mail.from_name else mail.from_address
+    message["To"] = ", ".join(to)
+    message["Subject"] = subject
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = message_id(key, settings)
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office replies should not answer it
+    message.set_content(body + _signature(settings))
+    return message
+
+
+def _signature(settings: Settings) -> str:
+    closing = settings.mail.signature or settings.mail.from_name
+    return f"\n\nWith thanks,\n{closing}\n" if closing else "\n"
+
+
+def _attach_workbook(message: EmailMessage, name: str, workbook: bytes) -> None:
+    message.add_attachment(workbook, maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=name)
+
+
+def tag(period: str) -> str:
+    return PERIOD_TAG.format(period=period)
+
+
+def workbook_request(lead: str, to: Sequence[str], period: str, actions: Sequence[Action], name: str,
+                     workbook: bytes, settings: Settings) -> Outgoing:
+    key = f"workbook:{period}:{lead}"
+    label = period_label(period)
+    deadline = deadline_text(settings)
+    body = (
+        f"Dear colleagues at {lead},\n\n"
+        f"Please find attached your return for {label}: the workbook {name} lists the {len(actions)} "
+        "action(s) of the plan you lead, with last period's status, explanation and timeframe filled in.\n\n"
+        "In the 'Return' sheet, for each action:\n"
+        "- choose the status this period from the list (Completed, In progress, Not started or On hold);\n"
+        "- say in plain words what has been done this period (write links in full, https://...);\n"
+        "- give the timeframe for delivery or completion.\n"
+        "The reference, section and action columns are locked; please do not add rows or sheets.\n\n"
+        f"Reply to this message with the completed workbook attached by {deadline}. We check it as soon as "
+        "it arrives and reply with anything that needs correcting. If you need to correct it, simply send "
+        "the workbook again: the newest one you send is used."
+    )
+    message = _message(key, settings, to, f"Return for {label}: please reply by {deadline} {tag(period)}", body)
+    _attach_workbook(message, name, workbook)
+    return Outgoing(key, "workbook", lead, message)
+
+
+def reminder(lead: str, to: Sequence[str], period: str, actions: Sequence[Action], untouched: str, day: str,
+             name: str, workbook: bytes, settings: Settings) -> Outgoing:
+    """`untouched`: the file the partner sent back unchanged, or "" when nothing came back."""
+    key = f"reminder:{period}:{lead}:{day}"  # at most one reminder a partner a day
+    label = period_label(period)
+    if untouched:
+        why = (f"The workbook you sent back ({untouched}) is the one we sent you, with nothing changed. If "
+               "nothing has moved on, please say so in the explanation of each action.")
+    else:
+        why = f"We have not yet received your return for {label}."
+    listing = "\n".join(f"- {action.ref}: {action.text}" for action in actions)
+    body = (
+        f"Dear colleagues at {lead},\n\n{why} It covers these actions:\n\n{listing}\n\n"
+        f"The deadline is {deadline_text(settings)}. The workbook is attached again: please fill it in "
+        "and reply to this message with it attached."
+    )
+    subject = f"Reminder: return for {label} {tag(period)}"
+    message = _message(key, settings, to, subject, body)
+    _attach_workbook(message, name, workbook)
+    return Outgoing(key, "reminder", lead, message)
+
+
+def answer(lead: str, original: EmailMessage, period: str, text: str, settings: Settings) -> Outgoing:
+    """A reply to a partner's message (threaded under it), keyed by that message's id."""
+    original_id = str(original.get("Message-ID", "")).strip()
+    key = f"reply:{period}:{original_id}"
+    subject = str(original.get("Subject", "")).strip()
+    subject = subject if subject.lower().startswith("re:") else f"Re: {subject}".strip()
+    if tag(period) not in subject:
+        subject = f"{subject} {tag(period)}"
+    # to the address that matched the partner, never a Reply-To: that could send its issues elsewhere
+    sender = str(original.get("From", ""))
+    message = _message(key, settings, [sender], subject, f"Dear colleagues at {lead},\n\n{text}")
+    if original_id:
+        message["In-Reply-To"] = original_id
+        message["References"] = " ".join(filter(None, (str(original.get("References", "")).strip(), original_id)))
+    return Outgoing(key, "acknowledgement", lead, message)
+
+
+def acknowledgement_text(sent_name: str, period: str, issues: Sequence[Issue], late: bool,
+                         settings: Settings) -> str:
+    """What we found in the return: every error and warning with its sheet, row and column, or 'clean'."""
+    lines = [f"Thank you: we received {sent_name} and saved it as your return for {period_label(period)}."]
+    if late:
+        lines.append(f"It arrived after the deadline ({deadline_text(settings)}); it is still used.")
+    errors = [i for i in issues if i.severity is Severity.ERROR]
+    warnings = [i for i in issues if i.severity is Severity.WARNING]
+    if not errors and not warnings:
+        lines.append("We checked it and found nothing to correct.")
+        return "\n\n".join(lines)
+    if errors:
+        lines.append(f"We checked it and found {len(errors)} problem(s) to correct before it can be used in "
+                     "full:\n\n" + "\n\n".join(_describe(item) for item in errors))
+    if warnings:
+        lines.append(f"{len(warnings)} point(s) worth checking:\n\n" + "\n\n".join(_describe(i) for i in warnings))
+    lines.append("Please correct the workbook and reply to this message with it attached; the newest one you "
+                 "send is used.")
+    return "\n\n".join(lines)
+
+
+def _describe(item: Issue) -> str:
+    where = ", ".join(part for part in (
+        f"sheet '{item.sheet}'" if item.sheet else "",
+        f"row {item.row}" if item.row is not None else "",
+        f"column '{item.column}'" if item.column else "",
+    ) if part)
+    head = f"- {where[0].upper() + where[1:]}: " if where else "- "
+    return f"{head}{item.message}\n  What to do: {item.action}"

@@ -1,0 +1,34 @@
+"""Who is mailed: a lead's addresses, and the lead an address belongs to, from [partners].
+
+(`reportgen.register.check_partners` checks the [partners] names against the register.) It reads
+settings only; it sends nothing and reads no files.
+"""
+
+from __future__ import annotations
+
+from email.utils import parseaddr
+
+from reportgen.issues import Issue, issue
+from reportgen.settings import SETTINGS_FILE, Settings
+
+
+def addresses(settings: Settings, lead: str) -> tuple[str, ...]:
+    """The lead's addresses as written in [partners]; () when it has none."""
+    partner = settings.partners.get(lead)
+    return partner.emails if partner else ()
+
+
+def partner_of(settings: Settings, sender: str) -> str | None:
+    """The lead whose [partners] addresses hold the sender (case-insensitive); None for a stranger."""
+    address = parseaddr(sender)[1].strip().casefold()
+    if not address:
+        return None
+    for lead, partner in settings.partners.items():
+        if address in (known.casefold() for known in partner.emails):
+            return lead
+    return None
+
+
+def no_address(lead: str, doing: str) -> Issue:
+    return issue("no-partner-address", f"{lead} has no email address in {SETTINGS_FILE}; {doing}.",
+                 file=SETTINGS_FILE, column=f'[partners."{lead}"] emails', value=lead)

@@ -1,0 +1,191 @@
+"""The three mail steps, one library function each: `send_returns`, `chase_partners`, `collect_returns`.
+
+Each takes the workspace, the period, the credentials (read at the edge) and `dry_run`; a dry run
+writes every message as an .eml file into `outputs/<period>/mail/outbox/` and sends, saves, records
+and moves nothing. Each returns a `MailRun` the CLI prints and a flow publishes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+
+from reportgen.chase import chase_list, unchanged_returns
+from reportgen.issues import Issue
+from reportgen.mail import compose
+from reportgen.mail.collect import Collection, Collector, check_period_inputs, scratch_folder
+from reportgen.mail.credentials import Credentials
+from reportgen.mail.ledger import mail_folder, sent_ledger
+from reportgen.mail.mailbox import FolderMailbox, ImapMailbox, Mailbox
+from reportgen.mail.partners import addresses, no_address
+from reportgen.mail.transport import FileOutbox, Outbox, Sent, SmtpOutbox, send_all
+from reportgen.model import Paper, Register
+from reportgen.pipeline import check_inputs, load_register
+from reportgen.register import check_partners
+from reportgen.return_workbooks import load_prefill, prefill_values, return_workbook
+from reportgen.returns import slug
+from reportgen.workspace import Inputs, find_inputs
+from reportgen.xlsx_out import workbook_bytes
+
+OUTBOX = "outbox"
+
+
+@dataclass
+class MailRun:
+    """What a step did: messages sent (or written as .eml), skipped as already sent, files saved, issues."""
+
+    step: str
+    period: str
+    dry_run: bool
+    sent: list[compose.Outgoing] = field(default_factory=list)
+    skipped: list[compose.Outgoing] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    outbox: Path | None = None  # where a dry run wrote its .eml files
+    collection: Collection | None = None
+
+    @property
+    def saved(self) -> list[str]:
+        return self.collection.saved if self.collection else []
+
+    @property
+    def needs_attention(self) -> bool:
+        """A blocking problem with the mail itself (not sent, refused, unreadable). Problems inside a
+        partner's file are told to the partner, and block the build, not this step."""
+        return any(i.blocking and i.code.startswith("mail-") for i in self.issues)
+
+    def absorb(self, sent: Sent) -> None:
+        self.sent += sent.sent
+        self.skipped += sent.skipped
+        self.issues += sent.issues
+
+
+def _outbox(inputs: Inputs, dry_run: bool, credentials: Credentials | None, stack: ExitStack) -> Outbox:
+    if dry_run:
+        return FileOutbox(mail_folder(inputs.outputs, inputs.period) / OUTBOX)
+    mail = inputs.settings.mail
+    return stack.enter_context(SmtpOutbox(mail, credentials, mail.tls_context(inputs.workspace)))
+
+
+def _prepare(workspace: Path, period: str) -> tuple[Inputs, Register, Paper | None, list[Issue]]:
+    inputs, _found = find_inputs(workspace, period, need_returns=False)  # a period whose replies are yet to come
+    register, issues = load_register(inputs)
+    issues += check_partners(inputs.settings, register)
+    previous, found = load_prefill(inputs.outputs, inputs.period)
+    return inputs, register, previous, issues + found
+
+
+def _workbook(inputs: Inputs, register: Register, previous: Paper | None, lead: str) -> tuple[str, bytes]:
+    actions = [a for a in register.actions if a.lead == lead]
+    book = return_workbook(lead, actions, prefill_values(previous), inputs.period, inputs.settings)
+    return f"{slug(lead)}.xlsx", workbook_bytes(book)
+
+
+def send_returns(workspace: Path, period: str, credentials: Credentials | None, dry_run: bool = False) -> MailRun:
+    """Mail each lead its pre-filled workbook with the deadline and instructions (once per period)."""
+    inputs, register, previous, issues = _prepare(workspace, period)
+    run = MailRun("send-returns", inputs.period, dry_run, issues=issues)
+    messages = []
+    for lead in register.leads:
+        to = addresses(inputs.settings, lead)
+        if not to:
+            run.issues.append(no_address(lead, "its workbook was not sent"))
+            continue
+        name, data = _workbook(inputs, register, previous, lead)
+        actions = [a for a in register.actions if a.lead == lead]
+        messages.append(compose.workbook_request(lead, to, inputs.period, actions, name, data, inputs.settings))
+    if not dry_run:
+        inputs.returns_dir.mkdir(parents=True, exist_ok=True)  # the period's returns go here: builds default to it
+    return _send(run, inputs, messages, credentials)
+
+
+def _send(run: MailRun, inputs: Inputs, messages: Sequence[compose.Outgoing],
+          credentials: Credentials | None) -> MailRun:
+    ledger = None if run.dry_run else sent_ledger(inputs.outputs, inputs.period)
+    with ExitStack() as stack:
+        run.absorb(send_all(messages, _LazyOutbox(inputs, run.dry_run, credentials, stack), ledger))
+    if run.dry_run:
+        run.outbox = mail_folder(inputs.outputs, inputs.period) / OUTBOX
+    return run
+
+
+def chase_partners(workspace: Path, period: str, credentials: Credentials | None, dry_run: bool = False,
+                   today: dt.date | None = None) -> MailRun:
+    """Remind each lead that sent no return, or sent its workbook back untouched, listing its actions."""
+    inputs, register, previous, issues = _prepare(workspace, period)
+    run = MailRun("chase", inputs.period, dry_run, issues=issues)
+    checked = check_inputs(inputs)
+    untouched = {i.value: i.file for i in unchanged_returns(checked, previous)}
+    day = (today or dt.date.today()).isoformat()
+    messages = []
+    for row in chase_list(checked):
+        if row.partner not in register.leads or (row.returned and row.partner not in untouched):
+            continue
+        to = addresses(inputs.settings, row.partner)
+        if not to:
+            run.issues.append(no_address(row.partner, "it was not reminded"))
+            continue
+        name, data = _workbook(inputs, register, previous, row.partner)
+        actions = [a for a in register.actions if a.lead == row.partner]
+        sent_back = untouched.get(row.partner, "").rpartition("/")[2]
+        messages.append(compose.reminder(row.partner, to, inputs.period, actions, sent_back, day, name, data,
+                                         inputs.settings))
+    return _send(run, inputs, messages, credentials)
+
+
+def collect_returns(workspace: Path, period: str, credentials: Credentials | None, dry_run: bool = False,
+                    from_folder: Path | None = None) -> MailRun:
+    """Read the inbox (or a folder of .eml files): save, check and acknowledge each partner's return."""
+    inputs, _found = find_inputs(workspace, period, need_returns=False)  # a period whose replies are yet to come
+    check_period_inputs(inputs)
+    register, issues = load_register(inputs)
+    run = MailRun("collect", inputs.period, dry_run, issues=issues + check_partners(inputs.settings, register))
+    settings = inputs.settings
+    max_bytes = int(settings.mail.max_attachment_mb * 2**20 * 1.4) + 2**20  # base64 and the rest of the message
+    with ExitStack() as stack:
+        mailbox: Mailbox = (FolderMailbox(from_folder, max_bytes, read_only=dry_run) if from_folder is not None
+                            else stack.enter_context(ImapMailbox(settings.mail, credentials, max_bytes,
+                                                                 settings.mail.tls_context(inputs.workspace), dry_run)))
+        scratch = stack.enter_context(scratch_folder(dry_run))
+        outbox = _LazyOutbox(inputs, dry_run, credentials, stack)
+        collection = Collector(inputs, outbox, dry_run, scratch).run(mailbox)
+    run.collection = collection
+    run.issues += collection.issues
+    run.sent += collection.replies.sent
+    run.skipped += collection.replies.skipped
+    if dry_run:
+        run.outbox = mail_folder(inputs.outputs, inputs.period) / OUTBOX
+    return run
+
+
+class _LazyOutbox:
+    """Connects to the SMTP server at the first message: a run with nothing new to send needs none."""
+
+    def __init__(self, inputs: Inputs, dry_run: bool, credentials: Credentials | None, stack: ExitStack) -> None:
+        self.args = (inputs, dry_run, credentials, stack)
+        self.outbox: Outbox | None = None
+
+    def deliver(self, message: EmailMessage) -> None:
+        if self.outbox is None:
+            self.outbox = _outbox(*self.args)
+        self.outbox.deliver(message)
+
+
+def summary_lines(run: MailRun) -> list[str]:
+    """What the step did, a line per message or file, for the terminal and the flow's artifact."""
+    verb = "written as .eml (dry run)" if run.dry_run else "sent"
+    lines = [f"{run.step} {run.period}: {len(run.sent)} message(s) {verb}, {len(run.skipped)} already sent"
+             + (f", {len(run.saved)} return(s) {'to save' if run.dry_run else 'saved'}"
+               if run.collection is not None else "")]
+    lines += [f"  {verb}: {m.kind} to {m.partner} ({m.message['To']}): {m.message['Subject']}" for m in run.sent]
+    lines += [f"  already sent: {m.kind} to {m.partner}" for m in run.skipped]
+    if run.collection is not None:
+        for handled in run.collection.handled:
+            record = handled.record
+            where = f" -> {record.file}" if record.file else ""
+            outcome = "would be saved" if run.dry_run and record.outcome == "saved" else record.outcome
+            lines.append(f"  {outcome}: {record.sender or '?'} {record.subject!r}{where}")
+    return lines

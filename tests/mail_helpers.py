@@ -1,0 +1,108 @@
+"""Workspaces with partners and a mail server, and partner replies made by code, for the mail tests."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+import zipfile
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+import openpyxl
+
+from factories import make_workspace
+from mailservers import USER
+
+PERIOD = "2026-10"
+POLICE, OPCC, CJB = "Wessex Police", "OPCC", "Criminal Justice Board"
+ADDRESS = {POLICE: "performance@wessex-police.example.org", OPCC: "strategy@wessex-pcc.example.org",
+           CJB: "lcjb@wessex-cjb.example.org"}
+FROM = "returns@wessex-pcc.example.org"
+XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def mail_toml(smtp_port: int = 25, imap_port: int = 143, extra: str = "", auth: str = "login",
+              partners: dict[str, str] | None = None) -> str:
+    addresses = ADDRESS if partners is None else partners
+    tables = "\n".join(f'[partners."{lead}"]\nemails = ["{address}"]\n' for lead, address in addresses.items())
+    return textwrap.dedent(f"""\
+        [paper]
+        title = "Test Delivery Plan"
+
+        [returns]
+        deadline = 2026-10-24
+
+        [mail]
+        from_address = "{FROM}"
+        from_name = "Wessex OPCC"
+        auth = "{auth}"
+        smtp = {{ host = "127.0.0.1", port = {smtp_port}, tls = "none" }}
+        imap = {{ host = "127.0.0.1", port = {imap_port}, tls = "none" }}
+        {extra}
+        """) + "\n" + tables
+
+
+def mail_workspace(root: Path, smtp_port: int = 25, imap_port: int = 143, extra: str = "",
+                   auth: str = "login") -> Path:
+    """The factories' register (leads Wessex Police, OPCC, Criminal Justice Board), no returns yet."""
+    return make_workspace(root, period=PERIOD, returns={}, toml=mail_toml(smtp_port, imap_port, extra, auth))
+
+
+def env(password: str = "correct horse", token: str = "") -> dict[str, str]:
+    values = {"REPORTGEN_MAIL_USER": USER}
+    if password:
+        values["REPORTGEN_MAIL_PASSWORD"] = password
+    if token:
+        values["REPORTGEN_MAIL_OAUTH_TOKEN"] = token
+    return values
+
+
+def attachment(message: EmailMessage) -> tuple[str, bytes]:
+    [part] = list(message.iter_attachments())
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return str(part.get_filename()), payload
+
+
+def filled(workbook: bytes, statuses: dict[int, str], explanation: str = "Done this month.") -> bytes:
+    """The partner fills in its workbook: a status and an explanation for each ref given."""
+    book = openpyxl.load_workbook(io.BytesIO(workbook))
+    sheet = book["Return"]
+    for row in sheet.iter_rows(min_row=2):
+        ref = row[0].value
+        if ref in statuses:
+            row[3].value = statuses[ref]
+            row[4].value = f"{explanation} (action {ref})"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def reply(sender: str, files: list[tuple[str, bytes]], subject: str = f"Re: Return [reportgen {PERIOD}]",
+          date: str | None = None, message_id: str | None = None, body: str = "Please find our return.") -> bytes:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = FROM
+    message["Subject"] = subject
+    message["Date"] = date or "Thu, 22 Oct 2026 10:00:00 +0000"  # before the deadline unless given
+    message["Message-ID"] = message_id or make_msgid(domain="partner.example.org")
+    message.set_content(body)
+    for name, data in files:
+        if name.lower().endswith(".csv"):
+            message.add_attachment(data, maintype="text", subtype="csv", filename=name)
+        else:
+            message.add_attachment(data, maintype=XLSX[0], subtype=XLSX[1], filename=name)
+    return bytes(message)
+
+
+def zip_bomb() -> bytes:
+    """A small .xlsx-looking package whose one sheet part expands to 200 MiB of zeros."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        with package.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            chunk = b"\0" * 2**20
+            for _ in range(200):
+                sheet.write(chunk)
+    return buffer.getvalue()

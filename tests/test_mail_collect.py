@@ -1,0 +1,213 @@
+"""Collecting returns from a real IMAP server (Dovecot on 127.0.0.1): what is saved, under which name,
+what is answered, what is refused, and that a second run does nothing twice."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from factories import RETURN_HEADINGS
+from mail_helpers import ADDRESS, CJB, OPCC, PERIOD, POLICE, env, mail_workspace, reply, zip_bomb
+from mailservers import TOKEN, USER, Dovecot
+from reportgen.cli import main
+from reportgen.errors import ReportgenError
+from reportgen.issues import flatten
+from reportgen.mail.credentials import credentials_from_env
+from reportgen.mail.ledger import received_ledger
+from reportgen.mail.steps import collect_returns, send_returns
+from reportgen.pipeline import check_inputs
+from reportgen.workspace import find_inputs
+
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+
+PROCESSED, REJECTED = "reportgen.processed", "reportgen.rejected"  # Dovecot maildir: "." separates
+
+
+def workbook(rows: list[tuple[object, ...]]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Return"
+    for row in [RETURN_HEADINGS, *rows]:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+GOOD_OPCC = [(2, "", "Completed", "Published.", "Done"), (4, "", "In progress", "Tendering.", "2027"),
+             (6, "", "On hold", "Paused.", "2028")]
+
+
+def saved_files(root: Path) -> list[str]:
+    folder = root / "inputs" / "returns" / PERIOD
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def test_hostile_and_odd_messages_are_reported_and_never_saved(tmp_path: Path, smtp, dovecot: Dovecot) -> None:
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port,
+                          extra="max_attachment_mb = 0.5")
+    good = reply(ADDRESS[OPCC], [("../../../../etc/cron.d/opcc return.xlsx", workbook(GOOD_OPCC))],
+                 message_id="<good@opcc.example.org>")
+    for message in (
+        good,
+        good,  # the same message twice (a partner's mail program retried)
+        reply("stranger@elsewhere.example.org", [("opcc.xlsx", workbook(GOOD_OPCC))]),
+        reply(ADDRESS[POLICE], [], body="Our return will follow next week."),
+        reply(ADDRESS[CJB], [("return.xlsx", zip_bomb())]),
+        reply(ADDRESS[POLICE], [("return.zip", b"PK\x05\x06" + b"\0" * 18), ("notes.exe", b"MZ")]),
+        reply(ADDRESS[CJB], [("big.csv", b"a,b\n" * 200_000)]),
+        reply(ADDRESS[CJB], [("huge.xlsx", os.urandom(1_500_000))]),  # over the limit: never downloaded whole
+        reply(ADDRESS[OPCC], [], subject="Automatic reply: Return [reportgen 2026-10]", body="I am away."),
+    ):
+        dovecot.append(message)
+    credentials = credentials_from_env(env())
+    run = collect_returns(root, PERIOD, credentials)
+
+    assert saved_files(root) == ["opcc.xlsx"]  # our name, in the period folder: never the sender's path
+    assert not Path("/etc/cron.d/opcc return.xlsx").exists()
+    codes = sorted(flatten(run.issues, ["code"]))
+    assert codes == sorted([["mail-duplicate"], ["mail-unknown-sender"], ["mail-no-return"],
+                            ["mail-refused-attachment"], ["mail-other-attachment"], ["mail-other-attachment"],
+                            ["mail-no-return"], ["mail-refused-attachment"], ["mail-refused-attachment"],
+                            ["mail-automatic"]])
+    bomb = next(i for i in run.issues if i.code == "mail-refused-attachment" and "expands" in i.message)
+    assert bomb.value == "return.xlsx"
+    assert dovecot.count("INBOX") == 0
+    assert dovecot.count(PROCESSED) == 5  # the good one, its duplicate, two with no return, the out-of-office
+    assert dovecot.count(REJECTED) == 4  # the stranger, the bomb, the big csv, the huge message
+    replies = {str(m["To"]): m for m in captured.parsed()}
+    assert "stranger@elsewhere.example.org" not in replies  # strangers are never answered
+    assert len(captured.messages) == 6  # OPCC's acknowledgement, 2 to the police, 3 to the CJB; none to robots
+    ack = next(m for m in captured.parsed() if m["In-Reply-To"] == "<good@opcc.example.org>")
+    body = ack.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "found nothing to correct" in body
+    assert "../" not in str(ack["Subject"])
+
+    received = received_ledger(root / "outputs", PERIOD).values()
+    assert [(r.outcome, r.file) for r in received if r.outcome == "saved"] == [
+        ("saved", f"inputs/returns/{PERIOD}/opcc.xlsx")]
+
+    # a second run: the inbox is empty, nothing is saved or sent
+    again = collect_returns(root, PERIOD, credentials)
+    assert again.collection is not None and again.collection.handled == [] and again.sent == []
+    assert len(captured.messages) == 6 and saved_files(root) == ["opcc.xlsx"]
+
+
+def test_a_later_return_is_kept_beside_the_earlier_and_the_newest_is_read(tmp_path: Path, smtp,
+                                                                          dovecot: Dovecot) -> None:
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    first = workbook([(2, "", "Nearly there", "Drafting.", "2027"), *GOOD_OPCC[1:]])
+    dovecot.append(reply(ADDRESS[OPCC], [("OPCC October.xlsx", first)]))
+    credentials = credentials_from_env(env())
+    run = collect_returns(root, PERIOD, credentials)
+    assert run.saved == [f"inputs/returns/{PERIOD}/opcc.xlsx"]
+    [ack] = captured.parsed()
+    body = ack.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "1 problem(s) to correct" in body
+    assert "Sheet 'Return', row 2, column 'Status this reporting period'" in body
+    assert "'Nearly there' is not recognised" in body and "inputs/returns" not in body
+
+    dovecot.append(reply(ADDRESS[OPCC], [("OPCC October v2.xlsx", workbook(GOOD_OPCC))]))
+    collect_returns(root, PERIOD, credentials)
+    assert saved_files(root) == ["opcc.v2.xlsx", "opcc.xlsx"]
+    assert (root / "inputs" / "returns" / PERIOD / "opcc.xlsx").read_bytes() == first  # never overwritten
+    inputs, found = find_inputs(root, PERIOD)
+    checked = check_inputs(inputs, found=found)
+    assert [(i.code, i.file) for i in checked.issues if i.code == "superseded-return"] == [
+        ("superseded-return", f"inputs/returns/{PERIOD}/opcc.xlsx")]
+    assert not [i for i in checked.issues if i.code in ("unknown-status", "duplicate-update", "unknown-partner")]
+
+
+def test_a_stopped_run_is_finished_by_the_next_without_doing_anything_twice(tmp_path: Path, smtp,
+                                                                            dovecot: Dovecot) -> None:
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    dovecot.append(reply(ADDRESS[OPCC], [("opcc.xlsx", workbook(GOOD_OPCC))], message_id="<once@opcc.example.org>"))
+    credentials = credentials_from_env(env())
+    # the first run saved, recorded and answered, then stopped before moving the message
+    collect_returns(root, PERIOD, credentials)
+    connection = dovecot.connect()
+    connection.select('"reportgen.processed"')
+    connection.uid("COPY", "1:*", "INBOX")
+    connection.logout()
+    assert dovecot.count("INBOX") == 1
+    run = collect_returns(root, PERIOD, credentials)
+    assert saved_files(root) == ["opcc.xlsx"] and len(captured.messages) == 1
+    assert flatten(run.issues, ["code"]) == [["mail-duplicate"]] and dovecot.count("INBOX") == 0
+
+
+def test_a_reply_for_another_period_is_left_in_the_inbox(tmp_path: Path, smtp, dovecot: Dovecot) -> None:
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    dovecot.append(reply(ADDRESS[OPCC], [("opcc.xlsx", workbook(GOOD_OPCC))],
+                         subject="Re: Return for September 2026 [reportgen 2026-09]"))
+    run = collect_returns(root, PERIOD, credentials_from_env(env()))
+    assert flatten(run.issues, ["code"]) == [["mail-other-period"]]
+    assert saved_files(root) == [] and dovecot.count("INBOX") == 1 and captured.messages == []
+
+
+def test_collect_dry_run_reads_but_saves_moves_and_sends_nothing(tmp_path: Path, dovecot: Dovecot) -> None:
+    root = mail_workspace(tmp_path / "ws", imap_port=dovecot.port)
+    dovecot.append(reply(ADDRESS[OPCC], [("opcc.xlsx", workbook(GOOD_OPCC))]))
+    run = collect_returns(root, PERIOD, credentials_from_env(env()), dry_run=True)
+    assert run.collection is not None and [h.record.outcome for h in run.collection.handled] == ["saved"]
+    assert saved_files(root) == [] and dovecot.count("INBOX") == 1
+    [eml] = (root / "outputs" / PERIOD / "mail" / "outbox").iterdir()
+    assert "found nothing to correct" in eml.read_text()
+    assert not (root / "outputs" / PERIOD / "mail" / "received.csv").exists()
+
+
+def test_the_commands_run_from_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    root = mail_workspace(tmp_path / "ws")
+    assert main(["send-returns", "--workspace", str(root), "--period", PERIOD, "--dry-run"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == str(root / "outputs" / PERIOD / "mail" / "outbox")
+    assert len(list(Path(out[-1]).glob("workbook-*.eml"))) == 3
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "1.eml").write_bytes(reply(ADDRESS[OPCC], [("opcc.xlsx", workbook(GOOD_OPCC))]))
+    (drop / "2.eml").write_bytes(reply("stranger@elsewhere.example.org", []))
+    code = main(["collect", "--workspace", str(root), "--period", PERIOD, "--dry-run", "--from-folder", str(drop)])
+    text = capsys.readouterr().out
+    assert code == 0 and "saved: strategy@wessex-pcc.example.org" in text and "unknown-sender" in text
+    assert sorted(p.name for p in drop.iterdir()) == ["1.eml", "2.eml"]  # a dry run moves nothing
+    monkeypatch.delenv("REPORTGEN_MAIL_USER", raising=False)
+    assert main(["chase", "--workspace", str(root), "--period", PERIOD]) == 1  # no server configured to reach
+    assert "cannot send through" in capsys.readouterr().err
+    assert send_returns(root, PERIOD, None, dry_run=True).sent  # the library agrees with the CLI
+
+
+def test_collect_logs_in_to_dovecot_with_xoauth2(tmp_path: Path, smtp, dovecot: Dovecot) -> None:
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port, auth="xoauth2")
+    dovecot.append(reply(ADDRESS[OPCC], [("opcc.xlsx", workbook(GOOD_OPCC))]))
+    with pytest.raises(ReportgenError, match=r"refused officer@wessex-pcc\.example\.org") as refused:
+        collect_returns(root, PERIOD, credentials_from_env(env(password="", token="revoked"), auth="xoauth2"))
+    assert "revoked" not in str(refused.value) and saved_files(root) == []
+    run = collect_returns(root, PERIOD, credentials_from_env(env(password="", token=TOKEN), auth="xoauth2"))
+    assert run.saved == [f"inputs/returns/{PERIOD}/opcc.xlsx"]
+    assert captured.logins == [("XOAUTH2", USER)]  # the acknowledgement went out with the same token
+
+
+def test_a_server_without_move_gets_copy_then_delete(tmp_path: Path, dovecot: Dovecot) -> None:
+    from reportgen.mail.mailbox import ImapMailbox
+    from reportgen.settings import load_settings
+
+    root = mail_workspace(tmp_path / "ws", imap_port=dovecot.port)
+    dovecot.append(reply(ADDRESS[OPCC], [], body="one"))
+    dovecot.append(reply(ADDRESS[OPCC], [], body="two"))
+    mail = load_settings(root).mail
+    with ImapMailbox(mail, credentials_from_env(env()), 2**20, mail.tls_context(root)) as box:
+        assert "MOVE" in box.capabilities and box.delimiter == "."
+        box.capabilities.discard("MOVE")  # as an older server that lacks RFC 6851
+        for message in list(box.messages()):
+            box.move(message.uid, "reportgen/processed")
+    assert dovecot.count("INBOX") == 0 and dovecot.count("reportgen.processed") == 2

@@ -1,0 +1,71 @@
+"""The mail steps in Prefect: the monthly flow collects before it builds and chases after (switched on in
+[mail]), publishes what it collected and who it chased as artifacts, and a re-run sends nothing new."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mail_helpers import ADDRESS, CJB, OPCC, PERIOD, POLICE, env, mail_workspace, reply
+from mailservers import Dovecot
+from test_mail_collect import GOOD_OPCC, workbook
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")]
+
+
+def test_monthly_flow_collects_builds_and_chases(harness, tmp_path: Path, smtp, dovecot: Dovecot,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from prefect.artifacts import Artifact
+
+    from reportgen.prefect_flows import monthly_update
+
+    controller, captured = smtp
+    for name, value in env().items():
+        monkeypatch.setenv(name, value)
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port,
+                          extra="collect_before_build = true\nchase_after_build = true")
+    dovecot.append(reply(ADDRESS[OPCC], [("opcc.xlsx", workbook(GOOD_OPCC))]))
+
+    folder = Path(monthly_update(str(root), PERIOD))
+    assert (root / "inputs" / "returns" / PERIOD / "opcc.xlsx").is_file()
+    assert folder.parent.name == PERIOD and (folder / "paper.pdf").is_file()
+    sent = {(str(m["To"]), str(m["Subject"]).split(":")[0]) for m in captured.parsed()}
+    assert sent == {(ADDRESS[OPCC], "Re"), (ADDRESS[POLICE], "Reminder"), (ADDRESS[CJB], "Reminder")}
+
+    collected = Artifact.get(f"collected-{PERIOD}")
+    assert collected is not None and "opcc.xlsx" in str(collected.data)
+    chased = Artifact.get(f"mail-chase-{PERIOD}")
+    assert chased is not None and CJB in str(chased.data) and POLICE in str(chased.data)
+
+    monthly_update(str(root), PERIOD)  # a second month-end run the same day: nothing new is sent
+    assert len(captured.messages) == 3
+
+
+def test_each_step_is_a_flow(harness, tmp_path: Path) -> None:
+    from reportgen.mail_flows import chase_flow, send_returns_flow
+
+    root = mail_workspace(tmp_path / "ws")
+    outbox = root / "outputs" / PERIOD / "mail" / "outbox"
+    assert send_returns_flow(str(root), PERIOD, dry_run=True) == str(outbox)
+    assert chase_flow(str(root), PERIOD, dry_run=True) == str(outbox)
+    assert len(list(outbox.glob("workbook-*.eml"))) == 3 and len(list(outbox.glob("reminder-*.eml"))) == 3
+
+
+def test_a_flow_takes_the_password_from_a_prefect_secret_block(harness, tmp_path: Path, smtp,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from prefect.blocks.system import Secret
+
+    from mailservers import PASSWORD, USER
+    from reportgen.mail_flows import send_returns_flow
+
+    controller, captured = smtp
+    Secret(value=PASSWORD).save("reportgen-mail-test", overwrite=True)
+    monkeypatch.setenv("REPORTGEN_MAIL_USER", USER)
+    monkeypatch.delenv("REPORTGEN_MAIL_PASSWORD", raising=False)
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port,
+                          extra='secret_block = "reportgen-mail-test"')
+    send_returns_flow(str(root), PERIOD)
+    assert len(captured.messages) == 3 and captured.logins[0][1] == USER
+    assert PASSWORD not in (root / "outputs" / PERIOD / "mail" / "sent.csv").read_text()

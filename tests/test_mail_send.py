@@ -1,0 +1,226 @@
+"""Sending workbooks and reminders: settings, credentials, the dry run, SMTP (LOGIN and XOAUTH2) with a
+real aiosmtpd server on 127.0.0.1, and the ledger that keeps a message from being sent twice."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from mail_helpers import ADDRESS, CJB, FROM, OPCC, PERIOD, POLICE, attachment, env, mail_workspace
+from mailservers import PASSWORD, TOKEN, USER, free_port
+from reportgen.errors import ReportgenError
+from reportgen.issues import flatten
+from reportgen.mail.credentials import credentials_from_env
+from reportgen.mail.ledger import sent_ledger
+from reportgen.mail.partners import partner_of
+from reportgen.mail.steps import chase_partners, send_returns
+from reportgen.pipeline import load_register
+from reportgen.register import check_partners
+from reportgen.settings import settings_from_dict
+from reportgen.workspace import find_inputs
+
+# aiosmtpd warns of AUTH without TLS on every connection: on 127.0.0.1 in a test that is the point
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+
+
+def test_partner_addresses_must_be_well_formed_and_not_shared() -> None:
+    with pytest.raises(ReportgenError, match=r"not an email address: 'lcjb at wessex'"):
+        settings_from_dict({"partners": {CJB: {"emails": ["lcjb at wessex"]}}})
+    with pytest.raises(ReportgenError, match="given for both 'OPCC' and 'Wessex Police'"):
+        settings_from_dict({"partners": {OPCC: {"emails": ["a@x.org"]}, POLICE: {"emails": ["A@x.org"]}}})
+    with pytest.raises(ReportgenError, match=r"mail\.smtp\.tls"):
+        settings_from_dict({"mail": {"smtp": {"host": "h", "tls": "ssl"}}})
+
+
+def test_a_partner_that_is_not_a_lead_is_located(tmp_path: Path) -> None:
+    root = mail_workspace(tmp_path / "ws")
+    text = (root / "reportgen.toml").read_text().replace('[partners."OPCC"]', '[partners."OPPC"]')
+    (root / "reportgen.toml").write_text(text)
+    inputs, _ = find_inputs(root, PERIOD)
+    issues = check_partners(inputs.settings, load_register(inputs)[0])
+    assert flatten(issues, ["code", "file", "column", "value"]) == [
+        ["partner-not-lead", "reportgen.toml", '[partners."OPPC"]', "OPPC"]]
+    assert "Did you mean 'OPCC'?" in issues[0].message
+    assert partner_of(inputs.settings, f"Police <{ADDRESS[POLICE].upper()}>") == POLICE
+    assert partner_of(inputs.settings, "someone@elsewhere.example.org") is None
+
+
+def test_ports_follow_the_tls_mode() -> None:
+    mail = settings_from_dict({"mail": {"imap": {"host": "h"}, "smtp": {"host": "h", "tls": "tls"}}}).mail
+    assert (mail.port("smtp"), mail.port("imap")) == (465, 993)
+    assert settings_from_dict({}).mail.port("smtp") == 587
+
+
+def test_credentials_come_from_the_environment_and_never_show() -> None:
+    login = credentials_from_env(env())
+    assert login is not None and login.secret == PASSWORD and PASSWORD not in repr(login)
+    oauth = credentials_from_env(env(password="", token=TOKEN), auth="xoauth2")
+    assert oauth is not None and oauth.secret == TOKEN and TOKEN not in repr(oauth)
+    assert credentials_from_env({}) is None
+    with pytest.raises(ReportgenError, match="REPORTGEN_MAIL_OAUTH_TOKEN is not"):
+        credentials_from_env(env(), auth="xoauth2")
+    assert credentials_from_env(env(password=""), secret="from-a-block") is not None
+
+
+def test_settings_file_cannot_hold_a_password() -> None:
+    with pytest.raises(ReportgenError, match=r"mail\.password: unknown key"):
+        settings_from_dict({"mail": {"password": "hunter2"}})
+
+
+def test_dry_run_writes_one_eml_per_partner_with_its_workbook(tmp_path: Path) -> None:
+    root = mail_workspace(tmp_path / "ws")
+    run = send_returns(root, PERIOD, None, dry_run=True)
+    outbox = root / "outputs" / PERIOD / "mail" / "outbox"
+    assert run.outbox == outbox
+    files = sorted(p.name for p in outbox.iterdir())
+    assert files == [f"workbook-{PERIOD}-{name}.eml" for name in ("Criminal-Justice-Board", "OPCC", "Wessex-Police")]
+    message = BytesParser(policy=policy.default).parsebytes((outbox / f"workbook-{PERIOD}-OPCC.eml").read_bytes())
+    assert message["To"] == ADDRESS[OPCC] and message["From"] == f"Wessex OPCC <{FROM}>"
+    assert "24 October 2026" in message["Subject"] and f"[reportgen {PERIOD}]" in message["Subject"]
+    body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "lists the 3 action(s)" in body and "by 24 October 2026" in body
+    name, data = attachment(message)  # type: ignore[arg-type]
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Return"]
+    assert name == "opcc.xlsx" and [row[0].value for row in sheet.iter_rows(min_row=2)] == [2, 4, 6]
+    assert not (root / "outputs" / PERIOD / "mail" / "sent.csv").exists()  # a dry run records nothing
+
+
+def test_a_lead_with_no_address_is_reported_not_skipped_silently(tmp_path: Path) -> None:
+    root = mail_workspace(tmp_path / "ws")
+    text = (root / "reportgen.toml").read_text().split('[partners."Criminal Justice Board"]')[0]
+    (root / "reportgen.toml").write_text(text)
+    run = send_returns(root, PERIOD, None, dry_run=True)
+    assert [m.partner for m in run.sent] == [POLICE, OPCC]
+    assert flatten(run.issues, ["code", "value"]) == [["no-partner-address", CJB]]
+
+
+def test_send_over_smtp_once_and_never_again(tmp_path: Path, smtp) -> None:
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
+    credentials = credentials_from_env(env())
+    run = send_returns(root, PERIOD, credentials)
+    assert [m.partner for m in run.sent] == [POLICE, OPCC, CJB] and not run.issues
+    assert sorted(to for to, _ in captured.messages) == sorted([[ADDRESS[lead]] for lead in (POLICE, OPCC, CJB)])
+    assert captured.logins == [("LOGIN", USER)] or captured.logins == [("PLAIN", USER)]
+    records = sent_ledger(root / "outputs", PERIOD).values()
+    assert [(r.key, r.state) for r in records] == [(f"workbook:{PERIOD}:{lead}", "sent")
+                                                   for lead in (POLICE, OPCC, CJB)]
+    ids = {str(m["Message-ID"]) for m in captured.parsed()}
+    assert ids == {r.message_id for r in records}
+    log = (root / "outputs" / PERIOD / "mail" / "sent.csv").read_text()
+    assert PASSWORD not in log
+    # a second run needs no server (nothing is left to send): point it at a port nobody listens on
+    toml = root / "reportgen.toml"
+    toml.write_text(toml.read_text().replace(f"port = {controller.port}", f"port = {free_port()}"))
+    again = send_returns(root, PERIOD, credentials)
+    assert again.sent == [] and [m.partner for m in again.skipped] == [POLICE, OPCC, CJB]
+    assert len(captured.messages) == 3
+
+
+def test_smtp_xoauth2(tmp_path: Path, smtp) -> None:
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, auth="xoauth2")
+    run = send_returns(root, PERIOD, credentials_from_env(env(password="", token=TOKEN), auth="xoauth2"))
+    assert len(run.sent) == 3 and captured.logins == [("XOAUTH2", USER)]
+
+
+def test_a_refused_login_is_one_clear_error_without_the_secret(tmp_path: Path, smtp) -> None:
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, auth="xoauth2")
+    with pytest.raises(ReportgenError, match="refused the login") as raised:
+        send_returns(root, PERIOD, credentials_from_env(env(password="", token="expired-token"), auth="xoauth2"))
+    assert "expired-token" not in str(raised.value) and captured.messages == []
+    failed = sent_ledger(root / "outputs", PERIOD).values()
+    assert [(r.partner, r.state) for r in failed] == [(POLICE, "failed")]
+    run = send_returns(root, PERIOD, credentials_from_env(env(password="", token=TOKEN), auth="xoauth2"))
+    assert len(run.sent) == 3  # a failed message is sent on the next run
+
+
+def test_a_message_cut_off_mid_send_is_reported_not_resent(tmp_path: Path, smtp) -> None:
+    controller, _captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
+    mail = root / "outputs" / PERIOD / "mail"
+    mail.mkdir(parents=True)
+    (mail / "sent.csv").write_text(textwrap.dedent(f"""\
+        key,state,kind,partner,to,subject,message_id,time,detail
+        workbook:{PERIOD}:OPCC,sending,workbook,OPCC,{ADDRESS[OPCC]},Return,<x@y>,2026-10-01T07:00:00+00:00,
+        """))
+    run = send_returns(root, PERIOD, credentials_from_env(env()))
+    assert [m.partner for m in run.sent] == [POLICE, CJB]
+    assert flatten(run.issues, ["code", "value"]) == [["mail-uncertain", f"workbook:{PERIOD}:OPCC"]]
+
+
+def test_chase_reminds_only_who_has_not_returned_listing_its_actions(tmp_path: Path, smtp) -> None:
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
+    from factories import default_returns, write_xlsx
+
+    for name, rows in default_returns().items():
+        if name != "opcc.xlsx":
+            write_xlsx(root / "inputs" / "returns" / PERIOD / name, rows)
+    run = chase_partners(root, PERIOD, credentials_from_env(env()))
+    assert [m.partner for m in run.sent] == [OPCC]
+    [message] = captured.parsed()
+    body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "We have not yet received your return for October 2026" in body
+    assert "- 2: Publish the commissioning plan." in body and "- 6: Lobby for court capacity." in body
+    assert "- 1:" not in body
+    assert attachment(message)[0] == "opcc.xlsx"
+    assert chase_partners(root, PERIOD, credentials_from_env(env())).sent == []  # once a day at most
+
+
+def test_the_ledger_reads_back_what_it_wrote_even_formula_like_text(tmp_path: Path) -> None:
+    from reportgen.mail.ledger import Ledger, ReceivedRecord
+
+    record = ReceivedRecord("<a@b>", "saved", "x@y.org", OPCC, "=HYPERLINK(\"http://evil\")",
+                            "2026-10-22T10:00:00+00:00", "inputs/returns/2026-10/opcc.xlsx", "ab" * 32, "", 1, 2,
+                            "-detail", "2026-10-22")
+    ledger = Ledger(tmp_path / "received.csv", ReceivedRecord)
+    ledger.put(record)
+    assert "'=HYPERLINK" in (tmp_path / "received.csv").read_text()  # never a formula in Excel
+    assert Ledger(tmp_path / "received.csv", ReceivedRecord).values() == [record]
+    (tmp_path / "received.csv").write_text("message_id,outcome\n<a@b>,saved\n")
+    with pytest.raises(ReportgenError, match="lacks the columns"):
+        Ledger(tmp_path / "received.csv", ReceivedRecord)
+
+
+def test_validate_reports_a_partner_that_is_not_a_lead(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from reportgen.cli import main
+
+    root = mail_workspace(tmp_path / "ws")
+    toml = root / "reportgen.toml"
+    toml.write_text(toml.read_text() + '\n[partners."Wessex Fire"]\nemails = ["fire@example.org"]\n')
+    main(["validate", "--workspace", str(root), "--period", PERIOD])
+    assert "[partners.\"Wessex Fire\"] is not a lead in the register" in capsys.readouterr().out
+
+
+def test_collect_from_a_folder_moves_what_it_dealt_with(tmp_path: Path, smtp) -> None:
+    from mail_helpers import reply
+    from reportgen.mail.steps import collect_returns
+
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
+    drop = tmp_path / "saved from Outlook"
+    drop.mkdir()
+    (drop / "a.eml").write_bytes(reply(ADDRESS[OPCC], [], body="Return to follow."))
+    (drop / "b.eml").write_bytes(reply("stranger@elsewhere.example.org", []))
+    run = collect_returns(root, PERIOD, credentials_from_env(env()), from_folder=drop)
+    assert flatten(run.issues, ["code"]) == [["mail-no-return"], ["mail-unknown-sender"]]
+    assert sorted(str(p.relative_to(drop)) for p in drop.rglob("*.eml")) == [
+        "reportgen-processed/a.eml", "reportgen-rejected/b.eml"]
+    assert [str(m["To"]) for m in captured.parsed()] == [ADDRESS[OPCC]]
+
+
+def test_a_login_never_crosses_the_network_unencrypted(tmp_path: Path) -> None:
+    root = mail_workspace(tmp_path / "ws")
+    toml = root / "reportgen.toml"
+    toml.write_text(toml.read_text().replace('host = "127.0.0.1"', 'host = "mail.wessex-pcc.example.org"'))
+    with pytest.raises(ReportgenError, match=r"smtp\.tls is \"none\" for mail\.wessex-pcc\.example\.org"):
+        send_returns(root, PERIOD, credentials_from_env(env()))
+    assert sent_ledger(root / "outputs", PERIOD).values()[0].state == "failed"
