@@ -2,8 +2,9 @@
 # Install the Debian packages reportgen needs: Pango and HarfBuzz for WeasyPrint (PDF), the fonts the
 # paper is set in, poppler-utils (pdftotext/pdftoppm, used by tests), LibreOffice Writer (headless:
 # the tests convert paper.docx with it to check it renders as in Word, and the benchmark times it as a
-# reference), and python3-venv when the Python we build the venv with cannot make one (Debian ships
-# venv/ensurepip separately).
+# reference), Chromium (the tests load the Prefect UI that `reportgen serve` starts in it, headless),
+# and python3-venv when the Python we build the venv with cannot make one (Debian ships venv/ensurepip
+# separately).
 #
 # --bench is still accepted (`make bench` passes it); LibreOffice is now in the normal list.
 #
@@ -20,6 +21,7 @@ PACKAGES=(
     fonts-dejavu-core
     poppler-utils
     libreoffice-writer-nogui
+    chromium
 )
 
 for argument in "$@"; do

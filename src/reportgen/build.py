@@ -31,7 +31,7 @@ from reportgen.paper import build_paper
 from reportgen.pdf_writer import write_pdf
 from reportgen.pipeline import Checked, check_inputs
 from reportgen.settings import SETTINGS_FILE, Edition
-from reportgen.templates import template_file
+from reportgen.template_files import template_file
 from reportgen.workspace import Inputs, find_inputs
 from reportgen.xlsx_out import write_register_xlsx
 

@@ -55,7 +55,7 @@ from reportgen.pdf_writer import (
     safe_href,
 )
 from reportgen.richtext import parse_explanation
-from reportgen.templates import DEFAULT_TEMPLATES, search_path, template_file
+from reportgen.template_files import DEFAULT_TEMPLATES, search_path, template_file
 from reportgen.workspace import PERIOD
 
 DIFF_TEMPLATE = "diff.html.j2"

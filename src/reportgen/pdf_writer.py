@@ -39,7 +39,7 @@ from reportgen import richtext
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.model import Block, Inline, Paper
-from reportgen.templates import search_path
+from reportgen.template_files import search_path
 
 LOGGER = logging.getLogger(__name__)
 

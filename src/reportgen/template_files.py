@@ -9,8 +9,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+
+
+def _shipped_templates() -> Path:
+    """reportgen's own templates: installed inside the package (reportgen/templates, see pyproject.toml),
+    or, in a source checkout (an editable install), templates/ at the top of the repo."""
+    here = Path(__file__).resolve().parent
+    installed = here / "templates"
+    return installed if (installed / "paper.docx").is_file() else here.parents[1] / "templates"
+
+
 # the project's own templates, used for whatever a workspace does not provide
-DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+DEFAULT_TEMPLATES = _shipped_templates()
 TEMPLATE_FILES = ("paper.docx", "paper.html.j2", "paper.css", "diff.html.j2", "diff.css")
 
 
