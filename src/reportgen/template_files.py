@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 
-
 def _shipped_templates() -> Path:
     """reportgen's own templates: installed inside the package (reportgen/templates, see pyproject.toml),
     or, in a source checkout (an editable install), templates/ at the top of the repo."""
