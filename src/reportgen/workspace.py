@@ -87,7 +87,8 @@ def check_period(period: str) -> str:
     if not re.fullmatch(r"\d{4}-\d{2}", text):
         raise UsageError(f"period {period!r} is not of the form YYYY-MM (e.g. 2026-10)")
     if not PERIOD.fullmatch(text):
-        raise UsageError(f"period {period!r} has no month {text[5:]}: the month is 01 to 12")
+        raise UsageError(f"period {period!r} is not of the form YYYY-MM with a real month: there is no month "
+                         f"{text[5:]} (01 to 12)")
     return text
 
 
