@@ -17,6 +17,11 @@ Layout (the markers `reportgen.docx_writer` looks for are in brackets):
 - Header: `{{ paper.marking }}` (restricted edition only) and the running title; footer: the
   marking and "Page X of Y" (PAGE / NUMPAGES fields). Section 2 reuses section 1's header/footer.
 
+The PDF takes the same look from this file (`reportgen.theme`): the styles Normal, Title, Subtitle,
+Heading 1-3, the plan table's prototype rows, the cover label fill, the "Status …" styles' shading
+(the status fills), both sections' page size and margins, and a picture put in the header (the logo).
+Sizes, colours and margins here are the PDF stylesheet's defaults, so both outputs look alike.
+
 Column order of the template's delivery table is ref, action, status, explanation, timeframe, page;
 the writer picks a prototype cell by column key, so keep that order when restyling.
 """
@@ -44,9 +49,18 @@ OUT = HERE / "paper.docx"
 FONT = "Arial"
 LANGUAGE = "en-GB"
 HEADING_COLOUR = RGBColor(0x1F, 0x38, 0x64)  # dark blue: 11:1 contrast on white
+SUBTITLE_COLOUR = RGBColor(0x33, 0x33, 0x33)
+SECTION_COLOUR = RGBColor(0x13, 0x29, 0x4B)  # section heading text
 HEADER_FILL = "1F3864"  # delivery-plan header row (white text)
-SECTION_FILL = "D9E2F3"  # section heading rows
-LABEL_FILL = "F2F2F2"  # cover sheet labels
+SECTION_FILL = "D5DEEE"  # section heading rows
+SUBSECTION_FILL = "EDF1F8"  # second-level group rows
+LABEL_FILL = "E4EAF4"  # cover sheet labels
+TABLE_SIZE = Pt(8.5)  # the plan and changes tables' text
+# shading of the "Status …" paragraph styles: the fill behind each status (text stays black, >= 7:1)
+STATUS_FILLS = (("Status Completed", "C6EFCE"), ("Status In progress", "FFEB9C"), ("Status Not started", "F2F2F2"),
+                ("Status On hold", "DDEBF7"), ("Status Unknown", "FFC7CE"))
+COVER_MARGINS_MM = (20, 18, 18, 18)  # top, right, bottom, left
+PLAN_MARGINS_MM = (17, 14, 16, 14)
 
 # (heading, share of the table width) in the writer's default column order
 DEFAULT_COLUMNS = (
@@ -58,8 +72,8 @@ DEFAULT_COLUMNS = (
     ("CSCJ Plan page", 0.09),
 )
 TWIPS_PER_MM = 1440 / 25.4
-PORTRAIT_TEXT_TWIPS = round((210 - 2 * 20) * TWIPS_PER_MM)
-LANDSCAPE_TEXT_TWIPS = round((297 - 2 * 12.7) * TWIPS_PER_MM)
+PORTRAIT_TEXT_TWIPS = round((210 - COVER_MARGINS_MM[1] - COVER_MARGINS_MM[3]) * TWIPS_PER_MM)
+LANDSCAPE_TEXT_TWIPS = round((297 - PLAN_MARGINS_MM[1] - PLAN_MARGINS_MM[3]) * TWIPS_PER_MM)
 
 
 def main() -> None:
@@ -77,8 +91,7 @@ def main() -> None:
     landscape = document.add_section(WD_SECTION.NEW_PAGE)
     landscape.orientation = WD_ORIENT.LANDSCAPE
     landscape.page_width, landscape.page_height = Mm(297), Mm(210)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(landscape, side, Cm(1.27))
+    _margins(landscape, PLAN_MARGINS_MM)
     _delivery_table(document)
     # always present (empty without a note): the body must not end with a table
     document.add_paragraph("{{ paper.exempt_note }}")
@@ -107,16 +120,17 @@ def _styles(document) -> None:  # type: ignore[no-untyped-def]
     )
 
     normal = styles["Normal"]
-    normal.font.size = Pt(11)
+    normal.font.size = Pt(10.5)
 
     title = styles["Title"]
     _drop_theme_fonts(title)
-    title.font.size, title.font.bold, title.font.color.rgb = Pt(20), True, HEADING_COLOUR
+    title.font.size, title.font.bold, title.font.color.rgb = Pt(18), True, HEADING_COLOUR
     title.paragraph_format.space_after = Pt(12)
     subtitle = styles["Subtitle"]
     _drop_theme_fonts(subtitle)
-    subtitle.font.size, subtitle.font.italic, subtitle.font.color.rgb = Pt(13), False, HEADING_COLOUR
-    for level, size in ((1, 16), (2, 13), (3, 12)):
+    subtitle.font.size, subtitle.font.italic, subtitle.font.color.rgb = Pt(11.5), False, SUBTITLE_COLOUR
+    subtitle.font.bold = True
+    for level, size in ((1, 13.5), (2, 11.5), (3, 10.5)):
         heading = styles[f"Heading {level}"]
         _drop_theme_fonts(heading)
         heading.font.size, heading.font.bold, heading.font.color.rgb = Pt(size), True, HEADING_COLOUR
@@ -137,7 +151,13 @@ def _styles(document) -> None:  # type: ignore[no-untyped-def]
     table_heading.paragraph_format.keep_with_next = True
     table_section = styles.add_style("Table Section", WD_STYLE_TYPE.PARAGRAPH)
     table_section.base_style = table_heading
-    table_section.font.size = Pt(12)
+    table_section.font.size = Pt(10)
+    table_section.font.color.rgb = SECTION_COLOUR
+    for name, fill in STATUS_FILLS:
+        status = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        status.base_style = table_text
+        pr = status.element.get_or_add_pPr()
+        pr.append(_shading(fill))
 
     hyperlink = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER, builtin=True)
     hyperlink.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
@@ -168,9 +188,14 @@ def _page_setup(document) -> None:  # type: ignore[no-untyped-def]
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(20))
+    _margins(section, COVER_MARGINS_MM)
     section.header_distance = section.footer_distance = Cm(1)
+
+
+def _margins(section, margins_mm: tuple[int, int, int, int]) -> None:  # type: ignore[no-untyped-def]
+    sides = ("top_margin", "right_margin", "bottom_margin", "left_margin")
+    for side, size in zip(sides, margins_mm):
+        setattr(section, side, Mm(size))
 
 
 def _header_footer(document) -> None:  # type: ignore[no-untyped-def]
@@ -248,7 +273,7 @@ def _cover_table(document) -> None:  # type: ignore[no-untyped-def]
 def _changes_table(document) -> None:  # type: ignore[no-untyped-def]
     """Changes since the last draft (only when the paper has some: the whole block is in a {%p if %})."""
     document.add_paragraph("{%p if paper.changes %}")
-    document.add_paragraph("Changes since the last draft", style="Heading 2")
+    document.add_paragraph("Changes since the last draft", style="Heading 1")
     shares = (0.08, 0.56, 0.18, 0.18)
     widths = [round(PORTRAIT_TEXT_TWIPS * share) for share in shares]
     widths[-1] = PORTRAIT_TEXT_TWIPS - sum(widths[:-1])
@@ -258,13 +283,13 @@ def _changes_table(document) -> None:  # type: ignore[no-untyped-def]
                 description="Actions whose status changed since the last draft: was and now")
     for cell, heading in zip(table.rows[0].cells, ("Ref", "Action", "Was", "Now")):
         cell.paragraphs[0].style = document.styles["Table Heading"]
-        cell.paragraphs[0].add_run(heading)
+        cell.paragraphs[0].add_run(heading).font.size = TABLE_SIZE
         _shade(cell, SECTION_FILL)
     _row_flags(table.rows[0], cant_split=True, header=True)
     table.rows[1].cells[0].paragraphs[0].text = "{%tr for move in paper.changes %}"
     for cell, field in zip(table.rows[2].cells, ("ref", "action", "old", "new")):
         cell.paragraphs[0].style = document.styles["Table Text"]
-        cell.paragraphs[0].add_run("{{ move." + field + " }}")
+        cell.paragraphs[0].add_run("{{ move." + field + " }}").font.size = TABLE_SIZE
     _row_flags(table.rows[2], cant_split=True)
     table.rows[3].cells[0].paragraphs[0].text = "{%tr endfor %}"
     document.add_paragraph("{%p endif %}")
@@ -286,21 +311,21 @@ def _delivery_table(document) -> None:  # type: ignore[no-untyped-def]
         paragraph = cell.paragraphs[0]
         paragraph.style = document.styles["Table Heading"]
         run = paragraph.add_run(heading)
-        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+        run.font.color.rgb, run.font.size = RGBColor(0xFF, 0xFF, 0xFF), TABLE_SIZE
         _shade(cell, HEADER_FILL)
     _row_flags(header, cant_split=True, header=True)
 
-    for row, marker, fill in ((section, "[[SECTION]]", SECTION_FILL), (subsection, "[[SUBSECTION]]", None)):
+    for row, marker, fill, size in ((section, "[[SECTION]]", SECTION_FILL, None),
+                                    (subsection, "[[SUBSECTION]]", SUBSECTION_FILL, Pt(9))):
         merged = row.cells[0].merge(row.cells[-1])
         merged.paragraphs[0].style = document.styles["Table Section"]
-        merged.paragraphs[0].add_run(marker)
-        if fill:
-            _shade(merged, fill)
+        merged.paragraphs[0].add_run(marker).font.size = size
+        _shade(merged, fill)
         _row_flags(row, cant_split=True)
 
     for cell in action.cells:
         cell.paragraphs[0].style = document.styles["Table Text"]
-        cell.paragraphs[0].add_run("[[CELL]]")
+        cell.paragraphs[0].add_run("[[CELL]]").font.size = TABLE_SIZE
     _row_flags(action, cant_split=True)
 
 
@@ -322,11 +347,16 @@ def _fix_widths(table, widths, caption: str, description: str) -> None:  # type:
         tbl_pr.append(element)
 
 
-def _shade(cell, fill: str) -> None:  # type: ignore[no-untyped-def]
+def _shading(fill: str):  # type: ignore[no-untyped-def]
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
+    return shd
+
+
+def _shade(cell, fill: str) -> None:  # type: ignore[no-untyped-def]
+    shd = _shading(fill)
     tc_pr = cell._tc.get_or_add_tcPr()
     v_align = tc_pr.find(qn("w:vAlign"))
     if v_align is not None:

@@ -23,11 +23,13 @@ from reportgen.docx_writer import write_docx
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue, issues_csv
-from reportgen.model import Paper
+from reportgen.fonts import resolve_fonts
+from reportgen.model import Paper, Theme
 from reportgen.paper import build_paper
 from reportgen.pdf_writer import write_pdf
 from reportgen.pipeline import Checked, check_inputs
 from reportgen.settings import SETTINGS_FILE, Edition
+from reportgen.theme import read_theme
 from reportgen.workspace import Inputs, find_inputs
 from reportgen.xlsx_out import write_register_xlsx
 
@@ -48,6 +50,7 @@ class Plan:
     compare_with: Path | None  # latest draft of this edition: "changes since the last draft"
     issues: tuple[Issue, ...] = ()
     carried: Paper | None = None  # the paper of `carry_from`
+    theme: Theme | None = None  # the look, from the Word template: both renderers draw it
 
     @property
     def carried_name(self) -> str:
@@ -101,7 +104,18 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
     compare_with = next((f for f in reversed(kept)
                          if f.parent.name <= inputs.period and _edition_of(f) == edition), None)
     carried, unreadable = load_previous(carry_from)
-    return Plan(inputs, edition, hashes, carry_from, compare_with, (*found, *unreadable), carried)
+    theme, theme_issues = load_theme(inputs)
+    return Plan(inputs, edition, hashes, carry_from, compare_with, (*found, *unreadable, *theme_issues), carried,
+                theme)
+
+
+def load_theme(inputs: Inputs) -> tuple[Theme, list[Issue]]:
+    """The Word template's look, with the PDF's font for each font it names (swaps reported once)."""
+    template = inputs.templates / "paper.docx"
+    shown = inputs.display(template) if template.is_relative_to(inputs.workspace) else "the default template"
+    theme, issues = read_theme(template, shown)
+    theme, font_issues = resolve_fonts(theme, shown)
+    return theme, [*issues, *font_issues]
 
 
 def _edition_of(folder: Path) -> str:
@@ -129,7 +143,8 @@ def check_plan(plan: Plan) -> Checked:
 def make_paper(plan: Plan, checked: Checked) -> Paper:
     narrative = plan.inputs.narrative.read_text(encoding="utf-8") if plan.inputs.narrative else None
     previous, _ = load_previous(plan.compare_with)
-    return build_paper(checked.merged, plan.inputs.settings, narrative, plan.edition, checked.issues, previous)
+    return build_paper(checked.merged, plan.inputs.settings, narrative, plan.edition, checked.issues, previous,
+                       plan.theme)
 
 
 def render_docx(paper: Paper, plan: Plan, folder: Path) -> Path:

@@ -89,6 +89,15 @@ CODES: dict[str, tuple[Severity, str, str]] = {
                        "Chase the partner (see the chase list)."),
     "unchanged-return": (Severity.WARNING, "The return is identical to the pre-filled workbook.",
                          "Check with the partner that nothing has changed."),
+    "font-substituted": (Severity.WARNING, "A font the Word template names is not installed here; the PDF uses "
+                         "the closest installed one (a note only when the substitute has the same metrics).",
+                         "Install the font on the machine that builds the papers, or choose an installed one "
+                         "in the template."),
+    "logo-no-alt": (Severity.WARNING, "The logo in the Word template's header has no alt text.",
+                    "In Word, right-click the logo, choose Edit Alt Text and describe it (e.g. 'Wessex OPCC logo')."),
+    "logo-unsupported": (Severity.WARNING, "The logo in the Word template's header is in a format a PDF cannot "
+                         "show (e.g. EMF); it appears in the Word paper only.",
+                         "Insert the logo as a PNG or JPEG picture instead."),
 }
 
 

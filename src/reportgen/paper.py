@@ -25,6 +25,7 @@ from reportgen.model import (
     PaperSection,
     RichText,
     StatusMove,
+    Theme,
     UpdateState,
     plain_text,
 )
@@ -75,6 +76,7 @@ def build_paper(
     edition: Edition = "public",
     issues: Sequence[Issue] = (),
     previous: Paper | None = None,
+    theme: Theme | None = None,
 ) -> Paper:
     included = tuple(a for a in merged.actions if edition == "restricted" or not a.action.exempt)
     exempt_count = len(merged.actions) - len(included)
@@ -121,7 +123,8 @@ def build_paper(
         changes=moves,
         new_actions=new_refs,
         blocking_issues=sum(1 for i in issues if i.blocking),
-        status_colours=tuple(STATUS_COLOURS.items()),
+        status_colours=tuple({**STATUS_COLOURS, **dict(theme.status_fills if theme else ())}.items()),
+        theme=theme,
     )
 
 
