@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages reportgen needs: Pango and HarfBuzz for WeasyPrint (PDF), the fonts the
 # paper is set in, poppler-utils (pdftotext/pdftoppm, used by tests), and python3-venv when the Python
-# we build the venv with cannot make one (Debian ships venv/ensurepip separately).
+# we build the venv with cannot make one (Debian ships venv/ensurepip separately). The fonts include
+# the free ones drawn to the same widths as Word's (Liberation for Arial, Times New Roman and Courier
+# New; Carlito for Calibri; Caladea for Cambria), which the PDF uses for those fonts of the Word
+# template; fontconfig's fc-match says which installed font stands in for a missing one.
 #
 # With --bench it also installs what only `make bench` needs: LibreOffice Writer (headless), whose
 # DOCX-to-PDF conversion is the benchmark's reference.
@@ -15,7 +18,10 @@ PACKAGES=(
     libpango-1.0-0
     libpangoft2-1.0-0
     libharfbuzz-subset0
+    fontconfig
     fonts-liberation2
+    fonts-crosextra-carlito
+    fonts-crosextra-caladea
     fonts-dejavu-core
     poppler-utils
 )

@@ -130,6 +130,9 @@ def _styles(document) -> None:  # type: ignore[no-untyped-def]
     _drop_theme_fonts(subtitle)
     subtitle.font.size, subtitle.font.italic, subtitle.font.color.rgb = Pt(11.5), False, SUBTITLE_COLOUR
     subtitle.font.bold = True
+    spacing = subtitle.element.rPr.find(qn("w:spacing"))
+    if spacing is not None:  # python-docx's Subtitle is letter-spaced; the PDF's is not
+        subtitle.element.rPr.remove(spacing)
     for level, size in ((1, 13.5), (2, 11.5), (3, 10.5)):
         heading = styles[f"Heading {level}"]
         _drop_theme_fonts(heading)

@@ -22,8 +22,8 @@ from reportgen.chase import ChaseRow, chase_csv, chase_list, unchanged_returns
 from reportgen.docx_writer import write_docx
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
-from reportgen.issues import Issue, issue, issues_csv
 from reportgen.fonts import resolve_fonts
+from reportgen.issues import Issue, issue, issues_csv
 from reportgen.model import Paper, Theme
 from reportgen.paper import build_paper
 from reportgen.pdf_writer import write_pdf

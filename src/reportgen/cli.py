@@ -77,6 +77,16 @@ def make_parser() -> argparse.ArgumentParser:
                       "outputs/<period>/compare/<old>-to-<new>)")
     diff.set_defaults(run=run_diff)
 
+    template = commands.add_parser("template", help="write the default Word template into the workspace to restyle",
+                                   description="Write reportgen's default paper.docx (with --all also "
+                                   "paper.html.j2 and paper.css) into the workspace's templates/ folder, never "
+                                   "replacing a file there; restyle it in Word and both the DOCX and the PDF "
+                                   "follow. The folder is the last line printed.")
+    template.add_argument("--workspace", type=Path, default=Path("."), help="workspace folder (default: .)")
+    template.add_argument("--all", action="store_true",
+                          help="also the PDF's HTML template and stylesheet (for CSS changes)")
+    template.set_defaults(run=run_template)
+
     serve = commands.add_parser("serve", help="serve the monthly schedule with Prefect",
                                 description="Serve the monthly deployment (cron from reportgen.toml).")
     serve.add_argument("--workspace", type=Path, default=Path("."), help="workspace folder (default: .)")
@@ -145,6 +155,19 @@ def run_diff(args: argparse.Namespace) -> int:
     result = compare_drafts(args.old, args.new, args.out)
     print(human_text(result.diff))  # plain print: its [-deleted-] marks are not rich markup
     print(result.folder)  # the last line: scripts read the folder from it
+    return OK
+
+
+def run_template(args: argparse.Namespace) -> int:
+    from reportgen.restyle import PDF_TEMPLATES, WORD_TEMPLATE, copy_templates
+
+    names = WORD_TEMPLATE + (PDF_TEMPLATES if args.all else ())
+    written, kept = copy_templates(args.workspace, names)
+    for path in written:
+        print(f"wrote {path}")
+    for path in kept:
+        print(f"kept {path} (already there: not replaced)")
+    print(args.workspace / "templates")  # the last line: scripts read the folder from it
     return OK
 
 
