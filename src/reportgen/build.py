@@ -112,7 +112,7 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
 def load_theme(inputs: Inputs) -> tuple[Theme, list[Issue]]:
     """The Word template's look, with the PDF's font for each font it names (swaps reported once)."""
     template = inputs.templates / "paper.docx"
-    shown = inputs.display(template) if template.is_relative_to(inputs.workspace) else "the default template"
+    shown = inputs.display(template) if template.is_relative_to(inputs.workspace) else "reportgen's default template"
     theme, issues = read_theme(template, shown)
     theme, font_issues = resolve_fonts(theme, shown)
     return theme, [*issues, *font_issues]

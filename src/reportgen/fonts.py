@@ -73,8 +73,8 @@ def resolve_fonts(theme: Theme, shown: str) -> tuple[Theme, list[Issue]]:
 
 def _substituted(name: str, family: str, shown: str) -> Issue:
     if METRIC_COMPATIBLE.get(name.casefold()) == family.casefold():
-        return issue("font-substituted", f"{shown} names the font '{name}', which is not installed here; the PDF "
-                     f"uses '{family}', drawn to the same widths, so lines and pages break as in Word.",
+        return issue("font-substituted", f"The font '{name}' of {shown} is not installed here; the PDF uses "
+                     f"'{family}', drawn to the same widths, so lines and pages break as in Word.",
                      severity=Severity.INFO, file=shown, value=name, action="Nothing to do.")
-    return issue("font-substituted", f"{shown} names the font '{name}', which is not installed here; the PDF uses "
+    return issue("font-substituted", f"The font '{name}' of {shown} is not installed here; the PDF uses "
                  f"'{family}' instead, the closest installed font.", file=shown, value=name)
