@@ -32,7 +32,7 @@ from reportgen.theme_css import LOGO_TYPES  # what WeasyPrint draws (not EMF/WMF
 
 Element = Any  # lxml elements (python-docx oxml classes)
 
-# the markers reportgen.docx_writer fills: the plan table is the table with a [[CELL]] row
+# the plan table's prototype rows, which reportgen.docx_writer clones: the plan table has a [[CELL]] row
 SECTION_MARKER = "[[SECTION]]"
 SUBSECTION_MARKER = "[[SUBSECTION]]"
 CELL_MARKER = "[[CELL]]"
@@ -61,8 +61,8 @@ def read_theme(template: Path, shown_as: str = "") -> tuple[Theme, list[Issue]]:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise ReportgenError(f"DOCX template {shown} is not a Word document: {error}") from error
     reader = _Styles(document)
-    plan = _plan_rows(document)
-    header, section, subsection, cells = plan if plan else (None, None, None, None)
+    plan = find_plan_rows(document.element.body)
+    _, header, section, subsection, cells = plan if plan else (None, None, None, None, None)
     logo, issues = _logo(document, shown)
     theme = Theme(
         body=reader.style("Normal"),
@@ -228,9 +228,15 @@ def _text(element: Element) -> str:
 # ---------------------------------------------------------------- tables and sections
 
 
-def _plan_rows(document: DocxDocument) -> tuple[Element | None, Element | None, Element | None, Element] | None:
-    """(header, section, subsection, action) prototype rows of the plan table, or None without one."""
-    for table in document.element.body.iter(qn("w:tbl")):
+PlanRows = tuple[Element, Element | None, Element | None, Element | None, Element]
+
+
+def find_plan_rows(body: Element) -> PlanRows | None:
+    """(table, header, section, subsection, action) of the plan table: the first table with a [[CELL]] row.
+
+    The header is the first row unless that is a marker row; a row not in the template is None.
+    """
+    for table in body.iter(qn("w:tbl")):
         rows = table.findall(W_TR)
         texts = [_text(tr) for tr in rows]
         action = next((tr for tr, text in zip(rows, texts) if CELL_MARKER in text), None)
@@ -239,7 +245,7 @@ def _plan_rows(document: DocxDocument) -> tuple[Element | None, Element | None, 
         section = next((tr for tr, text in zip(rows, texts) if SECTION_MARKER in text), None)
         subsection = next((tr for tr, text in zip(rows, texts) if SUBSECTION_MARKER in text), None)
         header = rows[0] if rows[0] not in (action, section, subsection) else None
-        return header, section, subsection, action
+        return table, header, section, subsection, action
     return None
 
 
