@@ -28,6 +28,7 @@ from reportgen.docx_writer import write_docx
 from reportgen.fonts import resolve_fonts
 from reportgen.issues import Severity
 from reportgen.model import Paper, TextStyle, Theme
+from reportgen.paper import status_colours
 from reportgen.pdf_writer import TemplateFetcher, write_pdf
 from reportgen.theme import read_theme
 from reportgen.theme_css import theme_stylesheet
@@ -63,9 +64,10 @@ def _set_in(family: str, fontname: str) -> bool:
 
 
 def _themed(template: Path, paper: Paper) -> Paper:
+    """`paper` with the theme of `template`, as build_paper gives it."""
     theme, _ = read_theme(template)
     theme, _ = resolve_fonts(theme, template.name)
-    return replace(paper, theme=theme)
+    return replace(paper, theme=theme, status_colours=status_colours(theme))
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +103,34 @@ def test_a_restyled_template_is_read(restyled: Path) -> None:
     assert (theme.table_header_fill, theme.section_fill) == (HEADER_FILL, SECTION_FILL)
     assert theme.logo is not None and theme.logo.alt == LOGO_ALT and theme.logo.media_type == "image/png"
     assert round(theme.logo.height) == 10
+
+
+def test_a_bare_word_document_gives_its_theme_fonts_and_no_plan(tmp_path: Path) -> None:
+    """python-docx's own blank document: styles name theme fonts (+Body: Cambria, +Headings: Calibri in its
+    theme part); no plan table."""
+    blank = tmp_path / "blank.docx"
+    docx.Document().save(str(blank))
+    theme, issues = read_theme(blank)
+    assert issues == [] and theme.body.font == "Cambria" and theme.headings[0].font == "Calibri"
+    assert theme.plan_page is None and theme.table_header_fill is None
+
+
+def test_status_fills_come_from_the_status_styles(tmp_path: Path) -> None:
+    template = tmp_path / "status.docx"
+    document = docx.Document(str(DEFAULT_TEMPLATE))
+    shading = document.styles["Status Completed"].element.find(f"{qn('w:pPr')}/{qn('w:shd')}")
+    shading.set(qn("w:fill"), "00B050")
+    document.save(str(template))
+    paper = _themed(template, make_paper(6, 1))
+    assert dict(paper.status_colours)["completed"] == "00B050"
+    write_pdf(paper, TEMPLATES, tmp_path / "paper.pdf")
+    write_docx(paper, template, tmp_path / "paper.docx")
+    with pdfplumber.open(tmp_path / "paper.pdf") as pdf:
+        assert any(_close(line["stroking_color"], "00B050") for p in pdf.pages for line in p.lines)  # status bar
+    fills = {tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}").get(qn("w:fill"))
+             for row in docx.Document(str(tmp_path / "paper.docx")).tables[-1].rows
+             for tc in row._tr.iter(qn("w:tc")) if tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}") is not None}
+    assert "00B050" in fills
 
 
 def test_not_a_word_document_stops_with_one_clear_line(tmp_path: Path) -> None:

@@ -123,9 +123,14 @@ def build_paper(
         changes=moves,
         new_actions=new_refs,
         blocking_issues=sum(1 for i in issues if i.blocking),
-        status_colours=tuple({**STATUS_COLOURS, **dict(theme.status_fills if theme else ())}.items()),
+        status_colours=status_colours(theme),
         theme=theme,
     )
+
+
+def status_colours(theme: Theme | None) -> tuple[tuple[str, str], ...]:
+    """Status class -> fill: the template's "Status …" styles where it has them, else ours."""
+    return tuple({**STATUS_COLOURS, **dict(theme.status_fills if theme else ())}.items())
 
 
 def render_narrative(source: str | None, context: dict[str, object]) -> RichText:
