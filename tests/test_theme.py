@@ -237,6 +237,9 @@ def test_metric_compatible_and_installed_fonts() -> None:
     assert [(i.severity, i.value) for i in issues] == [(Severity.INFO, "Arial"), (Severity.INFO, "Calibri")]
     assert "Liberation Sans" in issues[0].message and "Carlito" in issues[1].message
     assert resolve_fonts(Theme(body=TextStyle(font="Liberation Serif")), "t")[1] == []
+    # a name is never an fc-match option or a pattern with properties
+    for odd in ("--help", "Liberation Serif:bold", "Liberation-Serif"):
+        assert fonts.installed_family(odd) not in ("Liberation Serif", None)
 
 
 def test_without_fontconfig_the_build_says_fonts_were_not_checked(monkeypatch: pytest.MonkeyPatch) -> None:

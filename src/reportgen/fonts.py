@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import re
 import shutil
 import subprocess
 
@@ -36,8 +37,11 @@ def installed_family(name: str) -> str | None:
     if program is None:
         return None
     try:
-        done = subprocess.run([program, "--format=%{family}", name], capture_output=True, text=True, timeout=20,
-                              check=False)
+        # "--": a name starting with "-" is not an option; escaped: "-", ":" and "," mean size, properties
+        # and alternatives in a fontconfig pattern
+        pattern = re.sub(r"([\\:,-])", r"\\\1", name)
+        done = subprocess.run([program, "--format=%{family}", "--", pattern], capture_output=True, text=True,
+                              timeout=20, check=False)
     except (OSError, subprocess.SubprocessError) as error:
         log.warning("fc-match failed for %r: %s", name, error)
         return None
