@@ -286,8 +286,9 @@ def _changes_table(document) -> None:  # type: ignore[no-untyped-def]
                 description="Actions whose status changed since the last draft: was and now")
     for cell, heading in zip(table.rows[0].cells, ("Ref", "Action", "Was", "Now")):
         cell.paragraphs[0].style = document.styles["Table Heading"]
-        cell.paragraphs[0].add_run(heading).font.size = TABLE_SIZE
-        _shade(cell, SECTION_FILL)
+        run = cell.paragraphs[0].add_run(heading)
+        run.font.color.rgb, run.font.size = RGBColor(0xFF, 0xFF, 0xFF), TABLE_SIZE
+        _shade(cell, HEADER_FILL)  # as the plan table's header (the PDF draws both alike)
     _row_flags(table.rows[0], cant_split=True, header=True)
     table.rows[1].cells[0].paragraphs[0].text = "{%tr for move in paper.changes %}"
     for cell, field in zip(table.rows[2].cells, ("ref", "action", "old", "new")):
