@@ -30,6 +30,7 @@ from reportgen.issues import Severity
 from reportgen.model import Paper, TextStyle, Theme
 from reportgen.paper import status_colours
 from reportgen.pdf_writer import TemplateFetcher, write_pdf
+from reportgen.restyle import PDF_TEMPLATES, WORD_TEMPLATE, copy_templates
 from reportgen.theme import read_theme
 from reportgen.theme_css import theme_stylesheet
 
@@ -306,6 +307,24 @@ def test_template_command_then_restyle_then_build(tmp_path: Path, capsys: pytest
         assert title and all(_close(c["non_stroking_color"], HEADING_COLOUR) for c in title)
     header = docx.Document(str(tmp_path / "draft" / "paper.docx")).sections[0].header._element
     assert [d.get("descr") for d in header.iter(qn("wp:docPr"))] == [LOGO_ALT]
+
+
+def test_a_build_reports_a_missing_font_once_after_the_inputs_issues(tmp_path: Path) -> None:
+    from reportgen.build import build_draft
+
+    workspace = make_workspace(tmp_path / "ws")
+    copy_templates(workspace, (*WORD_TEMPLATE, *PDF_TEMPLATES))
+    template = workspace / "templates" / "paper.docx"
+    document = docx.Document(str(template))
+    for name in ("Normal", "Title", "Heading 1"):
+        document.styles[name].font.name = "Gill Sans Nova Condensed"
+    document.save(str(template))
+    result = build_draft(workspace, out=tmp_path / "draft")
+    found = [i for i in result.issues if i.code == "font-substituted"]
+    assert [(i.severity, i.file, i.value) for i in found] == [
+        (Severity.WARNING, "templates/paper.docx", "Gill Sans Nova Condensed")]
+    assert result.issues[-1] == found[0]
+    assert "font-substituted" in (tmp_path / "draft" / "issues.csv").read_text()
 
 
 @needs_sample

@@ -51,6 +51,7 @@ class Plan:
     issues: tuple[Issue, ...] = ()
     carried: Paper | None = None  # the paper of `carry_from`
     theme: Theme | None = None  # the look, from the Word template: both renderers draw it
+    theme_issues: tuple[Issue, ...] = ()  # about the template (fonts, logo): listed after the inputs' issues
 
     @property
     def carried_name(self) -> str:
@@ -105,8 +106,8 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
                          if f.parent.name <= inputs.period and _edition_of(f) == edition), None)
     carried, unreadable = load_previous(carry_from)
     theme, theme_issues = load_theme(inputs)
-    return Plan(inputs, edition, hashes, carry_from, compare_with, (*found, *unreadable, *theme_issues), carried,
-                theme)
+    return Plan(inputs, edition, hashes, carry_from, compare_with, (*found, *unreadable), carried, theme,
+                tuple(theme_issues))
 
 
 def load_theme(inputs: Inputs) -> tuple[Theme, list[Issue]]:
@@ -184,8 +185,9 @@ def changed_inputs(plan: Plan) -> list[Issue]:
 
 def collect_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
     """Every issue of the run, checked just before publishing: returns sent back untouched, inputs
-    changed while building; in the public edition, issues about exempt actions lose their text."""
-    extra = [*unchanged_returns(checked, plan.carried), *changed_inputs(plan)]
+    changed while building, then the template's; in the public edition, issues about exempt actions lose
+    their text."""
+    extra = [*unchanged_returns(checked, plan.carried), *changed_inputs(plan), *plan.theme_issues]
     return edition_issues((*checked.issues, *extra), checked, plan.edition)
 
 
