@@ -327,6 +327,13 @@ def test_a_build_reports_a_missing_font_once_after_the_inputs_issues(tmp_path: P
     assert "font-substituted" in (tmp_path / "draft" / "issues.csv").read_text()
 
 
+def test_template_command_says_what_it_cannot_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["template", "--workspace", str(tmp_path / "missing")]) == 2
+    (tmp_path / "templates").write_text("a file")
+    assert main(["template", "--workspace", str(tmp_path)]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err.replace("\n", " ")
+
+
 @needs_sample
 def test_the_sample_paper_is_unchanged_by_the_default_theme(tmp_path: Path) -> None:
     """Same text and page count with the default template's theme as with the stylesheet alone."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportgen.errors import UsageError
+from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
 from reportgen.workspace import DEFAULT_TEMPLATES
 
@@ -23,7 +23,12 @@ def copy_templates(workspace: Path, names: tuple[str, ...] = WORD_TEMPLATE) -> t
     if not workspace.is_dir():
         raise UsageError(f"workspace {workspace} is not a folder")
     folder = workspace / "templates"
-    folder.mkdir(exist_ok=True)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file, not a folder: move it away to write the templates")
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as error:
+        raise ReportgenError(f"cannot make the folder {folder}: {error.strerror}") from error
     written: list[Path] = []
     kept: list[Path] = []
     for name in names:
@@ -36,5 +41,7 @@ def copy_templates(workspace: Path, names: tuple[str, ...] = WORD_TEMPLATE) -> t
         except FileExistsError:  # written by someone else meanwhile: theirs stays
             kept.append(target)
             continue
+        except OSError as error:
+            raise ReportgenError(f"cannot write {target}: {error.strerror}") from error
         written.append(target)
     return written, kept
