@@ -331,7 +331,7 @@ def test_template_command_says_what_it_cannot_do(tmp_path: Path, capsys: pytest.
     assert main(["template", "--workspace", str(tmp_path / "missing")]) == 2
     (tmp_path / "templates").write_text("a file")
     assert main(["template", "--workspace", str(tmp_path)]) == 2
-    assert "is a file, not a folder" in capsys.readouterr().err.replace("\n", " ")
+    assert "is a file, not a folder" in " ".join(capsys.readouterr().err.split())
 
 
 @needs_sample
