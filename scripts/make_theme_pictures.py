@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, RGBColor
 from PIL import Image, ImageDraw, ImageFont
@@ -63,7 +64,9 @@ def restyle(template: Path, out: Path, logo: bytes | None = None, alt: str = LOG
             tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}").set(qn("w:fill"), fill)
     if logo is not None:
         header = document.sections[0].header
-        run = header.add_paragraph().add_run()
+        paragraph = header.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT  # where the PDF puts it
+        run = paragraph.add_run()
         run.add_picture(io.BytesIO(logo), height=Mm(10))
         run._r.find(f".//{qn('wp:docPr')}").set("descr", alt)
     document.save(str(out))
