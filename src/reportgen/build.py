@@ -30,7 +30,7 @@ from reportgen.pdf_writer import write_pdf
 from reportgen.pipeline import Checked, check_inputs
 from reportgen.settings import SETTINGS_FILE, Edition
 from reportgen.theme import read_theme
-from reportgen.workspace import Inputs, find_inputs
+from reportgen.workspace import DEFAULT_TEMPLATES, Inputs, find_inputs
 from reportgen.xlsx_out import write_register_xlsx
 
 log = logging.getLogger(__name__)
@@ -113,6 +113,8 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
 def load_theme(inputs: Inputs) -> tuple[Theme, list[Issue]]:
     """The Word template's look, with the PDF's font for each font it names (swaps reported once)."""
     template = inputs.templates / "paper.docx"
+    if not template.is_file():  # a templates folder with only the PDF's files: the DOCX is laid out from ours
+        template = DEFAULT_TEMPLATES / "paper.docx"
     shown = inputs.display(template) if template.is_relative_to(inputs.workspace) else "reportgen's default template"
     theme, issues = read_theme(template, shown)
     theme, font_issues = resolve_fonts(theme, shown)
