@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages reportgen needs: Pango and HarfBuzz for WeasyPrint (PDF), the fonts the
-# paper is set in, poppler-utils (pdftotext/pdftoppm, used by tests), and python3-venv when the Python
-# we build the venv with cannot make one (Debian ships venv/ensurepip separately). The fonts include
-# the free ones drawn to the same widths as Word's (Liberation for Arial, Times New Roman and Courier
-# New; Carlito for Calibri; Caladea for Cambria), which the PDF uses for those fonts of the Word
-# template; fontconfig's fc-match says which installed font stands in for a missing one.
+# paper is set in, poppler-utils (pdftotext/pdftoppm, used by tests), Chromium (the tests load the
+# Prefect UI that `reportgen serve` starts in it, headless), and python3-venv when the Python we build
+# the venv with cannot make one (Debian ships venv/ensurepip separately). The fonts include the free
+# ones drawn to the same widths as Word's (Liberation for Arial, Times New Roman and Courier New;
+# Carlito for Calibri; Caladea for Cambria), which the PDF uses for those fonts of the Word template;
+# fontconfig's fc-match says which installed font stands in for a missing one.
 #
 # With --bench it also installs what only `make bench` needs: LibreOffice Writer (headless), whose
 # DOCX-to-PDF conversion is the benchmark's reference.
@@ -24,6 +25,7 @@ PACKAGES=(
     fonts-crosextra-caladea
     fonts-dejavu-core
     poppler-utils
+    chromium
 )
 
 for argument in "$@"; do
