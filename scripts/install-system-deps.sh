@@ -6,6 +6,9 @@
 # dovecot-imapd (the real IMAP server the mail tests start on 127.0.0.1; its system service is not
 # needed), openssl (their test certificate), and python3-venv when the Python we build the venv with
 # cannot make one (Debian ships venv/ensurepip separately).
+# The fonts include the free ones drawn to the same widths as Word's (Liberation for Arial, Times New
+# Roman and Courier New; Carlito for Calibri; Caladea for Cambria), which the PDF uses for those fonts
+# of the Word template; fontconfig's fc-match says which installed font stands in for a missing one.
 #
 # --bench is still accepted (`make bench` passes it); LibreOffice is now in the normal list.
 #
@@ -18,7 +21,10 @@ PACKAGES=(
     libpango-1.0-0
     libpangoft2-1.0-0
     libharfbuzz-subset0
+    fontconfig
     fonts-liberation2
+    fonts-crosextra-carlito
+    fonts-crosextra-caladea
     fonts-dejavu-core
     poppler-utils
     chromium

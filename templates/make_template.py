@@ -11,8 +11,8 @@ Layout (the markers `reportgen.docx_writer` looks for are in brackets):
   "Changes since the last draft" (Ref | Action | Was | Now), only when `paper.changes` has some.
 - Section 2, A4 landscape with narrow margins (the six-column delivery plan needs the width): a
   "Delivery plan" heading (LibreOffice needs a paragraph between the section break and a long table
-  to keep the section landscape), then the delivery-plan table: a header row (repeats on every page), a `[[SECTION]]` row spanning all
-  columns, an optional `[[SUBSECTION]]` row (second-level groups: bold, not shaded) and an action
+  to keep the section landscape), then the delivery-plan table: a header row (repeats on every
+  page), a `[[SECTION]]` row spanning all columns, an optional `[[SUBSECTION]]` row (second-level groups: bold, not shaded) and an action
   row with `[[CELL]]` in each cell. The writer clones those rows, so restyle them, not the output.
   Then a paragraph with the exempt note (empty when there is none).
 - Before the cover sheet, only while an issue blocks publication: `{{ paper.draft_marking }}` as a
@@ -20,6 +20,11 @@ Layout (the markers `reportgen.docx_writer` looks for are in brackets):
 - Header: `{{ paper.draft_marking }}` (while anything blocks publication), `{{ paper.marking }}`
   (restricted edition only) and the running title; footer: the
   marking and "Page X of Y" (PAGE / NUMPAGES fields). Section 2 reuses section 1's header/footer.
+
+The PDF takes the same look from this file (`reportgen.theme`): the styles Normal, Title, Subtitle,
+Heading 1-3, the plan table's prototype rows, the cover label fill, the "Status …" styles' shading
+(the status fills), both sections' page size and margins, and a picture put in the header (the logo).
+Sizes, colours and margins here are the PDF stylesheet's defaults, so both outputs look alike.
 
 Column order of the template's delivery table is ref, action, status, explanation, timeframe, page;
 the writer picks a prototype cell by column key, so keep that order when restyling.
@@ -48,10 +53,21 @@ OUT = HERE / "paper.docx"
 FONT = "Arial"
 LANGUAGE = "en-GB"
 HEADING_COLOUR = RGBColor(0x1F, 0x38, 0x64)  # dark blue: 11:1 contrast on white
+SUBTITLE_COLOUR = RGBColor(0x33, 0x33, 0x33)
+SECTION_COLOUR = RGBColor(0x13, 0x29, 0x4B)  # section heading text
 HEADER_FILL = "1F3864"  # delivery-plan header row (white text)
 SECTION_FILL = "D9E2F3"  # section heading rows
 LABEL_FILL = "F2F2F2"  # cover sheet labels
 DRAFT_COLOUR = RGBColor(0xC0, 0x00, 0x00)  # the draft marking: dark red, 5.9:1 on white
+SECTION_FILL = "D5DEEE"  # section heading rows
+SUBSECTION_FILL = "EDF1F8"  # second-level group rows
+LABEL_FILL = "E4EAF4"  # cover sheet labels
+TABLE_SIZE = Pt(8.5)  # the plan and changes tables' text
+# shading of the "Status …" paragraph styles: the fill behind each status (text stays black, >= 7:1)
+STATUS_FILLS = (("Status Completed", "C6EFCE"), ("Status In progress", "FFEB9C"), ("Status Not started", "F2F2F2"),
+                ("Status On hold", "DDEBF7"), ("Status Unknown", "FFC7CE"))
+COVER_MARGINS_MM = (20, 18, 18, 18)  # top, right, bottom, left
+PLAN_MARGINS_MM = (17, 14, 16, 14)
 
 # (heading, share of the table width) in the writer's default column order
 DEFAULT_COLUMNS = (
@@ -63,8 +79,8 @@ DEFAULT_COLUMNS = (
     ("CSCJ Plan page", 0.09),
 )
 TWIPS_PER_MM = 1440 / 25.4
-PORTRAIT_TEXT_TWIPS = round((210 - 2 * 20) * TWIPS_PER_MM)
-LANDSCAPE_TEXT_TWIPS = round((297 - 2 * 12.7) * TWIPS_PER_MM)
+PORTRAIT_TEXT_TWIPS = round((210 - COVER_MARGINS_MM[1] - COVER_MARGINS_MM[3]) * TWIPS_PER_MM)
+LANDSCAPE_TEXT_TWIPS = round((297 - PLAN_MARGINS_MM[1] - PLAN_MARGINS_MM[3]) * TWIPS_PER_MM)
 
 
 def main() -> None:
@@ -88,6 +104,7 @@ def main() -> None:
     # LibreOffice shows a landscape section portrait when a long table is its first element: a heading
     # between the section break and the table keeps it landscape (and reads well in Word too)
     document.add_paragraph("Delivery plan", style="Heading 1")
+    _margins(landscape, PLAN_MARGINS_MM)
     _delivery_table(document)
     # always present (empty without a note): the body must not end with a table
     document.add_paragraph("{{ paper.exempt_note }}")
@@ -116,16 +133,20 @@ def _styles(document) -> None:  # type: ignore[no-untyped-def]
     )
 
     normal = styles["Normal"]
-    normal.font.size = Pt(11)
+    normal.font.size = Pt(10.5)
 
     title = styles["Title"]
     _drop_theme_fonts(title)
-    title.font.size, title.font.bold, title.font.color.rgb = Pt(20), True, HEADING_COLOUR
+    title.font.size, title.font.bold, title.font.color.rgb = Pt(18), True, HEADING_COLOUR
     title.paragraph_format.space_after = Pt(12)
     subtitle = styles["Subtitle"]
     _drop_theme_fonts(subtitle)
-    subtitle.font.size, subtitle.font.italic, subtitle.font.color.rgb = Pt(13), False, HEADING_COLOUR
-    for level, size in ((1, 16), (2, 13), (3, 12)):
+    subtitle.font.size, subtitle.font.italic, subtitle.font.color.rgb = Pt(11.5), False, SUBTITLE_COLOUR
+    subtitle.font.bold = True
+    spacing = subtitle.element.rPr.find(qn("w:spacing"))
+    if spacing is not None:  # python-docx's Subtitle is letter-spaced; the PDF's is not
+        subtitle.element.rPr.remove(spacing)
+    for level, size in ((1, 13.5), (2, 11.5), (3, 10.5)):
         heading = styles[f"Heading {level}"]
         _drop_theme_fonts(heading)
         heading.font.size, heading.font.bold, heading.font.color.rgb = Pt(size), True, HEADING_COLOUR
@@ -146,7 +167,13 @@ def _styles(document) -> None:  # type: ignore[no-untyped-def]
     table_heading.paragraph_format.keep_with_next = True
     table_section = styles.add_style("Table Section", WD_STYLE_TYPE.PARAGRAPH)
     table_section.base_style = table_heading
-    table_section.font.size = Pt(12)
+    table_section.font.size = Pt(10)
+    table_section.font.color.rgb = SECTION_COLOUR
+    for name, fill in STATUS_FILLS:
+        status = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        status.base_style = table_text
+        pr = status.element.get_or_add_pPr()
+        pr.append(_shading(fill))
 
     hyperlink = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER, builtin=True)
     hyperlink.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
@@ -177,8 +204,7 @@ def _page_setup(document) -> None:  # type: ignore[no-untyped-def]
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(20))
+    _margins(section, COVER_MARGINS_MM)
     section.header_distance = section.footer_distance = Cm(1)
 
 
@@ -193,6 +219,10 @@ def _blocking_list(document) -> None:  # type: ignore[no-untyped-def]
     document.add_paragraph("{{ line }}", style="List Bullet")
     document.add_paragraph("{%p endfor %}")
     document.add_paragraph("{%p endif %}")
+def _margins(section, margins_mm: tuple[int, int, int, int]) -> None:  # type: ignore[no-untyped-def]
+    sides = ("top_margin", "right_margin", "bottom_margin", "left_margin")
+    for side, size in zip(sides, margins_mm):
+        setattr(section, side, Mm(size))
 
 
 def _header_footer(document) -> None:  # type: ignore[no-untyped-def]
@@ -277,7 +307,7 @@ def _cover_table(document) -> None:  # type: ignore[no-untyped-def]
 def _changes_table(document) -> None:  # type: ignore[no-untyped-def]
     """Changes since the last draft (only when the paper has some: the whole block is in a {%p if %})."""
     document.add_paragraph("{%p if paper.changes %}")
-    document.add_paragraph("Changes since the last draft", style="Heading 2")
+    document.add_paragraph("Changes since the last draft", style="Heading 1")
     shares = (0.08, 0.56, 0.18, 0.18)
     widths = [round(PORTRAIT_TEXT_TWIPS * share) for share in shares]
     widths[-1] = PORTRAIT_TEXT_TWIPS - sum(widths[:-1])
@@ -287,13 +317,14 @@ def _changes_table(document) -> None:  # type: ignore[no-untyped-def]
                 description="Actions whose status changed since the last draft: was and now")
     for cell, heading in zip(table.rows[0].cells, ("Ref", "Action", "Was", "Now")):
         cell.paragraphs[0].style = document.styles["Table Heading"]
-        cell.paragraphs[0].add_run(heading)
-        _shade(cell, SECTION_FILL)
+        run = cell.paragraphs[0].add_run(heading)
+        run.font.color.rgb, run.font.size = RGBColor(0xFF, 0xFF, 0xFF), TABLE_SIZE
+        _shade(cell, HEADER_FILL)  # as the plan table's header (the PDF draws both alike)
     _row_flags(table.rows[0], cant_split=True, header=True)
     table.rows[1].cells[0].paragraphs[0].text = "{%tr for move in paper.changes %}"
     for cell, field in zip(table.rows[2].cells, ("ref", "action", "old", "new")):
         cell.paragraphs[0].style = document.styles["Table Text"]
-        cell.paragraphs[0].add_run("{{ move." + field + " }}")
+        cell.paragraphs[0].add_run("{{ move." + field + " }}").font.size = TABLE_SIZE
     _row_flags(table.rows[2], cant_split=True)
     table.rows[3].cells[0].paragraphs[0].text = "{%tr endfor %}"
     document.add_paragraph("{%p endif %}")
@@ -315,21 +346,21 @@ def _delivery_table(document) -> None:  # type: ignore[no-untyped-def]
         paragraph = cell.paragraphs[0]
         paragraph.style = document.styles["Table Heading"]
         run = paragraph.add_run(heading)
-        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+        run.font.color.rgb, run.font.size = RGBColor(0xFF, 0xFF, 0xFF), TABLE_SIZE
         _shade(cell, HEADER_FILL)
     _row_flags(header, cant_split=True, header=True)
 
-    for row, marker, fill in ((section, "[[SECTION]]", SECTION_FILL), (subsection, "[[SUBSECTION]]", None)):
+    for row, marker, fill, size in ((section, "[[SECTION]]", SECTION_FILL, None),
+                                    (subsection, "[[SUBSECTION]]", SUBSECTION_FILL, Pt(9))):
         merged = row.cells[0].merge(row.cells[-1])
         merged.paragraphs[0].style = document.styles["Table Section"]
-        merged.paragraphs[0].add_run(marker)
-        if fill:
-            _shade(merged, fill)
+        merged.paragraphs[0].add_run(marker).font.size = size
+        _shade(merged, fill)
         _row_flags(row, cant_split=True)
 
     for cell in action.cells:
         cell.paragraphs[0].style = document.styles["Table Text"]
-        cell.paragraphs[0].add_run("[[CELL]]")
+        cell.paragraphs[0].add_run("[[CELL]]").font.size = TABLE_SIZE
     _row_flags(action, cant_split=True)
 
 
@@ -351,11 +382,16 @@ def _fix_widths(table, widths, caption: str, description: str) -> None:  # type:
         tbl_pr.append(element)
 
 
-def _shade(cell, fill: str) -> None:  # type: ignore[no-untyped-def]
+def _shading(fill: str):  # type: ignore[no-untyped-def]
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
+    return shd
+
+
+def _shade(cell, fill: str) -> None:  # type: ignore[no-untyped-def]
+    shd = _shading(fill)
     tc_pr = cell._tc.get_or_add_tcPr()
     v_align = tc_pr.find(qn("w:vAlign"))
     if v_align is not None:

@@ -105,7 +105,10 @@ def test_sample_draft_folder_records(sample_draft: Path) -> None:
     paths = [item["path"] for item in body["inputs"]]
     assert "inputs/register.xlsx" in paths and "inputs/returns/2023-02/opcc.xlsx" in paths
     assert all(len(item["sha256"]) == 64 for item in body["inputs"])
+    # a machine without Arial adds a note that the PDF uses Liberation Sans (same widths), last
     issues = (sample_draft / "issues.csv").read_text().splitlines()
+    if issues[-1].startswith("font-substituted,"):
+        issues.pop()
     assert len(issues) == 3 and issues[0].startswith("code,message,severity")
     book = openpyxl.load_workbook(sample_draft / "register.xlsx")
     sheet = book["Register"]

@@ -121,8 +121,8 @@ def test_level_two_sections_use_the_lighter_subsection_row(tmp_path) -> None:
     document = write(tmp_path, dataclasses.replace(base, sections=sections))
     first, second = plan_table(document).rows[1:3]
     assert (first.cells[0].text, second.cells[0].text) == ("Victims", "OPCC")
-    assert first._tr.tc_lst[0].tcPr.find(qn("w:shd")) is not None
-    assert second._tr.tc_lst[0].tcPr.find(qn("w:shd")) is None
+    fills = [tr.tc_lst[0].tcPr.find(qn("w:shd")).get(qn("w:fill")) for tr in (first._tr, second._tr)]
+    assert fills == ["D5DEEE", "EDF1F8"]  # the template's [[SECTION]] and lighter [[SUBSECTION]] rows
 
 
 def test_status_cell_shows_words_and_a_colour_cue(document, paper) -> None:

@@ -44,8 +44,9 @@ def test_each_missing_template_comes_from_the_defaults(tmp_path: Path, names: tu
 def test_the_workspace_css_is_used_when_it_is_there(tmp_path: Path) -> None:
     root = workspace_with(tmp_path, "paper.css")
     css = root / "templates" / "paper.css"
-    css.write_text(css.read_text(encoding="utf-8").replace("size: A4 landscape;", "size: A4 portrait;"),
-                   encoding="utf-8")
+    ours = css.read_text(encoding="utf-8")
+    assert "size: var(--plan-page-size, A4 landscape);" in ours  # the Word template's page, else landscape
+    css.write_text(ours.replace("size: var(--plan-page-size, A4 landscape);", "size: A4 portrait;"), encoding="utf-8")
     assert not any(page_shapes(build_draft(root).folder / "paper.pdf"))
 
 

@@ -26,14 +26,16 @@ from reportgen.docx_writer import write_docx
 from reportgen.editions import public_issues, public_view
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
+from reportgen.fonts import resolve_fonts
 from reportgen.issues import Issue, issue, issues_csv
-from reportgen.model import Paper
+from reportgen.model import Paper, Theme
 from reportgen.narrative import read_narrative
 from reportgen.paper import build_paper
 from reportgen.pdf_writer import write_pdf
 from reportgen.pipeline import Checked, check_inputs
 from reportgen.settings import SETTINGS_FILE, Edition
 from reportgen.template_files import template_file
+from reportgen.theme import read_theme
 from reportgen.workspace import Inputs, find_inputs
 from reportgen.xlsx_out import write_register_xlsx
 
@@ -54,6 +56,8 @@ class Plan:
     compare_with: Path | None  # latest draft of this edition: "changes since the last draft"
     issues: tuple[Issue, ...] = ()
     carried: Paper | None = None  # the paper of `carry_from`
+    theme: Theme | None = None  # the look, from the Word template: both renderers draw it
+    theme_issues: tuple[Issue, ...] = ()  # about the template (fonts, logo): listed after the inputs' issues
 
     @property
     def carried_name(self) -> str:
@@ -107,7 +111,18 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
     compare_with = next((f for f in reversed(kept)
                          if f.parent.name <= inputs.period and _edition_of(f) == edition), None)
     carried, unreadable = load_previous(carry_from)
-    return Plan(inputs, edition, hashes, carry_from, compare_with, (*found, *unreadable), carried)
+    theme, theme_issues = load_theme(inputs)
+    return Plan(inputs, edition, hashes, carry_from, compare_with, (*found, *unreadable), carried, theme,
+                tuple(theme_issues))
+
+
+def load_theme(inputs: Inputs) -> tuple[Theme, list[Issue]]:
+    """The Word template's look, with the PDF's font for each font it names (swaps reported once)."""
+    template = template_file(inputs.templates, "paper.docx")  # a folder without one: the DOCX is laid out from ours
+    shown = inputs.display(template) if template.is_relative_to(inputs.workspace) else "reportgen's default template"
+    theme, issues = read_theme(template, shown)
+    theme, font_issues = resolve_fonts(theme, shown)
+    return theme, [*issues, *font_issues]
 
 
 def _edition_of(folder: Path) -> str:
@@ -139,7 +154,7 @@ def make_paper(plan: Plan, checked: Checked) -> Paper:
     narrative = read_narrative(inputs.narrative, inputs.display(inputs.narrative))[0] if inputs.narrative else None
     previous, _ = load_previous(plan.compare_with)
     return build_paper(checked.merged, plan.inputs.settings, narrative, plan.edition, known_issues(plan, checked),
-                       previous)
+                       previous, plan.theme)
 
 
 @dataclass(frozen=True)
@@ -210,7 +225,8 @@ def changed_inputs(plan: Plan) -> list[Issue]:
 def known_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
     """The issues known before writing: the inputs', and returns sent back untouched; in the public
     edition, issues about exempt actions lose their text."""
-    return edition_issues((*checked.issues, *unchanged_returns(checked, plan.carried)), checked, plan.edition)
+    found = (*checked.issues, *unchanged_returns(checked, plan.carried), *plan.theme_issues)
+    return edition_issues(found, checked, plan.edition)
 
 
 def collect_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:

@@ -85,6 +85,16 @@ def make_parser() -> argparse.ArgumentParser:
 
     _mail_commands(commands)
 
+    template = commands.add_parser("template", help="write the default Word template into the workspace to restyle",
+                                   description="Write reportgen's default paper.docx (with --all also "
+                                   "paper.html.j2 and paper.css) into the workspace's templates/ folder, never "
+                                   "replacing a file there; restyle it in Word and both the DOCX and the PDF "
+                                   "follow. The folder is the last line printed.")
+    template.add_argument("--workspace", type=Path, default=Path("."), help="workspace folder (default: .)")
+    template.add_argument("--all", action="store_true",
+                          help="also the PDF's HTML template and stylesheet (for CSS changes)")
+    template.set_defaults(run=run_template)
+
     serve = commands.add_parser("serve", help="serve the monthly schedule with Prefect",
                                 description="Serve the monthly deployment (cron from reportgen.toml).")
     serve.add_argument("--workspace", type=Path, default=Path("."), help="workspace folder (default: .)")
@@ -227,6 +237,19 @@ def run_mail(args: argparse.Namespace) -> int:
         print_issues(out, run.issues)
     print(run.outbox or args.workspace / "outputs" / args.period / "mail")  # the last line: the folder
     return BLOCKED if run.needs_attention else OK
+
+
+def run_template(args: argparse.Namespace) -> int:
+    from reportgen.restyle import PDF_TEMPLATES, WORD_TEMPLATE, copy_templates
+
+    names = WORD_TEMPLATE + (PDF_TEMPLATES if args.all else ())
+    written, kept = copy_templates(args.workspace, names)
+    for path in written:
+        print(f"wrote {path}")
+    for path in kept:
+        print(f"kept {path} (already there: not replaced)")
+    print(args.workspace / "templates")  # the last line: scripts read the folder from it
+    return OK
 
 
 def run_serve(args: argparse.Namespace) -> int:

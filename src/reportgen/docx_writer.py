@@ -43,15 +43,13 @@ from lxml import etree
 from reportgen.errors import ReportgenError
 from reportgen.files import stable_zip, write_atomically
 from reportgen.model import Block, Inline, Paper, PaperColumn, PaperRow, PaperSection, RichText
+from reportgen.theme import CELL_MARKER, SECTION_MARKER, find_plan_rows  # the theme reads the same rows
 
 log = logging.getLogger(__name__)
 
 Element = Any  # lxml elements (python-docx oxml classes); lxml ships no type stubs here
 
 NARRATIVE_MARKER = "[[NARRATIVE]]"
-SECTION_MARKER = "[[SECTION]]"
-SUBSECTION_MARKER = "[[SUBSECTION]]"
-CELL_MARKER = "[[CELL]]"
 ROWS_MARKER = "reportgen:plan-rows"  # an XML comment where the plan rows go when the document is saved
 # the column keys of the template's delivery table, in its order: a prototype cell is picked by key
 TEMPLATE_COLUMN_KEYS = ("ref", "action", "status", "explanation", "timeframe", "page")
@@ -771,19 +769,13 @@ class _PlanTable:
 
     @classmethod
     def find(cls, body: Element) -> _PlanTable:
-        for table in body.iter(qn("w:tbl")):
-            rows = table.findall(W_TR)
-            texts = [_text_of(tr) for tr in rows]
-            action = next((tr for tr, text in zip(rows, texts) if CELL_MARKER in text), None)
-            if action is None:
-                continue
-            section = next((tr for tr, text in zip(rows, texts) if SECTION_MARKER in text), None)
-            if section is None:
-                raise ReportgenError(f"the DOCX template's delivery-plan table has no {SECTION_MARKER} row")
-            subsection = next((tr for tr, text in zip(rows, texts) if SUBSECTION_MARKER in text), None)
-            header = rows[0] if rows[0] not in (action, section, subsection) else None
-            return cls(table, header, section, subsection, action)
-        raise ReportgenError(f"the DOCX template has no delivery-plan table (a row of {CELL_MARKER} cells)")
+        found = find_plan_rows(body)
+        if found is None:
+            raise ReportgenError(f"the DOCX template has no delivery-plan table (a row of {CELL_MARKER} cells)")
+        table, header, section, subsection, action = found
+        if section is None:
+            raise ReportgenError(f"the DOCX template's delivery-plan table has no {SECTION_MARKER} row")
+        return cls(table, header, section, subsection, action)
 
     @property
     def action_row_props(self) -> Element:

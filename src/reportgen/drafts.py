@@ -165,7 +165,8 @@ def _load(text: str, key: str, cls: type[_T]) -> _T:
 
 def _to_data(value: object) -> object:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: _to_data(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if f.metadata.get("draft", True)}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, tuple | list):
@@ -245,7 +246,7 @@ def _dataclass_from_data(cls: type, data: object, where: str) -> object:
     if not isinstance(data, dict):
         raise TypeError(f"{where}: expected an object for {cls.__name__}, got {type(data).__name__}")
     hints = _hints(cls)
-    init_fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    init_fields = {f.name: f for f in dataclasses.fields(cls) if f.init and f.metadata.get("draft", True)}
     unknown = sorted(set(data) - set(init_fields))
     if unknown:
         raise ValueError(f"{where}: unknown field(s) {unknown} for {cls.__name__}")

@@ -136,6 +136,15 @@ CODES: dict[str, tuple[Severity, str, str]] = {
                          "Check the address and run the command again: only unsent messages are sent."),
     "mail-uncertain": (Severity.WARNING, "A message was being sent when an earlier run stopped; it may have gone.",
                        "Check the sent mail; to send it again, delete its row from sent.csv."),
+    "font-substituted": (Severity.WARNING, "A font the Word template names is not installed here; the PDF uses "
+                         "the closest installed one (a note only when the substitute has the same metrics).",
+                         "Install the font on the machine that builds the papers, or choose an installed one "
+                         "in the template."),
+    "logo-no-alt": (Severity.WARNING, "The logo in the Word template's header has no alt text.",
+                    "In Word, right-click the logo, choose Edit Alt Text and describe it (e.g. 'Wessex OPCC logo')."),
+    "logo-unsupported": (Severity.WARNING, "The logo in the Word template's header is in a format a PDF cannot "
+                         "show (e.g. EMF); it appears in the Word paper only.",
+                         "Insert the logo as a PNG or JPEG picture instead."),
 }
 
 

@@ -2,7 +2,8 @@
 
 Domain: `Action` rows of the `Register`; `Update` rows of a `PartnerReturn`; `MergedAction` rows of
 the `MergedRegister`. Presentation: `Paper`, the one renderer-neutral model every output is drawn
-from (DOCX, HTML/PDF, draft.json). Rich text is `Block`s of `Inline`s, never markup strings.
+from (DOCX, HTML/PDF, draft.json), and the `Theme` it carries: the look read from the Word template.
+Rich text is `Block`s of `Inline`s, never markup strings.
 """
 
 from __future__ import annotations
@@ -211,6 +212,84 @@ class StatusMove:
     new: str
 
 
+# ---------------------------------------------------------------- theme (the look, from the Word template)
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """A Word style's character look, resolved through its base styles; None: the template does not say."""
+
+    font: str | None = None  # as named in Word (see Theme.pdf_fonts for the font the PDF uses)
+    size: float | None = None  # points
+    colour: str | None = None  # RRGGBB
+    bold: bool | None = None
+    italic: bool | None = None
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """A Word section's page: size and margins in millimetres."""
+
+    width: float
+    height: float
+    top: float
+    right: float
+    bottom: float
+    left: float
+
+    @property
+    def orientation(self) -> Literal["portrait", "landscape"]:
+        return "landscape" if self.width > self.height else "portrait"
+
+
+@dataclass(frozen=True)
+class Logo:
+    """The picture in the template's header: its bytes, type, alt text and size in Word (mm)."""
+
+    data: bytes
+    media_type: str  # image/png, image/jpeg or image/gif
+    alt: str
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The paper's look, read once from the Word template (`reportgen.theme`) and drawn by every renderer.
+
+    Styles are Word's by name: body = Normal; title = Title; headings = Heading 1-3. The plan table's
+    look comes from the template's prototype rows: its first row (header), the [[SECTION]] and
+    [[SUBSECTION]] rows and the [[CELL]] row. Colours are RRGGBB; None means the template does not say.
+    """
+
+    body: TextStyle = TextStyle()
+    title: TextStyle = TextStyle()
+    subtitle: TextStyle = TextStyle()
+    headings: tuple[TextStyle, ...] = ()  # Heading 1, 2, 3
+    table_text: TextStyle = TextStyle()  # the plan table's action cells
+    table_header: TextStyle = TextStyle()
+    table_header_fill: str | None = None
+    section: TextStyle = TextStyle()
+    section_fill: str | None = None
+    subsection_fill: str | None = None
+    cover_label_fill: str | None = None
+    status_fills: tuple[tuple[str, str], ...] = ()  # status class -> RRGGBB, from the "Status …" styles
+    cover_page: PageSetup | None = None
+    plan_page: PageSetup | None = None
+    logo: Logo | None = None
+    pdf_fonts: tuple[tuple[str, str], ...] = ()  # font named in Word -> installed family the PDF uses
+
+    @property
+    def fonts(self) -> tuple[str, ...]:
+        """Every font the template names, once each, body first."""
+        styles = (self.body, self.title, self.subtitle, *self.headings, self.table_text, self.table_header,
+                  self.section)
+        return tuple(dict.fromkeys(style.font for style in styles if style.font))
+
+    def pdf_font(self, name: str) -> str:
+        return dict(self.pdf_fonts).get(name, name)
+
+
 @dataclass(frozen=True)
 class Paper:
     title: str
@@ -241,6 +320,9 @@ class Paper:
     blocking: tuple[str, ...] = ()
     no_status: int = 0  # actions with no update this period and nothing to carry forward
     carried_from: str = ""  # where carried-forward statuses come from: "the 2026-09 returns", "draft 2026-09/draft-01"
+    # the look, not content: left out of draft.json and of equality (drafts compare content); None: the
+    # stylesheet's own defaults
+    theme: Theme | None = field(default=None, compare=False, metadata={"draft": False})
 
     @property
     def rows(self) -> tuple[PaperRow, ...]:

@@ -20,6 +20,7 @@ from reportgen.model import (
     PaperSection,
     RichText,
     StatusMove,
+    Theme,
     UpdateState,
     plain_text,
 )
@@ -44,6 +45,7 @@ def build_paper(
     edition: Edition = "public",
     issues: Sequence[Issue] = (),
     previous: Paper | None = None,
+    theme: Theme | None = None,
 ) -> Paper:
     included = tuple(a for a in merged.actions if edition == "restricted" or not a.action.exempt)
     exempt_count = len(merged.actions) - len(included)
@@ -80,12 +82,18 @@ def build_paper(
         changes=moves,
         new_actions=new_refs,
         blocking_issues=len(blocking),
-        status_colours=tuple(STATUS_COLOURS.items()),
+        status_colours=status_colours(theme),
         draft_marking=draft_marking(settings.paper.draft_marking, len(blocking)),
         blocking=tuple(f"{item.where}: {item.message}" for item in blocking),
         no_status=int(context["no_status"]),  # type: ignore[call-overload]
         carried_from=carried_sources(included),
+        theme=theme,
     )
+
+
+def status_colours(theme: Theme | None) -> tuple[tuple[str, str], ...]:
+    """Status class -> fill: the template's "Status …" styles where it has them, else ours."""
+    return tuple({**STATUS_COLOURS, **dict(theme.status_fills if theme else ())}.items())
 
 
 def carried_sources(included: Sequence[MergedAction]) -> str:

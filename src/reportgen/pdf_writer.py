@@ -4,7 +4,8 @@ This module never decides content: wording, order, counts and labels all come fr
 that `build_paper` made. It only lays them out, with `templates/paper.html.j2` and `paper.css`.
 
 Security: every value is autoescaped, so partner text can never become markup; and WeasyPrint
-reads nothing but files inside the templates folder (`TemplateFetcher`), so no value can make it
+reads nothing but files inside the templates folder and base64 `data:` pictures (the template's
+logo, PNG/JPEG/GIF: bytes already in the document) (`TemplateFetcher`), so no value can make it
 fetch a URL, read a local file or embed an attachment.
 
 Reproducible: the same Paper and templates give the same PDF bytes (dates come from the period,
@@ -15,6 +16,7 @@ Logging: a warning for each URL WeasyPrint asks for and is refused.
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import logging
@@ -41,6 +43,7 @@ from reportgen.files import write_atomically
 from reportgen.long_words import breakable_paper
 from reportgen.model import Block, Inline, Paper
 from reportgen.template_files import search_path
+from reportgen.theme_css import LOGO_TYPES, logo_data_uri, theme_stylesheet
 
 LOGGER = logging.getLogger(__name__)
 
@@ -58,6 +61,7 @@ MIN_CONTRAST = 4.5
 _HEX_COLOUR = re.compile(r"[0-9a-fA-F]{6}")
 _CSS_IDENT = re.compile(r"[a-z0-9][a-z0-9-]*")
 _PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+_DATA_PICTURE = re.compile(r"(?i:data:)([a-zA-Z]+/[a-zA-Z0-9.+-]+);base64,([A-Za-z0-9+/]*={0,2})")
 
 
 # ---------------------------------------------------------------- fetching
@@ -75,6 +79,10 @@ class TemplateFetcher(URLFetcher):
         self.roots = search_path(self.root)  # a file missing from the workspace's folder: the default one
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        picture = data_picture(url)
+        if picture is not None:
+            media_type, body = picture
+            return URLFetcherResponse(url[:40], body=body, headers={"Content-Type": media_type})
         path = self.allowed_path(url)
         if path is None:
             LOGGER.warning("refused to fetch %r: only files inside %s are read", url[:200], self.root)
@@ -103,6 +111,17 @@ class TemplateFetcher(URLFetcher):
                 continue
             if path.is_relative_to(root) and path.is_file():
                 return path
+        return None
+
+
+def data_picture(url: str) -> tuple[str, bytes] | None:
+    """(media type, bytes) of a base64 `data:` URL of a PNG, JPEG or GIF picture; None for anything else."""
+    match = _DATA_PICTURE.fullmatch(url)
+    if match is None or match[1].lower() not in LOGO_TYPES:
+        return None
+    try:
+        return match[1].lower(), base64.b64decode(match[2], validate=True)
+    except ValueError:
         return None
 
 
@@ -267,6 +286,8 @@ def render_html(paper: Paper, templates: Path, part: str = "all", furniture_page
             furniture_pages=tuple(furniture_pages),
             first_page=first_page,
             margin_boxes=MARGIN_BOXES,
+            theme_css=theme_stylesheet(paper.theme),
+            logo_uri=logo_data_uri(paper.theme.logo if paper.theme else None),
         )
     return with_draft_marking(html, paper, part)
 

@@ -1,0 +1,352 @@
+"""One look: the Word template's styles reach the PDF (read back with pdfplumber and pikepdf) and the DOCX.
+
+A copy of the default template is restyled with python-docx as an officer would in Word (another
+installed body font, heading font and colour, the plan table's header fill, a logo in the header).
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import docx
+import pdfplumber
+import pikepdf
+import pytest
+from docx.oxml.ns import qn
+from PIL import Image
+
+from conftest import ROOT, SAMPLE, needs_sample
+from factories import make_workspace
+from paper_factory import make_paper
+from reportgen import fonts
+from reportgen.cli import main
+from reportgen.docx_writer import write_docx
+from reportgen.fonts import resolve_fonts
+from reportgen.issues import Severity
+from reportgen.model import Paper, TextStyle, Theme
+from reportgen.paper import status_colours
+from reportgen.pdf_writer import TemplateFetcher, write_pdf
+from reportgen.restyle import PDF_TEMPLATES, WORD_TEMPLATE, copy_templates
+from reportgen.theme import read_theme
+from reportgen.theme_css import theme_stylesheet
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from make_theme_pictures import (
+    BODY_FONT,
+    HEADER_FILL,
+    HEADING_COLOUR,
+    HEADING_FONT,
+    LOGO_ALT,
+    SECTION_FILL,
+    logo_png,
+    restyle,
+)
+
+TEMPLATES = ROOT / "templates"
+DEFAULT_TEMPLATE = TEMPLATES / "paper.docx"
+
+
+def _rgb(hex_colour: str) -> tuple[float, float, float]:
+    return tuple(int(hex_colour[i:i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def _close(colour: object, hex_colour: str) -> bool:
+    return (isinstance(colour, tuple | list) and len(colour) == 3
+            and all(abs(a - b) < 0.01 for a, b in zip(colour, _rgb(hex_colour))))
+
+
+def _set_in(family: str, fontname: str) -> bool:
+    """Whether a PDF font name (subset prefix, hyphens: 'ABCDEF+Liberation-Serif-Bold') is of `family`."""
+    return family.replace(" ", "").lower() in fontname.replace("-", "").lower()
+
+
+def _themed(template: Path, paper: Paper) -> Paper:
+    """`paper` with the theme of `template`, as build_paper gives it."""
+    theme, _ = read_theme(template)
+    theme, _ = resolve_fonts(theme, template.name)
+    return replace(paper, theme=theme, status_colours=status_colours(theme))
+
+
+@pytest.fixture(scope="module")
+def restyled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("restyled") / "paper.docx"
+    restyle(DEFAULT_TEMPLATE, out, logo_png())
+    return out
+
+
+# ---------------------------------------------------------------- reading the template
+
+
+def test_the_default_template_is_read_by_style_name() -> None:
+    theme, issues = read_theme(DEFAULT_TEMPLATE)
+    assert issues == []
+    assert theme.body == TextStyle(font="Arial", size=10.5)
+    assert (theme.title.size, theme.title.colour, theme.title.bold) == (18, "1F3864", True)
+    assert [h.size for h in theme.headings] == [13.5, 11.5, 10.5]
+    assert (theme.table_header_fill, theme.table_header.colour) == ("1F3864", "FFFFFF")
+    assert (theme.section_fill, theme.subsection_fill, theme.table_text.size) == ("D5DEEE", "EDF1F8", 8.5)
+    assert dict(theme.status_fills)["completed"] == "C6EFCE"
+    assert theme.cover_page is not None and theme.cover_page.orientation == "portrait"
+    assert theme.plan_page is not None and theme.plan_page.orientation == "landscape"
+    assert (theme.plan_page.top, theme.plan_page.left) == (17, 14)
+    assert theme.logo is None
+
+
+def test_a_restyled_template_is_read(restyled: Path) -> None:
+    theme, issues = read_theme(restyled)
+    assert issues == []
+    assert theme.body.font == BODY_FONT
+    assert theme.headings[0].font == HEADING_FONT and theme.headings[0].colour == HEADING_COLOUR
+    assert (theme.table_header_fill, theme.section_fill) == (HEADER_FILL, SECTION_FILL)
+    assert theme.logo is not None and theme.logo.alt == LOGO_ALT and theme.logo.media_type == "image/png"
+    assert round(theme.logo.height) == 10
+
+
+def test_a_bare_word_document_gives_its_theme_fonts_and_no_plan(tmp_path: Path) -> None:
+    """python-docx's own blank document: styles name theme fonts (+Body: Cambria, +Headings: Calibri in its
+    theme part); no plan table."""
+    blank = tmp_path / "blank.docx"
+    docx.Document().save(str(blank))
+    theme, issues = read_theme(blank)
+    assert issues == [] and theme.body.font == "Cambria" and theme.headings[0].font == "Calibri"
+    assert theme.plan_page is None and theme.table_header_fill is None
+
+
+def test_status_fills_come_from_the_status_styles(tmp_path: Path) -> None:
+    template = tmp_path / "status.docx"
+    document = docx.Document(str(DEFAULT_TEMPLATE))
+    shading = document.styles["Status Completed"].element.find(f"{qn('w:pPr')}/{qn('w:shd')}")
+    shading.set(qn("w:fill"), "00B050")
+    document.save(str(template))
+    paper = _themed(template, make_paper(6, 1))
+    assert dict(paper.status_colours)["completed"] == "00B050"
+    write_pdf(paper, TEMPLATES, tmp_path / "paper.pdf")
+    write_docx(paper, template, tmp_path / "paper.docx")
+    with pdfplumber.open(tmp_path / "paper.pdf") as pdf:
+        assert any(_close(line["stroking_color"], "00B050") for p in pdf.pages for line in p.lines)  # status bar
+    fills = {tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}").get(qn("w:fill"))
+             for row in docx.Document(str(tmp_path / "paper.docx")).tables[-1].rows
+             for tc in row._tr.iter(qn("w:tc")) if tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}") is not None}
+    assert "00B050" in fills
+
+
+def test_not_a_word_document_stops_with_one_clear_line(tmp_path: Path) -> None:
+    bad = tmp_path / "paper.docx"
+    bad.write_bytes(b"not a zip")
+    from reportgen.errors import ReportgenError
+
+    with pytest.raises(ReportgenError, match="is not a Word document"):
+        read_theme(bad)
+
+
+# ---------------------------------------------------------------- the PDF and the DOCX follow it
+
+
+@pytest.mark.parametrize("actions", [24, 110])  # one document, and a long paper laid out in parts
+def test_pdf_and_docx_of_a_restyled_template(restyled: Path, tmp_path: Path, actions: int) -> None:
+    paper = _themed(restyled, make_paper(actions, 3))
+    write_pdf(paper, TEMPLATES, tmp_path / "paper.pdf")
+    write_docx(paper, restyled, tmp_path / "paper.docx")
+
+    with pdfplumber.open(tmp_path / "paper.pdf") as pdf:
+        first = pdf.pages[0]
+        title = [c for c in first.chars if c["size"] > 15]
+        assert title and all(_set_in(HEADING_FONT, c["fontname"]) and _close(c["non_stroking_color"], HEADING_COLOUR)
+                             for c in title)
+        body = [c for c in first.chars if abs(c["size"] - 10.5) < 0.1]
+        assert body and all(_set_in(BODY_FONT, c["fontname"]) for c in body)
+        plan = pdf.pages[-1]
+        assert any(_close(r["non_stroking_color"], HEADER_FILL) for r in plan.rects if r["height"] > 5), "header fill"
+        assert any(_close(r["non_stroking_color"], SECTION_FILL) for p in pdf.pages for r in p.rects)
+        for number, page in enumerate(pdf.pages, 1):
+            assert len(page.images) == 1, f"logo on page {number}"
+            assert page.images[0]["top"] < 20 * 72 / 25.4, "in the page header"
+    with pikepdf.open(tmp_path / "paper.pdf") as pdf:
+        figures = [e for e in _elements(pdf.Root.StructTreeRoot) if e.get("/S") == "/Figure"]
+        assert [str(f.Alt) for f in figures] == [LOGO_ALT]  # tagged once; later pages: page furniture
+
+    document = docx.Document(str(tmp_path / "paper.docx"))
+    assert document.styles["Normal"].font.name == BODY_FONT
+    assert str(document.styles["Heading 1"].font.color.rgb) == HEADING_COLOUR
+    plan_table = document.tables[-1]
+    header_cells = plan_table.rows[0]._tr.iter(qn("w:tc"))
+    fills = {tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}").get(qn("w:fill")) for tc in header_cells}
+    assert fills == {HEADER_FILL}
+    header = document.sections[0].header._element
+    assert [d.get("descr") for d in header.iter(qn("wp:docPr"))] == [LOGO_ALT]
+
+
+def _elements(node: pikepdf.Object) -> list[pikepdf.Dictionary]:
+    found = []
+    kids = node.get("/K")
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") != "/MCR":
+            found.append(kid)
+            found.extend(_elements(kid))
+    return found
+
+
+def test_the_default_template_draws_the_stylesheet_defaults(tmp_path: Path) -> None:
+    """The default template's look is exactly paper.css's own: a paper without a theme lays out the same."""
+    plain = make_paper(24, 3)
+    write_pdf(plain, TEMPLATES, tmp_path / "plain.pdf")
+    write_pdf(_themed(DEFAULT_TEMPLATE, plain), TEMPLATES, tmp_path / "themed.pdf")
+    with pdfplumber.open(tmp_path / "plain.pdf") as one, pdfplumber.open(tmp_path / "themed.pdf") as two:
+        assert len(one.pages) == len(two.pages)
+        for a, b in zip(one.pages, two.pages):
+            assert [(c["text"], round(c["x0"], 1), round(c["top"], 1), c["size"]) for c in a.chars] == \
+                   [(c["text"], round(c["x0"], 1), round(c["top"], 1), c["size"]) for c in b.chars]
+            assert [r["non_stroking_color"] for r in a.rects] == [r["non_stroking_color"] for r in b.rects]
+
+
+def test_a_workspace_stylesheet_still_overrides_the_template(restyled: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, folder, ignore=shutil.ignore_patterns("*.py", "diff.*"))
+    with (folder / "paper.css").open("a", encoding="utf-8") as css:
+        css.write("\ntable.plan thead th { background: #00ff00; }\n")
+    write_pdf(_themed(restyled, make_paper(6, 2)), folder, tmp_path / "paper.pdf")
+    with pdfplumber.open(tmp_path / "paper.pdf") as pdf:
+        plan_pages = [page for page in pdf.pages if page.width > page.height]
+        fills = [r["non_stroking_color"] for p in plan_pages for r in p.rects if r["height"] > 5]  # not rules
+    assert any(_close(fill, "00FF00") for fill in fills)
+    assert not any(_close(fill, HEADER_FILL) for fill in fills)
+
+
+# ---------------------------------------------------------------- fonts
+
+
+def test_a_missing_font_is_replaced_by_the_closest_and_reported_once(tmp_path: Path) -> None:
+    missing = "Gill Sans Nova Condensed"
+    theme = Theme(body=TextStyle(font=missing, size=10.5), headings=(TextStyle(font=missing),) * 3)
+    resolved, issues = resolve_fonts(theme, "templates/paper.docx")
+    substitute = resolved.pdf_font(missing)
+    assert substitute and substitute != missing
+    assert [(i.code, i.severity, i.value) for i in issues] == [("font-substituted", Severity.WARNING, missing)]
+    assert missing in issues[0].message and substitute in issues[0].message
+    write_pdf(replace(make_paper(3, 1), theme=resolved), TEMPLATES, tmp_path / "paper.pdf")
+    with pdfplumber.open(tmp_path / "paper.pdf") as pdf:
+        body = [c for c in pdf.pages[0].chars if abs(c["size"] - 10.5) < 0.1]
+    assert body and all(_set_in(substitute, c["fontname"]) for c in body)
+
+
+def test_metric_compatible_and_installed_fonts() -> None:
+    _, issues = resolve_fonts(Theme(body=TextStyle(font="Arial"), title=TextStyle(font="Calibri")), "t")
+    assert [(i.severity, i.value) for i in issues] == [(Severity.INFO, "Arial"), (Severity.INFO, "Calibri")]
+    assert "Liberation Sans" in issues[0].message and "Carlito" in issues[1].message
+    assert resolve_fonts(Theme(body=TextStyle(font="Liberation Serif")), "t")[1] == []
+    # a name is never an fc-match option or a pattern with properties
+    for odd in ("--help", "Liberation Serif:bold", "Liberation-Serif"):
+        assert fonts.installed_family(odd) not in ("Liberation Serif", None)
+
+
+def test_without_fontconfig_the_build_says_fonts_were_not_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fonts.shutil, "which", lambda name: None)
+    theme = Theme(body=TextStyle(font="Arial"))
+    resolved, issues = resolve_fonts(theme, "t")
+    assert resolved == theme
+    assert [(i.code, i.severity) for i in issues] == [("font-substituted", Severity.WARNING)]
+
+
+# ---------------------------------------------------------------- logo problems, hostile values
+
+
+def test_logo_without_alt_text_or_in_a_format_a_pdf_cannot_show(tmp_path: Path) -> None:
+    no_alt = tmp_path / "no-alt.docx"
+    restyle(DEFAULT_TEMPLATE, no_alt, logo_png(), alt="")
+    theme, issues = read_theme(no_alt)
+    assert [i.code for i in issues] == ["logo-no-alt"] and theme.logo is not None and theme.logo.alt == "Logo"
+
+    tiff = io.BytesIO()
+    Image.new("RGB", (40, 20), "purple").save(tiff, format="TIFF")
+    odd = tmp_path / "tiff.docx"
+    restyle(DEFAULT_TEMPLATE, odd, tiff.getvalue())
+    theme, issues = read_theme(odd)
+    assert [i.code for i in issues] == ["logo-unsupported"] and theme.logo is None
+
+
+def test_template_values_cannot_break_out_of_the_stylesheet() -> None:
+    hostile = 'Evil"; } body { display: none } </style><script>'
+    css = theme_stylesheet(Theme(body=TextStyle(font=hostile, colour="red;}"), section_fill="zzzzzz"))
+    assert css.count("{") == 1 and css.count("}") == 1 and "<" not in css and ";" not in css.split(":", 2)[2][:-3]
+    assert "--body-colour" not in css and "--section-fill" not in css
+
+
+def test_the_fetcher_serves_data_pictures_only() -> None:
+    fetcher = TemplateFetcher(TEMPLATES)
+    png = "data:image/png;base64,iVBORw0KGgo="
+    assert fetcher.fetch(png).read() == b"\x89PNG\r\n\x1a\n"
+    for refused in ("data:text/html;base64,PGI+", "data:image/svg+xml;base64,PHN2Zz4=", "data:image/png,raw",
+                    "file:///etc/hostname"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(refused)
+
+
+# ---------------------------------------------------------------- as a user: the command, then Word, then build
+
+
+def test_template_command_then_restyle_then_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    workspace = make_workspace(tmp_path / "ws")
+    assert main(["template", "--workspace", str(workspace), "--all"]) == 0
+    folder = workspace / "templates"
+    assert capsys.readouterr().out.splitlines()[-1] == str(folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["paper.css", "paper.docx", "paper.html.j2"]
+    restyle(folder / "paper.docx", folder / "paper.docx", logo_png())
+    restyled_bytes = (folder / "paper.docx").read_bytes()
+    assert main(["template", "--workspace", str(workspace)]) == 0  # never replaces the restyled file
+    assert "kept" in capsys.readouterr().out
+    assert (folder / "paper.docx").read_bytes() == restyled_bytes
+
+    assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft")]) == 0
+    with pdfplumber.open(tmp_path / "draft" / "paper.pdf") as pdf:
+        assert all(page.images for page in pdf.pages)
+        title = [c for c in pdf.pages[0].chars if c["size"] > 15]
+        assert title and all(_close(c["non_stroking_color"], HEADING_COLOUR) for c in title)
+    header = docx.Document(str(tmp_path / "draft" / "paper.docx")).sections[0].header._element
+    assert [d.get("descr") for d in header.iter(qn("wp:docPr"))] == [LOGO_ALT]
+
+
+def test_a_build_reports_a_missing_font_once_after_the_inputs_issues(tmp_path: Path) -> None:
+    from reportgen.build import build_draft
+
+    workspace = make_workspace(tmp_path / "ws")
+    copy_templates(workspace, (*WORD_TEMPLATE, *PDF_TEMPLATES))
+    template = workspace / "templates" / "paper.docx"
+    document = docx.Document(str(template))
+    for name in ("Normal", "Title", "Heading 1"):
+        document.styles[name].font.name = "Gill Sans Nova Condensed"
+    document.save(str(template))
+    result = build_draft(workspace, out=tmp_path / "draft")
+    found = [i for i in result.issues if i.code == "font-substituted"]
+    assert [(i.severity, i.file, i.value) for i in found] == [
+        (Severity.WARNING, "templates/paper.docx", "Gill Sans Nova Condensed")]
+    assert result.issues[-1] == found[0]
+    assert "font-substituted" in (tmp_path / "draft" / "issues.csv").read_text()
+
+
+def test_template_command_says_what_it_cannot_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["template", "--workspace", str(tmp_path / "missing")]) == 2
+    (tmp_path / "templates").write_text("a file")
+    assert main(["template", "--workspace", str(tmp_path)]) == 2
+    assert "is a file, not a folder" in " ".join(capsys.readouterr().err.split())
+
+
+@needs_sample
+def test_the_sample_paper_is_unchanged_by_the_default_theme(tmp_path: Path) -> None:
+    """Same text and page count with the default template's theme as with the stylesheet alone."""
+    from reportgen.build import build_draft
+    from reportgen.drafts import load_draft
+
+    workspace = tmp_path / "sample"
+    shutil.copytree(SAMPLE, workspace, ignore=shutil.ignore_patterns("outputs"))
+    result = build_draft(workspace, out=tmp_path / "draft")
+    assert result.paper.theme is not None
+    plain, _ = load_draft(result.folder)  # draft.json keeps content only: no theme
+    assert plain.theme is None
+    write_pdf(plain, TEMPLATES, tmp_path / "plain.pdf")
+    with pdfplumber.open(result.folder / "paper.pdf") as themed, pdfplumber.open(tmp_path / "plain.pdf") as bare:
+        assert len(themed.pages) == len(bare.pages)
+        assert [p.extract_text() for p in themed.pages] == [p.extract_text() for p in bare.pages]
