@@ -1,6 +1,6 @@
 """`build_draft`: the whole run, as small stages the CLI calls directly and the flows wrap as tasks.
 
-    prepare_build ─▶ check_inputs ─▶ make_paper ─▶ write_docx ∥ write_pdf ─▶ write_tables ─▶ finish_draft
+    prepare_build ─▶ check_inputs ─▶ make_paper ─▶ write_docx ∥ write_pdf ∥ write_html ─▶ write_tables ─▶ finish_draft
 
 Every stage is a plain function of values; `build_draft` only times and sequences them. A build
 with blocking issues still writes the paper (with the issues listed) so the officer can see it.
@@ -22,6 +22,7 @@ from reportgen.chase import ChaseRow, chase_csv, chase_list, unchanged_returns
 from reportgen.docx_writer import write_docx
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
+from reportgen.html_edition import write_html
 from reportgen.issues import Issue, issue, issues_csv
 from reportgen.model import Paper
 from reportgen.paper import build_paper
@@ -34,7 +35,7 @@ from reportgen.xlsx_out import write_register_xlsx
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-OUTPUT_FILES = ("paper.docx", "paper.pdf", "register.xlsx", "issues.csv", "chase.csv")
+OUTPUT_FILES = ("paper.docx", "paper.pdf", "paper.html", "register.xlsx", "issues.csv", "chase.csv")
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,12 @@ def render_pdf(paper: Paper, plan: Plan, folder: Path) -> Path:
     return out
 
 
+def render_web_edition(paper: Paper, plan: Plan, folder: Path) -> Path:
+    out = folder / "paper.html"
+    write_html(paper, plan.inputs.templates, out)
+    return out
+
+
 def edition_issues(issues: tuple[Issue, ...], checked: Checked, edition: Edition) -> tuple[Issue, ...]:
     """In the public edition, issues about exempt actions keep their code and place but lose the text."""
     if edition == "restricted":
@@ -236,7 +243,8 @@ def build_draft(
     try:
         with timer.stage("render"):
             run.run_together([("render-docx", render_docx, (paper, plan, folder)),
-                              ("render-pdf", render_pdf, (paper, plan, folder))])
+                              ("render-pdf", render_pdf, (paper, plan, folder)),
+                              ("render-html", render_web_edition, (paper, plan, folder))])
         with timer.stage("tables"):
             issues = run.run("collect-issues", collect_issues, plan, checked)
             chase = run.run("write-tables", write_tables, paper, issues, checked, folder)
