@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from reportgen import drafts
 from reportgen.chase import ChaseRow, chase_csv, chase_list, unchanged_returns
 from reportgen.docx_writer import write_docx
+from reportgen.earlier_drafts import PeriodDraft, read_history
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.html_edition import write_html
@@ -49,6 +50,7 @@ class Plan:
     compare_with: Path | None  # latest draft of this edition: "changes since the last draft"
     issues: tuple[Issue, ...] = ()
     carried: Paper | None = None  # the paper of `carry_from`
+    history: tuple[PeriodDraft, ...] = ()  # newest kept draft of each earlier period, this edition
 
     @property
     def carried_name(self) -> str:
@@ -102,7 +104,11 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
     compare_with = next((f for f in reversed(kept)
                          if f.parent.name <= inputs.period and _edition_of(f) == edition), None)
     carried, unreadable = load_previous(carry_from)
-    return Plan(inputs, edition, hashes, carry_from, compare_with, (*found, *unreadable), carried)
+    wanted = inputs.settings.history
+    history, damaged = read_history(inputs.outputs, edition, before=inputs.period,
+                                    limit=max(wanted.periods - 1, wanted.stalled_after))
+    return Plan(inputs, edition, hashes, carry_from, compare_with, (*found, *unreadable, *damaged), carried,
+                history if inputs.settings.history.progress else ())
 
 
 def _edition_of(folder: Path) -> str:
@@ -130,7 +136,9 @@ def check_plan(plan: Plan) -> Checked:
 def make_paper(plan: Plan, checked: Checked) -> Paper:
     narrative = plan.inputs.narrative.read_text(encoding="utf-8") if plan.inputs.narrative else None
     previous, _ = load_previous(plan.compare_with)
-    return build_paper(checked.merged, plan.inputs.settings, narrative, plan.edition, checked.issues, previous)
+    earlier = tuple(found.paper for found in plan.history)
+    return build_paper(checked.merged, plan.inputs.settings, narrative, plan.edition, checked.issues, previous,
+                       earlier)
 
 
 def render_docx(paper: Paper, plan: Plan, folder: Path) -> Path:

@@ -13,15 +13,15 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from reportgen.charts import drawn
 from reportgen.files import write_atomically
-from reportgen.model import Paper, PaperRow
+from reportgen.model import Chart, Paper, PaperRow
 from reportgen.pdf_writer import css_ident, group_blocks, safe_href, status_styles
 from reportgen.workspace import DEFAULT_TEMPLATES
 
@@ -30,16 +30,9 @@ STYLE_NAME = "paper.web.css"
 SCRIPT_NAME = "paper.web.js"
 
 
-@dataclass(frozen=True)
-class WebFigure:
-    """A chart for the web edition: its picture (SVG) and the words that stand for it."""
-
-    key: str  # anchor and file stem, e.g. "chart-periods"
-    svg: bytes
-
-    @property
-    def data_url(self) -> str:
-        return "data:image/svg+xml;base64," + base64.b64encode(self.svg).decode("ascii")
+def chart_src(chart: Chart) -> str:
+    """The chart's SVG as a data: URL (the file stays self-contained; the CSP allows only data: images)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(drawn(chart).svg).decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -77,6 +70,7 @@ def _environment(templates: Path) -> Environment:
     env.filters["safe_href"] = safe_href
     env.filters["css_ident"] = css_ident
     env.filters["group_blocks"] = group_blocks
+    env.filters["chart_src"] = chart_src
     return env
 
 
@@ -91,7 +85,7 @@ def search_text(row: PaperRow) -> str:
     return " ".join([*(cell.text for cell in row.cells), row.lead, row.section, row.note]).casefold()
 
 
-def render_web(paper: Paper, templates: Path, figures: Sequence[WebFigure] = ()) -> str:
+def render_web(paper: Paper, templates: Path) -> str:
     """The web edition as one HTML string; every value from the paper is escaped by the template."""
     env = _environment(Path(templates).resolve())
     status_rules = (f"table.plan td.status.status-{s.css} {{ border-left-color: #{s.border}; "
@@ -102,11 +96,11 @@ def render_web(paper: Paper, templates: Path, figures: Sequence[WebFigure] = ())
     policy = (f"default-src 'none'; style-src {csp_hash(style)}; script-src {csp_hash(script)}; "
               "img-src data:; base-uri 'none'; form-action 'none'")
     return env.get_template(TEMPLATE_NAME).render(
-        paper=paper, options=filter_options(paper), figures={f.key: f for f in figures},
+        paper=paper, options=filter_options(paper),
         style=Markup(style), script=Markup(script), policy=policy, search_text=search_text,
     )
 
 
-def write_html(paper: Paper, templates: Path, out: Path, figures: Sequence[WebFigure] = ()) -> None:
+def write_html(paper: Paper, templates: Path, out: Path) -> None:
     """Write `paper.html` atomically (a temporary file, then rename)."""
-    write_atomically(Path(out), render_web(paper, templates, figures).encode("utf-8"))
+    write_atomically(Path(out), render_web(paper, templates).encode("utf-8"))

@@ -184,6 +184,9 @@ class PaperRow:
     page: str = ""
     # set only in draft comparisons (reportgen.diff_render): "ins" an added row, "del" a withdrawn one
     change: Literal["", "ins", "del"] = ""
+    # since the last Panel (reportgen.progress): e.g. "↑ from In progress (2026-09)"; "" when unchanged
+    movement: str = ""
+    movement_direction: Literal["", "up", "down", "across", "new"] = ""
 
     def cell(self, key: str) -> PaperCell:
         for cell in self.cells:
@@ -205,6 +208,54 @@ class StatusMove:
     action: str
     old: str
     new: str
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """Status counts of one period (or one section): what a chart draws and its table lists."""
+
+    label: str  # "October 2026", or a section heading
+    counts: tuple[tuple[str, int], ...]  # canonical status -> number, in canonical order
+    total: int
+    key: str = ""  # the period, YYYY-MM, for a period's row
+
+
+@dataclass(frozen=True)
+class StalledAction:
+    ref: int
+    action: str
+    status: str
+    since: str  # the first period (YYYY-MM) of the unchanged run
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart as words: its title, its alt text, and the rows of numbers it is drawn from."""
+
+    key: str  # "periods" or "sections"
+    title: str
+    alt: str
+    rows: tuple[CountRow, ...]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Progress over time, from the newest kept draft of each earlier period (reportgen.progress)."""
+
+    charts: tuple[Chart, ...]
+    previous: str  # the last Panel's period (YYYY-MM) movements are measured from; "" when none
+    moved_up: int
+    moved_down: int
+    moved_across: int
+    new: int
+    stalled_after: int
+    stalled: tuple[StalledAction, ...]
+    summary: str = ""  # one sentence on the movements since the last Panel
+    stalled_note: str = ""  # what "stalled" means here, or that none has
+
+
+    def chart(self, key: str) -> Chart | None:
+        return next((chart for chart in self.charts if chart.key == key), None)
 
 
 @dataclass(frozen=True)
@@ -232,6 +283,7 @@ class Paper:
     new_actions: tuple[int, ...] = ()
     blocking_issues: int = 0
     status_colours: tuple[tuple[str, str], ...] = field(default=())  # status_class -> hex colour
+    progress: Progress | None = None  # set when earlier periods have kept drafts
 
     @property
     def rows(self) -> tuple[PaperRow, ...]:

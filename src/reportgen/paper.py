@@ -28,6 +28,7 @@ from reportgen.model import (
     UpdateState,
     plain_text,
 )
+from reportgen.progress import with_progress
 from reportgen.richtext import parse_explanation, render_markdown
 from reportgen.settings import CANONICAL_STATUSES, Edition, Settings
 from reportgen.statuses import STATUS_CLASSES, STATUS_COLOURS
@@ -75,7 +76,10 @@ def build_paper(
     edition: Edition = "public",
     issues: Sequence[Issue] = (),
     previous: Paper | None = None,
+    earlier: Sequence[Paper] = (),
 ) -> Paper:
+    """The paper of `merged`. `previous`: the last draft ("changes since the last draft"); `earlier`:
+    the newest kept draft of each earlier period, oldest first (progress over time)."""
     included = tuple(a for a in merged.actions if edition == "restricted" or not a.action.exempt)
     exempt_count = len(merged.actions) - len(included)
     counts = {status: 0 for status in CANONICAL_STATUSES}
@@ -97,7 +101,7 @@ def build_paper(
     }
     rows = tuple(row for section in sections for row in section.rows)
     moves, new_refs = changes_since(previous, rows) if settings.paper.changes_section else ((), ())
-    return Paper(
+    paper = Paper(
         title=settings.paper.title,
         subtitle=settings.paper.subtitle,
         meeting=settings.paper.meeting,
@@ -123,6 +127,7 @@ def build_paper(
         blocking_issues=sum(1 for i in issues if i.blocking),
         status_colours=tuple(STATUS_COLOURS.items()),
     )
+    return with_progress(paper, earlier, settings.history)
 
 
 def render_narrative(source: str | None, context: dict[str, object]) -> RichText:

@@ -35,6 +35,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reportgen import richtext
+from reportgen.charts import inline_svg
 from reportgen.files import write_atomically
 from reportgen.model import Block, Inline, Paper
 
@@ -234,6 +235,7 @@ def _environment(templates: Path) -> Environment:
     env.filters["css_ident"] = css_ident
     env.filters["group_blocks"] = group_blocks
     env.filters["space_into_links"] = space_into_links
+    env.filters["chart_svg"] = inline_svg
     return env
 
 
