@@ -10,11 +10,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from reportgen.earlier_drafts import read_history
+from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
+from reportgen.issues import Issue
 from reportgen.model import Paper
 from reportgen.safe_cells import text_for_spreadsheet
 from reportgen.xlsx_out import write_rows
@@ -38,7 +42,8 @@ def history_table(frame: pd.DataFrame) -> pd.DataFrame:
     holding what its status cell said then; blank where the action was not in that period's paper."""
     if frame.empty:
         return pd.DataFrame(columns=["Ref", "Section", "Lead", "Action"])
-    statuses = frame.pivot(index="ref", columns="period", values="status_label")
+    # first: a ref twice in one paper (a register duplicate, reported by the build) keeps its first row
+    statuses = frame.pivot_table(index="ref", columns="period", values="status_label", aggfunc="first")
     statuses = statuses.reindex(columns=sorted(statuses.columns))
     latest = frame.sort_values("period").groupby("ref").last()[["section", "lead", "action"]]
     table = latest.join(statuses).reset_index()
@@ -61,3 +66,27 @@ def write_history(table: pd.DataFrame, out: Path) -> tuple[Path, Path]:
     writer.writerows([text_for_spreadsheet(value) for value in row] for row in rows)
     write_atomically(csv_path, buffer.getvalue().encode("utf-8"))
     return xlsx, csv_path
+
+
+@dataclass(frozen=True)
+class HistoryExport:
+    xlsx: Path
+    csv: Path
+    periods: tuple[str, ...]
+    actions: int
+    issues: tuple[Issue, ...]
+
+
+def export_history(workspace: Path, out: Path | None = None, edition: str = "public") -> HistoryExport:
+    """`reportgen history`: the action × period table of the workspace's kept drafts, as xlsx and csv
+    in `out` (default `outputs/history/`). The public edition reads only public drafts."""
+    workspace = Path(workspace)
+    if not workspace.is_dir():
+        raise UsageError(f"no workspace folder {workspace}")
+    outputs = workspace / "outputs"
+    found, issues = read_history(outputs, edition)
+    if not found:
+        raise ReportgenError(f"no kept {edition} drafts under {outputs}: build a paper first (reportgen build)")
+    table = history_table(history_frame([draft.paper for draft in found]))
+    xlsx, csv_path = write_history(table, out if out is not None else outputs / "history")
+    return HistoryExport(xlsx, csv_path, tuple(d.period for d in found), len(table), issues)
