@@ -79,7 +79,8 @@ def test_deployment_runs_on_a_worker_and_writes_the_draft(server, tmp_path: Path
     assert "Completed" in out, (tmp_path / "worker.log").read_text()
     draft = workspace / "outputs" / "2026-10" / "draft-01"
     assert sorted(p.name for p in draft.iterdir()) == [
-        "chase.csv", "draft.json", "issues.csv", "manifest.json", "paper.docx", "paper.pdf", "register.xlsx"]
+        "chase.csv", "draft.json", "issues.csv", "manifest.json", "paper.docx", "paper.html", "paper.pdf",
+        "register.xlsx"]
 
 
 def test_served_monthly_schedule_is_listed_and_creates_runs(server, tmp_path: Path) -> None:

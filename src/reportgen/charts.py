@@ -8,6 +8,7 @@ version. Statuses are told apart by hatching and by the legend's words as well a
 
 from __future__ import annotations
 
+import base64
 import functools
 import io
 import textwrap
@@ -16,8 +17,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-
-from markupsafe import Markup, escape
 
 from reportgen.model import Chart, Paper
 from reportgen.statuses import STATUS_CLASSES, STATUS_COLOURS
@@ -58,13 +57,10 @@ def drawn(chart: Chart) -> DrawnChart:
         return draw(chart)
 
 
-def inline_svg(chart: Chart) -> Markup:
-    """The chart as an inline <svg> element whose <title> is its alt text (WeasyPrint tags it as a
-    Figure with that Alt). Only our drawing's markup; the alt text is escaped."""
-    svg = drawn(chart).svg.decode("utf-8")
-    svg = svg[svg.index("<svg"):]
-    start = svg.index(">") + 1
-    return Markup(svg[:start]) + Markup("<title>") + escape(chart.alt) + Markup("</title>") + Markup(svg[start:])
+def chart_src(chart: Chart) -> str:
+    """The chart's SVG as a data: URL, for an <img> whose alt is the chart's alt text: the web edition
+    stays one file, and WeasyPrint tags the picture as a Figure with that Alt."""
+    return "data:image/svg+xml;base64," + base64.b64encode(drawn(chart).svg).decode("ascii")
 
 
 @contextmanager

@@ -72,9 +72,12 @@ def _picture(document: Document, chart: Chart) -> Element:
 
 def _numbers_table(document: Document, chart: Chart, style_exists: Callable[[str], bool]) -> Element:
     first = "Period" if chart.key == "periods" else "Section"
-    headings = (first, *(status for status, _count in chart.rows[0].counts), "Total")
-    rows = [(row.label, *(str(count) for _status, count in row.counts), str(row.total)) for row in chart.rows]
-    widths = (1.7, *(1.05 for _ in chart.rows[0].counts), 0.6)
+    other = any(row.other for row in chart.rows)  # actions with no recognised status: shown when there are some
+    headings = (first, *(status for status, _count in chart.rows[0].counts), *(("No recognised status",) * other),
+                "Total")
+    rows = [(row.label, *(str(count) for _status, count in row.counts), *((str(row.other),) * other), str(row.total))
+            for row in chart.rows]
+    widths = (1.5, *(0.95 for _ in chart.rows[0].counts), *((0.9,) * other), 0.6)
     return _table(document, headings, rows, f"{chart.title}: the numbers",
                   f"The numbers the chart '{chart.title}' draws", style_exists, widths)
 

@@ -19,20 +19,15 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from reportgen.charts import drawn
+from reportgen.charts import chart_src
 from reportgen.files import write_atomically
-from reportgen.model import Chart, Paper, PaperRow
+from reportgen.model import Paper, PaperRow
 from reportgen.pdf_writer import css_ident, group_blocks, safe_href, status_styles
 from reportgen.workspace import DEFAULT_TEMPLATES
 
 TEMPLATE_NAME = "paper.web.html.j2"
 STYLE_NAME = "paper.web.css"
 SCRIPT_NAME = "paper.web.js"
-
-
-def chart_src(chart: Chart) -> str:
-    """The chart's SVG as a data: URL (the file stays self-contained; the CSP allows only data: images)."""
-    return "data:image/svg+xml;base64," + base64.b64encode(drawn(chart).svg).decode("ascii")
 
 
 @dataclass(frozen=True)

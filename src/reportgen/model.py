@@ -219,6 +219,11 @@ class CountRow:
     total: int
     key: str = ""  # the period, YYYY-MM, for a period's row
 
+    @property
+    def other(self) -> int:
+        """Actions with no recognised status: in the total, in no status's count."""
+        return self.total - sum(count for _status, count in self.counts)
+
 
 @dataclass(frozen=True)
 class StalledAction:

@@ -25,7 +25,7 @@ from reportgen.return_workbooks import write_return_workbooks
 from reportgen.settings import Edition
 
 T = TypeVar("T")
-IO_STAGES = {"prepare", "render-docx", "render-pdf", "write-tables"}  # file I/O: worth a retry
+IO_STAGES = {"prepare", "render-docx", "render-pdf", "render-html", "write-tables"}  # file I/O: worth a retry
 
 
 class TaskRunner(StageRunner):

@@ -54,6 +54,15 @@ def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySetti
     return replace(paper, sections=sections, progress=progress)
 
 
+def without_progress(paper: Paper) -> Paper:
+    """`paper` with no progress part and no row movements: a draft comparison shows its own changes."""
+    if paper.progress is None and not any(row.movement for row in paper.rows):
+        return paper
+    sections = tuple(replace(section, rows=tuple(replace(row, movement="", movement_direction="")
+                                                 for row in section.rows)) for section in paper.sections)
+    return replace(paper, sections=sections, progress=None)
+
+
 def summary(directions: Sequence[str], previous: str) -> str:
     def actions(n: int) -> str:
         return f"{n} action{'' if n == 1 else 's'}"
