@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import logging
 import re
 import zipfile
 from pathlib import Path
@@ -137,9 +138,12 @@ def test_the_docx_has_pictures_with_descriptions_and_tables(built: list[BuildRes
     assert any("↑ from In progress (2026-09)" in text for text in status_cells)
 
 
-def test_charts_and_papers_are_identical_across_two_builds(built: list[BuildResult]) -> None:
+def test_charts_and_papers_are_identical_across_two_builds(built: list[BuildResult],
+                                                          caplog: pytest.LogCaptureFixture) -> None:
     root = built[-1].folder.parents[2]
-    again = build_draft(root, period="2026-10")
+    with caplog.at_level(logging.WARNING):
+        again = build_draft(root, period="2026-10")
+    assert [r.getMessage() for r in caplog.records if r.name.startswith(("weasyprint", "reportgen"))] == []
     assert again.folder != built[-1].folder
     for name in ("paper.html", "paper.pdf", "paper.docx"):
         assert (again.folder / name).read_bytes() == (built[-1].folder / name).read_bytes(), name
