@@ -121,9 +121,9 @@ def test_anchor_and_sticky_header(browser: Browser, example: BuildResult) -> Non
     page, _ = open_paper(browser, Path(str(example.folder / "paper.html")))
     page.goto(page.url + f"#action-{ref}")
     box = page.locator(f"#action-{ref}").bounding_box()
-    assert box is not None and 0 <= box["y"] < 900
     header = page.locator("#plan-table thead th").first.bounding_box()
     assert header is not None and abs(header["y"]) < 2  # the header row stays at the top while scrolled
+    assert box is not None and header["y"] + header["height"] <= box["y"] < 900  # the row shows below it
 
 
 def test_print_shows_the_table_without_the_controls(browser: Browser, example: BuildResult) -> None:

@@ -197,3 +197,20 @@ def test_exempt_actions_stay_out_of_history_and_progress(tmp_path: Path) -> None
                 data = b"".join(package.read(n) for n in package.namelist())
         data += b"".join(base64.b64decode(m) for m in re.findall(rb"base64,([A-Za-z0-9+/=]+)", data))
         assert CANARY.encode() not in data, path.name
+
+
+def test_new_actions_and_moves_between_not_started_and_on_hold(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    first = {**{ref: ("In progress",) * 3 for ref in PLAN}, 3: ("Not started",) * 3}
+    make_workspace(root, period="2026-09", returns=_returns(0, first))
+    build_draft(root)
+    register = [REGISTER_HEADINGS, *ACTIONS, (7, "Justice", "OPCC", "A new action.", "18")]
+    second = {**first, 3: ("On hold",) * 3, 7: ("Not started",) * 3}
+    returns = _returns(0, second)
+    returns["opcc.xlsx"].append((7, "A new action.", "Not started", "Starting.", "2027"))
+    make_workspace(root, period="2026-10", returns=returns, register=register)
+    paper = build_draft(root).paper
+    moves = {row.ref: (row.movement, row.movement_direction) for row in paper.rows if row.movement}
+    assert moves == {3: ("→ from Not started (2026-09)", "across"), 7: ("New since 2026-09", "new")}
+    assert paper.progress is not None and (paper.progress.moved_across, paper.progress.new) == (1, 1)
+    assert "1 action is new" in paper.progress.summary
