@@ -102,3 +102,16 @@ def test_prefect_artifacts_of_the_public_edition_hold_no_exempt_text(harness, tm
     texts = [str(Artifact.get(key).data) for key in ("paper-2026-11-public", "issues-2026-11")]  # type: ignore[union-attr]
     assert "exempt" in texts[0] and "Action 7 is exempt" in texts[1]
     assert all(CANARY not in text for text in texts)
+
+
+def test_history_flow_writes_the_same_table_as_the_command(harness, tmp_path: Path) -> None:
+    from reportgen.cli import main
+    from reportgen.prefect_flows import history
+
+    workspace = copy_example(tmp_path / "ws")
+    build_draft(workspace, "2026-09")
+    build_draft(workspace)
+    folder = Path(history(str(workspace), str(tmp_path / "flow")))
+    assert main(["history", "--workspace", str(workspace), "--out", str(tmp_path / "cli")]) == 0
+    assert (folder / "history.csv").read_bytes() == (tmp_path / "cli" / "history.csv").read_bytes()
+    assert (folder / "history.csv").read_text(encoding="utf-8").splitlines()[0].endswith(",2026-09,2026-10")

@@ -22,6 +22,10 @@ def _parser(name: str) -> argparse.ArgumentParser:
         parser.add_argument("--out", type=Path)
         return parser
     parser.add_argument("--workspace", type=Path, default=Path("."))
+    if name == "history":
+        parser.add_argument("--out", type=Path)
+        parser.add_argument("--edition", choices=("public", "restricted"), default="public")
+        return parser
     parser.add_argument("--period", required=name == "partner_returns")
     if name == "panel_paper":
         parser.add_argument("--out", type=Path)
@@ -64,6 +68,8 @@ def _run(name: str, args: argparse.Namespace) -> Path | None:
     if name == "compare_drafts":
         return Path(prefect_flows.compare_drafts_flow(str(args.old), str(args.new),
                                                       str(args.out) if args.out else None))
+    if name == "history":
+        return Path(prefect_flows.history(workspace, str(args.out) if args.out else None, args.edition))
     return Path(prefect_flows.partner_returns(workspace, args.period, str(args.out) if args.out else None))
 
 

@@ -20,6 +20,7 @@ from reportgen.build import BuildResult, StageRunner, build_draft
 from reportgen.chase import ChaseRow, chase_markdown
 from reportgen.diff import human_text
 from reportgen.diff_render import DiffResult, compare_drafts
+from reportgen.history import export_history
 from reportgen.issues import Issue, Severity
 from reportgen.return_workbooks import write_return_workbooks
 from reportgen.settings import Edition
@@ -131,3 +132,15 @@ def partner_returns(workspace: str = ".", period: str = "", out: str | None = No
     if issues:
         create_table_artifact(table=issue_table(issues), key=artifact_key("returns-issues", period))
     return str(folder)
+
+
+@flow(name="history")
+def history(workspace: str = ".", out: str | None = None, edition: Edition = "public") -> str:
+    """Every action's status in each period, from the newest kept draft of each: history.xlsx and .csv."""
+    result = task(export_history, name="export-history", retries=2, cache_policy=NO_CACHE)(  # type: ignore[call-overload]
+        Path(workspace), Path(out) if out else None, edition)
+    create_markdown_artifact(
+        markdown=f"# Status history\n\n{result.actions} actions over {len(result.periods)} period(s): "
+                 f"{', '.join(result.periods)}\n\n- {result.xlsx}\n- {result.csv}",
+        key=artifact_key("history", edition), description="Every action's status, period by period")
+    return str(result.xlsx.parent)
