@@ -214,3 +214,10 @@ def test_new_actions_and_moves_between_not_started_and_on_hold(tmp_path: Path) -
     assert moves == {3: ("→ from Not started (2026-09)", "across"), 7: ("New since 2026-09", "new")}
     assert paper.progress is not None and (paper.progress.moved_across, paper.progress.new) == (1, 1)
     assert "1 action is new" in paper.progress.summary
+
+
+def test_stalled_since_is_the_start_of_the_unchanged_run(tmp_path: Path) -> None:
+    progress = three_periods(tmp_path / "ws", stalled_after=1)[-1].paper.progress
+    assert progress is not None
+    # the window is the last two periods, but 2 and 5 have not changed since the first
+    assert [(s.ref, s.since) for s in progress.stalled] == [(2, "2026-08"), (5, "2026-08")]

@@ -143,8 +143,23 @@ def stalled_actions(frame: object, paper: Paper, after: int) -> tuple[StalledAct
                                          updates=("explanation", "nunique"))
     still = set(distinct[(distinct["periods"] == len(window)) & (distinct["statuses"] == 1)
                          & (distinct["updates"] == 1)].index)
-    return tuple(StalledAction(row.ref, row.action, row.status_label, window[0])
+    return tuple(StalledAction(row.ref, row.action, row.status_label, _unchanged_since(frame, row.ref, periods))
                  for row in paper.rows if row.ref in still and row.status != "Completed")
+
+
+def _unchanged_since(frame: object, ref: int, periods: Sequence[str]) -> str:
+    """The first kept period of the ref's unbroken run of the same status and update, ending now."""
+    rows = frame[frame["ref"] == ref].drop_duplicates("period").set_index("period")  # type: ignore[index]
+    last = rows.loc[periods[-1]]
+    since = periods[-1]
+    for period in reversed(periods[:-1]):
+        if period not in rows.index:
+            break
+        row = rows.loc[period]
+        if (row["status_label"], row["explanation"]) != (last["status_label"], last["explanation"]):
+            break
+        since = period
+    return since
 
 
 def _period_label(period: str) -> str:
