@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages reportgen needs: Pango and HarfBuzz for WeasyPrint (PDF), the fonts the
 # paper is set in, poppler-utils (pdftotext/pdftoppm, used by tests), Chromium (the web edition's
-# browser tests, driven by Playwright, which never downloads a browser of its own), and python3-venv when the Python
-# we build the venv with cannot make one (Debian ships venv/ensurepip separately).
+# browser tests, driven by Playwright, which never downloads a browser of its own; and the tests load
+# the Prefect UI that `reportgen serve` starts in it, headless), and python3-venv when the Python we
+# build the venv with cannot make one (Debian ships venv/ensurepip separately).
 #
 # With --bench it also installs what only `make bench` needs: LibreOffice Writer (headless), whose
 # DOCX-to-PDF conversion is the benchmark's reference.
