@@ -2,7 +2,8 @@
 # Install the Debian packages reportgen needs: Pango and HarfBuzz for WeasyPrint (PDF), the fonts the
 # paper is set in, poppler-utils (pdftotext/pdftoppm, used by tests), LibreOffice Writer (headless:
 # the tests convert paper.docx with it to check it renders as in Word, and the benchmark times it as a
-# reference), Chromium (the tests load the Prefect UI that `reportgen serve` starts in it, headless),
+# reference), Chromium (the web edition's browser tests, driven by Playwright, which never downloads a
+# browser of its own; and the Prefect UI that `reportgen serve` starts, headless),
 # dovecot-imapd (the real IMAP server the mail tests start on 127.0.0.1; its system service is not
 # needed), openssl (their test certificate), and python3-venv when the Python we build the venv with
 # cannot make one (Debian ships venv/ensurepip separately).

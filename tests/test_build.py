@@ -99,7 +99,8 @@ def test_sample_pdf_is_tagged_numbered_and_complete(sample_draft: Path) -> None:
 @needs_sample
 def test_sample_draft_folder_records(sample_draft: Path) -> None:
     assert sorted(p.name for p in sample_draft.iterdir()) == [
-        "chase.csv", "draft.json", "issues.csv", "manifest.json", "paper.docx", "paper.pdf", "register.xlsx"]
+        "chase.csv", "draft.json", "issues.csv", "manifest.json", "paper.docx", "paper.html", "paper.pdf",
+        "register.xlsx"]
     manifest = json.loads((sample_draft / "manifest.json").read_text())
     body = manifest.get("manifest", manifest)
     paths = [item["path"] for item in body["inputs"]]

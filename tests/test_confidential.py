@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import re
 import zipfile
 from pathlib import Path
 
@@ -36,6 +38,10 @@ def _leaks(folder: Path) -> list[str]:
         data = path.read_bytes()
         if CANARY.encode() in data:
             found.append(path.name)
+        if path.suffix == ".html":  # pictures are inlined as base64 data: URLs
+            pictures = re.findall(rb"data:[a-z/+.-]+;base64,([A-Za-z0-9+/=]+)", data)
+            if any(CANARY.encode() in base64.b64decode(picture) for picture in pictures):
+                found.append(f"{path.name}:picture")
         if path.suffix in (".docx", ".xlsx"):
             with zipfile.ZipFile(path) as package:
                 found += [f"{path.name}:{n}" for n in package.namelist() if CANARY.encode() in package.read(n)]
@@ -73,6 +79,7 @@ def test_canary_test_would_catch_a_leak(tmp_path: Path) -> None:
     assert restricted.paper.marking == "RESTRICTED"
     assert "paper.docx:word/document.xml" in _leaks(restricted.folder)
     assert "paper.pdf:text" in _leaks(restricted.folder)
+    assert "paper.html" in _leaks(restricted.folder)
 
 
 def test_restricted_edition_marks_every_page(tmp_path: Path) -> None:

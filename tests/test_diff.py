@@ -45,6 +45,8 @@ def settings(date: str) -> str:
         date = {date}
         title = "Test Delivery Plan"
         submitted_by = "Chief Executive, OPCC"
+        [history]
+        progress = false  # the round trips below compare whole papers; a comparison leaves progress out
         """)
 
 
@@ -488,3 +490,15 @@ def test_a_withdrawn_subsection_comes_back_under_its_heading_when_rejected(tmp_p
     write_diff_docx(old, new, diff_drafts(old, new), TEMPLATE, tmp_path / "diff.docx")
     rejected = reject_all(open_docx(tmp_path / "diff.docx"))
     assert table_text(rejected) == table_text(open_docx(tmp_path / "old.docx"))
+
+
+def test_a_comparison_leaves_progress_over_time_out(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    make_workspace(root, "2026-09", returns=september_returns())
+    old = build_draft(root)
+    make_workspace(root, "2026-10", returns=october_returns())
+    new = build_draft(root)
+    assert new.paper.progress is not None and any(row.movement for row in new.paper.rows)
+    compared = compare_drafts(old.folder, new.folder)
+    text = "\n".join(p.text for p in open_docx(compared.folder / "diff.docx").paragraphs)
+    assert "Progress over time" not in text and "(2026-09)" not in text

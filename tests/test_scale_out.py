@@ -168,7 +168,8 @@ def test_every_flow_deployed_to_a_process_pool_runs_on_a_worker(server, tmp_path
         assert final_state(done) == "Completed", done + log.read_text()
         first = workspace / "outputs" / "2026-10" / "draft-01"
         assert sorted(p.name for p in first.iterdir()) == [
-            "chase.csv", "draft.json", "issues.csv", "manifest.json", "paper.docx", "paper.pdf", "register.xlsx"]
+            "chase.csv", "draft.json", "issues.csv", "manifest.json", "paper.docx", "paper.html", "paper.pdf",
+            "register.xlsx"]
 
         done = run_deployment("monthly-update/on-demand", env, f"workspace={workspace}")
         assert final_state(done) == "Completed", done + log.read_text()

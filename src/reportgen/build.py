@@ -1,6 +1,6 @@
 """`build_draft`: the whole run, as small stages the CLI calls directly and the flows wrap as tasks.
 
-    prepare_build ─▶ check_plan ─▶ make_paper ─▶ write_docx ∥ write_pdf ─▶ write_tables ─▶ finish_draft
+    prepare_build ─▶ check_plan ─▶ make_paper ─▶ write_docx ∥ write_pdf ∥ write_html ─▶ write_tables ─▶ finish_draft
     └──────────── check_draft (also `validate_draft`) ──┘
 
 Every stage is a plain function of values; `build_draft` only times and sequences them. A build
@@ -23,10 +23,12 @@ from reportgen import drafts
 from reportgen.chase import ChaseRow, chase_csv, chase_list, unchanged_returns
 from reportgen.cover import meeting_issues
 from reportgen.docx_writer import write_docx
+from reportgen.earlier_drafts import PeriodDraft, read_history
 from reportgen.editions import public_issues, public_view
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.fonts import resolve_fonts
+from reportgen.html_edition import write_html
 from reportgen.issues import Issue, issue, issues_csv
 from reportgen.model import Paper, Theme
 from reportgen.narrative import read_narrative
@@ -42,7 +44,7 @@ from reportgen.xlsx_out import write_register_xlsx
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-OUTPUT_FILES = ("paper.docx", "paper.pdf", "register.xlsx", "issues.csv", "chase.csv")
+OUTPUT_FILES = ("paper.docx", "paper.pdf", "paper.html", "register.xlsx", "issues.csv", "chase.csv")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Plan:
     carried: Paper | None = None  # the paper of `carry_from`
     theme: Theme | None = None  # the look, from the Word template: both renderers draw it
     theme_issues: tuple[Issue, ...] = ()  # about the template (fonts, logo): listed after the inputs' issues
+    history: tuple[PeriodDraft, ...] = ()  # newest kept draft of each earlier period, this edition
 
     @property
     def carried_name(self) -> str:
@@ -112,8 +115,11 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
                          if f.parent.name <= inputs.period and _edition_of(f) == edition), None)
     carried, unreadable = load_previous(carry_from)
     theme, theme_issues = load_theme(inputs)
-    return Plan(inputs, edition, hashes, carry_from, compare_with, (*found, *unreadable), carried, theme,
-                tuple(theme_issues))
+    wanted = inputs.settings.history
+    history, damaged = read_history(inputs.outputs, edition, before=inputs.period,
+                                    limit=max(wanted.periods - 1, wanted.stalled_after))
+    return Plan(inputs, edition, hashes, carry_from, compare_with, (*found, *unreadable, *damaged), carried, theme,
+                tuple(theme_issues), history if wanted.progress else ())
 
 
 def load_theme(inputs: Inputs) -> tuple[Theme, list[Issue]]:
@@ -153,8 +159,9 @@ def make_paper(plan: Plan, checked: Checked) -> Paper:
     inputs = plan.inputs
     narrative = read_narrative(inputs.narrative, inputs.display(inputs.narrative))[0] if inputs.narrative else None
     previous, _ = load_previous(plan.compare_with)
+    earlier = tuple(found.paper for found in plan.history)
     return build_paper(checked.merged, plan.inputs.settings, narrative, plan.edition, known_issues(plan, checked),
-                       previous, plan.theme)
+                       previous, theme=plan.theme, earlier=earlier)
 
 
 @dataclass(frozen=True)
@@ -204,6 +211,12 @@ def render_docx(paper: Paper, plan: Plan, folder: Path) -> Path:
 def render_pdf(paper: Paper, plan: Plan, folder: Path) -> Path:
     out = folder / "paper.pdf"
     write_pdf(paper, plan.inputs.templates, out)
+    return out
+
+
+def render_web_edition(paper: Paper, plan: Plan, folder: Path) -> Path:
+    out = folder / "paper.html"
+    write_html(paper, plan.inputs.templates, out)
     return out
 
 
@@ -304,7 +317,8 @@ def build_draft(
     try:
         with timer.stage("render"):
             run.run_together([("render-docx", render_docx, (paper, plan, folder)),
-                              ("render-pdf", render_pdf, (paper, plan, folder))])
+                              ("render-pdf", render_pdf, (paper, plan, folder)),
+                              ("render-html", render_web_edition, (paper, plan, folder))])
         with timer.stage("tables"):
             issues = run.run("collect-issues", collect_issues, plan, checked)
             chase = run.run("write-tables", write_tables, paper, issues, checked, folder)

@@ -95,6 +95,16 @@ def make_parser() -> argparse.ArgumentParser:
                           help="also the PDF's HTML template and stylesheet (for CSS changes)")
     template.set_defaults(run=run_template)
 
+    history = commands.add_parser("history", help="write every action's status in each period (xlsx, csv)",
+                                  description="Read the newest kept draft of each period and write the action "
+                                  "× period table of statuses as history.xlsx and history.csv; the folder is "
+                                  "the last line printed.")
+    history.add_argument("--workspace", type=Path, default=Path("."), help="workspace folder (default: .)")
+    history.add_argument("--out", type=Path, help="folder to write to (default: outputs/history)")
+    history.add_argument("--edition", choices=("public", "restricted"), default="public",
+                         help="which kept drafts to read: public (default) or restricted")
+    history.set_defaults(run=run_history)
+
     serve = commands.add_parser("serve", help="serve the monthly schedule with Prefect",
                                 description="Serve the monthly deployment (cron from reportgen.toml).")
     serve.add_argument("--workspace", type=Path, default=Path("."), help="workspace folder (default: .)")
@@ -249,6 +259,21 @@ def run_template(args: argparse.Namespace) -> int:
     for path in kept:
         print(f"kept {path} (already there: not replaced)")
     print(args.workspace / "templates")  # the last line: scripts read the folder from it
+    return OK
+
+
+def run_history(args: argparse.Namespace) -> int:
+    from reportgen.history import export_history
+    from reportgen.report import print_issues
+
+    out = Console(highlight=False, soft_wrap=True)
+    result = export_history(args.workspace, args.out, args.edition)
+    if result.issues:
+        print_issues(out, result.issues)
+    out.print(f"{result.actions} actions over {len(result.periods)} period(s): {', '.join(result.periods)}")
+    print(result.xlsx)
+    print(result.csv)
+    print(result.xlsx.parent)  # the last line: scripts read the folder from it
     return OK
 
 

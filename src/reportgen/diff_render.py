@@ -54,6 +54,7 @@ from reportgen.pdf_writer import (
     period_date,
     safe_href,
 )
+from reportgen.progress import without_progress
 from reportgen.richtext import parse_explanation
 from reportgen.template_files import DEFAULT_TEMPLATES, search_path, template_file
 from reportgen.workspace import PERIOD
@@ -204,6 +205,8 @@ def _cell_text(row: PaperRow, key: str) -> str:
 
 def redline_paper(old: Paper, new: Paper, diff: DraftDiff) -> Paper:
     """The new paper marked up against the old: see the module docstring."""
+    # progress and movements are measured across periods, not between drafts: a comparison leaves them out
+    old, new = without_progress(old), without_progress(new)
     before = {row.ref: row for row in old.rows}
     added = {summary.ref for summary in diff.added}
     withdrawn = {summary.ref for summary in diff.withdrawn}

@@ -42,7 +42,7 @@ from lxml import etree
 
 from reportgen.errors import ReportgenError
 from reportgen.files import stable_zip, write_atomically
-from reportgen.model import Block, Inline, Paper, PaperColumn, PaperRow, PaperSection, RichText
+from reportgen.model import Block, Inline, Paper, PaperColumn, PaperRow, PaperSection, Progress, RichText
 from reportgen.theme import CELL_MARKER, SECTION_MARKER, find_plan_rows  # the theme reads the same rows
 
 log = logging.getLogger(__name__)
@@ -133,6 +133,8 @@ def write_docx(
     )
     _drop_empty_tables(document.element.body)
     mark_draft(document, paper)
+    if paper.progress is not None:
+        layout.fill_progress(paper.progress)
     layout.fill_narrative(paper.narrative)
     layout.fill_plan(paper)
     if cover_redline:
@@ -622,6 +624,17 @@ class _Layout:
 
     # -- narrative
 
+    def fill_progress(self, progress: Progress) -> None:
+        """Progress over time, placed right after the narrative (see reportgen.docx_progress)."""
+        from reportgen.docx_progress import add_progress  # it imports this module
+
+        marker = next((p for p in self.document.element.body.iter(W_P) if _text_of(p).strip() == NARRATIVE_MARKER),
+                      None)
+        if marker is None:
+            raise ReportgenError(f"the DOCX template has no paragraph holding exactly {NARRATIVE_MARKER}")
+        add_progress(self.document, marker, progress, lambda block: self.block(block, None, None, in_cell=False),
+                     lambda name: self.style_id(name) is not None)
+
     def fill_narrative(self, narrative: RichText) -> None:
         body = self.document.element.body
         marker = next((p for p in body.iter(W_P) if _text_of(p).strip() == NARRATIVE_MARKER), None)
@@ -737,6 +750,8 @@ class _Layout:
                     tc.extend(self.text_paragraphs(row.status_label, proto))
                 if row.note:
                     tc.extend(self.text_paragraphs(row.note, proto, char_style="Status Note"))
+                if row.movement:
+                    tc.extend(self.text_paragraphs(row.movement, proto, char_style="Status Note"))
                 continue
             cell = by_key.get(column.key)
             if cell is not None and cell.rich:

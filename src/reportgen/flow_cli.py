@@ -19,7 +19,7 @@ from reportgen.errors import ReportgenError
 MAIL_FLOWS = {"send_returns": "send-returns", "chase": "chase", "collect": "collect"}  # script -> command
 DESCRIPTIONS = {
     "panel_paper": "Build one draft Panel paper as a Prefect flow, like `reportgen build`: a new draft "
-                   "folder (paper.docx, paper.pdf, register.xlsx, issues.csv, chase.csv), whose path is "
+                   "folder (paper.docx, paper.pdf, paper.html, register.xlsx, issues.csv, chase.csv), whose path is "
                    "the last line printed. Exit 0 done, 1 blocking issues found, 2 wrong usage.",
     "monthly_update": "The secretariat's monthly run as a Prefect flow: build and keep the draft, compare "
                       "it with the last draft, list who to chase; or, with --serve, serve it on the "

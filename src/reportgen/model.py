@@ -189,6 +189,9 @@ class PaperRow:
     page: str = ""
     # set only in draft comparisons (reportgen.diff_render): "ins" an added row, "del" a withdrawn one
     change: Literal["", "ins", "del"] = ""
+    # since the last Panel (reportgen.progress): e.g. "↑ from In progress (2026-09)"; "" when unchanged
+    movement: str = ""
+    movement_direction: Literal["", "up", "down", "across", "new"] = ""
 
     def cell(self, key: str) -> PaperCell:
         for cell in self.cells:
@@ -291,6 +294,59 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class CountRow:
+    """Status counts of one period (or one section): what a chart draws and its table lists."""
+
+    label: str  # "October 2026", or a section heading
+    counts: tuple[tuple[str, int], ...]  # canonical status -> number, in canonical order
+    total: int
+    key: str = ""  # the period, YYYY-MM, for a period's row
+
+    @property
+    def other(self) -> int:
+        """Actions with no recognised status: in the total, in no status's count."""
+        return self.total - sum(count for _status, count in self.counts)
+
+
+@dataclass(frozen=True)
+class StalledAction:
+    ref: int
+    action: str
+    status: str
+    since: str  # the first period (YYYY-MM) of the unchanged run
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart as words: its title, its alt text, and the rows of numbers it is drawn from."""
+
+    key: str  # "periods" or "sections"
+    title: str
+    alt: str
+    rows: tuple[CountRow, ...]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Progress over time, from the newest kept draft of each earlier period (reportgen.progress)."""
+
+    charts: tuple[Chart, ...]
+    previous: str  # the last Panel's period (YYYY-MM) movements are measured from; "" when none
+    moved_up: int
+    moved_down: int
+    moved_across: int
+    new: int
+    stalled_after: int
+    stalled: tuple[StalledAction, ...]
+    summary: str = ""  # one sentence on the movements since the last Panel
+    stalled_note: str = ""  # what "stalled" means here, or that none has
+
+
+    def chart(self, key: str) -> Chart | None:
+        return next((chart for chart in self.charts if chart.key == key), None)
+
+
+@dataclass(frozen=True)
 class Paper:
     title: str
     subtitle: str
@@ -323,6 +379,7 @@ class Paper:
     # the look, not content: left out of draft.json and of equality (drafts compare content); None: the
     # stylesheet's own defaults
     theme: Theme | None = field(default=None, compare=False, metadata={"draft": False})
+    progress: Progress | None = None  # set when earlier periods have kept drafts
 
     @property
     def rows(self) -> tuple[PaperRow, ...]:

@@ -25,6 +25,7 @@ from reportgen.model import (
     plain_text,
 )
 from reportgen.narrative import fill_narrative, narrative_context
+from reportgen.progress import with_progress
 from reportgen.richtext import parse_explanation, render_markdown
 from reportgen.settings import Edition, Settings
 from reportgen.statuses import STATUS_CLASSES, STATUS_COLOURS
@@ -46,7 +47,10 @@ def build_paper(
     issues: Sequence[Issue] = (),
     previous: Paper | None = None,
     theme: Theme | None = None,
+    earlier: Sequence[Paper] = (),
 ) -> Paper:
+    """The paper of `merged`. `previous`: the last draft ("changes since the last draft"); `earlier`:
+    the newest kept draft of each earlier period, oldest first (progress over time)."""
     included = tuple(a for a in merged.actions if edition == "restricted" or not a.action.exempt)
     exempt_count = len(merged.actions) - len(included)
     context = narrative_context(merged, settings, edition)
@@ -58,7 +62,7 @@ def build_paper(
     rows = tuple(row for section in sections for row in section.rows)
     moves, new_refs = changes_since(previous, rows) if settings.paper.changes_section else ((), ())
     blocking = [i for i in issues if i.blocking]
-    return Paper(
+    paper = Paper(
         title=fill_in(settings.paper.title, merged.period, day),
         subtitle=fill_in(settings.paper.subtitle, merged.period, day),
         meeting=fill_in(settings.paper.meeting, merged.period, day),
@@ -89,6 +93,7 @@ def build_paper(
         carried_from=carried_sources(included),
         theme=theme,
     )
+    return with_progress(paper, earlier, settings.history)
 
 
 def status_colours(theme: Theme | None) -> tuple[tuple[str, str], ...]:

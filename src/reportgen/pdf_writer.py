@@ -38,6 +38,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reportgen import richtext
+from reportgen.charts import chart_src
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.long_words import breakable_paper
@@ -115,9 +116,11 @@ class TemplateFetcher(URLFetcher):
 
 
 def data_picture(url: str) -> tuple[str, bytes] | None:
-    """(media type, bytes) of a base64 `data:` URL of a PNG, JPEG or GIF picture; None for anything else."""
+    """(media type, bytes) of a base64 `data:` URL of a PNG, JPEG or GIF picture (the template's logo) or
+    an SVG (our progress charts, `reportgen.charts`); None for anything else. Partner text cannot make
+    an <img>: it is escaped."""
     match = _DATA_PICTURE.fullmatch(url)
-    if match is None or match[1].lower() not in LOGO_TYPES:
+    if match is None or match[1].lower() not in (*LOGO_TYPES, "image/svg+xml"):
         return None
     try:
         return match[1].lower(), base64.b64decode(match[2], validate=True)
@@ -264,6 +267,7 @@ def _environment(templates: Path) -> Environment:
     env.filters["css_ident"] = css_ident
     env.filters["group_blocks"] = group_blocks
     env.filters["space_into_links"] = space_into_links
+    env.filters["chart_src"] = chart_src
     return env
 
 

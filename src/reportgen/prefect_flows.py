@@ -38,7 +38,7 @@ from reportgen.settings import Edition
 from reportgen.workspace import find_inputs
 
 T = TypeVar("T")
-IO_STAGES = {"prepare", "render-docx", "render-pdf", "write-tables"}  # file I/O: worth a retry
+IO_STAGES = {"prepare", "render-docx", "render-pdf", "render-html", "write-tables"}  # file I/O: worth a retry
 BLOCKED = "Blocked"  # the name of a Completed state whose draft has issues that block publication
 
 

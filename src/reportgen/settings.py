@@ -280,6 +280,14 @@ class MailSettings(_Strict):
         return defaults[server][chosen.tls]
 
 
+class HistorySettings(_Strict):
+    """[history]: progress across periods, read from the newest kept draft of each earlier period."""
+
+    progress: bool = True  # a "Progress over time" section whenever an earlier period has a draft
+    stalled_after: int = Field(default=3, ge=1)  # periods with the same status and update: "stalled"
+    periods: int = Field(default=12, ge=2)  # the most recent periods shown in the chart
+
+
 class ScheduleSettings(_Strict):
     cron: str = "0 7 1 * *"  # 07:00 on the 1st of each month
     timezone: str = "Europe/London"
@@ -321,6 +329,7 @@ class Settings(_Strict):
     returns: ReturnSettings = Field(default_factory=ReturnSettings)
     statuses: StatusSettings = Field(default_factory=StatusSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    history: HistorySettings = Field(default_factory=HistorySettings)
     partners: dict[str, PartnerSettings] = Field(default_factory=dict)  # [partners."Lead name"]
     mail: MailSettings = Field(default_factory=MailSettings)
 

@@ -1,0 +1,115 @@
+"""`draw_charts`: the progress charts of a paper as SVG (PDF and web edition) and PNG (DOCX).
+
+Drawn with matplotlib's object API (no pyplot: no global figure state, safe beside other threads)
+from `Paper.progress` only, so every format shows the same numbers. The same paper gives the same
+bytes: SVG ids come from a fixed hash salt, and neither format records a date or the software's
+version. Statuses are told apart by hatching and by the legend's words as well as by colour.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import io
+import textwrap
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from reportgen.model import Chart, Paper
+from reportgen.statuses import STATUS_CLASSES, STATUS_COLOURS
+
+# darker companions of the pale status fills, so bars keep a visible edge on white
+EDGES = {"completed": "#2e7d32", "in-progress": "#8a6d00", "not-started": "#595959", "on-hold": "#1f5f99"}
+HATCHES = {"completed": "", "in-progress": "//", "not-started": "..", "on-hold": "xx"}
+FONT = ["Liberation Sans", "DejaVu Sans"]
+PNG_DPI = 150
+
+
+@dataclass(frozen=True)
+class DrawnChart:
+    key: str
+    title: str
+    alt: str
+    svg: bytes
+    png: bytes
+    width_in: float  # drawn size, inches: the DOCX picture keeps it
+    height_in: float
+
+
+def draw_charts(paper: Paper) -> tuple[DrawnChart, ...]:
+    """Every chart of the paper's progress; none when the paper has no history."""
+    if paper.progress is None:
+        return ()
+    return tuple(drawn(chart) for chart in paper.progress.charts if chart.rows)
+
+
+_DRAW_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=16)
+def drawn(chart: Chart) -> DrawnChart:
+    """`draw`, once per chart per process: the DOCX, PDF and HTML renderers run in parallel threads
+    and ask for the same charts; matplotlib's settings are process-wide, so one draws at a time."""
+    with _DRAW_LOCK:
+        return draw(chart)
+
+
+def chart_src(chart: Chart) -> str:
+    """The chart's SVG as a data: URL, for an <img> whose alt is the chart's alt text: the web edition
+    stays one file, and WeasyPrint tags the picture as a Figure with that Alt."""
+    return "data:image/svg+xml;base64," + base64.b64encode(drawn(chart).svg).decode("ascii")
+
+
+@contextmanager
+def _settings() -> Iterator[None]:
+    import matplotlib  # ~0.4 s to import: only papers with a history pay it
+
+    with matplotlib.rc_context({"svg.hashsalt": "reportgen", "svg.fonttype": "none", "font.family": "sans-serif",
+                                "font.sans-serif": FONT, "font.size": 9, "hatch.linewidth": 0.6}):
+        yield
+
+
+def draw(chart: Chart) -> DrawnChart:
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    horizontal = chart.key == "sections"
+    labels = [textwrap.fill(row.label, 28) for row in chart.rows]
+    width = 8.0
+    height = max(2.6, 0.55 * len(labels) + 1.4) if horizontal else 3.6
+    with _settings():
+        figure = Figure(figsize=(width, height))
+        axes = figure.add_subplot()
+        offsets = [0] * len(labels)
+        for status, status_class in STATUS_CLASSES.items():
+            values = [dict(row.counts).get(status, 0) for row in chart.rows]
+            style: dict[str, Any] = {"color": "#" + STATUS_COLOURS[status_class], "edgecolor": EDGES[status_class],
+                     "hatch": HATCHES[status_class], "linewidth": 0.8, "label": status}
+            positions = list(range(len(labels)))
+            bars = (axes.barh(positions, values, left=offsets, height=0.6, **style) if horizontal
+                    else axes.bar(positions, values, bottom=offsets, width=0.6, **style))
+            # the number in each bar that has room for it: the reader need not measure the bar
+            axes.bar_label(bars, labels=[str(v) if v else "" for v in values], label_type="center", fontsize=8,
+                           color="#1a1a1a", bbox={"boxstyle": "square,pad=0.2", "facecolor": "white",
+                                                  "edgecolor": "none"})
+            offsets = [o + v for o, v in zip(offsets, values)]
+        (axes.xaxis if horizontal else axes.yaxis).set_major_locator(MaxNLocator(integer=True))
+        if horizontal:
+            axes.set_yticks(range(len(labels)), labels)
+            axes.invert_yaxis()
+            axes.set_xlabel("Number of actions")
+        else:
+            axes.set_xticks(range(len(labels)), labels)
+            axes.set_ylabel("Number of actions")
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.set_title(chart.title, loc="left", fontsize=11, fontweight="bold")
+        axes.legend(ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.12 if not horizontal else -0.18 / height * 3),
+                    frameon=False)
+        figure.set_layout_engine("tight")
+        svg, png = io.BytesIO(), io.BytesIO()
+        figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None, "Title": chart.title})
+        figure.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None, "Title": chart.title})
+    return DrawnChart(chart.key, chart.title, chart.alt, svg.getvalue(), png.getvalue(), width, height)

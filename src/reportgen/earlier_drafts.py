@@ -1,0 +1,52 @@
+"""The newest kept draft of each period: where progress over time and `reportgen history` read from.
+
+The public edition reads only public drafts, so no exempt action can come back through the history;
+a restricted one may also read public drafts. A damaged draft is an issue and is skipped, never fatal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen import drafts
+from reportgen.errors import ReportgenError
+from reportgen.issues import Issue, issue
+from reportgen.model import Paper
+
+
+@dataclass(frozen=True)
+class PeriodDraft:
+    period: str  # YYYY-MM
+    folder: Path
+    paper: Paper
+
+
+def read_history(outputs: Path, edition: str, before: str | None = None, limit: int | None = None
+                 ) -> tuple[tuple[PeriodDraft, ...], tuple[Issue, ...]]:
+    """The newest kept draft of each period (before `before`, when given) of `edition`, oldest first;
+    with `limit`, only the most recent `limit` periods (a long paper's draft.json takes seconds to read)."""
+    newest: dict[str, Path] = {}
+    problems: list[Issue] = []
+    for folder in reversed(drafts.draft_folders(outputs)):
+        period = folder.parent.name
+        if period in newest or (before is not None and period >= before):
+            continue
+        try:
+            manifest = drafts.load_manifest(folder)
+        except ReportgenError as exc:
+            problems.append(issue("unreadable-file", f"A kept draft could not be read for the history: {exc}",
+                                  severity="warning", file=str(folder)))
+            continue
+        if manifest.edition == edition or (edition == "restricted" and manifest.edition == "public"):
+            newest[period] = folder
+    found: list[PeriodDraft] = []
+    for period in sorted(newest)[-limit if limit else 0:]:
+        try:
+            paper = drafts.load_draft(newest[period])[0]
+        except ReportgenError as exc:
+            problems.append(issue("unreadable-file", f"A kept draft could not be read for the history: {exc}",
+                                  severity="warning", file=str(newest[period])))
+            continue
+        found.append(PeriodDraft(period, newest[period], paper))
+    return tuple(found), tuple(problems)

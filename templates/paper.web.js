@@ -1,0 +1,64 @@
+// The web edition's filters (reportgen). Without this script every row shows and the form stays hidden.
+// Rows carry their status, section, lead and search text as data-* attributes; nothing here reads the network.
+(function () {
+  "use strict";
+  var form = document.getElementById("filters");
+  var table = document.getElementById("plan-table");
+  if (!form || !table) { return; }
+  var status = document.getElementById("filter-status");
+  var section = document.getElementById("filter-section");
+  var lead = document.getElementById("filter-lead");
+  var text = document.getElementById("filter-text");
+  var count = document.getElementById("result-count");
+  var none = document.getElementById("no-results");
+  var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+  var total = rows.filter(function (row) { return row.classList.contains("action"); }).length;
+  var timer = null;
+
+  function plural(n) { return n === 1 ? "action" : "actions"; }
+
+  function matches(row, words) {
+    if (status.value && row.getAttribute("data-status") !== status.value) { return false; }
+    if (section.value && row.getAttribute("data-section") !== section.value) { return false; }
+    if (lead.value && row.getAttribute("data-lead") !== lead.value) { return false; }
+    var haystack = row.getAttribute("data-text") || "";
+    return words.every(function (word) { return haystack.indexOf(word) !== -1; });
+  }
+
+  function apply() {
+    var words = text.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var filtered = Boolean(status.value || section.value || lead.value || words.length);
+    var shown = 0;
+    // walk backwards so a section heading knows whether any row under it is still shown
+    var shownBelow = {};
+    for (var i = rows.length - 1; i >= 0; i -= 1) {
+      var row = rows[i];
+      if (row.classList.contains("action")) {
+        var visible = matches(row, words);
+        row.hidden = !visible;
+        if (visible) { shown += 1; shownBelow = {1: true, 2: true}; }
+      } else {
+        var level = Number(row.getAttribute("data-level") || 1);
+        row.hidden = !shownBelow[level];
+        if (level === 1) { shownBelow = {}; } else { shownBelow[2] = false; }
+      }
+    }
+    table.hidden = shown === 0;
+    none.hidden = shown !== 0;
+    count.textContent = filtered
+      ? "Showing " + shown + " of " + total + " " + plural(total) + "."
+      : total + " " + plural(total) + " in the plan.";
+  }
+
+  function later() {
+    // typing: announce once the person pauses, not at every key
+    window.clearTimeout(timer);
+    timer = window.setTimeout(apply, 250);
+  }
+
+  form.hidden = false;
+  form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
+  form.addEventListener("change", apply);
+  text.addEventListener("input", later);
+  form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
+})();

@@ -1,0 +1,36 @@
+"""A real browser for the web edition's tests: Debian's Chromium driven by Playwright, and axe-core.
+
+Chromium is the system package (`scripts/install-system-deps.sh`); Playwright never downloads a
+browser of its own. axe-core is the copy shipped inside the `axe-playwright-python` package.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import axe_playwright_python
+
+CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
+AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page: Any) -> list[tuple[str, int, str]]:
+    """(rule, number of nodes, first node) for every WCAG 2.2 A/AA violation axe finds on the page.
+
+    axe is injected through the DevTools protocol, which the page's Content-Security-Policy does not
+    govern, so the page is checked exactly as a reader gets it.
+    """
+    page.evaluate(AXE_SOURCE)
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    return [(v["id"], len(v["nodes"]), str(v["nodes"][0]["target"])) for v in result["violations"]]
+
+
+def visible_refs(page: Any) -> list[int]:
+    """Refs of the plan rows a reader can see."""
+    refs = page.eval_on_selector_all(
+        "#plan-table tr.action", "rows => rows.filter(r => r.offsetParent !== null).map(r => r.id)")
+    return [int(ref.removeprefix("action-")) for ref in refs]

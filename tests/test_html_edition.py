@@ -1,0 +1,169 @@
+"""The web edition (paper.html) in a real browser: accessible, filterable by keyboard, inert, complete without JS."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from browser import CHROMIUM, axe_violations, visible_refs
+from conftest import ROOT, SAMPLE, needs_sample
+from factories import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace
+from reportgen.build import OUTPUT_FILES, BuildResult, build_draft
+from test_confidential import CANARY, _leaks
+from test_confidential import _workspace as exempt_workspace
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.is_file(), "Chromium is missing: run scripts/install-system-deps.sh (make test does)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    return build_draft(ROOT, out=tmp_path_factory.mktemp("example") / "draft")
+
+
+def open_paper(browser: Browser, path: Path, **context: Any) -> tuple[Page, list[str]]:
+    """The page, and every console message and page error (a CSP refusal shows up here)."""
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, **context).new_page()
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(message.text))
+    page.on("pageerror", lambda error: messages.append(str(error)))
+    page.on("dialog", lambda dialog: (messages.append("dialog: " + dialog.message), dialog.dismiss()))
+    page.goto(path.resolve().as_uri())
+    return page, messages
+
+
+def announced(page: Page) -> str:
+    return page.locator("#result-count").inner_text()
+
+
+def test_every_draft_has_a_self_contained_web_edition(example: BuildResult) -> None:
+    html = (example.folder / "paper.html").read_text(encoding="utf-8")
+    assert "paper.html" in OUTPUT_FILES
+    assert "paper.html" in [f.path for f in example.manifest.outputs]
+    # nothing is loaded from anywhere: no external style sheet, script or image
+    assert not re.search(r"<(link|script|img)[^>]+(href|src)=\"(?!data:|#)", html)
+    assert "default-src &#39;none&#39;" in html
+    for row in example.paper.rows:
+        assert f'id="action-{row.ref}"' in html
+
+
+def test_example_passes_axe_and_runs_under_its_policy(browser: Browser, example: BuildResult) -> None:
+    page, messages = open_paper(browser, example.folder / "paper.html")
+    assert axe_violations(page) == []
+    assert page.locator("#filters").is_visible()  # the script ran: the CSP allowed it by its hash
+    assert messages == []
+    assert visible_refs(page) == [row.ref for row in example.paper.rows]
+    assert announced(page) == f"{example.paper.total} actions in the plan."
+
+
+def test_status_filter_by_keyboard_announces_the_count(browser: Browser, example: BuildResult) -> None:
+    page, _ = open_paper(browser, example.folder / "paper.html")
+    page.keyboard.press("Tab")  # the skip link
+    assert page.evaluate("document.activeElement.textContent") == "Skip to the delivery plan"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "filter-status"
+    page.keyboard.press("ArrowDown")  # the first status after "All statuses"
+    first = page.evaluate("document.activeElement.value")
+    expected = [row.ref for row in example.paper.rows if row.status_label == first]
+    assert first == example.paper.counts[0][0] and expected
+    assert visible_refs(page) == expected
+    assert announced(page) == f"Showing {len(expected)} of {example.paper.total} actions."
+    assert page.locator("#result-count").get_attribute("aria-live") == "polite"
+    # a section heading stays only above rows that are still shown
+    shown_sections = page.eval_on_selector_all(
+        "#plan-table tr.section", "rows => rows.filter(r => r.offsetParent !== null).map(r => r.innerText.trim())")
+    wanted = {row.section for row in example.paper.rows if row.status_label == first}
+    assert set(shown_sections) == wanted
+
+
+def test_search_and_filters_combine_and_clear(browser: Browser, example: BuildResult) -> None:
+    page, _ = open_paper(browser, example.folder / "paper.html")
+    row = example.paper.rows[3]
+    word = max(re.findall(r"[A-Za-z]{6,}", row.action), key=len)
+    page.locator("#filter-text").click()
+    page.keyboard.type(word.upper())
+    matching = [r.ref for r in example.paper.rows
+                if word.casefold() in " ".join([*(c.text for c in r.cells), r.lead, r.section, r.note]).casefold()]
+    expect(page.locator("#result-count")).to_have_text(f"Showing {len(matching)} of {example.paper.total} actions.")
+    assert row.ref in visible_refs(page) and visible_refs(page) == matching
+    page.locator("#filter-lead").select_option(row.lead)
+    both = [ref for ref in matching if next(r for r in example.paper.rows if r.ref == ref).lead == row.lead]
+    assert visible_refs(page) == both
+    page.keyboard.type("zzqqxx-no-such-word")
+    expect(page.locator("#result-count")).to_have_text(f"Showing 0 of {example.paper.total} actions.")
+    assert page.locator("#no-results").is_visible() and visible_refs(page) == []
+    page.locator("#filter-clear").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#result-count")).to_have_text(f"{example.paper.total} actions in the plan.")
+    assert len(visible_refs(page)) == example.paper.total
+
+
+def test_without_javascript_every_row_shows(browser: Browser, example: BuildResult) -> None:
+    page, _ = open_paper(browser, example.folder / "paper.html", java_script_enabled=False)
+    assert visible_refs(page) == [row.ref for row in example.paper.rows]
+    assert not page.locator("#filters").is_visible()
+
+
+def test_anchor_and_sticky_header(browser: Browser, example: BuildResult) -> None:
+    ref = example.paper.rows[-5].ref
+    page, _ = open_paper(browser, Path(str(example.folder / "paper.html")))
+    page.goto(page.url + f"#action-{ref}")
+    box = page.locator(f"#action-{ref}").bounding_box()
+    header = page.locator("#plan-table thead th").first.bounding_box()
+    assert header is not None and abs(header["y"]) < 2  # the header row stays at the top while scrolled
+    assert box is not None and header["y"] + header["height"] <= box["y"] < 900  # the row shows below it
+
+
+def test_print_shows_the_table_without_the_controls(browser: Browser, example: BuildResult) -> None:
+    page, _ = open_paper(browser, example.folder / "paper.html")
+    page.emulate_media(media="print")
+    assert not page.locator("#filters").is_visible()
+    assert len(visible_refs(page)) == example.paper.total
+    assert page.evaluate("getComputedStyle(document.querySelector('#plan-table thead th')).position") == "static"
+    assert page.pdf()[:4] == b"%PDF"
+
+
+def test_partner_text_is_inert(browser: Browser, tmp_path: Path) -> None:
+    hostile = ('<script>alert("x")</script><img src=x onerror="alert(1)"> {{ 7*7 }} '
+               '[link](javascript:alert(2)) <a href="https://example.org/">ok</a>')
+    register = [REGISTER_HEADINGS, (1, "Safety", "OPCC", "An action", "1")]
+    returns = {"opcc.xlsx": [RETURN_HEADINGS, (1, "", "In progress", hostile, "2027")]}
+    result = build_draft(make_workspace(tmp_path / "ws", register=register, returns=returns))
+    page, messages = open_paper(browser, result.folder / "paper.html")
+    cell = page.locator("#action-1 td.col-explanation").inner_text()
+    assert '<script>alert("x")</script>' in cell and "{{ 7*7 }}" in cell
+    assert page.locator("#action-1 img, #action-1 script").count() == 0
+    assert page.locator("#action-1 a[href^='javascript']").count() == 0
+    assert not [m for m in messages if m.startswith("dialog")]
+
+
+def test_public_edition_with_exempt_actions(browser: Browser, tmp_path: Path) -> None:
+    root = exempt_workspace(tmp_path / "ws")
+    result = build_draft(root)
+    assert _leaks(result.folder) == []
+    page, messages = open_paper(browser, result.folder / "paper.html")
+    assert CANARY not in page.content()
+    assert visible_refs(page) == [1, 2]
+    assert "exempt" in page.locator(".exempt-note").inner_text()
+    assert axe_violations(page) == [] and messages == []
+
+
+@needs_sample
+def test_sample_passes_axe(browser: Browser, tmp_path: Path) -> None:
+    result = build_draft(SAMPLE, out=tmp_path / "sample")
+    page, messages = open_paper(browser, result.folder / "paper.html")
+    assert axe_violations(page) == []
+    assert messages == []
+    assert len(visible_refs(page)) == result.paper.total == 147

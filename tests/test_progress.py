@@ -1,0 +1,223 @@
+"""Progress over time across three periods: counts, movements and stalled actions in every format,
+charts identical from build to build, and `reportgen history`."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import logging
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import openpyxl
+import pikepdf
+import pypdf
+import pytest
+
+from factories import ACTIONS, REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_xlsx
+from reportgen.build import BuildResult, build_draft
+from reportgen.cli import main
+from test_confidential import CANARY
+
+PERIODS = ("2026-08", "2026-09", "2026-10")
+# ref -> status in each period; ref 4's update changes every period, the others' never
+PLAN = {
+    1: ("Not started", "In progress", "Completed"),
+    2: ("In progress", "In progress", "In progress"),
+    3: ("Completed", "Completed", "In progress"),
+    4: ("In progress", "In progress", "In progress"),
+    5: ("On hold", "On hold", "On hold"),
+    6: ("In progress", "Completed", "Completed"),
+}
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+TOML = '[paper]\ntitle = "Test Delivery Plan"\ndate = 2026-11-05\n[history]\nstalled_after = {n}\n'
+
+
+def _returns(n: int, plan: dict[int, tuple[str, ...]] = PLAN) -> dict[str, list[tuple[object, ...]]]:
+    by_lead: dict[str, list[tuple[object, ...]]] = {}
+    for ref, _section, lead, text, _page in ACTIONS:
+        update = f"Update {n} on {ref}." if ref == 4 else f"Same update on {ref}."
+        by_lead.setdefault(lead.lower().replace(" ", "-") + ".xlsx", [RETURN_HEADINGS]).append(
+            (ref, text, plan[ref][n], update, "2027"))
+    return by_lead
+
+
+def three_periods(root: Path, stalled_after: int = 2) -> list[BuildResult]:
+    results = []
+    for n, period in enumerate(PERIODS):
+        if n == 0:
+            make_workspace(root, period=period, returns=_returns(0), toml=TOML.format(n=stalled_after))
+        for name, rows in _returns(n).items():
+            write_xlsx(root / "inputs" / "returns" / period / name, rows)
+        results.append(build_draft(root, period=period))
+    return results
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> list[BuildResult]:
+    return three_periods(tmp_path_factory.mktemp("progress") / "ws")
+
+
+def test_the_first_period_has_no_progress_section(built: list[BuildResult]) -> None:
+    assert built[0].paper.progress is None
+    assert "Progress over time" not in (built[0].folder / "paper.html").read_text(encoding="utf-8")
+
+
+def test_counts_movements_and_stalled_in_the_model(built: list[BuildResult]) -> None:
+    paper = built[-1].paper
+    progress = paper.progress
+    assert progress is not None and progress.previous == "2026-09"
+    periods = progress.chart("periods")
+    assert periods is not None
+    assert [(row.key, dict(row.counts), row.total) for row in periods.rows] == [
+        ("2026-08", {"Completed": 1, "In progress": 3, "Not started": 1, "On hold": 1}, 6),
+        ("2026-09", {"Completed": 2, "In progress": 3, "Not started": 0, "On hold": 1}, 6),
+        ("2026-10", {"Completed": 2, "In progress": 3, "Not started": 0, "On hold": 1}, 6),
+    ]
+    sections = progress.chart("sections")
+    assert sections is not None
+    assert [(row.label, row.total) for row in sections.rows] == [("No section", 2), ("Victims", 2), ("Justice", 2)]
+    assert {row.ref: row.movement for row in paper.rows} == {
+        1: "↑ from In progress (2026-09)", 2: "", 3: "↓ from Completed (2026-09)", 4: "", 5: "", 6: ""}
+    assert (progress.moved_up, progress.moved_down, progress.moved_across, progress.new) == (1, 1, 0, 0)
+    # 2 and 5 never changed; 4's update changes; 6 is completed: not stalled
+    assert [(s.ref, s.status, s.since) for s in progress.stalled] == [(2, "In progress", "2026-08"),
+                                                                       (5, "On hold", "2026-08")]
+
+
+def test_stalled_after_is_a_setting(tmp_path: Path) -> None:
+    results = three_periods(tmp_path / "ws", stalled_after=3)
+    progress = results[-1].paper.progress
+    assert progress is not None and progress.stalled == ()  # only three periods kept: not yet
+    assert "No action is stalled" in progress.stalled_note
+
+
+def test_the_html_shows_chart_numbers_movements_and_stalled(built: list[BuildResult]) -> None:
+    html = (built[-1].folder / "paper.html").read_text(encoding="utf-8")
+    assert "Progress over time" in html
+    images = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', html)
+    assert len(images) == 2 and all(alt.startswith(("Stacked", "Horizontal")) for _svg, alt in images)
+    assert all(base64.b64decode(svg).lstrip().startswith(b"<?xml") for svg, _alt in images)
+    assert "↑ from In progress (2026-09)" in html and "↓ from Completed (2026-09)" in html
+    assert re.search(r"<th scope=\"row\">September 2026</th><td>2</td><td>3</td><td>0</td><td>1</td><td>6</td>", html)
+    assert '<a href="#action-2">2</a></th><td>Publish the commissioning plan.</td>' in html
+
+
+def test_the_pdf_has_the_chart_as_a_tagged_figure_and_the_numbers(built: list[BuildResult]) -> None:
+    path = built[-1].folder / "paper.pdf"
+    text = " ".join(" ".join(page.extract_text() or "" for page in pypdf.PdfReader(path).pages).split())
+    assert "Progress over time" in text and "Stalled actions" in text
+    assert "↑ from In progress (2026-09)" in text
+    assert re.search(r"September 2026\s+2\s+3\s+0\s+1\s+6", text)
+    with pikepdf.open(path) as pdf:
+        figures = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
+                   and obj.get("/Type") == "/StructElem" and obj.get("/S") == "/Figure"]
+        alts = sorted(str(f.get("/Alt")) for f in figures)
+        assert len(figures) == 2 and alts[0].startswith("Horizontal stacked") and alts[1].startswith("Stacked bar")
+        assert pdf.Root.MarkInfo.Marked
+
+
+def test_the_docx_has_pictures_with_descriptions_and_tables(built: list[BuildResult]) -> None:
+    document = docx.Document(str(built[-1].folder / "paper.docx"))
+    body = document.element.body
+    described = [p.get("descr") for p in body.iter(f"{{{WP}}}docPr")]
+    assert len(described) == 2 and described[0].startswith("Stacked bar chart") and "2026" in described[0]
+    texts = [p.text for p in document.paragraphs]
+    assert "Progress over time" in texts and "Stalled actions" in texts
+    captions = [(t._tbl.tblPr.find(f"{{{W}}}tblCaption"), t) for t in document.tables]
+    tables = {caption.get(f"{{{W}}}val"): t for caption, t in captions if caption is not None}
+    numbers = next(t for caption, t in tables.items() if caption.startswith("Actions by status, period"))
+    assert [c.text for c in numbers.rows[2].cells] == ["September 2026", "2", "3", "0", "1", "6"]
+    assert [c.text for c in tables["Stalled actions"].rows[1].cells] == ["2", "Publish the commissioning plan.",
+                                                                        "In progress", "2026-08"]
+    plan = document.tables[-1]
+    status_cells = [row.cells[2].text for row in plan.rows]
+    assert any("↑ from In progress (2026-09)" in text for text in status_cells)
+
+
+def test_charts_and_papers_are_identical_across_two_builds(built: list[BuildResult],
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    root = built[-1].folder.parents[2]
+    with caplog.at_level(logging.WARNING):
+        again = build_draft(root, period="2026-10")
+    assert [r.getMessage() for r in caplog.records if r.name.startswith(("weasyprint", "reportgen"))] == []
+    assert again.folder != built[-1].folder
+    for name in ("paper.html", "paper.pdf", "paper.docx"):
+        assert (again.folder / name).read_bytes() == (built[-1].folder / name).read_bytes(), name
+    with zipfile.ZipFile(again.folder / "paper.docx") as package:
+        assert len([n for n in package.namelist() if n.startswith("word/media/")]) == 2
+
+
+def test_history_command_writes_the_action_by_period_table(built: list[BuildResult], tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    root = built[-1].folder.parents[2]
+    assert main(["history", "--workspace", str(root), "--out", str(tmp_path / "h")]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == str(tmp_path / "h")
+    with (tmp_path / "h" / "history.csv").open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+    assert rows[0] == ["Ref", "Section", "Lead", "Action", *PERIODS]
+    assert rows[1] == ["1", "", "Wessex Police", "Develop a prevention strategy.", *PLAN[1]]
+    assert len(rows) == 7
+    sheet = openpyxl.load_workbook(tmp_path / "h" / "history.xlsx").active
+    assert sheet is not None
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[3][4:] == list(PLAN[3])
+
+
+def test_history_without_drafts_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_workspace(tmp_path / "ws")
+    assert main(["history", "--workspace", str(root)]) == 1
+    assert "no kept public drafts" in capsys.readouterr().err
+
+
+def test_exempt_actions_stay_out_of_history_and_progress(tmp_path: Path) -> None:
+    register = [(*REGISTER_HEADINGS, "Exempt"), *[(*a, "No") for a in ACTIONS],
+                (7, f"{CANARY} section", "OPCC", f"{CANARY} action", "1", "Yes")]
+    plan = {**PLAN, 7: ("Not started", "In progress", "Completed")}
+    root = tmp_path / "ws"
+    for n, period in enumerate(PERIODS):
+        returns = _returns(n, plan)
+        returns["opcc.xlsx"].append((7, "", plan[7][n], f"{CANARY} update", f"{CANARY}"))
+        if n == 0:
+            make_workspace(root, period=period, register=register, returns=returns)
+        for name, rows in returns.items():
+            write_xlsx(root / "inputs" / "returns" / period / name, rows)
+        build_draft(root, period=period, edition="restricted")  # restricted drafts hold the canary…
+        result = build_draft(root, period=period)
+    assert result.paper.progress is not None
+    assert all(row.total == 6 for row in result.paper.progress.charts[0].rows)  # …the public ones never
+    assert main(["history", "--workspace", str(root), "--out", str(tmp_path / "h")]) == 0
+    for path in [*(tmp_path / "h").iterdir(), result.folder / "paper.html"]:
+        data = path.read_bytes()
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as package:
+                data = b"".join(package.read(n) for n in package.namelist())
+        data += b"".join(base64.b64decode(m) for m in re.findall(rb"base64,([A-Za-z0-9+/=]+)", data))
+        assert CANARY.encode() not in data, path.name
+
+
+def test_new_actions_and_moves_between_not_started_and_on_hold(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    first = {**{ref: ("In progress",) * 3 for ref in PLAN}, 3: ("Not started",) * 3}
+    make_workspace(root, period="2026-09", returns=_returns(0, first))
+    build_draft(root)
+    register = [REGISTER_HEADINGS, *ACTIONS, (7, "Justice", "OPCC", "A new action.", "18")]
+    second = {**first, 3: ("On hold",) * 3, 7: ("Not started",) * 3}
+    returns = _returns(0, second)
+    returns["opcc.xlsx"].append((7, "A new action.", "Not started", "Starting.", "2027"))
+    make_workspace(root, period="2026-10", returns=returns, register=register)
+    paper = build_draft(root).paper
+    moves = {row.ref: (row.movement, row.movement_direction) for row in paper.rows if row.movement}
+    assert moves == {3: ("→ from Not started (2026-09)", "across"), 7: ("New since 2026-09", "new")}
+    assert paper.progress is not None and (paper.progress.moved_across, paper.progress.new) == (1, 1)
+    assert "1 action is new" in paper.progress.summary
+
+
+def test_stalled_since_is_the_start_of_the_unchanged_run(tmp_path: Path) -> None:
+    progress = three_periods(tmp_path / "ws", stalled_after=1)[-1].paper.progress
+    assert progress is not None
+    # the window is the last two periods, but 2 and 5 have not changed since the first
+    assert [(s.ref, s.since) for s in progress.stalled] == [(2, "2026-08"), (5, "2026-08")]
