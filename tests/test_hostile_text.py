@@ -9,7 +9,7 @@ import pikepdf
 import pypdf
 import pytest
 
-import reportgen.pdf_writer as pdf_writer
+import reportgen.pdf_fetch as pdf_fetch
 from factories import RETURN_HEADINGS, default_returns, make_workspace
 from reportgen.build import build_draft
 
@@ -26,7 +26,7 @@ HOSTILE = [
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory):
     fetched: list[str] = []
-    original = pdf_writer.TemplateFetcher.fetch
+    original = pdf_fetch.TemplateFetcher.fetch
 
     def recording(self, url, *args, **kwargs):  # type: ignore[no-untyped-def]
         fetched.append(url)
@@ -38,7 +38,7 @@ def built(tmp_path_factory: pytest.TempPathFactory):
                             (6, "", "Completed", "See https://example.org/ok for more.", "")]
     root = make_workspace(tmp_path_factory.mktemp("hostile") / "ws", returns=returns)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pdf_writer.TemplateFetcher, "fetch", recording)
+        patch.setattr(pdf_fetch.TemplateFetcher, "fetch", recording)
         return build_draft(root), fetched
 
 

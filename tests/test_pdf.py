@@ -14,7 +14,9 @@ import pikepdf
 import pypdf
 import pytest
 
-from reportgen import pdf_writer
+import weasyprint
+
+from reportgen import pdf_fetch, pdf_writer
 from reportgen.model import (
     Block,
     CoverRow,
@@ -190,9 +192,9 @@ class _Records(logging.Handler):
 
 def _render(paper: Paper, out: Path) -> Rendered:
     fetched: list[str] = []
-    original = pdf_writer.TemplateFetcher.fetch
+    original = pdf_fetch.TemplateFetcher.fetch
 
-    def recording_fetch(self: pdf_writer.TemplateFetcher, url: str, headers: object = None) -> object:
+    def recording_fetch(self: pdf_fetch.TemplateFetcher, url: str, headers: object = None) -> object:
         fetched.append(url)
         return original(self, url, headers)  # type: ignore[arg-type]
 
@@ -201,7 +203,7 @@ def _render(paper: Paper, out: Path) -> Rendered:
     weasyprint_logger.addHandler(records)
     try:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(pdf_writer.TemplateFetcher, "fetch", recording_fetch)
+            patch.setattr(pdf_fetch.TemplateFetcher, "fetch", recording_fetch)
             pdf_writer.write_pdf(paper, TEMPLATES, out)
     finally:
         weasyprint_logger.removeHandler(records)
@@ -399,7 +401,7 @@ def test_fetcher_reads_only_files_inside_templates(templates_copy: Path, tmp_pat
     secret = tmp_path / "secret.txt"
     secret.write_text("secret")
     (templates_copy / "link.css").symlink_to(secret)
-    fetcher = pdf_writer.TemplateFetcher(templates_copy)
+    fetcher = pdf_fetch.TemplateFetcher(templates_copy)
     css = fetcher.fetch((templates_copy / "paper.css").as_uri())
     assert css.content_type == "text/css" and b"@page" in css.read()
     for url in (
@@ -427,9 +429,9 @@ def test_refused_urls_are_logged_and_the_render_goes_on(
         + '\nbody { background: url("http://127.0.0.1:9/x.png"); }\n'
     )
     out = tmp_path / "paper.pdf"
-    with caplog.at_level(logging.WARNING, logger="reportgen.pdf_writer"):
+    with caplog.at_level(logging.WARNING, logger="reportgen.pdf_fetch"):
         pdf_writer.write_pdf(_paper(3, marking=""), templates_copy, out)
-    refused = [r.getMessage() for r in caplog.records if r.name == "reportgen.pdf_writer"]
+    refused = [r.getMessage() for r in caplog.records if r.name == "reportgen.pdf_fetch"]
     assert any("file:///etc/hostname" in message for message in refused)
     assert any("http://127.0.0.1:9/x.png" in message for message in refused)
     with pikepdf.open(out) as pdf:
@@ -454,7 +456,7 @@ def test_a_failed_render_leaves_the_old_paper_and_no_temp_file(tmp_path: Path, m
     def failing_write(self: object, target: BinaryIO | None = None, **options: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(pdf_writer.HTML, "write_pdf", failing_write)
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", failing_write)
     with pytest.raises(RuntimeError, match="disk full"):
         pdf_writer.write_pdf(_paper(3), TEMPLATES, out)
     assert out.read_bytes() == b"the previous paper"

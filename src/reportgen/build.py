@@ -19,17 +19,16 @@ from typing import Any, TypeVar
 
 from reportgen import drafts
 from reportgen.chase import ChaseRow, chase_csv, chase_list, unchanged_returns
-from reportgen.docx_writer import write_docx
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue, issues_csv
 from reportgen.model import Paper
 from reportgen.paper import build_paper
+from reportgen.pdf_parallel import PdfWorkers, start_workers
 from reportgen.pdf_writer import write_pdf
 from reportgen.pipeline import Checked, check_inputs
 from reportgen.settings import SETTINGS_FILE, Edition
 from reportgen.workspace import Inputs, find_inputs
-from reportgen.xlsx_out import write_register_xlsx
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -133,14 +132,16 @@ def make_paper(plan: Plan, checked: Checked) -> Paper:
 
 
 def render_docx(paper: Paper, plan: Plan, folder: Path) -> Path:
+    from reportgen.docx_writer import write_docx  # imported here: a build's PDF workers fork before it
+
     out = folder / "paper.docx"
     write_docx(paper, plan.inputs.templates / "paper.docx", out)
     return out
 
 
-def render_pdf(paper: Paper, plan: Plan, folder: Path) -> Path:
+def render_pdf(paper: Paper, plan: Plan, folder: Path, workers: PdfWorkers | None = None) -> Path:
     out = folder / "paper.pdf"
-    write_pdf(paper, plan.inputs.templates, out)
+    write_pdf(paper, plan.inputs.templates, out, workers)
     return out
 
 
@@ -176,6 +177,8 @@ def collect_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
 
 def write_tables(paper: Paper, issues: tuple[Issue, ...], checked: Checked, folder: Path) -> list[ChaseRow]:
     """register.xlsx, issues.csv and chase.csv: the tables the secretariat works from."""
+    from reportgen.xlsx_out import write_register_xlsx
+
     write_register_xlsx(paper, folder / "register.xlsx")
     write_atomically(folder / "issues.csv", issues_csv(issues).encode("utf-8"))
     chase = chase_list(checked, [i for i in issues if i.code in ("unchanged-return", "file-changed")])
@@ -229,6 +232,17 @@ def build_draft(
     timer = Timer(on_stage=on_stage)
     with timer.stage("read"):
         plan = run.run("prepare", prepare_build, workspace, period, edition)
+        # the PDF workers import WeasyPrint and set up its fonts while this process reads the inputs
+        workers = start_workers(plan.inputs.templates)
+    try:
+        return _build(run, timer, plan, out, workers)
+    finally:
+        if workers is not None:
+            workers.close()
+
+
+def _build(run: StageRunner, timer: Timer, plan: Plan, out: Path | None, workers: PdfWorkers | None) -> BuildResult:
+    with timer.stage("read"):
         checked = run.run("check", check_plan, plan)
     with timer.stage("paper"):
         paper = run.run("paper", make_paper, plan, checked)
@@ -236,7 +250,7 @@ def build_draft(
     try:
         with timer.stage("render"):
             run.run_together([("render-docx", render_docx, (paper, plan, folder)),
-                              ("render-pdf", render_pdf, (paper, plan, folder))])
+                              ("render-pdf", render_pdf, (paper, plan, folder, workers))])
         with timer.stage("tables"):
             issues = run.run("collect-issues", collect_issues, plan, checked)
             chase = run.run("write-tables", write_tables, paper, issues, checked, folder)

@@ -17,7 +17,6 @@ from pathlib import Path
 from reportgen.issues import Issue, Severity, issue
 from reportgen.model import Paper, UpdateState
 from reportgen.pipeline import Checked
-from reportgen.return_workbooks import BLANK, prefill_values
 from reportgen.returns import partner_for
 from reportgen.safe_cells import text_for_spreadsheet
 
@@ -120,6 +119,8 @@ def unchanged_returns(checked: Checked, previous: Paper | None) -> list[Issue]:
     The pre-filled values come from `previous` (the draft the workbooks were filled from); with no
     previous draft the workbooks were blank, so a return of blank rows is the unchanged template.
     """
+    from reportgen.return_workbooks import BLANK, prefill_values  # openpyxl: only when there is a previous draft
+
     expected = prefill_values(previous)
     issues = []
     for partner_return in checked.returns:

@@ -46,8 +46,8 @@ from reportgen.docx_writer import write_docx
 from reportgen.drafts import draft_number, load_draft
 from reportgen.errors import ReportgenError
 from reportgen.model import Block, Inline, Paper, PaperCell, PaperColumn, PaperRow, PaperSection, RichText
+from reportgen.pdf_fetch import TemplateFetcher
 from reportgen.pdf_writer import (
-    TemplateFetcher,
     _font_timestamp,  # shared with the paper's PDF: pins font-subset dates for reproducible bytes
     css_ident,
     group_blocks,

@@ -24,6 +24,7 @@ Logging: one info line per paper (workers, parts, pages laid out and kept, secon
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import itertools
@@ -33,30 +34,32 @@ import multiprocessing
 import os
 import time
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen.errors import ReportgenError
 from reportgen.model import Paper
-from reportgen.pdf_join import Joiner, PartPages
-from reportgen.pdf_parts import (
+from reportgen.pdf_tasks import (
     FrontTask,
     FurnitureTask,
     Laid,
     Message,
     PieceTask,
-    Prepared,
     PrepareTask,
     Ready,
     Task,
+    WholeTask,
     Written,
     plan_items,
-    run_task,
 )
 from reportgen.pdf_writer import render_html
+
+if TYPE_CHECKING:
+    from reportgen.pdf_join import Joiner
+    from reportgen.pdf_parts import Prepared
 
 LOGGER = logging.getLogger(__name__)
 
@@ -77,18 +80,38 @@ def usable_cores() -> int:
 
 def write_in_parts(paper: Paper, templates: Path) -> bytes | None:
     """The paper's PDF, laid out in parts; None when the plan is short or the template has no parts."""
-    items = len(plan_items(paper))
-    if items < MIN_PARTS_ITEMS or PART_MARKER not in render_html(paper, templates, part="front"):
+    if not in_parts(paper, templates):
         return None
-    started = time.perf_counter()
     workers = min(usable_cores(), MAX_WORKERS)
-    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
-        workers = 1  # a daemon process may not start processes
-    schedule = _Schedule(items, max(PIECE_ITEMS, math.ceil(items / 50)), prepare_ahead=workers > 1)
+    if not can_fork():
+        workers = 1
+    schedule = _schedule(paper, workers)
+    started = time.perf_counter()
     if workers == 1:
         _run_here(paper, templates, schedule)
     else:
-        _run_workers(paper, templates, schedule, workers)
+        with PdfWorkers(templates, workers, warm=False) as pool:
+            pool.send_paper(paper)
+            pool.drive(schedule)
+    return _finish(schedule, workers, started)
+
+
+def in_parts(paper: Paper, templates: Path) -> bool:
+    """Whether the paper is laid out in parts: a long plan, and a template that has parts."""
+    return len(plan_items(paper)) >= MIN_PARTS_ITEMS and PART_MARKER in render_html(paper, templates, part="front")
+
+
+def can_fork() -> bool:
+    """Whether worker processes can be forked here (a daemon process may not start processes)."""
+    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+
+
+def _schedule(paper: Paper, workers: int) -> _Schedule:
+    items = len(plan_items(paper))
+    return _Schedule(items, max(PIECE_ITEMS, math.ceil(items / 50)), prepare_ahead=workers > 1)
+
+
+def _finish(schedule: _Schedule, workers: int, started: float) -> bytes:
     laid_out = time.perf_counter()
     schedule.join_ready()
     data = schedule.joiner.finish(schedule.furniture())
@@ -97,6 +120,33 @@ def write_in_parts(paper: Paper, templates: Path) -> bytes | None:
         workers, len(schedule.laid), sum(laid.prepared for laid in schedule.laid.values()), schedule.pages_laid_out,
         schedule.pages, laid_out - started, time.perf_counter() - laid_out)
     return data
+
+
+def start_workers(templates: Path) -> PdfWorkers | None:
+    """PDF workers started now, before the paper exists; None where they cannot help (one core, no fork).
+
+    Each imports WeasyPrint and lays out a small page with the templates' stylesheet (~1 s in a fresh
+    process, see `reportgen.pdf_parts.warm_up`) while this process reads and checks the inputs; then
+    `PdfWorkers.write` sends them the paper. This process never imports WeasyPrint.
+    """
+    workers = min(usable_cores(), MAX_WORKERS)
+    if workers < 2 or not can_fork():
+        return None
+    return PdfWorkers(Path(templates).resolve(), workers, warm=True)
+
+
+def _new_joiner() -> Joiner:
+    from reportgen.pdf_join import Joiner  # pikepdf: only when a paper is joined
+
+    return Joiner()
+
+
+def run_task(paper: Paper, templates: Path, task: Task,
+             prepared: dict[int, Prepared] | None = None) -> Iterator[Message]:
+    """`reportgen.pdf_parts.run_task`, imported where the task runs (it imports WeasyPrint)."""
+    from reportgen.pdf_parts import run_task as run
+
+    return run(paper, templates, task, prepared)
 
 
 @dataclass
@@ -109,7 +159,7 @@ class _Schedule:
     laid: dict[int, Laid] = field(default_factory=dict)
     written: dict[tuple[str, int], Written] = field(default_factory=dict)
     furniture_tasks: int = 0
-    joiner: Joiner = field(default_factory=Joiner)
+    joiner: Joiner = field(default_factory=_new_joiner)
     joined: int = 0  # parts in the joiner: the front, then pieces 0, 1, … (joined as they come, in order)
     prepare_ahead: bool = False  # workers: prepare piece k+1 while piece k is laid out
     pieces: dict[int, PieceTask] = field(default_factory=dict)  # the pieces queued so far
@@ -178,6 +228,8 @@ class _Schedule:
 
     def join_ready(self) -> None:
         """Join the parts written so far that come next in the paper (the parent's work while it waits)."""
+        from reportgen.pdf_join import PartPages
+
         while True:
             key = ("front", 0) if self.joined == 0 else ("piece", self.joined - 1)
             part = self.written.get(key)
@@ -206,32 +258,92 @@ def _run_here(paper: Paper, templates: Path, schedule: _Schedule) -> None:
         schedule.join_ready()
 
 
-def _worker(paper: Paper, templates: Path, connection: Connection) -> None:
-    gc.freeze()  # the inherited heap is never garbage: keep the collector (and copy-on-write) off it
+def _worker(templates: Path, connection: Connection, warm: bool) -> None:
+    """A PDF worker: (warm up,) take the paper, then do tasks until told to stop (None)."""
     prepared: dict[int, Prepared] = {}
     try:
-        while (task := connection.recv()) is not None:
+        if warm:
+            _warm_up(templates)
+        paper = connection.recv()
+        gc.freeze()  # the inherited heap and the paper are never garbage: keep the collector off them
+        while paper is not None and (task := connection.recv()) is not None:
             for message in run_task(paper, templates, task, prepared):
                 connection.send(message)
     except EOFError:  # the parent has gone
         pass
     except BaseException as error:  # the parent raises it
-        connection.send(error)
+        with contextlib.suppress(OSError):
+            connection.send(error)
     finally:
         connection.close()
 
 
-def _run_workers(paper: Paper, templates: Path, schedule: _Schedule, workers: int) -> None:
-    context = multiprocessing.get_context("fork")
-    processes: dict[Connection, Any] = {}
+def _warm_up(templates: Path) -> None:
+    """Import WeasyPrint and lay out a small page; a failure here shows again, and is raised, with the paper."""
+    from reportgen.pdf_parts import warm_up
+
     try:
-        for _ in range(workers):
-            ours, theirs = context.Pipe()
-            process = context.Process(target=_worker, args=(paper, templates, theirs), daemon=True)
-            process.start()
-            theirs.close()
-            processes[ours] = process
-        sent: dict[Connection, int] = {connection: 0 for connection in processes}  # tasks not done yet
+        warm_up(templates)
+    except Exception:
+        LOGGER.debug("PDF worker warm-up failed", exc_info=True)
+
+
+class PdfWorkers:
+    """Forked PDF worker processes, each taking tasks through its own pipe; a context manager.
+
+    Started before the paper exists (`start_workers`), they get it with `write`; started with the
+    paper (`write_in_parts`), with `send_paper`. A worker's failure stops the others and is raised here.
+    """
+
+    def __init__(self, templates: Path, count: int, warm: bool) -> None:
+        self.templates = templates
+        self.processes: dict[Connection, Any] = {}
+        self.sent: dict[Connection, int] = {}  # tasks each worker has in hand
+        self.used = False
+        context = multiprocessing.get_context("fork")
+        try:
+            for _ in range(count):
+                ours, theirs = context.Pipe()
+                process = context.Process(target=_worker, args=(templates, theirs, warm), daemon=True)
+                process.start()
+                theirs.close()
+                self.processes[ours] = process
+                self.sent[ours] = 0
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> PdfWorkers:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def send_paper(self, paper: Paper) -> None:
+        if self.used:
+            raise ReportgenError("the PDF workers have made a paper already")
+        self.used = True
+        for connection in self.processes:
+            connection.send(paper)
+
+    def write(self, paper: Paper) -> bytes:
+        """The paper's PDF: in parts when it is long, else as one document in one worker."""
+        started = time.perf_counter()
+        self.send_paper(paper)
+        if in_parts(paper, self.templates):
+            schedule = _schedule(paper, len(self.processes))
+            self.drive(schedule)
+            return _finish(schedule, len(self.processes), started)
+        connection = next(iter(self.processes))
+        self.sent[connection] += 1
+        connection.send(WholeTask())
+        message = self._receive(connection)
+        assert isinstance(message, Written)
+        return message.pdf
+
+    def drive(self, schedule: _Schedule) -> None:
+        """Hand out the schedule's tasks until every part is written."""
+        sent = self.sent
         holder: dict[int, Connection] = {}  # the worker a piece was prepared in
 
         def send(connection: Connection, task: Task) -> None:
@@ -259,26 +371,33 @@ def _run_workers(paper: Paper, templates: Path, schedule: _Schedule, workers: in
             if not busy:
                 raise ReportgenError("the PDF parts stopped with work left to do")
             for connection in _ready(busy):
-                try:
-                    message = connection.recv()
-                except EOFError:
-                    raise ReportgenError("a PDF worker process ended unexpectedly") from None
-                if isinstance(message, BaseException):
-                    raise message
-                schedule.receive(message)
-                if _done_with(message):
-                    sent[connection] -= 1
+                schedule.receive(self._receive(connection))
             dispatch()  # the next piece of the chain before anything else
             schedule.join_ready()
-        for connection in processes:
-            connection.send(None)
-    finally:
-        for connection, process in processes.items():
+
+    def _receive(self, connection: Connection) -> Message:
+        try:
+            message = connection.recv()
+        except EOFError:
+            raise ReportgenError("a PDF worker process ended unexpectedly") from None
+        if isinstance(message, BaseException):
+            raise message
+        if _done_with(message):
+            self.sent[connection] -= 1
+        return message
+
+    def close(self) -> None:
+        """Tell the workers to stop, and wait for them (a worker still busy after 5 s is terminated)."""
+        for connection in self.processes:
+            with contextlib.suppress(OSError):
+                connection.send(None)
+        for connection, process in self.processes.items():
             connection.close()
             process.join(timeout=5)
             if process.is_alive():
                 process.terminate()
                 process.join()
+        self.processes = {}
 
 
 def _ready(connections: Iterable[Connection]) -> list[Connection]:
