@@ -258,12 +258,18 @@ def _run_here(paper: Paper, templates: Path, schedule: _Schedule) -> None:
         schedule.join_ready()
 
 
-def _worker(templates: Path, connection: Connection, warm: bool) -> None:
-    """A PDF worker: (warm up,) take the paper, then do tasks until told to stop (None)."""
+def _close_parent_ends(ends: Iterable[Connection]) -> None:
+    """In a forked worker, close its copies of the other ends of the pipes: then a worker sees its pipe
+    end (EOFError) when the parent goes, even if killed, and the parent sees a worker that died."""
+    for end in ends:
+        end.close()
+
+
+def _worker(templates: Path, connection: Connection, parent_ends: Iterable[Connection] = ()) -> None:
+    """A PDF worker: take the paper, then do tasks until told to stop (None)."""
+    _close_parent_ends(parent_ends)
     prepared: dict[int, Prepared] = {}
     try:
-        if warm:
-            _warm_up(templates)
         paper = connection.recv()
         gc.freeze()  # the inherited heap and the paper are never garbage: keep the collector off them
         while paper is not None and (task := connection.recv()) is not None:
@@ -278,13 +284,45 @@ def _worker(templates: Path, connection: Connection, warm: bool) -> None:
         connection.close()
 
 
+def _warm_workers(templates: Path, connections: list[Connection], parent_ends: Iterable[Connection]) -> None:
+    """The first early worker: warm up once, fork the others from itself (they inherit WeasyPrint and
+    its set-up, so it is paid once), then work as the first.
+
+    Importing WeasyPrint in each worker instead cost ~1 s of CPU more per build, which two cores feel.
+    """
+    _close_parent_ends(parent_ends)
+    _warm_up(templates)
+    siblings = []
+    for connection in connections[1:]:
+        pid = os.fork()
+        if pid == 0:  # the sibling: serves its own connection only, and never returns into this one's code
+            code = 0
+            try:
+                for other in connections:
+                    if other is not connection:
+                        other.close()
+                _worker(templates, connection)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        siblings.append(pid)
+        connection.close()
+    try:
+        _worker(templates, connections[0])
+    finally:
+        for pid in siblings:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
 def _warm_up(templates: Path) -> None:
     """Import WeasyPrint and lay out a small page; a failure here shows again, and is raised, with the paper."""
     from reportgen.pdf_parts import warm_up
 
     try:
         warm_up(templates)
-    except Exception:
+    except Exception:  # the real render reports what is wrong
         LOGGER.debug("PDF worker warm-up failed", exc_info=True)
 
 
@@ -297,17 +335,27 @@ class PdfWorkers:
 
     def __init__(self, templates: Path, count: int, warm: bool) -> None:
         self.templates = templates
-        self.processes: dict[Connection, Any] = {}
+        self.processes: dict[Connection, Any] = {}  # the Process, or None for a sibling forked by the first
         self.sent: dict[Connection, int] = {}  # tasks each worker has in hand
         self.used = False
         context = multiprocessing.get_context("fork")
         try:
-            for _ in range(count):
-                ours, theirs = context.Pipe()
-                process = context.Process(target=_worker, args=(templates, theirs, warm), daemon=True)
+            pipes = [context.Pipe() for _ in range(count)]
+            if warm:  # one process warms up, then forks the others (see _warm_workers)
+                parent_ends = [ours for ours, _ in pipes]
+                first = context.Process(target=_warm_workers,
+                                        args=(templates, [theirs for _, theirs in pipes], parent_ends), daemon=True)
+                started = [first]
+            else:
+                ends = [end for pipe in pipes for end in pipe]
+                started = [context.Process(target=_worker, daemon=True,
+                                           args=(templates, theirs, [end for end in ends if end is not theirs]))
+                           for _, theirs in pipes]
+            for process in started:
                 process.start()
+            for index, (ours, theirs) in enumerate(pipes):
                 theirs.close()
-                self.processes[ours] = process
+                self.processes[ours] = started[index] if index < len(started) else None
                 self.sent[ours] = 0
         except BaseException:
             self.close()
@@ -392,11 +440,12 @@ class PdfWorkers:
             with contextlib.suppress(OSError):
                 connection.send(None)
         for connection, process in self.processes.items():
-            connection.close()
-            process.join(timeout=5)
-            if process.is_alive():
-                process.terminate()
-                process.join()
+            connection.close()  # a forked sibling sees its end close, and stops
+            if process is not None:
+                process.join(timeout=5)
+                if process.is_alive():
+                    process.terminate()
+                    process.join()
         self.processes = {}
 
 
