@@ -291,7 +291,9 @@ def _warm_workers(templates: Path, connections: list[Connection], parent_ends: I
     Importing WeasyPrint in each worker instead cost ~1 s of CPU more per build, which two cores feel.
     """
     _close_parent_ends(parent_ends)
+    started = time.perf_counter()
     _warm_up(templates)
+    LOGGER.debug("PDF workers warmed up in %.2f s", time.perf_counter() - started)
     siblings = []
     for connection in connections[1:]:
         pid = os.fork()
@@ -377,6 +379,7 @@ class PdfWorkers:
     def write(self, paper: Paper) -> bytes:
         """The paper's PDF: in parts when it is long, else as one document in one worker."""
         started = time.perf_counter()
+        LOGGER.debug("the paper goes to the PDF workers")
         self.send_paper(paper)
         if in_parts(paper, self.templates):
             schedule = _schedule(paper, len(self.processes))
