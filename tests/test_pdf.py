@@ -13,7 +13,6 @@ import pdfplumber
 import pikepdf
 import pypdf
 import pytest
-
 import weasyprint
 
 from reportgen import pdf_fetch, pdf_writer
