@@ -32,6 +32,7 @@ import logging
 import math
 import multiprocessing
 import os
+import sys
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
@@ -320,12 +321,46 @@ def _warm_workers(templates: Path, connections: list[Connection], parent_ends: I
 
 def _warm_up(templates: Path) -> None:
     """Import WeasyPrint and lay out a small page; a failure here shows again, and is raised, with the paper."""
-    from reportgen.pdf_parts import warm_up
-
     try:
+        with _missing_libraries_known():
+            from reportgen.pdf_parts import warm_up
         warm_up(templates)
     except Exception:  # the real render reports what is wrong
         LOGGER.debug("PDF worker warm-up failed", exc_info=True)
+
+
+@contextlib.contextmanager
+def _missing_libraries_known() -> Iterator[None]:
+    """While WeasyPrint is imported, `ctypes.util.find_library` answers None at once for a library the
+    dynamic linker's cache (`ldconfig -p`) does not hold.
+
+    WeasyPrint tries several names per library (`libgobject-2.0-0`, `gobject-2.0-0`, `gobject-2.0`…)
+    and each miss makes ctypes run `ldconfig`, then `gcc` and `ld` (~50 ms): ~12 misses, ~0.3-0.6 s of
+    a worker's start. A name the cache holds goes to ctypes as before. Not used where libraries may
+    come from elsewhere (LD_LIBRARY_PATH set, or no ldconfig).
+    """
+    import ctypes.util
+    import re
+    import subprocess
+
+    original = ctypes.util.find_library
+    try:
+        listed = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True, timeout=10, check=True)
+    except (OSError, subprocess.SubprocessError):
+        listed = None
+    if listed is None or os.environ.get("LD_LIBRARY_PATH") or sys.platform != "linux":
+        yield
+        return
+    cached = set(re.findall(r"^\s+(lib\S+?)\.so", listed.stdout, re.MULTILINE))
+
+    def find_library(name: str) -> str | None:
+        return original(name) if f"lib{name}" in cached else None
+
+    ctypes.util.find_library = find_library
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = original
 
 
 class PdfWorkers:
