@@ -17,11 +17,12 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PYTHON
 
-.PHONY: help system venv demo test bench example clean distclean
+.PHONY: help system venv demo test check-install bench example clean distclean
 
 help:
 	@echo "make demo       install everything, then build the demo paper (outputs/<period>/draft-NN/)"
-	@echo "make test       install everything, then ruff, mypy and the whole pytest suite"
+	@echo "make test       install everything, then ruff, mypy, deptry and the whole pytest suite"
+	@echo "make check-install   pip install . (no extras) in a fresh venv and build the example and sample with it"
 	@echo "make bench      install everything, then run the benchmarks"
 	@echo "make example    regenerate the example workspace (reportgen.toml, narrative.md, inputs/)"
 	@echo "make system     install the Debian packages (scripts/install-system-deps.sh)"
@@ -48,7 +49,11 @@ demo: system venv
 test: system venv
 	$(BIN)/ruff check src tests flows benchmarks scripts
 	$(BIN)/mypy
+	$(BIN)/deptry src
 	$(BIN)/pytest -q
+
+check-install: system
+	bash scripts/check-install.sh
 
 bench: system venv
 	bash scripts/install-system-deps.sh --bench

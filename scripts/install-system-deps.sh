@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages reportgen needs: Pango and HarfBuzz for WeasyPrint (PDF), the fonts the
-# paper is set in, poppler-utils (pdftotext/pdftoppm, used by tests), and python3-venv when the Python
-# we build the venv with cannot make one (Debian ships venv/ensurepip separately).
+# paper is set in, poppler-utils (pdftotext/pdftoppm, used by tests), Chromium (the tests load the
+# Prefect UI that `reportgen serve` starts in it, headless), and python3-venv when the Python we build
+# the venv with cannot make one (Debian ships venv/ensurepip separately).
 #
 # With --bench it also installs what only `make bench` needs: LibreOffice Writer (headless), whose
 # DOCX-to-PDF conversion is the benchmark's reference.
@@ -18,6 +19,7 @@ PACKAGES=(
     fonts-liberation2
     fonts-dejavu-core
     poppler-utils
+    chromium
 )
 
 for argument in "$@"; do

@@ -14,5 +14,6 @@ REFERENCE = SHARED / "reference" / "panel-paper-2023-02.txt"
 os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect" / "tests"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)  # Prefect makes only the last level
 
 needs_sample = pytest.mark.skipif(not SAMPLE.is_dir(), reason="../shared/sample-2023 is not beside the repo")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 import sys
+from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, SAMPLE
+from reportgen.build import build_draft
 from reportgen.cli import make_parser
 from reportgen.issues import CODES
+from test_build import copy_example
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -40,3 +45,38 @@ def test_issue_catalogue_is_up_to_date() -> None:
 def test_readme_has_the_two_commands_and_ci_runs_the_test_one() -> None:
     assert "make demo" in README and "make test" in README
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def readme_commands() -> list[str]:
+    """The `reportgen …` lines of the README's sh code blocks, as a person pastes them (comments dropped)."""
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", README, re.S):
+        for line in block.splitlines():
+            command = re.sub(r"\s+#.*$", "", line).strip()
+            if re.match(r"(\.venv/bin/)?reportgen\b", command):
+                commands.append(command)
+    return commands
+
+
+def test_readme_commands_work_as_written(tmp_path: Path) -> None:
+    """Each `reportgen` command of the README, pasted in the example workspace as `make demo` leaves it
+    (its venv, draft-01, ../shared beside it). `reportgen serve` runs until stopped: test_scale_out
+    runs it."""
+    repo = copy_example(tmp_path / "repo")
+    (repo / ".venv").symlink_to(Path(sys.executable).parent.parent)
+    if SAMPLE.is_dir():
+        (tmp_path / "shared").mkdir()
+        (tmp_path / "shared" / "sample-2023").symlink_to(SAMPLE)
+    build_draft(repo)  # the demo's draft-01
+    commands = readme_commands()
+    assert len(commands) >= 6 and all(c.startswith(".venv/bin/reportgen ") for c in commands), commands
+    for command in commands:
+        if " serve" in command or ("sample-2023" in command and not SAMPLE.is_dir()):
+            continue
+        done = subprocess.run(["bash", "-c", command], cwd=repo, capture_output=True, text=True, timeout=300)
+        expected = 1 if "sample-2023" in command else 0  # the sample's returns have two blocking issues
+        assert done.returncode == expected, f"{command}\n{done.stdout}{done.stderr}"
+        assert "Traceback" not in done.stderr, command
+    assert (repo / "outputs" / "2026-10" / "compare" / "draft-01-to-draft-02" / "diff.docx").is_file()
+    assert (repo / "outputs" / "restricted-september" / "paper.pdf").is_file()
+    assert len(list((repo / "outputs" / "2026-11" / "returns").glob("*.xlsx"))) == 5

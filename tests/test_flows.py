@@ -11,9 +11,18 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from factories import default_returns, make_workspace
 from reportgen.build import build_draft
 from reportgen.drafts import load_draft
 from test_build import copy_example
+
+
+def blocked_workspace(root: Path) -> Path:
+    """A small workspace whose OPCC return has two statuses nobody can count: 2 blocking issues."""
+    returns = default_returns()
+    returns["opcc.xlsx"] = [(row[0], row[1], "Maybe later", *row[3:]) if row[0] in (2, 4) else row
+                            for row in returns["opcc.xlsx"]]
+    return make_workspace(root, returns=returns)
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +45,7 @@ def test_python_cli_and_flow_make_the_same_draft(harness, tmp_path: Path) -> Non
     root = copy_example(tmp_path / "ws")
     library = build_draft(root)
     assert main(["build", "--workspace", str(root)]) == 0
-    flowed = Path(panel_paper(str(root)))
+    flowed = panel_paper(str(root)).folder
     folders = [library.folder.name, "draft-02", flowed.name]
     assert folders == ["draft-01", "draft-02", "draft-03"]
     drafts = [_reproducible(root / "outputs" / "2026-10" / name) for name in folders]
@@ -52,8 +61,8 @@ def test_monthly_update_compares_with_the_last_draft_and_publishes_artifacts(har
     from reportgen.prefect_flows import monthly_update
 
     root = copy_example(tmp_path / "ws")
-    september = Path(monthly_update(str(root), "2026-09"))
-    october = Path(monthly_update(str(root)))
+    september = monthly_update(str(root), "2026-09").build.folder
+    october = monthly_update(str(root)).build.folder
     assert (september.name, october.parent.name) == ("draft-01", "2026-10")
     comparison = root / "outputs" / "2026-10" / "compare" / "2026-09-draft-01-to-2026-10-draft-01"
     assert sorted(p.name for p in comparison.iterdir()) == ["diff.docx", "diff.html", "diff.json", "diff.pdf"]
@@ -73,22 +82,31 @@ def test_partner_returns_flow_writes_one_workbook_per_lead(harness, tmp_path: Pa
     from reportgen.prefect_flows import partner_returns
 
     root = copy_example(tmp_path / "ws")
-    folder = Path(partner_returns(str(root), "2026-11"))
+    folder = partner_returns(str(root), "2026-11").folder
     assert sorted(p.name for p in folder.iterdir()) == [
         "community-safety-partnership.xlsx", "criminal-justice-board.xlsx", "opcc.xlsx",
         "wessex-county-council.xlsx", "wessex-police.xlsx"]
 
 
 @pytest.mark.slow
-def test_flow_script_runs_on_the_temporary_server(tmp_path: Path) -> None:
-    """`python flows/panel_paper.py` with no server to start: catches a Prefect/fastapi pin gone wrong."""
-    root = copy_example(tmp_path / "ws")
+def test_flow_script_prints_what_reportgen_build_prints_and_exits_1_when_blocked(tmp_path: Path) -> None:
+    """`python flows/panel_paper.py` on the temporary server (catches a Prefect/fastapi pin gone wrong):
+    the same summary as `reportgen build`, the draft folder last, exit 1 for blocking issues."""
+    root = blocked_workspace(tmp_path / "ws")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
-    done = subprocess.run([sys.executable, str(ROOT / "flows" / "panel_paper.py"), "--workspace", str(root)],
-                          capture_output=True, text=True, env=env, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.strip().splitlines()[-1] == str(root / "outputs" / "2026-10" / "draft-01")
+    built = subprocess.run([sys.executable, "-m", "reportgen.cli", "build", "--workspace", str(root)],
+                           capture_output=True, text=True, env=env, timeout=300)
+    flowed = subprocess.run([sys.executable, str(ROOT / "flows" / "panel_paper.py"), "--workspace", str(root)],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert (built.returncode, flowed.returncode) == (1, 1), flowed.stdout + flowed.stderr
+    built_lines, flowed_lines = built.stdout.splitlines(), flowed.stdout.splitlines()
+    assert flowed_lines[-1] == str(root / "outputs" / "2026-10" / "draft-02")
+    assert flowed_lines[:-1] == built_lines[:-1]
+    summary = "\n".join(flowed_lines)
+    assert "2 error(s), 0 warning(s): blocks publication." in summary
+    assert "opcc.xlsx" in summary and "row 2" in summary and "row 3" in summary and "'Maybe later'" in summary
+    assert "Traceback" not in flowed.stderr
 
 
 def test_prefect_artifacts_of_the_public_edition_hold_no_exempt_text(harness, tmp_path: Path) -> None:
@@ -102,3 +120,79 @@ def test_prefect_artifacts_of_the_public_edition_hold_no_exempt_text(harness, tm
     texts = [str(Artifact.get(key).data) for key in ("paper-2026-11-public", "issues-2026-11")]  # type: ignore[union-attr]
     assert "exempt" in texts[0] and "Action 7 is exempt" in texts[1]
     assert all(CANARY not in text for text in texts)
+
+
+def test_flow_states_say_blocked_with_the_count(harness, tmp_path: Path) -> None:
+    from prefect.states import StateType
+
+    from reportgen.prefect_flows import monthly_update, panel_paper
+
+    clean = panel_paper(str(copy_example(tmp_path / "ok")), return_state=True)
+    assert (clean.type, clean.name) == (StateType.COMPLETED, "Completed")
+    root = blocked_workspace(tmp_path / "blocked")
+    for state in (panel_paper(str(root), return_state=True), monthly_update(str(root), return_state=True)):
+        assert (state.type, state.name) == (StateType.COMPLETED, "Blocked")
+        assert state.message.startswith("2 issues block publication; draft ")
+    result = state.result()
+    assert len(result.build.blocking) == 2 and result.build.folder.name == "draft-02"
+
+
+def test_usage_error_fails_the_flow_at_once_with_its_line(harness, tmp_path: Path) -> None:
+    from reportgen.errors import UsageError
+    from reportgen.prefect_flows import monthly_update, panel_paper, partner_returns
+
+    root = copy_example(tmp_path / "ws")
+    for state in (monthly_update(str(root), "2023-13", return_state=True),
+                  panel_paper(str(tmp_path / "nowhere"), return_state=True),
+                  partner_returns(str(root), "", return_state=True)):
+        assert state.is_failed() and state.name == "Refused"
+        assert isinstance(state.result(raise_on_failure=False), UsageError)
+    assert "'2023-13' is not of the form YYYY-MM" in monthly_update(str(root), "2023-13", return_state=True).message
+    assert not (root / "outputs" / "2026-10").exists()
+
+
+def test_a_task_raising_a_usage_error_is_not_retried(harness) -> None:
+    """I/O stages are retried twice; a usage error, never: a bad period cannot mend itself."""
+    from prefect import flow
+
+    from reportgen.errors import UsageError
+    from reportgen.prefect_flows import stage_task
+
+    calls: list[str] = []
+
+    def stage(error: Exception) -> None:
+        calls.append(type(error).__name__)
+        raise error
+
+    @flow
+    def one_stage(error_name: str) -> None:
+        stage_task("prepare", stage, retries=2)({"usage": UsageError("bad period"), "io": OSError("busy")}[error_name])
+
+    for name in ("usage", "io"):
+        assert one_stage(name, return_state=True).is_failed()
+    assert calls == ["UsageError", "OSError", "OSError", "OSError"]
+
+
+def test_flow_script_refuses_a_wrong_request_in_one_line_before_prefect_starts(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "ws")
+    for args in (["--workspace", str(root), "--period", "2023-13"], ["--workspace", str(tmp_path / "nowhere")]):
+        done = subprocess.run([sys.executable, str(ROOT / "flows" / "monthly_update.py"), *args],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert done.stdout == "" and len(done.stderr.strip().splitlines()) == 1
+        assert done.stderr.startswith("reportgen: error: ")
+    assert not (root / "outputs" / "2026-10").exists()
+
+
+def test_flow_scripts_describe_every_option() -> None:
+    from reportgen.flow_cli import make_parser
+
+    for script in sorted((ROOT / "flows").glob("*.py")):
+        parser = make_parser(script.stem)
+        assert parser.description, script.name
+        for action in parser._actions:
+            assert action.help, f"{script.name} {action.dest}"
+    done = subprocess.run([sys.executable, str(ROOT / "flows" / "panel_paper.py"), "--help"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "--edition {public,restricted}" in done.stdout, done.stderr
+    assert "leaves exempt actions out" in done.stdout

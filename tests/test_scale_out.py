@@ -1,15 +1,20 @@
-"""Scale-out on Prefect's own machinery, started by the test on 127.0.0.1: a real `prefect server`,
-a process work pool and a worker running the panel-paper deployment; and the monthly schedule that
-`reportgen serve` registers really creating runs (a broken scheduler, as with SQLAlchemy 2.1, fails it).
+"""Every flow run where Prefect runs it, on a real `prefect server` started by the test on 127.0.0.1
+(one per module): the monthly deployment served by `reportgen serve` and triggered with
+`prefect deployment run … --watch`, each flow deployed to a process work pool and run by a worker,
+each run checked to its final state (Completed, or "Blocked" for a draft with blocking issues), its
+folder and its artifacts; and the served cron really creating runs (a broken scheduler, as with
+SQLAlchemy 2.1, fails it).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
+import zoneinfo
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,15 +23,18 @@ import pytest
 from conftest import ROOT
 from reportgen.serve import stop
 from test_build import copy_example
+from test_flows import blocked_workspace
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
+WATCH = ["--watch", "--watch-timeout", "300"]
 
 
-def prefect_env(home: Path, api_url: str) -> dict[str, str]:
+def prefect_env(home: Path, api_url: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    return env | {"PREFECT_HOME": str(home), "PREFECT_API_URL": api_url, "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-                  "DO_NOT_TRACK": "1", "PREFECT_WORKER_QUERY_SECONDS": "2", "PREFECT_LOGGING_LEVEL": "WARNING"}
+    env |= {"PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
+            "PREFECT_WORKER_QUERY_SECONDS": "2", "PREFECT_LOGGING_LEVEL": "WARNING"}
+    return env | {"PREFECT_API_URL": api_url} if api_url else env
 
 
 @contextlib.contextmanager
@@ -47,42 +55,53 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     from reportgen.serve import local_server
 
     try:
-        with local_server() as api_url:
+        with local_server(ui=False) as api_url:
             yield api_url, home
     finally:
         os.environ.clear()
         os.environ.update(env_before)
 
 
-def run_cli(args: list[str], env: dict[str, str]) -> str:
-    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
+def run_cli(args: list[str], env: dict[str, str], expect: int = 0) -> str:
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=400)
+    assert done.returncode == expect, done.stdout + done.stderr
+    return done.stdout + done.stderr
 
 
-DEPLOY = """
-from prefect import flow
-flow.from_source(source={root!r}, entrypoint="flows/panel_paper.py:panel_paper").deploy(
-    name="on-demand", work_pool_name="reportgen", build=False, push=False, ignore_warnings=True)
-"""
+def run_deployment(name: str, env: dict[str, str], *params: str, expect: int = 0) -> str:
+    """`prefect deployment run NAME --param … --watch`, as a person types it; returns what it printed."""
+    args = [str(BIN / "prefect"), "deployment", "run", name, *(f"--param={p}" for p in params), *WATCH]
+    return run_cli(args, env, expect)
 
 
-def test_deployment_runs_on_a_worker_and_writes_the_draft(server, tmp_path: Path) -> None:
-    api_url, home = server
-    env = prefect_env(home, api_url)
-    workspace = copy_example(tmp_path / "ws")
-    run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "reportgen", "--overwrite"], env)
-    run_cli([sys.executable, "-c", DEPLOY.format(root=str(ROOT))], env)
-    with running([str(BIN / "prefect"), "worker", "start", "--pool", "reportgen"], env, tmp_path / "worker.log"):
-        out = run_cli([str(BIN / "prefect"), "deployment", "run", "panel-paper/on-demand",
-                       "--param", f"workspace={workspace}", "--watch", "--watch-timeout", "240"], env)
-    assert "Completed" in out, (tmp_path / "worker.log").read_text()
-    draft = workspace / "outputs" / "2026-10" / "draft-01"
-    assert sorted(p.name for p in draft.iterdir()) == [
-        "chase.csv", "draft.json", "issues.csv", "manifest.json", "paper.docx", "paper.pdf", "register.xlsx"]
+def final_state(printed: str) -> str:
+    """The state name in the last line of `--watch`: "Flow run finished successfully in 'Blocked'."."""
+    last = printed.strip().splitlines()[-1]
+    assert last.startswith("Flow run finished"), printed
+    return last.split("'")[1]
 
 
-def test_served_monthly_schedule_is_listed_and_creates_runs(server, tmp_path: Path) -> None:
+def artifact(key: str, env: dict[str, str]) -> str:
+    """The newest artifact published under `key`, as text (markdown, or a table as JSON)."""
+    from prefect.client.orchestration import SyncPrefectClient
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    with SyncPrefectClient(env["PREFECT_API_URL"]) as client:
+        found = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
+                                      sort=ArtifactSort.CREATED_DESC, limit=1)
+    assert found, f"no artifact {key!r}"
+    return str(found[0].data)
+
+
+def wait_for(predicate: object, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():  # type: ignore[operator]
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.5)
+
+
+def test_served_monthly_deployment_runs_to_completion_and_its_cron_creates_runs(server, tmp_path: Path) -> None:
     from prefect.client.orchestration import SyncPrefectClient
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
     from prefect.exceptions import ObjectNotFound
@@ -90,24 +109,122 @@ def test_served_monthly_schedule_is_listed_and_creates_runs(server, tmp_path: Pa
     api_url, home = server
     env = prefect_env(home, api_url)
     workspace = copy_example(tmp_path / "ws")
-    with running([str(BIN / "reportgen"), "serve", "--workspace", str(workspace)], env, tmp_path / "serve.log"):
+    blocked = blocked_workspace(tmp_path / "blocked")
+    log = tmp_path / "serve.log"
+    with running([str(BIN / "reportgen"), "serve", "--workspace", str(workspace)], env, log) as serve:
         runs: list[object] = []
-        deadline = time.monotonic() + 90
         with SyncPrefectClient(api_url) as client:
-            while not runs and time.monotonic() < deadline:
-                time.sleep(1)
-                try:
+            def scheduled() -> bool:
+                with contextlib.suppress(ObjectNotFound):
                     deployment = client.read_deployment_by_name("monthly-update/monthly")
-                except ObjectNotFound:
-                    continue
-                runs = client.read_flow_runs(
-                    deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])))
-        listing = run_cli([str(BIN / "prefect"), "deployment", "ls"], env)
-    assert runs, (tmp_path / "serve.log").read_text()
-    assert "monthly-update/monthly" in listing
-    starts = sorted(run.expected_start_time for run in runs)  # type: ignore[attr-defined]
-    london = [start.astimezone(__import__("zoneinfo").ZoneInfo("Europe/London")) for start in starts]
-    assert all((t.day, t.hour, t.minute) == (1, 7, 0) for t in london)
+                    runs[:] = client.read_flow_runs(
+                        deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])))
+                return bool(runs)
+
+            wait_for(scheduled, 120, "the served schedule to create runs\n" + log.read_text())
+        london = [run.expected_start_time.astimezone(zoneinfo.ZoneInfo("Europe/London"))  # type: ignore[attr-defined]
+                  for run in runs]
+        assert all((t.day, t.hour, t.minute) == (1, 7, 0) for t in london)
+        assert "monthly-update/monthly" in run_cli([str(BIN / "prefect"), "deployment", "ls"], env)
+
+        done = run_deployment("monthly-update/monthly", env)
+        assert final_state(done) == "Completed", done + log.read_text()
+        draft = workspace / "outputs" / "2026-10" / "draft-01"
+        assert (draft / "manifest.json").is_file() and (draft / "paper.pdf").is_file()
+        assert str(draft) in artifact("paper-2026-10-public", env)
+        assert "missing-return" in artifact("issues-2026-10", env)
+
+        done = run_deployment("monthly-update/monthly", env, f"workspace={blocked}")
+        assert final_state(done) == "Blocked", done + log.read_text()
+        assert (blocked / "outputs" / "2026-10" / "draft-01" / "manifest.json").is_file()
+        assert "2 issue(s) block publication" in artifact("paper-2026-10-public", env)
+
+        serve.send_signal(signal.SIGINT)  # Ctrl-C
+        serve.wait(30)  # stopped by itself, well before `stop` would kill it
     with SyncPrefectClient(api_url) as client:  # stopping serve leaves the schedule active for a restart
         schedules = client.read_deployment_by_name("monthly-update/monthly").schedules
     assert schedules and all(s.active for s in schedules)
+    assert "Traceback" not in log.read_text()
+
+
+DEPLOY = """
+from prefect import flow
+for script, name in [("panel_paper", "panel_paper"), ("monthly_update", "monthly_update"),
+                     ("compare_drafts", "compare_drafts_flow"), ("partner_returns", "partner_returns")]:
+    flow.from_source(source={root!r}, entrypoint=f"flows/{{script}}.py:{{name}}").deploy(
+        name="on-demand", work_pool_name="reportgen", build=False, push=False, ignore_warnings=True)
+"""
+
+
+def test_every_flow_deployed_to_a_process_pool_runs_on_a_worker(server, tmp_path: Path) -> None:
+    api_url, home = server
+    env = prefect_env(home, api_url)
+    workspace = copy_example(tmp_path / "ws")
+    run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "reportgen", "--overwrite"], env)
+    run_cli([sys.executable, "-c", DEPLOY.format(root=str(ROOT))], env)
+    log = tmp_path / "worker.log"
+    with running([str(BIN / "prefect"), "worker", "start", "--pool", "reportgen"], env, log):
+        done = run_deployment("panel-paper/on-demand", env, f"workspace={workspace}")
+        assert final_state(done) == "Completed", done + log.read_text()
+        first = workspace / "outputs" / "2026-10" / "draft-01"
+        assert sorted(p.name for p in first.iterdir()) == [
+            "chase.csv", "draft.json", "issues.csv", "manifest.json", "paper.docx", "paper.pdf", "register.xlsx"]
+
+        done = run_deployment("monthly-update/on-demand", env, f"workspace={workspace}")
+        assert final_state(done) == "Completed", done + log.read_text()
+        second = workspace / "outputs" / "2026-10" / "draft-02"
+        assert (second / "manifest.json").is_file()
+        assert (workspace / "outputs" / "2026-10" / "compare" / "draft-01-to-draft-02" / "diff.docx").is_file()
+        assert "Compared with draft-01" in artifact("paper-2026-10-public", env)
+
+        comparison = tmp_path / "comparison"
+        done = run_deployment("compare-drafts/on-demand", env, f"old={first}", f"new={second}", f"out={comparison}")
+        assert final_state(done) == "Completed", done + log.read_text()
+        assert sorted(p.name for p in comparison.iterdir()) == ["diff.docx", "diff.html", "diff.json", "diff.pdf"]
+        assert str(comparison) in artifact("compare-draft-02", env)
+
+        done = run_deployment("partner-returns/on-demand", env, f"workspace={workspace}", "period=2026-11")
+        assert final_state(done) == "Completed", done + log.read_text()
+        assert len(list((workspace / "outputs" / "2026-11" / "returns").glob("*.xlsx"))) == 5
+        assert "opcc.xlsx" in artifact("returns-2026-11", env)
+
+        # a period that cannot be: the run fails at once, with the reason as its message, never retried
+        done = run_deployment("panel-paper/on-demand", env, f"workspace={workspace}", "period=2023-13", expect=1)
+        assert final_state(done) == "Refused", done
+        assert not (workspace / "outputs" / "2023-13").exists()
+    worker_log = log.read_text()
+    assert "Retry" not in worker_log and "Traceback" not in worker_log, worker_log
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def test_serve_starts_a_server_whose_ui_works_and_ctrl_c_stops_it_after_the_server_died(tmp_path: Path) -> None:
+    import httpx
+
+    env = prefect_env(tmp_path / "prefect-home", None)
+    workspace = copy_example(tmp_path / "ws")
+    log = tmp_path / "serve.log"
+    with running([str(BIN / "reportgen"), "serve", "--workspace", str(workspace)], env, log) as serve:
+        wait_for(lambda: "being served" in log.read_text(), 180, "serve to start\n" + log.read_text())
+        ui = next(line.split("its UI: ")[1].strip() for line in log.read_text().splitlines() if "its UI: " in line)
+        assert httpx.get(f"{ui}/ui-settings", timeout=10).json()["api_url"] == f"{ui}/api"
+        page = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=20000",
+                               "--dump-dom", f"{ui}/deployments"], capture_output=True, text=True, timeout=120)
+        assert "monthly-update" in page.stdout, page.stdout[-2000:] + page.stderr[-2000:]
+
+        for pid in children(serve.pid):  # the server goes away under serve's feet
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(2)
+        serve.send_signal(signal.SIGINT)  # then Ctrl-C
+        started = time.monotonic()
+        serve.wait(30)
+        stopped_after = time.monotonic() - started
+    print(f"serve stopped {stopped_after:.1f} s after Ctrl-C")  # measured, not asserted (the wait bounds it)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from reportgen import __version__
 from reportgen.errors import ReportgenError, UsageError
@@ -24,14 +25,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    err = Console(stderr=True, highlight=False)
+    return guarded(lambda: int(args.run(args)))
+
+
+def guarded(run: Callable[[], int]) -> int:
+    """The edge of `reportgen` and of the flow scripts: a library error becomes one line and an exit code."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line, however narrow the terminal
     try:
-        return int(args.run(args))
+        return run()
     except UsageError as exc:
-        err.print(f"[bold red]reportgen: error:[/] {exc}")
+        err.print(f"[bold red]reportgen: error:[/] {escape(str(exc))}")
         return USAGE
     except ReportgenError as exc:
-        err.print(f"[bold red]reportgen: error:[/] {exc}")
+        err.print(f"[bold red]reportgen: error:[/] {escape(str(exc))}")
         return BLOCKED
     except KeyboardInterrupt:
         err.print("reportgen: interrupted; no draft was published.")
@@ -47,10 +53,7 @@ def make_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build a draft paper (DOCX, PDF, register, issues)",
                                 description="Read, check and merge the returns, then write a new draft "
                                 "folder; its path is the last line printed.")
-    _workspace_args(build)
-    build.add_argument("--out", type=Path, help="write the draft exactly here (must not exist or be empty)")
-    build.add_argument("--edition", choices=("public", "restricted"), default="public",
-                       help="public (default) leaves exempt actions out; restricted includes them")
+    build_options(build)
     build.set_defaults(run=run_build)
 
     validate = commands.add_parser("validate", help="check the register and returns; writes nothing",
@@ -62,19 +65,14 @@ def make_parser() -> argparse.ArgumentParser:
     returns = commands.add_parser("returns", help="write pre-filled return workbooks, one per lead partner",
                                   description="Write one pre-filled .xlsx return per lead partner (never "
                                   "overwriting); the folder is the last line printed.")
-    returns.add_argument("--workspace", type=Path, default=Path("."), help="workspace folder (default: .)")
-    returns.add_argument("--period", required=True, help="YYYY-MM: the period the returns are for")
-    returns.add_argument("--out", type=Path, help="folder to write to (default: outputs/<period>/returns)")
+    returns_options(returns)
     returns.set_defaults(run=run_returns)
 
     diff = commands.add_parser("diff", help="compare two kept drafts (tracked-changes DOCX, summary, JSON)",
                                description="Compare two draft folders by action ref; write diff.docx (Word "
                                "tracked changes), diff.html, diff.pdf and diff.json into a new folder, whose "
                                "path is the last line printed.")
-    diff.add_argument("old", type=Path, metavar="OLD_DRAFT_DIR", help="the earlier draft folder")
-    diff.add_argument("new", type=Path, metavar="NEW_DRAFT_DIR", help="the later draft folder")
-    diff.add_argument("--out", type=Path, help="folder to write to (must not exist or be empty; default: "
-                      "outputs/<period>/compare/<old>-to-<new>)")
+    diff_options(diff)
     diff.set_defaults(run=run_diff)
 
     serve = commands.add_parser("serve", help="serve the monthly schedule with Prefect",
@@ -84,9 +82,36 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The options of each command, shared with the flow scripts (`python flows/*.py`), which take the same.
+
 def _workspace_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workspace", type=Path, default=Path("."), help="workspace folder (default: .)")
     parser.add_argument("--period", help="YYYY-MM (default: the newest folder under inputs/returns)")
+
+
+def edition_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--edition", choices=("public", "restricted"), default="public",
+                        help="public (default) leaves exempt actions out; restricted includes them")
+
+
+def build_options(parser: argparse.ArgumentParser, out: bool = True) -> None:
+    _workspace_args(parser)
+    if out:
+        parser.add_argument("--out", type=Path, help="write the draft exactly here (must not exist or be empty)")
+    edition_option(parser)
+
+
+def returns_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workspace", type=Path, default=Path("."), help="workspace folder (default: .)")
+    parser.add_argument("--period", required=True, help="YYYY-MM: the period the returns are for")
+    parser.add_argument("--out", type=Path, help="folder to write to (default: outputs/<period>/returns)")
+
+
+def diff_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("old", type=Path, metavar="OLD_DRAFT_DIR", help="the earlier draft folder")
+    parser.add_argument("new", type=Path, metavar="NEW_DRAFT_DIR", help="the later draft folder")
+    parser.add_argument("--out", type=Path, help="folder to write to (must not exist or be empty; default: "
+                        "outputs/<period>/compare/<old>-to-<new>)")
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -107,33 +132,25 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     from reportgen.build import build_draft
-    from reportgen.report import print_issues, summary_line
+    from reportgen.report import print_build_summary
 
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False)
     with err.status("Building the paper…") as status:
         result = build_draft(args.workspace, args.period, args.out, args.edition,
                              on_stage=lambda name: status.update(f"Building the paper: {name}…"))
-    paper = result.paper
-    out.print(f"{paper.period} ({paper.edition}): {paper.total} actions; "
-              + ", ".join(f"{status} {n}" for status, n in paper.counts))
-    print_issues(out, result.issues)
-    out.print(summary_line(result.issues))
+    print_build_summary(out, result)
     print(result.folder)  # the last line: scripts read the draft folder from it
     return BLOCKED if result.blocking else OK
 
 
 def run_returns(args: argparse.Namespace) -> int:
-    from reportgen.report import print_issues
+    from reportgen.report import print_returns
     from reportgen.return_workbooks import write_return_workbooks
 
-    out = Console(highlight=False, soft_wrap=True)
     written, issues = write_return_workbooks(args.workspace, args.period, args.out)
-    if issues:
-        print_issues(out, issues)
-    for path in written:
-        print(path)
     folder = written[0].parent if written else args.out or args.workspace / "outputs" / args.period / "returns"
+    print_returns(Console(highlight=False, soft_wrap=True), written, issues)
     print(folder)  # the last line: scripts read the folder from it
     return BLOCKED if any(i.blocking for i in issues) else OK
 
@@ -151,7 +168,7 @@ def run_diff(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     from reportgen.serve import serve_monthly
 
-    serve_monthly(args.workspace.resolve())
+    serve_monthly(args.workspace.resolve(), lambda line: print(line, flush=True))
     return OK
 
 

@@ -1,41 +1,96 @@
 """The Prefect flows: thin shells that run the library's stages as tasks and publish artifacts.
 
 `panel_paper` (one-off paper), `monthly_update` (the scheduled run: build, compare with the last
-draft, chase list) and `compare_drafts_flow`. Each task wraps one library call; the composition is
-`reportgen.build.build_draft` itself, given a runner that makes each stage a task. Only the CLI edge
-and `flows/*.py` import this module, so `reportgen build` never pays for importing Prefect.
+draft, chase list), `compare_drafts_flow` and `partner_returns`. Each task wraps one library call; the
+composition is `reportgen.build.build_draft` itself, given a runner that makes each stage a task. Only
+the CLI edge and `flows/*.py` import this module, so `reportgen build` never pays for importing Prefect.
+
+A flow ends in a state a person can read in the UI and in `prefect deployment run --watch`:
+Completed; Completed named "Blocked" ("2 issues block publication") when the draft has blocking
+issues; Failed with the one-line reason when the run cannot be made (a period like 2023-13, no
+register), without retries or a traceback. Its result is the library's own value (`BuildResult`…).
+
+No `from __future__ import annotations` here: Prefect builds each flow's parameter schema from its
+signature when a deployment runs, and a postponed annotation such as `Edition` cannot be resolved
+there ("`Monthly_UpdateModel` is not fully defined").
 """
 
-from __future__ import annotations
-
+import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from prefect import flow, task
+from prefect import Task, flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import TaskRun
+from prefect.states import Completed, Failed, State
 
 from reportgen.build import BuildResult, StageRunner, build_draft
 from reportgen.chase import ChaseRow, chase_markdown
 from reportgen.diff import human_text
 from reportgen.diff_render import DiffResult, compare_drafts
+from reportgen.errors import ReportgenError, UsageError
 from reportgen.issues import Issue, Severity
 from reportgen.return_workbooks import write_return_workbooks
 from reportgen.settings import Edition
+from reportgen.workspace import find_inputs
 
 T = TypeVar("T")
 IO_STAGES = {"prepare", "render-docx", "render-pdf", "write-tables"}  # file I/O: worth a retry
+BLOCKED = "Blocked"  # the name of a Completed state whose draft has issues that block publication
+
+
+class OneLineForReportgenErrors(logging.Filter):
+    """A run refused with a ReportgenError ends Failed with the reason as its message; Prefect's engine
+    then logs "exited with unexpected exception" and a traceback in the worker's (or serve's) log. The
+    reason is not unexpected: log it as the one line it is."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, ReportgenError):
+            record.msg, record.args = f"reportgen: error: {error}", ()
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+logging.getLogger("prefect.flow_runs").addFilter(OneLineForReportgenErrors())
+
+
+@dataclass(frozen=True)
+class MonthlyResult:
+    """What the monthly run made: the draft, and its comparison with the last one (if any)."""
+
+    build: BuildResult
+    comparison: DiffResult | None
+
+
+@dataclass(frozen=True)
+class ReturnsResult:
+    """The pre-filled return workbooks written, their folder, and the issues met."""
+
+    folder: Path
+    files: tuple[Path, ...]
+    issues: tuple[Issue, ...]
+
+
+def retry_unless_usage_error(_task: Task[..., Any], _run: TaskRun, state: State[Any]) -> bool:
+    """A usage error (a period like 2023-13, no workspace) fails at once: a retry cannot mend it."""
+    return not isinstance(state.result(raise_on_failure=False), UsageError)
+
+
+def stage_task(name: str, stage: Callable[..., T], retries: int = 0) -> Any:
+    # NO_CACHE: stage inputs are large frozen values; hashing them for a cache key buys nothing
+    return task(stage, name=name, retries=retries, retry_delay_seconds=1,  # type: ignore[call-overload]
+                retry_condition_fn=retry_unless_usage_error, cache_policy=NO_CACHE)
 
 
 class TaskRunner(StageRunner):
     """Each stage becomes a Prefect task; the two renderers run concurrently."""
 
     def _task(self, name: str, stage: Callable[..., T]) -> Any:
-        retries = 2 if name in IO_STAGES else 0
-        # NO_CACHE: stage inputs are large frozen values; hashing them for a cache key buys nothing
-        return task(stage, name=name, retries=retries, retry_delay_seconds=1,
-                    cache_policy=NO_CACHE)  # type: ignore[call-overload]
+        return stage_task(name, stage, retries=2 if name in IO_STAGES else 0)
 
     def run(self, name: str, stage: Callable[..., T], *args: Any) -> T:
         return self._task(name, stage)(*args)
@@ -43,6 +98,22 @@ class TaskRunner(StageRunner):
     def run_together(self, calls: Sequence[tuple[str, Callable[..., Any], tuple[Any, ...]]]) -> list[Any]:
         futures = [self._task(name, stage).submit(*args) for name, stage, args in calls]
         return [future.result() for future in futures]
+
+
+def blocking_phrase(count: int) -> str:
+    return f"{count} issue blocks publication" if count == 1 else f"{count} issues block publication"
+
+
+def finished(blocking: int, message: str, outcome: T) -> State[T]:
+    """Completed, or Completed named "Blocked" with the count when issues block publication."""
+    if blocking:
+        return Completed(name=BLOCKED, message=f"{blocking_phrase(blocking)}; {message}", data=outcome)
+    return Completed(message=message, data=outcome)
+
+
+def refused(exc: ReportgenError) -> State[Any]:
+    """A run that cannot be made: Failed at once, its one-line reason as the message, no traceback."""
+    return Failed(name="Refused" if isinstance(exc, UsageError) else "Failed", message=str(exc), data=exc)
 
 
 def artifact_key(*parts: str) -> str:
@@ -89,11 +160,15 @@ def issue_table(issues: Sequence[Issue]) -> list[dict[str, object]]:
 
 @flow(name="panel-paper", log_prints=False)
 def panel_paper(workspace: str = ".", period: str | None = None, out: str | None = None,
-                edition: Edition = "public") -> str:
-    """Build one draft paper; returns its folder."""
-    result = build_draft(Path(workspace), period, Path(out) if out else None, edition, runner=TaskRunner())
+                edition: Edition = "public") -> State[BuildResult]:
+    """Build one draft paper (DOCX, PDF, register, issues, chase list) into a new draft folder."""
+    try:
+        find_inputs(Path(workspace), period)  # a request that cannot be met fails here, before any task
+        result = build_draft(Path(workspace), period, Path(out) if out else None, edition, runner=TaskRunner())
+    except ReportgenError as exc:
+        return refused(exc)
     publish_artifacts(result)
-    return str(result.folder)
+    return finished(len(result.blocking), f"draft {result.folder}", result)
 
 
 @task(name="compare-drafts", cache_policy=NO_CACHE)
@@ -102,32 +177,48 @@ def compare_task(old: Path, new: Path, out: Path | None = None) -> DiffResult:
 
 
 @flow(name="monthly-update")
-def monthly_update(workspace: str = ".", period: str | None = None, edition: Edition = "public") -> str:
-    """The scheduled run: build, keep and compare the draft, and list who has not returned."""
-    result = build_draft(Path(workspace), period, None, edition, runner=TaskRunner())
-    comparison = compare_task(result.previous, result.folder) if result.previous else None
+def monthly_update(workspace: str = ".", period: str | None = None,
+                   edition: Edition = "public") -> State[MonthlyResult]:
+    """The scheduled run: build and keep the draft, compare it with the last one, list who to chase."""
+    try:
+        find_inputs(Path(workspace), period)
+        result = build_draft(Path(workspace), period, None, edition, runner=TaskRunner())
+        comparison = compare_task(result.previous, result.folder) if result.previous else None
+    except ReportgenError as exc:
+        return refused(exc)
     publish_artifacts(result, comparison, result.chase)
-    return str(result.folder)
+    return finished(len(result.blocking), f"draft {result.folder}", MonthlyResult(result, comparison))
 
 
 @flow(name="compare-drafts")
-def compare_drafts_flow(old: str, new: str, out: str | None = None) -> str:
+def compare_drafts_flow(old: str, new: str, out: str | None = None) -> State[DiffResult]:
     """Compare two kept drafts (diff.docx with tracked changes, diff.html/pdf, diff.json)."""
-    result = compare_task(Path(old), Path(new), Path(out) if out else None)
+    try:
+        result = compare_task(Path(old), Path(new), Path(out) if out else None)
+    except ReportgenError as exc:
+        return refused(exc)
     create_markdown_artifact(markdown=f"# {result.folder}\n\n```\n{human_text(result.diff)}\n```",
                              key=artifact_key("compare", result.new.name), description="Draft comparison")
-    return str(result.folder)
+    return finished(0, f"comparison {result.folder}", result)
 
 
 @flow(name="partner-returns")
-def partner_returns(workspace: str = ".", period: str = "", out: str | None = None) -> str:
-    """Pre-filled return workbooks, one per lead partner, for `period`; returns their folder."""
-    files, issues = task(write_return_workbooks, name="write-return-workbooks", retries=2,
-                         cache_policy=NO_CACHE)(Path(workspace), period, Path(out) if out else None)  # type: ignore[call-overload]
+def partner_returns(workspace: str = ".", period: str = "", out: str | None = None) -> State[ReturnsResult]:
+    """Pre-filled return workbooks, one per lead partner, for `period`."""
+    write = stage_task("write-return-workbooks", write_return_workbooks, retries=2)
+    try:
+        if not period:
+            raise UsageError("a period (YYYY-MM) is needed: the month the returns are for")
+        find_inputs(Path(workspace), period)
+        files, issues = write(Path(workspace), period, Path(out) if out else None)
+    except ReportgenError as exc:
+        return refused(exc)
     folder = files[0].parent if files else Path(out or Path(workspace) / "outputs" / period / "returns")
     listing = "\n".join(f"- {path.name}" for path in files) or "No workbooks: the register names no leads."
     create_markdown_artifact(markdown=f"# Return workbooks for {period}\n\n{folder}\n\n{listing}",
                              key=artifact_key("returns", period), description="Pre-filled partner returns")
     if issues:
         create_table_artifact(table=issue_table(issues), key=artifact_key("returns-issues", period))
-    return str(folder)
+    blocking = sum(1 for i in issues if i.blocking)
+    outcome = ReturnsResult(folder, tuple(files), tuple(issues))
+    return finished(blocking, f"{len(files)} workbook(s) in {folder}", outcome)

@@ -15,8 +15,18 @@ from reportgen.settings import Settings, load_settings
 
 PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+
+
+def _shipped_templates() -> Path:
+    """reportgen's own templates: installed inside the package (reportgen/templates, see pyproject.toml),
+    or, in a source checkout (an editable install), templates/ at the top of the repo."""
+    here = Path(__file__).resolve().parent
+    installed = here / "templates"
+    return installed if (installed / "paper.docx").is_file() else here.parents[1] / "templates"
+
+
 # the project's own templates, used when a workspace has none of its own
-DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+DEFAULT_TEMPLATES = _shipped_templates()
 
 
 @dataclass(frozen=True)
