@@ -476,13 +476,19 @@ class PdfWorkers:
         return message
 
     def close(self) -> None:
-        """Tell the workers to stop, and wait for them (a worker still busy after 5 s is terminated)."""
+        """Tell the workers to stop, and wait for them (a worker still busy after 5 s is terminated).
+
+        Workers that never got a paper (the build stopped before it) are terminated at once: a build
+        that fails on its inputs should not wait for WeasyPrint to finish loading.
+        """
         for connection in self.processes:
             with contextlib.suppress(OSError):
                 connection.send(None)
         for connection, process in self.processes.items():
             connection.close()  # a forked sibling sees its end close, and stops
             if process is not None:
+                if not self.used:
+                    process.terminate()
                 process.join(timeout=5)
                 if process.is_alive():
                     process.terminate()
