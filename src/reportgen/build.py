@@ -226,19 +226,26 @@ def build_draft(
     edition: Edition = "public",
     on_stage: Callable[[str], None] | None = None,
     runner: StageRunner | None = None,
+    workers: PdfWorkers | None = None,
 ) -> BuildResult:
-    """Read, check, merge, render and keep one draft. Raises ReportgenError only if nothing can be built."""
+    """Read, check, merge, render and keep one draft. Raises ReportgenError only if nothing can be built.
+
+    `workers`: PDF workers the caller started earlier (`pdf_parallel.start_workers`) and closes;
+    without them (or for other templates) the build starts its own once it knows the templates.
+    """
     run = runner or StageRunner()
     timer = Timer(on_stage=on_stage)
     with timer.stage("read"):
         plan = run.run("prepare", prepare_build, workspace, period, edition)
-        # the PDF workers import WeasyPrint and set up its fonts while this process reads the inputs
-        workers = start_workers(plan.inputs.templates)
+        own = None
+        if workers is None or workers.templates != plan.inputs.templates.resolve():
+            # the PDF workers import WeasyPrint and set up its fonts while this process reads the inputs
+            workers = own = start_workers(plan.inputs.templates)
     try:
         return _build(run, timer, plan, out, workers)
     finally:
-        if workers is not None:
-            workers.close()
+        if own is not None:
+            own.close()
 
 
 def _build(run: StageRunner, timer: Timer, plan: Plan, out: Path | None, workers: PdfWorkers | None) -> BuildResult:

@@ -57,7 +57,6 @@ from reportgen.pdf_tasks import (
     Written,
     plan_items,
 )
-from reportgen.pdf_writer import render_html
 
 if TYPE_CHECKING:
     from reportgen.pdf_join import Joiner
@@ -99,6 +98,8 @@ def write_in_parts(paper: Paper, templates: Path) -> bytes | None:
 
 def in_parts(paper: Paper, templates: Path) -> bool:
     """Whether the paper is laid out in parts: a long plan, and a template that has parts."""
+    from reportgen.pdf_writer import render_html  # Jinja: not needed to start the workers
+
     return len(plan_items(paper)) >= MIN_PARTS_ITEMS and PART_MARKER in render_html(paper, templates, part="front")
 
 

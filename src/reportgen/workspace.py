@@ -8,10 +8,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.issues import Issue, issue
-from reportgen.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from reportgen.settings import Settings
 
 PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -56,6 +59,8 @@ def find_inputs(workspace: Path, period: str | None = None) -> tuple[Inputs, lis
     workspace = workspace.resolve()
     if not workspace.is_dir():
         raise UsageError(f"workspace {workspace} is not a folder")
+    from reportgen.settings import load_settings  # pydantic: after `reportgen build` has started its PDF workers
+
     settings = load_settings(workspace)
     register = _register_file(workspace)
     period = period or newest_period(workspace)
@@ -64,12 +69,16 @@ def find_inputs(workspace: Path, period: str | None = None) -> tuple[Inputs, lis
     returns_dir = workspace / "inputs" / "returns" / period
     files, issues = list_returns(returns_dir, workspace)
     narrative = workspace / settings.paper.narrative
-    templates = workspace / "templates"
-    if not (templates / "paper.docx").exists():
-        templates = DEFAULT_TEMPLATES
+    templates = templates_folder(workspace)
     inputs = Inputs(workspace, settings, period, register, tuple(files),
                     narrative if narrative.is_file() else None, templates, workspace / "outputs")
     return inputs, issues
+
+
+def templates_folder(workspace: Path) -> Path:
+    """The workspace's own templates folder when it has a paper.docx, else reportgen's."""
+    templates = workspace / "templates"
+    return templates if (templates / "paper.docx").exists() else DEFAULT_TEMPLATES
 
 
 def _register_file(workspace: Path) -> Path:
