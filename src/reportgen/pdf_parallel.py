@@ -11,9 +11,14 @@ front and the furniture pieces fill the gaps. On two cores the 1,500-action benc
 ~40% less time than as one document, and the pieces bound the memory a long paper takes (see
 docs/benchmarks.md).
 
-Processes are forked (Linux): a worker inherits the imported WeasyPrint and the paper, so it starts
-in milliseconds. With one usable core, or where fork is unavailable, the tasks run here, in order.
-A worker's failure stops the others and is raised here.
+Processes are forked (Linux). `reportgen build` starts them first (`start_workers`), before it reads
+its inputs: one worker imports WeasyPrint and lays out a small page (a fresh process's first render
+pays font set-up), then forks the others from itself, so WeasyPrint is loaded once and beside the
+reading, and the build's own process never imports it; the paper is sent to them when it is made
+(`PdfWorkers.write`), and a short paper is then laid out as one document in one worker. Workers
+started for a paper that exists already (`write_in_parts`) are forked with it. With one usable core,
+or where fork is unavailable, the tasks run here, in order. A worker's failure stops the others and
+is raised here.
 
 Which part lays out which page depends only on the paper (each piece's range comes from the one
 before; the furniture is split by page count), never on timing or the number of workers: the same
