@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages reportgen needs: Pango and HarfBuzz for WeasyPrint (PDF), the fonts the
-# paper is set in, poppler-utils (pdftotext/pdftoppm, used by tests), Chromium (the tests load the
-# Prefect UI that `reportgen serve` starts in it, headless), and python3-venv when the Python we build
-# the venv with cannot make one (Debian ships venv/ensurepip separately).
+# paper is set in, poppler-utils (pdftotext/pdftoppm, used by tests), LibreOffice Writer (headless:
+# the tests convert paper.docx with it to check it renders as in Word, and the benchmark times it as a
+# reference), Chromium (the tests load the Prefect UI that `reportgen serve` starts in it, headless),
+# and python3-venv when the Python we build the venv with cannot make one (Debian ships venv/ensurepip
+# separately).
 #
-# With --bench it also installs what only `make bench` needs: LibreOffice Writer (headless), whose
-# DOCX-to-PDF conversion is the benchmark's reference.
+# --bench is still accepted (`make bench` passes it); LibreOffice is now in the normal list.
 #
 # Idempotent and quick: when every package is already installed it only asks dpkg and exits.
 # Runs apt-get as root, or through sudo when not root. Without apt-get (not Debian) it says so and
@@ -20,11 +21,12 @@ PACKAGES=(
     fonts-dejavu-core
     poppler-utils
     chromium
+    libreoffice-writer-nogui
 )
 
 for argument in "$@"; do
     case "$argument" in
-        --bench) PACKAGES+=(libreoffice-writer-nogui) ;;
+        --bench) ;;
         *) echo "install-system-deps: unknown argument $argument (known: --bench)" >&2; exit 2 ;;
     esac
 done

@@ -20,8 +20,8 @@ The returns carry the everyday mistakes partners make, all of which reportgen re
 - 2026-10: criminal-justice-board.xlsx also updates action 22, led by Wessex Police, which updates it
   too (duplicate-update; not-lead);
 - 2026-10: opcc.xlsx words action 14 slightly differently from the register (action-text-changed);
-- 2026-10: wessex-police.xlsx leaves out action 8 (no-update, or carried-forward from a 2026-09 draft);
-- 2026-10: Wessex County Council sends no return (missing-return; its actions have no update).
+- 2026-10: wessex-police.xlsx leaves out action 8 (carried forward from the 2026-09 returns or draft);
+- 2026-10: Wessex County Council sends no return (missing-return; its actions carry their 2026-09 status).
 """
 
 from __future__ import annotations
@@ -755,9 +755,11 @@ REPORTGEN_TOML = """\
 
 [paper]
 meeting = "Police and Crime Panel"
-date = 2026-11-05
-title = "Safer Wessex Plan: Delivery Update (October 2026)"
-subtitle = "Report for the Wessex Police and Crime Panel, November 2026"
+# the Panel's meetings: a paper goes to the first one after its period ({date} below)
+meetings = [2026-09-03, 2026-11-05, 2027-01-14, 2027-03-11]
+# {period:…} and {date:…} follow the period and its meeting (strftime codes)
+title = "Safer Wessex Plan: Delivery Update ({period:%B %Y})"
+subtitle = "Report for the Wessex Police and Crime Panel, {date:%B %Y}"
 submitted_by = "Jo Harding, Head of Strategy and Partnerships, Wessex OPCC"
 purpose = "To update the Police and Crime Panel on the delivery of the actions in the \
 Police and Crime Commissioner's Safer Wessex Plan 2025–2030."
@@ -788,7 +790,15 @@ Of the {{ total }} actions in the plan:
 - {{ counts["In progress"] }} actions are 'In progress'
 - {{ counts["Not started"] }} actions have 'Not started'
 - {{ counts["On hold"] }} actions are 'On hold'
-
+{%- if no_status %}
+- {{ no_status }} action(s) have no update this period
+{%- endif %}
+{%- if not_recognised %}
+- {{ not_recognised }} action(s) have a status that could not be recognised
+{%- endif %}
+{% if carried_forward %}
+{{ carried_forward }} of these actions had no update this period and show the status last reported.
+{% endif %}
 Actions that are on hold are reviewed each month at the Commissioner's Strategic Executive Board, which
 agrees with the lead partner when work can restart.
 

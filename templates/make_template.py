@@ -9,12 +9,16 @@ Layout (the markers `reportgen.docx_writer` looks for are in brackets):
 - Section 1, A4 portrait: Title `{{ paper.title }}`; the cover sheet table (LABEL | value, one row
   per `paper.cover` via docxtpl `{%tr for %}`); the subtitle; a paragraph holding `[[NARRATIVE]]`;
   "Changes since the last draft" (Ref | Action | Was | Now), only when `paper.changes` has some.
-- Section 2, A4 landscape with narrow margins (the six-column delivery plan needs the width): the
-  delivery-plan table: a header row (repeats on every page), a `[[SECTION]]` row spanning all
+- Section 2, A4 landscape with narrow margins (the six-column delivery plan needs the width): a
+  "Delivery plan" heading (LibreOffice needs a paragraph between the section break and a long table
+  to keep the section landscape), then the delivery-plan table: a header row (repeats on every page), a `[[SECTION]]` row spanning all
   columns, an optional `[[SUBSECTION]]` row (second-level groups: bold, not shaded) and an action
   row with `[[CELL]]` in each cell. The writer clones those rows, so restyle them, not the output.
   Then a paragraph with the exempt note (empty when there is none).
-- Header: `{{ paper.marking }}` (restricted edition only) and the running title; footer: the
+- Before the cover sheet, only while an issue blocks publication: `{{ paper.draft_marking }}` as a
+  heading and the list `paper.blocking`.
+- Header: `{{ paper.draft_marking }}` (while anything blocks publication), `{{ paper.marking }}`
+  (restricted edition only) and the running title; footer: the
   marking and "Page X of Y" (PAGE / NUMPAGES fields). Section 2 reuses section 1's header/footer.
 
 Column order of the template's delivery table is ref, action, status, explanation, timeframe, page;
@@ -47,13 +51,14 @@ HEADING_COLOUR = RGBColor(0x1F, 0x38, 0x64)  # dark blue: 11:1 contrast on white
 HEADER_FILL = "1F3864"  # delivery-plan header row (white text)
 SECTION_FILL = "D9E2F3"  # section heading rows
 LABEL_FILL = "F2F2F2"  # cover sheet labels
+DRAFT_COLOUR = RGBColor(0xC0, 0x00, 0x00)  # the draft marking: dark red, 5.9:1 on white
 
 # (heading, share of the table width) in the writer's default column order
 DEFAULT_COLUMNS = (
-    ("Plan priority", 0.06),
+    ("Plan priority", 0.09),
     ("Action", 0.26),
     ("Status this reporting period", 0.11),
-    ("Explanation / Link to meeting papers", 0.35),
+    ("Explanation / Link to meeting papers", 0.32),
     ("Timeframe for delivery / Completion", 0.13),
     ("CSCJ Plan page", 0.09),
 )
@@ -68,6 +73,7 @@ def main() -> None:
     _styles(document)
     _page_setup(document)
     document.add_paragraph("{{ paper.title }}", style="Title")
+    _blocking_list(document)
     _cover_table(document)
     document.add_paragraph("{%p if paper.subtitle %}")
     document.add_paragraph("{{ paper.subtitle }}", style="Subtitle")
@@ -79,6 +85,9 @@ def main() -> None:
     landscape.page_width, landscape.page_height = Mm(297), Mm(210)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(landscape, side, Cm(1.27))
+    # LibreOffice shows a landscape section portrait when a long table is its first element: a heading
+    # between the section break and the table keeps it landscape (and reads well in Word too)
+    document.add_paragraph("Delivery plan", style="Heading 1")
     _delivery_table(document)
     # always present (empty without a note): the body must not end with a table
     document.add_paragraph("{{ paper.exempt_note }}")
@@ -173,12 +182,32 @@ def _page_setup(document) -> None:  # type: ignore[no-untyped-def]
     section.header_distance = section.footer_distance = Cm(1)
 
 
+def _blocking_list(document) -> None:  # type: ignore[no-untyped-def]
+    """While anything blocks publication: the issues, first thing in the paper (a {%p if %} block)."""
+    document.add_paragraph("{%p if paper.blocking %}")
+    heading = document.add_paragraph(style="Heading 1")
+    heading.add_run("{{ paper.draft_marking }}").font.color.rgb = DRAFT_COLOUR
+    document.add_paragraph("Resolve these issues, then build the paper again; until then it must not "
+                           "be published.")
+    document.add_paragraph("{%p for line in paper.blocking %}")
+    document.add_paragraph("{{ line }}", style="List Bullet")
+    document.add_paragraph("{%p endfor %}")
+    document.add_paragraph("{%p endif %}")
+
+
 def _header_footer(document) -> None:  # type: ignore[no-untyped-def]
     section = document.sections[0]
     header = section.header
     header.is_linked_to_previous = False
     first = header.paragraphs[0]
-    first.text = "{%p if paper.marking %}"
+    first.text = "{%p if paper.draft_marking %}"
+    draft = header.add_paragraph(style="Header")
+    draft.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    draft_run = draft.add_run("{{ paper.draft_marking }}")
+    draft_run.bold = True
+    draft_run.font.color.rgb = DRAFT_COLOUR
+    header.add_paragraph("{%p endif %}", style="Header")
+    header.add_paragraph("{%p if paper.marking %}", style="Header")
     marking = header.add_paragraph(style="Header")
     marking.alignment = WD_ALIGN_PARAGRAPH.CENTER
     marking.add_run("{{ paper.marking }}").bold = True

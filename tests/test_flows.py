@@ -147,7 +147,7 @@ def test_usage_error_fails_the_flow_at_once_with_its_line(harness, tmp_path: Pat
                   partner_returns(str(root), "", return_state=True)):
         assert state.is_failed() and state.name == "Refused"
         assert isinstance(state.result(raise_on_failure=False), UsageError)
-    assert "'2023-13' is not of the form YYYY-MM" in monthly_update(str(root), "2023-13", return_state=True).message
+    assert "'2023-13' has no month 13" in monthly_update(str(root), "2023-13", return_state=True).message
     assert not (root / "outputs" / "2026-10").exists()
 
 

@@ -1,9 +1,11 @@
 """`build_draft`: the whole run, as small stages the CLI calls directly and the flows wrap as tasks.
 
-    prepare_build ─▶ check_inputs ─▶ make_paper ─▶ write_docx ∥ write_pdf ─▶ write_tables ─▶ finish_draft
+    prepare_build ─▶ check_plan ─▶ make_paper ─▶ write_docx ∥ write_pdf ─▶ write_tables ─▶ finish_draft
+    └──────────── check_draft (also `validate_draft`) ──┘
 
 Every stage is a plain function of values; `build_draft` only times and sequences them. A build
-with blocking issues still writes the paper (with the issues listed) so the officer can see it.
+with blocking issues still writes the paper (marked as a draft, the issues listed at its front) so
+the officer can see it. `validate_draft` runs exactly the same checks and writes nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any, TypeVar
 
 from reportgen import drafts
 from reportgen.chase import ChaseRow, chase_csv, chase_list, unchanged_returns
+from reportgen.cover import meeting_issues
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue, issues_csv
@@ -28,6 +31,7 @@ from reportgen.pdf_parallel import PdfWorkers, start_workers
 from reportgen.pdf_writer import write_pdf
 from reportgen.pipeline import Checked, check_inputs
 from reportgen.settings import SETTINGS_FILE, Edition
+from reportgen.templates import template_file, templates_folder
 from reportgen.workspace import Inputs, find_inputs
 
 log = logging.getLogger(__name__)
@@ -122,20 +126,61 @@ def load_previous(folder: Path | None) -> tuple[Paper | None, list[Issue]]:
 
 
 def check_plan(plan: Plan) -> Checked:
-    return check_inputs(plan.inputs, plan.carried, plan.carried_name, list(plan.issues))
+    found = [*plan.issues, *meeting_issues(plan.inputs.settings.paper, plan.inputs.period)]
+    return check_inputs(plan.inputs, plan.carried, plan.carried_name, found)
 
 
 def make_paper(plan: Plan, checked: Checked) -> Paper:
+    """The paper, marked as a draft and listing what blocks it while anything does."""
     narrative = plan.inputs.narrative.read_text(encoding="utf-8") if plan.inputs.narrative else None
     previous, _ = load_previous(plan.compare_with)
-    return build_paper(checked.merged, plan.inputs.settings, narrative, plan.edition, checked.issues, previous)
+    return build_paper(checked.merged, plan.inputs.settings, narrative, plan.edition, known_issues(plan, checked),
+                       previous)
+
+
+@dataclass(frozen=True)
+class Checks:
+    """Everything a build knows before it writes: what `validate` prints."""
+
+    plan: Plan
+    checked: Checked
+    paper: Paper
+    issues: tuple[Issue, ...]
+
+    @property
+    def blocking(self) -> list[Issue]:
+        return [i for i in self.issues if i.blocking]
+
+    @property
+    def chase(self) -> list[ChaseRow]:
+        return chase_of(self.checked, self.issues)
+
+
+def check_draft(workspace: Path, period: str | None = None, edition: Edition = "public",
+                runner: StageRunner | None = None, timer: Timer | None = None) -> Checks:
+    """The build's checks, in the build's order: inputs, carry-forward, merge, narrative, edition, and
+    returns sent back unchanged. `build_draft` renders from the result; `validate_draft` only reports it."""
+    run = runner or StageRunner()
+    timer = timer or Timer()
+    with timer.stage("read"):
+        plan = run.run("prepare", prepare_build, workspace, period, edition)
+        checked = run.run("check", check_plan, plan)
+    with timer.stage("paper"):
+        paper = run.run("paper", make_paper, plan, checked)
+    return Checks(plan, checked, paper, known_issues(plan, checked))
+
+
+def validate_draft(workspace: Path, period: str | None = None, edition: Edition = "public") -> Checks:
+    """`reportgen validate`: exactly the checks of a build, writing nothing."""
+    checks = check_draft(workspace, period, edition)
+    return replace(checks, issues=(*checks.issues, *changed_inputs(checks.plan)))
 
 
 def render_docx(paper: Paper, plan: Plan, folder: Path) -> Path:
     from reportgen.docx_writer import write_docx  # imported here: a build's PDF workers fork before it
 
     out = folder / "paper.docx"
-    write_docx(paper, plan.inputs.templates / "paper.docx", out)
+    write_docx(paper, template_file(plan.inputs.templates, "paper.docx"), out)
     return out
 
 
@@ -168,11 +213,16 @@ def changed_inputs(plan: Plan) -> list[Issue]:
     ]
 
 
+def known_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
+    """The issues known before writing: the inputs', and returns sent back untouched; in the public
+    edition, issues about exempt actions lose their text."""
+    return edition_issues((*checked.issues, *unchanged_returns(checked, plan.carried)), checked, plan.edition)
+
+
 def collect_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
-    """Every issue of the run, checked just before publishing: returns sent back untouched, inputs
-    changed while building; in the public edition, issues about exempt actions lose their text."""
-    extra = [*unchanged_returns(checked, plan.carried), *changed_inputs(plan)]
-    return edition_issues((*checked.issues, *extra), checked, plan.edition)
+    """Every issue of the run, checked just before publishing: the known ones, and inputs changed
+    while building."""
+    return (*known_issues(plan, checked), *changed_inputs(plan))
 
 
 def write_tables(paper: Paper, issues: tuple[Issue, ...], checked: Checked, folder: Path) -> list[ChaseRow]:
@@ -181,9 +231,14 @@ def write_tables(paper: Paper, issues: tuple[Issue, ...], checked: Checked, fold
 
     write_register_xlsx(paper, folder / "register.xlsx")
     write_atomically(folder / "issues.csv", issues_csv(issues).encode("utf-8"))
-    chase = chase_list(checked, [i for i in issues if i.code in ("unchanged-return", "file-changed")])
+    chase = chase_of(checked, issues)
     write_atomically(folder / "chase.csv", chase_csv(chase).encode("utf-8"))
     return chase
+
+
+def chase_of(checked: Checked, issues: Sequence[Issue]) -> list[ChaseRow]:
+    """Who to chase: partners with no return, actions not updated, returns sent back untouched."""
+    return chase_list(checked, [i for i in issues if i.code in ("unchanged-return", "file-changed")])
 
 
 def finish_draft(plan: Plan, paper: Paper, issues: tuple[Issue, ...], chase: Sequence[ChaseRow], folder: Path,
@@ -235,24 +290,23 @@ def build_draft(
     """
     run = runner or StageRunner()
     timer = Timer(on_stage=on_stage)
-    with timer.stage("read"):
-        plan = run.run("prepare", prepare_build, workspace, period, edition)
-        own = None
-        if workers is None or workers.templates != plan.inputs.templates.resolve():
-            # the PDF workers import WeasyPrint and set up its fonts while this process reads the inputs
-            workers = own = start_workers(plan.inputs.templates)
+    own = None
+    if workers is None and Path(workspace).is_dir():
+        # the PDF workers import WeasyPrint and set up its fonts while this process reads the inputs
+        workers = own = start_workers(templates_folder(Path(workspace).resolve()))
     try:
-        return _build(run, timer, plan, out, workers)
+        return _build(workspace, period, out, edition, run, timer, workers)
     finally:
         if own is not None:
             own.close()
 
 
-def _build(run: StageRunner, timer: Timer, plan: Plan, out: Path | None, workers: PdfWorkers | None) -> BuildResult:
-    with timer.stage("read"):
-        checked = run.run("check", check_plan, plan)
-    with timer.stage("paper"):
-        paper = run.run("paper", make_paper, plan, checked)
+def _build(workspace: Path, period: str | None, out: Path | None, edition: Edition, run: StageRunner, timer: Timer,
+           workers: PdfWorkers | None) -> BuildResult:
+    checks = check_draft(workspace, period, edition, run, timer)
+    plan, checked, paper = checks.plan, checks.checked, checks.paper
+    if workers is not None and workers.templates != plan.inputs.templates.resolve():
+        workers = None  # started for other templates: write_pdf starts its own
     folder = drafts.start_draft(plan.inputs.outputs, plan.inputs.period, beside=out)
     try:
         with timer.stage("render"):

@@ -16,8 +16,7 @@ from pathlib import Path
 
 from reportgen.issues import Issue, Severity, issue
 from reportgen.model import Paper, UpdateState
-from reportgen.pipeline import Checked
-from reportgen.returns import partner_for
+from reportgen.pipeline import Checked, assign
 from reportgen.safe_cells import text_for_spreadsheet
 
 CHASE_HEADINGS = ("Partner", "Returned", "File", "Actions led", "Updated", "No update (refs)", "Errors",
@@ -44,14 +43,12 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = ()) -> list[Cha
     issues in `checked`.
     """
     inputs = checked.inputs
+    assignment = checked.assignment or assign(inputs, checked.register)
     files: dict[str, list[str]] = {lead: [] for lead in checked.register.leads}
-    strangers: list[tuple[str, str]] = []  # (file stem, file) of returns matching no lead
-    for path in inputs.returns:
-        lead = partner_for(path, checked.register)
-        if lead is None:
-            strangers.append((path.stem, inputs.display(path)))
-        else:
-            files[lead].append(inputs.display(path))
+    for lead, path in assignment.by_lead.items():
+        files[lead].append(inputs.display(path))
+    # (file stem, file) of returns matching no lead
+    strangers = [(path.stem, inputs.display(path)) for path in assignment.unmatched]
     by_file: dict[str, list[Issue]] = {}
     for found in (*checked.issues, *extra_issues):
         by_file.setdefault(found.file, []).append(found)

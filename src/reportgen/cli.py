@@ -59,11 +59,16 @@ def make_parser() -> argparse.ArgumentParser:
                                 description="Read, check and merge the returns, then write a new draft "
                                 "folder; its path is the last line printed.")
     build_options(build)
+    build.add_argument("--all", action="store_true", help="also show notes for information")
     build.set_defaults(run=run_build)
 
-    validate = commands.add_parser("validate", help="check the register and returns; writes nothing",
-                                   description="Print every issue in the inputs, grouped by file.")
+    validate = commands.add_parser("validate", help="run every check of a build; writes nothing",
+                                   description="Run exactly the checks of `build` (carry-forward, unchanged "
+                                   "returns, narrative, edition) and print the same summary and issues, "
+                                   "grouped by file; nothing is written.")
     _workspace_args(validate)
+    validate.add_argument("--edition", choices=("public", "restricted"), default="public",
+                          help="the edition whose paper is checked (default: public)")
     validate.add_argument("--all", action="store_true", help="also show notes for information")
     validate.set_defaults(run=run_validate)
 
@@ -120,24 +125,18 @@ def diff_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from reportgen.pipeline import check_inputs
-    from reportgen.report import print_issues, summary_line
-    from reportgen.workspace import find_inputs
+    from reportgen.build import validate_draft
+    from reportgen.report import print_build_summary
 
     out = Console(highlight=False, soft_wrap=True)
-    inputs, found = find_inputs(args.workspace, args.period)
-    checked = check_inputs(inputs, found=found)
-    counts = checked.merged.counts(("Completed", "In progress", "Not started", "On hold"))
-    out.print(f"{inputs.period}: {len(checked.merged.actions)} actions, {len(checked.returns)} return(s); "
-              + ", ".join(f"{status} {n}" for status, n in counts.items()))
-    print_issues(out, checked.issues, show_info=args.all)
-    out.print(summary_line(checked.issues))
-    return BLOCKED if checked.blocking else OK
+    checks = validate_draft(args.workspace, args.period, args.edition)
+    print_build_summary(out, checks.paper, checks.issues, checks.chase, show_info=args.all)
+    return BLOCKED if checks.blocking else OK
 
 
 def run_build(args: argparse.Namespace) -> int:
     from reportgen.pdf_parallel import start_workers
-    from reportgen.workspace import templates_folder
+    from reportgen.templates import templates_folder
 
     # first: the PDF workers load WeasyPrint while this process imports the rest and reads the inputs
     with contextlib.ExitStack() as stack:
@@ -156,7 +155,7 @@ def _build(args: argparse.Namespace, workers: PdfWorkers | None) -> int:
     with err.status("Building the paper…") as status:
         result = build_draft(args.workspace, args.period, args.out, args.edition,
                              on_stage=lambda name: status.update(f"Building the paper: {name}…"), workers=workers)
-    print_build_summary(out, result)
+    print_build_summary(out, result.paper, result.issues, result.chase, show_info=args.all)
     print(result.folder)  # the last line: scripts read the draft folder from it
     return BLOCKED if result.blocking else OK
 

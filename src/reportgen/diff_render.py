@@ -55,9 +55,11 @@ from reportgen.pdf_writer import (
     safe_href,
 )
 from reportgen.richtext import parse_explanation
-from reportgen.workspace import DEFAULT_TEMPLATES, PERIOD
+from reportgen.templates import DEFAULT_TEMPLATES, search_path, template_file
+from reportgen.workspace import PERIOD
 
 DIFF_TEMPLATE = "diff.html.j2"
+STYLESHEETS = ("paper.css", "diff.css")  # inlined into diff.html, in this order
 OUTPUT_FILES = ("diff.docx", "diff.html", "diff.pdf", "diff.json")
 REVISION_AUTHOR = "reportgen"
 
@@ -308,7 +310,7 @@ def _lines(text: str) -> Markup:
 
 
 def _environment(templates: Path) -> Environment:
-    env = Environment(loader=FileSystemLoader(templates), autoescape=True, undefined=StrictUndefined,
+    env = Environment(loader=FileSystemLoader(search_path(templates)), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(safe_href=safe_href, css_ident=css_ident, group_blocks=group_blocks, lines=_lines)
     return env
@@ -320,7 +322,17 @@ def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templa
     cover = [FieldView(c.field, field_blocks(c.field, c.old, c.new)) for c in diff.cover]
     narrative = redline_blocks(old_paper.narrative, new_paper.narrative) if diff.narrative else ()
     return template.render(diff=diff, paper=new_paper, actions=action_views(diff, new_paper), cover=cover,
-                           narrative=narrative, created=period_date(new_paper.period))
+                           narrative=narrative, created=period_date(new_paper.period),
+                           styles=inline_styles(templates, STYLESHEETS))
+
+
+def inline_styles(templates: Path, names: Sequence[str]) -> Markup:
+    """The stylesheets' text for a <style> element, so diff.html is one file that opens anywhere.
+
+    Each comes from `templates`, else the defaults; "</" cannot end the element early.
+    """
+    texts = [template_file(templates, name).read_text(encoding="utf-8") for name in names]
+    return Markup("\n".join(text.replace("</", "<\\/") for text in texts))
 
 
 def write_diff_pdf(html: str, templates: Path, out: Path, created: str = "") -> None:
@@ -406,9 +418,8 @@ def find_templates(new: Path, templates: Path | None) -> tuple[Path, Path]:
     if templates is not None:
         return Path(templates) / "paper.docx", Path(templates)
     own = new.resolve().parent.parent.parent / "templates" if _kept(new) else DEFAULT_TEMPLATES
-    docx = own / "paper.docx" if (own / "paper.docx").is_file() else DEFAULT_TEMPLATES / "paper.docx"
-    html = own if (own / DIFF_TEMPLATE).is_file() else DEFAULT_TEMPLATES
-    return docx, html
+    own = own if own.is_dir() else DEFAULT_TEMPLATES
+    return template_file(own, "paper.docx"), own  # each missing file comes from the defaults
 
 
 def revision_date(created: str) -> str | None:

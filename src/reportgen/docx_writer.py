@@ -134,6 +134,7 @@ def write_docx(
         date=xml_safe(revision_date or stamp.strftime("%Y-%m-%dT%H:%M:%SZ")),
     )
     _drop_empty_tables(document.element.body)
+    mark_draft(document, paper)
     layout.fill_narrative(paper.narrative)
     layout.fill_plan(paper)
     if cover_redline:
@@ -214,12 +215,62 @@ def _render_template(paper: Paper, template: Path) -> DocxDocument:
     env = jinja2.Environment(autoescape=True, finalize=_finalize, undefined=jinja2.StrictUndefined)
     try:
         tpl.render({"paper": paper}, jinja_env=env, autoescape=True)
+    except jinja2.TemplateSyntaxError as error:
+        near = _template_text(error.source, error.lineno)
+        where = f" at the text {near!r}" if near else ""
+        raise ReportgenError(f"DOCX template {template} is broken{where} (line {error.lineno} of its "
+                             f"document.xml): {error.message}") from error
     except jinja2.TemplateError as error:
         raise ReportgenError(f"DOCX template {template} cannot be rendered: {error}") from error
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as error:
         raise ReportgenError(f"DOCX template {template} is not a Word document: {error}") from error
     document: DocxDocument = tpl.docx
     return document
+
+
+def _template_text(source: str | None, line: int) -> str:
+    """The words of the template's XML line `line` (a Word document has no lines an officer can see)."""
+    lines = (source or "").splitlines()
+    if not 0 < line <= len(lines):
+        return ""
+    return " ".join(re.sub(r"<[^>]*>", " ", lines[line - 1]).split())[:200]
+
+
+def mark_draft(document: DocxDocument, paper: Paper) -> None:
+    """While anything blocks publication, every page header carries `paper.draft_marking` and the issues
+    open the document, even from a template restyled before it had places for them (ours has).
+
+    Headers are read through the document's relationships: docxtpl puts each rendered header in a new
+    part there, which python-docx's `section.header` does not see.
+    """
+    if not paper.draft_marking:
+        return
+    marking = xml_safe(paper.draft_marking)
+    rels = document.part.rels
+    for reference in document.element.body.iter(qn("w:headerReference")):
+        part = rels[reference.get(qn("r:id"))].target_part
+        header = getattr(part, "element", None)
+        if header is None or marking in _text_of(header):
+            continue
+        header.insert(0, _marking_paragraph(marking))
+    if paper.blocking and not any(paper.blocking[0] in p.text for p in document.paragraphs):
+        body = document.element.body
+        for line in reversed((marking, *(f"• {xml_safe(item)}" for item in paper.blocking))):
+            body.insert(0, _marking_paragraph(line, bold=line == marking))
+
+
+def _marking_paragraph(text: str, bold: bool = True) -> Element:
+    """A centred paragraph in dark red (5.9:1 on white) holding `text`."""
+    paragraph = etree.Element(W_P)
+    p_pr = etree.SubElement(paragraph, W_PPR)
+    etree.SubElement(p_pr, qn("w:jc")).set(W_VAL, "center" if bold else "left")
+    run = etree.SubElement(paragraph, W_R)
+    r_pr = etree.SubElement(run, W_RPR)
+    if bold:
+        etree.SubElement(r_pr, qn("w:b"))
+    etree.SubElement(r_pr, qn("w:color")).set(W_VAL, "C00000")
+    _add_text(run, text)
+    return paragraph
 
 
 def _set_properties(document: DocxDocument, paper: Paper, stamp: dt.datetime) -> None:

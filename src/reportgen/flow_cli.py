@@ -60,7 +60,8 @@ def run(name: str, args: argparse.Namespace) -> int:
     if name != "compare_drafts":
         from reportgen.workspace import find_inputs
 
-        find_inputs(args.workspace, args.period)  # refuse a wrong request before Prefect starts
+        # refuse a wrong request before Prefect starts; workbooks go out before any return comes in
+        find_inputs(args.workspace, args.period, need_returns=name != "partner_returns")
     from reportgen.prefect_flows import BLOCKED
 
     state = _run_flow(name, args)
@@ -100,8 +101,9 @@ def _print(name: str, outcome: Any) -> None:
         print_returns(out, outcome.files, outcome.issues)
         print(outcome.folder)
     elif name == "monthly_update":
-        print_build_summary(out, outcome.build, outcome.comparison)
+        print_build_summary(out, outcome.build.paper, outcome.build.issues, outcome.build.chase,
+                            outcome.comparison)
         print(outcome.build.folder)
     else:
-        print_build_summary(out, outcome)
+        print_build_summary(out, outcome.paper, outcome.issues, outcome.chase)
         print(outcome.folder)

@@ -54,7 +54,17 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "action-text-changed": (Severity.WARNING, "The return's action text differs from the register.",
                             "The register's wording is used; change the register if the wording really changed."),
     "unknown-partner": (Severity.WARNING, "The return's file name matches no lead in the register.",
-                        "Name the file after the lead (e.g. hertfordshire-constabulary.xlsx)."),
+                        "Name the file after the lead (e.g. hertfordshire-constabulary.xlsx), or add "
+                        "a file pattern for the lead under [partners] in reportgen.toml."),
+    "ambiguous-partner": (Severity.ERROR, "The return's file name fits more than one lead; it was not read.",
+                          "Rename the file after one lead, or make the [partners] file patterns in "
+                          "reportgen.toml not overlap."),
+    "superseded-return": (Severity.INFO, "A lead sent several returns for the period; only the newest is read.",
+                          "Nothing to do if the newest file is the right one; otherwise move the others "
+                          "out of the folder."),
+    "meeting-date": (Severity.WARNING, "The meeting date on the cover is before the period, or no listed "
+                     "meeting follows it.",
+                     "Add the Panel's next meeting to [paper] meetings (or date) in reportgen.toml."),
     "not-lead": (Severity.INFO, "A partner updated an action it does not lead.",
                  "Check with the lead partner that the update is agreed."),
     "several-sheets": (Severity.WARNING, "More than one sheet has the expected headings; the best match was read.",

@@ -2,13 +2,15 @@
 
 The register is the source of truth for action text, section and lead. When two updates name the
 same action, the lead partner's wins and the other is reported. An action with no update keeps the
-last draft's values (carried forward, marked as such) or is shown as having no update.
+values last reported (carried forward, marked as such: from the last draft of an earlier period,
+else from the newest earlier period's returns) or is shown as having no update.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from reportgen.issues import Issue, issue
 from reportgen.model import (
@@ -23,18 +25,46 @@ from reportgen.model import (
 )
 
 
+@dataclass(frozen=True)
+class LastReported:
+    """An action's values as last reported, to carry forward when no return updates it this period."""
+
+    status: str  # canonical
+    status_label: str
+    explanation: str
+    timeframe: str
+    source: str = ""  # where it was reported: "2026-09/draft-01", "the 2026-09 returns"
+
+
+def last_reported_in_paper(paper: Paper | None, name: str = "") -> dict[int, LastReported]:
+    """From a kept draft: every row with a recognised status."""
+    rows = paper.rows if paper else ()
+    return {row.ref: LastReported(row.status, row.status_label, row.explanation, row.timeframe, name)
+            for row in rows if row.status is not None}
+
+
+def last_reported_in_merge(merged: MergedRegister, name: str = "") -> dict[int, LastReported]:
+    """From an earlier period's returns (merged as usual): every action updated with a recognised status."""
+    return {item.ref: LastReported(item.status, item.status, item.explanation, item.timeframe, name)
+            for item in merged.actions if item.state is UpdateState.UPDATED and item.status is not None}
+
+
 def merge_returns(
     register: Register,
     returns: Sequence[PartnerReturn],
     period: str,
-    previous: Paper | None = None,
+    previous: Paper | Mapping[int, LastReported] | None = None,
     previous_name: str = "",
 ) -> tuple[MergedRegister, list[Issue]]:
+    """`previous`: a kept draft, or the values last reported by ref; `previous_name` says where from."""
     updates: dict[int, list[Update]] = defaultdict(list)
     for partner_return in returns:
         for update in partner_return.updates:
             updates[update.ref].append(update)
-    carried = {row.ref: row for row in previous.rows} if previous else {}
+    if isinstance(previous, Paper) or previous is None:
+        carried = last_reported_in_paper(previous, previous_name)
+    else:
+        carried = dict(previous)
     merged: list[MergedAction] = []
     issues: list[Issue] = []
     for action in register.actions:
@@ -43,13 +73,14 @@ def merge_returns(
         if chosen is not None:
             merged.append(MergedAction(action, chosen.status, chosen.status_as_written, chosen.explanation,
                                        chosen.timeframe, UpdateState.UPDATED, chosen.file))
-        elif action.ref in carried and carried[action.ref].status is not None:
+        elif action.ref in carried:
             last = carried[action.ref]
+            source = last.source or previous_name
             merged.append(MergedAction(action, last.status, last.status_label, last.explanation, last.timeframe,
-                                       UpdateState.CARRIED_FORWARD, carried_from=previous_name))
-            source = previous_name or "the last draft"
+                                       UpdateState.CARRIED_FORWARD, carried_from=source))
             issues.append(issue("carried-forward", f"Action {action.ref} ({action.lead or 'no lead'}): no update "
-                                f"this period; status {last.status!r} carried forward from {source}.",
+                                f"this period; status {last.status!r} carried forward from "
+                                f"{source or 'the last draft'}.",
                                 ref=action.ref, file=register.path, row=action.row))
         else:
             merged.append(MergedAction(action, None, "", state=UpdateState.NO_UPDATE))

@@ -232,6 +232,11 @@ class Paper:
     new_actions: tuple[int, ...] = ()
     blocking_issues: int = 0
     status_colours: tuple[tuple[str, str], ...] = field(default=())  # status_class -> hex colour
+    # while anything blocks publication: the line on every page, and the issues listed at the front
+    draft_marking: str = ""
+    blocking: tuple[str, ...] = ()
+    no_status: int = 0  # actions with no update this period and nothing to carry forward
+    carried_from: str = ""  # where carried-forward statuses come from: "the 2026-09 returns", "draft 2026-09/draft-01"
 
     @property
     def rows(self) -> tuple[PaperRow, ...]:

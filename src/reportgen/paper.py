@@ -6,16 +6,15 @@ cannot disagree. Renderers never decide content.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from reportgen.cover import cover_rows, display_date, fill_in, meeting_date, period_label
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue
 from reportgen.model import (
-    CoverRow,
     MergedAction,
     MergedRegister,
     Paper,
@@ -33,39 +32,12 @@ from reportgen.settings import CANONICAL_STATUSES, Edition, Settings
 from reportgen.statuses import STATUS_CLASSES, STATUS_COLOURS
 
 # relative column widths; a column not listed gets DEFAULT_WIDTH
-WIDTHS = {"ref": 0.06, "action": 0.22, "status": 0.11, "explanation": 0.39, "timeframe": 0.12, "page": 0.07,
+WIDTHS = {"ref": 0.09, "action": 0.22, "status": 0.11, "explanation": 0.36, "timeframe": 0.12, "page": 0.07,
           "lead": 0.1, "section": 0.1}
 DEFAULT_WIDTH = 0.08
-RICH_COLUMNS = ("explanation",)
+RICH_COLUMNS = ("action", "explanation")  # cleaned of HTML and markup into paragraphs and links
 
 NO_UPDATE = "No update received this period"
-
-
-def cover_rows(settings: Settings, date: str) -> tuple[CoverRow, ...]:
-    """The cover sheet in the order of a published Panel paper."""
-    p = settings.paper
-    return tuple(CoverRow(label, value) for label, value in (
-        ("MEETING", p.meeting),
-        ("DATE", date),
-        ("TITLE OF REPORT", p.title),
-        ("SUBMITTED BY", p.submitted_by),
-        ("PURPOSE OF REPORT", p.purpose),
-        ("DECISION(S) REQUIRED", p.decisions_required),
-        ("FINANCIAL IMPLICATIONS", p.financial_implications),
-        ("RISK IMPLICATIONS", p.risk_implications),
-        ("LEGAL IMPLICATIONS", p.legal_implications),
-        ("EQUALITIES IMPACTS", p.equalities_impacts),
-        ("FREEDOM OF INFORMATION EXEMPTION SECTION IF APPLICABLE", p.foi_exemption),
-    ))
-
-
-def display_date(date: dt.date | None) -> str:
-    return date.strftime("%d %B %Y") if date else ""
-
-
-def period_label(period: str) -> str:
-    """'2023-02' -> 'February 2023'."""
-    return dt.date.fromisoformat(period + "-01").strftime("%B %Y")
 
 
 def build_paper(
@@ -84,30 +56,23 @@ def build_paper(
             counts[item.status] += 1
     columns = paper_columns(settings)
     sections = group_rows(included, settings, columns)
-    date = display_date(settings.paper.date)
-    context = {
-        "total": len(included),
-        "counts": counts,
-        "period": period_label(merged.period),
-        "period_code": merged.period,
-        "paper": settings.paper.model_dump(mode="json"),
-        "exempt": exempt_count,
-        "no_update": sum(1 for a in included if a.state is not UpdateState.UPDATED),
-        "unrecognised": sum(1 for a in included if a.status is None),
-    }
+    day = meeting_date(settings.paper, merged.period)
+    date = display_date(day)
+    context = narrative_context(included, counts, exempt_count, merged.period, settings)
     rows = tuple(row for section in sections for row in section.rows)
     moves, new_refs = changes_since(previous, rows) if settings.paper.changes_section else ((), ())
+    blocking = [i for i in issues if i.blocking]
     return Paper(
-        title=settings.paper.title,
-        subtitle=settings.paper.subtitle,
-        meeting=settings.paper.meeting,
+        title=fill_in(settings.paper.title, merged.period, day),
+        subtitle=fill_in(settings.paper.subtitle, merged.period, day),
+        meeting=fill_in(settings.paper.meeting, merged.period, day),
         date=date,
         period=merged.period,
         language=settings.paper.language,
         author=settings.paper.author or settings.paper.submitted_by,
         edition=edition,
         marking=settings.paper.restricted_marking if edition == "restricted" else "",
-        cover=cover_rows(settings, date),
+        cover=cover_rows(settings.paper, merged.period),
         narrative=render_narrative(narrative_source, context),
         columns=columns,
         sections=sections,
@@ -120,9 +85,50 @@ def build_paper(
         carried_forward=sum(1 for a in included if a.state is UpdateState.CARRIED_FORWARD),
         changes=moves,
         new_actions=new_refs,
-        blocking_issues=sum(1 for i in issues if i.blocking),
+        blocking_issues=len(blocking),
         status_colours=tuple(STATUS_COLOURS.items()),
+        draft_marking=draft_marking(settings.paper.draft_marking, len(blocking)),
+        blocking=tuple(f"{item.where}: {item.message}" for item in blocking),
+        no_status=int(context["no_status"]),  # type: ignore[call-overload]
+        carried_from=carried_sources(included),
     )
+
+
+def carried_sources(included: Sequence[MergedAction]) -> str:
+    """Where the carried-forward statuses come from, newest first: "the 2026-09 returns and draft …"."""
+    names = sorted({a.carried_from for a in included if a.state is UpdateState.CARRIED_FORWARD and a.carried_from},
+                   key=lambda name: (not name.startswith("the "), name))
+    return " and ".join(name if name.startswith("the ") else f"draft {name}" for name in names)
+
+
+def narrative_context(included: Sequence[MergedAction], counts: dict[str, int], exempt_count: int, period: str,
+                      settings: Settings) -> dict[str, object]:
+    """The values a narrative may use. The paper's counts always account for every action:
+    sum(counts) + no_status + not_recognised == total."""
+    no_status = sum(1 for a in included if a.status is None and a.state is UpdateState.NO_UPDATE)
+    unrecognised = sum(1 for a in included if a.status is None)
+    return {
+        "total": len(included),
+        "counts": counts,
+        "counted": sum(counts.values()),  # actions with a recognised status
+        "no_status": no_status,  # no update this period and nothing to carry forward
+        "not_recognised": unrecognised - no_status,  # a status given but empty or not recognised
+        "unrecognised": unrecognised,  # no_status + not_recognised: every action not in `counts`
+        "no_update": sum(1 for a in included if a.state is not UpdateState.UPDATED),  # incl. carried forward
+        "carried_forward": sum(1 for a in included if a.state is UpdateState.CARRIED_FORWARD),
+        "period": period_label(period),
+        "period_code": period,
+        "paper": settings.paper.model_dump(mode="json"),
+        "exempt": exempt_count,
+    }
+
+
+def draft_marking(template: str, blocking: int) -> str:
+    """The line on every page while `blocking` issues stop publication; "" when none do."""
+    if not blocking:
+        return ""
+    return template.replace("{count}", str(blocking)).replace(
+        "{issues}", f"{blocking} issue" if blocking == 1 else f"{blocking} issues")
 
 
 def render_narrative(source: str | None, context: dict[str, object]) -> RichText:
@@ -193,6 +199,7 @@ def status_display(item: MergedAction) -> tuple[str, str, str]:
 def paper_row(item: MergedAction, columns: Sequence[PaperColumn]) -> PaperRow:
     label, css, note = status_display(item)
     action = item.action
+    action_text = plain_text(parse_explanation(action.text))
     values = {"ref": str(action.ref), "action": action.text, "status": label, "explanation": item.explanation,
               "timeframe": item.timeframe, "page": action.page, "lead": action.lead, "section": action.section}
     cells = []
@@ -205,7 +212,7 @@ def paper_row(item: MergedAction, columns: Sequence[PaperColumn]) -> PaperRow:
             cells.append(PaperCell(column.key, text))
     return PaperRow(
         ref=action.ref, cells=tuple(cells), status=item.status, status_label=label, status_class=css, note=note,
-        state=item.state.value, section=action.section, lead=action.lead, action=action.text,
+        state=item.state.value, section=action.section, lead=action.lead, action=action_text,
         explanation=item.explanation, timeframe=item.timeframe, page=action.page,
     )
 

@@ -17,6 +17,8 @@ from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from reportgen.templates import search_path
+
 LOGGER = logging.getLogger(__name__)
 
 
@@ -29,6 +31,7 @@ class TemplateFetcher(URLFetcher):
     def __init__(self, templates: Path) -> None:
         super().__init__(allowed_protocols=("file",), allow_redirects=False, fail_on_errors=False)
         self.root = Path(templates).resolve()
+        self.roots = search_path(self.root)  # a file missing from the workspace's folder: the default one
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         path = self.allowed_path(url)
@@ -46,11 +49,17 @@ class TemplateFetcher(URLFetcher):
             return None
         if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost") or parts.query:
             return None
-        try:
-            # strict: the file must exist; resolve() follows symlinks, so one pointing out is caught
-            path = Path(url2pathname(unquote(parts.path))).resolve(strict=True)
-        except (OSError, RuntimeError, ValueError):
+        asked = Path(url2pathname(unquote(parts.path)))
+        if not asked.is_absolute() or ".." in asked.parts:
             return None
-        if not path.is_relative_to(self.root) or not path.is_file():
-            return None
-        return path
+        for root in self.roots:
+            try:
+                inside = asked.relative_to(self.root) if asked.is_relative_to(self.root) else None
+                candidate = root / inside if inside is not None else asked
+                # strict: the file must exist; resolve() follows symlinks, so one pointing out is caught
+                path = candidate.resolve(strict=True)
+            except (OSError, RuntimeError, ValueError):
+                continue
+            if path.is_relative_to(root) and path.is_file():
+                return path
+        return None

@@ -31,11 +31,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from markupsafe import escape
 
 from reportgen import richtext
+from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.model import Block, Inline, Paper
+from reportgen.templates import search_path
 
 if TYPE_CHECKING:
     from reportgen.pdf_parallel import PdfWorkers
@@ -186,7 +189,7 @@ def _environment(templates: Path) -> Environment:
     """One Jinja environment per templates folder: a template is compiled once per process (a long
     paper renders it once per part), and recompiled when its file changes (Jinja checks the mtime)."""
     env = Environment(
-        loader=FileSystemLoader(templates),
+        loader=FileSystemLoader(search_path(templates)),  # file by file: a missing one comes from ours
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -209,16 +212,67 @@ def render_html(paper: Paper, templates: Path, part: str = "all", furniture_page
     (only the page headers and footers of `furniture_pages`, "front" or "plan" page by page, the
     first numbered `first_page`).
     """
-    template = _environment(Path(templates).resolve()).get_template(TEMPLATE_NAME)
-    return template.render(
-        paper=paper,
-        created=period_date(paper.period),
-        status_styles=status_styles(paper),
-        part=part,
-        furniture_pages=tuple(furniture_pages),
-        first_page=first_page,
-        margin_boxes=MARGIN_BOXES,
-    )
+    with template_errors():
+        template = _environment(Path(templates).resolve()).get_template(TEMPLATE_NAME)
+        html = template.render(
+            paper=paper,
+            created=period_date(paper.period),
+            status_styles=status_styles(paper),
+            part=part,
+            furniture_pages=tuple(furniture_pages),
+            first_page=first_page,
+            margin_boxes=MARGIN_BOXES,
+        )
+    return with_draft_marking(html, paper, part)
+
+
+DRAFT_STYLE = """<style>
+.draft-marking { string-set: draft content(); color: #9b0000; font-weight: bold; text-align: center; }
+@page { @top-right { content: string(draft); color: #9b0000; font-weight: bold; font-size: 9pt; } }
+</style>
+"""
+
+
+def with_draft_marking(html: str, paper: Paper, part: str) -> str:
+    """A template written before it had a place for the draft marking (ours has one) still marks every
+    page and lists the blocking issues first, while anything blocks publication."""
+    if not paper.draft_marking or 'class="draft-marking"' in html:
+        return html
+    head, body = html.find("</head>"), re.search(r"<body[^>]*>", html)
+    if head < 0 or body is None or body.start() < head:
+        return html
+    inserted = ""
+    if part != "plan":  # a plan piece's pages get their furniture from the "furniture" part
+        inserted = f'<p class="draft-marking">{escape(paper.draft_marking)}</p>\n'
+    if part in ("all", "front"):
+        items = "".join(f"<li>{escape(line)}</li>" for line in paper.blocking)
+        inserted += f'<ul class="blocking">{items}</ul>\n'
+    return html[:head] + DRAFT_STYLE + html[head:body.end()] + inserted + html[body.end():]
+
+
+@contextmanager
+def template_errors() -> Iterator[None]:
+    """A broken HTML template is one error naming its file and line, never a Jinja traceback."""
+    try:
+        yield
+    except TemplateSyntaxError as exc:
+        raise ReportgenError(f"the template {exc.filename or exc.name}, line {exc.lineno}, is broken: "
+                             f"{exc.message}") from exc
+    except TemplateError as exc:
+        where = _template_line(exc)
+        raise ReportgenError(f"the template {where} cannot be filled in: {exc}") from exc
+
+
+def _template_line(exc: BaseException) -> str:
+    """'file, line N' of the innermost template frame in the traceback (Jinja maps frames to lines)."""
+    found = "paper.html.j2"
+    trace = exc.__traceback__
+    while trace is not None:
+        name = trace.tb_frame.f_code.co_filename
+        if name.endswith((".j2", ".html")):
+            found = f"{name}, line {trace.tb_lineno}"
+        trace = trace.tb_next
+    return found
 
 
 def write_pdf(paper: Paper, templates: Path, out: Path, workers: PdfWorkers | None = None) -> None:

@@ -133,7 +133,8 @@ def publish_artifacts(result: BuildResult, comparison: DiffResult | None = None,
         f"{paper.total} actions: " + ", ".join(f"{status} {count}" for status, count in paper.counts) + ".",
     ]
     if paper.carried_forward:
-        lines.append(f"{paper.carried_forward} action(s) had no update and carry last period's status.")
+        source = f" from {paper.carried_from}" if paper.carried_from else ""
+        lines.append(f"{paper.carried_forward} action(s) had no update and carry their last status{source}.")
     if paper.exempt_count:
         lines.append(f"{paper.exempt_count} exempt action(s) are left out of this edition.")
     lines += ["", f"**{len(blocking)} issue(s) block publication.**" if blocking else "Nothing blocks publication."]
@@ -209,7 +210,7 @@ def partner_returns(workspace: str = ".", period: str = "", out: str | None = No
     try:
         if not period:
             raise UsageError("a period (YYYY-MM) is needed: the month the returns are for")
-        find_inputs(Path(workspace), period)
+        find_inputs(Path(workspace), period, need_returns=False)  # the workbooks go out before returns come in
         files, issues = write(Path(workspace), period, Path(out) if out else None)
     except ReportgenError as exc:
         return refused(exc)

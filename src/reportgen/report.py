@@ -15,9 +15,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from reportgen.issues import Issue, Severity
+from reportgen.model import Paper
 
 if TYPE_CHECKING:  # importing the build for its types only would load the renderers
-    from reportgen.build import BuildResult
     from reportgen.chase import ChaseRow
     from reportgen.diff_render import DiffResult
 
@@ -55,20 +55,21 @@ def summary_line(issues: Sequence[Issue]) -> str:
     return f"{errors} error(s), {warnings} warning(s): {verdict}."
 
 
-def print_build_summary(console: Console, result: BuildResult, comparison: DiffResult | None = None) -> None:
-    """Counts, the issues by file, the verdict, the comparison made and who to chase. The caller
-    prints the draft folder after it, as the last line (scripts read it from there)."""
-    paper = result.paper
-    console.print(f"{paper.period} ({paper.edition}): {paper.total} actions; "
-                  + ", ".join(f"{status} {n}" for status, n in paper.counts))
-    print_issues(console, result.issues)
-    console.print(summary_line(result.issues))
+def print_build_summary(console: Console, paper: Paper, issues: Sequence[Issue], chase: Sequence[ChaseRow],
+                        comparison: DiffResult | None = None, show_info: bool = False) -> None:
+    """Counts, the issues by file, the verdict, the comparison made and who to chase: the same for
+    `validate`, `build` and the flows. A build's caller prints the draft folder after it, as the last
+    line (scripts read it from there)."""
+    for line in paper_summary(paper):
+        console.print(escape(line))
+    print_issues(console, issues, show_info=show_info)
+    console.print(summary_line(issues))
     if comparison is not None:
         console.print(f"Compared with {escape(str(comparison.old))}: {escape(str(comparison.folder))}")
-    chase = [(row, reasons) for row in result.chase if (reasons := chase_reasons(row))]
-    if chase:
+    to_chase = [(row, reasons) for row in chase if (reasons := chase_reasons(row))]
+    if to_chase:
         console.print("To chase:")
-        for row, reasons in chase:
+        for row, reasons in to_chase:
             console.print(f"  {escape(row.partner)}: {escape(reasons)}")
 
 
@@ -91,3 +92,22 @@ def print_returns(console: Console, written: Sequence[Path], issues: Sequence[Is
         print_issues(console, issues)
     for path in written:
         console.print(escape(str(path)))
+
+
+def paper_summary(paper: Paper) -> list[str]:
+    """What the paper holds, the same for `validate`, `build` and the flows: every action accounted for."""
+    parts = [f"{status} {count}" for status, count in paper.counts]
+    not_recognised = paper.unrecognised - paper.no_status
+    if paper.no_status:
+        parts.append(f"no update {paper.no_status}")
+    if not_recognised:
+        parts.append(f"status not recognised {not_recognised}")
+    lines = [f"{paper.period} ({paper.edition} edition): {paper.total} actions: " + ", ".join(parts) + "."]
+    if paper.exempt_count:
+        kept = "left out of this edition" if paper.edition == "public" else "included (restricted edition)"
+        lines.append(f"{paper.exempt_count} exempt action(s) {kept}.")
+    if paper.carried_forward:
+        source = f" from {paper.carried_from}" if paper.carried_from else ""
+        lines.append(f"{paper.carried_forward} action(s) had no update this period and carry their last "
+                     f"status{source}.")
+    return lines

@@ -23,11 +23,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reportgen import drafts
+from reportgen.cover import period_label
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, Paper
-from reportgen.paper import period_label
 from reportgen.pipeline import load_register
 from reportgen.returns import slug
 from reportgen.settings import CANONICAL_STATUSES, Settings
@@ -54,7 +54,8 @@ def write_return_workbooks(workspace: Path, period: str, out: Path | None = None
     Refuses with `ReportgenError` naming the file when any workbook already exists, before writing any.
     Returns the files written, in register order, and the issues met (register, earlier draft).
     """
-    inputs, _returns_folder_issues = find_inputs(workspace, period)  # those concern reading returns, not this
+    # the returns folder of a period is made when its returns come in: not needed to write workbooks for it
+    inputs, _returns_folder_issues = find_inputs(workspace, period, need_returns=False)
     register, issues = load_register(inputs)
     folder = out if out is not None else inputs.outputs / inputs.period / "returns"
     previous, found = load_prefill(inputs.outputs, inputs.period)
@@ -174,15 +175,17 @@ def protect(sheet: Worksheet) -> None:
 
 
 def deadline_text(settings: Settings) -> str:
+    """'24 October 2026'; "" when reportgen.toml sets no deadline (the workbook then names none)."""
     deadline = settings.returns.deadline
-    return f"{deadline.day} {deadline:%B %Y}" if deadline else "not set"
+    return f"{deadline.day} {deadline:%B %Y}" if deadline else ""
 
 
 def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settings) -> None:
     """One sentence a line; no line reads as a return heading, so the reader never takes this sheet."""
     names = headings(settings)
     statuses = ", ".join(CANONICAL_STATUSES[:-1]) + f" or {CANONICAL_STATUSES[-1]}"
-    facts = (("Partner", lead), ("Period", period_label(period)), ("Deadline", deadline_text(settings)))
+    deadline = deadline_text(settings)
+    facts = (("Partner", lead), ("Period", period_label(period)), *((("Deadline", deadline),) if deadline else ()))
     lines = (
         f"How to fill in the '{DATA_SHEET}' sheet:",
         f"{names['ref']}, {names['section']} and {names['action']}: the action as it stands in the register. "
@@ -193,8 +196,8 @@ def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settin
         "line. Write links in full (https://…) or as [text](https://…).",
         f"{names['timeframe']}: when the action is expected to be delivered or completed, e.g. March 2027.",
         "Do not change the reference, section or action columns, add or delete rows, or add sheets.",
-        f"Save it as .xlsx under the same file name and send it back to the officer who sent it to you "
-        f"by the deadline ({deadline_text(settings)}).",
+        "Save it as .xlsx under the same file name and send it back to the officer who sent it to you"
+        + (f" by the deadline ({deadline})." if deadline else "."),
     )
     sheet.append([text_cell(sheet, "Partner return")])
     sheet["A1"].font = Font(bold=True, size=14)

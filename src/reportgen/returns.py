@@ -1,19 +1,22 @@
 """Partner returns: read each file (`read_return`), then check it against the register (`validate_return`).
 
-A return's file is named after its lead partner (hertfordshire-constabulary.xlsx -> Hertfordshire
-Constabulary). Nothing is dropped without an issue naming the file, sheet, row and heading.
+A return's file is named after its lead partner (hertfordshire-constabulary.xlsx, or "Hertfordshire
+Constabulary return (1).xlsx" -> Hertfordshire Constabulary: see `reportgen.partners`). Nothing is
+dropped without an issue naming the file, sheet, row and heading.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
 from reportgen.issues import Issue, issue
 from reportgen.model import PartnerReturn, Register, Update
-from reportgen.settings import Settings
+from reportgen.partners import match_partner
+from reportgen.settings import PartnerSettings, Settings
 from reportgen.sheets import Table, locate_table, read_sheets, read_text
 from reportgen.statuses import match_status, status_table, suggest_status
 from reportgen.values import collapse_spaces, parse_ref
@@ -23,13 +26,11 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
 
 
-def partner_for(path: Path, register: Register | None) -> str | None:
-    """The lead a return belongs to, from its file name; None when no lead matches."""
-    stem = slug(path.stem)
-    for lead in register.leads if register else ():
-        if slug(lead) == stem:
-            return lead
-    return None
+def partner_for(path: Path, register: Register | None, partners: Mapping[str, PartnerSettings] | None = None
+                ) -> str | None:
+    """The lead a return belongs to, from its file name (`reportgen.partners.match_partner`); None when
+    no lead, or several, fit."""
+    return match_partner(path.name, register.leads if register else (), partners).lead
 
 
 def read_return(path: Path, settings: Settings, display: str, partner: str) -> tuple[PartnerReturn | None, list[Issue]]:

@@ -130,8 +130,13 @@ DEFAULT_TABLE_COLUMNS = ("ref", "action", "status", "explanation", "timeframe", 
 
 
 class PaperSettings(_Strict):
+    """The cover sheet and the paper. Text values may name the period or meeting date, formatted with
+    strftime codes: "Delivery Update ({period:%B %Y})", "Panel, {date:%B %Y}" ({period} alone reads
+    "October 2026", {date} alone "05 November 2026")."""
+
     meeting: str = "Police and Crime Panel"
     date: dt.date | None = None
+    meetings: tuple[dt.date, ...] = ()  # the Panel's meeting dates: the paper takes the next after the period
     title: str = "Delivery Plan"
     submitted_by: str = ""
     purpose: str = ""
@@ -153,6 +158,8 @@ class PaperSettings(_Strict):
         "and are reported to the Panel in Part II."
     )
     restricted_marking: str = "RESTRICTED"
+    # on every page while an issue blocks publication; {issues} reads "2 issues", {count} "2"
+    draft_marking: str = "DRAFT – not for publication: {issues} to resolve"
 
     @field_validator("group_by")
     @classmethod

@@ -12,24 +12,14 @@ from typing import TYPE_CHECKING
 
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.issues import Issue, issue
+from reportgen.templates import DEFAULT_TEMPLATES as DEFAULT_TEMPLATES
+from reportgen.templates import templates_folder
 
 if TYPE_CHECKING:
     from reportgen.settings import Settings
 
 PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".csv")
-
-
-def _shipped_templates() -> Path:
-    """reportgen's own templates: installed inside the package (reportgen/templates, see pyproject.toml),
-    or, in a source checkout (an editable install), templates/ at the top of the repo."""
-    here = Path(__file__).resolve().parent
-    installed = here / "templates"
-    return installed if (installed / "paper.docx").is_file() else here.parents[1] / "templates"
-
-
-# the project's own templates, used when a workspace has none of its own
-DEFAULT_TEMPLATES = _shipped_templates()
 
 
 @dataclass(frozen=True)
@@ -55,7 +45,14 @@ class Inputs:
         return self.workspace / "inputs" / "returns" / self.period
 
 
-def find_inputs(workspace: Path, period: str | None = None) -> tuple[Inputs, list[Issue]]:
+def find_inputs(workspace: Path, period: str | None = None, need_returns: bool = True
+                ) -> tuple[Inputs, list[Issue]]:
+    """The workspace's files for `period` (default: the newest returns folder).
+
+    With `need_returns` (a build, a check) the period must have a returns folder: a typo in the period
+    is a UsageError naming the folders there are, never a clean paper of nothing. Pre-filled workbooks
+    are written for a period before its folder exists, so they pass `need_returns=False`.
+    """
     workspace = workspace.resolve()
     if not workspace.is_dir():
         raise UsageError(f"workspace {workspace} is not a folder")
@@ -63,22 +60,19 @@ def find_inputs(workspace: Path, period: str | None = None) -> tuple[Inputs, lis
 
     settings = load_settings(workspace)
     register = _register_file(workspace)
-    period = period or newest_period(workspace)
-    if not PERIOD.fullmatch(period):
-        raise UsageError(f"period {period!r} is not of the form YYYY-MM")
+    period = check_period(period) if period else newest_period(workspace)
     returns_dir = workspace / "inputs" / "returns" / period
+    if need_returns and not returns_dir.is_dir():
+        there = periods(workspace)
+        listing = f"the period folders there are: {', '.join(there)}" if there else "there are no period folders yet"
+        raise UsageError(f"no returns folder for {period} (inputs/returns/{period}); {listing}. "
+                         "Check the period, or create the folder and put the returns in it.")
     files, issues = list_returns(returns_dir, workspace)
     narrative = workspace / settings.paper.narrative
     templates = templates_folder(workspace)
     inputs = Inputs(workspace, settings, period, register, tuple(files),
                     narrative if narrative.is_file() else None, templates, workspace / "outputs")
     return inputs, issues
-
-
-def templates_folder(workspace: Path) -> Path:
-    """The workspace's own templates folder when it has a paper.docx, else reportgen's."""
-    templates = workspace / "templates"
-    return templates if (templates / "paper.docx").exists() else DEFAULT_TEMPLATES
 
 
 def _register_file(workspace: Path) -> Path:
@@ -90,6 +84,21 @@ def _register_file(workspace: Path) -> Path:
         names = ", ".join(p.name for p in found)
         raise ReportgenError(f"more than one register in {workspace / 'inputs'} ({names}); keep one")
     return found[0]
+
+
+def check_period(period: str) -> str:
+    """`period` when it is YYYY-MM with a real month; else a UsageError saying what is wrong."""
+    text = period.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}", text):
+        raise UsageError(f"period {period!r} is not of the form YYYY-MM (e.g. 2026-10)")
+    if not PERIOD.fullmatch(text):
+        raise UsageError(f"period {period!r} has no month {text[5:]}: the month is 01 to 12")
+    return text
+
+
+def earlier_periods(workspace: Path, period: str) -> list[str]:
+    """Period folders before `period`, newest first."""
+    return [found for found in reversed(periods(workspace)) if found < period]
 
 
 def periods(workspace: Path) -> list[str]:

@@ -1,0 +1,94 @@
+"""The cover sheet's values for a period: the meeting it goes to, and text that names the period.
+
+Part of the paper model (`build_paper` calls it), so every renderer shows the same words. A value
+such as "Delivery Update ({period:%B %Y})" follows the period; `[paper] meetings` in reportgen.toml
+lists the Panel's dates, and the paper goes to the first meeting after its period.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from reportgen.issues import Issue, issue
+from reportgen.model import CoverRow
+from reportgen.settings import SETTINGS_FILE, PaperSettings
+
+# {period}, {period:%B %Y}, {date}, {date:%d %B %Y}; any other braces are left as written
+_FIELD = re.compile(r"\{(period|date)(?::([^{}]*))?\}")
+DATE_FORM = "%d %B %Y"
+
+
+def period_start(period: str) -> dt.date:
+    return dt.date.fromisoformat(period + "-01")
+
+
+def period_end(period: str) -> dt.date:
+    start = period_start(period)
+    return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+
+
+def period_label(period: str) -> str:
+    """'2023-02' -> 'February 2023'."""
+    return period_start(period).strftime("%B %Y")
+
+
+def display_date(date: dt.date | None) -> str:
+    return date.strftime(DATE_FORM) if date else ""
+
+
+def meeting_date(paper: PaperSettings, period: str) -> dt.date | None:
+    """The first listed meeting after the period ends; without a list (or none after), `date`."""
+    after = sorted(day for day in paper.meetings if day > period_end(period))
+    return after[0] if after else paper.date
+
+
+def meeting_issues(paper: PaperSettings, period: str) -> list[Issue]:
+    """A meeting list with no date after the period, or a meeting before the period: warnings."""
+    issues = []
+    date = meeting_date(paper, period)
+    if paper.meetings and not any(day > period_end(period) for day in paper.meetings):
+        issues.append(issue("meeting-date", f"{SETTINGS_FILE}: [paper] meetings lists no meeting after "
+                            f"{period_label(period)}; the paper shows "
+                            f"{display_date(paper.date) or 'no date'}.", file=SETTINGS_FILE, column="meetings"))
+    if date is not None and date < period_start(period):
+        issues.append(issue("meeting-date", f"{SETTINGS_FILE}: the meeting date {display_date(date)} is before "
+                            f"the period {period_label(period)}; the cover sheet would show it.",
+                            file=SETTINGS_FILE, column="meetings" if paper.meetings else "date",
+                            value=date.isoformat()))
+    return issues
+
+
+def fill_in(text: str, period: str, date: dt.date | None) -> str:
+    """`text` with {period…} and {date…} replaced; a format that cannot apply leaves the field as written."""
+    def value(match: re.Match[str]) -> str:
+        name, form = match[1], match[2]
+        day = period_start(period) if name == "period" else date
+        if day is None:
+            return ""
+        if not form:
+            return period_label(period) if name == "period" else display_date(day)
+        try:
+            return day.strftime(form)
+        except ValueError:
+            return match[0]
+    return _FIELD.sub(value, text)
+
+
+def cover_rows(paper: PaperSettings, period: str) -> tuple[CoverRow, ...]:
+    """The cover sheet in the order of a published Panel paper, with the period's values filled in."""
+    date = meeting_date(paper, period)
+    return tuple(CoverRow(label, fill_in(value, period, date)) for label, value in (
+        ("MEETING", paper.meeting),
+        ("DATE", display_date(date)),
+        ("TITLE OF REPORT", paper.title),
+        ("SUBMITTED BY", paper.submitted_by),
+        ("PURPOSE OF REPORT", paper.purpose),
+        ("DECISION(S) REQUIRED", paper.decisions_required),
+        ("FINANCIAL IMPLICATIONS", paper.financial_implications),
+        ("RISK IMPLICATIONS", paper.risk_implications),
+        ("LEGAL IMPLICATIONS", paper.legal_implications),
+        ("EQUALITIES IMPACTS", paper.equalities_impacts),
+        ("FREEDOM OF INFORMATION EXEMPTION SECTION IF APPLICABLE", paper.foi_exemption),
+    ))

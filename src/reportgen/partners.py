@@ -1,0 +1,130 @@
+"""Which lead partner a return file belongs to, from its name: one rule for the build and for mail.
+
+`match_partner` decides for one file name (the returns folder, and the email helper deciding where a
+saved attachment goes); `assign_returns` applies it to a period's files: one return per partner,
+the newest when a partner sent several versions. It reads file names and times only, never contents.
+
+Matching, in order: the `[partners."Lead"] files` patterns of reportgen.toml (globs, case-insensitive);
+then, for leads without patterns, the name with case, punctuation, copy marks ("(1)", "- Copy"),
+dates and words such as "return" ignored. A name that fits several leads is ambiguous: reported,
+never guessed.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.issues import Issue, issue
+from reportgen.settings import PartnerSettings
+
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+          "dec")
+# words partners add around their name in a file name: "CJB Return Oct 2026 FINAL v2 (1).xlsx"
+# "and" too: "Health & Wellbeing Board" is saved as health-wellbeing-board.xlsx (the & dropped)
+NOISE_WORDS = frozenset({"return", "returns", "update", "updates", "final", "draft", "copy", "of", "for", "and",
+                         "the", "delivery", "plan", "partner", "progress", "report", "v", *MONTHS})
+_COPY_MARK = re.compile(r"\(\d+\)|\bcopy\b|\bv\d+\b|\bversion\s*\d+\b")
+_DATE = re.compile(r"\b\d{1,4}([-_. /]\d{1,2}){1,2}\b|\b\d{6,8}\b|\b(19|20)\d\d\b")
+_COPY_NUMBER = re.compile(r"\((\d+)\)")
+
+
+@dataclass(frozen=True)
+class PartnerMatch:
+    name: str  # the file name looked at
+    leads: tuple[str, ...]  # every lead it fits: one is a match, none unknown, several ambiguous
+
+    @property
+    def lead(self) -> str | None:
+        return self.leads[0] if len(self.leads) == 1 else None
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.leads) > 1
+
+
+def words(text: str) -> tuple[str, ...]:
+    """Lower-case words of a name, with copy marks and dates taken out."""
+    text = _COPY_MARK.sub(" ", text.casefold())
+    text = _DATE.sub(" ", text)
+    return tuple(re.findall(r"[a-z0-9]+", text))
+
+
+def key(text: str) -> str:
+    """A name with everything a partner adds by habit taken out ("Wessex Police Return (1)" -> "wessexpolice")."""
+    kept = [word for word in words(text) if word not in NOISE_WORDS]
+    return "".join(kept) or "".join(words(text))
+
+
+def match_partner(file_name: str, leads: Sequence[str],
+                  partners: Mapping[str, PartnerSettings] | None = None) -> PartnerMatch:
+    """The lead(s) a file name fits: by the lead's `files` patterns when it has some, else by `key`."""
+    partners = partners or {}
+    name = Path(file_name).name
+    stem = Path(file_name).stem
+    fits: list[str] = []
+    for lead in leads:
+        patterns = partners.get(lead, PartnerSettings()).files
+        if patterns:
+            if any(fnmatch.fnmatch(name.casefold(), pattern.casefold()) for pattern in patterns):
+                fits.append(lead)
+        elif key(lead) and key(stem) == key(lead):
+            fits.append(lead)
+    return PartnerMatch(name, tuple(fits))
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A period's return files sorted out: the one to read per lead, and the files matching no lead."""
+
+    by_lead: Mapping[str, Path]
+    unmatched: tuple[Path, ...]  # no lead fits (read as a return of an unknown partner)
+    issues: tuple[Issue, ...]
+
+    def lead_of(self, path: Path) -> str | None:
+        return next((lead for lead, chosen in self.by_lead.items() if chosen == path), None)
+
+
+def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mapping[str, PartnerSettings],
+                   shown: Mapping[Path, str] | None = None) -> Assignment:
+    """One file per lead: the newest of its versions (later ones saved beside the earlier ones)."""
+    shown = shown or {}
+    candidates: dict[str, list[Path]] = {}
+    unmatched: list[Path] = []
+    issues: list[Issue] = []
+    for path in paths:
+        found = match_partner(path.name, leads, partners)
+        display = shown.get(path, path.name)
+        if found.ambiguous:
+            issues.append(issue("ambiguous-partner", f"{display}: the file name fits several leads "
+                                f"({', '.join(found.leads)}); it was not read.", file=display,
+                                value=path.name))
+        elif found.lead is None:
+            unmatched.append(path)
+        else:
+            candidates.setdefault(found.lead, []).append(path)
+    by_lead: dict[str, Path] = {}
+    for lead in leads:
+        files = candidates.get(lead, [])
+        if not files:
+            continue
+        newest = max(files, key=_age_key)
+        by_lead[lead] = newest
+        for older in sorted(set(files) - {newest}):
+            versions = key(older.stem) == key(newest.stem)
+            issues.append(issue(
+                "superseded-return",
+                f"{shown.get(older, older.name)}: {lead} has a newer return in this period "
+                f"({shown.get(newest, newest.name)}); only that one is read.",
+                severity="info" if versions else "warning", file=shown.get(older, older.name), value=lead))
+    return Assignment(by_lead, tuple(unmatched), tuple(issues))
+
+
+def _age_key(path: Path) -> tuple[int, int, str]:
+    """Newest last: modification time, then the copy number a mail client or Windows adds, then name."""
+    copy = _COPY_NUMBER.findall(path.stem)
+    return path.stat().st_mtime_ns, int(copy[-1]) if copy else 0, path.name

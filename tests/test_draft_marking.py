@@ -1,0 +1,137 @@
+"""A paper with blocking issues says so on every page and lists them at its front; one without, never."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+import pypdf
+import pytest
+
+from conftest import ROOT, SAMPLE, needs_sample
+from factories import RETURN_HEADINGS, default_returns, make_workspace
+from reportgen.build import build_draft
+from test_build import copy_example
+
+MARK = "DRAFT – not for publication"
+
+
+def header_texts(path: Path) -> list[str]:
+    """The header text of every section of the document (what Word and LibreOffice print on each page)."""
+    document = docx.Document(str(path))
+    return ["\n".join(p.text for p in section.header.paragraphs) for section in document.sections]
+
+
+def pdf_pages(path: Path) -> list[str]:
+    return [page.extract_text() or "" for page in pypdf.PdfReader(path).pages]
+
+
+def blocked_workspace(root: Path, toml: str = "") -> Path:
+    returns = default_returns()
+    returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "Ongoing-ish", "x", ""), (4, "", "", "y", ""),
+                            (6, "", "Completed", "z", "")]
+    return make_workspace(root, returns=returns, toml=toml)
+
+
+def test_a_blocked_draft_is_marked_on_every_page_and_lists_its_issues(tmp_path: Path) -> None:
+    result = build_draft(blocked_workspace(tmp_path / "ws"))
+    assert len(result.blocking) == 2
+    marking = f"{MARK}: 2 issues to resolve"
+    assert result.paper.draft_marking == marking
+    docx_path, pdf_path = result.folder / "paper.docx", result.folder / "paper.pdf"
+    assert all(marking in text for text in header_texts(docx_path))
+    pages = pdf_pages(pdf_path)
+    assert len(pages) >= 2 and all(marking in page for page in pages)
+    body = [p.text for p in docx.Document(str(docx_path)).paragraphs]
+    front = body[: body.index("[[NARRATIVE]]")] if "[[NARRATIVE]]" in body else body[:12]
+    listed = [text for text in front if "row " in text]
+    assert len(listed) == 2
+    assert any("Action 2: status 'Ongoing-ish' is not recognised" in text for text in listed)
+    assert any("Action 4 has no status" in text for text in listed)
+    first = pages[0]
+    assert "Issues to resolve before publication" in first
+    assert "Ongoing-ish" in first and "Action 4 has no status" in first
+
+
+def test_the_marking_is_settable(tmp_path: Path) -> None:
+    toml = '[paper]\ntitle = "Plan"\ndraft_marking = "NOT FOR THE PANEL YET ({count} to fix)"\n'
+    result = build_draft(blocked_workspace(tmp_path / "ws", toml))
+    assert all("NOT FOR THE PANEL YET (2 to fix)" in text for text in header_texts(result.folder / "paper.docx"))
+    assert all("NOT FOR THE PANEL YET (2 to fix)" in page for page in pdf_pages(result.folder / "paper.pdf"))
+
+
+def test_nothing_blocking_means_no_marking(tmp_path: Path) -> None:
+    result = build_draft(copy_example(tmp_path / "ws"))
+    assert not result.blocking and result.paper.draft_marking == "" and result.paper.blocking == ()
+    document = docx.Document(str(result.folder / "paper.docx"))
+    texts = [*header_texts(result.folder / "paper.docx"), *(p.text for p in document.paragraphs)]
+    assert not any("DRAFT" in text or "Issues to resolve" in text for text in texts)
+    assert not any("DRAFT" in page or "Issues to resolve" in page for page in pdf_pages(result.folder / "paper.pdf"))
+
+
+@needs_sample
+def test_the_sample_with_two_blocking_issues_is_marked(tmp_path: Path) -> None:
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    result = build_draft(root)
+    assert sorted(i.ref for i in result.blocking) == [24, 46]
+    pages = pdf_pages(result.folder / "paper.pdf")
+    assert all(f"{MARK}: 2 issues to resolve" in page.replace("\n", " ") for page in pages)
+    assert all(f"{MARK}: 2 issues to resolve" in text for text in header_texts(result.folder / "paper.docx"))
+
+
+@pytest.mark.parametrize("edition", ["public", "restricted"])
+def test_the_front_list_keeps_exempt_details_out_of_the_public_edition(tmp_path: Path, edition: str) -> None:
+    register = [("Plan priority", "Section", "Lead", "Action", "CSCJ Plan page", "Exempt"),
+                (1, "", "Wessex Police", "Develop a prevention strategy.", "9", "No"),
+                (2, "", "OPCC", "Secret covert thing.", "11", "Yes")]
+    returns = {"wessex-police.xlsx": [RETURN_HEADINGS, (1, "", "Completed", "Done.", "")],
+               "opcc.xlsx": [RETURN_HEADINGS, (2, "", "Sort of", "Covert detail.", "")]}
+    root = make_workspace(tmp_path / "ws", returns=returns, register=register)
+    result = build_draft(root, edition=edition)  # type: ignore[arg-type]
+    listed = " ".join(result.paper.blocking)
+    assert ("Sort of" in listed) is (edition == "restricted")
+    assert "exempt from publication" in listed or edition == "restricted"
+
+
+def _without_draft_places(source: Path, target: Path) -> None:
+    """Our template as one restyled before it had places for the draft marking and the issue list."""
+    document = docx.Document(str(source))
+    header = document.sections[0].header
+    for paragraph in list(header.paragraphs)[:3]:  # {%p if paper.draft_marking %} … {%p endif %}
+        assert "draft_marking" in paragraph.text or "%p endif" in paragraph.text
+        paragraph._p.getparent().remove(paragraph._p)
+    body = document.paragraphs
+    start = next(i for i, p in enumerate(body) if "paper.blocking" in p.text)
+    end = next(i for i, p in enumerate(body) if i > start + 3 and p.text == "{%p endif %}")
+    for paragraph in body[start:end + 1]:
+        paragraph._p.getparent().remove(paragraph._p)
+    document.save(str(target))
+
+
+def test_a_template_without_places_for_the_marking_is_marked_anyway(tmp_path: Path) -> None:
+    root = blocked_workspace(tmp_path / "ws")
+    (root / "templates").mkdir()
+    _without_draft_places(ROOT / "templates" / "paper.docx", root / "templates" / "paper.docx")
+    result = build_draft(root)
+    path = result.folder / "paper.docx"
+    assert all(result.paper.draft_marking in text for text in header_texts(path))
+    body = [p.text for p in docx.Document(str(path)).paragraphs]
+    assert body[0] == result.paper.draft_marking
+    assert [text.removeprefix("• ") for text in body[1:3]] == list(result.paper.blocking)
+
+
+def test_an_html_template_without_a_place_for_the_marking_is_marked_anyway(tmp_path: Path) -> None:
+    root = blocked_workspace(tmp_path / "ws")
+    (root / "templates").mkdir()
+    html = (ROOT / "templates" / "paper.html.j2").read_text(encoding="utf-8")
+    start, end = html.index("{% if paper.draft_marking %}"), html.index("{% if paper.cover %}")
+    older = html[:start] + html[html.index("{% endif %}", start) + len("{% endif %}"):]
+    older = older.replace(html[html.index("{% if paper.blocking %}"):end], "")
+    assert "draft_marking" not in older and "paper.blocking" not in older
+    (root / "templates" / "paper.html.j2").write_text(older, encoding="utf-8")
+    result = build_draft(root)
+    pages = pdf_pages(result.folder / "paper.pdf")
+    assert all(result.paper.draft_marking in page for page in pages)
+    assert all(line.split(": ", 1)[1][:40] in pages[0].replace("\n", " ") for line in result.paper.blocking)

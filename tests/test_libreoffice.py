@@ -1,0 +1,106 @@
+"""paper.docx renders in LibreOffice as in Word: the delivery-plan pages landscape, header cells whole.
+
+Converted with LibreOffice's own `soffice --headless --convert-to pdf` (installed by
+scripts/install-system-deps.sh), then the pages are measured with pypdf and the header words read
+with pdfplumber.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pytest
+
+from conftest import ROOT, SAMPLE, needs_sample
+from reportgen.build import check_draft, render_docx
+from test_build import copy_example
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+needs_libreoffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed "
+                                       "(scripts/install-system-deps.sh installs it)")
+HEADER = "Explanation / Link to meeting papers"  # the repeated header row: on every plan page
+HEADER_WORDS = ("Plan", "priority", "Action", "Status", "reporting", "period", "Explanation", "Timeframe",
+                "delivery", "Completion", "CSCJ", "page")
+
+
+def docx_only(workspace: Path, out: Path) -> Path:
+    """paper.docx as the build writes it (the same checks and paper), without the PDF."""
+    checks = check_draft(workspace)
+    out.mkdir(parents=True, exist_ok=True)
+    return render_docx(checks.paper, checks.plan, out)
+
+
+def convert(document: Path, out: Path) -> Path:
+    """LibreOffice's own PDF of `document`, with a profile of its own (tests may run side by side)."""
+    assert SOFFICE is not None
+    profile = out / "profile"
+    command = [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+               "--outdir", str(out), str(document)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        output, _ = process.communicate(timeout=900)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # soffice.bin with it: its own process group
+        raise
+    pdf = out / (document.stem + ".pdf")
+    assert pdf.is_file(), output.decode(errors="replace")
+    return pdf
+
+
+def check_landscape_plan(pdf: Path) -> int:
+    """Every page holding the plan table is landscape, every page before it portrait; returns the count."""
+    reader = pypdf.PdfReader(pdf)
+    texts = [page.extract_text() or "" for page in reader.pages]
+    landscape = [float(page.mediabox.width) > float(page.mediabox.height) for page in reader.pages]
+    plan = [index for index, text in enumerate(texts) if HEADER in " ".join(text.split())]
+    assert plan, "no page holds the delivery-plan table"
+    assert all(landscape[index] for index in plan), [i + 1 for i in plan if not landscape[i]]
+    assert all(landscape[plan[0]:]), "a page after the table starts is portrait"
+    assert not any(landscape[: plan[0]]), "the cover sheet and narrative are portrait"
+    with pdfplumber.open(pdf) as document:
+        for index in plan[:3]:  # the header row on the first pages: each heading word whole
+            page = document.pages[index]
+            words = {w["text"] for w in page.extract_words() if w["top"] < page.height * 0.3}
+            missing = [word for word in HEADER_WORDS if word not in words]
+            assert not missing, f"page {index + 1}: header words broken or missing: {missing}"
+    return len(plan)
+
+
+@needs_libreoffice
+def test_example_docx_is_landscape_in_libreoffice(tmp_path: Path) -> None:
+    document = docx_only(copy_example(tmp_path / "ws"), tmp_path / "out")
+    assert check_landscape_plan(convert(document, tmp_path / "lo")) >= 3
+
+
+@needs_libreoffice
+@needs_sample
+def test_sample_docx_is_landscape_in_libreoffice(tmp_path: Path) -> None:
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    document = docx_only(root, tmp_path / "out")
+    assert check_landscape_plan(convert(document, tmp_path / "lo")) >= 20
+
+
+def _benchmark_workspace() -> object:
+    spec = importlib.util.spec_from_file_location("bench_workspace", ROOT / "benchmarks" / "workspace.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+@needs_libreoffice
+def test_a_1500_action_docx_is_landscape_in_libreoffice(tmp_path: Path) -> None:
+    workspace = _benchmark_workspace().write_workspace(tmp_path / "ws", 1500)  # type: ignore[attr-defined]
+    document = docx_only(workspace, tmp_path / "out")
+    assert check_landscape_plan(convert(document, tmp_path / "lo")) >= 200

@@ -1,0 +1,95 @@
+"""Return files matched to lead partners: [partners] patterns, else a tolerant name match; one file per lead."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from factories import default_returns, make_workspace, write_xlsx
+from reportgen.build import build_draft, validate_draft
+from reportgen.chase import chase_list
+from reportgen.partners import assign_returns, match_partner
+from reportgen.settings import PartnerSettings
+
+LEADS = ("Wessex Police", "OPCC", "Criminal Justice Board", "Wessex County Council", "Health & Wellbeing Board")
+
+
+@pytest.mark.parametrize(("name", "lead"), [
+    ("criminal-justice-board.xlsx", "Criminal Justice Board"),
+    ("Criminal Justice Board return (1).xlsx", "Criminal Justice Board"),
+    ("CRIMINAL_JUSTICE_BOARD - Copy.xlsx", "Criminal Justice Board"),
+    ("Criminal Justice Board Return Oct 2026.xlsx", "Criminal Justice Board"),
+    ("criminal justice board 2026-10 v2.csv", "Criminal Justice Board"),
+    ("OPCC update 23.10.2026 FINAL.xlsx", "OPCC"),
+    ("wessex-police.xlsx", "Wessex Police"),
+    ("Wessex County Council (2).xlsx", "Wessex County Council"),
+    ("health-wellbeing-board.xlsx", "Health & Wellbeing Board"),
+    ("Health and Wellbeing Board return.xlsx", "Health & Wellbeing Board"),
+    ("wessex.xlsx", None),
+    ("police.xlsx", None),
+    ("board-minutes.xlsx", None),
+])
+def test_tolerant_name_matching(name: str, lead: str | None) -> None:
+    assert match_partner(name, LEADS).lead == lead
+
+
+def test_patterns_from_settings_win_and_overlaps_are_ambiguous() -> None:
+    partners = {"Wessex Police": PartnerSettings(files=("constabulary*.xlsx", "WP-*.xlsx"))}
+    assert match_partner("Constabulary return.XLSX", LEADS, partners).lead == "Wessex Police"
+    assert match_partner("wp-october.xlsx", LEADS, partners).lead == "Wessex Police"
+    # with patterns, the lead's own name alone is not enough: the patterns say how its files are named
+    assert match_partner("wessex-police.xlsx", LEADS, partners).lead is None
+    overlapping = {**partners, "OPCC": PartnerSettings(files=("*return*.xlsx",))}
+    found = match_partner("Constabulary return.xlsx", LEADS, overlapping)
+    assert found.ambiguous and found.leads == ("Wessex Police", "OPCC")
+
+
+def test_newest_version_wins_and_older_ones_are_noted(tmp_path: Path) -> None:
+    older = write_xlsx(tmp_path / "criminal-justice-board.xlsx", [("x",)])
+    newer = write_xlsx(tmp_path / "Criminal Justice Board return (1).xlsx", [("x",)])
+    other = write_xlsx(tmp_path / "CJB and police.xlsx", [("x",)])
+    os.utime(older, (1_000_000, 1_000_000))
+    os.utime(newer, (2_000_000, 2_000_000))
+    assignment = assign_returns([older, newer, other], LEADS, {})
+    assert assignment.by_lead == {"Criminal Justice Board": newer}
+    assert assignment.unmatched == (other,)
+    assert [(i.code, i.severity.value, i.file) for i in assignment.issues] == [
+        ("superseded-return", "info", "criminal-justice-board.xlsx")]
+
+
+def test_a_file_saved_with_a_copy_mark_is_read_and_not_chased(tmp_path: Path) -> None:
+    returns = default_returns()
+    cjb = returns.pop("criminal-justice-board.xlsx")
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    write_xlsx(root / "inputs" / "returns" / "2026-10" / "Criminal Justice Board return (1).xlsx", cjb)
+    checks = validate_draft(root)
+    codes = [i.code for i in checks.issues]
+    assert "missing-return" not in codes and "unknown-partner" not in codes
+    row = next(r for r in chase_list(checks.checked) if r.partner == "Criminal Justice Board")
+    assert row.returned and row.file.endswith("Criminal Justice Board return (1).xlsx") and row.no_update == ()
+
+
+def test_an_ambiguous_file_is_a_located_issue_never_a_silent_chase(tmp_path: Path) -> None:
+    toml = ('[paper]\ntitle = "Plan"\n[partners."Wessex Police"]\nfiles = ["*police*"]\n'
+            '[partners."OPCC"]\nfiles = ["*opcc*"]\n')
+    returns = default_returns()
+    both = returns.pop("opcc.xlsx")
+    root = make_workspace(tmp_path / "ws", returns=returns, toml=toml)
+    (root / "inputs" / "returns" / "2026-10" / "wessex-police.xlsx").rename(
+        root / "inputs" / "returns" / "2026-10" / "police-return.xlsx")
+    write_xlsx(root / "inputs" / "returns" / "2026-10" / "opcc-and-police.xlsx", both)
+    result = build_draft(root)
+    ambiguous = [i for i in result.issues if i.code == "ambiguous-partner"]
+    assert [(i.file, i.severity.value) for i in ambiguous] == [("inputs/returns/2026-10/opcc-and-police.xlsx",
+                                                                "error")]
+    assert "Wessex Police, OPCC" in ambiguous[0].message
+    assert [i.value for i in result.issues if i.code == "missing-return"] == ["OPCC"]
+
+
+def test_every_pre_filled_workbook_name_matches_its_own_lead() -> None:
+    from reportgen.returns import slug
+
+    for lead in LEADS:
+        assert match_partner(f"{slug(lead)}.xlsx", LEADS).lead == lead

@@ -1,0 +1,102 @@
+"""A workspace's templates/ folder may hold any of the template files: the rest come from ours."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+import pypdf
+import pytest
+
+from conftest import ROOT
+from factories import make_workspace
+from reportgen.build import build_draft, validate_draft
+from reportgen.cli import main
+from reportgen.diff_render import compare_drafts
+from reportgen.errors import ReportgenError
+
+DEFAULTS = ROOT / "templates"
+
+
+def page_shapes(path: Path) -> list[bool]:
+    """Landscape or not, page by page: the plan pages are landscape only when paper.css was applied."""
+    return [float(p.mediabox.width) > float(p.mediabox.height) for p in pypdf.PdfReader(path).pages]
+
+
+def workspace_with(tmp_path: Path, *names: str) -> Path:
+    root = make_workspace(tmp_path / "ws")
+    (root / "templates").mkdir()
+    for name in names:
+        shutil.copy(DEFAULTS / name, root / "templates" / name)
+    return root
+
+
+@pytest.mark.parametrize("names", [("paper.docx",), ("paper.html.j2",), ("paper.css",), ()])
+def test_each_missing_template_comes_from_the_defaults(tmp_path: Path, names: tuple[str, ...]) -> None:
+    root = workspace_with(tmp_path, *names)
+    result = build_draft(root)
+    shapes = page_shapes(result.folder / "paper.pdf")
+    assert shapes[0] is False and shapes[-1] is True  # styled: portrait cover, landscape plan
+    assert docx.Document(str(result.folder / "paper.docx")).tables[-1].rows[0].cells[0].text == "Plan priority"
+
+
+def test_the_workspace_css_is_used_when_it_is_there(tmp_path: Path) -> None:
+    root = workspace_with(tmp_path, "paper.css")
+    css = root / "templates" / "paper.css"
+    css.write_text(css.read_text(encoding="utf-8").replace("size: A4 landscape;", "size: A4 portrait;"),
+                   encoding="utf-8")
+    assert not any(page_shapes(build_draft(root).folder / "paper.pdf"))
+
+
+def test_a_broken_html_template_is_one_error_naming_file_and_line(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    root = workspace_with(tmp_path)
+    broken = root / "templates" / "paper.html.j2"
+    broken.write_text("<!DOCTYPE html>\n<html>\n{% if paper.title %}\n<p>{{ paper.title }</p>\n</html>\n",
+                      encoding="utf-8")
+    with pytest.raises(ReportgenError, match=r"paper\.html\.j2, line 4"):
+        build_draft(root)
+    assert main(["build", "--workspace", str(root)]) == 1
+    err = capsys.readouterr().err.replace("\n", "")  # the console wraps long paths
+    assert "paper.html.j2" in err and "line 4" in err and "Traceback" not in err
+    assert not list((root / "outputs").glob("*/draft-*"))
+
+
+def test_a_template_that_cannot_be_filled_in_names_its_line(tmp_path: Path) -> None:
+    root = workspace_with(tmp_path)
+    (root / "templates" / "paper.html.j2").write_text("<html>\n<body>\n{{ paper.no_such_field }}\n</body>\n",
+                                                     encoding="utf-8")
+    with pytest.raises(ReportgenError, match=r"paper\.html\.j2, line 3"):
+        build_draft(root)
+
+
+def test_validate_does_not_need_the_templates(tmp_path: Path) -> None:
+    root = workspace_with(tmp_path, "paper.docx")
+    assert not validate_draft(root).blocking
+
+
+def test_diff_html_carries_its_styles(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws")
+    first = build_draft(root)
+    (root / "narrative.md").write_text("# Delivery\n\nA changed narrative.\n", encoding="utf-8")
+    second = build_draft(root)
+    result = compare_drafts(first.folder, second.folder)
+    html = (result.folder / "diff.html").read_text(encoding="utf-8")
+    assert "<link" not in html and "<style>" in html
+    for name in ("paper.css", "diff.css"):  # every rule of both stylesheets is inside
+        first_rule = next(line for line in (DEFAULTS / name).read_text(encoding="utf-8").splitlines()
+                          if line.strip().endswith("{") and not line.startswith("@"))
+        assert first_rule in html
+    assert not any(p.suffix == ".css" for p in result.folder.iterdir())
+
+
+def test_a_broken_word_template_is_one_error_naming_file_and_text(tmp_path: Path) -> None:
+    root = workspace_with(tmp_path, "paper.docx")
+    template = root / "templates" / "paper.docx"
+    document = docx.Document(str(template))
+    document.paragraphs[0].runs[0].text = "{{ paper.title | no_such_filter }}"
+    document.save(str(template))
+    with pytest.raises(ReportgenError, match=r"templates/paper\.docx is broken at the text "
+                                             r"'\{\{ paper\.title \| no_such_filter \}\}.*No filter named"):
+        build_draft(root)
