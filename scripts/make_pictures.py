@@ -9,20 +9,26 @@ import sys
 import tempfile
 from pathlib import Path
 
-from reportgen.build import build_draft
+from reportgen.build import BuildResult, build_draft
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def build_example(scratch: Path) -> BuildResult:
+    """The example workspace copied into `scratch`, its September then its October paper built (so the
+    October paper has a period to show progress from); the October build's result."""
+    workspace = scratch / "ws"
+    workspace.mkdir()
+    for name in ("reportgen.toml", "narrative.md"):
+        shutil.copy(ROOT / name, workspace / name)
+    shutil.copytree(ROOT / "inputs", workspace / "inputs")
+    build_draft(workspace, "2026-09")
+    return build_draft(workspace)
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
-        workspace = Path(scratch) / "ws"
-        workspace.mkdir()
-        for name in ("reportgen.toml", "narrative.md"):
-            shutil.copy(ROOT / name, workspace / name)
-        shutil.copytree(ROOT / "inputs", workspace / "inputs")
-        build_draft(workspace, "2026-09")
-        result = build_draft(workspace)
+        result = build_example(Path(scratch))
         prefix = Path(scratch) / "page"
         subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "3", str(result.folder / "paper.pdf"),
                         str(prefix)], check=True)

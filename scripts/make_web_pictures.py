@@ -18,10 +18,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from make_pictures import build_example  # scripts/ is on the path when run as a script
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
-
-from reportgen.build import build_draft
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -54,13 +53,7 @@ def pdf_progress_page(pdf: Path, scratch: Path) -> None:
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
-        workspace = Path(scratch) / "ws"
-        workspace.mkdir()
-        for name in ("reportgen.toml", "narrative.md"):
-            shutil.copy(ROOT / name, workspace / name)
-        shutil.copytree(ROOT / "inputs", workspace / "inputs")
-        build_draft(workspace, "2026-09")
-        result = build_draft(workspace)
+        result = build_example(Path(scratch))
         screenshots(result.folder / "paper.html")
         pdf_progress_page(result.folder / "paper.pdf", Path(scratch))
     for name in ("web-edition.png", "web-progress.png", "pdf-progress.png"):
