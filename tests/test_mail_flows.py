@@ -28,7 +28,7 @@ def test_monthly_flow_collects_builds_and_chases(harness, tmp_path: Path, smtp, 
                           extra="collect_before_build = true\nchase_after_build = true")
     dovecot.append(reply(ADDRESS[OPCC], [("opcc.xlsx", workbook(GOOD_OPCC))]))
 
-    folder = Path(monthly_update(str(root), PERIOD))
+    folder = monthly_update(str(root), PERIOD).build.folder
     assert (root / "inputs" / "returns" / PERIOD / "opcc.xlsx").is_file()
     assert folder.parent.name == PERIOD and (folder / "paper.pdf").is_file()
     sent = {(str(m["To"]), str(m["Subject"]).split(":")[0]) for m in captured.parsed()}
