@@ -17,7 +17,6 @@ from reportgen.model import (
     Action,
     MergedAction,
     MergedRegister,
-    Paper,
     PartnerReturn,
     Register,
     Update,
@@ -36,13 +35,6 @@ class LastReported:
     source: str = ""  # where it was reported: "2026-09/draft-01", "the 2026-09 returns"
 
 
-def last_reported_in_paper(paper: Paper | None, name: str = "") -> dict[int, LastReported]:
-    """From a kept draft: every row with a recognised status."""
-    rows = paper.rows if paper else ()
-    return {row.ref: LastReported(row.status, row.status_label, row.explanation, row.timeframe, name)
-            for row in rows if row.status is not None}
-
-
 def last_reported_in_merge(merged: MergedRegister, name: str = "") -> dict[int, LastReported]:
     """From an earlier period's returns (merged as usual): every action updated with a recognised status."""
     return {item.ref: LastReported(item.status, item.status, item.explanation, item.timeframe, name)
@@ -53,18 +45,16 @@ def merge_returns(
     register: Register,
     returns: Sequence[PartnerReturn],
     period: str,
-    previous: Paper | Mapping[int, LastReported] | None = None,
+    previous: Mapping[int, LastReported] | None = None,
     previous_name: str = "",
 ) -> tuple[MergedRegister, list[Issue]]:
-    """`previous`: a kept draft, or the values last reported by ref; `previous_name` says where from."""
+    """`previous`: the values last reported, by ref (read from a kept draft or earlier returns by the
+    caller, so merging needs no paper model); `previous_name` says where from."""
     updates: dict[int, list[Update]] = defaultdict(list)
     for partner_return in returns:
         for update in partner_return.updates:
             updates[update.ref].append(update)
-    if isinstance(previous, Paper) or previous is None:
-        carried = last_reported_in_paper(previous, previous_name)
-    else:
-        carried = dict(previous)
+    carried = dict(previous or {})
     merged: list[MergedAction] = []
     issues: list[Issue] = []
     for action in register.actions:

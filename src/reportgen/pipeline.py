@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, Severity, issue
-from reportgen.merge import LastReported, last_reported_in_merge, last_reported_in_paper, merge_returns
+from reportgen.merge import LastReported, last_reported_in_merge, merge_returns
 from reportgen.model import MergedRegister, Paper, PartnerReturn, Register
 from reportgen.narrative import check_narrative
 from reportgen.partners import Assignment, assign_returns
@@ -135,6 +135,13 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     issues += merge_issues
     issues += check_narrative(inputs, merged)
     return Checked(inputs, register, tuple(returns), merged, tuple(issues), assignment, source)
+
+
+def last_reported_in_paper(paper: Paper | None, name: str = "") -> dict[int, LastReported]:
+    """From a kept draft: every row with a recognised status (the paper model stays out of the merge)."""
+    rows = paper.rows if paper else ()
+    return {row.ref: LastReported(row.status, row.status_label, row.explanation, row.timeframe, name)
+            for row in rows if row.status is not None}
 
 
 def last_reported(inputs: Inputs, register: Register, previous: Paper | None, previous_name: str
