@@ -144,6 +144,6 @@ def test_an_alias_of_symbols_only_is_refused() -> None:
 
 
 def test_c1_controls_in_partner_text_are_removed_and_reported() -> None:
-    from reportgen.richtext import clean_text
+    from reportgen.values import clean_text
 
     assert clean_text("Done\x85 on time\x9b") == ("Done on time", ["control-characters"])

@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from reportgen.model import Block, Inline, RichText
+from reportgen.values import INVISIBLE, XML_INVALID, clean_text
 
 Kind = Literal["paragraph", "heading", "bullet", "number"]
 Context = tuple[Kind, int]
@@ -27,10 +28,6 @@ Context = tuple[Kind, int]
 MAX_LIST_LEVEL = 2  # what the renderers indent; deeper lists are drawn at level 2
 PARAGRAPH: Context = ("paragraph", 1)
 
-_OPENPYXL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-# C0 controls XML forbids, C1 controls (invisible, and never meant in partner text), non-characters
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
-_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 _URL_EDGE = "".join(chr(code) for code in range(0x21))  # what browsers strip from both ends of a URL
 _URL_FORBIDDEN = re.compile(r'[\s\x00-\x20\x7f"<>\\]')
 _SPACES = re.compile(r"[^\S\n]+")
@@ -49,26 +46,11 @@ _LINKISH = re.compile(
 _FORMATTING = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline"}
 
 
-def clean_text(value: str) -> tuple[str, list[str]]:
-    """Text safe for XML and free of invisible characters, with the finding codes for what was removed."""
-    findings: list[str] = []
-    # openpyxl leaves Excel's _x000D_ escapes in cell text; decode them first so they get cleaned too
-    text = _OPENPYXL_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), value)
-    text, removed = _XML_INVALID.subn("", text)
-    if removed:
-        findings.append("control-characters")
-    text, removed = _INVISIBLE.subn("", text)
-    if removed:
-        findings.append("invisible-characters")
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    return text, findings
-
-
 def safe_href(url: str) -> str | None:
     """The URL if it is an http(s) link with a host or a mailto link, else None."""
     # browsers drop tabs and newlines anywhere and C0/space at the ends: `java\tscript:` is javascript:
     candidate = re.sub(r"[\t\n\r]", "", url).strip(_URL_EDGE)
-    if _URL_FORBIDDEN.search(candidate) or _INVISIBLE.search(candidate) or _XML_INVALID.search(candidate):
+    if _URL_FORBIDDEN.search(candidate) or INVISIBLE.search(candidate) or XML_INVALID.search(candidate):
         return None
     try:
         parts = urlsplit(candidate)

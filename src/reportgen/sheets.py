@@ -288,8 +288,7 @@ def _heading(table: Table, column: int) -> str:
 def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> tuple[str | None, list[Issue]]:
     """A text cell, cleaned of invisible characters (reported); None when too long to publish."""
     from reportgen.long_words import BREAK_EVERY, longest_run
-    from reportgen.richtext import clean_text
-    from reportgen.values import MAX_CELL_CHARS, cell_text
+    from reportgen.values import MAX_CELL_CHARS, cell_text, clean_text
 
     raw = cell_text(table.value(cells, key))
     url = table.link(number, key)

@@ -1,4 +1,5 @@
-"""Cell values to the types the register and returns need: refs, text, page ranges.
+"""Cell values to the types the register and returns need: refs, text, page ranges; and `clean_text`,
+the cleaning every text cell gets (the paper's rich text applies the same rule).
 
 Each parser returns a value or a reason, never raises: the caller turns a reason into an Issue.
 """
@@ -13,6 +14,25 @@ import unicodedata
 MAX_CELL_CHARS = 32_767  # Excel's own limit: longer text is rejected, never truncated
 MAX_REF_DIGITS = 9  # refs are plan priority numbers; int() of thousands of digits is refused by Python
 _REF_TEXT = re.compile(r"([0-9\uff10-\uff19]+)(?:[.\uff0e][0\uff10]+)?")
+_OPENPYXL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+# C0 controls XML forbids, C1 controls (invisible, and never meant in partner text), non-characters
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(value: str) -> tuple[str, list[str]]:
+    """Text safe for XML and free of invisible characters, with the finding codes for what was removed."""
+    findings: list[str] = []
+    # openpyxl leaves Excel's _x000D_ escapes in cell text; decode them first so they get cleaned too
+    text = _OPENPYXL_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), value)
+    text, removed = XML_INVALID.subn("", text)
+    if removed:
+        findings.append("control-characters")
+    text, removed = INVISIBLE.subn("", text)
+    if removed:
+        findings.append("invisible-characters")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    return text, findings
 
 
 def parse_ref(value: object) -> tuple[int | None, str]:
