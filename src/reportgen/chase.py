@@ -17,7 +17,7 @@ from pathlib import Path
 from reportgen.editions import PublicView, is_withheld
 from reportgen.issues import Issue, Severity, issue
 from reportgen.model import Paper, UpdateState
-from reportgen.pipeline import Checked, assign
+from reportgen.pipeline import Checked
 from reportgen.return_workbooks import BLANK, prefill_values
 from reportgen.safe_cells import text_for_spreadsheet
 
@@ -47,7 +47,7 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
     are listed, and issues are counted as the public edition shows them.
     """
     inputs = checked.inputs
-    assignment = checked.assignment or assign(inputs, checked.register)
+    assignment = checked.assignment
     leads = public.public_leads if public else checked.register.leads
     files: dict[str, list[str]] = {lead: [] for lead in leads}
     for lead, path in assignment.by_lead.items():

@@ -8,7 +8,7 @@ Prefect task can wrap.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportgen.errors import ReportgenError
@@ -28,8 +28,8 @@ class Checked:
     register: Register
     returns: tuple[PartnerReturn, ...]
     merged: MergedRegister
-    issues: tuple[Issue, ...] = field(default=())
-    assignment: Assignment | None = None  # which file was read for which lead
+    issues: tuple[Issue, ...]
+    assignment: Assignment  # which file was read for which lead: later stages never assign again
     carried_from: str = ""  # where carried-forward statuses come from ("draft 2026-09/draft-01", "the 2026-09 returns")
 
     @property
