@@ -7,31 +7,17 @@ lists the Panel's dates, and the paper goes to the first meeting after its perio
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 
 from reportgen.issues import Issue, issue
 from reportgen.model import CoverRow
+from reportgen.periods import period_end, period_label, period_start
 from reportgen.settings import SETTINGS_FILE, PaperSettings
 
 # {period}, {period:%B %Y}, {date}, {date:%d %B %Y}; any other braces are left as written
 _FIELD = re.compile(r"\{(period|date)(?::([^{}]*))?\}")
 DATE_FORM = "%d %B %Y"
-
-
-def period_start(period: str) -> dt.date:
-    return dt.date.fromisoformat(period + "-01")
-
-
-def period_end(period: str) -> dt.date:
-    start = period_start(period)
-    return start.replace(day=calendar.monthrange(start.year, start.month)[1])
-
-
-def period_label(period: str) -> str:
-    """'2023-02' -> 'February 2023'."""
-    return period_start(period).strftime("%B %Y")
 
 
 def display_date(date: dt.date | None) -> str:

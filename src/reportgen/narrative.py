@@ -24,9 +24,9 @@ from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from reportgen.cover import period_label
 from reportgen.issues import Issue, issue
 from reportgen.model import MergedRegister, UpdateState
+from reportgen.periods import period_label
 from reportgen.settings import CANONICAL_STATUSES, Edition, Settings
 from reportgen.workspace import Inputs
 

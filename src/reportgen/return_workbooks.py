@@ -23,11 +23,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reportgen import drafts
-from reportgen.cover import period_label
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, Paper
+from reportgen.periods import period_label
 from reportgen.pipeline import load_register
 from reportgen.returns import slug
 from reportgen.settings import CANONICAL_STATUSES, Settings

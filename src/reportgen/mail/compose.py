@@ -14,9 +14,9 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 
-from reportgen.cover import period_label
 from reportgen.issues import Issue, Severity
 from reportgen.model import Action
+from reportgen.periods import period_label
 from reportgen.return_workbooks import deadline_text
 from reportgen.settings import Settings
 
