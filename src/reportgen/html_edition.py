@@ -23,7 +23,7 @@ from reportgen.charts import chart_src
 from reportgen.files import write_atomically
 from reportgen.model import Paper, PaperRow
 from reportgen.pdf_writer import css_ident, group_blocks, safe_href, status_styles
-from reportgen.workspace import DEFAULT_TEMPLATES
+from reportgen.template_files import DEFAULT_TEMPLATES
 
 TEMPLATE_NAME = "paper.web.html.j2"
 STYLE_NAME = "paper.web.css"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
-from reportgen.workspace import DEFAULT_TEMPLATES
+from reportgen.template_files import DEFAULT_TEMPLATES
 
 WORD_TEMPLATE = ("paper.docx",)
 PDF_TEMPLATES = ("paper.html.j2", "paper.css")

@@ -13,7 +13,6 @@ from pathlib import Path
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.issues import Issue, issue
 from reportgen.settings import Settings, load_settings
-from reportgen.template_files import DEFAULT_TEMPLATES as DEFAULT_TEMPLATES
 from reportgen.template_files import templates_folder
 
 PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
