@@ -1,7 +1,7 @@
 """The status history of every action as one pandas table, from the papers of kept drafts.
 
-`history_frame` lays the papers' rows out long (one row per action and period); `history_table` pivots
-it to action × period for analysts (`reportgen history`), and `write_history` writes that as xlsx and
+`history_table` pivots the papers' rows (laid out long by `reportgen.progress.history_frame`) to
+action × period for analysts (`reportgen history`), and `write_history` writes that as xlsx and
 csv. Which drafts are read is `reportgen.earlier_drafts`' job.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,22 +18,9 @@ from reportgen.earlier_drafts import read_history
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue
-from reportgen.model import Paper
+from reportgen.progress import history_frame
 from reportgen.safe_cells import text_for_spreadsheet
 from reportgen.xlsx_out import write_rows
-
-COLUMNS = ("ref", "period", "status", "status_label", "explanation", "action", "section", "lead")
-
-
-def history_frame(papers: Sequence[Paper]) -> pd.DataFrame:
-    """One row per action and period: the canonical status (None when unrecognised), what the status
-    cell said, the update and the action's words, section and lead, in the papers' order."""
-    records = [
-        (row.ref, paper.period, row.status, row.status_label, row.explanation, row.action, row.section, row.lead)
-        for paper in papers for row in paper.rows
-    ]
-    frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
-    return frame.astype({"ref": "int64"})
 
 
 def history_table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 by period (and by section for this one) that the charts draw, and the actions that have stalled.
 
 Part of the paper model: renderers only lay `Paper.progress` out. The history comes from the newest
-kept draft of each earlier period (`reportgen.history`); "the last Panel" is the newest of them.
+kept draft of each earlier period (`reportgen.earlier_drafts`); "the last Panel" is the newest of them.
 """
 
 from __future__ import annotations
@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from reportgen.model import Chart, CountRow, Paper, PaperRow, PaperSection, Progress, StalledAction
 from reportgen.settings import CANONICAL_STATUSES, HistorySettings
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # how far along an action is: a move to a higher rank is up; On hold is no further on than Not started
 RANK = {"Not started": 0, "On hold": 0, "In progress": 1, "Completed": 2}
@@ -25,8 +28,6 @@ def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySetti
     earlier = [p for p in earlier if p.period < paper.period]
     if not earlier or not settings.progress:
         return paper
-    from reportgen.history import history_frame  # pandas costs ~0.9 s to import: only builds with history pay
-
     frame = history_frame([*earlier, paper])
     previous = earlier[-1]
     before = {row.ref: row for row in previous.rows}
@@ -52,6 +53,22 @@ def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySetti
         stalled_note=stalled_note(len(stalled), settings.stalled_after),
     )
     return replace(paper, sections=sections, progress=progress)
+
+
+HISTORY_COLUMNS = ("ref", "period", "status", "status_label", "explanation", "action", "section", "lead")
+
+
+def history_frame(papers: Sequence[Paper]) -> pd.DataFrame:
+    """One row per action and period: the canonical status (None when unrecognised), what the status
+    cell said, the update and the action's words, section and lead, in the papers' order."""
+    import pandas as pd  # costs ~0.9 s to import: only builds with history pay
+
+    records = [
+        (row.ref, paper.period, row.status, row.status_label, row.explanation, row.action, row.section, row.lead)
+        for paper in papers for row in paper.rows
+    ]
+    frame = pd.DataFrame.from_records(records, columns=list(HISTORY_COLUMNS))
+    return frame.astype({"ref": "int64"})
 
 
 def without_progress(paper: Paper) -> Paper:
