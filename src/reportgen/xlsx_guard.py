@@ -23,6 +23,7 @@ MAX_RATIO = 150  # uncompressed / compressed, for entries over 1 MiB: XML compre
 PROLOG_LIMIT = 64 * 1024  # a DOCTYPE must come before the root element
 CHUNK = 16 * 1024
 
+_XML_PARTS = (".xml", ".rels", ".vml")
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
@@ -40,36 +41,39 @@ def refuse_reason(path: Path) -> str | None:
                 if entry.file_size > 2**20 and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
                     return f"part {entry.filename} expands {entry.file_size // max(entry.compress_size, 1):,} times"
                 # part names are compared case-insensitively (Excel opens xl/Styles.XML as well)
-                if entry.filename.lower().endswith((".xml", ".rels", ".vml")) and _declares(package, entry):
-                    return f"part {entry.filename} declares a DOCTYPE or ENTITY (not allowed in a workbook)"
+                problem = _prolog_problem(package, entry) if entry.filename.lower().endswith(_XML_PARTS) else None
+                if problem:
+                    return problem
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
         return f"it is damaged ({exc})"
     return None
 
 
-def _declares(package: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
-    """Does the part declare a DTD (DOCTYPE, ENTITY) before its root element? Reads at most PROLOG_LIMIT.
+def _prolog_problem(package: zipfile.ZipFile, entry: zipfile.ZipInfo) -> str | None:
+    """What is wrong before the part's root element (a DTD), or None. Reads at most PROLOG_LIMIT.
 
-    defusedxml's parser refuses the declaration as expat meets it, in any encoding the part is in; the
-    part is read only up to its first element, so a large sheet is not parsed twice (openpyxl parses it).
+    defusedxml's parser refuses a DOCTYPE, ENTITY or external reference as expat meets it, in any
+    encoding expat reads; the part is read only up to its first element, so a large sheet is not
+    parsed twice. A part that is not well-formed is left to the reader, which reports it as damaged.
     """
     parser = DefusedXMLParser(target=_StopAtRoot(), forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    declares = f"part {entry.filename} declares a DOCTYPE or ENTITY (not allowed in a workbook)"
     read = 0
     with package.open(entry) as stream:
         while read < PROLOG_LIMIT:
             chunk = stream.read(CHUNK)
             if not chunk:
-                return False
+                return None
             read += len(chunk)
             try:
                 parser.feed(chunk)
             except DefusedXmlException:
-                return True
-            except _RootSeen:
-                return False
-            except ParseError:
-                return False  # not well-formed: openpyxl reports the file as damaged
-    return True  # a prolog this long is not a workbook's
+                return declares
+            except (_RootSeen, ParseError):
+                return None
+            except ValueError as exc:  # an encoding expat cannot read, e.g. a declared UTF-16-BE
+                return f"part {entry.filename} cannot be checked ({exc})"
+    return declares  # a prolog this long is not a workbook's
 
 
 class _RootSeen(Exception):
