@@ -43,6 +43,7 @@ from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.long_words import breakable_paper
 from reportgen.model import Block, Inline, Paper
+from reportgen.period import is_period
 from reportgen.template_files import search_path
 from reportgen.theme_css import LOGO_TYPES, logo_data_uri, theme_stylesheet
 
@@ -61,7 +62,6 @@ MIN_CONTRAST = 4.5
 
 _HEX_COLOUR = re.compile(r"[0-9a-fA-F]{6}")
 _CSS_IDENT = re.compile(r"[a-z0-9][a-z0-9-]*")
-_PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 _DATA_PICTURE = re.compile(r"(?i:data:)([a-zA-Z]+/[a-zA-Z0-9.+-]+);base64,([A-Za-z0-9+/]*={0,2})")
 
 
@@ -220,8 +220,7 @@ def status_styles(paper: Paper) -> list[StatusStyle]:
 
 def period_date(period: str) -> str:
     """ISO date of the first day of `period` (YYYY-MM), or "" when it is not one."""
-    match = _PERIOD.fullmatch(period)
-    return f"{match[1]}-{match[2]}-01" if match else ""
+    return f"{period}-01" if is_period(period) else ""
 
 
 @contextmanager
