@@ -106,8 +106,10 @@ def test_a_damaged_draft_is_one_clear_issue_for_the_workbooks_and_the_build(tmp_
     make_workspace(root, period=B)
     plan = prepare_build(root, B)  # the build carries nothing forward from it, and says why
     assert plan.carried is None and plan.carry_from == folder
-    [unreadable] = [i for i in plan.issues if i.code == "unreadable-file"]
-    assert unreadable.message.startswith(f"The earlier draft could not be read: {folder}: ")
+    unreadable = [i.message for i in plan.issues if i.code == "unreadable-file"]
+    assert unreadable[0].startswith(f"The earlier draft could not be read: {folder}: ")
+    assert unreadable[1:] == [unreadable[0].replace("The earlier draft could not be read",
+                                                    "A kept draft could not be read for the history")]
     assert (folder / "draft.json").read_bytes() == damage.encode("utf-8", "surrogateescape")  # left as it was
 
 
