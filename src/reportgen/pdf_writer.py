@@ -17,7 +17,6 @@ Logging: a warning for each URL WeasyPrint asks for and is refused.
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import logging
 import mimetypes
@@ -32,7 +31,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import Environment, TemplateError, TemplateSyntaxError
 from markupsafe import escape
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -41,6 +40,7 @@ from reportgen import richtext
 from reportgen.charts import chart_src
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
+from reportgen.html_env import html_environment
 from reportgen.long_words import breakable_paper
 from reportgen.model import Block, Inline, Paper
 from reportgen.period import is_period
@@ -250,24 +250,10 @@ _ENVIRONMENT_LOCK = threading.Lock()
 # ---------------------------------------------------------------- stages
 
 
-@functools.lru_cache(maxsize=8)
 def _environment(templates: Path) -> Environment:
-    """One Jinja environment per templates folder: a template is compiled once per process (a long
-    paper renders it once per part), and recompiled when its file changes (Jinja checks the mtime)."""
-    env = Environment(
-        loader=FileSystemLoader(search_path(templates)),  # file by file: a missing one comes from ours
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["safe_href"] = safe_href
-    env.filters["css_ident"] = css_ident
-    env.filters["group_blocks"] = group_blocks
-    env.filters["space_into_links"] = space_into_links
-    env.filters["chart_src"] = chart_src
-    return env
+    return html_environment(templates, (("safe_href", safe_href), ("css_ident", css_ident),
+                                        ("group_blocks", group_blocks), ("space_into_links", space_into_links),
+                                        ("chart_src", chart_src)))
 
 
 def render_html(paper: Paper, templates: Path, part: str = "all", furniture_pages: Sequence[str] = (),
