@@ -102,6 +102,7 @@ def test_a_damaged_draft_is_one_clear_issue_for_the_workbooks_and_the_build(tmp_
     assert [(i.code, i.severity.value, i.file) for i in issues] == [("unreadable-file", "warning", str(folder))]
     assert issues[0].message.startswith(f"The earlier draft could not be read, so the workbooks are not pre-filled: "
                                         f"{folder}: ")
+    assert issues[0].action.startswith("Build that period's paper again")
     assert data_rows(written[0])[1][3:] == (None, None, None)  # blank, as with no draft
     make_workspace(root, period=B)
     plan = prepare_build(root, B)  # the build carries nothing forward from it, and says why

@@ -14,6 +14,10 @@ from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
 from reportgen.model import Paper
 
+# a kept draft is never repaired in place: a new build of its period makes the next draft, read instead
+DAMAGED_DRAFT_ADVICE = ("Build that period's paper again (a new draft is kept beside the damaged one), or move "
+                        "the damaged draft folder out of outputs.")
+
 
 @dataclass(frozen=True)
 class PeriodDraft:
@@ -36,7 +40,7 @@ def read_history(outputs: Path, edition: str, before: str | None = None, limit: 
             manifest = drafts.load_manifest(folder)
         except ReportgenError as exc:
             problems.append(issue("unreadable-file", f"A kept draft could not be read for the history: {exc}",
-                                  severity="warning", file=str(folder)))
+                                  severity="warning", file=str(folder), action=DAMAGED_DRAFT_ADVICE))
             continue
         if manifest.edition == edition or (edition == "restricted" and manifest.edition == "public"):
             newest[period] = folder
@@ -64,4 +68,5 @@ def read_kept_paper(folder: Path | None, unreadable: str = "The earlier draft co
     try:
         return drafts.load_draft(folder)[0], []
     except ReportgenError as exc:
-        return None, [issue("unreadable-file", f"{unreadable}: {exc}", severity="warning", file=str(folder))]
+        return None, [issue("unreadable-file", f"{unreadable}: {exc}", severity="warning", file=str(folder),
+                            action=DAMAGED_DRAFT_ADVICE)]
