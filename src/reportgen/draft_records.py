@@ -18,9 +18,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
-from pydantic import ConfigDict, TypeAdapter, ValidationError, with_config
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from reportgen.errors import ReportgenError
 from reportgen.model import Paper
@@ -107,16 +107,16 @@ def now_iso() -> str:
 _STRICT = ConfigDict(strict=True, extra="forbid")
 
 
-@with_config(_STRICT)
 @dataclass(frozen=True)
 class _PaperRecord:
+    __pydantic_config__: ClassVar[ConfigDict] = _STRICT  # nested dataclasses validate under it too
     schema: Literal[1]
     paper: Paper
 
 
-@with_config(_STRICT)
 @dataclass(frozen=True)
 class _ManifestRecord:
+    __pydantic_config__: ClassVar[ConfigDict] = _STRICT
     schema: Literal[1]
     manifest: Manifest
 
