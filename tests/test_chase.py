@@ -14,7 +14,7 @@ from reportgen.build import check_plan, make_paper, prepare_build
 from reportgen.chase import CHASE_HEADINGS, ChaseRow, chase_csv, chase_list, chase_markdown, unchanged_returns
 from reportgen.model import UpdateState
 from reportgen.pipeline import Checked, check_inputs
-from reportgen.return_workbooks import write_return_workbooks
+from reportgen.run_returns import write_return_workbooks
 from reportgen.workspace import find_inputs
 from test_return_workbooks import keep_draft
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import signal
 from dataclasses import replace
 from pathlib import Path
@@ -129,11 +130,13 @@ def test_paper_round_trip() -> None:
 def test_paper_from_json_names_the_wrong_field() -> None:
     data = json.loads(paper_to_json(make_paper()))
     data["paper"]["sections"][0]["rows"][0]["ref"] = "12"
-    with pytest.raises(ReportgenError, match=r"paper\.sections\[0\]\.rows\[0\]\.ref: expected int"):
+    with pytest.raises(ReportgenError, match=re.escape("paper.sections[0].rows[0].ref: Input should be a valid "
+                                                      "integer, found '12'")):
         paper_from_json(json.dumps(data))
     data = json.loads(paper_to_json(make_paper()))
     data["paper"]["narrative"][0]["kind"] = "table"
-    with pytest.raises(ReportgenError, match="'table' is not one of"):
+    with pytest.raises(ReportgenError, match=re.escape("paper.narrative[0].kind: Input should be 'paragraph', "
+                                                      "'heading', 'bullet' or 'number', found 'table'")):
         paper_from_json(json.dumps(data))
     with pytest.raises(ReportgenError, match="schema 2"):
         paper_from_json('{"schema": 2, "paper": {}}')
@@ -249,6 +252,41 @@ def test_load_draft_refuses_a_folder_without_a_draft(tmp_path: Path) -> None:
     with pytest.raises(ReportgenError, match="not valid JSON") as caught:
         load_draft(tmp_path)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(("damage", "says"), [
+    ('{"schema": 1, "paper": {"title": "x"', "not valid JSON: EOF while parsing"),
+    ("[1, 2]", "not a reportgen paper"),
+    ('{"schema": 1}', "not a reportgen paper (no 'paper' key)"),
+    ('{"schema": 7, "paper": {}}', "paper schema 7 is not 1: written by another reportgen"),
+    ("TITLE", "paper JSON does not fit the model: paper.title: Input should be a valid string, found 3"),
+    ("EXTRA", "paper JSON does not fit the model: paper.sections[0].rows[0].colour: Unexpected keyword argument"),
+    ("WIDTH", "paper JSON does not fit the model: paper.columns[0].width: Input should be a valid number, found '0.1'"),
+])
+def test_a_damaged_draft_json_is_one_clear_error_naming_the_folder(tmp_path: Path, damage: str, says: str) -> None:
+    folder = build(tmp_path, marker="one")
+    data = json.loads((folder / "draft.json").read_text(encoding="utf-8"))
+    if damage == "TITLE":
+        data["paper"]["title"] = 3
+    elif damage == "EXTRA":
+        data["paper"]["sections"][0]["rows"][0]["colour"] = "red"
+    elif damage == "WIDTH":
+        data["paper"]["columns"][0]["width"] = "0.1"
+    text = json.dumps(data) if damage.isupper() else damage
+    (folder / "draft.json").write_text(text, encoding="utf-8")
+    with pytest.raises(ReportgenError) as caught:
+        load_draft(folder)
+    message = str(caught.value)
+    assert message.startswith(f"{folder}: ") and says in message and "\n" not in message
+    assert (folder / "draft.json").read_text(encoding="utf-8") == text  # read, never rewritten
+
+
+def test_a_kept_paper_never_holds_a_theme() -> None:
+    data = json.loads(paper_to_json(make_paper()))
+    assert "theme" not in data["paper"]
+    data["paper"]["theme"] = {}
+    with pytest.raises(ReportgenError, match=r"paper\.theme: a draft keeps no theme"):
+        paper_from_json(json.dumps(data))
 
 
 def test_the_manifest_reads_alone_and_names_the_folder_when_it_cannot(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ from reportgen.cli import main
 from reportgen.errors import ReportgenError
 from reportgen.model import Paper
 from reportgen.pipeline import load_register
-from reportgen.return_workbooks import write_return_workbooks
 from reportgen.returns import partner_for, read_return, validate_return
+from reportgen.run_returns import write_return_workbooks
 from reportgen.settings import CANONICAL_STATUSES
 from reportgen.workspace import find_inputs
 
@@ -91,6 +91,27 @@ def test_prefilled_from_the_latest_draft_of_an_earlier_period(tmp_path: Path) ->
     keep_draft(root, B)
     again, _ = write_return_workbooks(root, B, tmp_path / "again")
     assert data_rows(again[0])[1][3:] == ("Completed", "Update on action 1.", "Spring 2027")
+
+
+@pytest.mark.parametrize("damage", ['{"schema": 1, "paper": ', '{"schema": 1, "paper": {"title": 3}}', "\udcff"])
+def test_a_damaged_draft_is_one_clear_issue_for_the_workbooks_and_the_build(tmp_path: Path, damage: str) -> None:
+    root = make_workspace(tmp_path / "ws", period=A)
+    folder, _paper = keep_draft(root, A)
+    (folder / "draft.json").write_bytes(damage.encode("utf-8", "surrogateescape"))
+    written, issues = write_return_workbooks(root, B)
+    assert [(i.code, i.severity.value, i.file) for i in issues] == [("unreadable-file", "warning", str(folder))]
+    assert issues[0].message.startswith(f"The earlier draft could not be read, so the workbooks are not pre-filled: "
+                                        f"{folder}: ")
+    assert issues[0].action.startswith("Build that period's paper again")
+    assert data_rows(written[0])[1][3:] == (None, None, None)  # blank, as with no draft
+    make_workspace(root, period=B)
+    plan = prepare_build(root, B)  # the build carries nothing forward from it, and says why
+    assert plan.carried is None and plan.carry_from == folder
+    unreadable = [i.message for i in plan.issues if i.code == "unreadable-file"]
+    assert unreadable[0].startswith(f"The earlier draft could not be read: {folder}: ")
+    assert unreadable[1:] == [unreadable[0].replace("The earlier draft could not be read",
+                                                    "A kept draft could not be read for the history")]
+    assert (folder / "draft.json").read_bytes() == damage.encode("utf-8", "surrogateescape")  # left as it was
 
 
 def test_status_is_a_dropdown_of_the_canonical_statuses(tmp_path: Path) -> None:

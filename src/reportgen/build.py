@@ -23,7 +23,7 @@ from reportgen import drafts
 from reportgen.chase import ChaseRow, chase_csv, chase_list, unchanged_returns
 from reportgen.cover import meeting_issues
 from reportgen.docx_writer import write_docx
-from reportgen.earlier_drafts import PeriodDraft, read_history
+from reportgen.earlier_drafts import PeriodDraft, carry_source, read_history, read_kept_paper
 from reportgen.editions import public_issues, public_view
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
@@ -110,10 +110,10 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
     inputs, found = find_inputs(workspace, period)
     hashes = tuple(drafts.file_record(path, inputs.workspace) for path in input_files(inputs))
     kept = drafts.draft_folders(inputs.outputs)
-    carry_from = next((f for f in reversed(kept) if f.parent.name < inputs.period), None)
+    carry_from = carry_source(inputs.outputs, inputs.period)
     compare_with = next((f for f in reversed(kept)
                          if f.parent.name <= inputs.period and _edition_of(f) == edition), None)
-    carried, unreadable = load_previous(carry_from)
+    carried, unreadable = read_kept_paper(carry_from)
     theme, theme_issues = load_theme(inputs)
     wanted = inputs.settings.history
     history, damaged = read_history(inputs.outputs, edition, before=inputs.period,
@@ -138,17 +138,6 @@ def _edition_of(folder: Path) -> str:
         return ""
 
 
-def load_previous(folder: Path | None) -> tuple[Paper | None, list[Issue]]:
-    """A kept draft's paper; a damaged one is reported and ignored, never fatal."""
-    if folder is None:
-        return None, []
-    try:
-        return drafts.load_draft(folder)[0], []
-    except ReportgenError as exc:
-        return None, [issue("unreadable-file", f"The earlier draft could not be read: {exc}",
-                            severity="warning", file=str(folder))]
-
-
 def check_plan(plan: Plan) -> Checked:
     found = [*plan.issues, *meeting_issues(plan.inputs.settings.paper, plan.inputs.period)]
     return check_inputs(plan.inputs, plan.carried, plan.carried_name, found)
@@ -158,7 +147,7 @@ def make_paper(plan: Plan, checked: Checked) -> Paper:
     """The paper, marked as a draft and listing what blocks it while anything does."""
     inputs = plan.inputs
     narrative = read_narrative(inputs.narrative, inputs.display(inputs.narrative))[0] if inputs.narrative else None
-    previous, _ = load_previous(plan.compare_with)
+    previous, _ = read_kept_paper(plan.compare_with)
     earlier = tuple(found.paper for found in plan.history)
     return build_paper(checked.merged, plan.inputs.settings, narrative, plan.edition, known_issues(plan, checked),
                        previous, theme=plan.theme, earlier=earlier)

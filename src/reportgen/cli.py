@@ -203,7 +203,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_returns(args: argparse.Namespace) -> int:
     from reportgen.report import print_returns
-    from reportgen.return_workbooks import write_return_workbooks
+    from reportgen.run_returns import write_return_workbooks
 
     written, issues = write_return_workbooks(args.workspace, args.period, args.out)
     folder = written[0].parent if written else args.out or args.workspace / "outputs" / args.period / "returns"

@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup, escape
 from weasyprint import HTML
 
@@ -45,6 +45,7 @@ from reportgen.diff import FIELD_NAMES, DraftDiff, diff_drafts, diff_to_json, di
 from reportgen.docx_writer import write_docx
 from reportgen.drafts import draft_number, load_draft
 from reportgen.errors import ReportgenError, UsageError
+from reportgen.html_env import html_environment
 from reportgen.model import Block, Inline, Paper, PaperCell, PaperColumn, PaperRow, PaperSection, RichText
 from reportgen.pdf_writer import (
     TemplateFetcher,
@@ -56,7 +57,7 @@ from reportgen.pdf_writer import (
 )
 from reportgen.progress import without_progress
 from reportgen.richtext import parse_explanation
-from reportgen.template_files import DEFAULT_TEMPLATES, search_path, template_file
+from reportgen.template_files import DEFAULT_TEMPLATES, template_file
 from reportgen.workspace import PERIOD
 
 DIFF_TEMPLATE = "diff.html.j2"
@@ -313,10 +314,8 @@ def _lines(text: str) -> Markup:
 
 
 def _environment(templates: Path) -> Environment:
-    env = Environment(loader=FileSystemLoader(search_path(templates)), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(safe_href=safe_href, css_ident=css_ident, group_blocks=group_blocks, lines=_lines)
-    return env
+    return html_environment(templates, (("safe_href", safe_href), ("css_ident", css_ident),
+                                        ("group_blocks", group_blocks), ("lines", _lines)))
 
 
 def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templates: Path) -> str:

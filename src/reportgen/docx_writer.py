@@ -54,7 +54,6 @@ ROWS_MARKER = "reportgen:plan-rows"  # an XML comment where the plan rows go whe
 # the column keys of the template's delivery table, in its order: a prototype cell is picked by key
 TEMPLATE_COLUMN_KEYS = ("ref", "action", "status", "explanation", "timeframe", "page")
 LINK_SCHEMES = ("http://", "https://", "mailto:")
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 DEFAULT_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 _XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

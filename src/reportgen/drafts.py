@@ -1,4 +1,4 @@
-"""Kept drafts: `outputs/<period>/draft-NN/` folders, their canonical JSON, and their manifests.
+"""Kept drafts: `outputs/<period>/draft-NN/` folders holding a paper's files, draft.json and manifest.json.
 
 A build writes into a hidden temporary folder (`start_draft`) and publishes it with one atomic
 rename under a per-period lock (`publish_draft`), so a killed build never leaves a partial draft
@@ -9,254 +9,41 @@ written to again. This module does no rendering and reads no settings: it only k
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import enum
 import errno
 import fcntl
-import functools
-import hashlib
-import importlib.metadata
-import json
 import os
-import platform
 import re
 import secrets
 import shutil
-import types
-import typing
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
+# the records and their JSON live in reportgen.draft_records; named here too, where callers look for them
+from reportgen.draft_records import SCHEMA as SCHEMA
+from reportgen.draft_records import VERSIONED as VERSIONED
+from reportgen.draft_records import InputFile as InputFile
+from reportgen.draft_records import Manifest as Manifest
+from reportgen.draft_records import count_by_severity as count_by_severity
+from reportgen.draft_records import file_record as file_record
+from reportgen.draft_records import file_sha256 as file_sha256
+from reportgen.draft_records import manifest_from_json as manifest_from_json
+from reportgen.draft_records import manifest_to_json as manifest_to_json
+from reportgen.draft_records import now_iso as now_iso
+from reportgen.draft_records import package_versions as package_versions
+from reportgen.draft_records import paper_from_json as paper_from_json
+from reportgen.draft_records import paper_to_json as paper_to_json
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
 from reportgen.model import Paper
+from reportgen.periods import is_period
 
-SCHEMA = 1
 DRAFT_JSON = "draft.json"
 MANIFEST_JSON = "manifest.json"
 LOCK_FILE = ".lock"
 
-_PERIOD_RE = re.compile(r"^\d{4}-\d{2}$")
 _DRAFT_RE = re.compile(r"^draft-(\d{2,})$")
 _TMP_RE = re.compile(r"^\.draft-tmp-(\d+)-[0-9a-f]+$")
-
-# distribution names whose versions every manifest records, in this order
-VERSIONED = ("reportgen", "python-docx", "docxtpl", "weasyprint", "jinja2", "pandas", "prefect", "openpyxl")
-
-
-# ---------------------------------------------------------------- records
-
-
-@dataclass(frozen=True)
-class InputFile:
-    path: str  # relative to the workspace (inputs) or the draft folder (outputs), posix
-    size: int
-    sha256: str
-
-
-@dataclass(frozen=True)
-class Manifest:
-    period: str
-    edition: str
-    draft: str  # the draft folder's name; set by publish_draft
-    inputs: tuple[InputFile, ...]
-    settings_digest: str
-    versions: tuple[tuple[str, str], ...]
-    counts: tuple[tuple[str, int], ...]
-    issue_counts: tuple[tuple[str, int], ...]  # severity -> number
-    timings: tuple[tuple[str, float], ...]  # stage -> seconds
-    outputs: tuple[InputFile, ...] = ()  # filled by write_draft_record
-    created: str = ""  # ISO timestamp; filled by write_draft_record when empty
-
-    def reproducible(self) -> Manifest:
-        """The manifest without the facts of one run (time, durations): equal for identical builds."""
-        return dataclasses.replace(self, created="", timings=())
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def file_record(path: Path, workspace: Path) -> InputFile:
-    """Size and SHA-256 of a file, named relative to the workspace (absolute when outside it)."""
-    return InputFile(path=_relative(path, workspace), size=path.stat().st_size, sha256=file_sha256(path))
-
-
-def _relative(path: Path, base: Path) -> str:
-    pairs = ((path, base), (path.absolute(), base.absolute()), (path.resolve(), base.resolve()))
-    for candidate, root in pairs:
-        try:
-            return candidate.relative_to(root).as_posix()
-        except ValueError:
-            continue
-    return path.absolute().as_posix()
-
-
-def package_versions() -> tuple[tuple[str, str], ...]:
-    """(name, version) of Python and the packages that shape the output."""
-    versions = [("python", platform.python_version())]
-    for name in VERSIONED:
-        try:
-            versions.append((name, importlib.metadata.version(name)))
-        except importlib.metadata.PackageNotFoundError:
-            versions.append((name, "not installed"))
-    return tuple(versions)
-
-
-def count_by_severity(severities: Iterable[object]) -> tuple[tuple[str, int], ...]:
-    """Issue counts by severity, e.g. `count_by_severity(i.severity for i in issues)`, sorted by name."""
-    counter = Counter(str(getattr(s, "value", s)) for s in severities)
-    return tuple(sorted(counter.items()))
-
-
-def now_iso() -> str:
-    return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
-
-
-# ---------------------------------------------------------------- canonical JSON
-
-
-def paper_to_json(paper: Paper) -> str:
-    """Canonical JSON of the paper: the same paper always gives the same text."""
-    return _dump({"schema": SCHEMA, "paper": _to_data(paper)})
-
-
-def paper_from_json(text: str) -> Paper:
-    return _load(text, "paper", Paper)
-
-
-def manifest_to_json(manifest: Manifest) -> str:
-    return _dump({"schema": SCHEMA, "manifest": _to_data(manifest)})
-
-
-def manifest_from_json(text: str) -> Manifest:
-    return _load(text, "manifest", Manifest)
-
-
-def _dump(data: object) -> str:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
-
-
-_T = typing.TypeVar("_T")
-
-
-def _load(text: str, key: str, cls: type[_T]) -> _T:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ReportgenError(f"not valid JSON: {exc}") from exc
-    if not isinstance(data, dict) or key not in data:
-        raise ReportgenError(f"not a reportgen {key} (no {key!r} key)")
-    if data.get("schema") != SCHEMA:
-        found = data.get("schema")
-        raise ReportgenError(f"{key} schema {found!r} is not {SCHEMA}: written by another reportgen")
-    try:
-        return typing.cast(_T, _from_data(cls, data[key], key))
-    except (TypeError, ValueError) as exc:
-        raise ReportgenError(f"{key} JSON does not fit the model: {exc}") from exc
-
-
-def _to_data(value: object) -> object:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _to_data(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if f.metadata.get("draft", True)}
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, tuple | list):
-        return [_to_data(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): _to_data(item) for key, item in value.items()}
-    return value
-
-
-@functools.cache
-def _hints(cls: type) -> dict[str, typing.Any]:
-    return typing.get_type_hints(cls)
-
-
-def _from_data(tp: typing.Any, data: object, where: str) -> object:
-    """Rebuild a value of type `tp` from JSON data, driven by type hints; `where` names it in errors."""
-    origin = typing.get_origin(tp)
-    args = typing.get_args(tp)
-    if tp is typing.Any:
-        return data
-    if tp is type(None) or tp is None:
-        if data is not None:
-            raise TypeError(f"{where}: expected null, got {data!r}")
-        return None
-    if origin is typing.Union or origin is types.UnionType:
-        if data is None and type(None) in args:
-            return None
-        problems = []
-        for arg in args:
-            if arg is type(None):
-                continue
-            try:
-                return _from_data(arg, data, where)
-            except (TypeError, ValueError) as exc:
-                problems.append(str(exc))
-        raise TypeError("; ".join(problems) or f"{where}: no type fits {data!r}")
-    if origin is typing.Literal:
-        if data not in args or type(data) not in {type(a) for a in args}:
-            raise ValueError(f"{where}: {data!r} is not one of {list(args)}")
-        return data
-    if origin is tuple or origin is list:
-        if not isinstance(data, list):
-            raise TypeError(f"{where}: expected a list, got {type(data).__name__}")
-        if origin is list or (len(args) == 2 and args[1] is Ellipsis):
-            items = tuple(_from_data(args[0] if args else typing.Any, item, f"{where}[{n}]")
-                          for n, item in enumerate(data))
-            return list(items) if origin is list else items
-        if len(args) != len(data):
-            raise ValueError(f"{where}: expected {len(args)} items, got {len(data)}")
-        return tuple(_from_data(arg, item, f"{where}[{n}]") for n, (arg, item) in enumerate(zip(args, data)))
-    if origin is dict:
-        if not isinstance(data, dict):
-            raise TypeError(f"{where}: expected an object, got {type(data).__name__}")
-        key_type, value_type = args or (typing.Any, typing.Any)
-        return {
-            _from_data(key_type, k, where): _from_data(value_type, v, f"{where}.{k}") for k, v in data.items()
-        }
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return _dataclass_from_data(tp, data, where)
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        try:
-            return tp(data)
-        except ValueError as exc:
-            raise ValueError(f"{where}: {data!r} is not a {tp.__name__}") from exc
-    if tp is float:
-        if isinstance(data, bool) or not isinstance(data, int | float):
-            raise TypeError(f"{where}: expected a number, got {data!r}")
-        return float(data)
-    if tp in (int, str, bool):
-        if type(data) is not tp:
-            raise TypeError(f"{where}: expected {tp.__name__}, got {data!r}")
-        return data
-    raise TypeError(f"{where}: cannot read type {tp!r} from JSON")
-
-
-def _dataclass_from_data(cls: type, data: object, where: str) -> object:
-    if not isinstance(data, dict):
-        raise TypeError(f"{where}: expected an object for {cls.__name__}, got {type(data).__name__}")
-    hints = _hints(cls)
-    init_fields = {f.name: f for f in dataclasses.fields(cls) if f.init and f.metadata.get("draft", True)}
-    unknown = sorted(set(data) - set(init_fields))
-    if unknown:
-        raise ValueError(f"{where}: unknown field(s) {unknown} for {cls.__name__}")
-    kwargs = {}
-    for name, spec in init_fields.items():
-        if name in data:
-            kwargs[name] = _from_data(hints[name], data[name], f"{where}.{name}")
-        elif spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING:
-            raise ValueError(f"{where}: missing field {name!r} of {cls.__name__}")
-    return cls(**kwargs)
 
 
 # ---------------------------------------------------------------- draft folders
@@ -273,7 +60,7 @@ def draft_number(folder: Path) -> int | None:
 
 
 def period_folder(outputs: Path, period: str) -> Path:
-    if not _PERIOD_RE.match(period):
+    if not is_period(period):
         raise ReportgenError(f"period {period!r} is not YYYY-MM")
     return outputs / period
 
@@ -283,7 +70,7 @@ def draft_folders(outputs: Path, period: str | None = None) -> list[Path]:
     if not outputs.is_dir():
         return []
     periods = [period_folder(outputs, period)] if period else [
-        p for p in outputs.iterdir() if _PERIOD_RE.match(p.name)
+        p for p in outputs.iterdir() if is_period(p.name)
     ]
     found: list[tuple[str, int, Path]] = []
     for folder in periods:
@@ -307,7 +94,7 @@ def previous_draft(outputs: Path, before: Path) -> Path | None:
     For a draft published with `--out` elsewhere, the newest numbered draft of its period or earlier.
     """
     number = draft_number(before)
-    if number is not None and _PERIOD_RE.match(before.parent.name):
+    if number is not None and is_period(before.parent.name):
         key: tuple[str, float] = (before.parent.name, number)
     else:
         key = (_period_of(before), float("inf"))

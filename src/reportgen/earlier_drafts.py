@@ -14,6 +14,10 @@ from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
 from reportgen.model import Paper
 
+# a kept draft is never repaired in place: a new build of its period makes the next draft, read instead
+DAMAGED_DRAFT_ADVICE = ("Build that period's paper again (a new draft is kept beside the damaged one), or move "
+                        "the damaged draft folder out of outputs.")
+
 
 @dataclass(frozen=True)
 class PeriodDraft:
@@ -36,17 +40,33 @@ def read_history(outputs: Path, edition: str, before: str | None = None, limit: 
             manifest = drafts.load_manifest(folder)
         except ReportgenError as exc:
             problems.append(issue("unreadable-file", f"A kept draft could not be read for the history: {exc}",
-                                  severity="warning", file=str(folder)))
+                                  severity="warning", file=str(folder), action=DAMAGED_DRAFT_ADVICE))
             continue
         if manifest.edition == edition or (edition == "restricted" and manifest.edition == "public"):
             newest[period] = folder
     found: list[PeriodDraft] = []
     for period in sorted(newest)[-limit if limit else 0:]:
-        try:
-            paper = drafts.load_draft(newest[period])[0]
-        except ReportgenError as exc:
-            problems.append(issue("unreadable-file", f"A kept draft could not be read for the history: {exc}",
-                                  severity="warning", file=str(newest[period])))
-            continue
-        found.append(PeriodDraft(period, newest[period], paper))
+        paper, unreadable = read_kept_paper(newest[period], "A kept draft could not be read for the history")
+        problems += unreadable
+        if paper is not None:
+            found.append(PeriodDraft(period, newest[period], paper))
     return tuple(found), tuple(problems)
+
+
+def carry_source(outputs: Path, period: str) -> Path | None:
+    """The newest kept draft of a period before `period`: the draft a build carries statuses forward
+    from, and the one a period's return workbooks are pre-filled from (one rule, so they agree)."""
+    return next((f for f in reversed(drafts.draft_folders(outputs)) if f.parent.name < period), None)
+
+
+def read_kept_paper(folder: Path | None, unreadable: str = "The earlier draft could not be read"
+                    ) -> tuple[Paper | None, list[Issue]]:
+    """A kept draft's paper (None for no folder); a damaged one is a warning saying `unreadable` and
+    why, and is skipped, never fatal."""
+    if folder is None:
+        return None, []
+    try:
+        return drafts.load_draft(folder)[0], []
+    except ReportgenError as exc:
+        return None, [issue("unreadable-file", f"{unreadable}: {exc}", severity="warning", file=str(folder),
+                            action=DAMAGED_DRAFT_ADVICE)]

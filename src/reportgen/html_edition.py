@@ -11,19 +11,18 @@ partner text can run. Without JavaScript every row shows. This module decides no
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup
 
 from reportgen.charts import chart_src
 from reportgen.files import write_atomically
+from reportgen.html_env import html_environment
 from reportgen.model import Paper, PaperRow
 from reportgen.pdf_writer import css_ident, group_blocks, safe_href, status_styles
-from reportgen.template_files import DEFAULT_TEMPLATES
 
 TEMPLATE_NAME = "paper.web.html.j2"
 STYLE_NAME = "paper.web.css"
@@ -55,18 +54,9 @@ def csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-@functools.lru_cache(maxsize=8)
 def _environment(templates: Path) -> Environment:
-    loaders = [FileSystemLoader(templates)]
-    if templates != DEFAULT_TEMPLATES.resolve():
-        loaders.append(FileSystemLoader(DEFAULT_TEMPLATES))  # a workspace's folder may hold only some
-    env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["safe_href"] = safe_href
-    env.filters["css_ident"] = css_ident
-    env.filters["group_blocks"] = group_blocks
-    env.filters["chart_src"] = chart_src
-    return env
+    return html_environment(templates, (("safe_href", safe_href), ("css_ident", css_ident),
+                                        ("group_blocks", group_blocks), ("chart_src", chart_src)))
 
 
 def _source(env: Environment, name: str) -> str:

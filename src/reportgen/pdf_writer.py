@@ -17,7 +17,6 @@ Logging: a warning for each URL WeasyPrint asks for and is refused.
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import logging
 import mimetypes
@@ -32,7 +31,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import Environment, TemplateError, TemplateSyntaxError
 from markupsafe import escape
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -41,8 +40,10 @@ from reportgen import richtext
 from reportgen.charts import chart_src
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
+from reportgen.html_env import html_environment
 from reportgen.long_words import breakable_paper
 from reportgen.model import Block, Inline, Paper
+from reportgen.periods import is_period
 from reportgen.template_files import search_path
 from reportgen.theme_css import LOGO_TYPES, logo_data_uri, theme_stylesheet
 
@@ -61,7 +62,6 @@ MIN_CONTRAST = 4.5
 
 _HEX_COLOUR = re.compile(r"[0-9a-fA-F]{6}")
 _CSS_IDENT = re.compile(r"[a-z0-9][a-z0-9-]*")
-_PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 _DATA_PICTURE = re.compile(r"(?i:data:)([a-zA-Z]+/[a-zA-Z0-9.+-]+);base64,([A-Za-z0-9+/]*={0,2})")
 
 
@@ -220,8 +220,7 @@ def status_styles(paper: Paper) -> list[StatusStyle]:
 
 def period_date(period: str) -> str:
     """ISO date of the first day of `period` (YYYY-MM), or "" when it is not one."""
-    match = _PERIOD.fullmatch(period)
-    return f"{match[1]}-{match[2]}-01" if match else ""
+    return f"{period}-01" if is_period(period) else ""
 
 
 @contextmanager
@@ -251,24 +250,10 @@ _ENVIRONMENT_LOCK = threading.Lock()
 # ---------------------------------------------------------------- stages
 
 
-@functools.lru_cache(maxsize=8)
 def _environment(templates: Path) -> Environment:
-    """One Jinja environment per templates folder: a template is compiled once per process (a long
-    paper renders it once per part), and recompiled when its file changes (Jinja checks the mtime)."""
-    env = Environment(
-        loader=FileSystemLoader(search_path(templates)),  # file by file: a missing one comes from ours
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["safe_href"] = safe_href
-    env.filters["css_ident"] = css_ident
-    env.filters["group_blocks"] = group_blocks
-    env.filters["space_into_links"] = space_into_links
-    env.filters["chart_src"] = chart_src
-    return env
+    return html_environment(templates, (("safe_href", safe_href), ("css_ident", css_ident),
+                                        ("group_blocks", group_blocks), ("space_into_links", space_into_links),
+                                        ("chart_src", chart_src)))
 
 
 def render_html(paper: Paper, templates: Path, part: str = "all", furniture_pages: Sequence[str] = (),

@@ -1,11 +1,48 @@
-"""A period ("2023-02", one month) as dates and words: what the cover, the narrative, the return
-workbooks and the partner emails all call it. Shared by every stage; it reads nothing.
+"""The reporting period, YYYY-MM: the one rule for what a period is, and a period as dates and words.
+
+Used wherever a period is read: the command line and flows (`check_period`), period folders under
+inputs/returns and outputs, kept drafts, mail subjects and the PDF's dates (`is_period`); and what the
+cover, the narrative, the return workbooks and the partner emails call it (`period_label`). A month is
+01 to 12 and a year is from 1900 (the first year a calendar month can be printed for in every output).
+Shared by every stage: it reads nothing and imports nothing of reportgen's but its exception.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
+
+from reportgen.errors import UsageError
+
+PERIOD_PATTERN = r"(?:19|[2-9][0-9])[0-9]{2}-(?:0[1-9]|1[0-2])"  # for a larger pattern (a mail subject's tag)
+PERIOD = re.compile(PERIOD_PATTERN)
+_FORM = re.compile(r"[0-9]{4}-[0-9]{2}")
+
+
+def is_period(text: str) -> bool:
+    """Is `text` exactly a period (no spaces): "2023-02" yes; "2023-13", "2023-2", "0999-01" no."""
+    return PERIOD.fullmatch(text) is not None
+
+
+def period_problem(text: str) -> str:
+    """Why `text` is not a period, in words for the person who typed it; "" when it is one."""
+    if not _FORM.fullmatch(text):
+        return "is not of the form YYYY-MM (e.g. 2026-10)"
+    if not "01" <= text[5:] <= "12":
+        return f"has no month {text[5:]}: the month is 01 to 12"
+    if not is_period(text):
+        return "is not of the form YYYY-MM (a year from 1900)"
+    return ""
+
+
+def check_period(period: str) -> str:
+    """`period` (spaces around it removed) when it is a period; else a UsageError saying what is wrong."""
+    text = period.strip()
+    problem = period_problem(text)
+    if problem:
+        raise UsageError(f"period {period!r} {problem}")
+    return text
 
 
 def period_start(period: str) -> dt.date:

@@ -33,7 +33,7 @@ from reportgen.diff import human_text
 from reportgen.diff_render import DiffResult, compare_drafts
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.issues import Issue, Severity
-from reportgen.return_workbooks import write_return_workbooks
+from reportgen.run_returns import write_return_workbooks
 from reportgen.settings import Edition
 from reportgen.workspace import find_inputs
 

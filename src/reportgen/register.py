@@ -9,7 +9,7 @@ from pathlib import Path
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
 from reportgen.settings import SETTINGS_FILE, Settings
-from reportgen.sheets import Table, locate_table, read_sheets, read_text
+from reportgen.sheets import Table, locate_table, read_ref, read_sheets, read_text
 from reportgen.values import collapse_spaces, normalize_page, parse_ref
 
 
@@ -51,14 +51,9 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
 
 def _read_action(table: Table, number: int, cells: tuple[object, ...], settings: Settings
                  ) -> tuple[Action | None, list[Issue]]:
-    issues: list[Issue] = []
     where = {"file": table.file, "sheet": table.sheet, "row": number}
-    raw_ref = table.value(cells, "ref")
-    ref, why = parse_ref(raw_ref)
+    ref, issues = read_ref(table, number, cells, "row left out")
     if ref is None:
-        code = "missing-ref" if why == "empty" else "bad-ref"
-        issues.append(issue(code, f"Row {number}: the action reference {raw_ref!r} is {why}; row left out.",
-                            column=table.written["ref"], value=raw_ref, **where))
         return None, issues
     texts: dict[str, str] = {}
     keys = ["action", "section", "lead", "page", *(e.key for e in settings.register.extra)]

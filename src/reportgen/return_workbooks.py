@@ -4,6 +4,7 @@ Each workbook's data sheet ("Return") lists the partner's actions in register or
 return headings `read_return` expects (plus a "Section" column it ignores): ref, section and action
 locked; status (a dropdown of the canonical statuses), explanation and timeframe pre-filled from the
 latest kept draft of an earlier period and left editable. An "Instructions" sheet follows.
+It writes what the run stage read (`reportgen.run_returns` reads the register and the draft).
 
 What it must not do: overwrite a file (an existing workbook is refused, naming it), write a formula
 (every text cell is a literal string), or leave a half-written file (temporary name, then a hard link
@@ -22,16 +23,13 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reportgen import drafts
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue
-from reportgen.model import Action, Paper
+from reportgen.model import Action, Paper, Register
 from reportgen.periods import period_label
-from reportgen.pipeline import load_register
 from reportgen.returns import slug
 from reportgen.settings import CANONICAL_STATUSES, Settings
-from reportgen.workspace import find_inputs
 from reportgen.xlsx_out import FIXED_TIME, text_cell, workbook_bytes
 
 DATA_SHEET = "Return"
@@ -42,29 +40,21 @@ EDITABLE = ("status", "explanation", "timeframe")
 WIDTHS = {"ref": 8, "section": 18, "action": 50, "status": 16, "explanation": 70, "timeframe": 22}
 HEADING_FILL = PatternFill("solid", fgColor="D9E1F2")
 EDITABLE_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: "type here"
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 Prefill = tuple[str, str, str]  # status, explanation, timeframe as pre-filled
 BLANK: Prefill = ("", "", "")
 
 
-def write_return_workbooks(workspace: Path, period: str, out: Path | None = None) -> tuple[list[Path], list[Issue]]:
-    """Write one pre-filled return workbook per lead into `out` (default `outputs/<period>/returns/`).
+def write_workbooks(register: Register, previous: Paper | None, period: str, settings: Settings, folder: Path
+                    ) -> tuple[list[Path], list[Issue]]:
+    """Write one workbook per lead of `register` into `folder`, pre-filled from `previous` (the kept draft
+    a build of `period` carries forward from; None: blank).
 
     Refuses with `ReportgenError` naming the file when any workbook already exists, before writing any.
-    Returns the files written, in register order, and the issues met (register, earlier draft).
+    Returns the files written, in register order, and the issues met (two leads making one file name).
     """
-    # the returns folder of a period is made when its returns come in: not needed to write workbooks for it
-    inputs, _returns_folder_issues = find_inputs(workspace, period, need_returns=False)
-    register, issues = load_register(inputs)
-    if out is not None:
-        drafts.check_out_place(out / "x", inputs.workspace)  # the workbooks go in `out`, which may exist
-    folder = out if out is not None else inputs.outputs / inputs.period / "returns"
-    previous, found = load_prefill(inputs.outputs, inputs.period)
-    issues += found
     values = prefill_values(previous)
-    names, clashes = workbook_names(register.leads)
-    issues += clashes
+    names, issues = workbook_names(register.leads)
     targets = {lead: folder / name for lead, name in names.items()}
     taken = [path for path in targets.values() if path.exists()]
     if taken:
@@ -74,8 +64,7 @@ def write_return_workbooks(workspace: Path, period: str, out: Path | None = None
     written: list[Path] = []
     for lead, path in targets.items():
         actions = [action for action in register.actions if action.lead == lead]
-        book = return_workbook(lead, actions, values, inputs.period, inputs.settings)
-        save_new(book, path)
+        save_new(return_workbook(lead, actions, values, period, settings), path)
         written.append(path)
     return written, issues
 
@@ -100,23 +89,6 @@ def workbook_names(leads: Sequence[str]) -> tuple[dict[str, str], list[Issue]]:
         taken[stem] = lead
         names[lead] = f"{stem}.xlsx"
     return names, issues
-
-
-def prefill_source(outputs: Path, period: str) -> Path | None:
-    """The latest kept draft of a period before `period`: the same draft a build carries forward from."""
-    return next((f for f in reversed(drafts.draft_folders(outputs)) if f.parent.name < period), None)
-
-
-def load_prefill(outputs: Path, period: str) -> tuple[Paper | None, list[Issue]]:
-    """The paper the workbooks are pre-filled from; a damaged draft is reported and ignored."""
-    folder = prefill_source(outputs, period)
-    if folder is None:
-        return None, []
-    try:
-        return drafts.load_draft(folder)[0], []
-    except ReportgenError as exc:
-        return None, [issue("unreadable-file", f"The earlier draft could not be read, so the workbooks are "
-                            f"not pre-filled: {exc}", severity="warning", file=str(folder))]
 
 
 def prefill_values(previous: Paper | None) -> dict[int, Prefill]:

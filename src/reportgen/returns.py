@@ -18,9 +18,9 @@ from reportgen.issues import Issue, issue
 from reportgen.model import PartnerReturn, Register, Update
 from reportgen.partners import match_partner
 from reportgen.settings import PartnerSettings, Settings
-from reportgen.sheets import Table, locate_table, read_sheets, read_text
+from reportgen.sheets import Table, locate_table, read_ref, read_sheets, read_text
 from reportgen.statuses import match_status, status_table, suggest_status
-from reportgen.values import collapse_spaces, parse_ref
+from reportgen.values import collapse_spaces
 
 
 def slug(text: str) -> str:
@@ -61,15 +61,9 @@ def read_return(path: Path, settings: Settings, display: str, partner: str) -> t
 
 def _read_update(table: Table, number: int, cells: tuple[object, ...], partner: str
                  ) -> tuple[Update | None, list[Issue]]:
-    where = {"file": table.file, "sheet": table.sheet, "row": number}
-    raw_ref = table.value(cells, "ref")
-    ref, why = parse_ref(raw_ref)
+    ref, issues = read_ref(table, number, cells, "this update was left out")
     if ref is None:
-        code = "missing-ref" if why == "empty" else "bad-ref"
-        return None, [issue(code, f"Row {number}: the action reference {raw_ref!r} is {why}; "
-                            "this update was left out.", column=table.written["ref"], value=raw_ref,
-                            **where)]
-    issues: list[Issue] = []
+        return None, issues
     texts: dict[str, str] = {}
     for key in ("status", "explanation", "timeframe", "action"):
         text, found = read_text(table, number, cells, key)

@@ -285,6 +285,20 @@ def _heading(table: Table, column: int) -> str:
     return table.headings[column - 1] if 0 < column <= len(table.headings) else ""
 
 
+def read_ref(table: Table, number: int, cells: tuple[Cell, ...], left_out: str) -> tuple[int | None, list[Issue]]:
+    """The row's action reference (register and returns alike); None with a missing-ref or bad-ref
+    issue when it is not one, ending with what was `left_out` ("row left out")."""
+    from reportgen.values import parse_ref
+
+    raw = table.value(cells, "ref")
+    ref, why = parse_ref(raw)
+    if ref is not None:
+        return ref, []
+    code = "missing-ref" if why == "empty" else "bad-ref"
+    return None, [issue(code, f"Row {number}: the action reference {raw!r} is {why}; {left_out}.",
+                        column=table.written["ref"], value=raw, file=table.file, sheet=table.sheet, row=number)]
+
+
 def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> tuple[str | None, list[Issue]]:
     """A text cell, cleaned of invisible characters (reported); None when too long to publish."""
     from reportgen.long_words import BREAK_EVERY, longest_run

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.issues import Issue, issue
+from reportgen.periods import PERIOD as PERIOD  # the one period rule; kept importable from here
+from reportgen.periods import check_period, is_period
 from reportgen.settings import Settings, load_settings
 from reportgen.template_files import templates_folder
 
-PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 
 
@@ -104,18 +105,6 @@ def _register_file(workspace: Path) -> Path:
     return found[0]
 
 
-def check_period(period: str) -> str:
-    """`period` when it is YYYY-MM with a real month; else a UsageError saying what is wrong."""
-    text = period.strip()
-    if not re.fullmatch(r"\d{4}-\d{2}", text):
-        raise UsageError(f"period {period!r} is not of the form YYYY-MM (e.g. 2026-10)")
-    if not PERIOD.fullmatch(text):
-        raise UsageError(f"period {period!r} has no month {text[5:]}: the month is 01 to 12")
-    if text < "1900":  # year 0 has no calendar month to print
-        raise UsageError(f"period {period!r} is not of the form YYYY-MM (a year from 1900)")
-    return text
-
-
 def earlier_periods(workspace: Path, period: str) -> list[str]:
     """Period folders before `period`, newest first."""
     return [found for found in reversed(periods(workspace)) if found < period]
@@ -127,7 +116,7 @@ def periods(workspace: Path) -> list[str]:
     if not root.is_dir():
         return []
     return sorted(p.name for p in root.iterdir()
-                  if PERIOD.fullmatch(p.name) and p.is_dir() and inside(p, workspace))
+                  if is_period(p.name) and p.is_dir() and inside(p, workspace))
 
 
 def inside(path: Path, workspace: Path) -> bool:

@@ -1,17 +1,20 @@
 """Checks on an .xlsx package before openpyxl opens it, and facts openpyxl's read-only mode hides.
 
-`refuse_reason` stops zip bombs and XML with DOCTYPE/ENTITY declarations before anything expands
-them, reading within bounded memory. `scan_sheet` streams one sheet's XML once for hidden rows,
+`refuse_reason` stops zip bombs (size and ratio limits: no library has them) and XML with
+DOCTYPE/ENTITY declarations (refused by defusedxml's parser) before anything expands them, reading
+within bounded memory. `scan_sheet` streams one sheet's XML once for hidden rows,
 merged cells and formulas (with or without a cached value), clearing elements as it goes.
 """
 
 from __future__ import annotations
 
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
 from lxml import etree
 
 MAX_ENTRIES = 5_000
@@ -20,9 +23,8 @@ MAX_RATIO = 150  # uncompressed / compressed, for entries over 1 MiB: XML compre
 PROLOG_LIMIT = 64 * 1024  # a DOCTYPE must come before the root element
 CHUNK = 16 * 1024
 
+_XML_PARTS = (".xml", ".rels", ".vml")
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_ROOT_START = re.compile(rb"<[A-Za-z_]")
 
 
 def refuse_reason(path: Path) -> str | None:
@@ -39,45 +41,53 @@ def refuse_reason(path: Path) -> str | None:
                 if entry.file_size > 2**20 and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
                     return f"part {entry.filename} expands {entry.file_size // max(entry.compress_size, 1):,} times"
                 # part names are compared case-insensitively (Excel opens xl/Styles.XML as well)
-                if entry.filename.lower().endswith((".xml", ".rels", ".vml")) and _declares(package, entry):
-                    return f"part {entry.filename} declares a DOCTYPE or ENTITY (not allowed in a workbook)"
+                problem = _prolog_problem(package, entry) if entry.filename.lower().endswith(_XML_PARTS) else None
+                if problem:
+                    return problem
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
         return f"it is damaged ({exc})"
     return None
 
 
-def _declares(package: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
-    """Does the XML prolog (before the root element) hold a declaration? Reads at most PROLOG_LIMIT."""
-    seen = b""
+def _prolog_problem(package: zipfile.ZipFile, entry: zipfile.ZipInfo) -> str | None:
+    """What is wrong before the part's root element (a DTD), or None. Reads at most PROLOG_LIMIT.
+
+    defusedxml's parser refuses a DOCTYPE, ENTITY or external reference as expat meets it, in any
+    encoding expat reads; the part is read only up to its first element, so a large sheet is not
+    parsed twice. A part that is not well-formed is left to the reader, which reports it as damaged.
+    """
+    parser = DefusedXMLParser(target=_StopAtRoot(), forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    declares = f"part {entry.filename} declares a DOCTYPE or ENTITY (not allowed in a workbook)"
+    read = 0
     with package.open(entry) as stream:
-        while len(seen) < PROLOG_LIMIT:
+        while read < PROLOG_LIMIT:
             chunk = stream.read(CHUNK)
             if not chunk:
-                break
-            seen += chunk
-            root = _root_start(seen)
-            prolog = seen if root is None else seen[:root]
-            if _DECLARATION.search(prolog):
-                return True
-            if root is not None:
-                return False
-    return len(seen) >= PROLOG_LIMIT  # a prolog this long is not a workbook's
+                return None
+            read += len(chunk)
+            try:
+                parser.feed(chunk)
+            except DefusedXmlException:
+                return declares
+            except (_RootSeen, ParseError):
+                return None
+            except ValueError as exc:  # an encoding expat cannot read, e.g. a declared UTF-16-BE
+                return f"part {entry.filename} cannot be checked ({exc})"
+    return declares  # a prolog this long is not a workbook's
 
 
-def _root_start(data: bytes) -> int | None:
-    """Offset of the first element tag, skipping <?xml ?> and comments."""
-    position = 0
-    while True:
-        match = _ROOT_START.search(data, position)
-        if match is None:
-            return None
-        comment = data.rfind(b"<!--", 0, match.start())
-        if comment != -1 and data.find(b"-->", comment) == -1:
-            return None  # still inside a comment
-        if comment != -1 and data.find(b"-->", comment) > match.start():
-            position = data.find(b"-->", comment) + 3
-            continue
-        return match.start()
+class _RootSeen(Exception):
+    """The root element has started: the prolog, where a DTD must be, is over."""
+
+
+class _StopAtRoot:
+    """A parser target that stops the parse at the first element."""
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        raise _RootSeen
+
+    def close(self) -> None:
+        return None
 
 
 @dataclass(frozen=True)

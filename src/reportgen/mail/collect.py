@@ -35,6 +35,7 @@ from reportgen.mail.mailbox import Incoming, Mailbox
 from reportgen.mail.partners import partner_of
 from reportgen.mail.transport import Outbox, Sent, send_all
 from reportgen.model import Register
+from reportgen.periods import PERIOD_PATTERN
 from reportgen.pipeline import load_register
 from reportgen.returns import read_return, slug, validate_return
 from reportgen.workspace import Inputs, versioned
@@ -304,7 +305,7 @@ def for_partner(item: Issue, shown: str, sent_name: str) -> Issue:
 
 
 def _other_period(subject: str, period: str) -> str:
-    tags = re.findall(r"\[reportgen (\d{4}-\d{2})\]", subject)
+    tags = re.findall(rf"\[reportgen ({PERIOD_PATTERN})\]", subject)
     return next((found for found in tags if found != period), "") if period not in tags else ""
 
 

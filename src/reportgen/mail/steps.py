@@ -26,8 +26,9 @@ from reportgen.mail.transport import FileOutbox, Outbox, Sent, SmtpOutbox, send_
 from reportgen.model import Paper, Register
 from reportgen.pipeline import check_inputs, load_register
 from reportgen.register import check_partners
-from reportgen.return_workbooks import load_prefill, prefill_values, return_workbook
+from reportgen.return_workbooks import prefill_values, return_workbook
 from reportgen.returns import slug
+from reportgen.run_returns import read_for_workbooks
 from reportgen.workspace import Inputs, find_inputs
 from reportgen.xlsx_out import workbook_bytes
 
@@ -71,11 +72,9 @@ def _outbox(inputs: Inputs, dry_run: bool, credentials: Credentials | None, stac
 
 
 def _prepare(workspace: Path, period: str) -> tuple[Inputs, Register, Paper | None, list[Issue]]:
-    inputs, _found = find_inputs(workspace, period, need_returns=False)  # a period whose replies are yet to come
-    register, issues = load_register(inputs)
-    issues += check_partners(inputs.settings, register)
-    previous, found = load_prefill(inputs.outputs, inputs.period)
-    return inputs, register, previous, issues + found
+    read = read_for_workbooks(workspace, period)  # a period whose replies are yet to come: no returns folder needed
+    issues = [*read.register_issues, *check_partners(read.inputs.settings, read.register), *read.previous_issues]
+    return read.inputs, read.register, read.previous, issues
 
 
 def _workbook(inputs: Inputs, register: Register, previous: Paper | None, lead: str) -> tuple[str, bytes]:
