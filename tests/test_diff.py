@@ -25,7 +25,9 @@ from paper_factory import LINK, MAILTO, UNKNOWN_REF, make_paper, make_row
 from reportgen.build import build_draft
 from reportgen.cli import main
 from reportgen.diff import Span, diff_drafts, new_text, old_text, word_diff
-from reportgen.diff_render import DiffResult, compare_drafts, default_out, redline_blocks, write_diff_docx
+from reportgen.diff_redline import redline_blocks
+from reportgen.diff_render import DiffResult, compare_drafts, default_out
+from reportgen.diff_summary import write_diff_docx
 from reportgen.docx_writer import write_docx
 from reportgen.drafts import load_draft
 from reportgen.errors import ReportgenError

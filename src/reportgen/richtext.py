@@ -64,8 +64,12 @@ def clean_text(value: str) -> tuple[str, list[str]]:
     return text, findings
 
 
-def safe_href(url: str) -> str | None:
-    """The URL if it is an http(s) link with a host or a mailto link, else None."""
+def safe_href(url: str | None) -> str | None:
+    """The link policy, for the paper and every renderer: the URL if it is an http(s) link with a host
+    or a mailto link, else None (the text is shown without a link). A URL it returns it returns unchanged
+    when asked again, so a renderer writes exactly the link the paper holds."""
+    if not url:
+        return None
     # browsers drop tabs and newlines anywhere and C0/space at the ends: `java\tscript:` is javascript:
     candidate = re.sub(r"[\t\n\r]", "", url).strip(_URL_EDGE)
     if _URL_FORBIDDEN.search(candidate) or _INVISIBLE.search(candidate) or _XML_INVALID.search(candidate):
