@@ -10,7 +10,6 @@ Logging policy: a warning for a link refused by the policy (the text is kept); n
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Iterable, Mapping
 from copy import deepcopy
@@ -41,7 +40,7 @@ from reportgen.docx_xml import (
     xml_safe,
 )
 from reportgen.errors import ReportgenError
-from reportgen.model import Block, Inline, Paper, Progress, RichText
+from reportgen.model import Block, Inline, Paper, Progress, RichText, in_cell
 from reportgen.richtext import safe_href
 
 log = logging.getLogger(__name__)
@@ -131,8 +130,9 @@ class Layout:
 
     # -- paragraphs and runs
 
-    def blocks(self, blocks: RichText, p_pr: Element | None, r_pr: Element | None,
-               in_cell: bool) -> list[Element]:
+    def blocks(self, blocks: RichText, p_pr: Element | None, r_pr: Element | None) -> list[Element]:
+        """Paragraphs for `blocks`; a paragraph block takes `p_pr`, headings and list items their styles.
+        In a table cell, pass the cell's blocks as the Paper gives them (`PaperCell.blocks`: no headings)."""
         paragraphs = []
         num_id: str | None = None
         previous = ""
@@ -140,24 +140,20 @@ class Layout:
             if block.kind == "number" and previous != "number":
                 num_id = self.restart_numbering()
             previous = block.kind
-            paragraphs.append(self.block(block, p_pr, r_pr, in_cell, num_id))
+            paragraphs.append(self.block(block, p_pr, r_pr, num_id))
         return paragraphs
 
-    def block(self, block: Block, p_pr: Element | None, r_pr: Element | None, in_cell: bool,
-              num_id: str | None = None) -> Element:
+    def block(self, block: Block, p_pr: Element | None, r_pr: Element | None, num_id: str | None = None
+              ) -> Element:
         inlines: Iterable[Inline] = block.inlines
         level = min(max(block.level, 1), 3)
         style: str | None = None
-        if block.kind == "heading" and in_cell:
-            # a heading style inside a cell would pollute the document outline: bold text instead
-            inlines = [dataclasses.replace(inline, bold=True) for inline in block.inlines]
-        elif block.kind == "heading":
+        if block.kind == "heading":
             style = f"Heading {level}"
         elif block.kind in ("bullet", "number"):
             base = "List Bullet" if block.kind == "bullet" else "List Number"
             style = f"{base} {level}" if level > 1 and self.style_id(f"{base} {level}") else base
-        own_props = block.kind == "paragraph" or (in_cell and block.kind == "heading")
-        paragraph = self.paragraph(p_pr if own_props else None, style)
+        paragraph = self.paragraph(p_pr if block.kind == "paragraph" else None, style)
         if block.kind == "number" and num_id is not None and level == 1:
             p_props = child(paragraph, "w:pPr", first=True)
             num_pr = etree.Element(qn("w:numPr"))
@@ -255,7 +251,7 @@ class Layout:
                       None)
         if marker is None:
             raise ReportgenError(f"the DOCX template has no paragraph holding exactly {NARRATIVE_MARKER}")
-        add_progress(self.document, marker, progress, lambda block: self.block(block, None, None, in_cell=False),
+        add_progress(self.document, marker, progress, lambda block: self.block(block, None, None),
                      lambda name: self.style_id(name) is not None)
 
     def fill_narrative(self, narrative: RichText) -> None:
@@ -267,7 +263,7 @@ class Layout:
         p_pr = deepcopy(marker_props) if marker_props is not None else None
         if p_pr is not None and p_pr.find(qn("w:sectPr")) is not None:
             p_pr.remove(p_pr.find(qn("w:sectPr")))
-        for paragraph in self.blocks(narrative, p_pr, None, in_cell=False):
+        for paragraph in self.blocks(narrative, p_pr, None):
             marker.addprevious(paragraph)
         if marker_props is not None and marker_props.find(qn("w:sectPr")) is not None:
             for child in [c for c in marker if c.tag != W_PPR]:
@@ -301,7 +297,7 @@ class Layout:
             r_pr = run.find(W_RPR) if run is not None else None
             for paragraph in paragraphs:
                 target.remove(paragraph)
-            for paragraph in self.blocks(redline[label], p_pr, r_pr, in_cell=True):
+            for paragraph in self.blocks(tuple(in_cell(block) for block in redline[label]), p_pr, r_pr):
                 target.append(paragraph)
             marked.append(label)
         return marked

@@ -125,7 +125,7 @@ class _PlanWriter:
                 continue
             cell = by_key.get(column.key)
             if cell is not None and cell.rich:
-                paragraphs = self.layout.blocks(cell.rich, proto.p_pr, proto.r_pr, in_cell=True)
+                paragraphs = self.layout.blocks(cell.blocks, proto.p_pr, proto.r_pr)
                 tc.extend(paragraphs or [self.layout.paragraph(proto.p_pr)])  # a cell needs one paragraph
             else:
                 tc.extend(self.layout.text_paragraphs(cell.text if cell is not None else "", proto))
@@ -137,7 +137,7 @@ class _PlanWriter:
         if status.colour is not None:
             shade(tc.find(W_TCPR), status.colour.fill)
         if cell is not None and cell.rich:  # a draft comparison: the label as tracked changes
-            tc.extend(self.layout.blocks(cell.rich, proto.p_pr, proto.r_pr, in_cell=True))
+            tc.extend(self.layout.blocks(cell.blocks, proto.p_pr, proto.r_pr))
         else:
             tc.extend(self.layout.text_paragraphs(status.label, proto))
         for note in status.notes:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import ClassVar, Literal
 
@@ -153,6 +153,14 @@ def plain_text(blocks: RichText) -> str:
     return "\n".join(block.text for block in blocks)
 
 
+def in_cell(block: Block) -> Block:
+    """`block` as a table cell shows it, in every renderer: a heading becomes a paragraph of bold words
+    (a heading inside a table cell would break the document outline a screen reader moves through)."""
+    if block.kind != "heading":
+        return block
+    return Block("paragraph", tuple(replace(inline, bold=True) for inline in block.inlines))
+
+
 # ---------------------------------------------------------------- paper
 
 
@@ -174,6 +182,11 @@ class PaperCell:
     key: str
     text: str  # plain text (what a screen reader, a diff and a test read)
     rich: RichText = ()  # set for explanation-like cells with paragraphs, lists or links
+
+    @property
+    def blocks(self) -> RichText:
+        """The rich text as the cell shows it (headings as bold paragraphs: `in_cell`)."""
+        return tuple(in_cell(block) for block in self.rich)
 
 
 @dataclass(frozen=True)
