@@ -243,3 +243,29 @@ def test_the_changes_table_has_the_same_columns_in_docx_and_pdf(tmp_path: Path) 
         f"width: {c.width * 100:.0f}%" for c in CHANGES_COLUMNS]
     assert [cell.text_content() for cell in changes.xpath("./tbody/tr[1]/*")] == [
         str(getattr(moves[0], c.key)) for c in CHANGES_COLUMNS]
+
+
+def test_a_heading_inside_a_cell_is_bold_words_in_every_output_never_a_heading(tmp_path: Path) -> None:
+    rich = (Block("heading", (Inline("Progress "), Inline("so far", href=ACCEPTED)), level=2),
+            Block("paragraph", (Inline("Done."),)))
+    paper = make_paper(2, 1)
+    first = paper.rows[0]
+    cells = tuple(replace(c, text="Progress so far\nDone.", rich=rich) if c.key == "explanation" else c
+                  for c in first.cells)
+    paper = replace(paper, sections=(replace(paper.sections[0], rows=(replace(first, cells=cells), paper.rows[1])),))
+    shown = paper.rows[0].cell("explanation").blocks
+    assert [b.kind for b in shown] == ["paragraph", "paragraph"] and all(i.bold for i in shown[0].inlines)
+
+    write_docx(paper, TEMPLATES / "paper.docx", tmp_path / "paper.docx")
+    explanation = docx.Document(str(tmp_path / "paper.docx")).tables[-1].rows[1].cells[3]
+    heading = explanation.paragraphs[0]
+    assert heading.text == "Progress so far" and heading.style.name == "Table Text"
+    assert heading.runs and all(run.bold for run in heading.runs)
+
+    write_html(paper, TEMPLATES, tmp_path / "paper.html")
+    for html in ((tmp_path / "paper.html").read_bytes(), render_html(paper, TEMPLATES).encode("utf-8")):
+        cell = lxml.html.fromstring(html).xpath("//td[contains(@class, 'col-explanation')]")[0]
+        assert not cell.xpath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6")
+        first_paragraph = cell.xpath("./p")[0]
+        assert first_paragraph.text_content() == "Progress so far"
+        assert "".join(s.text_content() for s in first_paragraph.xpath(".//strong")) == "Progress so far"

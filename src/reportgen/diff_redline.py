@@ -234,7 +234,6 @@ def _restore_rows(old: PaperSection, section: PaperSection, withdrawn: dict[int,
     return replace(section, rows=tuple(rows))
 
 
-
 def field_blocks(field: str, old: str, new: str) -> RichText:
     """Old and new wording of one field, redlined as the paper shows it (explanations parsed)."""
     parse = parse_explanation if field == "explanation" else text_blocks

@@ -5,8 +5,8 @@
                                              └─diff_to_json─▶ diff.json         (reportgen.diff_summary, diff)
 
 The cover sheet's changed values are tracked too, word by word, where the template lays the cover out as
-label | value rows (`Layout.mark_cover`). Not tracked in the DOCX (reported in diff.html and diff.json
-instead): a section heading only one draft has (shown, unmarked: Word cannot track a heading row apart
+label | value rows (`reportgen.docx_front.mark_cover`). Not tracked in the DOCX (reported in diff.html and
+diff.json instead): a section heading only one draft has (shown, unmarked: Word cannot track a heading row apart
 from its actions' rows), and a cover row only one draft has.
 
 Logging: none; a problem that stops the comparison is a `ReportgenError`.

@@ -49,7 +49,6 @@ def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out
     write_docx(redline_paper(old, new, diff), template, out, revision_author, revision_date, cover_redline=cover)
 
 
-
 @dataclass(frozen=True)
 class FieldView:
     name: str

@@ -1,8 +1,8 @@
 """Blocks, paragraphs, runs, links and tracked changes written into one rendered Word document.
 
 `Layout` holds the per-document caches (style ids, link relationships, list numbering, revision ids)
-and places the Paper's rich text: the narrative, the cover sheet's tracked wording in a comparison,
-and the cells of the plan table (`reportgen.docx_plan`). It decides no content; a link is written
+and turns the Paper's rich text into paragraphs and runs for `reportgen.docx_front` (narrative,
+progress, cover) and `reportgen.docx_plan` (the plan table's cells). It decides no content; a link is written
 only when the link policy (`reportgen.richtext.safe_href`) accepts it.
 
 Logging policy: a warning for a link refused by the policy (the text is kept); nothing else.
@@ -11,7 +11,7 @@ Logging policy: a warning for a link refused by the policy (the text is kept); n
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from copy import deepcopy
 
 from docx.document import Document as DocxDocument
@@ -19,7 +19,6 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
 
-from reportgen.docx_progress import add_progress
 from reportgen.docx_xml import (
     PPR_ORDER,
     RPR_ORDER,
@@ -27,8 +26,6 @@ from reportgen.docx_xml import (
     W_PPR,
     W_R,
     W_RPR,
-    W_TC,
-    W_TR,
     W_VAL,
     CellProto,
     Element,
@@ -36,16 +33,12 @@ from reportgen.docx_xml import (
     child,
     flag,
     set_ordered,
-    text_of,
     xml_safe,
 )
-from reportgen.errors import ReportgenError
-from reportgen.model import Block, Inline, Paper, Progress, RichText, in_cell
+from reportgen.model import Block, Inline, RichText
 from reportgen.richtext import safe_href
 
 log = logging.getLogger(__name__)
-
-NARRATIVE_MARKER = "[[NARRATIVE]]"
 
 
 class Layout:
@@ -65,10 +58,7 @@ class Layout:
         body = document.element.body
         ids = [int(v) for v in body.xpath("//@w:id") if str(v).isdigit()]
         self.next_change_id = max(ids, default=0) + 1
-        self.numbering: Element | None = None
-        self.number_abstract: str | None = None
-        self.next_num_id = 0
-        self._init_numbering()
+        self.numbering = _Numbering.of(document, self.style_id("List Number"))
 
     # -- styles, links, numbering
 
@@ -92,42 +82,6 @@ class Layout:
             self.link_ids[url] = rel_id
         return rel_id
 
-    def _init_numbering(self) -> None:
-        style_id = self.style_id("List Number")
-        if style_id is None:
-            return
-        style = self.document.styles.element.find(f"{qn('w:style')}[@{qn('w:styleId')}='{style_id}']")
-        num_id = style.find(f"{W_PPR}/{qn('w:numPr')}/{qn('w:numId')}") if style is not None else None
-        if num_id is None:
-            return
-        numbering = self.part.numbering_part.element
-        nums = numbering.findall(qn("w:num"))
-        for num in nums:
-            if num.get(qn("w:numId")) == num_id.get(W_VAL):
-                abstract = num.find(qn("w:abstractNumId"))
-                self.number_abstract = abstract.get(W_VAL) if abstract is not None else None
-        self.numbering = numbering
-        self.next_num_id = max((int(n.get(qn("w:numId"), "0")) for n in nums), default=0) + 1
-
-    def restart_numbering(self) -> str | None:
-        """A new w:num on the List Number definition starting at 1: each numbered list counts from 1."""
-        if self.numbering is None or self.number_abstract is None:
-            return None
-        num_id = str(self.next_num_id)
-        self.next_num_id += 1
-        num = etree.Element(qn("w:num"))
-        num.set(qn("w:numId"), num_id)
-        etree.SubElement(num, qn("w:abstractNumId")).set(W_VAL, self.number_abstract)
-        override = etree.SubElement(num, qn("w:lvlOverride"))
-        override.set(qn("w:ilvl"), "0")
-        etree.SubElement(override, qn("w:startOverride")).set(W_VAL, "1")
-        cleanup = self.numbering.find(qn("w:numIdMacAtCleanup"))
-        if cleanup is not None:
-            cleanup.addprevious(num)
-        else:
-            self.numbering.append(num)
-        return num_id
-
     # -- paragraphs and runs
 
     def blocks(self, blocks: RichText, p_pr: Element | None, r_pr: Element | None) -> list[Element]:
@@ -138,7 +92,7 @@ class Layout:
         previous = ""
         for block in blocks:
             if block.kind == "number" and previous != "number":
-                num_id = self.restart_numbering()
+                num_id = self.numbering.restart() if self.numbering is not None else None
             previous = block.kind
             paragraphs.append(self.block(block, p_pr, r_pr, num_id))
         return paragraphs
@@ -243,67 +197,6 @@ class Layout:
             set_ordered(props, flag("w:u", "single"), RPR_ORDER)
         return props
 
-    # -- narrative
-
-    def fill_progress(self, progress: Progress) -> None:
-        """Progress over time, placed right after the narrative (see reportgen.docx_progress)."""
-        marker = next((p for p in self.document.element.body.iter(W_P) if text_of(p).strip() == NARRATIVE_MARKER),
-                      None)
-        if marker is None:
-            raise ReportgenError(f"the DOCX template has no paragraph holding exactly {NARRATIVE_MARKER}")
-        add_progress(self.document, marker, progress, lambda block: self.block(block, None, None),
-                     lambda name: self.style_id(name) is not None)
-
-    def fill_narrative(self, narrative: RichText) -> None:
-        body = self.document.element.body
-        marker = next((p for p in body.iter(W_P) if text_of(p).strip() == NARRATIVE_MARKER), None)
-        if marker is None:
-            raise ReportgenError(f"the DOCX template has no paragraph holding exactly {NARRATIVE_MARKER}")
-        marker_props = marker.find(W_PPR)
-        p_pr = deepcopy(marker_props) if marker_props is not None else None
-        if p_pr is not None and p_pr.find(qn("w:sectPr")) is not None:
-            p_pr.remove(p_pr.find(qn("w:sectPr")))
-        for paragraph in self.blocks(narrative, p_pr, None):
-            marker.addprevious(paragraph)
-        if marker_props is not None and marker_props.find(qn("w:sectPr")) is not None:
-            for child in [c for c in marker if c.tag != W_PPR]:
-                marker.remove(child)  # it ends a page section: keep the paragraph, drop the marker text
-        else:
-            marker.getparent().remove(marker)
-
-    # -- cover sheet
-
-    def mark_cover(self, paper: Paper, redline: Mapping[str, RichText]) -> list[str]:
-        """Put the tracked wording of each cover row in `redline` in place of its value; the labels marked.
-
-        The cover row is the table row whose first cell reads the label and whose last cell reads the
-        paper's value (spacing aside), as the template's `{%tr for row in paper.cover %}` lays it out;
-        its first paragraph and run lend their formatting. A restyled template that lays the cover out
-        otherwise keeps the new value, untracked (diff.html and diff.json still list the change).
-        """
-        values = {row.label: " ".join(xml_safe(row.value).split()) for row in paper.cover}
-        marked: list[str] = []
-        for tr in self.document.element.body.iter(W_TR):
-            cells = tr.findall(W_TC)
-            label = text_of(cells[0]).strip() if len(cells) >= 2 else ""
-            if label not in redline or label in marked or label not in values:
-                continue
-            target = cells[-1]
-            if " ".join(text_of(target).split()) != values[label]:
-                continue
-            paragraphs = target.findall(W_P)
-            run = paragraphs[0].find(f".//{W_R}") if paragraphs else None
-            p_pr = paragraphs[0].find(W_PPR) if paragraphs else None
-            r_pr = run.find(W_RPR) if run is not None else None
-            for paragraph in paragraphs:
-                target.remove(paragraph)
-            for paragraph in self.blocks(tuple(in_cell(block) for block in redline[label]), p_pr, r_pr):
-                target.append(paragraph)
-            marked.append(label)
-        return marked
-
-    # -- delivery plan table
-
 
 def link_target(href: str | None) -> str | None:
     """The URL a run links to: the link policy's answer; a refused link is logged and its text kept."""
@@ -313,3 +206,47 @@ def link_target(href: str | None) -> str | None:
     if url is None:
         log.warning("link not written (only http, https and mailto links are): %r", xml_safe(href).strip())
     return url
+
+
+class _Numbering:
+    """The List Number definition of the document: each numbered list is given its own w:num from 1."""
+
+    def __init__(self, numbering: Element, abstract: str, next_id: int) -> None:
+        self.numbering, self.abstract, self.next_id = numbering, abstract, next_id
+
+    @classmethod
+    def of(cls, document: DocxDocument, style_id: str | None) -> _Numbering | None:
+        """None when the template has no List Number style with a numbering (lists then get "– ")."""
+        if style_id is None:
+            return None
+        style = document.styles.element.find(f"{qn('w:style')}[@{qn('w:styleId')}='{style_id}']")
+        num_id = style.find(f"{W_PPR}/{qn('w:numPr')}/{qn('w:numId')}") if style is not None else None
+        if num_id is None:
+            return None
+        numbering = document.part.numbering_part.element
+        nums = numbering.findall(qn("w:num"))
+        abstract = None
+        for num in nums:
+            if num.get(qn("w:numId")) == num_id.get(W_VAL):
+                found = num.find(qn("w:abstractNumId"))
+                abstract = found.get(W_VAL) if found is not None else None
+        if abstract is None:
+            return None
+        return cls(numbering, abstract, max((int(n.get(qn("w:numId"), "0")) for n in nums), default=0) + 1)
+
+    def restart(self) -> str:
+        """A new w:num on the List Number definition starting at 1: each numbered list counts from 1."""
+        num_id = str(self.next_id)
+        self.next_id += 1
+        num = etree.Element(qn("w:num"))
+        num.set(qn("w:numId"), num_id)
+        etree.SubElement(num, qn("w:abstractNumId")).set(W_VAL, self.abstract)
+        override = etree.SubElement(num, qn("w:lvlOverride"))
+        override.set(qn("w:ilvl"), "0")
+        etree.SubElement(override, qn("w:startOverride")).set(W_VAL, "1")
+        cleanup = self.numbering.find(qn("w:numIdMacAtCleanup"))
+        if cleanup is not None:
+            cleanup.addprevious(num)
+        else:
+            self.numbering.append(num)
+        return num_id

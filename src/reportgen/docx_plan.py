@@ -54,7 +54,6 @@ def serialised(marker: Element, tr: Element) -> bytes:
     return _NAMESPACE_DECLARATION.sub(b"", xml[:end]) + xml[end:]
 
 
-
 def plan_rows(layout: Layout, paper: Paper) -> list[bytes]:
     """The delivery-plan table's rows as XML, in order; the template's table is left holding the rows
     marker (`ROWS_MARKER`) in their place."""

@@ -15,9 +15,9 @@ Every string passes `xml_safe` before it reaches docxtpl or lxml: one XML-invali
 never make docxtpl's recovering parser drop the rest of the document.
 
 The parts: `reportgen.docx_xml` (WordprocessingML helpers), `reportgen.docx_layout` (rich text,
-runs, links, tracked changes; the narrative and the cover redline), `reportgen.docx_plan` (the
-delivery-plan table), `reportgen.docx_progress` (progress over time); this module renders the template
-and saves the package.
+runs, links, tracked changes), `reportgen.docx_front` (narrative, progress, cover redline),
+`reportgen.docx_plan` (the delivery-plan table), `reportgen.docx_progress` (the progress part); this
+module renders the template and saves the package.
 
 Logging policy: a warning for a link the link policy refuses (`reportgen.docx_layout`); nothing else.
 """
@@ -38,6 +38,7 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from lxml import etree
 
+from reportgen.docx_front import fill_narrative, fill_progress, mark_cover
 from reportgen.docx_layout import Layout
 from reportgen.docx_plan import ROWS_MARKER, plan_rows
 from reportgen.docx_xml import (
@@ -75,7 +76,7 @@ def write_docx(
     `revision_author` and `revision_date` (ISO 8601; default: the paper's date) mark the tracked
     changes written for `Inline.change` ("ins"/"del") and `PaperRow.change` (inserted/deleted rows).
     `cover_redline` (cover-sheet label → wording with change marks) replaces those cover values with
-    tracked changes (see `Layout.mark_cover`).
+    tracked changes (see `reportgen.docx_front.mark_cover`).
     """
     template, out = Path(template), Path(out)
     if not template.is_file():
@@ -92,18 +93,17 @@ def write_docx(
     _drop_empty_tables(document.element.body)
     mark_draft(document, paper)
     if paper.progress is not None:
-        layout.fill_progress(paper.progress)
-    layout.fill_narrative(paper.narrative)
+        fill_progress(layout, paper.progress)
+    fill_narrative(layout, paper.narrative)
     rows = plan_rows(layout, paper)
     if cover_redline:
-        layout.mark_cover(paper, cover_redline)
+        mark_cover(layout, paper, cover_redline)
     _restore_brackets(document)
     set_default_language(document, paper.language)
     _set_properties(document, paper, stamp)
     buffer = io.BytesIO()
     document.save(buffer)
     save_reproducibly(_with_rows(buffer.getvalue(), rows), out)
-
 
 
 def _with_rows(package: bytes, rows: Sequence[bytes]) -> bytes:
@@ -119,7 +119,6 @@ def _with_rows(package: bytes, rows: Sequence[bytes]) -> bytes:
                 data = data.replace(marker, b"".join(rows))
             target.writestr(info.filename, data)  # stored: save_reproducibly compresses it once
     return buffer.getvalue()
-
 
 
 def save_reproducibly(data: bytes, out: Path) -> None:
