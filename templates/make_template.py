@@ -46,6 +46,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor, Twips
 
 from reportgen.docx_writer import save_reproducibly
+from reportgen.paper_rules import CHANGES_COLUMNS
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "paper.docx"
@@ -308,21 +309,20 @@ def _changes_table(document) -> None:  # type: ignore[no-untyped-def]
     """Changes since the last draft (only when the paper has some: the whole block is in a {%p if %})."""
     document.add_paragraph("{%p if paper.changes %}")
     document.add_paragraph("Changes since the last draft", style="Heading 1")
-    shares = (0.08, 0.56, 0.18, 0.18)
-    widths = [round(PORTRAIT_TEXT_TWIPS * share) for share in shares]
+    widths = [round(PORTRAIT_TEXT_TWIPS * column.width) for column in CHANGES_COLUMNS]
     widths[-1] = PORTRAIT_TEXT_TWIPS - sum(widths[:-1])
-    table = document.add_table(rows=4, cols=4)
+    table = document.add_table(rows=4, cols=len(CHANGES_COLUMNS))
     table.style = document.styles["Table Grid"]
     _fix_widths(table, widths, caption="Changes since the last draft",
                 description="Actions whose status changed since the last draft: was and now")
-    for cell, heading in zip(table.rows[0].cells, ("Ref", "Action", "Was", "Now")):
+    for cell, heading in zip(table.rows[0].cells, (column.heading for column in CHANGES_COLUMNS)):
         cell.paragraphs[0].style = document.styles["Table Heading"]
         run = cell.paragraphs[0].add_run(heading)
         run.font.color.rgb, run.font.size = RGBColor(0xFF, 0xFF, 0xFF), TABLE_SIZE
         _shade(cell, HEADER_FILL)  # as the plan table's header (the PDF draws both alike)
     _row_flags(table.rows[0], cant_split=True, header=True)
     table.rows[1].cells[0].paragraphs[0].text = "{%tr for move in paper.changes %}"
-    for cell, field in zip(table.rows[2].cells, ("ref", "action", "old", "new")):
+    for cell, field in zip(table.rows[2].cells, (column.key for column in CHANGES_COLUMNS)):
         cell.paragraphs[0].style = document.styles["Table Text"]
         cell.paragraphs[0].add_run("{{ move." + field + " }}").font.size = TABLE_SIZE
     _row_flags(table.rows[2], cant_split=True)

@@ -25,7 +25,9 @@ from paper_factory import LINK, MAILTO, UNKNOWN_REF, make_paper, make_row
 from reportgen.build import build_draft
 from reportgen.cli import main
 from reportgen.diff import Span, diff_drafts, new_text, old_text, word_diff
-from reportgen.diff_render import DiffResult, compare_drafts, default_out, redline_blocks, write_diff_docx
+from reportgen.diff_redline import redline_blocks
+from reportgen.diff_render import DiffResult, compare_drafts, default_out
+from reportgen.diff_summary import write_diff_docx
 from reportgen.docx_writer import write_docx
 from reportgen.drafts import load_draft
 from reportgen.errors import ReportgenError
@@ -502,3 +504,23 @@ def test_a_comparison_leaves_progress_over_time_out(tmp_path: Path) -> None:
     compared = compare_drafts(old.folder, new.folder)
     text = "\n".join(p.text for p in open_docx(compared.folder / "diff.docx").paragraphs)
     assert "Progress over time" not in text and "(2026-09)" not in text
+
+
+def test_a_comparison_that_fails_half_way_publishes_nothing(drafts, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import reportgen.diff_render
+
+    def failing_pdf(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    target = tmp_path / "comparison"
+    monkeypatch.setattr(reportgen.diff_render, "write_diff_pdf", failing_pdf)
+    with pytest.raises(RuntimeError, match="disk full"):
+        compare_drafts(*drafts, out=target)
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []  # no hidden temporary folder or file left behind
+
+
+def test_a_published_comparison_holds_exactly_its_four_files(result: DiffResult) -> None:
+    assert sorted(path.name for path in result.folder.iterdir()) == sorted(path.name for path in result.files)
+    assert all(path.stat().st_mode & 0o777 == 0o644 for path in result.files)  # shared, as every output

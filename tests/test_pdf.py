@@ -461,18 +461,6 @@ def test_a_failed_render_leaves_the_old_paper_and_no_temp_file(tmp_path: Path, m
     assert [path.name for path in tmp_path.iterdir()] == ["paper.pdf"]
 
 
-def test_status_colours_keep_text_readable() -> None:
-    styles = pdf_writer.status_styles(replace(_paper(3), status_colours=(*COLOURS, ("x", "000000"), ("bad", "red"))))
-    assert {style.css for style in styles} == {css for css, _ in COLOURS} | {"x"}
-    for style in styles:
-        assert pdf_writer.contrast_ratio(pdf_writer.TEXT_COLOUR, style.background) >= 4.5
-
-
-def test_period_date() -> None:
-    assert pdf_writer.period_date("2023-02") == "2023-02-01"
-    assert pdf_writer.period_date("2023-13") == ""
-
-
 def test_a_line_never_ends_after_one_word_before_a_link(tmp_path: Path) -> None:
     """WeasyPrint 70 broke 'The | first two … with the | <a>…' at some widths (seen in the demo)."""
     from reportgen.pdf_writer import space_into_links

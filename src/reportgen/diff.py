@@ -23,6 +23,7 @@ from difflib import SequenceMatcher
 from typing import Literal, TypeVar
 
 from reportgen.model import CoverRow, Paper, PaperRow, StatusMove, plain_text
+from reportgen.paper_rules import status_changed
 
 SCHEMA = 1
 # raw row values compared by ref, in the order a summary lists them
@@ -206,7 +207,7 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
     after = {row.ref: row for row in new.rows}
     common = sorted(before.keys() & after.keys())
     moves = tuple(StatusMove(ref, after[ref].action, before[ref].status_label, after[ref].status_label)
-                  for ref in common if before[ref].status_label != after[ref].status_label)
+                  for ref in common if status_changed(before[ref], after[ref]))
     changed = tuple(change for ref in common if (change := row_change(before[ref], after[ref])) is not None)
     narrative_old, narrative_new = plain_text(old.narrative), plain_text(new.narrative)
     return DraftDiff(

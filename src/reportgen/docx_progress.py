@@ -17,7 +17,7 @@ from docx.table import Table
 from lxml.etree import _Element as Element
 
 from reportgen.charts import drawn
-from reportgen.docx_writer import xml_safe
+from reportgen.docx_xml import xml_safe
 from reportgen.model import Block, Chart, Inline, Progress
 
 PICTURE_WIDTH = Inches(6.3)  # the portrait page's text width in our template

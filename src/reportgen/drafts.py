@@ -9,7 +9,6 @@ written to again. This module does no rendering and reads no settings: it only k
 from __future__ import annotations
 
 import dataclasses
-import errno
 import fcntl
 import os
 import re
@@ -34,7 +33,7 @@ from reportgen.draft_records import package_versions as package_versions
 from reportgen.draft_records import paper_from_json as paper_from_json
 from reportgen.draft_records import paper_to_json as paper_to_json
 from reportgen.errors import ReportgenError, UsageError
-from reportgen.files import write_atomically
+from reportgen.files import publish_folder, write_atomically
 from reportgen.model import Paper
 from reportgen.periods import is_period
 
@@ -242,8 +241,7 @@ def publish_draft(tmp: Path, outputs: Path, period: str, out: Path | None = None
         check_out(out)
         out.absolute().parent.mkdir(parents=True, exist_ok=True)
         _name_draft(tmp, out.name)
-        _move(tmp, out)
-        _sync_dir(out.absolute().parent)
+        publish_folder(tmp, out, "the draft")
         return out
     parent = period_folder(outputs, period)
     parent.mkdir(parents=True, exist_ok=True)
@@ -253,8 +251,7 @@ def publish_draft(tmp: Path, outputs: Path, period: str, out: Path | None = None
             number += 1
         target = parent / draft_name(number)
         _name_draft(tmp, target.name)
-        _move(tmp, target)
-    _sync_dir(parent)
+        publish_folder(tmp, target, "the draft")
     return target
 
 
@@ -291,37 +288,3 @@ def _name_draft(tmp: Path, name: str) -> None:
     if path.exists():
         manifest = manifest_from_json(path.read_text(encoding="utf-8"))
         _write_text(path, manifest_to_json(dataclasses.replace(manifest, draft=name)))
-
-
-def _move(tmp: Path, target: Path) -> None:
-    try:
-        os.rename(tmp, target)
-        return
-    except OSError as exc:
-        if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
-            raise _refuse(target) from exc
-        if exc.errno != errno.EXDEV:
-            raise ReportgenError(f"cannot publish the draft to {target}: {exc.strerror}") from exc
-    # `out` on another filesystem: copy next to it, then rename there (still atomic to readers)
-    staging = target.parent / f".draft-tmp-{os.getpid()}-{secrets.token_hex(4)}"
-    shutil.copytree(tmp, staging)
-    try:
-        os.rename(staging, target)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise ReportgenError(f"cannot publish the draft to {target}: {exc.strerror}") from exc
-    shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _sync_dir(folder: Path) -> None:
-    """Make the rename durable (best effort: not every filesystem supports it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -1,19 +1,25 @@
 """Writing our own output files safely: whole or not at all, and the same bytes for the same content.
 
 Every file reportgen writes goes through `write_atomically` (temporary name in the same folder, fsync,
-rename), so a crash or a kill never leaves half a paper. Zip packages (DOCX, XLSX) are re-dated by
+rename), so a crash or a kill never leaves half a paper; a folder of outputs (a draft, a comparison) is
+built under a hidden name and moved into place whole by `publish_folder`. Zip packages (DOCX, XLSX) are re-dated by
 `stable_zip`, since their entry timestamps are the only bytes that differ from run to run.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import re
+import secrets
+import shutil
 import tempfile
 import zipfile
 from pathlib import Path
+
+from reportgen.errors import ReportgenError
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 
@@ -59,3 +65,42 @@ def stable_zip(data: bytes, modified: str | None = None) -> bytes:
             info.create_system = 0  # same bytes whichever OS wrote it
             target.writestr(info, content)
     return buffer.getvalue()
+
+
+def publish_folder(tmp: Path, target: Path, what: str) -> None:
+    """Move the finished folder `tmp` to `target` in one rename, so readers see all of it or nothing.
+
+    Never over anything: the rename fails on a non-empty `target` (so two runs racing for one place
+    cannot both land). On another filesystem the folder is copied next to `target`, then renamed there.
+    `what` names the folder in errors ("the draft", "the comparison"). The rename is made durable.
+    """
+    try:
+        os.rename(tmp, target)
+    except OSError as exc:
+        if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
+            raise ReportgenError(f"{target} already exists and is not empty: never overwriting {what}") from exc
+        if exc.errno != errno.EXDEV:
+            raise ReportgenError(f"cannot publish {what} to {target}: {exc.strerror}") from exc
+        staging = target.parent / f"{tmp.name}{secrets.token_hex(4)}"  # still a hidden temporary name
+        shutil.copytree(tmp, staging)
+        try:
+            os.rename(staging, target)
+        except OSError as error:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise ReportgenError(f"cannot publish {what} to {target}: {error.strerror}") from error
+        shutil.rmtree(tmp, ignore_errors=True)
+    sync_folder(target.absolute().parent)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (best effort: not every filesystem supports it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

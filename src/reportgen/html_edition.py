@@ -22,7 +22,8 @@ from reportgen.charts import chart_src
 from reportgen.files import write_atomically
 from reportgen.html_env import html_environment
 from reportgen.model import Paper, PaperRow
-from reportgen.pdf_writer import css_ident, group_blocks, safe_href, status_styles
+from reportgen.pdf_writer import css_ident, group_blocks
+from reportgen.richtext import safe_href
 
 TEMPLATE_NAME = "paper.web.html.j2"
 STYLE_NAME = "paper.web.css"
@@ -73,8 +74,8 @@ def search_text(row: PaperRow) -> str:
 def render_web(paper: Paper, templates: Path) -> str:
     """The web edition as one HTML string; every value from the paper is escaped by the template."""
     env = _environment(Path(templates).resolve())
-    status_rules = (f"table.plan td.status.status-{s.css} {{ border-left-color: #{s.border}; "
-                    f"background-color: #{s.background}; }}\n" for s in status_styles(paper))
+    status_rules = (f"table.plan td.status.status-{s.css} {{ border-left-color: #{s.fill}; "
+                    f"background-color: #{s.tint}; }}\n" for s in paper.status_styles)
     width_rules = (f"table.plan col.col-{css_ident(c.key)} {{ width: {c.width * 100:.3f}%; }}\n" for c in paper.columns)
     style = _source(env, STYLE_NAME) + "".join(status_rules) + "".join(width_rules)
     script = _source(env, SCRIPT_NAME)

@@ -8,9 +8,14 @@ Rich text is `Block`s of `Inline`s, never markup strings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
+import functools
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Literal
+from typing import ClassVar, Literal
+
+from reportgen import paper_rules
+from reportgen.paper_rules import CHANGES_COLUMNS, ChangesColumn, StatusCell, StatusColour
 
 # ---------------------------------------------------------------- domain
 
@@ -148,6 +153,14 @@ def plain_text(blocks: RichText) -> str:
     return "\n".join(block.text for block in blocks)
 
 
+def in_cell(block: Block) -> Block:
+    """`block` as a table cell shows it, in every renderer: a heading becomes a paragraph of bold words
+    (a heading inside a table cell would break the document outline a screen reader moves through)."""
+    if block.kind != "heading":
+        return block
+    return Block("paragraph", tuple(replace(inline, bold=True) for inline in block.inlines))
+
+
 # ---------------------------------------------------------------- paper
 
 
@@ -169,6 +182,11 @@ class PaperCell:
     key: str
     text: str  # plain text (what a screen reader, a diff and a test read)
     rich: RichText = ()  # set for explanation-like cells with paragraphs, lists or links
+
+    @property
+    def blocks(self) -> RichText:
+        """The rich text as the cell shows it (headings as bold paragraphs: `in_cell`)."""
+        return tuple(in_cell(block) for block in self.rich)
 
 
 @dataclass(frozen=True)
@@ -380,7 +398,36 @@ class Paper:
     # stylesheet's own defaults
     theme: Theme | None = field(default=None, compare=False, metadata={"draft": False})
     progress: Progress | None = None  # set when earlier periods have kept drafts
+    # the "Changes since the last draft" table's columns, the same in every paper (the Word template's
+    # table is made from them too: templates/make_template.py)
+    changes_columns: ClassVar[tuple[ChangesColumn, ...]] = CHANGES_COLUMNS
 
     @property
     def rows(self) -> tuple[PaperRow, ...]:
         return tuple(row for section in self.sections for row in section.rows)
+
+    # Decided once from the fields above (reportgen.paper_rules), never stored: a paper loaded from
+    # draft.json gets the same answers, and draft.json holds no more than the paper's content.
+
+    @functools.cached_property
+    def status_styles(self) -> tuple[StatusColour, ...]:
+        """Each status class's colours: the fill (DOCX shading, PDF border) and its readable tint (PDF fill)."""
+        return paper_rules.status_styles(self.status_colours)
+
+    def status_cell(self, row: PaperRow) -> StatusCell:
+        """The status cell of `row` as every renderer draws it: label, notes, colours."""
+        return paper_rules.status_cell(row, self.status_styles)
+
+    # The two formats have always stamped different creation dates, and every published paper's bytes
+    # depend on them, so each keeps its own, decided here: the DOCX the meeting day, the PDF (and the
+    # draft comparison's PDF) the first day of the period the paper reports on.
+
+    @property
+    def docx_created(self) -> dt.datetime:
+        """The DOCX's created/modified time and its tracked changes' default date: the meeting day."""
+        return paper_rules.meeting_created(self.date, self.period)
+
+    @property
+    def pdf_created(self) -> str:
+        """The PDF's creation date (ISO; "" when the period is not YYYY-MM): the first of the period."""
+        return paper_rules.period_date(self.period)

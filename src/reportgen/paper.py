@@ -25,6 +25,7 @@ from reportgen.model import (
     plain_text,
 )
 from reportgen.narrative import fill_narrative, narrative_context
+from reportgen.paper_rules import status_changed
 from reportgen.progress import with_progress
 from reportgen.richtext import parse_explanation, render_markdown
 from reportgen.settings import Edition, Settings
@@ -203,6 +204,6 @@ def changes_since(previous: Paper | None, rows: Sequence[PaperRow]
         return (), ()
     before = {row.ref: row for row in previous.rows}
     moves = tuple(StatusMove(row.ref, row.action, before[row.ref].status_label, row.status_label)
-                  for row in rows if row.ref in before and before[row.ref].status != row.status)
+                  for row in rows if row.ref in before and status_changed(before[row.ref], row))
     new = tuple(row.ref for row in rows if row.ref not in before)
     return moves, new

@@ -52,7 +52,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
 from reportgen.model import Paper, PaperSection
-from reportgen.pdf_writer import TemplateFetcher, _font_timestamp, period_date, render_html
+from reportgen.pdf_writer import TemplateFetcher, _font_timestamp, render_html
 
 RENDER_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
 _PAGES_COUNTER = re.compile(rb"counter\(\s*pages\s*\)")
@@ -370,6 +370,6 @@ def _last_whole_start(starts: Sequence[PageStart]) -> int:
 
 def write_document(document: Any, paper: Paper) -> bytes:
     """A laid-out part as PDF bytes, with font subsets dated from the paper (reproducible)."""
-    with _font_timestamp(period_date(paper.period)):
+    with _font_timestamp(paper.pdf_created):
         data: bytes = document.write_pdf(**RENDER_OPTIONS)
     return data

@@ -8,8 +8,8 @@ reads nothing but files inside the templates folder and base64 `data:` pictures 
 logo, PNG/JPEG/GIF: bytes already in the document) (`TemplateFetcher`), so no value can make it
 fetch a URL, read a local file or embed an attachment.
 
-Reproducible: the same Paper and templates give the same PDF bytes (dates come from the period,
-the file identifier from a hash of the HTML).
+Reproducible: the same Paper and templates give the same PDF bytes (the date is `Paper.pdf_created`,
+the file identifier a hash of the HTML).
 
 Logging: a warning for each URL WeasyPrint asks for and is refused.
 """
@@ -36,31 +36,26 @@ from markupsafe import escape
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from reportgen import richtext
 from reportgen.charts import chart_src
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.html_env import html_environment
 from reportgen.long_words import breakable_paper
 from reportgen.model import Block, Inline, Paper
-from reportgen.periods import is_period
+from reportgen.richtext import safe_href  # the link policy; a filter of the template
 from reportgen.template_files import search_path
 from reportgen.theme_css import LOGO_TYPES, logo_data_uri, theme_stylesheet
 
 LOGGER = logging.getLogger(__name__)
 
 TEMPLATE_NAME = "paper.html.j2"
-LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 MARGIN_BOXES = (  # CSS Paged Media: the 16 page-margin boxes a stylesheet can fill
     "top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
     "right-top", "right-middle", "right-bottom",
     "bottom-right-corner", "bottom-right", "bottom-center", "bottom-left", "bottom-left-corner",
     "left-bottom", "left-middle", "left-top",
 )
-TEXT_COLOUR = "1a1a1a"  # body text; status backgrounds are tinted until it reads at 4.5:1 or better
-MIN_CONTRAST = 4.5
 
-_HEX_COLOUR = re.compile(r"[0-9a-fA-F]{6}")
 _CSS_IDENT = re.compile(r"[a-z0-9][a-z0-9-]*")
 _DATA_PICTURE = re.compile(r"(?i:data:)([a-zA-Z]+/[a-zA-Z0-9.+-]+);base64,([A-Za-z0-9+/]*={0,2})")
 
@@ -131,10 +126,6 @@ def data_picture(url: str) -> tuple[str, bytes] | None:
 # ---------------------------------------------------------------- template helpers
 
 
-def safe_href(href: str | None) -> str | None:
-    """`href` when richtext accepts it as-is (http, https, mailto); None shows the text plain."""
-    return href if href and richtext.safe_href(href) == href else None
-
 def space_into_links(inlines: Sequence[Inline]) -> list[Inline]:
     """Move the space before a link into the link ("with the <a> Board</a>" -> "with the<a> Board</a>").
 
@@ -175,52 +166,6 @@ def group_blocks(blocks: tuple[Block, ...]) -> list[BlockGroup]:
         else:
             groups.append(BlockGroup(tag, (block,)))
     return groups
-
-
-def _luminance(hex_colour: str) -> float:
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (0, 2, 4))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def contrast_ratio(first: str, second: str) -> float:
-    """WCAG 2 contrast ratio of two hex colours (no #)."""
-    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
-def _tint(hex_colour: str, share: float) -> str:
-    """`hex_colour` mixed with white: `share` of the colour."""
-    channels = (int(hex_colour[i : i + 2], 16) for i in (0, 2, 4))
-    return "".join(f"{round(255 - (255 - c) * share):02x}" for c in channels)
-
-
-@dataclass(frozen=True)
-class StatusStyle:
-    css: str  # class suffix: .status-<css>
-    border: str  # the status colour, hex without #
-    background: str  # a light tint of it that body text reads on at >= 4.5:1
-
-
-def status_styles(paper: Paper) -> list[StatusStyle]:
-    """CSS colours for each status class; bad class names or colours are left out (no colour)."""
-    styles = []
-    for status_class, colour in paper.status_colours:
-        if not _HEX_COLOUR.fullmatch(colour) or not _CSS_IDENT.fullmatch(status_class):
-            LOGGER.warning("status colour %r for %r is not a 6-digit hex colour: left out", colour, status_class)
-            continue
-        tints = (_tint(colour, share) for share in (0.2, 0.15, 0.1, 0.05))
-        background = next((t for t in tints if contrast_ratio(TEXT_COLOUR, t) >= MIN_CONTRAST), "ffffff")
-        styles.append(StatusStyle(status_class, colour.lower(), background))
-    return styles
-
-
-def period_date(period: str) -> str:
-    """ISO date of the first day of `period` (YYYY-MM), or "" when it is not one."""
-    return f"{period}-01" if is_period(period) else ""
 
 
 @contextmanager
@@ -269,8 +214,7 @@ def render_html(paper: Paper, templates: Path, part: str = "all", furniture_page
         template = _environment(Path(templates).resolve()).get_template(TEMPLATE_NAME)
         html = template.render(
             paper=paper,
-            created=period_date(paper.period),
-            status_styles=status_styles(paper),
+            created=paper.pdf_created,
             part=part,
             furniture_pages=tuple(furniture_pages),
             first_page=first_page,
@@ -342,6 +286,6 @@ def write_pdf(paper: Paper, templates: Path, out: Path) -> None:
         html = render_html(paper, templates)
         identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
         document = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
-        with _font_timestamp(period_date(paper.period)):
+        with _font_timestamp(paper.pdf_created):
             data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False)
     write_atomically(out, data)

@@ -46,8 +46,12 @@ _LINKISH = re.compile(
 _FORMATTING = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline"}
 
 
-def safe_href(url: str) -> str | None:
-    """The URL if it is an http(s) link with a host or a mailto link, else None."""
+def safe_href(url: str | None) -> str | None:
+    """The link policy, for the paper and every renderer: the URL if it is an http(s) link with a host
+    or a mailto link, else None (the text is shown without a link). A URL it returns it returns unchanged
+    when asked again, so a renderer writes exactly the link the paper holds."""
+    if not url:
+        return None
     # browsers drop tabs and newlines anywhere and C0/space at the ends: `java\tscript:` is javascript:
     candidate = re.sub(r"[\t\n\r]", "", url).strip(_URL_EDGE)
     if _URL_FORBIDDEN.search(candidate) or INVISIBLE.search(candidate) or XML_INVALID.search(candidate):
