@@ -18,9 +18,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from reportgen.periods import is_period
+
 if TYPE_CHECKING:
-    from reportgen.periods import is_period
-from reportgen.model import PaperRow
+    from reportgen.model import PaperRow
 
 LOGGER = logging.getLogger(__name__)
 
