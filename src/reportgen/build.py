@@ -145,8 +145,7 @@ def load_previous(folder: Path | None) -> tuple[Paper | None, list[Issue]]:
     try:
         return drafts.load_draft(folder)[0], []
     except ReportgenError as exc:
-        return None, [issue("unreadable-file", f"The earlier draft could not be read: {exc}",
-                            severity="warning", file=str(folder))]
+        return None, [issue("unreadable-draft", error=exc, file=str(folder))]
 
 
 def check_plan(plan: Plan) -> Checked:
@@ -229,7 +228,7 @@ def changed_inputs(plan: Plan) -> list[Issue]:
     """Inputs whose bytes differ from when the build started: the paper may mix old and new."""
     now = {f.path: f for f in (drafts.file_record(p, plan.inputs.workspace) for p in input_files(plan.inputs))}
     return [
-        issue("file-changed", f"{before.path} changed while the paper was being built.", file=before.path)
+        issue("file-changed", file=before.path)
         for before in plan.hashes
         if now.get(before.path) != before
     ]

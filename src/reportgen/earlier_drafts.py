@@ -35,8 +35,7 @@ def read_history(outputs: Path, edition: str, before: str | None = None, limit: 
         try:
             manifest = drafts.load_manifest(folder)
         except ReportgenError as exc:
-            problems.append(issue("unreadable-file", f"A kept draft could not be read for the history: {exc}",
-                                  severity="warning", file=str(folder)))
+            problems.append(issue("unreadable-draft", "history", error=exc, file=str(folder)))
             continue
         if manifest.edition == edition or (edition == "restricted" and manifest.edition == "public"):
             newest[period] = folder
@@ -45,8 +44,7 @@ def read_history(outputs: Path, edition: str, before: str | None = None, limit: 
         try:
             paper = drafts.load_draft(newest[period])[0]
         except ReportgenError as exc:
-            problems.append(issue("unreadable-file", f"A kept draft could not be read for the history: {exc}",
-                                  severity="warning", file=str(newest[period])))
+            problems.append(issue("unreadable-draft", "history", error=exc, file=str(newest[period])))
             continue
         found.append(PeriodDraft(period, newest[period], paper))
     return tuple(found), tuple(problems)

@@ -57,8 +57,7 @@ def load_return(inputs: Inputs, register: Register, path: Path, partner: str | N
     shown = inputs.display(path)
     issues: list[Issue] = []
     if partner is None:
-        issues.append(issue("unknown-partner", f"{shown}: the file name matches no lead in the register "
-                            f"({', '.join(register.leads)}).", file=shown))
+        issues.append(issue("unknown-partner", leads=", ".join(register.leads), file=shown))
     read, found = read_return(path, inputs.settings, shown, partner or path.stem)
     issues += found
     if read is None:
@@ -84,7 +83,7 @@ def read_returns(inputs: Inputs, register: Register, assignment: Assignment
 def missing_returns(register: Register, inputs: Inputs, assignment: Assignment) -> list[Issue]:
     """Leads with no file for the period (a file that could not be read is reported on its own)."""
     return [
-        issue("missing-return", f"{lead} sent no return for {inputs.period}.", value=lead)
+        issue("missing-return", period=inputs.period, value=lead)
         for lead in register.leads
         if lead not in assignment.by_lead
     ]

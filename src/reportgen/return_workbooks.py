@@ -95,8 +95,7 @@ def workbook_names(leads: Sequence[str]) -> tuple[dict[str, str], list[Issue]]:
         while stem in taken:
             stem, suffix = f"{first}-{suffix}", suffix + 1
         if stem != first:
-            issues.append(issue("same-file-name", f"Leads {taken[first]!r} and {lead!r} make the same file name "
-                                f"{first}.xlsx; {lead!r}'s workbook is {stem}.xlsx.", value=lead, severity="warning"))
+            issues.append(issue("same-file-name", other=taken[first], first=first, stem=stem, value=lead))
         taken[stem] = lead
         names[lead] = f"{stem}.xlsx"
     return names, issues
@@ -115,8 +114,7 @@ def load_prefill(outputs: Path, period: str) -> tuple[Paper | None, list[Issue]]
     try:
         return drafts.load_draft(folder)[0], []
     except ReportgenError as exc:
-        return None, [issue("unreadable-file", f"The earlier draft could not be read, so the workbooks are "
-                            f"not pre-filled: {exc}", severity="warning", file=str(folder))]
+        return None, [issue("unreadable-draft", "prefill", error=exc, file=str(folder))]
 
 
 def prefill_values(previous: Paper | None) -> dict[int, Prefill]:
