@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from factories import default_returns, make_workspace
+from reportgen.build import validate_draft
 from reportgen.issue_codes import CODES, Severity, placeholders
 from reportgen.issues import COORDINATES, issue
 
@@ -157,3 +159,19 @@ def test_the_docs_show_each_code_with_its_severity_templates_and_advice() -> Non
         assert f" | {entry.severity.value} | " in row
         for wording in entry.names():
             assert f"`{entry.template_for(wording)}`" in row and entry.advice_for(wording) in row
+
+
+def test_a_problem_in_the_earlier_returns_read_to_carry_forward_is_a_note(tmp_path: Path) -> None:
+    september = default_returns()
+    september["opcc.xlsx"][1] = (2, "", "Finished-ish", "", "")
+    make_workspace(tmp_path, period="2026-09", returns=september)
+    october = default_returns()
+    del october["opcc.xlsx"]
+    make_workspace(tmp_path, period="2026-10", returns=october)
+    checks = validate_draft(tmp_path, "2026-10")
+    noted = [i for i in checks.issues if "read to carry statuses forward" in i.message]
+    assert [(i.code, i.severity, i.file, i.row, i.ref, i.value) for i in noted] == [
+        ("earlier-return-problem", Severity.INFO, "inputs/returns/2026-09/opcc.xlsx", 2, 2, "Finished-ish")]
+    assert noted[0].message == ("(2026-09, read to carry statuses forward) Action 2: status 'Finished-ish' is not "
+                                "recognised; it is not counted.")
+    assert not checks.blocking

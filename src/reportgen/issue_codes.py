@@ -174,6 +174,11 @@ CODES: dict[str, Code] = {
         N, "No update this period: the last draft's status is carried forward.",
         "Action {ref} ({lead}): no update this period; status {status!r} carried forward from {source}.",
         "Chase the lead partner if an update is due."),
+    "earlier-return-problem": Code(
+        N, "A return of an earlier period, read to carry statuses forward, has a problem; it was that period's "
+        "to fix, and an action it left unclear is not carried forward.",
+        "({period}, read to carry statuses forward) {problem}",
+        "Nothing to do for this paper; chase the lead partner if the action needs an update."),
     "action-text-changed": Code(
         W, "The return's action text differs from the register.",
         "Action {ref}: the return's action text differs from the register; the register's wording is used.",

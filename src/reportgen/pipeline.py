@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reportgen.errors import ReportgenError
-from reportgen.issues import Issue, Severity, issue
+from reportgen.issues import Issue, issue
 from reportgen.merge import LastReported, last_reported_in_merge, last_reported_in_paper, merge_returns
 from reportgen.model import MergedRegister, Paper, PartnerReturn, Register
 from reportgen.narrative import check_narrative
@@ -101,8 +101,9 @@ def last_reported_in_returns(inputs: Inputs, register: Register
         earlier = replace(inputs, period=period, returns=files)
         returns, issues = read_returns(earlier, register, assign(earlier, register))
         merged, _ = merge_returns(register, returns, period)
-        noted = [replace(item, severity=Severity.INFO, message=f"({period}, read to carry statuses forward) "
-                         + item.message) for item in issues]
+        noted = [issue("earlier-return-problem", period=period, problem=item.message, file=item.file,
+                       sheet=item.sheet, row=item.row, column=item.column, value=item.value, ref=item.ref)
+                 for item in issues]
         name = f"the {period} returns"
         return last_reported_in_merge(merged, name), name, noted
     return {}, "", []
