@@ -187,7 +187,8 @@ CODES: dict[str, Code] = {
         W, "The return's file name matches no lead in the register.",
         "{file}: the file name matches no lead in the register ({leads}).",
         "Name the file after the lead (e.g. hertfordshire-constabulary.xlsx), or add a file pattern for the "
-        "lead under [partners] in reportgen.toml."),
+        "lead under [partners] in reportgen.toml.",
+        {"public-edition": "{file}: the file name matches no lead partner of the paper ({leads})."}),
     "ambiguous-partner": Code(
         E, "The return's file name fits more than one lead; it was not read.",
         "{file}: the file name fits several leads ({leads}); it was not read.",

@@ -15,7 +15,8 @@ from dataclasses import fields as dataclass_fields
 
 from reportgen.issue_codes import CODES, Code, Severity, placeholders
 
-__all__ = ["CODES", "COORDINATES", "Code", "Issue", "Severity", "blocking", "flatten", "issue", "issues_csv"]
+__all__ = ["CODES", "COORDINATES", "Code", "Issue", "Severity", "blocking", "flatten", "issue", "issues_csv",
+           "render_message"]
 
 
 @dataclass(frozen=True)
@@ -63,16 +64,22 @@ def issue(code: str, wording: str = "", /, **fields: object) -> Issue:
     names its template uses), with the code's severity and advice. `wording` names one of the code's
     other wordings (another situation of the same meaning): issue("unsafe-path", "folder-outside", file=…)."""
     entry = CODES[code]
-    template = entry.template_for(wording)
-    extra = set(fields) - set(COORDINATES) - placeholders(template)
-    if extra:
-        raise TypeError(f"issue {code!r}: fields {sorted(extra)} are neither coordinates nor in its template")
-    message = template.format(**fields)
+    message = render_message(code, wording, **fields)
     coords = {key: value for key, value in fields.items() if key in COORDINATES}
     if "value" in coords:
         coords["value"] = _shorten(str(coords["value"] if coords["value"] is not None else ""))
     return Issue(code=code, message=message, severity=entry.severity, action=entry.advice_for(wording),
                  **coords)  # type: ignore[arg-type]
+
+
+def render_message(code: str, wording: str = "", /, **fields: object) -> str:
+    """The message of a code's template (or named wording) filled in from the fields; a field the
+    template does not name (other than a coordinate) is a mistake, and so is a missing one (KeyError)."""
+    template = CODES[code].template_for(wording)
+    extra = set(fields) - set(COORDINATES) - placeholders(template)
+    if extra:
+        raise TypeError(f"issue {code!r}: fields {sorted(extra)} are neither coordinates nor in its template")
+    return template.format(**fields)
 
 
 def _shorten(value: str, limit: int = 200) -> str:
