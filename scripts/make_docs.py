@@ -26,6 +26,7 @@ def issues_markdown() -> str:
         "`{sheet}`, `{row}` (the spreadsheet row), `{column}` (the heading as the partner wrote it), `{value}`,",
         "`{ref}` (the action), and the few other fields a template names. Where one meaning arises in",
         "different situations, the code has named wordings (and, where it differs, their own advice).",
+        "*to the partner* is what the acknowledgement of a mailed return tells the partner to do.",
         "Generated from `src/reportgen/issue_codes.py` by `scripts/make_docs.py`; to change a message, change",
         "its template there and run the script.",
         "",
@@ -46,6 +47,8 @@ def _row(name: str, code: Code) -> str:
         messages.append(f"{label}`{_cell(code.template_for(wording))}`")
         if wording and code.advice_for(wording) != code.advice:
             advice.append(f"*{wording}*: {_cell(code.advice_for(wording))}")
+    if code.partner_advice:
+        advice.append(f"*to the partner*: {_cell(code.partner_advice)}")
     return (f"| `{name}` | {code.severity.value} | {_cell(code.title)} | {'<br>'.join(messages)} "
             f"| {'<br>'.join(advice)} |")
 

@@ -162,6 +162,7 @@ def test_the_docs_show_each_code_with_its_severity_templates_and_advice() -> Non
         assert f" | {entry.severity.value} | " in row
         for wording in entry.names():
             assert f"`{entry.template_for(wording)}`" in row and entry.advice_for(wording) in row
+        assert not entry.partner_advice or f"*to the partner*: {entry.partner_advice}" in row
 
 
 def test_a_problem_in_the_earlier_returns_read_to_carry_forward_is_a_note(tmp_path: Path) -> None:

@@ -38,6 +38,7 @@ class Code:
     template: str  # the message, from the fields, e.g. "Row {row}: action {ref} has no lead partner."
     advice: str  # what to do
     wordings: Mapping[str, Wording] = field(default_factory=dict)  # by name
+    partner_advice: str = ""  # what to do, as the partner is told it when a mailed return is acknowledged
 
     def template_for(self, wording: str = "") -> str:
         found = self.wordings[wording] if wording else self.template
@@ -80,7 +81,8 @@ CODES: dict[str, Code] = {
          "unknown-encoding": ("{file} is in an unknown text encoding (byte {byte} is not valid).",
                               "Save it from Excel as 'CSV UTF-8' or as .xlsx."),
          "bad-encoding": ("{file} is not valid {encoding} (at byte {byte}).",
-                          "Save it from Excel as 'CSV UTF-8' or as .xlsx.")}),
+                          "Save it from Excel as 'CSV UTF-8' or as .xlsx.")},
+        partner_advice="Save the workbook again as .xlsx and send it again."),
     "unreadable-draft": Code(
         W, "A kept draft could not be read; what it would have given (statuses carried forward, pre-filled "
         "workbooks, history) is missing.",
@@ -128,7 +130,8 @@ CODES: dict[str, Code] = {
         E, "The file holds no rows of data.",
         "{file} has headings but no rows of updates.",
         "Ask the partner for the completed return.",
-        {"register": "The register {file} holds no actions."}),
+        {"register": "The register {file} holds no actions."},
+        partner_advice="Fill in the workbook and send it again."),
     "bad-ref": Code(
         E, "The action reference is not a whole number.",
         "Row {row}: the action reference {value!r} is {why}; {left_out}.",
@@ -148,24 +151,29 @@ CODES: dict[str, Code] = {
     "unknown-ref": Code(
         E, "The return updates an action that is not in the register.",
         "Row {row}: action {ref} is not in the register; this update was left out.",
-        "Check the number against the register; the update is left out of the paper."),
+        "Check the number against the register; the update is left out of the paper.",
+        partner_advice="Check the number against the workbook we sent; this update is left out until then."),
     "duplicate-update": Code(
         W, "An action is updated by its lead partner and by another row or return: the lead's update is used.",
         "Action {ref} is also updated in {used_file} row {used_row}; the lead's update is used and this one is not.",
-        "The lead partner's update is used; check the other one with its author."),
+        "The lead partner's update is used; check the other one with its author.",
+        partner_advice="Keep one row per action."),
     "ambiguous-update": Code(
         E, "An action is updated twice by its lead partner, or by several partners none of which leads it: "
         "which update is right cannot be told.",
         "Action {ref} is also updated in {used_file} row {used_row}; the first one is used and this one is not.",
-        "Keep one update per action: ask the lead partner which one is right and delete the other."),
+        "Keep one update per action: ask the lead partner which one is right and delete the other.",
+        partner_advice="Keep one row per action."),
     "unknown-status": Code(
         E, "The status is not one of the recognised statuses.",
         "Action {ref}: status {value!r} is not recognised; it is not counted.{hint}",
-        "Use Completed, In progress, Not started or On hold (or add an alias in reportgen.toml)."),
+        "Use Completed, In progress, Not started or On hold (or add an alias in reportgen.toml).",
+        partner_advice="Choose Completed, In progress, Not started or On hold from the list."),
     "empty-status": Code(
         E, "The action has no status this period.",
         "Action {ref} has no status in row {row}.",
-        "Ask the lead partner for the status."),
+        "Ask the lead partner for the status.",
+        partner_advice="Choose this period's status from the list."),
     "no-update": Code(
         W, "No return updated this action this period.",
         "Action {ref} ({lead}): no return updated this action this period.",
@@ -182,7 +190,8 @@ CODES: dict[str, Code] = {
     "action-text-changed": Code(
         W, "The return's action text differs from the register.",
         "Action {ref}: the return's action text differs from the register; the register's wording is used.",
-        "The register's wording is used; change the register if the wording really changed."),
+        "The register's wording is used; change the register if the wording really changed.",
+        partner_advice="Leave the action text as we sent it; the plan's wording is used in the paper."),
     "unknown-partner": Code(
         W, "The return's file name matches no lead in the register.",
         "{file}: the file name matches no lead in the register ({leads}).",

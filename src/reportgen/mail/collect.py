@@ -26,7 +26,7 @@ from typing import cast
 
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
-from reportgen.issues import Issue, Severity, issue
+from reportgen.issues import CODES, Issue, Severity, issue
 from reportgen.mail import compose
 from reportgen.mail.attachments import ACCEPTED, Attachment, attachments_of, refusal, shown
 from reportgen.mail.compose import Outgoing
@@ -278,22 +278,9 @@ def automatic(message: EmailMessage) -> bool:
     return subject.startswith(("automatic reply:", "auto:", "out of office", "autoreply"))
 
 
-# what to do, said to the partner, where the catalogue's advice is meant for the secretariat
-PARTNER_ADVICE = {
-    "empty-status": "Choose this period's status from the list.",
-    "unknown-status": "Choose Completed, In progress, Not started or On hold from the list.",
-    "empty-file": "Fill in the workbook and send it again.",
-    "unreadable-file": "Save the workbook again as .xlsx and send it again.",
-    "action-text-changed": "Leave the action text as we sent it; the plan's wording is used in the paper.",
-    "unknown-ref": "Check the number against the workbook we sent; this update is left out until then.",
-    "duplicate-update": "Keep one row per action.",
-    "ambiguous-update": "Keep one row per action.",
-}
-
-
 def for_partner(item: Issue, shown: str, sent_name: str) -> Issue:
     """An issue as the partner reads it: its own file name, and no advice meant for the secretariat."""
-    action = PARTNER_ADVICE.get(item.code) or re.sub(r"\s*\([^)]*reportgen\.toml[^)]*\)", "", item.action)
+    action = CODES[item.code].partner_advice or re.sub(r"\s*\([^)]*reportgen\.toml[^)]*\)", "", item.action)
     return replace(item, message=item.message.replace(shown, sent_name), action=action)
 
 
