@@ -107,6 +107,7 @@ def test_formulas_in_partner_text_stay_text_in_our_outputs(tmp_path: Path) -> No
 def test_issue_values_that_look_like_formulas_are_quoted() -> None:
     from reportgen.issues import issue, issues_csv
 
-    text = issues_csv([issue("unknown-status", "=1+1", value="=cmd|' /C calc'!A0")])
-    assert list(csv.reader(io.StringIO(text)))[1][1:2] == ["'=1+1"]
+    text = issues_csv([issue("unknown-file-type", file="=1+1", value="=cmd|' /C calc'!A0")])
+    row = list(csv.reader(io.StringIO(text)))[1]
+    assert (row[1], row[3]) == ("'=1+1 is not a .xlsx or .csv file; it was not read.", "'=1+1")  # message, file
     assert "'=cmd" in text

@@ -225,7 +225,7 @@ def test_a_missing_font_is_replaced_by_the_closest_and_reported_once(tmp_path: P
     resolved, issues = resolve_fonts(theme, "templates/paper.docx")
     substitute = resolved.pdf_font(missing)
     assert substitute and substitute != missing
-    assert [(i.code, i.severity, i.value) for i in issues] == [("font-substituted", Severity.WARNING, missing)]
+    assert [(i.code, i.severity, i.value) for i in issues] == [("font-missing", Severity.WARNING, missing)]
     assert missing in issues[0].message and substitute in issues[0].message
     write_pdf(replace(make_paper(3, 1), theme=resolved), TEMPLATES, tmp_path / "paper.pdf")
     with pdfplumber.open(tmp_path / "paper.pdf") as pdf:
@@ -248,7 +248,7 @@ def test_without_fontconfig_the_build_says_fonts_were_not_checked(monkeypatch: p
     theme = Theme(body=TextStyle(font="Arial"))
     resolved, issues = resolve_fonts(theme, "t")
     assert resolved == theme
-    assert [(i.code, i.severity) for i in issues] == [("font-substituted", Severity.WARNING)]
+    assert [(i.code, i.severity) for i in issues] == [("fonts-unchecked", Severity.WARNING)]
 
 
 # ---------------------------------------------------------------- logo problems, hostile values
@@ -321,11 +321,11 @@ def test_a_build_reports_a_missing_font_once_after_the_inputs_issues(tmp_path: P
         document.styles[name].font.name = "Gill Sans Nova Condensed"
     document.save(str(template))
     result = build_draft(workspace, out=tmp_path / "draft")
-    found = [i for i in result.issues if i.code == "font-substituted"]
+    found = [i for i in result.issues if i.code == "font-missing"]
     assert [(i.severity, i.file, i.value) for i in found] == [
         (Severity.WARNING, "templates/paper.docx", "Gill Sans Nova Condensed")]
     assert result.issues[-1] == found[0]
-    assert "font-substituted" in (tmp_path / "draft" / "issues.csv").read_text()
+    assert "font-missing" in (tmp_path / "draft" / "issues.csv").read_text()
 
 
 def test_template_command_says_what_it_cannot_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -218,7 +218,7 @@ def changed_inputs(plan: Plan) -> list[Issue]:
     """Inputs whose bytes differ from when the build started: the paper may mix old and new."""
     now = {f.path: f for f in (drafts.file_record(p, plan.inputs.workspace) for p in input_files(plan.inputs))}
     return [
-        issue("file-changed", f"{before.path} changed while the paper was being built.", file=before.path)
+        issue("file-changed", file=before.path)
         for before in plan.hashes
         if now.get(before.path) != before
     ]

@@ -132,10 +132,6 @@ def unchanged_returns(checked: Checked, previous: Paper | None) -> list[Issue]:
             (u.status_as_written, u.explanation, u.timeframe) == expected.get(u.ref, BLANK) for u in updates
         ):
             name = Path(partner_return.path).name
-            issues.append(issue(
-                "unchanged-return",
-                f"{partner_return.path}: every status, explanation and timeframe is as pre-filled; "
-                f"{partner_return.partner} may have sent {name} back without updating it.",
-                file=partner_return.path, sheet=partner_return.sheet, value=partner_return.partner,
-            ))
+            issues.append(issue("unchanged-return", workbook=name, file=partner_return.path,
+                                sheet=partner_return.sheet, value=partner_return.partner))
     return issues

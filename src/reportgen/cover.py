@@ -35,14 +35,13 @@ def meeting_issues(paper: PaperSettings, period: str) -> list[Issue]:
     issues = []
     date = meeting_date(paper, period)
     if paper.meetings and not any(day > period_end(period) for day in paper.meetings):
-        issues.append(issue("meeting-date", f"{SETTINGS_FILE}: [paper] meetings lists no meeting after "
-                            f"{period_label(period)}; the paper shows "
-                            f"{display_date(paper.date) or 'no date'}.", file=SETTINGS_FILE, column="meetings"))
+        shown = display_date(paper.date) or "no date"
+        issues.append(issue("meeting-date", period=period_label(period), shown_date=shown, file=SETTINGS_FILE,
+                            column="meetings"))
     if date is not None and date < period_start(period):
-        issues.append(issue("meeting-date", f"{SETTINGS_FILE}: the meeting date {display_date(date)} is before "
-                            f"the period {period_label(period)}; the cover sheet would show it.",
-                            file=SETTINGS_FILE, column="meetings" if paper.meetings else "date",
-                            value=date.isoformat()))
+        issues.append(issue("meeting-date", "before-period", shown_date=display_date(date),
+                            period=period_label(period), file=SETTINGS_FILE,
+                            column="meetings" if paper.meetings else "date", value=date.isoformat()))
     return issues
 
 

@@ -14,10 +14,6 @@ from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
 from reportgen.model import Paper
 
-# a kept draft is never repaired in place: a new build of its period makes the next draft, read instead
-DAMAGED_DRAFT_ADVICE = ("Build that period's paper again (a new draft is kept beside the damaged one), or move "
-                        "the damaged draft folder out of outputs.")
-
 
 @dataclass(frozen=True)
 class PeriodDraft:
@@ -39,14 +35,13 @@ def read_history(outputs: Path, edition: str, before: str | None = None, limit: 
         try:
             manifest = drafts.load_manifest(folder)
         except ReportgenError as exc:
-            problems.append(issue("unreadable-file", f"A kept draft could not be read for the history: {exc}",
-                                  severity="warning", file=str(folder), action=DAMAGED_DRAFT_ADVICE))
+            problems.append(issue("unreadable-draft", "history", error=exc, file=str(folder)))
             continue
         if manifest.edition == edition or (edition == "restricted" and manifest.edition == "public"):
             newest[period] = folder
     found: list[PeriodDraft] = []
     for period in sorted(newest)[-limit if limit else 0:]:
-        paper, unreadable = read_kept_paper(newest[period], "A kept draft could not be read for the history")
+        paper, unreadable = read_kept_paper(newest[period], "history")
         problems += unreadable
         if paper is not None:
             found.append(PeriodDraft(period, newest[period], paper))
@@ -59,14 +54,12 @@ def carry_source(outputs: Path, period: str) -> Path | None:
     return next((f for f in reversed(drafts.draft_folders(outputs)) if f.parent.name < period), None)
 
 
-def read_kept_paper(folder: Path | None, unreadable: str = "The earlier draft could not be read"
-                    ) -> tuple[Paper | None, list[Issue]]:
-    """A kept draft's paper (None for no folder); a damaged one is a warning saying `unreadable` and
-    why, and is skipped, never fatal."""
+def read_kept_paper(folder: Path | None, wording: str = "") -> tuple[Paper | None, list[Issue]]:
+    """A kept draft's paper (None for no folder); a damaged one is an unreadable-draft warning (in the
+    catalogue's `wording` for what the paper was read for), and is skipped, never fatal."""
     if folder is None:
         return None, []
     try:
         return drafts.load_draft(folder)[0], []
     except ReportgenError as exc:
-        return None, [issue("unreadable-file", f"{unreadable}: {exc}", severity="warning", file=str(folder),
-                            action=DAMAGED_DRAFT_ADVICE)]
+        return None, [issue("unreadable-draft", wording, error=exc, file=str(folder))]

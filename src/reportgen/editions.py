@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from reportgen.issues import Issue
+from reportgen.issues import Issue, render_message
 from reportgen.pipeline import Checked
 from reportgen.returns import partner_for
 
@@ -68,6 +68,6 @@ def _public_issue(item: Issue, view: PublicView) -> Issue:
         return replace(item, message=f"Row {item.row} of the register is an exempt action: {WITHHELD}.",
                        value="")
     if item.code == "unknown-partner":
-        return replace(item, message=f"{item.file}: the file name matches no lead partner of the paper "
-                       f"({', '.join(view.public_leads)}).")
+        return replace(item, message=render_message("unknown-partner", "public-edition", file=item.file,
+                                                    leads=", ".join(view.public_leads)))
     return item

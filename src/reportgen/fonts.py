@@ -16,7 +16,7 @@ import re
 import shutil
 import subprocess
 
-from reportgen.issues import Issue, Severity, issue
+from reportgen.issues import Issue, issue
 from reportgen.model import Theme
 
 log = logging.getLogger(__name__)
@@ -61,10 +61,7 @@ def resolve_fonts(theme: Theme, shown: str) -> tuple[Theme, list[Issue]]:
     if not theme.fonts:
         return theme, []
     if shutil.which("fc-match") is None:
-        return theme, [issue("font-substituted", f"The fonts {shown} names could not be checked (fontconfig's "
-                             "fc-match is not installed); the PDF may be set in another font.", file=shown,
-                             value=", ".join(theme.fonts),
-                             action="Install fontconfig (scripts/install-system-deps.sh does).")]
+        return theme, [issue("fonts-unchecked", file=shown, value=", ".join(theme.fonts))]
     mapping: list[tuple[str, str]] = []
     issues: list[Issue] = []
     for name in theme.fonts:
@@ -77,8 +74,5 @@ def resolve_fonts(theme: Theme, shown: str) -> tuple[Theme, list[Issue]]:
 
 def _substituted(name: str, family: str, shown: str) -> Issue:
     if METRIC_COMPATIBLE.get(name.casefold()) == family.casefold():
-        return issue("font-substituted", f"The font '{name}' of {shown} is not installed here; the PDF uses "
-                     f"'{family}', drawn to the same widths, so lines and pages break as in Word.",
-                     severity=Severity.INFO, file=shown, value=name, action="Nothing to do.")
-    return issue("font-substituted", f"The font '{name}' of {shown} is not installed here; the PDF uses "
-                 f"'{family}' instead, the closest installed font.", file=shown, value=name)
+        return issue("font-substituted", family=family, file=shown, value=name)
+    return issue("font-missing", family=family, file=shown, value=name)

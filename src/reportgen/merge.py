@@ -68,14 +68,13 @@ def merge_returns(
             source = last.source or previous_name
             merged.append(MergedAction(action, last.status, last.status_label, last.explanation, last.timeframe,
                                        UpdateState.CARRIED_FORWARD, carried_from=source))
-            issues.append(issue("carried-forward", f"Action {action.ref} ({action.lead or 'no lead'}): no update "
-                                f"this period; status {last.status!r} carried forward from "
-                                f"{source or 'the last draft'}.",
-                                ref=action.ref, file=register.path, row=action.row))
+            issues.append(issue("carried-forward", lead=action.lead or "no lead", status=last.status,
+                                source=source or "the last draft", ref=action.ref, file=register.path,
+                                row=action.row))
         else:
             merged.append(MergedAction(action, None, "", state=UpdateState.NO_UPDATE))
-            issues.append(issue("no-update", f"Action {action.ref} ({action.lead or 'no lead'}): no return updated "
-                                "this action this period.", ref=action.ref, file=register.path, row=action.row))
+            issues.append(issue("no-update", lead=action.lead or "no lead", ref=action.ref, file=register.path,
+                                row=action.row))
     return MergedRegister(period, tuple(merged)), issues
 
 
@@ -88,22 +87,15 @@ def _choose(action: Action, candidates: list[Update]) -> tuple[Update | None, li
         only = candidates[0]
         if from_lead or not action.lead:
             return only, []
-        return only, [issue("not-lead", f"Action {action.ref} is led by {action.lead!r} but was updated by "
-                            f"{only.partner!r}; that update is used.", **_where(only))]
+        return only, [issue("not-lead", lead=action.lead, partner=only.partner, **_where(only))]
     chosen = from_lead[0] if from_lead else candidates[0]
     ambiguous = len(from_lead) != 1
     issues = []
     for other in candidates:
         if other is chosen:
             continue
-        reason = "the lead's update" if not ambiguous else "the first one"
-        issues.append(issue(
-            "duplicate-update",
-            f"Action {action.ref} is also updated in {chosen.file} row {chosen.row}; {reason} is used "
-            f"and this one is not.",
-            severity="error" if ambiguous else "warning",
-            **_where(other),
-        ))
+        issues.append(issue("ambiguous-update" if ambiguous else "duplicate-update", used_file=chosen.file,
+                            used_row=chosen.row, **_where(other)))
     return chosen, issues
 
 

@@ -15,6 +15,7 @@ import operator
 import sys
 import traceback
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -153,11 +154,11 @@ def read_narrative(path: Path, display: str) -> tuple[str | None, list[Issue]]:
     from reportgen.sheets import decode_csv
 
     if path.stat().st_size > MAX_SOURCE_BYTES:
-        return None, [issue("narrative-error", f"The narrative {display} is over {MAX_SOURCE_BYTES // 1024:,} KiB; "
-                            "it was not used.", file=display)]
+        return None, [issue("narrative-error", "too-big", limit_kib=MAX_SOURCE_BYTES // 1024, file=display)]
     text, problem = decode_csv(path.read_bytes(), display)
     if problem is not None:
-        return None, [issue("narrative-error", problem.message, file=display, action=problem.action)]
+        # the decoder's own message and advice, under the narrative's code (both block publication)
+        return None, [replace(problem, code="narrative-error")]
     return text, []
 
 
@@ -182,8 +183,7 @@ def fill_narrative(source: str, context: dict[str, object], display: str = "narr
         if isinstance(exc, ZeroDivisionError):
             why = "division by zero"
     where = f" (line {line})" if line else ""
-    return None, [issue("narrative-error", f"The narrative {display} could not be filled in{where}: {why}.",
-                        file=display, row=line, value=_line(source, line))]
+    return None, [issue("narrative-error", at_line=where, why=why, file=display, row=line, value=_line(source, line))]
 
 
 def _collect(chunks: Iterator[str]) -> str:

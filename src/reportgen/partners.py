@@ -100,9 +100,7 @@ def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mappin
         found = match_partner(path.name, leads, partners)
         display = shown.get(path, path.name)
         if found.ambiguous:
-            issues.append(issue("ambiguous-partner", f"{display}: the file name fits several leads "
-                                f"({', '.join(found.leads)}); it was not read.", file=display,
-                                value=path.name))
+            issues.append(issue("ambiguous-partner", leads=", ".join(found.leads), file=display, value=path.name))
         elif found.lead is None:
             unmatched.append(path)
         else:
@@ -116,11 +114,10 @@ def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mappin
         by_lead[lead] = newest
         for older in sorted(set(files) - {newest}):
             versions = key(older.stem) == key(newest.stem)
-            issues.append(issue(
-                "superseded-return",
-                f"{shown.get(older, older.name)}: {lead} has a newer return in this period "
-                f"({shown.get(newest, newest.name)}); only that one is read.",
-                severity="info" if versions else "warning", file=shown.get(older, older.name), value=lead))
+            # versions of one name are expected; differently named files of one lead may be a mistake
+            issues.append(issue("superseded-return" if versions else "several-return-files",
+                                newest=shown.get(newest, newest.name), file=shown.get(older, older.name),
+                                value=lead))
     return Assignment(by_lead, tuple(unmatched), tuple(issues))
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportgen.errors import ReportgenError
-from reportgen.issues import Issue, Severity, issue
+from reportgen.issues import Issue, issue
 from reportgen.merge import LastReported, last_reported_in_merge, merge_returns
 from reportgen.model import MergedRegister, Paper, PartnerReturn, Register
 from reportgen.narrative import check_narrative
@@ -57,8 +57,7 @@ def load_return(inputs: Inputs, register: Register, path: Path, partner: str | N
     shown = inputs.display(path)
     issues: list[Issue] = []
     if partner is None:
-        issues.append(issue("unknown-partner", f"{shown}: the file name matches no lead in the register "
-                            f"({', '.join(register.leads)}).", file=shown))
+        issues.append(issue("unknown-partner", leads=", ".join(register.leads), file=shown))
     read, found = read_return(path, inputs.settings, shown, partner or path.stem)
     issues += found
     if read is None:
@@ -84,7 +83,7 @@ def read_returns(inputs: Inputs, register: Register, assignment: Assignment
 def missing_returns(register: Register, inputs: Inputs, assignment: Assignment) -> list[Issue]:
     """Leads with no file for the period (a file that could not be read is reported on its own)."""
     return [
-        issue("missing-return", f"{lead} sent no return for {inputs.period}.", value=lead)
+        issue("missing-return", period=inputs.period, value=lead)
         for lead in register.leads
         if lead not in assignment.by_lead
     ]
@@ -102,8 +101,9 @@ def last_reported_in_returns(inputs: Inputs, register: Register
         earlier = replace(inputs, period=period, returns=files)
         returns, issues = read_returns(earlier, register, assign(earlier, register))
         merged, _ = merge_returns(register, returns, period)
-        noted = [replace(item, severity=Severity.INFO, message=f"({period}, read to carry statuses forward) "
-                         + item.message) for item in issues]
+        noted = [issue("earlier-return-problem", period=period, problem=item.message, file=item.file,
+                       sheet=item.sheet, row=item.row, column=item.column, value=item.value, ref=item.ref)
+                 for item in issues]
         name = f"the {period} returns"
         return last_reported_in_merge(merged, name), name, noted
     return {}, "", []

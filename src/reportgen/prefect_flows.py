@@ -32,7 +32,7 @@ from reportgen.chase import ChaseRow, chase_markdown
 from reportgen.diff import human_text
 from reportgen.diff_render import DiffResult, compare_drafts
 from reportgen.errors import ReportgenError, UsageError
-from reportgen.issues import Issue, Severity
+from reportgen.issues import Issue
 from reportgen.run_returns import write_return_workbooks
 from reportgen.settings import Edition
 from reportgen.workspace import find_inputs
@@ -151,11 +151,10 @@ def publish_artifacts(result: BuildResult, comparison: DiffResult | None = None,
 
 
 def issue_table(issues: Sequence[Issue]) -> list[dict[str, object]]:
-    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     return [
         {"severity": i.severity.value, "code": i.code, "file": i.file, "sheet": i.sheet, "row": i.row,
          "column": i.column, "ref": i.ref, "problem": i.message, "what to do": i.action}
-        for i in sorted(issues, key=lambda i: (order[i.severity], i.file, i.row or 0))
+        for i in sorted(issues, key=lambda i: (i.severity.rank, i.file, i.row or 0))
     ]
 
 

@@ -37,15 +37,13 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
         if action is None:
             continue
         if action.ref in seen:
-            issues.append(issue("duplicate-ref", f"Action {action.ref} is also on row {seen[action.ref]}; "
-                                "this row was left out.", file=display, sheet=table.sheet, row=number,
-                                column=table.written["ref"], value=str(action.ref), ref=action.ref))
+            issues.append(issue("duplicate-ref", first_row=seen[action.ref], file=display, sheet=table.sheet,
+                                row=number, column=table.written["ref"], value=str(action.ref), ref=action.ref))
             continue
         seen[action.ref] = number
         actions.append(action)
     if not actions:
-        issues.append(issue("empty-file", f"The register {display} holds no actions.", file=display,
-                            sheet=table.sheet))
+        issues.append(issue("empty-file", "register", file=display, sheet=table.sheet))
     return Register(display, table.sheet, tuple(actions), frozenset(exempt_rows), frozenset(exempt_refs)), issues
 
 
@@ -64,8 +62,7 @@ def _read_action(table: Table, number: int, cells: tuple[object, ...], settings:
             return None, issues
         texts[key] = text
     if not texts["lead"].strip():
-        issues.append(issue("no-lead", f"Row {number}: action {ref} has no lead partner.", column=table.written["lead"],
-                            value=texts["lead"], ref=ref, **where))
+        issues.append(issue("no-lead", column=table.written["lead"], value=texts["lead"], ref=ref, **where))
     exempt, exempt_issue = _exempt(table, number, cells, settings)
     if exempt_issue:
         issues.append(exempt_issue)
@@ -91,8 +88,7 @@ def _exempt(table: Table, number: int, cells: tuple[object, ...], settings: Sett
         return True, None
     if value in settings.register.not_exempt_values:
         return False, None
-    return True, issue("exempt-flag", f"Row {number}: exemption flag {raw!r} is not Yes or No; "
-                       "the action is treated as exempt.", file=table.file, sheet=table.sheet, row=number,
+    return True, issue("exempt-flag", flag=raw, file=table.file, sheet=table.sheet, row=number,
                        column=table.written["exempt"], value=str(raw))
 
 
@@ -104,7 +100,6 @@ def check_partners(settings: Settings, register: Register) -> list[Issue]:
             continue
         close = difflib.get_close_matches(name, register.leads, n=1, cutoff=0.6)
         hint = f" Did you mean {close[0]!r}?" if close else ""
-        issues.append(issue("partner-not-lead", f'{SETTINGS_FILE}: [partners."{name}"] is not a lead in the '
-                            f"register ({', '.join(register.leads)}).{hint}", file=SETTINGS_FILE,
+        issues.append(issue("partner-not-lead", leads=", ".join(register.leads), hint=hint, file=SETTINGS_FILE,
                             column=f'[partners."{name}"]', value=name))
     return issues

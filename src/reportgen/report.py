@@ -22,7 +22,6 @@ if TYPE_CHECKING:  # importing the build for its types only would load the rende
     from reportgen.diff_render import DiffResult
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
-ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 def print_issues(console: Console, issues: Sequence[Issue], show_info: bool = False) -> None:
@@ -31,7 +30,7 @@ def print_issues(console: Console, issues: Sequence[Issue], show_info: bool = Fa
     if not shown:
         console.print("No issues found.")
         return
-    shown.sort(key=lambda i: (i.file, ORDER[i.severity], i.row or 0))
+    shown.sort(key=lambda i: (i.file, i.severity.rank, i.row or 0))
     for file, group in groupby(shown, key=lambda i: i.file):
         console.print(f"\n[bold]{escape(file or '(workspace)')}[/]")
         for item in group:

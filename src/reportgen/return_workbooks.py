@@ -84,8 +84,7 @@ def workbook_names(leads: Sequence[str]) -> tuple[dict[str, str], list[Issue]]:
         while stem in taken:
             stem, suffix = f"{first}-{suffix}", suffix + 1
         if stem != first:
-            issues.append(issue("same-file-name", f"Leads {taken[first]!r} and {lead!r} make the same file name "
-                                f"{first}.xlsx; {lead!r}'s workbook is {stem}.xlsx.", value=lead, severity="warning"))
+            issues.append(issue("same-file-name", other=taken[first], first=first, stem=stem, value=lead))
         taken[stem] = lead
         names[lead] = f"{stem}.xlsx"
     return names, issues

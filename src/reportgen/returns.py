@@ -52,8 +52,7 @@ def read_return(path: Path, settings: Settings, display: str, partner: str) -> t
         if update is not None:
             updates.append(update)
     if not table.rows:
-        issues.append(issue("empty-file", f"{display} has headings but no rows of updates.", file=display,
-                            sheet=table.sheet, row=table.header_row))
+        issues.append(issue("empty-file", file=display, sheet=table.sheet, row=table.header_row))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     written = tuple(table.written.items())
     return PartnerReturn(display, partner, table.sheet, table.headings, tuple(updates), digest, written), issues
@@ -98,24 +97,18 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
         where = {"file": update.file, "sheet": update.sheet, "row": update.row, "ref": update.ref}
         action = actions.get(update.ref)
         if action is None:
-            issues.append(issue("unknown-ref", f"Row {update.row}: action {update.ref} is not in the register; "
-                                "this update was left out.", value=str(update.ref), **where))
+            issues.append(issue("unknown-ref", value=str(update.ref), **where))
             continue
         status = match_status(update.status_as_written, table)
         if not update.status_as_written:
-            issues.append(issue("empty-status", f"Action {update.ref} has no status in row {update.row}.",
-                                column=status_heading, **where))
+            issues.append(issue("empty-status", column=status_heading, **where))
         elif status is None:
             suggestion = suggest_status(update.status_as_written)
             hint = f" Did you mean {suggestion!r}?" if suggestion else ""
-            issues.append(issue("unknown-status", f"Action {update.ref}: status {update.status_as_written!r} "
-                                f"is not recognised; it is not counted.{hint}", column=status_heading,
-                                value=update.status_as_written, **where))
+            issues.append(issue("unknown-status", hint=hint, column=status_heading, value=update.status_as_written,
+                                **where))
         if update.action_text and _wording(update.action_text) != _wording(action.text):
-            issues.append(issue("action-text-changed", f"Action {update.ref}: the return's action text differs "
-                                "from the register; the register's wording is used.",
-                                column=action_heading,
-                                value=update.action_text, severity="warning", **where))
+            issues.append(issue("action-text-changed", column=action_heading, value=update.action_text, **where))
         kept.append(replace(update, status=status))
     return replace(partner_return, updates=tuple(kept)), issues
 

@@ -36,8 +36,7 @@ def read_for_workbooks(workspace: Path, period: str) -> WorkbookInputs:
     # the returns folder of a period is made when its returns come in: not needed to write workbooks for it
     inputs, _returns_folder_issues = find_inputs(workspace, period, need_returns=False)
     register, register_issues = load_register(inputs)
-    previous, unreadable = read_kept_paper(carry_source(inputs.outputs, inputs.period),
-                                           "The earlier draft could not be read, so the workbooks are not pre-filled")
+    previous, unreadable = read_kept_paper(carry_source(inputs.outputs, inputs.period), "prefill")
     return WorkbookInputs(inputs, register, previous, tuple(register_issues), tuple(unreadable))
 
 

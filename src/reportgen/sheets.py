@@ -63,7 +63,7 @@ def read_sheets(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         return _read_csv(path, display)
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, display)
-    return [], [issue("unknown-file-type", f"{display} is not a .xlsx or .csv file.", file=display)]
+    return [], [issue("unknown-file-type", "not-spreadsheet", file=display)]
 
 
 def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
@@ -76,24 +76,20 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
             what = "a text (CSV) file named .xlsx"
         else:
             what = "not a workbook" if path.stat().st_size else "empty"
-        return [], [issue("unreadable-file", f"{display} is {what}: it is not a readable .xlsx file.", file=display,
-                          action="Open it in Excel and save it as .xlsx (without a password).")]
+        return [], [issue("unreadable-file", "not-xlsx", what=what, file=display)]
     refused = refuse_reason(path)
     if refused:
-        return [], [issue("unreadable-file", f"{display} was not opened: {refused}.", file=display,
-                          action="Open it in Excel, save it again as .xlsx, and check it is the right file.")]
+        return [], [issue("unreadable-file", "refused", reason=refused, file=display)]
     try:
         found = read_cells(path)
         sheets = [RawSheet(cells.name, tuple((n, row) for n, row in cells.rows if not is_empty_row(row)),
                            hidden=cells.hidden, facts=scan_sheet(path, cells.part)) for cells in found]
     except TooLarge as exc:
-        return [], [issue("unreadable-file", f"{display} was not opened: {exc}.", file=display,
-                          action="Open it in Excel, copy the return's rows into a new workbook and save that.")]
+        return [], [issue("unreadable-file", "too-large", reason=exc, file=display)]
     except Exception as exc:  # lxml, zip and value errors for broken files: all mean "cannot read"
-        return [], [issue("unreadable-file", f"{display} could not be read: {exc}.", file=display)]
-    return sheets, [issue("cells-beyond", f"Sheet {cells.name!r} of {display} has {len(cells.beyond):,} cell(s) "
-                          f"beyond column {get_column_letter(MAX_COLUMNS)} (first {cells.beyond[0]}); they were "
-                          "not read.", file=display, sheet=cells.name, value=cells.beyond[0])
+        return [], [issue("unreadable-file", error=exc, file=display)]
+    return sheets, [issue("cells-beyond", count=len(cells.beyond), last_column=get_column_letter(MAX_COLUMNS),
+                          file=display, sheet=cells.name, value=cells.beyond[0])
                     for cells in found if cells.beyond]
 
 
@@ -119,8 +115,7 @@ def _read_csv(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         return [], [encoding_issue] if encoding_issue else []
     issues = [encoding_issue] if encoding_issue else []
     if "\x00" in text:
-        issues.append(issue("control-characters", f"{display} holds NUL bytes; they were removed.",
-                            file=display, severity="warning"))
+        issues.append(issue("control-characters", "nul-bytes", file=display))
         text = text.replace("\x00", "")
     delimiter = ","
     lines = text.splitlines(keepends=True)
@@ -147,15 +142,10 @@ def _read_csv(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         # a cell over the csv module's 131,072 characters: a pasted essay, or more often one stray
         # quote (") never closed, which makes the rest of the file a single cell
         stopped = at + 1
-        issues.append(issue("unreadable-file", f"{display}: row {stopped} and the rows after it were not read: a "
-                            f"cell there is over {csv.field_size_limit():,} characters long, or a quote (\") is "
-                            f"opened and never closed ({exc}).", file=display, row=stopped,
-                            action="Open the file in Excel, check the cells of that row for a stray quote, "
-                            "and save it again."))
+        issues.append(issue("unreadable-file", "rows-lost", limit=csv.field_size_limit(), error=exc,
+                            file=display, row=stopped))
     if rows and text.count('"') % 2 and _ends_inside_quotes(text, delimiter):
-        issues.append(issue("unreadable-file", f"{display}: a quote (\") in row {rows[-1][0]} is never closed, so "
-                            "everything after it was read as one cell of that row.", file=display, row=rows[-1][0],
-                            action="Open the file in Excel, remove the stray quote, and save it again."))
+        issues.append(issue("unreadable-file", "unclosed-quote", file=display, row=rows[-1][0]))
     return [RawSheet("", tuple(rows))], issues
 
 
@@ -182,17 +172,15 @@ def decode_csv(data: bytes, display: str) -> tuple[str | None, Issue | None]:
     try:
         return data.decode("cp1252"), None
     except UnicodeDecodeError as exc:
-        return None, issue("unreadable-file",
-                           f"{display} is in an unknown text encoding (byte {exc.start + 1} is not valid).",
-                           file=display, action="Save it from Excel as 'CSV UTF-8' or as .xlsx.")
+        return None, issue("unreadable-file", "unknown-encoding", byte=exc.start + 1, file=display)
 
 
 def _strict(data: bytes, encoding: str, display: str) -> tuple[str | None, Issue | None]:
     try:
         return data.decode(encoding), None
     except UnicodeDecodeError as exc:
-        return None, issue("unreadable-file", f"{display} is not valid {encoding} (at byte {exc.start + 1}).",
-                           file=display, action="Save it from Excel as 'CSV UTF-8' or as .xlsx.")
+        return None, issue("unreadable-file", "bad-encoding", encoding=encoding, byte=exc.start + 1,
+                           file=display)
 
 
 def is_empty_row(cells: Sequence[Cell]) -> bool:
@@ -210,31 +198,28 @@ def locate_table(
         candidates.append((found.score, not sheet.hidden, sheet, at, found))
     if not candidates or max(c[0] for c in candidates) == 0:
         expected = ", ".join(repr(c.heading) for c in columns.values() if c.required)
-        issues.append(issue("no-data-sheet", f"No sheet in {display} has the headings {expected}.", file=display))
+        issues.append(issue("no-data-sheet", expected=expected, file=display))
         return None, issues
     _score, _visible, sheet, at, found = max(candidates, key=lambda c: (c[0], c[1]))
     others = [c[2].name for c in candidates if c[2] is not sheet and not c[2].hidden and c[0] >= 2]
     if others:
-        issues.append(issue("several-sheets", f"Sheets {', '.join(map(repr, others))} in {display} also have "
-                            f"return headings; only {sheet.name!r} was read.", file=display, sheet=sheet.name,
+        issues.append(issue("several-sheets", others=", ".join(map(repr, others)), file=display, sheet=sheet.name,
                             value=", ".join(others)))
     for other in sheets:
         if other.hidden and other is not sheet:
-            issues.append(issue("hidden-sheet", f"Hidden sheet {other.name!r} in {display} was not read.",
-                                file=display, sheet=other.name))
+            issues.append(issue("hidden-sheet", file=display, sheet=other.name))
     header_row, header_cells = sheet.rows[at]
     headings = tuple("" if cell is None else str(cell).strip() for cell in header_cells)
     where = {"file": display, "sheet": sheet.name}
     for key, written in found.duplicates:
-        issues.append(issue("duplicate-column",
-                            f"Column {written!r} means the same as {found.written[key]!r}; the first is used.",
-                            row=header_row, column=written, value=written, **where))
+        issues.append(issue("duplicate-column", first=found.written[key], row=header_row, column=written,
+                            value=written, **where))
     for key in found.missing:
         column = columns[key]
         close = did_you_mean(column, found.unmatched)
         hint = f" Did you mean {close!r}?" if close else ""
-        issues.append(issue("missing-column", f"Column {column.heading!r} was not found in {display}.{hint}",
-                            row=header_row, column=close or "", value=column.heading, **where))
+        issues.append(issue("missing-column", hint=hint, row=header_row, column=close or "", value=column.heading,
+                            **where))
     if found.missing:
         return None, issues
     table = Table(display, sheet.name, header_row, headings, dict(found.index), dict(found.written),
@@ -248,24 +233,22 @@ def sheet_fact_issues(table: Table, facts: SheetFacts) -> list[Issue]:
     where = {"file": table.file, "sheet": table.sheet}
     issues: list[Issue] = []
     for number in sorted(n for n, _cells in table.rows if n in facts.hidden_rows):
-        issues.append(issue("hidden-row", f"Row {number} is hidden in Excel; it was read.", row=number, **where))
+        issues.append(issue("hidden-row", row=number, **where))
     for cells in facts.merged:
         first, last = _bounds(cells)
         if (last[0] >= table.header_row and last[0] > first[0]) or first[0] == table.header_row:
-            issues.append(issue("merged-cells", f"Cells {cells} are merged; only the first holds a value, "
-                                "so the other rows have none (nothing was filled in for them).",
-                                row=first[0], column=_heading(table, first[1]), value=cells, **where))
+            issues.append(issue("merged-cells", row=first[0], column=_heading(table, first[1]), value=cells,
+                                **where))
     for cell, state in sorted(facts.formulas.items(), key=lambda kv: _bounds(kv[0])[0]):
         row, col = _bounds(cell)[0]
         if row <= table.header_row:
             continue
         if state == "":
-            issues.append(issue("formula-cell", f"Cell {cell} holds a formula; its last calculated value was used.",
-                                row=row, column=_heading(table, col), value=cell, **where))
+            issues.append(issue("formula-cell", row=row, column=_heading(table, col), value=cell, **where))
         else:
             what = "has never been calculated" if state == "no-value" else f"gives the error {state}"
-            issues.append(issue("formula-error", f"Cell {cell} holds a formula that {what}; it was read as empty.",
-                                row=row, column=_heading(table, col), value=cell, **where))
+            issues.append(issue("formula-error", what=what, row=row, column=_heading(table, col), value=cell,
+                                **where))
     return issues
 
 
@@ -295,8 +278,8 @@ def read_ref(table: Table, number: int, cells: tuple[Cell, ...], left_out: str) 
     if ref is not None:
         return ref, []
     code = "missing-ref" if why == "empty" else "bad-ref"
-    return None, [issue(code, f"Row {number}: the action reference {raw!r} is {why}; {left_out}.",
-                        column=table.written["ref"], value=raw, file=table.file, sheet=table.sheet, row=number)]
+    return None, [issue(code, why=why, left_out=left_out, column=table.written["ref"], value=raw,
+                        file=table.file, sheet=table.sheet, row=number)]
 
 
 def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> tuple[str | None, list[Issue]]:
@@ -310,24 +293,12 @@ def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> t
         raw = f"[{raw.strip()}]({url})"  # a link made with Insert > Link: keep its target, as Markdown
     text, findings = clean_text(raw)
     where = {"file": table.file, "sheet": table.sheet, "row": number, "column": table.written.get(key, key)}
-    issues = [
-        issue(code, f"Row {number}, column {where['column']!r}: " + CLEANED[code], value=raw, **where)
-        for code in dict.fromkeys(findings)
-    ]
+    issues = [issue(code, value=raw, **where) for code in dict.fromkeys(findings)]
     run = longest_run(text)
     if run:
-        issues.append(issue("long-word", f"Row {number}, column {where['column']!r} holds {run:,} characters "
-                            f"without a space; the PDF breaks such runs every {BREAK_EVERY} characters.",
-                            value=text[:80], **where))
+        issues.append(issue("long-word", run=run, every=BREAK_EVERY, value=text[:80], **where))
     if len(text) > MAX_CELL_CHARS:
-        issues.append(issue("cell-too-long",
-                            f"Row {number}, column {where['column']!r} holds {len(text):,} characters "
-                            f"(the limit is {MAX_CELL_CHARS:,}).", value=text[:80], **where))
+        issues.append(issue("cell-too-long", length=len(text), limit=MAX_CELL_CHARS, value=text[:80], **where))
         return None, issues
     return text, issues
 
-
-CLEANED = {
-    "control-characters": "invisible control characters were removed.",
-    "invisible-characters": "zero-width or text-direction characters were removed.",
-}

@@ -310,13 +310,11 @@ def _logo_of(drawing: Element, part: Any, shown: str) -> tuple[Logo | None, list
     media_type = part.content_type
     issues: list[Issue] = []
     if media_type not in LOGO_TYPES:
-        issues.append(issue("logo-unsupported", f"The logo in {shown}'s header is a {media_type} picture, which "
-                            "the PDF cannot show; it appears in the Word paper only.", file=shown, value=media_type))
+        issues.append(issue("logo-unsupported", file=shown, value=media_type))
         return None, issues
     if not alt:
         alt = "Logo"
-        issues.append(issue("logo-no-alt", f"The logo in {shown}'s header has no alt text; the PDF says 'Logo'.",
-                            file=shown))
+        issues.append(issue("logo-no-alt", file=shown))
     if width <= 0 or height <= 0:
         width, height = 30.0, 15.0  # no usable extent: a usual logo's proportions, sized by the stylesheet
     return Logo(part.blob, media_type, alt, round(width, 2), round(height, 2)), issues

@@ -80,13 +80,10 @@ def _narrative_file(workspace: Path, settings: Settings) -> tuple[Path | None, l
     path = workspace / name
     if path.is_symlink() or path.exists():
         if not inside(path, workspace) or not is_regular_file(path):
-            return None, [issue("narrative-error", f"The narrative {name} is not a file inside the workspace; "
-                                "it was not read.", file=name,
-                                action="Put the narrative in the workspace folder and name it in reportgen.toml.")]
+            return None, [issue("narrative-error", "outside", file=name)]
         return path, []
     if "narrative" in settings.paper.model_fields_set:
-        return None, [issue("narrative-error", f"The narrative {name} named in reportgen.toml was not found.",
-                            file=name, action="Check the file name in reportgen.toml [paper] narrative.")]
+        return None, [issue("narrative-error", "not-found", file=name)]
     return None, []
 
 
@@ -142,11 +139,9 @@ def newest_period(workspace: Path) -> str:
 def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]]:
     """The return files of a period, sorted; links, odd names and other file types are reported."""
     if folder.is_dir() and not inside(folder, workspace):
-        return [], [issue("unsafe-path", f"{_rel(folder, workspace)} is a link to a folder outside the workspace; "
-                          "it was not read.", file=_rel(folder, workspace))]
+        return [], [issue("unsafe-path", "folder-outside", file=_rel(folder, workspace))]
     if not folder.is_dir():
-        return [], [issue("no-returns", f"No returns folder {folder.name} under inputs/returns.",
-                          file=_rel(folder, workspace))]
+        return [], [issue("no-returns", "no-folder", folder=folder.name, file=_rel(folder, workspace))]
     files: list[Path] = []
     issues: list[Issue] = []
     for path in sorted(folder.iterdir()):
@@ -154,24 +149,19 @@ def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]
         if path.name.startswith(("~$", ".")):
             continue  # Excel lock files and hidden files are not returns
         if path.is_symlink() or not path.resolve().is_relative_to(folder.resolve()):
-            issues.append(issue("unsafe-path", f"{shown} is a link; it was not read.", file=shown))
+            issues.append(issue("unsafe-path", file=shown))
         elif path.is_dir():
-            issues.append(issue("unknown-file-type", f"{shown} is a folder; returns go directly in the "
-                                "period folder.", file=shown))
+            issues.append(issue("unknown-file-type", "folder", file=shown))
         elif path.suffix.lower() == ".xls":
-            issues.append(issue("unreadable-file", f"{shown} is an old .xls workbook; it was not read.",
-                                file=shown, action="Open it in Excel and save it as .xlsx."))
+            issues.append(issue("unreadable-file", "old-xls", file=shown))
         elif not is_regular_file(path):
-            issues.append(issue("unknown-file-type", f"{shown} is not a regular file (a pipe or a device); "
-                                "it was not read.", file=shown))
+            issues.append(issue("unknown-file-type", "not-regular", file=shown))
         elif path.suffix.lower() not in RETURN_SUFFIXES:
-            issues.append(issue("unknown-file-type", f"{shown} is not a .xlsx or .csv file; it was not read.",
-                                file=shown))
+            issues.append(issue("unknown-file-type", file=shown))
         else:
             files.append(path)
     if not files and not issues:
-        issues.append(issue("no-returns", f"The folder {_rel(folder, workspace)} holds no returns.",
-                            file=_rel(folder, workspace)))
+        issues.append(issue("no-returns", file=_rel(folder, workspace)))
     return files, issues
 
 

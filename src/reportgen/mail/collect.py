@@ -26,7 +26,7 @@ from typing import cast
 
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
-from reportgen.issues import Issue, Severity, issue
+from reportgen.issues import CODES, Issue, Severity, issue
 from reportgen.mail import compose
 from reportgen.mail.attachments import ACCEPTED, Attachment, attachments_of, refusal, shown
 from reportgen.mail.compose import Outgoing
@@ -111,8 +111,7 @@ class Collector:
                 UnicodeError) as exc:
             digest = "sha256:" + hashlib.sha256(incoming.raw).hexdigest()
             return self._done(self._record(digest, "unreadable", "", "", "", "", str(exc)), REJECTED,
-                              issue("mail-unreadable", f"Message {incoming.uid} could not be read as email: {exc}",
-                                    file=f"mail {incoming.uid}"))
+                              issue("mail-unreadable", uid=incoming.uid, error=exc, file=f"mail {incoming.uid}"))
 
     def _handle(self, incoming: Incoming) -> Handled:
         message = cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(incoming.raw))
@@ -125,28 +124,25 @@ class Collector:
         other = _other_period(subject, self.inputs.period)
         if other:
             return Handled(self._record(message_id, "other-period", sender, "", subject, "", other), "", (
-                issue("mail-other-period", f"The message {subject!r} is about {other}; it was left in the inbox.",
-                      **where),))
+                issue("mail-other-period", subject=subject, period=other, **where),))
         earlier = self.received.get(message_id)
         if earlier is not None:
             return self._again(earlier, message, where)
         partner = partner_of(self.settings, sender)
         if partner is None:
             return self._done(self._record(message_id, "unknown-sender", sender, "", subject, _date(message)),
-                              REJECTED, issue("mail-unknown-sender", f"A message from {sender!r} ({subject!r}) "
-                                              "is from no partner's address; nothing was saved.", **where))
+                              REJECTED, issue("mail-unknown-sender", sender=sender, subject=subject, **where))
         record = self._record(message_id, "rejected", sender, partner, subject, _date(message))
         if automatic(message) and not any(a.is_return for a in attachments_of(message)):
             # an out-of-office answer to our own message: answering it could start a mail loop
             return self._done(replace(record, outcome="automatic"), PROCESSED, issue(
-                "mail-automatic", f"{partner} sent an automatic reply ({subject!r}); it was not answered.",
-                severity="info", **where))
+                "mail-automatic", partner=partner, subject=subject, **where))
         if not incoming.whole:
             text = (f"Your message ({incoming.size / 2**20:.1f} MB) is bigger than we accept "
                     f"({self.settings.mail.max_attachment_mb:g} MB), so it was not opened. Please send the "
                     "workbook on its own.")
-            return self._done(record, REJECTED, issue("mail-refused-attachment", f"{partner}: the message is "
-                              f"{incoming.size:,} bytes, over the limit; it was not read.", **where),
+            return self._done(record, REJECTED, issue("mail-refused-attachment", "message-too-big",
+                                                      partner=partner, size=incoming.size, **where),
                               reply=self._reply(partner, message, text))
         return self._attachments(record, message, where)
 
@@ -154,8 +150,8 @@ class Collector:
         partner = record.partner
         found = attachments_of(message)
         returns = [a for a in found if a.is_return]
-        notes = [issue("mail-other-attachment", f"{partner} attached {a.name!r}, which is not a .xlsx or .csv "
-                       "file; it was not saved.", value=a.name, **where) for a in found if not a.is_return]
+        notes = [issue("mail-other-attachment", partner=partner, value=a.name, **where)
+                 for a in found if not a.is_return]
         accepted = " or ".join(ACCEPTED)
         if not returns:
             extra = (" The attachment(s) " + ", ".join(repr(a.name) for a in found) + " are not spreadsheets "
@@ -163,14 +159,14 @@ class Collector:
             text = (f"We received your message, but it had no return workbook ({accepted}) attached.{extra} "
                     "Please reply with the completed workbook attached.")
             return self._done(replace(record, outcome="no-return"), PROCESSED, issue(
-                "mail-no-return", f"{partner}'s message had no {accepted} attachment; nothing was saved.",
-                **where), *notes, reply=self._reply(partner, message, text))
+                "mail-no-return", partner=partner, accepted=accepted, **where), *notes,
+                reply=self._reply(partner, message, text))
         if len(returns) > 1:
             names = ", ".join(repr(a.name) for a in returns)
             text = (f"Your message had {len(returns)} spreadsheets ({names}), so we could not tell which is "
                     "your return. Please reply with only the completed workbook attached.")
-            return self._done(record, REJECTED, issue("mail-several-returns", f"{partner} sent {names} in one "
-                              "message; none was saved.", **where), *notes,
+            return self._done(record, REJECTED, issue("mail-several-returns", partner=partner, names=names,
+                                                      **where), *notes,
                               reply=self._reply(partner, message, text))
         attachment = returns[0]
         why = refusal(attachment, self.max_bytes)
@@ -178,8 +174,8 @@ class Collector:
             text = f"The attachment {attachment.name!r} could not be accepted: {why}. Please save the workbook " \
                    "again as .xlsx and send it."
             return self._done(replace(record, detail=why), REJECTED, issue(
-                "mail-refused-attachment", f"{partner}: {attachment.name!r} was not saved: {why}.",
-                value=attachment.name, **where), *notes, reply=self._reply(partner, message, text))
+                "mail-refused-attachment", partner=partner, why=why, value=attachment.name, **where), *notes,
+                reply=self._reply(partner, message, text))
         return self._save(record, message, attachment, notes, where)
 
     def _save(self, record: ReceivedRecord, message: EmailMessage, attachment: Attachment, notes: list[Issue],
@@ -189,16 +185,14 @@ class Collector:
         newest = self._newest(partner)
         if newest is not None and hashlib.sha256(newest.read_bytes()).hexdigest() == digest:
             return self._done(replace(record, outcome="duplicate", file=self.inputs.display(newest), sha256=digest),
-                              PROCESSED, issue("mail-duplicate", f"{partner} sent {attachment.name!r} again, the "
-                                               f"same as {self.inputs.display(newest)}; nothing new was saved.",
-                                               severity="info", **where), *notes)
+                              PROCESSED, issue("mail-duplicate", partner=partner, attachment=attachment.name,
+                                               same_as=self.inputs.display(newest), **where), *notes)
         path = self._write(partner, attachment)
         display = self.inputs.display(self.inputs.returns_dir / path.name)  # in a dry run, the name it would get
         late = _late(record.date, self.settings.returns.deadline)
         found = self._check(path, display, partner)
         if late:
-            found.append(issue("mail-late", f"{partner}'s return {display} arrived on {record.date}, after the "
-                               "deadline.", file=display, value=record.date))
+            found.append(issue("mail-late", partner=partner, file=display, value=record.date))
         partner_issues = [for_partner(i, display, attachment.name) for i in found]
         text = compose.acknowledgement_text(attachment.name, self.inputs.period, partner_issues, late, self.settings)
         saved = replace(record, outcome="saved", file=display, sha256=digest, late="yes" if late else "",
@@ -246,9 +240,8 @@ class Collector:
                      self._check(self.inputs.workspace / earlier.file, earlier.file, earlier.partner)]
             text = compose.acknowledgement_text(name, self.inputs.period, found, earlier.late == "yes", self.settings)
             reply = self._reply(earlier.partner, message, text)
-        note = issue("mail-duplicate", f"The message {earlier.subject!r} from {earlier.sender} was already "
-                     f"collected on {earlier.time} ({earlier.outcome}); nothing new was saved.", severity="info",
-                     **where)
+        note = issue("mail-duplicate", "message", subject=earlier.subject, sender=earlier.sender,
+                     time=earlier.time, outcome=earlier.outcome, **where)
         return Handled(replace(earlier, outcome="duplicate"), folder, (note,), reply)
 
     def _reply(self, partner: str, message: EmailMessage, text: str) -> Outgoing:
@@ -286,21 +279,9 @@ def automatic(message: EmailMessage) -> bool:
     return subject.startswith(("automatic reply:", "auto:", "out of office", "autoreply"))
 
 
-# what to do, said to the partner, where the catalogue's advice is meant for the secretariat
-PARTNER_ADVICE = {
-    "empty-status": "Choose this period's status from the list.",
-    "unknown-status": "Choose Completed, In progress, Not started or On hold from the list.",
-    "empty-file": "Fill in the workbook and send it again.",
-    "unreadable-file": "Save the workbook again as .xlsx and send it again.",
-    "action-text-changed": "Leave the action text as we sent it; the plan's wording is used in the paper.",
-    "unknown-ref": "Check the number against the workbook we sent; this update is left out until then.",
-    "duplicate-update": "Keep one row per action.",
-}
-
-
 def for_partner(item: Issue, shown: str, sent_name: str) -> Issue:
     """An issue as the partner reads it: its own file name, and no advice meant for the secretariat."""
-    action = PARTNER_ADVICE.get(item.code) or re.sub(r"\s*\([^)]*reportgen\.toml[^)]*\)", "", item.action)
+    action = CODES[item.code].partner_advice or re.sub(r"\s*\([^)]*reportgen\.toml[^)]*\)", "", item.action)
     return replace(item, message=item.message.replace(shown, sent_name), action=action)
 
 

@@ -30,5 +30,5 @@ def partner_of(settings: Settings, sender: str) -> str | None:
 
 
 def no_address(lead: str, doing: str) -> Issue:
-    return issue("no-partner-address", f"{lead} has no email address in {SETTINGS_FILE}; {doing}.",
-                 file=SETTINGS_FILE, column=f'[partners."{lead}"] emails', value=lead)
+    return issue("no-partner-address", doing=doing, file=SETTINGS_FILE, column=f'[partners."{lead}"] emails',
+                 value=lead)

@@ -132,10 +132,9 @@ def send_all(messages: Sequence[Outgoing], outbox: Outbox, ledger: Ledger[SentRe
             done.skipped.append(outgoing)
             continue
         if previous is not None and previous.state == "sending":
-            done.issues.append(issue(
-                "mail-uncertain", f"The {outgoing.kind} to {outgoing.partner} ({previous.subject}) was being sent "
-                f"at {previous.time} when a run stopped; it may have gone. It was not sent again.",
-                file=_sent_csv(ledger), value=outgoing.key))
+            done.issues.append(issue("mail-uncertain", kind=outgoing.kind, partner=outgoing.partner,
+                                     subject=previous.subject, time=previous.time, file=_sent_csv(ledger),
+                                     value=outgoing.key))
             done.skipped.append(outgoing)
             continue
         message = outgoing.message
@@ -153,9 +152,8 @@ def send_all(messages: Sequence[Outgoing], outbox: Outbox, ledger: Ledger[SentRe
         except (smtplib.SMTPException, OSError, ReportgenError) as exc:
             detail = _reply(exc) if isinstance(exc, smtplib.SMTPResponseException) else str(exc)
             ledger.put(mark(record, "failed", detail))
-            done.issues.append(issue("mail-send-failed", f"The {outgoing.kind} to {outgoing.partner} "
-                                     f"({record.to}) was not sent: {detail}", file=_sent_csv(ledger),
-                                     value=outgoing.key))
+            done.issues.append(issue("mail-send-failed", kind=outgoing.kind, partner=outgoing.partner, to=record.to,
+                                     detail=detail, file=_sent_csv(ledger), value=outgoing.key))
             if isinstance(exc, ReportgenError):
                 raise  # no connection at all: the rest would fail the same way
             continue

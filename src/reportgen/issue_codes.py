@@ -1,0 +1,385 @@
+"""The catalogue of issue codes: for each, its one severity, what it means, its message template and what to do.
+
+A message is rendered from the issue's own fields (file, sheet, row, column as the partner wrote it,
+value, ref) and the few named fields its template adds, so call sites pass values, never sentences.
+A code whose situations need different sentences of the same meaning names them in `wordings`;
+a different meaning (or severity) gets its own code. docs/issues.md is generated from this module
+(`python scripts/make_docs.py`). This module must not import the rest of reportgen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from string import Formatter
+
+
+class Severity(StrEnum):
+    # declared in the order issues are listed: errors first
+    ERROR = "error"  # blocks publication: the paper would be wrong or incomplete
+    WARNING = "warning"  # published as is, but someone should look
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for errors, 1 for warnings, 2 for notes: the one order issues are sorted and shown in."""
+        return list(Severity).index(self)
+
+
+# another situation of the same meaning: its template, or its template and its own advice
+Wording = str | tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Code:
+    severity: Severity
+    title: str  # what it means, in a sentence
+    template: str  # the message, from the issue's fields, e.g. "Row {row}: action {ref} has no lead partner."
+    advice: str  # what to do
+    wordings: Mapping[str, Wording] = field(default_factory=dict)  # by name
+    partner_advice: str = ""  # what to do, as the partner is told it when a mailed return is acknowledged
+
+    def template_for(self, wording: str = "") -> str:
+        found = self.wordings[wording] if wording else self.template
+        return found if isinstance(found, str) else found[0]
+
+    def advice_for(self, wording: str = "") -> str:
+        found = self.wordings[wording] if wording else self.template
+        return found[1] if isinstance(found, tuple) else self.advice
+
+    def names(self) -> list[str]:
+        """'' for the main template, then each named wording."""
+        return ["", *self.wordings]
+
+
+def placeholders(template: str) -> set[str]:
+    """The field names a template needs: 'Row {row}: {value!r}' -> {'row', 'value'}."""
+    return {name.split(".")[0].split("[")[0] for _text, name, _spec, _conv in Formatter().parse(template) if name}
+
+
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: a note for information
+
+CODES: dict[str, Code] = {
+    "unreadable-file": Code(
+        E, "The file could not be opened as a spreadsheet.",
+        "{file} could not be read: {error}.",
+        "Save it again as .xlsx or UTF-8 .csv and put it back in the folder.",
+        {"old-xls": ("{file} is an old .xls workbook; it was not read.", "Open it in Excel and save it as .xlsx."),
+         "not-xlsx": ("{file} is {what}: it is not a readable .xlsx file.",
+                      "Open it in Excel and save it as .xlsx (without a password)."),
+         "refused": ("{file} was not opened: {reason}.",
+                     "Open it in Excel, save it again as .xlsx, and check it is the right file."),
+         "too-large": ("{file} was not opened: {reason}.",
+                       "Open it in Excel, copy the return's rows into a new workbook and save that."),
+         "rows-lost": ("{file}: row {row} and the rows after it were not read: a cell there is over {limit:,} "
+                       "characters long, or a quote (\") is opened and never closed ({error}).",
+                       "Open the file in Excel, check the cells of that row for a stray quote, and save it again."),
+         "unclosed-quote": ("{file}: a quote (\") in row {row} is never closed, so everything after it was read "
+                            "as one cell of that row.",
+                            "Open the file in Excel, remove the stray quote, and save it again."),
+         "unknown-encoding": ("{file} is in an unknown text encoding (byte {byte} is not valid).",
+                              "Save it from Excel as 'CSV UTF-8' or as .xlsx."),
+         "bad-encoding": ("{file} is not valid {encoding} (at byte {byte}).",
+                          "Save it from Excel as 'CSV UTF-8' or as .xlsx.")},
+        partner_advice="Save the workbook again as .xlsx and send it again."),
+    "unreadable-draft": Code(
+        W, "A kept draft could not be read; what it would have given (statuses carried forward, pre-filled "
+        "workbooks, history) is missing.",
+        "The earlier draft could not be read: {error}",
+        # a kept draft is never repaired in place: a new build of its period makes the next draft, read instead
+        "Build that period's paper again (a new draft is kept beside the damaged one), or move the damaged "
+        "draft folder out of outputs.",
+        {"history": "A kept draft could not be read for the history: {error}",
+         "prefill": "The earlier draft could not be read, so the workbooks are not pre-filled: {error}"}),
+    "narrative-error": Code(
+        E, "The narrative could not be read or filled in; the paper has no narrative.",
+        "The narrative {file} could not be filled in{at_line}: {why}.",
+        "Fix the narrative at the line given (a value name, a bracket, a loop), then build again.",
+        {"too-big": "The narrative {file} is over {limit_kib:,} KiB; it was not used.",
+         "outside": ("The narrative {file} is not a file inside the workspace; it was not read.",
+                     "Put the narrative in the workspace folder and name it in reportgen.toml."),
+         "not-found": ("The narrative {file} named in reportgen.toml was not found.",
+                       "Check the file name in reportgen.toml [paper] narrative.")}),
+    "same-file-name": Code(
+        W, "Two lead names make the same workbook file name.",
+        "Leads {other!r} and {value!r} make the same file name {first}.xlsx; {value!r}'s workbook is {stem}.xlsx.",
+        "Rename one lead in the register, or match its returns with [partners] files in reportgen.toml."),
+    "long-word": Code(
+        W, "A cell holds a very long run of characters without a space.",
+        "Row {row}, column {column!r} holds {run:,} characters without a space; the PDF breaks such runs every "
+        "{every} characters.",
+        "Check the cell: a pasted link or code is fine; otherwise add spaces where words end."),
+    "cells-beyond": Code(
+        W, "A sheet has cells further right than any return's columns; they were not read.",
+        "Sheet {sheet!r} of {file} has {count:,} cell(s) beyond column {last_column} (first {value}); they were "
+        "not read.",
+        "Check those cells: delete them, or move what they hold into the return's columns."),
+    "no-data-sheet": Code(
+        E, "No sheet in the file has the expected column headings.",
+        "No sheet in {file} has the headings {expected}.",
+        "Use the return template, or rename the headings to the expected ones."),
+    "missing-column": Code(
+        E, "A required column heading was not found.",
+        "Column {value!r} was not found in {file}.{hint}",
+        "Add the column, or rename the heading (a 'did you mean' is given when one is close)."),
+    "duplicate-column": Code(
+        E, "Two columns have headings that mean the same thing.",
+        "Column {column!r} means the same as {first!r}; the first is used.",
+        "Delete or rename one of them."),
+    "empty-file": Code(
+        E, "The file holds no rows of data.",
+        "{file} has headings but no rows of updates.",
+        "Ask the partner for the completed return.",
+        {"register": "The register {file} holds no actions."},
+        partner_advice="Fill in the workbook and send it again."),
+    "bad-ref": Code(
+        E, "The action reference is not a whole number.",
+        "Row {row}: the action reference {value!r} is {why}; {left_out}.",
+        "Write the plan priority number only, e.g. 12."),
+    "missing-ref": Code(
+        E, "A row has text but no action reference.",
+        "Row {row}: the action reference {value!r} is {why}; {left_out}.",
+        "Add the plan priority number, or delete the row."),
+    "duplicate-ref": Code(
+        E, "The same action reference appears twice in the register.",
+        "Action {ref} is also on row {first_row}; this row was left out.",
+        "Keep one row per action in the register."),
+    "no-lead": Code(
+        W, "An action in the register names no lead partner.",
+        "Row {row}: action {ref} has no lead partner.",
+        "Fill in its lead: until then it gets no return workbook and is not on the chase list."),
+    "unknown-ref": Code(
+        E, "The return updates an action that is not in the register.",
+        "Row {row}: action {ref} is not in the register; this update was left out.",
+        "Check the number against the register; the update is left out of the paper.",
+        partner_advice="Check the number against the workbook we sent; this update is left out until then."),
+    "duplicate-update": Code(
+        W, "An action is updated by its lead partner and by another row or return: the lead's update is used.",
+        "Action {ref} is also updated in {used_file} row {used_row}; the lead's update is used and this one is not.",
+        "The lead partner's update is used; check the other one with its author.",
+        partner_advice="Keep one row per action."),
+    "ambiguous-update": Code(
+        E, "An action is updated twice by its lead partner, or by several partners none of which leads it: "
+        "which update is right cannot be told.",
+        "Action {ref} is also updated in {used_file} row {used_row}; the first one is used and this one is not.",
+        "Keep one update per action: ask the lead partner which one is right and delete the other.",
+        partner_advice="Keep one row per action."),
+    "unknown-status": Code(
+        E, "The status is not one of the recognised statuses.",
+        "Action {ref}: status {value!r} is not recognised; it is not counted.{hint}",
+        "Use Completed, In progress, Not started or On hold (or add an alias in reportgen.toml).",
+        partner_advice="Choose Completed, In progress, Not started or On hold from the list."),
+    "empty-status": Code(
+        E, "The action has no status this period.",
+        "Action {ref} has no status in row {row}.",
+        "Ask the lead partner for the status.",
+        partner_advice="Choose this period's status from the list."),
+    "no-update": Code(
+        W, "No return updated this action this period.",
+        "Action {ref} ({lead}): no return updated this action this period.",
+        "Chase the lead partner; the paper shows the action without an update."),
+    "carried-forward": Code(
+        N, "No update this period: the last draft's status is carried forward.",
+        "Action {ref} ({lead}): no update this period; status {status!r} carried forward from {source}.",
+        "Chase the lead partner if an update is due."),
+    "earlier-return-problem": Code(
+        N, "A return of an earlier period, read to carry statuses forward, has a problem; it was that period's "
+        "to fix, and an action it left unclear is not carried forward.",
+        "({period}, read to carry statuses forward) {problem}",
+        "Nothing to do for this paper; chase the lead partner if the action needs an update."),
+    "action-text-changed": Code(
+        W, "The return's action text differs from the register.",
+        "Action {ref}: the return's action text differs from the register; the register's wording is used.",
+        "The register's wording is used; change the register if the wording really changed.",
+        partner_advice="Leave the action text as we sent it; the plan's wording is used in the paper."),
+    "unknown-partner": Code(
+        W, "The return's file name matches no lead in the register.",
+        "{file}: the file name matches no lead in the register ({leads}).",
+        "Name the file after the lead (e.g. hertfordshire-constabulary.xlsx), or add a file pattern for the "
+        "lead under [partners] in reportgen.toml.",
+        {"public-edition": "{file}: the file name matches no lead partner of the paper ({leads})."}),
+    "ambiguous-partner": Code(
+        E, "The return's file name fits more than one lead; it was not read.",
+        "{file}: the file name fits several leads ({leads}); it was not read.",
+        "Rename the file after one lead, or make the [partners] file patterns in reportgen.toml not overlap."),
+    "superseded-return": Code(
+        N, "A lead saved several versions of its return for the period (e.g. 'return (1).xlsx'); only the "
+        "newest is read.",
+        "{file}: {value} has a newer return in this period ({newest}); only that one is read.",
+        "Nothing to do if the newest file is the right one; otherwise move the others out of the folder."),
+    "several-return-files": Code(
+        W, "Files under different names are each a return of the same lead for the period; only the newest is "
+        "read.",
+        "{file}: {value} has a newer return in this period ({newest}); only that one is read.",
+        "Check the newest file is the right one, then move the others out of the folder."),
+    "meeting-date": Code(
+        W, "The meeting date on the cover is before the period, or no listed meeting follows it.",
+        "{file}: [paper] meetings lists no meeting after {period}; the paper shows {shown_date}.",
+        "Add the Panel's next meeting to [paper] meetings (or date) in reportgen.toml.",
+        {"before-period": "{file}: the meeting date {shown_date} is before the period {period}; the cover sheet "
+                          "would show it."}),
+    "not-lead": Code(
+        N, "A partner updated an action it does not lead.",
+        "Action {ref} is led by {lead!r} but was updated by {partner!r}; that update is used.",
+        "Check with the lead partner that the update is agreed."),
+    "several-sheets": Code(
+        W, "More than one sheet has the expected headings; the best match was read.",
+        "Sheets {others} in {file} also have return headings; only {sheet!r} was read.",
+        "Keep the updates on one sheet, or delete the other sheets."),
+    "hidden-sheet": Code(
+        W, "The workbook has a hidden sheet that was not read.",
+        "Hidden sheet {sheet!r} in {file} was not read.",
+        "Unhide it if it holds updates, or delete it."),
+    "hidden-row": Code(
+        W, "A hidden row was read.",
+        "Row {row} is hidden in Excel; it was read.",
+        "Check the row is meant to be in the return; unhide it to see it."),
+    "merged-cells": Code(
+        E, "Cells are merged across rows where one value per row is needed.",
+        "Cells {value} are merged; only the first holds a value, so the other rows have none (nothing was filled "
+        "in for them).",
+        "Unmerge the cells and fill in each row."),
+    "formula-cell": Code(
+        W, "The cell holds a formula; its last calculated value was used.",
+        "Cell {value} holds a formula; its last calculated value was used.",
+        "Paste the value instead of the formula."),
+    "formula-error": Code(
+        E, "The cell holds a formula error such as #REF!.",
+        "Cell {value} holds a formula that {what}; it was read as empty.",
+        "Replace the formula with the value."),
+    "cell-too-long": Code(
+        E, "The text is longer than a spreadsheet cell can safely hold.",
+        "Row {row}, column {column!r} holds {length:,} characters (the limit is {limit:,}).",
+        "Shorten the text or link to a document; the text was not truncated, the row was left out."),
+    "control-characters": Code(
+        W, "The text holds invisible control characters; they were removed.",
+        "Row {row}, column {column!r}: invisible control characters were removed.",
+        "No action needed unless the text looks wrong.",
+        {"nul-bytes": "{file} holds NUL bytes; they were removed."}),
+    "invisible-characters": Code(
+        W, "The text holds zero-width or direction-changing characters.",
+        "Row {row}, column {column!r}: zero-width or text-direction characters were removed.",
+        "Retype the text; the characters were removed."),
+    "unsafe-path": Code(
+        E, "A file in the returns folder is a link or lies outside the folder.",
+        "{file} is a link; it was not read.",
+        "Copy the real file into the folder.",
+        {"folder-outside": "{file} is a link to a folder outside the workspace; it was not read."}),
+    "unknown-file-type": Code(
+        W, "A file in the returns folder is not .xlsx or .csv.",
+        "{file} is not a .xlsx or .csv file; it was not read.",
+        "Save it as .xlsx or .csv, or move it out of the folder.",
+        {"folder": "{file} is a folder; returns go directly in the period folder.",
+         "not-regular": "{file} is not a regular file (a pipe or a device); it was not read.",
+         "not-spreadsheet": "{file} is not a .xlsx or .csv file."}),
+    "file-changed": Code(
+        E, "An input file changed while the paper was being built.",
+        "{file} changed while the paper was being built.",
+        "Build again once the file is final."),
+    "exempt-flag": Code(
+        E, "The exemption flag is not a recognised value; the action is treated as exempt.",
+        "Row {row}: exemption flag {flag!r} is not Yes or No; the action is treated as exempt.",
+        "Write Yes or No (or a value listed in reportgen.toml)."),
+    "no-returns": Code(
+        W, "No return files were found for the period.",
+        "The folder {file} holds no returns.",
+        "Put the partner returns in inputs/returns/<period>/.",
+        {"no-folder": "No returns folder {folder} under inputs/returns."}),
+    "missing-return": Code(
+        W, "A lead partner sent no return this period.",
+        "{value} sent no return for {period}.",
+        "Chase the partner (see the chase list)."),
+    "unchanged-return": Code(
+        W, "The return is identical to the pre-filled workbook.",
+        "{file}: every status, explanation and timeframe is as pre-filled; {value} may have sent {workbook} back "
+        "without updating it.",
+        "Check with the partner that nothing has changed."),
+    "partner-not-lead": Code(
+        W, "A [partners] entry in reportgen.toml is not a lead in the register.",
+        "{file}: {column} is not a lead in the register ({leads}).{hint}",
+        "Write the lead's name exactly as in the register, or remove the entry."),
+    "no-partner-address": Code(
+        W, "A lead partner has no email address in [partners].",
+        "{value} has no email address in {file}; {doing}.",
+        "Add its addresses (emails = [...]) to reportgen.toml, or send its workbook by hand."),
+    "mail-unknown-sender": Code(
+        W, "A message came from an address that is no partner's; nothing was saved.",
+        "A message from {sender!r} ({subject!r}) is from no partner's address; nothing was saved.",
+        "If it is a partner's, add the address to its [partners] emails and move the message back to the inbox."),
+    "mail-no-return": Code(
+        W, "A partner's message had no .xlsx or .csv attachment.",
+        "{partner}'s message had no {accepted} attachment; nothing was saved.",
+        "The partner was asked to reply with the workbook attached."),
+    "mail-other-attachment": Code(
+        W, "An attachment is not an .xlsx or .csv file; it was not saved.",
+        "{partner} attached {value!r}, which is not a .xlsx or .csv file; it was not saved.",
+        "The partner was asked to send the return as .xlsx or .csv."),
+    "mail-several-returns": Code(
+        W, "A message had more than one spreadsheet; none was saved.",
+        "{partner} sent {names} in one message; none was saved.",
+        "The partner was asked to send one workbook per message."),
+    "mail-refused-attachment": Code(
+        E, "An attachment was too big, damaged or unsafe; it was not saved.",
+        "{partner}: {value!r} was not saved: {why}.",
+        "The partner was told why; the message is in the rejected folder.",
+        {"message-too-big": "{partner}: the message is {size:,} bytes, over the limit; it was not read."}),
+    "mail-duplicate": Code(
+        N, "The message or its file was already collected; nothing new was saved.",
+        "{partner} sent {attachment!r} again, the same as {same_as}; nothing new was saved.",
+        "No action needed.",
+        {"message": "The message {subject!r} from {sender} was already collected on {time} ({outcome}); nothing "
+                    "new was saved."}),
+    "mail-automatic": Code(
+        N, "A partner's message was an automatic reply (out of office); it was not answered.",
+        "{partner} sent an automatic reply ({subject!r}); it was not answered.",
+        "No action needed; it is in the processed folder."),
+    "mail-other-period": Code(
+        N, "The message is about another period; it was left in the inbox.",
+        "The message {subject!r} is about {period}; it was left in the inbox.",
+        "Collect that period to read it."),
+    "mail-unreadable": Code(
+        E, "A message could not be read as email; nothing was saved.",
+        "Message {uid} could not be read as email: {error}",
+        "Open it in the rejected folder and ask its sender to send it again."),
+    "mail-late": Code(
+        N, "The return arrived after the deadline.",
+        "{partner}'s return {file} arrived on {value}, after the deadline.",
+        "No action needed: it is used."),
+    "mail-send-failed": Code(
+        E, "The mail server refused a message; it was not sent.",
+        "The {kind} to {partner} ({to}) was not sent: {detail}",
+        "Check the address and run the command again: only unsent messages are sent."),
+    "mail-uncertain": Code(
+        W, "A message was being sent when an earlier run stopped; it may have gone.",
+        "The {kind} to {partner} ({subject}) was being sent at {time} when a run stopped; it may have gone. It was "
+        "not sent again.",
+        "Check the sent mail; to send it again, delete its row from sent.csv."),
+    "font-substituted": Code(
+        N, "A font the Word template names is not installed here; the PDF uses an installed font drawn to the "
+        "same widths, so lines and pages break as in Word.",
+        "The font '{value}' of {file} is not installed here; the PDF uses '{family}', drawn to the same widths, "
+        "so lines and pages break as in Word.",
+        "Nothing to do."),
+    "font-missing": Code(
+        W, "A font the Word template names is not installed here; the PDF uses the closest installed one, whose "
+        "widths differ.",
+        "The font '{value}' of {file} is not installed here; the PDF uses '{family}' instead, the closest "
+        "installed font.",
+        "Install the font on the machine that builds the papers, or choose an installed one in the template."),
+    "fonts-unchecked": Code(
+        W, "The fonts the Word template names could not be checked (fontconfig is not installed).",
+        "The fonts {file} names could not be checked (fontconfig's fc-match is not installed); the PDF may be "
+        "set in another font.",
+        "Install fontconfig (scripts/install-system-deps.sh does)."),
+    "logo-no-alt": Code(
+        W, "The logo in the Word template's header has no alt text.",
+        "The logo in {file}'s header has no alt text; the PDF says 'Logo'.",
+        "In Word, right-click the logo, choose Edit Alt Text and describe it (e.g. 'Wessex OPCC logo')."),
+    "logo-unsupported": Code(
+        W, "The logo in the Word template's header is in a format a PDF cannot show (e.g. EMF); it appears in the "
+        "Word paper only.",
+        "The logo in {file}'s header is a {value} picture, which the PDF cannot show; it appears in the Word paper "
+        "only.",
+        "Insert the logo as a PNG or JPEG picture instead."),
+}
