@@ -64,7 +64,7 @@ def test_severities_are_ranked_errors_first() -> None:
 class Call:
     where: str
     codes: frozenset[str]
-    wording: str
+    wordings: frozenset[str]  # "" is the code's own template
     keywords: frozenset[str]
 
 
@@ -92,17 +92,28 @@ def _read_call(path: Path, function: ast.AST, node: ast.Call) -> Call:
     assert node.args, where
     codes = _strings(node.args[0], function) or UNRESOLVED.get((path.name, ast.unparse(node.args[0])), set())
     assert codes, f"{where}: cannot tell which code {ast.unparse(node.args[0])} holds"
-    wording = ""
-    if len(node.args) > 1:
-        assert isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str), where
-        wording = node.args[1].value
+    wordings = _wordings(node.args[1], function) if len(node.args) > 1 else {""}
+    assert wordings, f"{where}: the wording must be a literal or a parameter typed Literal[...]"
     keywords: set[str] = set()
     for keyword in node.keywords:
         if keyword.arg is not None:
             keywords.add(keyword.arg)
         else:  # **where: a dict of coordinates, literal in the function when it can be read
             keywords |= _dict_keys(keyword.value, function) or set(COORDINATES)
-    return Call(where, frozenset(codes), wording, frozenset(keywords))
+    return Call(where, frozenset(codes), frozenset(wordings), frozenset(keywords))
+
+
+def _wordings(node: ast.expr, function: ast.AST) -> set[str]:
+    """The wordings a call can pick: a literal, or each value of the function's parameter it names when
+    that parameter is typed `Literal[...]` (read_kept_paper's `wording`)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value}
+    if isinstance(node, ast.Name) and isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        for argument in function.args.args + function.args.kwonlyargs:
+            if argument.arg == node.id and isinstance(argument.annotation, ast.Subscript):
+                return {c.value for c in ast.walk(argument.annotation.slice)
+                        if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+    return set()
 
 
 def _strings(node: ast.expr, function: ast.AST) -> set[str]:
@@ -138,15 +149,16 @@ def test_every_issue_call_in_src_uses_a_catalogued_code_with_the_fields_its_temp
         for code in call.codes:
             assert code in CODES, f"{call.where}: {code!r} is not in the catalogue"
             entry = CODES[code]
-            assert not call.wording or call.wording in entry.wordings, f"{call.where}: no wording {call.wording!r}"
-            needed = placeholders(entry.template_for(call.wording))
-            assert needed <= call.keywords, f"{call.where}: {code} needs {sorted(needed - call.keywords)}"
-            extra = call.keywords - needed - set(COORDINATES)
-            assert not extra, f"{call.where}: {code} does not use {sorted(extra)}"
+            for wording in call.wordings:
+                assert not wording or wording in entry.wordings, f"{call.where}: no wording {wording!r}"
+                needed = placeholders(entry.template_for(wording))
+                assert needed <= call.keywords, f"{call.where}: {code} needs {sorted(needed - call.keywords)}"
+                extra = call.keywords - needed - set(COORDINATES)
+                assert not extra, f"{call.where}: {code} does not use {sorted(extra)}"
 
 
 def test_every_code_and_wording_in_the_catalogue_is_used_in_src() -> None:
-    used = {(code, call.wording) for call in _calls() for code in call.codes}
+    used = {(code, wording) for call in _calls() for code in call.codes for wording in call.wordings}
     unused = [(code, wording) for code, entry in CODES.items() for wording in entry.names()
               if (code, wording) not in used]
     assert unused == []

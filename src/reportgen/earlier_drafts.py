@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from reportgen import drafts
 from reportgen.errors import ReportgenError
@@ -54,7 +55,8 @@ def carry_source(outputs: Path, period: str) -> Path | None:
     return next((f for f in reversed(drafts.draft_folders(outputs)) if f.parent.name < period), None)
 
 
-def read_kept_paper(folder: Path | None, wording: str = "") -> tuple[Paper | None, list[Issue]]:
+def read_kept_paper(folder: Path | None, wording: Literal["", "history", "prefill"] = ""
+                    ) -> tuple[Paper | None, list[Issue]]:
     """A kept draft's paper (None for no folder); a damaged one is an unreadable-draft warning (in the
     catalogue's `wording` for what the paper was read for), and is skipped, never fatal."""
     if folder is None:
