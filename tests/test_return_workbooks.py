@@ -99,7 +99,7 @@ def test_a_damaged_draft_is_one_clear_issue_for_the_workbooks_and_the_build(tmp_
     folder, _paper = keep_draft(root, A)
     (folder / "draft.json").write_bytes(damage.encode("utf-8", "surrogateescape"))
     written, issues = write_return_workbooks(root, B)
-    assert [(i.code, i.severity.value, i.file) for i in issues] == [("unreadable-file", "warning", str(folder))]
+    assert [(i.code, i.severity.value, i.file) for i in issues] == [("unreadable-draft", "warning", str(folder))]
     assert issues[0].message.startswith(f"The earlier draft could not be read, so the workbooks are not pre-filled: "
                                         f"{folder}: ")
     assert issues[0].action.startswith("Build that period's paper again")
@@ -107,7 +107,7 @@ def test_a_damaged_draft_is_one_clear_issue_for_the_workbooks_and_the_build(tmp_
     make_workspace(root, period=B)
     plan = prepare_build(root, B)  # the build carries nothing forward from it, and says why
     assert plan.carried is None and plan.carry_from == folder
-    unreadable = [i.message for i in plan.issues if i.code == "unreadable-file"]
+    unreadable = [i.message for i in plan.issues if i.code == "unreadable-draft"]
     assert unreadable[0].startswith(f"The earlier draft could not be read: {folder}: ")
     assert unreadable[1:] == [unreadable[0].replace("The earlier draft could not be read",
                                                     "A kept draft could not be read for the history")]
