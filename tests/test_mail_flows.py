@@ -48,8 +48,8 @@ def test_each_step_is_a_flow(harness, tmp_path: Path) -> None:
 
     root = mail_workspace(tmp_path / "ws")
     outbox = root / "outputs" / PERIOD / "mail" / "outbox"
-    assert send_returns_flow(str(root), PERIOD, dry_run=True) == str(outbox)
-    assert chase_flow(str(root), PERIOD, dry_run=True) == str(outbox)
+    assert send_returns_flow(str(root), PERIOD, dry_run=True).folder == outbox
+    assert chase_flow(str(root), PERIOD, dry_run=True).folder == outbox
     assert len(list(outbox.glob("workbook-*.eml"))) == 3 and len(list(outbox.glob("reminder-*.eml"))) == 3
 
 
