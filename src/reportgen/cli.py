@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from reportgen.diff_render import DiffResult
     from reportgen.issues import Issue
     from reportgen.mail.steps import MailOutcome
-    from reportgen.settings import Edition
+    from reportgen.terms import Edition
 
 __all__ = ["BLOCKED", "OK", "USAGE", "guarded", "main", "make_parser"]
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 import click
 
-from reportgen.settings import Edition
+from reportgen.terms import EDITIONS
 
 OK, BLOCKED, USAGE = 0, 1, 2
-EDITIONS: tuple[str, ...] = get_args(Edition)
 PATH = click.Path(path_type=Path)
 
 

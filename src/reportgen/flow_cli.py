@@ -19,7 +19,7 @@ from reportgen.commands import FLOWS, click_command, parse
 from reportgen.errors import ReportgenError
 
 if TYPE_CHECKING:
-    from reportgen.settings import Edition
+    from reportgen.terms import Edition
 
 
 def make_parser(name: str) -> click.Command:
