@@ -2,8 +2,8 @@
 the one exit-code rule. `cli.py` runs a command with the library; `flow_cli.py` runs it as a Prefect flow.
 
 A flow script takes the options of the command it runs (`flows/panel_paper.py` those of `reportgen
-build`), so a command's options are written once, here. Imports only click: `reportgen validate`
-starts quickly, and each command imports its library code when it runs.
+build`), so a command's options are written once, here. Imports only click and `terms`: `reportgen
+validate` starts quickly, and each command imports its library code when it runs.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def exit_code(blocking: int) -> int:
     return BLOCKED if blocking else OK
 
 
-Option = Callable[[], click.Parameter]
+Param = Callable[[], click.Parameter]  # a fresh click parameter each call: a command owns its own
 
 
 def workspace() -> click.Parameter:
@@ -119,12 +119,13 @@ def serve() -> click.Parameter:
 
 @dataclass(frozen=True)
 class Command:
-    """One command: its name, its line in `--help`, the top of its own `--help`, and its options."""
+    """One command: its name, its line in `reportgen --help` (none for a flow script), the top of its own
+    `--help`, and its options."""
 
     name: str
     summary: str
     description: str
-    options: tuple[Option, ...]
+    options: tuple[Param, ...]
 
 
 MAIL_LOGIN = (" Mail server in [mail]; login from REPORTGEN_MAIL_USER and REPORTGEN_MAIL_PASSWORD or "
@@ -176,7 +177,7 @@ EXITS = " Exit 0 done, 1 blocking issues found, 2 wrong usage."
 
 # flows/<script>.py: the same options as the command it runs, as a Prefect flow
 FLOWS: dict[str, Command] = {c.name: c for c in (
-    Command("panel_paper", "build",
+    Command("panel_paper", "",
             "Build one draft Panel paper as a Prefect flow, like `reportgen build`: a new draft folder "
             "(paper.docx, paper.pdf, paper.html, register.xlsx, issues.csv, chase.csv), whose path is the last "
             "line printed." + EXITS, COMMANDS["build"].options),
@@ -184,21 +185,24 @@ FLOWS: dict[str, Command] = {c.name: c for c in (
             "The secretariat's monthly run as a Prefect flow: build and keep the draft, compare it with the "
             "last draft, list who to chase; or, with --serve, serve it on the schedule in reportgen.toml." + EXITS,
             (workspace, period, edition, show_info, serve)),
-    Command("compare_drafts", "diff",
+    Command("compare_drafts", "",
             "Compare two kept drafts as a Prefect flow, like `reportgen diff`: diff.docx (Word tracked "
             "changes), diff.html, diff.pdf and diff.json in a new folder, whose path is the last line printed.",
             COMMANDS["diff"].options),
-    Command("partner_returns", "returns",
+    Command("partner_returns", "",
             "Write one pre-filled return workbook per lead partner as a Prefect flow, like `reportgen returns`; "
             "the folder is the last line printed.", COMMANDS["returns"].options),
-    Command("send_returns", "send-returns",
+    Command("send_returns", "",
             "Mail each lead partner its pre-filled workbook as a Prefect flow, like `reportgen send-returns`; "
             "the mail folder (or the dry run's outbox) is the last line printed.", COMMANDS["send-returns"].options),
-    Command("chase", "chase", "Remind each lead with no return (or an untouched one) as a Prefect flow, like "
+    Command("chase", "", "Remind each lead with no return (or an untouched one) as a Prefect flow, like "
             "`reportgen chase`.", COMMANDS["chase"].options),
-    Command("collect", "collect", "Save, check and acknowledge the returns in the mailbox as a Prefect flow, "
+    Command("collect", "", "Save, check and acknowledge the returns in the mailbox as a Prefect flow, "
             "like `reportgen collect`.", COMMANDS["collect"].options),
 )}
+
+
+CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 def click_command(command: Command, run: Callable[..., int]) -> click.Command:
@@ -213,9 +217,6 @@ class InOrder(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)
-
-
-CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 def parse(command: click.Command, argv: list[str] | None, prog: str) -> int:
