@@ -17,13 +17,11 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_command_and_option_is_in_the_readme() -> None:
-    parser = make_parser()
-    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    for name, sub in commands.items():
+    for name, command in make_parser().commands.items():
         assert f"reportgen {name}" in README, name
-        for action in sub._actions:
-            for option in action.option_strings:
-                if option.startswith("--") and option != "--help":
+        for param in command.params:
+            for option in param.opts:
+                if option.startswith("--"):
                     assert option in README, f"{name} {option}"
 
 

@@ -48,8 +48,8 @@ def test_each_step_is_a_flow(harness, tmp_path: Path) -> None:
 
     root = mail_workspace(tmp_path / "ws")
     outbox = root / "outputs" / PERIOD / "mail" / "outbox"
-    assert send_returns_flow(str(root), PERIOD, dry_run=True) == str(outbox)
-    assert chase_flow(str(root), PERIOD, dry_run=True) == str(outbox)
+    assert send_returns_flow(str(root), PERIOD, dry_run=True).folder == outbox
+    assert chase_flow(str(root), PERIOD, dry_run=True).folder == outbox
     assert len(list(outbox.glob("workbook-*.eml"))) == 3 and len(list(outbox.glob("reminder-*.eml"))) == 3
 
 
@@ -69,3 +69,29 @@ def test_a_flow_takes_the_password_from_a_prefect_secret_block(harness, tmp_path
     send_returns_flow(str(root), PERIOD)
     assert len(captured.messages) == 3 and captured.logins[0][1] == USER
     assert PASSWORD not in (root / "outputs" / PERIOD / "mail" / "sent.csv").read_text()
+
+
+def test_a_mail_flow_script_prints_and_exits_like_reportgen(tmp_path: Path) -> None:
+    """`python flows/collect.py` on the temporary server: the lines `reportgen collect` prints, the folder
+    last, and exit 1 when the mail needs an officer (a damaged attachment, refused)."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    root = mail_workspace(tmp_path / "ws")
+    box = tmp_path / "box"
+    box.mkdir()
+    (box / "1.eml").write_bytes(reply(ADDRESS[OPCC], [("opcc.xlsx", b"PK\x03\x04 damaged")]))
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    environ["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    args = ["--workspace", str(root), "--period", PERIOD, "--dry-run", "--from-folder", str(box)]
+    command = subprocess.run([sys.executable, "-m", "reportgen.cli", "collect", *args],
+                             capture_output=True, text=True, env=environ, timeout=300)
+    flowed = subprocess.run([sys.executable, str(ROOT / "flows" / "collect.py"), *args],
+                            capture_output=True, text=True, env=environ, timeout=300)
+    assert (command.returncode, flowed.returncode) == (1, 1), flowed.stdout + flowed.stderr
+    assert flowed.stdout == command.stdout and "cannot be opened safely" in flowed.stdout
+    assert flowed.stdout.splitlines()[-1] == str(root / "outputs" / PERIOD / "mail" / "outbox")
+    assert "Traceback" not in flowed.stderr

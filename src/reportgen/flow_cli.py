@@ -1,131 +1,108 @@
-"""The command line of `flows/*.py`: the same options, output and exit codes as `reportgen`, run as flows.
+"""The command line of `flows/*.py`: the command table's options, output and exit codes, run as flows.
 
 Called only after `prefect_env.configure()`. A request that cannot be met (no workspace, a period like
-2023-13) is refused with one line and exit 2 before Prefect starts; a flow run is read back from its
-final state: Completed (0), Completed named "Blocked" (1), Failed with a reportgen error (its line).
+2023-13) is refused with one line and exit 2 before Prefect starts. A flow run's result is the
+library's own value, printed by the same `cli.show_*` as `reportgen` prints it, and its exit code
+follows from that value by the same rule; a Failed run gives its reportgen error (one line).
 """
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+import click
 
 from reportgen import cli
+from reportgen.commands import FLOWS, click_command, parse
 from reportgen.errors import ReportgenError
 
-MAIL_FLOWS = {"send_returns": "send-returns", "chase": "chase", "collect": "collect"}  # script -> command
-DESCRIPTIONS = {
-    "panel_paper": "Build one draft Panel paper as a Prefect flow, like `reportgen build`: a new draft "
-                   "folder (paper.docx, paper.pdf, paper.html, register.xlsx, issues.csv, chase.csv), whose path is "
-                   "the last line printed. Exit 0 done, 1 blocking issues found, 2 wrong usage.",
-    "monthly_update": "The secretariat's monthly run as a Prefect flow: build and keep the draft, compare "
-                      "it with the last draft, list who to chase; or, with --serve, serve it on the "
-                      "schedule in reportgen.toml. Exit 0 done, 1 blocking issues found, 2 wrong usage.",
-    "compare_drafts": "Compare two kept drafts as a Prefect flow, like `reportgen diff`: diff.docx (Word "
-                      "tracked changes), diff.html, diff.pdf and diff.json in a new folder, whose path is "
-                      "the last line printed.",
-    "partner_returns": "Write one pre-filled return workbook per lead partner as a Prefect flow, like "
-                       "`reportgen returns`; the folder is the last line printed.",
-    "send_returns": "Mail each lead partner its pre-filled workbook as a Prefect flow, like `reportgen "
-                    "send-returns`; the mail folder (or the dry run's outbox) is the last line printed.",
-    "chase": "Remind each lead with no return (or an untouched one) as a Prefect flow, like `reportgen chase`.",
-    "collect": "Save, check and acknowledge the returns in the mailbox as a Prefect flow, like `reportgen "
-               "collect`.",
-}
+if TYPE_CHECKING:
+    from reportgen.terms import Edition
 
 
-def make_parser(name: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=f"flows/{name}.py", description=DESCRIPTIONS[name])
-    if name == "compare_drafts":
-        cli.diff_options(parser)
-    elif name == "partner_returns":
-        cli.returns_options(parser)
-    elif name in MAIL_FLOWS:
-        cli.mail_options(parser, MAIL_FLOWS[name])
-    else:
-        cli.build_options(parser, out=name == "panel_paper")
-    if name == "monthly_update":
-        parser.add_argument("--serve", action="store_true",
-                            help="serve the monthly deployment on the cron schedule of reportgen.toml "
-                                 "[schedule] until Ctrl-C, instead of running once (see `reportgen serve`)")
-    return parser
+def make_parser(name: str) -> click.Command:
+    """The command of `flows/<name>.py`: the options of the command it runs, from the command table."""
+    return click_command(FLOWS[name], cli.edge(RUNS[name]))
 
 
 def main(name: str, argv: Sequence[str]) -> int:
-    args = make_parser(name).parse_args(argv)
-    return cli.guarded(lambda: run(name, args))
+    return parse(make_parser(name), list(argv), f"flows/{name}.py")
 
 
-def run(name: str, args: argparse.Namespace) -> int:
-    if name == "monthly_update" and args.serve:
-        from reportgen.serve import serve_monthly
+def refuse_early(workspace: Path, period: str | None, need_returns: bool = True) -> None:
+    """A wrong request (no workspace, a period like 2023-13) is refused before Prefect starts."""
+    from reportgen.workspace import find_inputs
 
-        serve_monthly(args.workspace.resolve(), lambda line: print(line, flush=True))
-        return cli.OK
-    if name != "compare_drafts":
-        from reportgen.workspace import find_inputs
+    find_inputs(workspace, period, need_returns=need_returns)
 
-        # refuse a wrong request before Prefect starts; workbooks go out before any return comes in
-        find_inputs(args.workspace, args.period, need_returns=name not in ("partner_returns", *MAIL_FLOWS))
-    from reportgen.prefect_flows import BLOCKED
 
-    state = _run_flow(name, args)
+def outcome(state: Any) -> Any:
+    """The flow run's result; a Failed run raises its reportgen error for `cli.guarded` to print."""
     if state.is_failed():
         reason = state.result(raise_on_failure=False)
-        if isinstance(reason, (ReportgenError, OSError)):  # one line at the edge (`cli.guarded`)
+        if isinstance(reason, (ReportgenError, OSError)):
             raise reason
         raise ReportgenError(f"the flow run ended {state.name}: {state.message}")
-    _print(name, state.result())
-    return cli.BLOCKED if state.name == BLOCKED else cli.OK
+    return state.result()
 
 
-def _run_flow(name: str, args: argparse.Namespace) -> Any:
-    from reportgen import prefect_flows
+def run_panel_paper(workspace: Path, period: str | None, out: Path | None, edition: Edition,
+                    show_info: bool) -> int:
+    refuse_early(workspace, period)
+    from reportgen.prefect_flows import panel_paper
 
-    if name in MAIL_FLOWS:
+    state = panel_paper(str(workspace.resolve()), period, str(out) if out else None, edition, return_state=True)
+    return cli.show_build(outcome(state), show_info)
+
+
+def run_monthly_update(workspace: Path, period: str | None, edition: Edition, show_info: bool,
+                       serve: bool) -> int:
+    if serve:
+        return cli.run_serve(workspace)
+    refuse_early(workspace, period)
+    from reportgen.prefect_flows import monthly_update
+
+    monthly = outcome(monthly_update(str(workspace.resolve()), period, edition, return_state=True))
+    return cli.show_build(monthly.build, show_info, monthly.comparison)
+
+
+def run_compare_drafts(old: Path, new: Path, out: Path | None, allow_restricted: bool) -> int:
+    from reportgen.prefect_flows import compare_drafts_flow
+
+    state = compare_drafts_flow(str(old), str(new), str(out) if out else None, allow_restricted, return_state=True)
+    return cli.show_diff(outcome(state))
+
+
+def run_partner_returns(workspace: Path, period: str, out: Path | None) -> int:
+    refuse_early(workspace, period, need_returns=False)  # workbooks go out before any return comes in
+    from reportgen.prefect_flows import partner_returns
+
+    made = outcome(partner_returns(str(workspace.resolve()), period, str(out) if out else None, return_state=True))
+    return cli.show_returns(made.files, made.issues, made.folder)
+
+
+def run_mail_flow(name: str) -> Callable[..., int]:
+    def run(workspace: Path, period: str, dry_run: bool, from_folder: Path | None = None) -> int:
+        refuse_early(workspace, period, need_returns=False)
         from reportgen import mail_flows
 
-        workspace = str(args.workspace.resolve())
+        where = str(workspace.resolve())
         if name == "collect":
-            folder = str(args.from_folder.resolve()) if args.from_folder else None
-            return mail_flows.collect_flow(workspace, args.period, args.dry_run, folder, return_state=True)
-        if name == "chase":
-            return mail_flows.chase_flow(workspace, args.period, args.dry_run, return_state=True)
-        return mail_flows.send_returns_flow(workspace, args.period, args.dry_run, return_state=True)
+            folder = str(from_folder.resolve()) if from_folder else None
+            state = mail_flows.collect_flow(where, period, dry_run, folder, return_state=True)
+        elif name == "chase":
+            state = mail_flows.chase_flow(where, period, dry_run, return_state=True)
+        else:
+            state = mail_flows.send_returns_flow(where, period, dry_run, return_state=True)
+        return cli.show_mail(outcome(state))
 
-    out = str(args.out) if getattr(args, "out", None) else None
-    if name == "compare_drafts":
-        return prefect_flows.compare_drafts_flow(str(args.old), str(args.new), out, args.allow_restricted,
-                                                 return_state=True)
-    workspace = str(args.workspace.resolve())
-    if name == "partner_returns":
-        return prefect_flows.partner_returns(workspace, args.period, out, return_state=True)
-    if name == "monthly_update":
-        return prefect_flows.monthly_update(workspace, args.period, args.edition, return_state=True)
-    return prefect_flows.panel_paper(workspace, args.period, out, args.edition, return_state=True)
+    return run
 
 
-def _print(name: str, outcome: Any) -> None:
-    """What `reportgen` prints for the same command; the folder written is the last line."""
-    from reportgen.diff import human_text
-    from reportgen.report import print_build_summary, print_returns
-
-    out = Console(highlight=False, soft_wrap=True)
-    if name in MAIL_FLOWS:
-        print(outcome)  # the mail folder, or the dry run's outbox
-    elif name == "compare_drafts":
-        print(human_text(outcome.diff))  # plain print: its [-deleted-] marks are not rich markup
-        print(outcome.folder)
-    elif name == "partner_returns":
-        print_returns(out, outcome.files, outcome.issues)
-        print(outcome.folder)
-    elif name == "monthly_update":
-        print_build_summary(out, outcome.build.paper, outcome.build.issues, outcome.build.chase,
-                            outcome.comparison)
-        print(outcome.build.folder)
-    else:
-        print_build_summary(out, outcome.paper, outcome.issues, outcome.chase)
-        print(outcome.folder)
+RUNS: dict[str, Callable[..., int]] = {
+    "panel_paper": run_panel_paper, "monthly_update": run_monthly_update, "compare_drafts": run_compare_drafts,
+    "partner_returns": run_partner_returns, "send_returns": run_mail_flow("send_returns"),
+    "chase": run_mail_flow("chase"), "collect": run_mail_flow("collect"),
+}

@@ -16,11 +16,19 @@ from typing import cast
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.states import State
 
 from reportgen.mail.credentials import Credentials, credentials_from_env
-from reportgen.mail.ledger import mail_folder
-from reportgen.mail.steps import MailRun, chase_partners, collect_returns, send_returns, summary_lines
-from reportgen.prefect_flows import artifact_key, issue_table
+from reportgen.mail.steps import (
+    MailOutcome,
+    MailRun,
+    chase_partners,
+    collect_returns,
+    mail_outcome,
+    send_returns,
+    summary_lines,
+)
+from reportgen.prefect_flows import artifact_key, finished, issue_table
 from reportgen.settings import load_settings
 from reportgen.workspace import newest_period
 
@@ -75,32 +83,36 @@ def publish_mail(run: MailRun) -> None:
         create_table_artifact(table=issue_table(run.issues), key=artifact_key("mail-issues", run.step, run.period))
 
 
-def _folder(run: MailRun, workspace: Path) -> str:
-    return str(run.outbox or mail_folder(workspace.resolve() / "outputs", run.period))
+def _finished(run: MailRun, workspace: str) -> State[MailOutcome]:
+    """Completed, or Completed named "Blocked" when the mail needs an officer (the script exits 1); the
+    result is what the script prints, never the messages themselves."""
+    mailed = mail_outcome(run, Path(workspace))
+    return finished(len(run.attention), f"{run.step} {run.period}: {mailed.folder}", mailed)
 
 
 @flow(name="send-returns")
-def send_returns_flow(workspace: str = ".", period: str = "", dry_run: bool = False) -> str:
-    """Mail each lead partner its pre-filled workbook; returns the mail folder (or the dry run's outbox)."""
+def send_returns_flow(workspace: str = ".", period: str = "", dry_run: bool = False) -> State[MailOutcome]:
+    """Mail each lead partner its pre-filled workbook; its result names the mail folder (or the dry run's outbox)."""
     run = send_task(Path(workspace), period, dry_run)
     publish_mail(run)
-    return _folder(run, Path(workspace))
+    return _finished(run, workspace)
 
 
 @flow(name="chase")
-def chase_flow(workspace: str = ".", period: str = "", dry_run: bool = False) -> str:
+def chase_flow(workspace: str = ".", period: str = "", dry_run: bool = False) -> State[MailOutcome]:
     """Remind each lead with no return (or an untouched one)."""
     run = chase_task(Path(workspace), period, dry_run)
     publish_mail(run)
-    return _folder(run, Path(workspace))
+    return _finished(run, workspace)
 
 
 @flow(name="collect")
-def collect_flow(workspace: str = ".", period: str = "", dry_run: bool = False, from_folder: str | None = None) -> str:
+def collect_flow(workspace: str = ".", period: str = "", dry_run: bool = False, from_folder: str | None = None
+                 ) -> State[MailOutcome]:
     """Save, check and acknowledge the returns in the mailbox (or a folder of .eml files)."""
     run = collect_task(Path(workspace), period, dry_run, Path(from_folder) if from_folder else None)
     publish_mail(run)
-    return _folder(run, Path(workspace))
+    return _finished(run, workspace)
 
 
 def collect_before_build(workspace: Path, period: str | None) -> MailRun | None:

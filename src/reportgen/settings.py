@@ -1,7 +1,8 @@
 """Workspace settings: `reportgen.toml` loaded once, at the edge, into one typed, frozen object.
 
-Defaults live here and nowhere else. Unknown keys are an error that names them. No stage reads
-environment variables; whatever a stage needs is passed down in `Settings`.
+Defaults live here and nowhere else (the columns and statuses in `settings_columns`, the partners and
+mail in `settings_mail`; every public name is importable from here). Unknown keys are an error that
+names them. No stage reads environment variables; whatever a stage needs is passed down in `Settings`.
 """
 
 from __future__ import annotations
@@ -10,134 +11,38 @@ import datetime as dt
 import hashlib
 import json
 import re
-import ssl
 import string
 import tomllib
 import warnings
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from reportgen.errors import ReportgenError
+from reportgen.settings_columns import Column, ExtraColumn, RegisterSettings, ReturnSettings, StatusSettings, Strict
+from reportgen.settings_mail import (
+    EMAIL_ADDRESS,
+    FolderSettings,
+    MailSettings,
+    PartnerSettings,
+    ServerSettings,
+    TlsMode,
+)
+from reportgen.terms import CANONICAL_STATUSES, Edition
+
+__all__ = [
+    "CANONICAL_STATUSES", "DEFAULT_TABLE_COLUMNS", "EMAIL_ADDRESS", "SETTINGS_FILE", "Column", "Edition",
+    "ExtraColumn", "FolderSettings", "HistorySettings", "MailSettings", "PaperSettings", "PartnerSettings",
+    "RegisterSettings", "ReturnSettings", "ScheduleSettings", "ServerSettings", "Settings", "StatusSettings",
+    "TlsMode", "load_settings", "settings_from_dict",
+]
 
 SETTINGS_FILE = "reportgen.toml"
-
-CANONICAL_STATUSES: tuple[str, ...] = ("Completed", "In progress", "Not started", "On hold")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Column(_Strict):
-    """A column we read: the heading we print, and other headings partners use for it."""
-
-    heading: str
-    aliases: tuple[str, ...] = ()
-    required: bool = True
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return (self.heading, *self.aliases)
-
-
-class ExtraColumn(Column):
-    """A further register column carried into the paper (e.g. "Annual Report page")."""
-
-    key: str
-    required: bool = False
-
-
-def _register_columns() -> dict[str, Column]:
-    return {
-        "ref": Column(heading="Plan priority", aliases=("Priority", "Ref", "Action ref", "Action number", "No")),
-        "section": Column(heading="Section", aliases=("Theme", "Plan section"), required=False),
-        "lead": Column(heading="Lead", aliases=("Lead partner", "Lead agency", "Owner")),
-        "action": Column(heading="Action", aliases=("Action text", "Commitment")),
-        "page": Column(heading="CSCJ Plan page", aliases=("Plan page", "Page"), required=False),
-        "exempt": Column(heading="Exempt", aliases=("Exemption", "Part II", "Confidential"), required=False),
-    }
-
-
-def _return_columns() -> dict[str, Column]:
-    return {
-        "ref": Column(heading="Plan priority", aliases=("Priority", "Ref", "Action ref", "Action number", "No")),
-        "action": Column(heading="Action", aliases=("Action text",), required=False),
-        "status": Column(heading="Status this reporting period", aliases=("Status", "RAG status", "Progress")),
-        "explanation": Column(
-            heading="Explanation / Link to meeting papers",
-            aliases=("Explanation", "Update", "Commentary", "Progress update", "Comments"),
-        ),
-        "timeframe": Column(
-            heading="Timeframe for delivery / Completion",
-            aliases=("Timeframe", "Timeframe for delivery", "Completion date", "Target date"),
-            required=False,
-        ),
-    }
-
-
-class RegisterSettings(_Strict):
-    columns: dict[str, Column] = Field(default_factory=_register_columns)
-    extra: tuple[ExtraColumn, ...] = ()
-    exempt_values: tuple[str, ...] = ("yes", "y", "true", "exempt", "part ii", "part 2", "1")
-    not_exempt_values: tuple[str, ...] = ("no", "n", "false", "not exempt", "0", "")
-
-    @field_validator("columns", mode="before")
-    @classmethod
-    def _merge_columns(cls, value: object) -> object:
-        return _merge_defaults(_register_columns(), value)
-
-
-class ReturnSettings(_Strict):
-    columns: dict[str, Column] = Field(default_factory=_return_columns)
-    deadline: dt.date | None = None  # shown on the pre-filled workbooks' instructions sheet
-
-    @field_validator("columns", mode="before")
-    @classmethod
-    def _merge_columns(cls, value: object) -> object:
-        return _merge_defaults(_return_columns(), value)
-
-
-def _merge_defaults(defaults: dict[str, Column], given: object) -> object:
-    if not isinstance(given, dict):
-        return given
-    unknown = sorted(set(given) - set(defaults))
-    if unknown:
-        raise ValueError(f"unknown column key(s) {unknown}; known: {sorted(defaults)}")
-    merged: dict[str, object] = {key: col.model_dump() for key, col in defaults.items()}
-    for key, value in given.items():
-        if isinstance(value, str):
-            value = {"heading": value}
-        if isinstance(value, dict):
-            merged[key] = {**merged[key], **value}  # type: ignore[dict-item]
-        else:
-            merged[key] = value
-    return merged
-
-
-class StatusSettings(_Strict):
-    # alias as partners write it -> canonical status; matching ignores case, spacing and punctuation
-    aliases: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("aliases")
-    @classmethod
-    def _canonical_targets(cls, value: dict[str, str]) -> dict[str, str]:
-        wrong = {alias: target for alias, target in value.items() if target not in CANONICAL_STATUSES}
-        if wrong:
-            raise ValueError(f"aliases must map to one of {list(CANONICAL_STATUSES)}; not {wrong}")
-        # matching ignores punctuation, so an alias of symbols only ("-") would match every symbol
-        blank = [alias for alias in value if not any(ch.isalnum() for ch in alias)]
-        if blank:
-            raise ValueError(f"aliases {blank} have no letters or digits: matching ignores punctuation and spaces, "
-                             "so they would match any status written with symbols only")
-        return value
-
 
 DEFAULT_TABLE_COLUMNS = ("ref", "action", "status", "explanation", "timeframe", "page")
 
 
-class PaperSettings(_Strict):
+class PaperSettings(Strict):
     """The cover sheet and the paper. Text values may name the period or meeting date, formatted with
     strftime codes: "Delivery Update ({period:%B %Y})", "Panel, {date:%B %Y}" ({period} alone reads
     "October 2026", {date} alone "05 November 2026")."""
@@ -199,88 +104,7 @@ class PaperSettings(_Strict):
         return value
 
 
-# one address, as partners' mail servers write it: local@domain.tld, no display name, no spaces
-EMAIL_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
-
-
-class PartnerSettings(_Strict):
-    """A lead partner, keyed by its name as in the register: how its files are named, where it is mailed."""
-
-    files: tuple[str, ...] = ()  # file-name patterns (glob, case-insensitive), e.g. "constabulary*.xlsx"
-    emails: tuple[str, ...] = ()  # addresses its workbook is sent to and its returns come from
-
-    @field_validator("emails")
-    @classmethod
-    def _well_formed(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        wrong = [address for address in value if not EMAIL_ADDRESS.fullmatch(address.strip())]
-        if wrong:
-            raise ValueError(f"not an email address: {', '.join(repr(a) for a in wrong)} "
-                             "(write the bare address, e.g. returns@partner.example.org)")
-        return tuple(address.strip() for address in value)
-
-
-TlsMode = Literal["none", "starttls", "tls"]
-
-
-class ServerSettings(_Strict):
-    """A mail server; the port defaults to the usual one for the TLS mode."""
-
-    host: str = ""
-    port: int | None = Field(default=None, ge=1, le=65535)
-    tls: TlsMode = "tls"
-
-
-class FolderSettings(_Strict):
-    inbox: str = "INBOX"  # where partners' replies arrive
-    processed: str = "reportgen/processed"  # a message is moved here once its return is saved and answered
-    rejected: str = "reportgen/rejected"  # unknown senders, refused attachments: kept for an officer
-
-
-class MailSettings(_Strict):
-    """[mail]: how returns go out and come back. No credentials here: they come from the environment
-    (REPORTGEN_MAIL_USER with REPORTGEN_MAIL_PASSWORD or REPORTGEN_MAIL_OAUTH_TOKEN) or, in a flow,
-    from the Prefect Secret block named by `secret_block`."""
-
-    from_address: str = ""  # e.g. "returns@wessex-pcc.example.org"; replies come back here
-    from_name: str = ""  # e.g. "Wessex OPCC Strategy Team"
-    smtp: ServerSettings = Field(default_factory=lambda: ServerSettings(tls="starttls"))
-    imap: ServerSettings = Field(default_factory=ServerSettings)
-    folders: FolderSettings = Field(default_factory=FolderSettings)
-    auth: Literal["login", "xoauth2"] = "login"  # xoauth2: an OAuth2 access token (Microsoft 365, Google)
-    secret_block: str = ""  # Prefect Secret block holding the password or OAuth2 token (flows only)
-    ca_file: str = ""  # PEM bundle to trust instead of the system's (an in-house server's CA), workspace-relative
-    max_attachment_mb: float = Field(default=10.0, gt=0)  # a bigger attachment is refused, never saved
-    collect_before_build: bool = False  # the monthly flow collects the mailbox first
-    chase_after_build: bool = False  # and chases who has not returned after the build
-    signature: str = ""  # closes every message; defaults to from_name
-
-    @field_validator("from_address")
-    @classmethod
-    def _from_well_formed(cls, value: str) -> str:
-        if value and not EMAIL_ADDRESS.fullmatch(value.strip()):
-            raise ValueError(f"not an email address: {value!r}")
-        return value.strip()
-
-    def tls_context(self, workspace: Path) -> ssl.SSLContext:
-        """Certificates are always verified: against `ca_file` when given, else the system's store."""
-        if not self.ca_file:
-            return ssl.create_default_context()
-        path = workspace / self.ca_file
-        try:
-            return ssl.create_default_context(cafile=str(path))
-        except (OSError, ssl.SSLError) as exc:
-            raise ReportgenError(f"[mail] ca_file {path} cannot be read as PEM certificates: {exc}") from exc
-
-    def port(self, server: Literal["smtp", "imap"]) -> int:
-        chosen = self.smtp if server == "smtp" else self.imap
-        if chosen.port is not None:
-            return chosen.port
-        defaults = {"smtp": {"none": 25, "starttls": 587, "tls": 465}, "imap": {"none": 143, "starttls": 143,
-                                                                               "tls": 993}}
-        return defaults[server][chosen.tls]
-
-
-class HistorySettings(_Strict):
+class HistorySettings(Strict):
     """[history]: progress across periods, read from the newest kept draft of each earlier period."""
 
     progress: bool = True  # a "Progress over time" section whenever an earlier period has a draft
@@ -288,7 +112,7 @@ class HistorySettings(_Strict):
     periods: int = Field(default=12, ge=2)  # the most recent periods shown in the chart
 
 
-class ScheduleSettings(_Strict):
+class ScheduleSettings(Strict):
     cron: str = "0 7 1 * *"  # 07:00 on the 1st of each month
     timezone: str = "Europe/London"
 
@@ -323,7 +147,7 @@ class ScheduleSettings(_Strict):
 warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
 
 
-class Settings(_Strict):
+class Settings(Strict):
     paper: PaperSettings = Field(default_factory=PaperSettings)
     register: RegisterSettings = Field(default_factory=RegisterSettings)
     returns: ReturnSettings = Field(default_factory=ReturnSettings)
@@ -429,5 +253,3 @@ def _plain(err: object) -> str:
     msg = str(info.get("msg", "invalid"))
     return msg.removeprefix("Value error, ")
 
-
-Edition = Literal["public", "restricted"]

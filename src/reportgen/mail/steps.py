@@ -53,10 +53,14 @@ class MailRun:
         return self.collection.saved if self.collection else []
 
     @property
-    def needs_attention(self) -> bool:
-        """A blocking problem with the mail itself (not sent, refused, unreadable). Problems inside a
+    def attention(self) -> list[Issue]:
+        """The blocking problems with the mail itself (not sent, refused, unreadable). Problems inside a
         partner's file are told to the partner, and block the build, not this step."""
-        return any(i.blocking and i.code.startswith("mail-") for i in self.issues)
+        return [i for i in self.issues if i.blocking and i.code.startswith("mail-")]
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.attention)
 
     def absorb(self, sent: Sent) -> None:
         self.sent += sent.sent
@@ -188,3 +192,20 @@ def summary_lines(run: MailRun) -> list[str]:
             outcome = "would be saved" if run.dry_run and record.outcome == "saved" else record.outcome
             lines.append(f"  {outcome}: {record.sender or '?'} {record.subject!r}{where}")
     return lines
+
+
+@dataclass(frozen=True)
+class MailOutcome:
+    """What a step tells the person who ran it: the lines to print, the issues, the folder written, and
+    how many problems need an officer (exit 1). Small, without the messages or their attachments, so a
+    mail flow returns it as its result and its script prints exactly what `reportgen` prints."""
+
+    lines: tuple[str, ...]
+    issues: tuple[Issue, ...]
+    folder: Path  # the dry run's outbox, else outputs/<period>/mail
+    blocking: int  # problems with the mail itself that need an officer (`MailRun.attention`)
+
+
+def mail_outcome(run: MailRun, workspace: Path) -> MailOutcome:
+    folder = run.outbox or mail_folder(workspace / "outputs", run.period)
+    return MailOutcome(tuple(summary_lines(run)), tuple(run.issues), folder, len(run.attention))

@@ -1,0 +1,236 @@
+"""The command table: every `reportgen` command and `flows/*.py` script, its options and help text, and
+the one exit-code rule. `cli.py` runs a command with the library; `flow_cli.py` runs it as a Prefect flow.
+
+A flow script takes the options of the command it runs (`flows/panel_paper.py` those of `reportgen
+build`), so a command's options are written once, here. Imports only click and `terms`: `reportgen
+validate` starts quickly, and each command imports its library code when it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reportgen.terms import EDITIONS
+
+OK, BLOCKED, USAGE = 0, 1, 2
+PATH = click.Path(path_type=Path)
+
+
+def exit_code(blocking: int) -> int:
+    """The one rule, for `reportgen` and the flow scripts alike: 0 when done and nothing blocks
+    publication; 1 when issues block it (the paper is still written), or nothing could be built (a
+    library error); 2 for wrong usage, refused before any work (`click` or the library's UsageError)."""
+    return BLOCKED if blocking else OK
+
+
+Param = Callable[[], click.Parameter]  # a fresh click parameter each call: a command owns its own
+
+
+def workspace() -> click.Parameter:
+    return click.Option(["--workspace"], type=PATH, default=Path("."), metavar="DIR",
+                        help="workspace folder (default: .)")
+
+
+def period() -> click.Parameter:
+    return click.Option(["--period"], metavar="YYYY-MM",
+                        help="YYYY-MM (default: the newest folder under inputs/returns)")
+
+
+def period_required() -> click.Parameter:
+    return click.Option(["--period"], required=True, metavar="YYYY-MM",
+                        help="YYYY-MM: the period the returns are for")
+
+
+def draft_out() -> click.Parameter:
+    return click.Option(["--out"], type=PATH, metavar="DIR",
+                        help="write the draft exactly here (must not exist or be empty)")
+
+
+def returns_out() -> click.Parameter:
+    return click.Option(["--out"], type=PATH, metavar="DIR",
+                        help="folder to write to (default: outputs/<period>/returns)")
+
+
+def edition() -> click.Parameter:
+    return click.Option(["--edition"], type=click.Choice(EDITIONS), default="public",
+                        help="public (default) leaves exempt actions out; restricted includes them")
+
+
+def edition_checked() -> click.Parameter:
+    return click.Option(["--edition"], type=click.Choice(EDITIONS), default="public",
+                        help="the edition whose paper is checked (default: public)")
+
+
+def show_info() -> click.Parameter:
+    return click.Option(["--all", "show_info"], is_flag=True, help="also show notes for information")
+
+
+def dry_run() -> click.Parameter:
+    return click.Option(["--dry-run"], is_flag=True, help="write the messages as .eml files into "
+                        "outputs/<period>/mail/outbox; send, save and move nothing")
+
+
+def from_folder() -> click.Parameter:
+    return click.Option(["--from-folder"], type=PATH, metavar="DIR",
+                        help="read .eml files from this folder instead of the IMAP mailbox")
+
+
+def diff_old() -> click.Parameter:
+    return click.Argument(["old"], type=PATH, metavar="OLD_DRAFT_DIR", help="the earlier draft folder")
+
+
+def diff_new() -> click.Parameter:
+    return click.Argument(["new"], type=PATH, metavar="NEW_DRAFT_DIR", help="the later draft folder")
+
+
+def diff_out() -> click.Parameter:
+    return click.Option(["--out"], type=PATH, metavar="DIR", help="folder to write to (must not exist or be "
+                        "empty; default: outputs/<period>/compare/<old>-to-<new>)")
+
+
+def allow_restricted() -> click.Parameter:
+    return click.Option(["--allow-restricted"], is_flag=True, help="compare a restricted draft with a public "
+                        "one (the comparison is marked restricted)")
+
+
+def template_all() -> click.Parameter:
+    return click.Option(["--all", "with_pdf"], is_flag=True,
+                        help="also the PDF's HTML template and stylesheet (for CSS changes)")
+
+
+def history_out() -> click.Parameter:
+    return click.Option(["--out"], type=PATH, metavar="DIR", help="folder to write to (default: outputs/history)")
+
+
+def history_edition() -> click.Parameter:
+    return click.Option(["--edition"], type=click.Choice(EDITIONS), default="public",
+                        help="which kept drafts to read: public (default) or restricted")
+
+
+def serve() -> click.Parameter:
+    return click.Option(["--serve"], is_flag=True, help="serve the monthly deployment on the cron schedule of "
+                        "reportgen.toml [schedule] until Ctrl-C, instead of running once (see `reportgen serve`)")
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command: its name, its line in `reportgen --help` (none for a flow script), the top of its own
+    `--help`, and its options."""
+
+    name: str
+    summary: str
+    description: str
+    options: tuple[Param, ...]
+
+
+MAIL_LOGIN = (" Mail server in [mail]; login from REPORTGEN_MAIL_USER and REPORTGEN_MAIL_PASSWORD or "
+              "REPORTGEN_MAIL_OAUTH_TOKEN.")
+BUILD_OPTIONS = (workspace, period, draft_out, edition, show_info)
+
+COMMANDS: dict[str, Command] = {c.name: c for c in (
+    Command("build", "build a draft paper (DOCX, PDF, register, issues)",
+            "Read, check and merge the returns, then write a new draft folder; its path is the last line printed.",
+            BUILD_OPTIONS),
+    Command("validate", "run every check of a build; writes nothing",
+            "Run exactly the checks of `build` (carry-forward, unchanged returns, narrative, edition) and print "
+            "the same summary and issues, grouped by file; nothing is written.",
+            (workspace, period, edition_checked, show_info)),
+    Command("returns", "write pre-filled return workbooks, one per lead partner",
+            "Write one pre-filled .xlsx return per lead partner (never overwriting); the folder is the last "
+            "line printed.",
+            (workspace, period_required, returns_out)),
+    Command("diff", "compare two kept drafts (tracked-changes DOCX, summary, JSON)",
+            "Compare two draft folders by action ref; write diff.docx (Word tracked changes), diff.html, "
+            "diff.pdf and diff.json into a new folder, whose path is the last line printed.",
+            (diff_old, diff_new, diff_out, allow_restricted)),
+    Command("send-returns", "mail each lead partner its pre-filled return workbook",
+            "Mail each lead partner in [partners] its pre-filled workbook, the deadline and instructions; never "
+            "the same message twice (outputs/<period>/mail/sent.csv)." + MAIL_LOGIN,
+            (workspace, period_required, dry_run)),
+    Command("chase", "remind partners with no return (or an untouched one)",
+            "Mail a reminder, listing its actions, to each lead that sent no return or sent its workbook back "
+            "unchanged; at most one a partner a day." + MAIL_LOGIN,
+            (workspace, period_required, dry_run)),
+    Command("collect", "save the returns partners emailed, check and acknowledge them",
+            "Read the mailbox: save each partner's .xlsx/.csv attachment as its return, check it and reply with "
+            "what to correct; move each message out of the inbox." + MAIL_LOGIN,
+            (workspace, period_required, dry_run, from_folder)),
+    Command("template", "write the default Word template into the workspace to restyle",
+            "Write reportgen's default paper.docx (with --all also paper.html.j2 and paper.css) into the "
+            "workspace's templates/ folder, never replacing a file there; restyle it in Word and both the DOCX "
+            "and the PDF follow. The folder is the last line printed.",
+            (workspace, template_all)),
+    Command("history", "write every action's status in each period (xlsx, csv)",
+            "Read the newest kept draft of each period and write the action × period table of statuses as "
+            "history.xlsx and history.csv; the folder is the last line printed.",
+            (workspace, history_out, history_edition)),
+    Command("serve", "serve the monthly schedule with Prefect",
+            "Serve the monthly deployment (cron from reportgen.toml).", (workspace,)),
+)}
+
+EXITS = " Exit 0 done, 1 blocking issues found, 2 wrong usage."
+
+# flows/<script>.py: the same options as the command it runs, as a Prefect flow
+FLOWS: dict[str, Command] = {c.name: c for c in (
+    Command("panel_paper", "",
+            "Build one draft Panel paper as a Prefect flow, like `reportgen build`: a new draft folder "
+            "(paper.docx, paper.pdf, paper.html, register.xlsx, issues.csv, chase.csv), whose path is the last "
+            "line printed." + EXITS, COMMANDS["build"].options),
+    Command("monthly_update", "",
+            "The secretariat's monthly run as a Prefect flow: build and keep the draft, compare it with the "
+            "last draft, list who to chase; or, with --serve, serve it on the schedule in reportgen.toml." + EXITS,
+            (workspace, period, edition, show_info, serve)),
+    Command("compare_drafts", "",
+            "Compare two kept drafts as a Prefect flow, like `reportgen diff`: diff.docx (Word tracked "
+            "changes), diff.html, diff.pdf and diff.json in a new folder, whose path is the last line printed.",
+            COMMANDS["diff"].options),
+    Command("partner_returns", "",
+            "Write one pre-filled return workbook per lead partner as a Prefect flow, like `reportgen returns`; "
+            "the folder is the last line printed.", COMMANDS["returns"].options),
+    Command("send_returns", "",
+            "Mail each lead partner its pre-filled workbook as a Prefect flow, like `reportgen send-returns`; "
+            "the mail folder (or the dry run's outbox) is the last line printed.", COMMANDS["send-returns"].options),
+    Command("chase", "", "Remind each lead with no return (or an untouched one) as a Prefect flow, like "
+            "`reportgen chase`.", COMMANDS["chase"].options),
+    Command("collect", "", "Save, check and acknowledge the returns in the mailbox as a Prefect flow, "
+            "like `reportgen collect`.", COMMANDS["collect"].options),
+)}
+
+
+CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def click_command(command: Command, run: Callable[..., int]) -> click.Command:
+    """The click command of a table entry; `run` takes its options as keyword arguments."""
+    return click.Command(command.name, callback=run, params=[make() for make in command.options],
+                         help=command.description, short_help=command.summary or None,
+                         context_settings=CONTEXT)
+
+
+class InOrder(click.Group):
+    """`reportgen --help` lists the commands in the table's order (build first), not alphabetically."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+def parse(command: click.Command, argv: list[str] | None, prog: str) -> int:
+    """Parse `argv` and run `command`; wrong usage is one line on stderr and exit 2 (`SystemExit`, like
+    argparse); `--help` prints the help and exits 0."""
+    try:
+        return int(command.main(args=argv, prog_name=prog, standalone_mode=False) or 0)
+    except click.exceptions.NoArgsIsHelpError as exc:  # `reportgen` alone: the help is the answer
+        click.echo(exc.ctx.get_help(), err=True)
+        raise SystemExit(USAGE) from None
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx else prog
+        click.echo(f"reportgen: error: {exc.format_message().rstrip('.')}. See `{where} --help`.", err=True)
+        raise SystemExit(USAGE) from None
+    except click.Abort:  # Ctrl-C while click was reading input
+        click.echo("reportgen: interrupted; no draft was published.", err=True)
+        raise SystemExit(130) from None
