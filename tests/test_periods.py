@@ -14,7 +14,7 @@ from factories import make_workspace
 from reportgen import drafts
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.mail.collect import _other_period
-from reportgen.pdf_writer import period_date
+from reportgen.paper_rules import period_date
 from reportgen.periods import check_period, is_period
 from reportgen.workspace import find_inputs, periods
 
