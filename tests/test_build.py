@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import docx
@@ -14,19 +13,10 @@ import pypdf
 import pytest
 from docx.oxml.ns import qn
 
-from conftest import REFERENCE, ROOT, SAMPLE, needs_sample
+from conftest import REFERENCE, SAMPLE, copy_example, needs_sample
 from reference import reference_rows, words
 from reportgen.build import build_draft
 from reportgen.cli import main
-
-
-def copy_example(target: Path) -> Path:
-    """The repo's example workspace, copied so builds never write into the repo."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in ("reportgen.toml", "narrative.md"):
-        shutil.copy(ROOT / name, target / name)
-    shutil.copytree(ROOT / "inputs", target / "inputs")
-    return target
 
 
 def plan_rows(document: docx.document.Document) -> dict[int, list[str]]:

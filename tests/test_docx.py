@@ -12,7 +12,7 @@ from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from paper_factory import COLUMNS, LINK, MAILTO, UNKNOWN_REF, make_paper, make_row
+from conftest import COLUMNS, LINK, MAILTO, UNKNOWN_REF, make_paper, make_row
 from reportgen.docx_writer import write_docx, xml_safe
 from reportgen.errors import ReportgenError
 from reportgen.model import Block, CoverRow, Inline, Paper, PaperCell, PaperSection, StatusMove

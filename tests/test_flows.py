@@ -10,19 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from factories import default_returns, make_workspace
+from conftest import ROOT, blocked_workspace, copy_example
 from reportgen.build import build_draft
 from reportgen.drafts import load_draft
-from test_build import copy_example
-
-
-def blocked_workspace(root: Path) -> Path:
-    """A small workspace whose OPCC return has two statuses nobody can count: 2 blocking issues."""
-    returns = default_returns()
-    returns["opcc.xlsx"] = [(row[0], row[1], "Maybe later", *row[3:]) if row[0] in (2, 4) else row
-                            for row in returns["opcc.xlsx"]]
-    return make_workspace(root, returns=returns)
 
 
 def _reproducible(folder: Path) -> dict[str, bytes]:
@@ -104,10 +94,10 @@ def test_flow_script_prints_what_reportgen_build_prints_and_exits_1_when_blocked
 def test_prefect_artifacts_of_the_public_edition_hold_no_exempt_text(harness, tmp_path: Path) -> None:
     from prefect.artifacts import Artifact
 
+    from conftest import CANARY, exempt_workspace
     from reportgen.prefect_flows import monthly_update
-    from test_confidential import CANARY, _workspace
 
-    root = _workspace(tmp_path / "ws", period="2026-11")
+    root = exempt_workspace(tmp_path / "ws", period="2026-11")
     monthly_update(str(root))
     texts = [str(Artifact.get(key).data) for key in ("paper-2026-11-public", "issues-2026-11")]  # type: ignore[union-attr]
     assert "exempt" in texts[0] and "Action 7 is exempt" in texts[1]

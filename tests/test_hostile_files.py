@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factories import RETURN_HEADINGS, write_csv, write_xlsx
+from conftest import RETURN_HEADINGS, write_csv, write_xlsx
 from reportgen.issues import flatten
 from reportgen.returns import read_return
 from reportgen.settings import Settings

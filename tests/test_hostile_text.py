@@ -10,7 +10,7 @@ import pypdf
 import pytest
 
 import reportgen.pdf_writer as pdf_writer
-from factories import RETURN_HEADINGS, default_returns, make_workspace
+from conftest import RETURN_HEADINGS, default_returns, make_workspace
 from reportgen.build import build_draft
 
 HOSTILE = [

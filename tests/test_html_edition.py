@@ -11,11 +11,20 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from browser import CHROMIUM, axe_violations, visible_refs
-from conftest import ROOT, SAMPLE, needs_sample
-from factories import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace
+from conftest import (
+    CANARY,
+    REGISTER_HEADINGS,
+    RETURN_HEADINGS,
+    ROOT,
+    SAMPLE,
+    exempt_workspace,
+    make_workspace,
+    needs_sample,
+)
+from conftest import (
+    canary_leaks as _leaks,
+)
 from reportgen.build import OUTPUT_FILES, BuildResult, build_draft
-from test_confidential import CANARY, _leaks
-from test_confidential import _workspace as exempt_workspace
 
 
 @pytest.fixture(scope="module")

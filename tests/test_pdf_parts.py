@@ -19,7 +19,7 @@ import pikepdf
 import pypdf
 import pytest
 
-from paper_factory import make_paper
+from conftest import make_paper
 from reportgen import pdf_parallel, pdf_parts, pdf_writer
 from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, StatusMove
 

@@ -19,9 +19,7 @@ import pytest
 from docx.oxml.ns import qn
 from PIL import Image
 
-from conftest import ROOT, SAMPLE, needs_sample
-from factories import make_workspace
-from paper_factory import make_paper
+from conftest import ROOT, SAMPLE, make_paper, make_workspace, needs_sample
 from reportgen import fonts
 from reportgen.cli import main
 from reportgen.docx_writer import write_docx
