@@ -68,6 +68,11 @@ CHECKED_LOGGERS = ("reportgen", "weasyprint")
 MACHINE_NOTICES = (re.compile("HarfBuzz-Subset"),)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "expected_logs(*patterns): WARNING records (regexes) from reportgen/weasyprint this test expects")
+
+
 class _Collector(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
