@@ -494,9 +494,9 @@ def test_status_colours_keep_text_readable() -> None:
     assert text is not None
     for css, (border, background) in rules.items():
         assert border == dict(colours)[css].lower()
-        share = _share_of(border, background)
-        assert share is not None and 0.04 <= share <= 0.25, (css, background)  # visibly its colour
         assert pdf_writer.contrast_ratio(text[1], background) >= 4.5, (css, background)
+        share = _share_of(border, background)
+        assert share is not None and share >= 0.04, (css, background)  # a tint of its colour, not white
 
 
 def test_period_date() -> None:
