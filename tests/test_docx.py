@@ -198,14 +198,32 @@ def _section_texts(document: docx.document.Document) -> list[str]:
     for element in document.element.body.iterchildren():
         if element.tag == qn("w:sectPr"):
             continue
-        texts[-1] += "".join(element.itertext()) + "\n"
+        texts[-1] += "".join(element.xpath(".//w:t/text()")) + "\n"
         if element.tag == qn("w:p") and element.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
             texts.append("")
     return texts
 
 
-def test_page_setup_portrait_cover_then_landscape_plan(document, paper) -> None:
-    """The written paper's cover sheet and narrative are in a portrait section, the plan in a landscape one."""
+def _break_on_the_narrative_marker(template: Path, out: Path) -> Path:
+    """The template as a restyler may leave it: the empty paragraph that ended the portrait section
+    deleted in Word, so the [[NARRATIVE]] paragraph now holds the section break."""
+    document = docx.Document(str(template))
+    body = document.element.body
+    ending = next(p for p in body.iterchildren(qn("w:p")) if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None)
+    marker = next(p._p for p in document.paragraphs if p.text.strip() == "[[NARRATIVE]]")
+    marker.get_or_add_pPr().append(ending.pPr.find(qn("w:sectPr")))
+    body.remove(ending)
+    document.save(str(out))
+    return out
+
+
+@pytest.mark.parametrize("template", ["as shipped", "section break on the narrative marker"])
+def test_page_setup_portrait_cover_then_landscape_plan(tmp_path, paper, template) -> None:
+    """The written paper's cover sheet and narrative are in a portrait section, the plan in a landscape one,
+    also when the template's section break sits on the paragraph the narrative replaces."""
+    used = TEMPLATE if template == "as shipped" else _break_on_the_narrative_marker(TEMPLATE, tmp_path / "t.docx")
+    write_docx(paper, used, tmp_path / "paper.docx")
+    document = docx.Document(str(tmp_path / "paper.docx"))
     cover, plan = _section_texts(document)
     first, second = document.sections
     assert first.orientation == WD_ORIENT.PORTRAIT and first.page_width < first.page_height
@@ -217,6 +235,7 @@ def test_page_setup_portrait_cover_then_landscape_plan(document, paper) -> None:
     for row in paper.rows:
         assert row.action in plan and row.action not in cover
     assert not any(block.text in plan for block in paper.narrative if block.kind != "heading")
+    assert "[[NARRATIVE]]" not in cover
 
 
 def test_restricted_marking_shows_in_header_and_footer(tmp_path, document, paper) -> None:
