@@ -112,6 +112,16 @@ def no_unexpected_logs(request: pytest.FixtureRequest, _log_collector: _Collecto
         pytest.fail("unexpected log records:\n" + "\n".join(unexpected), pytrace=False)
 
 
+# ---------------------------------------------------------------- PDFs
+
+
+def pdf_problems(path: Path) -> list[str]:
+    """What QPDF's check (`qpdf --check`, pikepdf's `check_pdf_syntax`) finds wrong in a PDF's syntax,
+    cross-reference and streams: [] for a well-formed file."""
+    with pikepdf.open(path) as pdf:
+        return [str(problem) for problem in pdf.check_pdf_syntax()]
+
+
 # ---------------------------------------------------------------- workspaces and spreadsheets
 
 REGISTER_HEADINGS = ("Plan priority", "Section", "Lead", "Action", "CSCJ Plan page")
