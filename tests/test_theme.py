@@ -273,6 +273,7 @@ def test_template_values_cannot_break_out_of_the_stylesheet() -> None:
     assert "--body-colour" not in css and "--section-fill" not in css
 
 
+@pytest.mark.expected_logs("refused to fetch")
 def test_the_fetcher_serves_data_pictures_only() -> None:
     fetcher = TemplateFetcher(TEMPLATES)
     png = "data:image/png;base64,iVBORw0KGgo="
