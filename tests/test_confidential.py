@@ -7,15 +7,8 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from conftest import (
-    CANARY,
-    REGISTER_HEADINGS,
-    RETURN_HEADINGS,
-    canary_leaks,
-    exempt_workspace,
-    make_workspace,
-    write_csv,
-)
+from canary import CANARY, canary_leaks, exempt_workspace
+from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_csv
 from reportgen.build import build_draft
 from reportgen.diff_render import compare_drafts
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from canary import CANARY, exempt_workspace
 from conftest import ROOT, blocked_workspace, copy_example
 from reportgen.build import build_draft
 from reportgen.drafts import load_draft
@@ -118,7 +119,6 @@ def test_flow_script_prints_what_reportgen_build_prints_and_exits_1_when_blocked
 def test_prefect_artifacts_of_the_public_edition_hold_no_exempt_text(harness, tmp_path: Path) -> None:
     from prefect.artifacts import Artifact
 
-    from conftest import CANARY, exempt_workspace
     from reportgen.prefect_flows import monthly_update
 
     root = exempt_workspace(tmp_path / "ws", period="2026-11")

@@ -16,7 +16,8 @@ import pikepdf
 import pypdf
 import pytest
 
-from conftest import ACTIONS, CANARY, REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_xlsx
+from canary import CANARY
+from conftest import ACTIONS, REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_xlsx
 from reportgen.build import BuildResult, build_draft
 from reportgen.cli import main
 
