@@ -1,9 +1,38 @@
+"""What every test shares: paths, the Prefect harness, the log check, and the factories.
+
+- `make_workspace` and the spreadsheet writers: small workspaces made by code (no binary fixtures).
+- `make_paper` / `make_row`: the one `Paper` factory, a realistic paper built by hand for the renderer,
+  draft and diff tests; a test that needs something particular changes it with `dataclasses.replace`.
+- `no_unexpected_logs` (autouse): a WARNING or worse from the `reportgen` or `weasyprint` loggers fails
+  the test unless the test declares it with `@pytest.mark.expected_logs("regex", ...)`.
+"""
+
 from __future__ import annotations
 
+import csv
+import io
+import logging
 import os
+import re
+import shutil
+import textwrap
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import openpyxl
+import pikepdf
 import pytest
+
+from reportgen.model import (
+    Block,
+    CoverRow,
+    Inline,
+    Paper,
+    PaperCell,
+    PaperColumn,
+    PaperRow,
+    PaperSection,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -17,7 +46,6 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)  # Prefect makes only the last level
 
 
-
 @pytest.fixture(scope="session")
 def harness():
     """Prefect on its embedded default, one for the whole session (test_flows, test_mail_flows)."""
@@ -28,6 +56,311 @@ def harness():
 
 
 needs_sample = pytest.mark.skipif(not SAMPLE.is_dir(), reason="../shared/sample-2023 is not beside the repo")
+
+
+# ---------------------------------------------------------------- unexpected logs fail the test
+
+CHECKED_LOGGERS = ("reportgen", "weasyprint")
+# this machine's WeasyPrint lacks libharfbuzz-subset0 and says so on every render: not about our input
+MACHINE_NOTICES = (re.compile("HarfBuzz-Subset"),)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "expected_logs(*patterns): WARNING records (regexes) from reportgen/weasyprint this test expects")
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+_COLLECTOR = _Collector()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _log_collector() -> Iterator[_Collector]:
+    """One handler for the session, so logs from module fixtures (set up before any function fixture)
+    are caught too: they count against the first test that uses the fixture."""
+    for name in CHECKED_LOGGERS:
+        logging.getLogger(name).addHandler(_COLLECTOR)
+    yield _COLLECTOR
+    for name in CHECKED_LOGGERS:
+        logging.getLogger(name).removeHandler(_COLLECTOR)
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_logs(request: pytest.FixtureRequest, _log_collector: _Collector) -> Iterator[None]:
+    """Fail the test on a WARNING (or worse) from reportgen or WeasyPrint it did not declare with
+    `@pytest.mark.expected_logs("regex", ...)` (WeasyPrint's own tests do this with `assert_no_logs`)."""
+    yield
+    records, _log_collector.records = _log_collector.records, []
+    allowed = [re.compile(p) for marker in request.node.iter_markers("expected_logs") for p in marker.args]
+    unexpected = [
+        f"{record.name} {record.levelname}: {record.getMessage()}"
+        for record in records
+        if not any(p.search(record.getMessage()) for p in (*allowed, *MACHINE_NOTICES))
+    ]
+    if unexpected:
+        pytest.fail("unexpected log records:\n" + "\n".join(unexpected), pytrace=False)
+
+
+# ---------------------------------------------------------------- PDFs
+
+
+def pdf_problems(path: Path) -> list[str]:
+    """What QPDF's check (`qpdf --check`, pikepdf's `check_pdf_syntax`) finds wrong in a PDF's syntax,
+    cross-reference and streams: [] for a well-formed file."""
+    with pikepdf.open(path) as pdf:
+        return [str(problem) for problem in pdf.check_pdf_syntax()]
+
+
+# ---------------------------------------------------------------- workspaces and spreadsheets
+
+REGISTER_HEADINGS = ("Plan priority", "Section", "Lead", "Action", "CSCJ Plan page")
+RETURN_HEADINGS = ("Plan priority", "Action", "Status this reporting period",
+                   "Explanation / Link to meeting papers", "Timeframe for delivery / Completion")
+
+Row = Sequence[object]
+
+
+def write_xlsx(path: Path, rows: Sequence[Row], sheet: str = "Return",
+               before: Sequence[tuple[str, Sequence[Row]]] = ()) -> Path:
+    """An .xlsx with `rows` on sheet `sheet`, after any sheets in `before` (name, rows)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for name, other_rows in before:
+        other = book.create_sheet(name)
+        for row in other_rows:
+            other.append(list(row))
+    data = book.create_sheet(sheet)
+    for row in rows:
+        data.append(list(row))
+    book.save(path)
+    return path
+
+
+def write_csv(path: Path, rows: Sequence[Row], encoding: str = "utf-8", delimiter: str = ",",
+              prefix: str = "") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    path.write_bytes((prefix + buffer.getvalue()).encode(encoding))
+    return path
+
+
+ACTIONS: tuple[tuple[int, str, str, str, str], ...] = (
+    (1, "", "Wessex Police", "Develop a prevention strategy.", "9-10"),
+    (2, "", "OPCC", "Publish the commissioning plan.", "11"),
+    (3, "Victims", "Wessex Police", "Review victim referrals.", "12"),
+    (4, "Victims", "OPCC", "Fund an advocacy service.", "13- 14"),
+    (5, "Justice", "Criminal Justice Board", "Measure file quality.", "15"),
+    (6, "Justice", "OPCC", "Lobby for court capacity.", "16 - 17"),
+)
+
+
+def make_workspace(root: Path, period: str = "2026-10", toml: str = "", narrative: str | None = None,
+                   returns: dict[str, Sequence[Row]] | None = None,
+                   register: Sequence[Row] | None = None) -> Path:
+    """A workspace: register of ACTIONS, one return per lead (all updated) unless `returns` is given."""
+    register_rows = [REGISTER_HEADINGS, *ACTIONS] if register is None else register
+    write_xlsx(root / "inputs" / "register.xlsx", register_rows, sheet="Register")
+    if returns is None:
+        returns = default_returns()
+    for name, rows in returns.items():
+        path = root / "inputs" / "returns" / period / name
+        if name.endswith(".csv"):
+            write_csv(path, rows)
+        else:
+            write_xlsx(path, rows)
+    (root / "inputs" / "returns" / period).mkdir(parents=True, exist_ok=True)
+    (root / "reportgen.toml").write_text(toml or textwrap.dedent("""\
+        [paper]
+        meeting = "Police and Crime Panel"
+        date = 2026-11-05
+        title = "Test Delivery Plan"
+        submitted_by = "Chief Executive, OPCC"
+        """), encoding="utf-8")
+    (root / "narrative.md").write_text(narrative if narrative is not None else (
+        "# Delivery\n\nOf the {{ total }} actions, {{ counts['Completed'] }} are complete.\n"), encoding="utf-8")
+    return root
+
+
+def default_returns() -> dict[str, list[Row]]:
+    statuses = {1: "Completed", 2: "In progress", 3: "Not started", 4: "In progress", 5: "On hold",
+                6: "Completed"}
+    by_lead: dict[str, list[Row]] = {}
+    for ref, _section, lead, text, _page in ACTIONS:
+        file = lead.lower().replace(" ", "-") + ".xlsx"
+        by_lead.setdefault(file, [RETURN_HEADINGS]).append(
+            (ref, text, statuses[ref], f"Update on action {ref}.", "Spring 2027"))
+    return by_lead
+
+
+def copy_example(target: Path) -> Path:
+    """The repo's example workspace, copied so builds never write into the repo."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("reportgen.toml", "narrative.md"):
+        shutil.copy(ROOT / name, target / name)
+    shutil.copytree(ROOT / "inputs", target / "inputs")
+    return target
+
+
+def blocked_workspace(root: Path) -> Path:
+    """A small workspace whose OPCC return has two statuses nobody can count: 2 blocking issues."""
+    returns = default_returns()
+    returns["opcc.xlsx"] = [(row[0], row[1], "Maybe later", *row[3:]) if row[0] in (2, 4) else row
+                            for row in returns["opcc.xlsx"]]
+    return make_workspace(root, returns=returns)
+
+
+def keep_draft(root: Path, period: str) -> tuple[Path, Paper]:
+    """A kept draft made by the build's own stages, without rendering DOCX or PDF."""
+    from reportgen import build, drafts
+
+    plan = build.prepare_build(root, period)
+    checked = build.check_plan(plan)
+    paper = build.make_paper(plan, checked)
+    folder = drafts.start_draft(plan.inputs.outputs, period)
+    result = build.finish_draft(plan, paper, checked.issues, (), folder, None, {})
+    return result.folder, paper
+
+
+# ---------------------------------------------------------------- the Paper factory
+
+COLUMNS = (
+    PaperColumn("ref", "Plan priority", 0.06),
+    PaperColumn("action", "Action", 0.26),
+    PaperColumn("status", "Status this reporting period", 0.11),
+    PaperColumn("explanation", "Explanation / Link to meeting papers", 0.35),
+    PaperColumn("timeframe", "Timeframe for delivery / Completion", 0.13),
+    PaperColumn("page", "CSCJ Plan page", 0.09),
+)
+SECTION_NAMES = ("Criminal Justice", "Victims", "Serious Violence", "Public Confidence",
+                 "Fraud and Cybercrime")
+STATUSES = (("Completed", "completed"), ("In progress", "in-progress"), ("Not started", "not-started"))
+STATUS_COLOURS = (
+    ("completed", "C6EFCE"),
+    ("in-progress", "FFEB9C"),
+    ("not-started", "F2F2F2"),
+    ("on-hold", "DDEBF7"),
+    ("unknown", "FFC7CE"),
+)
+LINK = "https://www.hertscommissioner.org/decision-making-meetings"
+MAILTO = "mailto:commissioner@herts.pcc.police.uk"
+UNKNOWN_REF = 3  # the row whose status is not recognised
+
+COVER = (
+    CoverRow("MEETING", "Police and Crime Panel"),
+    CoverRow("DATE", "02 February 2023"),
+    CoverRow("TITLE OF REPORT", "Annual Delivery Plan (March 2022 – February 2023)"),
+    CoverRow("SUBMITTED BY", "Dr Amie Birkhamshaw, Assistant Chief Executive, OPCC"),
+    CoverRow("PURPOSE OF REPORT", "To provide the Police and Crime Panel with a progress report."),
+    CoverRow("DECISION(S) REQUIRED", "To note the content of the report."),
+    CoverRow("FREEDOM OF INFORMATION EXEMPTION SECTION IF APPLICABLE", "Not Exempt"),
+)
+
+NARRATIVE = (
+    Block("heading", (Inline("Annual Delivery Plan (March 2022 – February 2023)"),), level=1),
+    Block("paragraph", (
+        Inline("The Delivery Plan links to the papers of the PCC's "),
+        Inline("Decision-Making Meetings", href=LINK),
+        Inline(" and shows "),
+        Inline("progress", bold=True),
+        Inline(" against each action."),
+    )),
+    Block("bullet", (Inline("33 actions are 'Complete'"),)),
+    Block("bullet", (Inline("87 actions are 'In Progress'"),)),
+    Block("heading", (Inline("Next steps"),), level=2),
+    Block("number", (Inline("Partners return updates."),)),
+    Block("number", (Inline("The Panel notes the report."),)),
+    Block("paragraph", (Inline("Some actions are ", italic=True), Inline("ongoing", underline=True),
+                        Inline("."))),
+)
+
+
+def explanation_blocks(ref: int) -> tuple[Block, ...]:
+    return (
+        Block("paragraph", (Inline(f"Progress on action {ref} was reported to the Executive Board."),)),
+        Block("bullet", (Inline("Drug testing on arrest now covers both custody suites"),)),
+        Block("bullet", (Inline("See the "), Inline("board papers", href=LINK), Inline(" for detail"))),
+        Block("paragraph", (Inline("Questions to "), Inline("the OPCC", href=MAILTO), Inline("."))),
+    )
+
+
+def make_row(ref: int, section: str) -> PaperRow:
+    action = f"Action {ref}: ask the Chief Constable to develop a Prevention First Strategy."
+    timeframe, page = ("Autumn 2023", f"{9 + ref % 20}")
+    if ref == UNKNOWN_REF:
+        status, label, css, note = None, "Ongoing-ish", "unknown", "Status not recognised"
+    else:
+        label, css = STATUSES[ref % len(STATUSES)]
+        status, note = label, ""
+    rich = explanation_blocks(ref)
+    explanation_text = "\n".join(block.text for block in rich)
+    cells = (
+        PaperCell("ref", str(ref)),
+        PaperCell("action", action),
+        PaperCell("status", label),
+        PaperCell("explanation", explanation_text, rich),
+        PaperCell("timeframe", timeframe),
+        PaperCell("page", page),
+    )
+    return PaperRow(
+        ref=ref, cells=cells, status=status, status_label=label, status_class=css, note=note,
+        section=section, lead="OPCC", action=action, explanation=explanation_text, timeframe=timeframe,
+        page=page,
+    )
+
+
+def make_paper(n_actions: int = 6, sections: int = 2) -> Paper:
+    """`n_actions` rows over `sections` sections, the first one with heading "" (no heading row)."""
+    sections = max(1, sections)
+    headings = ("", *(SECTION_NAMES[i % len(SECTION_NAMES)] + ("" if i < len(SECTION_NAMES) else f" {i}")
+                      for i in range(sections - 1)))
+    per_section = -(-n_actions // sections) if n_actions else 0
+    built = []
+    ref = 1
+    for heading in headings:
+        rows = []
+        while ref <= n_actions and len(rows) < per_section:
+            rows.append(make_row(ref, heading))
+            ref += 1
+        built.append(PaperSection(heading, 1, tuple(rows)))
+    counts = {label: 0 for label, _ in STATUSES}
+    for section in built:
+        for row in section.rows:
+            if row.status is not None:
+                counts[row.status] += 1
+    return Paper(
+        title="Annual Delivery Plan (March 2022 – February 2023)",
+        subtitle="Report for the Hertfordshire Police and Crime Panel, February 2023",
+        meeting="Police and Crime Panel",
+        date="02 February 2023",
+        period="2023-02",
+        language="en-GB",
+        author="Dr Amie Birkhamshaw",
+        edition="public",
+        marking="",
+        cover=COVER,
+        narrative=NARRATIVE,
+        columns=COLUMNS,
+        sections=tuple(built),
+        counts=tuple(counts.items()),
+        total=n_actions,
+        unrecognised=1 if n_actions >= UNKNOWN_REF else 0,
+        status_colours=STATUS_COLOURS,
+    )
+
 
 # the real mail servers the mail tests start on 127.0.0.1 (aiosmtpd, Dovecot): fixtures `smtp`, `dovecot`
 from mailservers import dovecot, smtp  # noqa: E402,F401

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 
-from factories import make_workspace
+from conftest import RETURN_HEADINGS, make_workspace
 from mailservers import USER
 
 PERIOD = "2026-10"
@@ -106,3 +106,19 @@ def zip_bomb() -> bytes:
             for _ in range(200):
                 sheet.write(chunk)
     return buffer.getvalue()
+
+
+GOOD_OPCC = [(2, "", "Completed", "Published.", "Done"), (4, "", "In progress", "Tendering.", "2027"),
+             (6, "", "On hold", "Paused.", "2028")]
+
+
+def workbook(rows: list[tuple[object, ...]]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Return"
+    for row in [RETURN_HEADINGS, *rows]:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

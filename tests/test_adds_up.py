@@ -11,11 +11,9 @@ import docx
 import pypdf
 import pytest
 
-from conftest import ROOT, SAMPLE, needs_sample
-from factories import default_returns, make_workspace
+from conftest import ROOT, SAMPLE, copy_example, default_returns, make_workspace, needs_sample
 from reportgen.build import build_draft, validate_draft
 from reportgen.cli import main
-from test_build import copy_example
 
 EXAMPLE_NARRATIVE = (ROOT / "narrative.md").read_text(encoding="utf-8")
 TOTAL = re.compile(r"Of the (\d+) actions")

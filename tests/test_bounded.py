@@ -21,7 +21,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from factories import RETURN_HEADINGS, make_workspace, write_xlsx
+from conftest import RETURN_HEADINGS, make_workspace, write_xlsx
 from reportgen import xlsx_reader
 from reportgen.returns import read_return
 from reportgen.settings import Settings
@@ -219,7 +219,7 @@ def test_long_unbroken_runs_lay_out_in_bounded_time(tmp_path: Path) -> None:
     import docx
     import pypdf
 
-    from factories import default_returns
+    from conftest import default_returns
     from reportgen.build import build_draft
 
     dots, solid = ("a." * 16383)[:32766], "b" * 32766

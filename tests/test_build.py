@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import json
 import re
-import shutil
 from pathlib import Path
 
 import docx
@@ -14,19 +15,10 @@ import pypdf
 import pytest
 from docx.oxml.ns import qn
 
-from conftest import REFERENCE, ROOT, SAMPLE, needs_sample
+from conftest import REFERENCE, SAMPLE, copy_example, needs_sample
 from reference import reference_rows, words
 from reportgen.build import build_draft
 from reportgen.cli import main
-
-
-def copy_example(target: Path) -> Path:
-    """The repo's example workspace, copied so builds never write into the repo."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in ("reportgen.toml", "narrative.md"):
-        shutil.copy(ROOT / name, target / name)
-    shutil.copytree(ROOT / "inputs", target / "inputs")
-    return target
 
 
 def plan_rows(document: docx.document.Document) -> dict[int, list[str]]:
@@ -96,21 +88,46 @@ def test_sample_pdf_is_tagged_numbered_and_complete(sample_draft: Path) -> None:
         assert str(pdf.docinfo["/Title"]) == "Annual Delivery Plan (March 2022 – February 2023)"
 
 
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 @needs_sample
 def test_sample_draft_folder_records(sample_draft: Path) -> None:
     assert sorted(p.name for p in sample_draft.iterdir()) == [
         "chase.csv", "draft.json", "issues.csv", "manifest.json", "paper.docx", "paper.html", "paper.pdf",
         "register.xlsx"]
-    manifest = json.loads((sample_draft / "manifest.json").read_text())
-    body = manifest.get("manifest", manifest)
-    paths = [item["path"] for item in body["inputs"]]
-    assert "inputs/register.xlsx" in paths and "inputs/returns/2023-02/opcc.xlsx" in paths
-    assert all(len(item["sha256"]) == 64 for item in body["inputs"])
+    record = json.loads((sample_draft / "manifest.json").read_text())
+    assert sorted(record) == ["manifest", "schema"] and record["schema"] == 1
+    manifest = record["manifest"]
+    assert [item["path"] for item in manifest["inputs"]] == [
+        "reportgen.toml", "inputs/register.xlsx",
+        *(f"inputs/returns/2023-02/{name}.xlsx" for name in (
+            "county-community-safety-unit", "criminal-justice-board", "hertfordshire-constabulary", "opcc")),
+        "narrative.md"]
+    for item in manifest["inputs"]:
+        source = SAMPLE / item["path"]
+        assert (item["size"], item["sha256"]) == (source.stat().st_size, _sha256(source))
+    outputs = {item["path"]: item["sha256"] for item in manifest["outputs"]}
+    assert sorted(outputs) == sorted(p.name for p in sample_draft.iterdir() if p.name != "manifest.json")
+    assert all(_sha256(sample_draft / name) == digest for name, digest in outputs.items())
+    assert manifest["counts"] == [["Completed", 33], ["In progress", 86], ["Not started", 26], ["On hold", 0]]
+    with (sample_draft / "issues.csv").open(encoding="utf-8", newline="") as stream:
+        issues = list(csv.DictReader(stream))
     # a machine without Arial adds a note that the PDF uses Liberation Sans (same widths), last
-    issues = (sample_draft / "issues.csv").read_text().splitlines()
-    if issues[-1].startswith("font-substituted,"):
-        issues.pop()
-    assert len(issues) == 3 and issues[0].startswith("code,message,severity")
+    font = [row for row in issues if row["code"] == "font-substituted"]
+    assert [row["severity"] for row in font] in ([], ["info"])
+    fields = ("code", "severity", "file", "sheet", "row", "column", "value", "ref")
+    assert [tuple(row[field] for field in fields) for row in issues if row not in font] == [
+        ("empty-status", "error", "inputs/returns/2023-02/criminal-justice-board.xlsx", "Return", "13",
+         "Status this reporting period", "", "46"),
+        ("unknown-status", "error", "inputs/returns/2023-02/opcc.xlsx", "Return", "8",
+         "Status this reporting period", "Not started yet – phase 2", "24"),
+    ]
+    assert all(row["message"] and row["action"] for row in issues)
+    severities = [row["severity"] for row in issues]
+    assert manifest["issue_counts"] == [[name, severities.count(name)] for name in ("error", "info")
+                                        if name in severities]
     book = openpyxl.load_workbook(sample_draft / "register.xlsx")
     sheet = book["Register"]
     assert sheet.max_row == 148 and sheet["A2"].value == "1" and sheet["E25"].value == "Not started yet – phase 2"

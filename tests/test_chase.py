@@ -9,14 +9,13 @@ from pathlib import Path
 
 import openpyxl
 
-from factories import RETURN_HEADINGS, default_returns, make_workspace, write_xlsx
+from conftest import RETURN_HEADINGS, default_returns, keep_draft, make_workspace, write_xlsx
 from reportgen.build import check_plan, make_paper, prepare_build
 from reportgen.chase import CHASE_HEADINGS, ChaseRow, chase_csv, chase_list, chase_markdown, unchanged_returns
 from reportgen.model import UpdateState
 from reportgen.pipeline import Checked, check_inputs
 from reportgen.run_returns import write_return_workbooks
 from reportgen.workspace import find_inputs
-from test_return_workbooks import keep_draft
 
 A, B = "2026-10", "2026-11"
 

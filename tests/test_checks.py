@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from factories import RETURN_HEADINGS, default_returns, make_workspace
+from conftest import RETURN_HEADINGS, default_returns, make_workspace
 from reportgen.issues import flatten
 from reportgen.pipeline import check_inputs
 from reportgen.settings import CANONICAL_STATUSES

@@ -10,8 +10,7 @@ import docx
 import pypdf
 import pytest
 
-from conftest import SAMPLE, needs_sample
-from factories import ACTIONS, REGISTER_HEADINGS, default_returns, make_workspace
+from conftest import ACTIONS, REGISTER_HEADINGS, SAMPLE, default_returns, make_workspace, needs_sample
 from reportgen.build import build_draft, validate_draft
 from reportgen.cover import fill_in, meeting_date
 from reportgen.settings import PaperSettings

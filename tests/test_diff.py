@@ -20,8 +20,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from factories import ACTIONS, REGISTER_HEADINGS, default_returns, make_workspace
-from paper_factory import LINK, MAILTO, UNKNOWN_REF, make_paper, make_row
+from conftest import (
+    ACTIONS,
+    LINK,
+    MAILTO,
+    REGISTER_HEADINGS,
+    UNKNOWN_REF,
+    default_returns,
+    make_paper,
+    make_row,
+    make_workspace,
+)
 from reportgen.build import build_draft
 from reportgen.cli import main
 from reportgen.diff import Span, diff_drafts, new_text, old_text, word_diff

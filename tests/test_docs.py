@@ -7,11 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, copy_example
 from reportgen.build import build_draft
 from reportgen.cli import make_parser
 from reportgen.issues import CODES
-from test_build import copy_example
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

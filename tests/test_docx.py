@@ -8,11 +8,12 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from paper_factory import COLUMNS, LINK, MAILTO, UNKNOWN_REF, make_paper, make_row
+from conftest import COLUMNS, LINK, MAILTO, UNKNOWN_REF, make_paper, make_row
 from reportgen.docx_writer import write_docx, xml_safe
 from reportgen.errors import ReportgenError
 from reportgen.model import Block, CoverRow, Inline, Paper, PaperCell, PaperSection, StatusMove
@@ -160,6 +161,7 @@ def test_links_are_real_hyperlinks_and_the_only_external_relationships(document)
         assert style.get(qn("w:val")) == document.styles["Hyperlink"].style_id
 
 
+@pytest.mark.expected_logs("link not written")
 def test_links_with_other_schemes_stay_plain_text(tmp_path, caplog) -> None:
     narrative = (Block("paragraph", (Inline("run me", href="javascript:alert(1)"),
                                      Inline(" file", href="file:///etc/passwd"))),)
@@ -187,11 +189,53 @@ def test_footer_counts_pages_with_fields(document) -> None:
     assert "Page 1 of 1" in [p.text for p in footer.paragraphs]
 
 
-def test_page_setup_portrait_cover_then_landscape_plan(document) -> None:
-    first, plan = document.sections
-    assert first.page_width < first.page_height
-    assert plan.page_width > plan.page_height
-    assert plan.header.is_linked_to_previous
+def _section_texts(document: docx.document.Document) -> list[str]:
+    """The text of the body elements each page section of the written file holds, in order.
+
+    A section ends at the paragraph whose properties hold a `w:sectPr` (the body's own closes the last).
+    """
+    texts = [""]
+    for element in document.element.body.iterchildren():
+        if element.tag == qn("w:sectPr"):
+            continue
+        texts[-1] += "".join(element.xpath(".//w:t/text()")) + "\n"
+        if element.tag == qn("w:p") and element.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+            texts.append("")
+    return texts
+
+
+def _break_on_the_narrative_marker(template: Path, out: Path) -> Path:
+    """The template as a restyler may leave it: the empty paragraph that ended the portrait section
+    deleted in Word, so the [[NARRATIVE]] paragraph now holds the section break."""
+    document = docx.Document(str(template))
+    body = document.element.body
+    ending = next(p for p in body.iterchildren(qn("w:p")) if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None)
+    marker = next(p._p for p in document.paragraphs if p.text.strip() == "[[NARRATIVE]]")
+    marker.get_or_add_pPr().append(ending.pPr.find(qn("w:sectPr")))
+    body.remove(ending)
+    document.save(str(out))
+    return out
+
+
+@pytest.mark.parametrize("template", ["as shipped", "section break on the narrative marker"])
+def test_page_setup_portrait_cover_then_landscape_plan(tmp_path, paper, template) -> None:
+    """The written paper's cover sheet and narrative are in a portrait section, the plan in a landscape one,
+    also when the template's section break sits on the paragraph the narrative replaces."""
+    used = TEMPLATE if template == "as shipped" else _break_on_the_narrative_marker(TEMPLATE, tmp_path / "t.docx")
+    write_docx(paper, used, tmp_path / "paper.docx")
+    document = docx.Document(str(tmp_path / "paper.docx"))
+    cover, plan = _section_texts(document)
+    first, second = document.sections
+    assert first.orientation == WD_ORIENT.PORTRAIT and first.page_width < first.page_height
+    assert second.orientation == WD_ORIENT.LANDSCAPE and second.page_width > second.page_height
+    assert second.start_type == WD_SECTION.NEW_PAGE and second.header.is_linked_to_previous
+    assert all(f"{row.label}{row.value}" in cover for row in paper.cover)
+    assert all(block.text in cover for block in paper.narrative)
+    assert all(column.heading in plan for column in paper.columns)
+    for row in paper.rows:
+        assert row.action in plan and row.action not in cover
+    assert not any(block.text in plan for block in paper.narrative if block.kind != "heading")
+    assert "[[NARRATIVE]]" not in cover
 
 
 def test_restricted_marking_shows_in_header_and_footer(tmp_path, document, paper) -> None:

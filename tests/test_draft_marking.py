@@ -9,10 +9,16 @@ import docx
 import pypdf
 import pytest
 
-from conftest import ROOT, SAMPLE, needs_sample
-from factories import RETURN_HEADINGS, default_returns, make_workspace
+from conftest import (
+    RETURN_HEADINGS,
+    ROOT,
+    SAMPLE,
+    copy_example,
+    default_returns,
+    make_workspace,
+    needs_sample,
+)
 from reportgen.build import build_draft
-from test_build import copy_example
 
 MARK = "DRAFT – not for publication"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from factories import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_csv
+from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_csv
 from reportgen.returns import read_return
 from reportgen.settings import Settings
 from reportgen.values import parse_ref

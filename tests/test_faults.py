@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 import reportgen.build as build_module
-from factories import RETURN_HEADINGS, default_returns, make_workspace
+from conftest import RETURN_HEADINGS, default_returns, make_workspace
 from reportgen.build import build_draft
 
 CHILD = textwrap.dedent("""

@@ -8,21 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 
-from conftest import ROOT
-from factories import default_returns, make_workspace
+from canary import CANARY, exempt_workspace
+from conftest import ROOT, blocked_workspace, copy_example
 from reportgen.build import build_draft
 from reportgen.drafts import load_draft
-from test_build import copy_example
-
-
-def blocked_workspace(root: Path) -> Path:
-    """A small workspace whose OPCC return has two statuses nobody can count: 2 blocking issues."""
-    returns = default_returns()
-    returns["opcc.xlsx"] = [(row[0], row[1], "Maybe later", *row[3:]) if row[0] in (2, 4) else row
-                            for row in returns["opcc.xlsx"]]
-    return make_workspace(root, returns=returns)
 
 
 def _reproducible(folder: Path) -> dict[str, bytes]:
@@ -70,14 +62,37 @@ def test_monthly_update_compares_with_the_last_draft_and_publishes_artifacts(har
     assert carried and all("No update received this period" in row.note for row in carried)
 
 
+def _register_by_lead(path: Path) -> dict[str, list[tuple[int, str]]]:
+    """(ref, action) of each lead's actions, read straight from the register workbook."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    rows = book["Register"].iter_rows(values_only=True)
+    at = {heading: number for number, heading in enumerate(next(rows))}
+    by_lead: dict[str, list[tuple[int, str]]] = {}
+    for row in rows:
+        by_lead.setdefault(str(row[at["Lead"]]), []).append((int(row[at["Plan priority"]]), str(row[at["Action"]])))
+    book.close()
+    return by_lead
+
+
 def test_partner_returns_flow_writes_one_workbook_per_lead(harness, tmp_path: Path) -> None:
+    """Each lead's workbook holds that lead's actions, in register order, with nothing filled in (no
+    draft of an earlier period to pre-fill from)."""
     from reportgen.prefect_flows import partner_returns
 
     root = copy_example(tmp_path / "ws")
     folder = partner_returns(str(root), "2026-11").folder
-    assert sorted(p.name for p in folder.iterdir()) == [
+    expected = {lead.lower().replace(" ", "-") + ".xlsx": actions
+                for lead, actions in _register_by_lead(root / "inputs" / "register.xlsx").items()}
+    assert sorted(p.name for p in folder.iterdir()) == sorted(expected) == [
         "community-safety-partnership.xlsx", "criminal-justice-board.xlsx", "opcc.xlsx",
         "wessex-county-council.xlsx", "wessex-police.xlsx"]
+    for name, actions in expected.items():
+        book = openpyxl.load_workbook(folder / name)
+        rows = list(book["Return"].iter_rows(values_only=True))
+        at = {heading: number for number, heading in enumerate(rows[0])}
+        assert [(row[at["Plan priority"]], row[at["Action"]]) for row in rows[1:]] == actions, name
+        for heading in ("Status this reporting period", "Explanation / Link to meeting papers"):
+            assert {row[at[heading]] for row in rows[1:]} == {None}, (name, heading)
 
 
 @pytest.mark.slow
@@ -105,9 +120,8 @@ def test_prefect_artifacts_of_the_public_edition_hold_no_exempt_text(harness, tm
     from prefect.artifacts import Artifact
 
     from reportgen.prefect_flows import monthly_update
-    from test_confidential import CANARY, _workspace
 
-    root = _workspace(tmp_path / "ws", period="2026-11")
+    root = exempt_workspace(tmp_path / "ws", period="2026-11")
     monthly_update(str(root))
     texts = [str(Artifact.get(key).data) for key in ("paper-2026-11-public", "issues-2026-11")]  # type: ignore[union-attr]
     assert "exempt" in texts[0] and "Action 7 is exempt" in texts[1]

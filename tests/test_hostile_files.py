@@ -5,7 +5,6 @@ Every file here is made by code. Each test would fail if its protection were rem
 
 from __future__ import annotations
 
-import io
 import os
 import resource
 import zipfile
@@ -16,7 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factories import RETURN_HEADINGS, write_csv, write_xlsx
+from conftest import RETURN_HEADINGS, default_returns, make_workspace, write_csv, write_xlsx
+from reportgen.build import build_draft
 from reportgen.issues import flatten
 from reportgen.returns import read_return
 from reportgen.settings import Settings
@@ -205,13 +205,27 @@ def test_parse_ref_gives_a_positive_int_or_a_reason(value: object) -> None:
     assert ref is None or (isinstance(ref, int) and ref > 0)
 
 
+def _input_files(root: Path) -> dict[str, tuple[bytes, int, int]]:
+    """Every file of the workspace but its outputs: bytes, modification time and mode."""
+    return {str(path.relative_to(root)): (path.read_bytes(), path.stat().st_mtime_ns, path.stat().st_mode)
+            for path in sorted(root.rglob("*")) if path.is_file() and "outputs" not in path.relative_to(root).parts}
+
+
 def test_no_input_file_is_modified(tmp_path: Path) -> None:
-    path = _book_with(tmp_path / "opcc.xlsx", ROWS, lambda b, s: s.merge_cells("A2:A3"))
-    before = (path.read_bytes(), os.stat(path).st_mtime_ns)
-    _read(path)
-    assert (path.read_bytes(), os.stat(path).st_mtime_ns) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["opcc.xlsx"]
-    assert io  # keep the import used by the zip helpers above
+    """A whole build over an odd xlsx return (merged cells), a CSV return and the register leaves every
+    input file byte for byte, time and mode as it was, and adds nothing beside them."""
+    returns = default_returns()
+    returns["criminal-justice-board.csv"] = returns.pop("criminal-justice-board.xlsx")
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    _book_with(root / "inputs" / "returns" / "2026-10" / "opcc.xlsx", [RETURN_HEADINGS,
+               (2, "", "In progress", "Merged over two rows", ""), (4, "", "Completed", "Done", "")],
+               lambda b, s: s.merge_cells("D2:D3"))
+    os.utime(root / "inputs" / "register.xlsx", ns=(1_600_000_000_000_000_000,) * 2)  # not "now" by chance
+    before = _input_files(root)
+    assert len(before) == 6  # register, three returns, reportgen.toml, narrative.md
+    result = build_draft(root)
+    assert (result.folder / "paper.pdf").is_file()
+    assert _input_files(root) == before
 
 
 def test_several_candidate_sheets_reported(tmp_path: Path) -> None:

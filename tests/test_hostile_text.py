@@ -8,9 +8,10 @@ import docx
 import pikepdf
 import pypdf
 import pytest
+from weasyprint.urls import URLFetcher
 
 import reportgen.pdf_writer as pdf_writer
-from factories import RETURN_HEADINGS, default_returns, make_workspace
+from conftest import RETURN_HEADINGS, default_returns, make_workspace
 from reportgen.build import build_draft
 
 HOSTILE = [
@@ -25,12 +26,18 @@ HOSTILE = [
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory):
-    fetched: list[str] = []
-    original = pdf_writer.TemplateFetcher.fetch
+    """The build, with every URL it fetches recorded: through our fetcher, and through WeasyPrint's own
+    (which a render without our fetcher would use)."""
+    fetched: dict[str, list[str]] = {"ours": [], "weasyprint": []}
+    ours, default = pdf_writer.TemplateFetcher.fetch, URLFetcher.fetch
 
     def recording(self, url, *args, **kwargs):  # type: ignore[no-untyped-def]
-        fetched.append(url)
-        return original(self, url, *args, **kwargs)
+        fetched["ours"].append(url)
+        return ours(self, url, *args, **kwargs)
+
+    def recording_default(self, url, *args, **kwargs):  # type: ignore[no-untyped-def]
+        fetched["weasyprint"].append(url)
+        return default(self, url, *args, **kwargs)
 
     returns = default_returns()
     returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "In progress", "\n".join(HOSTILE), "2027"),
@@ -39,6 +46,7 @@ def built(tmp_path_factory: pytest.TempPathFactory):
     root = make_workspace(tmp_path_factory.mktemp("hostile") / "ws", returns=returns)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pdf_writer.TemplateFetcher, "fetch", recording)
+        patch.setattr(URLFetcher, "fetch", recording_default)
         return build_draft(root), fetched
 
 
@@ -65,4 +73,7 @@ def test_pdf_has_no_attachments_no_bad_links_and_fetched_nothing(built) -> None:
         uris = [str(a.A.URI) for page in pdf.pages for a in page.get("/Annots", []) if "/A" in a and "/URI" in a.A]
     assert uris and all(u.startswith(("https://", "http://", "mailto:")) for u in uris)
     assert not any(u.startswith(("javascript:", "data:", "file:")) for u in uris)
-    assert {u.rsplit("/", 1)[-1] for u in fetched} <= {"paper.css"}
+    # the recorder saw the render's one fetch (so it records), and nothing else was fetched by anyone
+    assert {u.rsplit("/", 1)[-1] for u in fetched["ours"]} == {"paper.css"}
+    assert all(u.startswith("file://") for u in fetched["ours"])
+    assert fetched["weasyprint"] == []

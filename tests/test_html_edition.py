@@ -11,11 +11,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from browser import CHROMIUM, axe_violations, visible_refs
-from conftest import ROOT, SAMPLE, needs_sample
-from factories import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace
+from canary import CANARY, canary_leaks, exempt_workspace
+from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, ROOT, SAMPLE, make_workspace, needs_sample
 from reportgen.build import OUTPUT_FILES, BuildResult, build_draft
-from test_confidential import CANARY, _leaks
-from test_confidential import _workspace as exempt_workspace
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +150,7 @@ def test_partner_text_is_inert(browser: Browser, tmp_path: Path) -> None:
 def test_public_edition_with_exempt_actions(browser: Browser, tmp_path: Path) -> None:
     root = exempt_workspace(tmp_path / "ws")
     result = build_draft(root)
-    assert _leaks(result.folder) == []
+    assert canary_leaks(result.folder) == []
     page, messages = open_paper(browser, result.folder / "paper.html")
     assert CANARY not in page.content()
     assert visible_refs(page) == [1, 2]

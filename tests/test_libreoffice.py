@@ -19,9 +19,8 @@ import pdfplumber
 import pypdf
 import pytest
 
-from conftest import ROOT, SAMPLE, needs_sample
+from conftest import ROOT, SAMPLE, copy_example, needs_sample
 from reportgen.build import check_draft, render_docx
-from test_build import copy_example
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_libreoffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed "

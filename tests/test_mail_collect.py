@@ -3,15 +3,12 @@ what is answered, what is refused, and that a second run does nothing twice."""
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
-import openpyxl
 import pytest
 
-from factories import RETURN_HEADINGS
-from mail_helpers import ADDRESS, CJB, OPCC, PERIOD, POLICE, env, mail_workspace, reply, zip_bomb
+from mail_helpers import ADDRESS, CJB, GOOD_OPCC, OPCC, PERIOD, POLICE, env, mail_workspace, reply, workbook, zip_bomb
 from mailservers import TOKEN, USER, Dovecot
 from reportgen.cli import main
 from reportgen.errors import ReportgenError
@@ -25,22 +22,6 @@ from reportgen.workspace import find_inputs
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 
 PROCESSED, REJECTED = "reportgen.processed", "reportgen.rejected"  # Dovecot maildir: "." separates
-
-
-def workbook(rows: list[tuple[object, ...]]) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Return"
-    for row in [RETURN_HEADINGS, *rows]:
-        sheet.append(list(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-GOOD_OPCC = [(2, "", "Completed", "Published.", "Done"), (4, "", "In progress", "Tendering.", "2027"),
-             (6, "", "On hold", "Paused.", "2028")]
 
 
 def saved_files(root: Path) -> list[str]:

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mail_helpers import ADDRESS, CJB, OPCC, PERIOD, POLICE, env, mail_workspace, reply
+from mail_helpers import ADDRESS, CJB, GOOD_OPCC, OPCC, PERIOD, POLICE, env, mail_workspace, reply, workbook
 from mailservers import Dovecot
-from test_mail_collect import GOOD_OPCC, workbook
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")]

@@ -159,7 +159,7 @@ def test_a_message_cut_off_mid_send_is_reported_not_resent(tmp_path: Path, smtp)
 def test_chase_reminds_only_who_has_not_returned_listing_its_actions(tmp_path: Path, smtp) -> None:
     controller, captured = smtp
     root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
-    from factories import default_returns, write_xlsx
+    from conftest import default_returns, write_xlsx
 
     for name, rows in default_returns().items():
         if name != "opcc.xlsx":

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from mail_helpers import ADDRESS, OPCC, PERIOD, env, mail_toml, reply
+from mail_helpers import ADDRESS, GOOD_OPCC, OPCC, PERIOD, env, mail_toml, reply, workbook
 from mailservers import Captured, Dovecot, certificate, smtp_server
 from reportgen.errors import ReportgenError
 from reportgen.mail.credentials import credentials_from_env
 from reportgen.mail.steps import collect_returns, send_returns
-from test_mail_collect import GOOD_OPCC, workbook
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 
@@ -39,7 +38,7 @@ def tls_smtp(mode: str) -> Iterator[tuple[int, Captured]]:
 
 
 def workspace(root: Path, mode: str, smtp_port: int, dovecot: Dovecot, trusted: bool) -> Path:
-    from factories import make_workspace
+    from conftest import make_workspace
 
     imap_port = dovecot.port if mode == "starttls" else dovecot.tls_port
     toml = mail_toml(smtp_port, imap_port).replace('tls = "none"', f'tls = "{mode}"')

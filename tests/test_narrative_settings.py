@@ -14,7 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from factories import make_workspace
+from conftest import make_workspace
 from reportgen.build import build_draft
 from reportgen.errors import ReportgenError
 from reportgen.narrative import fill_narrative

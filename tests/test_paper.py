@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import REFERENCE, SAMPLE, needs_sample
-from factories import REGISTER_HEADINGS, make_workspace
+from conftest import REFERENCE, REGISTER_HEADINGS, SAMPLE, make_workspace, needs_sample
 from reference import reference_rows, words
 from reportgen.narrative import fill_narrative
 from reportgen.paper import build_paper, render_narrative

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from factories import default_returns, make_workspace, write_xlsx
+from conftest import default_returns, make_workspace, write_xlsx
 from reportgen.build import build_draft, validate_draft
 from reportgen.chase import chase_list
 from reportgen.partners import assign_returns, match_partner

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
@@ -14,6 +15,7 @@ import pikepdf
 import pypdf
 import pytest
 
+from conftest import make_paper, make_row
 from reportgen import pdf_writer
 from reportgen.model import (
     Block,
@@ -26,6 +28,7 @@ from reportgen.model import (
     PaperSection,
     StatusMove,
 )
+from reportgen.paper_rules import contrast_ratio
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
@@ -96,16 +99,18 @@ def _row(ref: int, section: str) -> PaperRow:
         PaperCell("timeframe", "Ongoing" if ref % 2 else "March 2024"),
         PaperCell("page", f"{ref % 30 + 1}-{ref % 30 + 2}"),
     )
-    return PaperRow(
-        ref=ref,
+    return replace(
+        make_row(ref, section),
         cells=cells,
         status=status if status_class != "unknown" else None,
         status_label=status,
         status_class=status_class,
         note=note,
-        section=section,
+        lead="",
         action=action,
         explanation=explanation,
+        timeframe="",
+        page="",
     )
 
 
@@ -143,7 +148,8 @@ def _paper(n_rows: int = 40, marking: str = "RESTRICTED") -> Paper:
         Block("number", (_text("Victims Services grant", underline=True),)),
         Block("paragraph", (_text("Partner prose: "), _text(HOSTILE_SCRIPT))),
     )
-    return Paper(
+    return replace(
+        make_paper(0, 1),
         title="Annual Delivery Plan (March 2022 – February 2023)",
         subtitle="Report for the Hertfordshire Police and Crime Panel, February 2023",
         meeting="Police and Crime Panel",
@@ -395,6 +401,7 @@ def templates_copy(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.expected_logs("refused to fetch")
 def test_fetcher_reads_only_files_inside_templates(templates_copy: Path, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("secret")
@@ -417,6 +424,7 @@ def test_fetcher_reads_only_files_inside_templates(templates_copy: Path, tmp_pat
             fetcher.fetch(url)
 
 
+@pytest.mark.expected_logs("refused to fetch", "refused URL")  # ours, then WeasyPrint's
 def test_refused_urls_are_logged_and_the_render_goes_on(
     templates_copy: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -427,14 +435,15 @@ def test_refused_urls_are_logged_and_the_render_goes_on(
         + '\nbody { background: url("http://127.0.0.1:9/x.png"); }\n'
     )
     out = tmp_path / "paper.pdf"
+    paper = _paper(3, marking="")
     with caplog.at_level(logging.WARNING, logger="reportgen.pdf_writer"):
-        pdf_writer.write_pdf(_paper(3, marking=""), templates_copy, out)
+        pdf_writer.write_pdf(paper, templates_copy, out)
     refused = [r.getMessage() for r in caplog.records if r.name == "reportgen.pdf_writer"]
     assert any("file:///etc/hostname" in message for message in refused)
     assert any("http://127.0.0.1:9/x.png" in message for message in refused)
-    with pikepdf.open(out) as pdf:
-        assert len(pdf.pages) >= 1
-    assert [path.name for path in tmp_path.iterdir() if path.suffix == ".tmp"] == []
+    text = _squash(" ".join(page.extract_text() for page in pypdf.PdfReader(out).pages))
+    assert all(_squash(f"{row.ref}{row.action}") in text for row in paper.rows)  # the whole paper, styled
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["paper.pdf", "templates"]  # no temp file left
 
 
 # ---------------------------------------------------------------- reproducible, atomic
@@ -461,11 +470,72 @@ def test_a_failed_render_leaves_the_old_paper_and_no_temp_file(tmp_path: Path, m
     assert [path.name for path in tmp_path.iterdir()] == ["paper.pdf"]
 
 
-def test_a_line_never_ends_after_one_word_before_a_link(tmp_path: Path) -> None:
-    """WeasyPrint 70 broke 'The | first two … with the | <a>…' at some widths (seen in the demo)."""
-    from reportgen.pdf_writer import space_into_links
+_STATUS_RULE = re.compile(
+    r"td\.status\.status-([a-z0-9-]+) \{ border-left-color: #([0-9a-f]{6}); background-color: #([0-9a-f]{6}); \}")
 
-    moved = space_into_links((Inline("published with the "), Inline("Board papers", href="https://e.org/b"),
-                              Inline(". Next.")))
-    assert [(i.text, i.href) for i in moved] == [
-        ("published with the", None), (" Board papers", "https://e.org/b"), (". Next.", None)]
+
+def _share_of(colour: str, tint: str) -> float | None:
+    """The share of `colour` in `tint` when `tint` is `colour` mixed with white (to the nearest unit), else None."""
+    pairs = [(int(colour[i : i + 2], 16), int(tint[i : i + 2], 16)) for i in (0, 2, 4)]
+    darkest, darkest_tint = min(pairs)
+    if darkest == 255:
+        return None
+    share = (255 - darkest_tint) / (255 - darkest)
+    return share if all(abs(255 - (255 - c) * share - t) <= 1 for c, t in pairs) else None
+
+
+@pytest.mark.expected_logs("is not a 6-digit hex colour")
+def test_status_colours_keep_text_readable() -> None:
+    """Each status cell shows a tint of its colour (never plain white) that body text reads on at 4.5:1."""
+    colours = (*COLOURS, ("x", "000000"), ("dark-blue", "0b0c0c"), ("bad", "red"))
+    html = pdf_writer.render_html(replace(_paper(3), status_colours=colours), TEMPLATES)
+    rules = {css: (border, background) for css, border, background in _STATUS_RULE.findall(html)}
+    assert set(rules) == {css for css, _ in COLOURS} | {"x", "dark-blue"}  # "red" is no hex colour: no rule
+    text = re.search(r"html \{[^}]*color: var\(--body-colour, #([0-9a-f]{6})\)", (TEMPLATES / "paper.css").read_text())
+    assert text is not None
+    for css, (border, background) in rules.items():
+        assert border == dict(colours)[css].lower()
+        assert contrast_ratio(text[1], background) >= 4.5, (css, background)
+        share = _share_of(border, background)
+        assert share is not None and share >= 0.04, (css, background)  # a tint of its colour, not white
+
+
+# paragraphs where WeasyPrint 70 left the first word alone on a line, and the cell widths (px) it did so at
+_BREAKS_BEFORE_LINKS = (
+    ((Inline("The first two actions were published with the "),
+      Inline("Board papers of the Strategic Executive Board", href="https://e.org/b"), Inline(". Next.")), 278),
+    ((Inline("The Delivery Plan links to the papers of the PCC's "),
+      Inline("Decision-Making Meetings", href="https://e.org/d"), Inline(" and shows progress against each action.")),
+     311),
+    ((Inline("This paper updates the Panel on the 36 actions in the Police and Crime Commissioner's "),
+      Inline("Safer Wessex Plan 2025–2030", href="https://e.org/plan"),
+      Inline(", using the lead partners' returns for the reporting period 2026-10.")), 546),
+)
+
+
+def test_a_line_never_ends_after_one_word_before_a_link() -> None:
+    """WeasyPrint 70 broke 'The | first two … with the | <a>…' at some widths (seen in the demo).
+
+    Each paragraph as the paper template writes it, laid out at every width near the one where it broke
+    (a page per width), read back line by line: only a paragraph's last line may hold one word.
+    """
+    narrative = tuple(Block("paragraph", inlines) for inlines, _ in _BREAKS_BEFORE_LINKS)
+    html = pdf_writer.render_html(replace(make_paper(0, 1), narrative=narrative), TEMPLATES)
+    paragraphs = [p for p in re.findall(r"<p>.*?</p>", html) if "<a href" in p]
+    assert len(paragraphs) == len(_BREAKS_BEFORE_LINKS)
+    pages = [(paragraph, width) for paragraph, (_, bad) in zip(paragraphs, _BREAKS_BEFORE_LINKS, strict=True)
+             for width in range(bad - 6, bad + 7)]
+    body = "".join(f'<div style="width: {width}px; break-after: page">{p}</div>' for p, width in pages)
+    style = ('@page { size: A4; margin: 10mm }'
+             ' html { font-family: "Liberation Sans"; font-size: 10.5pt; line-height: 1.35 }')
+    data = pdf_writer.HTML(string=f"<html><head><style>{style}</style></head><body>{body}</body></html>").write_pdf()
+    alone = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page, (_, width) in zip(pdf.pages, pages, strict=True):
+            lines: dict[int, list[str]] = {}
+            for word in page.extract_words():
+                lines.setdefault(round(word["top"]), []).append(word["text"])
+            words = [lines[top] for top in sorted(lines)]
+            assert len(words) >= 2
+            alone += [f"{line[0]!r} alone at {width}px" for line in words[:-1] if len(line) == 1]
+    assert alone == []

@@ -19,7 +19,7 @@ import pikepdf
 import pypdf
 import pytest
 
-from paper_factory import make_paper
+from conftest import make_paper, pdf_problems
 from reportgen import pdf_parallel, pdf_parts, pdf_writer
 from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, StatusMove
 
@@ -201,6 +201,11 @@ def test_metadata_and_marked_content_stay_well_formed(parts: Path, long_paper: P
                 assert parents[int(annotation.StructParent)].S == "/Link"
         tags = [str(font.BaseFont)[1:7] for font in _fonts(pdf)]
         assert len(tags) == len(set(tags))  # each subset has a tag of its own
+
+
+def test_the_joined_pdf_passes_qpdfs_check(parts: Path) -> None:
+    """The joiner writes its own objects, object streams and cross-reference: QPDF finds nothing wrong."""
+    assert pdf_problems(parts) == []
 
 
 def _fonts(pdf: pikepdf.Pdf) -> list[pikepdf.Object]:

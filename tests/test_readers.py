@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from factories import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_csv, write_xlsx
+from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_csv, write_xlsx
 from reportgen.issues import flatten
 from reportgen.register import read_register
 from reportgen.returns import read_return

@@ -11,12 +11,10 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from factories import ACTIONS, REGISTER_HEADINGS, default_returns, make_workspace, write_csv
-from reportgen import drafts
-from reportgen.build import check_plan, finish_draft, make_paper, prepare_build
+from conftest import ACTIONS, REGISTER_HEADINGS, default_returns, keep_draft, make_workspace, write_csv
+from reportgen.build import prepare_build
 from reportgen.cli import main
 from reportgen.errors import ReportgenError
-from reportgen.model import Paper
 from reportgen.pipeline import load_register
 from reportgen.returns import partner_for, read_return, validate_return
 from reportgen.run_returns import write_return_workbooks
@@ -26,16 +24,6 @@ from reportgen.workspace import find_inputs
 A, B = "2026-10", "2026-11"
 FILES = ["wessex-police.xlsx", "opcc.xlsx", "criminal-justice-board.xlsx"]  # leads in register order
 STATUSES = {1: "Completed", 2: "In progress", 3: "Not started", 4: "In progress", 5: "On hold", 6: "Completed"}
-
-
-def keep_draft(root: Path, period: str) -> tuple[Path, Paper]:
-    """A kept draft made by the build's own stages, without rendering DOCX or PDF."""
-    plan = prepare_build(root, period)
-    checked = check_plan(plan)
-    paper = make_paper(plan, checked)
-    folder = drafts.start_draft(plan.inputs.outputs, period)
-    result = finish_draft(plan, paper, checked.issues, (), folder, None, {})
-    return result.folder, paper
 
 
 def data_rows(path: Path) -> list[tuple[object, ...]]:

@@ -20,10 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, blocked_workspace, copy_example
 from reportgen.serve import stop
-from test_build import copy_example
-from test_flows import blocked_workspace
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent

@@ -9,8 +9,7 @@ import docx
 import pypdf
 import pytest
 
-from conftest import ROOT
-from factories import make_workspace
+from conftest import ROOT, make_workspace
 from reportgen.build import build_draft, validate_draft
 from reportgen.cli import main
 from reportgen.diff_render import compare_drafts

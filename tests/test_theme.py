@@ -19,9 +19,7 @@ import pytest
 from docx.oxml.ns import qn
 from PIL import Image
 
-from conftest import ROOT, SAMPLE, needs_sample
-from factories import make_workspace
-from paper_factory import make_paper
+from conftest import ROOT, SAMPLE, make_paper, make_workspace, needs_sample
 from reportgen import fonts
 from reportgen.cli import main
 from reportgen.docx_writer import write_docx
@@ -275,6 +273,7 @@ def test_template_values_cannot_break_out_of_the_stylesheet() -> None:
     assert "--body-colour" not in css and "--section-fill" not in css
 
 
+@pytest.mark.expected_logs("refused to fetch")
 def test_the_fetcher_serves_data_pictures_only() -> None:
     fetcher = TemplateFetcher(TEMPLATES)
     png = "data:image/png;base64,iVBORw0KGgo="

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from factories import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace
+from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace
 from reportgen.pdf_parallel import usable_cores
 
 log = logging.getLogger(__name__)

@@ -20,13 +20,14 @@ What a join must keep right, and how:
   over its page, marked as an artifact (page furniture is not part of the document's structure).
 
 Reproducible: the same parts give the same bytes (the file identifier is a hash of the parts).
+
+This module merges pages and structure trees; `reportgen.pdf_serial` writes the objects out.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import re
 import string
 import zlib
 from collections.abc import Iterable, Sequence
@@ -37,17 +38,12 @@ import pikepdf
 from pikepdf import Name
 
 from reportgen.errors import ReportgenError
+from reportgen.pdf_serial import Numbers, PdfSerialiser, entry, renumber
 
-OBJECTS_PER_STREAM = 200
 FURNITURE = b"/ReportgenFurniture"
-# in unparsed objects (QPDF escapes every parenthesis in a string): a string, or a reference N G R
-_TOKENS = re.compile(rb"\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f\s]*>|(?<![\w.+/-])(\d+) (\d+) R(?![\w])", re.S)
-_LENGTH = re.compile(rb"/Length (?:\d+ \d+ R|\d+)")
 _STRUCTURE = {"/Catalog", "/Pages", "/StructTreeRoot", "/ObjStm", "/XRef"}
 # objects the joiner writes itself, numbered first
 CATALOG, PAGES, STRUCT_ROOT, DOCUMENT, PARENT_TREE, INFO, SAVE_STATE, DRAW_FURNITURE = range(1, 9)
-
-Numbers = dict[tuple[int, int], int]
 
 
 @dataclass(frozen=True)
@@ -67,6 +63,17 @@ class _Page:
     key: int  # its /StructParents in the joined parent tree
 
 
+@dataclass(frozen=True)
+class _Part:
+    """A part opened for joining: its pages, and its structure tree's /Document and parent tree."""
+
+    source: pikepdf.Pdf
+    pages: list[Any]
+    document: Any
+    parents: dict[int, Any]  # the parent tree: /StructParent(s) key -> structure element(s)
+    numbers: Numbers
+
+
 def join_parts(parts: Sequence[PartPages], furniture: Sequence[bytes]) -> bytes:
     """One PDF of the parts' pages with the furniture pages drawn over them, page for page."""
     joiner = Joiner()
@@ -76,14 +83,14 @@ def join_parts(parts: Sequence[PartPages], furniture: Sequence[bytes]) -> bytes:
 
 
 class Joiner:
-    """Joins parts one at a time, in order, as they are laid out; `finish` adds the furniture."""
+    """Joins parts one at a time, in order, as they are laid out; `finish` adds the furniture.
+
+    It keeps what the end needs (page dictionaries, the top of the structure tree, the parent tree's
+    entries) and hands every other object to the serialiser as soon as the part is read.
+    """
 
     def __init__(self) -> None:
-        self.out = io.BytesIO()
-        self.out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-        self.xref: dict[int, tuple[int, int, int]] = {}  # object number -> cross-reference entry
-        self.packed: list[tuple[int, bytes]] = []  # small objects waiting for an object stream
-        self.next_number = DRAW_FURNITURE + 1
+        self.writer = PdfSerialiser(first_number=DRAW_FURNITURE + 1)
         self.pages: list[_Page] = []
         self.kids: list[int] = []  # the structure elements under /Document
         self.nums: list[bytes] = []  # the parent tree's entries
@@ -97,6 +104,29 @@ class Joiner:
 
     def add(self, part: PartPages) -> None:
         self.digest.update(hashlib.sha256(part.pdf).digest())
+        opened = self._open(part)
+        keys = {page.objgen: self.next_key + index for index, page in enumerate(opened.pages)}
+        self.next_key += len(opened.pages)
+        links = self._rekey_links(opened)
+        tops = self._adopt_top_elements(opened)
+        for obj in opened.source.objects:
+            if obj.objgen in opened.numbers and obj.objgen not in keys:
+                self.writer.copy(opened.numbers[obj.objgen], obj, opened.numbers,
+                                 parent=DOCUMENT if obj.objgen in tops else None)
+        for page in opened.pages:
+            marked = self.writer.new_number()
+            elements = opened.parents.get(int(page.StructParents), pikepdf.Array())
+            self.writer.pack(marked, renumber(elements.unparse(), opened.numbers))
+            self.nums.append(b"%d %d 0 R" % (keys[page.objgen], marked))
+            self.pages.append(_page(page, opened.numbers, keys[page.objgen]))
+        self.nums.extend(b"%d %s" % (key, renumber(element.unparse(), opened.numbers)) for key, element in links)
+        if self.parts == 0:
+            self._take_document_entries(opened)
+        self.parts += 1
+        self.writer.flush()
+
+    def _open(self, part: PartPages) -> _Part:
+        """The part's PDF, its fonts retagged, and numbers for every object the join copies from it."""
         source = pikepdf.open(io.BytesIO(part.pdf))
         if self.parts and "/Outlines" in source.Root:
             raise ReportgenError("only the first part of a paper may have bookmarks")
@@ -104,7 +134,7 @@ class Joiner:
             _retag_fonts(source, f"part{self.parts}")
         tree = source.Root.StructTreeRoot
         document = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
-        parents = _number_tree(tree.ParentTree)
+        # the join writes its own /Document, parent tree and info; only the first part's metadata is kept
         skip = {document.objgen, tree.ParentTree.objgen, *_kids(tree.ParentTree)}
         if "/Info" in source.trailer:
             skip.add(source.trailer.Info.objgen)
@@ -112,39 +142,44 @@ class Joiner:
             skip.add(source.Root.Metadata.objgen)
         numbers = self._numbers(source.objects, skip)
         pages = [page.obj for page in source.pages]
-        keys = {page.objgen: self.next_key + index for index, page in enumerate(pages)}
-        self.next_key += len(pages)
-        annotation_keys: list[tuple[int, Any]] = []
-        for page in pages:
+        return _Part(source, pages, document, _number_tree(tree.ParentTree), numbers)
+
+    def _rekey_links(self, part: _Part) -> list[tuple[int, Any]]:
+        """Give each link annotation a /StructParent key of the joined parent tree: (key, its element)."""
+        links: list[tuple[int, Any]] = []
+        for page in part.pages:
             for annotation in page.get("/Annots", []):
                 if "/StructParent" in annotation:
-                    element = parents[int(annotation.StructParent)]
+                    element = part.parents[int(annotation.StructParent)]
                     annotation.StructParent = self.next_key
-                    annotation_keys.append((self.next_key, element))
+                    links.append((self.next_key, element))
                     self.next_key += 1
+        return links
+
+    def _adopt_top_elements(self, part: _Part) -> set[tuple[int, int]]:
+        """The part's elements under its /Document go under the joined one: their source ids."""
         tops = set()
-        for kid in document.K:
+        for kid in part.document.K:
             tops.add(kid.objgen)
-            self.kids.append(numbers[kid.objgen])
+            self.kids.append(part.numbers[kid.objgen])
             if "/P" in kid:
                 del kid["/P"]  # the joined /Document is its parent: put back when it is written
-        page_objects = set(keys)
-        for obj in source.objects:
-            if obj.objgen in numbers and obj.objgen not in page_objects:
-                self._put(numbers[obj.objgen], obj, numbers, top=obj.objgen in tops)
-        for page in pages:
-            marked = self._new_number()
-            self._pack(marked, _renumber(parents.get(int(page.StructParents), pikepdf.Array()).unparse(), numbers))
-            self.nums.append(b"%d %d 0 R" % (keys[page.objgen], marked))
-            self.pages.append(_page(page, numbers, keys[page.objgen]))
-        self.nums.extend(b"%d %s" % (key, _renumber(element.unparse(), numbers)) for key, element in annotation_keys)
-        if self.parts == 0:
-            self.catalog = [_entry(key, value, numbers) for key, value in source.Root.items()
-                            if key not in ("/Type", "/Pages", "/StructTreeRoot")]
-            if "/Info" in source.trailer:
-                self.info = _renumber(source.trailer.Info.unparse(resolved=True), numbers)
-        self.parts += 1
-        self._flush()
+        return tops
+
+    def _take_document_entries(self, part: _Part) -> None:
+        """The catalog's entries (language, bookmarks, metadata…) and the info of the first part."""
+        self.catalog = [entry(key, value, part.numbers) for key, value in part.source.Root.items()
+                        if key not in ("/Type", "/Pages", "/StructTreeRoot")]
+        if "/Info" in part.source.trailer:
+            self.info = renumber(part.source.trailer.Info.unparse(resolved=True), part.numbers)
+
+    def _numbers(self, objects: Iterable[Any], skip: set[tuple[int, int]]) -> Numbers:
+        numbers: Numbers = {}
+        for obj in objects:
+            kind = str(obj.get("/Type")) if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)) else ""
+            if obj.objgen not in skip and kind not in _STRUCTURE:
+                numbers[obj.objgen] = self.writer.new_number()
+        return numbers
 
     # -- the end
 
@@ -154,33 +189,39 @@ class Joiner:
         forms = [form for number, data in enumerate(furniture) for form in self._furniture(data, number)]
         if len(forms) != len(self.pages):
             raise ReportgenError(f"{len(forms)} furniture pages for {len(self.pages)} pages")
-        self._stream(SAVE_STATE, b"<<", b"q\n")
-        self._stream(DRAW_FURNITURE, b"<<", b"Q\n" + FURNITURE + b" Do\n")
+        self.writer.stream(SAVE_STATE, b"<<", b"q\n")
+        self.writer.stream(DRAW_FURNITURE, b"<<", b"Q\n" + FURNITURE + b" Do\n")
+        self._write_pages(forms)
+        self._write_structure()
+        self.writer.pack(CATALOG, b"<< " + b" ".join([b"/Type /Catalog", b"/Pages %d 0 R" % PAGES,
+                                                     b"/StructTreeRoot %d 0 R" % STRUCT_ROOT, *self.catalog]) + b" >>")
+        self.writer.pack(INFO, self.info)
+        return self.writer.finish(CATALOG, INFO, self.digest.hexdigest()[:32].encode())
+
+    def _write_pages(self, forms: Sequence[int]) -> None:
+        """Each page with its furniture form drawn over its content, and the page tree."""
         kids = []
         for page, form in zip(self.pages, forms):
             number = page.number
             kids.append(b"%d 0 R" % number)
-            if any(entry.startswith(FURNITURE + b" ") for entry in page.xobjects):
+            if any(item.startswith(FURNITURE + b" ") for item in page.xobjects):
                 raise ReportgenError("a page already uses the furniture's resource name")
             xobjects = b"<< " + b" ".join([*page.xobjects, FURNITURE + b" %d 0 R" % form]) + b" >>"
             resources = b"<< " + b" ".join([*page.resources, b"/XObject " + xobjects]) + b" >>"
             contents = page.contents[1:-1] if page.contents.startswith(b"[") else page.contents
-            self._pack(number, b"<< " + b" ".join([
+            self.writer.pack(number, b"<< " + b" ".join([
                 *page.entries, b"/Parent %d 0 R" % PAGES, b"/StructParents %d" % page.key,
                 b"/Resources " + resources,
                 b"/Contents [ %d 0 R %s %d 0 R ]" % (SAVE_STATE, contents.strip(), DRAW_FURNITURE)]) + b" >>")
-        self._pack(PAGES, b"<< /Type /Pages /Count %d /Kids [ %s ] >>" % (len(kids), b" ".join(kids)))
-        self._pack(DOCUMENT, b"<< /Type /StructElem /S /Document /P %d 0 R /K [ %s ] >>"
-                   % (STRUCT_ROOT, b" ".join(b"%d 0 R" % kid for kid in self.kids)))
-        self._pack(PARENT_TREE, b"<< /Nums [ " + b" ".join(self.nums) + b" ] >>")
-        self._pack(STRUCT_ROOT, b"<< /Type /StructTreeRoot /K [ %d 0 R ] /ParentTree %d 0 R /ParentTreeNextKey %d >>"
-                   % (DOCUMENT, PARENT_TREE, self.next_key))
-        self._pack(CATALOG, b"<< " + b" ".join([b"/Type /Catalog", b"/Pages %d 0 R" % PAGES,
-                                               b"/StructTreeRoot %d 0 R" % STRUCT_ROOT, *self.catalog]) + b" >>")
-        self._pack(INFO, self.info)
-        self._flush()
-        self._write_xref()
-        return self.out.getvalue()
+        self.writer.pack(PAGES, b"<< /Type /Pages /Count %d /Kids [ %s ] >>" % (len(kids), b" ".join(kids)))
+
+    def _write_structure(self) -> None:
+        """The joined /Document element over every part's elements, the parent tree and the tree's root."""
+        self.writer.pack(DOCUMENT, b"<< /Type /StructElem /S /Document /P %d 0 R /K [ %s ] >>"
+                         % (STRUCT_ROOT, b" ".join(b"%d 0 R" % kid for kid in self.kids)))
+        self.writer.pack(PARENT_TREE, b"<< /Nums [ " + b" ".join(self.nums) + b" ] >>")
+        self.writer.pack(STRUCT_ROOT, b"<< /Type /StructTreeRoot /K [ %d 0 R ] /ParentTree %d 0 R "
+                         b"/ParentTreeNextKey %d >>" % (DOCUMENT, PARENT_TREE, self.next_key))
 
     def _furniture(self, data: bytes, index: int) -> list[int]:
         """Write a furniture PDF's resources and, for each page, a form of its content as an artifact."""
@@ -193,88 +234,21 @@ class Joiner:
         numbers: Numbers = {}
         for obj in source.objects:
             if obj.objgen in needed:
-                numbers[obj.objgen] = self._new_number()
+                numbers[obj.objgen] = self.writer.new_number()
         for obj in source.objects:
             if obj.objgen in numbers:
-                self._put(numbers[obj.objgen], obj, numbers, top=False)
+                self.writer.copy(numbers[obj.objgen], obj, numbers)
         forms = []
         for page in source.pages:
-            number = self._new_number()
+            number = self.writer.new_number()
             content = zlib.compress(_as_artifact(page), 6)
             box = page.obj.MediaBox.unparse()
-            resources = _renumber(page.obj.Resources.unparse(), numbers)
-            self._stream(number, b"<< /Type /XObject /Subtype /Form /BBox %s /Resources %s /Filter /FlateDecode"
-                         % (box, resources), content)
+            resources = renumber(page.obj.Resources.unparse(), numbers)
+            self.writer.stream(number, b"<< /Type /XObject /Subtype /Form /BBox %s /Resources %s "
+                               b"/Filter /FlateDecode" % (box, resources), content)
             forms.append(number)
-        self._flush()
+        self.writer.flush()
         return forms
-
-    # -- writing
-
-    def _numbers(self, objects: Iterable[Any], skip: set[tuple[int, int]]) -> Numbers:
-        numbers: Numbers = {}
-        for obj in objects:
-            kind = str(obj.get("/Type")) if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)) else ""
-            if obj.objgen not in skip and kind not in _STRUCTURE:
-                numbers[obj.objgen] = self._new_number()
-        return numbers
-
-    def _new_number(self) -> int:
-        self.next_number += 1
-        return self.next_number - 1
-
-    def _put(self, number: int, obj: Any, numbers: Numbers, top: bool) -> None:
-        if isinstance(obj, pikepdf.Stream):
-            raw = obj.read_raw_bytes()
-            head = _LENGTH.sub(b"", obj.stream_dict.unparse(resolved=True), count=1)
-            self._stream(number, _renumber(head.rstrip()[:-2], numbers), raw)
-            return
-        body = _renumber(obj.unparse(resolved=True), numbers)
-        if top:
-            body = b"<< /P %d 0 R " % DOCUMENT + body[2:]
-        self._pack(number, body)
-
-    def _stream(self, number: int, head: bytes, data: bytes) -> None:
-        """`head`: a dictionary's opening and entries, without its closing >> and /Length."""
-        self.xref[number] = (1, self.out.tell(), 0)
-        self.out.write(b"%d 0 obj\n%s /Length %d >>\nstream\n" % (number, head, len(data)))
-        self.out.write(data)
-        self.out.write(b"\nendstream\nendobj\n")
-
-    def _pack(self, number: int, body: bytes) -> None:
-        self.packed.append((number, body))
-        if len(self.packed) >= OBJECTS_PER_STREAM:
-            self._flush()
-
-    def _flush(self) -> None:
-        """Write the waiting small objects, in object streams of at most OBJECTS_PER_STREAM."""
-        while self.packed:
-            batch, self.packed = self.packed[:OBJECTS_PER_STREAM], self.packed[OBJECTS_PER_STREAM:]
-            number = self._new_number()
-            offsets, position = [], 0
-            for index, (member, body) in enumerate(batch):
-                offsets.append(b"%d %d" % (member, position))
-                position += len(body) + 1
-                self.xref[member] = (2, number, index)
-            header = b" ".join(offsets) + b"\n"
-            data = zlib.compress(header + b"".join(body + b"\n" for _, body in batch), 6)
-            self._stream(number, b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode" % (len(batch), len(header)),
-                         data)
-
-    def _write_xref(self) -> None:
-        number = self._new_number()
-        self.xref[number] = (1, self.out.tell(), 0)
-        rows = [b"\x00\x00\x00\x00\x00\xff\xff"]
-        for n in range(1, number + 1):
-            kind, field, index = self.xref.get(n, (0, 0, 0))
-            rows.append(bytes([kind]) + field.to_bytes(4, "big") + index.to_bytes(2, "big"))
-        identifier = self.digest.hexdigest()[:32].encode()
-        data = zlib.compress(b"".join(rows), 6)
-        self.out.write(b"%d 0 obj\n<< /Type /XRef /Size %d /W [ 1 4 2 ] /Root %d 0 R /Info %d 0 R "
-                       b"/ID [ <%s> <%s> ] /Filter /FlateDecode /Length %d >>\nstream\n"
-                       % (number, number + 1, CATALOG, INFO, identifier, identifier, len(data)))
-        self.out.write(data)
-        self.out.write(b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % self.xref[number][1])
 
 
 def _page(page: Any, numbers: Numbers, key: int) -> _Page:
@@ -282,33 +256,13 @@ def _page(page: Any, numbers: Numbers, key: int) -> _Page:
     xobjects = resources.get("/XObject", pikepdf.Dictionary())
     return _Page(
         number=numbers[page.objgen],
-        entries=[_entry(name, value, numbers) for name, value in page.items()
+        entries=[entry(name, value, numbers) for name, value in page.items()
                  if name not in ("/Parent", "/StructParents", "/Resources", "/Contents")],
-        contents=_renumber(page.Contents.unparse(), numbers),
-        resources=[_entry(name, value, numbers) for name, value in resources.items() if name != "/XObject"],
-        xobjects=[_entry(name, value, numbers) for name, value in xobjects.items()],
+        contents=renumber(page.Contents.unparse(), numbers),
+        resources=[entry(name, value, numbers) for name, value in resources.items() if name != "/XObject"],
+        xobjects=[entry(name, value, numbers) for name, value in xobjects.items()],
         key=key,
     )
-
-
-def _entry(name: str, value: Any, numbers: Numbers) -> bytes:
-    """`/Name value` of a dictionary entry, renumbered (an indirect value stays a reference)."""
-    data = pikepdf.Array([value]).unparse()[1:-1].strip()  # pikepdf gives numbers and booleans as Python's
-    return Name(name).unparse() + b" " + _renumber(data, numbers)
-
-
-def _renumber(data: bytes, numbers: Numbers) -> bytes:
-    """`data` (unparsed PDF objects) with each reference `N G R` to a source object renumbered."""
-
-    def swap(match: re.Match[bytes]) -> bytes:
-        if match[1] is None:
-            return match[0]  # a string: left alone
-        source = (int(match[1]), int(match[2]))
-        if source not in numbers:
-            raise ReportgenError(f"a part refers to object {source}, which the join does not write")
-        return b"%d 0 R" % numbers[source]
-
-    return _TOKENS.sub(swap, data)
 
 
 def _reachable(roots: Iterable[Any]) -> set[tuple[int, int]]:
