@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from factories import default_returns, make_workspace
+from conftest import ROOT, default_returns, make_workspace
 from reportgen.build import validate_draft
 from reportgen.issue_codes import CODES, Severity, placeholders
 from reportgen.issues import COORDINATES, issue

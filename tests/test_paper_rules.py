@@ -16,7 +16,7 @@ import pikepdf
 import pytest
 from docx.oxml.ns import qn
 
-from paper_factory import COLUMNS, LINK, MAILTO, UNKNOWN_REF, make_paper
+from conftest import COLUMNS, LINK, MAILTO, UNKNOWN_REF, make_paper
 from reportgen.diff import diff_drafts
 from reportgen.diff_summary import write_diff_docx
 from reportgen.docx_writer import write_docx
@@ -51,6 +51,7 @@ def _html_links(path: Path) -> set[str]:
     return {href for href in tree.xpath("//a/@href") if not href.startswith("#")}
 
 
+@pytest.mark.expected_logs("link not written")
 def test_a_link_the_policy_refuses_is_refused_in_docx_pdf_and_html_alike(tmp_path: Path,
                                                                           caplog: pytest.LogCaptureFixture) -> None:
     # as a hand-edited draft.json could hold them: the parser never makes such links itself
@@ -213,6 +214,7 @@ def test_a_paper_with_no_period_has_no_pdf_date_and_a_fixed_docx_one() -> None:
     assert paper.docx_created == dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
+@pytest.mark.expected_logs("is not a 6-digit hex colour")
 def test_status_tints_keep_text_readable_and_bad_colours_are_left_out(caplog: pytest.LogCaptureFixture) -> None:
     colours = (("completed", "C6EFCE"), ("dark", "003366"), ("black", "000000"), ("bad", "red"),
                ("Bad Class", "C6EFCE"), ("hash", "#00703c"))

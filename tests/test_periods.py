@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from factories import make_workspace
+from conftest import make_workspace
 from reportgen import drafts
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.mail.collect import _other_period

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from factories import RETURN_HEADINGS, write_xlsx
+from conftest import RETURN_HEADINGS, write_xlsx
 from reportgen import xlsx_guard
 from reportgen.returns import read_return
 from reportgen.settings import Settings
