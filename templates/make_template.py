@@ -47,6 +47,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor, Twips
 
 from reportgen.docx_writer import save_reproducibly
 from reportgen.paper_rules import CHANGES_COLUMNS
+from reportgen.terms import STATUS_CLASSES, STATUS_COLOURS
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "paper.docx"
@@ -65,8 +66,8 @@ SUBSECTION_FILL = "EDF1F8"  # second-level group rows
 LABEL_FILL = "E4EAF4"  # cover sheet labels
 TABLE_SIZE = Pt(8.5)  # the plan and changes tables' text
 # shading of the "Status …" paragraph styles: the fill behind each status (text stays black, >= 7:1)
-STATUS_FILLS = (("Status Completed", "C6EFCE"), ("Status In progress", "FFEB9C"), ("Status Not started", "F2F2F2"),
-                ("Status On hold", "DDEBF7"), ("Status Unknown", "FFC7CE"))
+STATUS_FILLS = (*((f"Status {status}", STATUS_COLOURS[css]) for status, css in STATUS_CLASSES.items()),
+                ("Status Unknown", STATUS_COLOURS["unknown"]))
 COVER_MARGINS_MM = (20, 18, 18, 18)  # top, right, bottom, left
 PLAN_MARGINS_MM = (17, 14, 16, 14)
 

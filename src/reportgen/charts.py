@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportgen.model import Chart, Paper
-from reportgen.statuses import STATUS_CLASSES, STATUS_COLOURS
+from reportgen.terms import STATUS_CLASSES, STATUS_COLOURS
 
 # darker companions of the pale status fills, so bars keep a visible edge on white
 EDGES = {"completed": "#2e7d32", "in-progress": "#8a6d00", "not-started": "#595959", "on-hold": "#1f5f99"}

@@ -29,7 +29,7 @@ from reportgen.paper_rules import status_changed
 from reportgen.progress import with_progress
 from reportgen.richtext import parse_explanation, render_markdown
 from reportgen.settings import Edition, Settings
-from reportgen.statuses import STATUS_CLASSES, STATUS_COLOURS
+from reportgen.terms import STATUS_CLASSES, STATUS_COLOURS
 
 # relative column widths; a column not listed gets DEFAULT_WIDTH
 WIDTHS = {"ref": 0.09, "action": 0.22, "status": 0.11, "explanation": 0.36, "timeframe": 0.12, "page": 0.07,

@@ -22,22 +22,6 @@ BUILTIN_ALIASES: dict[str, str] = {
     "On hold": "On hold",
 }
 
-STATUS_CLASSES: dict[str, str] = {
-    "Completed": "completed",
-    "In progress": "in-progress",
-    "Not started": "not-started",
-    "On hold": "on-hold",
-}
-
-# cell shading behind the status text (text stays black: contrast above 7:1 on each)
-STATUS_COLOURS: dict[str, str] = {
-    "completed": "C6EFCE",
-    "in-progress": "FFEB9C",
-    "not-started": "F2F2F2",
-    "on-hold": "DDEBF7",
-    "unknown": "FFC7CE",
-}
-
 
 def status_table(aliases: Mapping[str, str]) -> dict[str, str]:
     table = {heading_key(alias): status for alias, status in BUILTIN_ALIASES.items()}

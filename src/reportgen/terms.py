@@ -1,4 +1,5 @@
-"""The fixed words every stage shares: the canonical statuses and the editions of a paper.
+"""The fixed words every stage shares: the canonical statuses (with their CSS classes and default
+colours) and the editions of a paper.
 
 Plain values with no imports, so the command line can offer them (`--edition public|restricted`)
 without loading the settings model. `reportgen.settings` re-exports both.
@@ -10,6 +11,24 @@ from typing import Literal, get_args
 
 # every status a paper counts, in the order the paper lists them; partners' wording maps onto these
 CANONICAL_STATUSES: tuple[str, ...] = ("Completed", "In progress", "Not started", "On hold")
+
+# the class each status is drawn with (status-<class> in the HTML and PDF, the charts' series)
+STATUS_CLASSES: dict[str, str] = {
+    "Completed": "completed",
+    "In progress": "in-progress",
+    "Not started": "not-started",
+    "On hold": "on-hold",
+}
+
+# cell shading behind the status text (text stays black: contrast above 7:1 on each)
+STATUS_COLOURS: dict[str, str] = {
+    "completed": "C6EFCE",
+    "in-progress": "FFEB9C",
+    "not-started": "F2F2F2",
+    "on-hold": "DDEBF7",
+    "unknown": "FFC7CE",
+}
+
 
 Edition = Literal["public", "restricted"]  # public leaves exempt actions out; restricted includes them
 EDITIONS: tuple[Edition, ...] = get_args(Edition)
