@@ -25,7 +25,8 @@ from reportgen.cli import main
 from reportgen.docx_writer import write_docx
 from reportgen.fonts import resolve_fonts
 from reportgen.issues import Severity
-from reportgen.model import Paper, TextStyle, Theme
+from reportgen.look import TextStyle, Theme
+from reportgen.model import Paper
 from reportgen.paper import status_colours
 from reportgen.pdf_writer import TemplateFetcher, write_pdf
 from reportgen.restyle import PDF_TEMPLATES, WORD_TEMPLATE, copy_templates

@@ -30,7 +30,8 @@ from reportgen.files import write_atomically
 from reportgen.fonts import resolve_fonts
 from reportgen.html_edition import write_html
 from reportgen.issues import Issue, issue, issues_csv
-from reportgen.model import Paper, Theme
+from reportgen.look import Theme
+from reportgen.model import Paper
 from reportgen.narrative import read_narrative
 from reportgen.paper import build_paper
 from reportgen.pdf_writer import write_pdf

@@ -17,7 +17,7 @@ import shutil
 import subprocess
 
 from reportgen.issues import Issue, issue
-from reportgen.model import Theme
+from reportgen.look import Theme
 
 log = logging.getLogger(__name__)
 

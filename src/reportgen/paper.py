@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from reportgen.cover import cover_rows, display_date, fill_in, meeting_date
 from reportgen.issues import Issue
+from reportgen.look import Theme
 from reportgen.model import (
     MergedAction,
     MergedRegister,
@@ -20,7 +21,6 @@ from reportgen.model import (
     PaperSection,
     RichText,
     StatusMove,
-    Theme,
     UpdateState,
     plain_text,
 )

@@ -27,7 +27,7 @@ from lxml import etree
 
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
-from reportgen.model import Logo, PageSetup, TextStyle, Theme
+from reportgen.look import Logo, PageSetup, TextStyle, Theme
 from reportgen.theme_css import LOGO_TYPES  # what WeasyPrint draws (not EMF/WMF/TIFF)
 
 Element = Any  # lxml elements (python-docx oxml classes)

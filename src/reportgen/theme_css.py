@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import re
 
-from reportgen.model import Logo, PageSetup, TextStyle, Theme
+from reportgen.look import Logo, PageSetup, TextStyle, Theme
 
 LOGO_TYPES = ("image/png", "image/jpeg", "image/gif")
 LOGO_MAX_WIDTH = 60.0  # mm: a logo wider than this in Word is scaled down in the page header

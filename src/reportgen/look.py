@@ -1,0 +1,83 @@
+"""The paper's look, read once from the Word template (`reportgen.theme`) and carried on the Paper:
+text styles, page set-up, the logo and the fonts the PDF uses. Plain frozen values every renderer draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """A Word style's character look, resolved through its base styles; None: the template does not say."""
+
+    font: str | None = None  # as named in Word (see Theme.pdf_fonts for the font the PDF uses)
+    size: float | None = None  # points
+    colour: str | None = None  # RRGGBB
+    bold: bool | None = None
+    italic: bool | None = None
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """A Word section's page: size and margins in millimetres."""
+
+    width: float
+    height: float
+    top: float
+    right: float
+    bottom: float
+    left: float
+
+    @property
+    def orientation(self) -> Literal["portrait", "landscape"]:
+        return "landscape" if self.width > self.height else "portrait"
+
+
+@dataclass(frozen=True)
+class Logo:
+    """The picture in the template's header: its bytes, type, alt text and size in Word (mm)."""
+
+    data: bytes
+    media_type: str  # image/png, image/jpeg or image/gif
+    alt: str
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The paper's look, read once from the Word template (`reportgen.theme`) and drawn by every renderer.
+
+    Styles are Word's by name: body = Normal; title = Title; headings = Heading 1-3. The plan table's
+    look comes from the template's prototype rows: its first row (header), the [[SECTION]] and
+    [[SUBSECTION]] rows and the [[CELL]] row. Colours are RRGGBB; None means the template does not say.
+    """
+
+    body: TextStyle = TextStyle()
+    title: TextStyle = TextStyle()
+    subtitle: TextStyle = TextStyle()
+    headings: tuple[TextStyle, ...] = ()  # Heading 1, 2, 3
+    table_text: TextStyle = TextStyle()  # the plan table's action cells
+    table_header: TextStyle = TextStyle()
+    table_header_fill: str | None = None
+    section: TextStyle = TextStyle()
+    section_fill: str | None = None
+    subsection_fill: str | None = None
+    cover_label_fill: str | None = None
+    status_fills: tuple[tuple[str, str], ...] = ()  # status class -> RRGGBB, from the "Status …" styles
+    cover_page: PageSetup | None = None
+    plan_page: PageSetup | None = None
+    logo: Logo | None = None
+    pdf_fonts: tuple[tuple[str, str], ...] = ()  # font named in Word -> installed family the PDF uses
+
+    @property
+    def fonts(self) -> tuple[str, ...]:
+        """Every font the template names, once each, body first."""
+        styles = (self.body, self.title, self.subtitle, *self.headings, self.table_text, self.table_header,
+                  self.section)
+        return tuple(dict.fromkeys(style.font for style in styles if style.font))
+
+    def pdf_font(self, name: str) -> str:
+        return dict(self.pdf_fonts).get(name, name)
