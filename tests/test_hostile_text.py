@@ -9,7 +9,7 @@ import pikepdf
 import pypdf
 import pytest
 
-import reportgen.pdf_writer as pdf_writer
+import reportgen.pdf_fetch as pdf_fetch
 from factories import RETURN_HEADINGS, default_returns, make_workspace
 from reportgen.build import build_draft
 
@@ -25,11 +25,13 @@ HOSTILE = [
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory):
-    fetched: list[str] = []
-    original = pdf_writer.TemplateFetcher.fetch
+    fetched = tmp_path_factory.mktemp("fetched") / "urls.txt"  # a file: the PDF workers are other processes
+    fetched.touch()
+    original = pdf_fetch.TemplateFetcher.fetch
 
     def recording(self, url, *args, **kwargs):  # type: ignore[no-untyped-def]
-        fetched.append(url)
+        with fetched.open("a", encoding="utf-8") as urls:
+            urls.write(url + "\n")
         return original(self, url, *args, **kwargs)
 
     returns = default_returns()
@@ -38,8 +40,9 @@ def built(tmp_path_factory: pytest.TempPathFactory):
                             (6, "", "Completed", "See https://example.org/ok for more.", "")]
     root = make_workspace(tmp_path_factory.mktemp("hostile") / "ws", returns=returns)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pdf_writer.TemplateFetcher, "fetch", recording)
-        return build_draft(root), fetched
+        patch.setattr(pdf_fetch.TemplateFetcher, "fetch", recording)
+        result = build_draft(root)
+    return result, fetched.read_text(encoding="utf-8").split()
 
 
 def test_docx_shows_it_literally_and_links_only_to_http(built) -> None:
@@ -65,4 +68,4 @@ def test_pdf_has_no_attachments_no_bad_links_and_fetched_nothing(built) -> None:
         uris = [str(a.A.URI) for page in pdf.pages for a in page.get("/Annots", []) if "/A" in a and "/URI" in a.A]
     assert uris and all(u.startswith(("https://", "http://", "mailto:")) for u in uris)
     assert not any(u.startswith(("javascript:", "data:", "file:")) for u in uris)
-    assert {u.rsplit("/", 1)[-1] for u in fetched} <= {"paper.css"}
+    assert {u.rsplit("/", 1)[-1] for u in fetched} == {"paper.css"}  # the stylesheet, and nothing else

@@ -13,8 +13,9 @@ import pdfplumber
 import pikepdf
 import pypdf
 import pytest
+import weasyprint
 
-from reportgen import pdf_writer
+from reportgen import pdf_fetch, pdf_html, pdf_writer
 from reportgen.model import (
     Block,
     CoverRow,
@@ -190,9 +191,9 @@ class _Records(logging.Handler):
 
 def _render(paper: Paper, out: Path) -> Rendered:
     fetched: list[str] = []
-    original = pdf_writer.TemplateFetcher.fetch
+    original = pdf_fetch.TemplateFetcher.fetch
 
-    def recording_fetch(self: pdf_writer.TemplateFetcher, url: str, headers: object = None) -> object:
+    def recording_fetch(self: pdf_fetch.TemplateFetcher, url: str, headers: object = None) -> object:
         fetched.append(url)
         return original(self, url, headers)  # type: ignore[arg-type]
 
@@ -201,7 +202,7 @@ def _render(paper: Paper, out: Path) -> Rendered:
     weasyprint_logger.addHandler(records)
     try:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(pdf_writer.TemplateFetcher, "fetch", recording_fetch)
+            patch.setattr(pdf_fetch.TemplateFetcher, "fetch", recording_fetch)
             pdf_writer.write_pdf(paper, TEMPLATES, out)
     finally:
         weasyprint_logger.removeHandler(records)
@@ -359,7 +360,7 @@ def test_hostile_text_is_literal_and_nothing_is_embedded_or_fetched(big: Rendere
 
 
 def test_html_escapes_everything() -> None:
-    html = pdf_writer.render_html(_paper(6), TEMPLATES)
+    html = pdf_html.render_html(_paper(6), TEMPLATES)
     assert "<script>" not in html and "<img" not in html and 'rel="attachment"' not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "{{ 7*7 }}" in html and "49" not in html
@@ -370,7 +371,7 @@ def test_html_escapes_everything() -> None:
 
 
 def test_rich_text_lists_and_headings() -> None:
-    html = pdf_writer.render_html(_paper(6), TEMPLATES)
+    html = pdf_html.render_html(_paper(6), TEMPLATES)
     assert html.count("<h1>") == 1
     assert "<h2>Annual Delivery Plan</h2>" in html and "<h3>Funding</h3>" in html
     assert re.search(r'<ul class="level-1"><li>33 actions[^<]*</li><li>87 actions', html)
@@ -382,7 +383,7 @@ def test_rich_text_lists_and_headings() -> None:
 
 def test_ins_and_del_changes() -> None:
     block = Block("paragraph", (_text("old", change="del"), _text("new", change="ins", bold=True)))
-    html = pdf_writer.render_html(replace(_paper(3), narrative=(block,)), TEMPLATES)
+    html = pdf_html.render_html(replace(_paper(3), narrative=(block,)), TEMPLATES)
     assert "<p><del>old</del><ins><strong>new</strong></ins></p>" in html
 
 
@@ -399,7 +400,7 @@ def test_fetcher_reads_only_files_inside_templates(templates_copy: Path, tmp_pat
     secret = tmp_path / "secret.txt"
     secret.write_text("secret")
     (templates_copy / "link.css").symlink_to(secret)
-    fetcher = pdf_writer.TemplateFetcher(templates_copy)
+    fetcher = pdf_fetch.TemplateFetcher(templates_copy)
     css = fetcher.fetch((templates_copy / "paper.css").as_uri())
     assert css.content_type == "text/css" and b"@page" in css.read()
     for url in (
@@ -427,9 +428,9 @@ def test_refused_urls_are_logged_and_the_render_goes_on(
         + '\nbody { background: url("http://127.0.0.1:9/x.png"); }\n'
     )
     out = tmp_path / "paper.pdf"
-    with caplog.at_level(logging.WARNING, logger="reportgen.pdf_writer"):
+    with caplog.at_level(logging.WARNING, logger="reportgen.pdf_fetch"):
         pdf_writer.write_pdf(_paper(3, marking=""), templates_copy, out)
-    refused = [r.getMessage() for r in caplog.records if r.name == "reportgen.pdf_writer"]
+    refused = [r.getMessage() for r in caplog.records if r.name == "reportgen.pdf_fetch"]
     assert any("file:///etc/hostname" in message for message in refused)
     assert any("http://127.0.0.1:9/x.png" in message for message in refused)
     with pikepdf.open(out) as pdf:
@@ -454,7 +455,7 @@ def test_a_failed_render_leaves_the_old_paper_and_no_temp_file(tmp_path: Path, m
     def failing_write(self: object, target: BinaryIO | None = None, **options: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(pdf_writer.HTML, "write_pdf", failing_write)
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", failing_write)
     with pytest.raises(RuntimeError, match="disk full"):
         pdf_writer.write_pdf(_paper(3), TEMPLATES, out)
     assert out.read_bytes() == b"the previous paper"
@@ -462,20 +463,20 @@ def test_a_failed_render_leaves_the_old_paper_and_no_temp_file(tmp_path: Path, m
 
 
 def test_status_colours_keep_text_readable() -> None:
-    styles = pdf_writer.status_styles(replace(_paper(3), status_colours=(*COLOURS, ("x", "000000"), ("bad", "red"))))
+    styles = pdf_html.status_styles(replace(_paper(3), status_colours=(*COLOURS, ("x", "000000"), ("bad", "red"))))
     assert {style.css for style in styles} == {css for css, _ in COLOURS} | {"x"}
     for style in styles:
-        assert pdf_writer.contrast_ratio(pdf_writer.TEXT_COLOUR, style.background) >= 4.5
+        assert pdf_html.contrast_ratio(pdf_html.TEXT_COLOUR, style.background) >= 4.5
 
 
 def test_period_date() -> None:
-    assert pdf_writer.period_date("2023-02") == "2023-02-01"
-    assert pdf_writer.period_date("2023-13") == ""
+    assert pdf_html.period_date("2023-02") == "2023-02-01"
+    assert pdf_html.period_date("2023-13") == ""
 
 
 def test_a_line_never_ends_after_one_word_before_a_link(tmp_path: Path) -> None:
     """WeasyPrint 70 broke 'The | first two … with the | <a>…' at some widths (seen in the demo)."""
-    from reportgen.pdf_writer import space_into_links
+    from reportgen.pdf_html import space_into_links
 
     moved = space_into_links((Inline("published with the "), Inline("Board papers", href="https://e.org/b"),
                               Inline(". Next.")))

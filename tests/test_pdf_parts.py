@@ -20,7 +20,7 @@ import pypdf
 import pytest
 
 from paper_factory import make_paper
-from reportgen import pdf_parallel, pdf_parts, pdf_writer
+from reportgen import pdf_html, pdf_parallel, pdf_parts, pdf_writer
 from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, StatusMove
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -54,7 +54,7 @@ def _uneven(row: PaperRow) -> PaperRow:
 
 
 def _one_document(paper: Paper, out: Path) -> Path:
-    _, document = pdf_parts.lay_out(pdf_writer.render_html(paper, TEMPLATES.resolve()), TEMPLATES.resolve())
+    _, document = pdf_parts.lay_out(pdf_html.render_html(paper, TEMPLATES.resolve()), TEMPLATES.resolve())
     out.write_bytes(pdf_parts.write_document(document, paper))
     return out
 
@@ -258,7 +258,7 @@ def test_a_prepared_piece_lays_out_as_its_rows_alone(long_paper: Paper, start: s
     assert prepared.covers(first, end) and not prepared.covers(first - 10, end) and not prepared.covers(first, end + 1)
     source, document = prepared.lay_out(first)
     templates = TEMPLATES.resolve()
-    alone = pdf_writer.render_html(pdf_parts.plan_slice(long_paper, items, first, end), templates, part="plan")
+    alone = pdf_html.render_html(pdf_parts.plan_slice(long_paper, items, first, end), templates, part="plan")
     source_alone, document_alone = pdf_parts.lay_out(alone, templates)
     assert pdf_parts.page_starts(source, document) == pdf_parts.page_starts(source_alone, document_alone)
     assert len(document.pages) >= 3

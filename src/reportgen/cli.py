@@ -7,16 +7,21 @@ Library errors become one clear line here; nothing below this module prints.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
 
 from reportgen import __version__
 from reportgen.errors import ReportgenError, UsageError, describe_os_error
+
+if TYPE_CHECKING:
+    from reportgen.pdf_parallel import PdfWorkers
 
 OK, BLOCKED, USAGE = 0, 1, 2
 
@@ -188,6 +193,18 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from reportgen.pdf_parallel import start_workers
+    from reportgen.template_files import templates_folder
+
+    # first: the PDF workers load WeasyPrint while this process imports the rest and reads the inputs
+    with contextlib.ExitStack() as stack:
+        workers = start_workers(templates_folder(args.workspace.resolve())) if args.workspace.is_dir() else None
+        if workers is not None:
+            stack.enter_context(workers)
+        return _build(args, workers)
+
+
+def _build(args: argparse.Namespace, workers: PdfWorkers | None) -> int:
     from reportgen.build import build_draft
     from reportgen.report import print_build_summary
 
@@ -195,7 +212,7 @@ def run_build(args: argparse.Namespace) -> int:
     err = Console(stderr=True, highlight=False)
     with err.status("Building the paper…") as status:
         result = build_draft(args.workspace, args.period, args.out, args.edition,
-                             on_stage=lambda name: status.update(f"Building the paper: {name}…"))
+                             on_stage=lambda name: status.update(f"Building the paper: {name}…"), workers=workers)
     print_build_summary(out, result.paper, result.issues, result.chase, show_info=args.all)
     print(result.folder)  # the last line: scripts read the draft folder from it
     return BLOCKED if result.blocking else OK

@@ -46,14 +46,9 @@ from reportgen.docx_writer import write_docx
 from reportgen.drafts import draft_number, load_draft
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.model import Block, Inline, Paper, PaperCell, PaperColumn, PaperRow, PaperSection, RichText
-from reportgen.pdf_writer import (
-    TemplateFetcher,
-    _font_timestamp,  # shared with the paper's PDF: pins font-subset dates for reproducible bytes
-    css_ident,
-    group_blocks,
-    period_date,
-    safe_href,
-)
+from reportgen.pdf_document import font_timestamp  # shared with the paper's PDF: pins font-subset dates
+from reportgen.pdf_fetch import TemplateFetcher
+from reportgen.pdf_html import css_ident, group_blocks, period_date, safe_href
 from reportgen.progress import without_progress
 from reportgen.richtext import parse_explanation
 from reportgen.template_files import DEFAULT_TEMPLATES, search_path, template_file
@@ -345,7 +340,7 @@ def write_diff_pdf(html: str, templates: Path, out: Path, created: str = "") -> 
     document = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
     handle, temp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "wb") as target, _font_timestamp(created):
+        with os.fdopen(handle, "wb") as target, font_timestamp(created):
             document.write_pdf(target, pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False)
         os.chmod(temp_name, 0o644)
         os.replace(temp_name, out)

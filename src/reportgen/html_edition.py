@@ -22,7 +22,7 @@ from markupsafe import Markup
 from reportgen.charts import chart_src
 from reportgen.files import write_atomically
 from reportgen.model import Paper, PaperRow
-from reportgen.pdf_writer import css_ident, group_blocks, safe_href, status_styles
+from reportgen.pdf_html import css_ident, group_blocks, safe_href, status_styles
 from reportgen.workspace import DEFAULT_TEMPLATES
 
 TEMPLATE_NAME = "paper.web.html.j2"

@@ -47,6 +47,8 @@ class Table:
     links: Mapping[str, str] = field(default_factory=dict)  # cell ("D5") -> URL set with Insert > Link
 
     def link(self, number: int, key: str) -> str | None:
+        if not self.links:  # a CSV file, or a sheet without links: no need to import openpyxl (~0.4 s)
+            return None
         from openpyxl.utils import get_column_letter
 
         at = self.index.get(key)

@@ -9,12 +9,15 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.issues import Issue, issue
-from reportgen.settings import Settings, load_settings
 from reportgen.template_files import DEFAULT_TEMPLATES as DEFAULT_TEMPLATES
 from reportgen.template_files import templates_folder
+
+if TYPE_CHECKING:
+    from reportgen.settings import Settings
 
 PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -54,6 +57,8 @@ def find_inputs(workspace: Path, period: str | None = None, need_returns: bool =
     workspace = workspace.resolve()
     if not workspace.is_dir():
         raise UsageError(f"workspace {workspace} is not a folder")
+    from reportgen.settings import load_settings  # pydantic: after `reportgen build` has started its PDF workers
+
     settings = load_settings(workspace)
     register = _register_file(workspace)
     period = check_period(period) if period else newest_period(workspace)
