@@ -39,7 +39,8 @@ def test_validate_never_imports_weasyprint(tmp_path: Path) -> None:
         assert main(["validate", "--workspace", {str(root)!r}]) == 0
     """)
     assert "openpyxl" in modules  # it did read the .xlsx inputs
-    assert not modules & {"weasyprint", "pikepdf", "docx", "docxtpl", "prefect"}
+    assert "docx" in modules  # it did read the Word template's look (theme issues are the build's)
+    assert not modules & {"weasyprint", "pikepdf", "docxtpl", "matplotlib", "prefect"}
 
 
 def test_validate_of_csv_inputs_never_imports_openpyxl(tmp_path: Path) -> None:
