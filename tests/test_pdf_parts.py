@@ -20,7 +20,7 @@ import pypdf
 import pytest
 
 from paper_factory import make_paper
-from reportgen import pdf_html, pdf_parallel, pdf_parts, pdf_writer
+from reportgen import pdf_html, pdf_parallel, pdf_parts, pdf_worker, pdf_writer
 from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, StatusMove
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -299,7 +299,7 @@ def test_a_last_piece_written_after_the_furniture_is_still_joined(long_paper: Pa
 @pytest.mark.parametrize("seed", [1, 2])
 def test_the_same_bytes_whatever_order_the_workers_finish_in(long_paper: Paper, parts: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
-    run_task = pdf_parallel.run_task
+    run_task = pdf_worker.run_task
 
     def jittered(*args: object) -> Iterator[pdf_parts.Message]:
         rng = random.Random(f"{seed}-{os.getpid()}-{args[2]}")  # each worker and task its own delays
@@ -307,7 +307,7 @@ def test_the_same_bytes_whatever_order_the_workers_finish_in(long_paper: Paper, 
             time.sleep(rng.uniform(0, 0.4))
             yield message
 
-    monkeypatch.setattr(pdf_parallel, "run_task", jittered)
+    monkeypatch.setattr(pdf_worker, "run_task", jittered)
     monkeypatch.setattr(pdf_parallel, "PIECE_ITEMS", 20)
     monkeypatch.setattr(pdf_parallel, "usable_cores", lambda: 3)  # three workers on however many cores
     pdf_writer.write_pdf(long_paper, TEMPLATES, tmp_path / "paper.pdf")
@@ -321,7 +321,7 @@ def test_a_failing_part_stops_the_workers_and_is_raised(long_paper: Paper, tmp_p
         raise RuntimeError(f"cannot lay out {type(task).__name__}")
         yield  # a generator, like run_task
 
-    monkeypatch.setattr(pdf_parallel, "run_task", failing)
+    monkeypatch.setattr(pdf_worker, "run_task", failing)
     monkeypatch.setattr(pdf_parallel, "usable_cores", lambda: 2)
     with pytest.raises(RuntimeError, match="cannot lay out"):
         pdf_writer.write_pdf(long_paper, TEMPLATES, tmp_path / "paper.pdf")
