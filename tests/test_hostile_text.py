@@ -10,7 +10,7 @@ import pypdf
 import pytest
 from weasyprint.urls import URLFetcher
 
-import reportgen.pdf_writer as pdf_writer
+import reportgen.pdf_fetch as pdf_fetch
 from conftest import RETURN_HEADINGS, default_returns, make_workspace
 from reportgen.build import build_draft
 
@@ -27,16 +27,21 @@ HOSTILE = [
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory):
     """The build, with every URL it fetches recorded: through our fetcher, and through WeasyPrint's own
-    (which a render without our fetcher would use)."""
-    fetched: dict[str, list[str]] = {"ours": [], "weasyprint": []}
-    ours, default = pdf_writer.TemplateFetcher.fetch, URLFetcher.fetch
+    (which a render without our fetcher would use). Recorded in files: the PDF workers are other processes."""
+    folder = tmp_path_factory.mktemp("fetched")
+    records = {"ours": folder / "ours.txt", "weasyprint": folder / "weasyprint.txt"}
+    for record in records.values():
+        record.touch()
+    ours, default = pdf_fetch.TemplateFetcher.fetch, URLFetcher.fetch
 
     def recording(self, url, *args, **kwargs):  # type: ignore[no-untyped-def]
-        fetched["ours"].append(url)
+        with records["ours"].open("a", encoding="utf-8") as urls:
+            urls.write(url + "\n")
         return ours(self, url, *args, **kwargs)
 
     def recording_default(self, url, *args, **kwargs):  # type: ignore[no-untyped-def]
-        fetched["weasyprint"].append(url)
+        with records["weasyprint"].open("a", encoding="utf-8") as urls:
+            urls.write(url + "\n")
         return default(self, url, *args, **kwargs)
 
     returns = default_returns()
@@ -45,9 +50,10 @@ def built(tmp_path_factory: pytest.TempPathFactory):
                             (6, "", "Completed", "See https://example.org/ok for more.", "")]
     root = make_workspace(tmp_path_factory.mktemp("hostile") / "ws", returns=returns)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pdf_writer.TemplateFetcher, "fetch", recording)
+        patch.setattr(pdf_fetch.TemplateFetcher, "fetch", recording)
         patch.setattr(URLFetcher, "fetch", recording_default)
-        return build_draft(root), fetched
+        result = build_draft(root)
+    return result, {name: record.read_text(encoding="utf-8").split() for name, record in records.items()}
 
 
 def test_docx_shows_it_literally_and_links_only_to_http(built) -> None:

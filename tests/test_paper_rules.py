@@ -25,7 +25,8 @@ from reportgen.html_edition import write_html
 from reportgen.model import Block, Inline, Paper, StatusMove
 from reportgen.paper import changes_since
 from reportgen.paper_rules import CHANGES_COLUMNS, MIN_CONTRAST, TEXT_COLOUR, contrast_ratio, status_styles
-from reportgen.pdf_writer import render_html, write_pdf
+from reportgen.pdf_html import render_html
+from reportgen.pdf_writer import write_pdf
 from reportgen.richtext import safe_href
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"

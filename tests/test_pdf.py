@@ -14,9 +14,10 @@ import pdfplumber
 import pikepdf
 import pypdf
 import pytest
+import weasyprint
 
 from conftest import make_paper, make_row
-from reportgen import pdf_writer
+from reportgen import pdf_fetch, pdf_html, pdf_writer
 from reportgen.model import (
     Block,
     CoverRow,
@@ -196,9 +197,9 @@ class _Records(logging.Handler):
 
 def _render(paper: Paper, out: Path) -> Rendered:
     fetched: list[str] = []
-    original = pdf_writer.TemplateFetcher.fetch
+    original = pdf_fetch.TemplateFetcher.fetch
 
-    def recording_fetch(self: pdf_writer.TemplateFetcher, url: str, headers: object = None) -> object:
+    def recording_fetch(self: pdf_fetch.TemplateFetcher, url: str, headers: object = None) -> object:
         fetched.append(url)
         return original(self, url, headers)  # type: ignore[arg-type]
 
@@ -207,7 +208,7 @@ def _render(paper: Paper, out: Path) -> Rendered:
     weasyprint_logger.addHandler(records)
     try:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(pdf_writer.TemplateFetcher, "fetch", recording_fetch)
+            patch.setattr(pdf_fetch.TemplateFetcher, "fetch", recording_fetch)
             pdf_writer.write_pdf(paper, TEMPLATES, out)
     finally:
         weasyprint_logger.removeHandler(records)
@@ -365,7 +366,7 @@ def test_hostile_text_is_literal_and_nothing_is_embedded_or_fetched(big: Rendere
 
 
 def test_html_escapes_everything() -> None:
-    html = pdf_writer.render_html(_paper(6), TEMPLATES)
+    html = pdf_html.render_html(_paper(6), TEMPLATES)
     assert "<script>" not in html and "<img" not in html and 'rel="attachment"' not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "{{ 7*7 }}" in html and "49" not in html
@@ -376,7 +377,7 @@ def test_html_escapes_everything() -> None:
 
 
 def test_rich_text_lists_and_headings() -> None:
-    html = pdf_writer.render_html(_paper(6), TEMPLATES)
+    html = pdf_html.render_html(_paper(6), TEMPLATES)
     assert html.count("<h1>") == 1
     assert "<h2>Annual Delivery Plan</h2>" in html and "<h3>Funding</h3>" in html
     assert re.search(r'<ul class="level-1"><li>33 actions[^<]*</li><li>87 actions', html)
@@ -388,7 +389,7 @@ def test_rich_text_lists_and_headings() -> None:
 
 def test_ins_and_del_changes() -> None:
     block = Block("paragraph", (_text("old", change="del"), _text("new", change="ins", bold=True)))
-    html = pdf_writer.render_html(replace(_paper(3), narrative=(block,)), TEMPLATES)
+    html = pdf_html.render_html(replace(_paper(3), narrative=(block,)), TEMPLATES)
     assert "<p><del>old</del><ins><strong>new</strong></ins></p>" in html
 
 
@@ -406,7 +407,7 @@ def test_fetcher_reads_only_files_inside_templates(templates_copy: Path, tmp_pat
     secret = tmp_path / "secret.txt"
     secret.write_text("secret")
     (templates_copy / "link.css").symlink_to(secret)
-    fetcher = pdf_writer.TemplateFetcher(templates_copy)
+    fetcher = pdf_fetch.TemplateFetcher(templates_copy)
     css = fetcher.fetch((templates_copy / "paper.css").as_uri())
     assert css.content_type == "text/css" and b"@page" in css.read()
     for url in (
@@ -436,9 +437,9 @@ def test_refused_urls_are_logged_and_the_render_goes_on(
     )
     out = tmp_path / "paper.pdf"
     paper = _paper(3, marking="")
-    with caplog.at_level(logging.WARNING, logger="reportgen.pdf_writer"):
+    with caplog.at_level(logging.WARNING, logger="reportgen.pdf_fetch"):
         pdf_writer.write_pdf(paper, templates_copy, out)
-    refused = [r.getMessage() for r in caplog.records if r.name == "reportgen.pdf_writer"]
+    refused = [r.getMessage() for r in caplog.records if r.name == "reportgen.pdf_fetch"]
     assert any("file:///etc/hostname" in message for message in refused)
     assert any("http://127.0.0.1:9/x.png" in message for message in refused)
     text = _squash(" ".join(page.extract_text() for page in pypdf.PdfReader(out).pages))
@@ -463,7 +464,7 @@ def test_a_failed_render_leaves_the_old_paper_and_no_temp_file(tmp_path: Path, m
     def failing_write(self: object, target: BinaryIO | None = None, **options: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(pdf_writer.HTML, "write_pdf", failing_write)
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", failing_write)
     with pytest.raises(RuntimeError, match="disk full"):
         pdf_writer.write_pdf(_paper(3), TEMPLATES, out)
     assert out.read_bytes() == b"the previous paper"
@@ -488,7 +489,7 @@ def _share_of(colour: str, tint: str) -> float | None:
 def test_status_colours_keep_text_readable() -> None:
     """Each status cell shows a tint of its colour (never plain white) that body text reads on at 4.5:1."""
     colours = (*COLOURS, ("x", "000000"), ("dark-blue", "0b0c0c"), ("bad", "red"))
-    html = pdf_writer.render_html(replace(_paper(3), status_colours=colours), TEMPLATES)
+    html = pdf_html.render_html(replace(_paper(3), status_colours=colours), TEMPLATES)
     rules = {css: (border, background) for css, border, background in _STATUS_RULE.findall(html)}
     assert set(rules) == {css for css, _ in COLOURS} | {"x", "dark-blue"}  # "red" is no hex colour: no rule
     text = re.search(r"html \{[^}]*color: var\(--body-colour, #([0-9a-f]{6})\)", (TEMPLATES / "paper.css").read_text())
@@ -520,7 +521,7 @@ def test_a_line_never_ends_after_one_word_before_a_link() -> None:
     (a page per width), read back line by line: only a paragraph's last line may hold one word.
     """
     narrative = tuple(Block("paragraph", inlines) for inlines, _ in _BREAKS_BEFORE_LINKS)
-    html = pdf_writer.render_html(replace(make_paper(0, 1), narrative=narrative), TEMPLATES)
+    html = pdf_html.render_html(replace(make_paper(0, 1), narrative=narrative), TEMPLATES)
     paragraphs = [p for p in re.findall(r"<p>.*?</p>", html) if "<a href" in p]
     assert len(paragraphs) == len(_BREAKS_BEFORE_LINKS)
     pages = [(paragraph, width) for paragraph, (_, bad) in zip(paragraphs, _BREAKS_BEFORE_LINKS, strict=True)

@@ -20,7 +20,7 @@ import pypdf
 import pytest
 
 from conftest import make_paper, pdf_problems
-from reportgen import pdf_parallel, pdf_parts, pdf_writer
+from reportgen import pdf_html, pdf_parallel, pdf_parts, pdf_worker, pdf_writer
 from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, StatusMove
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -54,7 +54,7 @@ def _uneven(row: PaperRow) -> PaperRow:
 
 
 def _one_document(paper: Paper, out: Path) -> Path:
-    _, document = pdf_parts.lay_out(pdf_writer.render_html(paper, TEMPLATES.resolve()), TEMPLATES.resolve())
+    _, document = pdf_parts.lay_out(pdf_html.render_html(paper, TEMPLATES.resolve()), TEMPLATES.resolve())
     out.write_bytes(pdf_parts.write_document(document, paper))
     return out
 
@@ -263,7 +263,7 @@ def test_a_prepared_piece_lays_out_as_its_rows_alone(long_paper: Paper, start: s
     assert prepared.covers(first, end) and not prepared.covers(first - 10, end) and not prepared.covers(first, end + 1)
     source, document = prepared.lay_out(first)
     templates = TEMPLATES.resolve()
-    alone = pdf_writer.render_html(pdf_parts.plan_slice(long_paper, items, first, end), templates, part="plan")
+    alone = pdf_html.render_html(pdf_parts.plan_slice(long_paper, items, first, end), templates, part="plan")
     source_alone, document_alone = pdf_parts.lay_out(alone, templates)
     assert pdf_parts.page_starts(source, document) == pdf_parts.page_starts(source_alone, document_alone)
     assert len(document.pages) >= 3
@@ -304,7 +304,7 @@ def test_a_last_piece_written_after_the_furniture_is_still_joined(long_paper: Pa
 @pytest.mark.parametrize("seed", [1, 2])
 def test_the_same_bytes_whatever_order_the_workers_finish_in(long_paper: Paper, parts: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
-    run_task = pdf_parallel.run_task
+    run_task = pdf_worker.run_task
 
     def jittered(*args: object) -> Iterator[pdf_parts.Message]:
         rng = random.Random(f"{seed}-{os.getpid()}-{args[2]}")  # each worker and task its own delays
@@ -312,7 +312,7 @@ def test_the_same_bytes_whatever_order_the_workers_finish_in(long_paper: Paper, 
             time.sleep(rng.uniform(0, 0.4))
             yield message
 
-    monkeypatch.setattr(pdf_parallel, "run_task", jittered)
+    monkeypatch.setattr(pdf_worker, "run_task", jittered)
     monkeypatch.setattr(pdf_parallel, "PIECE_ITEMS", 20)
     monkeypatch.setattr(pdf_parallel, "usable_cores", lambda: 3)  # three workers on however many cores
     pdf_writer.write_pdf(long_paper, TEMPLATES, tmp_path / "paper.pdf")
@@ -326,7 +326,7 @@ def test_a_failing_part_stops_the_workers_and_is_raised(long_paper: Paper, tmp_p
         raise RuntimeError(f"cannot lay out {type(task).__name__}")
         yield  # a generator, like run_task
 
-    monkeypatch.setattr(pdf_parallel, "run_task", failing)
+    monkeypatch.setattr(pdf_worker, "run_task", failing)
     monkeypatch.setattr(pdf_parallel, "usable_cores", lambda: 2)
     with pytest.raises(RuntimeError, match="cannot lay out"):
         pdf_writer.write_pdf(long_paper, TEMPLATES, tmp_path / "paper.pdf")

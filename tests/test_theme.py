@@ -28,7 +28,8 @@ from reportgen.issues import Severity
 from reportgen.look import TextStyle, Theme
 from reportgen.model import Paper
 from reportgen.paper import status_colours
-from reportgen.pdf_writer import TemplateFetcher, write_pdf
+from reportgen.pdf_fetch import TemplateFetcher
+from reportgen.pdf_writer import write_pdf
 from reportgen.restyle import PDF_TEMPLATES, WORD_TEMPLATE, copy_templates
 from reportgen.theme import read_theme
 from reportgen.theme_css import theme_stylesheet

@@ -35,6 +35,16 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _descendants(pid: int) -> list[int]:
+    """Its children, theirs, and so on: a build's first PDF worker forks the others (issue 19)."""
+    found, todo = [], [pid]
+    while todo:
+        children = _children(todo.pop())
+        found += children
+        todo += children
+    return found
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -56,11 +66,15 @@ def test_no_worker_outlives_a_killed_build(tmp_path: Path, signal_number: int) -
     workers: list[int] = []
     try:
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and len(workers) < 2 and build.poll() is None:
+        rendering = False  # the build's draft folder exists: the paper is being laid out
+        while time.monotonic() < deadline and not (len(workers) >= 2 and rendering) and build.poll() is None:
             time.sleep(0.1)
-            workers = _children(build.pid)
+            workers = _descendants(build.pid)
+            rendering = any(root.rglob(".draft-tmp-*"))
         assert len(workers) >= 2, "the build never started its PDF workers"
+        assert rendering, "the build never started to render"
         time.sleep(0.5)  # mid-way: the workers have tasks in hand
+        workers = _descendants(build.pid)
         os.kill(build.pid, signal_number)
         build.wait(timeout=30)
         start = time.monotonic()

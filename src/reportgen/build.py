@@ -22,7 +22,6 @@ from typing import Any, TypeVar
 from reportgen import drafts
 from reportgen.chase import ChaseRow, chase_csv, chase_list, unchanged_returns
 from reportgen.cover import meeting_issues
-from reportgen.docx_writer import write_docx
 from reportgen.earlier_drafts import PeriodDraft, carry_source, read_history, read_kept_paper
 from reportgen.editions import public_issues, public_view
 from reportgen.errors import ReportgenError
@@ -34,13 +33,13 @@ from reportgen.look import Theme
 from reportgen.model import Paper
 from reportgen.narrative import read_narrative
 from reportgen.paper import build_paper
+from reportgen.pdf_parallel import PdfWorkers, start_workers
 from reportgen.pdf_writer import write_pdf
 from reportgen.pipeline import Checked, check_inputs
 from reportgen.settings import SETTINGS_FILE, Edition
-from reportgen.template_files import template_file
+from reportgen.template_files import template_file, templates_folder
 from reportgen.theme import read_theme
 from reportgen.workspace import Inputs, find_inputs
-from reportgen.xlsx_out import write_register_xlsx
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -193,14 +192,16 @@ def validate_draft(workspace: Path, period: str | None = None, edition: Edition 
 
 
 def render_docx(paper: Paper, plan: Plan, folder: Path) -> Path:
+    from reportgen.docx_writer import write_docx  # imported here: a build's PDF workers fork before it
+
     out = folder / "paper.docx"
     write_docx(paper, template_file(plan.inputs.templates, "paper.docx"), out)
     return out
 
 
-def render_pdf(paper: Paper, plan: Plan, folder: Path) -> Path:
+def render_pdf(paper: Paper, plan: Plan, folder: Path, workers: PdfWorkers | None = None) -> Path:
     out = folder / "paper.pdf"
-    write_pdf(paper, plan.inputs.templates, out)
+    write_pdf(paper, plan.inputs.templates, out, workers)
     return out
 
 
@@ -241,6 +242,8 @@ def collect_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
 def write_tables(paper: Paper, issues: tuple[Issue, ...], checked: Checked, folder: Path) -> list[ChaseRow]:
     """register.xlsx, issues.csv and chase.csv: the tables the secretariat works from (in the public
     edition, from what the public paper shows: `issues` are already the edition's)."""
+    from reportgen.xlsx_out import write_register_xlsx
+
     write_register_xlsx(paper, folder / "register.xlsx")
     write_atomically(folder / "issues.csv", issues_csv(issues).encode("utf-8"))
     chase = chase_of(checked, issues, "public" if paper.edition == "public" else "restricted")
@@ -295,19 +298,39 @@ def build_draft(
     edition: Edition = "public",
     on_stage: Callable[[str], None] | None = None,
     runner: StageRunner | None = None,
+    workers: PdfWorkers | None = None,
 ) -> BuildResult:
-    """Read, check, merge, render and keep one draft. Raises ReportgenError only if nothing can be built."""
+    """Read, check, merge, render and keep one draft. Raises ReportgenError only if nothing can be built.
+
+    `workers`: PDF workers the caller started earlier (`pdf_parallel.start_workers`) and closes;
+    without them (or for other templates) the build starts its own once it knows the templates.
+    """
     run = runner or StageRunner()
     timer = Timer(on_stage=on_stage)
+    own = None
+    if workers is None and Path(workspace).is_dir():
+        # the PDF workers import WeasyPrint and set up its fonts while this process reads the inputs
+        workers = own = start_workers(templates_folder(Path(workspace).resolve()))
+    try:
+        return _build(workspace, period, out, edition, run, timer, workers)
+    finally:
+        if own is not None:
+            own.close()
+
+
+def _build(workspace: Path, period: str | None, out: Path | None, edition: Edition, run: StageRunner, timer: Timer,
+           workers: PdfWorkers | None) -> BuildResult:
     checks = check_draft(workspace, period, edition, run, timer)
     plan, checked, paper = checks.plan, checks.checked, checks.paper
     if out is not None:
         drafts.check_out_place(out, plan.inputs.workspace)
+    if workers is not None and workers.templates != plan.inputs.templates.resolve():
+        workers = None  # started for other templates: write_pdf starts its own
     folder = drafts.start_draft(plan.inputs.outputs, plan.inputs.period, beside=out)
     try:
         with timer.stage("render"):
             run.run_together([("render-docx", render_docx, (paper, plan, folder)),
-                              ("render-pdf", render_pdf, (paper, plan, folder)),
+                              ("render-pdf", render_pdf, (paper, plan, folder, workers)),
                               ("render-html", render_web_edition, (paper, plan, folder))])
         with timer.stage("tables"):
             issues = run.run("collect-issues", collect_issues, plan, checked)

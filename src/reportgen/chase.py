@@ -18,7 +18,6 @@ from reportgen.editions import PublicView, is_withheld
 from reportgen.issues import Issue, Severity, issue
 from reportgen.model import Paper, UpdateState
 from reportgen.pipeline import Checked
-from reportgen.return_workbooks import BLANK, prefill_values
 from reportgen.safe_cells import text_for_spreadsheet
 
 CHASE_HEADINGS = ("Partner", "Returned", "File", "Actions led", "Updated", "No update (refs)", "Errors",
@@ -124,12 +123,17 @@ def unchanged_returns(checked: Checked, previous: Paper | None) -> list[Issue]:
     The pre-filled values come from `previous` (the draft the workbooks were filled from); with no
     previous draft the workbooks were blank, so a return of blank rows is the unchanged template.
     """
-    expected = prefill_values(previous)
+    blank: tuple[str, str, str] = ("", "", "")  # a blank workbook row (return_workbooks.BLANK)
+    expected: dict[int, tuple[str, str, str]] = {}
+    if previous is not None:  # return_workbooks imports openpyxl: only when there is a previous draft
+        from reportgen.return_workbooks import BLANK, prefill_values
+
+        blank, expected = BLANK, prefill_values(previous)
     issues = []
     for partner_return in checked.returns:
         updates = partner_return.updates
         if updates and all(
-            (u.status_as_written, u.explanation, u.timeframe) == expected.get(u.ref, BLANK) for u in updates
+            (u.status_as_written, u.explanation, u.timeframe) == expected.get(u.ref, blank) for u in updates
         ):
             name = Path(partner_return.path).name
             issues.append(issue("unchanged-return", workbook=name, file=partner_return.path,

@@ -8,6 +8,7 @@ nothing below this module prints. The flow scripts (`flow_cli.py`) print with th
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from reportgen.diff_render import DiffResult
     from reportgen.issues import Issue
     from reportgen.mail.steps import MailOutcome
+    from reportgen.pdf_parallel import PdfWorkers
     from reportgen.terms import Edition
 
 __all__ = ["BLOCKED", "OK", "USAGE", "guarded", "main", "make_parser"]
@@ -115,10 +117,23 @@ def show_mail(mailed: MailOutcome) -> int:
 # The commands, run with the library.
 
 def run_build(workspace: Path, period: str | None, out: Path | None, edition: Edition, show_info: bool) -> int:
+    from reportgen.pdf_parallel import start_workers
+    from reportgen.template_files import templates_folder
+
+    # first: the PDF workers load WeasyPrint while this process imports the rest and reads the inputs
+    with contextlib.ExitStack() as stack:
+        workers = start_workers(templates_folder(workspace.resolve())) if workspace.is_dir() else None
+        if workers is not None:
+            stack.enter_context(workers)
+        return _build(workspace, period, out, edition, show_info, workers)
+
+
+def _build(workspace: Path, period: str | None, out: Path | None, edition: Edition, show_info: bool,
+           workers: PdfWorkers | None) -> int:
     from reportgen.build import build_draft
 
     with Console(stderr=True, highlight=False).status("Building the paper…") as status:
-        result = build_draft(workspace, period, out, edition,
+        result = build_draft(workspace, period, out, edition, workers=workers,
                              on_stage=lambda name: status.update(f"Building the paper: {name}…"))
     return show_build(result, show_info)
 

@@ -29,12 +29,9 @@ from reportgen.docx_writer import write_docx
 from reportgen.files import write_atomically
 from reportgen.html_env import html_environment
 from reportgen.model import Paper, RichText
-from reportgen.pdf_writer import (
-    TemplateFetcher,
-    _font_timestamp,  # shared with the paper's PDF: pins font-subset dates for reproducible bytes
-    css_ident,
-    group_blocks,
-)
+from reportgen.pdf_document import font_timestamp  # shared with the paper's PDF: pins font-subset dates
+from reportgen.pdf_fetch import TemplateFetcher
+from reportgen.pdf_html import css_ident, group_blocks
 from reportgen.richtext import safe_href
 from reportgen.template_files import template_file
 
@@ -105,6 +102,6 @@ def write_diff_pdf(html: str, templates: Path, out: Path, created: str = "") -> 
     templates, out = Path(templates).resolve(), Path(out)
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     document = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
-    with _font_timestamp(created):
+    with font_timestamp(created):
         data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False)
     write_atomically(out, data)

@@ -22,7 +22,7 @@ from reportgen.charts import chart_src
 from reportgen.files import write_atomically
 from reportgen.html_env import html_environment
 from reportgen.model import Paper, PaperRow
-from reportgen.pdf_writer import css_ident, group_blocks
+from reportgen.pdf_html import css_ident, group_blocks
 from reportgen.richtext import safe_href
 
 TEMPLATE_NAME = "paper.web.html.j2"

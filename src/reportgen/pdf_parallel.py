@@ -11,9 +11,14 @@ front and the furniture pieces fill the gaps. On two cores the 1,500-action benc
 ~40% less time than as one document, and the pieces bound the memory a long paper takes (see
 docs/benchmarks.md).
 
-Processes are forked (Linux): a worker inherits the imported WeasyPrint and the paper, so it starts
-in milliseconds. With one usable core, or where fork is unavailable, the tasks run here, in order.
-A worker's failure stops the others and is raised here.
+Processes are forked (Linux). `reportgen build` starts them first (`start_workers`), before it reads
+its inputs: one worker imports WeasyPrint and lays out a small page (a fresh process's first render
+pays font set-up), then forks the others from itself, so WeasyPrint is loaded once and beside the
+reading, and the build's own process never imports it; the paper is sent to them when it is made
+(`PdfWorkers.write`), and a short paper is then laid out as one document in one worker. Workers
+started for a paper that exists already (`write_in_parts`) are forked with it. With one usable core,
+or where fork is unavailable, the tasks run here, in order. A worker's failure stops the others and
+is raised here.
 
 Which part lays out which page depends only on the paper (each piece's range comes from the one
 before; the furniture is split by page count), never on timing or the number of workers: the same
@@ -24,43 +29,41 @@ Logging: one info line per paper (workers, parts, pages laid out and kept, secon
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
+import contextlib
 import dataclasses
-import gc
 import itertools
 import logging
 import math
 import multiprocessing
 import os
-import signal
-import threading
+import pickle
 import time
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from reportgen import pdf_worker
 from reportgen.errors import ReportgenError
 from reportgen.model import Paper
-from reportgen.pdf_join import Joiner, PartPages
-from reportgen.pdf_parts import (
+from reportgen.pdf_tasks import (
     FrontTask,
     FurnitureTask,
     Laid,
     Message,
     PieceTask,
-    Prepared,
     PrepareTask,
     Ready,
     Task,
+    WholeTask,
     Written,
     plan_items,
-    run_task,
 )
-from reportgen.pdf_writer import render_html
+
+if TYPE_CHECKING:
+    from reportgen.pdf_join import Joiner
 
 LOGGER = logging.getLogger(__name__)
 
@@ -81,18 +84,39 @@ def usable_cores() -> int:
 
 def write_in_parts(paper: Paper, templates: Path) -> bytes | None:
     """The paper's PDF, laid out in parts; None when the plan is short or the template has no parts."""
-    items = len(plan_items(paper))
-    if items < MIN_PARTS_ITEMS or PART_MARKER not in render_html(paper, templates, part="front"):
+    if not in_parts(paper, templates):
         return None
-    started = time.perf_counter()
     workers = min(usable_cores(), MAX_WORKERS)
-    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
-        workers = 1  # a daemon process may not start processes
-    schedule = _Schedule(items, max(PIECE_ITEMS, math.ceil(items / 50)), prepare_ahead=workers > 1)
+    if not can_fork():
+        workers = 1
+    schedule = _schedule(paper, workers)
+    started = time.perf_counter()
     if workers == 1:
         _run_here(paper, templates, schedule)
     else:
-        _run_workers(paper, templates, schedule, workers)
+        with PdfWorkers(templates, workers, warm=False, paper=paper) as pool:  # forked with the paper
+            pool.drive(schedule)
+    return _finish(schedule, workers, started)
+
+
+def in_parts(paper: Paper, templates: Path) -> bool:
+    """Whether the paper is laid out in parts: a long plan, and a template that has parts."""
+    from reportgen.pdf_html import render_html  # Jinja: not needed to start the workers
+
+    return len(plan_items(paper)) >= MIN_PARTS_ITEMS and PART_MARKER in render_html(paper, templates, part="front")
+
+
+def can_fork() -> bool:
+    """Whether worker processes can be forked here (a daemon process may not start processes)."""
+    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+
+
+def _schedule(paper: Paper, workers: int) -> _Schedule:
+    items = len(plan_items(paper))
+    return _Schedule(items, max(PIECE_ITEMS, math.ceil(items / 50)), prepare_ahead=workers > 1)
+
+
+def _finish(schedule: _Schedule, workers: int, started: float) -> bytes:
     laid_out = time.perf_counter()
     schedule.join_ready()
     data = schedule.joiner.finish(schedule.furniture())
@@ -101,6 +125,25 @@ def write_in_parts(paper: Paper, templates: Path) -> bytes | None:
         workers, len(schedule.laid), sum(laid.prepared for laid in schedule.laid.values()), schedule.pages_laid_out,
         schedule.pages, laid_out - started, time.perf_counter() - laid_out)
     return data
+
+
+def start_workers(templates: Path) -> PdfWorkers | None:
+    """PDF workers started now, before the paper exists; None where they cannot help (one core, no fork).
+
+    Each imports WeasyPrint and lays out a small page with the templates' stylesheet (~1 s in a fresh
+    process, see `reportgen.pdf_parts.warm_up`) while this process reads and checks the inputs; then
+    `PdfWorkers.write` sends them the paper. This process never imports WeasyPrint.
+    """
+    workers = min(usable_cores(), MAX_WORKERS)
+    if workers < 2 or not can_fork():
+        return None
+    return PdfWorkers(Path(templates).resolve(), workers, warm=True)
+
+
+def _new_joiner() -> Joiner:
+    from reportgen.pdf_join import Joiner  # pikepdf: only when a paper is joined
+
+    return Joiner()
 
 
 @dataclass
@@ -113,7 +156,7 @@ class _Schedule:
     laid: dict[int, Laid] = field(default_factory=dict)
     written: dict[tuple[str, int], Written] = field(default_factory=dict)
     furniture_tasks: int = 0
-    joiner: Joiner = field(default_factory=Joiner)
+    joiner: Joiner = field(default_factory=_new_joiner)
     joined: int = 0  # parts in the joiner: the front, then pieces 0, 1, … (joined as they come, in order)
     prepare_ahead: bool = False  # workers: prepare piece k+1 while piece k is laid out
     pieces: dict[int, PieceTask] = field(default_factory=dict)  # the pieces queued so far
@@ -182,6 +225,8 @@ class _Schedule:
 
     def join_ready(self) -> None:
         """Join the parts written so far that come next in the paper (the parent's work while it waits)."""
+        from reportgen.pdf_join import PartPages
+
         while True:
             key = ("front", 0) if self.joined == 0 else ("piece", self.joined - 1)
             part = self.written.get(key)
@@ -205,67 +250,81 @@ def _done_with(message: Message) -> bool:
 
 def _run_here(paper: Paper, templates: Path, schedule: _Schedule) -> None:
     while schedule.todo:
-        for message in run_task(paper, templates, schedule.todo.popleft()):
+        for message in pdf_worker.run_task(paper, templates, schedule.todo.popleft()):
             schedule.receive(message)
         schedule.join_ready()
 
 
-def _die_with(parent: int) -> None:
-    """End this worker when the build that started it ends, however it ends (SIGKILL included).
+class PdfWorkers:
+    """Forked PDF worker processes, each taking tasks through its own pipe; a context manager.
 
-    A killed build runs no cleanup, and a worker waiting for its next task never sees the pipe close
-    (its sibling workers hold copies of it), so it would live on holding the caller's stdout. On
-    Linux the kernel sends SIGKILL when the parent goes (PR_SET_PDEATHSIG: strictly, when the thread
-    that forked it ends, and `_run_workers` joins its workers before that thread returns); elsewhere a
-    thread looks for a new parent every half second.
+    Started before the paper exists (`start_workers`), they get it with `write`; started with the
+    paper (`write_in_parts`), with `send_paper`. A worker's failure stops the others and is raised here.
     """
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        watched = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        watched = False
-    if os.getppid() != parent:  # the build ended before the kernel was told
-        os._exit(1)
-    if not watched:
-        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
+    def __init__(self, templates: Path, count: int, warm: bool, paper: Paper | None = None) -> None:
+        self.templates = templates
+        self.processes: dict[Connection, Any] = {}  # the Process, or None for a sibling forked by the first
+        self.sent: dict[Connection, int] = {}  # tasks each worker has in hand
+        self.used = paper is not None  # a pool forked with a paper makes that paper only
+        context = multiprocessing.get_context("fork")
+        try:
+            pipes = [context.Pipe() for _ in range(count)]
+            if warm:  # one process warms up, then forks the others (see `pdf_worker.warm_and_serve`)
+                parent_ends = [ours for ours, _ in pipes]
+                first = context.Process(target=pdf_worker.warm_and_serve,
+                                        args=(templates, [theirs for _, theirs in pipes], parent_ends, os.getpid()),
+                                        daemon=True)
+                started = [first]
+            else:
+                ends = [end for pipe in pipes for end in pipe]
+                started = [context.Process(target=pdf_worker.serve, daemon=True,
+                                           args=(templates, theirs, [end for end in ends if end is not theirs], paper,
+                                                 os.getpid()))
+                           for _, theirs in pipes]
+            for process in started:
+                process.start()
+            for index, (ours, theirs) in enumerate(pipes):
+                theirs.close()
+                self.processes[ours] = started[index] if index < len(started) else None
+                self.sent[ours] = 0
+        except BaseException:
+            self.close()
+            raise
 
-_PR_SET_PDEATHSIG = 1
+    def __enter__(self) -> PdfWorkers:
+        return self
 
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
+    def send_paper(self, paper: Paper) -> None:
+        if self.used:
+            raise ReportgenError("the PDF workers have made a paper already")
+        self.used = True
+        data = pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL)  # once for all (~0.1 s at 1,500 actions)
+        for connection in self.processes:
+            connection.send_bytes(data)  # what `recv` reads
 
+    def write(self, paper: Paper) -> bytes:
+        """The paper's PDF: in parts when it is long, else as one document in one worker."""
+        started = time.perf_counter()
+        LOGGER.debug("the paper goes to the PDF workers")
+        self.send_paper(paper)
+        if in_parts(paper, self.templates):
+            schedule = _schedule(paper, len(self.processes))
+            self.drive(schedule)
+            return _finish(schedule, len(self.processes), started)
+        connection = next(iter(self.processes))
+        self.sent[connection] += 1
+        connection.send(WholeTask())
+        message = self._receive(connection)
+        assert isinstance(message, Written)
+        return message.pdf
 
-def _worker(paper: Paper, templates: Path, connection: Connection, parent: int) -> None:
-    _die_with(parent)
-    gc.freeze()  # the inherited heap is never garbage: keep the collector (and copy-on-write) off it
-    prepared: dict[int, Prepared] = {}
-    try:
-        while (task := connection.recv()) is not None:
-            for message in run_task(paper, templates, task, prepared):
-                connection.send(message)
-    except EOFError:  # the parent has gone
-        pass
-    except BaseException as error:  # the parent raises it
-        connection.send(error)
-    finally:
-        connection.close()
-
-
-def _run_workers(paper: Paper, templates: Path, schedule: _Schedule, workers: int) -> None:
-    context = multiprocessing.get_context("fork")
-    processes: dict[Connection, Any] = {}
-    try:
-        for _ in range(workers):
-            ours, theirs = context.Pipe()
-            process = context.Process(target=_worker, args=(paper, templates, theirs, os.getpid()), daemon=True)
-            process.start()
-            theirs.close()
-            processes[ours] = process
-        sent: dict[Connection, int] = {connection: 0 for connection in processes}  # tasks not done yet
+    def drive(self, schedule: _Schedule) -> None:
+        """Hand out the schedule's tasks until every part is written."""
+        sent = self.sent
         holder: dict[int, Connection] = {}  # the worker a piece was prepared in
 
         def send(connection: Connection, task: Task) -> None:
@@ -293,26 +352,40 @@ def _run_workers(paper: Paper, templates: Path, schedule: _Schedule, workers: in
             if not busy:
                 raise ReportgenError("the PDF parts stopped with work left to do")
             for connection in _ready(busy):
-                try:
-                    message = connection.recv()
-                except EOFError:
-                    raise ReportgenError("a PDF worker process ended unexpectedly") from None
-                if isinstance(message, BaseException):
-                    raise message
-                schedule.receive(message)
-                if _done_with(message):
-                    sent[connection] -= 1
+                schedule.receive(self._receive(connection))
             dispatch()  # the next piece of the chain before anything else
             schedule.join_ready()
-        for connection in processes:
-            connection.send(None)
-    finally:
-        for connection, process in processes.items():
-            connection.close()
-            process.join(timeout=5)
-            if process.is_alive():
-                process.terminate()
-                process.join()
+
+    def _receive(self, connection: Connection) -> Message:
+        try:
+            message = connection.recv()
+        except EOFError:
+            raise ReportgenError("a PDF worker process ended unexpectedly") from None
+        if isinstance(message, BaseException):
+            raise message
+        if _done_with(message):
+            self.sent[connection] -= 1
+        return message
+
+    def close(self) -> None:
+        """Tell the workers to stop, and wait for them (a worker still busy after 5 s is terminated).
+
+        Workers that never got a paper (the build stopped before it) are terminated at once: a build
+        that fails on its inputs should not wait for WeasyPrint to finish loading.
+        """
+        for connection in self.processes:
+            with contextlib.suppress(OSError):
+                connection.send(None)
+        for connection, process in self.processes.items():
+            connection.close()  # a forked sibling sees its end close, and stops
+            if process is not None:
+                if not self.used:
+                    process.terminate()
+                process.join(timeout=5)
+                if process.is_alive():
+                    process.terminate()
+                    process.join()
+        self.processes = {}
 
 
 def _ready(connections: Iterable[Connection]) -> list[Connection]:

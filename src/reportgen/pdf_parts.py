@@ -30,7 +30,6 @@ Must not: decide content (the template and paper.css do).
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import os
 import re
@@ -51,19 +50,26 @@ from weasyprint.pdf import VARIANTS
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
-from reportgen.model import Paper, PaperSection
-from reportgen.pdf_writer import TemplateFetcher, _font_timestamp, render_html
+from reportgen.model import Paper
+from reportgen.pdf_document import font_timestamp, write_whole
+from reportgen.pdf_fetch import TemplateFetcher
+from reportgen.pdf_html import render_html
+from reportgen.pdf_tasks import (
+    FrontTask,
+    Laid,
+    Message,
+    PieceTask,
+    PrepareTask,
+    Ready,
+    Task,
+    WholeTask,
+    Written,
+    plan_items,
+    plan_slice,
+)
 
 RENDER_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
 _PAGES_COUNTER = re.compile(rb"counter\(\s*pages\s*\)")
-
-
-@dataclass(frozen=True)
-class PlanItem:
-    """One row of the delivery-plan table: a section heading (`row` None) or an action."""
-
-    section: int
-    row: int | None
 
 
 @dataclass(frozen=True)
@@ -72,36 +78,6 @@ class PageStart:
 
     item: int
     continued: bool = False
-
-
-def plan_items(paper: Paper) -> tuple[PlanItem, ...]:
-    items: list[PlanItem] = []
-    for index, section in enumerate(paper.sections):
-        if section.heading:
-            items.append(PlanItem(index, None))
-        items.extend(PlanItem(index, row) for row in range(len(section.rows)))
-    return tuple(items)
-
-
-def plan_slice(paper: Paper, items: Sequence[PlanItem], start: int, stop: int) -> Paper:
-    """`paper` with only the table rows items[start:stop]; the exempt note only with the last row.
-
-    A section cut at `start` goes on without its heading row, as it does on a continued page.
-    """
-    groups: list[tuple[int, bool, list[Any]]] = []  # section index, heading shown, rows
-    for item in items[start:stop]:
-        if not groups or groups[-1][0] != item.section:
-            groups.append((item.section, False, []))
-        if item.row is None:
-            groups[-1] = (item.section, True, groups[-1][2])
-        else:
-            groups[-1][2].append(paper.sections[item.section].rows[item.row])
-    sections = tuple(
-        PaperSection(paper.sections[index].heading if heading else "", paper.sections[index].level, tuple(rows))
-        for index, heading, rows in groups
-    )
-    note = paper.exempt_note if stop >= len(items) else ""
-    return dataclasses.replace(paper, sections=sections, exempt_note=note)
 
 
 # ---------------------------------------------------------------- laying out one part
@@ -216,73 +192,6 @@ def _rows(box: Any) -> Iterator[Any]:
 # ---------------------------------------------------------------- tasks
 
 
-@dataclass(frozen=True)
-class FrontTask:
-    pass
-
-
-@dataclass(frozen=True)
-class PieceTask:
-    """Lay out plan items [start, end) (more if they fit on one page: a piece must have a page to drop)."""
-
-    piece: int
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class PrepareTask:
-    """Prepare piece `piece` (items [start, end)) in this worker, to lay it out when its start is known."""
-
-    piece: int
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class FurnitureTask:
-    """The headers and footers of pages first_page.. (1-based), one per entry of `kinds`."""
-
-    index: int
-    first_page: int
-    kinds: tuple[str, ...]  # "front" or "plan", page by page
-    total: int
-
-
-Task = FrontTask | PieceTask | PrepareTask | FurnitureTask
-
-
-@dataclass(frozen=True)
-class Laid:
-    """A piece, laid out: where each kept page starts (plan item index), and where the next piece starts."""
-
-    piece: int
-    starts: tuple[int, ...]
-    next_start: int | None  # None: the piece reached the end of the plan
-    laid_out: int = 0  # pages laid out, with the dropped last page (and any longer tries)
-    prepared: bool = False  # laid out from the rows prepared ahead (PrepareTask)
-
-
-@dataclass(frozen=True)
-class Ready:
-    """A piece is prepared, in the worker that says so."""
-
-    piece: int
-
-
-@dataclass(frozen=True)
-class Written:
-    """A part's PDF. `kind` is "front", "piece" or "furniture"; all its pages go into the paper."""
-
-    kind: str
-    index: int
-    pdf: bytes
-    pages: int
-
-
-Message = Laid | Ready | Written
-
-
 def run_task(paper: Paper, templates: Path, task: Task,
              prepared: dict[int, Prepared] | None = None) -> Iterator[Message]:
     """Do one task; a piece says where the next one starts (Laid) before it is written (Written).
@@ -313,7 +222,10 @@ def _collector_paused(collect_after: bool) -> Iterator[None]:
 
 
 def _run_task(paper: Paper, templates: Path, task: Task, prepared: dict[int, Prepared] | None) -> Iterator[Message]:
-    if isinstance(task, PrepareTask):
+    if isinstance(task, WholeTask):
+        data = write_whole(paper, templates)
+        yield Written("whole", 0, data, 0)
+    elif isinstance(task, PrepareTask):
         if prepared is not None:
             prepared[task.piece] = Prepared(paper, templates, task.start, task.end)
         yield Ready(task.piece)
@@ -368,8 +280,28 @@ def _last_whole_start(starts: Sequence[PageStart]) -> int:
     return 0
 
 
+WARM_UP_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Warm-up</title>
+<link rel="stylesheet" href="paper.css"></head><body><h1>Warm-up</h1><h2>Section</h2>
+<p>Words in <strong>bold</strong>, <em>italic</em> and <a href="https://example.org/">a link</a>.</p>
+<table class="plan"><thead><tr><th>Ref</th><th>Action</th></tr></thead>
+<tbody><tr class="action"><td>1</td><td><p>An action, 1 – 2 “quoted”.</p></td></tr></tbody></table></body></html>"""
+
+
+def warm_up(templates: Path) -> None:
+    """Lay out and write a small page with the templates' stylesheet, and throw it away.
+
+    A process's first render pays for set-up a later one does not (fontconfig and Pango font maps,
+    the user-agent stylesheet, the fonts the stylesheet names, the PDF writer's code paths); a PDF
+    worker does it while the build reads its inputs. Nothing is kept that changes later output: the
+    tests compare a worker's PDF with one made in a fresh process, byte for byte.
+    """
+    _, document = lay_out(WARM_UP_HTML, templates)
+    with font_timestamp(""):
+        document.write_pdf(**RENDER_OPTIONS)
+
+
 def write_document(document: Any, paper: Paper) -> bytes:
     """A laid-out part as PDF bytes, with font subsets dated from the paper (reproducible)."""
-    with _font_timestamp(paper.pdf_created):
+    with font_timestamp(paper.pdf_created):
         data: bytes = document.write_pdf(**RENDER_OPTIONS)
     return data

@@ -14,13 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
 from reportgen.headings import did_you_mean, find_header_row
 from reportgen.issues import Issue, issue
 from reportgen.settings import Column
 from reportgen.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
-from reportgen.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
 
 Cell = object
 
@@ -47,6 +44,8 @@ class Table:
     links: Mapping[str, str] = field(default_factory=dict)  # cell ("D5") -> URL set with Insert > Link
 
     def link(self, number: int, key: str) -> str | None:
+        if not self.links:  # a CSV file, or a sheet without links: no need to import openpyxl (~0.4 s)
+            return None
         from openpyxl.utils import get_column_letter
 
         at = self.index.get(key)
@@ -67,6 +66,11 @@ def read_sheets(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
 
 
 def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
+    # imported here: xlsx_reader and this need openpyxl (~0.4 s in a fresh process), CSV inputs do not
+    from openpyxl.utils import get_column_letter
+
+    from reportgen.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
+
     if not zipfile.is_zipfile(path):
         if _looks_like_text_or_xls(path) == "ole":
             what = "an old .xls workbook or a password-protected one"

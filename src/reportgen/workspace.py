@@ -9,13 +9,16 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.issues import Issue, issue
 from reportgen.periods import PERIOD as PERIOD  # the one period rule; kept importable from here
 from reportgen.periods import check_period, is_period
-from reportgen.settings import Settings, load_settings
 from reportgen.template_files import templates_folder
+
+if TYPE_CHECKING:
+    from reportgen.settings import Settings
 
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 
@@ -54,6 +57,8 @@ def find_inputs(workspace: Path, period: str | None = None, need_returns: bool =
     workspace = workspace.resolve()
     if not workspace.is_dir():
         raise UsageError(f"workspace {workspace} is not a folder")
+    from reportgen.settings import load_settings  # pydantic: after `reportgen build` has started its PDF workers
+
     settings = load_settings(workspace)
     register = _register_file(workspace)
     period = check_period(period) if period else newest_period(workspace)

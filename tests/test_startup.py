@@ -1,0 +1,67 @@
+"""A command imports only what it needs: a fresh process pays for every import (WeasyPrint ~0.8 s,
+openpyxl ~0.4 s), so `reportgen validate` must never import WeasyPrint, CSV inputs never need openpyxl,
+and a build's own process leaves WeasyPrint to its PDF workers. Not timed: the imports are checked."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from factories import ACTIONS, REGISTER_HEADINGS, default_returns, make_workspace, write_csv
+
+
+def _modules_after(code: str) -> set[str]:
+    """The top-level packages imported by a fresh Python process running `code`."""
+    report = "import json, sys\nprint(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    script = textwrap.dedent(code) + "\n" + report
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=300)
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def _csv_workspace(root: Path) -> Path:
+    make_workspace(root)
+    (root / "inputs" / "register.xlsx").unlink()
+    write_csv(root / "inputs" / "register.csv", [REGISTER_HEADINGS, *ACTIONS])
+    folder = root / "inputs" / "returns" / "2026-10"
+    for name, rows in default_returns().items():
+        (folder / name).unlink()
+        write_csv(folder / name.replace(".xlsx", ".csv"), rows)
+    return root
+
+
+def test_validate_never_imports_weasyprint(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws")
+    modules = _modules_after(f"""
+        from reportgen.cli import main
+        assert main(["validate", "--workspace", {str(root)!r}]) == 0
+    """)
+    assert "openpyxl" in modules  # it did read the .xlsx inputs
+    assert "docx" in modules  # it did read the Word template's look (theme issues are the build's)
+    assert not modules & {"weasyprint", "pikepdf", "docxtpl", "matplotlib", "prefect"}
+
+
+def test_validate_of_csv_inputs_never_imports_openpyxl(tmp_path: Path) -> None:
+    root = _csv_workspace(tmp_path / "ws")
+    modules = _modules_after(f"""
+        from reportgen.cli import main
+        assert main(["validate", "--workspace", {str(root)!r}]) == 0
+    """)
+    assert "openpyxl" not in modules
+    assert "weasyprint" not in modules
+
+
+def test_a_build_leaves_weasyprint_to_its_pdf_workers(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws")
+    out = tmp_path / "draft"
+    modules = _modules_after(f"""
+        from pathlib import Path
+        from reportgen import pdf_parallel
+        pdf_parallel.usable_cores = lambda: 2  # workers even on a one-core machine
+        from reportgen.build import build_draft
+        result = build_draft(Path({str(root)!r}), out=Path({str(out)!r}))
+    """)
+    assert (out / "paper.pdf").read_bytes().startswith(b"%PDF")
+    assert "weasyprint" not in modules
