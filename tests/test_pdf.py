@@ -15,6 +15,7 @@ import pikepdf
 import pypdf
 import pytest
 import weasyprint
+from weasyprint import HTML
 
 from conftest import make_paper, make_row
 from reportgen import pdf_fetch, pdf_html, pdf_writer
@@ -529,7 +530,7 @@ def test_a_line_never_ends_after_one_word_before_a_link() -> None:
     body = "".join(f'<div style="width: {width}px; break-after: page">{p}</div>' for p, width in pages)
     style = ('@page { size: A4; margin: 10mm }'
              ' html { font-family: "Liberation Sans"; font-size: 10.5pt; line-height: 1.35 }')
-    data = pdf_writer.HTML(string=f"<html><head><style>{style}</style></head><body>{body}</body></html>").write_pdf()
+    data = HTML(string=f"<html><head><style>{style}</style></head><body>{body}</body></html>").write_pdf()
     alone = []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for page, (_, width) in zip(pdf.pages, pages, strict=True):

@@ -10,7 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from factories import ACTIONS, REGISTER_HEADINGS, default_returns, make_workspace, write_csv
+from conftest import ACTIONS, REGISTER_HEADINGS, default_returns, make_workspace, write_csv
 
 
 def _modules_after(code: str) -> set[str]:
