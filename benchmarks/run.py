@@ -71,11 +71,13 @@ def child_stages(workspace: Path, skip_pdf: bool) -> dict[str, Any]:
     when it takes under 90 s, and the fastest run is kept: the machine may be shared, and the growth
     ratios of quick stages should not be ratios of noise.
     """
-    from reportgen import build, drafts, pipeline
-    from reportgen.docx_writer import write_docx
-    from reportgen.merge import merge_returns
-    from reportgen.pdf_writer import write_pdf
-    from reportgen.returns import partner_for, read_return, validate_return
+    from reportgen.check import checked as pipeline
+    from reportgen.check.merge import merge_returns
+    from reportgen.drafts import folders as drafts
+    from reportgen.read.returns import partner_for, read_return, validate_return
+    from reportgen.render.docx.writer import write_docx
+    from reportgen.render.pdf.writer import write_pdf
+    from reportgen.run import build
 
     times: dict[str, float] = {}
 
@@ -130,12 +132,12 @@ def child_startup(templates: Path) -> dict[str, Any]:
     """
     times: dict[str, float] = {}
     start = time.perf_counter()
-    import reportgen.build
-    import reportgen.cli  # noqa: F401
+    import reportgen.run.build
+    import reportgen.shells.cli  # noqa: F401
 
     times["imports, build process"] = time.perf_counter() - start
     start = time.perf_counter()
-    from reportgen import pdf_parts
+    from reportgen.render.pdf import parts as pdf_parts
 
     times["imports, PDF worker (WeasyPrint)"] = time.perf_counter() - start
     renders = []
@@ -229,9 +231,9 @@ def run_child(mode: str, *args: str) -> dict[str, Any]:
 
 
 def reportgen_command() -> list[str]:
-    """`reportgen` as installed beside this Python (the console script), else `python -m reportgen.cli`."""
+    """`reportgen` as installed beside this Python (the console script), else `python -m reportgen.shells.cli`."""
     script = Path(sys.executable).parent / "reportgen"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "reportgen.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "reportgen.shells.cli"]
 
 
 def run_command(args: Sequence[str], expect: Sequence[int] = (0,)) -> dict[str, Any]:
@@ -405,7 +407,7 @@ def bench_sample(folder: Path, office: LibreOffice, use_lo: bool) -> dict[str, A
 def bench_startup() -> dict[str, Any]:
     """Start-up costs, each in a fresh process (the fastest of three): see `child_startup`; and
     `reportgen --version` (the interpreter and the command line alone)."""
-    from reportgen.workspace import DEFAULT_TEMPLATES
+    from reportgen.read.workspace import DEFAULT_TEMPLATES
 
     runs = [run_child("startup", "--workspace", str(DEFAULT_TEMPLATES))["times"] for _ in range(3)]
     times = {name: round(min(run[name] for run in runs), 3) for name in runs[0]}

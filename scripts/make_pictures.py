@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from reportgen.build import BuildResult, build_draft
+from reportgen.run.build import BuildResult, build_draft
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -23,8 +23,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, RGBColor
 from PIL import Image, ImageDraw, ImageFont
 
-from reportgen.build import build_draft
-from reportgen.restyle import PDF_TEMPLATES, copy_templates
+from reportgen.run.build import build_draft
+from reportgen.run.restyle import PDF_TEMPLATES, copy_templates
 
 ROOT = Path(__file__).resolve().parents[1]
 BODY_FONT = "Liberation Serif"

@@ -4,7 +4,7 @@ Run `python templates/make_template.py` (re-runnable, same bytes each time). The
 be restyled in Word by the secretariat (fonts, colours, logo, header and footer) without touching
 code: every look comes from named styles and from the prototype rows of the two tables.
 
-Layout (the markers `reportgen.docx_writer` looks for are in brackets):
+Layout (the markers `reportgen.render.docx.writer` looks for are in brackets):
 
 - Section 1, A4 portrait: Title `{{ paper.title }}`; the cover sheet table (LABEL | value, one row
   per `paper.cover` via docxtpl `{%tr for %}`); the subtitle; a paragraph holding `[[NARRATIVE]]`;
@@ -21,7 +21,7 @@ Layout (the markers `reportgen.docx_writer` looks for are in brackets):
   (restricted edition only) and the running title; footer: the
   marking and "Page X of Y" (PAGE / NUMPAGES fields). Section 2 reuses section 1's header/footer.
 
-The PDF takes the same look from this file (`reportgen.theme`): the styles Normal, Title, Subtitle,
+The PDF takes the same look from this file (`reportgen.render.theme`): the styles Normal, Title, Subtitle,
 Heading 1-3, the plan table's prototype rows, the cover label fill, the "Status …" styles' shading
 (the status fills), both sections' page size and margins, and a picture put in the header (the logo).
 Sizes, colours and margins here are the PDF stylesheet's defaults, so both outputs look alike.
@@ -45,8 +45,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor, Twips
 
-from reportgen.docx_writer import save_reproducibly
 from reportgen.paper_rules import CHANGES_COLUMNS
+from reportgen.render.docx.writer import save_reproducibly
 from reportgen.terms import STATUS_CLASSES, STATUS_COLOURS
 
 HERE = Path(__file__).resolve().parent

@@ -225,7 +225,8 @@ def blocked_workspace(root: Path) -> Path:
 
 def keep_draft(root: Path, period: str) -> tuple[Path, Paper]:
     """A kept draft made by the build's own stages, without rendering DOCX or PDF."""
-    from reportgen import build, drafts
+    from reportgen.drafts import folders as drafts
+    from reportgen.run import build
 
     plan = build.prepare_build(root, period)
     checked = build.check_plan(plan)

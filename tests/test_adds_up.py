@@ -12,8 +12,8 @@ import pypdf
 import pytest
 
 from conftest import ROOT, SAMPLE, copy_example, default_returns, make_workspace, needs_sample
-from reportgen.build import build_draft, validate_draft
-from reportgen.cli import main
+from reportgen.run.build import build_draft, validate_draft
+from reportgen.shells.cli import main
 
 EXAMPLE_NARRATIVE = (ROOT / "narrative.md").read_text(encoding="utf-8")
 TOTAL = re.compile(r"Of the (\d+) actions")

@@ -22,11 +22,11 @@ import openpyxl
 import pytest
 
 from conftest import RETURN_HEADINGS, make_workspace, write_xlsx
-from reportgen import xlsx_reader
-from reportgen.returns import read_return
+from reportgen.read import xlsx_reader
+from reportgen.read.returns import read_return
+from reportgen.read.sheets import read_sheets
+from reportgen.read.workspace import find_inputs, periods
 from reportgen.settings import Settings
-from reportgen.sheets import read_sheets
-from reportgen.workspace import find_inputs, periods
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +184,7 @@ def test_a_fifo_among_the_returns_never_blocks(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws")
     os.mkfifo(root / "inputs" / "returns" / "2026-10" / "x.csv")
     try:
-        done = subprocess.run([sys.executable, "-m", "reportgen.cli", "validate", "--workspace", str(root)],
+        done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "validate", "--workspace", str(root)],
                               capture_output=True, text=True, timeout=120)
     except subprocess.TimeoutExpired:
         pytest.fail("validate blocked on a FIFO")
@@ -220,7 +220,7 @@ def test_long_unbroken_runs_lay_out_in_bounded_time(tmp_path: Path) -> None:
     import pypdf
 
     from conftest import default_returns
-    from reportgen.build import build_draft
+    from reportgen.run.build import build_draft
 
     dots, solid = ("a." * 16383)[:32766], "b" * 32766
     returns = default_returns()

@@ -17,8 +17,8 @@ from docx.oxml.ns import qn
 
 from conftest import REFERENCE, SAMPLE, copy_example, needs_sample
 from reference import reference_rows, words
-from reportgen.build import build_draft
-from reportgen.cli import main
+from reportgen.run.build import build_draft
+from reportgen.shells.cli import main
 
 
 def plan_rows(document: docx.document.Document) -> dict[int, list[str]]:

@@ -10,12 +10,12 @@ from pathlib import Path
 import openpyxl
 
 from conftest import RETURN_HEADINGS, default_returns, keep_draft, make_workspace, write_xlsx
-from reportgen.build import check_plan, make_paper, prepare_build
-from reportgen.chase import CHASE_HEADINGS, ChaseRow, chase_csv, chase_list, chase_markdown, unchanged_returns
+from reportgen.check.checked import Checked, check_inputs
 from reportgen.model import UpdateState
-from reportgen.pipeline import Checked, check_inputs
-from reportgen.run_returns import write_return_workbooks
-from reportgen.workspace import find_inputs
+from reportgen.read.workspace import find_inputs
+from reportgen.run.build import check_plan, make_paper, prepare_build
+from reportgen.run.chase import CHASE_HEADINGS, ChaseRow, chase_csv, chase_list, chase_markdown, unchanged_returns
+from reportgen.run.returns import write_return_workbooks
 
 A, B = "2026-10", "2026-11"
 

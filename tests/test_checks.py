@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import RETURN_HEADINGS, default_returns, make_workspace
+from reportgen.check.checked import check_inputs
 from reportgen.issues import flatten
-from reportgen.pipeline import check_inputs
+from reportgen.read.workspace import find_inputs
 from reportgen.settings import CANONICAL_STATUSES
-from reportgen.workspace import find_inputs
 
 
 def _check(root: Path):

@@ -9,8 +9,8 @@ import pytest
 
 from canary import CANARY, canary_leaks, exempt_workspace
 from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_csv
-from reportgen.build import build_draft
-from reportgen.diff_render import compare_drafts
+from reportgen.diff.render import compare_drafts
+from reportgen.run.build import build_draft
 
 
 def test_canary_appears_nowhere_in_the_public_edition(tmp_path: Path) -> None:
@@ -84,7 +84,7 @@ def _hostile_workspace(root: Path) -> Path:
 
 
 def test_public_outputs_hold_nothing_of_exempt_actions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from reportgen.cli import main
+    from reportgen.shells.cli import main
 
     root = _hostile_workspace(tmp_path / "ws")
     first = build_draft(root)
@@ -116,8 +116,8 @@ def test_restricted_edition_keeps_what_public_hides(tmp_path: Path) -> None:
 
 
 def test_diff_across_editions_is_refused_unless_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from reportgen.cli import main
     from reportgen.errors import UsageError
+    from reportgen.shells.cli import main
 
     root = _hostile_workspace(tmp_path / "ws")
     restricted = build_draft(root, edition="restricted")

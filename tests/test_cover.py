@@ -11,8 +11,8 @@ import pypdf
 import pytest
 
 from conftest import ACTIONS, REGISTER_HEADINGS, SAMPLE, default_returns, make_workspace, needs_sample
-from reportgen.build import build_draft, validate_draft
-from reportgen.cover import fill_in, meeting_date
+from reportgen.paper.cover import fill_in, meeting_date
+from reportgen.run.build import build_draft, validate_draft
 from reportgen.settings import PaperSettings
 
 TOML = """\

@@ -31,16 +31,16 @@ from conftest import (
     make_row,
     make_workspace,
 )
-from reportgen.build import build_draft
-from reportgen.cli import main
-from reportgen.diff import Span, diff_drafts, new_text, old_text, word_diff
-from reportgen.diff_redline import redline_blocks
-from reportgen.diff_render import DiffResult, compare_drafts, default_out
-from reportgen.diff_summary import write_diff_docx
-from reportgen.docx_writer import write_docx
-from reportgen.drafts import load_draft
+from reportgen.diff.changes import Span, diff_drafts, new_text, old_text, word_diff
+from reportgen.diff.redline import redline_blocks
+from reportgen.diff.render import DiffResult, compare_drafts, default_out
+from reportgen.diff.summary import write_diff_docx
+from reportgen.drafts.folders import load_draft
 from reportgen.errors import ReportgenError
 from reportgen.model import Block, Inline, PaperCell, PaperRow, PaperSection, RichText, plain_text
+from reportgen.render.docx.writer import write_docx
+from reportgen.run.build import build_draft
+from reportgen.shells.cli import main
 
 OLD_EXPLANATION = "Referrals are reviewed monthly by the victims board."
 NEW_EXPLANATION = "Referrals are reviewed weekly by the victims board and partners."
@@ -517,13 +517,13 @@ def test_a_comparison_leaves_progress_over_time_out(tmp_path: Path) -> None:
 
 def test_a_comparison_that_fails_half_way_publishes_nothing(drafts, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    import reportgen.diff_render
+    import reportgen.diff.render
 
     def failing_pdf(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("disk full")
 
     target = tmp_path / "comparison"
-    monkeypatch.setattr(reportgen.diff_render, "write_diff_pdf", failing_pdf)
+    monkeypatch.setattr(reportgen.diff.render, "write_diff_pdf", failing_pdf)
     with pytest.raises(RuntimeError, match="disk full"):
         compare_drafts(*drafts, out=target)
     assert not target.exists()

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT, SAMPLE, copy_example
-from reportgen.build import build_draft
-from reportgen.cli import make_parser
 from reportgen.issues import CODES
+from reportgen.run.build import build_draft
+from reportgen.shells.cli import make_parser
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

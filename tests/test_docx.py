@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import COLUMNS, LINK, MAILTO, UNKNOWN_REF, make_paper, make_row
-from reportgen.docx_writer import write_docx, xml_safe
 from reportgen.errors import ReportgenError
 from reportgen.model import Block, CoverRow, Inline, Paper, PaperCell, PaperSection, StatusMove
+from reportgen.render.docx.writer import write_docx, xml_safe
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "paper.docx"
 HOSTILE = ("<w:p>", "{{ 7*7 }}", "{% for %}", "a & b", "<script>alert(1)</script>", "x\x0by")

@@ -18,7 +18,7 @@ from conftest import (
     make_workspace,
     needs_sample,
 )
-from reportgen.build import build_draft
+from reportgen.run.build import build_draft
 
 MARK = "DRAFT – not for publication"
 

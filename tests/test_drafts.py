@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import make_paper as base_paper
-from reportgen.drafts import (
+from reportgen.drafts.folders import (
     InputFile,
     Manifest,
     clean_stale_temps,

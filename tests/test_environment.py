@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_csv
-from reportgen.returns import read_return
+from reportgen.read.cells import parse_ref
+from reportgen.read.returns import read_return
 from reportgen.settings import Settings
-from reportgen.values import parse_ref
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "reportgen.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "reportgen.shells.cli", *args], capture_output=True, text=True,
                           timeout=300)
 
 
@@ -95,7 +95,7 @@ def test_out_inside_inputs_or_a_draft_or_hidden_is_refused(tmp_path: Path) -> No
 
 
 def test_a_published_temporary_name_is_never_cleaned_away(tmp_path: Path) -> None:
-    from reportgen.drafts import clean_stale_temps
+    from reportgen.drafts.folders import clean_stale_temps
 
     root = make_workspace(tmp_path / "ws")
     draft = Path(_cli("build", "--workspace", str(root)).stdout.strip().splitlines()[-1])

@@ -15,14 +15,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-import reportgen.build as build_module
+import reportgen.run.build as build_module
 from conftest import RETURN_HEADINGS, default_returns, make_workspace
-from reportgen.build import build_draft
+from reportgen.run.build import build_draft
 
 CHILD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    import reportgen.build as b
+    import reportgen.run.build as b
     render = b.render_pdf
     def slow(*args):
         out = render(*args)
@@ -64,7 +64,7 @@ def test_a_killed_build_leaves_earlier_drafts_and_no_partial_draft(tmp_path: Pat
 
 def test_two_builds_of_one_period_at_once_both_land(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws")
-    code = ("import sys; from pathlib import Path; from reportgen.build import build_draft; "
+    code = ("import sys; from pathlib import Path; from reportgen.run.build import build_draft; "
             "build_draft(Path(sys.argv[1]))")
     children = [subprocess.Popen([sys.executable, "-c", code, str(root)]) for _ in range(2)]
     assert [child.wait(timeout=120) for child in children] == [0, 0]

@@ -13,8 +13,8 @@ import pytest
 
 from canary import CANARY, exempt_workspace
 from conftest import ROOT, blocked_workspace, copy_example
-from reportgen.build import build_draft
-from reportgen.drafts import load_draft
+from reportgen.drafts.folders import load_draft
+from reportgen.run.build import build_draft
 
 
 def _reproducible(folder: Path) -> dict[str, bytes]:
@@ -23,8 +23,8 @@ def _reproducible(folder: Path) -> dict[str, bytes]:
 
 
 def test_python_cli_and_flow_make_the_same_draft(harness, tmp_path: Path) -> None:
-    from reportgen.cli import main
-    from reportgen.prefect_flows import panel_paper
+    from reportgen.shells.cli import main
+    from reportgen.shells.prefect_flows import panel_paper
 
     root = copy_example(tmp_path / "ws")
     library = build_draft(root)
@@ -42,7 +42,7 @@ def test_python_cli_and_flow_make_the_same_draft(harness, tmp_path: Path) -> Non
 def test_monthly_update_compares_with_the_last_draft_and_publishes_artifacts(harness, tmp_path: Path) -> None:
     from prefect.artifacts import Artifact
 
-    from reportgen.prefect_flows import monthly_update
+    from reportgen.shells.prefect_flows import monthly_update
 
     root = copy_example(tmp_path / "ws")
     september = monthly_update(str(root), "2026-09").build.folder
@@ -77,7 +77,7 @@ def _register_by_lead(path: Path) -> dict[str, list[tuple[int, str]]]:
 def test_partner_returns_flow_writes_one_workbook_per_lead(harness, tmp_path: Path) -> None:
     """Each lead's workbook holds that lead's actions, in register order, with nothing filled in (no
     draft of an earlier period to pre-fill from)."""
-    from reportgen.prefect_flows import partner_returns
+    from reportgen.shells.prefect_flows import partner_returns
 
     root = copy_example(tmp_path / "ws")
     folder = partner_returns(str(root), "2026-11").folder
@@ -102,7 +102,7 @@ def test_flow_script_prints_what_reportgen_build_prints_and_exits_1_when_blocked
     root = blocked_workspace(tmp_path / "ws")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
-    built = subprocess.run([sys.executable, "-m", "reportgen.cli", "build", "--workspace", str(root)],
+    built = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "build", "--workspace", str(root)],
                            capture_output=True, text=True, env=env, timeout=300)
     flowed = subprocess.run([sys.executable, str(ROOT / "flows" / "panel_paper.py"), "--workspace", str(root)],
                             capture_output=True, text=True, env=env, timeout=300)
@@ -119,7 +119,7 @@ def test_flow_script_prints_what_reportgen_build_prints_and_exits_1_when_blocked
 def test_prefect_artifacts_of_the_public_edition_hold_no_exempt_text(harness, tmp_path: Path) -> None:
     from prefect.artifacts import Artifact
 
-    from reportgen.prefect_flows import monthly_update
+    from reportgen.shells.prefect_flows import monthly_update
 
     root = exempt_workspace(tmp_path / "ws", period="2026-11")
     monthly_update(str(root))
@@ -131,7 +131,7 @@ def test_prefect_artifacts_of_the_public_edition_hold_no_exempt_text(harness, tm
 def test_flow_states_say_blocked_with_the_count(harness, tmp_path: Path) -> None:
     from prefect.states import StateType
 
-    from reportgen.prefect_flows import monthly_update, panel_paper
+    from reportgen.shells.prefect_flows import monthly_update, panel_paper
 
     clean = panel_paper(str(copy_example(tmp_path / "ok")), return_state=True)
     assert (clean.type, clean.name) == (StateType.COMPLETED, "Completed")
@@ -145,7 +145,7 @@ def test_flow_states_say_blocked_with_the_count(harness, tmp_path: Path) -> None
 
 def test_usage_error_fails_the_flow_at_once_with_its_line(harness, tmp_path: Path) -> None:
     from reportgen.errors import UsageError
-    from reportgen.prefect_flows import monthly_update, panel_paper, partner_returns
+    from reportgen.shells.prefect_flows import monthly_update, panel_paper, partner_returns
 
     root = copy_example(tmp_path / "ws")
     for state in (monthly_update(str(root), "2023-13", return_state=True),
@@ -162,7 +162,7 @@ def test_a_task_raising_a_usage_error_is_not_retried(harness) -> None:
     from prefect import flow
 
     from reportgen.errors import UsageError
-    from reportgen.prefect_flows import stage_task
+    from reportgen.shells.prefect_flows import stage_task
 
     calls: list[str] = []
 
@@ -191,7 +191,7 @@ def test_flow_script_refuses_a_wrong_request_in_one_line_before_prefect_starts(t
 
 
 def test_flow_scripts_describe_every_option() -> None:
-    from reportgen.flow_cli import make_parser
+    from reportgen.shells.flow_cli import make_parser
 
     for script in sorted((ROOT / "flows").glob("*.py")):
         command = make_parser(script.stem)

@@ -16,11 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import RETURN_HEADINGS, default_returns, make_workspace, write_csv, write_xlsx
-from reportgen.build import build_draft
 from reportgen.issues import flatten
-from reportgen.returns import read_return
+from reportgen.read.cells import parse_ref
+from reportgen.read.returns import read_return
+from reportgen.run.build import build_draft
 from reportgen.settings import Settings
-from reportgen.values import parse_ref
 
 SETTINGS = Settings()
 
@@ -264,8 +264,8 @@ def test_excel_dates_in_refs_and_timeframes(tmp_path: Path) -> None:
 @given(st.text())
 @settings(max_examples=500)
 def test_status_matching_gives_a_canonical_status_or_none(written: str) -> None:
+    from reportgen.read.statuses import match_status, status_table, suggest_status
     from reportgen.settings import CANONICAL_STATUSES
-    from reportgen.statuses import match_status, status_table, suggest_status
 
     table = status_table({})
     assert match_status(written, table) in (*CANONICAL_STATUSES, None)

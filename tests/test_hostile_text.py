@@ -10,9 +10,9 @@ import pypdf
 import pytest
 from weasyprint.urls import URLFetcher
 
-import reportgen.pdf_fetch as pdf_fetch
+import reportgen.render.pdf.fetch as pdf_fetch
 from conftest import RETURN_HEADINGS, default_returns, make_workspace
-from reportgen.build import build_draft
+from reportgen.run.build import build_draft
 
 HOSTILE = [
     '<script>alert(1)</script>',

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from browser import CHROMIUM, axe_violations, visible_refs
 from canary import CANARY, canary_leaks, exempt_workspace
 from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, ROOT, SAMPLE, make_workspace, needs_sample
-from reportgen.build import OUTPUT_FILES, BuildResult, build_draft
+from reportgen.run.build import OUTPUT_FILES, BuildResult, build_draft
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, default_returns, make_workspace
-from reportgen.build import validate_draft
 from reportgen.issue_codes import CODES, Severity, placeholders
 from reportgen.issues import COORDINATES, issue
+from reportgen.run.build import validate_draft
 
 SRC = ROOT / "src" / "reportgen"
 

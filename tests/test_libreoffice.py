@@ -20,7 +20,7 @@ import pypdf
 import pytest
 
 from conftest import ROOT, SAMPLE, copy_example, needs_sample
-from reportgen.build import check_draft, render_docx
+from reportgen.run.build import check_draft, render_docx
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_libreoffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed "

@@ -10,14 +10,14 @@ import pytest
 
 from mail_helpers import ADDRESS, CJB, GOOD_OPCC, OPCC, PERIOD, POLICE, env, mail_workspace, reply, workbook, zip_bomb
 from mailservers import TOKEN, USER, Dovecot
-from reportgen.cli import main
+from reportgen.check.checked import check_inputs
 from reportgen.errors import ReportgenError
 from reportgen.issues import flatten
 from reportgen.mail.credentials import credentials_from_env
 from reportgen.mail.ledger import received_ledger
 from reportgen.mail.steps import collect_returns, send_returns
-from reportgen.pipeline import check_inputs
-from reportgen.workspace import find_inputs
+from reportgen.read.workspace import find_inputs
+from reportgen.shells.cli import main
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 

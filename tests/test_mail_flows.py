@@ -18,7 +18,7 @@ def test_monthly_flow_collects_builds_and_chases(harness, tmp_path: Path, smtp, 
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from prefect.artifacts import Artifact
 
-    from reportgen.prefect_flows import monthly_update
+    from reportgen.shells.prefect_flows import monthly_update
 
     controller, captured = smtp
     for name, value in env().items():
@@ -43,7 +43,7 @@ def test_monthly_flow_collects_builds_and_chases(harness, tmp_path: Path, smtp, 
 
 
 def test_each_step_is_a_flow(harness, tmp_path: Path) -> None:
-    from reportgen.mail_flows import chase_flow, send_returns_flow
+    from reportgen.shells.mail_flows import chase_flow, send_returns_flow
 
     root = mail_workspace(tmp_path / "ws")
     outbox = root / "outputs" / PERIOD / "mail" / "outbox"
@@ -57,7 +57,7 @@ def test_a_flow_takes_the_password_from_a_prefect_secret_block(harness, tmp_path
     from prefect.blocks.system import Secret
 
     from mailservers import PASSWORD, USER
-    from reportgen.mail_flows import send_returns_flow
+    from reportgen.shells.mail_flows import send_returns_flow
 
     controller, captured = smtp
     Secret(value=PASSWORD).save("reportgen-mail-test", overwrite=True)
@@ -86,7 +86,7 @@ def test_a_mail_flow_script_prints_and_exits_like_reportgen(tmp_path: Path) -> N
     environ = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     environ["PREFECT_HOME"] = str(tmp_path / "prefect-home")
     args = ["--workspace", str(root), "--period", PERIOD, "--dry-run", "--from-folder", str(box)]
-    command = subprocess.run([sys.executable, "-m", "reportgen.cli", "collect", *args],
+    command = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "collect", *args],
                              capture_output=True, text=True, env=environ, timeout=300)
     flowed = subprocess.run([sys.executable, str(ROOT / "flows" / "collect.py"), *args],
                             capture_output=True, text=True, env=environ, timeout=300)

@@ -12,9 +12,9 @@ import pytest
 
 from mail_helpers import ADDRESS, CJB, OPCC, PERIOD, POLICE, attachment, env, filled, mail_workspace, reply
 from mailservers import Dovecot
-from reportgen.build import build_draft
 from reportgen.mail.credentials import credentials_from_env
 from reportgen.mail.steps import chase_partners, collect_returns, send_returns
+from reportgen.run.build import build_draft
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 

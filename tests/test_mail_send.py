@@ -14,16 +14,16 @@ import pytest
 
 from mail_helpers import ADDRESS, CJB, FROM, OPCC, PERIOD, POLICE, attachment, env, mail_workspace
 from mailservers import PASSWORD, TOKEN, USER, free_port
+from reportgen.check.checked import load_register
 from reportgen.errors import ReportgenError
 from reportgen.issues import flatten
 from reportgen.mail.credentials import credentials_from_env
 from reportgen.mail.ledger import sent_ledger
 from reportgen.mail.partners import partner_of
 from reportgen.mail.steps import chase_partners, send_returns
-from reportgen.pipeline import load_register
-from reportgen.register import check_partners
+from reportgen.read.register import check_partners
+from reportgen.read.workspace import find_inputs
 from reportgen.settings import settings_from_dict
-from reportgen.workspace import find_inputs
 
 # aiosmtpd warns of AUTH without TLS on every connection: on 127.0.0.1 in a test that is the point
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
@@ -191,7 +191,7 @@ def test_the_ledger_reads_back_what_it_wrote_even_formula_like_text(tmp_path: Pa
 
 
 def test_validate_reports_a_partner_that_is_not_a_lead(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from reportgen.cli import main
+    from reportgen.shells.cli import main
 
     root = mail_workspace(tmp_path / "ws")
     toml = root / "reportgen.toml"

@@ -15,9 +15,9 @@ import docx
 import pytest
 
 from conftest import make_workspace
-from reportgen.build import build_draft
+from reportgen.check.narrative import fill_narrative
 from reportgen.errors import ReportgenError
-from reportgen.narrative import fill_narrative
+from reportgen.run.build import build_draft
 from reportgen.settings import settings_from_dict
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def test_a_good_narrative_still_fills_in() -> None:
 
 def test_a_broken_narrative_builds_the_paper_and_blocks(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws", narrative="# Delivery\n\n{{ total / 0 }}\n")
-    done = subprocess.run([sys.executable, "-m", "reportgen.cli", "build", "--workspace", str(root)],
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "build", "--workspace", str(root)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "narrative.md could not be filled in (line 3): division by zero" in " ".join(done.stdout.split())
@@ -144,6 +144,6 @@ def test_an_alias_of_symbols_only_is_refused() -> None:
 
 
 def test_c1_controls_in_partner_text_are_removed_and_reported() -> None:
-    from reportgen.values import clean_text
+    from reportgen.read.cells import clean_text
 
     assert clean_text("Done\x85 on time\x9b") == ("Done on time", ["control-characters"])

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from conftest import REFERENCE, REGISTER_HEADINGS, SAMPLE, make_workspace, needs_sample
 from reference import reference_rows, words
-from reportgen.narrative import fill_narrative
-from reportgen.paper import build_paper, render_narrative
-from reportgen.pipeline import check_inputs
-from reportgen.workspace import find_inputs
+from reportgen.check.checked import check_inputs
+from reportgen.check.narrative import fill_narrative
+from reportgen.paper.build_paper import build_paper, render_narrative
+from reportgen.read.workspace import find_inputs
 
 
 def _paper(root: Path, edition: str = "public"):

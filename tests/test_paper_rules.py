@@ -17,17 +17,17 @@ import pytest
 from docx.oxml.ns import qn
 
 from conftest import COLUMNS, LINK, MAILTO, UNKNOWN_REF, make_paper
-from reportgen.diff import diff_drafts
-from reportgen.diff_summary import write_diff_docx
-from reportgen.docx_writer import write_docx
-from reportgen.drafts import paper_from_json, paper_to_json
-from reportgen.html_edition import write_html
+from reportgen.diff.changes import diff_drafts
+from reportgen.diff.summary import write_diff_docx
+from reportgen.drafts.folders import paper_from_json, paper_to_json
 from reportgen.model import Block, Inline, Paper, StatusMove
-from reportgen.paper import changes_since
+from reportgen.paper.build_paper import changes_since
+from reportgen.paper.richtext import safe_href
 from reportgen.paper_rules import CHANGES_COLUMNS, MIN_CONTRAST, TEXT_COLOUR, contrast_ratio, status_styles
-from reportgen.pdf_html import render_html
-from reportgen.pdf_writer import write_pdf
-from reportgen.richtext import safe_href
+from reportgen.render.docx.writer import write_docx
+from reportgen.render.pdf.html import render_html
+from reportgen.render.pdf.writer import write_pdf
+from reportgen.render.web import write_html
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 STATUS_INDEX = [c.key for c in COLUMNS].index("status")

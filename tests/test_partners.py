@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import default_returns, make_workspace, write_xlsx
-from reportgen.build import build_draft, validate_draft
-from reportgen.chase import chase_list
-from reportgen.partners import assign_returns, match_partner
+from reportgen.read.partners import assign_returns, match_partner
+from reportgen.run.build import build_draft, validate_draft
+from reportgen.run.chase import chase_list
 from reportgen.settings import PartnerSettings
 
 LEADS = ("Wessex Police", "OPCC", "Criminal Justice Board", "Wessex County Council", "Health & Wellbeing Board")
@@ -89,7 +89,7 @@ def test_an_ambiguous_file_is_a_located_issue_never_a_silent_chase(tmp_path: Pat
 
 
 def test_every_pre_filled_workbook_name_matches_its_own_lead() -> None:
-    from reportgen.returns import slug
+    from reportgen.read.returns import slug
 
     for lead in LEADS:
         assert match_partner(f"{slug(lead)}.xlsx", LEADS).lead == lead

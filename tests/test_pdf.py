@@ -18,7 +18,6 @@ import weasyprint
 from weasyprint import HTML
 
 from conftest import make_paper, make_row
-from reportgen import pdf_fetch, pdf_html, pdf_writer
 from reportgen.model import (
     Block,
     CoverRow,
@@ -31,6 +30,9 @@ from reportgen.model import (
     StatusMove,
 )
 from reportgen.paper_rules import contrast_ratio
+from reportgen.render.pdf import fetch as pdf_fetch
+from reportgen.render.pdf import html as pdf_html
+from reportgen.render.pdf import writer as pdf_writer
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
@@ -438,9 +440,9 @@ def test_refused_urls_are_logged_and_the_render_goes_on(
     )
     out = tmp_path / "paper.pdf"
     paper = _paper(3, marking="")
-    with caplog.at_level(logging.WARNING, logger="reportgen.pdf_fetch"):
+    with caplog.at_level(logging.WARNING, logger="reportgen.render.pdf.fetch"):
         pdf_writer.write_pdf(paper, templates_copy, out)
-    refused = [r.getMessage() for r in caplog.records if r.name == "reportgen.pdf_fetch"]
+    refused = [r.getMessage() for r in caplog.records if r.name == "reportgen.render.pdf.fetch"]
     assert any("file:///etc/hostname" in message for message in refused)
     assert any("http://127.0.0.1:9/x.png" in message for message in refused)
     text = _squash(" ".join(page.extract_text() for page in pypdf.PdfReader(out).pages))

@@ -20,8 +20,12 @@ import pypdf
 import pytest
 
 from conftest import make_paper, pdf_problems
-from reportgen import pdf_html, pdf_parallel, pdf_parts, pdf_worker, pdf_writer
 from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, StatusMove
+from reportgen.render.pdf import html as pdf_html
+from reportgen.render.pdf import parallel as pdf_parallel
+from reportgen.render.pdf import parts as pdf_parts
+from reportgen.render.pdf import worker as pdf_worker
+from reportgen.render.pdf import writer as pdf_writer
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 pytestmark = pytest.mark.slow  # lays out a 40-page paper several times (~1 min)
@@ -82,7 +86,7 @@ class _Messages(logging.Handler):
 def parts_log(long_paper: Paper, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     """In pieces of ~20 rows (so several joins, and a piece that meets the long row)."""
     messages = _Messages()
-    logger = logging.getLogger("reportgen.pdf_parallel")
+    logger = logging.getLogger("reportgen.render.pdf.parallel")
     logger.addHandler(messages)
     level = logger.level
     logger.setLevel(logging.INFO)

@@ -11,12 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import make_workspace
-from reportgen import drafts
+from reportgen.drafts import folders as drafts
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.mail.collect import _other_period
 from reportgen.paper_rules import period_date
 from reportgen.periods import check_period, is_period
-from reportgen.workspace import find_inputs, periods
+from reportgen.read.workspace import find_inputs, periods
 
 
 @pytest.mark.parametrize(("typed", "says"), [

@@ -18,8 +18,8 @@ import pytest
 
 from canary import CANARY
 from conftest import ACTIONS, REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_xlsx
-from reportgen.build import BuildResult, build_draft
-from reportgen.cli import main
+from reportgen.run.build import BuildResult, build_draft
+from reportgen.shells.cli import main
 
 PERIODS = ("2026-08", "2026-09", "2026-10")
 # ref -> status in each period; ref 4's update changes every period, the others' never

@@ -9,10 +9,10 @@ import pytest
 
 from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_csv, write_xlsx
 from reportgen.issues import flatten
-from reportgen.register import read_register
-from reportgen.returns import read_return
+from reportgen.read.cells import normalize_page, parse_ref
+from reportgen.read.register import read_register
+from reportgen.read.returns import read_return
 from reportgen.settings import Settings, settings_from_dict
-from reportgen.values import normalize_page, parse_ref
 
 SETTINGS = Settings()
 

@@ -12,14 +12,14 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from conftest import ACTIONS, REGISTER_HEADINGS, default_returns, keep_draft, make_workspace, write_csv
-from reportgen.build import prepare_build
-from reportgen.cli import main
+from reportgen.check.checked import load_register
 from reportgen.errors import ReportgenError
-from reportgen.pipeline import load_register
-from reportgen.returns import partner_for, read_return, validate_return
-from reportgen.run_returns import write_return_workbooks
+from reportgen.read.returns import partner_for, read_return, validate_return
+from reportgen.read.workspace import find_inputs
+from reportgen.run.build import prepare_build
+from reportgen.run.returns import write_return_workbooks
 from reportgen.settings import CANONICAL_STATUSES
-from reportgen.workspace import find_inputs
+from reportgen.shells.cli import main
 
 A, B = "2026-10", "2026-11"
 FILES = ["wessex-police.xlsx", "opcc.xlsx", "criminal-justice-board.xlsx"]  # leads in register order

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import SAMPLE, needs_sample
-from reportgen.cli import main
-from reportgen.pipeline import check_inputs
+from reportgen.check.checked import check_inputs
+from reportgen.read.workspace import find_inputs
 from reportgen.settings import CANONICAL_STATUSES
-from reportgen.workspace import find_inputs
+from reportgen.shells.cli import main
 
 pytestmark = needs_sample
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, blocked_workspace, copy_example
-from reportgen.serve import stop
+from reportgen.shells.serve import stop
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
@@ -50,7 +50,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     home = tmp_path_factory.mktemp("prefect-home")
     env_before = dict(os.environ)
     os.environ.update({"PREFECT_HOME": str(home)})
-    from reportgen.serve import local_server
+    from reportgen.shells.serve import local_server
 
     try:
         with local_server(ui=False) as api_url:

@@ -35,7 +35,7 @@ def _csv_workspace(root: Path) -> Path:
 def test_validate_never_imports_weasyprint(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws")
     modules = _modules_after(f"""
-        from reportgen.cli import main
+        from reportgen.shells.cli import main
         assert main(["validate", "--workspace", {str(root)!r}]) == 0
     """)
     assert "openpyxl" in modules  # it did read the .xlsx inputs
@@ -46,7 +46,7 @@ def test_validate_never_imports_weasyprint(tmp_path: Path) -> None:
 def test_validate_of_csv_inputs_never_imports_openpyxl(tmp_path: Path) -> None:
     root = _csv_workspace(tmp_path / "ws")
     modules = _modules_after(f"""
-        from reportgen.cli import main
+        from reportgen.shells.cli import main
         assert main(["validate", "--workspace", {str(root)!r}]) == 0
     """)
     assert "openpyxl" not in modules
@@ -58,9 +58,9 @@ def test_a_build_leaves_weasyprint_to_its_pdf_workers(tmp_path: Path) -> None:
     out = tmp_path / "draft"
     modules = _modules_after(f"""
         from pathlib import Path
-        from reportgen import pdf_parallel
+        from reportgen.render.pdf import parallel as pdf_parallel
         pdf_parallel.usable_cores = lambda: 2  # workers even on a one-core machine
-        from reportgen.build import build_draft
+        from reportgen.run.build import build_draft
         result = build_draft(Path({str(root)!r}), out=Path({str(out)!r}))
     """)
     assert (out / "paper.pdf").read_bytes().startswith(b"%PDF")

@@ -10,10 +10,10 @@ import pypdf
 import pytest
 
 from conftest import ROOT, make_workspace
-from reportgen.build import build_draft, validate_draft
-from reportgen.cli import main
-from reportgen.diff_render import compare_drafts
+from reportgen.diff.render import compare_drafts
 from reportgen.errors import ReportgenError
+from reportgen.run.build import build_draft, validate_draft
+from reportgen.shells.cli import main
 
 DEFAULTS = ROOT / "templates"
 

@@ -20,19 +20,19 @@ from docx.oxml.ns import qn
 from PIL import Image
 
 from conftest import ROOT, SAMPLE, make_paper, make_workspace, needs_sample
-from reportgen import fonts
-from reportgen.cli import main
-from reportgen.docx_writer import write_docx
-from reportgen.fonts import resolve_fonts
 from reportgen.issues import Severity
 from reportgen.look import TextStyle, Theme
 from reportgen.model import Paper
-from reportgen.paper import status_colours
-from reportgen.pdf_fetch import TemplateFetcher
-from reportgen.pdf_writer import write_pdf
-from reportgen.restyle import PDF_TEMPLATES, WORD_TEMPLATE, copy_templates
-from reportgen.theme import read_theme
-from reportgen.theme_css import theme_stylesheet
+from reportgen.paper.build_paper import status_colours
+from reportgen.render import fonts
+from reportgen.render.docx.writer import write_docx
+from reportgen.render.fonts import resolve_fonts
+from reportgen.render.pdf.fetch import TemplateFetcher
+from reportgen.render.pdf.writer import write_pdf
+from reportgen.render.theme import read_theme
+from reportgen.render.theme_css import theme_stylesheet
+from reportgen.run.restyle import PDF_TEMPLATES, WORD_TEMPLATE, copy_templates
+from reportgen.shells.cli import main
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from make_theme_pictures import (
@@ -312,7 +312,7 @@ def test_template_command_then_restyle_then_build(tmp_path: Path, capsys: pytest
 
 
 def test_a_build_reports_a_missing_font_once_after_the_inputs_issues(tmp_path: Path) -> None:
-    from reportgen.build import build_draft
+    from reportgen.run.build import build_draft
 
     workspace = make_workspace(tmp_path / "ws")
     copy_templates(workspace, (*WORD_TEMPLATE, *PDF_TEMPLATES))
@@ -339,8 +339,8 @@ def test_template_command_says_what_it_cannot_do(tmp_path: Path, capsys: pytest.
 @needs_sample
 def test_the_sample_paper_is_unchanged_by_the_default_theme(tmp_path: Path) -> None:
     """Same text and page count with the default template's theme as with the stylesheet alone."""
-    from reportgen.build import build_draft
-    from reportgen.drafts import load_draft
+    from reportgen.drafts.folders import load_draft
+    from reportgen.run.build import build_draft
 
     workspace = tmp_path / "sample"
     shutil.copytree(SAMPLE, workspace, ignore=shutil.ignore_patterns("outputs"))

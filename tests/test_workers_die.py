@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace
-from reportgen.pdf_parallel import usable_cores
+from reportgen.render.pdf.parallel import usable_cores
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def test_no_worker_outlives_a_killed_build(tmp_path: Path, signal_number: int) -
     returns = {"opcc.xlsx": [RETURN_HEADINGS, *((ref, "", "In progress", "Update " + "text " * 40, "2027")
                                                  for ref in range(1, 401))]}
     root = make_workspace(tmp_path / "ws", register=[REGISTER_HEADINGS, *actions], returns=returns)
-    build = subprocess.Popen([sys.executable, "-m", "reportgen.cli", "build", "--workspace", str(root)],
+    build = subprocess.Popen([sys.executable, "-m", "reportgen.shells.cli", "build", "--workspace", str(root)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     workers: list[int] = []
     try:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import RETURN_HEADINGS, write_xlsx
-from reportgen import xlsx_guard
-from reportgen.returns import read_return
+from reportgen.read import xlsx_guard
+from reportgen.read.returns import read_return
 from reportgen.settings import Settings
 
 ROWS = [RETURN_HEADINGS, (1, "", "Completed", "One", ""), (2, "", "In progress", "Two", "")]

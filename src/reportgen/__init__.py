@@ -1,7 +1,7 @@
 """reportgen: Police and Crime Panel papers from an action register and partner returns.
 
-The library is the product; the CLI (`reportgen.cli`) and the Prefect flows (`flows/`) are thin
-shells over `reportgen.build.build_draft` and friends.
+The library is the product; the CLI (`reportgen.shells.cli`) and the Prefect flows (`flows/`) are thin
+shells over `reportgen.run.build.build_draft` and friends.
 """
 
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""The paper's look, read once from the Word template (`reportgen.theme`) and carried on the Paper:
+"""The paper's look, read once from the Word template (`reportgen.render.theme`) and carried on the Paper:
 text styles, page set-up, the logo and the fonts the PDF uses. Plain frozen values every renderer draws.
 """
 
@@ -48,7 +48,7 @@ class Logo:
 
 @dataclass(frozen=True)
 class Theme:
-    """The paper's look, read once from the Word template (`reportgen.theme`) and drawn by every renderer.
+    """The paper's look, read once from the Word template (`reportgen.render.theme`) and drawn by every renderer.
 
     Styles are Word's by name: body = Normal; title = Title; headings = Heading 1-3. The plan table's
     look comes from the template's prototype rows: its first row (header), the [[SECTION]] and

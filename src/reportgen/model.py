@@ -127,7 +127,7 @@ class MergedRegister:
 @dataclass(frozen=True)
 class Inline:
     text: str
-    href: str | None = None  # only http, https or mailto; checked by reportgen.richtext
+    href: str | None = None  # only http, https or mailto; checked by reportgen.paper.richtext
     bold: bool = False
     italic: bool = False
     underline: bool = False
@@ -206,9 +206,9 @@ class PaperRow:
     explanation: str = ""
     timeframe: str = ""
     page: str = ""
-    # set only in draft comparisons (reportgen.diff_render): "ins" an added row, "del" a withdrawn one
+    # set only in draft comparisons (reportgen.diff.render): "ins" an added row, "del" a withdrawn one
     change: Literal["", "ins", "del"] = ""
-    # since the last Panel (reportgen.progress): e.g. "↑ from In progress (2026-09)"; "" when unchanged
+    # since the last Panel (reportgen.paper.progress): e.g. "↑ from In progress (2026-09)"; "" when unchanged
     movement: str = ""
     movement_direction: Literal["", "up", "down", "across", "new"] = ""
 
@@ -269,7 +269,7 @@ class Chart:
 
 @dataclass(frozen=True)
 class Progress:
-    """Progress over time, from the newest kept draft of each earlier period (reportgen.progress)."""
+    """Progress over time, from the newest kept draft of each earlier period (reportgen.paper.progress)."""
 
     charts: tuple[Chart, ...]
     previous: str  # the last Panel's period (YYYY-MM) movements are measured from; "" when none

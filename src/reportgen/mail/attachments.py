@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path, PurePosixPath
 
-from reportgen.xlsx_guard import refuse_reason
+from reportgen.read.xlsx_guard import refuse_reason
 
 ACCEPTED = (".xlsx", ".csv")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")

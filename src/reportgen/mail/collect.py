@@ -24,6 +24,7 @@ from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
 from typing import cast
 
+from reportgen.check.checked import load_register
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import CODES, Issue, Severity, issue
@@ -36,9 +37,8 @@ from reportgen.mail.partners import partner_of
 from reportgen.mail.transport import Outbox, Sent, send_all
 from reportgen.model import Register
 from reportgen.periods import PERIOD_PATTERN
-from reportgen.pipeline import load_register
-from reportgen.returns import read_return, slug, validate_return
-from reportgen.workspace import Inputs, versioned
+from reportgen.read.returns import read_return, slug, validate_return
+from reportgen.read.workspace import Inputs, versioned
 
 PROCESSED, REJECTED = "processed", "rejected"
 

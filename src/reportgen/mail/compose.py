@@ -17,7 +17,7 @@ from email.utils import formataddr, formatdate
 from reportgen.issues import Issue, Severity
 from reportgen.model import Action
 from reportgen.periods import period_label
-from reportgen.return_workbooks import deadline_text
+from reportgen.run.return_workbooks import deadline_text
 from reportgen.settings import Settings
 
 # headers are folded at 998 characters, not 78: a folded Message-ID reads back with a leading space

@@ -1,6 +1,6 @@
 """Who is mailed: a lead's addresses, and the lead an address belongs to, from [partners].
 
-(`reportgen.register.check_partners` checks the [partners] names against the register.) It reads
+(`reportgen.read.register.check_partners` checks the [partners] names against the register.) It reads
 settings only; it sends nothing and reads no files.
 """
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
-from reportgen.chase import chase_list, unchanged_returns
+from reportgen.check.checked import check_inputs, load_register
 from reportgen.issues import Issue
 from reportgen.mail import compose
 from reportgen.mail.collect import Collection, Collector, check_period_inputs, scratch_folder
@@ -24,13 +24,13 @@ from reportgen.mail.mailbox import FolderMailbox, ImapMailbox, Mailbox
 from reportgen.mail.partners import addresses, no_address
 from reportgen.mail.transport import FileOutbox, Outbox, Sent, SmtpOutbox, send_all
 from reportgen.model import Paper, Register
-from reportgen.pipeline import check_inputs, load_register
-from reportgen.register import check_partners
-from reportgen.return_workbooks import prefill_values, return_workbook
-from reportgen.returns import slug
-from reportgen.run_returns import read_for_workbooks
-from reportgen.workspace import Inputs, find_inputs
-from reportgen.xlsx_out import workbook_bytes
+from reportgen.read.register import check_partners
+from reportgen.read.returns import slug
+from reportgen.read.workspace import Inputs, find_inputs
+from reportgen.render.xlsx import workbook_bytes
+from reportgen.run.chase import chase_list, unchanged_returns
+from reportgen.run.return_workbooks import prefill_values, return_workbook
+from reportgen.run.returns import read_for_workbooks
 
 OUTBOX = "outbox"
 

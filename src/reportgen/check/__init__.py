@@ -1,0 +1,1 @@
+"""Check: returns merged onto the register (statuses carried forward), the narrative checked."""

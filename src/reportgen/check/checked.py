@@ -1,0 +1,159 @@
+"""Read and check a workspace's inputs: the register, each return, the merge. Writes nothing.
+
+`check_inputs` is the whole front half of the data path; `build_draft` and `validate_draft` both
+run it (through the same stages) and render from its result. Each step is a stage function a
+Prefect task can wrap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from reportgen.check.merge import LastReported, last_reported_in_merge, merge_returns
+from reportgen.check.narrative import check_narrative
+from reportgen.errors import ReportgenError
+from reportgen.issues import Issue, issue
+from reportgen.model import MergedRegister, Paper, PartnerReturn, Register
+from reportgen.read.partners import Assignment, assign_returns
+from reportgen.read.register import check_partners, read_register
+from reportgen.read.returns import read_return, validate_return
+from reportgen.read.workspace import Inputs, earlier_periods, list_returns
+
+
+@dataclass(frozen=True)
+class Checked:
+    inputs: Inputs
+    register: Register
+    returns: tuple[PartnerReturn, ...]
+    merged: MergedRegister
+    issues: tuple[Issue, ...]
+    assignment: Assignment  # which file was read for which lead: later stages never assign again
+    carried_from: str = ""  # where carried-forward statuses come from ("draft 2026-09/draft-01", "the 2026-09 returns")
+
+    @property
+    def blocking(self) -> list[Issue]:
+        return [i for i in self.issues if i.blocking]
+
+
+def load_register(inputs: Inputs) -> tuple[Register, list[Issue]]:
+    register, issues = read_register(inputs.register, inputs.settings, inputs.display(inputs.register))
+    if register is None or not register.actions:
+        detail = "; ".join(i.message for i in issues if i.blocking) or "it holds no actions"
+        raise ReportgenError(f"cannot read the register {inputs.display(inputs.register)}: {detail}")
+    return register, issues
+
+
+def assign(inputs: Inputs, register: Register, files: tuple[Path, ...] | None = None) -> Assignment:
+    """Which of the period's files is each lead's return (the one rule of `reportgen.read.partners`)."""
+    paths = inputs.returns if files is None else files
+    return assign_returns(paths, register.leads, inputs.settings.partners,
+                          {path: inputs.display(path) for path in paths})
+
+
+def load_return(inputs: Inputs, register: Register, path: Path, partner: str | None
+                ) -> tuple[PartnerReturn | None, list[Issue]]:
+    shown = inputs.display(path)
+    issues: list[Issue] = []
+    if partner is None:
+        issues.append(issue("unknown-partner", leads=", ".join(register.leads), file=shown))
+    read, found = read_return(path, inputs.settings, shown, partner or path.stem)
+    issues += found
+    if read is None:
+        return None, issues
+    checked, found = validate_return(read, register, inputs.settings)
+    return checked, issues + found
+
+
+def read_returns(inputs: Inputs, register: Register, assignment: Assignment
+                 ) -> tuple[list[PartnerReturn], list[Issue]]:
+    """Each lead's chosen file, then the files that match no lead, in folder order."""
+    chosen = {path: lead for lead, path in assignment.by_lead.items()}
+    returns: list[PartnerReturn] = []
+    issues: list[Issue] = list(assignment.issues)
+    for path in sorted((*chosen, *assignment.unmatched)):
+        partner_return, found = load_return(inputs, register, path, chosen.get(path))
+        issues += found
+        if partner_return is not None:
+            returns.append(partner_return)
+    return returns, issues
+
+
+def missing_returns(register: Register, inputs: Inputs, assignment: Assignment) -> list[Issue]:
+    """Leads with no file for the period (a file that could not be read is reported on its own)."""
+    return [
+        issue("missing-return", period=inputs.period, value=lead)
+        for lead in register.leads
+        if lead not in assignment.by_lead
+    ]
+
+
+def last_reported_in_returns(inputs: Inputs, register: Register
+                             ) -> tuple[Mapping[int, LastReported], str, list[Issue]]:
+    """What the newest earlier period's returns said, when no draft was kept for an earlier period.
+
+    Read and checked as usual; what was wrong in them is kept for information (it was that period's
+    to fix, and an action they left unclear is simply not carried).
+    """
+    period, files = newest_earlier_returns(inputs)
+    if period:
+        earlier = replace(inputs, period=period, returns=files)
+        returns, issues = read_returns(earlier, register, assign(earlier, register))
+        merged, _ = merge_returns(register, returns, period)
+        noted = [issue("earlier-return-problem", period=period, problem=item.message, file=item.file,
+                       sheet=item.sheet, row=item.row, column=item.column, value=item.value, ref=item.ref)
+                 for item in issues]
+        name = f"the {period} returns"
+        return last_reported_in_merge(merged, name), name, noted
+    return {}, "", []
+
+
+def newest_earlier_returns(inputs: Inputs) -> tuple[str, tuple[Path, ...]]:
+    """The newest period before this one whose folder holds return files, and those files."""
+    for period in earlier_periods(inputs.workspace, inputs.period):
+        files, _listing = list_returns(inputs.workspace / "inputs" / "returns" / period, inputs.workspace)
+        if files:
+            return period, tuple(files)
+    return "", ()
+
+
+def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: str = "",
+                 found: list[Issue] | None = None) -> Checked:
+    """Register, returns and merge. With no earlier draft (`previous`), statuses are carried from the
+    newest earlier period's returns."""
+    issues = list(found or [])
+    register, register_issues = load_register(inputs)
+    issues += register_issues + check_partners(inputs.settings, register)
+    assignment = assign(inputs, register)
+    returns, return_issues = read_returns(inputs, register, assignment)
+    issues += return_issues
+    issues += missing_returns(register, inputs, assignment)
+    carried, source, earlier_issues = last_reported(inputs, register, previous, previous_name)
+    issues += earlier_issues
+    merged, merge_issues = merge_returns(register, returns, inputs.period, carried, previous_name)
+    issues += merge_issues
+    issues += check_narrative(inputs, merged)
+    return Checked(inputs, register, tuple(returns), merged, tuple(issues), assignment, source)
+
+
+def last_reported_in_paper(paper: Paper | None, name: str = "") -> dict[int, LastReported]:
+    """From a kept draft: every row with a recognised status (the paper model stays out of the merge)."""
+    rows = paper.rows if paper else ()
+    return {row.ref: LastReported(row.status, row.status_label, row.explanation, row.timeframe, name)
+            for row in rows if row.status is not None}
+
+
+def last_reported(inputs: Inputs, register: Register, previous: Paper | None, previous_name: str
+                  ) -> tuple[dict[int, LastReported], str, list[Issue]]:
+    """Each action's values as last reported before this period, and a line saying where from: the
+    kept draft of an earlier period, overlaid by a later period's returns no draft was built from."""
+    carried = last_reported_in_paper(previous, previous_name)
+    sources = [f"draft {previous_name or previous.period}"] if previous is not None and carried else []
+    period, _files = newest_earlier_returns(inputs)
+    if not period or (previous is not None and period <= previous.period):
+        return carried, " and ".join(sources), []
+    newer, name, issues = last_reported_in_returns(inputs, register)
+    if newer:
+        sources.insert(0, name)
+    return {**carried, **newer}, " and ".join(sources), issues

@@ -1,0 +1,73 @@
+"""What the public edition may say besides the paper: its issues and chase list, derived only from
+what the public paper shows.
+
+The restricted edition shows everything. In the public edition an issue about an exempt action (by
+its ref, by its register row, even a row left out for a bad cell, or by a return file of a lead whose
+every action is exempt) keeps its code, severity, row and column heading but loses its text and value;
+lead names appear only for leads of published actions. It reads no files and writes none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from reportgen.check.checked import Checked
+from reportgen.issues import Issue, render_message
+from reportgen.read.returns import partner_for
+
+WITHHELD = "see the restricted edition"
+
+
+@dataclass(frozen=True)
+class PublicView:
+    """Which refs, register rows, leads and return files belong only to exempt actions."""
+
+    register_file: str
+    exempt_refs: frozenset[int]
+    exempt_rows: frozenset[int]  # rows of the register file
+    public_leads: tuple[str, ...]  # leads of published actions, in register order
+    hidden_leads: frozenset[str]  # leads whose every action is exempt
+    hidden_files: frozenset[str]  # return files (as displayed) of hidden leads
+
+    def is_exempt_ref(self, ref: int | None) -> bool:
+        return ref is not None and ref in self.exempt_refs
+
+
+def public_view(checked: Checked) -> PublicView:
+    register = checked.register
+    exempt_refs = register.exempt_refs | {action.ref for action in register.actions if action.exempt}
+    public_leads = tuple(dict.fromkeys(a.lead for a in register.actions if a.lead and not a.exempt))
+    hidden_leads = frozenset(register.leads) - set(public_leads)
+    hidden_files = frozenset(checked.inputs.display(path) for path in checked.inputs.returns
+                             if partner_for(path, register) in hidden_leads)
+    return PublicView(register.path, frozenset(exempt_refs), register.exempt_rows, public_leads, hidden_leads,
+                      hidden_files)
+
+
+def public_issues(issues: Iterable[Issue], view: PublicView) -> tuple[Issue, ...]:
+    return tuple(_public_issue(item, view) for item in issues)
+
+
+def is_withheld(item: Issue, view: PublicView) -> bool:
+    """Is this issue about an exempt action (or an exempt-only lead), so that public text says nothing of it?"""
+    return ((item.code == "missing-return" and item.value in view.hidden_leads) or item.file in view.hidden_files
+            or view.is_exempt_ref(item.ref) or (item.file == view.register_file and item.row in view.exempt_rows))
+
+
+def _public_issue(item: Issue, view: PublicView) -> Issue:
+    if item.code == "missing-return" and item.value in view.hidden_leads:
+        return replace(item, message=f"A partner leading only exempt actions sent no return: {WITHHELD}.",
+                       value="")
+    if item.file in view.hidden_files:
+        return replace(item, message=f"A return for exempt actions has an issue: {WITHHELD}.", value="",
+                       file="", sheet="", column="")
+    if view.is_exempt_ref(item.ref):
+        return replace(item, message=f"Action {item.ref} is exempt from publication: {WITHHELD}.", value="")
+    if item.file == view.register_file and item.row in view.exempt_rows:
+        return replace(item, message=f"Row {item.row} of the register is an exempt action: {WITHHELD}.",
+                       value="")
+    if item.code == "unknown-partner":
+        return replace(item, message=render_message("unknown-partner", "public-edition", file=item.file,
+                                                    leads=", ".join(view.public_leads)))
+    return item

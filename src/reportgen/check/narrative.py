@@ -1,0 +1,272 @@
+"""The officer's narrative (Markdown + Jinja): read and filled in with bounded work, every problem an issue.
+
+The file is read only from inside the workspace, in any encoding a partner CSV may be in. Jinja runs
+sandboxed, and a sandbox alone still lets `range(100000)` nest, `"x" * 10**9` allocate, `9**9**9`
+compute and macros recurse: here loops and expressions stop after MAX_STEPS template lines, text
+repeats and powers are bounded, the output stops at MAX_OUTPUT_CHARS, and whatever goes wrong
+(syntax, a missing value, division by zero, an include) is one issue with the narrative's line.
+It renders text only; `reportgen.paper.build_paper` turns the Markdown into the paper's blocks.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from reportgen.issues import Issue, issue
+from reportgen.model import MergedRegister, UpdateState
+from reportgen.periods import period_label
+from reportgen.read.workspace import Inputs
+from reportgen.settings import CANONICAL_STATUSES, Edition, Settings
+
+MAX_SOURCE_BYTES = 1024 * 1024
+MAX_OUTPUT_CHARS = 200_000  # a narrative is a page or two; the Feb 2023 paper's is ~2,500 characters
+MAX_STEPS = 200_000  # template lines executed, loops included
+MAX_RANGE = 10_000
+MAX_REPEAT = 100_000  # characters or items made by `*`
+MAX_POWER_BITS = 4_096
+# str methods that can make a huge string in one step (the replace and join filters are bounded instead)
+_WIDE_METHODS = {"format", "format_map", "center", "ljust", "rjust", "zfill", "expandtabs", "replace", "join"}
+
+
+class WorkLimit(Exception):
+    """The narrative asked for more work or output than a narrative can need."""
+
+
+class _BoundedConcat(CodeGenerator):
+    """`a ~ b` through the environment, so that text doubled in a loop is stopped like any value."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.concat_bounded((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class NarrativeEnvironment(SandboxedEnvironment):
+    """Jinja's sandbox, with bounded repeats, powers, ranges and values, and no width-padding methods.
+
+    Every value a filter, call, `+` or `~` makes is at most MAX_OUTPUT_CHARS long; `replace` and
+    `join`, which could make a huge one in a single step, check their result's size before making it.
+    """
+
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    code_generator_class = _BoundedConcat
+
+    def __init__(self) -> None:
+        super().__init__(undefined=jinja2.StrictUndefined, autoescape=False)
+        self.globals["range"] = _range
+        self.globals.pop("lipsum", None)  # up to any length of generated text; nothing a paper needs
+        for name in ("center", "indent", "wordwrap", "format", "random"):  # widths and chance
+            self.filters.pop(name, None)
+        self.filters["replace"] = _replace
+        self.filters["join"] = _join
+        self.filters = {name: _bounded(function) for name, function in self.filters.items()}
+
+    def concat_bounded(self, values: tuple[object, ...]) -> str:
+        return _checked("".join(str(value) for value in values))
+
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        return _checked(super().call(__context, __obj, *args, **kwargs))
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        if super().wrap_str_format(value) is None:
+            return None
+
+        def refuse(*args: object, **kwargs: object) -> str:  # a width of 10**9 would be built before any check
+            raise SecurityError("str.format is not available in the narrative; write {{ value }}")
+
+        return refuse
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, str) and attr in _WIDE_METHODS:
+            return False
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+    def call_binop(self, context: jinja2.runtime.Context, operator_: str, left: Any, right: Any) -> Any:
+        if operator_ == "%" and isinstance(left, str):
+            raise SecurityError("text formatting with % is not available in the narrative; write {{ value }}")
+        if (operator_ == "**" and isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1
+                and abs(left).bit_length() * right > MAX_POWER_BITS):
+            raise WorkLimit(f"{left} ** {right} is too large a number for a narrative")
+        if operator_ == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_REPEAT:
+                    raise WorkLimit(f"repeating {len(seq):,} characters or items {times:,} times is too much")
+        table = {"*": operator.mul, "**": operator.pow, "%": operator.mod, "+": operator.add}
+        return _checked(table[operator_](left, right))
+
+
+def _checked(value: Any) -> Any:
+    if isinstance(value, (str, list, tuple)) and len(value) > MAX_OUTPUT_CHARS:
+        raise WorkLimit(f"a value of {len(value):,} characters or items (the limit is {MAX_OUTPUT_CHARS:,})")
+    return value
+
+
+def _bounded(function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        return _checked(function(*args, **kwargs))
+
+    return bounded
+
+
+def _replace(value: object, old: str, new: str, count: int | None = None) -> str:
+    text = str(value)
+    times = text.count(old) if count is None else min(count, text.count(old))
+    _checked_size(len(text) + times * (len(new) - len(old)))
+    return text.replace(old, new, -1 if count is None else count)
+
+
+def _join(value: Any, d: str = "", attribute: str | int | None = None) -> str:
+    items = [str(item if attribute is None else item[attribute]) for item in value]
+    _checked_size(sum(map(len, items)) + len(d) * max(len(items) - 1, 0))
+    return d.join(items)
+
+
+def _checked_size(size: int) -> None:
+    if size > MAX_OUTPUT_CHARS:
+        raise WorkLimit(f"a value of {size:,} characters (the limit is {MAX_OUTPUT_CHARS:,})")
+
+
+def _range(*args: int) -> range:
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise WorkLimit(f"range of {len(numbers):,} numbers (the limit is {MAX_RANGE:,})")
+    return numbers
+
+
+def read_narrative(path: Path, display: str) -> tuple[str | None, list[Issue]]:
+    """The narrative's text in UTF-8 (BOM or not), UTF-16 with BOM or Windows-1252, as partner CSVs."""
+    from reportgen.read.sheets import decode_csv
+
+    if path.stat().st_size > MAX_SOURCE_BYTES:
+        return None, [issue("narrative-error", "too-big", limit_kib=MAX_SOURCE_BYTES // 1024, file=display)]
+    text, problem = decode_csv(path.read_bytes(), display)
+    if problem is not None:
+        # the decoder's own message and advice, under the narrative's code (both block publication)
+        return None, [replace(problem, code="narrative-error")]
+    return text, []
+
+
+def fill_narrative(source: str, context: dict[str, object], display: str = "narrative.md"
+                   ) -> tuple[str | None, list[Issue]]:
+    """The narrative's Markdown with the values filled in, or None and one issue saying where and why."""
+    env = NarrativeEnvironment()
+    steps = _bounded_steps()
+    template: jinja2.Template | None = None
+    try:
+        template = env.from_string(source)
+        with steps:
+            return _collect(template.generate(**context)), []
+    except jinja2.TemplateSyntaxError as exc:
+        line, why = exc.lineno, exc.message or str(exc)
+    except RecursionError:
+        line, why = None, "a macro calls itself without end"
+    except Exception as exc:  # any error of the officer's template is an issue, never a traceback
+        line, why = _template_line(exc), str(exc) or type(exc).__name__
+        if line is None and template is not None and steps.python_line:
+            line = template.get_corresponding_lineno(steps.python_line)  # stopped outside the template's code
+        if isinstance(exc, ZeroDivisionError):
+            why = "division by zero"
+    where = f" (line {line})" if line else ""
+    return None, [issue("narrative-error", at_line=where, why=why, file=display, row=line, value=_line(source, line))]
+
+
+def _collect(chunks: Iterator[str]) -> str:
+    out: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT_CHARS:
+            raise WorkLimit(f"the narrative would be over {MAX_OUTPUT_CHARS:,} characters long")
+        out.append(chunk)
+    return "".join(out)
+
+
+class _bounded_steps:
+    """Count the template's lines as they run (loops included) and stop it past MAX_STEPS."""
+
+    python_line = 0  # the compiled template's line last run
+
+    def __enter__(self) -> None:
+        self.steps = 0
+        self.previous = sys.gettrace()
+        sys.settrace(self._global)
+
+    def __exit__(self, *exc: object) -> None:
+        sys.settrace(self.previous)
+
+    def _global(self, frame: FrameType, event: str, arg: object) -> Callable[..., Any] | None:
+        # only the narrative's compiled code is traced line by line: the rest runs at full speed
+        return self._local if frame.f_code.co_filename == "<template>" else None
+
+    def _local(self, frame: FrameType, event: str, arg: object) -> Callable[..., Any] | None:
+        if event == "line":
+            self.python_line = frame.f_lineno
+            self.steps += 1
+            if self.steps > MAX_STEPS:
+                raise WorkLimit(f"the narrative's loops ran over {MAX_STEPS:,} steps")
+        return self._local
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The narrative line Jinja maps the failing frame to."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == "<template>"]
+    return frames[-1].lineno if frames else None
+
+
+def _line(source: str, line: int | None) -> str:
+    lines = source.splitlines()
+    return lines[line - 1].strip() if line and 0 < line <= len(lines) else ""
+
+
+def narrative_context(merged: MergedRegister, settings: Settings, edition: Edition) -> dict[str, object]:
+    """The values a narrative may use: the edition's counts, the period and the cover values. The
+    paper's counts always account for every action: sum(counts) + no_status + not_recognised == total."""
+    included = tuple(a for a in merged.actions if edition == "restricted" or not a.action.exempt)
+    counts = {status: 0 for status in CANONICAL_STATUSES}
+    for item in included:
+        if item.status is not None:
+            counts[item.status] += 1
+    no_status = sum(1 for a in included if a.status is None and a.state is UpdateState.NO_UPDATE)
+    unrecognised = sum(1 for a in included if a.status is None)
+    return {
+        "total": len(included),
+        "counts": counts,
+        "counted": sum(counts.values()),  # actions with a recognised status
+        "no_status": no_status,  # no update this period and nothing to carry forward
+        "not_recognised": unrecognised - no_status,  # a status given but empty or not recognised
+        "unrecognised": unrecognised,  # no_status + not_recognised: every action not in `counts`
+        "no_update": sum(1 for a in included if a.state is not UpdateState.UPDATED),  # incl. carried forward
+        "carried_forward": sum(1 for a in included if a.state is UpdateState.CARRIED_FORWARD),
+        "period": period_label(merged.period),
+        "period_code": merged.period,
+        "paper": settings.paper.model_dump(mode="json"),
+        "exempt": len(merged.actions) - len(included),
+    }
+
+
+def check_narrative(inputs: Inputs, merged: MergedRegister) -> list[Issue]:
+    """Read and fill in the workspace's narrative once (public edition): every problem as an issue."""
+    if inputs.narrative is None:
+        return []
+    display = inputs.display(inputs.narrative)
+    source, issues = read_narrative(inputs.narrative, display)
+    if source is None:
+        return issues
+    _markdown, found = fill_narrative(source, narrative_context(merged, inputs.settings, "public"), display)
+    return issues + found

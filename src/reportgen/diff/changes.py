@@ -1,0 +1,328 @@
+"""`diff_drafts`: what changed between two kept drafts, keyed by action ref, and its text summary.
+
+Works on two `Paper`s (any two: the same period or across periods) and compares the raw values a
+draft keeps: rows by ref on status label, action text, explanation, timeframe, page, section, lead
+and status note (plus any extra column, by cell text); the cover sheet by label; the counts by
+status; the narrative as plain text. Word-level changes come from `difflib.SequenceMatcher` over
+word tokens that keep their whitespace, so joining a change's spans gives back both texts exactly:
+`equal` + `delete` spans are the old text, `equal` + `insert` spans the new.
+
+`human_text` renders a `DraftDiff` as plain text (as csv-diff's `human_text` does) and
+`diff_to_json` as canonical JSON. This module must not read or write files, render documents or
+decide what a paper says: `reportgen.diff.render` lays the comparison out as DOCX, HTML and PDF.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Literal, TypeVar
+
+from reportgen.model import CoverRow, Paper, PaperRow, StatusMove, plain_text
+from reportgen.paper_rules import status_changed
+
+SCHEMA = 1
+# raw row values compared by ref, in the order a summary lists them
+ROW_FIELDS = ("action", "explanation", "timeframe", "page", "section", "lead", "note")
+FIELD_NAMES = {"action": "Action", "explanation": "Explanation", "timeframe": "Timeframe", "page": "Plan page",
+               "section": "Section", "lead": "Lead", "note": "Status note"}
+NOT_RECOGNISED = "No status / not recognised"
+
+Op = Literal["equal", "delete", "insert"]
+T = TypeVar("T", bound=Hashable)
+Item = TypeVar("Item")
+
+# a run of whitespace, a word (with inner apostrophes), or any other single character: covers every text
+_TOKEN = re.compile(r"\s+|\w+(?:['’]\w+)*|[^\w\s]")
+
+
+# ---------------------------------------------------------------- values
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of a word-level comparison: unchanged, only in the old text, or only in the new."""
+
+    op: Op
+    text: str
+
+
+@dataclass(frozen=True)
+class TextChange:
+    field: str  # a row field ("explanation"), an extra column key, or a cover-sheet label ("DATE")
+    old: str
+    new: str
+    words: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class ActionSummary:
+    """An action only one of the drafts has: added to, or withdrawn from, the paper."""
+
+    ref: int
+    action: str
+    section: str
+    lead: str
+    status: str  # the status label the draft shows
+
+
+@dataclass(frozen=True)
+class ActionChange:
+    ref: int
+    action: str  # as the new draft words it
+    section: str
+    changes: tuple[TextChange, ...]
+
+    def change(self, field: str) -> TextChange | None:
+        return next((change for change in self.changes if change.field == field), None)
+
+
+@dataclass(frozen=True)
+class CountChange:
+    status: str
+    old: int
+    new: int
+
+    @property
+    def delta(self) -> int:
+        return self.new - self.old
+
+
+@dataclass(frozen=True)
+class DraftInfo:
+    period: str  # YYYY-MM
+    date: str  # the paper's display date
+    edition: str
+    title: str
+    draft: str = ""  # e.g. "2026-09/draft-01"; set by whoever knows the folder (compare_drafts)
+    marking: str = ""  # the restricted edition's protective marking ("RESTRICTED"); "" when public
+
+
+@dataclass(frozen=True)
+class DraftDiff:
+    old: DraftInfo
+    new: DraftInfo
+    counts: tuple[CountChange, ...]  # canonical statuses in order, then NOT_RECOGNISED when any
+    total: CountChange
+    moves: tuple[StatusMove, ...]  # status label changed; by ref
+    added: tuple[ActionSummary, ...]  # by ref
+    withdrawn: tuple[ActionSummary, ...]  # by ref
+    changed: tuple[ActionChange, ...]  # wording changed (not status); by ref
+    cover: tuple[TextChange, ...]
+    narrative: tuple[Span, ...] = ()  # word changes of the narrative's text; () when it is the same
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the two drafts say the same (dates and draft names aside)."""
+        counts_moved = any(count.delta for count in (*self.counts, self.total))
+        return not (counts_moved or self.moves or self.added or self.withdrawn or self.changed or self.cover
+                    or self.narrative)
+
+
+# ---------------------------------------------------------------- word-level comparison
+
+
+def tokens(text: str) -> list[str]:
+    """Words, single punctuation marks and runs of whitespace: `"".join(tokens(t)) == t`."""
+    return _TOKEN.findall(text)
+
+
+def diff_tokens(old: Sequence[T], new: Sequence[T], is_space: Callable[[T], bool]) -> list[tuple[Op, list[T]]]:
+    """Opcodes of two token sequences as (op, tokens), each change as its deletion then its insertion.
+
+    Whitespace left unchanged between two changes joins them ("[-Not started-]{+In progress+}", not
+    "[-Not-]{+In+} [-started-]{+progress+}"), which reads better and tracks as one edit in Word.
+    """
+    matcher = SequenceMatcher(None, old, new, autojunk=False)  # autojunk would drop frequent words
+    spans: list[tuple[Op, list[T]]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            spans.append(("equal", list(new[j1:j2])))
+            continue
+        if i2 > i1:
+            spans.append(("delete", list(old[i1:i2])))
+        if j2 > j1:
+            spans.append(("insert", list(new[j1:j2])))
+    return _join_changes(spans, is_space)
+
+
+def _join_changes(spans: list[tuple[Op, list[T]]], is_space: Callable[[T], bool]) -> list[tuple[Op, list[T]]]:
+    joined: list[tuple[Op, list[T]]] = []
+    deleted: list[T] = []
+    inserted: list[T] = []
+
+    def flush() -> None:
+        if deleted:
+            joined.append(("delete", list(deleted)))
+        if inserted:
+            joined.append(("insert", list(inserted)))
+        deleted.clear()
+        inserted.clear()
+
+    for index, (op, items) in enumerate(spans):
+        if op == "delete":
+            deleted.extend(items)
+        elif op == "insert":
+            inserted.extend(items)
+        elif 0 < index < len(spans) - 1 and all(is_space(item) for item in items):
+            deleted.extend(items)  # neighbours are changes (opcodes never put two equals side by side)
+            inserted.extend(items)
+        else:
+            flush()
+            joined.append((op, items))
+    flush()
+    return joined
+
+
+def word_diff(old: str, new: str) -> tuple[Span, ...]:
+    """The word-level changes from `old` to `new`; () when they are equal."""
+    if old == new:
+        return ()
+    spans = diff_tokens(tokens(old), tokens(new), str.isspace)
+    return tuple(Span(op, "".join(items)) for op, items in spans)
+
+
+def old_text(words: Sequence[Span]) -> str:
+    return "".join(span.text for span in words if span.op != "insert")
+
+
+def new_text(words: Sequence[Span]) -> str:
+    return "".join(span.text for span in words if span.op != "delete")
+
+
+def text_change(field: str, old: str, new: str) -> TextChange | None:
+    return TextChange(field, old, new, word_diff(old, new)) if old != new else None
+
+
+# ---------------------------------------------------------------- the stage
+
+
+def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
+    """What changed from the `old` paper to the `new` one, keyed by action ref."""
+    before = {row.ref: row for row in old.rows}
+    after = {row.ref: row for row in new.rows}
+    common = sorted(before.keys() & after.keys())
+    moves = tuple(StatusMove(ref, after[ref].action, before[ref].status_label, after[ref].status_label)
+                  for ref in common if status_changed(before[ref], after[ref]))
+    changed = tuple(change for ref in common if (change := row_change(before[ref], after[ref])) is not None)
+    narrative_old, narrative_new = plain_text(old.narrative), plain_text(new.narrative)
+    return DraftDiff(
+        old=draft_info(old),
+        new=draft_info(new),
+        counts=count_changes(old, new),
+        total=CountChange("Total", old.total, new.total),
+        moves=moves,
+        added=tuple(action_summary(after[ref]) for ref in sorted(after.keys() - before.keys())),
+        withdrawn=tuple(action_summary(before[ref]) for ref in sorted(before.keys() - after.keys())),
+        changed=changed,
+        cover=cover_changes(old.cover, new.cover),
+        narrative=word_diff(narrative_old, narrative_new),
+    )
+
+
+def draft_info(paper: Paper) -> DraftInfo:
+    return DraftInfo(paper.period, paper.date, paper.edition, paper.title, marking=paper.marking)
+
+
+def action_summary(row: PaperRow) -> ActionSummary:
+    return ActionSummary(row.ref, row.action, row.section, row.lead, row.status_label)
+
+
+def row_values(row: PaperRow) -> dict[str, str]:
+    """The compared values of a row: the raw fields, then any extra column's cell text."""
+    values = {name: str(getattr(row, name)) for name in ROW_FIELDS}
+    for cell in row.cells:
+        if cell.key not in ("ref", "status", *ROW_FIELDS):
+            values[cell.key] = cell.text
+    return values
+
+
+def row_change(old: PaperRow, new: PaperRow) -> ActionChange | None:
+    """The wording changes of one action (its status move is not one of them), or None."""
+    before, after = row_values(old), row_values(new)
+    keys = [*after, *(key for key in before if key not in after)]
+    changes = tuple(change for key in keys
+                    if (change := text_change(key, before.get(key, ""), after.get(key, ""))) is not None)
+    return ActionChange(new.ref, new.action, new.section, changes) if changes else None
+
+
+def count_changes(old: Paper, new: Paper) -> tuple[CountChange, ...]:
+    before, after = dict(old.counts), dict(new.counts)
+    statuses = [*after, *(status for status in before if status not in after)]
+    counts = [CountChange(status, before.get(status, 0), after.get(status, 0)) for status in statuses]
+    if old.unrecognised or new.unrecognised:
+        counts.append(CountChange(NOT_RECOGNISED, old.unrecognised, new.unrecognised))
+    return tuple(counts)
+
+
+def cover_changes(old: Sequence[CoverRow], new: Sequence[CoverRow]) -> tuple[TextChange, ...]:
+    """Cover-sheet rows by label, in the new paper's order, then rows only the old one had."""
+    before = {row.label: row.value for row in old}
+    after = {row.label: row.value for row in new}
+    labels = [*after, *(label for label in before if label not in after)]
+    return tuple(change for label in labels
+                 if (change := text_change(label, before.get(label, ""), after.get(label, ""))) is not None)
+
+
+# ---------------------------------------------------------------- output
+
+
+def diff_to_json(diff: DraftDiff) -> str:
+    """Canonical JSON of the comparison: the same diff always gives the same text."""
+    data = {"schema": SCHEMA, "empty": diff.is_empty, "diff": dataclasses.asdict(diff)}
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+
+
+def redline_text(words: Sequence[Span]) -> str:
+    """Spans as one line of text: [-deleted-] and {+inserted+} (the `git diff --word-diff` marks)."""
+    marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
+    return "".join(marks[span.op].format(span.text) for span in words)
+
+
+def draft_label(info: DraftInfo) -> str:
+    """"2026-09/draft-01 (08 October 2026)": the draft's name when known, else its period."""
+    date = f" ({info.date})" if info.date else ""
+    return f"{info.draft or info.period}{date}"
+
+
+def human_text(diff: DraftDiff) -> str:
+    """A plain-text summary: counts, status moves, added and withdrawn actions, reworded actions."""
+    lines = [f"{draft_label(diff.old)} -> {draft_label(diff.new)}"]
+    marking = diff.old.marking or diff.new.marking
+    if marking:  # first, so nobody forwards it unaware
+        lines.insert(0, f"{marking}: this comparison includes exempt actions; it is not for publication.")
+    if diff.is_empty:
+        return "\n".join([*lines, "No changes."])
+    counts = ", ".join(f"{c.status} {c.old} -> {c.new}" for c in diff.counts)
+    lines.append(f"Counts: {counts}; total {diff.total.old} -> {diff.total.new}")
+    lines += _listing(diff.moves, "status move", "status moves", _move)
+    lines += _listing(diff.added, "action added", "actions added", lambda a: f"{a.ref} {a.action} ({a.status})")
+    lines += _listing(diff.withdrawn, "action withdrawn", "actions withdrawn",
+                      lambda a: f"{a.ref} {a.action} (was {a.status})")
+    lines += _listing(diff.changed, "action reworded", "actions reworded", _reworded)
+    lines += _listing(diff.cover, "cover sheet change", "cover sheet changes",
+                      lambda c: f"{c.field}: {redline_text(c.words)}")
+    if diff.narrative:
+        lines.append("Narrative changed:")
+        lines.append("  " + redline_text(diff.narrative).replace("\n", "\n  "))
+    return "\n".join(lines)
+
+
+def _listing(items: Sequence[Item], one: str, many: str, line: Callable[[Item], str]) -> list[str]:
+    if not items:
+        return []
+    heading = f"{len(items)} {one if len(items) == 1 else many}:"
+    return [heading, *("  " + line(item).replace("\n", "\n    ") for item in items)]
+
+
+def _move(move: StatusMove) -> str:
+    return f"{move.ref} {move.action}: {move.old} -> {move.new}"
+
+
+def _reworded(change: ActionChange) -> str:
+    fields = "\n".join(f"{FIELD_NAMES.get(c.field, c.field)}: {redline_text(c.words)}" for c in change.changes)
+    return f"{change.ref} {change.action}\n{fields}"

@@ -1,0 +1,241 @@
+"""A draft comparison as a Paper: the new paper whose changed words are marked, for Word's tracked changes.
+
+`redline_paper` gives the NEW paper whose changed cells hold the word-level comparison as inlines
+marked `change="del"`/`"ins"`, withdrawn actions put back where they were as deleted rows and added
+actions marked as inserted rows; `reportgen.render.docx.writer.write_docx` turns the marks into Word tracked
+changes (w:del, w:ins), so a reviewer can accept or reject each one. Rejecting them all gives back the
+old table's text, accepting them all the new table's. A changed cell is compared as text: paragraph
+breaks both drafts share stay paragraphs, one only a draft has becomes a tracked line break; bold,
+italic and links are kept on each word (a word whose link or formatting changed counts as deleted and
+inserted). A status cell is compared as the Paper draws it (`Paper.status_cell`: label, then notes).
+
+Decides no content: words and order come from the two papers and the `DraftDiff`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Literal, NamedTuple
+
+from reportgen.diff.changes import DraftDiff, diff_tokens, tokens
+from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, RichText
+from reportgen.paper.progress import without_progress
+from reportgen.paper.richtext import parse_explanation
+from reportgen.paper_rules import StatusCell
+
+Change = Literal["ins", "del"]
+_CHANGE: dict[str, Change | None] = {"equal": None, "delete": "del", "insert": "ins"}
+
+
+# ---------------------------------------------------------------- rich text, word by word
+
+
+class _Piece(NamedTuple):
+    """One word token with its formatting, or a break between two blocks."""
+
+    text: str
+    href: str | None = None
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+    is_break: bool = False
+
+
+_BREAK = _Piece("\n", is_break=True)
+
+
+def _pieces(blocks: RichText) -> list[_Piece]:
+    pieces: list[_Piece] = []
+    for index, block in enumerate(blocks):
+        if index:
+            pieces.append(_BREAK)
+        for inline in block.inlines:
+            pieces.extend(_Piece(token, inline.href, inline.bold, inline.italic, inline.underline)
+                          for token in tokens(inline.text))
+    return pieces
+
+
+def text_blocks(text: str) -> RichText:
+    """Plain cell text as the DOCX writer lays it out: one paragraph per line."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return tuple(Block("paragraph", (Inline(line),) if line else ()) for line in lines)
+
+
+def redline_blocks(old: RichText, new: RichText) -> RichText:
+    """`new`, with the words only `old` has put back as change="del" and its own new words "ins".
+
+    Blocks take their kind from the new block they start; a block break only one side has becomes a
+    marked "\\n" inline (a tracked line break), so rejecting or accepting every mark gives back each text.
+    """
+    blocks: list[Block] = []
+    inlines: list[Inline] = []
+    start = index = 0  # the new block the current output block starts at; the new block we are in
+    for op, pieces in diff_tokens(_pieces(old), _pieces(new), lambda p: not p.is_break and p.text.isspace()):
+        change = _CHANGE[op]
+        for piece in pieces:
+            if piece.is_break and change is None:
+                blocks.append(_block_like(new, start, inlines))
+                inlines, index = [], index + 1
+                start = index
+                continue
+            if piece.is_break and change == "ins":
+                index += 1
+            inlines.append(Inline(piece.text, piece.href, piece.bold, piece.italic, piece.underline, change))
+    blocks.append(_block_like(new, start, inlines))
+    return tuple(blocks)
+
+
+def marked_blocks(blocks: RichText, change: Change) -> RichText:
+    """Every inline of `blocks` marked as deleted or inserted: a withdrawn or added action's cell."""
+    return tuple(replace(block, inlines=tuple(replace(i, change=change) for i in block.inlines))
+                 for block in blocks)
+
+
+def _block_like(new: RichText, start: int, inlines: list[Inline]) -> Block:
+    kind, level = (new[start].kind, new[start].level) if start < len(new) else ("paragraph", 1)
+    return Block(kind, _merge(inlines), level)
+
+
+def _merge(inlines: Iterable[Inline]) -> tuple[Inline, ...]:
+    """Neighbouring inlines with the same marks and link become one (fewer runs, fewer tracked edits)."""
+    merged: list[Inline] = []
+    for inline in inlines:
+        if merged and replace(merged[-1], text="") == replace(inline, text=""):
+            merged[-1] = replace(merged[-1], text=merged[-1].text + inline.text)
+        else:
+            merged.append(inline)
+    return tuple(merged)
+
+
+
+# ---------------------------------------------------------------- the redlined paper
+
+
+def cell_blocks(paper: Paper, row: PaperRow, key: str) -> RichText:
+    """A cell's content as blocks, as the DOCX writer lays it out (rich when it has paragraphs)."""
+    if key == "status":
+        return status_blocks(paper.status_cell(row), with_notes=True)
+    cell = next((cell for cell in row.cells if cell.key == key), None)
+    if cell is None:
+        return text_blocks("")
+    return cell.rich or text_blocks(cell.text)
+
+
+def status_blocks(cell: StatusCell, with_notes: bool) -> RichText:
+    """The status cell's label, then (`with_notes`) its notes in italics, as the DOCX writer draws them."""
+    label = text_blocks(cell.label)
+    if not with_notes:
+        return label
+    return (*label, *(replace(b, inlines=tuple(replace(i, italic=True) for i in b.inlines))
+                      for note in cell.notes for b in text_blocks(note.text)))
+
+
+def whole_row(paper: Paper, row: PaperRow, change: Change) -> PaperRow:
+    """A row of `paper` added or withdrawn: every cell marked, the status notes moved into the status cell."""
+    cells = tuple(PaperCell(c.key, _cell_text(row, c.key), marked_blocks(cell_blocks(paper, row, c.key), change))
+                  for c in paper.columns)
+    return replace(row, cells=cells, note="", movement="", change=change)
+
+
+def redline_row(old: PaperRow, new: PaperRow, old_paper: Paper, new_paper: Paper) -> PaperRow:
+    """The new row, each cell that differs from the old one holding its word-level comparison."""
+    cells: list[PaperCell] = []
+    notes_moved = False
+    for column in new_paper.columns:
+        key = column.key
+        if key == "status":
+            old_cell, new_cell = old_paper.status_cell(old), new_paper.status_cell(new)
+            notes_moved = old_cell.notes != new_cell.notes  # changed notes are compared inside the status cell
+            before, after = status_blocks(old_cell, notes_moved), status_blocks(new_cell, notes_moved)
+        else:
+            before, after = cell_blocks(old_paper, old, key), cell_blocks(new_paper, new, key)
+        if before == after:
+            cells.append(_new_cell(new, key))
+        else:
+            cells.append(PaperCell(key, _cell_text(new, key), redline_blocks(before, after)))
+    if notes_moved:
+        return replace(new, cells=tuple(cells), note="", movement="")
+    return replace(new, cells=tuple(cells))
+
+
+def _new_cell(row: PaperRow, key: str) -> PaperCell:
+    return next((cell for cell in row.cells if cell.key == key), PaperCell(key, ""))
+
+
+def _cell_text(row: PaperRow, key: str) -> str:
+    return row.status_label if key == "status" else _new_cell(row, key).text
+
+
+def redline_paper(old: Paper, new: Paper, diff: DraftDiff) -> Paper:
+    """The new paper marked up against the old: see the module docstring."""
+    # progress and movements are measured across periods, not between drafts: a comparison leaves them out
+    old, new = without_progress(old), without_progress(new)
+    before = {row.ref: row for row in old.rows}
+    added = {summary.ref for summary in diff.added}
+    withdrawn = {summary.ref for summary in diff.withdrawn}
+    sections: list[PaperSection] = []
+    for section in new.sections:
+        rows = tuple(whole_row(new, row, "ins") if row.ref in added
+                     else redline_row(before[row.ref], row, old, new) if row.ref in before
+                     else row for row in section.rows)
+        sections.append(replace(section, rows=rows))
+    sections = restore_withdrawn(old, sections, {ref: whole_row(replace(old, columns=new.columns), before[ref], "del")
+                                                 for ref in withdrawn if ref in before})
+    narrative = new.narrative if old.narrative == new.narrative else redline_blocks(old.narrative, new.narrative)
+    return replace(new, sections=tuple(sections), narrative=narrative)
+
+
+def _section_keys(sections: Sequence[PaperSection]) -> list[tuple[str, str]]:
+    """(level-1 heading, level-2 heading) of each section: a level-2 heading may repeat under others."""
+    keys: list[tuple[str, str]] = []
+    parent = ""
+    for section in sections:
+        if section.level <= 1:
+            parent = section.heading
+            keys.append((parent, ""))
+        else:
+            keys.append((parent, section.heading))
+    return keys
+
+
+def restore_withdrawn(old: Paper, sections: list[PaperSection], withdrawn: dict[int, PaperRow]
+                      ) -> list[PaperSection]:
+    """Put each withdrawn row back after the row it followed in the old paper (its section's start if none)."""
+    result = list(sections)
+    keys = _section_keys(result)
+    old_keys = _section_keys(old.sections)
+    # old sections the new paper lacks that must come back: those with withdrawn rows, and their parents
+    needed = {key for key, section in zip(old_keys, old.sections) if any(r.ref in withdrawn for r in section.rows)}
+    needed |= {(parent, "") for parent, _ in needed}
+    placed_at = -1  # where the last old section went, for a section the new paper no longer has
+    for old_key, old_section in zip(old_keys, old.sections):
+        if old_key in keys:
+            placed_at = keys.index(old_key)
+        elif old_key in needed:
+            placed_at += 1
+            result.insert(placed_at, replace(old_section, rows=()))
+            keys.insert(placed_at, old_key)
+        else:
+            continue
+        result[placed_at] = _restore_rows(old_section, result[placed_at], withdrawn)
+    return result
+
+
+def _restore_rows(old: PaperSection, section: PaperSection, withdrawn: dict[int, PaperRow]) -> PaperSection:
+    rows = list(section.rows)
+    anchor = -1
+    for old_row in old.rows:
+        if old_row.ref in withdrawn:
+            anchor += 1
+            rows.insert(anchor, withdrawn[old_row.ref])
+            continue
+        anchor = next((i for i, row in enumerate(rows) if row.ref == old_row.ref), anchor)
+    return replace(section, rows=tuple(rows))
+
+
+def field_blocks(field: str, old: str, new: str) -> RichText:
+    """Old and new wording of one field, redlined as the paper shows it (explanations parsed)."""
+    parse = parse_explanation if field == "explanation" else text_blocks
+    return redline_blocks(parse(old), parse(new))
+

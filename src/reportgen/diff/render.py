@@ -1,0 +1,150 @@
+"""Compare two kept drafts: diff.docx, diff.html, diff.pdf and diff.json, published as one new folder.
+
+    load_draft × 2 ─diff_drafts─▶ DraftDiff ─┬─write_diff_docx─▶ diff.docx   (reportgen.diff.redline, docx_writer)
+                                             ├─render_diff_html─▶ diff.html ─write_diff_pdf─▶ diff.pdf
+                                             └─diff_to_json─▶ diff.json         (reportgen.diff.summary, diff)
+
+The cover sheet's changed values are tracked too, word by word, where the template lays the cover out as
+label | value rows (`reportgen.render.docx.front.mark_cover`). Not tracked in the DOCX (reported in diff.html and
+diff.json instead): a section heading only one draft has (shown, unmarked: Word cannot track a heading row apart
+from its actions' rows), and a cover row only one draft has.
+
+Logging: none; a problem that stops the comparison is a `ReportgenError`.
+
+Must not: write into a kept draft folder (drafts are immutable records listed by their manifest), or
+overwrite anything: every output is written atomically into a hidden temporary folder beside the target,
+which is then published whole (`reportgen.files.publish_folder`), as a build publishes a draft.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import secrets
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from reportgen.diff.changes import DraftDiff, diff_drafts, diff_to_json
+from reportgen.diff.summary import render_diff_html, write_diff_docx, write_diff_pdf
+from reportgen.drafts.folders import draft_number, load_draft
+from reportgen.errors import ReportgenError, UsageError
+from reportgen.files import publish_folder, write_atomically
+from reportgen.model import Paper
+from reportgen.read.workspace import PERIOD
+from reportgen.template_files import DEFAULT_TEMPLATES, template_file
+
+OUTPUT_FILES = ("diff.docx", "diff.html", "diff.pdf", "diff.json")
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    folder: Path
+    diff: DraftDiff
+    old: Path
+    new: Path
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        return tuple(self.folder / name for name in OUTPUT_FILES)
+
+
+def compare_drafts(old: Path, new: Path, out: Path | None = None, templates: Path | None = None,
+                   allow_restricted: bool = False) -> DiffResult:
+    """Compare two kept drafts and write diff.docx, diff.html, diff.pdf and diff.json into one new folder.
+
+    `out` defaults to `default_out(old, new)`; it must not exist or be empty, and must not be inside
+    either draft. `templates` is a folder holding paper.docx and diff.html.j2 (default: the new
+    draft's workspace templates, else the project's). Drafts of different editions are compared only
+    with `allow_restricted`, and a comparison with a restricted side is marked as restricted throughout.
+    Returns where everything went.
+    """
+    old, new = Path(old).resolve(), Path(new).resolve()  # "." and ".." have no folder name of their own
+    old_paper, old_manifest = load_draft(old)
+    new_paper, new_manifest = load_draft(new)
+    old_paper, new_paper = check_editions(old_paper, new_paper, allow_restricted)
+    diff = diff_drafts(old_paper, new_paper)
+    diff = replace(diff, old=replace(diff.old, draft=f"{old_manifest.period}/{old_manifest.draft or old.name}"),
+                   new=replace(diff.new, draft=f"{new_manifest.period}/{new_manifest.draft or new.name}"))
+    target = Path(out) if out is not None else default_out(old, new)
+    _check_target(target, (old, new))
+    docx_template, html_templates = find_templates(new, templates)
+    folder = _start(target)
+    try:
+        write_diff_docx(old_paper, new_paper, diff, docx_template, folder / "diff.docx",
+                        revision_date=revision_date(new_manifest.created))
+        html = render_diff_html(diff, old_paper, new_paper, html_templates)
+        write_atomically(folder / "diff.html", html.encode("utf-8"))
+        write_diff_pdf(html, html_templates, folder / "diff.pdf", new_paper.pdf_created)
+        write_atomically(folder / "diff.json", diff_to_json(diff).encode("utf-8"))
+        publish_folder(folder, target, "the comparison")
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return DiffResult(target, diff, old, new)
+
+
+def check_editions(old: Paper, new: Paper, allow_restricted: bool) -> tuple[Paper, Paper]:
+    """Refuse to put a restricted draft beside a public one unless asked; mark both papers when one is
+    restricted, so every page of the comparison carries the marking."""
+    if old.edition != new.edition and not allow_restricted:
+        raise UsageError(f"the old draft is the {old.edition} edition and the new one the {new.edition} edition: "
+                         "a comparison would show exempt actions beside the public paper. Compare drafts of "
+                         "the same edition, or add --allow-restricted for a comparison marked as restricted")
+    marking = old.marking or new.marking
+    if not marking:
+        return old, new
+    return (replace(old, marking=marking, edition="restricted"), replace(new, marking=marking, edition="restricted"))
+
+
+def default_out(old: Path, new: Path) -> Path:
+    """`outputs/<new period>/compare/<old>-to-<new>/` for drafts kept in the outputs layout, else a
+    sibling of the new draft, `<new>-compare-<old>`: never inside a draft folder."""
+    if not _kept(new):
+        return new.parent / f"{new.name}-compare-{old.name}"
+    same_period = _kept(old) and old.parent.resolve() == new.parent.resolve()
+    old_name = old.name if same_period or not _kept(old) else f"{old.parent.name}-{old.name}"
+    new_name = new.name if same_period else f"{new.parent.name}-{new.name}"
+    return new.parent / "compare" / f"{old_name}-to-{new_name}"
+
+
+def _kept(folder: Path) -> bool:
+    """A draft in the outputs/<period>/draft-NN layout."""
+    return draft_number(folder) is not None and PERIOD.fullmatch(folder.parent.name) is not None
+
+
+def find_templates(new: Path, templates: Path | None) -> tuple[Path, Path]:
+    """(the DOCX template, the folder of diff.html.j2 and its CSS): the workspace's own when it has them."""
+    if templates is not None:
+        return Path(templates) / "paper.docx", Path(templates)
+    own = new.resolve().parent.parent.parent / "templates" if _kept(new) else DEFAULT_TEMPLATES
+    own = own if own.is_dir() else DEFAULT_TEMPLATES
+    return template_file(own, "paper.docx"), own  # each missing file comes from the defaults
+
+
+def revision_date(created: str) -> str | None:
+    """The draft's creation time as the w:date of its tracked changes (UTC), or None when unknown."""
+    with contextlib.suppress(ValueError):
+        stamp = dt.datetime.fromisoformat(created)
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=dt.UTC)
+        return stamp.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None
+
+
+def _check_target(target: Path, drafts: Sequence[Path]) -> None:
+    for draft in drafts:
+        if target.resolve().is_relative_to(draft.resolve()):
+            raise ReportgenError(f"{target} is inside the draft {draft}: a kept draft is never written to")
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ReportgenError(f"{target} already exists and is not empty: not overwriting it")
+
+
+def _start(target: Path) -> Path:
+    target.absolute().parent.mkdir(parents=True, exist_ok=True)
+    folder = target.absolute().parent / f".compare-tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    folder.mkdir()
+    return folder
+

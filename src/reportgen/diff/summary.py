@@ -1,0 +1,107 @@
+"""A draft comparison laid out for reading: diff.docx (tracked changes), diff.html and its tagged PDF.
+
+    DraftDiff ─┬─redline_paper─▶ Paper with change marks ─write_docx─▶ diff.docx   (write_diff_docx)
+               └─render_diff_html─▶ diff.html ─write_diff_pdf─▶ diff.pdf
+
+The summary a Panel member reads: counts then and now, status moves, added and withdrawn actions, each
+reworded action, cover sheet and narrative changes, laid out by `templates/diff.html.j2` with the
+paper's stylesheet and ours inlined. Decides no content; links pass the link policy
+(`reportgen.paper.richtext.safe_href`); the PDF reads only files inside the templates folder.
+
+Logging: none; a problem that stops the comparison is a `ReportgenError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment
+from markupsafe import Markup, escape
+from weasyprint import HTML
+
+from reportgen.diff.changes import FIELD_NAMES, DraftDiff
+from reportgen.diff.redline import field_blocks, redline_blocks, redline_paper
+from reportgen.files import write_atomically
+from reportgen.model import Paper, RichText
+from reportgen.paper.richtext import safe_href
+from reportgen.render.docx.writer import write_docx
+from reportgen.render.html_env import html_environment
+from reportgen.render.pdf.document import font_timestamp  # shared with the paper's PDF: pins font-subset dates
+from reportgen.render.pdf.fetch import TemplateFetcher
+from reportgen.render.pdf.html import css_ident, group_blocks
+from reportgen.template_files import template_file
+
+DIFF_TEMPLATE = "diff.html.j2"
+STYLESHEETS = ("paper.css", "diff.css")  # inlined into diff.html, in this order
+REVISION_AUTHOR = "reportgen"
+
+
+def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out: Path,
+                    revision_author: str = REVISION_AUTHOR, revision_date: str | None = None) -> None:
+    """The new paper with Word tracked changes against the old one (see `redline_paper`), cover sheet too."""
+    cover = {change.field: field_blocks(change.field, change.old, change.new) for change in diff.cover}
+    write_docx(redline_paper(old, new, diff), template, out, revision_author, revision_date, cover_redline=cover)
+
+
+@dataclass(frozen=True)
+class FieldView:
+    name: str
+    blocks: RichText
+
+
+@dataclass(frozen=True)
+class ActionView:
+    ref: int
+    action: str
+    section: str
+    fields: tuple[FieldView, ...]
+
+
+def action_views(diff: DraftDiff, paper: Paper) -> list[ActionView]:
+    headings = {column.key: column.heading for column in paper.columns}
+    return [ActionView(change.ref, change.action, change.section, tuple(
+        FieldView(headings.get(c.field) or FIELD_NAMES.get(c.field, c.field), field_blocks(c.field, c.old, c.new))
+        for c in change.changes)) for change in diff.changed]
+
+
+def _lines(text: str) -> Markup:
+    """Escaped text whose line breaks are <br>: a tracked break in a redline stays visible."""
+    return Markup("<br>").join(escape(part) for part in text.split("\n"))
+
+
+def _environment(templates: Path) -> Environment:
+    return html_environment(templates, (("safe_href", safe_href), ("css_ident", css_ident),
+                                        ("group_blocks", group_blocks), ("lines", _lines)))
+
+
+def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templates: Path) -> str:
+    """The summary a Panel member reads: counts then and now, status moves, then each reworded action."""
+    template = _environment(Path(templates).resolve()).get_template(DIFF_TEMPLATE)
+    cover = [FieldView(c.field, field_blocks(c.field, c.old, c.new)) for c in diff.cover]
+    narrative = redline_blocks(old_paper.narrative, new_paper.narrative) if diff.narrative else ()
+    return template.render(diff=diff, paper=new_paper, actions=action_views(diff, new_paper), cover=cover,
+                           narrative=narrative, created=new_paper.pdf_created,
+                           styles=inline_styles(templates, STYLESHEETS))
+
+
+def inline_styles(templates: Path, names: Sequence[str]) -> Markup:
+    """The stylesheets' text for a <style> element, so diff.html is one file that opens anywhere.
+
+    Each comes from `templates`, else the defaults; "</" cannot end the element early.
+    """
+    texts = [template_file(templates, name).read_text(encoding="utf-8") for name in names]
+    return Markup("\n".join(text.replace("</", "<\\/") for text in texts))
+
+
+def write_diff_pdf(html: str, templates: Path, out: Path, created: str = "") -> None:
+    """The summary HTML as a tagged PDF (PDF/UA-1), reading only files inside `templates`; atomic."""
+    templates, out = Path(templates).resolve(), Path(out)
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    document = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
+    with font_timestamp(created):
+        data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False)
+    write_atomically(out, data)

@@ -1,0 +1,1 @@
+"""Drafts: the numbered draft folders, their records, and the earlier drafts read back."""

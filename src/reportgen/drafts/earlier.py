@@ -1,0 +1,67 @@
+"""The newest kept draft of each period: where progress over time and `reportgen history` read from.
+
+The public edition reads only public drafts, so no exempt action can come back through the history;
+a restricted one may also read public drafts. A damaged draft is an issue and is skipped, never fatal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from reportgen.drafts import folders as drafts
+from reportgen.errors import ReportgenError
+from reportgen.issues import Issue, issue
+from reportgen.model import Paper
+
+
+@dataclass(frozen=True)
+class PeriodDraft:
+    period: str  # YYYY-MM
+    folder: Path
+    paper: Paper
+
+
+def read_history(outputs: Path, edition: str, before: str | None = None, limit: int | None = None
+                 ) -> tuple[tuple[PeriodDraft, ...], tuple[Issue, ...]]:
+    """The newest kept draft of each period (before `before`, when given) of `edition`, oldest first;
+    with `limit`, only the most recent `limit` periods (a long paper's draft.json takes seconds to read)."""
+    newest: dict[str, Path] = {}
+    problems: list[Issue] = []
+    for folder in reversed(drafts.draft_folders(outputs)):
+        period = folder.parent.name
+        if period in newest or (before is not None and period >= before):
+            continue
+        try:
+            manifest = drafts.load_manifest(folder)
+        except ReportgenError as exc:
+            problems.append(issue("unreadable-draft", "history", error=exc, file=str(folder)))
+            continue
+        if manifest.edition == edition or (edition == "restricted" and manifest.edition == "public"):
+            newest[period] = folder
+    found: list[PeriodDraft] = []
+    for period in sorted(newest)[-limit if limit else 0:]:
+        paper, unreadable = read_kept_paper(newest[period], "history")
+        problems += unreadable
+        if paper is not None:
+            found.append(PeriodDraft(period, newest[period], paper))
+    return tuple(found), tuple(problems)
+
+
+def carry_source(outputs: Path, period: str) -> Path | None:
+    """The newest kept draft of a period before `period`: the draft a build carries statuses forward
+    from, and the one a period's return workbooks are pre-filled from (one rule, so they agree)."""
+    return next((f for f in reversed(drafts.draft_folders(outputs)) if f.parent.name < period), None)
+
+
+def read_kept_paper(folder: Path | None, wording: Literal["", "history", "prefill"] = ""
+                    ) -> tuple[Paper | None, list[Issue]]:
+    """A kept draft's paper (None for no folder); a damaged one is an unreadable-draft warning (in the
+    catalogue's `wording` for what the paper was read for), and is skipped, never fatal."""
+    if folder is None:
+        return None, []
+    try:
+        return drafts.load_draft(folder)[0], []
+    except ReportgenError as exc:
+        return None, [issue("unreadable-draft", wording, error=exc, file=str(folder))]

@@ -1,0 +1,290 @@
+"""Kept drafts: `outputs/<period>/draft-NN/` folders holding a paper's files, draft.json and manifest.json.
+
+A build writes into a hidden temporary folder (`start_draft`) and publishes it with one atomic
+rename under a per-period lock (`publish_draft`), so a killed build never leaves a partial draft
+that looks like a draft, and two builds never take the same number. A published draft is never
+written to again. This module does no rendering and reads no settings: it only keeps files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+# the records and their JSON live in reportgen.drafts.records; named here too, where callers look for them
+from reportgen.drafts.records import SCHEMA as SCHEMA
+from reportgen.drafts.records import VERSIONED as VERSIONED
+from reportgen.drafts.records import InputFile as InputFile
+from reportgen.drafts.records import Manifest as Manifest
+from reportgen.drafts.records import count_by_severity as count_by_severity
+from reportgen.drafts.records import file_record as file_record
+from reportgen.drafts.records import file_sha256 as file_sha256
+from reportgen.drafts.records import manifest_from_json as manifest_from_json
+from reportgen.drafts.records import manifest_to_json as manifest_to_json
+from reportgen.drafts.records import now_iso as now_iso
+from reportgen.drafts.records import package_versions as package_versions
+from reportgen.drafts.records import paper_from_json as paper_from_json
+from reportgen.drafts.records import paper_to_json as paper_to_json
+from reportgen.errors import ReportgenError, UsageError
+from reportgen.files import publish_folder, write_atomically
+from reportgen.model import Paper
+from reportgen.periods import is_period
+
+DRAFT_JSON = "draft.json"
+MANIFEST_JSON = "manifest.json"
+LOCK_FILE = ".lock"
+
+_DRAFT_RE = re.compile(r"^draft-(\d{2,})$")
+_TMP_RE = re.compile(r"^\.draft-tmp-(\d+)-[0-9a-f]+$")
+
+
+# ---------------------------------------------------------------- draft folders
+
+
+def draft_name(number: int) -> str:
+    return f"draft-{number:02d}"
+
+
+def draft_number(folder: Path) -> int | None:
+    """NN of a `draft-NN` folder, or None for any other name."""
+    match = _DRAFT_RE.match(folder.name)
+    return int(match.group(1)) if match else None
+
+
+def period_folder(outputs: Path, period: str) -> Path:
+    if not is_period(period):
+        raise ReportgenError(f"period {period!r} is not YYYY-MM")
+    return outputs / period
+
+
+def draft_folders(outputs: Path, period: str | None = None) -> list[Path]:
+    """Published drafts, oldest first: by period, then by number (draft-100 after draft-99)."""
+    if not outputs.is_dir():
+        return []
+    periods = [period_folder(outputs, period)] if period else [
+        p for p in outputs.iterdir() if is_period(p.name)
+    ]
+    found: list[tuple[str, int, Path]] = []
+    for folder in periods:
+        if not folder.is_dir():
+            continue
+        for child in folder.iterdir():
+            number = draft_number(child)
+            if number is not None and child.is_dir():
+                found.append((folder.name, number, child))
+    return [path for _period, _number, path in sorted(found)]
+
+
+def latest_draft(outputs: Path, period: str | None = None) -> Path | None:
+    folders = draft_folders(outputs, period)
+    return folders[-1] if folders else None
+
+
+def previous_draft(outputs: Path, before: Path) -> Path | None:
+    """The published draft just before `before`, looking back across periods too.
+
+    For a draft published with `--out` elsewhere, the newest numbered draft of its period or earlier.
+    """
+    number = draft_number(before)
+    if number is not None and is_period(before.parent.name):
+        key: tuple[str, float] = (before.parent.name, number)
+    else:
+        key = (_period_of(before), float("inf"))
+    earlier = [f for f in draft_folders(outputs) if (f.parent.name, draft_number(f) or 0) < key]
+    earlier = [f for f in earlier if not (f.exists() and before.exists() and f.samefile(before))]
+    return earlier[-1] if earlier else None
+
+
+def _period_of(folder: Path) -> str:
+    try:
+        return manifest_from_json((folder / MANIFEST_JSON).read_text(encoding="utf-8")).period
+    except (OSError, ReportgenError):
+        return folder.parent.name
+
+
+def load_draft(folder: Path) -> tuple[Paper, Manifest]:
+    """The paper and manifest of a kept draft; one clear error when the folder holds none."""
+    try:
+        paper_text = (folder / DRAFT_JSON).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = _reason(exc)
+        raise ReportgenError(f"{folder}: not a draft folder (no readable {DRAFT_JSON}: {reason})") from exc
+    try:
+        manifest_text = (folder / MANIFEST_JSON).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportgenError(f"{folder}: draft has no readable {MANIFEST_JSON} ({_reason(exc)})") from exc
+    try:
+        return paper_from_json(paper_text), manifest_from_json(manifest_text)
+    except ReportgenError as exc:
+        raise ReportgenError(f"{folder}: {exc}") from exc
+
+
+def load_manifest(folder: Path) -> Manifest:
+    """The manifest of a kept draft alone (its paper is not read: at 15,000 actions that takes seconds)."""
+    try:
+        text = (folder / MANIFEST_JSON).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportgenError(f"{folder}: draft has no readable {MANIFEST_JSON} ({_reason(exc)})") from exc
+    try:
+        return manifest_from_json(text)
+    except ReportgenError as exc:
+        raise ReportgenError(f"{folder}: {exc}") from exc
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
+
+
+def write_draft_record(folder: Path, paper: Paper, manifest: Manifest) -> Manifest:
+    """Write draft.json, then manifest.json listing every other file of the folder with its hash."""
+    _write_text(folder / DRAFT_JSON, paper_to_json(paper))
+    outputs = tuple(
+        file_record(path, folder)
+        for path in sorted(folder.rglob("*"), key=lambda p: p.relative_to(folder).as_posix())
+        if path.is_file() and path.relative_to(folder).as_posix() != MANIFEST_JSON
+    )
+    written = dataclasses.replace(manifest, outputs=outputs, created=manifest.created or now_iso())
+    _write_text(folder / MANIFEST_JSON, manifest_to_json(written))
+    return written
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write via a temporary name and rename, so a reader never sees half a file."""
+    write_atomically(path, text.encode("utf-8"))
+
+
+# ---------------------------------------------------------------- publishing
+
+
+def start_draft(outputs: Path, period: str, beside: Path | None = None) -> Path:
+    """A new hidden temporary folder to build a draft in: `outputs/<period>/.draft-tmp-<pid>-<hex>/`.
+
+    With `beside` (the `--out` folder), the temporary folder is made next to it instead, so publishing
+    is one rename on the same filesystem and nothing is written into the workspace's outputs.
+    """
+    parent = beside.absolute().parent if beside is not None else period_folder(outputs, period)
+    parent.mkdir(parents=True, exist_ok=True)
+    _clean_stale(parent)
+    tmp = parent / f".draft-tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    tmp.mkdir()
+    return tmp
+
+
+def discard_draft(tmp: Path) -> None:
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def clean_stale_temps(outputs: Path, period: str) -> list[Path]:
+    """Remove temporary folders left by builds whose process has gone; returns what was removed."""
+    return _clean_stale(period_folder(outputs, period))
+
+
+def _clean_stale(parent: Path) -> list[Path]:
+    removed: list[Path] = []
+    if not parent.is_dir():
+        return removed
+    for child in sorted(parent.iterdir()):
+        match = _TMP_RE.match(child.name)
+        # a temporary folder whose manifest names its draft was published there: never remove it
+        if match and child.is_dir() and not _alive(int(match.group(1))) and not _named(child):
+            shutil.rmtree(child, ignore_errors=True)
+            removed.append(child)
+    return removed
+
+
+def _named(folder: Path) -> bool:
+    try:
+        return bool(load_manifest(folder).draft)
+    except ReportgenError:
+        return False
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+@contextmanager
+def _locked(parent: Path) -> Iterator[None]:
+    fd = os.open(parent / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def publish_draft(tmp: Path, outputs: Path, period: str, out: Path | None = None) -> Path:
+    """Move a finished temporary folder into place as the next `draft-NN` (or exactly `out`).
+
+    Never overwrites: `out` must be absent or an empty folder (the rename itself fails on a non-empty
+    one, so two builds racing for one `out` cannot both land). The manifest's `draft` field is set to
+    the final folder name before the move.
+    """
+    if out is not None:
+        check_out(out)
+        out.absolute().parent.mkdir(parents=True, exist_ok=True)
+        _name_draft(tmp, out.name)
+        publish_folder(tmp, out, "the draft")
+        return out
+    parent = period_folder(outputs, period)
+    parent.mkdir(parents=True, exist_ok=True)
+    with _locked(parent):
+        number = max((draft_number(f) or 0 for f in draft_folders(outputs, period)), default=0) + 1
+        while (parent / draft_name(number)).exists():
+            number += 1
+        target = parent / draft_name(number)
+        _name_draft(tmp, target.name)
+        publish_folder(tmp, target, "the draft")
+    return target
+
+
+def check_out_place(out: Path, workspace: Path) -> None:
+    """Refuse an `--out` that cannot be a new folder of its own: below a file, inside the inputs or a
+    kept draft, or named like a build's temporary folder (which a later build would clean away)."""
+    target = out.absolute()
+    for ancestor in (target, *target.parents):
+        if ancestor.exists() and not ancestor.is_dir():
+            raise UsageError(f"--out {out}: {ancestor} is a file, not a folder")
+    real = target.resolve()
+    if real.is_relative_to((workspace / "inputs").resolve()):
+        raise UsageError(f"--out {out} is inside the workspace's inputs folder: write drafts elsewhere")
+    kept = next((folder for folder in real.parents if (folder / MANIFEST_JSON).is_file()), None)
+    if kept is not None:
+        raise UsageError(f"--out {out} is inside the kept draft {kept}: never writing into a draft")
+    if target.name.startswith("."):
+        raise UsageError(f"--out {out}: a hidden folder name (starting '.') is kept for unfinished drafts")
+    check_out(out)
+
+
+def check_out(out: Path) -> None:
+    """Refuse an `--out` folder that holds anything: a kept draft is never overwritten."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise _refuse(out)
+
+
+def _refuse(target: Path) -> ReportgenError:
+    return ReportgenError(f"{target} already exists and is not empty: never overwriting a draft")
+
+
+def _name_draft(tmp: Path, name: str) -> None:
+    path = tmp / MANIFEST_JSON
+    if path.exists():
+        manifest = manifest_from_json(path.read_text(encoding="utf-8"))
+        _write_text(path, manifest_to_json(dataclasses.replace(manifest, draft=name)))

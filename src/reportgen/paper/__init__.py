@@ -1,0 +1,1 @@
+"""Paper: build_paper decides all the paper says, the one model every renderer draws."""

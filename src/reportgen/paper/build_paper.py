@@ -1,0 +1,209 @@
+"""`build_paper`: the merged register and settings to the one `Paper` every renderer draws.
+
+All ordering, counting, labels and text cleaning happen here, so the DOCX, the PDF and draft.json
+cannot disagree. Renderers never decide content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportgen.check.narrative import fill_narrative, narrative_context
+from reportgen.issues import Issue
+from reportgen.look import Theme
+from reportgen.model import (
+    MergedAction,
+    MergedRegister,
+    Paper,
+    PaperCell,
+    PaperColumn,
+    PaperRow,
+    PaperSection,
+    RichText,
+    StatusMove,
+    UpdateState,
+    plain_text,
+)
+from reportgen.paper.cover import cover_rows, display_date, fill_in, meeting_date
+from reportgen.paper.progress import with_progress
+from reportgen.paper.richtext import parse_explanation, render_markdown
+from reportgen.paper_rules import status_changed
+from reportgen.settings import Edition, Settings
+from reportgen.terms import STATUS_CLASSES, STATUS_COLOURS
+
+# relative column widths; a column not listed gets DEFAULT_WIDTH
+WIDTHS = {"ref": 0.09, "action": 0.22, "status": 0.11, "explanation": 0.36, "timeframe": 0.12, "page": 0.07,
+          "lead": 0.1, "section": 0.1}
+DEFAULT_WIDTH = 0.08
+RICH_COLUMNS = ("action", "explanation")  # cleaned of HTML and markup into paragraphs and links
+
+NO_UPDATE = "No update received this period"
+
+
+def build_paper(
+    merged: MergedRegister,
+    settings: Settings,
+    narrative_source: str | None,
+    edition: Edition = "public",
+    issues: Sequence[Issue] = (),
+    previous: Paper | None = None,
+    theme: Theme | None = None,
+    earlier: Sequence[Paper] = (),
+) -> Paper:
+    """The paper of `merged`. `previous`: the last draft ("changes since the last draft"); `earlier`:
+    the newest kept draft of each earlier period, oldest first (progress over time)."""
+    included = tuple(a for a in merged.actions if edition == "restricted" or not a.action.exempt)
+    exempt_count = len(merged.actions) - len(included)
+    context = narrative_context(merged, settings, edition)
+    counts: dict[str, int] = context["counts"]  # type: ignore[assignment]
+    columns = paper_columns(settings)
+    sections = group_rows(included, settings, columns)
+    day = meeting_date(settings.paper, merged.period)
+    date = display_date(day)
+    rows = tuple(row for section in sections for row in section.rows)
+    moves, new_refs = changes_since(previous, rows) if settings.paper.changes_section else ((), ())
+    blocking = [i for i in issues if i.blocking]
+    paper = Paper(
+        title=fill_in(settings.paper.title, merged.period, day),
+        subtitle=fill_in(settings.paper.subtitle, merged.period, day),
+        meeting=fill_in(settings.paper.meeting, merged.period, day),
+        date=date,
+        period=merged.period,
+        language=settings.paper.language,
+        author=settings.paper.author or settings.paper.submitted_by,
+        edition=edition,
+        marking=settings.paper.restricted_marking if edition == "restricted" else "",
+        cover=cover_rows(settings.paper, merged.period),
+        narrative=render_narrative(narrative_source, context),
+        columns=columns,
+        sections=sections,
+        counts=tuple(counts.items()),
+        total=len(included),
+        exempt_count=exempt_count,
+        exempt_note=settings.paper.exempt_note.format(count=exempt_count)
+        if exempt_count and edition == "public" else "",
+        unrecognised=int(context["unrecognised"]),  # type: ignore[call-overload]
+        carried_forward=sum(1 for a in included if a.state is UpdateState.CARRIED_FORWARD),
+        changes=moves,
+        new_actions=new_refs,
+        blocking_issues=len(blocking),
+        status_colours=status_colours(theme),
+        draft_marking=draft_marking(settings.paper.draft_marking, len(blocking)),
+        blocking=tuple(f"{item.where}: {item.message}" for item in blocking),
+        no_status=int(context["no_status"]),  # type: ignore[call-overload]
+        carried_from=carried_sources(included),
+        theme=theme,
+    )
+    return with_progress(paper, earlier, settings.history)
+
+
+def status_colours(theme: Theme | None) -> tuple[tuple[str, str], ...]:
+    """Status class -> fill: the template's "Status …" styles where it has them, else ours."""
+    return tuple({**STATUS_COLOURS, **dict(theme.status_fills if theme else ())}.items())
+
+
+def carried_sources(included: Sequence[MergedAction]) -> str:
+    """Where the carried-forward statuses come from, newest first: "the 2026-09 returns and draft …"."""
+    names = sorted({a.carried_from for a in included if a.state is UpdateState.CARRIED_FORWARD and a.carried_from},
+                   key=lambda name: (not name.startswith("the "), name))
+    return " and ".join(name if name.startswith("the ") else f"draft {name}" for name in names)
+
+
+def draft_marking(template: str, blocking: int) -> str:
+    """The line on every page while `blocking` issues stop publication; "" when none do."""
+    if not blocking:
+        return ""
+    return template.replace("{count}", str(blocking)).replace(
+        "{issues}", f"{blocking} issue" if blocking == 1 else f"{blocking} issues")
+
+
+def render_narrative(source: str | None, context: dict[str, object]) -> RichText:
+    """Markdown + Jinja from the workspace, sandboxed with bounded work (`reportgen.check.narrative`); a
+    narrative that cannot be filled in is left out here and reported by `check_narrative`."""
+    if not source:
+        return ()
+    markdown, _issues = fill_narrative(source, context)
+    return render_markdown(markdown) if markdown else ()
+
+
+def paper_columns(settings: Settings) -> tuple[PaperColumn, ...]:
+    keys = settings.paper.table_columns
+    raw = [WIDTHS.get(key, DEFAULT_WIDTH) for key in keys]
+    total = sum(raw)
+    return tuple(PaperColumn(key, settings.column_heading(key), round(width / total, 4))
+                 for key, width in zip(keys, raw, strict=True))
+
+
+def group_rows(actions: Sequence[MergedAction], settings: Settings, columns: Sequence[PaperColumn]
+               ) -> tuple[PaperSection, ...]:
+    """Sections in register order; actions with no section first, without a heading."""
+    keys = settings.paper.group_by
+    if not keys:
+        return (PaperSection("", 1, tuple(paper_row(a, columns) for a in actions)),)
+    groups: dict[str, dict[str, list[MergedAction]]] = {}
+    for item in actions:
+        first = _group_value(item, keys[0])
+        second = _group_value(item, keys[1]) if len(keys) > 1 else ""
+        groups.setdefault(first, {}).setdefault(second, []).append(item)
+    ordered = sorted(groups.items(), key=lambda kv: kv[0] != "")  # stable: no-section group first
+    sections: list[PaperSection] = []
+    for first, inner in ordered:
+        if len(keys) == 1:
+            sections.append(PaperSection(first, 1, tuple(paper_row(a, columns) for a in inner[""])))
+            continue
+        sections.append(PaperSection(first, 1, ()))
+        for second, items in sorted(inner.items(), key=lambda kv: kv[0] != ""):
+            sections.append(PaperSection(second, 2, tuple(paper_row(a, columns) for a in items)))
+    return tuple(s for s in sections if s.rows or s.heading)
+
+
+def _group_value(item: MergedAction, key: str) -> str:
+    action = item.action
+    value = {"section": action.section, "lead": action.lead, "page": action.page}.get(key)
+    return value if value is not None else action.extra_value(key)
+
+
+def status_display(item: MergedAction) -> tuple[str, str, str]:
+    """(label, css class, note) for the status cell: always words, the colour only a cue."""
+    if item.status is not None:
+        note = ""
+        if item.state is UpdateState.CARRIED_FORWARD:
+            note = f"{NO_UPDATE}: status as last reported"
+        return item.status, STATUS_CLASSES[item.status], note
+    if item.state is UpdateState.NO_UPDATE:
+        return "No update", "unknown", NO_UPDATE
+    if item.status_as_written:
+        return item.status_as_written, "unknown", "Status not recognised"
+    return "No status given", "unknown", ""
+
+
+def paper_row(item: MergedAction, columns: Sequence[PaperColumn]) -> PaperRow:
+    label, css, note = status_display(item)
+    action = item.action
+    action_text = plain_text(parse_explanation(action.text))
+    values = {"ref": str(action.ref), "action": action.text, "status": label, "explanation": item.explanation,
+              "timeframe": item.timeframe, "page": action.page, "lead": action.lead, "section": action.section}
+    cells = []
+    for column in columns:
+        text = values[column.key] if column.key in values else action.extra_value(column.key)
+        if column.key in RICH_COLUMNS:
+            rich = parse_explanation(text)
+            cells.append(PaperCell(column.key, plain_text(rich), rich))
+        else:
+            cells.append(PaperCell(column.key, text))
+    return PaperRow(
+        ref=action.ref, cells=tuple(cells), status=item.status, status_label=label, status_class=css, note=note,
+        state=item.state.value, section=action.section, lead=action.lead, action=action_text,
+        explanation=item.explanation, timeframe=item.timeframe, page=action.page,
+    )
+
+
+def changes_since(previous: Paper | None, rows: Sequence[PaperRow]
+                  ) -> tuple[tuple[StatusMove, ...], tuple[int, ...]]:
+    if previous is None:
+        return (), ()
+    before = {row.ref: row for row in previous.rows}
+    moves = tuple(StatusMove(row.ref, row.action, before[row.ref].status_label, row.status_label)
+                  for row in rows if row.ref in before and status_changed(before[row.ref], row))
+    new = tuple(row.ref for row in rows if row.ref not in before)
+    return moves, new

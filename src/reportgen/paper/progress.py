@@ -1,0 +1,184 @@
+"""Progress over time: the paper with each action's movement since the last Panel, the status counts
+by period (and by section for this one) that the charts draw, and the actions that have stalled.
+
+Part of the paper model: renderers only lay `Paper.progress` out. The history comes from the newest
+kept draft of each earlier period (`reportgen.drafts.earlier`); "the last Panel" is the newest of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Literal
+
+from reportgen.model import Chart, CountRow, Paper, PaperRow, PaperSection, Progress, StalledAction
+from reportgen.settings import CANONICAL_STATUSES, HistorySettings
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# how far along an action is: a move to a higher rank is up; On hold is no further on than Not started
+RANK = {"Not started": 0, "On hold": 0, "In progress": 1, "Completed": 2}
+ARROWS = {"up": "↑", "down": "↓", "across": "→"}
+
+
+def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySettings) -> Paper:
+    """`paper` with its `progress` and row movements; unchanged when no earlier period has a draft."""
+    earlier = [p for p in earlier if p.period < paper.period]
+    if not earlier or not settings.progress:
+        return paper
+    frame = history_frame([*earlier, paper])
+    previous = earlier[-1]
+    before = {row.ref: row for row in previous.rows}
+    sections = tuple(replace(section, rows=tuple(movement(row, before.get(row.ref), previous.period)
+                                                 for row in section.rows))
+                     for section in paper.sections)
+    rows = [row for section in sections for row in section.rows]
+    directions = [row.movement_direction for row in rows]
+    periods = sorted(frame["period"].unique())[-settings.periods:]
+    by_period = tuple(period_counts(frame[frame["period"] == period], period, label)
+                      for period, label in ((p, _period_label(p)) for p in periods))
+    stalled = stalled_actions(frame, paper, settings.stalled_after)
+    progress = Progress(
+        charts=(periods_chart(by_period), sections_chart(paper, sections)),
+        previous=previous.period,
+        moved_up=directions.count("up"),
+        moved_down=directions.count("down"),
+        moved_across=directions.count("across"),
+        new=directions.count("new"),
+        stalled_after=settings.stalled_after,
+        stalled=stalled,
+        summary=summary(directions, previous.period),
+        stalled_note=stalled_note(len(stalled), settings.stalled_after),
+    )
+    return replace(paper, sections=sections, progress=progress)
+
+
+HISTORY_COLUMNS = ("ref", "period", "status", "status_label", "explanation", "action", "section", "lead")
+
+
+def history_frame(papers: Sequence[Paper]) -> pd.DataFrame:
+    """One row per action and period: the canonical status (None when unrecognised), what the status
+    cell said, the update and the action's words, section and lead, in the papers' order."""
+    import pandas as pd  # costs ~0.9 s to import: only builds with history pay
+
+    records = [
+        (row.ref, paper.period, row.status, row.status_label, row.explanation, row.action, row.section, row.lead)
+        for paper in papers for row in paper.rows
+    ]
+    frame = pd.DataFrame.from_records(records, columns=list(HISTORY_COLUMNS))
+    return frame.astype({"ref": "int64"})
+
+
+def without_progress(paper: Paper) -> Paper:
+    """`paper` with no progress part and no row movements: a draft comparison shows its own changes."""
+    if paper.progress is None and not any(row.movement for row in paper.rows):
+        return paper
+    sections = tuple(replace(section, rows=tuple(replace(row, movement="", movement_direction="")
+                                                 for row in section.rows)) for section in paper.sections)
+    return replace(paper, sections=sections, progress=None)
+
+
+def summary(directions: Sequence[str], previous: str) -> str:
+    def actions(n: int) -> str:
+        return f"{n} action{'' if n == 1 else 's'}"
+
+    moved = directions.count("up") + directions.count("down") + directions.count("across")
+    return (f"Since the last Panel ({_period_label(previous)}), {actions(moved)} changed status: "
+            f"{directions.count('up')} moved forward (↑), {directions.count('down')} moved back (↓) and "
+            f"{directions.count('across')} moved between Not started and On hold (→); "
+            f"{actions(directions.count('new'))} {'is' if directions.count('new') == 1 else 'are'} new.")
+
+
+def stalled_note(count: int, after: int) -> str:
+    span = f"this paper and the {after} kept period{'' if after == 1 else 's'} before it"
+    if not count:
+        return f"No action is stalled: none that is not completed has the same status and update in {span}."
+    subject = "1 action has" if count == 1 else f"{count} actions have"
+    verb = "is" if count == 1 else "are"
+    return f"{subject} the same status and update in {span}, and {verb} not completed: stalled."
+
+
+def movement(row: PaperRow, before: PaperRow | None, period: str) -> PaperRow:
+    """The row with its move since `period`: up, down, across (another status of the same rank), new."""
+    if before is None:
+        return replace(row, movement=f"New since {period}", movement_direction="new")
+    if before.status_label == row.status_label:
+        return row
+    old, new = RANK.get(before.status or "", -1), RANK.get(row.status or "", -1)
+    direction: Literal["up", "down", "across"] = "up" if new > old else "down" if new < old else "across"
+    text = f"{ARROWS[direction]} from {before.status_label} ({period})"
+    return replace(row, movement=text, movement_direction=direction)
+
+
+def period_counts(rows: object, key: str, label: str) -> CountRow:
+    """Counts of one period's rows (a history frame slice) by canonical status."""
+    statuses = rows["status"]  # type: ignore[index]
+    counts = statuses.value_counts()
+    return CountRow(label, tuple((s, int(counts.get(s, 0))) for s in CANONICAL_STATUSES), len(statuses), key)
+
+
+def periods_chart(rows: tuple[CountRow, ...]) -> Chart:
+    first, last = rows[0], rows[-1]
+    moves = "; ".join(f"{status} {dict(first.counts)[status]} then {dict(last.counts)[status]}"
+                      for status in CANONICAL_STATUSES)
+    alt = (f"Stacked bar chart of the number of actions by status in each of {len(rows)} periods, "
+           f"{first.label} to {last.label}. From the first to the latest: {moves}. "
+           "The table beside the chart gives every number.")
+    return Chart("periods", "Actions by status, period by period", alt, rows)
+
+
+def sections_chart(paper: Paper, sections: Sequence[PaperSection]) -> Chart:
+    """Counts by first-level section of this period, in the paper's order."""
+    grouped: dict[str, list[PaperRow]] = {}
+    heading = ""
+    for section in sections:
+        if section.level <= 1:
+            heading = section.heading or "No section"
+        grouped.setdefault(heading, []).extend(section.rows)
+    rows = tuple(CountRow(name, tuple((s, sum(1 for r in items if r.status == s)) for s in CANONICAL_STATUSES),
+                          len(items))
+                 for name, items in grouped.items() if items)
+    busiest = max(rows, key=lambda r: r.total) if rows else None
+    alt = (f"Horizontal stacked bar chart of the number of actions by status in each of the {len(rows)} "
+           f"sections of the plan in {_period_label(paper.period)}"
+           + (f"; the largest is {busiest.label} with {busiest.total} actions" if busiest else "")
+           + ". The table beside the chart gives every number.")
+    return Chart("sections", f"Actions by status and section, {_period_label(paper.period)}", alt, rows)
+
+
+def stalled_actions(frame: object, paper: Paper, after: int) -> tuple[StalledAction, ...]:
+    """Actions not completed whose status and update are the same in this paper and the papers of the
+    `after` kept periods before it (an action missing from one of them has not stalled)."""
+    periods = sorted(frame["period"].unique())  # type: ignore[index]
+    if len(periods) <= after:
+        return ()
+    window = periods[-(after + 1):]
+    recent = frame[frame["period"].isin(window)]  # type: ignore[index]
+    distinct = recent.groupby("ref").agg(periods=("period", "nunique"), statuses=("status_label", "nunique"),
+                                         updates=("explanation", "nunique"))
+    still = set(distinct[(distinct["periods"] == len(window)) & (distinct["statuses"] == 1)
+                         & (distinct["updates"] == 1)].index)
+    return tuple(StalledAction(row.ref, row.action, row.status_label, _unchanged_since(frame, row.ref, periods))
+                 for row in paper.rows if row.ref in still and row.status != "Completed")
+
+
+def _unchanged_since(frame: object, ref: int, periods: Sequence[str]) -> str:
+    """The first kept period of the ref's unbroken run of the same status and update, ending now."""
+    rows = frame[frame["ref"] == ref].drop_duplicates("period").set_index("period")  # type: ignore[index]
+    last = rows.loc[periods[-1]]
+    since = periods[-1]
+    for period in reversed(periods[:-1]):
+        if period not in rows.index:
+            break
+        row = rows.loc[period]
+        if (row["status_label"], row["explanation"]) != (last["status_label"], last["explanation"]):
+            break
+        since = period
+    return since
+
+
+def _period_label(period: str) -> str:
+    """'2023-02' -> 'February 2023'."""
+    return dt.date.fromisoformat(period + "-01").strftime("%B %Y")

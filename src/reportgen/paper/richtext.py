@@ -1,0 +1,323 @@
+"""Partner text and the narrative Markdown, turned into `RichText` values.
+
+Both parsers return a tuple of `Block`s, never markup strings, so the DOCX and PDF renderers only lay
+out values and partner text can never change a document's structure. Only the few tags and syntaxes
+named below are understood; everything else (unknown tags, template syntax, a lone `<` or `&`) is
+kept as literal text. Links survive only with an http, https or mailto target (`safe_href`).
+This module must not render, log partner text, or raise on any string.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Literal
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from reportgen.model import Block, Inline, RichText
+from reportgen.read.cells import INVISIBLE, XML_INVALID, clean_text
+
+Kind = Literal["paragraph", "heading", "bullet", "number"]
+Context = tuple[Kind, int]
+
+MAX_LIST_LEVEL = 2  # what the renderers indent; deeper lists are drawn at level 2
+PARAGRAPH: Context = ("paragraph", 1)
+
+_URL_EDGE = "".join(chr(code) for code in range(0x21))  # what browsers strip from both ends of a URL
+_URL_FORBIDDEN = re.compile(r'[\s\x00-\x20\x7f"<>\\]')
+_SPACES = re.compile(r"[^\S\n]+")
+_LINE_MARKER = re.compile(r"[^\S\n]*[-*·][^\S\n]+")
+_TRAILING = ".,;:!?'\""
+_KNOWN_TAG = re.compile(
+    r"<(?P<end>/)?(?P<name>p|ul|ol|li|br|b|strong|i|em|u|a)(?P<attrs>[\s/][^<>]*)?>", re.IGNORECASE
+)
+_HREF_ATTR = re.compile(r"""(?:^|\s)href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+_LINKISH = re.compile(
+    r"\[(?P<label>[^\[\]\n]+)\]\((?P<target>(?:[^()\s]|\([^()\s]*\))*)\)"
+    r"|(?P<url>\b(?:https?://|mailto:|www\.\w)[^\s<>\"]*)"
+    r"|(?P<email>\b[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b)",  # bounded: no quadratic backtracking
+    re.IGNORECASE,
+)
+_FORMATTING = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline"}
+
+
+def safe_href(url: str | None) -> str | None:
+    """The link policy, for the paper and every renderer: the URL if it is an http(s) link with a host
+    or a mailto link, else None (the text is shown without a link). A URL it returns it returns unchanged
+    when asked again, so a renderer writes exactly the link the paper holds."""
+    if not url:
+        return None
+    # browsers drop tabs and newlines anywhere and C0/space at the ends: `java\tscript:` is javascript:
+    candidate = re.sub(r"[\t\n\r]", "", url).strip(_URL_EDGE)
+    if _URL_FORBIDDEN.search(candidate) or INVISIBLE.search(candidate) or XML_INVALID.search(candidate):
+        return None
+    try:
+        parts = urlsplit(candidate)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
+    if parts.scheme in ("http", "https"):
+        return candidate if host else None
+    if parts.scheme == "mailto":
+        return candidate if parts.path else None
+    return None
+
+
+# ---------------------------------------------------------------- building blocks
+
+
+@dataclass
+class _Builder:
+    """Collects inlines into the block being built; `start` closes it (dropping it when empty)."""
+
+    blocks: list[Block] = field(default_factory=list)
+    inlines: list[Inline] = field(default_factory=list)
+    kind: Kind = "paragraph"
+    level: int = 1
+
+    def start(self, kind: Kind, level: int = 1) -> None:
+        inlines = _tidy(self.inlines)
+        if inlines:
+            self.blocks.append(Block(self.kind, inlines, self.level))
+        self.inlines = []
+        self.kind, self.level = kind, max(1, min(level, MAX_LIST_LEVEL if kind != "heading" else 3))
+
+    def add(self, inline: Inline) -> None:
+        if inline.text:
+            self.inlines.append(inline)
+
+    @property
+    def empty(self) -> bool:
+        return not any(inline.text.strip() for inline in self.inlines)
+
+    def result(self) -> RichText:
+        self.start("paragraph")
+        return tuple(self.blocks)
+
+
+def _tidy(inlines: list[Inline]) -> tuple[Inline, ...]:
+    """Merge plain neighbours, collapse spaces (also across inlines) and strip the block's ends."""
+    merged: list[Inline] = []
+    for inline in inlines:
+        previous = merged[-1] if merged else None
+        # same marks and no link on either side: one run (the renderers make fewer runs)
+        if previous and previous.href is None and replace(previous, text="") == replace(inline, text=""):
+            merged[-1] = replace(previous, text=previous.text + inline.text)
+        else:
+            merged.append(inline)
+    tidied: list[Inline] = []
+    for inline in merged:
+        text = _SPACES.sub(" ", inline.text)
+        if not tidied or tidied[-1].text.endswith(" "):
+            text = text.lstrip(" ")
+        if text:
+            tidied.append(replace(inline, text=text))
+    while tidied and tidied[-1].text.endswith(" "):
+        text = tidied[-1].text.rstrip(" ")
+        tidied[-1:] = [replace(tidied[-1], text=text)] if text else []
+    return tuple(tidied)
+
+
+@dataclass
+class _Marks:
+    """Formatting and link targets open at this point of the input."""
+
+    counts: dict[str, int] = field(default_factory=lambda: {"bold": 0, "italic": 0, "underline": 0})
+    links: list[str | None] = field(default_factory=list)  # None: a link whose target was refused
+
+    def mark(self, name: str, closing: bool) -> None:
+        self.counts[name] = max(0, self.counts[name] + (-1 if closing else 1))
+
+    def inline(self, text: str, href: str | None = None) -> Inline:
+        if self.links:
+            href = self.links[-1]
+        counts = self.counts
+        return Inline(text, href, counts["bold"] > 0, counts["italic"] > 0, counts["underline"] > 0)
+
+
+# ---------------------------------------------------------------- partner explanations
+
+
+def parse_explanation(text: str) -> RichText:
+    """A partner's explanation cell (plain text, HTML fragments, Markdown-ish links) as blocks.
+
+    `<p>`, `<br>` and each line break start a new paragraph; `<ul>`/`<ol>`/`<li>`, a `•` anywhere and
+    a `-`, `*` or `·` marker at the start of a line start list items. Entities are decoded only when
+    the cell holds one of the tags we understand (it is HTML-ish); plain text is shown as written.
+    """
+    cleaned, _ = clean_text(text)
+    state = _Explanation(html_mode=_KNOWN_TAG.search(cleaned) is not None)
+    position = 0
+    for tag in _KNOWN_TAG.finditer(cleaned):
+        state.text(cleaned[position : tag.start()])
+        state.tag(tag)
+        position = tag.end()
+    state.text(cleaned[position:])
+    return state.builder.result()
+
+
+@dataclass
+class _List:
+    kind: Kind
+    level: int
+    item_open: bool = False
+
+
+@dataclass
+class _Explanation:
+    html_mode: bool
+    builder: _Builder = field(default_factory=_Builder)
+    marks: _Marks = field(default_factory=_Marks)
+    lists: list[_List] = field(default_factory=list)
+
+    def context(self) -> Context:
+        return (self.lists[-1].kind, self.lists[-1].level) if self.lists else PARAGRAPH
+
+    def tag(self, match: re.Match[str]) -> None:
+        name, closing = match["name"].lower(), bool(match["end"])
+        if name in _FORMATTING:
+            self.marks.mark(_FORMATTING[name], closing)
+        elif name == "a":
+            self._link(match["attrs"] or "", closing)
+        elif name in ("ul", "ol"):
+            self._list("number" if name == "ol" else "bullet", closing)
+        elif name == "li":
+            self._item(closing)
+        else:  # p, br
+            self.builder.start(*self.context())
+
+    def _link(self, attrs: str, closing: bool) -> None:
+        if closing:
+            del self.marks.links[-1:]
+            return
+        found = _HREF_ATTR.search(attrs)
+        target = next((group for group in found.groups() if group is not None), "") if found else ""
+        self.marks.links.append(safe_href(html.unescape(target)))
+
+    def _list(self, kind: Kind, closing: bool) -> None:
+        if closing:
+            del self.lists[-1:]
+        else:
+            # a <ul> straight after another with no <li> open is the partner's next item, not a sub-list
+            parent = self.lists[-1] if self.lists else None
+            level = 1 if parent is None else parent.level + int(parent.item_open)
+            self.lists.append(_List(kind, level))
+        self.builder.start(*self.context())
+
+    def _item(self, closing: bool) -> None:
+        if self.lists:
+            self.lists[-1].item_open = not closing
+        self.builder.start(*(self.context() if self.lists or closing else ("bullet", 1)))
+
+    def text(self, text: str) -> None:
+        if self.html_mode:
+            text = clean_text(html.unescape(text))[0]
+        bullet_level = self.context()[1]
+        for number, line in enumerate(text.split("\n")):
+            if number:
+                self.builder.start(*self.context())
+            for index, piece in enumerate(line.split("•")):
+                if index:
+                    self.builder.start("bullet", bullet_level)
+                elif self.builder.empty and (marker := _LINE_MARKER.match(piece)):
+                    self.builder.start("bullet", bullet_level)
+                    piece = piece[marker.end() :]
+                for inline in self._inlines(piece):
+                    self.builder.add(inline)
+
+    def _inlines(self, text: str) -> Iterator[Inline]:
+        if self.marks.links:  # already inside <a>: no links within links
+            yield self.marks.inline(text)
+            return
+        position = 0
+        for match in _LINKISH.finditer(text):
+            yield self.marks.inline(text[position : match.start()])
+            yield from self._link_inlines(match)
+            position = match.end()
+        yield self.marks.inline(text[position:])
+
+    def _link_inlines(self, match: re.Match[str]) -> Iterator[Inline]:
+        if match["label"] is not None:
+            yield self.marks.inline(match["label"], safe_href(match["target"]))
+            return
+        written = _trim_url(match["url"] or match["email"])
+        if match["email"]:
+            target = "mailto:" + written
+        elif written.lower().startswith("www."):
+            target = "https://" + written
+        else:
+            target = written
+        yield self.marks.inline(written, safe_href(target))
+        yield self.marks.inline(match[0][len(written) :])
+
+
+def _trim_url(url: str) -> str:
+    """A bare URL without the sentence punctuation after it (a `)` only when it closes nothing)."""
+    while url and (url[-1] in _TRAILING or (url[-1] == ")" and url.count(")") > url.count("("))):
+        url = url[:-1]
+    return url
+
+
+# ---------------------------------------------------------------- narrative Markdown
+
+
+class _Markdown(MarkdownIt):
+    def validateLink(self, url: str) -> bool:
+        return True  # safe_href decides, so a refused link keeps its text instead of its source
+
+
+_MARKDOWN = _Markdown("commonmark", {"html": False})
+
+
+def render_markdown(source: str) -> RichText:
+    """The paper's narrative (Markdown after Jinja) as blocks; raw HTML stays literal text."""
+    builder = _Builder()
+    lists: list[Context] = []
+    for token in _MARKDOWN.parse(clean_text(source)[0]):
+        context = lists[-1] if lists else PARAGRAPH
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            lists.append(("bullet" if token.type == "bullet_list_open" else "number", len(lists) + 1))
+            builder.start(*lists[-1])
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+            builder.start(*(lists[-1] if lists else PARAGRAPH))
+        elif token.type == "heading_open":
+            builder.start("heading", int(token.tag[1:]))
+        elif token.type == "inline":
+            _markdown_inline(token.children or [], builder, context)
+        elif token.type in ("code_block", "fence", "html_block"):
+            for line in token.content.split("\n"):
+                builder.start(*context)
+                builder.add(Inline(line))
+        elif token.type.endswith(("_open", "_close")):
+            builder.start(*context)
+    return builder.result()
+
+
+def _markdown_inline(children: list[Token], builder: _Builder, context: Context) -> None:
+    marks = _Marks()
+    for child in children:
+        if child.type in ("text", "code_inline", "html_inline"):
+            builder.add(marks.inline(child.content))
+        elif child.type == "softbreak":
+            builder.add(marks.inline(" "))
+        elif child.type == "hardbreak":
+            builder.start(*context)
+        elif child.type == "image":
+            builder.add(marks.inline(_alt_text(child)))
+        elif child.type in ("strong_open", "strong_close", "em_open", "em_close"):
+            marks.mark("bold" if child.type.startswith("strong") else "italic", child.type.endswith("close"))
+        elif child.type == "link_open":
+            marks.links.append(safe_href(str(child.attrGet("href") or "")))
+        elif child.type == "link_close":
+            del marks.links[-1:]
+
+
+def _alt_text(image: Token) -> str:
+    parts = [child.content for child in image.children or [] if child.type in ("text", "code_inline")]
+    return "".join(parts) or image.content

@@ -1,0 +1,105 @@
+"""The master action register: one row per action, the source of truth for action text and lead."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import replace
+from pathlib import Path
+
+from reportgen.issues import Issue, issue
+from reportgen.model import Action, Register
+from reportgen.read.cells import collapse_spaces, normalize_page, parse_ref
+from reportgen.read.sheets import Table, locate_table, read_ref, read_sheets, read_text
+from reportgen.settings import SETTINGS_FILE, Settings
+
+
+def read_register(path: Path, settings: Settings, display: str) -> tuple[Register | None, list[Issue]]:
+    sheets, issues = read_sheets(path, display)
+    if not sheets:
+        return None, issues
+    columns = {**settings.register.columns, **{extra.key: extra for extra in settings.register.extra}}
+    table, found = locate_table(sheets, columns, display)
+    issues += found
+    if table is None:
+        return None, issues
+    actions: list[Action] = []
+    seen: dict[int, int] = {}
+    exempt_rows: set[int] = set()
+    exempt_refs: set[int] = set()
+    for number, cells in table.rows:
+        if _exempt(table, number, cells, settings)[0]:
+            exempt_rows.add(number)
+            ref, _why = parse_ref(table.value(cells, "ref"))
+            if ref is not None:
+                exempt_refs.add(ref)
+        action, row_issues = _read_action(table, number, cells, settings)
+        issues += row_issues
+        if action is None:
+            continue
+        if action.ref in seen:
+            issues.append(issue("duplicate-ref", first_row=seen[action.ref], file=display, sheet=table.sheet,
+                                row=number, column=table.written["ref"], value=str(action.ref), ref=action.ref))
+            continue
+        seen[action.ref] = number
+        actions.append(action)
+    if not actions:
+        issues.append(issue("empty-file", "register", file=display, sheet=table.sheet))
+    return Register(display, table.sheet, tuple(actions), frozenset(exempt_rows), frozenset(exempt_refs)), issues
+
+
+def _read_action(table: Table, number: int, cells: tuple[object, ...], settings: Settings
+                 ) -> tuple[Action | None, list[Issue]]:
+    where = {"file": table.file, "sheet": table.sheet, "row": number}
+    ref, issues = read_ref(table, number, cells, "row left out")
+    if ref is None:
+        return None, issues
+    texts: dict[str, str] = {}
+    keys = ["action", "section", "lead", "page", *(e.key for e in settings.register.extra)]
+    for key in keys:
+        text, found = read_text(table, number, cells, key)
+        issues += [replace(item, ref=ref) for item in found]
+        if text is None:
+            return None, issues
+        texts[key] = text
+    if not texts["lead"].strip():
+        issues.append(issue("no-lead", column=table.written["lead"], value=texts["lead"], ref=ref, **where))
+    exempt, exempt_issue = _exempt(table, number, cells, settings)
+    if exempt_issue:
+        issues.append(exempt_issue)
+    return Action(
+        ref=ref,
+        text=texts["action"].strip(),
+        section=collapse_spaces(texts["section"]),
+        lead=collapse_spaces(texts["lead"]),
+        page=normalize_page(texts["page"]),
+        exempt=exempt,
+        extra=tuple((e.key, texts[e.key].strip()) for e in settings.register.extra),
+        row=number,
+    ), issues
+
+
+def _exempt(table: Table, number: int, cells: tuple[object, ...], settings: Settings) -> tuple[bool, Issue | None]:
+    """Fail closed: a flag we cannot read means the action stays out of the public paper."""
+    if "exempt" not in table.index:
+        return False, None
+    raw = table.value(cells, "exempt")
+    value = "" if raw is None else str(raw).strip().casefold()
+    if value in settings.register.exempt_values:
+        return True, None
+    if value in settings.register.not_exempt_values:
+        return False, None
+    return True, issue("exempt-flag", flag=raw, file=table.file, sheet=table.sheet, row=number,
+                       column=table.written["exempt"], value=str(raw))
+
+
+def check_partners(settings: Settings, register: Register) -> list[Issue]:
+    """Each [partners."Name"] must be a lead in the register (else its mail and files go nowhere)."""
+    issues = []
+    for name in settings.partners:
+        if name in register.leads:
+            continue
+        close = difflib.get_close_matches(name, register.leads, n=1, cutoff=0.6)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        issues.append(issue("partner-not-lead", leads=", ".join(register.leads), hint=hint, file=SETTINGS_FILE,
+                            column=f'[partners."{name}"]', value=name))
+    return issues

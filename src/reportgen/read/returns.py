@@ -1,0 +1,117 @@
+"""Partner returns: read each file (`read_return`), then check it against the register (`validate_return`).
+
+A return's file is named after its lead partner (hertfordshire-constabulary.xlsx, or "Hertfordshire
+Constabulary return (1).xlsx" -> Hertfordshire Constabulary: see `reportgen.read.partners`). Nothing is
+dropped without an issue naming the file, sheet, row and heading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from reportgen.issues import Issue, issue
+from reportgen.model import PartnerReturn, Register, Update
+from reportgen.read.cells import collapse_spaces
+from reportgen.read.partners import match_partner
+from reportgen.read.sheets import Table, locate_table, read_ref, read_sheets, read_text
+from reportgen.read.statuses import match_status, status_table, suggest_status
+from reportgen.settings import PartnerSettings, Settings
+
+
+def slug(text: str) -> str:
+    """'Wessex Police' -> 'wessex-police'; accents dropped ('Société' -> 'societe'), other scripts kept
+    ('Полиция' -> 'полиция'): a file name a person can read, for any lead name."""
+    letters = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return re.sub(r"[\W_]+", "-", letters.casefold()).strip("-")
+
+
+def partner_for(path: Path, register: Register | None, partners: Mapping[str, PartnerSettings] | None = None
+                ) -> str | None:
+    """The lead a return belongs to, from its file name (`reportgen.read.partners.match_partner`); None when
+    no lead, or several, fit."""
+    return match_partner(path.name, register.leads if register else (), partners).lead
+
+
+def read_return(path: Path, settings: Settings, display: str, partner: str) -> tuple[PartnerReturn | None, list[Issue]]:
+    sheets, issues = read_sheets(path, display)
+    if not sheets:
+        return None, issues
+    table, found = locate_table(sheets, settings.returns.columns, display)
+    issues += found
+    if table is None:
+        return None, issues
+    updates: list[Update] = []
+    for number, cells in table.rows:
+        update, row_issues = _read_update(table, number, cells, partner)
+        issues += row_issues
+        if update is not None:
+            updates.append(update)
+    if not table.rows:
+        issues.append(issue("empty-file", file=display, sheet=table.sheet, row=table.header_row))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    written = tuple(table.written.items())
+    return PartnerReturn(display, partner, table.sheet, table.headings, tuple(updates), digest, written), issues
+
+
+def _read_update(table: Table, number: int, cells: tuple[object, ...], partner: str
+                 ) -> tuple[Update | None, list[Issue]]:
+    ref, issues = read_ref(table, number, cells, "this update was left out")
+    if ref is None:
+        return None, issues
+    texts: dict[str, str] = {}
+    for key in ("status", "explanation", "timeframe", "action"):
+        text, found = read_text(table, number, cells, key)
+        issues += [replace(item, ref=ref) for item in found]
+        if text is None:
+            return None, issues
+        texts[key] = text
+    return Update(
+        ref=ref,
+        status=None,
+        status_as_written=collapse_spaces(texts["status"]),
+        explanation=texts["explanation"].strip(),
+        timeframe=collapse_spaces(texts["timeframe"]),
+        action_text=texts["action"].strip(),
+        file=table.file,
+        sheet=table.sheet,
+        row=number,
+        partner=partner,
+    ), issues
+
+
+def validate_return(partner_return: PartnerReturn, register: Register, settings: Settings
+                    ) -> tuple[PartnerReturn, list[Issue]]:
+    """Match statuses, check refs and wording against the register; unknown refs are left out."""
+    actions = register.by_ref()
+    table = status_table(settings.statuses.aliases)
+    status_heading = partner_return.heading("status", settings.returns.columns["status"].heading)
+    action_heading = partner_return.heading("action", settings.returns.columns["action"].heading)
+    kept: list[Update] = []
+    issues: list[Issue] = []
+    for update in partner_return.updates:
+        where = {"file": update.file, "sheet": update.sheet, "row": update.row, "ref": update.ref}
+        action = actions.get(update.ref)
+        if action is None:
+            issues.append(issue("unknown-ref", value=str(update.ref), **where))
+            continue
+        status = match_status(update.status_as_written, table)
+        if not update.status_as_written:
+            issues.append(issue("empty-status", column=status_heading, **where))
+        elif status is None:
+            suggestion = suggest_status(update.status_as_written)
+            hint = f" Did you mean {suggestion!r}?" if suggestion else ""
+            issues.append(issue("unknown-status", hint=hint, column=status_heading, value=update.status_as_written,
+                                **where))
+        if update.action_text and _wording(update.action_text) != _wording(action.text):
+            issues.append(issue("action-text-changed", column=action_heading, value=update.action_text, **where))
+        kept.append(replace(update, status=status))
+    return replace(partner_return, updates=tuple(kept)), issues
+
+
+def _wording(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()

@@ -1,0 +1,308 @@
+"""Spreadsheet files (.xlsx, .csv) to raw rows of cell values, with file-level issues.
+
+What it must not do: decide what a column means (that is `headings`), or drop a row silently.
+Cells keep their type (int, float, str, bool, datetime) so a ref of 12.0 and TRUE can be told apart.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportgen.issues import Issue, issue
+from reportgen.read.headings import did_you_mean, find_header_row
+from reportgen.read.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
+from reportgen.settings import Column
+
+Cell = object
+
+
+@dataclass(frozen=True)
+class RawSheet:
+    name: str  # "" for CSV
+    rows: tuple[tuple[int, tuple[Cell, ...]], ...]  # non-empty rows only, with their 1-based row number
+    hidden: bool = False
+    facts: SheetFacts = field(default_factory=SheetFacts)  # hidden rows, merged cells, formulas
+
+
+@dataclass(frozen=True)
+class Table:
+    """The data block of one sheet: headings as written, then rows with their spreadsheet row numbers."""
+
+    file: str
+    sheet: str
+    header_row: int  # 1-based
+    headings: tuple[str, ...]
+    index: Mapping[str, int]  # key -> column position
+    written: Mapping[str, str]  # key -> heading as written
+    rows: tuple[tuple[int, tuple[Cell, ...]], ...]
+    links: Mapping[str, str] = field(default_factory=dict)  # cell ("D5") -> URL set with Insert > Link
+
+    def link(self, number: int, key: str) -> str | None:
+        if not self.links:  # a CSV file, or a sheet without links: no need to import openpyxl (~0.4 s)
+            return None
+        from openpyxl.utils import get_column_letter
+
+        at = self.index.get(key)
+        return None if at is None else self.links.get(f"{get_column_letter(at + 1)}{number}")
+
+    def value(self, cells: tuple[Cell, ...], key: str) -> Cell:
+        at = self.index.get(key)
+        return cells[at] if at is not None and at < len(cells) else None
+
+
+def read_sheets(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(path, display)
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, display)
+    return [], [issue("unknown-file-type", "not-spreadsheet", file=display)]
+
+
+def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
+    # imported here: xlsx_reader and this need openpyxl (~0.4 s in a fresh process), CSV inputs do not
+    from openpyxl.utils import get_column_letter
+
+    from reportgen.read.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
+
+    if not zipfile.is_zipfile(path):
+        if _looks_like_text_or_xls(path) == "ole":
+            what = "an old .xls workbook or a password-protected one"
+        elif _looks_like_text_or_xls(path) == "zip":
+            what = "damaged or incomplete (cut short while copying?)"
+        elif _looks_like_text_or_xls(path) == "text":
+            what = "a text (CSV) file named .xlsx"
+        else:
+            what = "not a workbook" if path.stat().st_size else "empty"
+        return [], [issue("unreadable-file", "not-xlsx", what=what, file=display)]
+    refused = refuse_reason(path)
+    if refused:
+        return [], [issue("unreadable-file", "refused", reason=refused, file=display)]
+    try:
+        found = read_cells(path)
+        sheets = [RawSheet(cells.name, tuple((n, row) for n, row in cells.rows if not is_empty_row(row)),
+                           hidden=cells.hidden, facts=scan_sheet(path, cells.part)) for cells in found]
+    except TooLarge as exc:
+        return [], [issue("unreadable-file", "too-large", reason=exc, file=display)]
+    except Exception as exc:  # lxml, zip and value errors for broken files: all mean "cannot read"
+        return [], [issue("unreadable-file", error=exc, file=display)]
+    return sheets, [issue("cells-beyond", count=len(cells.beyond), last_column=get_column_letter(MAX_COLUMNS),
+                          file=display, sheet=cells.name, value=cells.beyond[0])
+                    for cells in found if cells.beyond]
+
+
+def _looks_like_text_or_xls(path: Path) -> str:
+    """'ole' for .xls and encrypted workbooks, 'zip' for a broken package, 'text' for CSV, else ''."""
+    with path.open("rb") as handle:
+        start = handle.read(512)
+    if start.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"
+    if start.startswith(b"PK"):
+        return "zip"
+    try:
+        start.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    return "text" if start else ""
+
+
+def _read_csv(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
+    data = path.read_bytes()
+    text, encoding_issue = decode_csv(data, display)
+    if text is None:
+        return [], [encoding_issue] if encoding_issue else []
+    issues = [encoding_issue] if encoding_issue else []
+    if "\x00" in text:
+        issues.append(issue("control-characters", "nul-bytes", file=display))
+        text = text.replace("\x00", "")
+    delimiter = ","
+    lines = text.splitlines(keepends=True)
+    if lines and lines[0].strip().lower().startswith("sep=") and len(lines[0].strip()) == 5:
+        delimiter = lines[0].strip()[4]  # Excel's "sep=;" first line
+        text = "".join(lines[1:])
+        first_row_offset = 1
+    else:
+        first_row_offset = 0
+        try:
+            delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t").delimiter
+        except csv.Error:
+            delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, tuple[Cell, ...]]] = []
+    at = first_row_offset  # row numbers as Excel shows the file (a "sep=" line is row 1)
+    try:
+        for record in reader:
+            at += 1
+            cells = tuple(cell if cell != "" else None for cell in record)
+            if not is_empty_row(cells):
+                rows.append((at, cells))
+    except csv.Error as exc:
+        # a cell over the csv module's 131,072 characters: a pasted essay, or more often one stray
+        # quote (") never closed, which makes the rest of the file a single cell
+        stopped = at + 1
+        issues.append(issue("unreadable-file", "rows-lost", limit=csv.field_size_limit(), error=exc,
+                            file=display, row=stopped))
+    if rows and text.count('"') % 2 and _ends_inside_quotes(text, delimiter):
+        issues.append(issue("unreadable-file", "unclosed-quote", file=display, row=rows[-1][0]))
+    return [RawSheet("", tuple(rows))], issues
+
+
+def _ends_inside_quotes(text: str, delimiter: str) -> bool:
+    """Does the file end inside a quoted cell (a quote opened and never closed)? Only a strict reading tells."""
+    try:
+        for _row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+def decode_csv(data: bytes, display: str) -> tuple[str | None, Issue | None]:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 as Excel saves it."""
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[3:], "utf-8", display)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16", display)
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), None
+    except UnicodeDecodeError as exc:
+        return None, issue("unreadable-file", "unknown-encoding", byte=exc.start + 1, file=display)
+
+
+def _strict(data: bytes, encoding: str, display: str) -> tuple[str | None, Issue | None]:
+    try:
+        return data.decode(encoding), None
+    except UnicodeDecodeError as exc:
+        return None, issue("unreadable-file", "bad-encoding", encoding=encoding, byte=exc.start + 1,
+                           file=display)
+
+
+def is_empty_row(cells: Sequence[Cell]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+
+
+def locate_table(
+    sheets: Sequence[RawSheet], columns: Mapping[str, Column], display: str
+) -> tuple[Table | None, list[Issue]]:
+    """Find the sheet and row holding the headings; report missing and duplicate columns."""
+    issues: list[Issue] = []
+    candidates = []
+    for sheet in sheets:
+        at, found = find_header_row([cells for _number, cells in sheet.rows], columns)
+        candidates.append((found.score, not sheet.hidden, sheet, at, found))
+    if not candidates or max(c[0] for c in candidates) == 0:
+        expected = ", ".join(repr(c.heading) for c in columns.values() if c.required)
+        issues.append(issue("no-data-sheet", expected=expected, file=display))
+        return None, issues
+    _score, _visible, sheet, at, found = max(candidates, key=lambda c: (c[0], c[1]))
+    others = [c[2].name for c in candidates if c[2] is not sheet and not c[2].hidden and c[0] >= 2]
+    if others:
+        issues.append(issue("several-sheets", others=", ".join(map(repr, others)), file=display, sheet=sheet.name,
+                            value=", ".join(others)))
+    for other in sheets:
+        if other.hidden and other is not sheet:
+            issues.append(issue("hidden-sheet", file=display, sheet=other.name))
+    header_row, header_cells = sheet.rows[at]
+    headings = tuple("" if cell is None else str(cell).strip() for cell in header_cells)
+    where = {"file": display, "sheet": sheet.name}
+    for key, written in found.duplicates:
+        issues.append(issue("duplicate-column", first=found.written[key], row=header_row, column=written,
+                            value=written, **where))
+    for key in found.missing:
+        column = columns[key]
+        close = did_you_mean(column, found.unmatched)
+        hint = f" Did you mean {close!r}?" if close else ""
+        issues.append(issue("missing-column", hint=hint, row=header_row, column=close or "", value=column.heading,
+                            **where))
+    if found.missing:
+        return None, issues
+    table = Table(display, sheet.name, header_row, headings, dict(found.index), dict(found.written),
+                  sheet.rows[at + 1:], sheet.facts.links)
+    issues += sheet_fact_issues(table, sheet.facts)
+    return table, issues
+
+
+def sheet_fact_issues(table: Table, facts: SheetFacts) -> list[Issue]:
+    """Hidden rows, merged cells and formulas inside the table: read (or not) and always reported."""
+    where = {"file": table.file, "sheet": table.sheet}
+    issues: list[Issue] = []
+    for number in sorted(n for n, _cells in table.rows if n in facts.hidden_rows):
+        issues.append(issue("hidden-row", row=number, **where))
+    for cells in facts.merged:
+        first, last = _bounds(cells)
+        if (last[0] >= table.header_row and last[0] > first[0]) or first[0] == table.header_row:
+            issues.append(issue("merged-cells", row=first[0], column=_heading(table, first[1]), value=cells,
+                                **where))
+    for cell, state in sorted(facts.formulas.items(), key=lambda kv: _bounds(kv[0])[0]):
+        row, col = _bounds(cell)[0]
+        if row <= table.header_row:
+            continue
+        if state == "":
+            issues.append(issue("formula-cell", row=row, column=_heading(table, col), value=cell, **where))
+        else:
+            what = "has never been calculated" if state == "no-value" else f"gives the error {state}"
+            issues.append(issue("formula-error", what=what, row=row, column=_heading(table, col), value=cell,
+                                **where))
+    return issues
+
+
+def _bounds(cells: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """'B5:C7' -> ((5, 2), (7, 3)); 'B5' -> ((5, 2), (5, 2))."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    parts = cells.split(":") if cells else ["A1"]
+    points = []
+    for part in (parts[0], parts[-1]):
+        letters, number = coordinate_from_string(part)
+        points.append((number, column_index_from_string(letters)))
+    return points[0], points[1]
+
+
+def _heading(table: Table, column: int) -> str:
+    return table.headings[column - 1] if 0 < column <= len(table.headings) else ""
+
+
+def read_ref(table: Table, number: int, cells: tuple[Cell, ...], left_out: str) -> tuple[int | None, list[Issue]]:
+    """The row's action reference (register and returns alike); None with a missing-ref or bad-ref
+    issue when it is not one, ending with what was `left_out` ("row left out")."""
+    from reportgen.read.cells import parse_ref
+
+    raw = table.value(cells, "ref")
+    ref, why = parse_ref(raw)
+    if ref is not None:
+        return ref, []
+    code = "missing-ref" if why == "empty" else "bad-ref"
+    return None, [issue(code, why=why, left_out=left_out, column=table.written["ref"], value=raw,
+                        file=table.file, sheet=table.sheet, row=number)]
+
+
+def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> tuple[str | None, list[Issue]]:
+    """A text cell, cleaned of invisible characters (reported); None when too long to publish."""
+    from reportgen.long_words import BREAK_EVERY, longest_run
+    from reportgen.read.cells import MAX_CELL_CHARS, cell_text, clean_text
+
+    raw = cell_text(table.value(cells, key))
+    url = table.link(number, key)
+    if url and raw.strip() and url not in raw:
+        raw = f"[{raw.strip()}]({url})"  # a link made with Insert > Link: keep its target, as Markdown
+    text, findings = clean_text(raw)
+    where = {"file": table.file, "sheet": table.sheet, "row": number, "column": table.written.get(key, key)}
+    issues = [issue(code, value=raw, **where) for code in dict.fromkeys(findings)]
+    run = longest_run(text)
+    if run:
+        issues.append(issue("long-word", run=run, every=BREAK_EVERY, value=text[:80], **where))
+    if len(text) > MAX_CELL_CHARS:
+        issues.append(issue("cell-too-long", length=len(text), limit=MAX_CELL_CHARS, value=text[:80], **where))
+        return None, issues
+    return text, issues
+

@@ -1,0 +1,189 @@
+"""A workspace on disk: where the register, the returns of a period, the narrative and templates are.
+
+It only finds files; it reads none of them (except listing folders) and writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reportgen.errors import ReportgenError, UsageError
+from reportgen.issues import Issue, issue
+from reportgen.periods import PERIOD as PERIOD  # the one period rule; kept importable from here
+from reportgen.periods import check_period, is_period
+from reportgen.template_files import templates_folder
+
+if TYPE_CHECKING:
+    from reportgen.settings import Settings
+
+RETURN_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    workspace: Path
+    settings: Settings
+    period: str
+    register: Path
+    returns: tuple[Path, ...]
+    narrative: Path | None
+    templates: Path
+    outputs: Path
+
+    def display(self, path: Path) -> str:
+        """A path as the officer sees it: relative to the workspace when inside it."""
+        try:
+            return path.relative_to(self.workspace).as_posix()
+        except ValueError:
+            return str(path)
+
+    @property
+    def returns_dir(self) -> Path:
+        return self.workspace / "inputs" / "returns" / self.period
+
+
+def find_inputs(workspace: Path, period: str | None = None, need_returns: bool = True
+                ) -> tuple[Inputs, list[Issue]]:
+    """The workspace's files for `period` (default: the newest returns folder).
+
+    With `need_returns` (a build, a check) the period must have a returns folder: a typo in the period
+    is a UsageError naming the folders there are, never a clean paper of nothing. Pre-filled workbooks
+    are written for a period before its folder exists, so they pass `need_returns=False`.
+    """
+    workspace = workspace.resolve()
+    if not workspace.is_dir():
+        raise UsageError(f"workspace {workspace} is not a folder")
+    from reportgen.settings import load_settings  # pydantic: after `reportgen build` has started its PDF workers
+
+    settings = load_settings(workspace)
+    register = _register_file(workspace)
+    period = check_period(period) if period else newest_period(workspace)
+    returns_dir = workspace / "inputs" / "returns" / period
+    if need_returns and not returns_dir.is_dir():
+        there = periods(workspace)
+        listing = f"the period folders there are: {', '.join(there)}" if there else "there are no period folders yet"
+        raise UsageError(f"no returns folder for {period} (inputs/returns/{period}); {listing}. "
+                         "Check the period, or create the folder and put the returns in it.")
+    files, issues = list_returns(returns_dir, workspace)
+    narrative, narrative_issues = _narrative_file(workspace, settings)
+    issues += narrative_issues
+    inputs = Inputs(workspace, settings, period, register, tuple(files), narrative, templates_folder(workspace),
+                    workspace / "outputs")
+    return inputs, issues
+
+
+def _narrative_file(workspace: Path, settings: Settings) -> tuple[Path | None, list[Issue]]:
+    """The narrative, only as a regular file inside the workspace. One named in reportgen.toml that is
+    not there is an issue (a mistyped name would otherwise give a paper with no narrative)."""
+    name = settings.paper.narrative
+    if not name:
+        return None, []
+    path = workspace / name
+    if path.is_symlink() or path.exists():
+        if not inside(path, workspace) or not is_regular_file(path):
+            return None, [issue("narrative-error", "outside", file=name)]
+        return path, []
+    if "narrative" in settings.paper.model_fields_set:
+        return None, [issue("narrative-error", "not-found", file=name)]
+    return None, []
+
+
+def _register_file(workspace: Path) -> Path:
+    found = [workspace / "inputs" / f"register{suffix}" for suffix in RETURN_SUFFIXES]
+    found = [path for path in found if path.is_file() or path.is_symlink()]
+    for path in found:
+        if not (is_regular_file(path) and inside(path, workspace)):
+            raise ReportgenError(f"the register {path} is a link or not a regular file: reportgen reads only "
+                                 "files inside the workspace; copy the register there")
+    if not found:
+        raise ReportgenError(f"no register in {workspace / 'inputs'} (expected register.xlsx or register.csv)")
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise ReportgenError(f"more than one register in {workspace / 'inputs'} ({names}); keep one")
+    return found[0]
+
+
+def earlier_periods(workspace: Path, period: str) -> list[str]:
+    """Period folders before `period`, newest first."""
+    return [found for found in reversed(periods(workspace)) if found < period]
+
+
+def periods(workspace: Path) -> list[str]:
+    """Period folders inside the workspace (a link to a folder elsewhere is not one)."""
+    root = workspace / "inputs" / "returns"
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir()
+                  if is_period(p.name) and p.is_dir() and inside(p, workspace))
+
+
+def inside(path: Path, workspace: Path) -> bool:
+    """Is `path` a real entry inside the workspace: no link on the way out of it?"""
+    return not path.is_symlink() and path.resolve().is_relative_to(workspace.resolve())
+
+
+def is_regular_file(path: Path) -> bool:
+    """A plain file: never a pipe, socket or device, whose reading could block or never end."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def newest_period(workspace: Path) -> str:
+    found = periods(workspace)
+    if not found:
+        raise ReportgenError(f"no period folders (YYYY-MM) in {workspace / 'inputs' / 'returns'}; give --period")
+    return found[-1]
+
+
+def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]]:
+    """The return files of a period, sorted; links, odd names and other file types are reported."""
+    if folder.is_dir() and not inside(folder, workspace):
+        return [], [issue("unsafe-path", "folder-outside", file=_rel(folder, workspace))]
+    if not folder.is_dir():
+        return [], [issue("no-returns", "no-folder", folder=folder.name, file=_rel(folder, workspace))]
+    files: list[Path] = []
+    issues: list[Issue] = []
+    for path in sorted(folder.iterdir()):
+        shown = _rel(path, workspace)
+        if path.name.startswith(("~$", ".")):
+            continue  # Excel lock files and hidden files are not returns
+        if path.is_symlink() or not path.resolve().is_relative_to(folder.resolve()):
+            issues.append(issue("unsafe-path", file=shown))
+        elif path.is_dir():
+            issues.append(issue("unknown-file-type", "folder", file=shown))
+        elif path.suffix.lower() == ".xls":
+            issues.append(issue("unreadable-file", "old-xls", file=shown))
+        elif not is_regular_file(path):
+            issues.append(issue("unknown-file-type", "not-regular", file=shown))
+        elif path.suffix.lower() not in RETURN_SUFFIXES:
+            issues.append(issue("unknown-file-type", file=shown))
+        else:
+            files.append(path)
+    if not files and not issues:
+        issues.append(issue("no-returns", file=_rel(folder, workspace)))
+    return files, issues
+
+
+VERSION = re.compile(r"(?P<base>.+)\.v(?P<number>[1-9][0-9]{0,5})", re.IGNORECASE)
+
+
+def versioned(path: Path) -> tuple[str, int]:
+    """(base name, version): opcc.v3.xlsx -> ("opcc", 3); opcc.xlsx -> ("opcc", 1).
+
+    A later return collected by email is saved beside the earlier one as <name>.v2.xlsx, .v3…; the
+    build reads the newest of a partner's files (`reportgen.read.partners.assign_returns`)."""
+    match = VERSION.fullmatch(path.stem)
+    return (match["base"], int(match["number"])) if match else (path.stem, 1)
+
+
+def _rel(path: Path, workspace: Path) -> str:
+    try:
+        return path.relative_to(workspace).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,1 @@
+"""Render: the paper model laid out as DOCX, PDF, HTML and xlsx; renderers decide no content."""

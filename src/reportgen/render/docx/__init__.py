@@ -1,0 +1,1 @@
+"""The Word paper: the secretariat's template filled with the paper model."""

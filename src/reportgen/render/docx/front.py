@@ -1,0 +1,77 @@
+"""The front of a Word paper: the narrative, progress over time, and (in a comparison) the cover sheet's
+tracked wording, each put where the template's markers and cover table say."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from copy import deepcopy
+
+from docx.oxml.ns import qn
+
+from reportgen.errors import ReportgenError
+from reportgen.model import Paper, Progress, RichText, in_cell
+from reportgen.render.docx.layout import Layout
+from reportgen.render.docx.progress import add_progress
+from reportgen.render.docx.xml import W_P, W_PPR, W_R, W_RPR, W_TC, W_TR, Element, text_of, xml_safe
+
+NARRATIVE_MARKER = "[[NARRATIVE]]"
+
+
+def _narrative_marker(layout: Layout) -> Element:
+    marker = next((p for p in layout.document.element.body.iter(W_P) if text_of(p).strip() == NARRATIVE_MARKER),
+                  None)
+    if marker is None:
+        raise ReportgenError(f"the DOCX template has no paragraph holding exactly {NARRATIVE_MARKER}")
+    return marker
+
+
+def fill_progress(layout: Layout, progress: Progress) -> None:
+    """Progress over time, placed right after the narrative (see reportgen.render.docx.progress)."""
+    marker = _narrative_marker(layout)
+    add_progress(layout.document, marker, progress, lambda block: layout.block(block, None, None),
+                 lambda name: layout.style_id(name) is not None)
+
+
+def fill_narrative(layout: Layout, narrative: RichText) -> None:
+    marker = _narrative_marker(layout)
+    marker_props = marker.find(W_PPR)
+    p_pr = deepcopy(marker_props) if marker_props is not None else None
+    if p_pr is not None and p_pr.find(qn("w:sectPr")) is not None:
+        p_pr.remove(p_pr.find(qn("w:sectPr")))
+    for paragraph in layout.blocks(narrative, p_pr, None):
+        marker.addprevious(paragraph)
+    if marker_props is not None and marker_props.find(qn("w:sectPr")) is not None:
+        for child in [c for c in marker if c.tag != W_PPR]:
+            marker.remove(child)  # it ends a page section: keep the paragraph, drop the marker text
+    else:
+        marker.getparent().remove(marker)
+
+
+def mark_cover(layout: Layout, paper: Paper, redline: Mapping[str, RichText]) -> list[str]:
+    """Put the tracked wording of each cover row in `redline` in place of its value; the labels marked.
+
+    The cover row is the table row whose first cell reads the label and whose last cell reads the
+    paper's value (spacing aside), as the template's `{%tr for row in paper.cover %}` lays it out;
+    its first paragraph and run lend their formatting. A restyled template that lays the cover out
+    otherwise keeps the new value, untracked (diff.html and diff.json still list the change).
+    """
+    values = {row.label: " ".join(xml_safe(row.value).split()) for row in paper.cover}
+    marked: list[str] = []
+    for tr in layout.document.element.body.iter(W_TR):
+        cells = tr.findall(W_TC)
+        label = text_of(cells[0]).strip() if len(cells) >= 2 else ""
+        if label not in redline or label in marked or label not in values:
+            continue
+        target = cells[-1]
+        if " ".join(text_of(target).split()) != values[label]:
+            continue
+        paragraphs = target.findall(W_P)
+        run = paragraphs[0].find(f".//{W_R}") if paragraphs else None
+        p_pr = paragraphs[0].find(W_PPR) if paragraphs else None
+        r_pr = run.find(W_RPR) if run is not None else None
+        for paragraph in paragraphs:
+            target.remove(paragraph)
+        for paragraph in layout.blocks(tuple(in_cell(block) for block in redline[label]), p_pr, r_pr):
+            target.append(paragraph)
+        marked.append(label)
+    return marked

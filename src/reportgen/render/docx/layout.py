@@ -1,0 +1,252 @@
+"""Blocks, paragraphs, runs, links and tracked changes written into one rendered Word document.
+
+`Layout` holds the per-document caches (style ids, link relationships, list numbering, revision ids)
+and turns the Paper's rich text into paragraphs and runs for `reportgen.render.docx.front` (narrative,
+progress, cover) and `reportgen.render.docx.plan` (the plan table's cells). It decides no content; a link is written
+only when the link policy (`reportgen.paper.richtext.safe_href`) accepts it.
+
+Logging policy: a warning for a link refused by the policy (the text is kept); nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from copy import deepcopy
+
+from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from lxml import etree
+
+from reportgen.model import Block, Inline, RichText
+from reportgen.paper.richtext import safe_href
+from reportgen.render.docx.xml import (
+    PPR_ORDER,
+    RPR_ORDER,
+    W_P,
+    W_PPR,
+    W_R,
+    W_RPR,
+    W_VAL,
+    CellProto,
+    Element,
+    add_text,
+    child,
+    flag,
+    set_ordered,
+    xml_safe,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Layout:
+    """Writes blocks, runs, links and rows into one rendered document; holds the per-document caches."""
+
+    def __init__(self, document: DocxDocument, author: str, date: str) -> None:
+        self.document = document
+        self.part = document.part
+        self.author, self.date = author, date
+        self.style_ids: dict[str, str | None] = {}
+        self.link_ids: dict[str, str] = {}
+        for rel_id, rel in self.part.rels.items():
+            if rel.is_external and rel.reltype == RT.HYPERLINK:
+                self.link_ids.setdefault(rel.target_ref, rel_id)
+        self.used_rel_ids = set(self.part.rels)
+        self.next_rel = len(self.used_rel_ids) + 1
+        body = document.element.body
+        ids = [int(v) for v in body.xpath("//@w:id") if str(v).isdigit()]
+        self.next_change_id = max(ids, default=0) + 1
+        self.numbering = _Numbering.of(document, self.style_id("List Number"))
+
+    # -- styles, links, numbering
+
+    def style_id(self, name: str) -> str | None:
+        if name not in self.style_ids:
+            try:
+                self.style_ids[name] = self.document.styles[name].style_id
+            except KeyError:
+                self.style_ids[name] = None
+        return self.style_ids[name]
+
+    def link_id(self, url: str) -> str:
+        """One external relationship per URL, created once (python-docx's relate_to rescans all rels)."""
+        rel_id = self.link_ids.get(url)
+        if rel_id is None:
+            while f"rId{self.next_rel}" in self.used_rel_ids:
+                self.next_rel += 1
+            rel_id = f"rId{self.next_rel}"
+            self.used_rel_ids.add(rel_id)
+            self.part.rels.add_relationship(RT.HYPERLINK, url, rel_id, is_external=True)
+            self.link_ids[url] = rel_id
+        return rel_id
+
+    # -- paragraphs and runs
+
+    def blocks(self, blocks: RichText, p_pr: Element | None, r_pr: Element | None) -> list[Element]:
+        """Paragraphs for `blocks`; a paragraph block takes `p_pr`, headings and list items their styles.
+        In a table cell, pass the cell's blocks as the Paper gives them (`PaperCell.blocks`: no headings)."""
+        paragraphs = []
+        num_id: str | None = None
+        previous = ""
+        for block in blocks:
+            if block.kind == "number" and previous != "number":
+                num_id = self.numbering.restart() if self.numbering is not None else None
+            previous = block.kind
+            paragraphs.append(self.block(block, p_pr, r_pr, num_id))
+        return paragraphs
+
+    def block(self, block: Block, p_pr: Element | None, r_pr: Element | None, num_id: str | None = None
+              ) -> Element:
+        inlines: Iterable[Inline] = block.inlines
+        level = min(max(block.level, 1), 3)
+        style: str | None = None
+        if block.kind == "heading":
+            style = f"Heading {level}"
+        elif block.kind in ("bullet", "number"):
+            base = "List Bullet" if block.kind == "bullet" else "List Number"
+            style = f"{base} {level}" if level > 1 and self.style_id(f"{base} {level}") else base
+        paragraph = self.paragraph(p_pr if block.kind == "paragraph" else None, style)
+        if block.kind == "number" and num_id is not None and level == 1:
+            p_props = child(paragraph, "w:pPr", first=True)
+            num_pr = etree.Element(qn("w:numPr"))
+            etree.SubElement(num_pr, qn("w:ilvl")).set(W_VAL, "0")
+            etree.SubElement(num_pr, qn("w:numId")).set(W_VAL, num_id)
+            set_ordered(p_props, num_pr, PPR_ORDER)
+        if block.kind in ("bullet", "number") and self.style_id(style or "") is None:
+            inlines = [Inline("• " if block.kind == "bullet" else "– "), *inlines]
+        self.inlines(paragraph, inlines, r_pr)
+        return paragraph
+
+    def paragraph(self, p_pr: Element | None, style: str | None = None) -> Element:
+        paragraph = etree.Element(W_P)
+        props = deepcopy(p_pr) if p_pr is not None else etree.Element(W_PPR)
+        style_id = self.style_id(style) if style else None
+        if style_id is not None:
+            set_ordered(props, flag("w:pStyle", style_id), PPR_ORDER)
+        elif style is not None:
+            existing = props.find(qn("w:pStyle"))
+            if existing is not None:
+                props.remove(existing)
+        if len(props):
+            paragraph.append(props)
+        return paragraph
+
+    def text_paragraphs(self, text: str, proto: CellProto, char_style: str | None = None) -> list[Element]:
+        paragraphs = []
+        for line in xml_safe(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+            paragraph = self.paragraph(proto.p_pr)
+            if line:
+                self.run(paragraph, Inline(line), proto.r_pr, char_style)
+            paragraphs.append(paragraph)
+        return paragraphs
+
+    def inlines(self, paragraph: Element, inlines: Iterable[Inline], r_pr: Element | None) -> None:
+        for inline in inlines:
+            self.run(paragraph, inline, r_pr)
+
+    def run(self, paragraph: Element, inline: Inline, r_pr: Element | None,
+            char_style: str | None = None) -> None:
+        text = xml_safe(inline.text)
+        if not text:
+            return
+        parent = paragraph
+        url = link_target(inline.href)
+        if url is not None:
+            parent = etree.SubElement(parent, qn("w:hyperlink"))
+            parent.set(qn("r:id"), self.link_id(url))
+            parent.set(qn("w:history"), "1")
+        if inline.change in ("ins", "del"):
+            mark = self.change_mark(inline.change)
+            parent.append(mark)
+            parent = mark
+        run = etree.SubElement(parent, W_R)
+        props = self.run_props(inline, r_pr, "Hyperlink" if url is not None else char_style)
+        if props is not None and len(props):
+            run.append(props)
+        add_text(run, text, deleted=inline.change == "del")
+
+    def change_mark(self, change: str) -> Element:
+        """A w:ins or w:del element with the next revision id, the author and the date."""
+        mark = etree.Element(qn(f"w:{change}"))
+        mark.set(qn("w:id"), str(self.next_change_id))
+        mark.set(qn("w:author"), self.author)
+        mark.set(qn("w:date"), self.date)
+        self.next_change_id += 1
+        return mark
+
+    def run_props(self, inline: Inline, r_pr: Element | None, char_style: str | None) -> Element | None:
+        if r_pr is None and char_style is None and not (inline.bold or inline.italic or inline.underline):
+            return None  # the common case: nothing to say, no element to build
+        props = deepcopy(r_pr) if r_pr is not None else etree.Element(W_RPR)
+        if char_style is not None:
+            style_id = self.style_id(char_style)
+            if style_id is not None:
+                set_ordered(props, flag("w:rStyle", style_id), RPR_ORDER)
+            elif char_style == "Hyperlink":  # template lacks the style: keep links visible anyway
+                set_ordered(props, flag("w:color", "0563C1"), RPR_ORDER)
+                set_ordered(props, flag("w:u", "single"), RPR_ORDER)
+            else:
+                set_ordered(props, flag("w:i"), RPR_ORDER)
+        if inline.bold:
+            set_ordered(props, flag("w:b"), RPR_ORDER)
+        if inline.italic:
+            set_ordered(props, flag("w:i"), RPR_ORDER)
+        if inline.underline:
+            set_ordered(props, flag("w:u", "single"), RPR_ORDER)
+        return props
+
+
+def link_target(href: str | None) -> str | None:
+    """The URL a run links to: the link policy's answer; a refused link is logged and its text kept."""
+    if not href:
+        return None
+    url = safe_href(href)
+    if url is None:
+        log.warning("link not written (only http, https and mailto links are): %r", xml_safe(href).strip())
+    return url
+
+
+class _Numbering:
+    """The List Number definition of the document: each numbered list is given its own w:num from 1."""
+
+    def __init__(self, numbering: Element, abstract: str, next_id: int) -> None:
+        self.numbering, self.abstract, self.next_id = numbering, abstract, next_id
+
+    @classmethod
+    def of(cls, document: DocxDocument, style_id: str | None) -> _Numbering | None:
+        """None when the template has no List Number style with a numbering (lists then get "– ")."""
+        if style_id is None:
+            return None
+        style = document.styles.element.find(f"{qn('w:style')}[@{qn('w:styleId')}='{style_id}']")
+        num_id = style.find(f"{W_PPR}/{qn('w:numPr')}/{qn('w:numId')}") if style is not None else None
+        if num_id is None:
+            return None
+        numbering = document.part.numbering_part.element
+        nums = numbering.findall(qn("w:num"))
+        abstract = None
+        for num in nums:
+            if num.get(qn("w:numId")) == num_id.get(W_VAL):
+                found = num.find(qn("w:abstractNumId"))
+                abstract = found.get(W_VAL) if found is not None else None
+        if abstract is None:
+            return None
+        return cls(numbering, abstract, max((int(n.get(qn("w:numId"), "0")) for n in nums), default=0) + 1)
+
+    def restart(self) -> str:
+        """A new w:num on the List Number definition starting at 1: each numbered list counts from 1."""
+        num_id = str(self.next_id)
+        self.next_id += 1
+        num = etree.Element(qn("w:num"))
+        num.set(qn("w:numId"), num_id)
+        etree.SubElement(num, qn("w:abstractNumId")).set(W_VAL, self.abstract)
+        override = etree.SubElement(num, qn("w:lvlOverride"))
+        override.set(qn("w:ilvl"), "0")
+        etree.SubElement(override, qn("w:startOverride")).set(W_VAL, "1")
+        cleanup = self.numbering.find(qn("w:numIdMacAtCleanup"))
+        if cleanup is not None:
+            cleanup.addprevious(num)
+        else:
+            self.numbering.append(num)
+        return num_id

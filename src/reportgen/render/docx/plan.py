@@ -1,0 +1,236 @@
+"""The delivery-plan table of a Word paper: cloned from the template's prototype rows.
+
+The template's table has a `[[CELL]]` row (one prototype cell per default column), a `[[SECTION]]`
+row, optionally a `[[SUBSECTION]]` row and a header row before them; each section and action of the
+Paper becomes a copy of one of them, sized to the Paper's columns. The rows are kept as XML text, not
+as a tree (see `serialised`), and put in the saved package by `reportgen.render.docx.writer`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from copy import deepcopy
+
+from docx.oxml.ns import qn
+from lxml import etree
+
+from reportgen.errors import ReportgenError
+from reportgen.model import Paper, PaperCell, PaperColumn, PaperRow, PaperSection
+from reportgen.render.docx.layout import Layout
+from reportgen.render.docx.xml import (
+    TRPR_ORDER,
+    W_TC,
+    W_TCPR,
+    W_TR,
+    W_TRPR,
+    CellProto,
+    Element,
+    flag,
+    set_ordered,
+    shade,
+)
+from reportgen.render.theme import CELL_MARKER, SECTION_MARKER, find_plan_rows  # the theme reads the same rows
+
+ROWS_MARKER = "reportgen:plan-rows"  # an XML comment where the plan rows go when the document is saved
+# the column keys of the template's delivery table, in its order: a prototype cell is picked by key
+TEMPLATE_COLUMN_KEYS = ("ref", "action", "status", "explanation", "timeframe", "page")
+
+_NAMESPACE_DECLARATION = re.compile(rb' xmlns(?::[A-Za-z0-9_.-]+)?="[^"]*"')
+
+
+def serialised(marker: Element, tr: Element) -> bytes:
+    """`tr` as XML, as it will sit before `marker`: the rows are kept as text, not as a tree.
+
+    A tree of 15,000 rows takes ~300 MiB, its XML ~30 MiB. The row is put in place for a moment so
+    lxml gives it the document's namespace prefixes, then taken out again; the namespace declarations
+    lxml repeats on a fragment's first tag are already on the document's root, so they are dropped.
+    """
+    marker.addprevious(tr)
+    xml = etree.tostring(tr, encoding="UTF-8", xml_declaration=False, with_tail=False)
+    marker.getparent().remove(tr)
+    end = xml.index(b">")
+    return _NAMESPACE_DECLARATION.sub(b"", xml[:end]) + xml[end:]
+
+
+def plan_rows(layout: Layout, paper: Paper) -> list[bytes]:
+    """The delivery-plan table's rows as XML, in order; the template's table is left holding the rows
+    marker (`ROWS_MARKER`) in their place."""
+    plan = _PlanTable.find(layout.document.element.body)
+    return _PlanWriter(layout, paper, plan).rows()
+
+
+class _PlanWriter:
+    """Clones the template's prototype rows for one paper: the header, each section and each action."""
+
+    def __init__(self, layout: Layout, paper: Paper, plan: _PlanTable) -> None:
+        self.layout, self.paper, self.plan = layout, paper, plan
+        self.columns = paper.columns
+        self.widths = plan.column_widths(self.columns)
+        plan.write_grid(self.widths)
+        self.cells = [plan.cell_proto(plan.action, c.key).sized(w) for c, w in zip(self.columns, self.widths)]
+        total = sum(self.widths)
+        self.section_protos = {level: plan.section_proto(level, total, len(self.columns)) for level in (1, 2)}
+        self.action_props = plan.action_row_props
+
+    def rows(self) -> list[bytes]:
+        plan = self.plan
+        marker = plan.replace_rows()
+        rows: list[bytes] = []
+        if plan.header is not None:
+            rows.append(serialised(marker, self.header_row(plan.header)))
+        for section in self.paper.sections:
+            if section.heading:
+                rows.append(serialised(marker, self.section_row(section)))
+            rows.extend(serialised(marker, self.action_row(row)) for row in section.rows)
+        return rows
+
+    def header_row(self, template_row: Element) -> Element:
+        cells = [self.plan.cell_proto(template_row, c.key).sized(w) for c, w in zip(self.columns, self.widths)]
+        tr = etree.Element(W_TR)
+        template_props = template_row.find(W_TRPR)
+        tr_pr = deepcopy(template_props) if template_props is not None else etree.Element(W_TRPR)
+        set_ordered(tr_pr, flag("w:cantSplit"), TRPR_ORDER)
+        set_ordered(tr_pr, flag("w:tblHeader"), TRPR_ORDER)
+        tr.append(tr_pr)
+        for column, proto in zip(self.columns, cells):
+            tc = etree.SubElement(tr, W_TC)
+            tc.append(deepcopy(proto.tc_pr))
+            tc.extend(self.layout.text_paragraphs(column.heading, proto))
+        return tr
+
+    def section_row(self, section: PaperSection) -> Element:
+        proto = self.section_protos[1 if section.level <= 1 else 2]
+        tr = etree.Element(W_TR)
+        tr.append(deepcopy(self.plan.section_row_props(section.level)))
+        tc = etree.SubElement(tr, W_TC)
+        tc.append(deepcopy(proto.tc_pr))
+        tc.extend(self.layout.text_paragraphs(section.heading, proto))
+        return tr
+
+    def action_row(self, row: PaperRow) -> Element:
+        by_key = {cell.key: cell for cell in row.cells}
+        tr = etree.Element(W_TR)
+        tr.append(deepcopy(self.action_props))
+        if row.change in ("ins", "del"):  # a draft comparison: the whole row added or withdrawn
+            set_ordered(tr[0], self.layout.change_mark(row.change), TRPR_ORDER)
+        for column, proto in zip(self.columns, self.cells):
+            tc = etree.SubElement(tr, W_TC)
+            tc_pr = deepcopy(proto.tc_pr)
+            tc.append(tc_pr)
+            if column.key == "status":
+                self.status_cell(tc, row, by_key.get("status"), proto)
+                continue
+            cell = by_key.get(column.key)
+            if cell is not None and cell.rich:
+                paragraphs = self.layout.blocks(cell.blocks, proto.p_pr, proto.r_pr)
+                tc.extend(paragraphs or [self.layout.paragraph(proto.p_pr)])  # a cell needs one paragraph
+            else:
+                tc.extend(self.layout.text_paragraphs(cell.text if cell is not None else "", proto))
+        return tr
+
+    def status_cell(self, tc: Element, row: PaperRow, cell: PaperCell | None, proto: CellProto) -> None:
+        """The Paper's status cell: shaded with its fill, the label, then each note in "Status Note"."""
+        status = self.paper.status_cell(row)
+        if status.colour is not None:
+            shade(tc.find(W_TCPR), status.colour.fill)
+        if cell is not None and cell.rich:  # a draft comparison: the label as tracked changes
+            tc.extend(self.layout.blocks(cell.blocks, proto.p_pr, proto.r_pr))
+        else:
+            tc.extend(self.layout.text_paragraphs(status.label, proto))
+        for note in status.notes:
+            tc.extend(self.layout.text_paragraphs(note.text, proto, char_style="Status Note"))
+
+
+@dataclasses.dataclass
+class _PlanTable:
+    """The template's delivery-plan table and its prototype rows."""
+
+    table: Element
+    header: Element | None
+    section: Element
+    subsection: Element | None
+    action: Element
+
+    @classmethod
+    def find(cls, body: Element) -> _PlanTable:
+        found = find_plan_rows(body)
+        if found is None:
+            raise ReportgenError(f"the DOCX template has no delivery-plan table (a row of {CELL_MARKER} cells)")
+        table, header, section, subsection, action = found
+        if section is None:
+            raise ReportgenError(f"the DOCX template's delivery-plan table has no {SECTION_MARKER} row")
+        return cls(table, header, section, subsection, action)
+
+    @property
+    def action_row_props(self) -> Element:
+        tr_pr = self.action.find(W_TRPR)
+        tr_pr = deepcopy(tr_pr) if tr_pr is not None else etree.Element(W_TRPR)
+        set_ordered(tr_pr, flag("w:cantSplit"), TRPR_ORDER)
+        return tr_pr
+
+    def section_row_props(self, level: int) -> Element:
+        row = self.subsection if level > 1 and self.subsection is not None else self.section
+        tr_pr = row.find(W_TRPR)
+        tr_pr = deepcopy(tr_pr) if tr_pr is not None else etree.Element(W_TRPR)
+        set_ordered(tr_pr, flag("w:cantSplit"), TRPR_ORDER)
+        return tr_pr
+
+    def section_proto(self, level: int, total: int, span: int) -> CellProto:
+        """Level 2 uses the [[SUBSECTION]] row; without one, the section row unshaded."""
+        row = self.subsection if level > 1 and self.subsection is not None else self.section
+        proto = CellProto.of(row.find(W_TC)).sized(total, span)
+        if level > 1 and self.subsection is None:
+            shade(proto.tc_pr, None)
+        return proto
+
+    def cell_proto(self, row: Element, key: str) -> CellProto:
+        tcs = row.findall(W_TC)
+        if len(tcs) == len(TEMPLATE_COLUMN_KEYS) and key in TEMPLATE_COLUMN_KEYS:
+            return CellProto.of(tcs[TEMPLATE_COLUMN_KEYS.index(key)])
+        return CellProto.of(tcs[1] if len(tcs) > 1 else tcs[0])  # the "action" cell: plain text
+
+    def column_widths(self, columns: Sequence[PaperColumn]) -> list[int]:
+        """Twips per column: the template table's width shared as the paper's columns say."""
+        grid = self.table.find(qn("w:tblGrid"))
+        cols = grid.findall(qn("w:gridCol")) if grid is not None else []
+        total = sum(int(col.get(qn("w:w"), "0")) for col in cols) or 14400  # 14400 twips: 25.4 cm
+        shares = [max(column.width, 0.0) for column in columns]
+        if not columns:
+            raise ReportgenError("the paper has no table columns")
+        if sum(shares) <= 0:
+            shares = [1.0] * len(columns)
+        widths = [round(total * share / sum(shares)) for share in shares]
+        widths[-1] = total - sum(widths[:-1])
+        return widths
+
+    def write_grid(self, widths: list[int]) -> None:
+        grid = self.table.find(qn("w:tblGrid"))
+        if grid is None:
+            grid = etree.Element(qn("w:tblGrid"))
+            self.table.find(qn("w:tblPr")).addnext(grid)
+        for col in list(grid):
+            grid.remove(col)
+        for width in widths:
+            etree.SubElement(grid, qn("w:gridCol")).set(qn("w:w"), str(width))
+        tbl_pr = self.table.find(qn("w:tblPr"))
+        tbl_w = tbl_pr.find(qn("w:tblW")) if tbl_pr is not None else None
+        if tbl_w is not None:
+            tbl_w.set(qn("w:w"), str(sum(widths)))
+            tbl_w.set(qn("w:type"), "dxa")
+
+    def replace_rows(self) -> Element:
+        """Swap the template's prototype rows (and any before them) for the rows marker, keeping any rows
+        the template has after the prototypes; the marker is returned."""
+        old = self.table.findall(W_TR)
+        prototypes = (self.header, self.section, self.subsection, self.action)
+        last = max(index for index, tr in enumerate(old) if any(tr is proto for proto in prototypes))
+        trailing = old[last + 1:]
+        for tr in old:
+            self.table.remove(tr)
+        marker = etree.Comment(ROWS_MARKER)
+        self.table.append(marker)
+        for tr in trailing:
+            self.table.append(tr)
+        return marker

@@ -1,0 +1,110 @@
+"""The "Progress over time" part of the Word paper: heading, summary, each chart as a picture with its
+alt text (the picture's description, which Word's Alt Text pane and screen readers read) and its
+numbers in a table, then the stalled actions. Laid out from `Paper.progress` only, after the narrative.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+
+from docx.document import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Inches
+from docx.table import Table
+from lxml.etree import _Element as Element
+
+from reportgen.model import Block, Chart, Inline, Progress
+from reportgen.render.charts import drawn
+from reportgen.render.docx.xml import xml_safe
+
+PICTURE_WIDTH = Inches(6.3)  # the portrait page's text width in our template
+
+
+def add_progress(document: Document, after: Element, progress: Progress,
+                 block: Callable[[Block], Element], style_exists: Callable[[str], bool]) -> None:
+    """Insert the progress part after the paragraph `after` (the narrative's place), in reading order.
+
+    `block` lays out a heading or paragraph as the narrative's are, so they take the template's styles.
+    Each piece goes into the document before the next is made: a picture takes the next free drawing
+    id, which python-docx finds by looking at what is already in the document.
+    """
+    cursor = after
+
+    def place(element: Element) -> None:
+        nonlocal cursor
+        cursor.addnext(element)
+        cursor = element
+
+    place(block(Block("heading", (Inline("Progress over time"),), level=1)))
+    place(block(Block("paragraph", (Inline(progress.summary),))))
+    for chart in progress.charts:
+        if not chart.rows:
+            continue
+        place(_picture(document, chart))
+        place(_numbers_table(document, chart, style_exists))
+        place(block(Block("paragraph", ())))
+    place(block(Block("heading", (Inline("Stalled actions"),), level=2)))
+    place(block(Block("paragraph", (Inline(progress.stalled_note),))))
+    if progress.stalled:
+        rows = [(str(s.ref), s.action, s.status, s.since) for s in progress.stalled]
+        place(_table(document, ("Ref", "Action", "Status", "Unchanged since"), rows, "Stalled actions",
+                     progress.stalled_note, style_exists, widths=(0.6, 3.9, 1.0, 0.8)))
+
+
+def _picture(document: Document, chart: Chart) -> Element:
+    """A paragraph holding the chart's PNG; its description is the alt text, its title the chart's."""
+    picture = drawn(chart)
+    inline = document.part.new_pic_inline(io.BytesIO(picture.png), PICTURE_WIDTH, None)
+    doc_pr = inline.find(qn("wp:docPr"))
+    doc_pr.set("descr", xml_safe(chart.alt))
+    doc_pr.set("title", xml_safe(chart.title))
+    paragraph = OxmlElement("w:p")
+    run = OxmlElement("w:r")
+    drawing = OxmlElement("w:drawing")
+    drawing.append(inline)
+    run.append(drawing)
+    paragraph.append(run)
+    return paragraph
+
+
+def _numbers_table(document: Document, chart: Chart, style_exists: Callable[[str], bool]) -> Element:
+    first = "Period" if chart.key == "periods" else "Section"
+    other = any(row.other for row in chart.rows)  # actions with no recognised status: shown when there are some
+    headings = (first, *(status for status, _count in chart.rows[0].counts), *(("No recognised status",) * other),
+                "Total")
+    rows = [(row.label, *(str(count) for _status, count in row.counts), *((str(row.other),) * other), str(row.total))
+            for row in chart.rows]
+    widths = (1.5, *(0.95 for _ in chart.rows[0].counts), *((0.9,) * other), 0.6)
+    return _table(document, headings, rows, f"{chart.title}: the numbers",
+                  f"The numbers the chart '{chart.title}' draws", style_exists, widths)
+
+
+def _table(document: Document, headings: Sequence[str], rows: Sequence[Sequence[str]], caption: str,
+           description: str, style_exists: Callable[[str], bool], widths: Sequence[float]) -> Element:
+    """A table with a repeated header row, fixed column widths, a caption and description."""
+    table: Table = document.add_table(rows=len(rows) + 1, cols=len(headings))
+    if style_exists("Table Grid"):
+        table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    for position, values in enumerate([headings, *rows]):
+        cells = table.rows[position].cells
+        for cell, value, width in zip(cells, values, widths):
+            cell.width = Inches(width)
+            run = cell.paragraphs[0].add_run(xml_safe(value))
+            run.bold = position == 0 or None
+    header = table.rows[0]._tr.get_or_add_trPr()
+    header.append(OxmlElement("w:tblHeader"))
+    tbl_pr = table._tbl.tblPr
+    for tag, value in (("w:tblCaption", caption), ("w:tblDescription", description)):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), xml_safe(value))
+        tbl_pr.append(element)
+    for column, width in zip(table.columns, widths):
+        column.width = Inches(width)
+    placed: Element = table._tbl
+    placed.getparent().remove(placed)  # add_table put it at the end of the body: the caller places it
+    return placed

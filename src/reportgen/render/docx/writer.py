@@ -1,0 +1,249 @@
+"""Lay a `Paper` out as a Word document, from the restylable template `templates/paper.docx`.
+
+What it does, in order: render the template's Jinja tags (title, marking, cover sheet) with docxtpl;
+replace the `[[NARRATIVE]]` paragraph with the narrative blocks; build the delivery-plan table by
+cloning the template's prototype rows (`[[SECTION]]`, optional `[[SUBSECTION]]`, `[[CELL]]`) once
+per section and action; set the document properties and default language; write the file
+atomically (temporary file + rename) with reproducible bytes.
+
+What it must not do: decide content. Every word, label, order, count and colour key comes from the
+`Paper` (`build_paper` decides them); this module only places them. It reads no settings and no
+environment, follows no links, and takes every look (fonts, colours, borders, page setup) from the
+template's named styles and prototype rows, so an officer can restyle the paper in Word.
+
+Every string passes `xml_safe` before it reaches docxtpl or lxml: one XML-invalid character must
+never make docxtpl's recovering parser drop the rest of the document.
+
+The parts: `reportgen.render.docx.xml` (WordprocessingML helpers), `reportgen.render.docx.layout` (rich text,
+runs, links, tracked changes), `reportgen.render.docx.front` (narrative, progress, cover redline),
+`reportgen.render.docx.plan` (the delivery-plan table), `reportgen.render.docx.progress` (the progress part); this
+module renders the template and saves the package.
+
+Logging policy: a warning for a link the link policy refuses (`reportgen.render.docx.layout`); nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import jinja2
+from docx.document import Document as DocxDocument
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from reportgen.errors import ReportgenError
+from reportgen.files import stable_zip, write_atomically
+from reportgen.model import Paper, RichText
+from reportgen.render.docx.front import fill_narrative, fill_progress, mark_cover
+from reportgen.render.docx.layout import Layout
+from reportgen.render.docx.plan import ROWS_MARKER, plan_rows
+from reportgen.render.docx.xml import (
+    RPR_ORDER,
+    W_P,
+    W_PPR,
+    W_R,
+    W_RPR,
+    W_TR,
+    W_VAL,
+    Element,
+    add_text,
+    child,
+    set_ordered,
+    text_of,
+)
+from reportgen.render.docx.xml import xml_safe as xml_safe  # the writer's public helper (docx_progress, tests)
+
+# ---------------------------------------------------------------- the stage
+
+
+def write_docx(
+    paper: Paper,
+    template: Path,
+    out: Path,
+    revision_author: str = "reportgen",
+    revision_date: str | None = None,
+    cover_redline: Mapping[str, RichText] | None = None,
+) -> None:
+    """Write `paper` to `out` (.docx) laid out from `template`. Same paper and template, same bytes.
+
+    `revision_author` and `revision_date` (ISO 8601; default: the paper's date) mark the tracked
+    changes written for `Inline.change` ("ins"/"del") and `PaperRow.change` (inserted/deleted rows).
+    `cover_redline` (cover-sheet label → wording with change marks) replaces those cover values with
+    tracked changes (see `reportgen.render.docx.front.mark_cover`).
+    """
+    template, out = Path(template), Path(out)
+    if not template.is_file():
+        raise ReportgenError(f"DOCX template not found: {template}")
+    if not out.parent.is_dir():
+        raise ReportgenError(f"cannot write {out}: no folder {out.parent}")
+    stamp = paper.docx_created
+    document = _render_template(paper, template)
+    layout = Layout(
+        document,
+        author=xml_safe(revision_author),
+        date=xml_safe(revision_date or stamp.strftime("%Y-%m-%dT%H:%M:%SZ")),
+    )
+    _drop_empty_tables(document.element.body)
+    mark_draft(document, paper)
+    if paper.progress is not None:
+        fill_progress(layout, paper.progress)
+    fill_narrative(layout, paper.narrative)
+    rows = plan_rows(layout, paper)
+    if cover_redline:
+        mark_cover(layout, paper, cover_redline)
+    _restore_brackets(document)
+    set_default_language(document, paper.language)
+    _set_properties(document, paper, stamp)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    save_reproducibly(_with_rows(buffer.getvalue(), rows), out)
+
+
+def _with_rows(package: bytes, rows: Sequence[bytes]) -> bytes:
+    """The saved package with the plan rows in place of the rows marker in word/document.xml."""
+    marker = f"<!--{ROWS_MARKER}-->".encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                if data.count(marker) != 1:
+                    raise ReportgenError("the delivery-plan rows could not be placed in the document")
+                data = data.replace(marker, b"".join(rows))
+            target.writestr(info.filename, data)  # stored: save_reproducibly compresses it once
+    return buffer.getvalue()
+
+
+def save_reproducibly(data: bytes, out: Path) -> None:
+    """Rewrite a zip package with fixed entry dates, then move it into place atomically."""
+    write_atomically(Path(out), stable_zip(data))
+
+
+def set_default_language(document: DocxDocument, language: str) -> None:
+    """The document default language (styles.xml docDefaults), read by spell-check and screen readers."""
+    styles = document.styles.element
+    defaults = child(styles, "w:docDefaults", first=True)
+    rpr_default = child(defaults, "w:rPrDefault", first=True)
+    rpr = child(rpr_default, "w:rPr")
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = etree.Element(qn("w:lang"))
+        set_ordered(rpr, lang, RPR_ORDER)
+    lang.set(W_VAL, xml_safe(language))
+
+
+# ---------------------------------------------------------------- template and package
+
+
+def _finalize(value: object) -> str:
+    """Every `{{ }}` value printed by the template: XML-safe text (autoescape escapes it next), with
+    "[[" held as a private character until the markers are placed, so that a cover value written
+    `[[NARRATIVE]]` or `[[CELL]]` stays text and is never taken for one of the template's markers."""
+    return "" if value is None else xml_safe(str(value)).replace("[[", _HELD_BRACKETS)
+
+
+_HELD_BRACKETS = "\ue000"  # Unicode private use: no template or value holds it (xml_safe keeps it)
+
+
+def _restore_brackets(document: DocxDocument) -> None:
+    for part in document.part.package.iter_parts():
+        element = getattr(part, "_element", None)
+        if element is None:
+            continue
+        for text in element.iter(qn("w:t")):
+            if text.text and _HELD_BRACKETS in text.text:
+                text.text = text.text.replace(_HELD_BRACKETS, "[[")
+
+
+def _render_template(paper: Paper, template: Path) -> DocxDocument:
+    tpl = DocxTemplate(str(template))
+    env = jinja2.Environment(autoescape=True, finalize=_finalize, undefined=jinja2.StrictUndefined)
+    try:
+        tpl.render({"paper": paper}, jinja_env=env, autoescape=True)
+    except jinja2.TemplateSyntaxError as error:
+        near = _template_text(error.source, error.lineno)
+        where = f" at the text {near!r}" if near else ""
+        raise ReportgenError(f"DOCX template {template} is broken{where} (line {error.lineno} of its "
+                             f"document.xml): {error.message}") from error
+    except jinja2.TemplateError as error:
+        raise ReportgenError(f"DOCX template {template} cannot be rendered: {error}") from error
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as error:
+        raise ReportgenError(f"DOCX template {template} is not a Word document: {error}") from error
+    document: DocxDocument = tpl.docx
+    return document
+
+
+def _template_text(source: str | None, line: int) -> str:
+    """The words of the template's XML line `line` (a Word document has no lines an officer can see)."""
+    lines = (source or "").splitlines()
+    if not 0 < line <= len(lines):
+        return ""
+    return " ".join(re.sub(r"<[^>]*>", " ", lines[line - 1]).split())[:200]
+
+
+def mark_draft(document: DocxDocument, paper: Paper) -> None:
+    """While anything blocks publication, every page header carries `paper.draft_marking` and the issues
+    open the document, even from a template restyled before it had places for them (ours has).
+
+    Headers are read through the document's relationships: docxtpl puts each rendered header in a new
+    part there, which python-docx's `section.header` does not see.
+    """
+    if not paper.draft_marking:
+        return
+    marking = xml_safe(paper.draft_marking)
+    rels = document.part.rels
+    for reference in document.element.body.iter(qn("w:headerReference")):
+        part = rels[reference.get(qn("r:id"))].target_part
+        header = getattr(part, "element", None)
+        if header is None or marking in text_of(header):
+            continue
+        header.insert(0, _marking_paragraph(marking))
+    if paper.blocking and not any(paper.blocking[0] in p.text for p in document.paragraphs):
+        body = document.element.body
+        for line in reversed((marking, *(f"• {xml_safe(item)}" for item in paper.blocking))):
+            body.insert(0, _marking_paragraph(line, bold=line == marking))
+
+
+def _marking_paragraph(text: str, bold: bool = True) -> Element:
+    """A centred paragraph in dark red (5.9:1 on white) holding `text`."""
+    paragraph = etree.Element(W_P)
+    p_pr = etree.SubElement(paragraph, W_PPR)
+    etree.SubElement(p_pr, qn("w:jc")).set(W_VAL, "center" if bold else "left")
+    run = etree.SubElement(paragraph, W_R)
+    r_pr = etree.SubElement(run, W_RPR)
+    if bold:
+        etree.SubElement(r_pr, qn("w:b"))
+    etree.SubElement(r_pr, qn("w:color")).set(W_VAL, "C00000")
+    add_text(run, text)
+    return paragraph
+
+
+def _set_properties(document: DocxDocument, paper: Paper, stamp: dt.datetime) -> None:
+    props = document.core_properties
+    props.title = _property(paper.title)
+    props.subject = _property(paper.subtitle)
+    props.language = _property(paper.language)
+    props.author = props.last_modified_by = _property(paper.author)
+    props.keywords = props.comments = ""
+    props.created = props.modified = props.last_printed = stamp
+    props.revision = 1
+
+
+def _property(text: str) -> str:
+    """A document property: Word (and python-docx) hold at most 255 characters; the page keeps them all."""
+    text = xml_safe(text)
+    return text if len(text) <= 255 else text[:254] + "…"
+
+
+def _drop_empty_tables(body: Element) -> None:
+    """A cover sheet with no rows leaves a table without rows, which Word reports as corrupt."""
+    for table in list(body.iter(qn("w:tbl"))):
+        if table.find(W_TR) is None:
+            table.getparent().remove(table)

@@ -1,0 +1,56 @@
+"""One WeasyPrint document to PDF bytes, reproducibly: the same HTML gives the same bytes.
+
+Shared by the paper's PDF (`reportgen.render.pdf.writer`, and each part in `reportgen.render.pdf.parts`) and the
+diff's (`reportgen.diff.render`). Importing it does not import WeasyPrint; `write_whole` does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reportgen.model import Paper
+from reportgen.render.pdf.html import render_html
+
+
+def write_whole(paper: Paper, templates: Path) -> bytes:
+    """The paper's PDF as one WeasyPrint document (PDF/UA-1, its identifier a hash of the HTML)."""
+    from weasyprint import HTML
+
+    from reportgen.render.pdf.fetch import TemplateFetcher
+
+    html = render_html(paper, templates)
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    document = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
+    with font_timestamp(paper.pdf_created):
+        data: bytes = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False)
+    return data
+
+
+@contextmanager
+def font_timestamp(created: str) -> Iterator[None]:
+    """Pin the `head.modified` date fontTools writes into subset fonts, for reproducible bytes.
+
+    Without HarfBuzz-Subset (Debian package libharfbuzz-subset0) WeasyPrint subsets fonts with
+    fontTools, which stamps each subset with the current time unless SOURCE_DATE_EPOCH is set
+    (reproducible-builds.org). We set it to the paper's date while rendering, under a lock as the
+    environment is process-wide; a value the caller already set is kept.
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    day = datetime.fromisoformat(created).replace(tzinfo=UTC) if created else datetime(2000, 1, 1, tzinfo=UTC)
+    with _ENVIRONMENT_LOCK:
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(day.timestamp()))
+        try:
+            yield
+        finally:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+_ENVIRONMENT_LOCK = threading.Lock()

@@ -1,0 +1,332 @@
+"""Join the PDFs of a paper's parts (see `reportgen.render.pdf.parts`) into one tagged PDF, part by part.
+
+A PDF library (pikepdf/QPDF) holds every object of a result in memory until it saves it: ~0.4 MiB a page
+with WeasyPrint's structure tree, over 1.5 GiB for 3,800 pages. This joiner writes each part's objects
+as the part comes (renumbered, the small ones packed into compressed object streams) and keeps only
+what the end needs: the page dictionaries, the top of the structure tree, the parent tree's keys.
+
+What a join must keep right, and how:
+
+- pages: each part's pages, in order, under one page tree;
+- tags (PDF/UA): WeasyPrint builds the structure tree page by page (one subtree per page under its
+  /Document element), so the joined tree is every part's subtrees under one /Document element, and
+  the parent tree (marked content and link annotations to their structure elements) is renumbered;
+- links: their annotations travel with their pages and keep their /StructParent (renumbered);
+- bookmarks, language, title, XMP metadata, viewer preferences: from the first part (the front, the
+  only part with headings); a later part with bookmarks is refused;
+- fonts: each part embeds its own subsets, tagged from the font alone; a PDF must not give two subsets
+  one tag, so the subsets of later parts get tags of their own;
+- page furniture (running title, marking, "Page X of Y"): each furniture page becomes a form drawn
+  over its page, marked as an artifact (page furniture is not part of the document's structure).
+
+Reproducible: the same parts give the same bytes (the file identifier is a hash of the parts).
+
+This module merges pages and structure trees; `reportgen.render.pdf.serial` writes the objects out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import string
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pikepdf
+from pikepdf import Name
+
+from reportgen.errors import ReportgenError
+from reportgen.render.pdf.serial import Numbers, PdfSerialiser, entry, renumber
+
+FURNITURE = b"/ReportgenFurniture"
+_STRUCTURE = {"/Catalog", "/Pages", "/StructTreeRoot", "/ObjStm", "/XRef"}
+# objects the joiner writes itself, numbered first
+CATALOG, PAGES, STRUCT_ROOT, DOCUMENT, PARENT_TREE, INFO, SAVE_STATE, DRAW_FURNITURE = range(1, 9)
+
+
+@dataclass(frozen=True)
+class PartPages:
+    """A part's PDF; all its pages go into the paper, in order."""
+
+    pdf: bytes
+
+
+@dataclass
+class _Page:
+    number: int  # other objects (structure elements, links, bookmarks) refer to it by this number
+    entries: list[bytes]  # the page dictionary's entries, renumbered, but for those the join sets
+    contents: bytes  # a reference, or an array of them
+    resources: list[bytes]  # its resources' entries but /XObject (the part's pages share them)
+    xobjects: list[bytes]  # the entries of its resources' /XObject
+    key: int  # its /StructParents in the joined parent tree
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A part opened for joining: its pages, and its structure tree's /Document and parent tree."""
+
+    source: pikepdf.Pdf
+    pages: list[Any]
+    document: Any
+    parents: dict[int, Any]  # the parent tree: /StructParent(s) key -> structure element(s)
+    numbers: Numbers
+
+
+def join_parts(parts: Sequence[PartPages], furniture: Sequence[bytes]) -> bytes:
+    """One PDF of the parts' pages with the furniture pages drawn over them, page for page."""
+    joiner = Joiner()
+    for part in parts:
+        joiner.add(part)
+    return joiner.finish(furniture)
+
+
+class Joiner:
+    """Joins parts one at a time, in order, as they are laid out; `finish` adds the furniture.
+
+    It keeps what the end needs (page dictionaries, the top of the structure tree, the parent tree's
+    entries) and hands every other object to the serialiser as soon as the part is read.
+    """
+
+    def __init__(self) -> None:
+        self.writer = PdfSerialiser(first_number=DRAW_FURNITURE + 1)
+        self.pages: list[_Page] = []
+        self.kids: list[int] = []  # the structure elements under /Document
+        self.nums: list[bytes] = []  # the parent tree's entries
+        self.next_key = 0
+        self.catalog: list[bytes] = []
+        self.info = b"<< >>"
+        self.parts = 0
+        self.digest = hashlib.sha256()
+
+    # -- one part
+
+    def add(self, part: PartPages) -> None:
+        self.digest.update(hashlib.sha256(part.pdf).digest())
+        opened = self._open(part)
+        keys = {page.objgen: self.next_key + index for index, page in enumerate(opened.pages)}
+        self.next_key += len(opened.pages)
+        links = self._rekey_links(opened)
+        tops = self._adopt_top_elements(opened)
+        for obj in opened.source.objects:
+            if obj.objgen in opened.numbers and obj.objgen not in keys:
+                self.writer.copy(opened.numbers[obj.objgen], obj, opened.numbers,
+                                 parent=DOCUMENT if obj.objgen in tops else None)
+        for page in opened.pages:
+            marked = self.writer.new_number()
+            elements = opened.parents.get(int(page.StructParents), pikepdf.Array())
+            self.writer.pack(marked, renumber(elements.unparse(), opened.numbers))
+            self.nums.append(b"%d %d 0 R" % (keys[page.objgen], marked))
+            self.pages.append(_page(page, opened.numbers, keys[page.objgen]))
+        self.nums.extend(b"%d %s" % (key, renumber(element.unparse(), opened.numbers)) for key, element in links)
+        if self.parts == 0:
+            self._take_document_entries(opened)
+        self.parts += 1
+        self.writer.flush()
+
+    def _open(self, part: PartPages) -> _Part:
+        """The part's PDF, its fonts retagged, and numbers for every object the join copies from it."""
+        source = pikepdf.open(io.BytesIO(part.pdf))
+        if self.parts and "/Outlines" in source.Root:
+            raise ReportgenError("only the first part of a paper may have bookmarks")
+        if self.parts:
+            _retag_fonts(source, f"part{self.parts}")
+        tree = source.Root.StructTreeRoot
+        document = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
+        # the join writes its own /Document, parent tree and info; only the first part's metadata is kept
+        skip = {document.objgen, tree.ParentTree.objgen, *_kids(tree.ParentTree)}
+        if "/Info" in source.trailer:
+            skip.add(source.trailer.Info.objgen)
+        if self.parts and "/Metadata" in source.Root:
+            skip.add(source.Root.Metadata.objgen)
+        numbers = self._numbers(source.objects, skip)
+        pages = [page.obj for page in source.pages]
+        return _Part(source, pages, document, _number_tree(tree.ParentTree), numbers)
+
+    def _rekey_links(self, part: _Part) -> list[tuple[int, Any]]:
+        """Give each link annotation a /StructParent key of the joined parent tree: (key, its element)."""
+        links: list[tuple[int, Any]] = []
+        for page in part.pages:
+            for annotation in page.get("/Annots", []):
+                if "/StructParent" in annotation:
+                    element = part.parents[int(annotation.StructParent)]
+                    annotation.StructParent = self.next_key
+                    links.append((self.next_key, element))
+                    self.next_key += 1
+        return links
+
+    def _adopt_top_elements(self, part: _Part) -> set[tuple[int, int]]:
+        """The part's elements under its /Document go under the joined one: their source ids."""
+        tops = set()
+        for kid in part.document.K:
+            tops.add(kid.objgen)
+            self.kids.append(part.numbers[kid.objgen])
+            if "/P" in kid:
+                del kid["/P"]  # the joined /Document is its parent: put back when it is written
+        return tops
+
+    def _take_document_entries(self, part: _Part) -> None:
+        """The catalog's entries (language, bookmarks, metadata…) and the info of the first part."""
+        self.catalog = [entry(key, value, part.numbers) for key, value in part.source.Root.items()
+                        if key not in ("/Type", "/Pages", "/StructTreeRoot")]
+        if "/Info" in part.source.trailer:
+            self.info = renumber(part.source.trailer.Info.unparse(resolved=True), part.numbers)
+
+    def _numbers(self, objects: Iterable[Any], skip: set[tuple[int, int]]) -> Numbers:
+        numbers: Numbers = {}
+        for obj in objects:
+            kind = str(obj.get("/Type")) if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)) else ""
+            if obj.objgen not in skip and kind not in _STRUCTURE:
+                numbers[obj.objgen] = self.writer.new_number()
+        return numbers
+
+    # -- the end
+
+    def finish(self, furniture: Sequence[bytes]) -> bytes:
+        if not self.parts:
+            raise ReportgenError("no parts to join")
+        forms = [form for number, data in enumerate(furniture) for form in self._furniture(data, number)]
+        if len(forms) != len(self.pages):
+            raise ReportgenError(f"{len(forms)} furniture pages for {len(self.pages)} pages")
+        self.writer.stream(SAVE_STATE, b"<<", b"q\n")
+        self.writer.stream(DRAW_FURNITURE, b"<<", b"Q\n" + FURNITURE + b" Do\n")
+        self._write_pages(forms)
+        self._write_structure()
+        self.writer.pack(CATALOG, b"<< " + b" ".join([b"/Type /Catalog", b"/Pages %d 0 R" % PAGES,
+                                                     b"/StructTreeRoot %d 0 R" % STRUCT_ROOT, *self.catalog]) + b" >>")
+        self.writer.pack(INFO, self.info)
+        return self.writer.finish(CATALOG, INFO, self.digest.hexdigest()[:32].encode())
+
+    def _write_pages(self, forms: Sequence[int]) -> None:
+        """Each page with its furniture form drawn over its content, and the page tree."""
+        kids = []
+        for page, form in zip(self.pages, forms):
+            number = page.number
+            kids.append(b"%d 0 R" % number)
+            if any(item.startswith(FURNITURE + b" ") for item in page.xobjects):
+                raise ReportgenError("a page already uses the furniture's resource name")
+            xobjects = b"<< " + b" ".join([*page.xobjects, FURNITURE + b" %d 0 R" % form]) + b" >>"
+            resources = b"<< " + b" ".join([*page.resources, b"/XObject " + xobjects]) + b" >>"
+            contents = page.contents[1:-1] if page.contents.startswith(b"[") else page.contents
+            self.writer.pack(number, b"<< " + b" ".join([
+                *page.entries, b"/Parent %d 0 R" % PAGES, b"/StructParents %d" % page.key,
+                b"/Resources " + resources,
+                b"/Contents [ %d 0 R %s %d 0 R ]" % (SAVE_STATE, contents.strip(), DRAW_FURNITURE)]) + b" >>")
+        self.writer.pack(PAGES, b"<< /Type /Pages /Count %d /Kids [ %s ] >>" % (len(kids), b" ".join(kids)))
+
+    def _write_structure(self) -> None:
+        """The joined /Document element over every part's elements, the parent tree and the tree's root."""
+        self.writer.pack(DOCUMENT, b"<< /Type /StructElem /S /Document /P %d 0 R /K [ %s ] >>"
+                         % (STRUCT_ROOT, b" ".join(b"%d 0 R" % kid for kid in self.kids)))
+        self.writer.pack(PARENT_TREE, b"<< /Nums [ " + b" ".join(self.nums) + b" ] >>")
+        self.writer.pack(STRUCT_ROOT, b"<< /Type /StructTreeRoot /K [ %d 0 R ] /ParentTree %d 0 R "
+                         b"/ParentTreeNextKey %d >>" % (DOCUMENT, PARENT_TREE, self.next_key))
+
+    def _furniture(self, data: bytes, index: int) -> list[int]:
+        """Write a furniture PDF's resources and, for each page, a form of its content as an artifact."""
+        self.digest.update(hashlib.sha256(data).digest())
+        source = pikepdf.open(io.BytesIO(data))
+        _retag_fonts(source, f"furniture{index}")
+        pages = [page.obj for page in source.pages]
+        # only what the pages' resources use: the pages become forms, their structure tree is dropped
+        needed = _reachable(page.Resources for page in pages)
+        numbers: Numbers = {}
+        for obj in source.objects:
+            if obj.objgen in needed:
+                numbers[obj.objgen] = self.writer.new_number()
+        for obj in source.objects:
+            if obj.objgen in numbers:
+                self.writer.copy(numbers[obj.objgen], obj, numbers)
+        forms = []
+        for page in source.pages:
+            number = self.writer.new_number()
+            content = zlib.compress(_as_artifact(page), 6)
+            box = page.obj.MediaBox.unparse()
+            resources = renumber(page.obj.Resources.unparse(), numbers)
+            self.writer.stream(number, b"<< /Type /XObject /Subtype /Form /BBox %s /Resources %s "
+                               b"/Filter /FlateDecode" % (box, resources), content)
+            forms.append(number)
+        self.writer.flush()
+        return forms
+
+
+def _page(page: Any, numbers: Numbers, key: int) -> _Page:
+    resources = page.Resources
+    xobjects = resources.get("/XObject", pikepdf.Dictionary())
+    return _Page(
+        number=numbers[page.objgen],
+        entries=[entry(name, value, numbers) for name, value in page.items()
+                 if name not in ("/Parent", "/StructParents", "/Resources", "/Contents")],
+        contents=renumber(page.Contents.unparse(), numbers),
+        resources=[entry(name, value, numbers) for name, value in resources.items() if name != "/XObject"],
+        xobjects=[entry(name, value, numbers) for name, value in xobjects.items()],
+        key=key,
+    )
+
+
+def _reachable(roots: Iterable[Any]) -> set[tuple[int, int]]:
+    """The indirect objects `roots` lead to, through any references."""
+    found: set[tuple[int, int]] = set()
+    todo = list(roots)
+    while todo:
+        obj = todo.pop()
+        if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+            if obj.objgen in found:
+                continue
+            found.add(obj.objgen)
+        if isinstance(obj, pikepdf.Stream):
+            todo.extend(obj.stream_dict.values())
+        elif isinstance(obj, (pikepdf.Dictionary, pikepdf.Array)):
+            todo.extend(obj.values() if isinstance(obj, pikepdf.Dictionary) else obj)
+    return found
+
+
+def _kids(node: Any) -> list[tuple[int, int]]:
+    found = []
+    for kid in node.get("/Kids", []):
+        found.append(kid.objgen)
+        found.extend(_kids(kid))
+    return found
+
+
+def _number_tree(node: Any) -> dict[int, Any]:
+    """A number tree's entries (flat /Nums, or /Kids of those) as a dict."""
+    entries: dict[int, Any] = {}
+    nums = node.get("/Nums")
+    if nums is not None:
+        for at in range(0, len(nums), 2):
+            entries[int(nums[at])] = nums[at + 1]
+    for kid in node.get("/Kids", []):
+        entries.update(_number_tree(kid))
+    return entries
+
+
+# ---------------------------------------------------------------- fonts and furniture
+
+
+def _retag_fonts(pdf: pikepdf.Pdf, salt: str) -> None:
+    """Give each embedded subset font a tag no other part uses (same font and salt, same tag)."""
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary):
+            continue
+        for field in ("/BaseFont", "/FontName"):
+            name = str(obj.get(field, ""))
+            if len(name) > 8 and name[7] == "+":
+                obj[field] = Name("/" + _tag(name[1:7], salt) + name[7:])
+
+
+def _tag(old: str, salt: str) -> str:
+    digest = hashlib.sha256(f"{old}:{salt}".encode()).digest()
+    return "".join(string.ascii_uppercase[byte % 26] for byte in digest[:6])
+
+
+def _as_artifact(page: pikepdf.Page) -> bytes:
+    """A furniture page's content with every tagged run marked as an artifact instead."""
+    commands: list[Any] = []
+    for command in pikepdf.parse_content_stream(page):
+        if str(command.operator) == "BDC":  # e.g. /P <</MCID 3>> BDC: a structure element's content
+            commands.append(pikepdf.ContentStreamInstruction([Name.Artifact], pikepdf.Operator("BMC")))
+        else:
+            commands.append(command)
+    return pikepdf.unparse_content_stream(commands)

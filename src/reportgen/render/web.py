@@ -1,0 +1,92 @@
+"""`write_html`: the paper's web edition, `paper.html`, one self-contained accessible file.
+
+It lays out the same `Paper` as the DOCX and the PDF (cover sheet, narrative, the full plan table)
+and adds what only a screen can do: stable anchors (`#action-42`), filters by status, section and
+lead and a text search that announce their result count. The style sheet and script are read from
+the templates folder (a workspace's own, else ours) and inlined; a Content-Security-Policy allows
+exactly those two by hash and images only as `data:` URLs, so the file fetches nothing and no
+partner text can run. Without JavaScript every row shows. This module decides no content.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from reportgen.files import write_atomically
+from reportgen.model import Paper, PaperRow
+from reportgen.paper.richtext import safe_href
+from reportgen.render.charts import chart_src
+from reportgen.render.html_env import html_environment
+from reportgen.render.pdf.html import css_ident, group_blocks
+
+TEMPLATE_NAME = "paper.web.html.j2"
+STYLE_NAME = "paper.web.css"
+SCRIPT_NAME = "paper.web.js"
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    statuses: tuple[str, ...]
+    sections: tuple[str, ...]
+    leads: tuple[str, ...]
+
+
+def filter_options(paper: Paper) -> FilterOptions:
+    """The choices each filter offers, in the paper's order: only values some row has."""
+    rows = paper.rows
+    canonical = [status for status, _count in paper.counts]
+    labels = list(dict.fromkeys(row.status_label for row in rows))
+    statuses = [s for s in canonical if s in labels] + [s for s in labels if s not in canonical]
+    return FilterOptions(
+        statuses=tuple(statuses),
+        sections=tuple(dict.fromkeys(row.section for row in rows if row.section)),
+        leads=tuple(dict.fromkeys(row.lead for row in rows if row.lead)),
+    )
+
+
+def csp_hash(text: str) -> str:
+    """The CSP source expression that allows exactly this inline style or script."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def _environment(templates: Path) -> Environment:
+    return html_environment(templates, (("safe_href", safe_href), ("css_ident", css_ident),
+                                        ("group_blocks", group_blocks), ("chart_src", chart_src)))
+
+
+def _source(env: Environment, name: str) -> str:
+    loader = env.loader
+    assert loader is not None
+    return loader.get_source(env, name)[0]
+
+
+def search_text(row: PaperRow) -> str:
+    """What the text search matches a row on: every cell's words, the lead and section, lower case."""
+    return " ".join([*(cell.text for cell in row.cells), row.lead, row.section, row.note]).casefold()
+
+
+def render_web(paper: Paper, templates: Path) -> str:
+    """The web edition as one HTML string; every value from the paper is escaped by the template."""
+    env = _environment(Path(templates).resolve())
+    status_rules = (f"table.plan td.status.status-{s.css} {{ border-left-color: #{s.fill}; "
+                    f"background-color: #{s.tint}; }}\n" for s in paper.status_styles)
+    width_rules = (f"table.plan col.col-{css_ident(c.key)} {{ width: {c.width * 100:.3f}%; }}\n" for c in paper.columns)
+    style = _source(env, STYLE_NAME) + "".join(status_rules) + "".join(width_rules)
+    script = _source(env, SCRIPT_NAME)
+    policy = (f"default-src 'none'; style-src {csp_hash(style)}; script-src {csp_hash(script)}; "
+              "img-src data:; base-uri 'none'; form-action 'none'")
+    return env.get_template(TEMPLATE_NAME).render(
+        paper=paper, options=filter_options(paper),
+        style=Markup(style), script=Markup(script), policy=policy, search_text=search_text,
+    )
+
+
+def write_html(paper: Paper, templates: Path, out: Path) -> None:
+    """Write `paper.html` atomically (a temporary file, then rename)."""
+    write_atomically(Path(out), render_web(paper, templates).encode("utf-8"))

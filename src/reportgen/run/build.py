@@ -1,0 +1,342 @@
+"""`build_draft`: the whole run, as small stages the CLI calls directly and the flows wrap as tasks.
+
+    prepare_build ─▶ check_plan ─▶ make_paper ─▶ write_docx ∥ write_pdf ∥ write_html ─▶ write_tables ─▶ finish_draft
+    └──────────── check_draft (also `validate_draft`) ──┘
+
+Every stage is a plain function of values; `build_draft` only times and sequences them. A build
+with blocking issues still writes the paper (marked as a draft, the issues listed at its front) so
+the officer can see it. `validate_draft` runs exactly the same checks and writes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from reportgen.check.checked import Checked, check_inputs
+from reportgen.check.editions import public_issues, public_view
+from reportgen.check.narrative import read_narrative
+from reportgen.drafts import folders as drafts
+from reportgen.drafts.earlier import PeriodDraft, carry_source, read_history, read_kept_paper
+from reportgen.errors import ReportgenError
+from reportgen.files import write_atomically
+from reportgen.issues import Issue, issue, issues_csv
+from reportgen.look import Theme
+from reportgen.model import Paper
+from reportgen.paper.build_paper import build_paper
+from reportgen.paper.cover import meeting_issues
+from reportgen.read.workspace import Inputs, find_inputs
+from reportgen.render.fonts import resolve_fonts
+from reportgen.render.pdf.parallel import PdfWorkers, start_workers
+from reportgen.render.pdf.writer import write_pdf
+from reportgen.render.theme import read_theme
+from reportgen.render.web import write_html
+from reportgen.run.chase import ChaseRow, chase_csv, chase_list, unchanged_returns
+from reportgen.settings import SETTINGS_FILE, Edition
+from reportgen.template_files import template_file, templates_folder
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+OUTPUT_FILES = ("paper.docx", "paper.pdf", "paper.html", "register.xlsx", "issues.csv", "chase.csv")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a build reads: the inputs, their hashes at the start, and the drafts it builds on."""
+
+    inputs: Inputs
+    edition: Edition
+    hashes: tuple[drafts.InputFile, ...]
+    carry_from: Path | None  # latest draft of an earlier period: source of carried-forward statuses
+    compare_with: Path | None  # latest draft of this edition: "changes since the last draft"
+    issues: tuple[Issue, ...] = ()
+    carried: Paper | None = None  # the paper of `carry_from`
+    theme: Theme | None = None  # the look, from the Word template: both renderers draw it
+    theme_issues: tuple[Issue, ...] = ()  # about the template (fonts, logo): listed after the inputs' issues
+    history: tuple[PeriodDraft, ...] = ()  # newest kept draft of each earlier period, this edition
+
+    @property
+    def carried_name(self) -> str:
+        return self.carry_from.relative_to(self.inputs.outputs).as_posix() if self.carry_from else ""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    folder: Path
+    paper: Paper
+    issues: tuple[Issue, ...]
+    manifest: drafts.Manifest
+    previous: Path | None = None  # the draft this one is compared with (same edition)
+    chase: tuple[ChaseRow, ...] = ()
+
+    @property
+    def blocking(self) -> list[Issue]:
+        return [i for i in self.issues if i.blocking]
+
+
+@dataclass
+class Timer:
+    """Seconds per stage, for the manifest and the benchmarks."""
+
+    timings: dict[str, float] = field(default_factory=dict)
+    on_stage: Callable[[str], None] | None = None
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        if self.on_stage:
+            self.on_stage(name)
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - start, 4)
+
+
+def input_files(inputs: Inputs) -> list[Path]:
+    files = [inputs.workspace / SETTINGS_FILE, inputs.register, *inputs.returns]
+    if inputs.narrative:
+        files.append(inputs.narrative)
+    return [path for path in files if path.is_file()]
+
+
+def prepare_build(workspace: Path, period: str | None = None, edition: Edition = "public") -> Plan:
+    inputs, found = find_inputs(workspace, period)
+    hashes = tuple(drafts.file_record(path, inputs.workspace) for path in input_files(inputs))
+    kept = drafts.draft_folders(inputs.outputs)
+    carry_from = carry_source(inputs.outputs, inputs.period)
+    compare_with = next((f for f in reversed(kept)
+                         if f.parent.name <= inputs.period and _edition_of(f) == edition), None)
+    carried, unreadable = read_kept_paper(carry_from)
+    theme, theme_issues = load_theme(inputs)
+    wanted = inputs.settings.history
+    history, damaged = read_history(inputs.outputs, edition, before=inputs.period,
+                                    limit=max(wanted.periods - 1, wanted.stalled_after))
+    return Plan(inputs, edition, hashes, carry_from, compare_with, (*found, *unreadable, *damaged), carried, theme,
+                tuple(theme_issues), history if wanted.progress else ())
+
+
+def load_theme(inputs: Inputs) -> tuple[Theme, list[Issue]]:
+    """The Word template's look, with the PDF's font for each font it names (swaps reported once)."""
+    template = template_file(inputs.templates, "paper.docx")  # a folder without one: the DOCX is laid out from ours
+    shown = inputs.display(template) if template.is_relative_to(inputs.workspace) else "reportgen's default template"
+    theme, issues = read_theme(template, shown)
+    theme, font_issues = resolve_fonts(theme, shown)
+    return theme, [*issues, *font_issues]
+
+
+def _edition_of(folder: Path) -> str:
+    try:
+        return drafts.load_manifest(folder).edition
+    except ReportgenError:
+        return ""
+
+
+def check_plan(plan: Plan) -> Checked:
+    found = [*plan.issues, *meeting_issues(plan.inputs.settings.paper, plan.inputs.period)]
+    return check_inputs(plan.inputs, plan.carried, plan.carried_name, found)
+
+
+def make_paper(plan: Plan, checked: Checked) -> Paper:
+    """The paper, marked as a draft and listing what blocks it while anything does."""
+    inputs = plan.inputs
+    narrative = read_narrative(inputs.narrative, inputs.display(inputs.narrative))[0] if inputs.narrative else None
+    previous, _ = read_kept_paper(plan.compare_with)
+    earlier = tuple(found.paper for found in plan.history)
+    return build_paper(checked.merged, plan.inputs.settings, narrative, plan.edition, known_issues(plan, checked),
+                       previous, theme=plan.theme, earlier=earlier)
+
+
+@dataclass(frozen=True)
+class Checks:
+    """Everything a build knows before it writes: what `validate` prints."""
+
+    plan: Plan
+    checked: Checked
+    paper: Paper
+    issues: tuple[Issue, ...]
+
+    @property
+    def blocking(self) -> list[Issue]:
+        return [i for i in self.issues if i.blocking]
+
+    @property
+    def chase(self) -> list[ChaseRow]:
+        return chase_of(self.checked, self.issues, self.plan.edition)
+
+
+def check_draft(workspace: Path, period: str | None = None, edition: Edition = "public",
+                runner: StageRunner | None = None, timer: Timer | None = None) -> Checks:
+    """The build's checks, in the build's order: inputs, carry-forward, merge, narrative, edition, and
+    returns sent back unchanged. `build_draft` renders from the result; `validate_draft` only reports it."""
+    run = runner or StageRunner()
+    timer = timer or Timer()
+    with timer.stage("read"):
+        plan = run.run("prepare", prepare_build, workspace, period, edition)
+        checked = run.run("check", check_plan, plan)
+    with timer.stage("paper"):
+        paper = run.run("paper", make_paper, plan, checked)
+    return Checks(plan, checked, paper, known_issues(plan, checked))
+
+
+def validate_draft(workspace: Path, period: str | None = None, edition: Edition = "public") -> Checks:
+    """`reportgen validate`: exactly the checks of a build, writing nothing."""
+    checks = check_draft(workspace, period, edition)
+    return replace(checks, issues=(*checks.issues, *changed_inputs(checks.plan)))
+
+
+def render_docx(paper: Paper, plan: Plan, folder: Path) -> Path:
+    from reportgen.render.docx.writer import write_docx  # imported here: a build's PDF workers fork before it
+
+    out = folder / "paper.docx"
+    write_docx(paper, template_file(plan.inputs.templates, "paper.docx"), out)
+    return out
+
+
+def render_pdf(paper: Paper, plan: Plan, folder: Path, workers: PdfWorkers | None = None) -> Path:
+    out = folder / "paper.pdf"
+    write_pdf(paper, plan.inputs.templates, out, workers)
+    return out
+
+
+def render_web_edition(paper: Paper, plan: Plan, folder: Path) -> Path:
+    out = folder / "paper.html"
+    write_html(paper, plan.inputs.templates, out)
+    return out
+
+
+def edition_issues(issues: tuple[Issue, ...], checked: Checked, edition: Edition) -> tuple[Issue, ...]:
+    """In the public edition, issues about exempt actions keep their code and place but lose the text."""
+    return issues if edition == "restricted" else public_issues(issues, public_view(checked))
+
+
+def changed_inputs(plan: Plan) -> list[Issue]:
+    """Inputs whose bytes differ from when the build started: the paper may mix old and new."""
+    now = {f.path: f for f in (drafts.file_record(p, plan.inputs.workspace) for p in input_files(plan.inputs))}
+    return [
+        issue("file-changed", file=before.path)
+        for before in plan.hashes
+        if now.get(before.path) != before
+    ]
+
+
+def known_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
+    """The issues known before writing: the inputs', and returns sent back untouched; in the public
+    edition, issues about exempt actions lose their text."""
+    found = (*checked.issues, *unchanged_returns(checked, plan.carried), *plan.theme_issues)
+    return edition_issues(found, checked, plan.edition)
+
+
+def collect_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
+    """Every issue of the run, checked just before publishing: the known ones, and inputs changed
+    while building."""
+    return (*known_issues(plan, checked), *changed_inputs(plan))
+
+
+def write_tables(paper: Paper, issues: tuple[Issue, ...], checked: Checked, folder: Path) -> list[ChaseRow]:
+    """register.xlsx, issues.csv and chase.csv: the tables the secretariat works from (in the public
+    edition, from what the public paper shows: `issues` are already the edition's)."""
+    from reportgen.render.xlsx import write_register_xlsx
+
+    write_register_xlsx(paper, folder / "register.xlsx")
+    write_atomically(folder / "issues.csv", issues_csv(issues).encode("utf-8"))
+    chase = chase_of(checked, issues, "public" if paper.edition == "public" else "restricted")
+    write_atomically(folder / "chase.csv", chase_csv(chase).encode("utf-8"))
+    return chase
+
+
+def chase_of(checked: Checked, issues: Sequence[Issue], edition: Edition) -> list[ChaseRow]:
+    """Who to chase: partners with no return, actions not updated, returns sent back untouched (in the
+    public edition, only what the public paper shows)."""
+    view = public_view(checked) if edition == "public" else None
+    return chase_list(checked, [i for i in issues if i.code in ("unchanged-return", "file-changed")], view)
+
+
+def finish_draft(plan: Plan, paper: Paper, issues: tuple[Issue, ...], chase: Sequence[ChaseRow], folder: Path,
+                 out: Path | None, timings: dict[str, float]) -> BuildResult:
+    """Write draft.json and manifest.json, then publish the folder as the next draft (or `out`)."""
+    manifest = drafts.Manifest(
+        period=plan.inputs.period,
+        edition=plan.edition,
+        draft="",
+        inputs=plan.hashes,
+        settings_digest=plan.inputs.settings.digest(),
+        versions=drafts.package_versions(),
+        counts=paper.counts,
+        issue_counts=drafts.count_by_severity(i.severity.value for i in issues),
+        timings=tuple(timings.items()),
+    )
+    drafts.write_draft_record(folder, paper, manifest)
+    published = drafts.publish_draft(folder, plan.inputs.outputs, plan.inputs.period, out)
+    manifest = drafts.load_manifest(published)
+    return BuildResult(published, paper, issues, manifest, plan.compare_with, tuple(chase))
+
+
+class StageRunner:
+    """Runs each stage as a plain call (the CLI). The Prefect flows pass a runner that makes each
+    stage a task, so the CLI and the flows compose exactly the same stages in the same order."""
+
+    def run(self, name: str, stage: Callable[..., T], *args: Any) -> T:
+        return stage(*args)
+
+    def run_together(self, calls: Sequence[tuple[str, Callable[..., Any], tuple[Any, ...]]]) -> list[Any]:
+        with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+            futures = [pool.submit(stage, *args) for _name, stage, args in calls]
+            return [future.result() for future in futures]
+
+
+def build_draft(
+    workspace: Path,
+    period: str | None = None,
+    out: Path | None = None,
+    edition: Edition = "public",
+    on_stage: Callable[[str], None] | None = None,
+    runner: StageRunner | None = None,
+    workers: PdfWorkers | None = None,
+) -> BuildResult:
+    """Read, check, merge, render and keep one draft. Raises ReportgenError only if nothing can be built.
+
+    `workers`: PDF workers the caller started earlier (`pdf_parallel.start_workers`) and closes;
+    without them (or for other templates) the build starts its own once it knows the templates.
+    """
+    run = runner or StageRunner()
+    timer = Timer(on_stage=on_stage)
+    own = None
+    if workers is None and Path(workspace).is_dir():
+        # the PDF workers import WeasyPrint and set up its fonts while this process reads the inputs
+        workers = own = start_workers(templates_folder(Path(workspace).resolve()))
+    try:
+        return _build(workspace, period, out, edition, run, timer, workers)
+    finally:
+        if own is not None:
+            own.close()
+
+
+def _build(workspace: Path, period: str | None, out: Path | None, edition: Edition, run: StageRunner, timer: Timer,
+           workers: PdfWorkers | None) -> BuildResult:
+    checks = check_draft(workspace, period, edition, run, timer)
+    plan, checked, paper = checks.plan, checks.checked, checks.paper
+    if out is not None:
+        drafts.check_out_place(out, plan.inputs.workspace)
+    if workers is not None and workers.templates != plan.inputs.templates.resolve():
+        workers = None  # started for other templates: write_pdf starts its own
+    folder = drafts.start_draft(plan.inputs.outputs, plan.inputs.period, beside=out)
+    try:
+        with timer.stage("render"):
+            run.run_together([("render-docx", render_docx, (paper, plan, folder)),
+                              ("render-pdf", render_pdf, (paper, plan, folder, workers)),
+                              ("render-html", render_web_edition, (paper, plan, folder))])
+        with timer.stage("tables"):
+            issues = run.run("collect-issues", collect_issues, plan, checked)
+            chase = run.run("write-tables", write_tables, paper, issues, checked, folder)
+        with timer.stage("draft"):
+            return run.run("publish", finish_draft, plan, paper, issues, chase, folder, out, timer.timings)
+    except BaseException:
+        drafts.discard_draft(folder)
+        raise

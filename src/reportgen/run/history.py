@@ -1,0 +1,78 @@
+"""The status history of every action as one pandas table, from the papers of kept drafts.
+
+`history_table` pivots the papers' rows (laid out long by `reportgen.paper.progress.history_frame`) to
+action × period for analysts (`reportgen history`), and `write_history` writes that as xlsx and
+csv. Which drafts are read is `reportgen.drafts.earlier`' job.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from reportgen.drafts.earlier import read_history
+from reportgen.errors import ReportgenError, UsageError
+from reportgen.files import write_atomically
+from reportgen.issues import Issue
+from reportgen.paper.progress import history_frame
+from reportgen.render.xlsx import write_rows
+from reportgen.safe_cells import text_for_spreadsheet
+
+
+def history_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Action × period: one row per action (its newest section and wording), one column per period
+    holding what its status cell said then; blank where the action was not in that period's paper."""
+    if frame.empty:
+        return pd.DataFrame(columns=["Ref", "Section", "Lead", "Action"])
+    # first: a ref twice in one paper (a register duplicate, reported by the build) keeps its first row
+    statuses = frame.pivot_table(index="ref", columns="period", values="status_label", aggfunc="first")
+    statuses = statuses.reindex(columns=sorted(statuses.columns))
+    latest = frame.sort_values("period").groupby("ref").last()[["section", "lead", "action"]]
+    table = latest.join(statuses).reset_index()
+    table = table.rename(columns={"ref": "Ref", "section": "Section", "lead": "Lead", "action": "Action"})
+    return table.sort_values("Ref", kind="stable").reset_index(drop=True).fillna("")
+
+
+def write_history(table: pd.DataFrame, out: Path) -> tuple[Path, Path]:
+    """history.xlsx and history.csv in `out` (made when missing), each written atomically; every cell
+    is text, and text a spreadsheet would read as a formula is quoted."""
+    out.mkdir(parents=True, exist_ok=True)
+    headings = [str(column) for column in table.columns]
+    rows = [[str(value) for value in record] for record in table.itertuples(index=False, name=None)]
+    xlsx, csv_path = out / "history.xlsx", out / "history.csv"
+    widths = (7, 22, 22, 50, *(14 for _ in headings[4:]))
+    write_rows(xlsx, "History", headings, rows, widths)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headings)
+    writer.writerows([text_for_spreadsheet(value) for value in row] for row in rows)
+    write_atomically(csv_path, buffer.getvalue().encode("utf-8"))
+    return xlsx, csv_path
+
+
+@dataclass(frozen=True)
+class HistoryExport:
+    xlsx: Path
+    csv: Path
+    periods: tuple[str, ...]
+    actions: int
+    issues: tuple[Issue, ...]
+
+
+def export_history(workspace: Path, out: Path | None = None, edition: str = "public") -> HistoryExport:
+    """`reportgen history`: the action × period table of the workspace's kept drafts, as xlsx and csv
+    in `out` (default `outputs/history/`). The public edition reads only public drafts."""
+    workspace = Path(workspace)
+    if not workspace.is_dir():
+        raise UsageError(f"no workspace folder {workspace}")
+    outputs = workspace / "outputs"
+    found, issues = read_history(outputs, edition)
+    if not found:
+        raise ReportgenError(f"no kept {edition} drafts under {outputs}: build a paper first (reportgen build)")
+    table = history_table(history_frame([draft.paper for draft in found]))
+    xlsx, csv_path = write_history(table, out if out is not None else outputs / "history")
+    return HistoryExport(xlsx, csv_path, tuple(d.period for d in found), len(table), issues)

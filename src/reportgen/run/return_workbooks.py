@@ -1,0 +1,223 @@
+"""Pre-filled partner return workbooks: one .xlsx per lead partner, ready to fill in and send back.
+
+Each workbook's data sheet ("Return") lists the partner's actions in register order under the exact
+return headings `read_return` expects (plus a "Section" column it ignores): ref, section and action
+locked; status (a dropdown of the canonical statuses), explanation and timeframe pre-filled from the
+latest kept draft of an earlier period and left editable. An "Instructions" sheet follows.
+It writes what the run stage read (`reportgen.run.returns` reads the register and the draft).
+
+What it must not do: overwrite a file (an existing workbook is refused, naming it), write a formula
+(every text cell is a literal string), or leave a half-written file (temporary name, then a hard link
+that fails if the name was taken meanwhile). The bytes depend only on the inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reportgen.errors import ReportgenError
+from reportgen.files import write_atomically
+from reportgen.issues import Issue, issue
+from reportgen.model import Action, Paper, Register
+from reportgen.periods import period_label
+from reportgen.read.returns import slug
+from reportgen.render.xlsx import FIXED_TIME, text_cell, workbook_bytes
+from reportgen.settings import CANONICAL_STATUSES, Settings
+
+DATA_SHEET = "Return"
+INSTRUCTIONS_SHEET = "Instructions"
+SECTION_HEADING = "Section"  # not a return column: `locate_table` lists it as unmatched and reads on
+KEYS = ("ref", "section", "action", "status", "explanation", "timeframe")
+EDITABLE = ("status", "explanation", "timeframe")
+WIDTHS = {"ref": 8, "section": 18, "action": 50, "status": 16, "explanation": 70, "timeframe": 22}
+HEADING_FILL = PatternFill("solid", fgColor="D9E1F2")
+EDITABLE_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: "type here"
+
+Prefill = tuple[str, str, str]  # status, explanation, timeframe as pre-filled
+BLANK: Prefill = ("", "", "")
+
+
+def write_workbooks(register: Register, previous: Paper | None, period: str, settings: Settings, folder: Path
+                    ) -> tuple[list[Path], list[Issue]]:
+    """Write one workbook per lead of `register` into `folder`, pre-filled from `previous` (the kept draft
+    a build of `period` carries forward from; None: blank).
+
+    Refuses with `ReportgenError` naming the file when any workbook already exists, before writing any.
+    Returns the files written, in register order, and the issues met (two leads making one file name).
+    """
+    values = prefill_values(previous)
+    names, issues = workbook_names(register.leads)
+    targets = {lead: folder / name for lead, name in names.items()}
+    taken = [path for path in targets.values() if path.exists()]
+    if taken:
+        raise ReportgenError(f"{taken[0]} already exists: return workbooks are never overwritten; "
+                             "move the folder's workbooks away or give another --out")
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for lead, path in targets.items():
+        actions = [action for action in register.actions if action.lead == lead]
+        save_new(return_workbook(lead, actions, values, period, settings), path)
+        written.append(path)
+    return written, issues
+
+
+MAX_NAME_CHARS = 100  # a file name fits every filesystem's 255 bytes even in a non-Latin script
+
+
+def workbook_names(leads: Sequence[str]) -> tuple[dict[str, str], list[Issue]]:
+    """A unique, readable file name per lead: its slug (`lead-N` when the name has no letters or digits);
+    a second lead whose name makes the same file name gets `-2` and an issue saying how to match it."""
+    names: dict[str, str] = {}
+    issues: list[Issue] = []
+    taken: dict[str, str] = {}
+    for number, lead in enumerate(leads, start=1):
+        stem = slug(lead)[:MAX_NAME_CHARS].strip("-") or f"lead-{number}"
+        first, suffix = stem, 2
+        while stem in taken:
+            stem, suffix = f"{first}-{suffix}", suffix + 1
+        if stem != first:
+            issues.append(issue("same-file-name", other=taken[first], first=first, stem=stem, value=lead))
+        taken[stem] = lead
+        names[lead] = f"{stem}.xlsx"
+    return names, issues
+
+
+def prefill_values(previous: Paper | None) -> dict[int, Prefill]:
+    """ref -> (status, explanation, timeframe) as pre-filled; an unrecognised status is left blank."""
+    if previous is None:
+        return {}
+    return {row.ref: (row.status_label if row.status is not None else "", row.explanation, row.timeframe)
+            for row in previous.rows}
+
+
+def headings(settings: Settings) -> dict[str, str]:
+    columns = settings.returns.columns
+    return {key: SECTION_HEADING if key == "section" else columns[key].heading for key in KEYS}
+
+
+def return_workbook(lead: str, actions: Sequence[Action], values: dict[int, Prefill], period: str,
+                    settings: Settings) -> Workbook:
+    """The workbook for one lead: the "Return" data sheet first, then "Instructions"."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = DATA_SHEET
+    fill_data_sheet(sheet, actions, values, settings)
+    fill_instructions(book.create_sheet(INSTRUCTIONS_SHEET), lead, period, settings)
+    book.security = WorkbookProtection(lockStructure=True)  # no sheets added, removed or renamed
+    book.properties.creator = "reportgen"
+    book.properties.created = FIXED_TIME
+    book.properties.modified = FIXED_TIME
+    return book
+
+
+def fill_data_sheet(sheet: Worksheet, actions: Sequence[Action], values: dict[int, Prefill],
+                    settings: Settings) -> None:
+    names = headings(settings)
+    sheet.append([text_cell(sheet, names[key]) for key in KEYS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADING_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for action in actions:
+        status, explanation, timeframe = values.get(action.ref, BLANK)
+        texts = (action.section, action.text, status, explanation, timeframe)
+        sheet.append([action.ref, *(text_cell(sheet, text) if text else None for text in texts)])
+    last = len(actions) + 1
+    for row in sheet.iter_rows(min_row=2, max_row=last, max_col=len(KEYS)):
+        for key, cell in zip(KEYS, row, strict=True):
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if key in EDITABLE:
+                cell.protection = Protection(locked=False)
+                cell.fill = EDITABLE_FILL
+    for position, key in enumerate(KEYS, start=1):
+        sheet.column_dimensions[get_column_letter(position)].width = WIDTHS[key]
+    status_column = get_column_letter(KEYS.index("status") + 1)
+    sheet.add_data_validation(status_dropdown(f"{status_column}2:{status_column}{last}"))
+    sheet.freeze_panes = "A2"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    protect(sheet)
+
+
+def status_dropdown(cells: str) -> DataValidation:
+    statuses = ", ".join(CANONICAL_STATUSES[:-1]) + f" or {CANONICAL_STATUSES[-1]}"
+    validation = DataValidation(
+        type="list", formula1='"' + ",".join(CANONICAL_STATUSES) + '"', allow_blank=True,
+        showErrorMessage=True, errorTitle="Status not recognised", error=f"Choose {statuses} from the list.",
+        showInputMessage=True, promptTitle="Status", prompt=f"Choose {statuses}.",
+    )
+    validation.add(cells)
+    return validation
+
+
+def protect(sheet: Worksheet) -> None:
+    """Sheet protection without a password: locked cells stay read-only; widths and heights can change."""
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False  # False = allowed
+    sheet.protection.formatRows = False
+    sheet.protection.selectLockedCells = False
+    sheet.protection.selectUnlockedCells = False
+
+
+def deadline_text(settings: Settings) -> str:
+    """'24 October 2026'; "" when reportgen.toml sets no deadline (the workbook then names none)."""
+    deadline = settings.returns.deadline
+    return f"{deadline.day} {deadline:%B %Y}" if deadline else ""
+
+
+def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settings) -> None:
+    """One sentence a line; no line reads as a return heading, so the reader never takes this sheet."""
+    names = headings(settings)
+    statuses = ", ".join(CANONICAL_STATUSES[:-1]) + f" or {CANONICAL_STATUSES[-1]}"
+    deadline = deadline_text(settings)
+    facts = (("Partner", lead), ("Period", period_label(period)), *((("Deadline", deadline),) if deadline else ()))
+    lines = (
+        f"How to fill in the '{DATA_SHEET}' sheet:",
+        f"{names['ref']}, {names['section']} and {names['action']}: the action as it stands in the register. "
+        "These cells are locked.",
+        f"{names['status']}: choose {statuses} from the list. It shows last period's status; change it if "
+        "it has moved on.",
+        f"{names['explanation']}: what has been done this period, in plain words. Press Alt+Enter for a new "
+        "line. Write links in full (https://…) or as [text](https://…).",
+        f"{names['timeframe']}: when the action is expected to be delivered or completed, e.g. March 2027.",
+        "Do not change the reference, section or action columns, add or delete rows, or add sheets.",
+        "Save it as .xlsx under the same file name and send it back to the officer who sent it to you"
+        + (f" by the deadline ({deadline})." if deadline else "."),
+    )
+    sheet.append([text_cell(sheet, "Partner return")])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for label, value in facts:
+        sheet.append([text_cell(sheet, label), text_cell(sheet, value)])
+    sheet.append([])
+    for line in lines:
+        sheet.append([text_cell(sheet, line)])
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in sheet.iter_rows(min_row=2, max_row=1 + len(facts), max_col=1):
+        row[0].font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 100
+    sheet.column_dimensions["B"].width = 40
+    protect(sheet)
+
+
+def save_new(book: Workbook, out: Path) -> None:
+    """Save with fixed zip dates to a temporary name, then link it to `out`, refusing if `out` exists."""
+    try:
+        write_atomically(out, workbook_bytes(book), replace=False)
+    except FileExistsError as exc:
+        raise ReportgenError(f"{out} already exists: return workbooks are never overwritten") from exc
+
+

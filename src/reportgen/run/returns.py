@@ -1,0 +1,55 @@
+"""`write_return_workbooks`: the run that makes a period's pre-filled partner return workbooks.
+
+It reads what the workbooks need as a build reads it (the workspace's inputs, the register, and the
+kept draft a build of the period carries statuses forward from, by the same rule) and hands that to
+`reportgen.run.return_workbooks`, which only writes. The mail steps read through `read_for_workbooks`
+too, so a mailed workbook and a written one are filled from the same draft.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.check.checked import load_register
+from reportgen.drafts import folders as drafts
+from reportgen.drafts.earlier import carry_source, read_kept_paper
+from reportgen.issues import Issue
+from reportgen.model import Paper, Register
+from reportgen.read.workspace import Inputs, find_inputs
+from reportgen.run.return_workbooks import write_workbooks
+
+
+@dataclass(frozen=True)
+class WorkbookInputs:
+    """What a period's return workbooks are made from."""
+
+    inputs: Inputs
+    register: Register
+    previous: Paper | None  # the kept draft they are pre-filled from; None: blank
+    register_issues: tuple[Issue, ...] = ()
+    previous_issues: tuple[Issue, ...] = ()  # the draft to pre-fill from could not be read
+
+
+def read_for_workbooks(workspace: Path, period: str) -> WorkbookInputs:
+    """The inputs, register and pre-fill draft of `period`; raises ReportgenError with no register."""
+    # the returns folder of a period is made when its returns come in: not needed to write workbooks for it
+    inputs, _returns_folder_issues = find_inputs(workspace, period, need_returns=False)
+    register, register_issues = load_register(inputs)
+    previous, unreadable = read_kept_paper(carry_source(inputs.outputs, inputs.period), "prefill")
+    return WorkbookInputs(inputs, register, previous, tuple(register_issues), tuple(unreadable))
+
+
+def write_return_workbooks(workspace: Path, period: str, out: Path | None = None) -> tuple[list[Path], list[Issue]]:
+    """Write one pre-filled return workbook per lead into `out` (default `outputs/<period>/returns/`).
+
+    Refuses with `ReportgenError` naming the file when any workbook already exists, before writing any.
+    Returns the files written, in register order, and the issues met (register, earlier draft, names).
+    """
+    read = read_for_workbooks(workspace, period)
+    inputs = read.inputs
+    if out is not None:
+        drafts.check_out_place(out / "x", inputs.workspace)  # the workbooks go in `out`, which may exist
+    folder = out if out is not None else inputs.outputs / inputs.period / "returns"
+    written, names = write_workbooks(read.register, read.previous, inputs.period, inputs.settings, folder)
+    return written, [*read.register_issues, *read.previous_issues, *names]

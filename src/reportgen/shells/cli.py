@@ -1,0 +1,229 @@
+"""The `reportgen` command: the command table (`reportgen.shells.commands`) run with the library, never Prefect.
+
+Each command calls one library function, prints what it did (the folder written is the last line)
+and returns its exit code by the one rule of `commands.exit_code`: 0 done, 1 issues block
+publication or nothing could be built, 2 wrong usage. Library errors become one clear line here;
+nothing below this module prints. The flow scripts (`flow_cli.py`) print with the same `show_*`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from reportgen import __version__
+from reportgen.errors import ReportgenError, UsageError, describe_os_error
+from reportgen.shells.commands import BLOCKED, COMMANDS, CONTEXT, OK, USAGE, InOrder, click_command, exit_code, parse
+
+if TYPE_CHECKING:
+    from reportgen.diff.render import DiffResult
+    from reportgen.issues import Issue
+    from reportgen.mail.steps import MailOutcome
+    from reportgen.render.pdf.parallel import PdfWorkers
+    from reportgen.run.build import BuildResult
+    from reportgen.terms import Edition
+
+__all__ = ["BLOCKED", "OK", "USAGE", "guarded", "main", "make_parser"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    return parse(make_parser(), None if argv is None else list(argv), "reportgen")
+
+
+def make_parser() -> click.Group:
+    """`reportgen` and its commands, from the command table."""
+    group = InOrder("reportgen", help="Police and Crime Panel papers from the action register and partner returns.",
+                    context_settings=CONTEXT)
+    click.version_option(__version__, "--version", prog_name="reportgen", message="%(prog)s %(version)s")(group)
+    for name, run in RUNS.items():
+        group.add_command(click_command(COMMANDS[name], edge(run)))
+    return group
+
+
+def edge(run: Callable[..., int]) -> Callable[..., int]:
+    """A command's callback: its library call, with errors turned into one line and an exit code."""
+    return lambda **options: guarded(lambda: run(**options))
+
+
+def guarded(run: Callable[[], int]) -> int:
+    """The edge of `reportgen` and of the flow scripts: a library error becomes one line and an exit code."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line, however narrow the terminal
+    try:
+        return run()
+    except UsageError as exc:
+        err.print(f"[bold red]reportgen: error:[/] {escape(str(exc))}")
+        return USAGE
+    except ReportgenError as exc:
+        err.print(f"[bold red]reportgen: error:[/] {escape(str(exc))}")
+        return BLOCKED
+    except OSError as exc:  # the machine, not the inputs: disk full, read-only folder
+        err.print(f"[bold red]reportgen: error:[/] {escape(describe_os_error(exc))}")
+        return BLOCKED
+    except KeyboardInterrupt:
+        err.print("reportgen: interrupted; no draft was published.")
+        return 130
+
+
+def stdout() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+# What each command prints, and its exit code: the same for `reportgen` and the flow scripts.
+
+def show_build(result: BuildResult, show_info: bool = False, comparison: DiffResult | None = None) -> int:
+    from reportgen.shells.console import print_build_summary
+
+    print_build_summary(stdout(), result.paper, result.issues, result.chase, comparison, show_info=show_info)
+    print(result.folder)  # the last line: scripts read the draft folder from it
+    return exit_code(len(result.blocking))
+
+
+def show_returns(written: Sequence[Path], issues: Sequence[Issue], folder: Path) -> int:
+    from reportgen.shells.console import print_returns
+
+    print_returns(stdout(), written, issues)
+    print(folder)  # the last line: scripts read the folder from it
+    return exit_code(sum(1 for i in issues if i.blocking))
+
+
+def show_diff(result: DiffResult) -> int:
+    from reportgen.diff.changes import human_text
+
+    print(human_text(result.diff))  # plain print: its [-deleted-] marks are not rich markup
+    print(result.folder)  # the last line: scripts read the folder from it
+    return exit_code(0)  # a comparison blocks nothing
+
+
+def show_mail(mailed: MailOutcome) -> int:
+    from reportgen.shells.console import print_issues
+
+    for line in mailed.lines:
+        print(line)
+    if mailed.issues:
+        print_issues(stdout(), mailed.issues)
+    print(mailed.folder)  # the last line: scripts read the folder from it
+    return exit_code(mailed.blocking)
+
+
+# The commands, run with the library.
+
+def run_build(workspace: Path, period: str | None, out: Path | None, edition: Edition, show_info: bool) -> int:
+    from reportgen.render.pdf.parallel import start_workers
+    from reportgen.template_files import templates_folder
+
+    # first: the PDF workers load WeasyPrint while this process imports the rest and reads the inputs
+    with contextlib.ExitStack() as stack:
+        workers = start_workers(templates_folder(workspace.resolve())) if workspace.is_dir() else None
+        if workers is not None:
+            stack.enter_context(workers)
+        return _build(workspace, period, out, edition, show_info, workers)
+
+
+def _build(workspace: Path, period: str | None, out: Path | None, edition: Edition, show_info: bool,
+           workers: PdfWorkers | None) -> int:
+    from reportgen.run.build import build_draft
+
+    with Console(stderr=True, highlight=False).status("Building the paper…") as status:
+        result = build_draft(workspace, period, out, edition, workers=workers,
+                             on_stage=lambda name: status.update(f"Building the paper: {name}…"))
+    return show_build(result, show_info)
+
+
+def run_validate(workspace: Path, period: str | None, edition: Edition, show_info: bool) -> int:
+    from reportgen.run.build import validate_draft
+    from reportgen.shells.console import print_build_summary
+
+    checks = validate_draft(workspace, period, edition)
+    print_build_summary(stdout(), checks.paper, checks.issues, checks.chase, show_info=show_info)
+    return exit_code(len(checks.blocking))
+
+
+def run_returns(workspace: Path, period: str, out: Path | None) -> int:
+    from reportgen.run.returns import write_return_workbooks
+
+    written, issues = write_return_workbooks(workspace, period, out)
+    folder = written[0].parent if written else out or workspace / "outputs" / period / "returns"
+    return show_returns(written, issues, folder)
+
+
+def run_diff(old: Path, new: Path, out: Path | None, allow_restricted: bool) -> int:
+    from reportgen.diff.render import compare_drafts
+
+    return show_diff(compare_drafts(old, new, out, allow_restricted=allow_restricted))
+
+
+def run_mail(step: str) -> Callable[..., int]:
+    """send-returns, chase, collect: the login from the environment, unless nothing is sent or read."""
+
+    def run(workspace: Path, period: str, dry_run: bool, from_folder: Path | None = None) -> int:
+        import os
+
+        from reportgen.mail.credentials import credentials_from_env
+        from reportgen.mail.steps import chase_partners, collect_returns, mail_outcome, send_returns
+        from reportgen.settings import load_settings
+
+        reads_imap = step == "collect" and from_folder is None
+        auth = load_settings(workspace).mail.auth
+        credentials = credentials_from_env(os.environ, auth) if reads_imap or not dry_run else None
+        if step == "send-returns":
+            mailed = send_returns(workspace, period, credentials, dry_run)
+        elif step == "chase":
+            mailed = chase_partners(workspace, period, credentials, dry_run)
+        else:
+            mailed = collect_returns(workspace, period, credentials, dry_run, from_folder)
+        return show_mail(mail_outcome(mailed, workspace))
+
+    return run
+
+
+def run_template(workspace: Path, with_pdf: bool) -> int:
+    from reportgen.run.restyle import PDF_TEMPLATES, WORD_TEMPLATE, copy_templates
+
+    written, kept = copy_templates(workspace, WORD_TEMPLATE + (PDF_TEMPLATES if with_pdf else ()))
+    for path in written:
+        print(f"wrote {path}")
+    for path in kept:
+        print(f"kept {path} (already there: not replaced)")
+    print(workspace / "templates")  # the last line: scripts read the folder from it
+    return OK
+
+
+def run_history(workspace: Path, out: Path | None, edition: Edition) -> int:
+    from reportgen.run.history import export_history
+    from reportgen.shells.console import print_issues
+
+    console = stdout()
+    result = export_history(workspace, out, edition)
+    if result.issues:
+        print_issues(console, result.issues)
+    console.print(f"{result.actions} actions over {len(result.periods)} period(s): {', '.join(result.periods)}")
+    print(result.xlsx)
+    print(result.csv)
+    print(result.xlsx.parent)  # the last line: scripts read the folder from it
+    return OK
+
+
+def run_serve(workspace: Path) -> int:
+    from reportgen.shells.serve import serve_monthly
+
+    serve_monthly(workspace.resolve(), lambda line: print(line, flush=True))
+    return OK
+
+
+RUNS: dict[str, Callable[..., Any]] = {
+    "build": run_build, "validate": run_validate, "returns": run_returns, "diff": run_diff,
+    "send-returns": run_mail("send-returns"), "chase": run_mail("chase"), "collect": run_mail("collect"),
+    "template": run_template, "history": run_history, "serve": run_serve,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""Issues and results printed for a person at a terminal (rich tables), grouped by partner file.
+
+`print_build_summary` is what `reportgen build` and the flow scripts (`python flows/*.py`) print
+after a build, so the two cannot tell an officer different things.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import groupby
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.markup import escape
+
+from reportgen.issues import Issue, Severity
+from reportgen.model import Paper
+
+if TYPE_CHECKING:  # importing the build for its types only would load the renderers
+    from reportgen.diff.render import DiffResult
+    from reportgen.run.chase import ChaseRow
+
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
+
+
+def print_issues(console: Console, issues: Sequence[Issue], show_info: bool = False) -> None:
+    """One block per file; one line per issue with row, heading and action, then what to do."""
+    shown = [i for i in issues if show_info or i.severity is not Severity.INFO]
+    if not shown:
+        console.print("No issues found.")
+        return
+    shown.sort(key=lambda i: (i.file, i.severity.rank, i.row or 0))
+    for file, group in groupby(shown, key=lambda i: i.file):
+        console.print(f"\n[bold]{escape(file or '(workspace)')}[/]")
+        for item in group:
+            where = ", ".join(part for part in (
+                f"sheet {item.sheet!r}" if item.sheet else "",
+                f"row {item.row}" if item.row is not None else "",
+                f"column {item.column!r}" if item.column else "",
+            ) if part)
+            label = f"[{SEVERITY_STYLE[item.severity]}]{item.severity.value:<7}[/]"
+            console.print(f"  {label} {escape(where + ': ' if where else '')}{escape(item.message)}")
+            console.print(f"          [dim]→ {escape(item.action)}[/]")
+    hidden = len(issues) - len(shown)
+    if hidden:
+        console.print(f"\n[dim]{hidden} note(s) for information not shown (see issues.csv, or --all).[/]")
+
+
+def summary_line(issues: Sequence[Issue]) -> str:
+    errors = sum(1 for i in issues if i.severity is Severity.ERROR)
+    warnings = sum(1 for i in issues if i.severity is Severity.WARNING)
+    verdict = "blocks publication" if errors else "nothing blocks publication"
+    return f"{errors} error(s), {warnings} warning(s): {verdict}."
+
+
+def print_build_summary(console: Console, paper: Paper, issues: Sequence[Issue], chase: Sequence[ChaseRow],
+                        comparison: DiffResult | None = None, show_info: bool = False) -> None:
+    """Counts, the issues by file, the verdict, the comparison made and who to chase: the same for
+    `validate`, `build` and the flows. A build's caller prints the draft folder after it, as the last
+    line (scripts read it from there)."""
+    for line in paper_summary(paper):
+        console.print(escape(line))
+    print_issues(console, issues, show_info=show_info)
+    console.print(summary_line(issues))
+    if comparison is not None:
+        console.print(f"Compared with {escape(str(comparison.old))}: {escape(str(comparison.folder))}")
+    to_chase = [(row, reasons) for row in chase if (reasons := chase_reasons(row))]
+    if to_chase:
+        console.print("To chase:")
+        for row, reasons in to_chase:
+            console.print(f"  {escape(row.partner)}: {escape(reasons)}")
+
+
+def chase_reasons(row: ChaseRow) -> str:
+    """Why a partner is on the chase list, in words; "" when there is nothing to chase."""
+    reasons = []
+    if not row.returned:
+        reasons.append("no return")
+    if row.no_update:
+        refs = ", ".join(str(ref) for ref in row.no_update[:10]) + (", …" if len(row.no_update) > 10 else "")
+        reasons.append(f"{len(row.no_update)} of {row.actions_led} action(s) not updated ({refs})")
+    if row.errors:
+        reasons.append(f"{row.errors} error(s) in {row.file or 'its return'}")
+    return "; ".join(reasons)
+
+
+def print_returns(console: Console, written: Sequence[Path], issues: Sequence[Issue]) -> None:
+    """The issues met writing pre-filled return workbooks, then each workbook written."""
+    if issues:
+        print_issues(console, issues)
+    for path in written:
+        console.print(escape(str(path)))
+
+
+def paper_summary(paper: Paper) -> list[str]:
+    """What the paper holds, the same for `validate`, `build` and the flows: every action accounted for."""
+    parts = [f"{status} {count}" for status, count in paper.counts]
+    not_recognised = paper.unrecognised - paper.no_status
+    if paper.no_status:
+        parts.append(f"no update {paper.no_status}")
+    if not_recognised:
+        parts.append(f"status not recognised {not_recognised}")
+    lines = [f"{paper.period} ({paper.edition} edition): {paper.total} actions: " + ", ".join(parts) + "."]
+    if paper.exempt_count:
+        kept = "left out of this edition" if paper.edition == "public" else "included (restricted edition)"
+        lines.append(f"{paper.exempt_count} exempt action(s) {kept}.")
+    if paper.carried_forward:
+        source = f" from {paper.carried_from}" if paper.carried_from else ""
+        lines.append(f"{paper.carried_forward} action(s) had no update this period and carry their last "
+                     f"status{source}.")
+    return lines

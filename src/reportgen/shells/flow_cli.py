@@ -1,0 +1,108 @@
+"""The command line of `flows/*.py`: the command table's options, output and exit codes, run as flows.
+
+Called only after `prefect_env.configure()`. A request that cannot be met (no workspace, a period like
+2023-13) is refused with one line and exit 2 before Prefect starts. A flow run's result is the
+library's own value, printed by the same `cli.show_*` as `reportgen` prints it, and its exit code
+follows from that value by the same rule; a Failed run gives its reportgen error (one line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from reportgen.errors import ReportgenError
+from reportgen.shells import cli
+from reportgen.shells.commands import FLOWS, click_command, parse
+
+if TYPE_CHECKING:
+    from reportgen.terms import Edition
+
+
+def make_parser(name: str) -> click.Command:
+    """The command of `flows/<name>.py`: the options of the command it runs, from the command table."""
+    return click_command(FLOWS[name], cli.edge(RUNS[name]))
+
+
+def main(name: str, argv: Sequence[str]) -> int:
+    return parse(make_parser(name), list(argv), f"flows/{name}.py")
+
+
+def refuse_early(workspace: Path, period: str | None, need_returns: bool = True) -> None:
+    """A wrong request (no workspace, a period like 2023-13) is refused before Prefect starts."""
+    from reportgen.read.workspace import find_inputs
+
+    find_inputs(workspace, period, need_returns=need_returns)
+
+
+def outcome(state: Any) -> Any:
+    """The flow run's result; a Failed run raises its reportgen error for `cli.guarded` to print."""
+    if state.is_failed():
+        reason = state.result(raise_on_failure=False)
+        if isinstance(reason, (ReportgenError, OSError)):
+            raise reason
+        raise ReportgenError(f"the flow run ended {state.name}: {state.message}")
+    return state.result()
+
+
+def run_panel_paper(workspace: Path, period: str | None, out: Path | None, edition: Edition,
+                    show_info: bool) -> int:
+    refuse_early(workspace, period)
+    from reportgen.shells.prefect_flows import panel_paper
+
+    state = panel_paper(str(workspace.resolve()), period, str(out) if out else None, edition, return_state=True)
+    return cli.show_build(outcome(state), show_info)
+
+
+def run_monthly_update(workspace: Path, period: str | None, edition: Edition, show_info: bool,
+                       serve: bool) -> int:
+    if serve:
+        return cli.run_serve(workspace)
+    refuse_early(workspace, period)
+    from reportgen.shells.prefect_flows import monthly_update
+
+    monthly = outcome(monthly_update(str(workspace.resolve()), period, edition, return_state=True))
+    return cli.show_build(monthly.build, show_info, monthly.comparison)
+
+
+def run_compare_drafts(old: Path, new: Path, out: Path | None, allow_restricted: bool) -> int:
+    from reportgen.shells.prefect_flows import compare_drafts_flow
+
+    state = compare_drafts_flow(str(old), str(new), str(out) if out else None, allow_restricted, return_state=True)
+    return cli.show_diff(outcome(state))
+
+
+def run_partner_returns(workspace: Path, period: str, out: Path | None) -> int:
+    refuse_early(workspace, period, need_returns=False)  # workbooks go out before any return comes in
+    from reportgen.shells.prefect_flows import partner_returns
+
+    made = outcome(partner_returns(str(workspace.resolve()), period, str(out) if out else None, return_state=True))
+    return cli.show_returns(made.files, made.issues, made.folder)
+
+
+def run_mail_flow(name: str) -> Callable[..., int]:
+    def run(workspace: Path, period: str, dry_run: bool, from_folder: Path | None = None) -> int:
+        refuse_early(workspace, period, need_returns=False)
+        from reportgen.shells import mail_flows
+
+        where = str(workspace.resolve())
+        if name == "collect":
+            folder = str(from_folder.resolve()) if from_folder else None
+            state = mail_flows.collect_flow(where, period, dry_run, folder, return_state=True)
+        elif name == "chase":
+            state = mail_flows.chase_flow(where, period, dry_run, return_state=True)
+        else:
+            state = mail_flows.send_returns_flow(where, period, dry_run, return_state=True)
+        return cli.show_mail(outcome(state))
+
+    return run
+
+
+RUNS: dict[str, Callable[..., int]] = {
+    "panel_paper": run_panel_paper, "monthly_update": run_monthly_update, "compare_drafts": run_compare_drafts,
+    "partner_returns": run_partner_returns, "send_returns": run_mail_flow("send_returns"),
+    "chase": run_mail_flow("chase"), "collect": run_mail_flow("collect"),
+}

@@ -1,0 +1,133 @@
+"""The mail steps as Prefect flows and tasks: `send-returns`, `chase`, `collect`, each a thin shell over
+`reportgen.mail.steps`, and the hooks the monthly flow calls before and after its build.
+
+The login is read here, at the flow's edge: REPORTGEN_MAIL_USER with REPORTGEN_MAIL_PASSWORD or
+REPORTGEN_MAIL_OAUTH_TOKEN from the worker's environment, or the Prefect Secret block named in
+[mail] secret_block. It is read inside the task, so it is never a task parameter Prefect records.
+A retried task sends nothing twice: the sent ledger decides (see `reportgen.mail.ledger`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import cast
+
+from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.states import State
+
+from reportgen.mail.credentials import Credentials, credentials_from_env
+from reportgen.mail.steps import (
+    MailOutcome,
+    MailRun,
+    chase_partners,
+    collect_returns,
+    mail_outcome,
+    send_returns,
+    summary_lines,
+)
+from reportgen.read.workspace import newest_period
+from reportgen.settings import load_settings
+from reportgen.shells.prefect_flows import artifact_key, finished, issue_table
+
+
+def mail_credentials(workspace: Path, dry_run: bool) -> Credentials | None:
+    if dry_run:
+        return None
+    mail = load_settings(workspace).mail
+    secret = ""
+    if mail.secret_block and not os.environ.get("REPORTGEN_MAIL_PASSWORD") \
+            and not os.environ.get("REPORTGEN_MAIL_OAUTH_TOKEN"):
+        from prefect.blocks.system import Secret
+
+        block = cast(Secret[str], Secret.load(mail.secret_block))  # called from sync code: the block itself
+        secret = str(block.get())
+    return credentials_from_env(os.environ, mail.auth, secret)
+
+
+@task(name="send-returns", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
+def send_task(workspace: Path, period: str, dry_run: bool) -> MailRun:
+    return send_returns(workspace, period, mail_credentials(workspace, dry_run), dry_run)
+
+
+@task(name="chase", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
+def chase_task(workspace: Path, period: str, dry_run: bool) -> MailRun:
+    return chase_partners(workspace, period, mail_credentials(workspace, dry_run), dry_run)
+
+
+@task(name="collect", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
+def collect_task(workspace: Path, period: str, dry_run: bool, from_folder: Path | None = None) -> MailRun:
+    # a dry run still reads the IMAP mailbox (read-only), so it needs the login; a folder of .eml does not
+    credentials = mail_credentials(workspace, dry_run=from_folder is not None)
+    return collect_returns(workspace, period, credentials, dry_run, from_folder)
+
+
+def publish_mail(run: MailRun) -> None:
+    """A Markdown artifact of what the step did; a table of the messages collected; the issues."""
+    lines = [f"# {run.step} {run.period}" + (" (dry run)" if run.dry_run else ""), "", "```",
+             *summary_lines(run), "```"]
+    if run.outbox is not None:
+        lines += ["", f"Messages written to {run.outbox}"]
+    create_markdown_artifact(markdown="\n".join(lines), key=artifact_key("mail", run.step, run.period),
+                             description=f"{run.step} for {run.period}")
+    if run.collection is not None and run.collection.handled:
+        table = [{"outcome": h.record.outcome, "from": h.record.sender, "partner": h.record.partner,
+                  "subject": h.record.subject, "date": h.record.date, "saved as": h.record.file,
+                  "late": h.record.late, "errors": h.record.errors, "warnings": h.record.warnings}
+                 for h in run.collection.handled]
+        create_table_artifact(table=table, key=artifact_key("collected", run.period),
+                              description="Messages collected from the mailbox")
+    if run.issues:
+        create_table_artifact(table=issue_table(run.issues), key=artifact_key("mail-issues", run.step, run.period))
+
+
+def _finished(run: MailRun, workspace: str) -> State[MailOutcome]:
+    """Completed, or Completed named "Blocked" when the mail needs an officer (the script exits 1); the
+    result is what the script prints, never the messages themselves."""
+    mailed = mail_outcome(run, Path(workspace))
+    return finished(len(run.attention), f"{run.step} {run.period}: {mailed.folder}", mailed)
+
+
+@flow(name="send-returns")
+def send_returns_flow(workspace: str = ".", period: str = "", dry_run: bool = False) -> State[MailOutcome]:
+    """Mail each lead partner its pre-filled workbook; its result names the mail folder (or the dry run's outbox)."""
+    run = send_task(Path(workspace), period, dry_run)
+    publish_mail(run)
+    return _finished(run, workspace)
+
+
+@flow(name="chase")
+def chase_flow(workspace: str = ".", period: str = "", dry_run: bool = False) -> State[MailOutcome]:
+    """Remind each lead with no return (or an untouched one)."""
+    run = chase_task(Path(workspace), period, dry_run)
+    publish_mail(run)
+    return _finished(run, workspace)
+
+
+@flow(name="collect")
+def collect_flow(workspace: str = ".", period: str = "", dry_run: bool = False, from_folder: str | None = None
+                 ) -> State[MailOutcome]:
+    """Save, check and acknowledge the returns in the mailbox (or a folder of .eml files)."""
+    run = collect_task(Path(workspace), period, dry_run, Path(from_folder) if from_folder else None)
+    publish_mail(run)
+    return _finished(run, workspace)
+
+
+def collect_before_build(workspace: Path, period: str | None) -> MailRun | None:
+    """The monthly flow's first step when [mail] collect_before_build is on."""
+    if not load_settings(workspace).mail.collect_before_build:
+        return None
+    run = collect_task(workspace, period or newest_period(workspace), False)
+    publish_mail(run)
+    return run
+
+
+def chase_after_build(workspace: Path, period: str) -> MailRun | None:
+    """The monthly flow's last step when [mail] chase_after_build is on."""
+    if not load_settings(workspace).mail.chase_after_build:
+        return None
+    run = chase_task(workspace, period, False)
+    publish_mail(run)
+    return run

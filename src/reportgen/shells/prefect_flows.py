@@ -1,0 +1,231 @@
+"""The Prefect flows: thin shells that run the library's stages as tasks and publish artifacts.
+
+`panel_paper` (one-off paper), `monthly_update` (the scheduled run: build, compare with the last
+draft, chase list), `compare_drafts_flow` and `partner_returns`. Each task wraps one library call; the
+composition is `reportgen.run.build.build_draft` itself, given a runner that makes each stage a task. Only
+the CLI edge and `flows/*.py` import this module, so `reportgen build` never pays for importing Prefect.
+
+A flow ends in a state a person can read in the UI and in `prefect deployment run --watch`:
+Completed; Completed named "Blocked" ("2 issues block publication") when the draft has blocking
+issues; Failed with the one-line reason when the run cannot be made (a period like 2023-13, no
+register), without retries or a traceback. Its result is the library's own value (`BuildResult`…).
+
+No `from __future__ import annotations` here: Prefect builds each flow's parameter schema from its
+signature when a deployment runs, and a postponed annotation such as `Edition` cannot be resolved
+there ("`Monthly_UpdateModel` is not fully defined").
+"""
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from prefect import Task, flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import TaskRun
+from prefect.states import Completed, Failed, State
+
+from reportgen.diff.changes import human_text
+from reportgen.diff.render import DiffResult, compare_drafts
+from reportgen.errors import ReportgenError, UsageError
+from reportgen.issues import Issue
+from reportgen.read.workspace import find_inputs
+from reportgen.run.build import BuildResult, StageRunner, build_draft
+from reportgen.run.chase import ChaseRow, chase_markdown
+from reportgen.run.returns import write_return_workbooks
+from reportgen.settings import Edition
+
+T = TypeVar("T")
+IO_STAGES = {"prepare", "render-docx", "render-pdf", "render-html", "write-tables"}  # file I/O: worth a retry
+BLOCKED = "Blocked"  # the name of a Completed state whose draft has issues that block publication
+
+
+class OneLineForReportgenErrors(logging.Filter):
+    """A run refused with a ReportgenError ends Failed with the reason as its message; Prefect's engine
+    then logs "exited with unexpected exception" and a traceback in the worker's (or serve's) log. The
+    reason is not unexpected: log it as the one line it is."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, ReportgenError):
+            record.msg, record.args = f"reportgen: error: {error}", ()
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+logging.getLogger("prefect.flow_runs").addFilter(OneLineForReportgenErrors())
+
+
+@dataclass(frozen=True)
+class MonthlyResult:
+    """What the monthly run made: the draft, and its comparison with the last one (if any)."""
+
+    build: BuildResult
+    comparison: DiffResult | None
+
+
+@dataclass(frozen=True)
+class ReturnsResult:
+    """The pre-filled return workbooks written, their folder, and the issues met."""
+
+    folder: Path
+    files: tuple[Path, ...]
+    issues: tuple[Issue, ...]
+
+
+def retry_unless_usage_error(_task: Task[..., Any], _run: TaskRun, state: State[Any]) -> bool:
+    """A usage error (a period like 2023-13, no workspace) fails at once: a retry cannot mend it."""
+    return not isinstance(state.result(raise_on_failure=False), UsageError)
+
+
+def stage_task(name: str, stage: Callable[..., T], retries: int = 0) -> Any:
+    # NO_CACHE: stage inputs are large frozen values; hashing them for a cache key buys nothing
+    return task(stage, name=name, retries=retries, retry_delay_seconds=1,  # type: ignore[call-overload]
+                retry_condition_fn=retry_unless_usage_error, cache_policy=NO_CACHE)
+
+
+class TaskRunner(StageRunner):
+    """Each stage becomes a Prefect task; the two renderers run concurrently."""
+
+    def _task(self, name: str, stage: Callable[..., T]) -> Any:
+        return stage_task(name, stage, retries=2 if name in IO_STAGES else 0)
+
+    def run(self, name: str, stage: Callable[..., T], *args: Any) -> T:
+        return self._task(name, stage)(*args)
+
+    def run_together(self, calls: Sequence[tuple[str, Callable[..., Any], tuple[Any, ...]]]) -> list[Any]:
+        futures = [self._task(name, stage).submit(*args) for name, stage, args in calls]
+        return [future.result() for future in futures]
+
+
+def blocking_phrase(count: int) -> str:
+    return f"{count} issue blocks publication" if count == 1 else f"{count} issues block publication"
+
+
+def finished(blocking: int, message: str, outcome: T) -> State[T]:
+    """Completed, or Completed named "Blocked" with the count when issues block publication."""
+    if blocking:
+        return Completed(name=BLOCKED, message=f"{blocking_phrase(blocking)}; {message}", data=outcome)
+    return Completed(message=message, data=outcome)
+
+
+def refused(exc: ReportgenError) -> State[Any]:
+    """A run that cannot be made: Failed at once, its one-line reason as the message, no traceback."""
+    return Failed(name="Refused" if isinstance(exc, UsageError) else "Failed", message=str(exc), data=exc)
+
+
+def artifact_key(*parts: str) -> str:
+    """Prefect keys take lowercase letters, digits and dashes only."""
+    return "-".join("".join(c if c.isalnum() else "-" for c in part.lower()) for part in parts if part).strip("-")
+
+
+def publish_artifacts(result: BuildResult, comparison: DiffResult | None = None,
+                      chase: Sequence[ChaseRow] = ()) -> None:
+    paper = result.paper
+    blocking = result.blocking
+    lines = [
+        f"# {paper.title}",
+        "",
+        f"Draft **{result.folder}** ({paper.edition} edition, period {paper.period}).",
+        "",
+        f"{paper.total} actions: " + ", ".join(f"{status} {count}" for status, count in paper.counts) + ".",
+    ]
+    if paper.carried_forward:
+        source = f" from {paper.carried_from}" if paper.carried_from else ""
+        lines.append(f"{paper.carried_forward} action(s) had no update and carry their last status{source}.")
+    if paper.exempt_count:
+        lines.append(f"{paper.exempt_count} exempt action(s) are left out of this edition.")
+    lines += ["", f"**{len(blocking)} issue(s) block publication.**" if blocking else "Nothing blocks publication."]
+    lines += [f"- {i.file or 'workspace'} row {i.row or '-'}: {i.message}" for i in blocking[:20]]
+    if comparison is not None:
+        lines += ["", f"Compared with {comparison.old.name}: {comparison.folder}", "", "```",
+                  human_text(comparison.diff), "```"]
+    if chase:
+        lines += ["", "## Chase list", "", chase_markdown(chase)]
+    key = artifact_key("paper", paper.period, paper.edition)
+    create_markdown_artifact(markdown="\n".join(lines), key=key, description=f"Draft for {paper.period}")
+    create_table_artifact(table=issue_table(result.issues), key=artifact_key("issues", paper.period),
+                          description="Issues found in the inputs")
+
+
+def issue_table(issues: Sequence[Issue]) -> list[dict[str, object]]:
+    return [
+        {"severity": i.severity.value, "code": i.code, "file": i.file, "sheet": i.sheet, "row": i.row,
+         "column": i.column, "ref": i.ref, "problem": i.message, "what to do": i.action}
+        for i in sorted(issues, key=lambda i: (i.severity.rank, i.file, i.row or 0))
+    ]
+
+
+@flow(name="panel-paper", log_prints=False)
+def panel_paper(workspace: str = ".", period: str | None = None, out: str | None = None,
+                edition: Edition = "public") -> State[BuildResult]:
+    """Build one draft paper (DOCX, PDF, register, issues, chase list) into a new draft folder."""
+    try:
+        find_inputs(Path(workspace), period)  # a request that cannot be met fails here, before any task
+        result = build_draft(Path(workspace), period, Path(out) if out else None, edition, runner=TaskRunner())
+    except ReportgenError as exc:
+        return refused(exc)
+    publish_artifacts(result)
+    return finished(len(result.blocking), f"draft {result.folder}", result)
+
+
+@task(name="compare-drafts", cache_policy=NO_CACHE)
+def compare_task(old: Path, new: Path, out: Path | None = None, allow_restricted: bool = False) -> DiffResult:
+    return compare_drafts(old, new, out, allow_restricted=allow_restricted)
+
+
+@flow(name="monthly-update")
+def monthly_update(workspace: str = ".", period: str | None = None,
+                   edition: Edition = "public") -> State[MonthlyResult]:
+    """The scheduled run: build and keep the draft, compare it with the last one, list who to chase; with
+    [mail] collect_before_build / chase_after_build, collect the mailed returns first and chase after."""
+    from reportgen.shells.mail_flows import chase_after_build, collect_before_build  # they import this module
+
+    try:
+        collect_before_build(Path(workspace), period)
+        find_inputs(Path(workspace), period)
+        result = build_draft(Path(workspace), period, None, edition, runner=TaskRunner())
+        comparison = compare_task(result.previous, result.folder) if result.previous else None
+        publish_artifacts(result, comparison, result.chase)
+        chase_after_build(Path(workspace), result.paper.period)
+    except ReportgenError as exc:
+        return refused(exc)
+    return finished(len(result.blocking), f"draft {result.folder}", MonthlyResult(result, comparison))
+
+
+@flow(name="compare-drafts")
+def compare_drafts_flow(old: str, new: str, out: str | None = None, allow_restricted: bool = False
+                        ) -> State[DiffResult]:
+    """Compare two kept drafts (diff.docx with tracked changes, diff.html/pdf, diff.json); drafts of
+    different editions only with `allow_restricted` (the comparison is then marked restricted)."""
+    try:
+        result = compare_task(Path(old), Path(new), Path(out) if out else None, allow_restricted)
+    except ReportgenError as exc:
+        return refused(exc)
+    create_markdown_artifact(markdown=f"# {result.folder}\n\n```\n{human_text(result.diff)}\n```",
+                             key=artifact_key("compare", result.new.name), description="Draft comparison")
+    return finished(0, f"comparison {result.folder}", result)
+
+
+@flow(name="partner-returns")
+def partner_returns(workspace: str = ".", period: str = "", out: str | None = None) -> State[ReturnsResult]:
+    """Pre-filled return workbooks, one per lead partner, for `period`."""
+    write = stage_task("write-return-workbooks", write_return_workbooks, retries=2)
+    try:
+        if not period:
+            raise UsageError("a period (YYYY-MM) is needed: the month the returns are for")
+        find_inputs(Path(workspace), period, need_returns=False)  # the workbooks go out before returns come in
+        files, issues = write(Path(workspace), period, Path(out) if out else None)
+    except ReportgenError as exc:
+        return refused(exc)
+    folder = files[0].parent if files else Path(out or Path(workspace) / "outputs" / period / "returns")
+    listing = "\n".join(f"- {path.name}" for path in files) or "No workbooks: the register names no leads."
+    create_markdown_artifact(markdown=f"# Return workbooks for {period}\n\n{folder}\n\n{listing}",
+                             key=artifact_key("returns", period), description="Pre-filled partner returns")
+    if issues:
+        create_table_artifact(table=issue_table(issues), key=artifact_key("returns-issues", period))
+    blocking = sum(1 for i in issues if i.blocking)
+    outcome = ReturnsResult(folder, tuple(files), tuple(issues))
+    return finished(blocking, f"{len(files)} workbook(s) in {folder}", outcome)

@@ -1,0 +1,115 @@
+"""`reportgen serve`: the monthly deployment on a Prefect server, with its cron in Europe/London time.
+
+Prefect's temporary server runs no scheduler, so when no `PREFECT_API_URL` is set this starts a
+local `prefect server start` (API and UI) on 127.0.0.1 for as long as it serves, says where its UI
+is, and stops it on exit. Schedules are not paused when serving stops, so a restart resumes them.
+Ctrl-C (SIGINT) or SIGTERM stops serving within seconds, even when the server has already gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from reportgen.errors import ReportgenError
+from reportgen.settings import load_settings
+from reportgen.shells.prefect_env import configure
+
+DEPLOYMENT = "monthly"
+FLOW = "monthly-update"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def local_server(startup_timeout: float = 90, ui: bool = True) -> Iterator[str]:
+    """A `prefect server start` on 127.0.0.1 (a free port), stopped with SIGINT on exit; yields its API URL.
+
+    Its UI (when `ui`) is at the API URL without `/api`, and talks to this same server.
+    """
+    import httpx
+
+    port = free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    home = Path(os.environ["PREFECT_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    command = [str(Path(sys.executable).parent / "prefect"), "server", "start", "--host", "127.0.0.1",
+               "--port", str(port), *([] if ui else ["--no-ui"])]
+    # the UI asks /ui-settings where its API is: Prefect answers port 4200 whatever --port says, so say it
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_UI_API_URL": api_url}
+    with (home / "server.log").open("ab") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while True:
+            if server.poll() is not None:
+                raise ReportgenError(f"prefect server stopped at start; see {home / 'server.log'}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{api_url}/health", timeout=2).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise ReportgenError(f"prefect server did not answer within {startup_timeout:.0f} s")
+            time.sleep(0.3)
+        yield api_url
+    finally:
+        stop(server)
+
+
+def stop(process: subprocess.Popen[bytes], wait: float = 20) -> None:
+    """SIGINT (Prefect's processes stop cleanly on it), then SIGKILL to the whole group after `wait` s."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(wait)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def ui_address(api_url: str) -> str:
+    return api_url.removesuffix("/").removesuffix("/api")
+
+
+def serve_monthly(workspace: Path, notify: Callable[[str], None]) -> None:
+    """Serve the monthly deployment until interrupted; `notify` gets the lines a person needs to see."""
+    configure()
+    settings = load_settings(workspace)  # wrong settings: one clear error before any server starts
+    with contextlib.ExitStack() as stack:
+        if not os.environ.get("PREFECT_API_URL"):
+            os.environ["PREFECT_API_URL"] = stack.enter_context(local_server())
+            notify("Started a Prefect server for as long as this serves; its UI: "
+                   + ui_address(os.environ["PREFECT_API_URL"]))
+        api_url = os.environ["PREFECT_API_URL"]
+        notify(f"Serving {FLOW}/{DEPLOYMENT} for {workspace}: cron {settings.schedule.cron!r} "
+               f"({settings.schedule.timezone}). Run it now with:\n"
+               f"  PREFECT_API_URL={api_url} prefect deployment run {FLOW}/{DEPLOYMENT} --watch\n"
+               "Ctrl-C stops serving; the schedule stays active for the next start.")
+        _serve(workspace, settings.schedule.cron, settings.schedule.timezone)
+        notify("Stopped serving; the schedule stays active for the next start.")
+
+
+def _serve(workspace: Path, cron: str, timezone: str) -> None:
+    from prefect.deployments.runner import EntrypointType
+    from prefect.schedules import Cron
+
+    from reportgen.shells.prefect_flows import monthly_update
+
+    monthly_update.serve(
+        name=DEPLOYMENT,
+        schedules=[Cron(cron, timezone=timezone)],
+        parameters={"workspace": str(workspace)},
+        pause_on_shutdown=False,
+        # imported by name where the run starts: works from any folder and for an installed package
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )
