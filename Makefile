@@ -21,7 +21,7 @@ export PYTHON
 
 help:
 	@echo "make demo       install everything, then build the demo paper (outputs/<period>/draft-NN/)"
-	@echo "make test       install everything, then ruff, mypy, deptry and the whole pytest suite"
+	@echo "make test       install everything, then ruff, mypy, deptry, lint-imports and the whole pytest suite"
 	@echo "make check-install   pip install . (no extras) in a fresh venv and build the example and sample with it"
 	@echo "make bench      install everything, then run the benchmarks"
 	@echo "make example    regenerate the example workspace (reportgen.toml, narrative.md, inputs/)"
@@ -50,6 +50,7 @@ test: system venv
 	$(BIN)/ruff check src tests flows benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/deptry src
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
 check-install: system
