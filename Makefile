@@ -64,7 +64,7 @@ example: venv
 	$(BIN)/python scripts/make_example.py
 
 clean:
-	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .prefect build dist src/*.egg-info
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .hypothesis .prefect build dist src/*.egg-info
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
