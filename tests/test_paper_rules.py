@@ -272,3 +272,15 @@ def test_a_heading_inside_a_cell_is_bold_words_in_every_output_never_a_heading(t
         first_paragraph = cell.xpath("./p")[0]
         assert first_paragraph.text_content() == "Progress so far"
         assert "".join(s.text_content() for s in first_paragraph.xpath(".//strong")) == "Progress so far"
+
+
+def test_reading_the_papers_decisions_never_writes_to_the_paper() -> None:
+    """The PDF stage pickles the paper for its workers while the DOCX stage reads it in another thread:
+    an answer cached on the Paper made that pickle fail now and then ("dictionary changed size during
+    iteration"). Asking the paper anything leaves it as it was made."""
+    paper = make_paper(4, 2)
+    before = dict(vars(paper))
+    cells = [paper.status_cell(row) for row in paper.rows]
+    answers = (paper.status_styles, paper.docx_created, paper.pdf_created, paper.changes_columns)
+    assert cells and all(answers)
+    assert vars(paper) == before

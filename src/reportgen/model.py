@@ -332,10 +332,10 @@ class Paper:
     # Decided once from the fields above (reportgen.paper_rules), never stored: a paper loaded from
     # draft.json gets the same answers, and draft.json holds no more than the paper's content.
 
-    @functools.cached_property
+    @property
     def status_styles(self) -> tuple[StatusColour, ...]:
         """Each status class's colours: the fill (DOCX shading, PDF border) and its readable tint (PDF fill)."""
-        return paper_rules.status_styles(self.status_colours)
+        return _status_styles(self.status_colours)
 
     def status_cell(self, row: PaperRow) -> StatusCell:
         """The status cell of `row` as every renderer draws it: label, notes, colours."""
@@ -354,3 +354,12 @@ class Paper:
     def pdf_created(self) -> str:
         """The PDF's creation date (ISO; "" when the period is not YYYY-MM): the first of the period."""
         return paper_rules.period_date(self.period)
+
+
+# Cached by the colours, not on the Paper: a Paper is never written to after it is made (a cached
+# attribute would be, and the PDF stage pickles the paper for its workers while the DOCX stage reads it
+# in another thread: "dictionary changed size during iteration").
+@functools.lru_cache(maxsize=64)
+def _status_styles(colours: tuple[tuple[str, str], ...]) -> tuple[StatusColour, ...]:
+    return paper_rules.status_styles(colours)
+
