@@ -15,12 +15,14 @@ signature when a deployment runs, and a postponed annotation such as `Edition` c
 there ("`Monthly_UpdateModel` is not fully defined").
 """
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import prefect
 from prefect import Task, flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -56,6 +58,28 @@ class OneLineForReportgenErrors(logging.Filter):
 
 
 logging.getLogger("prefect.flow_runs").addFilter(OneLineForReportgenErrors())
+
+
+class QuietEmbeddedServerStop(logging.Filter):
+    """`python flows/*.py` runs on Prefect's embedded server, which is stopped when the script exits. A
+    server service caught in the middle of a database write by that stop (the task-run recorder, "Error
+    flushing 1 events") logs the cancellation with a traceback after the run has finished and its result
+    was printed: noise on the officer's terminal, now and then. Such a record, and only such, is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        while error is not None:
+            if isinstance(error, asyncio.CancelledError):
+                return False
+            error = error.__cause__ or error.__context__
+        return True
+
+
+# a logger's filter sees only its own records: one for each server service's module logger
+_SERVICES = (("services", "prefect.server.services"), ("events/services", "prefect.server.events.services"))
+for _folder, _package in _SERVICES:
+    for _module in (Path(prefect.__file__).parent / "server" / _folder).glob("*.py"):
+        logging.getLogger(f"{_package}.{_module.stem}").addFilter(QuietEmbeddedServerStop())
 
 
 @dataclass(frozen=True)
