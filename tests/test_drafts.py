@@ -16,25 +16,27 @@ from hypothesis import strategies as st
 
 from conftest import make_paper as base_paper
 from reportgen.drafts.folders import (
-    InputFile,
-    Manifest,
     clean_stale_temps,
-    count_by_severity,
     discard_draft,
     draft_folders,
-    file_record,
     latest_draft,
     load_draft,
     load_manifest,
+    previous_draft,
+    publish_draft,
+    start_draft,
+    write_draft_record,
+)
+from reportgen.drafts.records import (
+    InputFile,
+    Manifest,
+    count_by_severity,
+    file_record,
     manifest_from_json,
     manifest_to_json,
     package_versions,
     paper_from_json,
     paper_to_json,
-    previous_draft,
-    publish_draft,
-    start_draft,
-    write_draft_record,
 )
 from reportgen.errors import ReportgenError
 from reportgen.issues import Severity

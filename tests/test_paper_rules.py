@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from conftest import COLUMNS, LINK, MAILTO, UNKNOWN_REF, make_paper
 from reportgen.diff.changes import diff_drafts
 from reportgen.diff.summary import write_diff_docx
-from reportgen.drafts.folders import paper_from_json, paper_to_json
+from reportgen.drafts.records import paper_from_json, paper_to_json
 from reportgen.model import Block, Inline, Paper, StatusMove
 from reportgen.paper.build_paper import changes_since
 from reportgen.paper.richtext import safe_href

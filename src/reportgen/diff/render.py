@@ -33,7 +33,7 @@ from reportgen.drafts.folders import draft_number, load_draft
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import publish_folder, write_atomically
 from reportgen.model import Paper
-from reportgen.read.workspace import PERIOD
+from reportgen.periods import is_period
 from reportgen.template_files import DEFAULT_TEMPLATES, template_file
 
 OUTPUT_FILES = ("diff.docx", "diff.html", "diff.pdf", "diff.json")
@@ -112,7 +112,7 @@ def default_out(old: Path, new: Path) -> Path:
 
 def _kept(folder: Path) -> bool:
     """A draft in the outputs/<period>/draft-NN layout."""
-    return draft_number(folder) is not None and PERIOD.fullmatch(folder.parent.name) is not None
+    return draft_number(folder) is not None and is_period(folder.parent.name)
 
 
 def find_templates(new: Path, templates: Path | None) -> tuple[Path, Path]:

@@ -18,20 +18,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-# the records and their JSON live in reportgen.drafts.records; named here too, where callers look for them
-from reportgen.drafts.records import SCHEMA as SCHEMA
-from reportgen.drafts.records import VERSIONED as VERSIONED
-from reportgen.drafts.records import InputFile as InputFile
-from reportgen.drafts.records import Manifest as Manifest
-from reportgen.drafts.records import count_by_severity as count_by_severity
-from reportgen.drafts.records import file_record as file_record
-from reportgen.drafts.records import file_sha256 as file_sha256
-from reportgen.drafts.records import manifest_from_json as manifest_from_json
-from reportgen.drafts.records import manifest_to_json as manifest_to_json
-from reportgen.drafts.records import now_iso as now_iso
-from reportgen.drafts.records import package_versions as package_versions
-from reportgen.drafts.records import paper_from_json as paper_from_json
-from reportgen.drafts.records import paper_to_json as paper_to_json
+from reportgen.drafts.records import (
+    Manifest,
+    file_record,
+    manifest_from_json,
+    manifest_to_json,
+    now_iso,
+    paper_from_json,
+    paper_to_json,
+)
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import publish_folder, write_atomically
 from reportgen.model import Paper

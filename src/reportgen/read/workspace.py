@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.issues import Issue, issue
-from reportgen.periods import PERIOD as PERIOD  # the one period rule; kept importable from here
 from reportgen.periods import check_period, is_period
 from reportgen.template_files import templates_folder
 

@@ -23,6 +23,7 @@ from reportgen.check.checked import Checked, check_inputs
 from reportgen.check.editions import public_issues, public_view
 from reportgen.check.narrative import read_narrative
 from reportgen.drafts import folders as drafts
+from reportgen.drafts import records
 from reportgen.drafts.earlier import PeriodDraft, carry_source, read_history, read_kept_paper
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
@@ -53,7 +54,7 @@ class Plan:
 
     inputs: Inputs
     edition: Edition
-    hashes: tuple[drafts.InputFile, ...]
+    hashes: tuple[records.InputFile, ...]
     carry_from: Path | None  # latest draft of an earlier period: source of carried-forward statuses
     compare_with: Path | None  # latest draft of this edition: "changes since the last draft"
     issues: tuple[Issue, ...] = ()
@@ -72,7 +73,7 @@ class BuildResult:
     folder: Path
     paper: Paper
     issues: tuple[Issue, ...]
-    manifest: drafts.Manifest
+    manifest: records.Manifest
     previous: Path | None = None  # the draft this one is compared with (same edition)
     chase: tuple[ChaseRow, ...] = ()
 
@@ -108,7 +109,7 @@ def input_files(inputs: Inputs) -> list[Path]:
 
 def prepare_build(workspace: Path, period: str | None = None, edition: Edition = "public") -> Plan:
     inputs, found = find_inputs(workspace, period)
-    hashes = tuple(drafts.file_record(path, inputs.workspace) for path in input_files(inputs))
+    hashes = tuple(records.file_record(path, inputs.workspace) for path in input_files(inputs))
     kept = drafts.draft_folders(inputs.outputs)
     carry_from = carry_source(inputs.outputs, inputs.period)
     compare_with = next((f for f in reversed(kept)
@@ -218,7 +219,7 @@ def edition_issues(issues: tuple[Issue, ...], checked: Checked, edition: Edition
 
 def changed_inputs(plan: Plan) -> list[Issue]:
     """Inputs whose bytes differ from when the build started: the paper may mix old and new."""
-    now = {f.path: f for f in (drafts.file_record(p, plan.inputs.workspace) for p in input_files(plan.inputs))}
+    now = {f.path: f for f in (records.file_record(p, plan.inputs.workspace) for p in input_files(plan.inputs))}
     return [
         issue("file-changed", file=before.path)
         for before in plan.hashes
@@ -261,15 +262,15 @@ def chase_of(checked: Checked, issues: Sequence[Issue], edition: Edition) -> lis
 def finish_draft(plan: Plan, paper: Paper, issues: tuple[Issue, ...], chase: Sequence[ChaseRow], folder: Path,
                  out: Path | None, timings: dict[str, float]) -> BuildResult:
     """Write draft.json and manifest.json, then publish the folder as the next draft (or `out`)."""
-    manifest = drafts.Manifest(
+    manifest = records.Manifest(
         period=plan.inputs.period,
         edition=plan.edition,
         draft="",
         inputs=plan.hashes,
         settings_digest=plan.inputs.settings.digest(),
-        versions=drafts.package_versions(),
+        versions=records.package_versions(),
         counts=paper.counts,
-        issue_counts=drafts.count_by_severity(i.severity.value for i in issues),
+        issue_counts=records.count_by_severity(i.severity.value for i in issues),
         timings=tuple(timings.items()),
     )
     drafts.write_draft_record(folder, paper, manifest)
