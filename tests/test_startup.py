@@ -40,7 +40,7 @@ def test_validate_never_imports_weasyprint(tmp_path: Path) -> None:
     """)
     assert "openpyxl" in modules  # it did read the .xlsx inputs
     assert "docx" in modules  # it did read the Word template's look (theme issues are the build's)
-    assert not modules & {"weasyprint", "pikepdf", "docxtpl", "matplotlib", "prefect"}
+    assert not modules & {"weasyprint", "pikepdf", "docxtpl", "matplotlib", "prefect", "numpy", "pandas"}
 
 
 def test_validate_of_csv_inputs_never_imports_openpyxl(tmp_path: Path) -> None:
@@ -65,3 +65,31 @@ def test_a_build_leaves_weasyprint_to_its_pdf_workers(tmp_path: Path) -> None:
     """)
     assert (out / "paper.pdf").read_bytes().startswith(b"%PDF")
     assert "weasyprint" not in modules
+
+
+def test_openpyxl_without_numpy_still_writes_what_numpy_makes(tmp_path: Path) -> None:
+    """The commands import openpyxl with numpy hidden (`cli.openpyxl_without_numpy`); numpy imported
+    afterwards (pandas, for a history) works, and so do the workbooks written from its values."""
+    root = make_workspace(tmp_path / "ws")
+    out = tmp_path / "history"
+    modules = _modules_after(f"""
+        import sys
+        from pathlib import Path
+        from reportgen.shells.cli import main
+        assert main(["validate", "--workspace", {str(root)!r}]) == 0
+        assert "openpyxl" in sys.modules and "numpy" not in sys.modules
+        assert not any(type(finder).__name__ == "_OpenpyxlWithoutNumpy" for finder in sys.meta_path)
+        import numpy
+        import pandas as pd
+        from reportgen.run.history import write_history
+        table = pd.DataFrame({{"Ref": numpy.array([1, 2]), "Section": ["A", "B"], "Lead": ["x", "y"],
+                              "Action": ["a", "b"], "2026-10": [numpy.float64(0.5), numpy.int64(3)]}})
+        write_history(table, Path({str(out)!r}))
+    """)
+    assert "numpy" in modules
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out / "history.xlsx").active
+    assert sheet is not None
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["Ref", "Section", "Lead", "Action", "2026-10"], ["1", "A", "x", "a", "0.5"], ["2", "B", "y", "b", "3.0"]]
