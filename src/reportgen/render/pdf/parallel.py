@@ -140,12 +140,6 @@ def start_workers(templates: Path) -> PdfWorkers | None:
     return PdfWorkers(Path(templates).resolve(), workers, warm=True)
 
 
-def _new_joiner() -> Joiner:
-    from reportgen.render.pdf.join import Joiner  # pikepdf: only when a paper is joined
-
-    return Joiner()
-
-
 @dataclass
 class _Schedule:
     """The tasks to do, in the order they can be done, and what the done ones gave."""
@@ -156,7 +150,7 @@ class _Schedule:
     laid: dict[int, Laid] = field(default_factory=dict)
     written: dict[tuple[str, int], Written] = field(default_factory=dict)
     furniture_tasks: int = 0
-    joiner: Joiner = field(default_factory=_new_joiner)
+    _joiner: Joiner | None = None
     joined: int = 0  # parts in the joiner: the front, then pieces 0, 1, … (joined as they come, in order)
     prepare_ahead: bool = False  # workers: prepare piece k+1 while piece k is laid out
     pieces: dict[int, PieceTask] = field(default_factory=dict)  # the pieces queued so far
@@ -205,6 +199,16 @@ class _Schedule:
         for index, first in enumerate(range(0, len(kinds), size)):
             self.todo.append(FurnitureTask(index, first + 1, tuple(kinds[first:first + size]), len(kinds)))
             self.furniture_tasks += 1
+
+    @property
+    def joiner(self) -> Joiner:
+        """Made once the workers have their first tasks (`PdfWorkers.drive`): importing pikepdf (~0.1 s)
+        need not wait for them nor delay them."""
+        if self._joiner is None:
+            from reportgen.render.pdf.join import Joiner
+
+            self._joiner = Joiner()
+        return self._joiner
 
     @property
     def done(self) -> bool:
@@ -309,10 +313,11 @@ class PdfWorkers:
     def write(self, paper: Paper) -> bytes:
         """The paper's PDF: in parts when it is long, else as one document in one worker."""
         started = time.perf_counter()
+        # decided before the paper is sent: sending waits for a worker still warming up to read it
+        schedule = _schedule(paper, len(self.processes)) if in_parts(paper, self.templates) else None
         LOGGER.debug("the paper goes to the PDF workers")
         self.send_paper(paper)
-        if in_parts(paper, self.templates):
-            schedule = _schedule(paper, len(self.processes))
+        if schedule is not None:
             self.drive(schedule)
             return _finish(schedule, len(self.processes), started)
         connection = next(iter(self.processes))
@@ -346,6 +351,8 @@ class PdfWorkers:
                     holder[task.piece] = idle
                 send(idle, task)
 
+        dispatch()
+        schedule.joiner  # noqa: B018  # imports pikepdf now, while every worker has a task
         while not schedule.done:
             dispatch()
             busy = [connection for connection, count in sent.items() if count]
