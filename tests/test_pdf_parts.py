@@ -226,10 +226,53 @@ def _fonts(pdf: pikepdf.Pdf) -> list[pikepdf.Object]:
 def test_page_furniture_is_an_artifact(parts: Path) -> None:
     with pikepdf.open(parts) as pdf:
         for page in pdf.pages:
-            furniture = [x for name, x in page.obj.Resources.XObject.items() if name == "/ReportgenFurniture"]
-            assert len(furniture) == 1
-            operators = [str(op) for _, op in pikepdf.parse_content_stream(furniture[0])]
-            assert "BDC" not in operators and "BMC" in operators
+            xobjects = page.obj.Resources.XObject
+            for name in ("/ReportgenFurniture", "/ReportgenPageNumber"):
+                operators = [str(op) for _, op in pikepdf.parse_content_stream(xobjects[name])]
+                assert "BDC" not in operators and "BMC" in operators
+
+
+def test_page_furniture_is_drawn_once_per_kind_of_page_and_numbered_page_by_page(parts: Path) -> None:
+    """The running title, marking and logo: one form per kind of page (the first, left and right front
+    pages, left and right plan pages), shared by the pages of that kind; "Page X of Y": one per page."""
+    with pikepdf.open(parts) as pdf:
+        kinds = [page.obj.Resources.XObject["/ReportgenFurniture"].objgen for page in pdf.pages]
+        numbers = [page.obj.Resources.XObject["/ReportgenPageNumber"].objgen for page in pdf.pages]
+        landscape = [page.mediabox[2] > page.mediabox[3] for page in pdf.pages]
+        assert len(pdf.pages) > 30 and len(set(numbers)) == len(pdf.pages)
+        assert 3 <= len(set(kinds)) <= 5
+        for number, (kind, wide) in enumerate(zip(kinds, landscape), start=1):
+            same = [other for other, (k, w) in enumerate(zip(kinds, landscape), start=1) if k == kind]
+            assert all(landscape[other - 1] == wide and (number == 1) == (other == 1) and other % 2 == number % 2
+                       for other in same)
+        text = pikepdf.parse_content_stream(pdf.pages[5].obj.Resources.XObject["/ReportgenPageNumber"])
+        assert any(str(op) == "Tj" or str(op) == "TJ" for _, op in text)
+
+
+@pytest.mark.parametrize("numbering", ["numbered at the foot's centre", "no page numbers"])
+def test_a_stylesheet_numbering_pages_elsewhere_or_not_at_all(long_paper: Paper, tmp_path: Path, numbering: str) -> None:
+    """Which margin boxes number the pages is read from the laid-out boxes, not assumed: a workspace's
+    stylesheet may number pages in another box, or not at all."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for name in ("paper.html.j2", "paper.css"):
+        (templates / name).write_bytes((TEMPLATES / name).read_bytes())
+    footer = ('@bottom-center { content: "p. " counter(page); }' if numbering.startswith("numbered")
+              else "@bottom-center { content: string(marking); }")
+    with (templates / "paper.css").open("a") as css:
+        css.write(f"\n@page {{ @bottom-right {{ content: none; }} {footer} }}\n")
+    out = tmp_path / "paper.pdf"
+    pdf_writer.write_pdf(long_paper, templates, out)
+    pages = [page.extract_text() for page in pypdf.PdfReader(out).pages]
+    assert len(pages) > 30
+    for number, text in enumerate(pages, start=1):
+        assert not re.search(r"Page \d+ of \d+", text)
+        assert (re.search(rf"^p\. {number}$", text, re.MULTILINE) is not None) == numbering.startswith("numbered")
+        assert "OFFICIAL-SENSITIVE" in text
+    with pikepdf.open(out) as pdf:
+        named = {str(name) for page in pdf.pages for name in page.obj.Resources.XObject.keys()}
+    assert ("/ReportgenPageNumber" in named) == numbering.startswith("numbered")
+    assert not pdf_problems(out)
 
 
 def test_same_bytes_every_time_and_with_any_number_of_workers(long_paper: Paper, parts: Path, tmp_path: Path,

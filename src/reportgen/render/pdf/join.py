@@ -16,8 +16,9 @@ What a join must keep right, and how:
   only part with headings); a later part with bookmarks is refused;
 - fonts: each part embeds its own subsets, tagged from the font alone; a PDF must not give two subsets
   one tag, so the subsets of later parts get tags of their own;
-- page furniture (running title, marking, "Page X of Y"): each furniture page becomes a form drawn
-  over its page, marked as an artifact (page furniture is not part of the document's structure).
+- page furniture (running title, marking, "Page X of Y"): marked as an artifact (page furniture is
+  not part of the document's structure) and drawn over each page as two forms: its kind of page's
+  (one form shared by every page of that kind) and its page number's.
 
 Reproducible: the same parts give the same bytes (the file identifier is a hash of the parts).
 
@@ -40,7 +41,8 @@ from pikepdf import Name
 from reportgen.errors import ReportgenError
 from reportgen.render.pdf.serial import Numbers, PdfSerialiser, entry, renumber
 
-FURNITURE = b"/ReportgenFurniture"
+FURNITURE = b"/ReportgenFurniture"  # a page's kind of furniture: running title, marking, logo
+PAGE_NUMBER = b"/ReportgenPageNumber"  # a page's own: "Page X of Y"
 _STRUCTURE = {"/Catalog", "/Pages", "/StructTreeRoot", "/ObjStm", "/XRef"}
 # objects the joiner writes itself, numbered first
 CATALOG, PAGES, STRUCT_ROOT, DOCUMENT, PARENT_TREE, INFO, SAVE_STATE, DRAW_FURNITURE = range(1, 9)
@@ -74,7 +76,18 @@ class _Part:
     numbers: Numbers
 
 
-def join_parts(parts: Sequence[PartPages], furniture: Sequence[bytes]) -> bytes:
+@dataclass(frozen=True)
+class Furniture:
+    """What is drawn over the pages: `kinds`, a PDF of each kind of page's furniture (one page each);
+    `kind_pages`, page by page, the page of `kinds` drawn over it; `numbers`, PDFs of the page numbers
+    alone, one page for each page of the paper in order (none when no page is numbered)."""
+
+    kinds: bytes
+    kind_pages: tuple[int, ...]
+    numbers: tuple[bytes, ...] = ()
+
+
+def join_parts(parts: Sequence[PartPages], furniture: Furniture) -> bytes:
     """One PDF of the parts' pages with the furniture pages drawn over them, page for page."""
     joiner = Joiner()
     for part in parts:
@@ -183,14 +196,21 @@ class Joiner:
 
     # -- the end
 
-    def finish(self, furniture: Sequence[bytes]) -> bytes:
+    def finish(self, furniture: Furniture) -> bytes:
         if not self.parts:
             raise ReportgenError("no parts to join")
-        forms = [form for number, data in enumerate(furniture) for form in self._furniture(data, number)]
-        if len(forms) != len(self.pages):
-            raise ReportgenError(f"{len(forms)} furniture pages for {len(self.pages)} pages")
+        if len(furniture.kind_pages) != len(self.pages):
+            raise ReportgenError(f"furniture for {len(furniture.kind_pages)} pages, not {len(self.pages)}")
+        kind_forms = self._furniture(furniture.kinds, "kinds", set(furniture.kind_pages))
+        forms: list[tuple[tuple[bytes, int], ...]] = [((FURNITURE, kind_forms[kind]),) for kind in furniture.kind_pages]
+        if furniture.numbers:
+            numbers = [form for index, data in enumerate(furniture.numbers)
+                       for form in self._furniture(data, f"numbers{index}").values()]
+            if len(numbers) != len(self.pages):
+                raise ReportgenError(f"{len(numbers)} page numbers for {len(self.pages)} pages")
+            forms = [(*drawn, (PAGE_NUMBER, number)) for drawn, number in zip(forms, numbers)]
         self.writer.stream(SAVE_STATE, b"<<", b"q\n")
-        self.writer.stream(DRAW_FURNITURE, b"<<", b"Q\n" + FURNITURE + b" Do\n")
+        self.writer.stream(DRAW_FURNITURE, b"<<", b"Q\n" + b"".join(name + b" Do\n" for name, _ in forms[0]))
         self._write_pages(forms)
         self._write_structure()
         self.writer.pack(CATALOG, b"<< " + b" ".join([b"/Type /Catalog", b"/Pages %d 0 R" % PAGES,
@@ -198,15 +218,16 @@ class Joiner:
         self.writer.pack(INFO, self.info)
         return self.writer.finish(CATALOG, INFO, self.digest.hexdigest()[:32].encode())
 
-    def _write_pages(self, forms: Sequence[int]) -> None:
-        """Each page with its furniture form drawn over its content, and the page tree."""
+    def _write_pages(self, forms: Sequence[Sequence[tuple[bytes, int]]]) -> None:
+        """Each page with its furniture forms drawn over its content, and the page tree."""
         kids = []
-        for page, form in zip(self.pages, forms):
+        for page, drawn in zip(self.pages, forms):
             number = page.number
             kids.append(b"%d 0 R" % number)
-            if any(item.startswith(FURNITURE + b" ") for item in page.xobjects):
+            if any(item.startswith((FURNITURE + b" ", PAGE_NUMBER + b" ")) for item in page.xobjects):
                 raise ReportgenError("a page already uses the furniture's resource name")
-            xobjects = b"<< " + b" ".join([*page.xobjects, FURNITURE + b" %d 0 R" % form]) + b" >>"
+            over = [name + b" %d 0 R" % form for name, form in drawn]
+            xobjects = b"<< " + b" ".join([*page.xobjects, *over]) + b" >>"
             resources = b"<< " + b" ".join([*page.resources, b"/XObject " + xobjects]) + b" >>"
             contents = page.contents[1:-1] if page.contents.startswith(b"[") else page.contents
             self.writer.pack(number, b"<< " + b" ".join([
@@ -223,12 +244,13 @@ class Joiner:
         self.writer.pack(STRUCT_ROOT, b"<< /Type /StructTreeRoot /K [ %d 0 R ] /ParentTree %d 0 R "
                          b"/ParentTreeNextKey %d >>" % (DOCUMENT, PARENT_TREE, self.next_key))
 
-    def _furniture(self, data: bytes, index: int) -> list[int]:
-        """Write a furniture PDF's resources and, for each page, a form of its content as an artifact."""
+    def _furniture(self, data: bytes, name: str, used: set[int] | None = None) -> dict[int, int]:
+        """Write a furniture PDF's resources and, for each page (each of `used`), a form of its content
+        as an artifact: {page index: form's object number}."""
         self.digest.update(hashlib.sha256(data).digest())
         source = pikepdf.open(io.BytesIO(data))
-        _retag_fonts(source, f"furniture{index}")
-        pages = [page.obj for page in source.pages]
+        _retag_fonts(source, f"furniture-{name}")
+        pages = [page.obj for index, page in enumerate(source.pages) if used is None or index in used]
         # only what the pages' resources use: the pages become forms, their structure tree is dropped
         needed = _reachable(page.Resources for page in pages)
         numbers: Numbers = {}
@@ -238,15 +260,17 @@ class Joiner:
         for obj in source.objects:
             if obj.objgen in numbers:
                 self.writer.copy(numbers[obj.objgen], obj, numbers)
-        forms = []
-        for page in source.pages:
+        forms = {}
+        for index, page in enumerate(source.pages):
+            if used is not None and index not in used:
+                continue
             number = self.writer.new_number()
             content = zlib.compress(_as_artifact(page), 6)
             box = page.obj.MediaBox.unparse()
             resources = renumber(page.obj.Resources.unparse(), numbers)
             self.writer.stream(number, b"<< /Type /XObject /Subtype /Form /BBox %s /Resources %s "
                                b"/Filter /FlateDecode" % (box, resources), content)
-            forms.append(number)
+            forms[index] = number
         self.writer.flush()
         return forms
 

@@ -1,6 +1,6 @@
 """Write a long paper's PDF as parts (`reportgen.render.pdf.parts`), in worker processes, then join them.
 
-    front ∥ piece 0 ─▶ piece 1 ─▶ … ─▶ last piece ─▶ furniture (in pieces) ─▶ join
+    front ∥ furniture kinds ∥ piece 0 ─▶ piece 1 ─▶ … ─▶ last piece ─▶ page numbers (in pieces) ─▶ join
 
 The plan pieces are a chain: a piece starts with the first row of the previous piece's last page,
 known once that piece is laid out. Laying out is ~65% of a part's time and writing ~35%, so while
@@ -21,7 +21,7 @@ or where fork is unavailable, the tasks run here, in order. A worker's failure s
 is raised here.
 
 Which part lays out which page depends only on the paper (each piece's range comes from the one
-before; the furniture is split by page count), never on timing or the number of workers: the same
+before; the page numbers are split by page count), never on timing or the number of workers: the same
 paper gives the same bytes.
 
 Logging: one info line per paper (workers, parts, pages laid out and kept, seconds).
@@ -51,6 +51,8 @@ from reportgen.render.pdf import worker as pdf_worker
 from reportgen.render.pdf.tasks import (
     FrontTask,
     FurnitureTask,
+    Kinds,
+    KindsTask,
     Laid,
     Message,
     PieceTask,
@@ -59,11 +61,12 @@ from reportgen.render.pdf.tasks import (
     Task,
     WholeTask,
     Written,
+    kind_page,
     plan_items,
 )
 
 if TYPE_CHECKING:
-    from reportgen.render.pdf.join import Joiner
+    from reportgen.render.pdf.join import Furniture, Joiner
 
 LOGGER = logging.getLogger(__name__)
 
@@ -149,7 +152,10 @@ class _Schedule:
     todo: deque[Task] = field(default_factory=deque)
     laid: dict[int, Laid] = field(default_factory=dict)
     written: dict[tuple[str, int], Written] = field(default_factory=dict)
-    furniture_tasks: int = 0
+    furniture_tasks: int = 0  # the page-number tasks, once asked for (`furniture_asked`)
+    furniture_asked: bool = False
+    kinds: Kinds | None = None  # the furniture of each kind of page, when written
+    page_kinds: tuple[str, ...] = ()  # "front" or "plan", page by page, once the page count is known
     _joiner: Joiner | None = None
     joined: int = 0  # parts in the joiner: the front, then pieces 0, 1, … (joined as they come, in order)
     prepare_ahead: bool = False  # workers: prepare piece k+1 while piece k is laid out
@@ -159,6 +165,7 @@ class _Schedule:
     def __post_init__(self) -> None:
         self._queue_piece(PieceTask(0, 0, min(self.piece_items, self.items)))
         self.todo.append(FrontTask())
+        self.todo.append(KindsTask())  # needs no page count: fills a gap early
 
     def _queue_piece(self, task: PieceTask) -> None:
         """A piece goes first in the queue (the chain waits for it); then the preparing of the next."""
@@ -185,19 +192,27 @@ class _Schedule:
                 self._queue_piece(PieceTask(message.piece + 1, start, end))
         elif isinstance(message, Written):
             self.written[message.kind, message.index] = message
-        if self._pages_known() and not self.furniture_tasks:
-            self._add_furniture()
+        elif isinstance(message, Kinds):
+            self.kinds = message
+        if self._pages_known() and self.kinds is not None and not self.furniture_asked:
+            self._add_furniture(self.kinds.numbered)
 
     def _pages_known(self) -> bool:
         last = max(self.laid, default=-1)
         return last >= 0 and self.laid[last].next_start is None and ("front", 0) in self.written
 
-    def _add_furniture(self) -> None:
-        kinds = ["front"] * self.written["front", 0].pages + ["plan"] * sum(len(p.starts) for p in self.laid.values())
+    def _add_furniture(self, numbered: tuple[str, ...]) -> None:
+        """The page numbers, in two or more documents, once the page count is known (none when the
+        stylesheet numbers no page)."""
+        self.furniture_asked = True
+        kinds = ("front",) * self.written["front", 0].pages + ("plan",) * sum(len(p.starts) for p in self.laid.values())
+        self.page_kinds = kinds
+        if not numbered:
+            return
         count = max(2, math.ceil(len(kinds) / FURNITURE_PAGES))  # not by workers: the same bytes anywhere
         size = math.ceil(len(kinds) / count)
         for index, first in enumerate(range(0, len(kinds), size)):
-            self.todo.append(FurnitureTask(index, first + 1, tuple(kinds[first:first + size]), len(kinds)))
+            self.todo.append(FurnitureTask(index, first + 1, kinds[first:first + size], len(kinds), numbered))
             self.furniture_tasks += 1
 
     @property
@@ -212,16 +227,17 @@ class _Schedule:
 
     @property
     def done(self) -> bool:
-        """Every part written: the front, each piece laid out, and the furniture (asked for once the
-        last piece is laid out). Workers finish in any order: the last piece may come after the furniture."""
-        if not self.furniture_tasks or self.todo:
+        """Every part written: the front, each piece laid out, the furniture of each kind of page, and the
+        page numbers (asked for once the last piece is laid out). Workers finish in any order: the last
+        piece may come after the page numbers."""
+        if not self.furniture_asked or self.todo:
             return False
         written = Counter(kind for kind, _ in self.written)
         return (written["furniture"], written["piece"], written["front"]) == (self.furniture_tasks, len(self.laid), 1)
 
     @property
     def pages(self) -> int:
-        return sum(written.pages for (kind, _), written in self.written.items() if kind == "furniture")
+        return len(self.page_kinds)
 
     @property
     def pages_laid_out(self) -> int:
@@ -240,8 +256,13 @@ class _Schedule:
             self.written[key] = dataclasses.replace(part, pdf=b"")  # joined: its bytes are not needed again
             self.joined += 1
 
-    def furniture(self) -> list[bytes]:
-        return [self.written["furniture", index].pdf for index in range(self.furniture_tasks)]
+    def furniture(self) -> Furniture:
+        from reportgen.render.pdf.join import Furniture
+
+        assert self.kinds is not None, "done says when the furniture is all there"
+        kinds = tuple(kind_page(number, kind) for number, kind in enumerate(self.page_kinds, start=1))
+        return Furniture(self.kinds.pdf, kinds,
+                         tuple(self.written["furniture", index].pdf for index in range(self.furniture_tasks)))
 
 
 # ---------------------------------------------------------------- where the tasks run
@@ -249,7 +270,7 @@ class _Schedule:
 
 def _done_with(message: Message) -> bool:
     """Whether `message` is the last a task sends (a piece sends Laid, then Written)."""
-    return isinstance(message, (Written, Ready))
+    return isinstance(message, (Written, Ready, Kinds))
 
 
 def _run_here(paper: Paper, templates: Path, schedule: _Schedule) -> None:

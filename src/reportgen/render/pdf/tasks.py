@@ -80,17 +80,37 @@ class PrepareTask:
     end: int
 
 
+# The pages the page furniture's kinds are laid out on (`KindsTask`): the first page, then a left and a
+# right page of each kind (a stylesheet may style :left and :right pages apart).
+KIND_PAGES = ("front", "front", "front", "plan", "plan")
+
+
+def kind_page(number: int, kind: str) -> int:
+    """The index in KIND_PAGES of the page whose furniture page `number` (1-based) of `kind` has."""
+    if number == 1:
+        return 0
+    return (1 if kind == "front" else 3) + number % 2  # even (left) pages first, as on KIND_PAGES
+
+
+@dataclass(frozen=True)
+class KindsTask:
+    """The page furniture that is the same on every page of a kind (running title, marking, logo), laid
+    out once per kind on the pages of KIND_PAGES, without the boxes that number the pages."""
+
+
 @dataclass(frozen=True)
 class FurnitureTask:
-    """The headers and footers of pages first_page.. (1-based), one per entry of `kinds`."""
+    """The boxes that number pages first_page.. (1-based; `numbered`, from `Kinds`), one page per entry
+    of `kinds`."""
 
     index: int
     first_page: int
     kinds: tuple[str, ...]  # "front" or "plan", page by page
     total: int
+    numbered: tuple[str, ...] = ()  # margin boxes, e.g. "bottom-right"
 
 
-Task = FrontTask | PieceTask | PrepareTask | FurnitureTask | WholeTask
+Task = FrontTask | PieceTask | PrepareTask | KindsTask | FurnitureTask | WholeTask
 
 
 @dataclass(frozen=True)
@@ -113,7 +133,8 @@ class Ready:
 
 @dataclass(frozen=True)
 class Written:
-    """A part's PDF. `kind` is "front", "piece", "furniture" or "whole"; all its pages go into the paper."""
+    """A part's PDF. `kind` is "front", "piece", "furniture" (page numbers) or "whole"; all its pages go
+    into the paper."""
 
     kind: str
     index: int
@@ -121,4 +142,12 @@ class Written:
     pages: int
 
 
-Message = Laid | Ready | Written
+@dataclass(frozen=True)
+class Kinds:
+    """The furniture of each kind of page (KIND_PAGES), and the margin boxes left to `FurnitureTask`."""
+
+    pdf: bytes
+    numbered: tuple[str, ...]
+
+
+Message = Laid | Ready | Written | Kinds
