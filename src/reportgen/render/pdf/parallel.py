@@ -70,7 +70,10 @@ if TYPE_CHECKING:
 
 LOGGER = logging.getLogger(__name__)
 
-MIN_PARTS_ITEMS = 100  # shorter plans are one document (whose exact output the tests pin)
+# Shorter plans are one document. Measured with fresh builds on a quiet 2-core machine (docs/benchmarks.md):
+# parts take less wall time from ~50 plan rows (50: 0.88x, 90: 0.92x, 150: 0.84x) and ~15% more CPU
+# below it for no gain (20: 0.94x wall, +16% CPU; 35: 0.99x, +14%).
+MIN_PARTS_ITEMS = 50
 PIECE_ITEMS = 60  # plan rows a piece aims at: ~15 pages, ~25 MiB while laid out
 LOOKBACK_ITEMS = 12  # a prepared piece starts this many rows (or twice the most a page has held) early
 MAX_WORKERS = 3  # the chain of pieces keeps ~2 busy; a third takes the front and furniture
