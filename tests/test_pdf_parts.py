@@ -250,7 +250,8 @@ def test_page_furniture_is_drawn_once_per_kind_of_page_and_numbered_page_by_page
 
 
 @pytest.mark.parametrize("numbering", ["numbered at the foot's centre", "no page numbers"])
-def test_a_stylesheet_numbering_pages_elsewhere_or_not_at_all(long_paper: Paper, tmp_path: Path, numbering: str) -> None:
+def test_a_stylesheet_numbering_pages_elsewhere_or_not_at_all(long_paper: Paper, tmp_path: Path,
+                                                              numbering: str) -> None:
     """Which margin boxes number the pages is read from the laid-out boxes, not assumed: a workspace's
     stylesheet may number pages in another box, or not at all."""
     templates = tmp_path / "templates"
@@ -270,7 +271,7 @@ def test_a_stylesheet_numbering_pages_elsewhere_or_not_at_all(long_paper: Paper,
         assert (re.search(rf"^p\. {number}$", text, re.MULTILINE) is not None) == numbering.startswith("numbered")
         assert "OFFICIAL-SENSITIVE" in text
     with pikepdf.open(out) as pdf:
-        named = {str(name) for page in pdf.pages for name in page.obj.Resources.XObject.keys()}
+        named = {str(name) for page in pdf.pages for name in page.obj.Resources.XObject}
     assert ("/ReportgenPageNumber" in named) == numbering.startswith("numbered")
     assert not pdf_problems(out)
 

@@ -141,7 +141,19 @@ def _reason(exc: Exception) -> str:
 
 def write_draft_record(folder: Path, paper: Paper, manifest: Manifest) -> Manifest:
     """Write draft.json, then manifest.json listing every other file of the folder with its hash."""
+    write_paper_record(folder, paper)
+    return write_manifest(folder, manifest)
+
+
+def write_paper_record(folder: Path, paper: Paper) -> None:
+    """draft.json: the paper, for the next build's comparison and carry-forward, `diff` and `history`."""
     _write_text(folder / DRAFT_JSON, paper_to_json(paper))
+
+
+def write_manifest(folder: Path, manifest: Manifest) -> Manifest:
+    """manifest.json, listing every other file of the folder (draft.json first written) with its hash."""
+    if not (folder / DRAFT_JSON).is_file():
+        raise ReportgenError(f"{folder / DRAFT_JSON} was not written: a draft folder needs it before its manifest")
     outputs = tuple(
         file_record(path, folder)
         for path in sorted(folder.rglob("*"), key=lambda p: p.relative_to(folder).as_posix())

@@ -1,6 +1,7 @@
 """`build_draft`: the whole run, as small stages the CLI calls directly and the flows wrap as tasks.
 
-    prepare_build ─▶ check_plan ─▶ make_paper ─▶ write_docx ∥ write_pdf ∥ write_html ─▶ write_tables ─▶ finish_draft
+    prepare_build ─▶ check_plan ─▶ make_paper ─▶ write_docx ∥ write_pdf ∥ write_html ∥ write_records
+                                                  ─▶ write_tables ─▶ finish_draft
     └──────────── check_draft (also `validate_draft`) ──┘
 
 Every stage is a plain function of values; `build_draft` only times and sequences them. A build
@@ -240,12 +241,19 @@ def collect_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
     return (*known_issues(plan, checked), *changed_inputs(plan))
 
 
-def write_tables(paper: Paper, issues: tuple[Issue, ...], checked: Checked, folder: Path) -> list[ChaseRow]:
-    """register.xlsx, issues.csv and chase.csv: the tables the secretariat works from (in the public
-    edition, from what the public paper shows: `issues` are already the edition's)."""
+def write_records(paper: Paper, folder: Path) -> None:
+    """register.xlsx (the merged register for the secretariat) and draft.json (the paper, for later
+    builds): from the paper alone, so written while the PDF is laid out."""
     from reportgen.render.xlsx import write_register_xlsx
 
     write_register_xlsx(paper, folder / "register.xlsx")
+    drafts.write_paper_record(folder, paper)
+
+
+def write_tables(paper: Paper, issues: tuple[Issue, ...], checked: Checked, folder: Path) -> list[ChaseRow]:
+    """issues.csv and chase.csv: what to fix and whom to chase (in the public edition, from what the
+    public paper shows: `issues` are already the edition's). Written last: they list inputs changed
+    while the draft was built."""
     write_atomically(folder / "issues.csv", issues_csv(issues).encode("utf-8"))
     chase = chase_of(checked, issues, "public" if paper.edition == "public" else "restricted")
     write_atomically(folder / "chase.csv", chase_csv(chase).encode("utf-8"))
@@ -261,7 +269,8 @@ def chase_of(checked: Checked, issues: Sequence[Issue], edition: Edition) -> lis
 
 def finish_draft(plan: Plan, paper: Paper, issues: tuple[Issue, ...], chase: Sequence[ChaseRow], folder: Path,
                  out: Path | None, timings: dict[str, float]) -> BuildResult:
-    """Write draft.json and manifest.json, then publish the folder as the next draft (or `out`)."""
+    """Write manifest.json (draft.json is written with the paper, `write_records`), then publish the
+    folder as the next draft (or `out`)."""
     manifest = records.Manifest(
         period=plan.inputs.period,
         edition=plan.edition,
@@ -273,7 +282,7 @@ def finish_draft(plan: Plan, paper: Paper, issues: tuple[Issue, ...], chase: Seq
         issue_counts=records.count_by_severity(i.severity.value for i in issues),
         timings=tuple(timings.items()),
     )
-    drafts.write_draft_record(folder, paper, manifest)
+    drafts.write_manifest(folder, manifest)
     published = drafts.publish_draft(folder, plan.inputs.outputs, plan.inputs.period, out)
     manifest = drafts.load_manifest(published)
     return BuildResult(published, paper, issues, manifest, plan.compare_with, tuple(chase))
@@ -332,7 +341,8 @@ def _build(workspace: Path, period: str | None, out: Path | None, edition: Editi
         with timer.stage("render"):
             run.run_together([("render-docx", render_docx, (paper, plan, folder)),
                               ("render-pdf", render_pdf, (paper, plan, folder, workers)),
-                              ("render-html", render_web_edition, (paper, plan, folder))])
+                              ("render-html", render_web_edition, (paper, plan, folder)),
+                              ("write-records", write_records, (paper, folder))])
         with timer.stage("tables"):
             issues = run.run("collect-issues", collect_issues, plan, checked)
             chase = run.run("write-tables", write_tables, paper, issues, checked, folder)

@@ -40,7 +40,8 @@ from reportgen.run.returns import write_return_workbooks
 from reportgen.settings import Edition
 
 T = TypeVar("T")
-IO_STAGES = {"prepare", "render-docx", "render-pdf", "render-html", "write-tables"}  # file I/O: worth a retry
+# file I/O: worth a retry
+IO_STAGES = {"prepare", "render-docx", "render-pdf", "render-html", "write-records", "write-tables"}
 BLOCKED = "Blocked"  # the name of a Completed state whose draft has issues that block publication
 
 
