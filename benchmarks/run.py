@@ -409,7 +409,7 @@ def bench_sample(folder: Path, office: LibreOffice, use_lo: bool) -> dict[str, A
 def bench_startup() -> dict[str, Any]:
     """Start-up costs, each in a fresh process (the fastest of three): see `child_startup`; and
     `reportgen --version` (the interpreter and the command line alone)."""
-    from reportgen.read.workspace import DEFAULT_TEMPLATES
+    from reportgen.template_files import DEFAULT_TEMPLATES
 
     runs = [run_child("startup", "--workspace", str(DEFAULT_TEMPLATES))["times"] for _ in range(3)]
     times = {name: round(min(run[name] for run in runs), 3) for name in runs[0]}
@@ -560,6 +560,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="150 and 1,500 actions only")
     parser.add_argument("--no-libreoffice", action="store_true", help="skip the LibreOffice reference")
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes (default: %(default)s)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--workspace", type=Path, help=argparse.SUPPRESS)
@@ -602,17 +603,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             report["sizes"].append(result)
     report["targets"] = targets(report)
     report["load_average_at_end"] = os.getloadavg()
-    RESULTS.mkdir(parents=True, exist_ok=True)
+    args.results.mkdir(parents=True, exist_ok=True)
     stamp = report["started"][:19].replace(":", "").replace("-", "")
     for name in (f"{stamp}.json", "latest.json"):
-        (RESULTS / name).write_text(json.dumps(report, indent=2), encoding="utf-8")
+        (args.results / name).write_text(json.dumps(report, indent=2), encoding="utf-8")
     print()
     print(table(report))
     print()
     print(startup_table(report))
     print()
     print(targets_table(report["targets"]))
-    print(f"\nJSON: {RESULTS / (stamp + '.json')}")
+    print(f"\nJSON: {args.results / (stamp + '.json')}")
     if not args.no_doc:
         write_doc(report)
         print(f"Markdown: {DOC}")
