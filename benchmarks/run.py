@@ -111,13 +111,16 @@ def child_stages(workspace: Path, skip_pdf: bool) -> dict[str, Any]:
     if not skip_pdf:
         timed("pdf", lambda _: write_pdf(paper, inputs.templates, folder / "paper.pdf"))
     issues = build.collect_issues(plan, checked)
-    chase = timed("tables", lambda _: (build.write_records(paper, folder),
-                                       build.write_tables(paper, issues, checked, folder))[1])
+    def tables(_: int) -> Any:  # register.xlsx and draft.json (written beside the renderers), then the CSVs
+        build.write_records(paper, folder)
+        return build.write_tables(paper, issues, checked, folder)
+
+    chase = timed("tables", tables)
 
     def draft(run: int) -> Any:
         out = workspace / f"stages-draft-{run}"
         started = drafts.start_draft(inputs.outputs, inputs.period, beside=out)
-        drafts.write_paper_record(started, paper)
+        shutil.copyfile(folder / "draft.json", started / "draft.json")  # written by the tables stage
         return build.finish_draft(plan, paper, issues, chase, started, out, {})
 
     timed("draft", draft)

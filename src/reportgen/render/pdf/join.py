@@ -250,7 +250,8 @@ class Joiner:
         self.digest.update(hashlib.sha256(data).digest())
         source = pikepdf.open(io.BytesIO(data))
         _retag_fonts(source, f"furniture-{name}")
-        pages = [page.obj for index, page in enumerate(source.pages) if used is None or index in used]
+        kept = [(index, page) for index, page in enumerate(source.pages) if used is None or index in used]
+        pages = [page.obj for _, page in kept]
         # only what the pages' resources use: the pages become forms, their structure tree is dropped
         needed = _reachable(page.Resources for page in pages)
         numbers: Numbers = {}
@@ -261,9 +262,7 @@ class Joiner:
             if obj.objgen in numbers:
                 self.writer.copy(numbers[obj.objgen], obj, numbers)
         forms = {}
-        for index, page in enumerate(source.pages):
-            if used is not None and index not in used:
-                continue
+        for index, page in kept:
             number = self.writer.new_number()
             content = zlib.compress(_as_artifact(page), 6)
             box = page.obj.MediaBox.unparse()

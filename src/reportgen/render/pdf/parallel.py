@@ -156,7 +156,6 @@ class _Schedule:
     laid: dict[int, Laid] = field(default_factory=dict)
     written: dict[tuple[str, int], Written] = field(default_factory=dict)
     furniture_tasks: int = 0  # the page-number tasks, once asked for (`furniture_asked`)
-    furniture_asked: bool = False
     kinds: Kinds | None = None  # the furniture of each kind of page, when written
     page_kinds: tuple[str, ...] = ()  # "front" or "plan", page by page, once the page count is known
     _joiner: Joiner | None = None
@@ -197,17 +196,23 @@ class _Schedule:
             self.written[message.kind, message.index] = message
         elif isinstance(message, Kinds):
             self.kinds = message
-        if self._pages_known() and self.kinds is not None and not self.furniture_asked:
-            self._add_furniture(self.kinds.numbered)
+        if self._pages_known() and not self.furniture_asked:
+            self._add_furniture()
 
     def _pages_known(self) -> bool:
         last = max(self.laid, default=-1)
-        return last >= 0 and self.laid[last].next_start is None and ("front", 0) in self.written
+        return (last >= 0 and self.laid[last].next_start is None and ("front", 0) in self.written
+                and self.kinds is not None)
 
-    def _add_furniture(self, numbered: tuple[str, ...]) -> None:
-        """The page numbers, in two or more documents, once the page count is known (none when the
-        stylesheet numbers no page)."""
-        self.furniture_asked = True
+    @property
+    def furniture_asked(self) -> bool:
+        return bool(self.page_kinds)  # a paper has at least its first page
+
+    def _add_furniture(self) -> None:
+        """The page numbers, in two or more documents, once the page count and the numbering boxes are
+        known (none when the stylesheet numbers no page)."""
+        assert self.kinds is not None, "_pages_known waits for the furniture's kinds"
+        numbered = self.kinds.numbered
         kinds = ("front",) * self.written["front", 0].pages + ("plan",) * sum(len(p.starts) for p in self.laid.values())
         self.page_kinds = kinds
         if not numbered:

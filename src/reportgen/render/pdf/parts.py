@@ -265,12 +265,11 @@ def furniture_kinds(paper: Paper, templates: Path) -> Kinds:
     if len(document.pages) != len(KIND_PAGES):
         raise ReportgenError(f"the template's page furniture makes {len(document.pages)} pages for "
                              f"{len(KIND_PAGES)}: each furniture page must be one page")
-    numbered = sorted({box.at_keyword.lstrip("@") for page in document.pages for box in _margin_boxes(page)
-                       if _numbers_pages(box)})
+    numbered = {_box_name(box) for page in document.pages for box in _margin_boxes(page) if _numbers_pages(box)}
     for page in document.pages:
-        page._page_box.children = [box for box in page._page_box.children
-                                   if not (isinstance(box, boxes.MarginBox) and box.at_keyword.lstrip("@") in numbered)]
-    return Kinds(write_document(document, paper), tuple(numbered))
+        dropped = {id(box) for box in _margin_boxes(page) if _box_name(box) in numbered}
+        page._page_box.children = [box for box in page._page_box.children if id(box) not in dropped]
+    return Kinds(write_document(document, paper), tuple(sorted(numbered)))
 
 
 def page_numbers(paper: Paper, templates: Path, task: FurnitureTask) -> Written:
@@ -289,6 +288,11 @@ def page_numbers(paper: Paper, templates: Path, task: FurnitureTask) -> Written:
 
 def _margin_boxes(page: Page) -> Iterator[Any]:
     return (box for box in page._page_box.children if isinstance(box, boxes.MarginBox))
+
+
+def _box_name(box: Any) -> str:
+    """A margin box's name as a stylesheet writes it after the "@": "bottom-right"."""
+    return str(box.at_keyword).lstrip("@")
 
 
 def _numbers_pages(box: Any) -> bool:
