@@ -131,6 +131,9 @@ def test_sample_draft_folder_records(sample_draft: Path) -> None:
     book = openpyxl.load_workbook(sample_draft / "register.xlsx")
     sheet = book["Register"]
     assert sheet.max_row == 148 and sheet["A2"].value == "1" and sheet["E25"].value == "Not started yet – phase 2"
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.b and not sheet["A2"].font.b  # headings stay in view
+    assert sheet["G2"].alignment.wrap_text and sheet["G2"].alignment.vertical == "top"
+    assert sheet.column_dimensions["G"].width == 70
 
 
 def test_example_builds_with_links_and_no_blocking_issues(example: Path) -> None:

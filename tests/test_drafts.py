@@ -102,7 +102,7 @@ def test_paper_round_trip() -> None:
     assert data["paper"]["narrative"][1]["inlines"][3] == {
         "bold": True, "change": None, "href": None, "italic": False, "text": "progress", "underline": False,
     }
-    assert "Ünïcode ✓" in text and text.endswith("}\n")
+    assert "Ünïcode ✓" in text.decode("utf-8") and text.endswith(b"}\n")  # UTF-8, not \u escapes
 
 
 def test_paper_from_json_names_the_wrong_field() -> None:

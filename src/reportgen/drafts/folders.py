@@ -147,7 +147,7 @@ def write_draft_record(folder: Path, paper: Paper, manifest: Manifest) -> Manife
 
 def write_paper_record(folder: Path, paper: Paper) -> None:
     """draft.json: the paper, for the next build's comparison and carry-forward, `diff` and `history`."""
-    _write_text(folder / DRAFT_JSON, paper_to_json(paper))
+    write_atomically(folder / DRAFT_JSON, paper_to_json(paper))
 
 
 def write_manifest(folder: Path, manifest: Manifest) -> Manifest:

@@ -1,9 +1,12 @@
 """What a kept draft records: the `Manifest` of its run, and the canonical JSON of its paper.
 
-draft.json and manifest.json are written as canonical JSON (keys sorted, one-space indent, UTF-8), so
-the same paper always gives the same bytes. They are read back through pydantic `TypeAdapter`s over
-the frozen model dataclasses, strictly (a "12" is not the number 12, an unknown field is not ignored),
-and any fault is one `ReportgenError` naming the field, never a traceback. Reads and writes no file.
+draft.json and manifest.json are written as canonical JSON (one-space indent, UTF-8), so the same
+paper always gives the same bytes: the manifest with its keys sorted; the paper, which can be tens of
+megabytes, by pydantic's serialiser, its keys in the model's order (at 15,000 actions 0.4 s and the
+bytes alone, against 3.8 s and ~300 MiB through `json`, whose indenting encoder is pure Python).
+They are read back through pydantic `TypeAdapter`s over the frozen model dataclasses, strictly (a
+"12" is not the number 12, an unknown field is not ignored), and any fault is one `ReportgenError`
+naming the field, never a traceback. Reads and writes no file.
 """
 
 from __future__ import annotations
@@ -127,12 +130,12 @@ _MANIFEST = TypeAdapter(_ManifestRecord)
 _NOT_KEPT: dict[str, Any] = {"paper": {"theme"}}
 
 
-def paper_to_json(paper: Paper) -> str:
-    """Canonical JSON of the paper: the same paper always gives the same text."""
-    return _dump(_PAPER.dump_python(_PaperRecord(SCHEMA, paper), mode="json", exclude=_NOT_KEPT))
+def paper_to_json(paper: Paper) -> bytes:
+    """Canonical JSON of the paper, UTF-8: the same paper always gives the same bytes."""
+    return _PAPER.dump_json(_PaperRecord(SCHEMA, paper), indent=1, exclude=_NOT_KEPT) + b"\n"
 
 
-def paper_from_json(text: str) -> Paper:
+def paper_from_json(text: str | bytes) -> Paper:
     paper = _load(_PAPER, text, "paper").paper
     if paper.theme is not None:
         raise ReportgenError("paper JSON does not fit the model: paper.theme: a draft keeps no theme")
@@ -154,7 +157,7 @@ def _dump(data: object) -> str:
 _R = TypeVar("_R")
 
 
-def _load(adapter: TypeAdapter[_R], text: str, key: str) -> _R:
+def _load(adapter: TypeAdapter[_R], text: str | bytes, key: str) -> _R:
     """The record in `text`, or one ReportgenError saying what is wrong, first things first."""
     try:
         return adapter.validate_json(text)

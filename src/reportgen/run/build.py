@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from reportgen import memory
 from reportgen.check.checked import Checked, check_inputs
 from reportgen.check.editions import public_issues, public_view
 from reportgen.check.narrative import read_narrative
@@ -198,6 +199,7 @@ def render_docx(paper: Paper, plan: Plan, folder: Path) -> Path:
 
     out = folder / "paper.docx"
     write_docx(paper, template_file(plan.inputs.templates, "paper.docx"), out)
+    memory.give_back()  # while the PDF is laid out
     return out
 
 
@@ -210,6 +212,7 @@ def render_pdf(paper: Paper, plan: Plan, folder: Path, workers: PdfWorkers | Non
 def render_web_edition(paper: Paper, plan: Plan, folder: Path) -> Path:
     out = folder / "paper.html"
     write_html(paper, plan.inputs.templates, out)
+    memory.give_back()  # while the PDF is laid out
     return out
 
 
@@ -248,6 +251,7 @@ def write_records(paper: Paper, folder: Path) -> None:
 
     write_register_xlsx(paper, folder / "register.xlsx")
     drafts.write_paper_record(folder, paper)
+    memory.give_back()  # while the PDF is laid out
 
 
 def write_tables(paper: Paper, issues: tuple[Issue, ...], checked: Checked, folder: Path) -> list[ChaseRow]:

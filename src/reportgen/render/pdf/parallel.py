@@ -13,9 +13,9 @@ docs/benchmarks.md).
 
 Processes are forked (Linux). `reportgen build` starts them first (`start_workers`), before it reads
 its inputs: one worker imports WeasyPrint and lays out a small page (a fresh process's first render
-pays font set-up), then forks the others from itself, so WeasyPrint is loaded once and beside the
-reading, and the build's own process never imports it; the paper is sent to them when it is made
-(`PdfWorkers.write`), and a short paper is then laid out as one document in one worker. Workers
+pays font set-up) beside the reading, and the build's own process never imports it. The paper is sent
+to that worker when it is made (`PdfWorkers.write`); it then forks the others from itself, so WeasyPrint
+and the paper are loaded once and shared. A short paper is laid out as one document in one worker. Workers
 started for a paper that exists already (`write_in_parts`) are forked with it. With one usable core,
 or where fork is unavailable, the tasks run here, in order. A worker's failure stops the others and
 is raised here.
@@ -291,8 +291,9 @@ def _run_here(paper: Paper, templates: Path, schedule: _Schedule) -> None:
 class PdfWorkers:
     """Forked PDF worker processes, each taking tasks through its own pipe; a context manager.
 
-    Started before the paper exists (`start_workers`), they get it with `write`; started with the
-    paper (`write_in_parts`), with `send_paper`. A worker's failure stops the others and is raised here.
+    Started before the paper exists (`start_workers`), the first gets it with `write` and forks the
+    others with it; started with the paper (`write_in_parts`), they are forked with it. A worker's
+    failure stops the others and is raised here.
     """
 
     def __init__(self, templates: Path, count: int, warm: bool, paper: Paper | None = None) -> None:
@@ -331,13 +332,13 @@ class PdfWorkers:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def send_paper(self, paper: Paper) -> None:
+    def _send_paper(self, paper: Paper) -> None:
+        """To the first worker, which forks the others with it (`pdf_worker.warm_and_serve`)."""
         if self.used:
             raise ReportgenError("the PDF workers have made a paper already")
         self.used = True
-        data = pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL)  # once for all (~0.1 s at 1,500 actions)
-        for connection in self.processes:
-            connection.send_bytes(data)  # what `recv` reads
+        # pickled here, once (~0.1 s at 1,500 actions); `recv` reads what `send_bytes` sends
+        next(iter(self.processes)).send_bytes(pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL))
 
     def write(self, paper: Paper) -> bytes:
         """The paper's PDF: in parts when it is long, else as one document in one worker."""
@@ -345,7 +346,7 @@ class PdfWorkers:
         # decided before the paper is sent: sending waits for a worker still warming up to read it
         schedule = _schedule(paper, len(self.processes)) if in_parts(paper, self.templates) else None
         LOGGER.debug("the paper goes to the PDF workers")
-        self.send_paper(paper)
+        self._send_paper(paper)
         if schedule is not None:
             self.drive(schedule)
             return _finish(schedule, len(self.processes), started)

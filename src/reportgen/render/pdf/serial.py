@@ -21,6 +21,7 @@ from pikepdf import Name
 from reportgen.errors import ReportgenError
 
 OBJECTS_PER_STREAM = 200
+_ROW = 7  # bytes of a cross-reference row: /W [ 1 4 2 ]
 # in unparsed objects (QPDF escapes every parenthesis in a string): a string, or a reference N G R
 _TOKENS = re.compile(rb"\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f\s]*>|(?<![\w.+/-])(\d+) (\d+) R(?![\w])", re.S)
 _LENGTH = re.compile(rb"/Length (?:\d+ \d+ R|\d+)")
@@ -35,7 +36,9 @@ class PdfSerialiser:
         """Object numbers below `first_number` are kept for objects the caller writes at the end."""
         self.out = io.BytesIO()
         self.out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-        self.xref: dict[int, tuple[int, int, int]] = {}  # object number -> cross-reference entry
+        # the cross-reference stream's rows, object by object (`_entry`): 7 bytes an object, where a dict
+        # of tuples took ~150 (a 4,000-page paper has ~600,000 objects); object 0 heads the free list
+        self.rows = bytearray(b"\x00\x00\x00\x00\x00\xff\xff")
         self.packed: list[tuple[int, bytes]] = []  # small objects waiting for an object stream
         self.next_number = first_number
 
@@ -58,7 +61,7 @@ class PdfSerialiser:
 
     def stream(self, number: int, head: bytes, data: bytes) -> None:
         """`head`: a dictionary's opening and entries, without its closing >> and /Length."""
-        self.xref[number] = (1, self.out.tell(), 0)
+        self._entry(number, 1, self.out.tell(), 0)
         self.out.write(b"%d 0 obj\n%s /Length %d >>\nstream\n" % (number, head, len(data)))
         self.out.write(data)
         self.out.write(b"\nendstream\nendobj\n")
@@ -78,7 +81,7 @@ class PdfSerialiser:
             for index, (member, body) in enumerate(batch):
                 offsets.append(b"%d %d" % (member, position))
                 position += len(body) + 1
-                self.xref[member] = (2, number, index)
+                self._entry(member, 2, number, index)
             header = b" ".join(offsets) + b"\n"
             data = zlib.compress(header + b"".join(body + b"\n" for _, body in batch), 6)
             self.stream(number, b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode" % (len(batch), len(header)),
@@ -88,18 +91,23 @@ class PdfSerialiser:
         """The whole file: what is waiting, then the cross-reference stream naming `root` and `info`."""
         self.flush()
         number = self.new_number()
-        self.xref[number] = (1, self.out.tell(), 0)
-        rows = [b"\x00\x00\x00\x00\x00\xff\xff"]
-        for n in range(1, number + 1):
-            kind, field, index = self.xref.get(n, (0, 0, 0))
-            rows.append(bytes([kind]) + field.to_bytes(4, "big") + index.to_bytes(2, "big"))
-        data = zlib.compress(b"".join(rows), 6)
+        start = self.out.tell()
+        self._entry(number, 1, start, 0)
+        data = zlib.compress(self.rows, 6)
         self.out.write(b"%d 0 obj\n<< /Type /XRef /Size %d /W [ 1 4 2 ] /Root %d 0 R /Info %d 0 R "
                        b"/ID [ <%s> <%s> ] /Filter /FlateDecode /Length %d >>\nstream\n"
                        % (number, number + 1, root, info, identifier, identifier, len(data)))
         self.out.write(data)
-        self.out.write(b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % self.xref[number][1])
+        self.out.write(b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start)
         return self.out.getvalue()
+
+    def _entry(self, number: int, kind: int, field: int, index: int) -> None:
+        """Object `number`'s row: in use at offset `field` (kind 1), or `index`-th in object stream `field`
+        (kind 2). Numbers never given a row are free (all zeros)."""
+        end = (number + 1) * _ROW
+        if len(self.rows) < end:
+            self.rows.extend(bytes(end - len(self.rows)))
+        self.rows[end - _ROW:end] = bytes([kind]) + field.to_bytes(4, "big") + index.to_bytes(2, "big")
 
 
 def entry(name: str, value: Any, numbers: Numbers) -> bytes:
