@@ -166,7 +166,10 @@ def test_the_long_paper_is_laid_out_in_parts(long_paper: Paper, parts_log: tuple
     found = re.search(r"(\d+) pieces \((\d+) prepared ahead\)", logged[0])
     assert found is not None
     pieces, ahead = map(int, found.groups())
-    assert pieces >= 5 and ahead >= pieces - 2  # the first is not prepared; one may start before its rows
+    # which pieces are prepared ahead depends on which worker is free when (the front and the furniture
+    # compete for them), so only that preparing happens is asserted; the same bytes either way are
+    # asserted by the tests comparing the parts with the whole document
+    assert pieces >= 5 and 1 <= ahead < pieces  # the first piece is never prepared
 
 
 def test_same_words_in_the_same_places_on_the_same_pages(whole: Path, parts: Path) -> None:
