@@ -83,3 +83,15 @@ def test_pdf_has_no_attachments_no_bad_links_and_fetched_nothing(built) -> None:
     assert {u.rsplit("/", 1)[-1] for u in fetched["ours"]} == {"paper.css"}
     assert all(u.startswith("file://") for u in fetched["ours"])
     assert fetched["weasyprint"] == []
+
+
+def test_the_console_prints_partner_text_as_written(tmp_path, capsys) -> None:
+    """An issue quotes the partner's value: rich would turn `:smile:` into an emoji and `[bold]` into style."""
+    from reportgen.shells.cli import main
+
+    returns = default_returns()
+    returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "Done :smile: [bold]soon[/bold] :thumbs_up:", "Update.", "2027")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    assert main(["validate", "--workspace", str(root)]) == 1
+    printed = " ".join(capsys.readouterr().out.split())  # lines may wrap
+    assert "'Done :smile: [bold]soon[/bold] :thumbs_up:'" in printed

@@ -60,7 +60,7 @@ def edge(run: Callable[..., int]) -> Callable[..., int]:
 
 def guarded(run: Callable[[], int]) -> int:
     """The edge of `reportgen` and of the flow scripts: a library error becomes one line and an exit code."""
-    err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line, however narrow the terminal
+    err = console(stderr=True)
     try:
         return run()
     except UsageError as exc:
@@ -78,7 +78,14 @@ def guarded(run: Callable[[], int]) -> int:
 
 
 def stdout() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    return console()
+
+
+def console(stderr: bool = False, soft_wrap: bool = True) -> Console:
+    """Where a command prints: what it is given, as written. Partner text in an issue may look like
+    rich's emoji codes (`:smile:`, `:thumbs_up:`), which rich would otherwise replace; markup is
+    escaped where it is printed. Soft wrap: a line stays one line, however narrow the terminal."""
+    return Console(stderr=stderr, highlight=False, emoji=False, soft_wrap=soft_wrap)
 
 
 # What each command prints, and its exit code: the same for `reportgen` and the flow scripts.
@@ -189,7 +196,7 @@ def _build(workspace: Path, period: str | None, out: Path | None, edition: Editi
            workers: PdfWorkers | None) -> int:
     from reportgen.run.build import build_draft
 
-    with Console(stderr=True, highlight=False).status("Building the paper…") as status:
+    with console(stderr=True, soft_wrap=False).status("Building the paper…") as status:
         result = build_draft(workspace, period, out, edition, workers=workers,
                              on_stage=lambda name: status.update(f"Building the paper: {name}…"))
     return show_build(result, show_info)
