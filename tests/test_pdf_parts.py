@@ -385,6 +385,26 @@ def test_a_failing_part_stops_the_workers_and_is_raised(long_paper: Paper, tmp_p
     assert multiprocessing.active_children() == []
 
 
+def _unreadable() -> object:
+    raise RuntimeError("this paper cannot be read back")
+
+
+class _Unreadable:
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return _unreadable, ()
+
+
+def test_a_paper_the_first_early_worker_cannot_read_is_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first early worker takes the paper before it forks the others: its failure to, here."""
+    monkeypatch.setattr(pdf_parallel, "usable_cores", lambda: 2)
+    workers = pdf_parallel.start_workers(TEMPLATES)
+    assert workers is not None
+    with workers, pytest.raises(RuntimeError, match="cannot be read back"):
+        workers._send_paper(_Unreadable())  # type: ignore[arg-type]
+        workers._receive(next(iter(workers.processes)))
+    assert multiprocessing.active_children() == []
+
+
 def test_a_row_longer_than_a_page_is_split_as_in_one_document(long_paper: Paper, whole: Path, parts: Path) -> None:
     pages = [page.extract_text() for page in pypdf.PdfReader(parts).pages]
     holding = [number for number, text in enumerate(pages) if "Further detail" in text and "action 40" in text]

@@ -1,10 +1,10 @@
 """Give memory a finished stage freed back to the system, so a long paper's build stays small.
 
 glibc's allocator keeps what a program frees for its own reuse, arena by arena (one per thread that
-allocated), and gives it back to the system only from the top of a heap. A 15,000-action build's own
-process kept ~50 MiB so after writing the DOCX, the web edition and the register beside the PDF, and
-each PDF worker ~40 MiB after a piece, for the minutes the rest of the PDF took; `malloc_trim` returns
-the free pages of every arena (~10 ms). Elsewhere (musl, macOS) this does nothing.
+allocated), and gives it back to the system only from the top of a heap. After writing the DOCX, the
+web edition and the register beside the PDF, a 15,000-action build's own process held ~50 MiB it had
+freed, and each PDF worker ~40 MiB after each piece, for the minutes the rest of the PDF took.
+`malloc_trim` returns the free pages of every arena (~10 ms). Elsewhere (musl, macOS) this does nothing.
 """
 
 from __future__ import annotations

@@ -119,6 +119,10 @@ def warm_and_serve(templates: Path, connections: list[Connection], parent_ends: 
         paper = first.recv()
     except EOFError:  # the build stopped before it made a paper
         paper = None
+    except BaseException as error:  # the parent raises it
+        with contextlib.suppress(OSError):
+            first.send(error)
+        paper = None
     if paper is None:
         for connection in connections:
             connection.close()
