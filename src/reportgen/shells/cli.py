@@ -77,10 +77,6 @@ def guarded(run: Callable[[], int]) -> int:
         return 130
 
 
-def stdout() -> Console:
-    return console()
-
-
 def console(stderr: bool = False, soft_wrap: bool = True) -> Console:
     """Where a command prints: what it is given, as written. Partner text in an issue may look like
     rich's emoji codes (`:smile:`, `:thumbs_up:`), which rich would otherwise replace; markup is
@@ -93,7 +89,7 @@ def console(stderr: bool = False, soft_wrap: bool = True) -> Console:
 def show_build(result: BuildResult, show_info: bool = False, comparison: DiffResult | None = None) -> int:
     from reportgen.shells.console import print_build_summary
 
-    print_build_summary(stdout(), result.paper, result.issues, result.chase, comparison, show_info=show_info)
+    print_build_summary(console(), result.paper, result.issues, result.chase, comparison, show_info=show_info)
     print(result.folder)  # the last line: scripts read the draft folder from it
     return exit_code(len(result.blocking))
 
@@ -101,7 +97,7 @@ def show_build(result: BuildResult, show_info: bool = False, comparison: DiffRes
 def show_returns(written: Sequence[Path], issues: Sequence[Issue], folder: Path) -> int:
     from reportgen.shells.console import print_returns
 
-    print_returns(stdout(), written, issues)
+    print_returns(console(), written, issues)
     print(folder)  # the last line: scripts read the folder from it
     return exit_code(sum(1 for i in issues if i.blocking))
 
@@ -120,7 +116,7 @@ def show_mail(mailed: MailOutcome) -> int:
     for line in mailed.lines:
         print(line)
     if mailed.issues:
-        print_issues(stdout(), mailed.issues)
+        print_issues(console(), mailed.issues)
     print(mailed.folder)  # the last line: scripts read the folder from it
     return exit_code(mailed.blocking)
 
@@ -209,7 +205,7 @@ def run_validate(workspace: Path, period: str | None, edition: Edition, show_inf
         from reportgen.run.build import validate_draft
 
         checks = validate_draft(workspace, period, edition)
-    print_build_summary(stdout(), checks.paper, checks.issues, checks.chase, show_info=show_info)
+    print_build_summary(console(), checks.paper, checks.issues, checks.chase, show_info=show_info)
     return exit_code(len(checks.blocking))
 
 
@@ -267,11 +263,11 @@ def run_history(workspace: Path, out: Path | None, edition: Edition) -> int:
     from reportgen.run.history import export_history
     from reportgen.shells.console import print_issues
 
-    console = stdout()
+    out_console = console()
     result = export_history(workspace, out, edition)
     if result.issues:
-        print_issues(console, result.issues)
-    console.print(f"{result.actions} actions over {len(result.periods)} period(s): {', '.join(result.periods)}")
+        print_issues(out_console, result.issues)
+    out_console.print(f"{result.actions} actions over {len(result.periods)} period(s): {', '.join(result.periods)}")
     print(result.xlsx)
     print(result.csv)
     print(result.xlsx.parent)  # the last line: scripts read the folder from it

@@ -271,8 +271,8 @@ def furniture_kinds(paper: Paper, templates: Path) -> Kinds:
                              f"{len(KIND_PAGES)}: each furniture page must be one page")
     numbered = {_box_name(box) for page in document.pages for box in _margin_boxes(page) if _numbers_pages(box)}
     for page in document.pages:
-        dropped = {id(box) for box in _margin_boxes(page) if _box_name(box) in numbered}
-        page._page_box.children = [box for box in page._page_box.children if id(box) not in dropped]
+        page._page_box.children = [box for box in page._page_box.children
+                                   if not (isinstance(box, boxes.MarginBox) and _box_name(box) in numbered)]
     return Kinds(write_document(document, paper), tuple(sorted(numbered)))
 
 
