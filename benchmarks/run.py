@@ -159,7 +159,7 @@ def _pages(pdf: Path) -> dict[str, Any]:
         return {}
     import pypdf
 
-    return {"pdf_pages": len(pypdf.PdfReader(pdf).pages)}
+    return {"pdf_pages": len(pypdf.PdfReader(pdf).pages), "pdf_kib": round(pdf.stat().st_size / 1024)}
 
 
 def _rusage() -> dict[str, float]:
@@ -470,7 +470,7 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 def table(report: dict[str, Any]) -> str:
     columns = ("actions", *STAGES, "`reportgen build`", "its CPU", "LibreOffice", "PDF pages", "LO pages",
-               "peak MiB")
+               "PDF KiB", "LO KiB", "peak MiB")
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for result in report["sizes"]:
         times = stage_times(result)
@@ -481,6 +481,7 @@ def table(report: dict[str, Any]) -> str:
             cells.append("—" if value is None else f"{value:.2f}" + ("*" if f"{stage} (render)" in times else ""))
         cells += [f"{times['build']:.2f}", f"{result['build']['cpu']:.2f}", _lo_cell(lo),
                   str(result["build"].get("pdf_pages", "")), str(lo.get("pdf_pages", "")),
+                  _kib(result["build"]), _kib(lo),
                   f"{result['build']['peak_pss_mib']:.0f}"]
         lines.append("| " + " | ".join(cells) + " |")
     sample = report.get("sample")
@@ -488,9 +489,15 @@ def table(report: dict[str, Any]) -> str:
         lo = sample.get("libreoffice", {})
         cells = ["sample (147)", *(["—"] * len(STAGES)), f"{sample['build']['wall']:.2f}",
                  f"{sample['build']['cpu']:.2f}", _lo_cell(lo), str(sample["build"].get("pdf_pages", "")),
-                 str(lo.get("pdf_pages", "")), f"{sample['build']['peak_pss_mib']:.0f}"]
+                 str(lo.get("pdf_pages", "")), _kib(sample["build"]), _kib(lo),
+                 f"{sample['build']['peak_pss_mib']:.0f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _kib(result: dict[str, Any]) -> str:
+    """A PDF's size in KiB, or nothing (LibreOffice stopped, or a report from before sizes were kept)."""
+    return f"{result['pdf_kib']:,}" if "pdf_kib" in result else ""
 
 
 def startup_table(report: dict[str, Any]) -> str:

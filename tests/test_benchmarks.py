@@ -21,6 +21,7 @@ def test_the_benchmark_runs_and_reports_fresh_builds(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "latest.json").read_text())
     (size,) = report["sizes"]
     assert size["size"] == 10 and size["build"]["wall"] > 0 and size["build"]["pdf_pages"] > 0
+    assert size["build"]["pdf_kib"] > 0 and "| PDF KiB |" in done.stdout
     assert set(size["stages"]["times"]) >= {"read", "paper", "docx", "pdf", "tables", "draft"}
     assert "| 10 |" in done.stdout and "`reportgen validate` on the sample" in done.stdout
     if (ROOT.parent / "shared" / "sample-2023").is_dir():

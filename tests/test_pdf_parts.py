@@ -11,6 +11,7 @@ import os
 import random
 import re
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -208,6 +209,14 @@ def test_metadata_and_marked_content_stay_well_formed(parts: Path, long_paper: P
                 assert parents[int(annotation.StructParent)].S == "/Link"
         tags = [str(font.BaseFont)[1:7] for font in _fonts(pdf)]
         assert len(tags) == len(set(tags))  # each subset has a tag of its own
+
+
+def test_one_embedded_font_per_face(parts: Path, whole: Path) -> None:
+    """The parts' subsets of a face are one font in the joined PDF (render/pdf/subsets.py), as in one document."""
+    with pikepdf.open(parts) as joined, pikepdf.open(whole) as one:
+        faces = Counter(str(font.BaseFont).split("+")[-1] for font in _fonts(joined))
+        assert faces == Counter(str(font.BaseFont).split("+")[-1] for font in _fonts(one))
+    assert set(faces.values()) == {1}
 
 
 def test_the_joined_pdf_passes_qpdfs_check(parts: Path) -> None:

@@ -14,8 +14,10 @@ What a join must keep right, and how:
 - links: their annotations travel with their pages and keep their /StructParent (renumbered);
 - bookmarks, language, title, XMP metadata, viewer preferences: from the first part (the front, the
   only part with headings); a later part with bookmarks is refused;
-- fonts: each part embeds its own subsets, tagged from the font alone; a PDF must not give two subsets
-  one tag, so the subsets of later parts get tags of their own;
+- fonts: each part embeds its own subsets of the fonts it uses; a face's subsets become one font
+  (`reportgen.render.pdf.subsets`), written at the end, and every part's pages use it. A subset that
+  cannot be merged is kept, and (a PDF must not give two subsets one tag, and WeasyPrint tags a subset
+  from the font alone) gets a tag of its own in every part but the first;
 - page furniture (running title, marking, "Page X of Y"): marked as an artifact (page furniture is
   not part of the document's structure) and drawn over each page as two forms: its kind of page's
   (one form shared by every page of that kind) and its page number's.
@@ -39,7 +41,8 @@ import pikepdf
 from pikepdf import Name
 
 from reportgen.errors import ReportgenError
-from reportgen.render.pdf.serial import Numbers, PdfSerialiser, entry, renumber
+from reportgen.render.pdf.serial import Numbers, PdfSerialiser, entry, reachable, renumber
+from reportgen.render.pdf.subsets import FontFaces
 
 FURNITURE = b"/ReportgenFurniture"  # a page's kind of furniture: running title, marking, logo
 PAGE_NUMBER = b"/ReportgenPageNumber"  # a page's own: "Page X of Y"
@@ -74,6 +77,7 @@ class _Part:
     document: Any
     parents: dict[int, Any]  # the parent tree: /StructParent(s) key -> structure element(s)
     numbers: Numbers
+    fonts: set[tuple[int, int]]  # its subset fonts merged into the paper's (`FontFaces`): not copied
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,7 @@ class Joiner:
         self.info = b"<< >>"
         self.parts = 0
         self.digest = hashlib.sha256()
+        self.fonts = FontFaces()
 
     # -- one part
 
@@ -123,7 +128,7 @@ class Joiner:
         links = self._rekey_links(opened)
         tops = self._adopt_top_elements(opened)
         for obj in opened.source.objects:
-            if obj.objgen in opened.numbers and obj.objgen not in keys:
+            if obj.objgen in opened.numbers and obj.objgen not in keys and obj.objgen not in opened.fonts:
                 self.writer.copy(opened.numbers[obj.objgen], obj, opened.numbers,
                                  parent=DOCUMENT if obj.objgen in tops else None)
         for page in opened.pages:
@@ -143,19 +148,20 @@ class Joiner:
         source = pikepdf.open(io.BytesIO(part.pdf))
         if self.parts and "/Outlines" in source.Root:
             raise ReportgenError("only the first part of a paper may have bookmarks")
+        fonts, under_fonts = self.fonts.take(source, self.writer.new_number)
         if self.parts:
             _retag_fonts(source, f"part{self.parts}")
         tree = source.Root.StructTreeRoot
         document = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
         # the join writes its own /Document, parent tree and info; only the first part's metadata is kept
-        skip = {document.objgen, tree.ParentTree.objgen, *_kids(tree.ParentTree)}
+        skip = {document.objgen, tree.ParentTree.objgen, *_kids(tree.ParentTree), *fonts, *under_fonts}
         if "/Info" in source.trailer:
             skip.add(source.trailer.Info.objgen)
         if self.parts and "/Metadata" in source.Root:
             skip.add(source.Root.Metadata.objgen)
-        numbers = self._numbers(source.objects, skip)
+        numbers = self._numbers(source.objects, skip) | fonts
         pages = [page.obj for page in source.pages]
-        return _Part(source, pages, document, _number_tree(tree.ParentTree), numbers)
+        return _Part(source, pages, document, _number_tree(tree.ParentTree), numbers, set(fonts))
 
     def _rekey_links(self, part: _Part) -> list[tuple[int, Any]]:
         """Give each link annotation a /StructParent key of the joined parent tree: (key, its element)."""
@@ -213,6 +219,7 @@ class Joiner:
         self.writer.stream(DRAW_FURNITURE, b"<<", b"Q\n" + b"".join(name + b" Do\n" for name, _ in forms[0]))
         self._write_pages(forms)
         self._write_structure()
+        self.fonts.write(self.writer)
         self.writer.pack(CATALOG, b"<< " + b" ".join([b"/Type /Catalog", b"/Pages %d 0 R" % PAGES,
                                                      b"/StructTreeRoot %d 0 R" % STRUCT_ROOT, *self.catalog]) + b" >>")
         self.writer.pack(INFO, self.info)
@@ -249,17 +256,18 @@ class Joiner:
         as an artifact: {page index: form's object number}."""
         self.digest.update(hashlib.sha256(data).digest())
         source = pikepdf.open(io.BytesIO(data))
+        fonts, under_fonts = self.fonts.take(source, self.writer.new_number)
         _retag_fonts(source, f"furniture-{name}")
         kept = [(index, page) for index, page in enumerate(source.pages) if used is None or index in used]
         pages = [page.obj for _, page in kept]
         # only what the pages' resources use: the pages become forms, their structure tree is dropped
-        needed = _reachable(page.Resources for page in pages)
-        numbers: Numbers = {}
+        needed = reachable(page.Resources for page in pages) - fonts.keys() - under_fonts
+        numbers: Numbers = dict(fonts)
         for obj in source.objects:
             if obj.objgen in needed:
                 numbers[obj.objgen] = self.writer.new_number()
         for obj in source.objects:
-            if obj.objgen in numbers:
+            if obj.objgen in needed:
                 self.writer.copy(numbers[obj.objgen], obj, numbers)
         forms = {}
         for index, page in kept:
@@ -286,23 +294,6 @@ def _page(page: Any, numbers: Numbers, key: int) -> _Page:
         xobjects=[entry(name, value, numbers) for name, value in xobjects.items()],
         key=key,
     )
-
-
-def _reachable(roots: Iterable[Any]) -> set[tuple[int, int]]:
-    """The indirect objects `roots` lead to, through any references."""
-    found: set[tuple[int, int]] = set()
-    todo = list(roots)
-    while todo:
-        obj = todo.pop()
-        if isinstance(obj, pikepdf.Object) and obj.is_indirect:
-            if obj.objgen in found:
-                continue
-            found.add(obj.objgen)
-        if isinstance(obj, pikepdf.Stream):
-            todo.extend(obj.stream_dict.values())
-        elif isinstance(obj, (pikepdf.Dictionary, pikepdf.Array)):
-            todo.extend(obj.values() if isinstance(obj, pikepdf.Dictionary) else obj)
-    return found
 
 
 def _kids(node: Any) -> list[tuple[int, int]]:

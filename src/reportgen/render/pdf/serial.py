@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zlib
+from collections.abc import Iterable
 from typing import Any
 
 import pikepdf
@@ -128,3 +129,20 @@ def renumber(data: bytes, numbers: Numbers) -> bytes:
         return b"%d 0 R" % numbers[source]
 
     return _TOKENS.sub(swap, data)
+
+
+def reachable(roots: Iterable[Any]) -> set[tuple[int, int]]:
+    """The indirect objects `roots` lead to, through any references."""
+    found: set[tuple[int, int]] = set()
+    todo = list(roots)
+    while todo:
+        obj = todo.pop()
+        if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+            if obj.objgen in found:
+                continue
+            found.add(obj.objgen)
+        if isinstance(obj, pikepdf.Stream):
+            todo.extend(obj.stream_dict.values())
+        elif isinstance(obj, (pikepdf.Dictionary, pikepdf.Array)):
+            todo.extend(obj.values() if isinstance(obj, pikepdf.Dictionary) else obj)
+    return found
