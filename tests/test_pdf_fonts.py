@@ -5,13 +5,17 @@ or that is not one this module knows, is kept as it was."""
 from __future__ import annotations
 
 import io
+import re
+import subprocess
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pdfplumber
 import pikepdf
 import pypdfium2
 import pytest
+from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from conftest import pdf_problems
@@ -20,6 +24,7 @@ from reportgen.render.pdf.join import Furniture, PartPages, join_parts
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 MIDDLE_DOT = 121  # "·" in Liberation Sans: a composite glyph, drawn from "∙" (glyph 2130)
+BULLET_OPERATOR = 2130  # "∙"; "≤" is glyph 2140, so a part showing it keeps 2130 at its own id
 
 
 def _part(text: str) -> bytes:
@@ -78,15 +83,43 @@ def _component_ids(part: bytes) -> set[int]:
 
 
 def test_the_subsets_of_a_face_become_one_font(tmp_path: Path) -> None:
-    first, second = _part("Alpha · 1"), _part("Beta · quiz – “2”")
-    # the subsetter puts the dot's component after the last glyph each part uses: not at the same id
-    assert len(_component_ids(first) | _component_ids(second)) == 2
-    joined = _join([first, second], tmp_path)
+    parts = [_part("Alpha · 1"), _part("Beta · quiz – “2”"), _part("Gamma · ≤ 3")]
+    # the subsetter puts the dot's component after the last glyph a part uses (not at the same id in
+    # the first two), or keeps it at its own id when the part shows a glyph after it (the third)
+    ids = [_component_ids(part) for part in parts]
+    assert len(ids[0] | ids[1]) == 2 and ids[2] == {BULLET_OPERATOR}
+    joined = _join(parts, tmp_path)
 
     assert _faces(joined) == {"Liberation-Sans": 1, "Liberation-Sans-Bold": 1}
-    assert _texts(joined) == [*_texts_of(first, tmp_path), *_texts_of(second, tmp_path)]
-    assert _looks(joined) == [*_looks(first), *_looks(second)]
+    assert _texts(joined) == [text for part in parts for text in _texts_of(part, tmp_path)]
+    assert _looks(joined) == [look for part in parts for look in _looks(part)]
     assert pdf_problems(joined) == []
+    # the merged Unicode map is exactly the parts' maps together (nothing for glyph 0, nothing else)
+    assert _unicode_maps(joined) == _merged(_unicode_maps, parts, tmp_path)
+
+
+def _unicode_maps(path: Path) -> dict[str, dict[str, str]]:
+    """Each face's ToUnicode entries (glyph id -> text, hex) in a PDF."""
+    maps: dict[str, dict[str, str]] = {}
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/Type0":
+                cmap = obj.ToUnicode.read_bytes().decode()
+                blocks = re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S)
+                entries = maps.setdefault(str(obj.BaseFont).split("+")[-1], {})
+                entries.update(pair for block in blocks for pair in re.findall(r"<(\w+)> <(\w*)>", block))
+    return maps
+
+
+def _merged(read: Callable[[Path], dict[str, dict[str, str]]], parts: list[bytes],
+            tmp_path: Path) -> dict[str, dict[str, str]]:
+    merged: dict[str, dict[str, str]] = {}
+    for number, part in enumerate(parts):
+        path = tmp_path / f"part-{number}.pdf"
+        path.write_bytes(part)
+        for face, entries in read(path).items():
+            merged.setdefault(face, {}).update(entries)
+    return merged
 
 
 def _texts_of(part: bytes, tmp_path: Path) -> list[str]:
@@ -127,6 +160,14 @@ def test_a_font_with_glyphs_missing_is_kept_as_it_was(tmp_path: Path) -> None:
     assert pdf_problems(joined) == []
 
 
+def test_parts_of_one_glyph_merge(tmp_path: Path) -> None:
+    """A part may show a single glyph (a stylesheet numbering pages with the number alone)."""
+    parts = [_part("1"), _part("1"), _part("2")]
+    joined = _join(parts, tmp_path)
+    assert _faces(joined) == {"Liberation-Sans": 1, "Liberation-Sans-Bold": 1}
+    assert _looks(joined) == [look for part in parts for look in _looks(part)]
+
+
 def test_the_merged_font_is_the_same_every_time(tmp_path: Path) -> None:
     parts = [_part("Alpha · 1"), _part("Beta · quiz 2"), _part("Gamma 3")]
     assert _join(parts, tmp_path).read_bytes() == _join(parts, tmp_path).read_bytes()
@@ -159,3 +200,99 @@ def test_a_program_that_also_serves_a_font_left_as_it_was_is_kept_for_it(tmp_pat
         assert fonts[name].DescendantFonts[0].FontDescriptor.FontFile2.objgen != (
             fonts[name + "b"].DescendantFonts[0].FontDescriptor.FontFile2.objgen)  # merged; and kept
     assert _looks(joined) == [*_looks(first), *_looks(second)]
+
+
+def _edited(part: bytes, edit: Callable[[pikepdf.Pdf, pikepdf.Dictionary], None]) -> bytes:
+    """`part` with `edit` applied to its regular Liberation Sans Type0 font."""
+    with pikepdf.open(io.BytesIO(part)) as pdf:
+        font = next(font for _, font in pdf.pages[0].obj.Resources.Font.items()
+                    if str(font.BaseFont).endswith("+Liberation-Sans"))
+        edit(pdf, font)
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+def test_one_glyph_shown_for_other_text_keeps_a_font_of_its_own(tmp_path: Path) -> None:
+    """A glyph's text in one part must not become its text in another (e.g. WeasyPrint gives the first
+    glyph of a cluster an empty text): the subset that differs is not merged."""
+    first = _part("Alpha 1")
+
+    def other_text(pdf: pikepdf.Pdf, font: pikepdf.Dictionary) -> None:
+        cmap = font.ToUnicode.read_bytes()
+        font.ToUnicode = pdf.make_stream(re.sub(rb"(<[0-9a-f]{4}> )<0041>", rb"\1<0042>", cmap))  # A -> B
+
+    second = _edited(_part("Alpha 2"), other_text)
+    joined = _join([first, second], tmp_path)
+
+    assert _faces(joined) == {"Liberation-Sans": 2, "Liberation-Sans-Bold": 1}
+    assert _texts(joined) == [*_texts_of(first, tmp_path), *_texts_of(second, tmp_path)]
+    assert _texts(joined)[1].startswith("Blpha 2")
+
+
+def test_fixed_pitch_is_the_merged_fonts_own(tmp_path: Path) -> None:
+    """WeasyPrint flags a part's font as fixed pitch when all the glyphs it uses have one width ("12",
+    "il"); merged, their widths differ, and the font is flagged as one document of both flags it."""
+    parts = [_part("12"), _part("il")]
+    joined = _join(parts, tmp_path)
+    whole = tmp_path / "whole.pdf"
+    whole.write_bytes(_part("12il"))
+
+    def fixed(path: Path) -> dict[str, int]:
+        with pikepdf.open(path) as pdf:
+            return {str(font.BaseFont).split("+")[-1]: int(font.DescendantFonts[0].FontDescriptor.Flags) & 1
+                    for page in pdf.pages for _, font in page.obj.Resources.Font.items()}
+
+    assert _merged(lambda path: {face: {"fixed": str(bit)} for face, bit in fixed(path).items()}, parts[:1],
+                   tmp_path) == {"Liberation-Sans": {"fixed": "1"}, "Liberation-Sans-Bold": {"fixed": "1"}}
+    assert _faces(joined) == {"Liberation-Sans": 1, "Liberation-Sans-Bold": 1}
+    assert fixed(joined) == fixed(whole) == {"Liberation-Sans": 0, "Liberation-Sans-Bold": 0}
+
+
+def test_a_program_with_every_id_up_to_its_last_component_merges(tmp_path: Path) -> None:
+    """WeasyPrint's fontTools fallback (no HarfBuzz subsetter) keeps every glyph id up to the dot's
+    component (2130), beyond the last one shown: the merged font still has the right glyphs."""
+    source = subprocess.run(["fc-match", "--format=%{file}", "Liberation Sans"], capture_output=True, text=True,
+                            check=True).stdout
+
+    def fonttools_subset(pdf: pikepdf.Pdf, font: pikepdf.Dictionary) -> None:
+        descriptor = font.DescendantFonts[0].FontDescriptor
+        widths = font.DescendantFonts[0].W
+        gids = [int(widths[at]) + offset for at in range(0, len(widths), 2) for offset in range(len(widths[at + 1]))]
+        options = subset.Options(retain_gids=True, passthrough_tables=True, ignore_missing_glyphs=True,
+                                 hinting=False, desubroutinize=True)
+        options.drop_tables += ["GSUB", "GPOS", "SVG", "kern", "FFTM"]
+        program = TTFont(source, recalcTimestamp=False)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(gids=gids)
+        subsetter.subset(program)
+        out = io.BytesIO()
+        program.save(out)
+        descriptor.FontFile2 = pdf.make_stream(out.getvalue(), Length1=len(out.getvalue()))
+
+    first = _edited(_part("Beta · 2"), fonttools_subset)  # first: the merged font is written from its program
+    second = _edited(_part("Alpha 1"), fonttools_subset)
+    with pikepdf.open(io.BytesIO(first)) as pdf:
+        programs = [font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
+                    for _, font in pdf.pages[0].obj.Resources.Font.items() if str(font.BaseFont).endswith("-Sans")]
+    assert TTFont(io.BytesIO(programs[0]))["maxp"].numGlyphs == BULLET_OPERATOR + 1  # past the last shown
+    joined = _join([first, second], tmp_path)
+
+    assert _faces(joined) == {"Liberation-Sans": 1, "Liberation-Sans-Bold": 1}
+    assert _looks(joined) == [*_looks(first), *_looks(second)]
+    assert pdf_problems(joined) == []
+
+
+def test_a_damaged_font_program_is_left_as_it_was(tmp_path: Path) -> None:
+    def damaged(pdf: pikepdf.Pdf, font: pikepdf.Dictionary) -> None:
+        font.DescendantFonts[0].FontDescriptor.FontFile2 = pdf.make_stream(b"not a font program")
+
+    first, second = _part("Alpha 1"), _edited(_part("Alpha 2"), damaged)
+    joined = _join([first, second], tmp_path)
+
+    assert _faces(joined) == {"Liberation-Sans": 2, "Liberation-Sans-Bold": 1}
+    with pikepdf.open(joined) as pdf:
+        programs = {font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
+                    for page in pdf.pages for _, font in page.obj.Resources.Font.items()}
+    assert b"not a font program" in programs  # copied as it was
+    assert _looks(joined)[0] == _looks(first)[0]

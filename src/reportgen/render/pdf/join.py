@@ -148,20 +148,20 @@ class Joiner:
         source = pikepdf.open(io.BytesIO(part.pdf))
         if self.parts and "/Outlines" in source.Root:
             raise ReportgenError("only the first part of a paper may have bookmarks")
-        fonts, under_fonts = self.fonts.take(source, self.writer.new_number)
+        fonts = self.fonts.take(source, self.writer.new_number)
         if self.parts:
             _retag_fonts(source, f"part{self.parts}")
         tree = source.Root.StructTreeRoot
         document = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
         # the join writes its own /Document, parent tree and info; only the first part's metadata is kept
-        skip = {document.objgen, tree.ParentTree.objgen, *_kids(tree.ParentTree), *fonts, *under_fonts}
+        skip = {document.objgen, tree.ParentTree.objgen, *_kids(tree.ParentTree), *fonts.fonts, *fonts.under}
         if "/Info" in source.trailer:
             skip.add(source.trailer.Info.objgen)
         if self.parts and "/Metadata" in source.Root:
             skip.add(source.Root.Metadata.objgen)
-        numbers = self._numbers(source.objects, skip) | fonts
+        numbers = self._numbers(source.objects, skip) | fonts.fonts
         pages = [page.obj for page in source.pages]
-        return _Part(source, pages, document, _number_tree(tree.ParentTree), numbers, set(fonts))
+        return _Part(source, pages, document, _number_tree(tree.ParentTree), numbers, set(fonts.fonts))
 
     def _rekey_links(self, part: _Part) -> list[tuple[int, Any]]:
         """Give each link annotation a /StructParent key of the joined parent tree: (key, its element)."""
@@ -256,13 +256,13 @@ class Joiner:
         as an artifact: {page index: form's object number}."""
         self.digest.update(hashlib.sha256(data).digest())
         source = pikepdf.open(io.BytesIO(data))
-        fonts, under_fonts = self.fonts.take(source, self.writer.new_number)
+        fonts = self.fonts.take(source, self.writer.new_number)
         _retag_fonts(source, f"furniture-{name}")
         kept = [(index, page) for index, page in enumerate(source.pages) if used is None or index in used]
         pages = [page.obj for _, page in kept]
         # only what the pages' resources use: the pages become forms, their structure tree is dropped
-        needed = reachable(page.Resources for page in pages) - fonts.keys() - under_fonts
-        numbers: Numbers = dict(fonts)
+        needed = reachable(page.Resources for page in pages) - fonts.fonts.keys() - fonts.under
+        numbers: Numbers = dict(fonts.fonts)
         for obj in source.objects:
             if obj.objgen in needed:
                 numbers[obj.objgen] = self.writer.new_number()

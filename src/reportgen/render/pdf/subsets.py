@@ -9,10 +9,10 @@ Identity) and subsets a font keeping the ids of the glyphs up to the last one th
 RETAIN_GIDS, then a second pass that drops the ids after it). So the glyph ids the pages show are the
 font's own in every subset of a face. Only glyphs drawn as parts of others (a composite glyph's
 components: "·" is drawn from "∙") may sit after the last one used, renumbered by the subsetter, at
-different ids in different subsets: they are known by what they are (their data, metrics and own
-components) and get ids after the merged font's last shown glyph, and the composites that use them
-are pointed there. The merged font's widths (/W) and Unicode map (/ToUnicode) are the union of the
-subsets'.
+different ids in different subsets. So a composite's components are known by what they are (their
+data, metrics and own components), not by id: in the merged font each points at the font's own glyph
+with that content, or at a copy given an id after the last of them. The merged font's widths (/W) and
+Unicode map (/ToUnicode) are the union of the subsets'.
 
 Merged only when that is certain, else a subset stays as it was (the joiner gives it a tag of its own):
 
@@ -20,11 +20,16 @@ Merged only when that is certain, else a subset stays as it was (the joiner give
   program, Identity-H, CIDToGIDMap Identity, a ToUnicode of single codes, no entry this module does not
   know (so not a font with glyphs missing from it, which has an encoding of its own, nor a bitmap or
   OpenType/CFF font), and a program with no table that holds per-glyph data this module does not merge;
-- subsets are of one face when their name, font descriptor (but the name, box and program), font
-  header and tables agree, and every glyph id both show or draw is the same glyph with the same metrics
-  and width.
+- subsets are of one face when their name, font descriptor (but the name, box, program and the fixed
+  pitch flag WeasyPrint sets from a part's own widths), five font header fields and table names agree;
+  what makes a merge safe is the check glyph by glyph: every glyph id both subsets show or draw must be
+  the same glyph (data, components, metrics), with the same width and the same text.
 
 Reproducible: the same subsets in the same order give the same font, tag and bytes.
+
+Which glyph ids are the font's own is read from /W: WeasyPrint keeps ids up to the largest key of a
+program's fonts' Unicode maps, which are the keys of their widths (HarfBuzz's second pass; its
+fontTools fallback keeps the ids up to the last component, which only makes more of them the font's own).
 """
 
 from __future__ import annotations
@@ -37,9 +42,10 @@ import struct
 import sys
 import zlib
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import pikepdf
 from fontTools.ttLib import TTFont
@@ -52,6 +58,7 @@ from reportgen.render.pdf.serial import PdfSerialiser, entry, reachable
 ObjectId = tuple[int, int]
 
 _TAGGED = re.compile(r"/[A-Z]{6}\+(.+)")
+_BFCHAR_BLOCK = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
 _BFCHAR = re.compile(rb"<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]*)>")
 _NUMBER = rb"-?(?:\d+\.?\d*|\.\d+)"
 _W_RUN = re.compile(rb"(\d+)\s*\[((?:\s*" + _NUMBER + rb")*)\s*\]")
@@ -60,13 +67,16 @@ _TYPE0_KEYS = {"/Type", "/Subtype", "/BaseFont", "/Encoding", "/DescendantFonts"
 _CID_KEYS = {"/Type", "/Subtype", "/BaseFont", "/CIDSystemInfo", "/CIDToGIDMap", "/W", "/FontDescriptor"}
 _DESCRIPTOR_KEYS = {"/Type", "/FontName", "/FontFamily", "/Flags", "/FontBBox", "/ItalicAngle", "/Ascent",
                     "/Descent", "/CapHeight", "/StemV", "/StemH", "/FontFile2", "/CIDSet"}
-_SET_PER_FACE = {"/FontName", "/FontBBox", "/FontFile2", "/CIDSet"}  # the merged font's own
+_WRITTEN_PER_FACE = {"/FontName", "/Flags", "/FontBBox", "/FontFile2", "/CIDSet"}  # the rest is copied
+_FIXED_PITCH = 1  # /Flags bit 1, which WeasyPrint adds when all of a part's glyphs have one width
 # a program's tables: built from the merged glyphs, the same in every subset of a face, or dropped (GDEF
 # serves the OpenType layout tables, which WeasyPrint drops from its subsets)
 _GLYPH_TABLES = {"glyf", "loca", "hmtx", "cmap", "maxp"}
 _FACE_TABLES = {"GlyphOrder", "head", "hhea", "OS/2", "name", "post", "gasp", "cvt ", "fpgm", "prep"}
 _DROPPED_TABLES = {"GDEF"}
 _KNOWN_TABLES = _GLYPH_TABLES | _FACE_TABLES | _DROPPED_TABLES
+_NEEDED_TABLES = {"glyf", "loca", "hmtx", "head", "hhea", "maxp", "post"}
+_MOST_GLYPHS = 0xFFFF  # a glyph id is 16 bits
 # a composite glyph's component flags (OpenType 'glyf'): what follows the component's glyph id
 _WORDS, _SCALE, _XY_SCALE, _TWO_BY_TWO, _MORE = 0x0001, 0x0008, 0x0040, 0x0080, 0x0020
 # what a font's header tables say about all its glyphs: for the merged font, the widest of its subsets'
@@ -84,13 +94,13 @@ class _NotMergeable(Exception):
 
 @dataclass(frozen=True)
 class _Glyph:
-    """A glyph as the merged font stores it: its data with its components' glyph ids zeroed (at
-    `offsets`), those components (the font's own glyph id, or a renumbered glyph by what it is), and its
-    horizontal metrics (advance, left side bearing)."""
+    """A glyph by what it is: its data (without padding) with its components' glyph ids zeroed (at
+    `offsets`), those components (glyphs by what they are), and its horizontal metrics (advance, left
+    side bearing)."""
 
     data: bytes
     offsets: tuple[int, ...]
-    components: tuple[int | _Glyph, ...]
+    components: tuple[_Glyph, ...]
     metrics: tuple[int, int]
 
 
@@ -107,6 +117,7 @@ class _Subset:
     codes: dict[tuple[int, int, int], dict[int, int]]  # the program's character maps, to the font's glyph ids
     extents: dict[tuple[str, str], int]  # _LOWEST and _HIGHEST, as the program has them
     descriptor: list[bytes]  # the descriptor's entries the merged font keeps as they are
+    flags: int  # the descriptor's /Flags without the fixed pitch WeasyPrint may have added
     system_info: bytes
     box: tuple[float, float, float, float]
     cid_set: bool
@@ -118,8 +129,9 @@ class _Face:
     """The merged subset of one face: the Type0 font every part's subset of it is renumbered to."""
 
     number: int
-    first: _Subset  # its program gives the merged font's tables but the glyphs'
+    first: _Subset  # the merged font is written from its program (all but the glyphs) and descriptor
     glyphs: dict[int, _Glyph] = field(default_factory=dict)
+    parts_of_glyphs: set[_Glyph] = field(default_factory=set)  # every component, at any depth
     widths: dict[int, bytes] = field(default_factory=dict)
     text: dict[int, bytes] = field(default_factory=dict)
     codes: dict[tuple[int, int, int], dict[int, int]] = field(default_factory=dict)
@@ -127,14 +139,19 @@ class _Face:
     box: list[float] = field(default_factory=list)
 
     def merge(self, subset: _Subset) -> bool:
-        """Add `subset`; False (and no change) when a glyph both have differs."""
-        if any(self.glyphs.get(gid, glyph) != glyph for gid, glyph in subset.glyphs.items()) or any(
-                self.widths.get(gid, width) != width for gid, width in subset.widths.items()):
+        """Add `subset`; False (and no change) when a glyph id both have is not the same glyph, width and
+        text (one part's text for a glyph must not become another's), or the font would be too big."""
+        if (any(self.glyphs.get(gid, glyph) != glyph for gid, glyph in subset.glyphs.items())
+                or any(self.widths.get(gid, width) != width for gid, width in subset.widths.items())
+                or any(self.text.get(gid, text) != text for gid, text in subset.text.items())):
             return False
+        parts = self.parts_of_glyphs | {part for glyph in subset.glyphs.values() for part in _parts(glyph)}
+        if max([*self.glyphs, *subset.glyphs]) + 1 + len(parts) > _MOST_GLYPHS:
+            return False
+        self.parts_of_glyphs = parts
         self.glyphs.update(subset.glyphs)
         self.widths.update(subset.widths)
-        for gid, text in subset.text.items():
-            self.text.setdefault(gid, text)  # a glyph shown for two texts (a space, a no-break space): the first
+        self.text.update(subset.text)
         for table, codes in subset.codes.items():
             merged = self.codes.setdefault(table, {})
             for code, gid in codes.items():
@@ -149,16 +166,22 @@ class _Face:
         return True
 
 
+class Taken(NamedTuple):
+    """A part's subset fonts merged into the paper's faces (`FontFaces.take`)."""
+
+    fonts: dict[ObjectId, int]  # a Type0 font -> the object number its face's font is written at
+    under: set[ObjectId]  # the objects under those fonts, which the join does not copy
+
+
 class FontFaces:
-    """The faces of the parts' subset fonts, merged as parts are joined; written once at the end."""
+    """The faces of the parts' subset fonts, merged as parts are joined; written once, at the end."""
 
     def __init__(self) -> None:
         self.faces: list[_Face] = []
 
-    def take(self, pdf: pikepdf.Pdf, new_number: Any) -> tuple[dict[ObjectId, int], set[ObjectId]]:
-        """Merge `pdf`'s subset fonts into their faces: {a Type0 font: the number its face is written
-        at}, and the objects under those fonts, which the join does not copy. Fonts that cannot be
-        merged are in neither."""
+    def take(self, pdf: pikepdf.Pdf, new_number: Any) -> Taken:
+        """Merge `pdf`'s subset fonts into their faces (fonts that cannot be merged are left to the join
+        to copy as they are, with what they use)."""
         fonts = _type0_fonts(pdf)
         widths = {font.objgen: _widths(font) for font in fonts}
         # the last glyph id each program keeps (WeasyPrint subsets a program once for all its fonts)
@@ -183,10 +206,11 @@ class FontFaces:
                 self.faces.append(face)
             shared[font.objgen] = face.number
             skipped |= subset.objects
-        return shared, skipped - kept
+        return Taken(shared, skipped - kept)
 
     def write(self, writer: PdfSerialiser) -> None:
-        """Each face's font: the Type0 font, its CIDFont, descriptor, program and Unicode map."""
+        """Each face's font: the Type0 font, its CIDFont, descriptor, program and Unicode map (once: the
+        faces' first programs become the merged ones)."""
         for face in self.faces:
             _write_face(face, writer)
 
@@ -222,14 +246,24 @@ def _program(font: Any) -> Any:
 
 
 def _read(font: Any, widths: dict[int, bytes], last: dict[ObjectId, int]) -> _Subset:
-    """A subset font as this module merges it (see the module's docstring), or _NotMergeable."""
+    """A subset font as this module merges it (see the module's docstring), or _NotMergeable (also for
+    anything it cannot read: a damaged stream, an odd value)."""
+    try:
+        return _read_subset(font, widths, last)
+    except _NotMergeable:
+        raise
+    except Exception as error:  # declined, never a failed build
+        raise _NotMergeable from error
+
+
+def _read_subset(font: Any, widths: dict[int, bytes], last: dict[ObjectId, int]) -> _Subset:
     base = str(font.get("/BaseFont", ""))
     tagged = _TAGGED.fullmatch(base)
     descendants = font.get("/DescendantFonts")
     program_file = _program(font)
     if (tagged is None or set(font.keys()) - _TYPE0_KEYS or font.get("/Encoding") != "/Identity-H"
             or not isinstance(descendants, pikepdf.Array) or len(descendants) != 1 or program_file is None
-            or not isinstance(font.get("/ToUnicode"), pikepdf.Stream)):
+            or not isinstance(font.get("/ToUnicode"), pikepdf.Stream) or not widths):
         raise _NotMergeable
     cid = descendants[0]
     descriptor = cid.FontDescriptor
@@ -240,32 +274,35 @@ def _read(font: Any, widths: dict[int, bytes], last: dict[ObjectId, int]) -> _Su
         raise _NotMergeable
     text = _text(font.ToUnicode.read_bytes())
     box = tuple(float(value) for value in descriptor.get("/FontBBox", ()))
-    if not widths or text is None or len(box) != 4:
+    if text is None or len(box) != 4:
         raise _NotMergeable
-    try:
-        program = TTFont(io.BytesIO(program_file.read_bytes()), recalcTimestamp=False, recalcBBoxes=False)
-        program.setGlyphOrder(list(_names(program["maxp"].numGlyphs)))  # before any table that names glyphs
-        tables = set(program.keys())
-        head = program["head"]
-        header = (head.unitsPerEm, head.fontRevision, head.created, head.modified, head.macStyle)
-        if not {"glyf", "loca", "hmtx", "head", "maxp"} <= tables or tables - _KNOWN_TABLES:
-            raise _NotMergeable
-        glyphs = _glyphs(program, set(widths), last[program_file.objgen])
-        codes = _codes(program, last[program_file.objgen])
-        extents = {(table, name): getattr(program[table], name) for table, name in (*_LOWEST, *_HIGHEST)
-                   if hasattr(program[table], name)}
-    except _NotMergeable:
-        raise
-    except Exception as error:  # a program fontTools cannot read is left as it is
-        raise _NotMergeable from error
-    kept = sorted((key, entry(key, value, {})) for key, value in descriptor.items() if key not in _SET_PER_FACE)
+    program = TTFont(io.BytesIO(program_file.read_bytes()), recalcTimestamp=False, recalcBBoxes=False)
+    program.setGlyphOrder(list(_names(program["maxp"].numGlyphs)))  # before any table that names glyphs
+    tables = set(program.keys())
+    if not tables >= _NEEDED_TABLES or tables - _KNOWN_TABLES:
+        raise _NotMergeable
+    head = program["head"]
+    header = (head.unitsPerEm, head.fontRevision, head.created, head.modified, head.macStyle)
+    glyphs = _glyphs(program, set(widths), last[program_file.objgen])
+    codes = _codes(program, last[program_file.objgen])
+    extents = {(table, name): getattr(program[table], name) for table, name in (*_LOWEST, *_HIGHEST)
+               if hasattr(program[table], name)}
+    flags = int(descriptor.get("/Flags", 0))
+    if _fixed_pitch(widths):
+        flags -= _FIXED_PITCH  # WeasyPrint's, from this part's widths: the merged font's are its own
+    kept = sorted((key, entry(key, value, {})) for key, value in descriptor.items() if key not in _WRITTEN_PER_FACE)
     system_info = cid.CIDSystemInfo.unparse(resolved=True)
-    key = (tagged[1], tuple(kept), system_info, "/CIDSet" in descriptor, header, tuple(sorted(tables)))
+    key = (tagged[1], tuple(kept), flags, system_info, "/CIDSet" in descriptor, header, tuple(sorted(tables)))
     objects = {cid.objgen, descriptor.objgen, program_file.objgen, font.ToUnicode.objgen}
     if "/CIDSet" in descriptor:
         objects.add(descriptor.CIDSet.objgen)
     return _Subset(tagged[1], key, program, glyphs, widths, text, codes, extents, [value for _, value in kept],
-                   system_info, (box[0], box[1], box[2], box[3]), "/CIDSet" in descriptor, objects)
+                   flags, system_info, (box[0], box[1], box[2], box[3]), "/CIDSet" in descriptor, objects)
+
+
+def _fixed_pitch(widths: dict[int, bytes]) -> bool:
+    """Whether WeasyPrint flags a font with these widths as fixed pitch (`_build_vector_font_dictionary`)."""
+    return len(widths) > 1 and len(set(widths.values())) == 1
 
 
 def _widths(font: Any) -> dict[int, bytes]:
@@ -287,28 +324,29 @@ def _text(cmap: bytes) -> dict[int, bytes] | None:
     """A ToUnicode CMap's single-code mappings; None when it has ranges (WeasyPrint writes none)."""
     if b"beginbfrange" in cmap or b"begincidrange" in cmap:
         return None
-    return {int(code, 16): text.lower() for code, text in _BFCHAR.findall(cmap)}
+    return {int(code, 16): text.lower()
+            for block in _BFCHAR_BLOCK.findall(cmap) for code, text in _BFCHAR.findall(block)}
 
 
 def _glyphs(program: TTFont, shown: set[int], last: int) -> dict[int, _Glyph]:
-    """The glyphs with the font's own ids (up to `last`) that are shown or drawn; those after `last`
-    (renumbered components) only inside the glyphs that use them.
+    """The glyphs with the font's own ids (up to `last`) that are shown or drawn, by id.
 
     Read from the raw 'loca', 'glyf' and 'hmtx' tables (fontTools' own reading of them made every glyph
     and its metrics an object: ~15 ms a subset, most of this module's time)."""
     count = program["maxp"].numGlyphs
-    loca = array("I" if program["head"].indexToLocFormat else "H", program.reader["loca"])
+    long_offsets = program["head"].indexToLocFormat
+    loca = array("I" if long_offsets else "H", program.reader["loca"])
     if sys.byteorder == "little":
         loca.byteswap()
-    starts = loca if program["head"].indexToLocFormat else array("I", (2 * start for start in loca))
+    starts = loca if long_offsets else array("I", (2 * start for start in loca))
     glyf = program.reader["glyf"]
     long_metrics = program["hhea"].numberOfHMetrics
     raw = program.reader["hmtx"]
     if len(starts) < count + 1 or not 0 < long_metrics <= count or len(raw) < 2 * count + 2 * long_metrics:
         raise _NotMergeable
-    advances = [advance for advance, _ in struct.iter_unpack(">Hh", raw[:4 * long_metrics])]
-    bearings = [bearing for _, bearing in struct.iter_unpack(">Hh", raw[:4 * long_metrics])]
-    bearings += [bearing for (bearing,) in struct.iter_unpack(">h", raw[4 * long_metrics:2 * count + 2 * long_metrics])]
+    pairs = list(struct.iter_unpack(">Hh", raw[:4 * long_metrics]))
+    bearings = [bearing for _, bearing in pairs]
+    bearings += [bearing for (bearing,) in struct.iter_unpack(">h", raw[4 * long_metrics:2 * (count + long_metrics)])]
     made: dict[int, _Glyph] = {}
 
     def glyph(gid: int, depth: int) -> _Glyph:
@@ -316,18 +354,33 @@ def _glyphs(program: TTFont, shown: set[int], last: int) -> dict[int, _Glyph]:
             return made[gid]
         if depth > 8 or gid >= count:
             raise _NotMergeable
-        data = bytes(glyf[starts[gid]:starts[gid + 1]])
+        data = _unpadded(bytes(glyf[starts[gid]:starts[gid + 1]]))
         offsets = _component_offsets(data)
-        components = tuple(component if component <= last else glyph(component, depth + 1)
-                           for component in (int.from_bytes(data[at:at + 2], "big") for at in offsets))
+        components = tuple(glyph(int.from_bytes(data[at:at + 2], "big"), depth + 1) for at in offsets)
         zeroed = bytearray(data)
         for at in offsets:
             zeroed[at:at + 2] = b"\0\0"
-        advance = advances[min(gid, long_metrics - 1)]
-        made[gid] = _Glyph(bytes(zeroed), offsets, components, (advance, bearings[gid]))
+        made[gid] = _Glyph(bytes(zeroed), offsets, components, (pairs[min(gid, long_metrics - 1)][0], bearings[gid]))
         return made[gid]
 
     return {gid: glyph(gid, 0) for gid in range(min(last + 1, count)) if gid in shown or starts[gid + 1] > starts[gid]}
+
+
+def _unpadded(data: bytes) -> bytes:
+    """A glyph's data without the padding a subsetter may add (HarfBuzz pads glyphs to an even length
+    when its 'loca' has short offsets), so the same glyph compares equal from any subset."""
+    if not data:
+        return data
+    glyph = Glyph(data)
+    glyph.trim()
+    return bytes(glyph.data)
+
+
+def _parts(glyph: _Glyph) -> Iterator[_Glyph]:
+    """A glyph's components, theirs, and so on."""
+    for component in glyph.components:
+        yield component
+        yield from _parts(component)
 
 
 @cache
@@ -376,7 +429,9 @@ def _write_face(face: _Face, writer: PdfSerialiser) -> None:
     file_number, text_number, descriptor_number, cid_number = (writer.new_number() for _ in range(4))
     writer.stream(file_number, b"<< /Length1 %d /Filter /FlateDecode" % len(program), zlib.compress(program, 9))
     writer.stream(text_number, b"<< /Filter /FlateDecode", zlib.compress(_to_unicode(face.text), 9))
-    descriptor = [b"/FontName " + name, b"/FontBBox [ %s ]" % b" ".join(_number(value) for value in face.box),
+    flags = face.first.flags + (_FIXED_PITCH if _fixed_pitch(face.widths) else 0)
+    descriptor = [b"/FontName " + name, b"/Flags %d" % flags,
+                  b"/FontBBox [ %s ]" % b" ".join(_number(value) for value in face.box),
                   *face.first.descriptor, b"/FontFile2 %d 0 R" % file_number]
     if face.first.cid_set:
         set_number = writer.new_number()
@@ -396,12 +451,16 @@ def _program_of(face: _Face) -> bytes:
     font = face.first.program
     for tag in _DROPPED_TABLES & set(font.keys()):
         del font[tag]
+    for tag in ("glyf", "hmtx", "cmap", "post", "maxp", "head", "hhea"):  # read while the glyph order is
+        if tag in font:  # the one they were written with (the tables the merged glyphs change)
+            font[tag]
     count = max(face.glyphs) + 1
+    own = {glyph: gid for gid, glyph in sorted(face.glyphs.items(), reverse=True)}  # the lowest id of a glyph
     extra: dict[_Glyph, int] = {}
 
-    def number(component: int | _Glyph) -> int:
-        if isinstance(component, int):
-            return component
+    def number(component: _Glyph) -> int:
+        if component in own:
+            return own[component]
         if component not in extra:
             for inner in component.components:
                 number(inner)
