@@ -20,6 +20,7 @@ from fontTools.ttLib import TTFont
 
 from conftest import pdf_problems
 from reportgen.render.pdf import parts as pdf_parts
+from reportgen.render.pdf import subsets
 from reportgen.render.pdf.join import Furniture, PartPages, join_parts
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -166,6 +167,16 @@ def test_parts_of_one_glyph_merge(tmp_path: Path) -> None:
     joined = _join(parts, tmp_path)
     assert _faces(joined) == {"Liberation-Sans": 1, "Liberation-Sans-Bold": 1}
     assert _looks(joined) == [look for part in parts for look in _looks(part)]
+
+
+def test_a_face_too_big_for_glyph_ids_is_left_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A merged font may not need more than 65,535 glyph ids (here, for the test, 10): the subsets stay."""
+    monkeypatch.setattr(subsets, "_MOST_GLYPHS", 10)
+    parts = [_part("Alpha 1"), _part("Beta 2")]
+    joined = _join(parts, tmp_path)
+    assert _faces(joined) == {"Liberation-Sans": 2, "Liberation-Sans-Bold": 2}
+    assert _looks(joined) == [look for part in parts for look in _looks(part)]
+    assert pdf_problems(joined) == []
 
 
 def test_the_merged_font_is_the_same_every_time(tmp_path: Path) -> None:

@@ -201,8 +201,11 @@ class FontFaces:
                 continue
             face = next((face for face in self.faces if face.first.key == subset.key and face.merge(subset)), None)
             if face is None:
-                face = _Face(new_number(), subset)
-                face.merge(subset)
+                face = _Face(0, subset)
+                if not face.merge(subset):  # too big even alone
+                    kept |= reachable([font])
+                    continue
+                face.number = new_number()
                 self.faces.append(face)
             shared[font.objgen] = face.number
             skipped |= subset.objects
