@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import string
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -42,7 +41,7 @@ from pikepdf import Name
 
 from reportgen.errors import ReportgenError
 from reportgen.render.pdf.serial import Numbers, PdfSerialiser, entry, reachable, renumber
-from reportgen.render.pdf.subsets import FontFaces
+from reportgen.render.pdf.subsets import FontFaces, subset_tag
 
 FURNITURE = b"/ReportgenFurniture"  # a page's kind of furniture: running title, marking, logo
 PAGE_NUMBER = b"/ReportgenPageNumber"  # a page's own: "Page X of Y"
@@ -327,12 +326,7 @@ def _retag_fonts(pdf: pikepdf.Pdf, salt: str) -> None:
         for field in ("/BaseFont", "/FontName"):
             name = str(obj.get(field, ""))
             if len(name) > 8 and name[7] == "+":
-                obj[field] = Name("/" + _tag(name[1:7], salt) + name[7:])
-
-
-def _tag(old: str, salt: str) -> str:
-    digest = hashlib.sha256(f"{old}:{salt}".encode()).digest()
-    return "".join(string.ascii_uppercase[byte % 26] for byte in digest[:6])
+                obj[field] = Name("/" + subset_tag(f"{name[1:7]}:{salt}".encode()) + name[7:])
 
 
 def _as_artifact(page: pikepdf.Page) -> bytes:

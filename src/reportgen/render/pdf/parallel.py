@@ -100,7 +100,7 @@ def write_in_parts(paper: Paper, templates: Path) -> bytes | None:
     if workers == 1:
         _run_here(paper, templates, schedule)
     else:
-        with PdfWorkers(templates, workers, warm=False, paper=paper) as pool:  # forked with the paper
+        with PdfWorkers(templates, workers, paper=paper) as pool:  # forked with the paper
             pool.drive(schedule)
     return _finish(schedule, workers, started)
 
@@ -143,7 +143,7 @@ def start_workers(templates: Path) -> PdfWorkers | None:
     workers = min(usable_cores(), MAX_WORKERS)
     if workers < 2 or not can_fork():
         return None
-    return PdfWorkers(Path(templates).resolve(), workers, warm=True)
+    return PdfWorkers(Path(templates).resolve(), workers)
 
 
 @dataclass
@@ -296,7 +296,9 @@ class PdfWorkers:
     failure stops the others and is raised here.
     """
 
-    def __init__(self, templates: Path, count: int, warm: bool, paper: Paper | None = None) -> None:
+    def __init__(self, templates: Path, count: int, paper: Paper | None = None) -> None:
+        """Without `paper`, early workers: the first warms up, takes the paper (`write`), then forks the
+        others (`pdf_worker.warm_and_serve`); with it, each is forked with the paper."""
         self.templates = templates
         self.processes: dict[Connection, Any] = {}  # the Process, or None for a sibling forked by the first
         self.sent: dict[Connection, int] = {}  # tasks each worker has in hand
@@ -304,7 +306,7 @@ class PdfWorkers:
         context = multiprocessing.get_context("fork")
         try:
             pipes = [context.Pipe() for _ in range(count)]
-            if warm:  # one process warms up, then forks the others (see `pdf_worker.warm_and_serve`)
+            if paper is None:
                 parent_ends = [ours for ours, _ in pipes]
                 first = context.Process(target=pdf_worker.warm_and_serve,
                                         args=(templates, [theirs for _, theirs in pipes], parent_ends, os.getpid()),

@@ -428,7 +428,8 @@ def _codes(program: TTFont, last: int) -> dict[tuple[int, int, int], dict[int, i
 def _write_face(face: _Face, writer: PdfSerialiser) -> None:
     program = _program_of(face)
     gids = sorted(face.widths)
-    name = Name("/" + _tag(face.first.name, gids, program) + "+" + face.first.name).unparse()
+    seed = f"{face.first.name}:{','.join(map(str, gids))}:".encode() + hashlib.sha256(program).digest()
+    name = Name("/" + subset_tag(seed) + "+" + face.first.name).unparse()
     file_number, text_number, descriptor_number, cid_number = (writer.new_number() for _ in range(4))
     writer.stream(file_number, b"<< /Length1 %d /Filter /FlateDecode" % len(program), zlib.compress(program, 9))
     writer.stream(text_number, b"<< /Filter /FlateDecode", zlib.compress(_to_unicode(face.text), 9))
@@ -499,10 +500,9 @@ def _program_of(face: _Face) -> bytes:
     return out.getvalue()
 
 
-def _tag(name: str, gids: list[int], program: bytes) -> str:
-    """Six capitals naming the subset (the same font and glyphs, the same tag)."""
-    digest = hashlib.sha256(f"{name}:{','.join(map(str, gids))}:".encode() + hashlib.sha256(program).digest()).digest()
-    return "".join(string.ascii_uppercase[byte % 26] for byte in digest[:6])
+def subset_tag(seed: bytes) -> str:
+    """A font subset's tag, six capitals, from what names it (the same seed, the same tag)."""
+    return "".join(string.ascii_uppercase[byte % 26] for byte in hashlib.sha256(seed).digest()[:6])
 
 
 def _number(value: float) -> bytes:

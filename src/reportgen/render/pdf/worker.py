@@ -76,9 +76,9 @@ def _close_parent_ends(ends: Iterable[Connection]) -> None:
         end.close()
 
 
-def serve(templates: Path, connection: Connection, parent_ends: Iterable[Connection] = (),
-            paper: Paper | None = None, parent: int | None = None) -> None:
-    """A PDF worker: take the paper (unless it was forked with it), then do tasks until told to stop (None).
+def serve(templates: Path, connection: Connection, parent_ends: Iterable[Connection], paper: Paper,
+          parent: int | None = None) -> None:
+    """A PDF worker with the paper: do tasks until told to stop (None).
 
     `parent`: the process to die with (`_die_with`); None when the caller has seen to it."""
     if parent is not None:
@@ -86,10 +86,8 @@ def serve(templates: Path, connection: Connection, parent_ends: Iterable[Connect
     _close_parent_ends(parent_ends)
     prepared: dict[int, Prepared] = {}
     try:
-        if paper is None:
-            paper = connection.recv()
         gc.freeze()  # the inherited heap and the paper are never garbage: keep the collector off them
-        while paper is not None and (task := connection.recv()) is not None:
+        while (task := connection.recv()) is not None:
             for message in run_task(paper, templates, task, prepared):
                 connection.send(message)
     except EOFError:  # the parent has gone
@@ -138,7 +136,7 @@ def warm_and_serve(templates: Path, connections: list[Connection], parent_ends: 
                 for other in connections:
                     if other is not connection:
                         other.close()
-                serve(templates, connection, paper=paper, parent=me)
+                serve(templates, connection, (), paper, parent=me)
             except BaseException:
                 code = 1
             finally:
@@ -146,7 +144,7 @@ def warm_and_serve(templates: Path, connections: list[Connection], parent_ends: 
         siblings.append(pid)
         connection.close()
     try:
-        serve(templates, first, paper=paper)
+        serve(templates, first, (), paper)
     finally:
         for pid in siblings:
             with contextlib.suppress(ChildProcessError):
