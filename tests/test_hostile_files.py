@@ -79,6 +79,23 @@ def test_merged_heading_cells_are_reported(tmp_path: Path) -> None:
     assert [i.code for i in issues] == ["merged-cells"]
 
 
+@pytest.mark.parametrize("element", ['<mergeCells count="1"><mergeCell ref="B2:ZZZZ9"/></mergeCells>',
+                                     '<mergeCells count="1"><mergeCell ref="B0:C3"/></mergeCells>'])
+def test_a_damaged_merged_range_is_an_unreadable_file(tmp_path: Path, element: str) -> None:
+    path = write_xlsx(tmp_path / "opcc.xlsx", ROWS)
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
+    parts[sheet] = parts[sheet].replace(b"</sheetData>", b"</sheetData>" + element.encode())
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    ret, issues = _read(path)
+    assert ret is None
+    assert [(i.code, i.file) for i in issues] == [("unreadable-file", "opcc.xlsx")]
+    assert "merged range is given as 'B" in issues[0].message and "not a cell or a range of cells" in issues[0].message
+
+
 def test_formulas_cached_uncached_and_ref_errors(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "opcc.xlsx", [RETURN_HEADINGS, (1, "", "Completed", "=A1", "")])
     # openpyxl writes formulas without cached values; add one cached value and one #REF! by hand

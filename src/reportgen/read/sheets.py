@@ -17,6 +17,8 @@ from pathlib import Path
 from reportgen.issues import Issue, issue
 from reportgen.read.headings import did_you_mean, find_header_row
 from reportgen.read.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
+from reportgen.read.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
+from reportgen.read.xlsx_values import column_letters, range_bounds
 from reportgen.settings import Column
 
 Cell = object
@@ -44,12 +46,8 @@ class Table:
     links: Mapping[str, str] = field(default_factory=dict)  # cell ("D5") -> URL set with Insert > Link
 
     def link(self, number: int, key: str) -> str | None:
-        if not self.links:  # a CSV file, or a sheet without links: no need to import openpyxl (~0.4 s)
-            return None
-        from openpyxl.utils import get_column_letter
-
         at = self.index.get(key)
-        return None if at is None else self.links.get(f"{get_column_letter(at + 1)}{number}")
+        return None if at is None or not self.links else self.links.get(f"{column_letters(at + 1)}{number}")
 
     def value(self, cells: tuple[Cell, ...], key: str) -> Cell:
         at = self.index.get(key)
@@ -66,11 +64,6 @@ def read_sheets(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
 
 
 def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
-    # imported here: xlsx_reader and this need openpyxl (~0.4 s in a fresh process), CSV inputs do not
-    from openpyxl.utils import get_column_letter
-
-    from reportgen.read.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
-
     if not zipfile.is_zipfile(path):
         if _looks_like_text_or_xls(path) == "ole":
             what = "an old .xls workbook or a password-protected one"
@@ -92,7 +85,7 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         return [], [issue("unreadable-file", "too-large", reason=exc, file=display)]
     except Exception as exc:  # lxml, zip and value errors for broken files: all mean "cannot read"
         return [], [issue("unreadable-file", error=exc, file=display)]
-    return sheets, [issue("cells-beyond", count=len(cells.beyond), last_column=get_column_letter(MAX_COLUMNS),
+    return sheets, [issue("cells-beyond", count=len(cells.beyond), last_column=column_letters(MAX_COLUMNS),
                           file=display, sheet=cells.name, value=cells.beyond[0])
                     for cells in found if cells.beyond]
 
@@ -257,15 +250,8 @@ def sheet_fact_issues(table: Table, facts: SheetFacts) -> list[Issue]:
 
 
 def _bounds(cells: str) -> tuple[tuple[int, int], tuple[int, int]]:
-    """'B5:C7' -> ((5, 2), (7, 3)); 'B5' -> ((5, 2), (5, 2))."""
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
-    parts = cells.split(":") if cells else ["A1"]
-    points = []
-    for part in (parts[0], parts[-1]):
-        letters, number = coordinate_from_string(part)
-        points.append((number, column_index_from_string(letters)))
-    return points[0], points[1]
+    """(row, column) of a range's first and last cells; a formula cell without a coordinate: A1."""
+    return range_bounds(cells or "A1")
 
 
 def _heading(table: Table, column: int) -> str:

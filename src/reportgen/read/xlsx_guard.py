@@ -1,4 +1,4 @@
-"""Checks on an .xlsx package before openpyxl opens it, and facts openpyxl's read-only mode hides.
+"""Checks on an .xlsx package before its cells are read, and facts a reader of cell values skips.
 
 `refuse_reason` stops zip bombs (size and ratio limits: no library has them) and XML with
 DOCTYPE/ENTITY declarations (refused by defusedxml's parser) before anything expands them, reading
@@ -17,6 +17,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from lxml import etree
 
+from reportgen.read.xlsx_values import range_bounds
+
 MAX_ENTRIES = 5_000
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # uncompressed; a 15,000-action return is under 20 MiB
 MAX_RATIO = 150  # uncompressed / compressed, for entries over 1 MiB: XML compresses ~10-30x
@@ -28,7 +30,7 @@ _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 def refuse_reason(path: Path) -> str | None:
-    """Why the package must not be opened, or None when it is safe to hand to openpyxl."""
+    """Why the package must not be opened, or None when it is safe to read its cells."""
     try:
         with zipfile.ZipFile(path) as package:
             entries = package.infolist()
@@ -99,7 +101,10 @@ class SheetFacts:
 
 
 def scan_sheet(path: Path, member: str) -> SheetFacts:
-    """Hidden rows, merged ranges and formula cells of one sheet, in one streaming pass."""
+    """Hidden rows, merged ranges and formula cells of one sheet, in one streaming pass.
+
+    ValueError (the caller's "cannot read") for a damaged sheet, e.g. a merged range not given as cells.
+    """
     hidden: set[int] = set()
     merged: list[str] = []
     formulas: dict[str, str] = {}
@@ -129,6 +134,12 @@ def scan_sheet(path: Path, member: str) -> SheetFacts:
                 del element.getparent()[0]
         targets = _link_targets(package, member) if link_ids else {}
     links = {cell: targets[rel] for cell, rel in link_ids.items() if rel in targets}
+    places = [("merged range", cells) for cells in merged] + [("formula cell", cell) for cell in formulas if cell]
+    for what, cells in places:
+        try:
+            range_bounds(cells)
+        except ValueError:
+            raise ValueError(f"a {what} is given as '{cells}', which is not a cell or a range of cells") from None
     return SheetFacts(frozenset(hidden), tuple(merged), formulas, links)
 
 

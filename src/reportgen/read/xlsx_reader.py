@@ -21,9 +21,17 @@ from pathlib import Path
 from typing import IO
 
 from lxml import etree
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
-from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
+
+from reportgen.read.xlsx_values import (
+    MAC_EPOCH,
+    WINDOWS_EPOCH,
+    builtin_shows_date,
+    column_letters,
+    column_number,
+    from_serial,
+    shows_date,
+    split_coordinate,
+)
 
 MAX_COLUMNS = 1_000  # a return has ~10 columns; cells further right are reported, not read
 MAX_CELL_FORMATS = 64_000  # Excel's own limit on distinct cell formats in a workbook
@@ -176,7 +184,7 @@ def _date_formats(package: zipfile.ZipFile, names: dict[str, str], targets: dict
                     raise TooLarge(f"its styles part declares more than {MAX_CELL_FORMATS:,} cell formats "
                                    "(Excel's own limit)")
                 number = int(element.get("numFmtId", "0"))
-                dates.append(is_date_format(custom.get(number, BUILTIN_FORMATS.get(number, "General"))))
+                dates.append(shows_date(custom[number]) if number in custom else builtin_shows_date(number))
                 continue  # cleared with cellXfs, so getparent() keeps working
             _forget(element)
     return dates
@@ -198,15 +206,15 @@ def _sheet_rows(stream: IO[bytes], strings: list[str], dates: list[bool], epoch:
             continue
         reference = element.get("r")
         if reference:
-            letters, cell_row = coordinate_from_string(reference)
-            column = column_index_from_string(letters)
+            letters, cell_row = split_coordinate(reference)
+            column = column_number(letters)
         else:
             column += 1
         value = _value(element, strings, dates, epoch)
         if value is None:
             continue
         if column > MAX_COLUMNS:
-            beyond.append(reference or f"{get_column_letter(min(column, 16384))}{cell_row or last_row + 1}")
+            beyond.append(reference or f"{column_letters(min(column, 16384))}{cell_row or last_row + 1}")
         else:
             cells[column] = value
     return tuple(rows), tuple(beyond)
@@ -232,7 +240,7 @@ def _value(cell: etree._Element, strings: list[str], dates: list[bool], epoch: d
     style = int(cell.get("s", "0"))
     if style < len(dates) and dates[style]:
         try:
-            return from_excel(number, epoch)
+            return from_serial(number, epoch)
         except (OverflowError, ValueError):  # a serial no calendar holds: keep the number, as Excel shows ####
             return number
     return number

@@ -126,7 +126,8 @@ def show_mail(mailed: MailOutcome) -> int:
 @contextlib.contextmanager
 def openpyxl_without_numpy() -> Iterator[None]:
     """While in this block, the first import of openpyxl runs as if numpy were not installed (~0.05-0.12 s less
-    to start `build` and `validate` with .xlsx inputs; CSV inputs still never import openpyxl).
+    where a command imports it: `build` writes register.xlsx, and with an earlier draft `build` and
+    `validate` compare returns with the workbooks it sent; reading .xlsx inputs never imports openpyxl).
 
     openpyxl imports numpy whenever it can, only to accept numpy numbers as cell values; reportgen
     reads workbooks with its own reader and writes text cells, never numpy values, and numpy (with

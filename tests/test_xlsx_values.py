@@ -1,0 +1,89 @@
+"""reportgen's copies of openpyxl's rules for coordinates, serial dates and date formats
+(`reportgen.read.xlsx_values`) give what openpyxl's own give: every column, every built-in format,
+and generated coordinates, serials and format codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
+from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
+
+from reportgen.read import xlsx_values as xv
+
+
+def _result(function, *args):  # type: ignore[no-untyped-def]
+    """The value, or "failed" (openpyxl raises its own exception types where ours raise ValueError)."""
+    try:
+        return function(*args)
+    except Exception:
+        return "failed"
+
+
+def test_every_column_both_ways() -> None:
+    for number in range(1, 18_279):  # A to ZZZ, all openpyxl has
+        letters = get_column_letter(number)
+        assert xv.column_letters(number) == letters
+        assert xv.column_number(letters) == number
+        assert xv.column_number(letters.lower()) == number
+    for bad in (0, -1, 18_279):
+        with pytest.raises(ValueError):
+            xv.column_letters(bad)
+        with pytest.raises(ValueError):
+            get_column_letter(bad)
+    for bad in ("", "AAAA", "A1", "É", "Ａ", " A", "$A"):
+        with pytest.raises(ValueError):
+            xv.column_number(bad)
+        with pytest.raises(ValueError):
+            column_index_from_string(bad)
+
+
+@given(st.text(alphabet="AbZz$019 :é", max_size=8))
+def test_coordinates_as_openpyxl_reads_them(text: str) -> None:
+    assert _result(xv.split_coordinate, text) == _result(coordinate_from_string, text)
+
+
+def test_ranges() -> None:
+    assert xv.range_bounds("B5:C7") == ((5, 2), (7, 3))
+    assert xv.range_bounds("$AA$10") == ((10, 27), (10, 27))
+    for bad in ("B5:ZZZZ9", "B0", "5B", "", "B5:"):
+        with pytest.raises(ValueError):
+            xv.range_bounds(bad)
+
+
+@given(st.one_of(st.floats(min_value=-1e6, max_value=3e6, allow_nan=False),
+                 st.integers(min_value=-100_000, max_value=3_000_000),
+                 st.sampled_from([0, 0.5, 0.999999999, 1, 59, 59.999, 60, 61, 2_958_465, 2_958_466, 1e308,
+                                  float("inf"), float("-inf"), float("nan")])),
+       st.sampled_from([WINDOWS_EPOCH, MAC_EPOCH]))
+def test_serial_dates_as_openpyxl_reads_them(value: float, epoch: dt.datetime) -> None:
+    assert _result(xv.from_serial, value, epoch) == _result(from_excel, value, epoch)
+
+
+def test_epochs_are_openpyxl_s() -> None:
+    assert (xv.WINDOWS_EPOCH, xv.MAC_EPOCH) == (WINDOWS_EPOCH, MAC_EPOCH)
+
+
+def test_every_builtin_format() -> None:
+    for format_id in range(0, 164):
+        expected = is_date_format(BUILTIN_FORMATS.get(format_id, "General"))
+        assert xv.builtin_shows_date(format_id) == expected, format_id
+
+
+REAL_FORMATS = ["General", "0", "0.00", "@", "dd/mm/yyyy", "d mmmm yyyy", "[$-809]dd mmmm yyyy", "[h]:mm:ss",
+                '"Q"0', '"day "0', "#,##0;[Red]-#,##0", "[Red]0", "[$£-809]#,##0.00", "yyyy-mm-dd;@",
+                '0_d', "\\d0", "mmm-yy", "hh:mm AM/PM", "0.00E+00", "[mm]:ss", '[$-F800]dddd\\,\\ mmmm\\ dd\\,\\ yyyy']
+
+
+@pytest.mark.parametrize("code", REAL_FORMATS)
+def test_real_custom_formats(code: str) -> None:
+    assert xv.shows_date(code) == is_date_format(code)
+
+
+@given(st.text(alphabet='dmyhsDMYHS0#.,;"[]$-_\\@ :/E+Red', max_size=16))
+def test_custom_formats_as_openpyxl_reads_them(code: str) -> None:
+    assert xv.shows_date(code) == is_date_format(code)
