@@ -33,6 +33,8 @@ PLAN = {
 }
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 TOML = '[paper]\ntitle = "Test Delivery Plan"\ndate = 2026-11-05\n[history]\nstalled_after = {n}\n'
 
 
@@ -40,6 +42,8 @@ def _returns(n: int, plan: dict[int, tuple[str, ...]] = PLAN) -> dict[str, list[
     by_lead: dict[str, list[tuple[object, ...]]] = {}
     for ref, _section, lead, text, _page in ACTIONS:
         update = f"Update {n} on {ref}." if ref == 4 else f"Same update on {ref}."
+        if ref == 6:  # a link: its relationship must not take a chart picture's in the DOCX
+            update += " See https://example.org/plan."
         by_lead.setdefault(lead.lower().replace(" ", "-") + ".xlsx", [RETURN_HEADINGS]).append(
             (ref, text, plan[ref][n], update, "2027"))
     return by_lead
@@ -125,6 +129,11 @@ def test_the_docx_has_pictures_with_descriptions_and_tables(built: list[BuildRes
     body = document.element.body
     described = [p.get("descr") for p in body.iter(f"{{{WP}}}docPr")]
     assert len(described) == 2 and described[0].startswith("Stacked bar chart") and "2026" in described[0]
+    embedded = [blip.get(f"{{{R}}}embed") for blip in body.iter(f"{{{A}}}blip")]
+    pictures = [document.part.related_parts[rel_id] for rel_id in embedded]
+    assert len(pictures) == 2 and all(part.content_type == "image/png" and part.blob.startswith(b"\x89PNG")
+                                      for part in pictures)
+    assert "https://example.org/plan" in [rel.target_ref for rel in document.part.rels.values() if rel.is_external]
     texts = [p.text for p in document.paragraphs]
     assert "Progress over time" in texts and "Stalled actions" in texts
     captions = [(t._tbl.tblPr.find(f"{{{W}}}tblCaption"), t) for t in document.tables]

@@ -53,8 +53,7 @@ class Layout:
         for rel_id, rel in self.part.rels.items():
             if rel.is_external and rel.reltype == RT.HYPERLINK:
                 self.link_ids.setdefault(rel.target_ref, rel_id)
-        self.used_rel_ids = set(self.part.rels)
-        self.next_rel = len(self.used_rel_ids) + 1
+        self.next_rel = len(self.part.rels) + 1
         body = document.element.body
         ids = [int(v) for v in body.xpath("//@w:id") if str(v).isdigit()]
         self.next_change_id = max(ids, default=0) + 1
@@ -71,13 +70,16 @@ class Layout:
         return self.style_ids[name]
 
     def link_id(self, url: str) -> str:
-        """One external relationship per URL, created once (python-docx's relate_to rescans all rels)."""
+        """One external relationship per URL, created once (python-docx's relate_to rescans all rels).
+
+        The id is checked against the part's relationships as they are now: a picture added since
+        (python-docx numbers its relationship itself) must not have its id taken (and its image lost).
+        """
         rel_id = self.link_ids.get(url)
         if rel_id is None:
-            while f"rId{self.next_rel}" in self.used_rel_ids:
+            while f"rId{self.next_rel}" in self.part.rels:
                 self.next_rel += 1
             rel_id = f"rId{self.next_rel}"
-            self.used_rel_ids.add(rel_id)
             self.part.rels.add_relationship(RT.HYPERLINK, url, rel_id, is_external=True)
             self.link_ids[url] = rel_id
         return rel_id
