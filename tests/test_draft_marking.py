@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+from html import unescape
 from pathlib import Path
 
 import docx
@@ -58,6 +60,16 @@ def test_a_blocked_draft_is_marked_on_every_page_and_lists_its_issues(tmp_path: 
     first = pages[0]
     assert "Issues to resolve before publication" in first
     assert "Ongoing-ish" in first and "Action 4 has no status" in first
+    web = web_text(result.folder / "paper.html")
+    assert web.index(marking) < web.index("Issues to resolve before publication") < web.index("Ongoing-ish") \
+        < web.index("Cover sheet")
+    assert "Action 4 has no status" in web
+
+
+def web_text(path: Path) -> str:
+    """The web edition's text in reading order (the tags dropped)."""
+    html = path.read_text(encoding="utf-8")
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html[html.index("<body"):])).split())
 
 
 def test_the_marking_is_settable(tmp_path: Path) -> None:
@@ -74,6 +86,8 @@ def test_nothing_blocking_means_no_marking(tmp_path: Path) -> None:
     texts = [*header_texts(result.folder / "paper.docx"), *(p.text for p in document.paragraphs)]
     assert not any("DRAFT" in text or "Issues to resolve" in text for text in texts)
     assert not any("DRAFT" in page or "Issues to resolve" in page for page in pdf_pages(result.folder / "paper.pdf"))
+    web = web_text(result.folder / "paper.html")
+    assert "DRAFT" not in web and "Issues to resolve" not in web
 
 
 @needs_sample
@@ -141,3 +155,20 @@ def test_an_html_template_without_a_place_for_the_marking_is_marked_anyway(tmp_p
     pages = pdf_pages(result.folder / "paper.pdf")
     assert all(result.paper.draft_marking in page for page in pages)
     assert all(line.split(": ", 1)[1][:40] in pages[0].replace("\n", " ") for line in result.paper.blocking)
+
+
+def test_a_web_template_without_a_place_for_the_marking_is_marked_anyway(tmp_path: Path) -> None:
+    root = blocked_workspace(tmp_path / "ws")
+    (root / "templates").mkdir()
+    html = (ROOT / "templates" / "paper.web.html.j2").read_text(encoding="utf-8")
+    start = html.index("{% if paper.draft_marking %}")
+    older = html[:start] + html[html.index("{% endif %}", start) + len("{% endif %}"):]
+    start = older.index("{% if paper.blocking %}")
+    older = older[:start] + older[older.index("</section>\n{% endif %}", start) + len("</section>\n{% endif %}"):]
+    assert "draft_marking" not in older and "paper.blocking" not in older
+    (root / "templates" / "paper.web.html.j2").write_text(older, encoding="utf-8")
+    result = build_draft(root)
+    web = web_text(result.folder / "paper.html")
+    assert web.index(result.paper.draft_marking) < web.index("Issues to resolve before publication") \
+        < web.index("Cover sheet")
+    assert all(line in web for line in result.paper.blocking)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from reportgen.files import write_atomically
 from reportgen.model import Paper, PaperRow
@@ -81,10 +82,27 @@ def render_web(paper: Paper, templates: Path) -> str:
     script = _source(env, SCRIPT_NAME)
     policy = (f"default-src 'none'; style-src {csp_hash(style)}; script-src {csp_hash(script)}; "
               "img-src data:; base-uri 'none'; form-action 'none'")
-    return env.get_template(TEMPLATE_NAME).render(
+    html = env.get_template(TEMPLATE_NAME).render(
         paper=paper, options=filter_options(paper),
         style=Markup(style), script=Markup(script), policy=policy, search_text=search_text,
     )
+    return with_draft_marking(html, paper)
+
+
+def with_draft_marking(html: str, paper: Paper) -> str:
+    """A workspace's web template written before it had a place for the draft marking (ours has one)
+    still shows it, and the issues that block publication, first, while anything blocks publication.
+    Elements only: the page's policy allows no style but its own."""
+    if not paper.draft_marking or 'class="draft-marking"' in html:
+        return html
+    body = re.search(r"<body[^>]*>", html)
+    if body is None:
+        return html
+    items = "".join(f"<li>{escape(line)}</li>" for line in paper.blocking)
+    inserted = (f'\n<p class="draft-marking"><strong>{escape(paper.draft_marking)}</strong></p>\n'
+                f'<section class="blocking" aria-label="Issues to resolve before publication">'
+                f"<h2>Issues to resolve before publication</h2><ul>{items}</ul></section>\n")
+    return html[:body.end()] + inserted + html[body.end():]
 
 
 def write_html(paper: Paper, templates: Path, out: Path) -> None:
