@@ -206,6 +206,26 @@ def test_exempt_actions_stay_out_of_history_and_progress(tmp_path: Path) -> None
                 data = b"".join(package.read(n) for n in package.namelist())
         data += b"".join(base64.b64decode(m) for m in re.findall(rb"base64,([A-Za-z0-9+/=]+)", data))
         assert CANARY.encode() not in data, path.name
+    # a restricted history may hold exempt actions: written apart and marked, the public one untouched
+    assert main(["history", "--workspace", str(root)]) == 0
+    public = root / "outputs" / "history"
+    before = {path.name: path.read_bytes() for path in public.iterdir()}
+    assert sorted(before) == ["history.csv", "history.xlsx"]
+    assert main(["history", "--workspace", str(root), "--edition", "restricted"]) == 0
+    assert {path.name: path.read_bytes() for path in public.iterdir()} == before
+    restricted = root / "outputs" / "history-restricted"
+    assert sorted(path.name for path in restricted.iterdir()) == ["history-restricted.csv", "history-restricted.xlsx"]
+    assert openpyxl.load_workbook(restricted / "history-restricted.xlsx").sheetnames == ["History RESTRICTED"]
+
+
+def test_history_is_never_written_into_the_inputs_or_a_draft(built: list[BuildResult], tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    root = built[-1].folder.parents[2]
+    for out in (built[0].folder, built[0].folder / "sub", root / "inputs" / "x"):
+        before = sorted(p.name for p in built[0].folder.iterdir())
+        assert main(["history", "--workspace", str(root), "--out", str(out)]) == 2
+        assert "never writing into a draft" in capsys.readouterr().err or out.is_relative_to(root / "inputs")
+        assert sorted(p.name for p in built[0].folder.iterdir()) == before and not (root / "inputs" / "x").exists()
 
 
 def test_new_actions_and_moves_between_not_started_and_on_hold(tmp_path: Path) -> None:

@@ -15,12 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from reportgen.drafts.earlier import read_history
+from reportgen.drafts.folders import check_out_place
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue
 from reportgen.paper.progress import history_frame
 from reportgen.render.xlsx import write_rows
 from reportgen.safe_cells import text_for_spreadsheet
+from reportgen.settings import load_settings
 
 
 def history_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -37,21 +39,29 @@ def history_table(frame: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values("Ref", kind="stable").reset_index(drop=True).fillna("")
 
 
-def write_history(table: pd.DataFrame, out: Path) -> tuple[Path, Path]:
+def write_history(table: pd.DataFrame, out: Path, marking: str = "") -> tuple[Path, Path]:
     """history.xlsx and history.csv in `out` (made when missing), each written atomically; every cell
-    is text, and text a spreadsheet would read as a formula is quoted."""
+    is text, and text a spreadsheet would read as a formula is quoted. With a `marking` (a restricted
+    history) the files are named and the sheet titled with it: history-restricted.xlsx, "History RESTRICTED"."""
     out.mkdir(parents=True, exist_ok=True)
     headings = [str(column) for column in table.columns]
     rows = [[str(value) for value in record] for record in table.itertuples(index=False, name=None)]
-    xlsx, csv_path = out / "history.xlsx", out / "history.csv"
+    stem = "history-restricted" if marking else "history"
+    xlsx, csv_path = out / f"{stem}.xlsx", out / f"{stem}.csv"
     widths = (7, 22, 22, 50, *(14 for _ in headings[4:]))
-    write_rows(xlsx, "History", headings, rows, widths)
+    title = f"History {_sheet_safe(marking)}"[:31].strip() if marking else "History"
+    write_rows(xlsx, title, headings, rows, widths)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(headings)
     writer.writerows([text_for_spreadsheet(value) for value in row] for row in rows)
     write_atomically(csv_path, buffer.getvalue().encode("utf-8"))
     return xlsx, csv_path
+
+
+def _sheet_safe(text: str) -> str:
+    """Text Excel accepts in a sheet's name (none of []:*?/\\)."""
+    return "".join(" " if char in "[]:*?/\\" else char for char in text)
 
 
 @dataclass(frozen=True)
@@ -65,14 +75,21 @@ class HistoryExport:
 
 def export_history(workspace: Path, out: Path | None = None, edition: str = "public") -> HistoryExport:
     """`reportgen history`: the action × period table of the workspace's kept drafts, as xlsx and csv
-    in `out` (default `outputs/history/`). The public edition reads only public drafts."""
+    in `out` (default `outputs/history/`). The public edition reads only public drafts; the restricted
+    one may read restricted drafts, so it is marked and written apart (default
+    `outputs/history-restricted/`, history-restricted.*): it never replaces the public history. `out` is
+    never inside the inputs or a kept draft."""
     workspace = Path(workspace)
     if not workspace.is_dir():
         raise UsageError(f"no workspace folder {workspace}")
+    if out is not None:
+        check_out_place(out / "history.xlsx", workspace)  # the files go in `out`, which may exist
     outputs = workspace / "outputs"
     found, issues = read_history(outputs, edition)
     if not found:
         raise ReportgenError(f"no kept {edition} drafts under {outputs}: build a paper first (reportgen build)")
+    marking = load_settings(workspace).paper.restricted_marking if edition == "restricted" else ""
     table = history_table(history_frame([draft.paper for draft in found]))
-    xlsx, csv_path = write_history(table, out if out is not None else outputs / "history")
+    default = outputs / ("history-restricted" if marking else "history")
+    xlsx, csv_path = write_history(table, out if out is not None else default, marking)
     return HistoryExport(xlsx, csv_path, tuple(d.period for d in found), len(table), issues)
