@@ -13,6 +13,7 @@ import openpyxl
 
 from conftest import RETURN_HEADINGS, make_workspace
 from mailservers import USER
+from reportgen.issues import Issue
 
 PERIOD = "2026-10"
 POLICE, OPCC, CJB = "Wessex Police", "OPCC", "Criminal Justice Board"
@@ -122,3 +123,9 @@ def workbook(rows: list[tuple[object, ...]]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def but_the_deadline(issues: list[Issue]) -> list[Issue]:
+    """A run's issues but the one saying the returns deadline has passed (the helpers' deadline, 24
+    October 2026, is fixed so that the messages' dates fall either side of it: it has passed)."""
+    return [i for i in issues if i.code != "deadline-passed"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -17,8 +18,9 @@ from reportgen.errors import ReportgenError
 from reportgen.read.returns import partner_for, read_return, validate_return
 from reportgen.read.workspace import find_inputs
 from reportgen.run.build import prepare_build
+from reportgen.run.return_workbooks import deadline_issues
 from reportgen.run.returns import write_return_workbooks
-from reportgen.settings import CANONICAL_STATUSES
+from reportgen.settings import CANONICAL_STATUSES, load_settings
 from reportgen.shells.cli import main
 
 A, B = "2026-10", "2026-11"
@@ -128,6 +130,18 @@ def test_ref_section_action_locked_and_the_update_cells_editable(tmp_path: Path)
         assert [cell.protection.locked for cell in row] == [True, True, True, False, False, False]
     assert all(cell.protection.locked for cell in sheet[1])
     assert book["Instructions"].protection.sheet is True
+
+
+def test_a_deadline_that_has_passed_is_a_warning(tmp_path: Path) -> None:
+    settings = load_settings(make_workspace(tmp_path / "ws", period=A,
+                                            toml='[paper]\ntitle = "Plan"\n\n[returns]\ndeadline = 2026-10-24\n'))
+    assert deadline_issues(settings, today=dt.date(2026, 10, 24)) == []  # the day itself is not past
+    passed = deadline_issues(settings, today=dt.date(2026, 10, 25))
+    assert [(i.code, i.severity, i.value) for i in passed] == [("deadline-passed", "warning", "24 October 2026")]
+    assert "reportgen.toml" in passed[0].message and "[returns] deadline" in passed[0].action
+    assert deadline_issues(load_settings(make_workspace(tmp_path / "ws2", period=A))) == []  # none set
+    _written, issues = write_return_workbooks(tmp_path / "ws", B)  # the deadline is before today
+    assert "deadline-passed" in [i.code for i in issues]
 
 
 def test_layout_and_instructions(tmp_path: Path) -> None:

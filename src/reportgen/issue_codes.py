@@ -342,6 +342,11 @@ CODES: dict[str, Code] = {
         E, "A message could not be read as email; nothing was saved.",
         "Message {uid} could not be read as email: {error}",
         "Open it in the rejected folder and ask its sender to send it again."),
+    "deadline-passed": Code(
+        W, "The returns deadline in reportgen.toml has passed.",
+        "The returns deadline in reportgen.toml, {value}, has passed: the workbooks ask partners to reply by it.",
+        "Set [returns] deadline in reportgen.toml to this period's deadline (or remove it), then make the workbooks "
+        "or send them again."),
     "mail-late": Code(
         N, "The return arrived after the deadline.",
         "{partner}'s return {file} arrived on {value}, after the deadline.",

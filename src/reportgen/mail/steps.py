@@ -29,7 +29,7 @@ from reportgen.read.returns import slug
 from reportgen.read.workspace import Inputs, find_inputs
 from reportgen.render.xlsx import workbook_bytes
 from reportgen.run.chase import chase_list, unchanged_returns
-from reportgen.run.return_workbooks import prefill_values, return_workbook
+from reportgen.run.return_workbooks import deadline_issues, prefill_values, return_workbook
 from reportgen.run.returns import read_for_workbooks
 
 OUTBOX = "outbox"
@@ -90,7 +90,7 @@ def _workbook(inputs: Inputs, register: Register, previous: Paper | None, lead: 
 def send_returns(workspace: Path, period: str, credentials: Credentials | None, dry_run: bool = False) -> MailRun:
     """Mail each lead its pre-filled workbook with the deadline and instructions (once per period)."""
     inputs, register, previous, issues = _prepare(workspace, period)
-    run = MailRun("send-returns", inputs.period, dry_run, issues=issues)
+    run = MailRun("send-returns", inputs.period, dry_run, issues=[*deadline_issues(inputs.settings), *issues])
     messages = []
     for lead in register.leads:
         to = addresses(inputs.settings, lead)

@@ -13,6 +13,7 @@ that fails if the name was taken meanwhile). The bytes depend only on the inputs
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -169,6 +170,14 @@ def protect(sheet: Worksheet) -> None:
     sheet.protection.formatRows = False
     sheet.protection.selectLockedCells = False
     sheet.protection.selectUnlockedCells = False
+
+
+def deadline_issues(settings: Settings, today: dt.date | None = None) -> list[Issue]:
+    """A warning when reportgen.toml's returns deadline has passed: the workbooks would ask for a day gone."""
+    deadline = settings.returns.deadline
+    if deadline is None or deadline >= (today or dt.date.today()):
+        return []
+    return [issue("deadline-passed", value=deadline_text(settings))]
 
 
 def deadline_text(settings: Settings) -> str:

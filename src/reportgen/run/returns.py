@@ -17,7 +17,7 @@ from reportgen.drafts.earlier import carry_source, read_kept_paper
 from reportgen.issues import Issue
 from reportgen.model import Paper, Register
 from reportgen.read.workspace import Inputs, find_inputs
-from reportgen.run.return_workbooks import write_workbooks
+from reportgen.run.return_workbooks import deadline_issues, write_workbooks
 
 
 @dataclass(frozen=True)
@@ -52,4 +52,4 @@ def write_return_workbooks(workspace: Path, period: str, out: Path | None = None
         drafts.check_out_place(out / "x", inputs.workspace)  # the workbooks go in `out`, which may exist
     folder = out if out is not None else inputs.outputs / inputs.period / "returns"
     written, names = write_workbooks(read.register, read.previous, inputs.period, inputs.settings, folder)
-    return written, [*read.register_issues, *read.previous_issues, *names]
+    return written, [*deadline_issues(inputs.settings), *read.register_issues, *read.previous_issues, *names]
