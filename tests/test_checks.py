@@ -80,6 +80,22 @@ def test_duplicate_update_lead_wins(tmp_path: Path) -> None:
     assert not checked.blocking
 
 
+def test_a_return_with_only_other_partners_actions_blocks(tmp_path: Path) -> None:
+    """A lead's workbook holding none of its own actions (another partner's sent back under its name)."""
+    returns = default_returns()
+    returns["criminal-justice-board.xlsx"] = [RETURN_HEADINGS, *returns["opcc.xlsx"][1:]]
+    checked = _check(make_workspace(tmp_path, returns=returns))
+    [wrong] = [i for i in checked.issues if i.code == "wrong-partner-return"]
+    assert (wrong.file, wrong.sheet, wrong.blocking) == ("inputs/returns/2026-10/criminal-justice-board.xlsx",
+                                                         "Return", True)
+    assert "none of the 1 action(s) Criminal Justice Board leads" in wrong.message
+    assert "3 update(s) are for actions led by 'OPCC'" in wrong.message
+    # a return with one of its own actions among others' is a partner reporting on joint work: no issue
+    returns["criminal-justice-board.xlsx"].append((5, "", "Completed", "Ours.", ""))
+    assert not [i for i in _check(make_workspace(tmp_path / "b", returns=returns)).issues
+                if i.code == "wrong-partner-return"]
+
+
 def test_duplicate_rows_in_the_lead_return_block(tmp_path: Path) -> None:
     returns = default_returns()
     returns["opcc.xlsx"].append((6, "", "Not started", "second row", ""))

@@ -219,6 +219,12 @@ CODES: dict[str, Code] = {
         "Add the Panel's next meeting to [paper] meetings (or date) in reportgen.toml.",
         {"before-period": "{file}: the meeting date {shown_date} is before the period {period}; the cover sheet "
                           "would show it."}),
+    "wrong-partner-return": Code(
+        E, "A partner's return updates none of the actions it leads, only other partners': is it the right file?",
+        "{file} is {partner}'s return, but it updates none of the {led} action(s) {partner} leads: its {rows} "
+        "update(s) are for actions led by {others}.",
+        "Check with the partner: if the file is another partner's return, ask for its own (and file this one "
+        "under the right partner's name). Meanwhile its updates are used, as any partner's are."),
     "not-lead": Code(
         N, "A partner updated an action it does not lead.",
         "Action {ref} is led by {lead!r} but was updated by {partner!r}; that update is used.",

@@ -56,7 +56,7 @@ def merge_returns(
             updates[update.ref].append(update)
     carried = dict(previous or {})
     merged: list[MergedAction] = []
-    issues: list[Issue] = []
+    issues: list[Issue] = [*_wrong_partner_returns(register, returns)]
     for action in register.actions:
         chosen, found = _choose(action, updates.get(action.ref, []))
         issues += found
@@ -76,6 +76,25 @@ def merge_returns(
             issues.append(issue("no-update", lead=action.lead or "no lead", ref=action.ref, file=register.path,
                                 row=action.row))
     return MergedRegister(period, tuple(merged)), issues
+
+
+def _wrong_partner_returns(register: Register, returns: Sequence[PartnerReturn]) -> list[Issue]:
+    """A lead's return with updates, none of them for an action it leads: most likely another
+    partner's workbook sent back under its name (its updates are still merged by the lead rule)."""
+    leads: dict[str, int] = defaultdict(int)
+    lead_of = {action.ref: action.lead for action in register.actions}
+    for action in register.actions:
+        leads[action.lead] += 1
+    issues = []
+    for partner_return in returns:
+        partner, rows = partner_return.partner, partner_return.updates
+        if not leads.get(partner) or not rows or any(lead_of.get(u.ref) == partner for u in rows):
+            continue
+        others = sorted({lead_of[u.ref] for u in rows if lead_of.get(u.ref)})
+        issues.append(issue("wrong-partner-return", partner=partner, led=leads[partner], rows=len(rows),
+                            others=", ".join(repr(o) for o in others) or "no partner (not in the register)",
+                            file=partner_return.path, sheet=partner_return.sheet))
+    return issues
 
 
 def _choose(action: Action, candidates: list[Update]) -> tuple[Update | None, list[Issue]]:
