@@ -87,6 +87,7 @@ def test_counts_movements_and_stalled_in_the_model(built: list[BuildResult]) -> 
     assert {row.ref: row.movement for row in paper.rows} == {
         1: "↑ from In progress (2026-09)", 2: "", 3: "↓ from Completed (2026-09)", 4: "", 5: "", 6: ""}
     assert (progress.moved_up, progress.moved_down, progress.moved_across, progress.new) == (1, 1, 0, 0)
+    assert progress.summary.startswith("Since the September 2026 update, 2 actions changed status: 1 moved forward")
     # 2 and 5 never changed; 4's update changes; 6 is completed: not stalled
     assert [(s.ref, s.status, s.since) for s in progress.stalled] == [(2, "In progress", "2026-08"),
                                                                        (5, "On hold", "2026-08")]
@@ -96,7 +97,8 @@ def test_stalled_after_is_a_setting(tmp_path: Path) -> None:
     results = three_periods(tmp_path / "ws", stalled_after=3)
     progress = results[-1].paper.progress
     assert progress is not None and progress.stalled == ()  # only three periods kept: not yet
-    assert "No action is stalled" in progress.stalled_note
+    assert progress.stalled_note.startswith("No action can be called stalled yet") \
+        and progress.stalled_note.endswith("only 2 earlier periods are kept.")
 
 
 def test_the_html_shows_chart_numbers_movements_and_stalled(built: list[BuildResult]) -> None:

@@ -208,7 +208,7 @@ class PaperRow:
     page: str = ""
     # set only in draft comparisons (reportgen.diff.render): "ins" an added row, "del" a withdrawn one
     change: Literal["", "ins", "del"] = ""
-    # since the last Panel (reportgen.paper.progress): e.g. "↑ from In progress (2026-09)"; "" when unchanged
+    # since the previous update (reportgen.paper.progress): e.g. "↑ from In progress (2026-09)"; "" when unchanged
     movement: str = ""
     movement_direction: Literal["", "up", "down", "across", "new"] = ""
 
@@ -272,14 +272,14 @@ class Progress:
     """Progress over time, from the newest kept draft of each earlier period (reportgen.paper.progress)."""
 
     charts: tuple[Chart, ...]
-    previous: str  # the last Panel's period (YYYY-MM) movements are measured from; "" when none
+    previous: str  # the previous update's period (YYYY-MM) movements are measured from; "" when none
     moved_up: int
     moved_down: int
     moved_across: int
     new: int
     stalled_after: int
     stalled: tuple[StalledAction, ...]
-    summary: str = ""  # one sentence on the movements since the last Panel
+    summary: str = ""  # one sentence on the movements since the previous period's update
     stalled_note: str = ""  # what "stalled" means here, or that none has
 
 

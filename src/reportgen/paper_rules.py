@@ -66,7 +66,7 @@ class StatusColour:
 
 @dataclass(frozen=True)
 class StatusNote:
-    kind: Literal["note", "movement"]  # "note": why the status is what it is; "movement": since the last Panel
+    kind: Literal["note", "movement"]  # "note": why the status is what it is; "movement": since the previous update
     text: str
 
 

@@ -1,8 +1,8 @@
-"""Progress over time: the paper with each action's movement since the last Panel, the status counts
+"""Progress over time: the paper with each action's movement since the previous update, the status counts
 by period (and by section for this one) that the charts draw, and the actions that have stalled.
 
 Part of the paper model: renderers only lay `Paper.progress` out. The history comes from the newest
-kept draft of each earlier period (`reportgen.drafts.earlier`); "the last Panel" is the newest of them.
+kept draft of each earlier period (`reportgen.drafts.earlier`); "the previous update" is the newest of them.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySetti
         stalled_after=settings.stalled_after,
         stalled=stalled,
         summary=summary(directions, previous.period),
-        stalled_note=stalled_note(len(stalled), settings.stalled_after),
+        stalled_note=stalled_note(len(stalled), settings.stalled_after, kept=len({p.period for p in earlier})),
     )
     return replace(paper, sections=sections, progress=progress)
 
@@ -85,14 +85,19 @@ def summary(directions: Sequence[str], previous: str) -> str:
         return f"{n} action{'' if n == 1 else 's'}"
 
     moved = directions.count("up") + directions.count("down") + directions.count("across")
-    return (f"Since the last Panel ({_period_label(previous)}), {actions(moved)} changed status: "
+    return (f"Since the {_period_label(previous)} update, {actions(moved)} changed status: "
             f"{directions.count('up')} moved forward (↑), {directions.count('down')} moved back (↓) and "
             f"{directions.count('across')} moved between Not started and On hold (→); "
             f"{actions(directions.count('new'))} {'is' if directions.count('new') == 1 else 'are'} new.")
 
 
-def stalled_note(count: int, after: int) -> str:
+def stalled_note(count: int, after: int, kept: int) -> str:
+    """What the stalled list means; `kept`: how many earlier periods have a kept draft."""
     span = f"this paper and the {after} kept period{'' if after == 1 else 's'} before it"
+    if kept < after:
+        were = f"{kept} earlier period{' is' if kept == 1 else 's are'} kept"
+        return (f"No action can be called stalled yet: stalled means the same status and update in {span}, "
+                f"and only {were}.")
     if not count:
         return f"No action is stalled: none that is not completed has the same status and update in {span}."
     subject = "1 action has" if count == 1 else f"{count} actions have"
