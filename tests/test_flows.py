@@ -117,6 +117,31 @@ def test_flow_script_prints_what_reportgen_build_prints_and_exits_1_when_blocked
     assert "Traceback" not in flowed.stderr
 
 
+@pytest.mark.slow
+def test_a_run_that_cannot_be_built_says_why_in_one_line_without_tracebacks(tmp_path: Path) -> None:
+    """A stage refused with a ReportgenError (here: the register lost its Action heading) fails the run
+    with the reason in one line: no task traceback, and no PDF worker (terminated, as the build never
+    made a paper) printing Prefect's termination signal."""
+    root = copy_example(tmp_path / "ws")
+    register = root / "inputs" / "register.xlsx"
+    book = openpyxl.load_workbook(register)
+    sheet = book.active
+    assert sheet is not None
+    for cell in sheet[1]:
+        if cell.value == "Action":
+            cell.value = None
+    book.save(register)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    done = subprocess.run([sys.executable, str(ROOT / "flows" / "panel_paper.py"), "--workspace", str(root)],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "TerminationSignal" not in done.stderr, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        "reportgen: error: cannot read the register inputs/register.xlsx: "
+        "Column 'Action' was not found in inputs/register.xlsx.")
+
+
 def test_prefect_artifacts_of_the_public_edition_hold_no_exempt_text(harness, tmp_path: Path) -> None:
     from prefect.artifacts import Artifact
 

@@ -47,8 +47,9 @@ BLOCKED = "Blocked"  # the name of a Completed state whose draft has issues that
 
 class OneLineForReportgenErrors(logging.Filter):
     """A run refused with a ReportgenError ends Failed with the reason as its message; Prefect's engine
-    then logs "exited with unexpected exception" and a traceback in the worker's (or serve's) log. The
-    reason is not unexpected: log it as the one line it is."""
+    then logs "exited with unexpected exception" (the flow run) and "Task run failed with exception"
+    (the stage's task run), each with a traceback, in the worker's (or serve's) log. The reason is not
+    unexpected: log it as the one line it is."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
@@ -58,7 +59,8 @@ class OneLineForReportgenErrors(logging.Filter):
         return True
 
 
-logging.getLogger("prefect.flow_runs").addFilter(OneLineForReportgenErrors())
+for _logger in ("prefect.flow_runs", "prefect.task_runs"):
+    logging.getLogger(_logger).addFilter(OneLineForReportgenErrors())
 
 
 class QuietEmbeddedServerStop(logging.Filter):
@@ -163,7 +165,7 @@ def publish_artifacts(result: BuildResult, comparison: DiffResult | None = None,
     if paper.exempt_count:
         lines.append(f"{paper.exempt_count} exempt action(s) are left out of this edition.")
     lines += ["", f"**{len(blocking)} issue(s) block publication.**" if blocking else "Nothing blocks publication."]
-    lines += [f"- {i.file or 'workspace'} row {i.row or '-'}: {i.message}" for i in blocking[:20]]
+    lines += [f"- {i.where}: {i.message}" + (f" → {i.action}" if i.action else "") for i in blocking[:20]]
     if comparison is not None:
         lines += ["", f"Compared with {comparison.old.name}: {comparison.folder}", "", "```",
                   human_text(comparison.diff), "```"]

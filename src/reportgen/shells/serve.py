@@ -93,7 +93,8 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None]) -> None:
         api_url = os.environ["PREFECT_API_URL"]
         notify(f"Serving {FLOW}/{DEPLOYMENT} for {workspace}: cron {settings.schedule.cron!r} "
                f"({settings.schedule.timezone}). Run it now with:\n"
-               f"  PREFECT_API_URL={api_url} prefect deployment run {FLOW}/{DEPLOYMENT} --watch\n"
+               f"  PREFECT_API_URL={api_url} {Path(sys.executable).parent / 'prefect'} deployment run "
+               f"{FLOW}/{DEPLOYMENT} --watch\n"
                "Ctrl-C stops serving; the schedule stays active for the next start.")
         _serve(workspace, settings.schedule.cron, settings.schedule.timezone)
         notify("Stopped serving; the schedule stays active for the next start.")

@@ -63,6 +63,17 @@ def _die_with(parent: int) -> None:
 _PR_SET_PDEATHSIG = 1
 
 
+def _default_signals() -> None:
+    """Stopped (SIGTERM) or interrupted (SIGINT), a worker ends at once and quietly, as a plain process does.
+
+    Forked, it inherits its parent's handlers: under Prefect's engine, SIGTERM raises an exception, so a
+    worker the build terminated (the build stopped before it made a paper) printed a traceback into the
+    flow's log. The build reports what happened; its workers need say nothing.
+    """
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, signal.SIG_DFL)
+
+
 def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(0.5)
@@ -81,6 +92,7 @@ def serve(templates: Path, connection: Connection, parent_ends: Iterable[Connect
     """A PDF worker with the paper: do tasks until told to stop (None).
 
     `parent`: the process to die with (`_die_with`); None when the caller has seen to it."""
+    _default_signals()
     if parent is not None:
         _die_with(parent)
     _close_parent_ends(parent_ends)
@@ -107,6 +119,7 @@ def warm_and_serve(templates: Path, connections: list[Connection], parent_ends: 
     shared until written to. Importing WeasyPrint in each worker cost ~1 s of CPU more per build, which
     two cores feel; a copy of a 15,000-action paper in each is ~90 MiB more per worker.
     """
+    _default_signals()
     _die_with(parent)
     _close_parent_ends(parent_ends)
     started = time.perf_counter()
