@@ -3,17 +3,22 @@
 Prefect's temporary server runs no scheduler, so when no `PREFECT_API_URL` is set this starts a
 local `prefect server start` (API and UI) on 127.0.0.1 for as long as it serves, says where its UI
 is, and stops it on exit. Schedules are not paused when serving stops, so a restart resumes them.
-Ctrl-C (SIGINT) or SIGTERM stops serving within seconds, even when the server has already gone.
+Ctrl-C (SIGINT) or SIGTERM stops serving within seconds. The server lives and dies with serve: if it
+stops, serving stops with an error (a supervisor then sees the failure and can restart it), and if
+serve is killed outright the kernel stops the server (Linux).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,10 +38,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def local_server(startup_timeout: float = 90, ui: bool = True) -> Iterator[str]:
+def local_server(startup_timeout: float = 90, ui: bool = True,
+                 on_stop: Callable[[int], None] | None = None) -> Iterator[str]:
     """A `prefect server start` on 127.0.0.1 (a free port), stopped with SIGINT on exit; yields its API URL.
 
-    Its UI (when `ui`) is at the API URL without `/api`, and talks to this same server.
+    Its UI (when `ui`) is at the API URL without `/api`, and talks to this same server. `on_stop` is
+    called with its exit code if it stops by itself while in use. It is sent SIGINT when this process
+    ends, however it ends (Linux: PR_SET_PDEATHSIG).
     """
     import httpx
 
@@ -49,7 +57,9 @@ def local_server(startup_timeout: float = 90, ui: bool = True) -> Iterator[str]:
     # the UI asks /ui-settings where its API is: Prefect answers port 4200 whatever --port says, so say it
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_UI_API_URL": api_url}
     with (home / "server.log").open("ab") as log:
-        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+                                  preexec_fn=_stop_with_parent)
+    stopping = threading.Event()
     try:
         deadline = time.monotonic() + startup_timeout
         while True:
@@ -61,9 +71,28 @@ def local_server(startup_timeout: float = 90, ui: bool = True) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise ReportgenError(f"prefect server did not answer within {startup_timeout:.0f} s")
             time.sleep(0.3)
+        if on_stop is not None:
+            threading.Thread(target=_watch, args=(server, stopping, on_stop), daemon=True).start()
         yield api_url
     finally:
+        stopping.set()
         stop(server)
+
+
+def _stop_with_parent() -> None:
+    """In the server's process before it runs: the kernel sends it SIGINT when its parent ends."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGINT, 0, 0, 0)  # PR_SET_PDEATHSIG
+
+
+def _watch(server: subprocess.Popen[bytes], stopping: threading.Event, on_stop: Callable[[int], None]) -> None:
+    while not stopping.wait(1.0):
+        code = server.poll()
+        if code is not None:
+            if not stopping.is_set():
+                on_stop(code)
+            return
 
 
 def stop(process: subprocess.Popen[bytes], wait: float = 20) -> None:
@@ -85,9 +114,15 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None]) -> None:
     """Serve the monthly deployment until interrupted; `notify` gets the lines a person needs to see."""
     configure()
     settings = load_settings(workspace)  # wrong settings: one clear error before any server starts
+    server_stopped: list[int] = []
+
+    def stop_serving(code: int) -> None:  # the server we started has gone: stop as Ctrl-C does
+        server_stopped.append(code)
+        os.kill(os.getpid(), signal.SIGINT)
+
     with contextlib.ExitStack() as stack:
         if not os.environ.get("PREFECT_API_URL"):
-            os.environ["PREFECT_API_URL"] = stack.enter_context(local_server())
+            os.environ["PREFECT_API_URL"] = stack.enter_context(local_server(on_stop=stop_serving))
             notify("Started a Prefect server for as long as this serves; its UI: "
                    + ui_address(os.environ["PREFECT_API_URL"]))
         api_url = os.environ["PREFECT_API_URL"]
@@ -97,6 +132,10 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None]) -> None:
                f"{FLOW}/{DEPLOYMENT} --watch\n"
                "Ctrl-C stops serving; the schedule stays active for the next start.")
         _serve(workspace, settings.schedule.cron, settings.schedule.timezone)
+        if server_stopped:
+            log = Path(os.environ["PREFECT_HOME"]) / "server.log"
+            raise ReportgenError(f"the Prefect server this started stopped (exit code {server_stopped[0]}; see "
+                                 f"{log}), so nothing could run on schedule: serving stopped")
         notify("Stopped serving; the schedule stays active for the next start.")
 
 
