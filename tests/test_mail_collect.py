@@ -192,3 +192,23 @@ def test_a_server_without_move_gets_copy_then_delete(tmp_path: Path, dovecot: Do
         for message in list(box.messages()):
             box.move(message.uid, "reportgen/processed")
     assert dovecot.count("INBOX") == 0 and dovecot.count("reportgen.processed") == 2
+
+
+def test_the_acknowledgement_runs_the_builds_checks_of_whose_return_it_is(tmp_path: Path, smtp,
+                                                                          dovecot: Dovecot) -> None:
+    """A reply with another partner's workbook, or the workbook sent back untouched, is told so (as the
+    build will say), not that there is nothing to correct."""
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    dovecot.append(reply(ADDRESS[CJB], [("return.xlsx", workbook(GOOD_OPCC))], message_id="<cjb@example.org>"))
+    untouched = [(1, "", None, None, None), (3, "", None, None, None)]  # no earlier draft: the blank workbook
+    dovecot.append(reply(ADDRESS[POLICE], [("return.xlsx", workbook(untouched))], message_id="<police@example.org>"))
+    run = collect_returns(root, PERIOD, credentials_from_env(env()))
+    assert {"wrong-partner-return", "unchanged-return"} <= {i.code for i in run.issues}
+    acks = {m["In-Reply-To"]: m.get_body(("plain",)).get_content() for m in captured.parsed()}  # type: ignore[union-attr]
+    assert "none of the 1 action(s) Criminal Justice Board leads" in acks["<cjb@example.org>"]
+    assert "every status, explanation and timeframe is as pre-filled" in acks["<police@example.org>"]
+    assert not any("found nothing to correct" in text for text in acks.values())
+    inputs, found = find_inputs(root, PERIOD)
+    build = check_inputs(inputs, found=found)  # the build says the same
+    assert {"wrong-partner-return"} <= {i.code for i in build.issues}

@@ -56,7 +56,7 @@ def merge_returns(
             updates[update.ref].append(update)
     carried = dict(previous or {})
     merged: list[MergedAction] = []
-    issues: list[Issue] = [*_wrong_partner_returns(register, returns)]
+    issues: list[Issue] = [*wrong_partner_returns(register, returns)]
     for action in register.actions:
         chosen, found = _choose(action, updates.get(action.ref, []))
         issues += found
@@ -78,7 +78,7 @@ def merge_returns(
     return MergedRegister(period, tuple(merged)), issues
 
 
-def _wrong_partner_returns(register: Register, returns: Sequence[PartnerReturn]) -> list[Issue]:
+def wrong_partner_returns(register: Register, returns: Sequence[PartnerReturn]) -> list[Issue]:
     """A lead's return with updates, none of them for an action it leads: most likely another
     partner's workbook sent back under its name (its updates are still merged by the lead rule)."""
     leads: dict[str, int] = defaultdict(int)

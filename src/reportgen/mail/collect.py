@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import cast
 
 from reportgen.check.checked import load_register
+from reportgen.check.merge import wrong_partner_returns
+from reportgen.drafts.earlier import carry_source, read_kept_paper
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import CODES, Issue, Severity, issue
@@ -39,6 +41,7 @@ from reportgen.model import Register
 from reportgen.periods import PERIOD_PATTERN
 from reportgen.read.returns import read_return, slug, validate_return
 from reportgen.read.workspace import Inputs, versioned
+from reportgen.run.chase import untouched_returns
 
 PROCESSED, REJECTED = "processed", "rejected"
 
@@ -74,6 +77,8 @@ class Collector:
         self.inputs = inputs
         self.settings = inputs.settings
         self.register: Register = load_register(inputs)[0]
+        # the draft the period's workbooks were pre-filled from, as a build reads it (unchanged returns)
+        self.prefilled_from = read_kept_paper(carry_source(inputs.outputs, inputs.period), "prefill")[0]
         self.outbox = outbox
         self.dry_run = dry_run
         self.folder = scratch if scratch is not None else inputs.returns_dir
@@ -224,10 +229,13 @@ class Collector:
                 number += 1  # another run saved one meanwhile: the next name, never over it
 
     def _check(self, path: Path, shown: str, partner: str) -> list[Issue]:
+        """The build's checks of one return: its cells, and whether it is the partner's own, filled in."""
         read, issues = read_return(path, self.settings, shown, partner)
         if read is None:
             return issues
-        return issues + validate_return(read, self.register, self.settings)[1]
+        checked, found = validate_return(read, self.register, self.settings)
+        return [*issues, *found, *wrong_partner_returns(self.register, [checked]),
+                *untouched_returns([checked], self.prefilled_from)]
 
     def _again(self, earlier: ReceivedRecord, message: EmailMessage, where: dict[str, str]) -> Handled:
         """A message already collected (a duplicate, or a run that stopped before moving it): move it to

@@ -17,7 +17,7 @@ from pathlib import Path
 from reportgen.check.checked import Checked
 from reportgen.check.editions import PublicView, is_withheld
 from reportgen.issues import Issue, Severity, issue
-from reportgen.model import Paper, UpdateState
+from reportgen.model import Paper, PartnerReturn, UpdateState
 from reportgen.safe_cells import text_for_spreadsheet
 
 CHASE_HEADINGS = ("Partner", "Returned", "File", "Actions led", "Updated", "No update (refs)", "Errors",
@@ -118,6 +118,11 @@ def _markdown_cell(text: str) -> str:
 
 
 def unchanged_returns(checked: Checked, previous: Paper | None) -> list[Issue]:
+    """The checked returns sent back untouched (`untouched_returns`)."""
+    return untouched_returns(checked.returns, previous)
+
+
+def untouched_returns(returns: Sequence[PartnerReturn], previous: Paper | None) -> list[Issue]:
     """A return whose every update equals what its pre-filled workbook held: sent back untouched.
 
     The pre-filled values come from `previous` (the draft the workbooks were filled from); with no
@@ -130,7 +135,7 @@ def unchanged_returns(checked: Checked, previous: Paper | None) -> list[Issue]:
 
         blank, expected = BLANK, prefill_values(previous)
     issues = []
-    for partner_return in checked.returns:
+    for partner_return in returns:
         updates = partner_return.updates
         if updates and all(
             (u.status_as_written, u.explanation, u.timeframe) == expected.get(u.ref, blank) for u in updates
