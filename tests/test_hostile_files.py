@@ -158,6 +158,25 @@ def test_files_that_are_not_workbooks(tmp_path: Path, name: str, content: bytes 
     assert says in issues[0].message
 
 
+def test_a_word_document_or_a_chart_only_workbook_named_xlsx_is_an_error(tmp_path: Path) -> None:
+    import docx
+
+    word = tmp_path / "opcc.xlsx"
+    document = docx.Document()
+    document.add_paragraph("Our return: all on track.")
+    document.save(str(word))
+    book = openpyxl.Workbook()
+    assert book.active is not None
+    book.remove(book.active)
+    book.create_chartsheet("Chart")
+    charts = tmp_path / "charts.xlsx"
+    book.save(charts)
+    for path in (word, charts):
+        ret, issues = _read(path)
+        assert ret is None and [(i.code, i.blocking) for i in issues] == [("unreadable-file", True)], path.name
+        assert "has no worksheet" in issues[0].message
+
+
 def test_zip_bomb_refused_in_bounded_memory(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "bomb.xlsx", ROWS)
     with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as package:

@@ -68,6 +68,9 @@ CODES: dict[str, Code] = {
         {"old-xls": ("{file} is an old .xls workbook; it was not read.", "Open it in Excel and save it as .xlsx."),
          "not-xlsx": ("{file} is {what}: it is not a readable .xlsx file.",
                       "Open it in Excel and save it as .xlsx (without a password)."),
+         "no-sheets": ("{file} has no worksheet: it holds no cells to read (a Word or PowerPoint file, or a "
+                       "workbook of charts only, saved as .xlsx?).",
+                       "Open the partner's return in Excel and save it as .xlsx in its place."),
          "refused": ("{file} was not opened: {reason}.",
                      "Open it in Excel, save it again as .xlsx, and check it is the right file."),
          "too-large": ("{file} was not opened: {reason}.",

@@ -79,6 +79,8 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         return [], [issue("unreadable-file", "refused", reason=refused, file=display)]
     try:
         found = read_cells(path)
+        if not found:
+            return [], [issue("unreadable-file", "no-sheets", file=display)]
         sheets = [RawSheet(cells.name, tuple((n, row) for n, row in cells.rows if not is_empty_row(row)),
                            hidden=cells.hidden, facts=scan_sheet(path, cells.part)) for cells in found]
     except TooLarge as exc:
