@@ -96,6 +96,25 @@ def test_a_damaged_merged_range_is_an_unreadable_file(tmp_path: Path, element: s
     assert "merged range is given as 'B" in issues[0].message and "not a cell or a range of cells" in issues[0].message
 
 
+def test_error_values_pasted_without_a_formula_are_errors(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "opcc.xlsx", ROWS)
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
+    xml = parts[sheet].decode()
+    xml = xml.replace("</sheetData>", '<row r="5"><c r="A5"><v>4</v></c>'
+                      '<c r="C5" t="inlineStr"><is><t>Completed</t></is></c>'
+                      '<c r="D5" t="e"><v>#REF!</v></c></row></sheetData>')
+    parts[sheet] = xml.encode()
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    _ret, issues = _read(path)
+    errors = [i for i in issues if i.code == "formula-error"]
+    assert flatten(errors, ["row", "column", "value"]) == [[5, "Explanation / Link to meeting papers", "D5"]]
+    assert errors[0].blocking and "shows the error #REF!" in errors[0].message
+
+
 def test_formulas_cached_uncached_and_ref_errors(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "opcc.xlsx", [RETURN_HEADINGS, (1, "", "Completed", "=A1", "")])
     # openpyxl writes formulas without cached values; add one cached value and one #REF! by hand

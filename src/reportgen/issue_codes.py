@@ -256,7 +256,9 @@ CODES: dict[str, Code] = {
     "formula-error": Code(
         E, "The cell holds a formula error such as #REF!.",
         "Cell {value} holds a formula that {what}; it was read as empty.",
-        "Replace the formula with the value."),
+        "Replace the formula with the value.",
+        {"pasted": ("Cell {value} shows the error {error} (a formula's error pasted as a value), not a value.",
+                    "Type the value in, or fix the formula where it was copied from and paste its value again.")}),
     "cell-too-long": Code(
         E, "The text is longer than a spreadsheet cell can safely hold.",
         "Row {row}, column {column!r} holds {length:,} characters (the limit is {limit:,}).",

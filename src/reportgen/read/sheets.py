@@ -248,6 +248,11 @@ def sheet_fact_issues(table: Table, facts: SheetFacts) -> list[Issue]:
             what = "has never been calculated" if state == "no-value" else f"gives the error {state}"
             issues.append(issue("formula-error", what=what, row=row, column=_heading(table, col), value=cell,
                                 **where))
+    for cell, error in sorted(facts.errors.items(), key=lambda kv: _bounds(kv[0])[0]):
+        row, col = _bounds(cell)[0]
+        if row > table.header_row:
+            issues.append(issue("formula-error", "pasted", error=error, row=row, column=_heading(table, col),
+                                value=cell, **where))
     return issues
 
 

@@ -98,6 +98,7 @@ class SheetFacts:
     merged: tuple[str, ...] = ()  # ranges as Excel shows them, e.g. "A5:A7"
     formulas: dict[str, str] = field(default_factory=dict)  # cell -> "" (cached), "no-value" or "#REF!"…
     links: dict[str, str] = field(default_factory=dict)  # cell -> URL of a link made with Insert > Link
+    errors: dict[str, str] = field(default_factory=dict)  # cell -> "#REF!"…: an error value without a formula
 
 
 def scan_sheet(path: Path, member: str) -> SheetFacts:
@@ -108,6 +109,7 @@ def scan_sheet(path: Path, member: str) -> SheetFacts:
     hidden: set[int] = set()
     merged: list[str] = []
     formulas: dict[str, str] = {}
+    errors: dict[str, str] = {}
     link_ids: dict[str, str] = {}
     with zipfile.ZipFile(path) as package, package.open(member) as stream:
         parser = etree.iterparse(stream, events=("end",), resolve_entities=False, no_network=True, huge_tree=True,
@@ -115,12 +117,14 @@ def scan_sheet(path: Path, member: str) -> SheetFacts:
         for _event, element in parser:
             tag = element.tag
             if tag == f"{_NS}c":
+                value = element.find(f"{_NS}v")
                 if element.find(f"{_NS}f") is not None:
-                    value = element.find(f"{_NS}v")
                     if value is None or value.text is None:
                         formulas[element.get("r", "")] = "no-value"
                     else:
                         formulas[element.get("r", "")] = value.text if element.get("t") == "e" else ""
+                elif element.get("t") == "e" and value is not None and value.text:
+                    errors[element.get("r", "")] = value.text  # pasted as a value: #REF!, #N/A…
                 continue  # cells are cleared with their row
             if tag == f"{_NS}row":
                 if element.get("hidden") in ("1", "true"):
@@ -134,13 +138,14 @@ def scan_sheet(path: Path, member: str) -> SheetFacts:
                 del element.getparent()[0]
         targets = _link_targets(package, member) if link_ids else {}
     links = {cell: targets[rel] for cell, rel in link_ids.items() if rel in targets}
-    places = [("merged range", cells) for cells in merged] + [("formula cell", cell) for cell in formulas if cell]
+    places = [("merged range", cells) for cells in merged] + [("formula cell", cell) for cell in formulas if cell] \
+        + [("cell", cell) for cell in errors if cell]
     for what, cells in places:
         try:
             range_bounds(cells)
         except ValueError:
             raise ValueError(f"a {what} is given as '{cells}', which is not a cell or a range of cells") from None
-    return SheetFacts(frozenset(hidden), tuple(merged), formulas, links)
+    return SheetFacts(frozenset(hidden), tuple(merged), formulas, links, errors)
 
 
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
