@@ -291,7 +291,16 @@ def test_several_candidate_sheets_reported(tmp_path: Path) -> None:
 
     ret, issues = _read(_book_with(tmp_path / "opcc.xlsx", ROWS, second))
     assert ret is not None and ret.sheet == "Return" and len(ret.updates) == 3
-    assert flatten(issues, ["code", "sheet", "value"]) == [["several-sheets", "Return", "Copy"]]
+    # rows under the other sheet's headings are not read: never quietly (a return split over two sheets)
+    assert flatten(issues, ["code", "sheet", "row"]) == [["rows-on-another-sheet", "Copy", 2]]
+    assert issues[0].blocking and "1 row(s) under them from row 2" in issues[0].message
+
+    def headings_only(book, sheet) -> None:
+        book.create_sheet("Template").append(list(RETURN_HEADINGS))
+
+    ret, issues = _read(_book_with(tmp_path / "opcc2.xlsx", ROWS, headings_only))
+    assert ret is not None and len(ret.updates) == 3
+    assert flatten(issues, ["code", "sheet", "value"]) == [["several-sheets", "Return", "Template"]]
 
 
 def test_duplicated_and_renamed_headings(tmp_path: Path) -> None:

@@ -236,6 +236,11 @@ CODES: dict[str, Code] = {
         W, "More than one sheet has the expected headings; the best match was read.",
         "Sheets {others} in {file} also have return headings; only {sheet!r} was read.",
         "Keep the updates on one sheet, or delete the other sheets."),
+    "rows-on-another-sheet": Code(
+        E, "Another sheet also has the return's headings and rows under them; they were not read.",
+        "Sheet {sheet!r} in {file} also has the return's headings, with {count} row(s) under them from row {row}: "
+        "they were not read (only sheet {read!r} was).",
+        "Move those rows onto one sheet with the others, or delete the sheet if they are not this period's."),
     "hidden-sheet": Code(
         W, "The workbook has a hidden sheet that was not read.",
         "Hidden sheet {sheet!r} in {file} was not read.",

@@ -200,10 +200,16 @@ def locate_table(
         issues.append(issue("no-data-sheet", expected=expected, file=display))
         return None, issues
     _score, _visible, sheet, at, found = max(candidates, key=lambda c: (c[0], c[1]))
-    others = [c[2].name for c in candidates if c[2] is not sheet and not c[2].hidden and c[0] >= 2]
-    if others:
-        issues.append(issue("several-sheets", others=", ".join(map(repr, others)), file=display, sheet=sheet.name,
-                            value=", ".join(others)))
+    rivals = [c for c in candidates if c[2] is not sheet and not c[2].hidden and c[0] >= 2]
+    empty = [c[2].name for c in rivals if len(c[2].rows) <= c[3] + 1]
+    if empty:
+        issues.append(issue("several-sheets", others=", ".join(map(repr, empty)), file=display, sheet=sheet.name,
+                            value=", ".join(empty)))
+    for _score, _visible, other, other_at, _found in rivals:
+        count = len(other.rows) - other_at - 1
+        if count > 0:  # rows a partner may have split across sheets: never dropped quietly
+            issues.append(issue("rows-on-another-sheet", count=count, read=sheet.name, file=display,
+                                sheet=other.name, row=other.rows[other_at + 1][0]))
     for other in sheets:
         if other.hidden and other is not sheet:
             issues.append(issue("hidden-sheet", file=display, sheet=other.name))
