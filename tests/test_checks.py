@@ -134,6 +134,7 @@ def test_unknown_partner_file(tmp_path: Path) -> None:
     returns["fire-service.xlsx"] = [RETURN_HEADINGS, (1, "", "Completed", "Fire view", "")]
     checked = _check(make_workspace(tmp_path, returns=returns))
     assert [i.code for i in checked.issues] == ["unknown-partner", "duplicate-update"]
+    assert "Its updates are used, but it counts as no lead's return" in checked.issues[0].message
 
 
 def test_non_return_files_reported(tmp_path: Path) -> None:

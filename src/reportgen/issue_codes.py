@@ -198,7 +198,8 @@ CODES: dict[str, Code] = {
         partner_advice="Leave the action text as we sent it; the plan's wording is used in the paper."),
     "unknown-partner": Code(
         W, "The return's file name matches no lead in the register.",
-        "{file}: the file name matches no lead in the register ({leads}).",
+        "{file}: the file name matches no lead in the register ({leads}). Its updates are used, but it counts "
+        "as no lead's return: the lead it came from is still listed as sending none.",
         "Name the file after the lead (e.g. hertfordshire-constabulary.xlsx), or add a file pattern for the "
         "lead under [partners] in reportgen.toml.",
         {"public-edition": "{file}: the file name matches no lead partner of the paper ({leads})."}),
