@@ -533,3 +533,18 @@ def test_a_comparison_that_fails_half_way_publishes_nothing(drafts, tmp_path: Pa
 def test_a_published_comparison_holds_exactly_its_four_files(result: DiffResult) -> None:
     assert sorted(path.name for path in result.folder.iterdir()) == sorted(path.name for path in result.files)
     assert all(path.stat().st_mode & 0o777 == 0o644 for path in result.files)  # shared, as every output
+
+
+def test_title_and_subtitle_changes_are_listed_once(drafts: tuple[Path, Path]) -> None:
+    paper = load_draft(drafts[1])[0]
+    title_row = next(row for row in paper.cover if row.value == paper.title)  # the cover shows the title
+    retitled = dataclasses.replace(
+        paper, title="A new title", subtitle="Report to the Panel",
+        cover=tuple(dataclasses.replace(row, value="A new title") if row is title_row else row for row in paper.cover))
+    diff = diff_drafts(paper, retitled)
+    assert [(c.field, c.old, c.new) for c in diff.cover] == [
+        (title_row.label, paper.title, "A new title"), ("Subtitle", paper.subtitle, "Report to the Panel")]
+    # a title the cover sheet does not show is listed as the title
+    only_title = dataclasses.replace(paper, title="A new title")
+    assert [(c.field, c.new) for c in diff_drafts(paper, only_title).cover] == [("Title", "A new title")]
+    assert not diff_drafts(paper, only_title).is_empty

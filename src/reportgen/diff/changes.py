@@ -219,7 +219,7 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
         added=tuple(action_summary(after[ref]) for ref in sorted(after.keys() - before.keys())),
         withdrawn=tuple(action_summary(before[ref]) for ref in sorted(before.keys() - after.keys())),
         changed=changed,
-        cover=cover_changes(old.cover, new.cover),
+        cover=(*cover_changes(old.cover, new.cover), *heading_changes(old, new)),
         narrative=word_diff(narrative_old, narrative_new),
     )
 
@@ -266,6 +266,18 @@ def cover_changes(old: Sequence[CoverRow], new: Sequence[CoverRow]) -> tuple[Tex
     labels = [*after, *(label for label in before if label not in after)]
     return tuple(change for label in labels
                  if (change := text_change(label, before.get(label, ""), after.get(label, ""))) is not None)
+
+
+def heading_changes(old: Paper, new: Paper) -> tuple[TextChange, ...]:
+    """The paper's title and subtitle (over the cover sheet); the title only when no cover-sheet row
+    already shows the same change (the cover's "TITLE OF REPORT" usually is the title)."""
+    shown = {(row.label, row.value) for row in new.cover}
+    before = {row.label: row.value for row in old.cover}
+    title_in_cover = any(value == new.title and before.get(label) == old.title for label, value in shown)
+    pairs = [("Subtitle", old.subtitle, new.subtitle)]
+    if not title_in_cover:
+        pairs.insert(0, ("Title", old.title, new.title))
+    return tuple(change for field, was, now in pairs if (change := text_change(field, was, now)) is not None)
 
 
 # ---------------------------------------------------------------- output
