@@ -139,7 +139,7 @@ def test_a_run_that_cannot_be_built_says_why_in_one_line_without_tracebacks(tmp_
     assert "Traceback" not in done.stderr and "TerminationSignal" not in done.stderr, done.stderr
     assert done.stderr.strip().splitlines()[-1] == (
         "reportgen: error: cannot read the register inputs/register.xlsx: "
-        "Column 'Action' was not found in inputs/register.xlsx.")
+        "Column 'Action' was not found in inputs/register.xlsx, so none of its rows were read.")
 
 
 def test_prefect_artifacts_of_the_public_edition_hold_no_exempt_text(harness, tmp_path: Path) -> None:

@@ -124,8 +124,8 @@ CODES: dict[str, Code] = {
         "Use the return template, or rename the headings to the expected ones."),
     "missing-column": Code(
         E, "A required column heading was not found.",
-        "Column {value!r} was not found in {file}.{hint}",
-        "Add the column, or rename the heading (a 'did you mean' is given when one is close)."),
+        "Column {value!r} was not found in {file}, so none of its rows were read.{hint}",
+        "Add the column, or rename the heading as the return template has it."),
     "duplicate-column": Code(
         E, "Two columns have headings that mean the same thing.",
         "Column {column!r} means the same as {first!r}; the first is used.",

@@ -116,7 +116,7 @@ def show_mail(mailed: MailOutcome) -> int:
     for line in mailed.lines:
         print(line)
     if mailed.issues:
-        print_issues(console(), mailed.issues)
+        print_issues(console(), mailed.issues, show_info=True)  # no issues.csv, no --all: every note
     print(mailed.folder)  # the last line: scripts read the folder from it
     return exit_code(mailed.blocking)
 
@@ -267,7 +267,7 @@ def run_history(workspace: Path, out: Path | None, edition: Edition) -> int:
     out_console = console()
     result = export_history(workspace, out, edition)
     if result.issues:
-        print_issues(out_console, result.issues)
+        print_issues(out_console, result.issues, show_info=True)
     out_console.print(f"{result.actions} actions over {len(result.periods)} period(s): {', '.join(result.periods)}")
     print(result.xlsx)
     print(result.csv)

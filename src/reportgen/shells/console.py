@@ -88,7 +88,7 @@ def chase_reasons(row: ChaseRow) -> str:
 def print_returns(console: Console, written: Sequence[Path], issues: Sequence[Issue]) -> None:
     """The issues met writing pre-filled return workbooks, then each workbook written."""
     if issues:
-        print_issues(console, issues)
+        print_issues(console, issues, show_info=True)
     for path in written:
         console.print(escape(str(path)))
 
