@@ -242,6 +242,14 @@ def test_csv_encodings(tmp_path: Path, encoding: str) -> None:
     assert issues == [] and ret is not None and ret.updates[0].explanation == "£5 – ok"
 
 
+def test_a_csv_mixing_utf8_and_windows_1252_is_not_guessed(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "opcc.csv", [RETURN_HEADINGS, (1, "", "Completed", "Café – ok", "")])
+    path.write_bytes(path.read_bytes() + "2,,In progress,Café – a pasted line,\r\n".encode("cp1252"))
+    ret, issues = _read(path)
+    assert ret is None and [(i.code, i.blocking) for i in issues] == [("unreadable-file", True)]
+    assert "mixes two text encodings" in issues[0].message and "line 3" in issues[0].message
+
+
 def test_csv_ragged_rows_and_nul_bytes(tmp_path: Path) -> None:
     path = tmp_path / "opcc.csv"
     path.write_bytes(b"Plan priority,Action,Status this reporting period,Explanation / Link to meeting papers\r\n"

@@ -84,7 +84,10 @@ CODES: dict[str, Code] = {
          "unknown-encoding": ("{file} is in an unknown text encoding (byte {byte} is not valid).",
                               "Save it from Excel as 'CSV UTF-8' or as .xlsx."),
          "bad-encoding": ("{file} is not valid {encoding} (at byte {byte}).",
-                          "Save it from Excel as 'CSV UTF-8' or as .xlsx.")},
+                          "Save it from Excel as 'CSV UTF-8' or as .xlsx."),
+         "mixed-encoding": ("{file} mixes two text encodings: most of it is UTF-8, but line {line} (byte {byte:,}) "
+                            "is not, so its accented letters and dashes cannot be told apart; it was not read.",
+                            "Open it in Excel and save it again as 'CSV UTF-8' (or as .xlsx).")},
         partner_advice="Save the workbook again as .xlsx and send it again."),
     "unreadable-draft": Code(
         W, "A kept draft could not be read; what it would have given (statuses carried forward, pre-filled "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -158,6 +159,10 @@ def _ends_inside_quotes(text: str, delimiter: str) -> bool:
     return False
 
 
+# a UTF-8 encoded letter or punctuation mark (é, –, ’, £): as Windows-1252 these read "Ã©", "â€“"…
+_UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
 def decode_csv(data: bytes, display: str) -> tuple[str | None, Issue | None]:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 as Excel saves it."""
     if data.startswith(codecs.BOM_UTF8):
@@ -166,8 +171,10 @@ def decode_csv(data: bytes, display: str) -> tuple[str | None, Issue | None]:
         return _strict(data, "utf-16", display)
     try:
         return data.decode("utf-8"), None
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if _UTF8_LETTER.search(data):  # UTF-8 elsewhere in the file: reading it as Windows-1252 garbles it
+            return None, issue("unreadable-file", "mixed-encoding", line=data[:exc.start].count(b"\n") + 1,
+                               byte=exc.start + 1, file=display)
     try:
         return data.decode("cp1252"), None
     except UnicodeDecodeError as exc:
