@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from browser import CHROMIUM, axe_violations, visible_refs
 from canary import CANARY, canary_leaks, exempt_workspace
-from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, ROOT, SAMPLE, make_workspace, needs_sample
+from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, ROOT, SAMPLE, copy_example, make_workspace, needs_sample
 from reportgen.run.build import OUTPUT_FILES, BuildResult, build_draft
 
 
@@ -165,3 +165,18 @@ def test_sample_passes_axe(browser: Browser, tmp_path: Path) -> None:
     assert axe_violations(page) == []
     assert messages == []
     assert len(visible_refs(page)) == result.paper.total == 147
+
+
+def test_progress_on_a_phone_scrolls_its_tables_not_the_page(browser: Browser, tmp_path: Path) -> None:
+    """With Progress over time (a second period), a 320-360 px screen: the numbers tables scroll inside
+    their own focusable region, the page never sideways; and the page passes axe."""
+    root = copy_example(tmp_path / "ws")
+    build_draft(root, period="2026-09")
+    result = build_draft(root)
+    assert result.paper.progress is not None
+    page, messages = open_paper(browser, result.folder / "paper.html")
+    for width in (320, 360):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.locator("section.progress .table-scroll table.numbers").count() == 2
+    assert axe_violations(page) == [] and messages == []
