@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import textwrap
+from html import unescape
 from pathlib import Path
 
 import docx
@@ -382,6 +383,10 @@ def test_cli_diff_prints_a_summary_then_the_folder(drafts, tmp_path: Path, capsy
     assert "    Explanation: Referrals are reviewed [-monthly-]{+weekly+} by the victims board{+ and partners+}." \
         in lines
     assert (out / "diff.json").is_file()
+    # two periods: what each paper says of earlier periods is its own, and the reader is told so
+    assert lines[1].startswith("Progress over time and each action's movement since the previous update are not")
+    html = " ".join(unescape((out / "diff.html").read_text(encoding="utf-8")).split())
+    assert "Progress over time and each action's movement since the previous update are not compared" in html
 
 
 def test_cli_diff_refuses_a_folder_that_is_not_a_draft(drafts, tmp_path: Path, capsys) -> None:

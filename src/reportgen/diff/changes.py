@@ -301,9 +301,16 @@ def draft_label(info: DraftInfo) -> str:
     return f"{info.draft or info.period}{date}"
 
 
+# drafts of two periods: what each paper says about earlier periods is its own, and is left out
+PERIODS_NOTE = ("Progress over time and each action's movement since the previous update are not compared: "
+                "each draft has its own.")
+
+
 def human_text(diff: DraftDiff) -> str:
     """A plain-text summary: counts, status moves, added and withdrawn actions, reworded actions."""
     lines = [f"{draft_label(diff.old)} -> {draft_label(diff.new)}"]
+    if diff.old.period != diff.new.period:
+        lines.append(PERIODS_NOTE)
     marking = diff.old.marking or diff.new.marking
     if marking:  # first, so nobody forwards it unaware
         lines.insert(0, f"{marking}: this comparison includes exempt actions; it is not for publication.")
