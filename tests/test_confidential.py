@@ -142,3 +142,18 @@ def test_diff_across_editions_is_refused_unless_asked(tmp_path: Path, capsys: py
     document = docx.Document(str(folder / "diff.docx"))
     assert all("RESTRICTED" in "".join(p.text for p in s.header.paragraphs) for s in document.sections)
     assert '"restricted"' in (folder / "diff.json").read_text(encoding="utf-8")
+
+
+def test_a_wrong_partner_return_never_names_an_exempt_only_lead_in_public(tmp_path: Path) -> None:
+    """Wessex Police sends back a workbook holding only the exempt-only lead's action: the issue says
+    so (it blocks), and the public edition names that lead nowhere."""
+    register = [(*REGISTER_HEADINGS, "Exempt"), (1, "", "Wessex Police", "Open action", "1", "No"),
+                (7, "", f"{CANARY} Unit", "Secret action", "2", "Yes")]
+    returns = {"wessex-police.xlsx": [RETURN_HEADINGS, (7, "", "Completed", "Done", "2027")]}
+    root = make_workspace(tmp_path / "ws", register=register, returns=returns)
+    result = build_draft(root)
+    [wrong] = [i for i in result.issues if i.code == "wrong-partner-return"]
+    assert wrong.blocking and "see the restricted edition" in wrong.message
+    assert canary_leaks(result.folder) == []
+    restricted = build_draft(root, edition="restricted")
+    assert any(CANARY in i.message for i in restricted.issues if i.code == "wrong-partner-return")

@@ -67,6 +67,9 @@ def _public_issue(item: Issue, view: PublicView) -> Issue:
     if item.file == view.register_file and item.row in view.exempt_rows:
         return replace(item, message=f"Row {item.row} of the register is an exempt action: {WITHHELD}.",
                        value="")
+    if item.code == "wrong-partner-return" and any(f"'{lead}'" in item.message for lead in view.hidden_leads):
+        return replace(item, message=f"{item.file} updates none of the actions its partner leads, only other "
+                                     f"partners': {WITHHELD}.")
     if item.code == "unknown-partner":
         return replace(item, message=render_message("unknown-partner", "public-edition", file=item.file,
                                                     leads=", ".join(view.public_leads)))
