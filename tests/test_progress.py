@@ -252,3 +252,19 @@ def test_stalled_since_is_the_start_of_the_unchanged_run(tmp_path: Path) -> None
     assert progress is not None
     # the window is the last two periods, but 2 and 5 have not changed since the first
     assert [(s.ref, s.since) for s in progress.stalled] == [(2, "2026-08"), (5, "2026-08")]
+
+
+def test_an_empty_segment_draws_no_outline_and_the_legend_keeps_every_swatch() -> None:
+    """A status with no action in a row drew its outline as a stray line across the bar; the legend,
+    drawn from the style, keeps each status's outlined swatch."""
+    from reportgen.model import Chart, CountRow
+    from reportgen.render.charts import drawn
+
+    rows = (CountRow("A", (("Completed", 0), ("In progress", 3), ("Not started", 0), ("On hold", 0)), 3),
+            CountRow("B", (("Completed", 2), ("In progress", 1), ("Not started", 1), ("On hold", 1)), 5))
+    svg = drawn(Chart("sections", "Actions by status and section", "Alt", rows)).svg.decode()
+    body, legend = svg.split('<g id="legend_1">')
+    bars = re.findall(r'<g id="patch_\d+">\s*<path[^>]*style="([^"]*)"', body)[2:10]  # after the backgrounds
+    assert ["stroke:" in style for style in bars] == [False, True, True, True, False, True, False, True]
+    swatches = re.findall(r'<g id="patch_\d+">\s*<path[^>]*style="([^"]*)"', legend)
+    assert len(swatches) == 4 and all("stroke-width: 0.8" in style for style in swatches)

@@ -74,6 +74,7 @@ def _settings() -> Iterator[None]:
 
 def draw(chart: Chart) -> DrawnChart:
     from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
     from matplotlib.ticker import MaxNLocator
 
     horizontal = chart.key == "sections"
@@ -84,6 +85,7 @@ def draw(chart: Chart) -> DrawnChart:
         figure = Figure(figsize=(width, height))
         axes = figure.add_subplot()
         offsets = [0] * len(labels)
+        keys = []  # the legend's swatches, drawn from the style (a bar of 0 has no outline)
         for status, status_class in STATUS_CLASSES.items():
             values = [dict(row.counts).get(status, 0) for row in chart.rows]
             style: dict[str, Any] = {"color": "#" + STATUS_COLOURS[status_class], "edgecolor": EDGES[status_class],
@@ -91,6 +93,11 @@ def draw(chart: Chart) -> DrawnChart:
             positions = list(range(len(labels)))
             bars = (axes.barh(positions, values, left=offsets, height=0.6, **style) if horizontal
                     else axes.bar(positions, values, bottom=offsets, width=0.6, **style))
+            for bar, value in zip(bars, values):
+                if not value:  # an empty segment: no outline (it drew a stray line across the bar)
+                    bar.set_linewidth(0)
+            keys.append(Patch(facecolor=style["color"], edgecolor=style["edgecolor"], hatch=style["hatch"],
+                              linewidth=style["linewidth"], label=status))
             # the number in each bar that has room for it: the reader need not measure the bar
             axes.bar_label(bars, labels=[str(v) if v else "" for v in values], label_type="center", fontsize=8,
                            color="#1a1a1a", bbox={"boxstyle": "square,pad=0.2", "facecolor": "white",
@@ -106,8 +113,8 @@ def draw(chart: Chart) -> DrawnChart:
             axes.set_ylabel("Number of actions")
         axes.spines[["top", "right"]].set_visible(False)
         axes.set_title(chart.title, loc="left", fontsize=11, fontweight="bold")
-        axes.legend(ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.12 if not horizontal else -0.18 / height * 3),
-                    frameon=False)
+        axes.legend(handles=keys, ncols=4, loc="upper center",
+                    bbox_to_anchor=(0.5, -0.12 if not horizontal else -0.18 / height * 3), frameon=False)
         figure.set_layout_engine("tight")
         svg, png = io.BytesIO(), io.BytesIO()
         figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None, "Title": chart.title})
