@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import resource
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -38,6 +39,18 @@ def _book_with(path: Path, rows, edit) -> Path:
         sheet.append(list(row))
     edit(book, sheet)
     book.save(path)
+    return path
+
+
+def _with_sheet_xml(path: Path, edit: Callable[[str], str]) -> Path:
+    """`path` (an .xlsx) with its first worksheet's XML changed by `edit`: what openpyxl cannot write."""
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
+    parts[sheet] = edit(parts[sheet].decode()).encode()
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
     return path
 
 
@@ -82,14 +95,8 @@ def test_merged_heading_cells_are_reported(tmp_path: Path) -> None:
 @pytest.mark.parametrize("element", ['<mergeCells count="1"><mergeCell ref="B2:ZZZZ9"/></mergeCells>',
                                      '<mergeCells count="1"><mergeCell ref="B0:C3"/></mergeCells>'])
 def test_a_damaged_merged_range_is_an_unreadable_file(tmp_path: Path, element: str) -> None:
-    path = write_xlsx(tmp_path / "opcc.xlsx", ROWS)
-    with zipfile.ZipFile(path) as package:
-        parts = {name: package.read(name) for name in package.namelist()}
-    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
-    parts[sheet] = parts[sheet].replace(b"</sheetData>", b"</sheetData>" + element.encode())
-    with zipfile.ZipFile(path, "w") as package:
-        for name, data in parts.items():
-            package.writestr(name, data)
+    path = _with_sheet_xml(write_xlsx(tmp_path / "opcc.xlsx", ROWS),
+                           lambda xml: xml.replace("</sheetData>", "</sheetData>" + element))
     ret, issues = _read(path)
     assert ret is None
     assert [(i.code, i.file) for i in issues] == [("unreadable-file", "opcc.xlsx")]
@@ -97,18 +104,9 @@ def test_a_damaged_merged_range_is_an_unreadable_file(tmp_path: Path, element: s
 
 
 def test_error_values_pasted_without_a_formula_are_errors(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "opcc.xlsx", ROWS)
-    with zipfile.ZipFile(path) as package:
-        parts = {name: package.read(name) for name in package.namelist()}
-    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
-    xml = parts[sheet].decode()
-    xml = xml.replace("</sheetData>", '<row r="5"><c r="A5"><v>4</v></c>'
-                      '<c r="C5" t="inlineStr"><is><t>Completed</t></is></c>'
-                      '<c r="D5" t="e"><v>#REF!</v></c></row></sheetData>')
-    parts[sheet] = xml.encode()
-    with zipfile.ZipFile(path, "w") as package:
-        for name, data in parts.items():
-            package.writestr(name, data)
+    pasted = ('<row r="5"><c r="A5"><v>4</v></c><c r="C5" t="inlineStr"><is><t>Completed</t></is></c>'
+              '<c r="D5" t="e"><v>#REF!</v></c></row></sheetData>')
+    path = _with_sheet_xml(write_xlsx(tmp_path / "opcc.xlsx", ROWS), lambda xml: xml.replace("</sheetData>", pasted))
     _ret, issues = _read(path)
     errors = [i for i in issues if i.code == "formula-error"]
     assert flatten(errors, ["row", "column", "value"]) == [[5, "Explanation / Link to meeting papers", "D5"]]
@@ -118,19 +116,13 @@ def test_error_values_pasted_without_a_formula_are_errors(tmp_path: Path) -> Non
 def test_formulas_cached_uncached_and_ref_errors(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "opcc.xlsx", [RETURN_HEADINGS, (1, "", "Completed", "=A1", "")])
     # openpyxl writes formulas without cached values; add one cached value and one #REF! by hand
-    with zipfile.ZipFile(path) as package:
-        parts = {name: package.read(name) for name in package.namelist()}
-    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
-    xml = parts[sheet].decode()
-    xml = xml.replace("<f>A1</f><v></v>", "<f>A1</f>").replace("<f>A1</f>", '<f>A1</f><v>cached text</v>', 1)
-    xml = xml.replace('<c r="D2">', '<c r="D2" t="str">')
-    xml = xml.replace("</sheetData>", '<row r="3"><c r="A3"><v>2</v></c><c r="C3" t="e"><f>#REF!</f><v>#REF!</v>'
-                      '</c><c r="D3"><f>SUM(Z1)</f></c></row></sheetData>')
-    parts[sheet] = xml.encode()
-    with zipfile.ZipFile(path, "w") as package:
-        for name, data in parts.items():
-            package.writestr(name, data)
-    ret, issues = _read(path)
+    def cached(xml: str) -> str:
+        xml = xml.replace("<f>A1</f><v></v>", "<f>A1</f>").replace("<f>A1</f>", '<f>A1</f><v>cached text</v>', 1)
+        xml = xml.replace('<c r="D2">', '<c r="D2" t="str">')
+        return xml.replace("</sheetData>", '<row r="3"><c r="A3"><v>2</v></c><c r="C3" t="e"><f>#REF!</f>'
+                           '<v>#REF!</v></c><c r="D3"><f>SUM(Z1)</f></c></row></sheetData>')
+
+    ret, issues = _read(_with_sheet_xml(path, cached))
     assert ret is not None
     assert flatten([i for i in issues if i.code.startswith("formula")], ["code", "row", "column", "value"]) == [
         ["formula-cell", 2, "Explanation / Link to meeting papers", "D2"],
