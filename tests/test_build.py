@@ -166,7 +166,7 @@ def test_build_command_prints_the_folder_last_and_exit_codes(example: Path, caps
     out = tmp_path / "mine"
     assert main(["build", "--workspace", str(example), "--out", str(out)]) == 0
     assert capsys.readouterr().out.strip().splitlines()[-1] == str(out)
-    assert main(["build", "--workspace", str(example), "--out", str(out)]) == 1  # exists: never overwritten
+    assert main(["build", "--workspace", str(example), "--out", str(out)]) == 2  # exists: never overwritten
     assert "never overwriting" in capsys.readouterr().err
     with pytest.raises(SystemExit) as usage:
         main(["build", "--edition", "secret"])

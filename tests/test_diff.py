@@ -390,7 +390,7 @@ def test_cli_diff_prints_a_summary_then_the_folder(drafts, tmp_path: Path, capsy
 
 
 def test_cli_diff_refuses_a_folder_that_is_not_a_draft(drafts, tmp_path: Path, capsys) -> None:
-    assert main(["diff", str(tmp_path), str(drafts[1]), "--out", str(tmp_path / "x")]) == 1
+    assert main(["diff", str(tmp_path), str(drafts[1]), "--out", str(tmp_path / "x")]) == 2
     assert "not a draft folder" in " ".join(capsys.readouterr().err.split())  # rich wraps long lines
 
 

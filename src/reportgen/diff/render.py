@@ -29,8 +29,8 @@ from pathlib import Path
 
 from reportgen.diff.changes import DraftDiff, diff_drafts, diff_to_json
 from reportgen.diff.summary import render_diff_html, write_diff_docx, write_diff_pdf
-from reportgen.drafts.folders import draft_number, load_draft
-from reportgen.errors import ReportgenError, UsageError
+from reportgen.drafts.folders import DRAFT_JSON, draft_number, load_draft
+from reportgen.errors import UsageError
 from reportgen.files import publish_folder, write_atomically
 from reportgen.model import Paper
 from reportgen.periods import is_period
@@ -62,6 +62,9 @@ def compare_drafts(old: Path, new: Path, out: Path | None = None, templates: Pat
     Returns where everything went.
     """
     old, new = Path(old).resolve(), Path(new).resolve()  # "." and ".." have no folder name of their own
+    for folder in (old, new):  # wrong usage; a draft whose record is damaged is another matter
+        if not (folder / DRAFT_JSON).is_file():
+            raise UsageError(f"{folder}: not a draft folder (no {DRAFT_JSON}): give two folders a build made")
     old_paper, old_manifest = load_draft(old)
     new_paper, new_manifest = load_draft(new)
     old_paper, new_paper = check_editions(old_paper, new_paper, allow_restricted)
@@ -137,9 +140,9 @@ def revision_date(created: str) -> str | None:
 def _check_target(target: Path, drafts: Sequence[Path]) -> None:
     for draft in drafts:
         if target.resolve().is_relative_to(draft.resolve()):
-            raise ReportgenError(f"{target} is inside the draft {draft}: a kept draft is never written to")
+            raise UsageError(f"{target} is inside the draft {draft}: a kept draft is never written to")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise ReportgenError(f"{target} already exists and is not empty: not overwriting it")
+        raise UsageError(f"{target} already exists and is not empty: not overwriting it")
 
 
 def _start(target: Path) -> Path:

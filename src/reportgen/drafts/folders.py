@@ -263,8 +263,9 @@ def publish_draft(tmp: Path, outputs: Path, period: str, out: Path | None = None
 
 
 def check_out_place(out: Path, workspace: Path) -> None:
-    """Refuse an `--out` that cannot be a new folder of its own: below a file, inside the inputs or a
-    kept draft, or named like a build's temporary folder (which a later build would clean away)."""
+    """Refuse (wrong usage) an `--out` that cannot be a new folder of its own: below a file, inside the
+    inputs or a kept draft, named like a build's temporary folder (which a later build would clean
+    away), or a folder that holds anything (a kept draft is never overwritten)."""
     target = out.absolute()
     for ancestor in (target, *target.parents):
         if ancestor.exists() and not ancestor.is_dir():
@@ -277,7 +278,8 @@ def check_out_place(out: Path, workspace: Path) -> None:
         raise UsageError(f"--out {out} is inside the kept draft {kept}: never writing into a draft")
     if target.name.startswith("."):
         raise UsageError(f"--out {out}: a hidden folder name (starting '.') is kept for unfinished drafts")
-    check_out(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise UsageError(f"--out {out} already exists and is not empty: never overwriting a draft")
 
 
 def check_out(out: Path) -> None:
