@@ -11,8 +11,6 @@ serve is killed outright the kernel stops the server (Linux).
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import os
 import signal
 import socket
@@ -24,6 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from reportgen.errors import ReportgenError
+from reportgen.lifetime import signal_when_parent_dies
 from reportgen.settings import load_settings
 from reportgen.shells.prefect_env import configure
 
@@ -80,10 +79,8 @@ def local_server(startup_timeout: float = 90, ui: bool = True,
 
 
 def _stop_with_parent() -> None:
-    """In the server's process before it runs: the kernel sends it SIGINT when its parent ends."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGINT, 0, 0, 0)  # PR_SET_PDEATHSIG
+    """In the server's process before it runs: SIGINT (Prefect stops cleanly on it) when serve ends."""
+    signal_when_parent_dies(signal.SIGINT)
 
 
 def _watch(server: subprocess.Popen[bytes], stopping: threading.Event, on_stop: Callable[[int], None]) -> None:

@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reportgen.lifetime import signal_when_parent_dies
 from reportgen.model import Paper
 from reportgen.render.pdf.tasks import Message, Task
 
@@ -49,18 +50,12 @@ def _die_with(parent: int) -> None:
     before its thread returns); a worker forked by the first worker dies with that one. Elsewhere a
     thread looks for a new parent every half second.
     """
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        watched = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        watched = False
+    watched = signal_when_parent_dies(signal.SIGKILL)
     if os.getppid() != parent:  # the parent ended before the kernel was told
         os._exit(1)
     if not watched:
         threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
-
-_PR_SET_PDEATHSIG = 1
 
 
 def _default_signals() -> None:
