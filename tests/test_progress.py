@@ -228,6 +228,9 @@ def test_history_is_never_written_into_the_inputs_or_a_draft(built: list[BuildRe
         assert main(["history", "--workspace", str(root), "--out", str(out)]) == 2
         assert "never writing into a draft" in capsys.readouterr().err or out.is_relative_to(root / "inputs")
         assert sorted(p.name for p in built[0].folder.iterdir()) == before and not (root / "inputs" / "x").exists()
+    # a folder of histories made before is written again, as the default folder is
+    for _run in range(2):
+        assert main(["history", "--workspace", str(root), "--out", str(tmp_path / "h")]) == 0
 
 
 def test_new_actions_and_moves_between_not_started_and_on_hold(tmp_path: Path) -> None:

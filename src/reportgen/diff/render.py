@@ -29,7 +29,7 @@ from pathlib import Path
 
 from reportgen.diff.changes import DraftDiff, diff_drafts, diff_to_json
 from reportgen.diff.summary import render_diff_html, write_diff_docx, write_diff_pdf
-from reportgen.drafts.folders import DRAFT_JSON, draft_number, load_draft
+from reportgen.drafts.folders import DRAFT_JSON, draft_number, holds_anything, load_draft
 from reportgen.errors import UsageError
 from reportgen.files import publish_folder, write_atomically
 from reportgen.model import Paper
@@ -141,7 +141,7 @@ def _check_target(target: Path, drafts: Sequence[Path]) -> None:
     for draft in drafts:
         if target.resolve().is_relative_to(draft.resolve()):
             raise UsageError(f"{target} is inside the draft {draft}: a kept draft is never written to")
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+    if holds_anything(target):
         raise UsageError(f"{target} already exists and is not empty: not overwriting it")
 
 

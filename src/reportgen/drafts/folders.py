@@ -262,10 +262,11 @@ def publish_draft(tmp: Path, outputs: Path, period: str, out: Path | None = None
     return target
 
 
-def check_out_place(out: Path, workspace: Path) -> None:
-    """Refuse (wrong usage) an `--out` that cannot be a new folder of its own: below a file, inside the
-    inputs or a kept draft, named like a build's temporary folder (which a later build would clean
-    away), or a folder that holds anything (a kept draft is never overwritten)."""
+def check_out_place(out: Path, workspace: Path, new: bool = True) -> None:
+    """Refuse (wrong usage) an `--out` below a file, or inside the inputs or a kept draft. With `new`
+    (a draft's folder) also one named like a build's temporary folder (which a later build would clean
+    away) or one that holds anything (a kept draft is never overwritten); without, `out` may be an
+    existing folder of files written beside earlier ones (return workbooks, histories)."""
     target = out.absolute()
     for ancestor in (target, *target.parents):
         if ancestor.exists() and not ancestor.is_dir():
@@ -273,19 +274,25 @@ def check_out_place(out: Path, workspace: Path) -> None:
     real = target.resolve()
     if real.is_relative_to((workspace / "inputs").resolve()):
         raise UsageError(f"--out {out} is inside the workspace's inputs folder: write drafts elsewhere")
-    kept = next((folder for folder in real.parents if (folder / MANIFEST_JSON).is_file()), None)
+    kept = next((folder for folder in (*(() if new else (real,)), *real.parents)
+                 if (folder / MANIFEST_JSON).is_file()), None)
     if kept is not None:
         raise UsageError(f"--out {out} is inside the kept draft {kept}: never writing into a draft")
-    if target.name.startswith("."):
+    if new and target.name.startswith("."):
         raise UsageError(f"--out {out}: a hidden folder name (starting '.') is kept for unfinished drafts")
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+    if new and holds_anything(out):
         raise UsageError(f"--out {out} already exists and is not empty: never overwriting a draft")
 
 
 def check_out(out: Path) -> None:
     """Refuse an `--out` folder that holds anything: a kept draft is never overwritten."""
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+    if holds_anything(out):
         raise _refuse(out)
+
+
+def holds_anything(path: Path) -> bool:
+    """A file, or a folder with anything in it: never a place to write a new draft or comparison."""
+    return path.exists() and (not path.is_dir() or any(path.iterdir()))
 
 
 def _refuse(target: Path) -> ReportgenError:

@@ -83,7 +83,7 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
     if not workspace.is_dir():
         raise UsageError(f"no workspace folder {workspace}")
     if out is not None:
-        check_out_place(out / "history.xlsx", workspace)  # the files go in `out`, which may exist
+        check_out_place(out, workspace, new=False)  # the files go in `out`, which may hold earlier ones
     outputs = workspace / "outputs"
     found, issues = read_history(outputs, edition)
     if not found:

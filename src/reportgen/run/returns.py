@@ -49,7 +49,7 @@ def write_return_workbooks(workspace: Path, period: str, out: Path | None = None
     read = read_for_workbooks(workspace, period)
     inputs = read.inputs
     if out is not None:
-        drafts.check_out_place(out / "x", inputs.workspace)  # the workbooks go in `out`, which may exist
+        drafts.check_out_place(out, inputs.workspace, new=False)  # the workbooks go in `out`, which may exist
     folder = out if out is not None else inputs.outputs / inputs.period / "returns"
     written, names = write_workbooks(read.register, read.previous, inputs.period, inputs.settings, folder)
     return written, [*deadline_issues(inputs.settings), *read.register_issues, *read.previous_issues, *names]
