@@ -8,7 +8,7 @@ else from the newest earlier period's returns) or is shown as having no update.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -81,10 +81,8 @@ def merge_returns(
 def wrong_partner_returns(register: Register, returns: Sequence[PartnerReturn]) -> list[Issue]:
     """A lead's return with updates, none of them for an action it leads: most likely another
     partner's workbook sent back under its name (its updates are still merged by the lead rule)."""
-    leads: dict[str, int] = defaultdict(int)
     lead_of = {action.ref: action.lead for action in register.actions}
-    for action in register.actions:
-        leads[action.lead] += 1
+    leads = Counter(action.lead for action in register.actions)
     issues = []
     for partner_return in returns:
         partner, rows = partner_return.partner, partner_return.updates

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.errors
+import functools
 import hashlib
 import re
 import tempfile
@@ -37,7 +38,7 @@ from reportgen.mail.ledger import Ledger, ReceivedRecord, now_utc, received_ledg
 from reportgen.mail.mailbox import Incoming, Mailbox
 from reportgen.mail.partners import partner_of
 from reportgen.mail.transport import Outbox, Sent, send_all
-from reportgen.model import Register
+from reportgen.model import Paper, Register
 from reportgen.periods import PERIOD_PATTERN
 from reportgen.read.returns import read_return, slug, validate_return
 from reportgen.read.workspace import Inputs, versioned
@@ -77,8 +78,6 @@ class Collector:
         self.inputs = inputs
         self.settings = inputs.settings
         self.register: Register = load_register(inputs)[0]
-        # the draft the period's workbooks were pre-filled from, as a build reads it (unchanged returns)
-        self.prefilled_from = read_kept_paper(carry_source(inputs.outputs, inputs.period), "prefill")[0]
         self.outbox = outbox
         self.dry_run = dry_run
         self.folder = scratch if scratch is not None else inputs.returns_dir
@@ -227,6 +226,12 @@ class Collector:
                 return self.folder / name
             except FileExistsError:
                 number += 1  # another run saved one meanwhile: the next name, never over it
+
+    @functools.cached_property
+    def prefilled_from(self) -> Paper | None:
+        """The draft the period's workbooks were pre-filled from, as a build reads it (read once, when a
+        return comes: a long paper's draft.json is tens of MB)."""
+        return read_kept_paper(carry_source(self.inputs.outputs, self.inputs.period), "prefill")[0]
 
     def _check(self, path: Path, shown: str, partner: str) -> list[Issue]:
         """The build's checks of one return: its cells, and whether it is the partner's own, filled in."""

@@ -207,16 +207,17 @@ def locate_table(
         issues.append(issue("no-data-sheet", expected=expected, file=display))
         return None, issues
     _score, _visible, sheet, at, found = max(candidates, key=lambda c: (c[0], c[1]))
-    rivals = [c for c in candidates if c[2] is not sheet and not c[2].hidden and c[0] >= 2]
-    empty = [c[2].name for c in rivals if len(c[2].rows) <= c[3] + 1]
+    # other sheets with the headings, and how many rows each has under them
+    rivals = [(c[2], len(c[2].rows) - c[3] - 1) for c in candidates if c[2] is not sheet and not c[2].hidden
+              and c[0] >= 2]
+    empty = [other.name for other, count in rivals if not count]
     if empty:
         issues.append(issue("several-sheets", others=", ".join(map(repr, empty)), file=display, sheet=sheet.name,
                             value=", ".join(empty)))
-    for _score, _visible, other, other_at, _found in rivals:
-        count = len(other.rows) - other_at - 1
-        if count > 0:  # rows a partner may have split across sheets: never dropped quietly
+    for other, count in rivals:
+        if count:  # rows a partner may have split across sheets: never dropped quietly
             issues.append(issue("rows-on-another-sheet", count=count, read=sheet.name, file=display,
-                                sheet=other.name, row=other.rows[other_at + 1][0]))
+                                sheet=other.name, row=other.rows[-count][0]))
     for other in sheets:
         if other.hidden and other is not sheet:
             issues.append(issue("hidden-sheet", file=display, sheet=other.name))
