@@ -26,6 +26,7 @@ from reportgen.read import xlsx_reader
 from reportgen.read.returns import read_return
 from reportgen.read.sheets import read_sheets
 from reportgen.read.workspace import find_inputs, periods
+from reportgen.read.xlsx_values import DateCell
 from reportgen.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -176,8 +177,11 @@ def test_reader_gives_the_values_openpyxl_gives(tmp_path: Path) -> None:
     theirs = openpyxl.load_workbook(tmp_path / "types.xlsx", read_only=True, data_only=True).active
     assert theirs is not None
     expected = [tuple(row) for row in theirs.iter_rows(values_only=True)]
-    assert [cells for _n, cells in ours] == [row[: len(cells)] for row, (_n, cells) in zip(expected, ours)]
-    assert ours[0][1][:5] == ("text", 12, 12.5, True, dt.datetime(2026, 10, 3))
+    values = [tuple(cell.value if isinstance(cell, DateCell) else cell for cell in cells) for _n, cells in ours]
+    assert values == [row[: len(cells)] for row, (_n, cells) in zip(expected, ours)]
+    assert values[0][:5] == ("text", 12, 12.5, True, dt.datetime(2026, 10, 3))
+    assert isinstance(ours[0][1][4], DateCell)  # with what its format shows (openpyxl's yyyy-mm-dd h:mm:ss)
+    assert ours[0][1][4].shows == {"day", "month", "year", "time"}
 
 
 def test_a_fifo_among_the_returns_never_blocks(tmp_path: Path) -> None:

@@ -317,12 +317,23 @@ def test_duplicated_and_renamed_headings(tmp_path: Path) -> None:
 def test_excel_dates_in_refs_and_timeframes(tmp_path: Path) -> None:
     import datetime as dt
 
+    import openpyxl
+
     rows = [RETURN_HEADINGS, (dt.datetime(2026, 3, 1), "", "Completed", "", ""),
-            (2, "", "Completed", "", dt.datetime(2027, 3, 31))]
-    ret, issues = _read(write_xlsx(tmp_path / "opcc.xlsx", rows))
-    assert ret is not None and [(u.ref, u.timeframe) for u in ret.updates] == [(2, "2027-03-31")]
+            (2, "", "Completed", "", dt.datetime(2027, 3, 31)),
+            (3, "", "Completed", "", dt.datetime(2024, 3, 1)),  # "Mar-24" typed: Excel makes it 1 March
+            (4, "", "Completed", "", dt.datetime(2024, 3, 1))]
+    path = write_xlsx(tmp_path / "opcc.xlsx", rows)
+    book = openpyxl.load_workbook(path)
+    book["Return"]["E3"].number_format = "dd/mm/yyyy"
+    book["Return"]["E4"].number_format = "mmm-yy"  # Excel's own format for it (built-in 17)
+    book["Return"]["E5"].number_format = "mmmm yyyy"
+    book.save(path)
+    ret, issues = _read(path)
+    assert ret is not None
+    assert [(u.ref, u.timeframe) for u in ret.updates] == [(2, "31 March 2027"), (3, "March 2024"), (4, "March 2024")]
     assert flatten(issues, ["code", "row"]) == [["bad-ref", 2]]
-    assert "datetime, not a number" in issues[0].message
+    assert "a date, not a number" in issues[0].message
 
 
 @given(st.text())

@@ -87,3 +87,37 @@ def test_real_custom_formats(code: str) -> None:
 @given(st.text(alphabet='dmyhsDMYHS0#.,;"[]$-_\\@ :/E+Red', max_size=16))
 def test_custom_formats_as_openpyxl_reads_them(code: str) -> None:
     assert xv.shows_date(code) == is_date_format(code)
+
+
+@pytest.mark.parametrize(("code", "shows", "text"), [
+    ("mmm-yy", {"month", "year"}, "March 2024"),
+    ("mmmm yyyy", {"month", "year"}, "March 2024"),
+    ("dd/mm/yyyy", {"day", "month", "year"}, "31 March 2024"),
+    ("d-mmm", {"day", "month"}, "31 March"),
+    ("yyyy", {"year"}, "2024"),
+    ('"Q1 "yyyy', {"year"}, "2024"),
+    ("dddd", {"day"}, "31 March 2024"),  # a weekday alone: the whole date, not a bare day
+    ("[$-F800]dddd\\,\\ mmmm\\ dd\\,\\ yyyy", {"day", "month", "year"}, "31 March 2024"),
+    ("dd/mm/yyyy hh:mm", {"day", "month", "year", "time"}, "31 March 2024 14:05"),
+    ("h:mm", {"time"}, "14:05"),
+    ("hh:mm AM/PM", {"time"}, "14:05"),
+    ("[h]:mm:ss", {"time"}, "14:05"),
+    ("yyyy-mm-dd", {"day", "month", "year"}, "31 March 2024"),
+    ("mm:ss", {"time"}, "14:05"),  # minutes, as the m before an s always is
+])
+def test_a_date_shows_what_its_format_shows(code: str, shows: set[str], text: str) -> None:
+    assert xv.date_shows(code) == shows
+    assert xv.DateCell(dt.datetime(2024, 3, 31, 14, 5), frozenset(shows)).text() == text
+
+
+def test_a_date_typed_without_a_time_shows_none() -> None:
+    shows = xv.date_shows("yyyy-mm-dd h:mm:ss")  # what openpyxl gives a datetime
+    assert xv.DateCell(dt.datetime(2024, 3, 31), shows).text() == "31 March 2024"
+    assert xv.DateCell(dt.datetime(2024, 3, 31, 9, 30, 15), shows).text() == "31 March 2024 09:30:15"
+    assert xv.DateCell(dt.time(9, 30), shows).text() == "09:30"
+
+
+def test_every_builtin_date_format_shows_some_part() -> None:
+    for format_id in range(0, 164):
+        assert bool(xv.builtin_date_shows(format_id)) == xv.builtin_shows_date(format_id), format_id
+    assert xv.builtin_date_shows(17) == {"month", "year"}  # mmm-yy: what Excel makes of "Mar-24"

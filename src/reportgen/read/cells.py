@@ -11,6 +11,8 @@ import math
 import re
 import unicodedata
 
+from reportgen.read.xlsx_values import DATE_FORM, DateCell
+
 MAX_CELL_CHARS = 32_767  # Excel's own limit: longer text is rejected, never truncated
 MAX_REF_DIGITS = 9  # refs are plan priority numbers; int() of thousands of digits is refused by Python
 _REF_TEXT = re.compile(r"([0-9\uff10-\uff19]+)(?:[.\uff0e][0\uff10]+)?")
@@ -56,6 +58,8 @@ def parse_ref(value: object) -> tuple[int | None, str]:
         if len(digits) > MAX_REF_DIGITS:
             return None, f"a number of {len(digits):,} digits, too long for an action reference"
         number = int(digits)
+    elif isinstance(value, DateCell):
+        return None, "a date, not a number"
     else:
         return None, f"a {type(value).__name__}, not a number"
     if number <= 0:
@@ -66,17 +70,20 @@ def parse_ref(value: object) -> tuple[int | None, str]:
 
 
 def cell_text(value: object) -> str:
-    """A cell as the text a person sees: 12.0 -> '12', dates as ISO, None -> ''."""
+    """A cell as the text a person sees: 12.0 -> '12', a date as its format shows it ('March 2024',
+    '31 March 2024'), None -> ''."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, DateCell):
+        return value.text()
     if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+        return value.strftime(DATE_FORM) if value.time() == dt.time() else value.strftime(f"{DATE_FORM} %H:%M")
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return value.strftime(DATE_FORM)
     return str(value)
 
 

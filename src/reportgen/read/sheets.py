@@ -1,7 +1,7 @@
 """Spreadsheet files (.xlsx, .csv) to raw rows of cell values, with file-level issues.
 
 What it must not do: decide what a column means (that is `headings`), or drop a row silently.
-Cells keep their type (int, float, str, bool, datetime) so a ref of 12.0 and TRUE can be told apart.
+Cells keep their type (int, float, str, bool, a date) so a ref of 12.0 and TRUE can be told apart.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ XFD1048576 made it fill a million rows of 16,384 cells) and load styles.xml and 
 whole (2 million cell formats: 85 s and 4 GB). Here each part is streamed once with lxml, elements
 are cleared as they go, cells are kept only where the file has them, and the parts a file can make
 large are bounded by stated limits (`TooLarge`, reported as an issue by the caller). Values keep the
-types openpyxl gives with `data_only=True`: str, int, float, bool, datetime (dates), error strings.
+types openpyxl gives with `data_only=True`: str, int, float, bool, error strings; but a date or time is
+a `DateCell`, its value with the parts its number format shows (openpyxl gives the datetime alone).
 
 It must not decide what a cell means, nor open a package `xlsx_guard.refuse_reason` refused.
 """
@@ -25,13 +26,19 @@ from lxml import etree
 from reportgen.read.xlsx_values import (
     MAC_EPOCH,
     WINDOWS_EPOCH,
+    DateCell,
+    builtin_date_shows,
     builtin_shows_date,
     column_letters,
     column_number,
+    date_shows,
     from_serial,
     shows_date,
     split_coordinate,
 )
+
+WHOLE_DATE = frozenset({"day", "month", "year"})
+Formats = list[frozenset[str] | None]  # by cell format (a cell's `s`): the parts of a date it shows, or None
 
 MAX_COLUMNS = 1_000  # a return has ~10 columns; cells further right are reported, not read
 MAX_CELL_FORMATS = 64_000  # Excel's own limit on distinct cell formats in a workbook
@@ -167,14 +174,14 @@ def _text(item: etree._Element) -> str:
 
 
 def _date_formats(package: zipfile.ZipFile, names: dict[str, str], targets: dict[str, tuple[str, str]]
-                  ) -> list[bool]:
-    """For each cell format (the `s` index of a cell): does it show a date?"""
+                  ) -> Formats:
+    """For each cell format (the `s` index of a cell): does it show a date, and which of its parts?"""
     part = _part_of(targets, "styles")
     if part is None or part.lower() not in names:
         return []
     _checked_size(package, names, part, MAX_STYLES_BYTES, "styles")
     custom: dict[int, str] = {}
-    dates: list[bool] = []
+    dates: Formats = []
     with _open(package, names, part) as stream:
         for element in _iterparse(stream, (f"{_MAIN}numFmt", f"{_MAIN}xf", f"{_MAIN}cellXfs")):
             if element.tag == f"{_MAIN}numFmt":
@@ -184,13 +191,18 @@ def _date_formats(package: zipfile.ZipFile, names: dict[str, str], targets: dict
                     raise TooLarge(f"its styles part declares more than {MAX_CELL_FORMATS:,} cell formats "
                                    "(Excel's own limit)")
                 number = int(element.get("numFmtId", "0"))
-                dates.append(shows_date(custom[number]) if number in custom else builtin_shows_date(number))
+                dates.append(_shows(custom[number]) if number in custom else
+                             builtin_date_shows(number) or WHOLE_DATE if builtin_shows_date(number) else None)
                 continue  # cleared with cellXfs, so getparent() keeps working
             _forget(element)
     return dates
 
 
-def _sheet_rows(stream: IO[bytes], strings: list[str], dates: list[bool], epoch: dt.datetime
+def _shows(format_code: str) -> frozenset[str] | None:
+    return (date_shows(format_code) or WHOLE_DATE) if shows_date(format_code) else None
+
+
+def _sheet_rows(stream: IO[bytes], strings: list[str], dates: Formats, epoch: dt.datetime
                 ) -> tuple[tuple[tuple[int, tuple[object, ...]], ...], tuple[str, ...]]:
     rows: list[tuple[int, tuple[object, ...]]] = []
     beyond: list[str] = []
@@ -220,7 +232,7 @@ def _sheet_rows(stream: IO[bytes], strings: list[str], dates: list[bool], epoch:
     return tuple(rows), tuple(beyond)
 
 
-def _value(cell: etree._Element, strings: list[str], dates: list[bool], epoch: dt.datetime) -> object:
+def _value(cell: etree._Element, strings: list[str], dates: Formats, epoch: dt.datetime) -> object:
     kind = cell.get("t", "n")
     if kind == "inlineStr":
         inline = cell.find(f"{_MAIN}is")
@@ -234,13 +246,14 @@ def _value(cell: etree._Element, strings: list[str], dates: list[bool], epoch: d
         return raw
     if kind == "b":
         return raw.strip() in ("1", "true")
-    if kind == "d":
-        return dt.datetime.fromisoformat(raw.rstrip("Z"))
-    number = _number(raw)
     style = int(cell.get("s", "0"))
-    if style < len(dates) and dates[style]:
+    shows = dates[style] if style < len(dates) else None
+    if kind == "d":
+        return DateCell(dt.datetime.fromisoformat(raw.rstrip("Z")), shows or WHOLE_DATE)
+    number = _number(raw)
+    if shows:
         try:
-            return from_serial(number, epoch)
+            return DateCell(from_serial(number, epoch), shows)
         except (OverflowError, ValueError):  # a serial no calendar holds: keep the number, as Excel shows ####
             return number
     return number

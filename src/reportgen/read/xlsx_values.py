@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 WINDOWS_EPOCH = dt.datetime(1899, 12, 30)  # day 0 of the 1900 date system (Excel's default)
@@ -24,6 +25,13 @@ _BUILTIN_DATE_FORMATS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 4
 # What does not decide whether a format shows a date: quoted text, and [..] other than [h] [mm] [ss]
 _NOT_DATE_PARTS = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')
 _DATE_LETTER = re.compile(r"(?<![_\\])[dmhysDMHYS]")  # not escaped (\d) nor a space the width of one (_d)
+_ESCAPED = re.compile(r"[_\\].|AM/PM|A/P", re.IGNORECASE)  # \d, _d (not date letters), and the 12-hour clock
+_DATE_RUN = re.compile(r"([dmyhs])\1*", re.IGNORECASE)  # a run of one letter: d, dd, mmm, yyyy
+# what each built-in date format (ECMA-376 18.8.30) is written as
+_BUILTIN_DATE_CODES = {14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 18: "h:mm AM/PM",
+                       19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "m/d/yy h:mm", 45: "mm:ss",
+                       46: "[h]:mm:ss", 47: "mmss.0"}
+DATE_FORM = "%d %B %Y"  # as the paper writes dates (its cover's meeting date)
 
 
 def split_coordinate(coordinate: str) -> tuple[str, int]:
@@ -90,3 +98,55 @@ def shows_date(format_code: str) -> bool:
 def builtin_shows_date(format_id: int) -> bool:
     """Whether a built-in number format (by its id) shows a date or a time."""
     return format_id in _BUILTIN_DATE_FORMATS
+
+
+@dataclass(frozen=True)
+class DateCell:
+    """A cell shown as a date or a time: its value, and which parts its number format shows.
+
+    A partner who types "Mar-24" into Excel gets the date 1 March 2024 shown as `mmm-yy`; the paper
+    must say "March 2024", not a day nobody typed (`text`).
+    """
+
+    value: dt.datetime | dt.time
+    shows: frozenset[str]  # of "day", "month", "year", "time"
+
+    def text(self) -> str:
+        """The parts the format shows, written as the paper writes dates: '31 March 2024', 'March 2024',
+        '2024', '14:30'. A format that shows a day but no month shows the whole date; a date's time is
+        left out at midnight (Excel's date-and-time formats show 00:00 on dates typed without one)."""
+        value, shows = self.value, self.shows
+        if isinstance(value, dt.time):
+            return _time_text(value)
+        if "day" in shows and "month" not in shows:
+            shows = shows | {"month", "year"}
+        parts = [value.strftime(form) for part, form in (("day", "%d"), ("month", "%B"), ("year", "%Y"))
+                 if part in shows]
+        if not parts or ("time" in shows and value.time() != dt.time()):
+            parts.append(_time_text(value.time()))
+        return " ".join(parts)
+
+
+def _time_text(value: dt.time) -> str:
+    return value.strftime("%H:%M:%S" if value.second or value.microsecond else "%H:%M")
+
+
+def date_shows(format_code: str) -> frozenset[str]:
+    """Which parts of a date a number format shows (its first section): 'mmm-yy' -> month and year.
+
+    An `m` next to an hour before it or a second after it is minutes, as Excel reads it."""
+    section = _ESCAPED.sub("", _NOT_DATE_PARTS.sub("", format_code.split(";")[0]))
+    runs = [letter.lower() for letter in _DATE_RUN.findall(section)]
+    shows = set()
+    for index, letter in enumerate(runs):
+        if letter == "m":
+            minutes = (index and runs[index - 1] == "h") or runs[index + 1: index + 2] == ["s"]
+            shows.add("time" if minutes else "month")
+        else:
+            shows.add({"d": "day", "y": "year", "h": "time", "s": "time"}[letter])
+    return frozenset(shows)
+
+
+def builtin_date_shows(format_id: int) -> frozenset[str]:
+    """`date_shows` of a built-in date format, by its id."""
+    return date_shows(_BUILTIN_DATE_CODES.get(format_id, ""))
