@@ -218,6 +218,10 @@ def test_exempt_actions_stay_out_of_history_and_progress(tmp_path: Path) -> None
     restricted = root / "outputs" / "history-restricted"
     assert sorted(path.name for path in restricted.iterdir()) == ["history-restricted.csv", "history-restricted.xlsx"]
     assert openpyxl.load_workbook(restricted / "history-restricted.xlsx").sheetnames == ["History RESTRICTED"]
+    # …from each period's restricted draft, though a public one was built after it
+    with (restricted / "history-restricted.csv").open(encoding="utf-8", newline="") as stream:
+        exempt = [row for row in csv.reader(stream) if row[0] == "7"]
+    assert exempt and exempt[0][3] == f"{CANARY} action" and exempt[0][4:] == list(plan[7])
 
 
 def test_history_is_never_written_into_the_inputs_or_a_draft(built: list[BuildResult], tmp_path: Path,

@@ -1,7 +1,8 @@
 """The newest kept draft of each period: where progress over time and `reportgen history` read from.
 
 The public edition reads only public drafts, so no exempt action can come back through the history;
-a restricted one may also read public drafts. A damaged draft is an issue and is skipped, never fatal.
+a restricted one reads restricted drafts, and a public draft for a period without one. A damaged
+draft is an issue and is skipped, never fatal.
 """
 
 from __future__ import annotations
@@ -26,20 +27,28 @@ class PeriodDraft:
 def read_history(outputs: Path, edition: str, before: str | None = None, limit: int | None = None
                  ) -> tuple[tuple[PeriodDraft, ...], tuple[Issue, ...]]:
     """The newest kept draft of each period (before `before`, when given) of `edition`, oldest first;
-    with `limit`, only the most recent `limit` periods (a long paper's draft.json takes seconds to read)."""
+    with `limit`, only the most recent `limit` periods (a long paper's draft.json takes seconds to read).
+
+    For the restricted edition, a period's newest restricted draft, though a public one was built after
+    it (that one leaves the exempt actions out); its newest public draft when it has no restricted one.
+    """
     newest: dict[str, Path] = {}
+    settled: set[str] = set()  # periods whose newest draft of `edition` itself is found
     problems: list[Issue] = []
     for folder in reversed(drafts.draft_folders(outputs)):
         period = folder.parent.name
-        if period in newest or (before is not None and period >= before):
+        if period in settled or (before is not None and period >= before):
             continue
         try:
             manifest = drafts.load_manifest(folder)
         except ReportgenError as exc:
             problems.append(issue("unreadable-draft", "history", error=exc, file=str(folder)))
             continue
-        if manifest.edition == edition or (edition == "restricted" and manifest.edition == "public"):
+        if manifest.edition == edition:
             newest[period] = folder
+            settled.add(period)
+        elif edition == "restricted" and manifest.edition == "public":
+            newest.setdefault(period, folder)
     found: list[PeriodDraft] = []
     for period in sorted(newest)[-limit if limit else 0:]:
         paper, unreadable = read_kept_paper(newest[period], "history")
