@@ -242,6 +242,17 @@ def test_serve_starts_a_server_whose_ui_works_and_lives_and_dies_with_it(tmp_pat
         serve.wait(10)
         wait_for(lambda: not Path(f"/proc/{server}").exists() or "Z" in _state(server), 30, "the server to stop")
 
+    log = tmp_path / "serve-3.log"  # stopped as systemd stops a service: SIGTERM, quietly, as Ctrl-C does
+    with running([str(BIN / "reportgen"), "serve", "--workspace", str(workspace)], env, log) as serve:
+        wait_for(lambda: "being served" in log.read_text(), 180, "serve to start\n" + log.read_text())
+        [server] = children(serve.pid)
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(60) == 0, log.read_text()
+        wait_for(lambda: not Path(f"/proc/{server}").exists() or "Z" in _state(server), 30, "the server to stop")
+    text = log.read_text()
+    assert "Traceback" not in text and "Warning" not in text, text
+    assert text.strip().splitlines()[-1] == "Stopped serving; the schedule stays active for the next start."
+
 
 def _state(pid: int) -> str:
     try:

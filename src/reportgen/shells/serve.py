@@ -3,9 +3,9 @@
 Prefect's temporary server runs no scheduler, so when no `PREFECT_API_URL` is set this starts a
 local `prefect server start` (API and UI) on 127.0.0.1 for as long as it serves, says where its UI
 is, and stops it on exit. Schedules are not paused when serving stops, so a restart resumes them.
-Ctrl-C (SIGINT) or SIGTERM stops serving within seconds. The server lives and dies with serve: if it
-stops, serving stops with an error (a supervisor then sees the failure and can restart it), and if
-serve is killed outright the kernel stops the server (Linux).
+Ctrl-C (SIGINT) or SIGTERM (systemd's stop) stops serving within seconds, the same way. The server
+lives and dies with serve: if it stops, serving stops with an error (a supervisor then sees the
+failure and can restart it), and if serve is killed outright the kernel stops the server (Linux).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
 
 from reportgen.errors import ReportgenError
 from reportgen.lifetime import signal_when_parent_dies
@@ -76,6 +77,16 @@ def local_server(startup_timeout: float = 90, ui: bool = True,
     finally:
         stopping.set()
         stop(server)
+
+
+def _as_ctrl_c(_runner: object, number: int, frame: FrameType | None) -> None:
+    """SIGTERM (systemd's stop, `kill`) stops serving as Ctrl-C does.
+
+    Prefect's Runner answers SIGTERM by calling its asynchronous stop without awaiting it: a
+    RuntimeWarning ("coroutine 'Runner.astop' was never awaited") on the terminal or in the journal,
+    and serve ended without saying it had stopped. KeyboardInterrupt is what Prefect's serve stops on.
+    """
+    signal.default_int_handler(number, frame)
 
 
 def _stop_with_parent() -> None:
@@ -138,10 +149,12 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None]) -> None:
 
 def _serve(workspace: Path, cron: str, timezone: str) -> None:
     from prefect.deployments.runner import EntrypointType
+    from prefect.runner import Runner
     from prefect.schedules import Cron
 
     from reportgen.shells.prefect_flows import monthly_update
 
+    setattr(Runner, "handle_sigterm", _as_ctrl_c)  # noqa: B010 (a method of Prefect's, replaced in this process)
     monthly_update.serve(
         name=DEPLOYMENT,
         schedules=[Cron(cron, timezone=timezone)],
