@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from conftest import ACTIONS, REGISTER_HEADINGS, default_returns, keep_draft, make_workspace, write_csv
 from reportgen.check.checked import load_register
 from reportgen.errors import ReportgenError
+from reportgen.paper.richtext import parse_explanation
 from reportgen.read.returns import partner_for, read_return, validate_return
 from reportgen.read.workspace import find_inputs
 from reportgen.run.build import prepare_build
@@ -81,6 +82,22 @@ def test_prefilled_from_the_latest_draft_of_an_earlier_period(tmp_path: Path) ->
     keep_draft(root, B)
     again, _ = write_return_workbooks(root, B, tmp_path / "again")
     assert data_rows(again[0])[1][3:] == ("Completed", "Update on action 1.", "Spring 2027")
+
+
+def test_html_fragments_are_prefilled_as_a_partner_types_them(tmp_path: Path) -> None:
+    returns = default_returns()
+    written_as = '<p>Funded: <a href="https://example.org/r">the report</a>.</p><ul><li>One</li><li>Two</li></ul>'
+    returns["wessex-police.xlsx"][1] = (1, "Develop a prevention strategy.", "Completed", written_as, "Spring 2027")
+    action = '<p>Develop a <a href="https://example.org/s">prevention</a> strategy &amp; plan.</p>'  # locked
+    register = [REGISTER_HEADINGS, (1, "", "Wessex Police", action, "9"), *ACTIONS[1:]]
+    root = make_workspace(tmp_path / "ws", period=A, returns=returns, register=register)
+    keep_draft(root, A)
+    written, _ = write_return_workbooks(root, B)
+    row = data_rows(written[0])[1]
+    assert row[2] == "Develop a prevention strategy & plan."
+    assert row[4] == "Funded: [the report](https://example.org/r).\n• One\n• Two"
+    rows, codes = read_back(root, written[0])  # returned unedited: the paper shows what it showed
+    assert codes == [] and parse_explanation(str(rows[0][4])) == parse_explanation(written_as)
 
 
 @pytest.mark.parametrize("damage", ['{"schema": 1, "paper": ', '{"schema": 1, "paper": {"title": 3}}', "\udcff"])

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reportgen.model import Block, Inline, RichText
-from reportgen.paper.richtext import parse_explanation, render_markdown, safe_href
+from reportgen.paper.richtext import parse_explanation, render_markdown, safe_href, typed_again
 from reportgen.read.cells import clean_text
 
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -318,6 +318,26 @@ def test_any_htmlish_text_is_safe(text: str) -> None:
     assert all(not XML_INVALID.search(block.text) for block in blocks)
     assert all(safe_href(href) == href for href in all_hrefs(blocks))
     assert all(block.level in (1, 2) for block in blocks)
+
+
+@given(HTMLISH)
+def test_typed_again_reads_back_as_written(text: str) -> None:
+    """A pre-filled workbook's explanation (`typed_again`) gives the paper the partner's own blocks back."""
+    typed = typed_again(text)
+    assert parse_explanation(typed) == parse_explanation(text)
+    assert typed == text or not re.search(r"<(p|ul|li|br|a)\b", typed, re.IGNORECASE)
+
+
+@pytest.mark.parametrize(("written", "typed"), [
+    ('<p>Funded: <a href="https://example.org/r">the report</a>.</p><ul><li>One</li><li>Two</li></ul>',
+     "Funded: [the report](https://example.org/r).\n• One\n• Two"),
+    ("<p>See www.example.org or x@y.org.</p> <p>Next.</p>", "See www.example.org or x@y.org.\nNext."),
+    ("<p>A <b>bold</b> word</p>", "<p>A <b>bold</b> word</p>"),  # typing cannot say it: as written
+    ("<ol><li>First</li></ol>", "<ol><li>First</li></ol>"),
+    ("No tags:\n\n- a list", "No tags:\n\n- a list"),
+])
+def test_typed_again(written: str, typed: str) -> None:
+    assert typed_again(written) == typed
 
 
 PLAIN = st.text().filter(lambda text: not re.search(r"[<\[•*\-·]|https?:|www\.|mailto:|@", text))

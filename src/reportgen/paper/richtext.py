@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from reportgen.model import Block, Inline, RichText
+from reportgen.model import Block, Inline, RichText, plain_text
 from reportgen.read.cells import INVISIBLE, XML_INVALID, clean_text
 
 Kind = Literal["paragraph", "heading", "bullet", "number"]
@@ -159,6 +159,34 @@ def parse_explanation(text: str) -> RichText:
         position = tag.end()
     state.text(cleaned[position:])
     return state.builder.result()
+
+
+def typed_again(text: str) -> str:
+    """A partner's explanation as they would type it into a cell: for a pre-filled return workbook.
+
+    A cell of HTML fragments (`<p>…</p>`, from a system that exports HTML) is written as lines, `• `
+    bullets and `[label](address)` links, which `parse_explanation` reads back to the same blocks. Kept
+    as written when it holds no tags, and when typing cannot say the same (bold or italic words,
+    numbered or second-level lists): nothing a partner wrote is lost.
+    """
+    if not _KNOWN_TAG.search(clean_text(text)[0]):
+        return text
+    blocks = parse_explanation(text)
+    typed = "\n".join(("• " if block.kind == "bullet" else "") + "".join(map(_typed_inline, block.inlines))
+                      for block in blocks)
+    return typed if parse_explanation(typed) == blocks else text
+
+
+def shown_text(text: str) -> str:
+    """A cell of HTML fragments as the words the paper shows, a line a paragraph or item (a locked cell
+    of a pre-filled workbook: the register's action); other text as written."""
+    return plain_text(parse_explanation(text)) if _KNOWN_TAG.search(clean_text(text)[0]) else text
+
+
+def _typed_inline(inline: Inline) -> str:
+    if inline.href is None or inline.href in (inline.text, "mailto:" + inline.text, "https://" + inline.text):
+        return inline.text  # a bare address or e-mail: linked again as it is read
+    return f"[{inline.text}]({inline.href})"
 
 
 @dataclass

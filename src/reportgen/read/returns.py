@@ -8,6 +8,7 @@ dropped without an issue naming the file, sheet, row and heading.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -21,6 +22,8 @@ from reportgen.read.partners import match_partner
 from reportgen.read.sheets import Table, locate_table, read_ref, read_sheets, read_text
 from reportgen.read.statuses import match_status, status_table, suggest_status
 from reportgen.settings import PartnerSettings, Settings
+
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
 def slug(text: str) -> str:
@@ -114,4 +117,6 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
 
 
 def _wording(text: str) -> str:
-    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+    """The words of an action's text, for telling a changed action: case, punctuation, HTML tags and
+    entities aside (a pre-filled workbook shows `<p>Fund…</p>` in the register as `Fund…`)."""
+    return re.sub(r"[\W_]+", " ", html.unescape(_TAG.sub(" ", text)).casefold()).strip()

@@ -28,6 +28,7 @@ from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, Paper, Register
+from reportgen.paper.richtext import shown_text, typed_again
 from reportgen.periods import period_label
 from reportgen.read.returns import slug
 from reportgen.render.xlsx import FIXED_TIME, text_cell, workbook_bytes
@@ -92,10 +93,12 @@ def workbook_names(leads: Sequence[str]) -> tuple[dict[str, str], list[Issue]]:
 
 
 def prefill_values(previous: Paper | None) -> dict[int, Prefill]:
-    """ref -> (status, explanation, timeframe) as pre-filled; an unrecognised status is left blank."""
+    """ref -> (status, explanation, timeframe) as pre-filled; an unrecognised status is left blank, and an
+    explanation of HTML fragments is written as a partner types it (`typed_again`)."""
     if previous is None:
         return {}
-    return {row.ref: (row.status_label if row.status is not None else "", row.explanation, row.timeframe)
+    return {row.ref: (row.status_label if row.status is not None else "", typed_again(row.explanation),
+                      row.timeframe)
             for row in previous.rows}
 
 
@@ -130,7 +133,7 @@ def fill_data_sheet(sheet: Worksheet, actions: Sequence[Action], values: dict[in
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for action in actions:
         status, explanation, timeframe = values.get(action.ref, BLANK)
-        texts = (action.section, action.text, status, explanation, timeframe)
+        texts = (action.section, shown_text(action.text), status, explanation, timeframe)
         sheet.append([action.ref, *(text_cell(sheet, text) if text else None for text in texts)])
     last = len(actions) + 1
     for row in sheet.iter_rows(min_row=2, max_row=last, max_col=len(KEYS)):
