@@ -155,6 +155,11 @@ CODES: dict[str, Code] = {
         W, "An action in the register names no lead partner.",
         "Row {row}: action {ref} has no lead partner.",
         "Fill in its lead: until then it gets no return workbook and is not on the chase list."),
+    "page-is-a-date": Code(
+        E, "A page in the register is a date: Excel makes one of a page range typed like 5-6.",
+        "Row {row}: action {ref}'s page is the date {value}, not a page; Excel turns a range typed like 5-6 "
+        "into a date.",
+        "Type the page as text in the register: an apostrophe first ('5-6), or format the column as Text."),
     "unknown-ref": Code(
         E, "The return updates an action that is not in the register.",
         "Row {row}: action {ref} is not in the register; this update was left out.",

@@ -10,6 +10,7 @@ from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
 from reportgen.read.cells import collapse_spaces, normalize_page, parse_ref
 from reportgen.read.sheets import Table, locate_table, read_ref, read_sheets, read_text
+from reportgen.read.xlsx_values import DateCell
 from reportgen.settings import SETTINGS_FILE, Settings
 
 
@@ -61,6 +62,8 @@ def _read_action(table: Table, number: int, cells: tuple[object, ...], settings:
         if text is None:
             return None, issues
         texts[key] = text
+    if isinstance(table.value(cells, "page"), DateCell):
+        issues.append(issue("page-is-a-date", column=table.written["page"], value=texts["page"], ref=ref, **where))
     if not texts["lead"].strip():
         issues.append(issue("no-lead", column=table.written["lead"], value=texts["lead"], ref=ref, **where))
     exempt, exempt_issue = _exempt(table, number, cells, settings)
