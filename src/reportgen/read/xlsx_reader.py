@@ -191,15 +191,19 @@ def _date_formats(package: zipfile.ZipFile, names: dict[str, str], targets: dict
                     raise TooLarge(f"its styles part declares more than {MAX_CELL_FORMATS:,} cell formats "
                                    "(Excel's own limit)")
                 number = int(element.get("numFmtId", "0"))
-                dates.append(_shows(custom[number]) if number in custom else
-                             builtin_date_shows(number) or WHOLE_DATE if builtin_shows_date(number) else None)
+                dates.append(_shows(custom[number]) if number in custom else _builtin_shows(number))
                 continue  # cleared with cellXfs, so getparent() keeps working
             _forget(element)
     return dates
 
 
 def _shows(format_code: str) -> frozenset[str] | None:
+    """The parts of a date a custom format shows; None when it is not a date format (as openpyxl reads it)."""
     return (date_shows(format_code) or WHOLE_DATE) if shows_date(format_code) else None
+
+
+def _builtin_shows(format_id: int) -> frozenset[str] | None:
+    return (builtin_date_shows(format_id) or WHOLE_DATE) if builtin_shows_date(format_id) else None
 
 
 def _sheet_rows(stream: IO[bytes], strings: list[str], dates: Formats, epoch: dt.datetime
