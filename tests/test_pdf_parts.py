@@ -145,16 +145,18 @@ def _links(path: Path) -> list[tuple[int, str, list[float]]]:
                 for number, page in enumerate(pdf.pages) for annot in page.obj.get("/Annots", [])]
 
 
-def _bookmarks(path: Path) -> list[tuple[str, int]]:
+def _bookmarks(path: Path) -> list[tuple[int, str, int, list[float]]]:
+    """(depth, title, page, where it points) of each bookmark, in order."""
     with pikepdf.open(path) as pdf, pdf.open_outline() as outline:
         pages = [page.objgen for page in pdf.pages]
 
-        def walk(items: list[pikepdf.OutlineItem]) -> Iterator[tuple[str, int]]:
+        def walk(items: list[pikepdf.OutlineItem], depth: int) -> Iterator[tuple[int, str, int, list[float]]]:
             for item in items:
-                yield item.title, pages.index(item.destination[0].objgen)
-                yield from walk(item.children)
+                where = [round(float(value), 2) for value in item.destination[2:4]]
+                yield depth, item.title, pages.index(item.destination[0].objgen), where
+                yield from walk(item.children, depth + 1)
 
-        return list(walk(outline.root))
+        return list(walk(outline.root, 1))
 
 
 # ---------------------------------------------------------------- the same PDF
@@ -177,11 +179,19 @@ def test_same_words_in_the_same_places_on_the_same_pages(whole: Path, parts: Pat
     assert _words(parts) == _words(whole)
 
 
-def test_same_structure_tree_links_and_bookmarks(whole: Path, parts: Path) -> None:
+def test_same_structure_tree_links_and_bookmarks(whole: Path, parts: Path, long_paper: Paper) -> None:
     assert _structure(parts) == _structure(whole)
     assert _links(parts) == _links(whole)
     assert _bookmarks(parts) == _bookmarks(whole)
     assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/Link", "/L", "/LI"} <= {kind for _, kind, _ in _structure(parts)}
+    # the plan and each of its sections have a bookmark (under the paper's title), though the pieces
+    # that hold them are laid out apart from the front
+    marks = _bookmarks(parts)
+    plan = next(index for index, (_depth, title, _page, _where) in enumerate(marks) if title == "Delivery plan")
+    sections = [(2 + section.level, section.heading) for section in long_paper.sections if section.heading]
+    assert marks[plan][0] == 2 and [(depth, title) for depth, title, _, _ in marks[plan + 1:]] == sections
+    assert {depth for depth, _ in sections} == {3, 4}  # sections, and sections within them
+    assert len({page for _, _, page, _ in marks[plan + 1:]}) > 2  # in several pieces
 
 
 def test_every_page_has_its_number_title_and_marking(parts: Path, long_paper: Paper) -> None:
@@ -323,7 +333,8 @@ def test_a_prepared_piece_lays_out_as_its_rows_alone(long_paper: Paper, start: s
     assert prepared.covers(first, end) and not prepared.covers(first - 10, end) and not prepared.covers(first, end + 1)
     source, document = prepared.lay_out(first)
     templates = TEMPLATES.resolve()
-    alone = pdf_html.render_html(pdf_parts.plan_slice(long_paper, items, first, end), templates, part="plan")
+    alone = pdf_html.render_html(pdf_parts.plan_slice(long_paper, items, first, end), templates, part="plan",
+                                 plan_heading=False)  # as a piece from `first` is rendered
     source_alone, document_alone = pdf_parts.lay_out(alone, templates)
     assert pdf_parts.page_starts(source, document) == pdf_parts.page_starts(source_alone, document_alone)
     assert len(document.pages) >= 3

@@ -12,8 +12,10 @@ What a join must keep right, and how:
   /Document element), so the joined tree is every part's subtrees under one /Document element, and
   the parent tree (marked content and link annotations to their structure elements) is renumbered;
 - links: their annotations travel with their pages and keep their /StructParent (renumbered);
-- bookmarks, language, title, XMP metadata, viewer preferences: from the first part (the front, the
-  only part with headings); a later part with bookmarks is refused;
+- bookmarks: made again from every part's (`PartPages.bookmarks`, as WeasyPrint gathered them, with
+  their CSS levels), nested as WeasyPrint nests a whole document's: a part's own outline cannot say
+  where its top items belong (a plan section's under the plan's heading, in an earlier part);
+- language, title, XMP metadata, viewer preferences: from the first part (the front);
 - fonts: each part embeds its own subsets of the fonts it uses; a face's subsets become one font
   (`reportgen.render.pdf.subsets`), written at the end, and every part's pages use it. A subset that
   cannot be merged is kept, and (a PDF must not give two subsets one tag, and WeasyPrint tags a subset
@@ -42,6 +44,7 @@ from pikepdf import Name
 from reportgen.errors import ReportgenError
 from reportgen.render.pdf.serial import Numbers, PdfSerialiser, entry, reachable, renumber
 from reportgen.render.pdf.subsets import FontFaces, subset_tag
+from reportgen.render.pdf.tasks import Bookmark
 
 FURNITURE = b"/ReportgenFurniture"  # a page's kind of furniture: running title, marking, logo
 PAGE_NUMBER = b"/ReportgenPageNumber"  # a page's own: "Page X of Y"
@@ -52,9 +55,10 @@ CATALOG, PAGES, STRUCT_ROOT, DOCUMENT, PARENT_TREE, INFO, SAVE_STATE, DRAW_FURNI
 
 @dataclass(frozen=True)
 class PartPages:
-    """A part's PDF; all its pages go into the paper, in order."""
+    """A part's PDF; all its pages go into the paper, in order, and its bookmarks into the outline."""
 
     pdf: bytes
+    bookmarks: tuple[Bookmark, ...] = ()
 
 
 @dataclass
@@ -116,11 +120,14 @@ class Joiner:
         self.parts = 0
         self.digest = hashlib.sha256()
         self.fonts = FontFaces()
+        self.bookmarks: list[tuple[int, Bookmark]] = []  # (page index in the paper, bookmark)
 
     # -- one part
 
     def add(self, part: PartPages) -> None:
         self.digest.update(hashlib.sha256(part.pdf).digest())
+        self.digest.update(repr(part.bookmarks).encode())
+        self.bookmarks.extend((len(self.pages) + bookmark.page, bookmark) for bookmark in part.bookmarks)
         opened = self._open(part)
         keys = {page.objgen: self.next_key + index for index, page in enumerate(opened.pages)}
         self.next_key += len(opened.pages)
@@ -145,15 +152,14 @@ class Joiner:
     def _open(self, part: PartPages) -> _Part:
         """The part's PDF, its fonts retagged, and numbers for every object the join copies from it."""
         source = pikepdf.open(io.BytesIO(part.pdf))
-        if self.parts and "/Outlines" in source.Root:
-            raise ReportgenError("only the first part of a paper may have bookmarks")
         fonts = self.fonts.take(source, self.writer.new_number)
         if self.parts:
             _retag_fonts(source, f"part{self.parts}")
         tree = source.Root.StructTreeRoot
         document = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
         # the join writes its own /Document, parent tree and info; only the first part's metadata is kept
-        skip = {document.objgen, tree.ParentTree.objgen, *_kids(tree.ParentTree), *fonts.fonts, *fonts.under}
+        skip = {document.objgen, tree.ParentTree.objgen, *_kids(tree.ParentTree), *fonts.fonts, *fonts.under,
+                *_outline_items(source)}
         if "/Info" in source.trailer:
             skip.add(source.trailer.Info.objgen)
         if self.parts and "/Metadata" in source.Root:
@@ -187,7 +193,7 @@ class Joiner:
     def _take_document_entries(self, part: _Part) -> None:
         """The catalog's entries (language, bookmarks, metadata…) and the info of the first part."""
         self.catalog = [entry(key, value, part.numbers) for key, value in part.source.Root.items()
-                        if key not in ("/Type", "/Pages", "/StructTreeRoot")]
+                        if key not in ("/Type", "/Pages", "/StructTreeRoot", "/Outlines")]
         if "/Info" in part.source.trailer:
             self.info = renumber(part.source.trailer.Info.unparse(resolved=True), part.numbers)
 
@@ -218,9 +224,11 @@ class Joiner:
         self.writer.stream(DRAW_FURNITURE, b"<<", b"Q\n" + b"".join(name + b" Do\n" for name, _ in forms[0]))
         self._write_pages(forms)
         self._write_structure()
+        outlines = self._write_outlines()
         self.fonts.write(self.writer)
         self.writer.pack(CATALOG, b"<< " + b" ".join([b"/Type /Catalog", b"/Pages %d 0 R" % PAGES,
-                                                     b"/StructTreeRoot %d 0 R" % STRUCT_ROOT, *self.catalog]) + b" >>")
+                                                     b"/StructTreeRoot %d 0 R" % STRUCT_ROOT, *self.catalog,
+                                                     *outlines]) + b" >>")
         self.writer.pack(INFO, self.info)
         return self.writer.finish(CATALOG, INFO, self.digest.hexdigest()[:32].encode())
 
@@ -249,6 +257,41 @@ class Joiner:
         self.writer.pack(PARENT_TREE, b"<< /Nums [ " + b" ".join(self.nums) + b" ] >>")
         self.writer.pack(STRUCT_ROOT, b"<< /Type /StructTreeRoot /K [ %d 0 R ] /ParentTree %d 0 R "
                          b"/ParentTreeNextKey %d >>" % (DOCUMENT, PARENT_TREE, self.next_key))
+
+    def _write_outlines(self) -> list[bytes]:
+        """The paper's outline from every part's bookmarks: the catalog's /Outlines entry, if any."""
+        tree = bookmark_tree(self.bookmarks)
+        if not tree:
+            return []
+        root = self.writer.new_number()
+        count = self._write_outline_items(tree, root)
+        self.writer.pack(root, b"<< /Count %d /First %d 0 R /Last %d 0 R >>" % (count, tree[0].number, tree[-1].number))
+        return [b"/Outlines %d 0 R" % root]
+
+    def _write_outline_items(self, items: list[_Outline], parent: int) -> int:
+        """Write `items` (numbered first, for their neighbours' links) and their children; return how
+        many items a viewer shows under `parent` when it opens (as WeasyPrint counts them)."""
+        for item in items:
+            item.number = self.writer.new_number()
+        count = len(items)
+        for index, item in enumerate(items):
+            children = self._write_outline_items(item.children, item.number) if item.children else 0
+            if item.bookmark.open:
+                count += children
+            links = [b"/Parent %d 0 R" % parent]
+            if index:
+                links.append(b"/Prev %d 0 R" % items[index - 1].number)
+            if index + 1 < len(items):
+                links.append(b"/Next %d 0 R" % items[index + 1].number)
+            if item.children:
+                links.append(b"/First %d 0 R /Last %d 0 R" % (item.children[0].number, item.children[-1].number))
+            bookmark = item.bookmark
+            destination = b"[ %d 0 R /XYZ %s %s 0 ]" % (self.pages[item.page].number, _real(bookmark.x),
+                                                         _real(bookmark.y))
+            self.writer.pack(item.number, b"<< /Title %s /Dest %s /Count %d %s >>" % (
+                pikepdf.String(bookmark.label).unparse(), destination, children if bookmark.open else -children,
+                b" ".join(links)))
+        return count
 
     def _furniture(self, data: bytes, name: str, used: set[int] | None = None) -> dict[int, int]:
         """Write a furniture PDF's resources and, for each page (each of `used`), a form of its content
@@ -279,6 +322,60 @@ class Joiner:
             forms[index] = number
         self.writer.flush()
         return forms
+
+
+@dataclass
+class _Outline:
+    page: int  # in the paper, from 0
+    bookmark: Bookmark
+    children: list[_Outline]
+    number: int = 0  # its object, once numbered
+
+
+def bookmark_tree(bookmarks: Sequence[tuple[int, Bookmark]]) -> list[_Outline]:
+    """Bookmarks (page, bookmark) in document order, nested by their levels as WeasyPrint nests them
+    (`weasyprint.anchors.make_page_bookmark_tree`): a level skipped (an h2, then an h4) adds no depth."""
+    root: list[_Outline] = []
+    skipped: list[int] = []  # at each depth, how many levels were skipped to reach it
+    last_by_depth = [root]
+    previous = 0
+    for page, bookmark in bookmarks:
+        level = bookmark.level
+        if level > previous:
+            skipped.append(level - previous - 1)
+        else:
+            reached = level
+            while reached < previous:
+                reached += 1 + skipped.pop()
+            if reached > previous:
+                skipped.append(reached - previous - 1)
+        previous = level
+        depth = level - sum(skipped)
+        item = _Outline(page, bookmark, [])
+        last_by_depth[depth - 1].append(item)
+        del last_by_depth[depth:]
+        last_by_depth.append(item.children)
+    return root
+
+
+def _real(value: float) -> bytes:
+    """A number as a PDF real: at most four decimals, no exponent."""
+    return (b"%.4f" % value).rstrip(b"0").rstrip(b".") or b"0"
+
+
+def _outline_items(source: pikepdf.Pdf) -> set[tuple[int, int]]:
+    """The part's own outline (its root and every item): the joiner writes the paper's instead."""
+    found: set[tuple[int, int]] = set()
+    if "/Outlines" not in source.Root:
+        return found
+    waiting = [source.Root.Outlines]
+    while waiting:
+        item = waiting.pop()
+        if item.objgen in found:
+            continue
+        found.add(item.objgen)
+        waiting.extend(item[key] for key in ("/First", "/Next") if key in item)
+    return found
 
 
 def _page(page: Any, numbers: Numbers, key: int) -> _Page:

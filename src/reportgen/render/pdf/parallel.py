@@ -260,7 +260,7 @@ class _Schedule:
             part = self.written.get(key)
             if part is None:
                 return
-            self.joiner.add(PartPages(part.pdf))
+            self.joiner.add(PartPages(part.pdf, part.bookmarks))
             self.written[key] = dataclasses.replace(part, pdf=b"")  # joined: its bytes are not needed again
             self.joined += 1
 

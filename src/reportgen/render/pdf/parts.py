@@ -60,6 +60,7 @@ from reportgen.render.pdf.fetch import TemplateFetcher
 from reportgen.render.pdf.html import MARGIN_BOXES, render_html
 from reportgen.render.pdf.tasks import (
     KIND_PAGES,
+    Bookmark,
     FrontTask,
     FurnitureTask,
     Kinds,
@@ -110,7 +111,8 @@ class Prepared:
 
     def __init__(self, paper: Paper, templates: Path, start: int, end: int) -> None:
         self.start, self.end = start, end
-        html = render_html(plan_slice(paper, plan_items(paper), start, end), templates, part="plan")
+        html = render_html(plan_slice(paper, plan_items(paper), start, end), templates, part="plan",
+                           plan_heading=start == 0)
         self.source = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
         self.options = _options()
         self.font_config, self.counter_style = FontConfiguration(), CounterStyle()
@@ -127,6 +129,11 @@ class Prepared:
         assert self.body is not None, "covers() says when a prepared piece can be laid out"
         for row in list(self.body)[: start - self.start]:
             self.body.remove(row)
+        if start:  # the plan's heading is on its first page only
+            for heading in self.source.etree_element.iter("h2"):
+                if "plan-heading" in (heading.get("class") or "").split():
+                    heading.getparent().remove(heading)
+                    break
         html, context = self.source, self.context
         root = build_formatting_structure(html.etree_element, context.style_for, context.get_image_from_uri,
                                           html.base_url, context.target_collector, self.counter_style,
@@ -242,7 +249,7 @@ def _run_task(paper: Paper, templates: Path, task: Task, prepared: dict[int, Pre
         yield Ready(task.piece)
     elif isinstance(task, FrontTask):
         _, document = lay_out(render_html(paper, templates, part="front"), templates)
-        yield Written("front", 0, write_document(document, paper), len(document.pages))
+        yield Written("front", 0, write_document(document, paper), len(document.pages), bookmarks(document))
     elif isinstance(task, PieceTask):
         ahead = prepared.pop(task.piece, None) if prepared is not None else None
         yield from _run_piece(paper, templates, task, ahead)
@@ -326,8 +333,8 @@ def _run_piece(paper: Paper, templates: Path, task: PieceTask, ahead: Prepared |
             source, document = ahead.lay_out(task.start)
             used = True
         else:
-            source, document = lay_out(
-                render_html(plan_slice(paper, items, task.start, stop), templates, part="plan"), templates)
+            source, document = lay_out(render_html(plan_slice(paper, items, task.start, stop), templates,
+                                                   part="plan", plan_heading=task.start == 0), templates)
         ahead = None
         starts = page_starts(source, document)
         laid_out += len(starts)
@@ -337,8 +344,8 @@ def _run_piece(paper: Paper, templates: Path, task: PieceTask, ahead: Prepared |
         end = stop + max(stop - task.start, 1)  # all on one page: there is no page to drop, take more rows
     following = None if keep == len(starts) else task.start + starts[keep].item
     yield Laid(task.piece, tuple(task.start + start.item for start in starts[:keep]), following, laid_out, used)
-    pages = document.pages[:keep]
-    yield Written("piece", task.piece, write_document(document.copy(pages), paper), len(pages))
+    pages = document.copy(document.pages[:keep])
+    yield Written("piece", task.piece, write_document(pages, paper), len(pages.pages), bookmarks(pages))
 
 
 def _last_whole_start(starts: Sequence[PageStart]) -> int:
@@ -367,6 +374,15 @@ def warm_up(templates: Path) -> None:
     _, document = lay_out(WARM_UP_HTML, templates)
     with font_timestamp(""):
         document.write_pdf(**RENDER_OPTIONS)
+
+
+def bookmarks(document: Any) -> tuple[Bookmark, ...]:
+    """The bookmarks of a laid-out part, page by page, in PDF points (as WeasyPrint writes them:
+    `Document.make_bookmark_tree(0.75, transform_pages=True)`)."""
+    scale = 0.75  # CSS px to PDF points
+    return tuple(Bookmark(number, level, label, x * scale, (page.height - y) * scale, state != "closed")
+                 for number, page in enumerate(document.pages)
+                 for level, label, (x, y), state in page.bookmarks)
 
 
 def write_document(document: Any, paper: Paper) -> bytes:

@@ -132,14 +132,29 @@ class Ready:
 
 
 @dataclass(frozen=True)
+class Bookmark:
+    """A bookmark of a part, as WeasyPrint gathers it from the boxes: on the part's page `page` (from 0),
+    its CSS `bookmark-level`, label, and where it points (PDF points from the page's bottom left)."""
+
+    page: int
+    level: int
+    label: str
+    x: float
+    y: float
+    open: bool = True
+
+
+@dataclass(frozen=True)
 class Written:
     """A part's PDF. `kind` is "front", "piece", "furniture" (page numbers) or "whole"; all its pages go
-    into the paper."""
+    into the paper. The joiner makes the paper's bookmarks from the parts' `bookmarks` (a part's own
+    outline cannot say where its top bookmarks belong in the paper's)."""
 
     kind: str
     index: int
     pdf: bytes
     pages: int
+    bookmarks: tuple[Bookmark, ...] = ()
 
 
 @dataclass(frozen=True)
