@@ -332,6 +332,12 @@ CODES: dict[str, Code] = {
         W, "A message came from an address that is no partner's; nothing was saved.",
         "A message from {sender!r} ({subject!r}) is from no partner's address; nothing was saved.",
         "If it is a partner's, add the address to its [partners] emails and move the message back to the inbox."),
+    "mail-unverified-sender": Code(
+        E, "A message from a partner's address was not shown to come from the partner; nothing was saved.",
+        "A message from {sender!r} ({subject!r}) was not shown to come from {partner}: {why}. Nothing was saved and "
+        "no reply was sent.",
+        "If the partner sent it, ask your IT team why your mail server did not vouch for it, then move it back to "
+        "the inbox; if not, someone is writing in the partner's name: tell your IT security team."),
     "mail-no-return": Code(
         W, "A partner's message had no .xlsx or .csv attachment.",
         "{partner}'s message had no {accepted} attachment; nothing was saved.",

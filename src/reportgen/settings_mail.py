@@ -67,6 +67,9 @@ class MailSettings(Strict):
     secret_block: str = ""  # Prefect Secret block holding the password or OAuth2 token (flows only)
     ca_file: str = ""  # PEM bundle to trust instead of the system's (an in-house server's CA), workspace-relative
     max_attachment_mb: float = Field(default=10.0, gt=0)  # a bigger attachment is refused, never saved
+    # your mail server's name in the Authentication-Results it writes (e.g. "mx.wessex-pcc.example.org"):
+    # set, collect takes a return only from a message it says passed DMARC (reportgen.mail.authenticity)
+    authserv_id: str = ""
     collect_before_build: bool = False  # the monthly flow collects the mailbox first
     chase_after_build: bool = False  # and chases who has not returned after the build
     signature: str = ""  # closes every message; defaults to from_name

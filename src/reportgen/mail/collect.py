@@ -33,6 +33,7 @@ from reportgen.files import write_atomically
 from reportgen.issues import CODES, Issue, Severity, issue
 from reportgen.mail import compose
 from reportgen.mail.attachments import ACCEPTED, Attachment, attachments_of, refusal, shown
+from reportgen.mail.authenticity import unverified
 from reportgen.mail.compose import Outgoing
 from reportgen.mail.ledger import Ledger, ReceivedRecord, now_utc, received_ledger, sent_ledger
 from reportgen.mail.mailbox import Incoming, Mailbox
@@ -137,6 +138,11 @@ class Collector:
             return self._done(self._record(message_id, "unknown-sender", sender, "", subject, _date(message)),
                               REJECTED, issue("mail-unknown-sender", sender=sender, subject=subject, **where))
         record = self._record(message_id, "rejected", sender, partner, subject, _date(message))
+        authserv_id = self.settings.mail.authserv_id
+        why = unverified(message, authserv_id) if authserv_id else ""
+        if why:  # never answered: the reply would go to the partner, who may not have sent it
+            return self._done(replace(record, outcome="unverified"), REJECTED, issue(
+                "mail-unverified-sender", sender=sender, subject=subject, partner=partner, why=why, **where))
         if automatic(message) and not any(a.is_return for a in attachments_of(message)):
             # an out-of-office answer to our own message: answering it could start a mail loop
             return self._done(replace(record, outcome="automatic"), PROCESSED, issue(
