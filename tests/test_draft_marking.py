@@ -35,6 +35,17 @@ def pdf_pages(path: Path) -> list[str]:
     return [page.extract_text() or "" for page in pypdf.PdfReader(path).pages]
 
 
+def assert_pdf_marked(path: Path, marking: str) -> None:
+    """Page 1 and every landscape (plan) page carry the whole marking, a portrait page after the first
+    its first word, "DRAFT": the whole line beside the running title does not fit on A4 portrait."""
+    pages = pypdf.PdfReader(path).pages
+    assert len(pages) >= 2
+    for number, page in enumerate(pages):
+        text = " ".join((page.extract_text() or "").split())
+        landscape = page.mediabox.width > page.mediabox.height
+        assert (marking if number == 0 or landscape else marking.split()[0]) in text, (number, text[:300])
+
+
 def blocked_workspace(root: Path, toml: str = "") -> Path:
     returns = default_returns()
     returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "Ongoing-ish", "x", ""), (4, "", "", "y", ""),
@@ -49,8 +60,8 @@ def test_a_blocked_draft_is_marked_on_every_page_and_lists_its_issues(tmp_path: 
     assert result.paper.draft_marking == marking
     docx_path, pdf_path = result.folder / "paper.docx", result.folder / "paper.pdf"
     assert all(marking in text for text in header_texts(docx_path))
+    assert_pdf_marked(pdf_path, marking)
     pages = pdf_pages(pdf_path)
-    assert len(pages) >= 2 and all(marking in page for page in pages)
     body = [p.text for p in docx.Document(str(docx_path)).paragraphs]
     front = body[: body.index("[[NARRATIVE]]")] if "[[NARRATIVE]]" in body else body[:12]
     listed = [text for text in front if "row " in text]
@@ -76,7 +87,7 @@ def test_the_marking_is_settable(tmp_path: Path) -> None:
     toml = '[paper]\ntitle = "Plan"\ndraft_marking = "NOT FOR THE PANEL YET ({count} to fix)"\n'
     result = build_draft(blocked_workspace(tmp_path / "ws", toml))
     assert all("NOT FOR THE PANEL YET (2 to fix)" in text for text in header_texts(result.folder / "paper.docx"))
-    assert all("NOT FOR THE PANEL YET (2 to fix)" in page for page in pdf_pages(result.folder / "paper.pdf"))
+    assert_pdf_marked(result.folder / "paper.pdf", "NOT FOR THE PANEL YET (2 to fix)")
 
 
 def test_nothing_blocking_means_no_marking(tmp_path: Path) -> None:
@@ -96,8 +107,13 @@ def test_the_sample_with_two_blocking_issues_is_marked(tmp_path: Path) -> None:
     shutil.copytree(SAMPLE, root)
     result = build_draft(root)
     assert sorted(i.ref for i in result.blocking) == [24, 46]
-    pages = pdf_pages(result.folder / "paper.pdf")
-    assert all(f"{MARK}: 2 issues to resolve" in page.replace("\n", " ") for page in pages)
+    assert_pdf_marked(result.folder / "paper.pdf", f"{MARK}: 2 issues to resolve")
+    # page 2 (portrait, the narrative): the running title on one line beside "DRAFT", neither wrapped
+    second = pypdf.PdfReader(result.folder / "paper.pdf").pages[1]
+    assert second.mediabox.width < second.mediabox.height
+    lines = (second.extract_text() or "").splitlines()
+    assert any(line.startswith(result.paper.title) for line in lines), lines
+    assert MARK not in " ".join(lines)
     assert all(f"{MARK}: 2 issues to resolve" in text for text in header_texts(result.folder / "paper.docx"))
 
 
