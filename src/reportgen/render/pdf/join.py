@@ -191,7 +191,7 @@ class Joiner:
         return tops
 
     def _take_document_entries(self, part: _Part) -> None:
-        """The catalog's entries (language, bookmarks, metadata…) and the info of the first part."""
+        """The catalog's entries (language, metadata, viewer preferences…) and the info of the first part."""
         self.catalog = [entry(key, value, part.numbers) for key, value in part.source.Root.items()
                         if key not in ("/Type", "/Pages", "/StructTreeRoot", "/Outlines")]
         if "/Info" in part.source.trailer:
