@@ -116,6 +116,15 @@ CODES: dict[str, Code] = {
         "Row {row}, column {column!r} holds {run:,} characters without a space; the PDF breaks such runs every "
         "{every} characters.",
         "Check the cell: a pasted link or code is fine; otherwise add spaces where words end."),
+    "no-font-for": Code(
+        W, "Text holds characters that no font installed here has: the PDF shows an empty box for each.",
+        "Row {row}, column {column!r} holds {characters} ({points}), which no font installed here has: the PDF "
+        "shows an empty box for each.",
+        "Install a font that has them (Debian: fonts-noto-cjk for Chinese, Japanese and Korean, fonts-noto for "
+        "most other scripts) and build again, or write them otherwise; the DOCX and the web edition show them "
+        "where the reader has a font.",
+        wordings={"narrative": "Line {row} of {file} holds {characters} ({points}), which no font installed here "
+                               "has: the PDF shows an empty box for each."}),
     "cells-beyond": Code(
         W, "A sheet has cells further right than any return's columns; they were not read.",
         "Sheet {sheet!r} of {file} has {count:,} cell(s) beyond column {last_column} (first {value}); they were "

@@ -25,6 +25,7 @@ from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+from reportgen.glyphs import code_points, missing_glyphs
 from reportgen.issues import Issue, issue
 from reportgen.model import MergedRegister, UpdateState
 from reportgen.periods import period_label
@@ -150,7 +151,8 @@ def _range(*args: int) -> range:
 
 
 def read_narrative(path: Path, display: str) -> tuple[str | None, list[Issue]]:
-    """The narrative's text in UTF-8 (BOM or not), UTF-16 with BOM or Windows-1252, as partner CSVs."""
+    """The narrative's text in UTF-8 (BOM or not), UTF-16 with BOM or Windows-1252, as partner CSVs; a line
+    with characters no installed font has is a warning (`reportgen.glyphs`)."""
     from reportgen.read.sheets import decode_csv
 
     if path.stat().st_size > MAX_SOURCE_BYTES:
@@ -159,7 +161,10 @@ def read_narrative(path: Path, display: str) -> tuple[str | None, list[Issue]]:
     if problem is not None:
         # the decoder's own message and advice, under the narrative's code (both block publication)
         return None, [replace(problem, code="narrative-error")]
-    return text, []
+    lines = enumerate((text or "").splitlines(), start=1)
+    return text, [issue("no-font-for", "narrative", characters=missing, points=code_points(missing), file=display,
+                        row=number, value=line[:80])
+                  for number, line in lines if (missing := missing_glyphs(line))]
 
 
 def fill_narrative(source: str, context: dict[str, object], display: str = "narrative.md"

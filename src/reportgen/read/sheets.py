@@ -295,6 +295,7 @@ def read_ref(table: Table, number: int, cells: tuple[Cell, ...], left_out: str) 
 
 def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> tuple[str | None, list[Issue]]:
     """A text cell, cleaned of invisible characters (reported); None when too long to publish."""
+    from reportgen.glyphs import code_points, missing_glyphs
     from reportgen.long_words import BREAK_EVERY, longest_run
     from reportgen.read.cells import MAX_CELL_CHARS, cell_text, clean_text
 
@@ -308,6 +309,9 @@ def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> t
     run = longest_run(text)
     if run:
         issues.append(issue("long-word", run=run, every=BREAK_EVERY, value=text[:80], **where))
+    missing = missing_glyphs(text)
+    if missing:
+        issues.append(issue("no-font-for", characters=missing, points=code_points(missing), value=text[:80], **where))
     if len(text) > MAX_CELL_CHARS:
         issues.append(issue("cell-too-long", length=len(text), limit=MAX_CELL_CHARS, value=text[:80], **where))
         return None, issues

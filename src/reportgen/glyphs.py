@@ -1,0 +1,82 @@
+"""Characters no installed font can draw: the PDF would show each as an empty box.
+
+WeasyPrint finds fonts through fontconfig and falls back, character by character, to any installed
+font that has one; a character none has is drawn as the font's empty box (.notdef), with only a log
+line. So the characters of a text are looked up in the union of every installed font's character set
+(`fc-list --format %{charset}`, once a process, ~10 ms), and what is missing becomes an issue where
+the text was read (file, sheet, row, column), before anything is built. Word and browsers have fonts
+of their own: the DOCX and the web edition show these characters where their readers have a font.
+
+Latin, its punctuation and currency signs are taken as drawn without asking (every font the PDF is
+made with has them), and marks, format and control characters are never looked up (they are drawn
+with the letter they belong to, or not at all). Without fontconfig's fc-list nothing is reported:
+`fonts-unchecked` already says the fonts could not be checked.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import shutil
+import subprocess
+import unicodedata
+from functools import lru_cache
+
+log = logging.getLogger(__name__)
+
+_DRAWN = ((0x20, 0x24F), (0x2000, 0x206F), (0x20A0, 0x20CF))  # Latin, general punctuation, currency
+_NEVER_LOOKED_UP = ("M", "C", "Z")  # marks, format/control/unassigned, separators (Unicode categories)
+
+
+def missing_glyphs(text: str) -> str:
+    """The distinct characters of `text` that no installed font has, in order of first use ('' for none)."""
+    unusual = [c for c in dict.fromkeys(text)
+               if not any(low <= ord(c) <= high for low, high in _DRAWN)
+               and not unicodedata.category(c).startswith(_NEVER_LOOKED_UP)]
+    if not unusual:
+        return ""
+    coverage = _installed_coverage()
+    if coverage is None:
+        return ""
+    starts, ends = coverage
+    return "".join(c for c in unusual if not _covered(ord(c), starts, ends))
+
+
+def code_points(characters: str) -> str:
+    """'犯罪' -> 'U+72AF, U+7F6A'."""
+    return ", ".join(f"U+{ord(c):04X}" for c in characters)
+
+
+def _covered(point: int, starts: list[int], ends: list[int]) -> bool:
+    at = bisect.bisect_right(starts, point) - 1
+    return at >= 0 and point <= ends[at]
+
+
+@lru_cache(maxsize=1)
+def _installed_coverage() -> tuple[list[int], list[int]] | None:
+    """Every installed font's characters as sorted, merged ranges (starts, ends); None without fc-list."""
+    program = shutil.which("fc-list")
+    if program is None:
+        return None
+    try:
+        listed = subprocess.run([program, "--format", "%{charset}\n"], capture_output=True, text=True,
+                                timeout=60, check=True).stdout
+    except (OSError, subprocess.SubprocessError) as error:
+        log.warning("fc-list failed: %s", error)
+        return None
+    ranges: list[tuple[int, int]] = []
+    for part in listed.split():
+        first, _, last = part.partition("-")
+        try:
+            ranges.append((int(first, 16), int(last or first, 16)))
+        except ValueError:
+            continue
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in sorted(ranges):
+        if ends and start <= ends[-1] + 1:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends

@@ -1,0 +1,59 @@
+"""Characters no installed font has: reported where they were read, before the build, and exactly the
+ones WeasyPrint then draws as empty boxes (.notdef)."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+
+import pytest
+from weasyprint import HTML
+
+from conftest import RETURN_HEADINGS, default_returns, make_workspace
+from reportgen import glyphs
+from reportgen.shells.cli import main
+
+# Latin and its punctuation, Greek, Cyrillic, Arabic, arrows, ticks, emoji, CJK, Devanagari, hieroglyphs
+CANDIDATES = "é–“£€ΩЖا→✓★😀👍犯罪दव𓀀"
+pytestmark = pytest.mark.skipif(shutil.which("fc-list") is None, reason="fontconfig's fc-list is installed by make")
+
+
+def weasyprint_boxes(caplog: pytest.LogCaptureFixture, text: str) -> set[str]:
+    """The characters WeasyPrint says it drew as .notdef, laying out `text` in the paper's font."""
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        HTML(string=f'<p style="font-family: \'Liberation Sans\'">{text}</p>').write_pdf()
+    return {record.getMessage().split('"')[1] for record in caplog.records if ".notdef" in record.getMessage()}
+
+
+@pytest.mark.expected_logs(r"\.notdef glyph rendered")
+def test_the_characters_reported_are_those_the_pdf_draws_as_boxes(caplog: pytest.LogCaptureFixture) -> None:
+    missing = glyphs.missing_glyphs(CANDIDATES)
+    assert set(missing) == weasyprint_boxes(caplog, CANDIDATES)
+    assert not set(missing) & set("é–“£€→")  # what every paper holds is never looked up
+    assert glyphs.code_points("犯罪") == "U+72AF, U+7F6A"
+
+
+def test_without_fc_list_nothing_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    glyphs._installed_coverage.cache_clear()
+    monkeypatch.setattr(glyphs.shutil, "which", lambda _name: None)
+    try:
+        assert glyphs.missing_glyphs(CANDIDATES) == ""
+    finally:
+        glyphs._installed_coverage.cache_clear()
+
+
+def test_validate_names_the_cell_and_the_narrative_line(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = glyphs.missing_glyphs(CANDIDATES)
+    if not missing:
+        pytest.skip("every candidate character has a font on this machine")
+    returns = default_returns()
+    returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "Completed", f"Shared with partners {missing}.", ""),
+                            (4, "", "Completed", "Done.", ""), (6, "", "Completed", "Done.", "")]
+    root = make_workspace(tmp_path / "ws", returns=returns, narrative=f"# Summary\n\nA note {missing[0]}.\n")
+    assert main(["validate", "--workspace", str(root), "--all"]) == 0  # a warning: the paper can still go out
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"row 2, column 'Explanation / Link to meeting papers': Row 2, column 'Explanation / Link to meeting " \
+           f"papers' holds {missing} ({glyphs.code_points(missing)}), which no font installed here has" in out
+    assert f"Line 3 of narrative.md holds {missing[0]}" in out
+    assert "fonts-noto-cjk" in out
