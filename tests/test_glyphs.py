@@ -43,17 +43,19 @@ def test_without_fc_list_nothing_is_reported(monkeypatch: pytest.MonkeyPatch) ->
         glyphs._installed_coverage.cache_clear()
 
 
-def test_validate_names_the_cell_and_the_narrative_line(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_names_the_cell_the_narrative_line_and_the_setting(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
     missing = glyphs.missing_glyphs(CANDIDATES)
     if not missing:
         pytest.skip("every candidate character has a font on this machine")
     returns = default_returns()
     returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "Completed", f"Shared with partners {missing}.", ""),
                             (4, "", "Completed", "Done.", ""), (6, "", "Completed", "Done.", "")]
-    root = make_workspace(tmp_path / "ws", returns=returns, narrative=f"# Summary\n\nA note {missing[0]}.\n")
+    root = make_workspace(tmp_path / "ws", returns=returns, narrative=f"# Summary\n\nA note {missing[0]}.\n",
+                          toml=f'[paper]\ntitle = "Delivery Plan {missing[-1]}"\n')
     assert main(["validate", "--workspace", str(root), "--all"]) == 0  # a warning: the paper can still go out
     out = " ".join(capsys.readouterr().out.split())
     assert f"row 2, column 'Explanation / Link to meeting papers': Row 2, column 'Explanation / Link to meeting " \
            f"papers' holds {missing} ({glyphs.code_points(missing)}), which no font installed here has" in out
     assert f"Line 3 of narrative.md holds {missing[0]}" in out
+    assert f"[paper] title holds {missing[-1]} ({glyphs.code_points(missing[-1])})" in out
     assert "fonts-noto-cjk" in out

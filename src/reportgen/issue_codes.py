@@ -124,7 +124,9 @@ CODES: dict[str, Code] = {
         "most other scripts) and build again, or write them otherwise; the DOCX and the web edition show them "
         "where the reader has a font.",
         wordings={"narrative": "Line {row} of {file} holds {characters} ({points}), which no font installed here "
-                               "has: the PDF shows an empty box for each."}),
+                               "has: the PDF shows an empty box for each.",
+                  "settings": "[paper] {column} holds {characters} ({points}), which no font installed here has: "
+                              "the PDF shows an empty box for each."}),
     "cells-beyond": Code(
         W, "A sheet has cells further right than any return's columns; they were not read.",
         "Sheet {sheet!r} of {file} has {count:,} cell(s) beyond column {last_column} (first {value}); they were "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from reportgen.glyphs import code_points, missing_glyphs
 from reportgen.issues import Issue, issue
 from reportgen.model import CoverRow
 from reportgen.periods import period_end, period_label, period_start
@@ -43,6 +44,18 @@ def meeting_issues(paper: PaperSettings, period: str) -> list[Issue]:
                             period=period_label(period), file=SETTINGS_FILE,
                             column="meetings" if paper.meetings else "date", value=date.isoformat()))
     return issues
+
+
+PRINTED = ("meeting", "title", "subtitle", "submitted_by", "purpose", "decisions_required", "financial_implications",
+           "risk_implications", "legal_implications", "equalities_impacts", "foi_exemption", "exempt_note",
+           "restricted_marking", "draft_marking")  # [paper] texts the PDF prints
+
+
+def font_issues(paper: PaperSettings) -> list[Issue]:
+    """A [paper] text the PDF prints with characters no installed font has (`reportgen.glyphs`)."""
+    found = ((key, str(getattr(paper, key)), missing_glyphs(str(getattr(paper, key)))) for key in PRINTED)
+    return [issue("no-font-for", "settings", characters=missing, points=code_points(missing), file=SETTINGS_FILE,
+                  column=key, value=text[:80]) for key, text, missing in found if missing]
 
 
 def fill_in(text: str, period: str, date: dt.date | None) -> str:

@@ -33,7 +33,7 @@ from reportgen.issues import Issue, issue, issues_csv
 from reportgen.look import Theme
 from reportgen.model import Paper
 from reportgen.paper.build_paper import build_paper
-from reportgen.paper.cover import meeting_issues
+from reportgen.paper.cover import font_issues, meeting_issues
 from reportgen.read.workspace import Inputs, find_inputs
 from reportgen.render.fonts import resolve_fonts
 from reportgen.render.pdf.parallel import PdfWorkers, start_workers
@@ -142,7 +142,8 @@ def _edition_of(folder: Path) -> str:
 
 
 def check_plan(plan: Plan) -> Checked:
-    found = [*plan.issues, *meeting_issues(plan.inputs.settings.paper, plan.inputs.period)]
+    paper = plan.inputs.settings.paper
+    found = [*plan.issues, *meeting_issues(paper, plan.inputs.period), *font_issues(paper)]
     return check_inputs(plan.inputs, plan.carried, plan.carried_name, found)
 
 
