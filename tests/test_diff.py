@@ -387,6 +387,21 @@ def test_cli_diff_prints_a_summary_then_the_folder(drafts, tmp_path: Path, capsy
     assert lines[1].startswith("Progress over time and each action's movement since the previous update are not")
     html = " ".join(unescape((out / "diff.html").read_text(encoding="utf-8")).split())
     assert "Progress over time and each action's movement since the previous update are not compared" in html
+    assert "are they drafts of the same plan?" not in html  # two drafts of one plan
+
+
+def test_drafts_of_two_plans_are_compared_with_a_warning(tmp_path: Path, capsys) -> None:
+    ours = build_draft(make_workspace(tmp_path / "ours")).folder
+    other = [REGISTER_HEADINGS, *((ref, section, lead, f"Another plan's action {ref}.", page)
+                                  for ref, section, lead, _text, page in ACTIONS)]
+    theirs = build_draft(make_workspace(tmp_path / "theirs", register=other)).folder
+    assert main(["diff", str(ours), str(theirs), "--out", str(tmp_path / "cmp")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    note = "Only 0 of 6 actions are the same action in both drafts: are they drafts of the same plan?"
+    assert any(line.startswith(note) for line in lines[:3])
+    html = " ".join(unescape((tmp_path / "cmp" / "diff.html").read_text(encoding="utf-8")).split())
+    assert note in html
+    assert json.loads((tmp_path / "cmp" / "diff.json").read_text(encoding="utf-8"))["diff"]["same_actions"] == 0
 
 
 def test_cli_diff_refuses_a_folder_that_is_not_a_draft(drafts, tmp_path: Path, capsys) -> None:

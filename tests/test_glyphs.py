@@ -43,7 +43,8 @@ def test_without_fc_list_nothing_is_reported(monkeypatch: pytest.MonkeyPatch) ->
         glyphs._installed_coverage.cache_clear()
 
 
-def test_validate_names_the_cell_the_narrative_line_and_the_setting(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_names_the_cell_the_narrative_line_and_the_setting(tmp_path, capsys: pytest.CaptureFixture[str]
+                                                                    ) -> None:
     missing = glyphs.missing_glyphs(CANDIDATES)
     if not missing:
         pytest.skip("every candidate character has a font on this machine")

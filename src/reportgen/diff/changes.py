@@ -114,6 +114,13 @@ class DraftDiff:
     changed: tuple[ActionChange, ...]  # wording changed (not status); by ref
     cover: tuple[TextChange, ...]
     narrative: tuple[Span, ...] = ()  # word changes of the narrative's text; () when it is the same
+    same_actions: int = 0  # refs in both drafts whose action is worded alike (`unrelated`)
+
+    @property
+    def unrelated(self) -> bool:
+        """Whether fewer than half the actions of the larger draft are the same action in both: drafts
+        of two plans (or two workspaces) compared by ref, where every row differs."""
+        return self.same_actions * 2 < max(self.total.old, self.total.new)
 
     @property
     def is_empty(self) -> bool:
@@ -221,7 +228,12 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
         changed=changed,
         cover=(*cover_changes(old.cover, new.cover), *heading_changes(old, new)),
         narrative=word_diff(narrative_old, narrative_new),
+        same_actions=sum(_words(before[ref].action) == _words(after[ref].action) for ref in common),
     )
+
+
+def _words(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def draft_info(paper: Paper) -> DraftInfo:
@@ -304,6 +316,13 @@ def draft_label(info: DraftInfo) -> str:
 # drafts of two periods: what each paper says about earlier periods is its own, and is left out
 PERIODS_NOTE = ("Progress over time and each action's movement since the previous update are not compared: "
                 "each draft has its own.")
+# drafts that share few actions: compared by ref, nearly every row shows as changed
+UNRELATED_NOTE = ("Only {same} of {total} actions are the same action in both drafts: are they drafts of the "
+                  "same plan? Actions are compared by their plan priority number.")
+
+
+def unrelated_note(diff: DraftDiff) -> str:
+    return UNRELATED_NOTE.format(same=diff.same_actions, total=max(diff.total.old, diff.total.new))
 
 
 def human_text(diff: DraftDiff) -> str:
@@ -311,6 +330,8 @@ def human_text(diff: DraftDiff) -> str:
     lines = [f"{draft_label(diff.old)} -> {draft_label(diff.new)}"]
     if diff.old.period != diff.new.period:
         lines.append(PERIODS_NOTE)
+    if diff.unrelated:
+        lines.append(unrelated_note(diff))
     marking = diff.old.marking or diff.new.marking
     if marking:  # first, so nobody forwards it unaware
         lines.insert(0, f"{marking}: this comparison includes exempt actions; it is not for publication.")
