@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -24,15 +25,19 @@ from functools import lru_cache
 
 log = logging.getLogger(__name__)
 
-_DRAWN = ((0x20, 0x24F), (0x2000, 0x206F), (0x20A0, 0x20CF))  # Latin, general punctuation, currency
+# any character but Latin, general punctuation and currency signs (and controls below the space)
+_UNUSUAL = re.compile("[^\x00-\u024f\u2000-\u206f\u20a0-\u20cf]")
 _NEVER_LOOKED_UP = ("M", "C", "Z")  # marks, format/control/unassigned, separators (Unicode categories)
 
 
 def missing_glyphs(text: str) -> str:
-    """The distinct characters of `text` that no installed font has, in order of first use ('' for none)."""
-    unusual = [c for c in dict.fromkeys(text)
-               if not any(low <= ord(c) <= high for low, high in _DRAWN)
-               and not unicodedata.category(c).startswith(_NEVER_LOOKED_UP)]
+    """The distinct characters of `text` that no installed font has, in order of first use ('' for none).
+
+    Called for every cell read: a text of Latin only (nearly all) is answered by one regex search."""
+    if _UNUSUAL.search(text) is None:
+        return ""
+    unusual = [c for c in dict.fromkeys(_UNUSUAL.findall(text))
+               if not unicodedata.category(c).startswith(_NEVER_LOOKED_UP)]
     if not unusual:
         return ""
     coverage = _installed_coverage()
