@@ -15,6 +15,8 @@ import re
 
 from reportgen.errors import UsageError
 
+DATE_FORM = "%d %B %Y"  # how the paper writes a date: the cover's meeting date, a date typed in a cell
+
 PERIOD_PATTERN = r"(?:19|[2-9][0-9])[0-9]{2}-(?:0[1-9]|1[0-2])"  # for a larger pattern (a mail subject's tag)
 PERIOD = re.compile(PERIOD_PATTERN)
 _FORM = re.compile(r"[0-9]{4}-[0-9]{2}")

@@ -13,12 +13,11 @@ import re
 from reportgen.glyphs import code_points, missing_glyphs
 from reportgen.issues import Issue, issue
 from reportgen.model import CoverRow
-from reportgen.periods import period_end, period_label, period_start
+from reportgen.periods import DATE_FORM, period_end, period_label, period_start
 from reportgen.settings import SETTINGS_FILE, PaperSettings
 
 # {period}, {period:%B %Y}, {date}, {date:%d %B %Y}; any other braces are left as written
 _FIELD = re.compile(r"\{(period|date)(?::([^{}]*))?\}")
-DATE_FORM = "%d %B %Y"
 
 
 def display_date(date: dt.date | None) -> str:
@@ -53,9 +52,9 @@ PRINTED = ("meeting", "title", "subtitle", "submitted_by", "purpose", "decisions
 
 def font_issues(paper: PaperSettings) -> list[Issue]:
     """A [paper] text the PDF prints with characters no installed font has (`reportgen.glyphs`)."""
-    found = ((key, str(getattr(paper, key)), missing_glyphs(str(getattr(paper, key)))) for key in PRINTED)
+    texts = {key: str(getattr(paper, key)) for key in PRINTED}
     return [issue("no-font-for", "settings", characters=missing, points=code_points(missing), file=SETTINGS_FILE,
-                  column=key, value=text[:80]) for key, text, missing in found if missing]
+                  column=key, value=text[:80]) for key, text in texts.items() if (missing := missing_glyphs(text))]
 
 
 def fill_in(text: str, period: str, date: dt.date | None) -> str:

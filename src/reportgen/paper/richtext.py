@@ -169,7 +169,7 @@ def typed_again(text: str) -> str:
     as written when it holds no tags, and when typing cannot say the same (bold or italic words,
     numbered or second-level lists): nothing a partner wrote is lost.
     """
-    if not _KNOWN_TAG.search(clean_text(text)[0]):
+    if not _holds_tags(text):
         return text
     blocks = parse_explanation(text)
     typed = "\n".join(("• " if block.kind == "bullet" else "") + "".join(map(_typed_inline, block.inlines))
@@ -180,7 +180,12 @@ def typed_again(text: str) -> str:
 def shown_text(text: str) -> str:
     """A cell of HTML fragments as the words the paper shows, a line a paragraph or item (a locked cell
     of a pre-filled workbook: the register's action); other text as written."""
-    return plain_text(parse_explanation(text)) if _KNOWN_TAG.search(clean_text(text)[0]) else text
+    return plain_text(parse_explanation(text)) if _holds_tags(text) else text
+
+
+def _holds_tags(text: str) -> bool:
+    """Whether a cell holds one of the tags `parse_explanation` understands (it is HTML-ish)."""
+    return _KNOWN_TAG.search(clean_text(text)[0]) is not None
 
 
 def _typed_inline(inline: Inline) -> str:

@@ -11,7 +11,8 @@ import math
 import re
 import unicodedata
 
-from reportgen.read.xlsx_values import DATE_FORM, DateCell
+from reportgen.periods import DATE_FORM
+from reportgen.read.xlsx_values import DateCell
 
 MAX_CELL_CHARS = 32_767  # Excel's own limit: longer text is rejected, never truncated
 MAX_REF_DIGITS = 9  # refs are plan priority numbers; int() of thousands of digits is refused by Python

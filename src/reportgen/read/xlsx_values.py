@@ -31,7 +31,6 @@ _DATE_RUN = re.compile(r"([dmyhs])\1*", re.IGNORECASE)  # a run of one letter: d
 _BUILTIN_DATE_CODES = {14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 18: "h:mm AM/PM",
                        19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "m/d/yy h:mm", 45: "mm:ss",
                        46: "[h]:mm:ss", 47: "mmss.0"}
-DATE_FORM = "%d %B %Y"  # as the paper writes dates (its cover's meeting date)
 
 
 def split_coordinate(coordinate: str) -> tuple[str, int]:
