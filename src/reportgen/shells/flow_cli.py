@@ -8,6 +8,8 @@ follows from that value by the same rule; a Failed run gives its reportgen error
 
 from __future__ import annotations
 
+import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,8 +40,36 @@ def refuse_early(workspace: Path, period: str | None, need_returns: bool = True)
     find_inputs(workspace, period, need_returns=need_returns)
 
 
+def wait_for_history(timeout: float = 10.0) -> bool:
+    """Wait until the Prefect server has written every task run this process ended (at most `timeout`).
+
+    A flow script's embedded server is stopped when the script exits. Task runs reach its history as
+    events, written a moment after the run ends; a stop in the middle of that write lost the run's last
+    task runs, and Prefect's task-run recorder printed the cancelled write as a traceback on the
+    officer's terminal, after the result."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterId
+
+    from reportgen.shells.prefect_flows import ENDED_TASK_RUNS
+
+    ended = list(ENDED_TASK_RUNS)
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while True:
+            runs = client.read_task_runs(task_run_filter=TaskRunFilter(id=TaskRunFilterId(any_=ended)))
+            if len(runs) == len(ended) and all(run.state is not None and run.state.is_final() for run in runs):
+                return True
+            if time.monotonic() > deadline:
+                print(f"reportgen: the Prefect server had not written this run's history {timeout:.0f} s "
+                      "after it ended; the history may lack its last steps", file=sys.stderr)
+                return False
+            time.sleep(0.05)
+
+
 def outcome(state: Any) -> Any:
-    """The flow run's result; a Failed run raises its reportgen error for `cli.guarded` to print."""
+    """The flow run's result, once the server has its history; a Failed run raises its reportgen error
+    for `cli.guarded` to print."""
+    wait_for_history()
     if state.is_failed():
         reason = state.result(raise_on_failure=False)
         if isinstance(reason, (ReportgenError, OSError)):

@@ -13,9 +13,8 @@ import os
 from pathlib import Path
 from typing import cast
 
-from prefect import flow, task
+from prefect import flow
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.cache_policies import NO_CACHE
 from prefect.states import State
 
 from reportgen.mail.credentials import Credentials, credentials_from_env
@@ -30,7 +29,7 @@ from reportgen.mail.steps import (
 )
 from reportgen.read.workspace import newest_period
 from reportgen.settings import load_settings
-from reportgen.shells.prefect_flows import artifact_key, finished, issue_table
+from reportgen.shells.prefect_flows import artifact_key, finished, issue_table, stage_task
 
 
 def mail_credentials(workspace: Path, dry_run: bool) -> Credentials | None:
@@ -47,21 +46,24 @@ def mail_credentials(workspace: Path, dry_run: bool) -> Credentials | None:
     return credentials_from_env(os.environ, mail.auth, secret)
 
 
-@task(name="send-returns", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
-def send_task(workspace: Path, period: str, dry_run: bool) -> MailRun:
+def _send(workspace: Path, period: str, dry_run: bool) -> MailRun:
     return send_returns(workspace, period, mail_credentials(workspace, dry_run), dry_run)
 
 
-@task(name="chase", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
-def chase_task(workspace: Path, period: str, dry_run: bool) -> MailRun:
+def _chase(workspace: Path, period: str, dry_run: bool) -> MailRun:
     return chase_partners(workspace, period, mail_credentials(workspace, dry_run), dry_run)
 
 
-@task(name="collect", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
-def collect_task(workspace: Path, period: str, dry_run: bool, from_folder: Path | None = None) -> MailRun:
+def _collect(workspace: Path, period: str, dry_run: bool, from_folder: Path | None = None) -> MailRun:
     # a dry run still reads the IMAP mailbox (read-only), so it needs the login; a folder of .eml does not
     credentials = mail_credentials(workspace, dry_run=from_folder is not None)
     return collect_returns(workspace, period, credentials, dry_run, from_folder)
+
+
+# the mail servers may be briefly away: two retries, ten seconds apart
+send_task = stage_task("send-returns", _send, retries=2, retry_delay_seconds=10)
+chase_task = stage_task("chase", _chase, retries=2, retry_delay_seconds=10)
+collect_task = stage_task("collect", _collect, retries=2, retry_delay_seconds=10)
 
 
 def publish_mail(run: MailRun) -> None:

@@ -15,14 +15,13 @@ signature when a deployment runs, and a postponed annotation such as `Edition` c
 there ("`Monthly_UpdateModel` is not fully defined").
 """
 
-import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from uuid import UUID
 
-import prefect
 from prefect import Task, flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -63,28 +62,6 @@ for _logger in ("prefect.flow_runs", "prefect.task_runs"):
     logging.getLogger(_logger).addFilter(OneLineForReportgenErrors())
 
 
-class QuietEmbeddedServerStop(logging.Filter):
-    """`python flows/*.py` runs on Prefect's embedded server, which is stopped when the script exits. A
-    server service caught in the middle of a database write by that stop (the task-run recorder, "Error
-    flushing 1 events") logs the cancellation with a traceback after the run has finished and its result
-    was printed: noise on the officer's terminal, now and then. Such a record, and only such, is dropped."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        error = record.exc_info[1] if record.exc_info else None
-        while error is not None:
-            if isinstance(error, asyncio.CancelledError):
-                return False
-            error = error.__cause__ or error.__context__
-        return True
-
-
-# a logger's filter sees only its own records: one for each server service's module logger
-_SERVICES = (("services", "prefect.server.services"), ("events/services", "prefect.server.events.services"))
-for _folder, _package in _SERVICES:
-    for _module in (Path(prefect.__file__).parent / "server" / _folder).glob("*.py"):
-        logging.getLogger(f"{_package}.{_module.stem}").addFilter(QuietEmbeddedServerStop())
-
-
 @dataclass(frozen=True)
 class MonthlyResult:
     """What the monthly run made: the draft, and its comparison with the last one (if any)."""
@@ -107,10 +84,21 @@ def retry_unless_usage_error(_task: Task[..., Any], _run: TaskRun, state: State[
     return not isinstance(state.result(raise_on_failure=False), UsageError)
 
 
-def stage_task(name: str, stage: Callable[..., T], retries: int = 0) -> Any:
+ENDED_TASK_RUNS: set[UUID] = set()
+
+
+def remember_ended(_task: Task[..., Any], run: TaskRun, _state: State[Any]) -> None:
+    """Every task run this process ends, for a flow script to wait until the server has written it
+    (`flow_cli.wait_for_history`): the embedded server stops when the script exits."""
+    ENDED_TASK_RUNS.add(run.id)
+
+
+def stage_task(name: str, stage: Callable[..., T], retries: int = 0, retry_delay_seconds: int = 1) -> Any:
+    """Every task of the flows: no retry for a usage error, each ended run remembered."""
     # NO_CACHE: stage inputs are large frozen values; hashing them for a cache key buys nothing
-    return task(stage, name=name, retries=retries, retry_delay_seconds=1,  # type: ignore[call-overload]
-                retry_condition_fn=retry_unless_usage_error, cache_policy=NO_CACHE)
+    return task(stage, name=name, retries=retries,  # type: ignore[call-overload]
+                retry_delay_seconds=retry_delay_seconds, retry_condition_fn=retry_unless_usage_error,
+                cache_policy=NO_CACHE, on_completion=[remember_ended], on_failure=[remember_ended])
 
 
 class TaskRunner(StageRunner):
@@ -198,9 +186,11 @@ def panel_paper(workspace: str = ".", period: str | None = None, out: str | None
     return finished(len(result.blocking), f"draft {result.folder}", result)
 
 
-@task(name="compare-drafts", cache_policy=NO_CACHE)
-def compare_task(old: Path, new: Path, out: Path | None = None, allow_restricted: bool = False) -> DiffResult:
+def _compare(old: Path, new: Path, out: Path | None = None, allow_restricted: bool = False) -> DiffResult:
     return compare_drafts(old, new, out, allow_restricted=allow_restricted)
+
+
+compare_task = stage_task("compare-drafts", _compare)
 
 
 @flow(name="monthly-update")
