@@ -377,7 +377,7 @@ def test_html_escapes_everything() -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "{{ 7*7 }}" in html and "49" not in html
     assert "javascript:" not in html
-    assert '<a href="https://example.org/board"> board papers</a>' in html  # the space moves into the link
+    assert '<span> </span><a href="https://example.org/board">board papers</a>' in html  # the space: a box of its own
     assert "<strong>6 actions</strong>" in html and "<em>&#39;In Progress&#39;</em>" in html
     assert "<u>Victims Services grant</u>" in html
 
@@ -546,3 +546,25 @@ def test_a_line_never_ends_after_one_word_before_a_link() -> None:
             assert len(words) >= 2
             alone += [f"{line[0]!r} alone at {width}px" for line in words[:-1] if len(line) == 1]
     assert alone == []
+
+
+def test_a_links_underline_and_target_start_at_its_first_letter_not_the_space_before_it() -> None:
+    """The space before a link is laid out in a box of its own (for the line breaks above), outside the
+    link: the underline and the clickable area begin at the link's first letter."""
+    narrative = tuple(Block("paragraph", inlines) for inlines, _ in _BREAKS_BEFORE_LINKS)
+    html = pdf_html.render_html(replace(make_paper(0, 1), narrative=narrative), TEMPLATES)
+    paragraphs = [p for p in re.findall(r"<p>.*?</p>", html) if "<a href" in p]
+    body = "".join(f'<div style="width: {width}px">{p}</div>'
+                   for p, (_, width) in zip(paragraphs, _BREAKS_BEFORE_LINKS, strict=True))
+    style = ('@page { size: A4; margin: 10mm } html { font-family: "Liberation Sans"; font-size: 10.5pt }'
+             ' a { text-decoration: underline }')
+    data = HTML(string=f"<html><head><style>{style}</style></head><body>{body}</body></html>").write_pdf()
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        page = pdf.pages[0]
+        starts = sorted((link["top"], link["x0"]) for link in page.hyperlinks)
+        underlines = sorted((line["top"], line["x0"]) for line in page.lines)
+        assert len(starts) == len(underlines) >= len(_BREAKS_BEFORE_LINKS)
+        for (top, x0), (_, underline_x0) in zip(starts, underlines, strict=True):
+            inside = [c for c in page.chars if c["text"].strip() and x0 - 1 <= c["x0"] and abs(c["top"] - top) < 8]
+            first_letter = min(c["x0"] for c in inside)
+            assert abs(first_letter - x0) < 0.1 and abs(underline_x0 - x0) < 0.1, (first_letter, x0, underline_x0)

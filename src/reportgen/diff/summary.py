@@ -32,7 +32,7 @@ from reportgen.render.docx.writer import write_docx
 from reportgen.render.html_env import html_environment
 from reportgen.render.pdf.document import font_timestamp  # shared with the paper's PDF: pins font-subset dates
 from reportgen.render.pdf.fetch import TemplateFetcher
-from reportgen.render.pdf.html import css_ident, group_blocks
+from reportgen.render.pdf.html import css_ident, group_blocks, space_before_links
 from reportgen.template_files import template_file
 
 DIFF_TEMPLATE = "diff.html.j2"
@@ -75,7 +75,8 @@ def _lines(text: str) -> Markup:
 
 def _environment(templates: Path) -> Environment:
     return html_environment(templates, (("safe_href", safe_href), ("css_ident", css_ident),
-                                        ("group_blocks", group_blocks), ("lines", _lines)))
+                                        ("group_blocks", group_blocks), ("space_before_links", space_before_links),
+                                        ("lines", _lines)))
 
 
 def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templates: Path) -> str:
