@@ -15,8 +15,8 @@ Layout (the markers `reportgen.render.docx.writer` looks for are in brackets):
   page), a `[[SECTION]]` row spanning all columns, an optional `[[SUBSECTION]]` row (second-level groups: bold, not shaded) and an action
   row with `[[CELL]]` in each cell. The writer clones those rows, so restyle them, not the output.
   Then a paragraph with the exempt note (empty when there is none).
-- Before the cover sheet, only while an issue blocks publication: `{{ paper.draft_marking }}` as a
-  heading and the list `paper.blocking`.
+- Before the cover sheet, only while an issue blocks publication: `{{ paper.blocking_heading }}` as a
+  heading, `{{ paper.blocking_advice }}` and the list `paper.blocking`.
 - Header: `{{ paper.draft_marking }}` (while anything blocks publication), `{{ paper.marking }}`
   (restricted edition only) and the running title; footer: the
   marking and "Page X of Y" (PAGE / NUMPAGES fields). Section 2 reuses section 1's header/footer.
@@ -214,9 +214,8 @@ def _blocking_list(document) -> None:  # type: ignore[no-untyped-def]
     """While anything blocks publication: the issues, first thing in the paper (a {%p if %} block)."""
     document.add_paragraph("{%p if paper.blocking %}")
     heading = document.add_paragraph(style="Heading 1")
-    heading.add_run("{{ paper.draft_marking }}").font.color.rgb = DRAFT_COLOUR
-    document.add_paragraph("Resolve these issues, then build the paper again; until then it must not "
-                           "be published.")
+    heading.add_run("{{ paper.blocking_heading }}").font.color.rgb = DRAFT_COLOUR
+    document.add_paragraph("{{ paper.blocking_advice }}")
     document.add_paragraph("{%p for line in paper.blocking %}")
     document.add_paragraph("{{ line }}", style="List Bullet")
     document.add_paragraph("{%p endfor %}")

@@ -68,12 +68,14 @@ def test_a_blocked_draft_is_marked_on_every_page_and_lists_its_issues(tmp_path: 
     assert len(listed) == 2
     assert any("Action 2: status 'Ongoing-ish' is not recognised" in text for text in listed)
     assert any("Action 4 has no status" in text for text in listed)
-    first = pages[0]
-    assert "Issues to resolve before publication" in first
+    advice = "Resolve these issues, then build the paper again; until then it must not be published."
+    assert front[1:3] == ["Issues to resolve before publication", advice]  # after the title; as the PDF says
+    first = " ".join(pages[0].split())
+    assert "Issues to resolve before publication" in first and advice in first
     assert "Ongoing-ish" in first and "Action 4 has no status" in first
     web = web_text(result.folder / "paper.html")
-    assert web.index(marking) < web.index("Issues to resolve before publication") < web.index("Ongoing-ish") \
-        < web.index("Cover sheet")
+    assert web.index(marking) < web.index("Issues to resolve before publication") < web.index(advice) \
+        < web.index("Ongoing-ish") < web.index("Cover sheet")
     assert "Action 4 has no status" in web
 
 
@@ -154,8 +156,8 @@ def test_a_template_without_places_for_the_marking_is_marked_anyway(tmp_path: Pa
     path = result.folder / "paper.docx"
     assert all(result.paper.draft_marking in text for text in header_texts(path))
     body = [p.text for p in docx.Document(str(path)).paragraphs]
-    assert body[0] == result.paper.draft_marking
-    assert [text.removeprefix("• ") for text in body[1:3]] == list(result.paper.blocking)
+    assert body[:2] == [result.paper.blocking_heading, result.paper.blocking_advice]
+    assert [text.removeprefix("• ") for text in body[2:4]] == list(result.paper.blocking)
 
 
 def test_an_html_template_without_a_place_for_the_marking_is_marked_anyway(tmp_path: Path) -> None:

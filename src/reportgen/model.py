@@ -324,6 +324,10 @@ class Paper:
     # the "Changes since the last draft" table's columns, the same in every paper (the Word template's
     # table is made from them too: templates/make_template.py)
     changes_columns: ClassVar[tuple[ChangesColumn, ...]] = CHANGES_COLUMNS
+    # the box before the cover sheet while anything blocks publication, in every output
+    blocking_heading: ClassVar[str] = "Issues to resolve before publication"
+    blocking_advice: ClassVar[str] = ("Resolve these issues, then build the paper again; until then it must not "
+                                      "be published.")
 
     @property
     def rows(self) -> tuple[PaperRow, ...]:

@@ -100,8 +100,9 @@ def with_draft_marking(html: str, paper: Paper) -> str:
         return html
     items = "".join(f"<li>{escape(line)}</li>" for line in paper.blocking)
     inserted = (f'\n<p class="draft-marking"><strong>{escape(paper.draft_marking)}</strong></p>\n'
-                f'<section class="blocking" aria-label="Issues to resolve before publication">'
-                f"<h2>Issues to resolve before publication</h2><ul>{items}</ul></section>\n")
+                f'<section class="blocking" aria-label="{escape(paper.blocking_heading)}">'
+                f"<h2>{escape(paper.blocking_heading)}</h2><p>{escape(paper.blocking_advice)}</p>"
+                f"<ul>{items}</ul></section>\n")
     return html[:body.end()] + inserted + html[body.end():]
 
 

@@ -207,15 +207,16 @@ def mark_draft(document: DocxDocument, paper: Paper) -> None:
         header.insert(0, _marking_paragraph(marking))
     if paper.blocking and not any(paper.blocking[0] in p.text for p in document.paragraphs):
         body = document.element.body
-        for line in reversed((marking, *(f"• {xml_safe(item)}" for item in paper.blocking))):
-            body.insert(0, _marking_paragraph(line, bold=line == marking))
+        lines = (paper.blocking_heading, paper.blocking_advice, *(f"• {xml_safe(item)}" for item in paper.blocking))
+        for line in reversed(lines):
+            body.insert(0, _marking_paragraph(line, bold=line == paper.blocking_heading, centred=False))
 
 
-def _marking_paragraph(text: str, bold: bool = True) -> Element:
-    """A centred paragraph in dark red (5.9:1 on white) holding `text`."""
+def _marking_paragraph(text: str, bold: bool = True, centred: bool = True) -> Element:
+    """A paragraph in dark red (5.9:1 on white) holding `text`."""
     paragraph = etree.Element(W_P)
     p_pr = etree.SubElement(paragraph, W_PPR)
-    etree.SubElement(p_pr, qn("w:jc")).set(W_VAL, "center" if bold else "left")
+    etree.SubElement(p_pr, qn("w:jc")).set(W_VAL, "center" if centred else "left")
     run = etree.SubElement(paragraph, W_R)
     r_pr = etree.SubElement(run, W_RPR)
     if bold:
