@@ -26,6 +26,7 @@ from conftest import (
     LINK,
     MAILTO,
     REGISTER_HEADINGS,
+    ROOT,
     UNKNOWN_REF,
     default_returns,
     make_paper,
@@ -189,6 +190,10 @@ def reject_all(document: docx.document.Document) -> docx.document.Document:
             tr.getparent().remove(tr)
         elif row_change(tr) == "del":
             tr.find(W_TRPR).remove(tr.find(W_TRPR).find(W_DEL))
+    for paragraph in list(body.iter(qn("w:p"))):  # an inserted paragraph mark: the paragraph goes
+        if paragraph.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{W_INS}") is not None:
+            assert not [t for t in paragraph.iter(qn("w:t")) if t.getparent().getparent().tag != W_INS]
+            paragraph.getparent().remove(paragraph)
     for mark in list(body.iter(W_INS)):
         mark.getparent().remove(mark)
     for mark in list(body.iter(W_DEL)):
@@ -568,3 +573,27 @@ def test_title_and_subtitle_changes_are_listed_once(drafts: tuple[Path, Path]) -
     only_title = dataclasses.replace(paper, title="A new title")
     assert [(c.field, c.new) for c in diff_drafts(paper, only_title).cover] == [("Title", "A new title")]
     assert not diff_drafts(paper, only_title).is_empty
+
+
+def test_docx_tracks_a_new_title_and_subtitle_so_rejecting_all_gives_the_old_ones(drafts: tuple[Path, Path],
+                                                                                   tmp_path: Path) -> None:
+    paper = load_draft(drafts[1])[0]
+    title_row = next(row for row in paper.cover if row.value == paper.title)
+    retitled = dataclasses.replace(
+        paper, title=paper.title + " (revised)", subtitle="Report to the Panel",
+        cover=tuple(dataclasses.replace(row, value=paper.title + " (revised)") if row is title_row else row
+                    for row in paper.cover))
+    template = ROOT / "templates" / "paper.docx"
+    write_docx(paper, template, tmp_path / "old.docx")
+    write_docx(retitled, template, tmp_path / "new.docx")
+    write_diff_docx(paper, retitled, diff_drafts(paper, retitled), template, tmp_path / "diff.docx")
+    document = open_docx(tmp_path / "diff.docx")
+    styled = {p.style.name: p._p for p in document.paragraphs if p.style.name in ("Title", "Subtitle")}
+    assert tracked_texts(styled["Title"]) == [("ins", " (revised)")]
+    # the old paper had no subtitle: its words and its paragraph are inserted
+    assert tracked_texts(styled["Subtitle"]) == [("ins", ""), ("ins", "Report to the Panel")]
+    assert styled["Subtitle"].find(f"{qn('w:pPr')}/{qn('w:rPr')}/{W_INS}") is not None
+    old, new = open_docx(tmp_path / "old.docx"), open_docx(tmp_path / "new.docx")
+    assert body_paragraphs(reject_all(open_docx(tmp_path / "diff.docx"))) == body_paragraphs(old)
+    assert body_paragraphs(accept_all(open_docx(tmp_path / "diff.docx"))) == body_paragraphs(new)
+    assert body_paragraphs(old) != body_paragraphs(new)

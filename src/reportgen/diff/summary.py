@@ -42,9 +42,13 @@ REVISION_AUTHOR = "reportgen"
 
 def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out: Path,
                     revision_author: str = REVISION_AUTHOR, revision_date: str | None = None) -> None:
-    """The new paper with Word tracked changes against the old one (see `redline_paper`), cover sheet too."""
+    """The new paper with Word tracked changes against the old one (see `redline_paper`), its title,
+    subtitle and cover sheet too."""
     cover = {change.field: field_blocks(change.field, change.old, change.new) for change in diff.cover}
-    write_docx(redline_paper(old, new, diff), template, out, revision_author, revision_date, cover_redline=cover)
+    headings = {style: field_blocks(style, was, now) for style, was, now in
+                (("Title", old.title, new.title), ("Subtitle", old.subtitle, new.subtitle)) if was != now}
+    write_docx(redline_paper(old, new, diff), template, out, revision_author, revision_date, cover_redline=cover,
+               heading_redline=headings)
 
 
 @dataclass(frozen=True)

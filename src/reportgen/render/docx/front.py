@@ -1,5 +1,6 @@
-"""The front of a Word paper: the narrative, progress over time, and (in a comparison) the cover sheet's
-tracked wording, each put where the template's markers and cover table say."""
+"""The front of a Word paper: the narrative, progress over time, and (in a comparison) the tracked
+wording of the title, subtitle and cover sheet, each put where the template's markers, styles and cover
+table say."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Mapping
 from copy import deepcopy
 
 from docx.oxml.ns import qn
+from lxml import etree
 
 from reportgen.errors import ReportgenError
 from reportgen.model import Paper, Progress, RichText, in_cell
@@ -75,3 +77,50 @@ def mark_cover(layout: Layout, paper: Paper, redline: Mapping[str, RichText]) ->
             target.append(paragraph)
         marked.append(label)
     return marked
+
+
+HEADING_STYLES = {"Title": "title", "Subtitle": "subtitle"}  # a paragraph style -> the Paper field it shows
+
+
+def mark_headings(layout: Layout, paper: Paper, redline: Mapping[str, RichText]) -> list[str]:
+    """Put the tracked wording of the paper's title and subtitle (`redline` keys "Title", "Subtitle")
+    in place of the body paragraph of that style that shows it; the style names marked.
+
+    Only a paragraph of the body itself (not in a table) whose text is the paper's value, spacing
+    aside: a narrative heading that repeats the title is the narrative's, redlined with it. A template
+    restyled without these styles keeps the new wording, untracked (diff.html and diff.json list it).
+    """
+    marked: list[str] = []
+    for style, field in HEADING_STYLES.items():
+        style_id = layout.style_id(style)
+        value = " ".join(xml_safe(getattr(paper, field)).split())
+        if style not in redline or style_id is None or not value:
+            continue
+        for paragraph in layout.document.element.body.iterchildren(W_P):
+            p_pr = paragraph.find(W_PPR)
+            p_style = p_pr.find(qn("w:pStyle")) if p_pr is not None else None
+            if p_style is None or p_style.get(qn("w:val")) != style_id or " ".join(text_of(paragraph).split()) != value:
+                continue
+            run = paragraph.find(f".//{W_R}")
+            r_pr = run.find(W_RPR) if run is not None else None
+            added = all(inline.change == "ins" for block in redline[style] for inline in block.inlines)
+            for tracked in layout.blocks(redline[style], p_pr, r_pr):
+                if added:  # a subtitle the old paper lacked: its paragraph is inserted too
+                    _paragraph_inserted(layout, tracked)
+                paragraph.addprevious(tracked)
+            paragraph.getparent().remove(paragraph)
+            marked.append(style)
+            break
+    return marked
+
+
+def _paragraph_inserted(layout: Layout, paragraph: Element) -> None:
+    """Track the paragraph mark as inserted, so that rejecting the change removes the paragraph."""
+    p_pr = paragraph.find(W_PPR)
+    if p_pr is None:
+        p_pr = etree.SubElement(paragraph, W_PPR)
+        paragraph.insert(0, p_pr)
+    mark_props = p_pr.find(W_RPR)
+    if mark_props is None:
+        mark_props = etree.SubElement(p_pr, W_RPR)  # last in pPr: no section break or change here
+    mark_props.insert(0, layout.change_mark("ins"))

@@ -41,7 +41,7 @@ from lxml import etree
 from reportgen.errors import ReportgenError
 from reportgen.files import stable_zip, write_atomically
 from reportgen.model import Paper, RichText
-from reportgen.render.docx.front import fill_narrative, fill_progress, mark_cover
+from reportgen.render.docx.front import fill_narrative, fill_progress, mark_cover, mark_headings
 from reportgen.render.docx.layout import Layout
 from reportgen.render.docx.plan import ROWS_MARKER, plan_rows
 from reportgen.render.docx.xml import (
@@ -70,13 +70,15 @@ def write_docx(
     revision_author: str = "reportgen",
     revision_date: str | None = None,
     cover_redline: Mapping[str, RichText] | None = None,
+    heading_redline: Mapping[str, RichText] | None = None,
 ) -> None:
     """Write `paper` to `out` (.docx) laid out from `template`. Same paper and template, same bytes.
 
     `revision_author` and `revision_date` (ISO 8601; default: the paper's date) mark the tracked
     changes written for `Inline.change` ("ins"/"del") and `PaperRow.change` (inserted/deleted rows).
     `cover_redline` (cover-sheet label → wording with change marks) replaces those cover values with
-    tracked changes (see `reportgen.render.docx.front.mark_cover`).
+    tracked changes (see `reportgen.render.docx.front.mark_cover`); `heading_redline` ("Title",
+    "Subtitle" → wording with change marks) does so for the title and subtitle (`front.mark_headings`).
     """
     template, out = Path(template), Path(out)
     if not template.is_file():
@@ -98,6 +100,8 @@ def write_docx(
     rows = plan_rows(layout, paper)
     if cover_redline:
         mark_cover(layout, paper, cover_redline)
+    if heading_redline:
+        mark_headings(layout, paper, heading_redline)
     _restore_brackets(document)
     set_default_language(document, paper.language)
     _set_properties(document, paper, stamp)
