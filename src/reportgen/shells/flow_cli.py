@@ -53,6 +53,8 @@ def wait_for_history(timeout: float = 10.0) -> bool:
     from reportgen.shells.prefect_flows import ENDED_TASK_RUNS
 
     ended = list(ENDED_TASK_RUNS)
+    if not ended:  # refused before its first task
+        return True
     deadline = time.monotonic() + timeout
     with get_client(sync_client=True) as client:
         while True:
