@@ -271,3 +271,19 @@ def test_a_flow_script_exits_once_the_embedded_server_has_written_the_runs_histo
               "collect-issues", "write-tables", "publish"}
     assert sorted(name.rsplit("-", 1)[0] for name, _ in runs) == sorted(stages)
     assert {state for _, state in runs} == {"COMPLETED"}
+
+
+@pytest.mark.slow
+def test_waiting_for_the_history_of_a_server_that_is_gone_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """The run is over and its result printed; a server that cannot be asked costs one line on stderr."""
+    script = ("import uuid, sys\n"
+              "from reportgen.shells import flow_cli, prefect_flows\n"
+              "prefect_flows.ENDED_TASK_RUNS.add(uuid.uuid4())\n"
+              "sys.exit(0 if flow_cli.wait_for_history(timeout=2) is False else 3)\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env |= {"PREFECT_HOME": str(tmp_path / "prefect-home"), "PREFECT_API_URL": "http://127.0.0.1:9/api"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "reportgen: the Prefect server could not be asked for this run's history (ConnectError);"
+        " the history may lack its last steps"]

@@ -56,16 +56,18 @@ def wait_for_history(timeout: float = 10.0) -> bool:
     if not ended:  # refused before its first task
         return True
     deadline = time.monotonic() + timeout
-    with get_client(sync_client=True) as client:
-        while True:
-            runs = client.read_task_runs(task_run_filter=TaskRunFilter(id=TaskRunFilterId(any_=ended)))
-            if len(runs) == len(ended) and all(run.state is not None and run.state.is_final() for run in runs):
-                return True
-            if time.monotonic() > deadline:
-                print(f"reportgen: the Prefect server had not written this run's history {timeout:.0f} s "
-                      "after it ended; the history may lack its last steps", file=sys.stderr)
-                return False
-            time.sleep(0.05)
+    try:
+        with get_client(sync_client=True) as client:
+            while time.monotonic() < deadline:
+                runs = client.read_task_runs(task_run_filter=TaskRunFilter(id=TaskRunFilterId(any_=ended)))
+                if len(runs) == len(ended) and all(run.state is not None and run.state.is_final() for run in runs):
+                    return True
+                time.sleep(0.05)
+            why = f"had not written this run's history {timeout:.0f} s after it ended"
+    except Exception as exc:  # the run is over and its result stands: only its history is in doubt
+        why = f"could not be asked for this run's history ({type(exc).__name__})"
+    print(f"reportgen: the Prefect server {why}; the history may lack its last steps", file=sys.stderr)
+    return False
 
 
 def outcome(state: Any) -> Any:

@@ -118,7 +118,7 @@ def _paragraph_inserted(layout: Layout, paragraph: Element) -> None:
     """Track the paragraph mark as inserted, so that rejecting the change removes the paragraph."""
     p_pr = paragraph.find(W_PPR)
     if p_pr is None:
-        p_pr = etree.SubElement(paragraph, W_PPR)
+        p_pr = etree.Element(W_PPR)
         paragraph.insert(0, p_pr)
     mark_props = p_pr.find(W_RPR)
     if mark_props is None:
