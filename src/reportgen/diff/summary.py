@@ -28,6 +28,7 @@ from reportgen.diff.redline import field_blocks, redline_blocks, redline_paper
 from reportgen.files import write_atomically
 from reportgen.model import Paper, RichText
 from reportgen.paper.richtext import safe_href
+from reportgen.render.docx.front import HEADING_STYLES
 from reportgen.render.docx.writer import write_docx
 from reportgen.render.html_env import html_environment
 from reportgen.render.pdf.document import font_timestamp  # shared with the paper's PDF: pins font-subset dates
@@ -45,8 +46,8 @@ def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out
     """The new paper with Word tracked changes against the old one (see `redline_paper`), its title,
     subtitle and cover sheet too."""
     cover = {change.field: field_blocks(change.field, change.old, change.new) for change in diff.cover}
-    headings = {style: field_blocks(style, was, now) for style, was, now in
-                (("Title", old.title, new.title), ("Subtitle", old.subtitle, new.subtitle)) if was != now}
+    headings = {style: field_blocks(style, getattr(old, field), getattr(new, field))
+                for style, field in HEADING_STYLES.items() if getattr(old, field) != getattr(new, field)}
     write_docx(redline_paper(old, new, diff), template, out, revision_author, revision_date, cover_redline=cover,
                heading_redline=headings)
 

@@ -82,15 +82,14 @@ def mark_cover(layout: Layout, paper: Paper, redline: Mapping[str, RichText]) ->
 HEADING_STYLES = {"Title": "title", "Subtitle": "subtitle"}  # a paragraph style -> the Paper field it shows
 
 
-def mark_headings(layout: Layout, paper: Paper, redline: Mapping[str, RichText]) -> list[str]:
+def mark_headings(layout: Layout, paper: Paper, redline: Mapping[str, RichText]) -> None:
     """Put the tracked wording of the paper's title and subtitle (`redline` keys "Title", "Subtitle")
-    in place of the body paragraph of that style that shows it; the style names marked.
+    in place of the body paragraph of that style that shows it.
 
     Only a paragraph of the body itself (not in a table) whose text is the paper's value, spacing
     aside: a narrative heading that repeats the title is the narrative's, redlined with it. A template
     restyled without these styles keeps the new wording, untracked (diff.html and diff.json list it).
     """
-    marked: list[str] = []
     for style, field in HEADING_STYLES.items():
         style_id = layout.style_id(style)
         value = " ".join(xml_safe(getattr(paper, field)).split())
@@ -109,9 +108,7 @@ def mark_headings(layout: Layout, paper: Paper, redline: Mapping[str, RichText])
                     _paragraph_inserted(layout, tracked)
                 paragraph.addprevious(tracked)
             paragraph.getparent().remove(paragraph)
-            marked.append(style)
             break
-    return marked
 
 
 def _paragraph_inserted(layout: Layout, paragraph: Element) -> None:
