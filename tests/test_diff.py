@@ -40,7 +40,9 @@ from reportgen.diff.summary import write_diff_docx
 from reportgen.drafts.folders import load_draft
 from reportgen.errors import ReportgenError
 from reportgen.model import Block, Inline, PaperCell, PaperRow, PaperSection, RichText, plain_text
+from reportgen.render.docx.layout import page_headers
 from reportgen.render.docx.writer import write_docx
+from reportgen.render.docx.xml import Element
 from reportgen.run.build import build_draft
 from reportgen.shells.cli import main
 
@@ -183,8 +185,14 @@ def tracked_texts(element: object) -> list[tuple[str, str]]:
 
 
 def reject_all(document: docx.document.Document) -> docx.document.Document:
-    """What Word's "Reject All Changes" does to the text: inserted rows and words go, deleted ones stay."""
-    body = document.element.body
+    """What Word's "Reject All Changes" does to the text: inserted rows and words go, deleted ones stay
+    (in the body and the page headers)."""
+    for root in (document.element.body, *page_headers(document)):
+        _reject(root)
+    return document
+
+
+def _reject(body: Element) -> None:
     for tr in list(body.iter(W_TR)):
         if row_change(tr) == "ins":
             tr.getparent().remove(tr)
@@ -200,11 +208,15 @@ def reject_all(document: docx.document.Document) -> docx.document.Document:
         _unwrap(mark)
     for node in body.iter(qn("w:delText")):
         node.tag = qn("w:t")
-    return document
 
 
 def accept_all(document: docx.document.Document) -> docx.document.Document:
-    body = document.element.body
+    for root in (document.element.body, *page_headers(document)):
+        _accept(root)
+    return document
+
+
+def _accept(body: Element) -> None:
     for tr in list(body.iter(W_TR)):
         if row_change(tr) == "del":
             tr.getparent().remove(tr)
@@ -214,7 +226,6 @@ def accept_all(document: docx.document.Document) -> docx.document.Document:
         mark.getparent().remove(mark)
     for mark in list(body.iter(W_INS)):
         _unwrap(mark)
-    return document
 
 
 def _unwrap(element: object) -> None:
@@ -597,3 +608,14 @@ def test_docx_tracks_a_new_title_and_subtitle_so_rejecting_all_gives_the_old_one
     assert body_paragraphs(reject_all(open_docx(tmp_path / "diff.docx"))) == body_paragraphs(old)
     assert body_paragraphs(accept_all(open_docx(tmp_path / "diff.docx"))) == body_paragraphs(new)
     assert body_paragraphs(old) != body_paragraphs(new)
+    # the running title in the page headers is tracked the same way
+    headers = page_headers(document)
+    assert headers and all(tracked_texts(h) == [("ins", " (revised)")] for h in headers)
+    assert header_texts(reject_all(open_docx(tmp_path / "diff.docx"))) == header_texts(old)
+    assert header_texts(accept_all(open_docx(tmp_path / "diff.docx"))) == header_texts(new)
+    assert header_texts(old) != header_texts(new)
+
+
+def header_texts(document: docx.document.Document) -> list[list[str]]:
+    return [["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in header.iter(qn("w:p"))]
+            for header in page_headers(document)]

@@ -12,7 +12,7 @@ from lxml import etree
 
 from reportgen.errors import ReportgenError
 from reportgen.model import Paper, Progress, RichText, in_cell
-from reportgen.render.docx.layout import Layout
+from reportgen.render.docx.layout import Layout, page_headers
 from reportgen.render.docx.progress import add_progress
 from reportgen.render.docx.xml import W_P, W_PPR, W_R, W_RPR, W_TC, W_TR, Element, text_of, xml_safe
 
@@ -84,31 +84,47 @@ HEADING_STYLES = {"Title": "title", "Subtitle": "subtitle"}  # a paragraph style
 
 def mark_headings(layout: Layout, paper: Paper, redline: Mapping[str, RichText]) -> None:
     """Put the tracked wording of the paper's title and subtitle (`redline` keys "Title", "Subtitle")
-    in place of the body paragraph of that style that shows it.
+    in place of the body paragraph of that style that shows it, and the title's in place of each page
+    header paragraph that shows it (the running title).
 
     Only a paragraph of the body itself (not in a table) whose text is the paper's value, spacing
     aside: a narrative heading that repeats the title is the narrative's, redlined with it. A template
-    restyled without these styles keeps the new wording, untracked (diff.html and diff.json list it).
+    restyled without these styles, or whose headers show the title beside other words, keeps the new
+    wording there, untracked (diff.html and diff.json list it).
     """
     for style, field in HEADING_STYLES.items():
         style_id = layout.style_id(style)
-        value = " ".join(xml_safe(getattr(paper, field)).split())
+        value = _spaced(getattr(paper, field))
         if style not in redline or style_id is None or not value:
             continue
         for paragraph in layout.document.element.body.iterchildren(W_P):
             p_pr = paragraph.find(W_PPR)
             p_style = p_pr.find(qn("w:pStyle")) if p_pr is not None else None
-            if p_style is None or p_style.get(qn("w:val")) != style_id or " ".join(text_of(paragraph).split()) != value:
-                continue
-            run = paragraph.find(f".//{W_R}")
-            r_pr = run.find(W_RPR) if run is not None else None
-            added = all(inline.change == "ins" for block in redline[style] for inline in block.inlines)
-            for tracked in layout.blocks(redline[style], p_pr, r_pr):
-                if added:  # a subtitle the old paper lacked: its paragraph is inserted too
-                    _paragraph_inserted(layout, tracked)
-                paragraph.addprevious(tracked)
-            paragraph.getparent().remove(paragraph)
-            break
+            if p_style is not None and p_style.get(qn("w:val")) == style_id and _spaced(text_of(paragraph)) == value:
+                _put_tracked(layout, paragraph, redline[style])
+                break
+    title = _spaced(paper.title)
+    if "Title" in redline and title:
+        for header in page_headers(layout.document):
+            for paragraph in [p for p in header.iter(W_P) if _spaced(text_of(p)) == title]:
+                _put_tracked(layout, paragraph, redline["Title"])
+
+
+def _spaced(text: str) -> str:
+    return " ".join(xml_safe(text).split())
+
+
+def _put_tracked(layout: Layout, paragraph: Element, wording: RichText) -> None:
+    """`paragraph` replaced by `wording` with its change marks, in its paragraph and first run's formatting."""
+    p_pr = paragraph.find(W_PPR)
+    run = paragraph.find(f".//{W_R}")
+    r_pr = run.find(W_RPR) if run is not None else None
+    added = all(inline.change == "ins" for block in wording for inline in block.inlines)
+    for tracked in layout.blocks(wording, p_pr, r_pr):
+        if added:  # a subtitle the old paper lacked: its paragraph is inserted too
+            _paragraph_inserted(layout, tracked)
+        paragraph.addprevious(tracked)
+    paragraph.getparent().remove(paragraph)
 
 
 def _paragraph_inserted(layout: Layout, paragraph: Element) -> None:

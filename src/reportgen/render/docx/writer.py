@@ -42,7 +42,7 @@ from reportgen.errors import ReportgenError
 from reportgen.files import stable_zip, write_atomically
 from reportgen.model import Paper, RichText
 from reportgen.render.docx.front import fill_narrative, fill_progress, mark_cover, mark_headings
-from reportgen.render.docx.layout import Layout
+from reportgen.render.docx.layout import Layout, page_headers
 from reportgen.render.docx.plan import ROWS_MARKER, plan_rows
 from reportgen.render.docx.xml import (
     RPR_ORDER,
@@ -195,20 +195,13 @@ def _template_text(source: str | None, line: int) -> str:
 def mark_draft(document: DocxDocument, paper: Paper) -> None:
     """While anything blocks publication, every page header carries `paper.draft_marking` and the issues
     open the document, even from a template restyled before it had places for them (ours has).
-
-    Headers are read through the document's relationships: docxtpl puts each rendered header in a new
-    part there, which python-docx's `section.header` does not see.
     """
     if not paper.draft_marking:
         return
     marking = xml_safe(paper.draft_marking)
-    rels = document.part.rels
-    for reference in document.element.body.iter(qn("w:headerReference")):
-        part = rels[reference.get(qn("r:id"))].target_part
-        header = getattr(part, "element", None)
-        if header is None or marking in text_of(header):
-            continue
-        header.insert(0, _marking_paragraph(marking))
+    for header in page_headers(document):
+        if marking not in text_of(header):
+            header.insert(0, _marking_paragraph(marking))
     if paper.blocking and not any(paper.blocking[0] in p.text for p in document.paragraphs):
         body = document.element.body
         lines = (paper.blocking_heading, paper.blocking_advice, *(f"• {xml_safe(item)}" for item in paper.blocking))
