@@ -41,7 +41,7 @@ def refuse_early(workspace: Path, period: str | None, need_returns: bool = True)
 
 
 def wait_for_history(timeout: float = 10.0) -> bool:
-    """Wait until the Prefect server has written every task run this process ended (at most `timeout`).
+    """Wait until the Prefect server has written every task run this process ran, ended (at most `timeout`).
 
     A flow script's embedded server is stopped when the script exits. Task runs reach its history as
     events, written a moment after the run ends; a stop in the middle of that write lost the run's last
@@ -50,9 +50,9 @@ def wait_for_history(timeout: float = 10.0) -> bool:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterId
 
-    from reportgen.shells.prefect_flows import ENDED_TASK_RUNS
+    from reportgen.shells.prefect_flows import TASK_RUNS
 
-    ended = list(ENDED_TASK_RUNS)
+    ended = list(TASK_RUNS)
     if not ended:  # refused before its first task
         return True
     deadline = time.monotonic() + timeout

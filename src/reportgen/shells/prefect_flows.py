@@ -15,6 +15,7 @@ signature when a deployment runs, and a postponed annotation such as `Edition` c
 there ("`Monthly_UpdateModel` is not fully defined").
 """
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from prefect import Task, flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import TaskRun
+from prefect.context import TaskRunContext
 from prefect.states import Completed, Failed, State
 
 from reportgen.diff.changes import human_text
@@ -84,21 +86,29 @@ def retry_unless_usage_error(_task: Task[..., Any], _run: TaskRun, state: State[
     return not isinstance(state.result(raise_on_failure=False), UsageError)
 
 
-ENDED_TASK_RUNS: set[UUID] = set()
+TASK_RUNS: set[UUID] = set()
 
 
-def remember_ended(_task: Task[..., Any], run: TaskRun, _state: State[Any]) -> None:
-    """Every task run this process ends, for a flow script to wait until the server has written it
-    (`flow_cli.wait_for_history`): the embedded server stops when the script exits."""
-    ENDED_TASK_RUNS.add(run.id)
+def remembered(stage: Callable[..., T]) -> Callable[..., T]:
+    """`stage`, noting its task run in TASK_RUNS as it starts, for a flow script to wait until the server
+    has written each one ended (`flow_cli.wait_for_history`): the embedded server stops when the script
+    exits. Noted in the task itself, not by state hooks: Prefect logs two lines a hook run."""
+    @functools.wraps(stage)
+    def run(*args: Any, **kwargs: Any) -> T:
+        context = TaskRunContext.get()
+        if context is not None:
+            TASK_RUNS.add(context.task_run.id)
+        return stage(*args, **kwargs)
+
+    return run
 
 
 def stage_task(name: str, stage: Callable[..., T], retries: int = 0, retry_delay_seconds: int = 1) -> Any:
-    """Every task of the flows: no retry for a usage error, each ended run remembered."""
+    """Every task of the flows: no retry for a usage error, each run remembered."""
     # NO_CACHE: stage inputs are large frozen values; hashing them for a cache key buys nothing
-    return task(stage, name=name, retries=retries,  # type: ignore[call-overload]
+    return task(remembered(stage), name=name, retries=retries,  # type: ignore[call-overload]
                 retry_delay_seconds=retry_delay_seconds, retry_condition_fn=retry_unless_usage_error,
-                cache_policy=NO_CACHE, on_completion=[remember_ended], on_failure=[remember_ended])
+                cache_policy=NO_CACHE)
 
 
 class TaskRunner(StageRunner):
