@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import uuid
 import zoneinfo
 from collections.abc import Iterator
 from pathlib import Path
@@ -92,6 +94,38 @@ def artifact(key: str, env: dict[str, str]) -> str:
     return str(found[0].data)
 
 
+def run_logs(printed: str, api_url: str) -> list[str]:
+    """The log lines the server holds for the flow run `prefect deployment run` printed the id of."""
+    from prefect.client.orchestration import SyncPrefectClient
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    found = re.search(r"UUID: ([0-9a-f-]{36})", printed)
+    assert found, printed
+    run_id = found.group(1)
+    with SyncPrefectClient(api_url) as client:
+        return [log.message for log in client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(
+            any_=[uuid.UUID(run_id)])))]
+
+
+def test_serve_refuses_in_one_line_a_workspace_it_cannot_build_or_a_server_that_does_not_answer(
+        tmp_path: Path) -> None:
+    """Before any schedule is set: a typo in a service unit shows at its start, not on the 1st of the month."""
+    env = prefect_env(tmp_path / "prefect-home", None)
+    serve = [str(BIN / "reportgen"), "serve", "--workspace"]
+    printed = run_cli([*serve, str(tmp_path / "nope")], env, expect=2)
+    assert printed.strip() == f"reportgen: error: workspace {tmp_path / 'nope'} is not a folder"
+    (tmp_path / "empty").mkdir()
+    printed = run_cli([*serve, str(tmp_path / "empty")], env, expect=1)
+    assert printed.strip().splitlines() == [
+        f"reportgen: error: no register in {tmp_path / 'empty' / 'inputs'} (expected register.xlsx or register.csv)"]
+    workspace = copy_example(tmp_path / "ws")
+    nobody = prefect_env(tmp_path / "prefect-home", "http://127.0.0.1:9/api")
+    printed = run_cli([*serve, str(workspace)], nobody, expect=1)
+    assert printed.strip().splitlines() == [
+        "reportgen: error: no Prefect server answers at http://127.0.0.1:9/api (PREFECT_API_URL): start it (prefect"
+        " server start), correct the address, or unset PREFECT_API_URL and serve starts one of its own"]
+
+
 def wait_for(predicate: object, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():  # type: ignore[operator]
@@ -109,7 +143,8 @@ def test_served_monthly_deployment_runs_to_completion_and_its_cron_creates_runs(
     workspace = copy_example(tmp_path / "ws")
     blocked = blocked_workspace(tmp_path / "blocked")
     log = tmp_path / "serve.log"
-    with running([str(BIN / "reportgen"), "serve", "--workspace", str(workspace)], env, log) as serve:
+    as_typed = {k: v for k, v in env.items() if k != "PREFECT_LOGGING_LEVEL"}  # a service unit sets no log level
+    with running([str(BIN / "reportgen"), "serve", "--workspace", str(workspace)], as_typed, log) as serve:
         runs: list[object] = []
         with SyncPrefectClient(api_url) as client:
             def scheduled() -> bool:
@@ -131,6 +166,26 @@ def test_served_monthly_deployment_runs_to_completion_and_its_cron_creates_runs(
         assert (draft / "manifest.json").is_file() and (draft / "paper.pdf").is_file()
         assert str(draft) in artifact("paper-2026-10-public", env)
         assert "missing-return" in artifact("issues-2026-10", env)
+        # the served run's log is kept for the UI, and the serve terminal (a service's journal) shows it
+        logged = run_logs(done, api_url)
+        assert any("Finished in state Completed" in line for line in logged), logged
+        wait_for(lambda: "Finished in state Completed" in log.read_text(), 30, "the run in serve's output")
+
+        # a second workspace served on the same server under the same name would silently replace the first
+        printed = run_cli([str(BIN / "reportgen"), "serve", "--workspace", str(blocked)], env, expect=1)
+        assert printed.strip().splitlines() == [
+            f"reportgen: error: monthly-update/monthly on this Prefect server already builds {workspace}; serving"
+            f" {blocked} under that name would stop it. Serve this one under another name (--name), or, to move"
+            " the schedule here, delete it first: prefect deployment delete monthly-update/monthly"], printed
+        with running([str(BIN / "reportgen"), "serve", "--workspace", str(blocked), "--name", "second"], env,
+                     tmp_path / "serve-2.log") as second:
+            wait_for(lambda: "being served" in (tmp_path / "serve-2.log").read_text(), 120, "the second serve")
+            with SyncPrefectClient(api_url) as client:
+                assert client.read_deployment_by_name("monthly-update/second").parameters == {"workspace": str(blocked)}
+                assert client.read_deployment_by_name("monthly-update/monthly").parameters == {
+                    "workspace": str(workspace)}
+            second.send_signal(signal.SIGINT)
+            second.wait(30)
 
         done = run_deployment("monthly-update/monthly", env, f"workspace={blocked}")
         assert final_state(done) == "Blocked", done + log.read_text()

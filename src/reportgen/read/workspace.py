@@ -45,6 +45,17 @@ class Inputs:
         return self.workspace / "inputs" / "returns" / self.period
 
 
+def open_workspace(workspace: Path) -> tuple[Path, Settings, Path]:
+    """The workspace folder (resolved), its settings and its register: what every period of it needs.
+    A folder that is not there, wrong settings or no register: one clear error."""
+    workspace = workspace.resolve()
+    if not workspace.is_dir():
+        raise UsageError(f"workspace {workspace} is not a folder")
+    from reportgen.settings import load_settings  # pydantic: after `reportgen build` has started its PDF workers
+
+    return workspace, load_settings(workspace), _register_file(workspace)
+
+
 def find_inputs(workspace: Path, period: str | None = None, need_returns: bool = True
                 ) -> tuple[Inputs, list[Issue]]:
     """The workspace's files for `period` (default: the newest returns folder).
@@ -53,13 +64,7 @@ def find_inputs(workspace: Path, period: str | None = None, need_returns: bool =
     is a UsageError naming the folders there are, never a clean paper of nothing. Pre-filled workbooks
     are written for a period before its folder exists, so they pass `need_returns=False`.
     """
-    workspace = workspace.resolve()
-    if not workspace.is_dir():
-        raise UsageError(f"workspace {workspace} is not a folder")
-    from reportgen.settings import load_settings  # pydantic: after `reportgen build` has started its PDF workers
-
-    settings = load_settings(workspace)
-    register = _register_file(workspace)
+    workspace, settings, register = open_workspace(workspace)
     period = check_period(period) if period else newest_period(workspace)
     returns_dir = workspace / "inputs" / "returns" / period
     if need_returns and not returns_dir.is_dir():

@@ -275,10 +275,10 @@ def run_history(workspace: Path, out: Path | None, edition: Edition) -> int:
     return OK
 
 
-def run_serve(workspace: Path) -> int:
+def run_serve(workspace: Path, name: str = "monthly") -> int:
     from reportgen.shells.serve import serve_monthly
 
-    serve_monthly(workspace.resolve(), lambda line: print(line, flush=True))
+    serve_monthly(workspace.resolve(), lambda line: print(line, flush=True), name)
     return OK
 
 

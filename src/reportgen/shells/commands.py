@@ -117,6 +117,11 @@ def serve() -> click.Parameter:
                         "reportgen.toml [schedule] until Ctrl-C, instead of running once (see `reportgen serve`)")
 
 
+def deployment_name() -> click.Parameter:
+    return click.Option(["--name"], default="monthly", show_default=True, metavar="NAME",
+                        help="the deployment's name on the Prefect server: one per workspace served there")
+
+
 @dataclass(frozen=True)
 class Command:
     """One command: its name, its line in `reportgen --help` (none for a flow script), the top of its own
@@ -170,7 +175,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
             "history.xlsx and history.csv; the folder is the last line printed.",
             (workspace, history_out, history_edition)),
     Command("serve", "serve the monthly schedule with Prefect",
-            "Serve the monthly deployment (cron from reportgen.toml).", (workspace,)),
+            "Serve the monthly deployment (cron from reportgen.toml).", (workspace, deployment_name)),
 )}
 
 EXITS = " Exit 0 done, 1 blocking issues found, 2 wrong usage."
@@ -184,7 +189,7 @@ FLOWS: dict[str, Command] = {c.name: c for c in (
     Command("monthly_update", "",
             "The secretariat's monthly run as a Prefect flow: build and keep the draft, compare it with the "
             "last draft, list who to chase; or, with --serve, serve it on the schedule in reportgen.toml." + EXITS,
-            (workspace, period, edition, show_info, serve)),
+            (workspace, period, edition, show_info, serve, deployment_name)),
     Command("compare_drafts", "",
             "Compare two kept drafts as a Prefect flow, like `reportgen diff`: diff.docx (Word tracked "
             "changes), diff.html, diff.pdf and diff.json in a new folder, whose path is the last line printed.",

@@ -92,9 +92,9 @@ def run_panel_paper(workspace: Path, period: str | None, out: Path | None, editi
 
 
 def run_monthly_update(workspace: Path, period: str | None, edition: Edition, show_info: bool,
-                       serve: bool) -> int:
+                       serve: bool, name: str = "monthly") -> int:
     if serve:
-        return cli.run_serve(workspace)
+        return cli.run_serve(workspace, name)
     refuse_early(workspace, period)
     from reportgen.shells.prefect_flows import monthly_update
 

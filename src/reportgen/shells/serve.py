@@ -24,7 +24,7 @@ from types import FrameType
 
 from reportgen.errors import ReportgenError
 from reportgen.lifetime import signal_when_parent_dies
-from reportgen.settings import load_settings
+from reportgen.read.workspace import open_workspace
 from reportgen.shells.prefect_env import configure
 
 DEPLOYMENT = "monthly"
@@ -118,10 +118,13 @@ def ui_address(api_url: str) -> str:
     return api_url.removesuffix("/").removesuffix("/api")
 
 
-def serve_monthly(workspace: Path, notify: Callable[[str], None]) -> None:
-    """Serve the monthly deployment until interrupted; `notify` gets the lines a person needs to see."""
+def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DEPLOYMENT) -> None:
+    """Serve the monthly deployment (`name`) until interrupted; `notify` gets the lines a person needs to see."""
+    # a served run's process inherits this: Prefect's INFO lines go to this terminal and the run's log in the UI
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     configure()
-    settings = load_settings(workspace)  # wrong settings: one clear error before any server starts
+    # no folder, wrong settings or no register: one clear error before any server starts or schedule is set
+    workspace, settings, _register = open_workspace(workspace)
     server_stopped: list[int] = []
 
     def stop_serving(code: int) -> None:  # the server we started has gone: stop as Ctrl-C does
@@ -134,12 +137,14 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None]) -> None:
             notify("Started a Prefect server for as long as this serves; its UI: "
                    + ui_address(os.environ["PREFECT_API_URL"]))
         api_url = os.environ["PREFECT_API_URL"]
-        notify(f"Serving {FLOW}/{DEPLOYMENT} for {workspace}: cron {settings.schedule.cron!r} "
+        check_server(api_url)
+        check_not_taken(name, workspace)
+        notify(f"Serving {FLOW}/{name} for {workspace}: cron {settings.schedule.cron!r} "
                f"({settings.schedule.timezone}). Run it now with:\n"
                f"  PREFECT_API_URL={api_url} {Path(sys.executable).parent / 'prefect'} deployment run "
-               f"{FLOW}/{DEPLOYMENT} --watch\n"
+               f"{FLOW}/{name} --watch\n"
                "Ctrl-C stops serving; the schedule stays active for the next start.")
-        _serve(workspace, settings.schedule.cron, settings.schedule.timezone)
+        _serve(workspace, name, settings.schedule.cron, settings.schedule.timezone)
         if server_stopped:
             log = Path(os.environ["PREFECT_HOME"]) / "server.log"
             raise ReportgenError(f"the Prefect server this started stopped (exit code {server_stopped[0]}; see "
@@ -147,7 +152,40 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None]) -> None:
         notify("Stopped serving; the schedule stays active for the next start.")
 
 
-def _serve(workspace: Path, cron: str, timezone: str) -> None:
+def check_server(api_url: str) -> None:
+    """One clear error when no Prefect server answers at `api_url` (down, or a mistyped address)."""
+    import httpx
+
+    try:
+        answered = httpx.get(f"{api_url.rstrip('/')}/health", timeout=10).status_code == 200
+    except httpx.HTTPError:
+        answered = False
+    if not answered:
+        raise ReportgenError(f"no Prefect server answers at {api_url} (PREFECT_API_URL): start it "
+                             "(prefect server start), correct the address, or unset PREFECT_API_URL and serve "
+                             "starts one of its own")
+
+
+def check_not_taken(name: str, workspace: Path) -> None:
+    """Refuse to take over a deployment of this name that builds another workspace: serving replaces its
+    parameters, so the other workspace would silently stop being built on schedule."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            deployment = client.read_deployment_by_name(f"{FLOW}/{name}")
+        except ObjectNotFound:
+            return
+    other = (deployment.parameters or {}).get("workspace")
+    if other and Path(other) != workspace:
+        raise ReportgenError(
+            f"{FLOW}/{name} on this Prefect server already builds {other}; serving {workspace} under that name "
+            f"would stop it. Serve this one under another name (--name), or, to move the schedule here, delete "
+            f"it first: prefect deployment delete {FLOW}/{name}")
+
+
+def _serve(workspace: Path, name: str, cron: str, timezone: str) -> None:
     from prefect.deployments.runner import EntrypointType
     from prefect.runner import Runner
     from prefect.schedules import Cron
@@ -156,7 +194,7 @@ def _serve(workspace: Path, cron: str, timezone: str) -> None:
 
     setattr(Runner, "handle_sigterm", _as_ctrl_c)  # noqa: B010 (a method of Prefect's, replaced in this process)
     monthly_update.serve(
-        name=DEPLOYMENT,
+        name=name,
         schedules=[Cron(cron, timezone=timezone)],
         parameters={"workspace": str(workspace)},
         pause_on_shutdown=False,
