@@ -145,8 +145,31 @@ def test_non_return_files_reported(tmp_path: Path) -> None:
     (folder / "~$opcc.xlsx").write_bytes(b"lock")
     (folder / "link.xlsx").symlink_to(folder / "opcc.xlsx")
     checked = _check(root)
-    assert flatten(checked.issues, ["code", "file"]) == [
+    assert flatten([i for i in checked.issues if i.code != "unknown-partner"], ["code", "file"]) == [
         ["unsafe-path", "inputs/returns/2026-10/link.xlsx"],
         ["unknown-file-type", "inputs/returns/2026-10/notes.docx"],
         ["unreadable-file", "inputs/returns/2026-10/old.xls"],
     ]
+
+
+def test_a_return_saved_in_a_format_not_read_is_its_partners_error_not_a_missing_return(tmp_path: Path) -> None:
+    """A partner's return saved as .ods (LibreOffice) is not read: an error that blocks, about that
+    partner's file, never "sent no return" (the chase list would chase a partner who did send one)."""
+    root = make_workspace(tmp_path)
+    folder = root / "inputs" / "returns" / "2026-10"
+    (folder / "opcc.xlsx").rename(folder / "opcc.ods")
+    checked = _check(root)
+    unread = [i for i in checked.issues if i.code == "unreadable-file"]
+    assert [(i.file, i.blocking, i.message) for i in unread] == [
+        ("inputs/returns/2026-10/opcc.ods", True,
+         "inputs/returns/2026-10/opcc.ods is an OpenDocument (LibreOffice) spreadsheet; it was not read.")]
+    assert not [i for i in checked.issues if i.code == "missing-return"]
+
+
+def test_a_return_named_with_its_extension_twice_is_matched_to_its_partner(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    folder = root / "inputs" / "returns" / "2026-10"
+    (folder / "opcc.xlsx").rename(folder / "opcc.xlsx.xlsx")  # extensions hidden in Windows Explorer
+    before = _check(make_workspace(tmp_path / "plain"))
+    checked = _check(root)
+    assert flatten(checked.issues, ["code"]) == flatten(before.issues, ["code"])

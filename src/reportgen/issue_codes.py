@@ -66,6 +66,8 @@ CODES: dict[str, Code] = {
         "{file} could not be read: {error}.",
         "Save it again as .xlsx or UTF-8 .csv and put it back in the folder.",
         {"old-xls": ("{file} is an old .xls workbook; it was not read.", "Open it in Excel and save it as .xlsx."),
+         "other-spreadsheet": ("{file} is {what}; it was not read.",
+                               "Open it and save it as an Excel workbook (.xlsx) in its place."),
          "not-xlsx": ("{file} is {what}: it is not a readable .xlsx file.",
                       "Open it in Excel and save it as .xlsx (without a password)."),
          "no-sheets": ("{file} has no worksheet: it holds no cells to read (a Word or PowerPoint file, or a "

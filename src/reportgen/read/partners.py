@@ -27,7 +27,8 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
 # words partners add around their name in a file name: "CJB Return Oct 2026 FINAL v2 (1).xlsx"
 # "and" too: "Health & Wellbeing Board" is saved as health-wellbeing-board.xlsx (the & dropped)
 NOISE_WORDS = frozenset({"return", "returns", "update", "updates", "final", "draft", "copy", "of", "for", "and",
-                         "the", "delivery", "plan", "partner", "progress", "report", "v", *MONTHS})
+                         "the", "delivery", "plan", "partner", "progress", "report", "v", *MONTHS,
+                         "xlsx", "xlsm", "xls", "csv"})  # a name saved with its extension twice: opcc.xlsx.xlsx
 _COPY_MARK = re.compile(r"\(\d+\)|\bcopy\b|\bv\d+\b|\bversion\s*\d+\b")
 _DATE = re.compile(r"\b\d{1,4}([-_. /]\d{1,2}){1,2}\b|\b\d{6,8}\b|\b(19|20)\d\d\b")
 _COPY_NUMBER = re.compile(r"\((\d+)\)")

@@ -55,12 +55,22 @@ class Table:
         return cells[at] if at is not None and at < len(cells) else None
 
 
+# spreadsheets in a format not read: an error about its partner's return, whose updates would be missing
+OTHER_SPREADSHEETS = {".xls": "an old .xls workbook", ".ods": "an OpenDocument (LibreOffice) spreadsheet",
+                      ".fods": "an OpenDocument spreadsheet", ".numbers": "an Apple Numbers spreadsheet",
+                      ".xlsb": "an Excel binary workbook", ".xltx": "an Excel template", ".xltm": "an Excel template"}
+
+
 def read_sheets(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _read_csv(path, display)
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, display)
+    if suffix == ".xls":
+        return [], [issue("unreadable-file", "old-xls", file=display)]
+    if suffix in OTHER_SPREADSHEETS:
+        return [], [issue("unreadable-file", "other-spreadsheet", file=display, what=OTHER_SPREADSHEETS[suffix])]
     return [], [issue("unknown-file-type", "not-spreadsheet", file=display)]
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.issues import Issue, issue
 from reportgen.periods import check_period, is_period
+from reportgen.read.sheets import OTHER_SPREADSHEETS
 from reportgen.template_files import templates_folder
 
 if TYPE_CHECKING:
@@ -161,14 +162,12 @@ def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]
             issues.append(issue("unsafe-path", file=shown))
         elif path.is_dir():
             issues.append(issue("unknown-file-type", "folder", file=shown))
-        elif path.suffix.lower() == ".xls":
-            issues.append(issue("unreadable-file", "old-xls", file=shown))
         elif not is_regular_file(path):
             issues.append(issue("unknown-file-type", "not-regular", file=shown))
-        elif path.suffix.lower() not in RETURN_SUFFIXES:
-            issues.append(issue("unknown-file-type", file=shown))
+        elif path.suffix.lower() in RETURN_SUFFIXES or path.suffix.lower() in OTHER_SPREADSHEETS:
+            files.append(path)  # a spreadsheet not read is still its partner's return: its error is theirs
         else:
-            files.append(path)
+            issues.append(issue("unknown-file-type", file=shown))
     if not files and not issues:
         issues.append(issue("no-returns", file=_rel(folder, workspace)))
     return files, issues
