@@ -275,3 +275,27 @@ def test_an_empty_segment_draws_no_outline_and_the_legend_keeps_every_swatch() -
     assert ["stroke:" in style for style in bars] == [False, True, True, True, False, True, False, True]
     swatches = re.findall(r'<g id="patch_\d+">\s*<path[^>]*style="([^"]*)"', legend)
     assert len(swatches) == 4 and all("stroke-width: 0.8" in style for style in swatches)
+
+
+def test_no_arrow_where_either_status_is_missing_or_not_recognised() -> None:
+    """A status not recognised, or none given, has no place on the way to Completed: the earlier status
+    is shown without an arrow, and the move is not counted (a "↓ from Not started" was shown for none)."""
+    import dataclasses
+
+    from conftest import make_row
+    from reportgen.paper.progress import movement, summary
+
+    def row(status: str | None, label: str) -> object:
+        return dataclasses.replace(make_row(1, "Justice"), status=status, status_label=label)
+
+    moves = [movement(row(new, new_label), row(old, old_label), "2023-02")  # type: ignore[arg-type]
+             for (old, old_label), (new, new_label) in [
+                 (("In progress", "In progress"), (None, "on track")),
+                 (("Not started", "Not started"), (None, "No status given")),
+                 ((None, "Not started yet – phase 2"), ("On hold", "On hold")),
+                 (("Not started", "Not started"), ("In progress", "In progress"))]]
+    assert [(m.movement, m.movement_direction) for m in moves] == [
+        ("was In progress (2023-02)", ""), ("was Not started (2023-02)", ""),
+        ("was Not started yet – phase 2 (2023-02)", ""), ("↑ from Not started (2023-02)", "up")]
+    assert summary([m.movement_direction for m in moves], "2023-02").startswith(
+        "Since the February 2023 update, 1 action changed status: 1 moved forward (↑)")

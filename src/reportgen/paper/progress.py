@@ -106,12 +106,17 @@ def stalled_note(count: int, after: int, kept: int) -> str:
 
 
 def movement(row: PaperRow, before: PaperRow | None, period: str) -> PaperRow:
-    """The row with its move since `period`: up, down, across (another status of the same rank), new."""
+    """The row with its move since `period`: up, down, across (another status of the same rank), new.
+
+    Where either status is missing or not recognised there is no direction to give: the earlier status
+    is shown without an arrow ("was …"), and the move is not counted as one."""
     if before is None:
         return replace(row, movement=f"New since {period}", movement_direction="new")
     if before.status_label == row.status_label:
         return row
-    old, new = RANK.get(before.status or "", -1), RANK.get(row.status or "", -1)
+    if before.status is None or row.status is None:
+        return replace(row, movement=f"was {before.status_label or 'without a status'} ({period})")
+    old, new = RANK[before.status], RANK[row.status]
     direction: Literal["up", "down", "across"] = "up" if new > old else "down" if new < old else "across"
     text = f"{ARROWS[direction]} from {before.status_label} ({period})"
     return replace(row, movement=text, movement_direction=direction)
