@@ -90,6 +90,7 @@ def test_bad_ref_is_an_issue_with_coordinates(tmp_path: Path) -> None:
     assert ret is not None and [u.ref for u in ret.updates] == [5]
     assert flatten(issues, ["row", "column", "value", "code"]) == [
         [2, "Plan priority", "12a", "bad-ref"], [4, "Plan priority", "", "missing-ref"]]
+    assert issues[1].message.startswith("Row 4 has no action reference; ")  # not "the reference None is empty"
 
 
 def test_csv_utf8_with_bom(tmp_path: Path) -> None:

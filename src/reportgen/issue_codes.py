@@ -158,7 +158,7 @@ CODES: dict[str, Code] = {
         "Write the plan priority number only, e.g. 12."),
     "missing-ref": Code(
         E, "A row has text but no action reference.",
-        "Row {row}: the action reference {value!r} is {why}; {left_out}.",
+        "Row {row} has no action reference; {left_out}.",
         "Add the plan priority number, or delete the row."),
     "duplicate-ref": Code(
         E, "The same action reference appears twice in the register.",

@@ -298,9 +298,10 @@ def read_ref(table: Table, number: int, cells: tuple[Cell, ...], left_out: str) 
     ref, why = parse_ref(raw)
     if ref is not None:
         return ref, []
-    code = "missing-ref" if why == "empty" else "bad-ref"
-    return None, [issue(code, why=why, left_out=left_out, column=table.written["ref"], value=raw,
-                        file=table.file, sheet=table.sheet, row=number)]
+    where = {"column": table.written["ref"], "value": raw, "file": table.file, "sheet": table.sheet, "row": number}
+    if why == "empty":
+        return None, [issue("missing-ref", left_out=left_out, **where)]
+    return None, [issue("bad-ref", why=why, left_out=left_out, **where)]
 
 
 def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> tuple[str | None, list[Issue]]:
