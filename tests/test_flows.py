@@ -183,26 +183,35 @@ def test_usage_error_fails_the_flow_at_once_with_its_line(harness, tmp_path: Pat
     assert not (root / "outputs" / "2026-10").exists()
 
 
-def test_a_task_raising_a_usage_error_is_not_retried(harness) -> None:
-    """I/O stages are retried twice; a usage error, never: a bad period cannot mend itself."""
+def test_a_task_is_retried_only_for_an_io_error(harness) -> None:
+    """I/O stages are retried twice, for an I/O error only: a bad period, a problem in the inputs or a
+    file that must not be overwritten is the same on every try (the partner-returns flow retried one)."""
     from prefect import flow
 
-    from reportgen.errors import UsageError
+    from reportgen.errors import ReportgenError, UsageError
     from reportgen.shells.prefect_flows import stage_task
 
+    def wrapped(cause: OSError) -> ReportgenError:
+        error = ReportgenError(f"cannot write: {cause}")
+        error.__cause__ = cause
+        return error
+
+    errors = {"usage": UsageError("bad period"), "inputs": ReportgenError("no register"),
+              "exists": wrapped(FileExistsError("opcc.xlsx")), "io": OSError("busy"),
+              "wrapped-io": wrapped(OSError("share away"))}
     calls: list[str] = []
 
-    def stage(error: Exception) -> None:
-        calls.append(type(error).__name__)
-        raise error
+    def stage(name: str) -> None:
+        calls.append(name)
+        raise errors[name]
 
     @flow
-    def one_stage(error_name: str) -> None:
-        stage_task("prepare", stage, retries=2)({"usage": UsageError("bad period"), "io": OSError("busy")}[error_name])
+    def one_stage(name: str) -> None:
+        stage_task("prepare", stage, retries=2)(name)
 
-    for name in ("usage", "io"):
+    for name in errors:
         assert one_stage(name, return_state=True).is_failed()
-    assert calls == ["UsageError", "OSError", "OSError", "OSError"]
+    assert calls == ["usage", "inputs", "exists", *["io"] * 3, *["wrapped-io"] * 3]
 
 
 def test_flow_script_refuses_a_wrong_request_in_one_line_before_prefect_starts(tmp_path: Path) -> None:

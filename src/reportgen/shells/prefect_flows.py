@@ -81,9 +81,18 @@ class ReturnsResult:
     issues: tuple[Issue, ...]
 
 
-def retry_unless_usage_error(_task: Task[..., Any], _run: TaskRun, state: State[Any]) -> bool:
-    """A usage error (a period like 2023-13, no workspace) fails at once: a retry cannot mend it."""
-    return not isinstance(state.result(raise_on_failure=False), UsageError)
+NEVER_PASSES = (FileExistsError, FileNotFoundError, IsADirectoryError, NotADirectoryError)
+
+
+def retry_on_io_error(_task: Task[..., Any], _run: TaskRun, state: State[Any]) -> bool:
+    """Only an I/O error may pass on a second try (a file busy, a network share away for a moment). A
+    usage error (a period like 2023-13), a problem in the inputs or a refusal to overwrite a file is the
+    same every time: the run fails at once, with its reason logged once."""
+    error = state.result(raise_on_failure=False)
+    if isinstance(error, UsageError):
+        return False
+    cause = error if isinstance(error, OSError) else getattr(error, "__cause__", None)
+    return isinstance(cause, OSError) and not isinstance(cause, NEVER_PASSES)
 
 
 TASK_RUNS: set[UUID] = set()
@@ -104,10 +113,10 @@ def remembered(stage: Callable[..., T]) -> Callable[..., T]:
 
 
 def stage_task(name: str, stage: Callable[..., T], retries: int = 0, retry_delay_seconds: int = 1) -> Any:
-    """Every task of the flows: no retry for a usage error, each run remembered."""
+    """Every task of the flows: retried (`retries`) only for an I/O error, each run remembered."""
     # NO_CACHE: stage inputs are large frozen values; hashing them for a cache key buys nothing
     return task(remembered(stage), name=name, retries=retries,  # type: ignore[call-overload]
-                retry_delay_seconds=retry_delay_seconds, retry_condition_fn=retry_unless_usage_error,
+                retry_delay_seconds=retry_delay_seconds, retry_condition_fn=retry_on_io_error,
                 cache_policy=NO_CACHE)
 
 
