@@ -239,7 +239,7 @@ def test_every_flow_deployed_to_a_process_pool_runs_on_a_worker(server, tmp_path
         done = run_deployment("compare-drafts/on-demand", env, f"old={first}", f"new={second}", f"out={comparison}")
         assert final_state(done) == "Completed", done + log.read_text()
         assert sorted(p.name for p in comparison.iterdir()) == ["diff.docx", "diff.html", "diff.json", "diff.pdf"]
-        assert str(comparison) in artifact("compare-draft-02", env)
+        assert str(comparison) in artifact("compare-2026-10-draft-02", env)  # keyed by period: one per month
 
         done = run_deployment("partner-returns/on-demand", env, f"workspace={workspace}", "period=2026-11")
         assert final_state(done) == "Completed", done + log.read_text()

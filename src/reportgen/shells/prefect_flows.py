@@ -241,7 +241,8 @@ def compare_drafts_flow(old: str, new: str, out: str | None = None, allow_restri
     except ReportgenError as exc:
         return refused(exc)
     create_markdown_artifact(markdown=f"# {result.folder}\n\n```\n{human_text(result.diff)}\n```",
-                             key=artifact_key("compare", result.new.name), description="Draft comparison")
+                             key=artifact_key("compare", result.diff.new.period, result.new.name),
+                             description="Draft comparison")
     return finished(0, f"comparison {result.folder}", result)
 
 
