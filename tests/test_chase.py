@@ -112,14 +112,23 @@ def test_a_partner_returning_the_template_unchanged(tmp_path: Path) -> None:
     assert row_for(rows, "Criminal Justice Board").returned is False
 
 
-def test_a_blank_template_sent_back_without_a_previous_draft(tmp_path: Path) -> None:
+def test_a_blank_template_sent_back_in_the_first_period(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws", period=A)
+    written, _ = write_return_workbooks(root, A, tmp_path / "workbooks")  # nothing reported before A: blank
+    shutil.copy(written[2], root / "inputs" / "returns" / A / written[2].name)
+    checked = checked_for(root, A)
+    assert [i.value for i in unchanged_returns(checked, None)] == ["Criminal Justice Board"]
+    assert "empty-status ×1; unchanged-return ×1" in chase_list(checked, unchanged_returns(checked, None))[2].issues
+
+
+def test_a_workbook_prefilled_from_earlier_returns_sent_back_untouched(tmp_path: Path) -> None:
+    """No draft was built: the workbooks are filled from the earlier returns, and so is the comparison."""
     root = make_workspace(tmp_path / "ws", period=A)
     written, _ = write_return_workbooks(root, B)
     (root / "inputs" / "returns" / B).mkdir(parents=True)
-    shutil.copy(written[2], root / "inputs" / "returns" / B / written[2].name)
+    shutil.copy(written[1], root / "inputs" / "returns" / B / written[1].name)
     checked = checked_for(root, B)
-    assert [i.value for i in unchanged_returns(checked, None)] == ["Criminal Justice Board"]
-    assert "empty-status ×1; unchanged-return ×1" in chase_list(checked, unchanged_returns(checked, None))[2].issues
+    assert [i.value for i in unchanged_returns(checked, None)] == ["OPCC"]
 
 
 def test_carry_forward_across_two_periods(tmp_path: Path) -> None:

@@ -85,6 +85,10 @@ def test_dry_run_writes_one_eml_per_partner_with_its_workbook(tmp_path: Path) ->
     assert "24 October 2026" in message["Subject"] and f"[reportgen {PERIOD}]" in message["Subject"]
     body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "lists the 3 action(s)" in body and "by 24 October 2026" in body
+    # the workspace's first period: nothing to pre-fill, and neither the message nor the run says otherwise
+    assert "with no status, explanation or timeframe yet: this is the first period reported" in body
+    assert "last period's status" not in body
+    assert [i.code for i in run.issues if i.code == "blank-workbooks"] == ["blank-workbooks"]
     name, data = attachment(message)  # type: ignore[arg-type]
     sheet = openpyxl.load_workbook(io.BytesIO(data))["Return"]
     assert name == "opcc.xlsx" and [row[0].value for row in sheet.iter_rows(min_row=2)] == [2, 4, 6]

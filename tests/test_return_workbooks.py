@@ -49,12 +49,13 @@ def read_back(root: Path, path: Path, period: str = B) -> tuple[list[tuple[objec
     return rows, [i.code for i in (*issues, *found)]
 
 
-def test_one_workbook_per_lead_with_its_actions_and_no_prefill_without_a_draft(tmp_path: Path) -> None:
+def test_one_workbook_per_lead_with_its_actions_blank_when_nothing_was_reported_before(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws", period=A)
-    written, issues = write_return_workbooks(root, B)
-    assert issues == []
+    written, issues = write_return_workbooks(root, A)  # the first period: no earlier draft or returns
+    assert [(i.code, i.message) for i in issues] == [("blank-workbooks", (
+        "No kept draft or returns of a period before 2026-10: the return workbooks are blank, not pre-filled."))]
     assert [p.name for p in written] == FILES
-    assert {p.parent for p in written} == {root.resolve() / "outputs" / B / "returns"}
+    assert {p.parent for p in written} == {root.resolve() / "outputs" / A / "returns"}
     book = openpyxl.load_workbook(written[1])
     assert book.sheetnames == ["Return", "Instructions"]
     assert data_rows(written[1]) == [
@@ -63,6 +64,22 @@ def test_one_workbook_per_lead_with_its_actions_and_no_prefill_without_a_draft(t
         (2, None, "Publish the commissioning plan.", None, None, None),
         (4, "Victims", "Fund an advocacy service.", None, None, None),
         (6, "Justice", "Lobby for court capacity.", None, None, None),
+    ]
+    instructions = " ".join(str(c) for row in book["Instructions"].iter_rows(values_only=True) for c in row if c)
+    assert "the status, explanation and timeframe are blank" in instructions
+    assert "last period's status" not in instructions  # it says nothing the workbook does not do
+
+
+def test_prefilled_from_an_earlier_periods_returns_when_no_draft_was_built(tmp_path: Path) -> None:
+    """What a build of the period would carry forward (README): the newest earlier period's returns."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    from_returns, issues = write_return_workbooks(root, B)
+    assert issues == []
+    keep_draft(root, A)
+    from_draft, _ = write_return_workbooks(root, B, tmp_path / "from-draft")
+    assert data_rows(from_returns[0])[1:] == data_rows(from_draft[0])[1:] == [
+        (1, None, "Develop a prevention strategy.", "Completed", "Update on action 1.", "Spring 2027"),
+        (3, "Victims", "Review victim referrals.", "Not started", "Update on action 3.", "Spring 2027"),
     ]
 
 
@@ -107,10 +124,11 @@ def test_a_damaged_draft_is_one_clear_issue_for_the_workbooks_and_the_build(tmp_
     (folder / "draft.json").write_bytes(damage.encode("utf-8", "surrogateescape"))
     written, issues = write_return_workbooks(root, B)
     assert [(i.code, i.severity.value, i.file) for i in issues] == [("unreadable-draft", "warning", str(folder))]
-    assert issues[0].message.startswith(f"The earlier draft could not be read, so the workbooks are not pre-filled: "
-                                        f"{folder}: ")
+    assert issues[0].message.startswith(f"The earlier draft could not be read, so the workbooks are not pre-filled "
+                                        f"from it: {folder}: ")
     assert issues[0].action.startswith("Build that period's paper again")
-    assert data_rows(written[0])[1][3:] == (None, None, None)  # blank, as with no draft
+    # filled from that period's returns instead, as the build carries forward from them (below)
+    assert data_rows(written[0])[1][3:] == ("Completed", "Update on action 1.", "Spring 2027")
     make_workspace(root, period=B)
     plan = prepare_build(root, B)  # the build carries nothing forward from it, and says why
     assert plan.carried is None and plan.carry_from == folder

@@ -99,7 +99,7 @@ CODES: dict[str, Code] = {
         "Build that period's paper again (a new draft is kept beside the damaged one), or move the damaged "
         "draft folder out of outputs.",
         {"history": "A kept draft could not be read for the history: {error}",
-         "prefill": "The earlier draft could not be read, so the workbooks are not pre-filled: {error}"}),
+         "prefill": "The earlier draft could not be read, so the workbooks are not pre-filled from it: {error}"}),
     "narrative-error": Code(
         E, "The narrative could not be read or filled in; the paper has no narrative.",
         "The narrative {file} could not be filled in{at_line}: {why}.",
@@ -324,6 +324,11 @@ CODES: dict[str, Code] = {
         "The folder {file} holds no returns.",
         "Put the partner returns in inputs/returns/<period>/.",
         {"no-folder": "No returns folder {folder} under inputs/returns."}),
+    "blank-workbooks": Code(
+        W, "No earlier period was reported: the return workbooks are not pre-filled.",
+        "No kept draft or returns of a period before {period}: the return workbooks are blank, not pre-filled.",
+        "Send them as they are (partners fill in every action), or build the earlier period's draft first "
+        "and write them again."),
     "missing-return": Code(
         W, "A lead partner sent no return this period.",
         "{value} sent no return for {period}.",

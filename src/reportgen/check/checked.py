@@ -8,7 +8,7 @@ Prefect task can wrap.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reportgen.check.merge import LastReported, last_reported_in_merge, merge_returns
@@ -31,6 +31,7 @@ class Checked:
     issues: tuple[Issue, ...]
     assignment: Assignment  # which file was read for which lead: later stages never assign again
     carried_from: str = ""  # where carried-forward statuses come from ("draft 2026-09/draft-01", "the 2026-09 returns")
+    carried: Mapping[int, LastReported] = field(default_factory=dict)  # what was carried forward, by ref
 
     @property
     def blocking(self) -> list[Issue]:
@@ -134,7 +135,7 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     merged, merge_issues = merge_returns(register, returns, inputs.period, carried, previous_name)
     issues += merge_issues
     issues += check_narrative(inputs, merged)
-    return Checked(inputs, register, tuple(returns), merged, tuple(issues), assignment, source)
+    return Checked(inputs, register, tuple(returns), merged, tuple(issues), assignment, source, carried)
 
 
 def last_reported_in_paper(paper: Paper | None, name: str = "") -> dict[int, LastReported]:

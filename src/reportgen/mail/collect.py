@@ -27,7 +27,6 @@ from typing import cast
 
 from reportgen.check.checked import load_register
 from reportgen.check.merge import wrong_partner_returns
-from reportgen.drafts.earlier import carry_source, read_kept_paper
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import CODES, Issue, Severity, issue
@@ -39,11 +38,12 @@ from reportgen.mail.ledger import Ledger, ReceivedRecord, now_utc, received_ledg
 from reportgen.mail.mailbox import Incoming, Mailbox
 from reportgen.mail.partners import partner_of
 from reportgen.mail.transport import Outbox, Sent, send_all
-from reportgen.model import Paper, Register
+from reportgen.model import Register
 from reportgen.periods import PERIOD_PATTERN
 from reportgen.read.returns import read_return, slug, validate_return
 from reportgen.read.workspace import Inputs, versioned
 from reportgen.run.chase import untouched_returns
+from reportgen.run.prefill import Prefill, workbook_prefill
 
 PROCESSED, REJECTED = "processed", "rejected"
 
@@ -234,10 +234,10 @@ class Collector:
                 number += 1  # another run saved one meanwhile: the next name, never over it
 
     @functools.cached_property
-    def prefilled_from(self) -> Paper | None:
-        """The draft the period's workbooks were pre-filled from, as a build reads it (read once, when a
-        return comes: a long paper's draft.json is tens of MB)."""
-        return read_kept_paper(carry_source(self.inputs.outputs, self.inputs.period), "prefill")[0]
+    def prefill(self) -> dict[int, Prefill]:
+        """What the period's workbooks were pre-filled with (`reportgen.run.prefill`), read once, when a
+        return comes: a long paper's draft.json is tens of MB."""
+        return workbook_prefill(self.inputs, self.register)[0]
 
     def _check(self, path: Path, shown: str, partner: str) -> list[Issue]:
         """The build's checks of one return: its cells, and whether it is the partner's own, filled in."""
@@ -246,7 +246,7 @@ class Collector:
             return issues
         checked, found = validate_return(read, self.register, self.settings)
         return [*issues, *found, *wrong_partner_returns(self.register, [checked]),
-                *untouched_returns([checked], self.prefilled_from)]
+                *untouched_returns([checked], self.prefill)]
 
     def _again(self, earlier: ReceivedRecord, message: EmailMessage, where: dict[str, str]) -> Handled:
         """A message already collected (a duplicate, or a run that stopped before moving it): move it to

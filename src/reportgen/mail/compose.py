@@ -66,15 +66,17 @@ def tag(period: str) -> str:
 
 
 def workbook_request(lead: str, to: Sequence[str], period: str, actions: Sequence[Action], name: str,
-                     workbook: bytes, settings: Settings) -> Outgoing:
+                     workbook: bytes, settings: Settings, prefilled: bool = True) -> Outgoing:
     key = f"workbook:{period}:{lead}"
     label = period_label(period)
     deadline = deadline_text(settings)
     body = (
         f"Dear colleagues at {lead},\n\n"
         f"Please find attached your return for {label}: the workbook {name} lists the {len(actions)} "
-        "action(s) of the plan you lead, with last period's status, explanation and timeframe filled in.\n\n"
-        "In the 'Return' sheet, for each action:\n"
+        "action(s) of the plan you lead, "
+        + ("with last period's status, explanation and timeframe filled in.\n\n" if prefilled else
+           "with no status, explanation or timeframe yet: this is the first period reported.\n\n")
+        + "In the 'Return' sheet, for each action:\n"
         "- choose the status this period from the list (Completed, In progress, Not started or On hold);\n"
         "- say in plain words what has been done this period (write links in full, https://...);\n"
         "- give the timeframe for delivery or completion.\n"

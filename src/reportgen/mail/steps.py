@@ -8,7 +8,7 @@ and moves nothing. Each returns a `MailRun` the CLI prints and a flow publishes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -23,13 +23,14 @@ from reportgen.mail.ledger import mail_folder, sent_ledger
 from reportgen.mail.mailbox import FolderMailbox, ImapMailbox, Mailbox
 from reportgen.mail.partners import addresses, no_address
 from reportgen.mail.transport import FileOutbox, Outbox, Sent, SmtpOutbox, send_all
-from reportgen.model import Paper, Register
+from reportgen.model import Register
 from reportgen.read.register import check_partners
 from reportgen.read.returns import slug
 from reportgen.read.workspace import Inputs, find_inputs
 from reportgen.render.xlsx import workbook_bytes
-from reportgen.run.chase import chase_list, unchanged_returns
-from reportgen.run.return_workbooks import deadline_issues, prefill_values, return_workbook
+from reportgen.run.chase import chase_list, untouched_returns
+from reportgen.run.prefill import Prefill
+from reportgen.run.return_workbooks import deadline_issues, return_workbook
 from reportgen.run.returns import read_for_workbooks
 
 OUTBOX = "outbox"
@@ -75,21 +76,21 @@ def _outbox(inputs: Inputs, dry_run: bool, credentials: Credentials | None, stac
     return stack.enter_context(SmtpOutbox(mail, credentials, mail.tls_context(inputs.workspace)))
 
 
-def _prepare(workspace: Path, period: str) -> tuple[Inputs, Register, Paper | None, list[Issue]]:
+def _prepare(workspace: Path, period: str) -> tuple[Inputs, Register, Mapping[int, Prefill], list[Issue]]:
     read = read_for_workbooks(workspace, period)  # a period whose replies are yet to come: no returns folder needed
     issues = [*read.register_issues, *check_partners(read.inputs.settings, read.register), *read.previous_issues]
-    return read.inputs, read.register, read.previous, issues
+    return read.inputs, read.register, read.prefill, issues
 
 
-def _workbook(inputs: Inputs, register: Register, previous: Paper | None, lead: str) -> tuple[str, bytes]:
+def _workbook(inputs: Inputs, register: Register, prefill: Mapping[int, Prefill], lead: str) -> tuple[str, bytes]:
     actions = [a for a in register.actions if a.lead == lead]
-    book = return_workbook(lead, actions, prefill_values(previous), inputs.period, inputs.settings)
+    book = return_workbook(lead, actions, prefill, inputs.period, inputs.settings)
     return f"{slug(lead)}.xlsx", workbook_bytes(book)
 
 
 def send_returns(workspace: Path, period: str, credentials: Credentials | None, dry_run: bool = False) -> MailRun:
     """Mail each lead its pre-filled workbook with the deadline and instructions (once per period)."""
-    inputs, register, previous, issues = _prepare(workspace, period)
+    inputs, register, prefill, issues = _prepare(workspace, period)
     run = MailRun("send-returns", inputs.period, dry_run, issues=[*deadline_issues(inputs.settings), *issues])
     messages = []
     for lead in register.leads:
@@ -97,9 +98,10 @@ def send_returns(workspace: Path, period: str, credentials: Credentials | None, 
         if not to:
             run.issues.append(no_address(lead, "its workbook was not sent"))
             continue
-        name, data = _workbook(inputs, register, previous, lead)
+        name, data = _workbook(inputs, register, prefill, lead)
         actions = [a for a in register.actions if a.lead == lead]
-        messages.append(compose.workbook_request(lead, to, inputs.period, actions, name, data, inputs.settings))
+        messages.append(compose.workbook_request(lead, to, inputs.period, actions, name, data, inputs.settings,
+                                                 prefilled=any(action.ref in prefill for action in actions)))
     if not dry_run:
         inputs.returns_dir.mkdir(parents=True, exist_ok=True)  # the period's returns go here: builds default to it
     return _send(run, inputs, messages, credentials)
@@ -118,10 +120,10 @@ def _send(run: MailRun, inputs: Inputs, messages: Sequence[compose.Outgoing],
 def chase_partners(workspace: Path, period: str, credentials: Credentials | None, dry_run: bool = False,
                    today: dt.date | None = None) -> MailRun:
     """Remind each lead that sent no return, or sent its workbook back untouched, listing its actions."""
-    inputs, register, previous, issues = _prepare(workspace, period)
+    inputs, register, prefill, issues = _prepare(workspace, period)
     run = MailRun("chase", inputs.period, dry_run, issues=issues)
     checked = check_inputs(inputs)
-    untouched = {i.value: i.file for i in unchanged_returns(checked, previous)}
+    untouched = {i.value: i.file for i in untouched_returns(checked.returns, prefill)}
     day = (today or dt.date.today()).isoformat()
     messages = []
     for row in chase_list(checked):
@@ -131,7 +133,7 @@ def chase_partners(workspace: Path, period: str, credentials: Credentials | None
         if not to:
             run.issues.append(no_address(row.partner, "it was not reminded"))
             continue
-        name, data = _workbook(inputs, register, previous, row.partner)
+        name, data = _workbook(inputs, register, prefill, row.partner)
         actions = [a for a in register.actions if a.lead == row.partner]
         sent_back = untouched.get(row.partner, "").rpartition("/")[2]
         messages.append(compose.reminder(row.partner, to, inputs.period, actions, sent_back, day, name, data,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from reportgen.check.checked import Checked
 from reportgen.check.editions import PublicView, is_withheld
 from reportgen.issues import Issue, Severity, issue
 from reportgen.model import Paper, PartnerReturn, UpdateState
+from reportgen.run.prefill import BLANK, Prefill, prefill_values
 from reportgen.safe_cells import text_for_spreadsheet
 
 CHASE_HEADINGS = ("Partner", "Returned", "File", "Actions led", "Updated", "No update (refs)", "Errors",
@@ -118,27 +119,20 @@ def _markdown_cell(text: str) -> str:
 
 
 def unchanged_returns(checked: Checked, previous: Paper | None) -> list[Issue]:
-    """The checked returns sent back untouched (`untouched_returns`)."""
-    return untouched_returns(checked.returns, previous)
+    """The checked returns sent back untouched (`untouched_returns`), against what their workbooks were
+    pre-filled with: the kept draft `previous` overlaid by what the build carried forward."""
+    return untouched_returns(checked.returns, prefill_values(previous, checked.carried))
 
 
-def untouched_returns(returns: Sequence[PartnerReturn], previous: Paper | None) -> list[Issue]:
-    """A return whose every update equals what its pre-filled workbook held: sent back untouched.
-
-    The pre-filled values come from `previous` (the draft the workbooks were filled from); with no
-    previous draft the workbooks were blank, so a return of blank rows is the unchanged template.
-    """
-    blank: tuple[str, str, str] = ("", "", "")  # a blank workbook row (return_workbooks.BLANK)
-    expected: dict[int, tuple[str, str, str]] = {}
-    if previous is not None:  # return_workbooks imports openpyxl: only when there is a previous draft
-        from reportgen.run.return_workbooks import BLANK, prefill_values
-
-        blank, expected = BLANK, prefill_values(previous)
+def untouched_returns(returns: Sequence[PartnerReturn], prefill: Mapping[int, Prefill]) -> list[Issue]:
+    """A return whose every update equals what its pre-filled workbook held (`reportgen.run.prefill`):
+    sent back untouched. A row pre-filled with nothing was blank, so a return of blank rows is the
+    unchanged blank workbook."""
     issues = []
     for partner_return in returns:
         updates = partner_return.updates
         if updates and all(
-            (u.status_as_written, u.explanation, u.timeframe) == expected.get(u.ref, blank) for u in updates
+            (u.status_as_written, u.explanation, u.timeframe) == prefill.get(u.ref, BLANK) for u in updates
         ):
             name = Path(partner_return.path).name
             issues.append(issue("unchanged-return", workbook=name, file=partner_return.path,

@@ -14,7 +14,7 @@ that fails if the name was taken meanwhile). The bytes depend only on the inputs
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -27,11 +27,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue
-from reportgen.model import Action, Paper, Register
-from reportgen.paper.richtext import shown_text, typed_again
+from reportgen.model import Action, Register
+from reportgen.paper.richtext import shown_text
 from reportgen.periods import period_label
 from reportgen.read.returns import slug
 from reportgen.render.xlsx import FIXED_TIME, text_cell, workbook_bytes
+from reportgen.run.prefill import BLANK, Prefill
 from reportgen.settings import CANONICAL_STATUSES, Settings
 
 DATA_SHEET = "Return"
@@ -43,19 +44,16 @@ WIDTHS = {"ref": 8, "section": 18, "action": 50, "status": 16, "explanation": 70
 HEADING_FILL = PatternFill("solid", fgColor="D9E1F2")
 EDITABLE_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: "type here"
 
-Prefill = tuple[str, str, str]  # status, explanation, timeframe as pre-filled
-BLANK: Prefill = ("", "", "")
 
 
-def write_workbooks(register: Register, previous: Paper | None, period: str, settings: Settings, folder: Path
-                    ) -> tuple[list[Path], list[Issue]]:
-    """Write one workbook per lead of `register` into `folder`, pre-filled from `previous` (the kept draft
-    a build of `period` carries forward from; None: blank).
+def write_workbooks(register: Register, values: Mapping[int, Prefill], period: str, settings: Settings,
+                    folder: Path) -> tuple[list[Path], list[Issue]]:
+    """Write one workbook per lead of `register` into `folder`, pre-filled with `values` (what a build of
+    `period` carries forward; `reportgen.run.returns.read_for_workbooks`).
 
     Refuses with `ReportgenError` naming the file when any workbook already exists, before writing any.
     Returns the files written, in register order, and the issues met (two leads making one file name).
     """
-    values = prefill_values(previous)
     names, issues = workbook_names(register.leads)
     targets = {lead: folder / name for lead, name in names.items()}
     taken = [path for path in targets.values() if path.exists()]
@@ -92,22 +90,12 @@ def workbook_names(leads: Sequence[str]) -> tuple[dict[str, str], list[Issue]]:
     return names, issues
 
 
-def prefill_values(previous: Paper | None) -> dict[int, Prefill]:
-    """ref -> (status, explanation, timeframe) as pre-filled; an unrecognised status is left blank, and an
-    explanation of HTML fragments is written as a partner types it (`typed_again`)."""
-    if previous is None:
-        return {}
-    return {row.ref: (row.status_label if row.status is not None else "", typed_again(row.explanation),
-                      row.timeframe)
-            for row in previous.rows}
-
-
 def headings(settings: Settings) -> dict[str, str]:
     columns = settings.returns.columns
     return {key: SECTION_HEADING if key == "section" else columns[key].heading for key in KEYS}
 
 
-def return_workbook(lead: str, actions: Sequence[Action], values: dict[int, Prefill], period: str,
+def return_workbook(lead: str, actions: Sequence[Action], values: Mapping[int, Prefill], period: str,
                     settings: Settings) -> Workbook:
     """The workbook for one lead: the "Return" data sheet first, then "Instructions"."""
     book = Workbook()
@@ -115,7 +103,8 @@ def return_workbook(lead: str, actions: Sequence[Action], values: dict[int, Pref
     assert sheet is not None
     sheet.title = DATA_SHEET
     fill_data_sheet(sheet, actions, values, settings)
-    fill_instructions(book.create_sheet(INSTRUCTIONS_SHEET), lead, period, settings)
+    fill_instructions(book.create_sheet(INSTRUCTIONS_SHEET), lead, period, settings,
+                      prefilled=any(action.ref in values for action in actions))
     book.security = WorkbookProtection(lockStructure=True)  # no sheets added, removed or renamed
     book.properties.creator = "reportgen"
     book.properties.created = FIXED_TIME
@@ -123,7 +112,7 @@ def return_workbook(lead: str, actions: Sequence[Action], values: dict[int, Pref
     return book
 
 
-def fill_data_sheet(sheet: Worksheet, actions: Sequence[Action], values: dict[int, Prefill],
+def fill_data_sheet(sheet: Worksheet, actions: Sequence[Action], values: Mapping[int, Prefill],
                     settings: Settings) -> None:
     names = headings(settings)
     sheet.append([text_cell(sheet, names[key]) for key in KEYS])
@@ -189,7 +178,7 @@ def deadline_text(settings: Settings) -> str:
     return f"{deadline.day} {deadline:%B %Y}" if deadline else ""
 
 
-def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settings) -> None:
+def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settings, prefilled: bool = True) -> None:
     """One sentence a line; no line reads as a return heading, so the reader never takes this sheet."""
     names = headings(settings)
     statuses = ", ".join(CANONICAL_STATUSES[:-1]) + f" or {CANONICAL_STATUSES[-1]}"
@@ -199,8 +188,9 @@ def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settin
         f"How to fill in the '{DATA_SHEET}' sheet:",
         f"{names['ref']}, {names['section']} and {names['action']}: the action as it stands in the register. "
         "These cells are locked.",
-        f"{names['status']}: choose {statuses} from the list. It shows last period's status; change it if "
-        "it has moved on.",
+        f"{names['status']}: choose {statuses} from the list. "
+        + ("It shows last period's status; change it if it has moved on." if prefilled else
+           "No earlier period was reported, so the status, explanation and timeframe are blank: fill them in."),
         f"{names['explanation']}: what has been done this period, in plain words. Press Alt+Enter for a new "
         "line. Write links in full (https://…) or as [text](https://…).",
         f"{names['timeframe']}: when the action is expected to be delivered or completed, e.g. March 2027.",

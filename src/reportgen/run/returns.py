@@ -1,22 +1,24 @@
 """`write_return_workbooks`: the run that makes a period's pre-filled partner return workbooks.
 
-It reads what the workbooks need as a build reads it (the workspace's inputs, the register, and the
-kept draft a build of the period carries statuses forward from, by the same rule) and hands that to
+It reads what the workbooks need as a build reads it (the workspace's inputs, the register, and what
+a build of the period carries forward: the kept draft of an earlier period, or the newest earlier
+period's returns no draft was built from, by the same rule) and hands that to
 `reportgen.run.return_workbooks`, which only writes. The mail steps read through `read_for_workbooks`
-too, so a mailed workbook and a written one are filled from the same draft.
+too, so a mailed workbook and a written one are filled from the same values.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.check.checked import load_register
 from reportgen.drafts import folders as drafts
-from reportgen.drafts.earlier import carry_source, read_kept_paper
 from reportgen.issues import Issue
-from reportgen.model import Paper, Register
+from reportgen.model import Register
 from reportgen.read.workspace import Inputs, find_inputs
+from reportgen.run.prefill import Prefill, workbook_prefill
 from reportgen.run.return_workbooks import deadline_issues, write_workbooks
 
 
@@ -26,18 +28,18 @@ class WorkbookInputs:
 
     inputs: Inputs
     register: Register
-    previous: Paper | None  # the kept draft they are pre-filled from; None: blank
+    prefill: Mapping[int, Prefill]  # ref -> as last reported before the period; empty: blank workbooks
     register_issues: tuple[Issue, ...] = ()
-    previous_issues: tuple[Issue, ...] = ()  # the draft to pre-fill from could not be read
+    previous_issues: tuple[Issue, ...] = ()  # what was last reported could not be read, or there is none
 
 
 def read_for_workbooks(workspace: Path, period: str) -> WorkbookInputs:
-    """The inputs, register and pre-fill draft of `period`; raises ReportgenError with no register."""
+    """The inputs, register and pre-filled values of `period`; raises ReportgenError with no register."""
     # the returns folder of a period is made when its returns come in: not needed to write workbooks for it
     inputs, _returns_folder_issues = find_inputs(workspace, period, need_returns=False)
     register, register_issues = load_register(inputs)
-    previous, unreadable = read_kept_paper(carry_source(inputs.outputs, inputs.period), "prefill")
-    return WorkbookInputs(inputs, register, previous, tuple(register_issues), tuple(unreadable))
+    prefill, prefill_issues = workbook_prefill(inputs, register)
+    return WorkbookInputs(inputs, register, prefill, tuple(register_issues), tuple(prefill_issues))
 
 
 def write_return_workbooks(workspace: Path, period: str, out: Path | None = None) -> tuple[list[Path], list[Issue]]:
@@ -51,5 +53,5 @@ def write_return_workbooks(workspace: Path, period: str, out: Path | None = None
     if out is not None:
         drafts.check_out_place(out, inputs.workspace, new=False)  # the workbooks go in `out`, which may exist
     folder = out if out is not None else inputs.outputs / inputs.period / "returns"
-    written, names = write_workbooks(read.register, read.previous, inputs.period, inputs.settings, folder)
+    written, names = write_workbooks(read.register, read.prefill, inputs.period, inputs.settings, folder)
     return written, [*deadline_issues(inputs.settings), *read.register_issues, *read.previous_issues, *names]
