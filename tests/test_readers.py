@@ -70,6 +70,21 @@ def test_missing_column_names_the_file_and_suggests(tmp_path: Path) -> None:
     assert "Did you mean 'Staus this period'?" in issues[0].message
 
 
+def test_a_misspelt_optional_heading_is_a_warning_never_a_silently_empty_column(tmp_path: Path) -> None:
+    """Timeframe is optional, so a return without it is read; one whose Timeframe heading is a letter
+    out emptied every timeframe of that partner without a word."""
+    rows = [(*RETURN_HEADINGS[:4], "Timefrme for delivery / Completion"), (1, "x", "Completed", "Done.", "2027")]
+    ret, issues = _return(write_xlsx(tmp_path / "opcc.xlsx", rows))
+    assert ret is not None and ret.updates[0].timeframe == ""
+    assert flatten(issues, ["code", "severity", "sheet", "row", "column", "value"]) == [
+        ["optional-column-misnamed", "warning", "Return", 1, "Timefrme for delivery / Completion",
+         "Timeframe for delivery / Completion"]]
+    # a return with no timeframe column at all, or an unrelated extra one, is as before
+    for headings in (RETURN_HEADINGS[:4], (*RETURN_HEADINGS[:4], "Officer")):
+        ret, issues = _return(write_xlsx(tmp_path / "plain.xlsx", [headings, (1, "x", "Completed", "Done.", "")]))
+        assert ret is not None and issues == []
+
+
 def test_no_data_sheet(tmp_path: Path) -> None:
     ret, issues = _return(write_xlsx(tmp_path / "opcc.xlsx", [("Name", "Phone"), ("A", "1")]))
     assert ret is None and [i.code for i in issues] == ["no-data-sheet"]

@@ -142,6 +142,11 @@ CODES: dict[str, Code] = {
         E, "A required column heading was not found.",
         "Column {value!r} was not found in {file}, so none of its rows were read.{hint}",
         "Add the column, or rename the heading as the return template has it."),
+    "optional-column-misnamed": Code(
+        W, "A heading is close to an optional column's but does not match it, so that column was not read.",
+        "Column {column!r} was not read: its heading is close to {value!r} but not the same, so the paper "
+        "shows nothing from it.",
+        "Rename the heading as the template has it, or add it to that column's aliases in reportgen.toml."),
     "duplicate-column": Code(
         E, "Two columns have headings that mean the same thing.",
         "Column {column!r} means the same as {first!r}; the first is used.",

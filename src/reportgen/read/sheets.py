@@ -243,6 +243,11 @@ def locate_table(
         hint = f" Did you mean {close!r}?" if close else ""
         issues.append(issue("missing-column", hint=hint, row=header_row, column=close or "", value=column.heading,
                             **where))
+    for key, column in columns.items():  # an optional column under a heading a letter or two out: not read
+        close = did_you_mean(column, found.unmatched) if not column.required and key not in found.index else None
+        if close:
+            issues.append(issue("optional-column-misnamed", row=header_row, column=close, value=column.heading,
+                                **where))
     if found.missing:
         return None, issues
     table = Table(display, sheet.name, header_row, headings, dict(found.index), dict(found.written),
