@@ -70,6 +70,16 @@ def test_missing_column_names_the_file_and_suggests(tmp_path: Path) -> None:
     assert "Did you mean 'Staus this period'?" in issues[0].message
 
 
+def test_a_reference_typed_as_a_date_is_shown_as_the_partner_sees_it(tmp_path: Path) -> None:
+    import datetime as dt
+
+    rows = [RETURN_HEADINGS, (dt.datetime(2023, 1, 16), "x", "Completed", "", "")]
+    _ret, issues = _return(write_xlsx(tmp_path / "opcc.xlsx", rows))
+    assert [i.code for i in issues] == ["bad-ref"]
+    assert issues[0].message.startswith("Row 2: the action reference '16 January 2023' is a date"), issues[0].message
+    assert issues[0].value == "16 January 2023"
+
+
 def test_a_misspelt_optional_heading_is_a_warning_never_a_silently_empty_column(tmp_path: Path) -> None:
     """Timeframe is optional, so a return without it is read; one whose Timeframe heading is a letter
     out emptied every timeframe of that partner without a word."""

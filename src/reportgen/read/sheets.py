@@ -19,7 +19,7 @@ from reportgen.issues import Issue, issue
 from reportgen.read.headings import did_you_mean, find_header_row
 from reportgen.read.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
 from reportgen.read.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
-from reportgen.read.xlsx_values import column_letters, range_bounds
+from reportgen.read.xlsx_values import DateCell, column_letters, range_bounds
 from reportgen.settings import Column
 
 Cell = object
@@ -303,7 +303,8 @@ def read_ref(table: Table, number: int, cells: tuple[Cell, ...], left_out: str) 
     ref, why = parse_ref(raw)
     if ref is not None:
         return ref, []
-    where = {"column": table.written["ref"], "value": raw, "file": table.file, "sheet": table.sheet, "row": number}
+    shown = raw.text() if isinstance(raw, DateCell) else raw  # as the partner sees it: '16 January 2023'
+    where = {"column": table.written["ref"], "value": shown, "file": table.file, "sheet": table.sheet, "row": number}
     if why == "empty":
         return None, [issue("missing-ref", left_out=left_out, **where)]
     return None, [issue("bad-ref", why=why, left_out=left_out, **where)]
