@@ -3,6 +3,7 @@ a period that is not there is refused; carry-forward from the returns when no dr
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 from pathlib import Path
@@ -171,3 +172,23 @@ def test_newer_returns_win_over_an_older_draft(tmp_path: Path) -> None:
     assert by_ref[2].carried_from == "the 2026-09 returns"
     # not in September's returns: as the August draft had it
     assert (by_ref[4].status, by_ref[4].carried_from) == ("In progress", "2026-08/draft-01")
+
+
+def test_many_warnings_of_one_kind_are_counted_not_listed_and_errors_are_each_listed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A partner's return left out gave one warning per action of theirs (72 in the sample), burying the
+    one error that says why; issues.csv still lists each."""
+    root = copy_example(tmp_path / "ws")
+    opcc = next((root / "inputs" / "returns" / "2026-09").glob("opcc*"))  # the first period: nothing carried
+    opcc.rename(opcc.with_suffix(".ods"))  # a return saved by LibreOffice: not read, its partner's error
+    code, out = summary(capsys, "build", "--workspace", str(root), "--period", "2026-09")
+    assert code == 1
+    folder = Path(out[-1])
+    with (folder / "issues.csv").open(encoding="utf-8") as handle:
+        not_updated = [row for row in csv.DictReader(handle) if row["code"] == "no-update"]
+    assert len(not_updated) > 6
+    listed = [line for line in out if "no return updated this action" in line]
+    assert len(listed) == 3
+    assert f"  warning … and {len(not_updated) - 3} more like these (no-update; a build lists each in issues.csv)" \
+        in out
+    assert sum("is an OpenDocument (LibreOffice) spreadsheet; it was not read." in line for line in out) == 1

@@ -6,6 +6,7 @@ after a build, so the two cannot tell an officer different things.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from itertools import groupby
 from pathlib import Path
@@ -24,8 +25,14 @@ if TYPE_CHECKING:  # importing the build for its types only would load the rende
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
 
 
+MAX_ALIKE = 6  # more warnings (or notes) of one code in one file than this: the first SHOWN_ALIKE, then a count
+SHOWN_ALIKE = 3
+
+
 def print_issues(console: Console, issues: Sequence[Issue], show_info: bool = False) -> None:
-    """One block per file; one line per issue with row, heading and action, then what to do."""
+    """One block per file; one line per issue with row, heading and action, then what to do. A run of
+    many warnings of one kind in one file (72 actions of a partner whose return is missing) is shown by
+    its first few and a count, so the errors and the one real cause are not lost among them."""
     shown = [i for i in issues if show_info or i.severity is not Severity.INFO]
     if not shown:
         console.print("No issues found.")
@@ -33,13 +40,24 @@ def print_issues(console: Console, issues: Sequence[Issue], show_info: bool = Fa
     shown.sort(key=lambda i: (i.file, i.severity.rank, i.row or 0))
     for file, group in groupby(shown, key=lambda i: i.file):
         console.print(f"\n[bold]{escape(file or '(workspace)')}[/]")
-        for item in group:
+        items = list(group)
+        alike = Counter(i.code for i in items if i.severity is not Severity.ERROR)
+        printed: Counter[str] = Counter()
+        for item in items:
+            label = f"[{SEVERITY_STYLE[item.severity]}]{item.severity.value:<7}[/]"
+            if alike[item.code] > MAX_ALIKE:  # errors are each listed: each needs mending
+                printed[item.code] += 1
+                if printed[item.code] == SHOWN_ALIKE + 1:
+                    more = alike[item.code] - SHOWN_ALIKE
+                    console.print(f"  {label} … and {more} more like these "
+                                  f"({item.code}; a build lists each in issues.csv)")
+                if printed[item.code] > SHOWN_ALIKE:
+                    continue
             where = ", ".join(part for part in (
                 f"sheet {item.sheet!r}" if item.sheet else "",
                 f"row {item.row}" if item.row is not None else "",
                 f"column {item.column!r}" if item.column else "",
             ) if part)
-            label = f"[{SEVERITY_STYLE[item.severity]}]{item.severity.value:<7}[/]"
             console.print(f"  {label} {escape(where + ': ' if where else '')}{escape(item.message)}")
             console.print(f"          [dim]→ {escape(item.action)}[/]")
     hidden = len(issues) - len(shown)
