@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import textwrap
 from html import unescape
 from pathlib import Path
@@ -38,7 +39,7 @@ from reportgen.diff.redline import redline_blocks
 from reportgen.diff.render import DiffResult, compare_drafts, default_out
 from reportgen.diff.summary import write_diff_docx
 from reportgen.drafts.folders import load_draft
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, UsageError
 from reportgen.model import Block, Inline, PaperCell, PaperRow, PaperSection, RichText, plain_text
 from reportgen.render.docx.layout import page_headers
 from reportgen.render.docx.writer import write_docx
@@ -375,6 +376,27 @@ def test_an_existing_folder_is_never_overwritten(drafts, result: DiffResult) -> 
         compare_drafts(*drafts)
     with pytest.raises(ReportgenError, match="never written to"):
         compare_drafts(*drafts, out=drafts[1] / "diff")
+
+
+def test_the_comparison_goes_nowhere_a_builds_out_may_not(drafts, tmp_path: Path) -> None:
+    """Found by a reviewer: a comparison could be written into another kept draft, into the inputs (a
+    folder there is then reported as a stray return), under a hidden name, or as an empty draft-NN
+    folder a later build read as a damaged draft."""
+    old, new = drafts
+    workspace = new.parent.parent.parent
+    other = tmp_path / "third"  # another kept draft: a copy of one, with its manifest
+    shutil.copytree(old, other)
+    refused = {
+        other / "cmp": "inside the kept draft",
+        workspace / "inputs" / "returns" / "2026-11" / "cmp": "inside the workspace's inputs folder",
+        tmp_path / ".hidden": "hidden folder name",
+        new.parent / "draft-09": "named like a draft folder",
+    }
+    for out, why in refused.items():
+        with pytest.raises(UsageError, match=why):
+            compare_drafts(old, new, out=out)
+        assert not out.exists()
+    assert {p.name for p in other.iterdir()} == {p.name for p in old.iterdir()}
 
 
 def test_a_draft_compared_with_itself_has_no_changes(drafts, tmp_path: Path) -> None:

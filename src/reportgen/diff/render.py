@@ -25,13 +25,12 @@ import datetime as dt
 import os
 import secrets
 import shutil
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportgen.diff.changes import DraftDiff, diff_drafts, diff_to_json
 from reportgen.diff.summary import render_diff_html, write_diff_docx, write_diff_pdf
-from reportgen.drafts.folders import DRAFT_JSON, draft_number, holds_anything, load_draft
+from reportgen.drafts.folders import DRAFT_JSON, check_out_place, draft_number, holds_anything, load_draft
 from reportgen.errors import UsageError
 from reportgen.files import publish_folder, write_atomically
 from reportgen.model import Paper
@@ -74,7 +73,7 @@ def compare_drafts(old: Path, new: Path, out: Path | None = None, templates: Pat
     diff = replace(diff, old=replace(diff.old, draft=f"{old_manifest.period}/{old_manifest.draft or old.name}"),
                    new=replace(diff.new, draft=f"{new_manifest.period}/{new_manifest.draft or new.name}"))
     target = Path(out) if out is not None else default_out(old, new)
-    _check_target(target, (old, new))
+    _check_target(target, old, new)
     docx_template, html_templates = find_templates(new, templates)
     folder = _start(target)
     try:
@@ -139,12 +138,19 @@ def revision_date(created: str) -> str | None:
     return None
 
 
-def _check_target(target: Path, drafts: Sequence[Path]) -> None:
-    for draft in drafts:
+def _check_target(target: Path, old: Path, new: Path) -> None:
+    """Where a comparison may go: a new or empty folder, never inside a kept draft or the workspace's
+    inputs, never under a hidden name (unfinished drafts), never a folder a build would take for a draft
+    (`draft-NN` in a period folder); the checks of a build's `--out` (`drafts.check_out_place`)."""
+    for draft in (old, new):
         if target.resolve().is_relative_to(draft.resolve()):
             raise UsageError(f"{target} is inside the draft {draft}: a kept draft is never written to")
     if holds_anything(target):
         raise UsageError(f"{target} already exists and is not empty: not overwriting it")
+    check_out_place(target, new.parent.parent.parent if _kept(new) else None)
+    if _kept(target.resolve()):
+        raise UsageError(f"--out {target} is named like a draft folder (draft-NN in a period folder): later "
+                         "builds would take it for a damaged draft; choose another name")
 
 
 def _start(target: Path) -> Path:

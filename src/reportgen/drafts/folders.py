@@ -262,8 +262,9 @@ def publish_draft(tmp: Path, outputs: Path, period: str, out: Path | None = None
     return target
 
 
-def check_out_place(out: Path, workspace: Path, new: bool = True) -> None:
-    """Refuse (wrong usage) an `--out` below a file, or inside the inputs or a kept draft. With `new`
+def check_out_place(out: Path, workspace: Path | None, new: bool = True) -> None:
+    """Refuse (wrong usage) an `--out` below a file, or inside the inputs (of `workspace`, when known) or a
+    kept draft. With `new`
     (a draft's folder) also one named like a build's temporary folder (which a later build would clean
     away) or one that holds anything (a kept draft is never overwritten); without, `out` may be an
     existing folder of files written beside earlier ones (return workbooks, histories)."""
@@ -272,7 +273,7 @@ def check_out_place(out: Path, workspace: Path, new: bool = True) -> None:
         if ancestor.exists() and not ancestor.is_dir():
             raise UsageError(f"--out {out}: {ancestor} is a file, not a folder")
     real = target.resolve()
-    if real.is_relative_to((workspace / "inputs").resolve()):
+    if workspace is not None and real.is_relative_to((workspace / "inputs").resolve()):
         raise UsageError(f"--out {out} is inside the workspace's inputs folder: write drafts elsewhere")
     kept = next((folder for folder in (*(() if new else (real,)), *real.parents)
                  if (folder / MANIFEST_JSON).is_file()), None)
