@@ -641,3 +641,28 @@ def test_docx_tracks_a_new_title_and_subtitle_so_rejecting_all_gives_the_old_one
 def header_texts(document: docx.document.Document) -> list[list[str]]:
     return [["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in header.iter(qn("w:p"))]
             for header in page_headers(document)]
+
+
+def test_a_value_changed_only_where_the_paper_shows_nothing_is_not_reworded() -> None:
+    """A partner's <p> around the same words, or doubled spaces, was listed as 'reworded' with nothing
+    to see; a link added to the same words, or a paragraph split, is a change the paper shows."""
+    from reportgen.paper.richtext import parse_explanation
+
+    def with_explanation(raw: str) -> PaperRow:
+        row = make_row(3, "Justice")
+        cells = tuple(dataclasses.replace(c, text=plain_text(parse_explanation(raw)), rich=parse_explanation(raw))
+                      if c.key == "explanation" else c for c in row.cells)
+        return dataclasses.replace(row, explanation=raw, cells=cells)
+
+    def reworded(old: str, new: str) -> bool:
+        paper = make_paper(1, 1)
+        old_paper = dataclasses.replace(paper, sections=(PaperSection("Justice", 1, (with_explanation(old),)),))
+        new_paper = dataclasses.replace(paper, sections=(PaperSection("Justice", 1, (with_explanation(new),)),))
+        return bool(diff_drafts(old_paper, new_paper).changed)
+
+    text = "The hot spots model was trialled in one district."
+    assert not reworded(text, f"<p>{text}</p>")
+    assert not reworded(text, text.replace(" model", "   model"))
+    assert reworded(text, text.replace("one", "two"))
+    assert reworded(text, 'The hot spots <a href="https://example.org/m">model</a> was trialled in one district.')
+    assert reworded(text, "The hot spots model was trialled.\n\nIn one district.")

@@ -254,12 +254,25 @@ def row_values(row: PaperRow) -> dict[str, str]:
 
 
 def row_change(old: PaperRow, new: PaperRow) -> ActionChange | None:
-    """The wording changes of one action (its status move is not one of them), or None."""
+    """The wording changes of one action (its status move is not one of them), or None. A raw value that
+    changed only where the paper shows no difference (spacing, a `<p>` around the same words) is not a
+    change: the reviewer would look for one that is not there."""
     before, after = row_values(old), row_values(new)
     keys = [*after, *(key for key in before if key not in after)]
     changes = tuple(change for key in keys
-                    if (change := text_change(key, before.get(key, ""), after.get(key, ""))) is not None)
+                    if (change := text_change(key, before.get(key, ""), after.get(key, ""))) is not None
+                    and _shown(old, key, change.old) != _shown(new, key, change.new))
     return ActionChange(new.ref, new.action, new.section, changes) if changes else None
+
+
+def _shown(row: PaperRow, key: str, raw: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the paper shows of a field: the words of each paragraph (spacing aside) and the addresses
+    it links to."""
+    cell = next((cell for cell in row.cells if cell.key == key), None)
+    if cell is None or not cell.rich:
+        return (" ".join((cell.text if cell is not None else raw).split()),), ()
+    return (tuple(f"{block.kind} {' '.join(block.text.split())}" for block in cell.blocks),
+            tuple(inline.href for block in cell.blocks for inline in block.inlines if inline.href))
 
 
 def count_changes(old: Paper, new: Paper) -> tuple[CountChange, ...]:
