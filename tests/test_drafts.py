@@ -255,8 +255,21 @@ def test_a_damaged_draft_json_is_one_clear_error_naming_the_folder(tmp_path: Pat
     with pytest.raises(ReportgenError) as caught:
         load_draft(folder)
     message = str(caught.value)
-    assert message.startswith(f"{folder}: ") and says in message and "\n" not in message
+    assert message.startswith(f"{folder / 'draft.json'}: ") and says in message and "\n" not in message
     assert (folder / "draft.json").read_text(encoding="utf-8") == text  # read, never rewritten
+
+
+def test_a_draft_changed_after_it_was_kept_is_refused_naming_the_file(tmp_path: Path) -> None:
+    """manifest.json records draft.json's SHA-256: a paper edited by hand is not compared or carried
+    forward as if the build had kept it."""
+    folder = build(tmp_path, marker="one")
+    text = (folder / "draft.json").read_text(encoding="utf-8")
+    assert '"title": "one"' in text
+    (folder / "draft.json").write_text(text.replace('"title": "one"', '"title": "altered"', 1), encoding="utf-8")
+    with pytest.raises(ReportgenError) as caught:
+        load_draft(folder)
+    assert str(caught.value).startswith(f"{folder / 'draft.json'} is not the file the build kept (its SHA-256 "
+                                        "differs from the one manifest.json records)")
 
 
 def test_a_kept_paper_never_holds_a_theme() -> None:

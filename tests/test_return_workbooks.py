@@ -125,7 +125,7 @@ def test_a_damaged_draft_is_one_clear_issue_for_the_workbooks_and_the_build(tmp_
     written, issues = write_return_workbooks(root, B)
     assert [(i.code, i.severity.value, i.file) for i in issues] == [("unreadable-draft", "warning", str(folder))]
     assert issues[0].message.startswith(f"The earlier draft could not be read, so the workbooks are not pre-filled "
-                                        f"from it: {folder}: ")
+                                        f"from it: {folder / 'draft.json'}: ")
     assert issues[0].action.startswith("Build that period's paper again")
     # filled from that period's returns instead, as the build carries forward from them (below)
     assert data_rows(written[0])[1][3:] == ("Completed", "Update on action 1.", "Spring 2027")
@@ -133,7 +133,7 @@ def test_a_damaged_draft_is_one_clear_issue_for_the_workbooks_and_the_build(tmp_
     plan = prepare_build(root, B)  # the build carries nothing forward from it, and says why
     assert plan.carried is None and plan.carry_from == folder
     unreadable = [i.message for i in plan.issues if i.code == "unreadable-draft"]
-    assert unreadable[0].startswith(f"The earlier draft could not be read: {folder}: ")
+    assert unreadable[0].startswith(f"The earlier draft could not be read: {folder / 'draft.json'}: ")
     assert unreadable[1:] == [unreadable[0].replace("The earlier draft could not be read",
                                                     "A kept draft could not be read for the history")]
     assert (folder / "draft.json").read_bytes() == damage.encode("utf-8", "surrogateescape")  # left as it was

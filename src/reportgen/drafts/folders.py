@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
+import hashlib
 import os
 import re
 import secrets
@@ -107,18 +108,31 @@ def _period_of(folder: Path) -> str:
 def load_draft(folder: Path) -> tuple[Paper, Manifest]:
     """The paper and manifest of a kept draft; one clear error when the folder holds none."""
     try:
-        paper_text = (folder / DRAFT_JSON).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = _reason(exc)
-        raise ReportgenError(f"{folder}: not a draft folder (no readable {DRAFT_JSON}: {reason})") from exc
+        paper_bytes = (folder / DRAFT_JSON).read_bytes()
+    except OSError as exc:
+        raise ReportgenError(f"{folder}: not a draft folder (no readable {DRAFT_JSON}: {_reason(exc)})") from exc
+    try:
+        paper_text = paper_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ReportgenError(f"{folder / DRAFT_JSON}: not UTF-8 text, as a build writes it ({_reason(exc)})") from exc
     try:
         manifest_text = (folder / MANIFEST_JSON).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ReportgenError(f"{folder}: draft has no readable {MANIFEST_JSON} ({_reason(exc)})") from exc
     try:
-        return paper_from_json(paper_text), manifest_from_json(manifest_text)
+        manifest = manifest_from_json(manifest_text)
     except ReportgenError as exc:
-        raise ReportgenError(f"{folder}: {exc}") from exc
+        raise ReportgenError(f"{folder / MANIFEST_JSON}: {exc}") from exc
+    try:
+        paper = paper_from_json(paper_text)
+    except ReportgenError as exc:
+        raise ReportgenError(f"{folder / DRAFT_JSON}: {exc}") from exc
+    recorded = next((f.sha256 for f in manifest.outputs if f.path == DRAFT_JSON), None)
+    if recorded is not None and recorded != hashlib.sha256(paper_bytes).hexdigest():
+        raise ReportgenError(f"{folder / DRAFT_JSON} is not the file the build kept (its SHA-256 differs from "
+                             f"the one {MANIFEST_JSON} records): the draft was changed after it was built; "
+                             "build the paper again rather than edit a kept draft")
+    return paper, manifest
 
 
 def load_manifest(folder: Path) -> Manifest:
