@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pypdf
@@ -141,7 +142,10 @@ def test_diff_across_editions_is_refused_unless_asked(tmp_path: Path, capsys: py
 
     document = docx.Document(str(folder / "diff.docx"))
     assert all("RESTRICTED" in "".join(p.text for p in s.header.paragraphs) for s in document.sections)
-    assert '"restricted"' in (folder / "diff.json").read_text(encoding="utf-8")
+    compared = json.loads((folder / "diff.json").read_text(encoding="utf-8"))
+    # each side's edition as kept (a mixed comparison must not read as two restricted drafts), both marked
+    assert [(compared[side]["edition"], compared[side]["marking"]) for side in ("old", "new")] == [
+        ("public", "RESTRICTED"), ("restricted", "RESTRICTED")], {k: compared[k] for k in ("old", "new")}
 
 
 def test_a_wrong_partner_return_never_names_an_exempt_only_lead_in_public(tmp_path: Path) -> None:

@@ -68,10 +68,13 @@ def compare_drafts(old: Path, new: Path, out: Path | None = None, templates: Pat
             raise UsageError(f"{folder}: not a draft folder (no {DRAFT_JSON}): give two folders a build made")
     old_paper, old_manifest = load_draft(old)
     new_paper, new_manifest = load_draft(new)
+    editions = old_paper.edition, new_paper.edition  # as kept: a restricted comparison marks both papers
     old_paper, new_paper = check_editions(old_paper, new_paper, allow_restricted)
     diff = diff_drafts(old_paper, new_paper)
-    diff = replace(diff, old=replace(diff.old, draft=f"{old_manifest.period}/{old_manifest.draft or old.name}"),
-                   new=replace(diff.new, draft=f"{new_manifest.period}/{new_manifest.draft or new.name}"))
+    diff = replace(diff, old=replace(diff.old, draft=f"{old_manifest.period}/{old_manifest.draft or old.name}",
+                                     edition=editions[0]),
+                   new=replace(diff.new, draft=f"{new_manifest.period}/{new_manifest.draft or new.name}",
+                               edition=editions[1]))
     target = Path(out) if out is not None else default_out(old, new)
     _check_target(target, old, new)
     docx_template, html_templates = find_templates(new, templates)
