@@ -162,12 +162,16 @@ def test_consecutive_builds_make_draft_01_then_02_and_never_overwrite(tmp_path: 
         assert (first.folder / name).read_bytes() == (second.folder / name).read_bytes(), name
 
 
-def test_build_command_prints_the_folder_last_and_exit_codes(example: Path, capsys, tmp_path: Path) -> None:
+def test_build_command_prints_the_folder_last_and_exit_codes(example: Path, capsys, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "mine"
     assert main(["build", "--workspace", str(example), "--out", str(out)]) == 0
     assert capsys.readouterr().out.strip().splitlines()[-1] == str(out)
     assert main(["build", "--workspace", str(example), "--out", str(out)]) == 2  # exists: never overwritten
     assert "never overwriting" in capsys.readouterr().err
+    monkeypatch.chdir(tmp_path)  # a relative --out: the folder printed absolute, as every other build prints it
+    assert main(["build", "--workspace", str(example), "--out", "relative"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == str(tmp_path / "relative")
     with pytest.raises(SystemExit) as usage:
         main(["build", "--edition", "secret"])
     assert usage.value.code == 2

@@ -263,7 +263,7 @@ def publish_draft(tmp: Path, outputs: Path, period: str, out: Path | None = None
         out.absolute().parent.mkdir(parents=True, exist_ok=True)
         _name_draft(tmp, out.name)
         publish_folder(tmp, out, "the draft")
-        return out
+        return out.absolute()  # printed as a build's last line: the same form whichever way it was asked for
     parent = period_folder(outputs, period)
     parent.mkdir(parents=True, exist_ok=True)
     with _locked(parent):
