@@ -95,6 +95,17 @@ def test_a_misspelt_optional_heading_is_a_warning_never_a_silently_empty_column(
         assert ret is not None and issues == []
 
 
+def test_a_sheet_of_partner_notes_is_reported_not_silently_passed_over(tmp_path: Path) -> None:
+    notes = ("Notes", [("Action 12 is delayed until the new year.",)])
+    path = write_xlsx(tmp_path / "opcc.xlsx", [RETURN_HEADINGS, (3, "x", "Not started", "", "")], sheet="Return",
+                      before=[notes, ("Instructions", [("How to fill this in",)])])
+    ret, issues = _return(path)
+    assert ret is not None and ret.sheet == "Return"
+    assert flatten(issues, ["code", "severity", "sheet"]) == [["other-sheet", "warning", "Notes"]]  # ours: not
+    assert issues[0].message == ("Sheet 'Notes' holds text but no return headings, so it was not read (the updates "
+                                 "were read from 'Return').")
+
+
 def test_no_data_sheet(tmp_path: Path) -> None:
     ret, issues = _return(write_xlsx(tmp_path / "opcc.xlsx", [("Name", "Phone"), ("A", "1")]))
     assert ret is None and [i.code for i in issues] == ["no-data-sheet"]

@@ -263,6 +263,11 @@ CODES: dict[str, Code] = {
         W, "More than one sheet has the expected headings; the best match was read.",
         "Sheets {others} in {file} also have return headings; only {sheet!r} was read.",
         "Keep the updates on one sheet, or delete the other sheets."),
+    "other-sheet": Code(
+        W, "A sheet of the return holds text but none of the return's headings; it was not read.",
+        "Sheet {sheet!r} holds text but no return headings, so it was not read (the updates were read from "
+        "{read!r}).",
+        "Look at it: if it holds updates, ask the partner to put them in the return sheet."),
     "rows-on-another-sheet": Code(
         E, "Another sheet also has the return's headings and rows under them; they were not read.",
         "Sheet {sheet!r} in {file} also has the return's headings, with {count} row(s) under them from row {row}: "

@@ -44,7 +44,7 @@ def read_return(path: Path, settings: Settings, display: str, partner: str) -> t
     sheets, issues = read_sheets(path, display)
     if not sheets:
         return None, issues
-    table, found = locate_table(sheets, settings.returns.columns, display)
+    table, found = locate_table(sheets, settings.returns.columns, display, other_sheets=True)
     issues += found
     if table is None:
         return None, issues

@@ -203,10 +203,15 @@ def is_empty_row(cells: Sequence[Cell]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
+INSTRUCTIONS_SHEET = "Instructions"  # the sheet of guidance our return workbooks carry: never updates
+
+
 def locate_table(
-    sheets: Sequence[RawSheet], columns: Mapping[str, Column], display: str
+    sheets: Sequence[RawSheet], columns: Mapping[str, Column], display: str, other_sheets: bool = False
 ) -> tuple[Table | None, list[Issue]]:
-    """Find the sheet and row holding the headings; report missing and duplicate columns."""
+    """Find the sheet and row holding the headings; report missing and duplicate columns. With
+    `other_sheets` (a partner's return), a visible sheet holding text but no headings is reported too:
+    a partner may have written updates there."""
     issues: list[Issue] = []
     candidates = []
     for sheet in sheets:
@@ -231,6 +236,9 @@ def locate_table(
     for other in sheets:
         if other.hidden and other is not sheet:
             issues.append(issue("hidden-sheet", file=display, sheet=other.name))
+        elif (other_sheets and other is not sheet and other.rows and other.name != INSTRUCTIONS_SHEET
+              and other not in (c[2] for c in candidates if c[0] >= 2)):
+            issues.append(issue("other-sheet", file=display, sheet=other.name, read=sheet.name))
     header_row, header_cells = sheet.rows[at]
     headings = tuple("" if cell is None else str(cell).strip() for cell in header_cells)
     where = {"file": display, "sheet": sheet.name}

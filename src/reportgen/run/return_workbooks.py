@@ -31,12 +31,12 @@ from reportgen.model import Action, Register
 from reportgen.paper.richtext import shown_text
 from reportgen.periods import period_label
 from reportgen.read.returns import slug
+from reportgen.read.sheets import INSTRUCTIONS_SHEET
 from reportgen.render.xlsx import FIXED_TIME, text_cell, workbook_bytes
 from reportgen.run.prefill import BLANK, Prefill
 from reportgen.settings import CANONICAL_STATUSES, Settings
 
 DATA_SHEET = "Return"
-INSTRUCTIONS_SHEET = "Instructions"
 SECTION_HEADING = "Section"  # not a return column: `locate_table` lists it as unmatched and reads on
 KEYS = ("ref", "section", "action", "status", "explanation", "timeframe")
 EDITABLE = ("status", "explanation", "timeframe")
