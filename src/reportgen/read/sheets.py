@@ -17,6 +17,7 @@ from pathlib import Path
 
 from reportgen.issues import Issue, issue
 from reportgen.read.headings import did_you_mean, find_header_row
+from reportgen.read.workspace import OTHER_SPREADSHEETS
 from reportgen.read.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
 from reportgen.read.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
 from reportgen.read.xlsx_values import DateCell, column_letters, range_bounds
@@ -53,12 +54,6 @@ class Table:
     def value(self, cells: tuple[Cell, ...], key: str) -> Cell:
         at = self.index.get(key)
         return cells[at] if at is not None and at < len(cells) else None
-
-
-# spreadsheets in a format not read: an error about its partner's return, whose updates would be missing
-OTHER_SPREADSHEETS = {".xls": "an old .xls workbook", ".ods": "an OpenDocument (LibreOffice) spreadsheet",
-                      ".fods": "an OpenDocument spreadsheet", ".numbers": "an Apple Numbers spreadsheet",
-                      ".xlsb": "an Excel binary workbook", ".xltx": "an Excel template", ".xltm": "an Excel template"}
 
 
 def read_sheets(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:

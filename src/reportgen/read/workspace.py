@@ -14,13 +14,16 @@ from typing import TYPE_CHECKING
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.issues import Issue, issue
 from reportgen.periods import check_period, is_period
-from reportgen.read.sheets import OTHER_SPREADSHEETS
 from reportgen.template_files import templates_folder
 
 if TYPE_CHECKING:
     from reportgen.settings import Settings
 
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+# spreadsheets in a format not read: still their partner's return, whose error it is that it cannot be read
+OTHER_SPREADSHEETS = {".xls": "an old .xls workbook", ".ods": "an OpenDocument (LibreOffice) spreadsheet",
+                      ".fods": "an OpenDocument spreadsheet", ".numbers": "an Apple Numbers spreadsheet",
+                      ".xlsb": "an Excel binary workbook", ".xltx": "an Excel template", ".xltm": "an Excel template"}
 
 
 @dataclass(frozen=True)
