@@ -288,7 +288,7 @@ CODES: dict[str, Code] = {
         "Unmerge the cells and fill in each row."),
     "formula-cell": Code(
         W, "The cell holds a formula; its last calculated value was used.",
-        "Cell {value} holds a formula; its last calculated value was used.",
+        "Cell {value} holds a formula; its last calculated value, {used!r}, was used.",
         "Paste the value instead of the formula."),
     "formula-error": Code(
         E, "The cell holds a formula error such as #REF!.",

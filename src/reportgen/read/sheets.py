@@ -275,7 +275,8 @@ def sheet_fact_issues(table: Table, facts: SheetFacts) -> list[Issue]:
         if row <= table.header_row:
             continue
         if state == "":
-            issues.append(issue("formula-cell", row=row, column=_heading(table, col), value=cell, **where))
+            issues.append(issue("formula-cell", row=row, column=_heading(table, col), value=cell,
+                                used=_shown_at(table, row, col), **where))
         else:
             what = "has never been calculated" if state == "no-value" else f"gives the error {state}"
             issues.append(issue("formula-error", what=what, row=row, column=_heading(table, col), value=cell,
@@ -286,6 +287,14 @@ def sheet_fact_issues(table: Table, facts: SheetFacts) -> list[Issue]:
             issues.append(issue("formula-error", "pasted", error=error, row=row, column=_heading(table, col),
                                 value=cell, **where))
     return issues
+
+
+def _shown_at(table: Table, row: int, column: int) -> str:
+    """The value of a cell of the table as a person sees it ('' when it is empty)."""
+    from reportgen.read.cells import cell_text
+
+    cells = next((cells for number, cells in table.rows if number == row), ())
+    return cell_text(cells[column - 1]) if 0 < column <= len(cells) else ""
 
 
 def _bounds(cells: str) -> tuple[tuple[int, int], tuple[int, int]]:
