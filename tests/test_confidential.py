@@ -142,7 +142,7 @@ def test_diff_across_editions_is_refused_unless_asked(tmp_path: Path, capsys: py
 
     document = docx.Document(str(folder / "diff.docx"))
     assert all("RESTRICTED" in "".join(p.text for p in s.header.paragraphs) for s in document.sections)
-    compared = json.loads((folder / "diff.json").read_text(encoding="utf-8"))
+    compared = json.loads((folder / "diff.json").read_text(encoding="utf-8"))["diff"]
     # each side's edition as kept (a mixed comparison must not read as two restricted drafts), both marked
     assert [(compared[side]["edition"], compared[side]["marking"]) for side in ("old", "new")] == [
         ("public", "RESTRICTED"), ("restricted", "RESTRICTED")], {k: compared[k] for k in ("old", "new")}
