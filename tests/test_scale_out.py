@@ -308,6 +308,16 @@ def test_serve_starts_a_server_whose_ui_works_and_lives_and_dies_with_it(tmp_pat
     assert "Traceback" not in text and "Warning" not in text, text
     assert text.strip().splitlines()[-1] == "Stopped serving; the schedule stays active for the next start."
 
+    log = tmp_path / "serve-4.log"  # stopped the moment it says it serves, before Prefect's runner has started
+    with running([str(BIN / "reportgen"), "serve", "--workspace", str(workspace)], env, log) as serve:
+        wait_for(lambda: "Serving monthly-update/monthly for" in log.read_text(), 180,
+                 "serve to start\n" + log.read_text())
+        [server] = children(serve.pid)
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(60) == 0, log.read_text()  # was -15 now and then: killed outright, not stopped
+        wait_for(lambda: not Path(f"/proc/{server}").exists() or "Z" in _state(server), 30, "the server to stop")
+    assert log.read_text().strip().splitlines()[-1] == "Stopped serving; the schedule stays active for the next start."
+
 
 def _state(pid: int) -> str:
     try:

@@ -120,6 +120,9 @@ def ui_address(api_url: str) -> str:
 
 def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DEPLOYMENT) -> None:
     """Serve the monthly deployment (`name`) until interrupted; `notify` gets the lines a person needs to see."""
+    # SIGTERM stops serving as Ctrl-C does from the start: Prefect's runner installs its own handler only
+    # once it runs, after it has said it is being served (a stop in between killed serve outright)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     # a served run's process inherits this: Prefect's INFO lines go to this terminal and the run's log in the UI
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     configure()
@@ -144,7 +147,8 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
                f"  PREFECT_API_URL={api_url} {Path(sys.executable).parent / 'prefect'} deployment run "
                f"{FLOW}/{name} --watch\n"
                "Ctrl-C stops serving; the schedule stays active for the next start.")
-        _serve(workspace, name, settings.schedule.cron, settings.schedule.timezone)
+        with contextlib.suppress(KeyboardInterrupt):  # stopped before Prefect's runner had started
+            _serve(workspace, name, settings.schedule.cron, settings.schedule.timezone)
         if server_stopped:
             log = Path(os.environ["PREFECT_HOME"]) / "server.log"
             raise ReportgenError(f"the Prefect server this started stopped (exit code {server_stopped[0]}; see "
