@@ -167,8 +167,9 @@ def test_served_monthly_deployment_runs_to_completion_and_its_cron_creates_runs(
         assert str(draft) in artifact("paper-2026-10-public", env)
         assert "missing-return" in artifact("issues-2026-10", env)
         # the served run's log is kept for the UI, and the serve terminal (a service's journal) shows it
-        logged = run_logs(done, api_url)
-        assert any("Finished in state Completed" in line for line in logged), logged
+        # (a run's process sends its log in batches, the last as it exits: it may land just after --watch ends)
+        wait_for(lambda: any("Finished in state Completed" in line for line in run_logs(done, api_url)), 30,
+                 "the served run's log in the server")
         wait_for(lambda: "Finished in state Completed" in log.read_text(), 30, "the run in serve's output")
 
         # a second workspace served on the same server under the same name would silently replace the first
