@@ -46,7 +46,6 @@ def local_server(startup_timeout: float = 90, ui: bool = True,
     called with its exit code if it stops by itself while in use. It is sent SIGINT when this process
     ends, however it ends (Linux: PR_SET_PDEATHSIG).
     """
-    import httpx
 
     port = free_port()
     api_url = f"http://127.0.0.1:{port}/api"
@@ -65,9 +64,8 @@ def local_server(startup_timeout: float = 90, ui: bool = True,
         while True:
             if server.poll() is not None:
                 raise ReportgenError(f"prefect server stopped at start; see {home / 'server.log'}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{api_url}/health", timeout=2).status_code == 200:
-                    break
+            if answers(api_url, timeout=2):
+                break
             if time.monotonic() > deadline:
                 raise ReportgenError(f"prefect server did not answer within {startup_timeout:.0f} s")
             time.sleep(0.3)
@@ -156,15 +154,19 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
         notify("Stopped serving; the schedule stays active for the next start.")
 
 
-def check_server(api_url: str) -> None:
-    """One clear error when no Prefect server answers at `api_url` (down, or a mistyped address)."""
+def answers(api_url: str, timeout: float) -> bool:
+    """Whether a Prefect server answers its health check at `api_url`."""
     import httpx
 
     try:
-        answered = httpx.get(f"{api_url.rstrip('/')}/health", timeout=10).status_code == 200
+        return httpx.get(f"{api_url.rstrip('/')}/health", timeout=timeout).status_code == 200
     except httpx.HTTPError:
-        answered = False
-    if not answered:
+        return False
+
+
+def check_server(api_url: str) -> None:
+    """One clear error when no Prefect server answers at `api_url` (down, or a mistyped address)."""
+    if not answers(api_url, timeout=10):
         raise ReportgenError(f"no Prefect server answers at {api_url} (PREFECT_API_URL): start it "
                              "(prefect server start), correct the address, or unset PREFECT_API_URL and serve "
                              "starts one of its own")
