@@ -35,7 +35,7 @@ from conftest import (
     make_workspace,
 )
 from reportgen.diff.changes import Span, diff_drafts, new_text, old_text, word_diff
-from reportgen.diff.redline import redline_blocks
+from reportgen.diff.redline import redline_blocks, redline_paper
 from reportgen.diff.render import DiffResult, compare_drafts, default_out
 from reportgen.diff.summary import write_diff_docx
 from reportgen.drafts.folders import load_draft
@@ -559,6 +559,36 @@ def test_a_withdrawn_subsection_comes_back_under_its_heading_when_rejected(tmp_p
     write_diff_docx(old, new, diff_drafts(old, new), TEMPLATE, tmp_path / "diff.docx")
     rejected = reject_all(open_docx(tmp_path / "diff.docx"))
     assert table_text(rejected) == table_text(open_docx(tmp_path / "old.docx"))
+
+
+def test_an_action_moved_to_another_section_is_tracked_as_a_move(tmp_path: Path) -> None:
+    old = make_paper(6, sections=3)
+    rows = {row.ref: row for row in old.rows}
+    moved = dataclasses.replace(rows[2], section=old.sections[2].heading)
+    new = dataclasses.replace(old, sections=(
+        dataclasses.replace(old.sections[0], rows=(rows[1],)),
+        old.sections[1],
+        dataclasses.replace(old.sections[2], rows=(rows[5], moved, rows[6])),
+    ))
+    diff = diff_drafts(old, new)
+    assert [(c.ref, [f.field for f in c.changes]) for c in diff.changed] == [(2, ["section"])]
+    for name, paper in (("old.docx", old), ("new.docx", new)):
+        write_docx(paper, TEMPLATE, tmp_path / name)
+    write_diff_docx(old, new, diff, TEMPLATE, tmp_path / "diff.docx")
+    # deleted where it was, inserted where it is: rejecting every change puts it back
+    assert table_text(reject_all(open_docx(tmp_path / "diff.docx"))) == table_text(open_docx(tmp_path / "old.docx"))
+    assert table_text(accept_all(open_docx(tmp_path / "diff.docx"))) == table_text(open_docx(tmp_path / "new.docx"))
+
+
+def test_a_renamed_section_keeps_its_rows_in_place(tmp_path: Path) -> None:
+    old = make_paper(6, sections=3)
+    renamed = dataclasses.replace(old.sections[2], heading="Renamed section",
+                                  rows=tuple(dataclasses.replace(row, section="Renamed section")
+                                             for row in old.sections[2].rows))
+    new = dataclasses.replace(old, sections=(*old.sections[:2], renamed))
+    marked = redline_paper(old, new, diff_drafts(old, new))
+    assert [[row.change for row in section.rows] for section in marked.sections] == [
+        [""] * len(section.rows) for section in new.sections]  # the heading is reported, the rows unmoved
 
 
 def test_a_comparison_leaves_progress_over_time_out(tmp_path: Path) -> None:

@@ -1,9 +1,10 @@
 """A draft comparison as a Paper: the new paper whose changed words are marked, for Word's tracked changes.
 
 `redline_paper` gives the NEW paper whose changed cells hold the word-level comparison as inlines
-marked `change="del"`/`"ins"`, withdrawn actions put back where they were as deleted rows and added
-actions marked as inserted rows; `reportgen.render.docx.writer.write_docx` turns the marks into Word tracked
-changes (w:del, w:ins), so a reviewer can accept or reject each one. Rejecting them all gives back the
+marked `change="del"`/`"ins"`, withdrawn actions put back where they were as deleted rows, added
+actions marked as inserted rows, and an action moved to another section both (`moved_refs`);
+`reportgen.render.docx.writer.write_docx` turns the marks into Word tracked changes (w:del, w:ins), so
+a reviewer can accept or reject each one. Rejecting them all gives back the
 old table's text, accepting them all the new table's. A changed cell is compared as text: paragraph
 breaks both drafts share stay paragraphs, one only a draft has becomes a tracked line break; bold,
 italic and links are kept on each word (a word whose link or formatting changed counts as deleted and
@@ -172,8 +173,9 @@ def redline_paper(old: Paper, new: Paper, diff: DraftDiff) -> Paper:
     # progress and movements are measured across periods, not between drafts: a comparison leaves them out
     old, new = without_progress(old), without_progress(new)
     before = {row.ref: row for row in old.rows}
-    added = {summary.ref for summary in diff.added}
-    withdrawn = {summary.ref for summary in diff.withdrawn}
+    moved = moved_refs(old, new)
+    added = {summary.ref for summary in diff.added} | moved
+    removed = {summary.ref for summary in diff.withdrawn} | moved
     sections: list[PaperSection] = []
     for section in new.sections:
         rows = tuple(whole_row(new, row, "ins") if row.ref in added
@@ -181,7 +183,7 @@ def redline_paper(old: Paper, new: Paper, diff: DraftDiff) -> Paper:
                      else row for row in section.rows)
         sections.append(replace(section, rows=rows))
     sections = restore_withdrawn(old, sections, {ref: whole_row(replace(old, columns=new.columns), before[ref], "del")
-                                                 for ref in withdrawn if ref in before})
+                                                 for ref in removed if ref in before})
     narrative = new.narrative if old.narrative == new.narrative else redline_blocks(old.narrative, new.narrative)
     return replace(new, sections=tuple(sections), narrative=narrative)
 
@@ -197,6 +199,19 @@ def _section_keys(sections: Sequence[PaperSection]) -> list[tuple[str, str]]:
         else:
             keys.append((parent, section.heading))
     return keys
+
+
+def moved_refs(old: Paper, new: Paper) -> set[int]:
+    """Refs whose row moved from one section to another: tracked as deleted there and inserted here.
+
+    A row whose old and new sections are each in one draft only stays in place: its section was renamed
+    (the heading is reported in diff.html), and deleting and inserting each of its rows would bury that.
+    """
+    old_keys, new_keys = _section_keys(old.sections), _section_keys(new.sections)
+    was = {row.ref: key for key, section in zip(old_keys, old.sections) for row in section.rows}
+    now = {row.ref: key for key, section in zip(new_keys, new.sections) for row in section.rows}
+    return {ref for ref, key in now.items()
+            if ref in was and was[ref] != key and (was[ref] in new_keys or key in old_keys)}
 
 
 def restore_withdrawn(old: Paper, sections: list[PaperSection], withdrawn: dict[int, PaperRow]
