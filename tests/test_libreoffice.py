@@ -20,7 +20,9 @@ import pypdf
 import pytest
 
 from conftest import ROOT, SAMPLE, copy_example, needs_sample
+from reportgen.render.xlsx import write_register_xlsx
 from reportgen.run.build import check_draft, render_docx
+from reportgen.run.returns import write_return_workbooks
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_libreoffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed "
@@ -103,3 +105,35 @@ def test_a_1500_action_docx_is_landscape_in_libreoffice(tmp_path: Path) -> None:
     workspace = _benchmark_workspace().write_workspace(tmp_path / "ws", 1500)  # type: ignore[attr-defined]
     document = docx_only(workspace, tmp_path / "out")
     assert check_landscape_plan(convert(document, tmp_path / "lo")) >= 200
+
+
+def overprinted_words(pdf: Path) -> list[tuple[int, str, str]]:
+    """Words drawn over another word of the same page: (page, word, word), as LibreOffice printed them."""
+    found = []
+    with pdfplumber.open(pdf) as document:
+        for number, page in enumerate(document.pages, start=1):
+            words = page.extract_words()
+            for index, word in enumerate(words):
+                for other in words[index + 1:]:
+                    width = min(word["x1"], other["x1"]) - max(word["x0"], other["x0"])
+                    height = min(word["bottom"], other["bottom"]) - max(word["top"], other["top"])
+                    if width > 1 and height > 1:
+                        found.append((number, word["text"], other["text"]))
+    return found
+
+
+@needs_libreoffice
+@needs_sample
+def test_return_workbooks_print_in_libreoffice_without_rows_drawn_over_each_other(tmp_path: Path) -> None:
+    """LibreOffice does not size rows of wrapped text when it opens a workbook (Excel does): each row
+    carries a height for its text, or every line of a long explanation was drawn over the rows below."""
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    written, _ = write_return_workbooks(root, "2023-03")
+    for workbook in written:
+        pdf = convert(workbook, tmp_path / workbook.stem)
+        assert overprinted_words(pdf) == [], workbook.name
+        assert pypdf.PdfReader(pdf).pages[-1].extract_text().startswith("Partner return")  # the Instructions sheet
+    register = tmp_path / "register.xlsx"  # the build's merged register: the same rows of wrapped text
+    write_register_xlsx(check_draft(root).paper, register)
+    assert overprinted_words(convert(register, tmp_path / "register")) == []

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -191,6 +193,14 @@ def test_layout_and_instructions(tmp_path: Path) -> None:
     assert all(cell.font.bold and cell.fill.fgColor.rgb.endswith("D9E1F2") for cell in sheet[1])
     assert all(cell.alignment.wrap_text and cell.alignment.vertical == "top"
                for row in sheet.iter_rows() for cell in row)
+    # a row of wrapped text has a height for it (LibreOffice does not size rows on opening), written as an
+    # automatic height, which Excel recomputes as the partner types; a one-line row has none
+    rows = re.findall(r"<row [^>]*>", zipfile.ZipFile(written[0]).read("xl/worksheets/sheet1.xml").decode())
+    assert rows[0] == '<row r="1" ht="30">'  # "Status this reporting period", bold, in 16 characters
+    assert rows[1:] == [f'<row r="{n}">' for n in range(2, len(rows) + 1)]
+    for name in ("Return", "Instructions"):  # printed landscape, one page wide
+        setup = book[name].page_setup
+        assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == ("landscape", 1, 0), name
     lines = [" ".join(str(v) for v in row if v) for row in book["Instructions"].iter_rows(values_only=True)]
     assert "Partner Wessex Police" in lines
     assert "Period November 2026" in lines

@@ -2,28 +2,45 @@
 
 openpyxl would write any string starting with "=" as a live formula; every cell here is set as a
 string explicitly. Written to a temporary name and renamed, so a failed save leaves nothing behind.
+
+Rows of wrapped text carry a height for their text (`fitted_height`): Excel sizes such rows itself when
+it opens a workbook, LibreOffice does not and drew every line over the next row's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.dimensions import RowDimension
+from openpyxl.worksheet.worksheet import Worksheet
 
 from reportgen.files import stable_zip, write_atomically
 from reportgen.model import Paper
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FIXED_TIME = dt.datetime(2000, 1, 1)  # workbook properties: identical inputs give identical content
 
 REGISTER_HEADINGS = ("Ref", "Section", "Lead", "Action", "Status", "Status note", "Explanation",
                      "Timeframe", "Page", "Update")
 WIDTHS = (7, 18, 22, 50, 14, 24, 70, 20, 9, 16)
+DEFAULT_WIDTH = 8.43  # a column without a width, in characters
+LINE_POINTS = 15.0  # a line of Excel's default font (Calibri 11 pt) in a row Excel sizes itself
+# characters of text a wrapped line holds per unit of column width (a digit's width), measured in
+# LibreOffice's print of a return (Carlito: Calibri's metrics); a line is LINE_POINTS, as Excel sizes it
+# (LibreOffice's lines are ~13 pt, so rows there are a little taller than their text)
+CHARS_PER_WIDTH = 1.2
+BOLD_WIDTH = 1.1  # bold characters are about a tenth wider
 
 
 def write_register_xlsx(paper: Paper, out: Path) -> None:
@@ -48,9 +65,48 @@ def write_rows(out: Path, title: str, headings: Sequence[str], rows: Sequence[Se
     sheet.freeze_panes = "A2"
     bold, wrapped = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     sheet.append([text_cell(sheet, heading, font=bold) for heading in headings])
-    for values in rows:
+    for index, values in enumerate(rows, start=2):
+        set_height(sheet, index, fitted_height(zip(values, widths or (DEFAULT_WIDTH,) * len(values))))
         sheet.append([text_cell(sheet, value, alignment=wrapped) for value in values])
     write_atomically(out, workbook_bytes(book))
+
+
+def fitted_height(cells: Iterable[tuple[str, float]]) -> float | None:
+    """The height in points a row of wrapped (text, column width) cells needs; None for one line.
+
+    An estimate from the characters a line of the column holds, on the generous side: Excel recomputes
+    the height when a cell is edited (it is written as an automatic height, `set_height`)."""
+    lines = max((wrapped_lines(text, width) for text, width in cells if text), default=1)
+    return lines * LINE_POINTS if lines > 1 else None
+
+
+def fit_rows(sheet: Worksheet) -> None:
+    """A height for each row of `sheet` whose wrapped text cells need more than one line."""
+    widths = {letter: dimension.width for letter, dimension in sheet.column_dimensions.items()}
+    for row in sheet.iter_rows():
+        lines = max((wrapped_lines(cell.value, widths.get(cell.column_letter) or DEFAULT_WIDTH, bool(cell.font.b))
+                     for cell in row if isinstance(cell.value, str) and cell.alignment.wrap_text), default=1)
+        set_height(sheet, row[0].row, lines * LINE_POINTS if lines > 1 else None)
+
+
+def wrapped_lines(text: str, width: float, bold: bool = False) -> int:
+    per_line = max(1.0, width * CHARS_PER_WIDTH / (BOLD_WIDTH if bold else 1.0))
+    return sum(max(1, math.ceil(len(line) / per_line)) for line in text.splitlines() or [""])
+
+
+def set_height(sheet: Worksheet | WriteOnlyWorksheet, index: int, height: float | None) -> None:
+    """Give row `index` of `sheet` `height` points (in write-only mode, before the row is written)."""
+    if height is not None:
+        sheet.row_dimensions[index] = _SizedRow(sheet, index=index, ht=height)
+
+
+class _SizedRow(RowDimension):
+    """A row height written without `customHeight`: an automatic height, which Excel recomputes when the
+    row's text changes, rather than a fixed one (openpyxl marks every height it writes as fixed)."""
+
+    @property
+    def customHeight(self) -> bool:  # openpyxl's name
+        return False
 
 
 def workbook_bytes(book: Workbook) -> bytes:

@@ -32,7 +32,7 @@ from reportgen.paper.richtext import shown_text
 from reportgen.periods import period_label
 from reportgen.read.returns import slug
 from reportgen.read.sheets import INSTRUCTIONS_SHEET
-from reportgen.render.xlsx import FIXED_TIME, text_cell, workbook_bytes
+from reportgen.render.xlsx import FIXED_TIME, fit_rows, text_cell, workbook_bytes
 from reportgen.run.prefill import BLANK, Prefill
 from reportgen.settings import CANONICAL_STATUSES, Settings
 
@@ -137,11 +137,17 @@ def fill_data_sheet(sheet: Worksheet, actions: Sequence[Action], values: Mapping
     sheet.add_data_validation(status_dropdown(f"{status_column}2:{status_column}{last}"))
     sheet.freeze_panes = "A2"
     sheet.print_title_rows = "1:1"
+    fit_rows(sheet)
+    print_landscape(sheet)
+    protect(sheet)
+
+
+def print_landscape(sheet: Worksheet) -> None:
+    """Printed landscape, one page wide (as many pages long as it takes)."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    protect(sheet)
 
 
 def status_dropdown(cells: str) -> DataValidation:
@@ -212,6 +218,8 @@ def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settin
         row[0].font = Font(bold=True)
     sheet.column_dimensions["A"].width = 100
     sheet.column_dimensions["B"].width = 40
+    fit_rows(sheet)
+    print_landscape(sheet)
     protect(sheet)
 
 
