@@ -124,7 +124,7 @@ def test_sample_draft_folder_records(sample_draft: Path) -> None:
         ("unknown-status", "error", "inputs/returns/2023-02/opcc.xlsx", "Return", "8",
          "Status this reporting period", "Not started yet – phase 2", "24"),
     ]
-    assert all(row["message"] and row["action"] for row in issues)
+    assert all(row["message"] and row["advice"] for row in issues)
     severities = [row["severity"] for row in issues]
     assert manifest["issue_counts"] == [[name, severities.count(name)] for name in ("error", "info")
                                         if name in severities]

@@ -35,7 +35,7 @@ def test_every_template_renders_from_its_fields(code: str) -> None:
         made = issue(code, wording, **fields)
         assert made.code == code and made.severity is entry.severity
         assert made.message and "{" not in made.message and "}" not in made.message, (code, wording)
-        assert made.action == entry.advice_for(wording) and made.action
+        assert made.advice == entry.advice_for(wording) and made.advice
         missing = dict(fields)
         if missing:
             missing.pop(sorted(missing)[0])

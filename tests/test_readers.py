@@ -215,7 +215,7 @@ def test_register_dates_and_numbers_as_text(tmp_path: Path) -> None:
     # a page range typed like 5-6 becomes a date in Excel: never published as a page
     assert flatten(issues, ["code", "row", "column", "ref", "value"]) == [
         ["page-is-a-date", 2, "CSCJ Plan page", 1, "01 March 2026"]]
-    assert issues[0].blocking and "'5-6" in issues[0].action
+    assert issues[0].blocking and "'5-6" in issues[0].advice
 
 
 @pytest.mark.parametrize(("written", "expected"), [("56- 57", "56-57"), ("16 - 17", "16-17"), ("18 -19", "18-19"),

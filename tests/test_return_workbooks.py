@@ -128,7 +128,7 @@ def test_a_damaged_draft_is_one_clear_issue_for_the_workbooks_and_the_build(tmp_
     assert [(i.code, i.severity.value, i.file) for i in issues] == [("unreadable-draft", "warning", str(folder))]
     assert issues[0].message.startswith(f"The earlier draft could not be read, so the workbooks are not pre-filled "
                                         f"from it: {folder / 'draft.json'}: ")
-    assert issues[0].action.startswith("Build that period's paper again")
+    assert issues[0].advice.startswith("Build that period's paper again")
     # filled from that period's returns instead, as the build carries forward from them (below)
     assert data_rows(written[0])[1][3:] == ("Completed", "Update on action 1.", "Spring 2027")
     make_workspace(root, period=B)
@@ -175,7 +175,7 @@ def test_a_deadline_that_has_passed_is_a_warning(tmp_path: Path) -> None:
     assert deadline_issues(settings, today=dt.date(2026, 10, 24)) == []  # the day itself is not past
     passed = deadline_issues(settings, today=dt.date(2026, 10, 25))
     assert [(i.code, i.severity, i.value) for i in passed] == [("deadline-passed", "warning", "24 October 2026")]
-    assert "reportgen.toml" in passed[0].message and "[returns] deadline" in passed[0].action
+    assert "reportgen.toml" in passed[0].message and "[returns] deadline" in passed[0].advice
     assert deadline_issues(load_settings(make_workspace(tmp_path / "ws2", period=A))) == []  # none set
     _written, issues = write_return_workbooks(tmp_path / "ws", B)  # the deadline is before today
     assert "deadline-passed" in [i.code for i in issues]

@@ -57,7 +57,7 @@ def test_billion_laughs_refused_before_parsing(tmp_path: Path, part: str) -> Non
     ret, issues = _read(path)
     assert ret is None and [(i.code, i.file) for i in issues] == [("unreadable-file", "opcc.xlsx")]
     assert f"part {part} declares a DOCTYPE or ENTITY" in issues[0].message
-    assert "save it again as .xlsx" in issues[0].action
+    assert "save it again as .xlsx" in issues[0].advice
 
 
 @pytest.mark.parametrize(("encoding", "why"), [

@@ -32,7 +32,7 @@ class Issue:
     column: str = ""  # the heading as the partner wrote it
     value: str = ""
     ref: int | None = None
-    action: str = ""  # what to do
+    advice: str = ""  # what to do about it
 
     @property
     def blocking(self) -> bool:
@@ -68,7 +68,7 @@ def issue(code: str, wording: str = "", /, **fields: object) -> Issue:
     coords = {key: value for key, value in fields.items() if key in COORDINATES}
     if "value" in coords:
         coords["value"] = _shorten(str(coords["value"] if coords["value"] is not None else ""))
-    return Issue(code=code, message=message, severity=entry.severity, action=entry.advice_for(wording),
+    return Issue(code=code, message=message, severity=entry.severity, advice=entry.advice_for(wording),
                  **coords)  # type: ignore[arg-type]
 
 

@@ -300,8 +300,8 @@ def automatic(message: EmailMessage) -> bool:
 
 def for_partner(item: Issue, shown: str, sent_name: str) -> Issue:
     """An issue as the partner reads it: its own file name, and no advice meant for the secretariat."""
-    action = CODES[item.code].partner_advice or re.sub(r"\s*\([^)]*reportgen\.toml[^)]*\)", "", item.action)
-    return replace(item, message=item.message.replace(shown, sent_name), action=action)
+    advice = CODES[item.code].partner_advice or re.sub(r"\s*\([^)]*reportgen\.toml[^)]*\)", "", item.advice)
+    return replace(item, message=item.message.replace(shown, sent_name), advice=advice)
 
 
 def _other_period(subject: str, period: str) -> str:

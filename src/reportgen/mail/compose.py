@@ -157,4 +157,4 @@ def _describe(item: Issue) -> str:
         f"column '{item.column}'" if item.column else "",
     ) if part)
     head = f"- {where[0].upper() + where[1:]}: " if where else "- "
-    return f"{head}{item.message}\n  What to do: {item.action}"
+    return f"{head}{item.message}\n  What to do: {item.advice}"

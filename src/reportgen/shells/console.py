@@ -59,7 +59,7 @@ def print_issues(console: Console, issues: Sequence[Issue], show_info: bool = Fa
                 f"column {item.column!r}" if item.column else "",
             ) if part)
             console.print(f"  {label} {escape(where + ': ' if where else '')}{escape(item.message)}")
-            console.print(f"          [dim]→ {escape(item.action)}[/]")
+            console.print(f"          [dim]→ {escape(item.advice)}[/]")
     hidden = len(issues) - len(shown)
     if hidden:
         console.print(f"\n[dim]{hidden} note(s) for information not shown (see issues.csv, or --all).[/]")

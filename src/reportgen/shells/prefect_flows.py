@@ -172,7 +172,7 @@ def publish_artifacts(result: BuildResult, comparison: DiffResult | None = None,
     if paper.exempt_count:
         lines.append(f"{paper.exempt_count} exempt action(s) are left out of this edition.")
     lines += ["", f"**{len(blocking)} issue(s) block publication.**" if blocking else "Nothing blocks publication."]
-    lines += [f"- {i.where}: {i.message}" + (f" → {i.action}" if i.action else "") for i in blocking[:20]]
+    lines += [f"- {i.where}: {i.message}" + (f" → {i.advice}" if i.advice else "") for i in blocking[:20]]
     if comparison is not None:
         lines += ["", f"Compared with {comparison.old.name}: {comparison.folder}", "", "```",
                   human_text(comparison.diff), "```"]
@@ -187,7 +187,7 @@ def publish_artifacts(result: BuildResult, comparison: DiffResult | None = None,
 def issue_table(issues: Sequence[Issue]) -> list[dict[str, object]]:
     return [
         {"severity": i.severity.value, "code": i.code, "file": i.file, "sheet": i.sheet, "row": i.row,
-         "column": i.column, "ref": i.ref, "problem": i.message, "what to do": i.action}
+         "column": i.column, "ref": i.ref, "problem": i.message, "what to do": i.advice}
         for i in sorted(issues, key=lambda i: (i.severity.rank, i.file, i.row or 0))
     ]
 
