@@ -199,6 +199,9 @@ def _reject(body: Element) -> None:
             tr.getparent().remove(tr)
         elif row_change(tr) == "del":
             tr.find(W_TRPR).remove(tr.find(W_TRPR).find(W_DEL))
+    for change in list(body.iter(qn("w:tcPrChange"))):  # a cell's shading changed: the old properties
+        tc_pr = change.getparent()
+        tc_pr.getparent().replace(tc_pr, change.find(qn("w:tcPr")))
     for paragraph in list(body.iter(qn("w:p"))):  # an inserted paragraph mark: the paragraph goes
         if paragraph.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{W_INS}") is not None:
             assert not [t for t in paragraph.iter(qn("w:t")) if t.getparent().getparent().tag != W_INS]
@@ -223,7 +226,7 @@ def _accept(body: Element) -> None:
             tr.getparent().remove(tr)
         elif row_change(tr) == "ins":
             tr.find(W_TRPR).remove(tr.find(W_TRPR).find(W_INS))
-    for mark in list(body.iter(W_DEL)):
+    for mark in [*body.iter(W_DEL), *body.iter(qn("w:tcPrChange"))]:
         mark.getparent().remove(mark)
     for mark in list(body.iter(W_INS)):
         _unwrap(mark)
@@ -578,6 +581,33 @@ def test_an_action_moved_to_another_section_is_tracked_as_a_move(tmp_path: Path)
     # deleted where it was, inserted where it is: rejecting every change puts it back
     assert table_text(reject_all(open_docx(tmp_path / "diff.docx"))) == table_text(open_docx(tmp_path / "old.docx"))
     assert table_text(accept_all(open_docx(tmp_path / "diff.docx"))) == table_text(open_docx(tmp_path / "new.docx"))
+
+
+def cell_fills(document: docx.document.Document) -> list[list[str | None]]:
+    """Each table row's cell shading, as Word shows it."""
+    fills = []
+    for tr in document.element.body.iter(W_TR):
+        cells = [tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}") for tc in tr.iter(qn("w:tc"))]
+        fills.append([None if shd is None else shd.get(qn("w:fill")) for shd in cells])
+    return fills
+
+
+def test_a_status_cells_colour_is_tracked_with_its_label(tmp_path: Path) -> None:
+    old = make_paper(6, sections=2)
+    rows = {row.ref: row for row in old.rows}
+    now_on_hold = _with_cells(dataclasses.replace(rows[1], status="On hold", status_label="On hold",
+                                                  status_class="on-hold"), status=PaperCell("status", "On hold"))
+    new = dataclasses.replace(old, sections=(
+        dataclasses.replace(old.sections[0], rows=(now_on_hold, *old.sections[0].rows[1:])), *old.sections[1:]))
+    assert old.status_cell(rows[1]).colour != new.status_cell(now_on_hold).colour
+    for name, paper in (("old.docx", old), ("new.docx", new)):
+        write_docx(paper, TEMPLATE, tmp_path / name)
+    write_diff_docx(old, new, diff_drafts(old, new), TEMPLATE, tmp_path / "diff.docx")
+    assert len(list(open_docx(tmp_path / "diff.docx").element.body.iter(qn("w:tcPrChange")))) == 1
+    rejected, accepted = reject_all(open_docx(tmp_path / "diff.docx")), accept_all(open_docx(tmp_path / "diff.docx"))
+    assert cell_fills(rejected) == cell_fills(open_docx(tmp_path / "old.docx"))
+    assert cell_fills(accepted) == cell_fills(open_docx(tmp_path / "new.docx"))
+    assert table_text(rejected) == table_text(open_docx(tmp_path / "old.docx"))
 
 
 def test_a_renamed_section_keeps_its_rows_in_place(tmp_path: Path) -> None:

@@ -188,6 +188,20 @@ def redline_paper(old: Paper, new: Paper, diff: DraftDiff) -> Paper:
     return replace(new, sections=tuple(sections), narrative=narrative)
 
 
+def status_fills_were(old: Paper, new: Paper) -> dict[int, str | None]:
+    """Ref → the status cell's fill in the old paper (None for none), for each action in both papers, in
+    place (`moved_refs` are whole rows deleted and inserted), whose status cell changed colour."""
+    before = {row.ref: row for row in old.rows}
+    moved = moved_refs(old, new)
+    fills: dict[int, str | None] = {}
+    for row in new.rows:
+        if row.ref in before and row.ref not in moved:
+            was, now = old.status_cell(before[row.ref]).colour, new.status_cell(row).colour
+            if (was and was.fill) != (now and now.fill):
+                fills[row.ref] = was.fill if was else None
+    return fills
+
+
 def _section_keys(sections: Sequence[PaperSection]) -> list[tuple[str, str]]:
     """(level-1 heading, level-2 heading) of each section: a level-2 heading may repeat under others."""
     keys: list[tuple[str, str]] = []

@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from weasyprint import HTML
 
 from reportgen.diff.changes import FIELD_NAMES, PERIODS_NOTE, DraftDiff, unrelated_note
-from reportgen.diff.redline import field_blocks, redline_blocks, redline_paper
+from reportgen.diff.redline import field_blocks, redline_blocks, redline_paper, status_fills_were
 from reportgen.files import write_atomically
 from reportgen.model import Paper, RichText
 from reportgen.paper.richtext import safe_href
@@ -49,7 +49,7 @@ def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out
     headings = {style: field_blocks(style, getattr(old, field), getattr(new, field))
                 for style, field in HEADING_STYLES.items() if getattr(old, field) != getattr(new, field)}
     write_docx(redline_paper(old, new, diff), template, out, revision_author, revision_date, cover_redline=cover,
-               heading_redline=headings)
+               heading_redline=headings, fills_were=status_fills_were(old, new))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from copy import deepcopy
 
 from docx.oxml.ns import qn
@@ -20,6 +20,7 @@ from reportgen.errors import ReportgenError
 from reportgen.model import Paper, PaperCell, PaperColumn, PaperRow, PaperSection
 from reportgen.render.docx.layout import Layout
 from reportgen.render.docx.xml import (
+    TCPR_ORDER,
     TRPR_ORDER,
     W_TC,
     W_TCPR,
@@ -54,18 +55,19 @@ def serialised(marker: Element, tr: Element) -> bytes:
     return _NAMESPACE_DECLARATION.sub(b"", xml[:end]) + xml[end:]
 
 
-def plan_rows(layout: Layout, paper: Paper) -> list[bytes]:
+def plan_rows(layout: Layout, paper: Paper, fills_were: Mapping[int, str | None] | None = None) -> list[bytes]:
     """The delivery-plan table's rows as XML, in order; the template's table is left holding the rows
-    marker (`ROWS_MARKER`) in their place."""
+    marker (`ROWS_MARKER`) in their place. `fills_were` (a draft comparison: ref → the status cell's
+    fill in the old draft, None for none) tracks each of those cells' fill as a change of its shading."""
     plan = _PlanTable.find(layout.document.element.body)
-    return _PlanWriter(layout, paper, plan).rows()
+    return _PlanWriter(layout, paper, plan, fills_were or {}).rows()
 
 
 class _PlanWriter:
     """Clones the template's prototype rows for one paper: the header, each section and each action."""
 
-    def __init__(self, layout: Layout, paper: Paper, plan: _PlanTable) -> None:
-        self.layout, self.paper, self.plan = layout, paper, plan
+    def __init__(self, layout: Layout, paper: Paper, plan: _PlanTable, fills_were: Mapping[int, str | None]) -> None:
+        self.layout, self.paper, self.plan, self.fills_were = layout, paper, plan, fills_were
         self.columns = paper.columns
         self.widths = plan.column_widths(self.columns)
         plan.write_grid(self.widths)
@@ -133,8 +135,15 @@ class _PlanWriter:
     def status_cell(self, tc: Element, row: PaperRow, cell: PaperCell | None, proto: CellProto) -> None:
         """The Paper's status cell: shaded with its fill, the label, then each note in "Status Note"."""
         status = self.paper.status_cell(row)
+        tc_pr = tc.find(W_TCPR)
+        if row.ref in self.fills_were:  # the old shading, as a tracked change of the cell's properties
+            was = deepcopy(tc_pr)
+            shade(was, self.fills_were[row.ref])
+            change = self.layout.change_mark("tcPrChange")
+            change.append(was)
+            set_ordered(tc_pr, change, TCPR_ORDER)
         if status.colour is not None:
-            shade(tc.find(W_TCPR), status.colour.fill)
+            shade(tc_pr, status.colour.fill)
         if cell is not None and cell.rich:  # a draft comparison: the label as tracked changes
             tc.extend(self.layout.blocks(cell.blocks, proto.p_pr, proto.r_pr))
         else:

@@ -71,6 +71,7 @@ def write_docx(
     revision_date: str | None = None,
     cover_redline: Mapping[str, RichText] | None = None,
     heading_redline: Mapping[str, RichText] | None = None,
+    fills_were: Mapping[int, str | None] | None = None,
 ) -> None:
     """Write `paper` to `out` (.docx) laid out from `template`. Same paper and template, same bytes.
 
@@ -78,7 +79,8 @@ def write_docx(
     changes written for `Inline.change` ("ins"/"del") and `PaperRow.change` (inserted/deleted rows).
     `cover_redline` (cover-sheet label → wording with change marks) replaces those cover values with
     tracked changes (see `reportgen.render.docx.front.mark_cover`); `heading_redline` ("Title",
-    "Subtitle" → wording with change marks) does so for the title and subtitle (`front.mark_headings`).
+    "Subtitle" → wording with change marks) does so for the title and subtitle (`front.mark_headings`);
+    `fills_were` (ref → the status cell's old fill) for a status cell's colour (`plan.plan_rows`).
     """
     template, out = Path(template), Path(out)
     if not template.is_file():
@@ -97,7 +99,7 @@ def write_docx(
     if paper.progress is not None:
         fill_progress(layout, paper.progress)
     fill_narrative(layout, paper.narrative)
-    rows = plan_rows(layout, paper)
+    rows = plan_rows(layout, paper, fills_were)
     if cover_redline:
         mark_cover(layout, paper, cover_redline)
     if heading_redline:
