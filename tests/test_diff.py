@@ -34,10 +34,10 @@ from conftest import (
     make_row,
     make_workspace,
 )
-from reportgen.diff.changes import Span, diff_drafts, new_text, old_text, word_diff
+from reportgen.diff.changes import Span, diff_drafts, diff_to_json, human_text, new_text, old_text, word_diff
 from reportgen.diff.redline import redline_blocks, redline_paper
 from reportgen.diff.render import DiffResult, compare_drafts, default_out
-from reportgen.diff.summary import write_diff_docx
+from reportgen.diff.summary import render_diff_html, write_diff_docx
 from reportgen.drafts.folders import load_draft
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.model import Block, Inline, PaperCell, PaperRow, PaperSection, RichText, plain_text
@@ -608,6 +608,25 @@ def test_a_status_cells_colour_is_tracked_with_its_label(tmp_path: Path) -> None
     assert cell_fills(rejected) == cell_fills(open_docx(tmp_path / "old.docx"))
     assert cell_fills(accepted) == cell_fills(open_docx(tmp_path / "new.docx"))
     assert table_text(rejected) == table_text(open_docx(tmp_path / "old.docx"))
+
+
+def test_an_action_gone_from_a_public_edition_with_one_more_exempt_may_have_been_made_exempt(
+        tmp_path: Path) -> None:
+    old = make_paper(6, sections=2)
+    new = dataclasses.replace(old, sections=(dataclasses.replace(old.sections[0], rows=old.sections[0].rows[1:]),
+                                             *old.sections[1:]), total=old.total - 1)
+    withdrawn = diff_drafts(old, new)
+    assert "1 action withdrawn:" in human_text(withdrawn) and "Exempt" not in human_text(withdrawn)
+    exempt = diff_drafts(old, dataclasses.replace(new, exempt_count=1, exempt_note="1 action is exempt"))
+    text = human_text(exempt)
+    assert "Exempt, left out of the public edition: 0 -> 1" in text
+    assert "1 action withdrawn or made exempt:\n  1 Action 1" in text
+    assert json.loads(diff_to_json(exempt))["diff"]["exempt"] == {
+        "status": "Exempt, left out of the public edition", "old": 0, "new": 1}
+    html = render_diff_html(exempt, old, new, TEMPLATE.parent)
+    assert "<h2>Withdrawn or made exempt actions</h2>" in html
+    assert "Exempt, left out of the public edition</th><td>0</td><td>1</td>" in html
+    assert not diff_drafts(old, dataclasses.replace(old, exempt_count=1)).is_empty  # only the count moved
 
 
 def test_a_renamed_section_keeps_its_rows_in_place(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ ROW_FIELDS = ("action", "explanation", "timeframe", "page", "section", "lead", "
 FIELD_NAMES = {"action": "Action", "explanation": "Explanation", "timeframe": "Timeframe", "page": "Plan page",
                "section": "Section", "lead": "Lead", "note": "Status note"}
 NOT_RECOGNISED = "No status / not recognised"
+EXEMPT = "Exempt, left out of the public edition"
 
 Op = Literal["equal", "delete", "insert"]
 T = TypeVar("T", bound=Hashable)
@@ -115,6 +116,13 @@ class DraftDiff:
     cover: tuple[TextChange, ...]
     narrative: tuple[Span, ...] = ()  # word changes of the narrative's text; () when it is the same
     same_actions: int = 0  # refs in both drafts whose action is worded alike (`unrelated`)
+    exempt: CountChange = CountChange(EXEMPT, 0, 0)  # exempt actions the public edition leaves out
+
+    @property
+    def gone_heading(self) -> str:
+        """What the actions only the old draft has are: a public edition does not say which actions are
+        exempt, so when more are, an action gone from it may have been made exempt rather than withdrawn."""
+        return "Withdrawn or made exempt" if self.exempt.delta > 0 else "Withdrawn"
 
     @property
     def unrelated(self) -> bool:
@@ -125,7 +133,7 @@ class DraftDiff:
     @property
     def is_empty(self) -> bool:
         """True when the two drafts say the same (dates and draft names aside)."""
-        counts_moved = any(count.delta for count in (*self.counts, self.total))
+        counts_moved = any(count.delta for count in (*self.counts, self.total, self.exempt))
         return not (counts_moved or self.moves or self.added or self.withdrawn or self.changed or self.cover
                     or self.narrative)
 
@@ -229,6 +237,7 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
         cover=(*cover_changes(old.cover, new.cover), *heading_changes(old, new)),
         narrative=word_diff(narrative_old, narrative_new),
         same_actions=sum(_words(before[ref].action) == _words(after[ref].action) for ref in common),
+        exempt=CountChange(EXEMPT, old.exempt_count, new.exempt_count),
     )
 
 
@@ -352,9 +361,12 @@ def human_text(diff: DraftDiff) -> str:
         return "\n".join([*lines, "No changes."])
     counts = ", ".join(f"{c.status} {c.old} -> {c.new}" for c in diff.counts)
     lines.append(f"Counts: {counts}; total {diff.total.old} -> {diff.total.new}")
+    if diff.exempt.old or diff.exempt.new:
+        lines.append(f"{diff.exempt.status}: {diff.exempt.old} -> {diff.exempt.new}")
     lines += _listing(diff.moves, "status move", "status moves", _move)
     lines += _listing(diff.added, "action added", "actions added", lambda a: f"{a.ref} {a.action} ({a.status})")
-    lines += _listing(diff.withdrawn, "action withdrawn", "actions withdrawn",
+    gone = diff.gone_heading.lower()
+    lines += _listing(diff.withdrawn, f"action {gone}", f"actions {gone}",
                       lambda a: f"{a.ref} {a.action} (was {a.status})")
     lines += _listing(diff.changed, "action reworded", "actions reworded", _reworded)
     lines += _listing(diff.cover, "cover sheet change", "cover sheet changes",
