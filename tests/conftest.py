@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import openpyxl
+import pdfplumber
 import pikepdf
 import pytest
 
@@ -366,3 +367,22 @@ def make_paper(n_actions: int = 6, sections: int = 2) -> Paper:
 
 # the real mail servers the mail tests start on 127.0.0.1 (aiosmtpd, Dovecot): fixtures `smtp`, `dovecot`
 from mailservers import dovecot, smtp  # noqa: E402,F401
+
+
+def untagged_furniture(path: Path) -> list[tuple[int, str]]:
+    """(page, text) of every tagged run outside the structure tree, and of the page margins' text that
+    is not an artifact: PDF/UA wants page furniture marked as artifacts, and nothing tagged left out."""
+    found = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            in_tree: set[int] = set()
+            stack = list(page.structure_tree)
+            while stack:
+                element = stack.pop()
+                in_tree.update(element.get("mcids") or ())
+                stack.extend(element.get("children", ()))
+            for char in page.chars:
+                in_margin = char["top"] < 45 or char["bottom"] > page.height - 40
+                if char["mcid"] is not None and (in_margin or char["mcid"] not in in_tree):
+                    found.append((number, char["text"]))
+    return found

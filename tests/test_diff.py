@@ -33,6 +33,7 @@ from conftest import (
     make_paper,
     make_row,
     make_workspace,
+    untagged_furniture,
 )
 from reportgen.diff.changes import Span, diff_drafts, diff_to_json, human_text, new_text, old_text, word_diff
 from reportgen.diff.redline import redline_blocks, redline_paper
@@ -359,6 +360,7 @@ def test_pdf_is_the_summary(result: DiffResult) -> None:
     text = "\n".join(page.extract_text() for page in PdfReader(result.folder / "diff.pdf").pages)
     for words in ("Counts then and now", "Status moves", "Publish the commissioning plan.", "Changed wording"):
         assert words in text
+    assert "Page 1 of" in text and untagged_furniture(result.folder / "diff.pdf") == []  # PDF/UA: an artifact
 
 
 # ---------------------------------------------------------------- folders, self-comparison, CLI

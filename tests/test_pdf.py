@@ -17,7 +17,7 @@ import pytest
 import weasyprint
 from weasyprint import HTML
 
-from conftest import make_paper, make_row
+from conftest import make_paper, make_row, untagged_furniture
 from reportgen.model import (
     Block,
     CoverRow,
@@ -34,6 +34,7 @@ from reportgen.render.pdf import fetch as pdf_fetch
 from reportgen.render.pdf import html as pdf_html
 from reportgen.render.pdf import parallel as pdf_parallel
 from reportgen.render.pdf import writer as pdf_writer
+from reportgen.render.pdf.tasks import plan_items
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
@@ -331,6 +332,13 @@ def _structure_tags(pdf: pikepdf.Pdf) -> set[str]:
             elif isinstance(kids, pikepdf.Dictionary):
                 stack.append(kids)
     return seen
+
+
+def test_page_furniture_is_an_artifact_in_one_document_and_in_parts(big: Rendered, small: Rendered) -> None:
+    assert len(plan_items(small.paper)) < pdf_parallel.MIN_PARTS_ITEMS <= len(plan_items(big.paper))
+    for rendered in (small, big):  # one WeasyPrint document, then parts
+        assert untagged_furniture(rendered.path) == []
+        assert f"Page 2 of {len(rendered.pages)}" in rendered.pages[1]  # still drawn
 
 
 def test_structure_has_headings_lists_and_table_headers(big: Rendered) -> None:

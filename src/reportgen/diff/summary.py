@@ -31,6 +31,7 @@ from reportgen.paper.richtext import safe_href
 from reportgen.render.docx.front import HEADING_STYLES
 from reportgen.render.docx.writer import write_docx
 from reportgen.render.html_env import html_environment
+from reportgen.render.pdf.artifacts import furniture_as_artifacts
 from reportgen.render.pdf.document import font_timestamp  # shared with the paper's PDF: pins font-subset dates
 from reportgen.render.pdf.fetch import TemplateFetcher
 from reportgen.render.pdf.html import css_ident, group_blocks, space_before_links
@@ -111,4 +112,4 @@ def write_diff_pdf(html: str, templates: Path, out: Path, created: str = "") -> 
     document = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
     with font_timestamp(created):
         data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False)
-    write_atomically(out, data)
+    write_atomically(out, furniture_as_artifacts(data))

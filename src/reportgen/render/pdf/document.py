@@ -19,9 +19,11 @@ from reportgen.render.pdf.html import render_html
 
 
 def write_whole(paper: Paper, templates: Path) -> bytes:
-    """The paper's PDF as one WeasyPrint document (PDF/UA-1, its identifier a hash of the HTML)."""
+    """The paper's PDF as one WeasyPrint document (PDF/UA-1, its identifier a hash of the HTML), its page
+    furniture marked as artifacts (`reportgen.render.pdf.artifacts`)."""
     from weasyprint import HTML
 
+    from reportgen.render.pdf.artifacts import furniture_as_artifacts
     from reportgen.render.pdf.fetch import TemplateFetcher
 
     html = render_html(paper, templates)
@@ -29,7 +31,7 @@ def write_whole(paper: Paper, templates: Path) -> bytes:
     document = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
     with font_timestamp(paper.pdf_created):
         data: bytes = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False)
-    return data
+    return furniture_as_artifacts(data)
 
 
 @contextmanager

@@ -1,0 +1,91 @@
+"""Page furniture of one WeasyPrint document marked as artifacts, as PDF/UA wants it.
+
+WeasyPrint tags the content of the page margin boxes (running title, marking, "Page X of Y") as
+structure elements that hang from no element of the structure tree: a checker sees tagged content
+outside the logical structure (PDF/UA-1 7.1, Matterhorn 01-005), and a screen reader may read it
+anywhere or not at all. A paper laid out in parts draws its furniture apart and marks it as an artifact
+(`reportgen.render.pdf.join`); a short paper or a draft comparison is one document, and goes through
+`furniture_as_artifacts` instead: every marked run of a page whose structure element cannot be reached
+from the tree's root becomes `/Artifact <</Type /Pagination>>`, and the page's entry in the parent tree
+for it is emptied. Content that is in the tree is left exactly as it was.
+
+Importing this module imports pikepdf (QPDF): the one-document writers call it after WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+from pikepdf import Name
+
+PAGINATION = pikepdf.Dictionary(Type=Name.Pagination)
+
+
+def furniture_as_artifacts(data: bytes) -> bytes:
+    """`data` (a tagged PDF) with its content outside the structure tree marked as pagination artifacts;
+    `data` itself when it has none. The same bytes in give the same bytes out."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is None or "/ParentTree" not in root:
+            return data
+        in_tree = _reachable(root)
+        parents = _parent_arrays(root.ParentTree)
+        changed = False
+        for page in pdf.pages:
+            if "/StructParents" not in page.obj:
+                continue
+            elements = parents.get(int(page.obj.StructParents))
+            if elements is None:
+                continue
+            outside = {mcid for mcid, element in enumerate(elements)
+                       if isinstance(element, pikepdf.Dictionary) and element.objgen not in in_tree}
+            if outside:
+                page.obj.Contents = pdf.make_stream(_marked_as_artifacts(page, outside))
+                for mcid in outside:
+                    elements[mcid] = None
+                changed = True
+        if not changed:
+            return data
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
+
+
+def _reachable(root: pikepdf.Object) -> set[tuple[int, int]]:
+    """The structure elements (object numbers) under the tree's root."""
+    seen: set[tuple[int, int]] = set()
+    stack = [root.get("/K")]
+    while stack:
+        kids = stack.pop()
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid and kid.objgen not in seen:
+                seen.add(kid.objgen)
+                stack.append(kid.get("/K"))
+    return seen
+
+
+def _parent_arrays(tree: pikepdf.Object) -> dict[int, pikepdf.Object]:
+    """The parent tree's number → array entries (its /Nums, in its kids too)."""
+    found: dict[int, pikepdf.Object] = {}
+    stack: list[pikepdf.Object] = [tree]
+    while stack:
+        node = stack.pop()
+        nums = node.get("/Nums", pikepdf.Array())
+        for index in range(0, len(nums) - 1, 2):
+            if isinstance(nums[index + 1], pikepdf.Array):
+                found[int(nums[index])] = nums[index + 1]
+        stack.extend(node.get("/Kids", pikepdf.Array()))
+    return found
+
+
+def _marked_as_artifacts(page: pikepdf.Page, mcids: set[int]) -> bytes:
+    commands: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
+    for command in pikepdf.parse_content_stream(page):
+        operands = command.operands
+        if (str(command.operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary)
+                and int(operands[1].get("/MCID", -1)) in mcids):
+            command = pikepdf.ContentStreamInstruction([Name.Artifact, PAGINATION], pikepdf.Operator("BDC"))
+        commands.append(command)
+    return pikepdf.unparse_content_stream(commands)
