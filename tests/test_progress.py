@@ -299,3 +299,24 @@ def test_no_arrow_where_either_status_is_missing_or_not_recognised() -> None:
         ("was Not started yet – phase 2 (2023-02)", ""), ("↑ from Not started (2023-02)", "up")]
     assert summary([m.movement_direction for m in moves], "2023-02").startswith(
         "Since the February 2023 update, 1 action changed status: 1 moved forward (↑)")
+
+
+def test_an_update_typed_as_html_then_returned_as_the_prefilled_text_has_not_changed() -> None:
+    """The pre-filled workbook gives back a partner's HTML update as text, links as [text](address):
+    the same update, as the draft comparison sees it, so the action can still be stalled."""
+    from dataclasses import replace
+
+    from conftest import make_paper
+    from reportgen.paper.progress import history_frame, shown_update, stalled_actions
+
+    html = '<p>Same <a href="https://example.org/r">report</a>.</p><p>Second part.</p>'
+    typed = "Same [report](https://example.org/r).\nSecond part."
+    assert shown_update(html) == shown_update(typed) != shown_update("Same report.\nSecond part.")
+    first = make_paper(3, sections=1)
+    papers = []
+    for period, text in (("2026-08", html), ("2026-09", typed), ("2026-10", typed)):
+        rows = tuple(replace(row, explanation=text, status="In progress", status_label="In progress")
+                     for row in first.sections[0].rows)
+        papers.append(replace(first, period=period, sections=(replace(first.sections[0], rows=rows),)))
+    stalled = stalled_actions(history_frame(papers), papers[-1], after=2)
+    assert [(action.ref, action.since) for action in stalled] == [(1, "2026-08"), (2, "2026-08"), (3, "2026-08")]

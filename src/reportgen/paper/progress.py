@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
 from reportgen.model import Chart, CountRow, Paper, PaperRow, PaperSection, Progress, StalledAction
+from reportgen.paper.richtext import parse_explanation
 from reportgen.settings import CANONICAL_STATUSES, HistorySettings
 
 if TYPE_CHECKING:
@@ -64,11 +65,18 @@ def history_frame(papers: Sequence[Paper]) -> pd.DataFrame:
     import pandas as pd  # costs ~0.9 s to import: only builds with history pay
 
     records = [
-        (row.ref, paper.period, row.status, row.status_label, row.explanation, row.action, row.section, row.lead)
+        (row.ref, paper.period, row.status, row.status_label, shown_update(row.explanation), row.action, row.section,
+         row.lead)
         for paper in papers for row in paper.rows
     ]
     frame = pd.DataFrame.from_records(records, columns=list(HISTORY_COLUMNS))
     return frame.astype({"ref": "int64"})
+
+
+def shown_update(explanation: str) -> str:
+    """An update as the paper shows it (its words, paragraphs and links), so that the same update typed
+    as HTML one month and as the pre-filled workbook's text the next is the same update."""
+    return repr(parse_explanation(explanation))
 
 
 def without_progress(paper: Paper) -> Paper:
