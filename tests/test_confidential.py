@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import openpyxl
 import pypdf
 import pytest
 
 from canary import CANARY, canary_leaks, exempt_workspace
-from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_csv
+from conftest import ACTIONS, REGISTER_HEADINGS, RETURN_HEADINGS, default_returns, make_workspace, write_csv
 from reportgen.diff.render import compare_drafts
 from reportgen.run.build import build_draft
+from reportgen.run.returns import write_return_workbooks
 
 
 def test_canary_appears_nowhere_in_the_public_edition(tmp_path: Path) -> None:
@@ -161,3 +163,39 @@ def test_a_wrong_partner_return_never_names_an_exempt_only_lead_in_public(tmp_pa
     assert canary_leaks(result.folder) == []
     restricted = build_draft(root, edition="restricted")
     assert any(CANARY in i.message for i in restricted.issues if i.code == "wrong-partner-return")
+
+
+# ---------------------------------------------------------------- carried forward past a public draft
+
+
+def _exempt_four(root: Path, period: str, returns: dict[str, list[tuple[object, ...]]] | None = None) -> Path:
+    """The conftest workspace with action 4 (OPCC) exempt."""
+    register = [(*REGISTER_HEADINGS, "Exempt"),
+                *((*action, "Yes" if action[0] == 4 else "") for action in ACTIONS)]
+    return make_workspace(root, period=period, register=register, returns=returns)
+
+
+@pytest.mark.parametrize("restricted_kept", [False, True])
+def test_an_exempt_action_is_carried_past_a_public_draft(tmp_path: Path, restricted_kept: bool) -> None:
+    """A public draft leaves exempt actions out: a later restricted build carries theirs from a restricted
+    draft of that period when one was kept, else from that period's returns, as any other action."""
+    root = _exempt_four(tmp_path / "ws", "2026-10")
+    if restricted_kept:
+        build_draft(root, edition="restricted")
+    public = build_draft(root)  # the newest draft of 2026-10: the carry source
+    assert 4 not in [row.ref for row in public.paper.rows]
+    returns = default_returns()
+    del returns["opcc.xlsx"]  # OPCC sends nothing in November
+    _exempt_four(root, "2026-11", returns)
+    november = build_draft(root, edition="restricted")
+    row = next(row for row in november.paper.rows if row.ref == 4)
+    assert (row.status_label, row.explanation, row.state) == ("In progress", "Update on action 4.", "carried-forward")
+    assert not row.movement.startswith("New")
+    source = "draft 2026-10/draft-01" if restricted_kept else "the 2026-10 returns"
+    assert source in november.paper.carried_from
+    written, _ = write_return_workbooks(root, "2026-12")
+    opcc = next(path for path in written if path.name == "opcc.xlsx")
+    rows = list(openpyxl.load_workbook(opcc)["Return"].iter_rows(values_only=True))
+    assert next(r for r in rows if r[0] == 4)[3:5] == ("In progress", "Update on action 4.")
+    public_november = build_draft(root)
+    assert canary_leaks(root / "outputs") == [] and 4 not in [r.ref for r in public_november.paper.rows]

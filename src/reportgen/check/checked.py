@@ -90,15 +90,18 @@ def missing_returns(register: Register, inputs: Inputs, assignment: Assignment) 
     ]
 
 
-def last_reported_in_returns(inputs: Inputs, register: Register
+def last_reported_in_returns(inputs: Inputs, register: Register, period: str = ""
                              ) -> tuple[Mapping[int, LastReported], str, list[Issue]]:
-    """What the newest earlier period's returns said, when no draft was kept for an earlier period.
+    """What the newest earlier period's returns said (or `period`'s), when no draft was kept for it.
 
     Read and checked as usual; what was wrong in them is kept for information (it was that period's
     to fix, and an action they left unclear is simply not carried).
     """
-    period, files = newest_earlier_returns(inputs)
     if period:
+        files = tuple(list_returns(inputs.workspace / "inputs" / "returns" / period, inputs.workspace)[0])
+    else:
+        period, files = newest_earlier_returns(inputs)
+    if period and files:
         earlier = replace(inputs, period=period, returns=files)
         returns, issues = read_returns(earlier, register, assign(earlier, register))
         merged, _ = merge_returns(register, returns, period)
@@ -120,9 +123,10 @@ def newest_earlier_returns(inputs: Inputs) -> tuple[str, tuple[Path, ...]]:
 
 
 def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: str = "",
-                 found: list[Issue] | None = None) -> Checked:
+                 found: list[Issue] | None = None, restricted: Paper | None = None, restricted_name: str = ""
+                 ) -> Checked:
     """Register, returns and merge. With no earlier draft (`previous`), statuses are carried from the
-    newest earlier period's returns."""
+    newest earlier period's returns (`last_reported`; `restricted`: see there)."""
     issues = list(found or [])
     register, register_issues = load_register(inputs)
     issues += register_issues + check_partners(inputs.settings, register)
@@ -130,7 +134,8 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     returns, return_issues = read_returns(inputs, register, assignment)
     issues += return_issues
     issues += missing_returns(register, inputs, assignment)
-    carried, source, earlier_issues = last_reported(inputs, register, previous, previous_name)
+    carried, source, earlier_issues = last_reported(inputs, register, previous, previous_name, restricted,
+                                                    restricted_name)
     issues += earlier_issues
     merged, merge_issues = merge_returns(register, returns, inputs.period, carried, previous_name)
     issues += merge_issues
@@ -145,16 +150,44 @@ def last_reported_in_paper(paper: Paper | None, name: str = "") -> dict[int, Las
             for row in rows if row.status is not None}
 
 
-def last_reported(inputs: Inputs, register: Register, previous: Paper | None, previous_name: str
+def last_reported(inputs: Inputs, register: Register, previous: Paper | None, previous_name: str,
+                  restricted: Paper | None = None, restricted_name: str = ""
                   ) -> tuple[dict[int, LastReported], str, list[Issue]]:
     """Each action's values as last reported before this period, and a line saying where from: the
-    kept draft of an earlier period, overlaid by a later period's returns no draft was built from."""
+    kept draft of an earlier period, overlaid by a later period's returns no draft was built from.
+
+    A public draft leaves exempt actions out: theirs come from `restricted` (the newest restricted draft
+    of its period, when one was kept), else from that period's returns (`left_out_of_public`)."""
     carried = last_reported_in_paper(previous, previous_name)
     sources = [f"draft {previous_name or previous.period}"] if previous is not None and carried else []
+    exempt, exempt_source, issues = left_out_of_public(inputs, register, previous, restricted, restricted_name)
+    if exempt:
+        carried.update(exempt)
+        sources.append(exempt_source)
     period, _files = newest_earlier_returns(inputs)
     if not period or (previous is not None and period <= previous.period):
-        return carried, " and ".join(sources), []
-    newer, name, issues = last_reported_in_returns(inputs, register)
+        return carried, " and ".join(sources), issues
+    newer, name, newer_issues = last_reported_in_returns(inputs, register)
     if newer:
         sources.insert(0, name)
-    return {**carried, **newer}, " and ".join(sources), issues
+    return {**carried, **newer}, " and ".join(sources), issues + newer_issues
+
+
+def left_out_of_public(inputs: Inputs, register: Register, previous: Paper | None, restricted: Paper | None,
+                       restricted_name: str) -> tuple[dict[int, LastReported], str, list[Issue]]:
+    """The register's actions a public draft `previous` left out as exempt, as last reported in its period:
+    from `restricted` (a restricted draft of that period), else from that period's returns; an action
+    neither has (exempt since an earlier period, or new) is not carried."""
+    if previous is None or previous.edition != "public" or not previous.exempt_count:
+        return {}, "", []
+    shown = {row.ref for row in previous.rows}
+    left_out = {action.ref for action in register.actions} - shown
+    found: Mapping[int, LastReported]
+    issues: list[Issue] = []
+    if restricted is not None and restricted.period == previous.period:
+        found = last_reported_in_paper(restricted, restricted_name)
+        name = f"draft {restricted_name or restricted.period}"
+    else:
+        found, name, issues = last_reported_in_returns(inputs, register, previous.period)
+    exempt = {ref: last for ref, last in found.items() if ref in left_out}
+    return exempt, (name if exempt else ""), [item for item in issues if item.ref in exempt]

@@ -64,6 +64,23 @@ def carry_source(outputs: Path, period: str) -> Path | None:
     return next((f for f in reversed(drafts.draft_folders(outputs)) if f.parent.name < period), None)
 
 
+def restricted_beside(outputs: Path, source: Path | None) -> Path | None:
+    """When the carry source is a public draft, the newest restricted draft of its period (it has the
+    exempt actions the public one leaves out); None otherwise."""
+    if source is None or edition_of(source) != "public":
+        return None
+    return next((f for f in reversed(drafts.draft_folders(outputs, source.parent.name))
+                 if edition_of(f) == "restricted"), None)
+
+
+def edition_of(folder: Path) -> str:
+    """A kept draft's edition, from its manifest; "" when that cannot be read."""
+    try:
+        return drafts.load_manifest(folder).edition
+    except ReportgenError:
+        return ""
+
+
 def read_kept_paper(folder: Path | None, wording: Literal["", "history", "prefill"] = ""
                     ) -> tuple[Paper | None, list[Issue]]:
     """A kept draft's paper (None for no folder); a damaged one is an unreadable-draft warning (in the

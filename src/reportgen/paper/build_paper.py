@@ -94,7 +94,8 @@ def build_paper(
         carried_from=carried_sources(included),
         theme=theme,
     )
-    return with_progress(paper, earlier, settings.history)
+    exempt = frozenset(a.action.ref for a in merged.actions if a.action.exempt)
+    return with_progress(paper, earlier, settings.history, exempt)
 
 
 def status_colours(theme: Theme | None) -> tuple[tuple[str, str], ...]:

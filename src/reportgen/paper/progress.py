@@ -24,15 +24,22 @@ RANK = {"Not started": 0, "On hold": 0, "In progress": 1, "Completed": 2}
 ARROWS = {"up": "↑", "down": "↓", "across": "→"}
 
 
-def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySettings) -> Paper:
-    """`paper` with its `progress` and row movements; unchanged when no earlier period has a draft."""
+def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySettings,
+                  exempt: frozenset[int] = frozenset()) -> Paper:
+    """`paper` with its `progress` and row movements; unchanged when no earlier period has a draft.
+
+    `exempt`: the refs exempt now. A public draft of the previous period (a restricted paper's history
+    has one where no restricted draft was kept) left its exempt actions out: such an action is not new,
+    its earlier status is unknown, and it gets no movement."""
     earlier = [p for p in earlier if p.period < paper.period]
     if not earlier or not settings.progress:
         return paper
     frame = history_frame([*earlier, paper])
     previous = earlier[-1]
     before = {row.ref: row for row in previous.rows}
-    sections = tuple(replace(section, rows=tuple(movement(row, before.get(row.ref), previous.period)
+    unknown = exempt if previous.edition == "public" and previous.exempt_count else frozenset()
+    sections = tuple(replace(section, rows=tuple(row if row.ref in unknown and row.ref not in before
+                                                 else movement(row, before.get(row.ref), previous.period)
                                                  for row in section.rows))
                      for section in paper.sections)
     rows = [row for section in sections for row in section.rows]

@@ -26,8 +26,14 @@ from reportgen.check.editions import public_issues, public_view
 from reportgen.check.narrative import read_narrative
 from reportgen.drafts import folders as drafts
 from reportgen.drafts import records
-from reportgen.drafts.earlier import PeriodDraft, carry_source, read_history, read_kept_paper
-from reportgen.errors import ReportgenError
+from reportgen.drafts.earlier import (
+    PeriodDraft,
+    carry_source,
+    edition_of,
+    read_history,
+    read_kept_paper,
+    restricted_beside,
+)
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue, issues_csv
 from reportgen.look import Theme
@@ -61,6 +67,8 @@ class Plan:
     compare_with: Path | None  # latest draft of this edition: "changes since the last draft"
     issues: tuple[Issue, ...] = ()
     carried: Paper | None = None  # the paper of `carry_from`
+    restricted_from: Path | None = None  # a restricted draft of `carry_from`'s period, when that one is public
+    restricted: Paper | None = None  # its paper: the exempt actions' values (`check.checked.left_out_of_public`)
     theme: Theme | None = None  # the look, from the Word template: both renderers draw it
     theme_issues: tuple[Issue, ...] = ()  # about the template (fonts, logo): listed after the inputs' issues
     history: tuple[PeriodDraft, ...] = ()  # newest kept draft of each earlier period, this edition
@@ -68,6 +76,10 @@ class Plan:
     @property
     def carried_name(self) -> str:
         return self.carry_from.relative_to(self.inputs.outputs).as_posix() if self.carry_from else ""
+
+    @property
+    def restricted_name(self) -> str:
+        return self.restricted_from.relative_to(self.inputs.outputs).as_posix() if self.restricted_from else ""
 
 
 @dataclass(frozen=True)
@@ -115,13 +127,16 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
     kept = drafts.draft_folders(inputs.outputs)
     carry_from = carry_source(inputs.outputs, inputs.period)
     compare_with = next((f for f in reversed(kept)
-                         if f.parent.name <= inputs.period and _edition_of(f) == edition), None)
+                         if f.parent.name <= inputs.period and edition_of(f) == edition), None)
     carried, unreadable = read_kept_paper(carry_from)
+    restricted_from = restricted_beside(inputs.outputs, carry_from) if carried is not None else None
+    restricted, unreadable_restricted = read_kept_paper(restricted_from)
     theme, theme_issues = load_theme(inputs)
     wanted = inputs.settings.history
     history, damaged = read_history(inputs.outputs, edition, before=inputs.period,
                                     limit=max(wanted.periods - 1, wanted.stalled_after))
-    return Plan(inputs, edition, hashes, carry_from, compare_with, (*found, *unreadable, *damaged), carried, theme,
+    return Plan(inputs, edition, hashes, carry_from, compare_with,
+                (*found, *unreadable, *unreadable_restricted, *damaged), carried, restricted_from, restricted, theme,
                 tuple(theme_issues), history if wanted.progress else ())
 
 
@@ -134,17 +149,10 @@ def load_theme(inputs: Inputs) -> tuple[Theme, list[Issue]]:
     return theme, [*issues, *font_issues]
 
 
-def _edition_of(folder: Path) -> str:
-    try:
-        return drafts.load_manifest(folder).edition
-    except ReportgenError:
-        return ""
-
-
 def check_plan(plan: Plan) -> Checked:
     paper = plan.inputs.settings.paper
     found = [*plan.issues, *meeting_issues(paper, plan.inputs.period), *font_issues(paper)]
-    return check_inputs(plan.inputs, plan.carried, plan.carried_name, found)
+    return check_inputs(plan.inputs, plan.carried, plan.carried_name, found, plan.restricted, plan.restricted_name)
 
 
 def make_paper(plan: Plan, checked: Checked) -> Paper:

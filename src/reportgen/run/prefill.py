@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from reportgen.check.checked import last_reported
 from reportgen.check.merge import LastReported
-from reportgen.drafts.earlier import carry_source, read_kept_paper
+from reportgen.drafts.earlier import carry_source, read_kept_paper, restricted_beside
 from reportgen.issues import Issue, issue
 from reportgen.model import Paper, Register
 from reportgen.paper.richtext import typed_again
@@ -29,7 +29,11 @@ def workbook_prefill(inputs: Inputs, register: Register) -> tuple[dict[int, Pref
     source = carry_source(inputs.outputs, inputs.period)
     previous, issues = read_kept_paper(source, "prefill")
     name = source.relative_to(inputs.outputs).as_posix() if source is not None and previous is not None else ""
-    carried, _where, _earlier_problems = last_reported(inputs, register, previous, name)
+    beside = restricted_beside(inputs.outputs, source) if previous is not None else None
+    restricted, unreadable = read_kept_paper(beside, "prefill")
+    issues += unreadable
+    restricted_name = beside.relative_to(inputs.outputs).as_posix() if beside is not None else ""
+    carried, _where, _earlier_problems = last_reported(inputs, register, previous, name, restricted, restricted_name)
     values = prefill_values(previous, carried)
     if not values and register.actions:
         issues.append(issue("blank-workbooks", period=inputs.period))
