@@ -228,7 +228,9 @@ CODES: dict[str, Code] = {
         "as no lead's return: the lead it came from is still listed as sending none.",
         "Name the file after the lead (e.g. hertfordshire-constabulary.xlsx), or add a file pattern for the "
         "lead under [partners] in reportgen.toml.",
-        {"public-edition": "{file}: the file name matches no lead partner of the paper ({leads})."}),
+        {"public-edition": "{file}: the file name matches no lead partner of the paper ({leads}). Its updates are "
+                           "used, but it counts as no lead's return: the lead it came from is still listed as "
+                           "sending none."}),
     "ambiguous-partner": Code(
         E, "The return's file name fits more than one lead; it was not read.",
         "{file}: the file name fits several leads ({leads}); it was not read.",

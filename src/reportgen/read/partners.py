@@ -24,10 +24,13 @@ from reportgen.settings import PartnerSettings
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
           "dec")
-# words partners add around their name in a file name: "CJB Return Oct 2026 FINAL v2 (1).xlsx"
+# words partners add around their name in a file name: "CJB Return Oct 2026 FINAL v2 (1).xlsx",
+# "OPCC return (late).xlsx", "Revised CJB submission.xlsx";
 # "and" too: "Health & Wellbeing Board" is saved as health-wellbeing-board.xlsx (the & dropped)
 NOISE_WORDS = frozenset({"return", "returns", "update", "updates", "final", "draft", "copy", "of", "for", "and",
                          "the", "delivery", "plan", "partner", "progress", "report", "v", *MONTHS,
+                         "late", "revised", "amended", "corrected", "resubmitted", "resubmission", "submission",
+                         "latest",
                          "xlsx", "xlsm", "xls", "csv"})  # a name saved with its extension twice: opcc.xlsx.xlsx
 _COPY_MARK = re.compile(r"\(\d+\)|\bcopy\b|\bv\d+\b|\bversion\s*\d+\b")
 _DATE = re.compile(r"\b\d{1,4}([-_. /]\d{1,2}){1,2}\b|\b\d{6,8}\b|\b(19|20)\d\d\b")
