@@ -17,6 +17,8 @@ from reportgen.issues import Issue, render_message
 from reportgen.read.returns import partner_for
 
 WITHHELD = "see the restricted edition"
+# what to do about an issue whose text is withheld: its own advice could say things about the action
+WITHHELD_ADVICE = "Build the restricted edition (--edition restricted): its issues.csv says what to do."
 
 
 @dataclass(frozen=True)
@@ -58,18 +60,19 @@ def is_withheld(item: Issue, view: PublicView) -> bool:
 def _public_issue(item: Issue, view: PublicView) -> Issue:
     if item.code == "missing-return" and item.value in view.hidden_leads:
         return replace(item, message=f"A partner leading only exempt actions sent no return: {WITHHELD}.",
-                       value="")
+                       value="", advice=WITHHELD_ADVICE)
     if item.file in view.hidden_files:
         return replace(item, message=f"A return for exempt actions has an issue: {WITHHELD}.", value="",
-                       file="", sheet="", column="")
+                       file="", sheet="", column="", advice=WITHHELD_ADVICE)
     if view.is_exempt_ref(item.ref):
-        return replace(item, message=f"Action {item.ref} is exempt from publication: {WITHHELD}.", value="")
+        return replace(item, message=f"Action {item.ref} is exempt from publication: {WITHHELD}.", value="",
+                       advice=WITHHELD_ADVICE)
     if item.file == view.register_file and item.row in view.exempt_rows:
         return replace(item, message=f"Row {item.row} of the register is an exempt action: {WITHHELD}.",
-                       value="")
+                       value="", advice=WITHHELD_ADVICE)
     if item.code == "wrong-partner-return" and any(f"'{lead}'" in item.message for lead in view.hidden_leads):
         return replace(item, message=f"{item.file} updates none of the actions its partner leads, only other "
-                                     f"partners': {WITHHELD}.")
+                                     f"partners': {WITHHELD}.", advice=WITHHELD_ADVICE)
     if item.code == "unknown-partner":
         return replace(item, message=render_message("unknown-partner", "public-edition", file=item.file,
                                                     leads=", ".join(view.public_leads)))
