@@ -11,7 +11,10 @@
   var text = document.getElementById("filter-text");
   var count = document.getElementById("result-count");
   var none = document.getElementById("no-results");
-  var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+  var rows = [];  // every row of every section's tbody, in order
+  Array.prototype.forEach.call(table.tBodies, function (body) {
+    rows.push.apply(rows, Array.prototype.slice.call(body.rows));
+  });
   var total = rows.filter(function (row) { return row.classList.contains("action"); }).length;
   var timer = null;
 
@@ -55,6 +58,15 @@
     window.clearTimeout(timer);
     timer = window.setTimeout(apply, 250);
   }
+
+  // keyboard focus and #action-N links scroll clear of the sticky header row, however tall it wraps
+  function clearHeader() {
+    var head = table.tHead;
+    var sticky = head && window.getComputedStyle(head.rows[0].cells[0]).position === "sticky";
+    document.documentElement.style.scrollPaddingTop = sticky ? (head.offsetHeight + 16) + "px" : "";
+  }
+  clearHeader();
+  window.addEventListener("resize", clearHeader);
 
   form.hidden = false;
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });

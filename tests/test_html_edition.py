@@ -124,6 +124,53 @@ def test_anchor_and_sticky_header(browser: Browser, example: BuildResult) -> Non
     assert box is not None and header["y"] + header["height"] <= box["y"] < 900  # the row shows below it
 
 
+def test_each_section_is_a_row_group_headed_by_its_heading(browser: Browser, example: BuildResult) -> None:
+    page, _ = open_paper(browser, example.folder / "paper.html")
+    groups = page.eval_on_selector_all("#plan-table tbody", """bodies => bodies.map(body => {
+        const heading = body.querySelector("tr.section th");
+        return [heading ? heading.getAttribute("scope") + ":" + heading.textContent : "",
+                body.querySelectorAll("tr.action").length]; })""")
+    sections = example.paper.sections
+    assert groups == [[f"rowgroup:{s.heading}" if s.heading else "", len(s.rows)] for s in sections]
+
+
+def test_focus_going_back_never_hides_under_the_sticky_header(browser: Browser, example: BuildResult) -> None:
+    """Tab into the plan, then Shift+Tab back up it: each focused link is the element drawn at its own
+    centre (the header row, stuck at the top, drew over the link it had scrolled just under)."""
+    page, _ = open_paper(browser, example.folder / "paper.html")
+    page.focus("#filter-clear")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+    covered = []
+    for _ in range(25):
+        page.keyboard.press("Shift+Tab")
+        shown = page.evaluate("""() => {
+            const focused = document.activeElement, box = focused.getBoundingClientRect();
+            const drawn = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+            return [focused.textContent.trim().slice(0, 40), drawn === focused || focused.contains(drawn)]; }""")
+        if not shown[1]:
+            covered.append(shown[0])
+    assert covered == []
+
+
+@pytest.mark.parametrize("width", [320, 640])  # a phone; 1280 px zoomed to 200%
+def test_on_a_narrow_screen_the_plan_scrolls_in_its_region_with_readable_columns(
+        browser: Browser, example: BuildResult, width: int) -> None:
+    page, messages = open_paper(browser, example.folder / "paper.html")
+    page.set_viewport_size({"width": width, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # the page never sideways
+    region = page.locator("div.plan-scroll[role=region]")
+    assert region.evaluate("r => r.scrollWidth > r.clientWidth")  # the table does, inside its region
+    header = page.locator("#plan-table thead th").first
+    assert header.evaluate("th => getComputedStyle(th).position") == "static"  # it would take a third of the screen
+    assert header.evaluate("th => th.getBoundingClientRect().width") >= 50  # "Plan priority", not "Pl an pri ori ty"
+    labels = page.eval_on_selector_all("#plan-table td.status .label", "labels => labels.map(l => l.offsetHeight)")
+    one_line = page.eval_on_selector("#plan-table td.status .label",
+                                     "l => parseFloat(getComputedStyle(l).lineHeight) * 1.5")
+    assert max(labels) < one_line  # "Completed", "In progress" each on one line, not broken inside the word
+    assert axe_violations(page) == [] and messages == []
+
+
 def test_print_shows_the_table_without_the_controls(browser: Browser, example: BuildResult) -> None:
     page, _ = open_paper(browser, example.folder / "paper.html")
     page.emulate_media(media="print")
