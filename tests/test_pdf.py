@@ -341,6 +341,45 @@ def test_page_furniture_is_an_artifact_in_one_document_and_in_parts(big: Rendere
         assert f"Page 2 of {len(rendered.pages)}" in rendered.pages[1]  # still drawn
 
 
+def table_row_widths(path: Path) -> list[list[int]]:
+    """Each tagged table's rows as their widths in cells (a cell's ColSpan counted), in the tree's order."""
+    tables: list[list[int]] = []
+    with pikepdf.open(path) as pdf:
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if node.get("/S") != "/Table":
+                stack.extend(reversed(_kids(node)))
+                continue
+            rows = [row for part in _kids(node) for row in ([part] if part.S == "/TR" else _kids(part))]
+            tables.append([sum(_span(cell) for cell in _kids(row) if cell.S in ("/TH", "/TD")) for row in rows])
+    return tables
+
+
+def _kids(node: pikepdf.Object) -> list[pikepdf.Object]:
+    kids = node.get("/K")
+    return [k for k in (kids if isinstance(kids, pikepdf.Array) else [kids])
+            if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+
+
+def _span(cell: pikepdf.Object) -> int:
+    attributes = cell.get("/A")
+    return int(attributes.get("/ColSpan", 1)) if isinstance(attributes, pikepdf.Dictionary) else 1
+
+
+def test_every_plan_row_is_tagged_with_a_cell_per_column_empty_ones_too(folder: Path) -> None:
+    paper = _paper(6, marking="")
+    emptied = {"explanation", "page"}  # action 4 has neither: two empty cells
+    sections = tuple(replace(section, rows=tuple(
+        replace(row, explanation="", cells=tuple(replace(cell, text="", rich=()) if cell.key in emptied else cell
+                                                 for cell in row.cells)) if row.ref == 4 else row
+        for row in section.rows)) for section in paper.sections)
+    rendered = _render(replace(paper, sections=sections), folder / "empty-cells.pdf")
+    columns = len(paper.columns)
+    plan = [widths for widths in table_row_widths(rendered.path) if widths and widths[0] == columns]
+    assert plan and all(width == columns for widths in plan for width in widths)  # section rows span them all
+
+
 def test_structure_has_headings_lists_and_table_headers(big: Rendered) -> None:
     with pikepdf.open(big.path) as pdf:
         tags = _structure_tags(pdf)
