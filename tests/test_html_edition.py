@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pypdf
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
@@ -177,7 +179,11 @@ def test_print_shows_the_table_without_the_controls(browser: Browser, example: B
     assert not page.locator("#filters").is_visible()
     assert len(visible_refs(page)) == example.paper.total
     assert page.evaluate("getComputedStyle(document.querySelector('#plan-table thead th')).position") == "static"
-    assert page.pdf()[:4] == b"%PDF"
+    printed = page.pdf()
+    assert printed[:4] == b"%PDF"
+    pages = [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(printed)).pages]
+    intro = next(number for number, text in enumerate(pages) if "actions in the plan:" in text)
+    assert "actions are 'Completed'" in pages[intro]  # the counts' list is printed with its introduction
 
 
 def test_partner_text_is_inert(browser: Browser, tmp_path: Path) -> None:

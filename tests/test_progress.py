@@ -106,6 +106,8 @@ def test_the_html_shows_chart_numbers_movements_and_stalled(built: list[BuildRes
     assert "Progress over time" in html
     images = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', html)
     assert len(images) == 2 and all(alt.startswith(("Stacked", "Horizontal")) for _svg, alt in images)
+    # the numbers table follows its chart, in every format
+    assert all(alt.endswith("The table below the chart gives every number.") for _svg, alt in images)
     assert all(base64.b64decode(svg).lstrip().startswith(b"<?xml") for svg, _alt in images)
     assert "↑ from In progress (2026-09)" in html and "↓ from Completed (2026-09)" in html
     assert re.search(r"<th scope=\"row\">September 2026</th><td>2</td><td>3</td><td>0</td><td>1</td><td>6</td>", html)

@@ -150,7 +150,7 @@ def periods_chart(rows: tuple[CountRow, ...]) -> Chart:
                       for status in CANONICAL_STATUSES)
     alt = (f"Stacked bar chart of the number of actions by status in each of {len(rows)} periods, "
            f"{first.label} to {last.label}. From the first to the latest: {moves}. "
-           "The table beside the chart gives every number.")
+           "The table below the chart gives every number.")
     return Chart("periods", "Actions by status, period by period", alt, rows)
 
 
@@ -169,7 +169,7 @@ def sections_chart(paper: Paper, sections: Sequence[PaperSection]) -> Chart:
     alt = (f"Horizontal stacked bar chart of the number of actions by status in each of the {len(rows)} "
            f"sections of the plan in {_period_label(paper.period)}"
            + (f"; the largest is {busiest.label} with {busiest.total} actions" if busiest else "")
-           + ". The table beside the chart gives every number.")
+           + ". The table below the chart gives every number.")
     return Chart("sections", f"Actions by status and section, {_period_label(paper.period)}", alt, rows)
 
 
