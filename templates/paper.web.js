@@ -20,9 +20,17 @@
 
   function plural(n) { return n === 1 ? "action" : "actions"; }
 
+  // "No section": the actions listed before any section heading
+  function unsectioned() {
+    var chosen = section.options[section.selectedIndex];
+    return Boolean(chosen && chosen.hasAttribute("data-no-section"));
+  }
+
   function matches(row, words) {
     if (status.value && row.getAttribute("data-status") !== status.value) { return false; }
-    if (section.value && row.getAttribute("data-section") !== section.value) { return false; }
+    if (unsectioned()) {
+      if (row.getAttribute("data-section")) { return false; }
+    } else if (section.value && row.getAttribute("data-section") !== section.value) { return false; }
     if (lead.value && row.getAttribute("data-lead") !== lead.value) { return false; }
     var haystack = row.getAttribute("data-text") || "";
     return words.every(function (word) { return haystack.indexOf(word) !== -1; });
@@ -30,7 +38,7 @@
 
   function apply() {
     var words = text.value.toLowerCase().split(/\s+/).filter(Boolean);
-    var filtered = Boolean(status.value || section.value || lead.value || words.length);
+    var filtered = Boolean(status.value || section.value || unsectioned() || lead.value || words.length);
     var shown = 0;
     // walk backwards so a section heading knows whether any row under it is still shown
     var shownBelow = {};

@@ -110,6 +110,18 @@ def test_search_and_filters_combine_and_clear(browser: Browser, example: BuildRe
     assert len(visible_refs(page)) == example.paper.total
 
 
+def test_actions_before_any_section_heading_can_be_filtered_to(browser: Browser, example: BuildResult) -> None:
+    unsectioned = [row.ref for row in example.paper.rows if not row.section]
+    assert unsectioned and len(unsectioned) < example.paper.total  # the example has both kinds
+    page, _ = open_paper(browser, example.folder / "paper.html")
+    page.locator("#filter-section").select_option(label="No section")
+    expect(page.locator("#result-count")).to_have_text(
+        f"Showing {len(unsectioned)} of {example.paper.total} actions.")
+    assert visible_refs(page) == unsectioned
+    page.locator("#filter-section").select_option(label="All sections")
+    assert len(visible_refs(page)) == example.paper.total
+
+
 def test_without_javascript_every_row_shows(browser: Browser, example: BuildResult) -> None:
     page, _ = open_paper(browser, example.folder / "paper.html", java_script_enabled=False)
     assert visible_refs(page) == [row.ref for row in example.paper.rows]

@@ -36,6 +36,7 @@ class FilterOptions:
     statuses: tuple[str, ...]
     sections: tuple[str, ...]
     leads: tuple[str, ...]
+    unsectioned: bool = False  # some rows, before any section heading, have no section: "No section"
 
 
 def filter_options(paper: Paper) -> FilterOptions:
@@ -48,6 +49,7 @@ def filter_options(paper: Paper) -> FilterOptions:
         statuses=tuple(statuses),
         sections=tuple(dict.fromkeys(row.section for row in rows if row.section)),
         leads=tuple(dict.fromkeys(row.lead for row in rows if row.lead)),
+        unsectioned=any(not row.section for row in rows) and any(row.section for row in rows),
     )
 
 
