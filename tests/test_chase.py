@@ -155,10 +155,18 @@ def test_carry_forward_across_two_periods(tmp_path: Path) -> None:
         assert by_ref[ref].carried_from == f"{A}/draft-01"
     assert by_ref[1].state is UpdateState.UPDATED and by_ref[1].explanation == "Finished in November."
     rows = {row.ref: row for row in paper_b.rows}
-    assert [rows[ref].note for ref in (2, 4, 6)] == ["No update received this period: status as last reported"] * 3
+    last_reported = "No update received this period: status as last reported (October 2026)"
+    assert [rows[ref].note for ref in (2, 4, 6)] == [last_reported] * 3
     assert [rows[ref].status_label for ref in (2, 4, 6)] == ["In progress", "In progress", "Completed"]
     assert all(rows[ref].note == "" for ref in (1, 3, 5))
     assert paper_b.carried_forward == 3
     assert paper_b.narrative[0].text == "3 action(s) had no update this period."
     assert [i.ref for i in checked.issues if i.code == "carried-forward"] == [2, 4, 6]
     assert row_for(chase_list(checked), "OPCC").no_update == (2, 4, 6)
+    # a second month without an OPCC return: the note still says when the status was reported
+    keep_draft(root, B)
+    for name in ("wessex-police.xlsx", "criminal-justice-board.xlsx"):
+        write_xlsx(root / "inputs" / "returns" / "2026-12" / name, returns[name])
+    plan_c = prepare_build(root, "2026-12")
+    paper_c = make_paper(plan_c, check_plan(plan_c))
+    assert [row.note for row in paper_c.rows if row.ref in (2, 4, 6)] == [last_reported] * 3

@@ -102,6 +102,7 @@ class MergedAction:
     state: UpdateState = UpdateState.NO_UPDATE
     source: str = ""  # the return file the update came from
     carried_from: str = ""  # the draft it was carried forward from
+    reported: str = ""  # the period (YYYY-MM) its status and update were reported in; "" when not known
 
     @property
     def ref(self) -> int:
@@ -206,6 +207,7 @@ class PaperRow:
     explanation: str = ""
     timeframe: str = ""
     page: str = ""
+    reported: str = ""  # the period (YYYY-MM) its status and update were reported in; "" when not known
     # set only in draft comparisons (reportgen.diff.render): "ins" an added row, "del" a withdrawn one
     change: Literal["", "ins", "del"] = ""
     # since the previous update (reportgen.paper.progress): e.g. "↑ from In progress (2026-09)"; "" when unchanged

@@ -15,7 +15,7 @@ from reportgen.check.merge import LastReported, last_reported_in_merge, merge_re
 from reportgen.check.narrative import check_narrative
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
-from reportgen.model import MergedRegister, Paper, PartnerReturn, Register
+from reportgen.model import MergedRegister, Paper, PaperRow, PartnerReturn, Register, UpdateState
 from reportgen.read.partners import Assignment, assign_returns
 from reportgen.read.register import check_partners, read_register
 from reportgen.read.returns import read_return, validate_return
@@ -146,8 +146,15 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
 def last_reported_in_paper(paper: Paper | None, name: str = "") -> dict[int, LastReported]:
     """From a kept draft: every row with a recognised status (the paper model stays out of the merge)."""
     rows = paper.rows if paper else ()
-    return {row.ref: LastReported(row.status, row.status_label, row.explanation, row.timeframe, name)
+    return {row.ref: LastReported(row.status, row.status_label, row.explanation, row.timeframe, name,
+                                  _reported(row, paper.period) if paper else "")
             for row in rows if row.status is not None}
+
+
+def _reported(row: PaperRow, period: str) -> str:
+    """When a kept row's values were reported: its own record; a draft kept before rows had one says
+    so only for a row updated in its period."""
+    return row.reported or (period if row.state == UpdateState.UPDATED.value else "")
 
 
 def last_reported(inputs: Inputs, register: Register, previous: Paper | None, previous_name: str,

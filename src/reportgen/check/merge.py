@@ -33,11 +33,12 @@ class LastReported:
     explanation: str
     timeframe: str
     source: str = ""  # where it was reported: "2026-09/draft-01", "the 2026-09 returns"
+    reported: str = ""  # the period (YYYY-MM) it was reported in; "" when not known
 
 
 def last_reported_in_merge(merged: MergedRegister, name: str = "") -> dict[int, LastReported]:
     """From an earlier period's returns (merged as usual): every action updated with a recognised status."""
-    return {item.ref: LastReported(item.status, item.status, item.explanation, item.timeframe, name)
+    return {item.ref: LastReported(item.status, item.status, item.explanation, item.timeframe, name, merged.period)
             for item in merged.actions if item.state is UpdateState.UPDATED and item.status is not None}
 
 
@@ -62,12 +63,12 @@ def merge_returns(
         issues += found
         if chosen is not None:
             merged.append(MergedAction(action, chosen.status, chosen.status_as_written, chosen.explanation,
-                                       chosen.timeframe, UpdateState.UPDATED, chosen.file))
+                                       chosen.timeframe, UpdateState.UPDATED, chosen.file, reported=period))
         elif action.ref in carried:
             last = carried[action.ref]
             source = last.source or previous_name
             merged.append(MergedAction(action, last.status, last.status_label, last.explanation, last.timeframe,
-                                       UpdateState.CARRIED_FORWARD, carried_from=source))
+                                       UpdateState.CARRIED_FORWARD, carried_from=source, reported=last.reported))
             issues.append(issue("carried-forward", lead=action.lead or "no lead", status=last.status,
                                 source=source or "the last draft", ref=action.ref, file=register.path,
                                 row=action.row))

@@ -28,6 +28,7 @@ from reportgen.paper.cover import cover_rows, display_date, fill_in, meeting_dat
 from reportgen.paper.progress import with_progress
 from reportgen.paper.richtext import parse_explanation, render_markdown
 from reportgen.paper_rules import status_changed
+from reportgen.periods import period_label
 from reportgen.settings import Edition, Settings
 from reportgen.terms import STATUS_CLASSES, STATUS_COLOURS
 
@@ -169,7 +170,8 @@ def status_display(item: MergedAction) -> tuple[str, str, str]:
     if item.status is not None:
         note = ""
         if item.state is UpdateState.CARRIED_FORWARD:
-            note = f"{NO_UPDATE}: status as last reported"
+            when = f" ({period_label(item.reported)})" if item.reported else ""
+            note = f"{NO_UPDATE}: status as last reported{when}"
         return item.status, STATUS_CLASSES[item.status], note
     if item.state is UpdateState.NO_UPDATE:
         return "No update", "unknown", NO_UPDATE
@@ -195,7 +197,7 @@ def paper_row(item: MergedAction, columns: Sequence[PaperColumn]) -> PaperRow:
     return PaperRow(
         ref=action.ref, cells=tuple(cells), status=item.status, status_label=label, status_class=css, note=note,
         state=item.state.value, section=action.section, lead=action.lead, action=action_text,
-        explanation=item.explanation, timeframe=item.timeframe, page=action.page,
+        explanation=item.explanation, timeframe=item.timeframe, page=action.page, reported=item.reported,
     )
 
 
