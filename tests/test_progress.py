@@ -253,7 +253,12 @@ def test_new_actions_and_moves_between_not_started_and_on_hold(tmp_path: Path) -
     moves = {row.ref: (row.movement, row.movement_direction) for row in paper.rows if row.movement}
     assert moves == {3: ("→ from Not started (2026-09)", "across"), 7: ("New since 2026-09", "new")}
     assert paper.progress is not None and (paper.progress.moved_across, paper.progress.new) == (1, 1)
-    assert "1 action is new" in paper.progress.summary
+    assert paper.progress.summary.endswith("1 action is new.")
+    # November: action 5 withdrawn from the register; the sentence says so, and the counts add up
+    make_workspace(root, period="2026-11", returns=returns, register=[r for r in register if r[0] != 5])
+    later = build_draft(root).paper
+    assert later.progress is not None and later.total == paper.total - 1
+    assert later.progress.summary.endswith("0 actions are new and 1 is no longer in the paper.")
 
 
 def test_stalled_since_is_the_start_of_the_unchanged_run(tmp_path: Path) -> None:

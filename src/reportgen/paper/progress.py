@@ -57,7 +57,7 @@ def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySetti
         new=directions.count("new"),
         stalled_after=settings.stalled_after,
         stalled=stalled,
-        summary=summary(directions, previous.period),
+        summary=summary(directions, previous.period, len(before.keys() - {row.ref for row in rows})),
         stalled_note=stalled_note(len(stalled), settings.stalled_after, kept=len({p.period for p in earlier})),
     )
     return replace(paper, sections=sections, progress=progress)
@@ -95,15 +95,19 @@ def without_progress(paper: Paper) -> Paper:
     return replace(paper, sections=sections, progress=None)
 
 
-def summary(directions: Sequence[str], previous: str) -> str:
+def summary(directions: Sequence[str], previous: str, gone: int = 0) -> str:
+    """The movements in a sentence; `gone`: actions of the previous period's paper this one no longer
+    has (withdrawn, or in a public edition made exempt), so that the counts add up."""
     def actions(n: int) -> str:
         return f"{n} action{'' if n == 1 else 's'}"
 
     moved = directions.count("up") + directions.count("down") + directions.count("across")
+    new = directions.count("new")
+    left = f" and {gone} {'is' if gone == 1 else 'are'} no longer in the paper" if gone else ""
     return (f"Since the {_period_label(previous)} update, {actions(moved)} changed status: "
             f"{directions.count('up')} moved forward (↑), {directions.count('down')} moved back (↓) and "
             f"{directions.count('across')} moved between Not started and On hold (→); "
-            f"{actions(directions.count('new'))} {'is' if directions.count('new') == 1 else 'are'} new.")
+            f"{actions(new)} {'is' if new == 1 else 'are'} new{left}.")
 
 
 def stalled_note(count: int, after: int, kept: int) -> str:
