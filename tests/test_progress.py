@@ -284,6 +284,19 @@ def test_an_empty_segment_draws_no_outline_and_the_legend_keeps_every_swatch() -
     assert len(swatches) == 4 and all("stroke-width: 0.8" in style for style in swatches)
 
 
+def test_actions_with_no_recognised_status_have_their_own_segment_so_bars_reach_the_totals() -> None:
+    from reportgen.model import Chart, CountRow
+    from reportgen.render.charts import OTHER, drawn
+
+    rows = (CountRow("A", (("Completed", 1), ("In progress", 3), ("Not started", 0), ("On hold", 0)), 6),
+            CountRow("B", (("Completed", 2), ("In progress", 1), ("Not started", 1), ("On hold", 1)), 5))
+    svg = drawn(Chart("periods", "Actions by status", "Alt", rows)).svg.decode()
+    legend = svg.split('<g id="legend_1">')[1]
+    assert OTHER in legend and len(re.findall(r'<g id="patch_\d+">', legend)) == 5
+    plain = (CountRow("A", (("Completed", 1), ("In progress", 3), ("Not started", 0), ("On hold", 0)), 4),)
+    assert OTHER not in drawn(Chart("periods", "Actions by status", "Alt", plain)).svg.decode()
+
+
 def test_no_arrow_where_either_status_is_missing_or_not_recognised() -> None:
     """A status not recognised, or none given, has no place on the way to Completed: the earlier status
     is shown without an arrow, and the move is not counted (a "↓ from Not started" was shown for none)."""

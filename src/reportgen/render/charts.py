@@ -72,6 +72,22 @@ def _settings() -> Iterator[None]:
         yield
 
 
+OTHER = "No recognised status"
+OTHER_STYLE = {"color": "#f2f2f2", "edgecolor": "#595959", "hatch": "\\\\"}  # pale grey, a pattern of its own
+
+
+def _series(chart: Chart) -> Iterator[tuple[str, list[int], dict[str, Any]]]:
+    """Each status's counts and look, then the actions with no recognised status when there are any:
+    the bars add up to the totals the table below them gives."""
+    for status, status_class in STATUS_CLASSES.items():
+        yield status, [dict(row.counts).get(status, 0) for row in chart.rows], {
+            "color": "#" + STATUS_COLOURS[status_class], "edgecolor": EDGES[status_class],
+            "hatch": HATCHES[status_class], "linewidth": 0.8, "label": status}
+    others = [row.other for row in chart.rows]
+    if any(others):
+        yield OTHER, others, {**OTHER_STYLE, "linewidth": 0.8, "label": OTHER}
+
+
 def draw(chart: Chart) -> DrawnChart:
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
@@ -86,10 +102,7 @@ def draw(chart: Chart) -> DrawnChart:
         axes = figure.add_subplot()
         offsets = [0] * len(labels)
         keys = []  # the legend's swatches, drawn from the style (a bar of 0 has no outline)
-        for status, status_class in STATUS_CLASSES.items():
-            values = [dict(row.counts).get(status, 0) for row in chart.rows]
-            style: dict[str, Any] = {"color": "#" + STATUS_COLOURS[status_class], "edgecolor": EDGES[status_class],
-                     "hatch": HATCHES[status_class], "linewidth": 0.8, "label": status}
+        for status, values, style in _series(chart):
             positions = list(range(len(labels)))
             bars = (axes.barh(positions, values, left=offsets, height=0.6, **style) if horizontal
                     else axes.bar(positions, values, bottom=offsets, width=0.6, **style))
@@ -113,7 +126,7 @@ def draw(chart: Chart) -> DrawnChart:
             axes.set_ylabel("Number of actions")
         axes.spines[["top", "right"]].set_visible(False)
         axes.set_title(chart.title, loc="left", fontsize=11, fontweight="bold")
-        axes.legend(handles=keys, ncols=4, loc="upper center",
+        axes.legend(handles=keys, ncols=len(keys), loc="upper center",
                     bbox_to_anchor=(0.5, -0.12 if not horizontal else -0.18 / height * 3), frameon=False)
         figure.set_layout_engine("tight")
         svg, png = io.BytesIO(), io.BytesIO()
