@@ -626,9 +626,13 @@ def test_an_action_gone_from_a_public_edition_with_one_more_exempt_may_have_been
     assert json.loads(diff_to_json(exempt))["diff"]["exempt"] == {
         "status": "Exempt, left out of the public edition", "old": 0, "new": 1}
     html = render_diff_html(exempt, old, new, TEMPLATE.parent)
-    assert "<h2>Withdrawn or made exempt actions</h2>" in html
+    assert "<h2>Actions withdrawn or made exempt</h2>" in html
     assert "Exempt, left out of the public edition</th><td>0</td><td>1</td>" in html
     assert not diff_drafts(old, dataclasses.replace(old, exempt_count=1)).is_empty  # only the count moved
+    # the other way: a public draft that left action 1 out, against a restricted one that has it
+    restricted = dataclasses.replace(old, edition="restricted", marking="RESTRICTED")
+    shown = diff_drafts(dataclasses.replace(new, exempt_count=1), restricted)
+    assert "1 action added, or exempt and left out of the public draft:\n  1 Action 1" in human_text(shown)
 
 
 def test_a_renamed_section_keeps_its_rows_in_place(tmp_path: Path) -> None:

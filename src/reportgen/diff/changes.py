@@ -119,10 +119,21 @@ class DraftDiff:
     exempt: CountChange = CountChange(EXEMPT, 0, 0)  # exempt actions the public edition leaves out
 
     @property
-    def gone_heading(self) -> str:
-        """What the actions only the old draft has are: a public edition does not say which actions are
-        exempt, so when more are, an action gone from it may have been made exempt rather than withdrawn."""
-        return "Withdrawn or made exempt" if self.exempt.delta > 0 else "Withdrawn"
+    def gone_words(self) -> tuple[str, str]:
+        """What the actions only the old draft has are, for one and for several: a public edition does not
+        say which actions are exempt, so when more are, one gone from it may have been made exempt."""
+        if self.exempt.delta > 0:
+            return "action withdrawn or made exempt", "actions withdrawn or made exempt"
+        return "action withdrawn", "actions withdrawn"
+
+    @property
+    def added_words(self) -> tuple[str, str]:
+        """What the actions only the new draft has are: a restricted draft compared with a public one that
+        left exempt actions out shows those as well as new ones."""
+        if self.old.edition == "public" and self.new.edition == "restricted" and self.exempt.old:
+            return "action added, or exempt and left out of the public draft", \
+                "actions added, or exempt and left out of the public draft"
+        return "action added", "actions added"
 
     @property
     def unrelated(self) -> bool:
@@ -364,10 +375,8 @@ def human_text(diff: DraftDiff) -> str:
     if diff.exempt.old or diff.exempt.new:
         lines.append(f"{diff.exempt.status}: {diff.exempt.old} -> {diff.exempt.new}")
     lines += _listing(diff.moves, "status move", "status moves", _move)
-    lines += _listing(diff.added, "action added", "actions added", lambda a: f"{a.ref} {a.action} ({a.status})")
-    gone = diff.gone_heading.lower()
-    lines += _listing(diff.withdrawn, f"action {gone}", f"actions {gone}",
-                      lambda a: f"{a.ref} {a.action} (was {a.status})")
+    lines += _listing(diff.added, *diff.added_words, lambda a: f"{a.ref} {a.action} ({a.status})")
+    lines += _listing(diff.withdrawn, *diff.gone_words, lambda a: f"{a.ref} {a.action} (was {a.status})")
     lines += _listing(diff.changed, "action reworded", "actions reworded", _reworded)
     lines += _listing(diff.cover, "cover sheet change", "cover sheet changes",
                       lambda c: f"{c.field}: {redline_text(c.words)}")
