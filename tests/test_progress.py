@@ -109,7 +109,10 @@ def test_the_html_shows_chart_numbers_movements_and_stalled(built: list[BuildRes
     # the numbers table follows its chart, in every format
     assert all(alt.endswith("The table below the chart gives every number.") for _svg, alt in images)
     assert all(base64.b64decode(svg).lstrip().startswith(b"<?xml") for svg, _alt in images)
-    assert "↑ from In progress (2026-09)" in html and "↓ from Completed (2026-09)" in html
+    # the arrow is hidden from a screen reader, which reads words instead
+    assert ('<span aria-hidden="true">↑</span><span class="visually-hidden">Moved up</span> from In progress (2026-09)'
+            in html)
+    assert '<span aria-hidden="true">↓</span><span class="visually-hidden">Moved down</span> from Completed' in html
     assert re.search(r"<th scope=\"row\">September 2026</th><td>2</td><td>3</td><td>0</td><td>1</td><td>6</td>", html)
     assert '<a href="#action-2">2</a></th><td>Publish the commissioning plan.</td>' in html
 
