@@ -174,6 +174,25 @@ def test_newer_returns_win_over_an_older_draft(tmp_path: Path) -> None:
     assert (by_ref[4].status, by_ref[4].carried_from) == ("In progress", "2026-08/draft-01")
 
 
+def test_a_lead_without_a_return_for_two_months_keeps_what_it_sent_before(tmp_path: Path) -> None:
+    """No draft kept: each action is carried from the newest earlier period's returns that have it (a
+    lead that sent nothing in October keeps its September update in November)."""
+    root = make_workspace(tmp_path / "ws", period="2026-09")
+    without_opcc = default_returns()
+    del without_opcc["opcc.xlsx"]
+    make_workspace(root, period="2026-10", returns=without_opcc)
+    make_workspace(root, period="2026-11", returns=without_opcc)
+    checks = validate_draft(root, "2026-11")
+    by_ref = {item.ref: item for item in checks.checked.merged.actions}
+    assert [(by_ref[ref].status, by_ref[ref].carried_from, by_ref[ref].reported) for ref in (2, 4, 6)] == [
+        ("In progress", "the 2026-09 returns", "2026-09"), ("In progress", "the 2026-09 returns", "2026-09"),
+        ("Completed", "the 2026-09 returns", "2026-09")]
+    assert (by_ref[1].carried_from, by_ref[1].reported) == ("", "2026-11")  # updated this month
+    assert checks.checked.carried_from == "the 2026-10 returns and the 2026-09 returns"  # what was read
+    assert checks.paper.carried_from == "the 2026-09 returns"  # what the carried statuses came from
+    assert "status as last reported (September 2026)" in {row.ref: row.note for row in checks.paper.rows}[2]
+
+
 def test_many_warnings_of_one_kind_are_counted_not_listed_and_errors_are_each_listed(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A partner's return left out gave one warning per action of theirs (72 in the sample), burying the

@@ -90,43 +90,31 @@ def missing_returns(register: Register, inputs: Inputs, assignment: Assignment) 
     ]
 
 
-def last_reported_in_returns(inputs: Inputs, register: Register, period: str = ""
+def last_reported_in_returns(inputs: Inputs, register: Register, period: str
                              ) -> tuple[Mapping[int, LastReported], str, list[Issue]]:
-    """What the newest earlier period's returns said (or `period`'s), when no draft was kept for it.
+    """What a period's returns said, and "the YYYY-MM returns" ("" and nothing when it has none).
 
     Read and checked as usual; what was wrong in them is kept for information (it was that period's
     to fix, and an action they left unclear is simply not carried).
     """
-    if period:
-        files = tuple(list_returns(inputs.workspace / "inputs" / "returns" / period, inputs.workspace)[0])
-    else:
-        period, files = newest_earlier_returns(inputs)
-    if period and files:
-        earlier = replace(inputs, period=period, returns=files)
-        returns, issues = read_returns(earlier, register, assign(earlier, register))
-        merged, _ = merge_returns(register, returns, period)
-        noted = [issue("earlier-return-problem", period=period, problem=item.message, file=item.file,
-                       sheet=item.sheet, row=item.row, column=item.column, value=item.value, ref=item.ref)
-                 for item in issues]
-        name = f"the {period} returns"
-        return last_reported_in_merge(merged, name), name, noted
-    return {}, "", []
-
-
-def newest_earlier_returns(inputs: Inputs) -> tuple[str, tuple[Path, ...]]:
-    """The newest period before this one whose folder holds return files, and those files."""
-    for period in earlier_periods(inputs.workspace, inputs.period):
-        files, _listing = list_returns(inputs.workspace / "inputs" / "returns" / period, inputs.workspace)
-        if files:
-            return period, tuple(files)
-    return "", ()
+    files = tuple(list_returns(inputs.workspace / "inputs" / "returns" / period, inputs.workspace)[0])
+    if not files:
+        return {}, "", []
+    earlier = replace(inputs, period=period, returns=files)
+    returns, issues = read_returns(earlier, register, assign(earlier, register))
+    merged, _ = merge_returns(register, returns, period)
+    noted = [issue("earlier-return-problem", period=period, problem=item.message, file=item.file,
+                   sheet=item.sheet, row=item.row, column=item.column, value=item.value, ref=item.ref)
+             for item in issues]
+    name = f"the {period} returns"
+    return last_reported_in_merge(merged, name), name, noted
 
 
 def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: str = "",
                  found: list[Issue] | None = None, restricted: Paper | None = None, restricted_name: str = ""
                  ) -> Checked:
     """Register, returns and merge. With no earlier draft (`previous`), statuses are carried from the
-    newest earlier period's returns (`last_reported`; `restricted`: see there)."""
+    earlier periods' returns (`last_reported`; `restricted`: see there)."""
     issues = list(found or [])
     register, register_issues = load_register(inputs)
     issues += register_issues + check_partners(inputs.settings, register)
@@ -161,7 +149,9 @@ def last_reported(inputs: Inputs, register: Register, previous: Paper | None, pr
                   restricted: Paper | None = None, restricted_name: str = ""
                   ) -> tuple[dict[int, LastReported], str, list[Issue]]:
     """Each action's values as last reported before this period, and a line saying where from: the
-    kept draft of an earlier period, overlaid by a later period's returns no draft was built from.
+    kept draft of an earlier period, overlaid by the returns of each later period no draft was built
+    from, the newer over the older (a lead that sent none one month keeps what it sent the month before).
+    What was wrong in those returns is noted for the newest of them only.
 
     A public draft leaves exempt actions out: theirs come from `restricted` (the newest restricted draft
     of its period, when one was kept), else from that period's returns (`left_out_of_public`)."""
@@ -171,13 +161,19 @@ def last_reported(inputs: Inputs, register: Register, previous: Paper | None, pr
     if exempt:
         carried.update(exempt)
         sources.append(exempt_source)
-    period, _files = newest_earlier_returns(inputs)
-    if not period or (previous is not None and period <= previous.period):
-        return carried, " and ".join(sources), issues
-    newer, name, newer_issues = last_reported_in_returns(inputs, register)
-    if newer:
-        sources.insert(0, name)
-    return {**carried, **newer}, " and ".join(sources), issues + newer_issues
+    later = [period for period in earlier_periods(inputs.workspace, inputs.period)
+             if previous is None or period > previous.period]  # newest first
+    noted, used = False, []
+    for period in later:
+        found, name, found_issues = last_reported_in_returns(inputs, register, period)
+        if not noted and name:  # the newest period with returns: its problems are noted
+            issues += found_issues
+            noted = True
+        fresh = {ref: last for ref, last in found.items() if ref not in carried or carried[ref].reported < period}
+        if fresh:
+            carried.update(fresh)
+            used.append(name)
+    return carried, " and ".join([*used, *sources]), issues
 
 
 def left_out_of_public(inputs: Inputs, register: Register, previous: Paper | None, restricted: Paper | None,

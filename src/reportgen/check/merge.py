@@ -2,8 +2,8 @@
 
 The register is the source of truth for action text, section and lead. When two updates name the
 same action, the lead partner's wins and the other is reported. An action with no update keeps the
-values last reported (carried forward, marked as such: from the last draft of an earlier period,
-else from the newest earlier period's returns) or is shown as having no update.
+values last reported (carried forward, marked as such: from the last draft of an earlier period, or
+the returns of a later period no draft was built from) or is shown as having no update.
 """
 
 from __future__ import annotations

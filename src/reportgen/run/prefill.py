@@ -1,6 +1,6 @@
 """What a period's return workbooks are pre-filled with: each action as last reported before the period,
 by the rule a build of the period carries statuses forward by (`reportgen.check.checked.last_reported`:
-the kept draft of an earlier period, overlaid by a later period's returns no draft was built from).
+the kept draft of an earlier period, overlaid by the returns of later periods no draft was built from).
 
 One rule for the three places that need it: writing the workbooks (`reportgen.run.returns`), and telling
 a return sent back untouched, in a build (`reportgen.run.chase.unchanged_returns`) and as it is
