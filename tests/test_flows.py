@@ -78,7 +78,7 @@ def _register_by_lead(path: Path) -> dict[str, list[tuple[int, str]]]:
 
 def test_partner_returns_flow_writes_one_workbook_per_lead(harness, tmp_path: Path) -> None:
     """Each lead's workbook holds that lead's actions, in register order, pre-filled as a build of the
-    period carries forward: no draft is kept, so from the newest earlier period's returns (2026-10)."""
+    period carries forward: no draft is kept, so from earlier periods' returns (2026-10)."""
     from reportgen.shells.prefect_flows import partner_returns
 
     root = copy_example(tmp_path / "ws")

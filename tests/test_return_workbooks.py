@@ -73,7 +73,7 @@ def test_one_workbook_per_lead_with_its_actions_blank_when_nothing_was_reported_
 
 
 def test_prefilled_from_an_earlier_periods_returns_when_no_draft_was_built(tmp_path: Path) -> None:
-    """What a build of the period would carry forward (README): the newest earlier period's returns."""
+    """What a build of the period would carry forward (README): earlier periods' returns, when no draft was kept."""
     root = make_workspace(tmp_path / "ws", period=A)
     from_returns, issues = write_return_workbooks(root, B)
     assert issues == []
