@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pdfplumber
@@ -20,6 +21,7 @@ import pypdf
 import pytest
 
 from conftest import ROOT, SAMPLE, copy_example, needs_sample
+from reportgen.render.theme import read_theme
 from reportgen.render.xlsx import write_register_xlsx
 from reportgen.run.build import check_draft, render_docx
 from reportgen.run.returns import write_return_workbooks
@@ -137,3 +139,24 @@ def test_return_workbooks_print_in_libreoffice_without_rows_drawn_over_each_othe
     register = tmp_path / "register.xlsx"  # the build's merged register: the same rows of wrapped text
     write_register_xlsx(check_draft(root).paper, register)
     assert overprinted_words(convert(register, tmp_path / "register")) == []
+
+
+@needs_libreoffice
+def test_a_template_saved_by_libreoffice_keeps_its_heading_styles(tmp_path: Path) -> None:
+    """LibreOffice saves "Heading 1" as written (Word as "heading 1"): the restyled headings were not found,
+    and the PDF silently went back to the default look."""
+    import docx
+
+    restyled = tmp_path / "restyled.docx"
+    document = docx.Document(str(ROOT / "templates" / "paper.docx"))
+    document.styles["Heading 1"].font.color.rgb = docx.shared.RGBColor(0xC0, 0x00, 0x00)
+    document.save(str(restyled))
+    assert SOFFICE is not None
+    out = tmp_path / "lo"
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to",
+                    "docx:MS Word 2007 XML", "--outdir", str(out), str(restyled)], check=True, timeout=600,
+                   capture_output=True)
+    saved = out / "restyled.docx"
+    assert 'w:val="Heading 1"' in zipfile.ZipFile(saved).read("word/styles.xml").decode()  # as LibreOffice names it
+    theme, _issues = read_theme(saved)
+    assert theme.headings[0].colour == "C00000" and theme.headings[1].size == 11.5

@@ -28,6 +28,7 @@ from lxml import etree
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
 from reportgen.look import Logo, PageSetup, TextStyle, Theme
+from reportgen.render.docx.xml import find_style
 from reportgen.render.theme_css import LOGO_TYPES  # what WeasyPrint draws (not EMF/WMF/TIFF)
 
 Element = Any  # lxml elements (python-docx oxml classes)
@@ -99,10 +100,8 @@ class _Styles:
         self.theme_fonts = _theme_fonts(document)
 
     def _element(self, name: str) -> Element | None:
-        try:
-            return self.document.styles[name].element
-        except KeyError:
-            return None
+        style = find_style(self.document, name)
+        return style.element if style is not None else None
 
     def _chain(self, style: Element | None) -> Iterator[Element]:
         """`style` and its base styles, nearest first (a loop in basedOn stops)."""

@@ -33,6 +33,7 @@ from reportgen.render.docx.xml import (
     Element,
     add_text,
     child,
+    find_style,
     flag,
     set_ordered,
     xml_safe,
@@ -78,10 +79,8 @@ class Layout:
 
     def style_id(self, name: str) -> str | None:
         if name not in self.style_ids:
-            try:
-                self.style_ids[name] = self.document.styles[name].style_id
-            except KeyError:
-                self.style_ids[name] = None
+            style = find_style(self.document, name)
+            self.style_ids[name] = style.style_id if style is not None else None
         return self.style_ids[name]
 
     def link_id(self, url: str) -> str:

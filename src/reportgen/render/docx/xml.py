@@ -161,3 +161,17 @@ class CellProto:
         if span > 1:
             set_ordered(tc_pr, flag("w:gridSpan", str(span)), TCPR_ORDER)
         return CellProto(tc_pr, self.p_pr, self.r_pr)
+
+
+def find_style(document: Any, name: str) -> Any | None:
+    """The template's style `name` ("Heading 1"), or None: by python-docx's name, else by its name or id
+    whatever the case. Word saves a built-in style's name in lower case ("heading 1", which python-docx
+    maps), LibreOffice as shown ("Heading 1", which python-docx then does not find)."""
+    try:
+        return document.styles[name]
+    except KeyError:
+        pass
+    wanted = name.casefold()
+    return next((style for style in document.styles
+                 if (style.name or "").casefold() == wanted
+                 or (style.style_id or "").casefold() == wanted.replace(" ", "")), None)
