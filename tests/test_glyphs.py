@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import logging
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from weasyprint import HTML
@@ -60,3 +63,20 @@ def test_validate_names_the_cell_the_narrative_line_and_the_setting(tmp_path, ca
     assert f"Line 3 of narrative.md holds {missing[0]}" in out
     assert f"[paper] title holds {missing[-1]} ({glyphs.code_points(missing[-1])})" in out
     assert "fonts-noto-cjk" in out
+
+
+def test_the_command_reports_each_missing_character_once_not_weasyprints_log_lines(tmp_path: Path) -> None:
+    """`reportgen build` as an officer runs it: the located no-font-for warning, and none of WeasyPrint's
+    own ".notdef glyph rendered" lines (one a character, from the PDF workers) before the summary."""
+    missing = glyphs.missing_glyphs(CANDIDATES)
+    if not missing:
+        pytest.skip("every candidate character has a font on this machine")
+    returns = default_returns()
+    returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "Completed", f"Shared with partners {missing}.", ""),
+                            (4, "", "Completed", "Done.", ""), (6, "", "Completed", "Done.", "")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "build", "--workspace", str(root)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "which no font installed here has" in done.stdout
+    assert ".notdef" not in done.stderr + done.stdout

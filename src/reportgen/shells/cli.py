@@ -40,7 +40,15 @@ __all__ = ["BLOCKED", "OK", "USAGE", "guarded", "main", "make_parser"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(reported_as_issues)
     return parse(make_parser(), None if argv is None else list(argv), "reportgen")
+
+
+def reported_as_issues(record: logging.LogRecord) -> bool:
+    """False for WeasyPrint's line about a character drawn as an empty box: the build reports each such
+    character as a `no-font-for` issue at the cell that holds it (`reportgen.glyphs`), before the PDF."""
+    return not (record.name.startswith("weasyprint") and record.getMessage().startswith(".notdef glyph rendered"))
 
 
 def make_parser() -> click.Group:
