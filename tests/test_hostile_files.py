@@ -147,6 +147,7 @@ def test_zero_width_and_bidi_characters_removed_and_reported(tmp_path: Path) -> 
     assert ret is not None and ret.updates[0].status_as_written == "Completed"
     assert ret.updates[0].explanation == "safetxt.exe"
     assert sorted(i.code for i in issues) == ["invisible-characters", "invisible-characters"]
+    assert sorted(i.message.rsplit("(", 1)[1] for i in issues) == ["U+200B).", "U+202E)."]  # named
 
 
 def test_openpyxl_escapes_decoded(tmp_path: Path) -> None:

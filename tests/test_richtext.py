@@ -44,6 +44,10 @@ def squash(text: str) -> str:
         ("bidi\u202eevil\u2066x\u2069\u200f", ("bidievilx", ["invisible-characters"])),
         ("\x07\u200d", ("", ["control-characters", "invisible-characters"])),
         ("non\u00a0breaking", ("non breaking", [])),
+        # joiners that join: an emoji sequence and a Persian word keep them; a stray one beside Latin goes
+        ("\U0001f46e\u200d\u2640\ufe0f", ("\U0001f46e\u200d\u2640\ufe0f", [])),
+        ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", [])),
+        ("Comp\u200dleted", ("Completed", ["invisible-characters"])),
         ("lone \ud800 surrogate \uffff", ("lone  surrogate ", ["control-characters"])),
     ],
 )

@@ -309,8 +309,8 @@ CODES: dict[str, Code] = {
         {"nul-bytes": "{file} holds NUL bytes; they were removed."}),
     "invisible-characters": Code(
         W, "The text holds zero-width or direction-changing characters.",
-        "Row {row}, column {column!r}: zero-width or text-direction characters were removed.",
-        "Retype the text; the characters were removed."),
+        "Row {row}, column {column!r}: zero-width or text-direction characters were removed ({points}).",
+        "No action needed: they do not show. Check the text reads as intended."),
     "unsafe-path": Code(
         E, "A file in the returns folder is a link or lies outside the folder.",
         "{file} is a link; it was not read.",

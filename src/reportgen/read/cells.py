@@ -20,7 +20,15 @@ _REF_TEXT = re.compile(r"([0-9\uff10-\uff19]+)(?:[.\uff0e][0\uff10]+)?")
 _OPENPYXL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 # C0 controls XML forbids, C1 controls (invisible, and never meant in partner text), non-characters
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
-INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+# zero-width and text-direction characters; the joiners (ZWNJ U+200C, ZWJ U+200D) only where they join
+# nothing: between two other characters they build emoji (👮‍♀️) and words in Persian or Hindi
+INVISIBLE = re.compile("[\u200b\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]"
+                       "|(?<![^\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f])")
+
+
+def invisible_in(text: str) -> str:
+    """The invisible characters `clean_text` removes from `text`, once each, as U+ code points."""
+    return ", ".join(dict.fromkeys(f"U+{ord(match[0]):04X}" for match in INVISIBLE.finditer(text)))
 
 
 def clean_text(value: str) -> tuple[str, list[str]]:

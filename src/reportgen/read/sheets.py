@@ -326,7 +326,7 @@ def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> t
     """A text cell, cleaned of invisible characters (reported); None when too long to publish."""
     from reportgen.glyphs import code_points, missing_glyphs
     from reportgen.long_words import BREAK_EVERY, longest_run
-    from reportgen.read.cells import MAX_CELL_CHARS, cell_text, clean_text
+    from reportgen.read.cells import MAX_CELL_CHARS, cell_text, clean_text, invisible_in
 
     raw = cell_text(table.value(cells, key))
     url = table.link(number, key)
@@ -334,7 +334,9 @@ def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> t
         raw = f"[{raw.strip()}]({url})"  # a link made with Insert > Link: keep its target, as Markdown
     text, findings = clean_text(raw)
     where = {"file": table.file, "sheet": table.sheet, "row": number, "column": table.written.get(key, key)}
-    issues = [issue(code, value=raw, **where) for code in dict.fromkeys(findings)]
+    issues = [issue(code, value=raw, **where) for code in dict.fromkeys(findings) if code != "invisible-characters"]
+    if "invisible-characters" in findings:  # which characters: they cannot be seen in the cell
+        issues.append(issue("invisible-characters", points=invisible_in(raw), value=raw, **where))
     run = longest_run(text)
     if run:
         issues.append(issue("long-word", run=run, every=BREAK_EVERY, value=text[:80], **where))
