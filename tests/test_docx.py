@@ -58,6 +58,21 @@ def test_cover_sheet_is_a_two_column_table_of_labels_and_values(document, paper)
     assert label._tc.tcPr.find(qn("w:shd")) is not None
 
 
+def test_a_row_kept_whole_unless_it_is_most_of_a_page_long(tmp_path: Path) -> None:
+    """Rows may not break across pages, but Word cuts off one taller than a page that may not: a row of a
+    2,000-word explanation may break; the others stay whole."""
+    paper = make_paper(4, sections=1)
+    long = " ".join(["Partnership working continued across the county this period."] * 250)
+    rows = tuple(dataclasses.replace(row, cells=tuple(PaperCell("explanation", long) if c.key == "explanation" else c
+                                                      for c in row.cells)) if row.ref == 2 else row
+                 for row in paper.sections[0].rows)
+    section = dataclasses.replace(paper.sections[0], rows=rows)
+    document = write(tmp_path, dataclasses.replace(paper, sections=(section,)))
+    plan = plan_table(document)
+    splits = {row.cells[0].text: row._tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is None for row in plan.rows[1:]}
+    assert splits == {"1": False, "2": True, "3": False, "4": False}
+
+
 def test_title_and_subtitle_use_named_styles(document, paper) -> None:
     styled = {p.style.name: p.text for p in document.paragraphs if p.style.name in ("Title", "Subtitle")}
     assert styled == {"Title": paper.title, "Subtitle": paper.subtitle}

@@ -9,6 +9,7 @@ as a tree (see `serialised`), and put in the saved package by `reportgen.render.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Mapping, Sequence
 from copy import deepcopy
@@ -37,6 +38,11 @@ from reportgen.render.theme import CELL_MARKER, SECTION_MARKER, find_plan_rows  
 ROWS_MARKER = "reportgen:plan-rows"  # an XML comment where the plan rows go when the document is saved
 # the column keys of the template's delivery table, in its order: a prototype cell is picked by key
 TEMPLATE_COLUMN_KEYS = ("ref", "action", "status", "explanation", "timeframe", "page")
+# A plan row may not break across pages (cantSplit), unless it is most of a page long: Word cuts off a row
+# taller than a page that may not break. Estimated from its tallest cell: ~4.5 pt a character of 8.5 pt
+# text, and a landscape A4 page holds ~40 lines of it.
+CHAR_POINTS = 4.5
+PAGE_LINES = 32
 
 _NAMESPACE_DECLARATION = re.compile(rb' xmlns(?::[A-Za-z0-9_.-]+)?="[^"]*"')
 
@@ -115,6 +121,8 @@ class _PlanWriter:
         by_key = {cell.key: cell for cell in row.cells}
         tr = etree.Element(W_TR)
         tr.append(deepcopy(self.action_props))
+        if self.near_a_page(row):  # Word cuts off a row that may not break and is taller than a page
+            tr[0].remove(tr[0].find(qn("w:cantSplit")))
         if row.change in ("ins", "del"):  # a draft comparison: the whole row added or withdrawn
             set_ordered(tr[0], self.layout.change_mark(row.change), TRPR_ORDER)
         for column, proto in zip(self.columns, self.cells):
@@ -131,6 +139,14 @@ class _PlanWriter:
             else:
                 tc.extend(self.layout.text_paragraphs(cell.text if cell is not None else "", proto))
         return tr
+
+    def near_a_page(self, row: PaperRow) -> bool:
+        """Whether the row's tallest cell is, by an estimate of its lines, most of a landscape page long."""
+        lines = 0
+        for cell, width in zip(row.cells, self.widths):
+            per_line = max(10.0, width / 20 / CHAR_POINTS)  # twips to points, then characters
+            lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in cell.text.split("\n")))
+        return lines >= PAGE_LINES
 
     def status_cell(self, tc: Element, row: PaperRow, cell: PaperCell | None, proto: CellProto) -> None:
         """The Paper's status cell: shaded with its fill, the label, then each note in "Status Note"."""
