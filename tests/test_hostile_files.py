@@ -141,6 +141,15 @@ def test_forty_thousand_character_cell_rejected_not_truncated(tmp_path: Path) ->
     assert flatten(issues, ["code", "row", "ref"]) == [["cell-too-long", 2, 1]]
 
 
+def test_an_update_longer_than_a_page_is_a_warning_and_kept_whole(tmp_path: Path) -> None:
+    long = "Partnership working continued across the county this period. " * 60  # ~3,660 characters
+    ret, issues = _read(write_csv(tmp_path / "opcc.csv", [RETURN_HEADINGS, (1, "", "Completed", long, ""),
+                                                          (2, "", "Completed", long[:2000], "")]))
+    assert ret is not None and ret.updates[0].explanation == long.strip()
+    assert flatten(issues, ["code", "row", "ref"]) == [["longer-than-a-page", 2, 1]]
+    assert issues[0].severity.value == "warning" and f"{len(long):,} characters" in issues[0].message
+
+
 def test_zero_width_and_bidi_characters_removed_and_reported(tmp_path: Path) -> None:
     ret, issues = _read(write_csv(tmp_path / "opcc.csv", [RETURN_HEADINGS,
                                                           (1, "", "Comp\u200bleted", "safe\u202etxt.exe", "")]))

@@ -298,6 +298,11 @@ CODES: dict[str, Code] = {
         "Replace the formula with the value.",
         {"pasted": ("Cell {value} shows the error {error} (a formula's error pasted as a value), not a value.",
                     "Type the value in, or fix the formula where it was copied from and paste its value again.")}),
+    "longer-than-a-page": Code(
+        W, "An update is longer than a page of the plan.",
+        "Row {row}, column {column!r} holds {length:,} characters, more than a page of the delivery plan: the PDF "
+        "does not repeat the table's header row on the pages the update continues onto.",
+        "Shorten the update, or summarise it and link to a fuller report."),
     "cell-too-long": Code(
         E, "The text is longer than a spreadsheet cell can safely hold.",
         "Row {row}, column {column!r} holds {length:,} characters (the limit is {limit:,}).",

@@ -15,6 +15,8 @@ from reportgen.periods import DATE_FORM
 from reportgen.read.xlsx_values import DateCell
 
 MAX_CELL_CHARS = 32_767  # Excel's own limit: longer text is rejected, never truncated
+# more than a landscape page of the plan's Explanation column holds (~40 lines of ~65 characters)
+PAGE_OF_UPDATE_CHARS = 2_600
 MAX_REF_DIGITS = 9  # refs are plan priority numbers; int() of thousands of digits is refused by Python
 _REF_TEXT = re.compile(r"([0-9\uff10-\uff19]+)(?:[.\uff0e][0\uff10]+)?")
 _OPENPYXL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")

@@ -326,7 +326,7 @@ def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> t
     """A text cell, cleaned of invisible characters (reported); None when too long to publish."""
     from reportgen.glyphs import code_points, missing_glyphs
     from reportgen.long_words import BREAK_EVERY, longest_run
-    from reportgen.read.cells import MAX_CELL_CHARS, cell_text, clean_text, invisible_in
+    from reportgen.read.cells import MAX_CELL_CHARS, PAGE_OF_UPDATE_CHARS, cell_text, clean_text, invisible_in
 
     raw = cell_text(table.value(cells, key))
     url = table.link(number, key)
@@ -343,6 +343,8 @@ def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> t
     missing = missing_glyphs(text)
     if missing:
         issues.append(issue("no-font-for", characters=missing, points=code_points(missing), value=text[:80], **where))
+    if key == "explanation" and MAX_CELL_CHARS >= len(text) > PAGE_OF_UPDATE_CHARS:
+        issues.append(issue("longer-than-a-page", length=len(text), value=text[:80], **where))
     if len(text) > MAX_CELL_CHARS:
         issues.append(issue("cell-too-long", length=len(text), limit=MAX_CELL_CHARS, value=text[:80], **where))
         return None, issues
