@@ -73,6 +73,24 @@ def test_a_row_kept_whole_unless_it_is_most_of_a_page_long(tmp_path: Path) -> No
     assert splits == {"1": False, "2": True, "3": False, "4": False}
 
 
+def test_tables_are_narrowed_to_a_restyled_templates_margins(tmp_path: Path) -> None:
+    """A template whose portrait margins were made wider (left 40 mm): the cover table, set 174 mm wide,
+    ran past the right margin; it is narrowed to the text width, its columns in proportion."""
+    from docx.shared import Mm
+
+    template = docx.Document(str(TEMPLATE))
+    template.sections[0].left_margin, template.sections[0].right_margin = Mm(40), Mm(10)
+    template.save(str(tmp_path / "narrow.docx"))
+    out = tmp_path / "paper.docx"
+    write_docx(make_paper(4, sections=1), tmp_path / "narrow.docx", out)
+    document = docx.Document(str(out))
+    section = document.sections[0]
+    text_width = (section.page_width - section.left_margin - section.right_margin) / 635  # EMU to twips
+    cover = document.tables[0]
+    columns = [int(c.get(qn("w:w"))) for c in cover._tbl.iter(qn("w:gridCol"))]
+    assert sum(columns) <= text_width and columns[0] / sum(columns) == pytest.approx(0.32, abs=0.01)
+
+
 def test_title_and_subtitle_use_named_styles(document, paper) -> None:
     styled = {p.style.name: p.text for p in document.paragraphs if p.style.name in ("Title", "Subtitle")}
     assert styled == {"Title": paper.title, "Subtitle": paper.subtitle}

@@ -95,6 +95,7 @@ def write_docx(
         date=xml_safe(revision_date or stamp.strftime("%Y-%m-%dT%H:%M:%SZ")),
     )
     _drop_empty_tables(document.element.body)
+    fit_tables_to_margins(document.element.body)
     mark_draft(document, paper)
     if paper.progress is not None:
         fill_progress(layout, paper.progress)
@@ -240,6 +241,44 @@ def _property(text: str) -> str:
     """A document property: Word (and python-docx) hold at most 255 characters; the page keeps them all."""
     text = xml_safe(text)
     return text if len(text) <= 255 else text[:254] + "…"
+
+
+def fit_tables_to_margins(body: Element) -> None:
+    """A table set wider than its page's text (the template's margins made wider, or its page narrower)
+    is narrowed to fit, its columns in proportion; it ran past the right margin in Word and LibreOffice."""
+    pending: list[Element] = []
+    for element in body:
+        if element.tag == qn("w:tbl"):
+            pending.append(element)
+            continue
+        section = element if element.tag == qn("w:sectPr") else element.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+        if section is None:
+            continue
+        size, margins = section.find(qn("w:pgSz")), section.find(qn("w:pgMar"))
+        if size is not None and margins is not None:
+            text_width = _twips(size.get(qn("w:w"))) - _twips(margins.get(qn("w:left"))) \
+                - _twips(margins.get(qn("w:right")))
+            for table in pending:
+                _narrow(table, text_width)
+        pending = []
+
+
+def _narrow(table: Element, text_width: int) -> None:
+    width = table.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
+    wide = _twips(width.get(qn("w:w"))) if width is not None and width.get(qn("w:type")) == "dxa" else 0
+    if text_width <= 0 or wide <= text_width:
+        return
+    factor = text_width / wide
+    for element in (width, *table.iter(qn("w:gridCol")), *table.iter(qn("w:tcW"))):
+        if element.tag == qn("w:gridCol") or element.get(qn("w:type")) in ("dxa", None):
+            element.set(qn("w:w"), str(int(_twips(element.get(qn("w:w"))) * factor)))
+
+
+def _twips(value: str | None) -> int:
+    try:
+        return int(float(value or 0))
+    except ValueError:
+        return 0
 
 
 def _drop_empty_tables(body: Element) -> None:
