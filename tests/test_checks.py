@@ -34,6 +34,8 @@ def test_unknown_ref_left_out_and_reported(tmp_path: Path) -> None:
     returns["opcc.xlsx"].append((99, "Not ours", "Completed", "", ""))
     checked = _check(make_workspace(tmp_path, returns=returns))
     assert _codes(checked, "unknown-ref") == [["unknown-ref", "inputs/returns/2026-10/opcc.xlsx", 5, 99]]
+    found = next(i for i in checked.issues if i.code == "unknown-ref")  # the row once, in where; the column named
+    assert (found.column, found.where.count("row 5"), found.message.count("Row 5")) == ("Plan priority", 1, 0)
 
 
 def test_status_variants_and_unknown_status_with_suggestion(tmp_path: Path) -> None:

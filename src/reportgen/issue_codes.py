@@ -180,7 +180,7 @@ CODES: dict[str, Code] = {
         "Type the page as text in the register: an apostrophe first ('5-6), or format the column as Text."),
     "unknown-ref": Code(
         E, "The return updates an action that is not in the register.",
-        "Row {row}: action {ref} is not in the register; this update was left out.",
+        "Action {ref} is not in the register; this update was left out.",
         "Check the number against the register; the update is left out of the paper.",
         partner_advice="Check the number against the workbook we sent; this update is left out until then."),
     "duplicate-update": Code(

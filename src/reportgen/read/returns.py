@@ -94,13 +94,14 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
     table = status_table(settings.statuses.aliases)
     status_heading = partner_return.heading("status", settings.returns.columns["status"].heading)
     action_heading = partner_return.heading("action", settings.returns.columns["action"].heading)
+    ref_heading = partner_return.heading("ref", settings.returns.columns["ref"].heading)
     kept: list[Update] = []
     issues: list[Issue] = []
     for update in partner_return.updates:
         where = {"file": update.file, "sheet": update.sheet, "row": update.row, "ref": update.ref}
         action = actions.get(update.ref)
         if action is None:
-            issues.append(issue("unknown-ref", value=str(update.ref), **where))
+            issues.append(issue("unknown-ref", column=ref_heading, value=str(update.ref), **where))
             continue
         status = match_status(update.status_as_written, table)
         if not update.status_as_written:
