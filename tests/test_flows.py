@@ -15,6 +15,7 @@ import pytest
 from canary import CANARY, exempt_workspace
 from conftest import ROOT, blocked_workspace, copy_example
 from reportgen.drafts.folders import load_draft
+from reportgen.read.statuses import match_status, status_table
 from reportgen.run.build import build_draft
 from reportgen.settings import CANONICAL_STATUSES
 
@@ -76,9 +77,22 @@ def _register_by_lead(path: Path) -> dict[str, list[tuple[int, str]]]:
     return by_lead
 
 
+def _returned_statuses(path: Path) -> dict[int, str | None]:
+    """Ref -> status of a return workbook the example workspace holds (headings under a title, refs as "12.0")."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    rows = book["Return"].iter_rows(values_only=True)
+    headings = next(row for row in rows if "Plan priority" in row)
+    at = {heading: number for number, heading in enumerate(headings)}
+    table = status_table({})  # "Complete" is carried as "Completed"
+    statuses = {int(float(row[at["Plan priority"]])): match_status(row[at["Status this reporting period"]] or "", table)
+                for row in rows if row[at["Plan priority"]] is not None}
+    book.close()
+    return statuses
+
+
 def test_partner_returns_flow_writes_one_workbook_per_lead(harness, tmp_path: Path) -> None:
     """Each lead's workbook holds that lead's actions, in register order, pre-filled as a build of the
-    period carries forward: no draft is kept, so from earlier periods' returns (2026-10)."""
+    period carries forward: no draft is kept, so from the newest earlier return that has the action."""
     from reportgen.shells.prefect_flows import partner_returns
 
     root = copy_example(tmp_path / "ws")
@@ -94,10 +108,21 @@ def test_partner_returns_flow_writes_one_workbook_per_lead(harness, tmp_path: Pa
         rows = list(book["Return"].iter_rows(values_only=True))
         at = {heading: number for number, heading in enumerate(rows[0])}
         assert [(row[at["Plan priority"]], row[at["Action"]]) for row in rows[1:]] == actions, name
-        statuses[name] = {row[at["Status this reporting period"]] for row in rows[1:]}
-        assert statuses[name] <= {*CANONICAL_STATUSES, None}, (name, statuses[name])
-    assert statuses["wessex-police.xlsx"] - {None} and statuses["opcc.xlsx"] - {None}
-    assert statuses["wessex-county-council.xlsx"] == {None}  # no 2026-10 return: nothing carried, as in a build
+        statuses[name] = {row[at["Plan priority"]]: row[at["Status this reporting period"]] for row in rows[1:]}
+        assert set(statuses[name].values()) <= {*CANONICAL_STATUSES, None}, (name, statuses[name])
+    returns = root / "inputs" / "returns"
+    # Wessex County Council sent no return in 2026-10: its actions are pre-filled from 2026-09's
+    september = _returned_statuses(returns / "2026-09" / "wessex-county-council.xlsx")
+    assert not (returns / "2026-10" / "wessex-county-council.xlsx").exists()
+    assert statuses["wessex-county-council.xlsx"] == {ref: september.get(ref)
+                                                      for ref in statuses["wessex-county-council.xlsx"]}
+    assert set(september.values()) - {None}
+    # Wessex Police returned in both: October's status wins, September's where October left the action out
+    october = _returned_statuses(returns / "2026-10" / "wessex-police.xlsx")
+    september = _returned_statuses(returns / "2026-09" / "wessex-police.xlsx")
+    assert statuses["wessex-police.xlsx"] == {ref: october.get(ref) or september.get(ref)
+                                              for ref in statuses["wessex-police.xlsx"]}
+    assert october != september
 
 
 @pytest.mark.slow

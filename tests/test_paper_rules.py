@@ -93,6 +93,11 @@ def _docx_status_cells(path: Path) -> list[tuple[list[str], str | None]]:
     return cells
 
 
+def _seen(element: lxml.html.HtmlElement) -> str:
+    """The text a sighted reader sees: without the words only a screen reader is given."""
+    return "".join(text for text in element.xpath(".//text()[not(ancestor::*[@class='visually-hidden'])]"))
+
+
 def test_the_status_cell_says_and_shows_the_same_in_docx_pdf_and_html(tmp_path: Path) -> None:
     paper = _noted_paper()
     expected = [paper.status_cell(row) for row in paper.rows]
@@ -107,7 +112,10 @@ def test_the_status_cell_says_and_shows_the_same_in_docx_pdf_and_html(tmp_path: 
     write_html(paper, TEMPLATES, tmp_path / "paper.html")
     tree = lxml.html.fromstring((tmp_path / "paper.html").read_bytes())
     cells = tree.xpath("//td[contains(@class, 'status')]")
-    assert [[span.text_content() for span in td.xpath("./span")] for td in cells] == words
+    assert [[_seen(span) for span in td.xpath("./span")] for td in cells] == words
+    movement = cells[0].xpath("./span[@class='movement']")[0]
+    assert movement.xpath("string(.//*[@aria-hidden='true'])") == "↑"  # read out as words, not "up arrow"
+    assert movement.xpath("string(.//*[@class='visually-hidden'])") == "Moved up"
     style = "".join(tree.xpath("//style/text()"))
     for cell in expected:
         assert cell.colour is not None

@@ -265,6 +265,17 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def server_child(pid: int) -> int:
+    """The `prefect server start` that serve `pid` started (serve may have another child for a moment)."""
+    def command(child: int) -> bytes:
+        with contextlib.suppress(OSError):
+            return Path(f"/proc/{child}/cmdline").read_bytes()
+        return b""
+
+    [server] = [child for child in children(pid) if b"\0server\0start\0" in command(child)]
+    return server
+
+
 def test_serve_starts_a_server_whose_ui_works_and_lives_and_dies_with_it(tmp_path: Path) -> None:
     """The UI of the server `reportgen serve` starts works; if that server dies, serve stops with an
     error (a supervisor sees it); if serve is killed outright, its server goes too."""
@@ -293,7 +304,7 @@ def test_serve_starts_a_server_whose_ui_works_and_lives_and_dies_with_it(tmp_pat
     log = tmp_path / "serve-2.log"
     with running([str(BIN / "reportgen"), "serve", "--workspace", str(workspace)], env, log) as serve:
         wait_for(lambda: "being served" in log.read_text(), 180, "serve to start\n" + log.read_text())
-        [server] = children(serve.pid)
+        server = server_child(serve.pid)
         os.kill(serve.pid, signal.SIGKILL)  # no clean-up runs: the kernel stops the server
         serve.wait(10)
         wait_for(lambda: not Path(f"/proc/{server}").exists() or "Z" in _state(server), 30, "the server to stop")
@@ -301,7 +312,7 @@ def test_serve_starts_a_server_whose_ui_works_and_lives_and_dies_with_it(tmp_pat
     log = tmp_path / "serve-3.log"  # stopped as systemd stops a service: SIGTERM, quietly, as Ctrl-C does
     with running([str(BIN / "reportgen"), "serve", "--workspace", str(workspace)], env, log) as serve:
         wait_for(lambda: "being served" in log.read_text(), 180, "serve to start\n" + log.read_text())
-        [server] = children(serve.pid)
+        server = server_child(serve.pid)
         serve.send_signal(signal.SIGTERM)
         assert serve.wait(60) == 0, log.read_text()
         wait_for(lambda: not Path(f"/proc/{server}").exists() or "Z" in _state(server), 30, "the server to stop")
@@ -313,7 +324,7 @@ def test_serve_starts_a_server_whose_ui_works_and_lives_and_dies_with_it(tmp_pat
     with running([str(BIN / "reportgen"), "serve", "--workspace", str(workspace)], env, log) as serve:
         wait_for(lambda: "Serving monthly-update/monthly for" in log.read_text(), 180,
                  "serve to start\n" + log.read_text())
-        [server] = children(serve.pid)
+        server = server_child(serve.pid)
         serve.send_signal(signal.SIGTERM)
         assert serve.wait(60) == 0, log.read_text()  # was -15 now and then: killed outright, not stopped
         wait_for(lambda: not Path(f"/proc/{server}").exists() or "Z" in _state(server), 30, "the server to stop")

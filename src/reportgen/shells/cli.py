@@ -40,9 +40,14 @@ __all__ = ["BLOCKED", "OK", "USAGE", "guarded", "main", "make_parser"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    for handler in logging.getLogger().handlers:
+    handlers = list(logging.getLogger().handlers)  # a caller's too (pytest's): the filter is taken off after
+    for handler in handlers:
         handler.addFilter(reported_as_issues)
-    return parse(make_parser(), None if argv is None else list(argv), "reportgen")
+    try:
+        return parse(make_parser(), None if argv is None else list(argv), "reportgen")
+    finally:
+        for handler in handlers:
+            handler.removeFilter(reported_as_issues)
 
 
 def reported_as_issues(record: logging.LogRecord) -> bool:
