@@ -777,6 +777,7 @@ legal_implications = "None identified"
 equalities_impacts = "None identified from this report; equality impacts are assessed \
 for each action as it is delivered."
 foi_exemption = "Not Exempt"
+restricted_foi_exemption = "Exempt: Schedule 12A to the Local Government Act 1972, paragraph 7 (Part II)"
 narrative = "narrative.md"
 
 [returns]

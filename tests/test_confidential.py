@@ -200,3 +200,49 @@ def test_an_exempt_action_is_carried_past_a_public_draft(tmp_path: Path, restric
     assert next(r for r in rows if r[0] == 4)[3:5] == ("In progress", "Update on action 4.")
     public_november = build_draft(root)
     assert canary_leaks(root / "outputs") == [] and 4 not in [r.ref for r in public_november.paper.rows]
+
+
+def _foi_row(folder: Path) -> str:
+    """The cover's Freedom of Information row, as the DOCX gives it (checked against the PDF and web edition)."""
+    import docx
+    import lxml.html
+
+    label = "FREEDOM OF INFORMATION EXEMPTION SECTION IF APPLICABLE"
+    cover = {row.cells[0].text: row.cells[1].text for row in docx.Document(str(folder / "paper.docx")).tables[0].rows}
+    first = pypdf.PdfReader(folder / "paper.pdf").pages[0].extract_text() or ""
+    web = lxml.html.fromstring((folder / "paper.html").read_bytes()).text_content()
+    assert cover[label] in " ".join(first.split()) and cover[label] in web
+    return cover[label]
+
+
+def test_a_restricted_cover_gives_its_own_foi_exemption_and_never_says_not_exempt_unwarned(tmp_path: Path) -> None:
+    """The restricted edition is the Part II paper: its cover gives [paper] restricted_foi_exemption; a
+    restricted edition holding exempt actions under a 'Not Exempt' cover is a warning naming the key."""
+    root = exempt_workspace(tmp_path / "ws")
+    restricted = build_draft(root, edition="restricted")
+    [warned] = [i for i in restricted.issues if i.code == "restricted-cover-not-exempt"]
+    assert (warned.severity.value, warned.file, warned.column, warned.value) == (
+        "warning", "reportgen.toml", "foi_exemption", "Not Exempt")
+    assert "holds 1 exempt action(s)" in warned.message and "restricted_foi_exemption" in warned.advice
+    assert _foi_row(restricted.folder) == "Not Exempt"  # shown as set, not guessed
+    public = build_draft(root)
+    assert _foi_row(public.folder) == "Not Exempt"
+    assert not [i for i in public.issues if i.code == "restricted-cover-not-exempt"]  # it has no exempt actions
+
+    settings = root / "reportgen.toml"
+    toml = settings.read_text(encoding="utf-8")
+    settings.write_text(toml + 'restricted_foi_exemption = "Exempt: Schedule 12A, paragraph 7"\n', encoding="utf-8")
+    restricted = build_draft(root, edition="restricted")
+    assert not [i for i in restricted.issues if i.code == "restricted-cover-not-exempt"]
+    assert _foi_row(restricted.folder) == "Exempt: Schedule 12A, paragraph 7"
+    assert _foi_row(build_draft(root).folder) == "Not Exempt"  # the public edition keeps foi_exemption
+
+    settings.write_text(toml + 'restricted_foi_exemption = "N/A"\n', encoding="utf-8")
+    [warned] = [i for i in build_draft(root, edition="restricted").issues if i.code == "restricted-cover-not-exempt"]
+    assert (warned.column, warned.value) == ("restricted_foi_exemption", "N/A")
+
+
+def test_a_restricted_edition_with_no_exempt_action_is_not_warned(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws")
+    result = build_draft(root, edition="restricted")
+    assert not [i for i in result.issues if i.code == "restricted-cover-not-exempt"]

@@ -251,6 +251,12 @@ CODES: dict[str, Code] = {
         "Add the Panel's next meeting to [paper] meetings (or date) in reportgen.toml.",
         {"before-period": "{file}: the meeting date {shown_date} is before the period {period}; the cover sheet "
                           "would show it."}),
+    "restricted-cover-not-exempt": Code(
+        W, "The restricted edition holds exempt actions, but its cover sheet says the paper is not exempt.",
+        "{file}: this restricted edition holds {count} exempt action(s), but its cover sheet gives "
+        "{value!r} as the Freedom of Information exemption.",
+        "Set [paper] restricted_foi_exemption in reportgen.toml to the exemption that applies to the Part II "
+        "paper (e.g. the paragraph of Schedule 12A); the public edition keeps foi_exemption."),
     "wrong-partner-return": Code(
         E, "A partner's return updates none of the actions it leads, only other partners': is it the right file?",
         "{file} is {partner}'s return, but it updates none of the {led} action(s) {partner} leads: its {rows} "

@@ -59,6 +59,9 @@ class PaperSettings(Strict):
     legal_implications: str = ""
     equalities_impacts: str = ""
     foi_exemption: str = "Not Exempt"
+    # the restricted edition's (Part II paper's) cover, e.g. "Exempt: Schedule 12A, paragraph 7"; "" keeps
+    # foi_exemption (a restricted edition holding exempt actions under a "Not Exempt" cover is a warning)
+    restricted_foi_exemption: str = ""
     narrative: str = "narrative.md"
     subtitle: str = ""  # e.g. "Report for the Hertfordshire Police and Crime Panel, February 2023"
     author: str = ""  # document properties; defaults to submitted_by

@@ -74,7 +74,7 @@ def build_paper(
         author=settings.paper.author or settings.paper.submitted_by,
         edition=edition,
         marking=settings.paper.restricted_marking if edition == "restricted" else "",
-        cover=cover_rows(settings.paper, merged.period),
+        cover=cover_rows(settings.paper, merged.period, edition),
         narrative=render_narrative(narrative_source, context),
         columns=columns,
         sections=sections,

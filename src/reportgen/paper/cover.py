@@ -46,8 +46,8 @@ def meeting_issues(paper: PaperSettings, period: str) -> list[Issue]:
 
 
 PRINTED = ("meeting", "title", "subtitle", "submitted_by", "purpose", "decisions_required", "financial_implications",
-           "risk_implications", "legal_implications", "equalities_impacts", "foi_exemption", "exempt_note",
-           "restricted_marking", "draft_marking")  # [paper] texts the PDF prints
+           "risk_implications", "legal_implications", "equalities_impacts", "foi_exemption", "restricted_foi_exemption",
+           "exempt_note", "restricted_marking", "draft_marking")  # [paper] texts the PDF prints
 
 
 def font_issues(paper: PaperSettings) -> list[Issue]:
@@ -73,7 +73,28 @@ def fill_in(text: str, period: str, date: dt.date | None) -> str:
     return _FIELD.sub(value, text)
 
 
-def cover_rows(paper: PaperSettings, period: str) -> tuple[CoverRow, ...]:
+def foi_exemption(paper: PaperSettings, edition: str) -> tuple[str, str]:
+    """The cover's Freedom of Information exemption, and the [paper] key it comes from: the restricted
+    edition (the Part II paper) gives `restricted_foi_exemption` when it is set."""
+    if edition == "restricted" and paper.restricted_foi_exemption.strip():
+        return paper.restricted_foi_exemption, "restricted_foi_exemption"
+    return paper.foi_exemption, "foi_exemption"
+
+
+def says_not_exempt(text: str) -> bool:
+    """'Not Exempt', 'None', 'N/A', 'No' or nothing: a cover that claims no exemption."""
+    return re.sub(r"[^a-z]", "", text.lower()) in {"", "notexempt", "none", "no", "na", "notapplicable", "nil"}
+
+
+def exemption_issues(paper: PaperSettings, edition: str, exempt: int) -> list[Issue]:
+    """A restricted edition holding exempt actions whose cover says it is not exempt."""
+    text, key = foi_exemption(paper, edition)
+    if edition != "restricted" or not exempt or not says_not_exempt(text):
+        return []
+    return [issue("restricted-cover-not-exempt", count=exempt, file=SETTINGS_FILE, column=key, value=text)]
+
+
+def cover_rows(paper: PaperSettings, period: str, edition: str = "public") -> tuple[CoverRow, ...]:
     """The cover sheet in the order of a published Panel paper, with the period's values filled in."""
     date = meeting_date(paper, period)
     return tuple(CoverRow(label, fill_in(value, period, date)) for label, value in (
@@ -87,5 +108,5 @@ def cover_rows(paper: PaperSettings, period: str) -> tuple[CoverRow, ...]:
         ("RISK IMPLICATIONS", paper.risk_implications),
         ("LEGAL IMPLICATIONS", paper.legal_implications),
         ("EQUALITIES IMPACTS", paper.equalities_impacts),
-        ("FREEDOM OF INFORMATION EXEMPTION SECTION IF APPLICABLE", paper.foi_exemption),
+        ("FREEDOM OF INFORMATION EXEMPTION SECTION IF APPLICABLE", foi_exemption(paper, edition)[0]),
     ))
