@@ -15,7 +15,16 @@ import pypdf
 import pytest
 from docx.oxml.ns import qn
 
-from conftest import REFERENCE, SAMPLE, copy_example, needs_sample
+from conftest import (
+    ACTIONS,
+    REFERENCE,
+    REGISTER_HEADINGS,
+    SAMPLE,
+    copy_example,
+    default_returns,
+    make_workspace,
+    needs_sample,
+)
 from reference import reference_rows, words
 from reportgen.run.build import build_draft
 from reportgen.shells.cli import main
@@ -130,7 +139,7 @@ def test_sample_draft_folder_records(sample_draft: Path) -> None:
                                         if name in severities]
     book = openpyxl.load_workbook(sample_draft / "register.xlsx")
     sheet = book["Register"]
-    assert sheet.max_row == 148 and sheet["A2"].value == "1" and sheet["E25"].value == "Not started yet – phase 2"
+    assert sheet.max_row == 148 and sheet["A2"].value == 1 and sheet["E25"].value == "Not started yet – phase 2"
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.b and not sheet["A2"].font.b  # headings stay in view
     assert sheet["G2"].alignment.wrap_text and sheet["G2"].alignment.vertical == "top"
     assert sheet.column_dimensions["G"].width == 70
@@ -192,3 +201,28 @@ def test_changes_since_the_last_draft_section_when_switched_on(tmp_path: Path) -
     assert {int(r.cells[0].text) for r in changes.rows[1:]} == moved
     text = " ".join(pdf_pages(october.folder / "paper.pdf"))
     assert "Changes since the last draft" in text
+
+
+@pytest.mark.parametrize("columns", [None, '["ref", "status", "timeframe"]'])
+def test_register_xlsx_keeps_list_markers_and_numbers_its_refs(tmp_path: Path, columns: str | None) -> None:
+    """register.xlsx: a list item keeps its bullet or number (indented a level down); the ref is a
+    number, also when the paper's table shows neither the action nor the explanation."""
+    register = [REGISTER_HEADINGS, *ACTIONS[:-1],
+                (6, "Justice", "OPCC", "<p>Lobby for:</p><ul><li>court capacity</li><li>listings</li></ul>", "16")]
+    returns = default_returns()
+    returns["opcc.xlsx"] = [row if row[0] != 6 else (6, row[1], "In progress", (
+        "<p>Two steps:</p><ol><li>Write</li><li>Meet<ul><li>in May</li></ul></li></ol><p>Then <b>report</b>.</p>"),
+        "2027") for row in returns["opcc.xlsx"]]
+    toml = "" if columns is None else (
+        '[paper]\nmeeting = "Police and Crime Panel"\ndate = 2026-11-05\ntitle = "Plan"\n'
+        f"table_columns = {columns}\n")
+    result = build_draft(make_workspace(tmp_path / "ws", register=register, returns=returns, toml=toml))
+    sheet = openpyxl.load_workbook(result.folder / "register.xlsx")["Register"]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    assert sorted(rows) == [1, 2, 3, 4, 5, 6] and sheet["A2"].data_type == "n"
+    if columns is not None:  # the paper holds no list structure for cells it does not show: plain lines
+        assert rows[6][3].value == "Lobby for:\ncourt capacity\nlistings"
+        return
+    assert rows[6][3].value == "Lobby for:\n• court capacity\n• listings"
+    assert rows[6][6].value == "Two steps:\n1. Write\n2. Meet\n  • in May\nThen report."
+    assert rows[1][6].value == "Update on action 1." and rows[1][6].data_type == "s"

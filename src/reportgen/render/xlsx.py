@@ -24,7 +24,7 @@ from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reportgen.files import stable_zip, write_atomically
-from reportgen.model import Paper
+from reportgen.model import Paper, PaperRow
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -44,17 +44,44 @@ BOLD_WIDTH = 1.1  # bold characters are about a tenth wider
 
 
 def write_register_xlsx(paper: Paper, out: Path) -> None:
+    """register.xlsx: one row per action of the paper; the ref a number (it sorts and filters as one),
+    list items in the action and explanation keep their bullet or number."""
     rows = [
-        (str(row.ref), row.section, row.lead, row.action, row.status_label, row.note, row.explanation,
-         row.timeframe, row.page, row.state)
+        (row.ref, row.section, row.lead, cell_text(row, "action", row.action), row.status_label, row.note,
+         cell_text(row, "explanation", row.explanation), row.timeframe, row.page, row.state)
         for row in paper.rows
     ]
     write_rows(out, "Register", REGISTER_HEADINGS, rows, WIDTHS)
 
 
-def write_rows(out: Path, title: str, headings: Sequence[str], rows: Sequence[Sequence[str]],
+def cell_text(row: PaperRow, key: str, plain: str) -> str:
+    """The words of `row`'s `key` cell as a spreadsheet cell holds them: a line per paragraph, list
+    items with their bullet ("• ") or number ("1. "), indented two spaces a level below the first.
+    `plain` when the paper's table has no such column."""
+    try:
+        blocks = row.cell(key).blocks
+    except KeyError:
+        return plain
+    if not blocks:
+        return plain
+    lines, numbers = [], [0] * 4
+    for block in blocks:
+        if block.kind not in ("bullet", "number"):
+            numbers = [0] * 4
+            lines.append(block.text)
+            continue
+        depth = min(max(block.level, 1), len(numbers)) - 1
+        numbers[depth + 1:] = [0] * (len(numbers) - depth - 1)  # a list under this item starts again at 1
+        numbers[depth] = numbers[depth] + 1 if block.kind == "number" else 0
+        marker = f"{numbers[depth]}. " if block.kind == "number" else "• "
+        lines.append("  " * depth + marker + block.text)
+    return "\n".join(lines)
+
+
+def write_rows(out: Path, title: str, headings: Sequence[str], rows: Sequence[Sequence[str | int]],
                widths: Sequence[int] = ()) -> None:
-    """One sheet: bold headings frozen at the top, then `rows` as text cells, wrapped and top-aligned.
+    """One sheet: bold headings frozen at the top, then `rows` wrapped and top-aligned: text cells
+    (never a formula), and whole numbers (a ref) as numbers.
 
     Written row by row (openpyxl's write-only mode): a workbook held whole took ~80 MiB more at 15,000
     actions, while the PDF was being laid out beside it."""
@@ -66,8 +93,10 @@ def write_rows(out: Path, title: str, headings: Sequence[str], rows: Sequence[Se
     bold, wrapped = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     sheet.append([text_cell(sheet, heading, font=bold) for heading in headings])
     for index, values in enumerate(rows, start=2):
-        set_height(sheet, index, fitted_height(zip(values, widths or (DEFAULT_WIDTH,) * len(values))))
-        sheet.append([text_cell(sheet, value, alignment=wrapped) for value in values])
+        cells = zip(values, widths or (DEFAULT_WIDTH,) * len(values))
+        set_height(sheet, index, fitted_height((text, width) for text, width in cells if isinstance(text, str)))
+        sheet.append([text_cell(sheet, value, alignment=wrapped) if isinstance(value, str)
+                      else number_cell(sheet, value, wrapped) for value in values])
     write_atomically(out, workbook_bytes(book))
 
 
@@ -116,6 +145,12 @@ def workbook_bytes(book: Workbook) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return stable_zip(buffer.getvalue(), modified=FIXED_TIME.isoformat() + "Z")
+
+
+def number_cell(sheet: object, value: int, alignment: Alignment) -> Cell:
+    cell = Cell(sheet, row=1, column=1, value=value)
+    cell.alignment = alignment
+    return cell
 
 
 def text_cell(sheet: object, value: str, font: Font | None = None, alignment: Alignment | None = None) -> Cell:
