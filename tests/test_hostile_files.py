@@ -319,8 +319,17 @@ def test_duplicated_and_renamed_headings(tmp_path: Path) -> None:
     rows = [("Plan priority", "Status", "Status this reporting period", "Comments", "Timeframe"),
             (1, "Completed", "In progress", "Text", "2027")]
     ret, issues = _read(write_xlsx(tmp_path / "opcc.xlsx", rows))
-    assert ret is not None and ret.updates[0].status_as_written == "Completed"
-    assert flatten(issues, ["code", "row", "column"]) == [["duplicate-column", 1, "Status this reporting period"]]
+    # our template's heading is read, wherever it stands; the partner's own column is reported, as it holds text
+    assert ret is not None and ret.updates[0].status_as_written == "In progress"
+    assert flatten(issues, ["code", "severity", "row", "column"]) == [["duplicate-column", "error", 1, "Status"]]
+    assert issues[0].message == ("Column 'Status' means the same as 'Status this reporting period'; only 'Status "
+                                 "this reporting period' is read, and the text under 'Status' is not in the paper.")
+    # a partner's "Comments" column left empty beside ours: a note, and nothing blocks
+    rows = [("Plan priority", "Comments", "Status this reporting period", "Explanation / Link to meeting papers"),
+            (1, None, "In progress", "Our update"), (2, " ", "Completed", "Done")]
+    ret, issues = _read(write_xlsx(tmp_path / "opcc-comments.xlsx", rows))
+    assert ret is not None and [u.explanation for u in ret.updates] == ["Our update", "Done"]
+    assert flatten(issues, ["code", "severity", "column"]) == [["duplicate-column-empty", "info", "Comments"]]
     renamed = [("Plan priority", "Staus", "Explanation"), (1, "Completed", "x")]
     ret, issues = _read(write_xlsx(tmp_path / "renamed.xlsx", renamed))
     assert ret is None and "Did you mean 'Staus'?" in issues[0].message

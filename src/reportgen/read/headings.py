@@ -27,7 +27,8 @@ class HeadingMatch:
 
     index: dict[str, int]
     written: dict[str, str]
-    duplicates: tuple[tuple[str, str], ...]  # (key, heading as written) of columns also matching a key
+    # (key, heading as written, 0-based position) of columns also matching a key, not read
+    duplicates: tuple[tuple[str, str, int], ...]
     missing: tuple[str, ...]  # required keys not found
     unmatched: tuple[str, ...]  # headings as written that match no key
 
@@ -37,23 +38,34 @@ class HeadingMatch:
 
 
 def match_headings(cells: Sequence[object], columns: Mapping[str, Column]) -> HeadingMatch:
-    wanted = {heading_key(name): key for key, column in columns.items() for name in column.names}
+    """Which column holds each key. Two columns for one key: the one whose heading comes first in the
+    key's names (its heading, then its aliases in order) is read, the leftmost on a tie; the other
+    is a duplicate (a partner's own "Comments" beside our "Explanation" column never displaces it)."""
+    wanted: dict[str, tuple[str, int]] = {}
+    for key, column in columns.items():
+        for rank, name in enumerate(column.names):
+            wanted.setdefault(heading_key(name), (key, rank))
     index: dict[str, int] = {}
     written: dict[str, str] = {}
-    duplicates: list[tuple[str, str]] = []
+    ranks: dict[str, int] = {}
+    duplicates: list[tuple[str, str, int]] = []
     unmatched: list[str] = []
     for position, cell in enumerate(cells):
         text = "" if cell is None else str(cell).strip()
         if not text:
             continue
-        key = wanted.get(heading_key(text))
-        if key is None:
+        found = wanted.get(heading_key(text))
+        if found is None:
             unmatched.append(text)
-        elif key in index:
-            duplicates.append((key, text))
+            continue
+        key, rank = found
+        if key in index and ranks[key] <= rank:
+            duplicates.append((key, text, position))
         else:
-            index[key] = position
-            written[key] = text
+            if key in index:
+                duplicates.append((key, written[key], index[key]))
+            index[key], written[key], ranks[key] = position, text, rank
+    duplicates.sort(key=lambda found: found[2])
     missing = tuple(key for key, column in columns.items() if column.required and key not in index)
     return HeadingMatch(index, written, tuple(duplicates), missing, tuple(unmatched))
 
