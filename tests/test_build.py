@@ -206,7 +206,8 @@ def test_changes_since_the_last_draft_section_when_switched_on(tmp_path: Path) -
 @pytest.mark.parametrize("columns", [None, '["ref", "status", "timeframe"]'])
 def test_register_xlsx_keeps_list_markers_and_numbers_its_refs(tmp_path: Path, columns: str | None) -> None:
     """register.xlsx: a list item keeps its bullet or number (indented a level down); the ref is a
-    number, also when the paper's table shows neither the action nor the explanation."""
+    number, also when the paper's table shows neither the action nor the explanation; it prints
+    landscape, one page wide, its headings on every page."""
     register = [REGISTER_HEADINGS, *ACTIONS[:-1],
                 (6, "Justice", "OPCC", "<p>Lobby for:</p><ul><li>court capacity</li><li>listings</li></ul>", "16")]
     returns = default_returns()
@@ -220,6 +221,8 @@ def test_register_xlsx_keeps_list_markers_and_numbers_its_refs(tmp_path: Path, c
     sheet = openpyxl.load_workbook(result.folder / "register.xlsx")["Register"]
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
     assert sorted(rows) == [1, 2, 3, 4, 5, 6] and sheet["A2"].data_type == "n"
+    assert (sheet.page_setup.orientation, sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight,
+            sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.print_title_rows) == ("landscape", 1, 0, True, "$1:$1")
     if columns is not None:  # the paper holds no list structure for cells it does not show: plain lines
         assert rows[6][3].value == "Lobby for:\ncourt capacity\nlistings"
         return

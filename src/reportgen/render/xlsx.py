@@ -80,7 +80,8 @@ def cell_text(row: PaperRow, key: str, plain: str) -> str:
 
 def write_rows(out: Path, title: str, headings: Sequence[str], rows: Sequence[Sequence[str | int]],
                widths: Sequence[int] = ()) -> None:
-    """One sheet: bold headings frozen at the top, then `rows` wrapped and top-aligned: text cells
+    """One sheet, printed landscape one page wide under its headings: bold headings frozen at the top,
+    then `rows` wrapped and top-aligned: text cells
     (never a formula), and whole numbers (a ref) as numbers.
 
     Written row by row (openpyxl's write-only mode): a workbook held whole took ~80 MiB more at 15,000
@@ -90,6 +91,8 @@ def write_rows(out: Path, title: str, headings: Sequence[str], rows: Sequence[Se
     for position, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(position)].width = width
     sheet.freeze_panes = "A2"
+    sheet.print_title_rows = "1:1"
+    print_landscape(sheet)
     bold, wrapped = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     sheet.append([text_cell(sheet, heading, font=bold) for heading in headings])
     for index, values in enumerate(rows, start=2):
@@ -98,6 +101,14 @@ def write_rows(out: Path, title: str, headings: Sequence[str], rows: Sequence[Se
         sheet.append([text_cell(sheet, value, alignment=wrapped) if isinstance(value, str)
                       else number_cell(sheet, value, wrapped) for value in values])
     write_atomically(out, workbook_bytes(book))
+
+
+def print_landscape(sheet: Worksheet | WriteOnlyWorksheet) -> None:
+    """Printed landscape, one page wide (as many pages long as it takes)."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def fitted_height(cells: Iterable[tuple[str, float]]) -> float | None:

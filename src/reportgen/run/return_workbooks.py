@@ -32,7 +32,7 @@ from reportgen.paper.richtext import shown_text
 from reportgen.periods import period_label
 from reportgen.read.returns import slug
 from reportgen.read.sheets import INSTRUCTIONS_SHEET
-from reportgen.render.xlsx import FIXED_TIME, fit_rows, text_cell, workbook_bytes
+from reportgen.render.xlsx import FIXED_TIME, fit_rows, print_landscape, text_cell, workbook_bytes
 from reportgen.run.prefill import BLANK, Prefill
 from reportgen.settings import CANONICAL_STATUSES, Settings
 
@@ -140,14 +140,6 @@ def fill_data_sheet(sheet: Worksheet, actions: Sequence[Action], values: Mapping
     fit_rows(sheet)
     print_landscape(sheet)
     protect(sheet)
-
-
-def print_landscape(sheet: Worksheet) -> None:
-    """Printed landscape, one page wide (as many pages long as it takes)."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def status_dropdown(cells: str) -> DataValidation:
