@@ -7,6 +7,7 @@ import logging
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -46,14 +47,20 @@ def test_without_fc_list_nothing_is_reported(monkeypatch: pytest.MonkeyPatch) ->
         glyphs._installed_coverage.cache_clear()
 
 
-def test_validate_names_the_cell_the_narrative_line_and_the_setting(tmp_path, capsys: pytest.CaptureFixture[str]
-                                                                    ) -> None:
+def _returns_with_missing_glyphs() -> tuple[str, dict[str, list[Sequence[object]]]]:
+    """The candidates no installed font has, and returns whose row 2 holds them (skips when there are none)."""
     missing = glyphs.missing_glyphs(CANDIDATES)
     if not missing:
         pytest.skip("every candidate character has a font on this machine")
     returns = default_returns()
     returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "Completed", f"Shared with partners {missing}.", ""),
                             (4, "", "Completed", "Done.", ""), (6, "", "Completed", "Done.", "")]
+    return missing, returns
+
+
+def test_validate_names_the_cell_the_narrative_line_and_the_setting(tmp_path, capsys: pytest.CaptureFixture[str]
+                                                                    ) -> None:
+    missing, returns = _returns_with_missing_glyphs()
     root = make_workspace(tmp_path / "ws", returns=returns, narrative=f"# Summary\n\nA note {missing[0]}.\n",
                           toml=f'[paper]\ntitle = "Delivery Plan {missing[-1]}"\n')
     assert main(["validate", "--workspace", str(root), "--all"]) == 0  # a warning: the paper can still go out
@@ -68,12 +75,7 @@ def test_validate_names_the_cell_the_narrative_line_and_the_setting(tmp_path, ca
 def test_the_command_reports_each_missing_character_once_not_weasyprints_log_lines(tmp_path: Path) -> None:
     """`reportgen build` as an officer runs it: the located no-font-for warning, and none of WeasyPrint's
     own ".notdef glyph rendered" lines (one a character, from the PDF workers) before the summary."""
-    missing = glyphs.missing_glyphs(CANDIDATES)
-    if not missing:
-        pytest.skip("every candidate character has a font on this machine")
-    returns = default_returns()
-    returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "Completed", f"Shared with partners {missing}.", ""),
-                            (4, "", "Completed", "Done.", ""), (6, "", "Completed", "Done.", "")]
+    _missing, returns = _returns_with_missing_glyphs()
     root = make_workspace(tmp_path / "ws", returns=returns)
     done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "build", "--workspace", str(root)],
                           capture_output=True, text=True, timeout=600)
