@@ -77,16 +77,6 @@ def local_server(startup_timeout: float = 90, ui: bool = True,
         stop(server)
 
 
-def _as_ctrl_c(_runner: object, number: int, frame: FrameType | None) -> None:
-    """SIGTERM (systemd's stop, `kill`) stops serving as Ctrl-C does.
-
-    Prefect's Runner answers SIGTERM by calling its asynchronous stop without awaiting it: a
-    RuntimeWarning ("coroutine 'Runner.astop' was never awaited") on the terminal or in the journal,
-    and serve ended without saying it had stopped. KeyboardInterrupt is what Prefect's serve stops on.
-    """
-    signal.default_int_handler(number, frame)
-
-
 def _stop_with_parent() -> None:
     """In the server's process before it runs: SIGINT (Prefect stops cleanly on it) when serve ends."""
     signal_when_parent_dies(signal.SIGINT)
@@ -120,7 +110,14 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
     """Serve the monthly deployment (`name`) until interrupted; `notify` gets the lines a person needs to see."""
     # SIGTERM stops serving as Ctrl-C does from the start: Prefect's runner installs its own handler only
     # once it runs, after it has said it is being served (a stop in between killed serve outright)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    stop_asked: list[int] = []
+
+    def stop_as_asked(number: int, frame: FrameType | None) -> None:
+        stop_asked.append(number)
+        signal.default_int_handler(number, frame)
+
+    signal.signal(signal.SIGTERM, stop_as_asked)
+    signal.signal(signal.SIGINT, stop_as_asked)
     # a served run's process inherits this: Prefect's INFO lines go to this terminal and the run's log in the UI
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     configure()
@@ -133,20 +130,29 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
         os.kill(os.getpid(), signal.SIGINT)
 
     with contextlib.ExitStack() as stack:
-        if not os.environ.get("PREFECT_API_URL"):
-            os.environ["PREFECT_API_URL"] = stack.enter_context(local_server(on_stop=stop_serving))
-            notify("Started a Prefect server for as long as this serves; its UI: "
-                   + ui_address(os.environ["PREFECT_API_URL"]))
-        api_url = os.environ["PREFECT_API_URL"]
-        check_server(api_url)
-        check_not_taken(name, workspace)
-        notify(f"Serving {FLOW}/{name} for {workspace}: cron {settings.schedule.cron!r} "
-               f"({settings.schedule.timezone}). Run it now with:\n"
-               f"  PREFECT_API_URL={api_url} {Path(sys.executable).parent / 'prefect'} deployment run "
-               f"{FLOW}/{name} --watch\n"
-               "Ctrl-C stops serving; the schedule stays active for the next start.")
-        with contextlib.suppress(KeyboardInterrupt):  # stopped before Prefect's runner had started
-            _serve(workspace, name, settings.schedule.cron, settings.schedule.timezone)
+        try:
+            if not os.environ.get("PREFECT_API_URL"):
+                os.environ["PREFECT_API_URL"] = stack.enter_context(local_server(on_stop=stop_serving))
+                notify("Started a Prefect server for as long as this serves; its UI: "
+                       + ui_address(os.environ["PREFECT_API_URL"]))
+            api_url = os.environ["PREFECT_API_URL"]
+            check_server(api_url)
+            check_not_taken(name, workspace)
+            with stops_deferred():  # Prefect's runner, loaded before saying it serves: ~1 s
+                serve = _runner(stop_as_asked)
+            notify(f"Serving {FLOW}/{name} for {workspace}: cron {settings.schedule.cron!r} "
+                   f"({settings.schedule.timezone}). Run it now with:\n"
+                   f"  PREFECT_API_URL={api_url} {Path(sys.executable).parent / 'prefect'} deployment run "
+                   f"{FLOW}/{name} --watch\n"
+                   "Ctrl-C stops serving; the schedule stays active for the next start.")
+            serve(workspace, name, settings.schedule.cron, settings.schedule.timezone)
+        except KeyboardInterrupt:  # stopped, whenever it came: starting, or while Prefect's runner ran
+            pass
+        except Exception:
+            # a stop in the middle of a Prefect call can surface as another error (pydantic turns a
+            # KeyboardInterrupt in its serializer into a PydanticSerializationError): stopped as asked
+            if not stop_asked:
+                raise
         if server_stopped:
             log = Path(os.environ["PREFECT_HOME"]) / "server.log"
             raise ReportgenError(f"the Prefect server this started stopped (exit code {server_stopped[0]}; see "
@@ -191,19 +197,53 @@ def check_not_taken(name: str, workspace: Path) -> None:
             f"it first: prefect deployment delete {FLOW}/{name}")
 
 
-def _serve(workspace: Path, name: str, cron: str, timezone: str) -> None:
+@contextlib.contextmanager
+def stops_deferred() -> Iterator[None]:
+    """Ctrl-C or SIGTERM while this runs is remembered, and raised as KeyboardInterrupt when it ends.
+
+    For imports: interrupted half-way, a module is left half-made, and the interrupt may surface as
+    another error (one raised inside pydantic while Prefect loads its settings is a
+    PydanticSerializationError), a traceback instead of a stop."""
+    asked: list[signal.Signals] = []
+    numbers = (signal.SIGINT, signal.SIGTERM)
+    handlers = {number: signal.signal(number, lambda got, _frame: asked.append(signal.Signals(got)))
+                for number in numbers}
+    try:
+        yield
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    if asked:
+        handler = handlers[asked[0]]
+        if callable(handler):
+            handler(asked[0], None)
+        raise KeyboardInterrupt
+
+
+def _runner(on_sigterm: Callable[[int, FrameType | None], None]) -> Callable[[Path, str, str, str], None]:
+    """Prefect's runner, imported, with SIGTERM answered by `on_sigterm`; returns what serves the deployment."""
     from prefect.deployments.runner import EntrypointType
     from prefect.runner import Runner
     from prefect.schedules import Cron
 
     from reportgen.shells.prefect_flows import monthly_update
 
-    setattr(Runner, "handle_sigterm", _as_ctrl_c)  # noqa: B010 (a method of Prefect's, replaced in this process)
-    monthly_update.serve(
-        name=name,
-        schedules=[Cron(cron, timezone=timezone)],
-        parameters={"workspace": str(workspace)},
-        pause_on_shutdown=False,
-        # imported by name where the run starts: works from any folder and for an installed package
-        entrypoint_type=EntrypointType.MODULE_PATH,
-    )
+    def handle_sigterm(_runner: object, number: int, frame: FrameType | None) -> None:
+        """SIGTERM (systemd's stop, `kill`) stops serving as Ctrl-C does. Prefect's own handler calls its
+        asynchronous stop without awaiting it: a RuntimeWarning ("coroutine 'Runner.astop' was never
+        awaited") in the journal, and serve ended without saying it had stopped."""
+        on_sigterm(number, frame)
+
+    setattr(Runner, "handle_sigterm", handle_sigterm)  # noqa: B010 (a method of Prefect's, replaced in this process)
+
+    def serve(workspace: Path, name: str, cron: str, timezone: str) -> None:
+        monthly_update.serve(
+            name=name,
+            schedules=[Cron(cron, timezone=timezone)],
+            parameters={"workspace": str(workspace)},
+            pause_on_shutdown=False,
+            # imported by name where the run starts: works from any folder and for an installed package
+            entrypoint_type=EntrypointType.MODULE_PATH,
+        )
+
+    return serve
