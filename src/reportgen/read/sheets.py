@@ -238,8 +238,7 @@ def locate_table(
     headings = tuple("" if cell is None else str(cell).strip() for cell in header_cells)
     where = {"file": display, "sheet": sheet.name}
     for key, written, position in found.duplicates:
-        filled = any(position < len(cells) and str(cells[position] or "").strip()
-                     for _number, cells in sheet.rows[at + 1:])
+        filled = any(not is_empty_row(cells[position:position + 1]) for _number, cells in sheet.rows[at + 1:])
         issues.append(issue("duplicate-column" if filled else "duplicate-column-empty", first=found.written[key],
                             row=header_row, column=written, value=written, **where))
     for key in found.missing:

@@ -81,8 +81,7 @@ def cell_text(row: PaperRow, key: str, plain: str) -> str:
 def write_rows(out: Path, title: str, headings: Sequence[str], rows: Sequence[Sequence[str | int]],
                widths: Sequence[int] = ()) -> None:
     """One sheet, printed landscape one page wide under its headings: bold headings frozen at the top,
-    then `rows` wrapped and top-aligned: text cells
-    (never a formula), and whole numbers (a ref) as numbers.
+    then `rows` wrapped and top-aligned, text as text cells (never a formula), whole numbers (a ref) as numbers.
 
     Written row by row (openpyxl's write-only mode): a workbook held whole took ~80 MiB more at 15,000
     actions, while the PDF was being laid out beside it."""
