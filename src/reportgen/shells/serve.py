@@ -124,6 +124,7 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
     # no folder, wrong settings or no register: one clear error before any server starts or schedule is set
     workspace, settings, _register = open_workspace(workspace)
     server_stopped: list[int] = []
+    serving: list[bool] = []  # whether it had said it serves: a stop before then changed nothing on the server
 
     def stop_serving(code: int) -> None:  # the server we started has gone: stop as Ctrl-C does
         server_stopped.append(code)
@@ -145,6 +146,7 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
                    f"  PREFECT_API_URL={api_url} {Path(sys.executable).parent / 'prefect'} deployment run "
                    f"{FLOW}/{name} --watch\n"
                    "Ctrl-C stops serving; the schedule stays active for the next start.")
+            serving.append(True)
             serve(workspace, name, settings.schedule.cron, settings.schedule.timezone)
         except KeyboardInterrupt:  # stopped, whenever it came: starting, or while Prefect's runner ran
             pass
@@ -157,7 +159,8 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
             log = Path(os.environ["PREFECT_HOME"]) / "server.log"
             raise ReportgenError(f"the Prefect server this started stopped (exit code {server_stopped[0]}; see "
                                  f"{log}), so nothing could run on schedule: serving stopped")
-        notify("Stopped serving; the schedule stays active for the next start.")
+        notify("Stopped serving; the schedule stays active for the next start." if serving else
+               "Stopped before serving: no schedule was set or changed.")
 
 
 def answers(api_url: str, timeout: float) -> bool:
