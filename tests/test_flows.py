@@ -212,6 +212,29 @@ def test_usage_error_fails_the_flow_at_once_with_its_line(harness, tmp_path: Pat
     assert not (root / "outputs" / "2026-10").exists()
 
 
+def test_a_comparison_that_cannot_be_made_is_refused_before_any_task_runs(harness, tmp_path: Path) -> None:
+    """A reviewer's wrong request (a folder that is no draft, drafts of two editions) fails the
+    compare-drafts run at once with its reason: no task run fails first and logs it a second time."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    from reportgen.shells.prefect_flows import compare_drafts_flow
+
+    root = copy_example(tmp_path / "ws")
+    public = build_draft(root).folder
+    restricted = build_draft(root, edition="restricted").folder
+    for (old, new), reason in (((tmp_path / "nowhere", public), "not a draft folder (no draft.json)"),
+                               ((public, restricted), "the old draft is the public edition and the new one the "
+                                                      "restricted edition")):
+        state = compare_drafts_flow(str(old), str(new), return_state=True)
+        assert state.is_failed() and state.name == "Refused" and reason in (state.message or ""), state.message
+        with get_client(sync_client=True) as client:
+            runs = client.read_task_runs(flow_run_filter=FlowRunFilter(
+                id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))
+        assert runs == [], [run.name for run in runs]
+    assert sorted(p.name for p in (root / "outputs").rglob("*compare*")) == []  # nothing written
+
+
 def test_a_task_is_retried_only_for_an_io_error(harness) -> None:
     """I/O stages are retried twice, for an I/O error only: a bad period, a problem in the inputs or a
     file that must not be overwritten is the same on every try (the partner-returns flow retried one)."""

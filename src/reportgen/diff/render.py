@@ -30,7 +30,14 @@ from pathlib import Path
 
 from reportgen.diff.changes import DraftDiff, diff_drafts, diff_to_json
 from reportgen.diff.summary import render_diff_html, write_diff_docx, write_diff_pdf
-from reportgen.drafts.folders import DRAFT_JSON, check_out_place, draft_number, holds_anything, load_draft
+from reportgen.drafts.folders import (
+    DRAFT_JSON,
+    check_out_place,
+    draft_number,
+    holds_anything,
+    load_draft,
+    load_manifest,
+)
 from reportgen.errors import UsageError
 from reportgen.files import publish_folder, write_atomically
 from reportgen.model import Paper
@@ -63,20 +70,16 @@ def compare_drafts(old: Path, new: Path, out: Path | None = None, templates: Pat
     Returns where everything went.
     """
     old, new = Path(old).resolve(), Path(new).resolve()  # "." and ".." have no folder name of their own
-    for folder in (old, new):  # wrong usage; a draft whose record is damaged is another matter
-        if not (folder / DRAFT_JSON).is_file():
-            raise UsageError(f"{folder}: not a draft folder (no {DRAFT_JSON}): give two folders a build made")
+    target = check_comparison(old, new, out, allow_restricted)
     old_paper, old_manifest = load_draft(old)
     new_paper, new_manifest = load_draft(new)
     editions = old_paper.edition, new_paper.edition  # as kept: a restricted comparison marks both papers
-    old_paper, new_paper = check_editions(old_paper, new_paper, allow_restricted)
+    old_paper, new_paper = marked_alike(old_paper, new_paper)
     diff = diff_drafts(old_paper, new_paper)
     diff = replace(diff, old=replace(diff.old, draft=f"{old_manifest.period}/{old_manifest.draft or old.name}",
                                      edition=editions[0]),
                    new=replace(diff.new, draft=f"{new_manifest.period}/{new_manifest.draft or new.name}",
                                edition=editions[1]))
-    target = Path(out) if out is not None else default_out(old, new)
-    _check_target(target, old, new)
     docx_template, html_templates = find_templates(new, templates)
     folder = _start(target)
     try:
@@ -93,13 +96,27 @@ def compare_drafts(old: Path, new: Path, out: Path | None = None, templates: Pat
     return DiffResult(target, diff, old, new)
 
 
-def check_editions(old: Paper, new: Paper, allow_restricted: bool) -> tuple[Paper, Paper]:
-    """Refuse to put a restricted draft beside a public one unless asked; mark both papers when one is
-    restricted, so every page of the comparison carries the marking."""
-    if old.edition != new.edition and not allow_restricted:
-        raise UsageError(f"the old draft is the {old.edition} edition and the new one the {new.edition} edition: "
+def check_comparison(old: Path, new: Path, out: Path | None = None, allow_restricted: bool = False) -> Path:
+    """What a comparison refuses before it reads either paper (so a flow can refuse it in one line,
+    before any task): a folder that is not a draft, drafts of different editions without
+    `allow_restricted` (a restricted draft beside a public one), a target it may not write (`_check_target`).
+    Returns the folder the comparison goes to."""
+    old, new = Path(old).resolve(), Path(new).resolve()
+    for folder in (old, new):  # wrong usage; a draft whose record is damaged is another matter
+        if not (folder / DRAFT_JSON).is_file():
+            raise UsageError(f"{folder}: not a draft folder (no {DRAFT_JSON}): give two folders a build made")
+    editions = load_manifest(old).edition, load_manifest(new).edition
+    if editions[0] != editions[1] and not allow_restricted:
+        raise UsageError(f"the old draft is the {editions[0]} edition and the new one the {editions[1]} edition: "
                          "a comparison would show exempt actions beside the public paper. Compare drafts of "
                          "the same edition, or add --allow-restricted for a comparison marked as restricted")
+    target = Path(out) if out is not None else default_out(old, new)
+    _check_target(target, old, new)
+    return target
+
+
+def marked_alike(old: Paper, new: Paper) -> tuple[Paper, Paper]:
+    """Both papers marked when one is restricted, so every page of the comparison carries the marking."""
     marking = old.marking or new.marking
     if not marking:
         return old, new

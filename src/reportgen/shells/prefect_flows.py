@@ -31,7 +31,7 @@ from prefect.context import TaskRunContext
 from prefect.states import Completed, Failed, State
 
 from reportgen.diff.changes import human_text
-from reportgen.diff.render import DiffResult, compare_drafts
+from reportgen.diff.render import DiffResult, check_comparison, compare_drafts
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.issues import Issue
 from reportgen.read.workspace import find_inputs
@@ -237,6 +237,8 @@ def compare_drafts_flow(old: str, new: str, out: str | None = None, allow_restri
     """Compare two kept drafts (diff.docx with tracked changes, diff.html/pdf, diff.json); drafts of
     different editions only with `allow_restricted` (the comparison is then marked restricted)."""
     try:
+        # a request that cannot be met fails here, in one line, before any task
+        check_comparison(Path(old), Path(new), Path(out) if out else None, allow_restricted)
         result = compare_task(Path(old), Path(new), Path(out) if out else None, allow_restricted)
     except ReportgenError as exc:
         return refused(exc)
