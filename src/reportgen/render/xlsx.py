@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reportgen.files import stable_zip, write_atomically
 from reportgen.model import Paper, PaperRow
+from reportgen.paper.richtext import parse_explanation
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -57,11 +58,12 @@ def write_register_xlsx(paper: Paper, out: Path) -> None:
 def cell_text(row: PaperRow, key: str, plain: str) -> str:
     """The words of `row`'s `key` cell as a spreadsheet cell holds them: a line per paragraph, list
     items with their bullet ("• ") or number ("1. "), indented two spaces a level below the first.
-    `plain` when the paper's table has no such column."""
+    `plain` (the text as kept, which may hold a partner's HTML fragments) is read as the paper reads an
+    explanation when the paper's table has no such column."""
     try:
         blocks = row.cell(key).blocks
     except KeyError:
-        return plain
+        blocks = parse_explanation(plain)
     if not blocks:
         return plain
     lines, numbers = [], [0] * 4
