@@ -216,6 +216,20 @@ def copy_example(target: Path) -> Path:
     return target
 
 
+def benchmark_workspace(root: Path, actions: int) -> Path:
+    """The benchmarks' generated workspace of `actions` actions (benchmarks/workspace.py), under `root`."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("bench_workspace", ROOT / "benchmarks" / "workspace.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    made: Path = module.write_workspace(root, actions)
+    return made
+
+
 def blocked_workspace(root: Path) -> Path:
     """A small workspace whose OPCC return has two statuses nobody can count: 2 blocking issues."""
     returns = default_returns()

@@ -7,12 +7,10 @@ with pdfplumber.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import signal
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -20,7 +18,7 @@ import pdfplumber
 import pypdf
 import pytest
 
-from conftest import ROOT, SAMPLE, copy_example, needs_sample
+from conftest import ROOT, SAMPLE, benchmark_workspace, copy_example, needs_sample
 from reportgen.render.theme import read_theme
 from reportgen.render.xlsx import write_register_xlsx
 from reportgen.run.build import check_draft, render_docx
@@ -92,19 +90,10 @@ def test_sample_docx_is_landscape_in_libreoffice(tmp_path: Path) -> None:
     assert check_landscape_plan(convert(document, tmp_path / "lo")) >= 20
 
 
-def _benchmark_workspace() -> object:
-    spec = importlib.util.spec_from_file_location("bench_workspace", ROOT / "benchmarks" / "workspace.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.slow
 @needs_libreoffice
 def test_a_1500_action_docx_is_landscape_in_libreoffice(tmp_path: Path) -> None:
-    workspace = _benchmark_workspace().write_workspace(tmp_path / "ws", 1500)  # type: ignore[attr-defined]
+    workspace = benchmark_workspace(tmp_path / "ws", 1500)
     document = docx_only(workspace, tmp_path / "out")
     assert check_landscape_plan(convert(document, tmp_path / "lo")) >= 200
 

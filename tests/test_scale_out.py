@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, blocked_workspace, copy_example
+from conftest import benchmark_workspace, blocked_workspace, copy_example
 from reportgen.shells.serve import stop, stops_deferred
 
 pytestmark = pytest.mark.slow
@@ -205,21 +205,15 @@ def test_served_monthly_deployment_runs_to_completion_and_its_cron_creates_runs(
     assert "Traceback" not in log.read_text()
 
 
-DEPLOY = """
-from prefect import flow
-for script, name in [("panel_paper", "panel_paper"), ("monthly_update", "monthly_update"),
-                     ("compare_drafts", "compare_drafts_flow"), ("partner_returns", "partner_returns")]:
-    flow.from_source(source={root!r}, entrypoint=f"flows/{{script}}.py:{{name}}").deploy(
-        name="on-demand", work_pool_name="reportgen", build=False, push=False, ignore_warnings=True)
-"""
-
-
 def test_every_flow_deployed_to_a_process_pool_runs_on_a_worker(server, tmp_path: Path) -> None:
     api_url, home = server
     env = prefect_env(home, api_url)
     workspace = copy_example(tmp_path / "ws")
     run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "reportgen", "--overwrite"], env)
-    run_cli([sys.executable, "-c", DEPLOY.format(root=str(ROOT))], env)
+    deployed = run_cli([str(BIN / "reportgen"), "deploy", "--pool", "reportgen"], env)
+    assert [line for line in deployed.splitlines() if line.startswith("Deployed ")] == [
+        f"Deployed {flow}/on-demand to work pool reportgen" for flow in (
+            "panel-paper", "monthly-update", "compare-drafts", "partner-returns", "send-returns", "collect", "chase")]
     log = tmp_path / "worker.log"
     with running([str(BIN / "prefect"), "worker", "start", "--pool", "reportgen"], env, log):
         done = run_deployment("panel-paper/on-demand", env, f"workspace={workspace}")
@@ -253,6 +247,60 @@ def test_every_flow_deployed_to_a_process_pool_runs_on_a_worker(server, tmp_path
         assert not (workspace / "outputs" / "2023-13").exists()
     worker_log = log.read_text()
     assert "Retry" not in worker_log and "Traceback" not in worker_log, worker_log
+
+
+def test_a_run_whose_worker_stops_mid_run_ends_crashed_and_publishes_nothing(tmp_path: Path) -> None:
+    """Prefect leaves a run Running for ever when the worker running it stops in the middle of it
+    (PrefectHQ/prefect#16746). `reportgen deploy` sets the automation that marks it Crashed once its
+    heartbeats stop; a run that ended (here Blocked, a state of our own) is left as it ended. On its
+    own server: the automation's short window here must not touch the other tests' runs."""
+    from prefect.client.orchestration import SyncPrefectClient
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    from reportgen.shells.prefect_deploy import CRASHED_MESSAGE
+    from reportgen.shells.serve import local_server
+
+    home = tmp_path / "prefect-home"
+    env_before = dict(os.environ)
+    os.environ["PREFECT_HOME"] = str(home)
+    try:
+        with local_server(ui=False) as api_url:
+            env = prefect_env(home, api_url) | {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30"}
+            run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "stops"], env)
+            run_cli([str(BIN / "reportgen"), "deploy", "--pool", "stops", "--crash-after", "1"], env)
+            blocked = blocked_workspace(tmp_path / "blocked")
+            long = benchmark_workspace(tmp_path / "long", 1500)
+            with running([str(BIN / "prefect"), "worker", "start", "--pool", "stops"], env, tmp_path / "w1.log"):
+                done = run_deployment("panel-paper/on-demand", env, f"workspace={blocked}")
+                assert final_state(done) == "Blocked", done
+                ended = uuid.UUID(re.findall(r"UUID: ([0-9a-f-]{36})", done)[0])
+                started = run_cli([str(BIN / "prefect"), "deployment", "run", "panel-paper/on-demand",
+                                   f"--param=workspace={long}"], env)
+                run_id = uuid.UUID(re.findall(r"UUID: ([0-9a-f-]{36})", started)[0])
+                of_run = FlowRunFilter(id=FlowRunFilterId(any_=[run_id]))
+                with SyncPrefectClient(api_url) as client:
+                    def past_check() -> bool:  # into the build: the inputs read and checked
+                        return any(task.name.startswith("check") and task.state_type is not None
+                                   and task.state_type.value == "COMPLETED"
+                                   for task in client.read_task_runs(flow_run_filter=of_run))
+                    wait_for(past_check, 180, "the long build to start")
+            stopped = time.monotonic()  # the worker stopped (SIGINT, as Ctrl-C or systemd stops it)
+            with SyncPrefectClient(api_url) as client:
+                def state() -> tuple[str, str]:
+                    run = client.read_flow_run(run_id)
+                    assert run.state is not None
+                    return run.state.name, run.state.message or ""
+                wait_for(lambda: state()[0] != "Running", 240, "the stopped run to be marked Crashed")
+                print(f"marked Crashed {time.monotonic() - stopped:.0f} s after the worker stopped")
+                assert state() == ("Crashed", CRASHED_MESSAGE)
+                while time.monotonic() - stopped < 100:  # the Blocked run's heartbeat window long past
+                    time.sleep(5)
+                blocked_run = client.read_flow_run(ended)
+                assert blocked_run.state is not None and blocked_run.state.name == "Blocked"
+    finally:
+        os.environ.clear()
+        os.environ.update(env_before)
+    assert list((long / "outputs").glob("*/draft-*")) == []  # nothing published
 
 
 def children(pid: int) -> list[int]:

@@ -295,10 +295,18 @@ def run_serve(workspace: Path, name: str = "monthly") -> int:
     return OK
 
 
+def run_deploy(pool: str, name: str = "on-demand", crash_after: int = 10) -> int:
+    from reportgen.shells.serve import deploy
+
+    deploy(pool, name, crash_after, lambda line: print(line, flush=True))
+    return OK
+
+
 RUNS: dict[str, Callable[..., Any]] = {
     "build": run_build, "validate": run_validate, "returns": run_returns, "diff": run_diff,
     "send-returns": run_mail("send-returns"), "chase": run_mail("chase"), "collect": run_mail("collect"),
     "template": run_template, "history": run_history, "serve": run_serve,
+    "deploy": run_deploy,
 }
 
 if __name__ == "__main__":

@@ -122,6 +122,22 @@ def deployment_name() -> click.Parameter:
                         help="the deployment's name on the Prefect server: one per workspace served there")
 
 
+def pool() -> click.Parameter:
+    return click.Option(["--pool"], required=True, metavar="POOL",
+                        help="the Prefect work pool whose workers run the flows (prefect work-pool create)")
+
+
+def deploy_name() -> click.Parameter:
+    return click.Option(["--name"], default="on-demand", show_default=True, metavar="NAME",
+                        help="the deployments' name: panel-paper/NAME, monthly-update/NAME, …")
+
+
+def crash_after() -> click.Parameter:
+    return click.Option(["--crash-after"], type=click.IntRange(min=1), default=10, show_default=True,
+                        metavar="MINUTES", help="mark a run Crashed when nothing is heard of it this long after "
+                        "its last heartbeat (Prefect sends one every 3 minutes while a run's process lives)")
+
+
 @dataclass(frozen=True)
 class Command:
     """One command: its name, its line in `reportgen --help` (none for a flow script), the top of its own
@@ -176,6 +192,12 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
             (workspace, history_out, history_edition)),
     Command("serve", "serve the monthly schedule with Prefect",
             "Serve the monthly deployment (cron from reportgen.toml).", (workspace, deployment_name)),
+    Command("deploy", "deploy the flows to a Prefect work pool",
+            "Deploy every flow (panel-paper, monthly-update, compare-drafts, partner-returns, send-returns, "
+            "collect, chase) to a process work pool on the Prefect server at PREFECT_API_URL, and set the "
+            "automation that marks a run Crashed when the process running it stops mid-run (a worker stopped, "
+            "a machine down), which Prefect would otherwise show as Running for ever. Deploying again updates "
+            "them.", (pool, deploy_name, crash_after)),
 )}
 
 EXITS = " Exit 0 done, 1 blocking issues found, 2 wrong usage."

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, UsageError
 from reportgen.lifetime import signal_when_parent_dies
 from reportgen.read.workspace import open_workspace
 from reportgen.shells.prefect_env import configure
@@ -139,6 +139,9 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
             api_url = os.environ["PREFECT_API_URL"]
             check_server(api_url)
             check_not_taken(name, workspace)
+            from reportgen.shells.prefect_deploy import crash_silent_runs
+
+            crash_silent_runs()  # a run stopped with serve is shown Crashed, not Running for ever
             with stops_deferred():  # Prefect's runner, loaded before saying it serves: ~1 s
                 serve = _runner(stop_as_asked)
             notify(f"Serving {FLOW}/{name} for {workspace}: cron {settings.schedule.cron!r} "
@@ -161,6 +164,35 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
                                  f"{log}), so nothing could run on schedule: serving stopped")
         notify("Stopped serving; the schedule stays active for the next start." if serving else
                "Stopped before serving: no schedule was set or changed.")
+
+
+def deploy(pool: str, name: str, crash_after_minutes: int, notify: Callable[[str], None]) -> None:
+    """`reportgen deploy`: every flow deployed to the work pool `pool` on the server at PREFECT_API_URL,
+    and the automation that marks a run Crashed when its process stops mid-run (`prefect_deploy`)."""
+    from datetime import timedelta
+
+    configure()
+    api_url = os.environ.get("PREFECT_API_URL")
+    if not api_url:
+        raise UsageError("set PREFECT_API_URL to the API of the Prefect server your workers use (e.g. "
+                         "http://127.0.0.1:4200/api): deployments on a temporary server would vanish with it")
+    check_server(api_url)
+    from prefect.settings import get_current_settings
+
+    from reportgen.shells.prefect_deploy import crash_silent_runs, deploy_flows
+
+    heartbeat = get_current_settings().flows.heartbeat_frequency
+    if heartbeat is not None and crash_after_minutes * 60 < 2 * heartbeat:
+        raise UsageError(f"--crash-after {crash_after_minutes} minutes is too short for a heartbeat every "
+                         f"{heartbeat} s (PREFECT_FLOWS_HEARTBEAT_FREQUENCY): a run still going would be marked "
+                         f"Crashed; give at least {-(-2 * heartbeat // 60)} minutes")
+    for deployment in deploy_flows(pool, name):
+        notify(f"Deployed {deployment} to work pool {pool}")
+    crash_silent_runs(timedelta(minutes=crash_after_minutes))
+    notify(f"A run whose process stops mid-run is marked Crashed {crash_after_minutes} minutes after its last "
+           "heartbeat. Run one with:\n"
+           f"  PREFECT_API_URL={api_url} {Path(sys.executable).parent / 'prefect'} deployment run "
+           f"panel-paper/{name} --param workspace=DIR --watch")
 
 
 def answers(api_url: str, timeout: float) -> bool:

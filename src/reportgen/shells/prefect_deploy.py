@@ -1,0 +1,92 @@
+"""Deploying the flows to a Prefect work pool, and the automation that ends a run whose process is gone.
+
+`deploy_flows` deploys every flow of `reportgen.shells.prefect_flows` and `mail_flows` to a work pool,
+each imported by its module path where it runs (any folder, a clone or an installed package; the
+worker needs reportgen installed in its Python).
+
+A worker stopped in the middle of a run (Ctrl-C, systemd's stop, a machine going down) ends the run's
+process, but Prefect leaves the run Running for ever (PrefectHQ/prefect#16746): the UI shows a run that
+will never finish, and a pool with a concurrency limit loses that slot. While its process lives, a
+flow run sends Prefect a heartbeat event every `PREFECT_FLOWS_HEARTBEAT_FREQUENCY` seconds (180 by
+default); the automation `crash_silent_runs` sets up marks a run Crashed when nothing more is heard of
+it within `within` of a heartbeat (Prefect's own recipe, "detect zombie flows"). Any event of the run
+counts, so a run ending in one of our own states (Completed named "Blocked", Failed named "Refused")
+is never touched.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from reportgen.errors import ReportgenError
+
+SILENT_RUNS = "reportgen: a run whose process is gone is Crashed"
+CRASHED_MESSAGE = ("Nothing was heard of this run after its last heartbeat: the process running it stopped "
+                   "(a worker or serve stopped in the middle of it, or its machine went down). Nothing was "
+                   "published; run it again.")
+DESCRIPTION = ("A worker or reportgen serve stopped in the middle of a run leaves it Running in Prefect for "
+               "ever; a run sends a heartbeat while its process lives, and this marks it Crashed when they stop.")
+DEFAULT_WITHIN = timedelta(minutes=10)  # heartbeats come every 3 minutes by default
+
+# (module, flow function) of every flow a worker can run
+FLOWS = (
+    ("reportgen.shells.prefect_flows", "panel_paper"),
+    ("reportgen.shells.prefect_flows", "monthly_update"),
+    ("reportgen.shells.prefect_flows", "compare_drafts_flow"),
+    ("reportgen.shells.prefect_flows", "partner_returns"),
+    ("reportgen.shells.mail_flows", "send_returns_flow"),
+    ("reportgen.shells.mail_flows", "collect_flow"),
+    ("reportgen.shells.mail_flows", "chase_flow"),
+)
+
+
+def deploy_flows(pool: str, name: str = "on-demand") -> list[str]:
+    """Deploy every flow to the work pool `pool` under the deployment name `name`; returns their names
+    (`panel-paper/on-demand`, …). Deploying again updates them; a pool that does not exist is one clear
+    error (ReportgenError)."""
+    import importlib
+
+    from prefect.client.orchestration import get_client
+    from prefect.deployments.runner import EntrypointType
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_work_pool(pool)
+        except ObjectNotFound:
+            raise ReportgenError(f"no work pool {pool!r} on the Prefect server: create it first "
+                                 f"(prefect work-pool create --type process {pool})") from None
+    deployed = []
+    for module, function in FLOWS:
+        flow = getattr(importlib.import_module(module), function)
+        flow.to_deployment(name=name, work_pool_name=pool, entrypoint_type=EntrypointType.MODULE_PATH).apply()
+        deployed.append(f"{flow.name}/{name}")
+    return deployed
+
+
+def crash_silent_runs(within: timedelta = DEFAULT_WITHIN) -> None:
+    """Create, or set again, the automation `SILENT_RUNS` on the Prefect server (PREFECT_API_URL):
+    a flow run heard of no more within `within` of a heartbeat is set Crashed. `within` must be longer
+    than the heartbeat interval of the processes that run flows, with room for a busy machine."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.objects import StateType
+    from prefect.events.actions import ChangeFlowRunState
+    from prefect.events.schemas.automations import AutomationCore, EventTrigger, Posture
+    from prefect.events.schemas.events import ResourceSpecification
+
+    trigger = EventTrigger(
+        after={"prefect.flow-run.heartbeat"},
+        expect={"prefect.flow-run.*"},  # another heartbeat, or any change of state: Blocked, Refused too
+        match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+        for_each={"prefect.resource.id"},
+        posture=Posture.Proactive,
+        threshold=1,
+        within=within,
+    )
+    automation = AutomationCore(name=SILENT_RUNS, description=DESCRIPTION, trigger=trigger,
+                                actions=[ChangeFlowRunState(name="Crashed", state=StateType.CRASHED,
+                                                            message=CRASHED_MESSAGE, force=False)])
+    with get_client(sync_client=True) as client:
+        for existing in client.read_automations_by_name(SILENT_RUNS):
+            client.delete_automation(existing.id)
+        client.create_automation(automation)
