@@ -85,11 +85,24 @@ def test_merged_refs_are_reported_and_never_forward_filled(tmp_path: Path) -> No
         ["merged-cells", 2, "Plan priority", "A2:A3"], ["missing-ref", 3, "Plan priority", ""]]
 
 
+def test_a_hidden_sheet_holding_the_only_headings_is_read_and_reported(tmp_path: Path) -> None:
+    def hide(book, sheet) -> None:
+        book.create_sheet("Instructions").append(["How to fill this in"])
+        book.active = 1
+        sheet.sheet_state = "hidden"
+
+    ret, issues = _read(_book_with(tmp_path / "opcc.xlsx", ROWS, hide))
+    assert ret is not None and ret.sheet == "Return" and ret.updates
+    assert flatten(issues, ["code", "severity", "sheet"])[0] == ["hidden-sheet", "warning", "Return"]
+    assert issues[0].message == ("Sheet 'Return' in opcc.xlsx is hidden in Excel, but it is the only sheet with the "
+                                 "headings, so it was read.")
+
+
 def test_merged_heading_cells_are_reported(tmp_path: Path) -> None:
     path = _book_with(tmp_path / "opcc.xlsx", ROWS, lambda b, s: s.merge_cells("D1:E1"))
     ret, issues = _read(path)
-    assert ret is not None
-    assert [i.code for i in issues] == ["merged-cells"]
+    assert ret is not None  # the merge hides the timeframe heading: that column is not read, and said
+    assert [i.code for i in issues] == ["merged-cells", "missing-optional-column"]
 
 
 @pytest.mark.parametrize("element", ['<mergeCells count="1"><mergeCell ref="B2:ZZZZ9"/></mergeCells>',
@@ -254,6 +267,30 @@ def test_a_csv_mixing_utf8_and_windows_1252_is_not_guessed(tmp_path: Path) -> No
     assert "mixes two text encodings" in issues[0].message and "line 3" in issues[0].message
 
 
+def test_a_semicolon_csv_with_quoted_cells_is_read_by_its_headings(tmp_path: Path) -> None:
+    """Excel in a comma-decimal locale saves with semicolons; a quoted cell (a line break typed with
+    Alt+Enter, as our instructions say) defeated the sniffer, and the whole return was "no sheet"."""
+    path = tmp_path / "opcc.csv"
+    path.write_bytes("Plan priority;Action;Status this reporting period;Explanation / Link to meeting papers;"
+                     "Timeframe for delivery / Completion\r\n"
+                     '1;;Completed;"First line\nsecond line";2027\r\n'
+                     '2;;In progress;"Done; quoted";\r\n'.encode("cp1252"))
+    ret, issues = _read(path)
+    assert issues == [] and ret is not None
+    assert [(u.ref, u.status_as_written, u.explanation) for u in ret.updates] == [
+        (1, "Completed", "First line\nsecond line"), (2, "In progress", "Done; quoted")]
+
+
+@pytest.mark.parametrize(("start", "what"), [(b"PK\x03\x04", "an Excel workbook"),
+                                             (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old .xls workbook")])
+def test_a_workbook_named_csv_is_said_to_be_one(tmp_path: Path, start: bytes, what: str) -> None:
+    path = tmp_path / "opcc.csv"
+    path.write_bytes(start + bytes(range(256)) * 4)
+    ret, issues = _read(path)
+    assert ret is None and flatten(issues, ["code", "file"]) == [["unreadable-file", "opcc.csv"]]
+    assert issues[0].message == f"opcc.csv is {what} named .csv: it is not a text (CSV) file; it was not read."
+
+
 def test_csv_ragged_rows_and_nul_bytes(tmp_path: Path) -> None:
     path = tmp_path / "opcc.csv"
     path.write_bytes(b"Plan priority,Action,Status this reporting period,Explanation / Link to meeting papers\r\n"
@@ -261,7 +298,7 @@ def test_csv_ragged_rows_and_nul_bytes(tmp_path: Path) -> None:
     ret, issues = _read(path)
     assert ret is not None and [(u.ref, u.status_as_written) for u in ret.updates] == [
         (1, "Completed"), (2, "In progress"), (3, "Not started")]
-    assert [i.code for i in issues] == ["control-characters"]
+    assert [i.code for i in issues] == ["control-characters", "missing-optional-column"]
 
 
 @given(st.one_of(st.text(), st.integers(), st.floats(allow_nan=True), st.booleans(), st.none()))
@@ -329,7 +366,8 @@ def test_duplicated_and_renamed_headings(tmp_path: Path) -> None:
             (1, None, "In progress", "Our update"), (2, " ", "Completed", "Done")]
     ret, issues = _read(write_xlsx(tmp_path / "opcc-comments.xlsx", rows))
     assert ret is not None and [u.explanation for u in ret.updates] == ["Our update", "Done"]
-    assert flatten(issues, ["code", "severity", "column"]) == [["duplicate-column-empty", "info", "Comments"]]
+    assert flatten(issues, ["code", "severity", "column"]) == [["duplicate-column-empty", "info", "Comments"],
+                                                               ["missing-optional-column", "warning", ""]]
     renamed = [("Plan priority", "Staus", "Explanation"), (1, "Completed", "x")]
     ret, issues = _read(write_xlsx(tmp_path / "renamed.xlsx", renamed))
     assert ret is None and "Did you mean 'Staus'?" in issues[0].message

@@ -32,7 +32,7 @@ def test_headings_match_ignoring_case_spacing_and_punctuation(tmp_path: Path) ->
 
 def test_heading_aliases_from_settings(tmp_path: Path) -> None:
     settings = settings_from_dict({"returns": {"columns": {"status": {"aliases": ["RAG"]}}}})
-    rows = [("Ref", "RAG", "Update"), (4, "In progress", "Going well")]
+    rows = [("Ref", "RAG", "Update", "Target date"), (4, "In progress", "Going well", "2027")]
     ret, issues = _return(write_xlsx(tmp_path / "opcc.xlsx", rows), settings)
     assert issues == []
     assert ret is not None and (ret.updates[0].status_as_written, ret.updates[0].explanation) == (
@@ -89,10 +89,29 @@ def test_a_misspelt_optional_heading_is_a_warning_never_a_silently_empty_column(
     assert flatten(issues, ["code", "severity", "sheet", "row", "column", "value"]) == [
         ["optional-column-misnamed", "warning", "Return", 1, "Timefrme for delivery / Completion",
          "Timeframe for delivery / Completion"]]
-    # a return with no timeframe column at all, or an unrelated extra one, is as before
-    for headings in (RETURN_HEADINGS[:4], (*RETURN_HEADINGS[:4], "Officer")):
-        ret, issues = _return(write_xlsx(tmp_path / "plain.xlsx", [headings, (1, "x", "Completed", "Done.", "")]))
-        assert ret is not None and issues == []
+    # no timeframe column at all: read, and said, as the paper's table has a timeframe column
+    ret, issues = _return(write_xlsx(tmp_path / "plain.xlsx", [RETURN_HEADINGS[:4], (1, "x", "Completed", "Done.")]))
+    assert ret is not None and flatten(issues, ["code", "severity", "row", "value"]) == [
+        ["missing-optional-column", "warning", 1, "Timeframe for delivery / Completion"]]
+    table = Settings.model_validate({"paper": {"table_columns": ["ref", "action", "status", "explanation"]}})
+    ret, issues = _return(write_xlsx(tmp_path / "plain.xlsx", [RETURN_HEADINGS[:4], (1, "x", "Completed", "Done.")]),
+                          table)
+    assert ret is not None and issues == []  # a paper without timeframes misses nothing
+
+
+def test_a_column_reportgen_does_not_read_is_reported_when_it_holds_text(tmp_path: Path) -> None:
+    """A partner's own column (a renamed timeframe, "Internal notes") is not in the paper: said, with the
+    first text it holds; an empty one, and our workbooks' Section column, are not worth a word."""
+    rows = [(*RETURN_HEADINGS, "Deadline", "Section", "Officer", "Internal notes"),
+            (1, "x", "Completed", "Done.", "2027", "", "Justice", "", ""),
+            (2, "y", "In progress", "Going.", "2028", "Summer 2027", "Justice", "", "Do not publish: budget at risk")]
+    ret, issues = _return(write_xlsx(tmp_path / "opcc.xlsx", rows))
+    assert ret is not None and [u.timeframe for u in ret.updates] == ["2027", "2028"]
+    assert flatten(issues, ["code", "severity", "sheet", "row", "column", "value"]) == [
+        ["unread-column", "warning", "Return", 3, "Deadline", "Summer 2027"],
+        ["unread-column", "warning", "Return", 3, "Internal notes", "Do not publish: budget at risk"]]
+    assert issues[1].message == ("Column 'Internal notes' is not a column reportgen reads, so what it holds is not "
+                                 "in the paper (row 3: 'Do not publish: budget at risk').")
 
 
 def test_a_sheet_of_partner_notes_is_reported_not_silently_passed_over(tmp_path: Path) -> None:

@@ -70,6 +70,8 @@ CODES: dict[str, Code] = {
                                "Open it and save it as an Excel workbook (.xlsx) in its place."),
          "not-xlsx": ("{file} is {what}: it is not a readable .xlsx file.",
                       "Open it in Excel and save it as .xlsx (without a password)."),
+         "workbook-named-csv": ("{file} is {what} named .csv: it is not a text (CSV) file; it was not read.",
+                                "Rename it with the .xlsx ending (or open it in Excel and save it as .xlsx)."),
          "no-sheets": ("{file} has no worksheet: it holds no cells to read (a Word or PowerPoint file, or a "
                        "workbook of charts only, saved as .xlsx?).",
                        "Open the partner's return in Excel and save it as .xlsx in its place."),
@@ -147,6 +149,18 @@ CODES: dict[str, Code] = {
         "Column {column!r} was not read: its heading is close to {value!r} but not the same, so the paper "
         "shows nothing from it.",
         "Rename the heading as the template has it, or add it to that column's aliases in reportgen.toml."),
+    "unread-column": Code(
+        W, "A column of a return has a heading reportgen does not read, and it holds text.",
+        "Column {column!r} is not a column reportgen reads, so what it holds is not in the paper (row {row}: "
+        "{value!r}).",
+        "If it holds updates, ask the partner to put them in the return's own columns (or add its heading to a "
+        "column's aliases in reportgen.toml); if it is the partner's own note, nothing to do."),
+    "missing-optional-column": Code(
+        W, "A return has no timeframe column, so the paper shows no timeframe for its actions.",
+        "There is no column {value!r} (or one of its aliases), so the paper shows no timeframe for the "
+        "actions this return updates.",
+        "Ask the partner for the timeframes under the template's heading, or add the heading they use to that "
+        "column's aliases in reportgen.toml."),
     "duplicate-column": Code(
         E, "Two columns have headings that mean the same thing, and both hold text.",
         "Column {column!r} means the same as {first!r}; only {first!r} is read, and the text under "
@@ -289,7 +303,9 @@ CODES: dict[str, Code] = {
     "hidden-sheet": Code(
         W, "The workbook has a hidden sheet that was not read.",
         "Hidden sheet {sheet!r} in {file} was not read.",
-        "Unhide it if it holds updates, or delete it."),
+        "Unhide it if it holds updates, or delete it.",
+        {"read": ("Sheet {sheet!r} in {file} is hidden in Excel, but it is the only sheet with the headings, so it "
+                  "was read.", "Check that its rows are meant to be the return; unhide the sheet to see them.")}),
     "hidden-row": Code(
         W, "A hidden row was read.",
         "Row {row} is hidden in Excel; it was read.",

@@ -37,6 +37,10 @@ class ExtraColumn(Column):
     required: bool = False
 
 
+# our pre-filled return workbooks' Section column: not a return column, read by nobody, and expected
+RETURN_SECTION_HEADING = "Section"
+
+
 def _register_columns() -> dict[str, Column]:
     return {
         "ref": Column(heading="Plan priority", aliases=("Priority", "Ref", "Action ref", "Action number", "No")),

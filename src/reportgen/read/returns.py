@@ -11,17 +11,19 @@ import hashlib
 import html
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from reportgen.issues import Issue, issue
 from reportgen.model import PartnerReturn, Register, Update
-from reportgen.read.cells import collapse_spaces
+from reportgen.read.cells import cell_text, collapse_spaces
+from reportgen.read.headings import heading_key
 from reportgen.read.partners import match_partner
 from reportgen.read.sheets import Table, locate_table, read_ref, read_sheets, read_text
 from reportgen.read.statuses import match_status, status_table, suggest_status
 from reportgen.settings import PartnerSettings, Settings
+from reportgen.settings_columns import RETURN_SECTION_HEADING
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
@@ -48,6 +50,7 @@ def read_return(path: Path, settings: Settings, display: str, partner: str) -> t
     issues += found
     if table is None:
         return None, issues
+    issues += unread_columns(table, settings, found)
     updates: list[Update] = []
     for number, cells in table.rows:
         update, row_issues = _read_update(table, number, cells, partner)
@@ -59,6 +62,35 @@ def read_return(path: Path, settings: Settings, display: str, partner: str) -> t
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     written = tuple(table.written.items())
     return PartnerReturn(display, partner, table.sheet, table.headings, tuple(updates), digest, written), issues
+
+
+SHOWN_OPTIONAL = ("timeframe",)  # optional return columns whose text the paper shows
+
+
+def unread_columns(table: Table, settings: Settings, found: Sequence[Issue]) -> list[Issue]:
+    """What a return holds that the paper will not show, never dropped quietly: a column under a heading
+    reportgen does not read that holds text (a register column such as Section, copied into our
+    workbooks, is expected), and no timeframe column at all when the paper's table shows one."""
+    where = {"file": table.file, "sheet": table.sheet, "row": table.header_row}
+    reported = {item.column for item in found if item.row == table.header_row}  # misnamed, duplicated
+    register_names = {heading_key(name) for column in settings.register.columns.values() for name in column.names}
+    register_names.add(heading_key(RETURN_SECTION_HEADING))
+    issues = []
+    for position, heading in enumerate(table.headings):
+        if (not heading or position in table.index.values() or heading in reported
+                or heading_key(heading) in register_names):
+            continue
+        filled = next(((number, text) for number, cells in table.rows if position < len(cells)
+                       for text in (cell_text(cells[position]).strip(),) if text), None)
+        if filled is not None:
+            issues.append(issue("unread-column", **where | {"row": filled[0]}, column=heading,
+                                value=filled[1]))
+    for key in SHOWN_OPTIONAL:  # when the paper's table has that column
+        column = settings.returns.columns[key]
+        if (key in settings.paper.table_columns and key not in table.index
+                and column.heading not in {item.value for item in found}):
+            issues.append(issue("missing-optional-column", value=column.heading, **where))
+    return issues
 
 
 def _read_update(table: Table, number: int, cells: tuple[object, ...], partner: str

@@ -115,6 +115,9 @@ def _looks_like_text_or_xls(path: Path) -> str:
 
 def _read_csv(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
     data = path.read_bytes()
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # a workbook given a .csv name
+        what = "an Excel workbook" if data.startswith(b"PK") else "an old .xls workbook"
+        return [], [issue("unreadable-file", "workbook-named-csv", what=what, file=display)]
     text, encoding_issue = decode_csv(data, display)
     if text is None:
         return [], [encoding_issue] if encoding_issue else []
@@ -132,8 +135,8 @@ def _read_csv(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         first_row_offset = 0
         try:
             delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t").delimiter
-        except csv.Error:
-            delimiter = ","
+        except csv.Error:  # a quoted cell (a line break typed with Alt+Enter) can defeat it
+            delimiter = _delimiter_of_first_line(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, tuple[Cell, ...]]] = []
     at = first_row_offset  # row numbers as Excel shows the file (a "sep=" line is row 1)
@@ -152,6 +155,15 @@ def _read_csv(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
     if rows and text.count('"') % 2 and _ends_inside_quotes(text, delimiter):
         issues.append(issue("unreadable-file", "unclosed-quote", file=display, row=rows[-1][0]))
     return [RawSheet("", tuple(rows))], issues
+
+
+def _delimiter_of_first_line(text: str) -> str:
+    """The delimiter (comma, semicolon or tab) that splits the first non-empty line into the most cells
+    (the headings, in a return); a comma when none splits it."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {delimiter: len(next(csv.reader([first], delimiter=delimiter), [])) for delimiter in ",;\t"}
+    best = max(counts, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] > 1 else ","
 
 
 def _ends_inside_quotes(text: str, delimiter: str) -> bool:
@@ -228,6 +240,8 @@ def locate_table(
         if count:  # rows a partner may have split across sheets: never dropped quietly
             issues.append(issue("rows-on-another-sheet", count=count, read=sheet.name, file=display,
                                 sheet=other.name, row=other.rows[-count][0]))
+    if sheet.hidden:  # the headings are only on a hidden sheet: read, never quietly
+        issues.append(issue("hidden-sheet", "read", file=display, sheet=sheet.name))
     for other in sheets:
         if other.hidden and other is not sheet:
             issues.append(issue("hidden-sheet", file=display, sheet=other.name))

@@ -35,9 +35,10 @@ from reportgen.read.sheets import INSTRUCTIONS_SHEET
 from reportgen.render.xlsx import FIXED_TIME, fit_rows, print_landscape, text_cell, workbook_bytes
 from reportgen.run.prefill import BLANK, Prefill
 from reportgen.settings import CANONICAL_STATUSES, Settings
+from reportgen.settings_columns import RETURN_SECTION_HEADING
 
 DATA_SHEET = "Return"
-SECTION_HEADING = "Section"  # not a return column: `locate_table` lists it as unmatched and reads on
+SECTION_HEADING = RETURN_SECTION_HEADING  # not a return column: `locate_table` lists it as unmatched and reads on
 KEYS = ("ref", "section", "action", "status", "explanation", "timeframe")
 EDITABLE = ("status", "explanation", "timeframe")
 WIDTHS = {"ref": 8, "section": 18, "action": 50, "status": 16, "explanation": 70, "timeframe": 22}
