@@ -85,6 +85,22 @@ def test_pdf_has_no_attachments_no_bad_links_and_fetched_nothing(built) -> None:
     assert fetched["weasyprint"] == []
 
 
+def test_a_link_the_paper_does_not_keep_is_said_with_its_target(built) -> None:
+    """Its words stay, its target goes: the officer is told, with where it was written."""
+    import csv
+
+    result, _ = built
+    found = [i for i in result.issues if i.code == "link-not-kept"]
+    assert [(i.file, i.sheet, i.row, i.ref, i.column, i.value, i.severity.value) for i in found] == [
+        ("inputs/returns/2026-10/opcc.xlsx", "Return", 2, 2, "Explanation / Link to meeting papers", target,
+         "warning") for target in ("javascript:alert(1)", "data:text/html,hi", "file:///etc/passwd")]
+    assert found[0].message == ("Action 2: the link to 'javascript:alert(1)' was not kept, so the paper shows its "
+                                "words without a link (only web addresses starting http:// or https:// and mailto: "
+                                "links are kept).")
+    with (result.folder / "issues.csv").open(encoding="utf-8", newline="") as rows:
+        assert sum(1 for row in csv.DictReader(rows) if row["code"] == "link-not-kept") == 3
+
+
 def test_the_console_prints_partner_text_as_written(tmp_path, capsys) -> None:
     """An issue quotes the partner's value: rich would turn `:smile:` into an emoji and `[bold]` into style."""
     from reportgen.shells.cli import main

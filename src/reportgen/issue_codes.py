@@ -149,6 +149,11 @@ CODES: dict[str, Code] = {
         "Column {column!r} was not read: its heading is close to {value!r} but not the same, so the paper "
         "shows nothing from it.",
         "Rename the heading as the template has it, or add it to that column's aliases in reportgen.toml."),
+    "link-not-kept": Code(
+        W, "A link in an explanation goes somewhere the paper never links to; its words are shown without it.",
+        "Action {ref}: the link to {value!r} was not kept, so the paper shows its words without a link (only "
+        "web addresses starting http:// or https:// and mailto: links are kept).",
+        "If the partner meant a web page or a document, ask them for its full web address (https://…)."),
     "unread-column": Code(
         W, "A column of a return has a heading reportgen does not read, and it holds text.",
         "Column {column!r} is not a column reportgen reads, so what it holds is not in the paper (row {row}: "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 from urllib.parse import urlsplit
@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from reportgen.model import Block, Inline, RichText, plain_text
+from reportgen.issues import Issue, issue
+from reportgen.model import Block, Inline, PartnerReturn, RichText, plain_text
 from reportgen.read.cells import INVISIBLE, XML_INVALID, clean_text
 
 Kind = Literal["paragraph", "heading", "bullet", "number"]
@@ -150,6 +151,25 @@ def parse_explanation(text: str) -> RichText:
     a `-`, `*` or `·` marker at the start of a line start list items. Entities are decoded only when
     the cell holds one of the tags we understand (it is HTML-ish); plain text is shown as written.
     """
+    return _parsed(text).builder.result()
+
+
+def refused_links(text: str) -> tuple[str, ...]:
+    """The targets of the links in a partner's explanation that `safe_href` refuses (javascript:, file:,
+    a relative path…), as written: the paper shows their words without a link."""
+    return tuple(_parsed(text).refused)
+
+
+def link_issues(returns: Sequence[PartnerReturn], explanation_heading: str) -> list[Issue]:
+    """A link in a return's explanation whose target the paper refuses (`refused_links`): its words are
+    shown without it, and said, so the officer can ask the partner for the address they meant."""
+    return [issue("link-not-kept", file=update.file, sheet=update.sheet, row=update.row, ref=update.ref,
+                  column=partner_return.heading("explanation", explanation_heading), value=target)
+            for partner_return in returns for update in partner_return.updates
+            for target in refused_links(update.explanation)]
+
+
+def _parsed(text: str) -> _Explanation:
     cleaned, _ = clean_text(text)
     state = _Explanation(html_mode=_KNOWN_TAG.search(cleaned) is not None)
     position = 0
@@ -158,7 +178,7 @@ def parse_explanation(text: str) -> RichText:
         state.tag(tag)
         position = tag.end()
     state.text(cleaned[position:])
-    return state.builder.result()
+    return state
 
 
 def typed_again(text: str) -> str:
@@ -207,6 +227,7 @@ class _Explanation:
     builder: _Builder = field(default_factory=_Builder)
     marks: _Marks = field(default_factory=_Marks)
     lists: list[_List] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # link targets as written that safe_href refused
 
     def context(self) -> Context:
         return (self.lists[-1].kind, self.lists[-1].level) if self.lists else PARAGRAPH
@@ -230,7 +251,13 @@ class _Explanation:
             return
         found = _HREF_ATTR.search(attrs)
         target = next((group for group in found.groups() if group is not None), "") if found else ""
-        self.marks.links.append(safe_href(html.unescape(target)))
+        self.marks.links.append(self._checked(html.unescape(target)))
+
+    def _checked(self, target: str) -> str | None:
+        href = safe_href(target)
+        if href is None and target.strip():
+            self.refused.append(target.strip())
+        return href
 
     def _list(self, kind: Kind, closing: bool) -> None:
         if closing:
@@ -276,7 +303,7 @@ class _Explanation:
 
     def _link_inlines(self, match: re.Match[str]) -> Iterator[Inline]:
         if match["label"] is not None:
-            yield self.marks.inline(match["label"], safe_href(match["target"]))
+            yield self.marks.inline(match["label"], self._checked(match["target"]))
             return
         written = _trim_url(match["url"] or match["email"])
         if match["email"]:

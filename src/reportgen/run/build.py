@@ -40,6 +40,7 @@ from reportgen.look import Theme
 from reportgen.model import Paper
 from reportgen.paper.build_paper import build_paper
 from reportgen.paper.cover import exemption_issues, font_issues, meeting_issues
+from reportgen.paper.richtext import link_issues
 from reportgen.read.workspace import Inputs, find_inputs
 from reportgen.render.fonts import resolve_fonts
 from reportgen.render.pdf.parallel import PdfWorkers, start_workers
@@ -241,11 +242,14 @@ def changed_inputs(plan: Plan) -> list[Issue]:
 
 
 def known_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
-    """The issues known before writing: the inputs', returns sent back untouched and the template's; a
-    restricted cover that says not exempt; in the public edition, issues about exempt actions lose their text."""
+    """The issues known before writing: the inputs', returns sent back untouched and the template's; links
+    in explanations the paper does not keep; a restricted cover that says not exempt; in the public
+    edition, issues about exempt actions lose their text."""
     exempt = sum(1 for item in checked.merged.actions if item.action.exempt)
+    settings = plan.inputs.settings
     found = (*checked.issues, *unchanged_returns(checked, plan.carried), *plan.theme_issues,
-             *exemption_issues(plan.inputs.settings.paper, plan.edition, exempt))
+             *link_issues(checked.returns, settings.returns.columns["explanation"].heading),
+             *exemption_issues(settings.paper, plan.edition, exempt))
     return edition_issues(found, checked, plan.edition)
 
 
