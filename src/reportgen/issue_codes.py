@@ -168,12 +168,13 @@ CODES: dict[str, Code] = {
         "column's aliases in reportgen.toml."),
     "duplicate-column": Code(
         E, "Two columns have headings that mean the same thing, and both hold text.",
-        "Column {column!r} means the same as {first!r}; only {first!r} is read, and the text under "
-        "{column!r} is not in the paper.",
+        "Column {column!r} (column {letter}) means the same as {first!r} (column {first_letter}); only column "
+        "{first_letter} is read, and the text in column {letter} is not in the paper.",
         "Move what the paper should say into the column that is read, then delete or rename the other."),
     "duplicate-column-empty": Code(
         N, "An empty column has a heading that means the same as another column's.",
-        "Column {column!r} means the same as {first!r} and is empty; {first!r} is read.",
+        "Column {column!r} (column {letter}) means the same as {first!r} (column {first_letter}) and is empty; "
+        "column {first_letter} is read.",
         "Nothing to do; delete the empty column to keep the return tidy."),
     "empty-file": Code(
         E, "The file holds no rows of data.",

@@ -254,6 +254,7 @@ def locate_table(
     for key, written, position in found.duplicates:
         filled = any(not is_empty_row(cells[position:position + 1]) for _number, cells in sheet.rows[at + 1:])
         issues.append(issue("duplicate-column" if filled else "duplicate-column-empty", first=found.written[key],
+                            letter=column_letters(position + 1), first_letter=column_letters(found.index[key] + 1),
                             row=header_row, column=written, value=written, **where))
     for key in found.missing:
         column = columns[key]
