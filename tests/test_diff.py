@@ -41,7 +41,7 @@ from reportgen.diff.render import DiffResult, compare_drafts, default_out
 from reportgen.diff.summary import render_diff_html, write_diff_docx
 from reportgen.drafts.folders import load_draft
 from reportgen.errors import ReportgenError, UsageError
-from reportgen.model import Block, Inline, PaperCell, PaperRow, PaperSection, RichText, plain_text
+from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, RichText, plain_text
 from reportgen.render.docx.layout import page_headers
 from reportgen.render.docx.writer import write_docx
 from reportgen.render.docx.xml import Element
@@ -489,6 +489,30 @@ def test_redline_blocks_reject_gives_old_and_accept_gives_new(old: RichText, new
 
 def _with_cells(row: PaperRow, **cells: PaperCell) -> PaperRow:
     return dataclasses.replace(row, cells=tuple(cells.get(cell.key, cell) for cell in row.cells))
+
+
+def test_the_terminal_summary_redlines_the_words_the_paper_shows_not_the_partners_html() -> None:
+    from reportgen.paper.richtext import parse_explanation
+
+    def explained(paper: Paper, raw: str) -> Paper:  # action 1's explanation as a build keeps it
+        rich = parse_explanation(raw)
+        def row(found: PaperRow) -> PaperRow:
+            if found.ref != 1:
+                return found
+            return dataclasses.replace(_with_cells(found, explanation=PaperCell("explanation", plain_text(rich), rich)),
+                                       explanation=raw)
+        return dataclasses.replace(paper, sections=tuple(
+            dataclasses.replace(section, rows=tuple(map(row, section.rows))) for section in paper.sections))
+
+    paper = make_paper(3)
+    old = explained(paper, "<p>Patrols began in May.</p><ul><li>two towns</li></ul>")
+    new = explained(paper, "<p>Hot spot patrols now run in May.</p><ul><li>two towns</li><li>a third</li></ul>")
+    diff = diff_drafts(old, new)
+    text = human_text(diff)
+    assert "<p>" not in text and "<li>" not in text, text
+    assert "[-Patrols began-]{+Hot spot patrols now run+} in May." in text, text
+    assert "two towns{+\n    a third+}" in text, text  # a new item: a new line
+    assert "<p>" in json.dumps(diff_to_json(diff))  # the record keeps what the partner wrote
 
 
 def test_rich_cells_notes_and_sections_round_trip_through_tracked_changes(tmp_path: Path) -> None:

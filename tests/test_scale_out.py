@@ -297,6 +297,13 @@ def test_a_run_whose_worker_stops_mid_run_ends_crashed_and_publishes_nothing(tmp
                     time.sleep(5)
                 blocked_run = client.read_flow_run(ended)
                 assert blocked_run.state is not None and blocked_run.state.name == "Blocked"
+                # were the automation to fire on an ended run (an event lost), Prefect refuses the change
+                from prefect.states import Crashed
+
+                refused = client.set_flow_run_state(ended, Crashed(message=CRASHED_MESSAGE), force=False)
+                assert refused.status.value == "ABORT", refused
+                ended_state = client.read_flow_run(ended).state
+                assert ended_state is not None and ended_state.name == "Blocked"
     finally:
         os.environ.clear()
         os.environ.update(env_before)

@@ -23,6 +23,7 @@ from difflib import SequenceMatcher
 from typing import Literal, TypeVar
 
 from reportgen.model import CoverRow, Paper, PaperRow, StatusMove, plain_text
+from reportgen.paper.richtext import shown_text
 from reportgen.paper_rules import status_changed
 
 SCHEMA = 1
@@ -398,5 +399,12 @@ def _move(move: StatusMove) -> str:
 
 
 def _reworded(change: ActionChange) -> str:
-    fields = "\n".join(f"{FIELD_NAMES.get(c.field, c.field)}: {redline_text(c.words)}" for c in change.changes)
+    fields = "\n".join(f"{FIELD_NAMES.get(c.field, c.field)}: {redline_text(_words_shown(c))}" for c in change.changes)
     return f"{change.ref} {change.action}\n{fields}"
+
+
+def _words_shown(change: TextChange) -> tuple[Span, ...]:
+    """The word changes of the words the paper shows: a partner's `<p>` and `<li>` are not words on a
+    terminal (the raw values are still what diff.json records)."""
+    old, new = shown_text(change.old), shown_text(change.new)
+    return change.words if (old, new) == (change.old, change.new) else word_diff(old, new)
