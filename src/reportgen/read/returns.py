@@ -20,7 +20,7 @@ from reportgen.model import PartnerReturn, Register, Update
 from reportgen.read.cells import cell_text, collapse_spaces
 from reportgen.read.headings import heading_key
 from reportgen.read.partners import match_partner
-from reportgen.read.sheets import Table, locate_table, read_ref, read_sheets, read_text
+from reportgen.read.sheets import Table, first_filled, locate_table, read_ref, read_sheets, read_text
 from reportgen.read.statuses import match_status, status_table, suggest_status
 from reportgen.settings import PartnerSettings, Settings
 from reportgen.settings_columns import RETURN_SECTION_HEADING
@@ -80,11 +80,10 @@ def unread_columns(table: Table, settings: Settings, found: Sequence[Issue]) -> 
         if (not heading or position in table.index.values() or heading in reported
                 or heading_key(heading) in register_names):
             continue
-        filled = next(((number, text) for number, cells in table.rows if position < len(cells)
-                       for text in (cell_text(cells[position]).strip(),) if text), None)
+        filled = first_filled(table.rows, position)
         if filled is not None:
             issues.append(issue("unread-column", **where | {"row": filled[0]}, column=heading,
-                                value=filled[1]))
+                                value=cell_text(filled[1]).strip()))
     for key in SHOWN_OPTIONAL:  # when the paper's table has that column
         column = settings.returns.columns[key]
         if (key in settings.paper.table_columns and key not in table.index

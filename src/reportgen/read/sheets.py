@@ -210,6 +210,13 @@ def is_empty_row(cells: Sequence[Cell]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
+def first_filled(rows: Sequence[tuple[int, tuple[Cell, ...]]], position: int) -> tuple[int, Cell] | None:
+    """The first of `rows` whose cell at 0-based `position` is not empty (`is_empty_row`): its row number
+    and that cell; None when the column is empty."""
+    return next(((number, cells[position]) for number, cells in rows
+                 if not is_empty_row(cells[position:position + 1])), None)
+
+
 INSTRUCTIONS_SHEET = "Instructions"  # the sheet of guidance our return workbooks carry: never updates
 
 
@@ -252,7 +259,7 @@ def locate_table(
     headings = tuple("" if cell is None else str(cell).strip() for cell in header_cells)
     where = {"file": display, "sheet": sheet.name}
     for key, written, position in found.duplicates:
-        filled = any(not is_empty_row(cells[position:position + 1]) for _number, cells in sheet.rows[at + 1:])
+        filled = first_filled(sheet.rows[at + 1:], position) is not None
         issues.append(issue("duplicate-column" if filled else "duplicate-column-empty", first=found.written[key],
                             letter=column_letters(position + 1), first_letter=column_letters(found.index[key] + 1),
                             row=header_row, column=written, value=written, **where))

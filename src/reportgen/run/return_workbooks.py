@@ -38,7 +38,6 @@ from reportgen.settings import CANONICAL_STATUSES, Settings
 from reportgen.settings_columns import RETURN_SECTION_HEADING
 
 DATA_SHEET = "Return"
-SECTION_HEADING = RETURN_SECTION_HEADING  # not a return column: `locate_table` lists it as unmatched and reads on
 KEYS = ("ref", "section", "action", "status", "explanation", "timeframe")
 EDITABLE = ("status", "explanation", "timeframe")
 WIDTHS = {"ref": 8, "section": 18, "action": 50, "status": 16, "explanation": 70, "timeframe": 22}
@@ -93,7 +92,7 @@ def workbook_names(leads: Sequence[str]) -> tuple[dict[str, str], list[Issue]]:
 
 def headings(settings: Settings) -> dict[str, str]:
     columns = settings.returns.columns
-    return {key: SECTION_HEADING if key == "section" else columns[key].heading for key in KEYS}
+    return {key: RETURN_SECTION_HEADING if key == "section" else columns[key].heading for key in KEYS}
 
 
 def return_workbook(lead: str, actions: Sequence[Action], values: Mapping[int, Prefill], period: str,
