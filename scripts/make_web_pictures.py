@@ -32,8 +32,11 @@ def screenshots(html: Path) -> None:
         page = browser.new_page(viewport={"width": 1200, "height": 760})
         page.goto(html.as_uri())
         page.select_option("#filter-status", "In progress")
+        count = page.locator("#result-count")
+        status_only = count.inner_text()
         page.locator("#filter-text").type("Constable")
-        page.locator("#result-count").filter(has_text="Showing").wait_for()
+        # the search applies once typing pauses: wait until the count is no longer the status filter's alone
+        page.wait_for_function("shown => document.querySelector('#result-count').textContent !== shown", arg=status_only)
         page.locator("#plan-heading").scroll_into_view_if_needed()
         page.evaluate("window.scrollBy(0, -8)")
         page.screenshot(path=str(ROOT / "docs" / "web-edition.png"))
