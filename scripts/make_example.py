@@ -781,7 +781,8 @@ restricted_foi_exemption = "Exempt: Schedule 12A to the Local Government Act 197
 narrative = "narrative.md"
 
 [returns]
-deadline = 2026-10-24
+# returns are due 12 days before the meeting their period's paper goes to (October: 24 October 2026)
+days_before_meeting = 12
 
 # Who each lead partner is by email (names as in the register; example.org addresses reach nobody).
 [partners."Wessex Police"]

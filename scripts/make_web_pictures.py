@@ -36,7 +36,8 @@ def screenshots(html: Path) -> None:
         status_only = count.inner_text()
         page.locator("#filter-text").type("Constable")
         # the search applies once typing pauses: wait until the count is no longer the status filter's alone
-        page.wait_for_function("shown => document.querySelector('#result-count').textContent !== shown", arg=status_only)
+        changed = "shown => document.querySelector('#result-count').textContent !== shown"
+        page.wait_for_function(changed, arg=status_only)
         page.locator("#plan-heading").scroll_into_view_if_needed()
         page.evaluate("window.scrollBy(0, -8)")
         page.screenshot(path=str(ROOT / "docs" / "web-edition.png"))

@@ -95,6 +95,20 @@ def test_dry_run_writes_one_eml_per_partner_with_its_workbook(tmp_path: Path) ->
     assert not (root / "outputs" / PERIOD / "mail" / "sent.csv").exists()  # a dry run records nothing
 
 
+def test_with_no_deadline_set_the_mail_names_none(tmp_path: Path) -> None:
+    root = mail_workspace(tmp_path / "ws")
+    toml = root / "reportgen.toml"
+    toml.write_text(toml.read_text().replace("deadline = 2026-10-24\n", ""))
+    run = send_returns(root, PERIOD, None, dry_run=True)
+    outbox = root / "outputs" / PERIOD / "mail" / "outbox"
+    message = BytesParser(policy=policy.default).parsebytes((outbox / f"workbook-{PERIOD}-OPCC.eml").read_bytes())
+    body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert message["Subject"] == f"Return for October 2026: please reply [reportgen {PERIOD}]"
+    assert "Reply to this message with the completed workbook attached. We check it" in body
+    assert "by ." not in body and "deadline" not in body.lower()
+    assert "deadline-passed" not in [i.code for i in run.issues]
+
+
 def test_a_lead_with_no_address_is_reported_not_skipped_silently(tmp_path: Path) -> None:
     root = mail_workspace(tmp_path / "ws")
     text = (root / "reportgen.toml").read_text().split('[partners."Criminal Justice Board"]')[0]

@@ -21,7 +21,7 @@ from reportgen.paper.richtext import parse_explanation
 from reportgen.read.returns import partner_for, read_return, validate_return
 from reportgen.read.workspace import find_inputs
 from reportgen.run.build import prepare_build
-from reportgen.run.return_workbooks import deadline_issues
+from reportgen.run.return_workbooks import deadline_issues, returns_deadline
 from reportgen.run.returns import write_return_workbooks
 from reportgen.settings import CANONICAL_STATUSES, load_settings
 from reportgen.shells.cli import main
@@ -172,13 +172,49 @@ def test_ref_section_action_locked_and_the_update_cells_editable(tmp_path: Path)
 def test_a_deadline_that_has_passed_is_a_warning(tmp_path: Path) -> None:
     settings = load_settings(make_workspace(tmp_path / "ws", period=A,
                                             toml='[paper]\ntitle = "Plan"\n\n[returns]\ndeadline = 2026-10-24\n'))
-    assert deadline_issues(settings, today=dt.date(2026, 10, 24)) == []  # the day itself is not past
-    passed = deadline_issues(settings, today=dt.date(2026, 10, 25))
-    assert [(i.code, i.severity, i.value) for i in passed] == [("deadline-passed", "warning", "24 October 2026")]
+    assert deadline_issues(settings, A, today=dt.date(2026, 10, 24)) == []  # the day itself is not past
+    passed = deadline_issues(settings, A, today=dt.date(2026, 10, 25))
+    assert [(i.code, i.severity, i.value, i.file, i.column) for i in passed] == [
+        ("deadline-passed", "warning", "24 October 2026", "reportgen.toml", "deadline")]
     assert "reportgen.toml" in passed[0].message and "[returns] deadline" in passed[0].advice
-    assert deadline_issues(load_settings(make_workspace(tmp_path / "ws2", period=A))) == []  # none set
+    assert deadline_issues(load_settings(make_workspace(tmp_path / "ws2", period=A)), A) == []  # none set
     _written, issues = write_return_workbooks(tmp_path / "ws", B)  # the deadline is before today
     assert "deadline-passed" in [i.code for i in issues]
+
+
+MEETINGS = '[paper]\ntitle = "Plan"\nmeetings = [2026-09-03, 2026-11-05, 2027-01-14]\n'
+
+
+def test_a_deadline_counted_back_from_each_periods_meeting(tmp_path: Path) -> None:
+    """The monthly round needs no edit of reportgen.toml: each period's deadline follows its meeting."""
+    root = make_workspace(tmp_path / "ws", period=A, toml=MEETINGS + "\n[returns]\ndays_before_meeting = 12\n")
+    settings = load_settings(root)
+    assert returns_deadline(settings, "2026-10") == dt.date(2026, 10, 24)  # meeting 5 November
+    assert returns_deadline(settings, "2026-11") == dt.date(2027, 1, 2)  # meeting 14 January
+    assert deadline_issues(settings, B, today=dt.date(2026, 12, 4)) == []
+    passed = deadline_issues(settings, A, today=dt.date(2026, 12, 4))
+    assert [(i.code, i.value, i.column) for i in passed] == [("deadline-passed", "24 October 2026",
+                                                              "days_before_meeting")]
+    assert "for October 2026" in passed[0].message and "12 days before its meeting" in passed[0].message
+    written, _ = write_return_workbooks(root, B)
+    lines = [" ".join(str(v) for v in row if v) for row in openpyxl.load_workbook(written[0])["Instructions"]
+             .iter_rows(values_only=True)]
+    assert "Deadline 2 January 2027" in lines
+
+    # a period after the last listed meeting: no day to count back from, said so, and none named
+    unknown = deadline_issues(settings, "2027-02")
+    assert [(i.code, i.severity, i.column, i.value) for i in unknown] == [
+        ("deadline-unknown", "warning", "days_before_meeting", "12")]
+    assert "February 2027" in unknown[0].message and "[paper] meetings" in unknown[0].advice
+    assert returns_deadline(settings, "2027-02") is None
+
+    both = make_workspace(tmp_path / "both", period=A,
+                          toml=MEETINGS + "\n[returns]\ndeadline = 2026-10-24\ndays_before_meeting = 12\n")
+    with pytest.raises(ReportgenError, match=r"deadline \(one date\) or days_before_meeting"):
+        load_settings(both)
+    negative = make_workspace(tmp_path / "neg", period=A, toml=MEETINGS + "\n[returns]\ndays_before_meeting = -1\n")
+    with pytest.raises(ReportgenError, match="days_before_meeting"):
+        load_settings(negative)
 
 
 def test_layout_and_instructions(tmp_path: Path) -> None:

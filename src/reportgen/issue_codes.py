@@ -445,7 +445,19 @@ CODES: dict[str, Code] = {
         W, "The returns deadline in reportgen.toml has passed.",
         "The returns deadline in reportgen.toml, {value}, has passed: the workbooks ask partners to reply by it.",
         "Set [returns] deadline in reportgen.toml to this period's deadline (or remove it), then make the workbooks "
-        "or send them again."),
+        "or send them again.",
+        wordings={"counted": ("The returns deadline for {period}, {value} ({days} days before its meeting, as "
+                              "[returns] days_before_meeting in reportgen.toml says), has passed: the workbooks ask "
+                              "partners to reply by it.",
+                              "Check the period and the meeting dates in [paper] meetings; to ask for a later day, "
+                              "lower days_before_meeting, then make the workbooks or send them again.")}),
+    "deadline-unknown": Code(
+        W, "The returns deadline cannot be worked out: the period has no meeting date.",
+        "reportgen.toml sets [returns] days_before_meeting = {value}, but the paper for {period} has no meeting date "
+        "to count back from ([paper] meetings lists none after the period, and [paper] sets no date): the "
+        "workbooks and the mail name no deadline.",
+        "Add the Panel's next meeting to [paper] meetings in reportgen.toml, then make the workbooks or send "
+        "them again."),
     "mail-late": Code(
         N, "The return arrived after the deadline.",
         "{partner}'s return {file} arrived on {value}, after the deadline.",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from reportgen.terms import CANONICAL_STATUSES
 
@@ -82,8 +82,18 @@ class RegisterSettings(Strict):
 
 
 class ReturnSettings(Strict):
+    """`[returns]`: the columns of a partner's return, and when returns are due (one of `deadline`, a
+    date for one round, or `days_before_meeting`, which follows each period's meeting in `[paper]`)."""
+
     columns: dict[str, Column] = Field(default_factory=_return_columns)
-    deadline: dt.date | None = None  # shown on the pre-filled workbooks' instructions sheet
+    deadline: dt.date | None = None  # shown on the pre-filled workbooks' instructions sheet and in the mail
+    days_before_meeting: int | None = Field(default=None, ge=0, le=366)
+
+    @model_validator(mode="after")
+    def _one_deadline(self) -> ReturnSettings:
+        if self.deadline is not None and self.days_before_meeting is not None:
+            raise ValueError("set deadline (one date) or days_before_meeting (each period's), not both")
+        return self
 
     @field_validator("columns", mode="before")
     @classmethod

@@ -44,6 +44,7 @@ from reportgen.read.returns import read_return, slug, validate_return
 from reportgen.read.workspace import Inputs, versioned
 from reportgen.run.chase import untouched_returns
 from reportgen.run.prefill import Prefill, workbook_prefill
+from reportgen.run.return_workbooks import returns_deadline
 
 PROCESSED, REJECTED = "processed", "rejected"
 
@@ -199,7 +200,7 @@ class Collector:
                                                same_as=self.inputs.display(newest), **where), *notes)
         path = self._write(partner, attachment)
         display = self.inputs.display(self.inputs.returns_dir / path.name)  # in a dry run, the name it would get
-        late = _late(record.date, self.settings.returns.deadline)
+        late = _late(record.date, returns_deadline(self.settings, self.inputs.period))
         found = self._check(path, display, partner)
         if late:
             found.append(issue("mail-late", partner=partner, file=display, value=record.date))

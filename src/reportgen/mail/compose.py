@@ -69,7 +69,8 @@ def workbook_request(lead: str, to: Sequence[str], period: str, actions: Sequenc
                      workbook: bytes, settings: Settings, prefilled: bool = True) -> Outgoing:
     key = f"workbook:{period}:{lead}"
     label = period_label(period)
-    deadline = deadline_text(settings)
+    deadline = deadline_text(settings, period)
+    by = f" by {deadline}" if deadline else ""
     body = (
         f"Dear colleagues at {lead},\n\n"
         f"Please find attached your return for {label}: the workbook {name} lists the {len(actions)} "
@@ -81,11 +82,11 @@ def workbook_request(lead: str, to: Sequence[str], period: str, actions: Sequenc
         "- say in plain words what has been done this period (write links in full, https://...);\n"
         "- give the timeframe for delivery or completion.\n"
         "The reference, section and action columns are locked; please do not add rows or sheets.\n\n"
-        f"Reply to this message with the completed workbook attached by {deadline}. We check it as soon as "
+        f"Reply to this message with the completed workbook attached{by}. We check it as soon as "
         "it arrives and reply with anything that needs correcting. If you need to correct it, simply send "
         "the workbook again: the newest one you send is used."
     )
-    message = _message(key, settings, to, f"Return for {label}: please reply by {deadline} {tag(period)}", body)
+    message = _message(key, settings, to, f"Return for {label}: please reply{by} {tag(period)}", body)
     _attach_workbook(message, name, workbook)
     return Outgoing(key, "workbook", lead, message)
 
@@ -103,8 +104,8 @@ def reminder(lead: str, to: Sequence[str], period: str, actions: Sequence[Action
     listing = "\n".join(f"- {action.ref}: {action.text}" for action in actions)
     body = (
         f"Dear colleagues at {lead},\n\n{why} It covers these actions:\n\n{listing}\n\n"
-        f"The deadline is {deadline_text(settings)}. The workbook is attached again: please fill it in "
-        "and reply to this message with it attached."
+        + (f"The deadline is {deadline}. " if (deadline := deadline_text(settings, period)) else "")
+        + "The workbook is attached again: please fill it in and reply to this message with it attached."
     )
     subject = f"Reminder: return for {label} {tag(period)}"
     message = _message(key, settings, to, subject, body)
@@ -134,7 +135,7 @@ def acknowledgement_text(sent_name: str, period: str, issues: Sequence[Issue], l
     """What we found in the return: every error and warning with its sheet, row and column, or 'clean'."""
     lines = [f"Thank you: we received {sent_name} and saved it as your return for {period_label(period)}."]
     if late:
-        lines.append(f"It arrived after the deadline ({deadline_text(settings)}); it is still used.")
+        lines.append(f"It arrived after the deadline ({deadline_text(settings, period)}); it is still used.")
     errors = [i for i in issues if i.severity is Severity.ERROR]
     warnings = [i for i in issues if i.severity is Severity.WARNING]
     if not errors and not warnings:

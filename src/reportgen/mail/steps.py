@@ -91,7 +91,8 @@ def _workbook(inputs: Inputs, register: Register, prefill: Mapping[int, Prefill]
 def send_returns(workspace: Path, period: str, credentials: Credentials | None, dry_run: bool = False) -> MailRun:
     """Mail each lead its pre-filled workbook with the deadline and instructions (once per period)."""
     inputs, register, prefill, issues = _prepare(workspace, period)
-    run = MailRun("send-returns", inputs.period, dry_run, issues=[*deadline_issues(inputs.settings), *issues])
+    deadline = deadline_issues(inputs.settings, inputs.period)
+    run = MailRun("send-returns", inputs.period, dry_run, issues=[*deadline, *issues])
     messages = []
     for lead in register.leads:
         to = addresses(inputs.settings, lead)

@@ -28,13 +28,14 @@ from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
+from reportgen.paper.cover import meeting_date
 from reportgen.paper.richtext import shown_text
 from reportgen.periods import period_label
 from reportgen.read.returns import slug
 from reportgen.read.sheets import INSTRUCTIONS_SHEET
 from reportgen.render.xlsx import FIXED_TIME, fit_rows, print_landscape, text_cell, workbook_bytes
 from reportgen.run.prefill import BLANK, Prefill
-from reportgen.settings import CANONICAL_STATUSES, Settings
+from reportgen.settings import CANONICAL_STATUSES, SETTINGS_FILE, Settings
 from reportgen.settings_columns import RETURN_SECTION_HEADING
 
 DATA_SHEET = "Return"
@@ -162,17 +163,34 @@ def protect(sheet: Worksheet) -> None:
     sheet.protection.selectUnlockedCells = False
 
 
-def deadline_issues(settings: Settings, today: dt.date | None = None) -> list[Issue]:
-    """A warning when reportgen.toml's returns deadline has passed: the workbooks would ask for a day gone."""
-    deadline = settings.returns.deadline
+def returns_deadline(settings: Settings, period: str) -> dt.date | None:
+    """The day the period's returns are due: `[returns] deadline`, or `days_before_meeting` before the
+    meeting the period's paper goes to (`[paper] meetings` or `date`); None when neither gives a day."""
+    rule = settings.returns
+    if rule.days_before_meeting is None:
+        return rule.deadline
+    meeting = meeting_date(settings.paper, period)
+    return meeting - dt.timedelta(days=rule.days_before_meeting) if meeting else None
+
+
+def deadline_issues(settings: Settings, period: str, today: dt.date | None = None) -> list[Issue]:
+    """A warning when the period's returns deadline has passed (the workbooks would ask for a day gone),
+    or when `days_before_meeting` is set but the period has no meeting to count back from."""
+    deadline = returns_deadline(settings, period)
+    if deadline is None and settings.returns.days_before_meeting is not None:
+        return [issue("deadline-unknown", period=period_label(period), file=SETTINGS_FILE,
+                      column="days_before_meeting", value=str(settings.returns.days_before_meeting))]
     if deadline is None or deadline >= (today or dt.date.today()):
         return []
-    return [issue("deadline-passed", value=deadline_text(settings))]
+    if settings.returns.days_before_meeting is None:
+        return [issue("deadline-passed", value=deadline_text(settings, period), file=SETTINGS_FILE, column="deadline")]
+    return [issue("deadline-passed", "counted", value=deadline_text(settings, period), period=period_label(period),
+                  days=settings.returns.days_before_meeting, file=SETTINGS_FILE, column="days_before_meeting")]
 
 
-def deadline_text(settings: Settings) -> str:
-    """'24 October 2026'; "" when reportgen.toml sets no deadline (the workbook then names none)."""
-    deadline = settings.returns.deadline
+def deadline_text(settings: Settings, period: str) -> str:
+    """'24 October 2026'; "" when no deadline is set (the workbook and the mail then name none)."""
+    deadline = returns_deadline(settings, period)
     return f"{deadline.day} {deadline:%B %Y}" if deadline else ""
 
 
@@ -180,7 +198,7 @@ def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settin
     """One sentence a line; no line reads as a return heading, so the reader never takes this sheet."""
     names = headings(settings)
     statuses = ", ".join(CANONICAL_STATUSES[:-1]) + f" or {CANONICAL_STATUSES[-1]}"
-    deadline = deadline_text(settings)
+    deadline = deadline_text(settings, period)
     facts = (("Partner", lead), ("Period", period_label(period)), *((("Deadline", deadline),) if deadline else ()))
     lines = (
         f"How to fill in the '{DATA_SHEET}' sheet:",

@@ -54,4 +54,5 @@ def write_return_workbooks(workspace: Path, period: str, out: Path | None = None
         drafts.check_out_place(out, inputs.workspace, new=False)  # the workbooks go in `out`, which may exist
     folder = out if out is not None else inputs.outputs / inputs.period / "returns"
     written, names = write_workbooks(read.register, read.prefill, inputs.period, inputs.settings, folder)
-    return written, [*deadline_issues(inputs.settings), *read.register_issues, *read.previous_issues, *names]
+    deadline = deadline_issues(inputs.settings, inputs.period)
+    return written, [*deadline, *read.register_issues, *read.previous_issues, *names]
