@@ -16,6 +16,7 @@ from reportgen.read.workspace import find_inputs
 from reportgen.run.build import check_plan, make_paper, prepare_build
 from reportgen.run.chase import CHASE_HEADINGS, ChaseRow, chase_csv, chase_list, chase_markdown, unchanged_returns
 from reportgen.run.returns import write_return_workbooks
+from reportgen.shells.cli import main
 
 A, B = "2026-10", "2026-11"
 
@@ -85,9 +86,9 @@ def test_markdown_table(tmp_path: Path) -> None:
             ChaseRow("C", True, "c.xlsx", 1, 1, (), 1, 2, "unknown-status ×1\nx")]
     assert chase_markdown(rows).splitlines() == [
         "| " + " | ".join(CHASE_HEADINGS) + " |",
-        "|" + " --- |" * 9,
-        "| A \\| B | No |  | 2 | 0 | 1, 2 | 0 | 0 |  |",
-        "| C | Yes | c.xlsx | 1 | 1 |  | 1 | 2 | unknown-status ×1 x |",
+        "|" + " --- |" * 10,
+        "| A \\| B | No |  | 2 | 0 | 1, 2 | 0 | 0 |  |  |",
+        "| C | Yes | c.xlsx | 1 | 1 |  | 1 | 2 | unknown-status ×1 x |  |",
     ]
 
 
@@ -110,6 +111,29 @@ def test_a_partner_returning_the_template_unchanged(tmp_path: Path) -> None:
     assert row_for(rows, "OPCC").warnings == 1
     assert row_for(rows, "Wessex Police").issues == ""
     assert row_for(rows, "Criminal Justice Board").returned is False
+
+
+def test_rows_sent_back_as_they_were_prefilled_are_not_counted_as_updated(tmp_path: Path) -> None:
+    """A partner edits one row and sends the others back as pre-filled: chase.csv says which."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    keep_draft(root, A)
+    written, _ = write_return_workbooks(root, B)
+    period_b = root / "inputs" / "returns" / B
+    period_b.mkdir(parents=True)
+    police = openpyxl.load_workbook(written[0])  # Wessex Police: actions 1 and 3
+    police["Return"]["E2"] = "New this month."
+    police.save(period_b / "wessex-police.xlsx")
+    shutil.copy(written[1], period_b / "opcc.xlsx")  # OPCC: 2, 4 and 6, sent back untouched
+    assert main(["build", "--workspace", str(root), "--period", B]) in (0, 1)
+    [folder] = (root / "outputs" / B).glob("draft-*")
+    table = list(csv.DictReader(io.StringIO((folder / "chase.csv").read_text(encoding="utf-8"))))
+    police_row, opcc_row = (next(r for r in table if r["Partner"] == name) for name in ("Wessex Police", "OPCC"))
+    assert (police_row["Updated"], police_row["No update (refs)"], police_row["Returned as sent (refs)"]) == (
+        "1", "", "3")
+    assert (opcc_row["Updated"], opcc_row["Returned as sent (refs)"], opcc_row["Issues"]) == (
+        "0", "2, 4, 6", "unchanged-return ×1")
+    # without a pre-fill to compare with (a caller that has none), rows are updated as before
+    assert row_for(chase_list(checked_for(root, B)), "OPCC").updated == 3
 
 
 def test_a_blank_template_sent_back_in_the_first_period(tmp_path: Path) -> None:

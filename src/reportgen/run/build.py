@@ -48,6 +48,7 @@ from reportgen.render.pdf.writer import write_pdf
 from reportgen.render.theme import read_theme
 from reportgen.render.web import write_html
 from reportgen.run.chase import ChaseRow, chase_csv, chase_list, unchanged_returns
+from reportgen.run.prefill import prefill_values
 from reportgen.settings import SETTINGS_FILE, Edition
 from reportgen.template_files import template_file, templates_folder
 
@@ -181,7 +182,7 @@ class Checks:
 
     @property
     def chase(self) -> list[ChaseRow]:
-        return chase_of(self.checked, self.issues, self.plan.edition)
+        return chase_of(self.plan, self.checked, self.issues)
 
 
 def check_draft(workspace: Path, period: str | None = None, edition: Edition = "public",
@@ -269,21 +270,22 @@ def write_records(paper: Paper, folder: Path) -> None:
     memory.give_back()  # while the PDF is laid out
 
 
-def write_tables(paper: Paper, issues: tuple[Issue, ...], checked: Checked, folder: Path) -> list[ChaseRow]:
+def write_tables(plan: Plan, issues: tuple[Issue, ...], checked: Checked, folder: Path) -> list[ChaseRow]:
     """issues.csv and chase.csv: what to fix and whom to chase (in the public edition, from what the
     public paper shows: `issues` are already the edition's). Written last: they list inputs changed
     while the draft was built."""
     write_atomically(folder / "issues.csv", issues_csv(issues).encode("utf-8"))
-    chase = chase_of(checked, issues, "public" if paper.edition == "public" else "restricted")
+    chase = chase_of(plan, checked, issues)
     write_atomically(folder / "chase.csv", chase_csv(chase).encode("utf-8"))
     return chase
 
 
-def chase_of(checked: Checked, issues: Sequence[Issue], edition: Edition) -> list[ChaseRow]:
-    """Who to chase: partners with no return, actions not updated, returns sent back untouched (in the
-    public edition, only what the public paper shows)."""
-    view = public_view(checked) if edition == "public" else None
-    return chase_list(checked, [i for i in issues if i.code in ("unchanged-return", "file-changed")], view)
+def chase_of(plan: Plan, checked: Checked, issues: Sequence[Issue]) -> list[ChaseRow]:
+    """Who to chase: partners with no return, actions not updated, rows and returns sent back as they were
+    pre-filled (in the public edition, only what the public paper shows)."""
+    view = public_view(checked) if plan.edition == "public" else None
+    return chase_list(checked, [i for i in issues if i.code in ("unchanged-return", "file-changed")], view,
+                      prefill_values(plan.carried, checked.carried))
 
 
 def finish_draft(plan: Plan, paper: Paper, issues: tuple[Issue, ...], chase: Sequence[ChaseRow], folder: Path,
@@ -364,7 +366,7 @@ def _build(workspace: Path, period: str | None, out: Path | None, edition: Editi
                               ("write-records", write_records, (paper, folder))])
         with timer.stage("tables"):
             issues = run.run("collect-issues", collect_issues, plan, checked)
-            chase = run.run("write-tables", write_tables, paper, issues, checked, folder)
+            chase = run.run("write-tables", write_tables, plan, issues, checked, folder)
         with timer.stage("draft"):
             return run.run("publish", finish_draft, plan, paper, issues, chase, folder, out, timer.timings)
     except BaseException:

@@ -17,12 +17,12 @@ from pathlib import Path
 from reportgen.check.checked import Checked
 from reportgen.check.editions import PublicView, is_withheld
 from reportgen.issues import Issue, Severity, issue
-from reportgen.model import Paper, PartnerReturn, UpdateState
+from reportgen.model import Paper, PartnerReturn, Update, UpdateState
 from reportgen.run.prefill import BLANK, Prefill, prefill_values
 from reportgen.safe_cells import text_for_spreadsheet
 
 CHASE_HEADINGS = ("Partner", "Returned", "File", "Actions led", "Updated", "No update (refs)", "Errors",
-                  "Warnings", "Issues")
+                  "Warnings", "Issues", "Returned as sent (refs)")
 
 
 @dataclass(frozen=True)
@@ -31,20 +31,25 @@ class ChaseRow:
     returned: bool  # a file named after the partner is in the period's returns folder (even unreadable)
     file: str  # the file(s) as the officer sees them, "; "-joined
     actions_led: int
-    updated: int  # actions the partner leads that a return (from anyone) updated this period
+    updated: int  # actions the partner leads that a return (from anyone) updated this period, not as sent
     no_update: tuple[int, ...]  # refs the partner leads with no update this period
     errors: int  # issues found in the partner's file(s), by severity
     warnings: int
     issues: str  # e.g. "unknown-status ×1; empty-status ×1"
+    # refs the partner leads whose row came back exactly as its workbook was pre-filled (status, explanation
+    # and timeframe unchanged): returned, but with nothing new; not counted in `updated`
+    as_sent: tuple[int, ...] = ()
 
 
-def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: PublicView | None = None
-               ) -> list[ChaseRow]:
+def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: PublicView | None = None,
+               prefill: Mapping[int, Prefill] | None = None) -> list[ChaseRow]:
     """One row per lead in register order, then one per return file that matches no lead.
 
     `extra_issues` (e.g. from `unchanged_returns`) are counted against the file they name, like the
     issues in `checked`. With `public` (the public edition) only published actions and their leads
-    are listed, and issues are counted as the public edition shows them.
+    are listed, and issues are counted as the public edition shows them. With `prefill` (what the
+    period's workbooks were pre-filled with, `prefill_values`), an update equal to it is returned as
+    sent, not updated.
     """
     inputs = checked.inputs
     assignment = checked.assignment
@@ -64,13 +69,15 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
         led = [item for item in checked.merged.actions
                if item.action.lead == lead and not (public and item.action.exempt)]
         missing = tuple(item.ref for item in led if item.state is not UpdateState.UPDATED)
-        rows.append(_row(lead, shown, len(led), len(led) - len(missing), missing, by_file))
+        as_sent = tuple(item.ref for item in led if item.state is UpdateState.UPDATED and prefill is not None
+                        and (item.status_as_written, item.explanation, item.timeframe) == prefill.get(item.ref, BLANK))
+        rows.append(_row(lead, shown, len(led), len(led) - len(missing) - len(as_sent), missing, by_file, as_sent))
     rows += [_row(stem, [shown], 0, 0, (), by_file) for stem, shown in strangers]
     return rows
 
 
 def _row(partner: str, shown: Sequence[str], led: int, updated: int, missing: tuple[int, ...],
-         by_file: dict[str, list[Issue]]) -> ChaseRow:
+         by_file: dict[str, list[Issue]], as_sent: tuple[int, ...] = ()) -> ChaseRow:
     found = [item for file in shown for item in by_file.get(file, [])]
     return ChaseRow(
         partner=partner,
@@ -82,6 +89,7 @@ def _row(partner: str, shown: Sequence[str], led: int, updated: int, missing: tu
         errors=sum(1 for item in found if item.severity is Severity.ERROR),
         warnings=sum(1 for item in found if item.severity is Severity.WARNING),
         issues=summarise(found),
+        as_sent=as_sent,
     )
 
 
@@ -93,7 +101,8 @@ def summarise(issues: Iterable[Issue]) -> str:
 
 def _cells(row: ChaseRow) -> list[str]:
     return [row.partner, "Yes" if row.returned else "No", row.file, str(row.actions_led), str(row.updated),
-            ", ".join(str(ref) for ref in row.no_update), str(row.errors), str(row.warnings), row.issues]
+            ", ".join(str(ref) for ref in row.no_update), str(row.errors), str(row.warnings), row.issues,
+            ", ".join(str(ref) for ref in row.as_sent)]
 
 
 def chase_csv(rows: Iterable[ChaseRow]) -> str:
@@ -124,6 +133,10 @@ def unchanged_returns(checked: Checked, previous: Paper | None) -> list[Issue]:
     return untouched_returns(checked.returns, prefill_values(previous, checked.carried))
 
 
+def _as_sent(update: Update, prefill: Mapping[int, Prefill]) -> bool:
+    return (update.status_as_written, update.explanation, update.timeframe) == prefill.get(update.ref, BLANK)
+
+
 def untouched_returns(returns: Sequence[PartnerReturn], prefill: Mapping[int, Prefill]) -> list[Issue]:
     """A return whose every update equals what its pre-filled workbook held (`reportgen.run.prefill`):
     sent back untouched. A row pre-filled with nothing was blank, so a return of blank rows is the
@@ -131,9 +144,7 @@ def untouched_returns(returns: Sequence[PartnerReturn], prefill: Mapping[int, Pr
     issues = []
     for partner_return in returns:
         updates = partner_return.updates
-        if updates and all(
-            (u.status_as_written, u.explanation, u.timeframe) == prefill.get(u.ref, BLANK) for u in updates
-        ):
+        if updates and all(_as_sent(u, prefill) for u in updates):
             name = Path(partner_return.path).name
             issues.append(issue("unchanged-return", workbook=name, file=partner_return.path,
                                 sheet=partner_return.sheet, value=partner_return.partner))
