@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages reportgen needs: Pango and HarfBuzz for WeasyPrint (PDF), the fonts the
-# paper is set in, poppler-utils (pdftotext/pdftoppm, used by tests), LibreOffice Writer (headless:
-# the tests convert paper.docx with it to check it renders as in Word, and the benchmark times it as a
-# reference), Chromium (the web edition's browser tests, driven by Playwright, which never downloads a
+# paper is set in, poppler-utils (pdftotext/pdftoppm, used by tests), LibreOffice Writer and Calc (headless:
+# the tests convert paper.docx with Writer to check it renders as in Word, and the benchmark times it as a
+# reference; they print the return workbooks and register.xlsx with Calc), Chromium (the web edition's browser tests, driven by Playwright, which never downloads a
 # browser of its own; and the Prefect UI that `reportgen serve` starts, headless),
 # dovecot-imapd (the real IMAP server the mail tests start on 127.0.0.1; its system service is not
 # needed), openssl (their test certificate), and python3-venv when the Python we build the venv with
@@ -30,6 +30,7 @@ PACKAGES=(
     poppler-utils
     chromium
     libreoffice-writer-nogui
+    libreoffice-calc-nogui
     dovecot-imapd
     openssl
 )

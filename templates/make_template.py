@@ -145,6 +145,8 @@ def _styles(document) -> None:  # type: ignore[no-untyped-def]
     _drop_theme_fonts(subtitle)
     subtitle.font.size, subtitle.font.italic, subtitle.font.color.rgb = Pt(11.5), False, SUBTITLE_COLOUR
     subtitle.font.bold = True
+    # it follows the cover sheet table: without space before, Word and LibreOffice set it against the table
+    subtitle.paragraph_format.space_before, subtitle.paragraph_format.space_after = Pt(12), Pt(6)
     spacing = subtitle.element.rPr.find(qn("w:spacing"))
     if spacing is not None:  # python-docx's Subtitle is letter-spaced; the PDF's is not
         subtitle.element.rPr.remove(spacing)
