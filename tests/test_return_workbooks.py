@@ -342,7 +342,7 @@ def test_cli_prints_each_file_then_the_folder(tmp_path: Path, capsys: pytest.Cap
     lines = capsys.readouterr().out.strip().splitlines()
     folder = root.resolve() / "outputs" / B / "returns"
     assert lines == [*(str(folder / name) for name in FILES), str(folder)]
-    assert main(["returns", "--workspace", str(root), "--period", B]) == 1  # refuses to overwrite
+    assert main(["returns", "--workspace", str(root), "--period", B]) == 2  # refuses to overwrite, as build --out
     assert "already exists" in capsys.readouterr().err
 
 

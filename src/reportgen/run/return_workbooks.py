@@ -24,7 +24,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
@@ -52,14 +52,15 @@ def write_workbooks(register: Register, values: Mapping[int, Prefill], period: s
     """Write one workbook per lead of `register` into `folder`, pre-filled with `values` (what a build of
     `period` carries forward; `reportgen.run.returns.read_for_workbooks`).
 
-    Refuses with `ReportgenError` naming the file when any workbook already exists, before writing any.
-    Returns the files written, in register order, and the issues met (two leads making one file name).
+    Refuses with `UsageError` (exit 2, as `build --out` into a folder in use) naming the file when any
+    workbook already exists, before writing any. Returns the files written, in register order, and the
+    issues met (two leads making one file name).
     """
     names, issues = workbook_names(register.leads)
     targets = {lead: folder / name for lead, name in names.items()}
     taken = [path for path in targets.values() if path.exists()]
     if taken:
-        raise ReportgenError(f"{taken[0]} already exists: return workbooks are never overwritten; "
+        raise UsageError(f"{taken[0]} already exists: return workbooks are never overwritten; "
                              "move the folder's workbooks away or give another --out")
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

@@ -45,7 +45,7 @@ def read_for_workbooks(workspace: Path, period: str) -> WorkbookInputs:
 def write_return_workbooks(workspace: Path, period: str, out: Path | None = None) -> tuple[list[Path], list[Issue]]:
     """Write one pre-filled return workbook per lead into `out` (default `outputs/<period>/returns/`).
 
-    Refuses with `ReportgenError` naming the file when any workbook already exists, before writing any.
+    Refuses with `UsageError` naming the file when any workbook already exists, before writing any.
     Returns the files written, in register order, and the issues met (register, earlier draft, names).
     """
     read = read_for_workbooks(workspace, period)
