@@ -38,12 +38,12 @@ def workspace() -> click.Parameter:
 
 def period() -> click.Parameter:
     return click.Option(["--period"], metavar="YYYY-MM",
-                        help="YYYY-MM (default: the newest folder under inputs/returns)")
+                        help="the month reported (default: the newest folder under inputs/returns)")
 
 
 def period_required() -> click.Parameter:
     return click.Option(["--period"], required=True, metavar="YYYY-MM",
-                        help="YYYY-MM: the period the returns are for")
+                        help="the month the returns are for")
 
 
 def draft_out() -> click.Parameter:
