@@ -27,6 +27,7 @@ from reportgen.render.pdf import parallel as pdf_parallel
 from reportgen.render.pdf import parts as pdf_parts
 from reportgen.render.pdf import worker as pdf_worker
 from reportgen.render.pdf import writer as pdf_writer
+from reportgen.render.pdf.tall_rows import headerless_rows
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 pytestmark = pytest.mark.slow  # lays out a 40-page paper several times (~1 min)
@@ -59,7 +60,12 @@ def _uneven(row: PaperRow) -> PaperRow:
 
 
 def _one_document(paper: Paper, out: Path) -> Path:
-    _, document = pdf_parts.lay_out(pdf_html.render_html(paper, TEMPLATES.resolve()), TEMPLATES.resolve())
+    """The paper as one WeasyPrint document, with rows taller than a page laid out as `write_whole` does."""
+    html = pdf_html.render_html(paper, TEMPLATES.resolve())
+    source, document = pdf_parts.lay_out(html, TEMPLATES.resolve())
+    tall = headerless_rows(source.etree_element, document)
+    if tall:
+        _, document = pdf_parts.lay_out(html, TEMPLATES.resolve(), breakable=tall)
     out.write_bytes(pdf_parts.write_document(document, paper))
     return out
 
@@ -428,8 +434,16 @@ def test_a_paper_the_first_early_worker_cannot_read_is_raised(monkeypatch: pytes
 def test_a_row_longer_than_a_page_is_split_as_in_one_document(long_paper: Paper, whole: Path, parts: Path) -> None:
     pages = [page.extract_text() for page in pypdf.PdfReader(parts).pages]
     holding = [number for number, text in enumerate(pages) if "Further detail" in text and "action 40" in text]
-    assert len(holding) >= 2  # the long row runs over pages, as it does in one document
+    assert len(holding) >= 3  # the long row runs over pages, as it does in one document
     assert _words(parts)[holding[0]] == _words(whole)[holding[0]]
+    # it starts where it falls, after other rows, and every page it runs onto keeps the table's header row
+    # (WeasyPrint dropped the header on a page it could not fit an unbreakable row on)
+    first = pages[holding[0]]
+    assert first.index("reporting period") < first.index("Action 39") < first.index("Further detail 0 on action 40")
+    for path in (whole, parts):
+        texts = [page.extract_text() for page in pypdf.PdfReader(path).pages]
+        plan = [n for n, text in enumerate(texts) if "on action" in text]
+        assert holding[1] in plan and all("reporting period" in texts[n] for n in plan), path.parent.name
 
 
 def test_cells_with_text_only_and_empty_sections_render(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +58,7 @@ from reportgen.model import Paper
 from reportgen.render.pdf.document import font_timestamp, write_whole
 from reportgen.render.pdf.fetch import TemplateFetcher
 from reportgen.render.pdf.html import MARGIN_BOXES, render_html
+from reportgen.render.pdf.tall_rows import allow_breaks, body_rows, headerless_rows, plan_tables
 from reportgen.render.pdf.tasks import (
     KIND_PAGES,
     Bookmark,
@@ -92,13 +93,16 @@ class PageStart:
 # ---------------------------------------------------------------- laying out one part
 
 
-def lay_out(html: str, templates: Path, total_pages: int | None = None) -> tuple[HTML, Any]:
+def lay_out(html: str, templates: Path, total_pages: int | None = None,
+            breakable: Collection[int] = ()) -> tuple[HTML, Any]:
     """The WeasyPrint source and laid-out Document of `html` (reading files only from `templates`).
 
-    With `total_pages`, the stylesheets' `counter(pages)` says that number, not this document's count.
+    With `total_pages`, the stylesheets' `counter(pages)` says that number, not this document's count;
+    `breakable` plan rows may break across pages (`reportgen.render.pdf.tall_rows`).
     """
     fetcher = TemplateFetcher(templates) if total_pages is None else TotalFetcher(templates, total_pages)
     source = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=fetcher)
+    allow_breaks(source.etree_element, breakable)
     return source, source.render(**RENDER_OPTIONS)
 
 
@@ -118,7 +122,7 @@ class Prepared:
         self.font_config, self.counter_style = FontConfiguration(), CounterStyle()
         self.context = Document._build_layout_context(self.source, self.font_config, self.counter_style, {},
                                                       self.options)
-        self.body = next((table.find("tbody") for table in _plan_tables(self.source)), None)
+        self.body = next((table.find("tbody") for table in plan_tables(self.source.etree_element)), None)
 
     def covers(self, start: int, end: int) -> bool:
         """Whether these are the rows of items [start, end) (a template without a plan tbody: never)."""
@@ -155,11 +159,6 @@ def _options() -> dict[str, Any]:
     return options
 
 
-def _plan_tables(source: HTML) -> Iterator[Any]:
-    """The delivery-plan tables (`<table class="plan">`) of a parsed part."""
-    return (table for table in source.etree_element.iter("table") if "plan" in (table.get("class") or "").split())
-
-
 class TotalFetcher(TemplateFetcher):
     """Serves the templates' stylesheets with `counter(pages)` replaced by the paper's page count."""
 
@@ -177,10 +176,7 @@ class TotalFetcher(TemplateFetcher):
 
 def page_starts(source: HTML, document: Any) -> list[PageStart]:
     """The first body row of the plan table on each page of `document` (item 0 = the first row in it)."""
-    index: dict[int, int] = {}
-    for table in _plan_tables(source):
-        for tbody in table.iter("tbody"):
-            index.update((id(tr), number) for number, tr in enumerate(tbody.iter("tr")))
+    index = {id(tr): number for number, tr in enumerate(body_rows(source.etree_element))}
     starts: list[PageStart] = []
     previous_last = -1
     for page in document.pages:
@@ -329,13 +325,21 @@ def _run_piece(paper: Paper, templates: Path, task: PieceTask, ahead: Prepared |
     used = False
     while True:
         stop = min(end, len(items))
+        html = None
         if ahead is not None and ahead.covers(task.start, stop):
             source, document = ahead.lay_out(task.start)
             used = True
         else:
-            source, document = lay_out(render_html(plan_slice(paper, items, task.start, stop), templates,
-                                                   part="plan", plan_heading=task.start == 0), templates)
+            html = render_html(plan_slice(paper, items, task.start, stop), templates, part="plan",
+                               plan_heading=task.start == 0)
+            source, document = lay_out(html, templates)
         ahead = None
+        tall = headerless_rows(source.etree_element, document)
+        if tall:  # rows taller than a page: laid out again, allowed to break (`reportgen.render.pdf.tall_rows`)
+            html = html or render_html(plan_slice(paper, items, task.start, stop), templates, part="plan",
+                                       plan_heading=task.start == 0)
+            laid_out += len(document.pages)  # the first try's pages
+            source, document = lay_out(html, templates, breakable=tall)
         starts = page_starts(source, document)
         laid_out += len(starts)
         keep = len(starts) if stop >= len(items) else _last_whole_start(starts)
