@@ -824,10 +824,10 @@ Of the {{ total }} actions in the plan:
 - {{ counts["Not started"] }} actions have 'Not started'
 - {{ counts["On hold"] }} actions are 'On hold'
 {%- if no_status %}
-- {{ no_status }} action(s) have no update this period
+- {{ no_status }} {{ "action has" if no_status == 1 else "actions have" }} no update this period
 {%- endif %}
 {%- if not_recognised %}
-- {{ not_recognised }} action(s) have a status that could not be recognised
+- {{ not_recognised }} {{ "action has" if not_recognised == 1 else "actions have" }} a status that was not recognised
 {%- endif %}
 {% if carried_forward %}
 {{ carried_forward }} of these actions had no update this period and show the status last reported.

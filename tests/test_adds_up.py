@@ -76,7 +76,7 @@ def test_the_sample_adds_up_with_a_narrative_using_every_count(tmp_path: Path) -
     result = build_draft(root)
     assert_adds_up(result.folder, 147)
     text = "\n".join(docx_lines(result.folder / "paper.docx"))
-    assert "2 action(s) have a status that could not be recognised" in text
+    assert "2 actions have a status that was not recognised" in text
 
 
 def test_a_workspace_where_some_actions_have_no_update_adds_up(tmp_path: Path) -> None:
@@ -86,7 +86,7 @@ def test_a_workspace_where_some_actions_have_no_update_adds_up(tmp_path: Path) -
     result = build_draft(root)
     assert result.paper.no_status == 3
     assert_adds_up(result.folder, 6)
-    assert "3 action(s) have no update this period" in "\n".join(docx_lines(result.folder / "paper.docx"))
+    assert "3 actions have no update this period" in "\n".join(docx_lines(result.folder / "paper.docx"))
 
 
 def summary(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str]]:
@@ -103,7 +103,7 @@ def test_validate_and_build_print_the_same_summary(tmp_path: Path, capsys: pytes
         assert v_code == b_code
         assert validated == built[:-1]  # build adds the draft folder as its last line
         assert validated[0].startswith(f"{period} (public edition): 35 actions: ")
-        assert "1 exempt action(s) left out of this edition." in validated
+        assert "1 exempt action left out of this edition." in validated
     assert any("carry their last status from draft 2026-09/draft-01" in line for line in validated)
 
 

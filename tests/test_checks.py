@@ -90,8 +90,8 @@ def test_a_return_with_only_other_partners_actions_blocks(tmp_path: Path) -> Non
     [wrong] = [i for i in checked.issues if i.code == "wrong-partner-return"]
     assert (wrong.file, wrong.sheet, wrong.blocking) == ("inputs/returns/2026-10/criminal-justice-board.xlsx",
                                                          "Return", True)
-    assert "none of the 1 action(s) Criminal Justice Board leads" in wrong.message
-    assert "3 update(s) are for actions led by 'OPCC'" in wrong.message
+    assert "no update for the 1 action Criminal Justice Board leads" in wrong.message
+    assert "only 3 updates for actions led by 'OPCC'" in wrong.message
     # a return with one of its own actions among others' is a partner reporting on joint work: no issue
     returns["criminal-justice-board.xlsx"].append((5, "", "Completed", "Ours.", ""))
     assert not [i for i in _check(make_workspace(tmp_path / "b", returns=returns)).issues

@@ -20,7 +20,7 @@ def test_canary_appears_nowhere_in_the_public_edition(tmp_path: Path) -> None:
     root = exempt_workspace(tmp_path / "ws")
     first = build_draft(root)
     assert [row.ref for row in first.paper.rows] == [1, 2]
-    assert first.paper.exempt_count == 1 and "1 action(s) are exempt" in first.paper.exempt_note
+    assert first.paper.exempt_count == 1 and "Not shown in this paper: 1 action, exempt" in first.paper.exempt_note
     second = build_draft(root)
     compared = compare_drafts(first.folder, second.folder)
     assert canary_leaks(root / "outputs") == []
@@ -223,7 +223,7 @@ def test_a_restricted_cover_gives_its_own_foi_exemption_and_never_says_not_exemp
     [warned] = [i for i in restricted.issues if i.code == "restricted-cover-not-exempt"]
     assert (warned.severity.value, warned.file, warned.column, warned.value) == (
         "warning", "reportgen.toml", "foi_exemption", "Not Exempt")
-    assert "holds 1 exempt action(s)" in warned.message and "restricted_foi_exemption" in warned.advice
+    assert "holds 1 exempt action, but" in warned.message and "restricted_foi_exemption" in warned.advice
     assert _foi_row(restricted.folder) == "Not Exempt"  # shown as set, not guessed
     public = build_draft(root)
     assert _foi_row(public.folder) == "Not Exempt"

@@ -141,7 +141,7 @@ def test_flow_script_prints_what_reportgen_build_prints_and_exits_1_when_blocked
     assert flowed_lines[-1] == str(root / "outputs" / "2026-10" / "draft-02")
     assert flowed_lines[:-1] == built_lines[:-1]
     summary = "\n".join(flowed_lines)
-    assert "2 error(s), 0 warning(s): blocks publication." in summary
+    assert "2 errors, 0 warnings: blocks publication." in summary
     assert "opcc.xlsx" in summary and "row 2" in summary and "row 3" in summary and "'Maybe later'" in summary
     assert "Traceback" not in flowed.stderr
 

@@ -342,7 +342,7 @@ def test_several_candidate_sheets_reported(tmp_path: Path) -> None:
     assert ret is not None and ret.sheet == "Return" and len(ret.updates) == 3
     # rows under the other sheet's headings are not read: never quietly (a return split over two sheets)
     assert flatten(issues, ["code", "sheet", "row"]) == [["rows-on-another-sheet", "Copy", 2]]
-    assert issues[0].blocking and "1 row(s) under them from row 2" in issues[0].message
+    assert issues[0].blocking and "1 row under them from row 2" in issues[0].message
 
     def headings_only(book, sheet) -> None:
         book.create_sheet("Template").append(list(RETURN_HEADINGS))

@@ -91,7 +91,7 @@ def test_a_later_return_is_kept_beside_the_earlier_and_the_newest_is_read(tmp_pa
     assert run.saved == [f"inputs/returns/{PERIOD}/opcc.xlsx"]
     [ack] = captured.parsed()
     body = ack.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    assert "1 problem(s) to correct" in body
+    assert "1 problem to correct" in body
     assert "Sheet 'Return', row 2, column 'Status this reporting period'" in body
     assert "'Nearly there' is not recognised" in body and "inputs/returns" not in body
 
@@ -206,7 +206,7 @@ def test_the_acknowledgement_runs_the_builds_checks_of_whose_return_it_is(tmp_pa
     run = collect_returns(root, PERIOD, credentials_from_env(env()))
     assert {"wrong-partner-return", "unchanged-return"} <= {i.code for i in run.issues}
     acks = {m["In-Reply-To"]: m.get_body(("plain",)).get_content() for m in captured.parsed()}  # type: ignore[union-attr]
-    assert "none of the 1 action(s) Criminal Justice Board leads" in acks["<cjb@example.org>"]
+    assert "no update for the 1 action Criminal Justice Board leads" in acks["<cjb@example.org>"]
     assert "every status, explanation and timeframe is as pre-filled" in acks["<police@example.org>"]
     assert not any("found nothing to correct" in text for text in acks.values())
     inputs, found = find_inputs(root, PERIOD)

@@ -117,8 +117,10 @@ def test_cover_values_are_text_never_template_markers(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("paper", "why"), [
-    ({"exempt_note": "{count} {secret}"}, "only {count}"),
-    ({"exempt_note": "{count:>50000000}"}, "only {count}"),
+    ({"exempt_note": "{count} {secret}"}, "only {actions}"),
+    ({"exempt_note": "{count:>50000000}"}, "only {actions}"),
+    ({"exempt_note": "{actions:>50000000}"}, "only {actions}"),
+    ({"exempt_note": "{actions!r}"}, "only {actions}"),
     ({"exempt_note": "{count"}, "not a valid note"),
     ({"restricted_marking": " "}, "cannot be empty"),
     ({"title": "Plan\x85update"}, "U+0085"),

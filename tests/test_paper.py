@@ -77,7 +77,7 @@ def test_exempt_actions_left_out_of_the_public_edition(tmp_path: Path) -> None:
     public = _paper(root)
     assert [r.ref for r in public.rows] == [1]
     assert (public.total, public.exempt_count) == (1, 2)
-    assert "2 action(s) are exempt" in public.exempt_note
+    assert "Not shown in this paper: 2 actions, exempt" in public.exempt_note
     restricted = _paper(root, "restricted")
     assert [r.ref for r in restricted.rows] == [1, 2, 3] and restricted.marking == "RESTRICTED"
 

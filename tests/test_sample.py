@@ -41,4 +41,4 @@ def test_validate_command_prints_issues_and_exits_1(capsys) -> None:
     assert "147 actions" in out and "Completed 33, In progress 86, Not started 26" in out
     assert "Action 46 has no status" in out
     assert "Not started yet – phase 2" in out and "Did you mean 'Not started'?" in out
-    assert "2 error(s)" in out
+    assert "2 errors" in out

@@ -192,7 +192,7 @@ def test_served_monthly_deployment_runs_to_completion_and_its_cron_creates_runs(
         assert final_state(done) == "Blocked", done + log.read_text()
         assert (blocked / "outputs" / "2026-10" / "draft-01" / "manifest.json").is_file()
         summary = artifact("paper-2026-10-public", env)
-        assert "2 issue(s) block publication" in summary
+        assert "2 issues block publication" in summary
         # each with where (file, sheet, row, column as written) and what to do
         assert "opcc.xlsx, sheet 'Return', row 2, column 'Status this reporting period': " in summary, summary
         assert "→ Use " in summary, summary

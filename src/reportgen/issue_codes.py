@@ -1,7 +1,8 @@
 """The catalogue of issue codes: for each, its one severity, what it means, its message template and what to do.
 
 A message is rendered from the issue's own fields (file, sheet, row, column as the partner wrote it,
-value, ref) and the few named fields its template adds, so call sites pass values, never sentences.
+value, ref) and the few named fields its template adds, so call sites pass values, never sentences; a
+count is passed with its noun ("3 cells", `reportgen.wording.counted`), so no template says "cell(s)".
 A code whose situations need different sentences of the same meaning names them in `wordings`;
 a different meaning (or severity) gets its own code. docs/issues.md is generated from this module
 (`python scripts/make_docs.py`). This module must not import the rest of reportgen.
@@ -133,8 +134,8 @@ CODES: dict[str, Code] = {
                               "the PDF shows an empty box for each."}),
     "cells-beyond": Code(
         W, "A sheet has cells further right than any return's columns; they were not read.",
-        "Sheet {sheet!r} of {file} has {count:,} cell(s) beyond column {last_column} (first {value}); they were "
-        "not read.",
+        "Sheet {sheet!r} of {file} has {cells} beyond column {last_column} (first {value}); nothing beyond that "
+        "column was read.",
         "Check those cells: delete them, or move what they hold into the return's columns."),
     "no-data-sheet": Code(
         E, "No sheet in the file has the expected column headings.",
@@ -278,14 +279,14 @@ CODES: dict[str, Code] = {
                           "would show it."}),
     "restricted-cover-not-exempt": Code(
         W, "The restricted edition holds exempt actions, but its cover sheet says the paper is not exempt.",
-        "{file}: this restricted edition holds {count} exempt action(s), but its cover sheet gives "
+        "{file}: this restricted edition holds {exempt_actions}, but its cover sheet gives "
         "{value!r} as the Freedom of Information exemption.",
         "Set [paper] restricted_foi_exemption in reportgen.toml to the exemption that applies to the Part II "
         "paper (e.g. the paragraph of Schedule 12A); the public edition keeps foi_exemption."),
     "wrong-partner-return": Code(
         E, "A partner's return updates none of the actions it leads, only other partners': is it the right file?",
-        "{file} is {partner}'s return, but it updates none of the {led} action(s) {partner} leads: its {rows} "
-        "update(s) are for actions led by {others}.",
+        "{file} is {partner}'s return, but it has no update for the {led} {partner} leads, only {updates} for "
+        "actions led by {others}.",
         "Check with the partner: if the file is another partner's return, ask for its own (and file this one "
         "under the right partner's name). Meanwhile its updates are used, as any partner's are."),
     "not-lead": Code(
@@ -303,8 +304,8 @@ CODES: dict[str, Code] = {
         "Look at it: if it holds updates, ask the partner to put them in the return sheet."),
     "rows-on-another-sheet": Code(
         E, "Another sheet also has the return's headings and rows under them; they were not read.",
-        "Sheet {sheet!r} in {file} also has the return's headings, with {count} row(s) under them from row {row}: "
-        "they were not read (only sheet {read!r} was).",
+        "Sheet {sheet!r} in {file} also has the return's headings, with {rows} under them from row {row}: that "
+        "sheet was not read (only sheet {read!r} was).",
         "Move those rows onto one sheet with the others, or delete the sheet if they are not this period's."),
     "hidden-sheet": Code(
         W, "The workbook has a hidden sheet that was not read.",
@@ -446,7 +447,7 @@ CODES: dict[str, Code] = {
         "The returns deadline in reportgen.toml, {value}, has passed: the workbooks ask partners to reply by it.",
         "Set [returns] deadline in reportgen.toml to this period's deadline (or remove it), then make the workbooks "
         "or send them again.",
-        wordings={"counted": ("The returns deadline for {period}, {value} ({days} days before its meeting, as "
+        wordings={"counted": ("The returns deadline for {period}, {value} ({days} before its meeting, as "
                               "[returns] days_before_meeting in reportgen.toml says), has passed: the workbooks ask "
                               "partners to reply by it.",
                               "Check the period and the meeting dates in [paper] meetings; to ask for a later day, "

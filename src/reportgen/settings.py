@@ -69,9 +69,11 @@ class PaperSettings(Strict):
     table_columns: tuple[str, ...] = DEFAULT_TABLE_COLUMNS
     group_by: tuple[str, ...] = ("section",)  # register keys; e.g. ["section", "lead"]
     changes_section: bool = False  # a "Changes since the last draft" section in the paper
+    # after the public edition's plan, when it leaves exempt actions out; {actions} reads "1 action" or
+    # "3 actions", {count} the number alone ("3", or {count:,} "1,204")
     exempt_note: str = (
-        "{count} action(s) are exempt from publication under Schedule 12A of the Local Government Act 1972 "
-        "and are reported to the Panel in Part II."
+        "Not shown in this paper: {actions}, exempt from publication under Schedule 12A of the Local Government "
+        "Act 1972 and reported to the Panel in Part II."
     )
     restricted_marking: str = "RESTRICTED"
     # on every page while an issue blocks publication; {issues} reads "2 issues", {count} "2"
@@ -86,17 +88,20 @@ class PaperSettings(Strict):
 
     @field_validator("exempt_note")
     @classmethod
-    def _count_only(cls, value: str) -> str:
-        """Only {count} (optionally {count:,}): anything else is a KeyError or a 50-million-wide pad."""
+    def _actions_or_count(cls, value: str) -> str:
+        """Only {actions} and {count} (optionally {count:,}): anything else is a KeyError or a
+        50-million-wide pad."""
         try:
             fields = [(name, spec, conv) for _text, name, spec, conv in string.Formatter().parse(value)
                       if name is not None]
         except ValueError as exc:
-            raise ValueError(f"exempt_note is not a valid note ({exc}); write {{count}} where the number goes, "
-                             "and {{{{ or }}}} for a brace") from exc
-        wrong = [name for name, spec, conv in fields if name != "count" or spec not in ("", ",", "d", ",d") or conv]
+            raise ValueError(f"exempt_note is not a valid note ({exc}); write {{actions}} where \"3 actions\" "
+                             "goes, and {{ or }} for a brace") from exc
+        allowed = {"actions": ("",), "count": ("", ",", "d", ",d")}
+        wrong = [name for name, spec, conv in fields if spec not in allowed.get(name, ()) or conv]
         if wrong:
-            raise ValueError(f"exempt_note may hold only {{count}}, not {wrong}")
+            raise ValueError(f"exempt_note may hold only {{actions}} (\"1 action\", \"3 actions\") or {{count}} "
+                             f"(the number), not {wrong}")
         return value
 
     @field_validator("restricted_marking")
@@ -193,9 +198,8 @@ class Settings(Strict):
         known = {*self.register.columns, *self.returns.columns, *(e.key for e in self.register.extra)}
         unknown = [k for k in (*self.paper.table_columns, *self.paper.group_by) if k not in known]
         if unknown:
-            raise ReportgenError(
-                f"{SETTINGS_FILE}: [paper] names unknown column key(s) {unknown}; known: {sorted(known)}"
-            )
+            keys = "an unknown column key" if len(unknown) == 1 else "unknown column keys"
+            raise ReportgenError(f"{SETTINGS_FILE}: [paper] names {keys} {unknown}; known: {sorted(known)}")
 
 
 def load_settings(workspace: Path) -> Settings:

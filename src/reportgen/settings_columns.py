@@ -106,7 +106,8 @@ def _merge_defaults(defaults: dict[str, Column], given: object) -> object:
         return given
     unknown = sorted(set(given) - set(defaults))
     if unknown:
-        raise ValueError(f"unknown column key(s) {unknown}; known: {sorted(defaults)}")
+        keys = "unknown column key" if len(unknown) == 1 else "unknown column keys"
+        raise ValueError(f"{keys} {unknown}; known: {sorted(defaults)}")
     merged: dict[str, object] = {key: col.model_dump() for key, col in defaults.items()}
     for key, value in given.items():
         if isinstance(value, str):

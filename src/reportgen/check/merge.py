@@ -22,6 +22,7 @@ from reportgen.model import (
     Update,
     UpdateState,
 )
+from reportgen.wording import counted
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ def wrong_partner_returns(register: Register, returns: Sequence[PartnerReturn]) 
         if not leads.get(partner) or not rows or any(lead_of.get(u.ref) == partner for u in rows):
             continue
         others = sorted({lead_of[u.ref] for u in rows if lead_of.get(u.ref)})
-        issues.append(issue("wrong-partner-return", partner=partner, led=leads[partner], rows=len(rows),
+        issues.append(issue("wrong-partner-return", partner=partner, led=counted(leads[partner], "action"),
+                            updates=counted(len(rows), "update"),
                             others=", ".join(repr(o) for o in others) or "no partner (not in the register)",
                             file=partner_return.path, sheet=partner_return.sheet))
     return issues

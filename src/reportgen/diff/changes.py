@@ -25,6 +25,7 @@ from typing import Literal, TypeVar
 from reportgen.model import CoverRow, Paper, PaperRow, StatusMove, plain_text
 from reportgen.paper.richtext import shown_text
 from reportgen.paper_rules import status_changed
+from reportgen.wording import counted
 
 SCHEMA = 1
 # raw row values compared by ref, in the order a summary lists them
@@ -390,7 +391,7 @@ def human_text(diff: DraftDiff) -> str:
 def _listing(items: Sequence[Item], one: str, many: str, line: Callable[[Item], str]) -> list[str]:
     if not items:
         return []
-    heading = f"{len(items)} {one if len(items) == 1 else many}:"
+    heading = f"{counted(len(items), one, many)}:"
     return [heading, *("  " + line(item).replace("\n", "\n    ") for item in items)]
 
 

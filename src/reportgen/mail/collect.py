@@ -165,8 +165,11 @@ class Collector:
                  for a in found if not a.is_return]
         accepted = " or ".join(ACCEPTED)
         if not returns:
-            extra = (" The attachment(s) " + ", ".join(repr(a.name) for a in found) + " are not spreadsheets "
-                     "we can read.") if found else ""
+            extra = ""
+            if found:
+                names = ", ".join(repr(a.name) for a in found)
+                extra = (f" The attachment {names} is not a spreadsheet we can read." if len(found) == 1
+                         else f" The attachments {names} are not spreadsheets we can read.")
             text = (f"We received your message, but it had no return workbook ({accepted}) attached.{extra} "
                     "Please reply with the completed workbook attached.")
             return self._done(replace(record, outcome="no-return"), PROCESSED, issue(

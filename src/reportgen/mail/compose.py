@@ -19,6 +19,7 @@ from reportgen.model import Action
 from reportgen.periods import period_label
 from reportgen.run.return_workbooks import deadline_text
 from reportgen.settings import Settings
+from reportgen.wording import counted
 
 # headers are folded at 998 characters, not 78: a folded Message-ID reads back with a leading space
 HEADERS_UNFOLDED = policy.default.clone(max_line_length=998)
@@ -73,8 +74,8 @@ def workbook_request(lead: str, to: Sequence[str], period: str, actions: Sequenc
     by = f" by {deadline}" if deadline else ""
     body = (
         f"Dear colleagues at {lead},\n\n"
-        f"Please find attached your return for {label}: the workbook {name} lists the {len(actions)} "
-        "action(s) of the plan you lead, "
+        f"Please find attached your return for {label}: the workbook {name} lists the "
+        f"{counted(len(actions), 'action')} of the plan you lead, "
         + ("with last period's status, explanation and timeframe filled in.\n\n" if prefilled else
            "with no status, explanation or timeframe yet: this is the first period reported.\n\n")
         + "In the 'Return' sheet, for each action:\n"
@@ -142,10 +143,11 @@ def acknowledgement_text(sent_name: str, period: str, issues: Sequence[Issue], l
         lines.append("We checked it and found nothing to correct.")
         return "\n\n".join(lines)
     if errors:
-        lines.append(f"We checked it and found {len(errors)} problem(s) to correct before it can be used in "
+        lines.append(f"We checked it and found {counted(len(errors), 'problem')} to correct before it can be used in "
                      "full:\n\n" + "\n\n".join(_describe(item) for item in errors))
     if warnings:
-        lines.append(f"{len(warnings)} point(s) worth checking:\n\n" + "\n\n".join(_describe(i) for i in warnings))
+        lines.append(f"{counted(len(warnings), 'point')} worth checking:\n\n"
+                     + "\n\n".join(_describe(i) for i in warnings))
     lines.append("Please correct the workbook and reply to this message with it attached; the newest one you "
                  "send is used.")
     return "\n\n".join(lines)

@@ -32,6 +32,7 @@ from reportgen.run.chase import chase_list, untouched_returns
 from reportgen.run.prefill import Prefill
 from reportgen.run.return_workbooks import deadline_issues, return_workbook
 from reportgen.run.returns import read_for_workbooks
+from reportgen.wording import counted
 
 OUTBOX = "outbox"
 
@@ -183,8 +184,8 @@ class _LazyOutbox:
 def summary_lines(run: MailRun) -> list[str]:
     """What the step did, a line per message or file, for the terminal and the flow's artifact."""
     verb = "written as .eml (dry run)" if run.dry_run else "sent"
-    lines = [f"{run.step} {run.period}: {len(run.sent)} message(s) {verb}, {len(run.skipped)} already sent"
-             + (f", {len(run.saved)} return(s) {'to save' if run.dry_run else 'saved'}"
+    lines = [f"{run.step} {run.period}: {counted(len(run.sent), 'message')} {verb}, {len(run.skipped)} already sent"
+             + (f", {counted(len(run.saved), 'return')} {'to save' if run.dry_run else 'saved'}"
                if run.collection is not None else "")]
     lines += [f"  {verb}: {m.kind} to {m.partner} ({m.message['To']}): {m.message['Subject']}" for m in run.sent]
     lines += [f"  already sent: {m.kind} to {m.partner}" for m in run.skipped]

@@ -31,6 +31,7 @@ from reportgen.paper_rules import status_changed
 from reportgen.periods import period_label
 from reportgen.settings import Edition, Settings
 from reportgen.terms import STATUS_CLASSES, STATUS_COLOURS
+from reportgen.wording import counted
 
 # relative column widths; a column not listed gets DEFAULT_WIDTH
 WIDTHS = {"ref": 0.09, "action": 0.22, "status": 0.11, "explanation": 0.36, "timeframe": 0.12, "page": 0.07,
@@ -81,7 +82,7 @@ def build_paper(
         counts=tuple(counts.items()),
         total=len(included),
         exempt_count=exempt_count,
-        exempt_note=settings.paper.exempt_note.format(count=exempt_count)
+        exempt_note=settings.paper.exempt_note.format(count=exempt_count, actions=counted(exempt_count, "action"))
         if exempt_count and edition == "public" else "",
         unrecognised=int(context["unrecognised"]),  # type: ignore[call-overload]
         carried_forward=sum(1 for a in included if a.state is UpdateState.CARRIED_FORWARD),
@@ -115,8 +116,7 @@ def draft_marking(template: str, blocking: int) -> str:
     """The line on every page while `blocking` issues stop publication; "" when none do."""
     if not blocking:
         return ""
-    return template.replace("{count}", str(blocking)).replace(
-        "{issues}", f"{blocking} issue" if blocking == 1 else f"{blocking} issues")
+    return template.replace("{count}", str(blocking)).replace("{issues}", counted(blocking, "issue"))
 
 
 def render_narrative(source: str | None, context: dict[str, object]) -> RichText:

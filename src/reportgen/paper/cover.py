@@ -15,6 +15,7 @@ from reportgen.issues import Issue, issue
 from reportgen.model import CoverRow
 from reportgen.periods import DATE_FORM, period_end, period_label, period_start
 from reportgen.settings import SETTINGS_FILE, PaperSettings
+from reportgen.wording import counted
 
 # {period}, {period:%B %Y}, {date}, {date:%d %B %Y}; any other braces are left as written
 _FIELD = re.compile(r"\{(period|date)(?::([^{}]*))?\}")
@@ -91,7 +92,8 @@ def exemption_issues(paper: PaperSettings, edition: str, exempt: int) -> list[Is
     text, key = foi_exemption(paper, edition)
     if edition != "restricted" or not exempt or not says_not_exempt(text):
         return []
-    return [issue("restricted-cover-not-exempt", count=exempt, file=SETTINGS_FILE, column=key, value=text)]
+    return [issue("restricted-cover-not-exempt", exempt_actions=counted(exempt, "exempt action"), file=SETTINGS_FILE,
+                  column=key, value=text)]
 
 
 def cover_rows(paper: PaperSettings, period: str, edition: str = "public") -> tuple[CoverRow, ...]:

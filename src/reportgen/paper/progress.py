@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from reportgen.model import Chart, CountRow, Paper, PaperRow, PaperSection, Progress, StalledAction
 from reportgen.paper.richtext import parse_explanation
 from reportgen.settings import CANONICAL_STATUSES, HistorySettings
+from reportgen.wording import counted
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -98,28 +99,25 @@ def without_progress(paper: Paper) -> Paper:
 def summary(directions: Sequence[str], previous: str, gone: int = 0) -> str:
     """The movements in a sentence; `gone`: actions of the previous period's paper this one no longer
     has (withdrawn, or in a public edition made exempt), so that the counts add up."""
-    def actions(n: int) -> str:
-        return f"{n} action{'' if n == 1 else 's'}"
-
     moved = directions.count("up") + directions.count("down") + directions.count("across")
     new = directions.count("new")
     left = f" and {gone} {'is' if gone == 1 else 'are'} no longer in the paper" if gone else ""
-    return (f"Since the {_period_label(previous)} update, {actions(moved)} changed status: "
+    return (f"Since the {_period_label(previous)} update, {counted(moved, 'action')} changed status: "
             f"{directions.count('up')} moved forward (↑), {directions.count('down')} moved back (↓) and "
             f"{directions.count('across')} moved between Not started and On hold (→); "
-            f"{actions(new)} {'is' if new == 1 else 'are'} new{left}.")
+            f"{counted(new, 'action')} {'is' if new == 1 else 'are'} new{left}.")
 
 
 def stalled_note(count: int, after: int, kept: int) -> str:
     """What the stalled list means; `kept`: how many earlier periods have a kept draft."""
-    span = f"this paper and the {after} kept period{'' if after == 1 else 's'} before it"
+    span = f"this paper and the {counted(after, 'kept period')} before it"
     if kept < after:
-        were = f"{kept} earlier period{' is' if kept == 1 else 's are'} kept"
+        were = f"{counted(kept, 'earlier period')} {'is' if kept == 1 else 'are'} kept"
         return (f"No action can be called stalled yet: stalled means the same status and update in {span}, "
                 f"and only {were}.")
     if not count:
         return f"No action is stalled: none that is not completed has the same status and update in {span}."
-    subject = "1 action has" if count == 1 else f"{count} actions have"
+    subject = f"{counted(count, 'action')} {'has' if count == 1 else 'have'}"
     verb = "is" if count == 1 else "are"
     return f"{subject} the same status and update in {span}, and {verb} not completed: stalled."
 
@@ -152,7 +150,7 @@ def periods_chart(rows: tuple[CountRow, ...]) -> Chart:
     first, last = rows[0], rows[-1]
     moves = "; ".join(f"{status} {dict(first.counts)[status]} then {dict(last.counts)[status]}"
                       for status in CANONICAL_STATUSES)
-    alt = (f"Stacked bar chart of the number of actions by status in each of {len(rows)} periods, "
+    alt = (f"Stacked bar chart of the number of actions by status in each of {counted(len(rows), 'period')}, "
            f"{first.label} to {last.label}. From the first to the latest: {moves}. "
            "The table below the chart gives every number.")
     return Chart("periods", "Actions by status, period by period", alt, rows)
@@ -170,9 +168,9 @@ def sections_chart(paper: Paper, sections: Sequence[PaperSection]) -> Chart:
                           len(items))
                  for name, items in grouped.items() if items)
     busiest = max(rows, key=lambda r: r.total) if rows else None
-    alt = (f"Horizontal stacked bar chart of the number of actions by status in each of the {len(rows)} "
-           f"sections of the plan in {_period_label(paper.period)}"
-           + (f"; the largest is {busiest.label} with {busiest.total} actions" if busiest else "")
+    alt = (f"Horizontal stacked bar chart of the number of actions by status in each of the "
+           f"{counted(len(rows), 'section')} of the plan in {_period_label(paper.period)}"
+           + (f"; the largest is {busiest.label} with {counted(busiest.total, 'action')}" if busiest else "")
            + ". The table below the chart gives every number.")
     return Chart("sections", f"Actions by status and section, {_period_label(paper.period)}", alt, rows)
 

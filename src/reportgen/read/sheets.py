@@ -22,6 +22,7 @@ from reportgen.read.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
 from reportgen.read.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
 from reportgen.read.xlsx_values import DateCell, column_letters, range_bounds
 from reportgen.settings import Column
+from reportgen.wording import counted
 
 Cell = object
 
@@ -93,8 +94,9 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         return [], [issue("unreadable-file", "too-large", reason=exc, file=display)]
     except Exception as exc:  # lxml, zip and value errors for broken files: all mean "cannot read"
         return [], [issue("unreadable-file", error=exc, file=display)]
-    return sheets, [issue("cells-beyond", count=len(cells.beyond), last_column=column_letters(MAX_COLUMNS),
-                          file=display, sheet=cells.name, value=cells.beyond[0])
+    return sheets, [issue("cells-beyond", cells=counted(len(cells.beyond), "cell"),
+                          last_column=column_letters(MAX_COLUMNS), file=display, sheet=cells.name,
+                          value=cells.beyond[0])
                     for cells in found if cells.beyond]
 
 
@@ -245,7 +247,7 @@ def locate_table(
                             value=", ".join(empty)))
     for other, count in rivals:
         if count:  # rows a partner may have split across sheets: never dropped quietly
-            issues.append(issue("rows-on-another-sheet", count=count, read=sheet.name, file=display,
+            issues.append(issue("rows-on-another-sheet", rows=counted(count, "row"), read=sheet.name, file=display,
                                 sheet=other.name, row=other.rows[-count][0]))
     if sheet.hidden:  # the headings are only on a hidden sheet: read, never quietly
         issues.append(issue("hidden-sheet", "read", file=display, sheet=sheet.name))

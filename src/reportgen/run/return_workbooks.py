@@ -37,6 +37,7 @@ from reportgen.render.xlsx import FIXED_TIME, fit_rows, print_landscape, text_ce
 from reportgen.run.prefill import BLANK, Prefill
 from reportgen.settings import CANONICAL_STATUSES, SETTINGS_FILE, Settings
 from reportgen.settings_columns import RETURN_SECTION_HEADING
+from reportgen.wording import counted
 
 DATA_SHEET = "Return"
 KEYS = ("ref", "section", "action", "status", "explanation", "timeframe")
@@ -186,7 +187,8 @@ def deadline_issues(settings: Settings, period: str, today: dt.date | None = Non
     if settings.returns.days_before_meeting is None:
         return [issue("deadline-passed", value=deadline_text(settings, period), file=SETTINGS_FILE, column="deadline")]
     return [issue("deadline-passed", "counted", value=deadline_text(settings, period), period=period_label(period),
-                  days=settings.returns.days_before_meeting, file=SETTINGS_FILE, column="days_before_meeting")]
+                  days=counted(settings.returns.days_before_meeting, "day"), file=SETTINGS_FILE,
+                  column="days_before_meeting")]
 
 
 def deadline_text(settings: Settings, period: str) -> str:

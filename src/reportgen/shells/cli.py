@@ -26,6 +26,7 @@ from rich.markup import escape
 from reportgen import __version__
 from reportgen.errors import ReportgenError, UsageError, describe_os_error
 from reportgen.shells.commands import BLOCKED, COMMANDS, CONTEXT, OK, USAGE, InOrder, click_command, exit_code, parse
+from reportgen.wording import counted
 
 if TYPE_CHECKING:
     from reportgen.diff.render import DiffResult
@@ -281,7 +282,8 @@ def run_history(workspace: Path, out: Path | None, edition: Edition) -> int:
     result = export_history(workspace, out, edition)
     if result.issues:
         print_issues(out_console, result.issues, show_info=True)
-    out_console.print(f"{result.actions} actions over {len(result.periods)} period(s): {', '.join(result.periods)}")
+    out_console.print(f"{counted(result.actions, 'action')} over {counted(len(result.periods), 'period')}: "
+                      f"{', '.join(result.periods)}")
     print(result.xlsx)
     print(result.csv)
     print(result.xlsx.parent)  # the last line: scripts read the folder from it

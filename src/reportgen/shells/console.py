@@ -17,6 +17,7 @@ from rich.markup import escape
 
 from reportgen.issues import Issue, Severity
 from reportgen.model import Paper
+from reportgen.wording import counted
 
 if TYPE_CHECKING:  # importing the build for its types only would load the renderers
     from reportgen.diff.render import DiffResult
@@ -62,14 +63,14 @@ def print_issues(console: Console, issues: Sequence[Issue], show_info: bool = Fa
             console.print(f"          [dim]→ {escape(item.advice)}[/]")
     hidden = len(issues) - len(shown)
     if hidden:
-        console.print(f"\n[dim]{hidden} note(s) for information not shown (see issues.csv, or --all).[/]")
+        console.print(f"\n[dim]{counted(hidden, 'note')} for information not shown (see issues.csv, or --all).[/]")
 
 
 def summary_line(issues: Sequence[Issue]) -> str:
     errors = sum(1 for i in issues if i.severity is Severity.ERROR)
     warnings = sum(1 for i in issues if i.severity is Severity.WARNING)
     verdict = "blocks publication" if errors else "nothing blocks publication"
-    return f"{errors} error(s), {warnings} warning(s): {verdict}."
+    return f"{counted(errors, 'error')}, {counted(warnings, 'warning')}: {verdict}."
 
 
 def print_build_summary(console: Console, paper: Paper, issues: Sequence[Issue], chase: Sequence[ChaseRow],
@@ -97,9 +98,9 @@ def chase_reasons(row: ChaseRow) -> str:
         reasons.append("no return")
     if row.no_update:
         refs = ", ".join(str(ref) for ref in row.no_update[:10]) + (", …" if len(row.no_update) > 10 else "")
-        reasons.append(f"{len(row.no_update)} of {row.actions_led} action(s) not updated ({refs})")
+        reasons.append(f"{len(row.no_update)} of {counted(row.actions_led, 'action')} not updated ({refs})")
     if row.errors:
-        reasons.append(f"{row.errors} error(s) in {row.file or 'its return'}")
+        reasons.append(f"{counted(row.errors, 'error')} in {row.file or 'its return'}")
     return "; ".join(reasons)
 
 
@@ -119,12 +120,13 @@ def paper_summary(paper: Paper) -> list[str]:
         parts.append(f"no update {paper.no_status}")
     if not_recognised:
         parts.append(f"status not recognised {not_recognised}")
-    lines = [f"{paper.period} ({paper.edition} edition): {paper.total} actions: " + ", ".join(parts) + "."]
+    lines = [f"{paper.period} ({paper.edition} edition): {counted(paper.total, 'action')}: " + ", ".join(parts) + "."]
     if paper.exempt_count:
         kept = "left out of this edition" if paper.edition == "public" else "included (restricted edition)"
-        lines.append(f"{paper.exempt_count} exempt action(s) {kept}.")
+        lines.append(f"{counted(paper.exempt_count, 'exempt action')} {kept}.")
     if paper.carried_forward:
         source = f" from {paper.carried_from}" if paper.carried_from else ""
-        lines.append(f"{paper.carried_forward} action(s) had no update this period and carry their last "
+        carry = "carries its" if paper.carried_forward == 1 else "carry their"
+        lines.append(f"{counted(paper.carried_forward, 'action')} had no update this period and {carry} last "
                      f"status{source}.")
     return lines

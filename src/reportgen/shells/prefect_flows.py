@@ -39,6 +39,7 @@ from reportgen.run.build import BuildResult, StageRunner, build_draft
 from reportgen.run.chase import ChaseRow, chase_markdown
 from reportgen.run.returns import write_return_workbooks
 from reportgen.settings import Edition
+from reportgen.wording import counted
 
 T = TypeVar("T")
 # file I/O: worth a retry
@@ -135,7 +136,7 @@ class TaskRunner(StageRunner):
 
 
 def blocking_phrase(count: int) -> str:
-    return f"{count} issue blocks publication" if count == 1 else f"{count} issues block publication"
+    return f"{counted(count, 'issue')} {'blocks' if count == 1 else 'block'} publication"
 
 
 def finished(blocking: int, message: str, outcome: T) -> State[T]:
@@ -164,14 +165,16 @@ def publish_artifacts(result: BuildResult, comparison: DiffResult | None = None,
         "",
         f"Draft **{result.folder}** ({paper.edition} edition, period {paper.period}).",
         "",
-        f"{paper.total} actions: " + ", ".join(f"{status} {count}" for status, count in paper.counts) + ".",
+        f"{counted(paper.total, 'action')}: " + ", ".join(f"{status} {count}" for status, count in paper.counts) + ".",
     ]
     if paper.carried_forward:
         source = f" from {paper.carried_from}" if paper.carried_from else ""
-        lines.append(f"{paper.carried_forward} action(s) had no update and carry their last status{source}.")
+        carry = "carries its" if paper.carried_forward == 1 else "carry their"
+        lines.append(f"{counted(paper.carried_forward, 'action')} had no update and {carry} last status{source}.")
     if paper.exempt_count:
-        lines.append(f"{paper.exempt_count} exempt action(s) are left out of this edition.")
-    lines += ["", f"**{len(blocking)} issue(s) block publication.**" if blocking else "Nothing blocks publication."]
+        left = "is" if paper.exempt_count == 1 else "are"
+        lines.append(f"{counted(paper.exempt_count, 'exempt action')} {left} left out of this edition.")
+    lines += ["", f"**{blocking_phrase(len(blocking))}.**" if blocking else "Nothing blocks publication."]
     lines += [f"- {i.where}: {i.message}" + (f" → {i.advice}" if i.advice else "") for i in blocking[:20]]
     if comparison is not None:
         lines += ["", f"Compared with {comparison.old.name}: {comparison.folder}", "", "```",
@@ -267,4 +270,4 @@ def partner_returns(workspace: str = ".", period: str = "", out: str | None = No
         create_table_artifact(table=issue_table(issues), key=artifact_key("returns-issues", period))
     blocking = sum(1 for i in issues if i.blocking)
     outcome = ReturnsResult(folder, tuple(files), tuple(issues))
-    return finished(blocking, f"{len(files)} workbook(s) in {folder}", outcome)
+    return finished(blocking, f"{counted(len(files), 'workbook')} in {folder}", outcome)

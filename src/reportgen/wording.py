@@ -1,0 +1,15 @@
+"""How a count reads in a sentence: "1 action", "3 actions", "1,204 cells", never "action(s)".
+
+For every text a person reads (the console, the flows' summaries, the mail, issue messages, the paper).
+It must not import the rest of reportgen.
+"""
+
+from __future__ import annotations
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """`n` and the noun that agrees with it: counted(1, "action") -> "1 action", counted(1204, "cell") ->
+    "1,204 cells"; `many` when the plural is not `one` + "s" (counted(2, "entry", "entries"))."""
+    if n == 1:
+        return f"{n:,} {one}"
+    return f"{n:,} {many if many is not None else one + 's'}"
