@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, default_returns, make_workspace, write_csv
+from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, default_returns, make_workspace, write_csv, write_xlsx
 from reportgen.issues import Issue, flatten
 from reportgen.run.build import validate_draft
 from reportgen.shells.cli import main
@@ -206,3 +206,49 @@ def test_a_column_that_is_not_hidden_is_not_said_to_be(tmp_path: Path, capsys: p
     assert [i.message for i in _of(issues, "hidden-column", "unread-column")] == [
         "Column 'Internal notes' is not a column reportgen reads, so what it holds is not in the paper (row 2: "
         "'Mine')."]
+
+
+# ---------------------------------------------------------------- lock files of open workbooks
+
+
+def test_a_lock_file_says_which_workbook_may_be_open(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_workspace(tmp_path / "ws")
+    folder = root / RETURNS
+    (folder / "~$opcc.xlsx").write_bytes(b"\x05J Doe" + b" " * 49)  # Excel's owner file: open right now
+    (folder / "~$fire-service.xlsx").write_bytes(b"\x05J Doe")  # its workbook is not in the folder
+    (folder / ".~lock.criminal-justice-board.xlsx#").write_text("J Doe,host,/tmp,01.10.2026 10:00;", "utf-8")
+    (folder / "~$notes.docx").write_bytes(b"\x05J Doe")  # a Word document's: not about a return
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0  # a warning: the saved workbook is read
+    found = _of(issues, "workbook-open")
+    assert flatten(found, ["severity", "file"]) == [
+        ["warning", f"{RETURNS.as_posix()}/.~lock.criminal-justice-board.xlsx#"],
+        ["warning", f"{RETURNS.as_posix()}/~$fire-service.xlsx"],
+        ["warning", f"{RETURNS.as_posix()}/~$opcc.xlsx"]]
+    assert [i.message for i in found] == [
+        f"{RETURNS.as_posix()}/.~lock.criminal-justice-board.xlsx# is the lock file LibreOffice keeps while "
+        "criminal-justice-board.xlsx is open: criminal-justice-board.xlsx may be open in LibreOffice now, so "
+        "changes not yet saved in it are not read.",
+        f"{RETURNS.as_posix()}/~$fire-service.xlsx is the lock file Excel keeps while fire-service.xlsx is open, "
+        "but there is no fire-service.xlsx in the folder: it may have been open when the folder was copied, or "
+        "saved elsewhere.",
+        f"{RETURNS.as_posix()}/~$opcc.xlsx is the lock file Excel keeps while opcc.xlsx is open: opcc.xlsx may be "
+        "open in Excel now, so changes not yet saved in it are not read."]
+    assert "opcc.xlsx may be open in Excel now" in printed
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before  # nothing removed or changed
+
+
+def test_office_naming_of_a_long_name_is_matched_and_a_lone_lock_file_is_not_a_return(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_workspace(tmp_path / "ws", returns={})
+    folder = root / RETURNS
+    (folder / "~$rtfordshire-constabulary.xlsx").write_bytes(b"\x05J Doe")  # the first two letters replaced
+    write_xlsx(folder / "hertfordshire-constabulary.xlsx", [RETURN_HEADINGS, (9, "", "Completed", "x", "")])
+    _code, _printed, issues = _validate(root, capsys)
+    assert [i.message.split(": ")[0] for i in _of(issues, "workbook-open")] == [
+        f"{RETURNS.as_posix()}/~$rtfordshire-constabulary.xlsx is the lock file Excel keeps while "
+        "hertfordshire-constabulary.xlsx is open"]
+    (folder / "hertfordshire-constabulary.xlsx").unlink()
+    _code, _printed, issues = _validate(root, capsys)
+    assert [i.code for i in issues if i.file.startswith(RETURNS.as_posix())] == ["workbook-open", "no-returns"]

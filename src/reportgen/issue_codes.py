@@ -379,6 +379,18 @@ CODES: dict[str, Code] = {
         {"folder": "{file} is a folder; returns go directly in the period folder.",
          "not-regular": "{file} is not a regular file (a pipe or a device); it was not read.",
          "not-spreadsheet": "{file} is not a .xlsx or .csv file."}),
+    "workbook-open": Code(
+        W, "A returns folder holds the lock file Excel (or LibreOffice) keeps while a workbook is open: the "
+        "workbook may be open, with changes not yet saved.",
+        "{file} is the lock file {program} keeps while {workbook} is open: {workbook} may be open in {program} now, "
+        "so changes not yet saved in it are not read.",
+        "Save and close the workbook (ask whoever has it open), then run again; if nobody has it open, delete the "
+        "lock file (left behind when a program or computer stops unexpectedly).",
+        {"no-workbook": ("{file} is the lock file {program} keeps while {workbook} is open, but there is no "
+                         "{workbook} in the folder: it may have been open when the folder was copied, or saved "
+                         "elsewhere.",
+                         "Check that the partner's return is in the folder (saved and closed); then delete the "
+                         "lock file.")}),
     "file-changed": Code(
         E, "An input file changed while the paper was being built.",
         "{file} changed while the paper was being built.",
