@@ -13,6 +13,7 @@ import pytest
 from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, default_returns, make_workspace, write_csv, write_xlsx
 from reportgen.issues import Issue, flatten
 from reportgen.run.build import validate_draft
+from reportgen.settings import CANONICAL_STATUSES
 from reportgen.shells.cli import main
 
 RETURNS = Path("inputs") / "returns" / "2026-10"
@@ -252,3 +253,49 @@ def test_office_naming_of_a_long_name_is_matched_and_a_lone_lock_file_is_not_a_r
     (folder / "hertfordshire-constabulary.xlsx").unlink()
     _code, _printed, issues = _validate(root, capsys)
     assert [i.code for i in issues if i.file.startswith(RETURNS.as_posix())] == ["workbook-open", "no-returns"]
+
+
+# ---------------------------------------------------------------- statuses
+
+
+def test_other_words_for_a_status_are_suggested_never_counted(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                              ) -> None:
+    returns = default_returns()
+    returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "Done", "", ""), (4, "", "Ongoing – review in May", "", ""),
+                            (6, "", "Paused", "", "")]
+    returns["wessex-police.xlsx"] = [RETURN_HEADINGS, (1, "", "Not started yet", "", ""),
+                                     (3, "", "Not complete", "", "")]
+    returns["criminal-justice-board.xlsx"] = [RETURN_HEADINGS, (5, "", "Started", "", "")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    code, printed, issues = _validate(root, capsys)
+    assert code == 1
+    found = _of(issues, "unknown-status")
+    assert flatten(found, ["file", "row", "column", "value", "ref"]) == [
+        [f"{RETURNS.as_posix()}/criminal-justice-board.xlsx", 2, "Status this reporting period", "Started", 5],
+        [OPCC, 2, "Status this reporting period", "Done", 2],
+        [OPCC, 3, "Status this reporting period", "Ongoing – review in May", 4],
+        [OPCC, 4, "Status this reporting period", "Paused", 6],
+        [f"{RETURNS.as_posix()}/wessex-police.xlsx", 3, "Status this reporting period", "Not complete", 3]]
+    assert [i.message.split("counted. ")[-1] for i in found] == [
+        "Did you mean 'In progress'?", "Did you mean 'Completed'?", "Did you mean 'In progress'?",
+        "Did you mean 'On hold'?",
+        "Action 3: status 'Not complete' is not recognised; it is not counted."]  # never 'Completed'
+    assert 'add it to [statuses] aliases in reportgen.toml, e.g. aliases = { "Done" = "Completed" }' in found[1].advice
+    checks = validate_draft(root)
+    by_ref = {a.ref: a.status for a in checks.checked.merged.actions}
+    assert by_ref == {1: "Not started", 2: None, 3: None, 4: None, 5: None, 6: None}  # the canonical words only
+    assert checks.checked.merged.counts(CANONICAL_STATUSES) == {
+        "Completed": 0, "In progress": 0, "Not started": 1, "On hold": 0}
+    assert "status 'Done' is not recognised; it is not counted. Did you mean 'Completed'?" in printed
+
+
+def test_a_synonym_counts_once_the_workspace_makes_it_an_alias(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                               ) -> None:
+    returns = default_returns()
+    returns["opcc.xlsx"][1] = (2, "", "Done", "", "")
+    toml = ('[paper]\nmeeting = "Police and Crime Panel"\ndate = 2026-11-05\ntitle = "Plan"\n'
+            'submitted_by = "Chief Executive"\n\n[statuses]\naliases = { "Done" = "Completed" }\n')
+    root = make_workspace(tmp_path / "ws", returns=returns, toml=toml)
+    code, _printed, issues = _validate(root, capsys)
+    assert code == 0 and not _of(issues, "unknown-status")
+    assert {a.ref: a.status for a in validate_draft(root).checked.merged.actions}[2] == "Completed"

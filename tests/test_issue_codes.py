@@ -191,5 +191,5 @@ def test_a_problem_in_the_earlier_returns_read_to_carry_forward_is_a_note(tmp_pa
     assert [(i.code, i.severity, i.file, i.row, i.ref, i.value) for i in noted] == [
         ("earlier-return-problem", Severity.INFO, "inputs/returns/2026-09/opcc.xlsx", 2, 2, "Finished-ish")]
     assert noted[0].message == ("(2026-09, read to carry statuses forward) Action 2: status 'Finished-ish' is not "
-                                "recognised; it is not counted.")
+                                "recognised; it is not counted. Did you mean 'Completed'?")
     assert not checks.blocking

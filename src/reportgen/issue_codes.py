@@ -230,6 +230,11 @@ CODES: dict[str, Code] = {
         E, "The status is not one of the recognised statuses.",
         "Action {ref}: status {value!r} is not recognised; it is not counted.{hint}",
         "Use Completed, In progress, Not started or On hold (or add an alias in reportgen.toml).",
+        {"synonym": ("Action {ref}: status {value!r} is not recognised; it is not counted. Did you mean "
+                     "{suggestion!r}?",
+                     "Ask the partner which status they mean; a word that is not a status is never counted as one "
+                     "unless you say so. If it always means that status in your partners' returns, add it to "
+                     "[statuses] aliases in reportgen.toml, e.g. aliases = { \"Done\" = \"Completed\" }.")},
         partner_advice="Choose Completed, In progress, Not started or On hold from the list."),
     "empty-status": Code(
         E, "The action has no status this period.",

@@ -21,7 +21,7 @@ from reportgen.read.cells import cell_text, collapse_spaces, parse_ref
 from reportgen.read.headings import heading_key
 from reportgen.read.partners import match_partner
 from reportgen.read.sheets import Table, first_filled, locate_table, read_ref, read_sheets, read_text
-from reportgen.read.statuses import match_status, status_table, suggest_status
+from reportgen.read.statuses import match_status, status_table, suggest_status, synonym_for
 from reportgen.read.xlsx_values import column_letters
 from reportgen.settings import PartnerSettings, Settings
 from reportgen.settings_columns import RETURN_SECTION_HEADING
@@ -146,14 +146,22 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
         if not update.status_as_written:
             issues.append(issue("empty-status", column=status_heading, **where))
         elif status is None:
-            suggestion = suggest_status(update.status_as_written)
-            hint = f" Did you mean {suggestion!r}?" if suggestion else ""
-            issues.append(issue("unknown-status", hint=hint, column=status_heading, value=update.status_as_written,
-                                **where))
+            issues.append(_unknown_status(update.status_as_written, column=status_heading, **where))
         if update.action_text and _wording(update.action_text) != _wording(action.text):
             issues.append(issue("action-text-changed", column=action_heading, value=update.action_text, **where))
         kept.append(replace(update, status=status))
     return replace(partner_return, updates=tuple(kept)), issues
+
+
+def _unknown_status(written: str, **where: object) -> Issue:
+    """Another word for a status ('Done') is suggested with how to make it one (an alias); a status
+    mistyped or with words after it, with the status alone. Neither is counted."""
+    synonym = synonym_for(written)
+    if synonym:
+        return issue("unknown-status", "synonym", suggestion=synonym, value=written, **where)
+    suggestion = suggest_status(written)
+    hint = f" Did you mean {suggestion!r}?" if suggestion else ""
+    return issue("unknown-status", hint=hint, value=written, **where)
 
 
 def _wording(text: str) -> str:
