@@ -299,3 +299,30 @@ def test_a_synonym_counts_once_the_workspace_makes_it_an_alias(tmp_path: Path, c
     code, _printed, issues = _validate(root, capsys)
     assert code == 0 and not _of(issues, "unknown-status")
     assert {a.ref: a.status for a in validate_draft(root).checked.merged.actions}[2] == "Completed"
+
+
+# ---------------------------------------------------------------- digits in references
+
+
+def test_a_reference_in_any_one_scripts_digits_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    returns = default_returns()
+    del returns["opcc.xlsx"]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    write_csv(root / RETURNS / "opcc.csv", [RETURN_HEADINGS, ("٢", "", "Completed", "Arabic-Indic", ""),
+                                            ("۴", "", "Completed", "Persian", ""),
+                                            ("６", "", "Completed", "full-width", ""),
+                                            ("1٢", "", "Completed", "two scripts", ""),
+                                            ("²", "", "Completed", "superscript", "")])
+    code, printed, issues = _validate(root, capsys)
+    checks = validate_draft(root)
+    assert {a.ref: a.explanation for a in checks.checked.merged.actions if a.source.endswith("opcc.csv")} == {
+        2: "Arabic-Indic", 4: "Persian", 6: "full-width"}
+    found = _of(issues, "bad-ref")
+    assert flatten(found, ["file", "row", "column", "value"]) == [
+        [f"{RETURNS.as_posix()}/opcc.csv", 5, "Plan priority", "1٢"],
+        [f"{RETURNS.as_posix()}/opcc.csv", 6, "Plan priority", "²"]]
+    assert [i.message for i in found] == [
+        "Row 5: the action reference '1٢' is written in the digits of two scripts (one might be read as another); "
+        "this update was left out.",
+        "Row 6: the action reference '²' is not a whole number; this update was left out."]
+    assert code == 1 and "'1٢' is written in the digits of two scripts" in printed
