@@ -150,6 +150,7 @@ def test_non_return_files_reported(tmp_path: Path) -> None:
     assert flatten([i for i in checked.issues if i.code != "unknown-partner"], ["code", "file"]) == [
         ["unsafe-path", "inputs/returns/2026-10/link.xlsx"],
         ["unknown-file-type", "inputs/returns/2026-10/notes.docx"],
+        ["workbook-open", "inputs/returns/2026-10/~$opcc.xlsx"],  # Excel's lock file: opcc.xlsx may be open
         ["unreadable-file", "inputs/returns/2026-10/old.xls"],
     ]
 

@@ -12,7 +12,7 @@ import pytest
 from canary import CANARY, canary_leaks, exempt_workspace
 from conftest import ACTIONS, REGISTER_HEADINGS, RETURN_HEADINGS, default_returns, make_workspace, write_csv
 from reportgen.diff.render import compare_drafts
-from reportgen.run.build import build_draft
+from reportgen.run.build import build_draft, validate_draft
 from reportgen.run.returns import write_return_workbooks
 
 
@@ -79,7 +79,9 @@ def _hostile_workspace(root: Path) -> Path:
                              (7, f"{CANARY} wording", f"{CANARY} status", f"{CANARY} explanation",
                               f"{CANARY} timeframe"),
                              (9, "", "Completed", LONG, "2027"),
-                             (11, "", "Completed", f"{CANARY}_x0007_ explanation", "2027")],
+                             (11, "", "Completed", f"{CANARY}_x0007_ explanation", "2027"),
+                             # no reference: which action it is about cannot be told, so it may be an exempt one
+                             (None, f"{CANARY} wording of a row without a ref", "Completed", "", "")],
                "stranger.xlsx": [RETURN_HEADINGS, (1, "", "Completed", "From nobody", "2027")]}
     make_workspace(root, register=register, returns=returns)
     (root / "inputs" / "register.xlsx").unlink()  # CSV: Excel (and openpyxl) would cut the long cell short
@@ -117,6 +119,46 @@ def test_restricted_edition_keeps_what_public_hides(tmp_path: Path) -> None:
     chase = (restricted.folder / "chase.csv").read_text(encoding="utf-8")
     assert f"{CANARY} Fire Service" in chase
     assert any(i.code == "exempt-flag" and CANARY in i.value for i in restricted.issues)
+    assert any(i.code == "missing-ref" and CANARY in i.message for i in restricted.issues)
+
+
+def test_what_a_return_row_holds_is_quoted_only_where_its_action_is_public(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A formula, a hidden column nobody reads and a row without a reference are each quoted in their issue:
+    in the public edition only for a published action's row (for a row without one, nobody can tell)."""
+    import zipfile
+
+    from reportgen.shells.cli import main
+
+    root = exempt_workspace(tmp_path / "ws")
+    path = root / "inputs" / "returns" / "2026-10" / "opcc.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    sheet["F1"], sheet["F3"] = "Internal notes", f"{CANARY} note"  # row 3: exempt action 7
+    sheet["F2"] = None
+    sheet["D3"] = f'="{CANARY} formula"'
+    sheet.append([None, f"{CANARY} wording", "Completed", f'="{CANARY} formula of a row without a ref"', ""])
+    sheet.column_dimensions["F"].hidden = True
+    book.save(path)
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    # the last calculated value, as Excel keeps it
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b'<c r="D3"><f>', b'<c r="D3" t="str"><f>').replace(b"</f><v></v>", f"</f><v>{CANARY} value</v>".encode(), 1)
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    for edition in ("public", "restricted"):
+        assert main(["validate", "--workspace", str(root), "--all", "--edition", edition]) == 1
+        printed = capsys.readouterr().out
+        issues = validate_draft(root, edition=edition).issues
+        codes = [i.code for i in issues if i.file.endswith("opcc.xlsx")]
+        assert {"formula-cell", "formula-error", "unread-column", "missing-ref"} <= set(codes)
+        if edition == "public":
+            assert CANARY not in printed and all(CANARY not in i.message + i.value for i in issues)
+        else:
+            quoted = [i.code for i in issues if CANARY in i.message + i.value]
+            assert {"formula-cell", "formula-error", "unread-column", "missing-ref"} <= set(quoted)
 
 
 def test_diff_across_editions_is_refused_unless_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -44,13 +44,14 @@ def _tmpfs(folder: Path, options: str) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(folder)], capture_output=True)
 
 
-@pytest.mark.parametrize("value", ["1" * 5000, "²", "①", "٣", "1234567890"])
+@pytest.mark.parametrize("value", ["1" * 5000, "²", "①", "1١", "1234567890"])
 def test_odd_refs_are_a_located_bad_ref(tmp_path: Path, value: str) -> None:
     path = write_csv(tmp_path / "opcc.csv", [RETURN_HEADINGS, (value, "", "Completed", "Done", "2027")])
     read, issues = read_return(path, Settings(), "opcc.csv", "OPCC")
     assert read is not None and read.updates == ()
     assert [(i.code, i.row, i.column) for i in issues] == [("bad-ref", 2, "Plan priority")]
-    assert parse_ref("１２") == (12, "")  # full-width digits from an East Asian keyboard still read
+    # decimal digits of one script read alike, whichever keyboard typed them (East Asian, Arabic, Persian)
+    assert parse_ref("１２") == parse_ref("١٢") == parse_ref("۱۲") == (12, "")
 
 
 def test_a_csv_cell_over_the_csv_limit_is_located(tmp_path: Path) -> None:

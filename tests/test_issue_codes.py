@@ -103,10 +103,13 @@ def _read_call(path: Path, function: ast.AST, node: ast.Call) -> Call:
 
 
 def _wordings(node: ast.expr, function: ast.AST) -> set[str]:
-    """The wordings a call can pick: a literal, or each value of the function's parameter it names when
-    that parameter is typed `Literal[...]` (read_kept_paper's `wording`)."""
+    """The wordings a call can pick: a literal, either side of `a if x else b`, or each value of the
+    function's parameter it names when that parameter is typed `Literal[...]` (read_kept_paper's `wording`)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return {node.value}
+    if isinstance(node, ast.IfExp):
+        either = _wordings(node.body, function), _wordings(node.orelse, function)
+        return either[0] | either[1] if all(either) else set()
     if isinstance(node, ast.Name) and isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
         for argument in function.args.args + function.args.kwonlyargs:
             if argument.arg == node.id and isinstance(argument.annotation, ast.Subscript):
@@ -188,5 +191,5 @@ def test_a_problem_in_the_earlier_returns_read_to_carry_forward_is_a_note(tmp_pa
     assert [(i.code, i.severity, i.file, i.row, i.ref, i.value) for i in noted] == [
         ("earlier-return-problem", Severity.INFO, "inputs/returns/2026-09/opcc.xlsx", 2, 2, "Finished-ish")]
     assert noted[0].message == ("(2026-09, read to carry statuses forward) Action 2: status 'Finished-ish' is not "
-                                "recognised; it is not counted.")
+                                "recognised; it is not counted. Did you mean 'Completed'?")
     assert not checks.blocking

@@ -160,7 +160,14 @@ CODES: dict[str, Code] = {
         "Column {column!r} is not a column reportgen reads, so what it holds is not in the paper (row {row}: "
         "{value!r}).",
         "If it holds updates, ask the partner to put them in the return's own columns (or add its heading to a "
-        "column's aliases in reportgen.toml); if it is the partner's own note, nothing to do."),
+        "column's aliases in reportgen.toml); if it is the partner's own note, nothing to do.",
+        {"hidden": ("Column {column!r} (column {letter}) is hidden in Excel and is not a column reportgen reads, so "
+                    "what it holds is not in the paper (row {row}: {value!r}).",
+                    "Unhide the column to see it (select the columns either side of it, right-click, Unhide); if it "
+                    "holds updates, ask the partner to put them in the return's own columns, and if it is an old or "
+                    "private note, nothing to do.")},
+        partner_advice="If it holds this period's updates, put them in the return's own columns (a hidden column: "
+        "select the columns either side of it, right-click, Unhide); if it is your own note, nothing to do."),
     "missing-optional-column": Code(
         W, "A return has no timeframe column, so the paper shows no timeframe for its actions.",
         "There is no column {value!r} (or one of its aliases), so the paper shows no timeframe for the "
@@ -189,7 +196,7 @@ CODES: dict[str, Code] = {
         "Write the plan priority number only, e.g. 12."),
     "missing-ref": Code(
         E, "A row has text but no action reference.",
-        "Row {row} has no action reference; {left_out}.",
+        "Row {row} has no action reference; {left_out}. It holds {holds}.",
         "Add the plan priority number, or delete the row."),
     "duplicate-ref": Code(
         E, "The same action reference appears twice in the register.",
@@ -224,6 +231,11 @@ CODES: dict[str, Code] = {
         E, "The status is not one of the recognised statuses.",
         "Action {ref}: status {value!r} is not recognised; it is not counted.{hint}",
         "Use Completed, In progress, Not started or On hold (or add an alias in reportgen.toml).",
+        {"synonym": ("Action {ref}: status {value!r} is not recognised; it is not counted. Did you mean "
+                     "{suggestion!r}?",
+                     "Ask the partner which status they mean; a word that is not a status is never counted as one "
+                     "unless you say so. If it always means that status in your partners' returns, add it to "
+                     "[statuses] aliases in reportgen.toml, e.g. aliases = { \"Done\" = \"Completed\" }.")},
         partner_advice="Choose Completed, In progress, Not started or On hold from the list."),
     "empty-status": Code(
         E, "The action has no status this period.",
@@ -317,6 +329,17 @@ CODES: dict[str, Code] = {
         W, "A hidden row was read.",
         "Row {row} is hidden in Excel; it was read.",
         "Check the row is meant to be in the return; unhide it to see it."),
+    "hidden-column": Code(
+        W, "A column that is read is hidden in Excel.",
+        "Column {column!r} (column {letter}) is hidden in Excel; what it holds was read.",
+        "Check that what it holds is meant for the paper; unhide the column (select the columns either side of "
+        "it, right-click, Unhide) to see it.",
+        {"empty": ("Column {column!r} (column {letter}) is hidden in Excel and empty, so whoever filled in the "
+                   "file could not see it to fill it in.",
+                   "Ask the partner to unhide the column (select the columns either side of it, right-click, "
+                   "Unhide) and fill it in.")},
+        partner_advice="Unhide the column (select the columns either side of it, right-click, Unhide), check what it "
+        "holds, and fill it in where it is empty."),
     "merged-cells": Code(
         E, "Cells are merged across rows where one value per row is needed.",
         "Cells {value} are merged; only the first holds a value, so the other rows have none (nothing was filled "
@@ -324,11 +347,11 @@ CODES: dict[str, Code] = {
         "Unmerge the cells and fill in each row."),
     "formula-cell": Code(
         W, "The cell holds a formula; its last calculated value was used.",
-        "Cell {value} holds a formula; its last calculated value, {used!r}, was used.",
+        "Cell {value} holds {formula}; its last calculated value, {used!r}, was used.",
         "Paste the value instead of the formula."),
     "formula-error": Code(
         E, "The cell holds a formula error such as #REF!.",
-        "Cell {value} holds a formula that {what}; it was read as empty.",
+        "Cell {value} holds {formula}, which {what}; it was read as empty.",
         "Replace the formula with the value.",
         {"pasted": ("Cell {value} shows the error {error} (a formula's error pasted as a value), not a value.",
                     "Type the value in, or fix the formula where it was copied from and paste its value again.")}),
@@ -362,6 +385,18 @@ CODES: dict[str, Code] = {
         {"folder": "{file} is a folder; returns go directly in the period folder.",
          "not-regular": "{file} is not a regular file (a pipe or a device); it was not read.",
          "not-spreadsheet": "{file} is not a .xlsx or .csv file."}),
+    "workbook-open": Code(
+        W, "A returns folder holds the lock file Excel (or LibreOffice) keeps while a workbook is open: the "
+        "workbook may be open, with changes not yet saved.",
+        "{file} is the lock file {program} keeps while {workbook} is open: {workbook} may be open in {program} now, "
+        "so changes not yet saved in it are not read.",
+        "Save and close the workbook (ask whoever has it open), then run again; if nobody has it open, delete the "
+        "lock file (left behind when a program or computer stops unexpectedly).",
+        {"no-workbook": ("{file} is the lock file {program} keeps while {workbook} is open, but there is no "
+                         "{workbook} in the folder: it may have been open when the folder was copied, or saved "
+                         "elsewhere.",
+                         "Check that the partner's return is in the folder (saved and closed); then delete the "
+                         "lock file.")}),
     "file-changed": Code(
         E, "An input file changed while the paper was being built.",
         "{file} changed while the paper was being built.",

@@ -3,8 +3,9 @@ what the public paper shows.
 
 The restricted edition shows everything. In the public edition an issue about an exempt action (by
 its ref, by its register row, even a row left out for a bad cell, or by a return file of a lead whose
-every action is exempt) keeps its code, severity, row and column heading but loses its text and value;
-lead names appear only for leads of published actions. It reads no files and writes none.
+every action is exempt) keeps its code, severity, row and column heading but loses its text and value,
+and so does one quoting a return's row whose action cannot be read, while any action is exempt; lead
+names appear only for leads of published actions. It reads no files and writes none.
 """
 
 from __future__ import annotations
@@ -47,6 +48,17 @@ def public_view(checked: Checked) -> PublicView:
                       hidden_files)
 
 
+# issues that quote what a row of a return holds (an earlier period's, in a note, too); of a row whose action
+# cannot be read, nobody can tell whether it is an exempt one's, so while any action is exempt the public
+# edition quotes none
+QUOTES_ROW = frozenset({"missing-ref", "formula-cell", "formula-error", "unread-column", "earlier-return-problem"})
+
+
+def quotes_unknown_row(item: Issue, view: PublicView) -> bool:
+    return (item.code in QUOTES_ROW and item.ref is None and item.row is not None and bool(view.exempt_refs)
+            and item.file != view.register_file)
+
+
 def public_issues(issues: Iterable[Issue], view: PublicView) -> tuple[Issue, ...]:
     return tuple(_public_issue(item, view) for item in issues)
 
@@ -70,6 +82,9 @@ def _public_issue(item: Issue, view: PublicView) -> Issue:
     if item.file == view.register_file and item.row in view.exempt_rows:
         return replace(item, message=f"Row {item.row} of the register is an exempt action: {WITHHELD}.",
                        value="", advice=WITHHELD_ADVICE)
+    if quotes_unknown_row(item, view):
+        return replace(item, message=f"Row {item.row} has no action reference that can be read, so this issue may be "
+                                     f"about an exempt action: {WITHHELD}.", value="", advice=WITHHELD_ADVICE)
     if item.code == "wrong-partner-return" and any(f"'{lead}'" in item.message for lead in view.hidden_leads):
         return replace(item, message=f"{item.file} updates none of the actions its partner leads, only other "
                                      f"partners': {WITHHELD}.", advice=WITHHELD_ADVICE)

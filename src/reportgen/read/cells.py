@@ -18,7 +18,8 @@ MAX_CELL_CHARS = 32_767  # Excel's own limit: longer text is rejected, never tru
 # more than a landscape page of the plan's Explanation column holds (~40 lines of ~65 characters)
 PAGE_OF_UPDATE_CHARS = 2_600
 MAX_REF_DIGITS = 9  # refs are plan priority numbers; int() of thousands of digits is refused by Python
-_REF_TEXT = re.compile(r"([0-9\uff10-\uff19]+)(?:[.\uff0e][0\uff10]+)?")
+# a whole number in any script's decimal digits (\d: Unicode's Nd), with a ".0" Excel may add
+_REF_TEXT = re.compile(r"(\d+)(?:[.\uff0e\u066b](\d+))?")
 _OPENPYXL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 # C0 controls XML forbids, C1 controls (invisible, and never meant in partner text), non-characters
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
@@ -49,7 +50,7 @@ def clean_text(value: str) -> tuple[str, list[str]]:
 
 
 def parse_ref(value: object) -> tuple[int | None, str]:
-    """12, 12.0, ' 12 ', '１２' -> 12; TRUE, 12.5, '12a', '1e1', '²', '٣', 0 -> (None, why)."""
+    """12, 12.0, ' 12 ', '１２', '١٢' -> 12; TRUE, 12.5, '12a', '1e1', '²', '①', '1١', 0 -> (None, why)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, "empty"
     if isinstance(value, bool):
@@ -61,11 +62,14 @@ def parse_ref(value: object) -> tuple[int | None, str]:
             return None, "not a whole number"
         number = int(value)
     elif isinstance(value, str):
-        # digits as typed: ASCII, or full-width from an East Asian keyboard; never ², ① or ٣
+        # decimal digits as a keyboard types them: 0-9, full-width (East Asian), Arabic-Indic (Arabic,
+        # Persian), Devanagari…, each with one value; never ² or ①, which are not decimal digits
         match = _REF_TEXT.fullmatch(value.strip())
-        if not match:
-            return None, "not a whole number written with the digits 0-9"
-        digits = unicodedata.normalize("NFKC", match.group(1))
+        if not match or (match.group(2) and any(unicodedata.digit(d) for d in match.group(2))):
+            return None, "not a whole number"
+        digits = match.group(1)
+        if len({ord(digit) - unicodedata.digit(digit) for digit in digits + (match.group(2) or "")}) > 1:
+            return None, "written in the digits of two scripts (one might be read as another)"
         if len(digits) > MAX_REF_DIGITS:
             return None, f"a number of {len(digits):,} digits, too long for an action reference"
         number = int(digits)

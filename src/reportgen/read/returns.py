@@ -17,11 +17,12 @@ from pathlib import Path
 
 from reportgen.issues import Issue, issue
 from reportgen.model import PartnerReturn, Register, Update
-from reportgen.read.cells import cell_text, collapse_spaces
+from reportgen.read.cells import cell_text, collapse_spaces, parse_ref
 from reportgen.read.headings import heading_key
 from reportgen.read.partners import match_partner
 from reportgen.read.sheets import Table, first_filled, locate_table, read_ref, read_sheets, read_text
-from reportgen.read.statuses import match_status, status_table, suggest_status
+from reportgen.read.statuses import match_status, status_table, suggest_status, synonym_for
+from reportgen.read.xlsx_values import column_letters
 from reportgen.settings import PartnerSettings, Settings
 from reportgen.settings_columns import RETURN_SECTION_HEADING
 
@@ -76,14 +77,21 @@ def unread_columns(table: Table, settings: Settings, found: Sequence[Issue]) -> 
     register_names = {heading_key(name) for column in settings.register.columns.values() for name in column.names}
     register_names.add(heading_key(RETURN_SECTION_HEADING))
     issues = []
+    by_number = dict(table.rows)
     for position, heading in enumerate(table.headings):
         if (not heading or position in table.index.values() or heading in reported
                 or heading_key(heading) in register_names):
             continue
         filled = first_filled(table.rows, position)
         if filled is not None:
-            issues.append(issue("unread-column", **where | {"row": filled[0]}, column=heading,
-                                value=cell_text(filled[1]).strip()))
+            number, cell = filled
+            at = {"column": heading, "value": cell_text(cell).strip(), "row": number,
+                  "ref": parse_ref(table.value(by_number[number], "ref"))[0]}  # the action whose row is quoted
+            if table.hidden(position):
+                issues.append(issue("unread-column", "hidden", letter=column_letters(position + 1), **at,
+                                    file=table.file, sheet=table.sheet))
+            else:
+                issues.append(issue("unread-column", **at, file=table.file, sheet=table.sheet))
     for key in SHOWN_OPTIONAL:  # when the paper's table has that column
         column = settings.returns.columns[key]
         if (key in settings.paper.table_columns and key not in table.index
@@ -138,14 +146,22 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
         if not update.status_as_written:
             issues.append(issue("empty-status", column=status_heading, **where))
         elif status is None:
-            suggestion = suggest_status(update.status_as_written)
-            hint = f" Did you mean {suggestion!r}?" if suggestion else ""
-            issues.append(issue("unknown-status", hint=hint, column=status_heading, value=update.status_as_written,
-                                **where))
+            issues.append(_unknown_status(update.status_as_written, column=status_heading, **where))
         if update.action_text and _wording(update.action_text) != _wording(action.text):
             issues.append(issue("action-text-changed", column=action_heading, value=update.action_text, **where))
         kept.append(replace(update, status=status))
     return replace(partner_return, updates=tuple(kept)), issues
+
+
+def _unknown_status(written: str, **where: object) -> Issue:
+    """Another word for a status ('Done') is suggested with how to make it one (an alias); a status
+    mistyped or with words after it, with the status alone. Neither is counted."""
+    synonym = synonym_for(written)
+    if synonym:
+        return issue("unknown-status", "synonym", suggestion=synonym, value=written, **where)
+    suggestion = suggest_status(written)
+    hint = f" Did you mean {suggestion!r}?" if suggestion else ""
+    return issue("unknown-status", hint=hint, value=written, **where)
 
 
 def _wording(text: str) -> str:

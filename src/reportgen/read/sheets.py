@@ -47,6 +47,11 @@ class Table:
     written: Mapping[str, str]  # key -> heading as written
     rows: tuple[tuple[int, tuple[Cell, ...]], ...]
     links: Mapping[str, str] = field(default_factory=dict)  # cell ("D5") -> URL set with Insert > Link
+    hidden_columns: tuple[tuple[int, int], ...] = ()  # (first, last) 1-based column numbers hidden in Excel
+
+    def hidden(self, position: int) -> bool:
+        """Is the column at 0-based `position` hidden in Excel?"""
+        return any(first <= position + 1 <= last for first, last in self.hidden_columns)
 
     def link(self, number: int, key: str) -> str | None:
         at = self.index.get(key)
@@ -279,17 +284,26 @@ def locate_table(
     if found.missing:
         return None, issues
     table = Table(display, sheet.name, header_row, headings, dict(found.index), dict(found.written),
-                  sheet.rows[at + 1:], sheet.facts.links)
+                  sheet.rows[at + 1:], sheet.facts.links, sheet.facts.hidden_columns)
     issues += sheet_fact_issues(table, sheet.facts)
     return table, issues
 
 
 def sheet_fact_issues(table: Table, facts: SheetFacts) -> list[Issue]:
-    """Hidden rows, merged cells and formulas inside the table: read (or not) and always reported."""
+    """Hidden rows and columns, merged cells and formulas inside the table: read (or not) and always reported."""
+    from reportgen.read.cells import cell_text, parse_ref
+
     where = {"file": table.file, "sheet": table.sheet}
+    by_number = dict(table.rows)
     issues: list[Issue] = []
     for number in sorted(n for n, _cells in table.rows if n in facts.hidden_rows):
         issues.append(issue("hidden-row", row=number, **where))
+    for position in sorted(table.index.values()):  # one not read is an unread column's (returns.unread_columns)
+        if table.hidden(position):
+            letter = column_letters(position + 1)
+            empty = first_filled(table.rows, position) is None
+            issues.append(issue("hidden-column", "empty" if empty else "", letter=letter, row=table.header_row,
+                                column=table.headings[position], value=letter, **where))
     for cells in facts.merged:
         first, last = _bounds(cells)
         if (last[0] >= table.header_row and last[0] > first[0]) or first[0] == table.header_row:
@@ -299,13 +313,15 @@ def sheet_fact_issues(table: Table, facts: SheetFacts) -> list[Issue]:
         row, col = _bounds(cell)[0]
         if row <= table.header_row:
             continue
+        values = by_number.get(row, ())
+        at = {"row": row, "column": _heading(table, col), "value": cell, "formula": _formula(facts, cell),
+              "ref": parse_ref(table.value(values, "ref"))[0]}  # an issue about an action's row names the action
         if state == "":
-            issues.append(issue("formula-cell", row=row, column=_heading(table, col), value=cell,
-                                used=_shown_at(table, row, col), **where))
+            used = cell_text(values[col - 1]) if 0 < col <= len(values) else ""
+            issues.append(issue("formula-cell", used=used, **at, **where))
         else:
             what = "has never been calculated" if state == "no-value" else f"gives the error {state}"
-            issues.append(issue("formula-error", what=what, row=row, column=_heading(table, col), value=cell,
-                                **where))
+            issues.append(issue("formula-error", what=what, **at, **where))
     for cell, error in sorted(facts.errors.items(), key=lambda kv: _bounds(kv[0])[0]):
         row, col = _bounds(cell)[0]
         if row > table.header_row:
@@ -314,12 +330,15 @@ def sheet_fact_issues(table: Table, facts: SheetFacts) -> list[Issue]:
     return issues
 
 
-def _shown_at(table: Table, row: int, column: int) -> str:
-    """The value of a cell of the table as a person sees it ('' when it is empty)."""
-    from reportgen.read.cells import cell_text
-
-    cells = next((cells for number, cells in table.rows if number == row), ())
-    return cell_text(cells[column - 1]) if 0 < column <= len(cells) else ""
+def _formula(facts: SheetFacts, cell: str) -> str:
+    """A formula as the message quotes it: "the formula '=A2*2'", or the one it was filled from."""
+    text = facts.formula_texts.get(cell, "")
+    if text:
+        return f"the formula {text!r}"
+    first = facts.shared_from.get(cell)
+    if first:  # Excel writes a formula filled down once, in its first cell
+        return f"a formula filled from cell {first} (which holds {facts.formula_texts[first]!r})"
+    return "a formula"
 
 
 def _bounds(cells: str) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -343,8 +362,29 @@ def read_ref(table: Table, number: int, cells: tuple[Cell, ...], left_out: str) 
     shown = raw.text() if isinstance(raw, DateCell) else raw  # as the partner sees it: '16 January 2023'
     where = {"column": table.written["ref"], "value": shown, "file": table.file, "sheet": table.sheet, "row": number}
     if why == "empty":
-        return None, [issue("missing-ref", left_out=left_out, **where)]
+        return None, [issue("missing-ref", left_out=left_out, holds=what_row_holds(table, cells), **where)]
     return None, [issue("bad-ref", why=why, left_out=left_out, **where)]
+
+
+ROW_TEXT_SHOWN = 60  # characters of a row's text that say which row it is, when it has no reference
+
+
+def what_row_holds(table: Table, cells: tuple[Cell, ...]) -> str:
+    """How an officer finds a row with no reference: its action text, else its first other cell with
+    text, shortened, and where: "'Fund an advocacy service.' in column 'Action'"."""
+    from reportgen.read.cells import cell_text, clean_text, collapse_spaces
+
+    ref_at = table.index.get("ref")
+    order = [table.index["action"]] if "action" in table.index else []
+    order += [at for at in range(len(cells)) if at not in order and at != ref_at]
+    for at in order:
+        raw = collapse_spaces(cell_text(cells[at])) if at < len(cells) else ""
+        text = collapse_spaces(clean_text(raw)[0]) or raw  # only invisible characters: shown escaped by repr
+        if text:
+            shown = text if len(text) <= ROW_TEXT_SHOWN else text[:ROW_TEXT_SHOWN - 1] + "…"
+            heading = table.headings[at] if at < len(table.headings) else ""
+            return f"{shown!r} in column {heading!r}" if heading else f"{shown!r} in column {column_letters(at + 1)}"
+    return "nothing else"  # not reached: a row with nothing in it is not read at all
 
 
 def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> tuple[str | None, list[Issue]]:

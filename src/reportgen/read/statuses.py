@@ -1,17 +1,22 @@
 """Status matching: partner wording to one canonical status, or an issue with a suggestion.
 
-Matching ignores case, spacing and punctuation. Nothing unrecognised is ever counted.
+Matching ignores case, spacing and punctuation. Nothing unrecognised is ever counted: only the canonical
+statuses written another way (`BUILTIN_ALIASES`: 'Complete', 'Not yet started') and the workspace's own
+aliases are read as a status. Another word for a status ('Done', 'Ongoing', 'Paused') is only suggested:
+it changes the paper's counts, and partners use some of them for something else ('Ongoing' for work that
+never ends, 'Done' for "our part is done").
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 
 from reportgen.read.headings import heading_key
 from reportgen.settings import CANONICAL_STATUSES
 
-# the usual variants partners write; more come from reportgen.toml [statuses] aliases
+# the canonical statuses as partners also write them; more come from reportgen.toml [statuses] aliases
 BUILTIN_ALIASES: dict[str, str] = {
     "Complete": "Completed",
     "Completed": "Completed",
@@ -19,8 +24,28 @@ BUILTIN_ALIASES: dict[str, str] = {
     "Inprogress": "In progress",
     "Not started": "Not started",
     "Not yet started": "Not started",
+    "Not started yet": "Not started",
     "On hold": "On hold",
 }
+
+# other words for a status: suggested ("Did you mean 'Completed'?"), never counted as it
+SYNONYMS: dict[str, str] = {
+    **dict.fromkeys(("Done", "Finished", "Achieved", "Delivered", "Closed", "Concluded", "Implemented"),
+                    "Completed"),
+    **dict.fromkeys(("Ongoing", "Underway", "Started", "Progressing", "Commenced", "In hand", "On track",
+                     "Work in progress", "WIP", "Partially complete", "Partially completed", "Part complete"),
+                    "In progress"),
+    **dict.fromkeys(("Yet to start", "Yet to begin", "Not begun", "Not yet begun", "Not commenced",
+                     "Not yet commenced", "Planned", "To start"), "Not started"),
+    **dict.fromkeys(("Paused", "Suspended", "Deferred", "Postponed", "On pause"), "On hold"),
+}
+
+_SYNONYM_KEYS = {heading_key(synonym): status for synonym, status in SYNONYMS.items()}
+# the most words a synonym is written in, one more for a word split in two ('Work in pro-gress')
+_SYNONYM_WORDS = max(len(synonym.split()) for synonym in SYNONYMS) + 1
+
+# words that turn a status round: a suggestion never drops one ('Not complete' is not 'Completed'), nor adds one
+_NEGATION = frozenset({"not", "no", "non", "never", "incomplete", "unfinished", "uncompleted", "uncomplete"})
 
 
 def status_table(aliases: Mapping[str, str]) -> dict[str, str]:
@@ -34,7 +59,8 @@ def match_status(written: str, table: Mapping[str, str]) -> str | None:
 
 
 def suggest_status(written: str) -> str | None:
-    """'Not started yet – phase 2' -> 'Not started'; 'Compelted' -> 'Completed'."""
+    """'Not started yet – phase 2' -> 'Not started'; 'Compelted' -> 'Completed'; 'Not complete',
+    'Started' -> None (a suggestion never drops a 'not', nor adds one)."""
     key = heading_key(written)
     if not key:
         return None
@@ -43,4 +69,26 @@ def suggest_status(written: str) -> str | None:
             return status
     keys = {heading_key(s): s for s in BUILTIN_ALIASES}
     close = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
-    return BUILTIN_ALIASES[keys[close[0]]] if close else None
+    if not close:
+        return None
+    status = BUILTIN_ALIASES[keys[close[0]]]
+    return status if _negated(_words(written)) == _negated(_words(status)) else None
+
+
+def synonym_for(written: str) -> str | None:
+    """The status that another word for it, starting the wording, stands for: 'Done', 'Ongoing – review in
+    May' -> 'Completed', 'In progress'; None when none does, or a 'not' follows ('Done? Not yet')."""
+    words = _words(written)
+    for count in range(1, min(len(words), _SYNONYM_WORDS) + 1):  # 'On-going', 'Under way' as well
+        status = _SYNONYM_KEYS.get("".join(words[:count]))
+        if status:
+            return None if _negated(words[count:]) else status
+    return None
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def _negated(words: list[str]) -> bool:
+    return not _NEGATION.isdisjoint(words)

@@ -157,10 +157,13 @@ def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]
         return [], [issue("no-returns", "no-folder", folder=folder.name, file=_rel(folder, workspace))]
     files: list[Path] = []
     issues: list[Issue] = []
-    for path in sorted(folder.iterdir()):
+    entries = sorted(folder.iterdir())
+    names = {path.name.casefold(): path.name for path in entries}
+    for path in entries:
         shown = _rel(path, workspace)
-        if path.name.startswith(("~$", ".")):
-            continue  # Excel lock files and hidden files are not returns
+        if path.name.startswith(("~$", ".")):  # lock files and hidden files are not returns
+            issues += lock_file(path.name, names, shown)
+            continue
         if path.is_symlink() or not path.resolve().is_relative_to(folder.resolve()):
             issues.append(issue("unsafe-path", file=shown))
         elif path.is_dir():
@@ -171,9 +174,35 @@ def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]
             files.append(path)  # a spreadsheet not read is still its partner's return: its error is theirs
         else:
             issues.append(issue("unknown-file-type", file=shown))
-    if not files and not issues:
+    if not files and all(item.code == "workbook-open" for item in issues):
         issues.append(issue("no-returns", file=_rel(folder, workspace)))
     return files, issues
+
+
+_LIBREOFFICE_LOCK = re.compile(r"\.~lock\.(?P<name>.+)#")
+
+
+def lock_file(name: str, names: dict[str, str], shown: str) -> list[Issue]:
+    """The lock file Excel ('~$opcc.xlsx') or LibreOffice ('.~lock.opcc.xlsx#') keeps beside a workbook
+    while it is open: that workbook (in `names`, the folder's, by their casefold) may hold changes not yet
+    saved, or be missing from the folder. [] for any other name."""
+    found = _LIBREOFFICE_LOCK.fullmatch(name)
+    if found:
+        program, named = "LibreOffice", found["name"]
+    elif name.startswith("~$") and len(name) > 2:
+        program, named = "Excel", name[2:]
+        if named.casefold() not in names:  # named as Word names it for a long name (some Office versions do
+            # for workbooks too): its first two letters replaced by ~$
+            named = next((other for key, other in names.items() if key[2:] == named.casefold()
+                          and not key.startswith("~$")), named)
+    else:
+        return []
+    suffix = Path(named).suffix.lower()
+    if suffix not in RETURN_SUFFIXES and suffix not in OTHER_SPREADSHEETS:
+        return []  # a Word document's lock file, say: not about a return
+    there = named.casefold() in names
+    return [issue("workbook-open", "" if there else "no-workbook", program=program,
+                  workbook=names.get(named.casefold(), named), file=shown)]
 
 
 VERSION = re.compile(r"(?P<base>.+)\.v(?P<number>[1-9][0-9]{0,5})", re.IGNORECASE)

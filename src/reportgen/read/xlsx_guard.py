@@ -2,8 +2,8 @@
 
 `refuse_reason` stops zip bombs (size and ratio limits: no library has them) and XML with
 DOCTYPE/ENTITY declarations (refused by defusedxml's parser) before anything expands them, reading
-within bounded memory. `scan_sheet` streams one sheet's XML once for hidden rows,
-merged cells and formulas (with or without a cached value), clearing elements as it goes.
+within bounded memory. `scan_sheet` streams one sheet's XML once for hidden rows and
+columns, merged cells and formulas (their text, with or without a cached value), clearing elements as it goes.
 """
 
 from __future__ import annotations
@@ -92,6 +92,9 @@ class _StopAtRoot:
         return None
 
 
+MAX_FORMULA_CHARS = 200  # of a formula's text kept to quote it (Excel allows 8,192)
+
+
 @dataclass(frozen=True)
 class SheetFacts:
     hidden_rows: frozenset[int] = frozenset()
@@ -99,34 +102,53 @@ class SheetFacts:
     formulas: dict[str, str] = field(default_factory=dict)  # cell -> "" (cached), "no-value" or "#REF!"…
     links: dict[str, str] = field(default_factory=dict)  # cell -> URL of a link made with Insert > Link
     errors: dict[str, str] = field(default_factory=dict)  # cell -> "#REF!"…: an error value without a formula
+    # cell -> the formula as Excel shows it ("=SUM(B2:B4)"); a formula filled from another cell (a shared
+    # formula, which the file writes once) -> "" here and its first cell in `shared_from`
+    formula_texts: dict[str, str] = field(default_factory=dict)
+    shared_from: dict[str, str] = field(default_factory=dict)  # cell -> the cell its shared formula is written in
+    hidden_columns: tuple[tuple[int, int], ...] = ()  # (first, last) 1-based column numbers hidden in Excel
 
 
 def scan_sheet(path: Path, member: str) -> SheetFacts:
-    """Hidden rows, merged ranges and formula cells of one sheet, in one streaming pass.
+    """Hidden rows and columns, merged ranges and formula cells of one sheet, in one streaming pass.
 
     ValueError (the caller's "cannot read") for a damaged sheet, e.g. a merged range not given as cells.
     """
     hidden: set[int] = set()
+    hidden_columns: list[tuple[int, int]] = []
     merged: list[str] = []
     formulas: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    shared: dict[str, str] = {}  # cell -> its shared formula's index (`si`)
+    shared_first: dict[str, str] = {}  # index -> the cell the shared formula is written in
     errors: dict[str, str] = {}
     link_ids: dict[str, str] = {}
     with zipfile.ZipFile(path) as package, package.open(member) as stream:
         parser = etree.iterparse(stream, events=("end",), resolve_entities=False, no_network=True, huge_tree=True,
-                                 tag=(f"{_NS}row", f"{_NS}mergeCell", f"{_NS}c", f"{_NS}hyperlink"))
+                                 tag=(f"{_NS}row", f"{_NS}mergeCell", f"{_NS}c", f"{_NS}hyperlink", f"{_NS}col"))
         for _event, element in parser:
             tag = element.tag
             if tag == f"{_NS}c":
                 value = element.find(f"{_NS}v")
-                if element.find(f"{_NS}f") is not None:
+                formula = element.find(f"{_NS}f")
+                if formula is not None:
+                    cell = element.get("r", "")
                     if value is None or value.text is None:
-                        formulas[element.get("r", "")] = "no-value"
+                        formulas[cell] = "no-value"
                     else:
-                        formulas[element.get("r", "")] = value.text if element.get("t") == "e" else ""
+                        formulas[cell] = value.text if element.get("t") == "e" else ""
+                    texts[cell] = _formula_text(formula.text)
+                    if formula.get("t") == "shared" and formula.get("si") is not None:
+                        shared[cell] = formula.get("si", "")
+                        if formula.text:
+                            shared_first.setdefault(formula.get("si", ""), cell)
                 elif element.get("t") == "e" and value is not None and value.text:
                     errors[element.get("r", "")] = value.text  # pasted as a value: #REF!, #N/A…
                 continue  # cells are cleared with their row
-            if tag == f"{_NS}row":
+            if tag == f"{_NS}col":
+                if element.get("hidden") in ("1", "true"):
+                    hidden_columns.append(_column_span(element))
+            elif tag == f"{_NS}row":
                 if element.get("hidden") in ("1", "true"):
                     hidden.add(int(element.get("r", "0")))
             elif tag == f"{_NS}mergeCell":
@@ -145,7 +167,31 @@ def scan_sheet(path: Path, member: str) -> SheetFacts:
             range_bounds(cells)
         except ValueError:
             raise ValueError(f"a {what} is given as '{cells}', which is not a cell or a range of cells") from None
-    return SheetFacts(frozenset(hidden), tuple(merged), formulas, links, errors)
+    shared_from = {cell: shared_first[index] for cell, index in shared.items()
+                   if not texts[cell] and index in shared_first}
+    return SheetFacts(frozenset(hidden), tuple(merged), formulas, links, errors, texts, shared_from,
+                      tuple(hidden_columns))
+
+
+def _formula_text(text: str | None) -> str:
+    """A formula as Excel's formula bar shows it ("=SUM(B2:B4)"), cut short at MAX_FORMULA_CHARS; "" when the
+    cell only refers to a shared formula written in another cell."""
+    if not text:
+        return ""
+    shown = "=" + text
+    return shown if len(shown) <= MAX_FORMULA_CHARS else shown[:MAX_FORMULA_CHARS - 1] + "…"
+
+
+def _column_span(element: etree._Element) -> tuple[int, int]:
+    """(first, last) column numbers of a <col> element; ValueError for a damaged one."""
+    try:
+        first = int(element.get("min", ""))
+        last = int(element.get("max", "") or first)
+    except ValueError:
+        raise ValueError("a column's width or visibility is given without its column numbers") from None
+    if not 1 <= first <= last:
+        raise ValueError(f"a column's width or visibility is given for columns {first} to {last}")
+    return first, last
 
 
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"

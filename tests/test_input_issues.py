@@ -1,0 +1,328 @@
+"""What `reportgen validate` tells an officer about a partner's file: enough to find the row or cell and
+fix it. Every file is made here, put in a workspace, and checked as a user checks it, from the command line."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, default_returns, make_workspace, write_csv, write_xlsx
+from reportgen.issues import Issue, flatten
+from reportgen.run.build import validate_draft
+from reportgen.settings import CANONICAL_STATUSES
+from reportgen.shells.cli import main
+
+RETURNS = Path("inputs") / "returns" / "2026-10"
+OPCC = f"{RETURNS.as_posix()}/opcc.xlsx"
+
+
+def _validate(root: Path, capsys: pytest.CaptureFixture[str], *options: str) -> tuple[int, str, list[Issue]]:
+    """`reportgen validate --all` as typed (exit code, what it printed, lines unwrapped), and its issues."""
+    code = main(["validate", "--workspace", str(root), "--all", *options])
+    printed = " ".join(capsys.readouterr().out.split())
+    edition = "restricted" if "restricted" in options else "public"
+    return code, printed, list(validate_draft(root, edition=edition).issues)
+
+
+def _of(issues: list[Issue], *codes: str) -> list[Issue]:
+    return [i for i in issues if i.code in codes]
+
+
+def _edit_sheet(path: Path, edit: Callable[[str], str]) -> None:
+    """The return's worksheet XML changed by `edit`: what Excel writes and openpyxl cannot (cached values,
+    formulas filled down)."""
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
+    parts[sheet] = edit(parts[sheet].decode()).encode()
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+
+
+# ---------------------------------------------------------------- a row with no action reference
+
+
+def test_a_row_without_a_reference_says_what_it_holds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    returns = default_returns()
+    returns["opcc.xlsx"] += [(None, "Lobby for court capacity.", "Completed", "Two new courts.", "2027"),
+                             (None, None, "In progress", "  The commissioning   plan went to the board in "
+                              "October and was agreed with minor changes to the budget lines.", "")]
+    register = [REGISTER_HEADINGS, (1, "", "Wessex Police", "Develop a prevention strategy.", "9-10"),
+                ("", "", "OPCC", "Fund a new victims' hub.", "18")]
+    root = make_workspace(tmp_path / "ws", returns=returns, register=register)
+    code, printed, issues = _validate(root, capsys)
+    assert code == 1
+    found = _of(issues, "missing-ref")
+    assert flatten(found, ["file", "sheet", "row", "column", "value"]) == [
+        ["inputs/register.xlsx", "Register", 3, "Plan priority", ""],
+        [OPCC, "Return", 5, "Plan priority", ""],
+        [OPCC, "Return", 6, "Plan priority", ""]]
+    # the action text, else the first other cell with text (spaces collapsed, cut short), and its column
+    assert [i.message for i in found] == [
+        "Row 3 has no action reference; row left out. It holds \"Fund a new victims' hub.\" in column 'Action'.",
+        "Row 5 has no action reference; this update was left out. It holds 'Lobby for court capacity.' in "
+        "column 'Action'.",
+        "Row 6 has no action reference; this update was left out. It holds 'In progress' in column 'Status this "
+        "reporting period'."]
+    assert "It holds 'Lobby for court capacity.' in column 'Action'." in printed
+
+
+def test_a_long_cell_is_shortened_and_an_unheaded_column_named_by_its_letter(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "ws" / RETURNS / "opcc.csv"
+    returns = default_returns()
+    del returns["opcc.xlsx"]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    long = "The commissioning plan went to the board in October and was agreed with minor changes."
+    write_csv(path, [RETURN_HEADINGS[:4], (2, "", "Completed", "Done."), (None, None, None, None, None, long)])
+    _code, _printed, issues = _validate(root, capsys)
+    [found] = _of(issues, "missing-ref")
+    assert (found.file, found.row) == (f"{RETURNS.as_posix()}/opcc.csv", 3)
+    assert found.message.endswith("It holds 'The commissioning plan went to the board in October and was…' in "
+                                  "column F.")
+
+
+# ---------------------------------------------------------------- formulas
+
+
+def test_a_formula_is_quoted_as_the_partner_wrote_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    returns = default_returns()
+    returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "In progress", "=Notes!B2", ""),
+                            (4, "", "Completed", "placeholder", ""), (6, "", "Completed", "placeholder", ""),
+                            (None, None, "In progress", "=VLOOKUP(A5,Old!A:C,3,FALSE)", "")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+
+    def as_excel_saves_it(xml: str) -> str:
+        # D2: a formula with its last value; D3, D4: one formula filled down (written once, in D3); D5: never
+        # calculated
+        for old, new in (('<c r="D2"><f>Notes!B2</f><v></v></c>',
+                          '<c r="D2" t="str"><f>Notes!B2</f><v>Commissioning plan agreed.</v></c>'),
+                         ('<c r="D3" t="inlineStr"><is><t>placeholder</t></is></c>',
+                          '<c r="D3" t="str"><f t="shared" ref="D3:D4" si="0">"Action "&amp;A3&amp;" done"</f>'
+                          '<v>Action 4 done</v></c>'),
+                         ('<c r="D4" t="inlineStr"><is><t>placeholder</t></is></c>',
+                          '<c r="D4" t="str"><f t="shared" si="0"/><v>Action 6 done</v></c>')):
+            assert old in xml
+            xml = xml.replace(old, new)
+        return xml
+
+    _edit_sheet(root / RETURNS / "opcc.xlsx", as_excel_saves_it)
+    code, printed, issues = _validate(root, capsys)
+    found = _of(issues, "formula-cell", "formula-error")
+    assert flatten(found, ["code", "row", "column", "value", "ref"]) == [
+        ["formula-cell", 2, "Explanation / Link to meeting papers", "D2", 2],
+        ["formula-cell", 3, "Explanation / Link to meeting papers", "D3", 4],
+        ["formula-cell", 4, "Explanation / Link to meeting papers", "D4", 6],
+        ["formula-error", 5, "Explanation / Link to meeting papers", "D5", None]]
+    assert [i.message for i in found] == [
+        "Cell D2 holds the formula '=Notes!B2'; its last calculated value, 'Commissioning plan agreed.', was used.",
+        "Cell D3 holds the formula '=\"Action \"&A3&\" done\"'; its last calculated value, 'Action 4 done', was "
+        "used.",
+        "Cell D4 holds a formula filled from cell D3 (which holds '=\"Action \"&A3&\" done\"'); its last "
+        "calculated value, 'Action 6 done', was used.",
+        "Cell D5 holds the formula '=VLOOKUP(A5,Old!A:C,3,FALSE)', which has never been calculated; it was read "
+        "as empty."]
+    assert "Cell D2 holds the formula '=Notes!B2'" in printed and code == 1  # row 5 has no reference
+
+
+def test_a_very_long_formula_is_cut_short(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    formula = "=" + "&".join(f"Notes!B{n}" for n in range(1, 200))
+    returns = default_returns()
+    returns["opcc.xlsx"][1] = (2, "", "In progress", formula, "")
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    _code, _printed, issues = _validate(root, capsys)
+    [found] = _of(issues, "formula-error")
+    quoted = found.message.split("the formula ")[1].split(", which")[0]
+    assert quoted.startswith("'=Notes!B1&Notes!B2&") and quoted.endswith("…'") and len(quoted) == 202
+
+
+# ---------------------------------------------------------------- hidden columns
+
+
+def _hide(path: Path, *letters: str) -> None:
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    for letter in letters:
+        first, _, last = letter.partition(":")
+        if last:  # columns grouped and collapsed: Excel writes one <col min max hidden>
+            sheet.column_dimensions.group(first, last, hidden=True)
+        else:
+            sheet.column_dimensions[first].hidden = True
+    book.save(path)
+
+
+def test_hidden_columns_are_said_to_be_hidden_read_or_not(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                          ) -> None:
+    returns = default_returns()
+    returns["opcc.xlsx"] = [(*RETURN_HEADINGS, "Internal notes", "Old status"),
+                            (2, "", "In progress", "Plan drafted.", None, None, None),
+                            (4, "", "Completed", "Service funded.", None, "Budget at risk", "On hold"),
+                            (6, "", "Completed", "Courts lobbied.", None, None, None)]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    _hide(root / RETURNS / "opcc.xlsx", "D", "E", "F:G")
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0  # read as before; each hidden column said
+    found = _of(issues, "hidden-column", "unread-column")
+    assert flatten(found, ["code", "severity", "file", "sheet", "row", "column", "value", "ref"]) == [
+        ["hidden-column", "warning", OPCC, "Return", 1, "Explanation / Link to meeting papers", "D", None],
+        ["hidden-column", "warning", OPCC, "Return", 1, "Timeframe for delivery / Completion", "E", None],
+        ["unread-column", "warning", OPCC, "Return", 3, "Internal notes", "Budget at risk", 4],
+        ["unread-column", "warning", OPCC, "Return", 3, "Old status", "On hold", 4]]
+    assert [i.message for i in found] == [
+        "Column 'Explanation / Link to meeting papers' (column D) is hidden in Excel; what it holds was read.",
+        "Column 'Timeframe for delivery / Completion' (column E) is hidden in Excel and empty, so whoever filled in "
+        "the file could not see it to fill it in.",
+        "Column 'Internal notes' (column F) is hidden in Excel and is not a column reportgen reads, so what it holds "
+        "is not in the paper (row 3: 'Budget at risk').",
+        "Column 'Old status' (column G) is hidden in Excel and is not a column reportgen reads, so what it holds is "
+        "not in the paper (row 3: 'On hold')."]
+    assert "Unhide the column to see it" in found[2].advice
+    by_ref = {a.ref: a for a in validate_draft(root).checked.merged.actions}
+    assert by_ref[4].explanation == "Service funded."  # the hidden column was read, as the message says
+    assert "(column D) is hidden in Excel; what it holds was read." in printed
+
+
+def test_a_hidden_register_column_that_is_read_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_workspace(tmp_path / "ws")
+    _hide(root / "inputs" / "register.xlsx", "C")
+    _code, _printed, issues = _validate(root, capsys)
+    assert flatten(_of(issues, "hidden-column", "unread-column"), ["code", "file", "sheet", "row", "column",
+                                                                  "value"]) == [
+        ["hidden-column", "inputs/register.xlsx", "Register", 1, "Lead", "C"]]
+
+
+def test_a_column_that_is_not_hidden_is_not_said_to_be(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    returns = default_returns()
+    returns["opcc.xlsx"] = [(*RETURN_HEADINGS, "Internal notes"), (2, "", "In progress", "Drafted.", "2027", "Mine")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    book = openpyxl.load_workbook(root / RETURNS / "opcc.xlsx")
+    book.worksheets[0].column_dimensions["F"].width = 40  # a <col> element, visible
+    book.save(root / RETURNS / "opcc.xlsx")
+    _code, _printed, issues = _validate(root, capsys)
+    assert [i.message for i in _of(issues, "hidden-column", "unread-column")] == [
+        "Column 'Internal notes' is not a column reportgen reads, so what it holds is not in the paper (row 2: "
+        "'Mine')."]
+
+
+# ---------------------------------------------------------------- lock files of open workbooks
+
+
+def test_a_lock_file_says_which_workbook_may_be_open(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_workspace(tmp_path / "ws")
+    folder = root / RETURNS
+    (folder / "~$opcc.xlsx").write_bytes(b"\x05J Doe" + b" " * 49)  # Excel's owner file: open right now
+    (folder / "~$fire-service.xlsx").write_bytes(b"\x05J Doe")  # its workbook is not in the folder
+    (folder / ".~lock.criminal-justice-board.xlsx#").write_text("J Doe,host,/tmp,01.10.2026 10:00;", "utf-8")
+    (folder / "~$notes.docx").write_bytes(b"\x05J Doe")  # a Word document's: not about a return
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0  # a warning: the saved workbook is read
+    found = _of(issues, "workbook-open")
+    assert flatten(found, ["severity", "file"]) == [
+        ["warning", f"{RETURNS.as_posix()}/.~lock.criminal-justice-board.xlsx#"],
+        ["warning", f"{RETURNS.as_posix()}/~$fire-service.xlsx"],
+        ["warning", f"{RETURNS.as_posix()}/~$opcc.xlsx"]]
+    assert [i.message for i in found] == [
+        f"{RETURNS.as_posix()}/.~lock.criminal-justice-board.xlsx# is the lock file LibreOffice keeps while "
+        "criminal-justice-board.xlsx is open: criminal-justice-board.xlsx may be open in LibreOffice now, so "
+        "changes not yet saved in it are not read.",
+        f"{RETURNS.as_posix()}/~$fire-service.xlsx is the lock file Excel keeps while fire-service.xlsx is open, "
+        "but there is no fire-service.xlsx in the folder: it may have been open when the folder was copied, or "
+        "saved elsewhere.",
+        f"{RETURNS.as_posix()}/~$opcc.xlsx is the lock file Excel keeps while opcc.xlsx is open: opcc.xlsx may be "
+        "open in Excel now, so changes not yet saved in it are not read."]
+    assert "opcc.xlsx may be open in Excel now" in printed
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before  # nothing removed or changed
+
+
+def test_office_naming_of_a_long_name_is_matched_and_a_lone_lock_file_is_not_a_return(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_workspace(tmp_path / "ws", returns={})
+    folder = root / RETURNS
+    (folder / "~$rtfordshire-constabulary.xlsx").write_bytes(b"\x05J Doe")  # the first two letters replaced
+    write_xlsx(folder / "hertfordshire-constabulary.xlsx", [RETURN_HEADINGS, (9, "", "Completed", "x", "")])
+    _code, _printed, issues = _validate(root, capsys)
+    assert [i.message.split(": ")[0] for i in _of(issues, "workbook-open")] == [
+        f"{RETURNS.as_posix()}/~$rtfordshire-constabulary.xlsx is the lock file Excel keeps while "
+        "hertfordshire-constabulary.xlsx is open"]
+    (folder / "hertfordshire-constabulary.xlsx").unlink()
+    _code, _printed, issues = _validate(root, capsys)
+    assert [i.code for i in issues if i.file.startswith(RETURNS.as_posix())] == ["workbook-open", "no-returns"]
+
+
+# ---------------------------------------------------------------- statuses
+
+
+def test_other_words_for_a_status_are_suggested_never_counted(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                              ) -> None:
+    returns = default_returns()
+    returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "Done", "", ""), (4, "", "Ongoing – review in May", "", ""),
+                            (6, "", "Paused", "", "")]
+    returns["wessex-police.xlsx"] = [RETURN_HEADINGS, (1, "", "Not started yet", "", ""),
+                                     (3, "", "Not complete", "", "")]
+    returns["criminal-justice-board.xlsx"] = [RETURN_HEADINGS, (5, "", "Started", "", "")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    code, printed, issues = _validate(root, capsys)
+    assert code == 1
+    found = _of(issues, "unknown-status")
+    assert flatten(found, ["file", "row", "column", "value", "ref"]) == [
+        [f"{RETURNS.as_posix()}/criminal-justice-board.xlsx", 2, "Status this reporting period", "Started", 5],
+        [OPCC, 2, "Status this reporting period", "Done", 2],
+        [OPCC, 3, "Status this reporting period", "Ongoing – review in May", 4],
+        [OPCC, 4, "Status this reporting period", "Paused", 6],
+        [f"{RETURNS.as_posix()}/wessex-police.xlsx", 3, "Status this reporting period", "Not complete", 3]]
+    assert [i.message.split("counted. ")[-1] for i in found] == [
+        "Did you mean 'In progress'?", "Did you mean 'Completed'?", "Did you mean 'In progress'?",
+        "Did you mean 'On hold'?",
+        "Action 3: status 'Not complete' is not recognised; it is not counted."]  # never 'Completed'
+    assert 'add it to [statuses] aliases in reportgen.toml, e.g. aliases = { "Done" = "Completed" }' in found[1].advice
+    checks = validate_draft(root)
+    by_ref = {a.ref: a.status for a in checks.checked.merged.actions}
+    assert by_ref == {1: "Not started", 2: None, 3: None, 4: None, 5: None, 6: None}  # the canonical words only
+    assert checks.checked.merged.counts(CANONICAL_STATUSES) == {
+        "Completed": 0, "In progress": 0, "Not started": 1, "On hold": 0}
+    assert "status 'Done' is not recognised; it is not counted. Did you mean 'Completed'?" in printed
+
+
+def test_a_synonym_counts_once_the_workspace_makes_it_an_alias(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                               ) -> None:
+    returns = default_returns()
+    returns["opcc.xlsx"][1] = (2, "", "Done", "", "")
+    toml = ('[paper]\nmeeting = "Police and Crime Panel"\ndate = 2026-11-05\ntitle = "Plan"\n'
+            'submitted_by = "Chief Executive"\n\n[statuses]\naliases = { "Done" = "Completed" }\n')
+    root = make_workspace(tmp_path / "ws", returns=returns, toml=toml)
+    code, _printed, issues = _validate(root, capsys)
+    assert code == 0 and not _of(issues, "unknown-status")
+    assert {a.ref: a.status for a in validate_draft(root).checked.merged.actions}[2] == "Completed"
+
+
+# ---------------------------------------------------------------- digits in references
+
+
+def test_a_reference_in_any_one_scripts_digits_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    returns = default_returns()
+    del returns["opcc.xlsx"]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    write_csv(root / RETURNS / "opcc.csv", [RETURN_HEADINGS, ("٢", "", "Completed", "Arabic-Indic", ""),
+                                            ("۴", "", "Completed", "Persian", ""),
+                                            ("６", "", "Completed", "full-width", ""),
+                                            ("1٢", "", "Completed", "two scripts", ""),
+                                            ("²", "", "Completed", "superscript", "")])
+    code, printed, issues = _validate(root, capsys)
+    checks = validate_draft(root)
+    assert {a.ref: a.explanation for a in checks.checked.merged.actions if a.source.endswith("opcc.csv")} == {
+        2: "Arabic-Indic", 4: "Persian", 6: "full-width"}
+    found = _of(issues, "bad-ref")
+    assert flatten(found, ["file", "row", "column", "value"]) == [
+        [f"{RETURNS.as_posix()}/opcc.csv", 5, "Plan priority", "1٢"],
+        [f"{RETURNS.as_posix()}/opcc.csv", 6, "Plan priority", "²"]]
+    assert [i.message for i in found] == [
+        "Row 5: the action reference '1٢' is written in the digits of two scripts (one might be read as another); "
+        "this update was left out.",
+        "Row 6: the action reference '²' is not a whole number; this update was left out."]
+    assert code == 1 and "'1٢' is written in the digits of two scripts" in printed
