@@ -113,7 +113,7 @@ def child_stages(workspace: Path, skip_pdf: bool) -> dict[str, Any]:
     issues = build.collect_issues(plan, checked)
     def tables(_: int) -> Any:  # register.xlsx and draft.json (written beside the renderers), then the CSVs
         build.write_records(paper, folder)
-        return build.write_tables(paper, issues, checked, folder)
+        return build.write_tables(plan, issues, checked, folder)
 
     chase = timed("tables", tables)
 

@@ -517,7 +517,7 @@ def test_a_failed_render_leaves_the_old_paper_and_no_temp_file(tmp_path: Path, m
     def failing_write(self: object, target: BinaryIO | None = None, **options: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", failing_write)
+    monkeypatch.setattr(weasyprint.document.Document, "write_pdf", failing_write)  # a laid-out paper's writing
     with pytest.raises(RuntimeError, match="disk full"):
         pdf_writer.write_pdf(_paper(3), TEMPLATES, out)
     assert out.read_bytes() == b"the previous paper"
