@@ -235,7 +235,8 @@ CODES: dict[str, Code] = {
                      "{suggestion!r}?",
                      "Ask the partner which status they mean; a word that is not a status is never counted as one "
                      "unless you say so. If it always means that status in your partners' returns, add it to "
-                     "[statuses] aliases in reportgen.toml, e.g. aliases = { \"Done\" = \"Completed\" }.")},
+                     "[statuses] aliases in reportgen.toml, as the word written and the status it means: "
+                     "aliases = { \"<the word>\" = \"<the status>\" }.")},
         partner_advice="Choose Completed, In progress, Not started or On hold from the list."),
     "empty-status": Code(
         E, "The action has no status this period.",
