@@ -20,7 +20,8 @@ def issues_markdown() -> str:
         "Every problem reportgen finds in the inputs is an issue with one of these codes, the file, sheet,",
         "spreadsheet row and column heading (as the partner wrote it), the value, and what to do.",
         "`error` blocks publication (the build still writes the paper, lists the issues and exits 1);",
-        "`warning` and `info` do not; issues are listed errors first, then warnings, then notes (`info`).",
+        "`warning` and `info` do not; issues are listed file by file, and in a file errors first, then "
+        "warnings, then notes (`info`), each by row.",
         "",
         "Each code has one severity and a message template filled in from the issue's own fields: `{file}`,",
         "`{sheet}`, `{row}` (the spreadsheet row), `{column}` (the heading as the partner wrote it), `{value}`,",

@@ -230,3 +230,52 @@ def test_register_xlsx_keeps_list_markers_and_numbers_its_refs(tmp_path: Path, c
         return
     assert rows[6][3].value == "Lobby for:\n• court capacity\n• listings"
     assert rows[1][6].value == "Update on action 1." and rows[1][6].data_type == "s"
+
+
+def test_issues_are_listed_file_by_file_errors_first_in_the_csv_the_console_and_the_paper(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """issues.csv and the paper's "Issues to resolve" list the issues as the console does: file by file,
+    and in a file errors, then warnings, then notes, by row (they were in the order they were found)."""
+    returns = default_returns()
+    opcc = [list(row) for row in returns["opcc.xlsx"]]
+    opcc[3][2] = "Maybe"  # row 4: an error after rows that are fine
+    opcc.append([99, "", "Completed", "Not ours.", ""])  # row 5: another error (unknown ref)
+    returns["opcc.xlsx"] = [tuple(row) for row in opcc]
+    police = [list(row) for row in returns["wessex-police.xlsx"]]
+    police[1][2] = ""  # row 2: empty status, an error in another file
+    returns["wessex-police.xlsx"] = [tuple(row) for row in police[:2]]  # action 3 not updated: the register's
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    assert main(["build", "--workspace", str(root)]) == 1
+    printed = capsys.readouterr().out
+    [folder] = (root / "outputs" / "2026-10").glob("draft-*")
+    with (folder / "issues.csv").open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    rank = {"error": 0, "warning": 1, "info": 2}
+    keys = [(row["file"], rank[row["severity"]], int(row["row"] or 0)) for row in rows]
+    assert keys == sorted(keys) and rows[0]["file"] == "inputs/register.xlsx"  # found last, listed first
+    errors = [(row["file"].rsplit("/", 1)[-1], row["row"]) for row in rows if row["severity"] == "error"]
+    assert errors == [("opcc.xlsx", "4"), ("opcc.xlsx", "5"), ("wessex-police.xlsx", "2")]
+    # the console shows the same files in the same order
+    shown = [line.strip() for line in printed.splitlines() if line.strip().startswith("inputs/")]
+    assert shown == list(dict.fromkeys(row["file"] for row in rows if row["severity"] != "info"))
+    # and so does the paper's list of what blocks publication
+    text = " ".join(pypdf.PdfReader(folder / "paper.pdf").pages[0].extract_text().split())
+    positions = [text.index(f"{name}, sheet 'Return', row {row}") for name, row in errors]
+    assert positions == sorted(positions)
+
+
+def test_only_notes_say_so_and_are_counted() -> None:
+    """A run whose only issues are notes said "No issues found." above "1 note … not shown"."""
+    from rich.console import Console
+
+    from reportgen.issues import issue
+    from reportgen.shells.console import print_issues
+
+    console = Console(record=True, width=200)
+    note = issue("carried-forward", lead="OPCC", status="In progress", source="draft-01", ref=2,
+                 file="inputs/register.xlsx", row=3)
+    print_issues(console, [note])
+    expected = "No errors or warnings. 1 note for information not shown (see issues.csv, or --all)."
+    assert " ".join(console.export_text().split()) == expected
+    print_issues(console, [])
+    assert console.export_text().strip() == "No issues found."

@@ -86,6 +86,12 @@ def _shorten(value: str, limit: int = 200) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+def listing_order(item: Issue) -> tuple[str, int, int]:
+    """The one order issues are listed in (console, issues.csv, the paper's "Issues to resolve"): file by
+    file, and in a file errors, then warnings, then notes, each by row."""
+    return item.file, item.severity.rank, item.row or 0
+
+
 def blocking(issues: Iterable[Issue]) -> list[Issue]:
     return [i for i in issues if i.blocking]
 
@@ -99,13 +105,14 @@ ISSUE_FIELDS = [f.name for f in dataclass_fields(Issue)]
 
 
 def issues_csv(issues: Iterable[Issue]) -> str:
-    """The issues as CSV text for the person fixing the files; cells never become formulas."""
+    """The issues as CSV text for the person fixing the files, in `listing_order`; cells never become
+    formulas."""
     from reportgen.safe_cells import text_for_spreadsheet
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(ISSUE_FIELDS)
-    for item in issues:
+    for item in sorted(issues, key=listing_order):
         row = item.to_dict()
         writer.writerow([text_for_spreadsheet("" if row[k] is None else str(row[k])) for k in ISSUE_FIELDS])
     return out.getvalue()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reportgen.check.narrative import fill_narrative, narrative_context
-from reportgen.issues import Issue
+from reportgen.issues import Issue, listing_order
 from reportgen.look import Theme
 from reportgen.model import (
     MergedAction,
@@ -64,7 +64,7 @@ def build_paper(
     date = display_date(day)
     rows = tuple(row for section in sections for row in section.rows)
     moves, new_refs = changes_since(previous, rows) if settings.paper.changes_section else ((), ())
-    blocking = [i for i in issues if i.blocking]
+    blocking = sorted((i for i in issues if i.blocking), key=listing_order)  # as the console lists them
     paper = Paper(
         title=fill_in(settings.paper.title, merged.period, day),
         subtitle=fill_in(settings.paper.subtitle, merged.period, day),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.markup import escape
 
-from reportgen.issues import Issue, Severity
+from reportgen.issues import Issue, Severity, listing_order
 from reportgen.model import Paper
 from reportgen.wording import counted
 
@@ -34,11 +34,9 @@ def print_issues(console: Console, issues: Sequence[Issue], show_info: bool = Fa
     """One block per file; one line per issue with row, heading and action, then what to do. A run of
     many warnings of one kind in one file (72 actions of a partner whose return is missing) is shown by
     its first few and a count, so the errors and the one real cause are not lost among them."""
-    shown = [i for i in issues if show_info or i.severity is not Severity.INFO]
+    shown = sorted((i for i in issues if show_info or i.severity is not Severity.INFO), key=listing_order)
     if not shown:
-        console.print("No issues found.")
-        return
-    shown.sort(key=lambda i: (i.file, i.severity.rank, i.row or 0))
+        console.print("No errors or warnings." if issues else "No issues found.")
     for file, group in groupby(shown, key=lambda i: i.file):
         console.print(f"\n[bold]{escape(file or '(workspace)')}[/]")
         items = list(group)
