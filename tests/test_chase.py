@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from conftest import RETURN_HEADINGS, default_returns, keep_draft, make_workspace, write_xlsx
 from reportgen.check.checked import Checked, check_inputs
@@ -113,7 +114,8 @@ def test_a_partner_returning_the_template_unchanged(tmp_path: Path) -> None:
     assert row_for(rows, "Criminal Justice Board").returned is False
 
 
-def test_rows_sent_back_as_they_were_prefilled_are_not_counted_as_updated(tmp_path: Path) -> None:
+def test_rows_sent_back_as_they_were_prefilled_are_not_counted_as_updated(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
     """A partner edits one row and sends the others back as pre-filled: chase.csv says which."""
     root = make_workspace(tmp_path / "ws", period=A)
     keep_draft(root, A)
@@ -125,6 +127,10 @@ def test_rows_sent_back_as_they_were_prefilled_are_not_counted_as_updated(tmp_pa
     police.save(period_b / "wessex-police.xlsx")
     shutil.copy(written[1], period_b / "opcc.xlsx")  # OPCC: 2, 4 and 6, sent back untouched
     assert main(["build", "--workspace", str(root), "--period", B]) in (0, 1)
+    chase = capsys.readouterr().out.split("To chase:")[1].splitlines()
+    # the partner `reportgen chase` reminds is on the build's list too; one that changed a row is not
+    assert f"  OPCC: workbook sent back as it was pre-filled (inputs/returns/{B}/opcc.xlsx)" in chase
+    assert not any(line.startswith("  Wessex Police") for line in chase)
     [folder] = (root / "outputs" / B).glob("draft-*")
     table = list(csv.DictReader(io.StringIO((folder / "chase.csv").read_text(encoding="utf-8"))))
     police_row, opcc_row = (next(r for r in table if r["Partner"] == name) for name in ("Wessex Police", "OPCC"))

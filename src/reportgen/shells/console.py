@@ -97,6 +97,8 @@ def chase_reasons(row: ChaseRow) -> str:
     if row.no_update:
         refs = ", ".join(str(ref) for ref in row.no_update[:10]) + (", …" if len(row.no_update) > 10 else "")
         reasons.append(f"{len(row.no_update)} of {counted(row.actions_led, 'action')} not updated ({refs})")
+    if row.as_sent and len(row.as_sent) == row.actions_led - len(row.no_update):
+        reasons.append(f"workbook sent back as it was pre-filled ({row.file})")  # `reportgen chase` reminds it
     if row.errors:
         reasons.append(f"{counted(row.errors, 'error')} in {row.file or 'its return'}")
     return "; ".join(reasons)
