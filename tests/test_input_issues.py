@@ -327,3 +327,23 @@ def test_a_reference_in_any_one_scripts_digits_is_read(tmp_path: Path, capsys: p
         "this update was left out.",
         "Row 6: the action reference '²' is not a whole number; this update was left out."]
     assert code == 1 and "'1٢' is written in the digits of two scripts" in printed
+
+
+def test_a_note_under_the_table_is_a_warning_not_a_bad_reference(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A partner's "Signed off by …" under the rows blocked the paper as a bad reference ("write the plan
+    priority number only"); text in the reference column with nothing else in the row is a note."""
+    returns = default_returns()
+    returns["opcc.xlsx"] = [*returns["opcc.xlsx"], ("Signed off by J Smith, 20/10/2026", "", "", "", "")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0
+    assert flatten(_of(issues, "note-row", "bad-ref"), ["code", "severity", "file", "row", "column", "value"]) == [
+        ["note-row", "warning", OPCC, 5, "Plan priority", "Signed off by J Smith, 20/10/2026"]]
+    assert "read as a note, not as an action" in printed
+    # text in the reference column beside an update is still an error: that update would be lost
+    returns["opcc.xlsx"] = [*returns["opcc.xlsx"][:-1], ("12a", "", "Completed", "Done this month.", "")]
+    root = make_workspace(tmp_path / "ws2", returns=returns)
+    code, _printed, issues = _validate(root, capsys)
+    assert code == 1 and flatten(_of(issues, "note-row", "bad-ref"), ["code", "row", "value"]) == [
+        ["bad-ref", 5, "12a"]]

@@ -194,6 +194,14 @@ CODES: dict[str, Code] = {
         E, "The action reference is not a whole number.",
         "Row {row}: the action reference {value!r} is {why}; {left_out}.",
         "Write the plan priority number only, e.g. 12."),
+    "note-row": Code(
+        W, "A row holds text where the action reference goes, and nothing else: a note, not read.",
+        "Row {row} holds only {value!r}, in the reference column, and nothing else: it was read as a note, not as "
+        "an action, and is not in the paper.",
+        "Nothing to do if it is a note. If it is an action, write its plan priority number in that column and its "
+        "update beside it.",
+        partner_advice="Nothing to do if this is a note for us. If it is an action, write its plan priority number "
+        "in that column and its status and explanation beside it."),
     "missing-ref": Code(
         E, "A row has text but no action reference.",
         "Row {row} has no action reference; {left_out}. It holds {holds}.",

@@ -363,7 +363,16 @@ def read_ref(table: Table, number: int, cells: tuple[Cell, ...], left_out: str) 
     where = {"column": table.written["ref"], "value": shown, "file": table.file, "sheet": table.sheet, "row": number}
     if why == "empty":
         return None, [issue("missing-ref", left_out=left_out, holds=what_row_holds(table, cells), **where)]
+    if not _holds_more_than_ref(table, cells):  # "Signed off by J Smith" under the table: a note, not an action
+        return None, [issue("note-row", **where)]
     return None, [issue("bad-ref", why=why, left_out=left_out, **where)]
+
+
+def _holds_more_than_ref(table: Table, cells: tuple[Cell, ...]) -> bool:
+    from reportgen.read.cells import cell_text, clean_text
+
+    ref_at = table.index.get("ref")
+    return any(clean_text(cell_text(cell))[0].strip() for at, cell in enumerate(cells) if at != ref_at)
 
 
 ROW_TEXT_SHOWN = 60  # characters of a row's text that say which row it is, when it has no reference
