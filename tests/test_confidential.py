@@ -288,3 +288,23 @@ def test_a_restricted_edition_with_no_exempt_action_is_not_warned(tmp_path: Path
     root = make_workspace(tmp_path / "ws")
     result = build_draft(root, edition="restricted")
     assert not [i for i in result.issues if i.code == "restricted-cover-not-exempt"]
+
+
+def test_a_row_without_a_reference_is_quoted_in_public_for_a_partner_leading_no_exempt_action(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Wessex Police leads no exempt action, so its workbook holds none: which of its rows has no reference
+    is said in the public edition too (it said only "may be about an exempt action" for every partner)."""
+    from reportgen.shells.cli import main
+
+    root = exempt_workspace(tmp_path / "ws")
+    for name, text in (("wessex-police.xlsx", "Police row without a ref"), ("opcc.xlsx", f"{CANARY} no ref")):
+        path = root / "inputs" / "returns" / "2026-10" / name
+        book = openpyxl.load_workbook(path)
+        book.worksheets[0].append([None, text, "Completed", "", ""])
+        book.save(path)
+    main(["validate", "--workspace", str(root)])
+    printed = capsys.readouterr().out
+    missing = {i.file.rsplit("/", 1)[-1]: i.message for i in validate_draft(root).issues if i.code == "missing-ref"}
+    assert "It holds 'Police row without a ref' in column 'Action'" in missing["wessex-police.xlsx"]
+    assert "may be about an exempt action" in missing["opcc.xlsx"]  # OPCC leads exempt action 7
+    assert "Police row without a ref" in printed and CANARY not in printed

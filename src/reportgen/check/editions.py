@@ -32,6 +32,7 @@ class PublicView:
     public_leads: tuple[str, ...]  # leads of published actions, in register order
     hidden_leads: frozenset[str]  # leads whose every action is exempt
     hidden_files: frozenset[str]  # return files (as displayed) of hidden leads
+    open_files: frozenset[str] = frozenset()  # return files (as displayed) of leads that lead no exempt action
 
     def is_exempt_ref(self, ref: int | None) -> bool:
         return ref is not None and ref in self.exempt_refs
@@ -44,19 +45,24 @@ def public_view(checked: Checked) -> PublicView:
     hidden_leads = frozenset(register.leads) - set(public_leads)
     hidden_files = frozenset(checked.inputs.display(path) for path in checked.inputs.returns
                              if partner_for(path, register) in hidden_leads)
+    leading_exempt = {action.lead for action in register.actions if action.exempt}
+    open_files = frozenset(checked.inputs.display(path) for path in checked.inputs.returns
+                           if (lead := partner_for(path, register)) is not None and lead not in leading_exempt)
     return PublicView(register.path, frozenset(exempt_refs), register.exempt_rows, public_leads, hidden_leads,
-                      hidden_files)
+                      hidden_files, open_files)
 
 
 # issues that quote what a row of a return holds (an earlier period's, in a note, too); of a row whose action
 # cannot be read, nobody can tell whether it is an exempt one's, so while any action is exempt the public
-# edition quotes none
-QUOTES_ROW = frozenset({"missing-ref", "formula-cell", "formula-error", "unread-column", "earlier-return-problem"})
+# edition quotes none from the return of a lead of an exempt action (or of no lead); a lead of none has no
+# exempt action in its workbook, and its partner needs to know which row to mend
+QUOTES_ROW = frozenset({"missing-ref", "note-row", "formula-cell", "formula-error", "unread-column",
+                        "earlier-return-problem"})
 
 
 def quotes_unknown_row(item: Issue, view: PublicView) -> bool:
     return (item.code in QUOTES_ROW and item.ref is None and item.row is not None and bool(view.exempt_refs)
-            and item.file != view.register_file)
+            and item.file != view.register_file and item.file not in view.open_files)
 
 
 def public_issues(issues: Iterable[Issue], view: PublicView) -> tuple[Issue, ...]:
