@@ -185,7 +185,8 @@ def test_a_deadline_that_has_passed_is_a_warning(tmp_path: Path) -> None:
 MEETINGS = '[paper]\ntitle = "Plan"\nmeetings = [2026-09-03, 2026-11-05, 2027-01-14]\n'
 
 
-def test_a_deadline_counted_back_from_each_periods_meeting(tmp_path: Path) -> None:
+def test_a_deadline_counted_back_from_each_periods_meeting(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
     """The monthly round needs no edit of reportgen.toml: each period's deadline follows its meeting."""
     root = make_workspace(tmp_path / "ws", period=A, toml=MEETINGS + "\n[returns]\ndays_before_meeting = 12\n")
     settings = load_settings(root)
@@ -200,6 +201,9 @@ def test_a_deadline_counted_back_from_each_periods_meeting(tmp_path: Path) -> No
     lines = [" ".join(str(v) for v in row if v) for row in openpyxl.load_workbook(written[0])["Instructions"]
              .iter_rows(values_only=True)]
     assert "Deadline 2 January 2027" in lines
+    assert main(["returns", "--workspace", str(root), "--period", A, "--out", str(tmp_path / "late")]) == 0
+    printed = " ".join(capsys.readouterr().out.split())  # October's deadline, 24 October 2026, has passed
+    assert "warning setting 'days_before_meeting': The returns deadline for October 2026" in printed
 
     # a period after the last listed meeting: no day to count back from, said so, and none named
     unknown = deadline_issues(settings, "2027-02")

@@ -505,7 +505,7 @@ CODES: dict[str, Code] = {
         "them again."),
     "mail-late": Code(
         N, "The return arrived after the deadline.",
-        "{partner}'s return {file} arrived on {value}, after the deadline.",
+        "{partner}'s return {file} arrived on {arrived}, after the deadline ({deadline}).",
         "No action needed: it is used."),
     "mail-send-failed": Code(
         E, "The mail server refused a message; it was not sent.",

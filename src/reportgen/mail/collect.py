@@ -44,7 +44,7 @@ from reportgen.read.returns import read_return, slug, validate_return
 from reportgen.read.workspace import Inputs, versioned
 from reportgen.run.chase import untouched_returns
 from reportgen.run.prefill import Prefill, workbook_prefill
-from reportgen.run.return_workbooks import returns_deadline
+from reportgen.run.return_workbooks import deadline_text, returns_deadline
 
 PROCESSED, REJECTED = "processed", "rejected"
 
@@ -206,7 +206,9 @@ class Collector:
         late = _late(record.date, returns_deadline(self.settings, self.inputs.period))
         found = self._check(path, display, partner)
         if late:
-            found.append(issue("mail-late", partner=partner, file=display, value=record.date))
+            deadline = deadline_text(self.settings, self.inputs.period)
+            found.append(issue("mail-late", partner=partner, file=display, value=record.date,
+                               arrived=_arrival(record.date), deadline=deadline))
         partner_issues = [for_partner(i, display, attachment.name) for i in found]
         text = compose.acknowledgement_text(attachment.name, self.inputs.period, partner_issues, late, self.settings)
         saved = replace(record, outcome="saved", file=display, sha256=digest, late="yes" if late else "",
@@ -321,6 +323,12 @@ def _date(message: EmailMessage) -> str:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return when.astimezone(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _arrival(date: str) -> str:
+    """'27 October 2026 at 16:40 UTC' for the message's ISO date (the record keeps the ISO form)."""
+    when = dt.datetime.fromisoformat(date).astimezone(dt.UTC)
+    return f"{when.day} {when:%B %Y} at {when:%H:%M} UTC"
 
 
 def _late(date: str, deadline: dt.date | None) -> bool:
