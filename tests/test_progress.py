@@ -343,3 +343,21 @@ def test_an_update_typed_as_html_then_returned_as_the_prefilled_text_has_not_cha
         papers.append(replace(first, period=period, sections=(replace(first.sections[0], rows=rows),)))
     stalled = stalled_actions(history_frame(papers), papers[-1], after=2)
     assert [(action.ref, action.since) for action in stalled] == [(1, "2026-08"), (2, "2026-08"), (3, "2026-08")]
+
+
+def test_the_docx_numbers_table_with_unrecognised_statuses_fits_the_page(tmp_path: Path) -> None:
+    """With a "No recognised status" column the numbers table was 6.8 inches on a 6.3-inch text width, and
+    LibreOffice broke "recognised" inside the word (and "Completed", had the columns only been narrowed)."""
+    plan = {**PLAN, 2: ("In progress", "Maybe", "In progress")}
+    root = tmp_path / "ws"
+    make_workspace(root, period=PERIODS[0], returns=_returns(0, plan), toml=TOML.format(n=2))
+    build_draft(root, period=PERIODS[0])
+    for name, rows in _returns(1, plan).items():
+        write_xlsx(root / "inputs" / "returns" / PERIODS[1] / name, rows)
+    result = build_draft(root, period=PERIODS[1])
+    document = docx.Document(str(result.folder / "paper.docx"))
+    [numbers] = [t for t in document.tables if t.rows[0].cells[-2].text == "No recognised status"
+                 and t.rows[0].cells[0].text == "Period"]
+    widths = [column.width.inches for column in numbers.columns]
+    assert sum(widths) <= 6.3 + 1e-6 and widths[-2] >= 1.0 and min(widths[1:5]) >= 0.95  # "Completed" whole
+    assert [c.text for c in numbers.rows[2].cells][-2:] == ["1", "6"]

@@ -77,7 +77,11 @@ def _numbers_table(document: Document, chart: Chart, style_exists: Callable[[str
                 "Total")
     rows = [(row.label, *(str(count) for _status, count in row.counts), *((str(row.other),) * other), str(row.total))
             for row in chart.rows]
-    widths = (1.5, *(0.95 for _ in chart.rows[0].counts), *((0.9,) * other), 0.6)
+    # inches, within the text width: a status heading in bold needs ~0.95 inch not to break inside a word
+    # ("Complete-d"), and "No recognised status" ~1 inch ("recognise-d"); the labels wrap between words
+    label, other_width, total = (1.0, 1.0, 0.5) if other else (1.5, 0.0, 0.6)
+    each = min(0.95, (PICTURE_WIDTH.inches - label - other_width - total) / len(chart.rows[0].counts))
+    widths = (label, *(each for _ in chart.rows[0].counts), *((other_width,) * other), total)
     return _table(document, headings, rows, f"{chart.title}: the numbers",
                   f"The numbers the chart '{chart.title}' draws", style_exists, widths)
 
