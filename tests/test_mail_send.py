@@ -85,6 +85,7 @@ def test_dry_run_writes_one_eml_per_partner_with_its_workbook(tmp_path: Path) ->
     assert "24 October 2026" in message["Subject"] and f"[reportgen {PERIOD}]" in message["Subject"]
     body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "lists the 3 actions of the plan you lead" in body and "by 24 October 2026" in body
+    assert body.startswith("Dear OPCC colleagues,\n")  # not "Dear colleagues at OPCC"
     # the workspace's first period: nothing to pre-fill, and neither the message nor the run says otherwise
     assert "with no status, explanation or timeframe yet: this is the first period reported" in body
     assert "last period's status" not in body

@@ -73,7 +73,7 @@ def workbook_request(lead: str, to: Sequence[str], period: str, actions: Sequenc
     deadline = deadline_text(settings, period)
     by = f" by {deadline}" if deadline else ""
     body = (
-        f"Dear colleagues at {lead},\n\n"
+        f"Dear {lead} colleagues,\n\n"
         f"Please find attached your return for {label}: the workbook {name} lists the "
         f"{counted(len(actions), 'action')} of the plan you lead, "
         + ("with last period's status, explanation and timeframe filled in.\n\n" if prefilled else
@@ -104,7 +104,7 @@ def reminder(lead: str, to: Sequence[str], period: str, actions: Sequence[Action
         why = f"We have not yet received your return for {label}."
     listing = "\n".join(f"- {action.ref}: {action.text}" for action in actions)
     body = (
-        f"Dear colleagues at {lead},\n\n{why} It covers these actions:\n\n{listing}\n\n"
+        f"Dear {lead} colleagues,\n\n{why} It covers these actions:\n\n{listing}\n\n"
         + (f"The deadline is {deadline}. " if (deadline := deadline_text(settings, period)) else "")
         + "The workbook is attached again: please fill it in and reply to this message with it attached."
     )
@@ -124,7 +124,7 @@ def answer(lead: str, original: EmailMessage, period: str, text: str, settings: 
         subject = f"{subject} {tag(period)}"
     # to the address that matched the partner, never a Reply-To: that could send its issues elsewhere
     sender = str(original.get("From", ""))
-    message = _message(key, settings, [sender], subject, f"Dear colleagues at {lead},\n\n{text}")
+    message = _message(key, settings, [sender], subject, f"Dear {lead} colleagues,\n\n{text}")
     if original_id:
         message["In-Reply-To"] = original_id
         message["References"] = " ".join(filter(None, (str(original.get("References", "")).strip(), original_id)))
