@@ -70,6 +70,17 @@ def test_missing_column_names_the_file_and_suggests(tmp_path: Path) -> None:
     assert "Did you mean 'Staus this period'?" in issues[0].message
 
 
+def test_a_heading_that_means_another_column_is_never_suggested(tmp_path: Path) -> None:
+    """Our workbooks carry the register's Section column: with Plan priority deleted, 'Section' was
+    suggested for it (it is close to the alias 'Action ref'), and the partner told to rename it."""
+    rows = [("Section", "Action", "Status this reporting period", "Explanation / Link to meeting papers"),
+            ("Victims", "Fund an advocacy service.", "Completed", "")]
+    ret, issues = _return(write_xlsx(tmp_path / "opcc.xlsx", rows))
+    assert ret is None
+    assert flatten(issues, ["code", "row", "column", "value"]) == [["missing-column", 1, "", "Plan priority"]]
+    assert "Did you mean" not in issues[0].message
+
+
 def test_a_reference_typed_as_a_date_is_shown_as_the_partner_sees_it(tmp_path: Path) -> None:
     import datetime as dt
 

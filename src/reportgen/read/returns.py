@@ -47,7 +47,8 @@ def read_return(path: Path, settings: Settings, display: str, partner: str) -> t
     sheets, issues = read_sheets(path, display)
     if not sheets:
         return None, issues
-    table, found = locate_table(sheets, settings.returns.columns, display, other_sheets=True)
+    table, found = locate_table(sheets, settings.returns.columns, display, other_sheets=True,
+                                known_elsewhere=register_only_headings(settings))
     issues += found
     if table is None:
         return None, issues
@@ -68,14 +69,21 @@ def read_return(path: Path, settings: Settings, display: str, partner: str) -> t
 SHOWN_OPTIONAL = ("timeframe",)  # optional return columns whose text the paper shows
 
 
+def register_only_headings(settings: Settings) -> frozenset[str]:
+    """Heading keys of the register's columns a return does not read (Section, Lead…), as our workbooks
+    carry some of them: expected in a return, and never another column's misspelling."""
+    returns = {heading_key(name) for column in settings.returns.columns.values() for name in column.names}
+    names = {heading_key(name) for column in settings.register.columns.values() for name in column.names}
+    return frozenset((names | {heading_key(RETURN_SECTION_HEADING)}) - returns)
+
+
 def unread_columns(table: Table, settings: Settings, found: Sequence[Issue]) -> list[Issue]:
     """What a return holds that the paper will not show, never dropped quietly: a column under a heading
     reportgen does not read that holds text (a register column such as Section, copied into our
     workbooks, is expected), and no timeframe column at all when the paper's table shows one."""
     where = {"file": table.file, "sheet": table.sheet, "row": table.header_row}
     reported = {item.column for item in found if item.row == table.header_row}  # misnamed, duplicated
-    register_names = {heading_key(name) for column in settings.register.columns.values() for name in column.names}
-    register_names.add(heading_key(RETURN_SECTION_HEADING))
+    register_names = register_only_headings(settings)
     issues = []
     by_number = dict(table.rows)
     for position, heading in enumerate(table.headings):

@@ -11,12 +11,12 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.issues import Issue, issue
-from reportgen.read.headings import did_you_mean, find_header_row
+from reportgen.read.headings import did_you_mean, find_header_row, heading_key
 from reportgen.read.workspace import OTHER_SPREADSHEETS
 from reportgen.read.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
 from reportgen.read.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
@@ -228,11 +228,13 @@ INSTRUCTIONS_SHEET = "Instructions"  # the sheet of guidance our return workbook
 
 
 def locate_table(
-    sheets: Sequence[RawSheet], columns: Mapping[str, Column], display: str, other_sheets: bool = False
+    sheets: Sequence[RawSheet], columns: Mapping[str, Column], display: str, other_sheets: bool = False,
+    known_elsewhere: Collection[str] = (),
 ) -> tuple[Table | None, list[Issue]]:
     """Find the sheet and row holding the headings; report missing and duplicate columns. With
     `other_sheets` (a partner's return), a visible sheet holding text but no headings is reported too:
-    a partner may have written updates there."""
+    a partner may have written updates there. Headings in `known_elsewhere` (heading keys) mean another
+    column, so they are never suggested for a missing one ('Section' for 'Action ref')."""
     issues: list[Issue] = []
     candidates = []
     for sheet in sheets:
@@ -270,14 +272,15 @@ def locate_table(
         issues.append(issue("duplicate-column" if filled else "duplicate-column-empty", first=found.written[key],
                             letter=column_letters(position + 1), first_letter=column_letters(found.index[key] + 1),
                             row=header_row, column=written, value=written, **where))
+    unmatched = [heading for heading in found.unmatched if heading_key(heading) not in known_elsewhere]
     for key in found.missing:
         column = columns[key]
-        close = did_you_mean(column, found.unmatched)
+        close = did_you_mean(column, unmatched)
         hint = f" Did you mean {close!r}?" if close else ""
         issues.append(issue("missing-column", hint=hint, row=header_row, column=close or "", value=column.heading,
                             **where))
     for key, column in columns.items():  # an optional column under a heading a letter or two out: not read
-        close = did_you_mean(column, found.unmatched) if not column.required and key not in found.index else None
+        close = did_you_mean(column, unmatched) if not column.required and key not in found.index else None
         if close:
             issues.append(issue("optional-column-misnamed", row=header_row, column=close, value=column.heading,
                                 **where))
