@@ -16,7 +16,8 @@ import os
 import re
 import shutil
 import textwrap
-from collections.abc import Iterator, Sequence
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import openpyxl
@@ -145,6 +146,19 @@ def write_xlsx(path: Path, rows: Sequence[Row], sheet: str = "Return",
     for row in rows:
         data.append(list(row))
     book.save(path)
+    return path
+
+
+def edit_sheet_xml(path: Path, edit: Callable[[str], str]) -> Path:
+    """`path` (an .xlsx) with its first worksheet's XML changed by `edit`: what Excel writes and openpyxl
+    cannot (cached values, formulas filled down)."""
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
+    parts[sheet] = edit(parts[sheet].decode()).encode()
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
     return path
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import resource
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -16,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import RETURN_HEADINGS, default_returns, make_workspace, write_csv, write_xlsx
+from conftest import RETURN_HEADINGS, default_returns, edit_sheet_xml, make_workspace, write_csv, write_xlsx
 from reportgen.issues import flatten
 from reportgen.read.cells import parse_ref
 from reportgen.read.returns import read_return
@@ -39,18 +38,6 @@ def _book_with(path: Path, rows, edit) -> Path:
         sheet.append(list(row))
     edit(book, sheet)
     book.save(path)
-    return path
-
-
-def _with_sheet_xml(path: Path, edit: Callable[[str], str]) -> Path:
-    """`path` (an .xlsx) with its first worksheet's XML changed by `edit`: what openpyxl cannot write."""
-    with zipfile.ZipFile(path) as package:
-        parts = {name: package.read(name) for name in package.namelist()}
-    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
-    parts[sheet] = edit(parts[sheet].decode()).encode()
-    with zipfile.ZipFile(path, "w") as package:
-        for name, data in parts.items():
-            package.writestr(name, data)
     return path
 
 
@@ -108,7 +95,7 @@ def test_merged_heading_cells_are_reported(tmp_path: Path) -> None:
 @pytest.mark.parametrize("element", ['<mergeCells count="1"><mergeCell ref="B2:ZZZZ9"/></mergeCells>',
                                      '<mergeCells count="1"><mergeCell ref="B0:C3"/></mergeCells>'])
 def test_a_damaged_merged_range_is_an_unreadable_file(tmp_path: Path, element: str) -> None:
-    path = _with_sheet_xml(write_xlsx(tmp_path / "opcc.xlsx", ROWS),
+    path = edit_sheet_xml(write_xlsx(tmp_path / "opcc.xlsx", ROWS),
                            lambda xml: xml.replace("</sheetData>", "</sheetData>" + element))
     ret, issues = _read(path)
     assert ret is None
@@ -119,7 +106,7 @@ def test_a_damaged_merged_range_is_an_unreadable_file(tmp_path: Path, element: s
 def test_error_values_pasted_without_a_formula_are_errors(tmp_path: Path) -> None:
     pasted = ('<row r="5"><c r="A5"><v>4</v></c><c r="C5" t="inlineStr"><is><t>Completed</t></is></c>'
               '<c r="D5" t="e"><v>#REF!</v></c></row></sheetData>')
-    path = _with_sheet_xml(write_xlsx(tmp_path / "opcc.xlsx", ROWS), lambda xml: xml.replace("</sheetData>", pasted))
+    path = edit_sheet_xml(write_xlsx(tmp_path / "opcc.xlsx", ROWS), lambda xml: xml.replace("</sheetData>", pasted))
     _ret, issues = _read(path)
     errors = [i for i in issues if i.code == "formula-error"]
     assert flatten(errors, ["row", "column", "value"]) == [[5, "Explanation / Link to meeting papers", "D5"]]
@@ -135,7 +122,7 @@ def test_formulas_cached_uncached_and_ref_errors(tmp_path: Path) -> None:
         return xml.replace("</sheetData>", '<row r="3"><c r="A3"><v>2</v></c><c r="C3" t="e"><f>#REF!</f>'
                            '<v>#REF!</v></c><c r="D3"><f>SUM(Z1)</f></c></row></sheetData>')
 
-    ret, issues = _read(_with_sheet_xml(path, cached))
+    ret, issues = _read(edit_sheet_xml(path, cached))
     assert ret is not None
     assert flatten([i for i in issues if i.code.startswith("formula")], ["code", "row", "column", "value"]) == [
         ["formula-cell", 2, "Explanation / Link to meeting papers", "D2"],

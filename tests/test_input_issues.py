@@ -3,14 +3,20 @@ fix it. Every file is made here, put in a workspace, and checked as a user check
 
 from __future__ import annotations
 
-import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, default_returns, make_workspace, write_csv, write_xlsx
+from conftest import (
+    REGISTER_HEADINGS,
+    RETURN_HEADINGS,
+    default_returns,
+    edit_sheet_xml,
+    make_workspace,
+    write_csv,
+    write_xlsx,
+)
 from reportgen.issues import Issue, flatten
 from reportgen.run.build import validate_draft
 from reportgen.settings import CANONICAL_STATUSES
@@ -30,18 +36,6 @@ def _validate(root: Path, capsys: pytest.CaptureFixture[str], *options: str) -> 
 
 def _of(issues: list[Issue], *codes: str) -> list[Issue]:
     return [i for i in issues if i.code in codes]
-
-
-def _edit_sheet(path: Path, edit: Callable[[str], str]) -> None:
-    """The return's worksheet XML changed by `edit`: what Excel writes and openpyxl cannot (cached values,
-    formulas filled down)."""
-    with zipfile.ZipFile(path) as package:
-        parts = {name: package.read(name) for name in package.namelist()}
-    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
-    parts[sheet] = edit(parts[sheet].decode()).encode()
-    with zipfile.ZipFile(path, "w") as package:
-        for name, data in parts.items():
-            package.writestr(name, data)
 
 
 # ---------------------------------------------------------------- a row with no action reference
@@ -111,7 +105,7 @@ def test_a_formula_is_quoted_as_the_partner_wrote_it(tmp_path: Path, capsys: pyt
             xml = xml.replace(old, new)
         return xml
 
-    _edit_sheet(root / RETURNS / "opcc.xlsx", as_excel_saves_it)
+    edit_sheet_xml(root / RETURNS / "opcc.xlsx", as_excel_saves_it)
     code, printed, issues = _validate(root, capsys)
     found = _of(issues, "formula-cell", "formula-error")
     assert flatten(found, ["code", "row", "column", "value", "ref"]) == [
