@@ -56,7 +56,7 @@ def print_issues(console: Console, issues: Sequence[Issue], show_info: bool = Fa
                     continue
             where = ", ".join(part for part in (
                 f"sheet {item.sheet!r}" if item.sheet else "",
-                f"row {item.row}" if item.row is not None else "",
+                item.row_label if item.row is not None else "",
                 f"column {item.column!r}" if item.column else "",
             ) if part)
             console.print(f"  {label} {escape(where + ': ' if where else '')}{escape(item.message)}")
