@@ -50,7 +50,7 @@ def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out
     headings = {style: field_blocks(style, getattr(old, field), getattr(new, field))
                 for style, field in HEADING_STYLES.items() if getattr(old, field) != getattr(new, field)}
     write_docx(redline_paper(old, new, diff), template, out, revision_author, revision_date, cover_redline=cover,
-               heading_redline=headings, fills_were=status_fills_were(old, new))
+               heading_redline=headings, fills_were=status_fills_were(old, new, diff))
 
 
 @dataclass(frozen=True)
