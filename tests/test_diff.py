@@ -29,11 +29,13 @@ from conftest import (
     REGISTER_HEADINGS,
     ROOT,
     UNKNOWN_REF,
+    blocked_workspace,
     default_returns,
     make_paper,
     make_row,
     make_workspace,
     untagged_furniture,
+    write_xlsx,
 )
 from reportgen.diff.changes import (
     Span,
@@ -490,6 +492,24 @@ def test_an_action_tidied_or_lightly_reworded_is_still_the_same_action() -> None
     assert same_action("Publish the commissioning plan.", "publish  the commissioning plan")
     assert same_action("Publish the commissioning plan.", "Publish the commissioning plan for 2027.")
     assert not same_action("Publish the commissioning plan.", "Measure file quality.")
+
+
+def test_the_summary_says_when_blocking_issues_were_resolved_or_appeared(tmp_path: Path, capsys) -> None:
+    root = blocked_workspace(tmp_path / "ws")
+    blocked = build_draft(root).folder
+    write_xlsx(root / "inputs" / "returns" / "2026-10" / "opcc.xlsx", default_returns()["opcc.xlsx"])
+    clean = build_draft(root).folder
+    assert main(["diff", str(blocked), str(clean), "--out", str(tmp_path / "fixed")]) == 0
+    resolved = "The old draft had 2 issues blocking publication; the new one has none (its draft marking is gone)."
+    assert resolved in capsys.readouterr().out.splitlines()[:3]
+    html = " ".join(unescape((tmp_path / "fixed" / "diff.html").read_text(encoding="utf-8")).split())
+    assert resolved in html and "No changes" not in html
+    assert main(["diff", str(clean), str(blocked), "--out", str(tmp_path / "broken")]) == 0
+    appeared = ("The old draft had no issues blocking publication; the new one has 2 issues and is marked "
+                "'DRAFT – not for publication: 2 issues to resolve'.")
+    assert appeared in capsys.readouterr().out.splitlines()[:3]
+    assert main(["diff", str(clean), str(clean), "--out", str(tmp_path / "same")]) == 0
+    assert "blocking publication" not in capsys.readouterr().out
 
 
 def test_cli_diff_refuses_a_folder_that_is_not_a_draft(drafts, tmp_path: Path, capsys) -> None:

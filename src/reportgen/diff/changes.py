@@ -113,6 +113,8 @@ class DraftInfo:
     title: str
     draft: str = ""  # e.g. "2026-09/draft-01"; set by whoever knows the folder (compare_drafts)
     marking: str = ""  # the restricted edition's protective marking ("RESTRICTED"); "" when public
+    blocking_issues: int = 0  # issues that blocked the draft's publication when it was built
+    draft_marking: str = ""  # the line its pages carry while any did ("DRAFT – not for publication: …")
 
 
 @dataclass(frozen=True)
@@ -160,8 +162,9 @@ class DraftDiff:
     def is_empty(self) -> bool:
         """True when the two drafts say the same (dates and draft names aside)."""
         counts_moved = any(count.delta for count in (*self.counts, self.total, self.exempt))
-        return not (counts_moved or self.moves or self.added or self.withdrawn or self.changed or self.cover
-                    or self.narrative)
+        blocking_moved = self.old.blocking_issues != self.new.blocking_issues
+        return not (counts_moved or blocking_moved or self.moves or self.added or self.withdrawn or self.changed
+                    or self.cover or self.narrative)
 
 
 # ---------------------------------------------------------------- word-level comparison
@@ -279,7 +282,8 @@ def same_action(old: str, new: str) -> bool:
 
 
 def draft_info(paper: Paper) -> DraftInfo:
-    return DraftInfo(paper.period, paper.date, paper.edition, paper.title, marking=paper.marking)
+    return DraftInfo(paper.period, paper.date, paper.edition, paper.title, marking=paper.marking,
+                     blocking_issues=paper.blocking_issues, draft_marking=paper.draft_marking)
 
 
 def action_summary(row: PaperRow) -> ActionSummary:
@@ -394,6 +398,23 @@ def unrelated_note(diff: DraftDiff) -> str:
                                  are="is" if diff.same_actions == 1 else "are")
 
 
+def blocking_note(diff: DraftDiff) -> str:
+    """Whether publication was blocked then and now: the reviewer's first question of a new draft; ""
+    when neither draft was blocked."""
+    old, new = diff.old.blocking_issues, diff.new.blocking_issues
+    if old and not new:
+        gone = " (its draft marking is gone)" if diff.old.draft_marking else ""
+        return f"The old draft had {counted(old, 'issue')} blocking publication; the new one has none{gone}."
+    if new and not old:
+        marked = f" and is marked '{diff.new.draft_marking}'" if diff.new.draft_marking else ""
+        return (f"The old draft had no issues blocking publication; the new one has {counted(new, 'issue')}"
+                f"{marked}.")
+    if old and new:
+        return (f"Both drafts are blocked from publication: the old one by {counted(old, 'issue')}, the new one "
+                f"by {counted(new, 'issue')}.")
+    return ""
+
+
 def human_text(diff: DraftDiff) -> str:
     """A plain-text summary: counts, status moves, added and withdrawn actions, reworded actions."""
     lines = [f"{draft_label(diff.old)} -> {draft_label(diff.new)}"]
@@ -401,6 +422,8 @@ def human_text(diff: DraftDiff) -> str:
         lines.append(PERIODS_NOTE)
     if diff.unrelated:
         lines.append(unrelated_note(diff))
+    if blocking := blocking_note(diff):
+        lines.append(blocking)
     marking = diff.old.marking or diff.new.marking
     if marking:  # first, so nobody forwards it unaware
         lines.insert(0, f"{marking}: this comparison includes exempt actions; it is not for publication.")
