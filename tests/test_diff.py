@@ -29,13 +29,24 @@ from conftest import (
     REGISTER_HEADINGS,
     ROOT,
     UNKNOWN_REF,
+    blocked_workspace,
     default_returns,
     make_paper,
     make_row,
     make_workspace,
     untagged_furniture,
+    write_xlsx,
 )
-from reportgen.diff.changes import Span, diff_drafts, diff_to_json, human_text, new_text, old_text, word_diff
+from reportgen.diff.changes import (
+    Span,
+    diff_drafts,
+    diff_to_json,
+    human_text,
+    new_text,
+    old_text,
+    same_action,
+    word_diff,
+)
 from reportgen.diff.redline import redline_blocks, redline_paper
 from reportgen.diff.render import DiffResult, compare_drafts, default_out
 from reportgen.diff.summary import render_diff_html, write_diff_docx
@@ -433,18 +444,72 @@ def test_cli_diff_prints_a_summary_then_the_folder(drafts, tmp_path: Path, capsy
     assert "are they drafts of the same plan?" not in html  # two drafts of one plan
 
 
-def test_drafts_of_two_plans_are_compared_with_a_warning(tmp_path: Path, capsys) -> None:
+def test_drafts_of_two_plans_pair_no_actions_and_say_so(tmp_path: Path, capsys) -> None:
+    """Two plans numbered alike: no action is paired with an unrelated one by its number (no status move,
+    no rewording), in the printed summary, diff.json and diff.docx; each draft's actions stand alone."""
     ours = build_draft(make_workspace(tmp_path / "ours")).folder
     other = [REGISTER_HEADINGS, *((ref, section, lead, f"Another plan's action {ref}.", page)
                                   for ref, section, lead, _text, page in ACTIONS)]
     theirs = build_draft(make_workspace(tmp_path / "theirs", register=other)).folder
+    out = tmp_path / "cmp"
+    assert main(["diff", str(ours), str(theirs), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    note = ("These are drafts of different plans: none of the 6 action numbers both use holds the same action in "
+            "each, so no action is paired with another: the old draft's 6 actions are all shown as withdrawn and "
+            "the new draft's 6 as added.")
+    assert note in printed.splitlines()[:3]
+    assert "status move" not in printed and "reworded" not in printed and "Only 0" not in printed
+    html = " ".join(unescape((out / "diff.html").read_text(encoding="utf-8")).split())
+    assert note in html and "status move" not in html.casefold()
+    found = json.loads((out / "diff.json").read_text(encoding="utf-8"))["diff"]
+    assert (found["different_plans"], found["moves"], found["changed"]) == (True, [], [])
+    assert [a["ref"] for a in found["withdrawn"]] == [a["ref"] for a in found["added"]] == [1, 2, 3, 4, 5, 6]
+    rows = plan_table(open_docx(out / "diff.docx")).rows
+    marks = [(all_text(row._tr.tc_lst[0]), row_change(row._tr)) for row in rows if row_change(row._tr)]
+    assert sorted(marks) == sorted([(str(ref), change) for ref in range(1, 7) for change in ("del", "ins")])
+    assert table_text(reject_all(open_docx(out / "diff.docx"))) == table_text(open_docx(ours / "paper.docx"))
+    assert table_text(accept_all(open_docx(out / "diff.docx"))) == table_text(open_docx(theirs / "paper.docx"))
+
+
+@pytest.mark.parametrize(("kept", "note"), [
+    (1, "Only 1 of 6 actions is the same action in both drafts: are they drafts of the same plan?"),
+    (2, "Only 2 of 6 actions are the same action in both drafts: are they drafts of the same plan?"),
+])
+def test_a_plan_mostly_rewritten_is_compared_by_number_with_a_warning(tmp_path: Path, capsys, kept: int,
+                                                                        note: str) -> None:
+    """One plan whose actions were mostly rewritten: a few alike (one in ten or more) still pair by number."""
+    ours = build_draft(make_workspace(tmp_path / "ours")).folder
+    rewritten = [REGISTER_HEADINGS, *((ref, section, lead, text if ref <= kept else f"A new aim number {ref}.", page)
+                                      for ref, section, lead, text, page in ACTIONS)]
+    theirs = build_draft(make_workspace(tmp_path / "theirs", register=rewritten)).folder
     assert main(["diff", str(ours), str(theirs), "--out", str(tmp_path / "cmp")]) == 0
     lines = capsys.readouterr().out.splitlines()
-    note = "Only 0 of 6 actions are the same action in both drafts: are they drafts of the same plan?"
     assert any(line.startswith(note) for line in lines[:3])
-    html = " ".join(unescape((tmp_path / "cmp" / "diff.html").read_text(encoding="utf-8")).split())
-    assert note in html
-    assert json.loads((tmp_path / "cmp" / "diff.json").read_text(encoding="utf-8"))["diff"]["same_actions"] == 0
+    assert f"{6 - kept} actions reworded:" in lines and "different plans" not in " ".join(lines)
+
+
+def test_an_action_tidied_or_lightly_reworded_is_still_the_same_action() -> None:
+    assert same_action("Publish the commissioning plan.", "publish  the commissioning plan")
+    assert same_action("Publish the commissioning plan.", "Publish the commissioning plan for 2027.")
+    assert not same_action("Publish the commissioning plan.", "Measure file quality.")
+
+
+def test_the_summary_says_when_blocking_issues_were_resolved_or_appeared(tmp_path: Path, capsys) -> None:
+    root = blocked_workspace(tmp_path / "ws")
+    blocked = build_draft(root).folder
+    write_xlsx(root / "inputs" / "returns" / "2026-10" / "opcc.xlsx", default_returns()["opcc.xlsx"])
+    clean = build_draft(root).folder
+    assert main(["diff", str(blocked), str(clean), "--out", str(tmp_path / "fixed")]) == 0
+    resolved = "The old draft had 2 issues blocking publication; the new one has none (its draft marking is gone)."
+    assert resolved in capsys.readouterr().out.splitlines()[:3]
+    html = " ".join(unescape((tmp_path / "fixed" / "diff.html").read_text(encoding="utf-8")).split())
+    assert resolved in html and "No changes" not in html
+    assert main(["diff", str(clean), str(blocked), "--out", str(tmp_path / "broken")]) == 0
+    appeared = ("The old draft had no issues blocking publication; the new one has 2 issues and is marked "
+                "'DRAFT – not for publication: 2 issues to resolve'.")
+    assert appeared in capsys.readouterr().out.splitlines()[:3]
+    assert main(["diff", str(clean), str(clean), "--out", str(tmp_path / "same")]) == 0
+    assert "blocking publication" not in capsys.readouterr().out
 
 
 def test_cli_diff_refuses_a_folder_that_is_not_a_draft(drafts, tmp_path: Path, capsys) -> None:

@@ -67,7 +67,7 @@ def test_validate_names_the_cell_the_narrative_line_and_the_setting(tmp_path, ca
     out = " ".join(capsys.readouterr().out.split())
     assert f"row 2, column 'Explanation / Link to meeting papers': Row 2, column 'Explanation / Link to meeting " \
            f"papers' holds {missing} ({glyphs.code_points(missing)}), which no font installed here has" in out
-    assert f"Line 3 of narrative.md holds {missing[0]}" in out
+    assert f"line 3: The narrative narrative.md holds {missing[0]}" in out
     assert f"[paper] title holds {missing[-1]} ({glyphs.code_points(missing[-1])})" in out
     assert "fonts-noto-cjk" in out
 

@@ -67,8 +67,28 @@ def test_a_broken_narrative_builds_the_paper_and_blocks(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "build", "--workspace", str(root)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert "narrative.md could not be filled in (line 3): division by zero" in " ".join(done.stdout.split())
+    assert "line 3: The narrative narrative.md could not be filled in: division by zero." in " ".join(
+        done.stdout.split())
     assert Path(done.stdout.strip().splitlines()[-1], "paper.pdf").is_file()
+
+
+@pytest.mark.parametrize(("written", "told"), [
+    ('{{ counts["Complete"] }}', "counts has no status 'Complete' (did you mean 'Completed'?); the statuses are "
+                                 "Completed, In progress, Not started, On hold."),
+    ("{% if counts.Done %}x{% endif %}", "counts has no status 'Done'; the statuses are Completed, In progress, "
+                                         "Not started, On hold."),
+    ("{{ totl }}", "there is no value 'totl' (did you mean 'total'?); the values are total, counts, counted, "),
+    ("{{ paper.metting }}", "paper has no value 'metting' (did you mean 'meeting'?); the values are meeting, "),
+])
+def test_a_mistyped_name_is_told_in_plain_words_once_at_its_line(tmp_path: Path, written: str, told: str) -> None:
+    root = make_workspace(tmp_path / "ws", narrative=f"# Delivery\n\nOf {{{{ total }}}} actions:\n{written}\n")
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "validate", "--workspace", str(root)],
+                          capture_output=True, text=True, timeout=300)
+    printed = " ".join(done.stdout.split())
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"error line 4: The narrative narrative.md could not be filled in: {told}" in printed
+    assert "object" not in printed and "attribute" not in printed and "undefined" not in printed
+    assert "row 4" not in printed and "(line 4)" not in printed
 
 
 @pytest.mark.parametrize("encoding", ["cp1252", "utf-16"])

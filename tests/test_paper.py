@@ -53,7 +53,8 @@ def test_narrative_mistake_is_one_clear_issue() -> None:
     markdown, issues = fill_narrative("{{ nope }}", {"total": 1})
     assert markdown is None and render_narrative("{{ nope }}", {"total": 1}) == ()
     assert [(i.code, i.row) for i in issues] == [("narrative-error", 1)]
-    assert "could not be filled in (line 1): 'nope' is undefined" in issues[0].message
+    assert issues[0].message.endswith("could not be filled in: there is no value 'nope'; the values are total.")
+    assert issues[0].where == "narrative.md, line 1"
 
 
 def test_narrative_cannot_reach_python_internals() -> None:

@@ -105,7 +105,7 @@ CODES: dict[str, Code] = {
          "prefill": "The earlier draft could not be read, so the workbooks are not pre-filled from it: {error}"}),
     "narrative-error": Code(
         E, "The narrative could not be read or filled in; the paper has no narrative.",
-        "The narrative {file} could not be filled in{at_line}: {why}.",
+        "The narrative {file} could not be filled in: {why}.",
         "Fix the narrative at the line given (a value name, a bracket, a loop), then build again.",
         {"too-big": "The narrative {file} is over {limit_kib:,} KiB; it was not used.",
          "outside": ("The narrative {file} is not a file inside the workspace; it was not read.",
@@ -128,7 +128,7 @@ CODES: dict[str, Code] = {
         "Install a font that has them (Debian: fonts-noto-cjk for Chinese, Japanese and Korean, fonts-noto for "
         "most other scripts) and build again, or write them otherwise; the DOCX and the web edition show them "
         "where the reader has a font.",
-        wordings={"narrative": "Line {row} of {file} holds {characters} ({points}), which no font installed here "
+        wordings={"narrative": "The narrative {file} holds {characters} ({points}), which no font installed here "
                                "has: the PDF shows an empty box for each.",
                   "settings": "[paper] {column} holds {characters} ({points}), which no font installed here has: "
                               "the PDF shows an empty box for each."}),

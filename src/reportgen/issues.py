@@ -12,11 +12,15 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from dataclasses import fields as dataclass_fields
+from pathlib import PurePosixPath
 
 from reportgen.issue_codes import CODES, Code, Severity, placeholders
 
 __all__ = ["CODES", "COORDINATES", "Code", "Issue", "Severity", "blocking", "flatten", "issue", "issues_csv",
            "render_message"]
+
+# files whose problems are found by row; in any other (the narrative) a problem's row is a line
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".ods")
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,7 @@ class Issue:
     severity: Severity = Severity.ERROR
     file: str = ""  # path relative to the workspace, as the officer sees it
     sheet: str = ""
-    row: int | None = None  # 1-based spreadsheet row
+    row: int | None = None  # 1-based spreadsheet row, or line of a text file (the narrative)
     column: str = ""  # the heading as the partner wrote it
     value: str = ""
     ref: int | None = None
@@ -44,10 +48,22 @@ class Issue:
         if self.sheet:
             parts.append(f"sheet {self.sheet!r}")
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(self.row_label)
         if self.column:
-            parts.append(f"column {self.column!r}")
+            parts.append(self.column_label)
         return ", ".join(parts)
+
+    @property
+    def column_label(self) -> str:
+        """"column 'Status'" in a spreadsheet, "setting 'meetings'" in reportgen.toml."""
+        is_settings = PurePosixPath(self.file).suffix.lower() == ".toml"
+        return f"{'setting' if is_settings else 'column'} {self.column!r}"
+
+    @property
+    def row_label(self) -> str:
+        """'row 12' in a spreadsheet, 'line 12' in a text file such as the narrative: as the officer looks for it."""
+        is_text = bool(self.file) and PurePosixPath(self.file).suffix.lower() not in SPREADSHEET_SUFFIXES
+        return f"{'line' if is_text else 'row'} {self.row}"
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)

@@ -25,6 +25,7 @@ from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+from reportgen.check.narrative_values import named_context, plain_undefined
 from reportgen.glyphs import code_points, missing_glyphs
 from reportgen.issues import Issue, issue
 from reportgen.model import MergedRegister, UpdateState
@@ -67,8 +68,8 @@ class NarrativeEnvironment(SandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "%", "+"})
     code_generator_class = _BoundedConcat
 
-    def __init__(self) -> None:
-        super().__init__(undefined=jinja2.StrictUndefined, autoescape=False)
+    def __init__(self, undefined: type[jinja2.Undefined] = jinja2.StrictUndefined) -> None:
+        super().__init__(undefined=undefined, autoescape=False)
         self.globals["range"] = _range
         self.globals.pop("lipsum", None)  # up to any length of generated text; nothing a paper needs
         for name in ("center", "indent", "wordwrap", "format", "random"):  # widths and chance
@@ -169,14 +170,15 @@ def read_narrative(path: Path, display: str) -> tuple[str | None, list[Issue]]:
 
 def fill_narrative(source: str, context: dict[str, object], display: str = "narrative.md"
                    ) -> tuple[str | None, list[Issue]]:
-    """The narrative's Markdown with the values filled in, or None and one issue saying where and why."""
-    env = NarrativeEnvironment()
+    """The narrative's Markdown with the values filled in, or None and one issue saying where and why (a
+    missing value in plain words, with what there is: `reportgen.check.narrative_values`)."""
+    env = NarrativeEnvironment(undefined=plain_undefined(list(context)))
     steps = _bounded_steps()
     template: jinja2.Template | None = None
     try:
         template = env.from_string(source)
         with steps:
-            return _collect(template.generate(**context)), []
+            return _collect(template.generate(**named_context(context))), []
     except jinja2.TemplateSyntaxError as exc:
         line, why = exc.lineno, exc.message or str(exc)
     except RecursionError:
@@ -187,8 +189,7 @@ def fill_narrative(source: str, context: dict[str, object], display: str = "narr
             line = template.get_corresponding_lineno(steps.python_line)  # stopped outside the template's code
         if isinstance(exc, ZeroDivisionError):
             why = "division by zero"
-    where = f" (line {line})" if line else ""
-    return None, [issue("narrative-error", at_line=where, why=why, file=display, row=line, value=_line(source, line))]
+    return None, [issue("narrative-error", why=why.rstrip("."), file=display, row=line, value=_line(source, line))]
 
 
 def _collect(chunks: Iterator[str]) -> str:

@@ -32,6 +32,15 @@ SCHEMA = 1
 ROW_FIELDS = ("action", "explanation", "timeframe", "page", "section", "lead", "note")
 FIELD_NAMES = {"action": "Action", "explanation": "Explanation", "timeframe": "Timeframe", "page": "Plan page",
                "section": "Section", "lead": "Lead", "note": "Status note"}
+# an action is the same in both drafts when most of its words are (case, spacing and punctuation aside): an
+# action tidied or reworded still is; two plans' actions under one number are not (the example plan's and
+# the 2023 sample's share at most 30% of their words)
+SAME_ACTION_RATIO = 0.6
+# drafts in which fewer than one in ten of the action numbers both use hold the same action are of
+# different plans (or one plan renumbered): pairing their actions by number would pair unrelated actions.
+# Drafts of one plan keep most actions' wording from one draft to the next; one in ten leaves room for a
+# chance likeness in a long plan.
+DIFFERENT_PLANS_SHARE = 0.1
 NOT_RECOGNISED = "No status / not recognised"
 EXEMPT = "Exempt, left out of the public edition"
 
@@ -41,6 +50,7 @@ Item = TypeVar("Item")
 
 # a run of whitespace, a word (with inner apostrophes), or any other single character: covers every text
 _TOKEN = re.compile(r"\s+|\w+(?:['’]\w+)*|[^\w\s]")
+_WORD = re.compile(r"\w+")
 
 
 # ---------------------------------------------------------------- values
@@ -103,6 +113,8 @@ class DraftInfo:
     title: str
     draft: str = ""  # e.g. "2026-09/draft-01"; set by whoever knows the folder (compare_drafts)
     marking: str = ""  # the restricted edition's protective marking ("RESTRICTED"); "" when public
+    blocking_issues: int = 0  # issues that blocked the draft's publication when it was built
+    draft_marking: str = ""  # the line its pages carry while any did ("DRAFT – not for publication: …")
 
 
 @dataclass(frozen=True)
@@ -118,6 +130,8 @@ class DraftDiff:
     cover: tuple[TextChange, ...]
     narrative: tuple[Span, ...] = ()  # word changes of the narrative's text; () when it is the same
     same_actions: int = 0  # refs in both drafts whose action is worded alike (`unrelated`)
+    common_refs: int = 0  # refs in both drafts
+    different_plans: bool = False  # no action paired by ref: each only in its draft (see DIFFERENT_PLANS_SHARE)
     exempt: CountChange = CountChange(EXEMPT, 0, 0)  # exempt actions the public edition leaves out
 
     @property
@@ -139,16 +153,18 @@ class DraftDiff:
 
     @property
     def unrelated(self) -> bool:
-        """Whether fewer than half the actions of the larger draft are the same action in both: drafts
-        of two plans (or two workspaces) compared by ref, where every row differs."""
-        return self.same_actions * 2 < max(self.total.old, self.total.new)
+        """Whether the reader is warned about what was paired: drafts of different plans (nothing paired),
+        or fewer than half the actions of the larger draft are the same action in both (paired by ref,
+        where most rows may differ)."""
+        return self.different_plans or 0 < self.same_actions * 2 < max(self.total.old, self.total.new)
 
     @property
     def is_empty(self) -> bool:
         """True when the two drafts say the same (dates and draft names aside)."""
         counts_moved = any(count.delta for count in (*self.counts, self.total, self.exempt))
-        return not (counts_moved or self.moves or self.added or self.withdrawn or self.changed or self.cover
-                    or self.narrative)
+        blocking_moved = self.old.blocking_issues != self.new.blocking_issues
+        return not (counts_moved or blocking_moved or self.moves or self.added or self.withdrawn or self.changed
+                    or self.cover or self.narrative)
 
 
 # ---------------------------------------------------------------- word-level comparison
@@ -234,9 +250,12 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
     before = {row.ref: row for row in old.rows}
     after = {row.ref: row for row in new.rows}
     common = sorted(before.keys() & after.keys())
+    same = sum(same_action(before[ref].action, after[ref].action) for ref in common)
+    different = bool(before and after) and (not common or same < DIFFERENT_PLANS_SHARE * len(common))
+    paired = [] if different else common  # actions of different plans are each only in their draft
     moves = tuple(StatusMove(ref, after[ref].action, before[ref].status_label, after[ref].status_label)
-                  for ref in common if status_changed(before[ref], after[ref]))
-    changed = tuple(change for ref in common if (change := row_change(before[ref], after[ref])) is not None)
+                  for ref in paired if status_changed(before[ref], after[ref]))
+    changed = tuple(change for ref in paired if (change := row_change(before[ref], after[ref])) is not None)
     narrative_old, narrative_new = plain_text(old.narrative), plain_text(new.narrative)
     return DraftDiff(
         old=draft_info(old),
@@ -244,22 +263,27 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
         counts=count_changes(old, new),
         total=CountChange("Total", old.total, new.total),
         moves=moves,
-        added=tuple(action_summary(after[ref]) for ref in sorted(after.keys() - before.keys())),
-        withdrawn=tuple(action_summary(before[ref]) for ref in sorted(before.keys() - after.keys())),
+        added=tuple(action_summary(after[ref]) for ref in sorted(after.keys() - set(paired))),
+        withdrawn=tuple(action_summary(before[ref]) for ref in sorted(before.keys() - set(paired))),
         changed=changed,
         cover=(*cover_changes(old.cover, new.cover), *heading_changes(old, new)),
         narrative=word_diff(narrative_old, narrative_new),
-        same_actions=sum(_words(before[ref].action) == _words(after[ref].action) for ref in common),
+        same_actions=same,
+        common_refs=len(common),
+        different_plans=different,
         exempt=CountChange(EXEMPT, old.exempt_count, new.exempt_count),
     )
 
 
-def _words(text: str) -> str:
-    return " ".join(text.casefold().split())
+def same_action(old: str, new: str) -> bool:
+    """Whether two wordings are of one action: at least SAME_ACTION_RATIO of their words alike, in order."""
+    before, after = _WORD.findall(old.casefold()), _WORD.findall(new.casefold())
+    return before == after or SequenceMatcher(None, before, after, autojunk=False).ratio() >= SAME_ACTION_RATIO
 
 
 def draft_info(paper: Paper) -> DraftInfo:
-    return DraftInfo(paper.period, paper.date, paper.edition, paper.title, marking=paper.marking)
+    return DraftInfo(paper.period, paper.date, paper.edition, paper.title, marking=paper.marking,
+                     blocking_issues=paper.blocking_issues, draft_marking=paper.draft_marking)
 
 
 def action_summary(row: PaperRow) -> ActionSummary:
@@ -352,12 +376,43 @@ def draft_label(info: DraftInfo) -> str:
 PERIODS_NOTE = ("Progress over time and each action's movement since the previous update are not compared: "
                 "each draft has its own.")
 # drafts that share few actions: compared by ref, nearly every row shows as changed
-UNRELATED_NOTE = ("Only {same} of {total} actions are the same action in both drafts: are they drafts of the "
+UNRELATED_NOTE = ("Only {same} of {total} actions {are} the same action in both drafts: are they drafts of the "
                   "same plan? Actions are compared by their plan priority number.")
+DIFFERENT_PLANS_NOTE = ("These are drafts of different plans: {shared}, so no action is paired with another: "
+                        "the old draft's {old} are all shown as withdrawn and the new draft's {new} as added.")
 
 
 def unrelated_note(diff: DraftDiff) -> str:
-    return UNRELATED_NOTE.format(same=diff.same_actions, total=max(diff.total.old, diff.total.new))
+    """The warning of `DraftDiff.unrelated`: drafts of different plans, or few actions the same in both."""
+    if diff.different_plans:
+        if not diff.common_refs:
+            shared = "they use no action number in common"
+        elif not diff.same_actions:
+            shared = f"none of the {diff.common_refs} action numbers both use holds the same action in each"
+        else:
+            shared = (f"only {diff.same_actions} of the {diff.common_refs} action numbers both use "
+                      f"{'holds' if diff.same_actions == 1 else 'hold'} the same action in each")
+        return DIFFERENT_PLANS_NOTE.format(shared=shared, old=counted(len(diff.withdrawn), "action"),
+                                           new=len(diff.added))
+    return UNRELATED_NOTE.format(same=diff.same_actions, total=max(diff.total.old, diff.total.new),
+                                 are="is" if diff.same_actions == 1 else "are")
+
+
+def blocking_note(diff: DraftDiff) -> str:
+    """Whether publication was blocked then and now: the reviewer's first question of a new draft; ""
+    when neither draft was blocked."""
+    old, new = diff.old.blocking_issues, diff.new.blocking_issues
+    if old and not new:
+        gone = " (its draft marking is gone)" if diff.old.draft_marking else ""
+        return f"The old draft had {counted(old, 'issue')} blocking publication; the new one has none{gone}."
+    if new and not old:
+        marked = f" and is marked '{diff.new.draft_marking}'" if diff.new.draft_marking else ""
+        return (f"The old draft had no issues blocking publication; the new one has {counted(new, 'issue')}"
+                f"{marked}.")
+    if old and new:
+        return (f"Both drafts are blocked from publication: the old one by {counted(old, 'issue')}, the new one "
+                f"by {counted(new, 'issue')}.")
+    return ""
 
 
 def human_text(diff: DraftDiff) -> str:
@@ -367,6 +422,8 @@ def human_text(diff: DraftDiff) -> str:
         lines.append(PERIODS_NOTE)
     if diff.unrelated:
         lines.append(unrelated_note(diff))
+    if blocking := blocking_note(diff):
+        lines.append(blocking)
     marking = diff.old.marking or diff.new.marking
     if marking:  # first, so nobody forwards it unaware
         lines.insert(0, f"{marking}: this comparison includes exempt actions; it is not for publication.")
@@ -377,8 +434,9 @@ def human_text(diff: DraftDiff) -> str:
     if diff.exempt.old or diff.exempt.new:
         lines.append(f"{diff.exempt.status}: {diff.exempt.old} -> {diff.exempt.new}")
     lines += _listing(diff.moves, "status move", "status moves", _move)
-    lines += _listing(diff.added, *diff.added_words, lambda a: f"{a.ref} {a.action} ({a.status})")
-    lines += _listing(diff.withdrawn, *diff.gone_words, lambda a: f"{a.ref} {a.action} (was {a.status})")
+    if not diff.different_plans:  # every action of both: the note says how many; diff.html lists them
+        lines += _listing(diff.added, *diff.added_words, lambda a: f"{a.ref} {a.action} ({a.status})")
+        lines += _listing(diff.withdrawn, *diff.gone_words, lambda a: f"{a.ref} {a.action} (was {a.status})")
     lines += _listing(diff.changed, "action reworded", "actions reworded", _reworded)
     lines += _listing(diff.cover, "cover sheet change", "cover sheet changes",
                       lambda c: f"{c.field}: {redline_text(c.words)}")

@@ -2,7 +2,8 @@
 
 `redline_paper` gives the NEW paper whose changed cells hold the word-level comparison as inlines
 marked `change="del"`/`"ins"`, withdrawn actions put back where they were as deleted rows, added
-actions marked as inserted rows, and an action moved to another section both (`moved_refs`);
+actions marked as inserted rows, and an action moved to another section both (`moved_refs`), as is
+every action of drafts of different plans (`unpaired_refs`);
 `reportgen.render.docx.writer.write_docx` turns the marks into Word tracked changes (w:del, w:ins), so
 a reviewer can accept or reject each one. Rejecting them all gives back the
 old table's text, accepting them all the new table's. A changed cell is compared as text: paragraph
@@ -173,7 +174,7 @@ def redline_paper(old: Paper, new: Paper, diff: DraftDiff) -> Paper:
     # progress and movements are measured across periods, not between drafts: a comparison leaves them out
     old, new = without_progress(old), without_progress(new)
     before = {row.ref: row for row in old.rows}
-    moved = moved_refs(old, new)
+    moved = unpaired_refs(old, new, diff)
     added = {summary.ref for summary in diff.added} | moved
     removed = {summary.ref for summary in diff.withdrawn} | moved
     sections: list[PaperSection] = []
@@ -188,11 +189,11 @@ def redline_paper(old: Paper, new: Paper, diff: DraftDiff) -> Paper:
     return replace(new, sections=tuple(sections), narrative=narrative)
 
 
-def status_fills_were(old: Paper, new: Paper) -> dict[int, str | None]:
+def status_fills_were(old: Paper, new: Paper, diff: DraftDiff) -> dict[int, str | None]:
     """Ref → the status cell's fill in the old paper (None for none), for each action in both papers, in
-    place (`moved_refs` are whole rows deleted and inserted), whose status cell changed colour."""
+    place (`unpaired_refs` are whole rows deleted and inserted), whose status cell changed colour."""
     before = {row.ref: row for row in old.rows}
-    moved = moved_refs(old, new)
+    moved = unpaired_refs(old, new, diff)
     fills: dict[int, str | None] = {}
     for row in new.rows:
         if row.ref in before and row.ref not in moved:
@@ -213,6 +214,14 @@ def _section_keys(sections: Sequence[PaperSection]) -> list[tuple[str, str]]:
         else:
             keys.append((parent, section.heading))
     return keys
+
+
+def unpaired_refs(old: Paper, new: Paper, diff: DraftDiff) -> set[int]:
+    """Refs in both papers shown as a deleted row and an inserted one: rows moved to another section, and
+    every ref when the drafts are of different plans (`DraftDiff.different_plans`)."""
+    if diff.different_plans:
+        return {row.ref for row in old.rows} & {row.ref for row in new.rows}
+    return moved_refs(old, new)
 
 
 def moved_refs(old: Paper, new: Paper) -> set[int]:

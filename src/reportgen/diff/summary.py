@@ -23,7 +23,7 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 from weasyprint import HTML
 
-from reportgen.diff.changes import FIELD_NAMES, PERIODS_NOTE, DraftDiff, unrelated_note
+from reportgen.diff.changes import FIELD_NAMES, PERIODS_NOTE, DraftDiff, blocking_note, unrelated_note
 from reportgen.diff.redline import field_blocks, redline_blocks, redline_paper, status_fills_were
 from reportgen.files import write_atomically
 from reportgen.model import Paper, RichText
@@ -50,7 +50,7 @@ def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out
     headings = {style: field_blocks(style, getattr(old, field), getattr(new, field))
                 for style, field in HEADING_STYLES.items() if getattr(old, field) != getattr(new, field)}
     write_docx(redline_paper(old, new, diff), template, out, revision_author, revision_date, cover_redline=cover,
-               heading_redline=headings, fills_were=status_fills_were(old, new))
+               heading_redline=headings, fills_were=status_fills_were(old, new, diff))
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,7 @@ def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templa
     return template.render(diff=diff, paper=new_paper, actions=action_views(diff, new_paper), cover=cover,
                            narrative=narrative, created=new_paper.pdf_created, periods_note=PERIODS_NOTE,
                            unrelated_note=unrelated_note(diff) if diff.unrelated else "",
+                           blocking_note=blocking_note(diff),
                            styles=inline_styles(templates, STYLESHEETS))
 
 

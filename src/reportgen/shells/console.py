@@ -17,7 +17,6 @@ from rich.markup import escape
 
 from reportgen.issues import Issue, Severity, listing_order
 from reportgen.model import Paper
-from reportgen.settings import SETTINGS_FILE
 from reportgen.wording import counted
 
 if TYPE_CHECKING:  # importing the build for its types only would load the renderers
@@ -55,8 +54,8 @@ def print_issues(console: Console, issues: Sequence[Issue], show_info: bool = Fa
                     continue
             where = ", ".join(part for part in (
                 f"sheet {item.sheet!r}" if item.sheet else "",
-                f"row {item.row}" if item.row is not None else "",
-                f"{'setting' if item.file == SETTINGS_FILE else 'column'} {item.column!r}" if item.column else "",
+                item.row_label if item.row is not None else "",
+                item.column_label if item.column else "",
             ) if part)
             console.print(f"  {label} {escape(where + ': ' if where else '')}{escape(item.message)}")
             console.print(f"          [dim]→ {escape(item.advice)}[/]")
