@@ -27,7 +27,7 @@ from reportgen.render.pdf import parallel as pdf_parallel
 from reportgen.render.pdf import parts as pdf_parts
 from reportgen.render.pdf import worker as pdf_worker
 from reportgen.render.pdf import writer as pdf_writer
-from reportgen.render.pdf.tall_rows import headerless_rows
+from reportgen.render.pdf.tall_rows import keeping_headers
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 pytestmark = pytest.mark.slow  # lays out a 40-page paper several times (~1 min)
@@ -62,10 +62,8 @@ def _uneven(row: PaperRow) -> PaperRow:
 def _one_document(paper: Paper, out: Path) -> Path:
     """The paper as one WeasyPrint document, with rows taller than a page laid out as `write_whole` does."""
     html = pdf_html.render_html(paper, TEMPLATES.resolve())
-    source, document = pdf_parts.lay_out(html, TEMPLATES.resolve())
-    tall = headerless_rows(source.etree_element, document)
-    if tall:
-        _, document = pdf_parts.lay_out(html, TEMPLATES.resolve(), breakable=tall)
+    _, document = keeping_headers(pdf_parts.lay_out(html, TEMPLATES.resolve()),
+                                  lambda tall: pdf_parts.lay_out(html, TEMPLATES.resolve(), breakable=tall))
     out.write_bytes(pdf_parts.write_document(document, paper))
     return out
 

@@ -25,19 +25,19 @@ def write_whole(paper: Paper, templates: Path) -> bytes:
 
     from reportgen.render.pdf.artifacts import furniture_as_artifacts
     from reportgen.render.pdf.fetch import TemplateFetcher
-    from reportgen.render.pdf.tall_rows import allow_breaks, headerless_rows
+    from reportgen.render.pdf.tall_rows import LaidOut, allow_breaks, keeping_headers
 
     html = render_html(paper, templates)
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": identifier, "uncompressed_pdf": False}
-    with font_timestamp(paper.pdf_created):
+
+    def lay_out(breakable: list[int]) -> LaidOut:
         source = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
-        document = source.render(**options)
-        tall = headerless_rows(source.etree_element, document)
-        if tall:  # rows taller than a page: laid out again, allowed to break (`reportgen.render.pdf.tall_rows`)
-            source = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
-            allow_breaks(source.etree_element, tall)
-            document = source.render(**options)
+        allow_breaks(source.etree_element, breakable)
+        return source, source.render(**options)
+
+    with font_timestamp(paper.pdf_created):
+        _, document = keeping_headers(lay_out([]), lay_out)  # `reportgen.render.pdf.tall_rows`
         data: bytes = document.write_pdf(**options)
     return furniture_as_artifacts(data)
 

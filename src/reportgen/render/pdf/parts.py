@@ -58,7 +58,7 @@ from reportgen.model import Paper
 from reportgen.render.pdf.document import font_timestamp, write_whole
 from reportgen.render.pdf.fetch import TemplateFetcher
 from reportgen.render.pdf.html import MARGIN_BOXES, render_html
-from reportgen.render.pdf.tall_rows import allow_breaks, body_rows, headerless_rows, plan_tables
+from reportgen.render.pdf.tall_rows import allow_breaks, body_rows, keeping_headers, plan_tables
 from reportgen.render.pdf.tasks import (
     KIND_PAGES,
     Bookmark,
@@ -325,21 +325,21 @@ def _run_piece(paper: Paper, templates: Path, task: PieceTask, ahead: Prepared |
     used = False
     while True:
         stop = min(end, len(items))
-        html = None
+
+        def rows_laid_out(breakable: Collection[int], until: int = stop) -> tuple[HTML, Any]:
+            html = render_html(plan_slice(paper, items, task.start, until), templates, part="plan",
+                               plan_heading=task.start == 0)
+            return lay_out(html, templates, breakable=breakable)
+
         if ahead is not None and ahead.covers(task.start, stop):
-            source, document = ahead.lay_out(task.start)
+            first = ahead.lay_out(task.start)
             used = True
         else:
-            html = render_html(plan_slice(paper, items, task.start, stop), templates, part="plan",
-                               plan_heading=task.start == 0)
-            source, document = lay_out(html, templates)
+            first = rows_laid_out(())
         ahead = None
-        tall = headerless_rows(source.etree_element, document)
-        if tall:  # rows taller than a page: laid out again, allowed to break (`reportgen.render.pdf.tall_rows`)
-            html = html or render_html(plan_slice(paper, items, task.start, stop), templates, part="plan",
-                                       plan_heading=task.start == 0)
-            laid_out += len(document.pages)  # the first try's pages
-            source, document = lay_out(html, templates, breakable=tall)
+        source, document = keeping_headers(first, rows_laid_out)  # `reportgen.render.pdf.tall_rows`
+        if document is not first[1]:
+            laid_out += len(first[1].pages)  # the first try's pages
         starts = page_starts(source, document)
         laid_out += len(starts)
         keep = len(starts) if stop >= len(items) else _last_whole_start(starts)

@@ -19,7 +19,7 @@ Must not: change a row that fits on a page.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from weasyprint.formatting_structure import boxes
@@ -57,9 +57,21 @@ def headerless_rows(etree: Any, document: Any) -> list[int]:
     return sorted(found)
 
 
+LaidOut = tuple[Any, Any]  # a WeasyPrint source (HTML) and its laid-out Document
+
+
+def keeping_headers(first: LaidOut, again: Callable[[list[int]], LaidOut]) -> LaidOut:
+    """`first`, the plan laid out as written; when a plan page of it lacks the table's header row, the plan
+    as `again` lays it out with those rows (`headerless_rows`) allowed to break."""
+    tall = headerless_rows(first[0].etree_element, first[1])
+    return again(tall) if tall else first
+
+
 def allow_breaks(etree: Any, rows: Collection[int]) -> None:
     """Let these body rows (indices in `body_rows`) break across pages: an inline style, which wins over
     any stylesheet's `break-inside: avoid`."""
+    if not rows:
+        return
     for number, tr in enumerate(body_rows(etree)):
         if number in rows:
             style = (tr.get("style") or "").strip().rstrip(";")
