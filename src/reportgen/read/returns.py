@@ -47,12 +47,13 @@ def read_return(path: Path, settings: Settings, display: str, partner: str) -> t
     sheets, issues = read_sheets(path, display)
     if not sheets:
         return None, issues
+    register_only = register_only_headings(settings)
     table, found = locate_table(sheets, settings.returns.columns, display, other_sheets=True,
-                                known_elsewhere=register_only_headings(settings))
+                                known_elsewhere=register_only)
     issues += found
     if table is None:
         return None, issues
-    issues += unread_columns(table, settings, found)
+    issues += unread_columns(table, settings, found, register_only)
     updates: list[Update] = []
     for number, cells in table.rows:
         update, row_issues = _read_update(table, number, cells, partner)
@@ -77,13 +78,14 @@ def register_only_headings(settings: Settings) -> frozenset[str]:
     return frozenset((names | {heading_key(RETURN_SECTION_HEADING)}) - returns)
 
 
-def unread_columns(table: Table, settings: Settings, found: Sequence[Issue]) -> list[Issue]:
+def unread_columns(table: Table, settings: Settings, found: Sequence[Issue],
+                   register_names: frozenset[str]) -> list[Issue]:
     """What a return holds that the paper will not show, never dropped quietly: a column under a heading
     reportgen does not read that holds text (a register column such as Section, copied into our
-    workbooks, is expected), and no timeframe column at all when the paper's table shows one."""
+    workbooks, is expected: `register_names`, from `register_only_headings`), and no timeframe column at
+    all when the paper's table shows one."""
     where = {"file": table.file, "sheet": table.sheet, "row": table.header_row}
     reported = {item.column for item in found if item.row == table.header_row}  # misnamed, duplicated
-    register_names = register_only_headings(settings)
     issues = []
     by_number = dict(table.rows)
     for position, heading in enumerate(table.headings):

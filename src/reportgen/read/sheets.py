@@ -11,7 +11,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -372,10 +372,21 @@ def read_ref(table: Table, number: int, cells: tuple[Cell, ...], left_out: str) 
 
 
 def _holds_more_than_ref(table: Table, cells: tuple[Cell, ...]) -> bool:
-    from reportgen.read.cells import cell_text, clean_text
+    return any(cleaned for _at, _raw, cleaned in _texts_besides_ref(table, cells))
+
+
+def _texts_besides_ref(table: Table, cells: tuple[Cell, ...]) -> Iterator[tuple[int, str, str]]:
+    """(position, text, text cleaned of invisible characters) of each cell but the reference that holds
+    any, the action's first."""
+    from reportgen.read.cells import cell_text, clean_text, collapse_spaces
 
     ref_at = table.index.get("ref")
-    return any(clean_text(cell_text(cell))[0].strip() for at, cell in enumerate(cells) if at != ref_at)
+    order = [table.index["action"]] if "action" in table.index else []
+    order += [at for at in range(len(cells)) if at not in order and at != ref_at]
+    for at in order:
+        raw = collapse_spaces(cell_text(cells[at])) if at < len(cells) else ""
+        if raw:
+            yield at, raw, collapse_spaces(clean_text(raw)[0])
 
 
 ROW_TEXT_SHOWN = 60  # characters of a row's text that say which row it is, when it has no reference
@@ -384,18 +395,11 @@ ROW_TEXT_SHOWN = 60  # characters of a row's text that say which row it is, when
 def what_row_holds(table: Table, cells: tuple[Cell, ...]) -> str:
     """How an officer finds a row with no reference: its action text, else its first other cell with
     text, shortened, and where: "'Fund an advocacy service.' in column 'Action'"."""
-    from reportgen.read.cells import cell_text, clean_text, collapse_spaces
-
-    ref_at = table.index.get("ref")
-    order = [table.index["action"]] if "action" in table.index else []
-    order += [at for at in range(len(cells)) if at not in order and at != ref_at]
-    for at in order:
-        raw = collapse_spaces(cell_text(cells[at])) if at < len(cells) else ""
-        text = collapse_spaces(clean_text(raw)[0]) or raw  # only invisible characters: shown escaped by repr
-        if text:
-            shown = text if len(text) <= ROW_TEXT_SHOWN else text[:ROW_TEXT_SHOWN - 1] + "…"
-            heading = table.headings[at] if at < len(table.headings) else ""
-            return f"{shown!r} in column {heading!r}" if heading else f"{shown!r} in column {column_letters(at + 1)}"
+    for at, raw, cleaned in _texts_besides_ref(table, cells):
+        text = cleaned or raw  # only invisible characters: shown escaped by repr
+        shown = text if len(text) <= ROW_TEXT_SHOWN else text[:ROW_TEXT_SHOWN - 1] + "…"
+        heading = table.headings[at] if at < len(table.headings) else ""
+        return f"{shown!r} in column {heading!r}" if heading else f"{shown!r} in column {column_letters(at + 1)}"
     return "nothing else"  # not reached: a row with nothing in it is not read at all
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from reportgen.check.checked import Checked
 from reportgen.check.editions import PublicView, is_withheld
 from reportgen.issues import Issue, Severity, issue
-from reportgen.model import Paper, PartnerReturn, Update, UpdateState
+from reportgen.model import MergedAction, Paper, PartnerReturn, Update, UpdateState
 from reportgen.run.prefill import BLANK, Prefill, prefill_values
 from reportgen.safe_cells import text_for_spreadsheet
 
@@ -69,8 +69,8 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
         led = [item for item in checked.merged.actions
                if item.action.lead == lead and not (public and item.action.exempt)]
         missing = tuple(item.ref for item in led if item.state is not UpdateState.UPDATED)
-        as_sent = tuple(item.ref for item in led if item.state is UpdateState.UPDATED and prefill is not None
-                        and (item.status_as_written, item.explanation, item.timeframe) == prefill.get(item.ref, BLANK))
+        as_sent = tuple(item.ref for item in led
+                        if item.state is UpdateState.UPDATED and prefill is not None and _as_sent(item, prefill))
         rows.append(_row(lead, shown, len(led), len(led) - len(missing) - len(as_sent), missing, by_file, as_sent))
     rows += [_row(stem, [shown], 0, 0, (), by_file) for stem, shown in strangers]
     return rows
@@ -133,7 +133,8 @@ def unchanged_returns(checked: Checked, previous: Paper | None) -> list[Issue]:
     return untouched_returns(checked.returns, prefill_values(previous, checked.carried))
 
 
-def _as_sent(update: Update, prefill: Mapping[int, Prefill]) -> bool:
+def _as_sent(update: Update | MergedAction, prefill: Mapping[int, Prefill]) -> bool:
+    """Whether a return's row (or the update merged from it) is what its workbook was pre-filled with."""
     return (update.status_as_written, update.explanation, update.timeframe) == prefill.get(update.ref, BLANK)
 
 
