@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from conftest import benchmark_workspace, blocked_workspace, copy_example
-from reportgen.shells.serve import stop, stops_deferred
+from reportgen.shells.serve import Stops, stop, stops_deferred
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
@@ -378,7 +378,7 @@ def test_serve_starts_a_server_whose_ui_works_and_lives_and_dies_with_it(tmp_pat
     # stopped the moment it says it serves, before Prefect's runner has started (was -15 now and then: killed
     # outright), and the moment its server answers, while it loads Prefect's runner (a traceback and exit 1
     # once in CI: the interrupt surfaced inside pydantic as a PydanticSerializationError)
-    for number, said in enumerate(("Serving monthly-update/monthly for", "Started a Prefect server")):
+    for number, said in enumerate(("monthly-update/monthly is being served", "Started a Prefect server")):
         log = tmp_path / f"serve-stopped-{number}.log"
         with running([str(BIN / "reportgen"), "serve", "--workspace", str(workspace)], env, log) as serve:
             wait_for(lambda: said in log.read_text(), 180, "serve to start\n" + log.read_text())  # noqa: B023
@@ -389,9 +389,75 @@ def test_serve_starts_a_server_whose_ui_works_and_lives_and_dies_with_it(tmp_pat
                      "the server to stop")
         text = log.read_text()
         # stopped before it said it serves, it set nothing on the server, and says so
-        stopped = ("Stopped serving; the schedule stays active for the next start." if "Serving monthly" in text
+        stopped = ("Stopped serving; the schedule stays active for the next start." if "being served" in text
                    else "Stopped before serving: no schedule was set or changed.")
         assert "Traceback" not in text and text.strip().splitlines()[-1] == stopped, text
+
+
+def test_serve_stopped_in_the_middle_of_a_run_cancels_it_and_publishes_nothing(server, tmp_path: Path) -> None:
+    """systemd stops serve (SIGTERM) while the monthly run it started is building: the run ends Cancelled
+    at once (not Running until the crash automation notices), nothing is published, serve says it stopped."""
+    from prefect.client.orchestration import SyncPrefectClient
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    api_url, home = server
+    env = prefect_env(home, api_url)
+    long = benchmark_workspace(tmp_path / "long", 1500)
+    log = tmp_path / "serve.log"
+    with running([str(BIN / "reportgen"), "serve", "--workspace", str(long), "--name", "mid-run"], env,
+                 log) as serve:
+        wait_for(lambda: "being served" in log.read_text(), 180, "serve to start\n" + log.read_text())
+        started = run_cli([str(BIN / "prefect"), "deployment", "run", "monthly-update/mid-run"], env)
+        run_id = uuid.UUID(re.findall(r"UUID: ([0-9a-f-]{36})", started)[0])
+        of_run = FlowRunFilter(id=FlowRunFilterId(any_=[run_id]))
+        with SyncPrefectClient(api_url) as client:
+            def past_check() -> bool:  # into the build: the inputs read and checked
+                return any(task.name.startswith("check") and task.state_type is not None
+                           and task.state_type.value == "COMPLETED"
+                           for task in client.read_task_runs(flow_run_filter=of_run))
+            wait_for(past_check, 180, "the long build to start\n" + log.read_text())
+            serve.send_signal(signal.SIGTERM)
+            assert serve.wait(60) == 0, log.read_text()
+            run = client.read_flow_run(run_id)
+        assert run.state is not None and run.state.name == "Cancelled", (run.state, log.read_text())
+    text = log.read_text()
+    assert text.strip().splitlines()[-1] == "Stopped serving; the schedule stays active for the next start.", text
+    assert "Traceback" not in text and "Warning" not in text, text
+    assert list((long / "outputs").glob("*/draft-*")) == []  # nothing published
+
+
+def test_a_stop_while_the_runner_runs_is_done_between_its_callbacks() -> None:
+    """Once Prefect's runner runs, Ctrl-C or SIGTERM does not raise in the middle of whatever code the
+    loop is running (a half-read websocket left asyncio printing a traceback as serve ended): the loop
+    stops the runner between callbacks. Before the loop runs, a stop is a KeyboardInterrupt, as usual."""
+    import asyncio
+
+    previous = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    stops = Stops()
+    stops.install()
+    finished: list[str] = []
+
+    def busy() -> None:  # a callback of the loop, as websockets' parser is: interrupted, it is left half-done
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)  # Python runs the handler between bytecodes: it has run by now
+        finished.append("all of it")
+
+    async def serving() -> None:
+        stopped = asyncio.Event()
+        with stops.in_loop(stopped.set):
+            asyncio.get_running_loop().call_soon(busy)
+            await asyncio.wait_for(stopped.wait(), 10)
+
+    try:
+        asyncio.run(serving())
+        assert finished == ["all of it"] and stops.asked == [signal.SIGTERM]
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+        assert stops.asked == [signal.SIGTERM, signal.SIGINT]
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def test_a_stop_while_prefect_loads_is_raised_once_it_has_loaded() -> None:

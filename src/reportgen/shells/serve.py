@@ -3,13 +3,15 @@
 Prefect's temporary server runs no scheduler, so when no `PREFECT_API_URL` is set this starts a
 local `prefect server start` (API and UI) on 127.0.0.1 for as long as it serves, says where its UI
 is, and stops it on exit. Schedules are not paused when serving stops, so a restart resumes them.
-Ctrl-C (SIGINT) or SIGTERM (systemd's stop) stops serving within seconds, the same way. The server
+Ctrl-C (SIGINT) or SIGTERM (systemd's stop) stops serving within seconds, the same way (`Stops`); a
+run in flight is cancelled (`until_stopped`). The server
 lives and dies with serve: if it stops, serving stops with an error (a supervisor then sees the
 failure and can restart it), and if serve is killed outright the kernel stops the server (Linux).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -21,11 +23,17 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.lifetime import signal_when_parent_dies
 from reportgen.read.workspace import open_workspace
 from reportgen.shells.prefect_env import configure
+
+if TYPE_CHECKING:
+    from uuid import UUID
+
+    from prefect.runner import Runner
 
 DEPLOYMENT = "monthly"
 FLOW = "monthly-update"
@@ -106,25 +114,52 @@ def ui_address(api_url: str) -> str:
     return api_url.removesuffix("/").removesuffix("/api")
 
 
+class Stops:
+    """Ctrl-C (SIGINT) and SIGTERM (systemd's stop, `kill`) for serve, one handler for both.
+
+    Before the runner's event loop runs, a stop raises KeyboardInterrupt where the program is (plain
+    calls, caught around them). While it runs, a stop is handed to the loop and done there, between its
+    callbacks: raised in the middle of Prefect's, httpx's or websockets' code, a KeyboardInterrupt left a
+    half-read connection that asyncio reported with a traceback as serve ended."""
+
+    def __init__(self) -> None:
+        self.asked: list[int] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: Callable[[], None] = lambda: None
+
+    def __call__(self, number: int, frame: FrameType | None) -> None:
+        self.asked.append(number)
+        if self._loop is None:
+            signal.default_int_handler(number, frame)
+        else:
+            self._loop.call_soon_threadsafe(self._stop)  # as asyncio's own Ctrl-C handler does
+
+    def install(self) -> None:
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, self)
+
+    @contextlib.contextmanager
+    def in_loop(self, stop: Callable[[], None]) -> Iterator[None]:
+        """While this runs (inside the running loop), a stop calls `stop` in the loop."""
+        self._loop, self._stop = asyncio.get_running_loop(), stop
+        try:
+            yield
+        finally:
+            self._loop = None
+
+
 def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DEPLOYMENT) -> None:
     """Serve the monthly deployment (`name`) until interrupted; `notify` gets the lines a person needs to see."""
-    # SIGTERM stops serving as Ctrl-C does from the start: Prefect's runner installs its own handler only
-    # once it runs, after it has said it is being served (a stop in between killed serve outright)
-    stop_asked: list[int] = []
-
-    def stop_as_asked(number: int, frame: FrameType | None) -> None:
-        stop_asked.append(number)
-        signal.default_int_handler(number, frame)
-
-    signal.signal(signal.SIGTERM, stop_as_asked)
-    signal.signal(signal.SIGINT, stop_as_asked)
+    # SIGTERM stops serving as Ctrl-C does from the start, not only once Prefect's runner runs
+    stops = Stops()
+    stops.install()
     # a served run's process inherits this: Prefect's INFO lines go to this terminal and the run's log in the UI
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     configure()
     # no folder, wrong settings or no register: one clear error before any server starts or schedule is set
     workspace, settings, _register = open_workspace(workspace)
     server_stopped: list[int] = []
-    serving: list[bool] = []  # whether it had said it serves: a stop before then changed nothing on the server
+    serving: list[bool] = []  # whether its schedule was set: a stop before then changed nothing on the server
 
     def stop_serving(code: int) -> None:  # the server we started has gone: stop as Ctrl-C does
         server_stopped.append(code)
@@ -141,22 +176,27 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
             check_not_taken(name, workspace)
             from reportgen.shells.prefect_deploy import crash_silent_runs
 
-            crash_silent_runs()  # a run stopped with serve is shown Crashed, not Running for ever
-            with stops_deferred():  # Prefect's runner, loaded before saying it serves: ~1 s
-                serve = _runner(stop_as_asked)
-            notify(f"Serving {FLOW}/{name} for {workspace}: cron {settings.schedule.cron!r} "
-                   f"({settings.schedule.timezone}). Run it now with:\n"
+            crash_silent_runs()  # a run whose serve is killed outright is shown Crashed, not Running for ever
+            with stops_deferred():  # Prefect's runner and our flows, loaded before anything is served: ~1 s
+                import prefect.runner  # noqa: F401
+
+                import reportgen.shells.prefect_flows  # noqa: F401
+            runner, deployment_id = served_monthly(workspace, name, settings.schedule.cron,
+                                                   settings.schedule.timezone)
+            serving.append(True)
+            notify(f"{FLOW}/{name} is being served for {workspace}: cron {settings.schedule.cron!r} "
+                   f"({settings.schedule.timezone}); its page: {ui_address(api_url)}/deployments/deployment/"
+                   f"{deployment_id}\nRun it now with:\n"
                    f"  PREFECT_API_URL={api_url} {Path(sys.executable).parent / 'prefect'} deployment run "
                    f"{FLOW}/{name} --watch\n"
                    "Ctrl-C stops serving; the schedule stays active for the next start.")
-            serving.append(True)
-            serve(workspace, name, settings.schedule.cron, settings.schedule.timezone)
-        except KeyboardInterrupt:  # stopped, whenever it came: starting, or while Prefect's runner ran
+            asyncio.run(until_stopped(runner, stops))
+        except KeyboardInterrupt:  # stopped before the runner ran
             pass
         except Exception:
             # a stop in the middle of a Prefect call can surface as another error (pydantic turns a
             # KeyboardInterrupt in its serializer into a PydanticSerializationError): stopped as asked
-            if not stop_asked:
+            if not stops.asked:
                 raise
         if server_stopped:
             log = Path(os.environ["PREFECT_HOME"]) / "server.log"
@@ -164,6 +204,51 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
                                  f"{log}), so nothing could run on schedule: serving stopped")
         notify("Stopped serving; the schedule stays active for the next start." if serving else
                "Stopped before serving: no schedule was set or changed.")
+
+
+def served_monthly(workspace: Path, name: str, cron: str, timezone: str) -> tuple[Runner, UUID]:
+    """Prefect's runner with the monthly deployment added (made or updated on the server, its schedule
+    set), not yet running; and the deployment's id."""
+    from uuid import UUID
+
+    from prefect.deployments.runner import EntrypointType
+    from prefect.runner import Runner
+    from prefect.schedules import Cron
+
+    from reportgen.shells.prefect_flows import monthly_update
+
+    runner = Runner(name=name, pause_on_shutdown=False)  # stopped, the schedule stays active
+    deployment_id = runner.add_flow(
+        monthly_update, name=name, schedules=[Cron(cron, timezone=timezone)],
+        parameters={"workspace": str(workspace)},
+        # imported by name where the run starts: works from any folder and for an installed package
+        entrypoint_type=EntrypointType.MODULE_PATH)
+    assert isinstance(deployment_id, UUID)  # called outside an event loop, add_flow returns its result
+    return runner, deployment_id
+
+
+async def until_stopped(runner: Runner, stops: Stops) -> None:
+    """Run `runner` until a stop: the first as Prefect stops a runner (runs in flight are cancelled, with
+    "Runner is shutting down."), any later one, or one before it has started, by cancelling it."""
+    main = asyncio.current_task()
+    assert main is not None
+    stopping: list[asyncio.Task[None]] = []
+
+    def stop() -> None:
+        if runner.started and not stopping:
+            stopping.append(asyncio.ensure_future(runner.astop()))
+        else:
+            main.cancel()
+
+    # Runner.start makes its handle_sigterm SIGTERM's handler: on this runner, that is `stops` itself
+    # (Prefect's own exits from inside the signal handler, its stop not awaited)
+    setattr(runner, "handle_sigterm", stops)  # noqa: B010
+    with stops.in_loop(stop):
+        try:
+            await runner.start()
+        except asyncio.CancelledError:
+            if not stops.asked:
+                raise
 
 
 def deploy(pool: str, name: str, crash_after_minutes: int, notify: Callable[[str], None]) -> None:
@@ -253,32 +338,3 @@ def stops_deferred() -> Iterator[None]:
         if callable(handler):
             handler(asked[0], None)
         raise KeyboardInterrupt
-
-
-def _runner(on_sigterm: Callable[[int, FrameType | None], None]) -> Callable[[Path, str, str, str], None]:
-    """Prefect's runner, imported, with SIGTERM answered by `on_sigterm`; returns what serves the deployment."""
-    from prefect.deployments.runner import EntrypointType
-    from prefect.runner import Runner
-    from prefect.schedules import Cron
-
-    from reportgen.shells.prefect_flows import monthly_update
-
-    def handle_sigterm(_runner: object, number: int, frame: FrameType | None) -> None:
-        """SIGTERM (systemd's stop, `kill`) stops serving as Ctrl-C does. Prefect's own handler calls its
-        asynchronous stop without awaiting it: a RuntimeWarning ("coroutine 'Runner.astop' was never
-        awaited") in the journal, and serve ended without saying it had stopped."""
-        on_sigterm(number, frame)
-
-    setattr(Runner, "handle_sigterm", handle_sigterm)  # noqa: B010 (a method of Prefect's, replaced in this process)
-
-    def serve(workspace: Path, name: str, cron: str, timezone: str) -> None:
-        monthly_update.serve(
-            name=name,
-            schedules=[Cron(cron, timezone=timezone)],
-            parameters={"workspace": str(workspace)},
-            pause_on_shutdown=False,
-            # imported by name where the run starts: works from any folder and for an installed package
-            entrypoint_type=EntrypointType.MODULE_PATH,
-        )
-
-    return serve
