@@ -62,6 +62,17 @@ def test_a_good_narrative_still_fills_in() -> None:
     assert (markdown, issues) == ("012 of 6", [])
 
 
+def test_a_count_reads_right_whatever_it_is() -> None:
+    source = ('{{ counts["Completed"] | plural("action is", "actions are") }}; {{ counts["On hold"] | '
+              'plural("action is", "actions are") }}; {{ total | plural("action") }}; {{ 1204 | plural("cell") }}; '
+              '{{ 0 | plural("entry", "entries") }}')
+    context: dict[str, object] = {"total": 1, "counts": {"Completed": 2, "On hold": 1}}
+    assert fill_narrative(source, context) == ("2 actions are; 1 action is; 1 action; 1,204 cells; 0 entries", [])
+    markdown, issues = fill_narrative('A\n{{ paper_title | plural("action") }}', {"paper_title": "Plan"})
+    assert markdown is None and [(i.row, i.message) for i in issues] == [
+        (2, "The narrative narrative.md could not be filled in: plural counts a number of things, not 'Plan'.")]
+
+
 def test_a_broken_narrative_builds_the_paper_and_blocks(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws", narrative="# Delivery\n\n{{ total / 0 }}\n")
     done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "build", "--workspace", str(root)],

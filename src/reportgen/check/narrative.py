@@ -32,6 +32,7 @@ from reportgen.model import MergedRegister, UpdateState
 from reportgen.periods import period_label
 from reportgen.read.workspace import Inputs
 from reportgen.settings import CANONICAL_STATUSES, Edition, Settings
+from reportgen.wording import counted
 
 MAX_SOURCE_BYTES = 1024 * 1024
 MAX_OUTPUT_CHARS = 200_000  # a narrative is a page or two; the Feb 2023 paper's is ~2,500 characters
@@ -76,6 +77,7 @@ class NarrativeEnvironment(SandboxedEnvironment):
             self.filters.pop(name, None)
         self.filters["replace"] = _replace
         self.filters["join"] = _join
+        self.filters["plural"] = _plural
         self.filters = {name: _bounded(function) for name, function in self.filters.items()}
 
     def concat_bounded(self, values: tuple[object, ...]) -> str:
@@ -131,6 +133,14 @@ def _replace(value: object, old: str, new: str, count: int | None = None) -> str
     times = text.count(old) if count is None else min(count, text.count(old))
     _checked_size(len(text) + times * (len(new) - len(old)))
     return text.replace(old, new, -1 if count is None else count)
+
+
+def _plural(value: object, one: str, many: str | None = None) -> str:
+    """`{{ counts["On hold"] | plural("action is", "actions are") }}`: "1 action is", "3 actions are"
+    (`many` defaults to `one` + "s": `{{ total | plural("action") }}`)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"plural counts a number of things, not {value!r}")
+    return counted(value, str(one), None if many is None else str(many))
 
 
 def _join(value: Any, d: str = "", attribute: str | int | None = None) -> str:
