@@ -233,6 +233,10 @@ def accept_all(document: docx.document.Document) -> docx.document.Document:
 
 
 def _accept(body: Element) -> None:
+    for paragraph in list(body.iter(qn("w:p"))):  # a deleted paragraph mark, all its words deleted: it goes
+        if paragraph.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{W_DEL}") is not None:
+            assert not [t for t in paragraph.iter(qn("w:t")) if t.getparent().getparent().tag != W_DEL]
+            paragraph.getparent().remove(paragraph)
     for tr in list(body.iter(W_TR)):
         if row_change(tr) == "del":
             tr.getparent().remove(tr)
@@ -510,6 +514,38 @@ def test_the_summary_says_when_blocking_issues_were_resolved_or_appeared(tmp_pat
     assert appeared in capsys.readouterr().out.splitlines()[:3]
     assert main(["diff", str(clean), str(clean), "--out", str(tmp_path / "same")]) == 0
     assert "blocking publication" not in capsys.readouterr().out
+
+
+def test_docx_tracks_the_issues_to_resolve_so_rejecting_all_gives_the_old_drafts_block(tmp_path: Path) -> None:
+    """Issues that block publication open a draft. In diff.docx an issue resolved is a deleted line and a new
+    one an inserted line; a draft that is no longer blocked shows the old block deleted whole, one newly
+    blocked the new block inserted whole. Rejecting every change gives back the old draft's body, accepting
+    every change the new one's."""
+    root = blocked_workspace(tmp_path / "ws")
+    returns = root / "inputs" / "returns" / "2026-10" / "opcc.xlsx"
+    two = build_draft(root).folder  # actions 2 and 4 have a status nobody can count
+    rows = default_returns()["opcc.xlsx"]
+    write_xlsx(returns, [(row[0], row[1], "Maybe later", *row[3:]) if row[0] == 4 else row for row in rows])
+    one = build_draft(root).folder  # action 2's fixed
+    write_xlsx(returns, rows)
+    clean = build_draft(root).folder
+    heading = "Issues to resolve before publication"
+    for old, new, name in ((two, one, "one-fixed"), (one, clean, "all-fixed"), (clean, two, "two-new")):
+        assert main(["diff", str(old), str(new), "--out", str(tmp_path / name)]) == 0
+        diff = open_docx(tmp_path / name / "diff.docx")
+        assert body_paragraphs(reject_all(open_docx(tmp_path / name / "diff.docx"))) == body_paragraphs(
+            open_docx(old / "paper.docx")), name
+        assert body_paragraphs(accept_all(open_docx(tmp_path / name / "diff.docx"))) == body_paragraphs(
+            open_docx(new / "paper.docx")), name
+        block = [(change, text) for change, text in tracked_texts(diff.element.body)
+                 if "is not recognised" in text or text in (heading, Paper.blocking_advice)]
+        if name == "one-fixed":  # the heading and advice stay, unmarked; action 2's issue is deleted
+            assert [change for change, _text in block] == ["del"] and "Action 2:" in block[0][1], block
+        else:
+            change = "del" if name == "all-fixed" else "ins"
+            issues = 1 if name == "all-fixed" else 2
+            assert block[:2] == [(change, heading), (change, Paper.blocking_advice)], block
+            assert [c for c, _text in block[2:]] == [change] * issues, block
 
 
 def test_cli_diff_refuses_a_folder_that_is_not_a_draft(drafts, tmp_path: Path, capsys) -> None:

@@ -10,6 +10,8 @@ old table's text, accepting them all the new table's. A changed cell is compared
 breaks both drafts share stay paragraphs, one only a draft has becomes a tracked line break; bold,
 italic and links are kept on each word (a word whose link or formatting changed counts as deleted and
 inserted). A status cell is compared as the Paper draws it (`Paper.status_cell`: label, then notes).
+The paper's issues blocking publication are those of both drafts, in order (`blocking_redline` says
+which line each draft has), so the template lays out each where it goes and the writer marks it.
 
 Decides no content: words and order come from the two papers and the `DraftDiff`.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from difflib import SequenceMatcher
 from typing import Literal, NamedTuple
 
 from reportgen.diff.changes import DraftDiff, diff_tokens, tokens
@@ -186,7 +189,10 @@ def redline_paper(old: Paper, new: Paper, diff: DraftDiff) -> Paper:
     sections = restore_withdrawn(old, sections, {ref: whole_row(replace(old, columns=new.columns), before[ref], "del")
                                                  for ref in removed if ref in before})
     narrative = new.narrative if old.narrative == new.narrative else redline_blocks(old.narrative, new.narrative)
-    return replace(new, sections=tuple(sections), narrative=narrative)
+    # the issues of both drafts, so that the template lays out each where its line goes (marked by the writer)
+    block = blocking_redline(old, new)
+    blocking = tuple(line.text for line in block if line.kind == "bullet") if block else new.blocking
+    return replace(new, sections=tuple(sections), narrative=narrative, blocking=blocking)
 
 
 def status_fills_were(old: Paper, new: Paper, diff: DraftDiff) -> dict[int, str | None]:
@@ -270,6 +276,38 @@ def _restore_rows(old: PaperSection, section: PaperSection, withdrawn: dict[int,
             continue
         anchor = next((i for i, row in enumerate(rows) if row.ref == old_row.ref), anchor)
     return replace(section, rows=tuple(rows))
+
+
+_LineKind = Literal["heading", "paragraph", "bullet"]
+
+
+def blocking_redline(old: Paper, new: Paper) -> RichText:
+    """The "Issues to resolve" block of a comparison, line by line (heading, advice, each issue), with
+    change marks: an issue only the new draft has inserted, one only the old had deleted, in the order
+    of both; the whole block so when only one draft was blocked. () when both read the same (or
+    neither was blocked)."""
+    def lines(paper: Paper) -> list[tuple[_LineKind, str]]:
+        if not paper.blocking:
+            return []
+        return [("heading", paper.blocking_heading), ("paragraph", paper.blocking_advice),
+                *(("bullet", item) for item in paper.blocking)]
+
+    before, after = lines(old), lines(new)
+    if before == after:
+        return ()
+
+    def marked(kind: _LineKind, text: str, change: Change | None) -> Block:
+        return Block(kind, (Inline(text, change=change),))
+
+    out: list[Block] = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        if op in ("delete", "replace"):
+            out.extend(marked(kind, text, "del") for kind, text in before[i1:i2])
+        if op in ("insert", "replace"):
+            out.extend(marked(kind, text, "ins") for kind, text in after[j1:j2])
+        if op == "equal":
+            out.extend(marked(kind, text, None) for kind, text in after[j1:j2])
+    return tuple(out)
 
 
 def field_blocks(field: str, old: str, new: str) -> RichText:

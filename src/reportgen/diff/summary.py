@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from weasyprint import HTML
 
 from reportgen.diff.changes import FIELD_NAMES, PERIODS_NOTE, DraftDiff, blocking_note, unrelated_note
-from reportgen.diff.redline import field_blocks, redline_blocks, redline_paper, status_fills_were
+from reportgen.diff.redline import blocking_redline, field_blocks, redline_blocks, redline_paper, status_fills_were
 from reportgen.files import write_atomically
 from reportgen.model import Paper, RichText
 from reportgen.paper.richtext import safe_href
@@ -45,12 +45,13 @@ REVISION_AUTHOR = "reportgen"
 def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out: Path,
                     revision_author: str = REVISION_AUTHOR, revision_date: str | None = None) -> None:
     """The new paper with Word tracked changes against the old one (see `redline_paper`), its title,
-    subtitle and cover sheet too."""
+    subtitle, cover sheet and "Issues to resolve" block too."""
     cover = {change.field: field_blocks(change.field, change.old, change.new) for change in diff.cover}
     headings = {style: field_blocks(style, getattr(old, field), getattr(new, field))
                 for style, field in HEADING_STYLES.items() if getattr(old, field) != getattr(new, field)}
     write_docx(redline_paper(old, new, diff), template, out, revision_author, revision_date, cover_redline=cover,
-               heading_redline=headings, fills_were=status_fills_were(old, new, diff))
+               heading_redline=headings, fills_were=status_fills_were(old, new, diff),
+               blocking_redline=blocking_redline(old, new))
 
 
 @dataclass(frozen=True)

@@ -116,19 +116,25 @@ def _spaced(text: str) -> str:
 
 def _put_tracked(layout: Layout, paragraph: Element, wording: RichText) -> None:
     """`paragraph` replaced by `wording` with its change marks, in its paragraph and first run's formatting."""
-    p_pr = paragraph.find(W_PPR)
-    run = paragraph.find(f".//{W_R}")
-    r_pr = run.find(W_RPR) if run is not None else None
-    added = all(inline.change == "ins" for block in wording for inline in block.inlines)
+    p_pr, r_pr = _formatting(paragraph)
+    changes = {inline.change for block in wording for inline in block.inlines}
+    whole = changes.pop() if len(changes) == 1 else None  # a subtitle the old paper lacked, an issue gone
     for tracked in layout.blocks(wording, p_pr, r_pr):
-        if added:  # a subtitle the old paper lacked: its paragraph is inserted too
-            _paragraph_inserted(layout, tracked)
+        if whole is not None:  # its paragraph is inserted (deleted) too
+            _paragraph_marked(layout, tracked, whole)
         paragraph.addprevious(tracked)
     paragraph.getparent().remove(paragraph)
 
 
-def _paragraph_inserted(layout: Layout, paragraph: Element) -> None:
-    """Track the paragraph mark as inserted, so that rejecting the change removes the paragraph."""
+def _formatting(paragraph: Element) -> tuple[Element | None, Element | None]:
+    """A paragraph's properties and its first run's."""
+    run = paragraph.find(f".//{W_R}")
+    return paragraph.find(W_PPR), run.find(W_RPR) if run is not None else None
+
+
+def _paragraph_marked(layout: Layout, paragraph: Element, change: str) -> None:
+    """Track the paragraph mark as inserted or deleted, so that rejecting (accepting) the change removes
+    the paragraph."""
     p_pr = paragraph.find(W_PPR)
     if p_pr is None:
         p_pr = etree.Element(W_PPR)
@@ -136,4 +142,26 @@ def _paragraph_inserted(layout: Layout, paragraph: Element) -> None:
     mark_props = p_pr.find(W_RPR)
     if mark_props is None:
         mark_props = etree.SubElement(p_pr, W_RPR)  # last in pPr: no section break or change here
-    mark_props.insert(0, layout.change_mark("ins"))
+    mark_props.insert(0, layout.change_mark(change))
+
+
+def mark_blocking(layout: Layout, lines: RichText) -> bool:
+    """The "Issues to resolve" block tracked line by line (`reportgen.diff.redline.blocking_redline`: the
+    paper's `blocking` then holds the issues of both drafts): each line's paragraph replaced by its marked
+    wording, its paragraph mark inserted or deleted with it.
+
+    The lines are consecutive paragraphs of the body reading them in order, as the template's
+    `{%p if paper.blocking %}` block lays them out (or `mark_draft`, with "• " before each issue). False,
+    and nothing changed, when the document lays them out otherwise (a restyled template); diff.html and
+    diff.json still say how the drafts' blocking issues differ."""
+    texts = [_spaced(line.text) for line in lines]
+    paragraphs = list(layout.document.element.body.iterchildren(W_P))
+    start = next((i for i in range(len(paragraphs) - len(texts) + 1)
+                  if all(_spaced(text_of(p)) in (text, f"• {text}")
+                         for p, text in zip(paragraphs[i:i + len(texts)], texts))), None)
+    if start is None:
+        return False
+    for line, paragraph in zip(lines, paragraphs[start:start + len(texts)]):
+        if any(inline.change for inline in line.inlines):
+            _put_tracked(layout, paragraph, (line,))
+    return True

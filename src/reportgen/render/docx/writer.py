@@ -41,7 +41,7 @@ from lxml import etree
 from reportgen.errors import ReportgenError
 from reportgen.files import stable_zip, write_atomically
 from reportgen.model import Paper, RichText
-from reportgen.render.docx.front import fill_narrative, fill_progress, mark_cover, mark_headings
+from reportgen.render.docx.front import fill_narrative, fill_progress, mark_blocking, mark_cover, mark_headings
 from reportgen.render.docx.layout import Layout, page_headers
 from reportgen.render.docx.plan import ROWS_MARKER, plan_rows
 from reportgen.render.docx.xml import (
@@ -72,6 +72,7 @@ def write_docx(
     cover_redline: Mapping[str, RichText] | None = None,
     heading_redline: Mapping[str, RichText] | None = None,
     fills_were: Mapping[int, str | None] | None = None,
+    blocking_redline: RichText = (),
 ) -> None:
     """Write `paper` to `out` (.docx) laid out from `template`. Same paper and template, same bytes.
 
@@ -80,7 +81,9 @@ def write_docx(
     `cover_redline` (cover-sheet label → wording with change marks) replaces those cover values with
     tracked changes (see `reportgen.render.docx.front.mark_cover`); `heading_redline` ("Title",
     "Subtitle" → wording with change marks) does so for the title and subtitle (`front.mark_headings`);
-    `fills_were` (ref → the status cell's old fill) for a status cell's colour (`plan.plan_rows`).
+    `fills_were` (ref → the status cell's old fill) for a status cell's colour (`plan.plan_rows`);
+    `blocking_redline` (the "Issues to resolve" block, a line a block, with change marks) does so for
+    that block (`front.mark_blocking`).
     """
     template, out = Path(template), Path(out)
     if not template.is_file():
@@ -106,6 +109,8 @@ def write_docx(
     if heading_redline:
         mark_headings(layout, paper, heading_redline)
     _restore_brackets(document)
+    if blocking_redline:
+        mark_blocking(layout, blocking_redline)
     set_default_language(document, paper.language)
     _set_properties(document, paper, stamp)
     buffer = io.BytesIO()
