@@ -55,7 +55,7 @@ from reportgen.errors import ReportgenError, UsageError
 from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, RichText, plain_text
 from reportgen.render.docx.layout import page_headers
 from reportgen.render.docx.writer import write_docx
-from reportgen.render.docx.xml import Element
+from reportgen.render.docx.xml import Element, text_of
 from reportgen.run.build import build_draft
 from reportgen.shells.cli import main
 
@@ -537,6 +537,14 @@ def test_docx_tracks_the_issues_to_resolve_so_rejecting_all_gives_the_old_drafts
             open_docx(old / "paper.docx")), name
         assert body_paragraphs(accept_all(open_docx(tmp_path / name / "diff.docx"))) == body_paragraphs(
             open_docx(new / "paper.docx")), name
+        marks = {mark for header in page_headers(diff) for mark in tracked_texts(header) if mark[1]}  # the marking
+        assert marks == {"one-fixed": {("del", "2 issues"), ("ins", "1 issue")},
+                         "all-fixed": {("del", "DRAFT – not for publication: 1 issue to resolve")},
+                         "two-new": {("ins", "DRAFT – not for publication: 2 issues to resolve")}}[name], marks
+        for document, draft in ((reject_all(open_docx(tmp_path / name / "diff.docx")), old),
+                                (accept_all(open_docx(tmp_path / name / "diff.docx")), new)):
+            assert [text_of(h) for h in page_headers(document)] == [
+                text_of(h) for h in page_headers(open_docx(draft / "paper.docx"))], name
         block = [(change, text) for change, text in tracked_texts(diff.element.body)
                  if "is not recognised" in text or text in (heading, Paper.blocking_advice)]
         if name == "one-fixed":  # the heading and advice stay, unmarked; action 2's issue is deleted

@@ -192,7 +192,9 @@ def redline_paper(old: Paper, new: Paper, diff: DraftDiff) -> Paper:
     # the issues of both drafts, so that the template lays out each where its line goes (marked by the writer)
     block = blocking_redline(old, new)
     blocking = tuple(line.text for line in block if line.kind == "bullet") if block else new.blocking
-    return replace(new, sections=tuple(sections), narrative=narrative, blocking=blocking)
+    # the draft marking either draft had, so that every page header shows a line the writer can mark
+    return replace(new, sections=tuple(sections), narrative=narrative, blocking=blocking,
+                   draft_marking=new.draft_marking or old.draft_marking)
 
 
 def status_fills_were(old: Paper, new: Paper, diff: DraftDiff) -> dict[int, str | None]:

@@ -45,13 +45,15 @@ REVISION_AUTHOR = "reportgen"
 def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out: Path,
                     revision_author: str = REVISION_AUTHOR, revision_date: str | None = None) -> None:
     """The new paper with Word tracked changes against the old one (see `redline_paper`), its title,
-    subtitle, cover sheet and "Issues to resolve" block too."""
+    subtitle, cover sheet, "Issues to resolve" block and draft marking too."""
     cover = {change.field: field_blocks(change.field, change.old, change.new) for change in diff.cover}
     headings = {style: field_blocks(style, getattr(old, field), getattr(new, field))
                 for style, field in HEADING_STYLES.items() if getattr(old, field) != getattr(new, field)}
+    marking = (field_blocks("draft_marking", old.draft_marking, new.draft_marking)
+               if old.draft_marking != new.draft_marking else ())
     write_docx(redline_paper(old, new, diff), template, out, revision_author, revision_date, cover_redline=cover,
                heading_redline=headings, fills_were=status_fills_were(old, new, diff),
-               blocking_redline=blocking_redline(old, new))
+               blocking_redline=blocking_redline(old, new), marking_redline=marking)
 
 
 @dataclass(frozen=True)

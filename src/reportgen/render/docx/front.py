@@ -110,6 +110,18 @@ def mark_headings(layout: Layout, paper: Paper, redline: Mapping[str, RichText])
                 _put_tracked(layout, paragraph, redline["Title"])
 
 
+def mark_draft_marking(layout: Layout, paper: Paper, wording: RichText) -> None:
+    """Put the tracked wording of the draft marking (`wording`: the old draft's against the new one's, the
+    whole line inserted or deleted when only one draft was blocked) in place of each page header
+    paragraph that shows `paper.draft_marking` (either draft's: `reportgen.diff.redline.redline_paper`)."""
+    marking = _spaced(paper.draft_marking)
+    if not marking:
+        return
+    for header in page_headers(layout.document):
+        for paragraph in [p for p in header.iter(W_P) if _spaced(text_of(p)) == marking]:
+            _put_tracked(layout, paragraph, wording)
+
+
 def _spaced(text: str) -> str:
     return " ".join(xml_safe(text).split())
 

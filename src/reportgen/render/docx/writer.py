@@ -41,7 +41,14 @@ from lxml import etree
 from reportgen.errors import ReportgenError
 from reportgen.files import stable_zip, write_atomically
 from reportgen.model import Paper, RichText
-from reportgen.render.docx.front import fill_narrative, fill_progress, mark_blocking, mark_cover, mark_headings
+from reportgen.render.docx.front import (
+    fill_narrative,
+    fill_progress,
+    mark_blocking,
+    mark_cover,
+    mark_draft_marking,
+    mark_headings,
+)
 from reportgen.render.docx.layout import Layout, page_headers
 from reportgen.render.docx.plan import ROWS_MARKER, plan_rows
 from reportgen.render.docx.xml import (
@@ -73,6 +80,7 @@ def write_docx(
     heading_redline: Mapping[str, RichText] | None = None,
     fills_were: Mapping[int, str | None] | None = None,
     blocking_redline: RichText = (),
+    marking_redline: RichText = (),
 ) -> None:
     """Write `paper` to `out` (.docx) laid out from `template`. Same paper and template, same bytes.
 
@@ -83,7 +91,8 @@ def write_docx(
     "Subtitle" → wording with change marks) does so for the title and subtitle (`front.mark_headings`);
     `fills_were` (ref → the status cell's old fill) for a status cell's colour (`plan.plan_rows`);
     `blocking_redline` (the "Issues to resolve" block, a line a block, with change marks) does so for
-    that block (`front.mark_blocking`).
+    that block (`front.mark_blocking`), and `marking_redline` for the draft marking in the page headers
+    (`front.mark_draft_marking`).
     """
     template, out = Path(template), Path(out)
     if not template.is_file():
@@ -111,6 +120,8 @@ def write_docx(
     _restore_brackets(document)
     if blocking_redline:
         mark_blocking(layout, blocking_redline)
+    if marking_redline:
+        mark_draft_marking(layout, paper, marking_redline)
     set_default_language(document, paper.language)
     _set_properties(document, paper, stamp)
     buffer = io.BytesIO()
