@@ -7,6 +7,7 @@ date on the cover sheet moves (so the narrative's count of completed actions cha
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import shutil
@@ -446,6 +447,35 @@ def test_cli_diff_prints_a_summary_then_the_folder(drafts, tmp_path: Path, capsy
     html = " ".join(unescape((out / "diff.html").read_text(encoding="utf-8")).split())
     assert "Progress over time and each action's movement since the previous update are not compared" in html
     assert "are they drafts of the same plan?" not in html  # two drafts of one plan
+
+
+def _diff_on_a_terminal(drafts: tuple[Path, Path], out: Path, **env: str) -> str:
+    """What `reportgen diff` shows on a terminal (a pseudo-terminal: stdout is a tty)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    main_end, child_end = pty.openpty()
+    command = [sys.executable, "-m", "reportgen.shells.cli", "diff", str(drafts[0]), str(drafts[1]), "--out", str(out)]
+    with subprocess.Popen(command, stdout=child_end, stderr=child_end, env=os.environ | {"TERM": "xterm"} | env) as run:
+        os.close(child_end)
+        shown = b""
+        with contextlib.suppress(OSError):  # EIO once the command has ended and its side is closed
+            while chunk := os.read(main_end, 65536):
+                shown += chunk
+        assert run.wait(120) == 0, shown
+    os.close(main_end)
+    return shown.decode()
+
+
+def test_on_a_terminal_the_reworded_words_are_coloured_too(drafts, tmp_path: Path) -> None:
+    """Red struck-through and green underlined as well as [-…-] and {+…+} (as git shows a word diff);
+    piped, or with NO_COLOR set, the marks alone."""
+    shown = _diff_on_a_terminal(drafts, tmp_path / "tty")
+    assert "reviewed \x1b[9;31m[-monthly-]\x1b[0m\x1b[4;32m{+weekly+}\x1b[0m by the victims board" in shown, shown
+    plain = _diff_on_a_terminal(drafts, tmp_path / "no-color", NO_COLOR="1")
+    assert "\x1b[" not in plain and "reviewed [-monthly-]{+weekly+} by the victims board" in plain, plain
 
 
 def test_drafts_of_two_plans_pair_no_actions_and_say_so(tmp_path: Path, capsys) -> None:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 from reportgen.model import CoverRow, Paper, PaperRow, StatusMove, plain_text
 from reportgen.paper.richtext import shown_text
@@ -360,10 +360,22 @@ def diff_to_json(diff: DraftDiff) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
 
-def redline_text(words: Sequence[Span]) -> str:
-    """Spans as one line of text: [-deleted-] and {+inserted+} (the `git diff --word-diff` marks)."""
-    marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
-    return "".join(marks[span.op].format(span.text) for span in words)
+class Marks(NamedTuple):
+    """How a redline marks deleted and inserted words in text: format strings for the words."""
+
+    delete: str
+    insert: str
+
+
+PLAIN_MARKS = Marks("[-{}-]", "{{+{}+}}")  # the `git diff --word-diff` marks
+# on a terminal, the same marks in colour as well (red struck through, green underlined), as git shows them
+TERMINAL_MARKS = Marks("\x1b[9;31m[-{}-]\x1b[0m", "\x1b[4;32m{{+{}+}}\x1b[0m")
+
+
+def redline_text(words: Sequence[Span], marks: Marks = PLAIN_MARKS) -> str:
+    """Spans as one line of text: [-deleted-] and {+inserted+}."""
+    formats = {"equal": "{}", "delete": marks.delete, "insert": marks.insert}
+    return "".join(formats[span.op].format(span.text) for span in words)
 
 
 def draft_label(info: DraftInfo) -> str:
@@ -415,8 +427,9 @@ def blocking_note(diff: DraftDiff) -> str:
     return ""
 
 
-def human_text(diff: DraftDiff) -> str:
-    """A plain-text summary: counts, status moves, added and withdrawn actions, reworded actions."""
+def human_text(diff: DraftDiff, marks: Marks = PLAIN_MARKS) -> str:
+    """A plain-text summary: counts, status moves, added and withdrawn actions, reworded actions (their
+    words marked with `marks`)."""
     lines = [f"{draft_label(diff.old)} -> {draft_label(diff.new)}"]
     if diff.old.period != diff.new.period:
         lines.append(PERIODS_NOTE)
@@ -437,12 +450,12 @@ def human_text(diff: DraftDiff) -> str:
     if not diff.different_plans:  # every action of both: the note says how many; diff.html lists them
         lines += _listing(diff.added, *diff.added_words, lambda a: f"{a.ref} {a.action} ({a.status})")
         lines += _listing(diff.withdrawn, *diff.gone_words, lambda a: f"{a.ref} {a.action} (was {a.status})")
-    lines += _listing(diff.changed, "action reworded", "actions reworded", _reworded)
+    lines += _listing(diff.changed, "action reworded", "actions reworded", lambda c: _reworded(c, marks))
     lines += _listing(diff.cover, "cover sheet change", "cover sheet changes",
-                      lambda c: f"{c.field}: {redline_text(c.words)}")
+                      lambda c: f"{c.field}: {redline_text(c.words, marks)}")
     if diff.narrative:
         lines.append("Narrative changed:")
-        lines.append("  " + redline_text(diff.narrative).replace("\n", "\n  "))
+        lines.append("  " + redline_text(diff.narrative, marks).replace("\n", "\n  "))
     return "\n".join(lines)
 
 
@@ -457,8 +470,9 @@ def _move(move: StatusMove) -> str:
     return f"{move.ref} {move.action}: {move.old} -> {move.new}"
 
 
-def _reworded(change: ActionChange) -> str:
-    fields = "\n".join(f"{FIELD_NAMES.get(c.field, c.field)}: {redline_text(_words_shown(c))}" for c in change.changes)
+def _reworded(change: ActionChange, marks: Marks) -> str:
+    fields = "\n".join(f"{FIELD_NAMES.get(c.field, c.field)}: {redline_text(_words_shown(c), marks)}"
+                       for c in change.changes)
     return f"{change.ref} {change.action}\n{fields}"
 
 

@@ -12,6 +12,7 @@ import contextlib
 import importlib.abc
 import importlib.util
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from importlib.machinery import ModuleSpec
@@ -117,9 +118,11 @@ def show_returns(written: Sequence[Path], issues: Sequence[Issue], folder: Path)
 
 
 def show_diff(result: DiffResult) -> int:
-    from reportgen.diff.changes import human_text
+    from reportgen.diff.changes import PLAIN_MARKS, TERMINAL_MARKS, human_text
 
-    print(human_text(result.diff))  # plain print: its [-deleted-] marks are not rich markup
+    # plain print: its [-deleted-] marks are not rich markup; coloured as well on a terminal that takes colour
+    coloured = sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    print(human_text(result.diff, TERMINAL_MARKS if coloured else PLAIN_MARKS))
     print(result.folder)  # the last line: scripts read the folder from it
     return exit_code(0)  # a comparison blocks nothing
 
