@@ -748,6 +748,24 @@ def test_an_action_moved_to_another_section_is_tracked_as_a_move(tmp_path: Path)
     assert table_text(accept_all(open_docx(tmp_path / "diff.docx"))) == table_text(open_docx(tmp_path / "new.docx"))
 
 
+def test_an_action_moved_in_the_register_moves_alone_not_its_new_section(tmp_path: Path) -> None:
+    """The officer changes action 3's section from Victims to Justice, its row left where it was: the
+    plan keeps its sections' order (Justice was put before Victims, as ordered by first row) and the
+    comparison tracks the one row moving, so rejecting every change gives back the old table."""
+    root = make_workspace(tmp_path / "ws")
+    old = build_draft(root)
+    moved = [(ref, "Justice" if ref == 3 else section, *rest) for ref, section, *rest in ACTIONS]
+    write_xlsx(root / "inputs" / "register.xlsx", [REGISTER_HEADINGS, *moved], sheet="Register")
+    new = build_draft(root)
+    assert [(s.heading, [r.ref for r in s.rows]) for s in new.paper.sections] == [
+        ("", [1, 2]), ("Victims", [4]), ("Justice", [3, 5, 6])]
+    out = tmp_path / "moved"
+    assert main(["diff", str(old.folder), str(new.folder), "--out", str(out)]) == 0
+    diff = out / "diff.docx"
+    assert table_text(reject_all(open_docx(diff))) == table_text(open_docx(old.folder / "paper.docx"))
+    assert table_text(accept_all(open_docx(diff))) == table_text(open_docx(new.folder / "paper.docx"))
+
+
 def cell_fills(document: docx.document.Document) -> list[list[str | None]]:
     """Each table row's cell shading, as Word shows it."""
     fills = []

@@ -6,7 +6,7 @@ cannot disagree. Renderers never decide content.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from reportgen.check.narrative import fill_narrative, narrative_context
 from reportgen.issues import Issue, listing_order
@@ -138,25 +138,39 @@ def paper_columns(settings: Settings) -> tuple[PaperColumn, ...]:
 
 def group_rows(actions: Sequence[MergedAction], settings: Settings, columns: Sequence[PaperColumn]
                ) -> tuple[PaperSection, ...]:
-    """Sections in register order; actions with no section first, without a heading."""
+    """Sections in register order (`in_register_order`); actions with no section first, without a heading.
+    Within a section, its actions in register order."""
     keys = settings.paper.group_by
     if not keys:
         return (PaperSection("", 1, tuple(paper_row(a, columns) for a in actions)),)
-    groups: dict[str, dict[str, list[MergedAction]]] = {}
-    for item in actions:
+    groups: dict[str, dict[str, list[int]]] = {}  # section -> subsection -> its actions' register positions
+    for position, item in enumerate(actions):
         first = _group_value(item, keys[0])
         second = _group_value(item, keys[1]) if len(keys) > 1 else ""
-        groups.setdefault(first, {}).setdefault(second, []).append(item)
-    ordered = sorted(groups.items(), key=lambda kv: kv[0] != "")  # stable: no-section group first
+        groups.setdefault(first, {}).setdefault(second, []).append(position)
     sections: list[PaperSection] = []
-    for first, inner in ordered:
+    for first in in_register_order({name: [i for rows in inner.values() for i in rows]
+                                    for name, inner in groups.items()}):
+        inner = groups[first]
         if len(keys) == 1:
-            sections.append(PaperSection(first, 1, tuple(paper_row(a, columns) for a in inner[""])))
+            sections.append(PaperSection(first, 1, tuple(paper_row(actions[i], columns) for i in inner[""])))
             continue
         sections.append(PaperSection(first, 1, ()))
-        for second, items in sorted(inner.items(), key=lambda kv: kv[0] != ""):
-            sections.append(PaperSection(second, 2, tuple(paper_row(a, columns) for a in items)))
+        for second in in_register_order(inner):
+            sections.append(PaperSection(second, 2, tuple(paper_row(actions[i], columns) for i in inner[second])))
     return tuple(s for s in sections if s.rows or s.heading)
+
+
+def in_register_order(groups: Mapping[str, Sequence[int]]) -> list[str]:
+    """Group names ordered by where the middle of each group's rows is in the register (its median
+    position), the group with no name first. A register grouped by section gives its own order; an
+    action moved to another section, its row left where it was, does not move that whole section
+    before the ones in between (ordered by first row, it did: the plan's sections changed places)."""
+    def middle(positions: Sequence[int]) -> int:
+        ordered = sorted(positions)
+        return ordered[(len(ordered) - 1) // 2]
+
+    return sorted(groups, key=lambda name: (name != "", middle(groups[name]), min(groups[name])))
 
 
 def _group_value(item: MergedAction, key: str) -> str:
