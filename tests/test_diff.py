@@ -48,7 +48,7 @@ from reportgen.diff.changes import (
     same_action,
     word_diff,
 )
-from reportgen.diff.redline import redline_blocks, redline_paper
+from reportgen.diff.redline import redline_blocks, redline_narrative, redline_paper
 from reportgen.diff.render import DiffResult, compare_drafts, default_out
 from reportgen.diff.summary import render_diff_html, write_diff_docx
 from reportgen.drafts.folders import load_draft
@@ -623,6 +623,52 @@ def test_redline_blocks_reject_gives_old_and_accept_gives_new(old: RichText, new
     assert (_text(redlined, "ins"), _text(redlined, "del")) == (plain_text(old), plain_text(new))
 
 
+_SOME_WORDS = st.lists(st.sampled_from(["alpha", "beta", "gamma", "delta", "."]), min_size=1, max_size=4).map(" ".join)
+_NARRATIVE = st.lists(st.builds(Block, st.sampled_from(["paragraph", "bullet", "heading"]),
+                                st.tuples(st.builds(Inline, _SOME_WORDS))), max_size=6).map(tuple)
+
+
+def _kept(blocks: RichText, drop: str) -> list[tuple[str, str]]:
+    """The blocks once every `drop` mark is resolved away: a block all of whose words go, goes."""
+    return [(b.kind, "".join(i.text for i in b.inlines if i.change != drop)) for b in blocks
+            if not all(i.change == drop for i in b.inlines)]
+
+
+@given(_NARRATIVE, _NARRATIVE)
+def test_redline_narrative_reject_gives_old_blocks_and_accept_gives_new(old: RichText, new: RichText) -> None:
+    redlined = redline_narrative(old, new)
+    assert _kept(redlined, "ins") == [(b.kind, b.text) for b in old]
+    assert _kept(redlined, "del") == [(b.kind, b.text) for b in new]
+
+
+def test_a_narrative_list_item_added_or_gone_is_an_item_in_the_comparison(tmp_path: Path) -> None:
+    """A bullet only one draft has is its own list paragraph, inserted or deleted whole (it was a tracked
+    line break inside the item before); a reworded one is redlined word by word where it is."""
+    def bullet(text: str) -> Block:
+        return Block("bullet", (Inline(text),))
+
+    paper = make_paper(6, sections=2)
+    old = dataclasses.replace(paper, narrative=(Block("paragraph", (Inline("Of the 6 actions:"),)),
+                                                bullet("2 actions are Completed"), bullet("4 actions are On hold")))
+    new = dataclasses.replace(paper, narrative=(Block("paragraph", (Inline("Of the 6 actions:"),)),
+                                                bullet("3 actions are Completed"), bullet("2 actions are On hold"),
+                                                bullet("1 action has no update this period")))
+    for name, version in (("old.docx", old), ("new.docx", new)):
+        write_docx(version, TEMPLATE, tmp_path / name)
+    write_diff_docx(old, new, diff_drafts(old, new), TEMPLATE, tmp_path / "diff.docx")
+    diff = open_docx(tmp_path / "diff.docx")
+    added = next(p for p in diff.paragraphs if "no update" in all_text(p._p))
+    assert added.style.name == "List Bullet" and tracked_texts(added._p) == [
+        ("ins", ""), ("ins", "1 action has no update this period")]  # its paragraph mark, then its words
+    for resolved, version in ((reject_all, "old.docx"), (accept_all, "new.docx")):
+        document = resolved(open_docx(tmp_path / "diff.docx"))
+        assert [(p.style.name, p.text) for p in document.paragraphs] == [
+            (p.style.name, p.text) for p in open_docx(tmp_path / version).paragraphs], version
+    html = lxml.html.fromstring(render_diff_html(diff_drafts(old, new), old, new, TEMPLATE.parent))
+    items = [li.text_content() for li in html.find_class("narrative-changes")[0].iter("li")]
+    assert items[-1] == "1 action has no update this period", items
+
+
 # ---------------------------------------------------------------- rich cells, notes and links
 
 
@@ -814,6 +860,27 @@ def test_an_action_gone_from_a_public_edition_with_one_more_exempt_may_have_been
     restricted = dataclasses.replace(old, edition="restricted", marking="RESTRICTED")
     shown = diff_drafts(dataclasses.replace(new, exempt_count=1), restricted)
     assert "1 action added, or exempt and left out of the public draft:\n  1 Action 1" in human_text(shown)
+
+
+@pytest.mark.parametrize(("was", "now"), [(1, 2), (0, 1), (1, 0)])
+def test_docx_tracks_the_note_of_exempt_actions_so_rejecting_all_gives_the_old_one(tmp_path: Path, was: int,
+                                                                                  now: int) -> None:
+    def note(count: int) -> str:
+        return f"Not shown in this paper: {count} action{'s' * (count != 1)}, exempt from publication." if count else ""
+
+    paper = make_paper(6, sections=2)
+    old, new = (dataclasses.replace(paper, exempt_count=n, exempt_note=note(n)) for n in (was, now))
+    for name, version in (("old.docx", old), ("new.docx", new)):
+        write_docx(version, TEMPLATE, tmp_path / name)
+    write_diff_docx(old, new, diff_drafts(old, new), TEMPLATE, tmp_path / "diff.docx")
+    diff = open_docx(tmp_path / "diff.docx")
+    marked = [mark for mark in tracked_texts(diff.element.body) if mark[1]]
+    assert marked == {(1, 2): [("del", "1 action"), ("ins", "2 actions")], (0, 1): [("ins", note(1))],
+                      (1, 0): [("del", note(1))]}[(was, now)], marked
+    assert body_paragraphs(reject_all(open_docx(tmp_path / "diff.docx"))) == body_paragraphs(
+        open_docx(tmp_path / "old.docx"))
+    assert body_paragraphs(accept_all(open_docx(tmp_path / "diff.docx"))) == body_paragraphs(
+        open_docx(tmp_path / "new.docx"))
 
 
 def test_a_renamed_section_keeps_its_rows_in_place(tmp_path: Path) -> None:

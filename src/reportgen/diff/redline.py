@@ -91,6 +91,62 @@ def redline_blocks(old: RichText, new: RichText) -> RichText:
     return tuple(blocks)
 
 
+def redline_narrative(old: RichText, new: RichText) -> RichText:
+    """The narrative with change marks, block by block: a paragraph, heading or list item both drafts have
+    (paired in order, by its kind and words) redlined word by word; one only a draft has inserted or
+    deleted whole, as its own block (a list item added stays an item, not a line break inside the one
+    before). Rejecting every mark gives back the old blocks, accepting them the new ones."""
+    blocks: list[Block] = []
+    for old_index, new_index in _paired_blocks(old, new):
+        if old_index is not None and new_index is None:
+            blocks.extend(marked_blocks((old[old_index],), "del"))
+        elif new_index is not None and old_index is None:
+            blocks.extend(marked_blocks((new[new_index],), "ins"))
+        elif old_index is not None and new_index is not None:
+            same = old[old_index] == new[new_index]
+            blocks.extend((new[new_index],) if same else redline_blocks((old[old_index],), (new[new_index],)))
+    return tuple(blocks)
+
+
+def _paired_blocks(old: RichText, new: RichText, least: float = 0.5) -> list[tuple[int | None, int | None]]:
+    """(old index, new index) of the blocks of two texts, in order; None where a block has no partner.
+    Blocks pair when equal, or, between equal ones, when at least `least` of their words match (the
+    pairing with the most matching words, order kept)."""
+    pairs: list[tuple[int | None, int | None]] = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            pairs.extend(zip(range(i1, i2), range(j1, j2)))
+            continue
+        # between equal blocks: the order-keeping pairing of most similar words (a small table: few blocks)
+        score = [[_likeness(old[i], new[j]) for j in range(j1, j2)] for i in range(i1, i2)]
+        rows, cols = i2 - i1, j2 - j1
+        best = [[0.0] * (cols + 1) for _ in range(rows + 1)]
+        for i in range(rows - 1, -1, -1):
+            for j in range(cols - 1, -1, -1):
+                paired = best[i + 1][j + 1] + score[i][j] if score[i][j] >= least else -1.0
+                best[i][j] = max(paired, best[i + 1][j], best[i][j + 1])
+        i = j = 0
+        while i < rows or j < cols:
+            if i < rows and j < cols and score[i][j] >= least and best[i][j] == best[i + 1][j + 1] + score[i][j]:
+                pairs.append((i1 + i, j1 + j))
+                i, j = i + 1, j + 1
+            elif i < rows and (j == cols or best[i][j] == best[i + 1][j]):
+                pairs.append((i1 + i, None))
+                i += 1
+            else:
+                pairs.append((None, j1 + j))
+                j += 1
+    return pairs
+
+
+def _likeness(old: Block, new: Block) -> float:
+    """The share of the two blocks' words that match (0 to 1); 0 between blocks of different kinds (a
+    paragraph made a list item is deleted and inserted: Word would not track the change of kind)."""
+    if (old.kind, old.level) != (new.kind, new.level):
+        return 0.0
+    return SequenceMatcher(None, tokens(old.text), tokens(new.text), autojunk=False).ratio()
+
+
 def marked_blocks(blocks: RichText, change: Change) -> RichText:
     """Every inline of `blocks` marked as deleted or inserted: a withdrawn or added action's cell."""
     return tuple(replace(block, inlines=tuple(replace(i, change=change) for i in block.inlines))
@@ -188,13 +244,13 @@ def redline_paper(old: Paper, new: Paper, diff: DraftDiff) -> Paper:
         sections.append(replace(section, rows=rows))
     sections = restore_withdrawn(old, sections, {ref: whole_row(replace(old, columns=new.columns), before[ref], "del")
                                                  for ref in removed if ref in before})
-    narrative = new.narrative if old.narrative == new.narrative else redline_blocks(old.narrative, new.narrative)
+    narrative = new.narrative if old.narrative == new.narrative else redline_narrative(old.narrative, new.narrative)
     # the issues of both drafts, so that the template lays out each where its line goes (marked by the writer)
     block = blocking_redline(old, new)
     blocking = tuple(line.text for line in block if line.kind == "bullet") if block else new.blocking
-    # the draft marking either draft had, so that every page header shows a line the writer can mark
+    # the draft marking and exempt note either draft had, so that the paper shows lines the writer can mark
     return replace(new, sections=tuple(sections), narrative=narrative, blocking=blocking,
-                   draft_marking=new.draft_marking or old.draft_marking)
+                   draft_marking=new.draft_marking or old.draft_marking, exempt_note=new.exempt_note or old.exempt_note)
 
 
 def status_fills_were(old: Paper, new: Paper, diff: DraftDiff) -> dict[int, str | None]:

@@ -7,8 +7,9 @@
 The cover sheet's changed values are tracked too, word by word, where the template lays the cover out as
 label | value rows (`reportgen.render.docx.front.mark_cover`); so are the title and subtitle in their
 Title and Subtitle paragraphs and the running title in the page headers (`front.mark_headings`), the
-"Issues to resolve" block that opens a blocked draft, issue by issue (`front.mark_blocking`), and the
-draft marking in the page headers (`front.mark_draft_marking`). Not tracked in the DOCX (reported in
+"Issues to resolve" block that opens a blocked draft, issue by issue (`front.mark_blocking`), the
+draft marking in the page headers (`front.mark_draft_marking`) and the note of exempt actions under the
+plan (`front.mark_exempt_note`). Not tracked in the DOCX (reported in
 diff.html and diff.json instead): a section heading only one draft has (shown, unmarked: Word cannot
 track a heading row apart from its actions' rows), and a cover row only one draft has.
 

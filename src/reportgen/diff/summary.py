@@ -24,7 +24,13 @@ from markupsafe import Markup, escape
 from weasyprint import HTML
 
 from reportgen.diff.changes import FIELD_NAMES, PERIODS_NOTE, DraftDiff, blocking_note, unrelated_note
-from reportgen.diff.redline import blocking_redline, field_blocks, redline_blocks, redline_paper, status_fills_were
+from reportgen.diff.redline import (
+    blocking_redline,
+    field_blocks,
+    redline_narrative,
+    redline_paper,
+    status_fills_were,
+)
 from reportgen.files import write_atomically
 from reportgen.model import Paper, RichText
 from reportgen.paper.richtext import safe_href
@@ -45,15 +51,16 @@ REVISION_AUTHOR = "reportgen"
 def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out: Path,
                     revision_author: str = REVISION_AUTHOR, revision_date: str | None = None) -> None:
     """The new paper with Word tracked changes against the old one (see `redline_paper`), its title,
-    subtitle, cover sheet, "Issues to resolve" block and draft marking too."""
+    subtitle, cover sheet, "Issues to resolve" block, draft marking and exempt note too."""
     cover = {change.field: field_blocks(change.field, change.old, change.new) for change in diff.cover}
     headings = {style: field_blocks(style, getattr(old, field), getattr(new, field))
                 for style, field in HEADING_STYLES.items() if getattr(old, field) != getattr(new, field)}
-    marking = (field_blocks("draft_marking", old.draft_marking, new.draft_marking)
-               if old.draft_marking != new.draft_marking else ())
+    marking, note = ((field_blocks(field, getattr(old, field), getattr(new, field))
+                      if getattr(old, field) != getattr(new, field) else ())
+                     for field in ("draft_marking", "exempt_note"))
     write_docx(redline_paper(old, new, diff), template, out, revision_author, revision_date, cover_redline=cover,
                heading_redline=headings, fills_were=status_fills_were(old, new, diff),
-               blocking_redline=blocking_redline(old, new), marking_redline=marking)
+               blocking_redline=blocking_redline(old, new), marking_redline=marking, exempt_note_redline=note)
 
 
 @dataclass(frozen=True)
@@ -92,7 +99,7 @@ def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templa
     """The summary a Panel member reads: counts then and now, status moves, then each reworded action."""
     template = _environment(Path(templates).resolve()).get_template(DIFF_TEMPLATE)
     cover = [FieldView(c.field, field_blocks(c.field, c.old, c.new)) for c in diff.cover]
-    narrative = redline_blocks(old_paper.narrative, new_paper.narrative) if diff.narrative else ()
+    narrative = redline_narrative(old_paper.narrative, new_paper.narrative) if diff.narrative else ()
     return template.render(diff=diff, paper=new_paper, actions=action_views(diff, new_paper), cover=cover,
                            narrative=narrative, created=new_paper.pdf_created, periods_note=PERIODS_NOTE,
                            unrelated_note=unrelated_note(diff) if diff.unrelated else "",

@@ -4,14 +4,14 @@ table say."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from copy import deepcopy
 
 from docx.oxml.ns import qn
 from lxml import etree
 
 from reportgen.errors import ReportgenError
-from reportgen.model import Paper, Progress, RichText, in_cell
+from reportgen.model import Block, Paper, Progress, RichText, in_cell
 from reportgen.render.docx.layout import Layout, page_headers
 from reportgen.render.docx.progress import add_progress
 from reportgen.render.docx.xml import W_P, W_PPR, W_R, W_RPR, W_TC, W_TR, Element, text_of, xml_safe
@@ -40,7 +40,9 @@ def fill_narrative(layout: Layout, narrative: RichText) -> None:
     p_pr = deepcopy(marker_props) if marker_props is not None else None
     if p_pr is not None and p_pr.find(qn("w:sectPr")) is not None:
         p_pr.remove(p_pr.find(qn("w:sectPr")))
-    for paragraph in layout.blocks(narrative, p_pr, None):
+    for block, paragraph in zip(narrative, layout.blocks(narrative, p_pr, None)):
+        if (change := _whole_change(block)) is not None:  # in a comparison: a block only one draft has
+            _paragraph_marked(layout, paragraph, change)
         marker.addprevious(paragraph)
     if marker_props is not None and marker_props.find(qn("w:sectPr")) is not None:
         for child in [c for c in marker if c.tag != W_PPR]:
@@ -114,28 +116,45 @@ def mark_draft_marking(layout: Layout, paper: Paper, wording: RichText) -> None:
     """Put the tracked wording of the draft marking (`wording`: the old draft's against the new one's, the
     whole line inserted or deleted when only one draft was blocked) in place of each page header
     paragraph that shows `paper.draft_marking` (either draft's: `reportgen.diff.redline.redline_paper`)."""
-    marking = _spaced(paper.draft_marking)
-    if not marking:
-        return
     for header in page_headers(layout.document):
-        for paragraph in [p for p in header.iter(W_P) if _spaced(text_of(p)) == marking]:
-            _put_tracked(layout, paragraph, wording)
+        _mark_shown(layout, header.iter(W_P), paper.draft_marking, wording, whole=True)
+
+
+def mark_exempt_note(layout: Layout, paper: Paper, wording: RichText) -> None:
+    """Put the tracked wording of the note under the plan ("Not shown in this paper: 2 actions, …") in place
+    of the body paragraph that shows `paper.exempt_note` (either draft's). Its paragraph stays, as the
+    template keeps it (the body must not end with a table), however the words change."""
+    _mark_shown(layout, layout.document.element.body.iterchildren(W_P), paper.exempt_note, wording, whole=False)
+
+
+def _mark_shown(layout: Layout, paragraphs: Iterable[Element], shown: str, wording: RichText, whole: bool) -> None:
+    """Each of `paragraphs` that reads `shown` (spacing aside) replaced by `wording` (`_put_tracked`)."""
+    text = _spaced(shown)
+    if text:
+        for paragraph in [p for p in paragraphs if _spaced(text_of(p)) == text]:
+            _put_tracked(layout, paragraph, wording, whole)
 
 
 def _spaced(text: str) -> str:
     return " ".join(xml_safe(text).split())
 
 
-def _put_tracked(layout: Layout, paragraph: Element, wording: RichText) -> None:
-    """`paragraph` replaced by `wording` with its change marks, in its paragraph and first run's formatting."""
+def _put_tracked(layout: Layout, paragraph: Element, wording: RichText, whole: bool = True) -> None:
+    """`paragraph` replaced by `wording` with its change marks, in its paragraph and first run's formatting;
+    when `whole` and every word is inserted (deleted), its paragraph mark is too."""
     p_pr, r_pr = _formatting(paragraph)
-    changes = {inline.change for block in wording for inline in block.inlines}
-    whole = changes.pop() if len(changes) == 1 else None  # a subtitle the old paper lacked, an issue gone
+    change = _whole_change(*wording) if whole else None  # a subtitle the old paper lacked, an issue gone
     for tracked in layout.blocks(wording, p_pr, r_pr):
-        if whole is not None:  # its paragraph is inserted (deleted) too
-            _paragraph_marked(layout, tracked, whole)
+        if change is not None:  # its paragraph is inserted (deleted) too
+            _paragraph_marked(layout, tracked, change)
         paragraph.addprevious(tracked)
     paragraph.getparent().remove(paragraph)
+
+
+def _whole_change(*blocks: Block) -> str | None:
+    """"ins" ("del") when every word of `blocks` is inserted (deleted), else None."""
+    changes = {inline.change for block in blocks for inline in block.inlines}
+    return changes.pop() if len(changes) == 1 else None
 
 
 def _formatting(paragraph: Element) -> tuple[Element | None, Element | None]:

@@ -47,6 +47,7 @@ from reportgen.render.docx.front import (
     mark_blocking,
     mark_cover,
     mark_draft_marking,
+    mark_exempt_note,
     mark_headings,
 )
 from reportgen.render.docx.layout import Layout, page_headers
@@ -81,6 +82,7 @@ def write_docx(
     fills_were: Mapping[int, str | None] | None = None,
     blocking_redline: RichText = (),
     marking_redline: RichText = (),
+    exempt_note_redline: RichText = (),
 ) -> None:
     """Write `paper` to `out` (.docx) laid out from `template`. Same paper and template, same bytes.
 
@@ -91,8 +93,9 @@ def write_docx(
     "Subtitle" → wording with change marks) does so for the title and subtitle (`front.mark_headings`);
     `fills_were` (ref → the status cell's old fill) for a status cell's colour (`plan.plan_rows`);
     `blocking_redline` (the "Issues to resolve" block, a line a block, with change marks) does so for
-    that block (`front.mark_blocking`), and `marking_redline` for the draft marking in the page headers
-    (`front.mark_draft_marking`).
+    that block (`front.mark_blocking`), `marking_redline` for the draft marking in the page headers
+    (`front.mark_draft_marking`) and `exempt_note_redline` for the note under the plan
+    (`front.mark_exempt_note`).
     """
     template, out = Path(template), Path(out)
     if not template.is_file():
@@ -122,6 +125,8 @@ def write_docx(
         mark_blocking(layout, blocking_redline)
     if marking_redline:
         mark_draft_marking(layout, paper, marking_redline)
+    if exempt_note_redline:
+        mark_exempt_note(layout, paper, exempt_note_redline)
     set_default_language(document, paper.language)
     _set_properties(document, paper, stamp)
     buffer = io.BytesIO()
