@@ -433,6 +433,18 @@ CODES: dict[str, Code] = {
         "{file}: every status, explanation and timeframe is as pre-filled; {value} may have sent {workbook} back "
         "without updating it.",
         "Check with the partner that nothing has changed."),
+    "return-wrong-period": Code(
+        W, "A return is the workbook reportgen made for another period (last month's, sent back again): its rows "
+        "were not used, and its partner is chased as if it had sent no return.",
+        "{file} is the return workbook made for {made_for}, not the one for {period}: none of its rows were used "
+        "as {period}'s updates.",
+        "Ask the partner for this period's workbook, filled in (to make it again: reportgen returns --period "
+        "YYYY-MM, the period of the folder the file is in). If they did write this period's updates in this one, "
+        "copy them into this period's workbook and put that in the folder in its place. Until then the partner's "
+        "actions keep their last reported status and the partner is on the chase list.",
+        partner_advice="Please fill in the workbook we sent you for this period (its Instructions sheet names the "
+        "period) and send that back; if you wrote this period's updates in this one, copy them into that "
+        "workbook."),
     "partner-not-lead": Code(
         W, "A [partners] entry in reportgen.toml is not a lead in the register.",
         "{file}: {column} is not a lead in the register ({leads}).{hint}",

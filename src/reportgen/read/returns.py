@@ -17,11 +17,13 @@ from pathlib import Path
 
 from reportgen.issues import Issue, issue
 from reportgen.model import PartnerReturn, Register, Update
+from reportgen.periods import is_period, period_label
 from reportgen.read.cells import cell_text, collapse_spaces, parse_ref
 from reportgen.read.headings import heading_key
 from reportgen.read.partners import match_partner
 from reportgen.read.sheets import Table, first_filled, locate_table, read_ref, read_sheets, read_text
 from reportgen.read.statuses import match_status, status_table, suggest_status, synonym_for
+from reportgen.read.xlsx_reader import read_custom_property
 from reportgen.read.xlsx_values import column_letters
 from reportgen.settings import PartnerSettings, Settings
 from reportgen.settings_columns import RETURN_SECTION_HEADING
@@ -43,10 +45,16 @@ def partner_for(path: Path, register: Register | None, partners: Mapping[str, Pa
     return match_partner(path.name, register.leads if register else (), partners).lead
 
 
-def read_return(path: Path, settings: Settings, display: str, partner: str) -> tuple[PartnerReturn | None, list[Issue]]:
+def read_return(path: Path, settings: Settings, display: str, partner: str, period: str = ""
+                ) -> tuple[PartnerReturn | None, list[Issue]]:
+    """A partner's return, read as the period's (`period`, YYYY-MM; "" reads it whatever it was made for).
+    A workbook reportgen made for another period is not read: its rows would roll the statuses back."""
     sheets, issues = read_sheets(path, display)
     if not sheets:
         return None, issues
+    wrong = wrong_period(path, display, period)
+    if wrong is not None:  # nothing in it is this period's: its cells' own problems are not worth a word
+        return None, [wrong]
     register_only = register_only_headings(settings)
     table, found = locate_table(sheets, settings.returns.columns, display, other_sheets=True,
                                 known_elsewhere=register_only)
@@ -65,6 +73,30 @@ def read_return(path: Path, settings: Settings, display: str, partner: str) -> t
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     written = tuple(table.written.items())
     return PartnerReturn(display, partner, table.sheet, table.headings, tuple(updates), digest, written), issues
+
+
+PERIOD_PROPERTY = "reportgen period"  # the custom document property a return workbook's period is kept in
+
+
+def made_for(path: Path) -> str:
+    """The period (YYYY-MM) the workbook at `path` was made for by `reportgen returns`; "" for a CSV, a
+    partner's own workbook, or one written before workbooks said it."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return ""
+    try:
+        found = read_custom_property(path, PERIOD_PROPERTY) or ""
+    except Exception:  # a damaged package: its cells were read (or reported) as usual, and no period is said
+        return ""
+    return found if is_period(found) else ""
+
+
+def wrong_period(path: Path, display: str, period: str) -> Issue | None:
+    """The issue when the file is reportgen's return workbook for a period other than `period`."""
+    other = made_for(path) if period else ""
+    if not other or other == period:
+        return None
+    return issue("return-wrong-period", made_for=period_label(other), period=period_label(period), file=display,
+                 value=other)
 
 
 SHOWN_OPTIONAL = ("timeframe",)  # optional return columns whose text the paper shows
