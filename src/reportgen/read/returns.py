@@ -21,7 +21,7 @@ from reportgen.periods import is_period, period_label
 from reportgen.read.cells import cell_text, collapse_spaces, parse_ref
 from reportgen.read.headings import heading_key
 from reportgen.read.partners import match_partner
-from reportgen.read.sheets import Table, first_filled, locate_table, read_ref, read_sheets, read_text
+from reportgen.read.sheets import Table, is_empty_row, locate_table, read_ref, read_sheets, read_text
 from reportgen.read.statuses import match_status, status_table, suggest_status, synonym_for
 from reportgen.read.xlsx_reader import read_custom_property
 from reportgen.read.xlsx_values import column_letters
@@ -114,32 +114,46 @@ def unread_columns(table: Table, settings: Settings, found: Sequence[Issue],
                    register_names: frozenset[str]) -> list[Issue]:
     """What a return holds that the paper will not show, never dropped quietly: a column under a heading
     reportgen does not read that holds text (a register column such as Section, copied into our
-    workbooks, is expected: `register_names`, from `register_only_headings`), and no timeframe column at
-    all when the paper's table shows one."""
+    workbooks, is expected: `register_names`, from `register_only_headings`), a column with no heading
+    that holds text under the headings, and no timeframe column at all when the paper's table shows one."""
     where = {"file": table.file, "sheet": table.sheet, "row": table.header_row}
     reported = {item.column for item in found if item.row == table.header_row}  # misnamed, duplicated
     issues = []
     by_number = dict(table.rows)
-    for position, heading in enumerate(table.headings):
-        if (not heading or position in table.index.values() or heading in reported
-                or heading_key(heading) in register_names):
-            continue
-        filled = first_filled(table.rows, position)
-        if filled is not None:
-            number, cell = filled
-            at = {"column": heading, "value": cell_text(cell).strip(), "row": number,
-                  "ref": parse_ref(table.value(by_number[number], "ref"))[0]}  # the action whose row is quoted
-            if table.hidden(position):
-                issues.append(issue("unread-column", "hidden", letter=column_letters(position + 1), **at,
-                                    file=table.file, sheet=table.sheet))
-            else:
-                issues.append(issue("unread-column", **at, file=table.file, sheet=table.sheet))
+    expected = {position for position, heading in enumerate(table.headings)
+                if heading and (position in table.index.values() or heading in reported
+                                or heading_key(heading) in register_names)}
+    first = _first_texts(table.rows, expected)
+    for position in sorted(first):
+        heading = table.headings[position] if position < len(table.headings) else ""
+        number, cell = first[position]
+        at = {"value": cell_text(cell).strip(), "row": number, "file": table.file, "sheet": table.sheet,
+              "ref": parse_ref(table.value(by_number[number], "ref"))[0]}  # the action whose row is quoted
+        letter = column_letters(position + 1)
+        if not heading:
+            issues.append(issue("unread-column", "hidden-no-heading" if table.hidden(position) else "no-heading",
+                                letter=letter, **at))
+        elif table.hidden(position):
+            issues.append(issue("unread-column", "hidden", letter=letter, column=heading, **at))
+        else:
+            issues.append(issue("unread-column", column=heading, **at))
     for key in SHOWN_OPTIONAL:  # when the paper's table has that column
         column = settings.returns.columns[key]
         if (key in settings.paper.table_columns and key not in table.index
                 and column.heading not in {item.value for item in found}):
             issues.append(issue("missing-optional-column", value=column.heading, **where))
     return issues
+
+
+def _first_texts(rows: Sequence[tuple[int, tuple[object, ...]]], skip: set[int]) -> dict[int, tuple[int, object]]:
+    """By 0-based column position (but those in `skip`): the first row holding text there (not spaces; a
+    cell only formatted is not read at all) and that cell. One pass over the cells, however wide the rows."""
+    found: dict[int, tuple[int, object]] = {}
+    for number, cells in rows:
+        for position, cell in enumerate(cells):
+            if position not in found and position not in skip and not is_empty_row((cell,)):
+                found[position] = (number, cell)
+    return found
 
 
 def _read_update(table: Table, number: int, cells: tuple[object, ...], partner: str
