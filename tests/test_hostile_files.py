@@ -285,7 +285,11 @@ def test_csv_ragged_rows_and_nul_bytes(tmp_path: Path) -> None:
     ret, issues = _read(path)
     assert ret is not None and [(u.ref, u.status_as_written) for u in ret.updates] == [
         (1, "Completed"), (2, "In progress"), (3, "Not started")]
-    assert [i.code for i in issues] == ["control-characters", "missing-optional-column"]
+    # the cells past the headings are not read, and said: nothing is dropped without a word
+    assert flatten(issues, ["code", "row", "value"]) == [
+        ["control-characters", None, ""], ["unread-column", 3, "extra"], ["unread-column", 3, "cells"],
+        ["missing-optional-column", 1, "Timeframe for delivery / Completion"]]
+    assert issues[1].message.startswith("Column E has no heading")
 
 
 @given(st.one_of(st.text(), st.integers(), st.floats(allow_nan=True), st.booleans(), st.none()))

@@ -203,6 +203,34 @@ def test_a_column_that_is_not_hidden_is_not_said_to_be(tmp_path: Path, capsys: p
         "'Mine')."]
 
 
+def test_text_under_no_heading_is_said_but_an_only_formatted_column_is_not(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A note typed in G2 with G1 (the heading row) empty was in neither the paper nor what validate said."""
+    root = make_workspace(tmp_path / "ws")
+    path = root / RETURNS / "opcc.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    sheet["G2"] = "Board slipped to January: see minutes"
+    sheet["H3"].font = openpyxl.styles.Font(bold=True)  # formatted, nothing typed
+    sheet["H3"].fill = openpyxl.styles.PatternFill("solid", fgColor="FFFF00")
+    sheet["I4"] = "   "  # spaces only
+    sheet["J2"] = "Hidden aside"
+    sheet.column_dimensions["J"].hidden = True
+    book.save(path)
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0  # read as before; what it holds beside the return is said
+    found = _of(issues, "unread-column")
+    assert flatten(found, ["code", "severity", "file", "sheet", "row", "column", "value", "ref"]) == [
+        ["unread-column", "warning", OPCC, "Return", 2, "", "Board slipped to January: see minutes", 2],
+        ["unread-column", "warning", OPCC, "Return", 2, "", "Hidden aside", 2]]
+    assert ("Column G has no heading, so reportgen does not read it and what it holds is not in the paper (row 2: "
+            "'Board slipped to January: see minutes').") in printed
+    assert found[1].message == ("Column J is hidden in Excel and has no heading, so reportgen does not read it and "
+                                "what it holds is not in the paper (row 2: 'Hidden aside').")
+    assert "Unhide the column" in found[1].advice
+    assert "Board slipped" not in " ".join(a.explanation for a in validate_draft(root).checked.merged.actions)
+
+
 # ---------------------------------------------------------------- lock files of open workbooks
 
 

@@ -1,4 +1,5 @@
-"""paper.docx renders in LibreOffice as in Word: the delivery-plan pages landscape, header cells whole.
+"""paper.docx renders in LibreOffice as in Word: the delivery-plan pages landscape, header cells whole; a
+return workbook saved again by LibreOffice still says which period it was made for.
 
 Converted with LibreOffice's own `soffice --headless --convert-to pdf` (installed by
 scripts/install-system-deps.sh), then the pages are measured with pypdf and the header words read
@@ -18,10 +19,12 @@ import pdfplumber
 import pypdf
 import pytest
 
-from conftest import ROOT, SAMPLE, benchmark_workspace, copy_example, needs_sample
+from conftest import ROOT, SAMPLE, benchmark_workspace, copy_example, make_workspace, needs_sample
+from reportgen.model import UpdateState
+from reportgen.read.returns import made_for
 from reportgen.render.theme import read_theme
 from reportgen.render.xlsx import write_register_xlsx
-from reportgen.run.build import check_draft, render_docx
+from reportgen.run.build import check_draft, render_docx, validate_draft
 from reportgen.run.returns import write_return_workbooks
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -39,11 +42,12 @@ def docx_only(workspace: Path, out: Path) -> Path:
     return render_docx(checks.paper, checks.plan, out)
 
 
-def convert(document: Path, out: Path) -> Path:
-    """LibreOffice's own PDF of `document`, with a profile of its own (tests may run side by side)."""
+def convert(document: Path, out: Path, to: str = "pdf") -> Path:
+    """LibreOffice's own PDF of `document` (or, `to="xlsx"`, the workbook as LibreOffice saves it), with a
+    profile of its own (tests may run side by side)."""
     assert SOFFICE is not None
     profile = out / "profile"
-    command = [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+    command = [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", to,
                "--outdir", str(out), str(document)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -51,9 +55,9 @@ def convert(document: Path, out: Path) -> Path:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)  # soffice.bin with it: its own process group
         raise
-    pdf = out / (document.stem + ".pdf")
-    assert pdf.is_file(), output.decode(errors="replace")
-    return pdf
+    converted = out / f"{document.stem}.{to}"
+    assert converted.is_file(), output.decode(errors="replace")
+    return converted
 
 
 def check_landscape_plan(pdf: Path) -> int:
@@ -149,3 +153,26 @@ def test_a_template_saved_by_libreoffice_keeps_its_heading_styles(tmp_path: Path
     assert 'w:val="Heading 1"' in zipfile.ZipFile(saved).read("word/styles.xml").decode()  # as LibreOffice names it
     theme, _issues = read_theme(saved)
     assert theme.headings[0].colour == "C00000" and theme.headings[1].size == 11.5
+
+
+@needs_libreoffice
+def test_a_return_workbook_saved_again_by_libreoffice_still_says_its_period(tmp_path: Path) -> None:
+    """A partner opens October's workbook in LibreOffice, saves it and sends it back: it still says it was made
+    for October, so filed under November it is not read as November's return; under October it is read."""
+    root = make_workspace(tmp_path / "ws", period="2026-09")
+    written, _ = write_return_workbooks(root, "2026-10", tmp_path / "october")
+    saved = convert(written[0], tmp_path / "lo", to="xlsx")
+    assert saved.read_bytes() != written[0].read_bytes() and made_for(saved) == "2026-10"
+    filed = {}
+    for period in ("2026-10", "2026-11"):
+        (root / "inputs" / "returns" / period).mkdir(exist_ok=True)
+        shutil.copy(saved, root / "inputs" / "returns" / period / "wessex-police.xlsx")
+        filed[period] = validate_draft(root, period)
+    wrong = [i for i in filed["2026-11"].issues if i.code == "return-wrong-period"]
+    assert [(i.file, i.value) for i in wrong] == [("inputs/returns/2026-11/wessex-police.xlsx", "2026-10")]
+    assert "made for October 2026, not the one for November 2026" in wrong[0].message
+    police = {1, 3}
+    assert not {a.ref for a in filed["2026-11"].checked.merged.actions if a.state is UpdateState.UPDATED} & police
+    october = filed["2026-10"]
+    assert "return-wrong-period" not in {i.code for i in october.issues}
+    assert police <= {a.ref for a in october.checked.merged.actions if a.state is UpdateState.UPDATED}

@@ -3,20 +3,41 @@ what is answered, what is refused, and that a second run does nothing twice."""
 
 from __future__ import annotations
 
+import io
 import os
+import shutil
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
+from typing import cast
 
+import openpyxl
 import pytest
 
-from mail_helpers import ADDRESS, CJB, GOOD_OPCC, OPCC, PERIOD, POLICE, env, mail_workspace, reply, workbook, zip_bomb
+from mail_helpers import (
+    ADDRESS,
+    CJB,
+    GOOD_OPCC,
+    OPCC,
+    PERIOD,
+    POLICE,
+    attachment,
+    env,
+    mail_workspace,
+    reply,
+    workbook,
+    zip_bomb,
+)
 from mailservers import TOKEN, USER, Dovecot
 from reportgen.check.checked import check_inputs
 from reportgen.errors import ReportgenError
 from reportgen.issues import flatten
 from reportgen.mail.credentials import credentials_from_env
 from reportgen.mail.ledger import received_ledger
-from reportgen.mail.steps import collect_returns, send_returns
+from reportgen.mail.steps import chase_partners, collect_returns, send_returns
 from reportgen.read.workspace import find_inputs
+from reportgen.run.returns import write_return_workbooks
 from reportgen.shells.cli import main
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
@@ -212,3 +233,49 @@ def test_the_acknowledgement_runs_the_builds_checks_of_whose_return_it_is(tmp_pa
     inputs, found = find_inputs(root, PERIOD)
     build = check_inputs(inputs, found=found)  # the build says the same
     assert {"wrong-partner-return"} <= {i.code for i in build.issues}
+
+
+def test_last_months_workbook_sent_back_is_answered_and_chased_as_no_return(tmp_path: Path) -> None:
+    """Wessex Police replies with September's workbook for October's return: the acknowledgement says it is the
+    other period's, the build uses none of its rows, and the reminder asks for October's, attached."""
+    root = mail_workspace(tmp_path / "ws")
+    september, _ = write_return_workbooks(root, "2026-09", tmp_path / "september")
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "1.eml").write_bytes(reply(ADDRESS[POLICE], [("Wessex Police return.xlsx", september[0].read_bytes())]))
+    run = collect_returns(root, PERIOD, None, dry_run=True, from_folder=drop)
+    assert run.collection is not None and [h.record.outcome for h in run.collection.handled] == ["saved"]
+    [wrong] = [i for i in run.issues if i.code == "return-wrong-period"]
+    assert (wrong.severity, wrong.value) == ("warning", "2026-09")
+    outbox = root / "outputs" / PERIOD / "mail" / "outbox"
+    [ack] = [parsed(path) for path in outbox.iterdir()]
+    body = " ".join(ack.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    assert ("Wessex Police return.xlsx is the return workbook made for September 2026, not the one for October "
+            "2026: none of its rows were used as October 2026's updates.") in body
+    assert "What to do: Please fill in the workbook we sent you for this period" in body
+    assert "found nothing to correct" not in body and "inputs/returns" not in body
+
+    shutil.copy(september[0], root / "inputs" / "returns" / PERIOD / "wessex-police.xlsx")  # as collect saves it
+    inputs, found = find_inputs(root, PERIOD)
+    build = check_inputs(inputs, found=found)
+    assert [i.code for i in build.issues if i.file.endswith("wessex-police.xlsx")] == ["return-wrong-period"]
+    assert build.returns == ()  # none of its rows read
+    for path in outbox.iterdir():
+        path.unlink()
+    chased = chase_partners(root, PERIOD, None, dry_run=True)
+    assert sorted(m.partner for m in chased.sent) == sorted([POLICE, OPCC, CJB])
+    [reminder] = [parsed(path) for path in outbox.glob("*Wessex-Police*")]
+    body = " ".join(reminder.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    assert ("The workbook you sent back (wessex-police.xlsx) is the one for September 2026, so it could not be "
+            "used as your return for October 2026. Please fill in the workbook for October 2026 instead") in body
+    name, data = attachment(reminder)
+    assert name == "wessex-police.xlsx" and made_for_bytes(data) == PERIOD  # this period's workbook
+
+
+def parsed(path: Path) -> EmailMessage:
+    return cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(path.read_bytes()))
+
+
+def made_for_bytes(data: bytes) -> str:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return str(book.custom_doc_props["reportgen period"].value)

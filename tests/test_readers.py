@@ -125,6 +125,30 @@ def test_a_column_reportgen_does_not_read_is_reported_when_it_holds_text(tmp_pat
                                  "in the paper (row 3: 'Do not publish: budget at risk').")
 
 
+def test_text_in_a_column_with_no_heading_is_reported(tmp_path: Path) -> None:
+    """Text under an empty heading cell, between headed columns or right of the last, was dropped without a word;
+    a column of blanks or spaces is nothing to report, in a workbook or a CSV."""
+    rows = [(*RETURN_HEADINGS, None, None, None, None),
+            (1, "x", "Completed", "Done.", "2027", None, "   ", None, None),
+            (2, "y", "In progress", "Going.", "2028", None, None, "Budget cut: patrols may stop in March", ""),
+            (3, "z", "Not started", "", "", "", None, "Second note", None, "Far right")]
+    for path in (write_xlsx(tmp_path / "opcc.xlsx", rows), write_csv(tmp_path / "opcc.csv", rows)):
+        ret, issues = _return(path)
+        assert ret is not None and [u.explanation for u in ret.updates] == ["Done.", "Going.", ""]
+        assert flatten(issues, ["code", "severity", "sheet", "row", "column", "value", "ref"]) == [
+            ["unread-column", "warning", ret.sheet, 3, "", "Budget cut: patrols may stop in March", 2],
+            ["unread-column", "warning", ret.sheet, 4, "", "Far right", 3]], path.name
+        assert issues[0].message == ("Column H has no heading, so reportgen does not read it and what it holds is "
+                                     "not in the paper (row 3: 'Budget cut: patrols may stop in March').")
+        assert "move the text into the Explanation column" in issues[0].advice
+        assert "give the column a heading reportgen reads" in issues[0].advice
+    gap = [(RETURN_HEADINGS[0], RETURN_HEADINGS[1], None, *RETURN_HEADINGS[2:]),
+           (1, "x", "Kept for later", "Completed", "Done.", "2027")]  # an unheaded column between headed ones
+    _ret, issues = _return(write_xlsx(tmp_path / "gap.xlsx", gap))
+    assert [(i.code, i.row, i.value) for i in issues] == [("unread-column", 2, "Kept for later")]
+    assert issues[0].message.startswith("Column C has no heading")
+
+
 def test_a_sheet_of_partner_notes_is_reported_not_silently_passed_over(tmp_path: Path) -> None:
     notes = ("Notes", [("Action 12 is delayed until the new year.",)])
     path = write_xlsx(tmp_path / "opcc.xlsx", [RETURN_HEADINGS, (3, "x", "Not started", "", "")], sheet="Return",

@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
 import shutil
 import zipfile
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from conftest import ACTIONS, REGISTER_HEADINGS, default_returns, keep_draft, make_workspace, write_csv
+from conftest import (
+    ACTIONS,
+    REGISTER_HEADINGS,
+    copy_example,
+    default_returns,
+    keep_draft,
+    make_workspace,
+    write_csv,
+)
 from reportgen.check.checked import load_register
 from reportgen.errors import ReportgenError
+from reportgen.model import UpdateState
 from reportgen.paper.richtext import parse_explanation
-from reportgen.read.returns import partner_for, read_return, validate_return
+from reportgen.read.returns import made_for, partner_for, read_return, validate_return
 from reportgen.read.workspace import find_inputs
-from reportgen.run.build import prepare_build
+from reportgen.run.build import prepare_build, validate_draft
 from reportgen.run.return_workbooks import deadline_issues, returns_deadline
 from reportgen.run.returns import write_return_workbooks
 from reportgen.settings import CANONICAL_STATUSES, load_settings
@@ -361,3 +372,75 @@ def test_cli_exit_1_when_the_register_has_blocking_issues(tmp_path: Path,
     assert output.strip().splitlines()[-1] == str(out)
     with pytest.raises(SystemExit):
         main(["returns", "--workspace", str(root)])  # --period is required
+
+
+# ---------------------------------------------------------------- a workbook filed under another period
+
+
+def test_last_months_workbook_filed_again_is_not_read_as_this_months(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """October's pre-filled workbook, filed unchanged as Wessex Police's November return, was read without a
+    word: the paper showed October's pre-fill (action 5 back to In progress, with September's text) as
+    November's updates. Now it says so, uses none of its rows, and the partner is chased."""
+    root = copy_example(tmp_path / "ws")
+    october = tmp_path / "oct"
+    assert main(["returns", "--workspace", str(root), "--period", A, "--out", str(october)]) == 0
+    assert openpyxl.load_workbook(october / "wessex-police.xlsx").custom_doc_props["reportgen period"].value == A
+    november = root / "inputs" / "returns" / B
+    november.mkdir()
+    shutil.copy(october / "wessex-police.xlsx", november)
+    capsys.readouterr()
+    assert main(["build", "--workspace", str(root), "--period", B]) == 0  # a warning: the paper is right
+    printed = capsys.readouterr().out
+    folder = Path(printed.strip().splitlines()[-1])
+    filed = f"inputs/returns/{B}/wessex-police.xlsx"
+    with (folder / "issues.csv").open(encoding="utf-8", newline="") as stream:
+        wrong = [row for row in csv.DictReader(stream) if row["code"] == "return-wrong-period"]
+    assert [(row["severity"], row["file"], row["value"]) for row in wrong] == [("warning", filed, A)]
+    assert wrong[0]["message"] == (f"{filed} is the return workbook made for October 2026, not the one for "
+                                   "November 2026: none of its rows were used as November 2026's updates.")
+    assert "reportgen returns --period" in wrong[0]["advice"]
+    assert "copy them into this period's workbook" in wrong[0]["advice"]
+
+    # the paper keeps what October's returns reported, marked as no update this period
+    document = docx.Document(str(folder / "paper.docx"))
+    rows = {int(cells[0]): cells for row in document.tables[-1].rows[1:]
+            if (cells := [cell.text for cell in row.cells])[0].isdigit()}
+    assert rows[5][2] == "Completed\nNo update received this period: status as last reported (October 2026)"
+    assert rows[5][3].startswith("Hot spots patrols now run in all twelve neighbourhoods.")
+
+    police = [1, 3, 5, 8, 12, 15, 19, 22, 30, 32]
+    with (folder / "chase.csv").open(encoding="utf-8", newline="") as stream:
+        chase = {row["Partner"]: row for row in csv.DictReader(stream)}
+    assert (chase["Wessex Police"]["Updated"], chase["Wessex Police"]["No update (refs)"],
+            chase["Wessex Police"]["Issues"]) == ("0", ", ".join(map(str, police)), "return-wrong-period ×1")
+    said = " ".join(printed.split())
+    assert (f"Wessex Police: sent the workbook made for October 2026 ({filed}), not this period's; 10 of 10 "
+            "actions not updated") in said
+
+    # November's own workbook in its place: read, and said to be as it was sent out
+    (november / "wessex-police.xlsx").unlink()
+    assert main(["returns", "--workspace", str(root), "--period", B, "--out", str(tmp_path / "nov")]) == 0
+    shutil.copy(tmp_path / "nov" / "wessex-police.xlsx", november)
+    checks = validate_draft(root, B)
+    assert "return-wrong-period" not in {i.code for i in checks.issues}
+    assert [i.file for i in checks.issues if i.code == "unchanged-return"] == [filed]
+
+
+def test_a_workbook_that_says_no_period_is_read_as_before(tmp_path: Path) -> None:
+    """A partner's own workbook, a CSV, or one whose period part is damaged: read whatever period it is filed under."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    written, _ = write_return_workbooks(root, B, tmp_path / "made")
+    damaged = tmp_path / "opcc.xlsx"
+    with zipfile.ZipFile(written[1]) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, b"<not xml" if item.filename == "docProps/custom.xml" else source.read(item))
+    assert made_for(written[1]) == B and made_for(damaged) == ""
+    shutil.copy(damaged, root / "inputs" / "returns" / A / "opcc.xlsx")
+    write_csv(root / "inputs" / "returns" / A / "wessex-police.csv",
+              [tuple(row) for row in data_rows(written[0])])
+    (root / "inputs" / "returns" / A / "wessex-police.xlsx").unlink()
+    checks = validate_draft(root, A)
+    assert "return-wrong-period" not in {i.code for i in checks.issues}
+    updated = {a.ref for a in checks.checked.merged.actions if a.state is UpdateState.UPDATED}
+    assert updated == {1, 2, 3, 4, 5, 6}  # every lead's rows read

@@ -156,7 +156,7 @@ CODES: dict[str, Code] = {
         "web addresses starting http:// or https:// and mailto: links are kept).",
         "If the partner meant a web page or a document, ask them for its full web address (https://…)."),
     "unread-column": Code(
-        W, "A column of a return has a heading reportgen does not read, and it holds text.",
+        W, "A column of a return has a heading reportgen does not read, or no heading, and it holds text.",
         "Column {column!r} is not a column reportgen reads, so what it holds is not in the paper (row {row}: "
         "{value!r}).",
         "If it holds updates, ask the partner to put them in the return's own columns (or add its heading to a "
@@ -165,9 +165,20 @@ CODES: dict[str, Code] = {
                     "what it holds is not in the paper (row {row}: {value!r}).",
                     "Unhide the column to see it (select the columns either side of it, right-click, Unhide); if it "
                     "holds updates, ask the partner to put them in the return's own columns, and if it is an old or "
-                    "private note, nothing to do.")},
-        partner_advice="If it holds this period's updates, put them in the return's own columns (a hidden column: "
-        "select the columns either side of it, right-click, Unhide); if it is your own note, nothing to do."),
+                    "private note, nothing to do."),
+         "no-heading": ("Column {letter} has no heading, so reportgen does not read it and what it holds is not in "
+                        "the paper (row {row}: {value!r}).",
+                        "If it is part of the update, move the text into the Explanation column (or give the column "
+                        "a heading reportgen reads: one of the return's headings, or an alias of one in "
+                        "reportgen.toml); if it is the partner's own note, nothing to do."),
+         "hidden-no-heading": ("Column {letter} is hidden in Excel and has no heading, so reportgen does not read it "
+                               "and what it holds is not in the paper (row {row}: {value!r}).",
+                               "Unhide the column to see it (select the columns either side of it, right-click, "
+                               "Unhide); if it is part of the update, move the text into the Explanation column, "
+                               "and if it is an old or private note, nothing to do.")},
+        partner_advice="If it holds this period's updates, put them in the return's own columns (the Explanation "
+        "column for text; a hidden column: select the columns either side of it, right-click, Unhide); if it is "
+        "your own note, nothing to do."),
     "missing-optional-column": Code(
         W, "A return has no timeframe column, so the paper shows no timeframe for its actions.",
         "There is no column {value!r} (or one of its aliases), so the paper shows no timeframe for the "
@@ -433,6 +444,18 @@ CODES: dict[str, Code] = {
         "{file}: every status, explanation and timeframe is as pre-filled; {value} may have sent {workbook} back "
         "without updating it.",
         "Check with the partner that nothing has changed."),
+    "return-wrong-period": Code(
+        W, "A return is the workbook reportgen made for another period (last month's, sent back again): its rows "
+        "were not used, and its partner is chased as if it had sent no return.",
+        "{file} is the return workbook made for {made_for}, not the one for {period}: none of its rows were used "
+        "as {period}'s updates.",
+        "Ask the partner for this period's workbook, filled in (to make it again: reportgen returns --period "
+        "YYYY-MM, the period of the folder the file is in). If they did write this period's updates in this one, "
+        "copy them into this period's workbook and put that in the folder in its place. Until then the partner's "
+        "actions keep their last reported status and the partner is on the chase list.",
+        partner_advice="Please fill in the workbook we sent you for this period (its Instructions sheet names the "
+        "period) and send that back; if you wrote this period's updates in this one, copy them into that "
+        "workbook."),
     "partner-not-lead": Code(
         W, "A [partners] entry in reportgen.toml is not a lead in the register.",
         "{file}: {column} is not a lead in the register ({leads}).{hint}",

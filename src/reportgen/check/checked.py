@@ -59,7 +59,7 @@ def load_return(inputs: Inputs, register: Register, path: Path, partner: str | N
     issues: list[Issue] = []
     if partner is None:
         issues.append(issue("unknown-partner", leads=", ".join(register.leads), file=shown))
-    read, found = read_return(path, inputs.settings, shown, partner or path.stem)
+    read, found = read_return(path, inputs.settings, shown, partner or path.stem, inputs.period)
     issues += found
     if read is None:
         return None, issues

@@ -247,7 +247,7 @@ class Collector:
 
     def _check(self, path: Path, shown: str, partner: str) -> list[Issue]:
         """The build's checks of one return: its cells, and whether it is the partner's own, filled in."""
-        read, issues = read_return(path, self.settings, shown, partner)
+        read, issues = read_return(path, self.settings, shown, partner, self.inputs.period)
         if read is None:
             return issues
         checked, found = validate_return(read, self.register, self.settings)

@@ -93,11 +93,16 @@ def workbook_request(lead: str, to: Sequence[str], period: str, actions: Sequenc
 
 
 def reminder(lead: str, to: Sequence[str], period: str, actions: Sequence[Action], untouched: str, day: str,
-             name: str, workbook: bytes, settings: Settings) -> Outgoing:
-    """`untouched`: the file the partner sent back unchanged, or "" when nothing came back."""
+             name: str, workbook: bytes, settings: Settings, made_for: str = "") -> Outgoing:
+    """`untouched`: the file the partner sent back unchanged (or, with `made_for`, the workbook it sent for
+    that other period), or "" when nothing came back."""
     key = f"reminder:{period}:{lead}:{day}"  # at most one reminder a partner a day
     label = period_label(period)
-    if untouched:
+    if made_for:
+        why = (f"The workbook you sent back ({untouched}) is the one for {period_label(made_for)}, so it could not "
+               f"be used as your return for {label}. Please fill in the workbook for {label} instead (if you wrote "
+               f"your {label} updates in the other one, copy them into it).")
+    elif untouched:
         why = (f"The workbook you sent back ({untouched}) is the one we sent you, with nothing changed. If "
                "nothing has moved on, please say so in the explanation of each action.")
     else:

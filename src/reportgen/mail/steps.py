@@ -121,7 +121,8 @@ def _send(run: MailRun, inputs: Inputs, messages: Sequence[compose.Outgoing],
 
 def chase_partners(workspace: Path, period: str, credentials: Credentials | None, dry_run: bool = False,
                    today: dt.date | None = None) -> MailRun:
-    """Remind each lead that sent no return, or sent its workbook back untouched, listing its actions."""
+    """Remind each lead that sent no return, sent its workbook back untouched, or sent another period's
+    workbook (not read), listing its actions."""
     inputs, register, prefill, issues = _prepare(workspace, period)
     run = MailRun("chase", inputs.period, dry_run, issues=issues)
     checked = check_inputs(inputs)
@@ -129,7 +130,8 @@ def chase_partners(workspace: Path, period: str, credentials: Credentials | None
     day = (today or dt.date.today()).isoformat()
     messages = []
     for row in chase_list(checked):
-        if row.partner not in register.leads or (row.returned and row.partner not in untouched):
+        if row.partner not in register.leads or (row.returned and row.partner not in untouched
+                                                     and not row.made_for):
             continue
         to = addresses(inputs.settings, row.partner)
         if not to:
@@ -137,9 +139,9 @@ def chase_partners(workspace: Path, period: str, credentials: Credentials | None
             continue
         name, data = _workbook(inputs, register, prefill, row.partner)
         actions = [a for a in register.actions if a.lead == row.partner]
-        sent_back = untouched.get(row.partner, "").rpartition("/")[2]
+        sent_back = (row.file if row.made_for else untouched.get(row.partner, "")).rpartition("/")[2]
         messages.append(compose.reminder(row.partner, to, inputs.period, actions, sent_back, day, name, data,
-                                         inputs.settings))
+                                         inputs.settings, made_for=row.made_for))
     return _send(run, inputs, messages, credentials)
 
 

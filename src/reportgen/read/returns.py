@@ -17,11 +17,13 @@ from pathlib import Path
 
 from reportgen.issues import Issue, issue
 from reportgen.model import PartnerReturn, Register, Update
+from reportgen.periods import is_period, period_label
 from reportgen.read.cells import cell_text, collapse_spaces, parse_ref
 from reportgen.read.headings import heading_key
 from reportgen.read.partners import match_partner
-from reportgen.read.sheets import Table, first_filled, locate_table, read_ref, read_sheets, read_text
+from reportgen.read.sheets import Table, is_empty_row, locate_table, read_ref, read_sheets, read_text
 from reportgen.read.statuses import match_status, status_table, suggest_status, synonym_for
+from reportgen.read.xlsx_reader import read_custom_property
 from reportgen.read.xlsx_values import column_letters
 from reportgen.settings import PartnerSettings, Settings
 from reportgen.settings_columns import RETURN_SECTION_HEADING
@@ -43,10 +45,16 @@ def partner_for(path: Path, register: Register | None, partners: Mapping[str, Pa
     return match_partner(path.name, register.leads if register else (), partners).lead
 
 
-def read_return(path: Path, settings: Settings, display: str, partner: str) -> tuple[PartnerReturn | None, list[Issue]]:
+def read_return(path: Path, settings: Settings, display: str, partner: str, period: str = ""
+                ) -> tuple[PartnerReturn | None, list[Issue]]:
+    """A partner's return, read as the period's (`period`, YYYY-MM; "" reads it whatever it was made for).
+    A workbook reportgen made for another period is not read: its rows would roll the statuses back."""
     sheets, issues = read_sheets(path, display)
     if not sheets:
         return None, issues
+    wrong = wrong_period(path, display, period)
+    if wrong is not None:  # nothing in it is this period's: its cells' own problems are not worth a word
+        return None, [wrong]
     register_only = register_only_headings(settings)
     table, found = locate_table(sheets, settings.returns.columns, display, other_sheets=True,
                                 known_elsewhere=register_only)
@@ -67,6 +75,30 @@ def read_return(path: Path, settings: Settings, display: str, partner: str) -> t
     return PartnerReturn(display, partner, table.sheet, table.headings, tuple(updates), digest, written), issues
 
 
+PERIOD_PROPERTY = "reportgen period"  # the custom document property a return workbook's period is kept in
+
+
+def made_for(path: Path) -> str:
+    """The period (YYYY-MM) the workbook at `path` was made for by `reportgen returns`; "" for a CSV, a
+    partner's own workbook, or one written before workbooks said it."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return ""
+    try:
+        found = read_custom_property(path, PERIOD_PROPERTY) or ""
+    except Exception:  # a damaged package: its cells were read (or reported) as usual, and no period is said
+        return ""
+    return found if is_period(found) else ""
+
+
+def wrong_period(path: Path, display: str, period: str) -> Issue | None:
+    """The issue when the file is reportgen's return workbook for a period other than `period`."""
+    other = made_for(path) if period else ""
+    if not other or other == period:
+        return None
+    return issue("return-wrong-period", made_for=period_label(other), period=period_label(period), file=display,
+                 value=other)
+
+
 SHOWN_OPTIONAL = ("timeframe",)  # optional return columns whose text the paper shows
 
 
@@ -82,32 +114,46 @@ def unread_columns(table: Table, settings: Settings, found: Sequence[Issue],
                    register_names: frozenset[str]) -> list[Issue]:
     """What a return holds that the paper will not show, never dropped quietly: a column under a heading
     reportgen does not read that holds text (a register column such as Section, copied into our
-    workbooks, is expected: `register_names`, from `register_only_headings`), and no timeframe column at
-    all when the paper's table shows one."""
+    workbooks, is expected: `register_names`, from `register_only_headings`), a column with no heading
+    that holds text under the headings, and no timeframe column at all when the paper's table shows one."""
     where = {"file": table.file, "sheet": table.sheet, "row": table.header_row}
     reported = {item.column for item in found if item.row == table.header_row}  # misnamed, duplicated
     issues = []
     by_number = dict(table.rows)
-    for position, heading in enumerate(table.headings):
-        if (not heading or position in table.index.values() or heading in reported
-                or heading_key(heading) in register_names):
-            continue
-        filled = first_filled(table.rows, position)
-        if filled is not None:
-            number, cell = filled
-            at = {"column": heading, "value": cell_text(cell).strip(), "row": number,
-                  "ref": parse_ref(table.value(by_number[number], "ref"))[0]}  # the action whose row is quoted
-            if table.hidden(position):
-                issues.append(issue("unread-column", "hidden", letter=column_letters(position + 1), **at,
-                                    file=table.file, sheet=table.sheet))
-            else:
-                issues.append(issue("unread-column", **at, file=table.file, sheet=table.sheet))
+    expected = {position for position, heading in enumerate(table.headings)
+                if heading and (position in table.index.values() or heading in reported
+                                or heading_key(heading) in register_names)}
+    first = _first_texts(table.rows, expected)
+    for position in sorted(first):
+        heading = table.headings[position] if position < len(table.headings) else ""
+        number, cell = first[position]
+        at = {"value": cell_text(cell).strip(), "row": number, "file": table.file, "sheet": table.sheet,
+              "ref": parse_ref(table.value(by_number[number], "ref"))[0]}  # the action whose row is quoted
+        letter = column_letters(position + 1)
+        if not heading:
+            issues.append(issue("unread-column", "hidden-no-heading" if table.hidden(position) else "no-heading",
+                                letter=letter, **at))
+        elif table.hidden(position):
+            issues.append(issue("unread-column", "hidden", letter=letter, column=heading, **at))
+        else:
+            issues.append(issue("unread-column", column=heading, **at))
     for key in SHOWN_OPTIONAL:  # when the paper's table has that column
         column = settings.returns.columns[key]
         if (key in settings.paper.table_columns and key not in table.index
                 and column.heading not in {item.value for item in found}):
             issues.append(issue("missing-optional-column", value=column.heading, **where))
     return issues
+
+
+def _first_texts(rows: Sequence[tuple[int, tuple[object, ...]]], skip: set[int]) -> dict[int, tuple[int, object]]:
+    """By 0-based column position (but those in `skip`): the first row holding text there (not spaces; a
+    cell only formatted is not read at all) and that cell. One pass over the cells, however wide the rows."""
+    found: dict[int, tuple[int, object]] = {}
+    for number, cells in rows:
+        for position, cell in enumerate(cells):
+            if position not in found and position not in skip and not is_empty_row((cell,)):
+                found[position] = (number, cell)
+    return found
 
 
 def _read_update(table: Table, number: int, cells: tuple[object, ...], partner: str

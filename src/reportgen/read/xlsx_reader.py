@@ -8,7 +8,8 @@ large are bounded by stated limits (`TooLarge`, reported as an issue by the call
 types openpyxl gives with `data_only=True`: str, int, float, bool, error strings; but a date or time is
 a `DateCell`, its value with the parts its number format shows (openpyxl gives the datetime alone).
 
-It must not decide what a cell means, nor open a package `xlsx_guard.refuse_reason` refused.
+`read_custom_property` reads one custom document property (a return workbook's period, which reportgen
+writes there). It must not decide what a cell means, nor open a package `xlsx_guard.refuse_reason` refused.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _DOC_TYPE = "/officeDocument"
+_CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 
 
 class TooLarge(Exception):
@@ -83,6 +85,24 @@ def read_cells(path: Path) -> list[SheetCells]:
                 rows, beyond = _sheet_rows(stream, strings, formats, epoch)
             found.append(SheetCells(name, names[part[0].lower()], state != "visible", rows, beyond))
         return found
+
+
+def read_custom_property(path: Path, name: str) -> str | None:
+    """The text of the workbook's custom document property `name` (File > Properties > Custom in Excel and
+    LibreOffice, which both keep it when they save the workbook again); None when there is none. Raises,
+    as `read_cells` does, for a damaged package."""
+    with zipfile.ZipFile(path) as package:
+        names = {found.lower(): found for found in package.namelist()}
+        part = next((target for target, kind in _relationships(package, names, "").values()
+                     if kind == "custom-properties"), None)
+        if part is None or part.lower() not in names:
+            return None
+        with _open(package, names, part) as stream:
+            for element in _iterparse(stream, (f"{_CUSTOM}property",)):
+                if element.get("name") == name:
+                    return "".join(element.itertext()).strip()
+                _forget(element)
+    return None
 
 
 def _open(package: zipfile.ZipFile, names: dict[str, str], part: str) -> IO[bytes]:

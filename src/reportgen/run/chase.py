@@ -39,6 +39,9 @@ class ChaseRow:
     # refs the partner leads whose row came back exactly as its workbook was pre-filled (status, explanation
     # and timeframe unchanged): returned, but with nothing new; not counted in `updated`
     as_sent: tuple[int, ...] = ()
+    # the period (YYYY-MM) of the return workbook the partner sent instead of this period's (last month's,
+    # sent back again): not read, so the partner is chased as if it had sent none; "" otherwise
+    made_for: str = ""
 
 
 def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: PublicView | None = None,
@@ -90,6 +93,7 @@ def _row(partner: str, shown: Sequence[str], led: int, updated: int, missing: tu
         warnings=sum(1 for item in found if item.severity is Severity.WARNING),
         issues=summarise(found),
         as_sent=as_sent,
+        made_for=next((item.value for item in found if item.code == "return-wrong-period"), ""),
     )
 
 

@@ -3,7 +3,9 @@
 Each workbook's data sheet ("Return") lists the partner's actions in register order under the exact
 return headings `read_return` expects (plus a "Section" column it ignores): ref, section and action
 locked; status (a dropdown of the canonical statuses), explanation and timeframe pre-filled from the
-latest kept draft of an earlier period and left editable. An "Instructions" sheet follows.
+latest kept draft of an earlier period and left editable. An "Instructions" sheet follows. The period
+the workbook is for is kept as a custom document property (`PERIOD_PROPERTY`), which Excel and LibreOffice
+keep when they save it: a build never reads last month's workbook, filed again, as this month's return.
 It writes what the run stage read (`reportgen.run.returns` reads the register and the draft).
 
 What it must not do: overwrite a file (an existing workbook is refused, naming it), write a formula
@@ -18,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
@@ -31,7 +34,7 @@ from reportgen.model import Action, Register
 from reportgen.paper.cover import meeting_date
 from reportgen.paper.richtext import shown_text
 from reportgen.periods import period_label
-from reportgen.read.returns import slug
+from reportgen.read.returns import PERIOD_PROPERTY, slug
 from reportgen.read.sheets import INSTRUCTIONS_SHEET
 from reportgen.render.xlsx import FIXED_TIME, fit_rows, print_landscape, text_cell, workbook_bytes
 from reportgen.run.prefill import BLANK, Prefill
@@ -112,6 +115,8 @@ def return_workbook(lead: str, actions: Sequence[Action], values: Mapping[int, P
     book.properties.creator = "reportgen"
     book.properties.created = FIXED_TIME
     book.properties.modified = FIXED_TIME
+    # the period it is for, where a build reads it: last month's workbook filed again is not read as this one's
+    book.custom_doc_props.append(StringProperty(name=PERIOD_PROPERTY, value=period))
     return book
 
 
@@ -213,6 +218,8 @@ def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settin
         f"{names['explanation']}: what has been done this period, in plain words. Press Alt+Enter for a new "
         "line. Write links in full (https://…) or as [text](https://…).",
         f"{names['timeframe']}: when the action is expected to be delivered or completed, e.g. March 2027.",
+        f"This workbook is for the {period_label(period)} return only: each period has a workbook of its own, "
+        "and one sent back for another period is not read.",
         "Do not change the reference, section or action columns, add or delete rows, or add sheets.",
         "Save it as .xlsx under the same file name and send it back to the officer who sent it to you"
         + (f" by the deadline ({deadline})." if deadline else "."),

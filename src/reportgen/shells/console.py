@@ -17,6 +17,7 @@ from rich.markup import escape
 
 from reportgen.issues import Issue, Severity, listing_order
 from reportgen.model import Paper
+from reportgen.periods import period_label
 from reportgen.wording import counted
 
 if TYPE_CHECKING:  # importing the build for its types only would load the renderers
@@ -94,6 +95,8 @@ def chase_reasons(row: ChaseRow) -> str:
     reasons = []
     if not row.returned:
         reasons.append("no return")
+    elif row.made_for:  # not read: `reportgen chase` reminds it, as a partner that sent none
+        reasons.append(f"sent the workbook made for {period_label(row.made_for)} ({row.file}), not this period's")
     if row.no_update:
         refs = ", ".join(str(ref) for ref in row.no_update[:10]) + (", …" if len(row.no_update) > 10 else "")
         reasons.append(f"{len(row.no_update)} of {counted(row.actions_led, 'action')} not updated ({refs})")
