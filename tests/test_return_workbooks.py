@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from openpyxl.packaging.custom import CustomPropertyList
 
 from conftest import (
     ACTIONS,
@@ -425,6 +426,26 @@ def test_last_months_workbook_filed_again_is_not_read_as_this_months(tmp_path: P
     checks = validate_draft(root, B)
     assert "return-wrong-period" not in {i.code for i in checks.issues}
     assert [i.file for i in checks.issues if i.code == "unchanged-return"] == [filed]
+
+
+def test_a_workbook_made_before_workbooks_kept_their_period_is_known_by_its_instructions(tmp_path: Path) -> None:
+    """A workbook sent out by an earlier reportgen has no period property; its Instructions sheet's
+    "Period" line says which period it is for, so last month's, filed again, is still not read."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    written, _ = write_return_workbooks(root, A, tmp_path / "made")
+    book = openpyxl.load_workbook(written[1])
+    book.custom_doc_props = CustomPropertyList()  # as an earlier version wrote it
+    old = tmp_path / "opcc.xlsx"
+    book.save(old)
+    assert openpyxl.load_workbook(old).custom_doc_props.names == []
+    filed = root / "inputs" / "returns" / B
+    filed.mkdir(parents=True)
+    shutil.copy(old, filed / "opcc.xlsx")
+    checks = validate_draft(root, B)
+    assert [(i.code, i.file, i.value) for i in checks.issues if i.code == "return-wrong-period"] == [
+        ("return-wrong-period", f"inputs/returns/{B}/opcc.xlsx", A)]
+    shutil.copy(old, root / "inputs" / "returns" / A / "opcc.xlsx")  # filed under its own period: read
+    assert "return-wrong-period" not in {i.code for i in validate_draft(root, A).issues}
 
 
 def test_a_workbook_that_says_no_period_is_read_as_before(tmp_path: Path) -> None:

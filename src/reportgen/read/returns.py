@@ -7,6 +7,7 @@ dropped without an issue naming the file, sheet, row and heading.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
 import re
@@ -21,7 +22,16 @@ from reportgen.periods import is_period, period_label
 from reportgen.read.cells import cell_text, collapse_spaces, parse_ref
 from reportgen.read.headings import heading_key
 from reportgen.read.partners import match_partner
-from reportgen.read.sheets import Table, is_empty_row, locate_table, read_ref, read_sheets, read_text
+from reportgen.read.sheets import (
+    INSTRUCTIONS_SHEET,
+    RawSheet,
+    Table,
+    is_empty_row,
+    locate_table,
+    read_ref,
+    read_sheets,
+    read_text,
+)
 from reportgen.read.statuses import match_status, status_table, suggest_status, synonym_for
 from reportgen.read.xlsx_reader import read_custom_property
 from reportgen.read.xlsx_values import column_letters
@@ -52,7 +62,7 @@ def read_return(path: Path, settings: Settings, display: str, partner: str, peri
     sheets, issues = read_sheets(path, display)
     if not sheets:
         return None, issues
-    wrong = wrong_period(path, display, period)
+    wrong = wrong_period(path, display, period, sheets)
     if wrong is not None:  # nothing in it is this period's: its cells' own problems are not worth a word
         return None, [wrong]
     register_only = register_only_headings(settings)
@@ -78,21 +88,38 @@ def read_return(path: Path, settings: Settings, display: str, partner: str, peri
 PERIOD_PROPERTY = "reportgen period"  # the custom document property a return workbook's period is kept in
 
 
-def made_for(path: Path) -> str:
-    """The period (YYYY-MM) the workbook at `path` was made for by `reportgen returns`; "" for a CSV, a
-    partner's own workbook, or one written before workbooks said it."""
+def made_for(path: Path, sheets: Sequence[RawSheet] = ()) -> str:
+    """The period (YYYY-MM) the workbook at `path` was made for by `reportgen returns`; "" for a CSV or a
+    partner's own workbook. Said by its custom property, or, in a workbook made before it had one, by the
+    "Period" line of its Instructions sheet (among `sheets`, as read)."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return ""
     try:
         found = read_custom_property(path, PERIOD_PROPERTY) or ""
     except Exception:  # a damaged package: its cells were read (or reported) as usual, and no period is said
         return ""
-    return found if is_period(found) else ""
+    return found if is_period(found) else _instructions_period(sheets)
 
 
-def wrong_period(path: Path, display: str, period: str) -> Issue | None:
+def _instructions_period(sheets: Sequence[RawSheet]) -> str:
+    """The period of the line "Period | October 2026" our Instructions sheet carries; "" without one."""
+    for sheet in sheets:
+        if sheet.name != INSTRUCTIONS_SHEET:
+            continue
+        for _number, cells in sheet.rows:
+            texts = [cell_text(cell).strip() for cell in cells if cell_text(cell).strip()]
+            if len(texts) == 2 and texts[0] == "Period":
+                try:
+                    when = dt.datetime.strptime(texts[1], "%B %Y")
+                except ValueError:
+                    return ""
+                return f"{when.year:04d}-{when.month:02d}"
+    return ""
+
+
+def wrong_period(path: Path, display: str, period: str, sheets: Sequence[RawSheet] = ()) -> Issue | None:
     """The issue when the file is reportgen's return workbook for a period other than `period`."""
-    other = made_for(path) if period else ""
+    other = made_for(path, sheets) if period else ""
     if not other or other == period:
         return None
     return issue("return-wrong-period", made_for=period_label(other), period=period_label(period), file=display,
