@@ -10,7 +10,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import RETURN_HEADINGS, default_returns, keep_draft, make_workspace, write_xlsx
+from conftest import (
+    ACTIONS,
+    REGISTER_HEADINGS,
+    RETURN_HEADINGS,
+    default_returns,
+    keep_draft,
+    make_workspace,
+    write_xlsx,
+)
 from reportgen.check.checked import Checked, check_inputs
 from reportgen.model import UpdateState
 from reportgen.read.workspace import find_inputs
@@ -87,9 +95,9 @@ def test_markdown_table(tmp_path: Path) -> None:
             ChaseRow("C", True, "c.xlsx", 1, 1, (), 1, 2, "unknown-status ×1\nx")]
     assert chase_markdown(rows).splitlines() == [
         "| " + " | ".join(CHASE_HEADINGS) + " |",
-        "|" + " --- |" * 10,
-        "| A \\| B | No |  | 2 | 0 | 1, 2 | 0 | 0 |  |  |",
-        "| C | Yes | c.xlsx | 1 | 1 |  | 1 | 2 | unknown-status ×1 x |  |",
+        "|" + " --- |" * 11,
+        "| A \\| B | No |  | 2 | 0 | 1, 2 | 0 | 0 |  |  |  |",
+        "| C | Yes | c.xlsx | 1 | 1 |  | 1 | 2 | unknown-status ×1 x |  |  |",
     ]
 
 
@@ -200,3 +208,49 @@ def test_carry_forward_across_two_periods(tmp_path: Path) -> None:
     plan_c = prepare_build(root, "2026-12")
     paper_c = make_paper(plan_c, check_plan(plan_c))
     assert [row.note for row in paper_c.rows if row.ref in (2, 4, 6)] == [last_reported] * 3
+
+
+# ---------------------------------------------------------------- whose return a row is
+
+
+def chase_csv_rows(root: Path, period: str) -> dict[str, dict[str, str]]:
+    """chase.csv of the period's only draft, read back as the officer opens it: a row per partner."""
+    [folder] = (root / "outputs" / period).glob("draft-*")
+    text = (folder / "chase.csv").read_text(encoding="utf-8")
+    return {row["Partner"]: row for row in csv.DictReader(io.StringIO(text))}
+
+
+def to_chase(printed: str) -> list[str]:
+    """The lines of the console's "To chase" section."""
+    return [line for line in printed.split("To chase:")[1].splitlines() if line.startswith("  ")]
+
+
+def test_a_row_of_another_leads_return_is_never_credited_to_the_lead(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Action 4 moves from OPCC to Wessex Police in the register. OPCC's return still has row 4 (as it
+    sent it last month); Wessex Police's has no row 4. The paper uses OPCC's update, but the chase list
+    never says Wessex Police returned it, as sent or otherwise."""
+    register = [REGISTER_HEADINGS, *((ref, section, "Wessex Police" if ref == 4 else lead, text, page)
+                                     for ref, section, lead, text, page in ACTIONS)]
+    root = make_workspace(tmp_path / "ws", period="2026-09", register=register)
+    returns = default_returns()  # October's as September's: every row as the workbooks were pre-filled ...
+    returns["wessex-police.xlsx"][1] = (1, "", "Completed", "Finished in October.", "Done")  # ... but one
+    make_workspace(root, period=A, register=register, returns=returns)
+    assert main(["build", "--workspace", str(root), "--period", A]) in (0, 1)
+    printed = capsys.readouterr().out
+    table = chase_csv_rows(root, A)
+    police, opcc = table["Wessex Police"], table["OPCC"]
+    assert (police["Returned"], police["File"], police["Actions led"]) == (
+        "Yes", f"inputs/returns/{A}/wessex-police.xlsx", "3")
+    assert (police["Updated"], police["Returned as sent (refs)"], police["No update (refs)"]) == ("1", "3", "4")
+    assert police["Updated only by another partner (refs)"] == "4"
+    # OPCC returned row 4 as sent, but leads only 2 and 6: its own counts are of those
+    assert (opcc["Actions led"], opcc["Updated"], opcc["Returned as sent (refs)"], opcc["No update (refs)"]) == (
+        "2", "0", "2, 6", "")
+    assert "not-lead ×1" in opcc["Issues"]
+    assert "  Wessex Police: 1 of 3 actions not updated (4); 4 updated only in another partner's return" in (
+        to_chase(printed))
+    # every action of each lead is in exactly one of its columns
+    for row in table.values():
+        refs = [ref for key in ("No update (refs)", "Returned as sent (refs)") for ref in row[key].split(", ") if ref]
+        assert int(row["Updated"]) + len(refs) == int(row["Actions led"])
