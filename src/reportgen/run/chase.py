@@ -27,11 +27,11 @@ CHASE_HEADINGS = ("Partner", "Returned", "File", "Actions led", "Updated", "No u
 
 @dataclass(frozen=True)
 class ChaseRow:
-    """A lead's row counts only what its own return says: each action it leads is updated, returned as
-    sent or not updated, the three adding up to `actions_led`."""
+    """A lead's row counts only what its own return says (`Checked.return_files`): each action it leads
+    is updated, returned as sent or not updated, the three adding up to `actions_led`."""
 
     partner: str
-    returned: bool  # a file named after the partner is in the period's returns folder (even unreadable)
+    returned: bool  # the partner has a return this period (`Checked.return_files`: even an unreadable one)
     file: str  # its return file(s) as the officer sees them, "; "-joined
     actions_led: int
     updated: int  # actions the partner leads that its own return updated this period, not as sent
@@ -59,7 +59,8 @@ class ChaseRow:
 
 def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: PublicView | None = None,
                prefill: Mapping[int, Prefill] | None = None) -> list[ChaseRow]:
-    """One row per lead in register order, then one per return file that matches no lead.
+    """One row per lead in register order, then one per return file that is no lead's return (named after
+    none, and none of its rows used for a lead's action).
 
     A lead's row counts only its own return: a row of another lead's return is that lead's, even where
     the paper uses it (`by_others`). `extra_issues` (e.g. from `unchanged_returns`) are counted against
@@ -69,8 +70,7 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
     is returned as sent, not updated.
     """
     leads = public.public_leads if public else checked.register.leads
-    files = {lead: (checked.inputs.display(path),) if (path := checked.assignment.by_lead.get(lead)) else ()
-             for lead in checked.register.leads}  # the file named after each lead
+    files = checked.return_files
     by_file: dict[str, list[Issue]] = {}
     found_issues = [i for i in (*checked.issues, *extra_issues) if not (public and is_withheld(i, public))]
     for found in found_issues:
@@ -149,8 +149,14 @@ def _markdown_cell(text: str) -> str:
 
 def unchanged_returns(checked: Checked, previous: Paper | None) -> list[Issue]:
     """The checked returns sent back untouched (`untouched_returns`), against what their workbooks were
-    pre-filled with: the kept draft `previous` overlaid by what the build carried forward."""
-    return untouched_returns(checked.returns, prefill_values(previous, checked.carried))
+    pre-filled with: the kept draft `previous` overlaid by what the build carried forward. A file named after
+    no lead is said to be from the lead(s) whose return it is (`Checked.return_files`)."""
+    owners: dict[str, list[str]] = {}
+    for lead, files in checked.return_files.items():
+        for shown in files:
+            owners.setdefault(shown, []).append(lead)
+    return untouched_returns(checked.returns, prefill_values(previous, checked.carried),
+                             {shown: ", ".join(leads) for shown, leads in owners.items()})
 
 
 def _as_sent(update: Update | MergedAction, prefill: Mapping[int, Prefill]) -> bool:
@@ -158,15 +164,17 @@ def _as_sent(update: Update | MergedAction, prefill: Mapping[int, Prefill]) -> b
     return (update.status_as_written, update.explanation, update.timeframe) == prefill.get(update.ref, BLANK)
 
 
-def untouched_returns(returns: Sequence[PartnerReturn], prefill: Mapping[int, Prefill]) -> list[Issue]:
+def untouched_returns(returns: Sequence[PartnerReturn], prefill: Mapping[int, Prefill],
+                      partners: Mapping[str, str] | None = None) -> list[Issue]:
     """A return whose every update equals what its pre-filled workbook held (`reportgen.run.prefill`):
     sent back untouched. A row pre-filled with nothing was blank, so a return of blank rows is the
-    unchanged blank workbook."""
+    unchanged blank workbook. `partners`: who sent each file, by file, where not its `partner`."""
     issues = []
     for partner_return in returns:
         updates = partner_return.updates
         if updates and all(_as_sent(u, prefill) for u in updates):
             name = Path(partner_return.path).name
+            partner = (partners or {}).get(partner_return.path) or partner_return.partner
             issues.append(issue("unchanged-return", workbook=name, file=partner_return.path,
-                                sheet=partner_return.sheet, value=partner_return.partner))
+                                sheet=partner_return.sheet, value=partner))
     return issues
