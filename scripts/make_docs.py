@@ -25,7 +25,8 @@ def issues_markdown() -> str:
         "",
         "Each code has one severity and a message template filled in from the issue's own fields: `{file}`,",
         "`{sheet}`, `{row}` (the spreadsheet row), `{column}` (the heading as the partner wrote it), `{value}`,",
-        "`{ref}` (the action), and the few other fields a template names. Where one meaning arises in",
+        "`{ref}` (the action), and the few other fields a template names; what to do is filled in the same way",
+        "where it names a field (`{example}`: a file name from the workspace's own leads). Where one meaning arises in",
         "different situations, the code has named wordings (and, where it differs, their own advice).",
         "*to the partner* is what the acknowledgement of a mailed return tells the partner to do.",
         "Generated from `src/reportgen/issue_codes.py` by `scripts/make_docs.py`; to change a message, change",
@@ -42,12 +43,12 @@ def issues_markdown() -> str:
 
 def _row(name: str, code: Code) -> str:
     messages = []
-    advice = [_cell(code.advice)]
+    advice = [_cell(code.advice_text())]
     for wording in code.names():
         label = f"*{wording}*: " if wording else ""
         messages.append(f"{label}`{_cell(code.template_for(wording))}`")
         if wording and code.advice_for(wording) != code.advice:
-            advice.append(f"*{wording}*: {_cell(code.advice_for(wording))}")
+            advice.append(f"*{wording}*: {_cell(code.advice_text(wording))}")
     if code.partner_advice:
         advice.append(f"*to the partner*: {_cell(code.partner_advice)}")
     return (f"| `{name}` | {code.severity.value} | {_cell(code.title)} | {'<br>'.join(messages)} "

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import email
+import email.message
+import email.policy
 import io
 import shutil
 from pathlib import Path
@@ -10,7 +13,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import RETURN_HEADINGS, default_returns, keep_draft, make_workspace, write_xlsx
+from conftest import (
+    ACTIONS,
+    REGISTER_HEADINGS,
+    RETURN_HEADINGS,
+    default_returns,
+    keep_draft,
+    make_workspace,
+    write_xlsx,
+)
+from mail_helpers import ADDRESS, mail_toml
 from reportgen.check.checked import Checked, check_inputs
 from reportgen.model import UpdateState
 from reportgen.read.workspace import find_inputs
@@ -67,7 +79,9 @@ def test_issues_in_what_a_partner_sent(tmp_path: Path) -> None:
 def test_unreadable_and_unknown_files(tmp_path: Path) -> None:
     returns = default_returns()
     returns["opcc.xlsx"] = [("Some", "Other", "Headings"), ("a", "b", "c")]
-    returns["=fire-service.xlsx"] = returns.pop("criminal-justice-board.xlsx")
+    del returns["criminal-justice-board.xlsx"]
+    # named after no lead, its one row not used (Wessex Police's own is): no lead's return
+    returns["=fire-service.xlsx"] = [RETURN_HEADINGS, (1, "", "Completed", "Fire view", "")]
     rows = chase_list(checked_for(make_workspace(tmp_path / "ws", period=A, returns=returns)))
     opcc = row_for(rows, "OPCC")
     assert (opcc.returned, opcc.errors, opcc.issues, opcc.no_update) == (True, 1, "no-data-sheet ×1", (2, 4, 6))
@@ -87,9 +101,9 @@ def test_markdown_table(tmp_path: Path) -> None:
             ChaseRow("C", True, "c.xlsx", 1, 1, (), 1, 2, "unknown-status ×1\nx")]
     assert chase_markdown(rows).splitlines() == [
         "| " + " | ".join(CHASE_HEADINGS) + " |",
-        "|" + " --- |" * 10,
-        "| A \\| B | No |  | 2 | 0 | 1, 2 | 0 | 0 |  |  |",
-        "| C | Yes | c.xlsx | 1 | 1 |  | 1 | 2 | unknown-status ×1 x |  |",
+        "|" + " --- |" * 11,
+        "| A \\| B | No |  | 2 | 0 | 1, 2 | 0 | 0 |  |  |  |",
+        "| C | Yes | c.xlsx | 1 | 1 |  | 1 | 2 | unknown-status ×1 x |  |  |",
     ]
 
 
@@ -200,3 +214,130 @@ def test_carry_forward_across_two_periods(tmp_path: Path) -> None:
     plan_c = prepare_build(root, "2026-12")
     paper_c = make_paper(plan_c, check_plan(plan_c))
     assert [row.note for row in paper_c.rows if row.ref in (2, 4, 6)] == [last_reported] * 3
+
+
+# ---------------------------------------------------------------- whose return a row is
+
+
+def chase_csv_rows(root: Path, period: str) -> dict[str, dict[str, str]]:
+    """chase.csv of the period's only draft, read back as the officer opens it: a row per partner."""
+    [folder] = (root / "outputs" / period).glob("draft-*")
+    text = (folder / "chase.csv").read_text(encoding="utf-8")
+    return {row["Partner"]: row for row in csv.DictReader(io.StringIO(text))}
+
+
+def to_chase(printed: str) -> list[str]:
+    """The lines of the console's "To chase" section."""
+    return [line for line in printed.split("To chase:")[1].splitlines() if line.startswith("  ")]
+
+
+def test_a_row_of_another_leads_return_is_never_credited_to_the_lead(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Action 4 moves from OPCC to Wessex Police in the register. OPCC's return still has row 4 (as it
+    sent it last month); Wessex Police's has no row 4. The paper uses OPCC's update, but the chase list
+    never says Wessex Police returned it, as sent or otherwise."""
+    register = [REGISTER_HEADINGS, *((ref, section, "Wessex Police" if ref == 4 else lead, text, page)
+                                     for ref, section, lead, text, page in ACTIONS)]
+    root = make_workspace(tmp_path / "ws", period="2026-09", register=register)
+    returns = default_returns()  # October's as September's: every row as the workbooks were pre-filled ...
+    returns["wessex-police.xlsx"][1] = (1, "", "Completed", "Finished in October.", "Done")  # ... but one
+    make_workspace(root, period=A, register=register, returns=returns)
+    assert main(["build", "--workspace", str(root), "--period", A]) in (0, 1)
+    printed = capsys.readouterr().out
+    table = chase_csv_rows(root, A)
+    police, opcc = table["Wessex Police"], table["OPCC"]
+    assert (police["Returned"], police["File"], police["Actions led"]) == (
+        "Yes", f"inputs/returns/{A}/wessex-police.xlsx", "3")
+    assert (police["Updated"], police["Returned as sent (refs)"], police["No update (refs)"]) == ("1", "3", "4")
+    assert police["Updated only by another partner (refs)"] == "4"
+    # OPCC returned row 4 as sent, but leads only 2 and 6: its own counts are of those
+    assert (opcc["Actions led"], opcc["Updated"], opcc["Returned as sent (refs)"], opcc["No update (refs)"]) == (
+        "2", "0", "2, 6", "")
+    assert "not-lead ×1" in opcc["Issues"]
+    assert "  Wessex Police: 1 of 3 actions not updated (4); 4 updated only in another partner's return" in (
+        to_chase(printed))
+    # every action of each lead is in exactly one of its columns
+    for row in table.values():
+        refs = [ref for key in ("No update (refs)", "Returned as sent (refs)") for ref in row[key].split(", ") if ref]
+        assert int(row["Updated"]) + len(refs) == int(row["Actions led"])
+
+
+def police_return_renamed(tmp_path: Path, changes: dict[int, str] | None = None) -> Path:
+    """Wessex Police's pre-filled November workbook, saved as police.xlsx (a name that is no lead's), with
+    the status of each ref in `changes` changed; nobody else has returned yet. Mail settings, so that
+    `reportgen chase --dry-run` can write its reminders."""
+    root = make_workspace(tmp_path / "ws", period=A, toml=mail_toml())
+    assert main(["returns", "--workspace", str(root), "--period", B, "--out", str(tmp_path / "workbooks")]) == 0
+    book = openpyxl.load_workbook(tmp_path / "workbooks" / "wessex-police.xlsx")
+    for row in book["Return"].iter_rows(min_row=2):
+        if row[0].value in (changes or {}):
+            row[3].value = (changes or {})[row[0].value]
+    (root / "inputs" / "returns" / B).mkdir(parents=True)
+    book.save(root / "inputs" / "returns" / B / "police.xlsx")
+    return root
+
+
+def reminders(root: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
+    """`reportgen chase --dry-run`: the body of each reminder it writes, by the lead it goes to."""
+    assert main(["chase", "--workspace", str(root), "--period", B, "--dry-run"]) == 0
+    capsys.readouterr()
+    bodies = {}
+    for path in sorted((root / "outputs" / B / "mail" / "outbox").glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        assert isinstance(message, email.message.EmailMessage)
+        body = message.get_body(("plain",))
+        assert body is not None
+        bodies[next(lead for lead, address in ADDRESS.items() if address == message["To"])] = body.get_content()
+    return bodies
+
+
+def test_a_workbook_sent_back_untouched_under_a_name_that_is_no_leads(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Wessex Police's workbook comes back unchanged as police.xlsx: the chase list says it was sent back as
+    pre-filled, naming that file; never "no return", never empty brackets; the reminder says so too."""
+    root = police_return_renamed(tmp_path)
+    assert main(["validate", "--workspace", str(root), "--period", B]) == 0
+    printed = capsys.readouterr().out
+    chase = to_chase(printed)
+    assert f"  Wessex Police: workbook sent back as it was pre-filled (inputs/returns/{B}/police.xlsx)" in chase
+    assert "  OPCC: no return; 3 of 3 actions not updated (2, 4, 6)" in chase
+    assert not any("()" in line for line in chase)
+    assert "Wessex Police sent no return" not in printed  # it did, under another name
+    # the advice names a file of this workspace's own leads: the one police.xlsx holds the rows of
+    assert "→ Name the file after its lead (e.g. wessex-police.xlsx)" in printed
+    sent = reminders(root, capsys)
+    assert sorted(sent) == ["Criminal Justice Board", "OPCC", "Wessex Police"]
+    assert "The workbook you sent back (police.xlsx) is the one we sent you" in sent["Wessex Police"]
+    assert "We have not yet received your return" in sent["OPCC"]
+
+
+def test_a_return_under_a_name_that_is_no_leads_is_its_leads_in_the_chase_list(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Wessex Police marks action 3 Completed in its workbook and saves it as police.xlsx: the build's
+    console, chase.csv and `reportgen chase` all count it as Wessex Police's return, naming that file."""
+    root = police_return_renamed(tmp_path, {3: "Completed"})
+    assert main(["build", "--workspace", str(root), "--period", B]) in (0, 1)
+    printed = capsys.readouterr().out
+    assert not any(line.startswith("  Wessex Police") for line in to_chase(printed))  # nothing to chase it for
+    table = chase_csv_rows(root, B)
+    police = table["Wessex Police"]
+    assert (police["Returned"], police["File"], police["Updated"], police["No update (refs)"],
+            police["Returned as sent (refs)"]) == ("Yes", f"inputs/returns/{B}/police.xlsx", "1", "", "1")
+    assert police["Issues"] == "unknown-partner ×1"  # the file name, once: not each of its rows
+    assert list(table) == ["Wessex Police", "OPCC", "Criminal Justice Board"]  # no row for "police" besides
+    assert "Wessex Police" not in reminders(root, capsys)
+
+
+def test_a_file_named_after_no_lead_and_used_for_no_action_is_no_leads_return(tmp_path: Path) -> None:
+    """The advice suggests the name of a lead that sent nothing when the file's rows tell nothing."""
+    returns = default_returns()
+    del returns["criminal-justice-board.xlsx"]
+    returns["notes.xlsx"] = [RETURN_HEADINGS, (99, "", "Completed", "Not in the plan.", "")]
+    checked = checked_for(make_workspace(tmp_path / "ws", period=A, returns=returns))
+    [unknown] = [i for i in checked.issues if i.code == "unknown-partner"]
+    assert "(e.g. criminal-justice-board.xlsx)" in unknown.advice
+    rows = chase_list(checked)
+    assert row_for(rows, "Criminal Justice Board") == ChaseRow("Criminal Justice Board", False, "", 1, 0, (5,), 0, 0,
+                                                               "")
+    assert row_for(rows, "notes").file == f"inputs/returns/{A}/notes.xlsx"
+    assert [i.value for i in checked.issues if i.code == "missing-return"] == ["Criminal Justice Board"]

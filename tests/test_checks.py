@@ -136,7 +136,9 @@ def test_unknown_partner_file(tmp_path: Path) -> None:
     returns["fire-service.xlsx"] = [RETURN_HEADINGS, (1, "", "Completed", "Fire view", "")]
     checked = _check(make_workspace(tmp_path, returns=returns))
     assert [i.code for i in checked.issues] == ["unknown-partner", "duplicate-update"]
-    assert "Its updates are used, but it counts as no lead's return" in checked.issues[0].message
+    assert "Its updates are used, each counted as returned by the lead of its action" in checked.issues[0].message
+    # its one row is Wessex Police's action, and Wessex Police returned that row too: the file name to suggest
+    assert "(e.g. wessex-police.xlsx)" in checked.issues[0].advice
 
 
 def test_non_return_files_reported(tmp_path: Path) -> None:

@@ -208,6 +208,26 @@ def test_a_wrong_partner_return_never_names_an_exempt_only_lead_in_public(tmp_pa
     assert any(CANARY in i.message for i in restricted.issues if i.code == "wrong-partner-return")
 
 
+def test_a_file_named_after_no_lead_holding_an_exempt_only_leads_rows_names_that_lead_nowhere_in_public(
+        tmp_path: Path) -> None:
+    """The exempt-only lead's blank workbook comes back untouched as unit.xlsx (a name that is no lead's):
+    the restricted edition says whose it is and suggests the lead's own file name; the public edition names
+    the lead nowhere, even lower-cased."""
+    register = [(*REGISTER_HEADINGS, "Exempt"), (1, "", "Wessex Police", "Open action", "1", "No"),
+                (7, "", f"{CANARY} Unit", "Secret action", "2", "Yes")]
+    returns = {"wessex-police.xlsx": [RETURN_HEADINGS, (1, "", "Completed", "Done", "2027")],
+               "unit.xlsx": [RETURN_HEADINGS, (7, "", "", "", "")]}
+    root = make_workspace(tmp_path / "ws", register=register, returns=returns)
+    restricted = build_draft(root, edition="restricted")
+    [unknown] = [i for i in restricted.issues if i.code == "unknown-partner"]
+    assert f"(e.g. {CANARY.lower()}-unit.xlsx)" in unknown.advice
+    assert [i.value for i in restricted.issues if i.code == "unchanged-return"] == [f"{CANARY} Unit"]
+    public = build_draft(root)
+    assert CANARY.lower() not in (repr(public.issues) + repr(public.chase)).lower()
+    for name in ("issues.csv", "chase.csv"):
+        assert CANARY.lower() not in (public.folder / name).read_text(encoding="utf-8").lower()
+
+
 # ---------------------------------------------------------------- carried forward past a public draft
 
 

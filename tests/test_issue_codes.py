@@ -17,25 +17,27 @@ from reportgen.run.build import validate_draft
 
 SRC = ROOT / "src" / "reportgen"
 
-MAKERS = ("issue", "render_message")  # the functions that render a code's template
+MAKERS = ("issue", "render_message", "render_advice")  # the functions that render a code's template
 
 # issue(code, …) where `code` is a loop variable the source cannot resolve: the codes it can hold
 UNRESOLVED = {("sheets.py", "code"): {"control-characters"}}
 
 
-def _sample(template: str) -> dict[str, object]:
-    return {name: 1234 for name in placeholders(template)}  # a number fits every format spec used ({:,})
+def _sample(names: set[str]) -> dict[str, object]:
+    return {name: 1234 for name in names}  # a number fits every format spec used ({:,})
 
 
 @pytest.mark.parametrize("code", list(CODES))
 def test_every_template_renders_from_its_fields(code: str) -> None:
     entry = CODES[code]
     for wording in entry.names():
-        fields = _sample(entry.template_for(wording))
+        fields = _sample(entry.fields_for(wording))
         made = issue(code, wording, **fields)
         assert made.code == code and made.severity is entry.severity
         assert made.message and "{" not in made.message and "}" not in made.message, (code, wording)
-        assert made.advice == entry.advice_for(wording) and made.advice
+        # advice is a template too: filled in, or as written where it names no field
+        assert made.advice and made.advice == entry.advice_for(wording).format(**fields)
+        assert placeholders(entry.advice_for(wording)) or made.advice == entry.advice_text(wording)
         missing = dict(fields)
         if missing:
             missing.pop(sorted(missing)[0])
@@ -153,7 +155,7 @@ def test_every_issue_call_in_src_uses_a_catalogued_code_with_the_fields_its_temp
             entry = CODES[code]
             for wording in call.wordings:
                 assert not wording or wording in entry.wordings, f"{call.where}: no wording {wording!r}"
-                needed = placeholders(entry.template_for(wording))
+                needed = entry.fields_for(wording)
                 assert needed <= call.keywords, f"{call.where}: {code} needs {sorted(needed - call.keywords)}"
                 extra = call.keywords - needed - set(COORDINATES)
                 assert not extra, f"{call.where}: {code} does not use {sorted(extra)}"
@@ -175,7 +177,7 @@ def test_the_docs_show_each_code_with_its_severity_templates_and_advice() -> Non
         row = rows[code]
         assert f" | {entry.severity.value} | " in row
         for wording in entry.names():
-            assert f"`{entry.template_for(wording)}`" in row and entry.advice_for(wording) in row
+            assert f"`{entry.template_for(wording)}`" in row and entry.advice_text(wording) in row
         assert not entry.partner_advice or f"*to the partner*: {entry.partner_advice}" in row
 
 

@@ -37,7 +37,7 @@ class Code:
     severity: Severity
     title: str  # what it means, in a sentence
     template: str  # the message, from the issue's fields, e.g. "Row {row}: action {ref} has no lead partner."
-    advice: str  # what to do
+    advice: str  # what to do: a template too (a literal brace doubled), mostly with no field
     wordings: Mapping[str, Wording] = field(default_factory=dict)  # by name
     partner_advice: str = ""  # what to do, as the partner is told it when a mailed return is acknowledged
 
@@ -48,6 +48,14 @@ class Code:
     def advice_for(self, wording: str = "") -> str:
         found = self.wordings[wording] if wording else self.template
         return found[1] if isinstance(found, tuple) else self.advice
+
+    def fields_for(self, wording: str = "") -> set[str]:
+        """The fields an issue of this wording is rendered from: its message's and its advice's."""
+        return placeholders(self.template_for(wording)) | placeholders(self.advice_for(wording))
+
+    def advice_text(self, wording: str = "") -> str:
+        """The advice as the catalogue shows it: its fields named ({example}), a literal brace single."""
+        return self.advice_for(wording).replace("{{", "{").replace("}}", "}")
 
     def names(self) -> list[str]:
         """'' for the main template, then each named wording."""
@@ -255,7 +263,7 @@ CODES: dict[str, Code] = {
                      "Ask the partner which status they mean; a word that is not a status is never counted as one "
                      "unless you say so. If it always means that status in your partners' returns, add it to "
                      "[statuses] aliases in reportgen.toml, as the word written and the status it means: "
-                     "aliases = { \"<the word>\" = \"<the status>\" }.")},
+                     "aliases = {{ \"<the word>\" = \"<the status>\" }}.")},
         partner_advice="Choose Completed, In progress, Not started or On hold from the list."),
     "empty-status": Code(
         E, "The action has no status this period.",
@@ -282,13 +290,12 @@ CODES: dict[str, Code] = {
         partner_advice="Leave the action text as we sent it; the plan's wording is used in the paper."),
     "unknown-partner": Code(
         W, "The return's file name matches no lead in the register.",
-        "{file}: the file name matches no lead in the register ({leads}). Its updates are used, but it counts "
-        "as no lead's return: the lead it came from is still listed as sending none.",
-        "Name the file after the lead (e.g. hertfordshire-constabulary.xlsx), or add a file pattern for the "
-        "lead under [partners] in reportgen.toml.",
+        "{file}: the file name matches no lead in the register ({leads}). Its updates are used, each counted as "
+        "returned by the lead of its action.",
+        "Name the file after its lead (e.g. {example}), or add a file pattern for the lead under [partners] in "
+        "reportgen.toml.",
         {"public-edition": "{file}: the file name matches no lead partner of the paper ({leads}). Its updates are "
-                           "used, but it counts as no lead's return: the lead it came from is still listed as "
-                           "sending none."}),
+                           "used, each counted as returned by the lead of its action."}),
     "ambiguous-partner": Code(
         E, "The return's file name fits more than one lead; it was not read.",
         "{file}: the file name fits several leads ({leads}); it was not read.",

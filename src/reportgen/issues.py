@@ -14,10 +14,10 @@ from dataclasses import asdict, dataclass
 from dataclasses import fields as dataclass_fields
 from pathlib import PurePosixPath
 
-from reportgen.issue_codes import CODES, Code, Severity, placeholders
+from reportgen.issue_codes import CODES, Code, Severity
 
 __all__ = ["CODES", "COORDINATES", "Code", "Issue", "Severity", "blocking", "flatten", "issue", "issues_csv",
-           "render_message"]
+           "render_advice", "render_message"]
 
 # files whose problems are found by row; in any other (the narrative) a problem's row is a line
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".ods")
@@ -84,18 +84,23 @@ def issue(code: str, wording: str = "", /, **fields: object) -> Issue:
     coords = {key: value for key, value in fields.items() if key in COORDINATES}
     if "value" in coords:
         coords["value"] = _shorten(str(coords["value"] if coords["value"] is not None else ""))
-    return Issue(code=code, message=message, severity=entry.severity, advice=entry.advice_for(wording),
+    return Issue(code=code, message=message, severity=entry.severity, advice=render_advice(code, wording, **fields),
                  **coords)  # type: ignore[arg-type]
 
 
 def render_message(code: str, wording: str = "", /, **fields: object) -> str:
-    """The message of a code's template (or named wording) filled in from the fields; a field the
-    template does not name (other than a coordinate) is a mistake, and so is a missing one (KeyError)."""
-    template = CODES[code].template_for(wording)
-    extra = set(fields) - set(COORDINATES) - placeholders(template)
+    """The message of a code's template (or named wording) filled in from the fields; a field neither
+    it nor its advice names (other than a coordinate) is a mistake, and so is a missing one (KeyError)."""
+    entry = CODES[code]
+    extra = set(fields) - set(COORDINATES) - entry.fields_for(wording)
     if extra:
         raise TypeError(f"issue {code!r}: fields {sorted(extra)} are neither coordinates nor in its template")
-    return template.format(**fields)
+    return entry.template_for(wording).format(**fields)
+
+
+def render_advice(code: str, wording: str = "", /, **fields: object) -> str:
+    """What to do about an issue of a code (or named wording), filled in from the same fields."""
+    return CODES[code].advice_for(wording).format(**fields)
 
 
 def _shorten(value: str, limit: int = 200) -> str:

@@ -7,7 +7,7 @@ Prefect task can wrap.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from reportgen.issues import Issue, issue
 from reportgen.model import MergedRegister, Paper, PaperRow, PartnerReturn, Register, UpdateState
 from reportgen.read.partners import Assignment, assign_returns
 from reportgen.read.register import check_partners, read_register
-from reportgen.read.returns import read_return, validate_return
+from reportgen.read.returns import file_name_for, read_return, validate_return
 from reportgen.read.workspace import Inputs, earlier_periods, list_returns
 
 
@@ -37,6 +37,26 @@ class Checked:
     def blocking(self) -> list[Issue]:
         return [i for i in self.issues if i.blocking]
 
+    @property
+    def return_files(self) -> Mapping[str, tuple[str, ...]]:
+        """Each lead's return file(s), as displayed (`return_files`); none: it sent no return."""
+        return return_files(self.inputs, self.register, self.assignment, self.merged)
+
+
+def return_files(inputs: Inputs, register: Register, assignment: Assignment, merged: MergedRegister
+                 ) -> dict[str, tuple[str, ...]]:
+    """Each lead's return file(s), as displayed: the file named after it (even unreadable), then each file
+    named after no lead whose rows the merge used for the lead's actions (the lead's return under another
+    name). A row of another lead's return is never the lead's: that lead sent it (`not-lead`)."""
+    files = {lead: [inputs.display(path)] if (path := assignment.by_lead.get(lead)) else [] for lead in register.leads}
+    strangers = {inputs.display(path) for path in assignment.unmatched}
+    for item in merged.actions:
+        found = files.get(item.action.lead)
+        if item.state is UpdateState.UPDATED and item.source in strangers and found is not None \
+                and item.source not in found:
+            found.append(item.source)
+    return {lead: tuple(found) for lead, found in files.items()}
+
 
 def load_register(inputs: Inputs) -> tuple[Register, list[Issue]]:
     register, issues = read_register(inputs.register, inputs.settings, inputs.display(inputs.register))
@@ -53,18 +73,31 @@ def assign(inputs: Inputs, register: Register, files: tuple[Path, ...] | None = 
                           {path: inputs.display(path) for path in paths})
 
 
-def load_return(inputs: Inputs, register: Register, path: Path, partner: str | None
-                ) -> tuple[PartnerReturn | None, list[Issue]]:
+def load_return(inputs: Inputs, register: Register, path: Path, partner: str | None,
+                named: Collection[str] = ()) -> tuple[PartnerReturn | None, list[Issue]]:
+    """`partner`: the lead the file is named after; None for a file named after no lead (`named`: the
+    leads that have a file named after them, to suggest a name from those that have none)."""
     shown = inputs.display(path)
-    issues: list[Issue] = []
+    read, issues = read_return(path, inputs.settings, shown, partner or path.stem, inputs.period)
+    checked = None
+    if read is not None:
+        checked, found = validate_return(read, register, inputs.settings)
+        issues += found
     if partner is None:
-        issues.append(issue("unknown-partner", leads=", ".join(register.leads), file=shown))
-    read, found = read_return(path, inputs.settings, shown, partner or path.stem, inputs.period)
-    issues += found
-    if read is None:
-        return None, issues
-    checked, found = validate_return(read, register, inputs.settings)
-    return checked, issues + found
+        example = file_name_for(suggested_lead(register, checked, register.leads, named), inputs.settings.partners)
+        issues.insert(0, issue("unknown-partner", leads=", ".join(register.leads), example=example, file=shown))
+    return checked, issues
+
+
+def suggested_lead(register: Register, partner_return: PartnerReturn | None, leads: Sequence[str],
+                   named: Collection[str]) -> str:
+    """The lead of `leads` a file named after none most likely belongs to: one whose actions it updates
+    and that has no file of its own, else one whose actions it updates, else one with no file."""
+    lead_of = {action.ref: action.lead for action in register.actions}
+    updated = {lead_of.get(update.ref) for update in (partner_return.updates if partner_return else ())}
+    mine = [lead for lead in leads if lead in updated]
+    unnamed = [lead for lead in leads if lead not in named]
+    return next(iter([lead for lead in mine if lead not in named] or mine or unnamed or leads), "")
 
 
 def read_returns(inputs: Inputs, register: Register, assignment: Assignment
@@ -74,20 +107,19 @@ def read_returns(inputs: Inputs, register: Register, assignment: Assignment
     returns: list[PartnerReturn] = []
     issues: list[Issue] = list(assignment.issues)
     for path in sorted((*chosen, *assignment.unmatched)):
-        partner_return, found = load_return(inputs, register, path, chosen.get(path))
+        partner_return, found = load_return(inputs, register, path, chosen.get(path), assignment.by_lead.keys())
         issues += found
         if partner_return is not None:
             returns.append(partner_return)
     return returns, issues
 
 
-def missing_returns(register: Register, inputs: Inputs, assignment: Assignment) -> list[Issue]:
-    """Leads with no file for the period (a file that could not be read is reported on its own)."""
-    return [
-        issue("missing-return", period=inputs.period, value=lead)
-        for lead in register.leads
-        if lead not in assignment.by_lead
-    ]
+def missing_returns(register: Register, inputs: Inputs, assignment: Assignment, merged: MergedRegister
+                    ) -> list[Issue]:
+    """Leads with no return for the period (`return_files`: a file that could not be read is reported on
+    its own; one named after no lead is the return of the leads whose rows of it were used)."""
+    files = return_files(inputs, register, assignment, merged)
+    return [issue("missing-return", period=inputs.period, value=lead) for lead in register.leads if not files[lead]]
 
 
 def last_reported_in_returns(inputs: Inputs, register: Register, period: str
@@ -121,11 +153,11 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     assignment = assign(inputs, register)
     returns, return_issues = read_returns(inputs, register, assignment)
     issues += return_issues
-    issues += missing_returns(register, inputs, assignment)
     carried, source, earlier_issues = last_reported(inputs, register, previous, previous_name, restricted,
                                                     restricted_name)
-    issues += earlier_issues
     merged, merge_issues = merge_returns(register, returns, inputs.period, carried, previous_name)
+    issues += missing_returns(register, inputs, assignment, merged)
+    issues += earlier_issues
     issues += merge_issues
     issues += check_narrative(inputs, merged)
     return Checked(inputs, register, tuple(returns), merged, tuple(issues), assignment, source, carried)

@@ -10,12 +10,12 @@ names appear only for leads of published actions. It reads no files and writes n
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
-from reportgen.check.checked import Checked
-from reportgen.issues import Issue, render_message
-from reportgen.read.returns import partner_for
+from reportgen.check.checked import Checked, suggested_lead
+from reportgen.issues import Issue, render_advice, render_message
+from reportgen.read.returns import file_name_for, partner_for
 
 WITHHELD = "see the restricted edition"
 # what to do about an issue whose text is withheld: its own advice could say things about the action
@@ -33,6 +33,8 @@ class PublicView:
     hidden_leads: frozenset[str]  # leads whose every action is exempt
     hidden_files: frozenset[str]  # return files (as displayed) of hidden leads
     open_files: frozenset[str] = frozenset()  # return files (as displayed) of leads that lead no exempt action
+    # a file name to suggest (named after a lead of a published action) for each file named after no lead
+    examples: Mapping[str, str] = field(default_factory=dict)
 
     def is_exempt_ref(self, ref: int | None) -> bool:
         return ref is not None and ref in self.exempt_refs
@@ -43,13 +45,23 @@ def public_view(checked: Checked) -> PublicView:
     exempt_refs = register.exempt_refs | {action.ref for action in register.actions if action.exempt}
     public_leads = tuple(dict.fromkeys(a.lead for a in register.actions if a.lead and not a.exempt))
     hidden_leads = frozenset(register.leads) - set(public_leads)
-    hidden_files = frozenset(checked.inputs.display(path) for path in checked.inputs.returns
-                             if partner_for(path, register) in hidden_leads)
+    # a file named after no lead is also the return of each lead its used rows are for (`return_files`)
+    files = checked.return_files
+    hidden_files = frozenset({checked.inputs.display(path) for path in checked.inputs.returns
+                              if partner_for(path, register) in hidden_leads}
+                             | {shown for lead in hidden_leads for shown in files.get(lead, ())})
     leading_exempt = {action.lead for action in register.actions if action.exempt}
     open_files = frozenset(checked.inputs.display(path) for path in checked.inputs.returns
                            if (lead := partner_for(path, register)) is not None and lead not in leading_exempt)
+    read = {partner_return.path: partner_return for partner_return in checked.returns}
+    named = checked.assignment.by_lead.keys()
+    examples = {}
+    for path in checked.assignment.unmatched:
+        shown = checked.inputs.display(path)
+        lead = suggested_lead(register, read.get(shown), public_leads, named)
+        examples[shown] = file_name_for(lead, checked.inputs.settings.partners)
     return PublicView(register.path, frozenset(exempt_refs), register.exempt_rows, public_leads, hidden_leads,
-                      hidden_files, open_files)
+                      hidden_files, open_files, examples)
 
 
 # issues that quote what a row of a return holds (an earlier period's, in a note, too); of a row whose action
@@ -94,7 +106,9 @@ def _public_issue(item: Issue, view: PublicView) -> Issue:
     if item.code == "wrong-partner-return" and any(f"'{lead}'" in item.message for lead in view.hidden_leads):
         return replace(item, message=f"{item.file} updates none of the actions its partner leads, only other "
                                      f"partners': {WITHHELD}.", advice=WITHHELD_ADVICE)
-    if item.code == "unknown-partner":
-        return replace(item, message=render_message("unknown-partner", "public-edition", file=item.file,
-                                                    leads=", ".join(view.public_leads)))
+    if item.code == "unknown-partner":  # the leads it names, and the file name it suggests, are published ones
+        fields = {"file": item.file, "leads": ", ".join(view.public_leads),
+                  "example": view.examples.get(item.file) or file_name_for(next(iter(view.public_leads), ""))}
+        return replace(item, message=render_message("unknown-partner", "public-edition", **fields),
+                       advice=render_advice("unknown-partner", "public-edition", **fields))
     return item

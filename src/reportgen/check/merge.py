@@ -9,7 +9,7 @@ the returns of a later period no draft was built from) or is shown as having no 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from reportgen.issues import Issue, issue
@@ -59,8 +59,9 @@ def merge_returns(
     carried = dict(previous or {})
     merged: list[MergedAction] = []
     issues: list[Issue] = [*wrong_partner_returns(register, returns)]
+    leads = set(register.leads)
     for action in register.actions:
-        chosen, found = _choose(action, updates.get(action.ref, []))
+        chosen, found = _choose(action, updates.get(action.ref, []), leads)
         issues += found
         if chosen is not None:
             merged.append(MergedAction(action, chosen.status, chosen.status_as_written, chosen.explanation,
@@ -98,14 +99,16 @@ def wrong_partner_returns(register: Register, returns: Sequence[PartnerReturn]) 
     return issues
 
 
-def _choose(action: Action, candidates: list[Update]) -> tuple[Update | None, list[Issue]]:
-    """The lead's update wins; any other is reported. Two from the lead, or none from it, is ambiguous."""
+def _choose(action: Action, candidates: list[Update], leads: Collection[str]) -> tuple[Update | None, list[Issue]]:
+    """The lead's update wins; any other is reported. Two from the lead, or none from it, is ambiguous.
+    The only update, from a file named after no lead (`leads`), is the lead's return under another name:
+    that file is reported (`unknown-partner`), not each of its rows."""
     if not candidates:
         return None, []
     from_lead = [u for u in candidates if u.partner == action.lead]
     if len(candidates) == 1:
         only = candidates[0]
-        if from_lead or not action.lead:
+        if from_lead or not action.lead or only.partner not in leads:
             return only, []
         return only, [issue("not-lead", lead=action.lead, partner=only.partner, **_where(only))]
     chosen = from_lead[0] if from_lead else candidates[0]

@@ -28,7 +28,7 @@ from reportgen.read.register import check_partners
 from reportgen.read.returns import slug
 from reportgen.read.workspace import Inputs, find_inputs
 from reportgen.render.xlsx import workbook_bytes
-from reportgen.run.chase import chase_list, untouched_returns
+from reportgen.run.chase import chase_list
 from reportgen.run.prefill import Prefill
 from reportgen.run.return_workbooks import deadline_issues, return_workbook
 from reportgen.run.returns import read_for_workbooks
@@ -126,11 +126,10 @@ def chase_partners(workspace: Path, period: str, credentials: Credentials | None
     inputs, register, prefill, issues = _prepare(workspace, period)
     run = MailRun("chase", inputs.period, dry_run, issues=issues)
     checked = check_inputs(inputs)
-    untouched = {i.value: i.file for i in untouched_returns(checked.returns, prefill)}
     day = (today or dt.date.today()).isoformat()
     messages = []
-    for row in chase_list(checked):
-        if row.partner not in register.leads or (row.returned and row.partner not in untouched
+    for row in chase_list(checked, prefill=prefill):  # the build's chase list: the same rows and the same rule
+        if row.partner not in register.leads or (row.returned and not row.sent_back_as_prefilled
                                                      and not row.made_for):
             continue
         to = addresses(inputs.settings, row.partner)
@@ -139,7 +138,7 @@ def chase_partners(workspace: Path, period: str, credentials: Credentials | None
             continue
         name, data = _workbook(inputs, register, prefill, row.partner)
         actions = [a for a in register.actions if a.lead == row.partner]
-        sent_back = (row.file if row.made_for else untouched.get(row.partner, "")).rpartition("/")[2]
+        sent_back = row.file_names if row.returned else ""
         messages.append(compose.reminder(row.partner, to, inputs.period, actions, sent_back, day, name, data,
                                          inputs.settings, made_for=row.made_for))
     return _send(run, inputs, messages, credentials)

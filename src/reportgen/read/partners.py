@@ -7,7 +7,8 @@ the newest when a partner sent several versions. It reads file names and times o
 Matching, in order: the `[partners."Lead"] files` patterns of reportgen.toml (globs, case-insensitive);
 then, for leads without patterns, the name with case, punctuation, copy marks ("(1)", "- Copy"),
 dates and words such as "return" ignored. A name that fits several leads is ambiguous: reported,
-never guessed.
+never guessed. A name that fits none is read all the same; whose return it is then follows from the
+rows of it the merge uses (`reportgen.check.checked.return_files`), never from its name.
 """
 
 from __future__ import annotations

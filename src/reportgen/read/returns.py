@@ -48,6 +48,18 @@ def slug(text: str) -> str:
     return re.sub(r"[\W_]+", "-", letters.casefold()).strip("-")
 
 
+def file_name_for(lead: str, partners: Mapping[str, PartnerSettings] | None = None) -> str:
+    """A name a return file of `lead` can have (to suggest one): its workbook's, `slug`.xlsx, or, for a lead
+    with `files` patterns, the first pattern without its wildcards when that fits it (else the pattern)."""
+    patterns = (partners or {}).get(lead, PartnerSettings()).files
+    for pattern in patterns:
+        plain = re.sub(r"\[[^\]]*\]|[*?]", "", pattern)
+        for name in (plain,) if Path(plain).suffix else (f"{plain}.xlsx", plain):
+            if match_partner(name, [lead], partners).lead == lead:
+                return name
+    return patterns[0] if patterns else f"{slug(lead) or 'lead'}.xlsx"
+
+
 def partner_for(path: Path, register: Register | None, partners: Mapping[str, PartnerSettings] | None = None
                 ) -> str | None:
     """The lead a return belongs to, from its file name (`reportgen.read.partners.match_partner`); None when

@@ -22,17 +22,20 @@ from reportgen.run.prefill import BLANK, Prefill, prefill_values
 from reportgen.safe_cells import text_for_spreadsheet
 
 CHASE_HEADINGS = ("Partner", "Returned", "File", "Actions led", "Updated", "No update (refs)", "Errors",
-                  "Warnings", "Issues", "Returned as sent (refs)")
+                  "Warnings", "Issues", "Returned as sent (refs)", "Updated only by another partner (refs)")
 
 
 @dataclass(frozen=True)
 class ChaseRow:
+    """A lead's row counts only what its own return says (`Checked.return_files`): each action it leads
+    is updated, returned as sent or not updated, the three adding up to `actions_led`."""
+
     partner: str
-    returned: bool  # a file named after the partner is in the period's returns folder (even unreadable)
-    file: str  # the file(s) as the officer sees them, "; "-joined
+    returned: bool  # the partner has a return this period (`Checked.return_files`: even an unreadable one)
+    file: str  # its return file(s) as the officer sees them, "; "-joined
     actions_led: int
-    updated: int  # actions the partner leads that a return (from anyone) updated this period, not as sent
-    no_update: tuple[int, ...]  # refs the partner leads with no update this period
+    updated: int  # actions the partner leads that its own return updated this period, not as sent
+    no_update: tuple[int, ...]  # refs the partner leads that its own return did not update this period
     errors: int  # issues found in the partner's file(s), by severity
     warnings: int
     issues: str  # e.g. "unknown-status ×1; empty-status ×1"
@@ -42,45 +45,61 @@ class ChaseRow:
     # the period (YYYY-MM) of the return workbook the partner sent instead of this period's (last month's,
     # sent back again): not read, so the partner is chased as if it had sent none; "" otherwise
     made_for: str = ""
+    # refs of `no_update` that another lead's return updated (`not-lead`): the paper uses that update, but the
+    # lead sent none
+    by_others: tuple[int, ...] = ()
+
+    @property
+    def sent_back_as_prefilled(self) -> bool:
+        """Every row it returned is as its workbook was pre-filled: reminded by `reportgen chase`."""
+        return bool(self.as_sent) and not self.updated
+
+    @property
+    def file_names(self) -> str:
+        """Its return files' names, without their folder: "police.xlsx"."""
+        return "; ".join(shown.rpartition("/")[2] for shown in self.file.split("; ") if shown)
 
 
 def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: PublicView | None = None,
                prefill: Mapping[int, Prefill] | None = None) -> list[ChaseRow]:
-    """One row per lead in register order, then one per return file that matches no lead.
+    """One row per lead in register order, then one per return file that is no lead's return (named after
+    none, and none of its rows used for a lead's action).
 
-    `extra_issues` (e.g. from `unchanged_returns`) are counted against the file they name, like the
-    issues in `checked`. With `public` (the public edition) only published actions and their leads
-    are listed, and issues are counted as the public edition shows them. With `prefill` (what the
-    period's workbooks were pre-filled with, `prefill_values`), an update equal to it is returned as
-    sent, not updated.
+    A lead's row counts only its own return: a row of another lead's return is that lead's, even where
+    the paper uses it (`by_others`). `extra_issues` (e.g. from `unchanged_returns`) are counted against
+    the file they name, like the issues in `checked`. With `public` (the public edition) only published
+    actions and their leads are listed, and issues are counted as the public edition shows them. With
+    `prefill` (what the period's workbooks were pre-filled with, `prefill_values`), an update equal to it
+    is returned as sent, not updated.
     """
-    inputs = checked.inputs
-    assignment = checked.assignment
     leads = public.public_leads if public else checked.register.leads
-    files: dict[str, list[str]] = {lead: [] for lead in leads}
-    for lead, path in assignment.by_lead.items():
-        if lead in files:
-            files[lead].append(inputs.display(path))
-    # (file stem, file) of returns matching no lead
-    strangers = [(path.stem, inputs.display(path)) for path in assignment.unmatched]
+    files = checked.return_files
     by_file: dict[str, list[Issue]] = {}
     found_issues = [i for i in (*checked.issues, *extra_issues) if not (public and is_withheld(i, public))]
     for found in found_issues:
         by_file.setdefault(found.file, []).append(found)
     rows = []
-    for lead, shown in files.items():
+    for lead in leads:
         led = [item for item in checked.merged.actions
                if item.action.lead == lead and not (public and item.action.exempt)]
-        missing = tuple(item.ref for item in led if item.state is not UpdateState.UPDATED)
-        as_sent = tuple(item.ref for item in led
-                        if item.state is UpdateState.UPDATED and prefill is not None and _as_sent(item, prefill))
-        rows.append(_row(lead, shown, len(led), len(led) - len(missing) - len(as_sent), missing, by_file, as_sent))
-    rows += [_row(stem, [shown], 0, 0, (), by_file) for stem, shown in strangers]
+        updated = [item for item in led if item.state is UpdateState.UPDATED]
+        mine = {item.ref: item for item in updated if item.source in files[lead]}  # from its own return
+        as_sent = tuple(ref for ref, item in mine.items() if prefill is not None and _as_sent(item, prefill))
+        missing = tuple(item.ref for item in led if item.ref not in mine)
+        by_others = tuple(item.ref for item in updated if item.ref not in mine)
+        rows.append(_row(lead, files[lead], len(led), len(mine) - len(as_sent), missing, by_file, as_sent,
+                         by_others))
+    theirs = {shown for lead in leads for shown in files[lead]}
+    for path in checked.assignment.unmatched:
+        shown = checked.inputs.display(path)
+        if shown not in theirs:
+            rows.append(_row(path.stem, [shown], 0, 0, (), by_file))
     return rows
 
 
 def _row(partner: str, shown: Sequence[str], led: int, updated: int, missing: tuple[int, ...],
-         by_file: dict[str, list[Issue]], as_sent: tuple[int, ...] = ()) -> ChaseRow:
+         by_file: dict[str, list[Issue]], as_sent: tuple[int, ...] = (), by_others: tuple[int, ...] = ()
+         ) -> ChaseRow:
     found = [item for file in shown for item in by_file.get(file, [])]
     return ChaseRow(
         partner=partner,
@@ -94,6 +113,7 @@ def _row(partner: str, shown: Sequence[str], led: int, updated: int, missing: tu
         issues=summarise(found),
         as_sent=as_sent,
         made_for=next((item.value for item in found if item.code == "return-wrong-period"), ""),
+        by_others=by_others,
     )
 
 
@@ -106,7 +126,7 @@ def summarise(issues: Iterable[Issue]) -> str:
 def _cells(row: ChaseRow) -> list[str]:
     return [row.partner, "Yes" if row.returned else "No", row.file, str(row.actions_led), str(row.updated),
             ", ".join(str(ref) for ref in row.no_update), str(row.errors), str(row.warnings), row.issues,
-            ", ".join(str(ref) for ref in row.as_sent)]
+            ", ".join(str(ref) for ref in row.as_sent), ", ".join(str(ref) for ref in row.by_others)]
 
 
 def chase_csv(rows: Iterable[ChaseRow]) -> str:
@@ -133,8 +153,14 @@ def _markdown_cell(text: str) -> str:
 
 def unchanged_returns(checked: Checked, previous: Paper | None) -> list[Issue]:
     """The checked returns sent back untouched (`untouched_returns`), against what their workbooks were
-    pre-filled with: the kept draft `previous` overlaid by what the build carried forward."""
-    return untouched_returns(checked.returns, prefill_values(previous, checked.carried))
+    pre-filled with: the kept draft `previous` overlaid by what the build carried forward. A file named after
+    no lead is said to be from the lead(s) whose return it is (`Checked.return_files`)."""
+    owners: dict[str, list[str]] = {}
+    for lead, files in checked.return_files.items():
+        for shown in files:
+            owners.setdefault(shown, []).append(lead)
+    return untouched_returns(checked.returns, prefill_values(previous, checked.carried),
+                             {shown: ", ".join(leads) for shown, leads in owners.items()})
 
 
 def _as_sent(update: Update | MergedAction, prefill: Mapping[int, Prefill]) -> bool:
@@ -142,15 +168,17 @@ def _as_sent(update: Update | MergedAction, prefill: Mapping[int, Prefill]) -> b
     return (update.status_as_written, update.explanation, update.timeframe) == prefill.get(update.ref, BLANK)
 
 
-def untouched_returns(returns: Sequence[PartnerReturn], prefill: Mapping[int, Prefill]) -> list[Issue]:
+def untouched_returns(returns: Sequence[PartnerReturn], prefill: Mapping[int, Prefill],
+                      partners: Mapping[str, str] | None = None) -> list[Issue]:
     """A return whose every update equals what its pre-filled workbook held (`reportgen.run.prefill`):
     sent back untouched. A row pre-filled with nothing was blank, so a return of blank rows is the
-    unchanged blank workbook."""
+    unchanged blank workbook. `partners`: who sent each file, by file, where not its `partner`."""
     issues = []
     for partner_return in returns:
         updates = partner_return.updates
         if updates and all(_as_sent(u, prefill) for u in updates):
             name = Path(partner_return.path).name
+            partner = (partners or {}).get(partner_return.path) or partner_return.partner
             issues.append(issue("unchanged-return", workbook=name, file=partner_return.path,
-                                sheet=partner_return.sheet, value=partner_return.partner))
+                                sheet=partner_return.sheet, value=partner))
     return issues

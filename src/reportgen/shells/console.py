@@ -98,13 +98,19 @@ def chase_reasons(row: ChaseRow) -> str:
     elif row.made_for:  # not read: `reportgen chase` reminds it, as a partner that sent none
         reasons.append(f"sent the workbook made for {period_label(row.made_for)} ({row.file}), not this period's")
     if row.no_update:
-        refs = ", ".join(str(ref) for ref in row.no_update[:10]) + (", …" if len(row.no_update) > 10 else "")
-        reasons.append(f"{len(row.no_update)} of {counted(row.actions_led, 'action')} not updated ({refs})")
-    if row.as_sent and len(row.as_sent) == row.actions_led - len(row.no_update):
+        reasons.append(f"{len(row.no_update)} of {counted(row.actions_led, 'action')} not updated "
+                       f"({_refs(row.no_update)})")
+    if row.by_others:
+        reasons.append(f"{_refs(row.by_others)} updated only in another partner's return")
+    if row.sent_back_as_prefilled:
         reasons.append(f"workbook sent back as it was pre-filled ({row.file})")  # `reportgen chase` reminds it
     if row.errors:
         reasons.append(f"{counted(row.errors, 'error')} in {row.file or 'its return'}")
     return "; ".join(reasons)
+
+
+def _refs(refs: Sequence[int], shown: int = 10) -> str:
+    return ", ".join(str(ref) for ref in refs[:shown]) + (", …" if len(refs) > shown else "")
 
 
 def print_returns(console: Console, written: Sequence[Path], issues: Sequence[Issue]) -> None:
