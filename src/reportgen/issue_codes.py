@@ -354,10 +354,16 @@ CODES: dict[str, Code] = {
         partner_advice="Unhide the column (select the columns either side of it, right-click, Unhide), check what it "
         "holds, and fill it in where it is empty."),
     "merged-cells": Code(
-        E, "Cells are merged across rows where one value per row is needed.",
+        E, "Cells are merged where each row needs its own value, or each column its own heading.",
         "Cells {value} are merged; only the first holds a value, so the other rows have none (nothing was filled "
         "in for them).",
-        "Unmerge the cells and fill in each row."),
+        "Unmerge the cells and fill in each row.",
+        {"heading": ("Cells {value} of the heading row are merged; only the first holds a heading, so the other "
+                     "columns have none, and what they hold is not read.",
+                     "Unmerge the cells and give each column its own heading, as the return template has them."),
+         "block": ("Cells {value} are merged across rows and columns; only the first holds a value, so the other "
+                   "cells have none (nothing was filled in for them, and a column with no heading is not read).",
+                   "Unmerge the cells, then fill in each row and give each column its own heading.")}),
     "formula-cell": Code(
         W, "The cell holds a formula; its last calculated value was used.",
         "Cell {value} holds {formula}; its last calculated value, {used!r}, was used.",
