@@ -109,7 +109,7 @@ def test_markdown_table(tmp_path: Path) -> None:
 
 def test_a_partner_returning_the_template_unchanged(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws", period=A)
-    _folder, paper_a = keep_draft(root, A)
+    keep_draft(root, A)
     written, _ = write_return_workbooks(root, B)
     period_b = root / "inputs" / "returns" / B
     period_b.mkdir(parents=True)
@@ -118,7 +118,7 @@ def test_a_partner_returning_the_template_unchanged(tmp_path: Path) -> None:
     edited["Return"]["E2"] = "New this month."
     edited.save(period_b / "wessex-police.xlsx")
     checked = checked_for(root, B)
-    found = unchanged_returns(checked, paper_a)
+    found = unchanged_returns(checked)
     assert [(i.code, i.file, i.value, i.severity.value) for i in found] == [
         ("unchanged-return", f"inputs/returns/{B}/opcc.xlsx", "OPCC", "warning")]
     rows = chase_list(checked, found)
@@ -161,8 +161,8 @@ def test_a_blank_template_sent_back_in_the_first_period(tmp_path: Path) -> None:
     written, _ = write_return_workbooks(root, A, tmp_path / "workbooks")  # nothing reported before A: blank
     shutil.copy(written[2], root / "inputs" / "returns" / A / written[2].name)
     checked = checked_for(root, A)
-    assert [i.value for i in unchanged_returns(checked, None)] == ["Criminal Justice Board"]
-    assert "empty-status ×1; unchanged-return ×1" in chase_list(checked, unchanged_returns(checked, None))[2].issues
+    assert [i.value for i in unchanged_returns(checked)] == ["Criminal Justice Board"]
+    assert "empty-status ×1; unchanged-return ×1" in chase_list(checked, unchanged_returns(checked))[2].issues
 
 
 def test_a_workbook_prefilled_from_earlier_returns_sent_back_untouched(tmp_path: Path) -> None:
@@ -172,7 +172,7 @@ def test_a_workbook_prefilled_from_earlier_returns_sent_back_untouched(tmp_path:
     (root / "inputs" / "returns" / B).mkdir(parents=True)
     shutil.copy(written[1], root / "inputs" / "returns" / B / written[1].name)
     checked = checked_for(root, B)
-    assert [i.value for i in unchanged_returns(checked, None)] == ["OPCC"]
+    assert [i.value for i in unchanged_returns(checked)] == ["OPCC"]
 
 
 def test_carry_forward_across_two_periods(tmp_path: Path) -> None:

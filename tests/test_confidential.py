@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -10,7 +12,15 @@ import pypdf
 import pytest
 
 from canary import CANARY, canary_leaks, exempt_workspace
-from conftest import ACTIONS, REGISTER_HEADINGS, RETURN_HEADINGS, default_returns, make_workspace, write_csv
+from conftest import (
+    ACTIONS,
+    REGISTER_HEADINGS,
+    RETURN_HEADINGS,
+    copy_example,
+    default_returns,
+    make_workspace,
+    write_csv,
+)
 from reportgen.diff.render import compare_drafts
 from reportgen.run.build import build_draft, validate_draft
 from reportgen.run.returns import write_return_workbooks
@@ -326,5 +336,49 @@ def test_a_row_without_a_reference_is_quoted_in_public_for_a_partner_leading_no_
     printed = capsys.readouterr().out
     missing = {i.file.rsplit("/", 1)[-1]: i.message for i in validate_draft(root).issues if i.code == "missing-ref"}
     assert "It holds 'Police row without a ref' in column 'Action'" in missing["wessex-police.xlsx"]
-    assert "may be about an exempt action" in missing["opcc.xlsx"]  # OPCC leads exempt action 7
+    assert "it may be an exempt action's" in missing["opcc.xlsx"]  # OPCC leads exempt action 7
     assert "Police row without a ref" in printed and CANARY not in printed
+
+
+def test_a_row_without_a_reference_withheld_in_public_still_says_how_to_fix_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Wessex Police leads the example's exempt action 20: a row of its return with no reference (an action with a
+    status, a note below the table) may be that action's, so the public edition does not say what it holds, but
+    its advice is the fix the restricted edition gives, and says where to see the row."""
+    from reportgen.shells.cli import main
+
+    root = copy_example(tmp_path / "ws")
+    path = root / "inputs" / "returns" / "2026-10" / "wessex-police.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    sheet.append([None, f"{CANARY} action without a ref", "Completed", f"{CANARY} done", ""])
+    sheet.append([f"Notes: {CANARY} figures to follow"])
+    book.save(path)
+    rows = (sheet.max_row - 1, sheet.max_row)
+    main(["validate", "--workspace", str(root)])
+    printed = " ".join(capsys.readouterr().out.split())
+    assert CANARY not in printed
+    assert (f"row {rows[0]}, column 'Plan priority': Row {rows[0]}: a row has text but no action reference. What "
+            "the row holds is not shown in the public edition: without an action reference that can be read, it may "
+            "be an exempt action's. → Add the plan priority number, or delete the row. The restricted edition "
+            "(--edition restricted) shows what the row holds.") in printed
+    assert (f"Row {rows[1]}: a row holds text where the action reference goes, and nothing else: a note, not read. "
+            "What the row holds is not shown") in printed
+    assert ("→ Nothing to do if it is a note. If it is an action, write its plan priority number in that column and "
+            "its update beside it. The restricted edition (--edition restricted) shows what the row holds.") in printed
+
+    public = build_draft(root)
+    table = list(csv.DictReader(io.StringIO((public.folder / "issues.csv").read_text(encoding="utf-8"))))
+    found = [(r["code"], r["row"], r["value"], r["advice"]) for r in table if r["file"].endswith("wessex-police.xlsx")
+             and r["code"] in ("missing-ref", "note-row")]
+    assert found == [
+        ("missing-ref", str(rows[0]), "", "Add the plan priority number, or delete the row. The restricted edition "
+         "(--edition restricted) shows what the row holds."),
+        ("note-row", str(rows[1]), "", "Nothing to do if it is a note. If it is an action, write its plan priority "
+         "number in that column and its update beside it. The restricted edition (--edition restricted) shows what "
+         "the row holds.")]
+    assert canary_leaks(public.folder) == []
+    restricted = {i.code: i for i in validate_draft(root, edition="restricted").issues
+                  if i.code in ("missing-ref", "note-row")}
+    assert restricted["missing-ref"].advice == "Add the plan priority number, or delete the row."
+    assert f"It holds '{CANARY} action without a ref' in column 'Action'" in restricted["missing-ref"].message

@@ -369,3 +369,41 @@ def test_a_note_under_the_table_is_a_warning_not_a_bad_reference(tmp_path: Path,
     code, _printed, issues = _validate(root, capsys)
     assert code == 1 and flatten(_of(issues, "note-row", "bad-ref"), ["code", "row", "value"]) == [
         ["bad-ref", 5, "12a"]]
+
+
+# ---------------------------------------------------------------- merged cells
+
+
+def test_merged_cells_are_said_to_hide_rows_or_headings_as_they_do(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Merged down a column, the rows below have no value; merged along the heading row, the columns after the
+    first have no heading (it said "the other rows have none" of both)."""
+    root = make_workspace(tmp_path / "ws")
+    path = root / OPCC
+    book = openpyxl.load_workbook(path)
+    sheet = book["Return"]
+    sheet.merge_cells("D1:E1")  # the explanation heading over the timeframe's
+    sheet.merge_cells("A3:A4")  # one reference for two rows
+    sheet.merge_cells("C2:D3")  # status and explanation of two rows
+    book.save(path)
+    code, printed, issues = _validate(root, capsys)
+    assert code == 1
+    merged = _of(issues, "merged-cells")
+    assert flatten(merged, ["row", "column", "value", "severity"]) == [
+        [1, "Explanation / Link to meeting papers", "D1:E1", "error"],
+        [2, "Status this reporting period", "C2:D3", "error"],
+        [3, "Plan priority", "A3:A4", "error"]]
+    assert [i.message for i in merged] == [
+        "Cells D1:E1 of the heading row are merged; only the first holds a heading, so the other columns have "
+        "none, and what they hold is not read.",
+        "Cells C2:D3 are merged across rows and columns; only the first holds a value, so the other cells have "
+        "none (nothing was filled in for them, and a column with no heading is not read).",
+        "Cells A3:A4 are merged; only the first holds a value, so the other rows have none (nothing was filled in "
+        "for them)."]
+    assert [i.advice for i in merged] == [
+        "Unmerge the cells and give each column its own heading, as the return template has them.",
+        "Unmerge the cells, then fill in each row and give each column its own heading.",
+        "Unmerge the cells and fill in each row."]
+    assert ("Cells D1:E1 of the heading row are merged; only the first holds a heading, so the other columns have "
+            "none") in printed
+    assert _of(issues, "missing-optional-column")  # the timeframe's heading is hidden: that column is not read

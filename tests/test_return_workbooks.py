@@ -32,7 +32,7 @@ from reportgen.model import UpdateState
 from reportgen.paper.richtext import parse_explanation
 from reportgen.read.returns import made_for, partner_for, read_return, validate_return
 from reportgen.read.workspace import find_inputs
-from reportgen.run.build import prepare_build, validate_draft
+from reportgen.run.build import check_plan, make_paper, prepare_build, validate_draft
 from reportgen.run.return_workbooks import deadline_issues, returns_deadline
 from reportgen.run.returns import write_return_workbooks
 from reportgen.settings import CANONICAL_STATUSES, load_settings
@@ -465,3 +465,106 @@ def test_a_workbook_that_says_no_period_is_read_as_before(tmp_path: Path) -> Non
     assert "return-wrong-period" not in {i.code for i in checks.issues}
     updated = {a.ref for a in checks.checked.merged.actions if a.state is UpdateState.UPDATED}
     assert updated == {1, 2, 3, 4, 5, 6}  # every lead's rows read
+
+
+def test_last_wording_kept_and_status_left_blank_when_none_was_recognised(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The partner's last explanation and timeframe are kept when its status was not recognised or empty; the
+    status is left for the partner to choose, and `returns` says so per action, with or without a draft."""
+    returns = default_returns()
+    returns["opcc.xlsx"][1] = (2, "Publish the commissioning plan.", "Not started yet – phase 2",
+                               "Phase 2 follows the review.", "Autumn 2027")  # not recognised
+    returns["opcc.xlsx"][2] = (4, "Fund an advocacy service.", "", "Waiting for the grant.", "")  # no status
+    returns["opcc.xlsx"][3] = (6, "Lobby for court capacity.", "", "", "")  # nothing at all
+    root = make_workspace(tmp_path / "ws", period=A, returns=returns)
+    expected = [(2, None, "Publish the commissioning plan.", None, "Phase 2 follows the review.", "Autumn 2027"),
+                (4, "Victims", "Fund an advocacy service.", None, "Waiting for the grant.", None),
+                (6, "Justice", "Lobby for court capacity.", None, None, None)]
+    said = [("not-prefilled", 2, "warning", "Action 2 (OPCC): the status reported in October 2026, 'Not started "
+             "yet – phase 2', was not recognised, so its workbook leaves the status blank for the partner to choose; "
+             "the explanation and timeframe are pre-filled as reported then."),
+            ("not-prefilled", 4, "warning", "Action 4 (OPCC): no status was recognised in the update reported in "
+             "October 2026, so its workbook leaves the status blank for the partner to choose; the explanation and "
+             "timeframe are pre-filled as reported then."),
+            ("not-prefilled", 6, "warning", "Action 6 (OPCC): no status, explanation or timeframe was reported for "
+             "it before November 2026 (a new action, one its lead did not update, or a blank row), so its workbook "
+             "row is blank for the partner to fill in.")]
+
+    assert main(["returns", "--workspace", str(root), "--period", B, "--out", str(tmp_path / "no-draft")]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert all(message in printed for *_, message in said)
+    no_draft = tmp_path / "no-draft" / "opcc.xlsx"
+    assert data_rows(no_draft)[1:] == expected
+    book = openpyxl.load_workbook(no_draft)
+    instructions = " ".join(str(c) for row in book["Instructions"].iter_rows(values_only=True) for c in row if c)
+    assert "It shows last period's status where one was reported and recognised (blank otherwise: choose one)" \
+        in instructions
+
+    keep_draft(root, A)  # the same workbooks and the same words from October's kept draft
+    written, issues = write_return_workbooks(root, B, tmp_path / "from-draft")
+    assert [(i.code, i.ref, i.severity.value, i.message) for i in issues] == said
+    assert issues[0].advice.startswith("Nothing to do: the partner chooses the status from the list. If the "
+                                       "wording means one of the statuses, add it to [statuses] aliases")
+    assert (issues[0].file, issues[0].row, issues[0].value) == ("inputs/register.xlsx", 3, "Not started yet – phase 2")
+    assert written[1].read_bytes() == no_draft.read_bytes()
+
+    # the partner sends it back as it was: the empty statuses are errors, the row is returned as sent
+    rows, codes = read_back(root, written[1])
+    assert [row[3:6] for row in rows] == [("", "Phase 2 follows the review.", "Autumn 2027"),
+                                          ("", "Waiting for the grant.", ""), ("", "", "")]
+    assert codes == ["empty-status"] * 3
+
+
+def test_the_next_build_shows_that_wording_with_no_status_as_the_workbook_does(tmp_path: Path) -> None:
+    """November's paper for an action OPCC did not update: no status (as its workbook has none), October's wording."""
+    returns = default_returns()
+    returns["opcc.xlsx"][1] = (2, "Publish the commissioning plan.", "Not started yet – phase 2",
+                               "Phase 2 follows the review.", "Autumn 2027")
+    root = make_workspace(tmp_path / "ws", period=A, returns=returns)
+    for kept in (False, True):  # from October's returns, then from its kept draft
+        if kept:
+            keep_draft(root, A)
+        later = default_returns()
+        del later["opcc.xlsx"]
+        make_workspace(root, period=B, returns=later)
+        plan = prepare_build(root, B)
+        checked = check_plan(plan)
+        paper = make_paper(plan, checked)
+        row = next(row for row in paper.rows if row.ref == 2)
+        assert (row.status, row.status_label, row.state) == (None, "No update", "no-update")
+        assert (row.explanation, row.timeframe, row.reported) == ("Phase 2 follows the review.", "Autumn 2027",
+                                                                  A)
+        assert row.cell("explanation").text == "Phase 2 follows the review."
+        assert row.note == ("No update received this period: explanation and timeframe as last reported "
+                            "(October 2026), with no status recognised")
+        assert (paper.no_status, paper.carried_forward) == (1, 2)  # 4 and 6 carry their statuses
+        [said] = [i for i in checked.issues if i.ref == 2 and i.code == "no-update"]
+        assert said.severity.value == "warning"
+        assert "no status was recognised in the update reported in October 2026" in said.message
+        assert said.advice == "Chase the lead partner for this period's status."
+        shutil.rmtree(root / "inputs" / "returns" / B)
+
+    # December, from November's draft: still October's wording, still no status
+    make_workspace(root, period=B, returns=later)
+    keep_draft(root, B)
+    written, issues = write_return_workbooks(root, "2026-12")
+    assert data_rows(written[1])[1][3:] == (None, "Phase 2 follows the review.", "Autumn 2027")
+    assert [(i.ref, i.message.split(",")[0]) for i in issues] == [
+        (2, "Action 2 (OPCC): no status was recognised in the update reported in October 2026")]
+
+
+def test_a_later_update_with_no_status_recognised_is_the_last_reported(tmp_path: Path) -> None:
+    """October kept as a draft; November's returns (no draft) give action 2 a status nobody can count: December's
+    workbook and build take November's wording, not October's status with its older words."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    keep_draft(root, A)
+    november = default_returns()
+    november["opcc.xlsx"][1] = (2, "Publish the commissioning plan.", "Paused-ish", "Waiting on the Board.", "2027")
+    make_workspace(root, period=B, returns=november)
+    written, issues = write_return_workbooks(root, "2026-12")
+    assert data_rows(written[1])[1][3:] == (None, "Waiting on the Board.", "2027")
+    assert [(i.code, i.ref, i.value) for i in issues] == [("not-prefilled", 2, "Paused-ish")]
+    make_workspace(root, period="2026-12", returns={})
+    plan = prepare_build(root, "2026-12")
+    row = next(row for row in make_paper(plan, check_plan(plan)).rows if row.ref == 2)
+    assert (row.status_label, row.explanation, row.reported) == ("No update", "Waiting on the Board.", B)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import openpyxl
 import pytest
 
-from conftest import SAMPLE, needs_sample
+from conftest import SAMPLE, keep_draft, needs_sample
 from reportgen.check.checked import check_inputs
 from reportgen.read.workspace import find_inputs
 from reportgen.settings import CANONICAL_STATUSES
@@ -42,3 +46,37 @@ def test_validate_command_prints_issues_and_exits_1(capsys) -> None:
     assert "Action 46 has no status" in out
     assert "Not started yet – phase 2" in out and "Did you mean 'Not started'?" in out
     assert "2 errors" in out
+
+
+def test_march_workbooks_keep_februarys_wording_where_no_status_was_recognised(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Action 24's February status was not recognised, 46's was empty: March's workbooks keep 24's explanation and
+    timeframe with the status blank, and say why for each, whether or not February's draft is kept."""
+    root = shutil.copytree(SAMPLE, tmp_path / "s23")
+
+    def made(out: Path) -> dict[int, tuple[object, ...]]:
+        assert main(["returns", "--workspace", str(root), "--period", "2023-03", "--out", str(out)]) == 0
+        printed = " ".join(capsys.readouterr().out.split())
+        assert ("row 25: Action 24 (OPCC): the status reported in February 2023, 'Not started yet – phase 2', was "
+                "not recognised, so its workbook leaves the status blank for the partner to choose") in printed
+        assert "row 47: Action 46 (Criminal Justice Board): no status, explanation or timeframe was reported" in printed
+        return {row[0]: row[3:] for name in ("opcc.xlsx", "criminal-justice-board.xlsx")
+                for row in openpyxl.load_workbook(out / name)["Return"].iter_rows(values_only=True)
+                if row[0] in (24, 46)}
+
+    before_draft = made(tmp_path / "no-draft")
+    assert before_draft == {
+        24: (None, "Further to action 23 - the second phase following completion of the change review will look at "
+                   "behaviour and cultural change.", "Autumn 2023"),
+        46: (None, None, None)}
+    keep_draft(root, "2023-02")
+    assert made(tmp_path / "from-draft") == before_draft
+    assert (tmp_path / "no-draft" / "opcc.xlsx").read_bytes() == (tmp_path / "from-draft" / "opcc.xlsx").read_bytes()
+
+    # March, with no OPCC return: the paper shows February's wording for 24, as its workbook does
+    (root / "inputs" / "returns" / "2023-03").mkdir()
+    shutil.copy(tmp_path / "from-draft" / "hertfordshire-constabulary.xlsx", root / "inputs" / "returns" / "2023-03")
+    _folder, march = keep_draft(root, "2023-03")
+    row = next(row for row in march.rows if row.ref == 24)
+    assert (row.status_label, row.cell("explanation").text, row.timeframe) == ("No update", before_draft[24][1],
+                                                                               "Autumn 2023")

@@ -273,14 +273,18 @@ CODES: dict[str, Code] = {
     "no-update": Code(
         W, "No return updated this action this period.",
         "Action {ref} ({lead}): no return updated this action this period.",
-        "Chase the lead partner; the paper shows the action without an update."),
+        "Chase the lead partner; the paper shows the action without an update.",
+        {"wording": ("Action {ref} ({lead}): no return updated this action this period, and no status was "
+                     "recognised in the update reported {when}: the paper shows its explanation and timeframe as "
+                     "reported then, with no status.",
+                     "Chase the lead partner for this period's status.")}),
     "carried-forward": Code(
         N, "No update this period: the last draft's status is carried forward.",
         "Action {ref} ({lead}): no update this period; status {status!r} carried forward from {source}.",
         "Chase the lead partner if an update is due."),
     "earlier-return-problem": Code(
         N, "A return of an earlier period, read to carry statuses forward, has a problem; it was that period's "
-        "to fix, and an action it left unclear is not carried forward.",
+        "to fix, and of an action whose status it left unclear only the explanation and timeframe are carried.",
         "({period}, read to carry statuses forward) {problem}",
         "Nothing to do for this paper; chase the lead partner if the action needs an update."),
     "action-text-changed": Code(
@@ -368,10 +372,16 @@ CODES: dict[str, Code] = {
         partner_advice="Unhide the column (select the columns either side of it, right-click, Unhide), check what it "
         "holds, and fill it in where it is empty."),
     "merged-cells": Code(
-        E, "Cells are merged across rows where one value per row is needed.",
+        E, "Cells are merged where each row needs its own value, or each column its own heading.",
         "Cells {value} are merged; only the first holds a value, so the other rows have none (nothing was filled "
         "in for them).",
-        "Unmerge the cells and fill in each row."),
+        "Unmerge the cells and fill in each row.",
+        {"heading": ("Cells {value} of the heading row are merged; only the first holds a heading, so the other "
+                     "columns have none, and what they hold is not read.",
+                     "Unmerge the cells and give each column its own heading, as the return template has them."),
+         "block": ("Cells {value} are merged across rows and columns; only the first holds a value, so the other "
+                   "cells have none (nothing was filled in for them, and a column with no heading is not read).",
+                   "Unmerge the cells, then fill in each row and give each column its own heading.")}),
     "formula-cell": Code(
         W, "The cell holds a formula; its last calculated value was used.",
         "Cell {value} holds {formula}; its last calculated value, {used!r}, was used.",
@@ -442,6 +452,23 @@ CODES: dict[str, Code] = {
         "No kept draft or returns of a period before {period}: the return workbooks are blank, not pre-filled.",
         "Send them as they are (partners fill in every action), or build the earlier period's draft first "
         "and write them again."),
+    "not-prefilled": Code(
+        W, "An action's row in its return workbook is not fully pre-filled: nothing was reported for it before, "
+        "or no status was recognised in its last update.",
+        "Action {ref} ({lead}): the status reported {when}, {value!r}, was not recognised, so its workbook leaves the "
+        "status blank for the partner to choose; the explanation and timeframe are pre-filled as reported then.",
+        "Nothing to do: the partner chooses the status from the list. If the wording means one of the statuses, "
+        "add it to [statuses] aliases in reportgen.toml (and build the earlier period again if a draft of it is "
+        "kept), then make the workbooks again.",
+        {"no-status": ("Action {ref} ({lead}): no status was recognised in the update reported {when}, so its "
+                       "workbook leaves the status blank for the partner to choose; the explanation and timeframe "
+                       "are pre-filled as reported then.",
+                       "Nothing to do: the partner chooses the status from the list."),
+         "nothing": ("Action {ref} ({lead}): no status, explanation or timeframe was reported for it before "
+                     "{period} (a new action, one its lead did not update, or a blank row), so its workbook row "
+                     "is blank for the partner to fill in.",
+                     "Nothing to do: the partner fills in the row. If an earlier return did update it, check that "
+                     "return's row for the action.")}),
     "missing-return": Code(
         W, "A lead partner sent no return this period.",
         "{value} sent no return for {period}.",

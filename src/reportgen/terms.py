@@ -1,5 +1,5 @@
 """The fixed words every stage shares: the canonical statuses (with their CSS classes and default
-colours) and the editions of a paper.
+colours), the note under a status not recognised, and the editions of a paper.
 
 Plain values with no imports, so the command line can offer them (`--edition public|restricted`)
 without loading the settings model. `reportgen.settings` re-exports both.
@@ -28,6 +28,9 @@ STATUS_COLOURS: dict[str, str] = {
     "on-hold": "DDEBF7",
     "unknown": "FFC7CE",
 }
+
+# the note under a status the paper shows as the partner wrote it, not recognised (a kept draft is read back by it)
+STATUS_NOT_RECOGNISED = "Status not recognised"
 
 
 Edition = Literal["public", "restricted"]  # public leaves exempt actions out; restricted includes them

@@ -20,6 +20,7 @@ from reportgen.read.partners import Assignment, assign_returns
 from reportgen.read.register import check_partners, read_register
 from reportgen.read.returns import file_name_for, read_return, validate_return
 from reportgen.read.workspace import Inputs, earlier_periods, list_returns
+from reportgen.terms import STATUS_NOT_RECOGNISED
 
 
 @dataclass(frozen=True)
@@ -164,11 +165,21 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
 
 
 def last_reported_in_paper(paper: Paper | None, name: str = "") -> dict[int, LastReported]:
-    """From a kept draft: every row with a recognised status (the paper model stays out of the merge)."""
+    """From a kept draft: every row with a recognised status, and every row with an explanation or timeframe
+    under none (`LastReported.wording_only`); the paper model stays out of the merge."""
     rows = paper.rows if paper else ()
-    return {row.ref: LastReported(row.status, row.status_label, row.explanation, row.timeframe, name,
+    return {row.ref: LastReported(row.status, _status_reported(row), row.explanation, row.timeframe, name,
                                   _reported(row, paper.period) if paper else "")
-            for row in rows if row.status is not None}
+            for row in rows if row.status is not None or row.explanation or row.timeframe}
+
+
+def _status_reported(row: PaperRow) -> str:
+    """The status a kept row was reported with: canonical, or as the partner wrote it when it was not
+    recognised; "" when none was given or the row had no update (its cell says "No status given",
+    "No update")."""
+    if row.status is not None:
+        return row.status_label
+    return row.status_label if row.state == UpdateState.UPDATED.value and row.note == STATUS_NOT_RECOGNISED else ""
 
 
 def _reported(row: PaperRow, period: str) -> str:

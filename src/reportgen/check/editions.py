@@ -4,7 +4,8 @@ what the public paper shows.
 The restricted edition shows everything. In the public edition an issue about an exempt action (by
 its ref, by its register row, even a row left out for a bad cell, or by a return file of a lead whose
 every action is exempt) keeps its code, severity, row and column heading but loses its text and value,
-and so does one quoting a return's row whose action cannot be read, while any action is exempt; lead
+and so does one quoting a return's row whose action cannot be read, while any action is exempt (that one
+keeps its own advice, which never quotes a row, so the officer still learns the fix: `withheld_row`); lead
 names appear only for leads of published actions. It reads no files and writes none.
 """
 
@@ -14,12 +15,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from reportgen.check.checked import Checked, suggested_lead
-from reportgen.issues import Issue, render_advice, render_message
+from reportgen.issues import CODES, Issue, render_advice, render_message
 from reportgen.read.returns import file_name_for, partner_for
 
 WITHHELD = "see the restricted edition"
 # what to do about an issue whose text is withheld: its own advice could say things about the action
 WITHHELD_ADVICE = "Build the restricted edition (--edition restricted): its issues.csv says what to do."
+# after the own advice of an issue whose row is withheld (`withheld_row`)
+ROW_IN_RESTRICTED = "The restricted edition (--edition restricted) shows what the row holds."
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,17 @@ def quotes_unknown_row(item: Issue, view: PublicView) -> bool:
             and item.file != view.register_file and item.file not in view.open_files)
 
 
+def withheld_row(item: Issue) -> Issue:
+    """An issue quoting a return's row whose action cannot be read, as the public edition says it: what the
+    problem is (its code's title) and its own advice, the catalogue's fixed words for the code, never the row's;
+    what the row holds is left to the restricted edition."""
+    title = CODES[item.code].title
+    return replace(item, message=f"Row {item.row}: {title[:1].lower()}{title[1:]} What the row holds is not shown "
+                                 "in the public edition: without an action reference that can be read, it may be an "
+                                 "exempt action's.",
+                   value="", advice=f"{item.advice} {ROW_IN_RESTRICTED}")
+
+
 def public_issues(issues: Iterable[Issue], view: PublicView) -> tuple[Issue, ...]:
     return tuple(_public_issue(item, view) for item in issues)
 
@@ -101,8 +115,7 @@ def _public_issue(item: Issue, view: PublicView) -> Issue:
         return replace(item, message=f"Row {item.row} of the register is an exempt action: {WITHHELD}.",
                        value="", advice=WITHHELD_ADVICE)
     if quotes_unknown_row(item, view):
-        return replace(item, message=f"Row {item.row} has no action reference that can be read, so this issue may be "
-                                     f"about an exempt action: {WITHHELD}.", value="", advice=WITHHELD_ADVICE)
+        return withheld_row(item)
     if item.code == "wrong-partner-return" and any(f"'{lead}'" in item.message for lead in view.hidden_leads):
         return replace(item, message=f"{item.file} updates none of the actions its partner leads, only other "
                                      f"partners': {WITHHELD}.", advice=WITHHELD_ADVICE)

@@ -3,7 +3,9 @@
 The register is the source of truth for action text, section and lead. When two updates name the
 same action, the lead partner's wins and the other is reported. An action with no update keeps the
 values last reported (carried forward, marked as such: from the last draft of an earlier period, or
-the returns of a later period no draft was built from) or is shown as having no update.
+the returns of a later period no draft was built from) or is shown as having no update. When the status
+last reported was empty or not recognised, only the partner's wording (explanation, timeframe) is
+carried: the action has no update and no status this period, as its pre-filled workbook row has none.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from reportgen.model import (
     Update,
     UpdateState,
 )
+from reportgen.periods import period_label
 from reportgen.wording import counted
 
 
@@ -29,18 +32,27 @@ from reportgen.wording import counted
 class LastReported:
     """An action's values as last reported, to carry forward when no return updates it this period."""
 
-    status: str  # canonical
-    status_label: str
+    status: str | None  # canonical; None: the status reported was empty or not recognised (only the wording is carried)
+    status_label: str  # the status as reported: canonical, or as written when not recognised ("" when not known)
     explanation: str
     timeframe: str
     source: str = ""  # where it was reported: "2026-09/draft-01", "the 2026-09 returns"
     reported: str = ""  # the period (YYYY-MM) it was reported in; "" when not known
 
 
+    @property
+    def wording_only(self) -> bool:
+        """Only the explanation and timeframe are carried: no status was recognised when it was reported."""
+        return self.status is None
+
+
 def last_reported_in_merge(merged: MergedRegister, name: str = "") -> dict[int, LastReported]:
-    """From an earlier period's returns (merged as usual): every action updated with a recognised status."""
-    return {item.ref: LastReported(item.status, item.status, item.explanation, item.timeframe, name, merged.period)
-            for item in merged.actions if item.state is UpdateState.UPDATED and item.status is not None}
+    """From an earlier period's returns (merged as usual): every action updated with a recognised status,
+    or with an explanation or timeframe under a status that was empty or not recognised (`wording_only`)."""
+    return {item.ref: LastReported(item.status, item.status or item.status_as_written, item.explanation,
+                                   item.timeframe, name, merged.period)
+            for item in merged.actions
+            if item.state is UpdateState.UPDATED and (item.status is not None or item.explanation or item.timeframe)}
 
 
 def merge_returns(
@@ -66,6 +78,12 @@ def merge_returns(
         if chosen is not None:
             merged.append(MergedAction(action, chosen.status, chosen.status_as_written, chosen.explanation,
                                        chosen.timeframe, UpdateState.UPDATED, chosen.file, reported=period))
+        elif action.ref in carried and carried[action.ref].wording_only:
+            last = carried[action.ref]
+            merged.append(MergedAction(action, None, "", last.explanation, last.timeframe, UpdateState.NO_UPDATE,
+                                       carried_from=last.source or previous_name, reported=last.reported))
+            issues.append(issue("no-update", "wording", lead=action.lead or "no lead", when=reported_when(last),
+                                ref=action.ref, file=register.path, row=action.row))
         elif action.ref in carried:
             last = carried[action.ref]
             source = last.source or previous_name
@@ -79,6 +97,11 @@ def merge_returns(
             issues.append(issue("no-update", lead=action.lead or "no lead", ref=action.ref, file=register.path,
                                 row=action.row))
     return MergedRegister(period, tuple(merged)), issues
+
+
+def reported_when(last: LastReported) -> str:
+    """'in February 2023' ('last' when the period is not known), as a sentence says when it was reported."""
+    return f"in {period_label(last.reported)}" if last.reported else "last"
 
 
 def wrong_partner_returns(register: Register, returns: Sequence[PartnerReturn]) -> list[Issue]:

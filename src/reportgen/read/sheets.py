@@ -309,9 +309,14 @@ def sheet_fact_issues(table: Table, facts: SheetFacts) -> list[Issue]:
                                 column=table.headings[position], value=letter, **where))
     for cells in facts.merged:
         first, last = _bounds(cells)
-        if (last[0] >= table.header_row and last[0] > first[0]) or first[0] == table.header_row:
-            issues.append(issue("merged-cells", row=first[0], column=_heading(table, first[1]), value=cells,
-                                **where))
+        across_rows, across_columns = last[0] > first[0], last[1] > first[1]
+        if not (across_rows or across_columns):
+            continue  # one cell "merged" with itself: nothing is hidden
+        if (last[0] >= table.header_row and across_rows) or first[0] == table.header_row:
+            # down a column: the rows below the first have no value; along the heading row: the columns after
+            # the first have no heading; both: neither
+            issues.append(issue("merged-cells", ("block" if across_columns else "") if across_rows else "heading",
+                                row=first[0], column=_heading(table, first[1]), value=cells, **where))
     for cell, state in sorted(facts.formulas.items(), key=lambda kv: _bounds(kv[0])[0]):
         row, col = _bounds(cell)[0]
         if row <= table.header_row:

@@ -248,7 +248,7 @@ def known_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
     edition, issues about exempt actions lose their text."""
     exempt = sum(1 for item in checked.merged.actions if item.action.exempt)
     settings = plan.inputs.settings
-    found = (*checked.issues, *unchanged_returns(checked, plan.carried), *plan.theme_issues,
+    found = (*checked.issues, *unchanged_returns(checked), *plan.theme_issues,
              *link_issues(checked.returns, settings.returns.columns["explanation"].heading),
              *exemption_issues(settings.paper, plan.edition, exempt))
     return edition_issues(found, checked, plan.edition)
@@ -285,7 +285,7 @@ def chase_of(plan: Plan, checked: Checked, issues: Sequence[Issue]) -> list[Chas
     pre-filled (in the public edition, only what the public paper shows)."""
     view = public_view(checked) if plan.edition == "public" else None
     return chase_list(checked, [i for i in issues if i.code in ("unchanged-return", "file-changed")], view,
-                      prefill_values(plan.carried, checked.carried))
+                      prefill_values(checked.carried))
 
 
 def finish_draft(plan: Plan, paper: Paper, issues: tuple[Issue, ...], chase: Sequence[ChaseRow], folder: Path,

@@ -1,8 +1,8 @@
 """The chase list: per lead partner, whether a return came in, which actions still have no update,
 and what was wrong with what they sent; plus the check for a pre-filled return sent back untouched.
 
-It reads a `Checked` (and the previous draft's `Paper`) and renders text (CSV, Markdown). It reads no
-files and writes none: the CLI and the monthly flow decide where the text goes.
+It reads a `Checked` (and what the period's workbooks were pre-filled with) and renders text (CSV,
+Markdown). It reads no files and writes none: the CLI and the monthly flow decide where the text goes.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from reportgen.check.checked import Checked
 from reportgen.check.editions import PublicView, is_withheld
 from reportgen.issues import Issue, Severity, issue
-from reportgen.model import MergedAction, Paper, PartnerReturn, Update, UpdateState
+from reportgen.model import MergedAction, PartnerReturn, Update, UpdateState
 from reportgen.run.prefill import BLANK, Prefill, prefill_values
 from reportgen.safe_cells import text_for_spreadsheet
 
@@ -151,15 +151,15 @@ def _markdown_cell(text: str) -> str:
     return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
 
 
-def unchanged_returns(checked: Checked, previous: Paper | None) -> list[Issue]:
+def unchanged_returns(checked: Checked) -> list[Issue]:
     """The checked returns sent back untouched (`untouched_returns`), against what their workbooks were
-    pre-filled with: the kept draft `previous` overlaid by what the build carried forward. A file named after
-    no lead is said to be from the lead(s) whose return it is (`Checked.return_files`)."""
+    pre-filled with: what the build carried forward (`reportgen.run.prefill.prefill_values`). A file named
+    after no lead is said to be from the lead(s) whose return it is (`Checked.return_files`)."""
     owners: dict[str, list[str]] = {}
     for lead, files in checked.return_files.items():
         for shown in files:
             owners.setdefault(shown, []).append(lead)
-    return untouched_returns(checked.returns, prefill_values(previous, checked.carried),
+    return untouched_returns(checked.returns, prefill_values(checked.carried),
                              {shown: ", ".join(leads) for shown, leads in owners.items()})
 
 

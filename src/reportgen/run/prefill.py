@@ -2,6 +2,11 @@
 by the rule a build of the period carries statuses forward by (`reportgen.check.checked.last_reported`:
 the kept draft of an earlier period, overlaid by the returns of later periods no draft was built from).
 
+An action whose last update had no recognised status keeps its explanation and timeframe, its status
+left blank for the partner to choose from the workbook's list (as a build of the period shows it: no
+update, no status, that wording); `workbook_prefill` says so for each such action, and for each action
+nothing was reported for, whether the values come from a kept draft or from the returns.
+
 One rule for the three places that need it: writing the workbooks (`reportgen.run.returns`), and telling
 a return sent back untouched, in a build (`reportgen.run.chase.unchanged_returns`) and as it is
 collected by email (`reportgen.mail.collect`). Imports no openpyxl.
@@ -12,11 +17,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from reportgen.check.checked import last_reported
-from reportgen.check.merge import LastReported
+from reportgen.check.merge import LastReported, reported_when
 from reportgen.drafts.earlier import carry_source, read_kept_paper, restricted_beside
 from reportgen.issues import Issue, issue
-from reportgen.model import Paper, Register
+from reportgen.model import Register
 from reportgen.paper.richtext import typed_again
+from reportgen.periods import period_label
 from reportgen.read.workspace import Inputs
 
 Prefill = tuple[str, str, str]  # status, explanation, timeframe as pre-filled
@@ -24,8 +30,9 @@ BLANK: Prefill = ("", "", "")
 
 
 def workbook_prefill(inputs: Inputs, register: Register) -> tuple[dict[int, Prefill], list[Issue]]:
-    """ref -> what the period's workbook row is pre-filled with; issues: the draft could not be read, or
-    nothing was reported before the period (the workbooks are blank)."""
+    """ref -> what the period's workbook row is pre-filled with; issues: the draft could not be read,
+    nothing was reported before the period (the workbooks are blank), or an action's row is not fully
+    pre-filled (`not_prefilled`)."""
     source = carry_source(inputs.outputs, inputs.period)
     previous, issues = read_kept_paper(source, "prefill")
     name = source.relative_to(inputs.outputs).as_posix() if source is not None and previous is not None else ""
@@ -34,19 +41,34 @@ def workbook_prefill(inputs: Inputs, register: Register) -> tuple[dict[int, Pref
     issues += unreadable
     restricted_name = beside.relative_to(inputs.outputs).as_posix() if beside is not None else ""
     carried, _where, _earlier_problems = last_reported(inputs, register, previous, name, restricted, restricted_name)
-    values = prefill_values(previous, carried)
+    values = prefill_values(carried)
     if not values and register.actions:
         issues.append(issue("blank-workbooks", period=inputs.period))
+    else:
+        issues += not_prefilled(register, carried, inputs.period)
     return values, issues
 
 
-def prefill_values(previous: Paper | None, carried: Mapping[int, LastReported] | None = None) -> dict[int, Prefill]:
-    """ref -> (status, explanation, timeframe) as pre-filled: from the kept draft `previous` (a status it
-    did not recognise left blank), overlaid by `carried` (what a build carries forward); an explanation
-    of HTML fragments is written as a partner types it (`typed_again`)."""
-    values = {row.ref: (row.status_label if row.status is not None else "", typed_again(row.explanation),
-                        row.timeframe)
-              for row in (previous.rows if previous is not None else ())}
-    for ref, last in (carried or {}).items():
-        values[ref] = (last.status_label, typed_again(last.explanation), last.timeframe)
-    return values
+def prefill_values(carried: Mapping[int, LastReported]) -> dict[int, Prefill]:
+    """ref -> (status, explanation, timeframe) as pre-filled: what a build carries forward (`carried`), the
+    status blank where none was recognised; an explanation of HTML fragments is written as a partner
+    types it (`typed_again`)."""
+    return {ref: ("" if last.wording_only else last.status_label, typed_again(last.explanation), last.timeframe)
+            for ref, last in carried.items()}
+
+
+def not_prefilled(register: Register, carried: Mapping[int, LastReported], period: str) -> list[Issue]:
+    """An issue for each of the register's actions whose workbook row leaves the status blank (its last
+    update had none recognised: said with the status as written, when known) or is blank (nothing was
+    reported for it before `period`), in register order."""
+    issues = []
+    for action in register.actions:
+        last = carried.get(action.ref)
+        where = {"lead": action.lead or "no lead", "ref": action.ref, "file": register.path, "row": action.row}
+        if last is None:
+            issues.append(issue("not-prefilled", "nothing", period=period_label(period), **where))
+        elif last.wording_only and last.status_label:
+            issues.append(issue("not-prefilled", when=reported_when(last), value=last.status_label, **where))
+        elif last.wording_only:
+            issues.append(issue("not-prefilled", "no-status", when=reported_when(last), **where))
+    return issues

@@ -2,10 +2,11 @@
 
 Each workbook's data sheet ("Return") lists the partner's actions in register order under the exact
 return headings `read_return` expects (plus a "Section" column it ignores): ref, section and action
-locked; status (a dropdown of the canonical statuses), explanation and timeframe pre-filled from the
-latest kept draft of an earlier period and left editable. An "Instructions" sheet follows. The period
-the workbook is for is kept as a custom document property (`PERIOD_PROPERTY`), which Excel and LibreOffice
-keep when they save it: a build never reads last month's workbook, filed again, as this month's return.
+locked; status (a dropdown of the canonical statuses), explanation and timeframe pre-filled with what a
+build of the period carries forward (`reportgen.run.prefill`: a status not recognised then is left blank)
+and left editable. An "Instructions" sheet follows. The period the workbook is for is kept as a custom
+document property (`PERIOD_PROPERTY`), which Excel and LibreOffice keep when they save it: a build never
+reads last month's workbook, filed again, as this month's return.
 It writes what the run stage read (`reportgen.run.returns` reads the register and the draft).
 
 What it must not do: overwrite a file (an existing workbook is refused, naming it), write a formula
@@ -213,7 +214,8 @@ def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settin
         f"{names['ref']}, {names['section']} and {names['action']}: the action as it stands in the register. "
         "These cells are locked.",
         f"{names['status']}: choose {statuses} from the list. "
-        + ("It shows last period's status; change it if it has moved on." if prefilled else
+        + ("It shows last period's status where one was reported and recognised (blank otherwise: choose one); "
+           "change it if it has moved on." if prefilled else
            "No earlier period was reported, so the status, explanation and timeframe are blank: fill them in."),
         f"{names['explanation']}: what has been done this period, in plain words. Press Alt+Enter for a new "
         "line. Write links in full (https://…) or as [text](https://…).",
