@@ -133,6 +133,24 @@ def wait_for(predicate: object, timeout: float, what: str) -> None:
         time.sleep(0.5)
 
 
+def started_run(deployment: str, env: dict[str, str], *params: str) -> uuid.UUID:
+    """`prefect deployment run NAME --param …`, not waiting for it: the flow run's id."""
+    started = run_cli([str(BIN / "prefect"), "deployment", "run", deployment, *(f"--param={p}" for p in params)], env)
+    return uuid.UUID(re.findall(r"UUID: ([0-9a-f-]{36})", started)[0])
+
+
+def wait_past_check(api_url: str, run_id: uuid.UUID, what: str) -> None:
+    """Until the run is into its build: its check task (the inputs read and checked) has completed."""
+    from prefect.client.orchestration import SyncPrefectClient
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    of_run = FlowRunFilter(id=FlowRunFilterId(any_=[run_id]))
+    with SyncPrefectClient(api_url) as client:
+        wait_for(lambda: any(task.name.startswith("check") and task.state_type is not None
+                             and task.state_type.value == "COMPLETED"
+                             for task in client.read_task_runs(flow_run_filter=of_run)), 180, what)
+
+
 def test_served_monthly_deployment_runs_to_completion_and_its_cron_creates_runs(server, tmp_path: Path) -> None:
     from prefect.client.orchestration import SyncPrefectClient
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
@@ -255,7 +273,6 @@ def test_a_run_whose_worker_stops_mid_run_ends_crashed_and_publishes_nothing(tmp
     heartbeats stop; a run that ended (here Blocked, a state of our own) is left as it ended. On its
     own server: the automation's short window here must not touch the other tests' runs."""
     from prefect.client.orchestration import SyncPrefectClient
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
     from reportgen.shells.prefect_deploy import CRASHED_MESSAGE
     from reportgen.shells.serve import local_server
@@ -274,16 +291,8 @@ def test_a_run_whose_worker_stops_mid_run_ends_crashed_and_publishes_nothing(tmp
                 done = run_deployment("panel-paper/on-demand", env, f"workspace={blocked}")
                 assert final_state(done) == "Blocked", done
                 ended = uuid.UUID(re.findall(r"UUID: ([0-9a-f-]{36})", done)[0])
-                started = run_cli([str(BIN / "prefect"), "deployment", "run", "panel-paper/on-demand",
-                                   f"--param=workspace={long}"], env)
-                run_id = uuid.UUID(re.findall(r"UUID: ([0-9a-f-]{36})", started)[0])
-                of_run = FlowRunFilter(id=FlowRunFilterId(any_=[run_id]))
-                with SyncPrefectClient(api_url) as client:
-                    def past_check() -> bool:  # into the build: the inputs read and checked
-                        return any(task.name.startswith("check") and task.state_type is not None
-                                   and task.state_type.value == "COMPLETED"
-                                   for task in client.read_task_runs(flow_run_filter=of_run))
-                    wait_for(past_check, 180, "the long build to start")
+                run_id = started_run("panel-paper/on-demand", env, f"workspace={long}")
+                wait_past_check(api_url, run_id, "the long build to start")
             stopped = time.monotonic()  # the worker stopped (SIGINT, as Ctrl-C or systemd stops it)
             with SyncPrefectClient(api_url) as client:
                 def state() -> tuple[str, str]:
@@ -398,7 +407,6 @@ def test_serve_stopped_in_the_middle_of_a_run_cancels_it_and_publishes_nothing(s
     """systemd stops serve (SIGTERM) while the monthly run it started is building: the run ends Cancelled
     at once (not Running until the crash automation notices), nothing is published, serve says it stopped."""
     from prefect.client.orchestration import SyncPrefectClient
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
     api_url, home = server
     env = prefect_env(home, api_url)
@@ -407,17 +415,11 @@ def test_serve_stopped_in_the_middle_of_a_run_cancels_it_and_publishes_nothing(s
     with running([str(BIN / "reportgen"), "serve", "--workspace", str(long), "--name", "mid-run"], env,
                  log) as serve:
         wait_for(lambda: "being served" in log.read_text(), 180, "serve to start\n" + log.read_text())
-        started = run_cli([str(BIN / "prefect"), "deployment", "run", "monthly-update/mid-run"], env)
-        run_id = uuid.UUID(re.findall(r"UUID: ([0-9a-f-]{36})", started)[0])
-        of_run = FlowRunFilter(id=FlowRunFilterId(any_=[run_id]))
+        run_id = started_run("monthly-update/mid-run", env)
+        wait_past_check(api_url, run_id, "the long build to start\n" + log.read_text())
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(60) == 0, log.read_text()
         with SyncPrefectClient(api_url) as client:
-            def past_check() -> bool:  # into the build: the inputs read and checked
-                return any(task.name.startswith("check") and task.state_type is not None
-                           and task.state_type.value == "COMPLETED"
-                           for task in client.read_task_runs(flow_run_filter=of_run))
-            wait_for(past_check, 180, "the long build to start\n" + log.read_text())
-            serve.send_signal(signal.SIGTERM)
-            assert serve.wait(60) == 0, log.read_text()
             run = client.read_flow_run(run_id)
         assert run.state is not None and run.state.name == "Cancelled", (run.state, log.read_text())
     text = log.read_text()
