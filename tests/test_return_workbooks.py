@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import re
 import shutil
+import time
 import zipfile
 from pathlib import Path
 
@@ -426,6 +428,36 @@ def test_last_months_workbook_filed_again_is_not_read_as_this_months(tmp_path: P
     checks = validate_draft(root, B)
     assert "return-wrong-period" not in {i.code for i in checks.issues}
     assert [i.file for i in checks.issues if i.code == "unchanged-return"] == [filed]
+
+
+def test_last_months_workbook_sent_after_this_months_does_not_set_it_aside(tmp_path: Path) -> None:
+    """A partner sends November's return, then October's workbook again (saved beside it as a newer
+    version, as `collect` does): the newest file was read, so the good return was set aside and the
+    partner chased. Now the return made for this period is read and the other noted."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    october, _ = write_return_workbooks(root, A, tmp_path / "oct")
+    keep_draft(root, A)
+    november, _ = write_return_workbooks(root, B, tmp_path / "nov")
+    filed = root / "inputs" / "returns" / B
+    filed.mkdir(parents=True)
+    book = openpyxl.load_workbook(november[1])  # OPCC's: action 2 moves on
+    sheet = book["Return"]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == 2)
+    sheet.cell(row, 4).value = "Completed"
+    book.save(filed / "opcc.xlsx")
+    shutil.copy(october[1], filed / "opcc (1).xlsx")
+    os.utime(filed / "opcc (1).xlsx", (time.time() + 60, time.time() + 60))  # the newer file
+    checks = validate_draft(root, B)
+    codes = {(i.code, i.file) for i in checks.issues}
+    assert ("superseded-return", f"inputs/returns/{B}/opcc (1).xlsx") in codes, codes
+    assert "return-wrong-period" not in {code for code, _file in codes}
+    assert "OPCC" not in {i.value for i in checks.issues if i.code == "missing-return"}
+    noted = next(i for i in checks.issues if i.code == "superseded-return")
+    assert noted.message == (f"inputs/returns/{B}/opcc (1).xlsx is OPCC's return workbook made for October 2026; "
+                             f"its return for this period, inputs/returns/{B}/opcc.xlsx, is read instead, even where "
+                             "this one is newer.")
+    merged = {a.ref: a for a in checks.checked.merged.actions}
+    assert merged[2].status == "Completed" and merged[2].source == f"inputs/returns/{B}/opcc.xlsx"
 
 
 def test_a_workbook_made_before_workbooks_kept_their_period_is_known_by_its_instructions(tmp_path: Path) -> None:

@@ -308,7 +308,10 @@ CODES: dict[str, Code] = {
         N, "A lead saved several versions of its return for the period (e.g. 'return (1).xlsx'); only the "
         "newest is read.",
         "{file}: {value} has a newer return in this period ({newest}); only that one is read.",
-        "Nothing to do if the newest file is the right one; otherwise move the others out of the folder."),
+        "Nothing to do if the newest file is the right one; otherwise move the others out of the folder.",
+        {"other-period": ("{file} is {value}'s return workbook made for {made_for}; its return for this period, "
+                          "{newest}, is read instead, even where this one is newer.",
+                          "Nothing to do; move it out of the folder to keep the folder tidy.")}),
     "several-return-files": Code(
         W, "Files under different names are each a return of the same lead for the period; only the newest is "
         "read.",

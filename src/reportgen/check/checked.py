@@ -18,7 +18,7 @@ from reportgen.issues import Issue, issue
 from reportgen.model import MergedRegister, Paper, PaperRow, PartnerReturn, Register, UpdateState
 from reportgen.read.partners import Assignment, assign_returns
 from reportgen.read.register import check_partners, read_register
-from reportgen.read.returns import file_name_for, read_return, validate_return
+from reportgen.read.returns import file_name_for, made_for, read_return, validate_return
 from reportgen.read.workspace import Inputs, earlier_periods, list_returns
 from reportgen.terms import STATUS_NOT_RECOGNISED
 
@@ -71,7 +71,7 @@ def assign(inputs: Inputs, register: Register, files: tuple[Path, ...] | None = 
     """Which of the period's files is each lead's return (the one rule of `reportgen.read.partners`)."""
     paths = inputs.returns if files is None else files
     return assign_returns(paths, register.leads, inputs.settings.partners,
-                          {path: inputs.display(path) for path in paths})
+                          {path: inputs.display(path) for path in paths}, made_for, inputs.period)
 
 
 def load_return(inputs: Inputs, register: Register, path: Path, partner: str | None,

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.issues import Issue, issue
+from reportgen.periods import period_label
 from reportgen.settings import PartnerSettings
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -95,8 +96,12 @@ class Assignment:
 
 
 def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mapping[str, PartnerSettings],
-                   shown: Mapping[Path, str] | None = None) -> Assignment:
-    """One file per lead: the newest of its versions (later ones saved beside the earlier ones)."""
+                   shown: Mapping[Path, str] | None = None, made_for: Callable[[Path], str] | None = None,
+                   period: str = "") -> Assignment:
+    """One file per lead: the newest of its versions (later ones saved beside the earlier ones). With
+    `made_for` (the period a return workbook was made for, "" when it does not say), the newest of those
+    not made for another period than `period`: last month's workbook sent again after this month's does not
+    set this month's aside."""
     shown = shown or {}
     candidates: dict[str, list[Path]] = {}
     unmatched: list[Path] = []
@@ -115,9 +120,15 @@ def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mappin
         files = candidates.get(lead, [])
         if not files:
             continue
-        newest = max(files, key=_age_key)
+        other = {path: made for path in files if made_for is not None and (made := made_for(path)) not in ("", period)}
+        newest = max([path for path in files if path not in other] or files, key=_age_key)
         by_lead[lead] = newest
         for older in sorted(set(files) - {newest}):
+            if older in other and newest not in other:  # last month's workbook, beside this month's return
+                issues.append(issue("superseded-return", "other-period", made_for=period_label(other[older]),
+                                    newest=shown.get(newest, newest.name), file=shown.get(older, older.name),
+                                    value=lead))
+                continue
             versions = key(older.stem) == key(newest.stem)
             # versions of one name are expected; differently named files of one lead may be a mistake
             issues.append(issue("superseded-return" if versions else "several-return-files",
