@@ -7,6 +7,7 @@ Prefect task can wrap.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,7 +39,7 @@ class Checked:
     def blocking(self) -> list[Issue]:
         return [i for i in self.issues if i.blocking]
 
-    @property
+    @functools.cached_property
     def return_files(self) -> Mapping[str, tuple[str, ...]]:
         """Each lead's return file(s), as displayed (`return_files`); none: it sent no return."""
         return return_files(self.inputs, self.register, self.assignment, self.merged)

@@ -120,7 +120,9 @@ def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mappin
         files = candidates.get(lead, [])
         if not files:
             continue
-        other = {path: made for path in files if made_for is not None and (made := made_for(path)) not in ("", period)}
+        # only a lead with several files has one to choose (a single file is checked when it is read)
+        other = {path: made for path in files
+                 if made_for is not None and len(files) > 1 and (made := made_for(path)) not in ("", period)}
         newest = max([path for path in files if path not in other] or files, key=_age_key)
         by_lead[lead] = newest
         for older in sorted(set(files) - {newest}):

@@ -176,14 +176,14 @@ def _paragraph_marked(layout: Layout, paragraph: Element, change: str) -> None:
     mark_props.insert(0, layout.change_mark(change))
 
 
-def mark_blocking(layout: Layout, lines: RichText) -> bool:
+def mark_blocking(layout: Layout, lines: RichText) -> None:
     """The "Issues to resolve" block tracked line by line (`reportgen.diff.redline.blocking_redline`: the
     paper's `blocking` then holds the issues of both drafts): each line's paragraph replaced by its marked
     wording, its paragraph mark inserted or deleted with it.
 
     The lines are consecutive paragraphs of the body reading them in order, as the template's
-    `{%p if paper.blocking %}` block lays them out (or `mark_draft`, with "• " before each issue). False,
-    and nothing changed, when the document lays them out otherwise (a restyled template); diff.html and
+    `{%p if paper.blocking %}` block lays them out (or `mark_draft`, with "• " before each issue). Nothing
+    is changed when the document lays them out otherwise (a restyled template); diff.html and
     diff.json still say how the drafts' blocking issues differ."""
     texts = [_spaced(line.text) for line in lines]
     paragraphs = list(layout.document.element.body.iterchildren(W_P))
@@ -191,8 +191,7 @@ def mark_blocking(layout: Layout, lines: RichText) -> bool:
                   if all(_spaced(text_of(p)) in (text, f"• {text}")
                          for p, text in zip(paragraphs[i:i + len(texts)], texts))), None)
     if start is None:
-        return False
+        return
     for line, paragraph in zip(lines, paragraphs[start:start + len(texts)]):
         if any(inline.change for inline in line.inlines):
             _put_tracked(layout, paragraph, (line,))
-    return True
