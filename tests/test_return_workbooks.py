@@ -415,8 +415,9 @@ def test_last_months_workbook_filed_again_is_not_read_as_this_months(tmp_path: P
     police = [1, 3, 5, 8, 12, 15, 19, 22, 30, 32]
     with (folder / "chase.csv").open(encoding="utf-8", newline="") as stream:
         chase = {row["Partner"]: row for row in csv.DictReader(stream)}
-    assert (chase["Wessex Police"]["Updated"], chase["Wessex Police"]["No update (refs)"],
-            chase["Wessex Police"]["Issues"]) == ("0", ", ".join(map(str, police)), "return-wrong-period ×1")
+    assert (chase["Wessex Police"]["Returned"], chase["Wessex Police"]["Updated"],
+            chase["Wessex Police"]["No update (refs)"], chase["Wessex Police"]["Issues"]) == (
+        "No: sent the October 2026 workbook", "0", ", ".join(map(str, police)), "return-wrong-period ×1")
     said = " ".join(printed.split())
     assert (f"Wessex Police: sent the workbook made for October 2026 ({filed}), not this period's; 10 of 10 "
             "actions not updated") in said

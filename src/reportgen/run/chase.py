@@ -18,6 +18,7 @@ from reportgen.check.checked import Checked
 from reportgen.check.editions import PublicView, is_withheld
 from reportgen.issues import Issue, Severity, issue
 from reportgen.model import MergedAction, PartnerReturn, Update, UpdateState
+from reportgen.periods import period_label
 from reportgen.run.prefill import BLANK, Prefill, prefill_values
 from reportgen.safe_cells import text_for_spreadsheet
 
@@ -124,9 +125,16 @@ def summarise(issues: Iterable[Issue]) -> str:
 
 
 def _cells(row: ChaseRow) -> list[str]:
-    return [row.partner, "Yes" if row.returned else "No", row.file, str(row.actions_led), str(row.updated),
+    return [row.partner, _returned(row), row.file, str(row.actions_led), str(row.updated),
             ", ".join(str(ref) for ref in row.no_update), str(row.errors), str(row.warnings), row.issues,
             ", ".join(str(ref) for ref in row.as_sent), ", ".join(str(ref) for ref in row.by_others)]
+
+
+def _returned(row: ChaseRow) -> str:
+    """The "Returned" cell: Yes, No, or "No: sent the October 2026 workbook" (another period's, not read)."""
+    if row.made_for:
+        return f"No: sent the {period_label(row.made_for)} workbook"
+    return "Yes" if row.returned else "No"
 
 
 def chase_csv(rows: Iterable[ChaseRow]) -> str:
