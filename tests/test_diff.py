@@ -31,6 +31,7 @@ from conftest import (
     ROOT,
     UNKNOWN_REF,
     blocked_workspace,
+    copy_example,
     default_returns,
     make_paper,
     make_row,
@@ -447,6 +448,38 @@ def test_cli_diff_prints_a_summary_then_the_folder(drafts, tmp_path: Path, capsy
     html = " ".join(unescape((out / "diff.html").read_text(encoding="utf-8")).split())
     assert "Progress over time and each action's movement since the previous update are not compared" in html
     assert "are they drafts of the same plan?" not in html  # two drafts of one plan
+
+
+def test_two_drafts_of_a_period_with_an_earlier_period_kept_between_them_say_so(tmp_path: Path, capsys) -> None:
+    """The README's order: October's draft, then September's, then October's again, which now has
+    "Progress over time" and movement notes the first did not. The comparison said "No changes: the two
+    drafts say the same" though the new draft has a whole section more; it now says what the new draft
+    adds, that it is not compared, and that nothing else changed."""
+    root = copy_example(tmp_path / "ws")
+    first = build_draft(root, period="2026-10").folder
+    build_draft(root, period="2026-09")
+    second = build_draft(root, period="2026-10").folder
+    headings = [[p.text for p in open_docx(folder / "paper.docx").paragraphs] for folder in (first, second)]
+    assert "Progress over time" not in headings[0] and "Progress over time" in headings[1]
+    capsys.readouterr()
+    out = tmp_path / "cli"
+    assert main(["diff", str(first), str(second), "--out", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    adds = ("The new draft adds Progress over time and each action's movement since the September 2026 update, "
+            "which the old draft did not have; they are not compared.")
+    assert lines[1:3] == [adds, "No other changes."]
+    html = " ".join(unescape((out / "diff.html").read_text(encoding="utf-8")).split())
+    assert adds in html
+    assert "No other changes: the actions, the narrative and the cover sheet read the same." in html
+    assert "the two drafts say the same" not in html
+    record = json.loads((out / "diff.json").read_text(encoding="utf-8"))["diff"]
+    assert (record["old"]["progress"], record["new"]["progress"], record["new"]["progress_from"]) == (
+        False, True, "2026-09")
+    # and the other way round: the old draft had it, the new one leaves it out
+    assert main(["diff", str(second), str(first), "--out", str(tmp_path / "back")]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == (
+        "The new draft leaves out Progress over time and each action's movement since the September 2026 "
+        "update, which the old draft had; they are not compared.")
 
 
 def _diff_on_a_terminal(drafts: tuple[Path, Path], out: Path, **env: str) -> str:

@@ -25,6 +25,7 @@ from typing import Literal, NamedTuple, TypeVar
 from reportgen.model import CoverRow, Paper, PaperRow, StatusMove, plain_text
 from reportgen.paper.richtext import shown_text
 from reportgen.paper_rules import status_changed
+from reportgen.periods import period_label
 from reportgen.wording import counted
 
 SCHEMA = 1
@@ -115,6 +116,8 @@ class DraftInfo:
     marking: str = ""  # the restricted edition's protective marking ("RESTRICTED"); "" when public
     blocking_issues: int = 0  # issues that blocked the draft's publication when it was built
     draft_marking: str = ""  # the line its pages carry while any did ("DRAFT – not for publication: …")
+    progress: bool = False  # the paper has "Progress over time" (an earlier period had a kept draft)
+    progress_from: str = ""  # the period (YYYY-MM) its movements are measured from; "" when none
 
 
 @dataclass(frozen=True)
@@ -283,7 +286,9 @@ def same_action(old: str, new: str) -> bool:
 
 def draft_info(paper: Paper) -> DraftInfo:
     return DraftInfo(paper.period, paper.date, paper.edition, paper.title, marking=paper.marking,
-                     blocking_issues=paper.blocking_issues, draft_marking=paper.draft_marking)
+                     blocking_issues=paper.blocking_issues, draft_marking=paper.draft_marking,
+                     progress=paper.progress is not None,
+                     progress_from=paper.progress.previous if paper.progress else "")
 
 
 def action_summary(row: PaperRow) -> ActionSummary:
@@ -394,6 +399,27 @@ DIFFERENT_PLANS_NOTE = ("These are drafts of different plans: {shared}, so no ac
                         "the old draft's {old} are all shown as withdrawn and the new draft's {new} as added.")
 
 
+def progress_note(diff: DraftDiff) -> str:
+    """Why progress over time is not compared, when the drafts differ in it: drafts of two periods each
+    have their own; two drafts of one period differ when an earlier period's draft was kept (or the
+    history settings changed) between them. "" when they do not differ."""
+    old, new = diff.old, diff.new
+    if old.period != new.period:
+        return PERIODS_NOTE
+    if (old.progress, old.progress_from) == (new.progress, new.progress_from):
+        return ""
+    def since(info: DraftInfo) -> str:
+        return f" since the {period_label(info.progress_from)} update" if info.progress_from else ""
+    if not old.progress:
+        return (f"The new draft adds Progress over time and each action's movement{since(new)}, which the old "
+                "draft did not have; they are not compared.")
+    if not new.progress:
+        return (f"The new draft leaves out Progress over time and each action's movement{since(old)}, which the "
+                "old draft had; they are not compared.")
+    return (f"The old draft measures progress{since(old) or ' from no earlier update'} and the new one"
+            f"{since(new) or ' from none'}: Progress over time and each action's movement are not compared.")
+
+
 def unrelated_note(diff: DraftDiff) -> str:
     """The warning of `DraftDiff.unrelated`: drafts of different plans, or few actions the same in both."""
     if diff.different_plans:
@@ -431,8 +457,8 @@ def human_text(diff: DraftDiff, marks: Marks = PLAIN_MARKS) -> str:
     """A plain-text summary: counts, status moves, added and withdrawn actions, reworded actions (their
     words marked with `marks`)."""
     lines = [f"{draft_label(diff.old)} -> {draft_label(diff.new)}"]
-    if diff.old.period != diff.new.period:
-        lines.append(PERIODS_NOTE)
+    if note := progress_note(diff):
+        lines.append(note)
     if diff.unrelated:
         lines.append(unrelated_note(diff))
     if blocking := blocking_note(diff):
@@ -441,7 +467,7 @@ def human_text(diff: DraftDiff, marks: Marks = PLAIN_MARKS) -> str:
     if marking:  # first, so nobody forwards it unaware
         lines.insert(0, f"{marking}: this comparison includes exempt actions; it is not for publication.")
     if diff.is_empty:
-        return "\n".join([*lines, "No changes."])
+        return "\n".join([*lines, "No other changes." if progress_note(diff) else "No changes."])
     counts = ", ".join(f"{c.status} {c.old} -> {c.new}" for c in diff.counts)
     lines.append(f"Counts: {counts}; total {diff.total.old} -> {diff.total.new}")
     if diff.exempt.old or diff.exempt.new:

@@ -23,7 +23,7 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 from weasyprint import HTML
 
-from reportgen.diff.changes import FIELD_NAMES, PERIODS_NOTE, DraftDiff, blocking_note, unrelated_note
+from reportgen.diff.changes import FIELD_NAMES, DraftDiff, blocking_note, progress_note, unrelated_note
 from reportgen.diff.redline import (
     blocking_redline,
     field_blocks,
@@ -101,7 +101,7 @@ def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templa
     cover = [FieldView(c.field, field_blocks(c.field, c.old, c.new)) for c in diff.cover]
     narrative = redline_narrative(old_paper.narrative, new_paper.narrative) if diff.narrative else ()
     return template.render(diff=diff, paper=new_paper, actions=action_views(diff, new_paper), cover=cover,
-                           narrative=narrative, created=new_paper.pdf_created, periods_note=PERIODS_NOTE,
+                           narrative=narrative, created=new_paper.pdf_created, periods_note=progress_note(diff),
                            unrelated_note=unrelated_note(diff) if diff.unrelated else "",
                            blocking_note=blocking_note(diff),
                            styles=inline_styles(templates, STYLESHEETS))
