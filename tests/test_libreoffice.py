@@ -25,6 +25,7 @@ from reportgen.read.returns import made_for
 from reportgen.render.theme import read_theme
 from reportgen.render.xlsx import write_register_xlsx
 from reportgen.run.build import check_draft, render_docx, validate_draft
+from reportgen.run.restyle import copy_templates
 from reportgen.run.returns import write_return_workbooks
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -153,6 +154,29 @@ def test_a_template_saved_by_libreoffice_keeps_its_heading_styles(tmp_path: Path
     assert 'w:val="Heading 1"' in zipfile.ZipFile(saved).read("word/styles.xml").decode()  # as LibreOffice names it
     theme, _issues = read_theme(saved)
     assert theme.headings[0].colour == "C00000" and theme.headings[1].size == 11.5
+
+
+@needs_libreoffice
+def test_a_template_saved_by_libreoffice_keeps_the_cover_sheet_portrait(tmp_path: Path) -> None:
+    """An officer writes our template with `reportgen template`, restyles it in LibreOffice and saves it as
+    .docx: LibreOffice keeps the section break that ends the portrait pages at the end of the
+    `{%p endif %}` paragraph before the plan, which docxtpl removes, so the paper's cover sheet and
+    narrative came out landscape like the plan (the PDF, which reads the page setup itself, did not)."""
+    import docx
+    from docx.enum.section import WD_ORIENT
+
+    root = make_workspace(tmp_path / "ws")
+    written, _kept = copy_templates(root)
+    assert SOFFICE is not None
+    out = tmp_path / "lo"
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to",
+                    "docx:MS Word 2007 XML", "--outdir", str(out), str(written[0])], check=True, timeout=600,
+                   capture_output=True)
+    shutil.copy(out / "paper.docx", written[0])
+    document = docx_only(root, tmp_path / "out")
+    orientations = [section.orientation for section in docx.Document(str(document)).sections]
+    assert orientations == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE]
+    assert check_landscape_plan(convert(document, tmp_path / "pdf")) >= 1
 
 
 @needs_libreoffice

@@ -194,6 +194,8 @@ def _render_template(paper: Paper, template: Path) -> DocxDocument:
     tpl = DocxTemplate(str(template))
     env = jinja2.Environment(autoescape=True, finalize=_finalize, undefined=jinja2.StrictUndefined)
     try:
+        tpl.init_docx()
+        _keep_section_breaks(tpl.docx.element.body)
         tpl.render({"paper": paper}, jinja_env=env, autoescape=True)
     except jinja2.TemplateSyntaxError as error:
         near = _template_text(error.source, error.lineno)
@@ -206,6 +208,28 @@ def _render_template(paper: Paper, template: Path) -> DocxDocument:
         raise ReportgenError(f"DOCX template {template} is not a Word document: {error}") from error
     document: DocxDocument = tpl.docx
     return document
+
+
+_TAG_PARAGRAPH = re.compile(r"\s*\{%p\s+(\w+).*%\}\s*", re.DOTALL)  # a paragraph docxtpl removes whole
+
+
+def _keep_section_breaks(body: Element) -> None:
+    """A section break at the end of a `{%p … %}` paragraph (LibreOffice saves the one that ends the cover
+    sheet's portrait pages there; Word does when the empty paragraph after `{%p endif %}` is deleted)
+    would go with the paragraph docxtpl removes, and the cover sheet would be laid out landscape like the
+    plan: the break gets an empty paragraph of its own, after an end tag and before any other, so it is
+    outside the tag's block."""
+    for paragraph in body.findall(W_P):
+        tag = _TAG_PARAGRAPH.fullmatch(text_of(paragraph))
+        section = paragraph.find(f"{W_PPR}/{qn('w:sectPr')}")
+        if tag is None or section is None:
+            continue
+        holder = etree.Element(W_P)
+        etree.SubElement(holder, W_PPR).append(section)  # moved out of the tag's paragraph
+        if tag[1].startswith("end"):
+            paragraph.addnext(holder)
+        else:
+            paragraph.addprevious(holder)
 
 
 def _template_text(source: str | None, line: int) -> str:
