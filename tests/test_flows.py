@@ -168,7 +168,9 @@ def test_a_run_that_cannot_be_built_says_why_in_one_line_without_tracebacks(tmp_
     assert "Traceback" not in done.stderr and "TerminationSignal" not in done.stderr, done.stderr
     assert done.stderr.strip().splitlines()[-1] == (
         "reportgen: error: cannot read the register inputs/register.xlsx: "
-        "Column 'Action' was not found in inputs/register.xlsx, so none of its rows were read.")
+        "Column 'Action' was not found in the register inputs/register.xlsx, so no action was read. If the "
+        "register heads it otherwise, name that heading in reportgen.toml under [register.columns]: "
+        "action = { aliases = [\"<its heading>\"] }; the register's headings that are not read: none.")
 
 
 def test_prefect_artifacts_of_the_public_edition_hold_no_exempt_text(harness, tmp_path: Path) -> None:

@@ -407,3 +407,43 @@ def test_merged_cells_are_said_to_hide_rows_or_headings_as_they_do(tmp_path: Pat
     assert ("Cells D1:E1 of the heading row are merged; only the first holds a heading, so the other columns have "
             "none") in printed
     assert _of(issues, "missing-optional-column")  # the timeframe's heading is hidden: that column is not read
+
+
+# ---------------------------------------------------------------- a register with its own headings
+
+
+def test_a_register_with_its_own_headings_says_how_to_name_them(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """An OPCC adopting reportgen heads its register "Action No." and "Deliverable": the command said only
+    that 'Plan priority' and 'Action' were not found, suggested 'Action No.' for both, and advised renaming
+    "as the return template has it"; it now says what to write in reportgen.toml, which then reads it."""
+    register = [("Action No.", "Theme", "Owner", "Deliverable", "Plan page"),
+                *((ref, section, lead, action, page) for ref, section, lead, action, page in
+                  ((1, "Safer Streets", "Wessex Police", "Develop a prevention strategy.", "9"),
+                   (2, "Victims", "OPCC", "Publish the commissioning plan.", "11")))]
+    root = make_workspace(tmp_path / "ws", register=register, returns={})
+    assert main(["validate", "--workspace", str(root)]) == 1
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("reportgen: error: cannot read the register inputs/register.xlsx: "
+                            "Column 'Plan priority' was not found in the register inputs/register.xlsx"), error
+    assert 'under [register.columns]: ref = { aliases = ["Action No."] }' in error
+    assert 'action = { aliases = ["<its heading>"] }' in error  # 'Action No.' is suggested for one column only
+    assert error.count("the register's headings that are not read: 'Action No.', 'Deliverable'.") == 2
+    with (root / "reportgen.toml").open("a", encoding="utf-8") as settings:
+        settings.write('\n[register.columns]\nref = { aliases = ["Action No."] }\n'
+                       'action = { aliases = ["Deliverable"] }\nsection = { aliases = ["Theme"] }\n')
+    assert main(["validate", "--workspace", str(root)]) == 0
+    assert capsys.readouterr().out.startswith("2026-10 (public edition): 2 actions:")
+
+
+def test_a_register_with_none_of_the_headings_says_how_to_name_them(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    register = [("Ref No", "Strand", "Responsible", "Deliverable"), (1, "Safer Streets", "OPCC", "Publish.")]
+    root = make_workspace(tmp_path / "ws", register=register, returns={})
+    assert main(["validate", "--workspace", str(root)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "reportgen: error: cannot read the register inputs/register.xlsx: No sheet in the register "
+        "inputs/register.xlsx has the headings 'Plan priority', 'Lead', 'Action', so no action was read. If the "
+        "register heads those columns otherwise, name its headings in reportgen.toml under [register.columns], one "
+        'line a column: ref = { aliases = ["<its heading>"] }, and so for lead and action (section, page and '
+        "exempt are optional).")

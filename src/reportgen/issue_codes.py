@@ -148,11 +148,19 @@ CODES: dict[str, Code] = {
     "no-data-sheet": Code(
         E, "No sheet in the file has the expected column headings.",
         "No sheet in {file} has the headings {expected}.",
-        "Use the return template, or rename the headings to the expected ones."),
+        "Use the return template, or rename the headings to the expected ones.",
+        {"register": ("No sheet in the register {file} has the headings {expected}, so no action was read.",
+                      "If the register heads those columns otherwise, name its headings in reportgen.toml under "
+                      "[register.columns], one line a column: ref = {{ aliases = [\"<its heading>\"] }}, and so "
+                      "for lead and action (section, page and exempt are optional).")}),
     "missing-column": Code(
         E, "A required column heading was not found.",
         "Column {value!r} was not found in {file}, so none of its rows were read.{hint}",
-        "Add the column, or rename the heading as the return template has it."),
+        "Add the column, or rename the heading as the return template has it.",
+        {"register": ("Column {value!r} was not found in the register {file}, so no action was read.",
+                      "If the register heads it otherwise, name that heading in reportgen.toml under "
+                      "[register.columns]: {key} = {{ aliases = [{example}] }}; the register's headings that are "
+                      "not read: {unread}.")}),
     "optional-column-misnamed": Code(
         W, "A heading is close to an optional column's but does not match it, so that column was not read.",
         "Column {column!r} was not read: its heading is close to {value!r} but not the same, so the paper "

@@ -63,9 +63,14 @@ def return_files(inputs: Inputs, register: Register, assignment: Assignment, mer
 def load_register(inputs: Inputs) -> tuple[Register, list[Issue]]:
     register, issues = read_register(inputs.register, inputs.settings, inputs.display(inputs.register))
     if register is None or not register.actions:
-        detail = "; ".join(i.message for i in issues if i.blocking) or "it holds no actions"
+        detail = " ".join(_with_advice(i) for i in issues if i.blocking) or "it holds no actions"
         raise ReportgenError(f"cannot read the register {inputs.display(inputs.register)}: {detail}")
     return register, issues
+
+
+def _with_advice(item: Issue) -> str:
+    """A heading the register lacks, with what to do: the officer names it in reportgen.toml."""
+    return f"{item.message} {item.advice}" if item.code in ("missing-column", "no-data-sheet") else item.message
 
 
 def assign(inputs: Inputs, register: Register, files: tuple[Path, ...] | None = None) -> Assignment:

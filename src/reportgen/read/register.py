@@ -19,7 +19,7 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
     if not sheets:
         return None, issues
     columns = {**settings.register.columns, **{extra.key: extra for extra in settings.register.extra}}
-    table, found = locate_table(sheets, columns, display)
+    table, found = locate_table(sheets, columns, display, register=True)
     issues += found
     if table is None:
         return None, issues

@@ -229,12 +229,13 @@ INSTRUCTIONS_SHEET = "Instructions"  # the sheet of guidance our return workbook
 
 def locate_table(
     sheets: Sequence[RawSheet], columns: Mapping[str, Column], display: str, other_sheets: bool = False,
-    known_elsewhere: Collection[str] = (),
+    known_elsewhere: Collection[str] = (), register: bool = False,
 ) -> tuple[Table | None, list[Issue]]:
     """Find the sheet and row holding the headings; report missing and duplicate columns. With
     `other_sheets` (a partner's return), a visible sheet holding text but no headings is reported too:
     a partner may have written updates there. Headings in `known_elsewhere` (heading keys) mean another
-    column, so they are never suggested for a missing one ('Section' for 'Action ref')."""
+    column, so they are never suggested for a missing one ('Section' for 'Action ref'). With `register`,
+    a missing heading is told as the register's: its own headings are named in reportgen.toml."""
     issues: list[Issue] = []
     candidates = []
     for sheet in sheets:
@@ -242,7 +243,8 @@ def locate_table(
         candidates.append((found.score, not sheet.hidden, sheet, at, found))
     if not candidates or max(c[0] for c in candidates) == 0:
         expected = ", ".join(repr(c.heading) for c in columns.values() if c.required)
-        issues.append(issue("no-data-sheet", expected=expected, file=display))
+        issues.append(issue("no-data-sheet", "register", expected=expected, file=display) if register
+                      else issue("no-data-sheet", expected=expected, file=display))
         return None, issues
     _score, _visible, sheet, at, found = max(candidates, key=lambda c: (c[0], c[1]))
     # other sheets with the headings, and how many rows each has under them
@@ -273,12 +275,18 @@ def locate_table(
                             letter=column_letters(position + 1), first_letter=column_letters(found.index[key] + 1),
                             row=header_row, column=written, value=written, **where))
     unmatched = [heading for heading in found.unmatched if heading_key(heading) not in known_elsewhere]
+    suggested: set[str] = set()
     for key in found.missing:
         column = columns[key]
-        close = did_you_mean(column, unmatched)
-        hint = f" Did you mean {close!r}?" if close else ""
-        issues.append(issue("missing-column", hint=hint, row=header_row, column=close or "", value=column.heading,
-                            **where))
+        close = did_you_mean(column, [heading for heading in unmatched if heading not in suggested])
+        if not register:
+            issues.append(issue("missing-column", hint=f" Did you mean {close!r}?" if close else "", row=header_row,
+                                column=close or "", value=column.heading, **where))
+            continue
+        suggested.add(close or "")  # one heading is suggested for one column only ('Action No.' not for Action)
+        example = '"' + (close or "<its heading>").replace("\\", "\\\\").replace('"', '\\"') + '"'
+        issues.append(issue("missing-column", "register", key=key, example=example, row=header_row, column=close or "",
+                            value=column.heading, unread=", ".join(map(repr, unmatched)) or "none", **where))
     for key, column in columns.items():  # an optional column under a heading a letter or two out: not read
         close = did_you_mean(column, unmatched) if not column.required and key not in found.index else None
         if close:
