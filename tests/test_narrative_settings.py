@@ -180,3 +180,22 @@ def test_c1_controls_in_partner_text_are_removed_and_reported() -> None:
     from reportgen.read.cells import clean_text
 
     assert clean_text("Done\x85 on time\x9b") == ("Done on time", ["control-characters"])
+
+
+def test_the_papers_own_values_in_the_narrative_are_the_cover_sheets(tmp_path: Path) -> None:
+    """An officer writes the paper's title and meeting date into the narrative: with the title following the
+    period and the meetings listed (as the README's reportgen.toml has them), the paper said "Delivery Update
+    ({period:%B %Y})" and "the meeting on None"; it now says what the cover sheet says."""
+    toml = textwrap.dedent("""\
+        [paper]
+        meeting = "Police and Crime Panel"
+        meetings = [2026-09-03, 2026-11-05]
+        title = "Northshire Plan: Delivery Update ({period:%B %Y})"
+        purpose = "To update the Panel on {period}."
+        """)
+    narrative = ("# Summary\n\nThis paper, {{ paper.title }}, goes to the {{ paper.meeting }} on {{ paper.date }}. "
+                 "{{ paper.purpose }}\n")
+    result = build_draft(make_workspace(tmp_path / "ws", toml=toml, narrative=narrative))
+    written = [paragraph.text for paragraph in docx.Document(str(result.folder / "paper.docx")).paragraphs]
+    assert ("This paper, Northshire Plan: Delivery Update (October 2026), goes to the Police and Crime Panel on "
+            "05 November 2026. To update the Panel on October 2026.") in written

@@ -2,7 +2,8 @@
 
 Used wherever a period is read: the command line and flows (`check_period`), period folders under
 inputs/returns and outputs, kept drafts, mail subjects and the PDF's dates (`is_period`); and what the
-cover, the narrative, the return workbooks and the partner emails call it (`period_label`). A month is
+cover, the narrative, the return workbooks and the partner emails call it (`period_label`), and the
+cover values that follow it (`fill_in`, `first_meeting_after`). A month is
 01 to 12 and a year is from 1900 (the first year a calendar month can be printed for in every output).
 Shared by every stage: it reads nothing and imports nothing of reportgen's but its exception.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from reportgen.errors import UsageError
 
@@ -59,3 +61,33 @@ def period_end(period: str) -> dt.date:
 def period_label(period: str) -> str:
     """'2023-02' -> 'February 2023'."""
     return period_start(period).strftime("%B %Y")
+
+
+_FIELD = re.compile(r"\{(period|date)(?::([^{}]*))?\}")  # {period}, {period:%B %Y}, {date}, {date:%d %B %Y}
+
+
+def display_date(date: dt.date | None) -> str:
+    return date.strftime(DATE_FORM) if date else ""
+
+
+def first_meeting_after(period: str, meetings: Sequence[dt.date], date: dt.date | None) -> dt.date | None:
+    """The first of `meetings` after the period ends; without one, `date` (reportgen.toml [paper])."""
+    after = sorted(day for day in meetings if day > period_end(period))
+    return after[0] if after else date
+
+
+def fill_in(text: str, period: str, date: dt.date | None) -> str:
+    """`text` with {period…} and {date…} replaced; a format that cannot apply leaves the field as written;
+    any other braces are left as written."""
+    def value(match: re.Match[str]) -> str:
+        name, form = match[1], match[2]
+        day = period_start(period) if name == "period" else date
+        if day is None:
+            return ""
+        if not form:
+            return period_label(period) if name == "period" else display_date(day)
+        try:
+            return day.strftime(form)
+        except ValueError:
+            return match[0]
+    return _FIELD.sub(value, text)

@@ -29,7 +29,7 @@ from reportgen.check.narrative_values import named_context, plain_undefined
 from reportgen.glyphs import code_points, missing_glyphs
 from reportgen.issues import Issue, issue
 from reportgen.model import MergedRegister, UpdateState
-from reportgen.periods import period_label
+from reportgen.periods import display_date, fill_in, first_meeting_after, period_label
 from reportgen.read.workspace import Inputs
 from reportgen.settings import CANONICAL_STATUSES, Edition, Settings
 from reportgen.wording import counted
@@ -271,9 +271,18 @@ def narrative_context(merged: MergedRegister, settings: Settings, edition: Editi
         "carried_forward": sum(1 for a in included if a.state is UpdateState.CARRIED_FORWARD),
         "period": period_label(merged.period),
         "period_code": merged.period,
-        "paper": settings.paper.model_dump(mode="json"),
+        "paper": _paper_values(settings, merged.period),
         "exempt": len(merged.actions) - len(included),
     }
+
+
+def _paper_values(settings: Settings, period: str) -> dict[str, object]:
+    """[paper] of reportgen.toml as the cover sheet shows it: {period…} and {date…} filled in, and `date` the
+    meeting the paper goes to (from `meetings` when listed), written as the cover writes it."""
+    day = first_meeting_after(period, settings.paper.meetings, settings.paper.date)
+    values = settings.paper.model_dump(mode="json")
+    filled = {key: fill_in(value, period, day) if isinstance(value, str) else value for key, value in values.items()}
+    return {**filled, "date": display_date(day)}
 
 
 def check_narrative(inputs: Inputs, merged: MergedRegister) -> list[Issue]:

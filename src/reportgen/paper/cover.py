@@ -13,22 +13,21 @@ import re
 from reportgen.glyphs import code_points, missing_glyphs
 from reportgen.issues import Issue, issue
 from reportgen.model import CoverRow
-from reportgen.periods import DATE_FORM, period_end, period_label, period_start
+from reportgen.periods import (
+    display_date,
+    fill_in,
+    first_meeting_after,
+    period_end,
+    period_label,
+    period_start,
+)
 from reportgen.settings import SETTINGS_FILE, PaperSettings
 from reportgen.wording import counted
-
-# {period}, {period:%B %Y}, {date}, {date:%d %B %Y}; any other braces are left as written
-_FIELD = re.compile(r"\{(period|date)(?::([^{}]*))?\}")
-
-
-def display_date(date: dt.date | None) -> str:
-    return date.strftime(DATE_FORM) if date else ""
 
 
 def meeting_date(paper: PaperSettings, period: str) -> dt.date | None:
     """The first listed meeting after the period ends; without a list (or none after), `date`."""
-    after = sorted(day for day in paper.meetings if day > period_end(period))
-    return after[0] if after else paper.date
+    return first_meeting_after(period, paper.meetings, paper.date)
 
 
 def meeting_issues(paper: PaperSettings, period: str) -> list[Issue]:
@@ -56,22 +55,6 @@ def font_issues(paper: PaperSettings) -> list[Issue]:
     texts = {key: str(getattr(paper, key)) for key in PRINTED}
     return [issue("no-font-for", "settings", characters=missing, points=code_points(missing), file=SETTINGS_FILE,
                   column=key, value=text[:80]) for key, text in texts.items() if (missing := missing_glyphs(text))]
-
-
-def fill_in(text: str, period: str, date: dt.date | None) -> str:
-    """`text` with {period…} and {date…} replaced; a format that cannot apply leaves the field as written."""
-    def value(match: re.Match[str]) -> str:
-        name, form = match[1], match[2]
-        day = period_start(period) if name == "period" else date
-        if day is None:
-            return ""
-        if not form:
-            return period_label(period) if name == "period" else display_date(day)
-        try:
-            return day.strftime(form)
-        except ValueError:
-            return match[0]
-    return _FIELD.sub(value, text)
 
 
 def foi_exemption(paper: PaperSettings, edition: str) -> tuple[str, str]:
