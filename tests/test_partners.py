@@ -30,6 +30,9 @@ LEADS = ("Wessex Police", "OPCC", "Criminal Justice Board", "Wessex County Counc
     ("criminal justice board return (late).xlsx", "Criminal Justice Board"),
     ("Wessex Police - late return 2026-11-05.xlsx", "Wessex Police"),
     ("Revised OPCC submission.xlsx", "OPCC"),
+    ("Copy of Wessex Police_Return_Mar27 FINAL.xlsx", "Wessex Police"),  # a month and year run together
+    ("OPCC return 27oct.xlsx", "OPCC"),
+    ("criminal justice board october2026.xlsx", "Criminal Justice Board"),
     ("wessex.xlsx", None),
     ("police.xlsx", None),
     ("board-minutes.xlsx", None),

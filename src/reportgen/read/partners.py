@@ -36,6 +36,9 @@ NOISE_WORDS = frozenset({"return", "returns", "update", "updates", "final", "dra
                          "xlsx", "xlsm", "xls", "csv"})  # a name saved with its extension twice: opcc.xlsx.xlsx
 _COPY_MARK = re.compile(r"\(\d+\)|\bcopy\b|\bv\d+\b|\bversion\s*\d+\b")
 _DATE = re.compile(r"\b\d{1,4}([-_. /]\d{1,2}){1,2}\b|\b\d{6,8}\b|\b(19|20)\d\d\b")
+# a month run together with a day or year: "Return_Mar27", "oct2026", "27Oct", "1oct26"
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH_DATE = re.compile(rf"\b\d{{0,2}}(?:{_MONTH})\d{{2,4}}\b|\b\d{{1,2}}(?:{_MONTH})\b")
 _COPY_NUMBER = re.compile(r"\((\d+)\)")
 
 
@@ -55,8 +58,8 @@ class PartnerMatch:
 
 def words(text: str) -> tuple[str, ...]:
     """Lower-case words of a name, with copy marks and dates taken out."""
-    text = _COPY_MARK.sub(" ", text.casefold())
-    text = _DATE.sub(" ", text)
+    text = _COPY_MARK.sub(" ", text.casefold().replace("_", " "))  # "Police_Return_v2": words apart
+    text = _MONTH_DATE.sub(" ", _DATE.sub(" ", text))
     return tuple(re.findall(r"[a-z0-9]+", text))
 
 
