@@ -322,6 +322,15 @@ def test_no_arrow_where_either_status_is_missing_or_not_recognised() -> None:
         ("was Not started yet – phase 2 (2023-02)", ""), ("↑ from Not started (2023-02)", "up")]
     assert summary([m.movement_direction for m in moves], "2023-02").startswith(
         "Since the February 2023 update, 1 action changed status: 1 moved forward (↑)")
+    unranked = sum(1 for m in moves if m.movement and not m.movement_direction)
+    assert summary([m.movement_direction for m in moves], "2023-02", unranked=unranked) == (
+        "Since the February 2023 update, 4 actions changed status: 1 moved forward (↑), 0 moved back (↓), "
+        "0 moved between Not started and On hold (→) and 3 changed to or from a status not given or not "
+        "recognised; 0 actions are new.")
+    # our own words for no status are not shown as if a partner had written them ("was No status given")
+    for label in ("No status given", "No update"):
+        was = movement(row("In progress", "In progress"), row(None, label), "2023-02")  # type: ignore[arg-type]
+        assert was.movement == "was without a status (2023-02)"
 
 
 def test_an_update_typed_as_html_then_returned_as_the_prefilled_text_has_not_changed() -> None:

@@ -31,6 +31,9 @@ STATUS_COLOURS: dict[str, str] = {
 
 # the note under a status the paper shows as the partner wrote it, not recognised (a kept draft is read back by it)
 STATUS_NOT_RECOGNISED = "Status not recognised"
+# the status cell's words where no status was given: none at all, or no update (only wording carried)
+NO_STATUS_GIVEN = "No status given"
+NO_UPDATE_LABEL = "No update"
 
 
 Edition = Literal["public", "restricted"]  # public leaves exempt actions out; restricted includes them

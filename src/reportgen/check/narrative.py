@@ -199,6 +199,8 @@ def fill_narrative(source: str, context: dict[str, object], display: str = "narr
             line = template.get_corresponding_lineno(steps.python_line)  # stopped outside the template's code
         if isinstance(exc, ZeroDivisionError):
             why = "division by zero"
+        elif isinstance(exc, TypeError) and "no loader" in why:  # {% include %}, {% import %}, {% extends %}
+            why = "the narrative cannot include, import or extend another file: write the text in it"
     return None, [issue("narrative-error", why=why.rstrip("."), file=display, row=line, value=_line(source, line))]
 
 

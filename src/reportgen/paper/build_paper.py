@@ -30,7 +30,7 @@ from reportgen.paper.richtext import parse_explanation, render_markdown
 from reportgen.paper_rules import status_changed
 from reportgen.periods import period_label
 from reportgen.settings import Edition, Settings
-from reportgen.terms import STATUS_CLASSES, STATUS_COLOURS, STATUS_NOT_RECOGNISED
+from reportgen.terms import NO_STATUS_GIVEN, NO_UPDATE_LABEL, STATUS_CLASSES, STATUS_COLOURS, STATUS_NOT_RECOGNISED
 from reportgen.wording import counted
 
 # relative column widths; a column not listed gets DEFAULT_WIDTH
@@ -188,10 +188,10 @@ def status_display(item: MergedAction) -> tuple[str, str, str]:
             note = f"{NO_UPDATE}: status as last reported{when}"
         return item.status, STATUS_CLASSES[item.status], note
     if item.state is UpdateState.NO_UPDATE:
-        return "No update", "unknown", NO_UPDATE + wording_carried(item)
+        return NO_UPDATE_LABEL, "unknown", NO_UPDATE + wording_carried(item)
     if item.status_as_written:
         return item.status_as_written, "unknown", STATUS_NOT_RECOGNISED
-    return "No status given", "unknown", ""
+    return NO_STATUS_GIVEN, "unknown", ""
 
 
 def wording_carried(item: MergedAction) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from reportgen.model import Chart, CountRow, Paper, PaperRow, PaperSection, Progress, StalledAction
 from reportgen.paper.richtext import parse_explanation
 from reportgen.settings import CANONICAL_STATUSES, HistorySettings
+from reportgen.terms import NO_STATUS_GIVEN, NO_UPDATE_LABEL
 from reportgen.wording import counted
 
 if TYPE_CHECKING:
@@ -58,7 +59,8 @@ def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySetti
         new=directions.count("new"),
         stalled_after=settings.stalled_after,
         stalled=stalled,
-        summary=summary(directions, previous.period, len(before.keys() - {row.ref for row in rows})),
+        summary=summary(directions, previous.period, len(before.keys() - {row.ref for row in rows}),
+                        unranked=sum(1 for row in rows if row.movement and not row.movement_direction)),
         stalled_note=stalled_note(len(stalled), settings.stalled_after, kept=len({p.period for p in earlier})),
     )
     return replace(paper, sections=sections, progress=progress)
@@ -96,15 +98,18 @@ def without_progress(paper: Paper) -> Paper:
     return replace(paper, sections=sections, progress=None)
 
 
-def summary(directions: Sequence[str], previous: str, gone: int = 0) -> str:
+def summary(directions: Sequence[str], previous: str, gone: int = 0, unranked: int = 0) -> str:
     """The movements in a sentence; `gone`: actions of the previous period's paper this one no longer
-    has (withdrawn, or in a public edition made exempt), so that the counts add up."""
-    moved = directions.count("up") + directions.count("down") + directions.count("across")
+    has (withdrawn, or in a public edition made exempt), so that the counts add up; `unranked`: actions
+    whose status changed to or from none given or one not recognised (no arrow: "was …")."""
+    moved = directions.count("up") + directions.count("down") + directions.count("across") + unranked
     new = directions.count("new")
     left = f" and {gone} {'is' if gone == 1 else 'are'} no longer in the paper" if gone else ""
-    return (f"Since the {_period_label(previous)} update, {counted(moved, 'action')} changed status: "
-            f"{directions.count('up')} moved forward (↑), {directions.count('down')} moved back (↓) and "
-            f"{directions.count('across')} moved between Not started and On hold (→); "
+    across = f"{directions.count('across')} moved between Not started and On hold (→)"
+    ways = (f"{directions.count('up')} moved forward (↑), {directions.count('down')} moved back (↓)"
+            + (f", {across} and {unranked} changed to or from a status not given or not recognised"
+               if unranked else f" and {across}"))
+    return (f"Since the {_period_label(previous)} update, {counted(moved, 'action')} changed status: {ways}; "
             f"{counted(new, 'action')} {'is' if new == 1 else 'are'} new{left}.")
 
 
@@ -132,7 +137,8 @@ def movement(row: PaperRow, before: PaperRow | None, period: str) -> PaperRow:
     if before.status_label == row.status_label:
         return row
     if before.status is None or row.status is None:
-        return replace(row, movement=f"was {before.status_label or 'without a status'} ({period})")
+        was = before.status_label if before.status_label not in ("", NO_STATUS_GIVEN, NO_UPDATE_LABEL) else None
+        return replace(row, movement=f"was {was or 'without a status'} ({period})")
     old, new = RANK[before.status], RANK[row.status]
     direction: Literal["up", "down", "across"] = "up" if new > old else "down" if new < old else "across"
     text = f"{ARROWS[direction]} from {before.status_label} ({period})"
