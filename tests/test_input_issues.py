@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 
@@ -447,3 +448,32 @@ def test_a_register_with_none_of_the_headings_says_how_to_name_them(tmp_path: Pa
         "register heads those columns otherwise, name its headings in reportgen.toml under [register.columns], one "
         'line a column: ref = { aliases = ["<its heading>"] }, and so for lead and action (section, page and '
         "exempt are optional).")
+
+
+def test_a_register_numbered_1_1_1_2_is_told_in_a_few_lines_how_to_keep_its_numbering(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A plan numbered 1.1, 1.2, … (as many are) gave one sentence per row on one line and the advice
+    "write the plan priority number only", with a partner's advice for an empty file. Now: the first
+    rows, how many more, and how to keep that numbering in the paper; following it, the paper shows it."""
+    dotted = [f"{theme}.{n}" for theme in (1, 2) for n in range(1, 13)]
+    register = [REGISTER_HEADINGS, *((ref, "Safer Streets", "OPCC", f"Action {ref}.", "9") for ref in dotted)]
+    root = make_workspace(tmp_path / "ws", register=register, returns={})
+    assert main(["validate", "--workspace", str(root)]) == 1
+    error = capsys.readouterr().err.strip()
+    assert error.count("\n") == 0 and error.count("is not a whole number") == 3, error
+    assert "… and 21 more (bad-ref ×21). The register numbers its actions 1.1, 1.2 and so on" in error
+    assert "Ask the partner" not in error
+    numbered = [("Plan priority", "Our ref", *REGISTER_HEADINGS[1:]),
+                *((n, ref, *row[1:]) for n, (ref, *row) in enumerate(register[1:], start=1))]
+    root = make_workspace(tmp_path / "ws2", register=numbered, returns={})
+    with (root / "reportgen.toml").open("a", encoding="utf-8") as settings:
+        settings.write('\n[[register.extra]]\nkey = "number"\nheading = "Our ref"\n')
+    text = (root / "reportgen.toml").read_text(encoding="utf-8")
+    (root / "reportgen.toml").write_text(text.replace("[paper]\n", '[paper]\ntable_columns = ["ref", "number", '
+                                                      '"action", "status", "explanation", "timeframe", "page"]\n', 1),
+                                         encoding="utf-8")
+    assert main(["build", "--workspace", str(root)]) == 0, capsys.readouterr()
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    table = docx.Document(str(folder / "paper.docx")).tables[-1]
+    assert [cell.text for cell in table.rows[0].cells][:3] == ["Plan priority", "Our ref", "Action"]
+    assert any([cell.text for cell in row.cells][:2] == ["14", "2.2"] for row in table.rows)
