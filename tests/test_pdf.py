@@ -302,6 +302,29 @@ def test_running_title_in_the_page_header(big: Rendered) -> None:
         assert "Annual Delivery Plan (March 2022 – February 2023)" in page
 
 
+def test_a_long_running_title_stays_on_one_line_when_nothing_is_marked(tmp_path: Path) -> None:
+    """The example paper titled "Police and Crime Plan 2021-2025: Delivery Plan Update (October 2026)":
+    its portrait pages' header wrapped the title onto two lines at half the page's width (an empty centre
+    box for the marking split the header in three). With nothing to mark, the title takes the width."""
+    from conftest import copy_example
+    from reportgen.run.build import build_draft
+
+    root = copy_example(tmp_path / "ws")
+    settings = root / "reportgen.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(re.sub(r"(?m)^title = .*$", 'title = "Police and Crime Plan 2021-2025: Delivery Plan Update '
+                                                    '({period:%B %Y})"', text, count=1), encoding="utf-8")
+    folder = build_draft(root, period="2026-10", out=tmp_path / "out").folder
+    title = "Police and Crime Plan 2021-2025: Delivery Plan Update (October 2026)"
+    with pdfplumber.open(folder / "paper.pdf") as pdf:
+        portrait = [page for page in pdf.pages[1:] if page.width < page.height]
+        assert portrait
+        for page in pdf.pages[1:]:
+            header = [word for word in page.extract_words() if word["bottom"] < 60]
+            assert " ".join(word["text"] for word in header) == title, page.page_number
+            assert len({round(word["top"]) for word in header}) == 1, page.page_number
+
+
 # ---------------------------------------------------------------- structure and metadata
 
 
