@@ -11,14 +11,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from docx import Document
+from pypdf import PdfReader
 from weasyprint import HTML
 
 from conftest import RETURN_HEADINGS, default_returns, make_workspace
 from reportgen import glyphs
 from reportgen.shells.cli import main
 
-# Latin and its punctuation, Greek, Cyrillic, Arabic, arrows, ticks, emoji, CJK, Devanagari, hieroglyphs
-CANDIDATES = "é–“£€ΩЖا→✓★😀👍犯罪दव𓀀"
+# Latin and its punctuation, Greek, Cyrillic, Arabic, arrows, ticks, emoji, CJK, Devanagari, hieroglyphs,
+# and Wingdings' tick as Word pastes it (private use)
+CANDIDATES = "é–“£€ΩЖا→✓★😀👍犯罪दव𓀀\uf0fc"
 pytestmark = pytest.mark.skipif(shutil.which("fc-list") is None, reason="fontconfig's fc-list is installed by make")
 
 
@@ -82,3 +85,40 @@ def test_the_command_reports_each_missing_character_once_not_weasyprints_log_lin
     assert done.returncode == 0, done.stderr
     assert "which no font installed here has" in done.stdout
     assert ".notdef" not in done.stderr + done.stdout
+
+
+# a bulleted list copied from Word and pasted into the cell as text: Symbol's bullet, then Courier New's
+# "o" and Wingdings' square for the second and third levels, each with a tab
+PASTED_FROM_WORD = ("Agreed at the March board:\n\uf0b7\tTriage meetings every month\n"
+                    "o\tchaired by the CPS\n\uf0a7\tminutes shared\n\uf0b7\tFile quality up to 81%")
+
+
+def test_a_list_pasted_from_word_is_a_list_not_empty_boxes(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                           ) -> None:
+    """Word's bullets are private-use characters that no font but Symbol and Wingdings draws: each item is
+    a list item in every output, and only a private-use character that is not a bullet is reported."""
+    returns = default_returns()
+    returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "Completed", PASTED_FROM_WORD, ""),
+                            (4, "", "Completed", "Done \uf0fc", ""), (6, "", "Completed", "Done.", "")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    assert main(["validate", "--workspace", str(root)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "row 3, column 'Explanation / Link to meeting papers': Row 3, column 'Explanation / Link to meeting " \
+           "papers' holds \uf0fc (U+F0FC), which no font installed here has" in out
+    assert "U+F0B7" not in out and "U+F0A7" not in out
+
+    returns["opcc.xlsx"][2] = (4, "", "Completed", "Done.", "")
+    root = make_workspace(tmp_path / "built", returns=returns)
+    assert main(["build", "--workspace", str(root)]) == 0
+    assert "no font installed here has" not in capsys.readouterr().out
+    draft = root / "outputs" / "2026-10" / "draft-01"
+    cell = next(cell for table in Document(str(draft / "paper.docx")).tables for row in table.rows
+                for cell in row.cells if "Triage meetings" in cell.text)
+    assert [(p.style.name if p.style else "", p.text) for p in cell.paragraphs] == [
+        ("Table Text", "Agreed at the March board:"), ("List Bullet", "Triage meetings every month"),
+        ("List Bullet 2", "chaired by the CPS"), ("List Bullet 2", "minutes shared"),
+        ("List Bullet", "File quality up to 81%")]
+    drawn = "".join("".join(page.extract_text().split()) for page in PdfReader(draft / "paper.pdf").pages)
+    assert "Triagemeetingseverymonth" in drawn and not {"\uf0b7", "\uf0a7"} & set(drawn)
+    web = (draft / "paper.html").read_text(encoding="utf-8")
+    assert '<ul class="level-2"><li>chaired by the CPS</li><li>minutes shared</li></ul>' in web

@@ -9,8 +9,8 @@ of their own: the DOCX and the web edition show these characters where their rea
 
 Latin, its punctuation and currency signs are taken as drawn without asking (every font the PDF is
 made with has them), and marks, format and control characters are never looked up (they are drawn
-with the letter they belong to, or not at all). Without fontconfig's fc-list nothing is reported:
-`fonts-unchecked` already says the fonts could not be checked.
+with the letter they belong to, or not at all); private-use characters are. Without fontconfig's
+fc-list nothing is reported: `fonts-unchecked` already says the fonts could not be checked.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ log = logging.getLogger(__name__)
 
 # any character but Latin, general punctuation and currency signs (and controls below the space)
 _UNUSUAL = re.compile("[^\x00-\u024f\u2000-\u206f\u20a0-\u20cf]")
-_NEVER_LOOKED_UP = ("M", "C", "Z")  # marks, format/control/unassigned, separators (Unicode categories)
+# marks, control, format, surrogate and unassigned, separators (Unicode categories); a private-use
+# character (Co: a Symbol or Wingdings glyph pasted from Word) is looked up: most fonts lack it
+_NEVER_LOOKED_UP = ("M", "Cc", "Cf", "Cs", "Cn", "Z")
 
 
 def missing_glyphs(text: str) -> str:

@@ -21,7 +21,7 @@ from markdown_it.token import Token
 
 from reportgen.issues import Issue, issue
 from reportgen.model import Block, Inline, PartnerReturn, RichText, plain_text
-from reportgen.read.cells import INVISIBLE, XML_INVALID, clean_text
+from reportgen.read.cells import INVISIBLE, XML_INVALID, clean_text, pasted_bullet
 
 Kind = Literal["paragraph", "heading", "bullet", "number"]
 Context = tuple[Kind, int]
@@ -147,8 +147,9 @@ class _Marks:
 def parse_explanation(text: str) -> RichText:
     """A partner's explanation cell (plain text, HTML fragments, Markdown-ish links) as blocks.
 
-    `<p>`, `<br>` and each line break start a new paragraph; `<ul>`/`<ol>`/`<li>`, a `•` anywhere and
-    a `-`, `*` or `·` marker at the start of a line start list items. Entities are decoded only when
+    `<p>`, `<br>` and each line break start a new paragraph; `<ul>`/`<ol>`/`<li>`, a `•` anywhere,
+    a `-`, `*` or `·` marker at the start of a line, and the bullets of a list pasted from Word
+    (`pasted_bullet`: its second and third levels indented) start list items. Entities are decoded only when
     the cell holds one of the tags we understand (it is HTML-ish); plain text is shown as written.
     """
     return _parsed(text).builder.result()
@@ -287,6 +288,9 @@ class _Explanation:
                 elif self.builder.empty and (marker := _LINE_MARKER.match(piece)):
                     self.builder.start("bullet", bullet_level)
                     piece = piece[marker.end() :]
+                elif self.builder.empty and (pasted := pasted_bullet(piece)):  # a list copied from Word
+                    self.builder.start("bullet", bullet_level + pasted[0] - 1)
+                    piece = piece[pasted[1] :]
                 for inline in self._inlines(piece):
                     self.builder.add(inline)
 

@@ -27,6 +27,11 @@ XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800
 # nothing: between two other characters they build emoji (👮‍♀️) and words in Persian or Hindi
 INVISIBLE = re.compile("[\u200b\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]"
                        "|(?<![^\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f])")
+# a bulleted list copied from Word and pasted into a cell as text: each item starts with its bullet as
+# Word's default list draws it, then a tab: the Symbol font's bullet (U+F0B7, private use: no font but
+# Symbol draws it, so the PDF would show an empty box), Courier New's "o" (second level) or Wingdings'
+# square (U+F0A7, third)
+_PASTED_BULLET = re.compile("[^\\S\n]*(?:(\uf0b7)[^\\S\n]+|(o)\t[^\\S\n]*|(\uf0a7)[^\\S\n]+)")
 
 
 def invisible_in(text: str) -> str:
@@ -47,6 +52,19 @@ def clean_text(value: str) -> tuple[str, list[str]]:
         findings.append("invisible-characters")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     return text, findings
+
+
+def pasted_bullet(line: str) -> tuple[int, int] | None:
+    """(list level, where the item's words start) when `line` starts with a bullet pasted from Word."""
+    match = _PASTED_BULLET.match(line)
+    if match is None:
+        return None
+    return next(level for level, marker in enumerate(match.groups(), start=1) if marker), match.end()
+
+
+def without_pasted_bullets(text: str) -> str:
+    """`text` with the bullets pasted from Word taken off its lines' starts, as the paper shows it."""
+    return "\n".join(line[found[1]:] if (found := pasted_bullet(line)) else line for line in text.split("\n"))
 
 
 def parse_ref(value: object) -> tuple[int | None, str]:

@@ -420,7 +420,14 @@ def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> t
     """A text cell, cleaned of invisible characters (reported); None when too long to publish."""
     from reportgen.glyphs import code_points, missing_glyphs
     from reportgen.long_words import BREAK_EVERY, longest_run
-    from reportgen.read.cells import MAX_CELL_CHARS, PAGE_OF_UPDATE_CHARS, cell_text, clean_text, invisible_in
+    from reportgen.read.cells import (
+        MAX_CELL_CHARS,
+        PAGE_OF_UPDATE_CHARS,
+        cell_text,
+        clean_text,
+        invisible_in,
+        without_pasted_bullets,
+    )
 
     raw = cell_text(table.value(cells, key))
     url = table.link(number, key)
@@ -434,7 +441,7 @@ def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> t
     run = longest_run(text)
     if run:
         issues.append(issue("long-word", run=run, every=BREAK_EVERY, value=text[:80], **where))
-    missing = missing_glyphs(text)
+    missing = missing_glyphs(without_pasted_bullets(text) if key == "explanation" else text)  # drawn as bullets
     if missing:
         issues.append(issue("no-font-for", characters=missing, points=code_points(missing), value=text[:80], **where))
     if key == "explanation" and MAX_CELL_CHARS >= len(text) > PAGE_OF_UPDATE_CHARS:
