@@ -297,6 +297,33 @@ def test_round_trip_of_every_column(tmp_path: Path) -> None:
                     for ref, (status, explanation, timeframe) in typed.items()]
 
 
+def test_a_section_changed_in_a_return_is_said_and_the_registers_kept(tmp_path: Path) -> None:
+    """A partner unprotected its workbook and moved an action to another section: the change was ignored
+    without a word (a changed action text is a warning). Now it is `section-changed`, located, and the
+    paper keeps the register's section."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    keep_draft(root, A)
+    written, _ = write_return_workbooks(root, B)
+    filled = tmp_path / "opcc.xlsx"
+    book = openpyxl.load_workbook(written[1])
+    sheet = book["Return"]
+    assert sheet["B1"].value == "Section"
+    rows = {int(cells[0].value): cells for cells in sheet.iter_rows(min_row=2)}
+    rows[2][1].value, rows[4][1].value = "Prevention (moved)", "victims"  # a section given to one that had none
+    row = rows[2]
+    book.save(filled)
+    target = root / "inputs" / "returns" / B / filled.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(filled, target)
+    checks = validate_draft(root, B)
+    [moved] = [i for i in checks.issues if i.code == "section-changed"]
+    assert (moved.severity.value, moved.file, moved.sheet, moved.row, moved.column, moved.value, moved.ref) == (
+        "warning", f"inputs/returns/{B}/opcc.xlsx", "Return", row[0].row, "Section", "Prevention (moved)", 2)
+    assert moved.message == ("Action 2: the return puts it in section 'Prevention (moved)', the register in "
+                             "no section; the register's section is used.")
+    # one only written otherwise (case, spacing) is the same section
+
+
 def test_unedited_prefill_reads_back_as_last_period(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws", period=A)
     keep_draft(root, A)

@@ -300,6 +300,13 @@ CODES: dict[str, Code] = {
         "Action {ref}: the return's action text differs from the register; the register's wording is used.",
         "The register's wording is used; change the register if the wording really changed.",
         partner_advice="Leave the action text as we sent it; the plan's wording is used in the paper."),
+    "section-changed": Code(
+        W, "The return's section for an action differs from the register's.",
+        "Action {ref}: the return puts it in section {value!r}, the register in {section}; the register's section "
+        "is used.",
+        "To move the action to another section, change its section in the register; otherwise nothing to do.",
+        partner_advice="Leave the Section as we sent it. If the action should move to another section, tell us "
+        "in the explanation and we will change the plan."),
     "unknown-partner": Code(
         W, "The return's file name matches no lead in the register.",
         "{file}: the file name matches no lead in the register ({leads}). Its updates are used, each counted as "

@@ -70,6 +70,9 @@ class Update:
     sheet: str
     row: int
     partner: str
+    # the row's Section as the return wrote it (our workbooks carry it, locked); not read into the paper, only
+    # compared with the register's (`section-changed`); "" when the return has no such column
+    section_text: str = ""
 
 
 @dataclass(frozen=True)

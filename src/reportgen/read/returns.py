@@ -84,9 +84,10 @@ def read_return(path: Path, settings: Settings, display: str, partner: str, peri
     if table is None:
         return None, issues
     issues += unread_columns(table, settings, found, register_only)
+    section_at = section_column(table, settings)
     updates: list[Update] = []
     for number, cells in table.rows:
-        update, row_issues = _read_update(table, number, cells, partner)
+        update, row_issues = _read_update(table, number, cells, partner, section_at)
         issues += row_issues
         if update is not None:
             updates.append(update)
@@ -195,7 +196,20 @@ def _first_texts(rows: Sequence[tuple[int, tuple[object, ...]]], skip: set[int])
     return found
 
 
-def _read_update(table: Table, number: int, cells: tuple[object, ...], partner: str
+def section_column(table: Table, settings: Settings) -> int | None:
+    """Where a return holds each action's Section (our workbooks' locked column, or the register's own
+    heading for it), so that a section changed there is not ignored without a word; None when it has none."""
+    names = _section_names(settings)
+    return next((at for at, heading in enumerate(table.headings) if heading and heading_key(heading) in names
+                 and at not in table.index.values()), None)
+
+
+def _section_names(settings: Settings) -> set[str]:
+    return {heading_key(RETURN_SECTION_HEADING),
+            *(heading_key(name) for name in settings.register.columns["section"].names)}
+
+
+def _read_update(table: Table, number: int, cells: tuple[object, ...], partner: str, section_at: int | None = None
                  ) -> tuple[Update | None, list[Issue]]:
     ref, issues = read_ref(table, number, cells, "this update was left out")
     if ref is None:
@@ -218,6 +232,8 @@ def _read_update(table: Table, number: int, cells: tuple[object, ...], partner: 
         sheet=table.sheet,
         row=number,
         partner=partner,
+        section_text=collapse_spaces(cell_text(cells[section_at])) if section_at is not None
+        and section_at < len(cells) else "",
     ), issues
 
 
@@ -244,6 +260,11 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
             issues.append(_unknown_status(update.status_as_written, column=status_heading, **where))
         if update.action_text and _wording(update.action_text) != _wording(action.text):
             issues.append(issue("action-text-changed", column=action_heading, value=update.action_text, **where))
+        if update.section_text and _wording(update.section_text) != _wording(action.section):
+            column = next((heading for heading in partner_return.headings
+                           if heading and heading_key(heading) in _section_names(settings)), RETURN_SECTION_HEADING)
+            issues.append(issue("section-changed", column=column, value=update.section_text,
+                                section=repr(action.section) if action.section else "no section", **where))
         kept.append(replace(update, status=status))
     return replace(partner_return, updates=tuple(kept)), issues
 
