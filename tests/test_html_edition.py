@@ -198,6 +198,30 @@ def test_print_shows_the_table_without_the_controls(browser: Browser, example: B
     assert "actions are 'Completed'" in pages[intro]  # the counts' list is printed with its introduction
 
 
+def test_printed_no_heading_ends_a_page(browser: Browser, tmp_path: Path) -> None:
+    """The README's second October build (with Progress over time) printed from the browser as its
+    stylesheet sets the page (A4 landscape): a heading is never alone at a page's foot, its words on
+    the next page (as "Stalled actions" was). A line at a time is added above that heading, so it
+    meets the foot of a page."""
+    root = copy_example(tmp_path / "ws")
+    build_draft(root, period="2026-09")
+    result = build_draft(root)
+    assert result.paper.progress is not None
+    page, _ = open_paper(browser, result.folder / "paper.html")
+    page.emulate_media(media="print")
+    headings = {text.strip() for text in page.locator("h2:visible, h3:visible, h4:visible").all_inner_texts()}
+    assert {"Progress over time", "Stalled actions", "Delivery plan"} <= headings
+    ended: set[str] = set()
+    for _line in range(36):  # more than a printed page holds
+        printed = page.pdf(prefer_css_page_size=True)
+        for sheet in pypdf.PdfReader(io.BytesIO(printed)).pages:
+            lines = [line.strip() for line in (sheet.extract_text() or "").splitlines() if line.strip()]
+            ended |= {lines[-1]} & headings
+        page.evaluate("document.getElementById('stalled-heading')"
+                      ".insertAdjacentHTML('beforebegin', '<p>One more line.</p>')")
+    assert ended == set()
+
+
 def test_partner_text_is_inert(browser: Browser, tmp_path: Path) -> None:
     hostile = ('<script>alert("x")</script><img src=x onerror="alert(1)"> {{ 7*7 }} '
                '[link](javascript:alert(2)) <a href="https://example.org/">ok</a>')

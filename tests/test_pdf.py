@@ -17,7 +17,7 @@ import pytest
 import weasyprint
 from weasyprint import HTML
 
-from conftest import make_paper, make_row, untagged_furniture
+from conftest import benchmark_workspace, make_paper, make_row, untagged_furniture
 from reportgen.model import (
     Block,
     CoverRow,
@@ -35,6 +35,7 @@ from reportgen.render.pdf import html as pdf_html
 from reportgen.render.pdf import parallel as pdf_parallel
 from reportgen.render.pdf import writer as pdf_writer
 from reportgen.render.pdf.tasks import plan_items
+from reportgen.shells.cli import main
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
@@ -407,6 +408,70 @@ def test_structure_has_headings_lists_and_table_headers(big: Rendered) -> None:
     with pikepdf.open(big.path) as pdf:
         tags = _structure_tags(pdf)
     assert {"/H1", "/H2", "/H3", "/P", "/L", "/LI", "/Table", "/TH", "/TD", "/Link"} <= tags
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    table: int  # the Table element's place in the tree
+    row: int  # its row in that table
+    in_head: bool
+    scope: str
+    id: bytes
+
+
+def table_cells(path: Path) -> tuple[list[HeaderCell], list[tuple[int, int, list[bytes]]]]:
+    """Every TH of the PDF's tables, and every TD as (table, row, the IDs its /Headers names)."""
+    headers: list[HeaderCell] = []
+    data: list[tuple[int, int, list[bytes]]] = []
+    with pikepdf.open(path) as pdf:
+        tables = []
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if node.get("/S") == "/Table":
+                tables.append(node)
+            else:
+                stack.extend(reversed(_kids(node)))
+        for number, table in enumerate(tables):
+            rows = [(row, part.S == "/THead") for part in _kids(table)
+                    for row in ([part] if part.S == "/TR" else _kids(part))]
+            for row_number, (row, in_head) in enumerate(rows):
+                for cell in _kids(row):
+                    attributes = cell.get("/A")
+                    attributes = attributes if isinstance(attributes, pikepdf.Dictionary) else pikepdf.Dictionary()
+                    if cell.S == "/TH":
+                        headers.append(HeaderCell(number, row_number, in_head, str(attributes.get("/Scope", "")),
+                                                  bytes(cell.get("/ID", b""))))
+                    elif cell.S == "/TD":
+                        data.append((number, row_number, [bytes(name) for name in attributes.get("/Headers", [])]))
+    return headers, data
+
+
+def test_table_headers_have_their_scope_and_ids_of_their_own(tmp_path: Path) -> None:
+    """A screen reader (and a PDF/UA checker) finds each table's column and row headers: every TH says
+    its /Scope, and a long paper laid out in parts gives no two headers one ID, so a data cell's /Headers
+    name the headers of its own table, not those of a table pages earlier."""
+    workspace = benchmark_workspace(tmp_path / "generated", 300)
+    assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft")]) == 0
+    headers, data = table_cells(tmp_path / "draft" / "paper.pdf")
+    assert len(headers) > 600 and len(data) > 1200
+    assert all(header.scope == "/Column" for header in headers if header.in_head)
+    body = [header for header in headers if not header.in_head]
+    assert {header.scope for header in body} == {"/Row", "/Column"}  # action numbers and cover labels; sections
+    ids = [header.id for header in headers]
+    assert all(ids) and len(ids) == len(set(ids))
+    where = {header.id: header for header in headers}
+    for table, row, names in data:
+        assert names
+        for name in names:
+            header = where[name]
+            assert header.table == table
+            assert header.scope == ("/Row" if header.row == row else "/Column")
+    # a short paper is one WeasyPrint document: its headers have their scope too
+    short = tmp_path / "short.pdf"
+    pdf_writer.write_pdf(_paper(6, marking=""), TEMPLATES, short)
+    headers, _ = table_cells(short)
+    assert {header.scope for header in headers} == {"/Row", "/Column"}
 
 
 def _link_uris(path: Path) -> list[str]:

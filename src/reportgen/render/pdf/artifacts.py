@@ -7,7 +7,8 @@ anywhere or not at all. A paper laid out in parts draws its furniture apart and 
 (`reportgen.render.pdf.join`); a short paper or a draft comparison is one document, and goes through
 `furniture_as_artifacts` instead: every marked run of a page whose structure element cannot be reached
 from the tree's root becomes `/Artifact <</Type /Pagination>>`, and the page's entry in the parent tree
-for it is emptied. Content that is in the tree is left exactly as it was.
+for it is emptied. Content that is in the tree is left exactly as it was, but that its tables' header
+cells are given their /Scope (`reportgen.render.pdf.table_tags`).
 
 Importing this module imports pikepdf (QPDF): the one-document writers call it after WeasyPrint.
 """
@@ -19,19 +20,22 @@ import io
 import pikepdf
 from pikepdf import Name
 
+from reportgen.render.pdf.table_tags import scope_table_headers
+
 PAGINATION = pikepdf.Dictionary(Type=Name.Pagination)
 
 
 def furniture_as_artifacts(data: bytes) -> bytes:
-    """`data` (a tagged PDF) with its content outside the structure tree marked as pagination artifacts;
-    `data` itself when it has none. The same bytes in give the same bytes out."""
+    """`data` (a tagged PDF) with its content outside the structure tree marked as pagination artifacts
+    and its table headers scoped; `data` itself when it has neither. The same bytes in give the same
+    bytes out."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         root = pdf.Root.get("/StructTreeRoot")
         if root is None or "/ParentTree" not in root:
             return data
         in_tree = _reachable(root)
         parents = _parent_arrays(root.ParentTree)
-        changed = False
+        changed = scope_table_headers(root)
         for page in pdf.pages:
             if "/StructParents" not in page.obj:
                 continue

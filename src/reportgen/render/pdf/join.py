@@ -11,6 +11,8 @@ What a join must keep right, and how:
 - tags (PDF/UA): WeasyPrint builds the structure tree page by page (one subtree per page under its
   /Document element), so the joined tree is every part's subtrees under one /Document element, and
   the parent tree (marked content and link annotations to their structure elements) is renumbered;
+  table header cells get their /Scope, and their IDs (which WeasyPrint makes from object numbers the
+  parts share) a part's prefix (`reportgen.render.pdf.table_tags`);
 - links: their annotations travel with their pages and keep their /StructParent (renumbered);
 - bookmarks: made again from every part's (`PartPages.bookmarks`, as WeasyPrint gathered them, with
   their CSS levels), nested as WeasyPrint nests a whole document's: a part's own outline cannot say
@@ -44,6 +46,7 @@ from pikepdf import Name
 from reportgen.errors import ReportgenError
 from reportgen.render.pdf.serial import Numbers, PdfSerialiser, entry, reachable, renumber
 from reportgen.render.pdf.subsets import FontFaces, subset_tag
+from reportgen.render.pdf.table_tags import scope_table_headers
 from reportgen.render.pdf.tasks import Bookmark
 
 FURNITURE = b"/ReportgenFurniture"  # a page's kind of furniture: running title, marking, logo
@@ -157,6 +160,7 @@ class Joiner:
             _retag_fonts(source, f"part{self.parts}")
         tree = source.Root.StructTreeRoot
         document = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
+        scope_table_headers(document, f"part{self.parts}-" if self.parts else "")  # IDs unique in the paper
         # the join writes its own /Document, parent tree and info; only the first part's metadata is kept
         skip = {document.objgen, tree.ParentTree.objgen, *_kids(tree.ParentTree), *fonts.fonts, *fonts.under,
                 *_outline_items(source)}
