@@ -467,11 +467,24 @@ def test_table_headers_have_their_scope_and_ids_of_their_own(tmp_path: Path) -> 
             header = where[name]
             assert header.table == table
             assert header.scope == ("/Row" if header.row == row else "/Column")
+    assert _id_tree(tmp_path / "draft" / "paper.pdf") == set(ids)
     # a short paper is one WeasyPrint document: its headers have their scope too
     short = tmp_path / "short.pdf"
     pdf_writer.write_pdf(_paper(6, marking=""), TEMPLATES, short)
     headers, _ = table_cells(short)
     assert {header.scope for header in headers} == {"/Row", "/Column"}
+    assert _id_tree(short) == {header.id for header in headers} != set()
+
+
+def _id_tree(path: Path) -> set[bytes]:
+    """The IDs of the structure tree's /IDTree (required where elements have IDs), each checked to lead
+    to the element that carries it."""
+    with pikepdf.open(path) as pdf:
+        names = pdf.Root.StructTreeRoot.IDTree.Names
+        pairs = [(bytes(names[i]), names[i + 1]) for i in range(0, len(names), 2)]
+        assert [name for name, _ in pairs] == sorted(name for name, _ in pairs)
+        assert all(bytes(element.ID) == name for name, element in pairs)
+        return {name for name, _ in pairs}
 
 
 def _link_uris(path: Path) -> list[str]:

@@ -20,7 +20,7 @@ import io
 import pikepdf
 from pikepdf import Name
 
-from reportgen.render.pdf.table_tags import scope_table_headers
+from reportgen.render.pdf.table_tags import id_tree, scope_table_headers
 
 PAGINATION = pikepdf.Dictionary(Type=Name.Pagination)
 
@@ -35,7 +35,10 @@ def furniture_as_artifacts(data: bytes) -> bytes:
             return data
         in_tree = _reachable(root)
         parents = _parent_arrays(root.ParentTree)
-        changed = scope_table_headers(root)
+        scoped = scope_table_headers(root)
+        if scoped.ids:
+            root.IDTree = pdf.make_indirect(id_tree(scoped.ids))
+        changed = scoped.tables
         for page in pdf.pages:
             if "/StructParents" not in page.obj:
                 continue

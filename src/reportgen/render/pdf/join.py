@@ -124,6 +124,7 @@ class Joiner:
         self.digest = hashlib.sha256()
         self.fonts = FontFaces()
         self.bookmarks: list[tuple[int, Bookmark]] = []  # (page index in the paper, bookmark)
+        self.ids: list[tuple[bytes, int]] = []  # table headers' IDs and their elements: the tree's /IDTree
 
     # -- one part
 
@@ -160,7 +161,7 @@ class Joiner:
             _retag_fonts(source, f"part{self.parts}")
         tree = source.Root.StructTreeRoot
         document = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
-        scope_table_headers(document, f"part{self.parts}-" if self.parts else "")  # IDs unique in the paper
+        scoped = scope_table_headers(document, f"part{self.parts}-" if self.parts else "")  # IDs unique in the paper
         # the join writes its own /Document, parent tree and info; only the first part's metadata is kept
         skip = {document.objgen, tree.ParentTree.objgen, *_kids(tree.ParentTree), *fonts.fonts, *fonts.under,
                 *_outline_items(source)}
@@ -169,6 +170,7 @@ class Joiner:
         if self.parts and "/Metadata" in source.Root:
             skip.add(source.Root.Metadata.objgen)
         numbers = self._numbers(source.objects, skip) | fonts.fonts
+        self.ids.extend((name, numbers[element.objgen]) for name, element in scoped.ids)
         pages = [page.obj for page in source.pages]
         return _Part(source, pages, document, _number_tree(tree.ParentTree), numbers, set(fonts.fonts))
 
@@ -259,8 +261,13 @@ class Joiner:
         self.writer.pack(DOCUMENT, b"<< /Type /StructElem /S /Document /P %d 0 R /K [ %s ] >>"
                          % (STRUCT_ROOT, b" ".join(b"%d 0 R" % kid for kid in self.kids)))
         self.writer.pack(PARENT_TREE, b"<< /Nums [ " + b" ".join(self.nums) + b" ] >>")
+        ids = b""
+        if self.ids:  # one node: each ID (a hex string), in order, to its element
+            ids = b" /IDTree %d 0 R" % (tree := self.writer.new_number())
+            self.writer.pack(tree, b"<< /Names [ " + b" ".join(b"<%s> %d 0 R" % (name.hex().encode(), number)
+                                                               for name, number in sorted(self.ids)) + b" ] >>")
         self.writer.pack(STRUCT_ROOT, b"<< /Type /StructTreeRoot /K [ %d 0 R ] /ParentTree %d 0 R "
-                         b"/ParentTreeNextKey %d >>" % (DOCUMENT, PARENT_TREE, self.next_key))
+                         b"/ParentTreeNextKey %d%s >>" % (DOCUMENT, PARENT_TREE, self.next_key, ids))
 
     def _write_outlines(self) -> list[bytes]:
         """The paper's outline from every part's bookmarks: the catalog's /Outlines entry, if any."""

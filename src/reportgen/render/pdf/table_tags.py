@@ -17,6 +17,7 @@ Importing this module imports pikepdf.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import pikepdf
 from pikepdf import Name
@@ -24,14 +25,32 @@ from pikepdf import Name
 _SECTIONS = {"/THead", "/TBody", "/TFoot"}
 
 
-def scope_table_headers(top: pikepdf.Object, id_prefix: str = "") -> bool:
+@dataclass
+class Scoped:
+    """What `scope_table_headers` found: whether any table, and each header's ID (as it now reads) with its
+    element, for the structure tree's /IDTree (required where elements have IDs)."""
+
+    tables: bool = False
+    ids: list[tuple[bytes, pikepdf.Object]] = field(default_factory=list)
+
+
+def scope_table_headers(top: pikepdf.Object, id_prefix: str = "") -> Scoped:
     """Give every TH under the structure element `top` its /Scope (and with `id_prefix`, every ID and
-    every /Headers reference that prefix); whether any table was found."""
-    found = False
+    every /Headers reference that prefix)."""
+    scoped = Scoped()
     for table in _tables(top):
-        found = True
-        _scope_table(table, id_prefix.encode())
-    return found
+        scoped.tables = True
+        _scope_table(table, id_prefix.encode(), scoped.ids)
+    return scoped
+
+
+def id_tree(ids: list[tuple[bytes, pikepdf.Object]]) -> pikepdf.Dictionary:
+    """A name tree of one node: each ID, in order, to its element."""
+    names = pikepdf.Array()
+    for name, element in sorted(ids, key=lambda item: item[0]):
+        names.append(pikepdf.String(name))
+        names.append(element)
+    return pikepdf.Dictionary(Names=names)
 
 
 def _tables(top: pikepdf.Object) -> Iterator[pikepdf.Object]:
@@ -50,7 +69,7 @@ def _kids(element: pikepdf.Object) -> list[pikepdf.Object]:
     return [kid for kid in items if isinstance(kid, pikepdf.Dictionary) and "/S" in kid]
 
 
-def _scope_table(table: pikepdf.Object, prefix: bytes) -> None:
+def _scope_table(table: pikepdf.Object, prefix: bytes, ids: list[tuple[bytes, pikepdf.Object]]) -> None:
     headers: list[tuple[pikepdf.Object, bytes, int, bool]] = []  # (TH, its ID, its row, in the table's head)
     named_from: dict[bytes, set[int]] = {}  # a header's ID -> the rows of the cells naming it
     for row_number, (row, in_head) in enumerate(_rows(table)):
@@ -58,8 +77,10 @@ def _scope_table(table: pikepdf.Object, prefix: bytes) -> None:
             kind = str(cell.S)
             if kind == "/TH":
                 headers.append((cell, bytes(cell.get("/ID", b"")), row_number, in_head))
-                if prefix and "/ID" in cell:
-                    cell.ID = pikepdf.String(prefix + bytes(cell.ID))
+                if "/ID" in cell:
+                    if prefix:
+                        cell.ID = pikepdf.String(prefix + bytes(cell.ID))
+                    ids.append((bytes(cell.ID), cell))
             elif kind == "/TD":
                 for attributes in _attributes(cell):
                     if "/Headers" not in attributes:
