@@ -38,9 +38,11 @@ def prefect_env(home: Path, api_url: str | None) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def running(args: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def running(args: list[str], env: dict[str, str], log: Path, cwd: Path | None = None
+            ) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("wb") as out:
-        process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                   cwd=cwd)
     try:
         yield process
     finally:
@@ -265,6 +267,51 @@ def test_every_flow_deployed_to_a_process_pool_runs_on_a_worker(server, tmp_path
         assert not (workspace / "outputs" / "2023-13").exists()
     worker_log = log.read_text()
     assert "Retry" not in worker_log and "Traceback" not in worker_log, worker_log
+
+
+def state_message(printed: str, api_url: str) -> str:
+    """The message of the final state of the flow run `prefect deployment run` printed the id of."""
+    from prefect.client.orchestration import SyncPrefectClient
+
+    run_id = uuid.UUID(re.findall(r"UUID: ([0-9a-f-]{36})", printed)[0])
+    with SyncPrefectClient(api_url) as client:
+        state = client.read_flow_run(run_id).state
+    assert state is not None
+    return state.message or ""
+
+
+def test_a_deployment_run_given_no_workspace_or_a_relative_path_is_refused_saying_to_give_the_full_path(
+        server, tmp_path: Path) -> None:
+    """A deployment's run starts in the worker's own temporary folder: the workspace parameter left at its
+    default ('.', as the UI's Run button leaves it) or a path relative to where the person typed was read
+    there, and the run failed with "no register in /tmp/tmp…prefect/inputs", which says nothing of what to do."""
+    api_url, home = server
+    env = prefect_env(home, api_url)
+    workspace = copy_example(tmp_path / "ws")
+    run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "elsewhere", "--overwrite"], env)
+    run_cli([str(BIN / "reportgen"), "deploy", "--pool", "elsewhere", "--name", "elsewhere"], env)
+    (tmp_path / "worker-folder").mkdir()
+    with running([str(BIN / "prefect"), "worker", "start", "--pool", "elsewhere"], env, tmp_path / "worker.log",
+                 cwd=tmp_path / "worker-folder"):
+        done = run_deployment("panel-paper/elsewhere", env, expect=1)
+        assert final_state(done) == "Refused", done
+        message = state_message(done, api_url)
+        assert message.startswith("workspace '.' is not a full path: a deployment's run starts in a folder of the "
+                                  "worker's own ("), message
+        assert message.endswith("), so give the full path: prefect deployment run 'panel-paper/elsewhere' --param"
+                                " workspace=/full/path …"), message
+
+        done = run_deployment("compare-drafts/elsewhere", env, "old=outputs/2026-10/draft-01",
+                              "new=outputs/2026-10/draft-02", expect=1)
+        assert final_state(done) == "Refused", done
+        assert state_message(done, api_url).startswith("old 'outputs/2026-10/draft-01' is not a full path: ")
+
+        done = run_deployment("collect/elsewhere", env, f"workspace={workspace}", "period=2026-10", "dry_run=true",
+                              "from_folder=inputs/mail/2026-10", expect=1)
+        assert final_state(done) == "Refused", done
+        assert state_message(done, api_url).startswith("from_folder 'inputs/mail/2026-10' is not a full path: ")
+    assert not (workspace / "outputs").exists()  # nothing written anywhere
+    assert list((tmp_path / "worker-folder").iterdir()) == []
 
 
 def test_a_run_whose_worker_stops_mid_run_ends_crashed_and_publishes_nothing(tmp_path: Path) -> None:
