@@ -128,6 +128,32 @@ def test_serve_refuses_in_one_line_a_workspace_it_cannot_build_or_a_server_that_
         " server start), correct the address, or unset PREFECT_API_URL and serve starts one of its own"]
 
 
+def test_deploy_and_serve_say_what_is_wrong_with_a_prefect_api_url_that_does_not_answer(server, tmp_path: Path
+                                                                                         ) -> None:
+    """The address the browser shows (the UI's, without /api) is the one an IT person copies; deploy was
+    told it that no server answers there, and, like a server that is down, to unset PREFECT_API_URL so that
+    serve starts one, which deploy refuses."""
+    api_url, home = server
+    ui = api_url.removesuffix("/api")
+    workspace = copy_example(tmp_path / "ws")
+    deploy = [str(BIN / "reportgen"), "deploy", "--pool", "reportgen"]
+    serve = [str(BIN / "reportgen"), "serve", "--workspace", str(workspace)]
+    for command in (deploy, serve):
+        printed = run_cli(command, prefect_env(home, ui), expect=1)
+        assert printed.strip().splitlines() == [
+            f"reportgen: error: PREFECT_API_URL {ui} is the Prefect server's UI address; its API is {api_url}: set "
+            f"PREFECT_API_URL={api_url}"], printed
+        printed = run_cli(command, prefect_env(home, api_url.removeprefix("http://")), expect=1)
+        assert printed.strip().splitlines() == [
+            f"reportgen: error: PREFECT_API_URL {api_url.removeprefix('http://')} is not an address: it starts with "
+            "http://, e.g. http://127.0.0.1:4200/api"], printed
+    printed = run_cli(deploy, prefect_env(home, "http://127.0.0.1:9/api"), expect=1)
+    assert printed.strip().splitlines() == [
+        "reportgen: error: no Prefect server answers at http://127.0.0.1:9/api (PREFECT_API_URL): start it (prefect"
+        " server start) or correct the address"], printed
+    assert not (workspace / "outputs").exists()
+
+
 def wait_for(predicate: object, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():  # type: ignore[operator]
