@@ -234,6 +234,14 @@ def test_served_monthly_deployment_runs_to_completion_and_its_cron_creates_runs(
             second.send_signal(signal.SIGINT)
             second.wait(30)
 
+        # deploying the flows under the served name would replace the served deployment, schedule and workspace
+        run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "served", "--overwrite"], env)
+        printed = run_cli([str(BIN / "reportgen"), "deploy", "--pool", "served", "--name", "monthly"], env, expect=1)
+        assert printed.strip().splitlines() == [
+            f"reportgen: error: monthly-update/monthly on this Prefect server is served by reportgen serve for "
+            f"{workspace}; deploying under that name would replace it and its schedule: deploy under another name "
+            "(--name), or delete it first: prefect deployment delete monthly-update/monthly"], printed
+
         done = run_deployment("monthly-update/monthly", env, f"workspace={blocked}")
         assert final_state(done) == "Blocked", done + log.read_text()
         assert (blocked / "outputs" / "2026-10" / "draft-01" / "manifest.json").is_file()
@@ -338,6 +346,34 @@ def test_a_deployment_run_given_no_workspace_or_a_relative_path_is_refused_sayin
         assert state_message(done, api_url).startswith("from_folder 'inputs/mail/2026-10' is not a full path: ")
     assert not (workspace / "outputs").exists()  # nothing written anywhere
     assert list((tmp_path / "worker-folder").iterdir()) == []
+
+
+def test_deploying_again_keeps_the_schedule_and_workspace_set_on_the_server(server, tmp_path: Path) -> None:
+    """An IT person gives the monthly deployment a schedule and its workspace in the UI; deploying again
+    (after an upgrade: "deploying again updates them") removed both, and the monthly run silently stopped."""
+    from prefect.client.orchestration import SyncPrefectClient
+    from prefect.client.schemas.actions import DeploymentUpdate
+
+    api_url, home = server
+    env = prefect_env(home, api_url)
+    workspace = copy_example(tmp_path / "ws")
+    run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "again", "--overwrite"], env)
+    deploy = [str(BIN / "reportgen"), "deploy", "--pool", "again", "--name", "again"]
+    run_cli(deploy, env)
+    run_cli([str(BIN / "prefect"), "deployment", "schedule", "create", "monthly-update/again", "--cron", "0 7 1 * *",
+             "--timezone", "Europe/London"], env)
+    with SyncPrefectClient(api_url) as client:
+        deployment = client.read_deployment_by_name("monthly-update/again")
+        client.update_deployment(deployment.id, DeploymentUpdate(parameters={"workspace": str(workspace)}))
+    run_cli(deploy, env)
+    with SyncPrefectClient(api_url) as client:
+        deployment = client.read_deployment_by_name("monthly-update/again")
+        plain = client.read_deployment_by_name("panel-paper/again")
+    assert deployment.parameters == {"workspace": str(workspace)}
+    assert [(s.schedule.cron, s.schedule.timezone, s.active) for s in deployment.schedules] == [  # type: ignore[union-attr]
+        ("0 7 1 * *", "Europe/London", True)]
+    assert deployment.work_pool_name == "again"
+    assert plain.parameters == {} and plain.schedules == []  # nothing set, nothing added
 
 
 def test_a_run_whose_worker_stops_mid_run_ends_crashed_and_publishes_nothing(tmp_path: Path) -> None:
