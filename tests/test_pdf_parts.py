@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import random
 import re
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ import pypdf
 import pytest
 
 from conftest import make_paper, pdf_problems
+from reportgen.errors import ReportgenError
 from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, StatusMove
 from reportgen.render.pdf import html as pdf_html
 from reportgen.render.pdf import parallel as pdf_parallel
@@ -426,6 +428,38 @@ def test_a_paper_the_first_early_worker_cannot_read_is_raised(monkeypatch: pytes
     with workers, pytest.raises(RuntimeError, match="cannot be read back"):
         workers._send_paper(_Unreadable())  # type: ignore[arg-type]
         workers._receive(next(iter(workers.processes)))
+    assert multiprocessing.active_children() == []
+
+
+def test_workers_closed_by_their_build_while_writing_say_it_stopped_and_are_not_retried(
+        long_paper: Paper, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run cancelled from the UI or `prefect flow-run cancel`: Prefect stops the flow's main thread, whose
+    build closes its PDF workers while the render-pdf task (another thread) writes with them. The pipes
+    failed as an I/O error ("handle is closed"), which the flow retries: the cancelled run laid its PDF out
+    again (~20 s on two cores) and logged "Retry 1/2" before it ended Cancelled."""
+    from prefect.states import Failed
+
+    from reportgen.shells.prefect_flows import retry_on_io_error
+
+    monkeypatch.setattr(pdf_parallel, "usable_cores", lambda: 2)
+    workers = pdf_parallel.start_workers(TEMPLATES)
+    assert workers is not None
+    raised: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            workers.write(long_paper)
+        except BaseException as exc:  # what the task would see
+            raised.append(exc)
+
+    writing = threading.Thread(target=write)
+    writing.start()
+    time.sleep(2)  # the early workers warmed up, the paper being laid out
+    workers.close()
+    writing.join(60)
+    [error] = raised
+    assert isinstance(error, ReportgenError) and str(error) == "the PDF was not written: the build was stopped"
+    assert retry_on_io_error(None, None, Failed(data=error)) is False  # type: ignore[arg-type]
     assert multiprocessing.active_children() == []
 
 

@@ -38,9 +38,11 @@ def prefect_env(home: Path, api_url: str | None) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def running(args: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def running(args: list[str], env: dict[str, str], log: Path, cwd: Path | None = None
+            ) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("wb") as out:
-        process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                   cwd=cwd)
     try:
         yield process
     finally:
@@ -126,6 +128,32 @@ def test_serve_refuses_in_one_line_a_workspace_it_cannot_build_or_a_server_that_
         " server start), correct the address, or unset PREFECT_API_URL and serve starts one of its own"]
 
 
+def test_deploy_and_serve_say_what_is_wrong_with_a_prefect_api_url_that_does_not_answer(server, tmp_path: Path
+                                                                                         ) -> None:
+    """The address the browser shows (the UI's, without /api) is the one an IT person copies; deploy was
+    told it that no server answers there, and, like a server that is down, to unset PREFECT_API_URL so that
+    serve starts one, which deploy refuses."""
+    api_url, home = server
+    ui = api_url.removesuffix("/api")
+    workspace = copy_example(tmp_path / "ws")
+    deploy = [str(BIN / "reportgen"), "deploy", "--pool", "reportgen"]
+    serve = [str(BIN / "reportgen"), "serve", "--workspace", str(workspace)]
+    for command in (deploy, serve):
+        printed = run_cli(command, prefect_env(home, ui), expect=1)
+        assert printed.strip().splitlines() == [
+            f"reportgen: error: PREFECT_API_URL {ui} is the Prefect server's UI address; its API is {api_url}: set "
+            f"PREFECT_API_URL={api_url}"], printed
+        printed = run_cli(command, prefect_env(home, api_url.removeprefix("http://")), expect=1)
+        assert printed.strip().splitlines() == [
+            f"reportgen: error: PREFECT_API_URL {api_url.removeprefix('http://')} is not an address: it starts with "
+            "http://, e.g. http://127.0.0.1:4200/api"], printed
+    printed = run_cli(deploy, prefect_env(home, "http://127.0.0.1:9/api"), expect=1)
+    assert printed.strip().splitlines() == [
+        "reportgen: error: no Prefect server answers at http://127.0.0.1:9/api (PREFECT_API_URL): start it (prefect"
+        " server start) or correct the address"], printed
+    assert not (workspace / "outputs").exists()
+
+
 def wait_for(predicate: object, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():  # type: ignore[operator]
@@ -206,6 +234,14 @@ def test_served_monthly_deployment_runs_to_completion_and_its_cron_creates_runs(
             second.send_signal(signal.SIGINT)
             second.wait(30)
 
+        # deploying the flows under the served name would replace the served deployment, schedule and workspace
+        run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "served", "--overwrite"], env)
+        printed = run_cli([str(BIN / "reportgen"), "deploy", "--pool", "served", "--name", "monthly"], env, expect=1)
+        assert printed.strip().splitlines() == [
+            f"reportgen: error: monthly-update/monthly on this Prefect server is served by reportgen serve for "
+            f"{workspace}; deploying under that name would replace it and its schedule: deploy under another name "
+            "(--name), or delete it first: prefect deployment delete monthly-update/monthly"], printed
+
         done = run_deployment("monthly-update/monthly", env, f"workspace={blocked}")
         assert final_state(done) == "Blocked", done + log.read_text()
         assert (blocked / "outputs" / "2026-10" / "draft-01" / "manifest.json").is_file()
@@ -265,6 +301,79 @@ def test_every_flow_deployed_to_a_process_pool_runs_on_a_worker(server, tmp_path
         assert not (workspace / "outputs" / "2023-13").exists()
     worker_log = log.read_text()
     assert "Retry" not in worker_log and "Traceback" not in worker_log, worker_log
+
+
+def state_message(printed: str, api_url: str) -> str:
+    """The message of the final state of the flow run `prefect deployment run` printed the id of."""
+    from prefect.client.orchestration import SyncPrefectClient
+
+    run_id = uuid.UUID(re.findall(r"UUID: ([0-9a-f-]{36})", printed)[0])
+    with SyncPrefectClient(api_url) as client:
+        state = client.read_flow_run(run_id).state
+    assert state is not None
+    return state.message or ""
+
+
+def test_a_deployment_run_given_no_workspace_or_a_relative_path_is_refused_saying_to_give_the_full_path(
+        server, tmp_path: Path) -> None:
+    """A deployment's run starts in the worker's own temporary folder: the workspace parameter left at its
+    default ('.', as the UI's Run button leaves it) or a path relative to where the person typed was read
+    there, and the run failed with "no register in /tmp/tmp…prefect/inputs", which says nothing of what to do."""
+    api_url, home = server
+    env = prefect_env(home, api_url)
+    workspace = copy_example(tmp_path / "ws")
+    run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "elsewhere", "--overwrite"], env)
+    run_cli([str(BIN / "reportgen"), "deploy", "--pool", "elsewhere", "--name", "elsewhere"], env)
+    (tmp_path / "worker-folder").mkdir()
+    with running([str(BIN / "prefect"), "worker", "start", "--pool", "elsewhere"], env, tmp_path / "worker.log",
+                 cwd=tmp_path / "worker-folder"):
+        done = run_deployment("panel-paper/elsewhere", env, expect=1)
+        assert final_state(done) == "Refused", done
+        message = state_message(done, api_url)
+        assert message.startswith("workspace '.' is not a full path: a deployment's run starts in a folder of the "
+                                  "worker's own ("), message
+        assert message.endswith("), so give the full path: prefect deployment run 'panel-paper/elsewhere' --param"
+                                " workspace=/full/path …"), message
+
+        done = run_deployment("compare-drafts/elsewhere", env, "old=outputs/2026-10/draft-01",
+                              "new=outputs/2026-10/draft-02", expect=1)
+        assert final_state(done) == "Refused", done
+        assert state_message(done, api_url).startswith("old 'outputs/2026-10/draft-01' is not a full path: ")
+
+        done = run_deployment("collect/elsewhere", env, f"workspace={workspace}", "period=2026-10", "dry_run=true",
+                              "from_folder=inputs/mail/2026-10", expect=1)
+        assert final_state(done) == "Refused", done
+        assert state_message(done, api_url).startswith("from_folder 'inputs/mail/2026-10' is not a full path: ")
+    assert not (workspace / "outputs").exists()  # nothing written anywhere
+    assert list((tmp_path / "worker-folder").iterdir()) == []
+
+
+def test_deploying_again_keeps_the_schedule_and_workspace_set_on_the_server(server, tmp_path: Path) -> None:
+    """An IT person gives the monthly deployment a schedule and its workspace in the UI; deploying again
+    (after an upgrade: "deploying again updates them") removed both, and the monthly run silently stopped."""
+    from prefect.client.orchestration import SyncPrefectClient
+    from prefect.client.schemas.actions import DeploymentUpdate
+
+    api_url, home = server
+    env = prefect_env(home, api_url)
+    workspace = copy_example(tmp_path / "ws")
+    run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "again", "--overwrite"], env)
+    deploy = [str(BIN / "reportgen"), "deploy", "--pool", "again", "--name", "again"]
+    run_cli(deploy, env)
+    run_cli([str(BIN / "prefect"), "deployment", "schedule", "create", "monthly-update/again", "--cron", "0 7 1 * *",
+             "--timezone", "Europe/London"], env)
+    with SyncPrefectClient(api_url) as client:
+        deployment = client.read_deployment_by_name("monthly-update/again")
+        client.update_deployment(deployment.id, DeploymentUpdate(parameters={"workspace": str(workspace)}))
+    run_cli(deploy, env)
+    with SyncPrefectClient(api_url) as client:
+        deployment = client.read_deployment_by_name("monthly-update/again")
+        plain = client.read_deployment_by_name("panel-paper/again")
+    assert deployment.parameters == {"workspace": str(workspace)}
+    assert [(s.schedule.cron, s.schedule.timezone, s.active) for s in deployment.schedules] == [  # type: ignore[union-attr]
+        ("0 7 1 * *", "Europe/London", True)]
+    assert deployment.work_pool_name == "again"
+    assert plain.parameters == {} and plain.schedules == []  # nothing set, nothing added
 
 
 def test_a_run_whose_worker_stops_mid_run_ends_crashed_and_publishes_nothing(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.states import State
 
+from reportgen.errors import UsageError
 from reportgen.mail.credentials import Credentials, credentials_from_env
 from reportgen.mail.steps import (
     MailOutcome,
@@ -29,7 +30,7 @@ from reportgen.mail.steps import (
 )
 from reportgen.read.workspace import newest_period
 from reportgen.settings import load_settings
-from reportgen.shells.prefect_flows import artifact_key, finished, issue_table, stage_task
+from reportgen.shells.prefect_flows import artifact_key, finished, given_path, issue_table, refused, stage_task
 
 
 def mail_credentials(workspace: Path, dry_run: bool) -> Credentials | None:
@@ -95,7 +96,11 @@ def _finished(run: MailRun, workspace: str) -> State[MailOutcome]:
 @flow(name="send-returns")
 def send_returns_flow(workspace: str = ".", period: str = "", dry_run: bool = False) -> State[MailOutcome]:
     """Mail each lead partner its pre-filled workbook; its result names the mail folder (or the dry run's outbox)."""
-    run = send_task(Path(workspace), period, dry_run)
+    try:
+        where = given_path(workspace, "workspace")
+    except UsageError as exc:
+        return refused(exc)
+    run = send_task(where, period, dry_run)
     publish_mail(run)
     return _finished(run, workspace)
 
@@ -103,7 +108,11 @@ def send_returns_flow(workspace: str = ".", period: str = "", dry_run: bool = Fa
 @flow(name="chase")
 def chase_flow(workspace: str = ".", period: str = "", dry_run: bool = False) -> State[MailOutcome]:
     """Remind each lead with no return (or an untouched one)."""
-    run = chase_task(Path(workspace), period, dry_run)
+    try:
+        where = given_path(workspace, "workspace")
+    except UsageError as exc:
+        return refused(exc)
+    run = chase_task(where, period, dry_run)
     publish_mail(run)
     return _finished(run, workspace)
 
@@ -112,7 +121,12 @@ def chase_flow(workspace: str = ".", period: str = "", dry_run: bool = False) ->
 def collect_flow(workspace: str = ".", period: str = "", dry_run: bool = False, from_folder: str | None = None
                  ) -> State[MailOutcome]:
     """Save, check and acknowledge the returns in the mailbox (or a folder of .eml files)."""
-    run = collect_task(Path(workspace), period, dry_run, Path(from_folder) if from_folder else None)
+    try:
+        where = given_path(workspace, "workspace")
+        folder = given_path(from_folder, "from_folder") if from_folder else None
+    except UsageError as exc:
+        return refused(exc)
+    run = collect_task(where, period, dry_run, folder)
     publish_mail(run)
     return _finished(run, workspace)
 

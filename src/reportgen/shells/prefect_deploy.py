@@ -42,24 +42,45 @@ FLOWS = (
 
 def deploy_flows(pool: str, name: str = "on-demand") -> list[str]:
     """Deploy every flow to the work pool `pool` under the deployment name `name`; returns their names
-    (`panel-paper/on-demand`, …). Deploying again updates them; a pool that does not exist is one clear
-    error (ReportgenError)."""
+    (`panel-paper/on-demand`, …). Deploying again updates them and keeps what was set on the server since
+    (a schedule, a workspace given as a default parameter: the redeploy after an upgrade must not silently
+    stop the monthly run). A pool that does not exist, or a name under which `reportgen serve` serves the
+    monthly deployment (replaced, its schedule and workspace would be gone), is one clear error."""
     import importlib
 
     from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import DeploymentScheduleCreate
     from prefect.deployments.runner import EntrypointType
     from prefect.exceptions import ObjectNotFound
 
+    flows = [getattr(importlib.import_module(module), function) for module, function in FLOWS]
+    earlier = {}
     with get_client(sync_client=True) as client:
         try:
             client.read_work_pool(pool)
         except ObjectNotFound:
             raise ReportgenError(f"no work pool {pool!r} on the Prefect server: create it first "
                                  f"(prefect work-pool create --type process {pool})") from None
+        for flow in flows:
+            try:
+                found = client.read_deployment_by_name(f"{flow.name}/{name}")
+            except ObjectNotFound:
+                continue
+            if found.work_pool_name is None:  # made by a runner: `reportgen serve`
+                served = (found.parameters or {}).get("workspace")
+                raise ReportgenError(
+                    f"{flow.name}/{name} on this Prefect server is served by reportgen serve"
+                    + (f" for {served}" if served else "") + f"; deploying under that name would replace it and "
+                    f"its schedule: deploy under another name (--name), or delete it first: prefect deployment "
+                    f"delete {flow.name}/{name}")
+            earlier[flow.name] = found
     deployed = []
-    for module, function in FLOWS:
-        flow = getattr(importlib.import_module(module), function)
-        flow.to_deployment(name=name, work_pool_name=pool, entrypoint_type=EntrypointType.MODULE_PATH).apply()
+    for flow in flows:
+        kept = earlier.get(flow.name)
+        schedules = [DeploymentScheduleCreate(schedule=s.schedule, active=s.active, parameters=s.parameters,
+                                              slug=s.slug) for s in kept.schedules] if kept else None
+        flow.to_deployment(name=name, work_pool_name=pool, entrypoint_type=EntrypointType.MODULE_PATH,
+                           parameters=kept.parameters if kept else None, schedules=schedules).apply()
         deployed.append(f"{flow.name}/{name}")
     return deployed
 

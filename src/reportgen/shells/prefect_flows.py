@@ -27,7 +27,7 @@ from prefect import Task, flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import TaskRun
-from prefect.context import TaskRunContext
+from prefect.context import FlowRunContext, TaskRunContext
 from prefect.states import Completed, Failed, State
 
 from reportgen.diff.changes import human_text
@@ -151,6 +151,23 @@ def refused(exc: ReportgenError) -> State[Any]:
     return Failed(name="Refused" if isinstance(exc, UsageError) else "Failed", message=str(exc), data=exc)
 
 
+def given_path(value: str, parameter: str) -> Path:
+    """A path parameter of a flow. A deployment's run starts in a folder of its worker's own (a process
+    worker's is temporary), not where the person who ran it was: a relative path there names nothing they
+    meant ("no register in /tmp/tmp…prefect/inputs"), so it is refused, saying to give the full path."""
+    path = Path(value)
+    context = FlowRunContext.get()
+    run = context.flow_run if context is not None else None
+    if path.is_absolute() or run is None or run.deployment_id is None:
+        return path
+    from prefect.runtime import deployment
+
+    flow_name = context.flow.name if context is not None and context.flow is not None else "FLOW"
+    raise UsageError(f"{parameter} {value!r} is not a full path: a deployment's run starts in a folder of the "
+                     f"worker's own ({Path.cwd()}), so give the full path: prefect deployment run "
+                     f"'{flow_name}/{deployment.name}' --param {parameter}=/full/path …")
+
+
 def artifact_key(*parts: str) -> str:
     """Prefect keys take lowercase letters, digits and dashes only."""
     return "-".join("".join(c if c.isalnum() else "-" for c in part.lower()) for part in parts if part).strip("-")
@@ -200,8 +217,9 @@ def panel_paper(workspace: str = ".", period: str | None = None, out: str | None
                 edition: Edition = "public") -> State[BuildResult]:
     """Build one draft paper (DOCX, PDF, register, issues, chase list) into a new draft folder."""
     try:
-        find_inputs(Path(workspace), period)  # a request that cannot be met fails here, before any task
-        result = build_draft(Path(workspace), period, Path(out) if out else None, edition, runner=TaskRunner())
+        where, out_path = given_path(workspace, "workspace"), given_path(out, "out") if out else None
+        find_inputs(where, period)  # a request that cannot be met fails here, before any task
+        result = build_draft(where, period, out_path, edition, runner=TaskRunner())
     except ReportgenError as exc:
         return refused(exc)
     publish_artifacts(result)
@@ -223,12 +241,13 @@ def monthly_update(workspace: str = ".", period: str | None = None,
     from reportgen.shells.mail_flows import chase_after_build, collect_before_build  # they import this module
 
     try:
-        collect_before_build(Path(workspace), period)
-        find_inputs(Path(workspace), period)
-        result = build_draft(Path(workspace), period, None, edition, runner=TaskRunner())
+        where = given_path(workspace, "workspace")
+        collect_before_build(where, period)
+        find_inputs(where, period)
+        result = build_draft(where, period, None, edition, runner=TaskRunner())
         comparison = compare_task(result.previous, result.folder) if result.previous else None
         publish_artifacts(result, comparison, result.chase)
-        chase_after_build(Path(workspace), result.paper.period)
+        chase_after_build(where, result.paper.period)
     except ReportgenError as exc:
         return refused(exc)
     return finished(len(result.blocking), f"draft {result.folder}", MonthlyResult(result, comparison))
@@ -241,8 +260,10 @@ def compare_drafts_flow(old: str, new: str, out: str | None = None, allow_restri
     different editions only with `allow_restricted` (the comparison is then marked restricted)."""
     try:
         # a request that cannot be met fails here, in one line, before any task
-        check_comparison(Path(old), Path(new), Path(out) if out else None, allow_restricted)
-        result = compare_task(Path(old), Path(new), Path(out) if out else None, allow_restricted)
+        old_path, new_path = given_path(old, "old"), given_path(new, "new")
+        out_path = given_path(out, "out") if out else None
+        check_comparison(old_path, new_path, out_path, allow_restricted)
+        result = compare_task(old_path, new_path, out_path, allow_restricted)
     except ReportgenError as exc:
         return refused(exc)
     create_markdown_artifact(markdown=f"# {result.folder}\n\n```\n{human_text(result.diff)}\n```",
@@ -258,8 +279,9 @@ def partner_returns(workspace: str = ".", period: str = "", out: str | None = No
     try:
         if not period:
             raise UsageError("a period (YYYY-MM) is needed: the month the returns are for")
-        find_inputs(Path(workspace), period, need_returns=False)  # the workbooks go out before returns come in
-        files, issues = write(Path(workspace), period, Path(out) if out else None)
+        where, out_path = given_path(workspace, "workspace"), given_path(out, "out") if out else None
+        find_inputs(where, period, need_returns=False)  # the workbooks go out before returns come in
+        files, issues = write(where, period, out_path)
     except ReportgenError as exc:
         return refused(exc)
     folder = files[0].parent if files else Path(out or Path(workspace) / "outputs" / period / "returns")

@@ -172,7 +172,7 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
                 notify("Started a Prefect server for as long as this serves; its UI: "
                        + ui_address(os.environ["PREFECT_API_URL"]))
             api_url = os.environ["PREFECT_API_URL"]
-            check_server(api_url)
+            check_server(api_url, SERVE_REMEDY)
             check_not_taken(name, workspace)
             from reportgen.shells.prefect_deploy import crash_silent_runs
 
@@ -290,12 +290,24 @@ def answers(api_url: str, timeout: float) -> bool:
         return False
 
 
-def check_server(api_url: str) -> None:
-    """One clear error when no Prefect server answers at `api_url` (down, or a mistyped address)."""
-    if not answers(api_url, timeout=10):
-        raise ReportgenError(f"no Prefect server answers at {api_url} (PREFECT_API_URL): start it "
-                             "(prefect server start), correct the address, or unset PREFECT_API_URL and serve "
-                             "starts one of its own")
+SERVE_REMEDY = ("start it (prefect server start), correct the address, or unset PREFECT_API_URL and serve starts "
+                "one of its own")
+
+
+def check_server(api_url: str, remedy: str = "start it (prefect server start) or correct the address") -> None:
+    """One clear error when no Prefect server answers at `api_url` (down, or a mistyped address), with
+    `remedy`: the UI's address (the API's without /api, as the browser shows it) and an address without
+    http:// are named as such."""
+    if answers(api_url, timeout=10):
+        return
+    base = api_url.rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        raise ReportgenError(f"PREFECT_API_URL {api_url} is not an address: it starts with http://, e.g. "
+                             "http://127.0.0.1:4200/api")
+    if not base.endswith("/api") and answers(f"{base}/api", timeout=10):
+        raise ReportgenError(f"PREFECT_API_URL {api_url} is the Prefect server's UI address; its API is {base}/api: "
+                             f"set PREFECT_API_URL={base}/api")
+    raise ReportgenError(f"no Prefect server answers at {api_url} (PREFECT_API_URL): {remedy}")
 
 
 def check_not_taken(name: str, workspace: Path) -> None:

@@ -303,6 +303,7 @@ class PdfWorkers:
         self.processes: dict[Connection, Any] = {}  # the Process, or None for a sibling forked by the first
         self.sent: dict[Connection, int] = {}  # tasks each worker has in hand
         self.used = paper is not None  # a pool forked with a paper makes that paper only
+        self.closed = False  # by its owner: the build stopping (a cancelled run) while `write` runs in a task
         context = multiprocessing.get_context("fork")
         try:
             pipes = [context.Pipe() for _ in range(count)]
@@ -343,7 +344,17 @@ class PdfWorkers:
         next(iter(self.processes)).send_bytes(pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL))
 
     def write(self, paper: Paper) -> bytes:
-        """The paper's PDF: in parts when it is long, else as one document in one worker."""
+        """The paper's PDF: in parts when it is long, else as one document in one worker. Closed by their
+        owner meanwhile (a build stopping: its run cancelled), the workers' pipes fail as a machine's I/O
+        error would ("handle is closed"): said as the stop it is, so it is not retried."""
+        try:
+            return self._write(paper)
+        except (OSError, EOFError, ReportgenError):
+            if self.closed:
+                raise ReportgenError("the PDF was not written: the build was stopped") from None
+            raise
+
+    def _write(self, paper: Paper) -> bytes:
         started = time.perf_counter()
         # decided before the paper is sent: sending waits for a worker still warming up to read it
         schedule = _schedule(paper, len(self.processes)) if in_parts(paper, self.templates) else None
@@ -412,6 +423,7 @@ class PdfWorkers:
         Workers that never got a paper (the build stopped before it) are terminated at once: a build
         that fails on its inputs should not wait for WeasyPrint to finish loading.
         """
+        self.closed = True
         for connection in self.processes:
             with contextlib.suppress(OSError):
                 connection.send(None)
