@@ -376,6 +376,43 @@ def test_deploying_again_keeps_the_schedule_and_workspace_set_on_the_server(serv
     assert plain.parameters == {} and plain.schedules == []  # nothing set, nothing added
 
 
+def test_deploy_with_a_workspace_schedules_its_monthly_run_on_the_pools_workers(server, tmp_path: Path) -> None:
+    """The schedule in reportgen.toml reached a server only through `reportgen serve`, whose runs go in its
+    own process: an IT person with a work pool and workers had no scheduled monthly run, and changing the cron
+    then deploying again did nothing. `reportgen deploy --workspace` deploys it on the pool, on that cron."""
+    from prefect.client.orchestration import SyncPrefectClient
+
+    api_url, home = server
+    env = prefect_env(home, api_url)
+    workspace = copy_example(tmp_path / "ws")
+    run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "scheduled", "--overwrite"], env)
+    deploy = [str(BIN / "reportgen"), "deploy", "--pool", "scheduled", "--name", "sched-demand",
+              "--workspace", str(workspace), "--monthly-name", "sched"]
+    printed = run_cli(deploy, env)
+    assert (f"Deployed monthly-update/sched to work pool scheduled for {workspace}: cron '0 7 1 * *' "
+            "(Europe/London), run by the pool's workers") in printed
+
+    def deployed() -> tuple[object, ...]:
+        with SyncPrefectClient(api_url) as client:
+            found = client.read_deployment_by_name("monthly-update/sched")
+        return (found.work_pool_name, found.parameters,
+                [(s.schedule.cron, s.schedule.timezone, s.active) for s in found.schedules])  # type: ignore[union-attr]
+
+    assert deployed() == ("scheduled", {"workspace": str(workspace)}, [("0 7 1 * *", "Europe/London", True)])
+    settings = workspace / "reportgen.toml"
+    with settings.open("a", encoding="utf-8") as appended:  # the example keeps the default schedule
+        appended.write('\n[schedule]\ncron = "30 6 2 * *"\n')
+    run_cli(deploy, env)  # the cron changed in reportgen.toml: deploying again sets it
+    assert deployed() == ("scheduled", {"workspace": str(workspace)}, [("30 6 2 * *", "Europe/London", True)])
+    with running([str(BIN / "prefect"), "worker", "start", "--pool", "scheduled"], env, tmp_path / "worker.log"):
+        done = run_deployment("monthly-update/sched", env)  # the workspace is the deployment's own
+        assert final_state(done) == "Completed", done + (tmp_path / "worker.log").read_text()
+    assert (workspace / "outputs" / "2026-10" / "draft-01" / "paper.pdf").is_file()
+    # the scheduled name may not be the on-demand one
+    same = run_cli([*deploy[:-1], "sched-demand"], env, expect=2)
+    assert "--monthly-name sched-demand is the name of the on-demand deployments" in same
+
+
 def test_a_run_whose_worker_stops_mid_run_ends_crashed_and_publishes_nothing(tmp_path: Path) -> None:
     """Prefect leaves a run Running for ever when the worker running it stops in the middle of it
     (PrefectHQ/prefect#16746). `reportgen deploy` sets the automation that marks it Crashed once its

@@ -300,10 +300,11 @@ def run_serve(workspace: Path, name: str = "monthly") -> int:
     return OK
 
 
-def run_deploy(pool: str, name: str = "on-demand", crash_after: int = 10) -> int:
+def run_deploy(pool: str, name: str = "on-demand", crash_after: int = 10, workspace: Path | None = None,
+               monthly_name: str = "monthly") -> int:
     from reportgen.shells.serve import deploy
 
-    deploy(pool, name, crash_after, lambda line: print(line, flush=True))
+    deploy(pool, name, crash_after, lambda line: print(line, flush=True), workspace, monthly_name)
     return OK
 
 

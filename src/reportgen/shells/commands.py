@@ -132,6 +132,18 @@ def deploy_name() -> click.Parameter:
                         help="the deployments' name: panel-paper/NAME, monthly-update/NAME, …")
 
 
+def deploy_workspace() -> click.Parameter:
+    return click.Option(["--workspace"], type=PATH, default=None, metavar="DIR",
+                        help="also deploy this workspace's monthly run to the pool, on the cron of its "
+                        "reportgen.toml [schedule] (a full path the workers can read)")
+
+
+def monthly_name() -> click.Parameter:
+    return click.Option(["--monthly-name"], default="monthly", show_default=True, metavar="NAME",
+                        help="with --workspace: the scheduled deployment's name, monthly-update/NAME (one per "
+                        "workspace on the server)")
+
+
 def crash_after() -> click.Parameter:
     return click.Option(["--crash-after"], type=click.IntRange(min=1), default=10, show_default=True,
                         metavar="MINUTES", help="mark a run Crashed when nothing is heard of it this long after "
@@ -196,8 +208,10 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
             "Deploy every flow (panel-paper, monthly-update, compare-drafts, partner-returns, send-returns, "
             "collect, chase) to a process work pool on the Prefect server at PREFECT_API_URL, and set the "
             "automation that marks a run Crashed when the process running it stops mid-run (a worker stopped, "
-            "a machine down), which Prefect would otherwise show as Running for ever. Deploying again updates "
-            "them.", (pool, deploy_name, crash_after)),
+            "a machine down), which Prefect would otherwise show as Running for ever. With --workspace, also "
+            "the workspace's monthly run, monthly-update/monthly, on the cron of its reportgen.toml, run by the "
+            "pool's workers. Deploying again updates them.",
+            (pool, deploy_name, deploy_workspace, monthly_name, crash_after)),
 )}
 
 EXITS = " Exit 0 done, 1 blocking issues found, 2 wrong usage."

@@ -17,6 +17,7 @@ is never touched.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from reportgen.errors import ReportgenError
 
@@ -111,3 +112,41 @@ def crash_silent_runs(within: timedelta = DEFAULT_WITHIN) -> None:
         for existing in client.read_automations_by_name(SILENT_RUNS):
             client.delete_automation(existing.id)
         client.create_automation(automation)
+
+
+def check_monthly_deployable(name: str) -> None:
+    """Refuse a `monthly-update/<name>` that `reportgen serve` serves (a deployment with no work pool):
+    deployed to a pool as well, the month would be built twice, by serve and by a worker."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    from reportgen.shells.prefect_flows import monthly_update
+
+    with get_client(sync_client=True) as client:
+        try:
+            found = client.read_deployment_by_name(f"{monthly_update.name}/{name}")
+        except ObjectNotFound:
+            return
+    if found.work_pool_name is None:
+        raise ReportgenError(
+            f"{monthly_update.name}/{name} on this Prefect server is served by reportgen serve; deploying it to "
+            f"the pool too would build the month twice: stop serving and delete it first (prefect deployment "
+            f"delete {monthly_update.name}/{name}), or give another --monthly-name")
+
+
+def deploy_monthly(pool: str, name: str, workspace: Path, cron: str, timezone: str) -> str:
+    """The workspace's monthly run deployed to the work pool `pool` as `monthly-update/<name>`, on `cron`
+    (reportgen.toml [schedule]): deploying again sets the schedule anew, so a changed cron takes effect.
+    (`check_monthly_deployable` first.)"""
+    from prefect.deployments.runner import EntrypointType, RunnerDeployment
+    from prefect.schedules import Cron
+
+    from reportgen.shells.prefect_flows import monthly_update
+
+    deployment = monthly_update.to_deployment(name=name, work_pool_name=pool,
+                                              entrypoint_type=EntrypointType.MODULE_PATH,
+                                              parameters={"workspace": str(workspace)},
+                                              schedules=[Cron(cron, timezone=timezone)])
+    assert isinstance(deployment, RunnerDeployment)  # called outside an event loop, it returns its result
+    deployment.apply()
+    return f"{monthly_update.name}/{name}"

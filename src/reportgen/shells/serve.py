@@ -251,12 +251,18 @@ async def until_stopped(runner: Runner, stops: Stops) -> None:
                 raise
 
 
-def deploy(pool: str, name: str, crash_after_minutes: int, notify: Callable[[str], None]) -> None:
+def deploy(pool: str, name: str, crash_after_minutes: int, notify: Callable[[str], None],
+           workspace: Path | None = None, monthly_name: str = DEPLOYMENT) -> None:
     """`reportgen deploy`: every flow deployed to the work pool `pool` on the server at PREFECT_API_URL,
-    and the automation that marks a run Crashed when its process stops mid-run (`prefect_deploy`)."""
+    and the automation that marks a run Crashed when its process stops mid-run (`prefect_deploy`). With
+    `workspace`, also its monthly run (`monthly_name`) on the cron of its reportgen.toml, for the pool's
+    workers: the schedule of a server with workers, where `serve` runs the flow in its own process."""
     from datetime import timedelta
 
     configure()
+    settings = None
+    if workspace is not None:  # no folder, wrong settings or no register: one clear error before anything is set
+        workspace, settings, _register = open_workspace(workspace)
     api_url = os.environ.get("PREFECT_API_URL")
     if not api_url:
         raise UsageError("set PREFECT_API_URL to the API of the Prefect server your workers use (e.g. "
@@ -264,15 +270,30 @@ def deploy(pool: str, name: str, crash_after_minutes: int, notify: Callable[[str
     check_server(api_url)
     from prefect.settings import get_current_settings
 
-    from reportgen.shells.prefect_deploy import crash_silent_runs, deploy_flows
+    from reportgen.shells.prefect_deploy import (
+        check_monthly_deployable,
+        crash_silent_runs,
+        deploy_flows,
+        deploy_monthly,
+    )
 
     heartbeat = get_current_settings().flows.heartbeat_frequency
     if heartbeat is not None and crash_after_minutes * 60 < 2 * heartbeat:
         raise UsageError(f"--crash-after {crash_after_minutes} minutes is too short for a heartbeat every "
                          f"{heartbeat} s (PREFECT_FLOWS_HEARTBEAT_FREQUENCY): a run still going would be marked "
                          f"Crashed; give at least {-(-2 * heartbeat // 60)} minutes")
+    if workspace is not None and monthly_name == name:
+        raise UsageError(f"--monthly-name {monthly_name} is the name of the on-demand deployments (--name): give "
+                         "the scheduled one another")
+    if workspace is not None:
+        check_not_taken(monthly_name, workspace)
+        check_monthly_deployable(monthly_name)
     for deployment in deploy_flows(pool, name):
         notify(f"Deployed {deployment} to work pool {pool}")
+    if workspace is not None and settings is not None:
+        deployed = deploy_monthly(pool, monthly_name, workspace, settings.schedule.cron, settings.schedule.timezone)
+        notify(f"Deployed {deployed} to work pool {pool} for {workspace}: cron {settings.schedule.cron!r} "
+               f"({settings.schedule.timezone}), run by the pool's workers")
     crash_silent_runs(timedelta(minutes=crash_after_minutes))
     notify(f"A run whose process stops mid-run is marked Crashed {crash_after_minutes} minutes after its last "
            "heartbeat. Run one with:\n"
