@@ -370,3 +370,29 @@ def test_the_docx_numbers_table_with_unrecognised_statuses_fits_the_page(tmp_pat
     widths = [column.width.inches for column in numbers.columns]
     assert sum(widths) <= 6.3 + 1e-6 and widths[-2] >= 1.0 and min(widths[1:5]) >= 0.95  # "Completed" whole
     assert [c.text for c in numbers.rows[2].cells][-2:] == ["1", "6"]
+
+
+def test_progress_over_time_stays_on_portrait_pages_and_each_table_of_numbers_on_one(tmp_path: Path) -> None:
+    """The README's order (September's draft, then October's): in the example's PDF (one document, a short
+    paper) "Progress over time" ran over onto a landscape page, as the plan's, and its table by section
+    broke two rows then three over the two pages."""
+    import pdfplumber
+
+    from conftest import copy_example
+
+    root = copy_example(tmp_path / "ws")
+    build_draft(root, period="2026-09")
+    folder = build_draft(root, period="2026-10").folder
+    with pdfplumber.open(folder / "paper.pdf") as pdf:
+        texts = [page.extract_text() or "" for page in pdf.pages]
+        plan = next(number for number, text in enumerate(texts) if "Delivery plan" in text.splitlines()[1:3])
+        progress = next(number for number, text in enumerate(texts) if "Progress over time" in text)
+        assert progress < plan
+        assert all(page.width < page.height for page in pdf.pages[:plan])  # the front matter: portrait
+        assert all(page.width > page.height for page in pdf.pages[plan:])  # the plan: landscape
+    sections = ["No section", "Prevention First", "Supporting Victims", "Criminal Justice", "Public Confidence"]
+    holding = [number for number, text in enumerate(texts[:plan])
+               if re.search(r"(?m)^Section Completed In progress", text)]
+    assert len(holding) == 1
+    rows = [line.split(" ")[0] for line in texts[holding[0]].splitlines()]
+    assert all(any(section.startswith(first) for first in rows) for section in sections)
