@@ -49,13 +49,13 @@ from reportgen.diff.changes import (
     same_action,
     word_diff,
 )
-from reportgen.diff.redline import redline_blocks, redline_narrative, redline_paper
+from reportgen.diff.redline import redline_blocks, redline_cell, redline_narrative, redline_paper
 from reportgen.diff.render import DiffResult, compare_drafts, default_out
 from reportgen.diff.summary import render_diff_html, write_diff_docx
 from reportgen.drafts.folders import load_draft
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, RichText, plain_text
-from reportgen.render.docx.layout import page_headers
+from reportgen.render.docx.layout import page_headers, whole_change
 from reportgen.render.docx.writer import write_docx
 from reportgen.render.docx.xml import Element, text_of
 from reportgen.run.build import build_draft
@@ -674,6 +674,17 @@ def test_redline_narrative_reject_gives_old_blocks_and_accept_gives_new(old: Ric
     assert _kept(redlined, "del") == [(b.kind, b.text) for b in new]
 
 
+@given(_BLOCKS, _BLOCKS)
+def test_redline_cell_reject_gives_old_blocks_and_accept_gives_new(old: RichText, new: RichText) -> None:
+    """As the DOCX writer resolves a cell's blocks: one every word of which is marked is a paragraph only
+    one draft has (`whole_change`), an empty unmarked one an empty paragraph both have."""
+    redlined = redline_cell(old, new)
+    for drop, version in (("ins", old), ("del", new)):
+        kept = [(b.kind, "".join(i.text for i in b.inlines if i.change != drop)) for b in redlined
+                if whole_change(b) != drop]
+        assert kept == [(b.kind, b.text) for b in version]
+
+
 def test_a_narrative_list_item_added_or_gone_is_an_item_in_the_comparison(tmp_path: Path) -> None:
     """A bullet only one draft has is its own list paragraph, inserted or deleted whole (it was a tracked
     line break inside the item before); a reworded one is redlined word by word where it is."""
@@ -700,6 +711,52 @@ def test_a_narrative_list_item_added_or_gone_is_an_item_in_the_comparison(tmp_pa
     html = lxml.html.fromstring(render_diff_html(diff_drafts(old, new), old, new, TEMPLATE.parent))
     items = [li.text_content() for li in html.find_class("narrative-changes")[0].iter("li")]
     assert items[-1] == "1 action has no update this period", items
+
+
+def _explained(paper: Paper, ref: int, raw: str) -> Paper:
+    """`paper` with action `ref`'s explanation as a build keeps what a partner wrote (parsed into blocks)."""
+    from reportgen.paper.richtext import parse_explanation
+
+    rich = parse_explanation(raw)
+    cell = PaperCell("explanation", plain_text(rich), rich)
+    return dataclasses.replace(paper, sections=tuple(dataclasses.replace(section, rows=tuple(
+        dataclasses.replace(_with_cells(row, explanation=cell), explanation=raw) if row.ref == ref else row
+        for row in section.rows)) for section in paper.sections))
+
+
+def _cell_paragraphs(document: docx.document.Document, ref: int, key: str = "explanation") -> list[tuple[str, str]]:
+    """(style, text) of each paragraph of action `ref`'s cell, tracked words included."""
+    row = next(row for row in plan_table(document).rows if all_text(row._tr.tc_lst[0]).strip() == str(ref))
+    cell = row.cells[[column.key for column in make_paper(1).columns].index(key)]
+    return [(paragraph.style.name, all_text(paragraph._p)) for paragraph in cell.paragraphs]
+
+
+@pytest.mark.parametrize(("was", "now"), [
+    ("Phase 2 has begun.", "Phase 2 has begun:\n• first item\n• second item\n• third item"),
+    ("Phase 2 has begun:\n• first item\n• second item\n• third item", "Phase 2 has begun."),
+    ("Phase 2 has begun:\n• first item\n• third item", "Phase 2 has begun:\n• first item\n• second item\n• third item"),
+    ("Phase 2 has begun:\n• first item\n• second item", "Phase 2 is under way.\n\nA second paragraph.\n• second item"),
+])
+def test_a_list_item_added_to_or_gone_from_a_cell_is_an_item_in_the_comparison(tmp_path: Path, was: str,
+                                                                                 now: str) -> None:
+    """An explanation that gains (loses) list items: each is its own list paragraph in diff.docx, inserted
+    (deleted) with its paragraph mark, so accepting every change gives the new draft's paragraphs and their
+    styles and rejecting them the old draft's (the items were tracked line breaks inside one paragraph);
+    diff.html shows them as list items."""
+    paper = make_paper(6, sections=2)
+    old, new = _explained(paper, 2, was), _explained(paper, 2, now)
+    for name, version in (("old.docx", old), ("new.docx", new)):
+        write_docx(version, TEMPLATE, tmp_path / name)
+    diff = diff_drafts(old, new)
+    write_diff_docx(old, new, diff, TEMPLATE, tmp_path / "diff.docx")
+    for resolved, version in ((reject_all, "old.docx"), (accept_all, "new.docx")):
+        expected = _cell_paragraphs(open_docx(tmp_path / version), 2)
+        assert _cell_paragraphs(resolved(open_docx(tmp_path / "diff.docx")), 2) == expected, version
+        assert table_text(resolved(open_docx(tmp_path / "diff.docx"))) == table_text(open_docx(tmp_path / version))
+    assert not list(open_docx(tmp_path / "diff.docx").element.body.iter(qn("w:br")))  # no tracked line breaks
+    html = lxml.html.fromstring(render_diff_html(diff, old, new, TEMPLATE.parent))
+    items = [li.text_content() for li in html.find_class("reworded")[0].iter("li")]
+    assert set(items) == {line[2:] for line in f"{was}\n{now}".split("\n") if line.startswith("• ")}, items
 
 
 # ---------------------------------------------------------------- rich cells, notes and links

@@ -5,11 +5,12 @@ marked `change="del"`/`"ins"`, withdrawn actions put back where they were as del
 actions marked as inserted rows, and an action moved to another section both (`moved_refs`), as is
 every action of drafts of different plans (`unpaired_refs`);
 `reportgen.render.docx.writer.write_docx` turns the marks into Word tracked changes (w:del, w:ins), so
-a reviewer can accept or reject each one. Rejecting them all gives back the
-old table's text, accepting them all the new table's. A changed cell is compared as text: paragraph
-breaks both drafts share stay paragraphs, one only a draft has becomes a tracked line break; bold,
-italic and links are kept on each word (a word whose link or formatting changed counts as deleted and
-inserted). A status cell is compared as the Paper draws it (`Paper.status_cell`: label, then notes).
+a reviewer can accept or reject each one. Rejecting them all gives back the old table's paragraphs,
+accepting them all the new table's. A changed cell is compared block by block (`redline_cell`): a
+paragraph or list item both drafts have is redlined word by word, one only a draft has is inserted or
+deleted whole, as its own paragraph; bold, italic and links are kept on each word (a word whose link or
+formatting changed counts as deleted and inserted). A status cell is compared as the Paper draws it
+(`Paper.status_cell`: label, then notes).
 The paper's issues blocking publication are those of both drafts, in order (`blocking_redline` says
 which line each draft has), so the template lays out each where it goes and the writer marks it.
 
@@ -18,7 +19,7 @@ Decides no content: words and order come from the two papers and the `DraftDiff`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
 from typing import Literal, NamedTuple
@@ -96,22 +97,42 @@ def redline_narrative(old: RichText, new: RichText) -> RichText:
     (paired in order, by its kind and words) redlined word by word; one only a draft has inserted or
     deleted whole, as its own block (a list item added stays an item, not a line break inside the one
     before). Rejecting every mark gives back the old blocks, accepting them the new ones."""
+    return tuple(block for block, _ in _redlined_by_block(old, new, least=0.5))
+
+
+def redline_cell(old: RichText, new: RichText) -> RichText:
+    """A table cell with change marks, block by block as `redline_narrative` does (a list item added to an
+    explanation is its own inserted item), except that blocks of the same kind pair however few words
+    they share: a cell reworded from end to end stays one paragraph redlined word by word.
+
+    A block every word of which is marked is a block only one draft has (the writer tracks its paragraph
+    mark too, `reportgen.render.docx.layout.whole_change`): a paired block whose words are all new (or
+    all gone: its partner was empty) keeps an unmarked empty inline, so that its paragraph stays."""
     blocks: list[Block] = []
-    for old_index, new_index in _paired_blocks(old, new):
+    for block, paired in _redlined_by_block(old, new, least=0.0):
+        if paired and block.inlines and all(inline.change for inline in block.inlines):
+            block = replace(block, inlines=(*block.inlines, Inline("")))
+        blocks.append(block)
+    return tuple(blocks)
+
+
+def _redlined_by_block(old: RichText, new: RichText, least: float) -> Iterator[tuple[Block, bool]]:
+    """Each pair of `_paired_blocks` redlined word by word (and True); a block without a partner marked
+    whole (and False)."""
+    for old_index, new_index in _paired_blocks(old, new, least):
         if old_index is not None and new_index is None:
-            blocks.extend(marked_blocks((old[old_index],), "del"))
+            yield marked_blocks((old[old_index],), "del")[0], False
         elif new_index is not None and old_index is None:
-            blocks.extend(marked_blocks((new[new_index],), "ins"))
+            yield marked_blocks((new[new_index],), "ins")[0], False
         elif old_index is not None and new_index is not None:
             same = old[old_index] == new[new_index]
-            blocks.extend((new[new_index],) if same else redline_blocks((old[old_index],), (new[new_index],)))
-    return tuple(blocks)
+            yield (new[new_index] if same else redline_blocks((old[old_index],), (new[new_index],))[0]), True
 
 
 def _paired_blocks(old: RichText, new: RichText, least: float = 0.5) -> list[tuple[int | None, int | None]]:
     """(old index, new index) of the blocks of two texts, in order; None where a block has no partner.
-    Blocks pair when equal, or, between equal ones, when at least `least` of their words match (the
-    pairing with the most matching words, order kept)."""
+    Blocks pair when equal, or, between equal ones, when of the same kind and at least `least` of their
+    words match (the pairing with the most matching words, order kept)."""
     pairs: list[tuple[int | None, int | None]] = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if op == "equal":
@@ -140,17 +161,18 @@ def _paired_blocks(old: RichText, new: RichText, least: float = 0.5) -> list[tup
 
 
 def _likeness(old: Block, new: Block) -> float:
-    """The share of the two blocks' words that match (0 to 1); 0 between blocks of different kinds (a
+    """The share of the two blocks' words that match (0 to 1); -1 between blocks of different kinds (a
     paragraph made a list item is deleted and inserted: Word would not track the change of kind)."""
     if (old.kind, old.level) != (new.kind, new.level):
-        return 0.0
+        return -1.0
     return SequenceMatcher(None, tokens(old.text), tokens(new.text), autojunk=False).ratio()
 
 
 def marked_blocks(blocks: RichText, change: Change) -> RichText:
-    """Every inline of `blocks` marked as deleted or inserted: a withdrawn or added action's cell."""
-    return tuple(replace(block, inlines=tuple(replace(i, change=change) for i in block.inlines))
-                 for block in blocks)
+    """Every inline of `blocks` marked as deleted or inserted: a withdrawn or added action's cell, a block
+    only one draft has (an empty block gets an empty marked inline, so that its paragraph is marked too)."""
+    return tuple(replace(block, inlines=tuple(replace(i, change=change) for i in block.inlines)
+                         or (Inline("", change=change),)) for block in blocks)
 
 
 def _block_like(new: RichText, start: int, inlines: list[Inline]) -> Block:
@@ -214,7 +236,7 @@ def redline_row(old: PaperRow, new: PaperRow, old_paper: Paper, new_paper: Paper
         if before == after:
             cells.append(_new_cell(new, key))
         else:
-            cells.append(PaperCell(key, _cell_text(new, key), redline_blocks(before, after)))
+            cells.append(PaperCell(key, _cell_text(new, key), redline_cell(before, after)))
     if notes_moved:
         return replace(new, cells=tuple(cells), note="", movement="")
     return replace(new, cells=tuple(cells))
@@ -369,7 +391,9 @@ def blocking_redline(old: Paper, new: Paper) -> RichText:
 
 
 def field_blocks(field: str, old: str, new: str) -> RichText:
-    """Old and new wording of one field, redlined as the paper shows it (explanations parsed)."""
-    parse = parse_explanation if field == "explanation" else text_blocks
-    return redline_blocks(parse(old), parse(new))
+    """Old and new wording of one field, redlined as the paper shows it (explanations parsed, and compared
+    block by block as the plan's cells are: `redline_cell`)."""
+    if field == "explanation":
+        return redline_cell(parse_explanation(old), parse_explanation(new))
+    return redline_blocks(text_blocks(old), text_blocks(new))
 

@@ -8,11 +8,10 @@ from collections.abc import Iterable, Mapping
 from copy import deepcopy
 
 from docx.oxml.ns import qn
-from lxml import etree
 
 from reportgen.errors import ReportgenError
-from reportgen.model import Block, Paper, Progress, RichText, in_cell
-from reportgen.render.docx.layout import Layout, page_headers
+from reportgen.model import Paper, Progress, RichText, in_cell
+from reportgen.render.docx.layout import Layout, page_headers, whole_change
 from reportgen.render.docx.progress import add_progress
 from reportgen.render.docx.xml import W_P, W_PPR, W_R, W_RPR, W_TC, W_TR, Element, text_of, xml_safe
 
@@ -40,9 +39,7 @@ def fill_narrative(layout: Layout, narrative: RichText) -> None:
     p_pr = deepcopy(marker_props) if marker_props is not None else None
     if p_pr is not None and p_pr.find(qn("w:sectPr")) is not None:
         p_pr.remove(p_pr.find(qn("w:sectPr")))
-    for block, paragraph in zip(narrative, layout.blocks(narrative, p_pr, None)):
-        if (change := _whole_change(block)) is not None:  # in a comparison: a block only one draft has
-            _paragraph_marked(layout, paragraph, change)
+    for paragraph in layout.tracked_blocks(narrative, p_pr, None):  # in a comparison: blocks one draft has marked
         marker.addprevious(paragraph)
     if marker_props is not None and marker_props.find(qn("w:sectPr")) is not None:
         for child in [c for c in marker if c.tag != W_PPR]:
@@ -143,37 +140,18 @@ def _put_tracked(layout: Layout, paragraph: Element, wording: RichText, whole: b
     """`paragraph` replaced by `wording` with its change marks, in its paragraph and first run's formatting;
     when `whole` and every word is inserted (deleted), its paragraph mark is too."""
     p_pr, r_pr = _formatting(paragraph)
-    change = _whole_change(*wording) if whole else None  # a subtitle the old paper lacked, an issue gone
+    change = whole_change(*wording) if whole else None  # a subtitle the old paper lacked, an issue gone
     for tracked in layout.blocks(wording, p_pr, r_pr):
         if change is not None:  # its paragraph is inserted (deleted) too
-            _paragraph_marked(layout, tracked, change)
+            layout.mark_paragraph(tracked, change)
         paragraph.addprevious(tracked)
     paragraph.getparent().remove(paragraph)
-
-
-def _whole_change(*blocks: Block) -> str | None:
-    """"ins" ("del") when every word of `blocks` is inserted (deleted), else None."""
-    changes = {inline.change for block in blocks for inline in block.inlines}
-    return changes.pop() if len(changes) == 1 else None
 
 
 def _formatting(paragraph: Element) -> tuple[Element | None, Element | None]:
     """A paragraph's properties and its first run's."""
     run = paragraph.find(f".//{W_R}")
     return paragraph.find(W_PPR), run.find(W_RPR) if run is not None else None
-
-
-def _paragraph_marked(layout: Layout, paragraph: Element, change: str) -> None:
-    """Track the paragraph mark as inserted or deleted, so that rejecting (accepting) the change removes
-    the paragraph."""
-    p_pr = paragraph.find(W_PPR)
-    if p_pr is None:
-        p_pr = etree.Element(W_PPR)
-        paragraph.insert(0, p_pr)
-    mark_props = p_pr.find(W_RPR)
-    if mark_props is None:
-        mark_props = etree.SubElement(p_pr, W_RPR)  # last in pPr: no section break or change here
-    mark_props.insert(0, layout.change_mark(change))
 
 
 def mark_blocking(layout: Layout, lines: RichText) -> None:

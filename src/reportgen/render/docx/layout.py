@@ -113,6 +113,27 @@ class Layout:
             paragraphs.append(self.block(block, p_pr, r_pr, num_id))
         return paragraphs
 
+    def tracked_blocks(self, blocks: RichText, p_pr: Element | None, r_pr: Element | None) -> list[Element]:
+        """Paragraphs for `blocks` (`blocks`); in a comparison, the paragraph mark of a block only one draft
+        has (every word inserted, or deleted: `whole_change`) is tracked with its words."""
+        paragraphs = self.blocks(blocks, p_pr, r_pr)
+        for block, paragraph in zip(blocks, paragraphs):
+            if (change := whole_change(block)) is not None:
+                self.mark_paragraph(paragraph, change)
+        return paragraphs
+
+    def mark_paragraph(self, paragraph: Element, change: str) -> None:
+        """Track the paragraph mark as inserted or deleted, so that rejecting (accepting) the change removes
+        the paragraph."""
+        p_pr = paragraph.find(W_PPR)
+        if p_pr is None:
+            p_pr = etree.Element(W_PPR)
+            paragraph.insert(0, p_pr)
+        mark_props = p_pr.find(W_RPR)
+        if mark_props is None:
+            mark_props = etree.SubElement(p_pr, W_RPR)  # last in pPr: no section break or change here
+        mark_props.insert(0, self.change_mark(change))
+
     def block(self, block: Block, p_pr: Element | None, r_pr: Element | None, num_id: str | None = None
               ) -> Element:
         inlines: Iterable[Inline] = block.inlines
@@ -212,6 +233,12 @@ class Layout:
         if inline.underline:
             set_ordered(props, flag("w:u", "single"), RPR_ORDER)
         return props
+
+
+def whole_change(*blocks: Block) -> str | None:
+    """"ins" ("del") when every word of `blocks` is inserted (deleted), else None."""
+    changes = {inline.change for block in blocks for inline in block.inlines}
+    return changes.pop() if len(changes) == 1 else None
 
 
 def link_target(href: str | None) -> str | None:

@@ -134,11 +134,18 @@ class _PlanWriter:
                 continue
             cell = by_key.get(column.key)
             if cell is not None and cell.rich:
-                paragraphs = self.layout.blocks(cell.blocks, proto.p_pr, proto.r_pr)
+                paragraphs = self.rich_paragraphs(row, cell, proto)
                 tc.extend(paragraphs or [self.layout.paragraph(proto.p_pr)])  # a cell needs one paragraph
             else:
                 tc.extend(self.layout.text_paragraphs(cell.text if cell is not None else "", proto))
         return tr
+
+    def rich_paragraphs(self, row: PaperRow, cell: PaperCell, proto: CellProto) -> list[Element]:
+        """A cell's paragraphs; in a comparison, a paragraph or list item only one draft has is inserted
+        or deleted with its paragraph mark (not in a row added or withdrawn whole: the row is marked)."""
+        if row.change in ("ins", "del"):
+            return self.layout.blocks(cell.blocks, proto.p_pr, proto.r_pr)
+        return self.layout.tracked_blocks(cell.blocks, proto.p_pr, proto.r_pr)
 
     def near_a_page(self, row: PaperRow) -> bool:
         """Whether the row's tallest cell is, by an estimate of its lines, most of a landscape page long."""
@@ -161,7 +168,7 @@ class _PlanWriter:
         if status.colour is not None:
             shade(tc_pr, status.colour.fill)
         if cell is not None and cell.rich:  # a draft comparison: the label as tracked changes
-            tc.extend(self.layout.blocks(cell.blocks, proto.p_pr, proto.r_pr))
+            tc.extend(self.rich_paragraphs(row, cell, proto))
         else:
             tc.extend(self.layout.text_paragraphs(status.label, proto))
         for note in status.notes:
