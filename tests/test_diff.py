@@ -216,10 +216,15 @@ def _reject(body: Element) -> None:
     for change in list(body.iter(qn("w:tcPrChange"))):  # a cell's shading changed: the old properties
         tc_pr = change.getparent()
         tc_pr.getparent().replace(tc_pr, change.find(qn("w:tcPr")))
-    for paragraph in list(body.iter(qn("w:p"))):  # an inserted paragraph mark: the paragraph goes
-        if paragraph.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{W_INS}") is not None:
-            assert not [t for t in paragraph.iter(qn("w:t")) if t.getparent().getparent().tag != W_INS]
-            paragraph.getparent().remove(paragraph)
+    for change in list(body.iter(qn("w:pPrChange"))):  # a paragraph's properties changed: the old ones
+        p_pr = change.getparent()
+        kept = p_pr.find(W_RPR_TAG)
+        old = change.find(qn("w:pPr"))
+        for child in list(p_pr):
+            p_pr.remove(child)
+        for child in [*old, *([kept] if kept is not None else [])]:
+            p_pr.append(child)
+    _join_marked(body, W_INS)  # an inserted paragraph mark goes: the paragraph joins the next
     for mark in list(body.iter(W_INS)):
         mark.getparent().remove(mark)
     for mark in list(body.iter(W_DEL)):
@@ -235,10 +240,9 @@ def accept_all(document: docx.document.Document) -> docx.document.Document:
 
 
 def _accept(body: Element) -> None:
-    for paragraph in list(body.iter(qn("w:p"))):  # a deleted paragraph mark, all its words deleted: it goes
-        if paragraph.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{W_DEL}") is not None:
-            assert not [t for t in paragraph.iter(qn("w:t")) if t.getparent().getparent().tag != W_DEL]
-            paragraph.getparent().remove(paragraph)
+    for change in list(body.iter(qn("w:pPrChange"))):
+        change.getparent().remove(change)
+    _join_marked(body, W_DEL)  # a deleted paragraph mark goes: the paragraph joins the next
     for tr in list(body.iter(W_TR)):
         if row_change(tr) == "del":
             tr.getparent().remove(tr)
@@ -248,6 +252,29 @@ def _accept(body: Element) -> None:
         mark.getparent().remove(mark)
     for mark in list(body.iter(W_INS)):
         _unwrap(mark)
+
+
+W_RPR_TAG = qn("w:rPr")
+
+
+def _join_marked(body: Element, tag: str) -> None:
+    """As Word does when a paragraph mark goes: the paragraph's content joins the start of the next
+    paragraph, which keeps its own properties; a paragraph with no paragraph after it in its container (a
+    cell's last, before a table) goes, and must then hold nothing but what goes with it."""
+    for paragraph in list(body.iter(qn("w:p"))):
+        mark = paragraph.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{tag}")
+        if mark is None:
+            continue
+        mark.getparent().remove(mark)
+        after = paragraph.getnext()
+        if after is None or after.tag != qn("w:p"):
+            assert not [t for t in paragraph.iter(qn("w:t")) if t.getparent().getparent().tag != tag]
+            paragraph.getparent().remove(paragraph)
+            continue
+        start = 1 if after.find(qn("w:pPr")) is not None else 0
+        for offset, child in enumerate([child for child in paragraph if child.tag != qn("w:pPr")]):
+            after.insert(start + offset, child)
+        paragraph.getparent().remove(paragraph)
 
 
 def _unwrap(element: object) -> None:

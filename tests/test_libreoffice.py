@@ -200,3 +200,88 @@ def test_a_return_workbook_saved_again_by_libreoffice_still_says_its_period(tmp_
     october = filed["2026-10"]
     assert "return-wrong-period" not in {i.code for i in october.issues}
     assert police <= {a.ref for a in october.checked.merged.actions if a.state is UpdateState.UPDATED}
+
+
+RESOLVE_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">
+Sub Resolve(inPath As String, outPath As String, how As String)
+  Dim hidden(0) As New com.sun.star.beans.PropertyValue
+  hidden(0).Name = "Hidden" : hidden(0).Value = True
+  doc = StarDesktop.loadComponentFromURL(ConvertToURL(inPath), "_blank", 0, hidden())
+  dispatcher = createUnoService("com.sun.star.frame.DispatchHelper")
+  Dim none(0) As New com.sun.star.beans.PropertyValue
+  frame = doc.getCurrentController().getFrame()
+  dispatcher.executeDispatch(frame, ".uno:" &amp; how &amp; "AllTrackedChanges", "", 0, none())
+  Dim filter(0) As New com.sun.star.beans.PropertyValue
+  filter(0).Name = "FilterName" : filter(0).Value = "MS Word 2007 XML"
+  doc.storeToURL(ConvertToURL(outPath), filter())
+  doc.close(True)
+End Sub
+</script:module>
+"""
+
+
+def resolved_by_libreoffice(document: Path, how: str, out: Path) -> Path:
+    """`document` with every tracked change accepted (`how="Accept"`) or rejected ("Reject") by LibreOffice
+    itself (a Basic macro in a profile of the test's own), saved as .docx."""
+    assert SOFFICE is not None
+    profile = out / "resolve-profile"
+    if not profile.exists():
+        subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--terminate_after_init"],
+                       capture_output=True, timeout=300, check=False)
+        (profile / "user" / "basic" / "Standard" / "Module1.xba").write_text(RESOLVE_MACRO, encoding="utf-8")
+    target = out / f"{how.lower()}ed.docx"
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
+                    f'macro:///Standard.Module1.Resolve("{document}","{target}","{how}")'],
+                   capture_output=True, timeout=300, check=False)
+    assert target.is_file()
+    return target
+
+
+def explanation_cells(document: Path) -> dict[int, list[tuple[str, str]]]:
+    """Each action's explanation cell as (paragraph style, text) pairs."""
+    import docx
+
+    table = docx.Document(str(document)).tables[-1]
+    return {int(cells[0].text): [(paragraph.style.name, paragraph.text) for paragraph in cells[3].paragraphs]
+            for row in table.rows if (cells := row.cells)[0].text.strip().isdigit()}
+
+
+@needs_libreoffice
+def test_accepting_or_rejecting_every_change_of_a_comparison_in_libreoffice_gives_each_draft(tmp_path: Path
+                                                                                              ) -> None:
+    """A partner adds a bullet at the end of an explanation, turns another into a list and shortens a third.
+    diff.docx tracked an item at a cell's end by its own paragraph mark, which a word processor never removes
+    (a cell's last): rejecting every change in LibreOffice left an empty bullet in the cell. Resolved by
+    LibreOffice itself, in both directions, every explanation cell is now the draft's, styles and all."""
+    import openpyxl
+
+    from reportgen.run.build import build_draft
+    from reportgen.shells.cli import main
+
+    root = copy_example(tmp_path / "ws")
+    first = build_draft(root, period="2026-10").folder
+    filed = root / "inputs" / "returns" / "2026-10" / "wessex-police.xlsx"
+    book = openpyxl.load_workbook(filed)
+    sheet = book["Return"]
+    header = next(row for row in sheet.iter_rows() if any("Explanation" in str(cell.value) for cell in row))
+    column = next(cell.column - 1 for cell in header if "Explanation" in str(cell.value))
+    for row in sheet.iter_rows(min_row=header[0].row + 1):
+        ref = str(row[0].value).strip()
+        if ref == "1":
+            row[column].value = f"{row[column].value}\n• An added point."
+        elif ref == "3":
+            row[column].value = "Only this line remains."
+        elif ref == "19":
+            row[column].value = "Phase 2 has begun:\n• first item\n• second item"
+    book.save(filed)
+    second = build_draft(root, period="2026-10").folder
+    for old, new, name in ((first, second, "forward"), (second, first, "back")):
+        out = tmp_path / name
+        assert main(["diff", str(old), str(new), "--out", str(out)]) == 0
+        for how, expected in (("Accept", new), ("Reject", old)):
+            got = explanation_cells(resolved_by_libreoffice(out / "diff.docx", how, out))
+            assert got == explanation_cells(expected / "paper.docx"), (name, how)
+    bullets = explanation_cells(second / "paper.docx")[19]
+    assert [style for style, _text in bullets] == ["Table Text", "List Bullet", "List Bullet"]

@@ -113,14 +113,61 @@ class Layout:
             paragraphs.append(self.block(block, p_pr, r_pr, num_id))
         return paragraphs
 
-    def tracked_blocks(self, blocks: RichText, p_pr: Element | None, r_pr: Element | None) -> list[Element]:
+    def tracked_blocks(self, blocks: RichText, p_pr: Element | None, r_pr: Element | None,
+                       fixed_last: bool = False) -> list[Element]:
         """Paragraphs for `blocks` (`blocks`); in a comparison, the paragraph mark of a block only one draft
-        has (every word inserted, or deleted: `whole_change`) is tracked with its words."""
+        has (every word inserted, or deleted: `whole_change`) is tracked with its words.
+
+        With `fixed_last` (a table cell, whose last paragraph mark Word and LibreOffice never remove), blocks
+        one draft has at the end are tracked by the mark before them instead, and the last paragraph's
+        properties by a w:pPrChange, so that rejecting (accepting) every change leaves no empty bullet: the
+        paragraph left takes the properties of the one before the run."""
         paragraphs = self.blocks(blocks, p_pr, r_pr)
-        for block, paragraph in zip(blocks, paragraphs):
-            if (change := whole_change(block)) is not None:
+        changes = [whole_change(block) for block in blocks]
+        start = len(blocks)  # where the run of blocks with the last one's change starts
+        while fixed_last and start > 0 and changes[start - 1] is not None and changes[start - 1] == changes[-1]:
+            start -= 1
+        moved = fixed_last and 0 < start < len(blocks) and changes[start - 1] is None
+        for index, (change, paragraph) in enumerate(zip(changes, paragraphs)):
+            if change is not None and not (moved and index == len(blocks) - 1):
                 self.mark_paragraph(paragraph, change)
+        if moved:
+            change = changes[-1]
+            assert change is not None
+            self.mark_paragraph(paragraphs[start - 1], change)
+            self.track_properties(paragraphs[-1], paragraphs[start - 1], change)
         return paragraphs
+
+    def track_properties(self, last: Element, before: Element, change: str) -> None:
+        """`last` (a cell's last paragraph, ending a run of blocks `change`d whole) merged with `before` when
+        the run goes: inserted, its properties were `before`'s; deleted, they become `before`'s."""
+        def plain(paragraph: Element) -> Element:
+            props = deepcopy(paragraph.find(W_PPR)) if paragraph.find(W_PPR) is not None else etree.Element(W_PPR)
+            for tag in ("w:rPr", "w:sectPr", "w:pPrChange"):
+                for found in props.findall(qn(tag)):
+                    props.remove(found)
+            return props
+
+        own, merged = plain(last), plain(before)
+        was = merged if change == "ins" else own
+        p_pr = last.find(W_PPR)
+        mark_props = p_pr.find(W_RPR) if p_pr is not None else None
+        if change == "del":  # shown with the properties it will have once the run is gone
+            if p_pr is not None:
+                last.remove(p_pr)
+            p_pr = merged
+            last.insert(0, p_pr)
+            if mark_props is not None:
+                p_pr.append(mark_props)
+        elif p_pr is None:
+            p_pr = etree.Element(W_PPR)
+            last.insert(0, p_pr)
+        history = etree.SubElement(p_pr, qn("w:pPrChange"))
+        history.set(qn("w:id"), str(self.next_change_id))
+        history.set(qn("w:author"), self.author)
+        history.set(qn("w:date"), self.date)
+        self.next_change_id += 1
+        history.append(was)
 
     def mark_paragraph(self, paragraph: Element, change: str) -> None:
         """Track the paragraph mark as inserted or deleted, so that rejecting (accepting) the change removes

@@ -145,7 +145,7 @@ class _PlanWriter:
         or deleted with its paragraph mark (not in a row added or withdrawn whole: the row is marked)."""
         if row.change in ("ins", "del"):
             return self.layout.blocks(cell.blocks, proto.p_pr, proto.r_pr)
-        return self.layout.tracked_blocks(cell.blocks, proto.p_pr, proto.r_pr)
+        return self.layout.tracked_blocks(cell.blocks, proto.p_pr, proto.r_pr, fixed_last=True)
 
     def near_a_page(self, row: PaperRow) -> bool:
         """Whether the row's tallest cell is, by an estimate of its lines, most of a landscape page long."""
