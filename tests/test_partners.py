@@ -65,6 +65,30 @@ def test_newest_version_wins_and_older_ones_are_noted(tmp_path: Path) -> None:
         ("superseded-return", "info", "criminal-justice-board.xlsx")]
 
 
+def test_an_older_file_named_a_later_version_is_a_warning_not_a_hidden_note(tmp_path: Path) -> None:
+    """An officer saves a partner's two replies from the mail in the wrong order: 'v3' first, then 'v2'.
+    The newest saved (v2) was read, said only in a note the console hides; the names say v3 is the later.
+    Now a warning says which was read and why."""
+    v3 = write_xlsx(tmp_path / "OPCC return v3.xlsx", [("x",)])
+    v2 = write_xlsx(tmp_path / "OPCC return FINAL v2.xlsx", [("x",)])
+    os.utime(v3, (1_000_000, 1_000_000))
+    os.utime(v2, (2_000_000, 2_000_000))
+    assignment = assign_returns([v2, v3], LEADS, {})
+    assert assignment.by_lead == {"OPCC": v2}
+    [found] = assignment.issues
+    assert (found.code, found.severity.value, found.file) == ("several-return-files", "warning", v3.name)
+    assert found.message == ("OPCC return v3.xlsx: OPCC's file is marked a later version (version 3) than "
+                             "OPCC return FINAL v2.xlsx (version 2), but OPCC return FINAL v2.xlsx was saved "
+                             "later, so it is the one read.")
+    # collect's own names (opcc.xlsx, then opcc.v2.xlsx) in the order they came: a note, as before
+    first, second = write_xlsx(tmp_path / "c" / "opcc.xlsx", [("x",)]), write_xlsx(tmp_path / "c" / "opcc.v2.xlsx",
+                                                                                   [("x",)])
+    os.utime(first, (1_000_000, 1_000_000))
+    os.utime(second, (2_000_000, 2_000_000))
+    assert [(i.code, i.severity.value) for i in assign_returns([first, second], LEADS, {}).issues] == [
+        ("superseded-return", "info")]
+
+
 def test_a_file_saved_with_a_copy_mark_is_read_and_not_chased(tmp_path: Path) -> None:
     returns = default_returns()
     cjb = returns.pop("criminal-justice-board.xlsx")

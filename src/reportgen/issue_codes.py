@@ -331,7 +331,11 @@ CODES: dict[str, Code] = {
         W, "Files under different names are each a return of the same lead for the period; only the newest is "
         "read.",
         "{file}: {value} has a newer return in this period ({newest}); only that one is read.",
-        "Check the newest file is the right one, then move the others out of the folder."),
+        "Check the newest file is the right one, then move the others out of the folder.",
+        {"version-order": ("{file}: {value}'s file is marked a later version ({marked}) than {newest} ({read}), "
+                           "but {newest} was saved later, so it is the one read.",
+                           "Check which is the partner's latest return; move the other out of the folder (the "
+                           "newest saved file is read, whatever its name says).")}),
     "meeting-date": Code(
         W, "The meeting date on the cover is before the period, or no listed meeting follows it.",
         "{file}: [paper] meetings lists no meeting after {period}; the paper shows {shown_date}.",

@@ -135,11 +135,28 @@ def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mappin
                                     value=lead))
                 continue
             versions = key(older.stem) == key(newest.stem)
-            # versions of one name are expected; differently named files of one lead may be a mistake
-            issues.append(issue("superseded-return" if versions else "several-return-files",
-                                newest=shown.get(newest, newest.name), file=shown.get(older, older.name),
-                                value=lead))
+            where = {"newest": shown.get(newest, newest.name), "file": shown.get(older, older.name), "value": lead}
+            if version_number(older.stem) > version_number(newest.stem):  # its name says it is the later one
+                issues.append(issue("several-return-files", "version-order", marked=_version_mark(older.stem),
+                                    read=_version_mark(newest.stem), **where))
+            else:  # versions of one name are expected; differently named files of one lead may be a mistake
+                issues.append(issue("superseded-return" if versions else "several-return-files", **where))
     return Assignment(by_lead, tuple(unmatched), tuple(issues))
+
+
+_VERSION = re.compile(r"\bv(?:ersion)?\s*(\d+)\b|\((\d+)\)")
+
+
+def version_number(stem: str) -> int:
+    """The version a file's name says it is: 'v3', 'version 3', '.v3' (collect's later returns), '(3)' (a
+    copy's number); 0 when it says none."""
+    found = [int(a or b) for a, b in _VERSION.findall(stem.casefold())]
+    return found[-1] if found else 0
+
+
+def _version_mark(stem: str) -> str:
+    number = version_number(stem)
+    return f"version {number}" if number else "no version"
 
 
 def _age_key(path: Path) -> tuple[int, int, str]:
