@@ -224,12 +224,31 @@ def test_the_acknowledgement_runs_the_builds_checks_of_whose_return_it_is(tmp_pa
     dovecot.append(reply(ADDRESS[CJB], [("return.xlsx", workbook(GOOD_OPCC))], message_id="<cjb@example.org>"))
     untouched = [(1, "", None, None, None), (3, "", None, None, None)]  # no earlier draft: the blank workbook
     dovecot.append(reply(ADDRESS[POLICE], [("return.xlsx", workbook(untouched))], message_id="<police@example.org>"))
+    # OPCC's own rows, but with a notes sheet beside them and the timeframe heading a letter out
+    book = openpyxl.load_workbook(io.BytesIO(workbook(GOOD_OPCC)))
+    book["Return"]["E1"] = "Timeframe for delivery / Completed"
+    book.create_sheet("Notes")["A1"] = "Action 4: the tender closes in March."
+    notes = io.BytesIO()
+    book.save(notes)
+    dovecot.append(reply(ADDRESS[OPCC], [("opcc.xlsx", notes.getvalue())], message_id="<opcc@example.org>"))
     run = collect_returns(root, PERIOD, credentials_from_env(env()))
-    assert {"wrong-partner-return", "unchanged-return"} <= {i.code for i in run.issues}
-    acks = {m["In-Reply-To"]: m.get_body(("plain",)).get_content() for m in captured.parsed()}  # type: ignore[union-attr]
+    assert {"wrong-partner-return", "unchanged-return", "other-sheet", "optional-column-misnamed"} <= {
+        i.code for i in run.issues}
+    acks = {m["In-Reply-To"]: " ".join(m.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+            for m in captured.parsed()}
     assert "no update for the 1 action Criminal Justice Board leads" in acks["<cjb@example.org>"]
+    assert ("What to do: Check that you sent the right file: please fill in your own workbook (the one we sent you, "
+            "listing the actions you lead) and send that.") in acks["<cjb@example.org>"]
     assert "every status, explanation and timeframe is as pre-filled" in acks["<police@example.org>"]
+    assert ("What to do: Please write this period's updates in it; if nothing has moved on, say so in each "
+            "action's explanation. Then send the workbook again.") in acks["<police@example.org>"]
+    assert ("What to do: Nothing to do if it is a note for us. If it holds updates, put them in the sheet that "
+            "lists your actions") in acks["<opcc@example.org>"]
+    assert "What to do: Put the heading back as it is in the workbook we sent you" in acks["<opcc@example.org>"]
     assert not any("found nothing to correct" in text for text in acks.values())
+    # advice meant for the secretariat never reaches a partner
+    assert not any(words in text for text in acks.values()
+                   for words in ("the partner", "ask them", "reportgen.toml", "aliases"))
     inputs, found = find_inputs(root, PERIOD)
     build = check_inputs(inputs, found=found)  # the build says the same
     assert {"wrong-partner-return"} <= {i.code for i in build.issues}

@@ -165,7 +165,8 @@ CODES: dict[str, Code] = {
         W, "A heading is close to an optional column's but does not match it, so that column was not read.",
         "Column {column!r} was not read: its heading is close to {value!r} but not the same, so the paper "
         "shows nothing from it.",
-        "Rename the heading as the template has it, or add it to that column's aliases in reportgen.toml."),
+        "Rename the heading as the template has it, or add it to that column's aliases in reportgen.toml.",
+        partner_advice="Put the heading back as it is in the workbook we sent you, then send the workbook again."),
     "link-not-kept": Code(
         W, "A link in an explanation goes somewhere the paper never links to; its words are shown without it.",
         "Action {ref}: the link to {value!r} was not kept, so the paper shows its words without a link (only "
@@ -200,7 +201,9 @@ CODES: dict[str, Code] = {
         "There is no column {value!r} (or one of its aliases), so the paper shows no timeframe for the "
         "actions this return updates.",
         "Ask the partner for the timeframes under the template's heading, or add the heading they use to that "
-        "column's aliases in reportgen.toml."),
+        "column's aliases in reportgen.toml.",
+        partner_advice="Put the timeframes in the column headed as in the workbook we sent you, then send the "
+        "workbook again."),
     "duplicate-column": Code(
         E, "Two columns have headings that mean the same thing, and both hold text.",
         "Column {column!r} (column {letter}) means the same as {first!r} (column {first_letter}); only column "
@@ -353,7 +356,9 @@ CODES: dict[str, Code] = {
         "{file} is {partner}'s return, but it has no update for the {led} {partner} leads, only {updates} for "
         "actions led by {others}.",
         "Check with the partner: if the file is another partner's return, ask for its own (and file this one "
-        "under the right partner's name). Meanwhile its updates are used, as any partner's are."),
+        "under the right partner's name). Meanwhile its updates are used, as any partner's are.",
+        partner_advice="Check that you sent the right file: please fill in your own workbook (the one we sent you, "
+        "listing the actions you lead) and send that."),
     "not-lead": Code(
         N, "A partner updated an action it does not lead.",
         "Action {ref} is led by {lead!r} but was updated by {partner!r}; that update is used.",
@@ -366,7 +371,9 @@ CODES: dict[str, Code] = {
         W, "A sheet of the return holds text but none of the return's headings; it was not read.",
         "Sheet {sheet!r} holds text but no return headings, so it was not read (the updates were read from "
         "{read!r}).",
-        "Look at it: if it holds updates, ask the partner to put them in the return sheet."),
+        "Look at it: if it holds updates, ask the partner to put them in the return sheet.",
+        partner_advice="Nothing to do if it is a note for us. If it holds updates, put them in the sheet that lists "
+        "your actions, in each action's row, and send the workbook again."),
     "rows-on-another-sheet": Code(
         E, "Another sheet also has the return's headings and rows under them; they were not read.",
         "Sheet {sheet!r} in {file} also has the return's headings, with {rows} under them from row {row}: that "
@@ -499,7 +506,9 @@ CODES: dict[str, Code] = {
         W, "The return is identical to the pre-filled workbook.",
         "{file}: every status, explanation and timeframe is as pre-filled; {value} may have sent {workbook} back "
         "without updating it.",
-        "Check with the partner that nothing has changed."),
+        "Check with the partner that nothing has changed.",
+        partner_advice="Please write this period's updates in it; if nothing has moved on, say so in each action's "
+        "explanation. Then send the workbook again."),
     "return-wrong-period": Code(
         W, "A return is the workbook reportgen made for another period (last month's, sent back again): its rows "
         "were not used, and its partner is chased as if it had sent no return.",
