@@ -298,3 +298,45 @@ def parsed(path: Path) -> EmailMessage:
 def made_for_bytes(data: bytes) -> str:
     book = openpyxl.load_workbook(io.BytesIO(data))
     return str(book.custom_doc_props["reportgen period"].value)
+
+
+def outlook_reply(sender: str, files: list[tuple[str, str, str, bytes]], message_id: str) -> bytes:
+    """A reply as Outlook sends it: text and HTML, the signature's logo a picture of the HTML (multipart/related,
+    inline, with a Content-ID), then the files attached."""
+    message = EmailMessage()
+    message["From"], message["To"] = f'"Smith, Alex" <{sender}>', "returns@wessex-pcc.example.org"
+    message["Subject"], message["Message-ID"] = f"RE: Return [reportgen {PERIOD}]", message_id
+    message["Date"] = "Thu, 22 Oct 2026 10:00:00 +0000"
+    message.set_content("Please find our return attached.\n\nAlex Smith")
+    message.add_alternative('<p>Please find our return attached.</p><p><img src="cid:image001.png@01DB"></p>',
+                            subtype="html")
+    html = message.get_payload()[1]  # type: ignore[index]
+    html.add_related(b"\x89PNG\r\n\x1a\n" + b"\0" * 2000, "image", "png", cid="<image001.png@01DB>",
+                     filename="image001.png", disposition="inline")
+    for name, maintype, subtype, data in files:
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return bytes(message)
+
+
+def test_an_outlook_reply_with_a_logo_and_a_covering_letter_is_saved_without_asking_again(
+        tmp_path: Path, smtp, dovecot: Dovecot) -> None:
+    """The logo in a partner's signature is part of its message's text, not an attachment; a covering letter
+    beside the return is reported, without saying the partner was asked for the return it sent."""
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    xlsx = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    dovecot.append(outlook_reply(ADDRESS[OPCC], [("opcc.xlsx", *xlsx, workbook(GOOD_OPCC))], "<logo@example.org>"))
+    dovecot.append(outlook_reply(ADDRESS[OPCC], [("opcc.xlsx", *xlsx, workbook(GOOD_OPCC[:2])),
+                                                 ("Covering letter.pdf", "application", "pdf", b"%PDF-1.4\n")],
+                                 "<letter@example.org>"))
+    run = collect_returns(root, PERIOD, credentials_from_env(env()))
+    assert saved_files(root) == ["opcc.v2.xlsx", "opcc.xlsx"]
+    [letter] = [i for i in run.issues if i.code.startswith("mail-")]
+    assert (letter.code, letter.value, letter.message, letter.advice) == (
+        "mail-other-attachment", "Covering letter.pdf",
+        "OPCC attached 'Covering letter.pdf' beside its return; it was not saved.",
+        "Nothing to do, unless it holds updates the return lacks: open it in the message, which stays in the "
+        "mailbox.")
+    acks = [m.get_body(("plain",)).get_content() for m in captured.parsed()]  # type: ignore[union-attr]
+    assert len(acks) == 2 and all("found nothing to correct" in text for text in acks)
+    assert not any("image001.png" in text or "Covering letter" in text for text in acks)

@@ -546,7 +546,10 @@ CODES: dict[str, Code] = {
     "mail-other-attachment": Code(
         W, "An attachment is not an .xlsx or .csv file; it was not saved.",
         "{partner} attached {value!r}, which is not a .xlsx or .csv file; it was not saved.",
-        "The partner was asked to send the return as .xlsx or .csv."),
+        "The partner was asked to send the return as .xlsx or .csv.",
+        {"beside": ("{partner} attached {value!r} beside its return; it was not saved.",
+                    "Nothing to do, unless it holds updates the return lacks: open it in the message, which stays "
+                    "in the mailbox.")}),
     "mail-several-returns": Code(
         W, "A message had more than one spreadsheet; none was saved.",
         "{partner} sent {names} in one message; none was saved.",

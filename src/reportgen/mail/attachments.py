@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from pathlib import Path, PurePosixPath
+from typing import cast
 
 from reportgen.read.xlsx_guard import refuse_reason
 
@@ -36,11 +38,11 @@ def shown(name: str, limit: int = 120) -> str:
 
 
 def attachments_of(message: EmailMessage) -> list[Attachment]:
-    """Every leaf part with a file name or marked as an attachment (inline images included)."""
+    """Every leaf part with a file name or marked as an attachment (inline images included), but the
+    pictures of the message's own text: an image of a multipart/related with a Content-ID (a signature's
+    logo, as Outlook sends it on every message)."""
     found = []
-    for part in message.walk():
-        if part.is_multipart():
-            continue
+    for part in _leaves(message):
         name = part.get_filename()
         if name is None and part.get_content_disposition() != "attachment":
             continue
@@ -51,6 +53,16 @@ def attachments_of(message: EmailMessage) -> list[Attachment]:
         data = payload if isinstance(payload, bytes) else b""
         found.append(Attachment(shown(name), suffix, data))
     return found
+
+
+def _leaves(part: Message, related: bool = False) -> Iterator[Message]:
+    if part.is_multipart():
+        inner = part.get_content_type() == "multipart/related"
+        for sub in cast(list[Message], part.get_payload()):
+            yield from _leaves(sub, inner)
+    elif not (related and part.get_content_maintype() == "image" and part.get("Content-ID")
+              and part.get_content_disposition() != "attachment"):
+        yield part
 
 
 def refusal(attachment: Attachment, max_bytes: int) -> str | None:

@@ -161,8 +161,9 @@ class Collector:
         partner = record.partner
         found = attachments_of(message)
         returns = [a for a in found if a.is_return]
-        notes = [issue("mail-other-attachment", partner=partner, value=a.name, **where)
-                 for a in found if not a.is_return]
+        notes = [issue("mail-other-attachment", "beside", partner=partner, value=a.name, **where)
+                 if len(returns) == 1 else issue("mail-other-attachment", partner=partner, value=a.name, **where)
+                 for a in found if not a.is_return]  # beside a return: the partner is not asked for it again
         accepted = " or ".join(ACCEPTED)
         if not returns:
             extra = ""
