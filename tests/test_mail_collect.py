@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import zipfile
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -340,3 +341,26 @@ def test_an_outlook_reply_with_a_logo_and_a_covering_letter_is_saved_without_ask
     acks = [m.get_body(("plain",)).get_content() for m in captured.parsed()]  # type: ignore[union-attr]
     assert len(acks) == 2 and all("found nothing to correct" in text for text in acks)
     assert not any("image001.png" in text or "Covering letter" in text for text in acks)
+
+
+def test_a_workbook_sent_as_xlsm_or_zipped_is_answered_with_how_to_send_it(tmp_path: Path, smtp,
+                                                                            dovecot: Dovecot) -> None:
+    """A partner whose Excel saves macro-enabled workbooks, and one whose mail program zips attachments, are
+    told how to send the workbook, not that they sent no spreadsheet we can read."""
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as folder:
+        folder.writestr("opcc.xlsx", workbook(GOOD_OPCC))
+    dovecot.append(reply(ADDRESS[OPCC], [("opcc.xlsm", workbook(GOOD_OPCC))], message_id="<xlsm@example.org>"))
+    dovecot.append(reply(ADDRESS[OPCC], [("opcc.zip", packed.getvalue())], message_id="<zip@example.org>"))
+    run = collect_returns(root, PERIOD, credentials_from_env(env()))
+    assert saved_files(root) == [] and [h.record.outcome for h in run.collection.handled] == ["no-return"] * 2  # type: ignore[union-attr]
+    acks = {m["In-Reply-To"]: " ".join(m.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+            for m in captured.parsed()}
+    assert ("We cannot take 'opcc.xlsm': a workbook is taken only as an Excel Workbook (.xlsx). Please open it, "
+            "save it with File > Save As as an Excel Workbook (.xlsx), and reply with that attached.") in acks[
+        "<xlsm@example.org>"]
+    assert ("We cannot open 'opcc.zip': please reply with the completed workbook itself attached, not in a "
+            "compressed folder.") in acks["<zip@example.org>"]
+    assert not any("not a spreadsheet we can read" in text for text in acks.values())

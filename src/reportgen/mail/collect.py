@@ -41,7 +41,7 @@ from reportgen.mail.transport import Outbox, Sent, send_all
 from reportgen.model import Register
 from reportgen.periods import PERIOD_PATTERN
 from reportgen.read.returns import read_return, slug, validate_return
-from reportgen.read.workspace import Inputs, versioned
+from reportgen.read.workspace import OTHER_SPREADSHEETS, Inputs, versioned
 from reportgen.run.chase import untouched_returns
 from reportgen.run.prefill import Prefill, workbook_prefill
 from reportgen.run.return_workbooks import deadline_text, returns_deadline
@@ -166,13 +166,7 @@ class Collector:
                  for a in found if not a.is_return]  # beside a return: the partner is not asked for it again
         accepted = " or ".join(ACCEPTED)
         if not returns:
-            extra = ""
-            if found:
-                names = ", ".join(repr(a.name) for a in found)
-                extra = (f" The attachment {names} is not a spreadsheet we can read." if len(found) == 1
-                         else f" The attachments {names} are not spreadsheets we can read.")
-            text = (f"We received your message, but it had no return workbook ({accepted}) attached.{extra} "
-                    "Please reply with the completed workbook attached.")
+            text = f"We received your message, but it had no return workbook ({accepted}) attached.{_what_came(found)}"
             return self._done(replace(record, outcome="no-return"), PROCESSED, issue(
                 "mail-no-return", partner=partner, accepted=accepted, **where), *notes,
                 reply=self._reply(partner, message, text))
@@ -303,6 +297,23 @@ def automatic(message: EmailMessage) -> bool:
         return True
     subject = str(message.get("Subject", "")).strip().lower()
     return subject.startswith(("automatic reply:", "auto:", "out of office", "autoreply"))
+
+
+def _what_came(found: list[Attachment]) -> str:
+    """What the partner attached instead, and what to do: a workbook in another format (a macro-enabled
+    .xlsm, an old .xls…) is to be saved as .xlsx, a zipped one sent as it is."""
+    if not found:
+        return " Please reply with the completed workbook attached."
+    names = ", ".join(repr(a.name) for a in found)
+    if any(a.suffix == ".xlsm" or a.suffix in OTHER_SPREADSHEETS for a in found):
+        return (f" We cannot take {names}: a workbook is taken only as an Excel Workbook (.xlsx). Please open it, "
+                "save it with File > Save As as an Excel Workbook (.xlsx), and reply with that attached.")
+    if any(a.suffix in (".zip", ".7z", ".rar") for a in found):
+        return (f" We cannot open {names}: please reply with the completed workbook itself attached, not in a "
+                "compressed folder.")
+    return ((f" The attachment {names} is not a spreadsheet we can read." if len(found) == 1
+             else f" The attachments {names} are not spreadsheets we can read.")
+            + " Please reply with the completed workbook attached.")
 
 
 def for_partner(item: Issue, shown: str, sent_name: str) -> Issue:
