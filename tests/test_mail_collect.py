@@ -274,6 +274,8 @@ def test_last_months_workbook_sent_back_is_answered_and_chased_as_no_return(tmp_
             "2026: none of its rows were used as October 2026's updates.") in body
     assert "What to do: Please fill in the workbook we sent you for this period" in body
     assert "found nothing to correct" not in body and "inputs/returns" not in body
+    # a point to check, not a problem to correct: not "Please correct the workbook"
+    assert "Please correct" not in body and "If any of these points needs a change, reply" in body
 
     shutil.copy(september[0], root / "inputs" / "returns" / PERIOD / "wessex-police.xlsx")  # as collect saves it
     inputs, found = find_inputs(root, PERIOD)

@@ -153,8 +153,12 @@ def acknowledgement_text(sent_name: str, period: str, issues: Sequence[Issue], l
     if warnings:
         lines.append(f"{counted(len(warnings), 'point')} worth checking:\n\n"
                      + "\n\n".join(_describe(i) for i in warnings))
-    lines.append("Please correct the workbook and reply to this message with it attached; the newest one you "
-                 "send is used.")
+    if errors:
+        lines.append("Please correct the workbook and reply to this message with it attached; the newest one you "
+                     "send is used.")
+    else:  # points to check only: nothing the partner must correct
+        lines.append("If any of these points needs a change, reply to this message with the workbook attached; "
+                     "the newest one you send is used.")
     return "\n\n".join(lines)
 
 
