@@ -91,6 +91,11 @@ def test_hostile_and_odd_messages_are_reported_and_never_saved(tmp_path: Path, s
     body = ack.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "found nothing to correct" in body
     assert "../" not in str(ack["Subject"])
+    # the huge message's answer says what the limit is for: a workbook, and the message as mail carries it
+    huge = next(m for m in captured.parsed() if m["To"] == ADDRESS[CJB]
+                and "bigger than we accept" in m.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+    said = " ".join(huge.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    assert "as mail carries it) is bigger than we accept for a workbook of up to 0.5 MB" in said
 
     received = received_ledger(root / "outputs", PERIOD).values()
     assert [(r.outcome, r.file) for r in received if r.outcome == "saved"] == [

@@ -149,9 +149,9 @@ class Collector:
             return self._done(replace(record, outcome="automatic"), PROCESSED, issue(
                 "mail-automatic", partner=partner, subject=subject, **where))
         if not incoming.whole:
-            text = (f"Your message ({incoming.size / 2**20:.1f} MB) is bigger than we accept "
-                    f"({self.settings.mail.max_attachment_mb:g} MB), so it was not opened. Please send the "
-                    "workbook on its own.")
+            text = (f"Your message ({incoming.size / 2**20:.1f} MB, as mail carries it) is bigger than we accept "
+                    f"for a workbook of up to {self.settings.mail.max_attachment_mb:g} MB, so it was not opened. "
+                    "Please send the workbook on its own, without pictures pasted into the message.")
             return self._done(record, REJECTED, issue("mail-refused-attachment", "message-too-big",
                                                       partner=partner, size=incoming.size, **where),
                               reply=self._reply(partner, message, text))
