@@ -24,6 +24,7 @@ from conftest import (
 from reportgen.diff.render import compare_drafts
 from reportgen.run.build import build_draft, validate_draft
 from reportgen.run.returns import write_return_workbooks
+from reportgen.terms import Edition
 
 
 def test_canary_appears_nowhere_in_the_public_edition(tmp_path: Path) -> None:
@@ -272,6 +273,57 @@ def test_an_exempt_action_is_carried_past_a_public_draft(tmp_path: Path, restric
     assert next(r for r in rows if r[0] == 4)[3:5] == ("In progress", "Update on action 4.")
     public_november = build_draft(root)
     assert canary_leaks(root / "outputs") == [] and 4 not in [r.ref for r in public_november.paper.rows]
+
+
+def _four_exempt_in_october(root: Path, exempt: str) -> Path:
+    """Action 4 (OPCC) flagged `exempt` in the register, its October update holding the canary."""
+    register = [(*REGISTER_HEADINGS, "Exempt"), *((*action, exempt if action[0] == 4 else "") for action in ACTIONS)]
+    returns = default_returns()
+    returns["opcc.xlsx"] = [row if row[0] != 4 else (4, row[1], "On hold", f"{CANARY} Part II explanation", "2027")
+                            for row in returns["opcc.xlsx"]]
+    return make_workspace(root, period="2026-10", register=register, returns=returns)
+
+
+@pytest.mark.parametrize("october", [("restricted",), ("restricted", "public"), ("public",), ("public", "restricted")])
+def test_what_an_action_reported_while_exempt_is_not_carried_into_the_public_edition(
+        tmp_path: Path, october: tuple[Edition, ...]) -> None:
+    """Action 4 is exempt in October and published from November, when its lead sends nothing: the public
+    November paper shows it with no update (what the lead wrote for Part II stays out) and says why; the
+    restricted one carries October's update as usual."""
+    root = _four_exempt_in_october(tmp_path / "ws", "Yes")
+    for edition in october:  # the last one built is the newest draft of October: the carry source
+        build_draft(root, edition=edition)
+    returns = default_returns()
+    del returns["opcc.xlsx"]
+    make_workspace(root, period="2026-11", returns=returns,  # action 4 no longer exempt
+                   register=[(*REGISTER_HEADINGS, "Exempt"), *((*a, "No") for a in ACTIONS)])
+    checked = validate_draft(root)
+    public = build_draft(root)
+    row = next(row for row in public.paper.rows if row.ref == 4)
+    assert (row.status, row.explanation, row.timeframe, row.state) == (None, "", "", "no-update")
+    assert canary_leaks(public.folder) == []
+    [told] = [i for i in public.issues if i.code == "exempt-when-reported"]
+    assert (told.ref, told.row, told.severity.value) == (4, 5, "warning") and CANARY not in told.message
+    assert "when last reported" in told.message and "not carried into the public edition" in told.message
+    assert [i.code for i in checked.issues if i.ref == 4] == [i.code for i in public.issues if i.ref == 4]
+    restricted = build_draft(root, edition="restricted")
+    row = next(row for row in restricted.paper.rows if row.ref == 4)
+    assert (row.status, row.explanation, row.state) == ("On hold", f"{CANARY} Part II explanation", "carried-forward")
+    assert not [i for i in restricted.issues if i.code == "exempt-when-reported"]
+
+
+def test_an_action_published_then_and_now_is_carried_into_the_public_edition(tmp_path: Path) -> None:
+    """Only what was reported while exempt is held back: an action published in October is carried as ever."""
+    root = _four_exempt_in_october(tmp_path / "ws", "No")
+    build_draft(root, edition="restricted")
+    returns = default_returns()
+    del returns["opcc.xlsx"]
+    make_workspace(root, period="2026-11", returns=returns,
+                   register=[(*REGISTER_HEADINGS, "Exempt"), *((*a, "No") for a in ACTIONS)])
+    public = build_draft(root)
+    row = next(row for row in public.paper.rows if row.ref == 4)
+    assert (row.status, row.state) == ("On hold", "carried-forward")
+    assert not [i for i in public.issues if i.code == "exempt-when-reported"]
 
 
 def _foi_row(folder: Path) -> str:

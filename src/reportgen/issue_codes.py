@@ -467,6 +467,13 @@ CODES: dict[str, Code] = {
         E, "An input file changed while the paper was being built.",
         "{file} changed while the paper was being built.",
         "Build again once the file is final."),
+    "exempt-when-reported": Code(
+        W, "An action published now was exempt from publication when it was last reported: what was reported "
+        "then is not carried into the public edition.",
+        "Action {ref} ({lead}): no update this period, and when last reported ({source}) it was exempt from "
+        "publication; what was reported then is not carried into the public edition, which shows it with no update.",
+        "Ask the lead partner for an update this period, written for publication; the restricted edition "
+        "(--edition restricted) carries the last report."),
     "exempt-flag": Code(
         E, "The exemption flag is not a recognised value; the action is treated as exempt.",
         "Row {row}: exemption flag {flag!r} is not Yes or No; the action is treated as exempt.",

@@ -175,10 +175,11 @@ def last_reported_in_returns(inputs: Inputs, register: Register, period: str
 
 
 def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: str = "",
-                 found: list[Issue] | None = None, restricted: Paper | None = None, restricted_name: str = ""
-                 ) -> Checked:
+                 found: list[Issue] | None = None, restricted: Paper | None = None, restricted_name: str = "",
+                 public: bool = False) -> Checked:
     """Register, returns and merge. With no earlier draft (`previous`), statuses are carried from the
-    earlier periods' returns (`last_reported`; `restricted`: see there)."""
+    earlier periods' returns (`last_reported`; `restricted`: see there). `public`: for the public edition,
+    which carries nothing reported while an action was exempt (`exempt_when_reported`)."""
     issues = list(found or [])
     register, register_issues = load_register(inputs)
     issues += register_issues + check_partners(inputs.settings, register)
@@ -187,12 +188,43 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     issues += return_issues
     carried, source, earlier_issues = last_reported(inputs, register, previous, previous_name, restricted,
                                                     restricted_name)
+    withheld = exempt_when_reported(register, previous, carried) if public else {}
+    carried = {ref: last for ref, last in carried.items() if ref not in withheld}
     merged, merge_issues = merge_returns(register, returns, inputs.period, carried, previous_name)
+    issues += withheld_issues(register, merged, withheld, previous_name)
     issues += missing_returns(register, inputs, assignment, merged)
     issues += earlier_issues
     issues += merge_issues
     issues += check_narrative(inputs, merged)
     return Checked(inputs, register, tuple(returns), merged, tuple(issues), assignment, source, carried)
+
+
+def exempt_when_reported(register: Register, previous: Paper | None, carried: Mapping[int, LastReported]
+                         ) -> dict[int, LastReported]:
+    """What would be carried forward, of actions published now, from the earlier draft `previous` (or beside
+    it) while they were exempt: a restricted draft records its exempt actions; a public one left them out
+    (`left_out_of_public` carries theirs from beside it). What a partner wrote for Part II is not published
+    because the register no longer flags the action: the public edition carries none of it."""
+    if previous is None:
+        return {}
+    if previous.edition == "restricted":
+        exempt_then = set(previous.exempt_refs)
+    else:
+        exempt_then = {a.ref for a in register.actions} - {row.ref for row in previous.rows} \
+            if previous.exempt_count else set()
+    public_now = {action.ref for action in register.actions if not action.exempt}
+    return {ref: last for ref, last in carried.items() if ref in exempt_then and ref in public_now
+            and (not last.reported or last.reported <= previous.period)}  # a later period's return is newer
+
+
+def withheld_issues(register: Register, merged: MergedRegister, withheld: Mapping[int, LastReported],
+                    previous_name: str) -> list[Issue]:
+    """An issue for each action the public edition shows with no update, its last report made while exempt."""
+    updated = {item.action.ref for item in merged.actions if item.state is UpdateState.UPDATED}
+    return [issue("exempt-when-reported", ref=action.ref, lead=action.lead or "no lead",
+                  source=withheld[action.ref].source or previous_name or "the last draft", file=register.path,
+                  row=action.row)
+            for action in register.actions if action.ref in withheld and action.ref not in updated]
 
 
 def last_reported_in_paper(paper: Paper | None, name: str = "") -> dict[int, LastReported]:

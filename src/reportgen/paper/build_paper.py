@@ -84,6 +84,7 @@ def build_paper(
         exempt_count=exempt_count,
         exempt_note=settings.paper.exempt_note.format(count=exempt_count, actions=counted(exempt_count, "action"))
         if exempt_count and edition == "public" else "",
+        exempt_refs=tuple(a.action.ref for a in included if a.action.exempt) if edition == "restricted" else (),
         unrecognised=int(context["unrecognised"]),  # type: ignore[call-overload]
         carried_forward=sum(1 for a in included if a.state is UpdateState.CARRIED_FORWARD),
         changes=moves,

@@ -154,7 +154,8 @@ def load_theme(inputs: Inputs) -> tuple[Theme, list[Issue]]:
 def check_plan(plan: Plan) -> Checked:
     paper = plan.inputs.settings.paper
     found = [*plan.issues, *meeting_issues(paper, plan.inputs.period), *font_issues(paper)]
-    return check_inputs(plan.inputs, plan.carried, plan.carried_name, found, plan.restricted, plan.restricted_name)
+    return check_inputs(plan.inputs, plan.carried, plan.carried_name, found, plan.restricted, plan.restricted_name,
+                        public=plan.edition == "public")
 
 
 def make_paper(plan: Plan, checked: Checked) -> Paper:
