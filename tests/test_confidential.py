@@ -61,6 +61,18 @@ def test_restricted_edition_marks_every_page(tmp_path: Path) -> None:
     assert all("RESTRICTED" in "".join(p.text for p in s.header.paragraphs) for s in document.sections)
 
 
+def test_restricted_register_workbook_is_marked_on_its_sheet_and_every_printed_page(tmp_path: Path) -> None:
+    """register.xlsx of the restricted edition holds the exempt actions: marked as its paper is."""
+    root = exempt_workspace(tmp_path / "ws")
+    restricted = build_draft(root, edition="restricted")
+    [sheet] = openpyxl.load_workbook(restricted.folder / "register.xlsx").worksheets
+    assert 7 in [row[0].value for row in sheet.iter_rows(min_row=2)]
+    assert sheet.title == "Register RESTRICTED"
+    assert (sheet.oddHeader.center.text, sheet.oddFooter.center.text) == ("RESTRICTED", "RESTRICTED")
+    [public] = openpyxl.load_workbook(build_draft(root).folder / "register.xlsx").worksheets
+    assert (public.title, public.oddHeader.center.text, public.oddFooter.center.text) == ("Register", None, None)
+
+
 @pytest.mark.parametrize("flag", ["maybe", "TBC"])
 def test_unrecognised_flag_fails_closed(tmp_path: Path, flag: str) -> None:
     result = build_draft(exempt_workspace(tmp_path / "ws", flag=flag))

@@ -222,7 +222,9 @@ def test_exempt_actions_stay_out_of_history_and_progress(tmp_path: Path) -> None
     assert {path.name: path.read_bytes() for path in public.iterdir()} == before
     restricted = root / "outputs" / "history-restricted"
     assert sorted(path.name for path in restricted.iterdir()) == ["history-restricted.csv", "history-restricted.xlsx"]
-    assert openpyxl.load_workbook(restricted / "history-restricted.xlsx").sheetnames == ["History RESTRICTED"]
+    [sheet] = openpyxl.load_workbook(restricted / "history-restricted.xlsx").worksheets
+    assert sheet.title == "History RESTRICTED"  # and every printed page
+    assert (sheet.oddHeader.center.text, sheet.oddFooter.center.text) == ("RESTRICTED", "RESTRICTED")
     # …from each period's restricted draft, though a public one was built after it
     with (restricted / "history-restricted.csv").open(encoding="utf-8", newline="") as stream:
         exempt = [row for row in csv.reader(stream) if row[0] == "7"]

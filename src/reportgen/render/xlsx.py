@@ -46,13 +46,23 @@ BOLD_WIDTH = 1.1  # bold characters are about a tenth wider
 
 def write_register_xlsx(paper: Paper, out: Path) -> None:
     """register.xlsx: one row per action of the paper; the ref a number (it sorts and filters as one),
-    list items in the action and explanation keep their bullet or number."""
+    list items in the action and explanation keep their bullet or number. The restricted edition's is
+    marked as its paper is: the sheet's name and every printed page."""
     rows = [
         (row.ref, row.section, row.lead, cell_text(row, "action", row.action), row.status_label, row.note,
          cell_text(row, "explanation", row.explanation), row.timeframe, row.page, row.state)
         for row in paper.rows
     ]
-    write_rows(out, "Register", REGISTER_HEADINGS, rows, WIDTHS)
+    write_rows(out, marked_title("Register", paper.marking), REGISTER_HEADINGS, rows, WIDTHS, paper.marking)
+
+
+def marked_title(title: str, marking: str) -> str:
+    """A sheet's name with the edition's `marking` ("Register RESTRICTED"), in what Excel accepts: at most
+    31 characters, none of []:*?/\\."""
+    if not marking:
+        return title
+    safe = "".join(" " if char in "[]:*?/\\" else char for char in marking)
+    return f"{title} {safe}"[:31].strip()
 
 
 def cell_text(row: PaperRow, key: str, plain: str) -> str:
@@ -81,9 +91,10 @@ def cell_text(row: PaperRow, key: str, plain: str) -> str:
 
 
 def write_rows(out: Path, title: str, headings: Sequence[str], rows: Sequence[Sequence[str | int]],
-               widths: Sequence[int] = ()) -> None:
+               widths: Sequence[int] = (), marking: str = "") -> None:
     """One sheet, printed landscape one page wide under its headings: bold headings frozen at the top,
-    then `rows` wrapped and top-aligned, text as text cells (never a formula), whole numbers (a ref) as numbers.
+    then `rows` wrapped and top-aligned, text as text cells (never a formula), whole numbers (a ref) as numbers;
+    with a `marking` (a restricted edition's), at the head and foot of every printed page.
 
     Written row by row (openpyxl's write-only mode): a workbook held whole took ~80 MiB more at 15,000
     actions, while the PDF was being laid out beside it."""
@@ -94,6 +105,8 @@ def write_rows(out: Path, title: str, headings: Sequence[str], rows: Sequence[Se
     sheet.freeze_panes = "A2"
     sheet.print_title_rows = "1:1"
     print_landscape(sheet)
+    if marking:
+        mark_pages(sheet, marking)
     bold, wrapped = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     sheet.append([text_cell(sheet, heading, font=bold) for heading in headings])
     for index, values in enumerate(rows, start=2):
@@ -110,6 +123,13 @@ def print_landscape(sheet: Worksheet | WriteOnlyWorksheet) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def mark_pages(sheet: Worksheet | WriteOnlyWorksheet, marking: str) -> None:
+    """`marking` centred at the head and foot of every printed page ("&" doubled: Excel reads "&" as a code)."""
+    text = marking.replace("&", "&&")
+    sheet.oddHeader.center.text = text
+    sheet.oddFooter.center.text = text
 
 
 def fitted_height(cells: Iterable[tuple[str, float]]) -> float | None:

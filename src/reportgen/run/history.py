@@ -20,7 +20,7 @@ from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue
 from reportgen.paper.progress import history_frame
-from reportgen.render.xlsx import write_rows
+from reportgen.render.xlsx import marked_title, write_rows
 from reportgen.safe_cells import text_for_spreadsheet
 from reportgen.settings import load_settings
 
@@ -49,19 +49,13 @@ def write_history(table: pd.DataFrame, out: Path, marking: str = "") -> tuple[Pa
     stem = "history-restricted" if marking else "history"
     xlsx, csv_path = out / f"{stem}.xlsx", out / f"{stem}.csv"
     widths = (7, 22, 22, 50, *(14 for _ in headings[4:]))
-    title = f"History {_sheet_safe(marking)}"[:31].strip() if marking else "History"
-    write_rows(xlsx, title, headings, rows, widths)
+    write_rows(xlsx, marked_title("History", marking), headings, rows, widths, marking)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(headings)
     writer.writerows([text_for_spreadsheet(value) for value in row] for row in rows)
     write_atomically(csv_path, buffer.getvalue().encode("utf-8"))
     return xlsx, csv_path
-
-
-def _sheet_safe(text: str) -> str:
-    """Text Excel accepts in a sheet's name (none of []:*?/\\)."""
-    return "".join(" " if char in "[]:*?/\\" else char for char in text)
 
 
 @dataclass(frozen=True)
