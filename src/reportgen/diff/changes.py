@@ -457,7 +457,8 @@ def human_text(diff: DraftDiff, marks: Marks = PLAIN_MARKS) -> str:
     """A plain-text summary: counts, status moves, added and withdrawn actions, reworded actions (their
     words marked with `marks`)."""
     lines = [f"{draft_label(diff.old)} -> {draft_label(diff.new)}"]
-    if note := progress_note(diff):
+    note = progress_note(diff)
+    if note:
         lines.append(note)
     if diff.unrelated:
         lines.append(unrelated_note(diff))
@@ -467,7 +468,7 @@ def human_text(diff: DraftDiff, marks: Marks = PLAIN_MARKS) -> str:
     if marking:  # first, so nobody forwards it unaware
         lines.insert(0, f"{marking}: this comparison includes exempt actions; it is not for publication.")
     if diff.is_empty:
-        return "\n".join([*lines, "No other changes." if progress_note(diff) else "No changes."])
+        return "\n".join([*lines, "No other changes." if note else "No changes."])
     counts = ", ".join(f"{c.status} {c.old} -> {c.new}" for c in diff.counts)
     lines.append(f"Counts: {counts}; total {diff.total.old} -> {diff.total.new}")
     if diff.exempt.old or diff.exempt.new:
