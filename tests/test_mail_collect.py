@@ -371,3 +371,31 @@ def test_a_workbook_sent_as_xlsm_or_zipped_is_answered_with_how_to_send_it(tmp_p
     assert ("We cannot open 'opcc.zip': please reply with the completed workbook itself attached, not in a "
             "compressed folder.") in acks["<zip@example.org>"]
     assert not any("not a spreadsheet we can read" in text for text in acks.values())
+
+
+def test_each_message_is_reported_under_its_own_heading_with_when_it_was_sent(
+        tmp_path: Path, smtp, dovecot: Dovecot, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The police press Reply three times without attaching the workbook (the same "RE:" subject each time), then
+    an out-of-office answers; the officer sees each message by itself, when it was sent, its whole subject."""
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    subject = f"RE: Return for October 2026: please reply by 24 October 2026 [reportgen {PERIOD}]"
+    dovecot.append(reply(ADDRESS[POLICE], [], subject=subject, date="Wed, 21 Oct 2026 09:12:00 +0100"))
+    dovecot.append(reply(ADDRESS[POLICE], [], subject=subject, date="Thu, 22 Oct 2026 14:05:00 +0100"))
+    dovecot.append(reply(ADDRESS[POLICE], [], subject=subject, date="Thu, 22 Oct 2026 14:05:30 +0100"))
+    away = f"Automatic reply: {subject}"  # 99 characters
+    dovecot.append(reply(ADDRESS[OPCC], [], subject=away, date="Thu, 22 Oct 2026 15:00:00 +0100"))
+    for name, value in env().items():
+        monkeypatch.setenv(name, value)
+    assert main(["collect", "--workspace", str(root), "--period", PERIOD]) == 0
+    out = capsys.readouterr().out.splitlines()
+    police = f"mail from '{ADDRESS[POLICE]}'"
+    assert [line for line in out if line.startswith(police)] == [
+        f"{police}, sent 21 October 2026 at 08:12 UTC: '{subject}'",
+        f"{police}, sent 22 October 2026 at 13:05 UTC: '{subject}'",
+        f"{police}, sent 22 October 2026 at 13:05 UTC: '{subject}' (#2)"]  # the same minute: still its own
+    assert f"mail from '{ADDRESS[OPCC]}', sent 22 October 2026 at 14:00 UTC: '{away}'" in out
+    assert f"  no-return: {ADDRESS[POLICE]} '{subject}', sent 22 October 2026 at 13:05 UTC" in out
+    assert len(captured.messages) == 3  # the police are answered each time; the out-of-office is not
+

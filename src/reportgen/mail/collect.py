@@ -15,6 +15,7 @@ import functools
 import hashlib
 import re
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -86,6 +87,7 @@ class Collector:
         self.received: Ledger[ReceivedRecord] = received_ledger(inputs.outputs, inputs.period)
         self.sent = sent_ledger(inputs.outputs, inputs.period)
         self.max_bytes = int(self.settings.mail.max_attachment_mb * 2**20)
+        self.headings: Counter[str] = Counter()
 
     def run(self, mailbox: Mailbox) -> Collection:
         done = Collection()
@@ -126,7 +128,7 @@ class Collector:
         subject = shown(str(message.get("Subject", "")), limit=200)
         message_id = str(message.get("Message-ID", "")).strip()
         message_id = message_id or "sha256:" + hashlib.sha256(incoming.raw).hexdigest()
-        where = {"file": f"mail from {parseaddr(sender)[1] or sender!r}: {subject[:80]!r}"}
+        where = {"file": self._heading(parseaddr(sender)[1] or sender, subject, _date(message))}
         other = _other_period(subject, self.inputs.period)
         if other:
             return Handled(self._record(message_id, "other-period", sender, "", subject, "", other), "", (
@@ -156,6 +158,14 @@ class Collector:
                                                       partner=partner, size=incoming.size, **where),
                               reply=self._reply(partner, message, text))
         return self._attachments(record, message, where)
+
+    def _heading(self, address: str, subject: str, date: str) -> str:
+        """What a message's issues are listed under: who sent it, when, and its whole subject (a partner's
+        replies share one subject); another message alike in the same minute is numbered, never merged."""
+        when = f"sent {arrival(date)}" if date else "undated"
+        heading = f"mail from {address!r}, {when}: {subject!r}"
+        self.headings[heading] += 1
+        return heading if self.headings[heading] == 1 else f"{heading} (#{self.headings[heading]})"
 
     def _attachments(self, record: ReceivedRecord, message: EmailMessage, where: dict[str, str]) -> Handled:
         partner = record.partner
@@ -203,7 +213,7 @@ class Collector:
         if late:
             deadline = deadline_text(self.settings, self.inputs.period)
             found.append(issue("mail-late", partner=partner, file=display, value=record.date,
-                               arrived=_arrival(record.date), deadline=deadline))
+                               arrived=arrival(record.date), deadline=deadline))
         partner_issues = [for_partner(i, display, attachment.name) for i in found]
         text = compose.acknowledgement_text(attachment.name, self.inputs.period, partner_issues, late, self.settings)
         saved = replace(record, outcome="saved", file=display, sha256=digest, late="yes" if late else "",
@@ -337,7 +347,7 @@ def _date(message: EmailMessage) -> str:
     return when.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def _arrival(date: str) -> str:
+def arrival(date: str) -> str:
     """'27 October 2026 at 16:40 UTC' for the message's ISO date (the record keeps the ISO form)."""
     when = dt.datetime.fromisoformat(date).astimezone(dt.UTC)
     return f"{when.day} {when:%B %Y} at {when:%H:%M} UTC"

@@ -17,7 +17,7 @@ from pathlib import Path
 from reportgen.check.checked import check_inputs, load_register
 from reportgen.issues import Issue
 from reportgen.mail import compose
-from reportgen.mail.collect import Collection, Collector, check_period_inputs, scratch_folder
+from reportgen.mail.collect import Collection, Collector, arrival, check_period_inputs, scratch_folder
 from reportgen.mail.credentials import Credentials
 from reportgen.mail.ledger import mail_folder, sent_ledger
 from reportgen.mail.mailbox import FolderMailbox, ImapMailbox, Mailbox
@@ -195,7 +195,8 @@ def summary_lines(run: MailRun) -> list[str]:
             record = handled.record
             where = f" -> {record.file}" if record.file else ""
             outcome = "would be saved" if run.dry_run and record.outcome == "saved" else record.outcome
-            lines.append(f"  {outcome}: {record.sender or '?'} {record.subject!r}{where}")
+            when = f", sent {arrival(record.date)}" if record.date else ""
+            lines.append(f"  {outcome}: {record.sender or '?'} {record.subject!r}{when}{where}")
     return lines
 
 
