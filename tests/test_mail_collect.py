@@ -399,3 +399,43 @@ def test_each_message_is_reported_under_its_own_heading_with_when_it_was_sent(
     assert f"  no-return: {ADDRESS[POLICE]} '{subject}', sent 22 October 2026 at 13:05 UTC" in out
     assert len(captured.messages) == 3  # the police are answered each time; the out-of-office is not
 
+
+def test_a_workbook_sent_again_unchanged_is_answered_with_the_return_that_is_used(tmp_path: Path, smtp,
+                                                                                   dovecot: Dovecot) -> None:
+    """OPCC sends its workbook, then, meaning to send the corrected one, attaches the same file again: it is
+    told the workbook is the one it already sent (and when), what that one still needs, and nothing is saved."""
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    first = workbook([(2, "", "Nearly there", "Drafting.", "2027"), *GOOD_OPCC[1:]])
+    dovecot.append(reply(ADDRESS[OPCC], [("OPCC October.xlsx", first)], date="Wed, 21 Oct 2026 09:12:00 +0100",
+                         message_id="<first@opcc.example.org>"))
+    credentials = credentials_from_env(env())
+    collect_returns(root, PERIOD, credentials)
+    dovecot.append(reply(ADDRESS[OPCC], [("OPCC October corrected.xlsx", first)],
+                         date="Thu, 22 Oct 2026 11:00:00 +0100", message_id="<again@opcc.example.org>"))
+    run = collect_returns(root, PERIOD, credentials)
+    assert saved_files(root) == ["opcc.xlsx"]
+    [note] = [i for i in run.issues if i.code == "mail-duplicate"]
+    assert note.advice == ("No action needed: the partner was told it had already been received, and which return "
+                           "is used.")
+    [_ack, again] = captured.parsed()
+    assert again["In-Reply-To"] == "<again@opcc.example.org>"
+    body = " ".join(again.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    assert ("Thank you: we received OPCC October corrected.xlsx. It is the same workbook as the return you sent on "
+            "21 October 2026 at 08:12 UTC, which we already have and use as your return for October 2026, so "
+            "nothing has changed.") in body
+    assert "'Nearly there' is not recognised" in body and "saved it as" not in body
+    assert "If you meant to send a corrected workbook, check that your changes were saved" in body
+
+    # a run stopped before it answered: the next one answers, once
+    ledger = root / "outputs" / PERIOD / "mail" / "sent.csv"
+    ledger.write_text("".join(ledger.read_text().splitlines(keepends=True)[:2]))
+    connection = dovecot.connect()
+    connection.select('"reportgen.processed"')
+    connection.uid("COPY", "2", "INBOX")
+    connection.logout()
+    collect_returns(root, PERIOD, credentials)
+    assert len(captured.messages) == 3 and captured.parsed()[2]["In-Reply-To"] == "<again@opcc.example.org>"
+    assert "It is the same workbook as the return you sent on 21 October" in (
+        captured.parsed()[2].get_body(("plain",)).get_content())  # type: ignore[union-attr]
+    assert collect_returns(root, PERIOD, credentials).sent == [] and len(captured.messages) == 3

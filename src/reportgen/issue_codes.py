@@ -569,9 +569,9 @@ CODES: dict[str, Code] = {
     "mail-duplicate": Code(
         N, "The message or its file was already collected; nothing new was saved.",
         "{partner} sent {attachment!r} again, the same as {same_as}; nothing new was saved.",
-        "No action needed.",
-        {"message": "The message {subject!r} from {sender} was already collected on {time} ({outcome}); nothing "
-                    "new was saved."}),
+        "No action needed: the partner was told it had already been received, and which return is used.",
+        {"message": ("The message {subject!r} from {sender} was already collected on {time} ({outcome}); nothing "
+                     "new was saved.", "No action needed.")}),
     "mail-automatic": Code(
         N, "A partner's message was an automatic reply (out of office); it was not answered.",
         "{partner} sent an automatic reply ({subject!r}); it was not answered.",

@@ -88,6 +88,7 @@ class Collector:
         self.sent = sent_ledger(inputs.outputs, inputs.period)
         self.max_bytes = int(self.settings.mail.max_attachment_mb * 2**20)
         self.headings: Counter[str] = Counter()
+        self.collected: list[ReceivedRecord] = []  # this run's, in order
 
     def run(self, mailbox: Mailbox) -> Collection:
         done = Collection()
@@ -98,6 +99,7 @@ class Collector:
                 continue
             if not self.dry_run and self.received.get(handled.record.message_id) is None:
                 self.received.put(handled.record)
+            self.collected.append(handled.record)  # a dry run records nothing, but a later message may refer to it
             if handled.reply is not None:
                 sent = send_all([handled.reply], self.outbox, None if self.dry_run else self.sent)
                 done.replies.sent += sent.sent
@@ -203,9 +205,12 @@ class Collector:
         digest = hashlib.sha256(attachment.data).hexdigest()
         newest = self._newest(partner)
         if newest is not None and hashlib.sha256(newest.read_bytes()).hexdigest() == digest:
-            return self._done(replace(record, outcome="duplicate", file=self.inputs.display(newest), sha256=digest),
-                              PROCESSED, issue("mail-duplicate", partner=partner, attachment=attachment.name,
-                                               same_as=self.inputs.display(newest), **where), *notes)
+            same_as = self.inputs.display(self.inputs.returns_dir / newest.name)  # in a dry run, the name it would get
+            return self._done(replace(record, outcome="duplicate", file=same_as, sha256=digest), PROCESSED,
+                              issue("mail-duplicate", partner=partner, attachment=attachment.name, same_as=same_as,
+                                    **where), *notes,
+                              reply=self._reply(partner, message, self._same_again(partner, attachment.name, newest,
+                                                                                   same_as)))
         path = self._write(partner, attachment)
         display = self.inputs.display(self.inputs.returns_dir / path.name)  # in a dry run, the name it would get
         late = _late(record.date, returns_deadline(self.settings, self.inputs.period))
@@ -220,6 +225,16 @@ class Collector:
                         errors=sum(i.severity is Severity.ERROR for i in found),
                         warnings=sum(i.severity is Severity.WARNING for i in found))
         return self._done(saved, PROCESSED, *notes, *found, reply=self._reply(partner, message, text))
+
+    def _same_again(self, partner: str, sent_name: str, path: Path, shown: str) -> str:
+        """The answer to a workbook sent again unchanged: which return of the partner's is used (the one it
+        already sent, and when), and what that one still needs, so a partner who meant to send a corrected
+        workbook can tell it did not."""
+        earlier = next((r for r in reversed([*self.received.values(), *self.collected]) if r.outcome == "saved"
+                        and r.file == shown), None)
+        found = [for_partner(i, shown, sent_name) for i in self._check(path, shown, partner)]
+        return compose.acknowledgement_text(sent_name, self.inputs.period, found, False, self.settings,
+                                            same_as=arrival(earlier.date) if earlier and earlier.date else "")
 
     def _newest(self, partner: str) -> Path | None:
         mine = [p for p in self._versions(partner)]
@@ -264,12 +279,13 @@ class Collector:
         where the first one went; re-send the reply only if it never went (the sent ledger decides)."""
         folder = PROCESSED if earlier.outcome in ("saved", "duplicate", "no-return", "automatic") else REJECTED
         reply = None
-        if earlier.outcome == "saved" and earlier.partner and (self.inputs.workspace / earlier.file).is_file():
-            name = earlier.file.rpartition("/")[2]
-            found = [for_partner(i, earlier.file, name) for i in
-                     self._check(self.inputs.workspace / earlier.file, earlier.file, earlier.partner)]
+        path, name = self.inputs.workspace / earlier.file, earlier.file.rpartition("/")[2]
+        if earlier.outcome == "saved" and earlier.partner and path.is_file():
+            found = [for_partner(i, earlier.file, name) for i in self._check(path, earlier.file, earlier.partner)]
             text = compose.acknowledgement_text(name, self.inputs.period, found, earlier.late == "yes", self.settings)
             reply = self._reply(earlier.partner, message, text)
+        elif earlier.outcome == "duplicate" and earlier.partner and earlier.file and path.is_file():
+            reply = self._reply(earlier.partner, message, self._same_again(earlier.partner, name, path, earlier.file))
         note = issue("mail-duplicate", "message", subject=earlier.subject, sender=earlier.sender,
                      time=earlier.time, outcome=earlier.outcome, **where)
         return Handled(replace(earlier, outcome="duplicate"), folder, (note,), reply)

@@ -137,9 +137,16 @@ def answer(lead: str, original: EmailMessage, period: str, text: str, settings: 
 
 
 def acknowledgement_text(sent_name: str, period: str, issues: Sequence[Issue], late: bool,
-                         settings: Settings) -> str:
-    """What we found in the return: every error and warning with its sheet, row and column, or 'clean'."""
-    lines = [f"Thank you: we received {sent_name} and saved it as your return for {period_label(period)}."]
+                         settings: Settings, same_as: str | None = None) -> str:
+    """What we found in the return: every error and warning with its sheet, row and column, or 'clean'.
+    `same_as`: the workbook is the same as the return the partner already sent (when, or "" if not known):
+    nothing new was saved, and the one already received is used."""
+    if same_as is None:
+        lines = [f"Thank you: we received {sent_name} and saved it as your return for {period_label(period)}."]
+    else:
+        when = f" on {same_as}" if same_as else ""
+        lines = [f"Thank you: we received {sent_name}. It is the same workbook as the return you sent{when}, which we "
+                 f"already have and use as your return for {period_label(period)}, so nothing has changed."]
     if late:
         lines.append(f"It arrived after the deadline ({deadline_text(settings, period)}); it is still used.")
     errors = [i for i in issues if i.severity is Severity.ERROR]
@@ -155,7 +162,8 @@ def acknowledgement_text(sent_name: str, period: str, issues: Sequence[Issue], l
                      + "\n\n".join(_describe(i) for i in warnings))
     if errors:
         lines.append("Please correct the workbook and reply to this message with it attached; the newest one you "
-                     "send is used.")
+                     "send is used." + (" If you meant to send a corrected workbook, check that your changes were "
+                                        "saved before you attached it." if same_as is not None else ""))
     else:  # points to check only: nothing the partner must correct
         lines.append("If any of these points needs a change, reply to this message with the workbook attached; "
                      "the newest one you send is used.")
