@@ -439,3 +439,37 @@ def test_a_workbook_sent_again_unchanged_is_answered_with_the_return_that_is_use
     assert "It is the same workbook as the return you sent on 21 October" in (
         captured.parsed()[2].get_body(("plain",)).get_content())  # type: ignore[union-attr]
     assert collect_returns(root, PERIOD, credentials).sent == [] and len(captured.messages) == 3
+
+
+def test_a_lead_with_an_accent_in_its_name_has_its_mailed_returns_read_as_its_own(tmp_path: Path, smtp,
+                                                                                   dovecot: Dovecot) -> None:
+    """Cyngor Sir Ynys Môn is sent cyngor-sir-ynys-mon.xlsx, replies with it, then with a corrected one: the
+    build reads the corrected one as the council's return (the first noted as superseded), not two returns
+    of no partner, whose rows clash."""
+    from conftest import ACTIONS, REGISTER_HEADINGS, make_workspace
+    from mail_helpers import filled, mail_toml
+
+    council = "Cyngor Sir Ynys Môn"
+    controller, captured = smtp
+    actions = [(ref, section, council if lead == CJB else lead, text, pages)
+               for ref, section, lead, text, pages in ACTIONS]
+    partners = {POLICE: ADDRESS[POLICE], OPCC: ADDRESS[OPCC], council: "perfformiad@ynysmon.example.gov.uk"}
+    root = make_workspace(tmp_path / "ws", period=PERIOD, returns={}, register=[REGISTER_HEADINGS, *actions],
+                          toml=mail_toml(controller.port, dovecot.port, partners=partners))
+    credentials = credentials_from_env(env())
+    send_returns(root, PERIOD, credentials)
+    [request] = [m for m in captured.parsed() if m["To"] == partners[council]]
+    name, blank = attachment(request)
+    assert name == "cyngor-sir-ynys-mon.xlsx"
+    for status, date in (("Nearly", "Wed, 21 Oct 2026 09:12:00 +0100"),
+                         ("In progress", "Thu, 22 Oct 2026 09:12:00 +0100")):
+        dovecot.append(reply(partners[council], [(name, filled(blank, {5: status}))], date=date,
+                             subject=f"RE: {request['Subject']}"))
+    collect_returns(root, PERIOD, credentials)
+    assert saved_files(root) == ["cyngor-sir-ynys-mon.v2.xlsx", "cyngor-sir-ynys-mon.xlsx"]
+
+    inputs, found = find_inputs(root, PERIOD)
+    checked = check_inputs(inputs, found=found)
+    mine = [(i.code, i.file) for i in checked.issues if "ynys" in i.file]
+    assert mine == [("superseded-return", f"inputs/returns/{PERIOD}/cyngor-sir-ynys-mon.xlsx")]
+    assert [(u.ref, u.status) for r in checked.returns for u in r.updates if u.ref == 5] == [(5, "In progress")]

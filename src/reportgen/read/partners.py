@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,10 +58,12 @@ class PartnerMatch:
 
 
 def words(text: str) -> tuple[str, ...]:
-    """Lower-case words of a name, with copy marks and dates taken out."""
+    """Lower-case words of a name, with copy marks and dates taken out; accents dropped and other scripts
+    kept, as in the names collect and the workbooks give files ('Ynys Môn' is ynys-mon.xlsx)."""
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     text = _COPY_MARK.sub(" ", text.casefold().replace("_", " "))  # "Police_Return_v2": words apart
     text = _MONTH_DATE.sub(" ", _DATE.sub(" ", text))
-    return tuple(re.findall(r"[a-z0-9]+", text))
+    return tuple(re.findall(r"[^\W_]+", text))
 
 
 def key(text: str) -> str:
