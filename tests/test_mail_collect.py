@@ -121,10 +121,17 @@ def test_a_later_return_is_kept_beside_the_earlier_and_the_newest_is_read(tmp_pa
     assert "1 problem to correct" in body
     assert "Sheet 'Return', row 2, column 'Status this reporting period'" in body
     assert "'Nearly there' is not recognised" in body and "inputs/returns" not in body
+    assert "replaces" not in body
 
-    dovecot.append(reply(ADDRESS[OPCC], [("OPCC October v2.xlsx", workbook(GOOD_OPCC))]))
+    dovecot.append(reply(ADDRESS[OPCC], [("OPCC October v2.xlsx", workbook(GOOD_OPCC[:2]))],
+                         date="Fri, 23 Oct 2026 09:30:00 +0100"))
     collect_returns(root, PERIOD, credentials)
     assert saved_files(root) == ["opcc.v2.xlsx", "opcc.xlsx"]
+    # the partner is told this one is used instead of the first, whole (it leaves out action 6)
+    second = " ".join(captured.parsed()[1].get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    assert ("Thank you: we received OPCC October v2.xlsx and saved it as your return for October 2026. It replaces "
+            "the return you sent on 22 October 2026 at 10:00 UTC: only the newest one you send is used, so it must "
+            "hold every update you want reported.") in second
     assert (root / "inputs" / "returns" / PERIOD / "opcc.xlsx").read_bytes() == first  # never overwritten
     inputs, found = find_inputs(root, PERIOD)
     checked = check_inputs(inputs, found=found)

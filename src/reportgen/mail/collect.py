@@ -211,6 +211,7 @@ class Collector:
                                     **where), *notes,
                               reply=self._reply(partner, message, self._same_again(partner, attachment.name, newest,
                                                                                    same_as)))
+        replaces = None if newest is None else self._sent_on(self.inputs.display(self.inputs.returns_dir / newest.name))
         path = self._write(partner, attachment)
         display = self.inputs.display(self.inputs.returns_dir / path.name)  # in a dry run, the name it would get
         late = _late(record.date, returns_deadline(self.settings, self.inputs.period))
@@ -220,7 +221,8 @@ class Collector:
             found.append(issue("mail-late", partner=partner, file=display, value=record.date,
                                arrived=arrival(record.date), deadline=deadline))
         partner_issues = [for_partner(i, display, attachment.name) for i in found]
-        text = compose.acknowledgement_text(attachment.name, self.inputs.period, partner_issues, late, self.settings)
+        text = compose.acknowledgement_text(attachment.name, self.inputs.period, partner_issues, late, self.settings,
+                                            replaces=replaces)
         saved = replace(record, outcome="saved", file=display, sha256=digest, late="yes" if late else "",
                         errors=sum(i.severity is Severity.ERROR for i in found),
                         warnings=sum(i.severity is Severity.WARNING for i in found))
@@ -230,11 +232,15 @@ class Collector:
         """The answer to a workbook sent again unchanged: which return of the partner's is used (the one it
         already sent, and when), and what that one still needs, so a partner who meant to send a corrected
         workbook can tell it did not."""
-        earlier = next((r for r in reversed([*self.received.values(), *self.collected]) if r.outcome == "saved"
-                        and r.file == shown), None)
         found = [for_partner(i, shown, sent_name) for i in self._check(path, shown, partner)]
         return compose.acknowledgement_text(sent_name, self.inputs.period, found, False, self.settings,
-                                            same_as=arrival(earlier.date) if earlier and earlier.date else "")
+                                            same_as=self._sent_on(shown))
+
+    def _sent_on(self, shown: str) -> str:
+        """When the message that brought a saved return was sent ("" when not known: a file put there by hand)."""
+        earlier = next((r for r in reversed([*self.received.values(), *self.collected]) if r.outcome == "saved"
+                        and r.file == shown), None)
+        return arrival(earlier.date) if earlier and earlier.date else ""
 
     def _newest(self, partner: str) -> Path | None:
         mine = [p for p in self._versions(partner)]

@@ -137,12 +137,17 @@ def answer(lead: str, original: EmailMessage, period: str, text: str, settings: 
 
 
 def acknowledgement_text(sent_name: str, period: str, issues: Sequence[Issue], late: bool,
-                         settings: Settings, same_as: str | None = None) -> str:
+                         settings: Settings, same_as: str | None = None, replaces: str | None = None) -> str:
     """What we found in the return: every error and warning with its sheet, row and column, or 'clean'.
     `same_as`: the workbook is the same as the return the partner already sent (when, or "" if not known):
-    nothing new was saved, and the one already received is used."""
+    nothing new was saved, and the one already received is used. `replaces`: it was saved in place of the
+    return the partner sent before (when, or "" if not known), which is no longer used."""
     if same_as is None:
         lines = [f"Thank you: we received {sent_name} and saved it as your return for {period_label(period)}."]
+        if replaces is not None:
+            when = f" on {replaces}" if replaces else ""
+            lines[0] += (f" It replaces the return you sent{when}: only the newest one you send is used, so "
+                         "it must hold every update you want reported.")
     else:
         when = f" on {same_as}" if same_as else ""
         lines = [f"Thank you: we received {sent_name}. It is the same workbook as the return you sent{when}, which we "
