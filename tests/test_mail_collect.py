@@ -480,3 +480,34 @@ def test_a_lead_with_an_accent_in_its_name_has_its_mailed_returns_read_as_its_ow
     mine = [(i.code, i.file) for i in checked.issues if "ynys" in i.file]
     assert mine == [("superseded-return", f"inputs/returns/{PERIOD}/cyngor-sir-ynys-mon.xlsx")]
     assert [(u.ref, u.status) for r in checked.returns for u in r.updates if u.ref == 5] == [(5, "In progress")]
+
+
+def test_this_months_workbook_sent_on_last_months_thread_is_collected(tmp_path: Path, smtp, dovecot: Dovecot) -> None:
+    """OPCC answers September's message with October's workbook filled in: it is October's return (the workbook
+    says so), saved and answered on October's thread, and OPCC is not reminded; a September workbook, or one
+    that says no period, on September's thread stays in the inbox for September's collect."""
+    from mail_helpers import filled
+
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    october, _ = write_return_workbooks(root, PERIOD, tmp_path / "october")
+    september, _ = write_return_workbooks(root, "2026-09", tmp_path / "september")
+    [mine] = [path for path in october if path.name == "opcc.xlsx"]
+    [last] = [path for path in september if path.name == "opcc.xlsx"]
+    old_thread = "RE: Return for September 2026: please reply by 24 September 2026 [reportgen 2026-09]"
+    dovecot.append(reply(ADDRESS[OPCC], [("opcc.xlsx", filled(mine.read_bytes(), {2: "Completed", 4: "In progress",
+                                                                                  6: "On hold"}))],
+                         subject=old_thread, message_id="<october@opcc.example.org>"))
+    dovecot.append(reply(ADDRESS[POLICE], [("opcc.xlsx", last.read_bytes())], subject=old_thread))
+    dovecot.append(reply(ADDRESS[CJB], [("cjb.xlsx", workbook(GOOD_OPCC))], subject=old_thread))
+    credentials = credentials_from_env(env())
+    run = collect_returns(root, PERIOD, credentials)
+    assert run.saved == [f"inputs/returns/{PERIOD}/opcc.xlsx"]
+    assert [i.code for i in run.issues if i.code.startswith("mail-")] == ["mail-other-period"] * 2
+    assert dovecot.count("INBOX") == 2
+    [ack] = captured.parsed()
+    assert ack["In-Reply-To"] == "<october@opcc.example.org>"
+    assert str(ack["Subject"]).endswith(f"[reportgen {PERIOD}]") and "2026-09" not in str(ack["Subject"])
+    assert "found nothing to correct" in ack.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    chased = chase_partners(root, PERIOD, None, dry_run=True)
+    assert OPCC not in [m.partner for m in chased.sent]

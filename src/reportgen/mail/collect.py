@@ -41,7 +41,7 @@ from reportgen.mail.partners import partner_of
 from reportgen.mail.transport import Outbox, Sent, send_all
 from reportgen.model import Register
 from reportgen.periods import PERIOD_PATTERN
-from reportgen.read.returns import read_return, slug, validate_return
+from reportgen.read.returns import made_for, read_return, slug, validate_return
 from reportgen.read.workspace import OTHER_SPREADSHEETS, Inputs, versioned
 from reportgen.run.chase import untouched_returns
 from reportgen.run.prefill import Prefill, workbook_prefill
@@ -132,7 +132,7 @@ class Collector:
         message_id = message_id or "sha256:" + hashlib.sha256(incoming.raw).hexdigest()
         where = {"file": self._heading(parseaddr(sender)[1] or sender, subject, _date(message))}
         other = _other_period(subject, self.inputs.period)
-        if other:
+        if other and not self._made_for_period(message):  # a reply on last month's thread with this month's workbook
             return Handled(self._record(message_id, "other-period", sender, "", subject, "", other), "", (
                 issue("mail-other-period", subject=subject, period=other, **where),))
         earlier = self.received.get(message_id)
@@ -160,6 +160,17 @@ class Collector:
                                                       partner=partner, size=incoming.size, **where),
                               reply=self._reply(partner, message, text))
         return self._attachments(record, message, where)
+
+    def _made_for_period(self, message: EmailMessage) -> bool:
+        """Whether the message's one return is the workbook made for this period (`reportgen returns` records
+        the period in it), whatever the subject says; read only once it is known to be safe to open."""
+        returns = [a for a in attachments_of(message) if a.is_return]
+        if len(returns) != 1 or returns[0].suffix != ".xlsx" or refusal(returns[0], self.max_bytes):
+            return False
+        with tempfile.TemporaryDirectory(prefix="reportgen-mail-") as folder:
+            path = Path(folder) / "return.xlsx"
+            path.write_bytes(returns[0].data)
+            return made_for(path) == self.inputs.period
 
     def _heading(self, address: str, subject: str, date: str) -> str:
         """What a message's issues are listed under: who sent it, when, and its whole subject (a partner's

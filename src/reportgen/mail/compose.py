@@ -8,6 +8,7 @@ the same message. Plain text only: partners' mail systems strip or distrust HTML
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email import policy
@@ -125,6 +126,8 @@ def answer(lead: str, original: EmailMessage, period: str, text: str, settings: 
     key = f"reply:{period}:{original_id}"
     subject = str(original.get("Subject", "")).strip()
     subject = subject if subject.lower().startswith("re:") else f"Re: {subject}".strip()
+    # the answer's thread is this period's (a partner may have replied on last month's)
+    subject = re.sub(r"\s*\[reportgen (?!" + re.escape(period) + r"\])[^\]]*\]", "", subject)
     if tag(period) not in subject:
         subject = f"{subject} {tag(period)}"
     # to the address that matched the partner, never a Reply-To: that could send its issues elsewhere
