@@ -341,3 +341,21 @@ def test_a_file_named_after_no_lead_and_used_for_no_action_is_no_leads_return(tm
                                                                "")
     assert row_for(rows, "notes").file == f"inputs/returns/{A}/notes.xlsx"
     assert [i.value for i in checked.issues if i.code == "missing-return"] == ["Criminal Justice Board"]
+
+
+def test_an_unreadable_file_named_after_no_lead_is_suggested_the_lead_its_name_resembles(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A youth justice team's CSV, headed its own way and named with its initials, reads no row: its advice
+    names the lead whose name shares its words, not whichever lead without a file comes first."""
+    register = [REGISTER_HEADINGS, *ACTIONS, (7, "Justice", "Youth Justice Service / YOT", "Reduce first-time "
+                                                                                           "entrants.", "18")]
+    returns = default_returns()
+    del returns["criminal-justice-board.xlsx"]
+    returns["YJS-YOT Nov 2026.csv"] = [("Action No.", "State", "Progress update"), (7, "Completed", "Down 18%.")]
+    root = make_workspace(tmp_path / "ws", period=A, returns=returns, register=register)
+    assert main(["build", "--workspace", str(root)]) == 1
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    with (folder / "issues.csv").open(encoding="utf-8") as handle:
+        [unknown] = [row for row in csv.DictReader(handle) if row["code"] == "unknown-partner"]
+    assert unknown["file"] == f"inputs/returns/{A}/YJS-YOT Nov 2026.csv"
+    assert "(e.g. youth-justice-service-yot.xlsx)" in unknown["advice"]

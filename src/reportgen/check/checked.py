@@ -19,7 +19,7 @@ from reportgen.check.narrative import check_narrative
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
 from reportgen.model import MergedRegister, Paper, PaperRow, PartnerReturn, Register, UpdateState
-from reportgen.read.partners import Assignment, assign_returns
+from reportgen.read.partners import Assignment, assign_returns, name_words
 from reportgen.read.register import check_partners, read_register
 from reportgen.read.returns import file_name_for, made_for, read_return, validate_return
 from reportgen.read.workspace import Inputs, earlier_periods, list_returns
@@ -116,20 +116,27 @@ def load_return(inputs: Inputs, register: Register, path: Path, partner: str | N
         checked, found = validate_return(read, register, inputs.settings)
         issues += found
     if partner is None:
-        example = file_name_for(suggested_lead(register, checked, register.leads, named), inputs.settings.partners)
+        example = file_name_for(suggested_lead(register, checked, register.leads, named, path.name),
+                                inputs.settings.partners)
         issues.insert(0, issue("unknown-partner", leads=", ".join(register.leads), example=example, file=shown))
     return checked, issues
 
 
 def suggested_lead(register: Register, partner_return: PartnerReturn | None, leads: Sequence[str],
-                   named: Collection[str]) -> str:
+                   named: Collection[str], file_name: str = "") -> str:
     """The lead of `leads` a file named after none most likely belongs to: one whose actions it updates
-    and that has no file of its own, else one whose actions it updates, else one with no file."""
+    and that has no file of its own, else one whose actions it updates, else one with no file. Of those
+    its rows do not tell apart (none read), the one whose name shares most words with the file's
+    ("Fire & Rescue return.xlsx": Northshire Fire & Rescue Service), never just the first listed."""
     lead_of = {action.ref: action.lead for action in register.actions}
     updated = {lead_of.get(update.ref) for update in (partner_return.updates if partner_return else ())}
     mine = [lead for lead in leads if lead in updated]
     unnamed = [lead for lead in leads if lead not in named]
-    return next(iter([lead for lead in mine if lead not in named] or mine or unnamed or leads), "")
+    candidates = [lead for lead in mine if lead not in named] or mine or unnamed or list(leads)
+    if not mine:
+        said = name_words(Path(file_name).stem)
+        candidates = sorted(candidates, key=lambda lead: -len(said & name_words(lead)))  # stable: ties keep order
+    return next(iter(candidates), "")
 
 
 def read_returns(inputs: Inputs, register: Register, assignment: Assignment

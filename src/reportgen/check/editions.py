@@ -61,7 +61,7 @@ def public_view(checked: Checked) -> PublicView:
     examples = {}
     for path in checked.assignment.unmatched:
         shown = checked.inputs.display(path)
-        lead = suggested_lead(register, read.get(shown), public_leads, named)
+        lead = suggested_lead(register, read.get(shown), public_leads, named, path.name)
         examples[shown] = file_name_for(lead, checked.inputs.settings.partners)
     return PublicView(register.path, frozenset(exempt_refs), register.exempt_rows, public_leads, hidden_leads,
                       hidden_files, open_files, examples)

@@ -66,6 +66,11 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"[^\W_]+", text))
 
 
+def name_words(text: str) -> frozenset[str]:
+    """The words of a name that can tell one lead from another ("Fire & Rescue return (1)": fire, rescue)."""
+    return frozenset(word for word in words(text) if word not in NOISE_WORDS)
+
+
 def key(text: str) -> str:
     """A name with everything a partner adds by habit taken out ("Wessex Police Return (1)" -> "wessexpolice")."""
     kept = [word for word in words(text) if word not in NOISE_WORDS]
