@@ -437,6 +437,26 @@ def test_a_register_with_its_own_headings_says_how_to_name_them(tmp_path: Path,
     assert capsys.readouterr().out.startswith("2026-10 (public edition): 2 actions:")
 
 
+def test_a_register_headed_priority_area_is_told_to_name_its_numbered_column(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Northshire heads its register "Action No." and "Priority Area" (its sections): the advice named
+    'Priority Area' for the action number, as it reads like 'Plan priority', and following it read every
+    section name as a bad number; the column of whole numbers is suggested, and following that reads."""
+    register = [("Action No.", "Priority Area", "Responsible Organisation", "Commitment"),
+                (1, "Safer Streets", "Northshire Constabulary", "Increase patrols."),
+                (2, "Supporting Victims", "OPCC", "Fund advocacy.")]
+    root = make_workspace(tmp_path / "ws", register=register, returns={})
+    assert main(["validate", "--workspace", str(root)]) == 1
+    error = capsys.readouterr().err
+    assert 'ref = { aliases = ["Action No."] }' in error, error
+    assert "Priority Area\"" not in error
+    with (root / "reportgen.toml").open("a", encoding="utf-8") as settings:
+        settings.write('\n[register.columns]\nref = { aliases = ["Action No."] }\n'
+                       'lead = { aliases = ["Responsible Organisation"] }\nsection = { aliases = ["Priority Area"] }\n')
+    assert main(["validate", "--workspace", str(root)]) == 0
+    assert capsys.readouterr().out.startswith("2026-10 (public edition): 2 actions:")
+
+
 def test_a_register_with_none_of_the_headings_says_how_to_name_them(tmp_path: Path,
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     register = [("Ref No", "Strand", "Responsible", "Deliverable"), (1, "Safer Streets", "OPCC", "Publish.")]

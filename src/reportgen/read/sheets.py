@@ -283,6 +283,9 @@ def locate_table(
             issues.append(issue("missing-column", hint=f" Did you mean {close!r}?" if close else "", row=header_row,
                                 column=close or "", value=column.heading, **where))
             continue
+        if key == "ref":  # the number is the column of whole numbers, not a heading that reads alike
+            numbered = _numbered(sheet.rows[at + 1:], headings, unmatched)
+            close = close if close in numbered or not numbered else numbered[0]
         suggested.add(close or "")  # one heading is suggested for one column only ('Action No.' not for Action)
         example = '"' + (close or "<its heading>").replace("\\", "\\\\").replace('"', '\\"') + '"'
         issues.append(issue("missing-column", "register", key=key, example=example, row=header_row, column=close or "",
@@ -298,6 +301,22 @@ def locate_table(
                   sheet.rows[at + 1:], sheet.facts.links, sheet.facts.hidden_columns)
     issues += sheet_fact_issues(table, sheet.facts)
     return table, issues
+
+
+def _numbered(rows: Sequence[tuple[int, tuple[Cell, ...]]], headings: Sequence[str], candidates: Sequence[str]
+              ) -> list[str]:
+    """Of `candidates`, the headings whose column holds whole numbers only ('Action No.', never 'Priority
+    Area' however like 'Plan priority' it reads)."""
+    from reportgen.read.cells import parse_ref
+
+    found = []
+    for heading in candidates:
+        position = headings.index(heading)
+        values = [cells[position] for _number, cells in rows if position < len(cells)]
+        filled = [value for value in values if not is_empty_row((value,))]
+        if filled and all(parse_ref(value)[0] is not None for value in filled):
+            found.append(heading)
+    return found
 
 
 def sheet_fact_issues(table: Table, facts: SheetFacts) -> list[Issue]:
