@@ -15,7 +15,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import RETURN_HEADINGS, default_returns, edit_sheet_xml, make_workspace, write_csv, write_xlsx
+from conftest import (
+    ACTIONS,
+    REGISTER_HEADINGS,
+    RETURN_HEADINGS,
+    default_returns,
+    edit_sheet_xml,
+    make_workspace,
+    write_csv,
+    write_xlsx,
+)
 from reportgen.issues import flatten
 from reportgen.read.cells import parse_ref
 from reportgen.read.returns import read_return
@@ -43,6 +52,30 @@ def _book_with(path: Path, rows, edit) -> Path:
 
 ROWS = [RETURN_HEADINGS, (1, "", "Completed", "One", ""), (2, "", "In progress", "Two", ""),
         (3, "", "Not started", "Three", "")]
+
+
+def test_a_register_with_a_hidden_row_and_sheet_is_told_as_the_registers(tmp_path: Path) -> None:
+    """An OPCC's register, saved with a row hidden and an old plan on a hidden sheet, was told to check the
+    row "is meant to be in the return" and to unhide the sheet "if it holds updates": a register holds
+    actions, and the issues now say so."""
+    root = make_workspace(tmp_path / "ws")
+    book = openpyxl.load_workbook(root / "inputs" / "register.xlsx")
+    book["Register"].row_dimensions[3].hidden = True
+    old = book.create_sheet("Old plan")
+    old.append(list(REGISTER_HEADINGS))
+    old.append([99, "", "OPCC", "An old action.", ""])
+    old.sheet_state = "hidden"
+    book.save(root / "inputs" / "register.xlsx")
+    draft = build_draft(root)
+    issues = (draft.folder / "issues.csv").read_text(encoding="utf-8")
+    assert flatten([i for i in draft.issues if i.code in ("hidden-row", "hidden-sheet")],
+                   ["code", "file", "sheet", "row"]) == [["hidden-sheet", "inputs/register.xlsx", "Old plan", None],
+                                                        ["hidden-row", "inputs/register.xlsx", "Register", 3]]
+    assert "its action was read like any other" in issues and "meant to be in the plan" in issues
+    assert "if it holds actions of the plan" in issues
+    assert "return" not in " ".join(i.message + i.advice for i in draft.issues
+                                    if i.code in ("hidden-row", "hidden-sheet"))
+    assert ACTIONS[1][3] in (draft.folder / "paper.html").read_text(encoding="utf-8")  # the hidden row's action
 
 
 def test_hidden_rows_are_read_and_reported(tmp_path: Path) -> None:

@@ -384,11 +384,20 @@ CODES: dict[str, Code] = {
         "Hidden sheet {sheet!r} in {file} was not read.",
         "Unhide it if it holds updates, or delete it.",
         {"read": ("Sheet {sheet!r} in {file} is hidden in Excel, but it is the only sheet with the headings, so it "
-                  "was read.", "Check that its rows are meant to be the return; unhide the sheet to see them.")}),
+                  "was read.", "Check that its rows are meant to be the return; unhide the sheet to see them."),
+         "register": ("Hidden sheet {sheet!r} in {file} was not read.",
+                      "Unhide it (right-click a sheet tab, Unhide) if it holds actions of the plan, and move them to "
+                      "the register's sheet; if it is an old copy, nothing to do, or delete it."),
+         "register-read": ("Sheet {sheet!r} in {file} is hidden in Excel, but it is the only sheet with the "
+                           "headings, so it was read.",
+                           "Check that its rows are the plan's actions; unhide the sheet to see them.")}),
     "hidden-row": Code(
         W, "A hidden row was read.",
         "Row {row} is hidden in Excel; it was read.",
-        "Check the row is meant to be in the return; unhide it to see it."),
+        "Check the row is meant to be in the return; unhide it to see it.",
+        {"register": ("Row {row} is hidden in Excel; its action was read like any other.",
+                      "Check the action is meant to be in the plan (unhide the row to see it); if it is not, "
+                      "delete the row from the register.")}),
     "hidden-column": Code(
         W, "A column that is read is hidden in Excel.",
         "Column {column!r} (column {letter}) is hidden in Excel; what it holds was read.",

@@ -258,11 +258,13 @@ def locate_table(
         if count:  # rows a partner may have split across sheets: never dropped quietly
             issues.append(issue("rows-on-another-sheet", rows=counted(count, "row"), read=sheet.name, file=display,
                                 sheet=other.name, row=other.rows[-count][0]))
+    # a register's rows are actions, a return's updates: each is told as what it holds
     if sheet.hidden:  # the headings are only on a hidden sheet: read, never quietly
-        issues.append(issue("hidden-sheet", "read", file=display, sheet=sheet.name))
+        issues.append(issue("hidden-sheet", "register-read" if register else "read", file=display,
+                            sheet=sheet.name))
     for other in sheets:
         if other.hidden and other is not sheet:
-            issues.append(issue("hidden-sheet", file=display, sheet=other.name))
+            issues.append(issue("hidden-sheet", "register" if register else "", file=display, sheet=other.name))
         elif (other_sheets and other is not sheet and other.rows and other.name != INSTRUCTIONS_SHEET
               and other not in (c[2] for c in candidates if c[0] >= 2)):
             issues.append(issue("other-sheet", file=display, sheet=other.name, read=sheet.name))
@@ -299,7 +301,7 @@ def locate_table(
         return None, issues
     table = Table(display, sheet.name, header_row, headings, dict(found.index), dict(found.written),
                   sheet.rows[at + 1:], sheet.facts.links, sheet.facts.hidden_columns)
-    issues += sheet_fact_issues(table, sheet.facts)
+    issues += sheet_fact_issues(table, sheet.facts, register)
     return table, issues
 
 
@@ -319,7 +321,7 @@ def _numbered(rows: Sequence[tuple[int, tuple[Cell, ...]]], headings: Sequence[s
     return found
 
 
-def sheet_fact_issues(table: Table, facts: SheetFacts) -> list[Issue]:
+def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -> list[Issue]:
     """Hidden rows and columns, merged cells and formulas inside the table: read (or not) and always reported."""
     from reportgen.read.cells import cell_text, parse_ref
 
@@ -327,7 +329,7 @@ def sheet_fact_issues(table: Table, facts: SheetFacts) -> list[Issue]:
     by_number = dict(table.rows)
     issues: list[Issue] = []
     for number in sorted(n for n, _cells in table.rows if n in facts.hidden_rows):
-        issues.append(issue("hidden-row", row=number, **where))
+        issues.append(issue("hidden-row", "register" if register else "", row=number, **where))
     for position in sorted(table.index.values()):  # one not read is an unread column's (returns.unread_columns)
         if table.hidden(position):
             letter = column_letters(position + 1)
