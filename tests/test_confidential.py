@@ -73,6 +73,51 @@ def test_restricted_register_workbook_is_marked_on_its_sheet_and_every_printed_p
     assert (public.title, public.oddHeader.center.text, public.oddFooter.center.text) == ("Register", None, None)
 
 
+def _properties(folder: Path) -> dict[str, tuple[str, str]]:
+    """Each file's own title and keywords, as a file list, a viewer's title bar or a document system reads them."""
+    import docx
+    import lxml.html
+    import pikepdf
+
+    [word] = [path for path in folder.glob("*.docx")]
+    core = docx.Document(str(word)).core_properties
+    found = {"docx": (core.title, core.keywords)}
+    for name in ("paper.pdf", "diff.pdf"):
+        if (folder / name).is_file():
+            with pikepdf.open(folder / name) as pdf:
+                info, xmp = pdf.docinfo, pdf.open_metadata()
+                assert str(xmp.get("dc:title")) == str(info["/Title"])  # the XMP says the same
+                assert str(xmp.get("pdf:Keywords", "")) == str(info.get("/Keywords", ""))
+                found[name] = (str(info["/Title"]), str(info.get("/Keywords", "")))
+    for name in ("paper.html", "diff.html"):
+        if (folder / name).is_file():
+            found[name] = (lxml.html.fromstring((folder / name).read_bytes()).findtext(".//title"), "")
+    return found
+
+
+def test_a_restricted_file_forwarded_alone_says_what_it_is_in_its_own_properties(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The restricted edition's DOCX and PDF (and its web page's title) are marked in their document properties,
+    not only on their pages: a file listed, searched or opened to its title bar says RESTRICTED; the public
+    edition's are as they were."""
+    from reportgen.shells.cli import main
+
+    root = exempt_workspace(tmp_path / "ws")
+    restricted = build_draft(root, edition="restricted")
+    marked = f"RESTRICTED – {restricted.paper.title}"
+    assert _properties(restricted.folder) == {"docx": (marked, "RESTRICTED"), "paper.pdf": (marked, "RESTRICTED"),
+                                              "paper.html": (marked, "")}
+    public = build_draft(root)
+    assert public.paper.title == restricted.paper.title
+    assert _properties(public.folder) == {"docx": (public.paper.title, ""), "paper.pdf": (public.paper.title, ""),
+                                          "paper.html": (public.paper.title, "")}
+    assert main(["diff", str(public.folder), str(restricted.folder), "--allow-restricted"]) == 0
+    compared = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    changes = f"{marked}: changes between drafts"
+    assert _properties(compared) == {"docx": (marked, "RESTRICTED"), "diff.pdf": (changes, "RESTRICTED"),
+                                     "diff.html": (changes, "")}
+
+
 @pytest.mark.parametrize("flag", ["maybe", "TBC"])
 def test_unrecognised_flag_fails_closed(tmp_path: Path, flag: str) -> None:
     result = build_draft(exempt_workspace(tmp_path / "ws", flag=flag))

@@ -334,11 +334,11 @@ def test_tagged_pdf_ua_with_language_and_title(big: Rendered) -> None:
         assert "/StructTreeRoot" in pdf.Root
         assert bool(pdf.Root.MarkInfo.Marked) is True
         assert str(pdf.Root.Lang) == "en-GB"
-        assert str(pdf.docinfo["/Title"]) == big.paper.title
+        assert str(pdf.docinfo["/Title"]) == big.paper.document_title  # marked: "RESTRICTED – …"
         assert str(pdf.docinfo["/Author"]) == big.paper.author
         assert str(pdf.docinfo["/CreationDate"]).startswith("D:20230201")
         meta = pdf.open_metadata()
-        assert meta["dc:title"] == big.paper.title
+        assert meta["dc:title"] == big.paper.document_title
         assert meta["pdfuaid:part"] == "1"
 
 

@@ -200,6 +200,17 @@ def test_same_structure_tree_links_and_bookmarks(whole: Path, parts: Path, long_
     assert len({page for _, _, page, _ in marks[plan + 1:]}) > 2  # in several pieces
 
 
+def test_the_joined_pdf_is_marked_in_its_properties_as_one_document_is(parts: Path, whole: Path,
+                                                                          long_paper: Paper) -> None:
+    """The marking is in the title and keywords (info and XMP) of a long paper's joined PDF too."""
+    for path in (parts, whole):
+        with pikepdf.open(path) as pdf:
+            info, xmp = pdf.docinfo, pdf.open_metadata()
+            shown = (str(info["/Title"]), str(info["/Keywords"]), str(xmp["dc:title"]), str(xmp["pdf:Keywords"]))
+        title = f"OFFICIAL-SENSITIVE – {long_paper.title}"
+        assert shown == (title, "OFFICIAL-SENSITIVE", title, "OFFICIAL-SENSITIVE"), path
+
+
 def test_every_page_has_its_number_title_and_marking(parts: Path, long_paper: Paper) -> None:
     pages = [page.extract_text() for page in pypdf.PdfReader(parts).pages]
     assert len(pages) > 30
@@ -212,7 +223,7 @@ def test_every_page_has_its_number_title_and_marking(parts: Path, long_paper: Pa
 def test_metadata_and_marked_content_stay_well_formed(parts: Path, long_paper: Paper) -> None:
     with pikepdf.open(parts) as pdf:
         assert str(pdf.Root.Lang) == "en-GB" and bool(pdf.Root.MarkInfo.Marked)
-        assert str(pdf.docinfo["/Title"]) == long_paper.title
+        assert str(pdf.docinfo["/Title"]) == long_paper.document_title  # marked: "OFFICIAL-SENSITIVE – …"
         assert pdf.open_metadata()["pdfuaid:part"] == "1"
         tree = pdf.Root.StructTreeRoot
         nums = tree.ParentTree.Nums

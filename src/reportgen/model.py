@@ -353,6 +353,11 @@ class Paper:
         """The status cell of `row` as every renderer draws it: label, notes, colours."""
         return paper_rules.status_cell(row, self.status_styles)
 
+    @property
+    def document_title(self) -> str:
+        """The title in each file's own properties: the paper's title, led by its marking when it has one."""
+        return paper_rules.document_title(self.title, self.marking)
+
     # The two formats have always stamped different creation dates, and every published paper's bytes
     # depend on them, so each keeps its own, decided here: the DOCX the meeting day, the PDF (and the
     # draft comparison's PDF) the first day of the period the paper reports on.

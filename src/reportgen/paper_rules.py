@@ -130,6 +130,15 @@ def _tint(hex_colour: str, share: float) -> str:
 # ---------------------------------------------------------------- document dates
 
 
+def document_title(title: str, marking: str) -> str:
+    """A file's own title property (DOCX, PDF, the web page's): `title`, led by the edition's `marking` when it has
+    one ("RESTRICTED – Safer Wessex Plan …"), so a restricted file forwarded alone, or listed by a document
+    system or a viewer's title bar, says what it is without being opened; never marked twice."""
+    if not marking or title.startswith(marking):
+        return title
+    return f"{marking} – {title}" if title else marking
+
+
 def period_date(period: str) -> str:
     """ISO date of the first day of `period` (YYYY-MM), or "" when it is not one."""
     return f"{period}-01" if is_period(period) else ""

@@ -89,7 +89,7 @@ def compare_drafts(old: Path, new: Path, out: Path | None = None, templates: Pat
                         revision_date=revision_date(new_manifest.created))
         html = render_diff_html(diff, old_paper, new_paper, html_templates)
         write_atomically(folder / "diff.html", html.encode("utf-8"))
-        write_diff_pdf(html, html_templates, folder / "diff.pdf", new_paper.pdf_created)
+        write_diff_pdf(html, html_templates, folder / "diff.pdf", new_paper.pdf_created, new_paper.marking)
         write_atomically(folder / "diff.json", diff_to_json(diff).encode("utf-8"))
         publish_folder(folder, target, "the comparison")
     except BaseException:

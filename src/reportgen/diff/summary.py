@@ -18,6 +18,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -36,9 +37,9 @@ from reportgen.model import Paper, RichText
 from reportgen.paper.richtext import safe_href
 from reportgen.render.docx.front import HEADING_STYLES
 from reportgen.render.docx.writer import write_docx
-from reportgen.render.html_env import html_environment
+from reportgen.render.html_env import html_environment, with_marked_title
 from reportgen.render.pdf.artifacts import furniture_as_artifacts
-from reportgen.render.pdf.document import font_timestamp  # shared with the paper's PDF: pins font-subset dates
+from reportgen.render.pdf.document import font_timestamp, mark_metadata  # shared with the paper's PDF
 from reportgen.render.pdf.fetch import TemplateFetcher
 from reportgen.render.pdf.html import css_ident, group_blocks, space_before_links
 from reportgen.template_files import template_file
@@ -100,11 +101,12 @@ def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templa
     template = _environment(Path(templates).resolve()).get_template(DIFF_TEMPLATE)
     cover = [FieldView(c.field, field_blocks(c.field, c.old, c.new)) for c in diff.cover]
     narrative = redline_narrative(old_paper.narrative, new_paper.narrative) if diff.narrative else ()
-    return template.render(diff=diff, paper=new_paper, actions=action_views(diff, new_paper), cover=cover,
+    html = template.render(diff=diff, paper=new_paper, actions=action_views(diff, new_paper), cover=cover,
                            narrative=narrative, created=new_paper.pdf_created, periods_note=progress_note(diff),
                            unrelated_note=unrelated_note(diff) if diff.unrelated else "",
                            blocking_note=blocking_note(diff),
                            styles=inline_styles(templates, STYLESHEETS))
+    return with_marked_title(html, new_paper.marking)
 
 
 def inline_styles(templates: Path, names: Sequence[str]) -> Markup:
@@ -116,11 +118,15 @@ def inline_styles(templates: Path, names: Sequence[str]) -> Markup:
     return Markup("\n".join(text.replace("</", "<\\/") for text in texts))
 
 
-def write_diff_pdf(html: str, templates: Path, out: Path, created: str = "") -> None:
-    """The summary HTML as a tagged PDF (PDF/UA-1), reading only files inside `templates`; atomic."""
+def write_diff_pdf(html: str, templates: Path, out: Path, created: str = "", marking: str = "") -> None:
+    """The summary HTML as a tagged PDF (PDF/UA-1), reading only files inside `templates`, its properties
+    marked with `marking` (a comparison of restricted drafts); atomic."""
     templates, out = Path(templates).resolve(), Path(out)
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    document = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
+    options: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_identifier": identifier, "uncompressed_pdf": False}
+    source = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
     with font_timestamp(created):
-        data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False)
+        document = source.render(**options)
+        mark_metadata(document.metadata, marking)
+        data = document.write_pdf(**options)
     write_atomically(out, furniture_as_artifacts(data))

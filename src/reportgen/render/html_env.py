@@ -14,12 +14,16 @@ docxtpl with its own escaping of Word XML (`reportgen.render.docx.writer`).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
+from html import unescape
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import escape
 
+from reportgen.paper_rules import document_title
 from reportgen.template_files import search_path
 
 Filters = tuple[tuple[str, Callable[..., Any]], ...]  # (name, function): hashable, so environments are cached
@@ -38,3 +42,15 @@ def html_environment(templates: Path, filters: Filters = ()) -> Environment:
     )
     env.filters.update(dict(filters))
     return env
+
+
+_TITLE = re.compile(r"(<title[^>]*>)(.*?)(</title>)", re.DOTALL | re.IGNORECASE)
+
+
+def with_marked_title(html: str, marking: str) -> str:
+    """The page's <title> (a browser's tab, a saved page's name, a printed page's header) led by the edition's
+    `marking`, whatever template wrote it (a workspace's own may be older than the marking)."""
+    if not marking:
+        return html
+    return _TITLE.sub(lambda found: found[1] + str(escape(document_title(unescape(found[2]).strip(), marking)))
+                      + found[3], html, count=1)

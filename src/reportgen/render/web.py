@@ -23,7 +23,7 @@ from reportgen.files import write_atomically
 from reportgen.model import Paper, PaperRow
 from reportgen.paper.richtext import safe_href
 from reportgen.render.charts import chart_src
-from reportgen.render.html_env import html_environment
+from reportgen.render.html_env import html_environment, with_marked_title
 from reportgen.render.pdf.html import css_ident, group_blocks
 
 TEMPLATE_NAME = "paper.web.html.j2"
@@ -88,7 +88,7 @@ def render_web(paper: Paper, templates: Path) -> str:
         paper=paper, options=filter_options(paper),
         style=Markup(style), script=Markup(script), policy=policy, search_text=search_text,
     )
-    return with_draft_marking(html, paper)
+    return with_marked_title(with_draft_marking(html, paper), paper.marking)
 
 
 def with_draft_marking(html: str, paper: Paper) -> str:

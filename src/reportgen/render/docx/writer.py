@@ -273,11 +273,12 @@ def _marking_paragraph(text: str, bold: bool = True, centred: bool = True) -> El
 
 def _set_properties(document: DocxDocument, paper: Paper, stamp: dt.datetime) -> None:
     props = document.core_properties
-    props.title = _property(paper.title)
+    props.title = _property(paper.document_title)
     props.subject = _property(paper.subtitle)
     props.language = _property(paper.language)
     props.author = props.last_modified_by = _property(paper.author)
-    props.keywords = props.comments = ""
+    props.keywords = _property(paper.marking)  # what a file list or search shows, beside the title
+    props.comments = ""
     props.created = props.modified = props.last_printed = stamp
     props.revision = 1
 

@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from reportgen.model import Paper
+from reportgen.paper_rules import document_title
 from reportgen.render.pdf.html import render_html
 
 
@@ -38,8 +40,18 @@ def write_whole(paper: Paper, templates: Path) -> bytes:
 
     with font_timestamp(paper.pdf_created):
         _, document = keeping_headers(lay_out([]), lay_out)  # `reportgen.render.pdf.tall_rows`
+        mark_metadata(document.metadata, paper.marking)
         data: bytes = document.write_pdf(**options)
     return furniture_as_artifacts(data)
+
+
+def mark_metadata(metadata: Any, marking: str) -> None:
+    """A marked (restricted) PDF says so in its own properties, as its pages do: its title (a viewer's title
+    bar, a file list) led by the marking, and the marking as its keyword. The title is the template's
+    <title>, whatever it says; `metadata` is WeasyPrint's, written to the PDF's info and XMP alike."""
+    if marking:
+        metadata.title = document_title(metadata.title or "", marking)
+        metadata.keywords = [marking, *(k for k in metadata.keywords if k != marking)]
 
 
 @contextmanager

@@ -55,7 +55,7 @@ from weasyprint.urls import URLFetcherResponse
 from reportgen import memory
 from reportgen.errors import ReportgenError
 from reportgen.model import Paper
-from reportgen.render.pdf.document import font_timestamp, write_whole
+from reportgen.render.pdf.document import font_timestamp, mark_metadata, write_whole
 from reportgen.render.pdf.fetch import TemplateFetcher
 from reportgen.render.pdf.html import MARGIN_BOXES, render_html
 from reportgen.render.pdf.tall_rows import allow_breaks, body_rows, keeping_headers, plan_tables
@@ -390,7 +390,9 @@ def bookmarks(document: Any) -> tuple[Bookmark, ...]:
 
 
 def write_document(document: Any, paper: Paper) -> bytes:
-    """A laid-out part as PDF bytes, with font subsets dated from the paper (reproducible)."""
+    """A laid-out part as PDF bytes, with font subsets dated from the paper (reproducible), its properties marked
+    as the paper is (the joined PDF keeps the front's)."""
+    mark_metadata(document.metadata, paper.marking)
     with font_timestamp(paper.pdf_created):
         data: bytes = document.write_pdf(**RENDER_OPTIONS)
     return data
