@@ -369,6 +369,65 @@ def test_what_an_action_reported_while_exempt_is_not_carried_into_the_public_edi
     assert not [i for i in restricted.issues if i.code == "exempt-when-reported"]
 
 
+def _as_kept_before_exempt_refs(folder: Path) -> None:
+    """The draft as reportgen kept it before restricted drafts recorded their exempt actions (no exempt_refs)."""
+    import hashlib
+
+    record = json.loads((folder / "draft.json").read_text(encoding="utf-8"))
+    del record["paper"]["exempt_refs"]
+    data = (json.dumps(record, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    (folder / "draft.json").write_bytes(data)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for output in manifest["manifest"]["outputs"]:
+        if output["path"] == "draft.json":
+            output.update(sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def test_a_restricted_draft_kept_before_exempt_actions_were_recorded_still_keeps_them_out_of_the_public_edition(
+        tmp_path: Path) -> None:
+    """October's restricted draft, kept by an earlier reportgen, does not say which actions were exempt; action 4
+    was, and is published from November, when OPCC sends nothing: the register changed since, so nothing that
+    draft holds is carried into the public November paper (any action may have been exempt), each said; the
+    restricted edition carries it all as before."""
+    root = _four_exempt_in_october(tmp_path / "ws", "Yes")
+    _as_kept_before_exempt_refs(build_draft(root, edition="restricted").folder)
+    returns = default_returns()
+    del returns["opcc.xlsx"]
+    make_workspace(root, period="2026-11", returns=returns,  # action 4 no longer exempt
+                   register=[(*REGISTER_HEADINGS, "Exempt"), *((*a, "No") for a in ACTIONS)])
+    public = build_draft(root)
+    assert canary_leaks(public.folder) == []
+    rows = {row.ref: row for row in public.paper.rows if row.ref in (2, 4, 6)}  # OPCC's
+    assert {ref: (row.status, row.explanation, row.state) for ref, row in rows.items()} == {
+        ref: (None, "", "no-update") for ref in (2, 4, 6)}
+    told = [i for i in public.issues if i.code == "exempt-when-reported"]
+    assert [(i.ref, i.severity.value) for i in told] == [(2, "warning"), (4, "warning"), (6, "warning")]
+    assert "a restricted draft kept before reportgen recorded which actions were exempt" in told[0].message
+    assert "2026-10/draft-01" in told[0].message and CANARY not in repr(told)
+    restricted = build_draft(root, edition="restricted")
+    row = next(row for row in restricted.paper.rows if row.ref == 4)
+    assert (row.status, row.explanation, row.state) == ("On hold", f"{CANARY} Part II explanation", "carried-forward")
+
+
+def test_a_restricted_draft_kept_before_exempt_actions_were_recorded_is_carried_from_while_the_register_is_the_same(
+        tmp_path: Path) -> None:
+    """With the register and settings it was built from, what that old restricted draft held exempt is exempt
+    now, so nothing published now was exempt in it: the public edition carries from it as usual."""
+    from conftest import write_xlsx
+
+    root = _four_exempt_in_october(tmp_path / "ws", "Yes")
+    _as_kept_before_exempt_refs(build_draft(root, edition="restricted").folder)
+    for name, rows in default_returns().items():
+        if name != "opcc.xlsx":
+            write_xlsx(root / "inputs" / "returns" / "2026-11" / name, rows)
+    public = build_draft(root)
+    assert 4 not in [row.ref for row in public.paper.rows] and canary_leaks(public.folder) == []
+    row = next(row for row in public.paper.rows if row.ref == 6)
+    assert (row.status, row.explanation, row.state) == ("Completed", "Update on action 6.", "carried-forward")
+    assert not [i for i in public.issues if i.code == "exempt-when-reported"]
+
+
 def test_an_action_published_then_and_now_is_carried_into_the_public_edition(tmp_path: Path) -> None:
     """Only what was reported while exempt is held back: an action published in October is carried as ever."""
     root = _four_exempt_in_october(tmp_path / "ws", "No")

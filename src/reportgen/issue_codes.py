@@ -482,7 +482,15 @@ CODES: dict[str, Code] = {
         "Action {ref} ({lead}): no update this period, and when last reported ({source}) it was exempt from "
         "publication; what was reported then is not carried into the public edition, which shows it with no update.",
         "Ask the lead partner for an update this period, written for publication; the restricted edition "
-        "(--edition restricted) carries the last report."),
+        "(--edition restricted) carries the last report.",
+        wordings={"unrecorded": (
+            "Action {ref} ({lead}): no update this period, and it was last reported in {source}, a restricted draft "
+            "kept before reportgen recorded which actions were exempt (the register or reportgen.toml has changed "
+            "since): it may have been exempt then, so what was reported is not carried into the public edition, "
+            "which shows it with no update.",
+            "Ask the lead partner for an update this period, written for publication; the restricted edition "
+            "(--edition restricted) carries the last report. Restricted drafts kept from now on record their "
+            "exempt actions.")}),
     "exempt-flag": Code(
         E, "The exemption flag is not a recognised value; the action is treated as exempt.",
         "Row {row}: exemption flag {flag!r} is not Yes or No; the action is treated as exempt.",

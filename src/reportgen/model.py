@@ -312,8 +312,8 @@ class Paper:
     exempt_count: int = 0
     exempt_note: str = ""
     # the restricted edition: its exempt actions' refs (what a public build must not carry forward from it);
-    # a public paper records none
-    exempt_refs: tuple[int, ...] = ()
+    # a public paper records none; None: not recorded (a draft kept before they were)
+    exempt_refs: tuple[int, ...] | None = None
     unrecognised: int = 0  # actions whose status is empty or unrecognised
     carried_forward: int = 0
     changes: tuple[StatusMove, ...] = ()  # "changes since the last draft", when switched on

@@ -198,7 +198,7 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     withheld = exempt_when_reported(register, previous, carried) if public else {}
     carried = {ref: last for ref, last in carried.items() if ref not in withheld}
     merged, merge_issues = merge_returns(register, returns, inputs.period, carried, previous_name)
-    issues += withheld_issues(register, merged, withheld, previous_name)
+    issues += withheld_issues(register, merged, withheld, previous, previous_name)
     issues += missing_returns(register, inputs, assignment, merged)
     issues += earlier_issues
     issues += merge_issues
@@ -215,7 +215,8 @@ def exempt_when_reported(register: Register, previous: Paper | None, carried: Ma
     if previous is None:
         return {}
     if previous.edition == "restricted":
-        exempt_then = set(previous.exempt_refs)
+        # kept before restricted drafts recorded them: any action it holds may have been exempt
+        exempt_then = set(previous.exempt_refs) if previous.exempt_refs is not None else {r.ref for r in previous.rows}
     else:
         exempt_then = {a.ref for a in register.actions} - {row.ref for row in previous.rows} \
             if previous.exempt_count else set()
@@ -225,10 +226,13 @@ def exempt_when_reported(register: Register, previous: Paper | None, carried: Ma
 
 
 def withheld_issues(register: Register, merged: MergedRegister, withheld: Mapping[int, LastReported],
-                    previous_name: str) -> list[Issue]:
-    """An issue for each action the public edition shows with no update, its last report made while exempt."""
+                    previous: Paper | None, previous_name: str) -> list[Issue]:
+    """An issue for each action the public edition shows with no update, its last report made while exempt (or
+    perhaps exempt: in a restricted draft that did not record which were)."""
     updated = {item.action.ref for item in merged.actions if item.state is UpdateState.UPDATED}
-    return [issue("exempt-when-reported", ref=action.ref, lead=action.lead or "no lead",
+    unrecorded = previous is not None and previous.edition == "restricted" and previous.exempt_refs is None
+    return [issue("exempt-when-reported", "unrecorded" if unrecorded else "", ref=action.ref,
+                  lead=action.lead or "no lead",
                   source=withheld[action.ref].source or previous_name or "the last draft", file=register.path,
                   row=action.row)
             for action in register.actions if action.ref in withheld and action.ref not in updated]

@@ -34,6 +34,7 @@ from reportgen.drafts.earlier import (
     read_kept_paper,
     restricted_beside,
 )
+from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue, issues_csv
 from reportgen.look import Theme
@@ -131,6 +132,7 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
     compare_with = next((f for f in reversed(kept)
                          if f.parent.name <= inputs.period and edition_of(f) == edition), None)
     carried, unreadable = read_kept_paper(carry_from)
+    carried = exemptions_known(carried, carry_from, inputs, hashes)
     restricted_from = restricted_beside(inputs.outputs, carry_from) if carried is not None else None
     restricted, unreadable_restricted = read_kept_paper(restricted_from)
     theme, theme_issues = load_theme(inputs)
@@ -140,6 +142,24 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
     return Plan(inputs, edition, hashes, carry_from, compare_with,
                 (*found, *unreadable, *unreadable_restricted, *damaged), carried, restricted_from, restricted, theme,
                 tuple(theme_issues), history if wanted.progress else ())
+
+
+def exemptions_known(paper: Paper | None, folder: Path | None, inputs: Inputs,
+                     hashes: Sequence[records.InputFile]) -> Paper | None:
+    """A restricted draft kept before drafts recorded their exempt actions (`Paper.exempt_refs` None), built from
+    the register and reportgen.toml read now: its exempt actions are those exempt now, none of which is published,
+    so it holds nothing a public build must not carry (`check.checked.exempt_when_reported`). Otherwise it is left
+    unrecorded, and a public build carries nothing from it."""
+    if paper is None or folder is None or paper.edition != "restricted" or paper.exempt_refs is not None:
+        return paper
+    try:
+        kept = {record.path: record.sha256 for record in drafts.load_manifest(folder).inputs}
+    except ReportgenError:
+        return paper
+    now = {record.path: record.sha256 for record in hashes}
+    names = (SETTINGS_FILE, inputs.display(inputs.register))
+    same = all(name in now and kept.get(name) == now[name] for name in names)
+    return replace(paper, exempt_refs=()) if same else paper
 
 
 def load_theme(inputs: Inputs) -> tuple[Theme, list[Issue]]:
