@@ -118,6 +118,23 @@ def test_a_restricted_file_forwarded_alone_says_what_it_is_in_its_own_properties
                                      "diff.html": (changes, "")}
 
 
+def test_a_restricted_drafts_issue_and_chase_lists_are_marked_on_every_row(tmp_path: Path) -> None:
+    """issues.csv and chase.csv of the restricted edition name exempt actions and their leads: forwarded alone,
+    each says what it is, in a last column that leaves the documented ones where they were; the public ones
+    are as they were."""
+    root = exempt_workspace(tmp_path / "ws")
+    restricted = build_draft(root, edition="restricted")
+    public = build_draft(root)
+    for name, heading in (("issues.csv", "marking"), ("chase.csv", "Marking")):
+        marked = list(csv.reader(io.StringIO((restricted.folder / name).read_text(encoding="utf-8"))))
+        plain = list(csv.reader(io.StringIO((public.folder / name).read_text(encoding="utf-8"))))
+        assert marked[0] == [*plain[0], heading] and len(marked) > 1
+        assert all(row[-1] == "RESTRICTED" and len(row) == len(marked[0]) for row in marked[1:]), name
+        assert heading not in plain[0] and all(len(row) == len(plain[0]) for row in plain)
+    table = list(csv.DictReader(io.StringIO((restricted.folder / "issues.csv").read_text(encoding="utf-8"))))
+    assert any(row["ref"] == "7" and row["marking"] == "RESTRICTED" for row in table)
+
+
 @pytest.mark.parametrize("flag", ["maybe", "TBC"])
 def test_unrecognised_flag_fails_closed(tmp_path: Path, flag: str) -> None:
     result = build_draft(exempt_workspace(tmp_path / "ws", flag=flag))

@@ -125,15 +125,17 @@ def flatten(issues: Iterable[Issue], keys: Sequence[str]) -> list[list[object]]:
 ISSUE_FIELDS = [f.name for f in dataclass_fields(Issue)]
 
 
-def issues_csv(issues: Iterable[Issue]) -> str:
+def issues_csv(issues: Iterable[Issue], marking: str = "") -> str:
     """The issues as CSV text for the person fixing the files, in `listing_order`; cells never become
-    formulas."""
+    formulas. With a `marking` (the restricted edition's) a last column, `marking`, says it on every row: the
+    file forwarded alone says what it is, and a reader of the columns by name or place reads them as ever."""
     from reportgen.safe_cells import text_for_spreadsheet
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(ISSUE_FIELDS)
+    writer.writerow([*ISSUE_FIELDS, *(["marking"] if marking else [])])
     for item in sorted(issues, key=listing_order):
         row = item.to_dict()
-        writer.writerow([text_for_spreadsheet("" if row[k] is None else str(row[k])) for k in ISSUE_FIELDS])
+        cells = [text_for_spreadsheet("" if row[k] is None else str(row[k])) for k in ISSUE_FIELDS]
+        writer.writerow([*cells, *([text_for_spreadsheet(marking)] if marking else [])])
     return out.getvalue()

@@ -295,9 +295,10 @@ def write_tables(plan: Plan, issues: tuple[Issue, ...], checked: Checked, folder
     """issues.csv and chase.csv: what to fix and whom to chase (in the public edition, from what the
     public paper shows: `issues` are already the edition's). Written last: they list inputs changed
     while the draft was built."""
-    write_atomically(folder / "issues.csv", issues_csv(issues).encode("utf-8"))
+    marking = plan.inputs.settings.paper.restricted_marking if plan.edition == "restricted" else ""
+    write_atomically(folder / "issues.csv", issues_csv(issues, marking).encode("utf-8"))
     chase = chase_of(plan, checked, issues)
-    write_atomically(folder / "chase.csv", chase_csv(chase).encode("utf-8"))
+    write_atomically(folder / "chase.csv", chase_csv(chase, marking).encode("utf-8"))
     return chase
 
 

@@ -137,13 +137,14 @@ def _returned(row: ChaseRow) -> str:
     return "Yes" if row.returned else "No"
 
 
-def chase_csv(rows: Iterable[ChaseRow]) -> str:
-    """The chase list as CSV text; no cell can become a formula in Excel."""
+def chase_csv(rows: Iterable[ChaseRow], marking: str = "") -> str:
+    """The chase list as CSV text; no cell can become a formula in Excel. With a `marking` (the restricted
+    edition's), a last column "Marking" says it on every row, as `reportgen.issues.issues_csv` does."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CHASE_HEADINGS)
+    writer.writerow([*CHASE_HEADINGS, *(["Marking"] if marking else [])])
     for row in rows:
-        writer.writerow([text_for_spreadsheet(cell) for cell in _cells(row)])
+        writer.writerow([text_for_spreadsheet(cell) for cell in (*_cells(row), *([marking] if marking else []))])
     return out.getvalue()
 
 
