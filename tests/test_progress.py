@@ -264,6 +264,20 @@ def test_new_actions_and_moves_between_not_started_and_on_hold(tmp_path: Path) -
     later = build_draft(root).paper
     assert later.progress is not None and later.total == paper.total - 1
     assert later.progress.summary.endswith("0 actions are new and 1 is no longer in the paper.")
+    # December: action 5 back in the register: it was in October's paper, not November's; it read
+    # "New since 2026-11", as if the Panel had never seen it
+    make_workspace(root, period="2026-12", returns=returns, register=register)
+    back = build_draft(root)
+    moves = {row.ref: (row.movement, row.movement_direction) for row in back.paper.rows if row.movement}
+    assert moves == {5: ("Not in the 2026-11 paper; was In progress (2026-10)", "back")}
+    assert back.paper.progress is not None and back.paper.progress.new == 0
+    assert back.paper.progress.summary.endswith("0 actions are new and 1 is in the paper again.")
+    shown = [cell.text for table in docx.Document(str(back.folder / "paper.docx")).tables
+             for row in table.rows for cell in row.cells]
+    assert any("Not in the 2026-11 paper; was In progress (2026-10)" in text for text in shown)
+    assert not any("New since" in text for text in shown)
+    assert "0 actions are new and 1 is in the paper again." in " ".join(
+        (page.extract_text() or "").replace("\n", " ") for page in pypdf.PdfReader(back.folder / "paper.pdf").pages)
 
 
 def test_stalled_since_is_the_start_of_the_unchanged_run(tmp_path: Path) -> None:

@@ -215,7 +215,7 @@ class PaperRow:
     change: Literal["", "ins", "del"] = ""
     # since the previous update (reportgen.paper.progress): e.g. "↑ from In progress (2026-09)"; "" when unchanged
     movement: str = ""
-    movement_direction: Literal["", "up", "down", "across", "new"] = ""
+    movement_direction: Literal["", "up", "down", "across", "new", "back"] = ""
 
     def cell(self, key: str) -> PaperCell:
         for cell in self.cells:

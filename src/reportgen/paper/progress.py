@@ -39,9 +39,11 @@ def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySetti
     frame = history_frame([*earlier, paper])
     previous = earlier[-1]
     before = {row.ref: row for row in previous.rows}
+    last_in = {row.ref: (row, earlier_paper.period) for earlier_paper in earlier[:-1] for row in earlier_paper.rows}
     unknown = exempt if previous.edition == "public" and previous.exempt_count else frozenset()
     sections = tuple(replace(section, rows=tuple(row if row.ref in unknown and row.ref not in before
-                                                 else movement(row, before.get(row.ref), previous.period)
+                                                 else movement(row, before.get(row.ref), previous.period,
+                                                               last_in.get(row.ref))
                                                  for row in section.rows))
                      for section in paper.sections)
     rows = [row for section in sections for row in section.rows]
@@ -103,14 +105,20 @@ def summary(directions: Sequence[str], previous: str, gone: int = 0, unranked: i
     has (withdrawn, or in a public edition made exempt), so that the counts add up; `unranked`: actions
     whose status changed to or from none given or one not recognised (no arrow: "was …")."""
     moved = directions.count("up") + directions.count("down") + directions.count("across") + unranked
-    new = directions.count("new")
-    left = f" and {gone} {'is' if gone == 1 else 'are'} no longer in the paper" if gone else ""
+    new, back = directions.count("new"), directions.count("back")
+    left = [f"{back} {'is' if back == 1 else 'are'} in the paper again"] if back else []
+    left += [f"{gone} {'is' if gone == 1 else 'are'} no longer in the paper"] if gone else []
     across = f"{directions.count('across')} moved between Not started and On hold (→)"
     ways = (f"{directions.count('up')} moved forward (↑), {directions.count('down')} moved back (↓)"
             + (f", {across} and {unranked} changed to or from a status not given or not recognised"
                if unranked else f" and {across}"))
     return (f"Since the {_period_label(previous)} update, {counted(moved, 'action')} changed status: {ways}; "
-            f"{counted(new, 'action')} {'is' if new == 1 else 'are'} new{left}.")
+            + _listed([f"{counted(new, 'action')} {'is' if new == 1 else 'are'} new", *left]) + ".")
+
+
+def _listed(parts: Sequence[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
 
 
 def stalled_note(count: int, after: int, kept: int) -> str:
@@ -127,22 +135,34 @@ def stalled_note(count: int, after: int, kept: int) -> str:
     return f"{subject} the same status and update in {span}, and {verb} not completed: stalled."
 
 
-def movement(row: PaperRow, before: PaperRow | None, period: str) -> PaperRow:
-    """The row with its move since `period`: up, down, across (another status of the same rank), new.
+def movement(row: PaperRow, before: PaperRow | None, period: str,
+             last_in: tuple[PaperRow, str] | None = None) -> PaperRow:
+    """The row with its move since `period`: up, down, across (another status of the same rank), new, or
+    back (`last_in`: the action's row in the newest earlier paper that had it, and that paper's period,
+    when `period`'s paper did not: withdrawn or exempt for a while, it is not new).
 
     Where either status is missing or not recognised there is no direction to give: the earlier status
     is shown without an arrow ("was …"), and the move is not counted as one."""
+    if before is None and last_in is not None:
+        last, last_period = last_in
+        return replace(row, movement=f"Not in the {period} paper; was {_was(last)} ({last_period})",
+                       movement_direction="back")
     if before is None:
         return replace(row, movement=f"New since {period}", movement_direction="new")
     if before.status_label == row.status_label:
         return row
     if before.status is None or row.status is None:
-        was = before.status_label if before.status_label not in ("", NO_STATUS_GIVEN, NO_UPDATE_LABEL) else None
-        return replace(row, movement=f"was {was or 'without a status'} ({period})")
+        return replace(row, movement=f"was {_was(before)} ({period})")
     old, new = RANK[before.status], RANK[row.status]
     direction: Literal["up", "down", "across"] = "up" if new > old else "down" if new < old else "across"
     text = f"{ARROWS[direction]} from {before.status_label} ({period})"
     return replace(row, movement=text, movement_direction=direction)
+
+
+def _was(before: PaperRow) -> str:
+    """An earlier status as a movement names it."""
+    return before.status_label if before.status_label not in ("", NO_STATUS_GIVEN, NO_UPDATE_LABEL) \
+        else "without a status"
 
 
 def period_counts(rows: object, key: str, label: str) -> CountRow:
