@@ -329,6 +329,33 @@ def test_docx_tracks_the_cover_sheet_change_word_by_word(result: DiffResult) -> 
     assert cover_table(open_docx(old)) != cover_table(open_docx(new))
 
 
+
+@pytest.mark.parametrize(("old_value", "new_value"), [
+    ("None identified", "None identified\nThe Board will review the risk register in March."),
+    ("None identified\nThe Board will review the risk register in March.", "None identified"),
+])
+def test_docx_tracks_a_cover_value_that_gains_or_loses_a_line(tmp_path: Path, old_value: str,
+                                                               new_value: str) -> None:
+    # a value of two lines is one paragraph with a line break: its words were read run together, the row
+    # was not found, and the new value stood in diff.docx untracked, the change nowhere to be seen there
+    def build(value: str) -> Path:
+        toml = settings("2026-11-05").replace("[history]", f"risk_implications = {json.dumps(value)}\n[history]")
+        make_workspace(tmp_path / "ws", toml=toml)
+        return build_draft(tmp_path / "ws").folder
+
+    old, new = build(old_value), build(new_value)
+    result = compare_drafts(old, new)
+    document = open_docx(result.folder / "diff.docx")
+    table = next(t for t in document.tables if t.rows and t.rows[0].cells[0].text.strip() == "MEETING")
+    marked = {row.cells[0].text.strip(): tracked_texts(row._tr) for row in table.rows if tracked_texts(row._tr)}
+    change = "ins" if new_value != "None identified" else "del"
+    assert marked == {"RISK IMPLICATIONS": [(change, "The Board will review the risk register in March.")]}
+    row = next(row for row in table.rows if row.cells[0].text.strip() == "RISK IMPLICATIONS")
+    assert [mark.tag for mark in row._tr.iter(W_INS, W_DEL) if mark.find(f".//{qn('w:br')}") is not None] == [
+        W_INS if change == "ins" else W_DEL]  # the line break goes and comes with the line
+    assert cover_table(reject_all(open_docx(result.folder / "diff.docx"))) == cover_table(open_docx(old / "paper.docx"))
+    assert cover_table(accept_all(open_docx(result.folder / "diff.docx"))) == cover_table(open_docx(new / "paper.docx"))
+
 def test_docx_marks_the_added_and_withdrawn_actions_as_whole_rows(result: DiffResult) -> None:
     rows = plan_table(open_docx(result.folder / "diff.docx")).rows
     marked = {all_text(row._tr.tc_lst[0]): row_change(row._tr) for row in rows if row_change(row._tr)}

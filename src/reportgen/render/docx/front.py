@@ -13,7 +13,9 @@ from reportgen.errors import ReportgenError
 from reportgen.model import Paper, Progress, RichText, in_cell
 from reportgen.render.docx.layout import Layout, page_headers, whole_change
 from reportgen.render.docx.progress import add_progress
-from reportgen.render.docx.xml import W_P, W_PPR, W_R, W_RPR, W_TC, W_TR, Element, text_of, xml_safe
+from reportgen.render.docx.xml import W_P, W_PPR, W_R, W_RPR, W_T, W_TC, W_TR, Element, text_of, xml_safe
+
+W_BR, W_TAB = qn("w:br"), qn("w:tab")
 
 NARRATIVE_MARKER = "[[NARRATIVE]]"
 
@@ -64,7 +66,7 @@ def mark_cover(layout: Layout, paper: Paper, redline: Mapping[str, RichText]) ->
         if label not in redline or label in marked or label not in values:
             continue
         target = cells[-1]
-        if " ".join(text_of(target).split()) != values[label]:
+        if " ".join(_shown_text(target).split()) != values[label]:
             continue
         paragraphs = target.findall(W_P)
         run = paragraphs[0].find(f".//{W_R}") if paragraphs else None
@@ -76,6 +78,15 @@ def mark_cover(layout: Layout, paper: Paper, redline: Mapping[str, RichText]) ->
             target.append(paragraph)
         marked.append(label)
     return marked
+
+
+def _shown_text(element: Element) -> str:
+    """The text of `element` as a reader sees it: a line break, tab or new paragraph is a space (a cover
+    value of two lines is one paragraph with a w:br, and its words must not run together)."""
+    pieces = []
+    for node in element.iter(W_T, W_BR, W_TAB, W_P):
+        pieces.append(node.text or "" if node.tag == W_T else " ")
+    return "".join(pieces)
 
 
 HEADING_STYLES = {"Title": "title", "Subtitle": "subtitle"}  # a paragraph style -> the Paper field it shows
