@@ -8,6 +8,7 @@ from html import unescape
 from pathlib import Path
 
 import docx
+import pdfplumber
 import pypdf
 import pytest
 
@@ -46,11 +47,11 @@ def assert_pdf_marked(path: Path, marking: str) -> None:
         assert (marking if number == 0 or landscape else marking.split()[0]) in text, (number, text[:300])
 
 
-def blocked_workspace(root: Path, toml: str = "") -> Path:
+def blocked_workspace(root: Path, toml: str = "", narrative: str | None = None) -> Path:
     returns = default_returns()
     returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "Ongoing-ish", "x", ""), (4, "", "", "y", ""),
                             (6, "", "Completed", "z", "")]
-    return make_workspace(root, returns=returns, toml=toml)
+    return make_workspace(root, returns=returns, toml=toml, narrative=narrative)
 
 
 def test_a_blocked_draft_is_marked_on_every_page_and_lists_its_issues(tmp_path: Path) -> None:
@@ -118,6 +119,37 @@ def test_the_sample_with_two_blocking_issues_is_marked(tmp_path: Path) -> None:
     assert MARK not in " ".join(lines)
     assert all(f"{MARK}: 2 issues to resolve" in text for text in header_texts(result.folder / "paper.docx"))
 
+
+
+def running_head_lines(path: Path) -> list[str]:
+    """The first line of text of every page after the first (the running head), words joined by spaces."""
+    lines = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages[1:]:
+            words = page.extract_words(use_text_flow=False, keep_blank_chars=False)
+            top = min(words, key=lambda word: word["bottom"])["bottom"]
+            lines.append(" ".join(word["text"] for word in words if abs(word["bottom"] - top) < 3))
+    return lines
+
+
+@pytest.mark.parametrize("edition", ["public", "restricted"])
+def test_a_long_title_stays_on_one_line_beside_the_draft_marking(tmp_path: Path, edition: str) -> None:
+    # 90 characters: beside a centred "DRAFT" the running title had under half the page and broke after
+    # some sixty, both on the narrative's portrait pages and beside the whole line on the plan's pages
+    title = "Annual Delivery Plan for Community Safety and Criminal Justice (March 2022 – February 2023)"
+    narrative = "# Delivery\n\n" + "Of the {{ total }} actions, most are under way.\n\n" * 60  # onto page 2
+    result = build_draft(blocked_workspace(tmp_path / "ws", f'[paper]\ntitle = "{title}"\n', narrative),
+                         edition=edition)
+    path = result.folder / "paper.pdf"
+    assert_pdf_marked(path, f"{MARK}: 2 issues to resolve")
+    marking = "RESTRICTED " if edition == "restricted" else ""
+    pages = pypdf.PdfReader(path).pages[1:]
+    heads = running_head_lines(path)
+    assert any(page.mediabox.width < page.mediabox.height for page in pages)
+    assert any(page.mediabox.width > page.mediabox.height for page in pages)
+    for page, head in zip(pages, heads, strict=True):
+        landscape = page.mediabox.width > page.mediabox.height
+        assert head == f"{title} {marking}" + (f"{MARK}: 2 issues to resolve" if landscape else "DRAFT")
 
 @pytest.mark.parametrize("edition", ["public", "restricted"])
 def test_the_front_list_keeps_exempt_details_out_of_the_public_edition(tmp_path: Path, edition: str) -> None:

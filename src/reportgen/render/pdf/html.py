@@ -118,7 +118,7 @@ def render_html(paper: Paper, templates: Path, part: str = "all", furniture_page
             theme_css=theme_stylesheet(paper.theme),
             logo_uri=logo_data_uri(paper.theme.logo if paper.theme else None),
         )
-    return with_draft_marking(html, paper, part)
+    return with_running_heads(with_draft_marking(html, paper, part), paper, part)
 
 
 DRAFT_STYLE = """<style>
@@ -143,6 +143,28 @@ def with_draft_marking(html: str, paper: Paper, part: str) -> str:
         items = "".join(f"<li>{escape(line)}</li>" for line in paper.blocking)
         inserted += f'<ul class="blocking">{items}</ul>\n'
     return html[:head] + DRAFT_STYLE + html[head:body.end()] + inserted + html[body.end():]
+
+
+def with_running_heads(html: str, paper: Paper, part: str) -> str:
+    """`html` with the running heads of the pages after the first (paper.css puts them in the top-left
+    page-margin box): the title, and beside it the restricted marking and, while issues block
+    publication, the draft line, whole on the plan's landscape pages, its first word ("DRAFT") on a
+    portrait page. One element, not the title left and the markings in a centred box: a centred box,
+    even holding one word, leaves the title less than half the page's width, so a title of some sixty
+    characters broke onto two lines beside it. Inserted here, out of the flow by their own style, so
+    every template, a workspace's older one too, has them and never shows them on page 1."""
+    head = re.search(r"<body[^>]*>", html)
+    if part == "plan" or head is None or 'class="running-head"' in html:
+        return html
+    markings = [paper.marking] if paper.marking else []
+    draft = paper.draft_marking.split() if paper.draft_marking else []
+    heads = ""
+    for name, words in (("running-head", draft[:1]), ("running-head-plan", draft)):
+        marks = "".join(f' <span class="running-marking">{escape(text)}</span>'
+                        for text in [*markings, " ".join(words)] if text)
+        heads += (f'<div class="running-head" style="position: running({name})">'
+                  f'<span class="running-title">{escape(paper.title)}</span>{marks}</div>\n')
+    return html[:head.end()] + "\n" + heads + html[head.end():]
 
 
 @contextmanager
