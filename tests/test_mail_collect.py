@@ -511,3 +511,55 @@ def test_this_months_workbook_sent_on_last_months_thread_is_collected(tmp_path: 
     assert "found nothing to correct" in ack.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     chased = chase_partners(root, PERIOD, None, dry_run=True)
     assert OPCC not in [m.partner for m in chased.sent]
+
+
+def test_another_leads_workbook_from_a_partner_is_saved_as_neither_partners_return(
+        tmp_path: Path, smtp, dovecot: Dovecot, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """OPCC sends its return, then forwards the workbook made for Wessex Police, filled in: it does not push
+    OPCC's return aside, nor is it taken as the police's from OPCC's address. OPCC is told whose it is and that
+    its own return is still used; the officer where to save it if they trust it; the build reads OPCC's."""
+    from mail_helpers import filled
+
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    books = {path.name: path.read_bytes() for path in write_return_workbooks(root, PERIOD, tmp_path / "books")[0]}
+    dovecot.append(reply(ADDRESS[OPCC], [("opcc.xlsx", filled(books["opcc.xlsx"], {2: "Completed", 4: "In progress",
+                                                                                   6: "On hold"}))],
+                         message_id="<own@opcc.example.org>"))
+    forwarded = f"FW: Return for October 2026: please reply by 24 October 2026 [reportgen {PERIOD}]"
+    dovecot.append(reply(ADDRESS[OPCC], [("wessex-police.xlsx", filled(books["wessex-police.xlsx"],
+                                                                       {1: "Completed", 3: "In progress"}))],
+                         subject=forwarded, date="Thu, 22 Oct 2026 12:00:00 +0000",
+                         message_id="<forwarded@opcc.example.org>"))
+    for name, value in env().items():
+        monkeypatch.setenv(name, value)
+    assert main(["collect", "--workspace", str(root), "--period", PERIOD]) == 0
+    out = capsys.readouterr().out
+    assert saved_files(root) == ["opcc.xlsx"]
+    assert (dovecot.count("INBOX"), dovecot.count(PROCESSED), dovecot.count(REJECTED)) == (0, 1, 1)
+    heading = f"mail from '{ADDRESS[OPCC]}', sent 22 October 2026 at 12:00 UTC: '{forwarded}'"
+    assert heading in out.splitlines()
+    assert ("OPCC sent 'wessex-police.xlsx', the return workbook made for Wessex Police; it was saved neither as "
+            "OPCC's return (which it would have replaced) nor as Wessex Police's.") in " ".join(out.split())
+    assert (f"If you trust it as Wessex Police's return, save the attachment from the message (in the rejected "
+            f"folder) as inputs/returns/{PERIOD}/wessex-police.xlsx.") in " ".join(out.split())
+    records = received_ledger(root / "outputs", PERIOD)
+    assert [(r.outcome, r.file) for r in records.values()] == [
+        ("saved", f"inputs/returns/{PERIOD}/opcc.xlsx"), ("other-lead", "")]
+    acks = {m["In-Reply-To"]: " ".join(m.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+            for m in captured.parsed()}
+    assert ("We received wessex-police.xlsx, but it is the workbook made for Wessex Police's return, not OPCC's, so "
+            "we have not saved it. We take each partner's return only from that partner's own address: if it holds "
+            "Wessex Police's updates, please ask Wessex Police to send it to us. If you meant to send your own "
+            "return, please reply with OPCC's workbook (opcc.xlsx) attached. The return you sent on 22 October 2026 "
+            "at 10:00 UTC is still the one used as your return for October 2026.") in acks[
+        "<forwarded@opcc.example.org>"]
+
+    inputs, found = find_inputs(root, PERIOD)
+    build = check_inputs(inputs, found=found)
+    assert not [i for i in build.issues if i.blocking]
+    assert {(u.ref, u.status) for r in build.returns for u in r.updates} == {
+        (2, "Completed"), (4, "In progress"), (6, "On hold")}  # OPCC's own; none of the police's
+    chased = chase_partners(root, PERIOD, None, dry_run=True)
+    assert sorted(m.partner for m in chased.sent) == sorted([POLICE, CJB])

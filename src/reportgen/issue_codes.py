@@ -578,6 +578,13 @@ CODES: dict[str, Code] = {
         W, "A message had more than one spreadsheet; none was saved.",
         "{partner} sent {names} in one message; none was saved.",
         "The partner was asked to send one workbook per message."),
+    "mail-other-lead-workbook": Code(
+        W, "A partner sent the workbook made for another lead; it was saved as neither partner's return.",
+        "{partner} sent {value!r}, the return workbook made for {lead}; it was saved neither as {partner}'s return "
+        "(which it would have replaced) nor as {lead}'s.",
+        "{partner} was asked to have {lead} send it from {lead}'s own address (or to send its own workbook, if it "
+        "meant to); until then none of its updates are used. If you trust it as {lead}'s return, save the "
+        "attachment from the message (in the rejected folder) as {path}."),
     "mail-refused-attachment": Code(
         E, "An attachment was too big, damaged or unsafe; it was not saved.",
         "{partner}: {value!r} was not saved: {why}.",

@@ -40,8 +40,9 @@ from reportgen.mail.mailbox import Incoming, Mailbox
 from reportgen.mail.partners import partner_of
 from reportgen.mail.transport import Outbox, Sent, send_all
 from reportgen.model import Register
-from reportgen.periods import PERIOD_PATTERN
-from reportgen.read.returns import made_for, read_return, slug, validate_return
+from reportgen.periods import PERIOD_PATTERN, period_label
+from reportgen.read.returns import made_for, made_for_lead, read_return, slug, validate_return
+from reportgen.read.sheets import read_sheets
 from reportgen.read.workspace import OTHER_SPREADSHEETS, Inputs, versioned
 from reportgen.run.chase import untouched_returns
 from reportgen.run.prefill import Prefill, workbook_prefill
@@ -208,7 +209,42 @@ class Collector:
             return self._done(replace(record, detail=why), REJECTED, issue(
                 "mail-refused-attachment", partner=partner, why=why, value=attachment.name, **where), *notes,
                 reply=self._reply(partner, message, text))
+        lead = self._made_for_other_lead(partner, attachment)
+        if lead:
+            return self._other_leads(record, message, attachment, lead, notes, where)
         return self._save(record, message, attachment, notes, where)
+
+    def _made_for_other_lead(self, partner: str, attachment: Attachment) -> str:
+        """The lead the attached workbook was made for (`reportgen returns` writes it in the workbook), when that
+        is not the sender's partner: a partner forwarding another lead's workbook; "" otherwise."""
+        if attachment.suffix != ".xlsx":
+            return ""
+        with tempfile.TemporaryDirectory(prefix="reportgen-mail-") as folder:
+            path = Path(folder) / "return.xlsx"
+            path.write_bytes(attachment.data)
+            lead = made_for_lead(read_sheets(path, attachment.name)[0])
+        return lead if lead and _same_name(lead) != _same_name(partner) else ""
+
+    def _other_leads(self, record: ReceivedRecord, message: EmailMessage, attachment: Attachment, lead: str,
+                     notes: list[Issue], where: dict[str, str]) -> Handled:
+        """Another lead's workbook from a partner's address: saved as the sender's return, it would push the
+        sender's own aside; taken as the other lead's, it would bypass the check of who sent it. It is neither:
+        the sender is told whose it is, and the officer where to save it if they trust it."""
+        partner = record.partner
+        newest = self._newest(partner)
+        used = "" if newest is None else self._sent_on(self.inputs.display(self.inputs.returns_dir / newest.name))
+        text = (f"We received {attachment.name}, but it is the workbook made for {lead}'s return, not {partner}'s, so "
+                f"we have not saved it. We take each partner's return only from that partner's own address: if it "
+                f"holds {lead}'s updates, please ask {lead} to send it to us. If you meant to send your own return, "
+                f"please reply with {partner}'s workbook ({slug(partner)}.xlsx) attached."
+                + ("" if newest is None else
+                   f" The return you sent{f' on {used}' if used else ''} is still the one used as your return for "
+                   f"{period_label(self.inputs.period)}."))
+        path = self.inputs.display(self.inputs.returns_dir / self._free_name(lead, attachment.suffix))
+        return self._done(replace(record, outcome="other-lead", detail=f"made for {lead}"), REJECTED,
+                          issue("mail-other-lead-workbook", partner=partner, lead=lead, value=attachment.name,
+                                path=path, **where), *notes,
+                          reply=self._reply(partner, message, text))
 
     def _save(self, record: ReceivedRecord, message: EmailMessage, attachment: Attachment, notes: list[Issue],
               where: dict[str, str]) -> Handled:
@@ -264,12 +300,17 @@ class Collector:
         return [p for folder in folders if folder.is_dir() for p in folder.iterdir()
                 if p.is_file() and p.suffix.lower() in ACCEPTED and versioned(p)[0].casefold() == base]
 
+    def _free_name(self, partner: str, suffix: str, number: int = 0) -> str:
+        """<lead-slug>.xlsx, or the next free <lead-slug>.vN.xlsx (from version `number` on)."""
+        number = number or max((versioned(p)[1] for p in self._versions(partner)), default=0) + 1
+        return slug(partner) + (f".v{number}" if number > 1 else "") + suffix
+
     def _write(self, partner: str, attachment: Attachment) -> Path:
         """<lead-slug>.xlsx, or the next free <lead-slug>.vN.xlsx: our name, never the sender's."""
         self.folder.mkdir(parents=True, exist_ok=True)
         number = max((versioned(p)[1] for p in self._versions(partner)), default=0) + 1
         while True:
-            name = slug(partner) + (f".v{number}" if number > 1 else "") + attachment.suffix
+            name = self._free_name(partner, attachment.suffix, number)
             try:
                 write_atomically(self.folder / name, attachment.data, replace=False)
                 return self.folder / name
@@ -363,6 +404,11 @@ def for_partner(item: Issue, shown: str, sent_name: str) -> Issue:
     """An issue as the partner reads it: its own file name, and no advice meant for the secretariat."""
     advice = CODES[item.code].partner_advice or re.sub(r"\s*\([^)]*reportgen\.toml[^)]*\)", "", item.advice)
     return replace(item, message=item.message.replace(shown, sent_name), advice=advice)
+
+
+def _same_name(lead: str) -> str:
+    """A lead's name as compared: case and spacing aside."""
+    return " ".join(lead.casefold().split())
 
 
 def _other_period(subject: str, period: str) -> str:

@@ -51,7 +51,7 @@ class SentRecord:
 @dataclass(frozen=True)
 class ReceivedRecord:
     message_id: str
-    outcome: str  # saved | duplicate | rejected | no-return | unknown-sender | unverified
+    outcome: str  # saved | duplicate | rejected | no-return | other-lead | unknown-sender | unverified
     sender: str
     partner: str
     subject: str

@@ -114,19 +114,30 @@ def made_for(path: Path, sheets: Sequence[RawSheet] = ()) -> str:
     return found if is_period(found) else _instructions_period(sheets)
 
 
+def made_for_lead(sheets: Sequence[RawSheet]) -> str:
+    """The lead partner a workbook was made for by `reportgen returns`, as its Instructions sheet's line
+    "Partner | Wessex Police" says (among `sheets`, as read); "" for a CSV or a partner's own workbook."""
+    return _instructions_line(sheets, "Partner")
+
+
 def _instructions_period(sheets: Sequence[RawSheet]) -> str:
     """The period of the line "Period | October 2026" our Instructions sheet carries; "" without one."""
+    try:
+        when = dt.datetime.strptime(_instructions_line(sheets, "Period"), "%B %Y")
+    except ValueError:
+        return ""
+    return f"{when.year:04d}-{when.month:02d}"
+
+
+def _instructions_line(sheets: Sequence[RawSheet], label: str) -> str:
+    """The value of our Instructions sheet's line `label | value`; "" without one."""
     for sheet in sheets:
         if sheet.name != INSTRUCTIONS_SHEET:
             continue
         for _number, cells in sheet.rows:
             texts = [cell_text(cell).strip() for cell in cells if cell_text(cell).strip()]
-            if len(texts) == 2 and texts[0] == "Period":
-                try:
-                    when = dt.datetime.strptime(texts[1], "%B %Y")
-                except ValueError:
-                    return ""
-                return f"{when.year:04d}-{when.month:02d}"
+            if len(texts) == 2 and texts[0] == label:
+                return texts[1]
     return ""
 
 
