@@ -507,7 +507,7 @@ def test_this_months_workbook_sent_on_last_months_thread_is_collected(tmp_path: 
     assert dovecot.count("INBOX") == 2
     [ack] = captured.parsed()
     assert ack["In-Reply-To"] == "<october@opcc.example.org>"
-    assert str(ack["Subject"]).endswith(f"[reportgen {PERIOD}]") and "2026-09" not in str(ack["Subject"])
+    assert ack["Subject"] == f"Re: Return for October 2026 [reportgen {PERIOD}]"  # no word of September's left
     assert "found nothing to correct" in ack.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     chased = chase_partners(root, PERIOD, None, dry_run=True)
     assert OPCC not in [m.partner for m in chased.sent]

@@ -126,8 +126,11 @@ def answer(lead: str, original: EmailMessage, period: str, text: str, settings: 
     key = f"reply:{period}:{original_id}"
     subject = str(original.get("Subject", "")).strip()
     subject = subject if subject.lower().startswith("re:") else f"Re: {subject}".strip()
-    # the answer's thread is this period's (a partner may have replied on last month's)
-    subject = re.sub(r"\s*\[reportgen (?!" + re.escape(period) + r"\])[^\]]*\]", "", subject)
+    other_tags = r"\s*\[reportgen (?!" + re.escape(period) + r"\])[^\]]*\]"
+    if tag(period) not in subject and re.search(other_tags, subject):
+        # a reply on another period's thread ("Return for September 2026 …"): its words are that period's too
+        subject = f"Re: Return for {period_label(period)}"
+    subject = re.sub(other_tags, "", subject)
     if tag(period) not in subject:
         subject = f"{subject} {tag(period)}"
     # to the address that matched the partner, never a Reply-To: that could send its issues elsewhere
