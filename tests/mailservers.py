@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import email
+import email.utils
 import functools
 import imaplib
 import json
@@ -211,10 +212,13 @@ class Dovecot:
         connection.login(USER, PASSWORD)
         return connection
 
-    def append(self, message: bytes, folder: str = "INBOX") -> None:
+    def append(self, message: bytes, folder: str = "INBOX", received: str | None = None) -> None:
+        """The message delivered to `folder`, received by the server at `received` (an RFC 5322 date; by
+        default its own Date header, as if it came at once; none: now)."""
+        when = received or email.message_from_bytes(message, policy=policy.default).get("Date")
         connection = self.connect()
         try:
-            status, data = connection.append(folder, None, None, message)
+            status, data = connection.append(folder, None, _internal_date(str(when)) if when else None, message)
             assert status == "OK", data
         finally:
             connection.logout()
@@ -226,6 +230,11 @@ class Dovecot:
             return int(data[0] or 0) if status == "OK" else 0
         finally:
             connection.logout()
+
+
+def _internal_date(date: str) -> str:
+    """An RFC 5322 date as IMAP's APPEND takes a message's INTERNALDATE."""
+    return imaplib.Time2Internaldate(email.utils.parsedate_to_datetime(date))
 
 
 def _identities() -> dict[str, object]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import zipfile
 from email import policy
@@ -563,3 +564,63 @@ def test_another_leads_workbook_from_a_partner_is_saved_as_neither_partners_retu
         (2, "Completed"), (4, "In progress"), (6, "On hold")}  # OPCC's own; none of the police's
     chased = chase_partners(root, PERIOD, None, dry_run=True)
     assert sorted(m.partner for m in chased.sent) == sorted([POLICE, CJB])
+
+
+def test_lateness_is_judged_by_when_our_mail_server_received_the_return(tmp_path: Path, smtp, dovecot: Dovecot,
+                                                                      capsys: pytest.CaptureFixture[str],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A partner's computer whose clock is wrong does not decide whether its return is late: OPCC's return says 22
+    October but reached our server on 26 October, after the deadline (24 October); the police's says 28 October but
+    came on the 23rd. In messages saved as .eml, the topmost Received header (our server's) says when; without one,
+    the message's own date, and the officer and the partner are told which."""
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    opcc = reply(ADDRESS[OPCC], [("opcc.xlsx", workbook(GOOD_OPCC))], date="Thu, 22 Oct 2026 10:00:00 +0000",
+                 message_id="<opcc@example.org>")
+    police = reply(ADDRESS[POLICE], [("wessex-police.xlsx", workbook([(1, "", "Completed", "Done.", "Done")]))],
+                   date="Wed, 28 Oct 2026 10:00:00 +0000", message_id="<police@example.org>")
+    dovecot.append(opcc, received="Mon, 26 Oct 2026 09:30:00 +0000")
+    dovecot.append(police, received="Fri, 23 Oct 2026 11:00:00 +0100")
+    for name, value in env().items():
+        monkeypatch.setenv(name, value)
+    assert main(["collect", "--workspace", str(root), "--period", PERIOD]) == 0
+    out = capsys.readouterr().out
+    assert (f"  saved: {ADDRESS[OPCC]} 'Re: Return [reportgen {PERIOD}]', sent 22 October 2026 at 10:00 UTC, received "
+            f"26 October 2026 at 09:30 UTC -> inputs/returns/{PERIOD}/opcc.xlsx") in out.splitlines()
+    assert (f"OPCC's return inputs/returns/{PERIOD}/opcc.xlsx reached our mail server on 26 October 2026 at 09:30 "
+            "UTC, after the deadline (24 October 2026).") in " ".join(out.split())
+    assert "Wessex Police's return" not in out  # not late
+    records = {r.message_id: r for r in received_ledger(root / "outputs", PERIOD).values()}
+    assert [(r.date, r.received, r.late) for r in records.values()] == [
+        ("2026-10-22T10:00:00+00:00", "2026-10-26T09:30:00+00:00", "yes"),
+        ("2026-10-28T10:00:00+00:00", "2026-10-23T10:00:00+00:00", "")]
+    acks = {m["In-Reply-To"]: " ".join(m.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+            for m in captured.parsed()}
+    assert ("It reached us on 26 October 2026 at 09:30 UTC, after the deadline (24 October 2026); it is still "
+            "used.") in acks["<opcc@example.org>"]
+    assert "deadline" not in acks["<police@example.org>"]
+
+    # saved from a mail program: the topmost Received header is our server's (one below it, the sender's own)
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    received = (b"Received: from mx.partner.example.org by mail.wessex-pcc.example.org; Mon, 26 Oct 2026 09:30:00 "
+                b"+0000\r\nReceived: from laptop by mx.partner.example.org; Thu, 22 Oct 2026 10:00:00 +0000\r\n")
+    (drop / "1.eml").write_bytes(received + reply(ADDRESS[CJB], [("cjb.xlsx", workbook([(5, "", "Completed", "Done.",
+                                                                                          "Done")]))],
+                                                  date="Thu, 22 Oct 2026 10:00:00 +0000"))
+    (drop / "2.eml").write_bytes(reply(ADDRESS[CJB], [("cjb.xlsx", workbook([(5, "", "In progress", "Doing.",
+                                                                             "2027")]))],
+                                       date="Tue, 27 Oct 2026 16:40:00 +0000"))
+    run = collect_returns(root, PERIOD, None, dry_run=True, from_folder=drop)
+    notes = [i.message for i in run.issues if i.code == "mail-late"]
+    assert notes == [
+        f"Criminal Justice Board's return inputs/returns/{PERIOD}/criminal-justice-board.xlsx reached our mail "
+        "server on 26 October 2026 at 09:30 UTC, after the deadline (24 October 2026).",
+        f"Criminal Justice Board's return inputs/returns/{PERIOD}/criminal-justice-board.v2.xlsx is dated 27 October "
+        "2026 at 16:40 UTC, after the deadline (24 October 2026); that is its sender's clock, as the message does not "
+        "say when our mail server received it."]
+    bodies = [" ".join(parsed(path).get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+              for path in sorted((root / "outputs" / PERIOD / "mail" / "outbox").iterdir())]
+    assert sorted(text for body in bodies for text in re.findall(r"It (?:reached us|is dated)[^;]*;", body)) == [
+        "It is dated 27 October 2026 at 16:40 UTC, after the deadline (24 October 2026);",
+        "It reached us on 26 October 2026 at 09:30 UTC, after the deadline (24 October 2026);"]

@@ -627,8 +627,12 @@ CODES: dict[str, Code] = {
         "them again."),
     "mail-late": Code(
         N, "The return arrived after the deadline.",
-        "{partner}'s return {file} arrived on {arrived}, after the deadline ({deadline}).",
-        "No action needed: it is used."),
+        "{partner}'s return {file} reached our mail server on {arrived}, after the deadline ({deadline}).",
+        "No action needed: it is used.",
+        {"dated": ("{partner}'s return {file} is dated {arrived}, after the deadline ({deadline}); that is its "
+                   "sender's clock, as the message does not say when our mail server received it.",
+                   "No action needed: it is used. If the partner says it was sent in time, its computer's clock "
+                   "may be wrong.")}),
     "mail-send-failed": Code(
         E, "The mail server refused a message; it was not sent.",
         "The {kind} to {partner} ({to}) was not sent: {detail}",

@@ -143,7 +143,8 @@ class Collector:
         if partner is None:
             return self._done(self._record(message_id, "unknown-sender", sender, "", subject, _date(message)),
                               REJECTED, issue("mail-unknown-sender", sender=sender, subject=subject, **where))
-        record = self._record(message_id, "rejected", sender, partner, subject, _date(message))
+        record = self._record(message_id, "rejected", sender, partner, subject, _date(message),
+                              received=incoming.received or _received_header(message))
         authserv_id = self.settings.mail.authserv_id
         why = unverified(message, authserv_id) if authserv_id else ""
         if why:  # never answered: the reply would go to the partner, who may not have sent it
@@ -261,15 +262,16 @@ class Collector:
         replaces = None if newest is None else self._sent_on(self.inputs.display(self.inputs.returns_dir / newest.name))
         path = self._write(partner, attachment)
         display = self.inputs.display(self.inputs.returns_dir / path.name)  # in a dry run, the name it would get
-        late = _late(record.date, returns_deadline(self.settings, self.inputs.period))
+        late = _late(record.received or record.date, returns_deadline(self.settings, self.inputs.period))
         found = self._check(path, display, partner)
         if late:
             deadline = deadline_text(self.settings, self.inputs.period)
-            found.append(issue("mail-late", partner=partner, file=display, value=record.date,
-                               arrived=arrival(record.date), deadline=deadline))
+            found.append(issue("mail-late", "" if record.received else "dated", partner=partner, file=display,
+                               value=record.received or record.date, arrived=arrival(record.received or record.date),
+                               deadline=deadline))
         partner_issues = [for_partner(i, display, attachment.name) for i in found]
-        text = compose.acknowledgement_text(attachment.name, self.inputs.period, partner_issues, late, self.settings,
-                                            replaces=replaces)
+        text = compose.acknowledgement_text(attachment.name, self.inputs.period, partner_issues,
+                                            _arrived(record) if late else "", self.settings, replaces=replaces)
         saved = replace(record, outcome="saved", file=display, sha256=digest, late="yes" if late else "",
                         errors=sum(i.severity is Severity.ERROR for i in found),
                         warnings=sum(i.severity is Severity.WARNING for i in found))
@@ -280,7 +282,7 @@ class Collector:
         already sent, and when), and what that one still needs, so a partner who meant to send a corrected
         workbook can tell it did not."""
         found = [for_partner(i, shown, sent_name) for i in self._check(path, shown, partner)]
-        return compose.acknowledgement_text(sent_name, self.inputs.period, found, False, self.settings,
+        return compose.acknowledgement_text(sent_name, self.inputs.period, found, "", self.settings,
                                             same_as=self._sent_on(shown))
 
     def _sent_on(self, shown: str) -> str:
@@ -340,7 +342,8 @@ class Collector:
         path, name = self.inputs.workspace / earlier.file, earlier.file.rpartition("/")[2]
         if earlier.outcome == "saved" and earlier.partner and path.is_file():
             found = [for_partner(i, earlier.file, name) for i in self._check(path, earlier.file, earlier.partner)]
-            text = compose.acknowledgement_text(name, self.inputs.period, found, earlier.late == "yes", self.settings)
+            text = compose.acknowledgement_text(name, self.inputs.period, found,
+                                                _arrived(earlier) if earlier.late == "yes" else "", self.settings)
             reply = self._reply(earlier.partner, message, text)
         elif earlier.outcome == "duplicate" and earlier.partner and earlier.file and path.is_file():
             reply = self._reply(earlier.partner, message, self._same_again(earlier.partner, name, path, earlier.file))
@@ -352,9 +355,9 @@ class Collector:
         return compose.answer(partner, message, self.inputs.period, text, self.settings)
 
     def _record(self, message_id: str, outcome: str, sender: str, partner: str, subject: str, date: str,
-                detail: str = "") -> ReceivedRecord:
+                detail: str = "", received: str = "") -> ReceivedRecord:
         return ReceivedRecord(message_id, outcome, parseaddr(sender)[1] or sender, partner, subject, date, "", "",
-                              "", 0, 0, detail, now_utc())
+                              "", 0, 0, detail, now_utc(), received)
 
     @staticmethod
     def _done(record: ReceivedRecord, folder: str, *issues: Issue, reply: Outgoing | None = None) -> Handled:
@@ -426,6 +429,26 @@ def _date(message: EmailMessage) -> str:
     return when.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
+def _received_header(message: EmailMessage) -> str:
+    """When the topmost Received header says the message was received (the last server it passed: ours, in a
+    message saved from the mailbox); "" without one that gives a time."""
+    found = message.get_all("Received") or []
+    if not found:
+        return ""
+    try:
+        when = parsedate_to_datetime(str(found[0]).rpartition(";")[2].strip())
+    except (TypeError, ValueError, IndexError):
+        return ""
+    when = when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _arrived(record: ReceivedRecord) -> str:
+    """When a return came, as its partner is told it: when our mail server received it, or else the date it
+    carries (its sender's clock)."""
+    return f"reached us on {arrival(record.received)}" if record.received else f"is dated {arrival(record.date)}"
+
+
 def arrival(date: str) -> str:
     """'27 October 2026 at 16:40 UTC' for the message's ISO date (the record keeps the ISO form)."""
     when = dt.datetime.fromisoformat(date).astimezone(dt.UTC)
@@ -433,7 +456,8 @@ def arrival(date: str) -> str:
 
 
 def _late(date: str, deadline: dt.date | None) -> bool:
-    """After the end of the deadline day (UTC); a message with no date is not called late."""
+    """After the end of the deadline day (UTC); a message with no date is not called late. `date`: when our mail
+    server received it, or (not known) its Date header."""
     if deadline is None or not date:
         return False
     return dt.datetime.fromisoformat(date).date() > deadline

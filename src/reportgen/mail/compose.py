@@ -142,9 +142,10 @@ def answer(lead: str, original: EmailMessage, period: str, text: str, settings: 
     return Outgoing(key, "acknowledgement", lead, message)
 
 
-def acknowledgement_text(sent_name: str, period: str, issues: Sequence[Issue], late: bool,
+def acknowledgement_text(sent_name: str, period: str, issues: Sequence[Issue], late: str,
                          settings: Settings, same_as: str | None = None, replaces: str | None = None) -> str:
     """What we found in the return: every error and warning with its sheet, row and column, or 'clean'.
+    `late`: when a return after the deadline came ("reached us on …", or "is dated …"), else "".
     `same_as`: the workbook is the same as the return the partner already sent (when, or "" if not known):
     nothing new was saved, and the one already received is used. `replaces`: it was saved in place of the
     return the partner sent before (when, or "" if not known), which is no longer used."""
@@ -159,7 +160,7 @@ def acknowledgement_text(sent_name: str, period: str, issues: Sequence[Issue], l
         lines = [f"Thank you: we received {sent_name}. It is the same workbook as the return you sent{when}, which we "
                  f"already have and use as your return for {period_label(period)}, so nothing has changed."]
     if late:
-        lines.append(f"It arrived after the deadline ({deadline_text(settings, period)}); it is still used.")
+        lines.append(f"It {late}, after the deadline ({deadline_text(settings, period)}); it is still used.")
     errors = [i for i in issues if i.severity is Severity.ERROR]
     warnings = [i for i in issues if i.severity is Severity.WARNING]
     if not errors and not warnings:

@@ -15,7 +15,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import MISSING, asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -55,7 +55,7 @@ class ReceivedRecord:
     sender: str
     partner: str
     subject: str
-    date: str  # the message's Date header
+    date: str  # the message's Date header: when its sender's computer says it was sent
     file: str  # where its return was saved, relative to the workspace
     sha256: str
     late: str  # "yes" when it arrived after the deadline
@@ -63,6 +63,7 @@ class ReceivedRecord:
     warnings: int
     detail: str
     time: str
+    received: str = ""  # when our mail server received it; "" when not known (then `date` said whether it was late)
 
 
 R = TypeVar("R", SentRecord, ReceivedRecord)
@@ -86,11 +87,12 @@ class Ledger(Generic[R]):
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             raise ReportgenError(f"{self.path} cannot be read ({exc}); it records what was already sent: "
                                  "restore it before mailing again") from exc
+        needed = [f.name for f in fields(self.kind) if f.default is MISSING]  # a later column: written by later runs
         for row in rows:
-            if set(self.names) - set(row):
-                raise ReportgenError(f"{self.path} lacks the columns {sorted(set(self.names) - set(row))}; "
+            if set(needed) - set(row):
+                raise ReportgenError(f"{self.path} lacks the columns {sorted(set(needed) - set(row))}; "
                                      "restore it before mailing again")
-            values = {name: _unquote(row[name]) for name in self.names}
+            values = {name: _unquote(row.get(name) or "") for name in self.names}
             typed: dict[str, Any] = {f.name: int(values[f.name] or 0) if f.type in ("int", int)
                                         else values[f.name] for f in fields(self.kind)}
             record = self.kind(**typed)

@@ -7,6 +7,7 @@ folder once it is dealt with. A read-only mailbox (a dry run) moves nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import imaplib
 import logging
 import re
@@ -32,6 +33,7 @@ class Incoming:
     size: int
     raw: bytes  # the whole message, or only its headers when `whole` is False
     whole: bool = True
+    received: str = ""  # when the mail server received it (ISO, UTC), as the mailbox says; "" when it does not
 
 
 class Mailbox(Protocol):
@@ -157,10 +159,11 @@ class ImapMailbox:
         first = found[0] if found else b""
         uids = first.split() if isinstance(first, bytes) else []
         for uid in (u.decode() for u in uids):
-            size = _size(self._command("FETCH", uid, "(RFC822.SIZE)"))
+            facts = self._command("FETCH", uid, "(RFC822.SIZE INTERNALDATE)")
+            size = _size(facts)
             whole = size <= self.max_bytes
             part = "BODY.PEEK[]" if whole else "BODY.PEEK[HEADER]"
-            yield Incoming(uid, size, _body(self._command("FETCH", uid, f"({part})")), whole)
+            yield Incoming(uid, size, _body(self._command("FETCH", uid, f"({part})")), whole, _internal_date(facts))
 
     def move(self, uid: str, folder: str) -> None:
         if self.read_only:
@@ -196,6 +199,28 @@ def _size(data: list[object]) -> int:
         if match:
             return int(match.group(1))
     raise ReportgenError(f"the IMAP server gave no message size: {data!r}")
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _internal_date(data: list[object]) -> str:
+    """The message's INTERNALDATE (RFC 3501: when the server received it, kept when it is moved) as ISO UTC;
+    "" when the server gave none it can read."""
+    for item in data:
+        text = item.decode(errors="replace") if isinstance(item, bytes) else str(item)
+        match = re.search(r'INTERNALDATE "\s?(\d{1,2})-(\w{3})-(\d{4}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)"', text)
+        if match is None or match.group(2).title() not in MONTHS:
+            continue
+        day, month, year, hour, minute, second, sign, zone_hours, zone_minutes = match.groups()
+        offset = dt.timedelta(hours=int(zone_hours), minutes=int(zone_minutes)) * (-1 if sign == "-" else 1)
+        try:
+            when = dt.datetime(int(year), MONTHS.index(month.title()) + 1, int(day), int(hour), int(minute),
+                               int(second), tzinfo=dt.timezone(offset))
+        except ValueError:
+            continue
+        return when.astimezone(dt.UTC).isoformat()
+    return ""
 
 
 def _body(data: list[object]) -> bytes:

@@ -196,6 +196,8 @@ def summary_lines(run: MailRun) -> list[str]:
             where = f" -> {record.file}" if record.file else ""
             outcome = "would be saved" if run.dry_run and record.outcome == "saved" else record.outcome
             when = f", sent {arrival(record.date)}" if record.date else ""
+            if record.received and (not record.date or arrival(record.received) != arrival(record.date)):
+                when += f", received {arrival(record.received)}"  # a sender's clock can be wrong: ours decides
             lines.append(f"  {outcome}: {record.sender or '?'} {record.subject!r}{when}{where}")
     return lines
 

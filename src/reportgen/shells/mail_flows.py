@@ -77,7 +77,8 @@ def publish_mail(run: MailRun) -> None:
                              description=f"{run.step} for {run.period}")
     if run.collection is not None and run.collection.handled:
         table = [{"outcome": h.record.outcome, "from": h.record.sender, "partner": h.record.partner,
-                  "subject": h.record.subject, "date": h.record.date, "saved as": h.record.file,
+                  "subject": h.record.subject, "date": h.record.date,
+                  "received": h.record.received, "saved as": h.record.file,
                   "late": h.record.late, "errors": h.record.errors, "warnings": h.record.warnings}
                  for h in run.collection.handled]
         create_table_artifact(table=table, key=artifact_key("collected", run.period),
