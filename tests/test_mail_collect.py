@@ -566,6 +566,30 @@ def test_another_leads_workbook_from_a_partner_is_saved_as_neither_partners_retu
     assert sorted(m.partner for m in chased.sent) == sorted([POLICE, CJB])
 
 
+def test_a_workbook_made_for_a_lead_since_renamed_is_its_senders_return(
+        tmp_path: Path, smtp, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The register renamed its lead after the workbooks went out ("Wessex Constabulary" is now "Wessex Police"):
+    the police's return, its workbook naming the old lead, is no other lead's and is saved as the police's."""
+    from mail_helpers import filled
+
+    controller, _captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    books = {path.name: path.read_bytes() for path in write_return_workbooks(root, PERIOD, tmp_path / "books")[0]}
+    book = openpyxl.load_workbook(io.BytesIO(filled(books["wessex-police.xlsx"], {1: "Completed"})))
+    renamed = [cell for row in book["Instructions"].iter_rows() for cell in row if cell.value == POLICE]
+    assert renamed, "the workbook names its lead on its Instructions sheet"
+    for cell in renamed:
+        cell.value = "Wessex Constabulary"
+    data = io.BytesIO()
+    book.save(data)
+    dovecot.append(reply(ADDRESS[POLICE], [("wessex-police.xlsx", data.getvalue())]))
+    for name, value in env().items():
+        monkeypatch.setenv(name, value)
+    assert main(["collect", "--workspace", str(root), "--period", PERIOD]) == 0
+    assert saved_files(root) == ["wessex-police.xlsx"]
+    assert [r.outcome for r in received_ledger(root / "outputs", PERIOD).values()] == ["saved"]
+
+
 def test_lateness_is_judged_by_when_our_mail_server_received_the_return(tmp_path: Path, smtp, dovecot: Dovecot,
                                                                       capsys: pytest.CaptureFixture[str],
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:

@@ -217,14 +217,17 @@ class Collector:
 
     def _made_for_other_lead(self, partner: str, attachment: Attachment) -> str:
         """The lead the attached workbook was made for (`reportgen returns` writes it in the workbook), when that
-        is not the sender's partner: a partner forwarding another lead's workbook; "" otherwise."""
+        is another of the register's leads than the sender's partner: a partner forwarding another lead's
+        workbook; "" otherwise."""
         if attachment.suffix != ".xlsx":
             return ""
         with tempfile.TemporaryDirectory(prefix="reportgen-mail-") as folder:
             path = Path(folder) / "return.xlsx"
             path.write_bytes(attachment.data)
             lead = made_for_lead(read_sheets(path, attachment.name)[0])
-        return lead if lead and _same_name(lead) != _same_name(partner) else ""
+        # a name no lead of the register has now (a lead renamed since the workbook went out) is not another's
+        others = {_same_name(name) for name in self.register.leads} - {_same_name(partner)}
+        return lead if lead and _same_name(lead) in others else ""
 
     def _other_leads(self, record: ReceivedRecord, message: EmailMessage, attachment: Attachment, lead: str,
                      notes: list[Issue], where: dict[str, str]) -> Handled:
