@@ -72,7 +72,7 @@ def test_a_spoofed_return_is_never_saved_nor_answered(tmp_path: Path, smtp, dove
     assert problem.blocking and "Wessex Police" in problem.message
     assert "no Authentication-Results from" in problem.message
     assert flatten([problem], ["file"]) == [[
-        f"mail from '{ADDRESS[POLICE]}', sent 22 October 2026 at 10:00 UTC: 'Re: Return [reportgen {PERIOD}]'"]]
+        f"mail from '{ADDRESS[POLICE]}', sent 22 October 2026 at 11:00 BST: 'Re: Return [reportgen {PERIOD}]'"]]
     assert [str(m["To"]) for m in captured.parsed()] == [ADDRESS[OPCC]]  # the police are not answered
     assert dovecot.count("reportgen.rejected") == 1 and dovecot.count("reportgen.processed") == 1
     outcomes = {r.message_id: r.outcome for r in received_ledger(root / "outputs", PERIOD).values()}

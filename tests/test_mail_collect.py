@@ -131,7 +131,7 @@ def test_a_later_return_is_kept_beside_the_earlier_and_the_newest_is_read(tmp_pa
     # the partner is told this one is used instead of the first, whole (it leaves out action 6)
     second = " ".join(captured.parsed()[1].get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
     assert ("Thank you: we received OPCC October v2.xlsx and saved it as your return for October 2026. It replaces "
-            "the return you sent on 22 October 2026 at 10:00 UTC: only the newest one you send is used, so it must "
+            "the return you sent on 22 October 2026 at 11:00 BST: only the newest one you send is used, so it must "
             "hold every update you want reported.") in second
     assert (root / "inputs" / "returns" / PERIOD / "opcc.xlsx").read_bytes() == first  # never overwritten
     inputs, found = find_inputs(root, PERIOD)
@@ -400,11 +400,11 @@ def test_each_message_is_reported_under_its_own_heading_with_when_it_was_sent(
     out = capsys.readouterr().out.splitlines()
     police = f"mail from '{ADDRESS[POLICE]}'"
     assert [line for line in out if line.startswith(police)] == [
-        f"{police}, sent 21 October 2026 at 08:12 UTC: '{subject}'",
-        f"{police}, sent 22 October 2026 at 13:05 UTC: '{subject}'",
-        f"{police}, sent 22 October 2026 at 13:05 UTC: '{subject}' (#2)"]  # the same minute: still its own
-    assert f"mail from '{ADDRESS[OPCC]}', sent 22 October 2026 at 14:00 UTC: '{away}'" in out
-    assert f"  no-return: {ADDRESS[POLICE]} '{subject}', sent 22 October 2026 at 13:05 UTC" in out
+        f"{police}, sent 21 October 2026 at 09:12 BST: '{subject}'",
+        f"{police}, sent 22 October 2026 at 14:05 BST: '{subject}'",
+        f"{police}, sent 22 October 2026 at 14:05 BST: '{subject}' (#2)"]  # the same minute: still its own
+    assert f"mail from '{ADDRESS[OPCC]}', sent 22 October 2026 at 15:00 BST: '{away}'" in out
+    assert f"  no-return: {ADDRESS[POLICE]} '{subject}', sent 22 October 2026 at 14:05 BST" in out
     assert len(captured.messages) == 3  # the police are answered each time; the out-of-office is not
 
 
@@ -430,7 +430,7 @@ def test_a_workbook_sent_again_unchanged_is_answered_with_the_return_that_is_use
     assert again["In-Reply-To"] == "<again@opcc.example.org>"
     body = " ".join(again.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
     assert ("Thank you: we received OPCC October corrected.xlsx. It is the same workbook as the return you sent on "
-            "21 October 2026 at 08:12 UTC, which we already have and use as your return for October 2026, so "
+            "21 October 2026 at 09:12 BST, which we already have and use as your return for October 2026, so "
             "nothing has changed.") in body
     assert "'Nearly there' is not recognised" in body and "saved it as" not in body
     assert "If you meant to send a corrected workbook, check that your changes were saved" in body
@@ -539,7 +539,7 @@ def test_another_leads_workbook_from_a_partner_is_saved_as_neither_partners_retu
     out = capsys.readouterr().out
     assert saved_files(root) == ["opcc.xlsx"]
     assert (dovecot.count("INBOX"), dovecot.count(PROCESSED), dovecot.count(REJECTED)) == (0, 1, 1)
-    heading = f"mail from '{ADDRESS[OPCC]}', sent 22 October 2026 at 12:00 UTC: '{forwarded}'"
+    heading = f"mail from '{ADDRESS[OPCC]}', sent 22 October 2026 at 13:00 BST: '{forwarded}'"
     assert heading in out.splitlines()
     assert ("OPCC sent 'wessex-police.xlsx', the return workbook made for Wessex Police; it was saved neither as "
             "OPCC's return (which it would have replaced) nor as Wessex Police's.") in " ".join(out.split())
@@ -554,7 +554,7 @@ def test_another_leads_workbook_from_a_partner_is_saved_as_neither_partners_retu
             "we have not saved it. We take each partner's return only from that partner's own address: if it holds "
             "Wessex Police's updates, please ask Wessex Police to send it to us. If you meant to send your own "
             "return, please reply with OPCC's workbook (opcc.xlsx) attached. The return you sent on 22 October 2026 "
-            "at 10:00 UTC is still the one used as your return for October 2026.") in acks[
+            "at 11:00 BST is still the one used as your return for October 2026.") in acks[
         "<forwarded@opcc.example.org>"]
 
     inputs, found = find_inputs(root, PERIOD)
@@ -609,10 +609,10 @@ def test_lateness_is_judged_by_when_our_mail_server_received_the_return(tmp_path
         monkeypatch.setenv(name, value)
     assert main(["collect", "--workspace", str(root), "--period", PERIOD]) == 0
     out = capsys.readouterr().out
-    assert (f"  saved: {ADDRESS[OPCC]} 'Re: Return [reportgen {PERIOD}]', sent 22 October 2026 at 10:00 UTC, received "
-            f"26 October 2026 at 09:30 UTC -> inputs/returns/{PERIOD}/opcc.xlsx") in out.splitlines()
+    assert (f"  saved: {ADDRESS[OPCC]} 'Re: Return [reportgen {PERIOD}]', sent 22 October 2026 at 11:00 BST, received "
+            f"26 October 2026 at 09:30 GMT -> inputs/returns/{PERIOD}/opcc.xlsx") in out.splitlines()
     assert (f"OPCC's return inputs/returns/{PERIOD}/opcc.xlsx reached our mail server on 26 October 2026 at 09:30 "
-            "UTC, after the deadline (24 October 2026).") in " ".join(out.split())
+            "GMT, after the deadline (24 October 2026).") in " ".join(out.split())
     assert "Wessex Police's return" not in out  # not late
     records = {r.message_id: r for r in received_ledger(root / "outputs", PERIOD).values()}
     assert [(r.date, r.received, r.late) for r in records.values()] == [
@@ -620,7 +620,7 @@ def test_lateness_is_judged_by_when_our_mail_server_received_the_return(tmp_path
         ("2026-10-28T10:00:00+00:00", "2026-10-23T10:00:00+00:00", "")]
     acks = {m["In-Reply-To"]: " ".join(m.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
             for m in captured.parsed()}
-    assert ("It reached us on 26 October 2026 at 09:30 UTC, after the deadline (24 October 2026); it is still "
+    assert ("It reached us on 26 October 2026 at 09:30 GMT, after the deadline (24 October 2026); it is still "
             "used.") in acks["<opcc@example.org>"]
     assert "deadline" not in acks["<police@example.org>"]
 
@@ -639,12 +639,34 @@ def test_lateness_is_judged_by_when_our_mail_server_received_the_return(tmp_path
     notes = [i.message for i in run.issues if i.code == "mail-late"]
     assert notes == [
         f"Criminal Justice Board's return inputs/returns/{PERIOD}/criminal-justice-board.xlsx reached our mail "
-        "server on 26 October 2026 at 09:30 UTC, after the deadline (24 October 2026).",
+        "server on 26 October 2026 at 09:30 GMT, after the deadline (24 October 2026).",
         f"Criminal Justice Board's return inputs/returns/{PERIOD}/criminal-justice-board.v2.xlsx is dated 27 October "
-        "2026 at 16:40 UTC, after the deadline (24 October 2026); that is its sender's clock, as the message does not "
+        "2026 at 16:40 GMT, after the deadline (24 October 2026); that is its sender's clock, as the message does not "
         "say when our mail server received it."]
     bodies = [" ".join(parsed(path).get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
               for path in sorted((root / "outputs" / PERIOD / "mail" / "outbox").iterdir())]
     assert sorted(text for body in bodies for text in re.findall(r"It (?:reached us|is dated)[^;]*;", body)) == [
-        "It is dated 27 October 2026 at 16:40 UTC, after the deadline (24 October 2026);",
-        "It reached us on 26 October 2026 at 09:30 UTC, after the deadline (24 October 2026);"]
+        "It is dated 27 October 2026 at 16:40 GMT, after the deadline (24 October 2026);",
+        "It reached us on 26 October 2026 at 09:30 GMT, after the deadline (24 October 2026);"]
+
+
+def test_the_deadline_day_ends_at_midnight_in_the_workspaces_time_zone(tmp_path: Path) -> None:
+    """The deadline (24 October 2026) ends at midnight British Summer Time, not UTC: a return reaching our server at
+    23:30 BST is on time, one at 00:30 BST the next day is late (still 24 October in UTC), and both are told in the
+    officer's time; a workspace set to UTC ([schedule] timezone) judges by UTC."""
+    def returns(root: Path) -> list[str]:
+        drop = tmp_path / "drop"
+        shutil.rmtree(drop, ignore_errors=True)
+        drop.mkdir()
+        for number, when in enumerate(("Sat, 24 Oct 2026 22:30:00 +0000", "Sat, 24 Oct 2026 23:30:00 +0000")):
+            (drop / f"{number}.eml").write_bytes(
+                f"Received: from mx.partner.example.org by mail.wessex-pcc.example.org; {when}\r\n".encode()
+                + reply(ADDRESS[CJB], [("cjb.xlsx", workbook([(5, "", "Completed", f"Done ({number}).", "Done")]))],
+                        date="Sat, 24 Oct 2026 20:00:00 +0000", message_id=f"<{number}@cjb.example.org>"))
+        run = collect_returns(root, PERIOD, None, dry_run=True, from_folder=drop)
+        return [i.message for i in run.issues if i.code == "mail-late"]
+
+    assert returns(mail_workspace(tmp_path / "london")) == [
+        f"Criminal Justice Board's return inputs/returns/{PERIOD}/criminal-justice-board.v2.xlsx reached our mail "
+        "server on 25 October 2026 at 00:30 BST, after the deadline (24 October 2026)."]
+    assert returns(mail_workspace(tmp_path / "utc", extra='[schedule]\ntimezone = "UTC"\n')) == []

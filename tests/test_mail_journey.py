@@ -53,7 +53,7 @@ def test_the_month_by_email(tmp_path: Path, smtp, dovecot: Dovecot) -> None:
     [late] = [i for i in collected.issues if i.code == "mail-late"]
     assert (late.value, late.message) == ("2026-10-27T16:40:00+00:00", (
         f"Wessex Police's return inputs/returns/{PERIOD}/wessex-police.xlsx reached our mail server on 27 October "
-        "2026 at 16:40 UTC, after the deadline (24 October 2026)."))  # a date as people write it; the record: ISO
+        "2026 at 16:40 GMT, after the deadline (24 October 2026)."))  # a date as people write it; the record: ISO
     acks = {str(message["To"]): message for message in captured.parsed()}
     assert set(acks) == {ADDRESS[OPCC], ADDRESS[POLICE]}
     opcc_ack = body(acks[ADDRESS[OPCC]])

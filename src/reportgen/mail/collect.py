@@ -25,6 +25,7 @@ from email.parser import BytesParser
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
 from typing import cast
+from zoneinfo import ZoneInfo
 
 from reportgen.check.checked import load_register
 from reportgen.check.merge import wrong_partner_returns
@@ -88,6 +89,7 @@ class Collector:
         self.received: Ledger[ReceivedRecord] = received_ledger(inputs.outputs, inputs.period)
         self.sent = sent_ledger(inputs.outputs, inputs.period)
         self.max_bytes = int(self.settings.mail.max_attachment_mb * 2**20)
+        self.zone = self.settings.schedule.timezone  # the deadline day and the times told are the officer's
         self.headings: Counter[str] = Counter()
         self.collected: list[ReceivedRecord] = []  # this run's, in order
 
@@ -177,7 +179,7 @@ class Collector:
     def _heading(self, address: str, subject: str, date: str) -> str:
         """What a message's issues are listed under: who sent it, when, and its whole subject (a partner's
         replies share one subject); another message alike in the same minute is numbered, never merged."""
-        when = f"sent {arrival(date)}" if date else "undated"
+        when = f"sent {arrival(date, self.zone)}" if date else "undated"
         heading = f"mail from {address!r}, {when}: {subject!r}"
         self.headings[heading] += 1
         return heading if self.headings[heading] == 1 else f"{heading} (#{self.headings[heading]})"
@@ -265,16 +267,18 @@ class Collector:
         replaces = None if newest is None else self._sent_on(self.inputs.display(self.inputs.returns_dir / newest.name))
         path = self._write(partner, attachment)
         display = self.inputs.display(self.inputs.returns_dir / path.name)  # in a dry run, the name it would get
-        late = _late(record.received or record.date, returns_deadline(self.settings, self.inputs.period))
+        late = _late(record.received or record.date, returns_deadline(self.settings, self.inputs.period), self.zone)
         found = self._check(path, display, partner)
         if late:
             deadline = deadline_text(self.settings, self.inputs.period)
             found.append(issue("mail-late", "" if record.received else "dated", partner=partner, file=display,
-                               value=record.received or record.date, arrived=arrival(record.received or record.date),
+                               value=record.received or record.date,
+                               arrived=arrival(record.received or record.date, self.zone),
                                deadline=deadline))
         partner_issues = [for_partner(i, display, attachment.name) for i in found]
         text = compose.acknowledgement_text(attachment.name, self.inputs.period, partner_issues,
-                                            _arrived(record) if late else "", self.settings, replaces=replaces)
+                                            _arrived(record, self.zone) if late else "", self.settings,
+                                            replaces=replaces)
         saved = replace(record, outcome="saved", file=display, sha256=digest, late="yes" if late else "",
                         errors=sum(i.severity is Severity.ERROR for i in found),
                         warnings=sum(i.severity is Severity.WARNING for i in found))
@@ -292,7 +296,7 @@ class Collector:
         """When the message that brought a saved return was sent ("" when not known: a file put there by hand)."""
         earlier = next((r for r in reversed([*self.received.values(), *self.collected]) if r.outcome == "saved"
                         and r.file == shown), None)
-        return arrival(earlier.date) if earlier and earlier.date else ""
+        return arrival(earlier.date, self.zone) if earlier and earlier.date else ""
 
     def _newest(self, partner: str) -> Path | None:
         mine = [p for p in self._versions(partner)]
@@ -346,7 +350,8 @@ class Collector:
         if earlier.outcome == "saved" and earlier.partner and path.is_file():
             found = [for_partner(i, earlier.file, name) for i in self._check(path, earlier.file, earlier.partner)]
             text = compose.acknowledgement_text(name, self.inputs.period, found,
-                                                _arrived(earlier) if earlier.late == "yes" else "", self.settings)
+                                                _arrived(earlier, self.zone) if earlier.late == "yes" else "",
+                                                self.settings)
             reply = self._reply(earlier.partner, message, text)
         elif earlier.outcome == "duplicate" and earlier.partner and earlier.file and path.is_file():
             reply = self._reply(earlier.partner, message, self._same_again(earlier.partner, name, path, earlier.file))
@@ -446,24 +451,27 @@ def _received_header(message: EmailMessage) -> str:
     return when.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def _arrived(record: ReceivedRecord) -> str:
+def _arrived(record: ReceivedRecord, zone: str) -> str:
     """When a return came, as its partner is told it: when our mail server received it, or else the date it
     carries (its sender's clock)."""
-    return f"reached us on {arrival(record.received)}" if record.received else f"is dated {arrival(record.date)}"
+    return (f"reached us on {arrival(record.received, zone)}" if record.received
+            else f"is dated {arrival(record.date, zone)}")
 
 
-def arrival(date: str) -> str:
-    """'27 October 2026 at 16:40 UTC' for the message's ISO date (the record keeps the ISO form)."""
-    when = dt.datetime.fromisoformat(date).astimezone(dt.UTC)
-    return f"{when.day} {when:%B %Y} at {when:%H:%M} UTC"
+def arrival(date: str, zone: str) -> str:
+    """'27 October 2026 at 16:40 GMT' for the message's ISO date (the record keeps the ISO form, in UTC), in the
+    workspace's time zone ([schedule] timezone): the officer's and the partners' clock."""
+    when = dt.datetime.fromisoformat(date).astimezone(ZoneInfo(zone))
+    return f"{when.day} {when:%B %Y} at {when:%H:%M} {when:%Z}"
 
 
-def _late(date: str, deadline: dt.date | None) -> bool:
-    """After the end of the deadline day (UTC); a message with no date is not called late. `date`: when our mail
-    server received it, or (not known) its Date header."""
+def _late(date: str, deadline: dt.date | None, zone: str) -> bool:
+    """After the end of the deadline day in the workspace's time zone (a return at 00:30 on the day after, British
+    Summer Time, is late though it is still the deadline day in UTC); a message with no date is not called late.
+    `date`: when our mail server received it, or (not known) its Date header."""
     if deadline is None or not date:
         return False
-    return dt.datetime.fromisoformat(date).date() > deadline
+    return dt.datetime.fromisoformat(date).astimezone(ZoneInfo(zone)).date() > deadline
 
 
 def check_period_inputs(inputs: Inputs) -> None:

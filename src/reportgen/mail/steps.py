@@ -49,6 +49,7 @@ class MailRun:
     issues: list[Issue] = field(default_factory=list)
     outbox: Path | None = None  # where a dry run wrote its .eml files
     collection: Collection | None = None
+    zone: str = "Europe/London"  # the time zone times are told in: the workspace's [schedule] timezone
 
     @property
     def saved(self) -> list[str]:
@@ -150,7 +151,8 @@ def collect_returns(workspace: Path, period: str, credentials: Credentials | Non
     inputs, _found = find_inputs(workspace, period, need_returns=False)  # a period whose replies are yet to come
     check_period_inputs(inputs)
     register, issues = load_register(inputs)
-    run = MailRun("collect", inputs.period, dry_run, issues=issues + check_partners(inputs.settings, register))
+    run = MailRun("collect", inputs.period, dry_run, issues=issues + check_partners(inputs.settings, register),
+                  zone=inputs.settings.schedule.timezone)
     settings = inputs.settings
     max_bytes = int(settings.mail.max_attachment_mb * 2**20 * 1.4) + 2**20  # base64 and the rest of the message
     with ExitStack() as stack:
@@ -195,9 +197,11 @@ def summary_lines(run: MailRun) -> list[str]:
             record = handled.record
             where = f" -> {record.file}" if record.file else ""
             outcome = "would be saved" if run.dry_run and record.outcome == "saved" else record.outcome
-            when = f", sent {arrival(record.date)}" if record.date else ""
-            if record.received and (not record.date or arrival(record.received) != arrival(record.date)):
-                when += f", received {arrival(record.received)}"  # a sender's clock can be wrong: ours decides
+            when = f", sent {arrival(record.date, run.zone)}" if record.date else ""
+            if record.received and (not record.date or arrival(record.received, run.zone)
+                                    != arrival(record.date, run.zone)):
+                # a sender's clock can be wrong: ours decides
+                when += f", received {arrival(record.received, run.zone)}"
             lines.append(f"  {outcome}: {record.sender or '?'} {record.subject!r}{when}{where}")
     return lines
 
