@@ -819,15 +819,15 @@ returns for the reporting period {{ period }}.
 
 Of the {{ total }} actions in the plan:
 
-- {{ counts["Completed"] }} actions are 'Completed'
-- {{ counts["In progress"] }} actions are 'In progress'
-- {{ counts["Not started"] }} actions have 'Not started'
-- {{ counts["On hold"] }} actions are 'On hold'
+- {{ counts["Completed"] | plural("action is", "actions are") }} 'Completed'
+- {{ counts["In progress"] | plural("action is", "actions are") }} 'In progress'
+- {{ counts["Not started"] | plural("action has", "actions have") }} 'Not started'
+- {{ counts["On hold"] | plural("action is", "actions are") }} 'On hold'
 {%- if no_status %}
-- {{ no_status }} {{ "action has" if no_status == 1 else "actions have" }} no update this period
+- {{ no_status | plural("action has", "actions have") }} no update this period
 {%- endif %}
 {%- if not_recognised %}
-- {{ not_recognised }} {{ "action has" if not_recognised == 1 else "actions have" }} a status that was not recognised
+- {{ not_recognised | plural("action has", "actions have") }} a status that was not recognised
 {%- endif %}
 {% if carried_forward %}
 {{ carried_forward }} of these actions had no update this period and show the status last reported.
@@ -1008,6 +1008,9 @@ def late_reply() -> bytes:
     rows = return_rows(WCC, SEPTEMBER, "2026-10")
     rows[0][2] = "Nearly there"
     message = EmailMessage(policy=email_policy.default.clone(max_line_length=998))
+    # topmost, as our mail server writes it: when the return reached us (what decides whether it is late)
+    message["Received"] = ("from mail.wessex-council.example.org by mx.wessex-pcc.example.org; "
+                           "Tue, 27 Oct 2026 16:41:07 +0000")
     message["From"] = "Wessex County Council Community Safety <community.safety@wessex-council.example.org>"
     message["To"] = "returns@wessex-pcc.example.org"
     message["Subject"] = "RE: Return for October 2026: please reply by 24 October 2026 [reportgen 2026-10]"
