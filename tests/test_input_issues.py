@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from conftest import (
+    ACTIONS,
     REGISTER_HEADINGS,
     RETURN_HEADINGS,
     default_returns,
@@ -497,3 +498,73 @@ def test_a_register_numbered_1_1_1_2_is_told_in_a_few_lines_how_to_keep_its_numb
     table = docx.Document(str(folder / "paper.docx")).tables[-1]
     assert [cell.text for cell in table.rows[0].cells][:3] == ["Plan priority", "Our ref", "Action"]
     assert any([cell.text for cell in row.cells][:2] == ["14", "2.2"] for row in table.rows)
+
+
+# ---------------------------------------------------------------- a workspace's own column aliases
+
+
+def _add_settings(root: Path, text: str) -> None:
+    with (root / "reportgen.toml").open("a", encoding="utf-8") as settings:
+        settings.write(text)
+
+
+def test_an_alias_added_for_one_partner_keeps_the_headings_the_others_use(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Northshire's police head their return "Status", as reportgen reads it; the OPCC's team heads its
+    own "RAG". Adding "RAG" to the status's aliases, as the messages advise, replaced the built-in ones:
+    the police's return then failed ("Column 'Status this reporting period' was not found"). An alias
+    is now added to them."""
+    returns = {"wessex-police.csv": [("Plan priority", "Status", "Explanation"),
+                                     (1, "Completed", "Strategy published."), (3, "In progress", "Referrals up.")],
+               "opcc.csv": [("Ref", "RAG", "Update"), (2, "In progress", "Plan drafted."), (4, "On hold", "Paused."),
+                            (6, "Completed", "Two new courts.")],
+               "criminal-justice-board.csv": [("Ref", "Status", "Progress update"), (5, "Not started", "Next year.")]}
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    code, _printed, issues = _validate(root, capsys)
+    assert code == 1
+    assert flatten(_of(issues, "missing-column"), ["file", "value"]) == [
+        [f"{RETURNS.as_posix()}/opcc.csv", "Status this reporting period"]]
+    _add_settings(root, '\n[returns.columns]\nstatus = { aliases = ["RAG"] }\n')
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0, printed
+    assert printed.startswith("2026-10 (public edition): 6 actions: Completed 2, In progress 2, Not started 1, "
+                              "On hold 1."), printed
+    assert not _of(issues, "missing-column", "duplicate-column", "unread-column")
+
+
+def test_a_heading_given_to_one_column_is_no_longer_a_built_in_alias_of_another(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A return headed "RAG" for its status and "Progress" for its update text: "Progress" is a built-in
+    alias of the status, so naming it the explanation's alias read it as a second status column. A
+    workspace's own name for a column now takes it from the built-in aliases of the others."""
+    returns = default_returns()
+    returns["opcc.xlsx"] = [("Ref", "RAG", "Progress"), (2, "In progress", "Plan drafted."),
+                            (4, "On hold", "Paused."), (6, "Completed", "Two new courts.")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    _add_settings(root, '\n[returns.columns]\nstatus = { aliases = ["RAG"] }\n'
+                        'explanation = { aliases = ["Progress"] }\n')
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0, printed
+    assert not _of(issues, "missing-column", "duplicate-column", "unread-column")
+    paper = validate_draft(root).paper
+    assert [row.explanation for row in paper.rows if row.ref == 4] == ["Paused."]
+
+
+def test_a_built_in_alias_that_means_something_else_can_be_stopped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Northshire's register has a "Priority" column (High, Low) beside its "Action number": "Priority" is
+    a built-in alias of the action number, read before "Action number", so every action was a bad
+    number. `not_aliases` stops it matching."""
+    register = [("Action number", "Priority", "Lead", "Action", "CSCJ Plan page"),
+                *((ref, "High" if ref % 2 else "Low", lead, text, page) for ref, _s, lead, text, page in ACTIONS)]
+    root = make_workspace(tmp_path / "ws", register=register)
+    assert main(["validate", "--workspace", str(root)]) == 1
+    assert "'High' is not" in capsys.readouterr().err
+    _add_settings(root, '\n[register.columns]\nref = { not_aliases = ["Priority"] }\n')
+    code, printed, _issues = _validate(root, capsys)
+    assert code == 0, printed
+    assert printed.startswith("2026-10 (public edition): 6 actions:"), printed
+    _add_settings(root, 'lead = { not_aliases = ["Head of Service"] }\n')  # a typo is told, with what there is
+    assert main(["validate", "--workspace", str(root)]) == 1
+    assert ("lead: not_aliases ['Head of Service'] are not among its built-in aliases ['Lead partner', "
+            "'Lead agency', 'Owner']") in capsys.readouterr().err

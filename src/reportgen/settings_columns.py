@@ -8,6 +8,7 @@ base of every settings model.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -16,6 +17,11 @@ from reportgen.terms import CANONICAL_STATUSES
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def heading_key(text: object) -> str:
+    """'Explanation / Link to meeting papers' -> 'explanationlinktomeetingpapers': how headings are matched."""
+    return re.sub(r"[\W_]+", "", str(text or "").casefold())
 
 
 class Column(Strict):
@@ -102,6 +108,9 @@ class ReturnSettings(Strict):
 
 
 def _merge_defaults(defaults: dict[str, Column], given: object) -> object:
+    """A workspace's columns over ours: a heading replaces ours; its aliases come before our own, which
+    still match (an officer adding "RAG" keeps "Status"), but for those it names in `not_aliases`, and those
+    it names for another column (its "Progress" for the explanation is no longer our status's)."""
     if not isinstance(given, dict):
         return given
     unknown = sorted(set(given) - set(defaults))
@@ -109,14 +118,59 @@ def _merge_defaults(defaults: dict[str, Column], given: object) -> object:
         keys = "unknown column key" if len(unknown) == 1 else "unknown column keys"
         raise ValueError(f"{keys} {unknown}; known: {sorted(defaults)}")
     merged: dict[str, object] = {key: col.model_dump() for key, col in defaults.items()}
-    for key, value in given.items():
-        if isinstance(value, str):
-            value = {"heading": value}
+    columns: dict[str, object] = {key: {"heading": value} if isinstance(value, str) else value
+                                  for key, value in given.items()}
+    claimed: dict[str, str] = {}  # heading key -> the column a workspace gave that name
+    for key, value in columns.items():
         if isinstance(value, dict):
-            merged[key] = {**merged[key], **value}  # type: ignore[dict-item]
-        else:
-            merged[key] = value
+            for name in (value.get("heading"), *(_names(value.get("aliases", ())) or ())):
+                if isinstance(name, str):
+                    claimed.setdefault(heading_key(name), key)
+    for key, value in columns.items():
+        if not isinstance(value, dict):
+            merged[key] = value  # for pydantic to refuse
+            continue
+        column: dict[str, object] = dict(value)
+        dropped = _not_aliases(key, defaults[key], column.pop("not_aliases", ()))
+        own = _names(column.get("aliases", ()))
+        if own is not None:
+            ours = [name for name in defaults[key].aliases if heading_key(name) not in dropped
+                    and claimed.get(heading_key(name), key) == key]
+            column["aliases"] = _unique([column.get("heading", defaults[key].heading), *own, *ours])[1:]
+        merged[key] = {**defaults[key].model_dump(), **column}
+    for key in set(defaults) - set(columns):  # a name the workspace gave one column is not ours for another
+        merged[key] = {**defaults[key].model_dump(), "aliases": [name for name in defaults[key].aliases
+                                                                  if heading_key(name) not in claimed]}
     return merged
+
+
+def _names(value: object) -> list[object] | None:
+    """A list of headings as given (a list or tuple); None for anything else, which pydantic refuses."""
+    return list(value) if isinstance(value, (list, tuple)) else None
+
+
+def _unique(names: list[object]) -> list[object]:
+    """`names` in order, each heading once (as matched: ignoring case, spacing and punctuation)."""
+    seen: set[str] = set()
+    kept = []
+    for name in names:
+        found = heading_key(name) if isinstance(name, str) else repr(name)
+        if found not in seen:
+            seen.add(found)
+            kept.append(name)
+    return kept
+
+
+def _not_aliases(key: str, column: Column, given: object) -> set[str]:
+    """The heading keys of our aliases a workspace stops matching (`not_aliases`); any other is refused."""
+    names = _names(given)
+    if names is None or not all(isinstance(name, str) for name in names):
+        raise ValueError(f"{key}: not_aliases must be a list of headings")
+    ours = {heading_key(name) for name in column.aliases}
+    wrong = [name for name in names if heading_key(name) not in ours]
+    if wrong:
+        raise ValueError(f"{key}: not_aliases {wrong} are not among its built-in aliases {list(column.aliases)}")
+    return {heading_key(name) for name in names}
 
 
 class StatusSettings(Strict):

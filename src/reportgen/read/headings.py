@@ -7,18 +7,13 @@ row is found even with title rows above it; the data sheet is found by its headi
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from reportgen.settings import Column
+from reportgen.settings_columns import heading_key
 
 HEADER_SCAN_ROWS = 30  # title rows above the headings: partners rarely add more than a few
-
-
-def heading_key(text: object) -> str:
-    """'Explanation / Link to meeting papers' -> 'explanationlinktomeetingpapers'."""
-    return re.sub(r"[\W_]+", "", str(text or "").casefold())
 
 
 @dataclass(frozen=True)
