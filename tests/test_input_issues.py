@@ -568,3 +568,30 @@ def test_a_built_in_alias_that_means_something_else_can_be_stopped(
     assert main(["validate", "--workspace", str(root)]) == 1
     assert ("lead: not_aliases ['Head of Service'] are not among its built-in aliases ['Lead partner', "
             "'Lead agency', 'Owner']") in capsys.readouterr().err
+
+
+def test_a_return_missing_a_column_names_its_own_headings_and_the_line_to_add(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A return headed "Ref, RAG, Update, Target date" was told only that 'Status this reporting period' was
+    not found and to rename the heading: not which of its headings was not read, nor that reportgen.toml
+    can name it, as the register's advice does. Following the advice now reads it."""
+    returns = default_returns()
+    returns["opcc.csv"] = [("Ref", "RAG", "Update", "Target date"), (2, "In progress", "Plan drafted.", "2027"),
+                           (4, "On hold", "Paused.", ""), (6, "Completed", "Two new courts.", "")]
+    del returns["opcc.xlsx"]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    code, printed, issues = _validate(root, capsys)
+    assert code == 1
+    [missing] = _of(issues, "missing-column")
+    assert (missing.file, missing.row, missing.value) == (f"{RETURNS.as_posix()}/opcc.csv", 1,
+                                                          "Status this reporting period")
+    assert missing.advice.endswith('name that heading in reportgen.toml under [returns.columns]: status = { '
+                                   'aliases = ["RAG"] }. The file\'s headings that are not read: \'RAG\'.'), missing
+    assert missing.advice in printed
+    line = missing.advice.split("[returns.columns]: ")[1].split(". The file's")[0]
+    _add_settings(root, f"\n[returns.columns]\n{line}\n")
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0, printed
+    assert printed.startswith("2026-10 (public edition): 6 actions: Completed 2, In progress 1, Not started 1, "
+                              "On hold 2."), printed
+

@@ -70,6 +70,16 @@ def test_missing_column_names_the_file_and_suggests(tmp_path: Path) -> None:
     assert "Did you mean 'Staus this period'?" in issues[0].message
 
 
+def test_a_return_missing_columns_lists_the_headings_it_has(tmp_path: Path) -> None:
+    """Two columns missing and two headings not read: no heading is guessed for either, both are listed."""
+    _ret, issues = _return(write_csv(tmp_path / "opcc.csv", [("Ref", "RAG", "Notes"), (2, "Green", "Drafted.")]))
+    assert [(i.value, i.advice.split("[returns.columns]: ")[1]) for i in issues if i.code == "missing-column"] == [
+        ("Status this reporting period", 'status = { aliases = ["<its heading>"] }. The file\'s headings that are '
+                                         "not read: 'RAG', 'Notes'."),
+        ("Explanation / Link to meeting papers", 'explanation = { aliases = ["<its heading>"] }. The file\'s '
+                                                 "headings that are not read: 'RAG', 'Notes'.")]
+
+
 def test_a_heading_that_means_another_column_is_never_suggested(tmp_path: Path) -> None:
     """Our workbooks carry the register's Section column: with Plan priority deleted, 'Section' was
     suggested for it (it is close to the alias 'Action ref'), and the partner told to rename it."""

@@ -156,11 +156,15 @@ CODES: dict[str, Code] = {
     "missing-column": Code(
         E, "A required column heading was not found.",
         "Column {value!r} was not found in {file}, so none of its rows were read.{hint}",
-        "Add the column, or rename the heading as the return template has it.",
+        "Ask the partner to add the column, or to rename its heading as the return template has it; if the partner "
+        "heads it otherwise, name that heading in reportgen.toml under [returns.columns]: {key} = {{ aliases = "
+        "[{example}] }}. The file's headings that are not read: {unread}.",
         {"register": ("Column {value!r} was not found in the register {file}, so no action was read.",
                       "If the register heads it otherwise, name that heading in reportgen.toml under "
                       "[register.columns]: {key} = {{ aliases = [{example}] }}; the register's headings that are "
-                      "not read: {unread}.")}),
+                      "not read: {unread}.")},
+        partner_advice="Put the column back, headed as it is in the workbook we sent you, then send the workbook "
+        "again."),
     "optional-column-misnamed": Code(
         W, "A heading is close to an optional column's but does not match it, so that column was not read.",
         "Column {column!r} was not read: its heading is close to {value!r} but not the same, so the paper "
