@@ -595,3 +595,24 @@ def test_a_return_missing_a_column_names_its_own_headings_and_the_line_to_add(
     assert printed.startswith("2026-10 (public edition): 6 actions: Completed 2, In progress 1, Not started 1, "
                               "On hold 2."), printed
 
+
+
+@pytest.mark.parametrize("edition", ["public", "restricted"])
+def test_a_file_named_after_no_lead_whose_rows_were_not_read_says_none_is_used(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], edition: str) -> None:
+    """A return named after no lead ("X.csv") and missing its status column was told "Its updates are used,
+    each counted as returned by the lead of its action", beside the error saying none of its rows were
+    read. It now says none of its updates are used; a file named after no lead whose rows are used still
+    says they are."""
+    returns: dict[str, list[tuple[object, ...]]] = {
+        **default_returns(), "X.csv": [("Plan priority", "RAG", "Explanation"), (2, "Amber", "Drafted.")],
+        "Y.csv": [("Plan priority", "Status", "Explanation"), (4, "On hold", "Paused.")]}
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    code, printed, issues = _validate(root, capsys, "--edition", edition)
+    assert code == 1
+    found = {i.file.rsplit("/", 1)[1]: i.message for i in _of(issues, "unknown-partner")}
+    leads = "in the register" if edition == "restricted" else "partner of the paper"
+    assert found["X.csv"].endswith(f"matches no lead {leads} (Wessex Police, OPCC, Criminal Justice Board). None "
+                                   "of its updates are used: see its other issues."), found
+    assert found["Y.csv"].endswith("Its updates are used, each counted as returned by the lead of its action."), found
+    assert found["X.csv"] in printed

@@ -321,7 +321,11 @@ CODES: dict[str, Code] = {
         "Name the file after its lead (e.g. {example}), or add a file pattern for the lead under [partners] in "
         "reportgen.toml.",
         {"public-edition": "{file}: the file name matches no lead partner of the paper ({leads}). Its updates are "
-                           "used, each counted as returned by the lead of its action."}),
+                           "used, each counted as returned by the lead of its action.",
+         "unread": "{file}: the file name matches no lead in the register ({leads}). None of its updates are used: "
+                   "see its other issues.",
+         "public-edition-unread": "{file}: the file name matches no lead partner of the paper ({leads}). None of its "
+                                  "updates are used: see its other issues."}),
     "ambiguous-partner": Code(
         E, "The return's file name fits more than one lead; it was not read.",
         "{file}: the file name fits several leads ({leads}); it was not read.",

@@ -118,7 +118,9 @@ def load_return(inputs: Inputs, register: Register, path: Path, partner: str | N
     if partner is None:
         example = file_name_for(suggested_lead(register, checked, register.leads, named, path.name),
                                 inputs.settings.partners)
-        issues.insert(0, issue("unknown-partner", leads=", ".join(register.leads), example=example, file=shown))
+        used = checked is not None and bool(checked.updates)  # else it says none of its updates is used
+        issues.insert(0, issue("unknown-partner", "" if used else "unread", leads=", ".join(register.leads),
+                               example=example, file=shown))
     return checked, issues
 
 

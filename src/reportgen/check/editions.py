@@ -38,6 +38,7 @@ class PublicView:
     open_files: frozenset[str] = frozenset()  # return files (as displayed) of leads that lead no exempt action
     # a file name to suggest (named after a lead of a published action) for each file named after no lead
     examples: Mapping[str, str] = field(default_factory=dict)
+    unused: frozenset[str] = frozenset()  # of those files, the ones none of whose updates are used
 
     def is_exempt_ref(self, ref: int | None) -> bool:
         return ref is not None and ref in self.exempt_refs
@@ -59,12 +60,15 @@ def public_view(checked: Checked) -> PublicView:
     read = {partner_return.path: partner_return for partner_return in checked.returns}
     named = checked.assignment.by_lead.keys()
     examples = {}
+    unused = set()
     for path in checked.assignment.unmatched:
         shown = checked.inputs.display(path)
         lead = suggested_lead(register, read.get(shown), public_leads, named, path.name)
         examples[shown] = file_name_for(lead, checked.inputs.settings.partners)
+        if shown not in read or not read[shown].updates:
+            unused.add(shown)
     return PublicView(register.path, frozenset(exempt_refs), register.exempt_rows, public_leads, hidden_leads,
-                      hidden_files, open_files, examples)
+                      hidden_files, open_files, examples, frozenset(unused))
 
 
 # issues that quote what a row of a return holds (an earlier period's, in a note, too); of a row whose action
@@ -122,6 +126,9 @@ def _public_issue(item: Issue, view: PublicView) -> Issue:
     if item.code == "unknown-partner":  # the leads it names, and the file name it suggests, are published ones
         fields = {"file": item.file, "leads": ", ".join(view.public_leads),
                   "example": view.examples.get(item.file) or file_name_for(next(iter(view.public_leads), ""))}
-        return replace(item, message=render_message("unknown-partner", "public-edition", **fields),
-                       advice=render_advice("unknown-partner", "public-edition", **fields))
+        unused = item.file in view.unused
+        return replace(item, message=render_message("unknown-partner", "public-edition-unread" if unused
+                                                    else "public-edition", **fields),
+                       advice=render_advice("unknown-partner", "public-edition-unread" if unused
+                                            else "public-edition", **fields))
     return item
