@@ -616,3 +616,36 @@ def test_a_file_named_after_no_lead_whose_rows_were_not_read_says_none_is_used(
                                    "of its updates are used: see its other issues."), found
     assert found["Y.csv"].endswith("Its updates are used, each counted as returned by the lead of its action."), found
     assert found["X.csv"] in printed
+
+
+# ---------------------------------------------------------------- a register without a page column
+
+
+def test_a_register_without_a_page_column_prints_no_empty_page_column(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Northshire's register (a CSV) has no plan page column: the paper printed an empty column headed
+    "CSCJ Plan page", another OPCC's plan, in the PDF, the Word document and the web edition. The column
+    is now left out, and a note says why (with the line naming the register's own heading for it)."""
+    import re
+
+    import pypdf
+
+    root = make_workspace(tmp_path / "ws")
+    (root / "inputs" / "register.xlsx").unlink()
+    write_csv(root / "inputs" / "register.csv", [REGISTER_HEADINGS[:4], *(row[:4] for row in ACTIONS)])
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0, printed
+    assert flatten(_of(issues, "register-column-absent"), ["file", "row", "value", "severity"]) == [
+        ["inputs/register.csv", 1, "CSCJ Plan page", "info"]]
+    assert 'name that heading in reportgen.toml under [register.columns]: page = { aliases = ["<its heading>"] }' \
+        in printed
+    assert main(["build", "--workspace", str(root)]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    headings = ["Plan priority", "Action", "Status this reporting period", "Explanation / Link to meeting papers",
+                "Timeframe for delivery / Completion"]
+    table = docx.Document(str(folder / "paper.docx")).tables[-1]
+    assert [cell.text for cell in table.rows[0].cells] == headings
+    pdf = " ".join(page.extract_text() for page in pypdf.PdfReader(folder / "paper.pdf").pages)
+    web = (folder / "paper.html").read_text(encoding="utf-8")
+    assert re.findall(r'<th scope="col" class="col-[a-z]+">([^<]*)</th>', web) == headings
+    assert "Timeframe for" in pdf and "Plan page" not in pdf and "Plan page" not in web

@@ -165,6 +165,15 @@ CODES: dict[str, Code] = {
                       "not read: {unread}.")},
         partner_advice="Put the column back, headed as it is in the workbook we sent you, then send the workbook "
         "again."),
+    "register-column-absent": Code(
+        N, "The register has no column for one of the paper's table columns, so the paper leaves it out.",
+        "The register has no column {value!r} (nor one of its aliases), so the paper's table has no such column.",
+        "If the register has it under another heading, name that heading in reportgen.toml under "
+        "[register.columns]: {key} = {{ aliases = [\"<its heading>\"] }}; otherwise nothing to do.",
+        {"extra": ("The register has no column {value!r} ([[register.extra]] {key}), so the paper's table has no "
+                   "such column.",
+                   "If the register has it under another heading, add that heading to the aliases of that "
+                   "[[register.extra]] in reportgen.toml; otherwise take {key} out of [paper] table_columns.")}),
     "optional-column-misnamed": Code(
         W, "A heading is close to an optional column's but does not match it, so that column was not read.",
         "Column {column!r} was not read: its heading is close to {value!r} but not the same, so the paper "

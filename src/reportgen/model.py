@@ -47,6 +47,9 @@ class Register:
     # out for bad cells: what the public edition must not show, even in its issue list
     exempt_rows: frozenset[int] = frozenset()
     exempt_refs: frozenset[int] = frozenset()
+    # the keys of its optional columns (page, section, an extra…) it has no column for: no table column is
+    # printed for them
+    absent: frozenset[str] = frozenset()
 
     def by_ref(self) -> dict[int, Action]:
         return {action.ref: action for action in self.actions}

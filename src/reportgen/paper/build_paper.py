@@ -6,7 +6,7 @@ cannot disagree. Renderers never decide content.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from reportgen.check.narrative import fill_narrative, narrative_context
 from reportgen.issues import Issue, listing_order
@@ -51,14 +51,16 @@ def build_paper(
     previous: Paper | None = None,
     theme: Theme | None = None,
     earlier: Sequence[Paper] = (),
+    absent: Collection[str] = (),
 ) -> Paper:
     """The paper of `merged`. `previous`: the last draft ("changes since the last draft"); `earlier`:
-    the newest kept draft of each earlier period, oldest first (progress over time)."""
+    the newest kept draft of each earlier period, oldest first (progress over time); `absent`: the register's
+    columns it has none of (`Register.absent`), left out of the table."""
     included = tuple(a for a in merged.actions if edition == "restricted" or not a.action.exempt)
     exempt_count = len(merged.actions) - len(included)
     context = narrative_context(merged, settings, edition)
     counts: dict[str, int] = context["counts"]  # type: ignore[assignment]
-    columns = paper_columns(settings)
+    columns = paper_columns(settings, absent)
     sections = group_rows(included, settings, columns)
     day = meeting_date(settings.paper, merged.period)
     date = display_date(day)
@@ -129,8 +131,10 @@ def render_narrative(source: str | None, context: dict[str, object]) -> RichText
     return render_markdown(markdown) if markdown else ()
 
 
-def paper_columns(settings: Settings) -> tuple[PaperColumn, ...]:
-    keys = settings.paper.table_columns
+def paper_columns(settings: Settings, absent: Collection[str] = ()) -> tuple[PaperColumn, ...]:
+    """The table's columns, as `[paper] table_columns` lists them, but a register column the register has
+    none of (`absent`): a column of empty cells headed as another plan's would tell the reader nothing."""
+    keys = tuple(key for key in settings.paper.table_columns if key not in absent)
     raw = [WIDTHS.get(key, DEFAULT_WIDTH) for key in keys]
     total = sum(raw)
     return tuple(PaperColumn(key, settings.column_heading(key), round(width / total, 4))

@@ -45,7 +45,20 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
         actions.append(action)
     if not actions:
         issues.append(issue("empty-file", "register", file=display, sheet=table.sheet))
-    return Register(display, table.sheet, tuple(actions), frozenset(exempt_rows), frozenset(exempt_refs)), issues
+    absent = frozenset(key for key in columns if key not in table.index)
+    issues += _absent_table_columns(table, absent, settings)
+    return Register(display, table.sheet, tuple(actions), frozenset(exempt_rows), frozenset(exempt_refs),
+                    absent), issues
+
+
+def _absent_table_columns(table: Table, absent: frozenset[str], settings: Settings) -> list[Issue]:
+    """A note for each column of the paper's table the register has none for (no page column): the paper
+    leaves it out rather than print it empty under another plan's heading."""
+    extras = {extra.key for extra in settings.register.extra}
+    where = {"file": table.file, "sheet": table.sheet, "row": table.header_row}
+    return [issue("register-column-absent", "extra" if key in extras else "", key=key,
+                  value=settings.column_heading(key), **where)
+            for key in settings.paper.table_columns if key in absent and key not in settings.returns.columns]
 
 
 def _read_action(table: Table, number: int, cells: tuple[object, ...], settings: Settings
