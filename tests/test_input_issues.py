@@ -649,3 +649,30 @@ def test_a_register_without_a_page_column_prints_no_empty_page_column(
     web = (folder / "paper.html").read_text(encoding="utf-8")
     assert re.findall(r'<th scope="col" class="col-[a-z]+">([^<]*)</th>', web) == headings
     assert "Timeframe for" in pdf and "Plan page" not in pdf and "Plan page" not in web
+
+
+def test_register_columns_that_are_not_read_are_noted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Northshire's register carries "Target Date" and "Current Status": neither is read, and nothing said
+    so, not even with --all. Each is now a note; following its advice shows the column in the paper."""
+    register = [(*REGISTER_HEADINGS, "Target Date", "Current Status"),
+                *((*row, "March 2027", "Amber") for row in ACTIONS)]
+    root = make_workspace(tmp_path / "ws", register=register)
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0, printed
+    assert flatten(_of(issues, "register-column-unread"), ["file", "sheet", "row", "column", "severity"]) == [
+        ["inputs/register.xlsx", "Register", 1, "Target Date", "info"],
+        ["inputs/register.xlsx", "Register", 1, "Current Status", "info"]]
+    assert ("Column 'Target Date' of the register is not a column reportgen reads, so the paper does not show it. "
+            "→ Statuses, explanations and timeframes come from the partners' returns, not the register. To show the "
+            "column in the paper, name it in reportgen.toml: [[register.extra]] key = \"<a name>\", heading = "
+            "\"Target Date\", and add that key to [paper] table_columns") in printed
+    text = (root / "reportgen.toml").read_text(encoding="utf-8")
+    (root / "reportgen.toml").write_text(text.replace("[paper]\n", '[paper]\ntable_columns = ["ref", "action", '
+                                                      '"status", "explanation", "target"]\n', 1), encoding="utf-8")
+    _add_settings(root, '\n[[register.extra]]\nkey = "target"\nheading = "Target Date"\n')
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0, printed
+    assert [i.column for i in _of(issues, "register-column-unread")] == ["Current Status"]
+    paper = validate_draft(root).paper
+    assert [column.heading for column in paper.columns][-1] == "Target Date"
+    assert {row.cell("target").text for row in paper.rows} == {"March 2027"}

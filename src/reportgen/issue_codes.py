@@ -174,6 +174,13 @@ CODES: dict[str, Code] = {
                    "such column.",
                    "If the register has it under another heading, add that heading to the aliases of that "
                    "[[register.extra]] in reportgen.toml; otherwise take {key} out of [paper] table_columns.")}),
+    "register-column-unread": Code(
+        N, "A column of the register is not one reportgen reads, so the paper does not show it.",
+        "Column {column!r} of the register is not a column reportgen reads, so the paper does not show it.",
+        "Statuses, explanations and timeframes come from the partners' returns, not the register. To show the "
+        "column in the paper, name it in reportgen.toml: [[register.extra]] key = \"<a name>\", heading = "
+        "{example}, and add that key to [paper] table_columns; if it is the office's own working column, nothing "
+        "to do."),
     "optional-column-misnamed": Code(
         W, "A heading is close to an optional column's but does not match it, so that column was not read.",
         "Column {column!r} was not read: its heading is close to {value!r} but not the same, so the paper "

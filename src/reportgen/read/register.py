@@ -9,7 +9,7 @@ from pathlib import Path
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
 from reportgen.read.cells import collapse_spaces, normalize_page, parse_ref
-from reportgen.read.sheets import Table, locate_table, read_ref, read_sheets, read_text
+from reportgen.read.sheets import Table, locate_table, read_ref, read_sheets, read_text, toml_string
 from reportgen.read.xlsx_values import DateCell
 from reportgen.settings import SETTINGS_FILE, Settings
 
@@ -46,7 +46,7 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
     if not actions:
         issues.append(issue("empty-file", "register", file=display, sheet=table.sheet))
     absent = frozenset(key for key in columns if key not in table.index)
-    issues += _absent_table_columns(table, absent, settings)
+    issues += _absent_table_columns(table, absent, settings) + _unread_columns(table)
     return Register(display, table.sheet, tuple(actions), frozenset(exempt_rows), frozenset(exempt_refs),
                     absent), issues
 
@@ -92,6 +92,15 @@ def _read_action(table: Table, number: int, cells: tuple[object, ...], settings:
         extra=tuple((e.key, texts[e.key].strip()) for e in settings.register.extra),
         row=number,
     ), issues
+
+
+def _unread_columns(table: Table) -> list[Issue]:
+    """A note for each headed column of the register that is not read ('Target Date', 'Current Status'), so
+    an officer knows which of the office's columns the paper does not show."""
+    read = set(table.index.values())
+    return [issue("register-column-unread", example=toml_string(heading), file=table.file, sheet=table.sheet,
+                  row=table.header_row, column=heading)
+            for position, heading in enumerate(table.headings) if heading and position not in read]
 
 
 def _exempt(table: Table, number: int, cells: tuple[object, ...], settings: Settings) -> tuple[bool, Issue | None]:

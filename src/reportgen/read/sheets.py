@@ -286,14 +286,14 @@ def locate_table(
             # a return's only unread heading is what its one missing column is most likely headed ('RAG')
             only = unmatched[0] if len(unmatched) == 1 and len(found.missing) == 1 else None
             issues.append(issue("missing-column", hint=f" Did you mean {close!r}?" if close else "", key=key,
-                                example=_toml_string(close or only), unread=unread, row=header_row,
+                                example=toml_string(close or only), unread=unread, row=header_row,
                                 column=close or "", value=column.heading, **where))
             continue
         if key == "ref":  # the number is the column of whole numbers, not a heading that reads alike
             numbered = _numbered(sheet.rows[at + 1:], headings, unmatched)
             close = close if close in numbered or not numbered else numbered[0]
         suggested.add(close or "")  # one heading is suggested for one column only ('Action No.' not for Action)
-        issues.append(issue("missing-column", "register", key=key, example=_toml_string(close), row=header_row,
+        issues.append(issue("missing-column", "register", key=key, example=toml_string(close), row=header_row,
                             column=close or "", value=column.heading, unread=unread, **where))
     for key, column in columns.items():  # an optional column under a heading a letter or two out: not read
         close = did_you_mean(column, unmatched) if not column.required and key not in found.index else None
@@ -308,7 +308,7 @@ def locate_table(
     return table, issues
 
 
-def _toml_string(heading: str | None) -> str:
+def toml_string(heading: str | None) -> str:
     """A heading as reportgen.toml writes it, quoted: '"RAG"'; '"<its heading>"' when there is none to name."""
     return '"' + (heading or "<its heading>").replace("\\", "\\\\").replace('"', '\\"') + '"'
 
