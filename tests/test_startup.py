@@ -95,3 +95,24 @@ def test_openpyxl_without_numpy_still_writes_what_numpy_makes(tmp_path: Path) ->
     assert sheet is not None
     assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
         ["Ref", "Section", "Lead", "Action", "2026-10"], ["1", "A", "x", "a", "0.5"], ["2", "B", "y", "b", "3.0"]]
+
+
+def test_openpyxl_imported_while_another_import_walks_the_finders_skips_none() -> None:
+    """A build imports openpyxl in one render thread while another imports matplotlib (a paper with
+    progress over time): the other import's walk over `sys.meta_path` must still ask every finder.
+    The finder that hides numpy left the list mid-walk, and the build stopped at random with
+    "No module named 'matplotlib'"."""
+    _modules_after("""
+        import sys
+        from reportgen.shells.cli import openpyxl_without_numpy
+        with openpyxl_without_numpy():
+            finders = list(sys.meta_path)
+            asked = []
+            for finder in sys.meta_path:  # as another thread's import asks them, one after another
+                asked.append(finder)
+                if len(asked) == 3:
+                    import openpyxl  # noqa: F401  (this thread's import, meanwhile)
+            assert asked == finders, (asked, finders)
+            assert "numpy" not in sys.modules
+        assert not any(type(finder).__name__ == "_OpenpyxlWithoutNumpy" for finder in sys.meta_path)
+    """)

@@ -158,17 +158,24 @@ def openpyxl_without_numpy() -> Iterator[None]:
     try:
         yield
     finally:
-        with contextlib.suppress(ValueError):  # it removes itself when openpyxl is imported
+        with contextlib.suppress(ValueError):
             sys.meta_path.remove(finder)
 
 
 class _OpenpyxlWithoutNumpy(importlib.abc.MetaPathFinder):
-    """Finds openpyxl once, with a loader that hides numpy while openpyxl's package runs."""
+    """Finds openpyxl once, with a loader that hides numpy while openpyxl's package runs.
+
+    It stays in `sys.meta_path` until the block ends: removing it while a build's render threads import
+    (matplotlib in one, openpyxl in another) shifted the list under the other thread's walk of the
+    finders, which could skip the one that finds matplotlib ("No module named 'matplotlib'")."""
+
+    def __init__(self) -> None:
+        self.used = False
 
     def find_spec(self, name: str, path: Sequence[str] | None, target: ModuleType | None = None) -> ModuleSpec | None:
-        if name != "openpyxl":
+        if name != "openpyxl" or self.used:
             return None
-        sys.meta_path.remove(self)
+        self.used = True  # before find_spec below, which asks every finder again, this one included
         spec = importlib.util.find_spec(name)
         if spec is not None and spec.loader is not None:
             spec.loader = _NumpyHidden(spec.loader)
