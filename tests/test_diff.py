@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import re
 import shutil
 import textwrap
 from html import unescape
@@ -1143,3 +1144,32 @@ def test_a_value_changed_only_where_the_paper_shows_nothing_is_not_reworded() ->
     assert reworded(text, text.replace("one", "two"))
     assert reworded(text, 'The hot spots <a href="https://example.org/m">model</a> was trialled in one district.')
     assert reworded(text, "The hot spots model was trialled.\n\nIn one district.")
+
+
+def _workspace_copy(drafts: tuple[Path, Path], to: Path) -> tuple[Path, Path]:
+    """The drafts' workspace copied whole, so a test can give it templates of its own."""
+    root = drafts[1].parents[2]
+    shutil.copytree(root, to)
+    return tuple(to / folder.relative_to(root) for folder in drafts)  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(("change", "error"), [
+    (("{% if periods_note %}", "{% if %}"), r"templates/diff\.html\.j2, line \d+, is broken: Expected an expression"),
+    (("{{ periods_note }}", "{{ periods_notes }}"),
+     r"templates/diff\.html\.j2, line \d+ cannot be filled in: 'periods_notes' is undefined"),
+])
+def test_a_workspace_diff_template_that_cannot_be_used_is_one_line_and_nothing_is_written(
+        drafts, tmp_path: Path, capsys, change: tuple[str, str], error: str) -> None:
+    """A workspace's own diff.html.j2, mistyped or made for another reportgen: the comparison stopped
+    with a Jinja traceback; it is one line naming the file and line, and no comparison folder is left."""
+    old, new = _workspace_copy(drafts, tmp_path / "ws")
+    (tmp_path / "ws" / "templates").mkdir()
+    ours = (Path(__file__).resolve().parents[1] / "templates" / "diff.html.j2").read_text(encoding="utf-8")
+    assert change[0] in ours
+    (tmp_path / "ws" / "templates" / "diff.html.j2").write_text(ours.replace(*change), encoding="utf-8")
+    out = tmp_path / "compare"
+    assert main(["diff", str(old), str(new), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert re.search(r"^reportgen: error: the template \S+" + error, err, re.MULTILINE), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ws"]  # nor a half-written one beside it

@@ -41,7 +41,7 @@ from reportgen.render.html_env import html_environment, with_marked_title
 from reportgen.render.pdf.artifacts import furniture_as_artifacts
 from reportgen.render.pdf.document import font_timestamp, mark_metadata  # shared with the paper's PDF
 from reportgen.render.pdf.fetch import TemplateFetcher
-from reportgen.render.pdf.html import css_ident, group_blocks, space_before_links
+from reportgen.render.pdf.html import css_ident, group_blocks, space_before_links, template_errors
 from reportgen.template_files import template_file
 
 DIFF_TEMPLATE = "diff.html.j2"
@@ -98,14 +98,15 @@ def _environment(templates: Path) -> Environment:
 
 def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templates: Path) -> str:
     """The summary a Panel member reads: counts then and now, status moves, then each reworded action."""
-    template = _environment(Path(templates).resolve()).get_template(DIFF_TEMPLATE)
     cover = [FieldView(c.field, field_blocks(c.field, c.old, c.new)) for c in diff.cover]
     narrative = redline_narrative(old_paper.narrative, new_paper.narrative) if diff.narrative else ()
-    html = template.render(diff=diff, paper=new_paper, actions=action_views(diff, new_paper), cover=cover,
-                           narrative=narrative, created=new_paper.pdf_created, periods_note=progress_note(diff),
-                           unrelated_note=unrelated_note(diff) if diff.unrelated else "",
-                           blocking_note=blocking_note(diff),
-                           styles=inline_styles(templates, STYLESHEETS))
+    with template_errors(DIFF_TEMPLATE):  # the workspace's own diff.html.j2 may be broken
+        template = _environment(Path(templates).resolve()).get_template(DIFF_TEMPLATE)
+        html = template.render(diff=diff, paper=new_paper, actions=action_views(diff, new_paper), cover=cover,
+                               narrative=narrative, created=new_paper.pdf_created, periods_note=progress_note(diff),
+                               unrelated_note=unrelated_note(diff) if diff.unrelated else "",
+                               blocking_note=blocking_note(diff),
+                               styles=inline_styles(templates, STYLESHEETS))
     return with_marked_title(html, new_paper.marking)
 
 

@@ -168,21 +168,22 @@ def with_running_heads(html: str, paper: Paper, part: str) -> str:
 
 
 @contextmanager
-def template_errors() -> Iterator[None]:
-    """A broken HTML template is one error naming its file and line, never a Jinja traceback."""
+def template_errors(name: str = TEMPLATE_NAME) -> Iterator[None]:
+    """A broken HTML template (`name`, or one it includes) is one error naming its file and line, never a
+    Jinja traceback."""
     try:
         yield
     except TemplateSyntaxError as exc:
         raise ReportgenError(f"the template {exc.filename or exc.name}, line {exc.lineno}, is broken: "
                              f"{exc.message}") from exc
     except TemplateError as exc:
-        where = _template_line(exc)
+        where = _template_line(exc, name)
         raise ReportgenError(f"the template {where} cannot be filled in: {exc}") from exc
 
 
-def _template_line(exc: BaseException) -> str:
+def _template_line(exc: BaseException, name: str) -> str:
     """'file, line N' of the innermost template frame in the traceback (Jinja maps frames to lines)."""
-    found = "paper.html.j2"
+    found = name
     trace = exc.__traceback__
     while trace is not None:
         name = trace.tb_frame.f_code.co_filename
