@@ -52,7 +52,7 @@ from reportgen.diff.changes import (
 )
 from reportgen.diff.redline import redline_blocks, redline_cell, redline_narrative, redline_paper
 from reportgen.diff.render import DiffResult, compare_drafts, default_out
-from reportgen.diff.summary import render_diff_html, write_diff_docx
+from reportgen.diff.summary import render_diff_html, with_notes, write_diff_docx
 from reportgen.drafts.folders import load_draft
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, RichText, plain_text
@@ -1173,3 +1173,38 @@ def test_a_workspace_diff_template_that_cannot_be_used_is_one_line_and_nothing_i
     assert "Traceback" not in err
     assert re.search(r"^reportgen: error: the template \S+" + error, err, re.MULTILINE), err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ws"]  # nor a half-written one beside it
+
+
+@pytest.mark.expected_logs(r"templates/diff\.html\.j2 has no place for the note that progress over time is not "
+                           r"compared \(made by an older reportgen\?\): added at the top")
+def test_a_workspace_diff_template_older_than_the_note_still_shows_it_and_says_so(drafts, tmp_path: Path) -> None:
+    """A workspace keeps its own diff.html.j2, copied before reportgen said that progress over time is not
+    compared between drafts of two periods: the note was left out of diff.html and diff.pdf without a
+    word. It is added at the top, after the title, and a warning names the template and what it lacks."""
+    old, new = _workspace_copy(drafts, tmp_path / "ws")
+    (tmp_path / "ws" / "templates").mkdir()
+    ours = (Path(__file__).resolve().parents[1] / "templates" / "diff.html.j2").read_text(encoding="utf-8")
+    older = ours.replace("{% if periods_note %}\n{{ periods_note }}\n{% endif %}\n", "")
+    assert "periods_note }}" not in older.replace("{% if periods_note %}No other", "")
+    (tmp_path / "ws" / "templates" / "diff.html.j2").write_text(older, encoding="utf-8")
+    result = compare_drafts(old, new, tmp_path / "compare")
+    note = "Progress over time and each action's movement since the previous update are not compared"
+    page = lxml.html.parse(str(result.folder / "diff.html")).getroot()
+    texts = [" ".join(p.text_content().split()) for p in page.iter("p")]
+    assert len([text for text in texts if note in text]) == 1
+    assert page.xpath("//header/following-sibling::p[1]")[0].text_content().startswith(note)
+    pdf = " ".join(" ".join(page.extract_text() for page in PdfReader(result.folder / "diff.pdf").pages).split())
+    assert note in pdf
+
+
+@pytest.mark.expected_logs(r"has no place for the restricted marking or whether issues blocked publication")
+def test_a_diff_template_without_the_restricted_marking_is_marked_all_the_same() -> None:
+    html = '<html><head><style></style></head><body class="diff"><header><h1>T</h1></header><p>x</p></body></html>'
+    notes = {"periods_note": "", "unrelated_note": "", "blocking_note": "The old draft had 2 issues & more."}
+    marked = with_notes(html, "RESTRICTED: not for publication", notes, Path("templates/diff.html.j2"))
+    page = lxml.html.fromstring(marked)
+    assert [p.text_content() for p in page.iter("p")] == [
+        "RESTRICTED: not for publication", "The old draft had 2 issues & more.", "x"]
+    assert "string-set: marking" in marked.split("</head>")[0]  # on every page of the PDF too
+    assert with_notes(html.replace("<p>x</p>", "<p>The old draft had 2 issues &amp; more.</p>"), "",
+                      notes, Path("diff.html.j2")).count("2 issues") == 1  # shown by the template: nothing added

@@ -8,13 +8,16 @@ reworded action, cover sheet and narrative changes, laid out by `templates/diff.
 paper's stylesheet and ours inlined. Decides no content; links pass the link policy
 (`reportgen.paper.richtext.safe_href`); the PDF reads only files inside the templates folder.
 
-Logging: none; a problem that stops the comparison is a `ReportgenError`.
+Logging: a warning when the workspace's diff.html.j2 leaves out a note the comparison has (`with_notes`,
+which adds it); a problem that stops the comparison is a `ReportgenError`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,11 +45,13 @@ from reportgen.render.pdf.artifacts import furniture_as_artifacts
 from reportgen.render.pdf.document import font_timestamp, mark_metadata  # shared with the paper's PDF
 from reportgen.render.pdf.fetch import TemplateFetcher
 from reportgen.render.pdf.html import css_ident, group_blocks, space_before_links, template_errors
-from reportgen.template_files import template_file
+from reportgen.template_files import DEFAULT_TEMPLATES, template_file
 
 DIFF_TEMPLATE = "diff.html.j2"
 STYLESHEETS = ("paper.css", "diff.css")  # inlined into diff.html, in this order
 REVISION_AUTHOR = "reportgen"
+
+log = logging.getLogger(__name__)
 
 
 def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out: Path,
@@ -100,14 +105,53 @@ def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templa
     """The summary a Panel member reads: counts then and now, status moves, then each reworded action."""
     cover = [FieldView(c.field, field_blocks(c.field, c.old, c.new)) for c in diff.cover]
     narrative = redline_narrative(old_paper.narrative, new_paper.narrative) if diff.narrative else ()
+    notes = {"periods_note": progress_note(diff), "unrelated_note": unrelated_note(diff) if diff.unrelated else "",
+             "blocking_note": blocking_note(diff)}
     with template_errors(DIFF_TEMPLATE):  # the workspace's own diff.html.j2 may be broken
         template = _environment(Path(templates).resolve()).get_template(DIFF_TEMPLATE)
         html = template.render(diff=diff, paper=new_paper, actions=action_views(diff, new_paper), cover=cover,
-                               narrative=narrative, created=new_paper.pdf_created, periods_note=progress_note(diff),
-                               unrelated_note=unrelated_note(diff) if diff.unrelated else "",
-                               blocking_note=blocking_note(diff),
+                               narrative=narrative, created=new_paper.pdf_created, **notes,
                                styles=inline_styles(templates, STYLESHEETS))
-    return with_marked_title(html, new_paper.marking)
+    # notes first: the marking in <title> would read as the template's own
+    return with_marked_title(with_notes(html, new_paper.marking, notes, template_file(templates, DIFF_TEMPLATE)),
+                             new_paper.marking)
+
+
+NOTE_NAMES = {"marking": "the restricted marking", "periods_note": "the note that progress over time is not compared",
+              "unrelated_note": "the warning that the drafts share few actions",
+              "blocking_note": "whether issues blocked publication then and now"}
+MARKING_STYLE = """<style>
+.added-marking { string-set: marking content(); color: #9b0000; font-weight: bold; text-align: center; }
+@page { @top-center { content: string(marking); color: #9b0000; font-weight: bold; } }
+</style>
+"""
+
+
+def with_notes(html: str, marking: str, notes: dict[str, str], template: Path) -> str:
+    """A diff.html.j2 that shows no restricted marking or leaves out a note this comparison has (one made by
+    an older reportgen, before it had the note; ours shows each): they are added at the top, and a
+    warning names the template and what it lacked, never left out in silence."""
+    lacking = {name: text for name, text in {"marking": marking, **notes}.items()
+               if text and str(escape(text)) not in html}
+    body = re.search(r"<body[^>]*>", html)
+    if not lacking or body is None:
+        return html
+    log.warning("%s has no place for %s (made by an older reportgen?): added at the top of diff.html and diff.pdf. "
+                "Move it out of templates/ to use reportgen's own, or copy what it lacks from %s",
+                template, " or ".join(NOTE_NAMES[name] for name in lacking), DEFAULT_TEMPLATES / DIFF_TEMPLATE)
+    at = body.end()  # after the title block, else the title, else at the top
+    for end in ("</header>", "</h1>"):
+        if (found := html.find(end, body.end())) >= 0:
+            at = found + len(end)
+            break
+    paragraphs = "".join(f'\n<p class="{name.replace("_", "-")}"><strong>{escape(text)}</strong></p>'
+                         for name, text in lacking.items() if name != "marking")
+    html = html[:at] + paragraphs + html[at:]
+    if "marking" in lacking:
+        head = html.find("</head>")
+        html = (html[:head] + MARKING_STYLE + html[head:body.end()] +
+                f'\n<p class="added-marking">{escape(marking)}</p>' + html[body.end():])
+    return html
 
 
 def inline_styles(templates: Path, names: Sequence[str]) -> Markup:
