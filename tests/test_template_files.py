@@ -100,3 +100,23 @@ def test_a_broken_word_template_is_one_error_naming_file_and_text(tmp_path: Path
     with pytest.raises(ReportgenError, match=r"templates/paper\.docx is broken at the text "
                                              r"'\{\{ paper\.title \| no_such_filter \}\}.*No filter named"):
         build_draft(root)
+
+
+@pytest.mark.parametrize("name", ["paper.html.j2", "paper.web.html.j2"])
+def test_an_html_template_older_than_reportgen_is_one_error_saying_what_to_do(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    """A workspace's own copy of the PDF's or the web edition's template using a filter this reportgen
+    no longer has (a copy made by an older one): the PDF's said only that it 'is broken', the web
+    edition's stopped the build with a Jinja traceback. Both are one line that names the file and line
+    and says what to do; no draft is kept."""
+    root = workspace_with(tmp_path, name)
+    template = root / "templates" / name
+    template.write_text("{{ paper.title | space_into_links }}\n" + template.read_text(encoding="utf-8"),
+                        encoding="utf-8")
+    assert main(["build", "--workspace", str(root)]) == 1
+    err = " ".join(capsys.readouterr().err.split())  # rich wraps long lines
+    assert "Traceback" not in err
+    assert (f"reportgen: error: the template {template}, line 1, is broken: No filter named 'space_into_links'. "
+            "If it is a copy made by an older reportgen, move it out of the workspace's templates folder to use "
+            f"reportgen's own, and carry any changes into a fresh copy of {DEFAULTS / name}") in err
+    assert not (root / "outputs" / "2026-10").exists() or not any((root / "outputs" / "2026-10").glob("draft-*"))

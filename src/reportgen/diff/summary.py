@@ -40,11 +40,11 @@ from reportgen.model import Paper, RichText
 from reportgen.paper.richtext import safe_href
 from reportgen.render.docx.front import HEADING_STYLES
 from reportgen.render.docx.writer import write_docx
-from reportgen.render.html_env import html_environment, with_marked_title
+from reportgen.render.html_env import html_environment, template_errors, with_marked_title
 from reportgen.render.pdf.artifacts import furniture_as_artifacts
 from reportgen.render.pdf.document import font_timestamp, mark_metadata  # shared with the paper's PDF
 from reportgen.render.pdf.fetch import TemplateFetcher
-from reportgen.render.pdf.html import css_ident, group_blocks, space_before_links, template_errors
+from reportgen.render.pdf.html import css_ident, group_blocks, space_before_links
 from reportgen.template_files import DEFAULT_TEMPLATES, template_file
 
 DIFF_TEMPLATE = "diff.html.j2"

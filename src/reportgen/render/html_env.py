@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 from markupsafe import escape
 
+from reportgen.errors import ReportgenError
 from reportgen.paper_rules import document_title
-from reportgen.template_files import search_path
+from reportgen.template_files import DEFAULT_TEMPLATES, search_path
 
 Filters = tuple[tuple[str, Callable[..., Any]], ...]  # (name, function): hashable, so environments are cached
 
@@ -54,3 +56,39 @@ def with_marked_title(html: str, marking: str) -> str:
         return html
     return _TITLE.sub(lambda found: found[1] + str(escape(document_title(unescape(found[2]).strip(), marking)))
                       + found[3], html, count=1)
+
+
+@contextmanager
+def template_errors(name: str) -> Iterator[None]:
+    """A broken HTML template (`name`, or one it includes) is one error naming its file and line, never a
+    Jinja traceback; for a workspace's own template, what to do when it was made by an older reportgen."""
+    try:
+        yield
+    except TemplateSyntaxError as exc:
+        where = exc.filename or exc.name or name
+        raise ReportgenError(f"the template {where}, line {exc.lineno}, is broken: "
+                             f"{(exc.message or '').rstrip('.')}{_advice(where, name)}") from exc
+    except TemplateError as exc:
+        where, file = _template_line(exc, name)
+        raise ReportgenError(f"the template {where} cannot be filled in: {str(exc).rstrip('.')}"
+                             f"{_advice(file, name)}") from exc
+
+
+def _template_line(exc: BaseException, name: str) -> tuple[str, str]:
+    """('file, line N', file) of the innermost template frame in the traceback (Jinja maps frames to lines)."""
+    found = file = name
+    trace = exc.__traceback__
+    while trace is not None:
+        frame_file = trace.tb_frame.f_code.co_filename
+        if frame_file.endswith((".j2", ".html")):
+            found, file = f"{frame_file}, line {trace.tb_lineno}", frame_file
+        trace = trace.tb_next
+    return found, file
+
+
+def _advice(file: str, name: str) -> str:
+    """A workspace's template may be older than reportgen (it uses what reportgen no longer gives it)."""
+    if not Path(file).is_absolute() or Path(file).resolve().is_relative_to(DEFAULT_TEMPLATES.resolve()):
+        return ""
+    return (f". If it is a copy made by an older reportgen, move it out of the workspace's templates folder to use "
+            f"reportgen's own, and carry any changes into a fresh copy of {DEFAULT_TEMPLATES / Path(file).name}")

@@ -23,7 +23,7 @@ from reportgen.files import write_atomically
 from reportgen.model import Paper, PaperRow
 from reportgen.paper.richtext import safe_href
 from reportgen.render.charts import chart_src
-from reportgen.render.html_env import html_environment, with_marked_title
+from reportgen.render.html_env import html_environment, template_errors, with_marked_title
 from reportgen.render.pdf.html import css_ident, group_blocks
 
 TEMPLATE_NAME = "paper.web.html.j2"
@@ -84,10 +84,11 @@ def render_web(paper: Paper, templates: Path) -> str:
     script = _source(env, SCRIPT_NAME)
     policy = (f"default-src 'none'; style-src {csp_hash(style)}; script-src {csp_hash(script)}; "
               "img-src data:; base-uri 'none'; form-action 'none'")
-    html = env.get_template(TEMPLATE_NAME).render(
-        paper=paper, options=filter_options(paper),
-        style=Markup(style), script=Markup(script), policy=policy, search_text=search_text,
-    )
+    with template_errors(TEMPLATE_NAME):  # the workspace's own may be broken, or older than reportgen
+        html = env.get_template(TEMPLATE_NAME).render(
+            paper=paper, options=filter_options(paper),
+            style=Markup(style), script=Markup(script), policy=policy, search_text=search_text,
+        )
     return with_marked_title(with_draft_marking(html, paper), paper.marking)
 
 

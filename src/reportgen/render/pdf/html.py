@@ -13,19 +13,17 @@ a long paper's parts, and `reportgen validate` needs none of it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from jinja2 import Environment, TemplateError, TemplateSyntaxError
+from jinja2 import Environment
 from markupsafe import escape
 
-from reportgen.errors import ReportgenError
 from reportgen.model import Block, Inline, Paper
 from reportgen.paper.richtext import safe_href  # the link policy; a filter of the template
 from reportgen.render.charts import chart_src
-from reportgen.render.html_env import html_environment
+from reportgen.render.html_env import html_environment, template_errors
 from reportgen.render.theme_css import logo_data_uri, theme_stylesheet
 
 TEMPLATE_NAME = "paper.html.j2"
@@ -105,7 +103,7 @@ def render_html(paper: Paper, templates: Path, part: str = "all", furniture_page
     first numbered `first_page`). The plan's heading only with `plan_heading` (a piece of the plan
     that starts at its first row).
     """
-    with template_errors():
+    with template_errors(TEMPLATE_NAME):
         template = _environment(Path(templates).resolve()).get_template(TEMPLATE_NAME)
         html = template.render(
             paper=paper,
@@ -166,28 +164,3 @@ def with_running_heads(html: str, paper: Paper, part: str) -> str:
                   f'<span class="running-title">{escape(paper.title)}</span>{marks}</div>\n')
     return html[:head.end()] + "\n" + heads + html[head.end():]
 
-
-@contextmanager
-def template_errors(name: str = TEMPLATE_NAME) -> Iterator[None]:
-    """A broken HTML template (`name`, or one it includes) is one error naming its file and line, never a
-    Jinja traceback."""
-    try:
-        yield
-    except TemplateSyntaxError as exc:
-        raise ReportgenError(f"the template {exc.filename or exc.name}, line {exc.lineno}, is broken: "
-                             f"{exc.message}") from exc
-    except TemplateError as exc:
-        where = _template_line(exc, name)
-        raise ReportgenError(f"the template {where} cannot be filled in: {exc}") from exc
-
-
-def _template_line(exc: BaseException, name: str) -> str:
-    """'file, line N' of the innermost template frame in the traceback (Jinja maps frames to lines)."""
-    found = name
-    trace = exc.__traceback__
-    while trace is not None:
-        name = trace.tb_frame.f_code.co_filename
-        if name.endswith((".j2", ".html")):
-            found = f"{name}, line {trace.tb_lineno}"
-        trace = trace.tb_next
-    return found
