@@ -449,10 +449,28 @@ def test_default_folder_is_beside_the_drafts_never_inside(drafts, result: DiffRe
 
 
 def test_an_existing_folder_is_never_overwritten(drafts, result: DiffResult) -> None:
-    with pytest.raises(ReportgenError, match="not empty"):
+    with pytest.raises(ReportgenError, match="already holds a comparison of these two drafts"):
         compare_drafts(*drafts)
     with pytest.raises(ReportgenError, match="never written to"):
         compare_drafts(*drafts, out=drafts[1] / "diff")
+
+
+def test_the_same_comparison_made_again_says_what_to_do(drafts, tmp_path: Path, capsys) -> None:
+    """A reviewer compares the same two drafts again (a template was changed since): the comparison
+    refused with 'already exists and is not empty' for a folder the reviewer never named; it now says
+    the folder holds that comparison, and how to make it again. The first comparison stays as it was."""
+    old, new = _workspace_copy(drafts, tmp_path / "ws")
+    assert main(["diff", str(old), str(new)]) == 0
+    folder = Path(capsys.readouterr().out.splitlines()[-1])
+    before = {path: path.read_bytes() for path in folder.iterdir()}
+    assert main(["diff", str(old), str(new)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"{folder} already holds a comparison of these two drafts: not overwriting it; give another folder " \
+        "with --out, or move that one away, to compare them again" in err
+    assert {path: path.read_bytes() for path in folder.iterdir()} == before
+    assert main(["diff", str(old), str(new), "--out", str(folder)]) == 2
+    assert "already exists and is not empty: not overwriting it; choose another --out" in \
+        " ".join(capsys.readouterr().err.split())
 
 
 def test_the_comparison_goes_nowhere_a_builds_out_may_not(drafts, tmp_path: Path) -> None:
@@ -1149,7 +1167,7 @@ def test_a_value_changed_only_where_the_paper_shows_nothing_is_not_reworded() ->
 def _workspace_copy(drafts: tuple[Path, Path], to: Path) -> tuple[Path, Path]:
     """The drafts' workspace copied whole, so a test can give it templates of its own."""
     root = drafts[1].parents[2]
-    shutil.copytree(root, to)
+    shutil.copytree(root, to, ignore=shutil.ignore_patterns("compare"))  # without the module's comparisons
     return tuple(to / folder.relative_to(root) for folder in drafts)  # type: ignore[return-value]
 
 

@@ -113,7 +113,7 @@ def check_comparison(old: Path, new: Path, out: Path | None = None, allow_restri
                          "a comparison would show exempt actions beside the public paper. Compare drafts of "
                          "the same edition, or add --allow-restricted for a comparison marked as restricted")
     target = Path(out) if out is not None else default_out(old, new)
-    _check_target(target, old, new)
+    _check_target(target, old, new, chosen=out is not None)
     return target
 
 
@@ -160,7 +160,7 @@ def revision_date(created: str) -> str | None:
     return None
 
 
-def _check_target(target: Path, old: Path, new: Path) -> None:
+def _check_target(target: Path, old: Path, new: Path, chosen: bool = True) -> None:
     """Where a comparison may go: a new or empty folder, never inside a kept draft or the workspace's
     inputs, never under a hidden name (unfinished drafts), never a folder a build would take for a draft
     (`draft-NN` in a period folder); the checks of a build's `--out` (`drafts.check_out_place`)."""
@@ -168,7 +168,10 @@ def _check_target(target: Path, old: Path, new: Path) -> None:
         if target.resolve().is_relative_to(draft.resolve()):
             raise UsageError(f"{target} is inside the draft {draft}: a kept draft is never written to")
     if holds_anything(target):
-        raise UsageError(f"{target} already exists and is not empty: not overwriting it")
+        if not chosen:  # the comparison made again (after a new build, or a template changed)
+            raise UsageError(f"{target} already holds a comparison of these two drafts: not overwriting it; give "
+                             "another folder with --out, or move that one away, to compare them again")
+        raise UsageError(f"{target} already exists and is not empty: not overwriting it; choose another --out")
     check_out_place(target, new.parent.parent.parent if _kept(new) else None)
     if _kept(target.resolve()):
         raise UsageError(f"--out {target} is named like a draft folder (draft-NN in a period folder): later "
