@@ -1226,3 +1226,23 @@ def test_a_diff_template_without_the_restricted_marking_is_marked_all_the_same()
     assert "string-set: marking" in marked.split("</head>")[0]  # on every page of the PDF too
     assert with_notes(html.replace("<p>x</p>", "<p>The old draft had 2 issues &amp; more.</p>"), "",
                       notes, Path("diff.html.j2")).count("2 issues") == 1  # shown by the template: nothing added
+
+
+def test_the_running_title_of_the_comparison_stays_on_one_line(tmp_path: Path) -> None:
+    """The README's comparison of the example's September and October drafts: from page 2, diff.pdf's
+    header wrapped "Safer Wessex Plan: Delivery Update (October 2026): changes between drafts" onto two lines
+    in a third of the page (the empty centre box kept for a restricted marking). With nothing to mark the
+    title takes the width, as the paper's own pages do."""
+    import pdfplumber
+
+    root = copy_example(tmp_path / "ws")
+    old = build_draft(root, period="2026-09").folder
+    new = build_draft(root, period="2026-10").folder
+    assert main(["diff", str(old), str(new), "--out", str(tmp_path / "compare")]) == 0
+    with pdfplumber.open(tmp_path / "compare" / "diff.pdf") as pdf:
+        assert len(pdf.pages) > 1
+        for page in pdf.pages[1:]:
+            header = [word for word in page.extract_words() if word["bottom"] < 60]
+            assert " ".join(word["text"] for word in header) == (
+                "Safer Wessex Plan: Delivery Update (October 2026): changes between drafts"), page.page_number
+            assert len({round(word["top"]) for word in header}) == 1, page.page_number
