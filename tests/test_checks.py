@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from conftest import RETURN_HEADINGS, default_returns, make_workspace
@@ -178,3 +179,42 @@ def test_a_return_named_with_its_extension_twice_is_matched_to_its_partner(tmp_p
     before = _check(make_workspace(tmp_path / "plain"))
     checked = _check(root)
     assert flatten(checked.issues, ["code"]) == flatten(before.issues, ["code"])
+
+
+def test_an_update_of_an_action_withdrawn_since_the_workbooks_were_sent_is_a_warning(tmp_path: Path, capsys) -> None:
+    """The secretariat sends October's workbooks, then withdraws action 6 from the register; the OPCC
+    updates the workbook it was sent, action 6 included. That update was an unknown-ref error, which
+    blocked the paper until someone edited the partner's file, and told the partner to check the number
+    against the workbook we sent (which has it). It is a warning naming the draft that had the action;
+    the paper leaves the action out and is not blocked."""
+    import csv
+
+    import openpyxl
+
+    from conftest import ACTIONS, REGISTER_HEADINGS
+    from reportgen.shells.cli import main
+
+    root = make_workspace(tmp_path, "2026-09")
+    assert main(["build", "--workspace", str(root), "--period", "2026-09"]) == 0
+    assert main(["returns", "--workspace", str(root), "--period", "2026-10"]) == 0
+    without_6 = [REGISTER_HEADINGS, *(action for action in ACTIONS if action[0] != 6)]
+    returns = {name: rows for name, rows in default_returns().items() if name != "opcc.xlsx"}
+    make_workspace(tmp_path, "2026-10", register=without_6, returns=returns)
+    book = openpyxl.load_workbook(root / "outputs" / "2026-10" / "returns" / "opcc.xlsx")
+    sheet = book["Return"]
+    filled = root / "inputs" / "returns" / "2026-10" / "opcc.xlsx"
+    for row in sheet.iter_rows(min_row=2):
+        row[3].value, row[4].value = "In progress", f"October's update of action {row[0].value}."
+    book.save(filled)
+    row_of_6 = next(row[0].row for row in sheet.iter_rows(min_row=2) if str(row[0].value) == "6")
+    capsys.readouterr()
+    assert main(["build", "--workspace", str(root), "--period", "2026-10"]) == 0
+    folder = Path(capsys.readouterr().out.splitlines()[-1])
+    with (folder / "issues.csv").open(encoding="utf-8", newline="") as file:
+        found = [row for row in csv.DictReader(file) if row["ref"] == "6"]
+    assert [(i["code"], i["severity"], i["file"], i["sheet"], i["row"], i["column"], i["value"]) for i in found] == [
+        ("withdrawn-ref", "warning", "inputs/returns/2026-10/opcc.xlsx", "Return", str(row_of_6), "Plan priority", "6")]
+    assert found[0]["message"] == ("Action 6 was in the paper of 2026-09/draft-01 and is no longer in the register "
+                                   "(withdrawn?); this update is not shown.")
+    paper = json.loads((folder / "draft.json").read_text(encoding="utf-8"))["paper"]
+    assert sorted(row["ref"] for section in paper["sections"] for row in section["rows"]) == [1, 2, 3, 4, 5]

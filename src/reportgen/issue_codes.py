@@ -274,6 +274,13 @@ CODES: dict[str, Code] = {
         "Action {ref} is not in the register; this update was left out.",
         "Check the number against the register; the update is left out of the paper.",
         partner_advice="Check the number against the workbook we sent; this update is left out until then."),
+    "withdrawn-ref": Code(
+        W, "The return updates an action that was in the last kept draft and is no longer in the register "
+        "(withdrawn since, e.g. after the workbooks were sent).",
+        "Action {ref} was in the paper of {draft} and is no longer in the register (withdrawn?); this update is "
+        "not shown.",
+        "Nothing to do if the action was withdrawn. If it was not, put it back in the register and build again.",
+        partner_advice="Nothing to do: the action has been withdrawn from the plan, so this update is not used."),
     "duplicate-update": Code(
         W, "An action is updated by its lead partner and by another row or return: the lead's update is used.",
         "Action {ref} is also updated in {used_file} row {used_row}; the lead's update is used and this one is not.",

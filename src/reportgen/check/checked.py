@@ -194,7 +194,7 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     issues += register_issues + check_partners(inputs.settings, register)
     assignment = assign(inputs, register)
     returns, return_issues = read_returns(inputs, register, assignment)
-    issues += return_issues
+    issues += withdrawn_since(return_issues, register, previous, previous_name)
     carried, source, earlier_issues = last_reported(inputs, register, previous, previous_name, restricted,
                                                     restricted_name)
     withheld = exempt_when_reported(register, previous, carried) if public else {}
@@ -206,6 +206,20 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     issues += merge_issues
     issues += check_narrative(inputs, merged)
     return Checked(inputs, register, tuple(returns), merged, tuple(issues), assignment, source, carried)
+
+
+def withdrawn_since(issues: list[Issue], register: Register, previous: Paper | None, previous_name: str
+                    ) -> list[Issue]:
+    """An update of an action the earlier draft `previous` had and the register no longer has is a
+    warning (`withdrawn-ref`), not an error: the partner updated the workbook it was sent, and the
+    secretariat withdrew the action since; an error would block the paper until someone edited the
+    partner's file."""
+    if previous is None:
+        return issues
+    withdrawn = {row.ref for row in previous.rows} - {action.ref for action in register.actions}
+    return [issue("withdrawn-ref", draft=previous_name or previous.period, file=item.file, sheet=item.sheet,
+                  row=item.row, column=item.column, value=item.value, ref=item.ref)
+            if item.code == "unknown-ref" and item.ref in withdrawn else item for item in issues]
 
 
 def exempt_when_reported(register: Register, previous: Paper | None, carried: Mapping[int, LastReported]
