@@ -120,3 +120,40 @@ def test_an_html_template_older_than_reportgen_is_one_error_saying_what_to_do(
             "If it is a copy made by an older reportgen, move it out of the workspace's templates folder to use "
             f"reportgen's own, and carry any changes into a fresh copy of {DEFAULTS / name}") in err
     assert not (root / "outputs" / "2026-10").exists() or not any((root / "outputs" / "2026-10").glob("draft-*"))
+
+
+def test_a_paper_css_older_than_reportgen_still_marks_every_page_and_says_what_it_lacks(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A workspace keeps the paper.css `reportgen template --all` wrote before the draft marking, the issues
+    box and progress over time had rules. A blocked draft's PDF said DRAFT on page 1 only (the template's
+    line, unstyled), and nothing said the stylesheet was behind. Every page is now marked, and a warning
+    names the stylesheet and what it has no rules for."""
+    import csv
+    import re
+
+    from conftest import blocked_workspace
+
+    root = blocked_workspace(tmp_path / "ws")
+    (root / "templates").mkdir()
+    ours = (DEFAULTS / "paper.css").read_text(encoding="utf-8")
+    newer = r"draft-marking|section\.blocking|figure\.chart|table\.numbers|table\.stalled"
+    older = re.sub(rf"[^{{}}]*({newer})[^{{}}]*\{{[^{{}}]*\}}", "", ours)  # their rules, as if never written
+    assert "draft-marking" not in older and "string(draft-short)" in older
+    (root / "templates" / "paper.css").write_text(older, encoding="utf-8")
+    assert main(["build", "--workspace", str(root)]) == 1
+    folder = Path(capsys.readouterr().out.splitlines()[-1])
+    pages = [page.extract_text() for page in pypdf.PdfReader(folder / "paper.pdf").pages]
+    assert len(pages) > 1
+    assert [number for number, text in enumerate(pages, 1) if "DRAFT" not in text] == []
+    with (folder / "issues.csv").open(encoding="utf-8", newline="") as file:
+        found = [row for row in csv.DictReader(file) if row["code"] == "stylesheet-outdated"]
+    assert [(row["severity"], row["file"], row["value"]) for row in found] == [
+        ("warning", "templates/paper.css", "the draft marking, the issues to resolve, the progress "
+         "charts, the progress tables and the stalled actions")]
+    assert found[0]["advice"] == (f"Copy the rules it lacks from reportgen's paper.css ({DEFAULTS / 'paper.css'}), "
+                                  "or move it out of the templates folder to use reportgen's own.")
+
+
+def test_reportgen_s_own_stylesheet_lacks_nothing(tmp_path: Path) -> None:
+    root = workspace_with(tmp_path, "paper.css")
+    assert "stylesheet-outdated" not in {i.code for i in validate_draft(root).issues}

@@ -673,6 +673,13 @@ CODES: dict[str, Code] = {
         "The {kind} to {partner} ({subject}) was being sent at {time} when a run stopped; it may have gone. It was "
         "not sent again.",
         "Check the sent mail; to send it again, delete its row from sent.csv."),
+    "stylesheet-outdated": Code(
+        W, "The workspace's paper.css has no rules for parts of the paper that reportgen's own stylesheet styles "
+        "(a copy made by an older reportgen): the PDF shows them unstyled.",
+        "{file} has no rules for {value}, which reportgen's own paper.css styles (a copy made by an older "
+        "reportgen?): the PDF shows them unstyled.",
+        "Copy the rules it lacks from reportgen's paper.css ({ours}), or move it out of the templates folder to "
+        "use reportgen's own."),
     "font-substituted": Code(
         N, "A font the Word template names is not installed here; the PDF uses an installed font drawn to the "
         "same widths, so lines and pages break as in Word.",

@@ -44,6 +44,7 @@ from reportgen.paper.cover import exemption_issues, font_issues, meeting_issues
 from reportgen.paper.richtext import link_issues
 from reportgen.read.workspace import Inputs, find_inputs
 from reportgen.render.fonts import resolve_fonts
+from reportgen.render.pdf.html import STYLESHEET, stylesheet_lacks
 from reportgen.render.pdf.parallel import PdfWorkers, start_workers
 from reportgen.render.pdf.writer import write_pdf
 from reportgen.render.theme import read_theme
@@ -51,7 +52,7 @@ from reportgen.render.web import write_html
 from reportgen.run.chase import ChaseRow, chase_csv, chase_list, unchanged_returns
 from reportgen.run.prefill import prefill_values
 from reportgen.settings import SETTINGS_FILE, Edition
-from reportgen.template_files import template_file, templates_folder
+from reportgen.template_files import DEFAULT_TEMPLATES, template_file, templates_folder
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -168,7 +169,18 @@ def load_theme(inputs: Inputs) -> tuple[Theme, list[Issue]]:
     shown = inputs.display(template) if template.is_relative_to(inputs.workspace) else "reportgen's default template"
     theme, issues = read_theme(template, shown)
     theme, font_issues = resolve_fonts(theme, shown)
-    return theme, [*issues, *font_issues]
+    return theme, [*issues, *font_issues, *stylesheet_issues(inputs)]
+
+
+def stylesheet_issues(inputs: Inputs) -> list[Issue]:
+    """The workspace's own paper.css, when it lacks rules that reportgen's has (a copy from an older one)."""
+    stylesheet = template_file(inputs.templates, STYLESHEET)
+    lacking = stylesheet_lacks(stylesheet) if stylesheet.is_relative_to(inputs.workspace) else []
+    if not lacking:
+        return []
+    listed = " and ".join([", ".join(lacking[:-1]), lacking[-1]] if len(lacking) > 1 else lacking)
+    return [issue("stylesheet-outdated", file=inputs.display(stylesheet), value=listed,
+                  ours=str(DEFAULT_TEMPLATES / STYLESHEET))]
 
 
 def check_plan(plan: Plan) -> Checked:

@@ -25,8 +25,19 @@ from reportgen.paper.richtext import safe_href  # the link policy; a filter of t
 from reportgen.render.charts import chart_src
 from reportgen.render.html_env import html_environment, template_errors
 from reportgen.render.theme_css import logo_data_uri, theme_stylesheet
+from reportgen.template_files import template_file
 
 TEMPLATE_NAME = "paper.html.j2"
+STYLESHEET = "paper.css"
+# what reportgen's paper.css styles that a copy made by an older reportgen may lack: (a selector's words, what)
+DRAFT_SELECTOR = "draft-marking"
+STYLESHEET_RULES = (
+    (DRAFT_SELECTOR, "the draft marking"),
+    ("section.blocking", "the issues to resolve"),
+    ("figure.chart", "the progress charts"),
+    ("table.numbers", "the progress tables"),
+    ("table.stalled", "the stalled actions"),
+)
 MARGIN_BOXES = (  # CSS Paged Media: the 16 page-margin boxes a stylesheet can fill
     "top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
     "right-top", "right-middle", "right-bottom",
@@ -38,6 +49,26 @@ _CSS_IDENT = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 # ---------------------------------------------------------------- template helpers
+
+
+def stylesheet_lacks(stylesheet: Path) -> list[str]:
+    """What the PDF shows that `stylesheet` has no rules for (one copied from an older reportgen), by
+    `STYLESHEET_RULES`; [] for reportgen's own, or a file that cannot be read (the render says so)."""
+    css = _text_of(stylesheet)
+    return [] if css is None else [what for selector, what in STYLESHEET_RULES if selector not in css]
+
+
+def styles_draft_marking(stylesheet: Path) -> bool:
+    """Whether `stylesheet` styles the draft marking (marks every page with it: see `with_draft_marking`)."""
+    css = _text_of(stylesheet)
+    return css is None or DRAFT_SELECTOR in css
+
+
+def _text_of(stylesheet: Path) -> str | None:
+    try:
+        return stylesheet.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
 
 
 def space_before_links(inlines: Sequence[Inline]) -> list[tuple[Inline, bool]]:
@@ -116,7 +147,9 @@ def render_html(paper: Paper, templates: Path, part: str = "all", furniture_page
             theme_css=theme_stylesheet(paper.theme),
             logo_uri=logo_data_uri(paper.theme.logo if paper.theme else None),
         )
-    return with_running_heads(with_draft_marking(html, paper, part), paper, part)
+    return with_running_heads(with_draft_marking(html, paper, part,
+                                                 styles_draft_marking(template_file(templates, STYLESHEET))),
+                              paper, part)
 
 
 DRAFT_STYLE = """<style>
@@ -126,14 +159,18 @@ DRAFT_STYLE = """<style>
 """
 
 
-def with_draft_marking(html: str, paper: Paper, part: str) -> str:
+def with_draft_marking(html: str, paper: Paper, part: str, styled: bool = True) -> str:
     """A template written before it had a place for the draft marking (ours has one) still marks every
-    page and lists the blocking issues first, while anything blocks publication."""
-    if not paper.draft_marking or 'class="draft-marking"' in html:
+    page and lists the blocking issues first, while anything blocks publication; so does a stylesheet
+    written before it had rules for the marking (not `styled`: the template's line marked page 1 only)."""
+    placed = 'class="draft-marking"' in html
+    if not paper.draft_marking or (placed and styled):
         return html
     head, body = html.find("</head>"), re.search(r"<body[^>]*>", html)
     if head < 0 or body is None or body.start() < head:
         return html
+    if placed:
+        return html[:head] + DRAFT_STYLE + html[head:]
     inserted = ""
     if part != "plan":  # a plan piece's pages get their furniture from the "furniture" part
         inserted = f'<p class="draft-marking">{escape(paper.draft_marking)}</p>\n'
