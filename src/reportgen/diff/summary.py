@@ -20,6 +20,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ from reportgen.render.html_env import html_environment, template_errors, with_ma
 from reportgen.render.pdf.artifacts import furniture_as_artifacts
 from reportgen.render.pdf.document import font_timestamp, mark_metadata  # shared with the paper's PDF
 from reportgen.render.pdf.fetch import TemplateFetcher
-from reportgen.render.pdf.html import css_ident, group_blocks, space_before_links
+from reportgen.render.pdf.html import css_ident, group_blocks, running_head, space_before_links
 from reportgen.template_files import DEFAULT_TEMPLATES, template_file
 
 DIFF_TEMPLATE = "diff.html.j2"
@@ -122,7 +123,6 @@ NOTE_NAMES = {"marking": "the restricted marking", "periods_note": "the note tha
               "blocking_note": "whether issues blocked publication then and now"}
 MARKING_STYLE = """<style>
 .added-marking { string-set: marking content(); color: #9b0000; font-weight: bold; text-align: center; }
-@page { @top-center { content: string(marking); color: #9b0000; font-weight: bold; } }
 </style>
 """
 
@@ -163,10 +163,21 @@ def inline_styles(templates: Path, names: Sequence[str]) -> Markup:
     return Markup("\n".join(text.replace("</", "<\\/") for text in texts))
 
 
+def with_running_head(html: str, marking: str) -> str:
+    """The comparison's heading (its <h1>) and `marking` as the running head of the pages after the first
+    (paper.css's `running-head`), whatever template wrote the HTML; the HTML as read on screen has none."""
+    body, heading = re.search(r"<body[^>]*>", html), re.search(r"<h1[^>]*>(.*?)</h1>", html, re.DOTALL)
+    if body is None or heading is None or 'class="running-head"' in html:
+        return html
+    title = " ".join(unescape(re.sub(r"<[^>]+>", "", heading[1])).split())
+    return html[:body.end()] + "\n" + running_head("running-head", title, [marking]) + html[body.end():]
+
+
 def write_diff_pdf(html: str, templates: Path, out: Path, created: str = "", marking: str = "") -> None:
     """The summary HTML as a tagged PDF (PDF/UA-1), reading only files inside `templates`, its properties
     marked with `marking` (a comparison of restricted drafts); atomic."""
     templates, out = Path(templates).resolve(), Path(out)
+    html = with_running_head(html, marking)
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     options: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_identifier": identifier, "uncompressed_pdf": False}
     source = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))

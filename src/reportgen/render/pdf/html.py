@@ -193,11 +193,15 @@ def with_running_heads(html: str, paper: Paper, part: str) -> str:
         return html
     markings = [paper.marking] if paper.marking else []
     draft = paper.draft_marking.split() if paper.draft_marking else []
-    heads = ""
-    for name, words in (("running-head", draft[:1]), ("running-head-plan", draft)):
-        marks = "".join(f' <span class="running-marking">{escape(text)}</span>'
-                        for text in [*markings, " ".join(words)] if text)
-        heads += (f'<div class="running-head" style="position: running({name})">'
-                  f'<span class="running-title">{escape(paper.title)}</span>{marks}</div>\n')
+    heads = "".join(running_head(name, paper.title, [*markings, " ".join(words)])
+                    for name, words in (("running-head", draft[:1]), ("running-head-plan", draft)))
     return html[:head.end()] + "\n" + heads + html[head.end():]
+
+
+def running_head(name: str, title: str, marks: Sequence[str]) -> str:
+    """The running element `name` (paper.css places `running-head` and `running-head-plan`): the title, and
+    beside it each of `marks` that is not empty."""
+    spans = "".join(f' <span class="running-marking">{escape(text)}</span>' for text in marks if text)
+    return (f'<div class="running-head" style="position: running({name})">'
+            f'<span class="running-title">{escape(title)}</span>{spans}</div>\n')
 
