@@ -550,7 +550,9 @@ def test_two_drafts_of_a_period_with_an_earlier_period_kept_between_them_say_so(
         False, True, "2026-09")
     # and the other way round: the old draft had it, the new one leaves it out
     assert main(["diff", str(second), str(first), "--out", str(tmp_path / "back")]) == 0
-    assert capsys.readouterr().out.splitlines()[1] == (
+    back = capsys.readouterr().out.splitlines()
+    assert "is later than the new one" in back[1]  # given the later draft first: said first
+    assert back[2] == (
         "The new draft leaves out Progress over time and each action's movement since the September 2026 "
         "update, which the old draft had; they are not compared.")
 
@@ -1246,3 +1248,31 @@ def test_the_running_title_of_the_comparison_stays_on_one_line(tmp_path: Path) -
             assert " ".join(word["text"] for word in header) == (
                 "Safer Wessex Plan: Delivery Update (October 2026): changes between drafts"), page.page_number
             assert len({round(word["top"]) for word in header}) == 1, page.page_number
+
+
+def test_drafts_given_newest_first_are_said_to_run_backwards(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A reviewer gives the drafts the wrong way round (`reportgen diff NEWER OLDER`): October's draft as the
+    old one, September's as the new, or a period's draft-02 before its draft-01. Status moves then read as
+    regressions with nothing to say so; the summary, diff.html and diff.pdf now say the comparison runs
+    backwards, and the right way round they say nothing of it."""
+    import pdfplumber
+
+    root = copy_example(tmp_path / "ws")
+    september = build_draft(root, period="2026-09").folder
+    first = build_draft(root, period="2026-10").folder
+    second = build_draft(root, period="2026-10").folder
+    assert (first.name, second.name) == ("draft-01", "draft-02")
+    warning = "is later than the new one"
+    for old, new, backwards in ((first, september, True), (second, first, True), (september, first, False),
+                                (first, second, False)):
+        out = tmp_path / f"{old.parent.name}-{old.name}-{new.parent.name}-{new.name}"
+        assert main(["diff", str(old), str(new), "--out", str(out)]) == 0
+        printed = " ".join(capsys.readouterr().out.split())
+        html = " ".join(lxml.html.parse(str(out / "diff.html")).getroot().text_content().split())
+        with pdfplumber.open(out / "diff.pdf") as pdf:
+            first_page = " ".join((pdf.pages[0].extract_text() or "").split())
+        assert [warning in text for text in (printed, html, first_page)] == [backwards] * 3, out.name
+        if (old, new) == (second, first):
+            assert re.search(r"The old draft, 2026-10/draft-02 \([^)]+\), is later than the new one, "
+                             r"2026-10/draft-01 \([^)]+\): this comparison runs backwards", printed), printed

@@ -420,6 +420,27 @@ def progress_note(diff: DraftDiff) -> str:
             f"{since(new) or ' from none'}: Progress over time and each action's movement are not compared.")
 
 
+def order_note(diff: DraftDiff) -> str:
+    """A warning when the "old" draft is the later one (`reportgen diff NEWER OLDER`): what reads as added was
+    there before and is gone since, and status moves run backwards. Later: a later period, or in one period a
+    higher draft number (2026-10/draft-02 after draft-01); "" otherwise, or when their names do not tell."""
+    old, new = diff.old, diff.new
+    if old.period == new.period:
+        numbers = [_DRAFT_NUMBER.search(info.draft) for info in (old, new)]
+        later = numbers[0] is not None and numbers[1] is not None and int(numbers[0][1]) > int(numbers[1][1])
+    else:
+        later = old.period > new.period
+    if not later:
+        return ""
+    return (f"The old draft, {draft_label(old)}, is later than the new one, {draft_label(new)}: this comparison "
+            "runs backwards (what it shows as added was in the earlier draft and is gone from the later, and status "
+            "moves run from the later status to the earlier). To see what changed since, give the earlier draft "
+            "first.")
+
+
+_DRAFT_NUMBER = re.compile(r"(?:^|/)draft-(\d+)$")
+
+
 def unrelated_note(diff: DraftDiff) -> str:
     """The warning of `DraftDiff.unrelated`: drafts of different plans, or few actions the same in both."""
     if diff.different_plans:
@@ -457,6 +478,8 @@ def human_text(diff: DraftDiff, marks: Marks = PLAIN_MARKS) -> str:
     """A plain-text summary: counts, status moves, added and withdrawn actions, reworded actions (their
     words marked with `marks`)."""
     lines = [f"{draft_label(diff.old)} -> {draft_label(diff.new)}"]
+    if backwards := order_note(diff):
+        lines.append(backwards)
     note = progress_note(diff)
     if note:
         lines.append(note)

@@ -28,7 +28,14 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 from weasyprint import HTML
 
-from reportgen.diff.changes import FIELD_NAMES, DraftDiff, blocking_note, progress_note, unrelated_note
+from reportgen.diff.changes import (
+    FIELD_NAMES,
+    DraftDiff,
+    blocking_note,
+    order_note,
+    progress_note,
+    unrelated_note,
+)
 from reportgen.diff.redline import (
     blocking_redline,
     field_blocks,
@@ -106,8 +113,8 @@ def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templa
     """The summary a Panel member reads: counts then and now, status moves, then each reworded action."""
     cover = [FieldView(c.field, field_blocks(c.field, c.old, c.new)) for c in diff.cover]
     narrative = redline_narrative(old_paper.narrative, new_paper.narrative) if diff.narrative else ()
-    notes = {"periods_note": progress_note(diff), "unrelated_note": unrelated_note(diff) if diff.unrelated else "",
-             "blocking_note": blocking_note(diff)}
+    notes = {"order_note": order_note(diff), "periods_note": progress_note(diff),
+             "unrelated_note": unrelated_note(diff) if diff.unrelated else "", "blocking_note": blocking_note(diff)}
     with template_errors(DIFF_TEMPLATE):  # the workspace's own diff.html.j2 may be broken
         template = _environment(Path(templates).resolve()).get_template(DIFF_TEMPLATE)
         html = template.render(diff=diff, paper=new_paper, actions=action_views(diff, new_paper), cover=cover,
@@ -118,7 +125,8 @@ def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templa
                              new_paper.marking)
 
 
-NOTE_NAMES = {"marking": "the restricted marking", "periods_note": "the note that progress over time is not compared",
+NOTE_NAMES = {"marking": "the restricted marking", "order_note": "the warning that the old draft is the later",
+              "periods_note": "the note that progress over time is not compared",
               "unrelated_note": "the warning that the drafts share few actions",
               "blocking_note": "whether issues blocked publication then and now"}
 MARKING_STYLE = """<style>
