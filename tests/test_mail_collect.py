@@ -670,3 +670,31 @@ def test_the_deadline_day_ends_at_midnight_in_the_workspaces_time_zone(tmp_path:
         f"Criminal Justice Board's return inputs/returns/{PERIOD}/criminal-justice-board.v2.xlsx reached our mail "
         "server on 25 October 2026 at 00:30 BST, after the deadline (24 October 2026)."]
     assert returns(mail_workspace(tmp_path / "utc", extra='[schedule]\ntimezone = "UTC"\n')) == []
+
+
+def test_an_update_of_an_action_withdrawn_since_the_workbooks_went_out_is_not_the_partners_to_correct(
+        tmp_path: Path, smtp, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """October's workbooks go out pre-filled from September's draft; the secretariat then withdraws action 6 from
+    the register, and OPCC returns the workbook it was sent, action 6 updated. The acknowledgement told OPCC to
+    "check the number against the workbook we sent" (which has it) and to correct the workbook; as the build
+    says (withdrawn-ref), it is told the action was withdrawn and that there is nothing to do."""
+    from conftest import ACTIONS, REGISTER_HEADINGS, make_workspace
+    from mail_helpers import filled, mail_toml
+
+    controller, captured = smtp
+    toml = mail_toml(controller.port, dovecot.port)
+    root = make_workspace(tmp_path / "ws", period="2026-09", returns={}, toml=toml)
+    assert main(["build", "--workspace", str(root), "--period", "2026-09"]) in (0, 1)
+    books = {path.name: path.read_bytes() for path in write_return_workbooks(root, PERIOD, tmp_path / "books")[0]}
+    make_workspace(tmp_path / "ws", period=PERIOD, returns={}, toml=toml,
+                   register=[REGISTER_HEADINGS, *(action for action in ACTIONS if action[0] != 6)])
+    dovecot.append(reply(ADDRESS[OPCC], [("opcc.xlsx", filled(books["opcc.xlsx"], {2: "Completed", 4: "In progress",
+                                                                                   6: "On hold"}))]))
+    for name, value in env().items():
+        monkeypatch.setenv(name, value)
+    assert main(["collect", "--workspace", str(root), "--period", PERIOD]) == 0
+    (ack,) = [" ".join(m.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+              for m in captured.parsed()]
+    assert "Action 6 was in the paper of 2026-09/draft-01 and is no longer in the register" in ack
+    assert "Nothing to do: the action has been withdrawn from the plan, so this update is not used." in ack
+    assert "check the number" not in ack.lower() and "Please correct the workbook" not in ack

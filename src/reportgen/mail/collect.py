@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from reportgen.check.checked import load_register
+from reportgen.check.checked import load_register, withdrawn_since
 from reportgen.check.merge import wrong_partner_returns
+from reportgen.drafts.earlier import carry_source, read_kept_paper
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import CODES, Issue, Severity, issue
@@ -40,7 +41,7 @@ from reportgen.mail.ledger import Ledger, ReceivedRecord, now_utc, received_ledg
 from reportgen.mail.mailbox import Incoming, Mailbox
 from reportgen.mail.partners import partner_of
 from reportgen.mail.transport import Outbox, Sent, send_all
-from reportgen.model import Register
+from reportgen.model import Paper, Register
 from reportgen.periods import PERIOD_PATTERN, period_label
 from reportgen.read.returns import made_for, made_for_lead, read_return, slug, validate_return
 from reportgen.read.sheets import read_sheets
@@ -332,12 +333,21 @@ class Collector:
         return comes: a long paper's draft.json is tens of MB."""
         return workbook_prefill(self.inputs, self.register)[0]
 
+    @functools.cached_property
+    def previous(self) -> tuple[Paper | None, str]:
+        """The kept draft the period's workbooks were pre-filled from, and its name: an action it had and the
+        register no longer has was withdrawn since (`withdrawn_since`), as the build says."""
+        source = carry_source(self.inputs.outputs, self.inputs.period)
+        paper, _unreadable = read_kept_paper(source, "prefill")  # said by `returns` and the build
+        return paper, source.relative_to(self.inputs.outputs).as_posix() if source and paper else ""
+
     def _check(self, path: Path, shown: str, partner: str) -> list[Issue]:
         """The build's checks of one return: its cells, and whether it is the partner's own, filled in."""
         read, issues = read_return(path, self.settings, shown, partner, self.inputs.period)
         if read is None:
             return issues
         checked, found = validate_return(read, self.register, self.settings)
+        found = withdrawn_since(found, self.register, *self.previous)
         return [*issues, *found, *wrong_partner_returns(self.register, [checked]),
                 *untouched_returns([checked], self.prefill)]
 
