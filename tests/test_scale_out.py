@@ -314,11 +314,17 @@ def state_message(printed: str, api_url: str) -> str:
     return state.message or ""
 
 
+def watched(printed: str) -> str:
+    """What `--watch` printed, its lines as the terminal wrapped them joined again."""
+    return " ".join(printed.split())
+
+
 def test_a_deployment_run_given_no_workspace_or_a_relative_path_is_refused_saying_to_give_the_full_path(
         server, tmp_path: Path) -> None:
     """A deployment's run starts in the worker's own temporary folder: the workspace parameter left at its
     default ('.', as the UI's Run button leaves it) or a path relative to where the person typed was read
-    there, and the run failed with "no register in /tmp/tmp…prefect/inputs", which says nothing of what to do."""
+    there, and the run failed with "no register in /tmp/tmp…prefect/inputs", which says nothing of what to do.
+    The reason is printed by `--watch`, which shows of the final state only its name ("Refused")."""
     api_url, home = server
     env = prefect_env(home, api_url)
     workspace = copy_example(tmp_path / "ws")
@@ -334,6 +340,8 @@ def test_a_deployment_run_given_no_workspace_or_a_relative_path_is_refused_sayin
                                   "worker's own ("), message
         assert message.endswith("), so give the full path: prefect deployment run 'panel-paper/elsewhere' --param"
                                 " workspace=/full/path …"), message
+        assert "reportgen: error: workspace '.' is not a full path: a deployment's run starts in a folder of the " \
+               "worker's own (" in watched(done), done
 
         done = run_deployment("compare-drafts/elsewhere", env, "old=outputs/2026-10/draft-01",
                               "new=outputs/2026-10/draft-02", expect=1)
@@ -344,6 +352,7 @@ def test_a_deployment_run_given_no_workspace_or_a_relative_path_is_refused_sayin
                               "from_folder=inputs/mail/2026-10", expect=1)
         assert final_state(done) == "Refused", done
         assert state_message(done, api_url).startswith("from_folder 'inputs/mail/2026-10' is not a full path: ")
+        assert "reportgen: error: from_folder 'inputs/mail/2026-10' is not a full path: " in watched(done), done
     assert not (workspace / "outputs").exists()  # nothing written anywhere
     assert list((tmp_path / "worker-folder").iterdir()) == []
 

@@ -47,15 +47,22 @@ IO_STAGES = {"prepare", "render-docx", "render-pdf", "render-html", "write-recor
 BLOCKED = "Blocked"  # the name of a Completed state whose draft has issues that block publication
 
 
+TOLD: set[str] = set()  # the reasons a deployment's run has logged (as the library words them)
+
+
 class OneLineForReportgenErrors(logging.Filter):
     """A run refused with a ReportgenError ends Failed with the reason as its message; Prefect's engine
     then logs "exited with unexpected exception" (the flow run) and "Task run failed with exception"
     (the stage's task run), each with a traceback, in the worker's (or serve's) log. The reason is not
-    unexpected: log it as the one line it is."""
+    unexpected: log it as the one line it is, once in a deployment's run (see `refused`)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
         if isinstance(error, ReportgenError):
+            if str(error) in TOLD:  # on the run's log already
+                return False
+            if in_deployment_run():  # said once
+                TOLD.add(str(error))
             record.msg, record.args = f"reportgen: error: {error}", ()
             record.exc_info, record.exc_text = None, None
         return True
@@ -147,8 +154,28 @@ def finished(blocking: int, message: str, outcome: T) -> State[T]:
 
 
 def refused(exc: ReportgenError) -> State[Any]:
-    """A run that cannot be made: Failed at once, its one-line reason as the message, no traceback."""
-    return Failed(name="Refused" if isinstance(exc, UsageError) else "Failed", message=str(exc), data=exc)
+    """A run that cannot be made: Failed at once, its one-line reason as the message, no traceback.
+
+    In a deployment's run the reason is logged, and sent to the server, before the run ends: `prefect
+    deployment run … --watch` prints a run's log lines but of its final state only the name ("Refused"),
+    and a line still on its way when the run ends can arrive after the watch has stopped."""
+    name = "Refused" if isinstance(exc, UsageError) else "Failed"
+    if not in_deployment_run():
+        return Failed(name=name, message=str(exc), data=exc)
+    from prefect.logging import get_run_logger
+    from prefect.logging.handlers import APILogHandler
+
+    if str(exc) not in TOLD:  # (a stage's task logs the reason it failed for as it fails)
+        TOLD.add(str(exc))  # Prefect's own line for it, as the run ends, is then left out
+        get_run_logger().error("reportgen: error: %s", exc)
+    APILogHandler().flush()  # sent now, before the final state
+    return Failed(name=name, message=str(exc), data=exc)
+
+
+def in_deployment_run() -> bool:
+    """Whether this is a deployment's flow run (a worker's, or serve's), not a flow script's own."""
+    context = FlowRunContext.get()
+    return context is not None and context.flow_run is not None and context.flow_run.deployment_id is not None
 
 
 def given_path(value: str, parameter: str) -> Path:
@@ -156,12 +183,11 @@ def given_path(value: str, parameter: str) -> Path:
     worker's is temporary), not where the person who ran it was: a relative path there names nothing they
     meant ("no register in /tmp/tmp…prefect/inputs"), so it is refused, saying to give the full path."""
     path = Path(value)
-    context = FlowRunContext.get()
-    run = context.flow_run if context is not None else None
-    if path.is_absolute() or run is None or run.deployment_id is None:
+    if path.is_absolute() or not in_deployment_run():
         return path
     from prefect.runtime import deployment
 
+    context = FlowRunContext.get()
     flow_name = context.flow.name if context is not None and context.flow is not None else "FLOW"
     raise UsageError(f"{parameter} {value!r} is not a full path: a deployment's run starts in a folder of the "
                      f"worker's own ({Path.cwd()}), so give the full path: prefect deployment run "

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 DEPLOYMENT = "monthly"
 FLOW = "monthly-update"
+# a server streams a run's log lines to `prefect deployment run … --watch` only with these (both off by
+# default): without them the watch shows a run's state names ("Refused"), never the reason
+LOG_STREAM = {"PREFECT_SERVER_LOGS_STREAM_OUT_ENABLED": "true", "PREFECT_SERVER_LOGS_STREAM_PUBLISHING_ENABLED": "true"}
 
 
 def free_port() -> int:
@@ -63,6 +66,7 @@ def local_server(startup_timeout: float = 90, ui: bool = True,
                "--port", str(port), *([] if ui else ["--no-ui"])]
     # the UI asks /ui-settings where its API is: Prefect answers port 4200 whatever --port says, so say it
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_UI_API_URL": api_url}
+    env |= LOG_STREAM
     with (home / "server.log").open("ab") as log:
         server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
                                   preexec_fn=_stop_with_parent)
