@@ -353,6 +353,28 @@ def test_a_deployment_run_given_no_workspace_or_a_relative_path_is_refused_sayin
         assert final_state(done) == "Refused", done
         assert state_message(done, api_url).startswith("from_folder 'inputs/mail/2026-10' is not a full path: ")
         assert "reportgen: error: from_folder 'inputs/mail/2026-10' is not a full path: " in watched(done), done
+
+        # a refusal names the parameter as the person running the deployment sets it, not reportgen's option
+        full = tmp_path / "full"
+        full.mkdir()
+        (full / "notes.txt").write_text("kept")
+        done = run_deployment("panel-paper/elsewhere", env, f"workspace={workspace}", f"out={full}", expect=1)
+        assert final_state(done) == "Refused", done
+        reason = f"out={full} already exists and is not empty: never overwriting a draft"
+        assert state_message(done, api_url) == reason
+        assert f"reportgen: error: {reason}" in watched(done) and "--out" not in done, done
+        no_smtp = copy_example(tmp_path / "no-smtp")
+        settings = no_smtp / "reportgen.toml"
+        settings.write_text("".join(line for line in settings.read_text().splitlines(keepends=True)
+                                    if not line.startswith("smtp =")))
+        done = run_deployment("send-returns/elsewhere", env, f"workspace={no_smtp}", "period=2026-10", expect=1)
+        assert final_state(done) == "Failed", done
+        reason = "[mail] needs smtp.host and from_address to send; or use dry_run=true"
+        assert state_message(done, api_url) == reason
+        # (--watch prints a log line as Rich markup: "[mail]" vanishes from it; the task's own state still
+        # quotes the library's words)
+        assert "reportgen: error: needs smtp.host and from_address to send; or use dry_run=true" in watched(done), done
+        assert [p.name for p in full.iterdir()] == ["notes.txt"]
     assert not (workspace / "outputs").exists()  # nothing written anywhere
     assert list((tmp_path / "worker-folder").iterdir()) == []
 

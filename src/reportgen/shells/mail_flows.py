@@ -17,7 +17,7 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.states import State
 
-from reportgen.errors import UsageError
+from reportgen.errors import ReportgenError
 from reportgen.mail.credentials import Credentials, credentials_from_env
 from reportgen.mail.steps import (
     MailOutcome,
@@ -99,9 +99,9 @@ def send_returns_flow(workspace: str = ".", period: str = "", dry_run: bool = Fa
     """Mail each lead partner its pre-filled workbook; its result names the mail folder (or the dry run's outbox)."""
     try:
         where = given_path(workspace, "workspace")
-    except UsageError as exc:
+        run = send_task(where, period, dry_run)
+    except ReportgenError as exc:
         return refused(exc)
-    run = send_task(where, period, dry_run)
     publish_mail(run)
     return _finished(run, workspace)
 
@@ -111,9 +111,9 @@ def chase_flow(workspace: str = ".", period: str = "", dry_run: bool = False) ->
     """Remind each lead with no return (or an untouched one)."""
     try:
         where = given_path(workspace, "workspace")
-    except UsageError as exc:
+        run = chase_task(where, period, dry_run)
+    except ReportgenError as exc:
         return refused(exc)
-    run = chase_task(where, period, dry_run)
     publish_mail(run)
     return _finished(run, workspace)
 
@@ -125,9 +125,9 @@ def collect_flow(workspace: str = ".", period: str = "", dry_run: bool = False, 
     try:
         where = given_path(workspace, "workspace")
         folder = given_path(from_folder, "from_folder") if from_folder else None
-    except UsageError as exc:
+        run = collect_task(where, period, dry_run, folder)
+    except ReportgenError as exc:
         return refused(exc)
-    run = collect_task(where, period, dry_run, folder)
     publish_mail(run)
     return _finished(run, workspace)
 

@@ -17,6 +17,7 @@ there ("`Monthly_UpdateModel` is not fully defined").
 
 import functools
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,9 +62,11 @@ class OneLineForReportgenErrors(logging.Filter):
         if isinstance(error, ReportgenError):
             if str(error) in TOLD:  # on the run's log already
                 return False
-            if in_deployment_run():  # said once
-                TOLD.add(str(error))
-            record.msg, record.args = f"reportgen: error: {error}", ()
+            reason = str(error)
+            if in_deployment_run():  # worded for its parameters, and said once
+                TOLD.add(reason)
+                reason = as_parameters(reason)
+            record.msg, record.args = f"reportgen: error: {reason}", ()
             record.exc_info, record.exc_text = None, None
         return True
 
@@ -156,20 +159,44 @@ def finished(blocking: int, message: str, outcome: T) -> State[T]:
 def refused(exc: ReportgenError) -> State[Any]:
     """A run that cannot be made: Failed at once, its one-line reason as the message, no traceback.
 
-    In a deployment's run the reason is logged, and sent to the server, before the run ends: `prefect
-    deployment run … --watch` prints a run's log lines but of its final state only the name ("Refused"),
-    and a line still on its way when the run ends can arrive after the watch has stopped."""
+    In a deployment's run the reason names the flow's parameters (`out=…`), not the command line's options
+    (`--out`), and is logged, and sent to the server, before the run ends: `prefect deployment run …
+    --watch` prints a run's log lines but of its final state only the name ("Refused"), and a line still
+    on its way when the run ends can arrive after the watch has stopped."""
     name = "Refused" if isinstance(exc, UsageError) else "Failed"
     if not in_deployment_run():
         return Failed(name=name, message=str(exc), data=exc)
     from prefect.logging import get_run_logger
     from prefect.logging.handlers import APILogHandler
 
+    reason = as_parameters(str(exc))
     if str(exc) not in TOLD:  # (a stage's task logs the reason it failed for as it fails)
         TOLD.add(str(exc))  # Prefect's own line for it, as the run ends, is then left out
-        get_run_logger().error("reportgen: error: %s", exc)
+        get_run_logger().error("reportgen: error: %s", reason)
     APILogHandler().flush()  # sent now, before the final state
-    return Failed(name=name, message=str(exc), data=exc)
+    return Failed(name=name, message=reason, data=exc)
+
+
+# the command line's options as the flows' parameters: a value's option (`--out DIR`), and a flag (`--dry-run`)
+VALUE_OPTIONS = {"--out": "out", "--period": "period", "--workspace": "workspace", "--edition": "edition",
+                 "--from-folder": "from_folder"}
+FLAG_OPTIONS = {"--allow-restricted": "allow_restricted", "--dry-run": "dry_run"}
+OPTION = re.compile(r"(?<![\w-])(--[a-z]+(?:-[a-z]+)*)\b( (?=[^\s)]))?")
+
+
+def as_parameters(reason: str) -> str:
+    """`reason`, worded for the command line, as the person running a deployment sets its parameters:
+    "--out /x already exists" is "out=/x already exists", "give --period" "give period=…", "use --dry-run"
+    "use dry_run=true"."""
+    def parameter(found: re.Match[str]) -> str:
+        option, value_follows = found.group(1), found.group(2)
+        if option in FLAG_OPTIONS:
+            return f"{FLAG_OPTIONS[option]}=true" + (value_follows or "")
+        if option in VALUE_OPTIONS:
+            return f"{VALUE_OPTIONS[option]}=" + ("" if value_follows else "…")
+        return found.group(0)
+
+    return OPTION.sub(parameter, reason)
 
 
 def in_deployment_run() -> bool:
