@@ -442,6 +442,14 @@ def test_deploy_with_a_workspace_schedules_its_monthly_run_on_the_pools_workers(
     # the scheduled name may not be the on-demand one
     same = run_cli([*deploy[:-1], "sched-demand"], env, expect=2)
     assert "--monthly-name sched-demand is the name of the on-demand deployments" in same
+    # a second workspace deployed under the first one's monthly name is refused, naming deploy's option
+    second = copy_example(tmp_path / "second")
+    printed = run_cli([*deploy[:6], "--workspace", str(second), "--monthly-name", "sched"], env, expect=1)
+    assert printed.strip().splitlines() == [
+        f"reportgen: error: monthly-update/sched on this Prefect server already builds {workspace}; deploying "
+        f"{second} under that name would stop it. Deploy this one under another name (--monthly-name), or, to "
+        "move the schedule here, delete it first: prefect deployment delete monthly-update/sched"], printed
+    assert deployed()[1] == {"workspace": str(workspace)}
 
 
 def test_a_run_whose_worker_stops_mid_run_ends_crashed_and_publishes_nothing(tmp_path: Path) -> None:

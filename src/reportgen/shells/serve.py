@@ -290,7 +290,7 @@ def deploy(pool: str, name: str, crash_after_minutes: int, notify: Callable[[str
         raise UsageError(f"--monthly-name {monthly_name} is the name of the on-demand deployments (--name): give "
                          "the scheduled one another")
     if workspace is not None:
-        check_not_taken(monthly_name, workspace)
+        check_not_taken(monthly_name, workspace, deploying=True)
         check_monthly_deployable(monthly_name)
     for deployment in deploy_flows(pool, name):
         notify(f"Deployed {deployment} to work pool {pool}")
@@ -335,9 +335,10 @@ def check_server(api_url: str, remedy: str = "start it (prefect server start) or
     raise ReportgenError(f"no Prefect server answers at {api_url} (PREFECT_API_URL): {remedy}")
 
 
-def check_not_taken(name: str, workspace: Path) -> None:
-    """Refuse to take over a deployment of this name that builds another workspace: serving replaces its
-    parameters, so the other workspace would silently stop being built on schedule."""
+def check_not_taken(name: str, workspace: Path, deploying: bool = False) -> None:
+    """Refuse to take over a deployment of this name that builds another workspace: serving (or deploying,
+    `deploying`, whose option for the name is --monthly-name) replaces its parameters, so the other
+    workspace would silently stop being built on schedule."""
     from prefect.client.orchestration import get_client
     from prefect.exceptions import ObjectNotFound
 
@@ -348,9 +349,10 @@ def check_not_taken(name: str, workspace: Path) -> None:
             return
     other = (deployment.parameters or {}).get("workspace")
     if other and Path(other) != workspace:
+        doing, do, option = ("deploying", "Deploy", "--monthly-name") if deploying else ("serving", "Serve", "--name")
         raise ReportgenError(
-            f"{FLOW}/{name} on this Prefect server already builds {other}; serving {workspace} under that name "
-            f"would stop it. Serve this one under another name (--name), or, to move the schedule here, delete "
+            f"{FLOW}/{name} on this Prefect server already builds {other}; {doing} {workspace} under that name "
+            f"would stop it. {do} this one under another name ({option}), or, to move the schedule here, delete "
             f"it first: prefect deployment delete {FLOW}/{name}")
 
 
