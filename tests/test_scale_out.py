@@ -450,6 +450,14 @@ def test_deploy_with_a_workspace_schedules_its_monthly_run_on_the_pools_workers(
         f"{second} under that name would stop it. Deploy this one under another name (--monthly-name), or, to "
         "move the schedule here, delete it first: prefect deployment delete monthly-update/sched"], printed
     assert deployed()[1] == {"workspace": str(workspace)}
+    # serving it too took it off the pool: once serve stopped, its schedule had nothing to run it
+    printed = run_cli([str(BIN / "reportgen"), "serve", "--workspace", str(workspace), "--name", "sched"], env,
+                      expect=1)
+    assert printed.strip().splitlines() == [
+        "reportgen: error: monthly-update/sched on this Prefect server is deployed to work pool scheduled, whose "
+        "workers run it on schedule; serving it too would take it off the pool: serve under another name (--name), "
+        "or delete it first: prefect deployment delete monthly-update/sched"], printed
+    assert deployed() == ("scheduled", {"workspace": str(workspace)}, [("30 6 2 * *", "Europe/London", True)])
 
 
 def test_a_run_whose_worker_stops_mid_run_ends_crashed_and_publishes_nothing(tmp_path: Path) -> None:

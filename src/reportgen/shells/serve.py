@@ -178,6 +178,7 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
             api_url = os.environ["PREFECT_API_URL"]
             check_server(api_url, SERVE_REMEDY)
             check_not_taken(name, workspace)
+            check_not_on_a_pool(name)
             from reportgen.shells.prefect_deploy import crash_silent_runs
 
             crash_silent_runs()  # a run whose serve is killed outright is shown Crashed, not Running for ever
@@ -354,6 +355,24 @@ def check_not_taken(name: str, workspace: Path, deploying: bool = False) -> None
             f"{FLOW}/{name} on this Prefect server already builds {other}; {doing} {workspace} under that name "
             f"would stop it. {do} this one under another name ({option}), or, to move the schedule here, delete "
             f"it first: prefect deployment delete {FLOW}/{name}")
+
+
+def check_not_on_a_pool(name: str) -> None:
+    """Refuse to serve a `monthly-update/<name>` that `reportgen deploy --workspace` put on a work pool:
+    serving takes it off the pool, and once serving stops its schedule is left with nothing to run it."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            deployment = client.read_deployment_by_name(f"{FLOW}/{name}")
+        except ObjectNotFound:
+            return
+    if deployment.work_pool_name:
+        raise ReportgenError(
+            f"{FLOW}/{name} on this Prefect server is deployed to work pool {deployment.work_pool_name}, whose "
+            f"workers run it on schedule; serving it too would take it off the pool: serve under another name "
+            f"(--name), or delete it first: prefect deployment delete {FLOW}/{name}")
 
 
 @contextlib.contextmanager
