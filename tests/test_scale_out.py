@@ -463,8 +463,9 @@ def test_deploy_with_a_workspace_schedules_its_monthly_run_on_the_pools_workers(
 def test_a_run_whose_worker_stops_mid_run_ends_crashed_and_publishes_nothing(tmp_path: Path) -> None:
     """Prefect leaves a run Running for ever when the worker running it stops in the middle of it
     (PrefectHQ/prefect#16746). `reportgen deploy` sets the automation that marks it Crashed once its
-    heartbeats stop; a run that ended (here Blocked, a state of our own) is left as it ended. On its
-    own server: the automation's short window here must not touch the other tests' runs."""
+    heartbeats stop, deployed again since or not; a run that ended (here Blocked, a state of our own) is
+    left as it ended. On its own server: the automation's short window here must not touch the other
+    tests' runs."""
     from prefect.client.orchestration import SyncPrefectClient
 
     from reportgen.shells.prefect_deploy import CRASHED_MESSAGE
@@ -487,6 +488,9 @@ def test_a_run_whose_worker_stops_mid_run_ends_crashed_and_publishes_nothing(tmp
                 run_id = started_run("panel-paper/on-demand", env, f"workspace={long}")
                 wait_past_check(api_url, run_id, "the long build to start")
             stopped = time.monotonic()  # the worker stopped (SIGINT, as Ctrl-C or systemd stops it)
+            # as for an upgrade: the worker stopped, reportgen installed again, the flows deployed again;
+            # the automation made anew forgot the run that fell silent, which stayed Running for ever
+            run_cli([str(BIN / "reportgen"), "deploy", "--pool", "stops", "--crash-after", "1"], env)
             with SyncPrefectClient(api_url) as client:
                 def state() -> tuple[str, str]:
                     run = client.read_flow_run(run_id)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from reportgen.errors import ReportgenError
 
@@ -89,7 +90,11 @@ def deploy_flows(pool: str, name: str = "on-demand") -> list[str]:
 def crash_silent_runs(within: timedelta = DEFAULT_WITHIN) -> None:
     """Create, or set again, the automation `SILENT_RUNS` on the Prefect server (PREFECT_API_URL):
     a flow run heard of no more within `within` of a heartbeat is set Crashed. `within` must be longer
-    than the heartbeat interval of the processes that run flows, with room for a busy machine."""
+    than the heartbeat interval of the processes that run flows, with room for a busy machine.
+
+    One already set the same is left as it is: the server keeps each run's wait for its next heartbeat
+    with the automation, so one made anew forgets the runs that fell silent before (a worker stopped
+    for an upgrade, then `reportgen deploy` again: those runs would stay Running for ever)."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.objects import StateType
     from prefect.events.actions import ChangeFlowRunState
@@ -108,8 +113,14 @@ def crash_silent_runs(within: timedelta = DEFAULT_WITHIN) -> None:
     automation = AutomationCore(name=SILENT_RUNS, description=DESCRIPTION, trigger=trigger,
                                 actions=[ChangeFlowRunState(name="Crashed", state=StateType.CRASHED,
                                                             message=CRASHED_MESSAGE, force=False)])
+    def setting(made: AutomationCore) -> dict[str, Any]:  # what it says, without the ids the server gave it
+        return made.model_dump(include=set(AutomationCore.model_fields), exclude={"trigger": {"id"}})
+
     with get_client(sync_client=True) as client:
-        for existing in client.read_automations_by_name(SILENT_RUNS):
+        found = client.read_automations_by_name(SILENT_RUNS)
+        if len(found) == 1 and setting(found[0]) == setting(automation):
+            return
+        for existing in found:
             client.delete_automation(existing.id)
         client.create_automation(automation)
 
