@@ -279,3 +279,37 @@ def test_only_notes_say_so_and_are_counted() -> None:
     assert " ".join(console.export_text().split()) == expected
     print_issues(console, [])
     assert console.export_text().strip() == "No issues found."
+
+
+def test_a_paper_with_not_one_return_read_blocks_publication_and_says_where_the_returns_are(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Returns put in the wrong month's folder (or none yet): the paper of "No update" throughout, or of
+    last month's statuses carried forward, is marked DRAFT and the exit code says so; the issue names the
+    folder looked in, the folders that hold returns, and what to do. The earlier draft is left as it was."""
+    root = make_workspace(tmp_path / "ws", period="2026-09")
+    assert main(["build", "--workspace", str(root)]) == 0
+    [september] = (root / "outputs" / "2026-09").glob("draft-*")
+    kept = {path.name: path.read_bytes() for path in september.iterdir()}
+    (root / "inputs" / "returns" / "2026-10").mkdir()  # October's returns not there: its folder empty
+    capsys.readouterr()
+    assert main(["validate", "--workspace", str(root)]) == 1
+    assert main(["build", "--workspace", str(root)]) == 1
+    printed = " ".join(capsys.readouterr().out.split())
+    message = ("No return was read for 2026-10: the folder inputs/returns/2026-10 holds no return files, but "
+               "inputs/returns/2026-09 (3 files) do. Every action is shown with no update this period (its last "
+               "reported status carried forward, where there is one).")
+    assert message in printed and "reportgen build --period 2026-09" in printed
+    [october] = (root / "outputs" / "2026-10").glob("draft-*")
+    with (october / "issues.csv").open(encoding="utf-8", newline="") as stream:
+        [row] = [row for row in csv.DictReader(stream) if row["code"] == "no-returns"]
+    assert (row["severity"], row["file"], row["message"]) == ("error", "inputs/returns/2026-10", message)
+    first = " ".join(pdf_pages(october / "paper.pdf")[0].split())
+    assert "DRAFT – not for publication: 1 issue to resolve" in first and message in first
+    assert {path.name: path.read_bytes() for path in september.iterdir()} == kept
+
+    # the folder holds a file, but none could be read as October's return
+    (root / "inputs" / "returns" / "2026-10" / "opcc.xls").write_bytes(b"old")
+    assert main(["build", "--workspace", str(root)]) == 1
+    printed = " ".join(capsys.readouterr().out.split())
+    assert ("No return was read for 2026-10: none of the files in inputs/returns/2026-10 (1 file) could be used "
+            "(see each file's issues), and inputs/returns/2026-09 (3 files) hold returns.") in printed

@@ -414,6 +414,9 @@ def test_merged_cells_are_said_to_hide_rows_or_headings_as_they_do(tmp_path: Pat
 # ---------------------------------------------------------------- a register with its own headings
 
 
+OPCC_RETURN = {"opcc.xlsx": [RETURN_HEADINGS, (2, "", "In progress", "Under way.", "2027")]}  # a return is read
+
+
 def test_a_register_with_its_own_headings_says_how_to_name_them(tmp_path: Path,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     """An OPCC adopting reportgen heads its register "Action No." and "Deliverable": the command said only
@@ -423,7 +426,7 @@ def test_a_register_with_its_own_headings_says_how_to_name_them(tmp_path: Path,
                 *((ref, section, lead, action, page) for ref, section, lead, action, page in
                   ((1, "Safer Streets", "Wessex Police", "Develop a prevention strategy.", "9"),
                    (2, "Victims", "OPCC", "Publish the commissioning plan.", "11")))]
-    root = make_workspace(tmp_path / "ws", register=register, returns={})
+    root = make_workspace(tmp_path / "ws", register=register, returns=OPCC_RETURN)
     assert main(["validate", "--workspace", str(root)]) == 1
     error = capsys.readouterr().err.strip()
     assert error.startswith("reportgen: error: cannot read the register inputs/register.xlsx: "
@@ -446,7 +449,7 @@ def test_a_register_headed_priority_area_is_told_to_name_its_numbered_column(
     register = [("Action No.", "Priority Area", "Responsible Organisation", "Commitment"),
                 (1, "Safer Streets", "Northshire Constabulary", "Increase patrols."),
                 (2, "Supporting Victims", "OPCC", "Fund advocacy.")]
-    root = make_workspace(tmp_path / "ws", register=register, returns={})
+    root = make_workspace(tmp_path / "ws", register=register, returns=OPCC_RETURN)
     assert main(["validate", "--workspace", str(root)]) == 1
     error = capsys.readouterr().err
     assert 'ref = { aliases = ["Action No."] }' in error, error
@@ -486,7 +489,7 @@ def test_a_register_numbered_1_1_1_2_is_told_in_a_few_lines_how_to_keep_its_numb
     assert "Ask the partner" not in error
     numbered = [("Plan priority", "Our ref", *REGISTER_HEADINGS[1:]),
                 *((n, ref, *row[1:]) for n, (ref, *row) in enumerate(register[1:], start=1))]
-    root = make_workspace(tmp_path / "ws2", register=numbered, returns={})
+    root = make_workspace(tmp_path / "ws2", register=numbered, returns=OPCC_RETURN)
     with (root / "reportgen.toml").open("a", encoding="utf-8") as settings:
         settings.write('\n[[register.extra]]\nkey = "number"\nheading = "Our ref"\n')
     text = (root / "reportgen.toml").read_text(encoding="utf-8")

@@ -420,13 +420,17 @@ def test_last_months_workbook_filed_again_is_not_read_as_this_months(tmp_path: P
     november.mkdir()
     shutil.copy(october / "wessex-police.xlsx", november)
     capsys.readouterr()
-    assert main(["build", "--workspace", str(root), "--period", B]) == 0  # a warning: the paper is right
+    # a warning; but it is November's only file, so not one return was read for November: that blocks
+    assert main(["build", "--workspace", str(root), "--period", B]) == 1
     printed = capsys.readouterr().out
     folder = Path(printed.strip().splitlines()[-1])
     filed = f"inputs/returns/{B}/wessex-police.xlsx"
     with (folder / "issues.csv").open(encoding="utf-8", newline="") as stream:
-        wrong = [row for row in csv.DictReader(stream) if row["code"] == "return-wrong-period"]
+        listed = list(csv.DictReader(stream))
+    wrong = [row for row in listed if row["code"] == "return-wrong-period"]
     assert [(row["severity"], row["file"], row["value"]) for row in wrong] == [("warning", filed, A)]
+    assert [(row["code"], row["file"]) for row in listed if row["severity"] == "error"] == [
+        ("no-returns", f"inputs/returns/{B}")]
     assert wrong[0]["message"] == (f"{filed} is the return workbook made for October 2026, not the one for "
                                    "November 2026: none of its rows were used as November 2026's updates.")
     assert "reportgen returns --period" in wrong[0]["advice"]

@@ -527,10 +527,30 @@ CODES: dict[str, Code] = {
         "Row {row}: exemption flag {flag!r} is not Yes or No; the action is treated as exempt.",
         "Write Yes or No (or a value listed in reportgen.toml)."),
     "no-returns": Code(
-        W, "No return files were found for the period.",
-        "The folder {file} holds no returns.",
-        "Put the partner returns in inputs/returns/<period>/.",
-        {"no-folder": "No returns folder {folder} under inputs/returns."}),
+        E, "Not one return was read for the period: the paper would show no partner's update (a wrong folder "
+        "or --period, most likely).",
+        "No return was read for {period}: the folder {file} holds no return files. Every action is shown with "
+        "no update this period (its last reported status carried forward, where there is one).",
+        "Put the partners' returns for {period} in {file} and build again. If none has come in yet, this paper "
+        "is not ready: chase the partners (see the chase list).",
+        {"elsewhere": (
+            "No return was read for {period}: the folder {file} holds no return files, but {others} do. Every "
+            "action is shown with no update this period (its last reported status carried forward, where there "
+            "is one).",
+            "If those are the returns for {period}, move them into {file} and build again; if the paper is for "
+            "another period, build that one (reportgen build --period {other})."),
+         "none-read": (
+            "No return was read for {period}: none of the files in {file} ({count}) could be used (see each file's "
+            "issues). Every action is shown with no update this period (its last reported status carried "
+            "forward, where there is one).",
+            "Resolve each file's issues (a workbook made for another period, a file that cannot be read) and "
+            "build again."),
+         "none-read-elsewhere": (
+            "No return was read for {period}: none of the files in {file} ({count}) could be used (see each file's "
+            "issues), and {others} hold returns. Every action is shown with no update this period (its last "
+            "reported status carried forward, where there is one).",
+            "Resolve each file's issues and build again; if the paper is for another period, build that one "
+            "(reportgen build --period {other}).")}),
     "blank-workbooks": Code(
         W, "No earlier period was reported: the return workbooks are not pre-filled.",
         "No kept draft or returns of a period before {period}: the return workbooks are blank, not pre-filled.",

@@ -22,8 +22,9 @@ from reportgen.model import MergedRegister, Paper, PaperRow, PartnerReturn, Regi
 from reportgen.read.partners import Assignment, assign_returns, name_words
 from reportgen.read.register import check_partners, read_register
 from reportgen.read.returns import file_name_for, made_for, read_return, validate_return
-from reportgen.read.workspace import Inputs, earlier_periods, list_returns
+from reportgen.read.workspace import Inputs, earlier_periods, list_returns, returns_elsewhere
 from reportgen.terms import STATUS_NOT_RECOGNISED
+from reportgen.wording import counted
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,30 @@ def missing_returns(register: Register, inputs: Inputs, assignment: Assignment, 
     return [issue("missing-return", period=inputs.period, value=lead) for lead in register.leads if not files[lead]]
 
 
+SHOWN_ELSEWHERE = 3  # other period folders named when a period has no return: the newest few
+
+
+def no_returns_read(inputs: Inputs, returns: Sequence[PartnerReturn]) -> list[Issue]:
+    """Not one return read for the period blocks publication: a paper of nothing but "No update" (or of last
+    month's statuses carried forward) is almost always the wrong folder or --period, never the month's paper.
+    Names the other period folders that hold returns."""
+    if returns:
+        return []
+    elsewhere = returns_elsewhere(inputs.workspace, inputs.period)
+    named = [f"inputs/returns/{period} ({counted(count, 'file')})" for period, count in elsewhere[:SHOWN_ELSEWHERE]]
+    if len(elsewhere) > SHOWN_ELSEWHERE:
+        named.append(counted(len(elsewhere) - SHOWN_ELSEWHERE, "other period folder"))
+    others = ", ".join(named[:-1]) + f" and {named[-1]}" if len(named) > 1 else "".join(named)
+    where = {"period": inputs.period, "file": inputs.display(inputs.returns_dir)}
+    count = counted(len(inputs.returns), "file")
+    if not elsewhere:
+        return [issue("no-returns", "none-read", count=count, **where) if inputs.returns
+                else issue("no-returns", **where)]
+    other = elsewhere[0][0]
+    return [issue("no-returns", "none-read-elsewhere", count=count, others=others, other=other, **where)
+            if inputs.returns else issue("no-returns", "elsewhere", others=others, other=other, **where)]
+
+
 def last_reported_in_returns(inputs: Inputs, register: Register, period: str
                              ) -> tuple[Mapping[int, LastReported], str, list[Issue]]:
     """What a period's returns said, and "the YYYY-MM returns" ("" and nothing when it has none).
@@ -201,6 +226,7 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     carried = {ref: last for ref, last in carried.items() if ref not in withheld}
     merged, merge_issues = merge_returns(register, returns, inputs.period, carried, previous_name)
     issues += withheld_issues(register, merged, withheld, previous, previous_name)
+    issues += no_returns_read(inputs, returns)
     issues += missing_returns(register, inputs, assignment, merged)
     issues += earlier_issues
     issues += merge_issues

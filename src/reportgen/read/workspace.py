@@ -154,7 +154,7 @@ def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]
     if folder.is_dir() and not inside(folder, workspace):
         return [], [issue("unsafe-path", "folder-outside", file=_rel(folder, workspace))]
     if not folder.is_dir():
-        return [], [issue("no-returns", "no-folder", folder=folder.name, file=_rel(folder, workspace))]
+        return [], []  # a build needs its folder (find_inputs); the workbooks of a period go out before it
     files: list[Path] = []
     issues: list[Issue] = []
     entries = sorted(folder.iterdir())
@@ -174,9 +174,19 @@ def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]
             files.append(path)  # a spreadsheet not read is still its partner's return: its error is theirs
         else:
             issues.append(issue("unknown-file-type", file=shown))
-    if not files and all(item.code == "workbook-open" for item in issues):
-        issues.append(issue("no-returns", file=_rel(folder, workspace)))
-    return files, issues
+    return files, issues  # none: the build says so once it knows no return was read (`no-returns`)
+
+
+def returns_elsewhere(workspace: Path, period: str) -> list[tuple[str, int]]:
+    """The other period folders that hold return files, newest first, each with how many (a period's
+    returns put in another month's folder, or a build of the wrong --period)."""
+    found = []
+    for other in reversed(periods(workspace)):
+        if other != period:
+            files, _issues = list_returns(workspace / "inputs" / "returns" / other, workspace)
+            if files:
+                found.append((other, len(files)))
+    return found
 
 
 _LIBREOFFICE_LOCK = re.compile(r"\.~lock\.(?P<name>.+)#")
