@@ -20,7 +20,7 @@
 
   function plural(n) { return n === 1 ? "action" : "actions"; }
 
-  // "No section": the actions listed before any section heading
+  // "No section": the actions with no section (before any section heading, or under "No section")
   function unsectioned() {
     var chosen = section.options[section.selectedIndex];
     return Boolean(chosen && chosen.hasAttribute("data-no-section"));

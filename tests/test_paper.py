@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from conftest import REFERENCE, REGISTER_HEADINGS, SAMPLE, make_workspace, needs_sample
+import docx
+import openpyxl
+import pypdf
+
+from conftest import ACTIONS, REFERENCE, REGISTER_HEADINGS, SAMPLE, make_workspace, needs_sample
 from reference import reference_rows, words
 from reportgen.check.checked import check_inputs
 from reportgen.check.narrative import fill_narrative
 from reportgen.paper.build_paper import build_paper, render_narrative
 from reportgen.read.workspace import find_inputs
+from reportgen.run.build import build_draft
 
 
 def _paper(root: Path, edition: str = "public"):
@@ -27,6 +33,40 @@ def test_sections_in_register_order_with_unsectioned_first(tmp_path: Path) -> No
         "Plan priority", "Action", "Status this reporting period", "Explanation / Link to meeting papers",
         "Timeframe for delivery / Completion", "CSCJ Plan page"]
     assert abs(sum(c.width for c in paper.columns) - 1) < 0.01
+
+
+def test_actions_with_no_section_keep_their_place_in_the_register_under_a_heading_of_their_own(
+        tmp_path: Path) -> None:
+    """The officer gives actions 1 and 2 a section; 3 and 4 have none: every output listed 3 and 4 first,
+    then 1 and 2 under the new heading. Now the plan follows the register, in the PDF, the Word paper, the
+    web edition and register.xlsx, and 3 and 4 are headed "No section" (else they would read as the
+    section before's); actions with no section that open the plan still have no heading."""
+    sections = {1: "Prevention", 2: "Prevention", 3: "", 4: "", 5: "Justice", 6: "Justice"}
+    register = [REGISTER_HEADINGS, *((ref, sections[ref], *rest) for ref, _section, *rest in ACTIONS)]
+    folder = build_draft(make_workspace(tmp_path / "ws", register=register)).folder
+    plan = [("Prevention", ["1", "2"]), ("No section", ["3", "4"]), ("Justice", ["5", "6"])]
+
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(folder / "paper.pdf").pages)
+    plan_text = text[text.rindex("Delivery plan"):]
+    found = [line if line in {"Prevention", "No section", "Justice"} else line.split()[0]
+             for line in map(str.strip, plan_text.splitlines())
+             if line in {"Prevention", "No section", "Justice"} or re.match(r"[1-6] ", line)]
+    assert found == [item for heading, refs in plan for item in (heading, *refs)], found
+
+    table = docx.Document(str(folder / "paper.docx")).tables[-1]
+    assert [row.cells[0].text for row in table.rows[1:]] == [item for heading, refs in plan
+                                                              for item in (heading, *refs)]
+    html = (folder / "paper.html").read_text(encoding="utf-8")
+    assert re.findall(r'scope="rowgroup">([^<]+)<|id="action-(\d)"', html) == [
+        pair for heading, refs in plan for pair in ((heading, ""), *(("", ref) for ref in refs))]
+    sheet = openpyxl.load_workbook(folder / "register.xlsx")["Register"]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [1, 2, 3, 4, 5, 6]
+
+    sections = {1: "", 2: "", 3: "Victims", 4: "Victims", 5: "Justice", 6: ""}  # the opening ones: no heading
+    register = [REGISTER_HEADINGS, *((ref, sections[ref], *rest) for ref, _section, *rest in ACTIONS)]
+    paper = build_draft(make_workspace(tmp_path / "ws2", register=register)).paper
+    assert [(s.heading, [r.ref for r in s.rows]) for s in paper.sections] == [
+        ("", [1, 2, 6]), ("Victims", [3, 4]), ("Justice", [5])]
 
 
 def test_cover_sheet_in_the_order_of_a_published_paper(tmp_path: Path) -> None:

@@ -229,7 +229,7 @@ class PaperRow:
 
 @dataclass(frozen=True)
 class PaperSection:
-    heading: str  # "" for actions with no section: no heading row
+    heading: str  # "" for actions with no section before any other: no heading row
     level: int  # 1, or 2 under a two-level grouping
     rows: tuple[PaperRow, ...]
 

@@ -143,8 +143,10 @@ def paper_columns(settings: Settings, absent: Collection[str] = ()) -> tuple[Pap
 
 def group_rows(actions: Sequence[MergedAction], settings: Settings, columns: Sequence[PaperColumn]
                ) -> tuple[PaperSection, ...]:
-    """Sections in register order (`in_register_order`); actions with no section first, without a heading.
-    Within a section, its actions in register order."""
+    """Sections in register order (`in_register_order`), actions with no section among them. Within a
+    section, its actions in register order. Actions with no section get no heading row when they come first
+    (the plan's opening actions, as published), else one of their own ("No section": `unnamed_heading`), or
+    their rows would read as the section before's."""
     keys = settings.paper.group_by
     if not keys:
         return (PaperSection("", 1, tuple(paper_row(a, columns) for a in actions)),)
@@ -157,25 +159,35 @@ def group_rows(actions: Sequence[MergedAction], settings: Settings, columns: Seq
     for first in in_register_order({name: [i for rows in inner.values() for i in rows]
                                     for name, inner in groups.items()}):
         inner = groups[first]
+        heading = first or (unnamed_heading(settings, keys[0]) if sections else "")
         if len(keys) == 1:
-            sections.append(PaperSection(first, 1, tuple(paper_row(actions[i], columns) for i in inner[""])))
+            sections.append(PaperSection(heading, 1, tuple(paper_row(actions[i], columns) for i in inner[""])))
             continue
-        sections.append(PaperSection(first, 1, ()))
-        for second in in_register_order(inner):
-            sections.append(PaperSection(second, 2, tuple(paper_row(actions[i], columns) for i in inner[second])))
+        sections.append(PaperSection(heading, 1, ()))
+        for number, second in enumerate(in_register_order(inner)):
+            heading = second or (unnamed_heading(settings, keys[1]) if number else "")
+            sections.append(PaperSection(heading, 2, tuple(paper_row(actions[i], columns) for i in inner[second])))
     return tuple(s for s in sections if s.rows or s.heading)
+
+
+def unnamed_heading(settings: Settings, key: str) -> str:
+    """The heading of the actions with no value for a grouping key, after other groups: "No section"
+    (as the web edition's filter and the progress chart name them); a heading with capitals after its
+    first letter (an acronym, a name) is kept as written."""
+    heading = settings.column_heading(key)
+    return f"No {heading[:1].lower() + heading[1:] if heading[1:].islower() else heading}"
 
 
 def in_register_order(groups: Mapping[str, Sequence[int]]) -> list[str]:
     """Group names ordered by where the middle of each group's rows is in the register (its median
-    position), the group with no name first. A register grouped by section gives its own order; an
+    position), the group with no name among them. A register grouped by section gives its own order; an
     action moved to another section, its row left where it was, does not move that whole section
     before the ones in between (ordered by first row, it did: the plan's sections changed places)."""
     def middle(positions: Sequence[int]) -> int:
         ordered = sorted(positions)
         return ordered[(len(ordered) - 1) // 2]
 
-    return sorted(groups, key=lambda name: (name != "", middle(groups[name]), min(groups[name])))
+    return sorted(groups, key=lambda name: (middle(groups[name]), min(groups[name])))
 
 
 def _group_value(item: MergedAction, key: str) -> str:

@@ -36,7 +36,7 @@ class FilterOptions:
     statuses: tuple[str, ...]
     sections: tuple[str, ...]
     leads: tuple[str, ...]
-    unsectioned: bool = False  # some rows, before any section heading, have no section: "No section"
+    unsectioned: bool = False  # some rows have no section, others have one: "No section"
 
 
 def filter_options(paper: Paper) -> FilterOptions:
