@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
 import pypdf
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -220,6 +221,38 @@ def test_printed_no_heading_ends_a_page(browser: Browser, tmp_path: Path) -> Non
         page.evaluate("document.getElementById('stalled-heading')"
                       ".insertAdjacentHTML('beforebegin', '<p>One more line.</p>')")
     assert ended == set()
+
+
+def test_printed_restricted_draft_is_marked_on_every_page(browser: Browser, tmp_path: Path) -> None:
+    """A restricted paper's web edition printed from the browser said RESTRICTED only at the top of the
+    first page, and the draft line too: every printed page now carries the marking at its top and foot,
+    and the draft line at its top, while anything blocks publication; a clean public paper neither. A
+    marking holding quotes and "</style>" is printed as written and ends nothing."""
+    marking = 'OFFICIAL-SENSITIVE "Part II" </style><b>'
+    toml = ('[paper]\nmeeting = "Police and Crime Panel"\ndate = 2026-11-05\ntitle = "Test Delivery Plan"\n'
+            f"restricted_marking = '{marking}'\n")
+    returns = {"opcc.xlsx": [RETURN_HEADINGS, (2, "", "Maybe", "Under way.", "2027")]}  # blocks: a draft
+    result = build_draft(make_workspace(tmp_path / "ws", toml=toml, returns=returns), edition="restricted")
+    assert result.paper.marking == marking and result.paper.draft_marking
+
+    def printed_pages(folder: Path) -> list[list[str]]:
+        page, messages = open_paper(browser, folder / "paper.html")
+        assert messages == []
+        page.emulate_media(media="print")
+        with pdfplumber.open(io.BytesIO(page.pdf(prefer_css_page_size=True))) as printed:  # lines top to foot
+            texts = [sheet.extract_text() or "" for sheet in printed.pages]
+        return [[line.strip() for line in text.splitlines() if line.strip()] for text in texts]
+
+    pages = printed_pages(result.folder)
+    assert len(pages) >= 2
+    for lines in pages:
+        assert lines[0] == f"{marking} · {result.paper.draft_marking}", lines[0]
+        assert lines[-1] == marking, lines[-1]
+
+    public = build_draft(make_workspace(tmp_path / "clean"))
+    assert not public.paper.draft_marking and not public.paper.marking
+    pages = printed_pages(public.folder)
+    assert not [lines for lines in pages if "DRAFT" in " ".join(lines) or marking in " ".join(lines)]
 
 
 def test_partner_text_is_inert(browser: Browser, tmp_path: Path) -> None:

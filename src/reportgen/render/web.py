@@ -80,7 +80,7 @@ def render_web(paper: Paper, templates: Path) -> str:
     status_rules = (f"table.plan td.status.status-{s.css} {{ border-left-color: #{s.fill}; "
                     f"background-color: #{s.tint}; }}\n" for s in paper.status_styles)
     width_rules = (f"table.plan col.col-{css_ident(c.key)} {{ width: {c.width * 100:.3f}%; }}\n" for c in paper.columns)
-    style = _source(env, STYLE_NAME) + "".join(status_rules) + "".join(width_rules)
+    style = _source(env, STYLE_NAME) + "".join(status_rules) + "".join(width_rules) + printed_markings(paper)
     script = _source(env, SCRIPT_NAME)
     policy = (f"default-src 'none'; style-src {csp_hash(style)}; script-src {csp_hash(script)}; "
               "img-src data:; base-uri 'none'; form-action 'none'")
@@ -90,6 +90,29 @@ def render_web(paper: Paper, templates: Path) -> str:
             style=Markup(style), script=Markup(script), policy=policy, search_text=search_text,
         )
     return with_marked_title(with_draft_marking(html, paper), paper.marking)
+
+
+MARGIN_BOX_STYLE = "font: bold 10pt \"Liberation Sans\", Arial, sans-serif; letter-spacing: 0.06em; color: #9b0000;"
+
+
+def printed_markings(paper: Paper) -> str:
+    """The marking (RESTRICTED) at the top and foot of every printed page, and the draft line at the top:
+    page margin boxes, which Chromium draws from version 131 (the title block says them on page 1 only).
+    The words are written into the rule: browsers do not copy an element's text into a margin box."""
+    top = " \u00b7 ".join(text for text in (paper.marking, paper.draft_marking) if text)
+    if not top:
+        return ""
+    boxes = [f"@top-center {{ content: {css_string(top)}; {MARGIN_BOX_STYLE} }}"]
+    if paper.marking:
+        boxes.append(f"@bottom-center {{ content: {css_string(paper.marking)}; {MARGIN_BOX_STYLE} }}")
+    return "@media print {\n  @page {\n    " + "\n    ".join(boxes) + "\n  }\n}\n"
+
+
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string: anything but letters, digits, spaces and plain punctuation escaped
+    (a quote, a backslash, a line break, "</style>" can neither end the string nor the style element)."""
+    return '"' + "".join(ch if ch.isascii() and (ch.isalnum() or ch in " .,:;!?()-_'") else f"\\{ord(ch):x} "
+                         for ch in text) + '"'
 
 
 def with_draft_marking(html: str, paper: Paper) -> str:
