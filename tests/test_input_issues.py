@@ -654,6 +654,42 @@ def test_a_register_without_a_page_column_prints_no_empty_page_column(
     assert "Timeframe for" in pdf and "Plan page" not in pdf and "Plan page" not in web
 
 
+def test_the_paper_heads_the_register_columns_as_the_register_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Northshire's register heads its columns "Action number", "Commitment" and "Plan page": the paper
+    printed "Plan priority", "Action" and "CSCJ Plan page" (another OPCC's plan) over them in the PDF, the
+    Word document and the web edition unless reportgen.toml named each heading. The paper now heads a
+    register column as the register does (spaces tidied, invisible characters removed and said, as in a
+    cell); a heading reportgen.toml names still wins."""
+    import re
+
+    import pypdf
+
+    register = [("Action number", "Section", "Lead", "Commitment\u200b", "Plan\n page"), *ACTIONS]
+    root = make_workspace(tmp_path / "ws", register=register)
+    _code, _printed, issues = _validate(root, capsys)
+    assert flatten(_of(issues, "invisible-characters"), ["file", "row", "column"]) == [
+        ["inputs/register.xlsx", 1, "Commitment\u200b"]]
+    assert main(["build", "--workspace", str(root)]) == 0, capsys.readouterr()
+    first = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    headings = ["Action number", "Commitment", "Status this reporting period", "Explanation / Link to meeting papers",
+                "Timeframe for delivery / Completion", "Plan page"]
+    table = docx.Document(str(first / "paper.docx")).tables[-1]
+    assert [cell.text for cell in table.rows[0].cells] == headings
+    web = (first / "paper.html").read_text(encoding="utf-8")
+    assert re.findall(r'<th scope="col" class="col-[a-z]+">([^<]*)</th>', web) == headings
+    pdf = " ".join(page.extract_text() for page in pypdf.PdfReader(first / "paper.pdf").pages)
+    assert "Commitment" in pdf and "Plan page" in pdf and "CSCJ" not in pdf and "Plan priority" not in pdf
+    _add_settings(root, '\n[register.columns]\npage = { heading = "Page in the plan" }\n')
+    assert main(["build", "--workspace", str(root)]) == 0, capsys.readouterr()
+    second = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    table = docx.Document(str(second / "paper.docx")).tables[-1]
+    assert [cell.text for cell in table.rows[0].cells] == [*headings[:5], "Page in the plan"]
+    assert main(["diff", str(first), str(second), "--out", str(tmp_path / "diff")]) == 0, capsys.readouterr()
+    compared = docx.Document(str(tmp_path / "diff" / "diff.docx")).tables[-1]
+    assert [cell.text for cell in compared.rows[0].cells] == [*headings[:5], "Page in the plan"]
+
+
 def test_register_columns_that_are_not_read_are_noted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Northshire's register carries "Target Date" and "Current Status": neither is read, and nothing said
     so, not even with --all. Each is now a note; following its advice shows the column in the paper."""

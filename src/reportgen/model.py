@@ -50,6 +50,9 @@ class Register:
     # the keys of its optional columns (page, section, an extra…) it has no column for: no table column is
     # printed for them
     absent: frozenset[str] = frozenset()
+    # key -> its column's heading as the register writes it (spaces tidied): what the paper prints over it
+    # unless reportgen.toml names the heading
+    headings: tuple[tuple[str, str], ...] = ()
 
     def by_ref(self) -> dict[int, Action]:
         return {action.ref: action for action in self.actions}

@@ -14,6 +14,7 @@ import re
 import string
 import tomllib
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import Field, ValidationError, field_validator
@@ -184,15 +185,15 @@ class Settings(Strict):
         canonical = json.dumps(self.model_dump(mode="json", exclude={"mail"}), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
-    def column_heading(self, key: str) -> str:
-        """The printed heading of a paper column key."""
-        for columns in (self.returns.columns, self.register.columns):
-            if key in columns:
-                return columns[key].heading
-        for extra in self.register.extra:
-            if extra.key == key:
-                return extra.heading
-        raise KeyError(key)
+    def column_heading(self, key: str, written: Mapping[str, str] | None = None) -> str:
+        """The printed heading of a paper column key: the one reportgen.toml names; else, for a column read
+        from the register, the register's own heading as `written` (key -> heading) has it; else ours."""
+        columns = [found[key] for found in (self.returns.columns, self.register.columns) if key in found]
+        columns += [extra for extra in self.register.extra if extra.key == key]
+        if not columns:
+            raise KeyError(key)
+        named = next((column.heading for column in columns if column.heading_named), None)
+        return named or (written or {}).get(key) or columns[0].heading
 
     def check_keys(self) -> None:
         known = {*self.register.columns, *self.returns.columns, *(e.key for e in self.register.extra)}

@@ -10,7 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
 
 from reportgen.terms import CANONICAL_STATUSES
 
@@ -30,10 +38,17 @@ class Column(Strict):
     heading: str
     aliases: tuple[str, ...] = ()
     required: bool = True
+    # set when reportgen.toml names the heading: only then does the paper print it over the register's own
+    _heading_named: bool = PrivateAttr(default=False)
 
     @property
     def names(self) -> tuple[str, ...]:
         return (self.heading, *self.aliases)
+
+    @property
+    def heading_named(self) -> bool:
+        """Did the workspace name this heading (`heading = …`), rather than keep ours?"""
+        return self._heading_named
 
 
 class ExtraColumn(Column):
@@ -41,6 +56,10 @@ class ExtraColumn(Column):
 
     key: str
     required: bool = False
+
+    @property
+    def heading_named(self) -> bool:
+        return True  # an extra is always headed in reportgen.toml
 
 
 # our pre-filled return workbooks' Section column: not a return column, read by nobody, and expected
@@ -81,10 +100,10 @@ class RegisterSettings(Strict):
     exempt_values: tuple[str, ...] = ("yes", "y", "true", "exempt", "part ii", "part 2", "1")
     not_exempt_values: tuple[str, ...] = ("no", "n", "false", "not exempt", "0", "")
 
-    @field_validator("columns", mode="before")
+    @field_validator("columns", mode="wrap")
     @classmethod
-    def _merge_columns(cls, value: object) -> object:
-        return _merge_defaults(_register_columns(), value)
+    def _merge_columns(cls, value: object, handler: ValidatorFunctionWrapHandler) -> object:
+        return _named_headings(value, handler(_merge_defaults(_register_columns(), value)))
 
 
 class ReturnSettings(Strict):
@@ -101,10 +120,19 @@ class ReturnSettings(Strict):
             raise ValueError("set deadline (one date) or days_before_meeting (each period's), not both")
         return self
 
-    @field_validator("columns", mode="before")
+    @field_validator("columns", mode="wrap")
     @classmethod
-    def _merge_columns(cls, value: object) -> object:
-        return _merge_defaults(_return_columns(), value)
+    def _merge_columns(cls, value: object, handler: ValidatorFunctionWrapHandler) -> object:
+        return _named_headings(value, handler(_merge_defaults(_return_columns(), value)))
+
+
+def _named_headings(given: object, columns: dict[str, Column]) -> dict[str, Column]:
+    """`columns`, each whose heading the workspace named (`heading = …`, or a column given as a string)
+    marked so (`Column.heading_named`)."""
+    for key, value in given.items() if isinstance(given, dict) else ():
+        if isinstance(value, str) or (isinstance(value, dict) and "heading" in value):
+            columns[key]._heading_named = True
+    return columns
 
 
 def _merge_defaults(defaults: dict[str, Column], given: object) -> object:

@@ -52,15 +52,17 @@ def build_paper(
     theme: Theme | None = None,
     earlier: Sequence[Paper] = (),
     absent: Collection[str] = (),
+    headings: Mapping[str, str] | None = None,
 ) -> Paper:
     """The paper of `merged`. `previous`: the last draft ("changes since the last draft"); `earlier`:
     the newest kept draft of each earlier period, oldest first (progress over time); `absent`: the register's
-    columns it has none of (`Register.absent`), left out of the table."""
+    columns it has none of (`Register.absent`), left out of the table; `headings`: the register's own
+    headings (`Register.headings`), printed over its columns unless reportgen.toml names them."""
     included = tuple(a for a in merged.actions if edition == "restricted" or not a.action.exempt)
     exempt_count = len(merged.actions) - len(included)
     context = narrative_context(merged, settings, edition)
     counts: dict[str, int] = context["counts"]  # type: ignore[assignment]
-    columns = paper_columns(settings, absent)
+    columns = paper_columns(settings, absent, headings)
     sections = group_rows(included, settings, columns)
     day = meeting_date(settings.paper, merged.period)
     date = display_date(day)
@@ -131,13 +133,15 @@ def render_narrative(source: str | None, context: dict[str, object]) -> RichText
     return render_markdown(markdown) if markdown else ()
 
 
-def paper_columns(settings: Settings, absent: Collection[str] = ()) -> tuple[PaperColumn, ...]:
+def paper_columns(settings: Settings, absent: Collection[str] = (), headings: Mapping[str, str] | None = None
+                  ) -> tuple[PaperColumn, ...]:
     """The table's columns, as `[paper] table_columns` lists them, but a register column the register has
-    none of (`absent`): a column of empty cells headed as another plan's would tell the reader nothing."""
+    none of (`absent`): a column of empty cells headed as another plan's would tell the reader nothing. A
+    register column is headed as the register heads it (`headings`) unless reportgen.toml names its heading."""
     keys = tuple(key for key in settings.paper.table_columns if key not in absent)
     raw = [WIDTHS.get(key, DEFAULT_WIDTH) for key in keys]
     total = sum(raw)
-    return tuple(PaperColumn(key, settings.column_heading(key), round(width / total, 4))
+    return tuple(PaperColumn(key, settings.column_heading(key, headings), round(width / total, 4))
                  for key, width in zip(keys, raw, strict=True))
 
 

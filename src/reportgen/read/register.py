@@ -8,7 +8,7 @@ from pathlib import Path
 
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
-from reportgen.read.cells import collapse_spaces, normalize_page, parse_ref
+from reportgen.read.cells import clean_text, collapse_spaces, invisible_in, normalize_page, parse_ref
 from reportgen.read.sheets import Table, locate_table, read_ref, read_sheets, read_text, toml_string
 from reportgen.read.xlsx_values import DateCell
 from reportgen.settings import SETTINGS_FILE, Settings
@@ -47,8 +47,27 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
         issues.append(issue("empty-file", "register", file=display, sheet=table.sheet))
     absent = frozenset(key for key in columns if key not in table.index)
     issues += _absent_table_columns(table, absent, settings) + _unread_columns(table)
+    headings, found = _own_headings(table, settings)
     return Register(display, table.sheet, tuple(actions), frozenset(exempt_rows), frozenset(exempt_refs),
-                    absent), issues
+                    absent, headings), issues + found
+
+
+def _own_headings(table: Table, settings: Settings) -> tuple[tuple[tuple[str, str], ...], list[Issue]]:
+    """The register's headings of the paper's columns, as the paper prints them: spaces tidied and, as in
+    a cell, invisible characters removed and reported."""
+    headings: list[tuple[str, str]] = []
+    issues: list[Issue] = []
+    for key in settings.paper.table_columns:
+        written = table.written.get(key)
+        if written is None:
+            continue
+        text, findings = clean_text(written)
+        where = {"file": table.file, "sheet": table.sheet, "row": table.header_row, "column": written}
+        issues += [issue(code, value=written, **where) for code in findings if code != "invisible-characters"]
+        if "invisible-characters" in findings:
+            issues.append(issue("invisible-characters", points=invisible_in(written), value=written, **where))
+        headings.append((key, collapse_spaces(text)))
+    return tuple(headings), issues
 
 
 def _absent_table_columns(table: Table, absent: frozenset[str], settings: Settings) -> list[Issue]:

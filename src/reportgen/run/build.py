@@ -197,7 +197,8 @@ def make_paper(plan: Plan, checked: Checked) -> Paper:
     previous, _ = read_kept_paper(plan.compare_with)
     earlier = tuple(found.paper for found in plan.history)
     return build_paper(checked.merged, plan.inputs.settings, narrative, plan.edition, known_issues(plan, checked),
-                       previous, theme=plan.theme, earlier=earlier, absent=checked.register.absent)
+                       previous, theme=plan.theme, earlier=earlier, absent=checked.register.absent,
+                       headings=dict(checked.register.headings))
 
 
 @dataclass(frozen=True)
