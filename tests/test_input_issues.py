@@ -573,6 +573,32 @@ def test_a_built_in_alias_that_means_something_else_can_be_stopped(
             "'Lead agency', 'Owner']") in capsys.readouterr().err
 
 
+def test_a_heading_named_for_an_extra_column_is_no_longer_a_built_in_alias(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Northshire's register has "Plan priority" and a "Priority" column (High, Low) it shows in the paper
+    through [[register.extra]] headed "Priority". "Priority" is a built-in alias of the action number,
+    matched before the extras: it was read as a second number column (duplicate-column, an error that
+    blocked the paper) and the paper had no Priority column. A heading named for an extra is now the
+    extra's, as one named under [register.columns] already was."""
+    register = [(*REGISTER_HEADINGS, "Priority"), *((*row, "High" if row[0] % 2 else "Low") for row in ACTIONS)]
+    root = make_workspace(tmp_path / "ws", register=register)
+    text = (root / "reportgen.toml").read_text(encoding="utf-8")
+    (root / "reportgen.toml").write_text(text.replace("[paper]\n", '[paper]\ntable_columns = ["ref", "action", '
+                                                      '"status", "explanation", "timeframe", "page", "prio"]\n', 1)
+                                         + '\n[[register.extra]]\nkey = "prio"\nheading = "Priority"\n',
+                                         encoding="utf-8")
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0, printed
+    assert not _of(issues, "duplicate-column", "register-column-absent", "register-column-unread"), printed
+    assert main(["build", "--workspace", str(root)]) == 0, capsys.readouterr()
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    table = docx.Document(str(folder / "paper.docx")).tables[-1]
+    assert [cell.text for cell in table.rows[0].cells][::6] == ["Plan priority", "Priority"]
+    rows = [tuple(cell.text for cell in row.cells)[::6] for row in table.rows[1:]]
+    assert {row for row in rows if row[0].isdigit()} == {(str(ref), "High" if ref % 2 else "Low")
+                                                        for ref, *_row in ACTIONS}
+
+
 def test_a_return_missing_a_column_names_its_own_headings_and_the_line_to_add(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A return headed "Ref, RAG, Update, Target date" was told only that 'Status this reporting period' was

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
+    ValidationInfo,
     ValidatorFunctionWrapHandler,
     field_validator,
     model_validator,
@@ -95,15 +97,18 @@ def _return_columns() -> dict[str, Column]:
 
 
 class RegisterSettings(Strict):
-    columns: dict[str, Column] = Field(default_factory=_register_columns)
+    # before `columns`, whose validator reads it: a heading named for an extra is not a built-in alias of ours
     extra: tuple[ExtraColumn, ...] = ()
+    columns: dict[str, Column] = Field(default_factory=dict, validate_default=True)
     exempt_values: tuple[str, ...] = ("yes", "y", "true", "exempt", "part ii", "part 2", "1")
     not_exempt_values: tuple[str, ...] = ("no", "n", "false", "not exempt", "0", "")
 
     @field_validator("columns", mode="wrap")
     @classmethod
-    def _merge_columns(cls, value: object, handler: ValidatorFunctionWrapHandler) -> object:
-        return _named_headings(value, handler(_merge_defaults(_register_columns(), value)))
+    def _merge_columns(cls, value: object, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> object:
+        extras: tuple[ExtraColumn, ...] = info.data.get("extra", ())
+        taken = {heading_key(name) for extra in extras for name in extra.names}
+        return _named_headings(value, handler(_merge_defaults(_register_columns(), value, taken)))
 
 
 class ReturnSettings(Strict):
@@ -135,10 +140,11 @@ def _named_headings(given: object, columns: dict[str, Column]) -> dict[str, Colu
     return columns
 
 
-def _merge_defaults(defaults: dict[str, Column], given: object) -> object:
+def _merge_defaults(defaults: dict[str, Column], given: object, taken: Collection[str] = ()) -> object:
     """A workspace's columns over ours: a heading replaces ours; its aliases come before our own, which
     still match (an officer adding "RAG" keeps "Status"), but for those it names in `not_aliases`, and those
-    it names for another column (its "Progress" for the explanation is no longer our status's)."""
+    it names for another column (its "Progress" for the explanation is no longer our status's) or for a
+    further column (`taken`, heading keys: a [[register.extra]] headed "Priority" is not our ref's)."""
     if not isinstance(given, dict):
         return given
     unknown = sorted(set(given) - set(defaults))
@@ -148,7 +154,7 @@ def _merge_defaults(defaults: dict[str, Column], given: object) -> object:
     merged: dict[str, object] = {key: col.model_dump() for key, col in defaults.items()}
     columns: dict[str, object] = {key: {"heading": value} if isinstance(value, str) else value
                                   for key, value in given.items()}
-    claimed: dict[str, str] = {}  # heading key -> the column a workspace gave that name
+    claimed: dict[str, str] = dict.fromkeys(taken, "")  # heading key -> the column a workspace gave that name
     for key, value in columns.items():
         if isinstance(value, dict):
             for name in (value.get("heading"), *(_names(value.get("aliases", ())) or ())):
