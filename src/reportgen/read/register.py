@@ -63,7 +63,8 @@ def _own_headings(table: Table, settings: Settings) -> tuple[tuple[tuple[str, st
             continue
         text, findings = clean_text(written)
         where = {"file": table.file, "sheet": table.sheet, "row": table.header_row, "column": written}
-        issues += [issue(code, value=written, **where) for code in findings if code != "invisible-characters"]
+        if "control-characters" in findings:
+            issues.append(issue("control-characters", value=written, **where))
         if "invisible-characters" in findings:
             issues.append(issue("invisible-characters", points=invisible_in(written), value=written, **where))
         headings.append((key, collapse_spaces(text)))
