@@ -172,9 +172,7 @@ class Collector:
         returns = [a for a in attachments_of(message) if a.is_return]
         if len(returns) != 1 or returns[0].suffix != ".xlsx" or refusal(returns[0], self.max_bytes):
             return False
-        with tempfile.TemporaryDirectory(prefix="reportgen-mail-") as folder:
-            path = Path(folder) / "return.xlsx"
-            path.write_bytes(returns[0].data)
+        with as_file(returns[0]) as path:
             return made_for(path) == self.inputs.period
 
     def _heading(self, address: str, subject: str, date: str) -> str:
@@ -224,9 +222,7 @@ class Collector:
         workbook; "" otherwise."""
         if attachment.suffix != ".xlsx":
             return ""
-        with tempfile.TemporaryDirectory(prefix="reportgen-mail-") as folder:
-            path = Path(folder) / "return.xlsx"
-            path.write_bytes(attachment.data)
+        with as_file(attachment) as path:
             lead = made_for_lead(read_sheets(path, attachment.name)[0])
         # a name no lead of the register has now (a lead renamed since the workbook went out) is not another's
         others = {_same_name(name) for name in self.register.leads} - {_same_name(partner)}
@@ -380,6 +376,15 @@ class Collector:
     @staticmethod
     def _done(record: ReceivedRecord, folder: str, *issues: Issue, reply: Outgoing | None = None) -> Handled:
         return Handled(record, folder, tuple(issues), reply)
+
+
+@contextmanager
+def as_file(attachment: Attachment) -> Iterator[Path]:
+    """An attachment as a file in a throwaway folder, for the readers that take a path (never saved)."""
+    with tempfile.TemporaryDirectory(prefix="reportgen-mail-") as folder:
+        path = Path(folder) / f"return{attachment.suffix}"
+        path.write_bytes(attachment.data)
+        yield path
 
 
 @contextmanager
