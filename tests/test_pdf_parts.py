@@ -14,6 +14,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pdfplumber
@@ -456,6 +457,16 @@ def test_workers_closed_by_their_build_while_writing_say_it_stopped_and_are_not_
     workers = pdf_parallel.start_workers(TEMPLATES)
     assert workers is not None
     raised: list[BaseException] = []
+    laying_out, stopping = threading.Event(), threading.Event()
+    receive = pdf_parallel.PdfWorkers._receive
+
+    def first_part_then_wait(self: pdf_parallel.PdfWorkers, connection: Connection) -> object:
+        message = receive(self, connection)
+        laying_out.set()  # a part is back: the paper is being laid out, with more to come
+        stopping.wait(60)  # (a fast machine would otherwise finish the paper before it is stopped)
+        return message
+
+    monkeypatch.setattr(pdf_parallel.PdfWorkers, "_receive", first_part_then_wait)
 
     def write() -> None:
         try:
@@ -465,12 +476,27 @@ def test_workers_closed_by_their_build_while_writing_say_it_stopped_and_are_not_
 
     writing = threading.Thread(target=write)
     writing.start()
-    time.sleep(2)  # the early workers warmed up, the paper being laid out
+    assert laying_out.wait(60)
+    stopping.set()
     workers.close()
     writing.join(60)
+    assert not writing.is_alive()
     [error] = raised
     assert isinstance(error, ReportgenError) and str(error) == "the PDF was not written: the build was stopped"
     assert retry_on_io_error(None, None, Failed(data=error)) is False  # type: ignore[arg-type]
+    assert multiprocessing.active_children() == []
+
+
+def test_workers_closed_before_the_paper_is_sent_say_the_build_stopped(long_paper: Paper,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run cancelled while its inputs were still being read: the task's write found no worker to send the
+    paper to, and failed with a bare StopIteration."""
+    monkeypatch.setattr(pdf_parallel, "usable_cores", lambda: 2)
+    workers = pdf_parallel.start_workers(TEMPLATES)
+    assert workers is not None
+    workers.close()
+    with pytest.raises(ReportgenError, match=r"^the PDF was not written: the build was stopped$"):
+        workers.write(long_paper)
     assert multiprocessing.active_children() == []
 
 

@@ -341,7 +341,15 @@ class PdfWorkers:
             raise ReportgenError("the PDF workers have made a paper already")
         self.used = True
         # pickled here, once (~0.1 s at 1,500 actions); `recv` reads what `send_bytes` sends
-        next(iter(self.processes)).send_bytes(pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL))
+        self._first().send_bytes(pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _first(self) -> Connection:
+        """The first worker's pipe; closed by the owner before the paper went, there is none: said as the
+        pipe's own failure would be (`write` tells it as the build stopping)."""
+        connection = next(iter(self.processes), None)
+        if connection is None:
+            raise OSError("the PDF workers are closed")
+        return connection
 
     def write(self, paper: Paper) -> bytes:
         """The paper's PDF: in parts when it is long, else as one document in one worker. Closed by their
@@ -363,7 +371,7 @@ class PdfWorkers:
         if schedule is not None:
             self.drive(schedule)
             return _finish(schedule, len(self.processes), started)
-        connection = next(iter(self.processes))
+        connection = self._first()
         self.sent[connection] += 1
         connection.send(WholeTask())
         message = self._receive(connection)
