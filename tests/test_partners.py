@@ -126,3 +126,60 @@ def test_every_pre_filled_workbook_name_matches_its_own_lead() -> None:
         assert match_partner(f"{slug(lead)}.xlsx", leads).lead == lead
         assert match_partner(f"{slug(lead)}.v2.xlsx", leads).lead == lead  # a later return collected by email
         assert match_partner(f"{lead} return (1).xlsx", leads).lead == lead
+
+
+def test_a_lead_written_two_ways_in_the_register_is_told_at_its_row(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """A new office's register writes one lead two ways ('wessex police' on one row, 'OPCC' and 'O.P.C.C.'):
+    read as two leads, the police's own return fits both and is not read. The officer is told which register
+    rows differ, and the return's issue says to mend the register, not to rename a file no name could fix."""
+    import csv
+
+    from conftest import ACTIONS, REGISTER_HEADINGS
+    from reportgen.shells.cli import main
+
+    register = [REGISTER_HEADINGS, *ACTIONS]
+    register[3] = (3, "Victims", "wessex police", "Review victim referrals.", "12")  # row 4
+    register[5] = (5, "Justice", "Criminal Justice Board", "Measure file quality.", "15")
+    register[6] = (6, "Justice", "O.P.C.C.", "Lobby for court capacity.", "16 - 17")  # row 7
+    root = make_workspace(tmp_path / "ws", register=register)
+    assert main(["build", "--workspace", str(root)]) == 1
+    printed = capsys.readouterr().out
+    [folder] = (root / "outputs" / "2026-10").glob("draft-*")
+    with (folder / "issues.csv").open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    spelling = [(r["file"], r["row"], r["column"], r["value"], r["ref"], r["severity"]) for r in rows
+                if r["code"] == "lead-spelling"]
+    assert spelling == [("inputs/register.xlsx", "4", "Lead", "wessex police", "3", "warning"),
+                        ("inputs/register.xlsx", "7", "Lead", "O.P.C.C.", "6", "warning")]
+    police = next(r for r in rows if r["code"] == "lead-spelling")
+    assert "is written 'Wessex Police' on row 2" in police["message"]
+    assert "(e.g. 'Wessex Police')" in police["advice"]
+    ambiguous = [r for r in rows if r["code"] == "ambiguous-partner"]
+    assert {r["file"] for r in ambiguous} == {"inputs/returns/2026-10/wessex-police.xlsx",
+                                              "inputs/returns/2026-10/opcc.xlsx"}
+    assert all("one lead written in different ways in the register" in r["message"]
+               and "need not be renamed" in r["advice"] for r in ambiguous)
+    assert "Lead 'O.P.C.C.' (row 7) is written 'OPCC' on row 3" in " ".join(printed.split())
+
+
+def test_a_lead_of_exempt_actions_only_is_not_named_by_its_other_spelling(tmp_path: Path,
+                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """'Hidden Team' leads only an exempt action, 'hidden team' a published one: the public edition's issue
+    about the two spellings is withheld (it would name the exempt-only lead); the restricted one says it."""
+    from conftest import ACTIONS, REGISTER_HEADINGS
+    from reportgen.shells.cli import main
+
+    register: list[tuple[object, ...]] = [(*REGISTER_HEADINGS, "Exempt")]
+    for ref, section, lead, text, page in ACTIONS:
+        lead = {2: "Hidden Team", 4: "hidden team"}.get(ref, lead)
+        register.append((ref, section, lead, text, page, "Yes" if ref == 2 else "No"))
+    root = make_workspace(tmp_path / "ws", register=register)
+    main(["build", "--workspace", str(root)])
+    main(["build", "--workspace", str(root), "--edition", "restricted"])
+    printed = capsys.readouterr().out
+    public, restricted = sorted((root / "outputs" / "2026-10").glob("draft-*"))
+    assert "Hidden Team" not in (public / "issues.csv").read_text(encoding="utf-8")
+    assert "Hidden Team" not in printed.split("2026-10 (restricted edition)")[0]
+    assert "Lead 'hidden team' (row 5) is written 'Hidden Team' on row 3" in (
+        restricted / "issues.csv").read_text(encoding="utf-8")

@@ -264,6 +264,14 @@ CODES: dict[str, Code] = {
         W, "An action in the register names no lead partner.",
         "Row {row}: action {ref} has no lead partner.",
         "Fill in its lead: until then it gets no return workbook and is not on the chase list."),
+    "lead-spelling": Code(
+        W, "The register writes one lead two ways (differing only in case, spacing, punctuation or a word such "
+        "as 'and'): they are read as two leads.",
+        "Lead {value!r} ({rows}) is written {other!r} on row {first_row}; the two differ only in case, "
+        "spacing, punctuation or a word such as 'and', so they are read as two leads, each with its own line in "
+        "the chase list and its own return workbook, and a return named after either fits both and is not read.",
+        "Write the lead the same way on every row of the register (e.g. {other!r}). If they are two partners, "
+        "name them so that they differ by a word."),
     "page-is-a-date": Code(
         E, "A page in the register is a date: Excel makes one of a page range typed like 5-6.",
         "Row {row}: action {ref}'s page is the date {value}, not a page; Excel turns a range typed like 5-6 "
@@ -352,7 +360,11 @@ CODES: dict[str, Code] = {
     "ambiguous-partner": Code(
         E, "The return's file name fits more than one lead; it was not read.",
         "{file}: the file name fits several leads ({leads}); it was not read.",
-        "Rename the file after one lead, or make the [partners] file patterns in reportgen.toml not overlap."),
+        "Rename the file after one lead, or make the [partners] file patterns in reportgen.toml not overlap.",
+        {"one-lead": ("{file}: the file name fits several leads ({leads}), one lead written in different ways in "
+                      "the register; it was not read.",
+                      "Write the lead the same way on every row of the register (the register's warnings name the "
+                      "rows), then build again; the file need not be renamed.")}),
     "superseded-return": Code(
         N, "A lead saved several versions of its return for the period (e.g. 'return (1).xlsx'); only the "
         "newest is read.",

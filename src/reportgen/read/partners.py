@@ -121,7 +121,9 @@ def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mappin
         found = match_partner(path.name, leads, partners)
         display = shown.get(path, path.name)
         if found.ambiguous:
-            issues.append(issue("ambiguous-partner", leads=", ".join(found.leads), file=display, value=path.name))
+            one_lead = len({key(lead) for lead in found.leads}) == 1  # spelled two ways in the register
+            issues.append(issue("ambiguous-partner", "one-lead" if one_lead else "", leads=", ".join(found.leads),
+                                file=display, value=path.name))
         elif found.lead is None:
             unmatched.append(path)
         else:

@@ -9,9 +9,11 @@ from pathlib import Path
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
 from reportgen.read.cells import clean_text, collapse_spaces, invisible_in, normalize_page, parse_ref
+from reportgen.read.partners import key as partner_key
 from reportgen.read.sheets import Table, locate_table, read_ref, read_sheets, read_text, toml_string
 from reportgen.read.xlsx_values import DateCell
 from reportgen.settings import SETTINGS_FILE, Settings
+from reportgen.wording import counted
 
 
 def read_register(path: Path, settings: Settings, display: str) -> tuple[Register | None, list[Issue]]:
@@ -45,11 +47,47 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
         actions.append(action)
     if not actions:
         issues.append(issue("empty-file", "register", file=display, sheet=table.sheet))
+    issues += _leads_alike(actions, table)
     absent = frozenset(key for key in columns if key not in table.index)
     issues += _absent_table_columns(table, absent, settings) + _unread_columns(table)
     headings, found = _own_headings(table, settings)
     return Register(display, table.sheet, tuple(actions), frozenset(exempt_rows), frozenset(exempt_refs),
                     absent, headings), issues + found
+
+
+def _leads_alike(actions: list[Action], table: Table) -> list[Issue]:
+    """A warning for each other spelling of a lead ('northshire constabulary', 'Fire and Rescue' beside
+    'Fire & Rescue'): told apart as two leads, yet no return's file name can say which is meant. The
+    spelling on most rows (the first written, on a tie) is the one the others are told to follow."""
+    spellings: dict[str, dict[str, list[Action]]] = {}
+    for action in actions:
+        if action.lead.strip():
+            spellings.setdefault(partner_key(action.lead), {}).setdefault(action.lead, []).append(action)
+    issues: list[Issue] = []
+    for by_spelling in spellings.values():
+        if len(by_spelling) < 2:
+            continue
+        usual = max(by_spelling, key=lambda lead: len(by_spelling[lead]))  # the first of the most used
+        for lead, led in by_spelling.items():
+            if lead != usual:
+                anchor = _anchor(led, by_spelling[usual])
+                issues.append(issue("lead-spelling", other=usual, first_row=by_spelling[usual][0].row,
+                                    rows=_rows(led), file=table.file, sheet=table.sheet, row=anchor.row,
+                                    column=table.written["lead"], value=lead, ref=anchor.ref))
+    return issues
+
+
+def _anchor(spelled: list[Action], usual: list[Action]) -> Action:
+    """The action an issue naming both spellings is about: the other spelling's first, unless either spelling
+    is only on exempt actions; then an exempt one's, so the public edition withholds the issue, which would
+    name a lead (or section) of exempt actions only."""
+    hidden = next((led for led in (spelled, usual) if all(action.exempt for action in led)), None)
+    return (hidden or spelled)[0]
+
+
+def _rows(led: list[Action]) -> str:
+    """'row 6', or '3 rows from row 6'."""
+    return f"row {led[0].row}" if len(led) == 1 else f"{counted(len(led), 'row')} from row {led[0].row}"
 
 
 def _own_headings(table: Table, settings: Settings) -> tuple[tuple[tuple[str, str], ...], list[Issue]]:
