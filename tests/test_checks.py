@@ -218,3 +218,31 @@ def test_an_update_of_an_action_withdrawn_since_the_workbooks_were_sent_is_a_war
                                    "(withdrawn?); this update is not shown.")
     paper = json.loads((folder / "draft.json").read_text(encoding="utf-8"))["paper"]
     assert sorted(row["ref"] for section in paper["sections"] for row in section["rows"]) == [1, 2, 3, 4, 5]
+
+
+def test_a_section_written_two_ways_is_an_error_at_its_row_not_a_second_heading(tmp_path: Path) -> None:
+    """A new office's register writes 'Victims' as 'victims' on one row and 'Justice' as 'Justice:' on
+    another: the paper headed each twice. Each other spelling is now a located error, so the paper with the
+    doubled headings is not published unmarked."""
+    import csv
+
+    from pypdf import PdfReader
+
+    from conftest import ACTIONS, REGISTER_HEADINGS
+    from reportgen.shells.cli import main
+
+    register = [REGISTER_HEADINGS, *ACTIONS]
+    register[4] = (4, "victims", "OPCC", "Fund an advocacy service.", "13- 14")  # row 5
+    register[6] = (6, "Justice:", "OPCC", "Lobby for court capacity.", "16 - 17")  # row 7
+    root = make_workspace(tmp_path / "ws", register=register)
+    assert main(["build", "--workspace", str(root)]) == 1
+    [folder] = (root / "outputs" / "2026-10").glob("draft-*")
+    with (folder / "issues.csv").open(encoding="utf-8", newline="") as stream:
+        rows = [row for row in csv.DictReader(stream) if row["code"] == "section-spelling"]
+    assert [(r["file"], r["row"], r["column"], r["value"], r["ref"], r["severity"]) for r in rows] == [
+        ("inputs/register.xlsx", "5", "Section", "victims", "4", "error"),
+        ("inputs/register.xlsx", "7", "Section", "Justice:", "6", "error")]
+    assert "is written 'Victims' on row 4" in rows[0]["message"] and "(e.g. 'Justice')" in rows[1]["advice"]
+    text = "\n".join(page.extract_text() for page in PdfReader(folder / "paper.pdf").pages)
+    assert "DRAFT – not for publication: 2 issues to resolve" in text
+    assert "Section 'victims' (row 5) is written 'Victims' on row 4" in " ".join(text.split())

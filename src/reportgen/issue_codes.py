@@ -272,6 +272,12 @@ CODES: dict[str, Code] = {
         "the chase list and its own return workbook, and a return named after either fits both and is not read.",
         "Write the lead the same way on every row of the register (e.g. {other!r}). If they are two partners, "
         "name them so that they differ by a word."),
+    "section-spelling": Code(
+        E, "The register writes one section two ways (differing only in case, spacing, punctuation or '&' for "
+        "'and'): the paper heads them as two sections.",
+        "Section {value!r} ({rows}) is written {other!r} on row {first_row}; the two differ only in case, "
+        "spacing, punctuation or '&' for 'and', so the paper heads them as two sections.",
+        "Write the section the same way on every row of the register (e.g. {other!r})."),
     "page-is-a-date": Code(
         E, "A page in the register is a date: Excel makes one of a page range typed like 5-6.",
         "Row {row}: action {ref}'s page is the date {value}, not a page; Excel turns a range typed like 5-6 "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from reportgen.read.partners import key as partner_key
 from reportgen.read.sheets import Table, locate_table, read_ref, read_sheets, read_text, toml_string
 from reportgen.read.xlsx_values import DateCell
 from reportgen.settings import SETTINGS_FILE, Settings
+from reportgen.settings_columns import heading_key
 from reportgen.wording import counted
 
 
@@ -47,7 +49,7 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
         actions.append(action)
     if not actions:
         issues.append(issue("empty-file", "register", file=display, sheet=table.sheet))
-    issues += _leads_alike(actions, table)
+    issues += _other_spellings(actions, table)
     absent = frozenset(key for key in columns if key not in table.index)
     issues += _absent_table_columns(table, absent, settings) + _unread_columns(table)
     headings, found = _own_headings(table, settings)
@@ -55,26 +57,41 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
                     absent, headings), issues + found
 
 
-def _leads_alike(actions: list[Action], table: Table) -> list[Issue]:
-    """A warning for each other spelling of a lead ('northshire constabulary', 'Fire and Rescue' beside
-    'Fire & Rescue'): told apart as two leads, yet no return's file name can say which is meant. The
-    spelling on most rows (the first written, on a tie) is the one the others are told to follow."""
+def _other_spellings(actions: list[Action], table: Table) -> list[Issue]:
+    """An issue for each other spelling of a lead ('northshire constabulary', 'Fire and Rescue' beside
+    'Fire & Rescue': told apart as two leads, yet no return's file name can say which is meant) or of a section
+    ('Supporting victims' beside 'Supporting Victims': two headings in the paper)."""
+    issues: list[Issue] = []
+    for name, rows, usual, usual_rows in _spellings(actions, "lead", partner_key):
+        anchor = _anchor(rows, usual_rows)
+        issues.append(issue("lead-spelling", other=usual, first_row=usual_rows[0].row, rows=_rows(rows),
+                            file=table.file, sheet=table.sheet, row=anchor.row, column=table.written["lead"],
+                            value=name, ref=anchor.ref))
+    for name, rows, usual, usual_rows in _spellings(actions, "section", _section_key):
+        anchor = _anchor(rows, usual_rows)
+        issues.append(issue("section-spelling", other=usual, first_row=usual_rows[0].row, rows=_rows(rows),
+                            file=table.file, sheet=table.sheet, row=anchor.row, column=table.written["section"],
+                            value=name, ref=anchor.ref))
+    return issues
+
+
+def _spellings(actions: list[Action], field: str, same: Callable[[str], str]
+               ) -> Iterator[tuple[str, list[Action], str, list[Action]]]:
+    """Each other spelling of one name in `field` (those `same` makes one), its actions, and the usual
+    spelling, the one on most rows (the first written, on a tie), with its actions."""
     spellings: dict[str, dict[str, list[Action]]] = {}
     for action in actions:
-        if action.lead.strip():
-            spellings.setdefault(partner_key(action.lead), {}).setdefault(action.lead, []).append(action)
-    issues: list[Issue] = []
+        written = getattr(action, field)
+        if written.strip():
+            spellings.setdefault(same(written), {}).setdefault(written, []).append(action)
     for by_spelling in spellings.values():
-        if len(by_spelling) < 2:
-            continue
-        usual = max(by_spelling, key=lambda lead: len(by_spelling[lead]))  # the first of the most used
-        for lead, led in by_spelling.items():
-            if lead != usual:
-                anchor = _anchor(led, by_spelling[usual])
-                issues.append(issue("lead-spelling", other=usual, first_row=by_spelling[usual][0].row,
-                                    rows=_rows(led), file=table.file, sheet=table.sheet, row=anchor.row,
-                                    column=table.written["lead"], value=lead, ref=anchor.ref))
-    return issues
+        usual = max(by_spelling, key=lambda name: len(by_spelling[name]))
+        yield from ((name, rows, usual, by_spelling[usual]) for name, rows in by_spelling.items() if name != usual)
+
+
+def _section_key(section: str) -> str:
+    """'Fair & Effective Justice', 'fair and effective justice:' -> 'fairandeffectivejustice'."""
+    return heading_key(section.replace("&", " and "))
 
 
 def _anchor(spelled: list[Action], usual: list[Action]) -> Action:
