@@ -201,3 +201,37 @@ def test_the_papers_own_values_in_the_narrative_are_the_cover_sheets(tmp_path: P
     written = [paragraph.text for paragraph in docx.Document(str(result.folder / "paper.docx")).paragraphs]
     assert ("This paper, Northshire Plan: Delivery Update (October 2026), goes to the Police and Crime Panel on "
             "05 November 2026. To update the Panel on October 2026.") in written
+
+
+def test_a_mistyped_or_unknown_settings_key_is_told_with_the_keys_its_table_takes(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A new office writing its own reportgen.toml mistypes keys and adds cover rows of its own: each unknown
+    key is named with the key it is close to, and each table's keys are listed once, so the officer knows
+    what to write instead of guessing; nothing is built."""
+    from reportgen.shells.cli import main
+
+    toml = textwrap.dedent("""\
+        [paper]
+        meeting = "Police, Fire and Crime Panel"
+        title = "Delivery Report"
+        submited_by = "Policy Officer"
+        recommendations = "That the Panel notes the report."
+
+        [[register.extra]]
+        key = "target"
+        heding = "Target Date"
+
+        [partners."Northshire Constabulary"]
+        emial = ["performance@northshire.example.org"]
+        """)
+    root = make_workspace(tmp_path / "ws", toml=toml)
+    assert main(["validate", "--workspace", str(root)]) == 1
+    error = " ".join(capsys.readouterr().err.split())
+    assert "paper.submited_by: unknown key (did you mean 'submitted_by'?)" in error
+    assert "paper.recommendations: unknown key;" in error
+    assert "register.extra.0.heding: unknown key (did you mean 'heading'?)" in error
+    assert "partners.Northshire Constabulary.emial: unknown key (did you mean 'emails'?)" in error
+    assert error.count("[paper] takes meeting, date, meetings, title, submitted_by, purpose,") == 1
+    assert "[register.extra] takes heading, aliases" in error
+    assert '[partners."Northshire Constabulary"] takes files, emails' in error
+    assert not (root / "outputs").exists()

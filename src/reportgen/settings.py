@@ -8,11 +8,13 @@ names them. No stage reads environment variables; whatever a stage needs is pass
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import json
 import re
 import string
 import tomllib
+import typing
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -225,7 +227,9 @@ def settings_from_dict(data: dict[str, object], source: str = SETTINGS_FILE) -> 
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {_plain(err)}" for err in exc.errors()
         )
-        raise ReportgenError(f"{source}: {problems}") from exc
+        tables = dict.fromkeys(_table_keys(tuple(err["loc"])) for err in exc.errors()
+                               if err["type"] == "extra_forbidden")  # what each table takes, once
+        raise ReportgenError(f"{source}: {problems}" + "".join(f". {keys}" for keys in tables if keys)) from exc
     settings.check_keys()
     return settings
 
@@ -257,7 +261,50 @@ def _unprintable(value: object, where: str = "") -> list[str]:
 def _plain(err: object) -> str:
     info = err if isinstance(err, dict) else {}
     if info.get("type") == "extra_forbidden":
-        return "unknown key"
+        loc = tuple(info.get("loc", ()))
+        known = _table_of(loc)
+        close = difflib.get_close_matches(str(loc[-1]), list(known.model_fields), n=1, cutoff=0.6) if known else []
+        return "unknown key" + (f" (did you mean {close[0]!r}?)" if close else "")
     msg = str(info.get("msg", "invalid"))
     return msg.removeprefix("Value error, ")
 
+
+
+
+
+def _table_keys(loc: tuple[object, ...]) -> str:
+    """What the table of an unknown key takes: '[paper] takes meeting, date, …' ('' when not found)."""
+    model = _table_of(loc)
+    if model is None:
+        return ""
+    table = ".".join(part if re.fullmatch(r"[A-Za-z_-]+", part) else f'"{part}"' for part in map(str, loc[:-1])
+                     if not part.isdigit())  # [[register.extra]]: not its place in the list
+    return f"[{table}] takes {', '.join(model.model_fields)}"
+
+
+def _table_of(loc: tuple[object, ...]) -> type[Strict] | None:
+    """The settings table holding the key at `loc` (('paper', 'recommendations') -> PaperSettings), else None."""
+    model: type[Strict] = Settings
+    parts = [str(part) for part in loc]
+    at = 0
+    while at < len(parts) - 1:
+        field = model.model_fields.get(parts[at])
+        if field is None:
+            return None
+        # [partners."Lead name"], [[register.extra]]: the name or the place in the list comes next
+        keyed = typing.get_origin(field.annotation) in (dict, list, tuple)
+        args = typing.get_args(field.annotation)
+        found = _model_in(args[-1 if typing.get_origin(field.annotation) is dict else 0] if keyed
+                          else field.annotation)
+        if found is None:
+            return None
+        model, at = found, at + (2 if keyed else 1)
+    return model
+
+
+def _model_in(annotation: object) -> type[Strict] | None:
+    """The settings table a field holds (itself, or in `X | None`), else None."""
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, Strict):
+            return candidate
+    return None
