@@ -313,3 +313,30 @@ def test_a_paper_with_not_one_return_read_blocks_publication_and_says_where_the_
     printed = " ".join(capsys.readouterr().out.split())
     assert ("No return was read for 2026-10: none of the files in inputs/returns/2026-10 (1 file) could be used "
             "(see each file's issues), and inputs/returns/2026-09 (3 files) hold returns.") in printed
+
+
+@pytest.mark.parametrize(("names", "told"), [
+    (["register.xls"], "register.xls is an old .xls workbook, which reportgen does not read; open it in Excel or "
+                       "LibreOffice and save it as register.xlsx"),
+    (["Master Action Register.xlsx"], "it holds Master Action Register.xlsx; if that is the register, rename it "
+                                      "register.xlsx"),
+    (["Register 2025.ods"], "it holds Register 2025.ods; if that is the register, save it as register.xlsx"),
+    (["Lookups.csv", "Plan.xlsx"], "it holds Lookups.csv, Plan.xlsx; if one of them is the register, name it "
+                                   "register.xlsx (or register.csv)"),
+])
+def test_a_register_saved_under_another_name_or_format_is_named_with_what_to_do(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], names: list[str], told: str) -> None:
+    """A new office puts its register in inputs/ as it names it, or as .xls: the one line says which file is
+    there and what to do, not only that there is no register; nothing is written."""
+    root = make_workspace(tmp_path / "ws")
+    register = root / "inputs" / "register.xlsx"
+    for name in names:
+        (root / "inputs" / name).write_bytes(register.read_bytes())
+    register.unlink()
+    for command in (["validate"], ["build"], ["returns", "--period", "2026-10"]):
+        assert main([*command, "--workspace", str(root)]) == 1
+        error = capsys.readouterr().err
+        assert error.startswith(f"reportgen: error: no register in {root / 'inputs'} (expected register.xlsx or "
+                                "register.csv)")
+        assert told in " ".join(error.split())
+    assert not (root / "outputs").exists()

@@ -108,11 +108,36 @@ def _register_file(workspace: Path) -> Path:
             raise ReportgenError(f"the register {path} is a link or not a regular file: reportgen reads only "
                                  "files inside the workspace; copy the register there")
     if not found:
-        raise ReportgenError(f"no register in {workspace / 'inputs'} (expected register.xlsx or register.csv)")
+        raise ReportgenError(_no_register(workspace / "inputs"))
     if len(found) > 1:
         names = ", ".join(p.name for p in found)
         raise ReportgenError(f"more than one register in {workspace / 'inputs'} ({names}); keep one")
     return found[0]
+
+
+def _no_register(folder: Path) -> str:
+    """Why no register was found, and what to do, from the spreadsheets that are there: a register saved
+    as .xls, or under the office's own name ('Master Action Register.xlsx')."""
+    missing = f"no register in {folder} (expected register.xlsx or register.csv)"
+    try:
+        sheets = sorted(path for path in folder.iterdir() if path.is_file() and not path.name.startswith("~$")
+                        and path.suffix.casefold() in (*RETURN_SUFFIXES, *OTHER_SPREADSHEETS))
+    except OSError:
+        return missing
+    for path in sheets:
+        if path.stem.casefold() == "register" and path.suffix.casefold() in OTHER_SPREADSHEETS:
+            return (f"{missing}: {path.name} is {OTHER_SPREADSHEETS[path.suffix.casefold()]}, which reportgen does "
+                    "not read; open it in Excel or LibreOffice and save it as register.xlsx")
+    if len(sheets) == 1:
+        [path] = sheets
+        suffix = path.suffix.casefold()
+        todo = ("save it as register.xlsx" if suffix in OTHER_SPREADSHEETS
+                else f"rename it register{'.csv' if suffix == '.csv' else '.xlsx'}")
+        return f"{missing}: it holds {path.name}; if that is the register, {todo}"
+    if sheets:
+        names = ", ".join(path.name for path in sheets[:5]) + (", …" if len(sheets) > 5 else "")
+        return f"{missing}: it holds {names}; if one of them is the register, name it register.xlsx (or register.csv)"
+    return missing
 
 
 def earlier_periods(workspace: Path, period: str) -> list[str]:
