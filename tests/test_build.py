@@ -340,3 +340,30 @@ def test_a_register_saved_under_another_name_or_format_is_named_with_what_to_do(
                                 "register.csv)")
         assert told in " ".join(error.split())
     assert not (root / "outputs").exists()
+
+
+def test_returns_in_a_folder_not_named_as_a_period_are_named_never_passed_over(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A new office files a month's returns in inputs/returns/November 2026: the build without --period said
+    only that there are no period folders, and once another period's folder was there it built that period
+    without a word of the folder it passed over. Both now name the folder and the period folder to use."""
+    root = make_workspace(tmp_path / "ws")
+    returns = root / "inputs" / "returns"
+    (returns / "2026-10").rename(returns / "November 2026")
+    assert main(["build", "--workspace", str(root)]) == 1
+    error = " ".join(capsys.readouterr().err.split())
+    assert ("inputs/returns holds November 2026, not named as a period: a period's returns are read from its "
+            "folder, e.g. inputs/returns/2026-11.") in error
+    assert main(["build", "--workspace", str(root), "--period", "2026-11"]) == 2
+    assert "inputs/returns holds November 2026, not named as a period" in " ".join(capsys.readouterr().err.split())
+    assert not (root / "outputs").exists()
+
+    (returns / "2026-10").mkdir()  # last month's folder, empty: the newest period, built with the warning
+    assert main(["build", "--workspace", str(root)]) == 1
+    [folder] = (root / "outputs" / "2026-10").glob("draft-*")
+    with (folder / "issues.csv").open(encoding="utf-8", newline="") as stream:
+        rows = [row for row in csv.DictReader(stream) if row["file"] == "inputs/returns/November 2026"]
+    assert [(r["code"], r["severity"]) for r in rows] == [("unknown-file-type", "warning")]
+    assert rows[0]["message"] == ("inputs/returns/November 2026 is not a period folder (YYYY-MM), so nothing in it "
+                                  "is read.")
+    assert "e.g. inputs/returns/2026-11" in rows[0]["advice"]

@@ -508,7 +508,10 @@ CODES: dict[str, Code] = {
         "Save it as .xlsx or .csv, or move it out of the folder.",
         {"folder": "{file} is a folder; returns go directly in the period folder.",
          "not-regular": "{file} is not a regular file (a pipe or a device); it was not read.",
-         "not-spreadsheet": "{file} is not a .xlsx or .csv file."}),
+         "not-spreadsheet": "{file} is not a .xlsx or .csv file.",
+         "not-a-period": ("{file} is not a period folder (YYYY-MM), so nothing in it is read.",
+                          "If it holds a period's returns, put them in the folder named for the period, e.g. "
+                          "inputs/returns/{example}; otherwise move it out of inputs/returns.")}),
     "workbook-open": Code(
         W, "A returns folder holds the lock file Excel (or LibreOffice) keeps while a workbook is open: the "
         "workbook may be open, with changes not yet saved.",

@@ -75,8 +75,10 @@ def find_inputs(workspace: Path, period: str | None = None, need_returns: bool =
         there = periods(workspace)
         listing = f"the period folders there are: {', '.join(there)}" if there else "there are no period folders yet"
         raise UsageError(f"no returns folder for {period} (inputs/returns/{period}); {listing}. "
-                         "Check the period, or create the folder and put the returns in it.")
+                         f"Check the period, or create the folder and put the returns in it.{_not_periods(workspace)}")
     files, issues = list_returns(returns_dir, workspace)
+    issues += [issue("unknown-file-type", "not-a-period", example=example, file=f"inputs/returns/{name}")
+               for name, example in not_periods(workspace)]
     narrative, narrative_issues = _narrative_file(workspace, settings)
     issues += narrative_issues
     inputs = Inputs(workspace, settings, period, register, tuple(files), narrative, templates_folder(workspace),
@@ -170,8 +172,49 @@ def is_regular_file(path: Path) -> bool:
 def newest_period(workspace: Path) -> str:
     found = periods(workspace)
     if not found:
-        raise ReportgenError(f"no period folders (YYYY-MM) in {workspace / 'inputs' / 'returns'}; give --period")
+        raise ReportgenError(f"no period folders (YYYY-MM) in {workspace / 'inputs' / 'returns'}; give --period."
+                             f"{_not_periods(workspace)}")
     return found[-1]
+
+
+def not_periods(workspace: Path) -> list[tuple[str, str]]:
+    """What inputs/returns holds that no period is read from (a folder named 'November 2026', a return put
+    beside the period folders), each with the period its name suggests ('2026-11'), else an example."""
+    root = workspace / "inputs" / "returns"
+    try:
+        entries = sorted(path for path in root.iterdir() if not path.name.startswith((".", "~$")))
+    except OSError:
+        return []
+    return [(path.name, _period_named(path.name)) for path in entries
+            if not (is_period(path.name) and path.is_dir())]
+
+
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _period_named(name: str) -> str:
+    """'November 2026', '2026 11' -> '2026-11'; 'YYYY-MM' when the name says no month and year ('Nov-26')."""
+    words = re.findall(r"[a-z]+|\d+", name.casefold())
+    month = next((at + 1 for word in words for at, short in enumerate(_MONTH_NAMES) if word.startswith(short)
+                  and (word == short or word in _MONTH_WORDS)), None)
+    years = [int(word) for word in words if len(word) == 4 and word.startswith("20")]
+    if month is None and len(years) == 1:
+        month = next((int(word) for word in words if len(word) <= 2 and 1 <= int(word) <= 12), None)
+    return f"{years[0]}-{month:02d}" if month and len(years) == 1 else "YYYY-MM"
+
+
+_MONTH_WORDS = frozenset({"january", "february", "march", "april", "june", "july", "august", "september", "sept",
+                          "october", "november", "december"})
+
+
+def _not_periods(workspace: Path) -> str:
+    """The sentence the period errors end with when inputs/returns holds other folders or files."""
+    found = not_periods(workspace)
+    if not found:
+        return ""
+    names = ", ".join(name for name, _example in found[:5]) + (", …" if len(found) > 5 else "")
+    return (f" inputs/returns holds {names}, not named as a period: a period's returns are read from its "
+            f"folder, e.g. inputs/returns/{found[0][1]}.")
 
 
 def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]]:
