@@ -246,3 +246,34 @@ def test_a_section_written_two_ways_is_an_error_at_its_row_not_a_second_heading(
     text = "\n".join(page.extract_text() for page in PdfReader(folder / "paper.pdf").pages)
     assert "DRAFT – not for publication: 2 issues to resolve" in text
     assert "Section 'victims' (row 5) is written 'Victims' on row 4" in " ".join(text.split())
+
+
+def test_register_actions_on_a_second_sheet_are_told_as_the_registers(tmp_path: Path) -> None:
+    """A new office keeps next year's actions on a second sheet of its register, under the same headings: not
+    read, and said so as the register's actions (not as 'the return's headings … not this period's')."""
+    import csv
+
+    import openpyxl
+
+    from conftest import REGISTER_HEADINGS
+    from reportgen.shells.cli import main
+
+    root = make_workspace(tmp_path / "ws")
+    path = root / "inputs" / "register.xlsx"
+    book = openpyxl.load_workbook(path)
+    later = book.create_sheet("Year 2 actions")
+    later.append(list(REGISTER_HEADINGS))
+    later.append([7, "Justice", "OPCC", "Open a second hub.", "18"])
+    later.append([8, "Justice", "OPCC", "Review the hub.", "19"])
+    book.save(path)
+    assert main(["build", "--workspace", str(root)]) == 1
+    [folder] = (root / "outputs" / "2026-10").glob("draft-*")
+    with (folder / "issues.csv").open(encoding="utf-8", newline="") as stream:
+        [row] = [row for row in csv.DictReader(stream) if row["code"] == "rows-on-another-sheet"]
+    assert (row["file"], row["sheet"], row["row"], row["severity"]) == (
+        "inputs/register.xlsx", "Year 2 actions", "2", "error")
+    assert row["message"] == ("Sheet 'Year 2 actions' in the register inputs/register.xlsx also has the register's "
+                              "headings, with 2 rows under them from row 2: that sheet was not read, so none of its "
+                              "actions is in the paper (only sheet 'Register' was).")
+    assert "return" not in row["message"] + row["advice"] and "period" not in row["advice"]
+    assert row["advice"].startswith("Move those actions onto sheet 'Register' with the others")

@@ -415,7 +415,9 @@ CODES: dict[str, Code] = {
     "several-sheets": Code(
         W, "More than one sheet has the expected headings; the best match was read.",
         "Sheets {others} in {file} also have return headings; only {sheet!r} was read.",
-        "Keep the updates on one sheet, or delete the other sheets."),
+        "Keep the updates on one sheet, or delete the other sheets.",
+        {"register": ("Sheets {others} in the register {file} also have its headings; only {sheet!r} was read.",
+                      "Keep the actions on one sheet, or delete the other sheets.")}),
     "other-sheet": Code(
         W, "A sheet of the return holds text but none of the return's headings; it was not read.",
         "Sheet {sheet!r} holds text but no return headings, so it was not read (the updates were read from "
@@ -427,7 +429,12 @@ CODES: dict[str, Code] = {
         E, "Another sheet also has the return's headings and rows under them; they were not read.",
         "Sheet {sheet!r} in {file} also has the return's headings, with {rows} under them from row {row}: that "
         "sheet was not read (only sheet {read!r} was).",
-        "Move those rows onto one sheet with the others, or delete the sheet if they are not this period's."),
+        "Move those rows onto one sheet with the others, or delete the sheet if they are not this period's.",
+        {"register": ("Sheet {sheet!r} in the register {file} also has the register's headings, with {rows} under "
+                      "them from row {row}: that sheet was not read, so none of its actions is in the paper (only "
+                      "sheet {read!r} was).",
+                      "Move those actions onto sheet {read!r} with the others; if they are not actions of the plan "
+                      "(an archive, a copy), delete the sheet or take its headings off.")}),
     "hidden-sheet": Code(
         W, "The workbook has a hidden sheet that was not read.",
         "Hidden sheet {sheet!r} in {file} was not read.",

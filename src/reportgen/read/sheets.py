@@ -251,14 +251,14 @@ def locate_table(
     rivals = [(c[2], len(c[2].rows) - c[3] - 1) for c in candidates if c[2] is not sheet and not c[2].hidden
               and c[0] >= 2]
     empty = [other.name for other, count in rivals if not count]
+    # a register's rows are actions, a return's updates: each is told as what it holds
     if empty:
-        issues.append(issue("several-sheets", others=", ".join(map(repr, empty)), file=display, sheet=sheet.name,
-                            value=", ".join(empty)))
+        issues.append(issue("several-sheets", "register" if register else "", others=", ".join(map(repr, empty)),
+                            file=display, sheet=sheet.name, value=", ".join(empty)))
     for other, count in rivals:
         if count:  # rows a partner may have split across sheets: never dropped quietly
-            issues.append(issue("rows-on-another-sheet", rows=counted(count, "row"), read=sheet.name, file=display,
-                                sheet=other.name, row=other.rows[-count][0]))
-    # a register's rows are actions, a return's updates: each is told as what it holds
+            issues.append(issue("rows-on-another-sheet", "register" if register else "", rows=counted(count, "row"),
+                                read=sheet.name, file=display, sheet=other.name, row=other.rows[-count][0]))
     if sheet.hidden:  # the headings are only on a hidden sheet: read, never quietly
         issues.append(issue("hidden-sheet", "register-read" if register else "read", file=display,
                             sheet=sheet.name))
