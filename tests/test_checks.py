@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import RETURN_HEADINGS, default_returns, make_workspace
 from reportgen.check.checked import check_inputs
 from reportgen.issues import flatten
@@ -277,3 +279,53 @@ def test_register_actions_on_a_second_sheet_are_told_as_the_registers(tmp_path: 
                               "actions is in the paper (only sheet 'Register' was).")
     assert "return" not in row["message"] + row["advice"] and "period" not in row["advice"]
     assert row["advice"].startswith("Move those actions onto sheet 'Register' with the others")
+
+
+def test_an_empty_return_or_register_is_told_as_empty_with_what_to_do(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A partner sends an empty workbook, another a CSV of 0 bytes; a new office's register is saved empty.
+    Each was told as a matter of headings ('No sheet has the headings … rename the headings'), of a password
+    ('save it as .xlsx (without a password)') or of a partner ('Ask the partner' about the register)."""
+    import csv
+
+    import openpyxl
+
+    from reportgen.shells.cli import main
+
+    returns = default_returns()
+    del returns["opcc.xlsx"], returns["wessex-police.xlsx"]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    folder = root / "inputs" / "returns" / "2026-10"
+    openpyxl.Workbook().save(folder / "opcc.xlsx")
+    (folder / "wessex-police.csv").write_bytes(b"")
+    assert main(["build", "--workspace", str(root)]) == 1
+    [draft] = (root / "outputs" / "2026-10").glob("draft-*")
+    with (draft / "issues.csv").open(encoding="utf-8", newline="") as stream:
+        told = {row["file"]: (row["code"], row["severity"], row["message"], row["advice"])
+                for row in csv.DictReader(stream) if row["file"].startswith("inputs/returns/")}
+    assert told["inputs/returns/2026-10/opcc.xlsx"] == (
+        "empty-file", "error", "inputs/returns/2026-10/opcc.xlsx holds nothing: not one of its cells is filled in.",
+        "Ask the partner for the completed return.")
+    assert told["inputs/returns/2026-10/wessex-police.csv"] == (
+        "unreadable-file", "error", "inputs/returns/2026-10/wessex-police.csv is empty (0 bytes): there is nothing "
+        "in it to read.", "Save or copy the file again: one of 0 bytes was saved or copied before anything was "
+        "written to it.")
+
+    register = root / "inputs" / "register.xlsx"
+    for content, says in [
+            (None, "The register inputs/register.xlsx holds nothing: not one of its cells is filled in. Save the "
+                   "register with its actions in it"),
+            (b"", "inputs/register.xlsx is empty (0 bytes): there is nothing in it to read."),
+            ("headings", "The register inputs/register.xlsx holds no actions. Fill in the register, one row per "
+                         "action under its headings")]:
+        if content is None or content == "headings":
+            book = openpyxl.Workbook()
+            if content == "headings":
+                book.active.append(["Plan priority", "Section", "Lead", "Action"])  # type: ignore[union-attr]
+            book.save(register)
+        else:
+            register.write_bytes(content)
+        capsys.readouterr()
+        assert main(["validate", "--workspace", str(root)]) == 1
+        error = " ".join(capsys.readouterr().err.split())
+        assert says in error and "partner" not in error and "password" not in error and "heading'" not in error

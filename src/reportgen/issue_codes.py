@@ -75,6 +75,9 @@ CODES: dict[str, Code] = {
         "{file} could not be read: {error}.",
         "Save it again as .xlsx or UTF-8 .csv and put it back in the folder.",
         {"old-xls": ("{file} is an old .xls workbook; it was not read.", "Open it in Excel and save it as .xlsx."),
+         "no-bytes": ("{file} is empty (0 bytes): there is nothing in it to read.",
+                      "Save or copy the file again: one of 0 bytes was saved or copied before anything was written "
+                      "to it."),
          "other-spreadsheet": ("{file} is {what}; it was not read.",
                                "Open it and save it as an Excel workbook (.xlsx) in its place."),
          "not-xlsx": ("{file} is {what}: it is not a readable .xlsx file.",
@@ -238,7 +241,12 @@ CODES: dict[str, Code] = {
         E, "The file holds no rows of data.",
         "{file} has headings but no rows of updates.",
         "Ask the partner for the completed return.",
-        {"register": "The register {file} holds no actions."},
+        {"register": ("The register {file} holds no actions.",
+                      "Fill in the register, one row per action under its headings, and build again."),
+         "no-cells": "{file} holds nothing: not one of its cells is filled in.",
+         "register-no-cells": ("The register {file} holds nothing: not one of its cells is filled in.",
+                               "Save the register with its actions in it (one row per action, under its headings) "
+                               "and build again.")},
         partner_advice="Fill in the workbook and send it again."),
     "bad-ref": Code(
         E, "The action reference is not a whole number.",

@@ -76,6 +76,8 @@ def read_sheets(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
 
 
 def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
+    if not path.stat().st_size:
+        return [], [issue("unreadable-file", "no-bytes", file=display)]
     if not zipfile.is_zipfile(path):
         if _looks_like_text_or_xls(path) == "ole":
             what = "an old .xls workbook or a password-protected one"
@@ -84,7 +86,7 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         elif _looks_like_text_or_xls(path) == "text":
             what = "a text (CSV) file named .xlsx"
         else:
-            what = "not a workbook" if path.stat().st_size else "empty"
+            what = "not a workbook"
         return [], [issue("unreadable-file", "not-xlsx", what=what, file=display)]
     refused = refuse_reason(path)
     if refused:
@@ -122,6 +124,8 @@ def _looks_like_text_or_xls(path: Path) -> str:
 
 def _read_csv(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
     data = path.read_bytes()
+    if not data:
+        return [], [issue("unreadable-file", "no-bytes", file=display)]
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # a workbook given a .csv name
         what = "an Excel workbook" if data.startswith(b"PK") else "an old .xls workbook"
         return [], [issue("unreadable-file", "workbook-named-csv", what=what, file=display)]
@@ -236,6 +240,8 @@ def locate_table(
     a partner may have written updates there. Headings in `known_elsewhere` (heading keys) mean another
     column, so they are never suggested for a missing one ('Section' for 'Action ref'). With `register`,
     a missing heading is told as the register's: its own headings are named in reportgen.toml."""
+    if sheets and not any(sheet.rows for sheet in sheets):  # an empty workbook: not a matter of headings
+        return None, [issue("empty-file", "register-no-cells" if register else "no-cells", file=display)]
     issues: list[Issue] = []
     candidates = []
     for sheet in sheets:
