@@ -302,3 +302,28 @@ def test_progress_on_a_phone_scrolls_its_tables_not_the_page(browser: Browser, t
         assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.locator("section.progress .table-scroll table.numbers").count() == 2
     assert axe_violations(page) == [] and messages == []
+
+
+def test_a_cover_value_of_several_lines_keeps_them_in_the_pdf_and_web_edition(browser: Browser,
+                                                                              tmp_path: Path) -> None:
+    """A new office's "Decision(s) required" is a lead-in and a numbered list over several lines in
+    reportgen.toml: the Word paper showed the lines, while the PDF and the web edition ran them into one line
+    ("… invited to: 1. note … 2. scrutinise …"). All three now show them as written."""
+    toml = ('[paper]\nmeeting = "Police, Fire and Crime Panel"\ndate = 2026-11-05\ntitle = "Delivery Report"\n'
+            'decisions_required = """The Panel is invited to:\n1. note the progress made; and\n'
+            '2. scrutinise the actions that are on hold."""\n')
+    result = build_draft(make_workspace(tmp_path / "ws", toml=toml))
+    lines = ["The Panel is invited to:", "1. note the progress made; and",
+             "2. scrutinise the actions that are on hold."]
+    with pdfplumber.open(result.folder / "paper.pdf") as pdf:
+        page_lines = [" ".join(line.split()) for line in pdf.pages[0].extract_text().splitlines()]
+    at = next((i for i, line in enumerate(page_lines) if line.endswith(lines[0])), None)
+    assert at is not None and page_lines[at + 1:at + 3] == lines[1:], page_lines
+    page, _ = open_paper(browser, result.folder / "paper.html")
+    shown = page.locator("table.cover tr", has_text="DECISION").locator("td").inner_text()
+    assert shown.splitlines() == lines
+    import docx
+
+    cell = next(row.cells[1] for row in docx.Document(str(result.folder / "paper.docx")).tables[0].rows
+                if "DECISION" in row.cells[0].text)
+    assert cell.text.splitlines() == lines
