@@ -329,3 +329,23 @@ def test_an_empty_return_or_register_is_told_as_empty_with_what_to_do(
         assert main(["validate", "--workspace", str(root)]) == 1
         error = " ".join(capsys.readouterr().err.split())
         assert says in error and "partner" not in error and "password" not in error and "heading'" not in error
+
+
+def test_a_totals_row_under_the_register_says_to_delete_it_not_only_to_write_a_number(tmp_path: Path) -> None:
+    """A new office's register ends with a totals row ('Total' and the count): the error's advice only said to
+    write the plan priority number, which a totals row has none of; it now says to delete a row that is not an
+    action."""
+    import csv
+
+    from conftest import ACTIONS, REGISTER_HEADINGS
+    from reportgen.shells.cli import main
+
+    root = make_workspace(tmp_path / "ws", register=[REGISTER_HEADINGS, *ACTIONS, ("Total", "", "", "6", "")])
+    assert main(["build", "--workspace", str(root)]) == 1
+    [folder] = (root / "outputs" / "2026-10").glob("draft-*")
+    with (folder / "issues.csv").open(encoding="utf-8", newline="") as stream:
+        [row] = [row for row in csv.DictReader(stream) if row["code"] == "bad-ref"]
+    assert (row["file"], row["row"], row["column"], row["value"]) == ("inputs/register.xlsx", "8", "Plan priority",
+                                                                      "Total")
+    assert row["advice"] == ("Write the plan priority number only, e.g. 12; if the row is not an action (a total, a "
+                             "heading), delete it.")

@@ -251,7 +251,7 @@ CODES: dict[str, Code] = {
     "bad-ref": Code(
         E, "The action reference is not a whole number.",
         "Row {row}: the action reference {value!r} is {why}; {left_out}.",
-        "Write the plan priority number only, e.g. 12."),
+        "Write the plan priority number only, e.g. 12; if the row is not an action (a total, a heading), delete it."),
     "note-row": Code(
         W, "A row holds text where the action reference goes, and nothing else: a note, not read.",
         "Row {row} holds only {value!r}, in the reference column, and nothing else: it was read as a note, not as "
