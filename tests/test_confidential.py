@@ -445,6 +445,38 @@ def test_a_restricted_draft_kept_before_exempt_actions_were_recorded_is_carried_
     assert not [i for i in public.issues if i.code == "exempt-when-reported"]
 
 
+@pytest.mark.parametrize("october", [("restricted",), ("public", "restricted")])
+def test_a_damaged_draft_of_a_month_with_exempt_actions_keeps_that_month_out_of_the_public_edition(
+        tmp_path: Path, october: tuple[Edition, ...]) -> None:
+    """October's newest draft, the restricted one, is damaged: which actions were exempt in October is not known,
+    so the public November paper carries nothing reported in October (action 4's Part II update stays out, as it
+    would with the draft readable), and says why, naming the draft; the restricted edition carries it as usual."""
+    root = _four_exempt_in_october(tmp_path / "ws", "Yes")
+    for edition in october:
+        damaged = build_draft(root, edition=edition).folder
+    (damaged / "draft.json").write_text("{", encoding="utf-8")
+    returns = default_returns()
+    del returns["opcc.xlsx"]
+    make_workspace(root, period="2026-11", returns=returns,  # action 4 no longer exempt
+                   register=[(*REGISTER_HEADINGS, "Exempt"), *((*a, "No") for a in ACTIONS)])
+    checked = validate_draft(root)
+    public = build_draft(root)
+    assert canary_leaks(public.folder) == []
+    rows = {row.ref: row for row in public.paper.rows if row.ref in (2, 4, 6)}  # OPCC's
+    assert {ref: (row.status, row.explanation, row.state) for ref, row in rows.items()} == {
+        ref: (None, "", "no-update") for ref in (2, 4, 6)}
+    told = [i for i in public.issues if i.code == "exempt-when-reported"]
+    assert [(i.ref, i.severity.value) for i in told] == [(2, "warning"), (4, "warning"), (6, "warning")]
+    name = damaged.relative_to(root / "outputs").as_posix()
+    assert f"the draft kept for that period, {name}, cannot be read" in told[1].message
+    assert "the 2026-10 returns" in told[1].message and name in told[1].advice and CANARY not in repr(told)
+    assert [i.code for i in checked.issues if i.ref == 4] == [i.code for i in public.issues if i.ref == 4]
+    restricted = build_draft(root, edition="restricted")
+    row = next(row for row in restricted.paper.rows if row.ref == 4)
+    assert (row.status, row.explanation, row.state) == ("On hold", f"{CANARY} Part II explanation", "carried-forward")
+    assert not [i for i in restricted.issues if i.code == "exempt-when-reported"]
+
+
 def test_an_action_published_then_and_now_is_carried_into_the_public_edition(tmp_path: Path) -> None:
     """Only what was reported while exempt is held back: an action published in October is carried as ever."""
     root = _four_exempt_in_october(tmp_path / "ws", "No")

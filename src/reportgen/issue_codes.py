@@ -557,7 +557,15 @@ CODES: dict[str, Code] = {
             "which shows it with no update.",
             "Ask the lead partner for an update this period, written for publication; the restricted edition "
             "(--edition restricted) carries the last report. Restricted drafts kept from now on record their "
-            "exempt actions.")}),
+            "exempt actions."),
+            "unreadable": (
+            "Action {ref} ({lead}): no update this period, and it was last reported in {source}; the draft kept "
+            "for that period, {draft}, cannot be read, so whether the action was exempt from publication then is "
+            "not known: what was reported is not carried into the public edition, which shows it with no update.",
+            "Restore the draft folder {draft} from a backup and build again (do not move it out of outputs: that "
+            "period's returns would then be carried as if no action had been exempt); or ask the lead partner for "
+            "an update this period, written for publication. The restricted edition (--edition restricted) "
+            "carries the last report.")}),
     "exempt-flag": Code(
         E, "The exemption flag is not a recognised value; the action is treated as exempt.",
         "Row {row}: exemption flag {flag!r} is not Yes or No; the action is treated as exempt.",

@@ -210,10 +210,11 @@ def last_reported_in_returns(inputs: Inputs, register: Register, period: str
 
 def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: str = "",
                  found: list[Issue] | None = None, restricted: Paper | None = None, restricted_name: str = "",
-                 public: bool = False) -> Checked:
+                 public: bool = False, unread: str = "") -> Checked:
     """Register, returns and merge. With no earlier draft (`previous`), statuses are carried from the
     earlier periods' returns (`last_reported`; `restricted`: see there). `public`: for the public edition,
-    which carries nothing reported while an action was exempt (`exempt_when_reported`)."""
+    which carries nothing reported while an action was exempt (`exempt_when_reported`), nor up to the period
+    of the kept draft `unread` ("YYYY-MM/draft-NN"), which could not be read (`unread_when_reported`)."""
     issues = list(found or [])
     register, register_issues = load_register(inputs)
     issues += register_issues + check_partners(inputs.settings, register)
@@ -222,10 +223,11 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     issues += withdrawn_since(return_issues, register, previous, previous_name)
     carried, source, earlier_issues = last_reported(inputs, register, previous, previous_name, restricted,
                                                     restricted_name)
-    withheld = exempt_when_reported(register, previous, carried) if public else {}
+    withheld = (unread_when_reported(carried, unread) if unread else exempt_when_reported(register, previous, carried)
+                ) if public else {}
     carried = {ref: last for ref, last in carried.items() if ref not in withheld}
     merged, merge_issues = merge_returns(register, returns, inputs.period, carried, previous_name)
-    issues += withheld_issues(register, merged, withheld, previous, previous_name)
+    issues += withheld_issues(register, merged, withheld, previous, previous_name, unread if public else "")
     issues += no_returns_read(inputs, returns)
     issues += missing_returns(register, inputs, assignment, merged)
     issues += earlier_issues
@@ -267,14 +269,24 @@ def exempt_when_reported(register: Register, previous: Paper | None, carried: Ma
             and (not last.reported or last.reported <= previous.period)}  # a later period's return is newer
 
 
+def unread_when_reported(carried: Mapping[int, LastReported], unread: str) -> dict[int, LastReported]:
+    """What would be carried forward from the period of the kept draft `unread` ("YYYY-MM/draft-NN") or before:
+    that draft could not be read, so which actions were exempt then is not known (it may be a restricted draft,
+    and the statuses come from that period's returns instead), and the public edition carries none of it."""
+    period = unread.split("/", 1)[0]
+    return {ref: last for ref, last in carried.items() if not last.reported or last.reported <= period}
+
+
 def withheld_issues(register: Register, merged: MergedRegister, withheld: Mapping[int, LastReported],
-                    previous: Paper | None, previous_name: str) -> list[Issue]:
+                    previous: Paper | None, previous_name: str, unread: str = "") -> list[Issue]:
     """An issue for each action the public edition shows with no update, its last report made while exempt (or
-    perhaps exempt: in a restricted draft that did not record which were)."""
+    perhaps exempt: in a restricted draft that did not record which were, or in a period whose kept draft
+    `unread` could not be read)."""
     updated = {item.action.ref for item in merged.actions if item.state is UpdateState.UPDATED}
     unrecorded = previous is not None and previous.edition == "restricted" and previous.exempt_refs is None
-    return [issue("exempt-when-reported", "unrecorded" if unrecorded else "", ref=action.ref,
-                  lead=action.lead or "no lead",
+    wording = "unreadable" if unread else "unrecorded" if unrecorded else ""
+    drafted = {"draft": unread} if unread else {}
+    return [issue("exempt-when-reported", wording, ref=action.ref, lead=action.lead or "no lead", **drafted,
                   source=withheld[action.ref].source or previous_name or "the last draft", file=register.path,
                   row=action.row)
             for action in register.actions if action.ref in withheld and action.ref not in updated]

@@ -186,8 +186,9 @@ def stylesheet_issues(inputs: Inputs) -> list[Issue]:
 def check_plan(plan: Plan) -> Checked:
     paper = plan.inputs.settings.paper
     found = [*plan.issues, *meeting_issues(paper, plan.inputs.period), *font_issues(paper)]
+    unread = plan.carried_name if plan.carried is None else ""  # the carry source could not be read
     return check_inputs(plan.inputs, plan.carried, plan.carried_name, found, plan.restricted, plan.restricted_name,
-                        public=plan.edition == "public")
+                        public=plan.edition == "public", unread=unread)
 
 
 def make_paper(plan: Plan, checked: Checked) -> Paper:
