@@ -227,8 +227,13 @@ def test_exempt_actions_stay_out_of_history_and_progress(tmp_path: Path) -> None
     assert (sheet.oddHeader.center.text, sheet.oddFooter.center.text) == ("RESTRICTED", "RESTRICTED")
     # …from each period's restricted draft, though a public one was built after it
     with (restricted / "history-restricted.csv").open(encoding="utf-8", newline="") as stream:
-        exempt = [row for row in csv.reader(stream) if row[0] == "7"]
-    assert exempt and exempt[0][3] == f"{CANARY} action" and exempt[0][4:] == list(plan[7])
+        headings, *rows = list(csv.reader(stream))
+    exempt = [row for row in rows if row[0] == "7"]
+    assert exempt and exempt[0][3] == f"{CANARY} action" and exempt[0][4:-1] == list(plan[7])
+    # the csv, opened on its own (no sheet title, no printed page), says on every row that it is restricted
+    assert headings[-1] == "Marking" and rows and all(row[-1] == "RESTRICTED" for row in rows)
+    with (public / "history.csv").open(encoding="utf-8", newline="") as stream:
+        assert "Marking" not in next(csv.reader(stream))
 
 
 def test_history_is_never_written_into_the_inputs_or_a_draft(built: list[BuildResult], tmp_path: Path,

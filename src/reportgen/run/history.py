@@ -42,7 +42,8 @@ def history_table(frame: pd.DataFrame) -> pd.DataFrame:
 def write_history(table: pd.DataFrame, out: Path, marking: str = "") -> tuple[Path, Path]:
     """history.xlsx and history.csv in `out` (made when missing), each written atomically; every cell
     is text, and text a spreadsheet would read as a formula is quoted. With a `marking` (a restricted
-    history) the files are named and the sheet titled with it: history-restricted.xlsx, "History RESTRICTED"."""
+    history) the files are named and the sheet titled with it: history-restricted.xlsx, "History RESTRICTED", and
+    the csv ends every row with it under `Marking` (as the chase list does): a copy opened on its own says so."""
     out.mkdir(parents=True, exist_ok=True)
     headings = [str(column) for column in table.columns]
     rows = [[str(value) for value in record] for record in table.itertuples(index=False, name=None)]
@@ -52,8 +53,9 @@ def write_history(table: pd.DataFrame, out: Path, marking: str = "") -> tuple[Pa
     write_rows(xlsx, marked_title("History", marking), headings, rows, widths, marking)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headings)
-    writer.writerows([text_for_spreadsheet(value) for value in row] for row in rows)
+    marked = [marking] if marking else []
+    writer.writerow([*headings, *(["Marking"] if marking else [])])
+    writer.writerows([text_for_spreadsheet(value) for value in (*row, *marked)] for row in rows)
     write_atomically(csv_path, buffer.getvalue().encode("utf-8"))
     return xlsx, csv_path
 
