@@ -477,6 +477,24 @@ def test_a_damaged_draft_of_a_month_with_exempt_actions_keeps_that_month_out_of_
     assert not [i for i in restricted.issues if i.code == "exempt-when-reported"]
 
 
+def test_a_damaged_draft_built_from_the_register_as_it_is_still_lets_its_month_be_carried(tmp_path: Path) -> None:
+    """October's restricted draft is damaged, but its manifest shows it was built from the register and settings
+    as they are now: what was exempt then is exempt now, so the public November paper carries October's returns
+    for the published actions as usual (action 4, still exempt, stays out)."""
+    root = _four_exempt_in_october(tmp_path / "ws", "Yes")
+    from conftest import write_xlsx
+
+    (build_draft(root, edition="restricted").folder / "draft.json").write_text("{", encoding="utf-8")
+    for name, rows in default_returns().items():
+        if name != "opcc.xlsx":
+            write_xlsx(root / "inputs" / "returns" / "2026-11" / name, rows)
+    public = build_draft(root)
+    assert 4 not in [row.ref for row in public.paper.rows] and canary_leaks(public.folder) == []
+    row = next(row for row in public.paper.rows if row.ref == 6)
+    assert (row.status, row.explanation, row.state) == ("Completed", "Update on action 6.", "carried-forward")
+    assert not [i for i in public.issues if i.code == "exempt-when-reported"]
+
+
 def test_an_action_published_then_and_now_is_carried_into_the_public_edition(tmp_path: Path) -> None:
     """Only what was reported while exempt is held back: an action published in October is carried as ever."""
     root = _four_exempt_in_october(tmp_path / "ws", "No")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from reportgen.drafts import folders as drafts
+from reportgen.drafts import records
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
 from reportgen.model import Paper
@@ -71,6 +72,17 @@ def restricted_beside(outputs: Path, source: Path | None) -> Path | None:
         return None
     return next((f for f in reversed(drafts.draft_folders(outputs, source.parent.name))
                  if edition_of(f) == "restricted"), None)
+
+
+def built_from(folder: Path, files: tuple[Path, ...], workspace: Path) -> bool:
+    """Whether the kept draft in `folder` was built from `files` as they are now (its manifest's hashes), though
+    its paper cannot be read: from the register and reportgen.toml now, whatever was exempt in it is exempt now."""
+    try:
+        kept = {record.path: record.sha256 for record in drafts.load_manifest(folder).inputs}
+        now = [records.file_record(path, workspace) for path in files]
+    except (ReportgenError, OSError):
+        return False
+    return all(kept.get(record.path) == record.sha256 for record in now)
 
 
 def edition_of(folder: Path) -> str:

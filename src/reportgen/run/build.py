@@ -28,6 +28,7 @@ from reportgen.drafts import folders as drafts
 from reportgen.drafts import records
 from reportgen.drafts.earlier import (
     PeriodDraft,
+    built_from,
     carry_source,
     edition_of,
     read_history,
@@ -186,7 +187,9 @@ def stylesheet_issues(inputs: Inputs) -> list[Issue]:
 def check_plan(plan: Plan) -> Checked:
     paper = plan.inputs.settings.paper
     found = [*plan.issues, *meeting_issues(paper, plan.inputs.period), *font_issues(paper)]
-    unread = plan.carried_name if plan.carried is None else ""  # the carry source could not be read
+    unread = plan.carried_name if plan.carried is None and plan.carry_from is not None and not built_from(
+        plan.carry_from, (plan.inputs.workspace / SETTINGS_FILE, plan.inputs.register), plan.inputs.workspace
+    ) else ""  # the carry source could not be read, nor shown to have been built with today's exemptions
     return check_inputs(plan.inputs, plan.carried, plan.carried_name, found, plan.restricted, plan.restricted_name,
                         public=plan.edition == "public", unread=unread)
 
