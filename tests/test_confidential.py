@@ -495,6 +495,64 @@ def test_a_damaged_draft_built_from_the_register_as_it_is_still_lets_its_month_b
     assert not [i for i in public.issues if i.code == "exempt-when-reported"]
 
 
+@pytest.mark.parametrize("october", ["restricted", "public", "damaged"])
+def test_what_an_action_reported_while_exempt_is_not_prefilled_into_a_return_the_public_edition_publishes(
+        tmp_path: Path, october: str) -> None:
+    """Action 4 is exempt in October and published from November. OPCC's November workbook leaves its row blank
+    (said, without its text): pre-filled with the Part II update and sent back with only the other rows
+    updated, it would be November's update, published. Action 6, published in October, is pre-filled as ever."""
+    root = _four_exempt_in_october(tmp_path / "ws", "Yes")
+    kept = build_draft(root, edition="public" if october == "public" else "restricted").folder
+    if october == "damaged":
+        (kept / "draft.json").write_text("{", encoding="utf-8")
+    returns = default_returns()
+    del returns["opcc.xlsx"]
+    make_workspace(root, period="2026-11", returns=returns,  # action 4 no longer exempt
+                   register=[(*REGISTER_HEADINGS, "Exempt"), *((*a, "No") for a in ACTIONS)])
+    written, issues = write_return_workbooks(root, "2026-11")
+    opcc = next(path for path in written if path.name == "opcc.xlsx")
+    book = openpyxl.load_workbook(opcc)
+    rows = {row[0].value: row for row in book["Return"].iter_rows(min_row=2)}
+    assert [cell.value for cell in rows[4][3:6]] == [None, None, None]
+    assert [cell.value for cell in rows[6][3:6]] == ([None, None, None] if october == "damaged"
+                                                     else ["Completed", "Update on action 6.", "Spring 2027"])
+    told = [i for i in issues if i.code == "not-prefilled" and i.ref == 4]
+    assert len(told) == 1 and CANARY not in repr(issues)
+    assert ("cannot be read" if october == "damaged" else "it was exempt from publication") in told[0].message
+    rows[2][4].value = "November update on action 2."  # the partner updates the other rows and sends it back
+    book.save(root / "inputs" / "returns" / "2026-11" / "opcc.xlsx")
+    public = build_draft(root)
+    assert canary_leaks(public.folder) == []
+
+
+@pytest.mark.parametrize("register_changed", [True, False])
+def test_workbooks_after_a_restricted_draft_kept_before_exempt_actions_were_recorded(
+        tmp_path: Path, register_changed: bool) -> None:
+    """The November workbooks read an old October restricted draft as a build does: with the register changed
+    since, any action in it may have been exempt, so OPCC's rows are blank, each said as a maybe; with the
+    register as it was, they are pre-filled as ever (action 4, still exempt, for its lead)."""
+    from conftest import write_xlsx
+
+    root = _four_exempt_in_october(tmp_path / "ws", "Yes")
+    _as_kept_before_exempt_refs(build_draft(root, edition="restricted").folder)
+    if register_changed:
+        make_workspace(root, period="2026-11",
+                       register=[(*REGISTER_HEADINGS, "Exempt"), *((*a, "No") for a in ACTIONS)])
+    else:
+        name = "wessex-police.xlsx"
+        write_xlsx(root / "inputs" / "returns" / "2026-11" / name, default_returns()[name])
+    written, issues = write_return_workbooks(root, "2026-11")
+    opcc = next(path for path in written if path.name == "opcc.xlsx")
+    rows = {row[0]: row[3:6] for row in openpyxl.load_workbook(opcc)["Return"].iter_rows(min_row=2, values_only=True)}
+    told = [i for i in issues if i.code == "not-prefilled"]
+    if register_changed:
+        assert rows[4] == rows[6] == (None, None, None) and CANARY not in repr(issues)
+        assert {i.ref for i in told} >= {2, 4, 6}
+        assert all("it may have been exempt then" in i.message for i in told)
+    else:
+        assert rows[6] == ("Completed", "Update on action 6.", "Spring 2027") and not told
+
+
 def test_an_action_published_then_and_now_is_carried_into_the_public_edition(tmp_path: Path) -> None:
     """Only what was reported while exempt is held back: an action published in October is carried as ever."""
     root = _four_exempt_in_october(tmp_path / "ws", "No")

@@ -616,7 +616,24 @@ CODES: dict[str, Code] = {
                      "{period} (a new action, one its lead did not update, or a blank row), so its workbook row "
                      "is blank for the partner to fill in.",
                      "Nothing to do: the partner fills in the row. If an earlier return did update it, check that "
-                     "return's row for the action.")}),
+                     "return's row for the action."),
+         "exempt": ("Action {ref} ({lead}): when last reported ({source}) it was exempt from publication, so its "
+                    "workbook row is blank: what was reported then is not pre-filled into a return whose update the "
+                    "public edition publishes.",
+                    "Nothing to do: the partner writes an update for publication. Until one comes, the restricted "
+                    "edition (--edition restricted) carries the last report."),
+         "exempt-unrecorded": ("Action {ref} ({lead}): it was last reported in {source}, a restricted draft kept "
+                               "before reportgen recorded which actions were exempt (the register or reportgen.toml "
+                               "has changed since): it may have been exempt then, so its workbook row is blank, what "
+                               "was reported then not pre-filled into a return whose update the public edition "
+                               "publishes.",
+                               "Nothing to do: the partner writes an update for publication."),
+         "exempt-unread": ("Action {ref} ({lead}): it was last reported in {source}; the draft kept for that period, "
+                           "{draft}, cannot be read, so whether it was exempt from publication then is not known: "
+                           "its workbook row is blank, what was reported then not pre-filled into a return whose "
+                           "update the public edition publishes.",
+                           "Restore the draft folder {draft} from a backup and make the workbooks again; or leave the "
+                           "row for the partner to fill in.")}),
     "missing-return": Code(
         W, "A lead partner sent no return this period.",
         "{value} sent no return for {period}.",

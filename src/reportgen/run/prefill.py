@@ -15,15 +15,17 @@ collected by email (`reportgen.mail.collect`). Imports no openpyxl.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
-from reportgen.check.checked import last_reported
+from reportgen.check.checked import exempt_when_reported, last_reported, unread_when_reported
 from reportgen.check.merge import LastReported, reported_when
-from reportgen.drafts.earlier import carry_source, read_kept_paper, restricted_beside
+from reportgen.drafts.earlier import built_from, carry_source, read_kept_paper, restricted_beside
 from reportgen.issues import Issue, issue
 from reportgen.model import Register
 from reportgen.paper.richtext import typed_again
 from reportgen.periods import period_label
 from reportgen.read.workspace import Inputs
+from reportgen.settings import SETTINGS_FILE
 
 Prefill = tuple[str, str, str]  # status, explanation, timeframe as pre-filled
 BLANK: Prefill = ("", "", "")
@@ -35,17 +37,26 @@ def workbook_prefill(inputs: Inputs, register: Register) -> tuple[dict[int, Pref
     pre-filled (`not_prefilled`)."""
     source = carry_source(inputs.outputs, inputs.period)
     previous, issues = read_kept_paper(source, "prefill")
+    files = (inputs.workspace / SETTINGS_FILE, inputs.register)
+    if previous is not None and source is not None and previous.edition == "restricted" \
+            and previous.exempt_refs is None and built_from(source, files, inputs.workspace):
+        previous = replace(previous, exempt_refs=())  # as a build reads it (`reportgen.run.build.exemptions_known`)
     name = source.relative_to(inputs.outputs).as_posix() if source is not None and previous is not None else ""
     beside = restricted_beside(inputs.outputs, source) if previous is not None else None
     restricted, unreadable = read_kept_paper(beside, "prefill")
     issues += unreadable
     restricted_name = beside.relative_to(inputs.outputs).as_posix() if beside is not None else ""
     carried, _where, _earlier_problems = last_reported(inputs, register, previous, name, restricted, restricted_name)
+    unread = source.relative_to(inputs.outputs).as_posix() if source is not None and previous is None \
+        and not built_from(source, files, inputs.workspace) else ""  # its exempt actions cannot be known
+    withheld = unread_when_reported(carried, unread) if unread else exempt_when_reported(register, previous, carried)
+    carried = {ref: last for ref, last in carried.items() if ref not in withheld}
     values = prefill_values(carried)
-    if not values and register.actions:
+    if not values and not withheld and register.actions:  # withheld: each row says why it is blank
         issues.append(issue("blank-workbooks", period=inputs.period))
     else:
-        issues += not_prefilled(register, carried, inputs.period)
+        unrecorded = previous is not None and previous.edition == "restricted" and previous.exempt_refs is None
+        issues += not_prefilled(register, carried, inputs.period, withheld, unread, unrecorded)
     return values, issues
 
 
@@ -57,15 +68,26 @@ def prefill_values(carried: Mapping[int, LastReported]) -> dict[int, Prefill]:
             for ref, last in carried.items()}
 
 
-def not_prefilled(register: Register, carried: Mapping[int, LastReported], period: str) -> list[Issue]:
+def not_prefilled(register: Register, carried: Mapping[int, LastReported], period: str,
+                  withheld: Mapping[int, LastReported] | None = None, unread: str = "", unrecorded: bool = False
+                  ) -> list[Issue]:
     """An issue for each of the register's actions whose workbook row leaves the status blank (its last
     update had none recognised: said with the status as written, when known) or is blank (nothing was
-    reported for it before `period`), in register order."""
+    reported for it before `period`, or what was is `withheld`: reported while the action, published now, was
+    exempt, or perhaps exempt: the draft `unread` of its period not readable, or a restricted one kept before drafts
+    recorded their exempt actions, `unrecorded`), in register order. A row sent
+    back as pre-filled is that period's update: what was written for the restricted edition would be published."""
     issues = []
     for action in register.actions:
         last = carried.get(action.ref)
         where = {"lead": action.lead or "no lead", "ref": action.ref, "file": register.path, "row": action.row}
-        if last is None:
+        held = (withheld or {}).get(action.ref)
+        if held is not None:
+            source = held.source or "the last draft"
+            wording = "exempt-unread" if unread else "exempt-unrecorded" if unrecorded else "exempt"
+            issues.append(issue("not-prefilled", wording, source=source, **({"draft": unread} if unread else {}),
+                                **where))
+        elif last is None:
             issues.append(issue("not-prefilled", "nothing", period=period_label(period), **where))
         elif last.wording_only and last.status_label:
             issues.append(issue("not-prefilled", when=reported_when(last), value=last.status_label, **where))
