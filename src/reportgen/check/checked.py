@@ -284,12 +284,17 @@ def withheld_issues(register: Register, merged: MergedRegister, withheld: Mappin
     `unread` could not be read)."""
     updated = {item.action.ref for item in merged.actions if item.state is UpdateState.UPDATED}
     unrecorded = previous is not None and previous.edition == "restricted" and previous.exempt_refs is None
-    wording = "unreadable" if unread else "unrecorded" if unrecorded else ""
-    drafted = {"draft": unread} if unread else {}
-    return [issue("exempt-when-reported", wording, ref=action.ref, lead=action.lead or "no lead", **drafted,
-                  source=withheld[action.ref].source or previous_name or "the last draft", file=register.path,
-                  row=action.row)
-            for action in register.actions if action.ref in withheld and action.ref not in updated]
+    issues = []
+    for action in register.actions:
+        if action.ref not in withheld or action.ref in updated:
+            continue
+        where = {"ref": action.ref, "lead": action.lead or "no lead", "file": register.path, "row": action.row,
+                 "source": withheld[action.ref].source or previous_name or "the last draft"}
+        if unread:
+            issues.append(issue("exempt-when-reported", "unreadable", draft=unread, **where))
+        else:
+            issues.append(issue("exempt-when-reported", "unrecorded" if unrecorded else "", **where))
+    return issues
 
 
 def last_reported_in_paper(paper: Paper | None, name: str = "") -> dict[int, LastReported]:

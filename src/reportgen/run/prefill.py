@@ -84,9 +84,11 @@ def not_prefilled(register: Register, carried: Mapping[int, LastReported], perio
         held = (withheld or {}).get(action.ref)
         if held is not None:
             source = held.source or "the last draft"
-            wording = "exempt-unread" if unread else "exempt-unrecorded" if unrecorded else "exempt"
-            issues.append(issue("not-prefilled", wording, source=source, **({"draft": unread} if unread else {}),
-                                **where))
+            if unread:
+                issues.append(issue("not-prefilled", "exempt-unread", source=source, draft=unread, **where))
+            else:
+                issues.append(issue("not-prefilled", "exempt-unrecorded" if unrecorded else "exempt", source=source,
+                                    **where))
         elif last is None:
             issues.append(issue("not-prefilled", "nothing", period=period_label(period), **where))
         elif last.wording_only and last.status_label:
