@@ -1276,3 +1276,32 @@ def test_drafts_given_newest_first_are_said_to_run_backwards(tmp_path: Path,
         if (old, new) == (second, first):
             assert re.search(r"The old draft, 2026-10/draft-02 \([^)]+\), is later than the new one, "
                              r"2026-10/draft-01 \([^)]+\): this comparison runs backwards", printed), printed
+
+
+def test_a_column_heading_renamed_between_drafts_is_said_and_tracked(tmp_path: Path, capsys) -> None:
+    """The register's page column renamed from "CSCJ Plan page" to "Plan page" between two drafts of one
+    period: every cell read the same and the comparison said "No changes", though the paper's table is
+    headed differently. It now says so in the summary, diff.html and diff.json, and diff.docx tracks the
+    header cell's words."""
+    root = tmp_path / "ws"
+    make_workspace(root, "2026-10", settings("2026-11-05"))
+    first = build_draft(root, "2026-10").folder
+    renamed = ("Plan priority", "Section", "Lead", "Action", "Plan page")
+    make_workspace(root, "2026-10", settings("2026-11-05"), register=[renamed, *ACTIONS])
+    second = build_draft(root, "2026-10").folder
+    capsys.readouterr()
+    out = tmp_path / "cli"
+    assert main(["diff", str(first), str(second), "--out", str(out)]) == 0
+    said = "The delivery plan's table changed: the column headed 'CSCJ Plan page' is now headed 'Plan page'."
+    lines = capsys.readouterr().out.splitlines()
+    assert said in lines and "No changes." not in lines
+    assert said in " ".join(unescape((out / "diff.html").read_text(encoding="utf-8")).split())
+    data = json.loads((out / "diff.json").read_text(encoding="utf-8"))
+    assert data["empty"] is False
+    assert [(c["field"], c["old"], c["new"]) for c in data["diff"]["columns"]] == [
+        ("page", "CSCJ Plan page", "Plan page")]
+    document = open_docx(out / "diff.docx")
+    header = plan_table(document).rows[0]._tr
+    assert tracked_texts(header) == [("del", "CSCJ ")]
+    assert table_text(reject_all(open_docx(out / "diff.docx")))[0] == table_text(open_docx(first / "paper.docx"))[0]
+    assert table_text(accept_all(document))[0] == table_text(open_docx(second / "paper.docx"))[0]

@@ -136,6 +136,8 @@ class DraftDiff:
     common_refs: int = 0  # refs in both drafts
     different_plans: bool = False  # no action paired by ref: each only in its draft (see DIFFERENT_PLANS_SHARE)
     exempt: CountChange = CountChange(EXEMPT, 0, 0)  # exempt actions the public edition leaves out
+    # the plan table's column headings by column key ("page"): renamed, or "" where a draft has no such column
+    columns: tuple[TextChange, ...] = ()
 
     @property
     def gone_words(self) -> tuple[str, str]:
@@ -167,7 +169,7 @@ class DraftDiff:
         counts_moved = any(count.delta for count in (*self.counts, self.total, self.exempt))
         blocking_moved = self.old.blocking_issues != self.new.blocking_issues
         return not (counts_moved or blocking_moved or self.moves or self.added or self.withdrawn or self.changed
-                    or self.cover or self.narrative)
+                    or self.cover or self.narrative or self.columns)
 
 
 # ---------------------------------------------------------------- word-level comparison
@@ -275,6 +277,7 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
         common_refs=len(common),
         different_plans=different,
         exempt=CountChange(EXEMPT, old.exempt_count, new.exempt_count),
+        columns=column_changes(old, new),
     )
 
 
@@ -342,6 +345,32 @@ def cover_changes(old: Sequence[CoverRow], new: Sequence[CoverRow]) -> tuple[Tex
     labels = [*after, *(label for label in before if label not in after)]
     return tuple(change for label in labels
                  if (change := text_change(label, before.get(label, ""), after.get(label, ""))) is not None)
+
+
+def column_changes(old: Paper, new: Paper) -> tuple[TextChange, ...]:
+    """The plan table's column headings by key, in the new paper's order, then columns only the old one had:
+    a heading renamed (the register's, or reportgen.toml's), or "" on the side whose table has no such column."""
+    before = {column.key: column.heading for column in old.columns}
+    after = {column.key: column.heading for column in new.columns}
+    keys = [*after, *(key for key in before if key not in after)]
+    return tuple(change for key in keys
+                 if (change := text_change(key, before.get(key, ""), after.get(key, ""))) is not None)
+
+
+def column_note(diff: DraftDiff) -> str:
+    """The plan table's columns renamed, added or left out, in a sentence; "" when they are the same."""
+    parts = []
+    for change in diff.columns:
+        if change.old and change.new:
+            parts.append(f"the column headed '{change.old}' is now headed '{change.new}'")
+        elif change.new:
+            parts.append(f"the new draft adds the column '{change.new}'")
+        else:
+            parts.append(f"the new draft leaves out the column '{change.old}'")
+    if not parts:
+        return ""
+    text = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+    return f"The delivery plan's table changed: {text}."
 
 
 def heading_changes(old: Paper, new: Paper) -> tuple[TextChange, ...]:
@@ -487,6 +516,8 @@ def human_text(diff: DraftDiff, marks: Marks = PLAIN_MARKS) -> str:
         lines.append(unrelated_note(diff))
     if blocking := blocking_note(diff):
         lines.append(blocking)
+    if columns := column_note(diff):
+        lines.append(columns)
     marking = diff.old.marking or diff.new.marking
     if marking:  # first, so nobody forwards it unaware
         lines.insert(0, f"{marking}: this comparison includes exempt actions; it is not for publication.")

@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from reportgen.errors import ReportgenError
-from reportgen.model import Paper, PaperCell, PaperColumn, PaperRow, PaperSection
+from reportgen.model import Paper, PaperCell, PaperColumn, PaperRow, PaperSection, RichText
 from reportgen.render.docx.layout import Layout
 from reportgen.render.docx.xml import (
     TCPR_ORDER,
@@ -61,19 +61,23 @@ def serialised(marker: Element, tr: Element) -> bytes:
     return _NAMESPACE_DECLARATION.sub(b"", xml[:end]) + xml[end:]
 
 
-def plan_rows(layout: Layout, paper: Paper, fills_were: Mapping[int, str | None] | None = None) -> list[bytes]:
+def plan_rows(layout: Layout, paper: Paper, fills_were: Mapping[int, str | None] | None = None,
+              headings: Mapping[str, RichText] | None = None) -> list[bytes]:
     """The delivery-plan table's rows as XML, in order; the template's table is left holding the rows
     marker (`ROWS_MARKER`) in their place. `fills_were` (a draft comparison: ref → the status cell's
-    fill in the old draft, None for none) tracks each of those cells' fill as a change of its shading."""
+    fill in the old draft, None for none) tracks each of those cells' fill as a change of its shading;
+    `headings` (column key → its heading with change marks) tracks a renamed column heading."""
     plan = _PlanTable.find(layout.document.element.body)
-    return _PlanWriter(layout, paper, plan, fills_were or {}).rows()
+    return _PlanWriter(layout, paper, plan, fills_were or {}, headings or {}).rows()
 
 
 class _PlanWriter:
     """Clones the template's prototype rows for one paper: the header, each section and each action."""
 
-    def __init__(self, layout: Layout, paper: Paper, plan: _PlanTable, fills_were: Mapping[int, str | None]) -> None:
+    def __init__(self, layout: Layout, paper: Paper, plan: _PlanTable, fills_were: Mapping[int, str | None],
+                 headings: Mapping[str, RichText]) -> None:
         self.layout, self.paper, self.plan, self.fills_were = layout, paper, plan, fills_were
+        self.headings = headings
         self.columns = paper.columns
         self.widths = plan.column_widths(self.columns)
         plan.write_grid(self.widths)
@@ -105,7 +109,11 @@ class _PlanWriter:
         for column, proto in zip(self.columns, cells):
             tc = etree.SubElement(tr, W_TC)
             tc.append(deepcopy(proto.tc_pr))
-            tc.extend(self.layout.text_paragraphs(column.heading, proto))
+            if column.key in self.headings:
+                tc.extend(self.layout.tracked_blocks(self.headings[column.key], proto.p_pr, proto.r_pr,
+                                                     fixed_last=True))
+            else:
+                tc.extend(self.layout.text_paragraphs(column.heading, proto))
         return tr
 
     def section_row(self, section: PaperSection) -> Element:

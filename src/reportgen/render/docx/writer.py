@@ -83,6 +83,7 @@ def write_docx(
     blocking_redline: RichText = (),
     marking_redline: RichText = (),
     exempt_note_redline: RichText = (),
+    column_redline: Mapping[str, RichText] | None = None,
 ) -> None:
     """Write `paper` to `out` (.docx) laid out from `template`. Same paper and template, same bytes.
 
@@ -94,8 +95,9 @@ def write_docx(
     `fills_were` (ref → the status cell's old fill) for a status cell's colour (`plan.plan_rows`);
     `blocking_redline` (the "Issues to resolve" block, a line a block, with change marks) does so for
     that block (`front.mark_blocking`), `marking_redline` for the draft marking in the page headers
-    (`front.mark_draft_marking`) and `exempt_note_redline` for the note under the plan
-    (`front.mark_exempt_note`).
+    (`front.mark_draft_marking`), `exempt_note_redline` for the note under the plan
+    (`front.mark_exempt_note`) and `column_redline` (column key → heading with change marks) for the
+    plan table's header cells (`plan.plan_rows`).
     """
     template, out = Path(template), Path(out)
     if not template.is_file():
@@ -115,7 +117,7 @@ def write_docx(
     if paper.progress is not None:
         fill_progress(layout, paper.progress)
     fill_narrative(layout, paper.narrative)
-    rows = plan_rows(layout, paper, fills_were)
+    rows = plan_rows(layout, paper, fills_were, column_redline)
     if cover_redline:
         mark_cover(layout, paper, cover_redline)
     if heading_redline:
