@@ -1305,3 +1305,58 @@ def test_a_column_heading_renamed_between_drafts_is_said_and_tracked(tmp_path: P
     assert tracked_texts(header) == [("del", "CSCJ ")]
     assert table_text(reject_all(open_docx(out / "diff.docx")))[0] == table_text(open_docx(first / "paper.docx"))[0]
     assert table_text(accept_all(document))[0] == table_text(open_docx(second / "paper.docx"))[0]
+
+
+def _template_of_2026_12_01(target: Path, heading: bytes = b"{{ paper.draft_marking }}") -> Path:
+    """Our Word template as it was before the issues box had its own heading: headed by the draft marking
+    (or by `heading`, a workspace's own wording)."""
+    target.mkdir(parents=True, exist_ok=True)
+    import zipfile
+    with zipfile.ZipFile(TEMPLATE) as source, zipfile.ZipFile(target / "paper.docx", "w") as copy:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                assert data.count(b"{{ paper.blocking_heading }}") == 1
+                data = data.replace(b"{{ paper.blocking_heading }}", heading)
+            copy.writestr(info, data)
+    return target / "paper.docx"
+
+
+def test_an_older_word_templates_issues_box_is_tracked_too(tmp_path: Path) -> None:
+    """A workspace keeping the Word template of early December 2026 heads the issues box with the draft
+    marking. A draft no longer blocked, compared with the blocked one, showed the old issues in diff.docx
+    as if still there, unmarked, without a word; the box is now deleted (inserted) as with ours, and
+    rejecting or accepting every change gives back each draft's body."""
+    root = blocked_workspace(tmp_path / "ws")
+    _template_of_2026_12_01(root / "templates")
+    blocked = build_draft(root).folder
+    write_xlsx(root / "inputs" / "returns" / "2026-10" / "opcc.xlsx", default_returns()["opcc.xlsx"])
+    clean = build_draft(root).folder
+    marking = "DRAFT – not for publication: 2 issues to resolve"
+    assert marking in body_paragraphs(open_docx(blocked / "paper.docx"))
+    for old, new, name, change in ((blocked, clean, "fixed", "del"), (clean, blocked, "new", "ins")):
+        assert main(["diff", str(old), str(new), "--out", str(tmp_path / name)]) == 0
+        path = tmp_path / name / "diff.docx"
+        block = [(mark, text) for mark, text in tracked_texts(open_docx(path).element.body)
+                 if "is not recognised" in text or text in (marking, Paper.blocking_advice)]
+        assert block[:2] == [(change, marking), (change, Paper.blocking_advice)], block
+        assert [mark for mark, _text in block[2:]] == [change, change], block
+        assert body_paragraphs(reject_all(open_docx(path))) == body_paragraphs(open_docx(old / "paper.docx"))
+        assert body_paragraphs(accept_all(open_docx(path))) == body_paragraphs(open_docx(new / "paper.docx"))
+
+
+@pytest.mark.expected_logs(r"templates/paper\.docx lays out the issues to resolve in a way reportgen does not know")
+def test_a_word_template_whose_issues_box_cannot_be_tracked_says_so(tmp_path: Path,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """A workspace's Word template heads the issues box in its own words: diff.docx cannot track the box's
+    change, and the reviewer is told so (and where to read it) rather than left to take the box as current."""
+    root = blocked_workspace(tmp_path / "ws")
+    _template_of_2026_12_01(root / "templates", b"Please resolve before this goes to the Panel")
+    blocked = build_draft(root).folder
+    write_xlsx(root / "inputs" / "returns" / "2026-10" / "opcc.xlsx", default_returns()["opcc.xlsx"])
+    clean = build_draft(root).folder
+    caplog.clear()
+    assert main(["diff", str(blocked), str(clean), "--out", str(tmp_path / "cmp")]) == 0
+    err = " ".join(record.getMessage() for record in caplog.records)
+    assert "lays out the issues to resolve in a way reportgen does not know" in err
+    assert "diff.html and diff.pdf say which issues blocked publication then and now" in err

@@ -165,22 +165,33 @@ def _formatting(paragraph: Element) -> tuple[Element | None, Element | None]:
     return paragraph.find(W_PPR), run.find(W_RPR) if run is not None else None
 
 
-def mark_blocking(layout: Layout, lines: RichText) -> None:
+def mark_blocking(layout: Layout, lines: RichText, marking: str = "", marking_wording: RichText = ()) -> bool:
     """The "Issues to resolve" block tracked line by line (`reportgen.diff.redline.blocking_redline`: the
     paper's `blocking` then holds the issues of both drafts): each line's paragraph replaced by its marked
     wording, its paragraph mark inserted or deleted with it.
 
     The lines are consecutive paragraphs of the body reading them in order, as the template's
-    `{%p if paper.blocking %}` block lays them out (or `mark_draft`, with "• " before each issue). Nothing
-    is changed when the document lays them out otherwise (a restyled template); diff.html and
-    diff.json still say how the drafts' blocking issues differ."""
+    `{%p if paper.blocking %}` block lays them out (or `mark_draft`, with "• " before each issue). A Word
+    template from before the block had its own heading heads it with the draft marking (`marking`, either
+    draft's): that paragraph is tracked as `marking_wording` (the old draft's marking against the new one's).
+    Returns False, changing nothing, when the document lays the lines out otherwise (a restyled template):
+    the caller says so; diff.html and diff.json still say how the drafts' blocking issues differ."""
     texts = [_spaced(line.text) for line in lines]
+    headed_by_marking = [bool(marking) and line.kind == "heading" for line in lines]
+
+    def reads(paragraph: Element, index: int) -> bool:
+        shown = _spaced(text_of(paragraph))
+        return shown in (texts[index], f"• {texts[index]}") or (headed_by_marking[index] and shown == _spaced(marking))
+
     paragraphs = list(layout.document.element.body.iterchildren(W_P))
     start = next((i for i in range(len(paragraphs) - len(texts) + 1)
-                  if all(_spaced(text_of(p)) in (text, f"• {text}")
-                         for p, text in zip(paragraphs[i:i + len(texts)], texts))), None)
+                  if all(reads(p, index) for index, p in enumerate(paragraphs[i:i + len(texts)]))), None)
     if start is None:
-        return
-    for line, paragraph in zip(lines, paragraphs[start:start + len(texts)]):
-        if any(inline.change for inline in line.inlines):
+        return False
+    for index, (line, paragraph) in enumerate(zip(lines, paragraphs[start:start + len(texts)])):
+        if headed_by_marking[index] and _spaced(text_of(paragraph)) != texts[index]:
+            if marking_wording:  # the template's heading is the draft marking: tracked as the marking changed
+                _put_tracked(layout, paragraph, marking_wording)
+        elif any(inline.change for inline in line.inlines):
             _put_tracked(layout, paragraph, (line,))
+    return True

@@ -19,13 +19,15 @@ runs, links, tracked changes), `reportgen.render.docx.front` (narrative, progres
 `reportgen.render.docx.plan` (the delivery-plan table), `reportgen.render.docx.progress` (the progress part); this
 module renders the template and saves the package.
 
-Logging policy: a warning for a link the link policy refuses (`reportgen.render.docx.layout`); nothing else.
+Logging policy: a warning for a link the link policy refuses (`reportgen.render.docx.layout`), and in a draft
+comparison for a template that lays out the issues to resolve where their changes cannot be tracked; nothing else.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -67,6 +69,8 @@ from reportgen.render.docx.xml import (
     text_of,
 )
 from reportgen.render.docx.xml import xml_safe as xml_safe  # the writer's public helper (docx_progress, tests)
+
+log = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------- the stage
 
@@ -123,8 +127,10 @@ def write_docx(
     if heading_redline:
         mark_headings(layout, paper, heading_redline)
     _restore_brackets(document)
-    if blocking_redline:
-        mark_blocking(layout, blocking_redline)
+    if blocking_redline and not mark_blocking(layout, blocking_redline, paper.draft_marking, marking_redline):
+        log.warning("%s lays out the issues to resolve in a way reportgen does not know (restyled, or made by another "
+                    "version): diff.docx shows them as the template lays them out, without tracking how they changed; "
+                    "diff.html and diff.pdf say which issues blocked publication then and now", template)
     if marking_redline:
         mark_draft_marking(layout, paper, marking_redline)
     if exempt_note_redline:
