@@ -139,9 +139,9 @@ def test_json_lists_the_status_moves(diff_json) -> None:
 
 def test_json_lists_the_added_and_withdrawn_actions(diff_json) -> None:
     assert diff_json["added"] == [{"ref": 7, "action": "Recruit volunteer ambassadors.", "section": "Justice",
-                                   "lead": "OPCC", "status": "Not started"}]
+                                   "lead": "OPCC", "status": "Not started", "back": ""}]
     assert diff_json["withdrawn"] == [{"ref": 5, "action": "Measure file quality.", "section": "Justice",
-                                       "lead": "Criminal Justice Board", "status": "On hold"}]
+                                       "lead": "Criminal Justice Board", "status": "On hold", "back": ""}]
 
 
 def test_json_lists_exactly_the_reworded_fields_word_by_word(diff_json) -> None:
@@ -1360,3 +1360,31 @@ def test_a_word_template_whose_issues_box_cannot_be_tracked_says_so(tmp_path: Pa
     err = " ".join(record.getMessage() for record in caplog.records)
     assert "lays out the issues to resolve in a way reportgen does not know" in err
     assert "diff.html and diff.pdf say which issues blocked publication then and now" in err
+
+
+def test_an_action_back_in_the_paper_after_a_gap_is_said_to_be_back(tmp_path: Path, capsys) -> None:
+    """Action 5 is in September's paper, withdrawn from October's and in the register again in November:
+    November's paper says "Not in the 2026-10 paper; was …", while the comparison of October's draft with
+    November's listed it as a plain added action (diff.json, the summary and diff.html), as if new to the
+    plan. Each now says it is back, in the paper's words."""
+    root = tmp_path / "ws"
+    make_workspace(root, "2026-09", returns=september_returns())
+    build_draft(root, "2026-09")
+    make_workspace(root, "2026-10", returns=october_returns(),
+                   register=[REGISTER_HEADINGS, *(a for a in ACTIONS if a[0] != 5), NEW_ACTION])
+    october = build_draft(root, "2026-10").folder
+    november_returns = september_returns()
+    november_returns["opcc.xlsx"] = october_returns()["opcc.xlsx"]
+    make_workspace(root, "2026-11", returns=november_returns, register=[REGISTER_HEADINGS, *ACTIONS, NEW_ACTION])
+    november = build_draft(root, "2026-11").folder
+    back = next(row for row in load_draft(november)[0].rows if row.ref == 5).movement
+    assert back.startswith("Not in the 2026-10 paper; was ")
+    capsys.readouterr()
+    out = tmp_path / "cmp"
+    assert main(["diff", str(october), str(november), "--out", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    line = next(line for line in lines if line.startswith("  5 "))
+    assert line.endswith(f"; back in the paper: {back})"), line
+    added = json.loads((out / "diff.json").read_text(encoding="utf-8"))["diff"]["added"]
+    assert [(action["ref"], action["back"]) for action in added] == [(5, back)]
+    assert f"Back in the paper: {back}" in " ".join(unescape((out / "diff.html").read_text(encoding="utf-8")).split())

@@ -82,6 +82,9 @@ class ActionSummary:
     section: str
     lead: str
     status: str  # the status label the draft shows
+    # an added action an earlier period's paper had: the new paper's note of it ("Not in the 2026-10 paper; was
+    # In progress (2026-09)"); "" for one new to the plan, or when the new paper measures no progress
+    back: str = ""
 
 
 @dataclass(frozen=True)
@@ -268,7 +271,7 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
         counts=count_changes(old, new),
         total=CountChange("Total", old.total, new.total),
         moves=moves,
-        added=tuple(action_summary(after[ref]) for ref in sorted(after.keys() - set(paired))),
+        added=tuple(action_summary(after[ref], added=True) for ref in sorted(after.keys() - set(paired))),
         withdrawn=tuple(action_summary(before[ref]) for ref in sorted(before.keys() - set(paired))),
         changed=changed,
         cover=(*cover_changes(old.cover, new.cover), *heading_changes(old, new)),
@@ -294,8 +297,9 @@ def draft_info(paper: Paper) -> DraftInfo:
                      progress_from=paper.progress.previous if paper.progress else "")
 
 
-def action_summary(row: PaperRow) -> ActionSummary:
-    return ActionSummary(row.ref, row.action, row.section, row.lead, row.status_label)
+def action_summary(row: PaperRow, added: bool = False) -> ActionSummary:
+    back = row.movement if added and row.movement_direction == "back" else ""
+    return ActionSummary(row.ref, row.action, row.section, row.lead, row.status_label, back)
 
 
 def row_values(row: PaperRow) -> dict[str, str]:
@@ -529,7 +533,8 @@ def human_text(diff: DraftDiff, marks: Marks = PLAIN_MARKS) -> str:
         lines.append(f"{diff.exempt.status}: {diff.exempt.old} -> {diff.exempt.new}")
     lines += _listing(diff.moves, "status move", "status moves", _move)
     if not diff.different_plans:  # every action of both: the note says how many; diff.html lists them
-        lines += _listing(diff.added, *diff.added_words, lambda a: f"{a.ref} {a.action} ({a.status})")
+        lines += _listing(diff.added, *diff.added_words, lambda a: f"{a.ref} {a.action} ({a.status}"
+                          + (f"; back in the paper: {a.back})" if a.back else ")"))
         lines += _listing(diff.withdrawn, *diff.gone_words, lambda a: f"{a.ref} {a.action} (was {a.status})")
     lines += _listing(diff.changed, "action reworded", "actions reworded", lambda c: _reworded(c, marks))
     lines += _listing(diff.cover, "cover sheet change", "cover sheet changes",
