@@ -1388,3 +1388,31 @@ def test_an_action_back_in_the_paper_after_a_gap_is_said_to_be_back(tmp_path: Pa
     added = json.loads((out / "diff.json").read_text(encoding="utf-8"))["diff"]["added"]
     assert [(action["ref"], action["back"]) for action in added] == [(5, back)]
     assert f"Back in the paper: {back}" in " ".join(unescape((out / "diff.html").read_text(encoding="utf-8")).split())
+
+
+def test_a_renamed_section_is_said_once_and_its_heading_tracked(tmp_path: Path, capsys) -> None:
+    """The register's section "Victims" renamed "Victims and Witnesses" between two drafts: diff.docx showed
+    the new heading unmarked (the old one gone without a trace) and the summary called each of its actions
+    reworded. The rename is now said once (summary, diff.html, diff.json) and tracked in the heading row."""
+    root = tmp_path / "ws"
+    make_workspace(root, "2026-10", settings("2026-11-05"))
+    first = build_draft(root, "2026-10").folder
+    renamed = [(a[0], "Victims and Witnesses", *a[2:]) if a[1] == "Victims" else a for a in ACTIONS]
+    make_workspace(root, "2026-10", settings("2026-11-05"), register=[REGISTER_HEADINGS, *renamed])
+    second = build_draft(root, "2026-10").folder
+    capsys.readouterr()
+    out = tmp_path / "cmp"
+    assert main(["diff", str(first), str(second), "--out", str(out)]) == 0
+    said = "Renamed: the section headed 'Victims' is now headed 'Victims and Witnesses'."
+    lines = capsys.readouterr().out.splitlines()
+    assert said in lines
+    assert not any("reworded" in line for line in lines), lines
+    assert said in " ".join(unescape((out / "diff.html").read_text(encoding="utf-8")).split())
+    data = json.loads((out / "diff.json").read_text(encoding="utf-8"))["diff"]
+    assert [(c["old"], c["new"]) for c in data["sections"]] == [("Victims", "Victims and Witnesses")]
+    assert data["changed"] == []
+    document = open_docx(out / "diff.docx")
+    heading_row = next(row for row in plan_table(document).rows if "Victims" in all_text(row._tr))
+    assert tracked_texts(heading_row._tr) == [("ins", " and Witnesses")]
+    assert table_text(reject_all(open_docx(out / "diff.docx"))) == table_text(open_docx(first / "paper.docx"))
+    assert table_text(accept_all(document)) == table_text(open_docx(second / "paper.docx"))

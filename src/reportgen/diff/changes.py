@@ -17,12 +17,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal, NamedTuple, TypeVar
 
-from reportgen.model import CoverRow, Paper, PaperRow, StatusMove, plain_text
+from reportgen.model import CoverRow, Paper, PaperRow, PaperSection, StatusMove, plain_text
 from reportgen.paper.richtext import shown_text
 from reportgen.paper_rules import status_changed
 from reportgen.periods import period_label
@@ -141,6 +142,8 @@ class DraftDiff:
     exempt: CountChange = CountChange(EXEMPT, 0, 0)  # exempt actions the public edition leaves out
     # the plan table's column headings by column key ("page"): renamed, or "" where a draft has no such column
     columns: tuple[TextChange, ...] = ()
+    # sections renamed (field "section"): the actions under an old heading now under another only the new has
+    sections: tuple[TextChange, ...] = ()
 
     @property
     def gone_words(self) -> tuple[str, str]:
@@ -263,7 +266,10 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
     paired = [] if different else common  # actions of different plans are each only in their draft
     moves = tuple(StatusMove(ref, after[ref].action, before[ref].status_label, after[ref].status_label)
                   for ref in paired if status_changed(before[ref], after[ref]))
-    changed = tuple(change for ref in paired if (change := row_change(before[ref], after[ref])) is not None)
+    renamed = renamed_sections(old, new) if not different else {}
+    same_section = {(heading, new_heading) for key, heading in renamed.items() for new_heading in (key[1] or key[0],)}
+    changed = tuple(change for ref in paired
+                    if (change := row_change(before[ref], after[ref], same_section)) is not None)
     narrative_old, narrative_new = plain_text(old.narrative), plain_text(new.narrative)
     return DraftDiff(
         old=draft_info(old),
@@ -281,7 +287,49 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
         different_plans=different,
         exempt=CountChange(EXEMPT, old.exempt_count, new.exempt_count),
         columns=column_changes(old, new),
+        sections=tuple(TextChange("section", was, now, word_diff(was, now)) for was, now in sorted(same_section)),
     )
+
+
+def section_keys(sections: Sequence[PaperSection]) -> list[tuple[str, str]]:
+    """(level-1 heading, level-2 heading) of each section: a level-2 heading may repeat under others."""
+    keys: list[tuple[str, str]] = []
+    parent = ""
+    for section in sections:
+        if section.level <= 1:
+            parent = section.heading
+            keys.append((parent, ""))
+        else:
+            keys.append((parent, section.heading))
+    return keys
+
+
+def renamed_sections(old: Paper, new: Paper) -> dict[tuple[str, str], str]:
+    """Sections the new paper heads otherwise: the key (`section_keys`) of each section only the new paper
+    has whose actions mostly come from one section (of its level) only the old paper had, and that section's
+    heading, where the two headings differ."""
+    old_keys, new_keys = section_keys(old.sections), section_keys(new.sections)
+    was = {row.ref: key for key, section in zip(old_keys, old.sections) for row in section.rows}
+    renamed: dict[tuple[str, str], str] = {}
+    for key, section in zip(new_keys, new.sections):
+        if key in old_keys or not section.heading:
+            continue
+        origins = Counter(was[row.ref] for row in section.rows
+                          if row.ref in was and was[row.ref] not in new_keys and bool(was[row.ref][1]) == bool(key[1]))
+        if origins:
+            (origin, count), = origins.most_common(1)
+            heading = origin[1] or origin[0]
+            if count * 2 > len(section.rows) and heading and heading != section.heading:
+                renamed[key] = heading
+    return renamed
+
+
+def section_note(diff: DraftDiff) -> str:
+    """The sections renamed, in a sentence; "" when none was."""
+    parts = [f"the section headed '{change.old}' is now headed '{change.new}'" for change in diff.sections]
+    if not parts:
+        return ""
+    return "Renamed: " + ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] + "."
 
 
 def same_action(old: str, new: str) -> bool:
@@ -311,11 +359,15 @@ def row_values(row: PaperRow) -> dict[str, str]:
     return values
 
 
-def row_change(old: PaperRow, new: PaperRow) -> ActionChange | None:
+def row_change(old: PaperRow, new: PaperRow, renamed: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset()
+               ) -> ActionChange | None:
     """The wording changes of one action (its status move is not one of them), or None. A raw value that
     changed only where the paper shows no difference (spacing, a `<p>` around the same words) is not a
-    change: the reviewer would look for one that is not there."""
+    change: the reviewer would look for one that is not there; nor is a section whose heading was
+    `renamed` ((old, new) headings: `DraftDiff.sections` says so once)."""
     before, after = row_values(old), row_values(new)
+    if (old.section, new.section) in renamed:
+        after["section"] = before["section"]
     keys = [*after, *(key for key in before if key not in after)]
     changes = tuple(change for key in keys
                     if (change := text_change(key, before.get(key, ""), after.get(key, ""))) is not None
@@ -522,6 +574,8 @@ def human_text(diff: DraftDiff, marks: Marks = PLAIN_MARKS) -> str:
         lines.append(blocking)
     if columns := column_note(diff):
         lines.append(columns)
+    if sections := section_note(diff):
+        lines.append(sections)
     marking = diff.old.marking or diff.new.marking
     if marking:  # first, so nobody forwards it unaware
         lines.insert(0, f"{marking}: this comparison includes exempt actions; it is not for publication.")

@@ -19,12 +19,12 @@ Decides no content: words and order come from the two papers and the `DraftDiff`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from difflib import SequenceMatcher
 from typing import Literal, NamedTuple
 
-from reportgen.diff.changes import DraftDiff, diff_tokens, tokens
+from reportgen.diff.changes import DraftDiff, diff_tokens, section_keys, tokens
 from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, RichText
 from reportgen.paper.progress import without_progress
 from reportgen.paper.richtext import parse_explanation
@@ -289,19 +289,6 @@ def status_fills_were(old: Paper, new: Paper, diff: DraftDiff) -> dict[int, str 
     return fills
 
 
-def _section_keys(sections: Sequence[PaperSection]) -> list[tuple[str, str]]:
-    """(level-1 heading, level-2 heading) of each section: a level-2 heading may repeat under others."""
-    keys: list[tuple[str, str]] = []
-    parent = ""
-    for section in sections:
-        if section.level <= 1:
-            parent = section.heading
-            keys.append((parent, ""))
-        else:
-            keys.append((parent, section.heading))
-    return keys
-
-
 def unpaired_refs(old: Paper, new: Paper, diff: DraftDiff) -> set[int]:
     """Refs in both papers shown as a deleted row and an inserted one: rows moved to another section, and
     every ref when the drafts are of different plans (`DraftDiff.different_plans`)."""
@@ -316,7 +303,7 @@ def moved_refs(old: Paper, new: Paper) -> set[int]:
     A row whose old and new sections are each in one draft only stays in place: its section was renamed
     (the heading is reported in diff.html), and deleting and inserting each of its rows would bury that.
     """
-    old_keys, new_keys = _section_keys(old.sections), _section_keys(new.sections)
+    old_keys, new_keys = section_keys(old.sections), section_keys(new.sections)
     was = {row.ref: key for key, section in zip(old_keys, old.sections) for row in section.rows}
     now = {row.ref: key for key, section in zip(new_keys, new.sections) for row in section.rows}
     return {ref for ref, key in now.items()
@@ -327,8 +314,8 @@ def restore_withdrawn(old: Paper, sections: list[PaperSection], withdrawn: dict[
                       ) -> list[PaperSection]:
     """Put each withdrawn row back after the row it followed in the old paper (its section's start if none)."""
     result = list(sections)
-    keys = _section_keys(result)
-    old_keys = _section_keys(old.sections)
+    keys = section_keys(result)
+    old_keys = section_keys(old.sections)
     # old sections the new paper lacks that must come back: those with withdrawn rows, and their parents
     needed = {key for key, section in zip(old_keys, old.sections) if any(r.ref in withdrawn for r in section.rows)}
     needed |= {(parent, "") for parent, _ in needed}

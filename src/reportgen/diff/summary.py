@@ -35,6 +35,8 @@ from reportgen.diff.changes import (
     column_note,
     order_note,
     progress_note,
+    renamed_sections,
+    section_note,
     unrelated_note,
 )
 from reportgen.diff.redline import (
@@ -67,7 +69,7 @@ def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out
                     revision_author: str = REVISION_AUTHOR, revision_date: str | None = None) -> None:
     """The new paper with Word tracked changes against the old one (see `redline_paper`), its title,
     subtitle, cover sheet, "Issues to resolve" block, draft marking, exempt note and the plan's renamed
-    column headings too."""
+    column and section headings too."""
     cover = {change.field: field_blocks(change.field, change.old, change.new) for change in diff.cover}
     headings = {style: field_blocks(style, getattr(old, field), getattr(new, field))
                 for style, field in HEADING_STYLES.items() if getattr(old, field) != getattr(new, field)}
@@ -76,8 +78,11 @@ def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out
                      for field in ("draft_marking", "exempt_note"))
     columns = {change.field: field_blocks(change.field, change.old, change.new)
                for change in diff.columns if change.old and change.new}  # a column both tables have
+    sections = {key: field_blocks("section", was, key[1] or key[0])
+                for key, was in renamed_sections(old, new).items()} if diff.sections else {}
     write_docx(redline_paper(old, new, diff), template, out, revision_author, revision_date, cover_redline=cover,
-               heading_redline=headings, column_redline=columns, fills_were=status_fills_were(old, new, diff),
+               heading_redline=headings, column_redline=columns,
+               section_redline=sections, fills_were=status_fills_were(old, new, diff),
                blocking_redline=blocking_redline(old, new), marking_redline=marking, exempt_note_redline=note)
 
 
@@ -119,7 +124,7 @@ def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templa
     narrative = redline_narrative(old_paper.narrative, new_paper.narrative) if diff.narrative else ()
     notes = {"order_note": order_note(diff), "periods_note": progress_note(diff),
              "unrelated_note": unrelated_note(diff) if diff.unrelated else "", "blocking_note": blocking_note(diff),
-             "column_note": column_note(diff)}
+             "column_note": column_note(diff), "section_note": section_note(diff)}
     with template_errors(DIFF_TEMPLATE):  # the workspace's own diff.html.j2 may be broken
         template = _environment(Path(templates).resolve()).get_template(DIFF_TEMPLATE)
         html = template.render(diff=diff, paper=new_paper, actions=action_views(diff, new_paper), cover=cover,
@@ -134,7 +139,8 @@ NOTE_NAMES = {"marking": "the restricted marking", "order_note": "the warning th
               "periods_note": "the note that progress over time is not compared",
               "unrelated_note": "the warning that the drafts share few actions",
               "blocking_note": "whether issues blocked publication then and now",
-              "column_note": "the delivery plan's column headings renamed, added or left out"}
+              "column_note": "the delivery plan's column headings renamed, added or left out",
+              "section_note": "the sections renamed"}
 MARKING_STYLE = """<style>
 .added-marking { string-set: marking content(); color: #9b0000; font-weight: bold; text-align: center; }
 </style>

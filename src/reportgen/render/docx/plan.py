@@ -62,22 +62,24 @@ def serialised(marker: Element, tr: Element) -> bytes:
 
 
 def plan_rows(layout: Layout, paper: Paper, fills_were: Mapping[int, str | None] | None = None,
-              headings: Mapping[str, RichText] | None = None) -> list[bytes]:
+              headings: Mapping[str, RichText] | None = None,
+              sections: Mapping[tuple[str, str], RichText] | None = None) -> list[bytes]:
     """The delivery-plan table's rows as XML, in order; the template's table is left holding the rows
     marker (`ROWS_MARKER`) in their place. `fills_were` (a draft comparison: ref → the status cell's
     fill in the old draft, None for none) tracks each of those cells' fill as a change of its shading;
-    `headings` (column key → its heading with change marks) tracks a renamed column heading."""
+    `headings` (column key → its heading with change marks) tracks a renamed column heading, `sections`
+    ((level-1 heading, level-2 heading or "") → its heading with change marks) a renamed section's."""
     plan = _PlanTable.find(layout.document.element.body)
-    return _PlanWriter(layout, paper, plan, fills_were or {}, headings or {}).rows()
+    return _PlanWriter(layout, paper, plan, fills_were or {}, headings or {}, sections or {}).rows()
 
 
 class _PlanWriter:
     """Clones the template's prototype rows for one paper: the header, each section and each action."""
 
     def __init__(self, layout: Layout, paper: Paper, plan: _PlanTable, fills_were: Mapping[int, str | None],
-                 headings: Mapping[str, RichText]) -> None:
+                 headings: Mapping[str, RichText], sections: Mapping[tuple[str, str], RichText]) -> None:
         self.layout, self.paper, self.plan, self.fills_were = layout, paper, plan, fills_were
-        self.headings = headings
+        self.headings, self.sections = headings, sections
         self.columns = paper.columns
         self.widths = plan.column_widths(self.columns)
         plan.write_grid(self.widths)
@@ -92,9 +94,12 @@ class _PlanWriter:
         rows: list[bytes] = []
         if plan.header is not None:
             rows.append(serialised(marker, self.header_row(plan.header)))
+        parent = ""
         for section in self.paper.sections:
+            parent = section.heading if section.level <= 1 else parent
             if section.heading:
-                rows.append(serialised(marker, self.section_row(section)))
+                key = (parent, "") if section.level <= 1 else (parent, section.heading)
+                rows.append(serialised(marker, self.section_row(section, self.sections.get(key))))
             rows.extend(serialised(marker, self.action_row(row)) for row in section.rows)
         return rows
 
@@ -116,13 +121,16 @@ class _PlanWriter:
                 tc.extend(self.layout.text_paragraphs(column.heading, proto))
         return tr
 
-    def section_row(self, section: PaperSection) -> Element:
+    def section_row(self, section: PaperSection, renamed: RichText | None = None) -> Element:
         proto = self.section_protos[1 if section.level <= 1 else 2]
         tr = etree.Element(W_TR)
         tr.append(deepcopy(self.plan.section_row_props(section.level)))
         tc = etree.SubElement(tr, W_TC)
         tc.append(deepcopy(proto.tc_pr))
-        tc.extend(self.layout.text_paragraphs(section.heading, proto))
+        if renamed:  # a draft comparison: the old heading's words deleted, the new one's inserted
+            tc.extend(self.layout.tracked_blocks(renamed, proto.p_pr, proto.r_pr, fixed_last=True))
+        else:
+            tc.extend(self.layout.text_paragraphs(section.heading, proto))
         return tr
 
     def action_row(self, row: PaperRow) -> Element:

@@ -88,6 +88,7 @@ def write_docx(
     marking_redline: RichText = (),
     exempt_note_redline: RichText = (),
     column_redline: Mapping[str, RichText] | None = None,
+    section_redline: Mapping[tuple[str, str], RichText] | None = None,
 ) -> None:
     """Write `paper` to `out` (.docx) laid out from `template`. Same paper and template, same bytes.
 
@@ -101,7 +102,8 @@ def write_docx(
     that block (`front.mark_blocking`), `marking_redline` for the draft marking in the page headers
     (`front.mark_draft_marking`), `exempt_note_redline` for the note under the plan
     (`front.mark_exempt_note`) and `column_redline` (column key → heading with change marks) for the
-    plan table's header cells (`plan.plan_rows`).
+    plan table's header cells, `section_redline` ((level-1, level-2 heading) → the heading with change marks)
+    for a renamed section's heading row (`plan.plan_rows`).
     """
     template, out = Path(template), Path(out)
     if not template.is_file():
@@ -121,7 +123,7 @@ def write_docx(
     if paper.progress is not None:
         fill_progress(layout, paper.progress)
     fill_narrative(layout, paper.narrative)
-    rows = plan_rows(layout, paper, fills_were, column_redline)
+    rows = plan_rows(layout, paper, fills_were, column_redline, section_redline)
     if cover_redline:
         mark_cover(layout, paper, cover_redline)
     if heading_redline:
