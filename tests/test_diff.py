@@ -1416,3 +1416,24 @@ def test_a_renamed_section_is_said_once_and_its_heading_tracked(tmp_path: Path, 
     assert tracked_texts(heading_row._tr) == [("ins", " and Witnesses")]
     assert table_text(reject_all(open_docx(out / "diff.docx"))) == table_text(open_docx(first / "paper.docx"))
     assert table_text(accept_all(document)) == table_text(open_docx(second / "paper.docx"))
+
+
+def test_diff_html_in_a_browser_has_margins(result: DiffResult) -> None:
+    """diff.html opened in a browser ran its text and tables against the window's left and right edges; it
+    now reads as a page, centred, with margins."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto((result.folder / "diff.html").as_uri())
+            boxes = page.eval_on_selector_all(
+                "h1, p.compared, table.counts",
+                "elements => elements.map(e => [e.getBoundingClientRect().left, e.getBoundingClientRect().right])")
+        finally:
+            browser.close()
+    for left, right in boxes:
+        assert left >= 20 and right <= 1400 - 20, boxes
+        assert abs(left - (1400 - right)) < 40, boxes  # centred
