@@ -1437,3 +1437,30 @@ def test_diff_html_in_a_browser_has_margins(result: DiffResult) -> None:
     for left, right in boxes:
         assert left >= 20 and right <= 1400 - 20, boxes
         assert abs(left - (1400 - right)) < 40, boxes  # centred
+
+
+def test_a_column_added_to_the_table_is_said_once_not_as_every_action_reworded(tmp_path: Path, capsys) -> None:
+    """reportgen.toml's table_columns gains the register's "Lead officer" column ([[register.extra]]) between
+    two drafts: the comparison listed every action as reworded ("officer: {+Officer 1+}"), burying any real
+    change. The column is said once, and only the action whose wording did change is listed."""
+    extra = '[[register.extra]]\nkey = "officer"\nheading = "Lead officer"\n'
+    columns = 'table_columns = ["ref", "action", "status", "explanation", "timeframe"{}]\n'
+    register = [(*REGISTER_HEADINGS, "Lead officer"), *((*a, f"Officer {a[0]}") for a in ACTIONS)]
+    toml = settings("2026-11-05").replace("[history]", columns.format("") + "[history]") + extra
+    root = tmp_path / "ws"
+    make_workspace(root, "2026-10", toml, register=register)
+    first = build_draft(root, "2026-10").folder
+    returns = default_returns()
+    returns["opcc.xlsx"] = [(*row[:3], "Reworded.", row[4]) if row[0] == 2 else row for row in returns["opcc.xlsx"]]
+    toml = settings("2026-11-05").replace("[history]", columns.format(', "officer"') + "[history]") + extra
+    make_workspace(root, "2026-10", toml, register=register, returns=returns)
+    second = build_draft(root, "2026-10").folder
+    capsys.readouterr()
+    out = tmp_path / "cmp"
+    assert main(["diff", str(first), str(second), "--out", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "The delivery plan's table changed: the new draft adds the column 'Lead officer'." in lines
+    assert "1 action reworded:" in lines and not any("officer:" in line for line in lines), lines
+    data = json.loads((out / "diff.json").read_text(encoding="utf-8"))["diff"]
+    assert [change["ref"] for change in data["changed"]] == [2]
+    assert [(c["field"], c["old"], c["new"]) for c in data["columns"]] == [("officer", "", "Lead officer")]

@@ -268,8 +268,9 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
                   for ref in paired if status_changed(before[ref], after[ref]))
     renamed = renamed_sections(old, new) if not different else {}
     same_section = {(heading, new_heading) for key, heading in renamed.items() for new_heading in (key[1] or key[0],)}
+    shared = {column.key for column in old.columns} & {column.key for column in new.columns}
     changed = tuple(change for ref in paired
-                    if (change := row_change(before[ref], after[ref], same_section)) is not None)
+                    if (change := row_change(before[ref], after[ref], same_section, shared)) is not None)
     narrative_old, narrative_new = plain_text(old.narrative), plain_text(new.narrative)
     return DraftDiff(
         old=draft_info(old),
@@ -359,13 +360,17 @@ def row_values(row: PaperRow) -> dict[str, str]:
     return values
 
 
-def row_change(old: PaperRow, new: PaperRow, renamed: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset()
-               ) -> ActionChange | None:
+def row_change(old: PaperRow, new: PaperRow, renamed: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
+               columns: set[str] | None = None) -> ActionChange | None:
     """The wording changes of one action (its status move is not one of them), or None. A raw value that
     changed only where the paper shows no difference (spacing, a `<p>` around the same words) is not a
     change: the reviewer would look for one that is not there; nor is a section whose heading was
-    `renamed` ((old, new) headings: `DraftDiff.sections` says so once)."""
+    `renamed` ((old, new) headings: `DraftDiff.sections` says so once), nor, given the `columns` both
+    papers' tables have, the cell of an extra column only one table has (`DraftDiff.columns` says so once)."""
     before, after = row_values(old), row_values(new)
+    if columns is not None:
+        before, after = ({key: value for key, value in values.items() if key in ROW_FIELDS or key in columns}
+                         for values in (before, after))
     if (old.section, new.section) in renamed:
         after["section"] = before["section"]
     keys = [*after, *(key for key in before if key not in after)]
