@@ -1464,3 +1464,23 @@ def test_a_column_added_to_the_table_is_said_once_not_as_every_action_reworded(t
     data = json.loads((out / "diff.json").read_text(encoding="utf-8"))["diff"]
     assert [change["ref"] for change in data["changed"]] == [2]
     assert [(c["field"], c["old"], c["new"]) for c in data["columns"]] == [("officer", "", "Lead officer")]
+
+
+def test_an_action_withdrawn_from_a_renamed_section_goes_back_under_its_new_heading(tmp_path: Path) -> None:
+    """Action 4 withdrawn from the section "Victims", renamed "Victims and Witnesses" in the same draft:
+    diff.docx put the old heading back, unmarked, above the renamed one, to hold the deleted row (two
+    headings for one section). The row is now deleted in place under the one heading, tracked as renamed."""
+    root = tmp_path / "ws"
+    make_workspace(root, "2026-10", settings("2026-11-05"))
+    first = build_draft(root, "2026-10").folder
+    renamed = [(a[0], "Victims and Witnesses", *a[2:]) if a[1] == "Victims" else a for a in ACTIONS if a[0] != 4]
+    make_workspace(root, "2026-10", settings("2026-11-05"), register=[REGISTER_HEADINGS, *renamed])
+    second = build_draft(root, "2026-10").folder
+    out = compare_drafts(first, second, tmp_path / "cmp").folder
+    document = open_docx(out / "diff.docx")
+    headings = [row for row in plan_table(document).rows if len({cell._tc for cell in row.cells}) == 1]
+    assert [all_text(row._tr) for row in headings] == ["Victims and Witnesses", "Justice"]
+    texts = [all_text(row._tr) for row in plan_table(document).rows]
+    assert texts.index("Victims and Witnesses") < next(i for i, t in enumerate(texts) if "advocacy" in t)
+    assert table_text(reject_all(open_docx(out / "diff.docx"))) == table_text(open_docx(first / "paper.docx"))
+    assert table_text(accept_all(document)) == table_text(open_docx(second / "paper.docx"))

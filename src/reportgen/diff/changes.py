@@ -267,7 +267,7 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
     moves = tuple(StatusMove(ref, after[ref].action, before[ref].status_label, after[ref].status_label)
                   for ref in paired if status_changed(before[ref], after[ref]))
     renamed = renamed_sections(old, new) if not different else {}
-    same_section = {(heading, new_heading) for key, heading in renamed.items() for new_heading in (key[1] or key[0],)}
+    same_section = {(was[1] or was[0], key[1] or key[0]) for key, was in renamed.items()}
     shared = {column.key for column in old.columns} & {column.key for column in new.columns}
     changed = tuple(change for ref in paired
                     if (change := row_change(before[ref], after[ref], same_section, shared)) is not None)
@@ -305,13 +305,13 @@ def section_keys(sections: Sequence[PaperSection]) -> list[tuple[str, str]]:
     return keys
 
 
-def renamed_sections(old: Paper, new: Paper) -> dict[tuple[str, str], str]:
+def renamed_sections(old: Paper, new: Paper) -> dict[tuple[str, str], tuple[str, str]]:
     """Sections the new paper heads otherwise: the key (`section_keys`) of each section only the new paper
     has whose actions mostly come from one section (of its level) only the old paper had, and that section's
-    heading, where the two headings differ."""
+    key, where the two headings differ."""
     old_keys, new_keys = section_keys(old.sections), section_keys(new.sections)
     was = {row.ref: key for key, section in zip(old_keys, old.sections) for row in section.rows}
-    renamed: dict[tuple[str, str], str] = {}
+    renamed: dict[tuple[str, str], tuple[str, str]] = {}
     for key, section in zip(new_keys, new.sections):
         if key in old_keys or not section.heading:
             continue
@@ -321,7 +321,7 @@ def renamed_sections(old: Paper, new: Paper) -> dict[tuple[str, str], str]:
             (origin, count), = origins.most_common(1)
             heading = origin[1] or origin[0]
             if count * 2 > len(section.rows) and heading and heading != section.heading:
-                renamed[key] = heading
+                renamed[key] = origin
     return renamed
 
 

@@ -24,7 +24,7 @@ from dataclasses import replace
 from difflib import SequenceMatcher
 from typing import Literal, NamedTuple
 
-from reportgen.diff.changes import DraftDiff, diff_tokens, section_keys, tokens
+from reportgen.diff.changes import DraftDiff, diff_tokens, renamed_sections, section_keys, tokens
 from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, RichText
 from reportgen.paper.progress import without_progress
 from reportgen.paper.richtext import parse_explanation
@@ -264,8 +264,9 @@ def redline_paper(old: Paper, new: Paper, diff: DraftDiff) -> Paper:
                      else redline_row(before[row.ref], row, old, new) if row.ref in before
                      else row for row in section.rows)
         sections.append(replace(section, rows=rows))
+    renamed = {} if diff.different_plans else {was: key for key, was in renamed_sections(old, new).items()}
     sections = restore_withdrawn(old, sections, {ref: whole_row(replace(old, columns=new.columns), before[ref], "del")
-                                                 for ref in removed if ref in before})
+                                                 for ref in removed if ref in before}, renamed)
     narrative = new.narrative if old.narrative == new.narrative else redline_narrative(old.narrative, new.narrative)
     # the issues of both drafts, so that the template lays out each where its line goes (marked by the writer)
     block = blocking_redline(old, new)
@@ -310,12 +311,13 @@ def moved_refs(old: Paper, new: Paper) -> set[int]:
             if ref in was and was[ref] != key and (was[ref] in new_keys or key in old_keys)}
 
 
-def restore_withdrawn(old: Paper, sections: list[PaperSection], withdrawn: dict[int, PaperRow]
-                      ) -> list[PaperSection]:
-    """Put each withdrawn row back after the row it followed in the old paper (its section's start if none)."""
+def restore_withdrawn(old: Paper, sections: list[PaperSection], withdrawn: dict[int, PaperRow],
+                      renamed: dict[tuple[str, str], tuple[str, str]] | None = None) -> list[PaperSection]:
+    """Put each withdrawn row back after the row it followed in the old paper (its section's start if none);
+    a row of a section since `renamed` (old key → new key) goes back into it under its new heading."""
     result = list(sections)
     keys = section_keys(result)
-    old_keys = section_keys(old.sections)
+    old_keys = [(renamed or {}).get(key, key) for key in section_keys(old.sections)]
     # old sections the new paper lacks that must come back: those with withdrawn rows, and their parents
     needed = {key for key, section in zip(old_keys, old.sections) if any(r.ref in withdrawn for r in section.rows)}
     needed |= {(parent, "") for parent, _ in needed}

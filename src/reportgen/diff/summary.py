@@ -78,7 +78,7 @@ def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out
                      for field in ("draft_marking", "exempt_note"))
     columns = {change.field: field_blocks(change.field, change.old, change.new)
                for change in diff.columns if change.old and change.new}  # a column both tables have
-    sections = {key: field_blocks("section", was, key[1] or key[0])
+    sections = {key: field_blocks("section", was[1] or was[0], key[1] or key[0])
                 for key, was in renamed_sections(old, new).items()} if diff.sections else {}
     write_docx(redline_paper(old, new, diff), template, out, revision_author, revision_date, cover_redline=cover,
                heading_redline=headings, column_redline=columns,
