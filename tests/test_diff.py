@@ -1407,8 +1407,12 @@ def test_a_renamed_section_is_said_once_and_its_heading_tracked(tmp_path: Path, 
     lines = capsys.readouterr().out.splitlines()
     assert said in lines
     assert not any("reworded" in line for line in lines), lines
-    assert said in " ".join(unescape((out / "diff.html").read_text(encoding="utf-8")).split())
-    data = json.loads((out / "diff.json").read_text(encoding="utf-8"))["diff"]
+    assert "No changes." not in lines
+    html = " ".join(unescape((out / "diff.html").read_text(encoding="utf-8")).split())
+    assert said in html and "No changes" not in html
+    record = json.loads((out / "diff.json").read_text(encoding="utf-8"))
+    assert record["empty"] is False
+    data = record["diff"]
     assert [(c["old"], c["new"]) for c in data["sections"]] == [("Victims", "Victims and Witnesses")]
     assert data["changed"] == []
     document = open_docx(out / "diff.docx")

@@ -175,7 +175,7 @@ class DraftDiff:
         counts_moved = any(count.delta for count in (*self.counts, self.total, self.exempt))
         blocking_moved = self.old.blocking_issues != self.new.blocking_issues
         return not (counts_moved or blocking_moved or self.moves or self.added or self.withdrawn or self.changed
-                    or self.cover or self.narrative or self.columns)
+                    or self.cover or self.narrative or self.columns or self.sections)
 
 
 # ---------------------------------------------------------------- word-level comparison
