@@ -471,6 +471,9 @@ def test_a_damaged_draft_of_a_month_with_exempt_actions_keeps_that_month_out_of_
     assert f"the draft kept for that period, {name}, cannot be read" in told[1].message
     assert "the 2026-10 returns" in told[1].message and name in told[1].advice and CANARY not in repr(told)
     assert [i.code for i in checked.issues if i.ref == 4] == [i.code for i in public.issues if i.ref == 4]
+    # the damaged draft's own warning no longer says to move it out of outputs: that would forget its exemptions
+    [unreadable] = [i for i in public.issues if i.code == "unreadable-draft"]
+    assert "Do not just move the damaged folder out of outputs" in unreadable.advice
     restricted = build_draft(root, edition="restricted")
     row = next(row for row in restricted.paper.rows if row.ref == 4)
     assert (row.status, row.explanation, row.state) == ("On hold", f"{CANARY} Part II explanation", "carried-forward")

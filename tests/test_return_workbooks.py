@@ -142,7 +142,7 @@ def test_a_damaged_draft_is_one_clear_issue_for_the_workbooks_and_the_build(tmp_
     assert [(i.code, i.severity.value, i.file) for i in issues] == [("unreadable-draft", "warning", str(folder))]
     assert issues[0].message.startswith(f"The earlier draft could not be read, so the workbooks are not pre-filled "
                                         f"from it: {folder / 'draft.json'}: ")
-    assert issues[0].advice.startswith("Build that period's paper again")
+    assert issues[0].advice.startswith("Restore the draft folder from a backup, or build that period's paper again")
     # filled from that period's returns instead, as the build carries forward from them (below)
     assert data_rows(written[0])[1][3:] == ("Completed", "Update on action 1.", "Spring 2027")
     make_workspace(root, period=B)

@@ -110,8 +110,9 @@ CODES: dict[str, Code] = {
         "workbooks, history) is missing.",
         "The earlier draft could not be read: {error}",
         # a kept draft is never repaired in place: a new build of its period makes the next draft, read instead
-        "Build that period's paper again (a new draft is kept beside the damaged one), or move the damaged "
-        "draft folder out of outputs.",
+        "Restore the draft folder from a backup, or build that period's paper again in the same edition (a new "
+        "draft is kept beside the damaged one). Do not just move the damaged folder out of outputs: a restricted "
+        "draft is what records which actions were exempt that month.",
         {"history": "A kept draft could not be read for the history: {error}",
          "prefill": "The earlier draft could not be read, so the workbooks are not pre-filled from it: {error}"}),
     "narrative-error": Code(
