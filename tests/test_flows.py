@@ -268,6 +268,35 @@ def test_a_task_is_retried_only_for_an_io_error(harness) -> None:
     assert calls == ["usage", "inputs", "exists", *["io"] * 3, *["wrapped-io"] * 3]
 
 
+def test_a_reason_naming_a_settings_table_keeps_it_as_watch_prints_a_deployment_runs_log() -> None:
+    """`prefect deployment run … --watch` prints each log line of the run as Rich markup: "[mail] needs
+    smtp.host …" came out as " needs smtp.host …", and the person was not told which table of reportgen.toml
+    to edit. In a deployment's run the tables are written as TOML also allows, "[ mail ]"."""
+    import datetime
+    import io
+    import uuid
+
+    from prefect.cli.flow_runs_watching import FlowRunFormatter
+    from prefect.client.schemas.objects import Log
+    from rich.console import Console
+
+    from reportgen.shells.prefect_flows import as_parameters
+
+    def watched(reason: str) -> str:
+        out = io.StringIO()
+        log = Log(name="prefect.flow_runs", level=40, message=f"reportgen: error: {as_parameters(reason)}",
+                  timestamp=datetime.datetime.now(datetime.UTC), flow_run_id=uuid.uuid4())
+        Console(file=out, width=400, highlight=False).print(FlowRunFormatter().format(log))
+        return out.getvalue()
+
+    assert "reportgen: error: [ mail ] needs smtp.host and from_address to send; or use dry_run=true" in watched(
+        "[mail] needs smtp.host and from_address to send; or use --dry-run")
+    assert ('reportgen.toml: [ paper ] names an unknown column key; [[ register.extra ]] takes key, heading; '
+            '[ partners."Wessex Police" ] files') in watched(
+        'reportgen.toml: [paper] names an unknown column key; [[register.extra]] takes key, heading; '
+        '[partners."Wessex Police"] files')
+
+
 def test_flow_script_refuses_a_wrong_request_in_one_line_before_prefect_starts(tmp_path: Path) -> None:
     root = copy_example(tmp_path / "ws")
     for args in (["--workspace", str(root), "--period", "2023-13"], ["--workspace", str(tmp_path / "nowhere")]):

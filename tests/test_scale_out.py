@@ -369,11 +369,12 @@ def test_a_deployment_run_given_no_workspace_or_a_relative_path_is_refused_sayin
                                     if not line.startswith("smtp =")))
         done = run_deployment("send-returns/elsewhere", env, f"workspace={no_smtp}", "period=2026-10", expect=1)
         assert final_state(done) == "Failed", done
-        reason = "[mail] needs smtp.host and from_address to send; or use dry_run=true"
+        # --watch prints a log line as Rich markup, in which "[mail]" would vanish; the task's own state names
+        # the parameter too, not the command line's --dry-run
+        reason = "[ mail ] needs smtp.host and from_address to send; or use dry_run=true"
         assert state_message(done, api_url) == reason
-        # (--watch prints a log line as Rich markup: "[mail]" vanishes from it; the task's own state still
-        # quotes the library's words)
-        assert "reportgen: error: needs smtp.host and from_address to send; or use dry_run=true" in watched(done), done
+        assert f"reportgen: error: {reason}" in watched(done), done
+        assert f"ReportgenError: {reason}')" in watched(done) and "--dry-run" not in done, done
         assert [p.name for p in full.iterdir()] == ["notes.txt"]
     assert not (workspace / "outputs").exists()  # nothing written anywhere
     assert list((tmp_path / "worker-folder").iterdir()) == []

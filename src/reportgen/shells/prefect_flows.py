@@ -39,7 +39,7 @@ from reportgen.read.workspace import find_inputs
 from reportgen.run.build import BuildResult, StageRunner, build_draft
 from reportgen.run.chase import ChaseRow, chase_markdown
 from reportgen.run.returns import write_return_workbooks
-from reportgen.settings import Edition
+from reportgen.settings import Edition, Settings
 from reportgen.wording import counted
 
 T = TypeVar("T")
@@ -123,10 +123,25 @@ def remembered(stage: Callable[..., T]) -> Callable[..., T]:
     return run
 
 
+def in_parameters_words(stage: Callable[..., T]) -> Callable[..., T]:
+    """`stage`, its refusal worded for a deployment's run (`as_parameters`): the task's final state quotes
+    it, and `--watch` prints that line ("Finished in state Failed('… or use dry_run=true')")."""
+    @functools.wraps(stage)
+    def run(*args: Any, **kwargs: Any) -> T:
+        try:
+            return stage(*args, **kwargs)
+        except ReportgenError as exc:
+            if in_deployment_run():
+                exc.args = (as_parameters(str(exc)),)
+            raise
+
+    return run
+
+
 def stage_task(name: str, stage: Callable[..., T], retries: int = 0, retry_delay_seconds: int = 1) -> Any:
     """Every task of the flows: retried (`retries`) only for an I/O error, each run remembered."""
     # NO_CACHE: stage inputs are large frozen values; hashing them for a cache key buys nothing
-    return task(remembered(stage), name=name, retries=retries,  # type: ignore[call-overload]
+    return task(remembered(in_parameters_words(stage)), name=name, retries=retries,  # type: ignore[call-overload]
                 retry_delay_seconds=retry_delay_seconds, retry_condition_fn=retry_on_io_error,
                 cache_policy=NO_CACHE)
 
@@ -182,12 +197,16 @@ VALUE_OPTIONS = {"--out": "out", "--period": "period", "--workspace": "workspace
                  "--from-folder": "from_folder"}
 FLAG_OPTIONS = {"--allow-restricted": "allow_restricted", "--dry-run": "dry_run"}
 OPTION = re.compile(r"(?<![\w-])(--[a-z]+(?:-[a-z]+)*)\b( (?=[^\s)]))?")
+# a table of reportgen.toml as a reason names it: [mail], [[register.extra]], [partners."Wessex Police"]
+TABLE = re.compile(r'\[(\[?)((?:' + "|".join(Settings.model_fields) + r')(?:\.(?:"[^"\]]*"|[\w-]+))*)\](\]?)')
 
 
 def as_parameters(reason: str) -> str:
     """`reason`, worded for the command line, as the person running a deployment sets its parameters:
     "--out /x already exists" is "out=/x already exists", "give --period" "give period=…", "use --dry-run"
-    "use dry_run=true"."""
+    "use dry_run=true". A table of reportgen.toml is written "[ mail ]" (TOML's own spelling of it too):
+    `prefect deployment run --watch` prints each log line as Rich markup, in which "[mail]" is a style
+    and vanishes, and the person would not be told which table to edit."""
     def parameter(found: re.Match[str]) -> str:
         option, value_follows = found.group(1), found.group(2)
         if option in FLAG_OPTIONS:
@@ -196,7 +215,10 @@ def as_parameters(reason: str) -> str:
             return f"{VALUE_OPTIONS[option]}=" + ("" if value_follows else "…")
         return found.group(0)
 
-    return OPTION.sub(parameter, reason)
+    def table(found: re.Match[str]) -> str:
+        return f"[{found.group(1)} {found.group(2)} ]{found.group(3)}"
+
+    return TABLE.sub(table, OPTION.sub(parameter, reason))
 
 
 def in_deployment_run() -> bool:
