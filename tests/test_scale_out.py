@@ -461,6 +461,41 @@ def test_deploy_with_a_workspace_schedules_its_monthly_run_on_the_pools_workers(
     assert deployed() == ("scheduled", {"workspace": str(workspace)}, [("30 6 2 * *", "Europe/London", True)])
 
 
+def test_serve_keeps_the_crash_window_deploy_set_on_the_server(server, tmp_path: Path) -> None:
+    """`reportgen deploy --crash-after 30` (workers whose heartbeat is slow) then `reportgen serve` of another
+    workspace on the same server: serve, which has no --crash-after, set the automation back to 10 minutes,
+    and made it anew, forgetting the runs already silent; a slow run still going would be marked Crashed."""
+    from datetime import timedelta
+
+    from prefect.client.orchestration import SyncPrefectClient
+
+    from reportgen.shells.prefect_deploy import SILENT_RUNS
+
+    api_url, home = server
+    env = prefect_env(home, api_url)
+
+    def automations() -> list[tuple[uuid.UUID, object]]:
+        with SyncPrefectClient(api_url) as client:
+            return [(made.id, getattr(made.trigger, "within", None))
+                    for made in client.read_automations_by_name(SILENT_RUNS)]
+
+    run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "slow", "--overwrite"], env)
+    printed = run_cli([str(BIN / "reportgen"), "deploy", "--pool", "slow", "--name", "slow", "--crash-after", "30"],
+                      env)
+    assert "marked Crashed 30 minutes after its last heartbeat" in printed, printed
+    deployed = automations()
+    assert [within for _id, within in deployed] == [timedelta(minutes=30)]
+    log = tmp_path / "serve.log"
+    with running([str(BIN / "reportgen"), "serve", "--workspace", str(copy_example(tmp_path / "ws")), "--name",
+                  "keeps"], env, log) as serve:
+        wait_for(lambda: "being served" in log.read_text(), 120, "serve to start\n" + log.read_text())
+        serve.send_signal(signal.SIGINT)
+        serve.wait(30)
+    assert automations() == deployed
+    run_cli([str(BIN / "reportgen"), "deploy", "--pool", "slow", "--name", "slow"], env)  # back to the default
+    assert [within for _id, within in automations()] == [timedelta(minutes=10)]
+
+
 def test_a_run_whose_worker_stops_mid_run_ends_crashed_and_publishes_nothing(tmp_path: Path) -> None:
     """Prefect leaves a run Running for ever when the worker running it stops in the middle of it
     (PrefectHQ/prefect#16746). `reportgen deploy` sets the automation that marks it Crashed once its

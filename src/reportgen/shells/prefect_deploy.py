@@ -87,10 +87,12 @@ def deploy_flows(pool: str, name: str = "on-demand") -> list[str]:
     return deployed
 
 
-def crash_silent_runs(within: timedelta = DEFAULT_WITHIN) -> None:
+def crash_silent_runs(within: timedelta | None = None) -> None:
     """Create, or set again, the automation `SILENT_RUNS` on the Prefect server (PREFECT_API_URL):
     a flow run heard of no more within `within` of a heartbeat is set Crashed. `within` must be longer
-    than the heartbeat interval of the processes that run flows, with room for a busy machine.
+    than the heartbeat interval of the processes that run flows, with room for a busy machine. None
+    (`reportgen serve`, which has no --crash-after) keeps the window set on the server, by `reportgen
+    deploy --crash-after` for workers whose heartbeat is slower; DEFAULT_WITHIN when none is set.
 
     One already set the same is left as it is: the server keeps each run's wait for its next heartbeat
     with the automation, so one made anew forgets the runs that fell silent before (a worker stopped
@@ -101,6 +103,11 @@ def crash_silent_runs(within: timedelta = DEFAULT_WITHIN) -> None:
     from prefect.events.schemas.automations import AutomationCore, EventTrigger, Posture
     from prefect.events.schemas.events import ResourceSpecification
 
+    with get_client(sync_client=True) as client:
+        found = client.read_automations_by_name(SILENT_RUNS)
+    if within is None:
+        kept = [made.trigger.within for made in found if isinstance(made.trigger, EventTrigger)]
+        within = kept[0] if len(found) == 1 and kept else DEFAULT_WITHIN
     trigger = EventTrigger(
         after={"prefect.flow-run.heartbeat"},
         expect={"prefect.flow-run.*"},  # another heartbeat, or any change of state: Blocked, Refused too
@@ -116,10 +123,9 @@ def crash_silent_runs(within: timedelta = DEFAULT_WITHIN) -> None:
     def setting(made: AutomationCore) -> dict[str, Any]:  # what it says, without the ids the server gave it
         return made.model_dump(include=set(AutomationCore.model_fields), exclude={"trigger": {"id"}})
 
+    if len(found) == 1 and setting(found[0]) == setting(automation):
+        return
     with get_client(sync_client=True) as client:
-        found = client.read_automations_by_name(SILENT_RUNS)
-        if len(found) == 1 and setting(found[0]) == setting(automation):
-            return
         for existing in found:
             client.delete_automation(existing.id)
         client.create_automation(automation)

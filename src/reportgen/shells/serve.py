@@ -181,7 +181,9 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
             check_not_on_a_pool(name)
             from reportgen.shells.prefect_deploy import crash_silent_runs
 
-            crash_silent_runs()  # a run whose serve is killed outright is shown Crashed, not Running for ever
+            # a run whose serve is killed outright is shown Crashed, not Running for ever (after the window
+            # `reportgen deploy --crash-after` set on this server, if it did)
+            crash_silent_runs()
             with stops_deferred():  # Prefect's runner and our flows, loaded before anything is served: ~1 s
                 import prefect.runner  # noqa: F401
 
