@@ -115,6 +115,9 @@ def test_actions_before_any_section_heading_can_be_filtered_to(browser: Browser,
     unsectioned = [row.ref for row in example.paper.rows if not row.section]
     assert unsectioned and len(unsectioned) < example.paper.total  # the example has both kinds
     page, _ = open_paper(browser, example.folder / "paper.html")
+    sections = list(dict.fromkeys(row.section for row in example.paper.rows if row.section))
+    # the register's sections in its order, then the actions with none (as the paper heads them, after)
+    assert page.locator("#filter-section option").all_inner_texts() == ["All sections", *sections, "No section"]
     page.locator("#filter-section").select_option(label="No section")
     expect(page.locator("#result-count")).to_have_text(
         f"Showing {len(unsectioned)} of {example.paper.total} actions.")
