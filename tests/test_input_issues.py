@@ -599,6 +599,37 @@ def test_a_heading_named_for_an_extra_column_is_no_longer_a_built_in_alias(
                                                         for ref, *_row in ACTIONS}
 
 
+def test_an_extra_column_headed_as_a_built_in_column_says_which_column_to_show_instead(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An officer wanting the register's Section in the table wrote [[register.extra]] key = "theme", heading =
+    "Section": the note said the register has no column 'Section', which it has (read as the section the
+    paper groups by), and advised adding that heading to the aliases, which could not help. It now says the
+    column is read as the section column, and to put "section" in table_columns instead."""
+    root = make_workspace(tmp_path / "ws")
+    text = (root / "reportgen.toml").read_text(encoding="utf-8")
+    (root / "reportgen.toml").write_text(text.replace("[paper]\n", '[paper]\ntable_columns = ["ref", "action", '
+                                                      '"status", "explanation", "timeframe", "theme"]\n', 1)
+                                         + '\n[[register.extra]]\nkey = "theme"\nheading = "Section"\n',
+                                         encoding="utf-8")
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0, printed
+    [note] = _of(issues, "register-column-absent")
+    assert (note.file, note.row, note.column, note.severity.value) == ("inputs/register.xlsx", 1, "Section", "info")
+    assert note.message == ("The register's column 'Section' is read as its section column, not as "
+                            "[[register.extra]] theme: a heading is read as one column only, so the paper's table "
+                            "has no theme column.")
+    assert 'put "section" in [paper] table_columns in place of "theme"' in printed
+    (root / "reportgen.toml").write_text(text.replace("[paper]\n", '[paper]\ntable_columns = ["ref", "action", '
+                                                      '"status", "explanation", "timeframe", "section"]\n', 1),
+                                         encoding="utf-8")  # the advice followed: the column is in the paper
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0 and not _of(issues, "register-column-absent"), printed
+    assert main(["build", "--workspace", str(root)]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    table = docx.Document(str(folder / "paper.docx")).tables[-1]
+    assert table.rows[0].cells[-1].text == "Section"
+
+
 def test_a_return_missing_a_column_names_its_own_headings_and_the_line_to_add(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A return headed "Ref, RAG, Update, Target date" was told only that 'Status this reporting period' was

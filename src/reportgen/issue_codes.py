@@ -177,7 +177,11 @@ CODES: dict[str, Code] = {
         {"extra": ("The register has no column {value!r} ([[register.extra]] {key}), so the paper's table has no "
                    "such column.",
                    "If the register has it under another heading, add that heading to the aliases of that "
-                   "[[register.extra]] in reportgen.toml; otherwise take {key} out of [paper] table_columns.")}),
+                   "[[register.extra]] in reportgen.toml; otherwise take {key} out of [paper] table_columns."),
+         "extra-taken": ("The register's column {column!r} is read as its {other} column, not as [[register.extra]] "
+                         "{key}: a heading is read as one column only, so the paper's table has no {key} column.",
+                         "To show that column in the paper, put \"{other}\" in [paper] table_columns in place of "
+                         "\"{key}\" and remove that [[register.extra]] from reportgen.toml.")}),
     "register-column-unread": Code(
         N, "A column of the register is not one reportgen reads, so the paper does not show it.",
         "Column {column!r} of the register is not a column reportgen reads, so the paper does not show it.",

@@ -14,7 +14,7 @@ from reportgen.read.partners import key as partner_key
 from reportgen.read.sheets import Table, locate_table, read_ref, read_sheets, read_text, toml_string
 from reportgen.read.xlsx_values import DateCell
 from reportgen.settings import SETTINGS_FILE, Settings
-from reportgen.settings_columns import heading_key
+from reportgen.settings_columns import ExtraColumn, heading_key
 from reportgen.wording import counted
 
 
@@ -129,11 +129,28 @@ def _own_headings(table: Table, settings: Settings) -> tuple[tuple[tuple[str, st
 def _absent_table_columns(table: Table, absent: frozenset[str], settings: Settings) -> list[Issue]:
     """A note for each column of the paper's table the register has none for (no page column): the paper
     leaves it out rather than print it empty under another plan's heading."""
-    extras = {extra.key for extra in settings.register.extra}
+    extras = {extra.key: extra for extra in settings.register.extra}
     where = {"file": table.file, "sheet": table.sheet, "row": table.header_row}
-    return [issue("register-column-absent", "extra" if key in extras else "", key=key,
-                  value=settings.column_heading(key), **where)
-            for key in settings.paper.table_columns if key in absent and key not in settings.returns.columns]
+    issues = []
+    for key in settings.paper.table_columns:
+        if key not in absent or key in settings.returns.columns:
+            continue
+        extra = extras.get(key)
+        taken = _taken_by(table, extra) if extra is not None else None
+        if taken is not None:  # its heading is a built-in column's ("Section"): read as that one
+            issues.append(issue("register-column-absent", "extra-taken", key=key, other=taken,
+                                column=table.written[taken], **where))
+        else:
+            issues.append(issue("register-column-absent", "extra" if extra is not None else "", key=key,
+                                value=settings.column_heading(key), **where))
+    return issues
+
+
+def _taken_by(table: Table, extra: ExtraColumn) -> str | None:
+    """The built-in column the register reads under one of `extra`'s names, if any."""
+    names = {heading_key(name) for name in extra.names}
+    return next((key for key, written in table.written.items()
+                 if key != extra.key and heading_key(written) in names), None)
 
 
 def _read_action(table: Table, number: int, cells: tuple[object, ...], settings: Settings
