@@ -959,7 +959,8 @@ def test_an_action_moved_to_another_section_is_tracked_as_a_move(tmp_path: Path)
     assert table_text(accept_all(open_docx(tmp_path / "diff.docx"))) == table_text(open_docx(tmp_path / "new.docx"))
 
 
-def test_an_action_moved_in_the_register_moves_alone_not_its_new_section(tmp_path: Path) -> None:
+def test_an_action_moved_in_the_register_moves_alone_not_its_new_section(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The officer changes action 3's section from Victims to Justice, its row left where it was: the
     plan keeps its sections' order (Justice was put before Victims, as ordered by first row) and the
     comparison tracks the one row moving, so rejecting every change gives back the old table."""
@@ -972,6 +973,10 @@ def test_an_action_moved_in_the_register_moves_alone_not_its_new_section(tmp_pat
         ("", [1, 2]), ("Victims", [4]), ("Justice", [3, 5, 6])]
     out = tmp_path / "moved"
     assert main(["diff", str(old.folder), str(new.folder), "--out", str(out)]) == 0
+    # said as the move it is (it was listed as '1 action reworded' with a Section line)
+    lines = capsys.readouterr().out.splitlines()
+    assert "1 action moved to another section:" in lines and not any("reworded" in line for line in lines), lines
+    assert any(line.startswith("  3 ") and line.endswith(": Victims -> Justice") for line in lines), lines
     diff = out / "diff.docx"
     assert table_text(reject_all(open_docx(diff))) == table_text(open_docx(old.folder / "paper.docx"))
     assert table_text(accept_all(open_docx(diff))) == table_text(open_docx(new.folder / "paper.docx"))
@@ -1488,3 +1493,16 @@ def test_an_action_withdrawn_from_a_renamed_section_goes_back_under_its_new_head
     assert texts.index("Victims and Witnesses") < next(i for i, t in enumerate(texts) if "advocacy" in t)
     assert table_text(reject_all(open_docx(out / "diff.docx"))) == table_text(open_docx(first / "paper.docx"))
     assert table_text(accept_all(document)) == table_text(open_docx(second / "paper.docx"))
+
+
+def test_an_added_action_with_no_section_is_listed_under_no_section(tmp_path: Path) -> None:
+    """diff.html's table of added actions showed an empty Section cell for an action the register gives no
+    section; it says "No section", as the paper heads such actions."""
+    root = make_workspace(tmp_path / "ws", register=[REGISTER_HEADINGS, *(row for row in ACTIONS if row[0] != 1)])
+    old = build_draft(root)
+    write_xlsx(root / "inputs" / "register.xlsx", [REGISTER_HEADINGS, *ACTIONS], sheet="Register")
+    new = build_draft(root)
+    assert main(["diff", str(old.folder), str(new.folder), "--out", str(tmp_path / "d")]) == 0
+    tree = lxml.html.fromstring((tmp_path / "d" / "diff.html").read_text(encoding="utf-8"))
+    [row] = tree.xpath('//section[@class="added"]//tbody/tr')
+    assert [cell.text_content() for cell in row.xpath("th|td")][::2] == ["1", "No section"]

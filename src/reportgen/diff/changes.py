@@ -595,7 +595,10 @@ def human_text(diff: DraftDiff, marks: Marks = PLAIN_MARKS) -> str:
         lines += _listing(diff.added, *diff.added_words, lambda a: f"{a.ref} {a.action} ({a.status}"
                           + (f"; back in the paper: {a.back})" if a.back else ")"))
         lines += _listing(diff.withdrawn, *diff.gone_words, lambda a: f"{a.ref} {a.action} (was {a.status})")
-    lines += _listing(diff.changed, "action reworded", "actions reworded", lambda c: _reworded(c, marks))
+    moved = [change for change in diff.changed if {c.field for c in change.changes} == {"section"}]
+    lines += _listing(moved, "action moved to another section", "actions moved to another section", _moved)
+    lines += _listing([change for change in diff.changed if change not in moved], "action reworded",
+                      "actions reworded", lambda c: _reworded(c, marks))
     lines += _listing(diff.cover, "cover sheet change", "cover sheet changes",
                       lambda c: f"{c.field}: {redline_text(c.words, marks)}")
     if diff.narrative:
@@ -613,6 +616,12 @@ def _listing(items: Sequence[Item], one: str, many: str, line: Callable[[Item], 
 
 def _move(move: StatusMove) -> str:
     return f"{move.ref} {move.action}: {move.old} -> {move.new}"
+
+
+def _moved(change: ActionChange) -> str:
+    """'3 Ask the Chief Constable …: Victims -> Justice' (an action with no section: "No section")."""
+    [section] = change.changes
+    return f"{change.ref} {change.action}: {section.old or 'No section'} -> {section.new or 'No section'}"
 
 
 def _reworded(change: ActionChange, marks: Marks) -> str:
