@@ -297,6 +297,31 @@ def test_round_trip_of_every_column(tmp_path: Path) -> None:
                     for ref, (status, explanation, timeframe) in typed.items()]
 
 
+def test_the_workbook_heads_the_reference_as_the_register_and_the_paper_do(tmp_path: Path) -> None:
+    """Northshire's register heads its numbers "Action Ref" and its actions "Commitment", and the paper prints
+    those headings; the workbooks said "Plan priority" and "Action", words the partner finds nowhere else. The
+    reference is now headed as the register heads it, and reads back; "Commitment", which a return is not
+    read under, stays "Action"."""
+    register = [("Action Ref", "Section", "Lead", "Commitment", "CSCJ Plan page"), *ACTIONS]
+    root = make_workspace(tmp_path / "ws", period=A, register=register)
+    keep_draft(root, A)
+    written, _ = write_return_workbooks(root, B)
+    book = openpyxl.load_workbook(written[1])
+    assert [cell.value for cell in book["Return"][1]] == [
+        "Action Ref", "Section", "Action", "Status this reporting period", "Explanation / Link to meeting papers",
+        "Timeframe for delivery / Completion"]
+    instructions = " ".join(str(v) for row in book["Instructions"].iter_rows(values_only=True) for v in row if v)
+    assert "Action Ref, Section and Action: the action as it stands in the register." in instructions
+    for row in book["Return"].iter_rows(min_row=2):
+        row[3].value, row[4].value = "On hold", f"Paused on action {row[0].value}"
+    filled = tmp_path / "opcc.xlsx"
+    book.save(filled)
+    rows, codes = read_back(root, filled)
+    assert codes == []
+    assert [(row[0], row[2], row[4]) for row in rows] == [(ref, "On hold", f"Paused on action {ref}")
+                                                        for ref in (2, 4, 6)]
+
+
 def test_a_section_changed_in_a_return_is_said_and_the_registers_kept(tmp_path: Path) -> None:
     """A partner unprotected its workbook and moved an action to another section: the change was ignored
     without a word (a changed action text is a warning). Now it is `section-changed`, located, and the

@@ -86,7 +86,7 @@ def _prepare(workspace: Path, period: str) -> tuple[Inputs, Register, Mapping[in
 
 def _workbook(inputs: Inputs, register: Register, prefill: Mapping[int, Prefill], lead: str) -> tuple[str, bytes]:
     actions = [a for a in register.actions if a.lead == lead]
-    book = return_workbook(lead, actions, prefill, inputs.period, inputs.settings)
+    book = return_workbook(lead, actions, prefill, inputs.period, inputs.settings, dict(register.headings))
     return f"{slug(lead)}.xlsx", workbook_bytes(book)
 
 

@@ -40,7 +40,7 @@ from reportgen.read.sheets import INSTRUCTIONS_SHEET
 from reportgen.render.xlsx import FIXED_TIME, fit_rows, print_landscape, text_cell, workbook_bytes
 from reportgen.run.prefill import BLANK, Prefill
 from reportgen.settings import CANONICAL_STATUSES, SETTINGS_FILE, Settings
-from reportgen.settings_columns import RETURN_SECTION_HEADING
+from reportgen.settings_columns import RETURN_SECTION_HEADING, heading_key
 from reportgen.wording import counted
 
 DATA_SHEET = "Return"
@@ -71,7 +71,7 @@ def write_workbooks(register: Register, values: Mapping[int, Prefill], period: s
     written: list[Path] = []
     for lead, path in targets.items():
         actions = [action for action in register.actions if action.lead == lead]
-        save_new(return_workbook(lead, actions, values, period, settings), path)
+        save_new(return_workbook(lead, actions, values, period, settings, dict(register.headings)), path)
         written.append(path)
     return written, issues
 
@@ -97,21 +97,31 @@ def workbook_names(leads: Sequence[str]) -> tuple[dict[str, str], list[Issue]]:
     return names, issues
 
 
-def headings(settings: Settings) -> dict[str, str]:
+def headings(settings: Settings, register_headings: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The workbook's headings: a return's (`[returns.columns]`), but the reference and the action headed as
+    the paper heads them (the register's own heading, `Register.headings`) where a return under that heading
+    is read back as that column: the partner sees the register's and the paper's words."""
     columns = settings.returns.columns
-    return {key: RETURN_SECTION_HEADING if key == "section" else columns[key].heading for key in KEYS}
+    names = {key: RETURN_SECTION_HEADING if key == "section" else columns[key].heading for key in KEYS}
+    for key in ("ref", "action"):
+        printed = settings.column_heading(key, register_headings)
+        if heading_key(printed) in {heading_key(name) for name in columns[key].names}:
+            names[key] = printed
+    return names
 
 
 def return_workbook(lead: str, actions: Sequence[Action], values: Mapping[int, Prefill], period: str,
-                    settings: Settings) -> Workbook:
-    """The workbook for one lead: the "Return" data sheet first, then "Instructions"."""
+                    settings: Settings, register_headings: Mapping[str, str] | None = None) -> Workbook:
+    """The workbook for one lead: the "Return" data sheet first, then "Instructions"; `register_headings`:
+    the register's own headings (`Register.headings`)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = DATA_SHEET
-    fill_data_sheet(sheet, actions, values, settings)
+    names = headings(settings, register_headings)
+    fill_data_sheet(sheet, actions, values, settings, names)
     fill_instructions(book.create_sheet(INSTRUCTIONS_SHEET), lead, period, settings,
-                      prefilled=any(action.ref in values for action in actions))
+                      prefilled=any(action.ref in values for action in actions), names=names)
     book.security = WorkbookProtection(lockStructure=True)  # no sheets added, removed or renamed
     book.properties.creator = "reportgen"
     book.properties.created = FIXED_TIME
@@ -122,8 +132,8 @@ def return_workbook(lead: str, actions: Sequence[Action], values: Mapping[int, P
 
 
 def fill_data_sheet(sheet: Worksheet, actions: Sequence[Action], values: Mapping[int, Prefill],
-                    settings: Settings) -> None:
-    names = headings(settings)
+                    settings: Settings, names: Mapping[str, str] | None = None) -> None:
+    names = names or headings(settings)
     sheet.append([text_cell(sheet, names[key]) for key in KEYS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -203,9 +213,10 @@ def deadline_text(settings: Settings, period: str) -> str:
     return f"{deadline.day} {deadline:%B %Y}" if deadline else ""
 
 
-def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settings, prefilled: bool = True) -> None:
+def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settings, prefilled: bool = True,
+                      names: Mapping[str, str] | None = None) -> None:
     """One sentence a line; no line reads as a return heading, so the reader never takes this sheet."""
-    names = headings(settings)
+    names = names or headings(settings)
     statuses = ", ".join(CANONICAL_STATUSES[:-1]) + f" or {CANONICAL_STATUSES[-1]}"
     deadline = deadline_text(settings, period)
     facts = (("Partner", lead), ("Period", period_label(period)), *((("Deadline", deadline),) if deadline else ()))
