@@ -417,3 +417,27 @@ def test_progress_over_time_stays_on_portrait_pages_and_each_table_of_numbers_on
     assert len(holding) == 1
     rows = [line.split(" ")[0] for line in texts[holding[0]].splitlines()]
     assert all(any(section.startswith(first) for first in rows) for section in sections)
+
+
+def test_the_chart_names_the_group_with_no_value_after_the_grouping_column(tmp_path: Path) -> None:
+    """A plan grouped by its page column, the first actions with no page: the progress chart of the web
+    edition and the paper labelled their bar "No section", a group the paper does not have; it is now
+    named as the paper's table would name it after another group, after the register's own heading "Plan
+    page" ("No plan page", not "No CSCJ Plan page" of our default heading)."""
+    register = [(*REGISTER_HEADINGS[:4], "Plan page"), *((ref, section, lead, text, "" if ref <= 2 else page)
+                                     for ref, section, lead, text, page in ACTIONS)]
+    root = tmp_path / "ws"
+    toml = TOML.format(n=2).replace("[paper]\n", '[paper]\ngroup_by = ["page"]\n')
+    for n, period in enumerate(PERIODS[:2]):
+        if n == 0:
+            make_workspace(root, period=period, returns=_returns(0), toml=toml, register=register)
+        for name, rows in _returns(n).items():
+            write_xlsx(root / "inputs" / "returns" / period / name, rows)
+        result = build_draft(root, period=period)
+    progress = result.paper.progress
+    assert progress is not None
+    chart = progress.chart("sections")
+    assert chart is not None
+    assert [row.label for row in chart.rows] == ["No plan page", "12", "13-14", "15", "16-17"]
+    html = (result.folder / "paper.html").read_text(encoding="utf-8")
+    assert "No plan page" in html  # the chart's table

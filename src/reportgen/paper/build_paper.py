@@ -63,7 +63,7 @@ def build_paper(
     context = narrative_context(merged, settings, edition)
     counts: dict[str, int] = context["counts"]  # type: ignore[assignment]
     columns = paper_columns(settings, absent, headings)
-    sections = group_rows(included, settings, columns)
+    sections = group_rows(included, settings, columns, headings)
     day = meeting_date(settings.paper, merged.period)
     date = display_date(day)
     rows = tuple(row for section in sections for row in section.rows)
@@ -102,7 +102,8 @@ def build_paper(
         theme=theme,
     )
     exempt = frozenset(a.action.ref for a in merged.actions if a.action.exempt)
-    return with_progress(paper, earlier, settings.history, exempt)
+    unnamed = unnamed_heading(settings, settings.paper.group_by[0], headings) if settings.paper.group_by else ""
+    return with_progress(paper, earlier, settings.history, exempt, unnamed or "No section")
 
 
 def status_colours(theme: Theme | None) -> tuple[tuple[str, str], ...]:
@@ -145,12 +146,12 @@ def paper_columns(settings: Settings, absent: Collection[str] = (), headings: Ma
                  for key, width in zip(keys, raw, strict=True))
 
 
-def group_rows(actions: Sequence[MergedAction], settings: Settings, columns: Sequence[PaperColumn]
-               ) -> tuple[PaperSection, ...]:
+def group_rows(actions: Sequence[MergedAction], settings: Settings, columns: Sequence[PaperColumn],
+               headings: Mapping[str, str] | None = None) -> tuple[PaperSection, ...]:
     """Sections in register order (`in_register_order`), actions with no section among them. Within a
     section, its actions in register order. Actions with no section get no heading row when they come first
     (the plan's opening actions, as published), else one of their own ("No section": `unnamed_heading`), or
-    their rows would read as the section before's."""
+    their rows would read as the section before's. `headings`: the register's own, as `paper_columns`."""
     keys = settings.paper.group_by
     if not keys:
         return (PaperSection("", 1, tuple(paper_row(a, columns) for a in actions)),)
@@ -163,22 +164,23 @@ def group_rows(actions: Sequence[MergedAction], settings: Settings, columns: Seq
     for first in in_register_order({name: [i for rows in inner.values() for i in rows]
                                     for name, inner in groups.items()}):
         inner = groups[first]
-        heading = first or (unnamed_heading(settings, keys[0]) if sections else "")
+        heading = first or (unnamed_heading(settings, keys[0], headings) if sections else "")
         if len(keys) == 1:
             sections.append(PaperSection(heading, 1, tuple(paper_row(actions[i], columns) for i in inner[""])))
             continue
         sections.append(PaperSection(heading, 1, ()))
         for number, second in enumerate(in_register_order(inner)):
-            heading = second or (unnamed_heading(settings, keys[1]) if number else "")
+            heading = second or (unnamed_heading(settings, keys[1], headings) if number else "")
             sections.append(PaperSection(heading, 2, tuple(paper_row(actions[i], columns) for i in inner[second])))
     return tuple(s for s in sections if s.rows or s.heading)
 
 
-def unnamed_heading(settings: Settings, key: str) -> str:
+def unnamed_heading(settings: Settings, key: str, headings: Mapping[str, str] | None = None) -> str:
     """The heading of the actions with no value for a grouping key, after other groups: "No section"
     (as the web edition's filter and the progress chart name them); a heading with capitals after its
-    first letter (an acronym, a name) is kept as written."""
-    heading = settings.column_heading(key)
+    first letter (an acronym, a name) is kept as written. The column is named as the paper heads it: the
+    register's own heading (`headings`) unless reportgen.toml names one ("No plan page", not our default's)."""
+    heading = settings.column_heading(key, headings)
     return f"No {heading[:1].lower() + heading[1:] if heading[1:].islower() else heading}"
 
 

@@ -27,12 +27,13 @@ ARROWS = {"up": "↑", "down": "↓", "across": "→"}
 
 
 def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySettings,
-                  exempt: frozenset[int] = frozenset()) -> Paper:
+                  exempt: frozenset[int] = frozenset(), unnamed: str = "No section") -> Paper:
     """`paper` with its `progress` and row movements; unchanged when no earlier period has a draft.
 
     `exempt`: the refs exempt now. A public draft of the previous period (a restricted paper's history
     has one where no restricted draft was kept) left its exempt actions out: such an action is not new,
-    its earlier status is unknown, and it gets no movement."""
+    its earlier status is unknown, and it gets no movement. `unnamed`: the chart's label of the actions that
+    come first with no value for the grouping column (the paper gives them no heading)."""
     earlier = [p for p in earlier if p.period < paper.period]
     if not earlier or not settings.progress:
         return paper
@@ -53,7 +54,7 @@ def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySetti
                       for period, label in ((p, _period_label(p)) for p in periods))
     stalled = stalled_actions(frame, paper, settings.stalled_after)
     progress = Progress(
-        charts=(periods_chart(by_period), sections_chart(paper, sections)),
+        charts=(periods_chart(by_period), sections_chart(paper, sections, unnamed)),
         previous=previous.period,
         moved_up=directions.count("up"),
         moved_down=directions.count("down"),
@@ -182,13 +183,13 @@ def periods_chart(rows: tuple[CountRow, ...]) -> Chart:
     return Chart("periods", "Actions by status, period by period", alt, rows)
 
 
-def sections_chart(paper: Paper, sections: Sequence[PaperSection]) -> Chart:
+def sections_chart(paper: Paper, sections: Sequence[PaperSection], unnamed: str = "No section") -> Chart:
     """Counts by first-level section of this period, in the paper's order."""
     grouped: dict[str, list[PaperRow]] = {}
     heading = ""
     for section in sections:
         if section.level <= 1:
-            heading = section.heading or "No section"
+            heading = section.heading or unnamed
         grouped.setdefault(heading, []).extend(section.rows)
     rows = tuple(CountRow(name, tuple((s, sum(1 for r in items if r.status == s)) for s in CANONICAL_STATUSES),
                           len(items))
