@@ -599,6 +599,35 @@ def test_a_heading_named_for_an_extra_column_is_no_longer_a_built_in_alias(
                                                         for ref, *_row in ACTIONS}
 
 
+def test_an_extra_column_headed_as_a_built_in_column_is_read_as_the_extra(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A register whose sections are headed "Theme" has a further "Section" column (sub-sections) shown in
+    the paper through [[register.extra]] headed "Section". "Section" is our section column's own heading,
+    matched before the extras: the register was told it had no column 'Section' for the extra, and that
+    "Theme" and "Section" meant the same (an error that blocked the paper). The extra's heading is now
+    the extra's, and "Theme" the sections'."""
+    headings = ("Plan priority", "Theme", "Lead", "Action", "CSCJ Plan page", "Section")
+    register = [headings, *((*row, f"Part {row[0]}") for row in ACTIONS)]
+    root = make_workspace(tmp_path / "ws", register=register)
+    text = (root / "reportgen.toml").read_text(encoding="utf-8")
+    (root / "reportgen.toml").write_text(text.replace("[paper]\n", '[paper]\ntable_columns = ["ref", "action", '
+                                                      '"status", "explanation", "timeframe", "part"]\n', 1)
+                                         + '\n[[register.extra]]\nkey = "part"\nheading = "Section"\n',
+                                         encoding="utf-8")
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0, printed
+    assert not _of(issues, "duplicate-column", "register-column-absent", "register-column-unread"), printed
+    assert main(["build", "--workspace", str(root)]) == 0, capsys.readouterr()
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    table = docx.Document(str(folder / "paper.docx")).tables[-1]
+    headings = [cell.text for cell in table.rows[0].cells]
+    assert (headings[0], headings[-1]) == ("Plan priority", "Section")
+    texts = [tuple(cell.text for cell in row.cells) for row in table.rows[1:]]
+    assert {(row[0], row[-1]) for row in texts if row[0].isdigit()} == {(str(ref), f"Part {ref}")
+                                                                        for ref, *_row in ACTIONS}
+    assert {row[0] for row in texts} >= {"Victims", "Justice"}  # the sections, read from "Theme"
+
+
 def test_an_extra_column_headed_as_a_built_in_column_says_which_column_to_show_instead(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An officer wanting the register's Section in the table wrote [[register.extra]] key = "theme", heading =

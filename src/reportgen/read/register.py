@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,10 +11,10 @@ from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
 from reportgen.read.cells import clean_text, collapse_spaces, invisible_in, normalize_page, parse_ref
 from reportgen.read.partners import key as partner_key
-from reportgen.read.sheets import Table, locate_table, read_ref, read_sheets, read_text, toml_string
+from reportgen.read.sheets import RawSheet, Table, locate_table, read_ref, read_sheets, read_text, toml_string
 from reportgen.read.xlsx_values import DateCell
 from reportgen.settings import SETTINGS_FILE, Settings
-from reportgen.settings_columns import ExtraColumn, heading_key
+from reportgen.settings_columns import Column, ExtraColumn, heading_key
 from reportgen.wording import counted
 
 
@@ -22,8 +22,7 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
     sheets, issues = read_sheets(path, display)
     if not sheets:
         return None, issues
-    columns = {**settings.register.columns, **{extra.key: extra for extra in settings.register.extra}}
-    table, found = locate_table(sheets, columns, display, register=True)
+    table, found = _locate(sheets, settings, display)
     issues += found
     if table is None:
         return None, issues
@@ -50,11 +49,35 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
     if not actions:
         issues.append(issue("empty-file", "register", file=display, sheet=table.sheet))
     issues += _other_spellings(actions, table)
+    columns = [*settings.register.columns, *(extra.key for extra in settings.register.extra)]
     absent = frozenset(key for key in columns if key not in table.index)
     issues += _absent_table_columns(table, absent, settings) + _unread_columns(table)
     headings, found = _own_headings(table, settings)
     return Register(display, table.sheet, tuple(actions), frozenset(exempt_rows), frozenset(exempt_refs),
                     absent, headings), issues + found
+
+
+def _locate(sheets: Sequence[RawSheet], settings: Settings, display: str) -> tuple[Table | None, list[Issue]]:
+    """The register's table, its headings matched for an extra before our column of that heading: a register
+    with sections under "Theme" shows its "Section" column through an extra headed so. Unless that leaves
+    one of our columns with no column at all (the register's only "Section" holds its sections): then ours
+    is read, and the note on the extra says so (`_absent_table_columns`)."""
+    extras = {extra.key: extra for extra in settings.register.extra}
+    ours = {key: column for key, column in settings.register.columns.items() if key not in extras}
+    table, found = locate_table(sheets, {**extras, **ours}, display, register=True)
+    if table is None or not _left_without(table, ours, extras.values()):
+        return table, found
+    return locate_table(sheets, {**ours, **extras}, display, register=True)
+
+
+def _left_without(table: Table, ours: Mapping[str, Column], extras: Iterable[ExtraColumn]) -> bool:
+    """Whether an extra took the register's only column of one of ours: its heading is one of that one's names."""
+    for extra in extras:
+        written = table.written.get(extra.key)
+        if written is not None and any(key not in table.written and heading_key(written) in
+                                       {heading_key(name) for name in column.names} for key, column in ours.items()):
+            return True
+    return False
 
 
 def _other_spellings(actions: list[Action], table: Table) -> list[Issue]:
@@ -137,7 +160,7 @@ def _absent_table_columns(table: Table, absent: frozenset[str], settings: Settin
             continue
         extra = extras.get(key)
         taken = _taken_by(table, extra) if extra is not None else None
-        if taken is not None:  # its heading is a built-in column's ("Section"): read as that one
+        if taken is not None:  # its heading is our column's ("Section"), and the register's only one: read as ours
             issues.append(issue("register-column-absent", "extra-taken", key=key, other=taken,
                                 column=table.written[taken], **where))
         else:
@@ -147,7 +170,7 @@ def _absent_table_columns(table: Table, absent: frozenset[str], settings: Settin
 
 
 def _taken_by(table: Table, extra: ExtraColumn) -> str | None:
-    """The built-in column the register reads under one of `extra`'s names, if any."""
+    """Our column the register reads under one of `extra`'s names, if any."""
     names = {heading_key(name) for name in extra.names}
     return next((key for key, written in table.written.items()
                  if key != extra.key and heading_key(written) in names), None)
