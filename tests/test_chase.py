@@ -202,7 +202,9 @@ def test_carry_forward_across_two_periods(tmp_path: Path) -> None:
     last_reported = "No update received this period: status as last reported (October 2026)"
     assert [rows[ref].note for ref in (2, 4, 6)] == [last_reported] * 3
     assert [rows[ref].status_label for ref in (2, 4, 6)] == ["In progress", "In progress", "Completed"]
-    assert all(rows[ref].note == "" for ref in (1, 3, 5))
+    assert all(rows[ref].note == "" for ref in (1, 3))
+    # the Criminal Justice Board's return says what October's did, word for word: said so, not as news
+    assert rows[5].note == "Return unchanged: status and update as last reported (October 2026)"
     assert paper_b.carried_forward == 3
     assert paper_b.narrative[0].text == "3 action(s) had no update this period."
     assert [i.ref for i in checked.issues if i.code == "carried-forward"] == [2, 4, 6]

@@ -359,6 +359,33 @@ def test_unedited_prefill_reads_back_as_last_period(tmp_path: Path) -> None:
                      "Criminal Justice Board")]
 
 
+def test_a_workbook_sent_back_unchanged_is_said_so_in_the_paper(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """The Criminal Justice Board sent November's workbook back as it came: the chase list did not count its
+    action as updated, but the paper showed October's words as November's update, with no note. The status
+    cell now says the return came back unchanged, as last reported in October; a partner that changed its
+    workbook gets no such note."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    keep_draft(root, A)
+    written, _ = write_return_workbooks(root, B)
+    make_workspace(root, period=B, returns={})
+    folder = root / "inputs" / "returns" / B
+    shutil.copy(written[2], folder / written[2].name)  # as it came
+    book = openpyxl.load_workbook(written[1])
+    for row in book["Return"].iter_rows(min_row=2):
+        row[4].value = f"November's update on action {row[0].value}."
+    book.save(folder / written[1].name)
+    assert main(["build", "--workspace", str(root), "--period", B]) == 0, capsys.readouterr()
+    draft = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    cells = {row.cells[0].text: row.cells[2].text for row in docx.Document(str(draft / "paper.docx")).tables[-1].rows}
+    assert cells["5"] == "On hold\nReturn unchanged: status and update as last reported (October 2026)"
+    assert "unchanged" not in cells["2"] and "No update received" not in cells["2"], cells["2"]
+    with (draft / "chase.csv").open(encoding="utf-8") as handle:
+        chased = {row["Partner"]: row for row in csv.DictReader(handle)}
+    board = chased["Criminal Justice Board"]
+    assert (board["Updated"], board["Returned as sent (refs)"]) == ("0", "5")
+
+
 # what a person can type in a cell: visible characters, spaces and line breaks (no edge whitespace,
 # which the reader strips; no control or invisible characters, which it removes and reports)
 VISIBLE = st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Cn", "Co", "Zl", "Zp", "Zs"))

@@ -112,6 +112,10 @@ class MergedAction:
     source: str = ""  # the return file the update came from
     carried_from: str = ""  # the draft it was carried forward from
     reported: str = ""  # the period (YYYY-MM) its status and update were reported in; "" when not known
+    # its return came back exactly as its workbook was pre-filled (`reportgen.run.chase.unchanged_returns`):
+    # nothing new was written; `last_reported`: the period what it repeats was reported in, when known
+    returned_unchanged: bool = False
+    last_reported: str = ""
 
     @property
     def ref(self) -> int:

@@ -40,6 +40,7 @@ DEFAULT_WIDTH = 0.08
 RICH_COLUMNS = ("action", "explanation")  # cleaned of HTML and markup into paragraphs and links
 
 NO_UPDATE = "No update received this period"
+RETURNED_UNCHANGED = "Return unchanged"  # every row of it as its workbook was pre-filled: as last reported
 
 
 def build_paper(
@@ -209,6 +210,9 @@ def status_display(item: MergedAction) -> tuple[str, str, str]:
         if item.state is UpdateState.CARRIED_FORWARD:
             when = f" ({period_label(item.reported)})" if item.reported else ""
             note = f"{NO_UPDATE}: status as last reported{when}"
+        elif item.returned_unchanged:
+            when = f" ({period_label(item.last_reported)})" if item.last_reported else ""
+            note = f"{RETURNED_UNCHANGED}: status and update as last reported{when}"
         return item.status, STATUS_CLASSES[item.status], note
     if item.state is UpdateState.NO_UPDATE:
         return NO_UPDATE_LABEL, "unknown", NO_UPDATE + wording_carried(item)

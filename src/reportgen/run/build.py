@@ -39,7 +39,7 @@ from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue, issues_csv
 from reportgen.look import Theme
-from reportgen.model import Paper
+from reportgen.model import MergedRegister, Paper, UpdateState
 from reportgen.paper.build_paper import build_paper
 from reportgen.paper.cover import exemption_issues, font_issues, meeting_issues
 from reportgen.paper.richtext import link_issues
@@ -200,9 +200,24 @@ def make_paper(plan: Plan, checked: Checked) -> Paper:
     narrative = read_narrative(inputs.narrative, inputs.display(inputs.narrative))[0] if inputs.narrative else None
     previous, _ = read_kept_paper(plan.compare_with)
     earlier = tuple(found.paper for found in plan.history)
-    return build_paper(checked.merged, plan.inputs.settings, narrative, plan.edition, known_issues(plan, checked),
+    return build_paper(with_unchanged_returns(checked), plan.inputs.settings, narrative, plan.edition,
+                       known_issues(plan, checked),
                        previous, theme=plan.theme, earlier=earlier, absent=checked.register.absent,
                        headings=dict(checked.register.headings))
+
+
+def with_unchanged_returns(checked: Checked) -> MergedRegister:
+    """The merged register, each action whose update came from a return sent back exactly as pre-filled
+    (`unchanged_returns`) marked so: the paper says it repeats what was last reported, as the chase list
+    does not count it as updated."""
+    untouched = {found.file for found in unchanged_returns(checked)}
+    if not untouched:
+        return checked.merged
+    actions = tuple(
+        replace(item, returned_unchanged=True, last_reported=last.reported if last else "")
+        if item.state is UpdateState.UPDATED and item.source in untouched else item
+        for item in checked.merged.actions for last in (checked.carried.get(item.ref),))
+    return replace(checked.merged, actions=actions)
 
 
 @dataclass(frozen=True)
