@@ -657,6 +657,15 @@ def test_an_extra_column_headed_as_a_built_in_column_says_which_column_to_show_i
     folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
     table = docx.Document(str(folder / "paper.docx")).tables[-1]
     assert table.rows[0].cells[-1].text == "Section"
+    # the same with the register's one "Lead", a column a register must have: read as the lead, said so
+    (root / "reportgen.toml").write_text(text.replace("[paper]\n", '[paper]\ntable_columns = ["ref", "action", '
+                                                      '"status", "explanation", "timeframe", "owner"]\n', 1)
+                                         + '\n[[register.extra]]\nkey = "owner"\nheading = "Lead"\n',
+                                         encoding="utf-8")
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0, printed
+    [note] = _of(issues, "register-column-absent")
+    assert note.message.startswith("The register's column 'Lead' is read as its lead column"), note.message
 
 
 def test_a_return_missing_a_column_names_its_own_headings_and_the_line_to_add(

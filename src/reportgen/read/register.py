@@ -60,14 +60,16 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
 def _locate(sheets: Sequence[RawSheet], settings: Settings, display: str) -> tuple[Table | None, list[Issue]]:
     """The register's table, its headings matched for an extra before our column of that heading: a register
     with sections under "Theme" shows its "Section" column through an extra headed so. Unless that leaves
-    one of our columns with no column at all (the register's only "Section" holds its sections): then ours
-    is read, and the note on the extra says so (`_absent_table_columns`)."""
+    one of our columns with no column at all (the register's only "Section" holds its sections), or with
+    no table (its only "Lead"): then ours is read, and the note on the extra says so
+    (`_absent_table_columns`)."""
     extras = {extra.key: extra for extra in settings.register.extra}
     ours = {key: column for key, column in settings.register.columns.items() if key not in extras}
-    table, found = locate_table(sheets, {**extras, **ours}, display, register=True)
-    if table is None or not _left_without(table, ours, extras.values()):
-        return table, found
-    return locate_table(sheets, {**ours, **extras}, display, register=True)
+    first = locate_table(sheets, {**extras, **ours}, display, register=True)
+    if first[0] is not None and not _left_without(first[0], ours, extras.values()):
+        return first
+    second = locate_table(sheets, {**ours, **extras}, display, register=True)
+    return second if second[0] is not None else first
 
 
 def _left_without(table: Table, ours: Mapping[str, Column], extras: Iterable[ExtraColumn]) -> bool:
