@@ -573,6 +573,15 @@ def test_a_built_in_alias_that_means_something_else_can_be_stopped(
             "'Lead agency', 'Owner']") in capsys.readouterr().err
 
 
+def _with_extra(root: Path, text: str, last: str, key: str, heading: str) -> None:
+    """reportgen.toml as `text` with the table's columns ending in `last` ('"page", "prio"') and a
+    [[register.extra]] `key` headed `heading`."""
+    (root / "reportgen.toml").write_text(text.replace("[paper]\n", '[paper]\ntable_columns = ["ref", "action", '
+                                                      f'"status", "explanation", "timeframe", {last}]\n', 1)
+                                         + f'\n[[register.extra]]\nkey = "{key}"\nheading = "{heading}"\n',
+                                         encoding="utf-8")
+
+
 def test_a_heading_named_for_an_extra_column_is_no_longer_a_built_in_alias(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Northshire's register has "Plan priority" and a "Priority" column (High, Low) it shows in the paper
@@ -583,10 +592,7 @@ def test_a_heading_named_for_an_extra_column_is_no_longer_a_built_in_alias(
     register = [(*REGISTER_HEADINGS, "Priority"), *((*row, "High" if row[0] % 2 else "Low") for row in ACTIONS)]
     root = make_workspace(tmp_path / "ws", register=register)
     text = (root / "reportgen.toml").read_text(encoding="utf-8")
-    (root / "reportgen.toml").write_text(text.replace("[paper]\n", '[paper]\ntable_columns = ["ref", "action", '
-                                                      '"status", "explanation", "timeframe", "page", "prio"]\n', 1)
-                                         + '\n[[register.extra]]\nkey = "prio"\nheading = "Priority"\n',
-                                         encoding="utf-8")
+    _with_extra(root, text, '"page", "prio"', "prio", "Priority")
     code, printed, issues = _validate(root, capsys)
     assert code == 0, printed
     assert not _of(issues, "duplicate-column", "register-column-absent", "register-column-unread"), printed
@@ -610,10 +616,7 @@ def test_an_extra_column_headed_as_a_built_in_column_is_read_as_the_extra(
     register = [headings, *((*row, f"Part {row[0]}") for row in ACTIONS)]
     root = make_workspace(tmp_path / "ws", register=register)
     text = (root / "reportgen.toml").read_text(encoding="utf-8")
-    (root / "reportgen.toml").write_text(text.replace("[paper]\n", '[paper]\ntable_columns = ["ref", "action", '
-                                                      '"status", "explanation", "timeframe", "part"]\n', 1)
-                                         + '\n[[register.extra]]\nkey = "part"\nheading = "Section"\n',
-                                         encoding="utf-8")
+    _with_extra(root, text, '"part"', "part", "Section")
     code, printed, issues = _validate(root, capsys)
     assert code == 0, printed
     assert not _of(issues, "duplicate-column", "register-column-absent", "register-column-unread"), printed
@@ -636,10 +639,7 @@ def test_an_extra_column_headed_as_a_built_in_column_says_which_column_to_show_i
     column is read as the section column, and to put "section" in table_columns instead."""
     root = make_workspace(tmp_path / "ws")
     text = (root / "reportgen.toml").read_text(encoding="utf-8")
-    (root / "reportgen.toml").write_text(text.replace("[paper]\n", '[paper]\ntable_columns = ["ref", "action", '
-                                                      '"status", "explanation", "timeframe", "theme"]\n', 1)
-                                         + '\n[[register.extra]]\nkey = "theme"\nheading = "Section"\n',
-                                         encoding="utf-8")
+    _with_extra(root, text, '"theme"', "theme", "Section")
     code, printed, issues = _validate(root, capsys)
     assert code == 0, printed
     [note] = _of(issues, "register-column-absent")
@@ -658,10 +658,7 @@ def test_an_extra_column_headed_as_a_built_in_column_says_which_column_to_show_i
     table = docx.Document(str(folder / "paper.docx")).tables[-1]
     assert table.rows[0].cells[-1].text == "Section"
     # the same with the register's one "Lead", a column a register must have: read as the lead, said so
-    (root / "reportgen.toml").write_text(text.replace("[paper]\n", '[paper]\ntable_columns = ["ref", "action", '
-                                                      '"status", "explanation", "timeframe", "owner"]\n', 1)
-                                         + '\n[[register.extra]]\nkey = "owner"\nheading = "Lead"\n',
-                                         encoding="utf-8")
+    _with_extra(root, text, '"owner"', "owner", "Lead")
     code, printed, issues = _validate(root, capsys)
     assert code == 0, printed
     [note] = _of(issues, "register-column-absent")
