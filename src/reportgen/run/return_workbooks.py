@@ -119,9 +119,9 @@ def return_workbook(lead: str, actions: Sequence[Action], values: Mapping[int, P
     assert sheet is not None
     sheet.title = DATA_SHEET
     names = headings(settings, register_headings)
-    fill_data_sheet(sheet, actions, values, settings, names)
-    fill_instructions(book.create_sheet(INSTRUCTIONS_SHEET), lead, period, settings,
-                      prefilled=any(action.ref in values for action in actions), names=names)
+    fill_data_sheet(sheet, actions, values, names)
+    fill_instructions(book.create_sheet(INSTRUCTIONS_SHEET), lead, period, settings, names,
+                      prefilled=any(action.ref in values for action in actions))
     book.security = WorkbookProtection(lockStructure=True)  # no sheets added, removed or renamed
     book.properties.creator = "reportgen"
     book.properties.created = FIXED_TIME
@@ -132,8 +132,7 @@ def return_workbook(lead: str, actions: Sequence[Action], values: Mapping[int, P
 
 
 def fill_data_sheet(sheet: Worksheet, actions: Sequence[Action], values: Mapping[int, Prefill],
-                    settings: Settings, names: Mapping[str, str] | None = None) -> None:
-    names = names or headings(settings)
+                    names: Mapping[str, str]) -> None:
     sheet.append([text_cell(sheet, names[key]) for key in KEYS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -213,10 +212,10 @@ def deadline_text(settings: Settings, period: str) -> str:
     return f"{deadline.day} {deadline:%B %Y}" if deadline else ""
 
 
-def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settings, prefilled: bool = True,
-                      names: Mapping[str, str] | None = None) -> None:
-    """One sentence a line; no line reads as a return heading, so the reader never takes this sheet."""
-    names = names or headings(settings)
+def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settings, names: Mapping[str, str],
+                      prefilled: bool = True) -> None:
+    """One sentence a line; no line reads as a return heading, so the reader never takes this sheet;
+    `names`: the workbook's headings (`headings`)."""
     statuses = ", ".join(CANONICAL_STATUSES[:-1]) + f" or {CANONICAL_STATUSES[-1]}"
     deadline = deadline_text(settings, period)
     facts = (("Partner", lead), ("Period", period_label(period)), *((("Deadline", deadline),) if deadline else ()))
