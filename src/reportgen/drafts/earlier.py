@@ -7,7 +7,7 @@ draft is an issue and is skipped, never fatal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -83,6 +83,23 @@ def built_from(folder: Path, files: tuple[Path, ...], workspace: Path) -> bool:
     except (ReportgenError, OSError):
         return False
     return all(kept.get(record.path) == record.sha256 for record in now)
+
+
+def exemptions_known(paper: Paper | None, folder: Path | None, files: tuple[Path, ...], workspace: Path
+                     ) -> Paper | None:
+    """A restricted draft kept before drafts recorded their exempt actions (`Paper.exempt_refs` None), built from
+    `files` (the register and reportgen.toml) as they are now: its exempt actions are those exempt now, none of
+    which is published, so it holds nothing a public paper or workbook must not carry
+    (`check.checked.exempt_when_reported`). Otherwise it is left unrecorded, and nothing is carried from it."""
+    if paper is None or folder is None or paper.edition != "restricted" or paper.exempt_refs is not None:
+        return paper
+    return replace(paper, exempt_refs=()) if built_from(folder, files, workspace) else paper
+
+
+def unread_source(folder: Path | None, paper: Paper | None, files: tuple[Path, ...], workspace: Path) -> bool:
+    """Whether the carry source in `folder` could not be read (`paper` None), nor shown to have been built from
+    `files` as they are now: which of its actions were exempt then cannot be known."""
+    return folder is not None and paper is None and not built_from(folder, files, workspace)
 
 
 def edition_of(folder: Path) -> str:

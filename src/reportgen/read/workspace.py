@@ -49,6 +49,13 @@ class Inputs:
     def returns_dir(self) -> Path:
         return self.workspace / "inputs" / "returns" / self.period
 
+    @property
+    def exemption_files(self) -> tuple[Path, Path]:
+        """The files that say which actions are exempt: reportgen.toml (`[exempt]`) and the register."""
+        from reportgen.settings import SETTINGS_FILE  # loaded with `settings`
+
+        return self.workspace / SETTINGS_FILE, self.register
+
 
 def open_workspace(workspace: Path) -> tuple[Path, Settings, Path]:
     """The workspace folder (resolved), its settings and its register: what every period of it needs.

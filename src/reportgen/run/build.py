@@ -28,14 +28,14 @@ from reportgen.drafts import folders as drafts
 from reportgen.drafts import records
 from reportgen.drafts.earlier import (
     PeriodDraft,
-    built_from,
     carry_source,
     edition_of,
+    exemptions_known,
     read_history,
     read_kept_paper,
     restricted_beside,
+    unread_source,
 )
-from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue, issues_csv
 from reportgen.look import Theme
@@ -134,7 +134,7 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
     compare_with = next((f for f in reversed(kept)
                          if f.parent.name <= inputs.period and edition_of(f) == edition), None)
     carried, unreadable = read_kept_paper(carry_from)
-    carried = exemptions_known(carried, carry_from, inputs, hashes)
+    carried = exemptions_known(carried, carry_from, inputs.exemption_files, inputs.workspace)
     restricted_from = restricted_beside(inputs.outputs, carry_from) if carried is not None else None
     restricted, unreadable_restricted = read_kept_paper(restricted_from)
     theme, theme_issues = load_theme(inputs)
@@ -144,24 +144,6 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
     return Plan(inputs, edition, hashes, carry_from, compare_with,
                 (*found, *unreadable, *unreadable_restricted, *damaged), carried, restricted_from, restricted, theme,
                 tuple(theme_issues), history if wanted.progress else ())
-
-
-def exemptions_known(paper: Paper | None, folder: Path | None, inputs: Inputs,
-                     hashes: Sequence[records.InputFile]) -> Paper | None:
-    """A restricted draft kept before drafts recorded their exempt actions (`Paper.exempt_refs` None), built from
-    the register and reportgen.toml read now: its exempt actions are those exempt now, none of which is published,
-    so it holds nothing a public build must not carry (`check.checked.exempt_when_reported`). Otherwise it is left
-    unrecorded, and a public build carries nothing from it."""
-    if paper is None or folder is None or paper.edition != "restricted" or paper.exempt_refs is not None:
-        return paper
-    try:
-        kept = {record.path: record.sha256 for record in drafts.load_manifest(folder).inputs}
-    except ReportgenError:
-        return paper
-    now = {record.path: record.sha256 for record in hashes}
-    names = (SETTINGS_FILE, inputs.display(inputs.register))
-    same = all(name in now and kept.get(name) == now[name] for name in names)
-    return replace(paper, exempt_refs=()) if same else paper
 
 
 def load_theme(inputs: Inputs) -> tuple[Theme, list[Issue]]:
@@ -187,9 +169,8 @@ def stylesheet_issues(inputs: Inputs) -> list[Issue]:
 def check_plan(plan: Plan) -> Checked:
     paper = plan.inputs.settings.paper
     found = [*plan.issues, *meeting_issues(paper, plan.inputs.period), *font_issues(paper)]
-    unread = plan.carried_name if plan.carried is None and plan.carry_from is not None and not built_from(
-        plan.carry_from, (plan.inputs.workspace / SETTINGS_FILE, plan.inputs.register), plan.inputs.workspace
-    ) else ""  # the carry source could not be read, nor shown to have been built with today's exemptions
+    unread = plan.carried_name if unread_source(plan.carry_from, plan.carried, plan.inputs.exemption_files,
+                                                plan.inputs.workspace) else ""
     return check_inputs(plan.inputs, plan.carried, plan.carried_name, found, plan.restricted, plan.restricted_name,
                         public=plan.edition == "public", unread=unread)
 

@@ -15,17 +15,21 @@ collected by email (`reportgen.mail.collect`). Imports no openpyxl.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 
 from reportgen.check.checked import exempt_when_reported, last_reported, unread_when_reported
 from reportgen.check.merge import LastReported, reported_when
-from reportgen.drafts.earlier import built_from, carry_source, read_kept_paper, restricted_beside
+from reportgen.drafts.earlier import (
+    carry_source,
+    exemptions_known,
+    read_kept_paper,
+    restricted_beside,
+    unread_source,
+)
 from reportgen.issues import Issue, issue
 from reportgen.model import Register
 from reportgen.paper.richtext import typed_again
 from reportgen.periods import period_label
 from reportgen.read.workspace import Inputs
-from reportgen.settings import SETTINGS_FILE
 
 Prefill = tuple[str, str, str]  # status, explanation, timeframe as pre-filled
 BLANK: Prefill = ("", "", "")
@@ -37,18 +41,16 @@ def workbook_prefill(inputs: Inputs, register: Register) -> tuple[dict[int, Pref
     pre-filled (`not_prefilled`)."""
     source = carry_source(inputs.outputs, inputs.period)
     previous, issues = read_kept_paper(source, "prefill")
-    files = (inputs.workspace / SETTINGS_FILE, inputs.register)
-    if previous is not None and source is not None and previous.edition == "restricted" \
-            and previous.exempt_refs is None and built_from(source, files, inputs.workspace):
-        previous = replace(previous, exempt_refs=())  # as a build reads it (`reportgen.run.build.exemptions_known`)
+    files = inputs.exemption_files
+    previous = exemptions_known(previous, source, files, inputs.workspace)  # as a build reads it
     name = source.relative_to(inputs.outputs).as_posix() if source is not None and previous is not None else ""
     beside = restricted_beside(inputs.outputs, source) if previous is not None else None
     restricted, unreadable = read_kept_paper(beside, "prefill")
     issues += unreadable
     restricted_name = beside.relative_to(inputs.outputs).as_posix() if beside is not None else ""
     carried, _where, _earlier_problems = last_reported(inputs, register, previous, name, restricted, restricted_name)
-    unread = source.relative_to(inputs.outputs).as_posix() if source is not None and previous is None \
-        and not built_from(source, files, inputs.workspace) else ""  # its exempt actions cannot be known
+    unread = source.relative_to(inputs.outputs).as_posix() \
+        if source is not None and unread_source(source, previous, files, inputs.workspace) else ""
     withheld = unread_when_reported(carried, unread) if unread else exempt_when_reported(register, previous, carried)
     carried = {ref: last for ref, last in carried.items() if ref not in withheld}
     values = prefill_values(carried)
