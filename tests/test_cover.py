@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import docx
+import pdfplumber
+import pikepdf
 import pypdf
 import pytest
 
-from conftest import ACTIONS, REGISTER_HEADINGS, SAMPLE, default_returns, make_workspace, needs_sample
+from conftest import ACTIONS, REGISTER_HEADINGS, ROOT, SAMPLE, default_returns, make_workspace, needs_sample
 from reportgen.paper.cover import fill_in, meeting_date
 from reportgen.run.build import build_draft, validate_draft
 from reportgen.settings import PaperSettings
@@ -105,3 +111,140 @@ def test_cover_settings_keep_working_without_meetings(tmp_path: Path, deadline: 
     toml = f'[paper]\ntitle = "Plan"\ndate = 2026-11-05\n[returns]\n{deadline}'
     root = make_workspace(tmp_path / "ws", toml=toml)
     assert validate_draft(root).paper.date == "05 November 2026"
+
+
+OWN_ROWS = TOML + '''\
+submitted_by = "Chief Executive, OPCC"
+legal_implications = "None"
+equalities_impacts = "None identified"
+cover_leave_out = ["legal_implications"]
+cover_headings = { equalities_impacts = "EQUALITY IMPACT" }
+
+[[paper.cover]]
+heading = "CONTACT OFFICER"
+value = """Jo Harding, Head of Strategy
+jo.harding@example.org"""
+after = "submitted_by"
+
+[[paper.cover]]
+heading = "BACKGROUND PAPERS"
+value = "Panel report of {date:%B %Y}"
+
+[[paper.cover]]
+heading = "APPENDICES"
+value = "None"
+'''
+OWN_COVER = [
+    ("MEETING", "Police and Crime Panel"), ("DATE", "05 November 2026"),
+    ("TITLE OF REPORT", "Delivery Update (October 2026)"), ("SUBMITTED BY", "Chief Executive, OPCC"),
+    ("CONTACT OFFICER", "Jo Harding, Head of Strategy\njo.harding@example.org"),
+    ("PURPOSE OF REPORT", "Progress to the end of October 2026; braces {like this} stay."),
+    ("DECISION(S) REQUIRED", ""), ("FINANCIAL IMPLICATIONS", ""), ("RISK IMPLICATIONS", ""),
+    ("EQUALITY IMPACT", "None identified"),
+    ("FREEDOM OF INFORMATION EXEMPTION SECTION IF APPLICABLE", "Not Exempt"),
+    ("BACKGROUND PAPERS", "Panel report of November 2026"), ("APPENDICES", "None"),
+]
+
+
+def html_cover(path: Path) -> list[tuple[str, str]]:
+    table = re.search(r'<table class="cover">(.*?)</table>', path.read_text(encoding="utf-8"), re.DOTALL)
+    assert table is not None
+    return [(html.unescape(label), html.unescape(value))
+            for label, value in re.findall(r'<th scope="row">(.*?)</th><td>(.*?)</td>', table[1], re.DOTALL)]
+
+
+def test_cover_rows_of_the_panels_own_in_every_edition(tmp_path: Path) -> None:
+    """An officer's Panel has a contact officer, background papers and appendices on its cover, no legal
+    implications row, and says "Equality impact": reportgen.toml says so, and the Word paper, the PDF (a
+    table whose labels are row headers) and the web edition show those rows, in that order, lines kept."""
+    root = make_workspace(tmp_path / "ws", period="2026-10", toml=OWN_ROWS)
+    result = build_draft(root, "2026-10")
+    assert [(row.label, row.value) for row in result.paper.cover] == OWN_COVER
+    table = docx.Document(str(result.folder / "paper.docx")).tables[0]
+    assert [(row.cells[0].text, row.cells[1].text) for row in table.rows] == OWN_COVER
+    assert html_cover(result.folder / "paper.html") == OWN_COVER
+    with pdfplumber.open(result.folder / "paper.pdf") as pdf:
+        drawn = pdf.pages[0].extract_tables()[0]
+    assert [(" ".join(label.split()), value) for label, value in drawn] == OWN_COVER
+    with pikepdf.open(result.folder / "paper.pdf") as pdf:
+        cover = next(iter(_tables(pdf.Root.StructTreeRoot)))
+        rows = [row for part in _kids(cover) for row in ([part] if part.S == "/TR" else _kids(part))]
+        first_cells = [_kids(row)[0] for row in rows]
+    assert len(rows) == len(OWN_COVER)
+    assert all(cell.S == "/TH" and cell.A.Scope == "/Row" for cell in first_cells)
+
+
+def _tables(node: pikepdf.Object) -> Iterator[pikepdf.Object]:
+    if node.get("/S") == "/Table":
+        yield node
+        return
+    for kid in _kids(node):
+        yield from _tables(kid)
+
+
+def _kids(node: pikepdf.Object) -> list[pikepdf.Object]:
+    kids = node.get("/K")
+    return [k for k in (kids if isinstance(kids, pikepdf.Array) else [kids])
+            if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+
+
+def test_a_template_restyled_before_the_panels_own_rows_shows_them(tmp_path: Path) -> None:
+    """The secretariat restyled its Word template long ago; its cover loop lays out the new rows too."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_theme_pictures import logo_png, restyle
+
+    root = make_workspace(tmp_path / "ws", period="2026-10", toml=OWN_ROWS)
+    (root / "templates").mkdir()
+    restyle(ROOT / "templates" / "paper.docx", root / "templates" / "paper.docx", logo_png())
+    result = build_draft(root, "2026-10")
+    table = docx.Document(str(result.folder / "paper.docx")).tables[0]
+    assert [(row.cells[0].text, row.cells[1].text) for row in table.rows] == OWN_COVER
+
+
+@pytest.mark.parametrize(("cover", "told"), [
+    ('[[paper.cover]]\nheading = " "\nvalue = "Jo Harding"\n',
+     "[[paper.cover]] number 1 (value 'Jo Harding') has no heading"),
+    ('[[paper.cover]]\nvalue = "Jo Harding"\n', "paper.cover (the 1st).heading: Field required"),
+    ('[[paper.cover]]\nheading = "Appendices"\n[[paper.cover]]\nheading = "APPENDICES"\n',
+     "[[paper.cover]] number 2 is headed 'APPENDICES', as the cover sheet's row 'Appendices' is already"),
+    ('[[paper.cover]]\nheading = "Meeting"\n',
+     "[[paper.cover]] number 1 is headed 'Meeting', as the cover sheet's row 'MEETING' is already"),
+    ('[[paper.cover]]\nheading = "Appendices"\nvalue = 2\n',
+     'paper.cover (the 1st).value: 2 is not text; write text in quotes, e.g. "2"'),
+    ('[[paper.cover]]\nheading = "Report date"\nvalue = 2026-11-05\n',
+     'paper.cover (the 1st).value: 2026-11-05 is not text; write text in quotes, e.g. "2026-11-05"'),
+    ('[[paper.cover]]\nheading = "Appendices"\nvalu = "None"\n',
+     "paper.cover (the 1st).valu: unknown key (did you mean 'value'?)"),
+    ('[[paper.cover]]\nheading = "Contact"\nafter = "submited_by"\n',
+     "[[paper.cover]] number 1 goes after 'submited_by', which is no row above it: give a built-in row's key "
+     "(meeting, date,"),
+    ('cover_leave_out = ["legal"]\n', "'legal' is not one (they are meeting, date, title,"),
+    ('cover_headings = { equalities_impacts = "" }\n',
+     "cover_headings gives 'equalities_impacts' an empty heading; to leave a row out of the cover sheet, list "
+     "its key in cover_leave_out"),
+    ('cover_leave_out = ["legal_implications"]\n[[paper.cover]]\nheading = "Contact"\nafter = "legal_implications"\n',
+     "goes after 'legal_implications', which cover_leave_out leaves out"),
+])
+def test_a_mistyped_cover_row_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], cover: str,
+                                                 told: str) -> None:
+    """`reportgen validate` names the row and says what to write; nothing is built or guessed."""
+    from reportgen.shells.cli import main
+
+    root = make_workspace(tmp_path / "ws", period="2026-10", toml=TOML + cover)
+    assert main(["validate", "--workspace", str(root)]) == 1
+    error = " ".join(capsys.readouterr().err.split())
+    assert told in error
+    assert "Traceback" not in error and not (root / "outputs").exists()
+
+
+def test_a_restricted_cover_without_its_exemption_row_is_a_warning(tmp_path: Path) -> None:
+    toml = TOML + 'cover_leave_out = ["foi_exemption"]\n'
+    register = [(*REGISTER_HEADINGS, "Exempt"), *((*row, "Yes" if row[0] == 2 else "No") for row in ACTIONS)]
+    root = make_workspace(tmp_path / "ws", period="2026-10", toml=toml, register=register)
+    found = [i for i in validate_draft(root, edition="restricted").issues if i.code == "restricted-cover-not-exempt"]
+    assert [(i.column, i.value) for i in found] == [("cover_leave_out", "foi_exemption")]
+    assert "has no Freedom of Information exemption row" in found[0].message
+    own = toml + '[[paper.cover]]\nheading = "Exempt information"\nvalue = "Schedule 12A, paragraph 7"\n'
+    (root / "reportgen.toml").write_text(own, encoding="utf-8")
+    assert not [i for i in validate_draft(root, edition="restricted").issues
+                if i.code == "restricted-cover-not-exempt"]

@@ -412,7 +412,12 @@ CODES: dict[str, Code] = {
         "{file}: this restricted edition holds {exempt_actions}, but its cover sheet gives "
         "{value!r} as the Freedom of Information exemption.",
         "Set [paper] restricted_foi_exemption in reportgen.toml to the exemption that applies to the Part II "
-        "paper (e.g. the paragraph of Schedule 12A); the public edition keeps foi_exemption."),
+        "paper (e.g. the paragraph of Schedule 12A); the public edition keeps foi_exemption.",
+        {"left-out": ("{file}: this restricted edition holds {exempt_actions}, but its cover sheet has no Freedom "
+                      "of Information exemption row ([paper] cover_leave_out leaves out {value!r}).",
+                      "Take foi_exemption out of [paper] cover_leave_out in reportgen.toml and set "
+                      "restricted_foi_exemption to the exemption that applies to the Part II paper (e.g. the "
+                      "paragraph of Schedule 12A), or give the exemption in a [[paper.cover]] row of your own.")}),
     "wrong-partner-return": Code(
         E, "A partner's return updates none of the actions it leads, only other partners': is it the right file?",
         "{file} is {partner}'s return, but it has no update for the {led} {partner} leads, only {updates} for "

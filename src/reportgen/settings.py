@@ -19,10 +19,18 @@ import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from reportgen.errors import ReportgenError
-from reportgen.settings_columns import Column, ExtraColumn, RegisterSettings, ReturnSettings, StatusSettings, Strict
+from reportgen.settings_columns import (
+    Column,
+    ExtraColumn,
+    RegisterSettings,
+    ReturnSettings,
+    StatusSettings,
+    Strict,
+    heading_key,
+)
 from reportgen.settings_mail import (
     EMAIL_ADDRESS,
     FolderSettings,
@@ -34,15 +42,38 @@ from reportgen.settings_mail import (
 from reportgen.terms import CANONICAL_STATUSES, Edition
 
 __all__ = [
-    "CANONICAL_STATUSES", "DEFAULT_TABLE_COLUMNS", "EMAIL_ADDRESS", "SETTINGS_FILE", "Column", "Edition",
-    "ExtraColumn", "FolderSettings", "HistorySettings", "MailSettings", "PaperSettings", "PartnerSettings",
-    "RegisterSettings", "ReturnSettings", "ScheduleSettings", "ServerSettings", "Settings", "StatusSettings",
-    "TlsMode", "load_settings", "settings_from_dict",
+    "CANONICAL_STATUSES", "COVER_ROWS", "DEFAULT_TABLE_COLUMNS", "EMAIL_ADDRESS", "SETTINGS_FILE", "Column",
+    "CoverRowSettings", "Edition", "ExtraColumn", "FolderSettings", "HistorySettings", "MailSettings",
+    "PaperSettings", "PartnerSettings", "RegisterSettings", "ReturnSettings", "ScheduleSettings", "ServerSettings",
+    "Settings", "StatusSettings", "TlsMode", "load_settings", "settings_from_dict",
 ]
 
 SETTINGS_FILE = "reportgen.toml"
 
 DEFAULT_TABLE_COLUMNS = ("ref", "action", "status", "explanation", "timeframe", "page")
+
+# the cover sheet's built-in rows, in the order of a published Panel paper: [paper] key -> its heading
+COVER_ROWS = {
+    "meeting": "MEETING",
+    "date": "DATE",
+    "title": "TITLE OF REPORT",
+    "submitted_by": "SUBMITTED BY",
+    "purpose": "PURPOSE OF REPORT",
+    "decisions_required": "DECISION(S) REQUIRED",
+    "financial_implications": "FINANCIAL IMPLICATIONS",
+    "risk_implications": "RISK IMPLICATIONS",
+    "legal_implications": "LEGAL IMPLICATIONS",
+    "equalities_impacts": "EQUALITIES IMPACTS",
+    "foi_exemption": "FREEDOM OF INFORMATION EXEMPTION SECTION IF APPLICABLE",
+}
+
+
+class CoverRowSettings(Strict):
+    """[[paper.cover]]: a cover sheet row of the Panel's own ("Contact officer"), printed as headed."""
+
+    heading: str
+    value: str = ""  # may name the period or meeting date, as the built-in rows' values may
+    after: str | None = None  # a built-in row's key ("submitted_by") or an earlier row's heading; else last
 
 
 class PaperSettings(Strict):
@@ -81,6 +112,50 @@ class PaperSettings(Strict):
     restricted_marking: str = "RESTRICTED"
     # on every page while an issue blocks publication; {issues} reads "2 issues", {count} "2"
     draft_marking: str = "DRAFT – not for publication: {issues} to resolve"
+    cover_leave_out: tuple[str, ...] = ()  # built-in cover rows this Panel's cover sheet has not
+    cover_headings: dict[str, str] = Field(default_factory=dict)  # built-in cover rows in the Panel's words
+    cover: tuple[CoverRowSettings, ...] = ()  # rows of the Panel's own, after the built-in ones
+
+    @model_validator(mode="after")
+    def _cover_rows_known(self) -> PaperSettings:
+        """Every cover key is a built-in row; every row has a heading no other row has; `after` finds its row."""
+        known = ", ".join(COVER_ROWS)
+        unknown = [key for key in (*self.cover_leave_out, *self.cover_headings) if key not in COVER_ROWS]
+        if unknown:
+            raise ValueError(f"cover_leave_out and cover_headings name the built-in cover rows by key; "
+                             f"{', '.join(map(repr, unknown))} is not one (they are {known})")
+        both = [key for key in self.cover_headings if key in self.cover_leave_out]
+        if both:
+            raise ValueError(f"{', '.join(map(repr, both))} is both left out (cover_leave_out) and given a heading "
+                             "(cover_headings): keep one")
+        blank = [key for key, heading in self.cover_headings.items() if not heading.strip()]
+        if blank:
+            raise ValueError(f"cover_headings gives {', '.join(map(repr, blank))} an empty heading; to leave a row "
+                             "out of the cover sheet, list its key in cover_leave_out")
+        headings = {heading_key(self.cover_headings.get(key, label)): self.cover_headings.get(key, label)
+                    for key, label in COVER_ROWS.items() if key not in self.cover_leave_out}
+        for number, row in enumerate(self.cover, 1):
+            where = f"[[paper.cover]] number {number}"
+            if not heading_key(row.heading):
+                raise ValueError(f"{where} (value {row.value[:40]!r}) has no heading: give it the words the cover "
+                                 "sheet prints beside its value, e.g. heading = \"Contact officer\"")
+            if heading_key(row.heading) in headings:
+                raise ValueError(f"{where} is headed {row.heading!r}, as the cover sheet's row "
+                                 f"{headings[heading_key(row.heading)]!r} is already: give each row its own "
+                                 "heading (to re-head a built-in row, use [paper.cover_headings])")
+            if row.after is not None:
+                self._check_after(row.after, where, headings)
+            headings[heading_key(row.heading)] = row.heading
+        return self
+
+    def _check_after(self, after: str, where: str, headings: Mapping[str, str]) -> None:
+        if after in self.cover_leave_out:
+            raise ValueError(f"{where} goes after {after!r}, which cover_leave_out leaves out of the cover sheet: "
+                             "name a row that is shown")
+        if after not in COVER_ROWS and heading_key(after) not in headings:
+            raise ValueError(f"{where} goes after {after!r}, which is no row above it: give a built-in row's key "
+                             f"({', '.join(key for key in COVER_ROWS if key not in self.cover_leave_out)}) or "
+                             "the heading of a [[paper.cover]] row listed before it")
 
     @field_validator("group_by")
     @classmethod
@@ -224,9 +299,7 @@ def settings_from_dict(data: dict[str, object], source: str = SETTINGS_FILE) -> 
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {_plain(err)}" for err in exc.errors()
-        )
+        problems = "; ".join(f"{_location(tuple(err['loc']))}: {_plain(err)}" for err in exc.errors())
         tables = dict.fromkeys(_table_keys(tuple(err["loc"])) for err in exc.errors()
                                if err["type"] == "extra_forbidden")  # what each table takes, once
         raise ReportgenError(f"{source}: {problems}" + "".join(f". {keys}" for keys in tables if keys)) from exc
@@ -265,8 +338,26 @@ def _plain(err: object) -> str:
         known = _table_of(loc)
         close = difflib.get_close_matches(str(loc[-1]), list(known.model_fields), n=1, cutoff=0.6) if known else []
         return "unknown key" + (f" (did you mean {close[0]!r}?)" if close else "")
+    found = info.get("input")
+    if info.get("type") == "string_type" and isinstance(found, int | float | dt.date | dt.time):
+        shown = str(found).lower() if isinstance(found, bool) else str(found)  # TOML writes true, not True
+        return f"{shown} is not text; write text in quotes, e.g. \"{shown}\""
+    if info.get("type") == "string_type":
+        return "is not text: write one text in quotes (a value of several lines in triple quotes, \"\"\"…\"\"\")"
     msg = str(info.get("msg", "invalid"))
     return msg.removeprefix("Value error, ")
+
+
+def _location(loc: tuple[object, ...]) -> str:
+    """Where a problem is, as reportgen.toml is written: ('paper', 'cover', 1, 'value') -> 'paper.cover
+    (the 2nd).value'; counted from one, as a person counts the [[paper.cover]] tables."""
+    parts = [f" (the {_ordinal(part + 1)})" if isinstance(part, int) else f".{part}" for part in loc]
+    return "".join(parts).lstrip(".")
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 

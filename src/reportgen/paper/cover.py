@@ -21,7 +21,8 @@ from reportgen.periods import (
     period_label,
     period_start,
 )
-from reportgen.settings import SETTINGS_FILE, PaperSettings
+from reportgen.settings import COVER_ROWS, SETTINGS_FILE, PaperSettings
+from reportgen.settings_columns import heading_key
 from reportgen.wording import counted
 
 
@@ -53,6 +54,9 @@ PRINTED = ("meeting", "title", "subtitle", "submitted_by", "purpose", "decisions
 def font_issues(paper: PaperSettings) -> list[Issue]:
     """A [paper] text the PDF prints with characters no installed font has (`reportgen.glyphs`)."""
     texts = {key: str(getattr(paper, key)) for key in PRINTED}
+    texts |= {f"cover_headings.{key}": heading for key, heading in paper.cover_headings.items()}
+    for row in paper.cover:
+        texts |= {f"cover {row.heading!r}": f"{row.heading} {row.value}"}
     return [issue("no-font-for", "settings", characters=missing, points=code_points(missing), file=SETTINGS_FILE,
                   column=key, value=text[:80]) for key, text in texts.items() if (missing := missing_glyphs(text))]
 
@@ -73,25 +77,42 @@ def says_not_exempt(text: str) -> bool:
 def exemption_issues(paper: PaperSettings, edition: str, exempt: int) -> list[Issue]:
     """A restricted edition holding exempt actions whose cover says it is not exempt."""
     text, key = foi_exemption(paper, edition)
-    if edition != "restricted" or not exempt or not says_not_exempt(text):
+    if edition != "restricted" or not exempt:
+        return []
+    if "foi_exemption" in paper.cover_leave_out and not any(
+            "exempt" in heading_key(row.heading) and not says_not_exempt(row.value) for row in paper.cover):
+        return [issue("restricted-cover-not-exempt", "left-out", exempt_actions=counted(exempt, "exempt action"),
+                      file=SETTINGS_FILE, column="cover_leave_out", value="foi_exemption")]
+    if "foi_exemption" in paper.cover_leave_out or not says_not_exempt(text):
         return []
     return [issue("restricted-cover-not-exempt", exempt_actions=counted(exempt, "exempt action"), file=SETTINGS_FILE,
                   column=key, value=text)]
 
 
 def cover_rows(paper: PaperSettings, period: str, edition: str = "public") -> tuple[CoverRow, ...]:
-    """The cover sheet in the order of a published Panel paper, with the period's values filled in."""
+    """The cover sheet in the order of a published Panel paper, with the period's values filled in: the
+    built-in rows (less those left out, re-headed as reportgen.toml says), then the Panel's own rows, each
+    last or after the row it names."""
     date = meeting_date(paper, period)
-    return tuple(CoverRow(label, fill_in(value, period, date)) for label, value in (
-        ("MEETING", paper.meeting),
-        ("DATE", display_date(date)),
-        ("TITLE OF REPORT", paper.title),
-        ("SUBMITTED BY", paper.submitted_by),
-        ("PURPOSE OF REPORT", paper.purpose),
-        ("DECISION(S) REQUIRED", paper.decisions_required),
-        ("FINANCIAL IMPLICATIONS", paper.financial_implications),
-        ("RISK IMPLICATIONS", paper.risk_implications),
-        ("LEGAL IMPLICATIONS", paper.legal_implications),
-        ("EQUALITIES IMPACTS", paper.equalities_impacts),
-        ("FREEDOM OF INFORMATION EXEMPTION SECTION IF APPLICABLE", foi_exemption(paper, edition)[0]),
-    ))
+    values = {**{key: getattr(paper, key) for key in COVER_ROWS}, "date": display_date(date),
+              "foi_exemption": foi_exemption(paper, edition)[0]}
+    rows: list[tuple[str, CoverRow]] = [  # (what placed it: a row's key, or the heading it goes after)
+        (key, CoverRow(paper.cover_headings.get(key, label), fill_in(values[key], period, date)))
+        for key, label in COVER_ROWS.items() if key not in paper.cover_leave_out]
+    for extra in paper.cover:
+        row = CoverRow(extra.heading, fill_in(extra.value, period, date))
+        rows.insert(_place(rows, extra.after), (f"after:{extra.after}", row))
+    return tuple(row for _placed, row in rows)
+
+
+def _place(rows: list[tuple[str, CoverRow]], after: str | None) -> int:
+    """Where a row of the Panel's own goes: after the row `after` names (its key, or its heading as any
+    case and spacing) and the rows already placed after it, in the order given; else last."""
+    if after is None:
+        return len(rows)
+    anchor = next(at for at, (placed, row) in enumerate(rows)
+                  if placed == after or heading_key(row.label) == heading_key(after))
+    at = anchor + 1
+    while at < len(rows) and rows[at][0] == f"after:{after}":
+        at += 1
+    return at
