@@ -357,6 +357,49 @@ def test_docx_tracks_a_cover_value_that_gains_or_loses_a_line(tmp_path: Path, ol
     assert cover_table(reject_all(open_docx(result.folder / "diff.docx"))) == cover_table(open_docx(old / "paper.docx"))
     assert cover_table(accept_all(open_docx(result.folder / "diff.docx"))) == cover_table(open_docx(new / "paper.docx"))
 
+def test_a_cover_row_of_the_panels_own_added_changed_or_left_out_is_tracked(tmp_path: Path) -> None:
+    """Between two drafts the officer changes the contact officer's number, adds an environmental
+    implications row after the financial one and leaves the risk implications row out: the summary says
+    which rows came and went, and diff.docx tracks the changed number word by word and the two rows as a row
+    inserted and a row deleted, so that rejecting every change gives the old cover sheet and accepting every
+    change the new one (a row only one draft had stood untracked, or not at all)."""
+    own = textwrap.dedent("""\
+        risk_implications = "Reviewed monthly by the Board."
+        [[paper.cover]]
+        heading = "CONTACT OFFICER"
+        value = "Jo Harding, 01962 871111"
+        after = "submitted_by"
+        """)
+
+    def build(extra: str) -> Path:
+        make_workspace(tmp_path / "ws", toml=settings("2026-11-05").replace("[history]", extra + "[history]"))
+        return build_draft(tmp_path / "ws").folder
+
+    old = build(own)
+    new = build(own.replace("871111", "871234").replace('risk_implications = "Reviewed monthly by the Board."',
+                                                         'cover_leave_out = ["risk_implications"]')
+                + '[[paper.cover]]\nheading = "ENVIRONMENTAL IMPLICATIONS"\nvalue = "None identified"\n'
+                  'after = "financial_implications"\n')
+    result = compare_drafts(old, new)
+    note = ("The cover sheet changed: the new draft adds the row 'ENVIRONMENTAL IMPLICATIONS' and leaves out the "
+            "row 'RISK IMPLICATIONS'.")
+    assert note in human_text(result.diff)
+    assert "CONTACT OFFICER: Jo Harding, 01962 [-871111-]{+871234+}" in human_text(result.diff)
+    assert note in " ".join(unescape(re.sub(r"<[^>]+>", " ", (result.folder / "diff.html").read_text())).split())
+    rows = json.loads((result.folder / "diff.json").read_text())["diff"]["cover_rows"]
+    assert [(row["field"], row["old"], row["new"]) for row in rows] == [
+        ("ENVIRONMENTAL IMPLICATIONS", "", "ENVIRONMENTAL IMPLICATIONS"),
+        ("RISK IMPLICATIONS", "RISK IMPLICATIONS", "")]
+    document = open_docx(result.folder / "diff.docx")
+    table = next(t for t in document.tables if t.rows and t.rows[0].cells[0].text.strip() == "MEETING")
+    whole = {all_text(row.cells[0]._tc): row_change(row._tr) for row in table.rows if row_change(row._tr)}
+    assert whole == {"ENVIRONMENTAL IMPLICATIONS": "ins", "RISK IMPLICATIONS": "del"}
+    contact = next(row for row in table.rows if row.cells[0].text.strip() == "CONTACT OFFICER")
+    assert tracked_texts(contact._tr) == [("del", "871111"), ("ins", "871234")]
+    assert cover_table(reject_all(open_docx(result.folder / "diff.docx"))) == cover_table(open_docx(old / "paper.docx"))
+    assert cover_table(accept_all(open_docx(result.folder / "diff.docx"))) == cover_table(open_docx(new / "paper.docx"))
+
+
 def test_docx_marks_the_added_and_withdrawn_actions_as_whole_rows(result: DiffResult) -> None:
     rows = plan_table(open_docx(result.folder / "diff.docx")).rows
     marked = {all_text(row._tr.tc_lst[0]): row_change(row._tr) for row in rows if row_change(row._tr)}

@@ -144,6 +144,8 @@ class DraftDiff:
     columns: tuple[TextChange, ...] = ()
     # sections renamed (field "section"): the actions under an old heading now under another only the new has
     sections: tuple[TextChange, ...] = ()
+    # cover-sheet rows only one draft has, by heading: "" on the side whose cover sheet has no such row
+    cover_rows: tuple[TextChange, ...] = ()
 
     @property
     def gone_words(self) -> tuple[str, str]:
@@ -175,7 +177,7 @@ class DraftDiff:
         counts_moved = any(count.delta for count in (*self.counts, self.total, self.exempt))
         blocking_moved = self.old.blocking_issues != self.new.blocking_issues
         return not (counts_moved or blocking_moved or self.moves or self.added or self.withdrawn or self.changed
-                    or self.cover or self.narrative or self.columns or self.sections)
+                    or self.cover or self.narrative or self.columns or self.sections or self.cover_rows)
 
 
 # ---------------------------------------------------------------- word-level comparison
@@ -288,6 +290,7 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
         different_plans=different,
         exempt=CountChange(EXEMPT, old.exempt_count, new.exempt_count),
         columns=column_changes(old, new),
+        cover_rows=cover_row_changes(old.cover, new.cover),
         sections=tuple(TextChange("section", was, now, word_diff(was, now)) for was, now in sorted(same_section)),
     )
 
@@ -406,6 +409,27 @@ def cover_changes(old: Sequence[CoverRow], new: Sequence[CoverRow]) -> tuple[Tex
     labels = [*after, *(label for label in before if label not in after)]
     return tuple(change for label in labels
                  if (change := text_change(label, before.get(label, ""), after.get(label, ""))) is not None)
+
+
+def cover_row_changes(old: Sequence[CoverRow], new: Sequence[CoverRow]) -> tuple[TextChange, ...]:
+    """The cover-sheet rows only one draft has (a row of the Panel's own added, a built-in row left out or
+    re-headed), by heading: the new paper's first, then the old one's."""
+    before, after = [row.label for row in old], [row.label for row in new]
+    return (*(TextChange(label, "", label, word_diff("", label)) for label in after if label not in before),
+            *(TextChange(label, label, "", word_diff(label, "")) for label in before if label not in after))
+
+
+def cover_note(diff: DraftDiff) -> str:
+    """The cover sheet's rows added or left out, in a sentence; "" when both drafts have the same rows."""
+    added = [f"'{change.new}'" for change in diff.cover_rows if change.new]
+    gone = [f"'{change.old}'" for change in diff.cover_rows if change.old]
+    parts = ([f"adds the {_rows(added)}"] if added else []) + ([f"leaves out the {_rows(gone)}"] if gone else [])
+    return f"The cover sheet changed: the new draft {' and '.join(parts)}." if parts else ""
+
+
+def _rows(labels: Sequence[str]) -> str:
+    listed = ", ".join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1]
+    return f"{'row' if len(labels) == 1 else 'rows'} {listed}"
 
 
 def column_changes(old: Paper, new: Paper) -> tuple[TextChange, ...]:
@@ -581,6 +605,8 @@ def human_text(diff: DraftDiff, marks: Marks = PLAIN_MARKS) -> str:
         lines.append(columns)
     if sections := section_note(diff):
         lines.append(sections)
+    if rows := cover_note(diff):
+        lines.append(rows)
     marking = diff.old.marking or diff.new.marking
     if marking:  # first, so nobody forwards it unaware
         lines.insert(0, f"{marking}: this comparison includes exempt actions; it is not for publication.")

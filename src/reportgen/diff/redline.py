@@ -19,13 +19,13 @@ Decides no content: words and order come from the two papers and the `DraftDiff`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
 from typing import Literal, NamedTuple
 
 from reportgen.diff.changes import DraftDiff, diff_tokens, renamed_sections, section_keys, tokens
-from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, RichText
+from reportgen.model import Block, CoverRow, Inline, Paper, PaperCell, PaperRow, PaperSection, RichText
 from reportgen.paper.progress import without_progress
 from reportgen.paper.richtext import parse_explanation
 from reportgen.paper_rules import StatusCell
@@ -273,7 +273,23 @@ def redline_paper(old: Paper, new: Paper, diff: DraftDiff) -> Paper:
     blocking = tuple(line.text for line in block if line.kind == "bullet") if block else new.blocking
     # the draft marking and exempt note either draft had, so that the paper shows lines the writer can mark
     return replace(new, sections=tuple(sections), narrative=narrative, blocking=blocking,
-                   draft_marking=new.draft_marking or old.draft_marking, exempt_note=new.exempt_note or old.exempt_note)
+                   draft_marking=new.draft_marking or old.draft_marking, exempt_note=new.exempt_note or old.exempt_note,
+                   cover=redline_cover(old.cover, new.cover))
+
+
+def redline_cover(old: Sequence[CoverRow], new: Sequence[CoverRow]) -> tuple[CoverRow, ...]:
+    """The new cover sheet with each row only the old one had (left out, or re-headed) put back, with its old
+    value, after the row it followed, so that the writer can mark it a deleted row."""
+    rows = list(new)
+    shown = {row.label for row in new}
+    for at, row in enumerate(old):
+        if row.label in shown:
+            continue
+        before = next((label for label in (r.label for r in reversed(old[:at])) if label in shown), None)
+        place = next(i for i, r in enumerate(rows) if r.label == before) + 1 if before is not None else 0
+        rows.insert(place, row)
+        shown.add(row.label)
+    return tuple(rows)
 
 
 def status_fills_were(old: Paper, new: Paper, diff: DraftDiff) -> dict[int, str | None]:

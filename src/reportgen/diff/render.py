@@ -9,10 +9,10 @@ label | value rows (`reportgen.render.docx.front.mark_cover`); so are the title 
 Title and Subtitle paragraphs and the running title in the page headers (`front.mark_headings`), the
 "Issues to resolve" block that opens a blocked draft, issue by issue (`front.mark_blocking`), the
 draft marking in the page headers (`front.mark_draft_marking`) and the note of exempt actions under the
-plan (`front.mark_exempt_note`), and a renamed column's or section's heading (`plan.plan_rows`). Not
-tracked in the DOCX (reported in diff.html and diff.json instead): a section heading only one draft has
-(shown, unmarked: Word cannot track a heading row apart from its actions' rows), and a cover row only one
-draft has.
+plan (`front.mark_exempt_note`), a renamed column's or section's heading (`plan.plan_rows`), and a cover
+row only one draft has, as a row inserted or deleted (`front.mark_cover`). Not tracked in the DOCX
+(reported in diff.html and diff.json instead): a section heading only one draft has (shown, unmarked: Word
+cannot track a heading row apart from its actions' rows).
 
 Logging: none; a problem that stops the comparison is a `ReportgenError`.
 

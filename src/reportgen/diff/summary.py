@@ -33,6 +33,7 @@ from reportgen.diff.changes import (
     DraftDiff,
     blocking_note,
     column_note,
+    cover_note,
     order_note,
     progress_note,
     renamed_sections,
@@ -80,8 +81,9 @@ def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out
                for change in diff.columns if change.old and change.new}  # a column both tables have
     sections = {key: field_blocks("section", was[1] or was[0], key[1] or key[0])
                 for key, was in renamed_sections(old, new).items()} if diff.sections else {}
+    whole_rows = {change.new or change.old: "ins" if change.new else "del" for change in diff.cover_rows}
     write_docx(redline_paper(old, new, diff), template, out, revision_author, revision_date, cover_redline=cover,
-               heading_redline=headings, column_redline=columns,
+               cover_rows_redline=whole_rows, heading_redline=headings, column_redline=columns,
                section_redline=sections, fills_were=status_fills_were(old, new, diff),
                blocking_redline=blocking_redline(old, new), marking_redline=marking, exempt_note_redline=note)
 
@@ -124,7 +126,7 @@ def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templa
     narrative = redline_narrative(old_paper.narrative, new_paper.narrative) if diff.narrative else ()
     notes = {"order_note": order_note(diff), "periods_note": progress_note(diff),
              "unrelated_note": unrelated_note(diff) if diff.unrelated else "", "blocking_note": blocking_note(diff),
-             "column_note": column_note(diff), "section_note": section_note(diff)}
+             "column_note": column_note(diff), "section_note": section_note(diff), "cover_note": cover_note(diff)}
     with template_errors(DIFF_TEMPLATE):  # the workspace's own diff.html.j2 may be broken
         template = _environment(Path(templates).resolve()).get_template(DIFF_TEMPLATE)
         html = template.render(diff=diff, paper=new_paper, actions=action_views(diff, new_paper), cover=cover,
@@ -140,7 +142,7 @@ NOTE_NAMES = {"marking": "the restricted marking", "order_note": "the warning th
               "unrelated_note": "the warning that the drafts share few actions",
               "blocking_note": "whether issues blocked publication then and now",
               "column_note": "the delivery plan's column headings renamed, added or left out",
-              "section_note": "the sections renamed"}
+              "section_note": "the sections renamed", "cover_note": "the cover sheet's rows added or left out"}
 MARKING_STYLE = """<style>
 .added-marking { string-set: marking content(); color: #9b0000; font-weight: bold; text-align: center; }
 </style>

@@ -8,14 +8,30 @@ from collections.abc import Iterable, Mapping
 from copy import deepcopy
 
 from docx.oxml.ns import qn
+from lxml import etree
 
 from reportgen.errors import ReportgenError
 from reportgen.model import Paper, Progress, RichText, in_cell
 from reportgen.render.docx.layout import Layout, page_headers, whole_change
 from reportgen.render.docx.progress import add_progress
-from reportgen.render.docx.xml import W_P, W_PPR, W_R, W_RPR, W_T, W_TC, W_TR, Element, text_of, xml_safe
+from reportgen.render.docx.xml import (
+    TRPR_ORDER,
+    W_P,
+    W_PPR,
+    W_R,
+    W_RPR,
+    W_T,
+    W_TC,
+    W_TR,
+    W_TRPR,
+    Element,
+    set_ordered,
+    text_of,
+    xml_safe,
+)
 
 W_BR, W_TAB = qn("w:br"), qn("w:tab")
+W_INS, W_DEL, W_DELTEXT = qn("w:ins"), qn("w:del"), qn("w:delText")
 
 NARRATIVE_MARKER = "[[NARRATIVE]]"
 
@@ -50,8 +66,11 @@ def fill_narrative(layout: Layout, narrative: RichText) -> None:
         marker.getparent().remove(marker)
 
 
-def mark_cover(layout: Layout, paper: Paper, redline: Mapping[str, RichText]) -> list[str]:
+def mark_cover(layout: Layout, paper: Paper, redline: Mapping[str, RichText],
+               whole: Mapping[str, str] | None = None) -> list[str]:
     """Put the tracked wording of each cover row in `redline` in place of its value; the labels marked.
+    A row `whole` names (label → "ins" or "del": a row only one draft has) is marked inserted or deleted,
+    its label with it, so that rejecting (accepting) every change gives the old (new) cover sheet.
 
     The cover row is the table row whose first cell reads the label and whose last cell reads the
     paper's value (spacing aside), as the template's `{%tr for row in paper.cover %}` lays it out;
@@ -77,7 +96,34 @@ def mark_cover(layout: Layout, paper: Paper, redline: Mapping[str, RichText]) ->
         for paragraph in layout.blocks(tuple(in_cell(block) for block in redline[label]), p_pr, r_pr):
             target.append(paragraph)
         marked.append(label)
+    _mark_whole_rows(layout, whole or {})
     return marked
+
+
+def _mark_whole_rows(layout: Layout, whole: Mapping[str, str]) -> None:
+    """Each cover row `whole` names marked inserted or deleted (w:trPr), with every run not yet marked."""
+    done: set[str] = set()
+    for tr in layout.document.element.body.iter(W_TR):
+        cells = tr.findall(W_TC)
+        label = text_of(cells[0]).strip() if len(cells) >= 2 else ""
+        if label not in whole or label in done:
+            continue
+        change = whole[label]
+        tr_pr = tr.find(W_TRPR)
+        if tr_pr is None:
+            tr_pr = etree.Element(W_TRPR)
+            tr.insert(0, tr_pr)
+        set_ordered(tr_pr, layout.change_mark(change), TRPR_ORDER)
+        for run in list(tr.iter(W_R)):
+            if run.getparent().tag in (W_INS, W_DEL):
+                continue
+            mark = layout.change_mark(change)
+            run.addprevious(mark)
+            mark.append(run)
+            if change == "del":
+                for text in run.findall(W_T):
+                    text.tag = W_DELTEXT
+        done.add(label)
 
 
 def _shown_text(element: Element) -> str:

@@ -89,6 +89,7 @@ def write_docx(
     exempt_note_redline: RichText = (),
     column_redline: Mapping[str, RichText] | None = None,
     section_redline: Mapping[tuple[str, str], RichText] | None = None,
+    cover_rows_redline: Mapping[str, str] | None = None,
 ) -> None:
     """Write `paper` to `out` (.docx) laid out from `template`. Same paper and template, same bytes.
 
@@ -103,7 +104,8 @@ def write_docx(
     (`front.mark_draft_marking`), `exempt_note_redline` for the note under the plan
     (`front.mark_exempt_note`) and `column_redline` (column key → heading with change marks) for the
     plan table's header cells, `section_redline` ((level-1, level-2 heading) → the heading with change marks)
-    for a renamed section's heading row (`plan.plan_rows`).
+    for a renamed section's heading row (`plan.plan_rows`); `cover_rows_redline` (cover-sheet label → "ins" or
+    "del") marks a cover row only one draft has as a whole row inserted or deleted.
     """
     template, out = Path(template), Path(out)
     if not template.is_file():
@@ -124,8 +126,8 @@ def write_docx(
         fill_progress(layout, paper.progress)
     fill_narrative(layout, paper.narrative)
     rows = plan_rows(layout, paper, fills_were, column_redline, section_redline)
-    if cover_redline:
-        mark_cover(layout, paper, cover_redline)
+    if cover_redline or cover_rows_redline:
+        mark_cover(layout, paper, cover_redline or {}, cover_rows_redline)
     if heading_redline:
         mark_headings(layout, paper, heading_redline)
     _restore_brackets(document)
