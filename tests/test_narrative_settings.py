@@ -232,6 +232,6 @@ def test_a_mistyped_or_unknown_settings_key_is_told_with_the_keys_its_table_take
     assert "register.extra (the 1st).heding: unknown key (did you mean 'heading'?)" in error
     assert "partners.Northshire Constabulary.emial: unknown key (did you mean 'emails'?)" in error
     assert error.count("[paper] takes meeting, date, meetings, title, submitted_by, purpose,") == 1
-    assert "[register.extra] takes heading, aliases" in error
+    assert "[[register.extra]] takes heading, aliases" in error
     assert '[partners."Northshire Constabulary"] takes files, emails' in error
     assert not (root / "outputs").exists()

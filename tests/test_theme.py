@@ -112,7 +112,8 @@ def test_a_bare_word_document_gives_its_theme_fonts_and_no_plan(tmp_path: Path) 
     blank = tmp_path / "blank.docx"
     docx.Document().save(str(blank))
     theme, issues = read_theme(blank)
-    assert issues == [] and theme.body.font == "Cambria" and theme.headings[0].font == "Calibri"
+    assert [i.code for i in issues] == ["template-no-cover"]  # a template needs the cover rows, and a plan table
+    assert theme.body.font == "Cambria" and theme.headings[0].font == "Calibri"
     assert theme.plan_page is None and theme.table_header_fill is None
 
 
@@ -352,3 +353,28 @@ def test_the_sample_paper_is_unchanged_by_the_default_theme(tmp_path: Path) -> N
     with pdfplumber.open(result.folder / "paper.pdf") as themed, pdfplumber.open(tmp_path / "plain.pdf") as bare:
         assert len(themed.pages) == len(bare.pages)
         assert [p.extract_text() for p in themed.pages] == [p.extract_text() for p in bare.pages]
+
+
+def test_a_template_without_the_cover_rows_says_the_word_paper_has_no_cover(tmp_path: Path) -> None:
+    """An officer who deleted the cover table from their restyled template (or typed a cover in by hand) is told
+    that the Word paper does not show reportgen.toml's cover sheet, as the PDF and web edition do."""
+    workspace = make_workspace(tmp_path / "ws")
+    copy_templates(workspace, WORD_TEMPLATE)
+    template = workspace / "templates" / "paper.docx"
+    document = docx.Document(str(template))
+    cover = next(t for t in document.tables if "row.label" in "".join(c.text for c in t._cells))
+    cover._element.getparent().remove(cover._element)
+    document.save(str(template))
+
+    assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft")]) == 0
+    issues = (tmp_path / "draft" / "issues.csv").read_text()
+    assert "template-no-cover" in issues and "templates/paper.docx has no cover sheet rows" in issues
+    assert "'for row in paper.cover'" in issues
+    built = docx.Document(str(tmp_path / "draft" / "paper.docx"))
+    assert not any("Submitted by".lower() in t._cells[0].text.lower() for t in built.tables)
+    with pdfplumber.open(tmp_path / "draft" / "paper.pdf") as pdf:
+        assert "SUBMITTED BY" in (pdf.pages[0].extract_text() or "").upper()
+
+    copy_templates(workspace := make_workspace(tmp_path / "ws2"), WORD_TEMPLATE)  # the default: no such issue
+    assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft2")]) == 0
+    assert "template-no-cover" not in (tmp_path / "draft2" / "issues.csv").read_text()

@@ -788,6 +788,15 @@ CODES: dict[str, Code] = {
         "The fonts {file} names could not be checked (fontconfig's fc-match is not installed); the PDF may be "
         "set in another font.",
         "Install fontconfig (scripts/install-system-deps.sh does)."),
+    "template-no-cover": Code(
+        W, "The Word template has no cover sheet rows: the Word paper has no cover sheet from reportgen.toml, "
+        "though the PDF and the web edition have one.",
+        "{file} has no cover sheet rows (the table row repeated 'for row in paper.cover', holding row.label and "
+        "row.value): the Word paper has no cover sheet from reportgen.toml's [paper], though the PDF and the web "
+        "edition have one.",
+        "Copy the cover table from reportgen's default template into yours: move your templates/paper.docx "
+        "aside, run reportgen template --workspace DIR to write the default there, copy its cover table into "
+        "yours and put yours back. A cover typed into the template by hand does not follow reportgen.toml."),
     "logo-no-alt": Code(
         W, "The logo in the Word template's header has no alt text.",
         "The logo in {file}'s header has no alt text; the PDF says 'Logo'.",

@@ -360,9 +360,6 @@ def _ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
-
-
-
 def _table_keys(loc: tuple[object, ...]) -> str:
     """What the table of an unknown key takes: '[paper] takes meeting, date, …' ('' when not found)."""
     model = _table_of(loc)
@@ -370,7 +367,9 @@ def _table_keys(loc: tuple[object, ...]) -> str:
         return ""
     table = ".".join(part if re.fullmatch(r"[A-Za-z_-]+", part) else f'"{part}"' for part in map(str, loc[:-1])
                      if not part.isdigit())  # [[register.extra]]: not its place in the list
-    return f"[{table}] takes {', '.join(model.model_fields)}"
+    listed = any(str(part).isdigit() for part in loc[:-1])  # one of a list of tables, written [[...]]
+    return f"[[{table}]] takes {', '.join(model.model_fields)}" if listed else \
+        f"[{table}] takes {', '.join(model.model_fields)}"
 
 
 def _table_of(loc: tuple[object, ...]) -> type[Strict] | None:

@@ -38,6 +38,7 @@ SECTION_MARKER = "[[SECTION]]"
 SUBSECTION_MARKER = "[[SUBSECTION]]"
 CELL_MARKER = "[[CELL]]"
 COVER_LABEL = "{{ row.label }}"  # the cover sheet's label cell
+COVER_LOOP = "paper.cover"  # its rows: {%tr for row in paper.cover %}
 # "Status <canonical status>" paragraph styles: their shading is that status's fill
 STATUS_STYLES = {"Status Completed": "completed", "Status In progress": "in-progress",
                  "Status Not started": "not-started", "Status On hold": "on-hold", "Status Unknown": "unknown"}
@@ -65,6 +66,8 @@ def read_theme(template: Path, shown_as: str = "") -> tuple[Theme, list[Issue]]:
     plan = find_plan_rows(document.element.body)
     _, header, section, subsection, cells = plan if plan else (None, None, None, None, None)
     logo, issues = _logo(document, shown)
+    if COVER_LOOP not in _text(document.element.body):  # the cover table deleted, or typed in by hand
+        issues.append(issue("template-no-cover", file=shown))
     theme = Theme(
         body=reader.style("Normal"),
         title=reader.style("Title"),
