@@ -1549,3 +1549,27 @@ def test_an_added_action_with_no_section_is_listed_under_no_section(tmp_path: Pa
     tree = lxml.html.fromstring((tmp_path / "d" / "diff.html").read_text(encoding="utf-8"))
     [row] = tree.xpath('//section[@class="added"]//tbody/tr')
     assert [cell.text_content() for cell in row.xpath("th|td")][::2] == ["1", "No section"]
+
+
+def test_a_changed_extra_column_is_named_by_its_heading_in_the_printed_summary(tmp_path: Path, capsys) -> None:
+    """The register's "Lead officer" column, shown in the paper through [[register.extra]] key "officer", changed
+    for action 3 between two drafts: diff.html named it "Lead officer", as the paper heads it, while the printed
+    summary said "officer:", a settings key the reviewer finds nowhere in the paper. Both now use the heading."""
+    extra = '[[register.extra]]\nkey = "officer"\nheading = "Lead officer"\n'
+    columns = 'table_columns = ["ref", "action", "status", "explanation", "officer"]\n'
+    toml = settings("2026-11-05").replace("[history]", columns + "[history]") + extra
+    register = [(*REGISTER_HEADINGS, "Lead officer"), *((*a, f"Officer {a[0]}") for a in ACTIONS)]
+    root = tmp_path / "ws"
+    make_workspace(root, "2026-10", toml, register=register)
+    first = build_draft(root, "2026-10").folder
+    register = [row if row[0] != 3 else (*row[:-1], "Inspector Jones") for row in register]
+    make_workspace(root, "2026-10", toml, register=register)
+    second = build_draft(root, "2026-10").folder
+    capsys.readouterr()
+    out = tmp_path / "cmp"
+    assert main(["diff", str(first), str(second), "--out", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "    Lead officer: [-Officer 3-]{+Inspector Jones+}" in lines, lines
+    assert not any(line.lstrip().startswith("officer:") for line in lines), lines
+    html = " ".join(unescape((out / "diff.html").read_text(encoding="utf-8")).split())
+    assert "Lead officer" in html

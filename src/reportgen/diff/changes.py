@@ -146,6 +146,9 @@ class DraftDiff:
     sections: tuple[TextChange, ...] = ()
     # cover-sheet rows only one draft has, by heading: "" on the side whose cover sheet has no such row
     cover_rows: tuple[TextChange, ...] = ()
+    # the plan table's column headings by key ("annual_page"), as the new paper heads them, then the columns only
+    # the old one had: what an extra column's changes are called
+    headings: tuple[tuple[str, str], ...] = ()
 
     @property
     def gone_words(self) -> tuple[str, str]:
@@ -163,6 +166,11 @@ class DraftDiff:
             return "action added, or exempt and left out of the public draft", \
                 "actions added, or exempt and left out of the public draft"
         return "action added", "actions added"
+
+    def field_name(self, field: str) -> str:
+        """What the summary calls a changed field: our name for a row field ("Explanation"), else the heading the
+        paper prints for its column (an extra column's, never its reportgen.toml key)."""
+        return FIELD_NAMES.get(field) or dict(self.headings).get(field) or field
 
     @property
     def unrelated(self) -> bool:
@@ -292,6 +300,7 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
         columns=column_changes(old, new),
         cover_rows=cover_row_changes(old.cover, new.cover),
         sections=tuple(TextChange("section", was, now, word_diff(was, now)) for was, now in sorted(same_section)),
+        headings=column_headings(old, new),
     )
 
 
@@ -440,6 +449,12 @@ def column_changes(old: Paper, new: Paper) -> tuple[TextChange, ...]:
     keys = [*after, *(key for key in before if key not in after)]
     return tuple(change for key in keys
                  if (change := text_change(key, before.get(key, ""), after.get(key, ""))) is not None)
+
+
+def column_headings(old: Paper, new: Paper) -> tuple[tuple[str, str], ...]:
+    """(key, heading) of the plan table's columns: the new paper's, then those only the old one had."""
+    headings = {column.key: column.heading for column in new.columns}
+    return (*headings.items(), *((column.key, column.heading) for column in old.columns if column.key not in headings))
 
 
 def column_note(diff: DraftDiff) -> str:
@@ -624,7 +639,7 @@ def human_text(diff: DraftDiff, marks: Marks = PLAIN_MARKS) -> str:
     moved = [change for change in diff.changed if {c.field for c in change.changes} == {"section"}]
     lines += _listing(moved, "action moved to another section", "actions moved to another section", _moved)
     lines += _listing([change for change in diff.changed if change not in moved], "action reworded",
-                      "actions reworded", lambda c: _reworded(c, marks))
+                      "actions reworded", lambda c: _reworded(diff, c, marks))
     lines += _listing(diff.cover, "cover sheet change", "cover sheet changes",
                       lambda c: f"{c.field}: {redline_text(c.words, marks)}")
     if diff.narrative:
@@ -650,8 +665,8 @@ def _moved(change: ActionChange) -> str:
     return f"{change.ref} {change.action}: {section.old or 'No section'} -> {section.new or 'No section'}"
 
 
-def _reworded(change: ActionChange, marks: Marks) -> str:
-    fields = "\n".join(f"{FIELD_NAMES.get(c.field, c.field)}: {redline_text(_words_shown(c), marks)}"
+def _reworded(diff: DraftDiff, change: ActionChange, marks: Marks) -> str:
+    fields = "\n".join(f"{diff.field_name(c.field)}: {redline_text(_words_shown(c), marks)}"
                        for c in change.changes)
     return f"{change.ref} {change.action}\n{fields}"
 
