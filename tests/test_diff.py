@@ -1410,11 +1410,9 @@ def test_a_word_template_whose_issues_box_cannot_be_tracked_says_so(tmp_path: Pa
     assert "diff.html and diff.pdf say which issues blocked publication then and now" in err
 
 
-def test_an_action_back_in_the_paper_after_a_gap_is_said_to_be_back(tmp_path: Path, capsys) -> None:
-    """Action 5 is in September's paper, withdrawn from October's and in the register again in November:
-    November's paper says "Not in the 2026-10 paper; was …", while the comparison of October's draft with
-    November's listed it as a plain added action (diff.json, the summary and diff.html), as if new to the
-    plan. Each now says it is back, in the paper's words."""
+def back_after_a_gap(tmp_path: Path) -> tuple[Path, Path, str]:
+    """October's and November's drafts of a workspace whose action 5 is in September's paper, withdrawn from
+    October's and in the register again in November; and November's note of it ("Not in the 2026-10 paper; …")."""
     root = tmp_path / "ws"
     make_workspace(root, "2026-09", returns=september_returns())
     build_draft(root, "2026-09")
@@ -1427,6 +1425,15 @@ def test_an_action_back_in_the_paper_after_a_gap_is_said_to_be_back(tmp_path: Pa
     november = build_draft(root, "2026-11").folder
     back = next(row for row in load_draft(november)[0].rows if row.ref == 5).movement
     assert back.startswith("Not in the 2026-10 paper; was ")
+    return october, november, back
+
+
+def test_an_action_back_in_the_paper_after_a_gap_is_said_to_be_back(tmp_path: Path, capsys) -> None:
+    """Action 5 is in September's paper, withdrawn from October's and in the register again in November:
+    November's paper says "Not in the 2026-10 paper; was …", while the comparison of October's draft with
+    November's listed it as a plain added action (diff.json, the summary and diff.html), as if new to the
+    plan. Each now says it is back, in the paper's words."""
+    october, november, back = back_after_a_gap(tmp_path)
     capsys.readouterr()
     out = tmp_path / "cmp"
     assert main(["diff", str(october), str(november), "--out", str(out)]) == 0
@@ -1573,3 +1580,21 @@ def test_a_changed_extra_column_is_named_by_its_heading_in_the_printed_summary(t
     assert not any(line.lstrip().startswith("officer:") for line in lines), lines
     html = " ".join(unescape((out / "diff.html").read_text(encoding="utf-8")).split())
     assert "Lead officer" in html
+
+
+def test_an_action_back_in_the_paper_after_a_gap_is_said_to_be_back_in_diff_docx(tmp_path: Path) -> None:
+    """Action 5, in September's paper, withdrawn from October's and back in November's: the summary and diff.html
+    said it was back in the paper, but diff.docx showed it as a plain inserted row, as if new to the plan. Its
+    status cell now says so too, in the same words, inserted with the row and in italics as the cell's notes are."""
+    october, november, back = back_after_a_gap(tmp_path)
+    out = compare_drafts(october, november, tmp_path / "cmp").folder
+    document = open_docx(out / "diff.docx")
+    [row] = [row for row in plan_table(document).rows if all_text(row.cells[0]._tc).strip() == "5"]
+    assert row_change(row._tr) == "ins"
+    headings = [cell.text for cell in plan_table(document).rows[0].cells]
+    status = row.cells[headings.index("Status this reporting period")]._tc
+    said = f"Back in the paper: {back}"
+    assert said in [text for change, text in tracked_texts(status) if change == "ins"], tracked_texts(status)
+    [run] = [run for run in status.iter(qn("w:r")) if all_text(run) == said]
+    assert run.find(qn("w:rPr")).find(qn("w:i")) is not None
+    assert said not in all_text(reject_all(open_docx(out / "diff.docx")).element.body)

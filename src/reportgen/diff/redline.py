@@ -2,8 +2,9 @@
 
 `redline_paper` gives the NEW paper whose changed cells hold the word-level comparison as inlines
 marked `change="del"`/`"ins"`, withdrawn actions put back where they were as deleted rows, added
-actions marked as inserted rows, and an action moved to another section both (`moved_refs`), as is
-every action of drafts of different plans (`unpaired_refs`);
+actions marked as inserted rows (one back in the paper after a gap saying so in its status cell), and
+an action moved to another section both (`moved_refs`), as is every action of drafts of different
+plans (`unpaired_refs`);
 `reportgen.render.docx.writer.write_docx` turns the marks into Word tracked changes (w:del, w:ins), so
 a reviewer can accept or reject each one. Rejecting them all gives back the old table's paragraphs,
 accepting them all the new table's. A changed cell is compared block by block (`redline_cell`): a
@@ -31,6 +32,8 @@ from reportgen.paper.richtext import parse_explanation
 from reportgen.paper_rules import StatusCell
 
 Change = Literal["ins", "del"]
+# an added action an earlier period's paper had (`ActionSummary.back`), in its status cell: as diff.html says it
+BACK_NOTE = "Back in the paper: {}"
 _CHANGE: dict[str, Change | None] = {"equal": None, "delete": "del", "insert": "ins"}
 
 
@@ -214,10 +217,20 @@ def status_blocks(cell: StatusCell, with_notes: bool) -> RichText:
                       for note in cell.notes for b in text_blocks(note.text)))
 
 
-def whole_row(paper: Paper, row: PaperRow, change: Change) -> PaperRow:
-    """A row of `paper` added or withdrawn: every cell marked, the status notes moved into the status cell."""
-    cells = tuple(PaperCell(c.key, _cell_text(row, c.key), marked_blocks(cell_blocks(paper, row, c.key), change))
-                  for c in paper.columns)
+def whole_row(paper: Paper, row: PaperRow, change: Change, back: str = "") -> PaperRow:
+    """A row of `paper` added or withdrawn: every cell marked, the status notes moved into the status cell, and
+    `back` (an added action back in the paper after a gap) said there too, in italics, as the notes are (in the
+    action's cell when the table has no status column)."""
+    keys = [column.key for column in paper.columns]
+    said_in = "status" if "status" in keys else "action"
+
+    def blocks(key: str) -> RichText:
+        content = cell_blocks(paper, row, key)
+        if back and key == said_in:
+            content = (*content, Block("paragraph", (Inline(BACK_NOTE.format(back), italic=True),)))
+        return content
+
+    cells = tuple(PaperCell(key, _cell_text(row, key), marked_blocks(blocks(key), change)) for key in keys)
     return replace(row, cells=cells, note="", movement="", change=change)
 
 
@@ -258,9 +271,10 @@ def redline_paper(old: Paper, new: Paper, diff: DraftDiff) -> Paper:
     moved = unpaired_refs(old, new, diff)
     added = {summary.ref for summary in diff.added} | moved
     removed = {summary.ref for summary in diff.withdrawn} | moved
+    back = {summary.ref: summary.back for summary in diff.added}
     sections: list[PaperSection] = []
     for section in new.sections:
-        rows = tuple(whole_row(new, row, "ins") if row.ref in added
+        rows = tuple(whole_row(new, row, "ins", back.get(row.ref, "")) if row.ref in added
                      else redline_row(before[row.ref], row, old, new) if row.ref in before
                      else row for row in section.rows)
         sections.append(replace(section, rows=rows))
