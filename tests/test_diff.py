@@ -1598,3 +1598,24 @@ def test_an_action_back_in_the_paper_after_a_gap_is_said_to_be_back_in_diff_docx
     [run] = [run for run in status.iter(qn("w:r")) if all_text(run) == said]
     assert run.find(qn("w:rPr")).find(qn("w:i")) is not None
     assert said not in all_text(reject_all(open_docx(out / "diff.docx")).element.body)
+
+
+def test_a_status_made_unrecognised_is_tracked_as_the_status_replaced_then_its_note(tmp_path: Path) -> None:
+    """Action 2's status went from "In progress" to "Done" (not recognised, noted so in its status cell): diff.docx
+    showed "Done" inserted above the old status, which was struck through beside the inserted note "Status not
+    recognised", as if the note had replaced the status (the blank between two words paired them). The old status
+    is now struck through and replaced by the new one, and the note inserted after them."""
+    root = make_workspace(tmp_path / "ws", "2026-10", settings("2026-11-05"))
+    first = build_draft(root, "2026-10").folder
+    returns = default_returns()
+    returns["opcc.xlsx"] = [(*row[:2], "Done", *row[3:]) if row[0] == 2 else row for row in returns["opcc.xlsx"]]
+    make_workspace(root, "2026-10", settings("2026-11-05"), returns=returns)
+    second = build_draft(root, "2026-10").folder
+    out = compare_drafts(first, second, tmp_path / "cmp").folder
+    table = plan_table(open_docx(out / "diff.docx"))
+    headings = [cell.text for cell in table.rows[0].cells]
+    [row] = [row for row in table.rows if all_text(row.cells[0]._tc).strip() == "2"]
+    status = row.cells[headings.index("Status this reporting period")]._tc
+    assert [(change, text) for change, text in tracked_texts(status) if text] == [
+        ("del", "In progress"), ("ins", "Done"), ("ins", "Status not recognised")]
+    assert [all_text(p) for p in status.iter(qn("w:p"))] == ["In progressDone", "Status not recognised"]

@@ -168,7 +168,9 @@ def _likeness(old: Block, new: Block) -> float:
     paragraph made a list item is deleted and inserted: Word would not track the change of kind)."""
     if (old.kind, old.level) != (new.kind, new.level):
         return -1.0
-    return SequenceMatcher(None, tokens(old.text), tokens(new.text), autojunk=False).ratio()
+    # words and marks only: the blanks between words would make any two texts of several words alike
+    before, after = ([token for token in tokens(block.text) if not token.isspace()] for block in (old, new))
+    return SequenceMatcher(None, before, after, autojunk=False).ratio()
 
 
 def marked_blocks(blocks: RichText, change: Change) -> RichText:
