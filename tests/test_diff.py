@@ -1619,3 +1619,41 @@ def test_a_status_made_unrecognised_is_tracked_as_the_status_replaced_then_its_n
     assert [(change, text) for change, text in tracked_texts(status) if text] == [
         ("del", "In progress"), ("ins", "Done"), ("ins", "Status not recognised")]
     assert [all_text(p) for p in status.iter(qn("w:p"))] == ["In progressDone", "Status not recognised"]
+
+
+def test_a_link_pointed_elsewhere_under_the_same_words_shows_both_addresses_in_the_summary(tmp_path: Path) -> None:
+    """Action 2's explanation links "the board papers" to a new address, its words unchanged: diff.html and diff.pdf
+    struck the words through and underlined the same words again, so the printed summary seemed to say nothing had
+    changed. Each side of the changed link is now followed by its address; a link reworded to the same address, and
+    the words around it, get none."""
+    def returns(address: str, words: str) -> dict[str, list[tuple[object, ...]]]:
+        found = default_returns()
+        found["opcc.xlsx"] = [(*row[:3], f"Published with [{words}]({address}) today.", row[4]) if row[0] == 2
+                              else (*row[:3], f"See [the plan]({LINK}) for {words}.", row[4]) if row[0] == 4
+                              else row for row in found["opcc.xlsx"]]
+        return found
+
+    root = make_workspace(tmp_path / "ws", "2026-10", settings("2026-11-05"),
+                          returns=returns("https://www.example.gov.uk/board", "the board papers"))
+    first = build_draft(root, "2026-10").folder
+    make_workspace(root, "2026-10", settings("2026-11-05"),
+                   returns=returns("https://www.example.gov.uk/board/2026", "the board papers"))
+    second = build_draft(root, "2026-10").folder
+    out = compare_drafts(first, second, tmp_path / "cmp").folder
+    tree = lxml.html.fromstring((out / "diff.html").read_text(encoding="utf-8"))
+    [cell] = [td for td in tree.xpath('//article[@class="action-change"]//td') if "board papers" in td.text_content()]
+    assert [" ".join(mark.text_content().split()) for mark in cell.xpath(".//del|.//ins")] == [
+        "the board papers", "(https://www.example.gov.uk/board)",
+        "the board papers", "(https://www.example.gov.uk/board/2026)"]
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(out / "diff.pdf").pages).split())
+    assert "the board papers (https://www.example.gov.uk/board)" in text
+    assert "the board papers (https://www.example.gov.uk/board/2026) today." in text
+
+    make_workspace(root, "2026-10", settings("2026-11-05"),
+                   returns=returns("https://www.example.gov.uk/board/2026", "the papers of the board"))
+    third = build_draft(root, "2026-10").folder
+    out = compare_drafts(second, third, tmp_path / "cmp-2").folder
+    changed = json.loads((out / "diff.json").read_text(encoding="utf-8"))["diff"]["changed"]
+    assert [change["ref"] for change in changed] == [2, 4]
+    html = (out / "diff.html").read_text(encoding="utf-8")
+    assert "(https://www.example.gov.uk/board/2026)" not in html and f"({LINK})" not in html

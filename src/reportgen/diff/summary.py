@@ -4,9 +4,10 @@
                └─render_diff_html─▶ diff.html ─write_diff_pdf─▶ diff.pdf
 
 The summary a Panel member reads: counts then and now, status moves, added and withdrawn actions, each
-reworded action, cover sheet and narrative changes, laid out by `templates/diff.html.j2` with the
-paper's stylesheet and ours inlined. Decides no content; links pass the link policy
-(`reportgen.paper.richtext.safe_href`); the PDF reads only files inside the templates folder.
+reworded action (a changed link followed by its address: `with_link_addresses`), cover sheet and narrative
+changes, laid out by `templates/diff.html.j2` with the paper's stylesheet and ours inlined. Decides no
+content; links pass the link policy (`reportgen.paper.richtext.safe_href`); the PDF reads only files inside
+the templates folder.
 
 Logging: a warning when the workspace's diff.html.j2 leaves out a note the comparison has (`with_notes`,
 which adds it); a problem that stops the comparison is a `ReportgenError`.
@@ -18,8 +19,8 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,7 @@ from reportgen.diff.redline import (
     status_fills_were,
 )
 from reportgen.files import write_atomically
-from reportgen.model import Paper, RichText
+from reportgen.model import Block, Inline, Paper, RichText
 from reportgen.paper.richtext import safe_href
 from reportgen.render.docx.front import HEADING_STYLES
 from reportgen.render.docx.writer import write_docx
@@ -105,8 +106,29 @@ class ActionView:
 def action_views(diff: DraftDiff, paper: Paper) -> list[ActionView]:
     headings = {column.key: column.heading for column in paper.columns}
     return [ActionView(change.ref, change.action, change.section, tuple(
-        FieldView(headings.get(c.field) or FIELD_NAMES.get(c.field, c.field), field_blocks(c.field, c.old, c.new))
+        FieldView(headings.get(c.field) or FIELD_NAMES.get(c.field, c.field),
+                  with_link_addresses(field_blocks(c.field, c.old, c.new)))
         for c in change.changes)) for change in diff.changed]
+
+
+def with_link_addresses(blocks: RichText) -> RichText:
+    """Redlined text whose changed links say where they go: each deleted link whose address no inserted one has,
+    and each inserted link whose address no deleted one had, followed by its address in brackets, marked as
+    the link is. A link pointed elsewhere under the same words is deleted and inserted whole, and on a printed
+    page its words alone would read the same on both sides, as if nothing had changed."""
+    hrefs = {change: {inline.href for block in blocks for inline in block.inlines
+                      if inline.change == change and inline.href} for change in ("del", "ins")}
+    other = {"del": hrefs["ins"], "ins": hrefs["del"]}
+
+    def inlines(block: Block) -> Iterator[Inline]:
+        for index, inline in enumerate(block.inlines):
+            yield inline
+            after = block.inlines[index + 1] if index + 1 < len(block.inlines) else None
+            link_ends = after is None or (after.href, after.change) != (inline.href, inline.change)
+            if inline.change and inline.href and inline.href not in other[inline.change] and link_ends:
+                yield Inline(f" ({inline.href.removeprefix('mailto:')})", change=inline.change)
+
+    return tuple(replace(block, inlines=tuple(inlines(block))) for block in blocks)
 
 
 def _lines(text: str) -> Markup:
@@ -123,7 +145,8 @@ def _environment(templates: Path) -> Environment:
 def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templates: Path) -> str:
     """The summary a Panel member reads: counts then and now, status moves, then each reworded action."""
     cover = [FieldView(c.field, field_blocks(c.field, c.old, c.new)) for c in diff.cover]
-    narrative = redline_narrative(old_paper.narrative, new_paper.narrative) if diff.narrative else ()
+    narrative = (with_link_addresses(redline_narrative(old_paper.narrative, new_paper.narrative)) if diff.narrative
+                 else ())
     notes = {"order_note": order_note(diff), "periods_note": progress_note(diff),
              "unrelated_note": unrelated_note(diff) if diff.unrelated else "", "blocking_note": blocking_note(diff),
              "column_note": column_note(diff), "section_note": section_note(diff), "cover_note": cover_note(diff)}
