@@ -537,17 +537,56 @@ def test_the_comparison_goes_nowhere_a_builds_out_may_not(drafts, tmp_path: Path
     assert {p.name for p in other.iterdir()} == {p.name for p in old.iterdir()}
 
 
-def test_a_draft_compared_with_itself_has_no_changes(drafts, tmp_path: Path) -> None:
+def test_a_draft_compared_with_its_copy_has_no_changes(drafts, tmp_path: Path) -> None:
     new = drafts[1]
     paper, _ = load_draft(new)
     assert diff_drafts(paper, paper).is_empty
-    same = compare_drafts(new, new, out=tmp_path / "same")
+    copy = tmp_path / "copy"  # a draft built again with nothing changed: the same paper
+    shutil.copytree(new, copy)
+    same = compare_drafts(new, copy, out=tmp_path / "same")
     assert same.diff.is_empty
     assert json.loads((same.folder / "diff.json").read_text(encoding="utf-8"))["empty"] is True
     assert "No changes" in (same.folder / "diff.html").read_text(encoding="utf-8")
     document = open_docx(same.folder / "diff.docx")
     assert not list(document.element.body.iter(W_INS, W_DEL))
     assert table_text(document) == table_text(open_docx(new / "paper.docx"))
+
+
+def test_one_draft_given_twice_is_refused_and_nothing_is_written(drafts, tmp_path: Path, capsys) -> None:
+    """A reviewer who completes the second folder's name to the first's is told so, rather than shown "No
+    changes." and left a comparison folder of a draft with itself."""
+    _old, new = _workspace_copy(drafts, tmp_path / "ws")
+    compare = new.parent / "compare"
+    assert main(["diff", str(new), str(new.parent / ".." / new.parent.name / new.name)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"{new} is given as both drafts: give the earlier draft first, then the later one" in err
+    assert not compare.exists()
+
+
+def test_a_long_explanation_changed_by_one_word_prints_that_word_in_its_sentence(tmp_path: Path, capsys) -> None:
+    """The printed summary of a 1,200-character explanation with one word changed showed all of it; it now shows
+    the change with twelve words either side ('…' for the rest). diff.json keeps every word."""
+    sentences = [f"Sentence {n} says the partnership met on the {n}th and agreed the next steps for the board."
+                 for n in range(1, 16)]
+    long = " ".join(sentences)
+    changed = long.replace("met on the 8th", "met again on the 8th")
+    returns = default_returns()
+    police = returns["wessex-police.xlsx"]
+    police[1] = (1, police[1][1], "In progress", long, "Spring 2027")
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    first = build_draft(root).folder
+    police[1] = (1, police[1][1], "In progress", changed, "Spring 2027")
+    write_xlsx(root / "inputs" / "returns" / "2026-10" / "wessex-police.xlsx", police)
+    second = build_draft(root).folder
+    capsys.readouterr()
+    assert main(["diff", str(first), str(second)]) == 0
+    printed = capsys.readouterr().out
+    [line] = [line for line in printed.splitlines() if line.strip().startswith("Explanation:")]
+    assert line.strip() == ("Explanation: … the next steps for the board. Sentence 8 says the partnership "
+                            "met{+ again+} on the 8th and agreed the next steps for the board. Sentence …")
+    record = json.loads((Path(printed.splitlines()[-1]) / "diff.json").read_text(encoding="utf-8"))
+    [action] = [a for a in record["diff"]["changed"] if a["ref"] == 1]
+    assert action["changes"][0]["new"] == changed
 
 
 def test_cli_diff_prints_a_summary_then_the_folder(drafts, tmp_path: Path, capsys) -> None:
@@ -693,7 +732,8 @@ def test_the_summary_says_when_blocking_issues_were_resolved_or_appeared(tmp_pat
     appeared = ("The old draft had no issues blocking publication; the new one has 2 issues and is marked "
                 "'DRAFT – not for publication: 2 issues to resolve'.")
     assert appeared in capsys.readouterr().out.splitlines()[:3]
-    assert main(["diff", str(clean), str(clean), "--out", str(tmp_path / "same")]) == 0
+    shutil.copytree(clean, tmp_path / "clean-again")  # the same paper built again
+    assert main(["diff", str(clean), str(tmp_path / "clean-again"), "--out", str(tmp_path / "same")]) == 0
     assert "blocking publication" not in capsys.readouterr().out
 
 

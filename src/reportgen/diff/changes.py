@@ -666,9 +666,34 @@ def _moved(change: ActionChange) -> str:
 
 
 def _reworded(diff: DraftDiff, change: ActionChange, marks: Marks) -> str:
-    fields = "\n".join(f"{diff.field_name(c.field)}: {redline_text(_words_shown(c), marks)}"
+    fields = "\n".join(f"{diff.field_name(c.field)}: {redline_text(around_changes(_words_shown(c)), marks)}"
                        for c in change.changes)
     return f"{change.ref} {change.action}\n{fields}"
+
+
+CONTEXT_WORDS = 12  # unchanged words the printed summary shows either side of a change
+_EDGES = re.compile(r"(\s*)(.*?)(\s*)", re.S)  # blanks before, the words, blanks after
+
+
+def around_changes(words: Sequence[Span], context: int = CONTEXT_WORDS) -> tuple[Span, ...]:
+    """A long text's changes with `context` unchanged words either side, the rest of each unchanged stretch
+    "…": one word changed in a 1,200-character explanation prints as that word in its sentence, not the
+    whole explanation (diff.html, diff.docx and diff.json keep every word)."""
+    shown = []
+    last = len(words) - 1
+    for at, span in enumerate(words):
+        before, body, after = _EDGES.fullmatch(span.text).groups()  # type: ignore[union-attr]  # always matches
+        pieces = re.split(r"(\s+)", body)  # words at even places, the blanks between them at odd ones
+        keep_start = 0 if at == 0 else context  # after a change
+        keep_end = 0 if at == last else context  # before the next
+        if span.op != "equal" or (len(pieces) + 1) // 2 <= keep_start + keep_end + 1:
+            shown.append(span)
+            continue
+        head = "".join(pieces[:2 * keep_start - 1]) if keep_start else ""
+        tail = "".join(pieces[len(pieces) - 2 * keep_end + 1:]) if keep_end else ""
+        cut = f"{head} … {tail}" if head and tail else f"{head} …" if head else f"… {tail}"
+        shown.append(Span("equal", before + cut + after))
+    return tuple(shown)
 
 
 def _words_shown(change: TextChange) -> tuple[Span, ...]:

@@ -101,13 +101,16 @@ def compare_drafts(old: Path, new: Path, out: Path | None = None, templates: Pat
 
 def check_comparison(old: Path, new: Path, out: Path | None = None, allow_restricted: bool = False) -> Path:
     """What a comparison refuses before it reads either paper (so a flow can refuse it in one line,
-    before any task): a folder that is not a draft, drafts of different editions without
+    before any task): a folder that is not a draft, one draft given twice, drafts of different editions without
     `allow_restricted` (a restricted draft beside a public one), a target it may not write (`_check_target`).
     Returns the folder the comparison goes to."""
     old, new = Path(old).resolve(), Path(new).resolve()
     for folder in (old, new):  # wrong usage; a draft whose record is damaged is another matter
         if not (folder / DRAFT_JSON).is_file():
             raise UsageError(f"{folder}: not a draft folder (no {DRAFT_JSON}): give two folders a build made")
+    if old == new:
+        raise UsageError(f"{old} is given as both drafts: give the earlier draft first, then the later one "
+                         "(e.g. outputs/2026-10/draft-01 outputs/2026-10/draft-02)")
     editions = load_manifest(old).edition, load_manifest(new).edition
     if editions[0] != editions[1] and not allow_restricted:
         raise UsageError(f"the old draft is the {editions[0]} edition and the new one the {editions[1]} edition: "
