@@ -101,9 +101,9 @@ def test_markdown_table(tmp_path: Path) -> None:
             ChaseRow("C", True, "c.xlsx", 1, 1, (), 1, 2, "unknown-status ×1\nx")]
     assert chase_markdown(rows).splitlines() == [
         "| " + " | ".join(CHASE_HEADINGS) + " |",
-        "|" + " --- |" * 11,
-        "| A \\| B | No |  | 2 | 0 | 1, 2 | 0 | 0 |  |  |  |",
-        "| C | Yes | c.xlsx | 1 | 1 |  | 1 | 2 | unknown-status ×1 x |  |  |",
+        "|" + " --- |" * 12,
+        "| A \\| B | No |  | 2 | 0 | 1, 2 | 0 | 0 |  |  |  |  |",
+        "| C | Yes | c.xlsx | 1 | 1 |  | 1 | 2 | unknown-status ×1 x |  |  |  |",
     ]
 
 

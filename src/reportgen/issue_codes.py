@@ -285,6 +285,23 @@ CODES: dict[str, Code] = {
         "the chase list and its own return workbook, and a return named after either fits both and is not read.",
         "Write the lead the same way on every row of the register (e.g. {other!r}). If they are two partners, "
         "name them so that they differ by a word."),
+    "joint-lead": Code(
+        N, "A lead cell names two or more partners, each the lead of other actions: its actions are led jointly.",
+        "Lead {value!r} ({rows}) is read as a joint lead of {partners}, each the lead of other actions: the "
+        "action is in each one's return workbook, either one's return updates it, and neither is chased for it "
+        "once one has returned it; the paper prints the lead as written.",
+        "Nothing to do if they lead it together. If {value!r} is the name of one partner, write it in the "
+        "register so that it is not other leads' names joined by '/', '&' or 'and'."),
+    "lead-looks-joint": Code(
+        W, "A lead cell looks like two or more partners, but not every one of them leads other actions: it is "
+        "read as the name of one lead.",
+        "Lead {value!r} ({rows}) looks like a joint lead, but {missing} leads no other action in the register{hint}, "
+        "so it is read as the name of one partner, not as led jointly with {known}: it gets a return workbook "
+        "and a line in the chase list of its own, and a return from {known} updates it only as another partner's "
+        "would.",
+        "If it is led jointly, write each partner exactly as the register names it where it leads actions of its "
+        "own, joined by '/', '&' or 'and' (a partner that leads no other action cannot return for it: name a "
+        "lead that does). If {value!r} is one partner's name, nothing to do."),
     "section-spelling": Code(
         E, "The register writes one section two ways (differing only in case, spacing, punctuation or '&' for "
         "'and'): the paper heads them as two sections.",
@@ -318,6 +335,10 @@ CODES: dict[str, Code] = {
         "which update is right cannot be told.",
         "Action {ref} is also updated in {used_file} row {used_row}; the first one is used and this one is not.",
         "Keep one update per action: ask the lead partner which one is right and delete the other.",
+        {"joint": ("Action {ref}, led jointly by {leads}, is updated differently in {used_file} row {used_row}, "
+                   "which is used for now; this update is not.",
+                   "Ask the joint leads which update is right: the other leaves its row as it was pre-filled, or "
+                   "writes the same update.")},
         partner_advice="Keep one row per action."),
     "unknown-status": Code(
         E, "The status is not one of the recognised statuses.",

@@ -28,14 +28,22 @@ class Action:
     ref: int
     text: str
     section: str = ""
-    lead: str = ""
+    lead: str = ""  # the Lead cell as the register writes it (spaces tidied): what the paper prints
     page: str = ""
     exempt: bool = False
     extra: tuple[tuple[str, str], ...] = ()  # (key, value) of configured extra columns
     row: int | None = None  # spreadsheet row in the register file
+    # the partners of a lead read as joint ("OPCC / Wessex Police": each leads actions of its own,
+    # `reportgen.read.register`); () when one partner leads it
+    joint: tuple[str, ...] = ()
 
     def extra_value(self, key: str) -> str:
         return dict(self.extra).get(key, "")
+
+    @property
+    def leads(self) -> tuple[str, ...]:
+        """The partners leading it: each of a joint lead, else its lead (none when the cell is empty)."""
+        return self.joint or ((self.lead,) if self.lead else ())
 
 
 @dataclass(frozen=True)
@@ -59,7 +67,8 @@ class Register:
 
     @property
     def leads(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(a.lead for a in self.actions if a.lead))
+        """The lead partners, in register order: a joint lead is its partners, never a lead of its own."""
+        return tuple(dict.fromkeys(lead for action in self.actions for lead in action.leads))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from reportgen.check.merge import LastReported, last_reported_in_merge, merge_returns
+from reportgen.check.merge import LastReported, last_reported_in_merge, merge_returns, repeats_last
 from reportgen.check.narrative import check_narrative
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
@@ -131,8 +131,9 @@ def suggested_lead(register: Register, partner_return: PartnerReturn | None, lea
     and that has no file of its own, else one whose actions it updates, else one with no file. Of those
     its rows do not tell apart (none read), the one whose name shares most words with the file's
     ("Fire & Rescue return.xlsx": Northshire Fire & Rescue Service), never just the first listed."""
-    lead_of = {action.ref: action.lead for action in register.actions}
-    updated = {lead_of.get(update.ref) for update in (partner_return.updates if partner_return else ())}
+    leads_of = {action.ref: action.leads for action in register.actions}
+    updated = {lead for update in (partner_return.updates if partner_return else ())
+               for lead in leads_of.get(update.ref, ())}
     mine = [lead for lead in leads if lead in updated]
     unnamed = [lead for lead in leads if lead not in named]
     candidates = [lead for lead in mine if lead not in named] or mine or unnamed or list(leads)
@@ -220,13 +221,14 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     issues += register_issues + check_partners(inputs.settings, register)
     assignment = assign(inputs, register)
     returns, return_issues = read_returns(inputs, register, assignment)
-    issues += withdrawn_since(return_issues, register, previous, previous_name)
     carried, source, earlier_issues = last_reported(inputs, register, previous, previous_name, restricted,
                                                     restricted_name)
     withheld = (unread_when_reported(carried, unread) if unread else exempt_when_reported(register, previous, carried)
                 ) if public else {}
     carried = {ref: last for ref, last in carried.items() if ref not in withheld}
     merged, merge_issues = merge_returns(register, returns, inputs.period, carried, previous_name)
+    issues += withdrawn_since(given_way(return_issues, register, returns, merged, carried), register, previous,
+                              previous_name)
     issues += withheld_issues(register, merged, withheld, previous, previous_name, unread if public else "")
     issues += no_returns_read(inputs, returns)
     issues += missing_returns(register, inputs, assignment, merged)
@@ -234,6 +236,19 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     issues += merge_issues
     issues += check_narrative(inputs, merged)
     return Checked(inputs, register, tuple(returns), merged, tuple(issues), assignment, source, carried)
+
+
+def given_way(issues: list[Issue], register: Register, returns: Sequence[PartnerReturn], merged: MergedRegister,
+              carried: Mapping[int, LastReported]) -> list[Issue]:
+    """Without the empty status of a jointly led action's row left as its workbook was pre-filled (blank, or
+    with no status) by one of its leads, when another lead's return updated it (`repeats_last`): that lead
+    left the update to the other, and the paper shows the other's."""
+    joint = {action.ref: action.leads for action in register.actions if len(action.leads) > 1}
+    used = {item.ref: item.source for item in merged.actions if item.state is UpdateState.UPDATED}
+    aside = {(update.file, update.row) for partner_return in returns for update in partner_return.updates
+             if update.partner in joint.get(update.ref, ()) and used.get(update.ref, update.file) != update.file
+             and repeats_last(update, carried.get(update.ref))}
+    return [item for item in issues if not (item.code == "empty-status" and (item.file, item.row) in aside)]
 
 
 def withdrawn_since(issues: list[Issue], register: Register, previous: Paper | None, previous_name: str

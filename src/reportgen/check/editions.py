@@ -47,14 +47,14 @@ class PublicView:
 def public_view(checked: Checked) -> PublicView:
     register = checked.register
     exempt_refs = register.exempt_refs | {action.ref for action in register.actions if action.exempt}
-    public_leads = tuple(dict.fromkeys(a.lead for a in register.actions if a.lead and not a.exempt))
+    public_leads = tuple(dict.fromkeys(lead for a in register.actions if not a.exempt for lead in a.leads))
     hidden_leads = frozenset(register.leads) - set(public_leads)
     # a file named after no lead is also the return of each lead its used rows are for (`return_files`)
     files = checked.return_files
     hidden_files = frozenset({checked.inputs.display(path) for path in checked.inputs.returns
                               if partner_for(path, register) in hidden_leads}
                              | {shown for lead in hidden_leads for shown in files.get(lead, ())})
-    leading_exempt = {action.lead for action in register.actions if action.exempt}
+    leading_exempt = {lead for action in register.actions if action.exempt for lead in action.leads}
     open_files = frozenset(checked.inputs.display(path) for path in checked.inputs.returns
                            if (lead := partner_for(path, register)) is not None and lead not in leading_exempt)
     read = {partner_return.path: partner_return for partner_return in checked.returns}

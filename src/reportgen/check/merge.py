@@ -1,11 +1,14 @@
 """Merge partner updates onto the register: one status, explanation and timeframe per action.
 
 The register is the source of truth for action text, section and lead. When two updates name the
-same action, the lead partner's wins and the other is reported. An action with no update keeps the
-values last reported (carried forward, marked as such: from the last draft of an earlier period, or
-the returns of a later period no draft was built from) or is shown as having no update. When the status
-last reported was empty or not recognised, only the partner's wording (explanation, timeframe) is
-carried: the action has no update and no status this period, as its pre-filled workbook row has none.
+same action, the lead partner's wins and the other is reported. An action led jointly (`Action.joint`) is
+updated by either lead's return; when both return it, a row that only repeats what was last reported (as
+its workbook was pre-filled) gives way to the other's, and two different updates are reported. An action
+with no update keeps the values last reported (carried forward, marked as such: from the last draft of an
+earlier period, or the returns of a later period no draft was built from) or is shown as having no update.
+When the status last reported was empty or not recognised, only the partner's wording (explanation,
+timeframe) is carried: the action has no update and no status this period, as its pre-filled workbook row
+has none.
 """
 
 from __future__ import annotations
@@ -73,7 +76,7 @@ def merge_returns(
     issues: list[Issue] = [*wrong_partner_returns(register, returns)]
     leads = set(register.leads)
     for action in register.actions:
-        chosen, found = _choose(action, updates.get(action.ref, []), leads)
+        chosen, found = _choose(action, updates.get(action.ref, []), leads, carried.get(action.ref))
         issues += found
         if chosen is not None:
             merged.append(MergedAction(action, chosen.status, chosen.status_as_written, chosen.explanation,
@@ -107,14 +110,14 @@ def reported_when(last: LastReported) -> str:
 def wrong_partner_returns(register: Register, returns: Sequence[PartnerReturn]) -> list[Issue]:
     """A lead's return with updates, none of them for an action it leads: most likely another
     partner's workbook sent back under its name (its updates are still merged by the lead rule)."""
-    lead_of = {action.ref: action.lead for action in register.actions}
-    leads = Counter(action.lead for action in register.actions)
+    leads_of = {action.ref: action.leads for action in register.actions}
+    leads = Counter(lead for action in register.actions for lead in action.leads)
     issues = []
     for partner_return in returns:
         partner, rows = partner_return.partner, partner_return.updates
-        if not leads.get(partner) or not rows or any(lead_of.get(u.ref) == partner for u in rows):
+        if not leads.get(partner) or not rows or any(partner in leads_of.get(u.ref, ()) for u in rows):
             continue
-        others = sorted({lead_of[u.ref] for u in rows if lead_of.get(u.ref)})
+        others = sorted({lead for u in rows for lead in leads_of.get(u.ref, ())})
         issues.append(issue("wrong-partner-return", partner=partner, led=counted(leads[partner], "action"),
                             updates=counted(len(rows), "update"),
                             others=", ".join(repr(o) for o in others) or "no partner (not in the register)",
@@ -122,13 +125,16 @@ def wrong_partner_returns(register: Register, returns: Sequence[PartnerReturn]) 
     return issues
 
 
-def _choose(action: Action, candidates: list[Update], leads: Collection[str]) -> tuple[Update | None, list[Issue]]:
+def _choose(action: Action, candidates: list[Update], leads: Collection[str], last: LastReported | None = None
+            ) -> tuple[Update | None, list[Issue]]:
     """The lead's update wins; any other is reported. Two from the lead, or none from it, is ambiguous.
     The only update, from a file named after no lead (`leads`), is the lead's return under another name:
-    that file is reported (`unknown-partner`), not each of its rows."""
+    that file is reported (`unknown-partner`), not each of its rows. An action led jointly: `_choose_joint`."""
     if not candidates:
         return None, []
-    from_lead = [u for u in candidates if u.partner == action.lead]
+    from_lead = [u for u in candidates if u.partner in action.leads]
+    if len(action.leads) > 1 and len(from_lead) > 1:
+        return _choose_joint(action, candidates, from_lead, last)
     if len(candidates) == 1:
         only = candidates[0]
         if from_lead or not action.lead or only.partner not in leads:
@@ -143,6 +149,39 @@ def _choose(action: Action, candidates: list[Update], leads: Collection[str]) ->
         issues.append(issue("ambiguous-update" if ambiguous else "duplicate-update", used_file=chosen.file,
                             used_row=chosen.row, **_where(other)))
     return chosen, issues
+
+
+def _choose_joint(action: Action, candidates: list[Update], from_lead: list[Update], last: LastReported | None
+                  ) -> tuple[Update, list[Issue]]:
+    """Several of a joint action's leads returned it: a row that repeats what was last reported (`repeats_last`)
+    gives way to one that does not; the same update twice is one; different updates are ambiguous, the first
+    used. An update from no lead of it is reported as usual."""
+    new = [u for u in from_lead if not repeats_last(u, last)] or from_lead
+    chosen = new[0]
+    issues = []
+    for other in candidates:
+        if other is chosen or (other in from_lead and (other not in new or _said(other) == _said(chosen))):
+            continue
+        if other in from_lead:
+            issues.append(issue("ambiguous-update", "joint", leads=" and ".join(repr(lead) for lead in action.leads),
+                                used_file=chosen.file, used_row=chosen.row, **_where(other)))
+        else:
+            issues.append(issue("duplicate-update", used_file=chosen.file, used_row=chosen.row, **_where(other)))
+    return chosen, issues
+
+
+def repeats_last(update: Update, last: LastReported | None) -> bool:
+    """Whether a return's row says only what was last reported, as its workbook was pre-filled
+    (`reportgen.run.prefill`: the status blank where none was recognised; the whole row blank when nothing was
+    reported): nothing new. An explanation the workbook had typed again from HTML fragments is not told."""
+    if last is None:
+        return not (update.status_as_written or update.explanation or update.timeframe)
+    status = "" if last.wording_only else last.status_label
+    return _said(update) == (status, last.explanation, last.timeframe)
+
+
+def _said(update: Update) -> tuple[str, str, str]:
+    return update.status_as_written, update.explanation, update.timeframe
 
 
 def _where(update: Update) -> dict[str, object]:

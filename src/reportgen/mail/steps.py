@@ -85,7 +85,7 @@ def _prepare(workspace: Path, period: str) -> tuple[Inputs, Register, Mapping[in
 
 
 def _workbook(inputs: Inputs, register: Register, prefill: Mapping[int, Prefill], lead: str) -> tuple[str, bytes]:
-    actions = [a for a in register.actions if a.lead == lead]
+    actions = [a for a in register.actions if lead in a.leads]
     book = return_workbook(lead, actions, prefill, inputs.period, inputs.settings, dict(register.headings))
     return f"{slug(lead)}.xlsx", workbook_bytes(book)
 
@@ -102,7 +102,7 @@ def send_returns(workspace: Path, period: str, credentials: Credentials | None, 
             run.issues.append(no_address(lead, "its workbook was not sent"))
             continue
         name, data = _workbook(inputs, register, prefill, lead)
-        actions = [a for a in register.actions if a.lead == lead]
+        actions = [a for a in register.actions if lead in a.leads]
         messages.append(compose.workbook_request(lead, to, inputs.period, actions, name, data, inputs.settings,
                                                  prefilled=any(action.ref in prefill for action in actions)))
     if not dry_run:
@@ -138,7 +138,7 @@ def chase_partners(workspace: Path, period: str, credentials: Credentials | None
             run.issues.append(no_address(row.partner, "it was not reminded"))
             continue
         name, data = _workbook(inputs, register, prefill, row.partner)
-        actions = [a for a in register.actions if a.lead == row.partner]
+        actions = [a for a in register.actions if row.partner in a.leads]
         sent_back = row.file_names if row.returned else ""
         messages.append(compose.reminder(row.partner, to, inputs.period, actions, sent_back, day, name, data,
                                          inputs.settings, made_for=row.made_for))

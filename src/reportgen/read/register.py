@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -48,7 +49,8 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
         actions.append(action)
     if not actions:
         issues.append(issue("empty-file", "register", file=display, sheet=table.sheet))
-    issues += _other_spellings(actions, table)
+    actions, found = _joint_leads(actions, table)
+    issues += found + _other_spellings(actions, table)
     columns = [*settings.register.columns, *(extra.key for extra in settings.register.extra)]
     absent = frozenset(key for key in columns if key not in table.index)
     issues += _absent_table_columns(table, absent, settings) + _unread_columns(table)
@@ -87,7 +89,8 @@ def _other_spellings(actions: list[Action], table: Table) -> list[Issue]:
     'Fire & Rescue': told apart as two leads, yet no return's file name can say which is meant) or of a section
     ('Supporting victims' beside 'Supporting Victims': two headings in the paper)."""
     issues: list[Issue] = []
-    for name, rows, usual, usual_rows in _spellings(actions, "lead", partner_key):
+    # a joint lead written two ways ('OPCC / Police', 'OPCC and Police') is still its partners', and only theirs
+    for name, rows, usual, usual_rows in _spellings([a for a in actions if not a.joint], "lead", partner_key):
         anchor = _anchor(rows, usual_rows)
         issues.append(issue("lead-spelling", other=usual, first_row=usual_rows[0].row, rows=_rows(rows),
                             file=table.file, sheet=table.sheet, row=anchor.row, column=table.written["lead"],
@@ -98,6 +101,87 @@ def _other_spellings(actions: list[Action], table: Table) -> list[Issue]:
                             file=table.file, sheet=table.sheet, row=anchor.row, column=table.written["section"],
                             value=name, ref=anchor.ref))
     return issues
+
+
+# what joins the partners of a joint lead: "OPCC / Wessex Police", "OPCC and Police", "Police & Council"
+_JOINED = re.compile(r"(?:\s*(?:[/&+;,]|\band\b)\s*)+", re.IGNORECASE)
+MAX_JOINED = 6  # parts of a lead cell tried as partners (2^5 ways to read them); a longer cell is one name
+
+
+def _joint_leads(actions: list[Action], table: Table) -> tuple[list[Action], list[Issue]]:
+    """Each lead cell whose parts ("OPCC / Wessex Police") are each the lead of other actions, as the register
+    writes those, is read as joint (`Action.joint`) and said once, in a note. A cell that looks joint but a
+    part of which leads nothing else stays the name of one lead, and is said too (a warning). A name none of
+    whose parts leads anything ("Crime and Justice Board") is neither. A cell is decided after those with
+    fewer parts, so a part may itself be a name with 'and' in it."""
+    by_cell: dict[str, list[Action]] = {}
+    for action in actions:
+        if action.lead:
+            by_cell.setdefault(action.lead, []).append(action)
+    own: dict[str, str] = {}  # partner key -> the lead as written on most rows, of each lead not read as joint
+    joint: dict[str, tuple[str, ...]] = {}
+    issues: list[Issue] = []
+    for cell in sorted(by_cell, key=lambda cell: len(_parts(cell))):  # stable: in register order otherwise
+        led = by_cell[cell]
+        reading = _reading(cell, own)
+        anchor = next((action for action in led if not action.exempt), led[0])  # a note of published rows
+        where = {"file": table.file, "sheet": table.sheet, "row": anchor.row, "column": table.written["lead"],
+                 "value": cell, "ref": anchor.ref, "rows": _rows(led)}
+        names = [own.get(partner_key(part)) for part in reading]
+        partners = tuple(dict.fromkeys(name for name in names if name))
+        if len(reading) > 1 and all(names) and len(partners) > 1:
+            joint[cell] = partners
+            issues.append(issue("joint-lead", partners=_listed(partners), **where))
+            continue
+        if partners and not all(names):
+            missing = [part for part, name in zip(reading, names, strict=True) if not name]
+            close = difflib.get_close_matches(missing[0], list(own.values()), n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r} for {missing[0]!r}?)" if close else ""
+            issues.append(issue("lead-looks-joint", missing=_listed(missing, "nor"), known=_listed(partners),
+                                hint=hint, **where))
+        key = partner_key(cell)
+        if key not in own or len(led) > len(by_cell.get(own[key], ())):
+            own[key] = cell
+    return [replace(action, joint=joint[action.lead]) if action.lead in joint else action
+            for action in actions], issues
+
+
+def _parts(cell: str) -> list[tuple[int, int]]:
+    """Where the parts of a lead cell are, between the words and marks that join partners."""
+    bounds = [0, *(at for mark in _JOINED.finditer(cell) for at in mark.span()), len(cell)]
+    return [(start, end) for start, end in zip(bounds[::2], bounds[1::2], strict=True) if start < end]
+
+
+def _reading(cell: str, own: Mapping[str, str]) -> list[str]:
+    """The best way to read a lead cell as names: its parts, runs of them joined again ("OPCC / Crime and
+    Justice Board": two), as many of them leads in `own` as can be, then as few names as can be; the whole
+    cell when it has one part, or too many to try."""
+    parts = _parts(cell)
+    if not 1 < len(parts) <= MAX_JOINED:
+        return [cell]
+    best: tuple[int, int] = (-1, 0)
+    chosen = [cell]
+    keys: dict[str, str] = {}  # a run of parts recurs in many ways to cut: its key is worked out once
+    for cuts in range(1, 2 ** (len(parts) - 1)):  # each way to cut between parts, at least once
+        names: list[str] = []
+        start = 0
+        for at in range(len(parts)):
+            if at == len(parts) - 1 or cuts >> at & 1:
+                names.append(cell[parts[start][0]:parts[at][1]])
+                start = at + 1
+        for name in names:
+            if name not in keys:
+                keys[name] = partner_key(name)
+        leading = sum(len(name) for name in names if keys[name] in own)
+        if (leading, -len(names)) > best:
+            best, chosen = (leading, -len(names)), names
+    return chosen
+
+
+def _listed(names: Sequence[str], last: str = "and") -> str:
+    """"'OPCC' and 'Wessex Police'", "'OPCC', 'Police' and 'Council'"."""
+    quoted = [repr(name) for name in names]
+    return ", ".join(quoted[:-1]) + f" {last} {quoted[-1]}" if len(quoted) > 1 else "".join(quoted)
 
 
 def _spellings(actions: list[Action], field: str, same: Callable[[str], str]

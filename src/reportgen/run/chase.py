@@ -23,13 +23,15 @@ from reportgen.run.prefill import BLANK, Prefill, prefill_values
 from reportgen.safe_cells import text_for_spreadsheet
 
 CHASE_HEADINGS = ("Partner", "Returned", "File", "Actions led", "Updated", "No update (refs)", "Errors",
-                  "Warnings", "Issues", "Returned as sent (refs)", "Updated only by another partner (refs)")
+                  "Warnings", "Issues", "Returned as sent (refs)", "Updated only by another partner (refs)",
+                  "Returned by a joint lead (refs)")
 
 
 @dataclass(frozen=True)
 class ChaseRow:
     """A lead's row counts only what its own return says (`Checked.return_files`): each action it leads
-    is updated, returned as sent or not updated, the three adding up to `actions_led`."""
+    is updated, returned as sent or not updated; but an action it leads jointly that another of its leads'
+    own return updated is returned (`by_joint`), not "not updated": the four add up to `actions_led`."""
 
     partner: str
     returned: bool  # the partner has a return this period (`Checked.return_files`: even an unreadable one)
@@ -49,6 +51,9 @@ class ChaseRow:
     # refs of `no_update` that another lead's return updated (`not-lead`): the paper uses that update, but the
     # lead sent none
     by_others: tuple[int, ...] = ()
+    # refs it leads jointly (`Action.joint`) that another of their leads' own return updated: returned, so not
+    # in `no_update` (nor `updated`, which counts its own return)
+    by_joint: tuple[int, ...] = ()
 
     @property
     def sent_back_as_prefilled(self) -> bool:
@@ -82,14 +87,24 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
     rows = []
     for lead in leads:
         led = [item for item in checked.merged.actions
-               if item.action.lead == lead and not (public and item.action.exempt)]
+               if lead in item.action.leads and not (public and item.action.exempt)]
         updated = [item for item in led if item.state is UpdateState.UPDATED]
         mine = {item.ref: item for item in updated if item.source in files[lead]}  # from its own return
-        as_sent = tuple(ref for ref, item in mine.items() if prefill is not None and _as_sent(item, prefill))
-        missing = tuple(item.ref for item in led if item.ref not in mine)
-        by_others = tuple(item.ref for item in updated if item.ref not in mine)
-        rows.append(_row(lead, files[lead], len(led), len(mine) - len(as_sent), missing, by_file, as_sent,
-                         by_others))
+        sent = {ref for ref, item in mine.items() if prefill is not None and _as_sent(item, prefill)}
+        # a joint action the paper takes from another of its leads' return: returned, as this lead's own row
+        # was as pre-filled when that one is too (`reportgen.check.merge.repeats_last`)
+        own_rows = {update.ref for partner_return in checked.returns if partner_return.path in files[lead]
+                    for update in partner_return.updates}
+        joint = [item for item in updated if item.ref not in mine and _from_joint_lead(item, files)]
+        as_sent_there = {item.ref for item in joint if prefill is not None and _as_sent(item, prefill)}
+        by_joint = tuple(item.ref for item in joint if item.ref not in as_sent_there)
+        as_sent = tuple(item.ref for item in led if item.ref in sent or item.ref in as_sent_there & own_rows)
+        done = {*mine, *by_joint, *as_sent}
+        missing = tuple(item.ref for item in led if item.ref not in done)
+        others = {item.ref for item in joint}
+        by_others = tuple(item.ref for item in updated if item.ref not in done and item.ref not in others)
+        rows.append(_row(lead, files[lead], len(led), len(mine) - len(sent), missing, by_file, as_sent,
+                         by_others, by_joint))
     theirs = {shown for lead in leads for shown in files[lead]}
     for path in checked.assignment.unmatched:
         shown = checked.inputs.display(path)
@@ -98,9 +113,14 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
     return rows
 
 
+def _from_joint_lead(item: MergedAction, files: Mapping[str, Sequence[str]]) -> bool:
+    """Whether a jointly led action's update is from one of its leads' own return."""
+    return len(item.action.leads) > 1 and any(item.source in files.get(lead, ()) for lead in item.action.leads)
+
+
 def _row(partner: str, shown: Sequence[str], led: int, updated: int, missing: tuple[int, ...],
-         by_file: dict[str, list[Issue]], as_sent: tuple[int, ...] = (), by_others: tuple[int, ...] = ()
-         ) -> ChaseRow:
+         by_file: dict[str, list[Issue]], as_sent: tuple[int, ...] = (), by_others: tuple[int, ...] = (),
+         by_joint: tuple[int, ...] = ()) -> ChaseRow:
     found = [item for file in shown for item in by_file.get(file, [])]
     return ChaseRow(
         partner=partner,
@@ -115,6 +135,7 @@ def _row(partner: str, shown: Sequence[str], led: int, updated: int, missing: tu
         as_sent=as_sent,
         made_for=next((item.value for item in found if item.code == "return-wrong-period"), ""),
         by_others=by_others,
+        by_joint=by_joint,
     )
 
 
@@ -127,7 +148,8 @@ def summarise(issues: Iterable[Issue]) -> str:
 def _cells(row: ChaseRow) -> list[str]:
     return [row.partner, _returned(row), row.file, str(row.actions_led), str(row.updated),
             ", ".join(str(ref) for ref in row.no_update), str(row.errors), str(row.warnings), row.issues,
-            ", ".join(str(ref) for ref in row.as_sent), ", ".join(str(ref) for ref in row.by_others)]
+            ", ".join(str(ref) for ref in row.as_sent), ", ".join(str(ref) for ref in row.by_others),
+            ", ".join(str(ref) for ref in row.by_joint)]
 
 
 def _returned(row: ChaseRow) -> str:

@@ -70,7 +70,7 @@ def write_workbooks(register: Register, values: Mapping[int, Prefill], period: s
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for lead, path in targets.items():
-        actions = [action for action in register.actions if action.lead == lead]
+        actions = [action for action in register.actions if lead in action.leads]
         save_new(return_workbook(lead, actions, values, period, settings, dict(register.headings)), path)
         written.append(path)
     return written, issues

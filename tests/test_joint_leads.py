@@ -1,0 +1,171 @@
+"""Actions led jointly by two partners, each of which leads actions of its own: "OPCC / Wessex Police" in
+the register's Lead cell. Each lead's workbook has the action, either one's return updates it, the chase
+list never chases the joint name, and the paper prints the cell as the register wrote it."""
+
+from __future__ import annotations
+
+import csv
+import email
+import email.policy
+import io
+import textwrap
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from conftest import ACTIONS, REGISTER_HEADINGS, default_returns, make_workspace
+from mail_helpers import ADDRESS, mail_toml
+from reportgen.shells.cli import main
+
+A, B = "2026-10", "2026-11"
+JOINT = "OPCC / Wessex Police"
+# action 4 led jointly; action 7 under a name that looks joint, but 'Fire Service' leads nothing else;
+# action 8 under a name with 'and' in it, no part of which leads anything: one lead, said nothing of
+REGISTER = [REGISTER_HEADINGS,
+            *((ref, section, JOINT if ref == 4 else lead, text, page) for ref, section, lead, text, page in ACTIONS),
+            (7, "Justice", "OPCC and Fire Service", "Inspect fire safety in custody.", "18"),
+            (8, "Justice", "Crime and Justice Board", "Publish court waiting times.", "19")]
+TOML = textwrap.dedent("""\
+    [paper]
+    meeting = "Police and Crime Panel"
+    date = 2026-12-03
+    title = "Test Delivery Plan"
+    table_columns = ["ref", "action", "lead", "status", "explanation", "timeframe"]
+    """)
+
+
+def october(root: Path, toml: str = TOML) -> Path:
+    """October's returns, each lead's own: OPCC's has action 4 (its lead last month), Wessex Police's not."""
+    returns = default_returns()
+    returns["opcc-and-fire-service.xlsx"] = [returns["opcc.xlsx"][0], (7, "", "Not started", "Planned.", "")]
+    returns["crime-and-justice-board.xlsx"] = [returns["opcc.xlsx"][0], (8, "", "In progress", "Drafted.", "")]
+    return make_workspace(root, period=A, toml=toml, register=REGISTER, returns=returns)
+
+
+def november_workbooks(root: Path, tmp_path: Path) -> dict[str, Path]:
+    """`reportgen returns` for November, after October's draft: the workbooks written, by file name."""
+    assert main(["build", "--workspace", str(root), "--period", A]) in (0, 1)
+    out = tmp_path / "workbooks"
+    assert main(["returns", "--workspace", str(root), "--period", B, "--out", str(out)]) == 0
+    return {path.name: path for path in out.glob("*.xlsx")}
+
+
+def rows_of(path: Path) -> dict[object, tuple[object, ...]]:
+    return {row[0]: tuple(row) for row in openpyxl.load_workbook(path)["Return"].iter_rows(min_row=2, values_only=True)}
+
+
+def send_back(workbook: Path, root: Path, changes: dict[int, tuple[str, str]]) -> None:
+    """A partner fills in its workbook (status and explanation of each ref in `changes`) and returns it."""
+    book = openpyxl.load_workbook(workbook)
+    for row in book["Return"].iter_rows(min_row=2):
+        if row[0].value in changes:
+            row[3].value, row[4].value = changes[row[0].value]
+    target = root / "inputs" / "returns" / B / workbook.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)
+
+
+def draft_csv(root: Path, name: str) -> list[dict[str, str]]:
+    [folder] = (root / "outputs" / B).glob("draft-*")
+    return list(csv.DictReader(io.StringIO((folder / name).read_text(encoding="utf-8"))))
+
+
+def plan_row(root: Path, ref: int) -> list[str]:
+    """The paper.docx delivery-plan row of action `ref`, cell by cell, as Word shows it."""
+    [folder] = (root / "outputs" / B).glob("draft-*")
+    table = docx.Document(str(folder / "paper.docx")).tables[-1]
+    [row] = [[cell.text for cell in row.cells] for row in table.rows if row.cells[0].text == str(ref)]
+    return row
+
+
+def test_a_joint_action_is_in_each_leads_workbook_and_no_workbook_is_made_for_the_joint_name(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = october(tmp_path / "ws")
+    books = november_workbooks(root, tmp_path)
+    assert sorted(books) == ["crime-and-justice-board.xlsx", "criminal-justice-board.xlsx",
+                             "opcc-and-fire-service.xlsx", "opcc.xlsx", "wessex-police.xlsx"]
+    police, opcc = rows_of(books["wessex-police.xlsx"]), rows_of(books["opcc.xlsx"])
+    assert sorted(police) == [1, 3, 4] and sorted(opcc) == [2, 4, 6]
+    assert police[4] == opcc[4] == (4, "Victims", "Fund an advocacy service.", "In progress", "Update on action 4.",
+                                    "Spring 2027")
+    assert main(["validate", "--workspace", str(root), "--period", A, "--all"]) in (0, 1)
+    printed = " ".join(capsys.readouterr().out.split())
+    assert ("row 5, column 'Lead': Lead 'OPCC / Wessex Police' (row 5) is read as a joint lead of 'OPCC' and "
+            "'Wessex Police'") in printed
+    assert ("row 8, column 'Lead': Lead 'OPCC and Fire Service' (row 8) looks like a joint lead, but "
+            "'Fire Service' leads no other action in the register") in printed
+    assert "Crime and Justice Board' (row" not in printed
+
+
+def test_either_leads_return_updates_a_joint_action_and_the_paper_prints_the_lead_as_written(
+        tmp_path: Path) -> None:
+    """OPCC updates action 4; Wessex Police sends its row 4 back as it was pre-filled: OPCC's update is used,
+    nothing is reported, and the chase list counts 4 returned for both."""
+    root = october(tmp_path / "ws")
+    books = november_workbooks(root, tmp_path)
+    send_back(books["opcc.xlsx"], root, {4: ("Completed", "Advocacy service funded from November.")})
+    send_back(books["wessex-police.xlsx"], root, {1: ("Completed", "Strategy published.")})
+    assert main(["build", "--workspace", str(root), "--period", B]) == 0  # no error: the CJB and others are chased
+    assert plan_row(root, 4) == ["4", "Fund an advocacy service.", JOINT, "Completed\n↑ from In progress (2026-10)",
+                                 "Advocacy service funded from November.", "Spring 2027"]
+    codes = {(row["code"], row["ref"]) for row in draft_csv(root, "issues.csv")}
+    assert not codes & {("ambiguous-update", "4"), ("duplicate-update", "4"), ("not-lead", "4")}
+    chase = {row["Partner"]: row for row in draft_csv(root, "chase.csv")}
+    assert JOINT not in chase
+    police, opcc = chase["Wessex Police"], chase["OPCC"]
+    assert (police["Actions led"], police["Updated"], police["Returned as sent (refs)"], police["No update (refs)"],
+            police["Returned by a joint lead (refs)"], police["Updated only by another partner (refs)"]) == (
+        "3", "1", "3", "", "4", "")
+    assert (opcc["Actions led"], opcc["Updated"], opcc["Returned as sent (refs)"], opcc["No update (refs)"]) == (
+        "3", "1", "2, 6", "")
+
+
+def test_two_different_updates_of_a_joint_action_are_reported_not_one_silently_used(tmp_path: Path) -> None:
+    root = october(tmp_path / "ws")
+    books = november_workbooks(root, tmp_path)
+    send_back(books["opcc.xlsx"], root, {4: ("Completed", "Funded.")})
+    send_back(books["wessex-police.xlsx"], root, {4: ("On hold", "Paused by the police.")})
+    assert main(["build", "--workspace", str(root), "--period", B]) == 1
+    [found] = [row for row in draft_csv(root, "issues.csv") if row["code"] == "ambiguous-update"]
+    assert (found["severity"], found["file"], found["row"], found["ref"], found["value"]) == (
+        "error", f"inputs/returns/{B}/wessex-police.xlsx", "4", "4", "On hold")
+    assert found["message"] == (f"Action 4, led jointly by 'OPCC' and 'Wessex Police', is updated differently in "
+                                f"inputs/returns/{B}/opcc.xlsx row 3, which is used for now; this update is not.")
+
+
+def test_a_joint_row_left_blank_in_the_first_period_gives_way_to_the_other_leads(tmp_path: Path) -> None:
+    """Blank workbooks (nothing reported before): Wessex Police leaves row 4 blank, OPCC fills it in. No
+    'no status' error for the police's blank row; the paper has OPCC's update."""
+    root = make_workspace(tmp_path / "ws", period=B, toml=TOML, register=REGISTER, returns={})
+    out = tmp_path / "workbooks"
+    assert main(["returns", "--workspace", str(root), "--period", B, "--out", str(out)]) == 0
+    send_back(out / "opcc.xlsx", root, {2: ("In progress", "a"), 4: ("In progress", "Tender out."),
+                                        6: ("Completed", "c")})
+    send_back(out / "wessex-police.xlsx", root, {1: ("Completed", "d"), 3: ("On hold", "e")})
+    assert main(["build", "--workspace", str(root), "--period", B]) == 0  # nothing blocks it
+    found = [(row["code"], row["file"], row["ref"]) for row in draft_csv(root, "issues.csv")
+             if row["file"].startswith("inputs/returns")
+             and (row["file"].endswith("wessex-police.xlsx") or row["ref"] == "4")]
+    assert found == []
+    assert plan_row(root, 4)[2:5] == [JOINT, "In progress", "Tender out."]
+
+
+def test_chase_reminds_the_partners_never_the_joint_name(tmp_path: Path) -> None:
+    """Wessex Police sends nothing; OPCC updates the joint action: `reportgen chase --dry-run` reminds the
+    police (its workbook has action 4) and the others, never "OPCC / Wessex Police"."""
+    root = october(tmp_path / "ws", toml=mail_toml())
+    assert main(["returns", "--workspace", str(root), "--period", B, "--out", str(tmp_path / "workbooks")]) == 0
+    send_back(tmp_path / "workbooks" / "opcc.xlsx", root, {4: ("Completed", "Funded.")})
+    assert main(["chase", "--workspace", str(root), "--period", B, "--dry-run"]) in (0, 1)
+    sent = {}
+    for path in sorted((root / "outputs" / B / "mail" / "outbox").glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        sent[str(message["To"])] = message
+    assert sorted(sent) == sorted([ADDRESS["Wessex Police"], ADDRESS["Criminal Justice Board"]])
+    police = sent[ADDRESS["Wessex Police"]]
+    [attachment] = list(police.iter_attachments())
+    assert attachment.get_filename() == "wessex-police.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(attachment.get_content()))
+    assert [row[0] for row in book["Return"].iter_rows(min_row=2, values_only=True)] == [1, 3, 4]
