@@ -441,3 +441,67 @@ def test_the_chart_names_the_group_with_no_value_after_the_grouping_column(tmp_p
     assert [row.label for row in chart.rows] == ["No plan page", "12", "13-14", "15", "16-17"]
     html = (result.folder / "paper.html").read_text(encoding="utf-8")
     assert "No plan page" in html  # the chart's table
+
+
+def _two_periods_grouped(root: Path, section_heading: str, group_by: str) -> BuildResult:
+    """Two periods of ACTIONS, the register heading its sections `section_heading`, grouped by `group_by`."""
+    register = [(REGISTER_HEADINGS[0], section_heading, *REGISTER_HEADINGS[2:]), *ACTIONS]
+    toml = TOML.format(n=2).replace("[paper]\n", f"[paper]\ngroup_by = {group_by}\n")
+    for n, period in enumerate(PERIODS[:2]):
+        if n == 0:
+            make_workspace(root, period=period, returns=_returns(0), toml=toml, register=register)
+        for name, rows in _returns(n).items():
+            write_xlsx(root / "inputs" / "returns" / period / name, rows)
+        result = build_draft(root, period=period)
+    return result
+
+
+def _pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(path).pages)
+
+
+@pytest.mark.parametrize(("section_heading", "group_by", "heading", "title"), [
+    ("Theme", '["section"]', "Theme", "Actions by status and theme, September 2026"),
+    ("Theme", '["section", "lead"]', "Theme", "Actions by status and theme, September 2026"),
+    ("Section", '["lead"]', "Lead", "Actions by status and lead, September 2026"),
+])
+def test_the_chart_and_the_filters_name_the_grouping_as_the_paper_heads_it(
+        tmp_path: Path, section_heading: str, group_by: str, heading: str, title: str) -> None:
+    """A register heading its sections "Theme", or a plan grouped by lead: the chart by group was titled
+    "Actions by status and section" and its table headed "Section" in all three formats, and the web
+    edition's filter was labelled "Section" ("All sections", "No section") over a register's themes; each
+    now says the heading the paper itself uses."""
+    from lxml import html as lxml_html
+
+    result = _two_periods_grouped(tmp_path / "ws", section_heading, group_by)
+    progress = result.paper.progress
+    assert progress is not None
+    chart = progress.chart("sections")
+    assert chart is not None and (chart.title, chart.heading) == (title, heading)
+    assert f"{'themes' if heading == 'Theme' else 'leads'} of the plan" in chart.alt
+    page = lxml_html.fromstring((result.folder / "paper.html").read_bytes())
+    figure = page.get_element_by_id("chart-sections")
+    assert figure.findtext("figcaption").startswith(title)
+    tables = page.xpath("//table[@class='numbers']")
+    assert [table.xpath("string(thead/tr/th[1])") for table in tables] == ["Period", heading]
+    assert page.xpath("string(//label[@for='filter-section'])") == section_heading
+    options = page.xpath("//select[@id='filter-section']/option/text()")
+    assert (options[0], options[-1]) == (f"All {section_heading.lower()}s", f"No {section_heading.lower()}")
+    pdf = _pdf_text(result.folder / "paper.pdf")
+    assert title in pdf and re.search(rf"(?m)^{heading} Completed In progress", pdf)
+    assert "by status and section" not in pdf and not re.search(r"(?m)^Section Completed", pdf)
+    word = docx.Document(str(result.folder / "paper.docx"))
+    assert [table.rows[0].cells[0].text for table in word.tables[1:3]] == ["Period", heading]
+
+
+def test_a_plan_not_grouped_has_no_chart_by_section(tmp_path: Path) -> None:
+    """`group_by = []`: the plan has no groups, yet the progress part drew a chart "by status and
+    section" of one bar, "No section", holding every action; it now draws only the chart by period."""
+    result = _two_periods_grouped(tmp_path / "ws", "Section", "[]")
+    progress = result.paper.progress
+    assert progress is not None and [chart.key for chart in progress.charts] == ["periods"]
+    for text in ((result.folder / "paper.html").read_text(encoding="utf-8"), _pdf_text(result.folder / "paper.pdf")):
+        assert "Actions by status, period by period" in text and "Actions by status and" not in text
+        assert "largest is No section" not in text
+    word = docx.Document(str(result.folder / "paper.docx"))
+    assert [table.rows[0].cells[0].text for table in word.tables[1:]][:2] == ["Period", "Plan priority"]

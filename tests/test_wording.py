@@ -21,7 +21,7 @@ from reportgen.errors import ReportgenError
 from reportgen.run.build import build_draft
 from reportgen.settings import settings_from_dict
 from reportgen.shells.cli import main
-from reportgen.wording import counted
+from reportgen.wording import counted, plural
 
 
 def test_counted_agrees_with_its_number() -> None:
@@ -152,3 +152,9 @@ def test_no_text_says_action_s() -> None:
                                                        ROOT / "narrative.md", ROOT / "scripts" / "make_example.py")
               if PLURAL_MARK.search(path.read_text(encoding="utf-8"))]
     assert found == []
+
+
+def test_a_column_heading_in_the_plural() -> None:
+    """The web edition's "All themes" and the chart's "each of the 4 themes" name a register's own heading."""
+    assert [plural(noun) for noun in ("theme", "plan priority", "business area", "address", "CSP", "day")] == [
+        "themes", "plan priorities", "business areas", "addresses", "CSPs", "days"]

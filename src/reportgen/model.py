@@ -59,7 +59,7 @@ class Register:
     # printed for them
     absent: frozenset[str] = frozenset()
     # key -> its column's heading as the register writes it (spaces tidied): what the paper prints over it
-    # unless reportgen.toml names the heading
+    # (and names its groups and filters after) unless reportgen.toml names the heading
     headings: tuple[tuple[str, str], ...] = ()
 
     def by_ref(self) -> dict[int, Action]:
@@ -289,6 +289,19 @@ class Chart:
     title: str
     alt: str
     rows: tuple[CountRow, ...]
+    heading: str = ""  # its table's first column: "Period", or the heading of the column the plan is grouped by
+
+
+@dataclass(frozen=True)
+class ColumnName:
+    """A register column named as the paper names it: its heading ("Theme", as the register or reportgen.toml
+    heads it), in a sentence ("theme", "themes"), and its actions with no value in it ("No theme")."""
+
+    key: str
+    heading: str
+    singular: str
+    plural: str
+    none: str
 
 
 @dataclass(frozen=True)
@@ -348,6 +361,9 @@ class Paper:
     # stylesheet's own defaults
     theme: Theme | None = field(default=None, compare=False, metadata={"draft": False})
     progress: Progress | None = None  # set when earlier periods have kept drafts
+    # the section and lead columns and those the plan is grouped by, named as the paper heads them: the
+    # web edition's filters and the progress chart by group say "Theme" where the register does
+    column_names: tuple[ColumnName, ...] = ()
     # the "Changes since the last draft" table's columns, the same in every paper (the Word template's
     # table is made from them too: templates/make_template.py)
     changes_columns: ClassVar[tuple[ChangesColumn, ...]] = CHANGES_COLUMNS
@@ -359,6 +375,11 @@ class Paper:
     @property
     def rows(self) -> tuple[PaperRow, ...]:
         return tuple(row for section in self.sections for row in section.rows)
+
+    def column_name(self, key: str) -> ColumnName:
+        """How the paper names a register column (`column_names`); a draft kept before it named them, by key."""
+        return next((name for name in self.column_names if name.key == key),
+                    ColumnName(key, key.capitalize(), key, key + "s", f"No {key}"))
 
     # Decided once from the fields above (reportgen.paper_rules), never stored: a paper loaded from
     # draft.json gets the same answers, and draft.json holds no more than the paper's content.

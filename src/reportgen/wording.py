@@ -13,3 +13,16 @@ def counted(n: int, one: str, many: str | None = None) -> str:
     if n == 1:
         return f"{n:,} {one}"
     return f"{n:,} {many if many is not None else one + 's'}"
+
+
+def plural(noun: str) -> str:
+    """The plural of a noun (a column's heading in a sentence): "theme" -> "themes", "plan priority" ->
+    "plan priorities", "business area" -> "business areas", "address" -> "addresses", "CSP" -> "CSPs"."""
+    last = noun.split()[-1] if noun.split() else noun
+    if last.isupper():  # an acronym
+        return noun + "s"
+    if noun.endswith(("ch", "sh", "s", "x", "z")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in tuple("aeiou"):
+        return noun[:-1] + "ies"
+    return noun + "s"

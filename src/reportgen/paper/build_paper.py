@@ -12,6 +12,7 @@ from reportgen.check.narrative import fill_narrative, narrative_context
 from reportgen.issues import Issue, listing_order
 from reportgen.look import Theme
 from reportgen.model import (
+    ColumnName,
     MergedAction,
     MergedRegister,
     Paper,
@@ -31,7 +32,7 @@ from reportgen.paper_rules import status_changed
 from reportgen.periods import period_label
 from reportgen.settings import Edition, Settings
 from reportgen.terms import NO_STATUS_GIVEN, NO_UPDATE_LABEL, STATUS_CLASSES, STATUS_COLOURS, STATUS_NOT_RECOGNISED
-from reportgen.wording import counted
+from reportgen.wording import counted, plural
 
 # relative column widths; a column not listed gets DEFAULT_WIDTH
 WIDTHS = {"ref": 0.09, "action": 0.22, "status": 0.11, "explanation": 0.36, "timeframe": 0.12, "page": 0.07,
@@ -101,10 +102,12 @@ def build_paper(
         no_status=int(context["no_status"]),  # type: ignore[call-overload]
         carried_from=carried_sources(included),
         theme=theme,
+        column_names=tuple(column_name(settings, key, headings)
+                           for key in dict.fromkeys(("section", "lead", *settings.paper.group_by))),
     )
     exempt = frozenset(a.action.ref for a in merged.actions if a.action.exempt)
-    unnamed = unnamed_heading(settings, settings.paper.group_by[0], headings) if settings.paper.group_by else ""
-    return with_progress(paper, earlier, settings.history, exempt, unnamed or "No section")
+    grouping = paper.column_name(settings.paper.group_by[0]) if settings.paper.group_by else None
+    return with_progress(paper, earlier, settings.history, exempt, grouping)
 
 
 def status_colours(theme: Theme | None) -> tuple[tuple[str, str], ...]:
@@ -178,11 +181,18 @@ def group_rows(actions: Sequence[MergedAction], settings: Settings, columns: Seq
 
 def unnamed_heading(settings: Settings, key: str, headings: Mapping[str, str] | None = None) -> str:
     """The heading of the actions with no value for a grouping key, after other groups: "No section"
-    (as the web edition's filter and the progress chart name them); a heading with capitals after its
-    first letter (an acronym, a name) is kept as written. The column is named as the paper heads it: the
-    register's own heading (`headings`) unless reportgen.toml names one ("No plan page", not our default's)."""
+    (as the web edition's filter and the progress chart name them): `column_name`."""
+    return column_name(settings, key, headings).none
+
+
+def column_name(settings: Settings, key: str, headings: Mapping[str, str] | None = None) -> ColumnName:
+    """A column named as the paper heads it: the register's own heading (`headings`) unless reportgen.toml
+    names one ("Theme", "Plan page"), and so in a sentence ("theme", "themes") and for its actions with no
+    value ("No theme", "No plan page", not our default's); a heading with capitals after its first letter
+    (an acronym, a name) is kept as written."""
     heading = settings.column_heading(key, headings)
-    return f"No {heading[:1].lower() + heading[1:] if heading[1:].islower() else heading}"
+    word = heading[:1].lower() + heading[1:] if heading[1:].islower() else heading
+    return ColumnName(key, heading, word, plural(word), f"No {word}")
 
 
 def in_register_order(groups: Mapping[str, Sequence[int]]) -> list[str]:

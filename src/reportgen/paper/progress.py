@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
-from reportgen.model import Chart, CountRow, Paper, PaperRow, PaperSection, Progress, StalledAction
+from reportgen.model import Chart, ColumnName, CountRow, Paper, PaperRow, PaperSection, Progress, StalledAction
 from reportgen.paper.richtext import parse_explanation
 from reportgen.settings import CANONICAL_STATUSES, HistorySettings
 from reportgen.terms import NO_STATUS_GIVEN, NO_UPDATE_LABEL
@@ -27,13 +27,14 @@ ARROWS = {"up": "↑", "down": "↓", "across": "→"}
 
 
 def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySettings,
-                  exempt: frozenset[int] = frozenset(), unnamed: str = "No section") -> Paper:
+                  exempt: frozenset[int] = frozenset(), grouping: ColumnName | None = None) -> Paper:
     """`paper` with its `progress` and row movements; unchanged when no earlier period has a draft.
 
     `exempt`: the refs exempt now. A public draft of the previous period (a restricted paper's history
     has one where no restricted draft was kept) left its exempt actions out: such an action is not new,
-    its earlier status is unknown, and it gets no movement. `unnamed`: the chart's label of the actions that
-    come first with no value for the grouping column (the paper gives them no heading)."""
+    its earlier status is unknown, and it gets no movement. `grouping`: the column the plan is grouped by
+    first, as the paper names it, which the chart by group is titled after; None, a plan not grouped: no
+    such chart (it had one bar, "No section")."""
     earlier = [p for p in earlier if p.period < paper.period]
     if not earlier or not settings.progress:
         return paper
@@ -54,7 +55,7 @@ def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySetti
                       for period, label in ((p, _period_label(p)) for p in periods))
     stalled = stalled_actions(frame, paper, settings.stalled_after)
     progress = Progress(
-        charts=(periods_chart(by_period), sections_chart(paper, sections, unnamed)),
+        charts=(periods_chart(by_period), *((sections_chart(paper, sections, grouping),) if grouping else ())),
         previous=previous.period,
         moved_up=directions.count("up"),
         moved_down=directions.count("down"),
@@ -180,26 +181,29 @@ def periods_chart(rows: tuple[CountRow, ...]) -> Chart:
     alt = (f"Stacked bar chart of the number of actions by status in each of {counted(len(rows), 'period')}, "
            f"{first.label} to {last.label}. From the first to the latest: {moves}. "
            "The table below the chart gives every number.")
-    return Chart("periods", "Actions by status, period by period", alt, rows)
+    return Chart("periods", "Actions by status, period by period", alt, rows, heading="Period")
 
 
-def sections_chart(paper: Paper, sections: Sequence[PaperSection], unnamed: str = "No section") -> Chart:
-    """Counts by first-level section of this period, in the paper's order."""
+def sections_chart(paper: Paper, sections: Sequence[PaperSection], grouping: ColumnName) -> Chart:
+    """Counts by first-level section of this period, in the paper's order, named after the column the plan
+    is grouped by (`grouping`: "Actions by status and theme"); the actions that come first with no value in
+    it (the paper gives them no heading) as `grouping.none` ("No theme")."""
     grouped: dict[str, list[PaperRow]] = {}
     heading = ""
     for section in sections:
         if section.level <= 1:
-            heading = section.heading or unnamed
+            heading = section.heading or grouping.none
         grouped.setdefault(heading, []).extend(section.rows)
     rows = tuple(CountRow(name, tuple((s, sum(1 for r in items if r.status == s)) for s in CANONICAL_STATUSES),
                           len(items))
                  for name, items in grouped.items() if items)
     busiest = max(rows, key=lambda r: r.total) if rows else None
     alt = (f"Horizontal stacked bar chart of the number of actions by status in each of the "
-           f"{counted(len(rows), 'section')} of the plan in {_period_label(paper.period)}"
+           f"{counted(len(rows), grouping.singular, grouping.plural)} of the plan in {_period_label(paper.period)}"
            + (f"; the largest is {busiest.label} with {counted(busiest.total, 'action')}" if busiest else "")
            + ". The table below the chart gives every number.")
-    return Chart("sections", f"Actions by status and section, {_period_label(paper.period)}", alt, rows)
+    return Chart("sections", f"Actions by status and {grouping.singular}, {_period_label(paper.period)}", alt, rows,
+                 heading=grouping.heading)
 
 
 def stalled_actions(frame: object, paper: Paper, after: int) -> tuple[StalledAction, ...]:

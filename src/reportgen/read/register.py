@@ -217,11 +217,12 @@ def _rows(led: list[Action]) -> str:
 
 
 def _own_headings(table: Table, settings: Settings) -> tuple[tuple[tuple[str, str], ...], list[Issue]]:
-    """The register's headings of the paper's columns, as the paper prints them: spaces tidied and, as in
-    a cell, invisible characters removed and reported."""
+    """The register's headings of the paper's columns, of the columns it groups its actions by and of the
+    section and lead (the web edition's filters), as the paper prints them: spaces tidied and, as in a cell,
+    invisible characters removed and reported."""
     headings: list[tuple[str, str]] = []
     issues: list[Issue] = []
-    for key in settings.paper.table_columns:
+    for key in dict.fromkeys((*settings.paper.table_columns, *settings.paper.group_by, "section", "lead")):
         written = table.written.get(key)
         if written is None:
             continue

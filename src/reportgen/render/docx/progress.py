@@ -71,10 +71,9 @@ def _picture(document: Document, chart: Chart) -> Element:
 
 
 def _numbers_table(document: Document, chart: Chart, style_exists: Callable[[str], bool]) -> Element:
-    first = "Period" if chart.key == "periods" else "Section"
     other = any(row.other for row in chart.rows)  # actions with no recognised status: shown when there are some
-    headings = (first, *(status for status, _count in chart.rows[0].counts), *(("No recognised status",) * other),
-                "Total")
+    headings = (chart.heading, *(status for status, _count in chart.rows[0].counts),
+                *(("No recognised status",) * other), "Total")
     rows = [(row.label, *(str(count) for _status, count in row.counts), *((str(row.other),) * other), str(row.total))
             for row in chart.rows]
     # inches, within the text width: a status heading in bold needs ~0.95 inch not to break inside a word
