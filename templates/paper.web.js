@@ -81,4 +81,7 @@
   form.addEventListener("change", apply);
   text.addEventListener("input", later);
   form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
+  // Back to the page, or reloading it: the browser puts the filters' last choices back after this script
+  // ran, so the rows are filtered to them then (else a filter read "Completed" over every action)
+  window.addEventListener("pageshow", apply);
 })();

@@ -142,6 +142,22 @@ def test_anchor_and_sticky_header(browser: Browser, example: BuildResult) -> Non
     assert box is not None and header["y"] + header["height"] <= box["y"] < 900  # the row shows below it
 
 
+def test_filters_put_back_by_the_browser_filter_the_rows(browser: Browser, example: BuildResult) -> None:
+    """A reader filters to one status, follows a link away and comes Back: Chromium puts the filter's
+    choice back, but every row showed under it and the count said "35 actions in the plan"; the rows
+    and the count now follow the filter the page shows."""
+    page, _ = open_paper(browser, example.folder / "paper.html")
+    first = example.paper.counts[0][0]
+    expected = [row.ref for row in example.paper.rows if row.status_label == first]
+    page.locator("#filter-status").select_option(first)
+    assert visible_refs(page) == expected
+    page.goto("about:blank")
+    page.go_back()
+    assert page.locator("#filter-status").input_value() == first
+    assert visible_refs(page) == expected
+    assert announced(page) == f"Showing {len(expected)} of {example.paper.total} actions."
+
+
 def test_each_section_is_a_row_group_headed_by_its_heading(browser: Browser, example: BuildResult) -> None:
     page, _ = open_paper(browser, example.folder / "paper.html")
     groups = page.eval_on_selector_all("#plan-table tbody", """bodies => bodies.map(body => {
