@@ -76,6 +76,24 @@
   clearHeader();
   window.addEventListener("resize", clearHeader);
 
+  // a link to an action the filters hide (the stalled actions' table, "Changes since the last draft", a
+  // #action-N typed in the address bar): the filters are cleared so the link reaches its row
+  function reveal(id) {
+    var row = id && document.getElementById(id);
+    if (!row || !row.hidden || !table.contains(row)) { return false; }
+    form.reset();
+    apply();
+    return true;
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href^='#']");
+    if (link) { reveal(decodeURIComponent(link.getAttribute("href").slice(1))); }
+  });
+  window.addEventListener("hashchange", function () {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    if (reveal(id)) { document.getElementById(id).scrollIntoView(); }
+  });
+
   form.hidden = false;
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
   form.addEventListener("change", apply);

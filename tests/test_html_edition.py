@@ -158,6 +158,39 @@ def test_filters_put_back_by_the_browser_filter_the_rows(browser: Browser, examp
     assert announced(page) == f"Showing {len(expected)} of {example.paper.total} actions."
 
 
+def test_a_link_to_an_action_the_filters_hide_clears_them(browser: Browser, tmp_path: Path) -> None:
+    """The plan filtered to one status, a reader follows the "Changes since the last draft" table's
+    link to an action of another status (Enter, from the keyboard), or types #action-N in the address
+    bar: nothing happened, the row being hidden. The filters are now cleared, and the row is shown below
+    the sticky header, with every action and the count announced."""
+    root = copy_example(tmp_path / "ws")
+    toml = (root / "reportgen.toml").read_text(encoding="utf-8")
+    (root / "reportgen.toml").write_text(toml.replace("[paper]\n", "[paper]\nchanges_section = true\n", 1),
+                                         encoding="utf-8")
+    build_draft(root, period="2026-09")
+    result = build_draft(root)
+    move = result.paper.changes[0]
+    other = next(status for status, count in result.paper.counts if count and status != move.new)
+    page, messages = open_paper(browser, result.folder / "paper.html")
+    total = result.paper.total
+    for follow in ("link", "address"):
+        page.locator("#filter-status").select_option(other)
+        assert move.ref not in visible_refs(page)
+        if follow == "link":
+            page.locator(f"section.changes a[href='#action-{move.ref}']").focus()
+            page.keyboard.press("Enter")
+        else:
+            page.evaluate(f"window.location.hash = '#action-{move.ref}'")
+        expect(page.locator("#result-count")).to_have_text(f"{total} actions in the plan.")
+        assert page.locator("#filter-status").input_value() == ""
+        assert len(visible_refs(page)) == total
+        box = page.locator(f"#action-{move.ref}").bounding_box()
+        header = page.locator("#plan-table thead th").first.bounding_box()
+        assert box is not None and header is not None and header["y"] + header["height"] <= box["y"] < 900
+        page.evaluate("window.location.hash = ''")  # so that the address typed next is a change
+    assert messages == []
+
+
 def test_each_section_is_a_row_group_headed_by_its_heading(browser: Browser, example: BuildResult) -> None:
     page, _ = open_paper(browser, example.folder / "paper.html")
     groups = page.eval_on_selector_all("#plan-table tbody", """bodies => bodies.map(body => {
