@@ -494,6 +494,23 @@ def test_the_chart_and_the_filters_name_the_grouping_as_the_paper_heads_it(
     assert [table.rows[0].cells[0].text for table in word.tables[1:3]] == ["Period", heading]
 
 
+def test_a_plan_grouped_by_two_columns_names_the_first_actions_group_in_its_chart(tmp_path: Path) -> None:
+    """`group_by = ["section", "lead"]`, the first actions with no section: the chart by section drew
+    their bar with no label at all, and its table had a row with an empty heading, in every format; the
+    group is now "No section", as the chart names it when grouped by section alone."""
+    result = _two_periods_grouped(tmp_path / "ws", "Section", '["section", "lead"]')
+    assert [section.heading for section in result.paper.sections][:3] == ["Wessex Police", "OPCC", "Victims"]
+    progress = result.paper.progress
+    assert progress is not None
+    chart = progress.chart("sections")
+    assert chart is not None
+    assert [(row.label, row.total) for row in chart.rows] == [("No section", 2), ("Victims", 2), ("Justice", 2)]
+    pdf = _pdf_text(result.folder / "paper.pdf")
+    assert re.search(r"(?m)^No section 0 ", pdf)
+    word = docx.Document(str(result.folder / "paper.docx"))
+    assert [row.cells[0].text for row in word.tables[2].rows] == ["Section", "No section", "Victims", "Justice"]
+
+
 def test_a_plan_not_grouped_has_no_chart_by_section(tmp_path: Path) -> None:
     """`group_by = []`: the plan has no groups, yet the progress part drew a chart "by status and
     section" of one bar, "No section", holding every action; it now draws only the chart by period."""

@@ -187,9 +187,10 @@ def periods_chart(rows: tuple[CountRow, ...]) -> Chart:
 def sections_chart(paper: Paper, sections: Sequence[PaperSection], grouping: ColumnName) -> Chart:
     """Counts by first-level section of this period, in the paper's order, named after the column the plan
     is grouped by (`grouping`: "Actions by status and theme"); the actions that come first with no value in
-    it (the paper gives them no heading) as `grouping.none` ("No theme")."""
+    it (the paper gives them no heading) as `grouping.none` ("No theme"), also when grouped by two columns
+    (their groups by the second, "Wessex Police", come before any first-level heading)."""
     grouped: dict[str, list[PaperRow]] = {}
-    heading = ""
+    heading = grouping.none
     for section in sections:
         if section.level <= 1:
             heading = section.heading or grouping.none
