@@ -126,6 +126,48 @@ def test_a_formula_is_quoted_as_the_partner_wrote_it(tmp_path: Path, capsys: pyt
     assert "Cell D2 holds the formula '=Notes!B2'" in printed and code == 1  # row 5 has no reference
 
 
+def test_an_error_value_is_read_as_empty_as_its_issue_says(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                          ) -> None:
+    """OPCC's status for action 2 is a lookup into a sheet since deleted (Excel shows #REF!), and its timeframe
+    for action 4 a #N/A pasted as a value. The issues said each was 'read as empty', but the paper printed
+    '#REF!' as the partner's status (and a second issue called it a status not recognised) and '#N/A' as the
+    timeframe. An error value is now read as empty, as said: the status is the action's missing status."""
+    import pypdf
+
+    returns = default_returns()
+    returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "In progress", "Plan published.", "placeholder"),
+                            (4, "", "Completed", "Advocacy service funded.", "#N/A"),
+                            (6, "", "Completed", "Courts lobbied.", "2027")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+
+    def as_excel_saves_it(xml: str) -> str:  # C2: =VLOOKUP(…) into a deleted sheet, calculated as #REF!
+        old = '<c r="C2" t="inlineStr"><is><t>In progress</t></is></c>'
+        assert old in xml and '<c r="E3" t="e"><v>#N/A</v></c>' in xml
+        return xml.replace(old, '<c r="C2" t="e"><f>VLOOKUP(A2,#REF!,2,FALSE)</f><v>#REF!</v></c>')
+
+    edit_sheet_xml(root / RETURNS / "opcc.xlsx", as_excel_saves_it)
+    code, printed, issues = _validate(root, capsys)
+    assert code == 1 and "it was read as empty" in printed
+    found = _of(issues, "formula-error", "empty-status", "unknown-status")
+    assert flatten(found, ["code", "row", "column", "value", "ref"]) == [
+        ["formula-error", 2, "Status this reporting period", "C2", 2],
+        ["formula-error", 3, "Timeframe for delivery / Completion", "E3", None],
+        ["empty-status", 2, "Status this reporting period", "", 2]]
+    assert [i.message for i in found[:2]] == [
+        "Cell C2 holds the formula '=VLOOKUP(A2,#REF!,2,FALSE)', which gives the error #REF!; it was read as empty.",
+        "Cell E3 shows the error #N/A (a formula's error pasted as a value), not a value; it was read as empty."]
+    assert main(["build", "--workspace", str(root)]) == 1
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    table = docx.Document(str(folder / "paper.docx")).tables[-1]
+    rows = {row.cells[0].text: [cell.text for cell in row.cells] for row in table.rows}
+    assert rows["4"][4] == "" and "#" not in rows["2"][2]
+    pdf = " ".join(page.extract_text() for page in pypdf.PdfReader(folder / "paper.pdf").pages)
+    web = (folder / "paper.html").read_text(encoding="utf-8")
+    plan = pdf.split("Delivery plan")[-1]
+    for error in ("#REF!", "#N/A"):
+        assert error not in plan and f">{error}<" not in web
+
+
 def test_a_very_long_formula_is_cut_short(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     formula = "=" + "&".join(f"Notes!B{n}" for n in range(1, 200))
     returns = default_returns()

@@ -523,7 +523,8 @@ CODES: dict[str, Code] = {
         E, "The cell holds a formula error such as #REF!.",
         "Cell {value} holds {formula}, which {what}; it was read as empty.",
         "Replace the formula with the value.",
-        {"pasted": ("Cell {value} shows the error {error} (a formula's error pasted as a value), not a value.",
+        {"pasted": ("Cell {value} shows the error {error} (a formula's error pasted as a value), not a value; it was "
+                    "read as empty.",
                     "Type the value in, or fix the formula where it was copied from and paste its value again.")}),
     "longer-than-a-page": Code(
         W, "An update is longer than a page of the plan.",

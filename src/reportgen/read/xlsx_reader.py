@@ -5,8 +5,10 @@ XFD1048576 made it fill a million rows of 16,384 cells) and load styles.xml and 
 whole (2 million cell formats: 85 s and 4 GB). Here each part is streamed once with lxml, elements
 are cleared as they go, cells are kept only where the file has them, and the parts a file can make
 large are bounded by stated limits (`TooLarge`, reported as an issue by the caller). Values keep the
-types openpyxl gives with `data_only=True`: str, int, float, bool, error strings; but a date or time is
-a `DateCell`, its value with the parts its number format shows (openpyxl gives the datetime alone).
+types openpyxl gives with `data_only=True`: str, int, float, bool; but a date or time is a `DateCell`,
+its value with the parts its number format shows (openpyxl gives the datetime alone), and an error value
+(#REF!, #N/A, a formula's or one pasted) is no value, None (openpyxl gives its text, which would reach
+the paper as the partner's words; `xlsx_guard.scan_sheet` finds every one, and it is reported).
 
 `read_custom_property` reads one custom document property (a return workbook's period, which reportgen
 writes there). It must not decide what a cell means, nor open a package `xlsx_guard.refuse_reason` refused.
@@ -266,7 +268,9 @@ def _value(cell: etree._Element, strings: list[str], dates: Formats, epoch: dt.d
         return None
     if kind == "s":
         return strings[int(raw)]
-    if kind in ("str", "e"):
+    if kind == "e":  # #REF!, #N/A: no value, and reported as the formula-error issue
+        return None
+    if kind == "str":
         return raw
     if kind == "b":
         return raw.strip() in ("1", "true")
