@@ -855,3 +855,52 @@ def test_register_columns_that_are_not_read_are_noted(tmp_path: Path, capsys: py
     paper = validate_draft(root).paper
     assert [column.heading for column in paper.columns][-1] == "Target Date"
     assert {row.cell("target").text for row in paper.rows} == {"March 2027"}
+
+
+# ---------------------------------------------------------------- links set on cells (Insert > Link)
+
+
+def _link(path: Path, links: dict[str, str]) -> None:
+    book = openpyxl.load_workbook(path)
+    for cell, url in links.items():
+        book.worksheets[0][cell].hyperlink = url
+    book.save(path)
+
+
+def test_a_link_on_a_cell_the_paper_shows_as_words_leaves_its_words_alone(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The secretariat linked Wessex Police's lead cell to the force's website, a page number to the plan and
+    a section to its web page; OPCC linked a status and a timeframe cell. Each was read as '[words](address)':
+    Wessex Police became a second lead that 'sent no return' (its action chased, its own return's update
+    taken for another lead's), the status was not recognised, and the paper printed the Markdown in the
+    section heading, page and timeframe. A link is now kept only where the paper shows links (the action
+    and the explanation); elsewhere the words are read, and the link not kept is said at its cell."""
+    root = make_workspace(tmp_path / "ws")
+    _link(root / "inputs" / "register.xlsx", {"C2": "https://www.wessex.police.uk/", "E3": "https://example.org/plan",
+                                              "B4": "https://example.org/victims", "D5": "https://example.org/fund"})
+    _link(root / RETURNS / "opcc.xlsx", {"C2": "https://example.org/status", "E3": "https://example.org/timeline",
+                                         "D4": "https://example.org/courts"})
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0, printed
+    assert flatten(_of(issues, "cell-link-not-kept"), ["file", "row", "column", "value", "ref"]) == [
+        ["inputs/register.xlsx", 2, "Lead", "https://www.wessex.police.uk/", 1],
+        ["inputs/register.xlsx", 3, "CSCJ Plan page", "https://example.org/plan", 2],
+        ["inputs/register.xlsx", 4, "Section", "https://example.org/victims", 3],
+        [OPCC, 2, "Status this reporting period", "https://example.org/status", 2],
+        [OPCC, 3, "Timeframe for delivery / Completion", "https://example.org/timeline", 4]]
+    assert not _of(issues, "missing-return", "unknown-status", "action-text-changed", "no-update")
+    assert "Row 2, column 'Lead': the cell links to 'https://www.wessex.police.uk/'; its words were read " \
+        "without the link" in printed
+    assert main(["build", "--workspace", str(root)]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    document = docx.Document(str(folder / "paper.docx"))
+    rows = {row.cells[0].text: [cell.text for cell in row.cells] for row in document.tables[-1].rows}
+    assert rows["2"][2:] == ["In progress", "Update on action 2.", "Spring 2027", "11"]
+    assert rows["4"][1:] == ["Fund an advocacy service.", "In progress", "Update on action 4.", "Spring 2027",
+                             "13-14"]
+    assert "Victims" in rows and not any("](" in text for row in rows.values() for text in row)
+    web = (folder / "paper.html").read_text(encoding="utf-8")
+    assert 'href="https://example.org/fund"' in web and 'href="https://example.org/courts"' in web
+    assert "example.org/timeline" not in web and "wessex.police.uk" not in web
+    chase = (folder / "chase.csv").read_text(encoding="utf-8")
+    assert "](" not in chase

@@ -200,6 +200,15 @@ CODES: dict[str, Code] = {
         "Action {ref}: the link to {value!r} was not kept, so the paper shows its words without a link (only "
         "web addresses starting http:// or https:// and mailto: links are kept).",
         "If the partner meant a web page or a document, ask them for its full web address (https://…)."),
+    "cell-link-not-kept": Code(
+        W, "A cell the paper shows as plain words (a status, timeframe, lead, section or page) links somewhere "
+        "(Insert > Link); its words are read without the link.",
+        "Row {row}, column {column!r}: the cell links to {value!r}; its words were read without the link (the "
+        "paper keeps links only in the action and the explanation).",
+        "If readers need the link, write it into the explanation (or the register's action) as "
+        "[words](https://…); otherwise remove the link from the cell.",
+        partner_advice="If readers need the link, write it into the explanation as [words](https://…); otherwise "
+        "nothing to do."),
     "unread-column": Code(
         W, "A column of a return has a heading reportgen does not read, or no heading, and it holds text.",
         "Column {column!r} is not a column reportgen reads, so what it holds is not in the paper (row {row}: "

@@ -272,7 +272,7 @@ def _read_action(table: Table, number: int, cells: tuple[object, ...], settings:
     texts: dict[str, str] = {}
     keys = ["action", "section", "lead", "page", *(e.key for e in settings.register.extra)]
     for key in keys:
-        text, found = read_text(table, number, cells, key)
+        text, found = read_text(table, number, cells, key, links=key == "action")  # the paper shows its links
         issues += [replace(item, ref=ref) for item in found]
         if text is None:
             return None, issues

@@ -39,6 +39,7 @@ from reportgen.settings import PartnerSettings, Settings
 from reportgen.settings_columns import RETURN_SECTION_HEADING
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_LINK = re.compile(r"\[([^\[\]\n]+)\]\((?:[^()\s]|\([^()\s]*\))*\)")  # [words](address), as the paper reads it
 
 
 def slug(text: str) -> str:
@@ -227,7 +228,8 @@ def _read_update(table: Table, number: int, cells: tuple[object, ...], partner: 
         return None, issues
     texts: dict[str, str] = {}
     for key in ("status", "explanation", "timeframe", "action"):
-        text, found = read_text(table, number, cells, key)
+        # only the explanation's links reach the paper; the action is compared with the register's words
+        text, found = read_text(table, number, cells, key, links=key == "explanation")
         issues += [replace(item, ref=ref) for item in found]
         if text is None:
             return None, issues
@@ -293,5 +295,7 @@ def _unknown_status(written: str, **where: object) -> Issue:
 
 def _wording(text: str) -> str:
     """The words of an action's text, for telling a changed action: case, punctuation, HTML tags and
-    entities aside (a pre-filled workbook shows `<p>Fund…</p>` in the register as `Fund…`)."""
-    return re.sub(r"[\W_]+", " ", html.unescape(_TAG.sub(" ", text)).casefold()).strip()
+    entities aside (a pre-filled workbook shows `<p>Fund…</p>` in the register as `Fund…`), and a link's
+    address (a register's action linked with Insert > Link reads `[Fund…](https://…)`)."""
+    words = _LINK.sub(r"\1", _TAG.sub(" ", text))
+    return re.sub(r"[\W_]+", " ", html.unescape(words).casefold()).strip()

@@ -451,8 +451,11 @@ def what_row_holds(table: Table, cells: tuple[Cell, ...]) -> str:
     return "nothing else"  # not reached: a row with nothing in it is not read at all
 
 
-def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> tuple[str | None, list[Issue]]:
-    """A text cell, cleaned of invisible characters (reported); None when too long to publish."""
+def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str, links: bool = False
+              ) -> tuple[str | None, list[Issue]]:
+    """A text cell, cleaned of invisible characters (reported); None when too long to publish. With `links`
+    (a column the paper shows with its links), a link set on the cell with Insert > Link is kept, as
+    Markdown; on any other cell it is not (it would make a status, lead or section something else), and said."""
     from reportgen.glyphs import code_points, missing_glyphs
     from reportgen.long_words import BREAK_EVERY, longest_run
     from reportgen.read.cells import (
@@ -466,11 +469,17 @@ def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str) -> t
 
     raw = cell_text(table.value(cells, key))
     url = table.link(number, key)
+    lost = None
     if url and raw.strip() and url not in raw:
-        raw = f"[{raw.strip()}]({url})"  # a link made with Insert > Link: keep its target, as Markdown
+        if links:
+            raw = f"[{raw.strip()}]({url})"  # a link made with Insert > Link: keep its target, as Markdown
+        else:
+            lost = url
     text, findings = clean_text(raw)
     where = {"file": table.file, "sheet": table.sheet, "row": number, "column": table.written.get(key, key)}
     issues = [issue(code, value=raw, **where) for code in dict.fromkeys(findings) if code != "invisible-characters"]
+    if lost:
+        issues.append(issue("cell-link-not-kept", value=lost, **where))
     if "invisible-characters" in findings:  # which characters: they cannot be seen in the cell
         issues.append(issue("invisible-characters", points=invisible_in(raw), value=raw, **where))
     run = longest_run(text)
