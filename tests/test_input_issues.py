@@ -904,3 +904,40 @@ def test_a_link_on_a_cell_the_paper_shows_as_words_leaves_its_words_alone(
     assert "example.org/timeline" not in web and "wessex.police.uk" not in web
     chase = (folder / "chase.csv").read_text(encoding="utf-8")
     assert "](" not in chase
+
+
+def test_a_linked_explanation_of_several_lines_shows_its_words_linked(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC linked its explanation cells to the meeting papers (Insert > Link); one cell had two lines
+    (Alt+Enter), one a bullet list, one a ']' in its words. The paper printed '[Minutes of the board',
+    'Agreed in March.](https://…)' and '[See section 3] of the report](https://…)': the Markdown the link was
+    read as, broken by the line or the bracket. Each line's words are now the link, after its bullet; words
+    with a bracket are followed by the address, linked."""
+    import re
+
+    import pypdf
+
+    returns = default_returns()
+    returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "In progress", "Minutes of the board\nAgreed in March.", ""),
+                            (4, "", "Completed", "See section 3] of the report", ""),
+                            (6, "", "Completed", "Two things:\n• Courts lobbied\n• Letter sent", "")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    _link(root / RETURNS / "opcc.xlsx", {"D2": "https://example.org/minutes", "D3": "https://example.org/report",
+                                         "D4": "https://example.org/letter"})
+    code, printed, _issues = _validate(root, capsys)
+    assert code == 0, printed
+    assert main(["build", "--workspace", str(root)]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    document = docx.Document(str(folder / "paper.docx"))
+    rows = {row.cells[0].text: row.cells[3] for row in document.tables[-1].rows}
+    assert [p.text for p in rows["2"].paragraphs] == ["Minutes of the board", "Agreed in March."]
+    assert rows["4"].text == "See section 3] of the report (https://example.org/report)"
+    assert [p.text for p in rows["6"].paragraphs] == ["Two things:", "Courts lobbied", "Letter sent"]
+    web = (folder / "paper.html").read_text(encoding="utf-8")
+    assert re.findall(r'<a href="(https://example.org/[a-z]+)"[^>]*>([^<]*)</a>', web) == [
+        ("https://example.org/minutes", "Minutes of the board"), ("https://example.org/minutes", "Agreed in March."),
+        ("https://example.org/report", "https://example.org/report"), ("https://example.org/letter", "Two things:"),
+        ("https://example.org/letter", "Courts lobbied"), ("https://example.org/letter", "Letter sent")]
+    pdf = " ".join(page.extract_text() for page in pypdf.PdfReader(folder / "paper.pdf").pages)
+    for shown in (web, pdf, "\n".join(p.text for cell in rows.values() for p in cell.paragraphs)):
+        assert "](" not in shown and "[Minutes" not in shown

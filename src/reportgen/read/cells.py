@@ -62,6 +62,35 @@ def pasted_bullet(line: str) -> tuple[int, int] | None:
     return next(level for level, marker in enumerate(match.groups(), start=1) if marker), match.end()
 
 
+# what `[words](address)` holds, as the paper reads it: words without a bracket or a bullet (either would end them
+# early), an address without spaces or unpaired brackets; a line's list marker goes before the words
+_LINK_WORDS = re.compile(r"[^\[\]\n•]+")
+_LINK_ADDRESS = re.compile(r"(?:[^()\s]|\([^()\s]*\))*")
+_LIST_MARKER = re.compile(r"[^\S\n]*(?:[-*·•][^\S\n]+)?")
+
+
+def linked_text(text: str, url: str) -> str:
+    """A cell's text with the link set on the whole cell (Insert > Link), written as the paper reads a link,
+    `[words](address)`: a line at a time, as the paper makes each line a paragraph (a link over several
+    would show its brackets), after the line's list marker; a line whose words hold a bracket or a bullet is
+    followed by the address, `words (address)`, which the paper shows linked."""
+    if not _LINK_ADDRESS.fullmatch(url):
+        url = re.sub(r"[\s()]", lambda found: f"%{ord(found[0]):02X}", url)
+    lines = []
+    for line in text.split("\n"):
+        pasted = pasted_bullet(line)
+        marker = _LIST_MARKER.match(line)
+        start = pasted[1] if pasted else marker.end() if marker else 0
+        words = line[start:].strip()
+        if not words:
+            lines.append(line)
+        elif _LINK_WORDS.fullmatch(words):
+            lines.append(f"{line[:start]}[{words}]({url})")
+        else:
+            lines.append(f"{line.rstrip()} ({url})")
+    return "\n".join(lines)
+
+
 def without_pasted_bullets(text: str) -> str:
     """`text` with the bullets pasted from Word taken off its lines' starts, as the paper shows it."""
     return "\n".join(line[found[1]:] if (found := pasted_bullet(line)) else line for line in text.split("\n"))

@@ -464,15 +464,16 @@ def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str, link
         cell_text,
         clean_text,
         invisible_in,
+        linked_text,
         without_pasted_bullets,
     )
 
     raw = cell_text(table.value(cells, key))
     url = table.link(number, key)
-    lost = None
+    kept = lost = None
     if url and raw.strip() and url not in raw:
         if links:
-            raw = f"[{raw.strip()}]({url})"  # a link made with Insert > Link: keep its target, as Markdown
+            kept = clean_text(url)[0]  # a link made with Insert > Link: its target kept, once the words are checked
         else:
             lost = url
     text, findings = clean_text(raw)
@@ -493,5 +494,5 @@ def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str, link
     if len(text) > MAX_CELL_CHARS:
         issues.append(issue("cell-too-long", length=len(text), limit=MAX_CELL_CHARS, value=text[:80], **where))
         return None, issues
-    return text, issues
+    return (linked_text(text.strip(), kept) if kept else text), issues
 
