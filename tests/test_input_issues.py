@@ -941,3 +941,21 @@ def test_a_linked_explanation_of_several_lines_shows_its_words_linked(
     pdf = " ".join(page.extract_text() for page in pypdf.PdfReader(folder / "paper.pdf").pages)
     for shown in (web, pdf, "\n".join(p.text for cell in rows.values() for p in cell.paragraphs)):
         assert "](" not in shown and "[Minutes" not in shown
+
+
+def test_a_link_set_on_several_cells_at_once_links_each(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC selected its three explanation cells and linked them to the board papers at once (Insert > Link);
+    Excel writes that link once, for the range D2:D4. The paper showed the three explanations without it, and
+    nothing said so. Each cell of the range now has the link."""
+    import re
+
+    root = make_workspace(tmp_path / "ws")
+    _link(root / RETURNS / "opcc.xlsx", {"D2": "https://example.org/board"})
+    edit_sheet_xml(root / RETURNS / "opcc.xlsx", lambda xml: xml.replace(' ref="D2" r:id=', ' ref="D2:D4" r:id='))
+    code, printed, _issues = _validate(root, capsys)
+    assert code == 0, printed
+    assert main(["build", "--workspace", str(root)]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    web = (folder / "paper.html").read_text(encoding="utf-8")
+    assert re.findall(r'<a href="(https://example.org/[a-z]+)"[^>]*>([^<]*)</a>', web) == [
+        ("https://example.org/board", f"Update on action {ref}.") for ref in (2, 4, 6)]

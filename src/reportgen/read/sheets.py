@@ -13,6 +13,7 @@ import re
 import zipfile
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from reportgen.issues import Issue, issue
@@ -55,7 +56,24 @@ class Table:
 
     def link(self, number: int, key: str) -> str | None:
         at = self.index.get(key)
-        return None if at is None or not self.links else self.links.get(f"{column_letters(at + 1)}{number}")
+        if at is None or not self.links:
+            return None
+        found = self.links.get(f"{column_letters(at + 1)}{number}")
+        if found is None:  # a link set on several cells at once is written once, for their range ("D5:D9")
+            found = next((url for (top, left), (bottom, right), url in self._link_ranges
+                          if top <= number <= bottom and left <= at + 1 <= right), None)
+        return found
+
+    @cached_property
+    def _link_ranges(self) -> tuple[tuple[tuple[int, int], tuple[int, int], str], ...]:
+        ranges = []
+        for cells, url in self.links.items():
+            if ":" in cells:
+                try:
+                    ranges.append((*range_bounds(cells), url))
+                except ValueError:  # not a range of cells: Excel writes none such, and no cell of it can be read
+                    continue
+        return tuple(ranges)
 
     def value(self, cells: tuple[Cell, ...], key: str) -> Cell:
         at = self.index.get(key)
