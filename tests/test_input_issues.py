@@ -959,3 +959,47 @@ def test_a_link_set_on_several_cells_at_once_links_each(tmp_path: Path, capsys: 
     web = (folder / "paper.html").read_text(encoding="utf-8")
     assert re.findall(r'<a href="(https://example.org/[a-z]+)"[^>]*>([^<]*)</a>', web) == [
         ("https://example.org/board", f"Update on action {ref}.") for ref in (2, 4, 6)]
+
+
+# ---------------------------------------------------------------- words struck through
+
+
+def test_words_struck_through_are_said_at_their_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC struck through last month's words in an explanation and kept its new ones after them, and struck
+    through a whole status and explanation; the secretariat struck through a withdrawn action's row in the
+    register. The paper printed every struck word as current, and nothing said so. Each such row is now a
+    warning naming its cells (in a workbook saved by LibreOffice too); the words are still read."""
+    import shutil
+    import subprocess
+
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.styles import Font
+
+    root = make_workspace(tmp_path / "ws")
+    book = openpyxl.load_workbook(root / RETURNS / "opcc.xlsx")
+    sheet = book.worksheets[0]
+    sheet["D2"] = CellRichText([TextBlock(InlineFont(strike=True), "Awaiting the board. "), "Agreed in October."])
+    sheet["C3"].font = sheet["D3"].font = Font(strike=True)
+    book.save(root / RETURNS / "opcc.xlsx")
+    book = openpyxl.load_workbook(root / "inputs" / "register.xlsx")
+    for column in "ABCDE":
+        book.worksheets[0][f"{column}4"].font = Font(strike=True)
+    book.save(root / "inputs" / "register.xlsx")
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0, printed
+    expected = [["inputs/register.xlsx", 4, "Section", "B4, C4, D4, E4", 3],
+                [OPCC, 2, "Explanation / Link to meeting papers", "D2", 2],
+                [OPCC, 3, "Status this reporting period", "C3, D3", 4]]
+    assert flatten(_of(issues, "struck-text"), ["file", "row", "column", "value", "ref"]) == expected
+    assert "Row 2 has words struck through (cell D2); the paper shows them as ordinary words." in printed
+    assert "Row 4 of the register has words struck through (cells B4, C4, D4, E4)" in printed
+    assert validate_draft(root).paper.rows[1].explanation == "Awaiting the board. Agreed in October."
+    if shutil.which("soffice"):  # the same workbook saved by LibreOffice Calc, which writes its styles its own way
+        saved = tmp_path / "saved"
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--convert-to",
+                        "xlsx:Calc MS Excel 2007 XML", "--outdir", str(saved), str(root / RETURNS / "opcc.xlsx")],
+                       check=True, capture_output=True, timeout=180)
+        shutil.copy(saved / "opcc.xlsx", root / RETURNS / "opcc.xlsx")
+        assert flatten(_of(validate_draft(root).issues, "struck-text"), ["file", "row", "column", "value", "ref"]) \
+            == expected

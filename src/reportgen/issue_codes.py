@@ -535,6 +535,17 @@ CODES: dict[str, Code] = {
         {"pasted": ("Cell {value} shows the error {error} (a formula's error pasted as a value), not a value; it was "
                     "read as empty.",
                     "Type the value in, or fix the formula where it was copied from and paste its value again.")}),
+    "struck-text": Code(
+        W, "A cell's words are struck through; the paper shows them as if they were not.",
+        "Row {row} has words struck through ({cells}); the paper shows them as ordinary words.",
+        "Struck-through words are usually ones no longer meant: ask the partner to delete them (or remove the "
+        "strikethrough if they stand), then build again.",
+        {"register": ("Row {row} of the register has words struck through ({cells}); the paper shows them "
+                      "as ordinary words, and the row's action as any other.",
+                      "If the action is withdrawn, delete its row; otherwise delete the struck-through words, or "
+                      "remove the strikethrough if they stand.")},
+        partner_advice="Delete the words that no longer stand (the paper cannot show them struck through), or "
+        "remove the strikethrough if they do, and send the workbook again."),
     "longer-than-a-page": Code(
         W, "An update is longer than a page of the plan.",
         "Row {row}, column {column!r} holds {length:,} characters, more than a page of the delivery plan: the PDF "

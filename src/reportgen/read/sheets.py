@@ -12,7 +12,7 @@ import io
 import re
 import zipfile
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -114,7 +114,8 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         if not found:
             return [], [issue("unreadable-file", "no-sheets", file=display)]
         sheets = [RawSheet(cells.name, tuple((n, row) for n, row in cells.rows if not is_empty_row(row)),
-                           hidden=cells.hidden, facts=scan_sheet(path, cells.part)) for cells in found]
+                           hidden=cells.hidden, facts=replace(scan_sheet(path, cells.part), struck=cells.struck))
+                  for cells in found]
     except TooLarge as exc:
         return [], [issue("unreadable-file", "too-large", reason=exc, file=display)]
     except Exception as exc:  # lxml, zip and value errors for broken files: all mean "cannot read"
@@ -396,6 +397,16 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
         if row > table.header_row:
             issues.append(issue("formula-error", "pasted", error=error, row=row, column=_heading(table, col),
                                 value=cell, **where))
+    struck: dict[int, list[tuple[int, str]]] = {}  # row -> (column, cell) of its cells with words struck through
+    for cell in facts.struck:
+        row, col = _bounds(cell)[0]
+        if row in by_number:
+            struck.setdefault(row, []).append((col, cell))
+    for row, in_row in sorted(struck.items()):
+        leftmost, names = min(in_row)[0], ", ".join(name for _col, name in sorted(in_row))
+        issues.append(issue("struck-text", "register" if register else "", row=row, column=_heading(table, leftmost),
+                            cells=f"cell{'s' if len(in_row) > 1 else ''} {names}", value=names,
+                            ref=parse_ref(table.value(by_number[row], "ref"))[0], **where))
     return issues
 
 

@@ -107,6 +107,7 @@ class SheetFacts:
     formula_texts: dict[str, str] = field(default_factory=dict)
     shared_from: dict[str, str] = field(default_factory=dict)  # cell -> the cell its shared formula is written in
     hidden_columns: tuple[tuple[int, int], ...] = ()  # (first, last) 1-based column numbers hidden in Excel
+    struck: tuple[str, ...] = ()  # cells with text struck through (found by the cell reader, which reads the styles)
 
 
 def scan_sheet(path: Path, member: str) -> SheetFacts:

@@ -66,6 +66,7 @@ class SheetCells:
     hidden: bool
     rows: tuple[tuple[int, tuple[object, ...]], ...]  # 1-based row number, cells from column A
     beyond: tuple[str, ...] = ()  # coordinates of cells right of MAX_COLUMNS (not read)
+    struck: tuple[str, ...] = ()  # coordinates of cells with text struck through (all of it, or some words)
 
 
 def read_cells(path: Path) -> list[SheetCells]:
@@ -75,8 +76,9 @@ def read_cells(path: Path) -> list[SheetCells]:
         book_part = _office_document(package, names)
         targets = _relationships(package, names, book_part)
         sheets, date1904 = _sheets(package, names, book_part)
-        strings = _shared_strings(package, names, targets)
-        formats = _date_formats(package, names, targets)
+        strings, struck_strings = _shared_strings(package, names, targets)
+        formats, struck_formats = _date_formats(package, names, targets)
+        struck = Struck(struck_strings, struck_formats)
         epoch = MAC_EPOCH if date1904 else WINDOWS_EPOCH
         found = []
         for name, state, rel_id in sheets:
@@ -84,8 +86,8 @@ def read_cells(path: Path) -> list[SheetCells]:
             if part is None or part[1] != "worksheet":  # chartsheets and dialog sheets hold no cells
                 continue
             with _open(package, names, part[0]) as stream:
-                rows, beyond = _sheet_rows(stream, strings, formats, epoch)
-            found.append(SheetCells(name, names[part[0].lower()], state != "visible", rows, beyond))
+                rows, beyond, struck_cells = _sheet_rows(stream, strings, formats, epoch, struck)
+            found.append(SheetCells(name, names[part[0].lower()], state != "visible", rows, beyond, struck_cells))
         return found
 
 
@@ -176,18 +178,41 @@ def _forget(element: etree._Element) -> None:
         del element.getparent()[0]
 
 
+@dataclass(frozen=True)
+class Struck:
+    """What strikes text through: shared strings with a run struck through (by index), cell formats whose
+    font is struck through (a cell's `s`)."""
+
+    strings: frozenset[int] = frozenset()
+    formats: frozenset[int] = frozenset()
+
+
 def _shared_strings(package: zipfile.ZipFile, names: dict[str, str], targets: dict[str, tuple[str, str]]
-                    ) -> list[str]:
+                    ) -> tuple[list[str], frozenset[int]]:
+    """The shared strings, and which of them have words struck through."""
     part = _part_of(targets, "sharedStrings")
     if part is None or part.lower() not in names:
-        return []
+        return [], frozenset()
     _checked_size(package, names, part, MAX_SHARED_STRINGS_BYTES, "shared strings")
-    strings = []
+    strings: list[str] = []
+    struck: set[int] = set()
     with _open(package, names, part) as stream:
         for item in _iterparse(stream, (f"{_MAIN}si",)):
+            if _struck_run(item):
+                struck.add(len(strings))
             strings.append(_text(item))
             _forget(item)
-    return strings
+    return strings, frozenset(struck)
+
+
+def _struck_run(item: etree._Element) -> bool:
+    """Does a rich text item have words in a run struck through (`<rPr><strike/>`)?"""
+    return any(_strikes(run.find(f"{_MAIN}rPr/{_MAIN}strike")) and _text(run).strip()
+               for run in item.iterchildren(f"{_MAIN}r"))
+
+
+def _strikes(strike: etree._Element | None) -> bool:
+    return strike is not None and strike.get("val", "1") not in ("0", "false")
 
 
 def _text(item: etree._Element) -> str:
@@ -196,27 +221,36 @@ def _text(item: etree._Element) -> str:
 
 
 def _date_formats(package: zipfile.ZipFile, names: dict[str, str], targets: dict[str, tuple[str, str]]
-                  ) -> Formats:
-    """For each cell format (the `s` index of a cell): does it show a date, and which of its parts?"""
+                  ) -> tuple[Formats, frozenset[int]]:
+    """For each cell format (the `s` index of a cell): does it show a date, and which of its parts? And which
+    cell formats strike their text through (Format Cells > Font > Strikethrough)?"""
     part = _part_of(targets, "styles")
     if part is None or part.lower() not in names:
-        return []
+        return [], frozenset()
     _checked_size(package, names, part, MAX_STYLES_BYTES, "styles")
     custom: dict[int, str] = {}
     dates: Formats = []
+    struck_fonts: list[bool] = []
+    struck: set[int] = set()
+    tags = (f"{_MAIN}numFmt", f"{_MAIN}xf", f"{_MAIN}cellXfs", f"{_MAIN}font")
     with _open(package, names, part) as stream:
-        for element in _iterparse(stream, (f"{_MAIN}numFmt", f"{_MAIN}xf", f"{_MAIN}cellXfs")):
+        for element in _iterparse(stream, tags):
             if element.tag == f"{_MAIN}numFmt":
                 custom[int(element.get("numFmtId", "0"))] = element.get("formatCode", "")
+            elif element.tag == f"{_MAIN}font" and element.getparent().tag == f"{_MAIN}fonts":
+                struck_fonts.append(_strikes(element.find(f"{_MAIN}strike")))
             elif element.tag == f"{_MAIN}xf" and element.getparent().tag == f"{_MAIN}cellXfs":
                 if len(dates) >= MAX_CELL_FORMATS:
                     raise TooLarge(f"its styles part declares more than {MAX_CELL_FORMATS:,} cell formats "
                                    "(Excel's own limit)")
+                font = int(element.get("fontId", "0"))
+                if font < len(struck_fonts) and struck_fonts[font]:
+                    struck.add(len(dates))
                 number = int(element.get("numFmtId", "0"))
                 dates.append(_shows(custom[number]) if number in custom else _builtin_shows(number))
                 continue  # cleared with cellXfs, so getparent() keeps working
             _forget(element)
-    return dates
+    return dates, frozenset(struck)
 
 
 def _shows(format_code: str) -> frozenset[str] | None:
@@ -228,10 +262,11 @@ def _builtin_shows(format_id: int) -> frozenset[str] | None:
     return (builtin_date_shows(format_id) or WHOLE_DATE) if builtin_shows_date(format_id) else None
 
 
-def _sheet_rows(stream: IO[bytes], strings: list[str], dates: Formats, epoch: dt.datetime
-                ) -> tuple[tuple[tuple[int, tuple[object, ...]], ...], tuple[str, ...]]:
+def _sheet_rows(stream: IO[bytes], strings: list[str], dates: Formats, epoch: dt.datetime, struck: Struck
+                ) -> tuple[tuple[tuple[int, tuple[object, ...]], ...], tuple[str, ...], tuple[str, ...]]:
     rows: list[tuple[int, tuple[object, ...]]] = []
     beyond: list[str] = []
+    struck_cells: list[str] = []
     cells: dict[int, object] = {}
     last_row, cell_row, column = 0, 0, 0
     for element in _iterparse(stream, (f"{_MAIN}c", f"{_MAIN}row")):
@@ -255,7 +290,20 @@ def _sheet_rows(stream: IO[bytes], strings: list[str], dates: Formats, epoch: dt
             beyond.append(reference or f"{column_letters(min(column, 16384))}{cell_row or last_row + 1}")
         else:
             cells[column] = value
-    return tuple(rows), tuple(beyond)
+            if isinstance(value, str) and value.strip() and _struck_cell(element, struck):
+                struck_cells.append(reference or f"{column_letters(column)}{cell_row or last_row + 1}")
+    return tuple(rows), tuple(beyond), tuple(struck_cells)
+
+
+def _struck_cell(cell: etree._Element, struck: Struck) -> bool:
+    """Is the cell's text, or some of its words, struck through?"""
+    if int(cell.get("s", "0")) in struck.formats:
+        return True
+    kind = cell.get("t", "n")
+    if kind == "s":
+        return int(cell.findtext(f"{_MAIN}v") or "-1") in struck.strings
+    inline = cell.find(f"{_MAIN}is") if kind == "inlineStr" else None
+    return inline is not None and _struck_run(inline)
 
 
 def _value(cell: etree._Element, strings: list[str], dates: Formats, epoch: dt.datetime) -> object:
