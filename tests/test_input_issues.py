@@ -1003,3 +1003,46 @@ def test_words_struck_through_are_said_at_their_row(tmp_path: Path, capsys: pyte
         shutil.copy(saved / "opcc.xlsx", root / RETURNS / "opcc.xlsx")
         assert flatten(_of(validate_draft(root).issues, "struck-text"), ["file", "row", "column", "value", "ref"]) \
             == expected
+
+
+# ---------------------------------------------------------------- percentages
+
+
+def test_a_percentage_reads_as_the_partner_typed_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC typed '75%' as action 2's timeframe, '12.5%' as action 4's, and '100%' as action 6's status. Excel
+    keeps 75% as 0.75 shown through a percentage format: the paper printed '0.75' and '0.125', and the status was
+    '1, not recognised', none of them what the partner typed or sees. A percentage now reads as Excel shows it
+    (in a workbook saved by LibreOffice too)."""
+    import shutil
+    import subprocess
+
+    root = make_workspace(tmp_path / "ws")
+    book = openpyxl.load_workbook(root / RETURNS / "opcc.xlsx")
+    sheet = book.worksheets[0]
+    for cell, value, form in (("E2", 0.75, "0%"), ("E3", 0.125, "0.0%"), ("C4", 1, "0%")):
+        sheet[cell] = value
+        sheet[cell].number_format = form
+    book.save(root / RETURNS / "opcc.xlsx")
+
+    def read() -> list[tuple[str, str]]:
+        updates = [update for partner_return in validate_draft(root).checked.returns
+                   for update in partner_return.updates if update.file == OPCC]
+        return [(update.status_as_written, update.timeframe) for update in updates]
+
+    assert read() == [("In progress", "75%"), ("In progress", "12.5%"), ("100%", "Spring 2027")]
+    code, printed, issues = _validate(root, capsys)
+    assert code == 1
+    assert flatten(_of(issues, "unknown-status"), ["row", "value"]) == [[4, "100%"]]
+    assert "status '100%' is not recognised" in printed
+    assert main(["build", "--workspace", str(root)]) == 1
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    rows = {row.cells[0].text: [cell.text for cell in row.cells]
+            for row in docx.Document(str(folder / "paper.docx")).tables[-1].rows}
+    assert (rows["2"][4], rows["4"][4]) == ("75%", "12.5%")
+    if shutil.which("soffice"):  # saved again by LibreOffice Calc, which writes its own number formats
+        saved = tmp_path / "saved"
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--convert-to",
+                        "xlsx:Calc MS Excel 2007 XML", "--outdir", str(saved), str(root / RETURNS / "opcc.xlsx")],
+                       check=True, capture_output=True, timeout=180)
+        shutil.copy(saved / "opcc.xlsx", root / RETURNS / "opcc.xlsx")
+        assert read() == [("In progress", "75%"), ("In progress", "12.5%"), ("100%", "Spring 2027")]

@@ -30,18 +30,22 @@ from reportgen.read.xlsx_values import (
     MAC_EPOCH,
     WINDOWS_EPOCH,
     DateCell,
+    Percent,
     builtin_date_shows,
+    builtin_percent_places,
     builtin_shows_date,
     column_letters,
     column_number,
     date_shows,
     from_serial,
+    percent_places,
     shows_date,
     split_coordinate,
 )
 
 WHOLE_DATE = frozenset({"day", "month", "year"})
-Formats = list[frozenset[str] | None]  # by cell format (a cell's `s`): the parts of a date it shows, or None
+# by cell format (a cell's `s`): the parts of a date it shows, a percentage's decimals, or None (a number as stored)
+Formats = list[frozenset[str] | Percent | None]
 
 MAX_COLUMNS = 1_000  # a return has ~10 columns; cells further right are reported, not read
 MAX_CELL_FORMATS = 64_000  # Excel's own limit on distinct cell formats in a workbook
@@ -222,8 +226,8 @@ def _text(item: etree._Element) -> str:
 
 def _date_formats(package: zipfile.ZipFile, names: dict[str, str], targets: dict[str, tuple[str, str]]
                   ) -> tuple[Formats, frozenset[int]]:
-    """For each cell format (the `s` index of a cell): does it show a date, and which of its parts? And which
-    cell formats strike their text through (Format Cells > Font > Strikethrough)?"""
+    """For each cell format (the `s` index of a cell): does it show a date, and which of its parts, or a
+    percentage? And which cell formats strike their text through (Format Cells > Font > Strikethrough)?"""
     part = _part_of(targets, "styles")
     if part is None or part.lower() not in names:
         return [], frozenset()
@@ -253,13 +257,20 @@ def _date_formats(package: zipfile.ZipFile, names: dict[str, str], targets: dict
     return dates, frozenset(struck)
 
 
-def _shows(format_code: str) -> frozenset[str] | None:
-    """The parts of a date a custom format shows; None when it is not a date format (as openpyxl reads it)."""
-    return (date_shows(format_code) or WHOLE_DATE) if shows_date(format_code) else None
+def _shows(format_code: str) -> frozenset[str] | Percent | None:
+    """The parts of a date a custom format shows (None when it is not a date format, as openpyxl reads it), or
+    the percentage it shows."""
+    if shows_date(format_code):
+        return date_shows(format_code) or WHOLE_DATE
+    places = percent_places(format_code)
+    return None if places is None else Percent(places)
 
 
-def _builtin_shows(format_id: int) -> frozenset[str] | None:
-    return (builtin_date_shows(format_id) or WHOLE_DATE) if builtin_shows_date(format_id) else None
+def _builtin_shows(format_id: int) -> frozenset[str] | Percent | None:
+    if builtin_shows_date(format_id):
+        return builtin_date_shows(format_id) or WHOLE_DATE
+    places = builtin_percent_places(format_id)
+    return None if places is None else Percent(places)
 
 
 def _sheet_rows(stream: IO[bytes], strings: list[str], dates: Formats, epoch: dt.datetime, struck: Struck
@@ -325,8 +336,11 @@ def _value(cell: etree._Element, strings: list[str], dates: Formats, epoch: dt.d
     style = int(cell.get("s", "0"))
     shows = dates[style] if style < len(dates) else None
     if kind == "d":
-        return DateCell(dt.datetime.fromisoformat(raw.rstrip("Z")), shows or WHOLE_DATE)
+        return DateCell(dt.datetime.fromisoformat(raw.rstrip("Z")), shows if isinstance(shows, frozenset) and shows
+                        else WHOLE_DATE)
     number = _number(raw)
+    if isinstance(shows, Percent):  # 50% is stored as 0.5: the paper shows what the partner typed and sees
+        return shows.text(number) or number
     if shows:
         try:
             return DateCell(from_serial(number, epoch), shows)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 WINDOWS_EPOCH = dt.datetime(1899, 12, 30)  # day 0 of the 1900 date system (Excel's default)
@@ -144,6 +145,41 @@ def date_shows(format_code: str) -> frozenset[str]:
         else:
             shows.add({"d": "day", "y": "year", "h": "time", "s": "time"}[letter])
     return frozenset(shows)
+
+
+_PERCENT_SIGN = re.compile(r"(?<![_\\])%")  # not escaped (\%) nor a space the width of one (_%)
+_DECIMALS = re.compile(r"\.([0#?]+)")
+_BUILTIN_PERCENT_PLACES = {9: 0, 10: 2}  # "0%", "0.00%"
+
+
+def percent_places(format_code: str) -> int | None:
+    """The decimal places a percentage format shows ('0%' -> 0, '0.0%' -> 1); None when it shows no percentage
+    (its first section, as for dates)."""
+    section = _NOT_DATE_PARTS.sub("", format_code.split(";")[0])
+    if not _PERCENT_SIGN.search(section):
+        return None
+    decimals = _DECIMALS.search(section)
+    return len(decimals.group(1)) if decimals else 0
+
+
+def builtin_percent_places(format_id: int) -> int | None:
+    """`percent_places` of a built-in format, by its id."""
+    return _BUILTIN_PERCENT_PLACES.get(format_id)
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A number format that shows a percentage: Excel stores 50% as 0.5, and shows it with `places` decimals."""
+
+    places: int
+
+    def text(self, number: float) -> str | None:
+        """0.5 -> '50%', rounded as Excel shows it (half away from zero); None for a number it cannot write."""
+        try:
+            shown = (Decimal(repr(number)) * 100).quantize(Decimal(1).scaleb(-self.places), ROUND_HALF_UP)
+        except (InvalidOperation, ValueError):
+            return None
+        return f"{shown}%" if shown.is_finite() else None
 
 
 def builtin_date_shows(format_id: int) -> frozenset[str]:
