@@ -5,6 +5,7 @@ issue with its line; settings validated; cover values are text. Each case failed
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 import textwrap
@@ -171,6 +172,32 @@ def test_bad_paper_settings_are_one_clear_error(paper: dict[str, str], why: str)
 def test_bad_schedule_is_one_clear_error(schedule: dict[str, str]) -> None:
     with pytest.raises(ReportgenError, match="schedule"):
         settings_from_dict({"schedule": schedule})
+
+
+@pytest.mark.parametrize(("cron", "form"), [("0 7 LW * *", "'LW'"), ("0 7 * * 5L", "'5L'"), ("0 18 L/2 * *", "'L/2'")])
+def test_a_cron_prefects_scheduler_refuses_is_refused_before_serve_starts_a_server(
+        tmp_path: Path, cron: str, form: str) -> None:
+    """The secretariat wanted the paper built on the last working day ('LW') or the last Friday ('5L'): the
+    settings check took them, `reportgen validate` said nothing, and `reportgen serve` started a Prefect
+    server, then died with a 30-line traceback from Prefect ("Invalid cron string"). Now both commands say,
+    in one line, which part of the cron Prefect's scheduler does not run, and serve starts nothing."""
+    workspace = make_workspace(tmp_path / "ws", toml=f'[schedule]\ncron = "{cron}"\n')
+    home = tmp_path / "prefect-home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {"PREFECT_HOME": str(home)}
+    for command in ("serve", "validate"):
+        done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", command, "--workspace", str(workspace)],
+                              capture_output=True, text=True, timeout=180, env=env)
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert done.stderr.splitlines() == [
+            f"reportgen: error: {workspace / 'reportgen.toml'}: schedule.cron: cron {cron!r}: Prefect's scheduler does "
+            f"not run {form} (it runs 'L', the last day of the month, in the day field, and '5#1', the first Friday, "
+            "in the weekday field): choose another day"], done.stderr
+    assert not (home / "server.log").exists()  # no server was started
+
+
+def test_crons_prefects_scheduler_runs_are_taken() -> None:
+    for cron in ("0 7 1 * *", "0 23 L * *", "0 7 1,L * *", "0 7 * * 5#1", "0 7 * 1,4,7,10 MON#2"):
+        assert settings_from_dict({"schedule": {"cron": cron}}).schedule.cron == cron
 
 
 def test_an_alias_of_symbols_only_is_refused() -> None:

@@ -215,6 +215,14 @@ class ScheduleSettings(Strict):
             CronSim(value, dt.datetime(2026, 1, 1))
         except CronSimError as exc:
             raise ValueError(f"cron {value!r} is not valid: {exc}") from exc
+        # forms this check knows but Prefect's scheduler refuses: serve and deploy would stop at them
+        day, weekday = fields[2].upper(), fields[4].upper()
+        unscheduled = [item for item in day.split(",") if "W" in item or ("L" in item and "/" in item)]
+        unscheduled += [item for item in weekday.split(",") if "L" in item]
+        if unscheduled:
+            raise ValueError(f"cron {value!r}: Prefect's scheduler does not run {', '.join(map(repr, unscheduled))} "
+                             "(it runs 'L', the last day of the month, in the day field, and '5#1', the first "
+                             "Friday, in the weekday field): choose another day")
         return value
 
     @field_validator("timezone")
