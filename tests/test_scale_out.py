@@ -259,6 +259,31 @@ def test_served_monthly_deployment_runs_to_completion_and_its_cron_creates_runs(
     assert "Traceback" not in log.read_text()
 
 
+def test_a_schedule_changed_in_reportgen_toml_while_serving_is_said_by_the_next_run(server, tmp_path: Path) -> None:
+    """The secretariat moved the monthly run to 06:00 on the 2nd in reportgen.toml while `reportgen serve`
+    ran: serve had read the schedule once, kept running the old one, and nothing said so. The run now says,
+    in its log (the UI's, --watch's and serve's), which schedule is in effect and to restart serve."""
+    api_url, home = server
+    env = prefect_env(home, api_url)
+    workspace = copy_example(tmp_path / "ws")
+    log = tmp_path / "serve.log"
+    with running([str(BIN / "reportgen"), "serve", "--workspace", str(workspace), "--name", "moved"], env, log):
+        wait_for(lambda: "being served" in log.read_text(), 120, "serve\n" + log.read_text())
+        done = run_deployment("monthly-update/moved", env)  # the schedule as served: nothing to say
+        assert final_state(done) == "Completed", done + log.read_text()
+        with (workspace / "reportgen.toml").open("a", encoding="utf-8") as appended:
+            appended.write('\n[schedule]\ncron = "0 6 2 * *"\n')
+        moved = run_deployment("monthly-update/moved", env)
+        assert final_state(moved) == "Completed", moved + log.read_text()
+        said = (f"reportgen: the schedule in {workspace / 'reportgen.toml'} is cron '0 6 2 * *' (Europe/London), "
+                "but this deployment still runs on cron '0 7 1 * *' (Europe/London), as it was read when it was "
+                "served or deployed: restart reportgen serve to run on the new schedule")
+        wait_for(lambda: said in run_logs(moved, api_url), 30, "the warning in the run's log")
+        wait_for(lambda: said in log.read_text(), 30, "the warning in serve's output")
+        assert not any("schedule" in line for line in run_logs(done, api_url))
+    assert (workspace / "outputs" / "2026-10" / "draft-02" / "paper.pdf").is_file()  # the run still built
+
+
 def test_every_flow_deployed_to_a_process_pool_runs_on_a_worker(server, tmp_path: Path) -> None:
     api_url, home = server
     env = prefect_env(home, api_url)

@@ -39,7 +39,7 @@ from reportgen.read.workspace import find_inputs
 from reportgen.run.build import BuildResult, StageRunner, build_draft
 from reportgen.run.chase import ChaseRow, chase_markdown
 from reportgen.run.returns import write_return_workbooks
-from reportgen.settings import Edition, Settings
+from reportgen.settings import Edition, Settings, load_settings
 from reportgen.wording import counted
 
 T = TypeVar("T")
@@ -308,6 +308,36 @@ def _compare(old: Path, new: Path, out: Path | None = None, allow_restricted: bo
 compare_task = stage_task("compare-drafts", _compare)
 
 
+def schedule_not_in_effect(workspace: Path) -> str:
+    """In a scheduled deployment's run: what to do when the schedule in reportgen.toml is no longer the one
+    the deployment runs on (changed after `reportgen serve` started, or after `reportgen deploy --workspace`,
+    which read it once); "" when it is (or the run has no schedule, or the settings cannot be read: the
+    build then says why)."""
+    context = FlowRunContext.get()
+    if context is None or context.flow_run is None or context.flow_run.deployment_id is None:
+        return ""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        wanted = load_settings(workspace).schedule
+    except ReportgenError:
+        return ""
+    with get_client(sync_client=True) as client:
+        deployment = client.read_deployment(context.flow_run.deployment_id)
+    crons = [(s.schedule.cron, s.schedule.timezone) for s in deployment.schedules
+             if s.active and isinstance(s.schedule, CronSchedule)]
+    if not crons or (wanted.cron, wanted.timezone) in crons:
+        return ""
+    running = " and ".join(f"cron {cron!r} ({zone})" for cron, zone in crons)
+    again = (f"run reportgen deploy --pool {deployment.work_pool_name} --workspace {workspace} again"
+             if deployment.work_pool_name else "restart reportgen serve")
+    # no square brackets: `prefect deployment run --watch` would take "[schedule]" for markup and drop it
+    return (f"the schedule in {workspace / 'reportgen.toml'} is cron {wanted.cron!r} ({wanted.timezone}), but "
+            f"this deployment still runs on {running}, as it was read when it was served or deployed: {again} "
+            "to run on the new schedule")
+
+
 @flow(name="monthly-update")
 def monthly_update(workspace: str = ".", period: str | None = None,
                    edition: Edition = "public") -> State[MonthlyResult]:
@@ -317,6 +347,10 @@ def monthly_update(workspace: str = ".", period: str | None = None,
 
     try:
         where = given_path(workspace, "workspace")
+        if note := schedule_not_in_effect(where):
+            from prefect.logging import get_run_logger
+
+            get_run_logger().warning("reportgen: %s", note)
         collect_before_build(where, period)
         find_inputs(where, period)
         result = build_draft(where, period, None, edition, runner=TaskRunner())
