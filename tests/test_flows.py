@@ -385,3 +385,16 @@ def test_waiting_for_the_history_of_a_server_that_is_gone_is_one_line_not_a_trac
     assert done.stderr.strip().splitlines() == [
         "reportgen: the Prefect server could not be asked for this run's history (ConnectError);"
         " the history may lack its last steps"]
+
+
+def test_the_month_a_run_follows_is_on_the_schedules_clock() -> None:
+    """00:30 on 1 April in London is 23:30 on 31 March UTC: the month that has ended is March, not February."""
+    import datetime as dt
+
+    from reportgen.shells.prefect_flows import month_ended_before
+
+    utc = dt.UTC
+    assert month_ended_before(dt.datetime(2026, 3, 31, 23, 30, tzinfo=utc), "Europe/London") == "2026-03"
+    assert month_ended_before(dt.datetime(2026, 3, 31, 23, 30, tzinfo=utc), "UTC") == "2026-02"
+    assert month_ended_before(dt.datetime(2026, 10, 31, 23, 30, tzinfo=utc), "Europe/London") == "2026-09"
+    assert month_ended_before(dt.datetime(2027, 1, 1, 0, 0, tzinfo=utc), "Europe/London") == "2026-12"

@@ -284,6 +284,45 @@ def test_a_schedule_changed_in_reportgen_toml_while_serving_is_said_by_the_next_
     assert (workspace / "outputs" / "2026-10" / "draft-02" / "paper.pdf").is_file()  # the run still built
 
 
+def test_a_scheduled_run_that_builds_a_month_before_the_one_just_ended_says_so(server, tmp_path: Path) -> None:
+    """The run due on 1 December built October again (the newest returns folder: November's was never made)
+    and ended Completed, as if it were the month's paper; nothing said November had none. Now such a run logs
+    a warning naming the month and its folder. The run due at 00:30 on 1 November (London), October's, the
+    month just ended, says nothing. Both were due while serve was stopped: it runs them when it starts."""
+    import datetime as dt
+
+    from prefect.client.orchestration import SyncPrefectClient
+    from prefect.states import Scheduled
+
+    api_url, home = server
+    env = prefect_env(home, api_url)
+    workspace = copy_example(tmp_path / "ws")  # returns for 2026-09 and 2026-10
+    log = tmp_path / "serve.log"
+    london = zoneinfo.ZoneInfo("Europe/London")
+    with running([str(BIN / "reportgen"), "serve", "--workspace", str(workspace), "--name", "behind"], env, log):
+        wait_for(lambda: "being served" in log.read_text(), 120, "serve\n" + log.read_text())
+        with SyncPrefectClient(api_url) as client:
+            deployment = client.read_deployment_by_name("monthly-update/behind")
+            due = {when: client.create_flow_run_from_deployment(
+                       deployment.id, state=Scheduled(scheduled_time=when)).id
+                   for when in (dt.datetime(2026, 11, 1, 0, 30, tzinfo=london),
+                                dt.datetime(2026, 12, 1, 7, 0, tzinfo=london))}
+
+            def ended() -> bool:
+                return all(client.read_flow_run(run).state.is_final() for run in due.values())  # type: ignore[union-attr]
+
+            wait_for(ended, 240, "the runs that were due\n" + log.read_text())
+            states = [client.read_flow_run(run).state.name for run in due.values()]  # type: ignore[union-attr]
+        assert states == ["Completed", "Completed"], log.read_text()
+        on_time, behind = (f"UUID: {run}" for run in due.values())
+        said = ("reportgen: this run, due 01 December 2026 07:00 (Europe/London), built 2026-10, the newest period "
+                "folder in inputs/returns; November 2026 has ended and has no folder (inputs/returns/2026-11): put "
+                "its returns there and run it again")
+        wait_for(lambda: said in run_logs(behind, api_url), 30, "the warning in the run's log")
+        assert not any("has ended" in line for line in run_logs(on_time, api_url))
+    assert sorted(p.name for p in (workspace / "outputs" / "2026-10").glob("draft-*")) == ["draft-01", "draft-02"]
+
+
 def test_every_flow_deployed_to_a_process_pool_runs_on_a_worker(server, tmp_path: Path) -> None:
     api_url, home = server
     env = prefect_env(home, api_url)

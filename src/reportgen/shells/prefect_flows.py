@@ -15,9 +15,11 @@ signature when a deployment runs, and a postponed annotation such as `Edition` c
 there ("`Monthly_UpdateModel` is not fully defined").
 """
 
+import datetime as dt
 import functools
 import logging
 import re
+import zoneinfo
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +37,7 @@ from reportgen.diff.changes import human_text
 from reportgen.diff.render import DiffResult, check_comparison, compare_drafts
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.issues import Issue
+from reportgen.periods import period_label
 from reportgen.read.workspace import find_inputs
 from reportgen.run.build import BuildResult, StageRunner, build_draft
 from reportgen.run.chase import ChaseRow, chase_markdown
@@ -338,6 +341,32 @@ def schedule_not_in_effect(workspace: Path) -> str:
             "to run on the new schedule")
 
 
+def month_ended_before(moment: dt.datetime, zone: str) -> str:
+    """The month before the one `moment` is in, on the clock of time zone `zone`: "2026-03" for 00:30 on
+    1 April in Europe/London (23:30 on 31 March UTC)."""
+    local = moment.astimezone(zoneinfo.ZoneInfo(zone))
+    return (local.date().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+
+
+def period_left_behind(workspace: Path, built: str) -> str:
+    """In a deployment's run of the newest period: what to do when a month has ended since the period built
+    (its returns folder missing: no returns filed, none sent for), judged on the schedule's clock at the
+    time the run was due; "" otherwise."""
+    context = FlowRunContext.get()
+    if context is None or context.flow_run is None or context.flow_run.deployment_id is None:
+        return ""
+    due = context.flow_run.expected_start_time or context.flow_run.start_time
+    if due is None:
+        return ""
+    zone = load_settings(workspace).schedule.timezone
+    ended = month_ended_before(due, zone)
+    if built >= ended:
+        return ""
+    return (f"this run, due {due.astimezone(zoneinfo.ZoneInfo(zone)):%d %B %Y %H:%M} ({zone}), built {built}, the "
+            f"newest period folder in inputs/returns; {period_label(ended)} has ended and has no folder "
+            f"(inputs/returns/{ended}): put its returns there and run it again")
+
+
 @flow(name="monthly-update")
 def monthly_update(workspace: str = ".", period: str | None = None,
                    edition: Edition = "public") -> State[MonthlyResult]:
@@ -354,6 +383,10 @@ def monthly_update(workspace: str = ".", period: str | None = None,
         collect_before_build(where, period)
         find_inputs(where, period)
         result = build_draft(where, period, None, edition, runner=TaskRunner())
+        if period is None and (note := period_left_behind(where, result.paper.period)):
+            from prefect.logging import get_run_logger
+
+            get_run_logger().warning("reportgen: %s", note)
         comparison = compare_task(result.previous, result.folder) if result.previous else None
         publish_artifacts(result, comparison, result.chase)
         chase_after_build(where, result.paper.period)
