@@ -24,6 +24,17 @@ def test_every_command_and_option_is_in_the_readme() -> None:
                     assert option in README, f"{name} {option}"
 
 
+def test_each_commands_row_of_the_readme_lists_exactly_its_options() -> None:
+    """The command table's first cell is the synopsis a newcomer copies: `reportgen build [--workspace DIR]
+    …` lacked --all, which every build's summary points to ("see issues.csv, or --all")."""
+    rows = dict(re.findall(r"^\| `reportgen ([a-z-]+)( [^`]*)?` \|", README, re.M))
+    for name, command in make_parser().commands.items():
+        assert name in rows, f"no row for reportgen {name} in the README's command table"
+        written = set(re.findall(r"--[a-z-]+", rows[name]))
+        options = {option for param in command.params for option in param.opts if option.startswith("--")}
+        assert written == options - {"--help"}, f"reportgen {name}: README {sorted(written)}, --help {sorted(options)}"
+
+
 def test_every_flow_script_is_in_the_readme() -> None:
     for script in sorted((ROOT / "flows").glob("*.py")):
         assert f"flows/{script.name}" in README, script.name
