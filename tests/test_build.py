@@ -342,6 +342,28 @@ def test_a_register_saved_under_another_name_or_format_is_named_with_what_to_do(
     assert not (root / "outputs").exists()
 
 
+def test_a_new_workspace_with_no_returns_folder_is_told_where_to_put_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A new office's first build, before any returns are filed: the error said "give --period", which only
+    led to a second refusal (that period has no returns folder). It now says where the returns go, and
+    following it builds the paper."""
+    root = make_workspace(tmp_path / "ws")
+    returns = root / "inputs" / "returns"
+    (returns / "2026-10").rename(tmp_path / "received")
+    returns.rmdir()
+    assert main(["build", "--workspace", str(root)]) == 1
+    error = " ".join(capsys.readouterr().err.split())
+    assert (f"no period folders (YYYY-MM) in {returns}: put the returns in a folder named for the month they "
+            "report, inputs/returns/YYYY-MM, and run again.") in error
+    assert "--period" not in error
+    assert not (root / "outputs").exists()
+
+    returns.mkdir()
+    (tmp_path / "received").rename(returns / "2026-10")
+    assert main(["build", "--workspace", str(root)]) == 0
+    assert (root / "outputs" / "2026-10" / "draft-01" / "paper.pdf").is_file()
+
+
 def test_returns_in_a_folder_not_named_as_a_period_are_named_never_passed_over(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A new office files a month's returns in inputs/returns/November 2026: the build without --period said

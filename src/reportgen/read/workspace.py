@@ -180,7 +180,8 @@ def is_regular_file(path: Path) -> bool:
 def newest_period(workspace: Path) -> str:
     found = periods(workspace)
     if not found:
-        raise ReportgenError(f"no period folders (YYYY-MM) in {workspace / 'inputs' / 'returns'}; give --period."
+        raise ReportgenError(f"no period folders (YYYY-MM) in {workspace / 'inputs' / 'returns'}: put the returns "
+                             "in a folder named for the month they report, inputs/returns/YYYY-MM, and run again."
                              f"{_not_periods(workspace)}")
     return found[-1]
 
