@@ -7,10 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, SAMPLE, copy_example
+import pytest
+
+from conftest import ROOT, SAMPLE, copy_example, make_workspace
 from reportgen.issues import CODES
 from reportgen.run.build import build_draft
-from reportgen.shells.cli import make_parser
+from reportgen.shells.cli import main, make_parser
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -33,6 +35,22 @@ def test_each_commands_row_of_the_readme_lists_exactly_its_options() -> None:
         written = set(re.findall(r"--[a-z-]+", rows[name]))
         options = {option for param in command.params for option in param.opts if option.startswith("--")}
         assert written == options - {"--help"}, f"reportgen {name}: README {sorted(written)}, --help {sorted(options)}"
+
+
+def test_history_help_names_the_folder_and_files_each_edition_writes(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`reportgen history --help` said the default folder is outputs/history and the files history.xlsx and
+    history.csv; the restricted edition writes history-restricted.* into outputs/history-restricted."""
+    root = make_workspace(tmp_path / "ws")
+    build_draft(root, edition="restricted")
+    assert main(["history", "--workspace", str(root), "--edition", "restricted"]) == 0
+    folder = Path(capsys.readouterr().out.splitlines()[-1]).relative_to(root)
+    written = sorted(path.name for path in (root / folder).iterdir())
+    assert main(["history", "--help"]) == 0
+    told = " ".join(capsys.readouterr().out.split())
+    assert folder.as_posix() in told and "outputs/history," in told
+    assert written == ["history-restricted.csv", "history-restricted.xlsx"]
+    assert "history-restricted.xlsx and .csv" in told
 
 
 def test_every_flow_script_is_in_the_readme() -> None:

@@ -104,7 +104,8 @@ def template_all() -> click.Parameter:
 
 
 def history_out() -> click.Parameter:
-    return click.Option(["--out"], type=PATH, metavar="DIR", help="folder to write to (default: outputs/history)")
+    return click.Option(["--out"], type=PATH, metavar="DIR", help="folder to write to (default: outputs/history, "
+                        "or outputs/history-restricted for the restricted edition)")
 
 
 def history_edition() -> click.Parameter:
@@ -200,7 +201,8 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
             (workspace, template_all)),
     Command("history", "write every action's status in each period (xlsx, csv)",
             "Read the newest kept draft of each period and write the action × period table of statuses as "
-            "history.xlsx and history.csv; the folder is the last line printed.",
+            "history.xlsx and history.csv (history-restricted.xlsx and .csv, marked, for the restricted "
+            "edition); the folder is the last line printed.",
             (workspace, history_out, history_edition)),
     Command("serve", "serve the monthly schedule with Prefect",
             "Serve the monthly deployment (cron from reportgen.toml).", (workspace, deployment_name)),
