@@ -53,6 +53,18 @@ def test_history_help_names_the_folder_and_files_each_edition_writes(
     assert "history-restricted.xlsx and .csv" in told
 
 
+def test_help_says_what_a_newcomer_scripting_or_serving_needs(capsys: pytest.CaptureFixture[str]) -> None:
+    """`reportgen build --help` and `validate --help` gave no exit codes (the flow scripts' help did), which
+    whoever runs them from cron needs; `serve --help` said nothing of running until Ctrl-C or of the Prefect
+    server it starts when PREFECT_API_URL is not set."""
+    for name in ("build", "validate"):
+        assert main([name, "--help"]) == 0
+        assert "Exit 0 done, 1 blocking issues found, 2 wrong usage." in " ".join(capsys.readouterr().out.split())
+    assert main(["serve", "--help"]) == 0
+    told = " ".join(capsys.readouterr().out.split())
+    assert "until Ctrl-C" in told and "Without PREFECT_API_URL it starts a Prefect server" in told
+
+
 def test_every_flow_script_is_in_the_readme() -> None:
     for script in sorted((ROOT / "flows").glob("*.py")):
         assert f"flows/{script.name}" in README, script.name

@@ -165,14 +165,16 @@ class Command:
 MAIL_LOGIN = (" Mail server in [mail]; login from REPORTGEN_MAIL_USER and REPORTGEN_MAIL_PASSWORD or "
               "REPORTGEN_MAIL_OAUTH_TOKEN.")
 BUILD_OPTIONS = (workspace, period, draft_out, edition, show_info)
+EXITS = " Exit 0 done, 1 blocking issues found, 2 wrong usage."
 
 COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command("build", "build a draft paper (DOCX, PDF, register, issues)",
-            "Read, check and merge the returns, then write a new draft folder; its path is the last line printed.",
+            "Read, check and merge the returns, then write a new draft folder; its path is the last line printed."
+            + EXITS,
             BUILD_OPTIONS),
     Command("validate", "run every check of a build; writes nothing",
             "Run exactly the checks of `build` (carry-forward, unchanged returns, narrative, edition) and print "
-            "the same summary and issues, grouped by file; nothing is written.",
+            "the same summary and issues, grouped by file; nothing is written." + EXITS,
             (workspace, period, edition_checked, show_info)),
     Command("returns", "write pre-filled return workbooks, one per lead partner",
             "Write one pre-filled .xlsx return per lead partner (never overwriting); the folder is the last "
@@ -205,7 +207,9 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
             "edition); the folder is the last line printed.",
             (workspace, history_out, history_edition)),
     Command("serve", "serve the monthly schedule with Prefect",
-            "Serve the monthly deployment (cron from reportgen.toml).", (workspace, deployment_name)),
+            "Serve the monthly deployment on the cron of reportgen.toml [schedule] until Ctrl-C; stopping leaves "
+            "the schedule active. Without PREFECT_API_URL it starts a Prefect server of its own on 127.0.0.1 for as "
+            "long as it serves, and prints the address of its UI.", (workspace, deployment_name)),
     Command("deploy", "deploy the flows to a Prefect work pool",
             "Deploy every flow (panel-paper, monthly-update, compare-drafts, partner-returns, send-returns, "
             "collect, chase) to a process work pool on the Prefect server at PREFECT_API_URL, and set the "
@@ -215,8 +219,6 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
             "pool's workers. Deploying again updates them.",
             (pool, deploy_name, deploy_workspace, monthly_name, crash_after)),
 )}
-
-EXITS = " Exit 0 done, 1 blocking issues found, 2 wrong usage."
 
 # flows/<script>.py: the same options as the command it runs, as a Prefect flow
 FLOWS: dict[str, Command] = {c.name: c for c in (
