@@ -65,6 +65,30 @@ def test_help_says_what_a_newcomer_scripting_or_serving_needs(capsys: pytest.Cap
     assert "until Ctrl-C" in told and "Without PREFECT_API_URL it starts a Prefect server" in told
 
 
+def heading_anchors(markdown: str) -> set[str]:
+    """The anchors GitHub gives a Markdown file's headings: lower case, punctuation dropped, spaces as dashes."""
+    return {re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")
+            for title in re.findall(r"^#+ (.*)$", markdown, re.M)}
+
+
+def test_every_link_and_file_the_docs_name_is_in_a_fresh_clone() -> None:
+    """A newcomer reads the README and docs/ in a clone of the repo: every link resolves (file and anchor), and
+    no page sends them to a file beside the repo (docs/prefect.md pointed at ../shared/PITFALLS.md) but the
+    sample workspace, which the README says is optional."""
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if target.startswith(("http://", "https://", "mailto:")):
+                continue
+            path, _, anchor = target.partition("#")
+            linked = (page.parent / path) if path else page
+            assert linked.exists(), f"{page.name}: {target}"
+            if anchor:
+                assert anchor in heading_anchors(linked.read_text(encoding="utf-8")), f"{page.name}: {target}"
+        outside = set(re.findall(r"\.\./[\w./-]+", page.read_text(encoding="utf-8"))) - {"../shared/sample-2023"}
+        assert not outside, f"{page.name} names {sorted(outside)}, which a clone of the repo does not have"
+
+
 def test_every_flow_script_is_in_the_readme() -> None:
     for script in sorted((ROOT / "flows").glob("*.py")):
         assert f"flows/{script.name}" in README, script.name
