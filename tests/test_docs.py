@@ -53,6 +53,19 @@ def test_history_help_names_the_folder_and_files_each_edition_writes(
     assert "history-restricted.xlsx and .csv" in told
 
 
+def test_diff_help_names_the_folder_it_writes_for_drafts_built_with_out(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`reportgen diff --help` gave only outputs/<period>/compare/<old>-to-<new> as the default folder; two
+    drafts built with --out (the README's outputs/restricted-september) are compared beside the new one."""
+    root = make_workspace(tmp_path / "ws")
+    old = build_draft(root, out=root / "outputs" / "first").folder
+    new = build_draft(root, out=root / "outputs" / "second").folder
+    assert main(["diff", str(old), str(new)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == str(root / "outputs" / "second-compare-first")
+    assert main(["diff", "--help"]) == 0
+    assert "<new>-compare-<old> beside a new draft built with --out" in " ".join(capsys.readouterr().out.split())
+
+
 def test_help_says_what_a_newcomer_scripting_or_serving_needs(capsys: pytest.CaptureFixture[str]) -> None:
     """`reportgen build --help` and `validate --help` gave no exit codes (the flow scripts' help did), which
     whoever runs them from cron needs; `serve --help` said nothing of running until Ctrl-C or of the Prefect

@@ -90,7 +90,8 @@ def diff_new() -> click.Parameter:
 
 def diff_out() -> click.Parameter:
     return click.Option(["--out"], type=PATH, metavar="DIR", help="folder to write to (must not exist or be "
-                        "empty; default: outputs/<period>/compare/<old>-to-<new>)")
+                        "empty; default: outputs/<period>/compare/<old>-to-<new>, or <new>-compare-<old> beside a "
+                        "new draft built with --out)")
 
 
 def allow_restricted() -> click.Parameter:
