@@ -589,6 +589,27 @@ def test_a_long_explanation_changed_by_one_word_prints_that_word_in_its_sentence
     assert action["changes"][0]["new"] == changed
 
 
+def test_actions_whose_only_change_is_their_status_note_are_not_said_to_be_reworded(tmp_path: Path, capsys) -> None:
+    """Only Wessex Police sends a return in October: the other leads' actions keep September's words under
+    reportgen's note "No update received this period". The printed summary listed them as reworded, as if a
+    partner had changed them."""
+    returns = default_returns()
+    root = make_workspace(tmp_path / "ws", period="2026-09", returns=returns)
+    police = [returns["wessex-police.xlsx"][0], *(
+        (ref, text, status, f"{explanation} Reviewed in October.", timeframe)
+        for ref, text, status, explanation, timeframe in returns["wessex-police.xlsx"][1:])]
+    write_xlsx(root / "inputs" / "returns" / "2026-10" / "wessex-police.xlsx", police)
+    september, october = build_draft(root, "2026-09").folder, build_draft(root, "2026-10").folder
+    capsys.readouterr()
+    assert main(["diff", str(september), str(october)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    others = [ref for ref, _section, lead, _text, _page in ACTIONS if lead != "Wessex Police"]
+    assert f"{len(others)} actions with only their status note changed:" in lines
+    assert f"{len(police) - 1} actions reworded:" in lines
+    notes = [line for line in lines if line.startswith("    Status note: ")]
+    assert len(notes) == len(others) and all("No update received this period" in line for line in notes)
+
+
 def test_cli_diff_prints_a_summary_then_the_folder(drafts, tmp_path: Path, capsys) -> None:
     out = tmp_path / "cli"
     assert main(["diff", str(drafts[0]), str(drafts[1]), "--out", str(out)]) == 0

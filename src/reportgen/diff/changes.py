@@ -638,8 +638,11 @@ def human_text(diff: DraftDiff, marks: Marks = PLAIN_MARKS) -> str:
         lines += _listing(diff.withdrawn, *diff.gone_words, lambda a: f"{a.ref} {a.action} (was {a.status})")
     moved = [change for change in diff.changed if {c.field for c in change.changes} == {"section"}]
     lines += _listing(moved, "action moved to another section", "actions moved to another section", _moved)
-    lines += _listing([change for change in diff.changed if change not in moved], "action reworded",
-                      "actions reworded", lambda c: _reworded(diff, c, marks))
+    notes = [change for change in diff.changed if {c.field for c in change.changes} == {"note"}]
+    lines += _listing([change for change in diff.changed if change not in moved and change not in notes],
+                      "action reworded", "actions reworded", lambda c: _reworded(diff, c, marks))
+    lines += _listing(notes, "action with only its status note changed", "actions with only their status note changed",
+                      lambda c: _reworded(diff, c, marks))  # reportgen's note ("No update received…"), not reworded
     lines += _listing(diff.cover, "cover sheet change", "cover sheet changes",
                       lambda c: f"{c.field}: {redline_text(c.words, marks)}")
     if diff.narrative:
