@@ -189,6 +189,18 @@ def test_history_without_drafts_is_a_clear_error(tmp_path: Path, capsys: pytest.
     assert "no kept public drafts" in capsys.readouterr().err
 
 
+def test_history_into_the_inputs_is_refused_in_its_own_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                            ) -> None:
+    """`reportgen history --out inputs/hist` was refused with "…write drafts elsewhere", though it writes none."""
+    root = make_workspace(tmp_path / "ws")
+    build_draft(root)
+    capsys.readouterr()
+    assert main(["history", "--workspace", str(root), "--out", str(root / "inputs" / "hist")]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "is inside the workspace's inputs folder, which reportgen only reads: choose a folder outside it" in err
+    assert "draft" not in err and not (root / "inputs" / "hist").exists()
+
+
 def test_exempt_actions_stay_out_of_history_and_progress(tmp_path: Path) -> None:
     register = [(*REGISTER_HEADINGS, "Exempt"), *[(*a, "No") for a in ACTIONS],
                 (7, f"{CANARY} section", "OPCC", f"{CANARY} action", "1", "Yes")]

@@ -485,7 +485,7 @@ def test_last_months_workbook_filed_again_is_not_read_as_this_months(tmp_path: P
         ("no-returns", f"inputs/returns/{B}")]
     assert wrong[0]["message"] == (f"{filed} is the return workbook made for October 2026, not the one for "
                                    "November 2026: none of its rows were used as November 2026's updates.")
-    assert "reportgen returns --period" in wrong[0]["advice"]
+    assert f"(to make it again: reportgen returns --period {B})" in wrong[0]["advice"]
     assert "copy them into this period's workbook" in wrong[0]["advice"]
 
     # the paper keeps what October's returns reported, marked as no update this period

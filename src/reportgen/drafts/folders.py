@@ -288,7 +288,8 @@ def check_out_place(out: Path, workspace: Path | None, new: bool = True) -> None
             raise UsageError(f"--out {out}: {ancestor} is a file, not a folder")
     real = target.resolve()
     if workspace is not None and real.is_relative_to((workspace / "inputs").resolve()):
-        raise UsageError(f"--out {out} is inside the workspace's inputs folder: write drafts elsewhere")
+        raise UsageError(f"--out {out} is inside the workspace's inputs folder, which reportgen only reads: "
+                         "choose a folder outside it")
     kept = next((folder for folder in (*(() if new else (real,)), *real.parents)
                  if (folder / MANIFEST_JSON).is_file()), None)
     if kept is not None:

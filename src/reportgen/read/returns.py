@@ -148,7 +148,7 @@ def wrong_period(path: Path, display: str, period: str, sheets: Sequence[RawShee
     if not other or other == period:
         return None
     return issue("return-wrong-period", made_for=period_label(other), period=period_label(period), file=display,
-                 value=other)
+                 value=other, folder_period=period)
 
 
 SHOWN_OPTIONAL = ("timeframe",)  # optional return columns whose text the paper shows
