@@ -196,6 +196,20 @@ def test_a_deadline_that_has_passed_is_a_warning(tmp_path: Path) -> None:
     assert "deadline-passed" in [i.code for i in issues]
 
 
+def test_a_deadline_is_judged_by_the_workspaces_day_not_the_machines(tmp_path: Path) -> None:
+    """A deadline of today, where the workspace is, has not passed though the machine's clock (UTC) may be on
+    another day; a workspace a day ahead (its [schedule] time zone) has passed it. Pago Pago (UTC-11) and
+    Kiritimati (UTC+14) are always on different days."""
+    import zoneinfo
+
+    behind = dt.datetime.now(zoneinfo.ZoneInfo("Pacific/Pago_Pago")).date()
+    toml = f'[paper]\ntitle = "Plan"\n\n[returns]\ndeadline = {behind.isoformat()}\n\n[schedule]\ntimezone = '
+    for zone, passed in (("Pacific/Pago_Pago", False), ("Pacific/Kiritimati", True)):
+        root = make_workspace(tmp_path / zone.replace("/", "-"), period=A, toml=f'{toml}"{zone}"\n')
+        _written, issues = write_return_workbooks(root, B)
+        assert ("deadline-passed" in [i.code for i in issues]) is passed, zone
+
+
 MEETINGS = '[paper]\ntitle = "Plan"\nmeetings = [2026-09-03, 2026-11-05, 2027-01-14]\n'
 
 

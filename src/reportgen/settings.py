@@ -225,6 +225,13 @@ class ScheduleSettings(Strict):
                              "Friday, in the weekday field): choose another day")
         return value
 
+    def today(self) -> dt.date:
+        """The day it is where the workspace is (its schedule's time zone), not on the machine's clock: the
+        day a reminder is counted on and a deadline is judged by, as the scheduled runs are timed."""
+        import zoneinfo
+
+        return dt.datetime.now(zoneinfo.ZoneInfo(self.timezone)).date()
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

@@ -127,7 +127,7 @@ def chase_partners(workspace: Path, period: str, credentials: Credentials | None
     inputs, register, prefill, issues = _prepare(workspace, period)
     run = MailRun("chase", inputs.period, dry_run, issues=issues)
     checked = check_inputs(inputs)
-    day = (today or dt.date.today()).isoformat()
+    day = (today or inputs.settings.schedule.today()).isoformat()  # one reminder a day, the workspace's day
     messages = []
     for row in chase_list(checked, prefill=prefill):  # the build's chase list: the same rows and the same rule
         if row.partner not in register.leads or (row.returned and not row.sent_back_as_prefilled

@@ -197,7 +197,7 @@ def deadline_issues(settings: Settings, period: str, today: dt.date | None = Non
     if deadline is None and settings.returns.days_before_meeting is not None:
         return [issue("deadline-unknown", period=period_label(period), file=SETTINGS_FILE,
                       column="days_before_meeting", value=str(settings.returns.days_before_meeting))]
-    if deadline is None or deadline >= (today or dt.date.today()):
+    if deadline is None or deadline >= (today or settings.schedule.today()):
         return []
     if settings.returns.days_before_meeting is None:
         return [issue("deadline-passed", value=deadline_text(settings, period), file=SETTINGS_FILE, column="deadline")]
