@@ -210,6 +210,26 @@ def test_a_deadline_is_judged_by_the_workspaces_day_not_the_machines(tmp_path: P
         assert ("deadline-passed" in [i.code for i in issues]) is passed, zone
 
 
+def test_a_register_action_linked_in_excel_shows_its_words_in_the_workbook(tmp_path: Path) -> None:
+    """The secretariat linked action 2's cell in the register to the plan's web page (Insert > Link): the
+    paper links its words, but the partner's workbook showed '[Publish the commissioning plan.](https://…)' in
+    its locked Action column. It shows the words, and the workbook sent back reads as the register's action."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    book = openpyxl.load_workbook(root / "inputs" / "register.xlsx")
+    book.worksheets[0]["D3"].hyperlink = "https://example.org/plan"
+    book.save(root / "inputs" / "register.xlsx")
+    written, _ = write_return_workbooks(root, B)
+    opcc = next(path for path in written if path.name == "opcc.xlsx")
+    sheet = openpyxl.load_workbook(opcc).worksheets[0]
+    actions = {row[0].value: row[2].value for row in sheet.iter_rows(min_row=2)}
+    assert actions[2] == "Publish the commissioning plan."
+    assert not any("](" in str(value) for value in actions.values())
+    filed = root / "inputs" / "returns" / B / "opcc.xlsx"
+    filed.parent.mkdir(parents=True)
+    shutil.copy(opcc, filed)
+    assert "action-text-changed" not in [i.code for i in validate_draft(root, B).issues]
+
+
 MEETINGS = '[paper]\ntitle = "Plan"\nmeetings = [2026-09-03, 2026-11-05, 2027-01-14]\n'
 
 

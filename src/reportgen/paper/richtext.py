@@ -199,9 +199,11 @@ def typed_again(text: str) -> str:
 
 
 def shown_text(text: str) -> str:
-    """A cell of HTML fragments as the words the paper shows, a line a paragraph or item (a locked cell
-    of a pre-filled workbook: the register's action); other text as written."""
-    return plain_text(parse_explanation(text)) if _holds_tags(text) else text
+    """A cell of HTML fragments or `[words](address)` links (a register cell linked in Excel is read so) as the
+    words the paper shows, a line a paragraph or item (a locked cell of a pre-filled workbook: the register's
+    action); other text as written."""
+    linked = any(match["label"] is not None for match in _LINKISH.finditer(text))
+    return plain_text(parse_explanation(text)) if linked or _holds_tags(text) else text
 
 
 def _holds_tags(text: str) -> bool:
