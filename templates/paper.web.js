@@ -20,6 +20,19 @@
 
   function plural(n) { return n === 1 ? "action" : "actions"; }
 
+  // the folding the page's search index was made with (reportgen.render.web.fold): accents and case
+  // set aside, "ß" as "ss", so "Strasse" finds "Straße" and "Ynys Mon" finds "Ynys Môn"
+  function fold(words) {
+    return words.normalize("NFKD").toLowerCase().replace(/\p{M}/gu, "").replace(/ß/g, "ss");
+  }
+
+  // what a filter is set to, as the page shows it: "Status: Completed" (for the count, printed too)
+  function chosen(select) {
+    if (!select.value && !(select === section && unsectioned())) { return ""; }
+    var label = form.querySelector("label[for='" + select.id + "']");
+    return (label ? label.textContent : select.name) + ": " + select.options[select.selectedIndex].text;
+  }
+
   // "No section": the actions with no section (before any section heading, or under "No section")
   function unsectioned() {
     var chosen = section.options[section.selectedIndex];
@@ -37,7 +50,7 @@
   }
 
   function apply() {
-    var words = text.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var words = fold(text.value).split(/\s+/).filter(Boolean);
     var filtered = Boolean(status.value || section.value || unsectioned() || lead.value || words.length);
     var shown = 0;
     // walk backwards so a section heading knows whether any row under it is still shown
@@ -56,8 +69,10 @@
     }
     table.hidden = shown === 0;
     none.hidden = shown !== 0;
+    var filters = [chosen(status), chosen(section), chosen(lead)].filter(Boolean);
+    if (text.value.trim()) { filters.push("search: " + text.value.trim()); }
     count.textContent = filtered
-      ? "Showing " + shown + " of " + total + " " + plural(total) + "."
+      ? "Showing " + shown + " of " + total + " " + plural(total) + " (" + filters.join("; ") + ")."
       : total + " " + plural(total) + " in the plan.";
   }
 
@@ -89,10 +104,27 @@
     var link = event.target.closest && event.target.closest("a[href^='#']");
     if (link) { reveal(decodeURIComponent(link.getAttribute("href").slice(1))); }
   });
+  // a link to an action this paper does not have (withdrawn, or not published in this edition): said, never why
+  var missing = document.createElement("p");
+  missing.className = "no-results";
+  missing.id = "missing-action";
+  missing.setAttribute("role", "status");
+  missing.hidden = true;
+  form.parentNode.insertBefore(missing, form);
+  function sayMissing(id) {
+    var ref = /^action-(\d+)$/.exec(id || "");
+    missing.hidden = !ref || Boolean(document.getElementById(id));
+    if (!missing.hidden) {
+      missing.textContent = "Action " + ref[1] + " is not in this paper.";
+      missing.scrollIntoView();
+    }
+  }
   window.addEventListener("hashchange", function () {
     var id = decodeURIComponent(window.location.hash.slice(1));
     if (reveal(id)) { document.getElementById(id).scrollIntoView(); }
+    sayMissing(id);
   });
+  sayMissing(decodeURIComponent(window.location.hash.slice(1)));
 
   form.hidden = false;
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });

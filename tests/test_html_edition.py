@@ -80,7 +80,7 @@ def test_status_filter_by_keyboard_announces_the_count(browser: Browser, example
     expected = [row.ref for row in example.paper.rows if row.status_label == first]
     assert first == example.paper.counts[0][0] and expected
     assert visible_refs(page) == expected
-    assert announced(page) == f"Showing {len(expected)} of {example.paper.total} actions."
+    assert announced(page) == f"Showing {len(expected)} of {example.paper.total} actions (Status: {first})."
     assert page.locator("#result-count").get_attribute("aria-live") == "polite"
     # a section heading stays only above rows that are still shown
     shown_sections = page.eval_on_selector_all(
@@ -97,13 +97,15 @@ def test_search_and_filters_combine_and_clear(browser: Browser, example: BuildRe
     page.keyboard.type(word.upper())
     matching = [r.ref for r in example.paper.rows
                 if word.casefold() in " ".join([*(c.text for c in r.cells), r.lead, r.section, r.note]).casefold()]
-    expect(page.locator("#result-count")).to_have_text(f"Showing {len(matching)} of {example.paper.total} actions.")
+    expect(page.locator("#result-count")).to_have_text(
+        f"Showing {len(matching)} of {example.paper.total} actions (search: {word.upper()}).")
     assert row.ref in visible_refs(page) and visible_refs(page) == matching
     page.locator("#filter-lead").select_option(row.lead)
     both = [ref for ref in matching if next(r for r in example.paper.rows if r.ref == ref).lead == row.lead]
     assert visible_refs(page) == both
     page.keyboard.type("zzqqxx-no-such-word")
-    expect(page.locator("#result-count")).to_have_text(f"Showing 0 of {example.paper.total} actions.")
+    expect(page.locator("#result-count")).to_have_text(
+        f"Showing 0 of {example.paper.total} actions (Lead: {row.lead}; search: {word.upper()}zzqqxx-no-such-word).")
     assert page.locator("#no-results").is_visible() and visible_refs(page) == []
     page.locator("#filter-clear").focus()
     page.keyboard.press("Enter")
@@ -120,7 +122,7 @@ def test_actions_before_any_section_heading_can_be_filtered_to(browser: Browser,
     assert page.locator("#filter-section option").all_inner_texts() == ["All sections", *sections, "No section"]
     page.locator("#filter-section").select_option(label="No section")
     expect(page.locator("#result-count")).to_have_text(
-        f"Showing {len(unsectioned)} of {example.paper.total} actions.")
+        f"Showing {len(unsectioned)} of {example.paper.total} actions (Section: No section).")
     assert visible_refs(page) == unsectioned
     page.locator("#filter-section").select_option(label="All sections")
     assert len(visible_refs(page)) == example.paper.total
@@ -155,7 +157,7 @@ def test_filters_put_back_by_the_browser_filter_the_rows(browser: Browser, examp
     page.go_back()
     assert page.locator("#filter-status").input_value() == first
     assert visible_refs(page) == expected
-    assert announced(page) == f"Showing {len(expected)} of {example.paper.total} actions."
+    assert announced(page) == f"Showing {len(expected)} of {example.paper.total} actions (Status: {first})."
 
 
 def test_a_link_to_an_action_the_filters_hide_clears_them(browser: Browser, tmp_path: Path) -> None:
@@ -379,3 +381,36 @@ def test_a_cover_value_of_several_lines_keeps_them_in_the_pdf_and_web_edition(br
     cell = next(row.cells[1] for row in docx.Document(str(result.folder / "paper.docx")).tables[0].rows
                 if "DECISION" in row.cells[0].text)
     assert cell.text.splitlines() == lines
+
+
+def test_search_sets_accents_and_case_aside_alike_on_both_sides(browser: Browser, tmp_path: Path) -> None:
+    """The page's index was folded by Python's casefold() and what a reader typed by JavaScript's toLowerCase():
+    'Straße' never matched 'STRASSE', nor 'Ynys Môn' 'ynys mon'. Both sides now fold alike."""
+    returns = {"opcc.xlsx": [RETURN_HEADINGS, (2, "", "In progress", "Met the council at Ynys Môn.", ""),
+                             (4, "", "In progress", "Visited the Hauptstraße project.", "")]}
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    result = build_draft(root, out=tmp_path / "draft")
+    page, messages = open_paper(browser, result.folder / "paper.html")
+    for typed, ref in (("ynys mon", 2), ("YNYS MÔN", 2), ("HAUPTSTRASSE", 4), ("hauptstraße", 4)):
+        page.locator("#filter-text").fill(typed)
+        page.locator("#filter-text").press("Enter")
+        assert visible_refs(page) == [ref], typed
+    assert messages == []
+
+
+def test_a_link_to_an_action_not_in_the_paper_says_so(browser: Browser, tmp_path: Path) -> None:
+    """paper.html#action-N for an action the paper does not have (not published in this edition, or withdrawn)
+    landed silently at the top; the page now says it is not in this paper, and never why."""
+    exempt_ref = 7  # exempt_workspace's exempt action
+    result = build_draft(exempt_workspace(tmp_path / "ws"), out=tmp_path / "draft")
+    assert exempt_ref not in [row.ref for row in result.paper.rows]
+    page, _ = open_paper(browser, result.folder / "paper.html")
+    page.goto((result.folder / "paper.html").resolve().as_uri() + f"#action-{exempt_ref}")
+    missing = page.locator("#missing-action")
+    expect(missing).to_have_text(f"Action {exempt_ref} is not in this paper.")
+    assert missing.get_attribute("role") == "status"  # said, never why (the text above is all it says)
+    present = result.paper.rows[0].ref
+    page.evaluate(f"window.location.hash = '#action-{present}'")
+    expect(missing).to_be_hidden()
+    page.evaluate("window.location.hash = '#action-999'")
+    expect(missing).to_have_text("Action 999 is not in this paper.")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,8 +71,15 @@ def _source(env: Environment, name: str) -> str:
 
 
 def search_text(row: PaperRow) -> str:
-    """What the text search matches a row on: every cell's words, the lead and section, lower case."""
-    return " ".join([*(cell.text for cell in row.cells), row.lead, row.section, row.note]).casefold()
+    """What the text search matches a row on: every cell's words, the lead and section, folded (`fold`)."""
+    return fold(" ".join([*(cell.text for cell in row.cells), row.lead, row.section, row.note]))
+
+
+def fold(text: str) -> str:
+    """Text with accents and case set aside, "ß" as "ss": as the page's script folds what a reader types
+    (paper.web.js `fold`: NFKD, lower case, marks removed), so "Ynys Mon" finds "Ynys Môn"."""
+    lowered = unicodedata.normalize("NFKD", text).lower()
+    return "".join(char for char in lowered if not unicodedata.category(char).startswith("M")).replace("ß", "ss")
 
 
 def render_web(paper: Paper, templates: Path) -> str:
