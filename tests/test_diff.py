@@ -894,7 +894,7 @@ def test_a_narrative_list_item_added_or_gone_is_an_item_in_the_comparison(tmp_pa
 
 def _explained(paper: Paper, ref: int, raw: str) -> Paper:
     """`paper` with action `ref`'s explanation as a build keeps what a partner wrote (parsed into blocks)."""
-    from reportgen.paper.richtext import parse_explanation
+    from reportgen.read.richtext import parse_explanation
 
     rich = parse_explanation(raw)
     cell = PaperCell("explanation", plain_text(rich), rich)
@@ -946,7 +946,7 @@ def _with_cells(row: PaperRow, **cells: PaperCell) -> PaperRow:
 
 
 def test_the_terminal_summary_redlines_the_words_the_paper_shows_not_the_partners_html() -> None:
-    from reportgen.paper.richtext import parse_explanation
+    from reportgen.read.richtext import parse_explanation
 
     def explained(paper: Paper, raw: str) -> Paper:  # action 1's explanation as a build keeps it
         rich = parse_explanation(raw)
@@ -1253,7 +1253,7 @@ def header_texts(document: docx.document.Document) -> list[list[str]]:
 def test_a_value_changed_only_where_the_paper_shows_nothing_is_not_reworded() -> None:
     """A partner's <p> around the same words, or doubled spaces, was listed as 'reworded' with nothing
     to see; a link added to the same words, or a paragraph split, is a change the paper shows."""
-    from reportgen.paper.richtext import parse_explanation
+    from reportgen.read.richtext import parse_explanation
 
     def with_explanation(raw: str) -> PaperRow:
         row = make_row(3, "Justice")

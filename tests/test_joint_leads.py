@@ -135,6 +135,25 @@ def test_two_different_updates_of_a_joint_action_are_reported_not_one_silently_u
                                 f"inputs/returns/{B}/opcc.xlsx row 3, which is used for now; this update is not.")
 
 
+def test_a_joint_row_sent_back_as_typed_from_html_fragments_gives_way_to_the_other_leads_update(
+        tmp_path: Path) -> None:
+    """October's update of action 4 came in HTML fragments; November's workbooks type it as lines and bullets.
+    Wessex Police sends its row 4 back untouched, OPCC updates it: OPCC's update is used, nothing blocks."""
+    returns = default_returns()
+    returns["opcc.xlsx"] = [(*row[:3], "<p>Tender issued.</p><ul><li>Two bids</li></ul>", row[4])
+                            if row[0] == 4 else row for row in returns["opcc.xlsx"]]
+    root = make_workspace(tmp_path / "ws", period=A, toml=TOML, register=REGISTER, returns=returns)
+    books = november_workbooks(root, tmp_path)
+    assert rows_of(books["wessex-police.xlsx"])[4][4] == "Tender issued.\n• Two bids"
+    send_back(books["opcc.xlsx"], root, {4: ("Completed", "Advocacy service funded.")})
+    send_back(books["wessex-police.xlsx"], root, {1: ("Completed", "Strategy published.")})
+    assert main(["build", "--workspace", str(root), "--period", B]) == 0
+    assert plan_row(root, 4)[2:5] == [JOINT, "Completed\n↑ from In progress (2026-10)", "Advocacy service funded."]
+    assert [row["code"] for row in draft_csv(root, "issues.csv") if row["ref"] == "4"] == ["joint-lead"]
+    police = {row["Partner"]: row for row in draft_csv(root, "chase.csv")}["Wessex Police"]
+    assert (police["Returned as sent (refs)"], police["Returned by a joint lead (refs)"]) == ("3", "4")
+
+
 def test_a_joint_row_left_blank_in_the_first_period_gives_way_to_the_other_leads(tmp_path: Path) -> None:
     """Blank workbooks (nothing reported before): Wessex Police leaves row 4 blank, OPCC fills it in. No
     'no status' error for the police's blank row; the paper has OPCC's update."""

@@ -22,8 +22,8 @@ from reportgen.diff.summary import write_diff_docx
 from reportgen.drafts.records import paper_from_json, paper_to_json
 from reportgen.model import Block, Inline, Paper, StatusMove
 from reportgen.paper.build_paper import changes_since
-from reportgen.paper.richtext import safe_href
 from reportgen.paper_rules import CHANGES_COLUMNS, MIN_CONTRAST, TEXT_COLOUR, contrast_ratio, status_styles
+from reportgen.read.richtext import safe_href
 from reportgen.render.docx.writer import write_docx
 from reportgen.render.pdf.html import render_html
 from reportgen.render.pdf.writer import write_pdf

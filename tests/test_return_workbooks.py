@@ -31,8 +31,8 @@ from conftest import (
 from reportgen.check.checked import load_register
 from reportgen.errors import ReportgenError
 from reportgen.model import UpdateState
-from reportgen.paper.richtext import parse_explanation
 from reportgen.read.returns import made_for, partner_for, read_return, validate_return
+from reportgen.read.richtext import parse_explanation
 from reportgen.read.workspace import find_inputs
 from reportgen.run.build import check_plan, make_paper, prepare_build, validate_draft
 from reportgen.run.return_workbooks import deadline_issues, returns_deadline

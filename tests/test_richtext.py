@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reportgen.model import Block, Inline, RichText
-from reportgen.paper.richtext import parse_explanation, render_markdown, safe_href, typed_again
 from reportgen.read.cells import clean_text
+from reportgen.read.richtext import parse_explanation, render_markdown, safe_href, typed_again
 
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 

@@ -150,7 +150,7 @@ class MergedRegister:
 @dataclass(frozen=True)
 class Inline:
     text: str
-    href: str | None = None  # only http, https or mailto; checked by reportgen.paper.richtext
+    href: str | None = None  # only http, https or mailto; checked by reportgen.read.richtext
     bold: bool = False
     italic: bool = False
     underline: bool = False

@@ -5,7 +5,7 @@ The Paper carries the results (`Paper.status_cell`, `Paper.status_styles`, `Pape
 computed from the Paper's own fields, so a paper loaded back from draft.json gets the same answers as
 the one `build_paper` made, and draft.json holds nothing more than before.
 
-The link policy is `reportgen.paper.richtext.safe_href`; the Word and HTML templates' changes table takes its
+The link policy is `reportgen.read.richtext.safe_href`; the Word and HTML templates' changes table takes its
 columns from `CHANGES_COLUMNS`.
 """
 

@@ -28,7 +28,11 @@ from reportgen.model import (
     UpdateState,
 )
 from reportgen.periods import period_label
+from reportgen.read.richtext import typed_again
 from reportgen.wording import counted
+
+Prefill = tuple[str, str, str]  # status, explanation, timeframe as a return workbook's row is pre-filled
+BLANK: Prefill = ("", "", "")
 
 
 @dataclass(frozen=True)
@@ -170,14 +174,19 @@ def _choose_joint(action: Action, candidates: list[Update], from_lead: list[Upda
     return chosen, issues
 
 
-def repeats_last(update: Update, last: LastReported | None) -> bool:
-    """Whether a return's row says only what was last reported, as its workbook was pre-filled
-    (`reportgen.run.prefill`: the status blank where none was recognised; the whole row blank when nothing was
-    reported): nothing new. An explanation the workbook had typed again from HTML fragments is not told."""
+def prefilled(last: LastReported | None) -> Prefill:
+    """A return workbook's row for an action last reported so (`reportgen.run.prefill`): the status blank where
+    none was recognised, an explanation of HTML fragments written as a partner types it (`typed_again`); blank
+    when nothing was reported."""
     if last is None:
-        return not (update.status_as_written or update.explanation or update.timeframe)
-    status = "" if last.wording_only else last.status_label
-    return _said(update) == (status, last.explanation, last.timeframe)
+        return BLANK
+    return "" if last.wording_only else last.status_label, typed_again(last.explanation), last.timeframe
+
+
+def repeats_last(update: Update, last: LastReported | None) -> bool:
+    """Whether a return's row says only what was last reported, as its workbook was pre-filled (`prefilled`):
+    nothing new."""
+    return _said(update) == prefilled(last)
 
 
 def _said(update: Update) -> tuple[str, str, str]:

@@ -24,9 +24,9 @@ from difflib import SequenceMatcher
 from typing import Literal, NamedTuple, TypeVar
 
 from reportgen.model import CoverRow, Paper, PaperRow, PaperSection, StatusMove, plain_text
-from reportgen.paper.richtext import shown_text
 from reportgen.paper_rules import status_changed
 from reportgen.periods import period_label
+from reportgen.read.richtext import shown_text
 from reportgen.wording import counted
 
 SCHEMA = 1

@@ -28,8 +28,8 @@ from typing import Literal, NamedTuple
 from reportgen.diff.changes import DraftDiff, diff_tokens, renamed_sections, section_keys, tokens
 from reportgen.model import Block, CoverRow, Inline, Paper, PaperCell, PaperRow, PaperSection, RichText
 from reportgen.paper.progress import without_progress
-from reportgen.paper.richtext import parse_explanation
 from reportgen.paper_rules import StatusCell
+from reportgen.read.richtext import parse_explanation
 
 Change = Literal["ins", "del"]
 # an added action an earlier period's paper had (`ActionSummary.back`), in its status cell: as diff.html says it

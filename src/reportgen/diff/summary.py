@@ -6,7 +6,7 @@
 The summary a Panel member reads: counts then and now, status moves, added and withdrawn actions, each
 reworded action (a changed link followed by its address: `with_link_addresses`), cover sheet and narrative
 changes, laid out by `templates/diff.html.j2` with the paper's stylesheet and ours inlined. Decides no
-content; links pass the link policy (`reportgen.paper.richtext.safe_href`); the PDF reads only files inside
+content; links pass the link policy (`reportgen.read.richtext.safe_href`); the PDF reads only files inside
 the templates folder.
 
 Logging: a warning when the workspace's diff.html.j2 leaves out a note the comparison has (`with_notes`,
@@ -50,7 +50,7 @@ from reportgen.diff.redline import (
 )
 from reportgen.files import write_atomically
 from reportgen.model import Block, Inline, Paper, RichText
-from reportgen.paper.richtext import safe_href
+from reportgen.read.richtext import safe_href
 from reportgen.render.docx.front import HEADING_STYLES
 from reportgen.render.docx.writer import write_docx
 from reportgen.render.html_env import html_environment, template_errors, with_marked_title

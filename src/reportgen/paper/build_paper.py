@@ -27,9 +27,9 @@ from reportgen.model import (
 )
 from reportgen.paper.cover import cover_rows, display_date, fill_in, meeting_date
 from reportgen.paper.progress import with_progress
-from reportgen.paper.richtext import parse_explanation, render_markdown
 from reportgen.paper_rules import status_changed
 from reportgen.periods import period_label
+from reportgen.read.richtext import parse_explanation, render_markdown
 from reportgen.settings import Edition, Settings
 from reportgen.terms import NO_STATUS_GIVEN, NO_UPDATE_LABEL, STATUS_CLASSES, STATUS_COLOURS, STATUS_NOT_RECOGNISED
 from reportgen.wording import counted, plural

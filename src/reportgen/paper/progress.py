@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
 from reportgen.model import Chart, ColumnName, CountRow, Paper, PaperRow, PaperSection, Progress, StalledAction
-from reportgen.paper.richtext import parse_explanation
+from reportgen.read.richtext import parse_explanation
 from reportgen.settings import CANONICAL_STATUSES, HistorySettings
 from reportgen.terms import NO_STATUS_GIVEN, NO_UPDATE_LABEL
 from reportgen.wording import counted

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from reportgen.files import write_atomically
 from reportgen.model import Paper, PaperRow
-from reportgen.paper.richtext import safe_href
+from reportgen.read.richtext import safe_href
 from reportgen.render.charts import chart_src
 from reportgen.render.html_env import html_environment, template_errors, with_marked_title
 from reportgen.render.pdf.html import css_ident, group_blocks

@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reportgen.files import stable_zip, write_atomically
 from reportgen.model import Paper, PaperRow
-from reportgen.paper.richtext import parse_explanation
+from reportgen.read.richtext import parse_explanation
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet

@@ -42,7 +42,7 @@ from reportgen.look import Theme
 from reportgen.model import MergedRegister, Paper, UpdateState
 from reportgen.paper.build_paper import build_paper
 from reportgen.paper.cover import exemption_issues, font_issues, meeting_issues
-from reportgen.paper.richtext import link_issues
+from reportgen.read.richtext import link_issues
 from reportgen.read.workspace import Inputs, find_inputs
 from reportgen.render.fonts import resolve_fonts
 from reportgen.render.pdf.html import STYLESHEET, stylesheet_lacks

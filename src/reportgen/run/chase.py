@@ -16,10 +16,11 @@ from pathlib import Path
 
 from reportgen.check.checked import Checked
 from reportgen.check.editions import PublicView, is_withheld
+from reportgen.check.merge import BLANK, Prefill
 from reportgen.issues import Issue, Severity, issue
 from reportgen.model import MergedAction, PartnerReturn, Update, UpdateState
 from reportgen.periods import period_label
-from reportgen.run.prefill import BLANK, Prefill, prefill_values
+from reportgen.run.prefill import prefill_values
 from reportgen.safe_cells import text_for_spreadsheet
 
 CHASE_HEADINGS = ("Partner", "Returned", "File", "Actions led", "Updated", "No update (refs)", "Errors",

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from reportgen.check.checked import exempt_when_reported, last_reported, unread_when_reported
-from reportgen.check.merge import LastReported, reported_when
+from reportgen.check.merge import LastReported, Prefill, prefilled, reported_when
 from reportgen.drafts.earlier import (
     carry_source,
     exemptions_known,
@@ -27,12 +27,8 @@ from reportgen.drafts.earlier import (
 )
 from reportgen.issues import Issue, issue
 from reportgen.model import Register
-from reportgen.paper.richtext import typed_again
 from reportgen.periods import period_label
 from reportgen.read.workspace import Inputs
-
-Prefill = tuple[str, str, str]  # status, explanation, timeframe as pre-filled
-BLANK: Prefill = ("", "", "")
 
 
 def workbook_prefill(inputs: Inputs, register: Register) -> tuple[dict[int, Prefill], list[Issue]]:
@@ -63,11 +59,9 @@ def workbook_prefill(inputs: Inputs, register: Register) -> tuple[dict[int, Pref
 
 
 def prefill_values(carried: Mapping[int, LastReported]) -> dict[int, Prefill]:
-    """ref -> (status, explanation, timeframe) as pre-filled: what a build carries forward (`carried`), the
-    status blank where none was recognised; an explanation of HTML fragments is written as a partner
-    types it (`typed_again`)."""
-    return {ref: ("" if last.wording_only else last.status_label, typed_again(last.explanation), last.timeframe)
-            for ref, last in carried.items()}
+    """ref -> (status, explanation, timeframe) as pre-filled: what a build carries forward (`carried`), each row
+    by the rule the merge tells a row sent back as it was pre-filled by (`reportgen.check.merge.prefilled`)."""
+    return {ref: prefilled(last) for ref, last in carried.items()}
 
 
 def not_prefilled(register: Register, carried: Mapping[int, LastReported], period: str,

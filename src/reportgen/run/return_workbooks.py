@@ -28,17 +28,17 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reportgen.check.merge import BLANK, Prefill
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
 from reportgen.paper.cover import meeting_date
-from reportgen.paper.richtext import shown_text
 from reportgen.periods import period_label
 from reportgen.read.returns import PERIOD_PROPERTY, slug
+from reportgen.read.richtext import shown_text
 from reportgen.read.sheets import INSTRUCTIONS_SHEET
 from reportgen.render.xlsx import FIXED_TIME, fit_rows, print_landscape, text_cell, workbook_bytes
-from reportgen.run.prefill import BLANK, Prefill
 from reportgen.settings import CANONICAL_STATUSES, SETTINGS_FILE, Settings
 from reportgen.settings_columns import RETURN_SECTION_HEADING, heading_key
 from reportgen.wording import counted

@@ -3,7 +3,7 @@
 `Layout` holds the per-document caches (style ids, link relationships, list numbering, revision ids)
 and turns the Paper's rich text into paragraphs and runs for `reportgen.render.docx.front` (narrative,
 progress, cover) and `reportgen.render.docx.plan` (the plan table's cells). It decides no content; a link is written
-only when the link policy (`reportgen.paper.richtext.safe_href`) accepts it.
+only when the link policy (`reportgen.read.richtext.safe_href`) accepts it.
 
 Logging policy: a warning for a link refused by the policy (the text is kept); nothing else.
 """
@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from reportgen.model import Block, Inline, RichText
-from reportgen.paper.richtext import safe_href
+from reportgen.read.richtext import safe_href
 from reportgen.render.docx.xml import (
     PPR_ORDER,
     RPR_ORDER,

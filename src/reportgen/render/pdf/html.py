@@ -21,7 +21,7 @@ from jinja2 import Environment
 from markupsafe import escape
 
 from reportgen.model import Block, Inline, Paper
-from reportgen.paper.richtext import safe_href  # the link policy; a filter of the template
+from reportgen.read.richtext import safe_href  # the link policy; a filter of the template
 from reportgen.render.charts import chart_src
 from reportgen.render.html_env import html_environment, template_errors
 from reportgen.render.theme_css import logo_data_uri, theme_stylesheet

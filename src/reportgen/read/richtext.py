@@ -4,7 +4,8 @@ Both parsers return a tuple of `Block`s, never markup strings, so the DOCX and P
 out values and partner text can never change a document's structure. Only the few tags and syntaxes
 named below are understood; everything else (unknown tags, template syntax, a lone `<` or `&`) is
 kept as literal text. Links survive only with an http, https or mailto target (`safe_href`).
-This module must not render, log partner text, or raise on any string.
+This module must not render, log partner text, or raise on any string. It sits with the readers, below the
+checks: the merge tells a row sent back as its workbook was pre-filled by the text `typed_again` wrote there.
 """
 
 from __future__ import annotations
