@@ -8,6 +8,7 @@ import csv
 import email
 import email.policy
 import io
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import openpyxl
 import pytest
 
 from conftest import ACTIONS, REGISTER_HEADINGS, default_returns, make_workspace
-from mail_helpers import ADDRESS, mail_toml
+from mail_helpers import ADDRESS, mail_toml, reply
 from reportgen.shells.cli import main
 
 A, B = "2026-10", "2026-11"
@@ -169,6 +170,62 @@ def test_a_joint_row_left_blank_in_the_first_period_gives_way_to_the_other_leads
              and (row["file"].endswith("wessex-police.xlsx") or row["ref"] == "4")]
     assert found == []
     assert plan_row(root, 4)[2:5] == [JOINT, "In progress", "Tender out."]
+
+
+def test_collect_tells_a_lead_of_a_joint_row_left_blank_only_while_no_other_lead_has_updated_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """First period, blank workbooks: Wessex Police mails its return with row 4 (joint with OPCC) left blank.
+    Before OPCC's return is in, the reply asks the police for action 4's status; once OPCC's return, updating
+    it, is in (saved earlier, or collected earlier in the same run), the police are not told off for it: the
+    build uses OPCC's update."""
+    root = make_workspace(tmp_path / "ws", period=B, toml=mail_toml(), register=REGISTER, returns={})
+    out = tmp_path / "workbooks"
+    assert main(["returns", "--workspace", str(root), "--period", B, "--out", str(out)]) == 0
+
+    def filled(name: str, changes: dict[int, tuple[str, str]]) -> bytes:
+        book = openpyxl.load_workbook(out / name)
+        for row in book["Return"].iter_rows(min_row=2):
+            if row[0].value in changes:
+                row[3].value, row[4].value = changes[row[0].value]
+        data = io.BytesIO()
+        book.save(data)
+        return data.getvalue()
+
+    police = filled("wessex-police.xlsx", {1: ("Completed", "Published."), 3: ("On hold", "Paused.")})
+    opcc = filled("opcc.xlsx", {2: ("In progress", "a"), 4: ("In progress", "Tender out."), 6: ("Completed", "c")})
+    outbox = root / "outputs" / B / "mail" / "outbox"
+
+    def collected(*messages: tuple[str, bytes]) -> dict[str, str]:
+        """Collect (a dry run) the partners' messages, in order: each reply's text, by partner address."""
+        shutil.rmtree(outbox, ignore_errors=True)
+        drop = tmp_path / "drop"
+        shutil.rmtree(drop, ignore_errors=True)
+        drop.mkdir()
+        for number, (address, data) in enumerate(messages, 1):
+            name = f"{slug_of[address]}.xlsx"
+            (drop / f"{number}.eml").write_bytes(reply(address, [(name, data)], subject=f"Re: Return [reportgen {B}]"))
+        assert main(["collect", "--workspace", str(root), "--period", B, "--dry-run", "--from-folder", str(drop)]) == 0
+        capsys.readouterr()
+        replies = {}
+        for path in outbox.glob("*.eml"):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            body = message.get_body(("plain",))
+            assert body is not None
+            replies[str(message["To"])] = " ".join(body.get_content().split())
+        return replies
+
+    slug_of = {ADDRESS["Wessex Police"]: "wessex-police", ADDRESS["OPCC"]: "opcc"}
+    alone = collected((ADDRESS["Wessex Police"], police))[ADDRESS["Wessex Police"]]
+    assert "row 4, column 'Status this reporting period': Action 4 has no status in row 4." in alone
+    both = collected((ADDRESS["OPCC"], opcc), (ADDRESS["Wessex Police"], police))
+    assert "We checked it and found nothing to correct." in both[ADDRESS["OPCC"]]
+    assert "We checked it and found nothing to correct." in both[ADDRESS["Wessex Police"]]
+    (root / "inputs" / "returns" / B / "opcc.xlsx").write_bytes(opcc)  # collected on an earlier day
+    later = collected((ADDRESS["Wessex Police"], police))[ADDRESS["Wessex Police"]]
+    assert "We checked it and found nothing to correct." in later
+    (root / "inputs" / "returns" / B / "wessex-police.xlsx").write_bytes(police)  # as collect saves it
+    assert main(["build", "--workspace", str(root), "--period", B]) == 0  # and the build agrees
+    assert plan_row(root, 4)[2:4] == ["In progress", "Tender out."]
 
 
 def test_chase_reminds_the_partners_never_the_joint_name(tmp_path: Path) -> None:

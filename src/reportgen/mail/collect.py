@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from reportgen.check.checked import load_register, withdrawn_since
-from reportgen.check.merge import wrong_partner_returns
+from reportgen.check.checked import assign, given_way, load_register, read_returns, withdrawn_since
+from reportgen.check.merge import LastReported, merge_returns, wrong_partner_returns
 from reportgen.drafts.earlier import carry_source, read_kept_paper
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
@@ -41,13 +41,13 @@ from reportgen.mail.ledger import Ledger, ReceivedRecord, now_utc, received_ledg
 from reportgen.mail.mailbox import Incoming, Mailbox
 from reportgen.mail.partners import partner_of
 from reportgen.mail.transport import Outbox, Sent, send_all
-from reportgen.model import Paper, Register
+from reportgen.model import Paper, PartnerReturn, Register
 from reportgen.periods import PERIOD_PATTERN, period_label
 from reportgen.read.returns import made_for, made_for_lead, read_return, slug, validate_return
 from reportgen.read.sheets import read_sheets
-from reportgen.read.workspace import OTHER_SPREADSHEETS, Inputs, versioned
+from reportgen.read.workspace import OTHER_SPREADSHEETS, Inputs, list_returns, versioned
 from reportgen.run.chase import untouched_returns
-from reportgen.run.prefill import Prefill, workbook_prefill
+from reportgen.run.prefill import Prefill, prefill_carried, prefill_values
 from reportgen.run.return_workbooks import deadline_text, returns_deadline
 
 PROCESSED, REJECTED = "processed", "rejected"
@@ -324,10 +324,15 @@ class Collector:
                 number += 1  # another run saved one meanwhile: the next name, never over it
 
     @functools.cached_property
-    def prefill(self) -> dict[int, Prefill]:
-        """What the period's workbooks were pre-filled with (`reportgen.run.prefill`), read once, when a
+    def carried(self) -> dict[int, LastReported]:
+        """What the period's workbooks were pre-filled from (`reportgen.run.prefill`), read once, when a
         return comes: a long paper's draft.json is tens of MB."""
-        return workbook_prefill(self.inputs, self.register)[0]
+        return prefill_carried(self.inputs, self.register)[0]
+
+    @functools.cached_property
+    def prefill(self) -> dict[int, Prefill]:
+        """What the period's workbooks were pre-filled with."""
+        return prefill_values(self.carried)
 
     @functools.cached_property
     def previous(self) -> tuple[Paper | None, str]:
@@ -343,9 +348,27 @@ class Collector:
         if read is None:
             return issues
         checked, found = validate_return(read, self.register, self.settings)
-        found = withdrawn_since(found, self.register, *self.previous)
+        found = self._answered_jointly(checked, withdrawn_since(found, self.register, *self.previous))
         return [*issues, *found, *wrong_partner_returns(self.register, [checked]),
                 *untouched_returns([checked], self.prefill)]
+
+    def _answered_jointly(self, checked: PartnerReturn, found: list[Issue]) -> list[Issue]:
+        """Without the empty status of a jointly led action's row left as its workbook was pre-filled, when the
+        return of another of its leads, already in, updates it: the build uses that one (`given_way`, the build's
+        rule, on the period's returns as a build would read them now). Kept while none has: the partner is told."""
+        joint = {action.ref for action in self.register.actions if len(action.leads) > 1}
+        if not any(item.code == "empty-status" and item.ref in joint for item in found):
+            return found
+        returns = [checked, *(other for other in self._period_returns() if other.partner != checked.partner)]
+        merged, _ = merge_returns(self.register, returns, self.inputs.period, self.carried)
+        return given_way(found, self.register, returns, merged, self.carried)
+
+    def _period_returns(self) -> list[PartnerReturn]:
+        """The returns a build of the period would read now: the period folder's, and those a dry run saved aside."""
+        files = list_returns(self.inputs.returns_dir, self.inputs.workspace)[0]
+        if self.folder != self.inputs.returns_dir and self.folder.is_dir():
+            files += sorted(p for p in self.folder.iterdir() if p.is_file() and p.suffix.lower() in ACCEPTED)
+        return read_returns(self.inputs, self.register, assign(self.inputs, self.register, tuple(files)))[0]
 
     def _again(self, earlier: ReceivedRecord, message: EmailMessage, where: dict[str, str]) -> Handled:
         """A message already collected (a duplicate, or a run that stopped before moving it): move it to

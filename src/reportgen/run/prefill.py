@@ -35,6 +35,13 @@ def workbook_prefill(inputs: Inputs, register: Register) -> tuple[dict[int, Pref
     """ref -> what the period's workbook row is pre-filled with; issues: the draft could not be read,
     nothing was reported before the period (the workbooks are blank), or an action's row is not fully
     pre-filled (`not_prefilled`)."""
+    carried, issues = prefill_carried(inputs, register)
+    return prefill_values(carried), issues
+
+
+def prefill_carried(inputs: Inputs, register: Register) -> tuple[dict[int, LastReported], list[Issue]]:
+    """ref -> what the period's workbook rows are pre-filled from (`prefill_values`), as a build of the period
+    carries it forward; issues as `workbook_prefill`'s."""
     source = carry_source(inputs.outputs, inputs.period)
     previous, issues = read_kept_paper(source, "prefill")
     files = inputs.exemption_files
@@ -49,13 +56,12 @@ def workbook_prefill(inputs: Inputs, register: Register) -> tuple[dict[int, Pref
         if source is not None and unread_source(source, previous, files, inputs.workspace) else ""
     withheld = unread_when_reported(carried, unread) if unread else exempt_when_reported(register, previous, carried)
     carried = {ref: last for ref, last in carried.items() if ref not in withheld}
-    values = prefill_values(carried)
-    if not values and not withheld and register.actions:  # withheld: each row says why it is blank
+    if not carried and not withheld and register.actions:  # withheld: each row says why it is blank
         issues.append(issue("blank-workbooks", period=inputs.period))
     else:
         unrecorded = previous is not None and previous.edition == "restricted" and previous.exempt_refs is None
         issues += not_prefilled(register, carried, inputs.period, withheld, unread, unrecorded)
-    return values, issues
+    return carried, issues
 
 
 def prefill_values(carried: Mapping[int, LastReported]) -> dict[int, Prefill]:
