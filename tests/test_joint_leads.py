@@ -16,7 +16,7 @@ import docx
 import openpyxl
 import pytest
 
-from conftest import ACTIONS, REGISTER_HEADINGS, default_returns, make_workspace
+from conftest import ACTIONS, REGISTER_HEADINGS, RETURN_HEADINGS, default_returns, make_workspace
 from mail_helpers import ADDRESS, mail_toml, reply
 from reportgen.shells.cli import main
 
@@ -226,6 +226,38 @@ def test_collect_tells_a_lead_of_a_joint_row_left_blank_only_while_no_other_lead
     (root / "inputs" / "returns" / B / "wessex-police.xlsx").write_bytes(police)  # as collect saves it
     assert main(["build", "--workspace", str(root), "--period", B]) == 0  # and the build agrees
     assert plan_row(root, 4)[2:4] == ["In progress", "Tender out."]
+
+
+@pytest.mark.parametrize("police_file", [True, False])
+def test_a_file_named_after_no_lead_updating_a_joint_action_is_its_leads_return(
+        tmp_path: Path, police_file: bool) -> None:
+    """'victims-partnership.xlsx', named after no lead, holds only row 4 (joint), which neither lead's own file
+    has: the paper uses it. It is the return of the joint lead that sent no file of its own (Wessex Police), or,
+    when each sent one, of each: action 4 is returned, never chased, and a lead with no file of its own is not
+    said to have sent no return."""
+    returns = default_returns()
+    returns["opcc.xlsx"] = [row for row in returns["opcc.xlsx"] if row[0] != 4]
+    returns["victims-partnership.xlsx"] = [RETURN_HEADINGS, (4, "", "Completed", "Advocacy service funded.", "")]
+    if not police_file:
+        del returns["wessex-police.xlsx"]
+    root = make_workspace(tmp_path / "ws", period=B, toml=TOML, register=REGISTER, returns=returns)
+    assert main(["build", "--workspace", str(root), "--period", B]) == 0
+    assert plan_row(root, 4)[2:5] == [JOINT, "Completed", "Advocacy service funded."]
+    chase = {row["Partner"]: row for row in draft_csv(root, "chase.csv")}
+    stranger = f"inputs/returns/{B}/victims-partnership.xlsx"
+    police, opcc = chase["Wessex Police"], chase["OPCC"]
+    assert "victims-partnership" not in chase
+    if police_file:
+        assert police["File"] == f"inputs/returns/{B}/wessex-police.xlsx; {stranger}"
+        assert opcc["File"] == f"inputs/returns/{B}/opcc.xlsx; {stranger}"
+        assert (police["Updated"], police["No update (refs)"], opcc["Updated"], opcc["No update (refs)"]) == (
+            "3", "", "3", "")
+    else:
+        assert (police["Returned"], police["File"], police["No update (refs)"]) == ("Yes", stranger, "1, 3")
+        assert (opcc["File"], opcc["No update (refs)"], opcc["Returned by a joint lead (refs)"]) == (
+            f"inputs/returns/{B}/opcc.xlsx", "", "4")
+    missing = [row["value"] for row in draft_csv(root, "issues.csv") if row["code"] == "missing-return"]
+    assert missing == ["OPCC and Fire Service", "Crime and Justice Board"]  # the register's two others
 
 
 def test_chase_reminds_the_partners_never_the_joint_name(tmp_path: Path) -> None:

@@ -52,14 +52,21 @@ def return_files(inputs: Inputs, register: Register, assignment: Assignment, mer
                  ) -> dict[str, tuple[str, ...]]:
     """Each lead's return file(s), as displayed: the file named after it (even unreadable), then each file
     named after no lead whose rows the merge used for the lead's actions (the lead's return under another
-    name). A row of another lead's return is never the lead's: that lead sent it (`not-lead`)."""
+    name). A row of another lead's return is never the lead's: that lead sent it (`not-lead`). A jointly led
+    action's row, from a file that is none of its leads' return by its other rows, makes it the return of
+    those of its leads with no file of their own, else of each of them."""
     files = {lead: [inputs.display(path)] if (path := assignment.by_lead.get(lead)) else [] for lead in register.leads}
     strangers = {inputs.display(path) for path in assignment.unmatched}
-    for item in merged.actions:
+    used = [item for item in merged.actions if item.state is UpdateState.UPDATED and item.source in strangers]
+    for item in used:
         found = files.get(item.action.lead)
-        if item.state is UpdateState.UPDATED and item.source in strangers and found is not None \
-                and item.source not in found:
+        if found is not None and item.source not in found:
             found.append(item.source)
+    for item in used:
+        leads = [lead for lead in item.action.leads if lead in files]
+        if len(leads) > 1 and not any(item.source in files[lead] for lead in leads):
+            for lead in [lead for lead in leads if not files[lead]] or leads:
+                files[lead].append(item.source)
     return {lead: tuple(found) for lead, found in files.items()}
 
 
