@@ -277,3 +277,20 @@ def test_chase_reminds_the_partners_never_the_joint_name(tmp_path: Path) -> None
     assert attachment.get_filename() == "wessex-police.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(attachment.get_content()))
     assert [row[0] for row in book["Return"].iter_rows(min_row=2, values_only=True)] == [1, 3, 4]
+
+
+def test_a_joint_leads_return_under_another_name_is_used_over_the_other_leads_row_sent_back_as_it_was(
+        tmp_path: Path) -> None:
+    """OPCC sends its November workbook back with row 4 as pre-filled; Wessex Police fills in row 4 and saves its
+    workbook as 'constabulary.xlsx', a name of no lead. The paper kept October's row 4 (the OPCC file was the only
+    one named after a lead of it) and said the police's update was a duplicate; the police's update is used."""
+    root = october(tmp_path / "ws")
+    books = november_workbooks(root, tmp_path)
+    send_back(books["opcc.xlsx"], root, {2: ("Completed", "Plan published.")})
+    send_back(books["wessex-police.xlsx"], root, {4: ("Completed", "Funded by the police.")})
+    filed = root / "inputs" / "returns" / B
+    (filed / "wessex-police.xlsx").rename(filed / "constabulary.xlsx")
+    assert main(["build", "--workspace", str(root), "--period", B]) == 0
+    assert plan_row(root, 4)[2:5] == [JOINT, "Completed\n↑ from In progress (2026-10)", "Funded by the police."]
+    codes = {(row["code"], row["ref"]) for row in draft_csv(root, "issues.csv")}
+    assert not codes & {("ambiguous-update", "4"), ("duplicate-update", "4")}

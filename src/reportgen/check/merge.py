@@ -137,8 +137,10 @@ def _choose(action: Action, candidates: list[Update], leads: Collection[str], la
     if not candidates:
         return None, []
     from_lead = [u for u in candidates if u.partner in action.leads]
-    if len(action.leads) > 1 and len(from_lead) > 1:
-        return _choose_joint(action, candidates, from_lead, last)
+    # a joint action: a file named after no lead may be either lead's return under another name
+    possible = [u for u in candidates if u.partner in action.leads or u.partner not in leads]
+    if len(action.leads) > 1 and len(possible) > 1:
+        return _choose_joint(action, candidates, possible, last)
     if len(candidates) == 1:
         only = candidates[0]
         if from_lead or not action.lead or only.partner not in leads:
@@ -157,9 +159,10 @@ def _choose(action: Action, candidates: list[Update], leads: Collection[str], la
 
 def _choose_joint(action: Action, candidates: list[Update], from_lead: list[Update], last: LastReported | None
                   ) -> tuple[Update, list[Issue]]:
-    """Several of a joint action's leads returned it: a row that repeats what was last reported (`repeats_last`)
+    """Several of a joint action's leads returned it (`from_lead`: their files, and files named after no lead,
+    which may be either's under another name): a row that repeats what was last reported (`repeats_last`)
     gives way to one that does not; the same update twice is one; different updates are ambiguous, the first
-    used. An update from no lead of it is reported as usual."""
+    used. An update from another lead is reported as usual."""
     new = [u for u in from_lead if not repeats_last(u, last)] or from_lead
     chosen = new[0]
     issues = []
