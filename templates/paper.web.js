@@ -44,7 +44,8 @@
     if (unsectioned()) {
       if (row.getAttribute("data-section")) { return false; }
     } else if (section.value && row.getAttribute("data-section") !== section.value) { return false; }
-    if (lead.value && row.getAttribute("data-lead") !== lead.value) { return false; }
+    // a joint lead's row is each of its partners' ("OPCC / Wessex Police": "OPCC\nWessex Police")
+    if (lead.value && (row.getAttribute("data-lead") || "").split("\n").indexOf(lead.value) === -1) { return false; }
     var haystack = row.getAttribute("data-text") || "";
     return words.every(function (word) { return haystack.indexOf(word) !== -1; });
   }

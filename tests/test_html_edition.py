@@ -414,3 +414,22 @@ def test_a_link_to_an_action_not_in_the_paper_says_so(browser: Browser, tmp_path
     expect(missing).to_be_hidden()
     page.evaluate("window.location.hash = '#action-999'")
     expect(missing).to_have_text("Action 999 is not in this paper.")
+
+
+def test_the_lead_filter_lists_partners_and_finds_their_joint_actions(browser: Browser, tmp_path: Path) -> None:
+    """Action 4 is led by "OPCC / Wessex Police" (each leads actions of its own): the lead filter offered the
+    joint cell as a lead of its own, and choosing OPCC hid action 4. It lists the partners, and each finds it."""
+    from test_joint_leads import REGISTER, TOML
+
+    returns = {"opcc.xlsx": [RETURN_HEADINGS, (2, "", "In progress", "Plan drafted.", ""),
+                             (4, "", "In progress", "Service funded.", "")]}
+    root = make_workspace(tmp_path / "ws", toml=TOML, register=REGISTER, returns=returns)
+    result = build_draft(root, out=tmp_path / "draft")
+    page, messages = open_paper(browser, result.folder / "paper.html")
+    options = page.locator("#filter-lead option").all_inner_texts()
+    assert "OPCC / Wessex Police" not in options and {"OPCC", "Wessex Police"} <= set(options)
+    led = {partner: [row.ref for row in result.paper.rows if partner in row.partners] for partner in options[1:]}
+    for partner in ("OPCC", "Wessex Police"):
+        page.locator("#filter-lead").select_option(partner)
+        assert 4 in visible_refs(page) and visible_refs(page) == led[partner], partner
+    assert messages == []

@@ -235,6 +235,13 @@ class PaperRow:
     # since the previous update (reportgen.paper.progress): e.g. "↑ from In progress (2026-09)"; "" when unchanged
     movement: str = ""
     movement_direction: Literal["", "up", "down", "across", "new", "back"] = ""
+    # the partners of a lead read as joint ("OPCC / Wessex Police": `Action.joint`); () when one leads it
+    leads: tuple[str, ...] = ()
+
+    @property
+    def partners(self) -> tuple[str, ...]:
+        """The partners leading it: each of a joint lead, else its lead (none when it has none)."""
+        return self.leads or ((self.lead,) if self.lead else ())
 
     def cell(self, key: str) -> PaperCell:
         for cell in self.cells:

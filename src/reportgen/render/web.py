@@ -49,7 +49,7 @@ def filter_options(paper: Paper) -> FilterOptions:
     return FilterOptions(
         statuses=tuple(statuses),
         sections=tuple(dict.fromkeys(row.section for row in rows if row.section)),
-        leads=tuple(dict.fromkeys(row.lead for row in rows if row.lead)),
+        leads=tuple(dict.fromkeys(partner for row in rows for partner in row.partners)),  # a joint lead's each
         unsectioned=any(not row.section for row in rows) and any(row.section for row in rows),
     )
 
