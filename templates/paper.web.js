@@ -6,7 +6,8 @@
   var table = document.getElementById("plan-table");
   if (!form || !table) { return; }
   var status = document.getElementById("filter-status");
-  var section = document.getElementById("filter-section");
+  // the plan's groups (its sections, or the column it is grouped by); none when grouped by lead
+  var section = document.getElementById("filter-section") || document.createElement("select");
   var lead = document.getElementById("filter-lead");
   var text = document.getElementById("filter-text");
   var count = document.getElementById("result-count");

@@ -433,3 +433,22 @@ def test_the_lead_filter_lists_partners_and_finds_their_joint_actions(browser: B
         page.locator("#filter-lead").select_option(partner)
         assert 4 in visible_refs(page) and visible_refs(page) == led[partner], partner
     assert messages == []
+
+
+def test_the_group_filter_follows_the_column_the_plan_is_grouped_by(browser: Browser, tmp_path: Path) -> None:
+    """`group_by = ["page"]`: the paper is grouped by plan page, but the group filter still offered the
+    register's sections, which this paper does not show; it offers the pages, named as the paper heads them,
+    and each finds the actions under its heading."""
+    root = make_workspace(tmp_path / "ws", toml='[paper]\ntitle = "Plan"\ngroup_by = ["page"]\n')
+    result = build_draft(root, out=tmp_path / "draft")
+    groups = {section.heading: [row.ref for row in section.rows] for section in result.paper.sections}
+    page, messages = open_paper(browser, result.folder / "paper.html")
+    name = result.paper.column_name("page")
+    assert page.locator("label[for='filter-section']").inner_text() == name.heading
+    options = page.locator("#filter-section option").all_inner_texts()
+    assert options == [f"All {name.plural}", *(heading for heading in groups if heading)]
+    for heading, refs in groups.items():
+        if heading:
+            page.locator("#filter-section").select_option(label=heading)
+            assert visible_refs(page) == refs, heading
+    assert messages == []

@@ -371,6 +371,7 @@ class Paper:
     # the section and lead columns and those the plan is grouped by, named as the paper heads them: the
     # web edition's filters and the progress chart by group say "Theme" where the register does
     column_names: tuple[ColumnName, ...] = ()
+    grouped_by: tuple[str, ...] = ()  # `[paper] group_by`, the keys of its sections; () in drafts kept before it
     # the "Changes since the last draft" table's columns, the same in every paper (the Word template's
     # table is made from them too: templates/make_template.py)
     changes_columns: ClassVar[tuple[ChangesColumn, ...]] = CHANGES_COLUMNS

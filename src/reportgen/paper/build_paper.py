@@ -104,6 +104,7 @@ def build_paper(
         theme=theme,
         column_names=tuple(column_name(settings, key, headings)
                            for key in dict.fromkeys(("section", "lead", *settings.paper.group_by))),
+        grouped_by=tuple(settings.paper.group_by),
     )
     exempt = frozenset(a.action.ref for a in merged.actions if a.action.exempt)
     grouping = paper.column_name(settings.paper.group_by[0]) if settings.paper.group_by else None

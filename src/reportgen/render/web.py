@@ -14,7 +14,8 @@ import base64
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment
@@ -35,9 +36,11 @@ SCRIPT_NAME = "paper.web.js"
 @dataclass(frozen=True)
 class FilterOptions:
     statuses: tuple[str, ...]
-    sections: tuple[str, ...]
+    sections: tuple[str, ...]  # the groups the plan is in (its sections, or another grouping's values)
     leads: tuple[str, ...]
-    unsectioned: bool = False  # some rows have no section, others have one: "No section"
+    unsectioned: bool = False  # some rows have no group, others have one: "No section"
+    group_key: str = "section"  # the column the group filter is named after; "lead": the lead filter does it
+    group_of: Mapping[int, str] = field(default_factory=dict)  # ref -> its group ("" for none)
 
 
 def filter_options(paper: Paper) -> FilterOptions:
@@ -46,12 +49,30 @@ def filter_options(paper: Paper) -> FilterOptions:
     canonical = [status for status, _count in paper.counts]
     labels = list(dict.fromkeys(row.status_label for row in rows))
     statuses = [s for s in canonical if s in labels] + [s for s in labels if s not in canonical]
+    key, group_of = top_groups(paper)
     return FilterOptions(
         statuses=tuple(statuses),
-        sections=tuple(dict.fromkeys(row.section for row in rows if row.section)),
+        sections=tuple(dict.fromkeys(group_of[row.ref] for row in rows if group_of[row.ref])),
         leads=tuple(dict.fromkeys(partner for row in rows for partner in row.partners)),  # a joint lead's each
-        unsectioned=any(not row.section for row in rows) and any(row.section for row in rows),
+        unsectioned=any(not group_of[row.ref] for row in rows) and any(group_of[row.ref] for row in rows),
+        group_key=key,
+        group_of=group_of,
     )
+
+
+def top_groups(paper: Paper) -> tuple[str, dict[int, str]]:
+    """The column the plan's groups are of, and each row's group ("" for none): its section, or, when the
+    plan is grouped by another column (`Paper.grouped_by`), the heading of the group the paper puts it under."""
+    key = paper.grouped_by[0] if paper.grouped_by else "section"
+    if key == "section":
+        return key, {row.ref: row.section for row in paper.rows}
+    none, group = paper.column_name(key).none, ""
+    group_of: dict[int, str] = {}
+    for section in paper.sections:
+        if section.level == 1:
+            group = "" if section.heading == none else section.heading
+        group_of.update((row.ref, group) for row in section.rows)
+    return key, group_of
 
 
 def csp_hash(text: str) -> str:
