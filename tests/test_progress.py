@@ -438,14 +438,7 @@ def test_the_chart_names_the_group_with_no_value_after_the_grouping_column(tmp_p
     page" ("No plan page", not "No CSCJ Plan page" of our default heading)."""
     register = [(*REGISTER_HEADINGS[:4], "Plan page"), *((ref, section, lead, text, "" if ref <= 2 else page)
                                      for ref, section, lead, text, page in ACTIONS)]
-    root = tmp_path / "ws"
-    toml = TOML.format(n=2).replace("[paper]\n", '[paper]\ngroup_by = ["page"]\n')
-    for n, period in enumerate(PERIODS[:2]):
-        if n == 0:
-            make_workspace(root, period=period, returns=_returns(0), toml=toml, register=register)
-        for name, rows in _returns(n).items():
-            write_xlsx(root / "inputs" / "returns" / period / name, rows)
-        result = build_draft(root, period=period)
+    result = _two_periods(tmp_path / "ws", register, '["page"]')
     progress = result.paper.progress
     assert progress is not None
     chart = progress.chart("sections")
@@ -457,7 +450,11 @@ def test_the_chart_names_the_group_with_no_value_after_the_grouping_column(tmp_p
 
 def _two_periods_grouped(root: Path, section_heading: str, group_by: str) -> BuildResult:
     """Two periods of ACTIONS, the register heading its sections `section_heading`, grouped by `group_by`."""
-    register = [(REGISTER_HEADINGS[0], section_heading, *REGISTER_HEADINGS[2:]), *ACTIONS]
+    return _two_periods(root, [(REGISTER_HEADINGS[0], section_heading, *REGISTER_HEADINGS[2:]), *ACTIONS], group_by)
+
+
+def _two_periods(root: Path, register: list[tuple[object, ...]], group_by: str) -> BuildResult:
+    """Two periods' drafts of `register`, the plan grouped by `group_by` (TOML): the second's build."""
     toml = TOML.format(n=2).replace("[paper]\n", f"[paper]\ngroup_by = {group_by}\n")
     for n, period in enumerate(PERIODS[:2]):
         if n == 0:
