@@ -230,6 +230,25 @@ def test_a_register_action_linked_in_excel_shows_its_words_in_the_workbook(tmp_p
     assert "action-text-changed" not in [i.code for i in validate_draft(root, B).issues]
 
 
+def test_our_instructions_sheet_renamed_by_a_partner_is_still_ours(tmp_path: Path) -> None:
+    """A partner renames the Instructions sheet "Read me": it was reported as a sheet holding text that was not
+    read (`other-sheet`), as if it might hold updates. It is known by its first line; a sheet of the partner's
+    own is still reported."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    written, _ = write_return_workbooks(root, B)
+    opcc = next(path for path in written if path.name == "opcc.xlsx")
+    book = openpyxl.load_workbook(opcc)
+    book["Instructions"].title = "Read me"
+    filed = root / "inputs" / "returns" / B / "opcc.xlsx"
+    filed.parent.mkdir(parents=True)
+    book.save(filed)
+    assert "other-sheet" not in [i.code for i in validate_draft(root, B).issues]
+    book.create_sheet("Notes")["A1"] = "Action 4: see the minutes."
+    book.save(filed)
+    assert [(i.code, i.sheet) for i in validate_draft(root, B).issues if i.code == "other-sheet"] == [
+        ("other-sheet", "Notes")]
+
+
 MEETINGS = '[paper]\ntitle = "Plan"\nmeetings = [2026-09-03, 2026-11-05, 2027-01-14]\n'
 
 

@@ -23,10 +23,10 @@ from reportgen.read.cells import cell_text, collapse_spaces, parse_ref
 from reportgen.read.headings import heading_key
 from reportgen.read.partners import match_partner
 from reportgen.read.sheets import (
-    INSTRUCTIONS_SHEET,
     RawSheet,
     Table,
     is_empty_row,
+    is_instructions,
     locate_table,
     read_ref,
     read_sheets,
@@ -133,7 +133,7 @@ def _instructions_period(sheets: Sequence[RawSheet]) -> str:
 def _instructions_line(sheets: Sequence[RawSheet], label: str) -> str:
     """The value of our Instructions sheet's line `label | value`; "" without one."""
     for sheet in sheets:
-        if sheet.name != INSTRUCTIONS_SHEET:
+        if not is_instructions(sheet):
             continue
         for _number, cells in sheet.rows:
             texts = [cell_text(cell).strip() for cell in cells if cell_text(cell).strip()]

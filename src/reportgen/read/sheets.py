@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from reportgen.issues import Issue, issue
+from reportgen.read.cells import cell_text
 from reportgen.read.headings import did_you_mean, find_header_row, heading_key
 from reportgen.read.workspace import OTHER_SPREADSHEETS
 from reportgen.read.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
@@ -248,6 +249,14 @@ def first_filled(rows: Sequence[tuple[int, tuple[Cell, ...]]], position: int) ->
 
 
 INSTRUCTIONS_SHEET = "Instructions"  # the sheet of guidance our return workbooks carry: never updates
+INSTRUCTIONS_TITLE = "Partner return"  # its first line, by which it is known however a partner renames it
+
+
+def is_instructions(sheet: RawSheet) -> bool:
+    """Whether `sheet` is the Instructions sheet of a workbook `reportgen returns` made: by its name, or, when
+    a partner renamed it ("Read me"), by its first line."""
+    first = sheet.rows[0][1] if sheet.rows else ()
+    return sheet.name == INSTRUCTIONS_SHEET or (bool(first) and cell_text(first[0]).strip() == INSTRUCTIONS_TITLE)
 
 
 def locate_table(
@@ -290,7 +299,7 @@ def locate_table(
     for other in sheets:
         if other.hidden and other is not sheet:
             issues.append(issue("hidden-sheet", "register" if register else "", file=display, sheet=other.name))
-        elif (other_sheets and other is not sheet and other.rows and other.name != INSTRUCTIONS_SHEET
+        elif (other_sheets and other is not sheet and other.rows and not is_instructions(other)
               and other not in (c[2] for c in candidates if c[0] >= 2)):
             issues.append(issue("other-sheet", file=display, sheet=other.name, read=sheet.name))
     header_row, header_cells = sheet.rows[at]

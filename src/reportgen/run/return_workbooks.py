@@ -37,7 +37,7 @@ from reportgen.paper.cover import meeting_date
 from reportgen.periods import period_label
 from reportgen.read.returns import PERIOD_PROPERTY, slug
 from reportgen.read.richtext import shown_text
-from reportgen.read.sheets import INSTRUCTIONS_SHEET
+from reportgen.read.sheets import INSTRUCTIONS_SHEET, INSTRUCTIONS_TITLE
 from reportgen.render.xlsx import FIXED_TIME, fit_rows, print_landscape, text_cell, workbook_bytes
 from reportgen.settings import CANONICAL_STATUSES, SETTINGS_FILE, Settings
 from reportgen.settings_columns import RETURN_SECTION_HEADING, heading_key
@@ -236,7 +236,7 @@ def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settin
         "Save it as .xlsx under the same file name and send it back to the officer who sent it to you"
         + (f" by the deadline ({deadline})." if deadline else "."),
     )
-    sheet.append([text_cell(sheet, "Partner return")])
+    sheet.append([text_cell(sheet, INSTRUCTIONS_TITLE)])  # how the sheet is known, however renamed
     sheet["A1"].font = Font(bold=True, size=14)
     for label, value in facts:
         sheet.append([text_cell(sheet, label), text_cell(sheet, value)])
