@@ -5,6 +5,7 @@ Each test failed before its fix (a traceback, a hidden or clashing workbook, a d
 from __future__ import annotations
 
 import contextlib
+import shutil
 import subprocess
 import sys
 import uuid
@@ -120,6 +121,7 @@ def test_workbook_names_are_unique_and_readable_for_any_lead(tmp_path: Path) -> 
 def test_disk_full_is_one_line_in_build_returns_and_diff(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws")
     draft = Path(_cli("build", "--workspace", str(root)).stdout.strip().splitlines()[-1])
+    again = Path(shutil.copytree(draft, tmp_path / "again"))  # the same paper built again: a second draft
     with _tmpfs(tmp_path / "full", "size=48k") as full:
         (full / "filler").write_bytes(b"x" * 30_000)
         _one_line_error(_cli("build", "--workspace", str(root), "--out", str(full / "draft")), 1,
@@ -127,19 +129,20 @@ def test_disk_full_is_one_line_in_build_returns_and_diff(tmp_path: Path) -> None
         assert not (full / "draft").exists() and [p.name for p in full.iterdir()] == ["filler"]
         _one_line_error(_cli("returns", "--workspace", str(root), "--period", "2026-10", "--out",
                              str(full / "returns")), 1, "No space left on device")
-        _one_line_error(_cli("diff", str(draft), str(draft), "--out", str(full / "diff")), 1,
+        _one_line_error(_cli("diff", str(draft), str(again), "--out", str(full / "diff")), 1,
                         "No space left on device")
 
 
 def test_read_only_outputs_is_one_line_in_build_returns_and_diff(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws")
     draft = Path(_cli("build", "--workspace", str(root)).stdout.strip().splitlines()[-1])
+    again = Path(shutil.copytree(draft, tmp_path / "again"))  # the same paper built again: a second draft
     with _tmpfs(tmp_path / "ro", "ro,size=64k") as read_only:
         _one_line_error(_cli("build", "--workspace", str(root), "--out", str(read_only / "draft")), 1,
                         "Read-only file system", "read-only disk")
         _one_line_error(_cli("returns", "--workspace", str(root), "--period", "2026-10", "--out",
                              str(read_only / "returns")), 1, "Read-only file system")
-        _one_line_error(_cli("diff", str(draft), str(draft), "--out", str(read_only / "diff")), 1,
+        _one_line_error(_cli("diff", str(draft), str(again), "--out", str(read_only / "diff")), 1,
                         "Read-only file system")
     with _tmpfs(root / "outputs" / "2026-11", "ro,size=64k"):
         (root / "inputs" / "returns" / "2026-11").mkdir()
