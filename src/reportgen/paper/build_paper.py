@@ -25,6 +25,7 @@ from reportgen.model import (
     UpdateState,
     plain_text,
 )
+from reportgen.paper.column_widths import fit_columns
 from reportgen.paper.cover import cover_rows, display_date, fill_in, meeting_date
 from reportgen.paper.progress import with_progress
 from reportgen.paper_rules import status_changed
@@ -34,7 +35,8 @@ from reportgen.settings import Edition, Settings
 from reportgen.terms import NO_STATUS_GIVEN, NO_UPDATE_LABEL, STATUS_CLASSES, STATUS_COLOURS, STATUS_NOT_RECOGNISED
 from reportgen.wording import counted, plural
 
-# relative column widths; a column not listed gets DEFAULT_WIDTH
+# relative column widths; a column not listed gets DEFAULT_WIDTH; each then widened to hold its longest
+# word (`reportgen.paper.column_widths`)
 WIDTHS = {"ref": 0.09, "action": 0.22, "status": 0.11, "explanation": 0.36, "timeframe": 0.12, "page": 0.07,
           "lead": 0.1, "section": 0.1}
 DEFAULT_WIDTH = 0.08
@@ -108,7 +110,7 @@ def build_paper(
     )
     exempt = frozenset(a.action.ref for a in merged.actions if a.action.exempt)
     grouping = paper.column_name(settings.paper.group_by[0]) if settings.paper.group_by else None
-    return with_progress(paper, earlier, settings.history, exempt, grouping)
+    return fit_columns(with_progress(paper, earlier, settings.history, exempt, grouping))
 
 
 def status_colours(theme: Theme | None) -> tuple[tuple[str, str], ...]:

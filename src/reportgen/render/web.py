@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 from reportgen.files import write_atomically
 from reportgen.model import Paper, PaperRow
+from reportgen.paper.column_widths import narrow_web_widths
 from reportgen.read.richtext import safe_href
 from reportgen.render.charts import chart_src
 from reportgen.render.html_env import html_environment, template_errors, with_marked_title
@@ -31,6 +32,7 @@ from reportgen.render.pdf.html import css_ident, group_blocks
 TEMPLATE_NAME = "paper.web.html.j2"
 STYLE_NAME = "paper.web.css"
 SCRIPT_NAME = "paper.web.js"
+PAGE_PADDING = 40  # CSS pixels: the body's padding either side of the plan, 1.25rem (paper.web.css)
 
 
 @dataclass(frozen=True)
@@ -103,13 +105,25 @@ def fold(text: str) -> str:
     return "".join(char for char in lowered if not unicodedata.category(char).startswith("M")).replace("ß", "ss")
 
 
+def narrow_window_widths(paper: Paper) -> str:
+    """The plan's column widths in a window too narrow for the paper's own to hold every word whole: fitted
+    at the plan's narrowest (`narrow_web_widths`); "" when they are the same."""
+    widths, narrowest = narrow_web_widths(paper)
+    if widths == tuple(column.width for column in paper.columns):
+        return ""
+    rules = " ".join(f"table.plan col.col-{css_ident(column.key)} {{ width: {width * 100:.3f}%; }}"
+                     for column, width in zip(paper.columns, widths, strict=True))
+    return f"@media screen and (max-width: {round(narrowest) + PAGE_PADDING - 1}px) {{ {rules} }}\n"
+
+
 def render_web(paper: Paper, templates: Path) -> str:
     """The web edition as one HTML string; every value from the paper is escaped by the template."""
     env = _environment(Path(templates).resolve())
     status_rules = (f"table.plan td.status.status-{s.css} {{ border-left-color: #{s.fill}; "
                     f"background-color: #{s.tint}; }}\n" for s in paper.status_styles)
     width_rules = (f"table.plan col.col-{css_ident(c.key)} {{ width: {c.width * 100:.3f}%; }}\n" for c in paper.columns)
-    style = _source(env, STYLE_NAME) + "".join(status_rules) + "".join(width_rules) + printed_markings(paper)
+    style = (_source(env, STYLE_NAME) + "".join(status_rules) + "".join(width_rules) + narrow_window_widths(paper)
+             + printed_markings(paper))
     script = _source(env, SCRIPT_NAME)
     policy = (f"default-src 'none'; style-src {csp_hash(style)}; script-src {csp_hash(script)}; "
               "img-src data:; base-uri 'none'; form-action 'none'")
