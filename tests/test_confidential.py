@@ -678,3 +678,31 @@ def test_a_row_without_a_reference_withheld_in_public_still_says_how_to_fix_it(
                   if i.code in ("missing-ref", "note-row")}
     assert restricted["missing-ref"].advice == "Add the plan priority number, or delete the row."
     assert f"It holds '{CANARY} action without a ref' in column 'Action'" in restricted["missing-ref"].message
+
+
+def test_the_restricted_edition_marks_each_exempt_action_in_words_in_every_format(tmp_path: Path) -> None:
+    """A Panel member reading the restricted (Part II) paper could not tell which actions are the exempt ones,
+    which must not be discussed in the public session: each exempt action's status cell now says so, in
+    words, in the PDF, the Word paper, the web edition and register.xlsx; the public edition has none."""
+    import docx
+    from lxml import html as lxml_html
+
+    from reportgen.terms import EXEMPT_ROW_NOTE
+
+    root = exempt_workspace(tmp_path / "ws")
+    restricted = build_draft(root, edition="restricted", out=tmp_path / "restricted").folder
+    public = build_draft(root, out=tmp_path / "public").folder
+    plan = docx.Document(str(restricted / "paper.docx")).tables[-1]
+    status = {row.cells[0].text: row.cells[2].text for row in plan.rows[1:] if row.cells[0].text.isdigit()}
+    assert status["7"].splitlines()[1] == EXEMPT_ROW_NOTE and EXEMPT_ROW_NOTE not in status["1"] + status["2"]
+    pdf = " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(restricted / "paper.pdf").pages)
+    assert pdf.count(EXEMPT_ROW_NOTE) == 1
+    page = lxml_html.fromstring((restricted / "paper.html").read_bytes())
+    cell = page.get_element_by_id("action-7").xpath("string(td[contains(@class, 'status')])")
+    assert EXEMPT_ROW_NOTE in cell and EXEMPT_ROW_NOTE not in page.get_element_by_id("action-2").text_content()
+    sheet = openpyxl.load_workbook(restricted / "register.xlsx").worksheets[0]
+    notes = {row[0]: row[5] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert notes[7].startswith(EXEMPT_ROW_NOTE) and EXEMPT_ROW_NOTE not in str(notes[1]) + str(notes[2])
+    assert EXEMPT_ROW_NOTE not in (public / "paper.html").read_text(encoding="utf-8")
+    assert "not in the public edition" not in " ".join(
+        " ".join(page.extract_text().split()) for page in pypdf.PdfReader(public / "paper.pdf").pages)

@@ -399,7 +399,7 @@ class Paper:
 
     def status_cell(self, row: PaperRow) -> StatusCell:
         """The status cell of `row` as every renderer draws it: label, notes, colours."""
-        return paper_rules.status_cell(row, self.status_styles)
+        return paper_rules.status_cell(row, self.status_styles, exempt=row.ref in (self.exempt_refs or ()))
 
     @property
     def document_title(self) -> str:

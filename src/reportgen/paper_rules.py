@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from reportgen.periods import is_period
+from reportgen.terms import EXEMPT_ROW_NOTE
 
 if TYPE_CHECKING:
     from reportgen.model import PaperRow
@@ -80,8 +81,10 @@ class StatusCell:
     colour: StatusColour | None  # None: no valid colour for the class (the cell is left unshaded)
 
 
-def status_cell(row: PaperRow, colours: tuple[StatusColour, ...]) -> StatusCell:
-    notes = ((StatusNote("note", row.note),) if row.note else ()) + (
+def status_cell(row: PaperRow, colours: tuple[StatusColour, ...], exempt: bool = False) -> StatusCell:
+    """`exempt`: the restricted edition's row of an exempt action, said first, in words, in every format."""
+    notes = ((StatusNote("note", EXEMPT_ROW_NOTE),) if exempt else ()) + (
+        (StatusNote("note", row.note),) if row.note else ()) + (
         (StatusNote("movement", row.movement),) if row.movement else ())
     colour = next((c for c in colours if c.css == row.status_class), None)
     return StatusCell(row.status_label, notes, row.status_class, colour)

@@ -34,6 +34,8 @@ STATUS_NOT_RECOGNISED = "Status not recognised"
 # the status cell's words where no status was given: none at all, or no update (only wording carried)
 NO_STATUS_GIVEN = "No status given"
 NO_UPDATE_LABEL = "No update"
+# the restricted edition's status cell of an exempt action: which rows the public edition leaves out
+EXEMPT_ROW_NOTE = "Exempt (Part II): not in the public edition"
 
 
 Edition = Literal["public", "restricted"]  # public leaves exempt actions out; restricted includes them

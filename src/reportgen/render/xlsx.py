@@ -49,7 +49,8 @@ def write_register_xlsx(paper: Paper, out: Path) -> None:
     list items in the action and explanation keep their bullet or number. The restricted edition's is
     marked as its paper is: the sheet's name and every printed page."""
     rows = [
-        (row.ref, row.section, row.lead, cell_text(row, "action", row.action), row.status_label, row.note,
+        (row.ref, row.section, row.lead, cell_text(row, "action", row.action), row.status_label,
+         "\n".join(note.text for note in paper.status_cell(row).notes if note.kind == "note"),  # exempt first
          cell_text(row, "explanation", row.explanation), row.timeframe, row.page, row.state)
         for row in paper.rows
     ]
