@@ -706,3 +706,36 @@ def test_the_restricted_edition_marks_each_exempt_action_in_words_in_every_forma
     assert EXEMPT_ROW_NOTE not in (public / "paper.html").read_text(encoding="utf-8")
     assert "not in the public edition" not in " ".join(
         " ".join(page.extract_text().split()) for page in pypdf.PdfReader(public / "paper.pdf").pages)
+
+
+def test_a_comparison_of_two_restricted_drafts_says_which_actions_became_or_ceased_to_be_exempt(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Action 7 published again and action 2 made exempt between two restricted drafts: the comparison said
+    "No changes", so a reviewer could not tell that the public edition would now show one and leave out the
+    other. It says so in every part: printed, diff.json, diff.html and diff.pdf."""
+    from conftest import write_xlsx
+    from reportgen.shells.cli import main
+
+    root = exempt_workspace(tmp_path / "ws")
+    old = build_draft(root, edition="restricted").folder
+    write_xlsx(root / "inputs" / "register.xlsx", [
+        (*REGISTER_HEADINGS, "Exempt"), (1, "", "Wessex Police", "Open action", "1", "No"),
+        (2, "", "OPCC", "Published action", "2", "Yes"),
+        (7, f"{CANARY} section", "OPCC", f"{CANARY} secret action", f"{CANARY} page", "No")], sheet="Register")
+    new = build_draft(root, edition="restricted").folder
+    assert main(["diff", str(old), str(new)]) == 0
+    printed = capsys.readouterr().out
+    assert "No changes" not in printed
+    assert ("1 action made exempt (Part II): the public edition now leaves it out:\n  2 Published action (In progress)"
+            in printed)
+    assert (f"1 action no longer exempt: the public edition now shows it:\n  7 {CANARY} secret action (Not started)"
+            in printed)
+    folder = Path(printed.strip().splitlines()[-1])
+    compared = json.loads((folder / "diff.json").read_text(encoding="utf-8"))
+    assert not compared["empty"]
+    assert [a["ref"] for a in compared["diff"]["made_exempt"]] == [2]
+    assert [a["ref"] for a in compared["diff"]["no_longer_exempt"]] == [7]
+    said = ("Action 2 was made exempt (Part II) since the old draft: the public edition now leaves it out. "
+            "Action 7 is no longer exempt: the public edition now shows it.")
+    assert said in " ".join((folder / "diff.html").read_text(encoding="utf-8").split())
+    assert said in " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(folder / "diff.pdf").pages)

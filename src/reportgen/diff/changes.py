@@ -45,6 +45,11 @@ SAME_ACTION_RATIO = 0.6
 DIFFERENT_PLANS_SHARE = 0.1
 NOT_RECOGNISED = "No status / not recognised"
 EXEMPT = "Exempt, left out of the public edition"
+# two restricted drafts: an action whose exemption changed (one and several), said before its status moves
+MADE_EXEMPT = ("action made exempt (Part II): the public edition now leaves it out",
+               "actions made exempt (Part II): the public edition now leaves them out")
+NO_LONGER_EXEMPT = ("action no longer exempt: the public edition now shows it",
+                    "actions no longer exempt: the public edition now shows them")
 
 Op = Literal["equal", "delete", "insert"]
 T = TypeVar("T", bound=Hashable)
@@ -149,6 +154,10 @@ class DraftDiff:
     # the plan table's column headings by key ("annual_page"), as the new paper heads them, then the columns only
     # the old one had: what an extra column's changes are called
     headings: tuple[tuple[str, str], ...] = ()
+    # two restricted drafts: actions in both that only the new one has exempt (Part II), and those only the old
+    # one had exempt (the new public edition shows them); by ref, as the new draft has them
+    made_exempt: tuple[ActionSummary, ...] = ()
+    no_longer_exempt: tuple[ActionSummary, ...] = ()
 
     @property
     def gone_words(self) -> tuple[str, str]:
@@ -185,7 +194,8 @@ class DraftDiff:
         counts_moved = any(count.delta for count in (*self.counts, self.total, self.exempt))
         blocking_moved = self.old.blocking_issues != self.new.blocking_issues
         return not (counts_moved or blocking_moved or self.moves or self.added or self.withdrawn or self.changed
-                    or self.cover or self.narrative or self.columns or self.sections or self.cover_rows)
+                    or self.cover or self.narrative or self.columns or self.sections or self.cover_rows
+                    or self.made_exempt or self.no_longer_exempt)
 
 
 # ---------------------------------------------------------------- word-level comparison
@@ -282,6 +292,7 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
     changed = tuple(change for ref in paired
                     if (change := row_change(before[ref], after[ref], same_section, shared)) is not None)
     narrative_old, narrative_new = plain_text(old.narrative), plain_text(new.narrative)
+    both = set(paired) if exempt_known(old, new) else set()  # actions whose exemption the two drafts can compare
     return DraftDiff(
         old=draft_info(old),
         new=draft_info(new),
@@ -301,7 +312,20 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
         cover_rows=cover_row_changes(old.cover, new.cover),
         sections=tuple(TextChange("section", was, now, word_diff(was, now)) for was, now in sorted(same_section)),
         headings=column_headings(old, new),
+        made_exempt=tuple(action_summary(after[ref]) for ref in sorted((exempt_refs(new) - exempt_refs(old)) & both)),
+        no_longer_exempt=tuple(action_summary(after[ref])
+                               for ref in sorted((exempt_refs(old) - exempt_refs(new)) & both)),
     )
+
+
+def exempt_known(*papers: Paper) -> bool:
+    """Whether each paper says which of its actions are exempt: a public draft holds none of them, and a
+    restricted one kept before drafts recorded them cannot say."""
+    return all(paper.edition == "restricted" and paper.exempt_refs is not None for paper in papers)
+
+
+def exempt_refs(paper: Paper) -> set[int]:
+    return set(paper.exempt_refs or ())
 
 
 def section_keys(sections: Sequence[PaperSection]) -> list[tuple[str, str]]:
@@ -434,6 +458,23 @@ def cover_note(diff: DraftDiff) -> str:
     gone = [f"'{change.old}'" for change in diff.cover_rows if change.old]
     parts = ([f"adds the {_rows(added)}"] if added else []) + ([f"leaves out the {_rows(gone)}"] if gone else [])
     return f"The cover sheet changed: the new draft {' and '.join(parts)}." if parts else ""
+
+
+def exemption_note(diff: DraftDiff) -> str:
+    """Two restricted drafts: the actions made exempt (Part II) and those no longer exempt, in a sentence each,
+    so the reviewer knows what the public edition now leaves out or shows; "" when no action's exemption changed."""
+    made, gone = [a.ref for a in diff.made_exempt], [a.ref for a in diff.no_longer_exempt]
+    parts = ([f"{_refs(made)} {'was' if len(made) == 1 else 'were'} made exempt (Part II) since the old draft: "
+              f"the public edition now leaves {'it' if len(made) == 1 else 'them'} out."] if made else []) + (
+        [f"{_refs(gone)} {'is' if len(gone) == 1 else 'are'} no longer exempt: the public edition now shows "
+         f"{'it' if len(gone) == 1 else 'them'}."] if gone else [])
+    return " ".join(parts)
+
+
+def _refs(refs: Sequence[int]) -> str:
+    """"Action 5", "Actions 5, 9 and 12"."""
+    listed = ", ".join(map(str, refs[:-1])) + (" and " if len(refs) > 1 else "") + str(refs[-1])
+    return f"{'Action' if len(refs) == 1 else 'Actions'} {listed}"
 
 
 def _rows(labels: Sequence[str]) -> str:
@@ -631,6 +672,8 @@ def human_text(diff: DraftDiff, marks: Marks = PLAIN_MARKS) -> str:
     lines.append(f"Counts: {counts}; total {diff.total.old} -> {diff.total.new}")
     if diff.exempt.old or diff.exempt.new:
         lines.append(f"{diff.exempt.status}: {diff.exempt.old} -> {diff.exempt.new}")
+    lines += _listing(diff.made_exempt, *MADE_EXEMPT, _summary)
+    lines += _listing(diff.no_longer_exempt, *NO_LONGER_EXEMPT, _summary)
     lines += _listing(diff.moves, "status move", "status moves", _move)
     if not diff.different_plans:  # every action of both: the note says how many; diff.html lists them
         lines += _listing(diff.added, *diff.added_words, lambda a: f"{a.ref} {a.action} ({a.status}"
@@ -656,6 +699,10 @@ def _listing(items: Sequence[Item], one: str, many: str, line: Callable[[Item], 
         return []
     heading = f"{counted(len(items), one, many)}:"
     return [heading, *("  " + line(item).replace("\n", "\n    ") for item in items)]
+
+
+def _summary(action: ActionSummary) -> str:
+    return f"{action.ref} {action.action} ({action.status})"
 
 
 def _move(move: StatusMove) -> str:

@@ -35,6 +35,7 @@ from reportgen.diff.changes import (
     blocking_note,
     column_note,
     cover_note,
+    exemption_note,
     order_note,
     progress_note,
     renamed_sections,
@@ -149,7 +150,8 @@ def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templa
                  else ())
     notes = {"order_note": order_note(diff), "periods_note": progress_note(diff),
              "unrelated_note": unrelated_note(diff) if diff.unrelated else "", "blocking_note": blocking_note(diff),
-             "column_note": column_note(diff), "section_note": section_note(diff), "cover_note": cover_note(diff)}
+             "column_note": column_note(diff), "section_note": section_note(diff), "cover_note": cover_note(diff),
+             "exemption_note": exemption_note(diff)}
     with template_errors(DIFF_TEMPLATE):  # the workspace's own diff.html.j2 may be broken
         template = _environment(Path(templates).resolve()).get_template(DIFF_TEMPLATE)
         html = template.render(diff=diff, paper=new_paper, actions=action_views(diff, new_paper), cover=cover,
@@ -165,7 +167,8 @@ NOTE_NAMES = {"marking": "the restricted marking", "order_note": "the warning th
               "unrelated_note": "the warning that the drafts share few actions",
               "blocking_note": "whether issues blocked publication then and now",
               "column_note": "the delivery plan's column headings renamed, added or left out",
-              "section_note": "the sections renamed", "cover_note": "the cover sheet's rows added or left out"}
+              "section_note": "the sections renamed", "cover_note": "the cover sheet's rows added or left out",
+              "exemption_note": "the actions made exempt or no longer exempt"}
 MARKING_STYLE = """<style>
 .added-marking { string-set: marking content(); color: #9b0000; font-weight: bold; text-align: center; }
 </style>
