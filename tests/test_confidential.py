@@ -739,3 +739,38 @@ def test_a_comparison_of_two_restricted_drafts_says_which_actions_became_or_ceas
             "Action 7 is no longer exempt: the public edition now shows it.")
     assert said in " ".join((folder / "diff.html").read_text(encoding="utf-8").split())
     assert said in " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(folder / "diff.pdf").pages)
+
+
+def test_diff_docx_tracks_an_action_made_exempt_once_in_its_status_cell(tmp_path: Path) -> None:
+    """diff.docx of two restricted drafts, action 2 made exempt and action 7 no longer: the status cell of
+    action 2 showed "Exempt (Part II)…" twice (once as a tracked insertion, once as if it had always been
+    there), so accepting every change left it twice and rejecting them all left it in. Each cell now holds it
+    once, tracked: inserted for action 2, deleted for action 7; action 1 has none."""
+    import docx
+    from lxml import etree
+
+    from conftest import write_xlsx
+    from reportgen.terms import EXEMPT_ROW_NOTE
+
+    root = exempt_workspace(tmp_path / "ws")
+    old = build_draft(root, edition="restricted").folder
+    write_xlsx(root / "inputs" / "register.xlsx", [
+        (*REGISTER_HEADINGS, "Exempt"), (1, "", "Wessex Police", "Open action", "1", "No"),
+        (2, "", "OPCC", "Published action", "2", "Yes"),
+        (7, f"{CANARY} section", "OPCC", f"{CANARY} secret action", f"{CANARY} page", "No")], sheet="Register")
+    new = build_draft(root, edition="restricted").folder
+    folder = compare_drafts(old, new).folder
+    plan = docx.Document(str(folder / "diff.docx")).tables[-1]
+    cells = {row.cells[0].text: row.cells[2]._tc for row in plan.rows[1:] if row.cells[0].text.isdigit()}
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+    def marked(cell: etree._Element, tag: str) -> int:  # the note's words inside a tracked insertion / deletion
+        return sum(" ".join(EXEMPT_ROW_NOTE.split()) in " ".join("".join(change.itertext()).split())
+                   for change in cell.iter(f"{w}{tag}"))
+
+    def shown(cell: etree._Element) -> int:
+        return etree.tostring(cell, encoding="unicode").count("Exempt (Part II)")
+
+    assert (marked(cells["2"], "ins"), marked(cells["2"], "del"), shown(cells["2"])) == (1, 0, 1)
+    assert (marked(cells["7"], "ins"), marked(cells["7"], "del"), shown(cells["7"])) == (0, 1, 1)
+    assert "Exempt (Part II)" not in etree.tostring(cells["1"], encoding="unicode")

@@ -257,6 +257,12 @@ def redline_row(old: PaperRow, new: PaperRow, old_paper: Paper, new_paper: Paper
     return replace(new, cells=tuple(cells))
 
 
+def notes_compared(old_paper: Paper, old: PaperRow, new_paper: Paper, new: PaperRow) -> bool:
+    """Whether `redline_row` compares the status notes inside the status cell (they changed, and the table has one)."""
+    return any(column.key == "status" for column in new_paper.columns) and \
+        old_paper.status_cell(old).notes != new_paper.status_cell(new).notes
+
+
 def _new_cell(row: PaperRow, key: str) -> PaperCell:
     return next((cell for cell in row.cells if cell.key == key), PaperCell(key, ""))
 
@@ -270,6 +276,7 @@ def redline_paper(old: Paper, new: Paper, diff: DraftDiff) -> Paper:
     # progress and movements are measured across periods, not between drafts: a comparison leaves them out
     old, new = without_progress(old), without_progress(new)
     before = {row.ref: row for row in old.rows}
+    after = {row.ref: row for row in new.rows}
     moved = unpaired_refs(old, new, diff)
     added = {summary.ref for summary in diff.added} | moved
     removed = {summary.ref for summary in diff.withdrawn} | moved
@@ -287,10 +294,16 @@ def redline_paper(old: Paper, new: Paper, diff: DraftDiff) -> Paper:
     # the issues of both drafts, so that the template lays out each where its line goes (marked by the writer)
     block = blocking_redline(old, new)
     blocking = tuple(line.text for line in block if line.kind == "bullet") if block else new.blocking
-    # the draft marking and exempt note either draft had, so that the paper shows lines the writer can mark
+    # the draft marking and exempt note either draft had, so that the paper shows lines the writer can mark; an
+    # exempt action's "Exempt (Part II)" line is drawn by the writer only where the notes were not moved into the
+    # compared status cell (it would show twice)
+    drawn = {ref for ref in (after.keys() & before.keys()) - added
+             if not notes_compared(old, before[ref], new, after[ref])}
+    exempt = None if new.exempt_refs is None else tuple(ref for ref in new.exempt_refs if ref in drawn)
     return replace(new, sections=tuple(sections), narrative=narrative, blocking=blocking,
                    draft_marking=new.draft_marking or old.draft_marking, exempt_note=new.exempt_note or old.exempt_note,
-                   cover=redline_cover(old.cover, new.cover))
+                   cover=redline_cover(old.cover, new.cover),
+                   exempt_refs=exempt)
 
 
 def redline_cover(old: Sequence[CoverRow], new: Sequence[CoverRow]) -> tuple[CoverRow, ...]:
