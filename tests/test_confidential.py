@@ -708,21 +708,27 @@ def test_the_restricted_edition_marks_each_exempt_action_in_words_in_every_forma
         " ".join(page.extract_text().split()) for page in pypdf.PdfReader(public / "paper.pdf").pages)
 
 
-def test_a_comparison_of_two_restricted_drafts_says_which_actions_became_or_ceased_to_be_exempt(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Action 7 published again and action 2 made exempt between two restricted drafts: the comparison said
-    "No changes", so a reviewer could not tell that the public edition would now show one and leave out the
-    other. It says so in every part: printed, diff.json, diff.html and diff.pdf."""
+def _exemptions_swapped(root: Path) -> tuple[Path, Path]:
+    """Two restricted drafts of `exempt_workspace`: action 2 made exempt and action 7 published again between them."""
     from conftest import write_xlsx
-    from reportgen.shells.cli import main
 
-    root = exempt_workspace(tmp_path / "ws")
+    exempt_workspace(root)
     old = build_draft(root, edition="restricted").folder
     write_xlsx(root / "inputs" / "register.xlsx", [
         (*REGISTER_HEADINGS, "Exempt"), (1, "", "Wessex Police", "Open action", "1", "No"),
         (2, "", "OPCC", "Published action", "2", "Yes"),
         (7, f"{CANARY} section", "OPCC", f"{CANARY} secret action", f"{CANARY} page", "No")], sheet="Register")
-    new = build_draft(root, edition="restricted").folder
+    return old, build_draft(root, edition="restricted").folder
+
+
+def test_a_comparison_of_two_restricted_drafts_says_which_actions_became_or_ceased_to_be_exempt(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Action 7 published again and action 2 made exempt between two restricted drafts: the comparison said
+    "No changes", so a reviewer could not tell that the public edition would now show one and leave out the
+    other. It says so in every part: printed, diff.json, diff.html and diff.pdf."""
+    from reportgen.shells.cli import main
+
+    old, new = _exemptions_swapped(tmp_path / "ws")
     assert main(["diff", str(old), str(new)]) == 0
     printed = capsys.readouterr().out
     assert "No changes" not in printed
@@ -749,16 +755,9 @@ def test_diff_docx_tracks_an_action_made_exempt_once_in_its_status_cell(tmp_path
     import docx
     from lxml import etree
 
-    from conftest import write_xlsx
     from reportgen.terms import EXEMPT_ROW_NOTE
 
-    root = exempt_workspace(tmp_path / "ws")
-    old = build_draft(root, edition="restricted").folder
-    write_xlsx(root / "inputs" / "register.xlsx", [
-        (*REGISTER_HEADINGS, "Exempt"), (1, "", "Wessex Police", "Open action", "1", "No"),
-        (2, "", "OPCC", "Published action", "2", "Yes"),
-        (7, f"{CANARY} section", "OPCC", f"{CANARY} secret action", f"{CANARY} page", "No")], sheet="Register")
-    new = build_draft(root, edition="restricted").folder
+    old, new = _exemptions_swapped(tmp_path / "ws")
     folder = compare_drafts(old, new).folder
     plan = docx.Document(str(folder / "diff.docx")).tables[-1]
     cells = {row.cells[0].text: row.cells[2]._tc for row in plan.rows[1:] if row.cells[0].text.isdigit()}
