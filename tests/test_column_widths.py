@@ -13,7 +13,7 @@ import pdfplumber
 import pytest
 from docx.oxml.ns import qn
 from fontTools.ttLib import TTFont
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from browser import CHROMIUM
 from conftest import copy_example, keep_draft
@@ -30,9 +30,10 @@ FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf")
 TWIPS_PER_POINT = 20
 
 
-def with_directorate(root: Path) -> Path:
-    """The example workspace with the register's "Directorate" column shown in the plan, one action's
-    directorate a 45-letter word."""
+def with_directorate(root: Path, columns: str = '"ref", "action", "status", "explanation", "timeframe", '
+                     '"directorate", "page"') -> Path:
+    """The example workspace with the register's "Directorate" column shown in the plan (among `columns`),
+    one action's directorate a 45-letter word."""
     workbook = openpyxl.load_workbook(root / "inputs" / "register.xlsx")
     sheet = workbook.active
     column = sheet.max_column + 1
@@ -41,8 +42,7 @@ def with_directorate(root: Path) -> Path:
         sheet.cell(row, column, TOO_LONG if row == 3 else DIRECTORATES[row % len(DIRECTORATES)])
     workbook.save(root / "inputs" / "register.xlsx")
     toml = (root / "reportgen.toml").read_text(encoding="utf-8")
-    toml = toml.replace('narrative = "narrative.md"\n', 'narrative = "narrative.md"\ntable_columns = ["ref", '
-                        '"action", "status", "explanation", "timeframe", "directorate", "page"]\n', 1)
+    toml = toml.replace('narrative = "narrative.md"\n', f'narrative = "narrative.md"\ntable_columns = [{columns}]\n', 1)
     (root / "reportgen.toml").write_text(toml + '\n[[register.extra]]\nkey = "directorate"\n'
                                          'heading = "Directorate"\n', encoding="utf-8")
     return root
@@ -51,6 +51,14 @@ def with_directorate(root: Path) -> Path:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     root = with_directorate(copy_example(tmp_path_factory.mktemp("directorate") / "ws"))
+    return build_draft(root, out=root / "outputs" / "draft")
+
+
+@pytest.fixture(scope="module")
+def nine_columns(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The plan with its section and lead as columns too: nine columns, too many for 56rem."""
+    columns = '"ref", "section", "lead", "action", "status", "explanation", "timeframe", "directorate", "page"'
+    root = with_directorate(copy_example(tmp_path_factory.mktemp("nine") / "ws"), columns)
     return build_draft(root, out=root / "outputs" / "draft")
 
 
@@ -117,9 +125,9 @@ def test_the_docx_gives_the_directorate_room_for_its_longest_word(built: BuildRe
     assert shares == pytest.approx([column.width for column in built.paper.columns], abs=0.001)
 
 
-@pytest.mark.parametrize("width", [1280, 1024, 800, 375])  # a desktop, a laptop, a tablet, a phone
-def test_the_web_edition_breaks_no_word_but_the_one_too_long(browser: Browser, built: BuildResult,
-                                                             width: int) -> None:
+def broken_words(browser: Browser, built: BuildResult, width: int) -> tuple[list[str], Page]:
+    """The words of the web edition's plan drawn over more than one line in a window `width` pixels wide,
+    and the page (to close)."""
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.goto((built.folder / "paper.html").resolve().as_uri())
     broken = page.evaluate("""(pattern) => {
@@ -138,10 +146,29 @@ def test_the_web_edition_breaks_no_word_but_the_one_too_long(browser: Browser, b
       }
       return [...broken];
     }""", WORD.pattern)
+    return broken, page
+
+
+@pytest.mark.parametrize("width", [1280, 1024, 800, 375])  # a desktop, a laptop, a tablet, a phone
+def test_the_web_edition_breaks_no_word_but_the_one_too_long(browser: Browser, built: BuildResult,
+                                                             width: int) -> None:
+    broken, page = broken_words(browser, built, width)
     assert broken == [TOO_LONG]
     directorate = page.locator("#plan-table thead th.col-directorate")
     assert directorate.evaluate("th => th.getBoundingClientRect().width") >= 120  # "Neighbourhood" and its padding
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # only the plan's region scrolls
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 1024, 900, 375])
+def test_a_plan_of_nine_columns_breaks_no_word_in_a_narrower_window_but_scrolls(
+        browser: Browser, nine_columns: BuildResult, width: int) -> None:
+    # the nine columns' longest words side by side need more than 56rem: "Plan priorit|y", "Partnershi|p"
+    broken, page = broken_words(browser, nine_columns, width)
+    assert broken == [TOO_LONG]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # only the plan's region scrolls
+    region = page.locator(".plan-scroll").evaluate("r => r.scrollWidth > r.clientWidth")
+    assert region == (width < 1280)  # the plan scrolls sideways where its words cannot fit side by side
     page.close()
 
 

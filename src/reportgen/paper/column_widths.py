@@ -7,7 +7,8 @@ and text) and in the web edition in a desktop window (1280 pixels). What a colum
 the explanation column first, then from the columns wider than their own words need. A word that needs
 more than MAX_SHARE of the table (a link, a 40-letter word) is not fitted: it may still break, and only
 such a word. A narrower window has widths of its own, fitted the same way at the web edition's narrowest
-plan (`narrow_web_widths`), below which the plan scrolls sideways.
+plan (`narrow_web_widths`: 56rem, or as wide as the columns' longest words need), below which the plan
+scrolls sideways.
 
 Words are measured with Arial's character widths (Liberation Sans, which the PDF and the web edition
 use, draws the same), a little generously. Must not: read fonts or templates.
@@ -16,6 +17,7 @@ use, draws the same), a little generously. Must not: read fonts or templates.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -106,12 +108,29 @@ def fitted_shares(paper: Paper, layouts: Sequence[TableLayout]) -> tuple[float, 
     return tuple(shares) if widths is None else tuple(round(width, 4) for width in widths)
 
 
-def narrow_web_widths(paper: Paper) -> tuple[tuple[float, ...], float]:
+@dataclass(frozen=True)
+class NarrowWeb:
+    """The web edition's plan in a window too narrow for the paper's own widths (CSS pixels)."""
+
+    widths: tuple[float, ...]  # the columns' shares, fitted at `least`
+    least: float  # the plan's narrowest: 56rem, or what its columns' longest words add up to (narrower: it scrolls)
+    own_fit: float  # the narrowest plan in which the paper's own widths hold every word
+
+
+def narrow_web_widths(paper: Paper) -> NarrowWeb:
     """The web edition's column widths for a plan too narrow for the paper's own, fitted at the plan's
-    narrowest (56rem); and the narrowest plan (CSS pixels) in which the paper's own hold every word."""
-    narrowest = max((column_need(paper, column, (WEB,)) * WEB.width / column.width
-                     for column in paper.columns if column.width > 0), default=0.0)
-    return fitted_shares(paper, (WEB_NARROW,)), narrowest
+    narrowest: 56rem, or wider when the columns' longest words need more side by side (a plan of eight or
+    nine columns), so that no ordinary word breaks in a narrower window either; it then scrolls sideways."""
+    own_fit = max((column_need(paper, column, (WEB,)) * WEB.width / column.width
+                   for column in paper.columns if column.width > 0), default=0.0)
+    least = WEB_NARROW.width
+    for _ in range(4):  # a wider plan lets longer words be fitted (MAX_SHARE): settles in a step or two
+        needed = math.ceil(sum(column_need(paper, column, (dataclasses.replace(WEB, width=least),)) * least
+                               for column in paper.columns))
+        if needed <= least:
+            break
+        least = float(needed)
+    return NarrowWeb(fitted_shares(paper, (dataclasses.replace(WEB, width=least),)), least, own_fit)
 
 
 def fitted_widths(shares: Sequence[float], needs: Sequence[float], donor: Sequence[bool]) -> list[float] | None:

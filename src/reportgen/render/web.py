@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -23,7 +24,7 @@ from markupsafe import Markup, escape
 
 from reportgen.files import write_atomically
 from reportgen.model import Paper, PaperRow
-from reportgen.paper.column_widths import narrow_web_widths
+from reportgen.paper.column_widths import WEB_NARROW, narrow_web_widths
 from reportgen.read.richtext import safe_href
 from reportgen.render.charts import chart_src
 from reportgen.render.html_env import html_environment, template_errors, with_marked_title
@@ -107,13 +108,20 @@ def fold(text: str) -> str:
 
 def narrow_window_widths(paper: Paper) -> str:
     """The plan's column widths in a window too narrow for the paper's own to hold every word whole: fitted
-    at the plan's narrowest (`narrow_web_widths`); "" when they are the same."""
-    widths, narrowest = narrow_web_widths(paper)
-    if widths == tuple(column.width for column in paper.columns):
-        return ""
-    rules = " ".join(f"table.plan col.col-{css_ident(column.key)} {{ width: {width * 100:.3f}%; }}"
-                     for column, width in zip(paper.columns, widths, strict=True))
-    return f"@media screen and (max-width: {round(narrowest) + PAGE_PADDING - 1}px) {{ {rules} }}\n"
+    at the plan's narrowest (`narrow_web_widths`), "" when they are the same; and, when the columns' longest
+    words need a plan wider than 56rem, that plan scrolling sideways in a window narrower than it (as
+    paper.web.css has it below 56rem)."""
+    narrow = narrow_web_widths(paper)
+    css = ""
+    if narrow.widths != tuple(column.width for column in paper.columns):
+        rules = " ".join(f"table.plan col.col-{css_ident(column.key)} {{ width: {width * 100:.3f}%; }}"
+                         for column, width in zip(paper.columns, narrow.widths, strict=True))
+        css += f"@media screen and (max-width: {round(narrow.own_fit) + PAGE_PADDING - 1}px) {{ {rules} }}\n"
+    if narrow.least > WEB_NARROW.width:
+        least = math.ceil(narrow.least)
+        css += (f"@media screen and (max-width: {least + PAGE_PADDING - 1}px) {{ .plan-scroll {{ overflow-x: auto; }} "
+                f"table.plan {{ min-width: {least}px; }} table.plan thead th {{ position: static; }} }}\n")
+    return css
 
 
 def render_web(paper: Paper, templates: Path) -> str:
