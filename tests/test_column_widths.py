@@ -16,7 +16,7 @@ from fontTools.ttLib import TTFont
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from browser import CHROMIUM
-from conftest import copy_example, keep_draft
+from conftest import ROOT, copy_example, keep_draft
 from reportgen.model import Paper
 from reportgen.paper.build_paper import WIDTHS
 from reportgen.paper.column_widths import MAX_SHARE
@@ -27,6 +27,7 @@ TOO_LONG = "Pneumonoultramicroscopicsilicovolcanoconiosis"  # 45 letters: no col
 # where a renderer may break a line: a space, or after a hyphen or dash
 WORD = re.compile(r"[^\s\-\u2010\u2013\u2014]*[\-\u2010\u2013\u2014]|[^\s\-\u2010\u2013\u2014]+")
 FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf")
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 TWIPS_PER_POINT = 20
 
 
@@ -97,7 +98,8 @@ def test_the_directorate_column_holds_its_longest_word_and_gives_up_no_more(buil
     assert sum(widths.values()) == pytest.approx(1, abs=0.001)
 
 
-def test_the_pdf_breaks_no_word_but_the_one_too_long_for_any_column(built: BuildResult) -> None:
+def pdf_fragments(built: BuildResult) -> set[str]:
+    """The pieces of words the PDF's plan pages show that are not whole words of the paper: broken words."""
     known, fragments = paper_words(built.paper), set()
     with pdfplumber.open(built.folder / "paper.pdf") as pdf:
         for page in pdf.pages:
@@ -107,16 +109,48 @@ def test_the_pdf_breaks_no_word_but_the_one_too_long_for_any_column(built: Build
             for word in body.extract_words(x_tolerance=1.5):
                 fragments.update(p for p in WORD.findall(word["text"]) if p not in known and p != "•")
     assert {"Commissioning", "Neighbourhood", "Partnerships", "Directorate"} <= known
+    return fragments
+
+
+def test_the_pdf_breaks_no_word_but_the_one_too_long_for_any_column(built: BuildResult) -> None:
+    fragments = pdf_fragments(built)
     assert fragments and all(may_break(piece, built.paper) for piece in fragments), sorted(fragments)
     assert any(piece in TOO_LONG for piece in fragments)  # that one does break, inside its column
 
 
+@pytest.fixture(scope="module")
+def in_dejavu(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The directorate example with its Word template restyled in DejaVu Sans (installed: no warning), an
+    eighth wider than Arial, as Verdana is."""
+    root = with_directorate(copy_example(tmp_path_factory.mktemp("dejavu") / "ws"))
+    (root / "templates").mkdir()
+    template = docx.Document(str(ROOT / "templates" / "paper.docx"))
+    template.styles["Normal"].font.name = "DejaVu Sans"
+    template.save(str(root / "templates" / "paper.docx"))
+    return build_draft(root, out=root / "outputs" / "draft")
+
+
+def test_a_template_in_a_wider_font_breaks_no_word_in_the_pdf(in_dejavu: BuildResult) -> None:
+    # measured with Arial's widths, "Neighbourhoo|d" and "Commissionin|g" broke on every plan page
+    fragments = pdf_fragments(in_dejavu)
+    assert fragments and all(may_break(piece, in_dejavu.paper) for piece in fragments), sorted(fragments)
+
+
+def test_a_template_in_a_wider_font_gives_the_docx_room_for_the_longest_word(in_dejavu: BuildResult) -> None:
+    assert_docx_holds_neighbourhood(in_dejavu, DEJAVU)
+
+
 def test_the_docx_gives_the_directorate_room_for_its_longest_word(built: BuildResult) -> None:
+    assert_docx_holds_neighbourhood(built, FONT)
+
+
+def assert_docx_holds_neighbourhood(built: BuildResult, font_file: Path) -> None:
+    """The Word paper's plan grid: the directorate column holds "Neighbourhood" in `font_file` at 8.5pt."""
     document = docx.Document(str(built.folder / "paper.docx"))
     table = next(t for t in document.tables if t.rows[0].cells[0].text == built.paper.columns[0].heading)
     headings = [cell.text for cell in table.rows[0].cells]
     grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.iterchildren(qn("w:gridCol"))]
-    font = TTFont(FONT)
+    font = TTFont(font_file)
     advances, cmap = font["hmtx"], font.getBestCmap()
     word = sum(advances[cmap[ord(char)]][0] for char in "Neighbourhood") / font["head"].unitsPerEm * 8.5
     margins = 2 * 108  # Word's default cell margins, twips

@@ -47,6 +47,15 @@ class Logo:
 
 
 @dataclass(frozen=True)
+class FontWidths:
+    """A font's advance widths, in ems, of the characters '!' (33) to '~' (126): regular and bold.
+    What the plan table's column widths are measured with (`reportgen.paper.column_widths`)."""
+
+    regular: tuple[float, ...]
+    bold: tuple[float, ...]
+
+
+@dataclass(frozen=True)
 class Theme:
     """The paper's look, read once from the Word template (`reportgen.render.theme`) and drawn by every renderer.
 
@@ -71,6 +80,9 @@ class Theme:
     plan_page: PageSetup | None = None
     logo: Logo | None = None
     pdf_fonts: tuple[tuple[str, str], ...] = ()  # font named in Word -> installed family the PDF uses
+    # the widths of the fonts the PDF sets the plan table's text and header in (None: not measured, Arial's)
+    table_text_widths: FontWidths | None = None
+    table_header_widths: FontWidths | None = None
 
     @property
     def fonts(self) -> tuple[str, ...]:

@@ -10,8 +10,10 @@ such a word. A narrower window has widths of its own, fitted the same way at the
 plan (`narrow_web_widths`: 56rem, or as wide as the columns' longest words need), below which the plan
 scrolls sideways.
 
-Words are measured with Arial's character widths (Liberation Sans, which the PDF and the web edition
-use, draws the same), a little generously. Must not: read fonts or templates.
+Words are measured, a little generously, with the character widths of the font the PDF sets the plan in
+(the Word template's, measured by `reportgen.render.fonts` and carried on the theme: a template restyled
+in Verdana needs wider columns than one in Arial), else with Arial's (Liberation Sans, which the web
+edition uses, draws the same). Must not: read fonts or templates.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from reportgen.look import PageSetup, Theme
+from reportgen.look import FontWidths, PageSetup, Theme
 from reportgen.model import Paper, PaperColumn
 
 MAX_SHARE = 0.25  # a word wider than this share of the table may break: no column grows for it
@@ -63,6 +65,8 @@ class TableLayout:
     note: float
     padding: float
     status_bar: float
+    text_font: FontWidths | None = None  # the text's font (None: Arial's widths)
+    header_font: FontWidths | None = None  # the headings' font (None: the text's)
 
 
 # paper.web.css in a 1280-pixel window: the table 1240px (the page's padding 1.25rem each side), text
@@ -85,7 +89,9 @@ def print_layout(theme: Theme | None) -> TableLayout:
         width = (PLAN_PAGE.width - PLAN_PAGE.left - PLAN_PAGE.right) * POINTS_PER_MM
     text = (theme.table_text.size if theme is not None else None) or PLAN_TEXT
     header = (theme.table_header.size if theme is not None else None) or text
-    return TableLayout(width, text, header, max(NOTE_TEXT, text * NOTE_TEXT / PLAN_TEXT), CELL_PADDING, STATUS_BAR)
+    fonts = (theme.table_text_widths, theme.table_header_widths) if theme is not None else (None, None)
+    return TableLayout(width, text, header, max(NOTE_TEXT, text * NOTE_TEXT / PLAN_TEXT), CELL_PADDING, STATUS_BAR,
+                       *fonts)
 
 
 def fit_columns(paper: Paper) -> Paper:
@@ -191,16 +197,17 @@ def _word_need(word: str, kind: str, key: str, layout: TableLayout) -> float:
     size = {"header": layout.header, "note": layout.note}.get(kind, layout.text)
     bold = kind in ("header", "bold", "note")  # a note is bold in the PDF (its movement line)
     bar = layout.status_bar if key == "status" else 0.0
-    return (word_width(word, bold) * size * MARGIN + layout.padding + bar) / layout.width
+    font = (layout.header_font or layout.text_font) if kind == "header" else layout.text_font
+    return (word_width(word, bold, font) * size * MARGIN + layout.padding + bar) / layout.width
 
 
-def word_width(word: str, bold: bool = False) -> float:
-    """`word`'s width in ems of Arial (regular or bold)."""
-    return sum(_advance(char, bold) for char in word)
+def word_width(word: str, bold: bool = False, font: FontWidths | None = None) -> float:
+    """`word`'s width in ems of `font` (regular or bold), Arial when it is not known."""
+    advances = _ADVANCES[bold] if font is None else (font.bold if bold else font.regular)
+    return sum(_advance(char, advances) for char in word)
 
 
-def _advance(char: str, bold: bool) -> float:
-    advances = _ADVANCES[bold]
+def _advance(char: str, advances: tuple[float, ...]) -> float:
     code = ord(char)
     if 33 <= code <= 126:
         return advances[code - 33]

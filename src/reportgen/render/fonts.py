@@ -4,7 +4,9 @@ WeasyPrint finds fonts through fontconfig, so asking fontconfig which family it 
 gives exactly the font the PDF gets, including its metric-compatible aliases (Arial -> Liberation
 Sans, Calibri -> Carlito). The build names that family in the stylesheet and reports the swap once.
 
-Must not: install anything, or read anything but fontconfig's answer.
+It also reads the widths of the fonts the plan table is set in (`font_widths`), from the files fontconfig
+names, for the plan's column widths. Must not: install anything, or read anything but fontconfig's answer
+and those files.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ import re
 import shutil
 import subprocess
 
+from fontTools.ttLib import TTFont, TTLibError
+
 from reportgen.issues import Issue, issue
-from reportgen.look import Theme
+from reportgen.look import FontWidths, Theme
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +73,41 @@ def resolve_fonts(theme: Theme, shown: str) -> tuple[Theme, list[Issue]]:
         mapping.append((name, family))
         if family.casefold() != name.casefold():
             issues.append(_substituted(name, family, shown))
-    return dataclasses.replace(theme, pdf_fonts=tuple(mapping)), issues
+    resolved = dataclasses.replace(theme, pdf_fonts=tuple(mapping))
+    text, header = (resolved.table_text.font, resolved.table_header.font or resolved.table_text.font)
+    return dataclasses.replace(
+        resolved, table_text_widths=font_widths(resolved.pdf_font(text)) if text else None,
+        table_header_widths=font_widths(resolved.pdf_font(header)) if header else None), issues
+
+
+@functools.lru_cache(maxsize=16)
+def font_widths(family: str) -> FontWidths | None:
+    """The advance widths of installed `family` (its regular and bold faces, as fontconfig gives them to the
+    PDF), so that the plan's columns are made wide enough for words in a wider font than Arial (Verdana,
+    DejaVu Sans); None when the font cannot be found or read (the widths are then Arial's)."""
+    regular, bold = _face_widths(family, ""), _face_widths(family, "bold")
+    if regular is None:
+        return None
+    return FontWidths(regular, bold or regular)
+
+
+def _face_widths(family: str, style: str) -> tuple[float, ...] | None:
+    program = shutil.which("fc-match")
+    if program is None:
+        return None
+    pattern = re.sub(r"([\\:,-])", r"\\\1", family) + (f":{style}" if style else "")
+    try:
+        done = subprocess.run([program, "--format=%{file}", "--", pattern], capture_output=True, text=True,
+                              timeout=20, check=False)
+        if done.returncode != 0 or not done.stdout.strip():
+            return None
+        font = TTFont(done.stdout.strip(), lazy=True, fontNumber=0)
+        cmap, advances, em = font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
+        widths = tuple(advances[cmap[code]][0] / em if code in cmap else 0.6 for code in range(33, 127))
+    except (OSError, subprocess.SubprocessError, KeyError, ValueError, TTLibError) as error:
+        log.info("the widths of font %r could not be read (%s): Arial's are used", family, error)
+        return None
+    return widths
 
 
 def _substituted(name: str, family: str, shown: str) -> Issue:
