@@ -159,10 +159,15 @@ def assert_docx_holds_neighbourhood(built: BuildResult, font_file: Path) -> None
     assert shares == pytest.approx([column.width for column in built.paper.columns], abs=0.001)
 
 
-def broken_words(browser: Browser, built: BuildResult, width: int) -> tuple[list[str], Page]:
+def broken_words(browser: Browser, built: BuildResult, width: int, text_size: int = 16) -> tuple[list[str], Page]:
     """The words of the web edition's plan drawn over more than one line in a window `width` pixels wide,
+    the browser's text size `text_size` pixels (Chrome's Settings > Appearance > Font size: "Large" is 20),
     and the page (to close)."""
     page = browser.new_page(viewport={"width": width, "height": 900})
+    if text_size != 16:
+        session = page.context.new_cdp_session(page)
+        session.send("Page.enable")
+        session.send("Page.setFontSizes", {"fontSizes": {"standard": text_size}})
     page.goto((built.folder / "paper.html").resolve().as_uri())
     broken = page.evaluate("""(pattern) => {
       const word = new RegExp(pattern, "gu"), broken = new Set();
@@ -203,6 +208,17 @@ def test_a_plan_of_nine_columns_breaks_no_word_in_a_narrower_window_but_scrolls(
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # only the plan's region scrolls
     region = page.locator(".plan-scroll").evaluate("r => r.scrollWidth > r.clientWidth")
     assert region == (width < 1280)  # the plan scrolls sideways where its words cannot fit side by side
+    page.close()
+
+
+@pytest.mark.parametrize("text_size", [20, 24])  # the browser's text size "Large", "Very large"
+@pytest.mark.parametrize("width", [1920, 1280, 1024])
+def test_a_reader_with_a_larger_text_size_sees_no_word_broken(browser: Browser, built: BuildResult, width: int,
+                                                              text_size: int) -> None:
+    # the windows the widths change at were told in pixels: at 1280 "Neighbourh|ood" and "Partnershi|ps" broke
+    broken, page = broken_words(browser, built, width, text_size)
+    assert broken == [TOO_LONG]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.close()
 
 

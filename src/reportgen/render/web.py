@@ -34,6 +34,7 @@ TEMPLATE_NAME = "paper.web.html.j2"
 STYLE_NAME = "paper.web.css"
 SCRIPT_NAME = "paper.web.js"
 PAGE_PADDING = 40  # CSS pixels: the body's padding either side of the plan, 1.25rem (paper.web.css)
+REM = 16  # CSS pixels in a rem at the browsers' default text size, at which the plan's widths are measured
 
 
 @dataclass(frozen=True)
@@ -110,18 +111,25 @@ def narrow_window_widths(paper: Paper) -> str:
     """The plan's column widths in a window too narrow for the paper's own to hold every word whole: fitted
     at the plan's narrowest (`narrow_web_widths`), "" when they are the same; and, when the columns' longest
     words need a plan wider than 56rem, that plan scrolling sideways in a window narrower than it (as
-    paper.web.css has it below 56rem)."""
+    paper.web.css has it below 56rem). The windows are told in rem, so that they grow with the text of a
+    reader whose browser sets a larger text size (the widths are measured at the default, 16px)."""
     narrow = narrow_web_widths(paper)
     css = ""
     if narrow.widths != tuple(column.width for column in paper.columns):
         rules = " ".join(f"table.plan col.col-{css_ident(column.key)} {{ width: {width * 100:.3f}%; }}"
                          for column, width in zip(paper.columns, narrow.widths, strict=True))
-        css += f"@media screen and (max-width: {round(narrow.own_fit) + PAGE_PADDING - 1}px) {{ {rules} }}\n"
+        css += f"@media screen and (max-width: {_rem_below(narrow.own_fit + PAGE_PADDING)}) {{ {rules} }}\n"
     if narrow.least > WEB_NARROW.width:
-        least = math.ceil(narrow.least)
-        css += (f"@media screen and (max-width: {least + PAGE_PADDING - 1}px) {{ .plan-scroll {{ overflow-x: auto; }} "
-                f"table.plan {{ min-width: {least}px; }} table.plan thead th {{ position: static; }} }}\n")
+        least = f"{math.ceil(narrow.least / REM * 1000) / 1000:g}rem"
+        css += (f"@media screen and (max-width: {_rem_below(narrow.least + PAGE_PADDING)}) {{ "
+                f".plan-scroll {{ overflow-x: auto; }} table.plan {{ min-width: {least}; }} "
+                "table.plan thead th { position: static; } }\n")
     return css
+
+
+def _rem_below(pixels: float) -> str:
+    """A window's width a little narrower than `pixels` (CSS pixels at the default text size), in rem."""
+    return f"{math.floor((pixels - 0.5) / REM * 1000) / 1000:g}rem"
 
 
 def render_web(paper: Paper, templates: Path) -> str:
