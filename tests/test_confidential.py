@@ -773,3 +773,25 @@ def test_diff_docx_tracks_an_action_made_exempt_once_in_its_status_cell(tmp_path
     assert (marked(cells["2"], "ins"), marked(cells["2"], "del"), shown(cells["2"])) == (1, 0, 1)
     assert (marked(cells["7"], "ins"), marked(cells["7"], "del"), shown(cells["7"])) == (0, 1, 1)
     assert "Exempt (Part II)" not in etree.tostring(cells["1"], encoding="unicode")
+
+
+def test_exemption_flags_in_the_registers_own_words_are_read_case_aside(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """A register flags its actions "Restricted" and "Public", listed so in reportgen.toml as the register writes
+    them: every action was treated as exempt (the listed words were not matched case aside, as the cells are),
+    the public paper held none and each row was an exempt-flag error. Only action 4 is exempt now."""
+    from conftest import write_xlsx
+    from reportgen.shells.cli import main
+
+    root = make_workspace(tmp_path / "ws")
+    rows = [(*REGISTER_HEADINGS, "Exempt"),
+            *((*action, "Restricted" if action[0] == 4 else "Public") for action in ACTIONS)]
+    write_xlsx(root / "inputs" / "register.xlsx", rows, sheet="Register")
+    with (root / "reportgen.toml").open("a", encoding="utf-8") as toml:
+        toml.write('\n[register]\nexempt_values = ["Restricted"]\nnot_exempt_values = ["Public", ""]\n')
+    assert main(["build", "--workspace", str(root)]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    refs = [row[0] for row in openpyxl.load_workbook(folder / "register.xlsx").active.iter_rows(
+        min_row=2, values_only=True)]
+    assert refs == [ref for ref, *_rest in ACTIONS if ref != 4]
+    assert "exempt-flag" not in (folder / "issues.csv").read_text(encoding="utf-8")

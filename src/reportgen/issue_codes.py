@@ -621,7 +621,9 @@ CODES: dict[str, Code] = {
     "exempt-flag": Code(
         E, "The exemption flag is not a recognised value; the action is treated as exempt.",
         "Row {row}: exemption flag {flag!r} is not Yes or No; the action is treated as exempt.",
-        "Write Yes or No (or a value listed in reportgen.toml)."),
+        "Write Yes or No; or, for the register's own words, list them in reportgen.toml under [register] as "
+        "exempt_values = [\"Restricted\"] or not_exempt_values = [\"Public\"] (case aside; each list replaces "
+        "the built-in one)."),
     "no-returns": Code(
         E, "Not one return was read for the period: the paper would show no partner's update (a wrong folder "
         "or --period, most likely).",

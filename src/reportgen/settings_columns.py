@@ -103,6 +103,13 @@ class RegisterSettings(Strict):
     exempt_values: tuple[str, ...] = ("yes", "y", "true", "exempt", "part ii", "part 2", "1")
     not_exempt_values: tuple[str, ...] = ("no", "n", "false", "not exempt", "0", "")
 
+    @field_validator("exempt_values", "not_exempt_values")
+    @classmethod
+    def _as_matched(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        """The flags as a register cell is matched (`reportgen.read.register`): case and outer spaces aside, so
+        "Restricted" written as the register writes it matches its cells."""
+        return tuple(value.strip().casefold() for value in values)
+
     @field_validator("columns", mode="wrap")
     @classmethod
     def _merge_columns(cls, value: object, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> object:
