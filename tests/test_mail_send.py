@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from conftest import make_workspace
 from mail_helpers import ADDRESS, CJB, FROM, OPCC, PERIOD, POLICE, attachment, but_the_deadline, env, mail_workspace
 from mailservers import PASSWORD, TOKEN, USER, free_port
 from reportgen.check.checked import load_register
@@ -192,6 +193,30 @@ def test_chase_reminds_only_who_has_not_returned_listing_its_actions(tmp_path: P
     assert "- 1:" not in body
     assert attachment(message)[0] == "opcc.xlsx"
     assert chase_partners(root, PERIOD, credentials_from_env(env())).sent == []  # once a day at most
+
+
+def test_chase_counts_its_one_reminder_a_day_on_the_workspaces_day(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """One reminder a partner a day, the day being the workspace's ([schedule] timezone), as its scheduled runs
+    are timed: a chase at 00:30 on 1 April in London was keyed 31 March on a machine whose clock is UTC.
+    Pago Pago (UTC-11) and Kiritimati (UTC+14) are on different days at every moment, so at least one of them
+    is not on the machine's day."""
+    import datetime as dt
+    import zoneinfo
+
+    from mail_helpers import mail_toml
+    from reportgen.shells.cli import main
+
+    for zone in ("Pacific/Pago_Pago", "Pacific/Kiritimati"):
+        root = make_workspace(tmp_path / zone.replace("/", "-"), period=PERIOD, returns={},
+                              toml=mail_toml() + f'\n[schedule]\ntimezone = "{zone}"\n')
+        before = dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()
+        main(["chase", "--workspace", str(root), "--period", PERIOD, "--dry-run"])
+        after = dt.datetime.now(zoneinfo.ZoneInfo(zone)).date()
+        capsys.readouterr()
+        names = sorted(p.name for p in (root / "outputs" / PERIOD / "mail" / "outbox").iterdir())
+        assert len(names) == 3, names
+        assert all(any(f"-{day.isoformat()}.eml" in name for day in (before, after)) for name in names), (zone, names)
 
 
 def test_the_ledger_reads_back_what_it_wrote_even_formula_like_text(tmp_path: Path) -> None:
