@@ -155,3 +155,19 @@ def test_readme_commands_work_as_written(tmp_path: Path) -> None:
     assert (repo / "outputs" / "2026-10" / "compare" / "draft-01-to-draft-02" / "diff.docx").is_file()
     assert (repo / "outputs" / "restricted-september" / "paper.pdf").is_file()
     assert len(list((repo / "outputs" / "2026-11" / "returns").glob("*.xlsx"))) == 5
+
+
+def test_the_prefect_blocks_are_safe_to_paste_twice() -> None:
+    """The scale-out blocks of the README and docs/prefect.md are pasted again by whoever runs them a second
+    time: `prefect work-pool create` without --overwrite failed then (exit 1, the pool exists), and a
+    `prefect deployment run … --watch` not chained to its deploy waited for ever when the deploy refused."""
+    for name, text in (("README.md", README), ("docs/prefect.md", (ROOT / "docs" / "prefect.md").read_text("utf-8"))):
+        for block in re.findall(r"^```sh\n(.*?)^```", text, re.M | re.S):
+            lines = [line.split("  #")[0].strip() for line in block.splitlines()]
+            for number, line in enumerate(lines):
+                if "work-pool create" in line:
+                    assert "--overwrite" in line, f"{name}: {line}"
+                if "prefect deployment run" in line:
+                    assert "--watch-timeout" in line, f"{name}: {line}"
+                    before = lines[number - 1] if number else ""
+                    assert "reportgen deploy" in before and before.endswith("&&"), f"{name}: {line} after {before!r}"
