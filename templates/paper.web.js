@@ -21,10 +21,20 @@
 
   function plural(n) { return n === 1 ? "action" : "actions"; }
 
-  // the folding the page's search index was made with (reportgen.render.web.fold): accents and case
-  // set aside, "ß" as "ss", so "Strasse" finds "Straße" and "Ynys Mon" finds "Ynys Môn"
+  // the folding the page's search index was made with (reportgen.render.web.fold): accents, case and
+  // typographic punctuation set aside, so "Strasse" finds "Straße", "Ynys Mon" "Ynys Môn" and "childrens"
+  // "Children’s"; FOLDED is reportgen.render.web.FOLDED (change both together)
+  var FOLDED = {
+    "ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d",
+    "þ": "th", "ı": "i",
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
+    "“": "\"", "”": "\"", "„": "\"", "«": "\"", "»": "\"",
+    "'": "", "’": "", "‘": "", "‚": "", "ʼ": "", "′": "", "`": ""
+  };
+  var FOLDABLE = new RegExp("[" + Object.keys(FOLDED).join("").replace(/[\\\]^-]/g, "\\$&") + "]", "g");
   function fold(words) {
-    return words.normalize("NFKD").toLowerCase().replace(/\p{M}/gu, "").replace(/ß/g, "ss");
+    return words.normalize("NFKD").toLowerCase().replace(/\p{M}/gu, "")
+      .replace(FOLDABLE, function (found) { return FOLDED[found]; });
   }
 
   // what a filter is set to, as the page shows it: "Status: Completed" (for the count, printed too)

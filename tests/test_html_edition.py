@@ -398,6 +398,26 @@ def test_search_sets_accents_and_case_aside_alike_on_both_sides(browser: Browser
     assert messages == []
 
 
+def test_search_sets_typographic_punctuation_and_letters_without_accents_aside(browser: Browser,
+                                                                               tmp_path: Path) -> None:
+    """Partners' text comes from Word, which curls apostrophes and makes dashes: 'childrens' or "children's"
+    typed on a keyboard never found "Children’s", nor '2025-2030' "2025–2030", nor 'soren' "Søren" (ø has no
+    accent to set aside, as ô has). Both sides fold them alike; the letters typed as written still find them."""
+    returns = {"opcc.xlsx": [RETURN_HEADINGS,
+                             (2, "", "In progress", "Funded the Children’s Society for 2025–2030.", ""),
+                             (4, "", "In progress", "Søren and Łukasz ran the “Safe Æsir” café.", "")]}
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    result = build_draft(root, out=tmp_path / "draft")
+    page, messages = open_paper(browser, result.folder / "paper.html")
+    for typed, refs in (("childrens", [2]), ("children's society", [2]), ("CHILDREN’S", [2]), ("2025-2030", [2]),
+                        ("2025—2030", [2]), ("soren lukasz", [4]), ("SØREN ŁUKASZ", [4]), ('"safe aesir"', [4]),
+                        ("“SAFE ÆSIR”", [4]), ("cafe", [4]), ("childrens soren", [])):
+        page.locator("#filter-text").fill(typed)
+        page.locator("#filter-text").press("Enter")
+        assert visible_refs(page) == refs, typed
+    assert messages == []
+
+
 def test_a_link_to_an_action_not_in_the_paper_says_so(browser: Browser, tmp_path: Path) -> None:
     """paper.html#action-N for an action the paper does not have (not published in this edition, or withdrawn)
     landed silently at the top; the page now says it is not in this paper, and never why."""

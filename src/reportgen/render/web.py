@@ -100,11 +100,22 @@ def search_text(row: PaperRow) -> str:
     return fold(" ".join([*(cell.text for cell in row.cells), row.lead, row.section, row.note]))
 
 
+# what NFKD leaves that a reader types otherwise: letters with no decomposition ("Søren" as "soren"), typographic
+# dashes and quotes as typed; apostrophes are dropped ("childrens", "children's" and "Children’s" alike).
+# The same table is in paper.web.js `FOLDED`: change both together.
+FOLDED = {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
+          "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
+          "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
+          "'": "", "’": "", "‘": "", "‚": "", "ʼ": "", "′": "", "`": ""}
+_FOLD_TABLE = str.maketrans(FOLDED)
+
+
 def fold(text: str) -> str:
-    """Text with accents and case set aside, "ß" as "ss": as the page's script folds what a reader types
-    (paper.web.js `fold`: NFKD, lower case, marks removed), so "Ynys Mon" finds "Ynys Môn"."""
+    """Text with accents, case and typographic punctuation set aside (`FOLDED`): as the page's script folds
+    what a reader types (paper.web.js `fold`: NFKD, lower case, marks removed, `FOLDED`), so "Ynys Mon" finds
+    "Ynys Môn", "STRASSE" "Straße" and "childrens" "Children’s"."""
     lowered = unicodedata.normalize("NFKD", text).lower()
-    return "".join(char for char in lowered if not unicodedata.category(char).startswith("M")).replace("ß", "ss")
+    return "".join(char for char in lowered if not unicodedata.category(char).startswith("M")).translate(_FOLD_TABLE)
 
 
 def narrow_window_widths(paper: Paper) -> str:
