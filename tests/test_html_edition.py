@@ -455,6 +455,40 @@ def test_the_lead_filter_lists_partners_and_finds_their_joint_actions(browser: B
     assert messages == []
 
 
+def test_a_web_template_from_an_older_reportgen_offers_only_what_its_rows_carry(browser: Browser,
+                                                                                tmp_path: Path) -> None:
+    """A workspace keeps its own paper.web.html.j2, copied before the filters followed the plan's grouping and
+    a joint lead's partners: its rows carry their section and Lead cell as written. Grouped by page, the group
+    filter offered the pages and every one found no action; 'OPCC / Wessex Police' was no longer offered and no
+    choice found action 4. The filters offer what the rows carry, and a warning says what the copy lacks."""
+    from test_joint_leads import REGISTER, TOML
+
+    returns = {"opcc.xlsx": [RETURN_HEADINGS, (2, "", "In progress", "Plan drafted.", ""),
+                             (4, "", "In progress", "Service funded.", "")]}
+    root = make_workspace(tmp_path / "ws", toml=TOML.replace("[paper]\n", '[paper]\ngroup_by = ["page"]\n'),
+                          register=REGISTER, returns=returns)
+    ours = (ROOT / "templates" / "paper.web.html.j2").read_text(encoding="utf-8")
+    older = ours.replace("options.group_of[row.ref]", "row.section").replace('row.partners | join("\\n")', "row.lead")
+    assert older.count("row.lead") == ours.count("row.lead") + 1 and "row.partners" not in older
+    (root / "templates").mkdir()
+    (root / "templates" / "paper.web.html.j2").write_text(older, encoding="utf-8")
+    result = build_draft(root, out=tmp_path / "draft")
+    [outdated] = [i for i in result.issues if i.code == "web-template-outdated"]
+    assert outdated.file == "templates/paper.web.html.j2" and "partner of a joint lead" in outdated.message
+    page, messages = open_paper(browser, result.folder / "paper.html")
+    none = result.paper.column_name("section").none  # actions 1 and 2 have no section
+    for select, value_of in (("#filter-section", lambda row: row.section or none),
+                             ("#filter-lead", lambda row: row.lead)):
+        choices = page.locator(f"{select} option").all_inner_texts()[1:]
+        assert sorted(choices) == sorted({value_of(row) for row in result.paper.rows})
+        for choice in choices:
+            page.locator(select).select_option(label=choice)
+            assert visible_refs(page) == [row.ref for row in result.paper.rows if value_of(row) == choice], choice
+        page.locator(select).select_option(index=0)
+    assert "OPCC / Wessex Police" in page.locator("#filter-lead option").all_inner_texts()
+    assert messages == []
+
+
 def test_the_group_filter_follows_the_column_the_plan_is_grouped_by(browser: Browser, tmp_path: Path) -> None:
     """`group_by = ["page"]`: the paper is grouped by plan page, but the group filter still offered the
     register's sections, which this paper does not show; it offers the pages, named as the paper heads them,

@@ -815,6 +815,13 @@ CODES: dict[str, Code] = {
         "reportgen?): the PDF shows them unstyled.",
         "Copy the rules it lacks from reportgen's paper.css ({ours}), or move it out of the templates folder to "
         "use reportgen's own."),
+    "web-template-outdated": Code(
+        W, "The workspace's web edition template writes less on its rows than reportgen's own (a copy made by an "
+        "older reportgen): the web edition's filters cannot offer all they would.",
+        "{file} writes less on its rows than reportgen's own paper.web.html.j2 (a copy made by an older "
+        "reportgen?), so the web edition's filters lack {value}.",
+        "Carry your changes into a fresh copy of reportgen's paper.web.html.j2 ({ours}), or move it out of the "
+        "templates folder to use reportgen's own."),
     "font-substituted": Code(
         N, "A font the Word template names is not installed here; the PDF uses an installed font drawn to the "
         "same widths, so lines and pages break as in Word.",

@@ -47,17 +47,45 @@ class FilterOptions:
     group_of: Mapping[int, str] = field(default_factory=dict)  # ref -> its group ("" for none)
 
 
-def filter_options(paper: Paper) -> FilterOptions:
-    """The choices each filter offers, in the paper's order: only values some row has."""
+# what reportgen's web template writes on each row for the filters that a copy made by an older reportgen
+# does not (it writes the row's section and its Lead cell as written): (the template's words, what is lost)
+ROW_GROUPS = "options.group_of"
+ROW_PARTNERS = "row.partners"
+ROW_DATA = {
+    ROW_GROUPS: "a group filter following the plan's grouping (it offers the register's sections)",
+    ROW_PARTNERS: "a lead filter listing each partner of a joint lead (it offers the Lead cells as written)",
+}
+
+
+def row_data(source: str) -> frozenset[str]:
+    """Which of `ROW_DATA` a web template of this source writes on its rows (all, for reportgen's own)."""
+    return frozenset(words for words in ROW_DATA if words in source)
+
+
+def web_template_lacks(template: Path) -> list[str]:
+    """What the web edition's filters cannot offer with this template (one copied from an older reportgen);
+    [] for reportgen's own, or a file that cannot be read (the render says so)."""
+    try:
+        written = row_data(template.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return []
+    return [what for words, what in ROW_DATA.items() if words not in written]
+
+
+def filter_options(paper: Paper, written: frozenset[str] = frozenset(ROW_DATA)) -> FilterOptions:
+    """The choices each filter offers, in the paper's order: only values some row has. For a template whose
+    rows do not carry what `ROW_DATA` names (`written`), the values they do carry: their sections, their Lead
+    cells as written (a choice no row carries would find nothing)."""
     rows = paper.rows
     canonical = [status for status, _count in paper.counts]
     labels = list(dict.fromkeys(row.status_label for row in rows))
     statuses = [s for s in canonical if s in labels] + [s for s in labels if s not in canonical]
-    key, group_of = top_groups(paper)
+    key, group_of = top_groups(paper) if ROW_GROUPS in written else ("section", {row.ref: row.section for row in rows})
+    partners = {row.ref: row.partners if ROW_PARTNERS in written else (row.lead,) if row.lead else () for row in rows}
     return FilterOptions(
         statuses=tuple(statuses),
         sections=tuple(dict.fromkeys(group_of[row.ref] for row in rows if group_of[row.ref])),
-        leads=tuple(dict.fromkeys(partner for row in rows for partner in row.partners)),  # a joint lead's each
+        leads=tuple(dict.fromkeys(partner for row in rows for partner in partners[row.ref])),  # a joint lead's each
         unsectioned=any(not group_of[row.ref] for row in rows) and any(group_of[row.ref] for row in rows),
         group_key=key,
         group_of=group_of,
@@ -156,7 +184,7 @@ def render_web(paper: Paper, templates: Path) -> str:
               "img-src data:; base-uri 'none'; form-action 'none'")
     with template_errors(TEMPLATE_NAME):  # the workspace's own may be broken, or older than reportgen
         html = env.get_template(TEMPLATE_NAME).render(
-            paper=paper, options=filter_options(paper),
+            paper=paper, options=filter_options(paper, row_data(_source(env, TEMPLATE_NAME))),
             style=Markup(style), script=Markup(script), policy=policy, search_text=search_text,
         )
     return with_marked_title(with_draft_marking(html, paper), paper.marking)

@@ -49,7 +49,8 @@ from reportgen.render.pdf.html import STYLESHEET, stylesheet_lacks
 from reportgen.render.pdf.parallel import PdfWorkers, start_workers
 from reportgen.render.pdf.writer import write_pdf
 from reportgen.render.theme import read_theme
-from reportgen.render.web import write_html
+from reportgen.render.web import TEMPLATE_NAME as WEB_TEMPLATE
+from reportgen.render.web import web_template_lacks, write_html
 from reportgen.run.chase import ChaseRow, chase_csv, chase_list, unchanged_returns
 from reportgen.run.prefill import prefill_values
 from reportgen.settings import SETTINGS_FILE, Edition
@@ -152,7 +153,7 @@ def load_theme(inputs: Inputs) -> tuple[Theme, list[Issue]]:
     shown = inputs.display(template) if template.is_relative_to(inputs.workspace) else "reportgen's default template"
     theme, issues = read_theme(template, shown)
     theme, font_issues = resolve_fonts(theme, shown)
-    return theme, [*issues, *font_issues, *stylesheet_issues(inputs)]
+    return theme, [*issues, *font_issues, *stylesheet_issues(inputs), *web_template_issues(inputs)]
 
 
 def stylesheet_issues(inputs: Inputs) -> list[Issue]:
@@ -164,6 +165,16 @@ def stylesheet_issues(inputs: Inputs) -> list[Issue]:
     listed = " and ".join([", ".join(lacking[:-1]), lacking[-1]] if len(lacking) > 1 else lacking)
     return [issue("stylesheet-outdated", file=inputs.display(stylesheet), value=listed,
                   ours=str(DEFAULT_TEMPLATES / STYLESHEET))]
+
+
+def web_template_issues(inputs: Inputs) -> list[Issue]:
+    """The workspace's own paper.web.html.j2, when its rows lack what the filters read (a copy from an older one)."""
+    template = template_file(inputs.templates, WEB_TEMPLATE)
+    lacking = web_template_lacks(template) if template.is_relative_to(inputs.workspace) else []
+    if not lacking:
+        return []
+    return [issue("web-template-outdated", file=inputs.display(template), value=" and ".join(lacking),
+                  ours=str(DEFAULT_TEMPLATES / WEB_TEMPLATE))]
 
 
 def check_plan(plan: Plan) -> Checked:
