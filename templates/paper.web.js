@@ -94,6 +94,12 @@
     timer = window.setTimeout(apply, 250);
   }
 
+  // a fragment that is not valid percent-encoding ("#50%") is taken as written (decoding it threw, and the
+  // filters never came)
+  function decoded(fragment) {
+    try { return decodeURIComponent(fragment); } catch (error) { return fragment; }
+  }
+
   // keyboard focus and #action-N links scroll clear of the sticky header row, however tall it wraps
   function clearHeader() {
     var head = table.tHead;
@@ -114,7 +120,7 @@
   }
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[href^='#']");
-    if (link) { reveal(decodeURIComponent(link.getAttribute("href").slice(1))); }
+    if (link) { reveal(decoded(link.getAttribute("href").slice(1))); }
   });
   // a link to an action this paper does not have (withdrawn, or not published in this edition): said, never why
   var missing = document.createElement("p");
@@ -131,12 +137,24 @@
       missing.scrollIntoView();
     }
   }
+  // the row the address names: "#action-07" is action 7's (its id is "action-7")
+  function target() {
+    var id = decoded(window.location.hash.slice(1));
+    var ref = /^action-0*(\d+)$/i.exec(id);
+    return ref ? "action-" + ref[1] : id;
+  }
+  // scrolled to when the address names it otherwise than its id (the browser only goes to the id as written)
+  function goTo(id) {
+    var named = window.location.hash.slice(1) === id;
+    if ((reveal(id) || !named) && document.getElementById(id)) { document.getElementById(id).scrollIntoView(); }
+  }
   window.addEventListener("hashchange", function () {
-    var id = decodeURIComponent(window.location.hash.slice(1));
-    if (reveal(id)) { document.getElementById(id).scrollIntoView(); }
+    var id = target();
+    goTo(id);
     sayMissing(id);
   });
-  sayMissing(decodeURIComponent(window.location.hash.slice(1)));
+  goTo(target());
+  sayMissing(target());
 
   form.hidden = false;
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });

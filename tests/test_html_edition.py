@@ -436,6 +436,32 @@ def test_a_link_to_an_action_not_in_the_paper_says_so(browser: Browser, tmp_path
     expect(missing).to_have_text("Action 999 is not in this paper.")
 
 
+def test_a_link_naming_an_action_otherwise_reaches_it_and_a_stray_percent_breaks_nothing(browser: Browser,
+                                                                                         example: BuildResult) -> None:
+    """paper.html#action-07 said 'Action 07 is not in this paper.' though action 7 is, and stayed at the top;
+    a link ending '#50%' (not valid percent-encoding) stopped the page's script: no filters, no search. The
+    first goes to action 7; the second leaves the page as it opens."""
+    uri = (example.folder / "paper.html").resolve().as_uri()
+    page, messages = open_paper(browser, example.folder / "paper.html")
+    for fragment in ("#action-07", "#Action-7"):
+        page.goto("about:blank")
+        page.goto(uri + fragment)  # opened with it
+        expect(page.locator("#missing-action")).to_be_hidden()
+        expect(page.locator("#action-7")).to_be_in_viewport()
+    page.evaluate("window.location.hash = '#action-02'")  # then another, on the page
+    expect(page.locator("#missing-action")).to_be_hidden()
+    expect(page.locator("#action-2")).to_be_in_viewport()
+    page.goto(uri + "#action-9990")
+    expect(page.locator("#missing-action")).to_have_text("Action 9990 is not in this paper.")
+    page.goto(uri + "#50%")
+    page.reload()  # opened afresh with the stray "%" (going to another fragment of the page does not run the script)
+    expect(page.locator("#filters")).to_be_visible()
+    page.locator("#filter-text").fill("strategy")
+    page.locator("#filter-text").press("Enter")
+    assert "Showing" in announced(page)
+    assert messages == []
+
+
 def test_the_lead_filter_lists_partners_and_finds_their_joint_actions(browser: Browser, tmp_path: Path) -> None:
     """Action 4 is led by "OPCC / Wessex Police" (each leads actions of its own): the lead filter offered the
     joint cell as a lead of its own, and choosing OPCC hid action 4. It lists the partners, and each finds it."""
