@@ -14,7 +14,8 @@ Layout (the markers `reportgen.render.docx.writer` looks for are in brackets):
   to keep the section landscape), then the delivery-plan table: a header row (repeats on every
   page), a `[[SECTION]]` row spanning all columns, an optional `[[SUBSECTION]]` row (second-level groups: bold, not shaded) and an action
   row with `[[CELL]]` in each cell. The writer clones those rows, so restyle them, not the output.
-  Then a paragraph with the exempt note (empty when there is none).
+  Then a paragraph with the exempt note (empty when there is none). The writer puts the restricted
+  edition's legend of its exempt actions right before the table itself (any template).
 - Before the cover sheet, only while an issue blocks publication: `{{ paper.blocking_heading }}` as a
   heading, `{{ paper.blocking_advice }}` and the list `paper.blocking`.
 - Header: `{{ paper.draft_marking }}` (while anything blocks publication), `{{ paper.marking }}`

@@ -696,7 +696,7 @@ def test_the_restricted_edition_marks_each_exempt_action_in_words_in_every_forma
     status = {row.cells[0].text: row.cells[2].text for row in plan.rows[1:] if row.cells[0].text.isdigit()}
     assert status["7"].splitlines()[1] == EXEMPT_ROW_NOTE and EXEMPT_ROW_NOTE not in status["1"] + status["2"]
     pdf = " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(restricted / "paper.pdf").pages)
-    assert pdf.count(EXEMPT_ROW_NOTE) == 1
+    assert pdf.count(EXEMPT_ROW_NOTE) == 2  # the status cell, and the legend before the plan
     page = lxml_html.fromstring((restricted / "paper.html").read_bytes())
     cell = page.get_element_by_id("action-7").xpath("string(td[contains(@class, 'status')])")
     assert EXEMPT_ROW_NOTE in cell and EXEMPT_ROW_NOTE not in page.get_element_by_id("action-2").text_content()
@@ -795,3 +795,68 @@ def test_exemption_flags_in_the_registers_own_words_are_read_case_aside(tmp_path
         min_row=2, values_only=True)]
     assert refs == [ref for ref, *_rest in ACTIONS if ref != 4]
     assert "exempt-flag" not in (folder / "issues.csv").read_text(encoding="utf-8")
+
+
+def test_the_restricted_edition_says_before_its_plan_how_many_actions_are_exempt_and_how_they_are_marked(
+        tmp_path: Path) -> None:
+    """The restricted paper marked each exempt action in its status cell but nowhere said how many there are,
+    which, or what the marking means for the meeting: a legend now opens the plan, in words, in the PDF (tagged
+    text), the Word paper and the web edition; the public edition has none."""
+    import docx
+    import pdfplumber
+    from docx.oxml.ns import qn
+    from lxml import html as lxml_html
+
+    legend = ("Part II: this restricted edition includes 1 action exempt from publication (action 7). It is marked "
+              "\u201cExempt (Part II): not in the public edition\u201d in the column \u201cStatus this reporting "
+              "period\u201d. The public edition leaves it out; it is not for discussion in the public part of the "
+              "meeting.")
+    root = exempt_workspace(tmp_path / "ws")
+    restricted = build_draft(root, edition="restricted", out=tmp_path / "restricted").folder
+    public = build_draft(root, out=tmp_path / "public").folder
+
+    with pdfplumber.open(restricted / "paper.pdf") as pdf:
+        words = [(page, " ".join(page.extract_text().split())) for page in pdf.pages]
+        page, text = next((page, text) for page, text in words if legend in text)
+        assert text.index("Delivery plan") < text.index(legend) < text.index("Plan priority")
+        start = "".join(c["text"] for c in page.chars).index("Part II: this restricted")
+        assert all(c.get("mcid") is not None for c in page.chars[start:start + 40])  # tagged, not an artefact
+    before = docx.Document(str(restricted / "paper.docx")).tables[-1]._tbl.getprevious()  # the plan's
+    assert " ".join("".join(t.text for t in before.iter(qn("w:t"))).split()) == legend
+    page = lxml_html.fromstring((restricted / "paper.html").read_bytes())
+    [shown] = page.xpath("//h2[@id='plan-heading']/following-sibling::p[1][@class='exempt-legend']")
+    assert " ".join(shown.text_content().split()) == legend
+
+    assert "Part II: this restricted edition" not in " ".join(
+        p.extract_text() for p in pypdf.PdfReader(public / "paper.pdf").pages)
+    assert "Part II: this restricted edition" not in " ".join(p.text for p in docx.Document(
+        str(public / "paper.docx")).paragraphs)
+    assert "Part II: this restricted edition" not in (public / "paper.html").read_text(encoding="utf-8")
+
+
+def test_diff_docx_tracks_the_legend_of_exempt_actions(tmp_path: Path) -> None:
+    """Two restricted drafts, action 2 made exempt between them: diff.docx's legend before the plan is tracked, so
+    rejecting every change gives back the old draft's (1 action) and accepting them the new one's (2 actions)."""
+    import docx
+    from docx.oxml.ns import qn
+
+    from conftest import write_xlsx
+
+    root = exempt_workspace(tmp_path / "ws")
+    old = build_draft(root, edition="restricted").folder
+    write_xlsx(root / "inputs" / "register.xlsx", [
+        (*REGISTER_HEADINGS, "Exempt"), (1, "", "Wessex Police", "Open action", "1", "No"),
+        (2, "", "OPCC", "Published action", "2", "Yes"),
+        (7, f"{CANARY} section", "OPCC", f"{CANARY} secret action", f"{CANARY} page", "Yes")], sheet="Register")
+    new = build_draft(root, edition="restricted").folder
+    legend = docx.Document(str(compare_drafts(old, new).folder / "diff.docx")).tables[-1]._tbl.getprevious()
+
+    def reading(dropped: str) -> str:  # the legend with one kind of change rejected
+        kept = (t for t in legend.iter(qn("w:t"), qn("w:delText"))
+                if not any(a.tag == qn(f"w:{dropped}") for a in t.iterancestors()))
+        return " ".join("".join(t.text or "" for t in kept).split())
+
+    assert reading("ins").startswith("Part II: this restricted edition includes 1 action exempt from publication "
+                                     "(action 7). It is marked")
+    assert reading("del").startswith("Part II: this restricted edition includes 2 actions exempt from publication "
+                                     "(actions 2 and 7). Each is marked")

@@ -402,6 +402,12 @@ class Paper:
         return paper_rules.status_cell(row, self.status_styles, exempt=row.ref in (self.exempt_refs or ()))
 
     @property
+    def exempt_legend(self) -> str:
+        """The restricted edition's legend of its exempt actions, before the plan (`paper_rules.exempt_legend`)."""
+        status = next((column.heading for column in self.columns if column.key == "status"), None)
+        return paper_rules.exempt_legend(self.exempt_refs or (), status) if self.edition == "restricted" else ""
+
+    @property
     def document_title(self) -> str:
         """The title in each file's own properties: the paper's title, led by its marking when it has one."""
         return paper_rules.document_title(self.title, self.marking)

@@ -15,11 +15,13 @@ import contextlib
 import datetime as dt
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from reportgen.periods import is_period
 from reportgen.terms import EXEMPT_ROW_NOTE
+from reportgen.wording import counted
 
 if TYPE_CHECKING:
     from reportgen.model import PaperRow
@@ -79,6 +81,23 @@ class StatusCell:
     notes: tuple[StatusNote, ...]
     css: str  # the status class
     colour: StatusColour | None  # None: no valid colour for the class (the cell is left unshaded)
+
+
+def exempt_legend(refs: Sequence[int], status_heading: str | None) -> str:
+    """The restricted edition's legend of its exempt actions, before the plan where their marking first shows:
+    how many, which, how each is marked (`status_heading`: the status column's heading; None when the table
+    has none) and what that means for the meeting; "" when it has none."""
+    if not refs:
+        return ""
+    ordered = [str(ref) for ref in sorted(refs)]
+    one = len(ordered) == 1
+    listed = ", ".join(ordered[:-1]) + (" and " if not one else "") + ordered[-1]
+    marked = (f" {'It is' if one else 'Each is'} marked \u201c{EXEMPT_ROW_NOTE}\u201d in the column "
+              f"\u201c{status_heading}\u201d." if status_heading is not None else "")
+    return (f"Part II: this restricted edition includes {counted(len(ordered), 'action')} exempt from publication "
+            f"({'action' if one else 'actions'} {listed}).{marked} The public edition leaves "
+            f"{'it' if one else 'them'} out; {'it is' if one else 'they are'} not for discussion in the public part "
+            "of the meeting.")
 
 
 def status_cell(row: PaperRow, colours: tuple[StatusColour, ...], exempt: bool = False) -> StatusCell:

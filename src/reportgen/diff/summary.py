@@ -79,6 +79,9 @@ def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out
     marking, note = ((field_blocks(field, getattr(old, field), getattr(new, field))
                       if getattr(old, field) != getattr(new, field) else ())
                      for field in ("draft_marking", "exempt_note"))
+    # given always: the redlined paper lists only the exempt actions whose status cell the writer marks
+    legend = field_blocks("exempt_legend", old.exempt_legend, new.exempt_legend) \
+        if old.exempt_legend or new.exempt_legend else ()
     columns = {change.field: field_blocks(change.field, change.old, change.new)
                for change in diff.columns if change.old and change.new}  # a column both tables have
     sections = {key: field_blocks("section", was[1] or was[0], key[1] or key[0])
@@ -87,7 +90,8 @@ def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out
     write_docx(redline_paper(old, new, diff), template, out, revision_author, revision_date, cover_redline=cover,
                cover_rows_redline=whole_rows, heading_redline=headings, column_redline=columns,
                section_redline=sections, fills_were=status_fills_were(old, new, diff),
-               blocking_redline=blocking_redline(old, new), marking_redline=marking, exempt_note_redline=note)
+               blocking_redline=blocking_redline(old, new), marking_redline=marking, exempt_note_redline=note,
+               exempt_legend_redline=legend)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from reportgen.errors import ReportgenError
-from reportgen.model import Paper, Progress, RichText, in_cell
+from reportgen.model import Block, Inline, Paper, Progress, RichText, in_cell
 from reportgen.render.docx.layout import Layout, page_headers, whole_change
 from reportgen.render.docx.progress import add_progress
 from reportgen.render.docx.xml import (
@@ -29,6 +29,7 @@ from reportgen.render.docx.xml import (
     text_of,
     xml_safe,
 )
+from reportgen.render.theme import find_plan_rows
 
 W_BR, W_TAB = qn("w:br"), qn("w:tab")
 W_INS, W_DEL, W_DELTEXT = qn("w:ins"), qn("w:del"), qn("w:delText")
@@ -172,6 +173,21 @@ def mark_draft_marking(layout: Layout, paper: Paper, wording: RichText) -> None:
     paragraph that shows `paper.draft_marking` (either draft's: `reportgen.diff.redline.redline_paper`)."""
     for header in page_headers(layout.document):
         _mark_shown(layout, header.iter(W_P), paper.draft_marking, wording, whole=True)
+
+
+def place_exempt_legend(layout: Layout, paper: Paper, wording: RichText = ()) -> None:
+    """The restricted edition's legend of its exempt actions (`Paper.exempt_legend`), as a paragraph right before
+    the delivery-plan table, whatever the template (one restyled before it had one, too); `wording`: a comparison's
+    tracked wording of it (either draft's). Call it before the plan rows are laid out."""
+    blocks = wording or ((Block("paragraph", (Inline(paper.exempt_legend),)),) if paper.exempt_legend else ())
+    found = find_plan_rows(layout.document.element.body)
+    if not blocks or found is None:
+        return
+    table = found[0]
+    p_pr = etree.Element(W_PPR)
+    etree.SubElement(p_pr, qn("w:spacing")).set(qn("w:after"), "120")  # off the table's header row
+    for paragraph in layout.tracked_blocks(blocks, p_pr, None):
+        table.addprevious(paragraph)
 
 
 def mark_exempt_note(layout: Layout, paper: Paper, wording: RichText) -> None:

@@ -51,6 +51,7 @@ from reportgen.render.docx.front import (
     mark_draft_marking,
     mark_exempt_note,
     mark_headings,
+    place_exempt_legend,
 )
 from reportgen.render.docx.layout import Layout, page_headers
 from reportgen.render.docx.plan import ROWS_MARKER, plan_rows
@@ -87,6 +88,7 @@ def write_docx(
     blocking_redline: RichText = (),
     marking_redline: RichText = (),
     exempt_note_redline: RichText = (),
+    exempt_legend_redline: RichText = (),
     column_redline: Mapping[str, RichText] | None = None,
     section_redline: Mapping[tuple[str, str], RichText] | None = None,
     cover_rows_redline: Mapping[str, str] | None = None,
@@ -102,7 +104,8 @@ def write_docx(
     `blocking_redline` (the "Issues to resolve" block, a line a block, with change marks) does so for
     that block (`front.mark_blocking`), `marking_redline` for the draft marking in the page headers
     (`front.mark_draft_marking`), `exempt_note_redline` for the note under the plan
-    (`front.mark_exempt_note`) and `column_redline` (column key → heading with change marks) for the
+    (`front.mark_exempt_note`), `exempt_legend_redline` for the restricted edition's legend before the plan
+    (`front.place_exempt_legend`) and `column_redline` (column key → heading with change marks) for the
     plan table's header cells, `section_redline` ((level-1, level-2 heading) → the heading with change marks)
     for a renamed section's heading row (`plan.plan_rows`); `cover_rows_redline` (cover-sheet label → "ins" or
     "del") marks a cover row only one draft has as a whole row inserted or deleted.
@@ -125,6 +128,7 @@ def write_docx(
     if paper.progress is not None:
         fill_progress(layout, paper.progress)
     fill_narrative(layout, paper.narrative)
+    place_exempt_legend(layout, paper, exempt_legend_redline)
     rows = plan_rows(layout, paper, fills_were, column_redline, section_redline)
     if cover_redline or cover_rows_redline:
         mark_cover(layout, paper, cover_redline or {}, cover_rows_redline)
