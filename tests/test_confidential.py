@@ -860,3 +860,24 @@ def test_diff_docx_tracks_the_legend_of_exempt_actions(tmp_path: Path) -> None:
                                      "(action 7). It is marked")
     assert reading("del").startswith("Part II: this restricted edition includes 2 actions exempt from publication "
                                      "(actions 2 and 7). Each is marked")
+
+
+def test_a_narrative_can_say_how_many_exempt_actions_each_edition_holds_or_leaves_out(tmp_path: Path) -> None:
+    """`exempt` counts the actions the public edition leaves out, so in the restricted edition, which holds them, it
+    was 0 and a narrative had no way to say how many exempt actions that paper includes: `exempt_shown` and
+    `edition` say it, each edition's narrative reading right."""
+    import docx
+
+    root = exempt_workspace(tmp_path / "ws")
+    (root / "narrative.md").write_text(
+        "{% if edition == 'restricted' %}This restricted paper includes {{ exempt_shown | plural('exempt action') }}."
+        "{% else %}{{ exempt | plural('action is', 'actions are') }} exempt and not shown; "
+        "{{ exempt_shown }} shown.{% endif %}\n", encoding="utf-8")
+    restricted = build_draft(root, edition="restricted").folder
+    public = build_draft(root).folder
+    said = {folder: " ".join(p.text for p in docx.Document(str(folder / "paper.docx")).paragraphs)
+            for folder in (restricted, public)}
+    assert "This restricted paper includes 1 exempt action." in said[restricted]
+    assert "1 action is exempt and not shown; 0 shown." in said[public]
+    assert "This restricted paper includes 1 exempt action." in " ".join(
+        page.extract_text() or "" for page in pypdf.PdfReader(restricted / "paper.pdf").pages)

@@ -241,11 +241,16 @@ def test_exempt_actions_stay_out_of_history_and_progress(tmp_path: Path) -> None
     with (restricted / "history-restricted.csv").open(encoding="utf-8", newline="") as stream:
         headings, *rows = list(csv.reader(stream))
     exempt = [row for row in rows if row[0] == "7"]
-    assert exempt and exempt[0][3] == f"{CANARY} action" and exempt[0][4:-1] == list(plan[7])
+    assert exempt and exempt[0][3] == f"{CANARY} action" and exempt[0][5:-1] == list(plan[7])
+    # …and says which of its actions are exempt, so that its reader keeps them out of the public part of a meeting
+    assert headings[4] == "Exempt (Part II)" and [row[4] for row in rows] == ["", "", "", "", "", "", "Yes"]
+    [sheet] = openpyxl.load_workbook(restricted / "history-restricted.xlsx").worksheets
+    assert [cell.value for cell in sheet[1]][4] == "Exempt (Part II)"
+    assert [str(row[4] or "") for row in sheet.iter_rows(min_row=2, values_only=True)] == [""] * 6 + ["Yes"]
     # the csv, opened on its own (no sheet title, no printed page), says on every row that it is restricted
     assert headings[-1] == "Marking" and rows and all(row[-1] == "RESTRICTED" for row in rows)
     with (public / "history.csv").open(encoding="utf-8", newline="") as stream:
-        assert "Marking" not in next(csv.reader(stream))
+        assert {"Marking", "Exempt (Part II)"}.isdisjoint(next(csv.reader(stream)))
 
 
 def test_history_is_never_written_into_the_inputs_or_a_draft(built: list[BuildResult], tmp_path: Path,
@@ -534,3 +539,65 @@ def test_a_plan_not_grouped_has_no_chart_by_section(tmp_path: Path) -> None:
         assert "largest is No section" not in text
     word = docx.Document(str(result.folder / "paper.docx"))
     assert [table.rows[0].cells[0].text for table in word.tables[1:]][:2] == ["Period", "Plan priority"]
+
+
+def test_the_restricted_edition_marks_an_exempt_action_where_stalled_actions_and_changes_list_it(
+        tmp_path: Path) -> None:
+    """Actions 1 and 2 are exempt: 1 moves to Completed in the third period, 2 has stalled. The restricted edition's
+    plan marked each "Exempt (Part II)", but "Stalled actions" and "Changes since the last draft", which a Panel
+    member scrutinises too, listed them like any other: they now carry the same marking under their status, in the
+    PDF, the Word paper and the web edition. The public edition lists neither."""
+    from reportgen.terms import EXEMPT_ROW_NOTE
+
+    register = [(*REGISTER_HEADINGS, "Exempt"), *[(*a, "Yes" if a[0] in (1, 2) else "No") for a in ACTIONS]]
+    root = tmp_path / "ws"
+    for n, period in enumerate(PERIODS):
+        if n == 0:
+            make_workspace(root, period=period, register=register, returns=_returns(0),
+                           toml=TOML.format(n=2).replace("[history]", "changes_section = true\n[history]"))
+        for name, rows in _returns(n).items():
+            write_xlsx(root / "inputs" / "returns" / period / name, rows)
+        result = build_draft(root, period=period, edition="restricted")
+    assert result.paper.progress is not None
+    assert [(s.ref, s.exempt) for s in result.paper.progress.stalled] == [(2, True), (5, False)]
+    assert [(m.ref, m.exempt) for m in result.paper.changes] == [(1, True), (3, False)]
+
+    for name in ("paper.html", "paper.pdf"):  # the web edition, and the HTML the PDF is laid out from
+        if name == "paper.pdf":
+            text = " ".join(" ".join(p.extract_text() or "" for p in pypdf.PdfReader(result.folder / name).pages)
+                            .split())
+            assert f"In progress {EXEMPT_ROW_NOTE} 2026-08 5" in text  # action 2's stalled status, then 5's row
+            assert f"In progress Completed {EXEMPT_ROW_NOTE} 3" in text  # action 1's move, then 3's row
+            continue
+        page = (result.folder / name).read_text(encoding="utf-8")
+        for table in ("stalled", "changes"):
+            found = re.search(rf'<table class="{table}".*?</table>', page, re.S)
+            assert found is not None
+            rows = re.findall(r"<tr><th scope=\"row\">.*?</tr>", found.group(0))
+            assert [EXEMPT_ROW_NOTE in row for row in rows] == [True, False], table
+    tables = docx.Document(str(result.folder / "paper.docx")).tables
+    stalled = next(t for t in tables if [c.text for c in t.rows[0].cells][-1] == "Unchanged since")
+    assert [row.cells[2].text for row in stalled.rows[1:]] == [f"In progress\n{EXEMPT_ROW_NOTE}", "On hold"]
+    changes = next(t for t in tables if [c.text for c in t.rows[0].cells] == ["Ref", "Action", "Was", "Now"])
+    assert [row.cells[3].text for row in changes.rows[1:]] == [f"Completed\n{EXEMPT_ROW_NOTE}", "In progress"]
+
+    public = build_draft(root, period=PERIODS[-1])  # leaves actions 1 and 2 out, and has no marking
+    assert {1, 2}.isdisjoint(row.ref for row in public.paper.rows)
+    assert EXEMPT_ROW_NOTE not in (public.folder / "paper.html").read_text(encoding="utf-8")
+
+
+def test_a_restricted_history_says_in_which_periods_an_action_was_exempt(built: list[BuildResult]) -> None:
+    """An action exempt in some periods only is listed with those periods; a draft kept before exempt actions were
+    recorded is said to be unknown for its period, never counted as published."""
+    from dataclasses import replace
+
+    from reportgen.run.history import exempt_periods
+
+    first, second, third = (result.paper for result in built)
+    said = exempt_periods([replace(first, exempt_refs=None), replace(second, exempt_refs=(2,)),
+                           replace(third, exempt_refs=(2, 3))])
+    assert said[2] == "2026-09, 2026-10; not recorded for 2026-08"
+    assert said[3] == "2026-10; not recorded for 2026-08"
+    assert said[1] == "not recorded for 2026-08"
+    assert exempt_periods([replace(second, exempt_refs=(2,)), replace(third, exempt_refs=(2,))])[2] == "Yes"
+    assert exempt_periods([replace(second, exempt_refs=()), replace(third, exempt_refs=())])[2] == ""

@@ -263,6 +263,7 @@ class StatusMove:
     action: str
     old: str
     new: str
+    exempt: bool = False  # the restricted edition's exempt action: marked under its new status, as in the plan
 
 
 @dataclass(frozen=True)
@@ -286,6 +287,7 @@ class StalledAction:
     action: str
     status: str
     since: str  # the first period (YYYY-MM) of the unchanged run
+    exempt: bool = False  # the restricted edition's exempt action: marked under its status, as in the plan
 
 
 @dataclass(frozen=True)
@@ -375,6 +377,8 @@ class Paper:
     # the "Changes since the last draft" table's columns, the same in every paper (the Word template's
     # table is made from them too: templates/make_template.py)
     changes_columns: ClassVar[tuple[ChangesColumn, ...]] = CHANGES_COLUMNS
+    # how the restricted edition marks an exempt action wherever it lists one (plan, stalled actions, changes)
+    exempt_row_note: ClassVar[str] = paper_rules.EXEMPT_ROW_NOTE
     # the box before the cover sheet while anything blocks publication, in every output
     blocking_heading: ClassVar[str] = "Issues to resolve before publication"
     blocking_advice: ClassVar[str] = ("Resolve these issues, then build the paper again; until then it must not "

@@ -274,7 +274,9 @@ def narrative_context(merged: MergedRegister, settings: Settings, edition: Editi
         "period": period_label(merged.period),
         "period_code": merged.period,
         "paper": _paper_values(settings, merged.period),
-        "exempt": len(merged.actions) - len(included),
+        "exempt": len(merged.actions) - len(included),  # exempt actions this edition leaves out (public)
+        "exempt_shown": sum(1 for a in included if a.action.exempt),  # …it holds and marks (restricted)
+        "edition": edition,
     }
 
 

@@ -71,7 +71,8 @@ def build_paper(
     day = meeting_date(settings.paper, merged.period)
     date = display_date(day)
     rows = tuple(row for section in sections for row in section.rows)
-    moves, new_refs = changes_since(previous, rows) if settings.paper.changes_section else ((), ())
+    exempt_refs = tuple(a.action.ref for a in included if a.action.exempt) if edition == "restricted" else ()
+    moves, new_refs = changes_since(previous, rows, exempt_refs) if settings.paper.changes_section else ((), ())
     blocking = sorted((i for i in issues if i.blocking), key=listing_order)  # as the console lists them
     paper = Paper(
         title=fill_in(settings.paper.title, merged.period, day),
@@ -92,7 +93,7 @@ def build_paper(
         exempt_count=exempt_count,
         exempt_note=settings.paper.exempt_note.format(count=exempt_count, actions=counted(exempt_count, "action"))
         if exempt_count and edition == "public" else "",
-        exempt_refs=tuple(a.action.ref for a in included if a.action.exempt) if edition == "restricted" else (),
+        exempt_refs=exempt_refs,
         unrecognised=int(context["unrecognised"]),  # type: ignore[call-overload]
         carried_forward=sum(1 for a in included if a.state is UpdateState.CARRIED_FORWARD),
         changes=moves,
@@ -265,12 +266,15 @@ def paper_row(item: MergedAction, columns: Sequence[PaperColumn]) -> PaperRow:
     )
 
 
-def changes_since(previous: Paper | None, rows: Sequence[PaperRow]
+def changes_since(previous: Paper | None, rows: Sequence[PaperRow], exempt: Collection[int] = ()
                   ) -> tuple[tuple[StatusMove, ...], tuple[int, ...]]:
+    """The status moves since `previous` and the actions it did not have; a move of an action in `exempt` (the
+    restricted edition's exempt actions) is marked as its plan row is."""
     if previous is None:
         return (), ()
     before = {row.ref: row for row in previous.rows}
-    moves = tuple(StatusMove(row.ref, row.action, before[row.ref].status_label, row.status_label)
+    moves = tuple(StatusMove(row.ref, row.action, before[row.ref].status_label, row.status_label,
+                             exempt=row.ref in exempt)
                   for row in rows if row.ref in before and status_changed(before[row.ref], row))
     new = tuple(row.ref for row in rows if row.ref not in before)
     return moves, new

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from reportgen.drafts.folders import check_out_place
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue
+from reportgen.model import Paper
 from reportgen.paper.progress import history_frame
 from reportgen.render.xlsx import marked_title, write_rows
 from reportgen.safe_cells import text_for_spreadsheet
@@ -37,6 +39,28 @@ def history_table(frame: pd.DataFrame) -> pd.DataFrame:
     table = latest.join(statuses).reset_index()
     table = table.rename(columns={"ref": "Ref", "section": "Section", "lead": "Lead", "action": "Action"})
     return table.sort_values("Ref", kind="stable").reset_index(drop=True).fillna("")
+
+
+EXEMPT_HEADING = "Exempt (Part II)"  # the restricted history's column: when each action was exempt
+
+
+def exempt_periods(papers: Sequence[Paper]) -> dict[int, str]:
+    """For a restricted history, each action's exemption across the papers holding it: "Yes" (in each), the
+    periods it was exempt in, or "" (never); a paper kept before exempt actions were recorded says so for
+    its period rather than count the action as published then."""
+    holding: dict[int, list[Paper]] = {}
+    for paper in papers:
+        for ref in dict.fromkeys(row.ref for row in paper.rows):
+            holding.setdefault(ref, []).append(paper)
+    said: dict[int, str] = {}
+    for ref, held in holding.items():
+        exempt = [paper.period for paper in held if paper.exempt_refs is not None and ref in paper.exempt_refs]
+        unknown = [paper.period for paper in held if paper.exempt_refs is None]
+        words = ("Yes" if len(exempt) == len(held) else ", ".join(exempt)) if exempt else ""
+        if unknown:
+            words = "; ".join(filter(None, (words, f"not recorded for {', '.join(unknown)}")))
+        said[ref] = words
+    return said
 
 
 def write_history(table: pd.DataFrame, out: Path, marking: str = "") -> tuple[Path, Path]:
@@ -85,7 +109,11 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
     if not found:
         raise ReportgenError(f"no kept {edition} drafts under {outputs}: build a paper first (reportgen build)")
     marking = load_settings(workspace).paper.restricted_marking if edition == "restricted" else ""
-    table = history_table(history_frame([draft.paper for draft in found]))
+    papers = [draft.paper for draft in found]
+    table = history_table(history_frame(papers))
+    if marking and not table.empty:  # which of its actions a restricted history's reader must keep out of public
+        exempt = exempt_periods(papers)
+        table.insert(4, EXEMPT_HEADING, [exempt.get(int(ref), "") for ref in table["Ref"]])
     default = outputs / ("history-restricted" if marking else "history")
     xlsx, csv_path = write_history(table, out if out is not None else default, marking)
     return HistoryExport(xlsx, csv_path, tuple(d.period for d in found), len(table), issues)

@@ -19,6 +19,7 @@ from lxml.etree import _Element as Element
 from reportgen.model import Block, Chart, Inline, Progress
 from reportgen.render.charts import drawn
 from reportgen.render.docx.xml import xml_safe
+from reportgen.terms import EXEMPT_ROW_NOTE
 
 PICTURE_WIDTH = Inches(6.3)  # the portrait page's text width in our template
 
@@ -49,9 +50,10 @@ def add_progress(document: Document, after: Element, progress: Progress,
     place(block(Block("heading", (Inline("Stalled actions"),), level=2)))
     place(block(Block("paragraph", (Inline(progress.stalled_note),))))
     if progress.stalled:
-        rows = [(str(s.ref), s.action, s.status, s.since) for s in progress.stalled]
+        rows = [(str(s.ref), s.action, f"{s.status}\n{EXEMPT_ROW_NOTE}" if s.exempt else s.status, s.since)
+                for s in progress.stalled]  # the restricted edition's exempt action marked as in the plan
         place(_table(document, ("Ref", "Action", "Status", "Unchanged since"), rows, "Stalled actions",
-                     progress.stalled_note, style_exists, widths=(0.6, 3.9, 1.0, 0.8)))
+                     progress.stalled_note, style_exists, widths=(0.5, 3.6, 1.2, 1.0)))
 
 
 def _picture(document: Document, chart: Chart) -> Element:

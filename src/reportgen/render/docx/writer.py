@@ -31,11 +31,13 @@ import logging
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import jinja2
 from docx.document import Document as DocxDocument
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from lxml import etree
@@ -116,7 +118,7 @@ def write_docx(
     if not out.parent.is_dir():
         raise ReportgenError(f"cannot write {out}: no folder {out.parent}")
     stamp = paper.docx_created
-    document = _render_template(paper, template)
+    document = _render_template(_with_exempt_moves_marked(paper), template)
     layout = Layout(
         document,
         author=xml_safe(revision_author),
@@ -135,6 +137,7 @@ def write_docx(
     if heading_redline:
         mark_headings(layout, paper, heading_redline)
     _restore_brackets(document)
+    _break_held_lines(document)
     if blocking_redline and not mark_blocking(layout, blocking_redline, paper.draft_marking, marking_redline):
         log.warning("%s lays out the issues to resolve in a way reportgen does not know (restyled, or made by another "
                     "version): diff.docx shows them as the template lays them out, without tracking how they changed; "
@@ -194,6 +197,37 @@ def _finalize(value: object) -> str:
 
 
 _HELD_BRACKETS = "\ue000"  # Unicode private use: no template or value holds it (xml_safe keeps it)
+
+
+_HELD_LINE_BREAK = "\ue001"  # private use: a line break in a value the template prints (`_break_held_lines`)
+
+
+def _with_exempt_moves_marked(paper: Paper) -> Paper:
+    """The restricted edition's "Changes since the last draft": an exempt action's new status followed, on a line of
+    its own, by the marking its plan row has; the template prints `{{ move.new }}` (a restyled one too)."""
+    if not any(move.exempt for move in paper.changes):
+        return paper
+    return replace(paper, changes=tuple(
+        replace(move, new=f"{move.new}{_HELD_LINE_BREAK}{paper.exempt_row_note}") if move.exempt else move
+        for move in paper.changes))
+
+
+def _break_held_lines(document: DocxDocument) -> None:
+    """Each held line break in the body's text (`_HELD_LINE_BREAK`) as a Word line break in its run."""
+    for text in list(document.element.body.iter(qn("w:t"))):
+        if not text.text or _HELD_LINE_BREAK not in text.text:
+            continue
+        first, *others = text.text.split(_HELD_LINE_BREAK)
+        text.text = first
+        at = text
+        for line in others:
+            brk = OxmlElement("w:br")
+            at.addnext(brk)
+            following = OxmlElement("w:t")
+            following.set(qn("xml:space"), "preserve")
+            following.text = line
+            brk.addnext(following)
+            at = following
 
 
 def _restore_brackets(document: DocxDocument) -> None:
