@@ -398,6 +398,24 @@ def test_search_sets_accents_and_case_aside_alike_on_both_sides(browser: Browser
     assert messages == []
 
 
+def test_search_finds_the_restricted_editions_exempt_actions_by_their_marking(browser: Browser,
+                                                                              tmp_path: Path) -> None:
+    """The restricted edition marks each exempt action "Exempt (Part II): not in the public edition", but the search
+    did not read that marking: a member preparing the public session who typed "exempt" found nothing."""
+    from canary import exempt_workspace
+
+    result = build_draft(exempt_workspace(tmp_path / "ws"), edition="restricted", out=tmp_path / "draft")
+    page, messages = open_paper(browser, result.folder / "paper.html")
+    for typed, refs in (("exempt", [7]), ("part ii", [7]), ("not in the public edition", [7])):
+        page.locator("#filter-text").fill(typed)
+        page.locator("#filter-text").press("Enter")
+        assert visible_refs(page) == refs, typed
+    assert messages == []
+    public = build_draft(tmp_path / "ws", out=tmp_path / "public")
+    assert "exempt (part ii): not in the public edition" not in (public.folder / "paper.html").read_text(
+        encoding="utf-8").lower()
+
+
 def test_search_sets_typographic_punctuation_and_letters_without_accents_aside(browser: Browser,
                                                                                tmp_path: Path) -> None:
     """Partners' text comes from Word, which curls apostrophes and makes dashes: 'childrens' or "children's"

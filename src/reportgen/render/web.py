@@ -123,9 +123,11 @@ def _source(env: Environment, name: str) -> str:
     return loader.get_source(env, name)[0]
 
 
-def search_text(row: PaperRow) -> str:
-    """What the text search matches a row on: every cell's words, the lead and section, folded (`fold`)."""
-    return fold(" ".join([*(cell.text for cell in row.cells), row.lead, row.section, row.note]))
+def search_text(row: PaperRow, exempt: bool = False) -> str:
+    """What the text search matches a row on: every cell's words, the lead and section, folded (`fold`); the
+    restricted edition's exempt action its marking too, so that "exempt" or "Part II" finds them."""
+    return fold(" ".join([*(cell.text for cell in row.cells), row.lead, row.section, row.note,
+                          *((Paper.exempt_row_note,) if exempt else ())]))
 
 
 # what NFKD leaves that a reader types otherwise: letters with no decomposition ("Søren" as "soren"), typographic
@@ -185,7 +187,8 @@ def render_web(paper: Paper, templates: Path) -> str:
     with template_errors(TEMPLATE_NAME):  # the workspace's own may be broken, or older than reportgen
         html = env.get_template(TEMPLATE_NAME).render(
             paper=paper, options=filter_options(paper, row_data(_source(env, TEMPLATE_NAME))),
-            style=Markup(style), script=Markup(script), policy=policy, search_text=search_text,
+            style=Markup(style), script=Markup(script), policy=policy,
+            search_text=lambda row: search_text(row, row.ref in (paper.exempt_refs or ())),
         )
     return with_marked_title(with_draft_marking(html, paper), paper.marking)
 
