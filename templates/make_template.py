@@ -342,6 +342,7 @@ def _delivery_table(document) -> None:  # type: ignore[no-untyped-def]
         table,
         widths,
         caption="Delivery plan",
+        # the writer puts one made from the paper's own columns in its place (reportgen.render.docx.plan)
         description="Each action of the plan with its status, explanation, timeframe and plan page",
     )
     header, section, subsection, action = table.rows

@@ -410,3 +410,32 @@ def test_cell_text_round_trips_whatever_it_holds(tmp_path_factory) -> None:
 
     check()
 
+
+
+def test_the_plan_tables_description_names_the_papers_own_columns(tmp_path: Path) -> None:
+    """The Word plan table's description (its alt text, what a screen reader says of the table) named a fixed list
+    of columns, "status, explanation, timeframe and plan page", whatever columns the paper shows; it now names the
+    paper's own, and a restyled template's own description is kept."""
+    from docx.oxml.ns import qn
+
+    from conftest import make_workspace
+    from reportgen.render.docx.writer import write_docx
+    from reportgen.run.build import build_draft
+
+    root = make_workspace(tmp_path / "ws", toml='[paper]\ntable_columns = ["ref", "action", "status"]\n')
+    result = build_draft(root, out=tmp_path / "draft")
+    plan = docx.Document(str(result.folder / "paper.docx")).tables[-1]._tbl
+    said = plan.tblPr.find(qn("w:tblDescription")).get(qn("w:val"))
+    headings = [column.heading for column in result.paper.columns]
+    assert len(headings) == 3 and said == ("The delivery plan, one row per action, grouped by section; its columns: "
+                                           + ", ".join(headings))
+    assert "timeframe" not in said
+
+    template = docx.Document(str(TEMPLATE))  # a secretariat's own words for it are theirs
+    [ours] = [t for t in template.tables if t._tbl.tblPr.find(qn("w:tblDescription")) is not None
+              and "plan" in t._tbl.tblPr.find(qn("w:tblDescription")).get(qn("w:val"))]
+    ours._tbl.tblPr.find(qn("w:tblDescription")).set(qn("w:val"), "Our plan, as agreed with the Panel")
+    template.save(str(tmp_path / "own.docx"))
+    write_docx(result.paper, tmp_path / "own.docx", tmp_path / "own-paper.docx")
+    plan = docx.Document(str(tmp_path / "own-paper.docx")).tables[-1]._tbl
+    assert plan.tblPr.find(qn("w:tblDescription")).get(qn("w:val")) == "Our plan, as agreed with the Panel"

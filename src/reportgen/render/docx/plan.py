@@ -21,6 +21,7 @@ from reportgen.errors import ReportgenError
 from reportgen.model import Paper, PaperCell, PaperColumn, PaperRow, PaperSection, RichText
 from reportgen.render.docx.layout import Layout
 from reportgen.render.docx.xml import (
+    TBLPR_ORDER,
     TCPR_ORDER,
     TRPR_ORDER,
     W_TC,
@@ -32,6 +33,7 @@ from reportgen.render.docx.xml import (
     flag,
     set_ordered,
     shade,
+    xml_safe,
 )
 from reportgen.render.theme import CELL_MARKER, SECTION_MARKER, find_plan_rows  # the theme reads the same rows
 
@@ -73,6 +75,19 @@ def plan_rows(layout: Layout, paper: Paper, fills_were: Mapping[int, str | None]
     return _PlanWriter(layout, paper, plan, fills_were or {}, headings or {}, sections or {}).rows()
 
 
+# the plan table's description in reportgen's own template (templates/make_template.py) until it was made from
+# the paper's columns: a template restyled from it still carries it
+TEMPLATE_PLAN_DESCRIPTION = "Each action of the plan with its status, explanation, timeframe and plan page"
+
+
+def plan_description(paper: Paper) -> str:
+    """What the plan table holds, in words, from the paper's own columns and grouping."""
+    grouped = (f", grouped by {paper.column_name(paper.grouped_by[0]).singular.lower()}"
+               if paper.grouped_by and any(section.heading for section in paper.sections) else "")
+    headings = ", ".join(column.heading for column in paper.columns)
+    return f"The delivery plan, one row per action{grouped}; its columns: {headings}"
+
+
 class _PlanWriter:
     """Clones the template's prototype rows for one paper: the header, each section and each action."""
 
@@ -83,6 +98,7 @@ class _PlanWriter:
         self.columns = paper.columns
         self.widths = plan.column_widths(self.columns)
         plan.write_grid(self.widths)
+        plan.describe(plan_description(paper))
         self.cells = [plan.cell_proto(plan.action, c.key).sized(w) for c, w in zip(self.columns, self.widths)]
         total = sum(self.widths)
         self.section_protos = {level: plan.section_proto(level, total, len(self.columns)) for level in (1, 2)}
@@ -252,6 +268,20 @@ class _PlanTable:
         widths = [round(total * share / sum(shares)) for share in shares]
         widths[-1] = total - sum(widths[:-1])
         return widths
+
+    def describe(self, description: str) -> None:
+        """The table's description (Word's alt text, what a screen reader says of it), unless the template gives one
+        of its own: reportgen's template's, which named a fixed list of columns, is replaced."""
+        tbl_pr = self.table.find(qn("w:tblPr"))
+        if tbl_pr is None:
+            return
+        found = tbl_pr.find(qn("w:tblDescription"))
+        if found is not None and found.get(qn("w:val"), "") not in ("", TEMPLATE_PLAN_DESCRIPTION):
+            return
+        if found is None:
+            found = etree.Element(qn("w:tblDescription"))
+            set_ordered(tbl_pr, found, TBLPR_ORDER)
+        found.set(qn("w:val"), xml_safe(description))
 
     def write_grid(self, widths: list[int]) -> None:
         grid = self.table.find(qn("w:tblGrid"))

@@ -44,6 +44,11 @@ TCPR_ORDER = _ordering(
     "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel", "cellMerge",
     "tcPrChange",
 )
+TBLPR_ORDER = _ordering(
+    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc",
+    "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption",
+    "tblDescription", "tblPrChange",
+)
 TRPR_ORDER = _ordering(
     "cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter", "cantSplit", "trHeight",
     "tblHeader", "tblCellSpacing", "jc", "hidden", "ins", "del", "trPrChange",
