@@ -1046,3 +1046,41 @@ def test_a_percentage_reads_as_the_partner_typed_it(tmp_path: Path, capsys: pyte
                        check=True, capture_output=True, timeout=180)
         shutil.copy(saved / "opcc.xlsx", root / RETURNS / "opcc.xlsx")
         assert read() == [("In progress", "75%"), ("In progress", "12.5%"), ("100%", "Spring 2027")]
+
+
+def test_a_number_reads_as_its_format_shows_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC typed £1,500 as action 2's timeframe, 2,400 as action 4's and 12.50 hours as action 6's; Excel keeps 1500,
+    2400 and 12.5 shown through their number formats, and the paper printed '1500', '2400' and '12.5', not what the
+    partner typed and sees. A number now reads as its format shows it (in a workbook saved by LibreOffice too), and an
+    action number shown 002 under the format 000 is still action 2's."""
+    import shutil
+    import subprocess
+
+    root = make_workspace(tmp_path / "ws")
+    book = openpyxl.load_workbook(root / RETURNS / "opcc.xlsx")
+    sheet = book.worksheets[0]
+    for cell, value, form in (("E2", 1500, '"£"#,##0'), ("E3", 2400, "#,##0"), ("E4", 12.5, '0.00 "hours"'),
+                              ("A2", 2, "000")):
+        sheet[cell] = value
+        sheet[cell].number_format = form
+    book.save(root / RETURNS / "opcc.xlsx")
+
+    def read() -> list[tuple[int, str]]:
+        updates = [update for partner_return in validate_draft(root).checked.returns
+                   for update in partner_return.updates if update.file == OPCC]
+        return [(update.ref, update.timeframe) for update in updates]
+
+    expected = [(2, "£1,500"), (4, "2,400"), (6, "12.50 hours")]
+    assert read() == expected
+    assert main(["build", "--workspace", str(root)]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    rows = {row.cells[0].text: [cell.text for cell in row.cells]
+            for row in docx.Document(str(folder / "paper.docx")).tables[-1].rows}
+    assert (rows["2"][4], rows["4"][4], rows["6"][4]) == ("£1,500", "2,400", "12.50 hours")
+    if shutil.which("soffice"):  # saved again by LibreOffice Calc, which writes its own number formats
+        saved = tmp_path / "saved"
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--convert-to",
+                        "xlsx:Calc MS Excel 2007 XML", "--outdir", str(saved), str(root / RETURNS / "opcc.xlsx")],
+                       check=True, capture_output=True, timeout=180)
+        shutil.copy(saved / "opcc.xlsx", root / RETURNS / "opcc.xlsx")
+        assert read() == expected

@@ -121,3 +121,50 @@ def test_every_builtin_date_format_shows_some_part() -> None:
     for format_id in range(0, 164):
         assert bool(xv.builtin_date_shows(format_id)) == xv.builtin_shows_date(format_id), format_id
     assert xv.builtin_date_shows(17) == {"month", "year"}  # mmm-yy: what Excel makes of "Mar-24"
+
+
+@pytest.mark.parametrize(("code", "number", "shown"), [
+    ('"£"#,##0', 1500, "£1,500"),
+    ("#,##0", 1234567.891, "1,234,568"),
+    ("0.00", 2.5, "2.50"),
+    ("#,##0.0#", 1.5, "1.5"),
+    ("#,##0.0#", 1.555, "1.56"),  # half away from zero, as Excel rounds
+    ("£#,##0.00;[Red]-£#,##0.00", -1500, "-£1,500.00"),  # the negative section writes its own sign
+    ("£#,##0", -1500, "-£1,500"),  # one section: the sign before everything
+    ("#,##0;(#,##0)", -1500, "(1,500)"),
+    ("[$€-x-euro2] #,##0.00", 1500, "€ 1,500.00"),
+    ("[$-809]#,##0", 1500, "1,500"),  # a locale alone shows nothing
+    ('#,##0,"k"', 1500000, "1,500k"),  # a comma after the digits: thousands
+    ('0.0 "hours"', 3, "3.0 hours"),
+    ("000", 7, "007"),
+    ("#.00", 0.5, ".50"),
+    ('0;(0);"none"', 0, "none"),
+    ('"Approx "General', 0.1 + 0.2, "Approx 0.3"),
+    ('_-"£"* #,##0.00_-;-"£"* #,##0.00_-;_-"£"* "-"??_-;_-@_-', 1500, "£1,500.00"),  # Excel's UK accounting
+    ('_-"£"* #,##0.00_-;-"£"* #,##0.00_-;_-"£"* "-"??_-;_-@_-', -12.5, "-£12.50"),
+    ('_-"£"* #,##0.00_-;-"£"* #,##0.00_-;_-"£"* "-"??_-;_-@_-', 0, "£-"),
+])
+def test_a_number_format_writes_a_number_as_excel_shows_it(code: str, number: float, shown: str) -> None:
+    from reportgen.read.xlsx_values import number_format
+
+    found = number_format(code)
+    assert found is not None and found.text(number) == shown
+
+
+@pytest.mark.parametrize("code", ["General", "0.00E+00", "# ?/?", "[>100]0;0", "000-0000", "@", "0%", "d-mmm-yy",
+                                  "[h]:mm"])
+def test_a_number_format_it_cannot_write_leaves_the_number_as_stored(code: str) -> None:
+    """Scientific notation, fractions, conditions, digits among words, text: the number is read as stored (and
+    dates and percentages are read by their own rules)."""
+    from reportgen.read.xlsx_values import number_format
+
+    assert number_format(code) is None
+
+
+def test_the_built_in_number_formats_write_a_number_as_excel_shows_it() -> None:
+    from reportgen.read.xlsx_values import builtin_number_format
+
+    shown = {format_id: found.text(-1234.5) for format_id in range(164)
+             if (found := builtin_number_format(format_id)) is not None}
+    assert shown == {2: "-1234.50", 3: "-1,235", 4: "-1,234.50", 37: "(1,235)", 38: "(1,235)", 39: "(1,234.50)",
+                     40: "(1,234.50)"}

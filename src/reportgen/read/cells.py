@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from reportgen.periods import DATE_FORM
-from reportgen.read.xlsx_values import DateCell
+from reportgen.read.xlsx_values import DateCell, NumberCell
 
 MAX_CELL_CHARS = 32_767  # Excel's own limit: longer text is rejected, never truncated
 # more than a landscape page of the plan's Explanation column holds (~40 lines of ~65 characters)
@@ -100,6 +100,8 @@ def parse_ref(value: object) -> tuple[int | None, str]:
     """12, 12.0, ' 12 ', '１２', '١٢' -> 12; TRUE, 12.5, '12a', '1e1', '²', '①', '1١', 0 -> (None, why)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, "empty"
+    if isinstance(value, NumberCell):  # "007" under the format 000: action 7
+        value = value.value
     if isinstance(value, bool):
         return None, "a TRUE/FALSE value, not a number"
     if isinstance(value, int):
@@ -133,14 +135,14 @@ def parse_ref(value: object) -> tuple[int | None, str]:
 
 def cell_text(value: object) -> str:
     """A cell as the text a person sees: 12.0 -> '12', a date as its format shows it ('March 2024',
-    '31 March 2024'), None -> ''."""
+    '31 March 2024'), a number as its format shows it ('£1,500'), None -> ''."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, DateCell):
+    if isinstance(value, (DateCell, NumberCell)):
         return value.text()
     if isinstance(value, dt.datetime):
         return value.strftime(DATE_FORM) if value.time() == dt.time() else value.strftime(f"{DATE_FORM} %H:%M")

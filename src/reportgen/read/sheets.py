@@ -22,7 +22,7 @@ from reportgen.read.headings import did_you_mean, find_header_row, heading_key
 from reportgen.read.workspace import OTHER_SPREADSHEETS
 from reportgen.read.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
 from reportgen.read.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
-from reportgen.read.xlsx_values import DateCell, column_letters, range_bounds
+from reportgen.read.xlsx_values import DateCell, NumberCell, column_letters, range_bounds
 from reportgen.settings import Column
 from reportgen.wording import counted
 
@@ -448,7 +448,7 @@ def read_ref(table: Table, number: int, cells: tuple[Cell, ...], left_out: str) 
     ref, why = parse_ref(raw)
     if ref is not None:
         return ref, []
-    shown = raw.text() if isinstance(raw, DateCell) else raw  # as the partner sees it: '16 January 2023'
+    shown = raw.text() if isinstance(raw, (DateCell, NumberCell)) else raw  # as seen: '16 January 2023'
     where = {"column": table.written["ref"], "value": shown, "file": table.file, "sheet": table.sheet, "row": number}
     if why == "empty":
         return None, [issue("missing-ref", left_out=left_out, holds=what_row_holds(table, cells), **where)]

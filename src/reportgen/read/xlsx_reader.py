@@ -30,22 +30,27 @@ from reportgen.read.xlsx_values import (
     MAC_EPOCH,
     WINDOWS_EPOCH,
     DateCell,
+    NumberCell,
+    NumberFormat,
     Percent,
     builtin_date_shows,
+    builtin_number_format,
     builtin_percent_places,
     builtin_shows_date,
     column_letters,
     column_number,
     date_shows,
     from_serial,
+    number_format,
     percent_places,
     shows_date,
     split_coordinate,
 )
 
 WHOLE_DATE = frozenset({"day", "month", "year"})
-# by cell format (a cell's `s`): the parts of a date it shows, a percentage's decimals, or None (a number as stored)
-Formats = list[frozenset[str] | Percent | None]
+# by cell format (a cell's `s`): the parts of a date it shows, a percentage's decimals, the thousands, decimals and
+# words it shows a number with, or None (a number as stored)
+Formats = list[frozenset[str] | Percent | NumberFormat | None]
 
 MAX_COLUMNS = 1_000  # a return has ~10 columns; cells further right are reported, not read
 MAX_CELL_FORMATS = 64_000  # Excel's own limit on distinct cell formats in a workbook
@@ -257,20 +262,20 @@ def _date_formats(package: zipfile.ZipFile, names: dict[str, str], targets: dict
     return dates, frozenset(struck)
 
 
-def _shows(format_code: str) -> frozenset[str] | Percent | None:
-    """The parts of a date a custom format shows (None when it is not a date format, as openpyxl reads it), or
-    the percentage it shows."""
+def _shows(format_code: str) -> frozenset[str] | Percent | NumberFormat | None:
+    """The parts of a date a custom format shows (None when it is not a date format, as openpyxl reads it), the
+    percentage it shows, or how it shows another number ("£1,500")."""
     if shows_date(format_code):
         return date_shows(format_code) or WHOLE_DATE
     places = percent_places(format_code)
-    return None if places is None else Percent(places)
+    return number_format(format_code) if places is None else Percent(places)
 
 
-def _builtin_shows(format_id: int) -> frozenset[str] | Percent | None:
+def _builtin_shows(format_id: int) -> frozenset[str] | Percent | NumberFormat | None:
     if builtin_shows_date(format_id):
         return builtin_date_shows(format_id) or WHOLE_DATE
     places = builtin_percent_places(format_id)
-    return None if places is None else Percent(places)
+    return builtin_number_format(format_id) if places is None else Percent(places)
 
 
 def _sheet_rows(stream: IO[bytes], strings: list[str], dates: Formats, epoch: dt.datetime, struck: Struck
@@ -341,6 +346,10 @@ def _value(cell: etree._Element, strings: list[str], dates: Formats, epoch: dt.d
     number = _number(raw)
     if isinstance(shows, Percent):  # 50% is stored as 0.5: the paper shows what the partner typed and sees
         return shows.text(number) or number
+    if isinstance(shows, NumberFormat):  # 1500 under "£"#,##0: the paper shows '£1,500', as the partner sees it
+        shown = shows.text(number)
+        stored = str(int(number)) if isinstance(number, float) and number.is_integer() else str(number)
+        return NumberCell(number, shown) if shown is not None and shown != stored else number
     if shows:
         try:
             return DateCell(from_serial(number, epoch), shows)

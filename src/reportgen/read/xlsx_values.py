@@ -1,4 +1,4 @@
-"""Excel's cell coordinates, serial dates and date formats, as openpyxl reads them.
+"""Excel's cell coordinates, serial dates, date formats (as openpyxl reads them), number formats (as Excel shows).
 
 The .xlsx reader (`reportgen.read.xlsx_reader`) needs only these few rules of openpyxl's, but any
 import from openpyxl runs its package's `__init__`, which loads its whole workbook machinery: ~0.17 s
@@ -185,3 +185,158 @@ class Percent:
 def builtin_date_shows(format_id: int) -> frozenset[str]:
     """`date_shows` of a built-in date format, by its id."""
     return date_shows(_BUILTIN_DATE_CODES.get(format_id, ""))
+
+
+@dataclass(frozen=True)
+class NumberCell:
+    """A number shown through its number format, as the partner sees it: 1500 under `"£"#,##0` is '£1,500'.
+    `value` is the number stored, which an action's reference is read from."""
+
+    value: int | float
+    shown: str
+
+    def text(self) -> str:
+        return self.shown
+
+
+# a number format's parts (ECMA-376 18.8.31): quoted text, an escaped character, a space the width of a character
+# (_x), a fill (*x), a [bracket] (colour, condition, [$£-809] currency), General, and every other character one by one
+_FORMAT_TOKEN = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]|General|.', re.IGNORECASE | re.DOTALL)
+_DIGIT = frozenset("0#?")
+# built-in number formats (ECMA-376 18.8.30) that are not dates or percentages and show a number otherwise than as
+# stored; 1 ("0") shows a whole number as stored, 11, 12, 13 and 48 (scientific and fractions) are left as stored
+_BUILTIN_NUMBER_CODES = {2: "0.00", 3: "#,##0", 4: "#,##0.00", 37: "#,##0 ;(#,##0)", 38: "#,##0 ;[Red](#,##0)",
+                         39: "#,##0.00;(#,##0.00)", 40: "#,##0.00;[Red](#,##0.00)"}
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """A custom or built-in number format that shows a number with grouped thousands, fixed decimals, a currency or
+    other words around it (`"£"#,##0.00`, `0.0 "hours"`, `#,##0;(#,##0)`): `text` writes a number as Excel shows it.
+    Only the formats written with those parts are read so; scientific notation, fractions, conditions ([>100]) and
+    digits interleaved with words are left as stored (`number_format` gives None)."""
+
+    sections: tuple[tuple[str, ...], ...]  # each section's tokens: positive; negative; zero
+
+    def text(self, number: float) -> str | None:
+        """The number as this format shows it; None when it cannot be written."""
+        try:
+            value = Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
+        except (InvalidOperation, ValueError):
+            return None
+        if not value.is_finite():
+            return None
+        sections = self.sections
+        if value < 0 and len(sections) >= 2:
+            return _render(sections[1], -value, sign="")
+        if value == 0 and len(sections) >= 3:
+            return _render(sections[2], value, sign="")
+        return _render(sections[0], abs(value), sign="-" if value < 0 else "")
+
+
+def number_format(format_code: str) -> NumberFormat | None:
+    """The format a custom number format code shows a number with, when it shows it otherwise than as stored and in a
+    way this reads (`NumberFormat`); None for General, dates, percentages and formats left as stored."""
+    if format_code.strip().lower() in ("", "general") or shows_date(format_code) or percent_places(format_code) \
+            is not None:
+        return None
+    sections = tuple(tuple(_FORMAT_TOKEN.findall(code)) for code in _split_sections(format_code)[:3])
+    if not sections or not all(_readable(tokens) for tokens in sections):
+        return None
+    return NumberFormat(sections)
+
+
+def builtin_number_format(format_id: int) -> NumberFormat | None:
+    """`number_format` of a built-in format, by its id."""
+    code = _BUILTIN_NUMBER_CODES.get(format_id)
+    return number_format(code) if code else None
+
+
+def _split_sections(format_code: str) -> list[str]:
+    """A format's sections, split at the semicolons outside quoted text, escapes and brackets."""
+    sections: list[str] = []
+    current: list[str] = []
+    for token in _FORMAT_TOKEN.findall(format_code):
+        if token == ";":
+            sections.append("".join(current))
+            current = []
+        else:
+            current.append(token)
+    return [*sections, "".join(current)]
+
+
+def _readable(tokens: tuple[str, ...]) -> bool:
+    """Does a section show a number only with parts `_render` writes as Excel does?"""
+    digits = [index for index, token in enumerate(tokens) if token in _DIGIT or token == "General"]
+    if sum(token == "General" for token in tokens) > 1 or (
+            any(token == "General" for token in tokens) and len(digits) > 1):
+        return False
+    for token in tokens:
+        lower = token.lower()
+        if token.startswith("[") and not (lower.startswith("[$") or lower[1:-1].isalpha()
+                                           or lower.startswith("[color")):
+            return False  # a condition ([>100]) or elapsed time
+        if token in ("@", "/") or lower == "e":
+            return False  # text, a fraction, scientific notation
+    if digits:  # the number's placeholders, with only "," and "." among them: no words between its digits
+        between = tokens[digits[0]:digits[-1] + 1]
+        if any(token not in _DIGIT and token not in (",", ".", "General") for token in between):
+            return False
+    return True
+
+
+def _render(tokens: tuple[str, ...], value: Decimal, sign: str) -> str:
+    digits = [index for index, token in enumerate(tokens) if token in _DIGIT or token == "General"]
+    if not digits:  # words alone ("-" for zero in an accounting format)
+        return "".join(_literal(token) for token in tokens).strip()
+    first, last = digits[0], digits[-1]
+    pattern = tokens[first:last + 1]
+    scale = 0
+    after = last + 1
+    while after < len(tokens) and tokens[after] == ",":  # commas after the digits: thousands (#,##0,"k")
+        scale += 1
+        after += 1
+    number = _number_text(pattern, value.scaleb(-3 * scale))
+    return (sign + "".join(_literal(token) for token in tokens[:first]) + number
+            + "".join(_literal(token) for token in tokens[after:])).strip()
+
+
+def _number_text(pattern: tuple[str, ...], value: Decimal) -> str:
+    if pattern == ("General",):
+        return f"{value.normalize():f}" if value == value.to_integral_value() else f"{float(value):.10g}"
+    point = pattern.index(".") if "." in pattern else len(pattern)
+    whole, fraction = pattern[:point], [token for token in pattern[point + 1:] if token in _DIGIT]
+    rounded = value.quantize(Decimal(1).scaleb(-len(fraction)), ROUND_HALF_UP)
+    integer, _, decimals = f"{rounded:f}".partition(".")
+    placeholders = [token for token in whole if token in _DIGIT]
+    if integer == "0" and "0" not in placeholders:
+        integer = ""  # '#.00' shows 0.5 as '.50'
+    integer = integer.rjust(placeholders.count("0"), "0")
+    if "," in whole and integer:
+        integer = f"{int(integer):,}".rjust(len(integer), "0") if integer.isdigit() else integer
+    decimals = decimals.ljust(len(fraction), "0")
+    shown = list(decimals)
+    for index in range(len(fraction) - 1, -1, -1):  # trailing zeros under '#' go, under '?' are spaces
+        if shown[index] != "0" or fraction[index] == "0":
+            break
+        shown[index] = "" if fraction[index] == "#" else " "
+    tail = "".join(shown).rstrip()
+    return integer + ("." + tail if "." in pattern else "")
+
+
+def _literal(token: str) -> str:
+    """What a format's part other than a digit shows: quoted text as written, an escaped character, a space for
+    `_x`, nothing for a fill or a colour, a currency's symbol for [$£-809]."""
+    if token.startswith('"'):
+        return token[1:-1]
+    if token.startswith("\\"):
+        return token[1:]
+    if token.startswith("_"):
+        return " "
+    if token.startswith("*"):
+        return ""
+    if token.startswith("[$"):
+        return token[2:-1].split("-")[0]
+    if token.startswith("["):
+        return ""
+    return token
