@@ -126,6 +126,84 @@ def test_a_formula_is_quoted_as_the_partner_wrote_it(tmp_path: Path, capsys: pyt
     assert "Cell D2 holds the formula '=Notes!B2'" in printed and code == 1  # row 5 has no reference
 
 
+def test_a_hyperlink_formula_keeps_its_link_as_a_link_set_on_the_cell_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC linked its explanations to the meeting papers with =HYPERLINK("address", "words"), as many do: the paper
+    printed the words without the link, and the issue advised pasting the value (which loses it). The link is now kept
+    in the explanation, as one set with Insert > Link is, including down a column filled from one formula; on a
+    timeframe, where the paper keeps no link, it is said (cell-link-not-kept); a formula whose address is worked out
+    from another cell is still a formula-cell warning."""
+    returns = default_returns()
+    returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "In progress", "placeholder", "placeholder"),
+                            (4, "", "Completed", "placeholder", "placeholder"), (6, "", "Completed", "placeholder", "")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+
+    def as_excel_saves_it(xml: str) -> str:
+        for old, new in (('<c r="D2" t="inlineStr"><is><t>placeholder</t></is></c>',
+                          '<c r="D2" t="str"><f>HYPERLINK("https://example.org/minutes?id=3&amp;v=2",'
+                          '"Minutes of 3 May")</f><v>Minutes of 3 May</v></c>'),
+                         ('<c r="E2" t="inlineStr"><is><t>placeholder</t></is></c>',
+                          '<c r="E2" t="str"><f>HYPERLINK("https://example.org/plan","Spring 2027")</f>'
+                          '<v>Spring 2027</v></c>'),
+                         ('<c r="D3" t="inlineStr"><is><t>placeholder</t></is></c>',
+                          '<c r="D3" t="str"><f t="shared" ref="D3:D4" si="0">HYPERLINK("https://example.org/board",'
+                          '"Board papers for "&amp;A3)</f><v>Board papers for 4</v></c>'),
+                         ('<c r="D4" t="inlineStr"><is><t>placeholder</t></is></c>',
+                          '<c r="D4" t="str"><f t="shared" si="0"/><v>Board papers for 6</v></c>'),
+                         ('<c r="E3" t="inlineStr"><is><t>placeholder</t></is></c>',
+                          '<c r="E3" t="str"><f>HYPERLINK(Links!B2,"2027")</f><v>2027</v></c>')):
+            assert old in xml, old
+            xml = xml.replace(old, new)
+        return xml
+
+    edit_sheet_xml(root / RETURNS / "opcc.xlsx", as_excel_saves_it)
+    _code, _printed, issues = _validate(root, capsys)
+    assert sorted(flatten(_of(issues, "formula-cell", "cell-link-not-kept"), ["code", "row", "value"])) == [
+        ["cell-link-not-kept", 2, "https://example.org/plan"], ["formula-cell", 3, "E3"]]
+    assert main(["build", "--workspace", str(root)]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    document = docx.Document(str(folder / "paper.docx"))
+    links = {link.text: link.url for paragraph in document.tables[-1]._tbl.iter(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}hyperlink")
+        for link in [docx.text.hyperlink.Hyperlink(paragraph, document.paragraphs[0]._parent)]}
+    assert links == {"Minutes of 3 May": "https://example.org/minutes?id=3&v=2",
+                     "Board papers for 4": "https://example.org/board",
+                     "Board papers for 6": "https://example.org/board"}
+
+
+def test_each_cell_of_an_array_formula_is_said_to_hold_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An array formula (entered with Ctrl+Shift+Enter, or a dynamic array spilling down) is written once, in its
+    range's first cell: only that cell was reported as a formula, the others' values read as typed text. Each cell
+    of the range is now said to be part of it, and one giving an error is a formula error."""
+    returns = default_returns()
+    returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "In progress", "placeholder", ""),
+                            (4, "", "Completed", "placeholder", ""), (6, "", "Completed", "placeholder", "")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+
+    def as_excel_saves_it(xml: str) -> str:
+        for old, new in (('<c r="D2" t="inlineStr"><is><t>placeholder</t></is></c>',
+                          '<c r="D2" t="str"><f t="array" ref="D2:D4">Notes!B2:B4</f><v>Agreed.</v></c>'),
+                         ('<c r="D3" t="inlineStr"><is><t>placeholder</t></is></c>',
+                          '<c r="D3" t="str"><v>Done.</v></c>'),
+                         ('<c r="D4" t="inlineStr"><is><t>placeholder</t></is></c>',
+                          '<c r="D4" t="e"><v>#N/A</v></c>')):
+            assert old in xml, old
+            xml = xml.replace(old, new)
+        return xml
+
+    edit_sheet_xml(root / RETURNS / "opcc.xlsx", as_excel_saves_it)
+    _code, _printed, issues = _validate(root, capsys)
+    found = _of(issues, "formula-cell", "formula-error")
+    assert flatten(found, ["code", "row", "value", "ref"]) == [
+        ["formula-cell", 2, "D2", 2], ["formula-cell", 3, "D3", 4], ["formula-error", 4, "D4", 6]]
+    assert [i.message for i in found] == [
+        "Cell D2 holds the formula '=Notes!B2:B4'; its last calculated value, 'Agreed.', was used.",
+        "Cell D3 holds part of the array formula in cell D2 (which holds '=Notes!B2:B4'); its last calculated value, "
+        "'Done.', was used.",
+        "Cell D4 holds part of the array formula in cell D2 (which holds '=Notes!B2:B4'), which gives the error "
+        "#N/A; it was read as empty."]
+
+
 def test_an_error_value_is_read_as_empty_as_its_issue_says(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                                           ) -> None:
     """OPCC's status for action 2 is a lookup into a sheet since deleted (Excel shows #REF!), and its timeframe

@@ -395,6 +395,8 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
         values = by_number.get(row, ())
         at = {"row": row, "column": _heading(table, col), "value": cell, "formula": _formula(facts, cell),
               "ref": parse_ref(table.value(values, "ref"))[0]}  # an issue about an action's row names the action
+        if state == "" and cell in facts.hyperlinks:
+            continue  # =HYPERLINK("address", "words"): its words and link are read as a link set on the cell is
         if state == "":
             used = cell_text(values[col - 1]) if 0 < col <= len(values) else ""
             issues.append(issue("formula-cell", used=used, **at, **where))
@@ -427,6 +429,9 @@ def _formula(facts: SheetFacts, cell: str) -> str:
     first = facts.shared_from.get(cell)
     if first:  # Excel writes a formula filled down once, in its first cell
         return f"a formula filled from cell {first} (which holds {facts.formula_texts[first]!r})"
+    first = facts.array_from.get(cell)
+    if first:  # and an array formula's, or a dynamic array's, in the first cell of its range
+        return f"part of the array formula in cell {first} (which holds {facts.formula_texts.get(first, '')!r})"
     return "a formula"
 
 

@@ -8,6 +8,7 @@ columns, merged cells and formulas (their text, with or without a cached value),
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +109,11 @@ class SheetFacts:
     shared_from: dict[str, str] = field(default_factory=dict)  # cell -> the cell its shared formula is written in
     hidden_columns: tuple[tuple[int, int], ...] = ()  # (first, last) 1-based column numbers hidden in Excel
     struck: tuple[str, ...] = ()  # cells with text struck through (found by the cell reader, which reads the styles)
+    # cell -> the cell whose array formula (Ctrl+Shift+Enter, or a dynamic array spilling) fills it: the file writes
+    # the formula once, in the range's first cell
+    array_from: dict[str, str] = field(default_factory=dict)
+    # cells whose formula is =HYPERLINK("address", …): the address is in `links`, as a link set on the cell is
+    hyperlinks: frozenset[str] = frozenset()
 
 
 def scan_sheet(path: Path, member: str) -> SheetFacts:
@@ -124,6 +130,9 @@ def scan_sheet(path: Path, member: str) -> SheetFacts:
     shared_first: dict[str, str] = {}  # index -> the cell the shared formula is written in
     errors: dict[str, str] = {}
     link_ids: dict[str, str] = {}
+    formula_links: dict[str, str] = {}  # cell -> the address its =HYPERLINK("…") goes to
+    arrays: list[tuple[str, tuple[tuple[int, int], tuple[int, int]]]] = []  # (first cell, its range's bounds)
+    array_from: dict[str, str] = {}
     with zipfile.ZipFile(path) as package, package.open(member) as stream:
         parser = etree.iterparse(stream, events=("end",), resolve_entities=False, no_network=True, huge_tree=True,
                                  tag=(f"{_NS}row", f"{_NS}mergeCell", f"{_NS}c", f"{_NS}hyperlink", f"{_NS}col"))
@@ -132,17 +141,30 @@ def scan_sheet(path: Path, member: str) -> SheetFacts:
             if tag == f"{_NS}c":
                 value = element.find(f"{_NS}v")
                 formula = element.find(f"{_NS}f")
-                if formula is not None:
+                array = _array_holding(arrays, element.get("r", "")) if arrays and formula is None else None
+                if formula is not None or array is not None:
                     cell = element.get("r", "")
                     if value is None or value.text is None:
                         formulas[cell] = "no-value"
                     else:
                         formulas[cell] = value.text if element.get("t") == "e" else ""
+                    if array is not None:
+                        array_from[cell], texts[cell] = array, ""
+                        continue
+                    assert formula is not None
                     texts[cell] = _formula_text(formula.text)
+                    if address := _hyperlink_address(formula.text):
+                        formula_links[cell] = address
                     if formula.get("t") == "shared" and formula.get("si") is not None:
                         shared[cell] = formula.get("si", "")
                         if formula.text:
                             shared_first.setdefault(formula.get("si", ""), cell)
+                    elif formula.get("t") == "array" and formula.get("ref") and cell:
+                        try:
+                            arrays.append((cell, range_bounds(formula.get("ref", ""))))
+                        except ValueError:
+                            raise ValueError(f"an array formula is given for '{formula.get('ref')}', which is not "
+                                             "a range of cells") from None
                 elif element.get("t") == "e" and value is not None and value.text:
                     errors[element.get("r", "")] = value.text  # pasted as a value: #REF!, #N/A…
                 continue  # cells are cleared with their row
@@ -161,6 +183,11 @@ def scan_sheet(path: Path, member: str) -> SheetFacts:
                 del element.getparent()[0]
         targets = _link_targets(package, member) if link_ids else {}
     links = {cell: targets[rel] for cell, rel in link_ids.items() if rel in targets}
+    shared_first_links = {index: formula_links[cell] for index, cell in shared_first.items() if cell in formula_links}
+    formula_links |= {cell: shared_first_links[index] for cell, index in shared.items()  # filled down: the same
+                      if index in shared_first_links and cell not in formula_links}  # address, written in quotes
+    hyperlinks = frozenset(cell for cell in formula_links if cell not in links)
+    links |= {cell: formula_links[cell] for cell in hyperlinks}
     places = [("merged range", cells) for cells in merged] + [("formula cell", cell) for cell in formulas if cell] \
         + [("cell", cell) for cell in errors if cell]
     for what, cells in places:
@@ -171,7 +198,31 @@ def scan_sheet(path: Path, member: str) -> SheetFacts:
     shared_from = {cell: shared_first[index] for cell, index in shared.items()
                    if not texts[cell] and index in shared_first}
     return SheetFacts(frozenset(hidden), tuple(merged), formulas, links, errors, texts, shared_from,
-                      tuple(hidden_columns))
+                      tuple(hidden_columns), array_from=array_from, hyperlinks=hyperlinks)
+
+
+_HYPERLINK = re.compile(r'\s*(?:_xlfn\.)?HYPERLINK\(\s*"((?:[^"]|"")*)"\s*[,)]', re.IGNORECASE)
+
+
+def _hyperlink_address(text: str | None) -> str:
+    """The address of a =HYPERLINK("address", "words") formula, written in quotes; "" for another formula, or one
+    whose address is worked out (=HYPERLINK(B2, …): its value is not in the file)."""
+    found = _HYPERLINK.match(text or "")
+    return found.group(1).replace('""', '"').strip() if found else ""
+
+
+def _array_holding(arrays: list[tuple[str, tuple[tuple[int, int], tuple[int, int]]]], cell: str) -> str | None:
+    """The first cell of the array formula whose range holds `cell` (not itself), if any."""
+    if not cell:
+        return None
+    try:
+        (row, column), _ = range_bounds(cell)
+    except ValueError:
+        return None
+    for first, ((top, left), (bottom, right)) in arrays:
+        if top <= row <= bottom and left <= column <= right and cell != first:
+            return first
+    return None
 
 
 def _formula_text(text: str | None) -> str:
