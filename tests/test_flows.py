@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import zoneinfo
 from pathlib import Path
 
 import openpyxl
@@ -398,3 +399,28 @@ def test_the_month_a_run_follows_is_on_the_schedules_clock() -> None:
     assert month_ended_before(dt.datetime(2026, 3, 31, 23, 30, tzinfo=utc), "UTC") == "2026-02"
     assert month_ended_before(dt.datetime(2026, 10, 31, 23, 30, tzinfo=utc), "Europe/London") == "2026-09"
     assert month_ended_before(dt.datetime(2027, 1, 1, 0, 0, tzinfo=utc), "Europe/London") == "2026-12"
+
+
+def test_a_run_that_started_a_month_late_says_which_months_paper_it_did_not_build(tmp_path: Path) -> None:
+    """Serve was stopped over the end of October; started again on 5 December, Prefect runs the runs it missed, each
+    of which builds the newest folder: the run due on 1 October (September's, whose folder exists) built October and
+    said nothing, so September's paper went unbuilt unnoticed. Such a run now says so and how to build it. The run
+    due on 1 November (October's) built its own month: nothing to say; nor for a run on time."""
+    import datetime as dt
+
+    from reportgen.shells.prefect_flows import late_note
+
+    workspace = copy_example(tmp_path / "ws")  # returns folders 2026-09 and 2026-10
+    london = zoneinfo.ZoneInfo("Europe/London")
+    now = dt.datetime(2026, 12, 5, 9, 0, tzinfo=london)
+    assert late_note(workspace, "2026-10", dt.datetime(2026, 10, 1, 7, 0, tzinfo=london), now, "Europe/London") == (
+        "this run was due 01 October 2026 07:00 (Europe/London), when September 2026 had just ended, but started "
+        "05 December 2026 09:00, and built 2026-10, the newest period folder in inputs/returns; September 2026's paper "
+        "(inputs/returns/2026-09) was not built by it: if it is wanted, run monthly-update with period=2026-09, or "
+        "reportgen build --period 2026-09")
+    assert late_note(workspace, "2026-10", dt.datetime(2026, 11, 1, 7, 0, tzinfo=london), now, "Europe/London") == ""
+    on_time = dt.datetime(2026, 10, 1, 7, 5, tzinfo=london)
+    assert late_note(workspace, "2026-10", dt.datetime(2026, 10, 1, 7, 0, tzinfo=london), on_time,
+                     "Europe/London") == ""
+    # a month with no folder then: nothing it could have built (the run due after it says the folder is missing)
+    assert late_note(workspace, "2026-10", dt.datetime(2026, 9, 1, 7, 0, tzinfo=london), now, "Europe/London") == ""

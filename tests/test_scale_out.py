@@ -288,7 +288,9 @@ def test_a_scheduled_run_that_builds_a_month_before_the_one_just_ended_says_so(s
     """The run due on 1 December built October again (the newest returns folder: November's was never made)
     and ended Completed, as if it were the month's paper; nothing said November had none. Now such a run logs
     a warning naming the month and its folder. The run due at 00:30 on 1 November (London), October's, the
-    month just ended, says nothing. Both were due while serve was stopped: it runs them when it starts."""
+    month just ended, says nothing. The run due on 1 October, September's, run after October had ended, built October:
+    it says that September's paper was not built by it. All were due while serve was stopped: it runs them when it
+    starts."""
     import datetime as dt
 
     from prefect.client.orchestration import SyncPrefectClient
@@ -306,21 +308,67 @@ def test_a_scheduled_run_that_builds_a_month_before_the_one_just_ended_says_so(s
             due = {when: client.create_flow_run_from_deployment(
                        deployment.id, state=Scheduled(scheduled_time=when)).id
                    for when in (dt.datetime(2026, 11, 1, 0, 30, tzinfo=london),
-                                dt.datetime(2026, 12, 1, 7, 0, tzinfo=london))}
+                                dt.datetime(2026, 12, 1, 7, 0, tzinfo=london),
+                                dt.datetime(2026, 10, 1, 7, 0, tzinfo=london))}
 
             def ended() -> bool:
                 return all(client.read_flow_run(run).state.is_final() for run in due.values())  # type: ignore[union-attr]
 
             wait_for(ended, 240, "the runs that were due\n" + log.read_text())
             states = [client.read_flow_run(run).state.name for run in due.values()]  # type: ignore[union-attr]
-        assert states == ["Completed", "Completed"], log.read_text()
-        on_time, behind = (f"UUID: {run}" for run in due.values())
+        assert states == ["Completed", "Completed", "Completed"], log.read_text()
+        on_time, behind, late = (f"UUID: {run}" for run in due.values())
         said = ("reportgen: this run, due 01 December 2026 07:00 (Europe/London), built 2026-10, the newest period "
                 "folder in inputs/returns; November 2026 has ended and has no folder (inputs/returns/2026-11): put "
                 "its returns there and run it again")
         wait_for(lambda: said in run_logs(behind, api_url), 30, "the warning in the run's log")
-        assert not any("has ended" in line for line in run_logs(on_time, api_url))
-    assert sorted(p.name for p in (workspace / "outputs" / "2026-10").glob("draft-*")) == ["draft-01", "draft-02"]
+        assert not any("has ended" in line or "was due" in line or "has changed since" in line
+                       for line in run_logs(on_time, api_url))
+        # September's run, started after October had ended, built October: it says September's paper was not built
+        said = ("reportgen: this run was due 01 October 2026 07:00 (Europe/London), when September 2026 had just "
+                "ended, but started ")
+        wait_for(lambda: any(line.startswith(said) for line in run_logs(late, api_url)), 30,
+                 "the late run's warning in its log")
+        assert any(line.endswith("if it is wanted, run monthly-update with period=2026-09, or reportgen build --period "
+                                 "2026-09") for line in run_logs(late, api_url))
+    assert sorted(p.name for p in (workspace / "outputs" / "2026-10").glob("draft-*")) == [
+        "draft-01", "draft-02", "draft-03"]
+
+
+def test_a_served_run_says_when_reportgen_was_upgraded_under_serve(server, tmp_path: Path) -> None:
+    """reportgen upgraded (here: a module of it changed) while `reportgen serve` runs: each run it starts imports the
+    new code but runs the monthly flow as serve loaded it, and nothing said so. The run now logs a warning saying
+    to restart serve; a run with nothing changed says nothing (the other served runs here)."""
+    import shutil
+
+    from prefect.client.orchestration import SyncPrefectClient
+    from prefect.states import Scheduled
+
+    from reportgen.shells.prefect_flows import UPGRADED_UNDER_SERVE
+
+    api_url, home = server
+    installed = tmp_path / "site"  # reportgen as installed (its templates inside the package), to be upgraded
+    shutil.copytree(Path(__file__).resolve().parents[1] / "src" / "reportgen", installed / "reportgen",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(Path(__file__).resolve().parents[1] / "templates", installed / "reportgen" / "templates")
+    env = prefect_env(home, api_url) | {"PYTHONPATH": str(installed)}
+    workspace = copy_example(tmp_path / "ws")
+    log = tmp_path / "serve.log"
+    with running([str(BIN / "reportgen"), "serve", "--workspace", str(workspace), "--name", "upgraded"], env, log):
+        wait_for(lambda: "being served" in log.read_text(), 120, "serve\n" + log.read_text())
+        with (installed / "reportgen" / "wording.py").open("a", encoding="utf-8") as module:
+            module.write("\n# upgraded\n")
+        with SyncPrefectClient(api_url) as client:
+            deployment = client.read_deployment_by_name("monthly-update/upgraded")
+            run = client.create_flow_run_from_deployment(deployment.id, state=Scheduled()).id
+
+            def ended() -> bool:
+                return client.read_flow_run(run).state.is_final()  # type: ignore[union-attr]
+
+            wait_for(ended, 240, "the run\n" + log.read_text())
+            assert client.read_flow_run(run).state.name == "Completed", log.read_text()  # type: ignore[union-attr]
+        wait_for(lambda: f"reportgen: {UPGRADED_UNDER_SERVE}" in run_logs(f"UUID: {run}", api_url), 30,
+                 "the warning in the run's log\n" + log.read_text())
 
 
 def test_every_flow_deployed_to_a_process_pool_runs_on_a_worker(server, tmp_path: Path) -> None:

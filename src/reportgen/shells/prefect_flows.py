@@ -38,11 +38,12 @@ from reportgen.diff.render import DiffResult, check_comparison, compare_drafts
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.issues import Issue
 from reportgen.periods import period_label
-from reportgen.read.workspace import find_inputs
+from reportgen.read.workspace import find_inputs, periods
 from reportgen.run.build import BuildResult, StageRunner, build_draft
 from reportgen.run.chase import ChaseRow, chase_markdown
 from reportgen.run.returns import write_return_workbooks
 from reportgen.settings import Edition, Settings, load_settings
+from reportgen.shells.prefect_env import code_changed_since_serve
 from reportgen.wording import counted
 
 T = TypeVar("T")
@@ -367,6 +368,38 @@ def period_left_behind(workspace: Path, built: str) -> str:
             f"(inputs/returns/{ended}): put its returns there and run it again")
 
 
+# a served run after reportgen was upgraded (or pulled) under a running `reportgen serve`
+UPGRADED_UNDER_SERVE = ("reportgen has changed since reportgen serve started (upgraded, reinstalled or pulled): this "
+                        "run imported the new reportgen but runs the monthly flow as serve loaded it, so it mixes the "
+                        "two versions; restart reportgen serve (Ctrl-C, then start it again) so that its runs use one")
+
+
+def started_late(workspace: Path, built: str, now: dt.datetime | None = None) -> str:
+    """In a deployment's run of the newest period: what to say when the run started after another month had ended
+    since it was due (serve or the workers stopped over a month's end, then Prefect running every run missed), and
+    built a later period than the month that had just ended when it was due, whose folder exists: each such run builds
+    the newest folder, so that month's paper was not built by it. "" otherwise."""
+    context = FlowRunContext.get()
+    if context is None or context.flow_run is None or context.flow_run.deployment_id is None:
+        return ""
+    due = context.flow_run.expected_start_time
+    if due is None:
+        return ""
+    return late_note(workspace, built, due, now or dt.datetime.now(dt.UTC), load_settings(workspace).schedule.timezone)
+
+
+def late_note(workspace: Path, built: str, due: dt.datetime, now: dt.datetime, zone: str) -> str:
+    """`started_late`'s words for a run due at `due` and running at `now`, on the schedule's clock `zone`."""
+    ended = month_ended_before(due, zone)
+    if month_ended_before(now, zone) <= ended or built <= ended or ended not in periods(workspace):
+        return ""
+    local = zoneinfo.ZoneInfo(zone)
+    return (f"this run was due {due.astimezone(local):%d %B %Y %H:%M} ({zone}), when {period_label(ended)} had just "
+            f"ended, but started {now.astimezone(local):%d %B %Y %H:%M}, and built {built}, the newest period folder "
+            f"in inputs/returns; {period_label(ended)}'s paper (inputs/returns/{ended}) was not built by it: if it is "
+            f"wanted, run monthly-update with period={ended}, or reportgen build --period {ended}")
+
+
 @flow(name="monthly-update")
 def monthly_update(workspace: str = ".", period: str | None = None,
                    edition: Edition = "public") -> State[MonthlyResult]:
@@ -380,13 +413,19 @@ def monthly_update(workspace: str = ".", period: str | None = None,
             from prefect.logging import get_run_logger
 
             get_run_logger().warning("reportgen: %s", note)
+        if code_changed_since_serve():
+            from prefect.logging import get_run_logger
+
+            get_run_logger().warning("reportgen: %s", UPGRADED_UNDER_SERVE)
         collect_before_build(where, period)
         find_inputs(where, period)
         result = build_draft(where, period, None, edition, runner=TaskRunner())
-        if period is None and (note := period_left_behind(where, result.paper.period)):
+        if period is None:
             from prefect.logging import get_run_logger
 
-            get_run_logger().warning("reportgen: %s", note)
+            for note in (period_left_behind(where, result.paper.period), started_late(where, result.paper.period)):
+                if note:
+                    get_run_logger().warning("reportgen: %s", note)
         comparison = compare_task(result.previous, result.folder) if result.previous else None
         publish_artifacts(result, comparison, result.chase)
         chase_after_build(where, result.paper.period)

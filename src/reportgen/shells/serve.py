@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.lifetime import signal_when_parent_dies
 from reportgen.read.workspace import open_workspace
-from reportgen.shells.prefect_env import configure
+from reportgen.shells.prefect_env import SERVED_CODE, code_fingerprint, configure
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -159,6 +159,7 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
     stops.install()
     # a served run's process inherits this: Prefect's INFO lines go to this terminal and the run's log in the UI
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    os.environ[SERVED_CODE] = code_fingerprint()  # and this: a run can tell that reportgen was upgraded since
     configure()
     # no folder, wrong settings or no register: one clear error before any server starts or schedule is set
     workspace, settings, _register = open_workspace(workspace)
