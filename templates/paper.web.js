@@ -6,9 +6,10 @@
   var table = document.getElementById("plan-table");
   if (!form || !table) { return; }
   var status = document.getElementById("filter-status");
-  // the plan's groups (its sections, or the column it is grouped by); none when grouped by lead
+  // the plan's groups (its sections, or the column it is grouped by); none when grouped by lead, and neither
+  // filter when it would offer one choice (a plan without sections, or led by one partner)
   var section = document.getElementById("filter-section") || document.createElement("select");
-  var lead = document.getElementById("filter-lead");
+  var lead = document.getElementById("filter-lead") || document.createElement("select");
   var text = document.getElementById("filter-text");
   var count = document.getElementById("result-count");
   var none = document.getElementById("no-results");

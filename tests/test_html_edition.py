@@ -398,6 +398,30 @@ def test_search_sets_accents_and_case_aside_alike_on_both_sides(browser: Browser
     assert messages == []
 
 
+def test_a_filter_that_could_narrow_nothing_is_not_offered(browser: Browser, tmp_path: Path) -> None:
+    """A register with no section column, its actions all led by the OPCC: the page offered a section filter whose
+    only choice was "All sections" and a lead filter of one lead, which narrow nothing. Neither is offered now; the
+    status filter and the search still work."""
+    from conftest import ACTIONS, write_xlsx
+
+    register = [("Plan priority", "Lead", "Action", "CSCJ Plan page"),
+                *((ref, "OPCC", text, page) for ref, _section, _lead, text, page in ACTIONS)]
+    returns = {"opcc.xlsx": [RETURN_HEADINGS, *((ref, "", "Completed" if ref % 2 else "In progress", f"Update {ref}.",
+                                                 "") for ref, *_rest in ACTIONS)]}
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    write_xlsx(root / "inputs" / "register.xlsx", register, sheet="Register")
+    result = build_draft(root, out=tmp_path / "draft")
+    page, messages = open_paper(browser, result.folder / "paper.html")
+    assert page.locator("#filter-section").count() == 0 and page.locator("#filter-lead").count() == 0
+    page.locator("#filter-status").select_option(label="Completed")
+    assert visible_refs(page) == [1, 3, 5]
+    page.locator("#filter-text").fill("update 3")
+    page.locator("#filter-text").press("Enter")
+    assert visible_refs(page) == [3]
+    assert announced(page) == "Showing 1 of 6 actions (Status: Completed; search: update 3)."
+    assert messages == []
+
+
 def test_search_finds_the_restricted_editions_exempt_actions_by_their_marking(browser: Browser,
                                                                               tmp_path: Path) -> None:
     """The restricted edition marks each exempt action "Exempt (Part II): not in the public edition", but the search
