@@ -398,6 +398,36 @@ def test_search_sets_accents_and_case_aside_alike_on_both_sides(browser: Browser
     assert messages == []
 
 
+@pytest.mark.parametrize(("width", "text_size"), [(320, 16), (360, 24), (375, 20)])
+def test_the_cover_sheet_fits_a_phone_at_any_text_size(browser: Browser, example: BuildResult, width: int,
+                                                        text_size: int) -> None:
+    """On a phone with the browser's text size set larger (Chrome's "Very large" is 24px), the cover sheet's headings
+    and values side by side ("FREEDOM OF INFORMATION", "IMPLICATIONS") made the page wider than the screen: a reader
+    scrolled sideways to read every value. The cover now puts each heading above its value there, still read out as
+    a table's row header and cell."""
+    page = browser.new_page(viewport={"width": width, "height": 740})
+    session = page.context.new_cdp_session(page)
+    session.send("Page.enable")
+    session.send("Page.setFontSizes", {"fontSizes": {"standard": text_size}})
+    page.goto((example.folder / "paper.html").resolve().as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    cover = page.locator("table.cover")
+    heading = cover.get_by_role("rowheader", name="MEETING", exact=True)
+    value = cover.get_by_role("cell", name="Police and Crime Panel", exact=True)
+    assert heading.count() == 1 and value.count() == 1
+    above = heading.evaluate("th => th.getBoundingClientRect().bottom")
+    assert value.evaluate("td => td.getBoundingClientRect().top") >= above - 1  # under its heading, not beside it
+    page.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # a desktop keeps the two columns
+    page.goto((example.folder / "paper.html").resolve().as_uri())
+    cover = page.locator("table.cover")
+    heading = cover.get_by_role("rowheader", name="MEETING", exact=True)
+    value = cover.get_by_role("cell", name="Police and Crime Panel", exact=True)
+    assert value.evaluate("td => td.getBoundingClientRect().left") > heading.evaluate(
+        "th => th.getBoundingClientRect().right") - 1
+    page.close()
+
+
 def test_a_filter_that_could_narrow_nothing_is_not_offered(browser: Browser, tmp_path: Path) -> None:
     """A register with no section column, its actions all led by the OPCC: the page offered a section filter whose
     only choice was "All sections" and a lead filter of one lead, which narrow nothing. Neither is offered now; the
