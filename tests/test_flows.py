@@ -201,6 +201,36 @@ def test_flow_states_say_blocked_with_the_count(harness, tmp_path: Path) -> None
     assert len(result.build.blocking) == 2 and result.build.folder.name == "draft-02"
 
 
+@pytest.mark.slow
+def test_the_check_and_history_flows_run_as_their_commands_do(tmp_path: Path) -> None:
+    """`reportgen validate` and `reportgen history` had no flow, though every command runs as one: a secretariat
+    could not schedule the checks before the returns deadline, nor an analyst the history. flows/check_paper.py and
+    flows/status_history.py take the commands' options and print what they print, with their exit codes."""
+    root = copy_example(tmp_path / "ws")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env |= {"PREFECT_HOME": str(tmp_path / "prefect-home")}
+    checked = subprocess.run([sys.executable, str(ROOT / "flows" / "check_paper.py"), "--workspace", str(root)],
+                             capture_output=True, text=True, env=env, timeout=300)
+    assert checked.returncode == 0, checked.stderr
+    said = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "validate", "--workspace", str(root)],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert checked.stdout == said.stdout
+    assert not (root / "outputs").exists()  # nothing written
+    build_draft(root)
+    exported = subprocess.run([sys.executable, str(ROOT / "flows" / "status_history.py"), "--workspace", str(root),
+                               "--out", str(tmp_path / "h")], capture_output=True, text=True, env=env, timeout=300)
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout.strip().splitlines()[-1] == str(tmp_path / "h")
+    assert sorted(p.name for p in (tmp_path / "h").iterdir()) == ["history.csv", "history.xlsx"]
+    blocked = blocked_workspace(tmp_path / "blocked")
+    refused = subprocess.run([sys.executable, str(ROOT / "flows" / "check_paper.py"), "--workspace", str(blocked)],
+                             capture_output=True, text=True, env=env, timeout=300)
+    assert refused.returncode == 1, refused.stderr  # blocking issues, as validate
+    wrong = subprocess.run([sys.executable, str(ROOT / "flows" / "status_history.py"), "--workspace",
+                            str(tmp_path / "nowhere")], capture_output=True, text=True, env=env, timeout=300)
+    assert wrong.returncode == 2 and "nowhere" in wrong.stderr
+
+
 def test_usage_error_fails_the_flow_at_once_with_its_line(harness, tmp_path: Path) -> None:
     from reportgen.errors import UsageError
     from reportgen.shells.prefect_flows import monthly_update, panel_paper, partner_returns

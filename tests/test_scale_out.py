@@ -379,7 +379,8 @@ def test_every_flow_deployed_to_a_process_pool_runs_on_a_worker(server, tmp_path
     deployed = run_cli([str(BIN / "reportgen"), "deploy", "--pool", "reportgen"], env)
     assert [line for line in deployed.splitlines() if line.startswith("Deployed ")] == [
         f"Deployed {flow}/on-demand to work pool reportgen" for flow in (
-            "panel-paper", "monthly-update", "compare-drafts", "partner-returns", "send-returns", "collect", "chase")]
+            "panel-paper", "monthly-update", "compare-drafts", "partner-returns", "check-paper", "status-history",
+            "send-returns", "collect", "chase")]
     log = tmp_path / "worker.log"
     with running([str(BIN / "prefect"), "worker", "start", "--pool", "reportgen"], env, log):
         done = run_deployment("panel-paper/on-demand", env, f"workspace={workspace}")
@@ -406,6 +407,18 @@ def test_every_flow_deployed_to_a_process_pool_runs_on_a_worker(server, tmp_path
         assert final_state(done) == "Completed", done + log.read_text()
         assert len(list((workspace / "outputs" / "2026-11" / "returns").glob("*.xlsx"))) == 5
         assert "opcc.xlsx" in artifact("returns-2026-11", env)
+
+        done = run_deployment("check-paper/on-demand", env, f"workspace={workspace}")
+        assert final_state(done) == "Completed", done + log.read_text()
+        assert "Nothing blocks publication." in artifact("checks-2026-10-public", env)
+        assert sorted(p.name for p in (workspace / "outputs" / "2026-10").iterdir() if p.name != ".lock") == [
+            "compare", "draft-01", "draft-02"]  # it wrote nothing
+
+        history = tmp_path / "history"
+        done = run_deployment("status-history/on-demand", env, f"workspace={workspace}", f"out={history}")
+        assert final_state(done) == "Completed", done + log.read_text()
+        assert sorted(p.name for p in history.iterdir()) == ["history.csv", "history.xlsx"]
+        assert str(history / "history.xlsx") in artifact("history-public", env)
 
         # a period that cannot be: the run fails at once, with the reason as its message, never retried
         done = run_deployment("panel-paper/on-demand", env, f"workspace={workspace}", "period=2023-13", expect=1)

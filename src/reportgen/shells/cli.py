@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from reportgen.issues import Issue
     from reportgen.mail.steps import MailOutcome
     from reportgen.render.pdf.parallel import PdfWorkers
-    from reportgen.run.build import BuildResult
+    from reportgen.run.build import BuildResult, Checks
+    from reportgen.run.history import HistoryExport
     from reportgen.terms import Edition
 
 __all__ = ["BLOCKED", "OK", "USAGE", "guarded", "main", "make_parser"]
@@ -224,12 +225,17 @@ def _build(workspace: Path, period: str | None, out: Path | None, edition: Editi
 
 
 def run_validate(workspace: Path, period: str | None, edition: Edition, show_info: bool) -> int:
-    from reportgen.shells.console import print_build_summary
-
     with openpyxl_without_numpy():
         from reportgen.run.build import validate_draft
 
         checks = validate_draft(workspace, period, edition)
+    return show_checks(checks, show_info)
+
+
+def show_checks(checks: Checks, show_info: bool) -> int:
+    """What `validate` (and flows/check_paper.py) prints, and its exit code."""
+    from reportgen.shells.console import print_build_summary
+
     print_build_summary(console(), checks.paper, checks.issues, checks.chase, show_info=show_info)
     return exit_code(len(checks.blocking))
 
@@ -286,10 +292,15 @@ def run_template(workspace: Path, with_pdf: bool) -> int:
 
 def run_history(workspace: Path, out: Path | None, edition: Edition) -> int:
     from reportgen.run.history import export_history
+
+    return show_history(export_history(workspace, out, edition))
+
+
+def show_history(result: HistoryExport) -> int:
+    """What `history` (and flows/status_history.py) prints, and its exit code."""
     from reportgen.shells.console import print_issues
 
     out_console = console()
-    result = export_history(workspace, out, edition)
     if result.issues:
         print_issues(out_console, result.issues, show_info=True)
     out_console.print(f"{counted(result.actions, 'action')} over {counted(len(result.periods), 'period')}: "

@@ -212,12 +212,12 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
             "the schedule active. Without PREFECT_API_URL it starts a Prefect server of its own on 127.0.0.1 for as "
             "long as it serves, and prints the address of its UI.", (workspace, deployment_name)),
     Command("deploy", "deploy the flows to a Prefect work pool",
-            "Deploy every flow (panel-paper, monthly-update, compare-drafts, partner-returns, send-returns, "
-            "collect, chase) to a process work pool on the Prefect server at PREFECT_API_URL, and set the "
-            "automation that marks a run Crashed when the process running it stops mid-run (a worker stopped, "
-            "a machine down), which Prefect would otherwise show as Running for ever. With --workspace, also "
-            "the workspace's monthly run, monthly-update/monthly, on the cron of its reportgen.toml, run by the "
-            "pool's workers. Deploying again updates them.",
+            "Deploy every flow (panel-paper, monthly-update, compare-drafts, partner-returns, check-paper, "
+            "status-history, send-returns, collect, chase) to a process work pool on the Prefect server at "
+            "PREFECT_API_URL, and set the automation that marks a run Crashed when the process running it stops "
+            "mid-run (a worker stopped, a machine down), which Prefect would otherwise show as Running for ever. "
+            "With --workspace, also the workspace's monthly run, monthly-update/monthly, on the cron of its "
+            "reportgen.toml, run by the pool's workers. Deploying again updates them.",
             (pool, deploy_name, deploy_workspace, monthly_name, crash_after)),
 )}
 
@@ -238,6 +238,12 @@ FLOWS: dict[str, Command] = {c.name: c for c in (
     Command("partner_returns", "",
             "Write one pre-filled return workbook per lead partner as a Prefect flow, like `reportgen returns`; "
             "the folder is the last line printed.", COMMANDS["returns"].options),
+    Command("check_paper", "",
+            "Run every check of a build as a Prefect flow, like `reportgen validate`, writing nothing; the issues "
+            "and the chase list are the run's artifacts." + EXITS, COMMANDS["validate"].options),
+    Command("status_history", "",
+            "Write every action's status in each period as a Prefect flow, like `reportgen history`; the folder "
+            "is the last line printed.", COMMANDS["history"].options),
     Command("send_returns", "",
             "Mail each lead partner its pre-filled workbook as a Prefect flow, like `reportgen send-returns`; "
             "the mail folder (or the dry run's outbox) is the last line printed.", COMMANDS["send-returns"].options),

@@ -117,6 +117,21 @@ def run_partner_returns(workspace: Path, period: str, out: Path | None) -> int:
     return cli.show_returns(made.files, made.issues, made.folder)
 
 
+def run_check_paper(workspace: Path, period: str | None, edition: Edition, show_info: bool) -> int:
+    refuse_early(workspace, period)
+    from reportgen.shells.prefect_flows import check_paper
+
+    return cli.show_checks(outcome(check_paper(str(workspace.resolve()), period, edition, return_state=True)),
+                           show_info)
+
+
+def run_status_history(workspace: Path, out: Path | None, edition: Edition) -> int:
+    from reportgen.shells.prefect_flows import status_history
+
+    state = status_history(str(workspace.resolve()), str(out.resolve()) if out else None, edition, return_state=True)
+    return cli.show_history(outcome(state))
+
+
 def run_mail_flow(name: str) -> Callable[..., int]:
     def run(workspace: Path, period: str, dry_run: bool, from_folder: Path | None = None) -> int:
         refuse_early(workspace, period, need_returns=False)
@@ -137,6 +152,7 @@ def run_mail_flow(name: str) -> Callable[..., int]:
 
 RUNS: dict[str, Callable[..., int]] = {
     "panel_paper": run_panel_paper, "monthly_update": run_monthly_update, "compare_drafts": run_compare_drafts,
-    "partner_returns": run_partner_returns, "send_returns": run_mail_flow("send_returns"),
+    "partner_returns": run_partner_returns, "check_paper": run_check_paper, "status_history": run_status_history,
+    "send_returns": run_mail_flow("send_returns"),
     "chase": run_mail_flow("chase"), "collect": run_mail_flow("collect"),
 }

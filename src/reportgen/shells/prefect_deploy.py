@@ -36,6 +36,8 @@ FLOWS = (
     ("reportgen.shells.prefect_flows", "monthly_update"),
     ("reportgen.shells.prefect_flows", "compare_drafts_flow"),
     ("reportgen.shells.prefect_flows", "partner_returns"),
+    ("reportgen.shells.prefect_flows", "check_paper"),
+    ("reportgen.shells.prefect_flows", "status_history"),
     ("reportgen.shells.mail_flows", "send_returns_flow"),
     ("reportgen.shells.mail_flows", "collect_flow"),
     ("reportgen.shells.mail_flows", "chase_flow"),

@@ -39,8 +39,9 @@ from reportgen.errors import ReportgenError, UsageError
 from reportgen.issues import Issue
 from reportgen.periods import period_label
 from reportgen.read.workspace import find_inputs, periods
-from reportgen.run.build import BuildResult, StageRunner, build_draft
+from reportgen.run.build import BuildResult, Checks, StageRunner, build_draft, validate_draft
 from reportgen.run.chase import ChaseRow, chase_markdown
+from reportgen.run.history import HistoryExport, export_history
 from reportgen.run.returns import write_return_workbooks
 from reportgen.settings import Edition, Settings, load_settings
 from reportgen.shells.prefect_env import code_changed_since_serve
@@ -451,6 +452,49 @@ def compare_drafts_flow(old: str, new: str, out: str | None = None, allow_restri
                              key=artifact_key("compare", result.diff.new.period, result.new.name),
                              description="Draft comparison")
     return finished(0, f"comparison {result.folder}", result)
+
+
+@flow(name="check-paper")
+def check_paper(workspace: str = ".", period: str | None = None, edition: Edition = "public") -> State[Checks]:
+    """Run every check of a build, writing nothing, like `reportgen validate`: before the returns deadline, what
+    the partners still have to correct (the issues and the chase list, as artifacts)."""
+    check = stage_task("check", validate_draft, retries=2)  # reads the inputs only: a busy share may pass
+    try:
+        where = given_path(workspace, "workspace")
+        find_inputs(where, period)  # a request that cannot be met fails here, before any task
+        checks = check(where, period, edition)
+    except ReportgenError as exc:
+        return refused(exc)
+    paper = checks.paper
+    lines = [f"# Checks of {paper.period} ({paper.edition} edition)", "",
+             f"{counted(paper.total, 'action')}: " + ", ".join(f"{s} {n}" for s, n in paper.counts) + ".", "",
+             f"**{blocking_phrase(len(checks.blocking))}.**" if checks.blocking else "Nothing blocks publication."]
+    lines += [f"- {i.where}: {i.message}" + (f" → {i.advice}" if i.advice else "") for i in checks.blocking[:20]]
+    if checks.chase:
+        lines += ["", "## Chase list", "", chase_markdown(checks.chase)]
+    create_markdown_artifact(markdown="\n".join(lines), key=artifact_key("checks", paper.period, paper.edition),
+                             description=f"Checks for {paper.period}")
+    create_table_artifact(table=issue_table(checks.issues), key=artifact_key("check-issues", paper.period),
+                          description="Issues found in the inputs")
+    return finished(len(checks.blocking), f"checks of {paper.period}: nothing written", checks)
+
+
+@flow(name="status-history")
+def status_history(workspace: str = ".", out: str | None = None, edition: Edition = "public"
+                   ) -> State[HistoryExport]:
+    """Every action's status in each period, from the newest kept draft of each, as history.xlsx and history.csv,
+    like `reportgen history`."""
+    export = stage_task("export-history", export_history, retries=2)
+    try:
+        where, out_path = given_path(workspace, "workspace"), given_path(out, "out") if out else None
+        result = export(where, out_path, edition)
+    except ReportgenError as exc:
+        return refused(exc)
+    create_markdown_artifact(
+        markdown=f"# Status history\n\n{counted(result.actions, 'action')} over "
+                 f"{counted(len(result.periods), 'period')}: {', '.join(result.periods)}\n\n- {result.xlsx}\n"
+                 f"- {result.csv}", key=artifact_key("history", edition), description="Status history")
+    return finished(0, f"history {result.xlsx.parent}", result)
 
 
 @flow(name="partner-returns")

@@ -1,0 +1,15 @@
+"""Every action's status in each period as a Prefect flow: `python flows/status_history.py [--out DIR]`."""
+
+from __future__ import annotations
+
+import sys
+
+from reportgen.shells.prefect_env import configure
+
+configure()  # before Prefect is imported: its state folder and settings are read at import
+
+from reportgen.shells.flow_cli import main  # noqa: E402
+from reportgen.shells.prefect_flows import status_history  # noqa: E402,F401  (the deployment entrypoint)
+
+if __name__ == "__main__":
+    sys.exit(main("status_history", sys.argv[1:]))
