@@ -1162,3 +1162,22 @@ def test_a_number_reads_as_its_format_shows_it(tmp_path: Path, capsys: pytest.Ca
                        check=True, capture_output=True, timeout=180)
         shutil.copy(saved / "opcc.xlsx", root / RETURNS / "opcc.xlsx")
         assert read() == expected
+
+
+def test_a_number_under_a_built_in_format_reads_as_excel_shows_it(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC gave action 2's timeframe Excel's Number format with no decimals and typed 2.5 (Excel shows 3), and action
+    4's the Accounting format without a symbol and typed 1500 (Excel shows 1,500): both formats are built in, written
+    in the file by number alone, and the paper printed '2.5' and '1500'."""
+    root = make_workspace(tmp_path / "ws")
+    book = openpyxl.load_workbook(root / RETURNS / "opcc.xlsx")
+    sheet = book.worksheets[0]
+    for cell, value, form in (("E2", 2.5, "0"), ("E3", 1500, r'_(* #,##0_);_(* \(#,##0\);_(* "-"_);_(@_)')):
+        sheet[cell] = value
+        sheet[cell].number_format = form
+    book.save(root / RETURNS / "opcc.xlsx")
+    assert main(["build", "--workspace", str(root)]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    rows = {row.cells[0].text: [cell.text for cell in row.cells]
+            for row in docx.Document(str(folder / "paper.docx")).tables[-1].rows}
+    assert (rows["2"][4], rows["4"][4]) == ("3", "1,500")

@@ -166,5 +166,7 @@ def test_the_built_in_number_formats_write_a_number_as_excel_shows_it() -> None:
 
     shown = {format_id: found.text(-1234.5) for format_id in range(164)
              if (found := builtin_number_format(format_id)) is not None}
-    assert shown == {2: "-1234.50", 3: "-1,235", 4: "-1,234.50", 37: "(1,235)", 38: "(1,235)", 39: "(1,234.50)",
-                     40: "(1,234.50)"}
+    assert shown == {1: "-1235", 2: "-1234.50", 3: "-1,235", 4: "-1,234.50", 37: "(1,235)", 38: "(1,235)",
+                     39: "(1,234.50)", 40: "(1,234.50)", 41: "(1,235)", 43: "(1,234.50)"}
+    for format_id in (1, 41, 43):  # written as openpyxl (and Excel) write them: no code in the file, only the id
+        assert xv.number_format(BUILTIN_FORMATS[format_id]) == builtin_number_format(format_id)

@@ -204,9 +204,12 @@ class NumberCell:
 _FORMAT_TOKEN = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]|General|.', re.IGNORECASE | re.DOTALL)
 _DIGIT = frozenset("0#?")
 # built-in number formats (ECMA-376 18.8.30) that are not dates or percentages and show a number otherwise than as
-# stored; 1 ("0") shows a whole number as stored, 11, 12, 13 and 48 (scientific and fractions) are left as stored
-_BUILTIN_NUMBER_CODES = {2: "0.00", 3: "#,##0", 4: "#,##0.00", 37: "#,##0 ;(#,##0)", 38: "#,##0 ;[Red](#,##0)",
-                         39: "#,##0.00;(#,##0.00)", 40: "#,##0.00;[Red](#,##0.00)"}
+# stored: 1 ("0", Excel's Number with no decimals) rounds 2.5 to 3; 41 and 43 are the accounting formats without a
+# currency symbol. 11, 12, 13 and 48 (scientific and fractions) are left as stored
+_BUILTIN_NUMBER_CODES = {1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 37: "#,##0 ;(#,##0)", 38: "#,##0 ;[Red](#,##0)",
+                         39: "#,##0.00;(#,##0.00)", 40: "#,##0.00;[Red](#,##0.00)",
+                         41: r'_(* #,##0_);_(* \(#,##0\);_(* "-"_);_(@_)',
+                         43: r'_(* #,##0.00_);_(* \(#,##0.00\);_(* "-"??_);_(@_)'}
 
 
 @dataclass(frozen=True)
