@@ -1181,3 +1181,36 @@ def test_a_number_under_a_built_in_format_reads_as_excel_shows_it(tmp_path: Path
     rows = {row.cells[0].text: [cell.text for cell in row.cells]
             for row in docx.Document(str(folder / "paper.docx")).tables[-1].rows}
     assert (rows["2"][4], rows["4"][4]) == ("3", "1,500")
+
+
+def test_a_number_format_not_read_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC typed 2.5 under a fraction format as action 2's timeframe (Excel shows '2 1/2'), 1500 under Excel's built-in
+    Currency format as action 4's explanation (its symbol is the computer's region's: '£1,500' here) and 1500 under
+    scientific notation as action 6's timeframe ('1.50E+03'). The paper printed 2.5, 1500 and 1500 and nothing said
+    that the partner sees something else. Each is now a warning at its cell, with the format and what to do; an
+    action number under such a format (read from the number) and a number in a Text cell (shown as typed) are not."""
+    root = make_workspace(tmp_path / "ws")
+    book = openpyxl.load_workbook(root / RETURNS / "opcc.xlsx")
+    sheet = book.worksheets[0]
+    for cell, value, form in (("E2", 2.5, "# ?/?"), ("D3", 1500, '"$"#,##0_);("$"#,##0)'), ("E4", 1500, "0.00E+00"),
+                              ("A3", 4, "0.00E+00"), ("D4", 7, "@")):
+        sheet[cell] = value
+        sheet[cell].number_format = form
+    book.save(root / RETURNS / "opcc.xlsx")
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0
+    found = _of(issues, "number-format-not-read")
+    assert flatten(found, ["row", "column", "value", "ref", "severity"]) == [
+        [2, "Timeframe for delivery / Completion", "2.5", 2, "warning"],
+        [3, "Explanation / Link to meeting papers", "1500", 4, "warning"],
+        [4, "Timeframe for delivery / Completion", "1500", 6, "warning"]]
+    assert "Cell E2 holds the number 2.5, which Excel shows through the number format '# ?/?' (a fraction)" in printed
+    assert "'Currency, built-in format 5' (a currency whose symbol is the computer's region's" in printed
+    assert "type that in as text (an apostrophe first, e.g. '2 1/2)" in printed
+    assert main(["build", "--workspace", str(root)]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    rows = {row.cells[0].text: [cell.text for cell in row.cells]
+            for row in docx.Document(str(folder / "paper.docx")).tables[-1].rows}
+    assert (rows["2"][4], rows["4"][3], rows["6"][4], rows["6"][3]) == ("2.5", "1500", "1500", "7")
+    written = (folder / "issues.csv").read_text(encoding="utf-8")
+    assert written.count("number-format-not-read") == 3

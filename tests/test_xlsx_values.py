@@ -170,3 +170,30 @@ def test_the_built_in_number_formats_write_a_number_as_excel_shows_it() -> None:
                      39: "(1,234.50)", 40: "(1,234.50)", 41: "(1,235)", 43: "(1,234.50)"}
     for format_id in (1, 41, 43):  # written as openpyxl (and Excel) write them: no code in the file, only the id
         assert xv.number_format(BUILTIN_FORMATS[format_id]) == builtin_number_format(format_id)
+
+
+@pytest.mark.parametrize(("code", "what"), [
+    ("0.00E+00", "scientific notation"), ("# ?/?", "a fraction"), ("[>100]0;0", "a condition"),
+    ("000-0000", "words or signs between its digits"), ('"£"#,##0', None), ("General", None), ("@", None),
+    ("0%", None), ("d-mmm-yy", None), ("0;-0;;@", None)])
+def test_a_number_format_left_as_stored_says_why(code: str, what: str | None) -> None:
+    """A format that shows a number otherwise than it is read is named with why (the reader warns of it); General, text
+    (which shows a number as General), and the formats read by a rule of their own are not."""
+    found = xv.unread_format(code)
+    assert (found.what if found else None) == what
+    assert found is None or found.code == code
+
+
+def test_every_built_in_format_is_read_or_said() -> None:
+    """Each built-in format that shows a number otherwise than as stored is read by a rule, or said: a regional
+    currency ($ in the US, £ in the UK, not said in the file) by its number."""
+    from reportgen.read.xlsx_values import builtin_number_format, builtin_unread_format
+
+    said = {format_id: found.what for format_id in range(164) if (found := builtin_unread_format(format_id))}
+    assert sorted(said) == [5, 6, 7, 8, 11, 12, 13, 42, 44, 48]
+    assert said[12] == "a fraction" and said[48] == "scientific notation" and "region" in said[5]
+    for format_id in range(50):
+        read = (xv.builtin_shows_date(format_id), xv.builtin_percent_places(format_id) is not None,
+                builtin_number_format(format_id) is not None, format_id in said)
+        assert sum(read) <= 1, format_id
+        assert any(read) or format_id in (0, 49) or format_id in range(23, 37), format_id

@@ -535,6 +535,15 @@ CODES: dict[str, Code] = {
         {"pasted": ("Cell {value} shows the error {error} (a formula's error pasted as a value), not a value; it was "
                     "read as empty.",
                     "Type the value in, or fix the formula where it was copied from and paste its value again.")}),
+    "number-format-not-read": Code(
+        W, "A number is shown in Excel through a number format reportgen does not write (scientific notation, a "
+        "fraction, a condition, a currency set by the computer's region); the paper shows the number as stored.",
+        "Cell {cell} holds the number {value}, which Excel shows through the number format {format!r} ({what}); "
+        "reportgen does not write numbers that way, so the paper shows {value}.",
+        "Look at the cell in Excel: if the paper should show what it shows there, type that in as text (an apostrophe "
+        "first, e.g. '2 1/2); if {value} is right, give the cell the General format.",
+        partner_advice="If the paper should show what the cell shows in Excel, type that in as text (an apostrophe "
+        "first); otherwise give the cell the General format."),
     "struck-text": Code(
         W, "A cell's words are struck through; the paper shows them as if they were not.",
         "Row {row} has words struck through ({cells}); the paper shows them as ordinary words.",

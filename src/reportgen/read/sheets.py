@@ -115,7 +115,8 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         if not found:
             return [], [issue("unreadable-file", "no-sheets", file=display)]
         sheets = [RawSheet(cells.name, tuple((n, row) for n, row in cells.rows if not is_empty_row(row)),
-                           hidden=cells.hidden, facts=replace(scan_sheet(path, cells.part), struck=cells.struck))
+                           hidden=cells.hidden, facts=replace(scan_sheet(path, cells.part), struck=cells.struck,
+                                                              unread_formats=dict(cells.unread_formats)))
                   for cells in found]
     except TooLarge as exc:
         return [], [issue("unreadable-file", "too-large", reason=exc, file=display)]
@@ -418,6 +419,26 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
         issues.append(issue("struck-text", "register" if register else "", row=row, column=_heading(table, leftmost),
                             cells=f"cell{'s' if len(in_row) > 1 else ''} {names}", value=names,
                             ref=parse_ref(table.value(by_number[row], "ref"))[0], **where))
+    return issues + _unread_format_issues(table, facts)
+
+
+def _unread_format_issues(table: Table, facts: SheetFacts) -> list[Issue]:
+    """A number in a column the paper shows, whose format shows it in a way not read (a fraction): the paper shows
+    the number as stored, which may not be what the partner sees. An action's number is read from the number whatever
+    its format, so it is not said."""
+    from reportgen.read.cells import cell_text, parse_ref
+
+    read = {position for key, position in table.index.items() if key != "ref"}
+    by_number = dict(table.rows)
+    issues = []
+    for cell, form in sorted(facts.unread_formats.items(), key=lambda kv: _bounds(kv[0])[0]):
+        row, col = _bounds(cell)[0]
+        if row not in by_number or col - 1 not in read:
+            continue
+        values = by_number[row]
+        issues.append(issue("number-format-not-read", cell=cell, format=form.code, what=form.what, row=row,
+                            column=_heading(table, col), value=cell_text(values[col - 1]),
+                            ref=parse_ref(table.value(values, "ref"))[0], file=table.file, sheet=table.sheet))
     return issues
 
 

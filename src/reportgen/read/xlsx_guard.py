@@ -18,7 +18,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from lxml import etree
 
-from reportgen.read.xlsx_values import range_bounds
+from reportgen.read.xlsx_values import UnreadFormat, range_bounds
 
 MAX_ENTRIES = 5_000
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # uncompressed; a 15,000-action return is under 20 MiB
@@ -114,6 +114,8 @@ class SheetFacts:
     array_from: dict[str, str] = field(default_factory=dict)
     # cells whose formula is =HYPERLINK("address", …): the address is in `links`, as a link set on the cell is
     hyperlinks: frozenset[str] = frozenset()
+    # cell -> the number format that shows its number otherwise than it is read (found by the cell reader)
+    unread_formats: dict[str, UnreadFormat] = field(default_factory=dict)
 
 
 def scan_sheet(path: Path, member: str) -> SheetFacts:

@@ -33,10 +33,12 @@ from reportgen.read.xlsx_values import (
     NumberCell,
     NumberFormat,
     Percent,
+    UnreadFormat,
     builtin_date_shows,
     builtin_number_format,
     builtin_percent_places,
     builtin_shows_date,
+    builtin_unread_format,
     column_letters,
     column_number,
     date_shows,
@@ -45,12 +47,13 @@ from reportgen.read.xlsx_values import (
     percent_places,
     shows_date,
     split_coordinate,
+    unread_format,
 )
 
 WHOLE_DATE = frozenset({"day", "month", "year"})
 # by cell format (a cell's `s`): the parts of a date it shows, a percentage's decimals, the thousands, decimals and
-# words it shows a number with, or None (a number as stored)
-Formats = list[frozenset[str] | Percent | NumberFormat | None]
+# words it shows a number with, or None (a number as stored); an UnreadFormat shows it otherwise (read as stored)
+Formats = list[frozenset[str] | Percent | NumberFormat | UnreadFormat | None]
 
 MAX_COLUMNS = 1_000  # a return has ~10 columns; cells further right are reported, not read
 MAX_CELL_FORMATS = 64_000  # Excel's own limit on distinct cell formats in a workbook
@@ -76,6 +79,8 @@ class SheetCells:
     rows: tuple[tuple[int, tuple[object, ...]], ...]  # 1-based row number, cells from column A
     beyond: tuple[str, ...] = ()  # coordinates of cells right of MAX_COLUMNS (not read)
     struck: tuple[str, ...] = ()  # coordinates of cells with text struck through (all of it, or some words)
+    # coordinates of cells holding a number whose format shows it in a way not read (a fraction…), with that format
+    unread_formats: tuple[tuple[str, UnreadFormat], ...] = ()
 
 
 def read_cells(path: Path) -> list[SheetCells]:
@@ -95,8 +100,9 @@ def read_cells(path: Path) -> list[SheetCells]:
             if part is None or part[1] != "worksheet":  # chartsheets and dialog sheets hold no cells
                 continue
             with _open(package, names, part[0]) as stream:
-                rows, beyond, struck_cells = _sheet_rows(stream, strings, formats, epoch, struck)
-            found.append(SheetCells(name, names[part[0].lower()], state != "visible", rows, beyond, struck_cells))
+                rows, beyond, struck_cells, unread = _sheet_rows(stream, strings, formats, epoch, struck)
+            found.append(SheetCells(name, names[part[0].lower()], state != "visible", rows, beyond, struck_cells,
+                                    unread))
         return found
 
 
@@ -262,27 +268,33 @@ def _date_formats(package: zipfile.ZipFile, names: dict[str, str], targets: dict
     return dates, frozenset(struck)
 
 
-def _shows(format_code: str) -> frozenset[str] | Percent | NumberFormat | None:
+def _shows(format_code: str) -> frozenset[str] | Percent | NumberFormat | UnreadFormat | None:
     """The parts of a date a custom format shows (None when it is not a date format, as openpyxl reads it), the
-    percentage it shows, or how it shows another number ("£1,500")."""
+    percentage it shows, how it shows another number ("£1,500"), or why that is not read (a fraction)."""
     if shows_date(format_code):
         return date_shows(format_code) or WHOLE_DATE
     places = percent_places(format_code)
-    return number_format(format_code) if places is None else Percent(places)
+    if places is not None:
+        return Percent(places)
+    return number_format(format_code) or unread_format(format_code)
 
 
-def _builtin_shows(format_id: int) -> frozenset[str] | Percent | NumberFormat | None:
+def _builtin_shows(format_id: int) -> frozenset[str] | Percent | NumberFormat | UnreadFormat | None:
     if builtin_shows_date(format_id):
         return builtin_date_shows(format_id) or WHOLE_DATE
     places = builtin_percent_places(format_id)
-    return builtin_number_format(format_id) if places is None else Percent(places)
+    if places is not None:
+        return Percent(places)
+    return builtin_number_format(format_id) or builtin_unread_format(format_id)
 
 
 def _sheet_rows(stream: IO[bytes], strings: list[str], dates: Formats, epoch: dt.datetime, struck: Struck
-                ) -> tuple[tuple[tuple[int, tuple[object, ...]], ...], tuple[str, ...], tuple[str, ...]]:
+                ) -> tuple[tuple[tuple[int, tuple[object, ...]], ...], tuple[str, ...], tuple[str, ...],
+                           tuple[tuple[str, UnreadFormat], ...]]:
     rows: list[tuple[int, tuple[object, ...]]] = []
     beyond: list[str] = []
     struck_cells: list[str] = []
+    unread: list[tuple[str, UnreadFormat]] = []
     cells: dict[int, object] = {}
     last_row, cell_row, column = 0, 0, 0
     for element in _iterparse(stream, (f"{_MAIN}c", f"{_MAIN}row")):
@@ -308,7 +320,12 @@ def _sheet_rows(stream: IO[bytes], strings: list[str], dates: Formats, epoch: dt
             cells[column] = value
             if isinstance(value, str) and value.strip() and _struck_cell(element, struck):
                 struck_cells.append(reference or f"{column_letters(column)}{cell_row or last_row + 1}")
-    return tuple(rows), tuple(beyond), tuple(struck_cells)
+            elif isinstance(value, (int, float)) and not isinstance(value, bool) and element.get("t", "n") == "n":
+                style = int(element.get("s", "0"))
+                shows = dates[style] if style < len(dates) else None
+                if isinstance(shows, UnreadFormat):
+                    unread.append((reference or f"{column_letters(column)}{cell_row or last_row + 1}", shows))
+    return tuple(rows), tuple(beyond), tuple(struck_cells), tuple(unread)
 
 
 def _struck_cell(cell: etree._Element, struck: Struck) -> bool:
@@ -350,6 +367,8 @@ def _value(cell: etree._Element, strings: list[str], dates: Formats, epoch: dt.d
         shown = shows.text(number)
         stored = str(int(number)) if isinstance(number, float) and number.is_integer() else str(number)
         return NumberCell(number, shown) if shown is not None and shown != stored else number
+    if isinstance(shows, UnreadFormat):  # a fraction, scientific notation: read as stored (and said by the caller)
+        return number
     if shows:
         try:
             return DateCell(from_serial(number, epoch), shows)

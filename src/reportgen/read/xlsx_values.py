@@ -244,7 +244,7 @@ def number_format(format_code: str) -> NumberFormat | None:
             is not None:
         return None
     sections = tuple(tuple(_FORMAT_TOKEN.findall(code)) for code in _split_sections(format_code)[:3])
-    if not sections or not all(_readable(tokens) for tokens in sections):
+    if not sections or any(_unreadable(tokens) for tokens in sections):
         return None
     return NumberFormat(sections)
 
@@ -253,6 +253,44 @@ def builtin_number_format(format_id: int) -> NumberFormat | None:
     """`number_format` of a built-in format, by its id."""
     code = _BUILTIN_NUMBER_CODES.get(format_id)
     return number_format(code) if code else None
+
+
+@dataclass(frozen=True)
+class UnreadFormat:
+    """A number format that shows a number in a way `NumberFormat` does not write (scientific notation, a fraction, a
+    condition): the number is read as stored, and the reader says so: the paper may not show what the partner sees."""
+
+    code: str  # as the file gives it, or as Excel shows a built-in one (a regional currency's by its number)
+    what: str  # why it is not written: "a fraction"
+
+
+_REGION_CURRENCY = "a currency whose symbol is the computer's region's, which the file does not say"
+# built-in number formats (ECMA-376 18.8.30) left as stored, by their code: scientific notation, fractions; and ("")
+# currencies whose symbol is the computer's (Excel's region: $ in the US, £ in the UK), named by their number
+_BUILTIN_UNREAD = {5: "", 6: "", 7: "", 8: "", 11: "0.00E+00", 12: "# ?/?", 13: "# ??/??", 42: "", 44: "",
+                   48: "##0.0E+0"}
+
+
+def unread_format(format_code: str) -> UnreadFormat | None:
+    """Why a custom number format that shows a number otherwise than as stored is not read (`number_format` gives None
+    for it); None for General, text (@, which shows a number as General), dates, percentages and formats it reads."""
+    if number_format(format_code) is not None or format_code.strip().lower() in ("", "general") \
+            or shows_date(format_code) or percent_places(format_code) is not None:
+        return None
+    sections = [tuple(_FORMAT_TOKEN.findall(code)) for code in _split_sections(format_code)[:3]]
+    # a text section (@) shows a number typed into it as General, as it is read
+    reasons = [reason for tokens in sections if (reason := _unreadable(tokens)) and reason != "text"]
+    return UnreadFormat(format_code, reasons[0]) if reasons else None
+
+
+def builtin_unread_format(format_id: int) -> UnreadFormat | None:
+    """`unread_format` of a built-in format, by its id."""
+    code = _BUILTIN_UNREAD.get(format_id)
+    if code is None:
+        return None
+    if not code:
+        return UnreadFormat(f"Currency, built-in format {format_id}", _REGION_CURRENCY)
+    return unread_format(code)
 
 
 def _split_sections(format_code: str) -> list[str]:
@@ -268,24 +306,28 @@ def _split_sections(format_code: str) -> list[str]:
     return [*sections, "".join(current)]
 
 
-def _readable(tokens: tuple[str, ...]) -> bool:
-    """Does a section show a number only with parts `_render` writes as Excel does?"""
+def _unreadable(tokens: tuple[str, ...]) -> str:
+    """What in a section `_render` does not write as Excel does ("a fraction"); "" when it writes all of it."""
     digits = [index for index, token in enumerate(tokens) if token in _DIGIT or token == "General"]
     if sum(token == "General" for token in tokens) > 1 or (
             any(token == "General" for token in tokens) and len(digits) > 1):
-        return False
+        return "General with other digits"
     for token in tokens:
         lower = token.lower()
         if token.startswith("[") and not (lower.startswith("[$") or lower[1:-1].isalpha()
                                            or lower.startswith("[color")):
-            return False  # a condition ([>100]) or elapsed time
-        if token in ("@", "/") or lower == "e":
-            return False  # text, a fraction, scientific notation
+            return "a condition" if token[1:2] in "<>=" else f"the part {token}"  # [>100], or elapsed time
+        if token == "@":
+            return "text"
+        if token == "/":
+            return "a fraction"
+        if lower == "e":
+            return "scientific notation"
     if digits:  # the number's placeholders, with only "," and "." among them: no words between its digits
         between = tokens[digits[0]:digits[-1] + 1]
         if any(token not in _DIGIT and token not in (",", ".", "General") for token in between):
-            return False
-    return True
+            return "words or signs between its digits"
+    return ""
 
 
 def _render(tokens: tuple[str, ...], value: Decimal, sign: str) -> str:
