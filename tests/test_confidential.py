@@ -881,3 +881,30 @@ def test_a_narrative_can_say_how_many_exempt_actions_each_edition_holds_or_leave
     assert "1 action is exempt and not shown; 0 shown." in said[public]
     assert "This restricted paper includes 1 exempt action." in " ".join(
         page.extract_text() or "" for page in pypdf.PdfReader(restricted / "paper.pdf").pages)
+
+
+def test_a_flag_of_1_or_0_under_the_number_format_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The secretariat flags exempt actions 1 and others 0 in a register column given Excel's Number format (two
+    decimals, so they show 1.00 and 0.00). Every flag was an error quoting reportgen's own internals
+    ("NumberCell(value=0, shown='0.00')") and every action was treated as exempt: the public paper held none. A flag is
+    now read by the number stored, and one not recognised is quoted as the register shows it."""
+    from reportgen.shells.cli import main
+
+    flags = {4: 1, 5: 2}
+    root = make_workspace(tmp_path / "ws", register=[(*REGISTER_HEADINGS, "Exempt"),
+                                                     *((*action, flags.get(action[0], 0)) for action in ACTIONS)])
+    book = openpyxl.load_workbook(root / "inputs" / "register.xlsx")
+    for (cell,) in book.worksheets[0].iter_rows(min_row=2, min_col=6, max_col=6):
+        cell.number_format = "0.00"
+    book.save(root / "inputs" / "register.xlsx")
+    assert main(["build", "--workspace", str(root)]) == 1
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    import docx
+
+    refs = [row.cells[0].text for row in docx.Document(str(folder / "paper.docx")).tables[-1].rows[1:]]
+    assert "4" not in refs and "5" not in refs and {"1", "2", "3", "6"} <= set(refs)
+    assert main(["build", "--workspace", str(root), "--edition", "restricted"]) == 1
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    issues = list(csv.DictReader(io.StringIO((folder / "issues.csv").read_text(encoding="utf-8"))))
+    assert [(row["row"], row["value"], row["message"]) for row in issues if row["code"] == "exempt-flag"] == [
+        ("6", "2.00", "Row 6: exemption flag '2.00' is not Yes or No; the action is treated as exempt.")]

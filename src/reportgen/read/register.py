@@ -10,10 +10,10 @@ from pathlib import Path
 
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
-from reportgen.read.cells import clean_text, collapse_spaces, invisible_in, normalize_page, parse_ref
+from reportgen.read.cells import cell_text, clean_text, collapse_spaces, invisible_in, normalize_page, parse_ref
 from reportgen.read.partners import key as partner_key
 from reportgen.read.sheets import RawSheet, Table, locate_table, read_ref, read_sheets, read_text, toml_string
-from reportgen.read.xlsx_values import DateCell
+from reportgen.read.xlsx_values import DateCell, NumberCell
 from reportgen.settings import SETTINGS_FILE, Settings
 from reportgen.settings_columns import Column, ExtraColumn, heading_key
 from reportgen.wording import counted
@@ -310,13 +310,15 @@ def _exempt(table: Table, number: int, cells: tuple[object, ...], settings: Sett
     if "exempt" not in table.index:
         return False, None
     raw = table.value(cells, "exempt")
-    value = "" if raw is None else str(raw).strip().casefold()
+    flag = cell_text(raw)  # as the register shows it: '1.00' under the Number format, a date as a date
+    # a 1 or 0 by the number stored, whatever format shows it
+    value = cell_text(raw.value if isinstance(raw, NumberCell) else raw).strip().casefold()
     if value in settings.register.exempt_values:
         return True, None
     if value in settings.register.not_exempt_values:
         return False, None
-    return True, issue("exempt-flag", flag=raw, file=table.file, sheet=table.sheet, row=number,
-                       column=table.written["exempt"], value=str(raw))
+    return True, issue("exempt-flag", flag=flag, file=table.file, sheet=table.sheet, row=number,
+                       column=table.written["exempt"], value=flag)
 
 
 def check_partners(settings: Settings, register: Register) -> list[Issue]:
