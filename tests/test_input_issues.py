@@ -1214,3 +1214,23 @@ def test_a_number_format_not_read_is_said(tmp_path: Path, capsys: pytest.Capture
     assert (rows["2"][4], rows["4"][3], rows["6"][4], rows["6"][3]) == ("2.5", "1500", "1500", "7")
     written = (folder / "issues.csv").read_text(encoding="utf-8")
     assert written.count("number-format-not-read") == 3
+
+
+def test_a_heading_excel_made_a_date_or_a_number_is_named_as_shown(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC added a column headed 'Mar-24' (which Excel makes the date 1 March 2024) for its March notes, and one headed
+    £1,500 (a number under a currency format). Each was reported as an unread column named by reportgen's internals,
+    "DateCell(value=datetime.datetime(2024, 3, 1, 0, 0), …)", which no officer can find; each is named as shown."""
+    import datetime as dt
+
+    root = make_workspace(tmp_path / "ws")
+    book = openpyxl.load_workbook(root / RETURNS / "opcc.xlsx")
+    sheet = book.worksheets[0]
+    sheet["F1"], sheet["F2"], sheet["G1"], sheet["G2"] = dt.datetime(2024, 3, 1), "On track in March.", 1500, "Budget"
+    sheet["F1"].number_format, sheet["G1"].number_format = "mmm-yy", '"£"#,##0'
+    book.save(root / RETURNS / "opcc.xlsx")
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0
+    assert flatten(_of(issues, "unread-column"), ["row", "column", "value"]) == [
+        [2, "March 2024", "On track in March."], [2, "£1,500", "Budget"]]
+    assert "Column 'March 2024' is not a column reportgen reads" in printed and "DateCell" not in printed

@@ -10,6 +10,7 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from reportgen.read.cells import cell_text
 from reportgen.settings import Column
 from reportgen.settings_columns import heading_key
 
@@ -46,7 +47,7 @@ def match_headings(cells: Sequence[object], columns: Mapping[str, Column]) -> He
     duplicates: list[tuple[str, str, int]] = []
     unmatched: list[str] = []
     for position, cell in enumerate(cells):
-        text = "" if cell is None else str(cell).strip()
+        text = cell_text(cell).strip()  # as Excel shows it: a heading typed "Mar-24" is a date, "March 2024"
         if not text:
             continue
         found = wanted.get(heading_key(text))

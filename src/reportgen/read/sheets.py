@@ -304,7 +304,7 @@ def locate_table(
               and other not in (c[2] for c in candidates if c[0] >= 2)):
             issues.append(issue("other-sheet", file=display, sheet=other.name, read=sheet.name))
     header_row, header_cells = sheet.rows[at]
-    headings = tuple("" if cell is None else str(cell).strip() for cell in header_cells)
+    headings = tuple(cell_text(cell).strip() for cell in header_cells)  # as Excel shows them (match_headings)
     where = {"file": display, "sheet": sheet.name}
     for key, written, position in found.duplicates:
         filled = first_filled(sheet.rows[at + 1:], position) is not None
