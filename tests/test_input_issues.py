@@ -1234,3 +1234,19 @@ def test_a_heading_excel_made_a_date_or_a_number_is_named_as_shown(tmp_path: Pat
     assert flatten(_of(issues, "unread-column"), ["row", "column", "value"]) == [
         [2, "March 2024", "On track in March."], [2, "£1,500", "Budget"]]
     assert "Column 'March 2024' is not a column reportgen reads" in printed and "DateCell" not in printed
+
+
+def test_a_reference_shown_rounded_says_what_the_cell_holds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC's reference cell holds 3.6 under Excel's Number format with no decimals, so it shows 4. The row was left
+    out as "the action reference '4' is not a whole number", which the partner, looking at a 4, cannot make sense of;
+    the error now says what the cell holds."""
+    root = make_workspace(tmp_path / "ws")
+    book = openpyxl.load_workbook(root / RETURNS / "opcc.xlsx")
+    sheet = book.worksheets[0]
+    sheet["A3"], sheet["A3"].number_format = 3.6, "0"
+    book.save(root / RETURNS / "opcc.xlsx")
+    code, printed, issues = _validate(root, capsys)
+    assert code == 1
+    assert flatten(_of(issues, "bad-ref"), ["row", "value"]) == [[3, "4"]]
+    assert ("the action reference '4' is not a whole number (the cell holds 3.6, which its number format shows as "
+            "'4'); this update was left out") in printed

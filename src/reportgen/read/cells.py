@@ -101,7 +101,10 @@ def parse_ref(value: object) -> tuple[int | None, str]:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, "empty"
     if isinstance(value, NumberCell):  # "007" under the format 000: action 7
-        value = value.value
+        ref, why = parse_ref(value.value)
+        if why == "not a whole number":  # 3.6 under the format 0 shows '4': say what the cell holds
+            why += f" (the cell holds {cell_text(value.value)}, which its number format shows as {value.shown!r})"
+        return ref, why
     if isinstance(value, bool):
         return None, "a TRUE/FALSE value, not a number"
     if isinstance(value, int):
