@@ -133,9 +133,14 @@ value = "Panel report of {date:%B %Y}"
 [[paper.cover]]
 heading = "APPENDICES"
 value = "None"
+
+[[paper.cover]]
+heading = "AGENDA ITEM"
+value = "7"
+before = "meeting"
 '''
 OWN_COVER = [
-    ("MEETING", "Police and Crime Panel"), ("DATE", "05 November 2026"),
+    ("AGENDA ITEM", "7"), ("MEETING", "Police and Crime Panel"), ("DATE", "05 November 2026"),
     ("TITLE OF REPORT", "Delivery Update (October 2026)"), ("SUBMITTED BY", "Chief Executive, OPCC"),
     ("CONTACT OFFICER", "Jo Harding, Head of Strategy\njo.harding@example.org"),
     ("PURPOSE OF REPORT", "Progress to the end of October 2026; braces {like this} stay."),
@@ -147,15 +152,16 @@ OWN_COVER = [
 
 
 def html_cover(path: Path) -> list[tuple[str, str]]:
-    table = re.search(r'<table class="cover">(.*?)</table>', path.read_text(encoding="utf-8"), re.DOTALL)
+    table = re.search(r'<table class="cover"[^>]*>(.*?)</table>', path.read_text(encoding="utf-8"), re.DOTALL)
     assert table is not None
-    return [(html.unescape(label), html.unescape(value))
-            for label, value in re.findall(r'<th scope="row">(.*?)</th><td>(.*?)</td>', table[1], re.DOTALL)]
+    return [(html.unescape(label), html.unescape(value)) for label, value in re.findall(
+        r'<th scope="row"[^>]*>(.*?)</th><td[^>]*>(.*?)</td>', table[1], re.DOTALL)]
 
 
 def test_cover_rows_of_the_panels_own_in_every_edition(tmp_path: Path) -> None:
-    """An officer's Panel has a contact officer, background papers and appendices on its cover, no legal
-    implications row, and says "Equality impact": reportgen.toml says so, and the Word paper, the PDF (a
+    """An officer's Panel has its agenda item first, a contact officer, background papers and appendices on its
+    cover, no legal implications row, and says "Equality impact": reportgen.toml says so (a row of its own could
+    only go after another, never first), and the Word paper, the PDF (a
     table whose labels are row headers) and the web edition show those rows, in that order, lines kept."""
     root = make_workspace(tmp_path / "ws", period="2026-10", toml=OWN_ROWS)
     result = build_draft(root, "2026-10")
@@ -218,6 +224,10 @@ def test_a_template_restyled_before_the_panels_own_rows_shows_them(tmp_path: Pat
     ('[[paper.cover]]\nheading = "Contact"\nafter = "submited_by"\n',
      "[[paper.cover]] number 1 goes after 'submited_by', which is no row above it: give a built-in row's key "
      "(meeting, date,"),
+    ('[[paper.cover]]\nheading = "Item"\nbefore = "meting"\n',
+     "[[paper.cover]] number 1 goes before 'meting', which is no row above it"),
+    ('[[paper.cover]]\nheading = "Item"\nbefore = "meeting"\nafter = "date"\n',
+     "[[paper.cover]] number 1 ('Item') is placed both after 'date' and before 'meeting': give one"),
     ('cover_leave_out = ["legal"]\n', "'legal' is not one (they are meeting, date, title,"),
     ('cover_headings = { equalities_impacts = "" }\n',
      "cover_headings gives 'equalities_impacts' an empty heading; to leave a row out of the cover sheet, list "

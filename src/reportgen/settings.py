@@ -74,6 +74,7 @@ class CoverRowSettings(Strict):
     heading: str
     value: str = ""  # may name the period or meeting date, as the built-in rows' values may
     after: str | None = None  # a built-in row's key ("submitted_by") or an earlier row's heading; else last
+    before: str | None = None  # or before it ("meeting": an agenda item number first); not both
 
 
 class PaperSettings(Strict):
@@ -143,17 +144,21 @@ class PaperSettings(Strict):
                 raise ValueError(f"{where} is headed {row.heading!r}, as the cover sheet's row "
                                  f"{headings[heading_key(row.heading)]!r} is already: give each row its own "
                                  "heading (to re-head a built-in row, use [paper.cover_headings])")
-            if row.after is not None:
-                self._check_after(row.after, where, headings)
+            if row.after is not None and row.before is not None:
+                raise ValueError(f"{where} ({row.heading!r}) is placed both after {row.after!r} and before "
+                                 f"{row.before!r}: give one")
+            for side, anchor in (("after", row.after), ("before", row.before)):
+                if anchor is not None:
+                    self._check_after(anchor, where, headings, side)
             headings[heading_key(row.heading)] = row.heading
         return self
 
-    def _check_after(self, after: str, where: str, headings: Mapping[str, str]) -> None:
+    def _check_after(self, after: str, where: str, headings: Mapping[str, str], side: str = "after") -> None:
         if after in self.cover_leave_out:
-            raise ValueError(f"{where} goes after {after!r}, which cover_leave_out leaves out of the cover sheet: "
+            raise ValueError(f"{where} goes {side} {after!r}, which cover_leave_out leaves out of the cover sheet: "
                              "name a row that is shown")
         if after not in COVER_ROWS and heading_key(after) not in headings:
-            raise ValueError(f"{where} goes after {after!r}, which is no row above it: give a built-in row's key "
+            raise ValueError(f"{where} goes {side} {after!r}, which is no row above it: give a built-in row's key "
                              f"({', '.join(key for key in COVER_ROWS if key not in self.cover_leave_out)}) or "
                              "the heading of a [[paper.cover]] row listed before it")
 

@@ -92,7 +92,7 @@ def exemption_issues(paper: PaperSettings, edition: str, exempt: int) -> list[Is
 def cover_rows(paper: PaperSettings, period: str, edition: str = "public") -> tuple[CoverRow, ...]:
     """The cover sheet in the order of a published Panel paper, with the period's values filled in: the
     built-in rows (less those left out, re-headed as reportgen.toml says), then the Panel's own rows, each
-    last or after the row it names."""
+    last, or after or before the row it names."""
     date = meeting_date(paper, period)
     values = {**{key: getattr(paper, key) for key in COVER_ROWS}, "date": display_date(date),
               "foi_exemption": foi_exemption(paper, edition)[0]}
@@ -101,8 +101,17 @@ def cover_rows(paper: PaperSettings, period: str, edition: str = "public") -> tu
         for key, label in COVER_ROWS.items() if key not in paper.cover_leave_out]
     for extra in paper.cover:
         row = CoverRow(extra.heading, fill_in(extra.value, period, date))
-        rows.insert(_place(rows, extra.after), (f"after:{extra.after}", row))
+        if extra.before is not None:  # right before it, after the rows already placed before it
+            rows.insert(_anchor(rows, extra.before), (f"before:{extra.before}", row))
+        else:
+            rows.insert(_place(rows, extra.after), (f"after:{extra.after}", row))
     return tuple(row for _placed, row in rows)
+
+
+def _anchor(rows: list[tuple[str, CoverRow]], named: str) -> int:
+    """The place of the row `named` names: its key, or its heading as any case and spacing."""
+    return next(at for at, (placed, row) in enumerate(rows)
+                if placed == named or heading_key(row.label) == heading_key(named))
 
 
 def _place(rows: list[tuple[str, CoverRow]], after: str | None) -> int:
@@ -110,9 +119,7 @@ def _place(rows: list[tuple[str, CoverRow]], after: str | None) -> int:
     case and spacing) and the rows already placed after it, in the order given; else last."""
     if after is None:
         return len(rows)
-    anchor = next(at for at, (placed, row) in enumerate(rows)
-                  if placed == after or heading_key(row.label) == heading_key(after))
-    at = anchor + 1
+    at = _anchor(rows, after) + 1
     while at < len(rows) and rows[at][0] == f"after:{after}":
         at += 1
     return at
