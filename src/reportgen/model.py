@@ -263,7 +263,6 @@ class StatusMove:
     action: str
     old: str
     new: str
-    exempt: bool = False  # the restricted edition's exempt action: marked under its new status, as in the plan
 
 
 @dataclass(frozen=True)
@@ -287,7 +286,6 @@ class StalledAction:
     action: str
     status: str
     since: str  # the first period (YYYY-MM) of the unchanged run
-    exempt: bool = False  # the restricted edition's exempt action: marked under its status, as in the plan
 
 
 @dataclass(frozen=True)
@@ -400,6 +398,11 @@ class Paper:
     def status_styles(self) -> tuple[StatusColour, ...]:
         """Each status class's colours: the fill (DOCX shading, PDF border) and its readable tint (PDF fill)."""
         return _status_styles(self.status_colours)
+
+    def marked_exempt(self, ref: int) -> bool:
+        """The restricted edition's exempt action: marked wherever the paper lists it (plan, stalled actions,
+        changes since the last draft)."""
+        return ref in (self.exempt_refs or ())
 
     def status_cell(self, row: PaperRow) -> StatusCell:
         """The status cell of `row` as every renderer draws it: label, notes, colours."""

@@ -72,7 +72,7 @@ def build_paper(
     date = display_date(day)
     rows = tuple(row for section in sections for row in section.rows)
     exempt_refs = tuple(a.action.ref for a in included if a.action.exempt) if edition == "restricted" else ()
-    moves, new_refs = changes_since(previous, rows, exempt_refs) if settings.paper.changes_section else ((), ())
+    moves, new_refs = changes_since(previous, rows) if settings.paper.changes_section else ((), ())
     blocking = sorted((i for i in issues if i.blocking), key=listing_order)  # as the console lists them
     paper = Paper(
         title=fill_in(settings.paper.title, merged.period, day),
@@ -266,15 +266,12 @@ def paper_row(item: MergedAction, columns: Sequence[PaperColumn]) -> PaperRow:
     )
 
 
-def changes_since(previous: Paper | None, rows: Sequence[PaperRow], exempt: Collection[int] = ()
+def changes_since(previous: Paper | None, rows: Sequence[PaperRow]
                   ) -> tuple[tuple[StatusMove, ...], tuple[int, ...]]:
-    """The status moves since `previous` and the actions it did not have; a move of an action in `exempt` (the
-    restricted edition's exempt actions) is marked as its plan row is."""
     if previous is None:
         return (), ()
     before = {row.ref: row for row in previous.rows}
-    moves = tuple(StatusMove(row.ref, row.action, before[row.ref].status_label, row.status_label,
-                             exempt=row.ref in exempt)
+    moves = tuple(StatusMove(row.ref, row.action, before[row.ref].status_label, row.status_label)
                   for row in rows if row.ref in before and status_changed(before[row.ref], row))
     new = tuple(row.ref for row in rows if row.ref not in before)
     return moves, new

@@ -219,9 +219,7 @@ def stalled_actions(frame: object, paper: Paper, after: int) -> tuple[StalledAct
                                          updates=("explanation", "nunique"))
     still = set(distinct[(distinct["periods"] == len(window)) & (distinct["statuses"] == 1)
                          & (distinct["updates"] == 1)].index)
-    exempt = frozenset(paper.exempt_refs or ())
-    return tuple(StalledAction(row.ref, row.action, row.status_label, _unchanged_since(frame, row.ref, periods),
-                               exempt=row.ref in exempt)
+    return tuple(StalledAction(row.ref, row.action, row.status_label, _unchanged_since(frame, row.ref, periods))
                  for row in paper.rows if row.ref in still and row.status != "Completed")
 
 

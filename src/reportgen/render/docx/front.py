@@ -4,7 +4,7 @@ table say."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from copy import deepcopy
 
 from docx.oxml.ns import qn
@@ -45,11 +45,12 @@ def _narrative_marker(layout: Layout) -> Element:
     return marker
 
 
-def fill_progress(layout: Layout, progress: Progress) -> None:
-    """Progress over time, placed right after the narrative (see reportgen.render.docx.progress)."""
+def fill_progress(layout: Layout, progress: Progress, exempt: Callable[[int], bool] = lambda _ref: False) -> None:
+    """Progress over time, placed right after the narrative (see reportgen.render.docx.progress); `exempt`: whether
+    an action is the restricted edition's exempt one, marked where a stalled one is listed."""
     marker = _narrative_marker(layout)
     add_progress(layout.document, marker, progress, lambda block: layout.block(block, None, None),
-                 lambda name: layout.style_id(name) is not None)
+                 lambda name: layout.style_id(name) is not None, exempt)
 
 
 def fill_narrative(layout: Layout, narrative: RichText) -> None:

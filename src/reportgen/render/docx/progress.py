@@ -25,8 +25,10 @@ PICTURE_WIDTH = Inches(6.3)  # the portrait page's text width in our template
 
 
 def add_progress(document: Document, after: Element, progress: Progress,
-                 block: Callable[[Block], Element], style_exists: Callable[[str], bool]) -> None:
-    """Insert the progress part after the paragraph `after` (the narrative's place), in reading order.
+                 block: Callable[[Block], Element], style_exists: Callable[[str], bool],
+                 exempt: Callable[[int], bool] = lambda _ref: False) -> None:
+    """Insert the progress part after the paragraph `after` (the narrative's place), in reading order; a stalled
+    action that is `exempt` (the restricted edition's) is marked under its status, as in the plan.
 
     `block` lays out a heading or paragraph as the narrative's are, so they take the template's styles.
     Each piece goes into the document before the next is made: a picture takes the next free drawing
@@ -50,7 +52,7 @@ def add_progress(document: Document, after: Element, progress: Progress,
     place(block(Block("heading", (Inline("Stalled actions"),), level=2)))
     place(block(Block("paragraph", (Inline(progress.stalled_note),))))
     if progress.stalled:
-        rows = [(str(s.ref), s.action, f"{s.status}\n{EXEMPT_ROW_NOTE}" if s.exempt else s.status, s.since)
+        rows = [(str(s.ref), s.action, f"{s.status}\n{EXEMPT_ROW_NOTE}" if exempt(s.ref) else s.status, s.since)
                 for s in progress.stalled]  # the restricted edition's exempt action marked as in the plan
         place(_table(document, ("Ref", "Action", "Status", "Unchanged since"), rows, "Stalled actions",
                      progress.stalled_note, style_exists, widths=(0.5, 3.6, 1.2, 1.0)))

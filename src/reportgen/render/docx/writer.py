@@ -128,7 +128,7 @@ def write_docx(
     fit_tables_to_margins(document.element.body)
     mark_draft(document, paper)
     if paper.progress is not None:
-        fill_progress(layout, paper.progress)
+        fill_progress(layout, paper.progress, paper.marked_exempt)
     fill_narrative(layout, paper.narrative)
     place_exempt_legend(layout, paper, exempt_legend_redline)
     rows = plan_rows(layout, paper, fills_were, column_redline, section_redline)
@@ -205,11 +205,11 @@ _HELD_LINE_BREAK = "\ue001"  # private use: a line break in a value the template
 def _with_exempt_moves_marked(paper: Paper) -> Paper:
     """The restricted edition's "Changes since the last draft": an exempt action's new status followed, on a line of
     its own, by the marking its plan row has; the template prints `{{ move.new }}` (a restyled one too)."""
-    if not any(move.exempt for move in paper.changes):
+    if not any(paper.marked_exempt(move.ref) for move in paper.changes):
         return paper
     return replace(paper, changes=tuple(
-        replace(move, new=f"{move.new}{_HELD_LINE_BREAK}{paper.exempt_row_note}") if move.exempt else move
-        for move in paper.changes))
+        replace(move, new=f"{move.new}{_HELD_LINE_BREAK}{paper.exempt_row_note}") if paper.marked_exempt(move.ref)
+        else move for move in paper.changes))
 
 
 def _break_held_lines(document: DocxDocument) -> None:
