@@ -12,8 +12,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from reportgen.drafts.earlier import read_history
 from reportgen.drafts.folders import check_out_place
@@ -26,10 +25,15 @@ from reportgen.render.xlsx import marked_title, write_rows
 from reportgen.safe_cells import text_for_spreadsheet
 from reportgen.settings import load_settings
 
+if TYPE_CHECKING:
+    import pandas as pd  # imported where a table is made (~0.9 s): the flows module imports this one
+
 
 def history_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Action × period: one row per action (its newest section and wording), one column per period
     holding what its status cell said then; blank where the action was not in that period's paper."""
+    import pandas as pd
+
     if frame.empty:
         return pd.DataFrame(columns=["Ref", "Section", "Lead", "Action"])
     # first: a ref twice in one paper (a register duplicate, reported by the build) keeps its first row
