@@ -3,6 +3,7 @@ fix it. Every file is made here, put in a workspace, and checked as a user check
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import docx
@@ -126,6 +127,19 @@ def test_a_formula_is_quoted_as_the_partner_wrote_it(tmp_path: Path, capsys: pyt
     assert "Cell D2 holds the formula '=Notes!B2'" in printed and code == 1  # row 5 has no reference
 
 
+def as_excel_saves_it(path: Path, cells: dict[str, str]) -> None:
+    """The return's cells typed "placeholder" replaced by what Excel writes (formulas and their cached values,
+    which openpyxl cannot write)."""
+    def edit(xml: str) -> str:
+        for cell, new in cells.items():
+            old = f'<c r="{cell}" t="inlineStr"><is><t>placeholder</t></is></c>'
+            assert old in xml, old
+            xml = xml.replace(old, new)
+        return xml
+
+    edit_sheet_xml(path, edit)
+
+
 def test_a_hyperlink_formula_keeps_its_link_as_a_link_set_on_the_cell_does(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """OPCC linked its explanations to the meeting papers with =HYPERLINK("address", "words"), as many do: the paper
@@ -138,25 +152,14 @@ def test_a_hyperlink_formula_keeps_its_link_as_a_link_set_on_the_cell_does(
                             (4, "", "Completed", "placeholder", "placeholder"), (6, "", "Completed", "placeholder", "")]
     root = make_workspace(tmp_path / "ws", returns=returns)
 
-    def as_excel_saves_it(xml: str) -> str:
-        for old, new in (('<c r="D2" t="inlineStr"><is><t>placeholder</t></is></c>',
-                          '<c r="D2" t="str"><f>HYPERLINK("https://example.org/minutes?id=3&amp;v=2",'
-                          '"Minutes of 3 May")</f><v>Minutes of 3 May</v></c>'),
-                         ('<c r="E2" t="inlineStr"><is><t>placeholder</t></is></c>',
-                          '<c r="E2" t="str"><f>HYPERLINK("https://example.org/plan","Spring 2027")</f>'
-                          '<v>Spring 2027</v></c>'),
-                         ('<c r="D3" t="inlineStr"><is><t>placeholder</t></is></c>',
-                          '<c r="D3" t="str"><f t="shared" ref="D3:D4" si="0">HYPERLINK("https://example.org/board",'
-                          '"Board papers for "&amp;A3)</f><v>Board papers for 4</v></c>'),
-                         ('<c r="D4" t="inlineStr"><is><t>placeholder</t></is></c>',
-                          '<c r="D4" t="str"><f t="shared" si="0"/><v>Board papers for 6</v></c>'),
-                         ('<c r="E3" t="inlineStr"><is><t>placeholder</t></is></c>',
-                          '<c r="E3" t="str"><f>HYPERLINK(Links!B2,"2027")</f><v>2027</v></c>')):
-            assert old in xml, old
-            xml = xml.replace(old, new)
-        return xml
-
-    edit_sheet_xml(root / RETURNS / "opcc.xlsx", as_excel_saves_it)
+    as_excel_saves_it(root / RETURNS / "opcc.xlsx", {
+        "D2": '<c r="D2" t="str"><f>HYPERLINK("https://example.org/minutes?id=3&amp;v=2","Minutes of 3 May")</f>'
+              '<v>Minutes of 3 May</v></c>',
+        "E2": '<c r="E2" t="str"><f>HYPERLINK("https://example.org/plan","Spring 2027")</f><v>Spring 2027</v></c>',
+        "D3": '<c r="D3" t="str"><f t="shared" ref="D3:D4" si="0">HYPERLINK("https://example.org/board",'
+              '"Board papers for "&amp;A3)</f><v>Board papers for 4</v></c>',
+        "D4": '<c r="D4" t="str"><f t="shared" si="0"/><v>Board papers for 6</v></c>',
+        "E3": '<c r="E3" t="str"><f>HYPERLINK(Links!B2,"2027")</f><v>2027</v></c>'})
     _code, _printed, issues = _validate(root, capsys)
     assert sorted(flatten(_of(issues, "formula-cell", "cell-link-not-kept"), ["code", "row", "value"])) == [
         ["cell-link-not-kept", 2, "https://example.org/plan"], ["formula-cell", 3, "E3"]]
@@ -180,18 +183,9 @@ def test_each_cell_of_an_array_formula_is_said_to_hold_it(tmp_path: Path, capsys
                             (4, "", "Completed", "placeholder", ""), (6, "", "Completed", "placeholder", "")]
     root = make_workspace(tmp_path / "ws", returns=returns)
 
-    def as_excel_saves_it(xml: str) -> str:
-        for old, new in (('<c r="D2" t="inlineStr"><is><t>placeholder</t></is></c>',
-                          '<c r="D2" t="str"><f t="array" ref="D2:D4">Notes!B2:B4</f><v>Agreed.</v></c>'),
-                         ('<c r="D3" t="inlineStr"><is><t>placeholder</t></is></c>',
-                          '<c r="D3" t="str"><v>Done.</v></c>'),
-                         ('<c r="D4" t="inlineStr"><is><t>placeholder</t></is></c>',
-                          '<c r="D4" t="e"><v>#N/A</v></c>')):
-            assert old in xml, old
-            xml = xml.replace(old, new)
-        return xml
-
-    edit_sheet_xml(root / RETURNS / "opcc.xlsx", as_excel_saves_it)
+    as_excel_saves_it(root / RETURNS / "opcc.xlsx", {
+        "D2": '<c r="D2" t="str"><f t="array" ref="D2:D4">Notes!B2:B4</f><v>Agreed.</v></c>',
+        "D3": '<c r="D3" t="str"><v>Done.</v></c>', "D4": '<c r="D4" t="e"><v>#N/A</v></c>'})
     _code, _printed, issues = _validate(root, capsys)
     found = _of(issues, "formula-cell", "formula-error")
     assert flatten(found, ["code", "row", "value", "ref"]) == [
@@ -1086,21 +1080,38 @@ def test_words_struck_through_are_said_at_their_row(tmp_path: Path, capsys: pyte
 # ---------------------------------------------------------------- percentages
 
 
+def with_formats(path: Path, cells: Sequence[tuple[str, object, str]]) -> None:
+    """The workbook with each cell given a value and a number format, as a partner typing it in Excel does."""
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    for cell, value, form in cells:
+        sheet[cell] = value
+        sheet[cell].number_format = form
+    book.save(path)
+
+
+def saved_again_by_libreoffice(path: Path, tmp_path: Path) -> bool:
+    """The workbook opened and saved by LibreOffice Calc, which writes its own number formats; False without it."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("soffice"):
+        return False
+    saved = tmp_path / "saved"
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--convert-to",
+                    "xlsx:Calc MS Excel 2007 XML", "--outdir", str(saved), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    shutil.copy(saved / path.name, path)
+    return True
+
+
 def test_a_percentage_reads_as_the_partner_typed_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """OPCC typed '75%' as action 2's timeframe, '12.5%' as action 4's, and '100%' as action 6's status. Excel
     keeps 75% as 0.75 shown through a percentage format: the paper printed '0.75' and '0.125', and the status was
     '1, not recognised', none of them what the partner typed or sees. A percentage now reads as Excel shows it
     (in a workbook saved by LibreOffice too)."""
-    import shutil
-    import subprocess
-
     root = make_workspace(tmp_path / "ws")
-    book = openpyxl.load_workbook(root / RETURNS / "opcc.xlsx")
-    sheet = book.worksheets[0]
-    for cell, value, form in (("E2", 0.75, "0%"), ("E3", 0.125, "0.0%"), ("C4", 1, "0%")):
-        sheet[cell] = value
-        sheet[cell].number_format = form
-    book.save(root / RETURNS / "opcc.xlsx")
+    with_formats(root / RETURNS / "opcc.xlsx", (("E2", 0.75, "0%"), ("E3", 0.125, "0.0%"), ("C4", 1, "0%")))
 
     def read() -> list[tuple[str, str]]:
         updates = [update for partner_return in validate_draft(root).checked.returns
@@ -1117,12 +1128,7 @@ def test_a_percentage_reads_as_the_partner_typed_it(tmp_path: Path, capsys: pyte
     rows = {row.cells[0].text: [cell.text for cell in row.cells]
             for row in docx.Document(str(folder / "paper.docx")).tables[-1].rows}
     assert (rows["2"][4], rows["4"][4]) == ("75%", "12.5%")
-    if shutil.which("soffice"):  # saved again by LibreOffice Calc, which writes its own number formats
-        saved = tmp_path / "saved"
-        subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--convert-to",
-                        "xlsx:Calc MS Excel 2007 XML", "--outdir", str(saved), str(root / RETURNS / "opcc.xlsx")],
-                       check=True, capture_output=True, timeout=180)
-        shutil.copy(saved / "opcc.xlsx", root / RETURNS / "opcc.xlsx")
+    if saved_again_by_libreoffice(root / RETURNS / "opcc.xlsx", tmp_path):
         assert read() == [("In progress", "75%"), ("In progress", "12.5%"), ("100%", "Spring 2027")]
 
 
@@ -1131,17 +1137,9 @@ def test_a_number_reads_as_its_format_shows_it(tmp_path: Path, capsys: pytest.Ca
     2400 and 12.5 shown through their number formats, and the paper printed '1500', '2400' and '12.5', not what the
     partner typed and sees. A number now reads as its format shows it (in a workbook saved by LibreOffice too), and an
     action number shown 002 under the format 000 is still action 2's."""
-    import shutil
-    import subprocess
-
     root = make_workspace(tmp_path / "ws")
-    book = openpyxl.load_workbook(root / RETURNS / "opcc.xlsx")
-    sheet = book.worksheets[0]
-    for cell, value, form in (("E2", 1500, '"£"#,##0'), ("E3", 2400, "#,##0"), ("E4", 12.5, '0.00 "hours"'),
-                              ("A2", 2, "000")):
-        sheet[cell] = value
-        sheet[cell].number_format = form
-    book.save(root / RETURNS / "opcc.xlsx")
+    with_formats(root / RETURNS / "opcc.xlsx", (("E2", 1500, '"£"#,##0'), ("E3", 2400, "#,##0"),
+                                                ("E4", 12.5, '0.00 "hours"'), ("A2", 2, "000")))
 
     def read() -> list[tuple[int, str]]:
         updates = [update for partner_return in validate_draft(root).checked.returns
@@ -1155,12 +1153,7 @@ def test_a_number_reads_as_its_format_shows_it(tmp_path: Path, capsys: pytest.Ca
     rows = {row.cells[0].text: [cell.text for cell in row.cells]
             for row in docx.Document(str(folder / "paper.docx")).tables[-1].rows}
     assert (rows["2"][4], rows["4"][4], rows["6"][4]) == ("£1,500", "2,400", "12.50 hours")
-    if shutil.which("soffice"):  # saved again by LibreOffice Calc, which writes its own number formats
-        saved = tmp_path / "saved"
-        subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--convert-to",
-                        "xlsx:Calc MS Excel 2007 XML", "--outdir", str(saved), str(root / RETURNS / "opcc.xlsx")],
-                       check=True, capture_output=True, timeout=180)
-        shutil.copy(saved / "opcc.xlsx", root / RETURNS / "opcc.xlsx")
+    if saved_again_by_libreoffice(root / RETURNS / "opcc.xlsx", tmp_path):
         assert read() == expected
 
 
