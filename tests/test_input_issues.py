@@ -1186,7 +1186,7 @@ def test_a_number_format_not_read_is_said(tmp_path: Path, capsys: pytest.Capture
     book = openpyxl.load_workbook(root / RETURNS / "opcc.xlsx")
     sheet = book.worksheets[0]
     for cell, value, form in (("E2", 2.5, "# ?/?"), ("D3", 1500, '"$"#,##0_);("$"#,##0)'), ("E4", 1500, "0.00E+00"),
-                              ("A3", 4, "0.00E+00"), ("D4", 7, "@")):
+                              ("A3", 4, "0.00E+00"), ("D4", 7, "@"), ("E3", 0.25, "[>0.5]0%;0.0%")):
         sheet[cell] = value
         sheet[cell].number_format = form
     book.save(root / RETURNS / "opcc.xlsx")
@@ -1196,6 +1196,7 @@ def test_a_number_format_not_read_is_said(tmp_path: Path, capsys: pytest.Capture
     assert flatten(found, ["row", "column", "value", "ref", "severity"]) == [
         [2, "Timeframe for delivery / Completion", "2.5", 2, "warning"],
         [3, "Explanation / Link to meeting papers", "1500", 4, "warning"],
+        [3, "Timeframe for delivery / Completion", "0.25", 4, "warning"],  # a percentage chosen by a condition
         [4, "Timeframe for delivery / Completion", "1500", 6, "warning"]]
     assert "Cell E2 holds the number 2.5, which Excel shows through the number format '# ?/?' (a fraction)" in printed
     assert "'Currency, built-in format 5' (a currency whose symbol is the computer's region's" in printed
@@ -1206,7 +1207,7 @@ def test_a_number_format_not_read_is_said(tmp_path: Path, capsys: pytest.Capture
             for row in docx.Document(str(folder / "paper.docx")).tables[-1].rows}
     assert (rows["2"][4], rows["4"][3], rows["6"][4], rows["6"][3]) == ("2.5", "1500", "1500", "7")
     written = (folder / "issues.csv").read_text(encoding="utf-8")
-    assert written.count("number-format-not-read") == 3
+    assert written.count("number-format-not-read") == 4
 
 
 def test_a_heading_excel_made_a_date_or_a_number_is_named_as_shown(tmp_path: Path,

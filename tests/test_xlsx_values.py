@@ -175,7 +175,7 @@ def test_the_built_in_number_formats_write_a_number_as_excel_shows_it() -> None:
 @pytest.mark.parametrize(("code", "what"), [
     ("0.00E+00", "scientific notation"), ("# ?/?", "a fraction"), ("[>100]0;0", "a condition"),
     ("000-0000", "words or signs between its digits"), ('"£"#,##0', None), ("General", None), ("@", None),
-    ("0%", None), ("d-mmm-yy", None), ("0;-0;;@", None)])
+    ("0%", None), ("d-mmm-yy", None), ("0;-0;;@", None), ("[>0.5]0%;0.0%", "a condition"), ("0.0%;(0.0%)", None)])
 def test_a_number_format_left_as_stored_says_why(code: str, what: str | None) -> None:
     """A format that shows a number otherwise than it is read is named with why (the reader warns of it); General, text
     (which shows a number as General), and the formats read by a rule of their own are not."""

@@ -274,8 +274,8 @@ def _shows(format_code: str) -> frozenset[str] | Percent | NumberFormat | Unread
     if shows_date(format_code):
         return date_shows(format_code) or WHOLE_DATE
     places = percent_places(format_code)
-    if places is not None:
-        return Percent(places)
+    if places is not None:  # one choosing its section by a condition is read as stored, and said
+        return unread_format(format_code) or Percent(places)
     return number_format(format_code) or unread_format(format_code)
 
 

@@ -275,12 +275,17 @@ def unread_format(format_code: str) -> UnreadFormat | None:
     """Why a custom number format that shows a number otherwise than as stored is not read (`number_format` gives None
     for it); None for General, text (@, which shows a number as General), dates, percentages and formats it reads."""
     if number_format(format_code) is not None or format_code.strip().lower() in ("", "general") \
-            or shows_date(format_code) or percent_places(format_code) is not None:
+            or shows_date(format_code) or (percent_places(format_code) is not None and not _conditional(format_code)):
         return None
     sections = [tuple(_FORMAT_TOKEN.findall(code)) for code in _split_sections(format_code)[:3]]
     # a text section (@) shows a number typed into it as General, as it is read
     reasons = [reason for tokens in sections if (reason := _unreadable(tokens)) and reason != "text"]
     return UnreadFormat(format_code, reasons[0]) if reasons else None
+
+
+def _conditional(format_code: str) -> bool:
+    """Does the format choose its section by a condition ([>0.5]0%;0.0%)? A percentage's is then not read."""
+    return any(token.startswith("[") and token[1:2] in "<>=" for token in _FORMAT_TOKEN.findall(format_code))
 
 
 def builtin_unread_format(format_id: int) -> UnreadFormat | None:
