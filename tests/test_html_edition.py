@@ -573,6 +573,7 @@ def test_a_web_template_from_an_older_reportgen_offers_only_what_its_rows_carry(
     result = build_draft(root, out=tmp_path / "draft")
     [outdated] = [i for i in result.issues if i.code == "web-template-outdated"]
     assert outdated.file == "templates/paper.web.html.j2" and "partner of a joint lead" in outdated.message
+    assert "cover sheet" not in outdated.message  # the copy has the cover's table roles
     page, messages = open_paper(browser, result.folder / "paper.html")
     none = result.paper.column_name("section").none  # actions 1 and 2 have no section
     for select, value_of in (("#filter-section", lambda row: row.section or none),
@@ -585,6 +586,24 @@ def test_a_web_template_from_an_older_reportgen_offers_only_what_its_rows_carry(
         page.locator(select).select_option(index=0)
     assert "OPCC / Wessex Police" in page.locator("#filter-lead option").all_inner_texts()
     assert messages == []
+
+
+def test_a_web_template_copied_before_the_cover_kept_its_table_roles_is_said(tmp_path: Path) -> None:
+    """On a phone the cover's rows are laid out one under another; a workspace's paper.web.html.j2 copied before its
+    rows carried their table roles lets a screen reader meet them as plain text there, and nothing said so."""
+    ours = (ROOT / "templates" / "paper.web.html.j2").read_text(encoding="utf-8")
+    older = ours.replace(' role="rowheader"', "").replace(' role="cell"', "").replace(' role="row"', "")
+    root = make_workspace(tmp_path / "ws")
+    (root / "templates").mkdir()
+    (root / "templates" / "paper.web.html.j2").write_text(older, encoding="utf-8")
+    result = build_draft(root, out=tmp_path / "draft")
+    [outdated] = [i for i in result.issues if i.code == "web-template-outdated"]
+    assert outdated.message == (
+        "templates/paper.web.html.j2 writes less on its rows than reportgen's own paper.web.html.j2 (a copy made by an "
+        "older reportgen?), so the web edition lacks a cover sheet read as a table on a phone (there its rows are laid "
+        "out one under another).")
+    (root / "templates" / "paper.web.html.j2").write_text(ours, encoding="utf-8")
+    assert not [i for i in build_draft(root, out=tmp_path / "again").issues if i.code == "web-template-outdated"]
 
 
 def test_the_group_filter_follows_the_column_the_plan_is_grouped_by(browser: Browser, tmp_path: Path) -> None:

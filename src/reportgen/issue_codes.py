@@ -826,9 +826,9 @@ CODES: dict[str, Code] = {
         "use reportgen's own."),
     "web-template-outdated": Code(
         W, "The workspace's web edition template writes less on its rows than reportgen's own (a copy made by an "
-        "older reportgen): the web edition's filters cannot offer all they would.",
+        "older reportgen): the web edition lacks some of what it would offer.",
         "{file} writes less on its rows than reportgen's own paper.web.html.j2 (a copy made by an older "
-        "reportgen?), so the web edition's filters lack {value}.",
+        "reportgen?), so the web edition lacks {value}.",
         "Carry your changes into a fresh copy of reportgen's paper.web.html.j2 ({ours}), or move it out of the "
         "templates folder to use reportgen's own."),
     "font-substituted": Code(

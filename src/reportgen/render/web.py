@@ -47,13 +47,16 @@ class FilterOptions:
     group_of: Mapping[int, str] = field(default_factory=dict)  # ref -> its group ("" for none)
 
 
-# what reportgen's web template writes on each row for the filters that a copy made by an older reportgen
-# does not (it writes the row's section and its Lead cell as written): (the template's words, what is lost)
+# what reportgen's web template writes on its rows that a copy made by an older reportgen does not (it writes the
+# row's section and its Lead cell as written, and the cover's rows without their table roles): (the template's
+# words, what is lost)
 ROW_GROUPS = "options.group_of"
 ROW_PARTNERS = "row.partners"
+COVER_ROLES = 'role="rowheader"'
 ROW_DATA = {
     ROW_GROUPS: "a group filter following the plan's grouping (it offers the register's sections)",
     ROW_PARTNERS: "a lead filter listing each partner of a joint lead (it offers the Lead cells as written)",
+    COVER_ROLES: "a cover sheet read as a table on a phone (there its rows are laid out one under another)",
 }
 
 
