@@ -243,8 +243,8 @@ def number_format(format_code: str) -> NumberFormat | None:
     if format_code.strip().lower() in ("", "general") or shows_date(format_code) or percent_places(format_code) \
             is not None:
         return None
-    sections = tuple(tuple(_FORMAT_TOKEN.findall(code)) for code in _split_sections(format_code)[:3])
-    if not sections or any(_unreadable(tokens) for tokens in sections):
+    sections = _sections(format_code)
+    if any(_unreadable(tokens) for tokens in sections):
         return None
     return NumberFormat(sections)
 
@@ -274,12 +274,11 @@ _BUILTIN_UNREAD = {5: "", 6: "", 7: "", 8: "", 11: "0.00E+00", 12: "# ?/?", 13: 
 def unread_format(format_code: str) -> UnreadFormat | None:
     """Why a custom number format that shows a number otherwise than as stored is not read (`number_format` gives None
     for it); None for General, text (@, which shows a number as General), dates, percentages and formats it reads."""
-    if number_format(format_code) is not None or format_code.strip().lower() in ("", "general") \
-            or shows_date(format_code) or (percent_places(format_code) is not None and not _conditional(format_code)):
+    if format_code.strip().lower() in ("", "general") or shows_date(format_code) \
+            or (percent_places(format_code) is not None and not _conditional(format_code)):
         return None
-    sections = [tuple(_FORMAT_TOKEN.findall(code)) for code in _split_sections(format_code)[:3]]
     # a text section (@) shows a number typed into it as General, as it is read
-    reasons = [reason for tokens in sections if (reason := _unreadable(tokens)) and reason != "text"]
+    reasons = [reason for tokens in _sections(format_code) if (reason := _unreadable(tokens)) and reason != "text"]
     return UnreadFormat(format_code, reasons[0]) if reasons else None
 
 
@@ -298,17 +297,18 @@ def builtin_unread_format(format_id: int) -> UnreadFormat | None:
     return unread_format(code)
 
 
-def _split_sections(format_code: str) -> list[str]:
-    """A format's sections, split at the semicolons outside quoted text, escapes and brackets."""
-    sections: list[str] = []
+def _sections(format_code: str) -> tuple[tuple[str, ...], ...]:
+    """A format's number sections (positive; negative; zero) as tokens, split at the semicolons outside quoted text,
+    escapes and brackets; a fourth, for text, is left out."""
+    sections: list[tuple[str, ...]] = []
     current: list[str] = []
     for token in _FORMAT_TOKEN.findall(format_code):
         if token == ";":
-            sections.append("".join(current))
+            sections.append(tuple(current))
             current = []
         else:
             current.append(token)
-    return [*sections, "".join(current)]
+    return (*sections, tuple(current))[:3]
 
 
 def _unreadable(tokens: tuple[str, ...]) -> str:

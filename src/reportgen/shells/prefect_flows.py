@@ -37,6 +37,7 @@ from reportgen.diff.changes import human_text
 from reportgen.diff.render import DiffResult, check_comparison, compare_drafts
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.issues import Issue
+from reportgen.model import Paper
 from reportgen.periods import period_label
 from reportgen.read.workspace import find_inputs, periods
 from reportgen.run.build import BuildResult, Checks, StageRunner, build_draft, validate_draft
@@ -262,7 +263,7 @@ def publish_artifacts(result: BuildResult, comparison: DiffResult | None = None,
         "",
         f"Draft **{result.folder}** ({paper.edition} edition, period {paper.period}).",
         "",
-        f"{counted(paper.total, 'action')}: " + ", ".join(f"{status} {count}" for status, count in paper.counts) + ".",
+        counts_line(paper),
     ]
     if paper.carried_forward:
         source = f" from {paper.carried_from}" if paper.carried_from else ""
@@ -271,8 +272,7 @@ def publish_artifacts(result: BuildResult, comparison: DiffResult | None = None,
     if paper.exempt_count:
         left = "is" if paper.exempt_count == 1 else "are"
         lines.append(f"{counted(paper.exempt_count, 'exempt action')} {left} left out of this edition.")
-    lines += ["", f"**{blocking_phrase(len(blocking))}.**" if blocking else "Nothing blocks publication."]
-    lines += [f"- {i.where}: {i.message}" + (f" → {i.advice}" if i.advice else "") for i in blocking[:20]]
+    lines += ["", *blocking_lines(blocking)]
     if comparison is not None:
         lines += ["", f"Compared with {comparison.old.name}: {comparison.folder}", "", "```",
                   human_text(comparison.diff), "```"]
@@ -282,6 +282,16 @@ def publish_artifacts(result: BuildResult, comparison: DiffResult | None = None,
     create_markdown_artifact(markdown="\n".join(lines), key=key, description=f"Draft for {paper.period}")
     create_table_artifact(table=issue_table(result.issues), key=artifact_key("issues", paper.period),
                           description="Issues found in the inputs")
+
+
+def counts_line(paper: Paper) -> str:
+    return f"{counted(paper.total, 'action')}: " + ", ".join(f"{status} {n}" for status, n in paper.counts) + "."
+
+
+def blocking_lines(blocking: Sequence[Issue]) -> list[str]:
+    """What blocks publication, as an artifact says it: the count, then the first 20 with what to do."""
+    said = [f"**{blocking_phrase(len(blocking))}.**" if blocking else "Nothing blocks publication."]
+    return said + [f"- {i.where}: {i.message}" + (f" → {i.advice}" if i.advice else "") for i in blocking[:20]]
 
 
 def issue_table(issues: Sequence[Issue]) -> list[dict[str, object]]:
@@ -350,17 +360,23 @@ def month_ended_before(moment: dt.datetime, zone: str) -> str:
     return (local.date().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
 
 
+def deployment_run_due(workspace: Path) -> tuple[dt.datetime, str] | None:
+    """In a deployment's run: when it was due, and the schedule's time zone (reportgen.toml) to judge it on; None
+    outside one (a flow script's run, or no time known)."""
+    context = FlowRunContext.get()
+    if context is None or context.flow_run is None or context.flow_run.deployment_id is None:
+        return None
+    due = context.flow_run.expected_start_time or context.flow_run.start_time
+    return None if due is None else (due, load_settings(workspace).schedule.timezone)
+
+
 def period_left_behind(workspace: Path, built: str) -> str:
     """In a deployment's run of the newest period: what to do when a month has ended since the period built
     (its returns folder missing: no returns filed, none sent for), judged on the schedule's clock at the
     time the run was due; "" otherwise."""
-    context = FlowRunContext.get()
-    if context is None or context.flow_run is None or context.flow_run.deployment_id is None:
+    if (found := deployment_run_due(workspace)) is None:
         return ""
-    due = context.flow_run.expected_start_time or context.flow_run.start_time
-    if due is None:
-        return ""
-    zone = load_settings(workspace).schedule.timezone
+    due, zone = found
     ended = month_ended_before(due, zone)
     if built >= ended:
         return ""
@@ -380,13 +396,10 @@ def started_late(workspace: Path, built: str, now: dt.datetime | None = None) ->
     since it was due (serve or the workers stopped over a month's end, then Prefect running every run missed), and
     built a later period than the month that had just ended when it was due, whose folder exists: each such run builds
     the newest folder, so that month's paper was not built by it. "" otherwise."""
-    context = FlowRunContext.get()
-    if context is None or context.flow_run is None or context.flow_run.deployment_id is None:
+    if (found := deployment_run_due(workspace)) is None:
         return ""
-    due = context.flow_run.expected_start_time
-    if due is None:
-        return ""
-    return late_note(workspace, built, due, now or dt.datetime.now(dt.UTC), load_settings(workspace).schedule.timezone)
+    due, zone = found
+    return late_note(workspace, built, due, now or dt.datetime.now(dt.UTC), zone)
 
 
 def late_note(workspace: Path, built: str, due: dt.datetime, now: dt.datetime, zone: str) -> str:
@@ -401,6 +414,14 @@ def late_note(workspace: Path, built: str, due: dt.datetime, now: dt.datetime, z
             f"wanted, run monthly-update with period={ended}, or reportgen build --period {ended}")
 
 
+def warn_run(*notes: str) -> None:
+    """Each note ("" for none) as a warning in the run's log (shown in the UI and by --watch)."""
+    from prefect.logging import get_run_logger
+
+    for note in filter(None, notes):
+        get_run_logger().warning("reportgen: %s", note)
+
+
 @flow(name="monthly-update")
 def monthly_update(workspace: str = ".", period: str | None = None,
                    edition: Edition = "public") -> State[MonthlyResult]:
@@ -410,23 +431,12 @@ def monthly_update(workspace: str = ".", period: str | None = None,
 
     try:
         where = given_path(workspace, "workspace")
-        if note := schedule_not_in_effect(where):
-            from prefect.logging import get_run_logger
-
-            get_run_logger().warning("reportgen: %s", note)
-        if code_changed_since_serve():
-            from prefect.logging import get_run_logger
-
-            get_run_logger().warning("reportgen: %s", UPGRADED_UNDER_SERVE)
+        warn_run(schedule_not_in_effect(where), UPGRADED_UNDER_SERVE if code_changed_since_serve() else "")
         collect_before_build(where, period)
         find_inputs(where, period)
         result = build_draft(where, period, None, edition, runner=TaskRunner())
         if period is None:
-            from prefect.logging import get_run_logger
-
-            for note in (period_left_behind(where, result.paper.period), started_late(where, result.paper.period)):
-                if note:
-                    get_run_logger().warning("reportgen: %s", note)
+            warn_run(period_left_behind(where, result.paper.period), started_late(where, result.paper.period))
         comparison = compare_task(result.previous, result.folder) if result.previous else None
         publish_artifacts(result, comparison, result.chase)
         chase_after_build(where, result.paper.period)
@@ -466,10 +476,8 @@ def check_paper(workspace: str = ".", period: str | None = None, edition: Editio
     except ReportgenError as exc:
         return refused(exc)
     paper = checks.paper
-    lines = [f"# Checks of {paper.period} ({paper.edition} edition)", "",
-             f"{counted(paper.total, 'action')}: " + ", ".join(f"{s} {n}" for s, n in paper.counts) + ".", "",
-             f"**{blocking_phrase(len(checks.blocking))}.**" if checks.blocking else "Nothing blocks publication."]
-    lines += [f"- {i.where}: {i.message}" + (f" → {i.advice}" if i.advice else "") for i in checks.blocking[:20]]
+    lines = [f"# Checks of {paper.period} ({paper.edition} edition)", "", counts_line(paper), "",
+             *blocking_lines(checks.blocking)]
     if checks.chase:
         lines += ["", "## Chase list", "", chase_markdown(checks.chase)]
     create_markdown_artifact(markdown="\n".join(lines), key=artifact_key("checks", paper.period, paper.edition),
