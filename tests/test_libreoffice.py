@@ -8,6 +8,7 @@ with pdfplumber.
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import signal
@@ -285,3 +286,50 @@ def test_accepting_or_rejecting_every_change_of_a_comparison_in_libreoffice_give
             assert got == explanation_cells(expected / "paper.docx"), (name, how)
     bullets = explanation_cells(second / "paper.docx")[19]
     assert [style for style, _text in bullets] == ["Table Text", "List Bullet", "List Bullet"]
+
+
+def _saved_by_libreoffice(document: Path, out: Path) -> Path:
+    """`document` opened and saved again as .docx by LibreOffice (its runs, fields and headers rewritten)."""
+    assert SOFFICE is not None
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{out / 'profile'}", "--headless", "--convert-to",
+                    "docx:MS Word 2007 XML", "--outdir", str(out), str(document)], check=True, timeout=600,
+                   capture_output=True)
+    return out / document.name
+
+
+@needs_libreoffice
+def test_text_typed_into_the_template_is_said_to_show_in_the_word_paper_only(tmp_path: Path) -> None:
+    """An officer adds a contact line under the cover sheet and 'OFFICIAL' in the footer of the template, and
+    saves it in LibreOffice: the Word paper had them, the PDF silently not (it is written from reportgen.toml and
+    the narrative). The build now says so, naming the lines; the page number fields and our own words are not
+    the officer's text."""
+    import docx
+
+    root = make_workspace(tmp_path / "ws")
+    written, _kept = copy_templates(root)
+    template = written[0]
+    shutil.copy(_saved_by_libreoffice(template, tmp_path / "plain"), template)  # saved as it is: nothing of its own
+    validated = validate_draft(root)
+    assert not [i for i in validated.issues if i.code == "template-own-text"]
+
+    document = docx.Document(str(template))
+    cover = next(t for t in document.tables if "row.label" in "".join(c.text for c in t._cells))
+    contact = document.add_paragraph("Contact: Jo Harding, ")
+    contact.add_run("01234 567890").bold = True
+    cover._element.addnext(contact._p)
+    document.sections[0].footer.add_paragraph("OFFICIAL")
+    document.save(str(template))
+    shutil.copy(_saved_by_libreoffice(template, tmp_path / "own"), template)
+
+    from reportgen.shells.cli import main
+
+    assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")]) == 0
+    with (tmp_path / "draft" / "issues.csv").open(newline="", encoding="utf-8") as file:
+        rows = [row for row in csv.DictReader(file) if row["code"] == "template-own-text"]
+    assert [(row["severity"], row["file"], row["value"]) for row in rows] == [
+        ("warning", "templates/paper.docx", "'Contact: Jo Harding, 01234 567890', 'OFFICIAL'")]
+    assert "only the Word paper shows" in rows[0]["message"] and "[[paper.cover]]" in rows[0]["advice"]
+    paper = docx.Document(str(tmp_path / "draft" / "paper.docx"))
+    assert "Contact: Jo Harding, 01234 567890" in [p.text for p in paper.paragraphs]
+    with pdfplumber.open(tmp_path / "draft" / "paper.pdf") as pdf:
+        assert "Jo Harding, 01234" not in (pdf.pages[0].extract_text() or "")

@@ -1,0 +1,87 @@
+"""`own_text`: the words a restyled Word template adds of its own, which only the Word paper shows.
+
+The Word paper is the template filled in, so a line typed into it (a contact on the cover, "OFFICIAL" in
+the footer, a heading reworded) appears there; the PDF and the web edition are drawn from reportgen.toml
+and the narrative, and take only the template's look. What reportgen's own template says is not the
+officer's own text, nor are template tags, the plan table's prototype rows (their text is replaced) and
+fields' shown results (a page number).
+
+What it must not do: write anything, or read the look (reportgen.render.theme does).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
+
+from reportgen.template_files import DEFAULT_TEMPLATES
+
+Element = Any  # lxml elements (python-docx oxml classes)
+
+_TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\[\[[A-Z]+\]\]", re.DOTALL)
+# the blocking box's advice, typed into reportgen's template before it became {{ paper.blocking_advice }}
+_EARLIER_DEFAULT_TEXT = frozenset({
+    "Resolve these issues, then build the paper again; until then it must not be published."})
+_HEADERS_FOOTERS = ("header", "first_page_header", "even_page_header",
+                    "footer", "first_page_footer", "even_page_footer")
+W_P, W_R, W_T = qn("w:p"), qn("w:r"), qn("w:t")
+
+
+def own_text(document: DocxDocument, skip_rows: tuple[Element | None, ...] = ()) -> list[str]:
+    """Each line of `document` (body, headers, footers) that reportgen's template does not have, in order,
+    once; the table rows `skip_rows` (the plan's prototypes) are not read."""
+    ours = _default_lines()
+    found: list[str] = []
+    for line in _lines(document, skip_rows):
+        if line not in ours and line not in found:
+            found.append(line)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _default_lines() -> frozenset[str]:
+    return frozenset(_lines(docx.Document(str(Path(DEFAULT_TEMPLATES) / "paper.docx")), ())) | _EARLIER_DEFAULT_TEXT
+
+
+def _lines(document: DocxDocument, skip_rows: tuple[Element | None, ...]) -> list[str]:
+    parts = [document.element.body]
+    for section in document.sections:
+        for kind in _HEADERS_FOOTERS:
+            part = getattr(section, kind)
+            if not part.is_linked_to_previous:
+                parts.append(part._element)
+    skipped = {id(row) for row in skip_rows if row is not None}
+    lines = []
+    for part in parts:
+        for paragraph in part.iter(W_P):
+            if paragraph.find(f".//{W_P}") is not None:  # a text box's anchor: its own paragraphs are read
+                continue
+            if any(id(ancestor) in skipped for ancestor in paragraph.iterancestors(qn("w:tr"))):
+                continue
+            line = " ".join(_TAGS.sub(" ", _shown_text(paragraph)).split())
+            if line:
+                lines.append(line)
+    return lines
+
+
+def _shown_text(paragraph: Element) -> str:
+    """The paragraph's typed text: a field's result (between its 'begin' and 'end' marks, or inside a simple
+    field) is left out, as Word works it out again (a page number)."""
+    text: list[str] = []
+    depth = 0  # fields nest
+    for run in paragraph.iter(W_R):
+        mark = run.find(qn("w:fldChar"))
+        if mark is not None:
+            kind = mark.get(qn("w:fldCharType"))
+            depth += 1 if kind == "begin" else -1 if kind == "end" and depth else 0
+            continue
+        if depth or any(ancestor.tag == qn("w:fldSimple") for ancestor in run.iterancestors()):
+            continue
+        text.extend(t.text or "" for t in run.iter(W_T))
+    return "".join(text)
