@@ -224,3 +224,32 @@ def test_a_web_template_without_a_place_for_the_marking_is_marked_anyway(tmp_pat
     assert web.index(result.paper.draft_marking) < web.index("Issues to resolve before publication") \
         < web.index("Cover sheet")
     assert all(line in web for line in result.paper.blocking)
+
+
+def test_a_plan_put_in_portrait_in_the_template_says_draft_beside_its_running_title(tmp_path: Path) -> None:
+    """An officer turns the plan's section of the Word template to portrait: the PDF's plan pages kept the
+    landscape pages' whole draft line beside the running title, which on a portrait page wrapped the page
+    header onto two lines, up against the page's top edge; they now say "DRAFT", as the other portrait pages."""
+    from docx.enum.section import WD_ORIENT
+
+    from reportgen.run.restyle import copy_templates
+
+    root = blocked_workspace(tmp_path / "ws")
+    template = copy_templates(root)[0][0]
+    document = docx.Document(str(template))
+    plan = document.sections[-1]
+    width, height = plan.page_width, plan.page_height
+    plan.orientation, plan.page_width, plan.page_height = WD_ORIENT.PORTRAIT, min(width, height), max(width, height)
+    document.save(str(template))
+
+    result = build_draft(root)
+    marking = f"{MARK}: 2 issues to resolve"
+    assert_pdf_marked(result.folder / "paper.pdf", marking)
+    plan_pages = [page for page in pypdf.PdfReader(result.folder / "paper.pdf").pages
+                  if "Explanation / Link to" in " ".join((page.extract_text() or "").split())]
+    assert plan_pages and all(page.mediabox.width < page.mediabox.height for page in plan_pages)
+    for page in plan_pages:
+        lines = (page.extract_text() or "").splitlines()
+        assert any(line.startswith(result.paper.title) and "DRAFT" in line for line in lines), lines
+        assert MARK not in " ".join(lines)
+    assert all(marking in text for text in header_texts(result.folder / "paper.docx"))

@@ -184,17 +184,20 @@ def with_running_heads(html: str, paper: Paper, part: str) -> str:
     """`html` with the running heads of the pages after the first (paper.css puts them in the top-left
     page-margin box): the title, and beside it the restricted marking and, while issues block
     publication, the draft line, whole on the plan's landscape pages, its first word ("DRAFT") on a
-    portrait page. One element, not the title left and the markings in a centred box: a centred box,
-    even holding one word, leaves the title less than half the page's width, so a title of some sixty
-    characters broke onto two lines beside it. Inserted here, out of the flow by their own style, so
-    every template, a workspace's older one too, has them and never shows them on page 1."""
+    portrait page (the plan's too, when the Word template puts it in portrait). One element, not the
+    title left and the markings in a centred box: a centred box, even holding one word, leaves the title
+    less than half the page's width, so a title of some sixty characters broke onto two lines beside it.
+    Inserted here, out of the flow by their own style, so every template, a workspace's older one too, has
+    them and never shows them on page 1."""
     head = re.search(r"<body[^>]*>", html)
     if part == "plan" or head is None or 'class="running-head"' in html:
         return html
     markings = [paper.marking] if paper.marking else []
     draft = paper.draft_marking.split() if paper.draft_marking else []
+    plan_page = paper.theme.plan_page if paper.theme else None
+    plan_draft = draft if plan_page is None or plan_page.orientation == "landscape" else draft[:1]  # portrait plan
     heads = "".join(running_head(name, paper.title, [*markings, " ".join(words)])
-                    for name, words in (("running-head", draft[:1]), ("running-head-plan", draft)))
+                    for name, words in (("running-head", draft[:1]), ("running-head-plan", plan_draft)))
     return html[:head.end()] + "\n" + heads + html[head.end():]
 
 
