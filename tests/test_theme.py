@@ -378,3 +378,36 @@ def test_a_template_without_the_cover_rows_says_the_word_paper_has_no_cover(tmp_
     copy_templates(workspace := make_workspace(tmp_path / "ws2"), WORD_TEMPLATE)  # the default: no such issue
     assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft2")]) == 0
     assert "template-no-cover" not in (tmp_path / "draft2" / "issues.csv").read_text()
+
+
+def test_shading_taken_off_the_section_row_and_no_subsection_row_leave_the_pdf_rows_white(tmp_path: Path) -> None:
+    """An officer takes the shading off the plan's [[SECTION]] row ("No Color") and deletes the optional
+    [[SUBSECTION]] row, with the plan grouped by section and lead: the Word paper drew those rows white, the PDF
+    silently kept the stylesheet's blue fills, read as 'the template does not say'."""
+    toml = ('[paper]\nmeeting = "Police and Crime Panel"\ndate = 2026-11-05\ntitle = "Test Delivery Plan"\n'
+            'group_by = ["section", "lead"]\n')
+    workspace = make_workspace(tmp_path / "ws", toml=toml)
+    copy_templates(workspace, WORD_TEMPLATE)
+    template = workspace / "templates" / "paper.docx"
+    document = docx.Document(str(template))
+    plan = document.tables[-1]
+    rows = {row.cells[0].text: row._tr for row in plan.rows}
+    for tc in rows["[[SECTION]]"].iter(qn("w:tc")):
+        shading = tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}")
+        shading.getparent().remove(shading)
+    rows["[[SUBSECTION]]"].getparent().remove(rows["[[SUBSECTION]]"])
+    document.save(str(template))
+
+    assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft")]) == 0
+    built = docx.Document(str(tmp_path / "draft" / "paper.docx")).tables[-1]
+    group_rows = [row._tr for row in built.rows if len(row._tr.findall(qn("w:tc"))) == 1]
+    assert group_rows and not [shd.get(qn("w:fill")) for tr in group_rows for shd in tr.iter(qn("w:shd"))
+                               if shd.get(qn("w:fill")) not in (None, "auto", "FFFFFF")]
+    with pdfplumber.open(tmp_path / "draft" / "paper.pdf") as pdf:
+        fills = {tuple(round(v, 2) for v in r["non_stroking_color"]) for p in pdf.pages for r in p.rects
+                 if isinstance(r["non_stroking_color"], tuple | list) and len(r["non_stroking_color"]) == 3}
+        text = " ".join(p.extract_text() or "" for p in pdf.pages)
+    assert "Wessex Police" in text or "OPCC" in text  # the lead rows are there
+    for default in ("D5DEEE", "EDF1F8"):  # the stylesheet's section and subsection fills
+        assert tuple(round(v, 2) for v in _rgb(default)) not in fills
+    assert tuple(round(v, 2) for v in _rgb("1F3864")) in fills  # the header keeps the template's fill

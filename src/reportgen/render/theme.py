@@ -43,6 +43,7 @@ COVER_LOOP = "paper.cover"  # its rows: {%tr for row in paper.cover %}
 # "Status <canonical status>" paragraph styles: their shading is that status's fill
 STATUS_STYLES = {"Status Completed": "completed", "Status In progress": "in-progress",
                  "Status Not started": "not-started", "Status On hold": "on-hold", "Status Unknown": "unknown"}
+NO_FILL = "FFFFFF"  # a row whose shading was taken off ("No Color"): white, not the stylesheet's own fill
 TWIPS_PER_MM = 1440 / 25.4
 EMU_PER_MM = 36000
 
@@ -82,7 +83,8 @@ def read_theme(template: Path, shown_as: str = "") -> tuple[Theme, list[Issue]]:
         table_header_fill=reader.fill(header, first_row=True),
         section=reader.cell(section),
         section_fill=reader.fill(section),
-        subsection_fill=reader.fill(subsection),
+        # without a [[SUBSECTION]] row, the Word paper draws a subsection as the section row unshaded
+        subsection_fill=reader.fill(subsection) if subsection is not None or plan is None else NO_FILL,
         cover_label_fill=reader.fill(_cover_label_row(document)),
         status_fills=reader.status_fills(),
         cover_page=_page(document.sections[0]) if len(document.sections) else None,
@@ -161,16 +163,18 @@ class _Styles:
         return self._resolve(rprs)
 
     def fill(self, row: Element | None, first_row: bool = False) -> str | None:
-        """The first cell's shading, else (for a header row) the table style's first-row shading."""
+        """The first cell's shading, else (for a header row) the table style's first-row shading, else the
+        table style's; a row shaded by none of them is white, as Word draws it (None: no such row)."""
         if row is None:
             return None
         tc = row.find(W_TC)
         fill = _fill(tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}")) if tc is not None else None
-        if fill is None and first_row:
-            for source in self._chain(self._table_style(row)):
+        for source in self._chain(self._table_style(row)):
+            if first_row:
                 shd = source.find(f"{qn('w:tblStylePr')}[@{qn('w:type')}='firstRow']/{qn('w:tcPr')}/{qn('w:shd')}")
                 fill = fill or _fill(shd)
-        return fill
+            fill = fill or _fill(source.find(f"{qn('w:tcPr')}/{qn('w:shd')}"))
+        return fill or NO_FILL
 
     def _table_style(self, row: Element) -> Element | None:
         table = row.getparent()
