@@ -9,6 +9,7 @@ with pdfplumber.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import shutil
 import signal
@@ -19,6 +20,8 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 import pytest
+from docx.oxml.ns import qn
+from PIL import Image
 
 from conftest import ROOT, SAMPLE, benchmark_workspace, copy_example, make_workspace, needs_sample
 from reportgen.model import UpdateState
@@ -298,11 +301,11 @@ def _saved_by_libreoffice(document: Path, out: Path) -> Path:
 
 
 @needs_libreoffice
-def test_text_typed_into_the_template_is_said_to_show_in_the_word_paper_only(tmp_path: Path) -> None:
-    """An officer adds a contact line under the cover sheet and 'OFFICIAL' in the footer of the template, and
-    saves it in LibreOffice: the Word paper had them, the PDF silently not (it is written from reportgen.toml and
-    the narrative). The build now says so, naming the lines; the page number fields and our own words are not
-    the officer's text."""
+def test_text_or_a_picture_put_on_the_template_page_is_said_to_show_in_the_word_paper_only(tmp_path: Path) -> None:
+    """An officer adds a contact line under the cover sheet, 'OFFICIAL' in the footer and a logo at the top of
+    the cover page (not in its header) of the template, and saves it in LibreOffice: the Word paper had them,
+    the PDF silently not (it is written from reportgen.toml and the narrative). The build now says so, naming
+    them; the page number fields and our own words are not the officer's."""
     import docx
 
     root = make_workspace(tmp_path / "ws")
@@ -318,6 +321,10 @@ def test_text_typed_into_the_template_is_said_to_show_in_the_word_paper_only(tmp
     contact.add_run("01234 567890").bold = True
     cover._element.addnext(contact._p)
     document.sections[0].footer.add_paragraph("OFFICIAL")
+    picture = io.BytesIO()
+    Image.new("RGB", (120, 40), "purple").save(picture, format="PNG")
+    document.paragraphs[0].insert_paragraph_before().add_run().add_picture(picture, height=docx.shared.Mm(10))
+    document.element.body.find(f".//{qn('wp:docPr')}").set("descr", "Wessex OPCC logo")  # on the page, not the header
     document.save(str(template))
     shutil.copy(_saved_by_libreoffice(template, tmp_path / "own"), template)
 
@@ -327,7 +334,8 @@ def test_text_typed_into_the_template_is_said_to_show_in_the_word_paper_only(tmp
     with (tmp_path / "draft" / "issues.csv").open(newline="", encoding="utf-8") as file:
         rows = [row for row in csv.DictReader(file) if row["code"] == "template-own-text"]
     assert [(row["severity"], row["file"], row["value"]) for row in rows] == [
-        ("warning", "templates/paper.docx", "'Contact: Jo Harding, 01234 567890', 'OFFICIAL'")]
+        ("warning", "templates/paper.docx",
+         "'Contact: Jo Harding, 01234 567890', 'OFFICIAL', a picture ('Wessex OPCC logo')")]
     assert "only the Word paper shows" in rows[0]["message"] and "[[paper.cover]]" in rows[0]["advice"]
     paper = docx.Document(str(tmp_path / "draft" / "paper.docx"))
     assert "Contact: Jo Harding, 01234 567890" in [p.text for p in paper.paragraphs]

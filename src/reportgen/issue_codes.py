@@ -858,13 +858,13 @@ CODES: dict[str, Code] = {
         "aside, run reportgen template --workspace DIR to write the default there, copy its cover table into "
         "yours and put yours back. A cover typed into the template by hand does not follow reportgen.toml."),
     "template-own-text": Code(
-        W, "The Word template has text of its own, which only the Word paper shows: the PDF and the web edition "
-        "take the template's look, not its words.",
-        "{file} has text of its own that only the Word paper shows: {value}. The PDF and the web edition are "
+        W, "The Word template has text or pictures of its own, which only the Word paper shows: the PDF and the "
+        "web edition take the template's look, not its content.",
+        "{file} has content of its own that only the Word paper shows: {value}. The PDF and the web edition are "
         "written from reportgen.toml and the narrative, so they do not show it.",
         "For text every edition should show, put a cover line in reportgen.toml as a [[paper.cover]] row "
-        "(heading and value) and other text in the narrative, then take it out of the template; text meant for "
-        "the Word paper alone can stay."),
+        "(heading and value) and other text in the narrative, and a logo in the page header (Insert > Header), "
+        "then take it out of the template's page; what is meant for the Word paper alone can stay."),
     "logo-no-alt": Code(
         W, "The logo in the Word template's header has no alt text.",
         "The logo in {file}'s header has no alt text; the PDF says 'Logo'.",

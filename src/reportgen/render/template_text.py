@@ -31,17 +31,30 @@ _EARLIER_DEFAULT_TEXT = frozenset({
 _HEADERS_FOOTERS = ("header", "first_page_header", "even_page_header",
                     "footer", "first_page_footer", "even_page_footer")
 W_P, W_R, W_T = qn("w:p"), qn("w:r"), qn("w:t")
+LONGEST = 80  # characters of a line quoted in the issue
 
 
 def own_text(document: DocxDocument, skip_rows: tuple[Element | None, ...] = ()) -> list[str]:
-    """Each line of `document` (body, headers, footers) that reportgen's template does not have, in order,
-    once; the table rows `skip_rows` (the plan's prototypes) are not read."""
+    """Each line of `document` (body, headers, footers) that reportgen's template does not have, quoted, and
+    each picture in its body (a logo goes in the header), in order, once; the table rows `skip_rows` (the
+    plan's prototypes) are not read."""
     ours = _default_lines()
     found: list[str] = []
     for line in _lines(document, skip_rows):
-        if line not in ours and line not in found:
-            found.append(line)
+        shown = f"'{line if len(line) <= LONGEST else line[:LONGEST - 1] + '…'}'"
+        if line not in ours and shown not in found:
+            found.append(shown)
+    for drawing in document.element.body.iter(qn("w:drawing")):
+        described = next((" ".join((doc_pr.get("descr") or doc_pr.get("title") or "").split())
+                          for doc_pr in drawing.iter(qn("wp:docPr"))), "")
+        found.append(f"a picture ('{described[:LONGEST]}')" if described else "a picture")
     return found
+
+
+def described(pieces: list[str], most: int = 3) -> str:
+    """'first line', a picture ('Logo') and 2 more: the first `most` of `own_text`'s pieces."""
+    rest = len(pieces) - most
+    return ", ".join(pieces[:most]) + (f" and {rest} more" if rest > 0 else "")
 
 
 @lru_cache(maxsize=1)

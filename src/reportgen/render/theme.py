@@ -29,7 +29,7 @@ from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
 from reportgen.look import Logo, PageSetup, TextStyle, Theme
 from reportgen.render.docx.xml import find_style
-from reportgen.render.template_text import own_text
+from reportgen.render.template_text import described, own_text
 from reportgen.render.theme_css import LOGO_TYPES  # what WeasyPrint draws (not EMF/WMF/TIFF)
 
 Element = Any  # lxml elements (python-docx oxml classes)
@@ -72,7 +72,7 @@ def read_theme(template: Path, shown_as: str = "") -> tuple[Theme, list[Issue]]:
         issues.append(issue("template-no-cover", file=shown))
     own = own_text(document, (header, section, subsection, cells))
     if own:
-        issues.append(issue("template-own-text", file=shown, value=_quoted(own)))
+        issues.append(issue("template-own-text", file=shown, value=described(own)))
     theme = Theme(
         body=reader.style("Normal"),
         title=reader.style("Title"),
@@ -92,13 +92,6 @@ def read_theme(template: Path, shown_as: str = "") -> tuple[Theme, list[Issue]]:
         logo=logo,
     )
     return theme, issues
-
-
-def _quoted(lines: list[str], most: int = 3, longest: int = 80) -> str:
-    """'first line', 'second line' and 2 more lines: each cut to `longest` characters."""
-    shown = ", ".join(f"'{line if len(line) <= longest else line[:longest - 1] + '…'}'" for line in lines[:most])
-    rest = len(lines) - most
-    return shown + (f" and {rest} more line{'s' if rest > 1 else ''}" if rest > 0 else "")
 
 
 # ---------------------------------------------------------------- styles
