@@ -341,3 +341,33 @@ def test_text_or_a_picture_put_on_the_template_page_is_said_to_show_in_the_word_
     assert "Contact: Jo Harding, 01234 567890" in [p.text for p in paper.paragraphs]
     with pdfplumber.open(tmp_path / "draft" / "paper.pdf") as pdf:
         assert "Jo Harding, 01234" not in (pdf.pages[0].extract_text() or "")
+
+
+@needs_libreoffice
+def test_a_logo_put_in_the_plan_pages_header_of_a_template_saved_by_libreoffice_reaches_the_pdf(
+        tmp_path: Path) -> None:
+    """LibreOffice saves the plan's landscape pages with a header of their own; an officer who put the logo in
+    that header (where the plan pages show it) got it in the Word paper and in no page of the PDF, without a
+    word: only the first section's header was read."""
+    import docx
+
+    root = make_workspace(tmp_path / "ws")
+    template = copy_templates(root)[0][0]
+    shutil.copy(_saved_by_libreoffice(template, tmp_path / "saved"), template)
+    document = docx.Document(str(template))
+    assert not document.sections[-1].header.is_linked_to_previous  # as LibreOffice saves it
+    picture = io.BytesIO()
+    Image.new("RGB", (120, 40), "purple").save(picture, format="PNG")
+    document.sections[-1].header.add_paragraph().add_run().add_picture(picture, height=docx.shared.Mm(10))
+    document.sections[-1].header._element.find(f".//{qn('wp:docPr')}").set("descr", "Wessex OPCC logo")
+    document.save(str(template))
+
+    from reportgen.shells.cli import main
+
+    assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")]) == 0
+    with pdfplumber.open(tmp_path / "draft" / "paper.pdf") as pdf:
+        assert all(len(page.images) == 1 for page in pdf.pages)
+    issues = (tmp_path / "draft" / "issues.csv").read_text(encoding="utf-8")
+    assert "logo-" not in issues and "template-own-text" not in issues
+    paper = docx.Document(str(tmp_path / "draft" / "paper.docx"))
+    assert [d.get("descr") for d in paper.sections[-1].header._element.iter(qn("wp:docPr"))] == ["Wessex OPCC logo"]

@@ -4,7 +4,7 @@ What is read (by Word style name, so a restyle in Word's Styles pane is picked u
 Title, Subtitle, Heading 1-3; the delivery-plan table's prototype rows (the first row: header fill and
 text; `[[SECTION]]` and `[[SUBSECTION]]` rows: fills and text; the `[[CELL]]` row: table text); the
 cover sheet's label fill; the "Status …" paragraph styles' shading (status fills); the page size and
-margins of the first section (cover) and of the plan's section; the first picture in the header
+margins of the first section (cover) and of the plan's section; the first picture in a page header
 (the logo) with its alt text.
 
 What it must not do: write anything, or decide content. A value the template does not set is None,
@@ -292,20 +292,20 @@ def _page(section: Any) -> PageSetup | None:
 
 
 def _logo(document: DocxDocument, shown: str) -> tuple[Logo | None, list[Issue]]:
-    """The first picture in the first section's header (default, else first-page), with its alt text."""
-    if not len(document.sections):
-        return None, []
-    section = document.sections[0]
-    for header in (section.header, section.first_page_header):
-        if header.is_linked_to_previous:
-            continue
-        for drawing in header._element.iter(qn("w:drawing")):
-            blip = drawing.find(".//a:blip", _DRAWING_NS)
-            rel_id = blip.get(qn("r:embed")) if blip is not None else None
-            part = header.part.related_parts.get(rel_id) if rel_id else None
-            if part is None:
+    """The first picture in a page header (default, else first-page), the first section's first, with its alt
+    text. A template saved by LibreOffice gives the plan's pages a header of their own, so a logo put there
+    alone is in the plan section's header only."""
+    for section in document.sections:
+        for header in (section.header, section.first_page_header):
+            if header.is_linked_to_previous:
                 continue
-            return _logo_of(drawing, part, shown)
+            for drawing in header._element.iter(qn("w:drawing")):
+                blip = drawing.find(".//a:blip", _DRAWING_NS)
+                rel_id = blip.get(qn("r:embed")) if blip is not None else None
+                part = header.part.related_parts.get(rel_id) if rel_id else None
+                if part is None:
+                    continue
+                return _logo_of(drawing, part, shown)
     return None, []
 
 
