@@ -17,6 +17,7 @@ import pdfplumber
 import pikepdf
 import pytest
 from docx.oxml.ns import qn
+from docx.shared import RGBColor
 from PIL import Image
 
 from conftest import ROOT, SAMPLE, make_paper, make_workspace, needs_sample
@@ -411,3 +412,26 @@ def test_shading_taken_off_the_section_row_and_no_subsection_row_leave_the_pdf_r
     for default in ("D5DEEE", "EDF1F8"):  # the stylesheet's section and subsection fills
         assert tuple(round(v, 2) for v in _rgb(default)) not in fills
     assert tuple(round(v, 2) for v in _rgb("1F3864")) in fills  # the header keeps the template's fill
+
+
+def test_white_cover_labels_on_a_dark_fill_stay_white_in_the_pdf(tmp_path: Path) -> None:
+    """An officer shades the cover sheet's label column dark purple and makes its text white, as in Word: the
+    PDF took the fill and kept its own dark navy text, so the labels (MEETING, DATE…) could not be read."""
+    assert read_theme(DEFAULT_TEMPLATE)[0].cover_label_colour is None  # ours: the stylesheet's navy
+    workspace = make_workspace(tmp_path / "ws")
+    copy_templates(workspace, WORD_TEMPLATE)
+    template = workspace / "templates" / "paper.docx"
+    document = docx.Document(str(template))
+    label = next(c for t in document.tables for c in t._cells if c.text == "{{ row.label }}")
+    label._tc.tcPr.find(qn("w:shd")).set(qn("w:fill"), "5B2C83")
+    for run in label.paragraphs[0].runs:
+        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    document.save(str(template))
+
+    assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft")]) == 0
+    with pdfplumber.open(tmp_path / "draft" / "paper.pdf") as pdf:
+        words = pdf.pages[0].extract_words(extra_attrs=["non_stroking_color"])
+        fills = [r["non_stroking_color"] for r in pdf.pages[0].rects]
+    meeting = [w for w in words if w["text"] in ("MEETING", "DATE", "SUBMITTED")]
+    assert len(meeting) == 3 and all(_close(w["non_stroking_color"], "FFFFFF") for w in meeting), meeting
+    assert any(_close(fill, "5B2C83") for fill in fills)

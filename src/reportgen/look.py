@@ -75,6 +75,7 @@ class Theme:
     section_fill: str | None = None
     subsection_fill: str | None = None
     cover_label_fill: str | None = None
+    cover_label_colour: str | None = None  # the labels' text (white on a dark fill): their font and size are the PDF's
     status_fills: tuple[tuple[str, str], ...] = ()  # status class -> RRGGBB, from the "Status …" styles
     cover_page: PageSetup | None = None
     plan_page: PageSetup | None = None

@@ -86,6 +86,7 @@ def read_theme(template: Path, shown_as: str = "") -> tuple[Theme, list[Issue]]:
         # without a [[SUBSECTION]] row, the Word paper draws a subsection as the section row unshaded
         subsection_fill=reader.fill(subsection) if subsection is not None or plan is None else NO_FILL,
         cover_label_fill=reader.fill(_cover_label_row(document)),
+        cover_label_colour=reader.cell(_cover_label_row(document)).colour,
         status_fills=reader.status_fills(),
         cover_page=_page(document.sections[0]) if len(document.sections) else None,
         plan_page=_page(_plan_section(document)) if plan else None,

@@ -37,7 +37,8 @@ def theme_variables(theme: Theme | None) -> tuple[tuple[str, str], ...]:
     for prefix, style in styles:
         found.extend(_text_style(prefix, style, theme))
     for name, fill in (("plan-header-fill", theme.table_header_fill), ("section-fill", theme.section_fill),
-                       ("subsection-fill", theme.subsection_fill), ("cover-label-fill", theme.cover_label_fill)):
+                       ("subsection-fill", theme.subsection_fill), ("cover-label-fill", theme.cover_label_fill),
+                       ("cover-label-colour", theme.cover_label_colour)):
         if fill and _HEX.fullmatch(fill):
             found.append((name, f"#{fill.lower()}"))
     for prefix, page in (("cover-page", theme.cover_page), ("plan-page", theme.plan_page)):
