@@ -435,3 +435,33 @@ def test_white_cover_labels_on_a_dark_fill_stay_white_in_the_pdf(tmp_path: Path)
     meeting = [w for w in words if w["text"] in ("MEETING", "DATE", "SUBMITTED")]
     assert len(meeting) == 3 and all(_close(w["non_stroking_color"], "FFFFFF") for w in meeting), meeting
     assert any(_close(fill, "5B2C83") for fill in fills)
+
+
+def test_validate_says_what_the_build_would_of_a_template_it_cannot_fill(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An officer retypes the title tag in the Word template (Word splits it into runs, part of it bold) and
+    mistypes it, then runs validate before the deadline: it said nothing blocks publication (exit 0), and the
+    build on the day stopped at the template. Validate now fills the workspace's template as the build does,
+    writing nothing, and stops with the build's line."""
+    workspace = make_workspace(tmp_path / "ws")
+    assert main(["template", "--workspace", str(workspace)]) == 0
+    template = workspace / "templates" / "paper.docx"
+    restyle(template, template)  # fonts and fills: still fills
+    assert main(["validate", "--workspace", str(workspace)]) == 0
+    document = docx.Document(str(template))
+    title = next(p for p in document.paragraphs if p.text == "{{ paper.title }}")
+    for run in title.runs:
+        run._r.getparent().remove(run._r)
+    title.add_run("{{ paper.")
+    title.add_run("titel").bold = True
+    title.add_run(" }}")
+    document.save(str(template))
+    before = sorted(str(p.relative_to(workspace)) for p in workspace.rglob("*"))
+    capsys.readouterr()
+
+    assert main(["validate", "--workspace", str(workspace)]) == 1
+    said = capsys.readouterr().err.strip().splitlines()
+    assert len(said) == 1 and "templates/paper.docx" in said[0] and "'titel'" in said[0], said
+    assert sorted(str(p.relative_to(workspace)) for p in workspace.rglob("*")) == before  # wrote nothing
+    assert main(["build", "--workspace", str(workspace)]) == 1
+    assert capsys.readouterr().err.strip().splitlines()[-1] == said[0]

@@ -12,6 +12,7 @@ the officer can see it. `validate_draft` runs exactly the same checks and writes
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -247,7 +248,21 @@ def check_draft(workspace: Path, period: str | None = None, edition: Edition = "
 def validate_draft(workspace: Path, period: str | None = None, edition: Edition = "public") -> Checks:
     """`reportgen validate`: exactly the checks of a build, writing nothing."""
     checks = check_draft(workspace, period, edition)
+    check_word_template(checks.paper, checks.plan)
     return replace(checks, issues=(*checks.issues, *changed_inputs(checks.plan)))
+
+
+def check_word_template(paper: Paper, plan: Plan) -> None:
+    """A workspace's own Word template filled in as the build fills it, and thrown away: one the build cannot
+    fill (a tag retyped wrong, a marker deleted) stops validate with the build's line, not on the day of the
+    build. The paper's first action of each section is enough (rows are written by reportgen, not the
+    template); ours is not checked (it fills, and validate then needs no docxtpl)."""
+    template = template_file(plan.inputs.templates, "paper.docx")
+    if template.resolve() == (DEFAULT_TEMPLATES / "paper.docx").resolve():
+        return
+    few = replace(paper, sections=tuple(replace(section, rows=section.rows[:1]) for section in paper.sections))
+    with tempfile.TemporaryDirectory(prefix="reportgen-validate-") as folder:
+        render_docx(few, plan, Path(folder))
 
 
 def render_docx(paper: Paper, plan: Plan, folder: Path) -> Path:
