@@ -465,3 +465,30 @@ def test_validate_says_what_the_build_would_of_a_template_it_cannot_fill(
     assert sorted(str(p.relative_to(workspace)) for p in workspace.rglob("*")) == before  # wrote nothing
     assert main(["build", "--workspace", str(workspace)]) == 1
     assert capsys.readouterr().err.strip().splitlines()[-1] == said[0]
+
+
+@pytest.mark.parametrize(("marker", "advice"), [
+    ("[[NARRATIVE]]", "type [[NARRATIVE]] there on a line of its own"),
+    ("[[SECTION]]", "put back a row holding [[SECTION]] above the [[CELL]] row"),
+])
+def test_a_marker_deleted_from_the_template_is_named_with_the_file_and_what_to_do(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], marker: str, advice: str) -> None:
+    """An officer deletes the [[NARRATIVE]] line or the plan's [[SECTION]] row while restyling: the build said
+    only 'the DOCX template has no …', naming neither the file nor what to put back."""
+    workspace = make_workspace(tmp_path / "ws")
+    copy_templates(workspace, WORD_TEMPLATE)
+    template = workspace / "templates" / "paper.docx"
+    document = docx.Document(str(template))
+    if marker == "[[NARRATIVE]]":
+        gone = next(p._p for p in document.paragraphs if p.text == marker)
+    else:
+        gone = next(row._tr for row in document.tables[-1].rows if row.cells[0].text == marker)
+    gone.getparent().remove(gone)
+    document.save(str(template))
+    capsys.readouterr()
+
+    for command in ("validate", "build"):
+        assert main([command, "--workspace", str(workspace)]) == 1
+        said = capsys.readouterr().err.strip().splitlines()[-1]
+        assert f"DOCX template {template} has no" in said and advice in said, said
+    assert not (workspace / "outputs").exists() or not any((workspace / "outputs").rglob("paper.docx"))

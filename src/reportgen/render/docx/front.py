@@ -10,7 +10,6 @@ from copy import deepcopy
 from docx.oxml.ns import qn
 from lxml import etree
 
-from reportgen.errors import ReportgenError
 from reportgen.model import Block, Inline, Paper, Progress, RichText, in_cell
 from reportgen.render.docx.layout import Layout, page_headers, whole_change
 from reportgen.render.docx.progress import add_progress
@@ -25,6 +24,7 @@ from reportgen.render.docx.xml import (
     W_TR,
     W_TRPR,
     Element,
+    TemplateMarkerMissing,
     set_ordered,
     text_of,
     xml_safe,
@@ -41,7 +41,8 @@ def _narrative_marker(layout: Layout) -> Element:
     marker = next((p for p in layout.document.element.body.iter(W_P) if text_of(p).strip() == NARRATIVE_MARKER),
                   None)
     if marker is None:
-        raise ReportgenError(f"the DOCX template has no paragraph holding exactly {NARRATIVE_MARKER}")
+        raise TemplateMarkerMissing(f"has no paragraph holding exactly {NARRATIVE_MARKER}, where the narrative goes: "
+                                    f"type {NARRATIVE_MARKER} there on a line of its own, nothing else on the line")
     return marker
 
 

@@ -30,6 +30,7 @@ from reportgen.render.docx.xml import (
     W_TRPR,
     CellProto,
     Element,
+    TemplateMarkerMissing,
     flag,
     set_ordered,
     shade,
@@ -221,10 +222,14 @@ class _PlanTable:
     def find(cls, body: Element) -> _PlanTable:
         found = find_plan_rows(body)
         if found is None:
-            raise ReportgenError(f"the DOCX template has no delivery-plan table (a row of {CELL_MARKER} cells)")
+            raise TemplateMarkerMissing(
+                f"has no delivery-plan table (a table with a row of {CELL_MARKER} cells): copy the plan table from "
+                "reportgen's template into it (reportgen template writes ours into a workspace without one)")
         table, header, section, subsection, action = found
         if section is None:
-            raise ReportgenError(f"the DOCX template's delivery-plan table has no {SECTION_MARKER} row")
+            raise TemplateMarkerMissing(
+                f"has no {SECTION_MARKER} row in its delivery-plan table (the row that heads each section): put "
+                f"back a row holding {SECTION_MARKER} above the {CELL_MARKER} row")
         return cls(table, header, section, subsection, action)
 
     @property

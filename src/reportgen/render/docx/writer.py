@@ -66,6 +66,7 @@ from reportgen.render.docx.xml import (
     W_TR,
     W_VAL,
     Element,
+    TemplateMarkerMissing,
     add_text,
     child,
     set_ordered,
@@ -127,11 +128,14 @@ def write_docx(
     _drop_empty_tables(document.element.body)
     fit_tables_to_margins(document.element.body)
     mark_draft(document, paper)
-    if paper.progress is not None:
-        fill_progress(layout, paper.progress, paper.marked_exempt)
-    fill_narrative(layout, paper.narrative)
-    place_exempt_legend(layout, paper, exempt_legend_redline)
-    rows = plan_rows(layout, paper, fills_were, column_redline, section_redline)
+    try:
+        if paper.progress is not None:
+            fill_progress(layout, paper.progress, paper.marked_exempt)
+        fill_narrative(layout, paper.narrative)
+        place_exempt_legend(layout, paper, exempt_legend_redline)
+        rows = plan_rows(layout, paper, fills_were, column_redline, section_redline)
+    except TemplateMarkerMissing as error:
+        raise ReportgenError(f"DOCX template {template} {error}") from error
     if cover_redline or cover_rows_redline:
         mark_cover(layout, paper, cover_redline or {}, cover_rows_redline)
     if heading_redline:
@@ -252,6 +256,13 @@ def _render_template(paper: Paper, template: Path) -> DocxDocument:
         where = f" at the text {near!r}" if near else ""
         raise ReportgenError(f"DOCX template {template} is broken{where} (line {error.lineno} of its "
                              f"document.xml): {error.message}") from error
+    except jinja2.UndefinedError as error:  # a tag mistyped: {{ paper.titel }}, {{ papr.title }}
+        named = re.search(r"has no attribute '([^']*)'|'([^']*)' is undefined", error.message or "")
+        name = next((group for group in named.groups() if group), "") if named else ""
+        raise ReportgenError(
+            f"DOCX template {template} cannot be filled in: a tag asks for {name!r}, which reportgen does not have "
+            f"(mistyped?); compare the template's tags with those reportgen's own template has (README, 'Restyle "
+            f"the paper')" if name else f"DOCX template {template} cannot be filled in: {error}") from error
     except jinja2.TemplateError as error:
         raise ReportgenError(f"DOCX template {template} cannot be rendered: {error}") from error
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as error:

@@ -15,10 +15,17 @@ from typing import Any
 from docx.oxml.ns import qn
 from lxml import etree
 
+from reportgen.errors import ReportgenError
+
 Element = Any  # lxml elements (python-docx oxml classes); lxml ships no type stubs here
 
 _XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _BREAKS = re.compile(r"(\r\n|\r|\n|\t)")
+
+
+class TemplateMarkerMissing(ReportgenError):
+    """The Word template lacks a marker the writer fills ([[NARRATIVE]], the plan's rows); the message says which
+    and what to do, after the template's name, which `write_docx` puts before it."""
 
 
 def _ordering(*names: str) -> dict[str, int]:
