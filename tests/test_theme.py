@@ -6,6 +6,7 @@ installed body font, heading font and colour, the plan table's header fill, a lo
 
 from __future__ import annotations
 
+import csv
 import io
 import shutil
 import sys
@@ -492,3 +493,39 @@ def test_a_marker_deleted_from_the_template_is_named_with_the_file_and_what_to_d
         said = capsys.readouterr().err.strip().splitlines()[-1]
         assert f"DOCX template {template} has no" in said and advice in said, said
     assert not (workspace / "outputs").exists() or not any((workspace / "outputs").rglob("paper.docx"))
+
+
+def test_a_plan_heading_reworded_in_the_template_says_where_to_name_it(tmp_path: Path) -> None:
+    """An officer retypes the plan table's first heading 'Plan priority' as 'Ref' in the Word template: both
+    outputs kept 'Plan priority' (the paper heads its columns from the register and reportgen.toml), without a
+    word. The build now says so and where to name it; done as it says, both outputs print 'Ref'."""
+    workspace = make_workspace(tmp_path / "ws")
+    copy_templates(workspace, WORD_TEMPLATE)
+    template = workspace / "templates" / "paper.docx"
+    document = docx.Document(str(template))
+    first = document.tables[-1].rows[0].cells[0].paragraphs[0]
+    assert first.text == "Plan priority"
+    for run in first.runs[1:]:
+        run._r.getparent().remove(run._r)
+    first.runs[0].text = "Ref"
+    document.save(str(template))
+
+    assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft")]) == 0
+    with (tmp_path / "draft" / "issues.csv").open(newline="", encoding="utf-8") as file:
+        rows = [row for row in csv.DictReader(file) if row["code"] == "template-heading-ignored"]
+    assert [(row["severity"], row["file"], row["value"]) for row in rows] == [
+        ("warning", "templates/paper.docx", "Ref")]
+    assert "the paper heads it 'Plan priority'" in rows[0]["message"]
+    advice = "[register.columns] ref = { heading = 'Ref', aliases = ['Plan priority'] }"
+    assert advice in rows[0]["advice"]
+    built = docx.Document(str(tmp_path / "draft" / "paper.docx")).tables[-1]
+    assert built.rows[0].cells[0].text == "Plan priority"
+
+    settings = workspace / "reportgen.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\n" + advice.replace("] ", "]\n", 1) + "\n",
+                        encoding="utf-8")
+    assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft2")]) == 0
+    assert "template-heading-ignored" not in (tmp_path / "draft2" / "issues.csv").read_text(encoding="utf-8")
+    assert docx.Document(str(tmp_path / "draft2" / "paper.docx")).tables[-1].rows[0].cells[0].text == "Ref"
+    with pdfplumber.open(tmp_path / "draft2" / "paper.pdf") as pdf:
+        assert any("Ref" in (page.extract_text() or "").split() for page in pdf.pages)

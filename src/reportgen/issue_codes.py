@@ -865,6 +865,14 @@ CODES: dict[str, Code] = {
         "For text every edition should show, put a cover line in reportgen.toml as a [[paper.cover]] row "
         "(heading and value) and other text in the narrative, and a logo in the page header (Insert > Header), "
         "then take it out of the template's page; what is meant for the Word paper alone can stay."),
+    "template-heading-ignored": Code(
+        W, "A heading of the plan table was reworded in the Word template; the paper heads its columns from the "
+        "register and reportgen.toml, so neither output shows it.",
+        "{file} heads a column of the plan table {value!r}, but the paper heads it {printed!r}, from the register "
+        "and reportgen.toml: neither the Word paper nor the PDF shows {value!r}.",
+        "To print that heading, name it in reportgen.toml: [{section}.columns] {key} = {{ heading = {value!r}, "
+        "aliases = [{printed!r}] }} (the alias keeps {printed!r} read; the pre-filled workbooks carry the new "
+        "heading); the template's header row gives the look only."),
     "logo-no-alt": Code(
         W, "The logo in the Word template's header has no alt text.",
         "The logo in {file}'s header has no alt text; the PDF says 'Logo'.",

@@ -84,6 +84,9 @@ class Theme:
     # the widths of the fonts the PDF sets the plan table's text and header in (None: not measured, Arial's)
     table_text_widths: FontWidths | None = None
     table_header_widths: FontWidths | None = None
+    # (column key, heading) of the plan header cells the template words otherwise than ours: the paper heads its
+    # columns from the register and reportgen.toml, so a build says where to name such a heading
+    renamed_headings: tuple[tuple[str, str], ...] = ()
 
     @property
     def fonts(self) -> tuple[str, ...]:

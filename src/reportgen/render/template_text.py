@@ -57,9 +57,37 @@ def described(pieces: list[str], most: int = 3) -> str:
     return ", ".join(pieces[:most]) + (f" and {rest} more" if rest > 0 else "")
 
 
+def renamed_headings(header: Element | None, keys: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(column key, heading) of each cell of the template's plan header row `header` worded otherwise than in
+    reportgen's template: the paper heads its columns from the register and reportgen.toml, so neither output
+    shows it. Only a header of our columns (one cell a key of `keys`) is compared."""
+    cells = header.findall(qn("w:tc")) if header is not None else []
+    ours = _default_headings()
+    if len(cells) != len(keys) or len(ours) != len(keys):
+        return []
+    written = [" ".join(_TAGS.sub(" ", "".join(_shown_text(p) for p in tc.iter(W_P))).split()) for tc in cells]
+    return [(key, text) for key, text, default in zip(keys, written, ours, strict=True) if text and text != default]
+
+
+@lru_cache(maxsize=1)
+def _default() -> DocxDocument:
+    return docx.Document(str(Path(DEFAULT_TEMPLATES) / "paper.docx"))
+
+
 @lru_cache(maxsize=1)
 def _default_lines() -> frozenset[str]:
-    return frozenset(_lines(docx.Document(str(Path(DEFAULT_TEMPLATES) / "paper.docx")), ())) | _EARLIER_DEFAULT_TEXT
+    return frozenset(_lines(_default(), ())) | _EARLIER_DEFAULT_TEXT
+
+
+@lru_cache(maxsize=1)
+def _default_headings() -> tuple[str, ...]:
+    """The plan header row's cells in reportgen's template: the first row of the table with a [[CELL]] row."""
+    for table in _default().element.body.iter(qn("w:tbl")):
+        rows = table.findall(qn("w:tr"))
+        if rows and any("[[CELL]]" in "".join(t.text or "" for t in row.iter(W_T)) for row in rows):
+            return tuple(" ".join("".join(_shown_text(p) for p in tc.iter(W_P)).split())
+                         for tc in rows[0].findall(qn("w:tc")))
+    return ()
 
 
 def _lines(document: DocxDocument, skip_rows: tuple[Element | None, ...]) -> list[str]:

@@ -29,7 +29,7 @@ from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
 from reportgen.look import Logo, PageSetup, TextStyle, Theme
 from reportgen.render.docx.xml import find_style
-from reportgen.render.template_text import described, own_text
+from reportgen.render.template_text import described, own_text, renamed_headings
 from reportgen.render.theme_css import LOGO_TYPES  # what WeasyPrint draws (not EMF/WMF/TIFF)
 
 Element = Any  # lxml elements (python-docx oxml classes)
@@ -38,6 +38,8 @@ Element = Any  # lxml elements (python-docx oxml classes)
 SECTION_MARKER = "[[SECTION]]"
 SUBSECTION_MARKER = "[[SUBSECTION]]"
 CELL_MARKER = "[[CELL]]"
+# the column keys of the template's delivery table, in its order: a prototype cell is picked by key
+TEMPLATE_COLUMN_KEYS = ("ref", "action", "status", "explanation", "timeframe", "page")
 COVER_LABEL = "{{ row.label }}"  # the cover sheet's label cell
 COVER_LOOP = "paper.cover"  # its rows: {%tr for row in paper.cover %}
 # "Status <canonical status>" paragraph styles: their shading is that status's fill
@@ -91,6 +93,7 @@ def read_theme(template: Path, shown_as: str = "") -> tuple[Theme, list[Issue]]:
         cover_page=_page(document.sections[0]) if len(document.sections) else None,
         plan_page=_page(_plan_section(document)) if plan else None,
         logo=logo,
+        renamed_headings=tuple(renamed_headings(header, TEMPLATE_COLUMN_KEYS)),
     )
     return theme, issues
 

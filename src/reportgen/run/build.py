@@ -302,13 +302,30 @@ def changed_inputs(plan: Plan) -> list[Issue]:
     ]
 
 
+def template_heading_issues(plan: Plan, checked: Checked) -> list[Issue]:
+    """Each plan heading the officer reworded in the Word template that the paper does not print: its headings
+    come from the register and reportgen.toml (the template's header row gives their look)."""
+    settings = plan.inputs.settings
+    template = template_file(plan.inputs.templates, "paper.docx")
+    found = []
+    for key, heading in plan.theme.renamed_headings if plan.theme is not None else ():
+        if key not in settings.paper.table_columns:
+            continue
+        printed = settings.column_heading(key, dict(checked.register.headings))
+        if " ".join(printed.split()).casefold() != " ".join(heading.split()).casefold():
+            found.append(issue("template-heading-ignored", file=plan.inputs.display(template), value=heading,
+                               key=key, section="register" if key in ("ref", "action", "page") else "returns",
+                               printed=printed))
+    return found
+
+
 def known_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
     """The issues known before writing: the inputs', returns sent back untouched and the template's; links
     in explanations the paper does not keep; a restricted cover that says not exempt; in the public
     edition, issues about exempt actions lose their text."""
     exempt = sum(1 for item in checked.merged.actions if item.action.exempt)
     settings = plan.inputs.settings
-    found = (*checked.issues, *unchanged_returns(checked), *plan.theme_issues,
+    found = (*checked.issues, *unchanged_returns(checked), *plan.theme_issues, *template_heading_issues(plan, checked),
              *link_issues(checked.returns, settings.returns.columns["explanation"].heading),
              *exemption_issues(settings.paper, plan.edition, exempt))
     return edition_issues(found, checked, plan.edition)

@@ -36,11 +36,14 @@ from reportgen.render.docx.xml import (
     shade,
     xml_safe,
 )
-from reportgen.render.theme import CELL_MARKER, SECTION_MARKER, find_plan_rows  # the theme reads the same rows
+from reportgen.render.theme import (  # the theme reads the same rows
+    CELL_MARKER,
+    SECTION_MARKER,
+    TEMPLATE_COLUMN_KEYS,
+    find_plan_rows,
+)
 
 ROWS_MARKER = "reportgen:plan-rows"  # an XML comment where the plan rows go when the document is saved
-# the column keys of the template's delivery table, in its order: a prototype cell is picked by key
-TEMPLATE_COLUMN_KEYS = ("ref", "action", "status", "explanation", "timeframe", "page")
 # A plan row may not break across pages (cantSplit), unless it is most of a page long: Word cuts off a row
 # taller than a page that may not break. Estimated from its tallest cell: ~4.5 pt a character of 8.5 pt
 # text, and a landscape A4 page holds ~40 lines of it.
