@@ -529,3 +529,46 @@ def test_a_plan_heading_reworded_in_the_template_says_where_to_name_it(tmp_path:
     assert docx.Document(str(tmp_path / "draft2" / "paper.docx")).tables[-1].rows[0].cells[0].text == "Ref"
     with pdfplumber.open(tmp_path / "draft2" / "paper.pdf") as pdf:
         assert any("Ref" in (page.extract_text() or "").split() for page in pdf.pages)
+
+
+def _explanation_width(draft: Path) -> tuple[float, float]:
+    """The explanation column's share of the plan table: in the Word paper's grid, and in the PDF (from its
+    header's words: 'Explanation' to 'Timeframe', over the table's width)."""
+    grid = docx.Document(str(draft / "paper.docx")).tables[-1]._tbl.find(qn("w:tblGrid"))
+    widths = [int(col.get(qn("w:w"))) for col in grid.findall(qn("w:gridCol"))]
+    with pdfplumber.open(draft / "paper.pdf") as pdf:
+        page = next(p for p in pdf.pages if "Explanation" in (p.extract_text() or ""))
+        words = {w["text"]: w["x0"] for w in page.extract_words()}
+        table = max((r for r in page.rects if r["height"] > 5), key=lambda r: r["width"])["width"]
+    return widths[3] / sum(widths), (words["Timeframe"] - words["Explanation"]) / table
+
+
+def test_column_widths_dragged_in_the_template_are_kept_in_both_outputs(tmp_path: Path) -> None:
+    """An officer drags the plan table's borders in the Word template, the explanation column wider and the action
+    and timeframe narrower: both outputs kept reportgen's own widths, silently. They now follow the template's
+    (each still wide enough for its longest word)."""
+    workspace = make_workspace(tmp_path / "ws")
+    assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "ours")]) == 0
+    copy_templates(workspace, WORD_TEMPLATE)
+    template = workspace / "templates" / "paper.docx"
+    document = docx.Document(str(template))
+    table = document.tables[-1]._tbl
+    cols = table.find(qn("w:tblGrid")).findall(qn("w:gridCol"))
+    widths = [int(col.get(qn("w:w"))) for col in cols]
+    widths = [widths[0], widths[1] - 1200, widths[2], widths[3] + 2400, widths[4] - 1200, widths[5]]
+    for col, width in zip(cols, widths, strict=True):
+        col.set(qn("w:w"), str(width))
+    for tr in table.findall(qn("w:tr")):
+        cells = tr.findall(qn("w:tc"))
+        if len(cells) == len(widths):
+            for tc, width in zip(cells, widths, strict=True):
+                tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").set(qn("w:w"), str(width))
+    document.save(str(template))
+    dragged = widths[3] / sum(widths)
+
+    assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "dragged")]) == 0
+    word_ours, pdf_ours = _explanation_width(tmp_path / "ours")
+    word, pdf = _explanation_width(tmp_path / "dragged")
+    assert word_ours < 0.4 and pdf_ours < 0.4
+    # as dragged, less what the narrowed timeframe column needs for its longest word
+    assert dragged - 0.05 < word <= dragged and abs(pdf - word) < 0.01, (word, pdf, dragged)

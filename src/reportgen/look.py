@@ -87,6 +87,9 @@ class Theme:
     # (column key, heading) of the plan header cells the template words otherwise than ours: the paper heads its
     # columns from the register and reportgen.toml, so a build says where to name such a heading
     renamed_headings: tuple[tuple[str, str], ...] = ()
+    # (column key, share of the table) of the plan's columns as the officer dragged them in the template; () when
+    # they are as in ours (the paper's own widths then)
+    column_shares: tuple[tuple[str, float], ...] = ()
 
     @property
     def fonts(self) -> tuple[str, ...]:

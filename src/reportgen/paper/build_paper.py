@@ -66,7 +66,7 @@ def build_paper(
     exempt_count = len(merged.actions) - len(included)
     context = narrative_context(merged, settings, edition)
     counts: dict[str, int] = context["counts"]  # type: ignore[assignment]
-    columns = paper_columns(settings, absent, headings)
+    columns = paper_columns(settings, absent, headings, dict(theme.column_shares) if theme is not None else None)
     sections = group_rows(included, settings, columns, headings)
     day = meeting_date(settings.paper, merged.period)
     date = display_date(day)
@@ -142,13 +142,15 @@ def render_narrative(source: str | None, context: dict[str, object]) -> RichText
     return render_markdown(markdown) if markdown else ()
 
 
-def paper_columns(settings: Settings, absent: Collection[str] = (), headings: Mapping[str, str] | None = None
-                  ) -> tuple[PaperColumn, ...]:
+def paper_columns(settings: Settings, absent: Collection[str] = (), headings: Mapping[str, str] | None = None,
+                  template_shares: Mapping[str, float] | None = None) -> tuple[PaperColumn, ...]:
     """The table's columns, as `[paper] table_columns` lists them, but a register column the register has
     none of (`absent`): a column of empty cells headed as another plan's would tell the reader nothing. A
-    register column is headed as the register heads it (`headings`) unless reportgen.toml names its heading."""
+    register column is headed as the register heads it (`headings`) unless reportgen.toml names its heading.
+    A column is as wide as the officer made it in the Word template (`template_shares`), else ours (`WIDTHS`)."""
     keys = tuple(key for key in settings.paper.table_columns if key not in absent)
-    raw = [WIDTHS.get(key, DEFAULT_WIDTH) for key in keys]
+    shares = template_shares or {}
+    raw = [shares.get(key, WIDTHS.get(key, DEFAULT_WIDTH)) for key in keys]
     total = sum(raw)
     return tuple(PaperColumn(key, settings.column_heading(key, headings), round(width / total, 4))
                  for key, width in zip(keys, raw, strict=True))

@@ -69,6 +69,44 @@ def renamed_headings(header: Element | None, keys: tuple[str, ...]) -> list[tupl
     return [(key, text) for key, text, default in zip(keys, written, ours, strict=True) if text and text != default]
 
 
+def column_shares(table: Element | None, keys: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+    """(column key, share of the table's width) of the template's plan table `table`, one column a key of `keys`,
+    when the officer changed its widths from those of reportgen's template (by more than a point of a share);
+    () when they are ours, or the table is not one column a key."""
+    shares = _shares(table)
+    ours = _default_shares()
+    if len(shares) != len(keys) or len(ours) != len(keys):
+        return ()
+    if all(abs(share - default) <= 0.01 for share, default in zip(shares, ours, strict=True)):
+        return ()
+    return tuple(zip(keys, shares, strict=True))
+
+
+def _shares(table: Element | None) -> tuple[float, ...]:
+    grid = table.find(qn("w:tblGrid")) if table is not None else None
+    widths = []
+    for col in grid.findall(qn("w:gridCol")) if grid is not None else []:
+        try:
+            widths.append(max(int(col.get(qn("w:w"), "0")), 0))
+        except ValueError:
+            return ()
+    total = sum(widths)
+    return tuple(round(width / total, 4) for width in widths) if total else ()
+
+
+@lru_cache(maxsize=1)
+def _default_shares() -> tuple[float, ...]:
+    return _shares(_plan_table(_default()))
+
+
+def _plan_table(document: DocxDocument) -> Element | None:
+    """The table with a [[CELL]] row."""
+    for table in document.element.body.iter(qn("w:tbl")):
+        if any("[[CELL]]" in "".join(t.text or "" for t in row.iter(W_T)) for row in table.findall(qn("w:tr"))):
+            return table
+    return None
+
+
 @lru_cache(maxsize=1)
 def _default() -> DocxDocument:
     return docx.Document(str(Path(DEFAULT_TEMPLATES) / "paper.docx"))
@@ -82,12 +120,10 @@ def _default_lines() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _default_headings() -> tuple[str, ...]:
     """The plan header row's cells in reportgen's template: the first row of the table with a [[CELL]] row."""
-    for table in _default().element.body.iter(qn("w:tbl")):
-        rows = table.findall(qn("w:tr"))
-        if rows and any("[[CELL]]" in "".join(t.text or "" for t in row.iter(W_T)) for row in rows):
-            return tuple(" ".join("".join(_shown_text(p) for p in tc.iter(W_P)).split())
-                         for tc in rows[0].findall(qn("w:tc")))
-    return ()
+    table = _plan_table(_default())
+    rows = table.findall(qn("w:tr")) if table is not None else []
+    return tuple(" ".join("".join(_shown_text(p) for p in tc.iter(W_P)).split())
+                 for tc in rows[0].findall(qn("w:tc"))) if rows else ()
 
 
 def _lines(document: DocxDocument, skip_rows: tuple[Element | None, ...]) -> list[str]:

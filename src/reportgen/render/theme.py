@@ -29,7 +29,7 @@ from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
 from reportgen.look import Logo, PageSetup, TextStyle, Theme
 from reportgen.render.docx.xml import find_style
-from reportgen.render.template_text import described, own_text, renamed_headings
+from reportgen.render.template_text import column_shares, described, own_text, renamed_headings
 from reportgen.render.theme_css import LOGO_TYPES  # what WeasyPrint draws (not EMF/WMF/TIFF)
 
 Element = Any  # lxml elements (python-docx oxml classes)
@@ -94,6 +94,7 @@ def read_theme(template: Path, shown_as: str = "") -> tuple[Theme, list[Issue]]:
         plan_page=_page(_plan_section(document)) if plan else None,
         logo=logo,
         renamed_headings=tuple(renamed_headings(header, TEMPLATE_COLUMN_KEYS)),
+        column_shares=column_shares(plan[0] if plan else None, TEMPLATE_COLUMN_KEYS),
     )
     return theme, issues
 
