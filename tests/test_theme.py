@@ -572,3 +572,27 @@ def test_column_widths_dragged_in_the_template_are_kept_in_both_outputs(tmp_path
     assert word_ours < 0.4 and pdf_ours < 0.4
     # as dragged, less what the narrowed timeframe column needs for its longest word
     assert dragged - 0.05 < word <= dragged and abs(pdf - word) < 0.01, (word, pdf, dragged)
+
+
+@pytest.mark.parametrize("name", ["Paper.docx", "paper.dotx", "paper (restyled).docx"])
+def test_a_restyled_template_saved_under_another_name_is_said_not_to_be_read(tmp_path: Path, name: str) -> None:
+    """An officer saves the restyled template as 'Paper.docx' (Windows does not mind the case), as a Word
+    Template (.dotx) or as a copy: the paper was laid out from reportgen's own template, without a word."""
+    workspace = make_workspace(tmp_path / "ws")
+    copy_templates(workspace, WORD_TEMPLATE)
+    folder = workspace / "templates"
+    restyle(folder / "paper.docx", folder / name)
+    (folder / "paper.docx").unlink()
+    (folder / "~$per.docx").write_bytes(b"Word's lock file")  # Word has the file open: not a template
+
+    assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft")]) == 0
+    with (tmp_path / "draft" / "issues.csv").open(newline="", encoding="utf-8") as file:
+        rows = [row for row in csv.DictReader(file) if row["code"] == "template-not-read"]
+    assert [(row["severity"], row["file"]) for row in rows] == [("warning", f"templates/{name}")]
+    assert "laid out from reportgen's own template" in rows[0]["message"] and "paper.docx" in rows[0]["advice"]
+    assert docx.Document(str(tmp_path / "draft" / "paper.docx")).styles["Normal"].font.name != BODY_FONT
+
+    (folder / name).rename(folder / "paper.docx")  # as the advice says
+    assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft2")]) == 0
+    assert "template-not-read" not in (tmp_path / "draft2" / "issues.csv").read_text(encoding="utf-8")
+    assert docx.Document(str(tmp_path / "draft2" / "paper.docx")).styles["Normal"].font.name == BODY_FONT

@@ -848,6 +848,12 @@ CODES: dict[str, Code] = {
         "The fonts {file} names could not be checked (fontconfig's fc-match is not installed); the PDF may be "
         "set in another font.",
         "Install fontconfig (scripts/install-system-deps.sh does)."),
+    "template-not-read": Code(
+        W, "A Word file in the templates folder is not read: the Word template is read only as templates/paper.docx.",
+        "{file} is not read: the Word template is read only as templates/paper.docx, so the paper is laid out "
+        "from reportgen's own template.",
+        "Save it as a Word Document (.docx) named paper.docx in the templates folder (the name in lower case), or "
+        "move it out of the folder."),
     "template-no-cover": Code(
         W, "The Word template has no cover sheet rows: the Word paper has no cover sheet from reportgen.toml, "
         "though the PDF and the web edition have one.",

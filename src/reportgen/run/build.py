@@ -154,7 +154,24 @@ def load_theme(inputs: Inputs) -> tuple[Theme, list[Issue]]:
     shown = inputs.display(template) if template.is_relative_to(inputs.workspace) else "reportgen's default template"
     theme, issues = read_theme(template, shown)
     theme, font_issues = resolve_fonts(theme, shown)
-    return theme, [*issues, *font_issues, *stylesheet_issues(inputs), *web_template_issues(inputs)]
+    return theme, [*template_name_issues(inputs), *issues, *font_issues, *stylesheet_issues(inputs),
+                   *web_template_issues(inputs)]
+
+
+# what an officer may save a restyled Word template as (Word's own lock files, ~$…, are not)
+WORD_SUFFIXES = (".docx", ".dotx", ".docm", ".dotm", ".doc", ".dot", ".odt", ".rtf")
+
+
+def template_name_issues(inputs: Inputs) -> list[Issue]:
+    """A workspace templates folder without paper.docx but with another Word file (Paper.docx, paper.dotx,
+    'paper (restyled).docx'): the paper is laid out from reportgen's own template, which the officer would not
+    expect."""
+    folder = inputs.templates
+    if not folder.is_relative_to(inputs.workspace) or (folder / "paper.docx").is_file():
+        return []
+    others = sorted(path for path in folder.iterdir()
+                    if path.is_file() and path.suffix.lower() in WORD_SUFFIXES and not path.name.startswith("~$"))
+    return [issue("template-not-read", file=inputs.display(path)) for path in others]
 
 
 def stylesheet_issues(inputs: Inputs) -> list[Issue]:
