@@ -596,3 +596,29 @@ def test_a_restyled_template_saved_under_another_name_is_said_not_to_be_read(tmp
     assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft2")]) == 0
     assert "template-not-read" not in (tmp_path / "draft2" / "issues.csv").read_text(encoding="utf-8")
     assert docx.Document(str(tmp_path / "draft2" / "paper.docx")).styles["Normal"].font.name == BODY_FONT
+
+
+def test_a_status_style_whose_shading_was_taken_off_leaves_that_status_unfilled(tmp_path: Path) -> None:
+    """An officer takes the shading off the Status Completed style (printing in black and white): both outputs
+    still filled completed actions green, our colour, as if the template said nothing."""
+    from reportgen.paper_rules import status_styles
+
+    workspace = make_workspace(tmp_path / "ws")
+    copy_templates(workspace, WORD_TEMPLATE)
+    template = workspace / "templates" / "paper.docx"
+    document = docx.Document(str(template))
+    style = document.styles["Status Completed"].element
+    shading = style.find(f"{qn('w:pPr')}/{qn('w:shd')}")
+    shading.getparent().remove(shading)
+    document.save(str(template))
+
+    assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft")]) == 0
+    plan = docx.Document(str(tmp_path / "draft" / "paper.docx")).tables[-1]
+    completed = [cell._tc for row in plan.rows for cell in row.cells if cell.text.startswith("Completed")]
+    assert completed
+    fills = {shd.get(qn("w:fill")) for tc in completed for shd in tc.iter(qn("w:shd"))}
+    assert fills <= {"FFFFFF", "ffffff", "auto"}, fills
+    green = next(s for s in status_styles((("completed", "C6EFCE"),)))
+    with pdfplumber.open(tmp_path / "draft" / "paper.pdf") as pdf:
+        colours = [r["non_stroking_color"] for p in pdf.pages for r in p.rects]
+    assert colours and not any(_close(c, green.fill) or _close(c, green.tint) for c in colours)

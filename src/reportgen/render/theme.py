@@ -183,10 +183,10 @@ class _Styles:
         fills = []
         for name, status_class in STATUS_STYLES.items():
             element = self._element(name)
-            shd = element.find(f"{qn('w:pPr')}/{qn('w:shd')}") if element is not None else None
-            fill = _fill(shd)
-            if fill is not None:
-                fills.append((status_class, fill))
+            if element is None:
+                continue
+            # its shading taken off ("No Color"): the status unfilled, not our colour
+            fills.append((status_class, _fill(element.find(f"{qn('w:pPr')}/{qn('w:shd')}")) or NO_FILL))
         return tuple(fills)
 
 
