@@ -348,7 +348,7 @@ def test_a_logo_put_in_the_plan_pages_header_of_a_template_saved_by_libreoffice_
         tmp_path: Path) -> None:
     """LibreOffice saves the plan's landscape pages with a header of their own; an officer who put the logo in
     that header (where the plan pages show it) got it in the Word paper and in no page of the PDF, without a
-    word: only the first section's header was read."""
+    word: only the first section's header was read. A logo in one of the two headers only is now said."""
     import docx
 
     root = make_workspace(tmp_path / "ws")
@@ -367,7 +367,21 @@ def test_a_logo_put_in_the_plan_pages_header_of_a_template_saved_by_libreoffice_
     assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")]) == 0
     with pdfplumber.open(tmp_path / "draft" / "paper.pdf") as pdf:
         assert all(len(page.images) == 1 for page in pdf.pages)
-    issues = (tmp_path / "draft" / "issues.csv").read_text(encoding="utf-8")
-    assert "logo-" not in issues and "template-own-text" not in issues
     paper = docx.Document(str(tmp_path / "draft" / "paper.docx"))
     assert [d.get("descr") for d in paper.sections[-1].header._element.iter(qn("wp:docPr"))] == ["Wessex OPCC logo"]
+    # the cover pages' header has none: the Word paper shows the logo on the plan's pages only, and is said to
+    with (tmp_path / "draft" / "issues.csv").open(newline="", encoding="utf-8") as file:
+        rows = [(row["code"], row["severity"], row["file"]) for row in csv.DictReader(file)
+                if row["code"].startswith(("logo-", "template-"))]
+    assert rows == [("logo-not-every-page", "warning", "templates/paper.docx")]
+
+    document = docx.Document(str(template))  # as the warning says: the logo in the other pages' header too
+    picture.seek(0)
+    document.sections[0].header.add_paragraph().add_run().add_picture(picture, height=docx.shared.Mm(10))
+    document.sections[0].header._element.find(f".//{qn('wp:docPr')}").set("descr", "Wessex OPCC logo")
+    document.save(str(template))
+    assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft2")]) == 0
+    issues = (tmp_path / "draft2" / "issues.csv").read_text(encoding="utf-8")
+    assert "logo-" not in issues and "template-" not in issues
+    with pdfplumber.open(tmp_path / "draft2" / "paper.pdf") as pdf:
+        assert all(len(page.images) == 1 for page in pdf.pages)

@@ -883,6 +883,12 @@ CODES: dict[str, Code] = {
         W, "The logo in the Word template's header has no alt text.",
         "The logo in {file}'s header has no alt text; the PDF says 'Logo'.",
         "In Word, right-click the logo, choose Edit Alt Text and describe it (e.g. 'Wessex OPCC logo')."),
+    "logo-not-every-page": Code(
+        W, "The logo is in the header of some of the Word template's pages only; the PDF shows it on every page.",
+        "The logo in {file} is in the header of some of its pages only (a template saved by LibreOffice gives the "
+        "cover and the plan's pages a header each): the Word paper shows it there only, the PDF on every page.",
+        "Put the logo in the header of the other pages too (in LibreOffice, click into the plan pages' header and "
+        "insert it there as well), or in Word link the headers (Header > Link to Previous)."),
     "logo-unsupported": Code(
         W, "The logo in the Word template's header is in a format a PDF cannot show (e.g. EMF); it appears in the "
         "Word paper only.",

@@ -70,6 +70,10 @@ def read_theme(template: Path, shown_as: str = "") -> tuple[Theme, list[Issue]]:
     plan = find_plan_rows(document.element.body)
     _, header, section, subsection, cells = plan if plan else (None, None, None, None, None)
     logo, issues = _logo(document, shown)
+    if logo is not None and any(not section.header.is_linked_to_previous
+                                and section.header._element.find(f".//{qn('w:drawing')}") is None
+                                for section in document.sections):
+        issues.append(issue("logo-not-every-page", file=shown))
     if COVER_LOOP not in _text(document.element.body):  # the cover table deleted, or typed in by hand
         issues.append(issue("template-no-cover", file=shown))
     own = own_text(document, (header, section, subsection, cells))
