@@ -454,3 +454,51 @@ def test_a_run_that_started_a_month_late_says_which_months_paper_it_did_not_buil
                      "Europe/London") == ""
     # a month with no folder then: nothing it could have built (the run due after it says the folder is missing)
     assert late_note(workspace, "2026-10", dt.datetime(2026, 9, 1, 7, 0, tzinfo=london), now, "Europe/London") == ""
+
+
+def test_a_scheduled_run_is_for_the_month_that_had_ended_when_it_was_due_however_late_it_starts() -> None:
+    """Serve was stopped over two month-ends; started again on 5 December, Prefect ran each run it had missed, and
+    each built the newest returns folder: the runs due on 1 November and 1 December both built October. A run the
+    schedule made is now for the month that had ended when it was due (on the schedule's clock); one made by hand
+    (`prefect deployment run`, no slot) still builds the newest folder."""
+    import datetime as dt
+    import uuid
+
+    from prefect.client.schemas.objects import FlowRun
+
+    from reportgen.shells.prefect_flows import slot_period
+
+    london = zoneinfo.ZoneInfo("Europe/London")
+
+    def run(due: dt.datetime, auto_scheduled: bool = True) -> FlowRun:
+        return FlowRun(flow_id=uuid.uuid4(), auto_scheduled=auto_scheduled, expected_start_time=due)
+
+    assert [slot_period(run(dt.datetime(2026, month, 1, 7, 0, tzinfo=london)), "Europe/London")
+            for month in (10, 11, 12)] == ["2026-09", "2026-10", "2026-11"]
+    assert slot_period(run(dt.datetime(2026, 11, 1, 0, 30, tzinfo=london)), "Europe/London") == "2026-10"
+    assert slot_period(run(dt.datetime(2026, 11, 1, 0, 30, tzinfo=london)), "UTC") == "2026-10"
+    assert slot_period(run(dt.datetime(2026, 11, 1, 0, 30, tzinfo=london)), "America/New_York") == "2026-09"
+    by_hand = run(dt.datetime(2026, 12, 1, 7, 0, tzinfo=london), auto_scheduled=False)
+    assert slot_period(by_hand, "Europe/London") is None
+    assert slot_period(None, "Europe/London") is None
+
+
+def test_a_scheduled_run_whose_month_has_no_returns_folder_says_which_folder_and_what_to_do(tmp_path: Path) -> None:
+    """The run due on 1 December (November's) found no November folder, warned, and built October again, kept as a
+    new October draft that a reader took for the month's paper. It now builds nothing and says which folder it
+    expected and how to run the month once the returns are in (and that a folder named otherwise is not read)."""
+    import datetime as dt
+
+    from reportgen.shells.prefect_flows import slot_folder_missing
+
+    workspace = copy_example(tmp_path / "ws")  # returns folders 2026-09 and 2026-10
+    due = dt.datetime(2026, 12, 1, 7, 0, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
+    assert slot_folder_missing(workspace, "2026-10", due, "Europe/London", "monthly-update/monthly") == ""
+    said = ("this scheduled run, due 01 December 2026 07:00 (Europe/London), is November 2026's, the month that had "
+            "ended then, but November 2026 has no returns folder (inputs/returns/2026-11), so nothing was built: put "
+            "its returns there, then run it: prefect deployment run 'monthly-update/monthly' --param period=2026-11.")
+    assert slot_folder_missing(workspace, "2026-11", due, "Europe/London", "monthly-update/monthly") == said
+    (workspace / "inputs" / "returns" / "November 2026").mkdir()
+    assert slot_folder_missing(workspace, "2026-11", due, "Europe/London", "monthly-update/monthly") == said + (
+        " inputs/returns holds November 2026, not named as a period: a period's returns are read from its folder, "
+        "e.g. inputs/returns/2026-11.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -284,55 +285,89 @@ def test_a_schedule_changed_in_reportgen_toml_while_serving_is_said_by_the_next_
     assert (workspace / "outputs" / "2026-10" / "draft-02" / "paper.pdf").is_file()  # the run still built
 
 
-def test_a_scheduled_run_that_builds_a_month_before_the_one_just_ended_says_so(server, tmp_path: Path) -> None:
-    """The run due on 1 December built October again (the newest returns folder: November's was never made)
-    and ended Completed, as if it were the month's paper; nothing said November had none. Now such a run logs
-    a warning naming the month and its folder. The run due at 00:30 on 1 November (London), October's, the
-    month just ended, says nothing. The run due on 1 October, September's, run after October had ended, built October:
-    it says that September's paper was not built by it. All were due while serve was stopped: it runs them when it
-    starts."""
+def test_runs_the_schedule_missed_build_each_their_own_month_and_one_with_no_folder_builds_nothing(
+        server, tmp_path: Path) -> None:
+    """Serve was stopped over the ends of September, October and November; started again, Prefect ran each run its
+    schedule had missed, and each built the newest returns folder: the runs due on 1 October, 1 November and
+    1 December all built October, the last warning that November had no folder yet still keeping an October draft.
+    Each now builds the month that had ended when it was due: September, October, and, for November, which has no
+    folder, nothing: it fails saying which folder it expected and how to run the month. A run made by hand, with
+    no slot, still builds the newest folder, and says that November has none. The missed runs are made as the
+    schedule makes them (Prefect's backfill of a deployment's schedule)."""
     import datetime as dt
 
+    import httpx
     from prefect.client.orchestration import SyncPrefectClient
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterId,
+        FlowRunFilter,
+        FlowRunFilterExpectedStartTime,
+    )
     from prefect.states import Scheduled
+
+    from reportgen.drafts.folders import load_draft
 
     api_url, home = server
     env = prefect_env(home, api_url)
     workspace = copy_example(tmp_path / "ws")  # returns for 2026-09 and 2026-10
     log = tmp_path / "serve.log"
     london = zoneinfo.ZoneInfo("Europe/London")
+    first, last = dt.datetime(2026, 10, 1, 0, 0, tzinfo=london), dt.datetime(2026, 12, 1, 8, 0, tzinfo=london)
     with running([str(BIN / "reportgen"), "serve", "--workspace", str(workspace), "--name", "behind"], env, log):
         wait_for(lambda: "being served" in log.read_text(), 120, "serve\n" + log.read_text())
         with SyncPrefectClient(api_url) as client:
             deployment = client.read_deployment_by_name("monthly-update/behind")
-            due = {when: client.create_flow_run_from_deployment(
-                       deployment.id, state=Scheduled(scheduled_time=when)).id
-                   for when in (dt.datetime(2026, 11, 1, 0, 30, tzinfo=london),
-                                dt.datetime(2026, 12, 1, 7, 0, tzinfo=london),
-                                dt.datetime(2026, 10, 1, 7, 0, tzinfo=london))}
+            httpx.post(f"{api_url}/deployments/{deployment.id}/schedule", timeout=30, json={
+                "start_time": first.isoformat(), "end_time": last.isoformat(), "max_runs": 3}).raise_for_status()
+            by_hand = client.create_flow_run_from_deployment(
+                deployment.id, state=Scheduled(scheduled_time=dt.datetime(2026, 12, 1, 7, 0, tzinfo=london))).id
+            missed = client.read_flow_runs(
+                deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])),
+                flow_run_filter=FlowRunFilter(expected_start_time=FlowRunFilterExpectedStartTime(
+                    after_=first, before_=last)))
+            runs = {run.expected_start_time.astimezone(london).strftime("%Y-%m-%d %H:%M"): run.id  # type: ignore[union-attr]
+                    for run in missed if run.auto_scheduled}
+            assert sorted(runs) == ["2026-10-01 07:00", "2026-11-01 07:00", "2026-12-01 07:00"], missed
 
             def ended() -> bool:
-                return all(client.read_flow_run(run).state.is_final() for run in due.values())  # type: ignore[union-attr]
+                return all(client.read_flow_run(run).state.is_final()  # type: ignore[union-attr]
+                           for run in [*runs.values(), by_hand])
 
-            wait_for(ended, 240, "the runs that were due\n" + log.read_text())
-            states = [client.read_flow_run(run).state.name for run in due.values()]  # type: ignore[union-attr]
-        assert states == ["Completed", "Completed", "Completed"], log.read_text()
-        on_time, behind, late = (f"UUID: {run}" for run in due.values())
-        said = ("reportgen: this run, due 01 December 2026 07:00 (Europe/London), built 2026-10, the newest period "
-                "folder in inputs/returns; November 2026 has ended and has no folder (inputs/returns/2026-11): put "
-                "its returns there and run it again")
-        wait_for(lambda: said in run_logs(behind, api_url), 30, "the warning in the run's log")
-        assert not any("has ended" in line or "was due" in line or "has changed since" in line
-                       for line in run_logs(on_time, api_url))
-        # September's run, started after October had ended, built October: it says September's paper was not built
-        said = ("reportgen: this run was due 01 October 2026 07:00 (Europe/London), when September 2026 had just "
-                "ended, but started ")
-        wait_for(lambda: any(line.startswith(said) for line in run_logs(late, api_url)), 30,
-                 "the late run's warning in its log")
-        assert any(line.endswith("if it is wanted, run monthly-update with period=2026-09, or reportgen build --period "
-                                 "2026-09") for line in run_logs(late, api_url))
-    assert sorted(p.name for p in (workspace / "outputs" / "2026-10").glob("draft-*")) == [
-        "draft-01", "draft-02", "draft-03"]
+            wait_for(ended, 300, "the runs that were due\n" + log.read_text())
+            states = {when: client.read_flow_run(run).state for when, run in runs.items()}
+            hand_state = client.read_flow_run(by_hand).state
+        assert {when: state.name for when, state in states.items()} == {  # type: ignore[union-attr]
+            "2026-10-01 07:00": "Completed", "2026-11-01 07:00": "Completed", "2026-12-01 07:00": "Failed",
+        }, log.read_text()
+        said = ("this scheduled run, due 01 December 2026 07:00 (Europe/London), is November 2026's, the month that "
+                "had ended then, but November 2026 has no returns folder (inputs/returns/2026-11), so nothing was "
+                "built: put its returns there, then run it: prefect deployment run 'monthly-update/behind' --param "
+                "period=2026-11.")
+        assert states["2026-12-01 07:00"].message == said  # type: ignore[union-attr]
+        wait_for(lambda: f"reportgen: error: {said}" in run_logs(f"UUID: {runs['2026-12-01 07:00']}", api_url), 30,
+                 "the reason in the failed run's log")
+        assert hand_state is not None and hand_state.name == "Completed", log.read_text()
+        warned = ("reportgen: this run, due 01 December 2026 07:00 (Europe/London), built 2026-10, the newest period "
+                  "folder in inputs/returns; November 2026 has ended and has no folder (inputs/returns/2026-11): put "
+                  "its returns there and run it again")
+        wait_for(lambda: warned in run_logs(f"UUID: {by_hand}", api_url), 30, "the hand run's warning in its log")
+        for when in ("2026-10-01 07:00", "2026-11-01 07:00"):
+            assert not any("has ended" in line or "was due" in line or "reportgen: error" in line
+                           for line in run_logs(f"UUID: {runs[when]}", api_url))
+        assert not (workspace / "outputs" / "2026-11").exists()
+        # November's returns put in their folder, the failed run retried (as the UI's Retry does) builds November
+        shutil.copytree(workspace / "inputs" / "returns" / "2026-10", workspace / "inputs" / "returns" / "2026-11")
+        with SyncPrefectClient(api_url) as client:
+            client.set_flow_run_state(runs["2026-12-01 07:00"], Scheduled(name="AwaitingRetry"))
+            wait_for(lambda: client.read_flow_run(runs["2026-12-01 07:00"]).state.is_final(),  # type: ignore[union-attr]
+                     300, "the retried run\n" + log.read_text())
+            retried = client.read_flow_run(runs["2026-12-01 07:00"]).state
+        assert retried is not None and retried.is_completed(), log.read_text()
+        assert load_draft(workspace / "outputs" / "2026-11" / "draft-01")[0].period == "2026-11"
+    assert [p.name for p in (workspace / "outputs" / "2026-09").glob("draft-*")] == ["draft-01"]
+    assert load_draft(workspace / "outputs" / "2026-09" / "draft-01")[0].period == "2026-09"
+    assert sorted(p.name for p in (workspace / "outputs" / "2026-10").glob("draft-*")) == ["draft-01", "draft-02"]
 
 
 def test_a_served_run_says_when_reportgen_was_upgraded_under_serve(server, tmp_path: Path) -> None:

@@ -83,7 +83,8 @@ def find_inputs(workspace: Path, period: str | None = None, need_returns: bool =
         there = periods(workspace)
         listing = f"the period folders there are: {', '.join(there)}" if there else "there are no period folders yet"
         raise UsageError(f"no returns folder for {period} (inputs/returns/{period}); {listing}. "
-                         f"Check the period, or create the folder and put the returns in it.{_not_periods(workspace)}")
+                         "Check the period, or create the folder and put the returns in it."
+                         f"{not_periods_note(workspace)}")
     files, issues = list_returns(returns_dir, workspace)
     issues += [issue("unknown-file-type", "not-a-period", example=example, file=f"inputs/returns/{name}")
                for name, example in not_periods(workspace)]
@@ -182,7 +183,7 @@ def newest_period(workspace: Path) -> str:
     if not found:
         raise ReportgenError(f"no period folders (YYYY-MM) in {workspace / 'inputs' / 'returns'}: put the returns "
                              "in a folder named for the month they report, inputs/returns/YYYY-MM, and run again."
-                             f"{_not_periods(workspace)}")
+                             f"{not_periods_note(workspace)}")
     return found[-1]
 
 
@@ -211,7 +212,7 @@ def _period_named(name: str) -> str:
 _MONTH_STARTS = [month[:3] for month in MONTHS[:12]]  # "jan", …: each month name's and abbreviation's
 
 
-def _not_periods(workspace: Path) -> str:
+def not_periods_note(workspace: Path) -> str:
     """The sentence the period errors end with when inputs/returns holds other folders or files."""
     found = not_periods(workspace)
     if not found:

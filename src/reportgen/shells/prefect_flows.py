@@ -29,7 +29,7 @@ from uuid import UUID
 from prefect import Task, flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.client.schemas.objects import TaskRun
+from prefect.client.schemas.objects import FlowRun, TaskRun
 from prefect.context import FlowRunContext, TaskRunContext
 from prefect.states import Completed, Failed, State
 
@@ -39,7 +39,7 @@ from reportgen.errors import ReportgenError, UsageError
 from reportgen.issues import Issue
 from reportgen.model import Paper
 from reportgen.periods import period_label
-from reportgen.read.workspace import find_inputs, periods
+from reportgen.read.workspace import find_inputs, not_periods_note, periods
 from reportgen.run.build import BuildResult, Checks, StageRunner, build_draft, validate_draft
 from reportgen.run.chase import ChaseRow, chase_markdown
 from reportgen.run.history import HistoryExport, export_history
@@ -370,10 +370,56 @@ def deployment_run_due(workspace: Path) -> tuple[dt.datetime, str] | None:
     return None if due is None else (due, load_settings(workspace).schedule.timezone)
 
 
+def slot_period(run: FlowRun | None, zone: str) -> str | None:
+    """The period a run its deployment's schedule made is for: the month that had ended when it was due, on the
+    schedule's clock `zone` (due 07:00 on 1 April: March), however late it starts (serve or the workers stopped
+    over a month's end, then Prefect running each run missed) or however often it is retried (Prefect keeps a run's
+    first scheduled time). None for a run made by hand (`prefect deployment run`, the UI's Run) or a flow script's:
+    it builds the newest period folder, as `reportgen build` does."""
+    if run is None or not run.auto_scheduled or run.expected_start_time is None:
+        return None
+    return month_ended_before(run.expected_start_time, zone)
+
+
+def scheduled_period(workspace: Path) -> str | None:
+    """`slot_period` of this flow run, on the clock of the workspace's [schedule]."""
+    context = FlowRunContext.get()
+    if context is None or context.flow_run is None:
+        return None
+    return slot_period(context.flow_run, load_settings(workspace).schedule.timezone)
+
+
+def check_slot_folder(workspace: Path, period: str) -> None:
+    """A scheduled run whose month has no returns folder builds nothing (`slot_folder_missing`): it fails saying so."""
+    if period in periods(workspace):
+        return
+    from prefect.runtime import deployment
+
+    context = FlowRunContext.get()
+    due = context.flow_run.expected_start_time if context is not None and context.flow_run is not None else None
+    flow_name = context.flow.name if context is not None and context.flow is not None else "monthly-update"
+    raise ReportgenError(slot_folder_missing(workspace, period, due or dt.datetime.now(dt.UTC),
+                                             load_settings(workspace).schedule.timezone,
+                                             f"{flow_name}/{deployment.name}"))
+
+
+def slot_folder_missing(workspace: Path, period: str, due: dt.datetime, zone: str, deployment: str) -> str:
+    """Why a scheduled run for `period`, due at `due` (on the schedule's clock `zone`), built nothing, and what to do;
+    "" when the period has its returns folder. The newest folder is another month's: its paper, kept as this month's
+    run, would be taken for this month's."""
+    if period in periods(workspace):
+        return ""
+    month = period_label(period)
+    return (f"this scheduled run, due {due.astimezone(zoneinfo.ZoneInfo(zone)):%d %B %Y %H:%M} ({zone}), is "
+            f"{month}'s, the month that had ended then, but {month} has no returns folder (inputs/returns/{period}), "
+            f"so nothing was built: put its returns there, then run it: prefect deployment run '{deployment}' "
+            f"--param period={period}.{not_periods_note(workspace)}")
+
+
 def period_left_behind(workspace: Path, built: str) -> str:
-    """In a deployment's run of the newest period: what to do when a month has ended since the period built
-    (its returns folder missing: no returns filed, none sent for), judged on the schedule's clock at the
-    time the run was due; "" otherwise."""
+    """In a deployment's run made by hand, of the newest period: what to do when a month has ended since the period
+    built (its returns folder missing: no returns filed, none sent for), judged on the schedule's clock at the time
+    the run was due; "" otherwise. (A scheduled run builds its own month, or fails: `check_slot_folder`.)"""
     if (found := deployment_run_due(workspace)) is None:
         return ""
     due, zone = found
@@ -392,10 +438,10 @@ UPGRADED_UNDER_SERVE = ("reportgen has changed since reportgen serve started (up
 
 
 def started_late(workspace: Path, built: str, now: dt.datetime | None = None) -> str:
-    """In a deployment's run of the newest period: what to say when the run started after another month had ended
-    since it was due (serve or the workers stopped over a month's end, then Prefect running every run missed), and
-    built a later period than the month that had just ended when it was due, whose folder exists: each such run builds
-    the newest folder, so that month's paper was not built by it. "" otherwise."""
+    """In a deployment's run made by hand, of the newest period: what to say when the run started after another month
+    had ended since it was due (queued while no worker or serve ran), and built a later period than the month that
+    had just ended when it was due, whose folder exists: that month's paper was not built by it. "" otherwise. (A
+    scheduled run started late builds its own month: `slot_period`.)"""
     if (found := deployment_run_due(workspace)) is None:
         return ""
     due, zone = found
@@ -432,10 +478,13 @@ def monthly_update(workspace: str = ".", period: str | None = None,
     try:
         where = given_path(workspace, "workspace")
         warn_run(schedule_not_in_effect(where), UPGRADED_UNDER_SERVE if code_changed_since_serve() else "")
-        collect_before_build(where, period)
-        find_inputs(where, period)
-        result = build_draft(where, period, None, edition, runner=TaskRunner())
-        if period is None:
+        slot = None if period else scheduled_period(where)  # a scheduled run builds its own month
+        collect_before_build(where, period or slot)
+        if slot:
+            check_slot_folder(where, slot)
+        find_inputs(where, period or slot)
+        result = build_draft(where, period or slot, None, edition, runner=TaskRunner())
+        if period is None and slot is None:
             warn_run(period_left_behind(where, result.paper.period), started_late(where, result.paper.period))
         comparison = compare_task(result.previous, result.folder) if result.previous else None
         publish_artifacts(result, comparison, result.chase)
