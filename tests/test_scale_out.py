@@ -368,6 +368,11 @@ def test_runs_the_schedule_missed_build_each_their_own_month_and_one_with_no_fol
     assert [p.name for p in (workspace / "outputs" / "2026-09").glob("draft-*")] == ["draft-01"]
     assert load_draft(workspace / "outputs" / "2026-09" / "draft-01")[0].period == "2026-09"
     assert sorted(p.name for p in (workspace / "outputs" / "2026-10").glob("draft-*")) == ["draft-01", "draft-02"]
+    # one at a time, in the order they were due: October's paper carries forward from September's kept draft and
+    # shows the progress since (run at once, it read September's returns and had no progress section)
+    october = load_draft(workspace / "outputs" / "2026-10" / "draft-01")[0]
+    assert (october.period, october.carried_from) == ("2026-10", "draft 2026-09/draft-01")
+    assert october.progress is not None
 
 
 def test_a_served_run_says_when_reportgen_was_upgraded_under_serve(server, tmp_path: Path) -> None:

@@ -225,7 +225,10 @@ def served_monthly(workspace: Path, name: str, cron: str, timezone: str) -> tupl
 
     from reportgen.shells.prefect_flows import monthly_update
 
-    runner = Runner(name=name, pause_on_shutdown=False)  # stopped, the schedule stays active
+    # stopped, the schedule stays active. One run at a time, the earliest due first (Prefect's order): runs missed
+    # while serve was stopped each build their own month, and each month's paper carries forward and shows progress
+    # from the draft of the month before, which the run before it keeps
+    runner = Runner(name=name, pause_on_shutdown=False, limit=1)
     deployment_id = runner.add_flow(
         monthly_update, name=name, schedules=[Cron(cron, timezone=timezone)],
         parameters={"workspace": str(workspace)},
