@@ -456,10 +456,11 @@ def test_a_run_that_started_a_month_late_says_which_months_paper_it_did_not_buil
     assert late_note(workspace, "2026-10", dt.datetime(2026, 9, 1, 7, 0, tzinfo=london), now, "Europe/London") == ""
 
 
-def test_a_scheduled_run_is_for_the_month_that_had_ended_when_it_was_due_however_late_it_starts() -> None:
+def test_a_scheduled_run_is_for_the_month_its_slot_covers_however_late_it_starts() -> None:
     """Serve was stopped over two month-ends; started again on 5 December, Prefect ran each run it had missed, and
     each built the newest returns folder: the runs due on 1 November and 1 December both built October. A run the
-    schedule made is now for the month that had ended when it was due (on the schedule's clock); one made by hand
+    schedule made is now for the month the stretch since the slot before it mostly lies in, on the schedule's clock:
+    on the 1st (or the 5th), the month just ended; on the last day of a month, that month. One made by hand
     (`prefect deployment run`, no slot) still builds the newest folder."""
     import datetime as dt
     import uuid
@@ -473,14 +474,19 @@ def test_a_scheduled_run_is_for_the_month_that_had_ended_when_it_was_due_however
     def run(due: dt.datetime, auto_scheduled: bool = True) -> FlowRun:
         return FlowRun(flow_id=uuid.uuid4(), auto_scheduled=auto_scheduled, expected_start_time=due)
 
-    assert [slot_period(run(dt.datetime(2026, month, 1, 7, 0, tzinfo=london)), "Europe/London")
+    monthly = "0 7 1 * *"
+    assert [slot_period(run(dt.datetime(2026, month, 1, 7, 0, tzinfo=london)), monthly, "Europe/London")
             for month in (10, 11, 12)] == ["2026-09", "2026-10", "2026-11"]
-    assert slot_period(run(dt.datetime(2026, 11, 1, 0, 30, tzinfo=london)), "Europe/London") == "2026-10"
-    assert slot_period(run(dt.datetime(2026, 11, 1, 0, 30, tzinfo=london)), "UTC") == "2026-10"
-    assert slot_period(run(dt.datetime(2026, 11, 1, 0, 30, tzinfo=london)), "America/New_York") == "2026-09"
+    # 00:30 on 1 April in London is 23:30 on 31 March UTC: March's run, not February's
+    assert slot_period(run(dt.datetime(2026, 4, 1, 0, 30, tzinfo=london)), "30 0 1 * *", "Europe/London") == "2026-03"
+    assert slot_period(run(dt.datetime(2026, 4, 1, 0, 30, tzinfo=dt.UTC)), "30 0 1 * *", "UTC") == "2026-03"
+    assert slot_period(run(dt.datetime(2026, 11, 5, 7, 0, tzinfo=london)), "0 7 5 * *", "Europe/London") == "2026-10"
+    assert slot_period(run(dt.datetime(2026, 11, 30, 17, 0, tzinfo=london)), "0 17 L * *", "Europe/London") == "2026-11"
+    assert slot_period(run(dt.datetime(2026, 11, 2, 7, 0, tzinfo=london)), "0 7 * * 1", "Europe/London") == "2026-10"
+    assert slot_period(run(dt.datetime(2026, 11, 9, 7, 0, tzinfo=london)), "0 7 * * 1", "Europe/London") == "2026-11"
     by_hand = run(dt.datetime(2026, 12, 1, 7, 0, tzinfo=london), auto_scheduled=False)
-    assert slot_period(by_hand, "Europe/London") is None
-    assert slot_period(None, "Europe/London") is None
+    assert slot_period(by_hand, monthly, "Europe/London") is None
+    assert slot_period(None, monthly, "Europe/London") is None
 
 
 def test_a_scheduled_run_whose_month_has_no_returns_folder_says_which_folder_and_what_to_do(tmp_path: Path) -> None:
@@ -494,9 +500,9 @@ def test_a_scheduled_run_whose_month_has_no_returns_folder_says_which_folder_and
     workspace = copy_example(tmp_path / "ws")  # returns folders 2026-09 and 2026-10
     due = dt.datetime(2026, 12, 1, 7, 0, tzinfo=zoneinfo.ZoneInfo("Europe/London"))
     assert slot_folder_missing(workspace, "2026-10", due, "Europe/London", "monthly-update/monthly") == ""
-    said = ("this scheduled run, due 01 December 2026 07:00 (Europe/London), is November 2026's, the month that had "
-            "ended then, but November 2026 has no returns folder (inputs/returns/2026-11), so nothing was built: put "
-            "its returns there, then run it: prefect deployment run 'monthly-update/monthly' --param period=2026-11.")
+    said = ("this scheduled run, due 01 December 2026 07:00 (Europe/London), is November 2026's run, but November "
+            "2026 has no returns folder (inputs/returns/2026-11), so nothing was built: put its returns there, then "
+            "run it: prefect deployment run 'monthly-update/monthly' --param period=2026-11.")
     assert slot_folder_missing(workspace, "2026-11", due, "Europe/London", "monthly-update/monthly") == said
     (workspace / "inputs" / "returns" / "November 2026").mkdir()
     assert slot_folder_missing(workspace, "2026-11", due, "Europe/London", "monthly-update/monthly") == said + (

@@ -340,10 +340,9 @@ def test_runs_the_schedule_missed_build_each_their_own_month_and_one_with_no_fol
         assert {when: state.name for when, state in states.items()} == {  # type: ignore[union-attr]
             "2026-10-01 07:00": "Completed", "2026-11-01 07:00": "Completed", "2026-12-01 07:00": "Failed",
         }, log.read_text()
-        said = ("this scheduled run, due 01 December 2026 07:00 (Europe/London), is November 2026's, the month that "
-                "had ended then, but November 2026 has no returns folder (inputs/returns/2026-11), so nothing was "
-                "built: put its returns there, then run it: prefect deployment run 'monthly-update/behind' --param "
-                "period=2026-11.")
+        said = ("this scheduled run, due 01 December 2026 07:00 (Europe/London), is November 2026's run, but "
+                "November 2026 has no returns folder (inputs/returns/2026-11), so nothing was built: put its returns "
+                "there, then run it: prefect deployment run 'monthly-update/behind' --param period=2026-11.")
         assert states["2026-12-01 07:00"].message == said  # type: ignore[union-attr]
         wait_for(lambda: f"reportgen: error: {said}" in run_logs(f"UUID: {runs['2026-12-01 07:00']}", api_url), 30,
                  "the reason in the failed run's log")

@@ -370,23 +370,40 @@ def deployment_run_due(workspace: Path) -> tuple[dt.datetime, str] | None:
     return None if due is None else (due, load_settings(workspace).schedule.timezone)
 
 
-def slot_period(run: FlowRun | None, zone: str) -> str | None:
-    """The period a run its deployment's schedule made is for: the month that had ended when it was due, on the
-    schedule's clock `zone` (due 07:00 on 1 April: March), however late it starts (serve or the workers stopped
+def slot_period(run: FlowRun | None, cron: str, zone: str) -> str | None:
+    """The period a run its deployment's schedule made is for, however late it starts (serve or the workers stopped
     over a month's end, then Prefect running each run missed) or however often it is retried (Prefect keeps a run's
-    first scheduled time). None for a run made by hand (`prefect deployment run`, the UI's Run) or a flow script's:
-    it builds the newest period folder, as `reportgen build` does."""
+    first scheduled time): the month the stretch since the schedule's slot before it mostly lies in, on the
+    schedule's clock `zone` (`period_covered`). None for a run made by hand (`prefect deployment run`, the UI's Run)
+    or a flow script's: it builds the newest period folder, as `reportgen build` does."""
     if run is None or not run.auto_scheduled or run.expected_start_time is None:
         return None
-    return month_ended_before(run.expected_start_time, zone)
+    return period_covered(run.expected_start_time, cron, zone)
+
+
+def period_covered(due: dt.datetime, cron: str, zone: str) -> str:
+    """The month of the middle of the stretch from the slot of `cron` before `due` to `due`, on the clock `zone`: due
+    07:00 on 1 April (cron 0 7 1 * *), March, the month just ended; due on the last day of April (0 17 L * *),
+    April; due on 5 April (0 7 5 * *, after a returns deadline on the 4th), March; weekly, the month most of the
+    week was in."""
+    from cronsim import CronSim, CronSimError
+
+    local = zoneinfo.ZoneInfo(zone)
+    due = due.astimezone(local)
+    try:
+        before = next(CronSim(cron, due, reverse=True))
+    except (CronSimError, StopIteration):  # no slot before it: the month that had ended
+        return month_ended_before(due, zone)
+    return (before + (due - before) / 2).astimezone(local).strftime("%Y-%m")
 
 
 def scheduled_period(workspace: Path) -> str | None:
-    """`slot_period` of this flow run, on the clock of the workspace's [schedule]."""
+    """`slot_period` of this flow run, on the workspace's [schedule]."""
     context = FlowRunContext.get()
     if context is None or context.flow_run is None:
         return None
-    return slot_period(context.flow_run, load_settings(workspace).schedule.timezone)
+    schedule = load_settings(workspace).schedule
+    return slot_period(context.flow_run, schedule.cron, schedule.timezone)
 
 
 def check_slot_folder(workspace: Path, period: str) -> None:
@@ -411,7 +428,7 @@ def slot_folder_missing(workspace: Path, period: str, due: dt.datetime, zone: st
         return ""
     month = period_label(period)
     return (f"this scheduled run, due {due.astimezone(zoneinfo.ZoneInfo(zone)):%d %B %Y %H:%M} ({zone}), is "
-            f"{month}'s, the month that had ended then, but {month} has no returns folder (inputs/returns/{period}), "
+            f"{month}'s run, but {month} has no returns folder (inputs/returns/{period}), "
             f"so nothing was built: put its returns there, then run it: prefect deployment run '{deployment}' "
             f"--param period={period}.{not_periods_note(workspace)}")
 
