@@ -557,8 +557,8 @@ CODES: dict[str, Code] = {
         "remove the strikethrough if they do, and send the workbook again."),
     "longer-than-a-page": Code(
         W, "An update is longer than a page of the plan.",
-        "Row {row}, column {column!r} holds {length:,} characters, more than a page of the delivery plan: the PDF "
-        "does not repeat the table's header row on the pages the update continues onto.",
+        "Row {row}, column {column!r} holds {length:,} characters, more than a page of the delivery plan: its row "
+        "breaks across pages, the Panel reading one action's update over two pages or more.",
         "Shorten the update, or summarise it and link to a fuller report."),
     "cell-too-long": Code(
         E, "The text is longer than a spreadsheet cell can safely hold.",
