@@ -24,12 +24,7 @@ RETURN_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 # spreadsheets in a format not read: still their partner's return, whose error it is that it cannot be read
 OTHER_SPREADSHEETS = {".xls": "an old .xls workbook", ".ods": "an OpenDocument (LibreOffice) spreadsheet",
                       ".fods": "an OpenDocument spreadsheet", ".numbers": "an Apple Numbers spreadsheet",
-                      ".xlsb": "an Excel binary workbook", ".xltx": "an Excel template", ".xltm": "an Excel template",
-                      # Excel's Save As text formats: a partner's return all the same, never a file to pass over
-                      ".txt": "a text file (Excel's Text or Unicode Text format)", ".tsv": "a tab-separated text file",
-                      ".prn": "a formatted text (.prn) file"}
-# files Windows leaves in any folder it has shown (as macOS its hidden ones): not returns, and nobody's to fix
-SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini"})
+                      ".xlsb": "an Excel binary workbook", ".xltx": "an Excel template", ".xltm": "an Excel template"}
 
 
 @dataclass(frozen=True)
@@ -239,7 +234,7 @@ def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]
     names = {path.name.casefold(): path.name for path in entries}
     for path in entries:
         shown = _rel(path, workspace)
-        if path.name.startswith(("~$", ".")) or path.name.casefold() in SYSTEM_FILES:  # lock, hidden, system files
+        if path.name.startswith(("~$", ".")):  # lock files and hidden files are not returns
             issues += lock_file(path.name, names, shown)
             continue
         if path.is_symlink() or not path.resolve().is_relative_to(folder.resolve()):
