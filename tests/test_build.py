@@ -320,6 +320,9 @@ def test_a_paper_with_not_one_return_read_blocks_publication_and_says_where_the_
                        "LibreOffice and save it as register.xlsx"),
     (["Master Action Register.xlsx"], "it holds Master Action Register.xlsx; if that is the register, rename it "
                                       "register.xlsx"),
+    (["register.txt", "notes.txt"], "register.txt is a text file (Excel's Text or Unicode Text format), which "
+                                    "reportgen does not read; open it in Excel or LibreOffice and save it as "
+                                    "register.xlsx"),
     (["Register 2025.ods"], "it holds Register 2025.ods; if that is the register, save it as register.xlsx"),
     (["Lookups.csv", "Plan.xlsx"], "it holds Lookups.csv, Plan.xlsx; if one of them is the register, name it "
                                    "register.xlsx (or register.csv)"),

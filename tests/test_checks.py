@@ -151,26 +151,39 @@ def test_non_return_files_reported(tmp_path: Path) -> None:
     (folder / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
     (folder / "~$opcc.xlsx").write_bytes(b"lock")
     (folder / "link.xlsx").symlink_to(folder / "opcc.xlsx")
+    (folder / "cjb.txt").write_bytes("Plan priority\tStatus\r\n1\tCompleted\r\n".encode("utf-16"))  # Unicode Text
+    (folder / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0")  # Windows' own: passed over, as .DS_Store is
+    (folder / "late").mkdir()
     checked = _check(root)
     assert flatten([i for i in checked.issues if i.code != "unknown-partner"], ["code", "file"]) == [
+        ["unknown-file-type", "inputs/returns/2026-10/late"],
         ["unsafe-path", "inputs/returns/2026-10/link.xlsx"],
         ["unknown-file-type", "inputs/returns/2026-10/notes.docx"],
         ["workbook-open", "inputs/returns/2026-10/~$opcc.xlsx"],  # Excel's lock file: opcc.xlsx may be open
+        ["unreadable-file", "inputs/returns/2026-10/cjb.txt"],  # a return not read blocks, as an .xls does
         ["unreadable-file", "inputs/returns/2026-10/old.xls"],
     ]
+    folder_issue = next(i for i in checked.issues if i.file.endswith("/late"))
+    assert folder_issue.advice == ("Move the returns in it up into the period folder, or move the folder out of "
+                                   "inputs/returns.")  # not "save it as .xlsx"
 
 
-def test_a_return_saved_in_a_format_not_read_is_its_partners_error_not_a_missing_return(tmp_path: Path) -> None:
-    """A partner's return saved as .ods (LibreOffice) is not read: an error that blocks, about that
-    partner's file, never "sent no return" (the chase list would chase a partner who did send one)."""
+@pytest.mark.parametrize(("suffix", "what"), [(".ods", "an OpenDocument (LibreOffice) spreadsheet; it was not read"),
+                                              (".txt", "a text file (Excel's Text or Unicode Text format); it was "
+                                                       "not read as a return")])
+def test_a_return_saved_in_a_format_not_read_is_its_partners_error_not_a_missing_return(
+        tmp_path: Path, suffix: str, what: str) -> None:
+    """A partner's return saved as .ods (LibreOffice), or with Excel's Save As > Unicode Text, is not read: an
+    error that blocks, about that partner's file, never "sent no return" (the chase list would chase a partner
+    who did send one, and the paper could go out with their actions as "No update")."""
     root = make_workspace(tmp_path)
     folder = root / "inputs" / "returns" / "2026-10"
-    (folder / "opcc.xlsx").rename(folder / "opcc.ods")
+    (folder / "opcc.xlsx").rename(folder / f"opcc{suffix}")
     checked = _check(root)
     unread = [i for i in checked.issues if i.code == "unreadable-file"]
     assert [(i.file, i.blocking, i.message) for i in unread] == [
-        ("inputs/returns/2026-10/opcc.ods", True,
-         "inputs/returns/2026-10/opcc.ods is an OpenDocument (LibreOffice) spreadsheet; it was not read.")]
+        (f"inputs/returns/2026-10/opcc{suffix}", True,
+         f"inputs/returns/2026-10/opcc{suffix} is {what}.")]
     assert not [i for i in checked.issues if i.code == "missing-return"]
 
 

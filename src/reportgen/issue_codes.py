@@ -80,6 +80,10 @@ CODES: dict[str, Code] = {
                       "to it."),
          "other-spreadsheet": ("{file} is {what}; it was not read.",
                                "Open it and save it as an Excel workbook (.xlsx) in its place."),
+         "saved-as-text": ("{file} is {what}; it was not read as a return.",
+                           "If it is a partner's return, open it in Excel and save it with File > Save As as an "
+                           "Excel Workbook (.xlsx) in its place; if it is not a return, move it out of the returns "
+                           "folder."),
          "not-xlsx": ("{file} is {what}: it is not a readable .xlsx file.",
                       "Open it in Excel and save it as .xlsx (without a password)."),
          "workbook-named-csv": ("{file} is {what} named .csv: it is not a text (CSV) file; it was not read.",
@@ -582,7 +586,8 @@ CODES: dict[str, Code] = {
         W, "A file in the returns folder is not .xlsx or .csv.",
         "{file} is not a .xlsx or .csv file; it was not read.",
         "Save it as .xlsx or .csv, or move it out of the folder.",
-        {"folder": "{file} is a folder; returns go directly in the period folder.",
+        {"folder": ("{file} is a folder; returns go directly in the period folder, so nothing in it was read.",
+                    "Move the returns in it up into the period folder, or move the folder out of inputs/returns."),
          "not-regular": "{file} is not a regular file (a pipe or a device); it was not read.",
          "not-spreadsheet": "{file} is not a .xlsx or .csv file.",
          "not-a-period": ("{file} is not a period folder (YYYY-MM), so nothing in it is read.",

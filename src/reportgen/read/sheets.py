@@ -19,7 +19,7 @@ from pathlib import Path
 from reportgen.issues import Issue, issue
 from reportgen.read.cells import cell_text
 from reportgen.read.headings import did_you_mean, find_header_row, heading_key
-from reportgen.read.workspace import OTHER_SPREADSHEETS
+from reportgen.read.workspace import OTHER_SPREADSHEETS, SAVED_AS_TEXT
 from reportgen.read.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
 from reportgen.read.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
 from reportgen.read.xlsx_values import DateCell, NumberCell, column_letters, range_bounds
@@ -91,6 +91,8 @@ def read_sheets(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         return [], [issue("unreadable-file", "old-xls", file=display)]
     if suffix in OTHER_SPREADSHEETS:
         return [], [issue("unreadable-file", "other-spreadsheet", file=display, what=OTHER_SPREADSHEETS[suffix])]
+    if suffix in SAVED_AS_TEXT:
+        return [], [issue("unreadable-file", "saved-as-text", file=display, what=SAVED_AS_TEXT[suffix])]
     return [], [issue("unknown-file-type", "not-spreadsheet", file=display)]
 
 

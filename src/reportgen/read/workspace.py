@@ -25,6 +25,13 @@ RETURN_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 OTHER_SPREADSHEETS = {".xls": "an old .xls workbook", ".ods": "an OpenDocument (LibreOffice) spreadsheet",
                       ".fods": "an OpenDocument spreadsheet", ".numbers": "an Apple Numbers spreadsheet",
                       ".xlsb": "an Excel binary workbook", ".xltx": "an Excel template", ".xltm": "an Excel template"}
+# a sheet saved with Excel's Save As as text: a partner's return all the same (a mailed one is another matter:
+# `reportgen.mail.collect` answers a .txt attachment as not a spreadsheet, so these are kept apart)
+SAVED_AS_TEXT = {".txt": "a text file (Excel's Text or Unicode Text format)", ".tsv": "a tab-separated text file",
+                 ".prn": "a formatted text (.prn) file"}
+NOT_READ = {**OTHER_SPREADSHEETS, **SAVED_AS_TEXT}
+# files Windows leaves in any folder it has shown (as macOS its hidden ones): not returns, and nobody's to fix
+SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini"})
 
 
 @dataclass(frozen=True)
@@ -131,13 +138,13 @@ def _no_register(folder: Path) -> str:
     as .xls, or under the office's own name ('Master Action Register.xlsx')."""
     missing = f"no register in {folder} (expected register.xlsx or register.csv)"
     try:
-        sheets = sorted(path for path in folder.iterdir() if path.is_file() and not path.name.startswith("~$")
-                        and path.suffix.casefold() in (*RETURN_SUFFIXES, *OTHER_SPREADSHEETS))
+        files = sorted(path for path in folder.iterdir() if path.is_file() and not path.name.startswith("~$"))
     except OSError:
         return missing
-    for path in sheets:
-        if path.stem.casefold() == "register" and path.suffix.casefold() in OTHER_SPREADSHEETS:
-            return (f"{missing}: {path.name} is {OTHER_SPREADSHEETS[path.suffix.casefold()]}, which reportgen does "
+    sheets = [path for path in files if path.suffix.casefold() in (*RETURN_SUFFIXES, *OTHER_SPREADSHEETS)]
+    for path in files:
+        if path.stem.casefold() == "register" and path.suffix.casefold() in NOT_READ:
+            return (f"{missing}: {path.name} is {NOT_READ[path.suffix.casefold()]}, which reportgen does "
                     "not read; open it in Excel or LibreOffice and save it as register.xlsx")
     if len(sheets) == 1:
         [path] = sheets
@@ -234,7 +241,7 @@ def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]
     names = {path.name.casefold(): path.name for path in entries}
     for path in entries:
         shown = _rel(path, workspace)
-        if path.name.startswith(("~$", ".")):  # lock files and hidden files are not returns
+        if path.name.startswith(("~$", ".")) or path.name.casefold() in SYSTEM_FILES:  # lock, hidden, system files
             issues += lock_file(path.name, names, shown)
             continue
         if path.is_symlink() or not path.resolve().is_relative_to(folder.resolve()):
@@ -243,7 +250,7 @@ def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]
             issues.append(issue("unknown-file-type", "folder", file=shown))
         elif not is_regular_file(path):
             issues.append(issue("unknown-file-type", "not-regular", file=shown))
-        elif path.suffix.lower() in RETURN_SUFFIXES or path.suffix.lower() in OTHER_SPREADSHEETS:
+        elif path.suffix.lower() in RETURN_SUFFIXES or path.suffix.lower() in NOT_READ:
             files.append(path)  # a spreadsheet not read is still its partner's return: its error is theirs
         else:
             issues.append(issue("unknown-file-type", file=shown))
