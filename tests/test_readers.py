@@ -39,6 +39,20 @@ def test_heading_aliases_from_settings(tmp_path: Path) -> None:
         "In progress", "Going well")
 
 
+@pytest.mark.parametrize(("status", "explanation"), [("Current status", "Update/Explanation"),
+                                                    ("RAG rating", "Latest update"),
+                                                    ("Status this period", "Progress / Update")])
+def test_headings_partners_commonly_write_are_read_with_no_alias_added(
+        tmp_path: Path, status: str, explanation: str) -> None:
+    """Headings seen in partners' own trackers: their return is read as it is, not refused whole until the
+    secretariat adds an alias."""
+    rows = [("Plan priority", status, explanation, "Target date"), (4, "In progress", "Going well", "2027")]
+    ret, issues = _return(write_xlsx(tmp_path / "opcc.xlsx", rows))
+    assert issues == []
+    assert ret is not None and (ret.updates[0].status_as_written, ret.updates[0].explanation) == (
+        "In progress", "Going well")
+
+
 def test_heading_row_found_below_title_rows(tmp_path: Path) -> None:
     rows = [("Wessex OPCC return",), ("Please complete by 24 October",), (), RETURN_HEADINGS,
             (7, "x", "Completed", "Done.", "")]

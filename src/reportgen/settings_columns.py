@@ -83,10 +83,13 @@ def _return_columns() -> dict[str, Column]:
     return {
         "ref": Column(heading="Plan priority", aliases=("Priority", "Ref", "Action ref", "Action number", "No")),
         "action": Column(heading="Action", aliases=("Action text",), required=False),
-        "status": Column(heading="Status this reporting period", aliases=("Status", "RAG status", "Progress")),
+        "status": Column(heading="Status this reporting period",
+                         aliases=("Status", "RAG status", "Progress", "Status this period", "Current status",
+                                  "RAG rating")),
         "explanation": Column(
             heading="Explanation / Link to meeting papers",
-            aliases=("Explanation", "Update", "Commentary", "Progress update", "Comments"),
+            aliases=("Explanation", "Update", "Commentary", "Progress update", "Comments", "Update / Explanation",
+                     "Explanation / Update", "Progress / Update", "Latest update", "Update this period", "Narrative"),
         ),
         "timeframe": Column(
             heading="Timeframe for delivery / Completion",
