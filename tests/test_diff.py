@@ -624,6 +624,10 @@ def test_cli_diff_prints_a_summary_then_the_folder(drafts, tmp_path: Path, capsy
     html = " ".join(unescape((out / "diff.html").read_text(encoding="utf-8")).split())
     assert "Progress over time and each action's movement since the previous update are not compared" in html
     assert "are they drafts of the same plan?" not in html  # two drafts of one plan
+    # and in the redlined Word paper, which leaves progress over time out: a comment says why
+    comments = [(c.author, c.text) for c in open_docx(out / "diff.docx").comments]
+    assert comments == [("reportgen", "Progress over time and each action's movement since the previous update are "
+                                      "not compared: each draft has its own.")]
 
 
 def test_two_drafts_of_a_period_with_an_earlier_period_kept_between_them_say_so(tmp_path: Path, capsys) -> None:
@@ -646,6 +650,7 @@ def test_two_drafts_of_a_period_with_an_earlier_period_kept_between_them_say_so(
     assert lines[1:3] == [adds, "No other changes."]
     html = " ".join(unescape((out / "diff.html").read_text(encoding="utf-8")).split())
     assert adds in html
+    assert [c.text for c in open_docx(out / "diff.docx").comments] == [adds]
     assert "No other changes: the actions, the narrative and the cover sheet read the same." in html
     assert "the two drafts say the same" not in html
     record = json.loads((out / "diff.json").read_text(encoding="utf-8"))["diff"]

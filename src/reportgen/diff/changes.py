@@ -14,7 +14,9 @@ decide what a paper says: `reportgen.diff.render` lays the comparison out as DOC
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import datetime as dt
 import json
 import re
 from collections import Counter
@@ -127,6 +129,16 @@ class DraftInfo:
     draft_marking: str = ""  # the line its pages carry while any did ("DRAFT – not for publication: …")
     progress: bool = False  # the paper has "Progress over time" (an earlier period had a kept draft)
     progress_from: str = ""  # the period (YYYY-MM) its movements are measured from; "" when none
+    built: str = ""  # when the draft was built, as shown ("5 December 2026, 16:04 UTC"); "" when not known
+
+    @property
+    def label(self) -> str:
+        """"2026-10/draft-01 (meeting 05 November 2026; built 5 December 2026, 16:04 UTC)": two drafts of a
+        period share their meeting date, so it is when each was built that tells them apart."""
+        name = self.draft or self.period
+        if self.built:
+            return f"{name} (meeting {self.date}; built {self.built})" if self.date else f"{name} (built {self.built})"
+        return f"{name} ({self.date})" if self.date else name
 
 
 @dataclass(frozen=True)
@@ -554,9 +566,17 @@ def redline_text(words: Sequence[Span], marks: Marks = PLAIN_MARKS) -> str:
 
 
 def draft_label(info: DraftInfo) -> str:
-    """"2026-09/draft-01 (08 October 2026)": the draft's name when known, else its period."""
-    date = f" ({info.date})" if info.date else ""
-    return f"{info.draft or info.period}{date}"
+    """The draft's name (else its period), its meeting date and when it was built (`DraftInfo.label`)."""
+    return info.label
+
+
+def built_label(created: str) -> str:
+    """A draft record's creation time (ISO) as a reader reads it: "5 December 2026, 16:04 UTC"; "" unknown."""
+    with contextlib.suppress(ValueError):
+        stamp = dt.datetime.fromisoformat(created)
+        stamp = (stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+        return f"{stamp.day} {stamp:%B %Y, %H:%M} UTC"
+    return ""
 
 
 # drafts of two periods: what each paper says about earlier periods is its own, and is left out

@@ -31,7 +31,7 @@ import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reportgen.diff.changes import DraftDiff, diff_drafts, diff_to_json
+from reportgen.diff.changes import DraftDiff, built_label, diff_drafts, diff_to_json
 from reportgen.diff.summary import render_diff_html, write_diff_docx, write_diff_pdf
 from reportgen.drafts.folders import (
     DRAFT_JSON,
@@ -80,9 +80,9 @@ def compare_drafts(old: Path, new: Path, out: Path | None = None, templates: Pat
     old_paper, new_paper = marked_alike(old_paper, new_paper)
     diff = diff_drafts(old_paper, new_paper)
     diff = replace(diff, old=replace(diff.old, draft=f"{old_manifest.period}/{old_manifest.draft or old.name}",
-                                     edition=editions[0]),
+                                     edition=editions[0], built=built_label(old_manifest.created)),
                    new=replace(diff.new, draft=f"{new_manifest.period}/{new_manifest.draft or new.name}",
-                               edition=editions[1]))
+                               edition=editions[1], built=built_label(new_manifest.created)))
     docx_template, html_templates = find_templates(new, templates)
     folder = _start(target)
     try:

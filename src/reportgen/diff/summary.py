@@ -91,7 +91,7 @@ def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out
                cover_rows_redline=whole_rows, heading_redline=headings, column_redline=columns,
                section_redline=sections, fills_were=status_fills_were(old, new, diff),
                blocking_redline=blocking_redline(old, new), marking_redline=marking, exempt_note_redline=note,
-               exempt_legend_redline=legend)
+               exempt_legend_redline=legend, progress_note=progress_note(diff))
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,18 @@ def fill_progress(layout: Layout, progress: Progress, exempt: Callable[[int], bo
                  lambda name: layout.style_id(name) is not None, exempt)
 
 
+def note_progress(layout: Layout, note: str) -> None:
+    """In a comparison (diff.docx), which leaves out progress over time: why (`reportgen.diff.changes.progress_note`),
+    as a Word comment on the paper's first line, so that a reader does not take the part as dropped. A comment,
+    not a paragraph: rejecting every tracked change still gives back the old paper, accepting them the new one's
+    words."""
+    anchor = next((p for p in layout.document.paragraphs if p.text.strip() and p.runs), None)
+    if anchor is None:
+        return
+    comment = layout.document.add_comment(anchor.runs, text=xml_safe(note), author=layout.author, initials="RG")
+    comment._comment_elm.set(qn("w:date"), layout.date)  # the draft's time, not now: same drafts, same bytes
+
+
 def fill_narrative(layout: Layout, narrative: RichText) -> None:
     marker = _narrative_marker(layout)
     marker_props = marker.find(W_PPR)
