@@ -648,6 +648,10 @@ def test_two_drafts_of_a_period_with_an_earlier_period_kept_between_them_say_so(
     adds = ("The new draft adds Progress over time and each action's movement since the September 2026 update, "
             "which the old draft did not have; they are not compared.")
     assert lines[1:3] == [adds, "No other changes."]
+    # two drafts of one period share their meeting date: when each was built tells them apart
+    built = r"built \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC"
+    assert re.fullmatch(rf"2026-10/draft-01 \(meeting 05 November 2026; {built}\) -> "
+                        rf"2026-10/draft-02 \(meeting 05 November 2026; {built}\)", lines[0])
     html = " ".join(unescape((out / "diff.html").read_text(encoding="utf-8")).split())
     assert adds in html
     assert [c.text for c in open_docx(out / "diff.docx").comments] == [adds]
