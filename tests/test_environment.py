@@ -77,6 +77,17 @@ def test_period_year_zero_is_a_usage_error(tmp_path: Path) -> None:
                     2, "0000-01", "YYYY-MM")
 
 
+def test_a_workspace_not_there_says_where_one_is(tmp_path: Path) -> None:
+    """`--workspace ws/input` (a typo), or a folder that is not there: the error names the folder above that holds
+    inputs/, the workspace most likely meant, not only that the path "is not a folder"."""
+    root = make_workspace(tmp_path / "ws")
+    _one_line_error(_cli("validate", "--workspace", str(root / "input")), 2,
+                    f"workspace {root / 'input'} does not exist; {root} holds inputs/: is that the workspace? "
+                    f"(--workspace {root})")
+    _one_line_error(_cli("build", "--workspace", str(root / "reportgen.toml")), 2,
+                    "is not a folder (a workspace is the folder holding inputs/ and reportgen.toml)")
+
+
 def test_out_below_a_file_is_a_usage_error(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws")
     (tmp_path / "file.txt").write_text("x")

@@ -313,6 +313,20 @@ def test_a_workbook_named_csv_is_said_to_be_one(tmp_path: Path, start: bytes, wh
     assert issues[0].message == f"opcc.csv is {what} named .csv: it is not a text (CSV) file; it was not read."
 
 
+def test_a_csv_named_xlsx_is_told_to_be_renamed_csv(tmp_path: Path) -> None:
+    """A CSV saved under a .xlsx name: renaming it .csv is all it takes (it is read then), not re-saving it."""
+    path = tmp_path / "opcc.xlsx"
+    path.write_text("Plan priority,Status this reporting period,Explanation\r\n1,Completed,Done\r\n", encoding="utf-8")
+    ret, issues = _read(path)
+    assert ret is None and [(i.code, i.message, i.advice) for i in issues] == [(
+        "unreadable-file",
+        "opcc.xlsx is a text (CSV) file named .xlsx: it is not a readable workbook; it was not read.",
+        "Rename it with the .csv ending (or open it in Excel and save it as .xlsx).")]
+    renamed = path.rename(tmp_path / "opcc.csv")
+    ret, issues = _read(renamed)
+    assert ret is not None and [(u.ref, u.status_as_written) for u in ret.updates] == [(1, "Completed")]
+
+
 def test_csv_ragged_rows_and_nul_bytes(tmp_path: Path) -> None:
     path = tmp_path / "opcc.csv"
     path.write_bytes(b"Plan priority,Action,Status this reporting period,Explanation / Link to meeting papers\r\n"

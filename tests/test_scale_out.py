@@ -116,7 +116,8 @@ def test_serve_refuses_in_one_line_a_workspace_it_cannot_build_or_a_server_that_
     env = prefect_env(tmp_path / "prefect-home", None)
     serve = [str(BIN / "reportgen"), "serve", "--workspace"]
     printed = run_cli([*serve, str(tmp_path / "nope")], env, expect=2)
-    assert printed.strip() == f"reportgen: error: workspace {tmp_path / 'nope'} is not a folder"
+    assert printed.strip() == (f"reportgen: error: workspace {tmp_path / 'nope'} does not exist (a workspace is the "
+                               "folder holding inputs/ and reportgen.toml)")
     (tmp_path / "empty").mkdir()
     printed = run_cli([*serve, str(tmp_path / "empty")], env, expect=1)
     assert printed.strip().splitlines() == [

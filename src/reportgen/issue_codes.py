@@ -86,6 +86,9 @@ CODES: dict[str, Code] = {
                            "folder."),
          "not-xlsx": ("{file} is {what}: it is not a readable .xlsx file.",
                       "Open it in Excel and save it as .xlsx (without a password)."),
+         "csv-named-xlsx": ("{file} is a text (CSV) file named {suffix}: it is not a readable workbook; it was not "
+                            "read.",
+                            "Rename it with the .csv ending (or open it in Excel and save it as .xlsx)."),
          "workbook-named-csv": ("{file} is {what} named .csv: it is not a text (CSV) file; it was not read.",
                                 "Rename it with the .xlsx ending (or open it in Excel and save it as .xlsx)."),
          "no-sheets": ("{file} has no worksheet: it holds no cells to read (a Word or PowerPoint file, or a "

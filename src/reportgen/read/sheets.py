@@ -105,7 +105,7 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         elif _looks_like_text_or_xls(path) == "zip":
             what = "damaged or incomplete (cut short while copying?)"
         elif _looks_like_text_or_xls(path) == "text":
-            what = "a text (CSV) file named .xlsx"
+            return [], [issue("unreadable-file", "csv-named-xlsx", file=display, suffix=path.suffix)]
         else:
             what = "not a workbook"
         return [], [issue("unreadable-file", "not-xlsx", what=what, file=display)]

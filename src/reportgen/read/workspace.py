@@ -69,10 +69,23 @@ def open_workspace(workspace: Path) -> tuple[Path, Settings, Path]:
     A folder that is not there, wrong settings or no register: one clear error."""
     workspace = workspace.resolve()
     if not workspace.is_dir():
-        raise UsageError(f"workspace {workspace} is not a folder")
+        raise UsageError(not_a_workspace(workspace))
     from reportgen.settings import load_settings  # pydantic: after `reportgen build` has started its PDF workers
 
     return workspace, load_settings(workspace), _register_file(workspace)
+
+
+def not_a_workspace(workspace: Path) -> str:
+    """Why `workspace` is not one, and where it may be: a file, or a folder not there (a typo, or a folder
+    inside the workspace given in its place: the workspace is the folder holding inputs/)."""
+    workspace = workspace.resolve()
+    if workspace.exists():
+        return f"workspace {workspace} is not a folder (a workspace is the folder holding inputs/ and reportgen.toml)"
+    parent = next((folder for folder in workspace.parents if folder.is_dir()), None)
+    if parent is not None and (parent / "inputs").is_dir():
+        return (f"workspace {workspace} does not exist; {parent} holds inputs/: is that the workspace? "
+                f"(--workspace {parent})")
+    return f"workspace {workspace} does not exist (a workspace is the folder holding inputs/ and reportgen.toml)"
 
 
 def find_inputs(workspace: Path, period: str | None = None, need_returns: bool = True

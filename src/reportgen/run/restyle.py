@@ -11,6 +11,7 @@ from pathlib import Path
 
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
+from reportgen.read.workspace import not_a_workspace
 from reportgen.template_files import DEFAULT_TEMPLATES
 
 WORD_TEMPLATE = ("paper.docx",)
@@ -21,7 +22,7 @@ def copy_templates(workspace: Path, names: tuple[str, ...] = WORD_TEMPLATE) -> t
     """Copy the default templates `names` into `workspace/templates/`: (written, kept because already there)."""
     workspace = Path(workspace)
     if not workspace.is_dir():
-        raise UsageError(f"workspace {workspace} is not a folder")
+        raise UsageError(not_a_workspace(workspace))
     folder = workspace / "templates"
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} is a file, not a folder: move it away to write the templates")
