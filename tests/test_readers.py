@@ -53,6 +53,19 @@ def test_headings_partners_commonly_write_are_read_with_no_alias_added(
         "In progress", "Going well")
 
 
+def test_a_long_pasted_link_is_not_a_long_word_to_check_but_a_long_code_is(tmp_path: Path) -> None:
+    """SharePoint addresses run to 150-250 characters: the paper shows them as links, so the officer is not asked
+    to check them; a run as long that is no address (a pasted hash, words run together) still is."""
+    link = ("https://wessexopcc.sharepoint.com/sites/Partnerships/Shared%20Documents/Delivery%20Plan/2026-27/"
+            "Board%20papers/Strategic%20Executive%20Board%20-%2014%20October%202026%20-%20Item%206.pdf")
+    code = "ab12" * 40
+    rows = [RETURN_HEADINGS, (4, "x", "In progress", f"Board paper ({link}).", "2027"),
+            (5, "x", "In progress", f"Reference {code}", "2027")]
+    ret, issues = _return(write_xlsx(tmp_path / "opcc.xlsx", rows))
+    assert ret is not None and len(link) > 120
+    assert [(i.code, i.row) for i in issues] == [("long-word", 3)]
+
+
 def test_heading_row_found_below_title_rows(tmp_path: Path) -> None:
     rows = [("Wessex OPCC return",), ("Please complete by 24 October",), (), RETURN_HEADINGS,
             (7, "x", "Completed", "Done.", "")]

@@ -24,6 +24,18 @@ def longest_run(text: str) -> int:
     return max((len(match[0]) for match in _LONG_RUN.finditer(text)), default=0)
 
 
+LINK_RUN = re.compile(r"(?:https?://|www\.|mailto:)\S+", re.IGNORECASE)
+MAX_LINK = 2_048  # the longest address browsers and SharePoint take: a longer "link" is worth a look
+
+
+def longest_unlinked_run(text: str) -> int:
+    """`longest_run`, leaving out pasted web addresses (SharePoint's are often 150-250 characters): the paper
+    shows them as links, and a long one is expected, not a cell to check. 0 when there is none."""
+    return max((len(match[0]) for match in _LONG_RUN.finditer(text)
+                if not (LINK_RUN.fullmatch(match[0].strip("()[]<>.,;:'\"")) and len(match[0]) <= MAX_LINK)),
+               default=0)
+
+
 def break_long_runs(text: str) -> str:
     if len(text) < MAX_RUN:
         return text

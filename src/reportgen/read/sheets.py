@@ -523,7 +523,7 @@ def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str, link
     (a column the paper shows with its links), a link set on the cell with Insert > Link is kept, as
     Markdown; on any other cell it is not (it would make a status, lead or section something else), and said."""
     from reportgen.glyphs import code_points, missing_glyphs
-    from reportgen.long_words import BREAK_EVERY, longest_run
+    from reportgen.long_words import BREAK_EVERY, longest_unlinked_run
     from reportgen.read.cells import (
         MAX_CELL_CHARS,
         PAGE_OF_UPDATE_CHARS,
@@ -549,7 +549,7 @@ def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str, link
         issues.append(issue("cell-link-not-kept", value=lost, **where))
     if "invisible-characters" in findings:  # which characters: they cannot be seen in the cell
         issues.append(issue("invisible-characters", points=invisible_in(raw), value=raw, **where))
-    run = longest_run(text)
+    run = longest_unlinked_run(text)
     if run:
         issues.append(issue("long-word", run=run, every=BREAK_EVERY, value=text[:80], **where))
     missing = missing_glyphs(without_pasted_bullets(text) if key == "explanation" else text)  # drawn as bullets
