@@ -174,6 +174,22 @@ def test_a_hyperlink_formula_keeps_its_link_as_a_link_set_on_the_cell_does(
                      "Board papers for 6": "https://example.org/board"}
 
 
+def test_a_status_formula_never_calculated_is_one_error_not_two(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A status looked up by a formula the partner's program never calculated (a workbook written by a script, or
+    saved with calculation off): it was reported twice, as a formula error and as an action with no status. It is
+    one error, the formula's, naming the action; the chase list counts one."""
+    returns = default_returns()
+    returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "placeholder", "Agreed.", ""),
+                            (4, "", "", "Done.", ""), (6, "", "Completed", "Done.", "")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    as_excel_saves_it(root / RETURNS / "opcc.xlsx", {"C2": '<c r="C2"><f>VLOOKUP(A2,Old!A:C,2,FALSE)</f></c>'})
+    _code, printed, issues = _validate(root, capsys)
+    found = _of(issues, "formula-error", "empty-status")
+    assert flatten(found, ["code", "row", "ref"]) == [["formula-error", 2, 2], ["empty-status", 3, 4]]
+    assert "OPCC: 2 errors in" in printed  # the formula's, and action 4's status left empty
+
+
 def test_each_cell_of_an_array_formula_is_said_to_hold_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An array formula (entered with Ctrl+Shift+Enter, or a dynamic array spilling down) is written once, in its
     range's first cell: only that cell was reported as a formula, the others' values read as typed text. Each cell

@@ -122,7 +122,7 @@ def load_return(inputs: Inputs, register: Register, path: Path, partner: str | N
     checked = None
     if read is not None:
         checked, found = validate_return(read, register, inputs.settings)
-        issues += found
+        issues += said_already(found, issues)
     if partner is None:
         example = file_name_for(suggested_lead(register, checked, register.leads, named, path.name),
                                 inputs.settings.partners)
@@ -130,6 +130,14 @@ def load_return(inputs: Inputs, register: Register, path: Path, partner: str | N
         issues.insert(0, issue("unknown-partner", "" if used else "unread", leads=", ".join(register.leads),
                                example=example, file=shown))
     return checked, issues
+
+
+def said_already(found: list[Issue], read: Sequence[Issue]) -> list[Issue]:
+    """`found` without the empty status of a cell whose formula error (`read`: never calculated, or #REF!) was
+    reported: the same cell, read as empty for that reason, is one error to fix, not two."""
+    errors = {(item.file, item.sheet, item.row, item.column) for item in read if item.code == "formula-error"}
+    return [item for item in found
+            if not (item.code == "empty-status" and (item.file, item.sheet, item.row, item.column) in errors)]
 
 
 def suggested_lead(register: Register, partner_return: PartnerReturn | None, leads: Sequence[str],
