@@ -107,7 +107,20 @@ def test_duplicate_rows_in_the_lead_return_block(tmp_path: Path) -> None:
     checked = _check(make_workspace(tmp_path, returns=returns))
     # two rows from the lead: which is right cannot be told, so it has its own, blocking, code
     assert [(i.code, i.blocking) for i in checked.issues if "updated in" in i.message] == [("ambiguous-update", True)]
-    assert "the first one is used" in next(i.message for i in checked.issues if i.code == "ambiguous-update")
+    [ambiguous] = [i for i in checked.issues if i.code == "ambiguous-update"]
+    assert ambiguous.message == ("Action 6 is also updated in inputs/returns/2026-10/opcc.xlsx row 4, with status "
+                                 "'Completed' there, 'Not started' here; the first one is used and this one is not.")
+
+
+def test_the_same_row_twice_in_the_lead_return_is_one_update_not_a_choice(tmp_path: Path) -> None:
+    """A row copied (or pasted twice) in the lead's return says the same twice: nothing is to be chosen, so it is a
+    warning, never blocking the paper until the partner is asked which row is right."""
+    returns = default_returns()
+    returns["opcc.xlsx"].append(returns["opcc.xlsx"][-1])
+    checked = _check(make_workspace(tmp_path, returns=returns))
+    [twice] = [i for i in checked.issues if "updated" in i.message and i.ref == returns["opcc.xlsx"][-1][0]]
+    assert (twice.code, twice.blocking, twice.row) == ("duplicate-update", False, len(returns["opcc.xlsx"]))
+    assert "word for word" in twice.message and twice.advice.startswith("Delete one of the two rows")
 
 
 def test_no_update_and_missing_return(tmp_path: Path) -> None:

@@ -345,11 +345,15 @@ CODES: dict[str, Code] = {
         W, "An action is updated by its lead partner and by another row or return: the lead's update is used.",
         "Action {ref} is also updated in {used_file} row {used_row}; the lead's update is used and this one is not.",
         "The lead partner's update is used; check the other one with its author.",
+        {"same": ("Action {ref} is updated again, word for word, in {used_file} row {used_row}: the update is used "
+                  "once.",
+                  "Delete one of the two rows (nothing is lost: they say the same).")},
         partner_advice="Keep one row per action."),
     "ambiguous-update": Code(
         E, "An action is updated twice by its lead partner, or by several partners none of which leads it: "
         "which update is right cannot be told.",
-        "Action {ref} is also updated in {used_file} row {used_row}; the first one is used and this one is not.",
+        "Action {ref} is also updated in {used_file} row {used_row}, with {differ}; the first one is used and this "
+        "one is not.",
         "Keep one update per action: ask the lead partner which one is right and delete the other.",
         {"joint": ("Action {ref}, led jointly by {leads}, is updated differently in {used_file} row {used_row}, "
                    "which is used for now; this update is not.",

@@ -147,14 +147,31 @@ def _choose(action: Action, candidates: list[Update], leads: Collection[str], la
             return only, []
         return only, [issue("not-lead", lead=action.lead, partner=only.partner, **_where(only))]
     chosen = from_lead[0] if from_lead else candidates[0]
-    ambiguous = len(from_lead) != 1
+    # the same row twice (copied, or pasted again) is one update: only different ones leave a choice to make
+    differing = {_said(u) for u in (from_lead or candidates)}
+    ambiguous = len(differing) > 1 if len(from_lead) != 1 else False
     issues = []
     for other in candidates:
         if other is chosen:
             continue
-        issues.append(issue("ambiguous-update" if ambiguous else "duplicate-update", used_file=chosen.file,
-                            used_row=chosen.row, **_where(other)))
+        if _said(other) == _said(chosen) and (other in from_lead) == (chosen in from_lead):
+            issues.append(issue("duplicate-update", "same", used_file=chosen.file, used_row=chosen.row,
+                                **_where(other)))
+        elif ambiguous:
+            issues.append(issue("ambiguous-update", used_file=chosen.file, used_row=chosen.row,
+                                differ=_difference(chosen, other), **_where(other)))
+        else:
+            issues.append(issue("duplicate-update", used_file=chosen.file, used_row=chosen.row, **_where(other)))
     return chosen, issues
+
+
+def _difference(used: Update, other: Update) -> str:
+    """How two updates of one action differ, as a sentence names it: "status 'Completed' there, 'In progress'
+    here", else the explanation or the timeframe."""
+    if used.status_as_written != other.status_as_written:
+        return (f"status {used.status_as_written or '(empty)'!r} there, {other.status_as_written or '(empty)'!r} "
+                "here").replace("'(empty)'", "empty")
+    return "a different explanation" if used.explanation != other.explanation else "a different timeframe"
 
 
 def _choose_joint(action: Action, candidates: list[Update], from_lead: list[Update], last: LastReported | None
