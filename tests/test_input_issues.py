@@ -84,6 +84,43 @@ def test_a_long_cell_is_shortened_and_an_unheaded_column_named_by_its_letter(
                                   "column F.")
 
 
+# ---------------------------------------------------------------- comments on cells
+
+
+def test_a_comment_on_a_cell_is_reported_with_what_it_says(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC put the caveat to its 'Completed' in a comment on the status cell (Review > New Comment), and another in
+    Excel 365's threaded kind: the paper showed neither and nobody was told. Each is now a warning quoting it, with
+    who wrote it, the cell and its action; a comment on a heading (the return template's help) is not."""
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    root = make_workspace(tmp_path / "ws")
+    path = root / RETURNS / "opcc.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    assert sheet is not None
+    sheet["C1"].comment = Comment("Pick one of the four statuses.", "Secretariat")
+    sheet["C2"].comment = Comment("Completed for the county; the city pilot runs to March.", "Jane Smith")
+    sheet["D3"].comment = Comment("[Threaded comment]\n\nYour version of Excel allows you to read this threaded "
+                                  "comment; however, any edits to it will get removed if the file is opened in a "
+                                  "newer version of Excel. Learn more: https://go.microsoft.com/fwlink/?linkid=870924"
+                                  "\n\nComment:\n    Board paper to follow.",
+                                  "tc={1D3C2F6B-0A4E-4B6A-9D8E-3A1B2C3D4E5F}")
+    book.save(path)
+    before = path.read_bytes()
+    code, printed, issues = _validate(root, capsys)
+    found = _of(issues, "cell-comment")
+    assert flatten(found, ["row", "column", "value", "ref"]) == [
+        [2, "Status this reporting period", "C2", 2], [3, "Explanation / Link to meeting papers", "D3", 4]]
+    assert [i.message for i in found] == [
+        "Cell C2 has a comment by Jane Smith: 'Completed for the county; the city pilot runs to March.'. The paper "
+        "does not show comments.",
+        "Cell D3 has a comment: 'Board paper to follow.'. The paper does not show comments."]
+    assert not any(i.blocking for i in found) and code == 0
+    assert "the city pilot runs to March" in printed
+    assert path.read_bytes() == before  # read, never written
+
+
 # ---------------------------------------------------------------- formulas
 
 

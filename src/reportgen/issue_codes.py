@@ -555,6 +555,14 @@ CODES: dict[str, Code] = {
         "first, e.g. '2 1/2); if {value} is right, give the cell the General format.",
         partner_advice="If the paper should show what the cell shows in Excel, type that in as text (an apostrophe "
         "first); otherwise give the cell the General format."),
+    "cell-comment": Code(
+        W, "A cell of a return has a comment (Review > New Comment, or a note): the paper does not show comments.",
+        "Cell {value} has a comment by {author}: {comment!r}. The paper does not show comments.",
+        "Read it: if the Panel should see it, ask the partner to put it in the explanation (or add it there "
+        "yourself and say so); otherwise nothing to do.",
+        {"no-author": "Cell {value} has a comment: {comment!r}. The paper does not show comments."},
+        partner_advice="Comments on cells are not read: put anything the Panel should see in the explanation "
+        "itself."),
     "struck-text": Code(
         W, "A cell's words are struck through; the paper shows them as if they were not.",
         "Row {row} has words struck through ({cells}); the paper shows them as ordinary words.",

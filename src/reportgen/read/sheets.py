@@ -411,6 +411,14 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
         if row > table.header_row:
             issues.append(issue("formula-error", "pasted", error=error, row=row, column=_heading(table, col),
                                 value=cell, **where))
+    for cell, (author, text) in sorted(facts.comments.items(), key=lambda kv: _bounds(kv[0])[0]):
+        row, col = _bounds(cell)[0]
+        # one on a heading is the template's help, one in the register the secretariat's own note
+        if row > table.header_row and text and not register:
+            values = by_number.get(row, ())
+            on = {"row": row, "column": _heading(table, col), "ref": parse_ref(table.value(values, "ref"))[0]}
+            issues.append(issue("cell-comment", author=author, value=cell, comment=text, **on, **where) if author
+                          else issue("cell-comment", "no-author", value=cell, comment=text, **on, **where))
     struck: dict[int, list[tuple[int, str]]] = {}  # row -> (column, cell) of its cells with words struck through
     for cell in facts.struck:
         row, col = _bounds(cell)[0]

@@ -8,6 +8,7 @@ columns, merged cells and formulas (their text, with or without a cached value),
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -79,6 +80,46 @@ def _prolog_problem(package: zipfile.ZipFile, entry: zipfile.ZipInfo) -> str | N
     return declares  # a prolog this long is not a workbook's
 
 
+MAX_COMMENTS = 1_000  # of a sheet's comments kept to report: a return has a few, if any
+MAX_COMMENT_CHARS = 300  # of a comment's text kept to quote it
+_COMMENTS_TYPE = "/comments"  # the legacy comments part: Excel 365 writes one for each threaded comment too
+_THREADED = re.compile(r"\[Threaded comment\].*?\bComment:\s*", re.DOTALL)
+
+
+def _comments(package: zipfile.ZipFile, member: str) -> dict[str, tuple[str, str]]:
+    """Cell -> (author, text) of the sheet's comments, from the comments part its .rels names: the first
+    MAX_COMMENTS, each cut short at MAX_COMMENT_CHARS. A threaded comment (Excel 365) is read from the plain copy
+    Excel writes beside it, without the preamble that copy starts with; its author, an id there, is left out."""
+    folder, _, name = member.rpartition("/")
+    rels = f"{folder}/_rels/{name}.rels"
+    names = set(package.namelist())
+    if rels not in names:
+        return {}
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    root = etree.fromstring(package.read(rels), parser)
+    parts = [posixpath.normpath(target[1:] if target.startswith("/") else posixpath.join(folder, target))
+             for rel in root.iter(f"{_RELS_NS}Relationship")
+             if rel.get("TargetMode") != "External" and rel.get("Type", "").endswith(_COMMENTS_TYPE)
+             for target in [rel.get("Target", "")]]
+    found: dict[str, tuple[str, str]] = {}
+    for part in (part for part in parts if part in names):
+        authors: list[str] = []
+        with package.open(part) as stream:
+            for _event, element in etree.iterparse(stream, events=("end",), resolve_entities=False, no_network=True,
+                                                   tag=(f"{_NS}author", f"{_NS}comment")):
+                if element.tag == f"{_NS}author":
+                    authors.append(element.text or "")
+                elif len(found) < MAX_COMMENTS and element.get("ref"):
+                    text = "".join(t.text or "" for t in element.iter(f"{_NS}t"))
+                    text = " ".join(_THREADED.sub("", text, count=1).split())
+                    at = int(author_id) if (author_id := element.get("authorId", "")).isdigit() else -1
+                    author = authors[at] if 0 <= at < len(authors) and not authors[at].startswith("tc=") else ""
+                    cut = text if len(text) <= MAX_COMMENT_CHARS else text[:MAX_COMMENT_CHARS - 1] + "…"
+                    found[element.get("ref", "")] = (author.strip(), cut)
+                element.clear()
+    return found
+
+
 class _RootSeen(Exception):
     """The root element has started: the prolog, where a DTD must be, is over."""
 
@@ -116,6 +157,8 @@ class SheetFacts:
     hyperlinks: frozenset[str] = frozenset()
     # cell -> the number format that shows its number otherwise than it is read (found by the cell reader)
     unread_formats: dict[str, UnreadFormat] = field(default_factory=dict)
+    # cell -> (author, text) of the comment (Review > New Comment, or a note) on it: never part of the value
+    comments: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def scan_sheet(path: Path, member: str) -> SheetFacts:
@@ -184,6 +227,7 @@ def scan_sheet(path: Path, member: str) -> SheetFacts:
             while element.getprevious() is not None:
                 del element.getparent()[0]
         targets = _link_targets(package, member) if link_ids else {}
+        comments = _comments(package, member)
     links = {cell: targets[rel] for cell, rel in link_ids.items() if rel in targets}
     shared_first_links = {index: formula_links[cell] for index, cell in shared_first.items() if cell in formula_links}
     formula_links |= {cell: shared_first_links[index] for cell, index in shared.items()  # filled down: the same
@@ -191,7 +235,7 @@ def scan_sheet(path: Path, member: str) -> SheetFacts:
     hyperlinks = frozenset(cell for cell in formula_links if cell not in links)
     links |= {cell: formula_links[cell] for cell in hyperlinks}
     places = [("merged range", cells) for cells in merged] + [("formula cell", cell) for cell in formulas if cell] \
-        + [("cell", cell) for cell in errors if cell]
+        + [("cell", cell) for cell in errors if cell] + [("comment's cell", cell) for cell in comments]
     for what, cells in places:
         try:
             range_bounds(cells)
@@ -200,7 +244,7 @@ def scan_sheet(path: Path, member: str) -> SheetFacts:
     shared_from = {cell: shared_first[index] for cell, index in shared.items()
                    if not texts[cell] and index in shared_first}
     return SheetFacts(frozenset(hidden), tuple(merged), formulas, links, errors, texts, shared_from,
-                      tuple(hidden_columns), array_from=array_from, hyperlinks=hyperlinks)
+                      tuple(hidden_columns), array_from=array_from, hyperlinks=hyperlinks, comments=comments)
 
 
 _HYPERLINK = re.compile(r'\s*(?:_xlfn\.)?HYPERLINK\(\s*"((?:[^"]|"")*)"\s*[,)]', re.IGNORECASE)
