@@ -400,6 +400,29 @@ def test_a_cover_row_of_the_panels_own_added_changed_or_left_out_is_tracked(tmp_
     assert cover_table(accept_all(open_docx(result.folder / "diff.docx"))) == cover_table(open_docx(new / "paper.docx"))
 
 
+def test_a_cover_row_re_headed_is_said_to_be_re_headed_not_added_and_left_out(tmp_path: Path) -> None:
+    """The secretariat renames a built-in cover row (`cover_headings`) between two drafts: the summary said the new
+    draft adds one row and leaves out another, and listed the same words as deleted and inserted. It now says the
+    row is re-headed; diff.docx still tracks it as a row deleted and one inserted, so rejecting every change gives
+    the old cover sheet."""
+    def build(extra: str) -> Path:
+        make_workspace(tmp_path / "ws", toml=settings("2026-11-05").replace("[history]", extra + "[history]"))
+        return build_draft(tmp_path / "ws").folder
+
+    old = build("")
+    new = build('cover_headings = { equalities_impacts = "EQUALITY IMPLICATIONS" }\n')
+    result = compare_drafts(old, new)
+    text = human_text(result.diff)
+    assert ("The cover sheet changed: the new draft re-heads the row 'EQUALITIES IMPACTS' as 'EQUALITY IMPLICATIONS' "
+            "(the same words under it).") in text
+    assert not re.search(r"\d+ cover sheet changes?:", text)  # no value listed as deleted and inserted: the same
+    record = json.loads((result.folder / "diff.json").read_text())["diff"]
+    assert [(row["old"], row["new"]) for row in record["cover_reheaded"]] == [
+        ("EQUALITIES IMPACTS", "EQUALITY IMPLICATIONS")]
+    assert cover_table(reject_all(open_docx(result.folder / "diff.docx"))) == cover_table(open_docx(old / "paper.docx"))
+    assert cover_table(accept_all(open_docx(result.folder / "diff.docx"))) == cover_table(open_docx(new / "paper.docx"))
+
+
 def test_docx_marks_the_added_and_withdrawn_actions_as_whole_rows(result: DiffResult) -> None:
     rows = plan_table(open_docx(result.folder / "diff.docx")).rows
     marked = {all_text(row._tr.tc_lst[0]): row_change(row._tr) for row in rows if row_change(row._tr)}

@@ -163,6 +163,8 @@ class DraftDiff:
     sections: tuple[TextChange, ...] = ()
     # cover-sheet rows only one draft has, by heading: "" on the side whose cover sheet has no such row
     cover_rows: tuple[TextChange, ...] = ()
+    # of those, a row re-headed (`cover_headings`): its old and new heading, when the value under them is the same
+    cover_reheaded: tuple[TextChange, ...] = ()
     # the plan table's column headings by key ("annual_page"), as the new paper heads them, then the columns only
     # the old one had: what an extra column's changes are called
     headings: tuple[tuple[str, str], ...] = ()
@@ -299,6 +301,8 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
     moves = tuple(StatusMove(ref, after[ref].action, before[ref].status_label, after[ref].status_label)
                   for ref in paired if status_changed(before[ref], after[ref]))
     renamed = renamed_sections(old, new) if not different else {}
+    reheaded = reheaded_rows(old.cover, new.cover)
+    reheaded_labels = {label for change in reheaded for label in (change.old, change.new)}  # the same words
     same_section = {(was[1] or was[0], key[1] or key[0]) for key, was in renamed.items()}
     shared = {column.key for column in old.columns} & {column.key for column in new.columns}
     changed = tuple(change for ref in paired
@@ -314,7 +318,8 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
         added=tuple(action_summary(after[ref], added=True) for ref in sorted(after.keys() - set(paired))),
         withdrawn=tuple(action_summary(before[ref]) for ref in sorted(before.keys() - set(paired))),
         changed=changed,
-        cover=(*cover_changes(old.cover, new.cover), *heading_changes(old, new)),
+        cover=(*(change for change in cover_changes(old.cover, new.cover) if change.field not in reheaded_labels),
+               *heading_changes(old, new)),
         narrative=word_diff(narrative_old, narrative_new),
         same_actions=same,
         common_refs=len(common),
@@ -322,6 +327,7 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
         exempt=CountChange(EXEMPT, old.exempt_count, new.exempt_count),
         columns=column_changes(old, new),
         cover_rows=cover_row_changes(old.cover, new.cover),
+        cover_reheaded=reheaded,
         sections=tuple(TextChange("section", was, now, word_diff(was, now)) for was, now in sorted(same_section)),
         headings=column_headings(old, new),
         made_exempt=tuple(action_summary(after[ref]) for ref in sorted((exempt_refs(new) - exempt_refs(old)) & both)),
@@ -464,11 +470,28 @@ def cover_row_changes(old: Sequence[CoverRow], new: Sequence[CoverRow]) -> tuple
             *(TextChange(label, label, "", word_diff(label, "")) for label in before if label not in after))
 
 
+def reheaded_rows(old: Sequence[CoverRow], new: Sequence[CoverRow]) -> tuple[TextChange, ...]:
+    """The cover rows re-headed (`cover_headings` changed between the drafts): a row only the old draft has and one
+    only the new has, holding the same value, paired in order; each as its old and new heading."""
+    before, after = {row.label for row in old}, {row.label for row in new}
+    gone = [row for row in old if row.label not in after]
+    pairs = []
+    for row in (row for row in new if row.label not in before):
+        was = next((other for other in gone if " ".join(other.value.split()) == " ".join(row.value.split())), None)
+        if was is not None:
+            gone.remove(was)
+            pairs.append(TextChange("cover_heading", was.label, row.label, word_diff(was.label, row.label)))
+    return tuple(pairs)
+
+
 def cover_note(diff: DraftDiff) -> str:
-    """The cover sheet's rows added or left out, in a sentence; "" when both drafts have the same rows."""
-    added = [f"'{change.new}'" for change in diff.cover_rows if change.new]
-    gone = [f"'{change.old}'" for change in diff.cover_rows if change.old]
-    parts = ([f"adds the {_rows(added)}"] if added else []) + ([f"leaves out the {_rows(gone)}"] if gone else [])
+    """The cover sheet's rows added, left out or re-headed, in a sentence; "" when both drafts have the same rows."""
+    paired = {label for change in diff.cover_reheaded for label in (change.old, change.new)}
+    added = [f"'{change.new}'" for change in diff.cover_rows if change.new and change.new not in paired]
+    gone = [f"'{change.old}'" for change in diff.cover_rows if change.old and change.old not in paired]
+    reheaded = [f"'{change.old}' as '{change.new}'" for change in diff.cover_reheaded]
+    parts = ([f"re-heads the {_rows(reheaded)} (the same words under it)"] if reheaded else []) + (
+        [f"adds the {_rows(added)}"] if added else []) + ([f"leaves out the {_rows(gone)}"] if gone else [])
     return f"The cover sheet changed: the new draft {' and '.join(parts)}." if parts else ""
 
 
