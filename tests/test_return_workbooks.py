@@ -316,6 +316,7 @@ def test_layout_and_instructions(tmp_path: Path) -> None:
     for heading in ("Status this reporting period:", "Explanation / Link to meeting papers:",
                     "Timeframe for delivery / Completion:", "Do not change", "add sheets"):
         assert heading in text
+    assert "comments on cells are not read into the paper" in text  # a caveat put in one is reported, not shown
     assert book.properties.creator == "reportgen"
 
     root2 = make_workspace(tmp_path / "ws2", period=A)

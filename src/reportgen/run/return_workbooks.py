@@ -228,7 +228,8 @@ def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settin
            "change it if it has moved on." if prefilled else
            "No earlier period was reported, so the status, explanation and timeframe are blank: fill them in."),
         f"{names['explanation']}: what has been done this period, in plain words. Press Alt+Enter for a new "
-        "line. Write links in full (https://…) or as [text](https://…).",
+        "line. Write links in full (https://…) or as [text](https://…). Anything the Panel should see goes in this "
+        "cell: comments on cells are not read into the paper.",
         f"{names['timeframe']}: when the action is expected to be delivered or completed, e.g. March 2027.",
         f"This workbook is for the {period_label(period)} return only: each period has a workbook of its own, "
         "and one sent back for another period is not read.",
