@@ -153,8 +153,9 @@ def test_unknown_partner_file(tmp_path: Path) -> None:
     checked = _check(make_workspace(tmp_path, returns=returns))
     assert [i.code for i in checked.issues] == ["unknown-partner", "duplicate-update"]
     assert "Its updates are used, each counted as returned by the lead of its action" in checked.issues[0].message
-    # its one row is Wessex Police's action, and Wessex Police returned that row too: the file name to suggest
-    assert "(e.g. wessex-police.xlsx)" in checked.issues[0].advice
+    # its one row is Wessex Police's action, and Wessex Police returned that row too: its file is there already
+    assert checked.issues[0].advice.startswith("wessex-police.xlsx is already in the folder: if this file is a later "
+                                               "version of that return, name it wessex-police.v2.xlsx")
 
 
 def test_non_return_files_reported(tmp_path: Path) -> None:
@@ -375,3 +376,50 @@ def test_a_totals_row_under_the_register_says_to_delete_it_not_only_to_write_a_n
                                                                       "Total")
     assert row["advice"] == ("Write the plan priority number only, e.g. 12; if the row is not an action (a total, a "
                              "heading), delete it.")
+
+
+@pytest.mark.parametrize("newest", [b"", None])  # an empty file; a copy holding the headings only
+def test_a_newest_file_that_cannot_be_read_says_which_return_it_set_aside(tmp_path: Path, newest: bytes | None
+                                                                           ) -> None:
+    """A copy of OPCC's return, emptied or cut to its headings, saved later as 'opcc (1).xlsx': it is the newest,
+    so it was the one read, and the return that was in the folder was set aside in a note the console hides; the
+    chase list had OPCC as sending nothing. A warning now names the file set aside and how to have it read."""
+    import os
+
+    from conftest import write_xlsx
+
+    root = make_workspace(tmp_path)
+    folder = root / "inputs" / "returns" / "2026-10"
+    copy = folder / "opcc (1).xlsx"
+    if newest is None:
+        write_xlsx(copy, [RETURN_HEADINGS])
+    else:
+        copy.write_bytes(newest)
+    os.utime(folder / "opcc.xlsx", (1_000_000, 1_000_000))
+    checked = _check(root)
+    [unread] = [i for i in checked.issues if i.code == "newest-return-unread"]
+    assert (unread.file, unread.severity.value) == ("inputs/returns/2026-10/opcc.xlsx", "warning")
+    assert unread.message == ("inputs/returns/2026-10/opcc.xlsx was set aside for inputs/returns/2026-10/opcc (1)"
+                              ".xlsx, OPCC's newest return, from which no update could be read: none of OPCC's "
+                              "updates is used.")
+    assert unread.advice.startswith("If inputs/returns/2026-10/opcc (1).xlsx is not the partner's latest return")
+    (folder / "opcc (1).xlsx").unlink()  # as the advice says: the return in the folder is read, nothing said
+    assert not [i for i in _check(root).issues if i.code == "newest-return-unread"]
+
+
+def test_a_stray_file_whose_suggested_name_is_taken_is_not_told_to_take_it(tmp_path: Path) -> None:
+    """'criminal-justice-board-extra.xlsx' beside the board's own return: the advice named the file after its lead,
+    criminal-justice-board.xlsx, which is already there; following it would overwrite the board's return. It now
+    says that file is there, and the name a later version takes beside it."""
+    import shutil
+
+    root = make_workspace(tmp_path)
+    folder = root / "inputs" / "returns" / "2026-10"
+    shutil.copy(folder / "criminal-justice-board.xlsx", folder / "criminal-justice-board-extra.xlsx")
+    [stray] = [i for i in _check(root).issues if i.code == "unknown-partner"]
+    assert stray.file == "inputs/returns/2026-10/criminal-justice-board-extra.xlsx"
+    assert stray.advice == ("criminal-justice-board.xlsx is already in the folder: if this file is a later version of "
+                            "that return, name it criminal-justice-board.v2.xlsx (the most recently saved is read); "
+                            "if it is not a return, move it out of the folder.")
+    (folder / "criminal-justice-board-extra.xlsx").rename(folder / "criminal-justice-board.v2.xlsx")  # as advised
+    assert not [i for i in _check(root).issues if i.code == "unknown-partner"]

@@ -416,7 +416,17 @@ CODES: dict[str, Code] = {
          "unread": "{file}: the file name matches no lead in the register ({leads}). None of its updates are used: "
                    "see its other issues.",
          "public-edition-unread": "{file}: the file name matches no lead partner of the paper ({leads}). None of its "
-                                  "updates are used: see its other issues."}),
+                                  "updates are used: see its other issues.",
+         "name-taken": ("{file}: the file name matches no lead in the register ({leads}). Its updates are used, "
+                        "each counted as returned by the lead of its action.",
+                        "{example} is already in the folder: if this file is a later version of that return, name it "
+                        "{later} (the most recently saved is read); if it is not a return, move it out of the "
+                        "folder."),
+         "unread-name-taken": ("{file}: the file name matches no lead in the register ({leads}). None of its "
+                               "updates are used: see its other issues.",
+                               "{example} is already in the folder: if this file is a later version of that "
+                               "return, name it {later} (the most recently saved is read); if it is not a return, "
+                               "move it out of the folder.")}),
     "ambiguous-partner": Code(
         E, "The return's file name fits more than one lead; it was not read.",
         "{file}: the file name fits several leads ({leads}); it was not read.",
@@ -433,6 +443,13 @@ CODES: dict[str, Code] = {
         {"other-period": ("{file} is {value}'s return workbook made for {made_for}; its return for this period, "
                           "{newest}, is read instead, even where this one is newer.",
                           "Nothing to do; move it out of the folder to keep the folder tidy.")}),
+    "newest-return-unread": Code(
+        W, "A lead's newest return file could not be read (or holds no update), and an older one was set aside for "
+        "it: none of the lead's updates is used.",
+        "{file} was set aside for {newest}, {value}'s newest return, from which no update could be read: none of "
+        "{value}'s updates is used.",
+        "If {newest} is not the partner's latest return (an empty copy, another document saved under its name), "
+        "move it out of the folder and {file} is read; otherwise ask the partner to send it again."),
     "several-return-files": Code(
         W, "Files under different names are each a return of the same lead for the period; only the newest is "
         "read.",

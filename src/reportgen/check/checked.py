@@ -127,9 +127,28 @@ def load_return(inputs: Inputs, register: Register, path: Path, partner: str | N
         example = file_name_for(suggested_lead(register, checked, register.leads, named, path.name),
                                 inputs.settings.partners)
         used = checked is not None and bool(checked.updates)  # else it says none of its updates is used
-        issues.insert(0, issue("unknown-partner", "" if used else "unread", leads=", ".join(register.leads),
-                               example=example, file=shown))
+        leads = ", ".join(register.leads)
+        later = later_name(path.parent, example)
+        if later:  # renaming it as suggested would overwrite the lead's own return: say how to add it beside
+            issues.insert(0, issue("unknown-partner", "name-taken" if used else "unread-name-taken", leads=leads,
+                                   example=example, later=later, file=shown))
+        else:
+            issues.insert(0, issue("unknown-partner", "" if used else "unread", leads=leads, example=example,
+                                   file=shown))
     return checked, issues
+
+
+def later_name(folder: Path, example: str) -> str:
+    """When a file named `example` is already in `folder`: the name a later version of it takes beside it
+    (opcc.v2.xlsx, or the next number free), read as the newest of that lead's files; "" when it is not there."""
+    try:
+        names = {path.name.casefold() for path in folder.iterdir()}
+    except OSError:
+        return ""
+    if not example or example.casefold() not in names:
+        return ""
+    stem, suffix = Path(example).stem, Path(example).suffix
+    return next(name for number in range(2, 10_000) if (name := f"{stem}.v{number}{suffix}").casefold() not in names)
 
 
 def said_already(found: list[Issue], read: Sequence[Issue]) -> list[Issue]:
@@ -169,7 +188,18 @@ def read_returns(inputs: Inputs, register: Register, assignment: Assignment
         issues += found
         if partner_return is not None:
             returns.append(partner_return)
+        if path in chosen and (partner_return is None or not partner_return.updates):
+            issues += newest_unread(inputs, assignment, chosen[path], path)
     return returns, issues
+
+
+def newest_unread(inputs: Inputs, assignment: Assignment, lead: str, newest: Path) -> list[Issue]:
+    """A lead's newest file could not be read, or holds no update, while an older one was set aside for it (an
+    empty copy saved as
+    'opcc (1).xlsx', a letter saved under the return's name): said as a warning, naming the file set aside, so
+    that the officer does not chase a partner whose return is in the folder."""
+    return [issue("newest-return-unread", file=inputs.display(older), newest=inputs.display(newest), value=lead)
+            for other, older in assignment.set_aside if other == lead]
 
 
 def missing_returns(register: Register, inputs: Inputs, assignment: Assignment, merged: MergedRegister

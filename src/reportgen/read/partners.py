@@ -101,6 +101,8 @@ class Assignment:
     by_lead: Mapping[str, Path]
     unmatched: tuple[Path, ...]  # no lead fits (read as a return of an unknown partner)
     issues: tuple[Issue, ...]
+    # each lead's files not read, beside the one read (`by_lead`): (lead, a file set aside), in folder order
+    set_aside: tuple[tuple[str, Path], ...] = ()
 
     def lead_of(self, path: Path) -> str | None:
         return next((lead for lead, chosen in self.by_lead.items() if chosen == path), None)
@@ -129,6 +131,7 @@ def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mappin
         else:
             candidates.setdefault(found.lead, []).append(path)
     by_lead: dict[str, Path] = {}
+    set_aside: list[tuple[str, Path]] = []
     for lead in leads:
         files = candidates.get(lead, [])
         if not files:
@@ -139,6 +142,7 @@ def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mappin
         newest = max([path for path in files if path not in other] or files, key=_age_key)
         by_lead[lead] = newest
         for older in sorted(set(files) - {newest}):
+            set_aside.append((lead, older))
             if older in other and newest not in other:  # last month's workbook, beside this month's return
                 issues.append(issue("superseded-return", "other-period", made_for=period_label(other[older]),
                                     newest=shown.get(newest, newest.name), file=shown.get(older, older.name),
@@ -151,7 +155,7 @@ def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mappin
                                     read=_version_mark(newest.stem), **where))
             else:  # versions of one name are expected; differently named files of one lead may be a mistake
                 issues.append(issue("superseded-return" if versions else "several-return-files", **where))
-    return Assignment(by_lead, tuple(unmatched), tuple(issues))
+    return Assignment(by_lead, tuple(unmatched), tuple(issues), tuple(set_aside))
 
 
 _VERSION = re.compile(r"\bv(?:ersion)?\s*(\d+)\b|\((\d+)\)")
