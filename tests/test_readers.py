@@ -340,3 +340,15 @@ def test_links_made_with_insert_link_keep_their_target(tmp_path: Path) -> None:
     assert issues == [] and ret is not None
     assert [u.explanation for u in ret.updates] == ["[Board papers](https://example.org/board)",
                                                     "See https://example.org/x"]
+
+
+def test_a_heading_typed_with_a_no_break_space_is_quoted_as_the_partner_sees_it() -> None:
+    """A heading pasted from a web page keeps its no-break space: the issue quoted it as Python does,
+    'Status this\\xa0period', which no officer can read; it is quoted with a space, as Excel shows it."""
+    from reportgen.issues import issue
+
+    found = issue("optional-column-misnamed", column="Timescale\xa0for\u202fdelivery", value="Timeframe",
+                  file="opcc.xlsx")
+    assert "'Timescale for delivery'" in found.message and "\\xa0" not in found.message
+    zero_width = issue("optional-column-misnamed", column="Time\u200bscale", value="Timeframe", file="opcc.xlsx")
+    assert "'Time\\u200bscale'" in zero_width.message  # an invisible character is still shown for what it is

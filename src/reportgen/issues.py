@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from dataclasses import fields as dataclass_fields
 from pathlib import PurePosixPath
+from string import Formatter
 
 from reportgen.issue_codes import CODES, Code, Severity
 
@@ -95,12 +97,30 @@ def render_message(code: str, wording: str = "", /, **fields: object) -> str:
     extra = set(fields) - set(COORDINATES) - entry.fields_for(wording)
     if extra:
         raise TypeError(f"issue {code!r}: fields {sorted(extra)} are neither coordinates nor in its template")
-    return entry.template_for(wording).format(**fields)
+    return _format(entry.template_for(wording), fields)
 
 
 def render_advice(code: str, wording: str = "", /, **fields: object) -> str:
     """What to do about an issue of a code (or named wording), filled in from the same fields."""
-    return CODES[code].advice_for(wording).format(**fields)
+    return _format(CODES[code].advice_for(wording), fields)
+
+
+def _format(template: str, fields: dict[str, object]) -> str:
+    return _QUOTING.format(template, **fields) if "!r}" in template else template.format(**fields)
+
+
+class _Quoting(Formatter):
+    """str.format, but a text quoted with !r shows each space as a space: a heading typed with a no-break
+    space (Excel keeps the one pasted from a web page or Word) is 'Status this reporting period', as the partner
+    sees it, not Python's 'Status this\\xa0reporting period'. Other characters are quoted as repr quotes them."""
+
+    def convert_field(self, value: object, conversion: str | None) -> object:
+        if conversion == "r" and isinstance(value, str):
+            value = "".join(" " if unicodedata.category(char) == "Zs" else char for char in value)
+        return super().convert_field(value, conversion)
+
+
+_QUOTING = _Quoting()
 
 
 def _shorten(value: str, limit: int = 200) -> str:
