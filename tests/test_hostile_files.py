@@ -383,6 +383,9 @@ def test_several_candidate_sheets_reported(tmp_path: Path) -> None:
     # rows under the other sheet's headings are not read: never quietly (a return split over two sheets)
     assert flatten(issues, ["code", "sheet", "row"]) == [["rows-on-another-sheet", "Copy", 2]]
     assert issues[0].blocking and "1 row under them from row 2" in issues[0].message
+    # last month's return kept on a second sheet is the likelier case: merging the two would duplicate every action
+    assert issues[0].advice.startswith("If one of the two sheets is another period's return (last month's kept as a "
+                                       "copy), delete that sheet, whichever it is (sheet 'Return' is read")
 
     def headings_only(book, sheet) -> None:
         book.create_sheet("Template").append(list(RETURN_HEADINGS))

@@ -505,7 +505,9 @@ CODES: dict[str, Code] = {
         E, "Another sheet also has the return's headings and rows under them; they were not read.",
         "Sheet {sheet!r} in {file} also has the return's headings, with {rows} under them from row {row}: that "
         "sheet was not read (only sheet {read!r} was).",
-        "Move those rows onto one sheet with the others, or delete the sheet if they are not this period's.",
+        "If one of the two sheets is another period's return (last month's kept as a copy), delete that sheet, "
+        "whichever it is (sheet {read!r} is read because it comes first); otherwise move those rows onto one sheet "
+        "with the others.",
         {"register": ("Sheet {sheet!r} in the register {file} also has the register's headings, with {rows} under "
                       "them from row {row}: that sheet was not read, so none of its actions is in the paper (only "
                       "sheet {read!r} was).",
