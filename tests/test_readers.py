@@ -279,6 +279,21 @@ def test_register_duplicate_ref(tmp_path: Path) -> None:
     assert flatten(issues, ["code", "row", "ref"]) == [["duplicate-ref", 3, 1]]
 
 
+def test_a_register_row_numbered_as_the_one_before_names_its_action_and_the_number_missing(tmp_path: Path) -> None:
+    """Action 13's row mistyped 12: the issue said only "Action 12 is also on row 2", so nobody could tell the row
+    was action 13, and a partner's update for 13 was then refused as not in the register. It quotes the row's action
+    and names 13, which no row has."""
+    rows = [REGISTER_HEADINGS, (12, "", "OPCC", "Twelve", ""), (12, "", "OPCC", "Thirteen", ""),
+            (14, "", "OPCC", "Fourteen", ""), (20, "", "OPCC", "Twenty", ""), (20, "", "OPCC", "Twenty again", ""),
+            (30, "", "OPCC", "Thirty", "")]
+    register, issues = read_register(write_xlsx(tmp_path / "register.xlsx", rows), SETTINGS, "register.xlsx")
+    assert register is not None and [a.ref for a in register.actions] == [12, 14, 20, 30]
+    assert [(i.row, i.message) for i in issues if i.code == "duplicate-ref"] == [
+        (3, "Action 12 is also on row 2; this row ('Thirteen') was left out. The register has no action 13: is this "
+            "row action 13?"),
+        (6, "Action 20 is also on row 5; this row ('Twenty again') was left out.")]  # 20, 20, 30: no number to name
+
+
 def test_register_action_without_a_lead_is_kept_and_reported(tmp_path: Path) -> None:
     rows = [REGISTER_HEADINGS, (1, "", "OPCC", "One", ""), (2, "", "  ", "Two", "")]
     path = write_xlsx(tmp_path / "register.xlsx", rows, sheet="Register")

@@ -287,8 +287,12 @@ CODES: dict[str, Code] = {
         "Add the plan priority number, or delete the row."),
     "duplicate-ref": Code(
         E, "The same action reference appears twice in the register.",
-        "Action {ref} is also on row {first_row}; this row was left out.",
-        "Keep one row per action in the register."),
+        "Action {ref} is also on row {first_row}; this row ({action!r}) was left out.",
+        "Keep one row per action in the register.",
+        {"gap": ("Action {ref} is also on row {first_row}; this row ({action!r}) was left out. The register has "
+                 "no action {meant}: is this row action {meant}?",
+                 "Correct the number if this row is action {meant} (a partner's update for action {meant} is "
+                 "otherwise refused as not in the register); else keep one row per action.")}),
     "no-lead": Code(
         W, "An action in the register names no lead partner.",
         "Row {row}: action {ref} has no lead partner.",

@@ -31,6 +31,7 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
     seen: dict[int, int] = {}
     exempt_rows: set[int] = set()
     exempt_refs: set[int] = set()
+    numbered: list[tuple[int, Action]] = []  # every row read as an action, duplicates too: said once all are known
     for number, cells in table.rows:
         if _exempt(table, number, cells, settings)[0]:
             exempt_rows.add(number)
@@ -41,12 +42,17 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
         issues += row_issues
         if action is None:
             continue
+        numbered.append((number, action))
         if action.ref in seen:
-            issues.append(issue("duplicate-ref", first_row=seen[action.ref], file=display, sheet=table.sheet,
-                                row=number, column=table.written["ref"], value=str(action.ref), ref=action.ref))
             continue
         seen[action.ref] = number
         actions.append(action)
+    refs = set(seen)
+    for at, (number, action) in enumerate(numbered):
+        if seen[action.ref] != number:
+            around = (numbered[at - 1][1].ref if at else None,
+                      numbered[at + 1][1].ref if at + 1 < len(numbered) else None)
+            issues.append(_duplicate(table, display, number, action, seen[action.ref], around, refs))
     if not actions:
         issues.append(issue("empty-file", "register", file=display, sheet=table.sheet))
     actions, found = _joint_leads(actions, table)
@@ -57,6 +63,21 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
     headings, found = _own_headings(table, settings)
     return Register(display, table.sheet, tuple(actions), frozenset(exempt_rows), frozenset(exempt_refs),
                     absent, headings), issues + found
+
+
+def _duplicate(table: Table, display: str, number: int, action: Action, first_row: int,
+               around: tuple[int | None, int | None], refs: set[int]) -> Issue:
+    """A second row numbered as another action: left out, its action quoted so the officer can tell which it is.
+    Between rows numbered n and n + 2 (or after n, at the end) where no row is numbered n + 1 (12, 12, 14 where 13
+    was meant), n + 1 is named."""
+    where = {"file": display, "sheet": table.sheet, "row": number, "column": table.written["ref"],
+             "value": str(action.ref), "ref": action.ref}
+    text = action.text if len(action.text) <= 80 else action.text[:79] + "…"
+    before, after = around
+    meant = (before or 0) + 1
+    if before is not None and meant not in refs and (after is None or after == meant + 1):
+        return issue("duplicate-ref", "gap", first_row=first_row, action=text, meant=meant, **where)
+    return issue("duplicate-ref", first_row=first_row, action=text, **where)
 
 
 def _locate(sheets: Sequence[RawSheet], settings: Settings, display: str) -> tuple[Table | None, list[Issue]]:
