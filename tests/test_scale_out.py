@@ -319,8 +319,15 @@ def test_runs_the_schedule_missed_build_each_their_own_month_and_one_with_no_fol
         wait_for(lambda: "being served" in log.read_text(), 120, "serve\n" + log.read_text())
         with SyncPrefectClient(api_url) as client:
             deployment = client.read_deployment_by_name("monthly-update/behind")
-            httpx.post(f"{api_url}/deployments/{deployment.id}/schedule", timeout=30, json={
-                "start_time": first.isoformat(), "end_time": last.isoformat(), "max_runs": 3}).raise_for_status()
+            # the server answers 503 while its database is busy (two cores, serve starting up): asked again, as
+            # Prefect's own client does
+            for _attempt in range(10):
+                made = httpx.post(f"{api_url}/deployments/{deployment.id}/schedule", timeout=30, json={
+                    "start_time": first.isoformat(), "end_time": last.isoformat(), "max_runs": 3})
+                if made.status_code != 503:
+                    break
+                time.sleep(2)
+            made.raise_for_status()
             by_hand = client.create_flow_run_from_deployment(
                 deployment.id, state=Scheduled(scheduled_time=dt.datetime(2026, 12, 1, 7, 0, tzinfo=london))).id
             missed = client.read_flow_runs(
