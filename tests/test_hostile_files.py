@@ -85,6 +85,20 @@ def test_hidden_rows_are_read_and_reported(tmp_path: Path) -> None:
     assert flatten(issues, ["code", "row"]) == [["hidden-row", 3]]
 
 
+def test_rows_hidden_by_a_filter_say_a_filter_is_on(tmp_path: Path) -> None:
+    """A partner left a filter on (showing their own rows): each hidden row was said to be hidden, with advice to
+    unhide it, and nothing said why; they are said to be hidden by the filter, and how to clear it."""
+    def filtered(book, sheet) -> None:
+        sheet.auto_filter.ref = f"A1:E{sheet.max_row}"
+        sheet.row_dimensions[3].hidden = True
+
+    ret, issues = _read(_book_with(tmp_path / "opcc.xlsx", ROWS, filtered))
+    assert ret is not None and [u.ref for u in ret.updates] == [1, 2, 3]  # read all the same
+    assert [(i.code, i.row, i.message) for i in issues] == [
+        ("hidden-row", 3, "Row 3 is hidden by the filter set on the sheet; it was read.")]
+    assert "clear the filter (Data > Clear)" in issues[0].advice
+
+
 def test_hidden_sheet_reported_never_read(tmp_path: Path) -> None:
     def hide(book, sheet) -> None:
         extra = book.create_sheet("Old")

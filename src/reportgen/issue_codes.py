@@ -535,7 +535,13 @@ CODES: dict[str, Code] = {
         "Check the row is meant to be in the return; unhide it to see it.",
         {"register": ("Row {row} is hidden in Excel; its action was read like any other.",
                       "Check the action is meant to be in the plan (unhide the row to see it); if it is not, "
-                      "delete the row from the register.")}),
+                      "delete the row from the register."),
+         "filtered": ("Row {row} is hidden by the filter set on the sheet; it was read.",
+                      "Check the row is meant to be in the return; clear the filter (Data > Clear) to see every row."),
+         "register-filtered": ("Row {row} is hidden by the filter set on the register's sheet; its action was read "
+                               "like any other.",
+                               "Check the action is meant to be in the plan (clear the filter, Data > Clear, to see "
+                               "every row); if it is not, delete the row from the register.")}),
     "hidden-column": Code(
         W, "A column that is read is hidden in Excel.",
         "Column {column!r} (column {letter}) is hidden in Excel; what it holds was read.",

@@ -374,7 +374,8 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
     by_number = dict(table.rows)
     issues: list[Issue] = []
     for number in sorted(n for n, _cells in table.rows if n in facts.hidden_rows):
-        issues.append(issue("hidden-row", "register" if register else "", row=number, **where))
+        issues.append(issue("hidden-row", ("register-filtered" if facts.filtered else "register") if register
+                            else ("filtered" if facts.filtered else ""), row=number, **where))
     for position in sorted(table.index.values()):  # one not read is an unread column's (returns.unread_columns)
         if table.hidden(position):
             letter = column_letters(position + 1)

@@ -159,6 +159,7 @@ class SheetFacts:
     unread_formats: dict[str, UnreadFormat] = field(default_factory=dict)
     # cell -> (author, text) of the comment (Review > New Comment, or a note) on it: never part of the value
     comments: dict[str, tuple[str, str]] = field(default_factory=dict)
+    filtered: bool = False  # a filter is set on the sheet (Data > Filter): its hidden rows are most likely filtered out
 
 
 def scan_sheet(path: Path, member: str) -> SheetFacts:
@@ -178,9 +179,11 @@ def scan_sheet(path: Path, member: str) -> SheetFacts:
     formula_links: dict[str, str] = {}  # cell -> the address its =HYPERLINK("…") goes to
     arrays: list[tuple[str, tuple[tuple[int, int], tuple[int, int]]]] = []  # (first cell, its range's bounds)
     array_from: dict[str, str] = {}
+    filtered = False
     with zipfile.ZipFile(path) as package, package.open(member) as stream:
         parser = etree.iterparse(stream, events=("end",), resolve_entities=False, no_network=True, huge_tree=True,
-                                 tag=(f"{_NS}row", f"{_NS}mergeCell", f"{_NS}c", f"{_NS}hyperlink", f"{_NS}col"))
+                                 tag=(f"{_NS}row", f"{_NS}mergeCell", f"{_NS}c", f"{_NS}hyperlink", f"{_NS}col",
+                                      f"{_NS}autoFilter"))
         for _event, element in parser:
             tag = element.tag
             if tag == f"{_NS}c":
@@ -221,6 +224,8 @@ def scan_sheet(path: Path, member: str) -> SheetFacts:
                     hidden.add(int(element.get("r", "0")))
             elif tag == f"{_NS}mergeCell":
                 merged.append(element.get("ref", ""))
+            elif tag == f"{_NS}autoFilter":
+                filtered = True
             elif tag == f"{_NS}hyperlink" and element.get(_REL_ID):
                 link_ids[element.get("ref", "")] = element.get(_REL_ID, "")
             element.clear()
@@ -244,7 +249,8 @@ def scan_sheet(path: Path, member: str) -> SheetFacts:
     shared_from = {cell: shared_first[index] for cell, index in shared.items()
                    if not texts[cell] and index in shared_first}
     return SheetFacts(frozenset(hidden), tuple(merged), formulas, links, errors, texts, shared_from,
-                      tuple(hidden_columns), array_from=array_from, hyperlinks=hyperlinks, comments=comments)
+                      tuple(hidden_columns), array_from=array_from, hyperlinks=hyperlinks, comments=comments,
+                      filtered=filtered)
 
 
 _HYPERLINK = re.compile(r'\s*(?:_xlfn\.)?HYPERLINK\(\s*"((?:[^"]|"")*)"\s*[,)]', re.IGNORECASE)
