@@ -180,6 +180,9 @@ def test_non_return_files_reported(tmp_path: Path) -> None:
     folder_issue = next(i for i in checked.issues if i.file.endswith("/late"))
     assert folder_issue.advice == ("Move the returns in it up into the period folder, or move the folder out of "
                                    "inputs/returns.")  # not "save it as .xlsx"
+    letter = next(i for i in checked.issues if i.file.endswith("notes.docx"))  # nor a covering letter
+    assert letter.message == "inputs/returns/2026-10/notes.docx is a Word document, not a spreadsheet; it was not read."
+    assert letter.advice.startswith("If the partner wrote its update in it, ask for the return workbook")
 
 
 @pytest.mark.parametrize(("suffix", "what"), [(".ods", "an OpenDocument (LibreOffice) spreadsheet; it was not read"),

@@ -634,6 +634,9 @@ CODES: dict[str, Code] = {
                     "Move the returns in it up into the period folder, or move the folder out of inputs/returns."),
          "not-regular": "{file} is not a regular file (a pipe or a device); it was not read.",
          "not-spreadsheet": "{file} is not a .xlsx or .csv file.",
+         "document": ("{file} is {what}, not a spreadsheet; it was not read.",
+                      "If the partner wrote its update in it, ask for the return workbook filled in instead; "
+                      "otherwise (a covering letter, a paper) move it out of the returns folder."),
          "not-a-period": ("{file} is not a period folder (YYYY-MM), so nothing in it is read.",
                           "If it holds a period's returns, put them in the folder named for the period, e.g. "
                           "inputs/returns/{example}; otherwise move it out of inputs/returns.")}),

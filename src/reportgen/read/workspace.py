@@ -30,6 +30,10 @@ OTHER_SPREADSHEETS = {".xls": "an old .xls workbook", ".ods": "an OpenDocument (
 SAVED_AS_TEXT = {".txt": "a text file (Excel's Text or Unicode Text format)", ".tsv": "a tab-separated text file",
                  ".prn": "a formatted text (.prn) file"}
 NOT_READ = {**OTHER_SPREADSHEETS, **SAVED_AS_TEXT}
+# documents partners send with (or instead of) a return: never a spreadsheet to re-save
+DOCUMENTS = {".pdf": "a PDF", ".doc": "a Word document", ".docx": "a Word document", ".odt": "a text document",
+             ".rtf": "a text document", ".msg": "an Outlook message", ".eml": "an email message",
+             ".png": "a picture", ".jpg": "a picture", ".jpeg": "a picture"}
 # files Windows leaves in any folder it has shown (as macOS its hidden ones): not returns, and nobody's to fix
 SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini"})
 
@@ -265,6 +269,8 @@ def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]
             issues.append(issue("unknown-file-type", "not-regular", file=shown))
         elif path.suffix.lower() in RETURN_SUFFIXES or path.suffix.lower() in NOT_READ:
             files.append(path)  # a spreadsheet not read is still its partner's return: its error is theirs
+        elif path.suffix.lower() in DOCUMENTS:
+            issues.append(issue("unknown-file-type", "document", file=shown, what=DOCUMENTS[path.suffix.lower()]))
         else:
             issues.append(issue("unknown-file-type", file=shown))
     return files, issues  # none: the build says so once it knows no return was read (`no-returns`)
