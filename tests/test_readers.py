@@ -210,6 +210,19 @@ def test_parse_ref(value: object, expected: int | None) -> None:
     assert parse_ref(value)[0] == expected
 
 
+@pytest.mark.parametrize(("written", "why"), [
+    ("Action 10", "not a whole number (a word or sign before the number: did you mean 10?)"),
+    ("PP18", "not a whole number (a word or sign before the number: did you mean 18?)"),
+    ("12, 13", "several numbers: an update for two actions goes on two rows, one each"),
+    ("16 & 17", "several numbers: an update for two actions goes on two rows, one each"),
+    ("12a", "not a whole number"),  # a sub-action, maybe: no number is put to the partner
+])
+def test_a_reference_written_with_words_or_as_a_list_says_what_to_write(written: str, why: str) -> None:
+    """'Action 10' and '12, 13' were each only "not a whole number", and the advice to write the number only did
+    not say the second needs two rows; neither is read as a number (the partner confirms which)."""
+    assert parse_ref(written) == (None, why)
+
+
 def test_bad_ref_is_an_issue_with_coordinates(tmp_path: Path) -> None:
     rows = [RETURN_HEADINGS, ("12a", "x", "Completed", "", ""), (" 5 ", "x", "Completed", "", ""),
             (None, "x", "Completed", "orphan text", "")]

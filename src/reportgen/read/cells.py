@@ -118,7 +118,7 @@ def parse_ref(value: object) -> tuple[int | None, str]:
         # Persian), Devanagari…, each with one value; never ² or ①, which are not decimal digits
         match = _REF_TEXT.fullmatch(value.strip())
         if not match or (match.group(2) and any(unicodedata.digit(d) for d in match.group(2))):
-            return None, "not a whole number"
+            return None, _why_not_a_ref(value.strip())
         digits = match.group(1)
         if len({ord(digit) - unicodedata.digit(digit) for digit in digits + (match.group(2) or "")}) > 1:
             return None, "written in the digits of two scripts (one might be read as another)"
@@ -134,6 +134,22 @@ def parse_ref(value: object) -> tuple[int | None, str]:
     if number >= 10**MAX_REF_DIGITS:
         return None, "too large a number for an action reference"
     return number, ""
+
+
+_SEVERAL_REFS = re.compile(r"[0-9]+(?:\s*(?:,|&|/|and|\+)\s*[0-9]+)+", re.IGNORECASE)
+_WORDS_BEFORE_REF = re.compile(r"(?:action|priority|ref(?:erence)?|no\.?|number|pp|#)\s*[.:#-]?\s*([0-9]+)",
+                               re.IGNORECASE)
+
+
+def _why_not_a_ref(text: str) -> str:
+    """Why a text is not an action number, with what to write: "12, 13" is two actions (one row each), and
+    "Action 12" the number with a word before it (12 is named, never taken as it: the partner confirms it)."""
+    if _SEVERAL_REFS.fullmatch(text):
+        return "several numbers: an update for two actions goes on two rows, one each"
+    found = _WORDS_BEFORE_REF.fullmatch(text)
+    if found:
+        return f"not a whole number (a word or sign before the number: did you mean {int(found[1])}?)"
+    return "not a whole number"
 
 
 def cell_text(value: object) -> str:
