@@ -84,6 +84,26 @@ def test_a_long_cell_is_shortened_and_an_unheaded_column_named_by_its_letter(
                                   "column F.")
 
 
+# ---------------------------------------------------------------- TRUE/FALSE where words go
+
+
+def test_a_true_false_value_in_a_timeframe_or_explanation_is_said(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A timeframe linked to a tick box held FALSE: the paper printed 'FALSE' as the partner's timeframe, with no
+    word to the officer. It is a warning naming the action, the cell and what the paper shows."""
+    returns = default_returns()
+    returns["opcc.xlsx"][1] = (2, "", "In progress", "Plan drafted.", False)
+    returns["opcc.xlsx"][2] = (4, "", "Completed", True, "2027")
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    code, _printed, issues = _validate(root, capsys)
+    found = _of(issues, "true-false-value")
+    assert flatten(found, ["row", "column", "ref", "value"]) == [
+        [2, "Timeframe for delivery / Completion", 2, "FALSE"], [3, "Explanation / Link to meeting papers", 4, "TRUE"]]
+    assert found[0].message == ("Action 2: the cell holds the value FALSE (TRUE or FALSE, as a tick box or a formula "
+                                "gives), not words; the paper shows FALSE.")
+    assert code == 0 and not any(i.blocking for i in found)
+
+
 # ---------------------------------------------------------------- comments on cells
 
 

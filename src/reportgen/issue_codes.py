@@ -584,6 +584,14 @@ CODES: dict[str, Code] = {
         "first, e.g. '2 1/2); if {value} is right, give the cell the General format.",
         partner_advice="If the paper should show what the cell shows in Excel, type that in as text (an apostrophe "
         "first); otherwise give the cell the General format."),
+    "true-false-value": Code(
+        W, "A cell that should hold words holds TRUE or FALSE (a tick box's value, or a formula's): the paper "
+        "shows that word.",
+        "Action {ref}: the cell holds the value {value} (TRUE or FALSE, as a tick box or a formula gives), not "
+        "words; the paper shows {value}.",
+        "Ask the partner what the cell should say, and have it typed in.",
+        partner_advice="Type in what the cell should say: it holds TRUE or FALSE, which the paper would show as it "
+        "is."),
     "cell-comment": Code(
         W, "A cell of a return has a comment (Review > New Comment, or a note): the paper does not show comments.",
         "Cell {value} has a comment by {author}: {comment!r}. The paper does not show comments.",

@@ -233,6 +233,9 @@ def _read_update(table: Table, number: int, cells: tuple[object, ...], partner: 
         issues += [replace(item, ref=ref) for item in found]
         if text is None:
             return None, issues
+        if key in ("explanation", "timeframe") and isinstance(table.value(cells, key), bool):
+            issues.append(issue("true-false-value", value=text, file=table.file, sheet=table.sheet, row=number,
+                                column=table.written.get(key, key), ref=ref))
         texts[key] = text
     return Update(
         ref=ref,
