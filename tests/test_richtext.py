@@ -102,6 +102,17 @@ def test_paragraphs() -> None:
     ]
 
 
+def test_a_dash_line_indented_further_is_a_sub_point() -> None:
+    """'  - sub point' under '- point', as a partner types a nested list in a cell, was drawn at the first level,
+    its nesting lost; it is a second-level item, as a list pasted from Word is. Lines all indented alike (tab or
+    spaces) stay first-level."""
+    blocks = parse_explanation("Progress:\n- Training\n  - officers\n\t- staff\n- Audit")
+    assert [(b.kind, b.level, b.text) for b in blocks] == [
+        ("paragraph", 1, "Progress:"), ("bullet", 1, "Training"), ("bullet", 2, "officers"), ("bullet", 2, "staff"),
+        ("bullet", 1, "Audit")]
+    assert [b.level for b in parse_explanation("  - one\n  - two")] == [1, 1]
+
+
 def test_text_before_first_paragraph_tag() -> None:
     text = (
         "An informal process has been in place to share information, including getting "

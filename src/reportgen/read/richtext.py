@@ -282,6 +282,7 @@ class _Explanation:
         if self.html_mode:
             text = clean_text(html.unescape(text))[0]
         bullet_level = self.context()[1]
+        outer: int | None = None  # the indent of the cell's first "- " line: one indented further is a sub-point
         for number, line in enumerate(text.split("\n")):
             if number:
                 self.builder.start(*self.context())
@@ -289,7 +290,9 @@ class _Explanation:
                 if index:
                     self.builder.start("bullet", bullet_level)
                 elif self.builder.empty and (marker := _LINE_MARKER.match(piece)):
-                    self.builder.start("bullet", bullet_level)
+                    indent = len(piece[:len(piece) - len(piece.lstrip(" \t"))].replace("\t", "  "))
+                    outer = indent if outer is None else min(outer, indent)
+                    self.builder.start("bullet", bullet_level + (indent > outer))
                     piece = piece[marker.end() :]
                 elif self.builder.empty and (pasted := pasted_bullet(piece)):  # a list copied from Word
                     self.builder.start("bullet", bullet_level + pasted[0] - 1)
