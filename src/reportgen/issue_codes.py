@@ -69,6 +69,10 @@ def placeholders(template: str) -> set[str]:
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: a note for information
 
+# a file named after no lead, whose lead's own file name is taken: how to add it beside that return
+NAME_TAKEN = ("{example} is already in the folder: if this file is a later version of that return, name it {later} "
+              "(the most recently saved is read); if it is not a return, move it out of the folder.")
+
 CODES: dict[str, Code] = {
     "unreadable-file": Code(
         E, "The file could not be opened as a spreadsheet.",
@@ -423,14 +427,10 @@ CODES: dict[str, Code] = {
                                   "updates are used: see its other issues.",
          "name-taken": ("{file}: the file name matches no lead in the register ({leads}). Its updates are used, "
                         "each counted as returned by the lead of its action.",
-                        "{example} is already in the folder: if this file is a later version of that return, name it "
-                        "{later} (the most recently saved is read); if it is not a return, move it out of the "
-                        "folder."),
+                        NAME_TAKEN),
          "unread-name-taken": ("{file}: the file name matches no lead in the register ({leads}). None of its "
                                "updates are used: see its other issues.",
-                               "{example} is already in the folder: if this file is a later version of that "
-                               "return, name it {later} (the most recently saved is read); if it is not a return, "
-                               "move it out of the folder.")}),
+                               NAME_TAKEN)}),
     "ambiguous-partner": Code(
         E, "The return's file name fits more than one lead; it was not read.",
         "{file}: the file name fits several leads ({leads}); it was not read.",

@@ -195,9 +195,8 @@ def read_returns(inputs: Inputs, register: Register, assignment: Assignment
 
 def newest_unread(inputs: Inputs, assignment: Assignment, lead: str, newest: Path) -> list[Issue]:
     """A lead's newest file could not be read, or holds no update, while an older one was set aside for it (an
-    empty copy saved as
-    'opcc (1).xlsx', a letter saved under the return's name): said as a warning, naming the file set aside, so
-    that the officer does not chase a partner whose return is in the folder."""
+    empty copy saved as 'opcc (1).xlsx', a letter saved under the return's name): said as a warning, naming the
+    file set aside, so that the officer does not chase a partner whose return is in the folder."""
     return [issue("newest-return-unread", file=inputs.display(older), newest=inputs.display(newest), value=lead)
             for other, older in assignment.set_aside if other == lead]
 

@@ -148,8 +148,7 @@ def _choose(action: Action, candidates: list[Update], leads: Collection[str], la
         return only, [issue("not-lead", lead=action.lead, partner=only.partner, **_where(only))]
     chosen = from_lead[0] if from_lead else candidates[0]
     # the same row twice (copied, or pasted again) is one update: only different ones leave a choice to make
-    differing = {_said(u) for u in (from_lead or candidates)}
-    ambiguous = len(differing) > 1 if len(from_lead) != 1 else False
+    ambiguous = len(from_lead) != 1 and len({_said(u) for u in (from_lead or candidates)}) > 1
     issues = []
     for other in candidates:
         if other is chosen:
@@ -169,8 +168,8 @@ def _difference(used: Update, other: Update) -> str:
     """How two updates of one action differ, as a sentence names it: "status 'Completed' there, 'In progress'
     here", else the explanation or the timeframe."""
     if used.status_as_written != other.status_as_written:
-        return (f"status {used.status_as_written or '(empty)'!r} there, {other.status_as_written or '(empty)'!r} "
-                "here").replace("'(empty)'", "empty")
+        there, here = (repr(u.status_as_written) if u.status_as_written else "empty" for u in (used, other))
+        return f"status {there} there, {here} here"
     return "a different explanation" if used.explanation != other.explanation else "a different timeframe"
 
 

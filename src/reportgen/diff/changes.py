@@ -14,9 +14,7 @@ decide what a paper says: `reportgen.diff.render` lays the comparison out as DOC
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import datetime as dt
 import json
 import re
 from collections import Counter
@@ -588,20 +586,6 @@ def redline_text(words: Sequence[Span], marks: Marks = PLAIN_MARKS) -> str:
     return "".join(formats[span.op].format(span.text) for span in words)
 
 
-def draft_label(info: DraftInfo) -> str:
-    """The draft's name (else its period), its meeting date and when it was built (`DraftInfo.label`)."""
-    return info.label
-
-
-def built_label(created: str) -> str:
-    """A draft record's creation time (ISO) as a reader reads it: "5 December 2026, 16:04 UTC"; "" unknown."""
-    with contextlib.suppress(ValueError):
-        stamp = dt.datetime.fromisoformat(created)
-        stamp = (stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
-        return f"{stamp.day} {stamp:%B %Y, %H:%M} UTC"
-    return ""
-
-
 # drafts of two periods: what each paper says about earlier periods is its own, and is left out
 PERIODS_NOTE = ("Progress over time and each action's movement since the previous update are not compared: "
                 "each draft has its own.")
@@ -645,7 +629,7 @@ def order_note(diff: DraftDiff) -> str:
         later = old.period > new.period
     if not later:
         return ""
-    return (f"The old draft, {draft_label(old)}, is later than the new one, {draft_label(new)}: this comparison "
+    return (f"The old draft, {old.label}, is later than the new one, {new.label}: this comparison "
             "runs backwards (what it shows as added was in the earlier draft and is gone from the later, and status "
             "moves run from the later status to the earlier). To see what changed since, give the earlier draft "
             "first.")
@@ -690,7 +674,7 @@ def blocking_note(diff: DraftDiff) -> str:
 def human_text(diff: DraftDiff, marks: Marks = PLAIN_MARKS) -> str:
     """A plain-text summary: counts, status moves, added and withdrawn actions, reworded actions (their
     words marked with `marks`)."""
-    lines = [f"{draft_label(diff.old)} -> {draft_label(diff.new)}"]
+    lines = [f"{diff.old.label} -> {diff.new.label}"]
     if backwards := order_note(diff):
         lines.append(backwards)
     note = progress_note(diff)

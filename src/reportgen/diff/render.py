@@ -31,7 +31,7 @@ import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reportgen.diff.changes import DraftDiff, built_label, diff_drafts, diff_to_json
+from reportgen.diff.changes import DraftDiff, diff_drafts, diff_to_json
 from reportgen.diff.summary import render_diff_html, write_diff_docx, write_diff_pdf
 from reportgen.drafts.folders import (
     DRAFT_JSON,
@@ -154,14 +154,24 @@ def find_templates(new: Path, templates: Path | None) -> tuple[Path, Path]:
     return template_file(own, "paper.docx"), own  # each missing file comes from the defaults
 
 
-def revision_date(created: str) -> str | None:
-    """The draft's creation time as the w:date of its tracked changes (UTC), or None when unknown."""
+def created_utc(created: str) -> dt.datetime | None:
+    """A draft record's creation time (ISO; one without a zone is UTC) in UTC; None when unknown."""
     with contextlib.suppress(ValueError):
         stamp = dt.datetime.fromisoformat(created)
-        if stamp.tzinfo is None:
-            stamp = stamp.replace(tzinfo=dt.UTC)
-        return stamp.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return (stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
     return None
+
+
+def revision_date(created: str) -> str | None:
+    """The draft's creation time as the w:date of its tracked changes (UTC), or None when unknown."""
+    stamp = created_utc(created)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%SZ") if stamp else None
+
+
+def built_label(created: str) -> str:
+    """A draft record's creation time as a reader reads it: "5 December 2026, 16:04 UTC"; "" when unknown."""
+    stamp = created_utc(created)
+    return f"{stamp.day} {stamp:%B %Y, %H:%M} UTC" if stamp else ""
 
 
 def _check_target(target: Path, old: Path, new: Path, chosen: bool = True) -> None:

@@ -290,7 +290,7 @@ class _Explanation:
                 if index:
                     self.builder.start("bullet", bullet_level)
                 elif self.builder.empty and (marker := _LINE_MARKER.match(piece)):
-                    indent = len(piece[:len(piece) - len(piece.lstrip(" \t"))].replace("\t", "  "))
+                    indent = len(piece[: len(piece) - len(piece.lstrip())].expandtabs(2))  # a tab as 2 spaces
                     outer = indent if outer is None else min(outer, indent)
                     self.builder.start("bullet", bullet_level + (indent > outer))
                     piece = piece[marker.end() :]

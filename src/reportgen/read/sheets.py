@@ -100,11 +100,12 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
     if not path.stat().st_size:
         return [], [issue("unreadable-file", "no-bytes", file=display)]
     if not zipfile.is_zipfile(path):
-        if _looks_like_text_or_xls(path) == "ole":
+        looks = _looks_like_text_or_xls(path)
+        if looks == "ole":
             what = "an old .xls workbook or a password-protected one"
-        elif _looks_like_text_or_xls(path) == "zip":
+        elif looks == "zip":
             what = "damaged or incomplete (cut short while copying?)"
-        elif _looks_like_text_or_xls(path) == "text":
+        elif looks == "text":
             return [], [issue("unreadable-file", "csv-named-xlsx", file=display, suffix=path.suffix)]
         else:
             what = "not a workbook"

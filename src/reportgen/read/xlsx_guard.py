@@ -86,19 +86,15 @@ _COMMENTS_TYPE = "/comments"  # the legacy comments part: Excel 365 writes one f
 _THREADED = re.compile(r"\[Threaded comment\].*?\bComment:\s*", re.DOTALL)
 
 
-def _comments(package: zipfile.ZipFile, member: str) -> dict[str, tuple[str, str]]:
+def _comments(package: zipfile.ZipFile, member: str, relationships: list[etree._Element]
+              ) -> dict[str, tuple[str, str]]:
     """Cell -> (author, text) of the sheet's comments, from the comments part its .rels names: the first
     MAX_COMMENTS, each cut short at MAX_COMMENT_CHARS. A threaded comment (Excel 365) is read from the plain copy
     Excel writes beside it, without the preamble that copy starts with; its author, an id there, is left out."""
-    folder, _, name = member.rpartition("/")
-    rels = f"{folder}/_rels/{name}.rels"
+    folder = member.rpartition("/")[0]
     names = set(package.namelist())
-    if rels not in names:
-        return {}
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    root = etree.fromstring(package.read(rels), parser)
     parts = [posixpath.normpath(target[1:] if target.startswith("/") else posixpath.join(folder, target))
-             for rel in root.iter(f"{_RELS_NS}Relationship")
+             for rel in relationships
              if rel.get("TargetMode") != "External" and rel.get("Type", "").endswith(_COMMENTS_TYPE)
              for target in [rel.get("Target", "")]]
     found: dict[str, tuple[str, str]] = {}
@@ -231,8 +227,9 @@ def scan_sheet(path: Path, member: str) -> SheetFacts:
             element.clear()
             while element.getprevious() is not None:
                 del element.getparent()[0]
-        targets = _link_targets(package, member) if link_ids else {}
-        comments = _comments(package, member)
+        relationships = _sheet_relationships(package, member)
+        targets = _link_targets(relationships)
+        comments = _comments(package, member, relationships)
     links = {cell: targets[rel] for cell, rel in link_ids.items() if rel in targets}
     shared_first_links = {index: formula_links[cell] for index, cell in shared_first.items() if cell in formula_links}
     formula_links |= {cell: shared_first_links[index] for cell, index in shared.items()  # filled down: the same
@@ -302,13 +299,16 @@ _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
-def _link_targets(package: zipfile.ZipFile, member: str) -> dict[str, str]:
-    """Relationship id -> external target, from the sheet's .rels part (already checked for DOCTYPE)."""
+def _sheet_relationships(package: zipfile.ZipFile, member: str) -> list[etree._Element]:
+    """The sheet's relationships, from its .rels part (already checked for DOCTYPE); [] when it has none."""
     folder, _, name = member.rpartition("/")
     rels = f"{folder}/_rels/{name}.rels"
     if rels not in package.namelist():
-        return {}
+        return []
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    root = etree.fromstring(package.read(rels), parser)
-    return {rel.get("Id", ""): rel.get("Target", "") for rel in root.iter(f"{_RELS_NS}Relationship")
-            if rel.get("TargetMode") == "External"}
+    return list(etree.fromstring(package.read(rels), parser).iter(f"{_RELS_NS}Relationship"))
+
+
+def _link_targets(relationships: list[etree._Element]) -> dict[str, str]:
+    """Relationship id -> external target (a link set on a cell)."""
+    return {rel.get("Id", ""): rel.get("Target", "") for rel in relationships if rel.get("TargetMode") == "External"}
