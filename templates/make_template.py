@@ -23,7 +23,7 @@ Layout (the markers `reportgen.render.docx.writer` looks for are in brackets):
   marking and "Page X of Y" (PAGE / NUMPAGES fields). Section 2 reuses section 1's header/footer.
 
 The PDF takes the same look from this file (`reportgen.render.theme`): the styles Normal, Title, Subtitle,
-Heading 1-3, the plan table's prototype rows, the cover label fill, the "Status …" styles' shading
+Heading 1-3, the plan table's prototype rows, the cover label fill, both tables' lines, the "Status …" styles' shading
 (the status fills), both sections' page size and margins, and a picture put in the header (the logo).
 Sizes, colours and margins here are the PDF stylesheet's defaults, so both outputs look alike.
 
@@ -59,12 +59,12 @@ HEADING_COLOUR = RGBColor(0x1F, 0x38, 0x64)  # dark blue: 11:1 contrast on white
 SUBTITLE_COLOUR = RGBColor(0x33, 0x33, 0x33)
 SECTION_COLOUR = RGBColor(0x13, 0x29, 0x4B)  # section heading text
 HEADER_FILL = "1F3864"  # delivery-plan header row (white text)
-SECTION_FILL = "D9E2F3"  # section heading rows
-LABEL_FILL = "F2F2F2"  # cover sheet labels
 DRAFT_COLOUR = RGBColor(0xC0, 0x00, 0x00)  # the draft marking: dark red, 5.9:1 on white
 SECTION_FILL = "D5DEEE"  # section heading rows
 SUBSECTION_FILL = "EDF1F8"  # second-level group rows
 LABEL_FILL = "E4EAF4"  # cover sheet labels
+PLAN_RULE = ("A8B3C4", 4)  # the plan and changes tables' lines: colour, eighths of a point (0.5 pt)
+COVER_RULE = ("9AA7BD", 6)  # the cover sheet's (0.75 pt)
 TABLE_SIZE = Pt(8.5)  # the plan and changes tables' text
 # shading of the "Status …" paragraph styles: the fill behind each status (text stays black, >= 7:1)
 STATUS_FILLS = (*((f"Status {status}", STATUS_COLOURS[css]) for status, css in STATUS_CLASSES.items()),
@@ -297,6 +297,7 @@ def _cover_table(document) -> None:  # type: ignore[no-untyped-def]
     table.style = document.styles["Table Grid"]
     _fix_widths(table, widths, caption="Cover sheet",
                 description="Meeting, date, title and purpose of the paper")
+    _rules(table, *COVER_RULE)
     table.rows[0].cells[0].paragraphs[0].text = "{%tr for row in paper.cover %}"
     label, value = table.rows[1].cells
     label.paragraphs[0].style = document.styles["Table Text"]
@@ -318,6 +319,7 @@ def _changes_table(document) -> None:  # type: ignore[no-untyped-def]
     table.style = document.styles["Table Grid"]
     _fix_widths(table, widths, caption="Changes since the last draft",
                 description="Actions whose status changed since the last draft: was and now")
+    _rules(table, *PLAN_RULE)
     for cell, heading in zip(table.rows[0].cells, (column.heading for column in CHANGES_COLUMNS)):
         cell.paragraphs[0].style = document.styles["Table Heading"]
         run = cell.paragraphs[0].add_run(heading)
@@ -345,6 +347,7 @@ def _delivery_table(document) -> None:  # type: ignore[no-untyped-def]
         # the writer puts one made from the paper's own columns in its place (reportgen.render.docx.plan)
         description="Each action of the plan with its status, explanation, timeframe and plan page",
     )
+    _rules(table, *PLAN_RULE)
     header, section, subsection, action = table.rows
     for cell, (heading, _) in zip(header.cells, DEFAULT_COLUMNS):
         paragraph = cell.paragraphs[0]
@@ -384,6 +387,17 @@ def _fix_widths(table, widths, caption: str, description: str) -> None:  # type:
         element = OxmlElement(tag)
         element.set(qn("w:val"), value)
         tbl_pr.append(element)
+
+
+def _rules(table, colour: str, eighths: int) -> None:  # type: ignore[no-untyped-def]
+    """The table's own lines (Table Grid's are black): every border single, in `colour`, as the PDF draws them."""
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        border = OxmlElement(f"w:{side}")
+        for name, value in (("w:val", "single"), ("w:sz", str(eighths)), ("w:space", "0"), ("w:color", colour)):
+            border.set(qn(name), value)
+        borders.append(border)
+    table._tbl.tblPr.find(qn("w:tblLayout")).addprevious(borders)  # its place in tblPr's sequence
 
 
 def _shading(fill: str):  # type: ignore[no-untyped-def]

@@ -23,7 +23,7 @@ from PIL import Image
 
 from conftest import ROOT, SAMPLE, make_paper, make_workspace, needs_sample
 from reportgen.issues import Severity
-from reportgen.look import TextStyle, Theme
+from reportgen.look import Rule, TextStyle, Theme
 from reportgen.model import Paper
 from reportgen.paper.build_paper import status_colours
 from reportgen.render import fonts
@@ -96,6 +96,8 @@ def test_the_default_template_is_read_by_style_name() -> None:
     assert theme.plan_page is not None and theme.plan_page.orientation == "landscape"
     assert (theme.plan_page.top, theme.plan_page.left) == (17, 14)
     assert theme.logo is None
+    # the tables' own lines, as paper.css draws them without a template
+    assert (theme.plan_rule, theme.cover_rule) == (Rule("A8B3C4", 0.5, "solid"), Rule("9AA7BD", 0.75, "solid"))
 
 
 def test_a_restyled_template_is_read(restyled: Path) -> None:
@@ -622,3 +624,43 @@ def test_a_status_style_whose_shading_was_taken_off_leaves_that_status_unfilled(
     with pdfplumber.open(tmp_path / "draft" / "paper.pdf") as pdf:
         colours = [r["non_stroking_color"] for p in pdf.pages for r in p.rects]
     assert colours and not any(_close(c, green.fill) or _close(c, green.tint) for c in colours)
+
+
+def _table_borders(table: docx.table.Table, val: str, size: int, colour: str) -> None:
+    """Table Design > Borders in Word: the table's own lines (w:tblBorders), every side alike."""
+    borders = table._tbl.tblPr.find(qn("w:tblBorders"))
+    for border in borders:
+        border.set(qn("w:val"), val)
+        border.set(qn("w:sz"), str(size))
+        border.set(qn("w:color"), colour)
+
+
+@pytest.mark.parametrize("actions", [24, 110])  # one document, and a long paper laid out in parts
+def test_the_pdf_draws_the_table_lines_of_the_word_template(tmp_path: Path, actions: int) -> None:
+    """An officer gives the plan table dark red 1 pt lines in Word (Table Design > Borders) and takes the cover
+    sheet's lines off: the Word paper showed them, the PDF kept the stylesheet's thin blue-grey lines."""
+    template = tmp_path / "paper.docx"
+    document = docx.Document(str(DEFAULT_TEMPLATE))
+    cover = next(t for t in document.tables if "row.label" in "".join(c.text for c in t._cells))
+    _table_borders(document.tables[-1], "single", 8, "8B0000")
+    _table_borders(cover, "nil", 0, "auto")
+    document.save(str(template))
+    theme, _ = read_theme(template)
+    assert (theme.plan_rule, theme.cover_rule) == (Rule("8B0000", 1.0, "solid"), Rule("000000", 0.25, "none"))
+
+    paper = _themed(template, make_paper(actions, 3))
+    write_pdf(paper, TEMPLATES, tmp_path / "paper.pdf")
+    write_docx(paper, template, tmp_path / "paper.docx")
+    with pdfplumber.open(tmp_path / "paper.pdf") as pdf:
+        cover_lines = [line for line in pdf.pages[0].lines if line["top"] < 120 * 72 / 25.4]
+        plan_lines = [line for page in pdf.pages[1:] for line in page.lines if _close(line["stroking_color"], "8B0000")]
+        blue_grey = [line for page in pdf.pages for line in page.lines
+                     if _close(line["stroking_color"], "A8B3C4") or _close(line["stroking_color"], "9AA7BD")]
+        plan_pages = [page.page_number for page in pdf.pages
+                      if "Ref" in (page.extract_text() or "").split()]
+    assert not [line for line in cover_lines if line["linewidth"] > 0], "the cover has no lines"
+    assert plan_lines and {round(line["linewidth"], 2) for line in plan_lines} == {1.0}
+    assert {line["page_number"] for line in plan_lines} >= set(plan_pages)  # on every page of the plan
+    assert not blue_grey, "none of the stylesheet's own lines"
+    built = docx.Document(str(tmp_path / "paper.docx")).tables[-1]._tbl.tblPr.find(qn("w:tblBorders"))
+    assert {(b.get(qn("w:sz")), b.get(qn("w:color"))) for b in built} == {("8", "8B0000")}  # Word's paper alike

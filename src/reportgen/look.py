@@ -47,6 +47,16 @@ class Logo:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """A table's lines as the Word template draws them: colour RRGGBB ("auto": black, as Word shows it), width in
+    points, and the CSS border style of Word's line ("none" when the template took the lines off)."""
+
+    colour: str
+    width: float
+    style: Literal["solid", "double", "dotted", "dashed", "none"]
+
+
+@dataclass(frozen=True)
 class FontWidths:
     """A font's advance widths, in ems, of the characters '!' (33) to '~' (126): regular and bold.
     What the plan table's column widths are measured with (`reportgen.paper.column_widths`)."""
@@ -76,6 +86,8 @@ class Theme:
     subsection_fill: str | None = None
     cover_label_fill: str | None = None
     cover_label_colour: str | None = None  # the labels' text (white on a dark fill): their font and size are the PDF's
+    plan_rule: Rule | None = None  # the lines between the plan table's rows and cells
+    cover_rule: Rule | None = None  # the cover sheet table's
     status_fills: tuple[tuple[str, str], ...] = ()  # status class -> RRGGBB, from the "Status …" styles
     cover_page: PageSetup | None = None
     plan_page: PageSetup | None = None

@@ -3,7 +3,8 @@
 What is read (by Word style name, so a restyle in Word's Styles pane is picked up): Normal (body),
 Title, Subtitle, Heading 1-3; the delivery-plan table's prototype rows (the first row: header fill and
 text; `[[SECTION]]` and `[[SUBSECTION]]` rows: fills and text; the `[[CELL]]` row: table text); the
-cover sheet's label fill; the "Status …" paragraph styles' shading (status fills); the page size and
+cover sheet's label fill; the lines (borders) of the plan table and the cover sheet; the "Status …" paragraph
+styles' shading (status fills); the page size and
 margins of the first section (cover) and of the plan's section; the first picture in a page header
 (the logo) with its alt text.
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import docx
 from docx.document import Document as DocxDocument
@@ -27,7 +28,7 @@ from lxml import etree
 
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
-from reportgen.look import Logo, PageSetup, TextStyle, Theme
+from reportgen.look import Logo, PageSetup, Rule, TextStyle, Theme
 from reportgen.render.docx.xml import find_style
 from reportgen.render.template_text import column_shares, described, own_text, renamed_headings
 from reportgen.render.theme_css import LOGO_TYPES  # what WeasyPrint draws (not EMF/WMF/TIFF)
@@ -45,6 +46,10 @@ COVER_LOOP = "paper.cover"  # its rows: {%tr for row in paper.cover %}
 # "Status <canonical status>" paragraph styles: their shading is that status's fill
 STATUS_STYLES = {"Status Completed": "completed", "Status In progress": "in-progress",
                  "Status Not started": "not-started", "Status On hold": "on-hold", "Status Unknown": "unknown"}
+# Word's line kinds as CSS draws them (the rest, such as wave or 3-D lines, as a plain line)
+RULE_STYLES: dict[str, Literal["solid", "double", "dotted", "dashed", "none"]] = {
+    "single": "solid", "thick": "solid", "double": "double", "dotted": "dotted", "dashed": "dashed",
+    "dashSmallGap": "dashed", "dotDash": "dashed", "dotDotDash": "dashed", "nil": "none", "none": "none"}
 NO_FILL = "FFFFFF"  # a row whose shading was taken off ("No Color"): white, not the stylesheet's own fill
 TWIPS_PER_MM = 1440 / 25.4
 EMU_PER_MM = 36000
@@ -93,6 +98,8 @@ def read_theme(template: Path, shown_as: str = "") -> tuple[Theme, list[Issue]]:
         subsection_fill=reader.fill(subsection) if subsection is not None or plan is None else NO_FILL,
         cover_label_fill=reader.fill(_cover_label_row(document)),
         cover_label_colour=reader.cell(_cover_label_row(document)).colour,
+        plan_rule=reader.rule(cells),
+        cover_rule=reader.rule(_cover_label_row(document)),
         status_fills=reader.status_fills(),
         cover_page=_page(document.sections[0]) if len(document.sections) else None,
         plan_page=_page(_plan_section(document)) if plan else None,
@@ -178,6 +185,24 @@ class _Styles:
             fill = fill or _fill(source.find(f"{qn('w:tcPr')}/{qn('w:shd')}"))
         return fill or NO_FILL
 
+    def rule(self, row: Element | None) -> Rule | None:
+        """The lines of `row`'s table, as Word resolves a border: the row's first cell, then the table, then its
+        table style and the styles it is based on; the line between rows first (insideH), then the top one.
+        None: no such row, or nothing says (Word then draws no lines either)."""
+        if row is None:
+            return None
+        tc, table = row.find(W_TC), row.getparent()
+        styles = self._chain(self._table_style(row))
+        sources = [tc.find(f"{qn('w:tcPr')}/{qn('w:tcBorders')}") if tc is not None else None,
+                   table.find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}") if table is not None else None,
+                   *(style.find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}") for style in styles)]
+        for borders in sources:
+            for side in ("insideH", "top") if borders is not None else ():
+                border = borders.find(qn(f"w:{side}"))
+                if border is not None:
+                    return _rule(border)
+        return None
+
     def _table_style(self, row: Element) -> Element | None:
         table = row.getparent()
         style = table.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}") if table is not None else None
@@ -238,6 +263,18 @@ def _hex(value: str | None) -> str | None:
 
 def _fill(shd: Element | None) -> str | None:
     return _hex(shd.get(qn("w:fill"))) if shd is not None else None
+
+
+def _rule(border: Element) -> Rule:
+    """A Word border (w:top, w:insideH…): w:val its kind, w:sz eighths of a point (Word draws 1/4 pt to 6 pt),
+    w:color RRGGBB or "auto" (black)."""
+    style = RULE_STYLES.get(border.get(W_VAL) or "single", "solid")
+    try:
+        eighths = int(border.get(qn("w:sz")) or 4)
+    except ValueError:
+        eighths = 4
+    colour = _hex(border.get(qn("w:color"))) or "000000"
+    return Rule(colour, min(max(eighths, 2), 48) / 8, style)
 
 
 def _text(element: Element) -> str:

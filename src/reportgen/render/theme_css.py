@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import re
 
-from reportgen.look import Logo, PageSetup, TextStyle, Theme
+from reportgen.look import Logo, PageSetup, Rule, TextStyle, Theme
 
 LOGO_TYPES = ("image/png", "image/jpeg", "image/gif")
 LOGO_MAX_WIDTH = 60.0  # mm: a logo wider than this in Word is scaled down in the page header
@@ -24,6 +24,7 @@ LOGO_MIN_ROOM = 6.0  # mm: the smallest logo height drawn, however small the top
 
 _HEX = re.compile(r"[0-9A-Fa-f]{6}")
 _UNSAFE_FONT = re.compile(r"[^A-Za-z0-9 ._&+-]")
+_RULE_STYLES = ("solid", "double", "dotted", "dashed", "none")
 
 
 def theme_variables(theme: Theme | None) -> tuple[tuple[str, str], ...]:
@@ -41,6 +42,8 @@ def theme_variables(theme: Theme | None) -> tuple[tuple[str, str], ...]:
                        ("cover-label-colour", theme.cover_label_colour)):
         if fill and _HEX.fullmatch(fill):
             found.append((name, f"#{fill.lower()}"))
+    for prefix, rule in (("plan-rule", theme.plan_rule), ("cover-rule", theme.cover_rule)):
+        found.extend(_rule(prefix, rule))
     for prefix, page in (("cover-page", theme.cover_page), ("plan-page", theme.plan_page)):
         found.extend(_page(prefix, page))
     if theme.logo is not None and logo_data_uri(theme.logo):
@@ -89,6 +92,14 @@ def _text_style(prefix: str, style: TextStyle, theme: Theme) -> list[tuple[str, 
     if style.italic is not None:
         found.append((f"{prefix}-style", "italic" if style.italic else "normal"))
     return found
+
+
+def _rule(prefix: str, rule: Rule | None) -> list[tuple[str, str]]:
+    if rule is None or not _HEX.fullmatch(rule.colour) or rule.style not in _RULE_STYLES:
+        return []
+    width = min(max(rule.width, 0.25), 6)  # points: Word's range
+    return [(f"{prefix}-colour", f"#{rule.colour.lower()}"), (f"{prefix}-width", f"{_number(width)}pt"),
+            (f"{prefix}-style", rule.style)]
 
 
 def _page(prefix: str, page: PageSetup | None) -> list[tuple[str, str]]:
