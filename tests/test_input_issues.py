@@ -104,6 +104,55 @@ def test_a_true_false_value_in_a_timeframe_or_explanation_is_said(tmp_path: Path
     assert code == 0 and not any(i.blocking for i in found)
 
 
+# ---------------------------------------------------------------- a drop-down's prompt
+
+
+def test_a_drop_downs_prompt_is_read_as_an_empty_cell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC's own return sheet has drop-downs that show 'Please select' until chosen, down to row 8: each of those rows
+    was a blocking 'no action reference', action 2's unchosen status an unrecognised status, and action 4's
+    timeframe printed 'Select from the drop-down list'. The rows are one note, the status is action 2's missing status
+    (saying why), and the timeframe is empty in the paper, with a warning."""
+    returns = default_returns()
+    opcc = returns["opcc.xlsx"]
+    opcc[1] = (2, "Publish the commissioning plan.", "Please select", "Drafted.", "Spring 2027")
+    opcc[2] = (4, "Fund an advocacy service.", "In progress", "Bids are in.", "Select from the drop-down list")
+    opcc += [(None, None, "Please select", None, None)] * 3 + [(None, None, "-- Select --", None, "Choose an item.")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    code, printed, issues = _validate(root, capsys)
+    assert code == 1 and not _of(issues, "missing-ref", "unknown-status")
+    [rows] = _of(issues, "prompt-rows")
+    assert (rows.file, rows.row, rows.blocking) == (OPCC, 5, False)
+    assert rows.message == ("Only a drop-down's prompt ('Please select') is in rows 5 to 8, with no action reference: "
+                            "read as empty, not as actions.")
+    [status] = _of(issues, "empty-status")
+    assert (status.row, status.ref, status.blocking) == (2, 2, True)
+    assert status.message == ("Action 2 has no status in row 2: the cell shows the drop-down's prompt 'Please select', "
+                              "not a status.")
+    [timeframe] = _of(issues, "prompt-cell")
+    assert flatten([timeframe], ["row", "column", "ref", "value"]) == [
+        [3, "Timeframe for delivery / Completion", 4, "Select from the drop-down list"]]
+    assert not timeframe.blocking and "Select from the drop-down list" in printed
+
+    assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")]) == 1  # action 2's status
+    plan = docx.Document(str(tmp_path / "draft" / "paper.docx")).tables[-1]
+    four = next(row for row in plan.rows if row.cells[0].text.strip() == "4")
+    assert "Bids are in." in [cell.text for cell in four.cells] and not any("elect" in c.text for c in four.cells)
+    assert not any("lease select" in cell.text or "Choose an item" in cell.text for cell in plan._cells)
+
+
+def test_words_that_only_begin_like_a_prompt_are_read_as_written() -> None:
+    from reportgen.read.cells import prompt_text
+
+    for prompt in ("Please select", "-- Select --", "Select...", "<Select>", "Choose an item.",
+                   "please select status", "Click or tap here to enter text.", "Click or tap to enter a date.",
+                   "Select from the drop-down list"):
+        assert prompt_text(prompt) == prompt, prompt
+    for words in ("Selected", "Select committee to agree the budget", "In progress", "Choose Woodside as the site",
+                  "", "Click here for the minutes"):
+        assert prompt_text(words) == "", words
+    assert prompt_text(3) == ""
+
+
 # ---------------------------------------------------------------- comments on cells
 
 

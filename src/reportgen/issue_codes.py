@@ -383,7 +383,21 @@ CODES: dict[str, Code] = {
         E, "The action has no status this period.",
         "Action {ref} has no status in row {row}.",
         "Ask the lead partner for the status.",
+        {"prompt": ("Action {ref} has no status in row {row}: the cell shows the drop-down's prompt {value!r}, not a "
+                    "status.", "Ask the lead partner for the status.")},
         partner_advice="Choose this period's status from the list."),
+    "prompt-cell": Code(
+        W, "A cell shows a drop-down's or form's prompt ('Please select'), not an answer: it is read as empty.",
+        "Action {ref}: {value!r} in row {row} is the drop-down's prompt, not an answer; the paper shows the cell "
+        "empty.",
+        "Nothing to do if the partner left it unanswered; else ask them for it.",
+        partner_advice="Choose or type the answer in that cell, or clear it."),
+    "prompt-rows": Code(
+        N, "Rows that hold only a drop-down's prompt ('Please select') and no action: read as empty rows.",
+        "Only a drop-down's prompt ({value!r}) is in {rows}, with no action reference: read as empty, not as "
+        "actions.",
+        "Nothing to do.",
+        partner_advice="Nothing to do."),
     "no-update": Code(
         W, "No return updated this action this period.",
         "Action {ref} ({lead}): no return updated this action this period.",

@@ -88,6 +88,8 @@ class Update:
     # the row's Section as the return wrote it (our workbooks carry it, locked); not read into the paper, only
     # compared with the register's (`section-changed`); "" when the return has no such column
     section_text: str = ""
+    # the drop-down's prompt ("Please select") the status cell showed, read as no status; "" otherwise
+    status_prompt: str = ""
 
 
 @dataclass(frozen=True)

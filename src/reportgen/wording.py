@@ -15,6 +15,19 @@ def counted(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {many if many is not None else one + 's'}"
 
 
+def row_spans(rows: list[int]) -> str:
+    """Rows as a person lists them: "row 5", "rows 5 to 8", "rows 3, 5 and 9 to 12" (`rows` ascending)."""
+    spans: list[list[int]] = []
+    for row in rows:
+        if spans and row == spans[-1][-1] + 1:
+            spans[-1].append(row)
+        else:
+            spans.append([row])
+    parts = [f"{span[0]}" if len(span) == 1 else f"{span[0]} to {span[-1]}" for span in spans]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"row {listed}" if len(rows) == 1 else f"rows {listed}"
+
+
 def plural(noun: str) -> str:
     """The plural of a noun (a column's heading in a sentence): "theme" -> "themes", "plan priority" ->
     "plan priorities", "business area" -> "business areas", "address" -> "addresses", "CSP" -> "CSPs"."""

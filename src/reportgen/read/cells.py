@@ -152,6 +152,24 @@ def _why_not_a_ref(text: str) -> str:
     return "not a whole number"
 
 
+# What a drop-down list or a Word-style form field shows before anyone chooses: "Please select", "-- Select --",
+# "Select from the drop-down list", "Choose an item.", "Click or tap here to enter text." Not an answer.
+_PROMPT = re.compile(
+    r"(?:please\s+)?(?:select|choose|pick)(?:\s+(?:a|an|one|option|status|item|value|date|from|the|list|menu|below"
+    r"|here|drop\s*-?\s*down|dropdown))*"
+    r"|click(?:\s+or\s+tap)?(?:\s+here)?\s+to\s+enter(?:\s+a)?\s+(?:text|date)")
+_PROMPT_TRIM = " \t\n-–—_.…:;!()[]<>*"
+
+
+def prompt_text(value: object) -> str:
+    """The cell's text when it is only a drop-down's or form field's prompt ("Please select"), else ""."""
+    if not isinstance(value, str):
+        return ""
+    text = value.strip()
+    words = " ".join(text.casefold().strip(_PROMPT_TRIM).split())
+    return text if words and _PROMPT.fullmatch(words) else ""
+
+
 def cell_text(value: object) -> str:
     """A cell as the text a person sees: 12.0 -> '12', a date as its format shows it ('March 2024',
     '31 March 2024'), a number as its format shows it ('£1,500'), None -> ''."""

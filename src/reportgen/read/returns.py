@@ -19,10 +19,11 @@ from pathlib import Path
 from reportgen.issues import Issue, issue
 from reportgen.model import PartnerReturn, Register, Update
 from reportgen.periods import is_period, period_label
-from reportgen.read.cells import cell_text, collapse_spaces, parse_ref
+from reportgen.read.cells import cell_text, collapse_spaces, parse_ref, prompt_text
 from reportgen.read.headings import heading_key
 from reportgen.read.partners import match_partner
 from reportgen.read.sheets import (
+    Cell,
     RawSheet,
     Table,
     is_empty_row,
@@ -37,6 +38,7 @@ from reportgen.read.xlsx_reader import read_custom_property
 from reportgen.read.xlsx_values import column_letters
 from reportgen.settings import PartnerSettings, Settings
 from reportgen.settings_columns import RETURN_SECTION_HEADING
+from reportgen.wording import row_spans
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _LINK = re.compile(r"\[([^\[\]\n]+)\]\((?:[^()\s]|\([^()\s]*\))*\)")  # [words](address), as the paper reads it
@@ -87,11 +89,20 @@ def read_return(path: Path, settings: Settings, display: str, partner: str, peri
     issues += unread_columns(table, settings, found, register_only)
     section_at = section_column(table, settings)
     updates: list[Update] = []
+    prompt_rows: list[tuple[int, str]] = []  # rows holding nothing but a drop-down's prompt
     for number, cells in table.rows:
-        update, row_issues = _read_update(table, number, cells, partner, section_at)
+        cells, prompts = _without_prompts(cells)
+        if prompts and not any(cell_text(cell).strip() for cell in cells):
+            prompt_rows.append((number, prompts[0][1]))
+            continue
+        update, row_issues = _read_update(table, number, cells, partner, section_at, prompts)
         issues += row_issues
         if update is not None:
             updates.append(update)
+    if prompt_rows:
+        numbers = [number for number, _ in prompt_rows]
+        issues.append(issue("prompt-rows", rows=row_spans(numbers), value=prompt_rows[0][1], file=display,
+                            sheet=table.sheet, row=numbers[0]))
     if not table.rows:
         issues.append(issue("empty-file", file=display, sheet=table.sheet, row=table.header_row))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -221,11 +232,28 @@ def _section_names(settings: Settings) -> set[str]:
             *(heading_key(name) for name in settings.register.columns["section"].names)}
 
 
-def _read_update(table: Table, number: int, cells: tuple[object, ...], partner: str, section_at: int | None = None
-                 ) -> tuple[Update | None, list[Issue]]:
+def _without_prompts(cells: tuple[Cell, ...]) -> tuple[tuple[Cell, ...], list[tuple[int, str]]]:
+    """The row with each cell that shows only a drop-down's prompt ("Please select") emptied, and those cells
+    (position, text): a prompt is what the list shows before anyone chooses, not an answer."""
+    prompts = [(at, text) for at, cell in enumerate(cells) if (text := prompt_text(cell))]
+    if not prompts:
+        return cells, []
+    emptied = {at for at, _ in prompts}
+    return tuple(None if at in emptied else cell for at, cell in enumerate(cells)), prompts
+
+
+def _read_update(table: Table, number: int, cells: tuple[Cell, ...], partner: str, section_at: int | None = None,
+                 prompts: Sequence[tuple[int, str]] = ()) -> tuple[Update | None, list[Issue]]:
     ref, issues = read_ref(table, number, cells, "this update was left out")
     if ref is None:
         return None, issues
+    status_prompt = ""
+    for at, prompt in prompts:  # a prompt in a column read but the status (which says it as its empty status)
+        if at == table.index.get("status"):
+            status_prompt = prompt
+        elif at in table.index.values():
+            issues.append(issue("prompt-cell", value=prompt, file=table.file, sheet=table.sheet, row=number,
+                                column=table.headings[at] if at < len(table.headings) else "", ref=ref))
     texts: dict[str, str] = {}
     for key in ("status", "explanation", "timeframe", "action"):
         # only the explanation's links reach the paper; the action is compared with the register's words
@@ -250,6 +278,7 @@ def _read_update(table: Table, number: int, cells: tuple[object, ...], partner: 
         partner=partner,
         section_text=collapse_spaces(cell_text(cells[section_at])) if section_at is not None
         and section_at < len(cells) else "",
+        status_prompt=status_prompt,
     ), issues
 
 
@@ -271,7 +300,8 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
             continue
         status = match_status(update.status_as_written, table)
         if not update.status_as_written:
-            issues.append(issue("empty-status", column=status_heading, **where))
+            issues.append(issue("empty-status", "prompt" if update.status_prompt else "", value=update.status_prompt,
+                                column=status_heading, **where))
         elif status is None:
             issues.append(_unknown_status(update.status_as_written, column=status_heading, **where))
         if update.action_text and _wording(update.action_text) != _wording(action.text):
