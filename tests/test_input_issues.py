@@ -104,6 +104,32 @@ def test_a_true_false_value_in_a_timeframe_or_explanation_is_said(tmp_path: Path
     assert code == 0 and not any(i.blocking for i in found)
 
 
+def test_a_timeframe_formatted_as_a_time_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A timeframe cell formatted as a time showed 00:00, and one where '2027' was typed into such a cell showed
+    00:00 too (day 2,027 of Excel's calendar, at midnight): the paper printed '00:00' with no word to the officer."""
+    import datetime as dt
+
+    root = make_workspace(tmp_path / "ws")
+    path = root / RETURNS / "opcc.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    sheet["E2"], sheet["E3"] = dt.time(0, 0), 2027
+    sheet["E2"].number_format, sheet["E3"].number_format = "hh:mm", "h:mm"
+    book.save(path)
+    code, _printed, issues = _validate(root, capsys)
+    found = _of(issues, "time-value")
+    assert flatten(found, ["row", "column", "ref", "value"]) == [
+        [2, "Timeframe for delivery / Completion", 2, "00:00"], [3, "Timeframe for delivery / Completion", 4, "00:00"]]
+    assert found[0].message == "Action 2: the cell is formatted as a time and shows '00:00'; the paper shows '00:00'."
+    assert found[1].message == ("Action 4: the cell is formatted as a time and shows '00:00', though it holds the "
+                                "number 2027 (typed into a cell formatted as a time?); the paper shows '00:00'.")
+    assert code == 0 and not any(i.blocking for i in found)
+    sheet["E2"], sheet["E3"] = dt.datetime(2027, 3, 31), "Spring 2027"  # a date is a timeframe: nothing said
+    sheet["E2"].number_format = "d mmmm yyyy"
+    book.save(path)
+    assert not _of(_validate(root, capsys)[2], "time-value")
+
+
 # ---------------------------------------------------------------- a drop-down's prompt
 
 

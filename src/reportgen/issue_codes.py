@@ -606,6 +606,12 @@ CODES: dict[str, Code] = {
         "Ask the partner what the cell should say, and have it typed in.",
         partner_advice="Type in what the cell should say: it holds TRUE or FALSE, which the paper would show as it "
         "is."),
+    "time-value": Code(
+        W, "A cell that should hold words is formatted as a time, and shows one (00:00): the paper shows that time.",
+        "Action {ref}: the cell is formatted as a time and shows {value!r}{stored}; the paper shows {value!r}.",
+        "Ask the partner to format the cell as Text (Home > Number Format > Text) and type it again.",
+        partner_advice="Format the cell as Text (Home > Number Format > Text) and type it again: it is formatted as a "
+        "time, and shows one."),
     "cell-comment": Code(
         W, "A cell of a return has a comment (Review > New Comment, or a note): the paper does not show comments.",
         "Cell {value} has a comment by {author}: {comment!r}. The paper does not show comments.",

@@ -35,7 +35,7 @@ from reportgen.read.sheets import (
 )
 from reportgen.read.statuses import match_status, status_table, suggest_status, synonym_for
 from reportgen.read.xlsx_reader import read_custom_property
-from reportgen.read.xlsx_values import column_letters
+from reportgen.read.xlsx_values import DateCell, column_letters
 from reportgen.settings import PartnerSettings, Settings
 from reportgen.settings_columns import RETURN_SECTION_HEADING
 from reportgen.wording import row_spans
@@ -264,6 +264,10 @@ def _read_update(table: Table, number: int, cells: tuple[Cell, ...], partner: st
         if key in ("explanation", "timeframe") and isinstance(table.value(cells, key), bool):
             issues.append(issue("true-false-value", value=text, file=table.file, sheet=table.sheet, row=number,
                                 column=table.written.get(key, key), ref=ref))
+        time = table.value(cells, key)
+        if key in ("explanation", "timeframe") and isinstance(time, DateCell) and not time.shows - {"time"}:
+            issues.append(issue("time-value", value=text, stored=_stored_under_time(time), file=table.file,
+                                sheet=table.sheet, row=number, column=table.written.get(key, key), ref=ref))
         texts[key] = text
     return Update(
         ref=ref,
@@ -280,6 +284,15 @@ def _read_update(table: Table, number: int, cells: tuple[Cell, ...], partner: st
         and section_at < len(cells) else "",
         status_prompt=status_prompt,
     ), issues
+
+
+def _stored_under_time(cell: DateCell) -> str:
+    """What a cell shown as a time holds, when it is more than a time of day: a year (2027) typed into a cell
+    formatted as a time is day 2,027 of Excel's calendar, shown as 00:00."""
+    if cell.serial is None or cell.serial < 1:
+        return ""
+    number = int(cell.serial) if float(cell.serial).is_integer() else cell.serial
+    return f", though it holds the number {number} (typed into a cell formatted as a time?)"
 
 
 def validate_return(partner_return: PartnerReturn, register: Register, settings: Settings

@@ -371,7 +371,7 @@ def _value(cell: etree._Element, strings: list[str], dates: Formats, epoch: dt.d
         return number
     if shows:
         try:
-            return DateCell(from_serial(number, epoch), shows)
+            return DateCell(from_serial(number, epoch), shows, number)
         except (OverflowError, ValueError):  # a serial no calendar holds: keep the number, as Excel shows ####
             return number
     return number

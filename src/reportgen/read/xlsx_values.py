@@ -110,6 +110,7 @@ class DateCell:
 
     value: dt.datetime | dt.time
     shows: frozenset[str]  # of "day", "month", "year", "time"
+    serial: float | None = None  # the number stored (Excel's day count), when the cell stores one
 
     def text(self) -> str:
         """The parts the format shows, written as the paper writes dates: '31 March 2024', 'March 2024',
