@@ -69,6 +69,26 @@ def test_a_row_without_a_reference_says_what_it_holds(tmp_path: Path, capsys: py
     assert "It holds 'Lobby for court capacity.' in column 'Action'." in printed
 
 
+def test_an_action_whose_row_was_refused_for_its_reference_says_so(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC wrote 'Action 2' where the number goes: the row was refused ('did you mean 2?'), and action 2 was also
+    'not updated: chase the lead partner', though its update was in the return. Its 'not updated' now names that
+    row; '4a' names no action for sure, so action 4's stays as it was."""
+    returns = default_returns()
+    opcc = returns["opcc.xlsx"]
+    opcc[1], opcc[2] = ("Action 2", *opcc[1][1:]), ("4a", *opcc[2][1:])
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    code, printed, issues = _validate(root, capsys)
+    assert code == 1 and [i.row for i in _of(issues, "bad-ref")] == [2, 3]
+    two, four = _of(issues, "no-update")
+    assert (two.ref, two.file, two.row, two.blocking) == (2, "inputs/register.xlsx", 3, False)
+    assert two.message == ("Action 2 (OPCC): no update was read for this action this period; "
+                           f"{OPCC} row 2, left out for its reference 'Action 2', looks like its update.")
+    assert two.advice.startswith("Correct that row's reference to 2 if it is this action's update")
+    assert four.message == "Action 4 (OPCC): no return updated this action this period."
+    assert "looks like its update" in printed
+
+
 def test_a_long_cell_is_shortened_and_an_unheaded_column_named_by_its_letter(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "ws" / RETURNS / "opcc.csv"

@@ -402,7 +402,11 @@ CODES: dict[str, Code] = {
         W, "No return updated this action this period.",
         "Action {ref} ({lead}): no return updated this action this period.",
         "Chase the lead partner; the paper shows the action without an update.",
-        {"wording": ("Action {ref} ({lead}): no return updated this action this period, and no status was "
+        {"refused": ("Action {ref} ({lead}): no update was read for this action this period; {refused_file} row "
+                     "{refused_row}, left out for its reference {written!r}, looks like its update.",
+                     "Correct that row's reference to {ref} if it is this action's update (see the error on that "
+                     "row); else chase the lead partner."),
+         "wording": ("Action {ref} ({lead}): no return updated this action this period, and no status was "
                      "recognised in the update reported {when}: the paper shows its explanation and timeframe as "
                      "reported then, with no status.",
                      "Chase the lead partner for this period's status.")}),

@@ -19,6 +19,7 @@ from reportgen.check.narrative import check_narrative
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
 from reportgen.model import MergedRegister, Paper, PaperRow, PartnerReturn, Register, UpdateState
+from reportgen.read.cells import meant_ref
 from reportgen.read.partners import Assignment, assign_returns, name_words
 from reportgen.read.register import check_partners, read_register
 from reportgen.read.returns import file_name_for, made_for, read_return, validate_return
@@ -270,7 +271,8 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     withheld = (unread_when_reported(carried, unread) if unread else exempt_when_reported(register, previous, carried)
                 ) if public else {}
     carried = {ref: last for ref, last in carried.items() if ref not in withheld}
-    merged, merge_issues = merge_returns(register, returns, inputs.period, carried, previous_name)
+    merged, merge_issues = merge_returns(register, returns, inputs.period, carried, previous_name,
+                                         refused_rows(return_issues))
     issues += withdrawn_since(given_way(return_issues, register, returns, merged, carried), register, previous,
                               previous_name)
     issues += withheld_issues(register, merged, withheld, previous, previous_name, unread if public else "")
@@ -280,6 +282,17 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     issues += merge_issues
     issues += check_narrative(inputs, merged)
     return Checked(inputs, register, tuple(returns), merged, tuple(issues), assignment, source, carried)
+
+
+def refused_rows(read: Sequence[Issue]) -> dict[int, Issue]:
+    """By action: the first row left out for a reference written with a word before its number ('Action 12':
+    `meant_ref`), most likely that action's update."""
+    refused: dict[int, Issue] = {}
+    for item in read:
+        meant = meant_ref(item.value or "") if item.code == "bad-ref" else None
+        if meant is not None:
+            refused.setdefault(meant, item)
+    return refused
 
 
 def given_way(issues: list[Issue], register: Register, returns: Sequence[PartnerReturn], merged: MergedRegister,

@@ -68,9 +68,11 @@ def merge_returns(
     period: str,
     previous: Mapping[int, LastReported] | None = None,
     previous_name: str = "",
+    refused: Mapping[int, Issue] | None = None,
 ) -> tuple[MergedRegister, list[Issue]]:
     """`previous`: the values last reported, by ref (read from a kept draft or earlier returns by the
-    caller, so merging needs no paper model); `previous_name` says where from."""
+    caller, so merging needs no paper model); `previous_name` says where from. `refused`: by action, a row
+    left out for its reference that looks like the action's update ('Action 12'), named if nothing updates it."""
     updates: dict[int, list[Update]] = defaultdict(list)
     for partner_return in returns:
         for update in partner_return.updates:
@@ -101,8 +103,14 @@ def merge_returns(
                                 row=action.row))
         else:
             merged.append(MergedAction(action, None, "", state=UpdateState.NO_UPDATE))
-            issues.append(issue("no-update", lead=action.lead or "no lead", ref=action.ref, file=register.path,
-                                row=action.row))
+            row = (refused or {}).get(action.ref)
+            if row is None:
+                issues.append(issue("no-update", lead=action.lead or "no lead", ref=action.ref, file=register.path,
+                                    row=action.row))
+            else:
+                issues.append(issue("no-update", "refused", lead=action.lead or "no lead", refused_file=row.file,
+                                    refused_row=row.row, written=(row.value or "").strip(), ref=action.ref,
+                                    file=register.path, row=action.row))
     return MergedRegister(period, tuple(merged)), issues
 
 

@@ -146,10 +146,17 @@ def _why_not_a_ref(text: str) -> str:
     "Action 12" the number with a word before it (12 is named, never taken as it: the partner confirms it)."""
     if _SEVERAL_REFS.fullmatch(text):
         return "several numbers: an update for two actions goes on two rows, one each"
-    found = _WORDS_BEFORE_REF.fullmatch(text)
-    if found:
-        return f"not a whole number (a word or sign before the number: did you mean {int(found[1])}?)"
+    meant = meant_ref(text)
+    if meant is not None:
+        return f"not a whole number (a word or sign before the number: did you mean {meant}?)"
     return "not a whole number"
+
+
+def meant_ref(text: str) -> int | None:
+    """The number of a reference written with a word before it ('Action 12', 'No. 12'): the action the row is
+    most likely for, named to the officer but never taken as its reference."""
+    found = _WORDS_BEFORE_REF.fullmatch(text.strip())
+    return int(found[1]) if found else None
 
 
 # What a drop-down list or a Word-style form field shows before anyone chooses: "Please select", "-- Select --",
