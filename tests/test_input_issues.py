@@ -76,16 +76,18 @@ def test_an_action_whose_row_was_refused_for_its_reference_says_so(tmp_path: Pat
     row; '4a' names no action for sure, so action 4's stays as it was."""
     returns = default_returns()
     opcc = returns["opcc.xlsx"]
-    opcc[1], opcc[2] = ("Action 2", *opcc[1][1:]), ("4a", *opcc[2][1:])
+    opcc[1], opcc[2], opcc[3] = ("Action 2", *opcc[1][1:]), ("4a", *opcc[2][1:]), ("6.", *opcc[3][1:])
     root = make_workspace(tmp_path / "ws", returns=returns)
     code, printed, issues = _validate(root, capsys)
-    assert code == 1 and [i.row for i in _of(issues, "bad-ref")] == [2, 3]
-    two, four = _of(issues, "no-update")
+    assert code == 1 and [i.row for i in _of(issues, "bad-ref")] == [2, 3, 4]
+    two, four, six = _of(issues, "no-update")
     assert (two.ref, two.file, two.row, two.blocking) == (2, "inputs/register.xlsx", 3, False)
     assert two.message == ("Action 2 (OPCC): no update was read for this action this period; "
                            f"{OPCC} row 2, left out for its reference 'Action 2', looks like its update.")
     assert two.advice.startswith("Correct that row's reference to 2 if it is this action's update")
     assert four.message == "Action 4 (OPCC): no return updated this action this period."
+    assert six.message == ("Action 6 (OPCC): no update was read for this action this period; "
+                           f"{OPCC} row 4, left out for its reference '6.', looks like its update.")
     assert "looks like its update" in printed
 
 
@@ -148,6 +150,49 @@ def test_a_timeframe_formatted_as_a_time_is_said(tmp_path: Path, capsys: pytest.
     sheet["E2"].number_format = "d mmmm yyyy"
     book.save(path)
     assert not _of(_validate(root, capsys)[2], "time-value")
+
+
+def test_an_update_in_the_wrong_column_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Three mistakes that reached a paper the build called publishable, with no word: OPCC typed action 2's update in
+    the timeframe column and 'Ongoing' in the explanation's; pasted action 4's date as a value into a General cell
+    (the paper printed 45382); and wrote action 6's update over its action text, leaving the explanation blank (the
+    paper showed the register's action and no update, and the warning said to change the register)."""
+    update = ("A sergeant and four constables have been recruited to the rural crime team, and specialist training "
+              "on wildlife and heritage crime is under way with partner agencies across the county.")
+    returns = default_returns()
+    opcc = returns["opcc.xlsx"]
+    opcc[1] = (2, "Publish the commissioning plan.", "In progress", "Ongoing", update)
+    opcc[2] = (4, "Fund an advocacy service.", "In progress", "Bids are in.", 45382)
+    opcc[3] = (6, "Bid to be submitted in March to the court service.", "In progress", None, "2027")
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    code, _printed, issues = _validate(root, capsys)
+    assert code == 0
+    [swapped] = _of(issues, "long-timeframe")
+    assert (swapped.row, swapped.ref, swapped.column) == (2, 2, "Timeframe for delivery / Completion")
+    assert swapped.message == ("Action 2: the timeframe (30 words) is longer than the explanation ('Ongoing'): were "
+                               "the two typed in each other's columns? The paper prints them as written.")
+    [date] = _of(issues, "date-number")
+    assert date.message == ("Action 4: the timeframe is the number 45382, which is 31 March 2024 in Excel's calendar: "
+                            "a date pasted as a number, or in a cell formatted as General? The paper shows 45382.")
+    [action] = _of(issues, "action-text-changed")
+    assert (action.ref, action.column) == (6, "Action")
+    assert action.message.startswith("Action 6: the explanation is empty, and the action cell holds other words "
+                                     "than the register's ('Bid to be submitted in March to the court service.'): "
+                                     "is that the update?")
+    assert "change the register" not in action.advice
+
+    opcc[1] = (2, "Publish the commissioning plan.", "In progress", "", update)  # no explanation at all
+    opcc[2] = (4, "Fund an advocacy service.", "In progress", "Bids are in.", 2027)  # a year: a timeframe
+    opcc[3] = (6, "Lobby for court capacity.", "In progress",
+               "Summer 2023 for completion of the recommendations from the review, subject to the funding being "
+               "agreed by the board.",
+               "Summer 2023 for completion of the recommendations from the review.")  # a long one, as in the sample
+    root = make_workspace(tmp_path / "ws2", returns=returns)
+    _code, _printed, issues = _validate(root, capsys)
+    assert [(i.ref, i.message.split(":")[1]) for i in _of(issues, "long-timeframe")] == [
+        (2, " the timeframe is 30 words long; is it the explanation, or part of it? The paper prints it in the "
+            "timeframe column.")]
+    assert not _of(issues, "date-number", "action-text-changed")
 
 
 # ---------------------------------------------------------------- a drop-down's prompt

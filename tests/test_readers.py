@@ -213,6 +213,9 @@ def test_parse_ref(value: object, expected: int | None) -> None:
 @pytest.mark.parametrize(("written", "why"), [
     ("Action 10", "not a whole number (a word or sign before the number: did you mean 10?)"),
     ("PP18", "not a whole number (a word or sign before the number: did you mean 18?)"),
+    ("4.", "not a whole number (a word or sign after the number: did you mean 4?)"),  # as a numbered list writes it
+    ("(4)", "not a whole number (a word or sign after the number: did you mean 4?)"),
+    ("4.5", "not a whole number"),
     ("12, 13", "several numbers: an update for two actions goes on two rows, one each"),
     ("16 & 17", "several numbers: an update for two actions goes on two rows, one each"),
     ("12a", "not a whole number"),  # a sub-action, maybe: no number is put to the partner

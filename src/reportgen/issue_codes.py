@@ -423,7 +423,11 @@ CODES: dict[str, Code] = {
         W, "The return's action text differs from the register.",
         "Action {ref}: the return's action text differs from the register; the register's wording is used.",
         "The register's wording is used; change the register if the wording really changed.",
-        partner_advice="Leave the action text as we sent it; the plan's wording is used in the paper."),
+        partner_advice="Leave the action text as we sent it; the plan's wording is used in the paper.",
+        wordings={"update": (
+            "Action {ref}: the explanation is empty, and the action cell holds other words than the register's "
+            "({value!r}): is that the update? The paper shows the register's action and no explanation.",
+            "Ask the partner to put the update in the explanation column and leave the action as it was.")}),
     "section-changed": Code(
         W, "The return's section for an action differs from the register's.",
         "Action {ref}: the return puts it in section {value!r}, the register in {section}; the register's section "
@@ -610,6 +614,23 @@ CODES: dict[str, Code] = {
         "Ask the partner what the cell should say, and have it typed in.",
         partner_advice="Type in what the cell should say: it holds TRUE or FALSE, which the paper would show as it "
         "is."),
+    "long-timeframe": Code(
+        W, "A timeframe as long as an update: the explanation, or part of it, typed in the timeframe column?",
+        "Action {ref}: the timeframe is {words} words long; is it the explanation, or part of it? The paper prints it "
+        "in the timeframe column.",
+        "Ask the partner to put the update in the explanation column and keep the timeframe to when it will be done.",
+        {"swapped": ("Action {ref}: the timeframe ({words} words) is longer than the explanation ({explanation!r}): "
+                     "were the two typed in each other's columns? The paper prints them as written.",
+                     "Ask the partner to put the update in the explanation column and the timeframe in its own.")},
+        partner_advice="Put the update in the explanation column, and only when it will be done in the timeframe."),
+    "date-number": Code(
+        W, "A timeframe is a number that is a date in Excel's calendar (45382): a date pasted as a value, or in a "
+        "cell formatted as General; the paper shows the number.",
+        "Action {ref}: the timeframe is the number {value}, which is {date} in Excel's calendar: a date pasted as a "
+        "number, or in a cell formatted as General? The paper shows {value}.",
+        "Ask the partner to type the timeframe in words or as a date (a cell formatted as a date).",
+        partner_advice="Type the timeframe in words, or as a date in a cell formatted as a date: the cell holds a "
+        "date's number, which the paper would show as a number."),
     "time-value": Code(
         W, "A cell that should hold words is formatted as a time, and shows one (00:00): the paper shows that time.",
         "Action {ref}: the cell is formatted as a time and shows {value!r}{stored}; the paper shows {value!r}.",

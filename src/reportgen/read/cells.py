@@ -137,6 +137,7 @@ def parse_ref(value: object) -> tuple[int | None, str]:
 
 
 _SEVERAL_REFS = re.compile(r"[0-9]+(?:\s*(?:,|&|/|and|\+)\s*[0-9]+)+", re.IGNORECASE)
+_SIGN_AFTER_REF = re.compile(r"\(?\s*([0-9]+)\s*[.):]")  # '12.' as a numbered list writes it, '12)', '(12)'
 _WORDS_BEFORE_REF = re.compile(r"(?:action|priority|ref(?:erence)?|no\.?|number|pp|#)\s*[.:#-]?\s*([0-9]+)",
                                re.IGNORECASE)
 
@@ -148,14 +149,15 @@ def _why_not_a_ref(text: str) -> str:
         return "several numbers: an update for two actions goes on two rows, one each"
     meant = meant_ref(text)
     if meant is not None:
-        return f"not a whole number (a word or sign before the number: did you mean {meant}?)"
+        where = "after" if _SIGN_AFTER_REF.fullmatch(text.strip()) else "before"
+        return f"not a whole number (a word or sign {where} the number: did you mean {meant}?)"
     return "not a whole number"
 
 
 def meant_ref(text: str) -> int | None:
-    """The number of a reference written with a word before it ('Action 12', 'No. 12'): the action the row is
-    most likely for, named to the officer but never taken as its reference."""
-    found = _WORDS_BEFORE_REF.fullmatch(text.strip())
+    """The number of a reference written with a word or sign around it ('Action 12', 'No. 12', '12.', '(12)'): the
+    action the row is most likely for, named to the officer but never taken as its reference."""
+    found = _WORDS_BEFORE_REF.fullmatch(text.strip()) or _SIGN_AFTER_REF.fullmatch(text.strip())
     return int(found[1]) if found else None
 
 

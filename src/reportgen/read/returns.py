@@ -35,7 +35,7 @@ from reportgen.read.sheets import (
 )
 from reportgen.read.statuses import match_status, status_table, suggest_status, synonym_for
 from reportgen.read.xlsx_reader import read_custom_property
-from reportgen.read.xlsx_values import DateCell, column_letters
+from reportgen.read.xlsx_values import DateCell, column_letters, from_serial
 from reportgen.settings import PartnerSettings, Settings
 from reportgen.settings_columns import RETURN_SECTION_HEADING
 from reportgen.wording import row_spans
@@ -269,6 +269,7 @@ def _read_update(table: Table, number: int, cells: tuple[Cell, ...], partner: st
             issues.append(issue("time-value", value=text, stored=_stored_under_time(time), file=table.file,
                                 sheet=table.sheet, row=number, column=table.written.get(key, key), ref=ref))
         texts[key] = text
+    issues += _timeframe_issues(table, number, cells, ref, texts)
     return Update(
         ref=ref,
         status=None,
@@ -284,6 +285,31 @@ def _read_update(table: Table, number: int, cells: tuple[Cell, ...], partner: st
         and section_at < len(cells) else "",
         status_prompt=status_prompt,
     ), issues
+
+
+LONG_TIMEFRAME_WORDS = 40  # longer than any timeframe seen in partners' returns (the 2023 sample's: 16 words)
+SWAPPED_TIMEFRAME_WORDS = 12  # a timeframe this long, and longer than the explanation: the two swapped?
+DATE_SERIALS = range(36_526, 73_051)  # Excel's day numbers of 1 January 2000 to 31 December 2099
+
+
+def _timeframe_issues(table: Table, number: int, cells: tuple[Cell, ...], ref: int, texts: Mapping[str, str]
+                      ) -> list[Issue]:
+    """A timeframe that reads as an update (the explanation typed in its column), or that is a date's day number
+    (a date pasted as a value): the paper would print either as the partner's timeframe."""
+    where = {"file": table.file, "sheet": table.sheet, "row": number, "column": table.written.get("timeframe", ""),
+             "ref": ref}
+    timeframe, explanation = texts["timeframe"], texts["explanation"].strip()
+    words = len(timeframe.split())
+    if explanation and words >= SWAPPED_TIMEFRAME_WORDS and len(timeframe) > len(explanation):
+        return [issue("long-timeframe", "swapped", words=words, explanation=explanation, value=timeframe, **where)]
+    if words > LONG_TIMEFRAME_WORDS or (not explanation and words >= SWAPPED_TIMEFRAME_WORDS):
+        return [issue("long-timeframe", words=words, value=timeframe, **where)]
+    raw = table.value(cells, "timeframe")
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer() \
+            and int(raw) in DATE_SERIALS:
+        day = from_serial(float(raw))
+        return [issue("date-number", value=timeframe, date=f"{day:%-d %B %Y}", **where)]
+    return []
 
 
 def _stored_under_time(cell: DateCell) -> str:
@@ -318,7 +344,8 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
         elif status is None:
             issues.append(_unknown_status(update.status_as_written, column=status_heading, **where))
         if update.action_text and _wording(update.action_text) != _wording(action.text):
-            issues.append(issue("action-text-changed", column=action_heading, value=update.action_text, **where))
+            issues.append(issue("action-text-changed", "" if update.explanation else "update", column=action_heading,
+                                value=update.action_text, **where))
         if update.section_text and _wording(update.section_text) != _wording(action.section):
             column = next((heading for heading in partner_return.headings
                            if heading and heading_key(heading) in _section_names(settings)), RETURN_SECTION_HEADING)
