@@ -53,9 +53,13 @@ from fontTools.ttLib.tables import _n_a_m_e  # noqa: F401  # saving a font impor
 from fontTools.ttLib.tables._g_l_y_f import Glyph
 from pikepdf import Name
 
+from reportgen.render.fonts import quiet_font_dates
 from reportgen.render.pdf.serial import PdfSerialiser, entry, reachable
 
 ObjectId = tuple[int, int]
+
+
+quiet_font_dates()
 
 _TAGGED = re.compile(r"/[A-Z]{6}\+(.+)")
 _BFCHAR_BLOCK = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
