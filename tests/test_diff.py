@@ -612,6 +612,25 @@ def test_a_long_explanation_changed_by_one_word_prints_that_word_in_its_sentence
     assert action["changes"][0]["new"] == changed
 
 
+def test_a_link_moved_to_another_address_is_printed_with_both_addresses(tmp_path: Path, capsys) -> None:
+    """Only the address of a partner's link changed between two drafts (January's minutes for February's): the
+    printed summary listed the action as reworded with an empty 'Explanation:' line, the words being the same."""
+    returns = default_returns()
+    police = returns["wessex-police.xlsx"]
+    police[1] = (1, police[1][1], "In progress", "See [the minutes](https://example.org/minutes-jan).", "2027")
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    first = build_draft(root).folder
+    police[1] = (1, police[1][1], "In progress", "See [the minutes](https://example.org/minutes-feb).", "2027")
+    write_xlsx(root / "inputs" / "returns" / "2026-10" / "wessex-police.xlsx", police)
+    second = build_draft(root).folder
+    capsys.readouterr()
+    assert main(["diff", str(first), str(second)]) == 0
+    printed = capsys.readouterr().out
+    [line] = [line for line in printed.splitlines() if line.strip().startswith("Explanation:")]
+    assert line.strip() == ("Explanation: link 'the minutes': [-https://example.org/minutes-jan-]"
+                            "{+https://example.org/minutes-feb+}")
+
+
 def test_actions_whose_only_change_is_their_status_note_are_not_said_to_be_reworded(tmp_path: Path, capsys) -> None:
     """Only Wessex Police sends a return in October: the other leads' actions keep September's words under
     reportgen's note "No update received this period". The printed summary listed them as reworded, as if a

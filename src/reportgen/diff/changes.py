@@ -26,7 +26,7 @@ from typing import Literal, NamedTuple, TypeVar
 from reportgen.model import CoverRow, Paper, PaperRow, PaperSection, StatusMove, plain_text
 from reportgen.paper_rules import status_changed
 from reportgen.periods import period_label
-from reportgen.read.richtext import shown_text
+from reportgen.read.richtext import parse_explanation, shown_text
 from reportgen.wording import counted
 
 SCHEMA = 1
@@ -775,6 +775,25 @@ def around_changes(words: Sequence[Span], context: int = CONTEXT_WORDS) -> tuple
 
 def _words_shown(change: TextChange) -> tuple[Span, ...]:
     """The word changes of the words the paper shows: a partner's `<p>` and `<li>` are not words on a
-    terminal (the raw values are still what diff.json records)."""
+    terminal (the raw values are still what diff.json records). Where only the address of a link changed,
+    the words are the same: the link's words and its addresses then."""
     old, new = shown_text(change.old), shown_text(change.new)
-    return change.words if (old, new) == (change.old, change.new) else word_diff(old, new)
+    if (old, new) == (change.old, change.new):
+        return change.words
+    return word_diff(old, new) or _links_changed(change.old, change.new)
+
+
+def _links_changed(old: str, new: str) -> tuple[Span, ...]:
+    """'link 'Minutes of the board': [-old address-]{+new address+}', a link after another ('; '), for the links
+    whose address changed from `old` to `new` (cells of the same words)."""
+    spans: list[Span] = []
+    for was, now in zip(_links(old), _links(new), strict=False):
+        if was != now:
+            spans += [*([Span("equal", "; ")] if spans else []), Span("equal", f"link {now[0]!r}: "),
+                      Span("delete", was[1] or "(no address)"), Span("insert", now[1] or "(no address)")]
+    return tuple(spans)
+
+
+def _links(text: str) -> list[tuple[str, str | None]]:
+    """The words and address of each run of a cell's text, in order (an address None: not linked)."""
+    return [(inline.text, inline.href) for block in parse_explanation(text) for inline in block.inlines]
