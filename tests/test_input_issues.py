@@ -195,6 +195,32 @@ def test_an_update_in_the_wrong_column_is_said(tmp_path: Path, capsys: pytest.Ca
     assert not _of(issues, "date-number", "action-text-changed")
 
 
+def test_last_months_rows_kept_hidden_give_way_to_the_rows_the_partner_sees(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC kept last month's rows for actions 2 and 4 above this month's, hidden in Excel: the hidden rows, first,
+    were used in the draft, and the officer had two blocking errors to untangle from two 'row is hidden' warnings.
+    The rows the partner sees are used, and each hidden one is one warning saying so."""
+    returns = default_returns()
+    opcc = returns["opcc.xlsx"]
+    opcc[1:1] = [(2, "Publish the commissioning plan.", "Not started", "OLD: a draft is being written.", "2025"),
+                 (4, "Fund an advocacy service.", "Not started", "OLD: bids invited.", "2025")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    path = root / RETURNS / "opcc.xlsx"
+    book = openpyxl.load_workbook(path)
+    book.active.row_dimensions[2].hidden = book.active.row_dimensions[3].hidden = True
+    book.save(path)
+    code, _printed, issues = _validate(root, capsys)
+    assert code == 0 and not _of(issues, "ambiguous-update", "hidden-row")
+    found = _of(issues, "hidden-update")
+    assert flatten(found, ["file", "row", "ref"]) == [[OPCC, 2, 2], [OPCC, 3, 4]]
+    assert found[0].message == ("Action 2 is updated in row 4 too, with status 'In progress' there, 'Not started' "
+                                "here; this row is hidden in Excel, so row 4, which the partner sees, is used and "
+                                "this one is not.")
+    assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")]) == 0
+    text = " ".join(cell.text for cell in docx.Document(str(tmp_path / "draft" / "paper.docx")).tables[-1]._cells)
+    assert "Update on action 2." in text and "OLD:" not in text
+
+
 # ---------------------------------------------------------------- a drop-down's prompt
 
 

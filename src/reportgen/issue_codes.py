@@ -368,6 +368,13 @@ CODES: dict[str, Code] = {
                    "Ask the joint leads which update is right: the other leaves its row as it was pre-filled, or "
                    "writes the same update.")},
         partner_advice="Keep one row per action."),
+    "hidden-update": Code(
+        W, "A row hidden in Excel updates an action that a row the partner sees updates too: the one seen is used.",
+        "Action {ref} is updated in row {used_row} too, with {differ}; this row is hidden in Excel, so row "
+        "{used_row}, which the partner sees, is used and this one is not.",
+        "Nothing to do if the hidden row is an old update kept out of sight; else ask the lead partner which is "
+        "right.",
+        partner_advice="Delete the hidden row if it is an old update: only one row per action is read."),
     "unknown-status": Code(
         E, "The status is not one of the recognised statuses.",
         "Action {ref}: status {value!r} is not recognised; it is not counted.{hint}",

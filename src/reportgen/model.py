@@ -90,6 +90,7 @@ class Update:
     section_text: str = ""
     # the drop-down's prompt ("Please select") the status cell showed, read as no status; "" otherwise
     status_prompt: str = ""
+    hidden: bool = False  # the row is hidden in Excel (a partner's last update kept out of sight, perhaps)
 
 
 @dataclass(frozen=True)

@@ -279,9 +279,16 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     issues += no_returns_read(inputs, returns)
     issues += missing_returns(register, inputs, assignment, merged)
     issues += earlier_issues
-    issues += merge_issues
+    issues = said_in_merge(issues, merge_issues) + merge_issues
     issues += check_narrative(inputs, merged)
     return Checked(inputs, register, tuple(returns), merged, tuple(issues), assignment, source, carried)
+
+
+def said_in_merge(issues: list[Issue], merge_issues: Sequence[Issue]) -> list[Issue]:
+    """`issues` without a hidden row's plain 'hidden in Excel' where the merge says more of it (`hidden-update`:
+    a row seen updates the same action, and is used)."""
+    said = {(item.file, item.sheet, item.row) for item in merge_issues if item.code == "hidden-update"}
+    return [item for item in issues if not (item.code == "hidden-row" and (item.file, item.sheet, item.row) in said)]
 
 
 def refused_rows(read: Sequence[Issue]) -> dict[int, Issue]:

@@ -154,15 +154,20 @@ def _choose(action: Action, candidates: list[Update], leads: Collection[str], la
         if from_lead or not action.lead or only.partner not in leads:
             return only, []
         return only, [issue("not-lead", lead=action.lead, partner=only.partner, **_where(only))]
-    chosen = from_lead[0] if from_lead else candidates[0]
+    pool = from_lead or candidates
+    # a row hidden in Excel gives way to one the partner sees: most likely last period's, kept out of sight
+    chosen = next((u for u in pool if not u.hidden), pool[0])
     # the same row twice (copied, or pasted again) is one update: only different ones leave a choice to make
-    ambiguous = len(from_lead) != 1 and len({_said(u) for u in (from_lead or candidates)}) > 1
+    ambiguous = len(from_lead) != 1 and len({_said(u) for u in pool}) > 1
     issues = []
     for other in candidates:
         if other is chosen:
             continue
         if _said(other) == _said(chosen) and (other in from_lead) == (chosen in from_lead):
             issues.append(issue("duplicate-update", "same", used_file=chosen.file, used_row=chosen.row,
+                                **_where(other)))
+        elif ambiguous and other.hidden and not chosen.hidden and other.file == chosen.file:
+            issues.append(issue("hidden-update", used_row=chosen.row, differ=_difference(chosen, other),
                                 **_where(other)))
         elif ambiguous:
             issues.append(issue("ambiguous-update", used_file=chosen.file, used_row=chosen.row,

@@ -284,6 +284,7 @@ def _read_update(table: Table, number: int, cells: tuple[Cell, ...], partner: st
         section_text=collapse_spaces(cell_text(cells[section_at])) if section_at is not None
         and section_at < len(cells) else "",
         status_prompt=status_prompt,
+        hidden=number in table.hidden_rows,
     ), issues
 
 
