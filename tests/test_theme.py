@@ -686,3 +686,37 @@ def test_a_template_in_calibri_builds_without_font_library_noise(tmp_path: Path)
     assert done.stderr == ""
     with pdfplumber.open(tmp_path / "draft" / "paper.pdf") as pdf:
         assert any(_set_in("Carlito", c["fontname"]) for c in pdf.pages[0].chars)
+
+
+def test_a_column_deleted_from_the_template_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An officer deletes the plan table's last column (CSCJ Plan page) from the Word template, as Word does
+    (Table Layout > Delete Columns), meaning to leave it out: both outputs still printed it, the Word paper's table
+    stopping short of the margin, and nothing was said. The build names the column and the line to change; with that
+    line changed, nothing is said."""
+    workspace = make_workspace(tmp_path / "ws")
+    copy_templates(workspace, WORD_TEMPLATE)
+    template = workspace / "templates" / "paper.docx"
+    document = docx.Document(str(template))
+    plan = document.tables[-1]._tbl
+    for tr in plan.findall(qn("w:tr")):
+        cells = tr.findall(qn("w:tc"))
+        if len(cells) > 1:
+            tr.remove(cells[-1])
+        else:  # the merged section rows: one column narrower
+            cells[0].tcPr.find(qn("w:gridSpan")).set(qn("w:val"), "5")
+    grid = plan.find(qn("w:tblGrid"))
+    grid.remove(grid.findall(qn("w:gridCol"))[-1])
+    document.save(str(template))
+
+    assert main(["validate", "--workspace", str(workspace)]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert ("templates/paper.docx's plan table has no column for 'CSCJ Plan page': the paper still prints that "
+            "column") in printed
+    assert "take 'page' out of [paper] table_columns in reportgen.toml" in printed
+    (workspace / "reportgen.toml").write_text((workspace / "reportgen.toml").read_text(encoding="utf-8").replace(
+        "[paper]\n", '[paper]\ntable_columns = ["ref", "action", "status", "explanation", "timeframe"]\n'),
+        encoding="utf-8")
+    assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft")]) == 0
+    assert "template-column-deleted" not in (tmp_path / "draft" / "issues.csv").read_text(encoding="utf-8")
+    built = docx.Document(str(tmp_path / "draft" / "paper.docx")).tables[-1]
+    assert "CSCJ Plan page" not in [cell.text for cell in built.rows[0].cells]

@@ -991,6 +991,15 @@ CODES: dict[str, Code] = {
         "To print that heading, name it in reportgen.toml: [{section}.columns] {key} = {{ heading = {value!r}, "
         "aliases = [{printed!r}] }} (the alias keeps {printed!r} read; the pre-filled workbooks carry the new "
         "heading); the template's header row gives the look only."),
+    "template-column-deleted": Code(
+        W, "A column of the plan table was deleted from the Word template: the paper still prints it, and the Word "
+        "paper's plan table no longer fills the page.",
+        "{file}'s plan table has no column for {printed!r}: the paper still prints that column (its columns are "
+        "reportgen.toml's), and in the Word paper every column of the plan then takes the action column's look, "
+        "and the table no longer fills the page's width.",
+        "To leave the column out of the paper, take {key!r} out of [paper] table_columns in reportgen.toml; either "
+        "way, keep the template's plan table whole (restyle its columns, or drag their widths) so both outputs fill "
+        "the page."),
     "logo-no-alt": Code(
         W, "The logo in the Word template's header has no alt text.",
         "The logo in {file}'s header has no alt text; the PDF says 'Logo'.",

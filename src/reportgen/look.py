@@ -102,6 +102,8 @@ class Theme:
     # (column key, share of the table) of the plan's columns as the officer dragged them in the template; () when
     # they are as in ours (the paper's own widths then)
     column_shares: tuple[tuple[str, float], ...] = ()
+    # column keys whose column the officer deleted from the template's plan table (the paper still prints them)
+    missing_columns: tuple[str, ...] = ()
 
     @property
     def fonts(self) -> tuple[str, ...]:

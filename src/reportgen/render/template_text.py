@@ -69,6 +69,20 @@ def renamed_headings(header: Element | None, keys: tuple[str, ...]) -> list[tupl
     return [(key, text) for key, text, default in zip(keys, written, ours, strict=True) if text and text != default]
 
 
+def missing_columns(header: Element | None, keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The column keys (of `keys`, our template's columns in order) whose header cell the officer deleted from the
+    template's plan table: a header of fewer cells than ours, each of ours not among its headings (() when the
+    header has all its cells, or none of ours can be told)."""
+    cells = header.findall(qn("w:tc")) if header is not None else []
+    ours = _default_headings()
+    if not cells or len(cells) >= len(keys) or len(ours) != len(keys):
+        return ()
+    written = {" ".join(_TAGS.sub(" ", "".join(_shown_text(p) for p in tc.iter(W_P))).split()).casefold()
+               for tc in cells}
+    gone = tuple(key for key, default in zip(keys, ours, strict=True) if default.casefold() not in written)
+    return gone if len(gone) == len(keys) - len(cells) else ()
+
+
 def column_shares(table: Element | None, keys: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
     """(column key, share of the table's width) of the template's plan table `table`, one column a key of `keys`,
     when the officer changed its widths from those of reportgen's template (by more than a point of a share);

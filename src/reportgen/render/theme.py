@@ -30,7 +30,7 @@ from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
 from reportgen.look import Logo, PageSetup, Rule, TextStyle, Theme
 from reportgen.render.docx.xml import find_style
-from reportgen.render.template_text import column_shares, described, own_text, renamed_headings
+from reportgen.render.template_text import column_shares, described, missing_columns, own_text, renamed_headings
 from reportgen.render.theme_css import LOGO_TYPES  # what WeasyPrint draws (not EMF/WMF/TIFF)
 
 Element = Any  # lxml elements (python-docx oxml classes)
@@ -106,6 +106,7 @@ def read_theme(template: Path, shown_as: str = "") -> tuple[Theme, list[Issue]]:
         logo=logo,
         renamed_headings=tuple(renamed_headings(header, TEMPLATE_COLUMN_KEYS)),
         column_shares=column_shares(plan[0] if plan else None, TEMPLATE_COLUMN_KEYS),
+        missing_columns=missing_columns(header, TEMPLATE_COLUMN_KEYS),
     )
     return theme, issues
 

@@ -336,6 +336,17 @@ def template_heading_issues(plan: Plan, checked: Checked) -> list[Issue]:
     return found
 
 
+def template_column_issues(plan: Plan, checked: Checked) -> list[Issue]:
+    """Each column of the paper the officer deleted from the Word template's plan table: the paper still prints it
+    (its columns are reportgen.toml's), and the Word paper's table no longer fills the page."""
+    settings = plan.inputs.settings
+    template = plan.inputs.display(template_file(plan.inputs.templates, "paper.docx"))
+    return [issue("template-column-deleted", file=template, key=key,
+                  printed=settings.column_heading(key, dict(checked.register.headings)))
+            for key in (plan.theme.missing_columns if plan.theme is not None else ())
+            if key in settings.paper.table_columns]
+
+
 def known_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
     """The issues known before writing: the inputs', returns sent back untouched and the template's; links
     in explanations the paper does not keep; a restricted cover that says not exempt; in the public
@@ -343,6 +354,7 @@ def known_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
     exempt = sum(1 for item in checked.merged.actions if item.action.exempt)
     settings = plan.inputs.settings
     found = (*checked.issues, *unchanged_returns(checked), *plan.theme_issues, *template_heading_issues(plan, checked),
+             *template_column_issues(plan, checked),
              *link_issues(checked.returns, settings.returns.columns["explanation"].heading),
              *exemption_issues(settings.paper, plan.edition, exempt))
     return edition_issues(found, checked, plan.edition)
