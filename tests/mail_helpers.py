@@ -14,6 +14,7 @@ import openpyxl
 from conftest import RETURN_HEADINGS, make_workspace
 from mailservers import USER
 from reportgen.issues import Issue
+from reportgen.read.returns import PERIOD_PROPERTY
 
 PERIOD = "2026-10"
 POLICE, OPCC, CJB = "Wessex Police", "OPCC", "Criminal Justice Board"
@@ -113,13 +114,19 @@ GOOD_OPCC = [(2, "", "Completed", "Published.", "Done"), (4, "", "In progress", 
              (6, "", "On hold", "Paused.", "2028")]
 
 
-def workbook(rows: list[tuple[object, ...]]) -> bytes:
+def workbook(rows: list[tuple[object, ...]], made_for: str = "") -> bytes:
+    """A return workbook of `rows`; with `made_for` (YYYY-MM), marked as `reportgen returns` marks the workbook it
+    pre-fills for that period (a partner's own sheet has no such mark)."""
+    from openpyxl.packaging.custom import StringProperty
+
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "Return"
     for row in [RETURN_HEADINGS, *rows]:
         sheet.append(list(row))
+    if made_for:
+        book.custom_doc_props.append(StringProperty(name=PERIOD_PROPERTY, value=made_for))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

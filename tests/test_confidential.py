@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pypdf
 import pytest
+from openpyxl.packaging.custom import StringProperty
 
 from canary import CANARY, canary_leaks, exempt_workspace
 from conftest import (
@@ -22,6 +23,7 @@ from conftest import (
     write_csv,
 )
 from reportgen.diff.render import compare_drafts
+from reportgen.read.returns import PERIOD_PROPERTY
 from reportgen.run.build import build_draft, validate_draft
 from reportgen.run.returns import write_return_workbooks
 from reportgen.terms import Edition
@@ -303,6 +305,10 @@ def test_a_file_named_after_no_lead_holding_an_exempt_only_leads_rows_names_that
     returns = {"wessex-police.xlsx": [RETURN_HEADINGS, (1, "", "Completed", "Done", "2027")],
                "unit.xlsx": [RETURN_HEADINGS, (7, "", "", "", "")]}
     root = make_workspace(tmp_path / "ws", register=register, returns=returns)
+    unit = root / "inputs" / "returns" / "2026-10" / "unit.xlsx"  # as `reportgen returns` marks the period's
+    book = openpyxl.load_workbook(unit)
+    book.custom_doc_props.append(StringProperty(name=PERIOD_PROPERTY, value="2026-10"))
+    book.save(unit)
     restricted = build_draft(root, edition="restricted")
     [unknown] = [i for i in restricted.issues if i.code == "unknown-partner"]
     assert f"(e.g. {CANARY.lower()}-unit.xlsx)" in unknown.advice

@@ -237,7 +237,8 @@ def test_the_acknowledgement_runs_the_builds_checks_of_whose_return_it_is(tmp_pa
     root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
     dovecot.append(reply(ADDRESS[CJB], [("return.xlsx", workbook(GOOD_OPCC))], message_id="<cjb@example.org>"))
     untouched = [(1, "", None, None, None), (3, "", None, None, None)]  # no earlier draft: the blank workbook
-    dovecot.append(reply(ADDRESS[POLICE], [("return.xlsx", workbook(untouched))], message_id="<police@example.org>"))
+    dovecot.append(reply(ADDRESS[POLICE], [("return.xlsx", workbook(untouched, made_for=PERIOD))],
+                         message_id="<police@example.org>"))
     # OPCC's own rows, but with a notes sheet beside them and the timeframe heading a letter out
     book = openpyxl.load_workbook(io.BytesIO(workbook(GOOD_OPCC)))
     book["Return"]["E1"] = "Timeframe for delivery / Completed"

@@ -102,6 +102,9 @@ class PartnerReturn:
     updates: tuple[Update, ...]
     sha256: str = ""
     written: tuple[tuple[str, str], ...] = ()  # column key -> heading as the partner wrote it
+    # reportgen's own workbook (`reportgen returns`), pre-filled: a row equal to its pre-fill was sent back as it
+    # was; a partner's own sheet was never pre-filled, so its blank rows are only blank
+    prefilled: bool = False
 
     def heading(self, key: str, default: str = "") -> str:
         return dict(self.written).get(key, default)

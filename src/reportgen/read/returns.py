@@ -77,7 +77,8 @@ def read_return(path: Path, settings: Settings, display: str, partner: str, peri
     sheets, issues = read_sheets(path, display)
     if not sheets:
         return None, issues
-    wrong = wrong_period(path, display, period, sheets)
+    made = made_for(path, sheets)
+    wrong = wrong_period(display, period, made)
     if wrong is not None:  # nothing in it is this period's: its cells' own problems are not worth a word
         return None, [wrong]
     register_only = register_only_headings(settings)
@@ -107,7 +108,8 @@ def read_return(path: Path, settings: Settings, display: str, partner: str, peri
         issues.append(issue("empty-file", file=display, sheet=table.sheet, row=table.header_row))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     written = tuple(table.written.items())
-    return PartnerReturn(display, partner, table.sheet, table.headings, tuple(updates), digest, written), issues
+    return PartnerReturn(display, partner, table.sheet, table.headings, tuple(updates), digest, written,
+                         prefilled=bool(made)), issues
 
 
 PERIOD_PROPERTY = "reportgen period"  # the custom document property a return workbook's period is kept in
@@ -153,10 +155,10 @@ def _instructions_line(sheets: Sequence[RawSheet], label: str) -> str:
     return ""
 
 
-def wrong_period(path: Path, display: str, period: str, sheets: Sequence[RawSheet] = ()) -> Issue | None:
-    """The issue when the file is reportgen's return workbook for a period other than `period`."""
-    other = made_for(path, sheets) if period else ""
-    if not other or other == period:
+def wrong_period(display: str, period: str, other: str) -> Issue | None:
+    """The issue when the file is reportgen's return workbook made for period `other` (`made_for`), not `period`
+    ("": read whatever it was made for)."""
+    if not period or not other or other == period:
         return None
     return issue("return-wrong-period", made_for=period_label(other), period=period_label(period), file=display,
                  value=other, folder_period=period)

@@ -85,19 +85,28 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
     found_issues = [i for i in (*checked.issues, *extra_issues) if not (public and is_withheld(i, public))]
     for found in found_issues:
         by_file.setdefault(found.file, []).append(found)
+    # only reportgen's own workbooks were pre-filled: a blank row of a partner's own sheet is blank, not as sent
+    sent_files = {partner_return.path for partner_return in checked.returns if partner_return.prefilled}
+
+    def returned_as_sent(item: MergedAction) -> bool:
+        return prefill is not None and _as_sent(item, prefill) and (item.source in sent_files
+                                                                    or prefill.get(item.ref, BLANK) != BLANK)
+
     rows = []
     for lead in leads:
         led = [item for item in checked.merged.actions
                if lead in item.action.leads and not (public and item.action.exempt)]
-        updated = [item for item in led if item.state is UpdateState.UPDATED]
+        # a row left blank in a partner's own sheet (never pre-filled) is no update: it is chased
+        updated = [item for item in led if item.state is UpdateState.UPDATED
+                   and (item.source in sent_files or not _as_sent(item, {}))]
         mine = {item.ref: item for item in updated if item.source in files[lead]}  # from its own return
-        sent = {ref for ref, item in mine.items() if prefill is not None and _as_sent(item, prefill)}
+        sent = {ref for ref, item in mine.items() if returned_as_sent(item)}
         # a joint action the paper takes from another of its leads' return: returned, as this lead's own row
         # was as pre-filled when that one is too (`reportgen.check.merge.repeats_last`)
         own_rows = {update.ref for partner_return in checked.returns if partner_return.path in files[lead]
                     for update in partner_return.updates}
         joint = [item for item in updated if item.ref not in mine and _from_joint_lead(item, files)]
-        as_sent_there = {item.ref for item in joint if prefill is not None and _as_sent(item, prefill)}
+        as_sent_there = {item.ref for item in joint if returned_as_sent(item)}
         by_joint = tuple(item.ref for item in joint if item.ref not in as_sent_there)
         as_sent = tuple(item.ref for item in led if item.ref in sent or item.ref in as_sent_there & own_rows)
         done = {*mine, *by_joint, *as_sent}
@@ -203,12 +212,15 @@ def _as_sent(update: Update | MergedAction, prefill: Mapping[int, Prefill]) -> b
 def untouched_returns(returns: Sequence[PartnerReturn], prefill: Mapping[int, Prefill],
                       partners: Mapping[str, str] | None = None) -> list[Issue]:
     """A return whose every update equals what its pre-filled workbook held (`reportgen.run.prefill`):
-    sent back untouched. A row pre-filled with nothing was blank, so a return of blank rows is the
-    unchanged blank workbook. `partners`: who sent each file, by file, where not its `partner`."""
+    sent back untouched. A row pre-filled with nothing was blank, so a return of blank rows is the unchanged blank
+    workbook; but only reportgen's own workbooks were pre-filled (`PartnerReturn.prefilled`), so a partner's own
+    sheet is unchanged only when it repeats something reported before. `partners`: who sent each file, by file,
+    where not its `partner`."""
     issues = []
     for partner_return in returns:
         updates = partner_return.updates
-        if updates and all(_as_sent(u, prefill) for u in updates):
+        if updates and all(_as_sent(u, prefill) for u in updates) and (
+                partner_return.prefilled or any(prefill.get(u.ref, BLANK) != BLANK for u in updates)):
             name = Path(partner_return.path).name
             partner = (partners or {}).get(partner_return.path) or partner_return.partner
             issues.append(issue("unchanged-return", workbook=name, file=partner_return.path,
