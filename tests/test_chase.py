@@ -159,16 +159,17 @@ def test_rows_sent_back_as_they_were_prefilled_are_not_counted_as_updated(tmp_pa
 def test_a_blank_row_of_a_partners_own_sheet_is_no_update_not_returned_as_sent(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The 2023 sample's Criminal Justice Board left action 46's row blank in its own sheet, in the first period
-    reportgen builds: chase.csv said it was 'returned as sent', though no workbook was ever sent, and counted it
-    updated. A blank row of a sheet reportgen did not pre-fill is no update: chased as such."""
+    reportgen builds: chase.csv said it was 'returned as sent', though no workbook was ever sent. Only reportgen's
+    own workbooks were pre-filled: the row is the partner's, its empty status the error to chase."""
     returns = default_returns()
     returns["opcc.xlsx"][2] = (4, "Fund an advocacy service.", None, None, None)
     root = make_workspace(tmp_path / "ws", period=A, returns=returns)
     assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")]) == 1  # action 4: no status
-    assert "  OPCC: 1 of 3 actions not updated (4); 1 error in" in capsys.readouterr().out
+    assert f"  OPCC: 1 error in inputs/returns/{A}/opcc.xlsx" in capsys.readouterr().out
     table = list(csv.DictReader(io.StringIO((tmp_path / "draft" / "chase.csv").read_text(encoding="utf-8"))))
     opcc = next(row for row in table if row["Partner"] == "OPCC")
-    assert (opcc["Updated"], opcc["No update (refs)"], opcc["Returned as sent (refs)"]) == ("2", "4", "")
+    assert (opcc["Updated"], opcc["No update (refs)"], opcc["Returned as sent (refs)"], opcc["Issues"]) == (
+        "3", "", "", "empty-status ×1")
     assert "unchanged-return" not in (tmp_path / "draft" / "issues.csv").read_text(encoding="utf-8")
 
 

@@ -593,20 +593,9 @@ def test_a_long_explanation_changed_by_one_word_prints_that_word_in_its_sentence
                  for n in range(1, 16)]
     long = " ".join(sentences)
     changed = long.replace("met on the 8th", "met again on the 8th")
-    returns = default_returns()
-    police = returns["wessex-police.xlsx"]
-    police[1] = (1, police[1][1], "In progress", long, "Spring 2027")
-    root = make_workspace(tmp_path / "ws", returns=returns)
-    first = build_draft(root).folder
-    police[1] = (1, police[1][1], "In progress", changed, "Spring 2027")
-    write_xlsx(root / "inputs" / "returns" / "2026-10" / "wessex-police.xlsx", police)
-    second = build_draft(root).folder
-    capsys.readouterr()
-    assert main(["diff", str(first), str(second)]) == 0
-    printed = capsys.readouterr().out
-    [line] = [line for line in printed.splitlines() if line.strip().startswith("Explanation:")]
-    assert line.strip() == ("Explanation: … the next steps for the board. Sentence 8 says the partnership "
-                            "met{+ again+} on the 8th and agreed the next steps for the board. Sentence …")
+    printed, line = _explanation_diffed(tmp_path, capsys, long, changed)
+    assert line == ("Explanation: … the next steps for the board. Sentence 8 says the partnership "
+                    "met{+ again+} on the 8th and agreed the next steps for the board. Sentence …")
     record = json.loads((Path(printed.splitlines()[-1]) / "diff.json").read_text(encoding="utf-8"))
     [action] = [a for a in record["diff"]["changed"] if a["ref"] == 1]
     assert action["changes"][0]["new"] == changed
@@ -615,20 +604,27 @@ def test_a_long_explanation_changed_by_one_word_prints_that_word_in_its_sentence
 def test_a_link_moved_to_another_address_is_printed_with_both_addresses(tmp_path: Path, capsys) -> None:
     """Only the address of a partner's link changed between two drafts (January's minutes for February's): the
     printed summary listed the action as reworded with an empty 'Explanation:' line, the words being the same."""
+    _printed, line = _explanation_diffed(tmp_path, capsys, "See [the minutes](https://example.org/minutes-jan).",
+                                         "See [the minutes](https://example.org/minutes-feb).")
+    assert line == "Explanation: link 'the minutes': [-https://example.org/minutes-jan-]{+https://example.org/minutes-feb+}"
+
+
+def _explanation_diffed(tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str) -> tuple[str, str]:
+    """Two drafts, action 1's explanation `old` then `new`, compared with `reportgen diff`: what it printed, and
+    its one 'Explanation:' line (stripped)."""
     returns = default_returns()
     police = returns["wessex-police.xlsx"]
-    police[1] = (1, police[1][1], "In progress", "See [the minutes](https://example.org/minutes-jan).", "2027")
+    police[1] = (1, police[1][1], "In progress", old, "Spring 2027")
     root = make_workspace(tmp_path / "ws", returns=returns)
     first = build_draft(root).folder
-    police[1] = (1, police[1][1], "In progress", "See [the minutes](https://example.org/minutes-feb).", "2027")
+    police[1] = (1, police[1][1], "In progress", new, "Spring 2027")
     write_xlsx(root / "inputs" / "returns" / "2026-10" / "wessex-police.xlsx", police)
     second = build_draft(root).folder
     capsys.readouterr()
     assert main(["diff", str(first), str(second)]) == 0
     printed = capsys.readouterr().out
     [line] = [line for line in printed.splitlines() if line.strip().startswith("Explanation:")]
-    assert line.strip() == ("Explanation: link 'the minutes': [-https://example.org/minutes-jan-]"
-                            "{+https://example.org/minutes-feb+}")
+    return printed, line.strip()
 
 
 def test_actions_whose_only_change_is_their_status_note_are_not_said_to_be_reworded(tmp_path: Path, capsys) -> None:

@@ -214,7 +214,8 @@ def test_parse_ref(value: object, expected: int | None) -> None:
     ("Action 10", "not a whole number (a word or sign before the number: did you mean 10?)"),
     ("PP18", "not a whole number (a word or sign before the number: did you mean 18?)"),
     ("4.", "not a whole number (a word or sign after the number: did you mean 4?)"),  # as a numbered list writes it
-    ("(4)", "not a whole number (a word or sign after the number: did you mean 4?)"),
+    ("(4)", "not a whole number (a word or sign around the number: did you mean 4?)"),
+    ("Action 12.", "not a whole number (a word or sign before the number: did you mean 12?)"),
     ("4.5", "not a whole number"),
     ("12, 13", "several numbers: an update for two actions goes on two rows, one each"),
     ("16 & 17", "several numbers: an update for two actions goes on two rows, one each"),

@@ -666,6 +666,20 @@ def test_the_pdf_draws_the_table_lines_of_the_word_template(tmp_path: Path, acti
     assert {(b.get(qn("w:sz")), b.get(qn("w:color"))) for b in built} == {("8", "8B0000")}  # Word's paper alike
 
 
+def test_a_line_the_table_sets_wins_over_its_styles_side_by_side(tmp_path: Path) -> None:
+    """The plan table sets only its top line (thick red) and its style, Table Grid, the lines between rows: Word
+    draws Table Grid's lines between the rows, and so does the PDF (not the red top line)."""
+    template = tmp_path / "paper.docx"
+    document = docx.Document(str(DEFAULT_TEMPLATE))
+    borders = document.tables[-1]._tbl.tblPr.find(qn("w:tblBorders"))
+    for border in list(borders):
+        if border.tag != qn("w:top"):
+            borders.remove(border)
+    _table_borders(document.tables[-1], "single", 18, "FF0000")
+    document.save(str(template))
+    assert read_theme(template)[0].plan_rule == Rule("000000", 0.5, "solid")  # Table Grid's: single, 4, auto
+
+
 @needs_sample
 def test_a_template_in_calibri_builds_without_font_library_noise(tmp_path: Path) -> None:
     """An officer sets the template's Normal style to Calibri, Word's own body font: the PDF uses Carlito, drawn to

@@ -25,8 +25,8 @@ from reportgen.wording import counted, plural, row_spans
 
 
 def test_rows_are_listed_as_a_person_lists_them() -> None:
-    assert [row_spans(rows) for rows in ([5], [5, 6, 7, 8], [3, 5], [3, 5, 9, 10, 11, 12])] == [
-        "row 5", "rows 5 to 8", "rows 3 and 5", "rows 3, 5 and 9 to 12"]
+    assert [row_spans(rows) for rows in ([5], [5, 6], [5, 6, 7, 8], [3, 5], [3, 5, 9, 10, 11, 12])] == [
+        "row 5", "rows 5 and 6", "rows 5 to 8", "rows 3 and 5", "rows 3, 5 and 9 to 12"]
 
 
 def test_counted_agrees_with_its_number() -> None:

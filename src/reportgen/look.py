@@ -46,14 +46,17 @@ class Logo:
     height: float
 
 
+RuleStyle = Literal["solid", "double", "dotted", "dashed", "none"]  # CSS border styles a Word line is drawn with
+
+
 @dataclass(frozen=True)
 class Rule:
-    """A table's lines as the Word template draws them: colour RRGGBB ("auto": black, as Word shows it), width in
-    points, and the CSS border style of Word's line ("none" when the template took the lines off)."""
+    """A table's lines as the Word template draws them: colour RRGGBB (black for Word's "auto", as Word shows it),
+    width in points, and the CSS border style of Word's line ("none" when the template took the lines off)."""
 
     colour: str
     width: float
-    style: Literal["solid", "double", "dotted", "dashed", "none"]
+    style: RuleStyle
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,16 @@ def counted(n: int, one: str, many: str | None = None) -> str:
 
 
 def row_spans(rows: list[int]) -> str:
-    """Rows as a person lists them: "row 5", "rows 5 to 8", "rows 3, 5 and 9 to 12" (`rows` ascending)."""
+    """Rows as a person lists them: "row 5", "rows 5 and 6", "rows 5 to 8", "rows 3, 5 and 9 to 12" (`rows`
+    ascending)."""
     spans: list[list[int]] = []
     for row in rows:
         if spans and row == spans[-1][-1] + 1:
             spans[-1].append(row)
         else:
             spans.append([row])
-    parts = [f"{span[0]}" if len(span) == 1 else f"{span[0]} to {span[-1]}" for span in spans]
+    parts = [part for span in spans
+             for part in ([f"{span[0]} to {span[-1]}"] if len(span) > 2 else [str(row) for row in span])]
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return f"row {listed}" if len(rows) == 1 else f"rows {listed}"
 

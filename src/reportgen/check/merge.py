@@ -155,8 +155,10 @@ def _choose(action: Action, candidates: list[Update], leads: Collection[str], la
             return only, []
         return only, [issue("not-lead", lead=action.lead, partner=only.partner, **_where(only))]
     pool = from_lead or candidates
-    # a row hidden in Excel gives way to one the partner sees: most likely last period's, kept out of sight
-    chosen = next((u for u in pool if not u.hidden), pool[0])
+    # a row hidden in Excel gives way to a row of the same return the partner sees: most likely last period's, kept
+    # out of sight; otherwise the first is used
+    first = pool[0]
+    chosen = next((u for u in pool if not u.hidden and u.file == first.file), first) if first.hidden else first
     # the same row twice (copied, or pasted again) is one update: only different ones leave a choice to make
     ambiguous = len(from_lead) != 1 and len({_said(u) for u in pool}) > 1
     issues = []

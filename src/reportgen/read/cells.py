@@ -137,8 +137,8 @@ def parse_ref(value: object) -> tuple[int | None, str]:
 
 
 _SEVERAL_REFS = re.compile(r"[0-9]+(?:\s*(?:,|&|/|and|\+)\s*[0-9]+)+", re.IGNORECASE)
-_SIGN_AFTER_REF = re.compile(r"\(?\s*([0-9]+)\s*[.):]")  # '12.' as a numbered list writes it, '12)', '(12)'
-_WORDS_BEFORE_REF = re.compile(r"(?:action|priority|ref(?:erence)?|no\.?|number|pp|#)\s*[.:#-]?\s*([0-9]+)",
+_SIGN_AFTER_REF = re.compile(r"(\(?)\s*([0-9]+)\s*[.):]")  # '12.' as a numbered list writes it, '12)', '(12)'
+_WORDS_BEFORE_REF = re.compile(r"(?:action|priority|ref(?:erence)?|no\.?|number|pp|#)\s*[.:#-]?\s*([0-9]+)\s*[.):]?",
                                re.IGNORECASE)
 
 
@@ -149,7 +149,8 @@ def _why_not_a_ref(text: str) -> str:
         return "several numbers: an update for two actions goes on two rows, one each"
     meant = meant_ref(text)
     if meant is not None:
-        where = "after" if _SIGN_AFTER_REF.fullmatch(text.strip()) else "before"
+        sign = _SIGN_AFTER_REF.fullmatch(text.strip())
+        where = "before" if sign is None else "around" if sign[1] else "after"
         return f"not a whole number (a word or sign {where} the number: did you mean {meant}?)"
     return "not a whole number"
 
@@ -157,17 +158,21 @@ def _why_not_a_ref(text: str) -> str:
 def meant_ref(text: str) -> int | None:
     """The number of a reference written with a word or sign around it ('Action 12', 'No. 12', '12.', '(12)'): the
     action the row is most likely for, named to the officer but never taken as its reference."""
-    found = _WORDS_BEFORE_REF.fullmatch(text.strip()) or _SIGN_AFTER_REF.fullmatch(text.strip())
-    return int(found[1]) if found else None
+    words = _WORDS_BEFORE_REF.fullmatch(text.strip())
+    if words:
+        return int(words[1])
+    sign = _SIGN_AFTER_REF.fullmatch(text.strip())
+    return int(sign[2]) if sign else None
 
 
 # What a drop-down list or a Word-style form field shows before anyone chooses: "Please select", "-- Select --",
 # "Select from the drop-down list", "Choose an item.", "Click or tap here to enter text." Not an answer.
 _PROMPT = re.compile(
-    r"(?:please\s+)?(?:select|choose|pick)(?:\s+(?:a|an|one|option|status|item|value|date|from|the|list|menu|below"
-    r"|here|drop\s*-?\s*down|dropdown))*"
+    r"(?:please\s+)?(?:select|choose|pick)(?:\s+(?:a|an|one|options?|status|rag|items?|values?|date|from|the|your|list"
+    r"|menu|below|here|provided|following|drop\s*-?\s*down|dropdown))*"
+    r"|(?:please\s+)?make\s+a\s+(?:selection|choice)"
     r"|click(?:\s+or\s+tap)?(?:\s+here)?\s+to\s+enter(?:\s+a)?\s+(?:text|date)")
-_PROMPT_TRIM = " \t\n-–—_.…:;!()[]<>*"
+_PROMPT_TRIM = " \t\n-–—_.…:;!()[]<>*▼▾⌄"
 
 
 def prompt_text(value: object) -> str:

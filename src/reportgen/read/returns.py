@@ -250,10 +250,10 @@ def _read_update(table: Table, number: int, cells: tuple[Cell, ...], partner: st
     if ref is None:
         return None, issues
     status_prompt = ""
-    for at, prompt in prompts:  # a prompt in a column read but the status (which says it as its empty status)
+    for at, prompt in prompts:  # the status says it as its empty status
         if at == table.index.get("status"):
             status_prompt = prompt
-        elif at in table.index.values():
+        elif at in (table.index.get("explanation"), table.index.get("timeframe")):  # the columns the paper prints
             issues.append(issue("prompt-cell", value=prompt, file=table.file, sheet=table.sheet, row=number,
                                 column=table.headings[at] if at < len(table.headings) else "", ref=ref))
     texts: dict[str, str] = {}
@@ -293,6 +293,11 @@ def _read_update(table: Table, number: int, cells: tuple[Cell, ...], partner: st
 LONG_TIMEFRAME_WORDS = 40  # longer than any timeframe seen in partners' returns (the 2023 sample's: 16 words)
 SWAPPED_TIMEFRAME_WORDS = 12  # a timeframe this long, and longer than the explanation: the two swapped?
 DATE_SERIALS = range(36_526, 73_051)  # Excel's day numbers of 1 January 2000 to 31 December 2099
+# an explanation that reads as a timeframe: a few words naming when ('Ongoing', 'Spring 2024', 'March 2025', 'Q3')
+_TIMEFRAME_LIKE = re.compile(
+    r"(?i)(?=.*\b(?:ongoing|on-going|tbc|to be confirmed|spring|summer|autumn|winter|jan(?:uary)?|feb(?:ruary)?|"
+    r"mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|"
+    r"dec(?:ember)?|q[1-4]|quarter|(?:19|20)\d\d)\b)\W*(?:\w+\W*){1,5}")
 
 
 def _timeframe_issues(table: Table, number: int, cells: tuple[Cell, ...], ref: int, texts: Mapping[str, str]
@@ -303,9 +308,9 @@ def _timeframe_issues(table: Table, number: int, cells: tuple[Cell, ...], ref: i
              "ref": ref}
     timeframe, explanation = texts["timeframe"], texts["explanation"].strip()
     words = len(timeframe.split())
-    if explanation and words >= SWAPPED_TIMEFRAME_WORDS and len(timeframe) > len(explanation):
+    if words >= SWAPPED_TIMEFRAME_WORDS and _TIMEFRAME_LIKE.fullmatch(explanation):
         return [issue("long-timeframe", "swapped", words=words, explanation=explanation, value=timeframe, **where)]
-    if words > LONG_TIMEFRAME_WORDS or (not explanation and words >= SWAPPED_TIMEFRAME_WORDS):
+    if words > LONG_TIMEFRAME_WORDS:
         return [issue("long-timeframe", words=words, value=timeframe, **where)]
     raw = table.value(cells, "timeframe")
     if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer() \
@@ -347,7 +352,8 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
         elif status is None:
             issues.append(_unknown_status(update.status_as_written, column=status_heading, **where))
         if update.action_text and _wording(update.action_text) != _wording(action.text):
-            issues.append(issue("action-text-changed", "" if update.explanation else "update", column=action_heading,
+            looks_like_update = not update.explanation and _new_words(update.action_text, action.text)
+            issues.append(issue("action-text-changed", "update" if looks_like_update else "", column=action_heading,
                                 value=update.action_text, **where))
         if update.section_text and _wording(update.section_text) != _wording(action.section):
             column = next((heading for heading in partner_return.headings
@@ -356,6 +362,14 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
                                 section=repr(action.section) if action.section else "no section", **where))
         kept.append(replace(update, status=status))
     return replace(partner_return, updates=tuple(kept)), issues
+
+
+def _new_words(written: str, register: str) -> bool:
+    """Whether an action cell holds many words the register's action does not (an update written over it), rather
+    than the action shortened or reworded: at least three, and at least half as many as the action has."""
+    ours = set(_wording(register).split())
+    new = set(_wording(written).split()) - ours
+    return len(new) >= max(3, len(ours) // 2)
 
 
 def _unknown_status(written: str, **where: object) -> Issue:

@@ -50,7 +50,8 @@ class Table:
     rows: tuple[tuple[int, tuple[Cell, ...]], ...]
     links: Mapping[str, str] = field(default_factory=dict)  # cell ("D5") -> URL set with Insert > Link
     hidden_columns: tuple[tuple[int, int], ...] = ()  # (first, last) 1-based column numbers hidden in Excel
-    hidden_rows: frozenset[int] = frozenset()  # 1-based row numbers hidden in Excel (or by a filter)
+    # 1-based row numbers hidden by hand in Excel (none where a filter hides rows: they are not kept out of sight)
+    hidden_rows: frozenset[int] = frozenset()
 
     def hidden(self, position: int) -> bool:
         """Is the column at 0-based `position` hidden in Excel?"""
@@ -343,7 +344,7 @@ def locate_table(
         return None, issues
     table = Table(display, sheet.name, header_row, headings, dict(found.index), dict(found.written),
                   sheet.rows[at + 1:], sheet.facts.links, sheet.facts.hidden_columns,
-                  frozenset(sheet.facts.hidden_rows))
+                  frozenset() if sheet.facts.filtered else frozenset(sheet.facts.hidden_rows))
     issues += sheet_fact_issues(table, sheet.facts, register)
     return table, issues
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import docx
 from docx.document import Document as DocxDocument
@@ -28,7 +28,7 @@ from lxml import etree
 
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
-from reportgen.look import Logo, PageSetup, Rule, TextStyle, Theme
+from reportgen.look import Logo, PageSetup, Rule, RuleStyle, TextStyle, Theme
 from reportgen.render.docx.xml import find_style
 from reportgen.render.template_text import column_shares, described, missing_columns, own_text, renamed_headings
 from reportgen.render.theme_css import LOGO_TYPES  # what WeasyPrint draws (not EMF/WMF/TIFF)
@@ -47,7 +47,7 @@ COVER_LOOP = "paper.cover"  # its rows: {%tr for row in paper.cover %}
 STATUS_STYLES = {"Status Completed": "completed", "Status In progress": "in-progress",
                  "Status Not started": "not-started", "Status On hold": "on-hold", "Status Unknown": "unknown"}
 # Word's line kinds as CSS draws them (the rest, such as wave or 3-D lines, as a plain line)
-RULE_STYLES: dict[str, Literal["solid", "double", "dotted", "dashed", "none"]] = {
+RULE_STYLES: dict[str, RuleStyle] = {
     "single": "solid", "thick": "solid", "double": "double", "dotted": "dotted", "dashed": "dashed",
     "dashSmallGap": "dashed", "dotDash": "dashed", "dotDotDash": "dashed", "nil": "none", "none": "none"}
 NO_FILL = "FFFFFF"  # a row whose shading was taken off ("No Color"): white, not the stylesheet's own fill
@@ -197,9 +197,9 @@ class _Styles:
         sources = [tc.find(f"{qn('w:tcPr')}/{qn('w:tcBorders')}") if tc is not None else None,
                    table.find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}") if table is not None else None,
                    *(style.find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}") for style in styles)]
-        for borders in sources:
-            for side in ("insideH", "top") if borders is not None else ():
-                border = borders.find(qn(f"w:{side}"))
+        for side in ("insideH", "top"):  # a side the table sets wins over its style's, side by side
+            for borders in sources:
+                border = borders.find(qn(f"w:{side}")) if borders is not None else None
                 if border is not None:
                     return _rule(border)
         return None

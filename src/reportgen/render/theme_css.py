@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import base64
 import re
+from typing import get_args
 
-from reportgen.look import Logo, PageSetup, Rule, TextStyle, Theme
+from reportgen.look import Logo, PageSetup, Rule, RuleStyle, TextStyle, Theme
 
 LOGO_TYPES = ("image/png", "image/jpeg", "image/gif")
 LOGO_MAX_WIDTH = 60.0  # mm: a logo wider than this in Word is scaled down in the page header
@@ -24,7 +25,6 @@ LOGO_MIN_ROOM = 6.0  # mm: the smallest logo height drawn, however small the top
 
 _HEX = re.compile(r"[0-9A-Fa-f]{6}")
 _UNSAFE_FONT = re.compile(r"[^A-Za-z0-9 ._&+-]")
-_RULE_STYLES = ("solid", "double", "dotted", "dashed", "none")
 
 
 def theme_variables(theme: Theme | None) -> tuple[tuple[str, str], ...]:
@@ -95,7 +95,7 @@ def _text_style(prefix: str, style: TextStyle, theme: Theme) -> list[tuple[str, 
 
 
 def _rule(prefix: str, rule: Rule | None) -> list[tuple[str, str]]:
-    if rule is None or not _HEX.fullmatch(rule.colour) or rule.style not in _RULE_STYLES:
+    if rule is None or not _HEX.fullmatch(rule.colour) or rule.style not in get_args(RuleStyle):
         return []
     width = min(max(rule.width, 0.25), 6)  # points: Word's range
     return [(f"{prefix}-colour", f"#{rule.colour.lower()}"), (f"{prefix}-width", f"{_number(width)}pt"),

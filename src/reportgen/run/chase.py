@@ -96,9 +96,7 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
     for lead in leads:
         led = [item for item in checked.merged.actions
                if lead in item.action.leads and not (public and item.action.exempt)]
-        # a row left blank in a partner's own sheet (never pre-filled) is no update: it is chased
-        updated = [item for item in led if item.state is UpdateState.UPDATED
-                   and (item.source in sent_files or not _as_sent(item, {}))]
+        updated = [item for item in led if item.state is UpdateState.UPDATED]
         mine = {item.ref: item for item in updated if item.source in files[lead]}  # from its own return
         sent = {ref for ref, item in mine.items() if returned_as_sent(item)}
         # a joint action the paper takes from another of its leads' return: returned, as this lead's own row
