@@ -173,11 +173,12 @@ _PROMPT = re.compile(
     r"|(?:please\s+)?make\s+a\s+(?:selection|choice)"
     r"|click(?:\s+or\s+tap)?(?:\s+here)?\s+to\s+enter(?:\s+a)?\s+(?:text|date)")
 _PROMPT_TRIM = " \t\n-–—_.…:;!()[]<>*▼▾⌄"
+PROMPT_MAX_CHARS = 120  # the longest prompt is a few words: a longer cell (an explanation) is not looked at
 
 
 def prompt_text(value: object) -> str:
     """The cell's text when it is only a drop-down's or form field's prompt ("Please select"), else ""."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > PROMPT_MAX_CHARS:
         return ""
     text = value.strip()
     words = " ".join(text.casefold().strip(_PROMPT_TRIM).split())

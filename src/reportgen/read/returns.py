@@ -263,12 +263,12 @@ def _read_update(table: Table, number: int, cells: tuple[Cell, ...], partner: st
         issues += [replace(item, ref=ref) for item in found]
         if text is None:
             return None, issues
-        if key in ("explanation", "timeframe") and isinstance(table.value(cells, key), bool):
+        raw = table.value(cells, key)
+        if key in ("explanation", "timeframe") and isinstance(raw, bool):
             issues.append(issue("true-false-value", value=text, file=table.file, sheet=table.sheet, row=number,
                                 column=table.written.get(key, key), ref=ref))
-        time = table.value(cells, key)
-        if key in ("explanation", "timeframe") and isinstance(time, DateCell) and not time.shows - {"time"}:
-            issues.append(issue("time-value", value=text, stored=_stored_under_time(time), file=table.file,
+        if key in ("explanation", "timeframe") and isinstance(raw, DateCell) and not raw.shows - {"time"}:
+            issues.append(issue("time-value", value=text, stored=_stored_under_time(raw), file=table.file,
                                 sheet=table.sheet, row=number, column=table.written.get(key, key), ref=ref))
         texts[key] = text
     issues += _timeframe_issues(table, number, cells, ref, texts)

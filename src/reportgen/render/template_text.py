@@ -65,7 +65,7 @@ def renamed_headings(header: Element | None, keys: tuple[str, ...]) -> list[tupl
     ours = _default_headings()
     if len(cells) != len(keys) or len(ours) != len(keys):
         return []
-    written = [" ".join(_TAGS.sub(" ", "".join(_shown_text(p) for p in tc.iter(W_P))).split()) for tc in cells]
+    written = [_heading_text(tc) for tc in cells]
     return [(key, text) for key, text, default in zip(keys, written, ours, strict=True) if text and text != default]
 
 
@@ -77,10 +77,14 @@ def missing_columns(header: Element | None, keys: tuple[str, ...]) -> tuple[str,
     ours = _default_headings()
     if not cells or len(cells) >= len(keys) or len(ours) != len(keys):
         return ()
-    written = {" ".join(_TAGS.sub(" ", "".join(_shown_text(p) for p in tc.iter(W_P))).split()).casefold()
-               for tc in cells}
+    written = {_heading_text(tc).casefold() for tc in cells}
     gone = tuple(key for key, default in zip(keys, ours, strict=True) if default.casefold() not in written)
     return gone if len(gone) == len(keys) - len(cells) else ()
+
+
+def _heading_text(tc: Element) -> str:
+    """A header cell's words as the paper would read them: template tags left out, spaces tidied."""
+    return " ".join(_TAGS.sub(" ", "".join(_shown_text(p) for p in tc.iter(W_P))).split())
 
 
 def column_shares(table: Element | None, keys: tuple[str, ...]) -> tuple[tuple[str, float], ...]:

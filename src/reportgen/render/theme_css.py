@@ -97,8 +97,7 @@ def _text_style(prefix: str, style: TextStyle, theme: Theme) -> list[tuple[str, 
 def _rule(prefix: str, rule: Rule | None) -> list[tuple[str, str]]:
     if rule is None or not _HEX.fullmatch(rule.colour) or rule.style not in get_args(RuleStyle):
         return []
-    width = min(max(rule.width, 0.25), 6)  # points: Word's range
-    return [(f"{prefix}-colour", f"#{rule.colour.lower()}"), (f"{prefix}-width", f"{_number(width)}pt"),
+    return [(f"{prefix}-colour", f"#{rule.colour.lower()}"), (f"{prefix}-width", f"{_number(rule.width)}pt"),
             (f"{prefix}-style", rule.style)]
 
 
