@@ -9,6 +9,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from conftest import (
     ACTIONS,
@@ -196,6 +197,30 @@ def test_an_update_in_the_wrong_column_is_said(tmp_path: Path, capsys: pytest.Ca
     [shortened] = _of(issues, "action-text-changed")
     assert shortened.message == ("Action 6: the return's action text differs from the register; the register's "
                                  "wording is used.")
+
+
+def test_a_day_number_is_named_in_its_workbook_calendar_and_in_a_csv(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """A Mac workbook (Excel for Mac before 2011) counts days from 1904: its 43920 is 31 March 2024, not 1 April 2020
+    as in Excel's 1900 calendar. A CSV saved from a General cell holds the day number's digits: warned as well."""
+    returns = default_returns()
+    returns["opcc.xlsx"][2] = (4, "Fund an advocacy service.", "In progress", "Bids are in.", 43920)
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    path = root / "inputs" / "returns" / "2026-10" / "opcc.xlsx"
+    book = openpyxl.load_workbook(path)
+    book.epoch = CALENDAR_MAC_1904
+    book.save(path)
+    [date] = _of(_validate(root, capsys)[2], "date-number")
+    assert "the number 43920, which is 31 March 2024 in Excel's calendar" in date.message
+
+    returns = default_returns()
+    returns["opcc.csv"] = [*returns.pop("opcc.xlsx")]
+    returns["opcc.csv"][2] = (4, "Fund an advocacy service.", "In progress", "Bids are in.", "45382")
+    returns["opcc.csv"][3] = (6, "Lobby for more court capacity", "In progress", "Bid made.", "2027")
+    root = make_workspace(tmp_path / "ws2", returns=returns)
+    [date] = _of(_validate(root, capsys)[2], "date-number")
+    assert (date.file, date.row, date.ref) == ("inputs/returns/2026-10/opcc.csv", 3, 4)
+    assert "the number 45382, which is 31 March 2024" in date.message
 
 
 def test_last_months_rows_kept_hidden_give_way_to_the_rows_the_partner_sees(

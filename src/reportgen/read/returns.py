@@ -292,7 +292,8 @@ def _read_update(table: Table, number: int, cells: tuple[Cell, ...], partner: st
 
 LONG_TIMEFRAME_WORDS = 40  # longer than any timeframe seen in partners' returns (the 2023 sample's: 16 words)
 SWAPPED_TIMEFRAME_WORDS = 12  # a timeframe this long, and longer than the explanation: the two swapped?
-DATE_SERIALS = range(36_526, 73_051)  # Excel's day numbers of 1 January 2000 to 31 December 2099
+LAST_SERIAL = 2_958_465  # Excel's last day, 31 December 9999
+DATE_YEARS = (2000, 2099)  # a day number that falls in these years is taken for a date
 # an explanation that reads as a timeframe: a few words naming when ('Ongoing', 'Spring 2024', 'March 2025', 'Q3')
 _TIMEFRAME_LIKE = re.compile(
     r"(?i)(?=.*\b(?:ongoing|on-going|tbc|to be confirmed|spring|summer|autumn|winter|jan(?:uary)?|feb(?:ruary)?|"
@@ -312,12 +313,23 @@ def _timeframe_issues(table: Table, number: int, cells: tuple[Cell, ...], ref: i
         return [issue("long-timeframe", "swapped", words=words, explanation=explanation, value=timeframe, **where)]
     if words > LONG_TIMEFRAME_WORDS:
         return [issue("long-timeframe", words=words, value=timeframe, **where)]
-    raw = table.value(cells, "timeframe")
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer() \
-            and int(raw) in DATE_SERIALS:
-        day = from_serial(float(raw))
-        return [issue("date-number", value=timeframe, date=f"{day:%-d %B %Y}", **where)]
+    serial = _day_number(table, table.value(cells, "timeframe"))
+    if serial is not None:
+        day = from_serial(serial, table.epoch)
+        if isinstance(day, dt.datetime) and DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
+            return [issue("date-number", value=timeframe, date=f"{day:%-d %B %Y}", **where)]
     return []
+
+
+def _day_number(table: Table, raw: object) -> int | None:
+    """A whole number that may be a date's day number: a number cell's, or a CSV cell's digits (Excel saves a
+    General cell's day number as its digits)."""
+    number = None
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():
+        number = int(raw)
+    elif isinstance(raw, str) and not table.sheet and raw.strip().isascii() and raw.strip().isdigit():
+        number = int(raw.strip())
+    return number if number is not None and 0 < number <= LAST_SERIAL else None
 
 
 def _stored_under_time(cell: DateCell) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -22,7 +23,7 @@ from reportgen.read.headings import did_you_mean, find_header_row, heading_key
 from reportgen.read.workspace import OTHER_SPREADSHEETS, SAVED_AS_TEXT
 from reportgen.read.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
 from reportgen.read.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
-from reportgen.read.xlsx_values import DateCell, NumberCell, column_letters, range_bounds
+from reportgen.read.xlsx_values import MAC_EPOCH, WINDOWS_EPOCH, DateCell, NumberCell, column_letters, range_bounds
 from reportgen.settings import Column
 from reportgen.wording import counted
 
@@ -35,6 +36,7 @@ class RawSheet:
     rows: tuple[tuple[int, tuple[Cell, ...]], ...]  # non-empty rows only, with their 1-based row number
     hidden: bool = False
     facts: SheetFacts = field(default_factory=SheetFacts)  # hidden rows, merged cells, formulas
+    date1904: bool = False  # the workbook counts its day numbers from 1904 (see `Table.epoch`)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Table:
     hidden_columns: tuple[tuple[int, int], ...] = ()  # (first, last) 1-based column numbers hidden in Excel
     # 1-based row numbers hidden by hand in Excel (none where a filter hides rows: they are not kept out of sight)
     hidden_rows: frozenset[int] = frozenset()
+    epoch: dt.datetime = WINDOWS_EPOCH  # day 0 of the workbook's day numbers (a CSV's: Excel's, which wrote it)
 
     def hidden(self, position: int) -> bool:
         """Is the column at 0-based `position` hidden in Excel?"""
@@ -121,7 +124,8 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
             return [], [issue("unreadable-file", "no-sheets", file=display)]
         sheets = [RawSheet(cells.name, tuple((n, row) for n, row in cells.rows if not is_empty_row(row)),
                            hidden=cells.hidden, facts=replace(scan_sheet(path, cells.part), struck=cells.struck,
-                                                              unread_formats=dict(cells.unread_formats)))
+                                                              unread_formats=dict(cells.unread_formats)),
+                           date1904=cells.date1904)
                   for cells in found]
     except TooLarge as exc:
         return [], [issue("unreadable-file", "too-large", reason=exc, file=display)]
@@ -344,7 +348,8 @@ def locate_table(
         return None, issues
     table = Table(display, sheet.name, header_row, headings, dict(found.index), dict(found.written),
                   sheet.rows[at + 1:], sheet.facts.links, sheet.facts.hidden_columns,
-                  frozenset() if sheet.facts.filtered else frozenset(sheet.facts.hidden_rows))
+                  frozenset() if sheet.facts.filtered else frozenset(sheet.facts.hidden_rows),
+                  MAC_EPOCH if sheet.date1904 else WINDOWS_EPOCH)
     issues += sheet_fact_issues(table, sheet.facts, register)
     return table, issues
 

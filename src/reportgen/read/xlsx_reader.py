@@ -81,6 +81,7 @@ class SheetCells:
     struck: tuple[str, ...] = ()  # coordinates of cells with text struck through (all of it, or some words)
     # coordinates of cells holding a number whose format shows it in a way not read (a fraction…), with that format
     unread_formats: tuple[tuple[str, UnreadFormat], ...] = ()
+    date1904: bool = False  # the workbook counts days from 1904 (<workbookPr date1904="1">: Excel for Mac before 2011)
 
 
 def read_cells(path: Path) -> list[SheetCells]:
@@ -102,7 +103,7 @@ def read_cells(path: Path) -> list[SheetCells]:
             with _open(package, names, part[0]) as stream:
                 rows, beyond, struck_cells, unread = _sheet_rows(stream, strings, formats, epoch, struck)
             found.append(SheetCells(name, names[part[0].lower()], state != "visible", rows, beyond, struck_cells,
-                                    unread))
+                                    unread, date1904))
         return found
 
 
