@@ -734,3 +734,38 @@ def test_a_column_deleted_from_the_template_is_said(tmp_path: Path, capsys: pyte
     assert "template-column-deleted" not in (tmp_path / "draft" / "issues.csv").read_text(encoding="utf-8")
     built = docx.Document(str(tmp_path / "draft" / "paper.docx")).tables[-1]
     assert "CSCJ Plan page" not in [cell.text for cell in built.rows[0].cells]
+
+
+def test_a_column_deleted_and_another_reworded_in_the_template_is_said(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """An officer deletes the page column from the template's plan table and rewords the timeframe's heading in the
+    same edit: which column went cannot be told from the headings, and nothing was said. The build says the table has
+    a column fewer than the paper prints."""
+    workspace = make_workspace(tmp_path / "ws")
+    copy_templates(workspace, WORD_TEMPLATE)
+    template = workspace / "templates" / "paper.docx"
+    document = docx.Document(str(template))
+    plan = document.tables[-1]
+    header = plan.rows[0].cells
+    header[4].paragraphs[0].runs[0].text = "When"
+    for run in header[4].paragraphs[0].runs[1:]:
+        run.text = ""
+    for tr in plan._tbl.findall(qn("w:tr")):
+        cells = tr.findall(qn("w:tc"))
+        if len(cells) > 1:
+            tr.remove(cells[-1])
+        else:
+            cells[0].tcPr.find(qn("w:gridSpan")).set(qn("w:val"), "5")
+    grid = plan._tbl.find(qn("w:tblGrid"))
+    grid.remove(grid.findall(qn("w:gridCol"))[-1])
+    document.save(str(template))
+
+    assert main(["validate", "--workspace", str(workspace)]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert ("templates/paper.docx's plan table has 5 columns where the paper prints 6: a column was deleted from it, "
+            "and which cannot be told") in printed
+    (workspace / "reportgen.toml").write_text((workspace / "reportgen.toml").read_text(encoding="utf-8").replace(
+        "[paper]\n", '[paper]\ntable_columns = ["ref", "action", "status", "explanation", "timeframe"]\n'),
+        encoding="utf-8")
+    assert main(["validate", "--workspace", str(workspace)]) == 0
+    assert "plan table has" not in capsys.readouterr().out

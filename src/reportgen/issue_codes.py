@@ -999,7 +999,14 @@ CODES: dict[str, Code] = {
         "and the table no longer fills the page's width.",
         "To leave the column out of the paper, take {key!r} out of [paper] table_columns in reportgen.toml; either "
         "way, keep the template's plan table whole (restyle its columns, or drag their widths) so both outputs fill "
-        "the page."),
+        "the page.",
+        {"untold": ("{file}'s plan table has {cells} columns where the paper prints {columns}: a column was deleted "
+                    "from it, and which cannot be told (its headings are reworded too). The paper still prints every "
+                    "column (its columns are reportgen.toml's), and the Word paper's table no longer fills the page's "
+                    "width.",
+                    "To leave a column out of the paper, take it out of [paper] table_columns in reportgen.toml; "
+                    "either way, keep the template's plan table whole (restyle its columns, or drag their widths) so "
+                    "both outputs fill the page.")}),
     "logo-no-alt": Code(
         W, "The logo in the Word template's header has no alt text.",
         "The logo in {file}'s header has no alt text; the PDF says 'Logo'.",

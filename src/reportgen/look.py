@@ -107,6 +107,9 @@ class Theme:
     column_shares: tuple[tuple[str, float], ...] = ()
     # column keys whose column the officer deleted from the template's plan table (the paper still prints them)
     missing_columns: tuple[str, ...] = ()
+    # cells in the template's plan header row (0: no plan table): fewer than ours with none of `missing_columns`
+    # told, a column was deleted and others reworded
+    template_columns: int = 0
 
     @property
     def fonts(self) -> tuple[str, ...]:

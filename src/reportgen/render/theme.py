@@ -107,6 +107,7 @@ def read_theme(template: Path, shown_as: str = "") -> tuple[Theme, list[Issue]]:
         renamed_headings=tuple(renamed_headings(header, TEMPLATE_COLUMN_KEYS)),
         column_shares=column_shares(plan[0] if plan else None, TEMPLATE_COLUMN_KEYS),
         missing_columns=missing_columns(header, TEMPLATE_COLUMN_KEYS),
+        template_columns=len(header.findall(qn("w:tc"))) if header is not None else 0,
     )
     return theme, issues
 

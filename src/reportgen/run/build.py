@@ -49,7 +49,7 @@ from reportgen.render.fonts import resolve_fonts
 from reportgen.render.pdf.html import STYLESHEET, stylesheet_lacks
 from reportgen.render.pdf.parallel import PdfWorkers, start_workers
 from reportgen.render.pdf.writer import write_pdf
-from reportgen.render.theme import read_theme
+from reportgen.render.theme import TEMPLATE_COLUMN_KEYS, read_theme
 from reportgen.render.web import TEMPLATE_NAME as WEB_TEMPLATE
 from reportgen.render.web import web_template_lacks, write_html
 from reportgen.run.chase import ChaseRow, chase_csv, chase_list, unchanged_returns
@@ -340,11 +340,17 @@ def template_column_issues(plan: Plan, checked: Checked) -> list[Issue]:
     """Each column of the paper the officer deleted from the Word template's plan table: the paper still prints it
     (its columns are reportgen.toml's), and the Word paper's table no longer fills the page."""
     settings = plan.inputs.settings
+    theme = plan.theme
+    if theme is None:
+        return []
     template = plan.inputs.display(template_file(plan.inputs.templates, "paper.docx"))
+    printed = [key for key in settings.paper.table_columns if key in TEMPLATE_COLUMN_KEYS]
+    if not theme.missing_columns and 0 < theme.template_columns < len(printed):  # which went cannot be told
+        return [issue("template-column-deleted", "untold", file=template, cells=theme.template_columns,
+                      columns=len(printed))]
     return [issue("template-column-deleted", file=template, key=key,
                   printed=settings.column_heading(key, dict(checked.register.headings)))
-            for key in (plan.theme.missing_columns if plan.theme is not None else ())
-            if key in settings.paper.table_columns]
+            for key in theme.missing_columns if key in printed]
 
 
 def known_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
