@@ -199,6 +199,41 @@ def test_an_update_in_the_wrong_column_is_said(tmp_path: Path, capsys: pytest.Ca
                                  "wording is used.")
 
 
+def test_a_confidential_column_or_another_lead_in_a_return_is_said(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A partner adds a 'Confidential' column and writes 'Yes - Part II only, do not publish' against action 6, and
+    an 'Owner' column naming an officer: both columns were passed over without a word (they are the register's
+    headings), and the public paper printed action 6's sensitive update. A return cannot make an action exempt:
+    the build is blocked until the register marks it (or the cell is cleared); another lead is a warning."""
+    returns = default_returns()
+    opcc = returns["opcc.xlsx"]
+    opcc[0] = (*RETURN_HEADINGS, "Confidential", "Owner", "Page")
+    opcc[1] = (*opcc[1], "No", "OPCC", "11")
+    opcc[2] = (*opcc[2], None, None, "13-14")
+    opcc[3] = (6, "Lobby for court capacity.", "In progress", "Sensitive: the providers under consideration.",
+               "Spring 2027", "Yes - Part II only, do not publish", "J Smith", "18")
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    code, _printed, issues = _validate(root, capsys)
+    assert code == 1
+    [exempt] = _of(issues, "return-exempt")
+    assert (exempt.ref, exempt.row, exempt.column, exempt.value) == (6, 4, "Confidential",
+                                                                     "Yes - Part II only, do not publish")
+    assert exempt.message.startswith("Action 6: the return's column 'Confidential' says 'Yes - Part II only, do not "
+                                     "publish', but the register does not mark the action exempt")
+    assert [(i.ref, i.column, i.message.split(": ", 1)[1]) for i in _of(issues, "register-column-changed")] == [
+        (6, "Owner", "the return's column 'Owner' says 'J Smith', the register's lead is 'OPCC'; the paper prints "
+                     "the register's."),
+        (6, "Page", "the return's column 'Page' says '18', the register's plan page is '16-17'; the paper prints "
+                    "the register's.")]
+    assert not _of(issues, "unread-column")
+
+    register = [(*REGISTER_HEADINGS, "Exempt"), *[(*action, "Yes" if action[0] == 6 else "") for action in ACTIONS]]
+    root = make_workspace(tmp_path / "ws2", returns=returns, register=register)
+    code, _printed, issues = _validate(root, capsys)
+    assert code == 0
+    assert not _of(issues, "return-exempt")
+
+
 def test_a_day_number_is_named_in_its_workbook_calendar_and_in_a_csv(tmp_path: Path,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     """A Mac workbook (Excel for Mac before 2011) counts days from 1904: its 43920 is 31 March 2024, not 1 April 2020

@@ -442,6 +442,24 @@ CODES: dict[str, Code] = {
         "To move the action to another section, change its section in the register; otherwise nothing to do.",
         partner_advice="Leave the Section as we sent it. If the action should move to another section, tell us "
         "in the explanation and we will change the plan."),
+    "return-exempt": Code(
+        E, "A return marks an action confidential (a column such as Exempt, Confidential or Part II) that the register "
+        "does not: the public paper would print its update.",
+        "Action {ref}: the return's column {column!r} says {value!r}, but the register does not mark the action "
+        "exempt, so the public paper prints its update. A return cannot make an action exempt.",
+        "If the action is exempt from publication, mark it so in the register's Exempt column (the public paper "
+        "then leaves it out); if not, clear the cell in the return.",
+        partner_advice="Tell us in an email which actions are confidential and why: that column is not read, and "
+        "what you write in the return is published unless we mark the action exempt."),
+    "register-column-changed": Code(
+        W, "A return writes an action's lead or plan page otherwise than the register: the paper prints the "
+        "register's.",
+        "Action {ref}: the return's column {column!r} says {value!r}, the register's {what} is {register}; the paper "
+        "prints the register's.",
+        "If the register is out of date, change it there; if the column is the partner's own note (a named officer), "
+        "nothing to do.",
+        partner_advice="The paper takes each action's lead and plan page from our register, not from the return: "
+        "if one has changed, tell us in the explanation."),
     "unknown-partner": Code(
         W, "The return's file name matches no lead in the register.",
         "{file}: the file name matches no lead in the register ({leads}). Its updates are used, each counted as "

@@ -91,6 +91,9 @@ class Update:
     # the drop-down's prompt ("Please select") the status cell showed, read as no status; "" otherwise
     status_prompt: str = ""
     hidden: bool = False  # the row is hidden in Excel (a partner's last update kept out of sight, perhaps)
+    # (key, heading as written, text) of the register's Lead, page and Exempt columns where the partner's sheet has
+    # them ("Owner", "Confidential"): not read into the paper, only compared with the register's
+    register_cells: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from reportgen.issues import Issue, issue
-from reportgen.model import PartnerReturn, Register, Update
+from reportgen.model import Action, PartnerReturn, Register, Update
 from reportgen.periods import is_period, period_label
 from reportgen.read.cells import cell_text, collapse_spaces, parse_ref, prompt_text
 from reportgen.read.headings import heading_key
@@ -89,6 +89,7 @@ def read_return(path: Path, settings: Settings, display: str, partner: str, peri
         return None, issues
     issues += unread_columns(table, settings, found, register_only)
     section_at = section_column(table, settings)
+    register_at = register_columns(table, settings)
     updates: list[Update] = []
     prompt_rows: list[tuple[int, str]] = []  # rows holding nothing but a drop-down's prompt
     for number, cells in table.rows:
@@ -96,7 +97,7 @@ def read_return(path: Path, settings: Settings, display: str, partner: str, peri
         if prompts and not any(cell_text(cell).strip() for cell in cells):
             prompt_rows.append((number, prompts[0][1]))
             continue
-        update, row_issues = _read_update(table, number, cells, partner, section_at, prompts)
+        update, row_issues = _read_update(table, number, cells, partner, section_at, prompts, register_at)
         issues += row_issues
         if update is not None:
             updates.append(update)
@@ -229,6 +230,18 @@ def section_column(table: Table, settings: Settings) -> int | None:
                  and at not in table.index.values()), None)
 
 
+REGISTER_KEYS = ("lead", "page", "exempt")  # the register's columns a partner's sheet may carry beside the update
+
+
+def register_columns(table: Table, settings: Settings) -> dict[int, str]:
+    """Where a return holds the register's Lead, page or Exempt column (a partner's own sheet copied from the
+    register, or a column added: "Owner", "Confidential"), by position: compared with the register's, so that a
+    lead, page or exemption written there is not ignored without a word."""
+    names = {heading_key(name): key for key in REGISTER_KEYS for name in settings.register.columns[key].names}
+    return {at: names[heading_key(heading)] for at, heading in enumerate(table.headings)
+            if heading and heading_key(heading) in names and at not in table.index.values()}
+
+
 def _section_names(settings: Settings) -> set[str]:
     return {heading_key(RETURN_SECTION_HEADING),
             *(heading_key(name) for name in settings.register.columns["section"].names)}
@@ -245,7 +258,8 @@ def _without_prompts(cells: tuple[Cell, ...]) -> tuple[tuple[Cell, ...], list[tu
 
 
 def _read_update(table: Table, number: int, cells: tuple[Cell, ...], partner: str, section_at: int | None = None,
-                 prompts: Sequence[tuple[int, str]] = ()) -> tuple[Update | None, list[Issue]]:
+                 prompts: Sequence[tuple[int, str]] = (), register_at: Mapping[int, str] | None = None
+                 ) -> tuple[Update | None, list[Issue]]:
     ref, issues = read_ref(table, number, cells, "this update was left out")
     if ref is None:
         return None, issues
@@ -287,6 +301,8 @@ def _read_update(table: Table, number: int, cells: tuple[Cell, ...], partner: st
         and section_at < len(cells) else "",
         status_prompt=status_prompt,
         hidden=number in table.hidden_rows,
+        register_cells=tuple((key, table.headings[at], text) for at, key in (register_at or {}).items()
+                             if at < len(cells) and (text := collapse_spaces(cell_text(cells[at])))),
     ), issues
 
 
@@ -372,8 +388,28 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
                            if heading and heading_key(heading) in _section_names(settings)), RETURN_SECTION_HEADING)
             issues.append(issue("section-changed", column=column, value=update.section_text,
                                 section=repr(action.section) if action.section else "no section", **where))
+        issues += _register_cell_issues(update, action, settings, where)
         kept.append(replace(update, status=status))
     return replace(partner_return, updates=tuple(kept)), issues
+
+
+def _register_cell_issues(update: Update, action: Action, settings: Settings, where: Mapping[str, object]
+                          ) -> list[Issue]:
+    """A lead, page or exemption the return writes otherwise than the register: the paper prints the register's.
+    An action the partner marks confidential that the register does not is an error: the public paper would
+    print its update."""
+    issues = []
+    for key, heading, text in update.register_cells:
+        if key == "exempt":
+            if not action.exempt and text.casefold() not in settings.register.not_exempt_values:
+                issues.append(issue("return-exempt", column=heading, value=text, **where))
+        elif key == "lead" and _wording(text) not in {_wording(lead) for lead in (action.lead, *action.leads)}:
+            issues.append(issue("register-column-changed", column=heading, value=text, what="lead",
+                                register=repr(action.lead) if action.lead else "none", **where))
+        elif key == "page" and _wording(text) != _wording(action.page):
+            issues.append(issue("register-column-changed", column=heading, value=text, what="plan page",
+                                register=repr(action.page) if action.page else "none", **where))
+    return issues
 
 
 def _new_words(written: str, register: str) -> bool:
