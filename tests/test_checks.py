@@ -9,7 +9,7 @@ import pytest
 
 from conftest import RETURN_HEADINGS, default_returns, make_workspace
 from reportgen.check.checked import check_inputs
-from reportgen.issues import flatten
+from reportgen.issues import Issue, flatten
 from reportgen.read.workspace import find_inputs
 from reportgen.settings import CANONICAL_STATUSES
 
@@ -39,6 +39,20 @@ def test_unknown_ref_left_out_and_reported(tmp_path: Path) -> None:
     assert _codes(checked, "unknown-ref") == [["unknown-ref", "inputs/returns/2026-10/opcc.xlsx", 5, 99]]
     found = next(i for i in checked.issues if i.code == "unknown-ref")  # the row once, in where; the column named
     assert (found.column, found.where.count("row 5"), found.message.count("Row 5")) == ("Plan priority", 1, 0)
+
+
+def test_a_place_the_message_says_is_not_said_again(tmp_path: Path) -> None:
+    """The paper's list of what blocks it printed 'inputs/returns/2026-10/opcc.xlsx: inputs/returns/2026-10/opcc.xlsx
+    is empty (0 bytes)', and the console 'row 2, column 'Explanation': Row 2, column 'Explanation' holds …'."""
+    root = make_workspace(tmp_path)
+    (root / "inputs" / "returns" / "2026-10" / "opcc.xlsx").write_bytes(b"")
+    found = next(i for i in _check(root).issues if i.file.endswith("opcc.xlsx"))
+    assert found.message.startswith("inputs/returns/2026-10/opcc.xlsx")
+    assert found.located == found.message
+    said = Issue("no-font-for", "Row 2, column 'Explanation' holds 👍.", file="a.xlsx", sheet="Return", row=2,
+                 column="Explanation")
+    assert said.located == "a.xlsx, sheet 'Return': Row 2, column 'Explanation' holds 👍."
+    assert Issue("x", "Row 21 is long.", file="a.xlsx", row=2).place == "row 2"  # not 'row 2' of 'Row 21'
 
 
 def test_status_variants_and_unknown_status_with_suggestion(tmp_path: Path) -> None:

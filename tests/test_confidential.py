@@ -660,7 +660,7 @@ def test_a_row_without_a_reference_withheld_in_public_still_says_how_to_fix_it(
     main(["validate", "--workspace", str(root)])
     printed = " ".join(capsys.readouterr().out.split())
     assert CANARY not in printed
-    assert (f"row {rows[0]}, column 'Plan priority': Row {rows[0]}: a row has text but no action reference. What "
+    assert (f"sheet 'Return', column 'Plan priority': Row {rows[0]}: a row has text but no action reference. What "
             "the row holds is not shown in the public edition: without an action reference that can be read, it may "
             "be an exempt action's. → Add the plan priority number, or delete the row. The restricted edition "
             "(--edition restricted) shows what the row holds.") in printed

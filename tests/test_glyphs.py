@@ -68,8 +68,8 @@ def test_validate_names_the_cell_the_narrative_line_and_the_setting(tmp_path, ca
                           toml=f'[paper]\ntitle = "Delivery Plan {missing[-1]}"\n')
     assert main(["validate", "--workspace", str(root), "--all"]) == 0  # a warning: the paper can still go out
     out = " ".join(capsys.readouterr().out.split())
-    assert f"row 2, column 'Explanation / Link to meeting papers': Row 2, column 'Explanation / Link to meeting " \
-           f"papers' holds {missing} ({glyphs.code_points(missing)}), which no font installed here has" in out
+    assert f"sheet 'Return': Row 2, column 'Explanation / Link to meeting papers' holds {missing} " \
+           f"({glyphs.code_points(missing)}), which no font installed here has" in out
     assert f"line 3: The narrative narrative.md holds {missing[0]}" in out
     assert f"[paper] title holds {missing[-1]} ({glyphs.code_points(missing[-1])})" in out
     assert "fonts-noto-cjk" in out
@@ -103,8 +103,8 @@ def test_a_list_pasted_from_word_is_a_list_not_empty_boxes(tmp_path: Path, capsy
     root = make_workspace(tmp_path / "ws", returns=returns)
     assert main(["validate", "--workspace", str(root)]) == 0
     out = " ".join(capsys.readouterr().out.split())
-    assert "row 3, column 'Explanation / Link to meeting papers': Row 3, column 'Explanation / Link to meeting " \
-           "papers' holds \uf0fc (U+F0FC), which no font installed here has" in out
+    assert "sheet 'Return': Row 3, column 'Explanation / Link to meeting papers' holds \uf0fc (U+F0FC), which no " \
+           "font installed here has" in out
     assert "U+F0B7" not in out and "U+F0A7" not in out
 
     returns["opcc.xlsx"][2] = (4, "", "Completed", "Done.", "")
@@ -122,3 +122,26 @@ def test_a_list_pasted_from_word_is_a_list_not_empty_boxes(tmp_path: Path, capsy
     assert "Triagemeetingseverymonth" in drawn and not {"\uf0b7", "\uf0a7"} & set(drawn)
     web = (draft / "paper.html").read_text(encoding="utf-8")
     assert '<ul class="level-2"><li>chaired by the CPS</li><li>minutes shared</li></ul>' in web
+
+
+def test_a_symbol_in_a_status_is_said_only_where_the_paper_prints_it(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """A partner writes 'Completed ✅' under a heading typed on two lines: the status is read as Completed and the
+    paper prints 'Completed', yet the build warned that the PDF shows an empty box, naming the column
+    'Status this\\nreporting period'. Only a status that cannot be read is printed as written, and warned of; the
+    heading is named as it reads."""
+    missing = glyphs.missing_glyphs(CANDIDATES)
+    if not missing:
+        pytest.skip("every candidate character has a font on this machine")
+    heading = "Status this\nreporting period"
+    returns = default_returns()
+    returns["opcc.xlsx"] = [(RETURN_HEADINGS[0], RETURN_HEADINGS[1], heading, *RETURN_HEADINGS[3:]),
+                            (2, "", f"Completed {missing[0]}", "Done.", ""),
+                            (4, "", f"Finished {missing[0]}", "Done.", ""), (6, "", "Completed", "Done.", "")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    assert main(["validate", "--workspace", str(root), "--all"]) == 1  # action 4's status cannot be read
+    out = " ".join(capsys.readouterr().out.split())
+    assert out.count("which no font installed here has") == 1
+    assert (f"sheet 'Return': Row 3, column 'Status this reporting period' holds {missing[0]} "
+            f"({glyphs.code_points(missing[0])})") in out
+    assert "\\n" not in out

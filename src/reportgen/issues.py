@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -46,20 +47,30 @@ class Issue:
 
     @property
     def where(self) -> str:
-        parts = [self.file or "-"]
-        if self.sheet:
-            parts.append(f"sheet {self.sheet!r}")
-        if self.row is not None:
-            parts.append(self.row_label)
-        if self.column:
-            parts.append(self.column_label)
-        return ", ".join(parts)
+        """Where it is, for a line that has no heading of its file: the file, then `place`; the file is left out
+        when the message names it."""
+        file = self.file or "-"
+        return ", ".join(part for part in (file if not _says(self.message, file) else "", self.place) if part)
+
+    @property
+    def located(self) -> str:
+        """The message after where it is: 'inputs/returns/x.xlsx, sheet 'Return', row 3: Action 4: …'."""
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+    @property
+    def place(self) -> str:
+        """"sheet 'Return', row 3, column 'Status'": each part the message does not already say ("Row 3, column
+        'Status' holds …" is not told its row and column twice)."""
+        parts = (f"sheet {self.sheet!r}" if self.sheet else "", self.row_label if self.row is not None else "",
+                 self.column_label if self.column else "")
+        return ", ".join(part for part in parts if part and not _says(self.message, part))
 
     @property
     def column_label(self) -> str:
-        """"column 'Status'" in a spreadsheet, "setting 'meetings'" in reportgen.toml."""
+        """"column 'Status'" in a spreadsheet, "setting 'meetings'" in reportgen.toml; a heading typed on two lines
+        or with a no-break space is quoted as it reads ('Status this reporting period')."""
         is_settings = PurePosixPath(self.file).suffix.lower() == ".toml"
-        return f"{'setting' if is_settings else 'column'} {self.column!r}"
+        return f"{'setting' if is_settings else 'column'} {' '.join(self.column.split())!r}"
 
     @property
     def row_label(self) -> str:
@@ -73,6 +84,11 @@ class Issue:
         return data
 
 
+def _says(message: str, part: str) -> bool:
+    """Whether `message` states `part` of a location ('row 3' in 'Row 3, column …', not in 'row 31')."""
+    return re.search(rf"(?<!\w){re.escape(part)}(?!\w)", message, re.IGNORECASE) is not None
+
+
 # the fields of an Issue that say where the problem is; a template may use them and any extra named fields
 COORDINATES = ("file", "sheet", "row", "column", "value", "ref")
 
@@ -82,8 +98,11 @@ def issue(code: str, wording: str = "", /, **fields: object) -> Issue:
     names its template uses), with the code's severity and advice. `wording` names one of the code's
     other wordings (another situation of the same meaning): issue("unsafe-path", "folder-outside", file=…)."""
     entry = CODES[code]
-    message = render_message(code, wording, **fields)
     coords = {key: value for key, value in fields.items() if key in COORDINATES}
+    heading = fields.get("column")
+    if isinstance(heading, str) and ("\n" in heading or "\r" in heading):  # a heading typed on two lines (Alt+Enter)
+        fields = {**fields, "column": " ".join(heading.split())}  # is said as read, not as 'Status this\nperiod'
+    message = render_message(code, wording, **fields)
     if "value" in coords:
         coords["value"] = _shorten(str(coords["value"] if coords["value"] is not None else ""))
     return Issue(code=code, message=message, severity=entry.severity, advice=render_advice(code, wording, **fields),

@@ -101,7 +101,7 @@ def build_paper(
         blocking_issues=len(blocking),
         status_colours=status_colours(theme),
         draft_marking=draft_marking(settings.paper.draft_marking, len(blocking)),
-        blocking=tuple(f"{item.where}: {item.message}" for item in blocking),
+        blocking=tuple(item.located for item in blocking),
         no_status=int(context["no_status"]),  # type: ignore[call-overload]
         carried_from=carried_sources(included),
         theme=theme,

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from reportgen.glyphs import code_points, missing_glyphs
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, PartnerReturn, Register, Update
 from reportgen.periods import is_period, period_label
@@ -273,7 +274,8 @@ def _read_update(table: Table, number: int, cells: tuple[Cell, ...], partner: st
     texts: dict[str, str] = {}
     for key in ("status", "explanation", "timeframe", "action"):
         # only the explanation's links reach the paper; the action is compared with the register's words
-        text, found = read_text(table, number, cells, key, links=key == "explanation")
+        text, found = read_text(table, number, cells, key, links=key == "explanation",
+                                printed=key in ("explanation", "timeframe"))
         issues += [replace(item, ref=ref) for item in found]
         if text is None:
             return None, issues
@@ -379,6 +381,10 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
                                 column=status_heading, **where))
         elif status is None:
             issues.append(_unknown_status(update.status_as_written, column=status_heading, **where))
+            missing = missing_glyphs(update.status_as_written)  # the paper prints a status it cannot read as written
+            if missing:
+                issues.append(issue("no-font-for", characters=missing, points=code_points(missing),
+                                    value=update.status_as_written, column=status_heading, **where))
         if update.action_text and _wording(update.action_text) != _wording(action.text):
             looks_like_update = not update.explanation and _new_words(update.action_text, action.text)
             issues.append(issue("action-text-changed", "update" if looks_like_update else "", column=action_heading,

@@ -535,11 +535,13 @@ def what_row_holds(table: Table, cells: tuple[Cell, ...]) -> str:
     return "nothing else"  # not reached: a row with nothing in it is not read at all
 
 
-def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str, links: bool = False
-              ) -> tuple[str | None, list[Issue]]:
+def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str, links: bool = False,
+              printed: bool = True) -> tuple[str | None, list[Issue]]:
     """A text cell, cleaned of invisible characters (reported); None when too long to publish. With `links`
     (a column the paper shows with its links), a link set on the cell with Insert > Link is kept, as
-    Markdown; on any other cell it is not (it would make a status, lead or section something else), and said."""
+    Markdown; on any other cell it is not (it would make a status, lead or section something else), and said.
+    Characters no font has are said only of a cell the paper prints as written (`printed`): a return's status
+    is printed as the status it is matched to, and its action as the register's."""
     from reportgen.glyphs import code_points, missing_glyphs
     from reportgen.long_words import BREAK_EVERY, longest_unlinked_run
     from reportgen.read.cells import (
@@ -570,7 +572,7 @@ def read_text(table: Table, number: int, cells: tuple[Cell, ...], key: str, link
     run = longest_unlinked_run(text)
     if run:
         issues.append(issue("long-word", run=run, every=BREAK_EVERY, value=text[:80], **where))
-    missing = missing_glyphs(without_pasted_bullets(text) if key == "explanation" else text)  # drawn as bullets
+    missing = printed and missing_glyphs(without_pasted_bullets(text) if key == "explanation" else text)  # bullets
     if missing:
         issues.append(issue("no-font-for", characters=missing, points=code_points(missing), value=text[:80], **where))
     if key == "explanation" and MAX_CELL_CHARS >= len(text) > PAGE_OF_UPDATE_CHARS:

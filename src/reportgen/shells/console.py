@@ -53,11 +53,7 @@ def print_issues(console: Console, issues: Sequence[Issue], show_info: bool = Fa
                                   f"({item.code}; a build lists each in issues.csv)")
                 if printed[item.code] > SHOWN_ALIKE:
                     continue
-            where = ", ".join(part for part in (
-                f"sheet {item.sheet!r}" if item.sheet else "",
-                item.row_label if item.row is not None else "",
-                item.column_label if item.column else "",
-            ) if part)
+            where = item.place
             console.print(f"  {label} {escape(where + ': ' if where else '')}{escape(item.message)}")
             console.print(f"          [dim]→ {escape(item.advice)}[/]")
     hidden = len(issues) - len(shown)

@@ -291,7 +291,7 @@ def counts_line(paper: Paper) -> str:
 def blocking_lines(blocking: Sequence[Issue]) -> list[str]:
     """What blocks publication, as an artifact says it: the count, then the first 20 with what to do."""
     said = [f"**{blocking_phrase(len(blocking))}.**" if blocking else "Nothing blocks publication."]
-    return said + [f"- {i.where}: {i.message}" + (f" → {i.advice}" if i.advice else "") for i in blocking[:20]]
+    return said + [f"- {i.located}" + (f" → {i.advice}" if i.advice else "") for i in blocking[:20]]
 
 
 def issue_table(issues: Sequence[Issue]) -> list[dict[str, object]]:
