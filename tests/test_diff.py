@@ -648,6 +648,30 @@ def test_actions_whose_only_change_is_their_status_note_are_not_said_to_be_rewor
     assert len(notes) == len(others) and all("No update received this period" in line for line in notes)
 
 
+def test_a_status_corrected_is_one_move_not_also_a_status_note_change(tmp_path: Path, capsys) -> None:
+    """A partner's 'Compelted' corrected to 'Completed' between two drafts: the summary, diff.json and diff.pdf listed
+    the action as a status move and again as an action 'with only its status note changed' (the note 'Status not
+    recognised' goes with the status)."""
+    returns = default_returns()
+    returns["opcc.xlsx"][1] = (2, "Publish the commissioning plan.", "Compelted", "Published.", "")
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    first = build_draft(root, "2026-10").folder
+    returns["opcc.xlsx"][1] = (2, "Publish the commissioning plan.", "Completed", "Published.", "")
+    write_xlsx(root / "inputs" / "returns" / "2026-10" / "opcc.xlsx", returns["opcc.xlsx"])
+    second = build_draft(root, "2026-10").folder
+    capsys.readouterr()
+    assert main(["diff", str(first), str(second), "--out", str(tmp_path / "diff")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "1 status move:" in lines and "  2 Publish the commissioning plan.: Compelted -> Completed" in lines
+    assert not [line for line in lines if "status note" in line.lower()]
+    html = (tmp_path / "diff" / "diff.html").read_text(encoding="utf-8")
+    assert "Compelted" in html and "Status not recognised" not in html and "Changed wording" not in html
+    data = json.loads((tmp_path / "diff" / "diff.json").read_text(encoding="utf-8"))["diff"]
+    assert [move["ref"] for move in data["moves"]] == [2]
+    # the data keeps the note's change (the tracked changes undo it with the status)
+    assert [[field["field"] for field in change["changes"]] for change in data["changed"]] == [["note"]]
+
+
 def test_cli_diff_prints_a_summary_then_the_folder(drafts, tmp_path: Path, capsys) -> None:
     out = tmp_path / "cli"
     assert main(["diff", str(drafts[0]), str(drafts[1]), "--out", str(out)]) == 0

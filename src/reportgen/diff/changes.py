@@ -188,6 +188,19 @@ class DraftDiff:
                 "actions added, or exempt and left out of the public draft"
         return "action added", "actions added"
 
+    @property
+    def told(self) -> tuple[ActionChange, ...]:
+        """The changed actions as a reader is told them: a moved action's status note ('Status not recognised'
+        gone with 'Compelted' -> 'Completed') is part of its move, listed there, not a change of its own as well.
+        `changed` keeps every field, for the tracked changes and diff.json."""
+        moved = {move.ref for move in self.moves}
+        told = []
+        for change in self.changed:
+            fields = tuple(field for field in change.changes if change.ref not in moved or field.field != "note")
+            if fields:
+                told.append(change if fields == change.changes else dataclasses.replace(change, changes=fields))
+        return tuple(told)
+
     def field_name(self, field: str) -> str:
         """What the summary calls a changed field: our name for a row field ("Explanation"), else the heading the
         paper prints for its column (an extra column's, never its reportgen.toml key)."""
@@ -706,10 +719,11 @@ def human_text(diff: DraftDiff, marks: Marks = PLAIN_MARKS) -> str:
         lines += _listing(diff.added, *diff.added_words, lambda a: f"{a.ref} {a.action} ({a.status}"
                           + (f"; back in the paper: {a.back})" if a.back else ")"))
         lines += _listing(diff.withdrawn, *diff.gone_words, lambda a: f"{a.ref} {a.action} (was {a.status})")
-    moved = [change for change in diff.changed if {c.field for c in change.changes} == {"section"}]
+    told = diff.told
+    moved = [change for change in told if {c.field for c in change.changes} == {"section"}]
     lines += _listing(moved, "action moved to another section", "actions moved to another section", _moved)
-    notes = [change for change in diff.changed if {c.field for c in change.changes} == {"note"}]
-    lines += _listing([change for change in diff.changed if change not in moved and change not in notes],
+    notes = [change for change in told if {c.field for c in change.changes} == {"note"}]
+    lines += _listing([change for change in told if change not in moved and change not in notes],
                       "action reworded", "actions reworded", lambda c: _reworded(diff, c, marks))
     lines += _listing(notes, "action with only its status note changed", "actions with only their status note changed",
                       lambda c: _reworded(diff, c, marks))  # reportgen's note ("No update received…"), not reworded

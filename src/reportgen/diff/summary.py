@@ -113,7 +113,7 @@ def action_views(diff: DraftDiff, paper: Paper) -> list[ActionView]:
     return [ActionView(change.ref, change.action, change.section, tuple(
         FieldView(headings.get(c.field) or FIELD_NAMES.get(c.field, c.field),
                   with_link_addresses(field_blocks(c.field, c.old, c.new)))
-        for c in change.changes)) for change in diff.changed]
+        for c in change.changes)) for change in diff.told]
 
 
 def with_link_addresses(blocks: RichText) -> RichText:
