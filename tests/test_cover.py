@@ -258,3 +258,53 @@ def test_a_restricted_cover_without_its_exemption_row_is_a_warning(tmp_path: Pat
     (root / "reportgen.toml").write_text(own, encoding="utf-8")
     assert not [i for i in validate_draft(root, edition="restricted").issues
                 if i.code == "restricted-cover-not-exempt"]
+
+
+def _cover_said(root: Path) -> list[tuple[str, str, str]]:
+    found = [i for i in validate_draft(root, "2026-10").issues if i.code.startswith("cover-")]
+    return [(i.code, i.column, i.message) for i in found]
+
+
+def test_a_cover_sheet_left_unfinished_is_said(tmp_path: Path) -> None:
+    """An officer's reportgen.toml with no title, date or 'submitted by': the build said 'No errors or warnings'
+    and the cover printed blank DATE and SUBMITTED BY rows under the title 'Delivery Plan', which nobody chose.
+    Rows that say what the paper is are warnings; the other empty rows, and a Panel row with no value, one note."""
+    root = make_workspace(tmp_path / "ws", toml='[paper]\nmeeting = "Police and Crime Panel"\n'
+                          'purpose = "To update the Panel."\n[[paper.cover]]\nheading = "Contact officer"\n')
+    said = _cover_said(root)
+    assert said[:2] == [
+        ("cover-empty", "date, submitted_by", "reportgen.toml: the cover sheet's 'DATE', 'SUBMITTED BY' would be "
+                                              "printed empty."),
+        ("cover-empty", "title", "reportgen.toml: [paper] sets no title, so the paper is titled 'Delivery Plan'.")]
+    [(code, _column, message)] = said[2:]
+    assert code == "cover-row-empty"
+    assert "'DECISION(S) REQUIRED'" in message and "'Contact officer'" in message and "PURPOSE" not in message
+
+    root = make_workspace(tmp_path / "full", toml=(ROOT / "reportgen.toml").read_text(encoding="utf-8"))
+    assert _cover_said(root) == []
+
+
+@pytest.mark.parametrize(("title", "field", "printed"), [
+    ("Delivery Update ({period:%B %Y)", "{period:%B %Y)", "Delivery Update ({period:%B %Y)"),
+    ("Delivery Update ({month})", "{month}", "Delivery Update ({month})"),
+    ("Delivery Update ({period:%Q})", "{period:%Q}", None),
+    ("Delivery Update (period:%B %Y})", "}", "Delivery Update (period:%B %Y})"),
+])
+def test_a_field_reportgen_cannot_fill_in_is_said(tmp_path: Path, title: str, field: str, printed: str | None) -> None:
+    """A brace left open, a name that is not period or date, or a strftime code that is none: the paper printed the
+    title as typed ('Delivery Update ({period:%B %Y)') and nothing was said."""
+    toml = (ROOT / "reportgen.toml").read_text(encoding="utf-8")
+    toml = toml.replace('title = "Safer Wessex Plan: Delivery Update ({period:%B %Y})"', f'title = "{title}"')
+    root = make_workspace(tmp_path / "ws", toml=toml)
+    [(code, column, message)] = _cover_said(root)
+    assert (code, column) == ("cover-placeholder", "title")
+    assert message.startswith(f"reportgen.toml: {field!r} is not a field reportgen fills in, so the paper prints ")
+    if printed is not None:
+        assert message.endswith(f"{printed!r}.")
+
+
+def test_fields_reportgen_fills_in_are_not_said(tmp_path: Path) -> None:
+    toml = (ROOT / "reportgen.toml").read_text(encoding="utf-8").replace(
+        'title = "Safer Wessex Plan: Delivery Update ({period:%B %Y})"',
+        'title = "Update {period}, {period:%-d %b %Y}, {date}, {date:%A %d %B %Y %%}"')
+    assert _cover_said(make_workspace(tmp_path / "ws", toml=toml)) == []

@@ -510,6 +510,26 @@ CODES: dict[str, Code] = {
                            "but {newest} was saved later, so it is the one read.",
                            "Check which is the partner's latest return; move the other out of the folder (the "
                            "newest saved file is read, whatever its name says).")}),
+    "cover-empty": Code(
+        W, "A cover sheet row that says what the paper is (meeting, date, title, submitted by) is empty, or no title "
+        "is set.",
+        "{file}: the cover sheet's {rows} would be printed empty.",
+        "Fill them in under [paper] in reportgen.toml (date = 2026-11-05, or meetings = [2026-11-05, 2027-01-14]; "
+        "submitted_by = \"Name, role\"), or leave a row out with cover_leave_out.",
+        {"title": ("{file}: [paper] sets no title, so the paper is titled {title!r}.",
+                   "Set [paper] title in reportgen.toml to the paper's title (it may name the period: "
+                   "title = \"Delivery Update ({{period:%B %Y}})\").")}),
+    "cover-row-empty": Code(
+        N, "A cover sheet row is empty: the paper prints its heading with nothing beside it.",
+        "{file}: the cover sheet's {rows} would be printed empty.",
+        "Fill them in under [paper] in reportgen.toml (e.g. purpose = \"…\", legal_implications = \"None "
+        "identified\"), or leave a row out with cover_leave_out, if the Panel's cover sheet has no such row."),
+    "cover-placeholder": Code(
+        W, "A [paper] text holds braces that are not {period…} or {date…}, or a strftime code that is none: the "
+        "paper prints them as typed.",
+        "{file}: {field!r} is not a field reportgen fills in, so the paper prints {printed!r}.",
+        "Write {{period}} or {{date}}, with strftime codes if wanted ({{period:%B %Y}} gives 'October 2026', "
+        "{{date:%d %B %Y}} '05 November 2026'), each brace closed."),
     "meeting-date": Code(
         W, "The meeting date on the cover is before the period, or no listed meeting follows it.",
         "{file}: [paper] meetings lists no meeting after {period}; the paper shows {shown_date}.",

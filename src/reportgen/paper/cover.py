@@ -46,6 +46,61 @@ def meeting_issues(paper: PaperSettings, period: str) -> list[Issue]:
     return issues
 
 
+IDENTITY = ("meeting", "date", "title", "submitted_by")  # the rows that say what the paper is, and whose
+FILLED_IN = ("meeting", "title", "subtitle", "submitted_by", "purpose", "decisions_required", "financial_implications",
+             "risk_implications", "legal_implications", "equalities_impacts", "foi_exemption",
+             "restricted_foi_exemption")  # [paper] texts that may name the period or the meeting date
+_BRACED = re.compile(r"\{[^{}]*\}?|\}")  # a field as typed, or a brace left alone
+_STRFTIME = re.compile(r"%[-_0^#]?[aAbBcdDefFgGhHIjmMnprRSTuUVwWxXyYzZ%]")  # the codes strftime knows (C and glibc)
+
+
+def cover_issues(paper: PaperSettings, period: str) -> list[Issue]:
+    """A cover sheet the paper would print unfinished: a row that says what the paper is (meeting, date, title,
+    submitted by) empty, or no title set (the paper is then titled 'Delivery Plan'), are warnings; any other row
+    left empty is a note. A field that is not {period…} or {date…}, or a strftime code that is none, is printed as
+    typed: a warning naming it."""
+    issues = []
+    rows = cover_rows(paper, period)
+    headings = {key: paper.cover_headings.get(key, label) for key, label in COVER_ROWS.items()}
+    shown = {key: row.value for key, row in zip((k for k in COVER_ROWS if k not in paper.cover_leave_out), rows)}
+    # a date the meeting list cannot give is said by `meeting_issues`
+    empty = [key for key, value in shown.items() if not value.strip() and not (key == "date" and paper.meetings)]
+    said = [headings[key] for key in empty if key in IDENTITY]
+    if said:
+        issues.append(issue("cover-empty", rows=_listed(said), file=SETTINGS_FILE, column=", ".join(
+            key for key in empty if key in IDENTITY)))
+    if "title" not in paper.model_fields_set:
+        issues.append(issue("cover-empty", "title", title=paper.title, file=SETTINGS_FILE, column="title"))
+    others = [headings[key] for key in empty if key not in IDENTITY]
+    others += [row.heading for row in paper.cover if not row.value.strip()]
+    if others:
+        issues.append(issue("cover-row-empty", rows=_listed(others), file=SETTINGS_FILE))
+    for key, text in [*((key, str(getattr(paper, key))) for key in FILLED_IN),
+                      *((f"cover {row.heading!r}", row.value) for row in paper.cover)]:
+        wrong = _unfilled(text)
+        if wrong:
+            issues.append(issue("cover-placeholder", field=wrong, printed=fill_in(text, period, meeting_date(
+                paper, period)), file=SETTINGS_FILE, column=key, value=text))
+    return issues
+
+
+def _listed(headings: list[str]) -> str:
+    return ", ".join(repr(heading) for heading in headings)
+
+
+def _unfilled(text: str) -> str:
+    """The first {…} of `text` that is not a field reportgen fills in ({period}, {date:%d %B %Y}), or whose strftime
+    codes are not all codes; "" when there is none."""
+    for match in _BRACED.finditer(text):
+        field = match[0]
+        name, _, form = field.strip("{}").partition(":")
+        if not (field.startswith("{") and field.endswith("}")) or name not in ("period", "date"):
+            return field
+        if form and _STRFTIME.sub("", form).count("%"):
+            return field
+    return ""
+
+
 PRINTED = ("meeting", "title", "subtitle", "submitted_by", "purpose", "decisions_required", "financial_implications",
            "risk_implications", "legal_implications", "equalities_impacts", "foi_exemption", "restricted_foi_exemption",
            "exempt_note", "restricted_marking", "draft_marking")  # [paper] texts the PDF prints
