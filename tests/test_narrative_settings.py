@@ -89,6 +89,8 @@ def test_a_broken_narrative_builds_the_paper_and_blocks(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("written", "told"), [
     ('{{ counts["Complete"] }}', "counts has no status 'Complete' (did you mean 'Completed'?); the statuses are "
                                  "Completed, In progress, Not started, On hold."),
+    ('{{ counts["On Hold"] | plural("action is", "actions are") }}', "counts has no status 'On Hold' (did you mean "
+                                                                     "'On hold'?); the statuses are Completed, "),
     ("{% if counts.Done %}x{% endif %}", "counts has no status 'Done'; the statuses are Completed, In progress, "
                                          "Not started, On hold."),
     ("{{ totl }}", "there is no value 'totl' (did you mean 'total'?); the values are total, counts, counted, "),

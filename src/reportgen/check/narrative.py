@@ -138,6 +138,8 @@ def _replace(value: object, old: str, new: str, count: int | None = None) -> str
 def _plural(value: object, one: str, many: str | None = None) -> str:
     """`{{ counts["On hold"] | plural("action is", "actions are") }}`: "1 action is", "3 actions are"
     (`many` defaults to `one` + "s": `{{ total | plural("action") }}`)."""
+    if isinstance(value, jinja2.Undefined):  # a status or value mistyped: said as without the filter
+        str(value)  # a strict Undefined raises its own message ("counts has no status 'Complete' …")
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"plural counts a number of things, not {value!r}")
     return counted(value, str(one), None if many is None else str(many))
