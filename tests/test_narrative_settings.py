@@ -207,6 +207,37 @@ def test_an_alias_of_symbols_only_is_refused() -> None:
         settings_from_dict({"statuses": {"aliases": {"-": "Not started"}}})
 
 
+def test_an_alias_of_a_status_in_another_case_is_taken_as_that_status() -> None:
+    """Statuses match ignoring case everywhere else; an alias's status written "in progress" was refused."""
+    aliases = settings_from_dict({"statuses": {"aliases": {"Ongoing": "in progress"}}}).statuses.aliases
+    assert aliases == {"Ongoing": "In progress"}
+
+
+@pytest.mark.parametrize(("settings", "told"), [
+    ({"paper": {"date": "02/02/2023"}},
+     "paper.date: '02/02/2023' is not a date; write it unquoted, year first, as TOML writes a date: 2023-02-02"),
+    ({"paper": {"date": "2 February 2023"}}, "as TOML writes a date: 2023-02-02"),
+    ({"paper": {"date": "next Thursday"}}, "'next Thursday' is not a date; write it unquoted, year first, as TOML "
+                                           "writes a date: 2026-11-05"),
+    ({"paper": {"meetings": "2026-11-05"}},
+     "paper.meetings: is one value where a list goes; write it in square brackets, as meetings = [2026-11-05]"),
+    ({"returns": {"columns": {"status": {"aliases": "RAG"}}}},
+     "returns.columns.status.aliases: is one value where a list goes; write it in square brackets, as "
+     'aliases = ["RAG"]'),
+    ({"paper": {"cover": [{"headng": "Contact"}]}}, "paper.cover (the 1st).heading: missing: each such table needs it"),
+    ({"papers": {"title": "x"}}, "papers: unknown key (did you mean 'paper'?). reportgen.toml's tables are [paper], "
+                                 "[register]"),
+])
+def test_a_setting_of_the_wrong_kind_says_what_to_write(settings: dict[str, object], told: str) -> None:
+    """An officer writes a date as on a letter, one meeting without brackets, or mistypes a table's name: pydantic's
+    'Input should be a valid date or datetime, invalid character in year' or 'Input should be a valid tuple' said
+    nothing an officer can act on, and an unknown table listed what '[]' takes."""
+    with pytest.raises(ReportgenError) as raised:
+        settings_from_dict(settings)
+    assert told in str(raised.value)
+    assert "Input should be" not in str(raised.value)
+
+
 def test_c1_controls_in_partner_text_are_removed_and_reported() -> None:
     from reportgen.read.cells import clean_text
 

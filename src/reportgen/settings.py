@@ -364,8 +364,51 @@ def _plain(err: object) -> str:
         return f"{shown} is not text; write text in quotes, e.g. \"{shown}\""
     if info.get("type") == "string_type":
         return "is not text: write one text in quotes (a value of several lines in triple quotes, \"\"\"…\"\"\")"
+    kind = str(info.get("type", ""))
+    loc = tuple(info.get("loc", ()))
+    if kind.startswith(("date_", "datetime_")):
+        return _not_a_date(found)
+    if kind in ("tuple_type", "list_type") and isinstance(found, str | int | float | dt.date):
+        return _not_a_list(str(loc[-1]) if loc else "key", found)
+    if kind == "missing":
+        return "missing: each such table needs it"
     msg = str(info.get("msg", "invalid"))
     return msg.removeprefix("Value error, ")
+
+
+_DATE_FORMS = ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%Y-%m-%d",
+               "%Y/%m/%d")
+
+
+def _not_a_date(found: object) -> str:
+    """What to write for a date TOML did not read as one: '"02/02/2023" is not a date; write it unquoted, year
+    first: 2023-02-02'."""
+    day = _parsed_date(found)
+    example = day.isoformat() if day else "2026-11-05"
+    shown = f"{found!r}" if isinstance(found, str) else str(found)
+    return f"{shown} is not a date; write it unquoted, year first, as TOML writes a date: {example}"
+
+
+def _parsed_date(found: object) -> dt.date | None:
+    """A date written as text in one of the ways people write dates ('02/02/2023', '2 February 2023'), else None."""
+    if isinstance(found, dt.date):
+        return found
+    if not isinstance(found, str):
+        return None
+    written = " ".join(found.replace(",", " ").split())
+    for form in _DATE_FORMS:
+        try:
+            return dt.datetime.strptime(written, form).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _not_a_list(key: str, found: object) -> str:
+    """What to write for one value where a list goes: 'meetings = [2026-11-05]', 'aliases = ["RAG"]'."""
+    day = _parsed_date(found)
+    item = day.isoformat() if day else (f'"{found}"' if isinstance(found, str) else str(found))
+    return f"is one value where a list goes; write it in square brackets, as {key} = [{item}] (several: [a, b])"
 
 
 def _location(loc: tuple[object, ...]) -> str:
@@ -388,6 +431,8 @@ def _table_keys(loc: tuple[object, ...]) -> str:
     table = ".".join(part if re.fullmatch(r"[A-Za-z_-]+", part) else f'"{part}"' for part in map(str, loc[:-1])
                      if not part.isdigit())  # [[register.extra]]: not its place in the list
     listed = any(str(part).isdigit() for part in loc[:-1])  # one of a list of tables, written [[...]]
+    if not table:
+        return f"{SETTINGS_FILE}'s tables are {', '.join(f'[{name}]' for name in model.model_fields)}"
     return f"[[{table}]] takes {', '.join(model.model_fields)}" if listed else \
         f"[{table}] takes {', '.join(model.model_fields)}"
 

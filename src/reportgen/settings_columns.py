@@ -224,9 +224,12 @@ class StatusSettings(Strict):
     @field_validator("aliases")
     @classmethod
     def _canonical_targets(cls, value: dict[str, str]) -> dict[str, str]:
-        wrong = {alias: target for alias, target in value.items() if target not in CANONICAL_STATUSES}
+        """Each alias's status as the paper writes it: "in progress" is "In progress", as a status cell matches."""
+        canonical = {heading_key(status): status for status in CANONICAL_STATUSES}
+        wrong = {alias: target for alias, target in value.items() if heading_key(target) not in canonical}
         if wrong:
             raise ValueError(f"aliases must map to one of {list(CANONICAL_STATUSES)}; not {wrong}")
+        value = {alias: canonical[heading_key(target)] for alias, target in value.items()}
         # matching ignores punctuation, so an alias of symbols only ("-") would match every symbol
         blank = [alias for alias in value if not any(ch.isalnum() for ch in alias)]
         if blank:
