@@ -216,6 +216,8 @@ def test_parse_ref(value: object, expected: int | None) -> None:
     ("4.", "not a whole number (a word or sign after the number: did you mean 4?)"),  # as a numbered list writes it
     ("(4)", "not a whole number (a word or sign around the number: did you mean 4?)"),
     ("Action 12.", "not a whole number (a word or sign before the number: did you mean 12?)"),
+    ("P28", "not a whole number (a word or sign before the number: did you mean 28?)"),
+    ("Item 7", "not a whole number (a word or sign before the number: did you mean 7?)"),
     ("4.5", "not a whole number"),
     ("12, 13", "several numbers: an update for two actions goes on two rows, one each"),
     ("16 & 17", "several numbers: an update for two actions goes on two rows, one each"),
@@ -235,6 +237,17 @@ def test_bad_ref_is_an_issue_with_coordinates(tmp_path: Path) -> None:
     assert flatten(issues, ["row", "column", "value", "code"]) == [
         [2, "Plan priority", "12a", "bad-ref"], [4, "Plan priority", "", "missing-ref"]]
     assert issues[1].message.startswith("Row 4 has no action reference; ")  # not "the reference None is empty"
+
+
+def test_a_csv_named_xls_is_said_to_be_text_not_an_old_workbook(tmp_path: Path) -> None:
+    """Some systems export a CSV with an .xls name: it was called 'an old .xls workbook', which sends the officer to
+    look for Excel 97. It is named as what it is; a real .xls (an OLE file) is still an old workbook."""
+    path = write_csv(tmp_path / "opcc.xls", [RETURN_HEADINGS, (2, "x", "Completed", "Done.", "")])
+    ret, issues = _return(path)
+    assert ret is None and issues[0].message.endswith("opcc.xls is a text (CSV) file named .xls: it is not a readable "
+                                                      "workbook; it was not read.")
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    assert "is an old .xls workbook" in _return(tmp_path / "old.xls")[1][0].message
 
 
 def test_csv_utf8_with_bom(tmp_path: Path) -> None:

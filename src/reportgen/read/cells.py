@@ -138,8 +138,8 @@ def parse_ref(value: object) -> tuple[int | None, str]:
 
 _SEVERAL_REFS = re.compile(r"[0-9]+(?:\s*(?:,|&|/|and|\+)\s*[0-9]+)+", re.IGNORECASE)
 _SIGN_AFTER_REF = re.compile(r"(\(?)\s*([0-9]+)\s*[.):]")  # '12.' as a numbered list writes it, '12)', '(12)'
-_WORDS_BEFORE_REF = re.compile(r"(?:action|priority|ref(?:erence)?|no\.?|number|pp|#)\s*[.:#-]?\s*([0-9]+)\s*[.):]?",
-                               re.IGNORECASE)
+_WORDS_BEFORE_REF = re.compile(
+    r"(?:action|priority|ref(?:erence)?|no\.?|number|item|pp|p|#)\s*[.:#-]?\s*([0-9]+)\s*[.):]?", re.IGNORECASE)
 
 
 def _why_not_a_ref(text: str) -> str:

@@ -92,7 +92,9 @@ def read_sheets(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         return _read_csv(path, display)
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, display)
-    if suffix == ".xls":
+    if suffix == ".xls":  # a CSV saved with an .xls name (as some systems export) is said as what it is
+        if path.stat().st_size and _looks_like_text_or_xls(path) == "text":
+            return [], [issue("unreadable-file", "csv-named-xlsx", file=display, suffix=path.suffix)]
         return [], [issue("unreadable-file", "old-xls", file=display)]
     if suffix in OTHER_SPREADSHEETS:
         return [], [issue("unreadable-file", "other-spreadsheet", file=display, what=OTHER_SPREADSHEETS[suffix])]
