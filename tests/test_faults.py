@@ -112,3 +112,47 @@ def test_issue_values_that_look_like_formulas_are_quoted() -> None:
     row = list(csv.reader(io.StringIO(text)))[1]
     assert (row[1], row[3]) == ("'=1+1 is not a .xlsx or .csv file; it was not read.", "'=1+1")  # message, file
     assert "'=cmd" in text
+
+
+def test_a_file_reportgen_may_not_read_is_said_as_unreadable_never_as_a_failure_to_write(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """On a server the worker's account could not read one partner's return: the whole build stopped with 'cannot
+    write …/opcc.xlsx: Permission denied (no permission to write there; choose another folder with --out)', though
+    nothing was being written and validate has no --out. (The tests run as root, who may read anything: the refusal
+    is made as the operating system makes it.) The file is now that return's error, located; an unreadable
+    reportgen.toml stops the run with one line that says 'cannot read'."""
+    import errno
+
+    from reportgen import errors
+    from reportgen.read import sheets
+    from reportgen.shells.cli import main
+
+    root = make_workspace(tmp_path / "ws")
+    locked = root / "inputs" / "returns" / "2026-10" / "opcc.xlsx"
+    real = sheets._read_xlsx
+
+    def refused(path: Path, display: str) -> object:
+        if path == locked:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path, display)
+
+    monkeypatch.setattr(sheets, "_read_xlsx", refused)
+    assert main(["validate", "--workspace", str(root)]) == 1
+    printed = " ".join(capsys.readouterr().out.split())
+    assert ("inputs/returns/2026-10/opcc.xlsx could not be read: the user running reportgen has no permission to "
+            "read it.") in printed
+    assert "cannot write" not in printed
+
+    monkeypatch.setattr(os, "access", lambda *_a, **_k: False)  # as for a user other than root
+    said = errors.describe_os_error(PermissionError(errno.EACCES, "Permission denied", str(root / "reportgen.toml")))
+    assert said.startswith(f"cannot read {root / 'reportgen.toml'}: Permission denied (the user running reportgen "
+                           "has no permission to read it")
+
+
+def test_a_workspace_with_no_settings_file_is_said(tmp_path: Path) -> None:
+    """A workspace with inputs/ but no reportgen.toml built as publishable with a cover of blank rows titled
+    'Delivery Plan', and the missing file was never named."""
+    root = make_workspace(tmp_path / "ws")
+    (root / "reportgen.toml").unlink()
+    said = [i for i in build_module.validate_draft(root).issues if i.code == "no-settings"]
+    assert [i.message.split(":")[0] for i in said] == ["The workspace has no reportgen.toml"]

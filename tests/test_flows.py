@@ -283,7 +283,9 @@ def test_a_task_is_retried_only_for_an_io_error(harness) -> None:
 
     errors = {"usage": UsageError("bad period"), "inputs": ReportgenError("no register"),
               "exists": wrapped(FileExistsError("opcc.xlsx")), "io": OSError("busy"),
-              "wrapped-io": wrapped(OSError("share away"))}
+              "wrapped-io": wrapped(OSError("share away")),
+              # the worker's account may not read or write there: the same on every try, and one line
+              "denied": PermissionError(13, "Permission denied", "/srv/panel/outputs")}
     calls: list[str] = []
 
     def stage(name: str) -> None:
@@ -296,7 +298,10 @@ def test_a_task_is_retried_only_for_an_io_error(harness) -> None:
 
     for name in errors:
         assert one_stage(name, return_state=True).is_failed()
-    assert calls == ["usage", "inputs", "exists", *["io"] * 3, *["wrapped-io"] * 3]
+    assert calls == ["usage", "inputs", "exists", *["io"] * 3, *["wrapped-io"] * 3, "denied"]
+    denied = one_stage("denied", return_state=True).result(raise_on_failure=False)
+    assert isinstance(denied, ReportgenError) and str(denied).startswith(
+        "cannot write /srv/panel/outputs: Permission denied")
 
 
 def test_a_reason_naming_a_settings_table_keeps_it_as_watch_prints_a_deployment_runs_log() -> None:

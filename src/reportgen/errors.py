@@ -19,6 +19,9 @@ def describe_os_error(exc: OSError) -> str:
     import errno
 
     where = f" {exc.filename}" if exc.filename else ""
+    if exc.errno in (errno.EACCES, errno.EPERM) and _exists_unreadable(exc.filename):
+        return (f"cannot read{where}: {exc.strerror or exc} (the user running reportgen has no permission to read it; "
+                "let that user read the workspace's files); no draft or file was published")
     hints = {
         errno.ENOSPC: "the disk is full; free some space and run again",
         errno.EDQUOT: "the disk quota is used up; free some space and run again",
@@ -29,3 +32,12 @@ def describe_os_error(exc: OSError) -> str:
     hint = hints.get(exc.errno or 0, "")
     what = exc.strerror or str(exc)
     return f"cannot write{where}: {what}" + (f" ({hint})" if hint else "") + "; no draft or file was published"
+
+
+def _exists_unreadable(name: object) -> bool:
+    """Whether `name` is a file or folder there that this process may not read (a read failed, not a write)."""
+    import os
+
+    if not isinstance(name, str | bytes | os.PathLike):
+        return False
+    return os.path.exists(name) and not os.access(name, os.R_OK)

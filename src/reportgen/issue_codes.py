@@ -79,6 +79,9 @@ CODES: dict[str, Code] = {
         "{file} could not be read: {error}.",
         "Save it again as .xlsx or UTF-8 .csv and put it back in the folder.",
         {"old-xls": ("{file} is an old .xls workbook; it was not read.", "Open it in Excel and save it as .xlsx."),
+         "no-permission": ("{file} could not be read: the user running reportgen has no permission to read it.",
+                           "Let that user read the file (on a server, the account the worker runs as), or save it "
+                           "again into the folder."),
          "no-bytes": ("{file} is empty (0 bytes): there is nothing in it to read.",
                       "Save or copy the file again: one of 0 bytes was saved or copied before anything was written "
                       "to it."),
@@ -510,6 +513,12 @@ CODES: dict[str, Code] = {
                            "but {newest} was saved later, so it is the one read.",
                            "Check which is the partner's latest return; move the other out of the folder (the "
                            "newest saved file is read, whatever its name says).")}),
+    "no-settings": Code(
+        W, "The workspace has no reportgen.toml: the paper is built with reportgen's defaults.",
+        "The workspace has no {file}: the paper is built with reportgen's defaults (a cover sheet with no date, no "
+        "title of its own and no one submitting it; the register's and returns' headings as reportgen's).",
+        "Copy the example reportgen.toml from reportgen's README (or a colleague's workspace) into the workspace, "
+        "beside inputs/, and fill in the [paper] section."),
     "cover-empty": Code(
         W, "A cover sheet row that says what the paper is (meeting, date, title, submitted by) is empty, or no title "
         "is set.",

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, describe_os_error
 from reportgen.settings_columns import (
     Column,
     ExtraColumn,
@@ -309,6 +309,8 @@ def load_settings(workspace: Path) -> Settings:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ReportgenError(f"{path}: not valid TOML: {exc}") from exc
+        except PermissionError as exc:
+            raise ReportgenError(describe_os_error(exc)) from exc
     return settings_from_dict(data, source=str(path))
 
 

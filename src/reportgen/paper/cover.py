@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from reportgen.glyphs import code_points, missing_glyphs
 from reportgen.issues import Issue, issue
@@ -52,6 +53,13 @@ FILLED_IN = ("meeting", "title", "subtitle", "submitted_by", "purpose", "decisio
              "restricted_foi_exemption")  # [paper] texts that may name the period or the meeting date
 _BRACED = re.compile(r"\{[^{}]*\}?|\}")  # a field as typed, or a brace left alone
 _STRFTIME = re.compile(r"%[-_0^#]?[aAbBcdDefFgGhHIjmMnprRSTuUVwWxXyYzZ%]")  # the codes strftime knows (C and glibc)
+
+
+def settings_issues(workspace: Path) -> list[Issue]:
+    """A workspace with no reportgen.toml is built with reportgen's defaults: said, as nobody chose them."""
+    if (workspace / SETTINGS_FILE).is_file():
+        return []
+    return [issue("no-settings", file=SETTINGS_FILE)]
 
 
 def cover_issues(paper: PaperSettings, period: str) -> list[Issue]:

@@ -87,6 +87,15 @@ class Table:
 
 
 def read_sheets(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
+    """The sheets of a workbook or CSV file, or the issue that says why it cannot be read (one partner's file that
+    reportgen may not read is that file's problem, not the run's)."""
+    try:
+        return _read_sheets(path, display)
+    except PermissionError:
+        return [], [issue("unreadable-file", "no-permission", file=display)]
+
+
+def _read_sheets(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _read_csv(path, display)

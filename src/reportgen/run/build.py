@@ -42,7 +42,7 @@ from reportgen.issues import Issue, issue, issues_csv
 from reportgen.look import Theme
 from reportgen.model import MergedRegister, Paper, UpdateState
 from reportgen.paper.build_paper import build_paper
-from reportgen.paper.cover import cover_issues, exemption_issues, font_issues, meeting_issues
+from reportgen.paper.cover import cover_issues, exemption_issues, font_issues, meeting_issues, settings_issues
 from reportgen.read.richtext import link_issues
 from reportgen.read.workspace import Inputs, find_inputs
 from reportgen.render.fonts import resolve_fonts
@@ -197,8 +197,8 @@ def web_template_issues(inputs: Inputs) -> list[Issue]:
 
 def check_plan(plan: Plan) -> Checked:
     paper = plan.inputs.settings.paper
-    found = [*plan.issues, *meeting_issues(paper, plan.inputs.period), *cover_issues(paper, plan.inputs.period),
-             *font_issues(paper)]
+    found = [*plan.issues, *settings_issues(plan.inputs.workspace), *meeting_issues(paper, plan.inputs.period),
+             *cover_issues(paper, plan.inputs.period), *font_issues(paper)]
     unread = plan.carried_name if unread_source(plan.carry_from, plan.carried, plan.inputs.exemption_files,
                                                 plan.inputs.workspace) else ""
     return check_inputs(plan.inputs, plan.carried, plan.carried_name, found, plan.restricted, plan.restricted_name,

@@ -35,7 +35,7 @@ from prefect.states import Completed, Failed, State
 
 from reportgen.diff.changes import human_text
 from reportgen.diff.render import DiffResult, check_comparison, compare_drafts
-from reportgen.errors import ReportgenError, UsageError
+from reportgen.errors import ReportgenError, UsageError, describe_os_error
 from reportgen.issues import Issue
 from reportgen.model import Paper
 from reportgen.periods import period_label
@@ -98,7 +98,7 @@ class ReturnsResult:
     issues: tuple[Issue, ...]
 
 
-NEVER_PASSES = (FileExistsError, FileNotFoundError, IsADirectoryError, NotADirectoryError)
+NEVER_PASSES = (FileExistsError, FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
 
 
 def retry_on_io_error(_task: Task[..., Any], _run: TaskRun, state: State[Any]) -> bool:
@@ -140,6 +140,8 @@ def in_parameters_words(stage: Callable[..., T]) -> Callable[..., T]:
             if in_deployment_run():
                 exc.args = (as_parameters(str(exc)),)
             raise
+        except PermissionError as exc:  # the same on every try: said as the command line says it, in one line
+            raise ReportgenError(describe_os_error(exc)) from exc
 
     return run
 
