@@ -631,6 +631,17 @@ def test_deploy_with_a_workspace_schedules_its_monthly_run_on_the_pools_workers(
         "workers run it on schedule; serving it too would take it off the pool: serve under another name (--name), "
         "or delete it first: prefect deployment delete monthly-update/sched"], printed
     assert deployed() == ("scheduled", {"workspace": str(workspace)}, [("30 6 2 * *", "Europe/London", True)])
+    # and served, or deployed, under another name, the month's paper was built twice: two schedules, one workspace
+    printed = run_cli([str(BIN / "reportgen"), "serve", "--workspace", str(workspace), "--name", "dup"], env,
+                      expect=1)
+    assert printed.strip().splitlines() == [
+        f"reportgen: error: monthly-update/sched on this Prefect server already builds {workspace} on schedule; a "
+        "second schedule would build each month's paper twice. Use its name (--name sched), or delete it first: "
+        "prefect deployment delete monthly-update/sched"], printed
+    printed = run_cli([*deploy[:-1], "again"], env, expect=1)
+    assert "Use its name (--monthly-name sched)" in printed, printed
+    with SyncPrefectClient(api_url) as client:
+        assert [d.name for d in client.read_deployments() if d.flow_id and d.name in ("dup", "again")] == []
 
 
 def test_serve_keeps_the_crash_window_deploy_set_on_the_server(server, tmp_path: Path) -> None:

@@ -179,6 +179,7 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
             api_url = os.environ["PREFECT_API_URL"]
             check_server(api_url, SERVE_REMEDY)
             check_not_taken(name, workspace)
+            check_not_scheduled_twice(name, workspace)
             check_not_on_a_pool(name)
             from reportgen.shells.prefect_deploy import crash_silent_runs
 
@@ -298,6 +299,7 @@ def deploy(pool: str, name: str, crash_after_minutes: int, notify: Callable[[str
                          "the scheduled one another")
     if workspace is not None:
         check_not_taken(monthly_name, workspace, deploying=True)
+        check_not_scheduled_twice(monthly_name, workspace, deploying=True)
         check_monthly_deployable(monthly_name)
     for deployment in deploy_flows(pool, name):
         notify(f"Deployed {deployment} to work pool {pool}")
@@ -361,6 +363,27 @@ def check_not_taken(name: str, workspace: Path, deploying: bool = False) -> None
             f"{FLOW}/{name} on this Prefect server already builds {other}; {doing} {workspace} under that name "
             f"would stop it. {do} this one under another name ({option}), or, to move the schedule here, delete "
             f"it first: prefect deployment delete {FLOW}/{name}")
+
+
+def check_not_scheduled_twice(name: str, workspace: Path, deploying: bool = False) -> None:
+    """Refuse a second monthly schedule for one workspace: another `monthly-update` deployment (served, or deployed
+    to a pool) that builds `workspace` on an active schedule would build each month's paper twice, two drafts a
+    month. Serve (or deploy) under that deployment's name instead, which takes it over, or delete it first."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+
+    with get_client(sync_client=True) as client:
+        deployments = client.read_deployments(flow_filter=FlowFilter(name=FlowFilterName(any_=[FLOW])))
+    for deployment in deployments:
+        other = (deployment.parameters or {}).get("workspace")
+        if deployment.name == name or not other or Path(other) != workspace:
+            continue
+        if any(schedule.active for schedule in deployment.schedules):
+            option = "--monthly-name" if deploying else "--name"
+            raise ReportgenError(
+                f"{FLOW}/{deployment.name} on this Prefect server already builds {workspace} on schedule; a second "
+                f"schedule would build each month's paper twice. Use its name ({option} {deployment.name}), or "
+                f"delete it first: prefect deployment delete {FLOW}/{deployment.name}")
 
 
 def check_not_on_a_pool(name: str) -> None:
