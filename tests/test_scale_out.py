@@ -439,6 +439,11 @@ def test_every_flow_deployed_to_a_process_pool_runs_on_a_worker(server, tmp_path
 
         done = run_deployment("monthly-update/on-demand", env, f"workspace={workspace}")
         assert final_state(done) == "Completed", done + log.read_text()
+        # what `reportgen build` prints is in the run's log, which --watch shows: not 'Completed' alone
+        said = " ".join(done.split())  # --watch wraps its lines
+        assert "reportgen: 2026-10 (public edition): 35 actions: Completed 8, In progress 19" in said, done
+        assert "reportgen: 0 errors, 3 warnings: nothing blocks publication." in said, done
+        assert "reportgen: To chase: Wessex County Council: no return; 4 of 4 actions not updated" in said, done
         second = workspace / "outputs" / "2026-10" / "draft-02"
         assert (second / "manifest.json").is_file()
         assert (workspace / "outputs" / "2026-10" / "compare" / "draft-01-to-draft-02" / "diff.docx").is_file()

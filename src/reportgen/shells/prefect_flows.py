@@ -36,7 +36,7 @@ from prefect.states import Completed, Failed, State
 from reportgen.diff.changes import human_text
 from reportgen.diff.render import DiffResult, check_comparison, compare_drafts
 from reportgen.errors import ReportgenError, UsageError, describe_os_error
-from reportgen.issues import Issue
+from reportgen.issues import Issue, Severity
 from reportgen.model import Paper
 from reportgen.periods import period_label
 from reportgen.read.workspace import find_inputs, not_periods_note, periods
@@ -256,8 +256,27 @@ def artifact_key(*parts: str) -> str:
     return "-".join("".join(c if c.isalnum() else "-" for c in part.lower()) for part in parts if part).strip("-")
 
 
+def log_summary(result: BuildResult) -> None:
+    """A deployment's run says in its log what `reportgen build` prints: the counts, the verdict and who to chase
+    (`prefect deployment run … --watch` showed only 'Completed'); a flow script prints them itself. Logged as a
+    warning when there is something to act on (an issue, a partner to chase), as workers log warnings and up
+    (PREFECT_LOGGING_LEVEL); else as information."""
+    if not in_deployment_run():
+        return
+    from prefect.logging import get_run_logger
+
+    from reportgen.shells.console import chase_reasons, paper_summary, summary_line
+
+    chase = [f"To chase: {row.partner}: {reasons}" for row in result.chase if (reasons := chase_reasons(row))]
+    act = bool(chase) or any(item.severity is not Severity.INFO for item in result.issues)
+    logger = get_run_logger()
+    for line in [*paper_summary(result.paper), summary_line(result.issues), *chase]:
+        logger.log(logging.WARNING if act else logging.INFO, "reportgen: %s", line)
+
+
 def publish_artifacts(result: BuildResult, comparison: DiffResult | None = None,
                       chase: Sequence[ChaseRow] = ()) -> None:
+    log_summary(result)
     paper = result.paper
     blocking = result.blocking
     lines = [
