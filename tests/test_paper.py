@@ -94,7 +94,7 @@ def test_narrative_mistake_is_one_clear_issue() -> None:
     assert markdown is None and render_narrative("{{ nope }}", {"total": 1}) == ()
     assert [(i.code, i.row) for i in issues] == [("narrative-error", 1)]
     assert issues[0].message.endswith("could not be filled in: there is no value 'nope'; the values are total.")
-    assert issues[0].where == "line 1"  # the message names the file
+    assert issues[0].where == "narrative.md, line 1"
 
 
 def test_narrative_cannot_reach_python_internals() -> None:

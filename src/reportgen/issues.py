@@ -48,9 +48,9 @@ class Issue:
     @property
     def where(self) -> str:
         """Where it is, for a line that has no heading of its file: the file, then `place`; the file is left out
-        when the message names it."""
+        when the message starts with it ('x.xlsx is empty (0 bytes)')."""
         file = self.file or "-"
-        return ", ".join(part for part in (file if not _says(self.message, file) else "", self.place) if part)
+        return ", ".join(part for part in (file if not _starts(self.message, file) else "", self.place) if part)
 
     @property
     def located(self) -> str:
@@ -59,11 +59,17 @@ class Issue:
 
     @property
     def place(self) -> str:
-        """"sheet 'Return', row 3, column 'Status'": each part the message does not already say ("Row 3, column
-        'Status' holds …" is not told its row and column twice)."""
-        parts = (f"sheet {self.sheet!r}" if self.sheet else "", self.row_label if self.row is not None else "",
-                 self.column_label if self.column else "")
-        return ", ".join(part for part in parts if part and not _says(self.message, part))
+        """"sheet 'Return', row 3, column 'Status'", less what the message starts with: "Row 3, column 'Status'
+        holds …" is not told its row and column twice."""
+        rest = self.message
+        parts = []
+        for part in (f"sheet {self.sheet!r}" if self.sheet else "", self.row_label if self.row is not None else "",
+                     self.column_label if self.column else ""):
+            if part and _starts(rest, part):
+                rest = rest[len(part):].lstrip(", ")
+            elif part:
+                parts.append(part)
+        return ", ".join(parts)
 
     @property
     def column_label(self) -> str:
@@ -84,9 +90,9 @@ class Issue:
         return data
 
 
-def _says(message: str, part: str) -> bool:
-    """Whether `message` states `part` of a location ('row 3' in 'Row 3, column …', not in 'row 31')."""
-    return re.search(rf"(?<!\w){re.escape(part)}(?!\w)", message, re.IGNORECASE) is not None
+def _starts(message: str, part: str) -> bool:
+    """Whether `message` starts with `part` of a location ('Row 3, column …' with 'row 3', not 'Row 31')."""
+    return re.match(rf"{re.escape(part)}(?!\w)", message, re.IGNORECASE) is not None
 
 
 # the fields of an Issue that say where the problem is; a template may use them and any extra named fields
