@@ -156,3 +156,21 @@ def test_a_workspace_with_no_settings_file_is_said(tmp_path: Path) -> None:
     (root / "reportgen.toml").unlink()
     said = [i for i in build_module.validate_draft(root).issues if i.code == "no-settings"]
     assert [i.message.split(":")[0] for i in said] == ["The workspace has no reportgen.toml"]
+
+
+def test_output_cut_short_by_its_reader_is_not_an_error(capfd: pytest.CaptureFixture[str]) -> None:
+    """`reportgen send-returns … | head -4` sent every mail, then said 'cannot write: Broken pipe; no draft or file
+    was published' though all was done (a line printed after `head` had stopped reading): a reader that stops is
+    not the command's failure to say."""
+    from reportgen.shells.cli import guarded
+
+    def printing_after_head_stopped() -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    saved = os.dup(1)
+    try:
+        assert guarded(printing_after_head_stopped) == 1
+    finally:
+        os.dup2(saved, 1)  # guarded points stdout at /dev/null, as the process ends
+        os.close(saved)
+    assert capfd.readouterr().err == ""

@@ -85,6 +85,9 @@ def guarded(run: Callable[[], int]) -> int:
     except ReportgenError as exc:
         err.print(f"[bold red]reportgen: error:[/] {escape(str(exc))}")
         return BLOCKED
+    except BrokenPipeError:  # the reader of its output stopped (`| head`): what was done stands; say nothing
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own flush at exit would fail too
+        return BLOCKED
     except OSError as exc:  # the machine, not the inputs: disk full, read-only folder
         err.print(f"[bold red]reportgen: error:[/] {escape(describe_os_error(exc))}")
         return BLOCKED

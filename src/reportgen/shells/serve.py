@@ -29,6 +29,7 @@ from reportgen.errors import ReportgenError, UsageError
 from reportgen.lifetime import signal_when_parent_dies
 from reportgen.read.workspace import open_workspace
 from reportgen.shells.prefect_env import SERVED_CODE, code_fingerprint, configure
+from reportgen.wording import counted
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -308,8 +309,8 @@ def deploy(pool: str, name: str, crash_after_minutes: int, notify: Callable[[str
         notify(f"Deployed {deployed} to work pool {pool} for {workspace}: cron {settings.schedule.cron!r} "
                f"({settings.schedule.timezone}), run by the pool's workers")
     crash_silent_runs(timedelta(minutes=crash_after_minutes))
-    notify(f"A run whose process stops mid-run is marked Crashed {crash_after_minutes} minutes after its last "
-           "heartbeat. Run one with:\n"
+    notify(f"A run whose process stops mid-run is marked Crashed {counted(crash_after_minutes, 'minute')} after its "
+           "last heartbeat. Run one with:\n"
            f"  PREFECT_API_URL={api_url} {Path(sys.executable).parent / 'prefect'} deployment run "
            f"panel-paper/{name} --param workspace=DIR --watch")
 
