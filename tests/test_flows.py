@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -54,11 +55,13 @@ def test_monthly_update_compares_with_the_last_draft_and_publishes_artifacts(har
     assert (september.name, october.parent.name) == ("draft-01", "2026-10")
     comparison = root / "outputs" / "2026-10" / "compare" / "2026-09-draft-01-to-2026-10-draft-01"
     assert sorted(p.name for p in comparison.iterdir()) == ["diff.docx", "diff.html", "diff.json", "diff.pdf"]
-    summary = Artifact.get("paper-2026-10-public")
+    from reportgen.shells.prefect_flows import artifact_key
+
+    summary = Artifact.get(artifact_key("paper", "2026-10", "public", workspace=root))
     assert summary is not None and str(october) in str(summary.data)
     assert "Compared with draft-01" in str(summary.data) and "Chase list" in str(summary.data)
     assert "Wessex County Council" in str(summary.data)  # sent no return in October
-    issues = Artifact.get("issues-2026-10")
+    issues = Artifact.get(artifact_key("issues", "2026-10", workspace=root))
     assert issues is not None and "missing-return" in str(issues.data)
     # carried forward: Wessex County Council's actions keep September's status, marked as such
     paper, _ = load_draft(october)
@@ -177,11 +180,13 @@ def test_a_run_that_cannot_be_built_says_why_in_one_line_without_tracebacks(tmp_
 def test_prefect_artifacts_of_the_public_edition_hold_no_exempt_text(harness, tmp_path: Path) -> None:
     from prefect.artifacts import Artifact
 
-    from reportgen.shells.prefect_flows import monthly_update
+    from reportgen.shells.prefect_flows import artifact_key, monthly_update
 
     root = exempt_workspace(tmp_path / "ws", period="2026-11")
     monthly_update(str(root))
-    texts = [str(Artifact.get(key).data) for key in ("paper-2026-11-public", "issues-2026-11")]  # type: ignore[union-attr]
+    keys = (artifact_key("paper", "2026-11", "public", workspace=root),
+            artifact_key("issues", "2026-11", workspace=root))
+    texts = [str(Artifact.get(key).data) for key in keys]  # type: ignore[union-attr]
     assert "exempt" in texts[0] and "Action 7 is exempt" in texts[1]
     assert all(CANARY not in text for text in texts)
 
@@ -513,3 +518,15 @@ def test_a_scheduled_run_whose_month_has_no_returns_folder_says_which_folder_and
     assert slot_folder_missing(workspace, "2026-11", due, "Europe/London", "monthly-update/monthly") == said + (
         " inputs/returns holds November 2026, not named as a period: a period's returns are read from its folder, "
         "e.g. inputs/returns/2026-11.")
+
+
+def test_two_panels_workspaces_keep_their_own_artifacts(tmp_path: Path) -> None:
+    """Artifacts were keyed by period alone (paper-2026-10-public): with two Panels' workspaces on one server, the
+    UI's latest paper of October alternated between them. Each key now names its workspace, as Prefect keys may."""
+    from reportgen.shells.prefect_flows import artifact_key
+
+    one, other = tmp_path / "north" / "Panel Papers", tmp_path / "south" / "Panel Papers"
+    keys = {artifact_key("paper", "2026-10", "public", workspace=where) for where in (one, other)}
+    assert len(keys) == 2
+    assert all(re.fullmatch(r"paper-panel-papers-[0-9a-f]{6}-2026-10-public", key) for key in keys), keys
+    assert artifact_key("paper", "2026-10", "public", workspace=one / ".." / one.name) in keys  # the same folder

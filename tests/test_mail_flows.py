@@ -18,7 +18,7 @@ def test_monthly_flow_collects_builds_and_chases(harness, tmp_path: Path, smtp, 
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from prefect.artifacts import Artifact
 
-    from reportgen.shells.prefect_flows import monthly_update
+    from reportgen.shells.prefect_flows import artifact_key, monthly_update
 
     controller, captured = smtp
     for name, value in env().items():
@@ -33,9 +33,9 @@ def test_monthly_flow_collects_builds_and_chases(harness, tmp_path: Path, smtp, 
     sent = {(str(m["To"]), str(m["Subject"]).split(":")[0]) for m in captured.parsed()}
     assert sent == {(ADDRESS[OPCC], "Re"), (ADDRESS[POLICE], "Reminder"), (ADDRESS[CJB], "Reminder")}
 
-    collected = Artifact.get(f"collected-{PERIOD}")
+    collected = Artifact.get(artifact_key("collected", PERIOD, workspace=root))
     assert collected is not None and "opcc.xlsx" in str(collected.data)
-    chased = Artifact.get(f"mail-chase-{PERIOD}")
+    chased = Artifact.get(artifact_key("mail", "chase", PERIOD, workspace=root))
     assert chased is not None and CJB in str(chased.data) and POLICE in str(chased.data)
 
     monthly_update(str(root), PERIOD)  # a second month-end run the same day: nothing new is sent

@@ -84,6 +84,14 @@ def final_state(printed: str) -> str:
     return last.split("'")[1]
 
 
+def artifact_key(kind: str, *parts: str, workspace: Path) -> str:
+    """The key the flows publish an artifact under (`reportgen.shells.prefect_flows.artifact_key`), imported when
+    asked: this module's own import stays light."""
+    from reportgen.shells.prefect_flows import artifact_key as key
+
+    return key(kind, *parts, workspace=workspace)
+
+
 def artifact(key: str, env: dict[str, str]) -> str:
     """The newest artifact published under `key`, as text (markdown, or a table as JSON)."""
     from prefect.client.orchestration import SyncPrefectClient
@@ -212,8 +220,8 @@ def test_served_monthly_deployment_runs_to_completion_and_its_cron_creates_runs(
         assert final_state(done) == "Completed", done + log.read_text()
         draft = workspace / "outputs" / "2026-10" / "draft-01"
         assert (draft / "manifest.json").is_file() and (draft / "paper.pdf").is_file()
-        assert str(draft) in artifact("paper-2026-10-public", env)
-        assert "missing-return" in artifact("issues-2026-10", env)
+        assert str(draft) in artifact(artifact_key("paper", "2026-10", "public", workspace=workspace), env)
+        assert "missing-return" in artifact(artifact_key("issues", "2026-10", workspace=workspace), env)
         # the served run's log is kept for the UI, and the serve terminal (a service's journal) shows it
         # (a run's process sends its log in batches, the last as it exits: it may land just after --watch ends)
         wait_for(lambda: any("Finished in state Completed" in line for line in run_logs(done, api_url)), 30,
@@ -247,7 +255,7 @@ def test_served_monthly_deployment_runs_to_completion_and_its_cron_creates_runs(
         done = run_deployment("monthly-update/monthly", env, f"workspace={blocked}")
         assert final_state(done) == "Blocked", done + log.read_text()
         assert (blocked / "outputs" / "2026-10" / "draft-01" / "manifest.json").is_file()
-        summary = artifact("paper-2026-10-public", env)
+        summary = artifact(artifact_key("paper", "2026-10", "public", workspace=blocked), env)
         assert "2 issues block publication" in summary
         # each with where (file, sheet, row, column as written) and what to do
         assert "opcc.xlsx, sheet 'Return', row 2, column 'Status this reporting period': " in summary, summary
@@ -447,22 +455,25 @@ def test_every_flow_deployed_to_a_process_pool_runs_on_a_worker(server, tmp_path
         second = workspace / "outputs" / "2026-10" / "draft-02"
         assert (second / "manifest.json").is_file()
         assert (workspace / "outputs" / "2026-10" / "compare" / "draft-01-to-draft-02" / "diff.docx").is_file()
-        assert "Compared with draft-01" in artifact("paper-2026-10-public", env)
+        paper_key = artifact_key("paper", "2026-10", "public", workspace=workspace)
+        assert "Compared with draft-01" in artifact(paper_key, env)
 
         comparison = tmp_path / "comparison"
         done = run_deployment("compare-drafts/on-demand", env, f"old={first}", f"new={second}", f"out={comparison}")
         assert final_state(done) == "Completed", done + log.read_text()
         assert sorted(p.name for p in comparison.iterdir()) == ["diff.docx", "diff.html", "diff.json", "diff.pdf"]
-        assert str(comparison) in artifact("compare-2026-10-draft-02", env)  # keyed by period: one per month
+        # keyed by period, and by where the draft is: one per month and Panel
+        assert str(comparison) in artifact(artifact_key("compare", "2026-10", "draft-02", workspace=second.parent), env)
 
         done = run_deployment("partner-returns/on-demand", env, f"workspace={workspace}", "period=2026-11")
         assert final_state(done) == "Completed", done + log.read_text()
         assert len(list((workspace / "outputs" / "2026-11" / "returns").glob("*.xlsx"))) == 5
-        assert "opcc.xlsx" in artifact("returns-2026-11", env)
+        assert "opcc.xlsx" in artifact(artifact_key("returns", "2026-11", workspace=workspace), env)
 
         done = run_deployment("check-paper/on-demand", env, f"workspace={workspace}")
         assert final_state(done) == "Completed", done + log.read_text()
-        assert "Nothing blocks publication." in artifact("checks-2026-10-public", env)
+        checks_key = artifact_key("checks", "2026-10", "public", workspace=workspace)
+        assert "Nothing blocks publication." in artifact(checks_key, env)
         assert sorted(p.name for p in (workspace / "outputs" / "2026-10").iterdir() if p.name != ".lock") == [
             "compare", "draft-01", "draft-02"]  # it wrote nothing
 
@@ -470,7 +481,8 @@ def test_every_flow_deployed_to_a_process_pool_runs_on_a_worker(server, tmp_path
         done = run_deployment("status-history/on-demand", env, f"workspace={workspace}", f"out={history}")
         assert final_state(done) == "Completed", done + log.read_text()
         assert sorted(p.name for p in history.iterdir()) == ["history.csv", "history.xlsx"]
-        assert str(history / "history.xlsx") in artifact("history-public", env)
+        history_key = artifact_key("history", "public", workspace=workspace)
+        assert str(history / "history.xlsx") in artifact(history_key, env)
 
         # a period that cannot be: the run fails at once, with the reason as its message, never retried
         done = run_deployment("panel-paper/on-demand", env, f"workspace={workspace}", "period=2023-13", expect=1)

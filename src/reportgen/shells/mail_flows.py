@@ -67,13 +67,14 @@ chase_task = stage_task("chase", _chase, retries=2, retry_delay_seconds=10)
 collect_task = stage_task("collect", _collect, retries=2, retry_delay_seconds=10)
 
 
-def publish_mail(run: MailRun) -> None:
+def publish_mail(run: MailRun, workspace: Path) -> None:
     """A Markdown artifact of what the step did; a table of the messages collected; the issues."""
     lines = [f"# {run.step} {run.period}" + (" (dry run)" if run.dry_run else ""), "", "```",
              *summary_lines(run), "```"]
     if run.outbox is not None:
         lines += ["", f"Messages written to {run.outbox}"]
-    create_markdown_artifact(markdown="\n".join(lines), key=artifact_key("mail", run.step, run.period),
+    create_markdown_artifact(markdown="\n".join(lines),
+                             key=artifact_key("mail", run.step, run.period, workspace=workspace),
                              description=f"{run.step} for {run.period}")
     if run.collection is not None and run.collection.handled:
         table = [{"outcome": h.record.outcome, "from": h.record.sender, "partner": h.record.partner,
@@ -81,10 +82,11 @@ def publish_mail(run: MailRun) -> None:
                   "received": h.record.received, "saved as": h.record.file,
                   "late": h.record.late, "errors": h.record.errors, "warnings": h.record.warnings}
                  for h in run.collection.handled]
-        create_table_artifact(table=table, key=artifact_key("collected", run.period),
+        create_table_artifact(table=table, key=artifact_key("collected", run.period, workspace=workspace),
                               description="Messages collected from the mailbox")
     if run.issues:
-        create_table_artifact(table=issue_table(run.issues), key=artifact_key("mail-issues", run.step, run.period))
+        create_table_artifact(table=issue_table(run.issues), key=artifact_key("mail-issues", run.step, run.period,
+                                                                                  workspace=workspace))
 
 
 def _finished(run: MailRun, workspace: str) -> State[MailOutcome]:
@@ -102,7 +104,7 @@ def send_returns_flow(workspace: str = ".", period: str = "", dry_run: bool = Fa
         run = send_task(where, period, dry_run)
     except ReportgenError as exc:
         return refused(exc)
-    publish_mail(run)
+    publish_mail(run, where)
     return _finished(run, workspace)
 
 
@@ -114,7 +116,7 @@ def chase_flow(workspace: str = ".", period: str = "", dry_run: bool = False) ->
         run = chase_task(where, period, dry_run)
     except ReportgenError as exc:
         return refused(exc)
-    publish_mail(run)
+    publish_mail(run, where)
     return _finished(run, workspace)
 
 
@@ -128,7 +130,7 @@ def collect_flow(workspace: str = ".", period: str = "", dry_run: bool = False, 
         run = collect_task(where, period, dry_run, folder)
     except ReportgenError as exc:
         return refused(exc)
-    publish_mail(run)
+    publish_mail(run, where)
     return _finished(run, workspace)
 
 
@@ -137,7 +139,7 @@ def collect_before_build(workspace: Path, period: str | None) -> MailRun | None:
     if not load_settings(workspace).mail.collect_before_build:
         return None
     run = collect_task(workspace, period or newest_period(workspace), False)
-    publish_mail(run)
+    publish_mail(run, workspace)
     return run
 
 
@@ -146,5 +148,5 @@ def chase_after_build(workspace: Path, period: str) -> MailRun | None:
     if not load_settings(workspace).mail.chase_after_build:
         return None
     run = chase_task(workspace, period, False)
-    publish_mail(run)
+    publish_mail(run, workspace)
     return run

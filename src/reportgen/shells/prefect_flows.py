@@ -251,9 +251,24 @@ def given_path(value: str, parameter: str) -> Path:
                      f"'{flow_name}/{deployment.name}' --param {parameter}=/full/path …")
 
 
-def artifact_key(*parts: str) -> str:
-    """Prefect keys take lowercase letters, digits and dashes only."""
-    return "-".join("".join(c if c.isalnum() else "-" for c in part.lower()) for part in parts if part).strip("-")
+def artifact_key(kind: str, *parts: str, workspace: Path | None = None) -> str:
+    """The key of an artifact: its kind, the workspace's tag (`workspace_tag`), then what it is of ("paper",
+    "wessex-1f3a9c", "2026-10", "public"): two Panels' workspaces on one Prefect server keep their own latest
+    artifacts (keyed by period alone, the UI's latest paper could be the other Panel's). Prefect keys take
+    lowercase letters, digits and dashes only."""
+    tag = workspace_tag(workspace) if workspace is not None else ""
+    return "-".join("".join(c if c.isascii() and c.isalnum() else "-" for c in part.lower())
+                    for part in (kind, tag, *parts) if part).strip("-")
+
+
+def workspace_tag(workspace: Path) -> str:
+    """The workspace's folder name (its first 20 letters and digits) and 6 hex digits of its full path:
+    'wessex-1f3a9c'."""
+    import hashlib
+
+    full = str(Path(workspace).resolve())
+    name = re.sub(r"[^a-z0-9]+", "-", Path(full).name.lower()).strip("-")[:20].strip("-")
+    return f"{name or 'workspace'}-{hashlib.sha256(full.encode()).hexdigest()[:6]}"
 
 
 def log_summary(result: BuildResult) -> None:
@@ -274,7 +289,7 @@ def log_summary(result: BuildResult) -> None:
         logger.log(logging.WARNING if act else logging.INFO, "reportgen: %s", line)
 
 
-def publish_artifacts(result: BuildResult, comparison: DiffResult | None = None,
+def publish_artifacts(result: BuildResult, workspace: Path, comparison: DiffResult | None = None,
                       chase: Sequence[ChaseRow] = ()) -> None:
     log_summary(result)
     paper = result.paper
@@ -299,9 +314,10 @@ def publish_artifacts(result: BuildResult, comparison: DiffResult | None = None,
                   human_text(comparison.diff), "```"]
     if chase:
         lines += ["", "## Chase list", "", chase_markdown(chase)]
-    key = artifact_key("paper", paper.period, paper.edition)
+    key = artifact_key("paper", paper.period, paper.edition, workspace=workspace)
     create_markdown_artifact(markdown="\n".join(lines), key=key, description=f"Draft for {paper.period}")
-    create_table_artifact(table=issue_table(result.issues), key=artifact_key("issues", paper.period),
+    create_table_artifact(table=issue_table(result.issues),
+                          key=artifact_key("issues", paper.period, workspace=workspace),
                           description="Issues found in the inputs")
 
 
@@ -333,7 +349,7 @@ def panel_paper(workspace: str = ".", period: str | None = None, out: str | None
         result = build_draft(where, period, out_path, edition, runner=TaskRunner())
     except ReportgenError as exc:
         return refused(exc)
-    publish_artifacts(result)
+    publish_artifacts(result, where)
     return finished(len(result.blocking), f"draft {result.folder}", result)
 
 
@@ -525,7 +541,7 @@ def monthly_update(workspace: str = ".", period: str | None = None,
         if period is None and slot is None:
             warn_run(period_left_behind(where, result.paper.period), started_late(where, result.paper.period))
         comparison = compare_task(result.previous, result.folder) if result.previous else None
-        publish_artifacts(result, comparison, result.chase)
+        publish_artifacts(result, where, comparison, result.chase)
         chase_after_build(where, result.paper.period)
     except ReportgenError as exc:
         return refused(exc)
@@ -546,7 +562,8 @@ def compare_drafts_flow(old: str, new: str, out: str | None = None, allow_restri
     except ReportgenError as exc:
         return refused(exc)
     create_markdown_artifact(markdown=f"# {result.folder}\n\n```\n{human_text(result.diff)}\n```",
-                             key=artifact_key("compare", result.diff.new.period, result.new.name),
+                             key=artifact_key("compare", result.diff.new.period, result.new.name,
+                                              workspace=result.new.parent),
                              description="Draft comparison")
     return finished(0, f"comparison {result.folder}", result)
 
@@ -567,9 +584,11 @@ def check_paper(workspace: str = ".", period: str | None = None, edition: Editio
              *blocking_lines(checks.blocking)]
     if checks.chase:
         lines += ["", "## Chase list", "", chase_markdown(checks.chase)]
-    create_markdown_artifact(markdown="\n".join(lines), key=artifact_key("checks", paper.period, paper.edition),
+    create_markdown_artifact(markdown="\n".join(lines),
+                             key=artifact_key("checks", paper.period, paper.edition, workspace=where),
                              description=f"Checks for {paper.period}")
-    create_table_artifact(table=issue_table(checks.issues), key=artifact_key("check-issues", paper.period),
+    create_table_artifact(table=issue_table(checks.issues),
+                          key=artifact_key("check-issues", paper.period, workspace=where),
                           description="Issues found in the inputs")
     return finished(len(checks.blocking), f"checks of {paper.period}: nothing written", checks)
 
@@ -588,7 +607,7 @@ def status_history(workspace: str = ".", out: str | None = None, edition: Editio
     create_markdown_artifact(
         markdown=f"# Status history\n\n{counted(result.actions, 'action')} over "
                  f"{counted(len(result.periods), 'period')}: {', '.join(result.periods)}\n\n- {result.xlsx}\n"
-                 f"- {result.csv}", key=artifact_key("history", edition), description="Status history")
+                 f"- {result.csv}", key=artifact_key("history", edition, workspace=where), description="Status history")
     return finished(0, f"history {result.xlsx.parent}", result)
 
 
@@ -607,9 +626,10 @@ def partner_returns(workspace: str = ".", period: str = "", out: str | None = No
     folder = files[0].parent if files else Path(out or Path(workspace) / "outputs" / period / "returns")
     listing = "\n".join(f"- {path.name}" for path in files) or "No workbooks: the register names no leads."
     create_markdown_artifact(markdown=f"# Return workbooks for {period}\n\n{folder}\n\n{listing}",
-                             key=artifact_key("returns", period), description="Pre-filled partner returns")
+                             key=artifact_key("returns", period, workspace=where),
+                             description="Pre-filled partner returns")
     if issues:
-        create_table_artifact(table=issue_table(issues), key=artifact_key("returns-issues", period))
+        create_table_artifact(table=issue_table(issues), key=artifact_key("returns-issues", period, workspace=where))
     blocking = sum(1 for i in issues if i.blocking)
     outcome = ReturnsResult(folder, tuple(files), tuple(issues))
     return finished(blocking, f"{counted(len(files), 'workbook')} in {folder}", outcome)
