@@ -12,6 +12,7 @@ import shutil
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import docx
 import pdfplumber
@@ -702,6 +703,19 @@ def test_a_template_in_calibri_builds_without_font_library_noise(tmp_path: Path)
         assert any(_set_in("Carlito", c["fontname"]) for c in pdf.pages[0].chars)
 
 
+def _delete_last_column(plan: Any) -> None:
+    """The template's plan table (its <w:tbl>) less its last column, as Word's Table Layout > Delete Columns leaves
+    it: each row one cell fewer, the merged section rows one column narrower, the grid one column fewer."""
+    for tr in plan.findall(qn("w:tr")):
+        cells = tr.findall(qn("w:tc"))
+        if len(cells) > 1:
+            tr.remove(cells[-1])
+        else:
+            cells[0].tcPr.find(qn("w:gridSpan")).set(qn("w:val"), "5")
+    grid = plan.find(qn("w:tblGrid"))
+    grid.remove(grid.findall(qn("w:gridCol"))[-1])
+
+
 def test_a_column_deleted_from_the_template_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An officer deletes the plan table's last column (CSCJ Plan page) from the Word template, as Word does
     (Table Layout > Delete Columns), meaning to leave it out: both outputs still printed it, the Word paper's table
@@ -712,14 +726,7 @@ def test_a_column_deleted_from_the_template_is_said(tmp_path: Path, capsys: pyte
     template = workspace / "templates" / "paper.docx"
     document = docx.Document(str(template))
     plan = document.tables[-1]._tbl
-    for tr in plan.findall(qn("w:tr")):
-        cells = tr.findall(qn("w:tc"))
-        if len(cells) > 1:
-            tr.remove(cells[-1])
-        else:  # the merged section rows: one column narrower
-            cells[0].tcPr.find(qn("w:gridSpan")).set(qn("w:val"), "5")
-    grid = plan.find(qn("w:tblGrid"))
-    grid.remove(grid.findall(qn("w:gridCol"))[-1])
+    _delete_last_column(plan)
     document.save(str(template))
 
     assert main(["validate", "--workspace", str(workspace)]) == 0
@@ -750,14 +757,7 @@ def test_a_column_deleted_and_another_reworded_in_the_template_is_said(tmp_path:
     header[4].paragraphs[0].runs[0].text = "When"
     for run in header[4].paragraphs[0].runs[1:]:
         run.text = ""
-    for tr in plan._tbl.findall(qn("w:tr")):
-        cells = tr.findall(qn("w:tc"))
-        if len(cells) > 1:
-            tr.remove(cells[-1])
-        else:
-            cells[0].tcPr.find(qn("w:gridSpan")).set(qn("w:val"), "5")
-    grid = plan._tbl.find(qn("w:tblGrid"))
-    grid.remove(grid.findall(qn("w:gridCol"))[-1])
+    _delete_last_column(plan._tbl)
     document.save(str(template))
 
     assert main(["validate", "--workspace", str(workspace)]) == 0
