@@ -210,7 +210,7 @@ def test_a_template_restyled_before_the_panels_own_rows_shows_them(tmp_path: Pat
 @pytest.mark.parametrize(("cover", "told"), [
     ('[[paper.cover]]\nheading = " "\nvalue = "Jo Harding"\n',
      "[[paper.cover]] number 1 (value 'Jo Harding') has no heading"),
-    ('[[paper.cover]]\nvalue = "Jo Harding"\n', "paper.cover (the 1st).heading: Field required"),
+    ('[[paper.cover]]\nvalue = "Jo Harding"\n', "paper.cover (the 1st).heading: missing: each such table needs it"),
     ('[[paper.cover]]\nheading = "Appendices"\n[[paper.cover]]\nheading = "APPENDICES"\n',
      "[[paper.cover]] number 2 is headed 'APPENDICES', as the cover sheet's row 'Appendices' is already"),
     ('[[paper.cover]]\nheading = "Meeting"\n',

@@ -655,10 +655,10 @@ def test_deploy_with_a_workspace_schedules_its_monthly_run_on_the_pools_workers(
         f"reportgen: error: monthly-update/sched on this Prefect server already builds {workspace} on schedule; a "
         "second schedule would build each month's paper twice. Use its name (--name sched), or delete it first: "
         "prefect deployment delete monthly-update/sched"], printed
-    printed = run_cli([*deploy[:-1], "again"], env, expect=1)
+    printed = run_cli([*deploy[:-1], "sched-twice"], env, expect=1)
     assert "Use its name (--monthly-name sched)" in printed, printed
     with SyncPrefectClient(api_url) as client:
-        assert [d.name for d in client.read_deployments() if d.flow_id and d.name in ("dup", "again")] == []
+        assert [d.name for d in client.read_deployments() if d.name in ("dup", "sched-twice")] == []
 
 
 def test_serve_keeps_the_crash_window_deploy_set_on_the_server(server, tmp_path: Path) -> None:

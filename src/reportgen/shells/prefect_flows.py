@@ -426,7 +426,8 @@ def period_covered(due: dt.datetime, cron: str, zone: str) -> str:
     from cronsim import CronSim, CronSimError
 
     local = zoneinfo.ZoneInfo(zone)
-    due = due.astimezone(local)
+    # a plain datetime: Prefect gives pendulum's, whose replace() cronsim calls is deprecated in Prefect 3.9's pendulum
+    due = dt.datetime.fromtimestamp(due.timestamp(), local)
     try:
         before = next(CronSim(cron, due, reverse=True))
     except (CronSimError, StopIteration):  # no slot before it: the month that had ended
