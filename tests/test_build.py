@@ -6,6 +6,7 @@ import csv
 import hashlib
 import json
 import re
+import shutil
 from pathlib import Path
 
 import docx
@@ -26,7 +27,7 @@ from conftest import (
     needs_sample,
 )
 from reference import reference_rows, words
-from reportgen.run.build import build_draft
+from reportgen.run.build import build_draft, validate_draft
 from reportgen.shells.cli import main
 
 
@@ -392,3 +393,10 @@ def test_returns_in_a_folder_not_named_as_a_period_are_named_never_passed_over(
     assert rows[0]["message"] == ("inputs/returns/November 2026 is not a period folder (YYYY-MM), so nothing in it "
                                   "is read.")
     assert "e.g. inputs/returns/2026-11" in rows[0]["advice"]
+    # a partner's return saved straight into inputs/returns is said to be a file there, with the folder it goes in
+    shutil.copy(root / "inputs" / "returns" / "November 2026" / "opcc.xlsx", returns / "opcc November 2026.xlsx")
+    said = [i for i in validate_draft(root).issues if i.file == "inputs/returns/opcc November 2026.xlsx"]
+    assert [i.message for i in said] == ["inputs/returns/opcc November 2026.xlsx lies in inputs/returns itself, not "
+                                         "in a period's folder, so it was not read."]
+    assert said[0].advice == "Move it into the folder of the period it is for, e.g. inputs/returns/2026-11/."
+

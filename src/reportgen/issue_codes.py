@@ -744,6 +744,8 @@ CODES: dict[str, Code] = {
          "document": ("{file} is {what}, not a spreadsheet; it was not read.",
                       "If the partner wrote its update in it, ask for the return workbook filled in instead; "
                       "otherwise (a covering letter, a paper) move it out of the returns folder."),
+         "loose-file": ("{file} lies in inputs/returns itself, not in a period's folder, so it was not read.",
+                        "Move it into the folder of the period it is for, e.g. inputs/returns/{example}/."),
          "not-a-period": ("{file} is not a period folder (YYYY-MM), so nothing in it is read.",
                           "If it holds a period's returns, put them in the folder named for the period, e.g. "
                           "inputs/returns/{example}; otherwise move it out of inputs/returns.")}),

@@ -110,7 +110,8 @@ def find_inputs(workspace: Path, period: str | None = None, need_returns: bool =
                          "Check the period, or create the folder and put the returns in it."
                          f"{not_periods_note(workspace)}")
     files, issues = list_returns(returns_dir, workspace)
-    issues += [issue("unknown-file-type", "not-a-period", example=example, file=f"inputs/returns/{name}")
+    issues += [issue("unknown-file-type", "loose-file" if (workspace / "inputs" / "returns" / name).is_file()
+                     else "not-a-period", example=example, file=f"inputs/returns/{name}")
                for name, example in not_periods(workspace)]
     narrative, narrative_issues = _narrative_file(workspace, settings)
     issues += narrative_issues
