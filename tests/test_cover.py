@@ -284,10 +284,26 @@ def test_a_cover_sheet_left_unfinished_is_said(tmp_path: Path) -> None:
     assert _cover_said(root) == []
 
 
+def test_an_empty_cover_row_is_said_of_its_own_row_wherever_a_panel_row_goes(tmp_path: Path) -> None:
+    """A Panel's own row placed among the built-in ones (after = "meeting", as the README shows) shifted every row
+    after it by one: DATE was said empty though it was filled, and an empty SUBMITTED BY went unsaid."""
+    toml = (ROOT / "reportgen.toml").read_text(encoding="utf-8")
+    row = '\n[[paper.cover]]\nheading = "Agenda item"\nvalue = ""\nafter = "meeting"\n'
+    said = _cover_said(make_workspace(tmp_path / "ws", toml=toml + row))
+    assert [(code, message.split(": ", 1)[1]) for code, _column, message in said] == [
+        ("cover-row-empty", "the cover sheet's 'Agenda item' would be printed empty.")]
+    toml = toml.replace('submitted_by = "Jo Harding, Head of Strategy and Partnerships, Wessex OPCC"',
+                        'submitted_by = ""')
+    row = '\n[[paper.cover]]\nheading = "Agenda item"\nvalue = "7"\nbefore = "meeting"\n'
+    said = _cover_said(make_workspace(tmp_path / "ws2", toml=toml + row))
+    assert [(code, column) for code, column, _message in said] == [("cover-empty", "submitted_by")]
+
+
 @pytest.mark.parametrize(("title", "field", "printed"), [
     ("Delivery Update ({period:%B %Y)", "{period:%B %Y)", "Delivery Update ({period:%B %Y)"),
     ("Delivery Update ({month})", "{month}", "Delivery Update ({month})"),
     ("Delivery Update ({period:%Q})", "{period:%Q}", None),
+    ("Delivery Update ({period:%-d %J})", "{period:%-d %J}", None),
     ("Delivery Update (period:%B %Y})", "}", "Delivery Update (period:%B %Y})"),
 ])
 def test_a_field_reportgen_cannot_fill_in_is_said(tmp_path: Path, title: str, field: str, printed: str | None) -> None:
@@ -306,5 +322,5 @@ def test_a_field_reportgen_cannot_fill_in_is_said(tmp_path: Path, title: str, fi
 def test_fields_reportgen_fills_in_are_not_said(tmp_path: Path) -> None:
     toml = (ROOT / "reportgen.toml").read_text(encoding="utf-8").replace(
         'title = "Safer Wessex Plan: Delivery Update ({period:%B %Y})"',
-        'title = "Update {period}, {period:%-d %b %Y}, {date}, {date:%A %d %B %Y %%}"')
+        'title = "Update {period}, {period:%-d %b %Y}, {date}, {date:%A %d %B %Y %%}, {date:%C %e %k %l %P %Ey}"')
     assert _cover_said(make_workspace(tmp_path / "ws", toml=toml)) == []

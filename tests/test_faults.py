@@ -147,6 +147,11 @@ def test_a_file_reportgen_may_not_read_is_said_as_unreadable_never_as_a_failure_
     said = errors.describe_os_error(PermissionError(errno.EACCES, "Permission denied", str(root / "reportgen.toml")))
     assert said.startswith(f"cannot read {root / 'reportgen.toml'}: Permission denied (the user running reportgen "
                            "has no permission to read it")
+    # a file in a folder the account may not enter cannot even be seen to exist: still a read refused
+    monkeypatch.setattr(os.path, "exists", lambda _name: False)
+    said = errors.describe_os_error(PermissionError(errno.EACCES, "Permission denied",
+                                                    str(root / "inputs" / "register.xlsx").encode()))
+    assert said.startswith(f"cannot read {root / 'inputs' / 'register.xlsx'}: Permission denied")
 
 
 def test_a_workspace_with_no_settings_file_is_said(tmp_path: Path) -> None:

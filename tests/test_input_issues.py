@@ -233,6 +233,31 @@ def test_a_confidential_column_or_another_lead_in_a_return_is_said(tmp_path: Pat
     assert code == 0
     assert not _of(issues, "return-exempt")
 
+    # the restricted (Part II) edition is where a confidential update belongs: said, not blocking it
+    restricted = validate_draft(tmp_path / "ws", edition="restricted").issues
+    assert not [i for i in restricted if i.code == "return-exempt"]
+    [held] = [i for i in restricted if i.code == "return-exempt-restricted"]
+    assert (held.ref, held.severity.value) == (6, "warning")
+
+
+@pytest.mark.parametrize("written", ["N/A", "-", "None", "Public", "no.", 0])
+def test_a_confidential_column_that_says_no_is_not_a_request(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                             written: object) -> None:
+    """'N/A', '-', 'None', 'Public' or a 0 formatted '0.00' in a return's Confidential column each held the public
+    paper as if the partner had asked for the update to be withheld."""
+    returns = default_returns()
+    opcc = returns["opcc.xlsx"]
+    opcc[0] = (*RETURN_HEADINGS, "Part II")
+    opcc[1] = (*opcc[1], written)
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    if written == 0:
+        path = root / "inputs" / "returns" / "2026-10" / "opcc.xlsx"
+        book = openpyxl.load_workbook(path)
+        book.worksheets[0]["F2"].number_format = "0.00"
+        book.save(path)
+    code, _printed, issues = _validate(root, capsys)
+    assert code == 0 and not _of(issues, "return-exempt")
+
 
 def test_a_day_number_is_named_in_its_workbook_calendar_and_in_a_csv(tmp_path: Path,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
@@ -247,6 +272,10 @@ def test_a_day_number_is_named_in_its_workbook_calendar_and_in_a_csv(tmp_path: P
     book.save(path)
     [date] = _of(_validate(root, capsys)[2], "date-number")
     assert "the number 43920, which is 31 March 2024 in Excel's calendar" in date.message
+    book = openpyxl.load_workbook(path)
+    book.worksheets[0]["E3"] = 2958000  # past 9999 in the 1904 calendar: no date, and no traceback
+    book.save(path)
+    assert not _of(_validate(root, capsys)[2], "date-number")
 
     returns = default_returns()
     returns["opcc.csv"] = [*returns.pop("opcc.xlsx")]

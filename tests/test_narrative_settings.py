@@ -4,6 +4,7 @@ issue with its line; settings validated; cover values are text. Each case failed
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import subprocess
@@ -219,6 +220,8 @@ def test_an_alias_of_a_status_in_another_case_is_taken_as_that_status() -> None:
     ({"paper": {"date": "2 February 2023"}}, "as TOML writes a date: 2023-02-02"),
     ({"paper": {"date": "next Thursday"}}, "'next Thursday' is not a date; write it unquoted, year first, as TOML "
                                            "writes a date: 2026-11-05"),
+    ({"paper": {"date": dt.datetime(2026, 11, 5, 10, 0)}}, "as TOML writes a date: 2026-11-05"),
+    ({"paper": {"meetings": True}}, "write it in square brackets, as meetings = [true]"),
     ({"paper": {"meetings": "2026-11-05"}},
      "paper.meetings: is one value where a list goes; write it in square brackets, as meetings = [2026-11-05]"),
     ({"returns": {"columns": {"status": {"aliases": "RAG"}}}},

@@ -246,6 +246,9 @@ def test_a_csv_named_xls_is_said_to_be_text_not_an_old_workbook(tmp_path: Path) 
     ret, issues = _return(path)
     assert ret is None and issues[0].message.endswith("opcc.xls is a text (CSV) file named .xls: it is not a readable "
                                                       "workbook; it was not read.")
+    (tmp_path / "web.xls").write_text("<html><body><table><tr><td>Plan priority</td></tr></table></body></html>")
+    assert _return(tmp_path / "web.xls")[1][0].message.endswith("is a web page (HTML) saved with an .xls name; it was "
+                                                                "not read.")
     (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     assert "is an old .xls workbook" in _return(tmp_path / "old.xls")[1][0].message
 

@@ -17,8 +17,9 @@ class UsageError(ReportgenError):
 def describe_os_error(exc: OSError) -> str:
     """One line for a failure of the machine rather than of the inputs: disk full, read-only, no access."""
     import errno
+    import os
 
-    where = f" {exc.filename}" if exc.filename else ""
+    where = f" {os.fsdecode(exc.filename)}" if isinstance(exc.filename, str | bytes) else ""
     if exc.errno in (errno.EACCES, errno.EPERM) and _exists_unreadable(exc.filename):
         return (f"cannot read{where}: {exc.strerror or exc} (the user running reportgen has no permission to read it; "
                 "let that user read the workspace's files); no draft or file was published")
@@ -40,4 +41,7 @@ def _exists_unreadable(name: object) -> bool:
 
     if not isinstance(name, str | bytes | os.PathLike):
         return False
-    return os.path.exists(name) and not os.access(name, os.R_OK)
+    if os.path.exists(name):
+        return not os.access(name, os.R_OK)
+    parent = os.path.dirname(os.fsdecode(name)) or "."
+    return os.path.isdir(parent) and not os.access(parent, os.X_OK)  # a file in a folder it may not enter

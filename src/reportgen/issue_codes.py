@@ -454,6 +454,14 @@ CODES: dict[str, Code] = {
         "then leaves it out); if not, clear the cell in the return.",
         partner_advice="Tell us in an email which actions are confidential and why: that column is not read, and "
         "what you write in the return is published unless we mark the action exempt."),
+    "return-exempt-restricted": Code(
+        W, "A return marks an action confidential that the register does not: this restricted edition prints its "
+        "update, as a Part II paper may; the public edition is held until the register decides.",
+        "Action {ref}: the return's column {column!r} says {value!r}, but the register does not mark the action "
+        "exempt: this restricted edition prints its update, and the public edition is held until the register does "
+        "(or the cell is cleared).",
+        "If the action is exempt from publication, mark it so in the register's Exempt column; if not, clear the "
+        "cell in the return."),
     "register-column-changed": Code(
         W, "A return writes an action's lead or plan page otherwise than the register: the paper prints the "
         "register's.",

@@ -304,13 +304,13 @@ def load_settings(workspace: Path) -> Settings:
     """Read `reportgen.toml` from the workspace (defaults when absent); one clear error if it is wrong."""
     path = workspace / SETTINGS_FILE
     data: dict[str, object] = {}
-    if path.exists():
-        try:
+    try:
+        if path.exists():  # raises PermissionError for a folder the account may not enter
             data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ReportgenError(f"{path}: not valid TOML: {exc}") from exc
-        except PermissionError as exc:
-            raise ReportgenError(describe_os_error(exc)) from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ReportgenError(f"{path}: not valid TOML: {exc}") from exc
+    except PermissionError as exc:
+        raise ReportgenError(describe_os_error(exc)) from exc
     return settings_from_dict(data, source=str(path))
 
 
@@ -393,6 +393,8 @@ def _not_a_date(found: object) -> str:
 
 def _parsed_date(found: object) -> dt.date | None:
     """A date written as text in one of the ways people write dates ('02/02/2023', '2 February 2023'), else None."""
+    if isinstance(found, dt.datetime):  # a date and time where a date goes: its day
+        return found.date()
     if isinstance(found, dt.date):
         return found
     if not isinstance(found, str):
@@ -409,7 +411,8 @@ def _parsed_date(found: object) -> dt.date | None:
 def _not_a_list(key: str, found: object) -> str:
     """What to write for one value where a list goes: 'meetings = [2026-11-05]', 'aliases = ["RAG"]'."""
     day = _parsed_date(found)
-    item = day.isoformat() if day else (f'"{found}"' if isinstance(found, str) else str(found))
+    item = day.isoformat() if day else (f'"{found}"' if isinstance(found, str) else
+                                        str(found).lower() if isinstance(found, bool) else str(found))
     return f"is one value where a list goes; write it in square brackets, as {key} = [{item}] (several: [a, b])"
 
 

@@ -52,7 +52,7 @@ FILLED_IN = ("meeting", "title", "subtitle", "submitted_by", "purpose", "decisio
              "risk_implications", "legal_implications", "equalities_impacts", "foi_exemption",
              "restricted_foi_exemption")  # [paper] texts that may name the period or the meeting date
 _BRACED = re.compile(r"\{[^{}]*\}?|\}")  # a field as typed, or a brace left alone
-_STRFTIME = re.compile(r"%[-_0^#]?[aAbBcdDefFgGhHIjmMnprRSTuUVwWxXyYzZ%]")  # the codes strftime knows (C and glibc)
+_STRFTIME = re.compile(r"%[-_0^#]?[EO]?[aAbBcCdDefFgGhHIjklmMnpPrRsStTuUVwWxXyYzZ%+]")  # strftime's codes (C, glibc)
 
 
 def settings_issues(workspace: Path) -> list[Issue]:
@@ -68,9 +68,8 @@ def cover_issues(paper: PaperSettings, period: str) -> list[Issue]:
     left empty is a note. A field that is not {period…} or {date…}, or a strftime code that is none, is printed as
     typed: a warning naming it."""
     issues = []
-    rows = cover_rows(paper, period)
     headings = {key: paper.cover_headings.get(key, label) for key, label in COVER_ROWS.items()}
-    shown = {key: row.value for key, row in zip((k for k in COVER_ROWS if k not in paper.cover_leave_out), rows)}
+    shown = built_in_values(paper, period)
     # a date the meeting list cannot give is said by `meeting_issues`
     empty = [key for key, value in shown.items() if not value.strip() and not (key == "date" and paper.meetings)]
     said = [headings[key] for key in empty if key in IDENTITY]
@@ -157,11 +156,10 @@ def cover_rows(paper: PaperSettings, period: str, edition: str = "public") -> tu
     built-in rows (less those left out, re-headed as reportgen.toml says), then the Panel's own rows, each
     last, or after or before the row it names."""
     date = meeting_date(paper, period)
-    values = {**{key: getattr(paper, key) for key in COVER_ROWS}, "date": display_date(date),
-              "foi_exemption": foi_exemption(paper, edition)[0]}
+    values = built_in_values(paper, period, edition)
     rows: list[tuple[str, CoverRow]] = [  # (what placed it: a row's key, or the heading it goes after)
-        (key, CoverRow(paper.cover_headings.get(key, label), fill_in(values[key], period, date)))
-        for key, label in COVER_ROWS.items() if key not in paper.cover_leave_out]
+        (key, CoverRow(paper.cover_headings.get(key, label), values[key]))
+        for key, label in COVER_ROWS.items() if key in values]
     for extra in paper.cover:
         row = CoverRow(extra.heading, fill_in(extra.value, period, date))
         if extra.before is not None:  # right before it, after the rows already placed before it
@@ -169,6 +167,14 @@ def cover_rows(paper: PaperSettings, period: str, edition: str = "public") -> tu
         else:
             rows.insert(_place(rows, extra.after), (f"after:{extra.after}", row))
     return tuple(row for _placed, row in rows)
+
+
+def built_in_values(paper: PaperSettings, period: str, edition: str = "public") -> dict[str, str]:
+    """The built-in cover rows the cover sheet shows (not left out), by key, with the period's values filled in."""
+    date = meeting_date(paper, period)
+    values = {**{key: getattr(paper, key) for key in COVER_ROWS}, "date": display_date(date),
+              "foi_exemption": foi_exemption(paper, edition)[0]}
+    return {key: fill_in(values[key], period, date) for key in COVER_ROWS if key not in paper.cover_leave_out}
 
 
 def _anchor(rows: list[tuple[str, CoverRow]], named: str) -> int:

@@ -36,7 +36,7 @@ from reportgen.read.sheets import (
 )
 from reportgen.read.statuses import match_status, status_table, suggest_status, synonym_for
 from reportgen.read.xlsx_reader import read_custom_property
-from reportgen.read.xlsx_values import DateCell, column_letters, from_serial
+from reportgen.read.xlsx_values import DateCell, NumberCell, column_letters, from_serial
 from reportgen.settings import PartnerSettings, Settings
 from reportgen.settings_columns import RETURN_SECTION_HEADING
 from reportgen.wording import row_spans
@@ -304,7 +304,7 @@ def _read_update(table: Table, number: int, cells: tuple[Cell, ...], partner: st
         status_prompt=status_prompt,
         hidden=number in table.hidden_rows,
         register_cells=tuple((key, table.headings[at], text) for at, key in (register_at or {}).items()
-                             if at < len(cells) and (text := collapse_spaces(cell_text(cells[at])))),
+                             if at < len(cells) and (text := _cell_words(cells[at]))),
     ), issues
 
 
@@ -333,7 +333,10 @@ def _timeframe_issues(table: Table, number: int, cells: tuple[Cell, ...], ref: i
         return [issue("long-timeframe", words=words, value=timeframe, **where)]
     serial = _day_number(table, table.value(cells, "timeframe"))
     if serial is not None:
-        day = from_serial(serial, table.epoch)
+        try:
+            day = from_serial(serial, table.epoch)
+        except (OverflowError, ValueError):  # past 9999 in a Mac workbook's calendar: no date
+            return []
         if isinstance(day, dt.datetime) and DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
             return [issue("date-number", value=timeframe, date=f"{day:%-d %B %Y}", **where)]
     return []
@@ -399,6 +402,27 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
     return replace(partner_return, updates=tuple(kept)), issues
 
 
+def _cell_words(cell: Cell) -> str:
+    """A cell's words, spaces tidied; a number as the number stored (0 under the format 0.00 is '0', as the register
+    reads its Exempt column), not as it is shown."""
+    if isinstance(cell, NumberCell):
+        return str(int(cell.value)) if float(cell.value).is_integer() else str(cell.value)
+    return collapse_spaces(cell_text(cell))
+
+
+# what partners write in a Confidential column for 'no', beside the register's own not_exempt_values
+NOT_CONFIDENTIAL = frozenset({"n/a", "na", "none", "nil", "public", "not confidential", "not applicable", "open",
+                              "not restricted", "no restriction", "publish", "ok to publish"})
+
+
+def says_not_confidential(text: str, settings: Settings) -> bool:
+    """Whether a return's Exempt/Confidential cell says 'no': the register's words for it, the words partners use
+    ('N/A', 'None', 'Public'), or no letters or digits at all ('-')."""
+    words = text.casefold().strip().rstrip(".!")
+    return (words in settings.register.not_exempt_values or words in NOT_CONFIDENTIAL
+            or not any(char.isalnum() for char in words))
+
+
 def _register_cell_issues(update: Update, action: Action, settings: Settings, where: Mapping[str, object]
                           ) -> list[Issue]:
     """A lead, page or exemption the return writes otherwise than the register: the paper prints the register's.
@@ -407,7 +431,7 @@ def _register_cell_issues(update: Update, action: Action, settings: Settings, wh
     issues = []
     for key, heading, text in update.register_cells:
         if key == "exempt":
-            if not action.exempt and text.casefold() not in settings.register.not_exempt_values:
+            if not action.exempt and not says_not_confidential(text, settings):
                 issues.append(issue("return-exempt", column=heading, value=text, **where))
         elif key == "lead" and _wording(text) not in {_wording(lead) for lead in (action.lead, *action.leads)}:
             issues.append(issue("register-column-changed", column=heading, value=text, what="lead",

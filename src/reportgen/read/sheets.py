@@ -101,8 +101,11 @@ def _read_sheets(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]
         return _read_csv(path, display)
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, display)
-    if suffix == ".xls":  # a CSV saved with an .xls name (as some systems export) is said as what it is
+    if suffix == ".xls":  # a CSV or a web page saved with an .xls name (as some systems export): said as what it is
         if path.stat().st_size and _looks_like_text_or_xls(path) == "text":
+            if path.read_bytes()[:512].lstrip().startswith(b"<"):
+                return [], [issue("unreadable-file", "other-spreadsheet", file=display,
+                                  what="a web page (HTML) saved with an .xls name")]
             return [], [issue("unreadable-file", "csv-named-xlsx", file=display, suffix=path.suffix)]
         return [], [issue("unreadable-file", "old-xls", file=display)]
     if suffix in OTHER_SPREADSHEETS:

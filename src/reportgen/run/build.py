@@ -306,8 +306,17 @@ def render_web_edition(paper: Paper, plan: Plan, folder: Path) -> Path:
 
 
 def edition_issues(issues: tuple[Issue, ...], checked: Checked, edition: Edition) -> tuple[Issue, ...]:
-    """In the public edition, issues about exempt actions keep their code and place but lose the text."""
-    return issues if edition == "restricted" else public_issues(issues, public_view(checked))
+    """In the public edition, issues about exempt actions keep their code and place but lose the text. In the
+    restricted edition (the Part II paper, where a confidential update belongs) an action a return marks
+    confidential is a warning, not what blocks it: the public edition stays held until the register decides."""
+    if edition == "restricted":
+        return tuple(_in_restricted(item) if item.code == "return-exempt" else item for item in issues)
+    return public_issues(issues, public_view(checked))
+
+
+def _in_restricted(item: Issue) -> Issue:
+    return issue("return-exempt-restricted", file=item.file, sheet=item.sheet, row=item.row, column=item.column,
+                 value=item.value, ref=item.ref)
 
 
 def changed_inputs(plan: Plan) -> list[Issue]:
