@@ -3,6 +3,8 @@
 Bad data is never an exception: it is an `Issue` value (see `reportgen.issues`).
 """
 
+import os
+
 
 class ReportgenError(Exception):
     """A run cannot continue (no register, unreadable settings, nowhere to write)."""
@@ -17,7 +19,6 @@ class UsageError(ReportgenError):
 def describe_os_error(exc: OSError) -> str:
     """One line for a failure of the machine rather than of the inputs: disk full, read-only, no access."""
     import errno
-    import os
 
     where = f" {os.fsdecode(exc.filename)}" if isinstance(exc.filename, str | bytes) else ""
     if exc.errno in (errno.EACCES, errno.EPERM) and _exists_unreadable(exc.filename):
@@ -37,8 +38,6 @@ def describe_os_error(exc: OSError) -> str:
 
 def _exists_unreadable(name: object) -> bool:
     """Whether `name` is a file or folder there that this process may not read (a read failed, not a write)."""
-    import os
-
     if not isinstance(name, str | bytes | os.PathLike):
         return False
     if os.path.exists(name):

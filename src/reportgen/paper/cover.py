@@ -47,7 +47,7 @@ def meeting_issues(paper: PaperSettings, period: str) -> list[Issue]:
     return issues
 
 
-IDENTITY = ("meeting", "date", "title", "submitted_by")  # the rows that say what the paper is, and whose
+IDENTITY = ("meeting", "date", "title", "submitted_by")  # the rows that say what the paper is, and whose it is
 FILLED_IN = ("meeting", "title", "subtitle", "submitted_by", "purpose", "decisions_required", "financial_implications",
              "risk_implications", "legal_implications", "equalities_impacts", "foi_exemption",
              "restricted_foi_exemption")  # [paper] texts that may name the period or the meeting date
