@@ -4,12 +4,14 @@ structure tree, links and bookmarks; and the same bytes every time."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import multiprocessing
 import os
 import random
 import re
+import signal
 import threading
 import time
 from collections import Counter
@@ -484,6 +486,48 @@ def test_workers_closed_by_their_build_while_writing_say_it_stopped_and_are_not_
     [error] = raised
     assert isinstance(error, ReportgenError) and str(error) == "the PDF was not written: the build was stopped"
     assert retry_on_io_error(None, None, Failed(data=error)) is False  # type: ignore[arg-type]
+    assert multiprocessing.active_children() == []
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def test_workers_stopped_by_sigterm_while_writing_say_so(long_paper: Paper, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deployment run cancelled: Prefect sends SIGTERM to the run's whole process group, and the PDF workers
+    may end before the build hears of it. The render-pdf task logged "a PDF worker process ended
+    unexpectedly" as an ERROR, which reads as a fault; it says they were stopped, and is not retried."""
+    from prefect.states import Failed
+
+    from reportgen.shells.prefect_flows import retry_on_io_error
+
+    monkeypatch.setattr(pdf_parallel, "usable_cores", lambda: 2)
+    workers = pdf_parallel.start_workers(TEMPLATES)
+    assert workers is not None
+    receive = pdf_parallel.PdfWorkers._receive
+    stopped = threading.Event()
+
+    def stop_after_first_part(self: pdf_parallel.PdfWorkers, connection: Connection) -> object:
+        message = receive(self, connection)
+        if not stopped.is_set():
+            stopped.set()
+            [first] = [process for process in self.processes.values() if process is not None]
+            for pid in [*_children(first.pid), first.pid]:  # the group's SIGTERM, to the workers alone
+                os.kill(pid, signal.SIGTERM)
+        return message
+
+    monkeypatch.setattr(pdf_parallel.PdfWorkers, "_receive", stop_after_first_part)
+    with workers, pytest.raises(ReportgenError) as raised:
+        workers.write(long_paper)
+    assert str(raised.value) == ("the PDF was not written: its PDF worker processes were stopped (SIGTERM): the run "
+                                 "was cancelled or stopped")
+    assert retry_on_io_error(None, None, Failed(data=raised.value)) is False  # type: ignore[arg-type]
     assert multiprocessing.active_children() == []
 
 

@@ -37,6 +37,7 @@ import math
 import multiprocessing
 import os
 import pickle
+import signal
 import time
 from collections import Counter, deque
 from collections.abc import Iterable
@@ -418,12 +419,26 @@ class PdfWorkers:
         try:
             message = connection.recv()
         except EOFError:
-            raise ReportgenError("a PDF worker process ended unexpectedly") from None
+            raise ReportgenError(f"the PDF was not written: {self._why_ended()}") from None
         if isinstance(message, BaseException):
             raise message
         if _done_with(message):
             self.sent[connection] -= 1
         return message
+
+    def _why_ended(self) -> str:
+        """Why a worker's pipe ended: a worker stopped by a signal says which (a cancelled deployment run stops
+        the run's whole process group with SIGTERM, and the workers may see it first), else it ended unexpectedly."""
+        for process in self.processes.values():
+            if process is not None:
+                process.join(timeout=0.5)
+                if process.exitcode is not None and process.exitcode < 0:
+                    name = signal_name(-process.exitcode)
+                    if name in ("SIGTERM", "SIGINT", "SIGHUP"):
+                        return f"its PDF worker processes were stopped ({name}): the run was cancelled or stopped"
+                    return (f"a PDF worker process was killed ({name})"
+                            + (": the machine may have run out of memory" if name == "SIGKILL" else ""))
+        return "a PDF worker process ended unexpectedly"
 
     def close(self) -> None:
         """Tell the workers to stop, and wait for them (a worker still busy after 5 s is terminated).
@@ -445,6 +460,13 @@ class PdfWorkers:
                     process.terminate()
                     process.join()
         self.processes = {}
+
+
+def signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _ready(connections: Iterable[Connection]) -> list[Connection]:
