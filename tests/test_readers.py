@@ -251,6 +251,16 @@ def test_a_csv_named_xls_is_said_to_be_text_not_an_old_workbook(tmp_path: Path) 
                                                                 "not read.")
     (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     assert "is an old .xls workbook" in _return(tmp_path / "old.xls")[1][0].message
+    # as Excel saves a CSV (Windows-1252: '£'), as UTF-16, and UTF-8 with a character cut by the bytes looked at
+    row = "Plan priority,Action,Status,Explanation\n" + "2,x,Completed,Cost £5 – é\n" * 40
+    cut = "Plan priority,Status\n" + "x" * 510 + "é,Completed\n"
+    for name, data in (("cp1252.xls", row.encode("cp1252")), ("utf16.xls", row.encode("utf-16")),
+                       ("cut.xls", cut.encode("utf-8"))):
+        (tmp_path / name).write_bytes(data)
+        assert _return(tmp_path / name)[1][0].message.endswith(f"{name} is a text (CSV) file named .xls: it is not a "
+                                                               "readable workbook; it was not read."), name
+    (tmp_path / "binary.xls").write_bytes(bytes(range(256)) * 2)
+    assert "is an old .xls workbook" in _return(tmp_path / "binary.xls")[1][0].message
 
 
 def test_csv_utf8_with_bom(tmp_path: Path) -> None:

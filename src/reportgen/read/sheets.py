@@ -159,11 +159,23 @@ def _looks_like_text_or_xls(path: Path) -> str:
         return "ole"
     if start.startswith(b"PK"):
         return "zip"
+    return "text" if start and _is_text(start) else ""
+
+
+def _is_text(start: bytes) -> bool:
+    """Whether a file's first bytes are text: UTF-8 (a character cut at the end of them is not held against
+    it), UTF-16 with its byte order mark, or Windows-1252, as Excel saves a CSV; without control characters
+    but tab and line ends."""
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
     try:
-        start.decode("utf-8")
+        text = codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
     except UnicodeDecodeError:
-        return ""
-    return "text" if start else ""
+        try:
+            text = start.decode("cp1252")
+        except UnicodeDecodeError:
+            return False
+    return not any(ord(character) < 32 and character not in "\t\r\n" for character in text.lstrip("\ufeff"))
 
 
 def _read_csv(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
