@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from conftest import benchmark_workspace, blocked_workspace, copy_example
-from reportgen.shells.serve import Stops, stop, stops_deferred
+from reportgen.shells.serve import Stops, same_folder, stop, stops_deferred
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
@@ -659,6 +659,21 @@ def test_deploy_with_a_workspace_schedules_its_monthly_run_on_the_pools_workers(
     assert "Use its name (--monthly-name sched)" in printed, printed
     with SyncPrefectClient(api_url) as client:
         assert [d.name for d in client.read_deployments() if d.name in ("dup", "sched-twice")] == []
+
+
+def test_a_deployments_workspace_is_known_through_a_link_or_dot_dot(tmp_path: Path) -> None:
+    """A deployment made by hand (Prefect's own `deploy`, or the API) may name the workspace through a symbolic
+    link or with '..': it still builds that workspace, and a second schedule for it is refused. A relative path,
+    or one this machine does not have, is only the same when it is written the same."""
+    workspace = (tmp_path / "wessex").resolve()
+    workspace.mkdir()
+    (tmp_path / "link").symlink_to(workspace)
+    assert same_folder(tmp_path / "link", workspace)
+    assert same_folder(tmp_path / "wessex" / ".." / "wessex", workspace)
+    assert not same_folder(Path("wessex"), workspace)
+    assert not same_folder(tmp_path / "elsewhere", workspace)
+    (tmp_path / "other").mkdir()
+    assert not same_folder(tmp_path / "other", workspace)
 
 
 def test_serve_keeps_the_crash_window_deploy_set_on_the_server(server, tmp_path: Path) -> None:

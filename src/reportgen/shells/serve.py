@@ -377,7 +377,7 @@ def check_not_scheduled_twice(name: str, workspace: Path, deploying: bool = Fals
         deployments = client.read_deployments(flow_filter=FlowFilter(name=FlowFilterName(any_=[FLOW])))
     for deployment in deployments:
         other = (deployment.parameters or {}).get("workspace")
-        if deployment.name == name or not other or Path(other) != workspace:
+        if deployment.name == name or not other or not same_folder(Path(other), workspace):
             continue
         if any(schedule.active for schedule in deployment.schedules):
             option = "--monthly-name" if deploying else "--name"
@@ -385,6 +385,19 @@ def check_not_scheduled_twice(name: str, workspace: Path, deploying: bool = Fals
                 f"{FLOW}/{deployment.name} on this Prefect server already builds {workspace} on schedule; a second "
                 f"schedule would build each month's paper twice. Use its name ({option} {deployment.name}), or "
                 f"delete it first: prefect deployment delete {FLOW}/{deployment.name}")
+
+
+def same_folder(given: Path, workspace: Path) -> bool:
+    """Whether a deployment's workspace parameter is `workspace`: the same path, or one that reaches the same folder
+    here (through a symbolic link, or written with '..'). A relative path says nothing of where it starts: not it."""
+    if given == workspace:
+        return True
+    if not given.is_absolute():
+        return False
+    try:
+        return given.resolve() == workspace.resolve() or os.path.samefile(given, workspace)
+    except OSError:  # not a folder on this machine (a worker's own path): only the same path is the same
+        return False
 
 
 def check_not_on_a_pool(name: str) -> None:
