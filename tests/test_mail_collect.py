@@ -308,6 +308,20 @@ def test_last_months_workbook_sent_back_is_answered_and_chased_as_no_return(tmp_
     assert name == "wessex-police.xlsx" and made_for_bytes(data) == PERIOD  # this period's workbook
 
 
+def test_a_return_saved_in_next_months_folder_is_not_chased(tmp_path: Path) -> None:
+    """Wessex Police's October workbook, saved into November's folder by mistake: `reportgen chase` reminded the
+    partner for a return it had sent. It is not reminded; the run says where the return is."""
+    root = mail_workspace(tmp_path / "ws")
+    made, _ = write_return_workbooks(root, PERIOD, tmp_path / "october")
+    police = next(path for path in made if path.name == "wessex-police.xlsx")
+    (root / "inputs" / "returns" / "2026-11").mkdir()
+    shutil.copy(police, root / "inputs" / "returns" / "2026-11")
+    chased = chase_partners(root, PERIOD, None, dry_run=True)
+    assert POLICE not in {m.partner for m in chased.sent}
+    [said] = [i for i in chased.issues if i.code == "return-in-other-folder"]
+    assert (said.value, said.file) == (POLICE, "inputs/returns/2026-11/wessex-police.xlsx")
+
+
 def parsed(path: Path) -> EmailMessage:
     return cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(path.read_bytes()))
 

@@ -738,3 +738,55 @@ def test_a_later_update_with_no_status_recognised_is_the_last_reported(tmp_path:
     plan = prepare_build(root, "2026-12")
     row = next(row for row in make_paper(plan, check_plan(plan)).rows if row.ref == 2)
     assert (row.status_label, row.explanation, row.reported) == ("No update", "Waiting on the Board.", B)
+
+
+def test_a_return_saved_in_next_months_folder_blocks_its_own_month_and_is_not_chased(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Wessex Police's November workbook, saved into inputs/returns/2026-12/ by mistake: November's check said
+    "Wessex Police sent no return", nothing blocked, and the partner was chased for a return it had sent; the
+    paper went out without its updates. Now November's build names the file and where to move it, and blocks."""
+    root = copy_example(tmp_path / "ws")
+    assert main(["returns", "--workspace", str(root), "--period", B, "--out", str(tmp_path / "nov")]) == 0
+    november, december = root / "inputs" / "returns" / B, root / "inputs" / "returns" / "2026-12"
+    november.mkdir()
+    december.mkdir()
+    for made in (tmp_path / "nov").glob("*.xlsx"):
+        shutil.copy(made, december if made.name == "wessex-police.xlsx" else november)
+    capsys.readouterr()
+    assert main(["build", "--workspace", str(root), "--period", B]) == 1
+    printed = capsys.readouterr().out
+    folder = Path(printed.strip().splitlines()[-1])
+    with (folder / "issues.csv").open(encoding="utf-8", newline="") as stream:
+        listed = list(csv.DictReader(stream))
+    misfiled = "inputs/returns/2026-12/wessex-police.xlsx"
+    [found] = [row for row in listed if row["code"] == "return-in-other-folder"]
+    assert (found["severity"], found["file"], found["value"]) == ("error", misfiled, "Wessex Police")
+    assert found["message"] == (f"Wessex Police sent no return in inputs/returns/{B}/, but {misfiled} is its return "
+                                "workbook made for November 2026: it is in the folder of December 2026, so it was "
+                                "not read and its updates are not in this paper.")
+    assert found["advice"].startswith(f"Move it into inputs/returns/{B}/ and build again")
+    assert "Wessex Police" not in {row["value"] for row in listed if row["code"] == "missing-return"}
+    with (folder / "chase.csv").open(encoding="utf-8", newline="") as stream:
+        chase = {row["Partner"]: row for row in csv.DictReader(stream)}
+    assert chase["Wessex Police"]["Returned"] == f"Yes, but in another period's folder: {misfiled}"
+    to_chase = printed.split("To chase:")[-1]
+    assert "Wessex Police" not in to_chase and "OPCC" in to_chase  # the others sent theirs back as pre-filled
+    # December's own check still says the file is November's, and now where it belongs
+    wrong = next(i for i in validate_draft(root, "2026-12").issues if i.code == "return-wrong-period")
+    assert wrong.advice.startswith("If it is November 2026's return saved in this period's folder by mistake, move "
+                                   f"it to inputs/returns/{B}/.")
+
+
+def test_a_period_still_to_come_is_said(tmp_path: Path) -> None:
+    """validate with no --period read a folder made early for a month still to come (the newest), and said
+    nothing of it; given with --period, the same."""
+    root = copy_example(tmp_path / "ws")
+    (root / "inputs" / "returns" / "2099-01").mkdir()
+    shutil.copy(root / "inputs" / "returns" / A / "opcc.xlsx", root / "inputs" / "returns" / "2099-01")
+    _inputs, issues = find_inputs(root)
+    [said] = [i for i in issues if i.code == "period-not-started"]
+    assert said.message.startswith("The period 2099-01 has not begun yet (today is ")
+    assert said.message.endswith(", the newest period folder under inputs/returns, read as no --period was given.")
+    _inputs, issues = find_inputs(root, "2099-01")
+    assert [i.message.endswith(").") for i in issues if i.code == "period-not-started"] == [True]
+    assert not [i for i in find_inputs(root, A)[1] if i.code == "period-not-started"]

@@ -870,6 +870,16 @@ CODES: dict[str, Code] = {
         W, "A lead partner sent no return this period.",
         "{value} sent no return for {period}.",
         "Chase the partner (see the chase list)."),
+    "return-in-other-folder": Code(
+        E, "A lead's return workbook for this period is in another period's folder: it was not read.",
+        "{value} sent no return in inputs/returns/{period}/, but {file} is its return workbook made for {label}: it "
+        "is in the folder of {other}, so it was not read and its updates are not in this paper.",
+        "Move it into inputs/returns/{period}/ and build again (do not chase the partner: its return came)."),
+    "period-not-started": Code(
+        W, "The period built has not begun yet.",
+        "The period {period} has not begun yet (today is {today}){chosen}.",
+        "Check the period: give --period for the month being reported. A folder made early for a month to come "
+        "(or a return put in it by mistake) is read before the month's own when no --period is given."),
     "unchanged-return": Code(
         W, "The return is identical to the pre-filled workbook.",
         "{file}: every status, explanation and timeframe is as pre-filled; {value} may have sent {workbook} back "
@@ -882,7 +892,8 @@ CODES: dict[str, Code] = {
         "were not used, and its partner is chased as if it had sent no return.",
         "{file} is the return workbook made for {made_for}, not the one for {period}: none of its rows were used "
         "as {period}'s updates.",
-        "Ask the partner for this period's workbook, filled in (to make it again: reportgen returns --period "
+        "If it is {made_for}'s return saved in this period's folder by mistake, move it to inputs/returns/{value}/. "
+        "Else ask the partner for this period's workbook, filled in (to make it again: reportgen returns --period "
         "{folder_period}). If they did write this period's updates in this one, "
         "copy them into this period's workbook and put that in the folder in its place. Until then the partner's "
         "actions keep their last reported status and the partner is on the chase list.",

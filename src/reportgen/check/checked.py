@@ -19,8 +19,9 @@ from reportgen.check.narrative import check_narrative
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
 from reportgen.model import MergedRegister, Paper, PaperRow, PartnerReturn, Register, UpdateState
+from reportgen.periods import period_label
 from reportgen.read.cells import meant_ref
-from reportgen.read.partners import Assignment, assign_returns, name_words
+from reportgen.read.partners import Assignment, assign_returns, match_partner, name_words
 from reportgen.read.register import check_partners, read_register
 from reportgen.read.returns import file_name_for, made_for, read_return, validate_return
 from reportgen.read.workspace import Inputs, earlier_periods, list_returns, returns_elsewhere
@@ -207,7 +208,26 @@ def missing_returns(register: Register, inputs: Inputs, assignment: Assignment, 
     """Leads with no return for the period (`return_files`: a file that could not be read is reported on
     its own; one named after no lead is the return of the leads whose rows of it were used)."""
     files = return_files(inputs, register, assignment, merged)
-    return [issue("missing-return", period=inputs.period, value=lead) for lead in register.leads if not files[lead]]
+    missing = [lead for lead in register.leads if not files[lead]]
+    misfiled = misfiled_returns(inputs, register, missing) if missing else {}
+    return [misfiled[lead] if lead in misfiled else issue("missing-return", period=inputs.period, value=lead)
+            for lead in missing]
+
+
+def misfiled_returns(inputs: Inputs, register: Register, leads: Collection[str]) -> dict[str, Issue]:
+    """Of `leads` (those with no return for the period), each whose return workbook made for the period sits in
+    another period's folder (saved into next month's by mistake): an error, as its updates are missing from the
+    paper and its partner would be chased for a return it sent. Only reportgen's own workbooks say their period
+    (`made_for`); another file in another folder is that folder's."""
+    found: dict[str, Issue] = {}
+    for other in returns_elsewhere(inputs.workspace, inputs.period):
+        files, _issues = list_returns(inputs.workspace / "inputs" / "returns" / other[0], inputs.workspace)
+        for path in files:
+            lead = match_partner(path.name, register.leads, inputs.settings.partners).lead
+            if lead is not None and lead in leads and lead not in found and made_for(path) == inputs.period:
+                found[lead] = issue("return-in-other-folder", period=inputs.period, label=period_label(inputs.period),
+                                    other=period_label(other[0]), file=inputs.display(path), value=lead)
+    return found
 
 
 SHOWN_ELSEWHERE = 3  # other period folders named when a period has no return: the newest few

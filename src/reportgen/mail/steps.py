@@ -133,6 +133,10 @@ def chase_partners(workspace: Path, period: str, credentials: Credentials | None
         if row.partner not in register.leads or (row.returned and not row.sent_back_as_prefilled
                                                      and not row.made_for):
             continue
+        if row.misfiled:  # its return came, saved in another period's folder (`return-in-other-folder`)
+            run.issues.extend(item for item in checked.issues
+                              if item.code == "return-in-other-folder" and item.value == row.partner)
+            continue
         to = addresses(inputs.settings, row.partner)
         if not to:
             run.issues.append(no_address(row.partner, "it was not reminded"))

@@ -5,6 +5,7 @@ It only finds files; it reads none of them (except listing folders) and writes n
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import stat
 from dataclasses import dataclass
@@ -101,7 +102,8 @@ def find_inputs(workspace: Path, period: str | None = None, need_returns: bool =
     are written for a period before its folder exists, so they pass `need_returns=False`.
     """
     workspace, settings, register = open_workspace(workspace)
-    period = check_period(period) if period else newest_period(workspace)
+    given_period = check_period(period) if period else None
+    period = given_period or newest_period(workspace)
     returns_dir = workspace / "inputs" / "returns" / period
     if need_returns and not returns_dir.is_dir():
         there = periods(workspace)
@@ -110,6 +112,8 @@ def find_inputs(workspace: Path, period: str | None = None, need_returns: bool =
                          "Check the period, or create the folder and put the returns in it."
                          f"{not_periods_note(workspace)}")
     files, issues = list_returns(returns_dir, workspace)
+    if need_returns:
+        issues += not_started(period, settings.schedule.today(), chosen=period != given_period)
     issues += [issue("unknown-file-type", "loose-file" if (workspace / "inputs" / "returns" / name).is_file()
                      else "not-a-period", example=example, file=f"inputs/returns/{name}")
                for name, example in not_periods(workspace)]
@@ -118,6 +122,16 @@ def find_inputs(workspace: Path, period: str | None = None, need_returns: bool =
     inputs = Inputs(workspace, settings, period, register, tuple(files), narrative, templates_folder(workspace),
                     workspace / "outputs")
     return inputs, issues
+
+
+def not_started(period: str, today: dt.date, chosen: bool) -> list[Issue]:
+    """A period whose month is still to come (a folder made early, or a return saved in next month's folder by
+    mistake): said, as a build of it is almost never meant. `chosen`: picked as the newest folder, not given."""
+    year, month = (int(part) for part in period.split("-"))
+    if dt.date(year, month, 1) <= today:
+        return []
+    how = ", the newest period folder under inputs/returns, read as no --period was given" if chosen else ""
+    return [issue("period-not-started", period=period, today=today.isoformat(), chosen=how)]
 
 
 def _narrative_file(workspace: Path, settings: Settings) -> tuple[Path | None, list[Issue]]:

@@ -11,7 +11,7 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportgen.check.checked import Checked
@@ -55,6 +55,9 @@ class ChaseRow:
     # refs it leads jointly (`Action.joint`) that another of their leads' own return updated: returned, so not
     # in `no_update` (nor `updated`, which counts its own return)
     by_joint: tuple[int, ...] = ()
+    # its return workbook for this period, saved in another period's folder (`return-in-other-folder`): it
+    # came, so the partner is not chased; the officer moves it. "" otherwise
+    misfiled: str = ""
 
     @property
     def sent_back_as_prefilled(self) -> bool:
@@ -92,6 +95,7 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
         return prefill is not None and _as_sent(item, prefill) and (item.source in sent_files
                                                                     or prefill.get(item.ref, BLANK) != BLANK)
 
+    misfiled = {item.value: item.file for item in found_issues if item.code == "return-in-other-folder"}
     rows = []
     for lead in leads:
         led = [item for item in checked.merged.actions
@@ -111,8 +115,8 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
         missing = tuple(item.ref for item in led if item.ref not in done)
         others = {item.ref for item in joint}
         by_others = tuple(item.ref for item in updated if item.ref not in done and item.ref not in others)
-        rows.append(_row(lead, files[lead], len(led), len(mine) - len(sent), missing, by_file, as_sent,
-                         by_others, by_joint))
+        rows.append(replace(_row(lead, files[lead], len(led), len(mine) - len(sent), missing, by_file, as_sent,
+                                 by_others, by_joint), misfiled=misfiled.get(lead, "")))
     theirs = {shown for lead in leads for shown in files[lead]}
     for path in checked.assignment.unmatched:
         shown = checked.inputs.display(path)
@@ -161,9 +165,12 @@ def _cells(row: ChaseRow) -> list[str]:
 
 
 def _returned(row: ChaseRow) -> str:
-    """The "Returned" cell: Yes, No, or "No: sent the October 2026 workbook" (another period's, not read)."""
+    """The "Returned" cell: Yes, No, "No: sent the October 2026 workbook" (another period's, not read), or "Yes, but
+    in another period's folder: inputs/returns/2027-01/police.xlsx" (this period's, not read until moved)."""
     if row.made_for:
         return f"No: sent the {period_label(row.made_for)} workbook"
+    if row.misfiled:
+        return f"Yes, but in another period's folder: {row.misfiled}"
     return "Yes" if row.returned else "No"
 
 

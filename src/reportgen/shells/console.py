@@ -88,6 +88,8 @@ def print_build_summary(console: Console, paper: Paper, issues: Sequence[Issue],
 
 def chase_reasons(row: ChaseRow) -> str:
     """Why a partner is on the chase list, in words; "" when there is nothing to chase."""
+    if row.misfiled:  # its return came, saved in another period's folder: the officer moves it, nobody is chased
+        return ""
     reasons = []
     if not row.returned:
         reasons.append("no return")
