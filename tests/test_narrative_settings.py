@@ -16,7 +16,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import make_workspace
+from conftest import copy_example, make_workspace
 from reportgen.check.narrative import fill_narrative
 from reportgen.errors import ReportgenError
 from reportgen.run.build import build_draft
@@ -206,6 +206,29 @@ def test_crons_prefects_scheduler_runs_are_taken() -> None:
 def test_an_alias_of_symbols_only_is_refused() -> None:
     with pytest.raises(ReportgenError, match="no letters or digits"):
         settings_from_dict({"statuses": {"aliases": {"-": "Not started"}}})
+
+
+def test_an_alias_that_would_change_a_status_or_clash_is_refused(tmp_path: Path) -> None:
+    """`"In progress" = "Completed"` counted every action in progress as completed, and two spellings of one word
+    meaning different statuses made the counts hang on the order of the lines; both were taken without a word."""
+    with pytest.raises(ReportgenError, match=r"alias 'In progress' is how partners write the status 'In progress': "
+                                             r"it cannot mean 'Completed'"):
+        settings_from_dict({"statuses": {"aliases": {"Ongoing": "In progress", "In progress": "Completed"}}})
+    with pytest.raises(ReportgenError, match="alias 'not yet started' is how partners write the status 'Not started'"):
+        settings_from_dict({"statuses": {"aliases": {"not yet started": "On hold"}}})
+    with pytest.raises(ReportgenError, match=r"aliases 'Ongoing' and 'ongoing ' are the same words .* but mean "
+                                             r"'In progress' and 'On hold': keep one"):
+        settings_from_dict({"statuses": {"aliases": {"Ongoing": "In progress", "ongoing ": "On hold"}}})
+    same = {"Ongoing": "In progress", "ON-GOING": "in progress", "completed": "Completed"}  # harmless: taken
+    assert settings_from_dict({"statuses": {"aliases": same}}).statuses.aliases == {
+        "Ongoing": "In progress", "ON-GOING": "In progress", "completed": "Completed"}
+    workspace = copy_example(tmp_path / "ws")  # as the officer sees it
+    with (workspace / "reportgen.toml").open("a", encoding="utf-8") as settings:
+        settings.write('\n[statuses]\naliases = { "In progress" = "Completed" }\n')
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "validate", "--workspace", str(workspace)],
+                          capture_output=True, text=True, timeout=180, check=False)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "statuses.aliases: alias 'In progress' is how partners write the status" in done.stderr
 
 
 def test_an_alias_of_a_status_in_another_case_is_taken_as_that_status() -> None:

@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from reportgen.terms import CANONICAL_STATUSES
+from reportgen.terms import BUILTIN_ALIASES, CANONICAL_STATUSES
 
 
 class Strict(BaseModel):
@@ -230,9 +230,27 @@ class StatusSettings(Strict):
         if wrong:
             raise ValueError(f"aliases must map to one of {list(CANONICAL_STATUSES)}; not {wrong}")
         value = {alias: canonical[heading_key(target)] for alias, target in value.items()}
+        _no_alias_changes_a_status(value)
         # matching ignores punctuation, so an alias of symbols only ("-") would match every symbol
         blank = [alias for alias in value if not any(ch.isalnum() for ch in alias)]
         if blank:
             raise ValueError(f"aliases {blank} have no letters or digits: matching ignores punctuation and spaces, "
                              "so they would match any status written with symbols only")
         return value
+
+
+def _no_alias_changes_a_status(aliases: dict[str, str]) -> None:
+    """Refuse an alias that is a status as partners write it ('In progress' = 'Completed' would count every
+    action in progress as completed, without a word), and two aliases that match the same words but mean
+    different statuses (the last one written would win, so the counts hung on the order of the lines)."""
+    written = {heading_key(alias): status for alias, status in BUILTIN_ALIASES.items()}
+    seen: dict[str, tuple[str, str]] = {}
+    for alias, status in aliases.items():
+        key = heading_key(alias)
+        if written.get(key, status) != status:
+            raise ValueError(f"alias {alias!r} is how partners write the status {written[key]!r}: it cannot mean "
+                             f"{status!r} (every {written[key]!r} would be counted as {status!r}); remove it")
+        if key in seen and seen[key][1] != status:
+            raise ValueError(f"aliases {seen[key][0]!r} and {alias!r} are the same words (matching ignores case, "
+                             f"spacing and punctuation) but mean {seen[key][1]!r} and {status!r}: keep one")
+        seen[key] = (alias, status)

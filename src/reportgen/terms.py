@@ -12,6 +12,19 @@ from typing import Literal, get_args
 # every status a paper counts, in the order the paper lists them; partners' wording maps onto these
 CANONICAL_STATUSES: tuple[str, ...] = ("Completed", "In progress", "Not started", "On hold")
 
+# the canonical statuses as partners also write them; read as that status; more come from reportgen.toml
+# [statuses] aliases (`reportgen.read.statuses`)
+BUILTIN_ALIASES: dict[str, str] = {
+    "Complete": "Completed",
+    "Completed": "Completed",
+    "In progress": "In progress",
+    "Inprogress": "In progress",
+    "Not started": "Not started",
+    "Not yet started": "Not started",
+    "Not started yet": "Not started",
+    "On hold": "On hold",
+}
+
 # the class each status is drawn with (status-<class> in the HTML and PDF, the charts' series)
 STATUS_CLASSES: dict[str, str] = {
     "Completed": "completed",

@@ -15,18 +15,7 @@ from collections.abc import Mapping
 
 from reportgen.read.headings import heading_key
 from reportgen.settings import CANONICAL_STATUSES
-
-# the canonical statuses as partners also write them; more come from reportgen.toml [statuses] aliases
-BUILTIN_ALIASES: dict[str, str] = {
-    "Complete": "Completed",
-    "Completed": "Completed",
-    "In progress": "In progress",
-    "Inprogress": "In progress",
-    "Not started": "Not started",
-    "Not yet started": "Not started",
-    "Not started yet": "Not started",
-    "On hold": "On hold",
-}
+from reportgen.terms import BUILTIN_ALIASES
 
 # other words for a status: suggested ("Did you mean 'Completed'?"), never counted as it
 SYNONYMS: dict[str, str] = {
