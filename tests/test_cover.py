@@ -299,21 +299,25 @@ def test_an_empty_cover_row_is_said_of_its_own_row_wherever_a_panel_row_goes(tmp
     assert [(code, column) for code, column, _message in said] == [("cover-empty", "submitted_by")]
 
 
-@pytest.mark.parametrize(("title", "field", "printed"), [
-    ("Delivery Update ({period:%B %Y)", "{period:%B %Y)", "Delivery Update ({period:%B %Y)"),
-    ("Delivery Update ({month})", "{month}", "Delivery Update ({month})"),
-    ("Delivery Update ({period:%Q})", "{period:%Q}", None),
-    ("Delivery Update ({period:%-d %J})", "{period:%-d %J}", None),
-    ("Delivery Update (period:%B %Y})", "}", "Delivery Update (period:%B %Y})"),
+@pytest.mark.parametrize(("title", "field", "printed", "code"), [
+    ("Delivery Update ({period:%B %Y)", "{period:%B %Y)", "Delivery Update ({period:%B %Y)", "cover-field-mistyped"),
+    ("Delivery Update ({month})", "{month}", "Delivery Update ({month})", "cover-field-mistyped"),
+    ("Delivery Update ({perod:%B %Y})", "{perod:%B %Y}", "Delivery Update ({perod:%B %Y})", "cover-field-mistyped"),
+    ("Delivery Update ({period:%Q})", "{period:%Q}", None, "cover-field-mistyped"),
+    ("Delivery Update ({period:%-d %J})", "{period:%-d %J}", None, "cover-field-mistyped"),
+    ("Delivery Update (period:%B %Y})", "}", "Delivery Update (period:%B %Y})", "cover-placeholder"),
+    ("Delivery Update {as agreed}", "{as agreed}", "Delivery Update {as agreed}", "cover-placeholder"),
 ])
-def test_a_field_reportgen_cannot_fill_in_is_said(tmp_path: Path, title: str, field: str, printed: str | None) -> None:
+def test_a_field_reportgen_cannot_fill_in_is_said(tmp_path: Path, title: str, field: str, printed: str | None,
+                                                  code: str) -> None:
     """A brace left open, a name that is not period or date, or a strftime code that is none: the paper printed the
-    title as typed ('Delivery Update ({period:%B %Y)') and nothing was said."""
+    title as typed ('Delivery Update ({period:%B %Y)') and nothing was said. A field mistyped blocks the paper (it
+    would print on the cover and every page's header); words in braces may be meant, and are a warning."""
     toml = (ROOT / "reportgen.toml").read_text(encoding="utf-8")
     toml = toml.replace('title = "Safer Wessex Plan: Delivery Update ({period:%B %Y})"', f'title = "{title}"')
     root = make_workspace(tmp_path / "ws", toml=toml)
-    [(code, column, message)] = _cover_said(root)
-    assert (code, column) == ("cover-placeholder", "title")
+    [(said_code, column, message)] = _cover_said(root)
+    assert (said_code, column) == (code, "title")
     assert message.startswith(f"reportgen.toml: {field!r} is not a field reportgen fills in, so the paper prints ")
     if printed is not None:
         assert message.endswith(f"{printed!r}.")

@@ -19,7 +19,7 @@ import pytest
 from conftest import copy_example, make_workspace
 from reportgen.check.narrative import fill_narrative
 from reportgen.errors import ReportgenError
-from reportgen.run.build import build_draft
+from reportgen.run.build import build_draft, validate_draft
 from reportgen.settings import settings_from_dict
 
 log = logging.getLogger(__name__)
@@ -321,3 +321,17 @@ def test_a_mistyped_or_unknown_settings_key_is_told_with_the_keys_its_table_take
     assert "[[register.extra]] takes heading, aliases" in error
     assert '[partners."Northshire Constabulary"] takes files, emails' in error
     assert not (root / "outputs").exists()
+
+
+def test_a_value_in_single_braces_in_the_narrative_is_said_and_blocks(tmp_path: Path) -> None:
+    """'{period:%B %Y}' (as reportgen.toml writes a field) or '{ total }' in narrative.md was printed as typed into a
+    paper that said nothing blocked it. Jinja's own tags, and braces inside them, are not said."""
+    narrative = ("# Update\n\nFor {period:%B %Y}, the { total } actions; {perod}.\n"
+                 "{{ total }} in all {# a {note} #} {{ '{' }}sic{{ '}' }} {{ \"{quoted}\" }}\n")
+    root = make_workspace(tmp_path / "ws", narrative=narrative, toml='[paper]\nnarrative = "narrative.md"\n')
+    said = [i for i in validate_draft(root).issues if i.code == "narrative-placeholder"]
+    assert [(i.row, i.severity, i.message.split(" is in")[0]) for i in said] == [
+        (3, "error", "'{period:%B %Y}'"), (3, "error", "'{ total }'"), (3, "error", "'{perod}'")]
+    assert [i.advice.split(";")[0] for i in said] == ["Write {{ period }}", "Write {{ total }}", "Write {{ period }}"]
+    assert said[0].located == ("narrative.md, line 3: '{period:%B %Y}' is in single braces, so the paper prints it as "
+                               "typed: the narrative fills in a value written in double braces.")

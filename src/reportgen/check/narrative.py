@@ -10,11 +10,13 @@ It renders text only; `reportgen.paper.build_paper` turns the Markdown into the 
 
 from __future__ import annotations
 
+import difflib
 import functools
 import operator
+import re
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
@@ -299,5 +301,30 @@ def check_narrative(inputs: Inputs, merged: MergedRegister) -> list[Issue]:
     source, issues = read_narrative(inputs.narrative, display)
     if source is None:
         return issues
-    _markdown, found = fill_narrative(source, narrative_context(merged, inputs.settings, "public"), display)
-    return issues + found
+    context = narrative_context(merged, inputs.settings, "public")
+    _markdown, found = fill_narrative(source, context, display)
+    return issues + single_braces(source, context, display) + found
+
+
+# '{period:%B %Y}' or '{ total }', as reportgen.toml writes its fields: not '{{ … }}', '{% … %}' nor '{# … #}'
+_SINGLE_BRACES = re.compile(r"(?<!\{)\{(?![{%#])\s*([A-Za-z_]\w*)((?:\.\w+|\[[^\]\n]*\])*)\s*(?::[^{}\n]*)?\}(?!\})")
+
+
+def single_braces(source: str, context: Mapping[str, object], display: str) -> list[Issue]:
+    """A value written in single braces, as reportgen.toml's [paper] fields are ('{period:%B %Y}'), which the
+    narrative (Jinja) prints as typed: said, with the double-braced value it meant."""
+    found = []
+    text = _JINJA.sub(lambda tag: re.sub(r"[^\n]", " ", tag.group(0)), source)  # what Jinja prints as typed
+    for number, (line, typed) in enumerate(zip(text.splitlines(), source.splitlines(), strict=True), start=1):
+        for match in _SINGLE_BRACES.finditer(line):
+            name, rest = match.group(1), match.group(2)
+            meant = name if name in context else next(iter(difflib.get_close_matches(name, list(context), 1)), "")
+            found.append(issue(
+                "narrative-placeholder", placeholder=match.group(0),
+                suggestion=f"{{{{ {meant}{rest} }}}}" if meant else "the value in double braces",
+                names="" if meant else f" (the narrative's values: {', '.join(sorted(context))})",
+                file=display, row=number, value=typed.strip()[:80]))
+    return found
+
+
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)

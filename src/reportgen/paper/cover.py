@@ -86,7 +86,8 @@ def cover_issues(paper: PaperSettings, period: str) -> list[Issue]:
                       *((f"cover {row.heading!r}", row.value) for row in paper.cover)]:
         wrong = _unfilled(text)
         if wrong:
-            issues.append(issue("cover-placeholder", field=wrong, printed=fill_in(text, period, meeting_date(
+            code = "cover-field-mistyped" if _meant_as_field(wrong) else "cover-placeholder"
+            issues.append(issue(code, field=wrong, printed=fill_in(text, period, meeting_date(
                 paper, period)), file=SETTINGS_FILE, column=key, value=text))
     return issues
 
@@ -106,6 +107,15 @@ def _unfilled(text: str) -> str:
         if form and _STRFTIME.sub("", form).count("%"):
             return field
     return ""
+
+
+_ONE_NAME = re.compile(r"\{\s*[A-Za-z_]\w*\s*(?::[^{}]*)?\}?")
+
+
+def _meant_as_field(field: str) -> bool:
+    """Whether braces reportgen does not fill in were meant as a field: one name, perhaps with a format, perhaps
+    left open ('{perod:%B %Y}', '{month}', '{period:%B %Y)', '{period:%Q}'), not words in braces ('{like this}')."""
+    return _ONE_NAME.fullmatch(field) is not None
 
 
 PRINTED = ("meeting", "title", "subtitle", "submitted_by", "purpose", "decisions_required", "financial_implications",
