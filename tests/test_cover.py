@@ -80,6 +80,24 @@ def test_a_meeting_before_the_period_is_a_warning(tmp_path: Path) -> None:
     assert len(found) == 1 and "no meeting after October 2026" in found[0].message
 
 
+
+def test_a_date_set_beside_meetings_and_not_used_is_a_warning(tmp_path: Path) -> None:
+    """An officer moving a rescheduled meeting by adding `date = 2026-11-12` under `meetings`: the cover kept the
+    listed 5 November, and nothing was said. Said now; `date` as the fallback it is (no meeting after) is not."""
+    toml = '[paper]\ntitle = "Plan"\nmeetings = [2026-11-05, 2027-01-14]\ndate = 2026-11-12\n'
+    root = make_workspace(tmp_path / "ws", period="2026-10", toml=toml)
+    [found] = [i for i in validate_draft(root).issues if i.code == "meeting-date"]
+    assert (found.severity.value, found.column, found.value) == ("warning", "date", "2026-11-12")
+    assert found.message == ("reportgen.toml: date = 12 November 2026 is not the meeting the paper goes to: [paper] "
+                             "meetings comes first, and its first meeting after October 2026 is 05 November 2026, "
+                             "which the cover sheet shows.")
+    assert found.advice.startswith("If the meeting has moved, change it in meetings")
+    fallback = '[paper]\ntitle = "Plan"\nmeetings = [2026-09-03]\ndate = 2026-11-12\n'  # used: no meeting after
+    (root / "reportgen.toml").write_text(fallback, encoding="utf-8")
+    found_now = [i for i in validate_draft(root).issues if i.code == "meeting-date"]
+    assert [i.column for i in found_now] == ["meetings"]  # "no meeting after October 2026", as before
+
+
 def test_action_text_html_is_cleaned_like_explanations(tmp_path: Path) -> None:
     register = [REGISTER_HEADINGS, *ACTIONS[:-1],
                 (6, "Justice", "OPCC", "<p>Investigate the viability of a <b>court</b> hub.</p><p>Second part.</p>",

@@ -558,11 +558,16 @@ CODES: dict[str, Code] = {
         "If the braces are not meant to be printed, write {{period}} or {{date}} (with strftime codes if wanted: "
         "{{period:%B %Y}} gives 'October 2026'), each brace closed; else nothing to do."),
     "meeting-date": Code(
-        W, "The meeting date on the cover is before the period, or no listed meeting follows it.",
+        W, "The meeting date on the cover is before the period, no listed meeting follows it, or [paper] date is set "
+        "beside meetings and not used.",
         "{file}: [paper] meetings lists no meeting after {period}; the paper shows {shown_date}.",
         "Add the Panel's next meeting to [paper] meetings (or date) in reportgen.toml.",
         {"before-period": "{file}: the meeting date {shown_date} is before the period {period}; the cover sheet "
-                          "would show it."}),
+                          "would show it.",
+         "date-unused": ("{file}: date = {date} is not the meeting the paper goes to: [paper] meetings comes first, "
+                         "and its first meeting after {period} is {shown_date}, which the cover sheet shows.",
+                         "If the meeting has moved, change it in meetings (date is used only when no listed meeting "
+                         "follows the period); else remove date.")}),
     "restricted-cover-not-exempt": Code(
         W, "The restricted edition holds exempt actions, but its cover sheet says the paper is not exempt.",
         "{file}: this restricted edition holds {exempt_actions}, but its cover sheet gives "

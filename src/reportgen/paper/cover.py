@@ -44,6 +44,10 @@ def meeting_issues(paper: PaperSettings, period: str) -> list[Issue]:
         issues.append(issue("meeting-date", "before-period", shown_date=display_date(date),
                             period=period_label(period), file=SETTINGS_FILE,
                             column="meetings" if paper.meetings else "date", value=date.isoformat()))
+    if paper.date is not None and date is not None and date != paper.date:  # meetings came first: date is unused
+        issues.append(issue("meeting-date", "date-unused", date=display_date(paper.date), shown_date=display_date(date),
+                            period=period_label(period), file=SETTINGS_FILE, column="date",
+                            value=paper.date.isoformat()))
     return issues
 
 
