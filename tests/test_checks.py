@@ -104,6 +104,24 @@ def test_duplicate_update_lead_wins(tmp_path: Path) -> None:
     assert not checked.blocking
 
 
+def test_another_partners_update_beside_the_leads_unchanged_row_is_said_as_such(tmp_path: Path) -> None:
+    """OPCC, the lead of action 6, returned it as last reported; the Criminal Justice Board's return has news of
+    it. 'The lead's update is used' read as if the lead had reported anew: the officer took the paper's old text
+    for news. It says the lead returned it unchanged, and whom to ask."""
+    make_workspace(tmp_path, period="2026-09")
+    returns = default_returns()
+    returns["criminal-justice-board.xlsx"].append((6, "", "Completed", "CJB view: the strategy was adopted.", ""))
+    root = make_workspace(tmp_path, period="2026-10", returns=returns)
+    checked = _check(root)
+    [said] = [i for i in checked.issues if i.code == "duplicate-update"]
+    assert (said.file, said.ref, said.severity.value) == ("inputs/returns/2026-10/criminal-justice-board.xlsx", 6,
+                                                          "warning")
+    assert said.message == ("Action 6 is updated here, but its lead, OPCC, returned it unchanged "
+                            "(inputs/returns/2026-10/opcc.xlsx row 4, as last reported): the paper shows what was last "
+                            "reported, and this update is not used.")
+    assert said.advice.startswith("Ask OPCC whether this update is right")
+
+
 def test_a_return_with_only_other_partners_actions_blocks(tmp_path: Path) -> None:
     """A lead's workbook holding none of its own actions (another partner's sent back under its name)."""
     returns = default_returns()

@@ -363,7 +363,12 @@ CODES: dict[str, Code] = {
         "The lead partner's update is used; check the other one with its author.",
         {"same": ("Action {ref} is updated again, word for word, in {used_file} row {used_row}: the update is used "
                   "once.",
-                  "Delete one of the two rows (nothing is lost: they say the same).")},
+                  "Delete one of the two rows (nothing is lost: they say the same)."),
+         "lead-unchanged": ("Action {ref} is updated here, but its lead, {lead}, returned it unchanged ({used_file} "
+                            "row {used_row}, as last reported): the paper shows what was last reported, and this "
+                            "update is not used.",
+                            "Ask {lead} whether this update is right: if it is, the lead should return it (or put it "
+                            "in the lead's return) and build again.")},
         partner_advice="Keep one row per action."),
     "ambiguous-update": Code(
         E, "An action is updated twice by its lead partner, or by several partners none of which leads it: "
