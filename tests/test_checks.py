@@ -60,6 +60,19 @@ def test_a_place_the_message_says_is_not_said_again(tmp_path: Path) -> None:
                  column="Status").place == "sheet 'Return', row 4"
 
 
+def test_a_status_typed_in_the_explanation_column_is_pointed_out(tmp_path: Path) -> None:
+    """'Completed' typed one column along, with the status cell empty: 'Action 2 has no status in row 3' left the
+    officer to find the word; it is named, with its column as the partner headed it."""
+    returns = default_returns()
+    returns["opcc.xlsx"][1] = (2, "", "", " Completed ", "")
+    checked = _check(make_workspace(tmp_path, returns=returns))
+    [said] = [i for i in checked.issues if i.code == "empty-status"]
+    assert (said.row, said.blocking, said.value) == (2, True, "Completed")
+    assert said.message == ("Action 2 has no status in row 2, and its 'Explanation / Link to meeting papers' cell "
+                            "holds 'Completed': a status typed in the wrong column?")
+    assert said.advice.startswith("If it is the status, move it into the status column")
+
+
 def test_status_variants_and_unknown_status_with_suggestion(tmp_path: Path) -> None:
     returns = default_returns()
     returns["opcc.xlsx"][1] = (2, "", "in PROGRESS.", "", "")

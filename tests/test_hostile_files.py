@@ -399,7 +399,18 @@ def test_several_candidate_sheets_reported(tmp_path: Path) -> None:
     assert issues[0].blocking and "1 row under them from row 2" in issues[0].message
     # last month's return kept on a second sheet is the likelier case: merging the two would duplicate every action
     assert issues[0].advice.startswith("If one of the two sheets is another period's return (last month's kept as a "
-                                       "copy), delete that sheet, whichever it is (sheet 'Return' is read")
+                                       "copy), delete that sheet, whichever it is (sheet 'Return' is read because it "
+                                       "comes first)")
+
+    def notes_first(book, sheet) -> None:  # a partner's own sheet put first, with the headings and fewer of them
+        notes = book.create_sheet("Notes", 0)
+        notes.append(["Plan priority", "Status"])
+        notes.append([1, "Completed"])
+
+    ret, issues = _read(_book_with(tmp_path / "opcc3.xlsx", ROWS, notes_first))
+    assert ret is not None and ret.sheet == "Return"
+    [rows] = [i for i in issues if i.code == "rows-on-another-sheet"]
+    assert "(sheet 'Return' is read because its headings match the return's best)" in rows.advice  # not "first"
 
     def headings_only(book, sheet) -> None:
         book.create_sheet("Template").append(list(RETURN_HEADINGS))

@@ -404,7 +404,11 @@ CODES: dict[str, Code] = {
         "Action {ref} has no status in row {row}.",
         "Ask the lead partner for the status.",
         {"prompt": ("Action {ref} has no status in row {row}: the cell shows the drop-down's prompt {value!r}, not a "
-                    "status.", "Ask the lead partner for the status.")},
+                    "status.", "Ask the lead partner for the status."),
+         "elsewhere": ("Action {ref} has no status in row {row}, and its {there!r} cell holds {value!r}: a status "
+                       "typed in the wrong column?",
+                       "If it is the status, move it into the status column (and write the explanation in its own); "
+                       "else ask the lead partner for the status.")},
         partner_advice="Choose this period's status from the list."),
     "prompt-cell": Code(
         W, "A cell shows a drop-down's or form's prompt ('Please select'), not an answer: it is read as empty.",
@@ -614,7 +618,7 @@ CODES: dict[str, Code] = {
         "Sheet {sheet!r} in {file} also has the return's headings, with {rows} under them from row {row}: that "
         "sheet was not read (only sheet {read!r} was).",
         "If one of the two sheets is another period's return (last month's kept as a copy), delete that sheet, "
-        "whichever it is (sheet {read!r} is read because it comes first); otherwise move those rows onto one sheet "
+        "whichever it is (sheet {read!r} is read because {why}); otherwise move those rows onto one sheet "
         "with the others.",
         {"register": ("Sheet {sheet!r} in the register {file} also has the register's headings, with {rows} under "
                       "them from row {row}: that sheet was not read, so none of its actions is in the paper (only "

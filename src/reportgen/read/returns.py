@@ -166,6 +166,16 @@ def wrong_period(display: str, period: str, other: str) -> Issue | None:
                  value=other, folder_period=period)
 
 
+def _status_elsewhere(update: Update, table: Mapping[str, str], headings: Mapping[str, str]
+                      ) -> tuple[str, str] | None:
+    """The column (as the partner headed it), and what it holds, when a row with no status has a status alone in
+    its explanation or timeframe cell ('Completed' typed one column along)."""
+    for key, text in (("explanation", update.explanation), ("timeframe", update.timeframe)):
+        if text.strip() and match_status(text, table) is not None:
+            return headings[key], text.strip()
+    return None
+
+
 SHOWN_OPTIONAL = ("timeframe",)  # optional return columns whose text the paper shows
 
 
@@ -370,6 +380,8 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
     status_heading = partner_return.heading("status", settings.returns.columns["status"].heading)
     action_heading = partner_return.heading("action", settings.returns.columns["action"].heading)
     ref_heading = partner_return.heading("ref", settings.returns.columns["ref"].heading)
+    other_headings = {key: partner_return.heading(key, settings.returns.columns[key].heading)
+                      for key in ("explanation", "timeframe")}
     kept: list[Update] = []
     issues: list[Issue] = []
     for update in partner_return.updates:
@@ -380,8 +392,13 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
             continue
         status = match_status(update.status_as_written, table)
         if not update.status_as_written:
-            issues.append(issue("empty-status", "prompt" if update.status_prompt else "", value=update.status_prompt,
-                                column=status_heading, **where))
+            typed = _status_elsewhere(update, table, other_headings)
+            if typed and not update.status_prompt:  # a status typed one column along
+                issues.append(issue("empty-status", "elsewhere", value=typed[1], there=typed[0], column=status_heading,
+                                    **where))
+            else:
+                issues.append(issue("empty-status", "prompt" if update.status_prompt else "",
+                                    value=update.status_prompt, column=status_heading, **where))
         elif status is None:
             issues.append(_unknown_status(update.status_as_written, column=status_heading, **where))
             missing = missing_glyphs(update.status_as_written)  # the paper prints a status it cannot read as written

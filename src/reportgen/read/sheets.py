@@ -316,7 +316,7 @@ def locate_table(
         issues.append(issue("no-data-sheet", "register", expected=expected, file=display) if register
                       else issue("no-data-sheet", expected=expected, file=display))
         return None, issues
-    _score, _visible, sheet, at, found = max(candidates, key=lambda c: (c[0], c[1]))
+    score, visible, sheet, at, found = max(candidates, key=lambda c: (c[0], c[1]))
     # other sheets with the headings, and how many rows each has under them
     rivals = [(c[2], len(c[2].rows) - c[3] - 1) for c in candidates if c[2] is not sheet and not c[2].hidden
               and c[0] >= 2]
@@ -325,10 +325,14 @@ def locate_table(
     if empty:
         issues.append(issue("several-sheets", "register" if register else "", others=", ".join(map(repr, empty)),
                             file=display, sheet=sheet.name, value=", ".join(empty)))
+    tied = sum(1 for c in candidates if (c[0], c[1]) == (score, visible)) > 1  # the first of equals is read
+    why = "it comes first" if tied else "its headings match the return's best"
     for other, count in rivals:
         if count:  # rows a partner may have split across sheets: never dropped quietly
-            issues.append(issue("rows-on-another-sheet", "register" if register else "", rows=counted(count, "row"),
-                                read=sheet.name, file=display, sheet=other.name, row=other.rows[-count][0]))
+            rows = {"rows": counted(count, "row"), "read": sheet.name, "file": display, "sheet": other.name,
+                    "row": other.rows[-count][0]}
+            issues.append(issue("rows-on-another-sheet", "register", **rows) if register
+                          else issue("rows-on-another-sheet", why=why, **rows))
     if sheet.hidden:  # the headings are only on a hidden sheet: read, never quietly
         issues.append(issue("hidden-sheet", "register-read" if register else "read", file=display,
                             sheet=sheet.name))
