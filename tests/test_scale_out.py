@@ -246,6 +246,14 @@ def test_served_monthly_deployment_runs_to_completion_and_its_cron_creates_runs(
 
         # deploying the flows under the served name would replace the served deployment, schedule and workspace
         run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "served", "--overwrite"], env)
+        # moving the served workspace to a pool: each refusal said to do what the other refused (its name, or
+        # another); both say the one way, stop serving and delete it first
+        to_pool = [str(BIN / "reportgen"), "deploy", "--pool", "served", "--name", "to-pool", "--workspace",
+                   str(workspace), "--monthly-name"]
+        for name in ("monthly", "monthly-two"):
+            printed = run_cli([*to_pool, name], env, expect=1)
+            assert "stop serving and delete it first: prefect deployment delete monthly-update/monthly" in printed
+            assert "--monthly-name" not in printed.split("would")[-1], printed
         printed = run_cli([str(BIN / "reportgen"), "deploy", "--pool", "served", "--name", "monthly"], env, expect=1)
         assert printed.strip().splitlines() == [
             f"reportgen: error: monthly-update/monthly on this Prefect server is served by reportgen serve for "
@@ -645,16 +653,16 @@ def test_deploy_with_a_workspace_schedules_its_monthly_run_on_the_pools_workers(
                       expect=1)
     assert printed.strip().splitlines() == [
         "reportgen: error: monthly-update/sched on this Prefect server is deployed to work pool scheduled, whose "
-        "workers run it on schedule; serving it too would take it off the pool: serve under another name (--name), "
-        "or delete it first: prefect deployment delete monthly-update/sched"], printed
+        "workers run it on schedule; serving it too would take it off the pool, and nothing needs serving while they "
+        "run it. To serve it instead, delete it first: prefect deployment delete monthly-update/sched"], printed
     assert deployed() == ("scheduled", {"workspace": str(workspace)}, [("30 6 2 * *", "Europe/London", True)])
     # and served, or deployed, under another name, the month's paper was built twice: two schedules, one workspace
     printed = run_cli([str(BIN / "reportgen"), "serve", "--workspace", str(workspace), "--name", "dup"], env,
                       expect=1)
     assert printed.strip().splitlines() == [
         f"reportgen: error: monthly-update/sched on this Prefect server already builds {workspace} on schedule; a "
-        "second schedule would build each month's paper twice. Use its name (--name sched), or delete it first: "
-        "prefect deployment delete monthly-update/sched"], printed
+        "second schedule would build each month's paper twice. Its workers (work pool scheduled) build it: nothing "
+        "needs serving. To serve it instead, delete it first: prefect deployment delete monthly-update/sched"], printed
     printed = run_cli([*deploy[:-1], "sched-twice"], env, expect=1)
     assert "Use its name (--monthly-name sched)" in printed, printed
     with SyncPrefectClient(api_url) as client:

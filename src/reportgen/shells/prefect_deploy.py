@@ -149,8 +149,8 @@ def check_monthly_deployable(name: str) -> None:
     if found.work_pool_name is None:
         raise ReportgenError(
             f"{monthly_update.name}/{name} on this Prefect server is served by reportgen serve; deploying it to "
-            f"the pool too would build the month twice: stop serving and delete it first (prefect deployment "
-            f"delete {monthly_update.name}/{name}), or give another --monthly-name")
+            f"the pool too would build the month twice: to build it on the pool instead, stop serving and delete it "
+            f"first: prefect deployment delete {monthly_update.name}/{name}")
 
 
 def deploy_monthly(pool: str, name: str, workspace: Path, cron: str, timezone: str) -> str:

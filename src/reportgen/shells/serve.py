@@ -34,6 +34,7 @@ from reportgen.wording import counted
 if TYPE_CHECKING:
     from uuid import UUID
 
+    from prefect.client.schemas.responses import DeploymentResponse
     from prefect.runner import Runner
 
 DEPLOYMENT = "monthly"
@@ -292,9 +293,9 @@ def deploy(pool: str, name: str, crash_after_minutes: int, notify: Callable[[str
 
     heartbeat = get_current_settings().flows.heartbeat_frequency
     if heartbeat is not None and crash_after_minutes * 60 < 2 * heartbeat:
-        raise UsageError(f"--crash-after {crash_after_minutes} minutes is too short for a heartbeat every "
-                         f"{heartbeat} s (PREFECT_FLOWS_HEARTBEAT_FREQUENCY): a run still going would be marked "
-                         f"Crashed; give at least {-(-2 * heartbeat // 60)} minutes")
+        raise UsageError(f"--crash-after {crash_after_minutes}: {counted(crash_after_minutes, 'minute')} is too short "
+                         f"for a heartbeat every {heartbeat} s (PREFECT_FLOWS_HEARTBEAT_FREQUENCY): a run still going "
+                         f"would be marked Crashed; give at least {counted(-(-2 * heartbeat // 60), 'minute')}")
     if workspace is not None and monthly_name == name:
         raise UsageError(f"--monthly-name {monthly_name} is the name of the on-demand deployments (--name): give "
                          "the scheduled one another")
@@ -380,11 +381,24 @@ def check_not_scheduled_twice(name: str, workspace: Path, deploying: bool = Fals
         if deployment.name == name or not other or not same_folder(Path(other), workspace):
             continue
         if any(schedule.active for schedule in deployment.schedules):
-            option = "--monthly-name" if deploying else "--name"
             raise ReportgenError(
                 f"{FLOW}/{deployment.name} on this Prefect server already builds {workspace} on schedule; a second "
-                f"schedule would build each month's paper twice. Use its name ({option} {deployment.name}), or "
-                f"delete it first: prefect deployment delete {FLOW}/{deployment.name}")
+                f"schedule would build each month's paper twice. {_instead(deployment, deploying)}")
+
+
+def _instead(deployment: DeploymentResponse, deploying: bool) -> str:
+    """What to do instead of a second schedule for a workspace: take the deployment over under its name, where that
+    is allowed; a served one cannot go to a pool, nor one on a pool be served, while it is there (`check_not_on_a_pool`,
+    `check_monthly_deployable`): then it is nothing, or deleting it first."""
+    delete = f"prefect deployment delete {FLOW}/{deployment.name}"
+    if deploying and deployment.work_pool_name is None:
+        return (f"It is served by reportgen serve: to build it on the pool instead, stop serving and delete it first: "
+                f"{delete}")
+    if not deploying and deployment.work_pool_name:
+        return (f"Its workers (work pool {deployment.work_pool_name}) build it: nothing needs serving. To serve it "
+                f"instead, delete it first: {delete}")
+    option = "--monthly-name" if deploying else "--name"
+    return f"Use its name ({option} {deployment.name}), or delete it first: {delete}"
 
 
 def same_folder(given: Path, workspace: Path) -> bool:
@@ -414,8 +428,8 @@ def check_not_on_a_pool(name: str) -> None:
     if deployment.work_pool_name:
         raise ReportgenError(
             f"{FLOW}/{name} on this Prefect server is deployed to work pool {deployment.work_pool_name}, whose "
-            f"workers run it on schedule; serving it too would take it off the pool: serve under another name "
-            f"(--name), or delete it first: prefect deployment delete {FLOW}/{name}")
+            f"workers run it on schedule; serving it too would take it off the pool, and nothing needs serving while "
+            f"they run it. To serve it instead, delete it first: prefect deployment delete {FLOW}/{name}")
 
 
 @contextlib.contextmanager
