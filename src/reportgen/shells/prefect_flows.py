@@ -15,10 +15,12 @@ signature when a deployment runs, and a postponed annotation such as `Edition` c
 there ("`Monthly_UpdateModel` is not fully defined").
 """
 
+import contextlib
 import datetime as dt
 import functools
 import logging
 import re
+import time
 import zoneinfo
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -164,8 +166,23 @@ class TaskRunner(StageRunner):
         return self._task(name, stage)(*args)
 
     def run_together(self, calls: Sequence[tuple[str, Callable[..., Any], tuple[Any, ...]]]) -> list[Any]:
+        """The stages as tasks side by side. One failing, or the run stopped (cancelled: SIGTERM raises here), the
+        others are waited for (a while) before this raises: the build then discards the draft folder they write
+        into, and a renderer still writing there failed with FileNotFoundError, logged as an error and retried,
+        in a run that was only cancelled (as the command line's thread pool waits for its threads)."""
         futures = [self._task(name, stage).submit(*args) for name, stage, args in calls]
-        return [future.result() for future in futures]
+        try:
+            return [future.result() for future in futures]
+        except BaseException:
+            deadline = time.monotonic() + SIBLINGS_WAIT
+            for future in futures:
+                with contextlib.suppress(Exception):
+                    future.wait(timeout=max(0.0, deadline - time.monotonic()))
+            raise
+
+
+SIBLINGS_WAIT = 30  # seconds a failed or stopped render waits for the others (Prefect kills a cancelled run's
+# process 30 s after its SIGTERM); a page of DOCX or HTML takes well under a second
 
 
 def blocking_phrase(count: int) -> str:
