@@ -18,6 +18,7 @@ from pathlib import Path
 
 import docx
 import lxml.html
+import pdfplumber
 import pytest
 from docx.oxml.ns import qn
 from hypothesis import given
@@ -52,7 +53,7 @@ from reportgen.diff.changes import (
 )
 from reportgen.diff.redline import redline_blocks, redline_cell, redline_narrative, redline_paper
 from reportgen.diff.render import DiffResult, compare_drafts, default_out
-from reportgen.diff.summary import render_diff_html, with_notes, write_diff_docx
+from reportgen.diff.summary import render_diff_html, with_notes, write_diff_docx, write_diff_pdf
 from reportgen.drafts.folders import load_draft
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, RichText, plain_text
@@ -66,6 +67,7 @@ OLD_EXPLANATION = "Referrals are reviewed monthly by the victims board."
 NEW_EXPLANATION = "Referrals are reviewed weekly by the victims board and partners."
 NEW_ACTION = (7, "Justice", "OPCC", "Recruit volunteer ambassadors.", "18")
 TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "paper.docx"
+PAGE_FOOT = 18 * 72 / 25.4  # points: paper.css's bottom margin on a portrait page, where the footer is
 W_INS, W_DEL, W_TR, W_TRPR = qn("w:ins"), qn("w:del"), qn("w:tr"), qn("w:trPr")
 
 
@@ -499,6 +501,43 @@ def test_pdf_is_the_summary(result: DiffResult) -> None:
     for words in ("Counts then and now", "Status moves", "Publish the commissioning plan.", "Changed wording"):
         assert words in text
     assert "Page 1 of" in text and untagged_furniture(result.folder / "diff.pdf") == []  # PDF/UA: an artifact
+
+
+def test_pdf_never_ends_a_page_with_the_narratives_headings(result: DiffResult, tmp_path: Path) -> None:
+    """With enough changes above it, diff.pdf's page ended with the heading "Narrative" and the narrative's own
+    title (a bold line), the narrative's words on the next page. The section is pushed down a point at a time
+    across the foot of a page (its title just fitting, then not): each heading stays with the words after it."""
+    html = (result.folder / "diff.html").read_text(encoding="utf-8")
+    section = '<section class="narrative-changes">'
+    assert html.count(section) == 1
+
+    def last_lines(pad: float) -> tuple[list[str], list[str]]:
+        """(each page's last line above its footer, the narrative's lines) with `pad` points above the section."""
+        out = tmp_path / f"pushed-{pad:g}.pdf"
+        write_diff_pdf(html.replace(section, f'<div style="height: {pad:g}pt"></div>{section}'), ROOT / "templates",
+                       out)
+        with pdfplumber.open(out) as pdf:
+            pages = [[line for line in page.extract_text_lines() if line["bottom"] < page.height - PAGE_FOOT]
+                     for page in pdf.pages]
+        texts = [line["text"] for lines in pages for line in lines]
+        return [lines[-1]["text"] for lines in pages if lines], texts[texts.index("Narrative"):]
+
+    def title_bottom() -> tuple[float, float]:
+        """Where the narrative's title ends, and the foot of the page it is on (points from the top)."""
+        with pdfplumber.open(result.folder / "diff.pdf") as pdf:
+            for page in pdf.pages:
+                lines = page.extract_text_lines()
+                at = next((i for i, line in enumerate(lines) if line["text"] == "Narrative"), None)
+                if at is not None:
+                    return lines[at + 1]["bottom"], page.height - PAGE_FOOT
+        raise AssertionError("no Narrative heading in diff.pdf")
+
+    bottom, foot = title_bottom()
+    _ends, narrative = last_lines(0)
+    assert narrative[:2] == ["Narrative", "Delivery"] and len(narrative) > 2  # the title, then its words
+    for pad in range(int(foot - bottom) - 24, int(foot - bottom) + 3, 3):  # the title at the foot, or just past it
+        ends, _narrative = last_lines(pad)
+        assert not {"Narrative", "Delivery"} & set(ends), (pad, ends)
 
 
 # ---------------------------------------------------------------- folders, self-comparison, CLI
