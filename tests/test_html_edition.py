@@ -623,3 +623,30 @@ def test_the_group_filter_follows_the_column_the_plan_is_grouped_by(browser: Bro
             page.locator("#filter-section").select_option(label=heading)
             assert visible_refs(page) == refs, heading
     assert messages == []
+
+
+def test_progress_headings_look_like_the_papers_other_headings(browser: Browser, tmp_path: Path) -> None:
+    """"Progress over time" and "Stalled actions" were black in the PDF at the browser's own sizes (15.75pt and
+    12.3pt), and "Stalled actions" black in the web edition, while the narrative's headings and "Delivery plan"
+    take the template's look (13.5pt dark blue). They look like the narrative's Heading 1 and Heading 2 now."""
+    narrative = "# Delivery\n\nOf the {{ total }} actions.\n\n## Next steps\n\nMore.\n"
+    root = make_workspace(tmp_path / "ws", period="2026-09", narrative=narrative)
+    build_draft(root, period="2026-09")
+    make_workspace(root, narrative=narrative)
+    result = build_draft(root)
+    assert result.paper.progress is not None
+    looks: dict[str, tuple[str, float, object]] = {}
+    with pdfplumber.open(result.folder / "paper.pdf") as pdf:
+        for sheet in pdf.pages:
+            for line in sheet.extract_text_lines(return_chars=True):
+                char = line["chars"][0]
+                looks.setdefault(line["text"], (char["fontname"].split("+")[-1], round(char["size"], 2),
+                                                char["non_stroking_color"]))
+    assert looks["Progress over time"] == looks["Delivery"] == looks["Delivery plan"]
+    assert looks["Stalled actions"] == looks["Next steps"]
+    page, _ = open_paper(browser, result.folder / "paper.html")
+    shown = dict(page.eval_on_selector_all("h2, h3", """headings => headings.map(h => [h.textContent.trim(),
+        [h.tagName, getComputedStyle(h).fontSize, getComputedStyle(h).color, getComputedStyle(h).fontWeight]])"""))
+    assert shown["Progress over time"] == shown["Delivery"] == shown["Delivery plan"]
+    assert shown["Stalled actions"] == shown["Next steps"]
+    assert shown["Stalled actions"][2] == shown["Delivery"][2]  # the paper's heading colour, as every heading
