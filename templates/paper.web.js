@@ -1,5 +1,6 @@
 // The web edition's filters (reportgen). Without this script every row shows and the form stays hidden.
 // Rows carry their status, section, lead and search text as data-* attributes; nothing here reads the network.
+
 (function () {
   "use strict";
   var form = document.getElementById("filters");
@@ -101,14 +102,31 @@
     try { return decodeURIComponent(fragment); } catch (error) { return fragment; }
   }
 
-  // keyboard focus and #action-N links scroll clear of the sticky header row, however tall it wraps
+  // keyboard focus and #action-N links scroll clear of the sticky header row, however tall it wraps: the
+  // window's top in a wide window, the plan's region's top in a narrow one (it scrolls both ways there)
+  var region = table.parentNode;
+  function inRegion() {
+    return window.getComputedStyle(region).overflowY !== "visible";
+  }
   function clearHeader() {
     var head = table.tHead;
     var sticky = head && window.getComputedStyle(head.rows[0].cells[0]).position === "sticky";
-    document.documentElement.style.scrollPaddingTop = sticky ? (head.offsetHeight + 16) + "px" : "";
+    var clear = sticky ? head.offsetHeight + (inRegion() ? 8 : 16) + "px" : "";
+    document.documentElement.style.scrollPaddingTop = clear;
+    // the same padding in the region and the window: a row scrolled to the region's top brings the region's
+    // top to the window's
+    region.style.scrollPaddingTop = inRegion() ? clear : "";
   }
   clearHeader();
   window.addEventListener("resize", clearHeader);
+  // the region in a narrow window is at most 80% of its height: a row reached by focus or a link shows it
+  // whole, with its header row and its sideways scrollbar, not cut off at the window's top or foot
+  function showRegion() {
+    if (!inRegion()) { return; }
+    var box = region.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) { window.scrollBy(0, box.top); }
+  }
+  region.addEventListener("focusin", function () { window.requestAnimationFrame(showRegion); });
 
   // a link to an action the filters hide (the stalled actions' table, "Changes since the last draft", a
   // #action-N typed in the address bar): the filters are cleared so the link reaches its row
@@ -148,6 +166,7 @@
   function goTo(id) {
     var named = window.location.hash.slice(1) === id;
     if ((reveal(id) || !named) && document.getElementById(id)) { document.getElementById(id).scrollIntoView(); }
+    if (table.contains(document.getElementById(id))) { window.requestAnimationFrame(showRegion); }
   }
   window.addEventListener("hashchange", function () {
     var id = target();

@@ -35,6 +35,9 @@ STYLE_NAME = "paper.web.css"
 SCRIPT_NAME = "paper.web.js"
 PAGE_PADDING = 40  # CSS pixels: the body's padding either side of the plan, 1.25rem (paper.web.css)
 REM = 16  # CSS pixels in a rem at the browsers' default text size, at which the plan's widths are measured
+# the plan in a window narrower than it: a region of at most 80% of the window's height, scrolling both ways, its
+# header row sticking to the region's top (as paper.web.css has it below 58.5rem: change both together)
+PLAN_SCROLLS = ".plan-scroll { overflow: auto; max-height: 80vh; max-height: 80svh; scroll-padding-top: 6rem; }"
 
 
 @dataclass(frozen=True)
@@ -154,8 +157,8 @@ def fold(text: str) -> str:
 def narrow_window_widths(paper: Paper) -> str:
     """The plan's column widths in a window too narrow for the paper's own to hold every word whole: fitted
     at the plan's narrowest (`narrow_web_widths`), "" when they are the same; and, when the columns' longest
-    words need a plan wider than 56rem, that plan scrolling sideways in a window narrower than it (as
-    paper.web.css has it below 56rem). The windows are told in rem, so that they grow with the text of a
+    words need a plan wider than 56rem, that plan scrolling in its own region in a window narrower than it (as
+    paper.web.css has it below 56rem: `PLAN_SCROLLS`). The windows are told in rem, so that they grow with the text of a
     reader whose browser sets a larger text size (the widths are measured at the default, 16px)."""
     narrow = narrow_web_widths(paper)
     css = ""
@@ -166,8 +169,7 @@ def narrow_window_widths(paper: Paper) -> str:
     if narrow.least > WEB_NARROW.width:
         least = f"{math.ceil(narrow.least / REM * 1000) / 1000:g}rem"
         css += (f"@media screen and (max-width: {_rem_below(narrow.least + PAGE_PADDING)}) {{ "
-                f".plan-scroll {{ overflow-x: auto; }} table.plan {{ min-width: {least}; }} "
-                "table.plan thead th { position: static; } }\n")
+                f"{PLAN_SCROLLS} table.plan {{ min-width: {least}; }} }}\n")
     return css
 
 
