@@ -1,6 +1,35 @@
 // The web edition's filters (reportgen). Without this script every row shows and the form stays hidden.
 // Rows carry their status, section, lead and search text as data-* attributes; nothing here reads the network.
 
+// A scrolling region (the plan's, each table of numbers) is a tab stop only while it has something to scroll:
+// keyboard users scroll it with the arrow keys, and one that fits was a stop that did nothing. Without this
+// script every region keeps its tabindex="0" (paper.web.html.j2), so it can always be scrolled.
+(function () {
+  "use strict";
+  var regions = document.querySelectorAll(".plan-scroll[role=region], .table-scroll[role=region]");
+  function overflows(region) {
+    return region.scrollWidth > region.clientWidth || region.scrollHeight > region.clientHeight;
+  }
+  function update() {
+    Array.prototype.forEach.call(regions, function (region) {
+      if (overflows(region)) {
+        region.setAttribute("tabindex", "0");
+      } else if (region !== document.activeElement) {  // the focused one is left until focus moves on
+        region.removeAttribute("tabindex");
+      }
+    });
+  }
+  update();
+  window.addEventListener("resize", update);
+  Array.prototype.forEach.call(regions, function (region) {
+    region.addEventListener("blur", update);
+    // filtering the plan, or a larger text size, changes what a region holds without resizing the window
+    if (window.ResizeObserver && region.firstElementChild) {
+      new window.ResizeObserver(update).observe(region.firstElementChild);
+    }
+  });
+})();
+
 (function () {
   "use strict";
   var form = document.getElementById("filters");

@@ -33,9 +33,19 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     return build_draft(ROOT, out=tmp_path_factory.mktemp("example") / "draft")
 
 
+@pytest.fixture(scope="module")
+def with_progress(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The README's second October build: the example with Progress over time (September's draft kept)."""
+    root = copy_example(tmp_path_factory.mktemp("progress") / "ws")
+    build_draft(root, period="2026-09")
+    result = build_draft(root)
+    assert result.paper.progress is not None
+    return result
+
 
 # the reviewer's windows: 1280 px zoomed to 150% and to 200%, and a phone (CSS pixels, device pixel ratio)
 ZOOMED_AND_PHONE = [(853, 1.5), (640, 2), (375, 2)]
+FOCUS_RING = ("3px", "solid", "rgb(255, 191, 71)", "rgb(26, 26, 26) 0px 0px 0px 5px")
 
 
 def open_paper(browser: Browser, path: Path, **context: Any) -> tuple[Page, list[str]]:
@@ -682,6 +692,43 @@ def test_zoomed_or_on_a_phone_the_header_row_stays_in_sight_while_the_plan_scrol
     assert shown["head"] == pytest.approx(shown["top"], abs=1) and shown["headBottom"] < 700  # the header row at top
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # the page never sideways
     assert messages == []
+
+
+def region_tab_stops(page: Page) -> list[str | None]:
+    return page.eval_on_selector_all("[role=region]", "regions => regions.map(r => r.getAttribute('tabindex'))")
+
+
+def test_a_scrolling_region_is_a_tab_stop_only_while_it_has_something_to_scroll(browser: Browser,
+                                                                               with_progress: BuildResult) -> None:
+    """Progress over time's two tables of numbers were tab stops in a window wide enough for them, two stops that
+    did nothing, and a focused region showed the browser's thin outline, not the amber and black ring of every other
+    control. A region is a stop now only while it scrolls (the plan's too), every one is ringed alike, and without
+    the script each keeps its stop, so that a keyboard can always scroll it."""
+    page, messages = open_paper(browser, with_progress.folder / "paper.html")
+    names = page.eval_on_selector_all("[role=region]", "regions => regions.map(r => r.className)")
+    assert names == ["table-scroll", "table-scroll", "plan-scroll"]
+    for width, stops in ((1280, [None, None, None]), (853, [None, None, "0"]), (375, ["0", "0", "0"]),
+                         (1280, [None, None, None])):
+        page.set_viewport_size({"width": width, "height": 700})
+        page.wait_for_function("stops => JSON.stringify([...document.querySelectorAll('[role=region]')]"
+                               ".map(r => r.getAttribute('tabindex'))) === JSON.stringify(stops)", arg=stops,
+                               timeout=5000)
+    page.set_viewport_size({"width": 375, "height": 700})
+    page.wait_for_function("document.querySelector('.table-scroll').getAttribute('tabindex') === '0'")
+    page.focus("#filter-status")
+    rings = [page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+        return [s.outlineWidth, s.outlineStyle, s.outlineColor, s.boxShadow]; }""")]
+    page.focus("a.skip-link")
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        while not page.evaluate("document.activeElement.getAttribute('role') === 'region'"):
+            page.keyboard.press("Tab")
+        rings.append(page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+            return [s.outlineWidth, s.outlineStyle, s.outlineColor, s.boxShadow]; }"""))
+    assert [tuple(ring) for ring in rings] == [FOCUS_RING] * 4
+    assert messages == []
+    page, _ = open_paper(browser, with_progress.folder / "paper.html", java_script_enabled=False)
+    assert region_tab_stops(page) == ["0", "0", "0"]
 
 
 def test_progress_headings_look_like_the_papers_other_headings(browser: Browser, tmp_path: Path) -> None:
