@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 import pdfplumber
+import pikepdf
 import pypdf
 import pytest
 
@@ -80,6 +81,26 @@ def test_a_blocked_draft_is_marked_on_every_page_and_lists_its_issues(tmp_path: 
     assert "Action 4 has no status" in web
 
 
+@pytest.mark.parametrize("edition", ["public", "restricted"])
+def test_a_blocked_drafts_files_say_draft_in_their_title(tmp_path: Path, edition: str) -> None:
+    """Only the pages said DRAFT: the PDF's title (info and XMP), the DOCX's and the web page's were the paper's
+    title alone, which a screen reader announces first and a browser tab or file list shows alone. Short and long
+    papers alike (a long one's PDF is joined from parts: the sample's test); a restricted one is RESTRICTED first."""
+    result = build_draft(blocked_workspace(tmp_path / "ws"), edition=edition)  # type: ignore[arg-type]
+    lead = "RESTRICTED – DRAFT – " if edition == "restricted" else "DRAFT – "
+    title = result.paper.title
+    with pikepdf.open(result.folder / "paper.pdf") as pdf:
+        assert str(pdf.docinfo["/Title"]) == lead + title
+        with pdf.open_metadata() as xmp:
+            assert xmp["dc:title"] == lead + title
+    assert docx.Document(str(result.folder / "paper.docx")).core_properties.title == lead + title
+    page = (result.folder / "paper.html").read_text(encoding="utf-8")
+    assert unescape(re.search(r"<title>(.*?)</title>", page, re.S)[1]).strip() == lead + title  # type: ignore[index]
+    clean = build_draft(copy_example(tmp_path / "clean"))
+    with pikepdf.open(clean.folder / "paper.pdf") as pdf:
+        assert not str(pdf.docinfo["/Title"]).startswith("DRAFT")
+
+
 def web_text(path: Path) -> str:
     """The web edition's text in reading order (the tags dropped)."""
     html = path.read_text(encoding="utf-8")
@@ -118,6 +139,8 @@ def test_the_sample_with_two_blocking_issues_is_marked(tmp_path: Path) -> None:
     assert any(line.startswith(result.paper.title) for line in lines), lines
     assert MARK not in " ".join(lines)
     assert all(f"{MARK}: 2 issues to resolve" in text for text in header_texts(result.folder / "paper.docx"))
+    with pikepdf.open(result.folder / "paper.pdf") as pdf:  # laid out in parts, joined: the title said DRAFT too
+        assert str(pdf.docinfo["/Title"]) == f"DRAFT – {result.paper.title}"
 
 
 

@@ -18,6 +18,8 @@ from reportgen import paper_rules
 from reportgen.look import Theme
 from reportgen.paper_rules import CHANGES_COLUMNS, ChangesColumn, StatusCell, StatusColour
 
+DRAFT_TITLE = "DRAFT"  # leads the file properties' title of a paper something blocks (`Paper.title_marking`)
+
 # ---------------------------------------------------------------- domain
 
 
@@ -424,9 +426,16 @@ class Paper:
         return paper_rules.exempt_legend(self.exempt_refs or (), status) if self.edition == "restricted" else ""
 
     @property
+    def title_marking(self) -> str:
+        """What leads the title in each file's own properties: the edition's marking, then "DRAFT" while anything
+        blocks publication (a screen reader announces the title first; a tab or a file list shows only it)."""
+        return " – ".join(text for text in (self.marking, DRAFT_TITLE if self.draft_marking else "") if text)
+
+    @property
     def document_title(self) -> str:
-        """The title in each file's own properties: the paper's title, led by its marking when it has one."""
-        return paper_rules.document_title(self.title, self.marking)
+        """The title in each file's own properties: the paper's title, led by its marking and "DRAFT" (both when
+        it has them: `title_marking`)."""
+        return paper_rules.document_title(self.title, self.title_marking)
 
     # The two formats have always stamped different creation dates, and every published paper's bytes
     # depend on them, so each keeps its own, decided here: the DOCX the meeting day, the PDF (and the

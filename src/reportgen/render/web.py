@@ -195,7 +195,7 @@ def render_web(paper: Paper, templates: Path) -> str:
             style=Markup(style), script=Markup(script), policy=policy,
             search_text=lambda row: search_text(row, row.ref in (paper.exempt_refs or ())),
         )
-    return with_marked_title(with_draft_marking(html, paper), paper.marking)
+    return with_marked_title(with_draft_marking(html, paper), paper.title_marking)
 
 
 MARGIN_BOX_STYLE = "font: bold 10pt \"Liberation Sans\", Arial, sans-serif; letter-spacing: 0.06em; color: #9b0000;"

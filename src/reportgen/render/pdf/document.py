@@ -40,17 +40,19 @@ def write_whole(paper: Paper, templates: Path) -> bytes:
 
     with font_timestamp(paper.pdf_created):
         _, document = keeping_headers(lay_out([]), lay_out)  # `reportgen.render.pdf.tall_rows`
-        mark_metadata(document.metadata, paper.marking)
+        mark_metadata(document.metadata, paper.marking, paper.title_marking)
         data: bytes = document.write_pdf(**options)
     return furniture_as_artifacts(data)
 
 
-def mark_metadata(metadata: Any, marking: str) -> None:
-    """A marked (restricted) PDF says so in its own properties, as its pages do: its title (a viewer's title
-    bar, a file list) led by the marking, and the marking as its keyword. The title is the template's
-    <title>, whatever it says; `metadata` is WeasyPrint's, written to the PDF's info and XMP alike."""
+def mark_metadata(metadata: Any, marking: str, title_marking: str = "") -> None:
+    """A marked (restricted) or blocked (draft) PDF says so in its own properties, as its pages do: its title (a
+    viewer's title bar, a file list, what a screen reader announces first) led by `title_marking` (the marking,
+    "DRAFT": `Paper.title_marking`), and the marking as its keyword. The title is the template's <title>,
+    whatever it says; `metadata` is WeasyPrint's, written to the PDF's info and XMP alike."""
+    if title_marking or marking:
+        metadata.title = document_title(metadata.title or "", title_marking or marking)
     if marking:
-        metadata.title = document_title(metadata.title or "", marking)
         metadata.keywords = [marking, *(k for k in metadata.keywords if k != marking)]
 
 

@@ -392,7 +392,7 @@ def bookmarks(document: Any) -> tuple[Bookmark, ...]:
 def write_document(document: Any, paper: Paper) -> bytes:
     """A laid-out part as PDF bytes, with font subsets dated from the paper (reproducible), its properties marked
     as the paper is (the joined PDF keeps the front's)."""
-    mark_metadata(document.metadata, paper.marking)
+    mark_metadata(document.metadata, paper.marking, paper.title_marking)
     with font_timestamp(paper.pdf_created):
         data: bytes = document.write_pdf(**RENDER_OPTIONS)
     return data
