@@ -7,6 +7,8 @@ import io
 import os
 import re
 import shutil
+import subprocess
+import sys
 import zipfile
 from email import policy
 from email.message import EmailMessage
@@ -713,3 +715,20 @@ def test_an_update_of_an_action_withdrawn_since_the_workbooks_went_out_is_not_th
     assert "Action 6 was in the paper of 2026-09/draft-01 and is no longer in the register" in ack
     assert "Nothing to do: the action has been withdrawn from the plan, so this update is not used." in ack
     assert "check the number" not in ack.lower() and "Please correct the workbook" not in ack
+
+
+@pytest.mark.parametrize(("period", "said"), [
+    ("2099-06", "2099-06 has not begun (today is "),
+    ("2026-08", "no returns folder for 2026-08 (inputs/returns/2026-08): its workbooks were not sent"),
+])
+def test_chase_refuses_a_period_nobody_was_asked_for(tmp_path: Path, period: str, said: str) -> None:
+    """A mistyped --period mailed every partner "we have not yet received your return for June 2027", attaching a
+    workbook they had never been sent. The command line refuses it (exit 2), naming what is wrong, and sends none."""
+    root = mail_workspace(tmp_path / "ws")
+    if period.startswith("2099"):
+        (root / "inputs" / "returns" / period).mkdir()
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "chase", "--workspace", str(root),
+                           "--period", period, "--dry-run"], capture_output=True, text=True, timeout=180, check=False)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert said in done.stderr, done.stderr
+    assert not (root / "outputs" / period / "mail").exists()

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from reportgen.check.checked import check_inputs, load_register
+from reportgen.errors import UsageError
 from reportgen.issues import Issue
 from reportgen.mail import compose
 from reportgen.mail.collect import Collection, Collector, arrival, check_period_inputs, scratch_folder
@@ -24,6 +25,7 @@ from reportgen.mail.mailbox import FolderMailbox, ImapMailbox, Mailbox
 from reportgen.mail.partners import addresses, no_address
 from reportgen.mail.transport import FileOutbox, Outbox, Sent, SmtpOutbox, send_all
 from reportgen.model import Register
+from reportgen.periods import period_start
 from reportgen.read.register import check_partners
 from reportgen.read.returns import slug
 from reportgen.read.workspace import Inputs, find_inputs
@@ -125,6 +127,7 @@ def chase_partners(workspace: Path, period: str, credentials: Credentials | None
     """Remind each lead that sent no return, sent its workbook back untouched, or sent another period's
     workbook (not read), listing its actions."""
     inputs, register, prefill, issues = _prepare(workspace, period)
+    check_chaseable(inputs)
     run = MailRun("chase", inputs.period, dry_run, issues=issues)
     checked = check_inputs(inputs)
     day = (today or inputs.settings.schedule.today()).isoformat()  # one reminder a day, the workspace's day
@@ -147,6 +150,20 @@ def chase_partners(workspace: Path, period: str, credentials: Credentials | None
         messages.append(compose.reminder(row.partner, to, inputs.period, actions, sent_back, day, name, data,
                                          inputs.settings, made_for=row.made_for))
     return _send(run, inputs, messages, credentials)
+
+
+def check_chaseable(inputs: Inputs) -> None:
+    """Refuse to chase a period nobody was asked for: one whose month has not begun, or with no returns folder (its
+    workbooks not sent: `send-returns` makes the folder). A mistyped --period mailed every partner "we have not yet
+    received your return for June 2027" with a workbook they had never been sent."""
+    period, folder = inputs.period, inputs.workspace / "inputs" / "returns" / inputs.period
+    today = inputs.settings.schedule.today()
+    if period_start(period) > today:
+        raise UsageError(f"{period} has not begun (today is {today.isoformat()}): no return is due, so nobody is "
+                         "chased. Check --period.")
+    if not folder.is_dir():
+        raise UsageError(f"no returns folder for {period} (inputs/returns/{period}): its workbooks were not sent "
+                         f"(reportgen send-returns --period {period} makes it), so nobody is chased. Check --period.")
 
 
 def collect_returns(workspace: Path, period: str, credentials: Credentials | None, dry_run: bool = False,
