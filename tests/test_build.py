@@ -77,7 +77,7 @@ def test_sample_docx_holds_all_147_actions_as_published(sample_draft: Path) -> N
     cover = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
     assert cover["DATE"] == "02 February 2023" and cover["FREEDOM OF INFORMATION EXEMPTION SECTION IF APPLICABLE"] == \
         "Not Exempt"
-    assert document.core_properties.title == "Annual Delivery Plan (March 2022 – February 2023)"
+    assert document.core_properties.title == "DRAFT – Annual Delivery Plan (March 2022 – February 2023)"  # blocked
     assert document.core_properties.language == "en-GB"
     body = "\n".join(p.text for p in document.paragraphs)
     assert "33 actions are 'Complete'" in body and "86 actions are 'In Progress'" in body
@@ -95,7 +95,7 @@ def test_sample_pdf_is_tagged_numbered_and_complete(sample_draft: Path) -> None:
     with pikepdf.open(sample_draft / "paper.pdf") as pdf:
         assert "/StructTreeRoot" in pdf.Root
         assert str(pdf.Root.Lang) == "en-GB"
-        assert str(pdf.docinfo["/Title"]) == "Annual Delivery Plan (March 2022 – February 2023)"
+        assert str(pdf.docinfo["/Title"]) == "DRAFT – Annual Delivery Plan (March 2022 – February 2023)"  # blocked
 
 
 def _sha256(path: Path) -> str:
@@ -400,3 +400,17 @@ def test_returns_in_a_folder_not_named_as_a_period_are_named_never_passed_over(
                                          "in a period's folder, so it was not read."]
     assert said[0].advice == "Move it into the folder of the period it is for, e.g. inputs/returns/2026-11/."
 
+
+
+def test_a_folder_that_is_no_workspace_is_wrong_usage_naming_the_workspace_inside_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--workspace /tmp` or the folder above the workspace said "no register in /tmp/inputs" and exited 1, as a
+    workspace's own problem; the README's exit 2 is for no such workspace. Nothing is written."""
+    root = make_workspace(tmp_path / "above" / "wessex")
+    for command in (["validate"], ["build"]):
+        assert main([*command, "--workspace", str(tmp_path / "above")]) == 2
+        error = capsys.readouterr().err
+        assert error.strip() == (f"reportgen: error: {tmp_path / 'above'} is not a workspace: it holds neither "
+                                 f"inputs/ nor reportgen.toml; {root} holds inputs/: is that the workspace? "
+                                 f"(--workspace {root})")
+    assert not (tmp_path / "above" / "outputs").exists() and not (root / "outputs").exists()

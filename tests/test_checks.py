@@ -53,11 +53,6 @@ def test_a_place_the_message_says_is_not_said_again(tmp_path: Path) -> None:
                  column="Explanation")
     assert said.located == "a.xlsx, sheet 'Return': Row 2, column 'Explanation' holds 👍."
     assert Issue("x", "Row 21 is long.", file="a.xlsx", row=2).place == "row 2"  # not 'row 2' of 'Row 21'
-    unread = Issue("unread-column", "Column 'Notes' is not a column reportgen reads, so what it holds is not in "
-                   "the paper (row 3: 'ok').", file="a.xlsx", sheet="Return", row=3, column="Notes")
-    assert unread.located.startswith("a.xlsx, sheet 'Return': Column 'Notes'")  # the row once, in the message
-    assert Issue("x", "Column 'Status' is blank.", file="a.xlsx", sheet="Return", row=4,
-                 column="Status").place == "sheet 'Return', row 4"
 
 
 def test_a_status_typed_in_the_explanation_column_is_pointed_out(tmp_path: Path) -> None:

@@ -623,9 +623,9 @@ def test_hidden_columns_are_said_to_be_hidden_read_or_not(tmp_path: Path, capsys
         "Column 'Timeframe for delivery / Completion' (column E) is hidden in Excel and empty, so whoever filled in "
         "the file could not see it to fill it in.",
         "Column 'Internal notes' (column F) is hidden in Excel and is not a column reportgen reads, so what it holds "
-        "is not in the paper (row 3: 'Budget at risk').",
+        "is not in the paper (in this row: 'Budget at risk').",
         "Column 'Old status' (column G) is hidden in Excel and is not a column reportgen reads, so what it holds is "
-        "not in the paper (row 3: 'On hold')."]
+        "not in the paper (in this row: 'On hold')."]
     assert "Unhide the column to see it" in found[2].advice
     by_ref = {a.ref: a for a in validate_draft(root).checked.merged.actions}
     assert by_ref[4].explanation == "Service funded."  # the hidden column was read, as the message says
@@ -650,7 +650,7 @@ def test_a_column_that_is_not_hidden_is_not_said_to_be(tmp_path: Path, capsys: p
     book.save(root / RETURNS / "opcc.xlsx")
     _code, _printed, issues = _validate(root, capsys)
     assert [i.message for i in _of(issues, "hidden-column", "unread-column")] == [
-        "Column 'Internal notes' is not a column reportgen reads, so what it holds is not in the paper (row 2: "
+        "Column 'Internal notes' is not a column reportgen reads, so what it holds is not in the paper (in this row: "
         "'Mine')."]
 
 
@@ -674,10 +674,10 @@ def test_text_under_no_heading_is_said_but_an_only_formatted_column_is_not(
     assert flatten(found, ["code", "severity", "file", "sheet", "row", "column", "value", "ref"]) == [
         ["unread-column", "warning", OPCC, "Return", 2, "", "Board slipped to January: see minutes", 2],
         ["unread-column", "warning", OPCC, "Return", 2, "", "Hidden aside", 2]]
-    assert ("Column G has no heading, so reportgen does not read it and what it holds is not in the paper (row 2: "
-            "'Board slipped to January: see minutes').") in printed
+    assert ("Column G has no heading, so reportgen does not read it and what it holds is not in the paper (in this "
+            "row: 'Board slipped to January: see minutes').") in printed
     assert found[1].message == ("Column J is hidden in Excel and has no heading, so reportgen does not read it and "
-                                "what it holds is not in the paper (row 2: 'Hidden aside').")
+                                "what it holds is not in the paper (in this row: 'Hidden aside').")
     assert "Unhide the column" in found[1].advice
     assert "Board slipped" not in " ".join(a.explanation for a in validate_draft(root).checked.merged.actions)
 

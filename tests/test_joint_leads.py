@@ -93,9 +93,9 @@ def test_a_joint_action_is_in_each_leads_workbook_and_no_workbook_is_made_for_th
                                     "Spring 2027")
     assert main(["validate", "--workspace", str(root), "--period", A, "--all"]) in (0, 1)
     printed = " ".join(capsys.readouterr().out.split())
-    assert ("column 'Lead': Lead 'OPCC / Wessex Police' (row 5) is read as a joint lead of 'OPCC' and "
+    assert ("row 5, column 'Lead': Lead 'OPCC / Wessex Police' (row 5) is read as a joint lead of 'OPCC' and "
             "'Wessex Police'") in printed
-    assert ("column 'Lead': Lead 'OPCC and Fire Service' (row 8) looks like a joint lead, but "
+    assert ("row 8, column 'Lead': Lead 'OPCC and Fire Service' (row 8) looks like a joint lead, but "
             "'Fire Service' leads no other action in the register") in printed
     assert "Crime and Justice Board' (row" not in printed
 
@@ -216,7 +216,7 @@ def test_collect_tells_a_lead_of_a_joint_row_left_blank_only_while_no_other_lead
 
     slug_of = {ADDRESS["Wessex Police"]: "wessex-police", ADDRESS["OPCC"]: "opcc"}
     alone = collected((ADDRESS["Wessex Police"], police))[ADDRESS["Wessex Police"]]
-    assert "column 'Status this reporting period': Action 4 has no status in row 4." in alone
+    assert "row 4, column 'Status this reporting period': Action 4 has no status in row 4." in alone
     both = collected((ADDRESS["OPCC"], opcc), (ADDRESS["Wessex Police"], police))
     assert "We checked it and found nothing to correct." in both[ADDRESS["OPCC"]]
     assert "We checked it and found nothing to correct." in both[ADDRESS["Wessex Police"]]

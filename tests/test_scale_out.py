@@ -126,7 +126,12 @@ def test_serve_refuses_in_one_line_a_workspace_it_cannot_build_or_a_server_that_
     printed = run_cli([*serve, str(tmp_path / "nope")], env, expect=2)
     assert printed.strip() == (f"reportgen: error: workspace {tmp_path / 'nope'} does not exist (a workspace is the "
                                "folder holding inputs/ and reportgen.toml)")
-    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty").mkdir()  # a folder, but no workspace: usage, as a folder not there is (exit 2)
+    printed = run_cli([*serve, str(tmp_path / "empty")], env, expect=2)
+    assert printed.strip().splitlines() == [
+        f"reportgen: error: {tmp_path / 'empty'} is not a workspace: it holds neither inputs/ nor reportgen.toml (a "
+        "workspace is the folder holding inputs/ and reportgen.toml)"]
+    (tmp_path / "empty" / "inputs").mkdir()  # a workspace with no register yet: its own problem (exit 1)
     printed = run_cli([*serve, str(tmp_path / "empty")], env, expect=1)
     assert printed.strip().splitlines() == [
         f"reportgen: error: no register in {tmp_path / 'empty' / 'inputs'} (expected register.xlsx or register.csv)"]

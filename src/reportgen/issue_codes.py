@@ -230,22 +230,22 @@ CODES: dict[str, Code] = {
         "nothing to do."),
     "unread-column": Code(
         W, "A column of a return has a heading reportgen does not read, or no heading, and it holds text.",
-        "Column {column!r} is not a column reportgen reads, so what it holds is not in the paper (row {row}: "
-        "{value!r}).",
+        "Column {column!r} is not a column reportgen reads, so what it holds is not in the paper (in this "
+        "row: {value!r}).",
         "If it holds updates, ask the partner to put them in the return's own columns (or add its heading to a "
         "column's aliases in reportgen.toml); if it is the partner's own note, nothing to do.",
         {"hidden": ("Column {column!r} (column {letter}) is hidden in Excel and is not a column reportgen reads, so "
-                    "what it holds is not in the paper (row {row}: {value!r}).",
+                    "what it holds is not in the paper (in this row: {value!r}).",
                     "Unhide the column to see it (select the columns either side of it, right-click, Unhide); if it "
                     "holds updates, ask the partner to put them in the return's own columns, and if it is an old or "
                     "private note, nothing to do."),
          "no-heading": ("Column {letter} has no heading, so reportgen does not read it and what it holds is not in "
-                        "the paper (row {row}: {value!r}).",
+                        "the paper (in this row: {value!r}).",
                         "If it is part of the update, move the text into the Explanation column (or give the column "
                         "a heading reportgen reads: one of the return's headings, or an alias of one in "
                         "reportgen.toml); if it is the partner's own note, nothing to do."),
          "hidden-no-heading": ("Column {letter} is hidden in Excel and has no heading, so reportgen does not read it "
-                               "and what it holds is not in the paper (row {row}: {value!r}).",
+                               "and what it holds is not in the paper (in this row: {value!r}).",
                                "Unhide the column to see it (select the columns either side of it, right-click, "
                                "Unhide); if it is part of the update, move the text into the Explanation column, "
                                "and if it is an old or private note, nothing to do.")},

@@ -59,11 +59,17 @@ class Issue:
 
     @property
     def place(self) -> str:
-        """"sheet 'Return', row 3, column 'Status'", less what the message says itself: "Row 3, column 'Status'
-        holds …" is not told its row and column twice, nor "Column 'Notes' … (row 3: 'x')" its row."""
-        parts = (f"sheet {self.sheet!r}" if self.sheet else "", self.row_label if self.row is not None else "",
-                 self.column_label if self.column else "")
-        return ", ".join(part for part in parts if part and not _mentions(self.message, part))
+        """"sheet 'Return', row 3, column 'Status'", less what the message starts with: "Row 3, column 'Status'
+        holds …" is not told its row and column twice."""
+        rest = self.message
+        parts = []
+        for part in (f"sheet {self.sheet!r}" if self.sheet else "", self.row_label if self.row is not None else "",
+                     self.column_label if self.column else ""):
+            if part and _starts(rest, part):
+                rest = rest[len(part):].lstrip(", ")
+            elif part:
+                parts.append(part)
+        return ", ".join(parts)
 
     @property
     def column_label(self) -> str:
@@ -87,11 +93,6 @@ class Issue:
 def _starts(message: str, part: str) -> bool:
     """Whether `message` starts with `part` of a location ('Row 3, column …' with 'row 3', not 'Row 31')."""
     return re.match(rf"{re.escape(part)}(?!\w)", message, re.IGNORECASE) is not None
-
-
-def _mentions(message: str, part: str) -> bool:
-    """Whether `message` says `part` of a location anywhere ('… (row 3: …)' says 'row 3'; 'row 31' does not)."""
-    return re.search(rf"(?<!\w){re.escape(part)}(?!\w)", message, re.IGNORECASE) is not None
 
 
 # the fields of an Issue that say where the problem is; a template may use them and any extra named fields

@@ -73,7 +73,7 @@ def open_workspace(workspace: Path) -> tuple[Path, Settings, Path]:
     """The workspace folder (resolved), its settings and its register: what every period of it needs.
     A folder that is not there, wrong settings or no register: one clear error."""
     workspace = workspace.resolve()
-    if not workspace.is_dir():
+    if not workspace.is_dir() or not any((workspace / name).exists() for name in ("inputs", "reportgen.toml")):
         raise UsageError(not_a_workspace(workspace))
     from reportgen.settings import load_settings  # pydantic: after `reportgen build` has started its PDF workers
 
@@ -84,6 +84,11 @@ def not_a_workspace(workspace: Path) -> str:
     """Why `workspace` is not one, and where it may be: a file, or a folder not there (a typo, or a folder
     inside the workspace given in its place: the workspace is the folder holding inputs/)."""
     workspace = workspace.resolve()
+    if workspace.is_dir():  # a folder, but no workspace: neither inputs/ nor reportgen.toml in it
+        inside_it = sorted(child.parent for child in workspace.glob("*/inputs") if child.is_dir())
+        hint = f"; {inside_it[0]} holds inputs/: is that the workspace? (--workspace {inside_it[0]})" if inside_it \
+            else " (a workspace is the folder holding inputs/ and reportgen.toml)"
+        return f"{workspace} is not a workspace: it holds neither inputs/ nor reportgen.toml{hint}"
     if workspace.exists():
         return f"workspace {workspace} is not a folder (a workspace is the folder holding inputs/ and reportgen.toml)"
     parent = next((folder for folder in workspace.parents if folder.is_dir()), None)
