@@ -602,3 +602,75 @@ def test_a_restricted_history_says_in_which_periods_an_action_was_exempt(built: 
     assert said[1] == "not recorded for 2026-08"
     assert exempt_periods([replace(second, exempt_refs=(2,)), replace(third, exempt_refs=(2,))])[2] == "Yes"
     assert exempt_periods([replace(second, exempt_refs=()), replace(third, exempt_refs=())])[2] == ""
+
+
+def _exempt_seven(root: Path, editions: dict[str, tuple[str, ...]], seven_in: tuple[str, ...] = PERIODS
+                  ) -> dict[str, BuildResult]:
+    """ACTIONS and action 7, exempt (the canary in its words and updates), built period by period in `editions`
+    (period -> the editions built, in order); OPCC's return updates action 7 in the periods `seven_in`. The
+    last build of each period."""
+    register = [(*REGISTER_HEADINGS, "Exempt"), *[(*a, "No") for a in ACTIONS],
+                (7, f"{CANARY} section", "OPCC", f"{CANARY} action", "1", "Yes")]
+    plan = {**PLAN, 7: ("Not started", "In progress", "Completed")}
+    built: dict[str, BuildResult] = {}
+    for n, period in enumerate(editions):
+        returns = _returns(n, plan)
+        if period in seven_in:
+            returns["opcc.xlsx"].append((7, "", plan[7][n], f"{CANARY} update {n}", f"{CANARY}"))
+        if n == 0:
+            make_workspace(root, period=period, register=register, returns=returns)
+        for name, rows in returns.items():
+            write_xlsx(root / "inputs" / "returns" / period / name, rows)
+        for edition in editions[period]:
+            built[period] = build_draft(root, period=period, edition=edition)  # type: ignore[arg-type]
+    return built
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_a_restricted_paper_after_a_public_only_month_says_whose_figures_they_are(tmp_path: Path) -> None:
+    """August was built in the public edition only, September in the restricted one. Its "Progress over time"
+    counted 6 actions for August and 7 for September, said "0 actions are new", and gave exempt action 7 no
+    movement: the Part II reader saw the total rise with no action added. Now the section, the chart's alt text
+    (PDF, web edition, Word) and the action's status cell say August's figures are the public edition's."""
+    september = _exempt_seven(tmp_path / "ws", {"2026-08": ("public",), "2026-09": ("restricted",)})["2026-09"]
+    progress = september.paper.progress
+    assert progress is not None
+    note = "August 2026's figures are from the public edition: 1 exempt action is not counted there."
+    assert progress.sources_note == note
+    periods = progress.chart("periods")
+    assert periods is not None and [row.total for row in periods.rows] == [6, 7] and note in periods.alt
+    assert progress.new == 0 and progress.summary.endswith(
+        "0 actions are new and 1 exempt action was not in the August 2026 public edition, so its movement is "
+        "not known.")
+    seven = next(row for row in september.paper.rows if row.ref == 7)
+    assert (seven.movement, seven.movement_direction) == ("Not in the 2026-08 public edition", "left-out")
+
+    pdf = _flat(_pdf_text(september.folder / "paper.pdf"))
+    assert note in pdf and "Not in the 2026-08 public edition" in pdf
+    page = (september.folder / "paper.html").read_text(encoding="utf-8")
+    assert f'<p class="sources-note">{note.replace(chr(39), "&#39;")}</p>' in page
+    assert "Not in the 2026-08 public edition" in page
+    document = docx.Document(str(september.folder / "paper.docx"))
+    assert note in [paragraph.text for paragraph in document.paragraphs]
+    descriptions = [element.get("descr") for element in document.element.body.iter(f"{{{WP}}}docPr")]
+    assert any(note in (description or "") for description in descriptions)
+
+
+def test_a_restricted_paper_after_a_restricted_month_compares_with_it(tmp_path: Path) -> None:
+    """August's restricted draft is read, though a public one was built after it: its figures count the exempt
+    action, there is nothing to say about the public edition, and action 7 moved up from August's status."""
+    september = _exempt_seven(tmp_path / "ws", {"2026-08": ("restricted", "public"),
+                                                "2026-09": ("restricted",)})["2026-09"]
+    progress = september.paper.progress
+    assert progress is not None and progress.sources_note == ""
+    periods = progress.chart("periods")
+    assert periods is not None and [row.total for row in periods.rows] == [7, 7]
+    assert "public edition" not in periods.alt + progress.summary
+    seven = next(row for row in september.paper.rows if row.ref == 7)
+    assert (seven.movement, seven.movement_direction) == ("↑ from Not started (2026-08)", "up")
+    pdf = _flat(_pdf_text(september.folder / "paper.pdf"))
+    assert "figures are from the public edition" not in pdf and "↑ from Not started (2026-08)" in pdf
+    assert 'class="sources-note"' not in (september.folder / "paper.html").read_text(encoding="utf-8")

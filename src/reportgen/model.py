@@ -245,7 +245,7 @@ class PaperRow:
     change: Literal["", "ins", "del"] = ""
     # since the previous update (reportgen.paper.progress): e.g. "↑ from In progress (2026-09)"; "" when unchanged
     movement: str = ""
-    movement_direction: Literal["", "up", "down", "across", "new", "back"] = ""
+    movement_direction: Literal["", "up", "down", "across", "new", "back", "left-out"] = ""
     # the partners of a lead read as joint ("OPCC / Wessex Police": `Action.joint`); () when one leads it
     leads: tuple[str, ...] = ()
 
@@ -336,6 +336,7 @@ class Progress:
     stalled: tuple[StalledAction, ...]
     summary: str = ""  # one sentence on the movements since the previous period's update
     stalled_note: str = ""  # what "stalled" means here, or that none has
+    sources_note: str = ""  # a restricted paper's: which earlier periods' figures are the public edition's
 
 
     def chart(self, key: str) -> Chart | None:

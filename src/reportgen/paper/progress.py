@@ -32,9 +32,9 @@ def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySetti
 
     `exempt`: the refs exempt now. A public draft of the previous period (a restricted paper's history
     has one where no restricted draft was kept) left its exempt actions out: such an action is not new,
-    its earlier status is unknown, and it gets no movement. `grouping`: the column the plan is grouped by
-    first, as the paper names it, which the chart by group is titled after; None, a plan not grouped: no
-    such chart (it had one bar, "No section")."""
+    its earlier status is unknown, and its movement says it was not in that public edition ("left-out").
+    `grouping`: the column the plan is grouped by first, as the paper names it, which the chart by group is
+    titled after; None, a plan not grouped: no such chart (it had one bar, "No section")."""
     earlier = [p for p in earlier if p.period < paper.period]
     if not earlier or not settings.progress:
         return paper
@@ -43,7 +43,8 @@ def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySetti
     before = {row.ref: row for row in previous.rows}
     last_in = {row.ref: (row, earlier_paper.period) for earlier_paper in earlier[:-1] for row in earlier_paper.rows}
     unknown = exempt if previous.edition == "public" and previous.exempt_count else frozenset()
-    sections = tuple(replace(section, rows=tuple(row if row.ref in unknown and row.ref not in before
+    sections = tuple(replace(section, rows=tuple(left_out(row, previous.period, last_in.get(row.ref))
+                                                 if row.ref in unknown and row.ref not in before
                                                  else movement(row, before.get(row.ref), previous.period,
                                                                last_in.get(row.ref))
                                                  for row in section.rows))
@@ -51,11 +52,13 @@ def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySetti
     rows = [row for section in sections for row in section.rows]
     directions = [row.movement_direction for row in rows]
     periods = sorted(frame["period"].unique())[-settings.periods:]
+    public_then = public_periods(paper, earlier, periods)
     by_period = tuple(period_counts(frame[frame["period"] == period], period, label)
                       for period, label in ((p, _period_label(p)) for p in periods))
     stalled = stalled_actions(frame, paper, settings.stalled_after)
+    note = sources_note(public_then)
     progress = Progress(
-        charts=(periods_chart(by_period), *((sections_chart(paper, sections, grouping),) if grouping else ())),
+        charts=(periods_chart(by_period, note), *((sections_chart(paper, sections, grouping),) if grouping else ())),
         previous=previous.period,
         moved_up=directions.count("up"),
         moved_down=directions.count("down"),
@@ -66,8 +69,33 @@ def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySetti
         summary=summary(directions, previous.period, len(before.keys() - {row.ref for row in rows}),
                         unranked=sum(1 for row in rows if row.movement and not row.movement_direction)),
         stalled_note=stalled_note(len(stalled), settings.stalled_after, kept=len({p.period for p in earlier})),
+        sources_note=note,
     )
     return replace(paper, sections=sections, progress=progress)
+
+
+def public_periods(paper: Paper, earlier: Sequence[Paper], periods: Sequence[str]) -> tuple[tuple[str, int], ...]:
+    """For a restricted `paper`, the periods charted (`periods`) whose figures come from a public draft (no
+    restricted one was kept for them) that left exempt actions out, with how many it left out; () otherwise."""
+    if paper.edition != "restricted":
+        return ()
+    return tuple((p.period, p.exempt_count) for p in earlier
+                 if p.period in periods and p.edition == "public" and p.exempt_count)
+
+
+def sources_note(public_then: Sequence[tuple[str, int]]) -> str:
+    """What a restricted paper's reader must know of figures taken from the public edition: "September 2026's
+    figures are from the public edition: 1 exempt action is not counted there."; "" when none are."""
+    if not public_then:
+        return ""
+    if len(public_then) == 1:
+        period, left = public_then[0]
+        return (f"{_period_label(period)}'s figures are from the public edition: {counted(left, 'exempt action')} "
+                f"{'is' if left == 1 else 'are'} not counted there.")
+    named = _listed([_period_label(period) for period, _left in public_then])
+    each = ", ".join(f"{left} in {_period_label(period)}" for period, left in public_then)
+    return (f"The figures for {named} are from the public edition: exempt actions are not counted there "
+            f"({each}).")
 
 
 HISTORY_COLUMNS = ("ref", "period", "status", "status_label", "explanation", "action", "section", "lead")
@@ -105,11 +133,15 @@ def without_progress(paper: Paper) -> Paper:
 def summary(directions: Sequence[str], previous: str, gone: int = 0, unranked: int = 0) -> str:
     """The movements in a sentence; `gone`: actions of the previous period's paper this one no longer
     has (withdrawn, or in a public edition made exempt), so that the counts add up; `unranked`: actions
-    whose status changed to or from none given or one not recognised (no arrow: "was …")."""
+    whose status changed to or from none given or one not recognised (no arrow: "was …"). Exempt actions a
+    public draft of `previous` left out ("left-out") are neither new nor moved, and are said to be unknown."""
     moved = directions.count("up") + directions.count("down") + directions.count("across") + unranked
-    new, back = directions.count("new"), directions.count("back")
+    new, back, unseen = directions.count("new"), directions.count("back"), directions.count("left-out")
     left = [f"{back} {'is' if back == 1 else 'are'} in the paper again"] if back else []
     left += [f"{gone} {'is' if gone == 1 else 'are'} no longer in the paper"] if gone else []
+    left += [f"{counted(unseen, 'exempt action')} {'was' if unseen == 1 else 'were'} not in the "
+             f"{_period_label(previous)} public edition, so {'its' if unseen == 1 else 'their'} movement is not "
+             "known"] if unseen else []
     across = f"{directions.count('across')} moved between Not started and On hold (→)"
     ways = (f"{directions.count('up')} moved forward (↑), {directions.count('down')} moved back (↓)"
             + (f", {across} and {unranked} changed to or from a status not given or not recognised"
@@ -161,6 +193,16 @@ def movement(row: PaperRow, before: PaperRow | None, period: str,
     return replace(row, movement=text, movement_direction=direction)
 
 
+def left_out(row: PaperRow, period: str, last_in: tuple[PaperRow, str] | None = None) -> PaperRow:
+    """An exempt action's row where `period`'s paper was a public draft, which left it out: its move is not
+    known, and the row says why (with its status in the newest earlier paper that had it, `last_in`)."""
+    text = f"Not in the {period} public edition"
+    if last_in is not None:
+        last, last_period = last_in
+        text += f"; was {_was(last)} ({last_period})"
+    return replace(row, movement=text, movement_direction="left-out")
+
+
 def _was(before: PaperRow) -> str:
     """An earlier status as a movement names it."""
     return before.status_label if before.status_label not in ("", NO_STATUS_GIVEN, NO_UPDATE_LABEL) \
@@ -174,13 +216,14 @@ def period_counts(rows: object, key: str, label: str) -> CountRow:
     return CountRow(label, tuple((s, int(counts.get(s, 0))) for s in CANONICAL_STATUSES), len(statuses), key)
 
 
-def periods_chart(rows: tuple[CountRow, ...]) -> Chart:
+def periods_chart(rows: tuple[CountRow, ...], note: str = "") -> Chart:
+    """`note`: which periods' figures are the public edition's (`sources_note`), said in the alt text too."""
     first, last = rows[0], rows[-1]
     moves = "; ".join(f"{status} {dict(first.counts)[status]} then {dict(last.counts)[status]}"
                       for status in CANONICAL_STATUSES)
     alt = (f"Stacked bar chart of the number of actions by status in each of {counted(len(rows), 'period')}, "
            f"{first.label} to {last.label}. From the first to the latest: {moves}. "
-           "The table below the chart gives every number.")
+           + (f"{note} " if note else "") + "The table below the chart gives every number.")
     return Chart("periods", "Actions by status, period by period", alt, rows, heading="Period")
 
 
