@@ -674,3 +674,46 @@ def test_a_restricted_paper_after_a_restricted_month_compares_with_it(tmp_path: 
     pdf = _flat(_pdf_text(september.folder / "paper.pdf"))
     assert "figures are from the public edition" not in pdf and "↑ from Not started (2026-08)" in pdf
     assert 'class="sources-note"' not in (september.folder / "paper.html").read_text(encoding="utf-8")
+
+
+def test_a_public_paper_after_a_restricted_draft_carries_and_compares_nothing_exempt(tmp_path: Path) -> None:
+    """September was built in the restricted edition only; October's public paper carries action 5 (no return)
+    from it, the newest kept draft. Nothing of exempt action 7 reaches any public output, its progress compares
+    with August's public draft only, and the draft it carried from is named as the restricted edition's."""
+    from canary import canary_leaks
+
+    register = {"2026-08": ("public",), "2026-09": ("restricted",), "2026-10": ("public",)}
+    root = tmp_path / "ws"
+    _exempt_seven(root, {period: register[period] for period in PERIODS[:2]}, seven_in=PERIODS[:2])
+    (root / "inputs" / "returns" / "2026-10").mkdir(parents=True)
+    for name, rows in _returns(2).items():
+        if name != "criminal-justice-board.xlsx":  # action 5 is carried forward
+            write_xlsx(root / "inputs" / "returns" / "2026-10" / name, rows)
+    october = build_draft(root, period="2026-10")
+    assert october.paper.edition == "public" and 7 not in [row.ref for row in october.paper.rows]
+    five = next(row for row in october.paper.rows if row.ref == 5)
+    assert (five.state, five.status_label) == ("carried-forward", "On hold")
+    assert october.paper.carried_from == "draft 2026-09/draft-01 (restricted edition)"
+    progress = october.paper.progress
+    assert progress is not None and progress.previous == "2026-08" and progress.sources_note == ""
+    periods = progress.chart("periods")
+    assert periods is not None and [row.total for row in periods.rows] == [6, 6]
+
+    assert canary_leaks(october.folder) == []
+    with (october.folder / "issues.csv").open(encoding="utf-8", newline="") as stream:
+        issues = list(csv.DictReader(stream))
+    about_five = next(row for row in issues if row["ref"] == "5")
+    assert about_five["message"].endswith("carried forward from 2026-09/draft-01 (restricted edition).")
+    # an exempt action's issue keeps its code and place, never its words or values
+    assert [row["message"] for row in issues if row["ref"] == "7"] == [
+        "Action 7 is exempt from publication: see the restricted edition."]
+    with (october.folder / "chase.csv").open(encoding="utf-8", newline="") as stream:
+        chase = list(csv.DictReader(stream))
+    opcc = next(row for row in chase if row["Partner"] == "OPCC")
+    assert opcc["Actions led"] == "3"  # 2, 4 and 6: not action 7
+    assert not any("7" in re.findall(r"\d+", cell) for row in chase for heading, cell in row.items()
+                   if heading.endswith("(refs)"))
+    page = (october.folder / "paper.html").read_text(encoding="utf-8")
+    assert 'id="action-7"' not in page and "Not in the 2026-" not in page
+    kept = (october.folder / "draft.json").read_text(encoding="utf-8")
+    assert '"ref": 7' not in kept and '"exempt_refs": []' in kept

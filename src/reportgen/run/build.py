@@ -85,6 +85,13 @@ class Plan:
         return self.carry_from.relative_to(self.inputs.outputs).as_posix() if self.carry_from else ""
 
     @property
+    def carried_label(self) -> str:
+        """`carried_name` as this edition's outputs say it: a public paper carrying its published actions from a
+        restricted draft (the newest kept) says so, since its reader finds that draft among no public ones."""
+        restricted = self.edition == "public" and self.carried is not None and self.carried.edition == "restricted"
+        return f"{self.carried_name} (restricted edition)" if restricted else self.carried_name
+
+    @property
     def restricted_name(self) -> str:
         return self.restricted_from.relative_to(self.inputs.outputs).as_posix() if self.restricted_from else ""
 
@@ -201,7 +208,7 @@ def check_plan(plan: Plan) -> Checked:
              *cover_issues(paper, plan.inputs.period), *font_issues(paper)]
     unread = plan.carried_name if unread_source(plan.carry_from, plan.carried, plan.inputs.exemption_files,
                                                 plan.inputs.workspace) else ""
-    return check_inputs(plan.inputs, plan.carried, plan.carried_name, found, plan.restricted, plan.restricted_name,
+    return check_inputs(plan.inputs, plan.carried, plan.carried_label, found, plan.restricted, plan.restricted_name,
                         public=plan.edition == "public", unread=unread)
 
 
