@@ -717,3 +717,19 @@ def test_a_public_paper_after_a_restricted_draft_carries_and_compares_nothing_ex
     assert 'id="action-7"' not in page and "Not in the 2026-" not in page
     kept = (october.folder / "draft.json").read_text(encoding="utf-8")
     assert '"ref": 7' not in kept and '"exempt_refs": []' in kept
+
+
+def test_the_public_edition_note_names_each_period_and_an_older_status() -> None:
+    from reportgen.model import PaperRow
+    from reportgen.paper.progress import left_out, sources_note
+
+    assert sources_note([]) == ""
+    assert sources_note([("2026-08", 2)]) == ("August 2026's figures are from the public edition: 2 exempt actions "
+                                               "are not counted there.")
+    assert sources_note([("2026-07", 1), ("2026-08", 2)]) == (
+        "The figures for July 2026 and August 2026 are from the public edition: exempt actions are not counted "
+        "there (1 in July 2026, 2 in August 2026).")
+    row = PaperRow(7, (), "Completed", "Completed", "completed")
+    older = PaperRow(7, (), "On hold", "On hold", "on-hold")
+    assert (left_out(row, "2026-08", (older, "2026-07")).movement
+            == "Not in the 2026-08 public edition; was On hold (2026-07)")
