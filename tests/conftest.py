@@ -414,3 +414,101 @@ def untagged_furniture(path: Path) -> list[tuple[int, str]]:
                 if char["mcid"] is not None and (in_margin or char["mcid"] not in in_tree):
                     found.append((number, char["text"]))
     return found
+
+
+def marked_content_problems(path: Path) -> list[str]:
+    """What is wrong in how a tagged PDF's content and structure tree refer to each other: every marked run
+    of a page (but artifacts) must be named, by its MCID, in the parent tree's entry for that page, by the
+    element of the tree that holds it; no entry may name an element that does not; and every element's
+    /P must be the element whose /K holds it."""
+    problems: list[str] = []
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root.StructTreeRoot
+        owners: dict[tuple[tuple[int, int], int], tuple[int, int]] = {}  # (page, MCID) -> its element
+        stack = [(kid, None) for kid in _tree_kids(root)]
+        while stack:
+            element, parent = stack.pop()
+            if parent is not None and element.get("/P", pikepdf.Dictionary()).objgen != parent.objgen:
+                problems.append(f"{element.S} {element.objgen}: /P is not its parent")
+            for kid in _tree_kids(element, elements_only=False):
+                if isinstance(kid, int):
+                    owners[(element.Pg.objgen, kid)] = element.objgen
+                elif "/S" in kid:
+                    stack.append((kid, element))
+                elif kid.get("/Type") == "/MCR":
+                    owners[(kid.get("/Pg", element.get("/Pg")).objgen, int(kid.MCID))] = element.objgen
+        nums = root.ParentTree.Nums
+        parents = {int(nums[at]): nums[at + 1] for at in range(0, len(nums), 2)}
+        for number, page in enumerate(pdf.pages, start=1):
+            entry = parents[int(page.obj.StructParents)]
+            for mcid, element in enumerate(entry):
+                if element is not None and owners.get((page.obj.objgen, mcid)) != element.objgen:
+                    problems.append(f"page {number}: MCID {mcid}'s parent tree entry is not its element")
+            open_tags: list[str] = []
+            for command in pikepdf.parse_content_stream(page):
+                operator = str(command.operator)
+                if operator == "EMC":
+                    open_tags.pop()
+                elif operator in ("BMC", "BDC"):
+                    open_tags.append(str(command.operands[0]))
+                    properties = command.operands[-1]
+                    if operator == "BDC" and isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
+                        mcid = int(properties.MCID)
+                        named = entry[mcid] if mcid < len(entry) else None
+                        if "/Artifact" in open_tags:
+                            problems.append(f"page {number}: MCID {mcid} inside an artifact")
+                        elif named is None or owners.get((page.obj.objgen, mcid)) != named.objgen:
+                            problems.append(f"page {number}: MCID {mcid} is not reachable from the parent tree")
+    return problems
+
+
+def _tree_kids(node: pikepdf.Object, elements_only: bool = True) -> list[object]:
+    kids = node.get("/K")
+    items = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+    return [kid for kid in items if (isinstance(kid, pikepdf.Dictionary) and ("/S" in kid or not elements_only))
+            or (not elements_only and isinstance(kid, int))]
+
+
+def tagged_tables(pdf: pikepdf.Pdf) -> list[pikepdf.Object]:
+    """The Table elements of the PDF's structure tree, in its order."""
+    tables: list[pikepdf.Object] = []
+    stack = [pdf.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        if node.get("/S") == "/Table":
+            tables.append(node)
+        else:
+            stack.extend(reversed(_tree_kids(node)))
+    return tables
+
+
+def tagged_text(path: Path) -> dict[tuple[int, int], str]:
+    """(page from 0, MCID) -> the text of that marked run."""
+    texts: dict[tuple[int, int], str] = {}
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages):
+            for char in page.chars:
+                if char["mcid"] is not None:
+                    texts[(number, char["mcid"])] = texts.get((number, char["mcid"]), "") + char["text"]
+    return texts
+
+
+def plan_row_labels(path: Path, columns: int) -> tuple[int, list[str], list[int]]:
+    """How many tables have a head of the plan's width; the one's body rows as their first cell's text
+    (an action's number, a section's heading), and the page (from 0) each row is on."""
+    texts = tagged_text(path)
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
+
+        def text(element: pikepdf.Object) -> str:
+            kids = element.get("/K")
+            return "".join(texts.get((pages[element.Pg.objgen], kid), "") if isinstance(kid, int) else text(kid)
+                           for kid in (kids if isinstance(kids, pikepdf.Array) else [kids])
+                           if isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary) and "/S" in kid))
+
+        heads = [(table, _tree_kids(table)[0]) for table in tagged_tables(pdf)]
+        plans = [table for table, head in heads
+                 if head.S == "/THead" and len(_tree_kids(_tree_kids(head)[0])) == columns]
+        assert [str(part.S) for part in _tree_kids(plans[0])] == ["/THead", "/TBody"]
+        rows = _tree_kids(_tree_kids(plans[0])[1])
+        return len(plans), [text(_tree_kids(row)[0]) for row in rows], [pages[row.Pg.objgen] for row in rows]

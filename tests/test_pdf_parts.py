@@ -24,7 +24,7 @@ import pikepdf
 import pypdf
 import pytest
 
-from conftest import make_paper, pdf_problems
+from conftest import make_paper, marked_content_problems, pdf_problems, plan_row_labels
 from reportgen.errors import ReportgenError
 from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, StatusMove
 from reportgen.render.pdf import html as pdf_html
@@ -32,6 +32,7 @@ from reportgen.render.pdf import parallel as pdf_parallel
 from reportgen.render.pdf import parts as pdf_parts
 from reportgen.render.pdf import worker as pdf_worker
 from reportgen.render.pdf import writer as pdf_writer
+from reportgen.render.pdf.artifacts import furniture_as_artifacts
 from reportgen.render.pdf.tall_rows import keeping_headers
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -69,7 +70,7 @@ def _one_document(paper: Paper, out: Path) -> Path:
     html = pdf_html.render_html(paper, TEMPLATES.resolve())
     _, document = keeping_headers(pdf_parts.lay_out(html, TEMPLATES.resolve()),
                                   lambda tall: pdf_parts.lay_out(html, TEMPLATES.resolve(), breakable=tall))
-    out.write_bytes(pdf_parts.write_document(document, paper))
+    out.write_bytes(furniture_as_artifacts(pdf_parts.write_document(document, paper)))  # as `write_whole` does
     return out
 
 
@@ -203,6 +204,24 @@ def test_same_structure_tree_links_and_bookmarks(whole: Path, parts: Path, long_
     assert len({page for _, _, page, _ in marks[plan + 1:]}) > 2  # in several pieces
 
 
+def test_the_plan_is_one_table_in_parts_as_in_one_document(whole: Path, parts: Path, long_paper: Paper) -> None:
+    """Its parts' tables, and each part's tables page by page, are one Table: one head, every row in order;
+    every marked run in the tree or an artifact (the repeated header rows). Action 40, taller than a page,
+    is a row on each page it is on, as WeasyPrint lays it out (the later ones without its number)."""
+    expected = [label for section in long_paper.sections for label in
+                [*([section.heading] if section.heading else []), *(str(row.ref) for row in section.rows)]]
+    for path in (whole, parts):
+        plans, labels, pages = plan_row_labels(path, len(long_paper.columns))
+        split = labels.index("40") + 1
+        while labels[split] == "":
+            split += 1
+        assert plans == 1 and [label for label in labels if label] == expected and len(set(pages)) > 30
+        assert split > labels.index("40") + 1 and labels.count("") == split - labels.index("40") - 1
+        assert marked_content_problems(path) == []
+        assert Counter(kind for _, kind, _ in _structure(path))["/THead"] == pdf_html.render_html(
+            long_paper, TEMPLATES.resolve()).count("<thead")
+
+
 def test_the_joined_pdf_is_marked_in_its_properties_as_one_document_is(parts: Path, whole: Path,
                                                                           long_paper: Paper) -> None:
     """The marking is in the title and keywords (info and XMP) of a long paper's joined PDF too."""
@@ -233,8 +252,8 @@ def test_metadata_and_marked_content_stay_well_formed(parts: Path, long_paper: P
         parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
         assert int(tree.ParentTreeNextKey) == len(parents)
         for page in pdf.pages:
-            for element in parents[int(page.obj.StructParents)]:
-                assert element.Pg.objgen == page.obj.objgen  # each marked content's element is on its page
+            for element in parents[int(page.obj.StructParents)]:  # None: a repeated header row, an artifact
+                assert element is None or element.Pg.objgen == page.obj.objgen  # a marked run's element is on its page
             for annotation in page.obj.get("/Annots", []):
                 assert parents[int(annotation.StructParent)].S == "/Link"
         tags = [str(font.BaseFont)[1:7] for font in _fonts(pdf)]

@@ -8,7 +8,9 @@ anywhere or not at all. A paper laid out in parts draws its furniture apart and 
 `furniture_as_artifacts` instead: every marked run of a page whose structure element cannot be reached
 from the tree's root becomes `/Artifact <</Type /Pagination>>`, and the page's entry in the parent tree
 for it is emptied. Content that is in the tree is left exactly as it was, but that its tables' header
-cells are given their /Scope (`reportgen.render.pdf.table_tags`).
+cells are given their /Scope (`reportgen.render.pdf.table_tags`), and a table over several pages is
+made one (`reportgen.render.pdf.continued_tables`): its repeated header rows, no longer in the tree,
+become pagination artifacts like the furniture.
 
 Importing this module imports pikepdf (QPDF): the one-document writers call it after WeasyPrint.
 """
@@ -20,6 +22,7 @@ import io
 import pikepdf
 from pikepdf import Name
 
+from reportgen.render.pdf.continued_tables import fold_continued_tables
 from reportgen.render.pdf.table_tags import id_tree, scope_table_headers
 
 PAGINATION = pikepdf.Dictionary(Type=Name.Pagination)
@@ -33,12 +36,14 @@ def furniture_as_artifacts(data: bytes) -> bytes:
         root = pdf.Root.get("/StructTreeRoot")
         if root is None or "/ParentTree" not in root:
             return data
-        in_tree = _reachable(root)
-        parents = _parent_arrays(root.ParentTree)
         scoped = scope_table_headers(root)
-        if scoped.ids:
-            root.IDTree = pdf.make_indirect(id_tree(scoped.ids))
-        changed = scoped.tables
+        folded = fold_continued_tables(_document(root))
+        ids = [(name, element) for name, element in scoped.ids if name not in folded.dropped_ids]
+        if ids:
+            root.IDTree = pdf.make_indirect(id_tree(ids))
+        in_tree = _reachable(root)  # after folding: a repeated header row's content is outside it
+        parents = _parent_arrays(root.ParentTree)
+        changed = scoped.tables or bool(folded.removed)
         for page in pdf.pages:
             if "/StructParents" not in page.obj:
                 continue
@@ -48,7 +53,7 @@ def furniture_as_artifacts(data: bytes) -> bytes:
             outside = {mcid for mcid, element in enumerate(elements)
                        if isinstance(element, pikepdf.Dictionary) and element.objgen not in in_tree}
             if outside:
-                page.obj.Contents = pdf.make_stream(_marked_as_artifacts(page, outside))
+                page.obj.Contents = pdf.make_stream(marked_as_artifacts(page, outside))
                 for mcid in outside:
                     elements[mcid] = None
                 changed = True
@@ -58,6 +63,12 @@ def furniture_as_artifacts(data: bytes) -> bytes:
         pdf.save(out, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return out.getvalue()
+
+
+def _document(root: pikepdf.Object) -> pikepdf.Object:
+    """The tree's /Document element, whose children are WeasyPrint's page-by-page subtrees."""
+    kids = root.K
+    return kids[0] if isinstance(kids, pikepdf.Array) and len(kids) == 1 else kids
 
 
 def _reachable(root: pikepdf.Object) -> set[tuple[int, int]]:
@@ -87,7 +98,8 @@ def _parent_arrays(tree: pikepdf.Object) -> dict[int, pikepdf.Object]:
     return found
 
 
-def _marked_as_artifacts(page: pikepdf.Page, mcids: set[int]) -> bytes:
+def marked_as_artifacts(page: pikepdf.Page, mcids: set[int]) -> bytes:
+    """The page's content with the marked runs of `mcids` made pagination artifacts, all else as it was."""
     commands: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
     for command in pikepdf.parse_content_stream(page):
         operands = command.operands

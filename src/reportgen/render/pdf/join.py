@@ -13,6 +13,10 @@ What a join must keep right, and how:
   the parent tree (marked content and link annotations to their structure elements) is renumbered;
   table header cells get their /Scope, and their IDs (which WeasyPrint makes from object numbers the
   parts share) a part's prefix (`reportgen.render.pdf.table_tags`);
+- a table over several pages (the plan) is one Table, its repeated header rows artifacts
+  (`reportgen.render.pdf.continued_tables`): folded within each part, and across parts by holding back
+  the elements a part's last table hangs from (its grouping elements and its body), written once the
+  next part does not continue it;
 - links: their annotations travel with their pages and keep their /StructParent (renumbered);
 - bookmarks: made again from every part's (`PartPages.bookmarks`, as WeasyPrint gathered them, with
   their CSS levels), nested as WeasyPrint nests a whole document's: a part's own outline cannot say
@@ -37,13 +41,24 @@ import hashlib
 import io
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pikepdf
 from pikepdf import Name
 
 from reportgen.errors import ReportgenError
+from reportgen.render.pdf.artifacts import marked_as_artifacts
+from reportgen.render.pdf.continued_tables import (
+    Continuable,
+    Folded,
+    continuable,
+    continue_rows,
+    continues,
+    ending_chain,
+    fold_continued_tables,
+    starting_chain,
+)
 from reportgen.render.pdf.serial import Numbers, PdfSerialiser, entry, reachable, renumber
 from reportgen.render.pdf.subsets import FontFaces, subset_tag
 from reportgen.render.pdf.table_tags import scope_table_headers
@@ -84,6 +99,38 @@ class _Part:
     parents: dict[int, Any]  # the parent tree: /StructParent(s) key -> structure element(s)
     numbers: Numbers
     fonts: set[tuple[int, int]]  # its subset fonts merged into the paper's (`FontFaces`): not copied
+    unwritten: set[tuple[int, int]]  # its elements folded into a held one, or held themselves
+    continued: bool  # its first element continued the table held from the part before
+
+
+@dataclass
+class _Held:
+    """A structure element written only once no later part adds children to it."""
+
+    number: int
+    entries: bytes  # its dictionary's entries but /K and /Pg, renumbered
+    page: bytes  # its /Pg entry, dropped if a later part adds children (`continued_tables.spread`)
+    kids: list[bytes]  # its children, renumbered
+
+
+@dataclass
+class _Continued:
+    """How a part went on with the table held from the part before: its elements that are the held ones
+    (source id -> held number), the children it adds to each held element, and whether that table still
+    ends the part."""
+
+    aliases: dict[tuple[int, int], int] = field(default_factory=dict)
+    added: list[tuple[_Held, list[Any]]] = field(default_factory=list)
+    still_open: bool = False
+
+
+@dataclass
+class _OpenTable:
+    """The table that ended the last part, which the next part's first page may continue: what it must
+    match, and its grouping elements (from the top), itself and its last body, held back."""
+
+    continuable: Continuable
+    held: list[_Held]
 
 
 @dataclass(frozen=True)
@@ -125,6 +172,7 @@ class Joiner:
         self.fonts = FontFaces()
         self.bookmarks: list[tuple[int, Bookmark]] = []  # (page index in the paper, bookmark)
         self.ids: list[tuple[bytes, int]] = []  # table headers' IDs and their elements: the tree's /IDTree
+        self.open_table: _OpenTable | None = None
 
     # -- one part
 
@@ -137,8 +185,10 @@ class Joiner:
         self.next_key += len(opened.pages)
         links = self._rekey_links(opened)
         tops = self._adopt_top_elements(opened)
+        held = self._hold_last_table(opened, tops)
         for obj in opened.source.objects:
-            if obj.objgen in opened.numbers and obj.objgen not in keys and obj.objgen not in opened.fonts:
+            if (obj.objgen in opened.numbers and obj.objgen not in keys and obj.objgen not in opened.fonts
+                    and obj.objgen not in opened.unwritten and obj.objgen not in held):
                 self.writer.copy(opened.numbers[obj.objgen], obj, opened.numbers,
                                  parent=DOCUMENT if obj.objgen in tops else None)
         for page in opened.pages:
@@ -154,7 +204,7 @@ class Joiner:
         self.writer.flush()
 
     def _open(self, part: PartPages) -> _Part:
-        """The part's PDF, its fonts retagged, and numbers for every object the join copies from it."""
+        """The part's PDF, its fonts retagged, its tables folded, and numbers for every object the join copies."""
         source = pikepdf.open(io.BytesIO(part.pdf))
         fonts = self.fonts.take(source, self.writer.new_number)
         if self.parts:
@@ -162,17 +212,74 @@ class Joiner:
         tree = source.Root.StructTreeRoot
         document = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
         scoped = scope_table_headers(document, f"part{self.parts}-" if self.parts else "")  # IDs unique in the paper
+        folded = fold_continued_tables(document)
+        continued = self._continue_table(document, folded)
+        parents = _number_tree(tree.ParentTree)
+        _mark_artifacts(source, folded.artifacts, parents)
         # the join writes its own /Document, parent tree and info; only the first part's metadata is kept
         skip = {document.objgen, tree.ParentTree.objgen, *_kids(tree.ParentTree), *fonts.fonts, *fonts.under,
-                *_outline_items(source)}
+                *_outline_items(source), *folded.removed, *continued.aliases}
         if "/Info" in source.trailer:
             skip.add(source.trailer.Info.objgen)
         if self.parts and "/Metadata" in source.Root:
             skip.add(source.Root.Metadata.objgen)
-        numbers = self._numbers(source.objects, skip) | fonts.fonts
-        self.ids.extend((name, numbers[element.objgen]) for name, element in scoped.ids)
+        numbers = self._numbers(source.objects, skip) | fonts.fonts | continued.aliases
+        for held, kids in continued.added:
+            held.kids.extend(b"%d 0 R" % numbers[kid.objgen] for kid in kids)
+        self.ids.extend((name, numbers[element.objgen]) for name, element in scoped.ids
+                        if name not in folded.dropped_ids)
         pages = [page.obj for page in source.pages]
-        return _Part(source, pages, document, _number_tree(tree.ParentTree), numbers, set(fonts.fonts))
+        return _Part(source, pages, document, parents, numbers, set(fonts.fonts), set(continued.aliases),
+                     continued.still_open)
+
+    def _continue_table(self, document: Any, folded: Folded) -> _Continued:
+        """When the part's first element continues the table held from the part before, fold it in: its
+        grouping elements and bodies become the held ones (`aliases`), their children added to them."""
+        open_table, tops = self.open_table, document.get("/K")
+        if open_table is None or not isinstance(tops, pikepdf.Array) or not len(tops):
+            return _Continued()
+        chain = starting_chain(tops[0])
+        if chain is None or not continues(open_table.continuable, chain):
+            return _Continued()
+        table, groups = chain[-1], chain[:-1]
+        *held_groups, _, held_body = open_table.held
+        rows = continue_rows(table, open_table.continuable.header_ids, folded)
+        aliases = {group.objgen: held.number for group, held in zip(groups, held_groups)}
+        aliases.update((body.objgen, held_body.number) for body in list(table.K)[1:])
+        added = [(held_body, rows), *((held, list(group.K)[1:]) for group, held in zip(groups, held_groups))]
+        document.K = pikepdf.Array(list(tops)[1:])
+        still_open = len(tops) == 1 and all(len(group.K) == 1 for group in groups)  # it still ends the part
+        return _Continued(aliases, added, still_open)
+
+    def _hold_last_table(self, part: _Part, tops: set[tuple[int, int]]) -> set[tuple[int, int]]:
+        """Hold back the part's last table, what it hangs from and its last body, for the next
+        part to continue; the table held before is written, unless this part went on with it to its end."""
+        if part.continued:
+            return set()
+        self._write_open_table()
+        kids = part.document.get("/K")
+        chain = ending_chain(kids[-1]) if isinstance(kids, pikepdf.Array) and len(kids) else None
+        if chain is None:
+            return set()
+        holding = [*chain, chain[-1].K[-1]]
+        held = []
+        for element in holding:
+            entries = [entry(key, value, part.numbers) for key, value in element.items() if key not in ("/K", "/Pg")]
+            if element.objgen in tops:
+                entries.insert(0, b"/P %d 0 R" % DOCUMENT)
+            page = entry("/Pg", element.Pg, part.numbers) if "/Pg" in element else b""
+            held.append(_Held(part.numbers[element.objgen], b" ".join(entries), page,
+                              [renumber(element.K.unparse(), part.numbers)[1:-1].strip()]))
+        self.open_table = _OpenTable(continuable(chain), held)
+        return {element.objgen for element in holding}
+
+    def _write_open_table(self) -> None:
+        if self.open_table is not None:
+            continued = len(self.open_table.held[-1].kids) > 1  # rows added to its body
+            for held in self.open_table.held:
+                entries = held.entries if continued or not held.page else held.entries + b" " + held.page
+                self.writer.pack(held.number, b"<< %s /K [ %s ] >>" % (entries, b" ".join(held.kids)))
+            self.open_table = None
 
     def _rekey_links(self, part: _Part) -> list[tuple[int, Any]]:
         """Give each link annotation a /StructParent key of the joined parent tree: (key, its element)."""
@@ -229,6 +336,7 @@ class Joiner:
         self.writer.stream(SAVE_STATE, b"<<", b"q\n")
         self.writer.stream(DRAW_FURNITURE, b"<<", b"Q\n" + b"".join(name + b" Do\n" for name, _ in forms[0]))
         self._write_pages(forms)
+        self._write_open_table()
         self._write_structure()
         outlines = self._write_outlines()
         self.fonts.write(self.writer)
@@ -431,10 +539,26 @@ def _retag_fonts(pdf: pikepdf.Pdf, salt: str) -> None:
     for obj in pdf.objects:
         if not isinstance(obj, pikepdf.Dictionary):
             continue
-        for field in ("/BaseFont", "/FontName"):
-            name = str(obj.get(field, ""))
+        for key in ("/BaseFont", "/FontName"):
+            name = str(obj.get(key, ""))
             if len(name) > 8 and name[7] == "+":
-                obj[field] = Name("/" + subset_tag(f"{name[1:7]}:{salt}".encode()) + name[7:])
+                obj[key] = Name("/" + subset_tag(f"{name[1:7]}:{salt}".encode()) + name[7:])
+
+
+def _mark_artifacts(source: pikepdf.Pdf, artifacts: dict[tuple[int, int], set[int]], parents: dict[int, Any]) -> None:
+    """Make the marked runs `artifacts` names (page -> MCIDs) pagination artifacts, in each page's content
+    stream (rewritten in place: the same object) and its parent tree entry."""
+    for page in source.pages:
+        mcids = artifacts.get(page.obj.objgen)
+        if not mcids:
+            continue
+        contents = page.obj.Contents
+        if not isinstance(contents, pikepdf.Stream):
+            raise ReportgenError("a part's page has its content in several streams")
+        contents.write(zlib.compress(marked_as_artifacts(page, mcids), 6), filter=Name.FlateDecode)
+        elements = parents[int(page.obj.StructParents)]
+        for mcid in mcids:
+            elements[mcid] = None
 
 
 def _as_artifact(page: pikepdf.Page) -> bytes:

@@ -1,0 +1,233 @@
+"""A table that runs over several pages tagged as one Table, its header once, as PDF/UA wants it.
+
+WeasyPrint (70) tags page by page (#2902/#2903): a table over 30 pages becomes 30 Table elements,
+each in a copy of the elements around it (the plan's <section>, a Sect per page), each with its own
+THead of the header rows repeated on that page. A screen reader announces 30 tables and reads the
+column headings 30 times; a section's group row is only in the table of the page it starts on.
+
+Here a table that continues another (a page's first element is, down the same grouping elements,
+a Table whose head has the shape of the head of the Table that ended the page before) is folded into
+the first one: its body rows join the first table's TBody, in order, and its grouping elements'
+other children follow the first one's. The repeated header rows are page furniture, not content:
+PDF/UA (ISO 14289-1, 7.1) asks for repeated running content to be an artifact, so their structure
+elements go, their marked content becomes a pagination artifact (the caller rewrites the pages, see
+`Folded.artifacts`), and cells that named the repeated headers in /Headers name the first THead's.
+The pages are drawn exactly as before: only marked-content tags change.
+
+A long paper's tables run across the parts it is laid out in; the joiner (`reportgen.render.pdf.join`)
+folds within each part with `fold_continued_tables` and across parts with `Continuable` and
+`continue_rows`, so both paths give one tree of the same shape.
+
+Must not: fold tables without a head (nothing says they continue one another), or change content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pikepdf
+
+GROUPING = {"/Sect", "/Div", "/Part", "/Art", "/NonStruct"}  # what WeasyPrint repeats around a split table
+ObjGen = tuple[int, int]
+Shape = tuple[tuple[tuple[int, int], ...], ...]  # a head's rows: each cell's (column span, row span)
+
+
+@dataclass
+class Folded:
+    """What folding removed: structure elements (no longer in the tree), the MCIDs of the repeated
+    header rows by page (to become artifacts) and the IDs of their header cells (gone from /IDTree)."""
+
+    removed: set[ObjGen] = field(default_factory=set)
+    artifacts: dict[ObjGen, set[int]] = field(default_factory=dict)
+    dropped_ids: set[bytes] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Continuable:
+    """What a table that ends a page must show for a later page's table to continue it: the tags down to
+    it, its head's shape and header IDs (in order), and the page its last row is on."""
+
+    tags: tuple[str, ...]
+    shape: Shape
+    header_ids: tuple[bytes | None, ...]
+    page: ObjGen | None
+
+
+def fold_continued_tables(document: pikepdf.Object) -> Folded:
+    """Fold every table continued on a later page into the first, under `document` (a structure element
+    whose children are WeasyPrint's page-by-page subtrees)."""
+    folded = Folded()
+    tops = document.get("/K")
+    if not isinstance(tops, pikepdf.Array) or not all(_is_element(top) for top in tops):
+        return folded
+    kept: list[pikepdf.Object] = []
+    for top in tops:
+        ending = ending_chain(kept[-1]) if kept else None
+        starting = starting_chain(top)
+        if ending and starting and continues(continuable(ending), starting):
+            _fold(ending, starting, folded)
+        else:
+            kept.append(top)
+    if len(kept) != len(tops):
+        document.K = pikepdf.Array(kept)
+    return folded
+
+
+def ending_chain(top: pikepdf.Object) -> list[pikepdf.Object] | None:
+    """`top` and its last children down to a Table with a head and a body, through grouping elements only."""
+    return _chain(top, -1)
+
+
+def starting_chain(top: pikepdf.Object) -> list[pikepdf.Object] | None:
+    """`top` and its first children down to a Table with a head and a body, through grouping elements only."""
+    return _chain(top, 0)
+
+
+def continuable(chain: list[pikepdf.Object]) -> Continuable:
+    table = chain[-1]
+    rows = _kids(_kids(table)[-1])
+    return Continuable(tuple(str(element.S) for element in chain), _shape(table),
+                       tuple(_header_ids(table)), _page(rows[-1]) if rows else None)
+
+
+def continues(before: Continuable, chain: list[pikepdf.Object]) -> bool:
+    """Whether the table at the end of `chain` continues the one `before` describes: the same elements
+    around it, a head of the same shape, on a later page."""
+    table = chain[-1]
+    return (tuple(str(element.S) for element in chain) == before.tags and _shape(table) == before.shape
+            and before.page != _page(table) and _marked_only(_kids(table)[0]))
+
+
+def continue_rows(table: pikepdf.Object, header_ids: tuple[bytes | None, ...], folded: Folded) -> list[pikepdf.Object]:
+    """The body rows of `table`, a continuation, their cells' /Headers naming `header_ids` (the first
+    table's head) where they named this table's head; its head and the table itself go to `folded`."""
+    renamed = {own: first for own, first in zip(_header_ids(table), header_ids)
+               if own is not None and first is not None}
+    head, *bodies = _kids(table)
+    for element in _subtree(head):
+        folded.removed.add(element.objgen)
+        if "/ID" in element:
+            folded.dropped_ids.add(bytes(element.ID))
+        for page, mcid in _mcids(element):
+            folded.artifacts.setdefault(page, set()).add(mcid)
+    folded.removed.add(table.objgen)
+    rows = []
+    for body in bodies:
+        for row in _kids(body):
+            for cell in _kids(row):
+                _rename_headers(cell, renamed)
+            rows.append(row)
+    return rows
+
+
+def _fold(ending: list[pikepdf.Object], starting: list[pikepdf.Object], folded: Folded) -> None:
+    """Fold `starting` (a page's first element down to its table) into `ending` (the last one before)."""
+    first, table = ending[-1], starting[-1]
+    body = _kids(first)[-1]
+    for element in (*ending, body):
+        spread(element)
+    for row in continue_rows(table, continuable(ending).header_ids, folded):
+        row.P = body
+        body.K.append(row)
+    folded.removed.update(part.objgen for part in _kids(table)[1:])
+    for before, after in zip(reversed(ending[:-1]), reversed(starting[:-1])):
+        for kid in _kids(after)[1:]:  # what follows the table in its grouping elements
+            kid.P = before
+            before.K.append(kid)
+        folded.removed.add(after.objgen)
+
+
+def spread(element: pikepdf.Object) -> None:
+    """Say no page for an element whose content now spans pages (its /Pg, optional, names one page for
+    its MCIDs, and it has none): readers that go by /Pg (pdfplumber) would skip its later pages' rows."""
+    if "/Pg" in element:
+        del element["/Pg"]
+
+
+def _chain(top: pikepdf.Object, end: int) -> list[pikepdf.Object] | None:
+    chain = [top]
+    while str(chain[-1].get("/S")) in GROUPING:
+        kids = chain[-1].get("/K")
+        if not isinstance(kids, pikepdf.Array) or not len(kids) or not all(_is_element(kid) for kid in kids):
+            return None
+        chain.append(kids[end])
+    table = chain[-1]
+    if str(table.get("/S")) != "/Table" or not isinstance(table.get("/K"), pikepdf.Array):
+        return None
+    parts = [str(kid.get("/S")) for kid in table.K] if all(_is_element(kid) for kid in table.K) else []
+    if len(parts) < 2 or parts[0] != "/THead" or any(kind != "/TBody" for kind in parts[1:]):
+        return None
+    return chain
+
+
+def _shape(table: pikepdf.Object) -> Shape:
+    def spans(cell: pikepdf.Object) -> tuple[int, int]:
+        attributes = cell.get("/A")
+        if not isinstance(attributes, pikepdf.Dictionary):
+            return 1, 1
+        return int(attributes.get("/ColSpan", 1)), int(attributes.get("/RowSpan", 1))
+
+    return tuple(tuple(spans(cell) for cell in _kids(row)) for row in _kids(_kids(table)[0]))
+
+
+def _header_ids(table: pikepdf.Object) -> Iterator[bytes | None]:
+    for row in _kids(_kids(table)[0]):
+        for cell in _kids(row):
+            yield bytes(cell.ID) if "/ID" in cell else None
+
+
+def _rename_headers(cell: pikepdf.Object, renamed: dict[bytes, bytes]) -> None:
+    found = cell.get("/A")
+    for attributes in found if isinstance(found, pikepdf.Array) else [found]:
+        if isinstance(attributes, pikepdf.Dictionary) and "/Headers" in attributes:
+            names = [bytes(name) for name in attributes.Headers]
+            if any(name in renamed for name in names):
+                attributes.Headers = pikepdf.Array([pikepdf.String(renamed.get(name, name)) for name in names])
+
+
+def _marked_only(head: pikepdf.Object) -> bool:
+    """Whether the head holds only elements and marked content (no link or annotation to keep)."""
+    for element in _subtree(head):
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" not in kid and str(kid.get("/Type")) != "/MCR":
+                return False
+    return True
+
+
+def _mcids(element: pikepdf.Object) -> Iterator[tuple[ObjGen, int]]:
+    """(page, MCID) of the marked content directly under `element`."""
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, int):
+            page = _page(element)
+            if page is not None:
+                yield page, kid
+        elif isinstance(kid, pikepdf.Dictionary) and str(kid.get("/Type")) == "/MCR":
+            page = kid.Pg.objgen if "/Pg" in kid else _page(element)
+            if page is not None:
+                yield page, int(kid.MCID)
+
+
+def _subtree(top: pikepdf.Object) -> Iterator[pikepdf.Object]:
+    stack = [top]
+    while stack:
+        element = stack.pop()
+        yield element
+        stack.extend(_kids(element))
+
+
+def _kids(element: pikepdf.Object) -> list[pikepdf.Object]:
+    kids = element.get("/K")
+    items = kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+    return [kid for kid in items if _is_element(kid)]
+
+
+def _is_element(obj: object) -> bool:
+    return isinstance(obj, pikepdf.Dictionary) and "/S" in obj
+
+
+def _page(element: pikepdf.Object) -> ObjGen | None:
+    page = element.get("/Pg")
+    return page.objgen if isinstance(page, pikepdf.Dictionary) else None
