@@ -18,6 +18,7 @@ Importing this module imports pikepdf (QPDF): the one-document writers call it a
 from __future__ import annotations
 
 import io
+import re
 
 import pikepdf
 from pikepdf import Name
@@ -99,7 +100,47 @@ def _parent_arrays(tree: pikepdf.Object) -> dict[int, pikepdf.Object]:
 
 
 def marked_as_artifacts(page: pikepdf.Page, mcids: set[int]) -> bytes:
-    """The page's content with the marked runs of `mcids` made pagination artifacts, all else as it was."""
+    """The page's content with the marked runs of `mcids` made pagination artifacts, all else as it was.
+
+    Rewritten in its bytes where that is certain: every BDC of the page in the one form WeasyPrint writes
+    (`/TH <</MCID 3>> BDC`), each of `mcids` once. Parsing and writing back the whole content took ~3.5 ms a page
+    (a long paper's repeated header rows are on every page of its plan); else that is done."""
+    contents = page.obj.get("/Contents")
+    if isinstance(contents, pikepdf.Stream):
+        data = contents.read_bytes()
+        swapped = _swapped_bytes(data, mcids)
+        if swapped is not None:
+            return swapped
+    return _swapped_parsed(page, mcids)
+
+
+_SPACE = rb"[ \t\r\n]*"
+_MARKED = re.compile(rb"/[A-Za-z][A-Za-z0-9]*" + _SPACE + rb"<<" + _SPACE + rb"/MCID[ \t\r\n]+(\d+)" + _SPACE + rb">>"
+                     + _SPACE + rb"BDC(?![A-Za-z0-9])")
+_BDC = re.compile(rb"(?<![A-Za-z0-9])BDC(?![A-Za-z0-9])")
+_ARTIFACT = b"/Artifact <</Type /Pagination>> BDC"
+
+
+def _swapped_bytes(data: bytes, mcids: set[int]) -> bytes | None:
+    """`_swapped_parsed` done on the bytes; None where that is not certain (a BDC in another form, an MCID of
+    `mcids` not found once, an inline image whose data could hold anything)."""
+    if b"ID" in data and re.search(rb"(?<![A-Za-z0-9])BI(?![A-Za-z0-9])", data):
+        return None
+    swapped: list[int] = []
+
+    def swap(found: re.Match[bytes]) -> bytes:
+        if int(found[1]) in mcids:
+            swapped.append(int(found[1]))
+            return _ARTIFACT
+        return found[0]
+
+    out, marked = _MARKED.subn(swap, data)
+    if marked != len(_BDC.findall(data)) or sorted(swapped) != sorted(mcids):
+        return None
+    return out
+
+
+def _swapped_parsed(page: pikepdf.Page, mcids: set[int]) -> bytes:
     commands: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
     for command in pikepdf.parse_content_stream(page):
         operands = command.operands
