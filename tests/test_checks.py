@@ -128,6 +128,13 @@ def test_another_partners_update_beside_the_leads_unchanged_row_is_said_as_such(
                             "(inputs/returns/2026-10/opcc.xlsx row 4, as last reported): the paper shows what was last "
                             "reported, and this update is not used.")
     assert said.advice.startswith("Ask OPCC whether this update is right")
+    # nothing reported before (a workspace's first period): a blank row of the lead's is not "as last reported"
+    first = default_returns()
+    first["opcc.xlsx"][3] = (6, "", "", "", "")
+    first["criminal-justice-board.xlsx"].append((6, "", "Completed", "CJB view.", ""))
+    [plain] = [i for i in _check(make_workspace(tmp_path / "first", returns=first)).issues
+               if i.code == "duplicate-update"]
+    assert "returned it unchanged" not in plain.message
 
 
 def test_a_return_with_only_other_partners_actions_blocks(tmp_path: Path) -> None:

@@ -319,7 +319,10 @@ def test_an_empty_cover_row_is_said_of_its_own_row_wherever_a_panel_row_goes(tmp
 
 @pytest.mark.parametrize(("title", "field", "printed", "code"), [
     ("Delivery Update ({period:%B %Y)", "{period:%B %Y)", "Delivery Update ({period:%B %Y)", "cover-field-mistyped"),
-    ("Delivery Update ({month})", "{month}", "Delivery Update ({month})", "cover-field-mistyped"),
+    ("Delivery Update ({month})", "{month}", "Delivery Update ({month})", "cover-placeholder"),
+    ("Delivery Update ({TBC})", "{TBC}", "Delivery Update ({TBC})", "cover-placeholder"),
+    ("Delivery Update ({{period}})", "{{period}}", "Delivery Update ({October 2026})", "cover-field-mistyped"),
+    ("Delivery Update ({Period})", "{Period}", "Delivery Update ({Period})", "cover-field-mistyped"),
     ("Delivery Update ({perod:%B %Y})", "{perod:%B %Y}", "Delivery Update ({perod:%B %Y})", "cover-field-mistyped"),
     ("Delivery Update ({period:%Q})", "{period:%Q}", None, "cover-field-mistyped"),
     ("Delivery Update ({period:%-d %J})", "{period:%-d %J}", None, "cover-field-mistyped"),
@@ -329,8 +332,9 @@ def test_an_empty_cover_row_is_said_of_its_own_row_wherever_a_panel_row_goes(tmp
 def test_a_field_reportgen_cannot_fill_in_is_said(tmp_path: Path, title: str, field: str, printed: str | None,
                                                   code: str) -> None:
     """A brace left open, a name that is not period or date, or a strftime code that is none: the paper printed the
-    title as typed ('Delivery Update ({period:%B %Y)') and nothing was said. A field mistyped blocks the paper (it
-    would print on the cover and every page's header); words in braces may be meant, and are a warning."""
+    title as typed ('Delivery Update ({period:%B %Y)') and nothing was said. A field mistyped (period or date nearly,
+    with a format, left open, or in double braces as the narrative writes them) blocks the paper: it would print on
+    the cover and every page's header. A word or words in braces ('{TBC}') may be meant: a warning."""
     toml = (ROOT / "reportgen.toml").read_text(encoding="utf-8")
     toml = toml.replace('title = "Safer Wessex Plan: Delivery Update ({period:%B %Y})"', f'title = "{title}"')
     root = make_workspace(tmp_path / "ws", toml=toml)

@@ -719,7 +719,8 @@ def test_an_update_of_an_action_withdrawn_since_the_workbooks_went_out_is_not_th
 
 @pytest.mark.parametrize(("period", "said"), [
     ("2099-06", "2099-06 has not begun (today is "),
-    ("2026-08", "no returns folder for 2026-08 (inputs/returns/2026-08): its workbooks were not sent"),
+    ("2026-08", "nothing says 2026-08's workbooks went out (neither inputs/returns/2026-08 nor outputs/2026-08/returns "
+                "is there)"),
 ])
 def test_chase_refuses_a_period_nobody_was_asked_for(tmp_path: Path, period: str, said: str) -> None:
     """A mistyped --period mailed every partner "we have not yet received your return for June 2027", attaching a
@@ -732,3 +733,12 @@ def test_chase_refuses_a_period_nobody_was_asked_for(tmp_path: Path, period: str
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert said in done.stderr, done.stderr
     assert not (root / "outputs" / period / "mail").exists()
+
+
+def test_chase_takes_a_period_whose_workbooks_were_made_to_mail_by_hand(tmp_path: Path) -> None:
+    """Workbooks made with `reportgen returns` and mailed by hand: no returns folder until the first reply is saved,
+    but the partners were asked, and are chased."""
+    root = mail_workspace(tmp_path / "ws")
+    write_return_workbooks(root, "2026-09")  # into outputs/2026-09/returns, as `reportgen returns` does
+    chased = chase_partners(root, "2026-09", None, dry_run=True)
+    assert chased.sent

@@ -325,13 +325,22 @@ def test_a_mistyped_or_unknown_settings_key_is_told_with_the_keys_its_table_take
 
 def test_a_value_in_single_braces_in_the_narrative_is_said_and_blocks(tmp_path: Path) -> None:
     """'{period:%B %Y}' (as reportgen.toml writes a field) or '{ total }' in narrative.md was printed as typed into a
-    paper that said nothing blocked it. Jinja's own tags, and braces inside them, are not said."""
-    narrative = ("# Update\n\nFor {period:%B %Y}, the { total } actions; {perod}.\n"
-                 "{{ total }} in all {# a {note} #} {{ '{' }}sic{{ '}' }} {{ \"{quoted}\" }}\n")
+    paper that said nothing blocked it. Other words in braces may be meant ('{sic}'): a warning. Jinja's own tags,
+    a {% raw %} block, Markdown code and link targets are not looked in; a form feed or a line separator inside a
+    tag (pasted from Word) is no traceback."""
+    narrative = ("# Update\n\nFor {period:%B %Y}, the { total } actions; {perod}. {sic}\n"
+                 "{{ total }} in all {# a {note}\x0c #} {{ '{' }}x{{ '}' }} {{ \"{quoted}\" }} `{period}` "
+                 "[api](https://example.org/{id}) {% raw %}{period}{% endraw %}\u2028\n"
+                 "```\n{period}\n```\n{{ total\u2028 }} and {total}\n")
     root = make_workspace(tmp_path / "ws", narrative=narrative, toml='[paper]\nnarrative = "narrative.md"\n')
-    said = [i for i in validate_draft(root).issues if i.code == "narrative-placeholder"]
-    assert [(i.row, i.severity, i.message.split(" is in")[0]) for i in said] == [
-        (3, "error", "'{period:%B %Y}'"), (3, "error", "'{ total }'"), (3, "error", "'{perod}'")]
-    assert [i.advice.split(";")[0] for i in said] == ["Write {{ period }}", "Write {{ total }}", "Write {{ period }}"]
+    said = [i for i in validate_draft(root).issues if i.code in ("narrative-placeholder", "narrative-braces")]
+    assert [(i.code, i.row, i.severity, i.message.split(" is in")[0]) for i in said] == [
+        ("narrative-placeholder", 3, "error", "'{period:%B %Y}'"), ("narrative-placeholder", 3, "error", "'{ total }'"),
+        ("narrative-placeholder", 3, "error", "'{perod}'"), ("narrative-braces", 3, "warning", "'{sic}'"),
+        ("narrative-placeholder", 8, "error", "'{total}'")]
+    assert [i.advice.split(";")[0] for i in said[:3]] == [
+        "Write {{ period }}", "Write {{ total }}", "Write {{ period }}"]
     assert said[0].located == ("narrative.md, line 3: '{period:%B %Y}' is in single braces, so the paper prints it as "
                                "typed: the narrative fills in a value written in double braces.")
+    assert said[3].advice.startswith("Nothing to do if the braces are meant; to fill in a value, write it in double "
+                                      "braces (carried_forward, ")

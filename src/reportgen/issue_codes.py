@@ -130,10 +130,14 @@ CODES: dict[str, Code] = {
         {"history": "A kept draft could not be read for the history: {error}",
          "prefill": "The earlier draft could not be read, so the workbooks are not pre-filled from it: {error}"}),
     "narrative-placeholder": Code(
-        E, "The narrative holds a value name in single braces: the paper prints it as typed.",
+        E, "The narrative holds one of its values in single braces: the paper prints it as typed.",
         "{placeholder!r} is in single braces, so the paper prints it as typed: the narrative fills in a value "
         "written in double braces.",
-        "Write {suggestion}{names}; if the braces are meant as text, write them as {{{{ '{{' }}}}…{{{{ '}}' }}}}."),
+        "Write {suggestion}; if the braces are meant as text, write them as {{{{ '{{' }}}}…{{{{ '}}' }}}}."),
+    "narrative-braces": Code(
+        W, "The narrative holds a word in single braces that is none of its values: the paper prints it as typed.",
+        "{placeholder!r} is in braces, and the paper prints it as typed: it is none of the narrative's values.",
+        "Nothing to do if the braces are meant; to fill in a value, write it in double braces ({names})."),
     "narrative-error": Code(
         E, "The narrative could not be read or filled in; the paper has no narrative.",
         "The narrative {file} could not be filled in: {why}.",
@@ -556,13 +560,14 @@ CODES: dict[str, Code] = {
         "Fill them in under [paper] in reportgen.toml (e.g. purpose = \"…\", legal_implications = \"None "
         "identified\"), or leave a row out with cover_leave_out, if the Panel's cover sheet has no such row."),
     "cover-field-mistyped": Code(
-        E, "A [paper] text holds a field mistyped (a name that is not period or date, a brace left open, a strftime "
-        "code that is none): the paper would print it as typed, on the cover and in the page headers.",
+        E, "A [paper] text holds a field mistyped (period or date misspelt, a brace left open, a strftime code that "
+        "is none, double braces): the paper would print it as typed, on the cover and in the page headers.",
         "{file}: {field!r} is not a field reportgen fills in, so the paper prints {printed!r}.",
         "Write {{period}} or {{date}}, with strftime codes if wanted ({{period:%B %Y}} gives 'October 2026', "
         "{{date:%d %B %Y}} '05 November 2026'), each brace closed."),
     "cover-placeholder": Code(
-        W, "A [paper] text holds words in braces, or a brace alone: the paper prints them as typed.",
+        W, "A [paper] text holds a word or words in braces ('{TBC}'), or a brace alone: the paper prints them as "
+        "typed.",
         "{file}: {field!r} is not a field reportgen fills in, so the paper prints {printed!r}.",
         "If the braces are not meant to be printed, write {{period}} or {{date}} (with strftime codes if wanted: "
         "{{period:%B %Y}} gives 'October 2026'), each brace closed; else nothing to do."),

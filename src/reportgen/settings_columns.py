@@ -230,12 +230,12 @@ class StatusSettings(Strict):
         if wrong:
             raise ValueError(f"aliases must map to one of {list(CANONICAL_STATUSES)}; not {wrong}")
         value = {alias: canonical[heading_key(target)] for alias, target in value.items()}
-        _no_alias_changes_a_status(value)
         # matching ignores punctuation, so an alias of symbols only ("-") would match every symbol
         blank = [alias for alias in value if not any(ch.isalnum() for ch in alias)]
         if blank:
             raise ValueError(f"aliases {blank} have no letters or digits: matching ignores punctuation and spaces, "
                              "so they would match any status written with symbols only")
+        _no_alias_changes_a_status(value)
         return value
 
 

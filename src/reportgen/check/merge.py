@@ -174,7 +174,7 @@ def _choose(action: Action, candidates: list[Update], leads: Collection[str], la
         elif ambiguous:
             issues.append(issue("ambiguous-update", used_file=chosen.file, used_row=chosen.row,
                                 differ=_difference(chosen, other), **_where(other)))
-        elif chosen in from_lead and repeats_last(chosen, last) and not repeats_last(other, last):
+        elif last is not None and chosen in from_lead and repeats_last(chosen, last) and not repeats_last(other, last):
             # the lead sent its row back as it was pre-filled: "the lead's update is used" read as if it had news
             issues.append(issue("duplicate-update", "lead-unchanged", used_file=chosen.file, used_row=chosen.row,
                                 lead=action.lead, **_where(other)))
@@ -207,7 +207,7 @@ def _choose_joint(action: Action, candidates: list[Update], from_lead: list[Upda
         if other in from_lead:
             issues.append(issue("ambiguous-update", "joint", leads=" and ".join(repr(lead) for lead in action.leads),
                                 used_file=chosen.file, used_row=chosen.row, **_where(other)))
-        elif chosen in from_lead and repeats_last(chosen, last) and not repeats_last(other, last):
+        elif last is not None and chosen in from_lead and repeats_last(chosen, last) and not repeats_last(other, last):
             # the lead sent its row back as it was pre-filled: "the lead's update is used" read as if it had news
             issues.append(issue("duplicate-update", "lead-unchanged", used_file=chosen.file, used_row=chosen.row,
                                 lead=action.lead, **_where(other)))

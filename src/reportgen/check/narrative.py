@@ -307,24 +307,31 @@ def check_narrative(inputs: Inputs, merged: MergedRegister) -> list[Issue]:
 
 
 # '{period:%B %Y}' or '{ total }', as reportgen.toml writes its fields: not '{{ … }}', '{% … %}' nor '{# … #}'
-_SINGLE_BRACES = re.compile(r"(?<!\{)\{(?![{%#])\s*([A-Za-z_]\w*)((?:\.\w+|\[[^\]\n]*\])*)\s*(?::[^{}\n]*)?\}(?!\})")
+_SINGLE_BRACES = re.compile(r"(?<!\{)\{(?![{%#])[ \t]*([A-Za-z_]\w*)((?:\.\w+|\[[^\]\n]*\])*)[ \t]*"
+                            r"(?::[^{}\n]*)?\}(?!\})")
+# what Jinja does not print as typed, or a reader would not take for a value: its tags ({% raw %} blocks whole),
+# Markdown code (fenced or inline) and link targets
+_NOT_TEXT = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}"
+                       r"|^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1|`[^`\n]+`|\]\([^)\n]*\)", re.DOTALL | re.MULTILINE)
 
 
 def single_braces(source: str, context: Mapping[str, object], display: str) -> list[Issue]:
     """A value written in single braces, as reportgen.toml's [paper] fields are ('{period:%B %Y}'), which the
-    narrative (Jinja) prints as typed: said, with the double-braced value it meant."""
-    found = []
-    text = _JINJA.sub(lambda tag: re.sub(r"[^\n]", " ", tag.group(0)), source)  # what Jinja prints as typed
-    for number, (line, typed) in enumerate(zip(text.splitlines(), source.splitlines(), strict=True), start=1):
-        for match in _SINGLE_BRACES.finditer(line):
-            name, rest = match.group(1), match.group(2)
-            meant = name if name in context else next(iter(difflib.get_close_matches(name, list(context), 1)), "")
-            found.append(issue(
-                "narrative-placeholder", placeholder=match.group(0),
-                suggestion=f"{{{{ {meant}{rest} }}}}" if meant else "the value in double braces",
-                names="" if meant else f" (the narrative's values: {', '.join(sorted(context))})",
-                file=display, row=number, value=typed.strip()[:80]))
-    return found
-
-
-_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+    narrative (Jinja) prints as typed: an error when it names one of the narrative's values (or nearly: '{perod}'),
+    with the double-braced value meant; a warning for other words in braces ('{sic}'), which may be meant."""
+    skipped = [found.span() for found in _NOT_TEXT.finditer(source)]
+    issues = []
+    for match in _SINGLE_BRACES.finditer(source):
+        if any(start <= match.start() < end for start, end in skipped):
+            continue
+        name, rest = match.group(1), match.group(2)
+        meant = name if name in context else next(iter(difflib.get_close_matches(name, list(context), 1)), "")
+        line = source.count("\n", 0, match.start()) + 1  # as Jinja counts lines
+        typed = source.split("\n")[line - 1].strip()[:80]
+        if meant:
+            issues.append(issue("narrative-placeholder", placeholder=match.group(0),
+                                suggestion=f"{{{{ {meant}{rest} }}}}", file=display, row=line, value=typed))
+        else:
+            issues.append(issue("narrative-braces", placeholder=match.group(0), names=", ".join(sorted(context)),
+                                file=display, row=line, value=typed))
+    return issues

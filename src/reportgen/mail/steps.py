@@ -153,17 +153,19 @@ def chase_partners(workspace: Path, period: str, credentials: Credentials | None
 
 
 def check_chaseable(inputs: Inputs) -> None:
-    """Refuse to chase a period nobody was asked for: one whose month has not begun, or with no returns folder (its
-    workbooks not sent: `send-returns` makes the folder). A mistyped --period mailed every partner "we have not yet
-    received your return for June 2027" with a workbook they had never been sent."""
-    period, folder = inputs.period, inputs.workspace / "inputs" / "returns" / inputs.period
+    """Refuse to chase a period nobody was asked for: one whose month has not begun, or with no sign its workbooks
+    went out (no returns folder, which `send-returns` makes; no workbooks made by `reportgen returns`, to mail by
+    hand). A mistyped --period mailed every partner "we have not yet received your return for June 2027" with a
+    workbook they had never been sent."""
+    period = inputs.period
     today = inputs.settings.schedule.today()
     if period_start(period) > today:
         raise UsageError(f"{period} has not begun (today is {today.isoformat()}): no return is due, so nobody is "
                          "chased. Check --period.")
-    if not folder.is_dir():
-        raise UsageError(f"no returns folder for {period} (inputs/returns/{period}): its workbooks were not sent "
-                         f"(reportgen send-returns --period {period} makes it), so nobody is chased. Check --period.")
+    asked = (inputs.workspace / "inputs" / "returns" / period, inputs.outputs / period / "returns")
+    if not any(folder.is_dir() for folder in asked):
+        raise UsageError(f"nothing says {period}'s workbooks went out (neither inputs/returns/{period} nor "
+                         f"outputs/{period}/returns is there), so nobody is chased. Check --period.")
 
 
 def collect_returns(workspace: Path, period: str, credentials: Credentials | None, dry_run: bool = False,

@@ -8,6 +8,7 @@ lists the Panel's dates, and the paper goes to the first meeting after its perio
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from pathlib import Path
 
@@ -88,9 +89,10 @@ def cover_issues(paper: PaperSettings, period: str) -> list[Issue]:
         issues.append(issue("cover-row-empty", rows=_listed(others), file=SETTINGS_FILE))
     for key, text in [*((key, str(getattr(paper, key))) for key in FILLED_IN),
                       *((f"cover {row.heading!r}", row.value) for row in paper.cover)]:
-        wrong = _unfilled(text)
+        doubled = _DOUBLED.search(text)  # {{period}}, as the narrative writes its values
+        wrong = doubled[0] if doubled else _unfilled(text)
         if wrong:
-            code = "cover-field-mistyped" if _meant_as_field(wrong) else "cover-placeholder"
+            code = "cover-field-mistyped" if doubled or _meant_as_field(wrong) else "cover-placeholder"
             issues.append(issue(code, field=wrong, printed=fill_in(text, period, meeting_date(
                 paper, period)), file=SETTINGS_FILE, column=key, value=text))
     return issues
@@ -113,13 +115,19 @@ def _unfilled(text: str) -> str:
     return ""
 
 
-_ONE_NAME = re.compile(r"\{\s*[A-Za-z_]\w*\s*(?::[^{}]*)?\}?")
+_ONE_NAME = re.compile(r"\{\s*([A-Za-z_]\w*)\s*(:[^{}]*)?(\}?)")
+_DOUBLED = re.compile(r"\{\{\s*[A-Za-z_]\w*\s*(?::[^{}]*)?\}\}")
 
 
 def _meant_as_field(field: str) -> bool:
-    """Whether braces reportgen does not fill in were meant as a field: one name, perhaps with a format, perhaps
-    left open ('{perod:%B %Y}', '{month}', '{period:%B %Y)', '{period:%Q}'), not words in braces ('{like this}')."""
-    return _ONE_NAME.fullmatch(field) is not None
+    """Whether braces reportgen does not fill in were meant as a field: period or date (or nearly: '{perod}'), one
+    with a format ('{period:%Q}', '{month:%B}') or left open ('{period:%B %Y)'); not a word or words in braces
+    ('{TBC}', '{like this}'), which may be meant."""
+    found = _ONE_NAME.fullmatch(field)
+    if found is None:
+        return False
+    name, form, closed = found.groups()
+    return bool(form) or not closed or bool(difflib.get_close_matches(name.lower(), ("period", "date"), 1, 0.6))
 
 
 PRINTED = ("meeting", "title", "subtitle", "submitted_by", "purpose", "decisions_required", "financial_implications",

@@ -167,9 +167,9 @@ class TaskRunner(StageRunner):
 
     def run_together(self, calls: Sequence[tuple[str, Callable[..., Any], tuple[Any, ...]]]) -> list[Any]:
         """The stages as tasks side by side. One failing, or the run stopped (cancelled: SIGTERM raises here), the
-        others are waited for (a while) before this raises: the build then discards the draft folder they write
-        into, and a renderer still writing there failed with FileNotFoundError, logged as an error and retried,
-        in a run that was only cancelled (as the command line's thread pool waits for its threads)."""
+        others are waited for (up to SIBLINGS_WAIT) before this raises: the build then discards the draft folder
+        they write into, and a renderer still writing there failed with FileNotFoundError, logged as an error and
+        retried, in a run that was only cancelled (as the command line's thread pool waits for its threads)."""
         futures = [self._task(name, stage).submit(*args) for name, stage, args in calls]
         try:
             return [future.result() for future in futures]
@@ -181,8 +181,8 @@ class TaskRunner(StageRunner):
             raise
 
 
-SIBLINGS_WAIT = 30  # seconds a failed or stopped render waits for the others (Prefect kills a cancelled run's
-# process 30 s after its SIGTERM); a page of DOCX or HTML takes well under a second
+SIBLINGS_WAIT = 20  # seconds a failed or stopped render waits for the others: within the 30 s Prefect gives a
+# cancelled run's process after its SIGTERM, so the draft folder is still discarded; DOCX and HTML take seconds
 
 
 def blocking_phrase(count: int) -> str:

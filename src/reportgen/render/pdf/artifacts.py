@@ -23,7 +23,7 @@ import re
 import pikepdf
 from pikepdf import Name
 
-from reportgen.render.pdf.continued_tables import fold_continued_tables
+from reportgen.render.pdf.continued_tables import Folded, fold_continued_tables
 from reportgen.render.pdf.table_tags import id_tree, scope_table_headers
 
 PAGINATION = pikepdf.Dictionary(Type=Name.Pagination)
@@ -38,7 +38,8 @@ def furniture_as_artifacts(data: bytes) -> bytes:
         if root is None or "/ParentTree" not in root:
             return data
         scoped = scope_table_headers(root)
-        folded = fold_continued_tables(_document(root))
+        document = _document(root)
+        folded = fold_continued_tables(document) if document is not None else Folded()
         ids = [(name, element) for name, element in scoped.ids if name not in folded.dropped_ids]
         if ids:
             root.IDTree = pdf.make_indirect(id_tree(ids))
@@ -66,10 +67,13 @@ def furniture_as_artifacts(data: bytes) -> bytes:
         return out.getvalue()
 
 
-def _document(root: pikepdf.Object) -> pikepdf.Object:
-    """The tree's /Document element, whose children are WeasyPrint's page-by-page subtrees."""
-    kids = root.K
-    return kids[0] if isinstance(kids, pikepdf.Array) and len(kids) == 1 else kids
+def _document(root: pikepdf.Object) -> pikepdf.Object | None:
+    """The tree's /Document element, whose children are WeasyPrint's page-by-page subtrees; None when the root
+    holds several elements or none (not WeasyPrint's tree: left as it is)."""
+    kids = root.get("/K")
+    if isinstance(kids, pikepdf.Array):
+        return kids[0] if len(kids) == 1 and isinstance(kids[0], pikepdf.Dictionary) else None
+    return kids if isinstance(kids, pikepdf.Dictionary) else None
 
 
 def _reachable(root: pikepdf.Object) -> set[tuple[int, int]]:

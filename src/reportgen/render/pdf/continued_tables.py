@@ -91,12 +91,13 @@ def continuable(chain: list[pikepdf.Object]) -> Continuable:
                        tuple(_header_ids(table)), _page(rows[-1]) if rows else None)
 
 
-def continues(before: Continuable, chain: list[pikepdf.Object]) -> bool:
+def continues(before: Continuable, chain: list[pikepdf.Object], same_document: bool = True) -> bool:
     """Whether the table at the end of `chain` continues the one `before` describes: the same elements
-    around it, a head of the same shape, on a later page."""
+    around it, a head of the same shape, on a later page (a part's first page always is: `same_document`
+    False, as page objects of two parts' PDFs may have the same numbers)."""
     table = chain[-1]
     return (tuple(str(element.S) for element in chain) == before.tags and _shape(table) == before.shape
-            and before.page != _page(table) and _marked_only(_kids(table)[0]))
+            and (not same_document or before.page != _page(table)) and _marked_only(_kids(table)[0]))
 
 
 def continue_rows(table: pikepdf.Object, header_ids: tuple[bytes | None, ...], folded: Folded) -> list[pikepdf.Object]:

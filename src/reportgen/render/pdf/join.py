@@ -239,7 +239,7 @@ class Joiner:
         if open_table is None or not isinstance(tops, pikepdf.Array) or not len(tops):
             return _Continued()
         chain = starting_chain(tops[0])
-        if chain is None or not continues(open_table.continuable, chain):
+        if chain is None or not continues(open_table.continuable, chain, same_document=False):
             return _Continued()
         table, groups = chain[-1], chain[:-1]
         *held_groups, _, held_body = open_table.held

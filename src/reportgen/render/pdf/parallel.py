@@ -429,9 +429,10 @@ class PdfWorkers:
     def _why_ended(self) -> str:
         """Why a worker's pipe ended: a worker stopped by a signal says which (a cancelled deployment run stops
         the run's whole process group with SIGTERM, and the workers may see it first), else it ended unexpectedly."""
+        deadline = time.monotonic() + 0.5  # one half-second in all for the workers' ends to be known
         for process in self.processes.values():
             if process is not None:
-                process.join(timeout=0.5)
+                process.join(timeout=max(0.0, deadline - time.monotonic()))
                 if process.exitcode is not None and process.exitcode < 0:
                     name = signal_name(-process.exitcode)
                     if name in ("SIGTERM", "SIGINT", "SIGHUP"):
