@@ -24,6 +24,7 @@ from conftest import (
     make_row,
     marked_content_problems,
     plan_row_labels,
+    tagged_tables,
     untagged_furniture,
 )
 from reportgen.model import (
@@ -470,15 +471,7 @@ def table_cells(path: Path) -> tuple[list[HeaderCell], list[tuple[int, int, list
     headers: list[HeaderCell] = []
     data: list[tuple[int, int, list[bytes]]] = []
     with pikepdf.open(path) as pdf:
-        tables = []
-        stack = [pdf.Root.StructTreeRoot]
-        while stack:
-            node = stack.pop()
-            if node.get("/S") == "/Table":
-                tables.append(node)
-            else:
-                stack.extend(reversed(_kids(node)))
-        for number, table in enumerate(tables):
+        for number, table in enumerate(tagged_tables(pdf)):
             rows = [(row, part.S == "/THead") for part in _kids(table)
                     for row in ([part] if part.S == "/TR" else _kids(part))]
             for row_number, (row, in_head) in enumerate(rows):
