@@ -197,12 +197,12 @@ def test_a_fifo_among_the_returns_never_blocks(tmp_path: Path) -> None:
 
 def test_a_period_folder_linked_out_of_the_workspace_is_not_read(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws")
-    elsewhere = make_workspace(tmp_path / "elsewhere", period="2099-01")
-    (root / "inputs" / "returns" / "2099-01").symlink_to(elsewhere / "inputs" / "returns" / "2099-01")
+    elsewhere = make_workspace(tmp_path / "elsewhere", period="2026-11")
+    (root / "inputs" / "returns" / "2026-11").symlink_to(elsewhere / "inputs" / "returns" / "2026-11")
     assert periods(root) == ["2026-10"]
     inputs, issues = find_inputs(root)
     assert inputs.period == "2026-10"
-    inputs, issues = find_inputs(root, "2099-01")
+    inputs, issues = find_inputs(root, "2026-11")
     assert inputs.returns == () and [i.code for i in issues] == ["unsafe-path"]
 
 
