@@ -183,6 +183,17 @@ def test_history_command_writes_the_action_by_period_table(built: list[BuildResu
     assert values[3][4:] == list(PLAN[3])
 
 
+def test_history_prints_whole_paths_for_a_relative_workspace(built: list[BuildResult], monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """`reportgen history --workspace ws` printed "ws/outputs/history" where every other command prints its folder
+    whole (`build`'s draft folder), which a script run from elsewhere could not use."""
+    root = built[-1].folder.parents[2]
+    monkeypatch.chdir(root.parent)
+    assert main(["history", "--workspace", root.name]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-3:] == [str(root / "outputs" / "history" / name) for name in ("history.xlsx", "history.csv", "")]
+
+
 def test_history_without_drafts_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_workspace(tmp_path / "ws")
     assert main(["history", "--workspace", str(root)]) == 1

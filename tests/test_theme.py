@@ -296,6 +296,16 @@ def test_the_fetcher_serves_data_pictures_only() -> None:
 # ---------------------------------------------------------------- as a user: the command, then Word, then build
 
 
+def test_template_command_prints_whole_paths_for_a_relative_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """`reportgen template --workspace ws` printed "ws/templates", where `build` prints its draft folder whole."""
+    workspace = make_workspace(tmp_path / "ws")
+    monkeypatch.chdir(tmp_path)
+    assert main(["template", "--workspace", "ws"]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"wrote {workspace / 'templates' / 'paper.docx'}",
+                                                     str(workspace / "templates")]
+
+
 def test_template_command_then_restyle_then_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     workspace = make_workspace(tmp_path / "ws")
     assert main(["template", "--workspace", str(workspace), "--all"]) == 0

@@ -284,6 +284,7 @@ def run_mail(step: str) -> Callable[..., int]:
 def run_template(workspace: Path, with_pdf: bool) -> int:
     from reportgen.run.restyle import PDF_TEMPLATES, WORD_TEMPLATE, copy_templates
 
+    workspace = workspace.resolve()  # printed whole, as every command prints its folder
     written, kept = copy_templates(workspace, WORD_TEMPLATE + (PDF_TEMPLATES if with_pdf else ()))
     for path in written:
         print(f"wrote {path}")
@@ -308,9 +309,9 @@ def show_history(result: HistoryExport) -> int:
         print_issues(out_console, result.issues, show_info=True)
     out_console.print(f"{counted(result.actions, 'action')} over {counted(len(result.periods), 'period')}: "
                       f"{', '.join(result.periods)}")
-    print(result.xlsx)
-    print(result.csv)
-    print(result.xlsx.parent)  # the last line: scripts read the folder from it
+    print(result.xlsx.resolve())  # printed whole, as every command prints its folder
+    print(result.csv.resolve())
+    print(result.xlsx.parent.resolve())  # the last line: scripts read the folder from it
     return OK
 
 
