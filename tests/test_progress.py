@@ -12,6 +12,7 @@ from pathlib import Path
 
 import docx
 import openpyxl
+import pdfplumber
 import pikepdf
 import pypdf
 import pytest
@@ -129,6 +130,49 @@ def test_the_pdf_has_the_chart_as_a_tagged_figure_and_the_numbers(built: list[Bu
         alts = sorted(str(f.get("/Alt")) for f in figures)
         assert len(figures) == 2 and alts[0].startswith("Horizontal stacked") and alts[1].startswith("Stacked bar")
         assert pdf.Root.MarkInfo.Marked
+
+
+def test_a_screen_reader_hears_the_pdf_movements_in_words_and_links_by_their_text(
+        built: list[BuildResult]) -> None:
+    """Each movement's arrow is its own run whose structure element has words as /ActualText, and a link
+    annotation's /Contents is the link's text, not its URL; what the pages show is what they showed."""
+    path = built[-1].folder / "paper.pdf"
+    with pikepdf.open(path) as pdf:
+        spoken = [str(obj.ActualText) for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
+                  and obj.get("/Type") == "/StructElem" and "/ActualText" in obj]
+        contents = [(str(annot.Contents), str(annot.A.URI)) for page in pdf.pages
+                    for annot in page.obj.get("/Annots", []) if "/A" in annot]
+    text = " ".join(" ".join(page.extract_text() or "" for page in pypdf.PdfReader(path).pages).split())
+    assert sorted(spoken) == sorted({"↑": "Moved up", "↓": "Moved down", "→": "Moved across"}[arrow]
+                                    for arrow in re.findall(r"([↑↓→]) from", text))
+    assert "Moved up" in spoken and "Moved down" in spoken  # the plan moves one action up and one down
+    with pdfplumber.open(path) as plumbed:  # each link described by the words it covers on its page
+        boxes = [(page, (annot["x0"], annot["top"], annot["x1"], annot["bottom"]))
+                 for page in plumbed.pages for annot in page.annots]
+        drawn = [" ".join((page.crop(box).extract_text() or "").split()) for page, box in boxes]
+    assert contents and [description for description, _url in contents] == [
+        words.rstrip(".") for words in drawn]
+
+
+def test_a_screen_reader_hears_the_web_movements_in_words(built: list[BuildResult]) -> None:
+    """Chromium's accessibility tree (as a screen reader gets it) has the words, not the arrows, in the
+    status cells and in the summary of the movements."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto((built[-1].folder / "paper.html").as_uri())
+            tree = page.locator("body").aria_snapshot()
+            summary = page.locator("p.summary").aria_snapshot()
+        finally:
+            browser.close()
+    assert "Moved up from In progress (2026-09)" in tree and "Moved down from Completed" in tree
+    assert not re.search("[↑↓→]", tree), [line for line in tree.splitlines() if re.search("[↑↓→]", line)]
+    assert re.search(r"moved forward \(\s*Moved up\s*\), 1 moved back \(\s*Moved down\s*\)", summary), summary
 
 
 def test_the_docx_has_pictures_with_descriptions_and_tables(built: list[BuildResult]) -> None:

@@ -73,6 +73,26 @@ class StatusNote:
     text: str
 
 
+# a movement's arrows (`reportgen.paper.progress`) as a screen reader should say them: "↑ from In progress (2026-09)"
+# is read "upwards arrow from In progress" or not at all. Each edition shows the arrow and says the words.
+ARROW_WORDS = {"↑": "Moved up", "↓": "Moved down", "→": "Moved across"}
+ARROWS = {"up": "↑", "down": "↓", "across": "→"}
+
+
+def spoken_pieces(text: str) -> tuple[tuple[str, str], ...]:
+    """`text` as (shown, words) pieces, in order: an arrow of `ARROW_WORDS` with its words, other text with "".
+    A renderer shows each piece and has an arrow's words read in its place (an accessible name, /ActualText)."""
+    return tuple((part, arrow_words(part)) for part in _ARROW.split(text) if part)
+
+
+def arrow_words(shown: str) -> str:
+    """The words of an arrow ("↑": "Moved up"); "" for other text."""
+    return ARROW_WORDS.get(shown, "")
+
+
+_ARROW = re.compile("([" + "".join(ARROW_WORDS) + "])")
+
+
 @dataclass(frozen=True)
 class StatusCell:
     """What a status cell shows, in every renderer: the label in words, then its notes; the colour only a cue."""

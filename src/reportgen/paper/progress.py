@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
 
 from reportgen.model import Chart, ColumnName, CountRow, Paper, PaperRow, PaperSection, Progress, StalledAction
+from reportgen.paper_rules import ARROWS
 from reportgen.read.richtext import parse_explanation
 from reportgen.settings import CANONICAL_STATUSES, HistorySettings
 from reportgen.terms import NO_STATUS_GIVEN, NO_UPDATE_LABEL
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 
 # how far along an action is: a move to a higher rank is up; On hold is no further on than Not started
 RANK = {"Not started": 0, "On hold": 0, "In progress": 1, "Completed": 2}
-ARROWS = {"up": "↑", "down": "↓", "across": "→"}
 
 
 def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySettings,

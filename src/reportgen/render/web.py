@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 from reportgen.files import write_atomically
 from reportgen.model import Paper, PaperRow
 from reportgen.paper.column_widths import WEB_NARROW, narrow_web_widths
+from reportgen.paper_rules import spoken_pieces
 from reportgen.read.richtext import safe_href
 from reportgen.render.charts import chart_src
 from reportgen.render.html_env import html_environment, template_errors, with_marked_title
@@ -120,7 +121,8 @@ def csp_hash(text: str) -> str:
 
 def _environment(templates: Path) -> Environment:
     return html_environment(templates, (("safe_href", safe_href), ("css_ident", css_ident),
-                                        ("group_blocks", group_blocks), ("chart_src", chart_src)))
+                                        ("group_blocks", group_blocks), ("chart_src", chart_src),
+                                        ("spoken_pieces", spoken_pieces)))
 
 
 def _source(env: Environment, name: str) -> str:

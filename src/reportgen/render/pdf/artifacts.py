@@ -10,7 +10,8 @@ from the tree's root becomes `/Artifact <</Type /Pagination>>`, and the page's e
 for it is emptied. Content that is in the tree is left exactly as it was, but that its tables' header
 cells are given their /Scope (`reportgen.render.pdf.table_tags`), and a table over several pages is
 made one (`reportgen.render.pdf.continued_tables`): its repeated header rows, no longer in the tree,
-become pagination artifacts like the furniture.
+become pagination artifacts like the furniture. Its arrows and links are given words a screen reader can say
+(`reportgen.render.pdf.spoken`).
 
 Importing this module imports pikepdf (QPDF): the one-document writers call it after WeasyPrint.
 """
@@ -24,6 +25,7 @@ import pikepdf
 from pikepdf import Name
 
 from reportgen.render.pdf.continued_tables import Folded, fold_continued_tables
+from reportgen.render.pdf.spoken import give_words
 from reportgen.render.pdf.table_tags import id_tree, scope_table_headers
 
 PAGINATION = pikepdf.Dictionary(Type=Name.Pagination)
@@ -59,6 +61,7 @@ def furniture_as_artifacts(data: bytes) -> bytes:
                 for mcid in outside:
                     elements[mcid] = None
                 changed = True
+        changed |= give_words(pdf)  # arrows and links read as words (`reportgen.render.pdf.spoken`)
         if not changed:
             return data
         out = io.BytesIO()

@@ -21,6 +21,7 @@ from jinja2 import Environment
 from markupsafe import escape
 
 from reportgen.model import Block, Inline, Paper
+from reportgen.paper_rules import spoken_pieces
 from reportgen.read.richtext import safe_href  # the link policy; a filter of the template
 from reportgen.render.charts import chart_src
 from reportgen.render.html_env import html_environment, template_errors
@@ -121,7 +122,7 @@ def group_blocks(blocks: tuple[Block, ...]) -> list[BlockGroup]:
 def _environment(templates: Path) -> Environment:
     return html_environment(templates, (("safe_href", safe_href), ("css_ident", css_ident),
                                         ("group_blocks", group_blocks), ("space_before_links", space_before_links),
-                                        ("chart_src", chart_src)))
+                                        ("chart_src", chart_src), ("spoken_pieces", spoken_pieces)))
 
 
 def render_html(paper: Paper, templates: Path, part: str = "all", furniture_pages: Sequence[str] = (),

@@ -17,7 +17,8 @@ What a join must keep right, and how:
   (`reportgen.render.pdf.continued_tables`): folded within each part, and across parts by holding back
   the elements a part's last table hangs from (its grouping elements and its body), written once the
   next part does not continue it;
-- links: their annotations travel with their pages and keep their /StructParent (renumbered);
+- links: their annotations travel with their pages and keep their /StructParent (renumbered), and a
+  description, their text (`reportgen.render.pdf.spoken`, which gives the arrows their words too);
 - bookmarks: made again from every part's (`PartPages.bookmarks`, as WeasyPrint gathered them, with
   their CSS levels), nested as WeasyPrint nests a whole document's: a part's own outline cannot say
   where its top items belong (a plan section's under the plan's heading, in an earlier part);
@@ -60,6 +61,7 @@ from reportgen.render.pdf.continued_tables import (
     starting_chain,
 )
 from reportgen.render.pdf.serial import Numbers, PdfSerialiser, entry, reachable, renumber
+from reportgen.render.pdf.spoken import give_words
 from reportgen.render.pdf.subsets import FontFaces, subset_tag
 from reportgen.render.pdf.table_tags import scope_table_headers
 from reportgen.render.pdf.tasks import Bookmark
@@ -206,6 +208,7 @@ class Joiner:
     def _open(self, part: PartPages) -> _Part:
         """The part's PDF, its fonts retagged, its tables folded, and numbers for every object the join copies."""
         source = pikepdf.open(io.BytesIO(part.pdf))
+        give_words(source)  # arrows and links read as words, while its fonts are its own
         fonts = self.fonts.take(source, self.writer.new_number)
         if self.parts:
             _retag_fonts(source, f"part{self.parts}")

@@ -279,7 +279,7 @@ def _read_subset(font: Any, widths: dict[int, bytes], last: dict[ObjectId, int])
             or str(descriptor.get("/FontName", "")) != base or not isinstance(cid.get("/CIDSystemInfo"),
                                                                               pikepdf.Dictionary)):
         raise _NotMergeable
-    text = _text(font.ToUnicode.read_bytes())
+    text = cmap_text(font.ToUnicode.read_bytes())
     box = tuple(float(value) for value in descriptor.get("/FontBBox", ()))
     if text is None or len(box) != 4:
         raise _NotMergeable
@@ -327,7 +327,7 @@ def _widths(font: Any) -> dict[int, bytes]:
     return widths
 
 
-def _text(cmap: bytes) -> dict[int, bytes] | None:
+def cmap_text(cmap: bytes) -> dict[int, bytes] | None:
     """A ToUnicode CMap's single-code mappings; None when it has ranges (WeasyPrint writes none)."""
     if b"beginbfrange" in cmap or b"begincidrange" in cmap:
         return None

@@ -1,0 +1,187 @@
+"""What a screen reader says of a tagged PDF's arrows and links, which WeasyPrint leaves as they are drawn.
+
+- A movement's arrow ("↑ from In progress (2026-09)", `reportgen.paper_rules.ARROW_WORDS`) is read "upwards
+  arrow", or not at all. The template puts each arrow in a span of its own (`<span class="arrow">`), which
+  WeasyPrint tags as a Span holding one Span of one marked run: that run, when it draws one arrow and
+  nothing else, gets the arrow's words as its structure element's /ActualText ("Moved up").
+- A link annotation's /Contents (its alternate description, PDF/UA-1 7.18.5) is the raw URL as WeasyPrint
+  writes it; it becomes the link's text as drawn ("Safer Wessex Plan"), the URL kept where the text is none.
+
+The drawn text is read from the page content's bytes as WeasyPrint writes it (one BT … TJ ET within each
+marked run, hex glyph codes of a font whose /ToUnicode maps single codes); a run in another form is left as it
+is. Nothing drawn changes: the pages are the same pixels. Called on a one-document PDF
+(`reportgen.render.pdf.artifacts`) and on each part before it is joined (`reportgen.render.pdf.join`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pikepdf
+
+from reportgen.paper_rules import arrow_words
+from reportgen.render.pdf.subsets import cmap_text
+
+_MARKED = re.compile(rb"/[A-Za-z][A-Za-z0-9]*[ \t\r\n]*<<[ \t\r\n]*/MCID[ \t\r\n]+(\d+)[ \t\r\n]*>>[ \t\r\n]*BDC"
+                     rb"(?![A-Za-z0-9])(.*?)(?<![A-Za-z0-9])EMC(?![A-Za-z0-9])", re.S)
+_FONT = re.compile(rb"/([^\s/<>\[\]()%]+)[ \t\r\n]+[-+\d.]+[ \t\r\n]+Tf(?![A-Za-z0-9])")
+_HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
+_UNSURE = re.compile(rb"[()]|(?<![A-Za-z0-9])(?:BDC|BMC|BI|Do)(?![A-Za-z0-9])")
+
+
+def give_words(pdf: pikepdf.Pdf) -> bool:
+    """Arrows with their words and links with their text, in place; whether anything changed."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None or "/ParentTree" not in root:
+        return False
+    parents = _entries(root.ParentTree)
+    texts = _PageTexts(pdf)
+    changed = False
+    links: list[tuple[Any, Any]] = []
+    for page in pdf.pages:
+        elements = parents.get(int(page.obj.get("/StructParents", -1)))
+        if isinstance(elements, pikepdf.Array):
+            changed |= _arrows(page, elements, texts)
+        for annotation in page.obj.get("/Annots", pikepdf.Array()):
+            element = parents.get(int(annotation.get("/StructParent", -1)))
+            if annotation.get("/Subtype") == pikepdf.Name.Link and isinstance(element, pikepdf.Dictionary):
+                links.append((annotation, element))
+    for link in _whole_links(links):
+        changed |= _describe_link(link, texts)
+    return changed
+
+
+def _whole_links(links: list[tuple[Any, Any]]) -> Iterator[list[tuple[Any, Any]]]:
+    """The link annotations (with their elements) by link: a link broken over lines is one Link element and
+    annotation a line, each the next sibling of the one before, to the same place; its description is all of it."""
+    whole: list[tuple[Any, Any]] = []
+    for annotation, element in links:
+        if whole and not _goes_on(whole[-1], (annotation, element)):
+            yield whole
+            whole = []
+        whole.append((annotation, element))
+    if whole:
+        yield whole
+
+
+def _goes_on(before: tuple[Any, Any], after: tuple[Any, Any]) -> bool:
+    """Whether `after` is the next line of the link `before` ends: the next sibling, to the same place."""
+    (first, first_element), (second, second_element) = before, after
+    target = (str(first.get("/A", {}).get("/URI", "")), str(first.get("/Dest", "")))
+    if target != (str(second.get("/A", {}).get("/URI", "")), str(second.get("/Dest", ""))):
+        return False
+    parent = first_element.get("/P")
+    if not isinstance(parent, pikepdf.Dictionary) or second_element.get("/P") is None \
+            or second_element.P.objgen != parent.objgen or not isinstance(parent.get("/K"), pikepdf.Array):
+        return False
+    kids = [kid.objgen if isinstance(kid, pikepdf.Dictionary) else None for kid in parent.K]
+    return first_element.objgen in kids and kids.index(first_element.objgen) + 1 < len(kids) \
+        and kids[kids.index(first_element.objgen) + 1] == second_element.objgen
+
+
+def _arrows(page: pikepdf.Page, elements: pikepdf.Array, texts: _PageTexts) -> bool:
+    """The page's lone arrows in their own spans given their words: whether there were any."""
+    candidates = [mcid for mcid, element in enumerate(elements) if _arrow_span(element)]
+    if not candidates:
+        return False
+    drawn = texts.of(page.obj)
+    changed = False
+    for mcid in candidates:
+        words = arrow_words(drawn.get(mcid, ""))
+        if words and elements[mcid].get("/ActualText") != words:
+            elements[mcid].ActualText = pikepdf.String(words)
+            changed = True
+    return changed
+
+
+def _arrow_span(element: Any) -> bool:
+    """A Span of one marked run, the only child of a Span (the template's `<span class="arrow">`)."""
+    if not isinstance(element, pikepdf.Dictionary) or element.get("/S") != pikepdf.Name.Span:
+        return False
+    kids, parent = element.get("/K"), element.get("/P")
+    if not (isinstance(kids, pikepdf.Array) and len(kids) == 1 and isinstance(kids[0], int)):
+        return False
+    if not isinstance(parent, pikepdf.Dictionary) or parent.get("/S") != pikepdf.Name.Span:
+        return False
+    siblings = parent.get("/K")
+    return isinstance(siblings, pikepdf.Array) and len(siblings) == 1
+
+
+def _describe_link(link: list[tuple[Any, Any]], texts: _PageTexts) -> bool:
+    """Each annotation of a link described by the link's text as drawn (its elements' marked runs, on their
+    pages); whether any /Contents changed. A link whose text cannot all be read keeps what it had."""
+    runs: list[str | None] = []
+    for _annotation, element in link:
+        page, kids = element.get("/Pg"), element.get("/K")
+        if not isinstance(page, pikepdf.Dictionary) or not isinstance(kids, pikepdf.Array):
+            return False
+        drawn = texts.of(page)
+        runs.extend(drawn.get(int(kid)) for kid in kids if isinstance(kid, int))
+    if not runs or None in runs:
+        return False
+    text = " ".join(" ".join(run for run in runs if run is not None).split())
+    changed = False
+    for annotation, _element in link:
+        if text and str(annotation.get("/Contents", "")) != text:
+            annotation.Contents = pikepdf.String(text)
+            changed = True
+    return changed
+
+
+class _PageTexts:
+    """The text each marked run of a page draws (MCID -> text), read once a page; runs not read are left out."""
+
+    def __init__(self, pdf: pikepdf.Pdf) -> None:
+        self.pdf = pdf
+        self.pages: dict[tuple[int, int], dict[int, str]] = {}
+        self.fonts: dict[tuple[int, int], dict[int, str] | None] = {}
+
+    def of(self, page: Any) -> dict[int, str]:
+        if page.objgen not in self.pages:
+            self.pages[page.objgen] = dict(self._read(page))
+        return self.pages[page.objgen]
+
+    def _read(self, page: Any) -> Iterator[tuple[int, str]]:
+        contents = page.get("/Contents")
+        streams = [contents] if isinstance(contents, pikepdf.Stream) else list(contents or [])
+        data = b"\n".join(stream.read_bytes() for stream in streams if isinstance(stream, pikepdf.Stream))
+        fonts = page.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary())
+        for found in _MARKED.finditer(data):
+            run = found[2]
+            font_names = _FONT.findall(run)
+            if len(set(font_names)) != 1 or _UNSURE.search(_FONT.sub(b"", run)):
+                continue  # no font of its own, several, a literal string, nested marks: not certain
+            font = fonts.get("/" + font_names[0].decode("latin-1"))
+            codes = self._codes(font) if isinstance(font, pikepdf.Dictionary) else None
+            shown = b"".join(_HEX.findall(run))
+            if codes is None or len(shown) % 4:
+                continue
+            glyphs = [codes.get(int(shown[at:at + 4], 16)) for at in range(0, len(shown), 4)]
+            if None not in glyphs:
+                yield int(found[1]), "".join(glyph for glyph in glyphs if glyph is not None)
+
+    def _codes(self, font: Any) -> dict[int, str] | None:
+        """A two-byte (Identity-H) font's codes -> text, from its /ToUnicode; None when that cannot be read."""
+        if font.objgen not in self.fonts:
+            unicode = font.get("/ToUnicode")
+            mapped = (cmap_text(unicode.read_bytes()) if font.get("/Encoding") == pikepdf.Name("/Identity-H")
+                      and isinstance(unicode, pikepdf.Stream) else None)
+            self.fonts[font.objgen] = None if mapped is None else {
+                code: bytes.fromhex(text.decode("ascii")).decode("utf-16-be", "replace")
+                for code, text in mapped.items()}
+        return self.fonts[font.objgen]
+
+
+def _entries(tree: Any) -> dict[int, Any]:
+    """The parent tree's number -> entry (an array of a page's elements, or a link's element), kids too."""
+    entries: dict[int, Any] = {}
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        nums = node.get("/Nums", pikepdf.Array())
+        for at in range(0, len(nums) - 1, 2):
+            entries[int(nums[at])] = nums[at + 1]
+        stack.extend(node.get("/Kids", pikepdf.Array()))
+    return entries
