@@ -3,6 +3,8 @@ fix it. Every file is made here, put in a workspace, and checked as a user check
 
 from __future__ import annotations
 
+import csv
+import datetime
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -761,6 +763,36 @@ def test_other_words_for_a_status_are_suggested_never_counted(tmp_path: Path, ca
     assert checks.checked.merged.counts(CANONICAL_STATUSES) == {
         "Completed": 0, "In progress": 0, "Not started": 1, "On hold": 0}
     assert "status 'Done' is not recognised; it is not counted. Did you mean 'Completed'?" in printed
+
+
+def test_a_date_in_the_status_column_is_said_to_be_a_date(tmp_path: Path) -> None:
+    """A partner's timeframe typed in the status column (a date cell, or typed '31/03/27') is told as a date, with
+    the timeframe's heading as that partner wrote it; a status with words after it is suggested alone. None is
+    counted, in the build's issues.csv as on the console."""
+    returns = default_returns()
+    returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", datetime.datetime(2027, 3, 31), "", ""),
+                            (4, "", "Complete - awaiting sign-off", "", ""), (6, "", "Completed March 2027", "", "")]
+    returns.pop("wessex-police.xlsx")
+    returns["wessex-police.csv"] = [("Plan priority", "Status", "Update", "Target date"), (1, "31/03/27", "", ""),
+                                    (3, "In progress", "", "")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    assert main(["build", "--workspace", str(root)]) == 1
+    with (root / "outputs" / "2026-10" / "draft-01" / "issues.csv").open(encoding="utf-8", newline="") as f:
+        rows = [row for row in csv.DictReader(f) if row["code"] == "unknown-status"]
+    assert [(row["file"], row["row"], row["column"], row["value"], row["ref"]) for row in rows] == [
+        (OPCC, "2", "Status this reporting period", "31 March 2027", "2"),
+        (OPCC, "3", "Status this reporting period", "Complete - awaiting sign-off", "4"),
+        (OPCC, "4", "Status this reporting period", "Completed March 2027", "6"),
+        (f"{RETURNS.as_posix()}/wessex-police.csv", "2", "Status", "31/03/27", "1")]
+    assert [row["message"].split(": ", 1)[1] for row in rows] == [
+        "status '31 March 2027' is a date, not a status; it is not counted.",
+        "status 'Complete - awaiting sign-off' is not recognised; it is not counted. Did you mean 'Completed'?",
+        "status 'Completed March 2027' is not recognised; it is not counted. Did you mean 'Completed'?",
+        "status '31/03/27' is a date, not a status; it is not counted."]
+    assert rows[0]["advice"].endswith("it belongs under 'Timeframe for delivery / Completion'.")
+    assert rows[3]["advice"].endswith("it belongs under 'Target date'.")  # as that partner headed it
+    counts = validate_draft(root).checked.merged.counts(CANONICAL_STATUSES)
+    assert counts == {"Completed": 0, "In progress": 1, "Not started": 0, "On hold": 1}
 
 
 def test_a_synonym_counts_once_the_workspace_makes_it_an_alias(tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -401,7 +401,10 @@ CODES: dict[str, Code] = {
                      "Ask the partner which status they mean; a word that is not a status is never counted as one "
                      "unless you say so. If it always means that status in your partners' returns, add it to "
                      "[statuses] aliases in reportgen.toml, as the word written and the status it means: "
-                     "aliases = {{ \"<the word>\" = \"<the status>\" }}.")},
+                     "aliases = {{ \"<the word>\" = \"<the status>\" }}."),
+         "date": ("Action {ref}: status {value!r} is a date, not a status; it is not counted.",
+                  "Ask the lead partner for the status. A date in the status column is often the timeframe typed "
+                  "one column along: if it is, it belongs under {timeframe!r}.")},
         partner_advice="Choose Completed, In progress, Not started or On hold from the list."),
     "empty-status": Code(
         E, "The action has no status this period.",

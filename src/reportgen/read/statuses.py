@@ -37,6 +37,24 @@ _SYNONYM_WORDS = max(len(synonym.split()) for synonym in SYNONYMS) + 1
 _NEGATION = frozenset({"not", "no", "non", "never", "incomplete", "unfinished", "uncompleted", "uncomplete"})
 
 
+# a date as a cell shows it ('31 March 2027', 'March 2027') or as partners type it ('31/03/2027', '2027-03-31',
+# '31st Mar 27', 'March 31, 2027'), the whole of the wording: a timeframe typed in the status column
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DATE = re.compile("|".join((
+    r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}",
+    r"\d{4}-\d{1,2}-\d{1,2}(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?",
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?[\s-]+(?:of\s+)?)?{_MONTH}[\s,-]+\d{{2}}(?:\d{{2}})?",
+    rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}",
+)))
+
+
+def looks_like_date(written: str) -> bool:
+    """Whether a status is a date and nothing else ('31 March 2027', '31/03/27'): the timeframe typed in the status
+    column, told as such rather than as a status mistyped. 'Completed March 2027' is not one."""
+    return _DATE.fullmatch(" ".join(written.casefold().split())) is not None
+
+
 def status_table(aliases: Mapping[str, str]) -> dict[str, str]:
     table = {heading_key(alias): status for alias, status in BUILTIN_ALIASES.items()}
     table.update({heading_key(alias): status for alias, status in aliases.items()})
@@ -48,13 +66,18 @@ def match_status(written: str, table: Mapping[str, str]) -> str | None:
 
 
 def suggest_status(written: str) -> str | None:
-    """'Not started yet – phase 2' -> 'Not started'; 'Compelted' -> 'Completed'; 'Not complete',
+    """'Not started yet – phase 2', 'Complete - awaiting sign-off' -> 'Not started', 'Completed'; 'Compelted' ->
+    'Completed'; 'Not complete',
     'Started' -> None (a suggestion never drops a 'not', nor adds one)."""
     key = heading_key(written)
     if not key:
         return None
     for status in CANONICAL_STATUSES:
         if key.startswith(heading_key(status)):
+            return status
+    words = _words(written)
+    for alias, status in BUILTIN_ALIASES.items():  # 'Complete - awaiting sign-off', never 'Completely stalled'
+        if words[:len(_words(alias))] == _words(alias) and _negated(words) == _negated(_words(status)):
             return status
     keys = {heading_key(s): s for s in BUILTIN_ALIASES}
     close = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
