@@ -892,6 +892,33 @@ def test_merged_cells_are_said_to_hide_rows_or_headings_as_they_do(tmp_path: Pat
     assert _of(issues, "missing-optional-column")  # the timeframe's heading is hidden: that column is not read
 
 
+def test_text_kept_hidden_under_merged_cells_is_said_to_be_read(tmp_path: Path) -> None:
+    """LibreOffice's merge can keep the hidden cells' contents: Excel then shows the first cell's text down the
+    merge while the rows below still hold their own, which is read. It is said so, never "the other rows have
+    none" (which a paper printing that hidden text would contradict)."""
+    returns = default_returns()
+    returns["opcc.xlsx"][3] = (*returns["opcc.xlsx"][3][:4], "")  # merged over below: an empty cell hides nothing
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    merge = '<mergeCells count="2"><mergeCell ref="D2:D3"/><mergeCell ref="E3:E4"/></mergeCells>'
+    edit_sheet_xml(root / OPCC, lambda xml: xml.replace("</sheetData>", "</sheetData>" + merge))
+    assert main(["build", "--workspace", str(root)]) == 1
+    draft = root / "outputs" / "2026-10" / "draft-01"
+    with (draft / "issues.csv").open(encoding="utf-8", newline="") as f:
+        rows = [row for row in csv.DictReader(f) if row["code"] == "merged-cells"]
+    assert [(row["file"], row["row"], row["column"], row["value"]) for row in rows] == [
+        (OPCC, "2", "Explanation / Link to meeting papers", "D2:D3"),
+        (OPCC, "3", "Timeframe for delivery / Completion", "E3:E4")]
+    assert [row["message"] for row in rows] == [
+        "Cells D2:D3 are merged: Excel shows the first one's value across them all, but the merge hides other "
+        "text in row 3, read as each row's own.",
+        "Cells E3:E4 are merged; only the first holds a value, so the other rows have none (nothing was filled in "
+        "for them)."]
+    assert rows[0]["advice"].startswith("Unmerge the cells (the hidden text shows again)")
+    register = openpyxl.load_workbook(draft / "register.xlsx")["Register"]
+    explanations = {row[0]: row[6] for row in register.iter_rows(min_row=2, values_only=True)}
+    assert explanations[4] == "Update on action 4."  # the hidden text, as the issue says
+
+
 # ---------------------------------------------------------------- a register with its own headings
 
 

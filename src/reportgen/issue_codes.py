@@ -679,7 +679,11 @@ CODES: dict[str, Code] = {
                      "Unmerge the cells and give each column its own heading, as the return template has them."),
          "block": ("Cells {value} are merged across rows and columns; only the first holds a value, so the other "
                    "cells have none (nothing was filled in for them, and a column with no heading is not read).",
-                   "Unmerge the cells, then fill in each row and give each column its own heading.")}),
+                   "Unmerge the cells, then fill in each row and give each column its own heading."),
+         "hidden": ("Cells {value} are merged: Excel shows the first one's value across them all, but the merge "
+                    "hides other text in {rows}, read as each row's own.",
+                    "Unmerge the cells (the hidden text shows again), then check each row's text and fill in any "
+                    "left empty.")}),
     "formula-cell": Code(
         W, "The cell holds a formula; its last calculated value was used.",
         "Cell {value} holds {formula}; its last calculated value, {used!r}, was used.",

@@ -25,7 +25,7 @@ from reportgen.read.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
 from reportgen.read.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
 from reportgen.read.xlsx_values import MAC_EPOCH, WINDOWS_EPOCH, DateCell, NumberCell, column_letters, range_bounds
 from reportgen.settings import Column
-from reportgen.wording import counted
+from reportgen.wording import counted, row_spans
 
 Cell = object
 
@@ -429,8 +429,13 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
         if (last[0] >= table.header_row and across_rows) or first[0] == table.header_row:
             # down a column: the rows below the first have no value; along the heading row: the columns after
             # the first have no heading; both: neither
+            merged_at = {"row": first[0], "column": _heading(table, first[1]), "value": cells, **where}
+            hidden = _hidden_under(table, first, last) if across_rows and not across_columns else []
+            if hidden:  # text the merge hides is read: never "the other rows have none"
+                issues.append(issue("merged-cells", "hidden", rows=row_spans(hidden), **merged_at))
+                continue
             issues.append(issue("merged-cells", ("block" if across_columns else "") if across_rows else "heading",
-                                row=first[0], column=_heading(table, first[1]), value=cells, **where))
+                                **merged_at))
     for cell, state in sorted(facts.formulas.items(), key=lambda kv: _bounds(kv[0])[0]):
         row, col = _bounds(cell)[0]
         if row <= table.header_row:
@@ -504,6 +509,15 @@ def _formula(facts: SheetFacts, cell: str) -> str:
     if first:  # and an array formula's, or a dynamic array's, in the first cell of its range
         return f"part of the array formula in cell {first} (which holds {facts.formula_texts.get(first, '')!r})"
     return "a formula"
+
+
+def _hidden_under(table: Table, first: tuple[int, int], last: tuple[int, int]) -> list[int]:
+    """The rows of a merge down one column whose own cells still hold text under it: LibreOffice's "keep the
+    contents of the hidden cells" saves them so, Excel shows only the first, and both read each row's own."""
+    by_number = dict(table.rows)
+    column = first[1] - 1
+    return [number for number in range(max(first[0], table.header_row) + 1, last[0] + 1)
+            if column < len(by_number.get(number, ())) and cell_text(by_number[number][column]).strip()]
 
 
 def _bounds(cells: str) -> tuple[tuple[int, int], tuple[int, int]]:
