@@ -795,6 +795,22 @@ def test_a_date_in_the_status_column_is_said_to_be_a_date(tmp_path: Path) -> Non
     assert counts == {"Completed": 0, "In progress": 1, "Not started": 0, "On hold": 1}
 
 
+def test_a_status_is_suggested_for_a_slip_not_for_other_words_sharing_its_letters(tmp_path: Path) -> None:
+    """'Completely stalled' was asked "Did you mean 'Completed'?" (its letters are close to 'Complete'), the opposite
+    of what the partner wrote; 'Nearly complete' likewise. A slip of the keys ('Compelted', 'In progess') still is."""
+    returns = default_returns()
+    returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "Completely stalled", "", ""), (4, "", "Compelted", "", ""),
+                            (6, "", "Nearly complete", "", "")]
+    returns["wessex-police.xlsx"] = [RETURN_HEADINGS, (1, "", "In progess", "", ""), (3, "", "Completed", "", "")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    assert main(["build", "--workspace", str(root)]) == 1
+    with (root / "outputs" / "2026-10" / "draft-01" / "issues.csv").open(encoding="utf-8", newline="") as f:
+        said = {row["value"]: row["message"].split("counted.")[1].strip()
+                for row in csv.DictReader(f) if row["code"] == "unknown-status"}
+    assert said == {"Completely stalled": "", "Compelted": "Did you mean 'Completed'?", "Nearly complete": "",
+                    "In progess": "Did you mean 'In progress'?"}
+
+
 def test_a_synonym_counts_once_the_workspace_makes_it_an_alias(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                                                ) -> None:
     returns = default_returns()

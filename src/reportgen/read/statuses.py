@@ -67,8 +67,8 @@ def match_status(written: str, table: Mapping[str, str]) -> str | None:
 
 def suggest_status(written: str) -> str | None:
     """'Not started yet – phase 2', 'Complete - awaiting sign-off' -> 'Not started', 'Completed'; 'Compelted' ->
-    'Completed'; 'Not complete',
-    'Started' -> None (a suggestion never drops a 'not', nor adds one)."""
+    'Completed'; 'Not complete', 'Started', 'Completely stalled' -> None (a suggestion never drops a 'not', nor
+    adds one, nor takes a status's letters for it)."""
     key = heading_key(written)
     if not key:
         return None
@@ -81,10 +81,16 @@ def suggest_status(written: str) -> str | None:
             return status
     keys = {heading_key(s): s for s in BUILTIN_ALIASES}
     close = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
-    if not close:
+    if not close or not _a_slip(key, close[0]):
         return None
     status = BUILTIN_ALIASES[keys[close[0]]]
     return status if _negated(_words(written)) == _negated(_words(status)) else None
+
+
+def _a_slip(key: str, near: str) -> bool:
+    """Whether `key` is `near` mistyped ('compelted', 'inprogess'): about as long, not other words besides it
+    ('completelystalled' is close to 'complete' by its letters, but says the opposite)."""
+    return abs(len(key) - len(near)) <= max(2, len(near) // 4)
 
 
 def synonym_for(written: str) -> str | None:
