@@ -160,8 +160,10 @@ def _styles(document) -> None:  # type: ignore[no-untyped-def]
         heading.paragraph_format.space_after = Pt(6)
     for name in ("Header", "Footer"):
         styles[name].font.size = Pt(9)
+    # items close together (contextual spacing), then a body paragraph's space after the last: with 3 pt, Word and
+    # LibreOffice set the cover sheet table against the list of issues above it
     for name in ("List Bullet", "List Number", "List Bullet 2"):
-        styles[name].paragraph_format.space_after = Pt(3)
+        styles[name].paragraph_format.space_after = Pt(6)
 
     table_text = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
     table_text.base_style = normal

@@ -439,3 +439,35 @@ def test_the_plan_tables_description_names_the_papers_own_columns(tmp_path: Path
     write_docx(result.paper, tmp_path / "own.docx", tmp_path / "own-paper.docx")
     plan = docx.Document(str(tmp_path / "own-paper.docx")).tables[-1]._tbl
     assert plan.tblPr.find(qn("w:tblDescription")).get(qn("w:val")) == "Our plan, as agreed with the Panel"
+
+
+def _space_after(document: docx.document.Document, paragraph: docx.text.paragraph.Paragraph) -> float:
+    """The paragraph's space after in points, as Word takes it: its own, else its style's and their bases', else the
+    document's default."""
+    style = paragraph.style
+    found = paragraph.paragraph_format.space_after
+    while found is None and style is not None:
+        found, style = style.paragraph_format.space_after, style.base_style
+    if found is not None:
+        return float(found.pt)
+    path = "/".join(qn(tag) for tag in ("w:docDefaults", "w:pPrDefault", "w:pPr", "w:spacing"))
+    spacing = document.styles.element.find(path)
+    return int(spacing.get(qn("w:after"), "0")) / 20 if spacing is not None else 0.0
+
+
+def test_a_list_ends_with_a_body_paragraphs_space(tmp_path: Path, paper: Paper) -> None:
+    """The last issue blocking publication sat against the cover sheet table below it (3 pt; Word and LibreOffice
+    give a table no space before), and the narrative's last bullet against the paragraph after it."""
+    blocked = dataclasses.replace(paper, blocking=("inputs/returns/2026-10/opcc.xlsx, row 2: not recognised.",),
+                                  narrative=(Block("paragraph", (Inline("Overall:"),)),
+                                             Block("bullet", (Inline("3 are Completed"),)),
+                                             Block("paragraph", (Inline("During the year…"),))))
+    document = write(tmp_path, blocked)
+    body = list(document.element.body.iterchildren())
+    before_cover = body[body.index(document.tables[0]._tbl) - 1]
+    last_issue = next(p for p in document.paragraphs if p._p is before_cover)
+    assert last_issue.text == blocked.blocking[0] and last_issue.style.name == "List Bullet"
+    bullet = next(p for p in document.paragraphs if p.text == "3 are Completed")
+    body_text = next(p for p in document.paragraphs if p.text == "Overall:")
+    assert _space_after(document, last_issue) >= 6
+    assert _space_after(document, bullet) >= _space_after(document, body_text) >= 6
