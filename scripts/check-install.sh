@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install reportgen as declared — `pip install .` with the pins, no extras, not editable — into a fresh
 # venv, and build the example workspace and ../shared/sample-2023 (when beside the repo) with it, from
-# another folder. Fails when a runtime import is missing from pyproject.toml's dependencies (the test
-# extra hides that from `make test`), or when the installed package cannot find its templates.
+# another folder; then starts a new workspace with `reportgen init` and checks `reportgen validate` lists what it
+# still lacks. Fails when a runtime import is missing from pyproject.toml's dependencies (the test
+# extra hides that from `make test`), or when the installed package cannot find its templates or starter files.
 # Exit 0 or 1 from a build both count (1: written, with blocking issues); paper.docx and paper.pdf must exist.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,4 +39,17 @@ if [ -d "$repo/../shared/sample-2023" ]; then
 else
     echo "check-install: ../shared/sample-2023 is not beside the repo; built the example only"
 fi
+# a new office's workspace from the installed package alone: init writes it, validate lists what is to fill in
+(cd "$scratch" && "$scratch/venv/bin/reportgen" init --workspace "$scratch/new-office") > "$scratch/init.log" 2>&1 || {
+    cat "$scratch/init.log" >&2; echo "check-install: reportgen init failed" >&2; exit 1; }
+status=0
+(cd "$scratch" && "$scratch/venv/bin/reportgen" validate --workspace "$scratch/new-office") \
+    > "$scratch/validate.log" 2>&1 || status=$?
+if [ "$status" -ne 1 ] || grep -q Traceback "$scratch/validate.log" \
+        || ! grep -q "holds no actions" "$scratch/validate.log" || ! grep -q "no period folder" "$scratch/validate.log"; then
+    cat "$scratch/init.log" "$scratch/validate.log" >&2
+    echo "check-install: validate straight after init did not list what is to fill in (exit $status)" >&2
+    exit 1
+fi
+echo "check-install: init wrote $(cd "$scratch/new-office" && find . -type f | sort | tr '\n' ' ')and validate listed what is to fill in"
 echo "check-install: ok"

@@ -546,8 +546,8 @@ CODES: dict[str, Code] = {
         W, "The workspace has no reportgen.toml: the paper is built with reportgen's defaults.",
         "The workspace has no {file}: the paper is built with reportgen's defaults (a cover sheet with no date, no "
         "title of its own and no one submitting it; the register's and returns' headings as reportgen's).",
-        "Copy the example reportgen.toml from reportgen's README (or a colleague's workspace) into the workspace, "
-        "beside inputs/, and fill in the [paper] section."),
+        "Run reportgen init --workspace <a new folder> and copy the reportgen.toml it writes (every setting "
+        "explained) into the workspace, beside inputs/, or copy a colleague's; then fill in the [paper] section."),
     "cover-empty": Code(
         W, "A cover sheet row that says what the paper is (meeting, date, title, submitted by) is empty, or no title "
         "is set.",
@@ -838,6 +838,11 @@ CODES: dict[str, Code] = {
         "Write Yes or No; or, for the register's own words, list them in reportgen.toml under [register] as "
         "exempt_values = [\"Restricted\"] or not_exempt_values = [\"Public\"] (case aside; each list replaces "
         "the built-in one)."),
+    "no-period-folder": Code(
+        E, "The workspace has no period folder under inputs/returns yet: there are no returns to check.",
+        "{file} holds no period folder (YYYY-MM) yet: there are no partners' returns to check.",
+        "Write the partners' workbooks with reportgen returns --period YYYY-MM (the month they report) and send "
+        "them; save each one that comes back in {file}/YYYY-MM, then run reportgen validate again."),
     "no-returns": Code(
         E, "Not one return was read for the period: the paper would show no partner's update (a wrong folder "
         "or --period, most likely).",

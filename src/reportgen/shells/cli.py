@@ -227,12 +227,41 @@ def _build(workspace: Path, period: str | None, out: Path | None, edition: Editi
     return show_build(result, show_info)
 
 
+def run_init(workspace: Path) -> int:
+    from reportgen.run.starter import NEXT_STEPS, start_workspace
+
+    started = start_workspace(workspace)
+    for path in started.written:
+        print(f"{'made' if path.is_dir() else 'wrote'} {path}")
+    for line in NEXT_STEPS:
+        print(line)
+    print(started.folder)  # the last line: scripts read the folder from it
+    return OK
+
+
 def run_validate(workspace: Path, period: str | None, edition: Edition, show_info: bool) -> int:
     with openpyxl_without_numpy():
+        from reportgen.run.unfinished import unfinished_issues
+
+        unfinished = unfinished_issues(workspace, period)
+        if unfinished:  # a workspace still being set up: what it lacks, not the first thing that stops a build
+            return show_unfinished(unfinished)
         from reportgen.run.build import validate_draft
 
         checks = validate_draft(workspace, period, edition)
     return show_checks(checks, show_info)
+
+
+def show_unfinished(issues: Sequence[Issue]) -> int:
+    """What `validate` prints for a workspace still being set up: every issue (the notes too: each is a cover
+    row still to fill in), then the verdict."""
+    from reportgen.shells.console import print_issues, summary_line
+
+    out = console()
+    out.print("The workspace is not ready to check returns yet; still to fill in:")
+    print_issues(out, issues, show_info=True)
+    out.print(summary_line(issues))
+    return exit_code(sum(1 for i in issues if i.blocking))
 
 
 def show_checks(checks: Checks, show_info: bool) -> int:
@@ -331,7 +360,7 @@ def run_deploy(pool: str, name: str = "on-demand", crash_after: int = 10, worksp
 
 
 RUNS: dict[str, Callable[..., Any]] = {
-    "build": run_build, "validate": run_validate, "returns": run_returns, "diff": run_diff,
+    "init": run_init, "build": run_build, "validate": run_validate, "returns": run_returns, "diff": run_diff,
     "send-returns": run_mail("send-returns"), "chase": run_mail("chase"), "collect": run_mail("collect"),
     "template": run_template, "history": run_history, "serve": run_serve,
     "deploy": run_deploy,

@@ -169,6 +169,12 @@ BUILD_OPTIONS = (workspace, period, draft_out, edition, show_info)
 EXITS = " Exit 0 done, 1 blocking issues found, 2 wrong usage."
 
 COMMANDS: dict[str, Command] = {c.name: c for c in (
+    Command("init", "start a new workspace: settings, narrative, an empty register",
+            "Write a starter workspace into the folder (made when missing): reportgen.toml (every setting "
+            "explained), narrative.md, inputs/register.xlsx (the headings reportgen reads, no actions) and "
+            "inputs/returns/. A folder that already holds reportgen.toml or inputs/ is refused and nothing is "
+            "written. The folder is the last line printed.",
+            (workspace,)),
     Command("build", "build a draft paper (DOCX, PDF, register, issues)",
             "Read, check and merge the returns, then write a new draft folder; its path is the last line printed."
             + EXITS,
@@ -265,7 +271,7 @@ def click_command(command: Command, run: Callable[..., int]) -> click.Command:
 
 
 class InOrder(click.Group):
-    """`reportgen --help` lists the commands in the table's order (build first), not alphabetically."""
+    """`reportgen --help` lists the commands in the table's order (init, then build), not alphabetically."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)

@@ -1,0 +1,133 @@
+"""`start_workspace` (`reportgen init`): a new office's workspace, ready to fill in (what it still lacks before its
+returns can be checked, `reportgen validate` lists: `reportgen.run.unfinished`).
+
+A workspace is reportgen.toml, narrative.md, inputs/register.xlsx and inputs/returns/. The settings and the
+narrative are copied from the package (`reportgen/starter/`, installed with it, so a `pip install` with no clone
+has them); the register is written here from the settings' own default columns, so its headings are always
+those reportgen reads. What must not happen: a file replaced or changed (a folder that is already a workspace
+is refused before anything is written; each file is linked into place only if its name is free).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from reportgen.errors import ReportgenError, UsageError
+from reportgen.files import write_atomically
+from reportgen.render.xlsx import print_landscape, text_cell, workbook_bytes
+from reportgen.run.return_workbooks import HEADING_FILL
+from reportgen.run.unfinished import RETURNS
+from reportgen.settings import SETTINGS_FILE, Settings
+
+STARTER = Path(__file__).resolve().parents[1] / "starter"  # package data: reportgen/starter/
+COPIED = (SETTINGS_FILE, "narrative.md")
+REGISTER = Path("inputs") / "register.xlsx"
+REGISTER_SHEET = "Register"
+
+# the register's columns, in order, with the note on each heading; the heading is the settings' own
+# (`settings_columns`), but for the page, whose default ("CSCJ Plan page") is one office's: "Plan page", read so too
+REGISTER_NOTES = {
+    "ref": "The action's number: a whole number (1, 2, 3 …), one per action, never reused. The partners' returns "
+           "and the comparison of drafts go by it.",
+    "section": "The section (theme) of the plan the action is in: the paper groups its actions under these "
+               "headings, in the order they first appear. Optional.",
+    "lead": "The lead partner, written the same way on every row (it names the partner's return workbook). Two "
+            "partners leading together: 'OPCC / Constabulary'.",
+    "action": "What the plan commits to, as the paper prints it.",
+    "page": "Where the action is in the published plan (a page, or pages 6-7). Optional: leave the column empty "
+            "if the plan has no pages to point to.",
+    "exempt": "Yes for an action exempt from publication (Part II): the public paper leaves it out, the "
+              "restricted one marks it. No or blank: published.",
+}
+OWN_HEADINGS = {"page": "Plan page"}
+WIDTHS = {"ref": 14, "section": 24, "lead": 24, "action": 70, "page": 12, "exempt": 10}
+
+NEXT_STEPS = (
+    "Next:",
+    "  1. fill in reportgen.toml: the cover sheet, the Panel's meeting dates (each setting is explained there);",
+    "  2. fill in inputs/register.xlsx: one row per action, with its number, section, lead partner and wording;",
+    "  3. reportgen returns --period YYYY-MM: one pre-filled workbook per lead partner, to send them;",
+    "  4. save each return that comes back in inputs/returns/YYYY-MM/;",
+    "  5. reportgen validate: what is still to fill in or correct; then reportgen build.",
+)
+
+
+@dataclass(frozen=True)
+class Started:
+    folder: Path
+    written: tuple[Path, ...]
+
+
+def start_workspace(folder: Path) -> Started:
+    """Write a starter workspace into `folder` (made when missing): the settings, the narrative, an empty register
+    and the returns folder. Refuses (UsageError, nothing written) a folder that is already a workspace or a file."""
+    folder = Path(folder).resolve()
+    refuse_unless_new(folder)
+    try:
+        (folder / RETURNS).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ReportgenError(f"cannot make the folder {folder / RETURNS}: {error.strerror}") from error
+    written = [write_new(folder / name, (STARTER / name).read_bytes()) for name in COPIED]
+    written.append(write_new(folder / REGISTER, workbook_bytes(register_workbook(Settings()))))
+    return Started(folder, (*written, folder / RETURNS))
+
+
+def refuse_unless_new(folder: Path) -> None:
+    """A file, or a folder holding reportgen.toml or inputs/ (a workspace, or one begun): refused, nothing written."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file, not a folder: give --workspace a folder to start the workspace in")
+    there = [name for name in (SETTINGS_FILE, "inputs") if (folder / name).exists()]
+    if there:
+        raise UsageError(f"{folder} is already a workspace (it holds {' and '.join(there)}): nothing was written; "
+                         "run reportgen validate there, or give --workspace a new or empty folder")
+    taken = [name for name in COPIED if (folder / name).exists() or (folder / name).is_symlink()]
+    if taken:  # one of the files init writes (an office's own narrative): kept, and nothing else written beside it
+        raise UsageError(f"{folder} already holds {' and '.join(taken)}: nothing was written (reportgen init never "
+                         "replaces a file); move it away, or give --workspace a new or empty folder")
+
+
+def write_new(path: Path, data: bytes) -> Path:
+    """`data` written to `path`, which must not exist (never replaced, even if made meanwhile)."""
+    try:
+        write_atomically(path, data, replace=False)
+    except FileExistsError as error:
+        raise ReportgenError(f"{path} already exists: reportgen init never replaces a file") from error
+    except OSError as error:
+        raise ReportgenError(f"cannot write {path}: {error.strerror}") from error
+    return path
+
+
+def register_workbook(settings: Settings) -> Workbook:
+    """The register with no actions: its headings as reportgen reads them (bold, shaded, frozen, each with a note
+    saying what goes under it) and a Yes/No list on the Exempt column."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = REGISTER_SHEET
+    columns = settings.register.columns
+    keys = [key for key in REGISTER_NOTES if key in columns]
+    sheet.append([text_cell(sheet, OWN_HEADINGS.get(key, columns[key].heading)) for key in keys])
+    for key, cell in zip(keys, sheet[1], strict=True):
+        cell.font = Font(bold=True)
+        cell.fill = HEADING_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.comment = Comment(REGISTER_NOTES[key], "reportgen", width=300, height=110)
+        sheet.column_dimensions[cell.column_letter].width = WIDTHS[key]
+    letter = get_column_letter(keys.index("exempt") + 1)
+    exempt = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True, showErrorMessage=True,
+                            errorTitle="Exempt", error="Choose Yes (exempt from publication) or No.",
+                            showInputMessage=True, promptTitle="Exempt", prompt="Yes: left out of the public paper.")
+    exempt.add(f"{letter}2:{letter}1000")
+    sheet.add_data_validation(exempt)
+    sheet.freeze_panes = "A2"
+    sheet.print_title_rows = "1:1"
+    print_landscape(sheet)  # printed one page wide, the headings on every page
+    book.properties.creator = "reportgen"
+    return book

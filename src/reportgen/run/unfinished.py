@@ -1,0 +1,49 @@
+"""What a workspace still being set up lacks before its returns can be checked: `reportgen validate` lists it, as
+issues, where a build would stop at the first thing missing (no period folder yet, a register with no actions).
+
+Only the build's own checks (the settings' and cover sheet's, the register's) and `no-period-folder`; it reads
+the settings and the register, writes nothing, and imports no spreadsheet writer (`validate` starts quickly).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from reportgen.issues import Issue, issue
+from reportgen.paper.cover import cover_issues, meeting_issues, settings_issues
+from reportgen.read.register import read_register
+from reportgen.read.workspace import not_periods, open_workspace, periods
+
+RETURNS = Path("inputs") / "returns"
+
+
+def unfinished_issues(workspace: Path, period: str | None = None) -> list[Issue]:
+    """What a workspace still being set up (no period folder under inputs/returns yet, and no `period` asked for)
+    lacks, as the build's own issues (the settings' and cover sheet's, the register's) and `no-period-folder`;
+    [] for a workspace with a period to check, where `reportgen validate` runs every check of a build instead
+    (and a period asked for that has no folder is refused there, as before)."""
+    if period:
+        return []
+    workspace, settings, register_path = open_workspace(workspace)
+    if periods(workspace) or not_periods(workspace):  # a folder not named as a period: the check's error names it
+        return []
+    checked = month_before(settings.schedule.today())  # the month a first paper is most likely for
+    _register, register_found = read_register(register_path, settings, inputs_display(register_path, workspace))
+    return [*settings_issues(workspace), *meeting_issues(settings.paper, checked),
+            *cover_issues(settings.paper, checked), *register_found,
+            issue("no-period-folder", file=RETURNS.as_posix())]
+
+
+def inputs_display(path: Path, workspace: Path) -> str:
+    """A path as the officer sees it in an issue: relative to the workspace."""
+    try:
+        return path.relative_to(workspace).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def month_before(today: dt.date) -> str:
+    """The month just ended ('2026-10' in November): the one a paper is usually built for."""
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    return f"{last:%Y-%m}"

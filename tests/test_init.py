@@ -1,0 +1,215 @@
+"""`reportgen init`: an office starting a workspace of its own, from nothing to a built paper."""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import re
+import tomllib
+from pathlib import Path
+
+import docx
+import openpyxl
+import pypdf
+import pytest
+
+from conftest import ROOT
+from reportgen.run.starter import STARTER
+from reportgen.settings import load_settings
+from reportgen.shells.cli import main
+from reportgen.terms import CANONICAL_STATUSES
+
+PERIOD = "2025-10"  # a month gone by whatever today is: no "period not started"
+
+COVER = {
+    "meetings = []": "meetings = [2025-11-13, 2026-01-22]",
+    'title = ""': 'title = "Northshire Police and Crime Plan: Delivery Update ({period:%B %Y})"',
+    'submitted_by = ""': 'submitted_by = "Sam Okafor, Head of Policy, Northshire OPCC"',
+    'purpose = ""': 'purpose = "To update the Panel on the Police and Crime Plan."',
+    'decisions_required = ""': 'decisions_required = "The Panel is asked to note the report."',
+}
+ACTIONS = [  # number, section, lead, action, page, exempt
+    (1, "Safer streets", "Northshire Police", "Publish a neighbourhood policing strategy.", "4", "No"),
+    (2, "Safer streets", "OPCC", "Fund three new community safety partnerships.", "5", None),
+    (3, "Victims first", "OPCC", "Commission an independent victims' advocacy service.", "8", "No"),
+    (4, "Victims first", "Northshire Police", "Train every call handler in trauma-informed practice.", "9", None),
+]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str], str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out.splitlines(), " ".join(captured.err.split())
+
+
+def test_an_office_starts_a_workspace_and_builds_its_first_paper(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The whole first journey: init, the cover sheet and the register filled in, the partners' workbooks
+    written, one filled in by each partner and saved as its return, validate, build: the paper carries the
+    office's cover sheet on its first page."""
+    root = tmp_path / "northshire"
+    code, out, err = run(capsys, "init", "--workspace", str(root))
+    assert (code, err) == (0, "")
+    assert out[-1] == str(root.resolve())
+    assert any("reportgen returns --period YYYY-MM" in line for line in out)
+
+    settings = root / "reportgen.toml"
+    text = settings.read_text(encoding="utf-8")
+    for starter, filled in COVER.items():  # each setting as the starter file writes it, at the start of its line
+        assert text.count(f"\n{starter}") == 1, starter
+        text = text.replace(f"\n{starter}", f"\n{filled}")
+    settings.write_text(text, encoding="utf-8")
+
+    register = root / "inputs" / "register.xlsx"
+    book = openpyxl.load_workbook(register)
+    sheet = book.active
+    assert sheet is not None
+    for row in ACTIONS:
+        sheet.append(row)
+    book.save(register)
+
+    code, out, err = run(capsys, "returns", "--workspace", str(root), "--period", PERIOD)
+    assert (code, err) == (0, "")
+    sent = sorted(Path(out[-1]).glob("*.xlsx"))
+    assert [path.name for path in sent] == ["northshire-police.xlsx", "opcc.xlsx"]
+
+    received = root / "inputs" / "returns" / PERIOD
+    received.mkdir()
+    for number, path in enumerate(sent):
+        book = openpyxl.load_workbook(path)
+        data = book["Return"]
+        headings = [cell.value for cell in data[1]]
+        status, explanation = headings.index("Status this reporting period"), headings.index(
+            "Explanation / Link to meeting papers")
+        for row in data.iter_rows(min_row=2):
+            row[status].value = CANONICAL_STATUSES[number]
+            row[explanation].value = f"Update on action {row[0].value} this month."
+        book.save(received / path.name)
+
+    code, out, err = run(capsys, "validate", "--workspace", str(root))
+    assert (code, err) == (0, ""), out
+    assert "4 actions" in out[0]
+
+    code, out, err = run(capsys, "build", "--workspace", str(root))
+    assert (code, err) == (0, ""), out
+    folder = Path(out[-1])
+    assert folder == root.resolve() / "outputs" / PERIOD / "draft-01"
+    first_page = " ".join(pypdf.PdfReader(folder / "paper.pdf").pages[0].extract_text().split())
+    for words in ("Northshire Police and Crime Plan: Delivery Update (October 2025)",
+                  "Sam Okafor, Head of Policy, Northshire OPCC", "13 November 2025",
+                  "To update the Panel on the Police and Crime Plan."):
+        assert words in first_page
+    paper = docx.Document(str(folder / "paper.docx"))
+    cover = {row.cells[0].text.strip(): row.cells[-1].text.strip() for row in paper.tables[0].rows}
+    assert cover["SUBMITTED BY"] == "Sam Okafor, Head of Policy, Northshire OPCC"
+    plan = "\n".join(cell.text for row in paper.tables[-1].rows for cell in row.cells)
+    assert all(action in plan for _, _, _, action, _, _ in ACTIONS)
+    assert "Safer streets" in plan and "Victims first" in plan
+
+
+def test_validate_straight_after_init_lists_what_is_still_to_fill_in(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before any action or return, validate says, as issues with where to fill them in, that the register holds
+    no actions, that there are no returns yet, and which cover rows are empty: the build's own checks."""
+    root = tmp_path / "new"
+    assert main(["init", "--workspace", str(root)]) == 0
+    capsys.readouterr()
+    code, out, err = run(capsys, "validate", "--workspace", str(root))
+    told = " ".join(" ".join(out).split())
+    assert code == 1 and err == ""
+    assert "Traceback" not in told
+    assert "The register inputs/register.xlsx holds no actions." in told
+    assert "inputs/returns holds no period folder (YYYY-MM) yet" in told
+    assert "the cover sheet's 'DATE', 'TITLE OF REPORT', 'SUBMITTED BY' would be printed empty" in told
+    assert "'PURPOSE OF REPORT'" in told  # a note, shown: it is one more row to fill in
+    assert out[-1] == "2 errors, 1 warning: blocks publication."
+
+    # the register filled in, still no returns: the settings and the missing period are what is left
+    register = root / "inputs" / "register.xlsx"
+    book = openpyxl.load_workbook(register)
+    book.active.append(ACTIONS[0])  # type: ignore[union-attr]
+    book.save(register)
+    code, out, _ = run(capsys, "validate", "--workspace", str(root))
+    told = " ".join(" ".join(out).split())
+    assert code == 1 and "holds no actions" not in told and "no period folder" in told
+    assert not (root / "outputs").exists()  # validate writes nothing
+
+
+def test_the_starter_files_are_what_reportgen_reads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The settings load as written; the register's headings are read as the register's columns, frozen, each
+    with a note, and the Exempt column offers Yes or No."""
+    root = tmp_path / "new"
+    assert main(["init", "--workspace", str(root)]) == 0
+    settings = load_settings(root)
+    assert settings.paper.title == "" and settings.paper.meetings == ()
+    sheet = openpyxl.load_workbook(root / "inputs" / "register.xlsx").active
+    assert sheet is not None
+    headings = [cell.value for cell in sheet[1]]
+    assert headings == ["Plan priority", "Section", "Lead", "Action", "Plan page", "Exempt"]
+    assert sheet.max_row == 1 and sheet.freeze_panes == "A2" and sheet.page_setup.fitToWidth == 1
+    assert all(cell.font.bold and cell.comment is not None and cell.comment.text for cell in sheet[1])
+    [dropdown] = sheet.data_validations.dataValidation
+    assert dropdown.formula1 == '"Yes,No"' and str(dropdown.sqref).startswith("F2:")
+    assert (root / "inputs" / "returns").is_dir()
+    narrative = (root / "narrative.md").read_text(encoding="utf-8")
+    assert re.search(r"\{\{ total \}\}", narrative) and "{#" in narrative
+
+
+@pytest.mark.parametrize("there", ["reportgen.toml", "inputs"])
+def test_init_refuses_a_workspace_and_writes_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], there: str) -> None:
+    """A folder holding reportgen.toml or inputs/ is refused in one line (exit 2): no file is replaced, changed
+    or added."""
+    root = tmp_path / "ws"
+    root.mkdir()
+    if there == "inputs":
+        (root / "inputs").mkdir()
+        (root / "inputs" / "register.xlsx").write_bytes(b"the office's own register")
+    else:
+        (root / there).write_text("[paper]\ntitle = \"Ours\"\n", encoding="utf-8")
+    (root / "narrative.md").write_text("Our own words.\n", encoding="utf-8")
+    before = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in root.rglob("*") if path.is_file()}
+    folders = sorted(root.rglob("*"))
+    code, out, err = run(capsys, "init", "--workspace", str(root))
+    assert code == 2 and out == []
+    assert err.startswith(f"reportgen: error: {root} is already a workspace (it holds {there})")
+    assert sorted(root.rglob("*")) == folders
+    assert {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in before} == before
+
+
+def test_init_fills_an_empty_folder_and_keeps_a_file_there(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An existing folder without reportgen.toml or inputs/ (a shared drive's new folder, with a note in it) is
+    started; its own file stays as it was. A folder already holding a file init would write (a narrative of the
+    office's own), or a file given as the folder, is refused with nothing written."""
+    root = tmp_path / "narrated"
+    root.mkdir()
+    (root / "narrative.md").write_text("Our own narrative.\n", encoding="utf-8")
+    code, out, err = run(capsys, "init", "--workspace", str(root))
+    assert code == 2 and "already holds narrative.md: nothing was written" in err
+    assert [path.name for path in root.iterdir()] == ["narrative.md"]
+    assert (root / "narrative.md").read_text(encoding="utf-8") == "Our own narrative.\n"
+
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "README.txt").write_text("Panel papers from 2026\n", encoding="utf-8")
+    code, out, err = run(capsys, "init", "--workspace", str(other))
+    assert (code, err, out[-1]) == (0, "", str(other.resolve()))
+    assert (other / "README.txt").read_text(encoding="utf-8") == "Panel papers from 2026\n"
+    assert sorted(path.name for path in other.iterdir()) == ["README.txt", "inputs", "narrative.md", "reportgen.toml"]
+
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x", encoding="utf-8")
+    code, _, err = run(capsys, "init", "--workspace", str(a_file))
+    assert code == 2 and "is a file, not a folder" in err and a_file.read_text(encoding="utf-8") == "x"
+
+
+def test_the_starter_files_are_installed_with_the_package() -> None:
+    """`pip install .` (no clone) installs every file init copies: reportgen/starter is a package of pyproject.toml,
+    and its package data matches each of them (scripts/check-install.sh runs init from such an install)."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert "reportgen.starter" in setuptools["packages"]
+    patterns = setuptools["package-data"]["reportgen.starter"]
+    files = [path.name for path in STARTER.iterdir() if path.is_file()]
+    assert sorted(files) == ["narrative.md", "reportgen.toml"]
+    assert all(any(fnmatch.fnmatch(name, pattern) for pattern in patterns) for name in files)
