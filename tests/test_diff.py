@@ -56,7 +56,17 @@ from reportgen.diff.render import DiffResult, compare_drafts, default_out
 from reportgen.diff.summary import render_diff_html, with_notes, write_diff_docx, write_diff_pdf
 from reportgen.drafts.folders import load_draft
 from reportgen.errors import ReportgenError, UsageError
-from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, RichText, plain_text
+from reportgen.model import (
+    Block,
+    Inline,
+    Paper,
+    PaperCell,
+    PaperRow,
+    PaperSection,
+    RichText,
+    plain_text,
+    tracked_mark,
+)
 from reportgen.render.docx.layout import page_headers, whole_change
 from reportgen.render.docx.writer import write_docx
 from reportgen.render.docx.xml import Element, text_of
@@ -963,15 +973,29 @@ def test_redline_narrative_reject_gives_old_blocks_and_accept_gives_new(old: Ric
     assert _kept(redlined, "del") == [(b.kind, b.text) for b in new]
 
 
+def _resolved(blocks: RichText, drop: str) -> list[tuple[str, str]]:
+    """A cell's redlined blocks as the DOCX writer lays them out and Word resolves them once every `drop` mark
+    goes: one every word of which is marked is a paragraph only one draft has (`whole_change`), an empty unmarked
+    one an empty paragraph both have, and one whose own paragraph mark is marked (`tracked_mark`: a line break
+    only one draft has) joins the next paragraph, which keeps its kind."""
+    kept: list[tuple[str, str]] = []
+    carried = ""
+    for block in blocks:
+        bare, mark = tracked_mark(block)
+        if mark is None and whole_change(bare) == drop:
+            continue
+        text = carried + "".join(i.text for i in bare.inlines if i.change != drop)
+        carried = text if mark == drop else ""
+        if mark != drop:
+            kept.append((bare.kind, text))
+    return kept
+
+
 @given(_BLOCKS, _BLOCKS)
 def test_redline_cell_reject_gives_old_blocks_and_accept_gives_new(old: RichText, new: RichText) -> None:
-    """As the DOCX writer resolves a cell's blocks: one every word of which is marked is a paragraph only
-    one draft has (`whole_change`), an empty unmarked one an empty paragraph both have."""
     redlined = redline_cell(old, new)
     for drop, version in (("ins", old), ("del", new)):
-        kept = [(b.kind, "".join(i.text for i in b.inlines if i.change != drop)) for b in redlined
-                if whole_change(b) != drop]
-        assert kept == [(b.kind, b.text) for b in version]
+        assert _resolved(redlined, drop) == [(b.kind, b.text) for b in version]
 
 
 def test_a_narrative_list_item_added_or_gone_is_an_item_in_the_comparison(tmp_path: Path) -> None:
@@ -1828,3 +1852,145 @@ def test_a_link_pointed_elsewhere_under_the_same_words_shows_both_addresses_in_t
     assert [change["ref"] for change in changed] == [2, 4]
     html = (out / "diff.html").read_text(encoding="utf-8")
     assert "(https://www.example.gov.uk/board/2026)" not in html and f"({LINK})" not in html
+
+
+# ---------------------------------------------------------------- explanations as partners write them: links, <br>
+
+
+def _explanations_compared(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                           explanations: dict[int, tuple[str, str]]) -> tuple[Path, Path, Path]:
+    """Two drafts of one period, each action's explanation `explanations[ref]` (old, new) in the partners' returns
+    (the second written over the first, as a partner sends a corrected return), compared with `reportgen diff`:
+    (the old draft, the new draft, the comparison's folder)."""
+    def returns(side: int) -> dict[str, list[tuple[object, ...]]]:
+        found = default_returns()
+        return {name: [(*row[:3], explanations[row[0]][side], row[4]) if row[0] in explanations else row  # type: ignore[index]
+                       for row in rows] for name, rows in found.items()}
+
+    root = make_workspace(tmp_path / "ws", returns=returns(0))
+    first = build_draft(root).folder
+    for name, rows in returns(1).items():
+        write_xlsx(root / "inputs" / "returns" / "2026-10" / name, rows)
+    second = build_draft(root).folder
+    capsys.readouterr()
+    assert main(["diff", str(first), str(second), "--out", str(tmp_path / "cmp")]) == 0
+    return first, second, Path(capsys.readouterr().out.splitlines()[-1])
+
+
+def _explanation_cells(folder: Path) -> dict[int, lxml.html.HtmlElement]:
+    """diff.html's explanation cell of each reworded action, by ref."""
+    tree = lxml.html.fromstring((folder / "diff.html").read_text(encoding="utf-8"))
+    return {int(article.find_class("ref")[0].text_content()): article.xpath('.//th[starts-with(., "Explanation")]'
+                                                                            '/following-sibling::td')[0]
+            for article in tree.find_class("action-change")}
+
+
+def _marks(cell: lxml.html.HtmlElement) -> list[tuple[str, str]]:
+    """(del|ins, text) of each marked run of a diff.html cell, in order."""
+    return [(mark.tag, mark.text_content()) for mark in cell.iter("del", "ins")]
+
+
+def _pdf_text(folder: Path) -> str:
+    """diff.pdf's words with no blanks at all: a long address may be broken across lines."""
+    return "".join("".join(page.extract_text() for page in PdfReader(folder / "diff.pdf").pages).split())
+
+
+def _row_paragraphs(document: docx.document.Document) -> dict[int, list[list[tuple[str, str]]]]:
+    """Each action row of the plan table, by ref: every cell's paragraphs as (style, text, tracked words too)."""
+    rows = {}
+    for row in plan_table(document).rows:
+        ref = all_text(row._tr.tc_lst[0]).strip()
+        if ref.isdigit():
+            rows[int(ref)] = [[(p.style.name, all_text(p._p)) for p in cell.paragraphs] for cell in row.cells]
+    return rows
+
+
+def _tracked_words(document: docx.document.Document, ref: int) -> list[tuple[str, str]]:
+    """(del|ins, text) of the tracked runs of action `ref`'s row (a tracked paragraph mark holds no words)."""
+    row = next(row for row in plan_table(document).rows if all_text(row._tr.tc_lst[0]).strip() == str(ref))
+    return [(change, text) for change, text in tracked_texts(row._tr) if text]
+
+
+def _resolves_to_each_draft(folder: Path, old: Path, new: Path) -> None:
+    """Rejecting every tracked change of diff.docx gives the old draft's plan table, paragraph by paragraph and
+    style by style, and accepting them the new draft's."""
+    for resolve, draft in ((reject_all, old), (accept_all, new)):
+        assert _row_paragraphs(resolve(open_docx(folder / "diff.docx"))) == \
+            _row_paragraphs(open_docx(draft / "paper.docx")), resolve.__name__
+
+
+BOARD = "https://www.example.gov.uk/board"
+
+
+def test_a_link_added_or_reworded_shows_its_address_once_in_every_output(tmp_path: Path, capsys) -> None:
+    """An explanation that gained a bare address (typed as text, linked by the reader) printed it twice in diff.html
+    and diff.pdf: the link, then the same address in brackets after it. The address follows a changed link only
+    where its words do not already say it: a bare address, one beside a link already there, an e-mail address, and a
+    link whose words changed but not its address get none; a link added under words of its own gets its address
+    once. diff.docx tracks each, so that rejecting or accepting every change gives either draft's table."""
+    first, second, folder = _explanations_compared(tmp_path, capsys, {
+        1: ("The board met.", "The board met. Minutes: https://www.example.gov.uk/minutes"),
+        2: ("See https://www.example.gov.uk/papers.",
+            "See https://www.example.gov.uk/papers and www.example.gov.uk/agenda."),
+        3: ("Ask the OPCC.", "Ask the OPCC at opcc@example.gov.uk."),
+        4: (f"See [the papers]({BOARD}).", f"See [the board papers]({BOARD})."),
+        5: ("Published.", f"Published with [the board papers]({BOARD})."),
+        6: ("See https://www.example.gov.uk/2025 now.", "See https://www.example.gov.uk/2026 now."),
+    })
+    cells = {ref: " ".join(cell.text_content().split()) for ref, cell in _explanation_cells(folder).items()}
+    assert cells == {
+        1: "The board met. Minutes: https://www.example.gov.uk/minutes",
+        2: "See https://www.example.gov.uk/papers and www.example.gov.uk/agenda.",
+        3: "Ask the OPCC at opcc@example.gov.uk.",
+        4: "See the board papers.",
+        5: f"Published with the board papers ({BOARD}).",
+        6: "See https://www.example.gov.uk/2025https://www.example.gov.uk/2026 now.",
+    }
+    marks = {ref: _marks(cell) for ref, cell in _explanation_cells(folder).items()}
+    assert [text for _, text in marks[4]] == ["board "] and [text for _, text in marks[5]][-1] == f" ({BOARD})"
+    text = _pdf_text(folder)
+    for address in ("https://www.example.gov.uk/minutes", "www.example.gov.uk/agenda", "opcc@example.gov.uk",
+                    "https://www.example.gov.uk/2026"):
+        assert text.count(address) == 1, address
+    assert text.count(BOARD) == 1 and "Seetheboardpapers." in text
+    _resolves_to_each_draft(folder, first, second)
+    document = open_docx(folder / "diff.docx")
+    assert _tracked_words(document, 1) == [("ins", " Minutes: "), ("ins", "https://www.example.gov.uk/minutes")]
+    assert _tracked_words(document, 4) == [("ins", "board ")]
+
+
+def test_a_line_break_in_an_explanation_leaves_the_sentences_around_it_in_place(tmp_path: Path, capsys) -> None:
+    """A partner's <br> starts a paragraph. Reworded with a <br> added (or taken out, or moved), an explanation
+    showed the sentence after the break deleted and inserted whole, the one word changed in it lost in the
+    sentence. Now diff.html and diff.pdf mark exactly the words that changed and the break itself (a pilcrow,
+    inserted or struck through); diff.docx tracks the paragraph mark, so that rejecting every change joins the
+    sentences again and accepting them splits them, as in either draft, each list item keeping its style."""
+    first, second, folder = _explanations_compared(tmp_path, capsys, {
+        1: ("The board met in May. It agreed the recent plan.", "The board met in May.<br>It agreed the latest plan."),
+        2: ("<p>The board met in May.<br>It agreed the recent plan.</p>",
+            "<p>The board met in May. It agreed the latest plan.</p>"),
+        3: ("<p>The board met in May.<br>It agreed the recent plan.</p>",
+            "<p>The board met in May.<br>It agreed the latest plan.</p>"),
+        4: ("We met on<br>27 January and agreed the plan.", "We met on 27 January<br>and agreed the plan."),
+        5: ("<ul><li>Ask the board. Report back.</li><li>Close.</li></ul>",
+            "<ul><li>Ask the board.<br>Report back.</li><li>Close.</li></ul>"),
+        6: ("Line one. Line two.", "Line one.<br>Line two."),
+    })
+    marks = {ref: _marks(cell) for ref, cell in _explanation_cells(folder).items()}
+    assert marks == {
+        1: [("del", " "), ("ins", "¶"), ("del", "recent"), ("ins", "latest")],
+        2: [("del", "¶"), ("ins", " "), ("del", "recent"), ("ins", "latest")],
+        3: [("del", "recent"), ("ins", "latest")],
+        4: [("del", "¶"), ("ins", " "), ("del", " "), ("ins", "¶")],
+        5: [("del", " "), ("ins", "¶")],
+        6: [("del", " "), ("ins", "¶")],
+    }
+    cells = _explanation_cells(folder)
+    assert [li.text_content() for li in cells[5].iter("li")] == ["Ask the board. ¶", "Report back.", "Close."]
+    text = _pdf_text(folder)
+    assert text.count("Itagreedthe") == 3 and text.count("Itagreedtherecentlatestplan.") == 3
+    _resolves_to_each_draft(folder, first, second)
+    document = open_docx(folder / "diff.docx")
+    assert _tracked_words(document, 1) == [("del", " "), ("del", "recent"), ("ins", "latest")]
+    assert _tracked_words(document, 6) == [("del", " ")]
+    assert not list(document.element.body.iter(qn("w:br")))  # paragraph marks, not line breaks inside one

@@ -188,6 +188,21 @@ def plain_text(blocks: RichText) -> str:
     return "\n".join(block.text for block in blocks)
 
 
+# In a draft comparison, a block ending in an inline of this one character, marked "ins" or "del", is a paragraph
+# whose end only one draft has: a line break (a partner's <br>) added between two sentences, or taken out. Word
+# tracks its paragraph mark; rejecting (accepting) the change joins the paragraph to the next.
+PARAGRAPH_MARK = "\u2029"
+
+
+def tracked_mark(block: Block) -> tuple[Block, Literal["ins", "del"] | None]:
+    """`block` without its tracked paragraph mark (`PARAGRAPH_MARK`), and that mark's change; None when its
+    paragraph mark is not tracked as such."""
+    last = block.inlines[-1] if block.inlines else None
+    if last is None or last.text != PARAGRAPH_MARK or last.change is None:
+        return block, None
+    return replace(block, inlines=block.inlines[:-1]), last.change
+
+
 def in_cell(block: Block) -> Block:
     """`block` as a table cell shows it, in every renderer: a heading becomes a paragraph of bold words
     (a heading inside a table cell would break the document outline a screen reader moves through)."""

@@ -9,8 +9,10 @@ plans (`unpaired_refs`);
 a reviewer can accept or reject each one. Rejecting them all gives back the old table's paragraphs,
 accepting them all the new table's. A changed cell is compared block by block (`redline_cell`): a
 paragraph or list item both drafts have is redlined word by word, one only a draft has is inserted or
-deleted whole, as its own paragraph; bold, italic and links are kept on each word (a word whose link or
-formatting changed counts as deleted and inserted). A status cell is compared as the Paper draws it
+deleted whole, as its own paragraph, and a line break added or taken out between sentences (a partner's
+`<br>`) is that paragraph end tracked (`reportgen.model.PARAGRAPH_MARK`), the sentences around it left in place;
+bold, italic and links are kept on each word (a word whose link or formatting changed counts as deleted and
+inserted). A status cell is compared as the Paper draws it
 (`Paper.status_cell`: label, then notes).
 The paper's issues blocking publication are those of both drafts, in order (`blocking_redline` says
 which line each draft has), so the template lays out each where it goes and the writer marks it.
@@ -26,7 +28,17 @@ from difflib import SequenceMatcher
 from typing import Literal, NamedTuple
 
 from reportgen.diff.changes import DraftDiff, diff_tokens, renamed_sections, section_keys, tokens
-from reportgen.model import Block, CoverRow, Inline, Paper, PaperCell, PaperRow, PaperSection, RichText
+from reportgen.model import (
+    PARAGRAPH_MARK,
+    Block,
+    CoverRow,
+    Inline,
+    Paper,
+    PaperCell,
+    PaperRow,
+    PaperSection,
+    RichText,
+)
 from reportgen.paper.progress import without_progress
 from reportgen.paper_rules import StatusCell
 from reportgen.read.richtext import parse_explanation
@@ -108,20 +120,39 @@ def redline_cell(old: RichText, new: RichText) -> RichText:
     explanation is its own inserted item), except that blocks of the same kind pair however few words
     they share: a cell reworded from end to end stays one paragraph redlined word by word.
 
+    A line break added or taken out between sentences (a partner's `<br>`: paragraphs of one kind, more or fewer
+    of them) is compared across the break (`_redlined_across`) when that keeps more words unmarked than pairing
+    whole paragraphs: the words are redlined where they are, and the paragraph end only one draft has is
+    tracked as such (`reportgen.model.PARAGRAPH_MARK`), not the sentences after it deleted and inserted.
+
     A block every word of which is marked is a block only one draft has (the writer tracks its paragraph
     mark too, `reportgen.render.docx.layout.whole_change`): a paired block whose words are all new (or
     all gone: its partner was empty) keeps an unmarked empty inline, so that its paragraph stays."""
     blocks: list[Block] = []
-    for block, paired in _redlined_by_block(old, new, least=0.0):
+    for block, paired in _redlined_by_block(old, new, least=0.0, across=True):
         if paired and block.inlines and all(inline.change for inline in block.inlines):
             block = replace(block, inlines=(*block.inlines, Inline("")))
         blocks.append(block)
     return tuple(blocks)
 
 
-def _redlined_by_block(old: RichText, new: RichText, least: float) -> Iterator[tuple[Block, bool]]:
-    """Each pair of `_paired_blocks` redlined word by word (and True); a block without a partner marked
-    whole (and False)."""
+def _redlined_by_block(old: RichText, new: RichText, least: float, across: bool = False
+                       ) -> Iterator[tuple[Block, bool]]:
+    """Equal blocks as they are; between them, each pair of `_paired_blocks` redlined word by word (and True), a
+    block without a partner marked whole (and False); or, `across`, the blocks between compared as one text
+    when that keeps more words (`_redlined_across`: a line break added or taken out)."""
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            yield from ((block, True) for block in new[j1:j2])
+            continue
+        paired = list(_redlined_pairs(old[i1:i2], new[j1:j2], least))
+        joined = _redlined_across(old[i1:i2], new[j1:j2]) if across and op == "replace" else None
+        if joined is not None and _unmarked_words(joined) > _unmarked_words(paired):
+            paired = joined
+        yield from paired
+
+
+def _redlined_pairs(old: RichText, new: RichText, least: float) -> Iterator[tuple[Block, bool]]:
     for old_index, new_index in _paired_blocks(old, new, least):
         if old_index is not None and new_index is None:
             yield marked_blocks((old[old_index],), "del")[0], False
@@ -132,34 +163,68 @@ def _redlined_by_block(old: RichText, new: RichText, least: float) -> Iterator[t
             yield (new[new_index] if same else redline_blocks((old[old_index],), (new[new_index],))[0]), True
 
 
+def _redlined_across(old: RichText, new: RichText) -> list[tuple[Block, bool]] | None:
+    """Blocks of one kind and level compared as one text, word by word and paragraph end by paragraph end: a
+    paragraph end only one side has closes its block with a marked `PARAGRAPH_MARK`. None when the blocks are
+    of several kinds or levels (a paragraph made a list item is deleted and inserted). Each block is final
+    (False): one whose words are all marked but whose paragraph mark is not keeps an unmarked empty inline."""
+    shapes = {(block.kind, block.level) for block in (*old, *new)}
+    if len(shapes) != 1:
+        return None
+    [(kind, level)] = shapes
+    blocks: list[tuple[Block, bool]] = []
+    inlines: list[Inline] = []
+
+    def close(mark: Change | None) -> None:
+        block = Block(kind, _merge(inlines), level)
+        if mark is not None:
+            block = replace(block, inlines=(*block.inlines, Inline(PARAGRAPH_MARK, change=mark)))
+        elif block.inlines and all(inline.change for inline in block.inlines):
+            block = replace(block, inlines=(*block.inlines, Inline("")))  # its paragraph both drafts have
+        blocks.append((block, False))
+        inlines.clear()
+
+    for op, pieces in diff_tokens(_pieces(old), _pieces(new), lambda p: not p.is_break and p.text.isspace()):
+        change = _CHANGE[op]
+        for piece in pieces:
+            if piece.is_break:
+                close(change)
+            else:
+                inlines.append(Inline(piece.text, piece.href, piece.bold, piece.italic, piece.underline, change))
+    close(None)
+    return blocks
+
+
+def _unmarked_words(blocks: Iterable[tuple[Block, bool]]) -> int:
+    """How many words the redlined blocks leave unmarked: what each way of comparing them is judged by."""
+    return sum(1 for block, _ in blocks for inline in block.inlines if inline.change is None
+               for token in tokens(inline.text) if not token.isspace())
+
+
 def _paired_blocks(old: RichText, new: RichText, least: float = 0.5) -> list[tuple[int | None, int | None]]:
     """(old index, new index) of the blocks of two texts, in order; None where a block has no partner.
-    Blocks pair when equal, or, between equal ones, when of the same kind and at least `least` of their
-    words match (the pairing with the most matching words, order kept)."""
+    Blocks pair when of the same kind and at least `least` of their words match (the pairing with the most
+    matching words, order kept); `_redlined_by_block` gives it the blocks between equal ones."""
     pairs: list[tuple[int | None, int | None]] = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if op == "equal":
-            pairs.extend(zip(range(i1, i2), range(j1, j2)))
-            continue
-        # between equal blocks: the order-keeping pairing of most similar words (a small table: few blocks)
-        score = [[_likeness(old[i], new[j]) for j in range(j1, j2)] for i in range(i1, i2)]
-        rows, cols = i2 - i1, j2 - j1
-        best = [[0.0] * (cols + 1) for _ in range(rows + 1)]
-        for i in range(rows - 1, -1, -1):
-            for j in range(cols - 1, -1, -1):
-                paired = best[i + 1][j + 1] + score[i][j] if score[i][j] >= least else -1.0
-                best[i][j] = max(paired, best[i + 1][j], best[i][j + 1])
-        i = j = 0
-        while i < rows or j < cols:
-            if i < rows and j < cols and score[i][j] >= least and best[i][j] == best[i + 1][j + 1] + score[i][j]:
-                pairs.append((i1 + i, j1 + j))
-                i, j = i + 1, j + 1
-            elif i < rows and (j == cols or best[i][j] == best[i + 1][j]):
-                pairs.append((i1 + i, None))
-                i += 1
-            else:
-                pairs.append((None, j1 + j))
-                j += 1
+    # the order-keeping pairing of most similar words (a small table: few blocks)
+    score = [[_likeness(old_block, new_block) for new_block in new] for old_block in old]
+    rows, cols = len(old), len(new)
+    best = [[0.0] * (cols + 1) for _ in range(rows + 1)]
+    for i in range(rows - 1, -1, -1):
+        for j in range(cols - 1, -1, -1):
+            paired = best[i + 1][j + 1] + score[i][j] if score[i][j] >= least else -1.0
+            best[i][j] = max(paired, best[i + 1][j], best[i][j + 1])
+    i = j = 0
+    while i < rows or j < cols:
+        if i < rows and j < cols and score[i][j] >= least and best[i][j] == best[i + 1][j + 1] + score[i][j]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif i < rows and (j == cols or best[i][j] == best[i + 1][j]):
+            pairs.append((i, None))
+            i += 1
+        else:
+            pairs.append((None, j))
+            j += 1
     return pairs
 
 

@@ -4,7 +4,8 @@
                └─render_diff_html─▶ diff.html ─write_diff_pdf─▶ diff.pdf
 
 The summary a Panel member reads: counts then and now, status moves, added and withdrawn actions, each
-reworded action (a changed link followed by its address: `with_link_addresses`), cover sheet and narrative
+reworded action (a changed link followed by its address where its words do not say it: `with_link_addresses`;
+a line break added or taken out as a pilcrow: `with_breaks_shown`), cover sheet and narrative
 changes, laid out by `templates/diff.html.j2` with the paper's stylesheet and ours inlined. Decides no
 content; links pass the link policy (`reportgen.read.richtext.safe_href`); the PDF reads only files inside
 the templates folder.
@@ -50,7 +51,7 @@ from reportgen.diff.redline import (
     status_fills_were,
 )
 from reportgen.files import write_atomically
-from reportgen.model import Block, Inline, Paper, RichText
+from reportgen.model import Block, Inline, Paper, RichText, tracked_mark
 from reportgen.read.richtext import safe_href
 from reportgen.render.docx.front import HEADING_STYLES
 from reportgen.render.docx.writer import write_docx
@@ -112,28 +113,58 @@ def action_views(diff: DraftDiff, paper: Paper) -> list[ActionView]:
     headings = {column.key: column.heading for column in paper.columns}
     return [ActionView(change.ref, change.action, change.section, tuple(
         FieldView(headings.get(c.field) or FIELD_NAMES.get(c.field, c.field),
-                  with_link_addresses(field_blocks(c.field, c.old, c.new)))
+                  with_breaks_shown(with_link_addresses(field_blocks(c.field, c.old, c.new))))
         for c in change.changes)) for change in diff.told]
 
 
 def with_link_addresses(blocks: RichText) -> RichText:
-    """Redlined text whose changed links say where they go: each deleted link whose address no inserted one has,
-    and each inserted link whose address no deleted one had, followed by its address in brackets, marked as
-    the link is. A link pointed elsewhere under the same words is deleted and inserted whole, and on a printed
-    page its words alone would read the same on both sides, as if nothing had changed."""
-    hrefs = {change: {inline.href for block in blocks for inline in block.inlines
-                      if inline.change == change and inline.href} for change in ("del", "ins")}
-    other = {"del": hrefs["ins"], "ins": hrefs["del"]}
+    """Redlined text whose changed links say where they go: each deleted link to an address the new text does not
+    link to, and each inserted link to an address the old text did not, followed by its address in brackets,
+    marked as the link is. A link pointed elsewhere under the same words is deleted and inserted whole, and on a
+    printed page its words alone would read the same on both sides, as if nothing had changed. A link whose words
+    are its address (a bare address the reader linked: https://…, www.…, an e-mail address) already shows it, and
+    one whose words changed but not its address goes where it went."""
+    def linked(left_out: str) -> set[str]:
+        return {inline.href for block in blocks for inline in block.inlines
+                if inline.change != left_out and inline.href}
+
+    other = {"ins": linked("ins"), "del": linked("del")}  # the old text's addresses, and the new text's
 
     def inlines(block: Block) -> Iterator[Inline]:
+        words = ""  # the words of the link run so far (a link's words may be several inlines: bold, a change)
         for index, inline in enumerate(block.inlines):
             yield inline
+            words += inline.text
             after = block.inlines[index + 1] if index + 1 < len(block.inlines) else None
-            link_ends = after is None or (after.href, after.change) != (inline.href, inline.change)
-            if inline.change and inline.href and inline.href not in other[inline.change] and link_ends:
+            if after is not None and (after.href, after.change) == (inline.href, inline.change):
+                continue
+            if inline.change and inline.href and inline.href not in other[inline.change] \
+                    and not shows_address(words, inline.href):
                 yield Inline(f" ({inline.href.removeprefix('mailto:')})", change=inline.change)
+            words = ""
 
     return tuple(replace(block, inlines=tuple(inlines(block))) for block in blocks)
+
+
+def shows_address(words: str, href: str) -> bool:
+    """Whether a link's words are its address as the paper links a bare one: the address itself, an e-mail
+    address (mailto:), or www.… (https://)."""
+    words = words.strip()
+    return href in (words, "mailto:" + words, "https://" + words, "http://" + words)
+
+
+BREAK_SHOWN = "¶"  # a paragraph end only one draft has, as diff.html and diff.pdf show it
+
+
+def with_breaks_shown(blocks: RichText) -> RichText:
+    """Redlined text whose paragraph ends only one draft has (`reportgen.model.PARAGRAPH_MARK`: a line break
+    added or taken out) show as a pilcrow, struck through or underlined: the reader sees that the break changed,
+    not the sentences after it."""
+    def shown(block: Block) -> Block:
+        bare, mark = tracked_mark(block)
+        return block if mark is None else replace(bare, inlines=(*bare.inlines, Inline(BREAK_SHOWN, change=mark)))
+
+    return tuple(shown(block) for block in blocks)
 
 
 def _lines(text: str) -> Markup:

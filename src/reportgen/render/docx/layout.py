@@ -19,7 +19,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
 
-from reportgen.model import Block, Inline, RichText
+from reportgen.model import Block, Inline, RichText, tracked_mark
 from reportgen.read.richtext import safe_href
 from reportgen.render.docx.xml import (
     PPR_ORDER,
@@ -116,14 +116,17 @@ class Layout:
     def tracked_blocks(self, blocks: RichText, p_pr: Element | None, r_pr: Element | None,
                        fixed_last: bool = False) -> list[Element]:
         """Paragraphs for `blocks` (`blocks`); in a comparison, the paragraph mark of a block only one draft
-        has (every word inserted, or deleted: `whole_change`) is tracked with its words.
+        has (every word inserted, or deleted: `whole_change`) is tracked with its words, and so is the mark of a
+        paragraph end only one draft has (`reportgen.model.tracked_mark`: a line break added or taken out).
 
         With `fixed_last` (a table cell, whose last paragraph mark Word and LibreOffice never remove), blocks
         one draft has at the end are tracked by the mark before them instead, and the last paragraph's
         properties by a w:pPrChange, so that rejecting (accepting) every change leaves no empty bullet: the
         paragraph left takes the properties of the one before the run."""
+        marked = [tracked_mark(block) for block in blocks]  # a paragraph end only one draft has: its own mark
+        blocks = tuple(block for block, _ in marked)
         paragraphs = self.blocks(blocks, p_pr, r_pr)
-        changes = [whole_change(block) for block in blocks]
+        changes = [mark or whole_change(block) for block, mark in marked]
         start = len(blocks)  # where the run of blocks with the last one's change starts
         while fixed_last and start > 0 and changes[start - 1] is not None and changes[start - 1] == changes[-1]:
             start -= 1
