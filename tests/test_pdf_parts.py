@@ -24,7 +24,7 @@ import pikepdf
 import pypdf
 import pytest
 
-from conftest import make_paper, marked_content_problems, pdf_problems, plan_row_labels
+from conftest import make_paper, marked_content_problems, pdf_problems, plan_row_labels, tagged_text
 from reportgen.errors import ReportgenError
 from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, StatusMove
 from reportgen.render.pdf import html as pdf_html
@@ -207,7 +207,8 @@ def test_same_structure_tree_links_and_bookmarks(whole: Path, parts: Path, long_
 def test_the_plan_is_one_table_in_parts_as_in_one_document(whole: Path, parts: Path, long_paper: Paper) -> None:
     """Its parts' tables, and each part's tables page by page, are one Table: one head, every row in order;
     every marked run in the tree or an artifact (the repeated header rows). Action 40, taller than a page,
-    is a row on each page it is on, as WeasyPrint lays it out (the later ones without its number)."""
+    is a row on each page it is on, as WeasyPrint lays it out (the later ones without its number: their
+    "40 (continued)" is an artifact)."""
     expected = [label for section in long_paper.sections for label in
                 [*([section.heading] if section.heading else []), *(str(row.ref) for row in section.rows)]]
     for path in (whole, parts):
@@ -576,6 +577,11 @@ def test_a_row_longer_than_a_page_is_split_as_in_one_document(long_paper: Paper,
         texts = [page.extract_text() for page in pypdf.PdfReader(path).pages]
         plan = [n for n, text in enumerate(texts) if "on action" in text]
         assert holding[1] in plan and all("reporting period" in texts[n] for n in plan), path.parent.name
+        # each page it runs onto says which action it continues, as furniture (an artifact), not a second action
+        assert [n for n, text in enumerate(texts) if "(continued)" in text] == holding[1:], path.parent.name
+        assert all(len(re.findall(r"\b40\s+\(continued\)", texts[n])) == 1 for n in holding[1:])
+        assert "(continued)" not in first
+        assert not any("continued" in text for text in tagged_text(path).values())
 
 
 def test_cells_with_text_only_and_empty_sections_render(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass, field
 
 import pikepdf
 from pikepdf import Name
@@ -77,6 +78,46 @@ def _document(root: pikepdf.Object) -> pikepdf.Object | None:
     if isinstance(kids, pikepdf.Array):
         return kids[0] if len(kids) == 1 and isinstance(kids[0], pikepdf.Dictionary) else None
     return kids if isinstance(kids, pikepdf.Dictionary) else None
+
+
+@dataclass
+class Outside:
+    """A tagged PDF's marked runs whose structure element hangs from no element of the tree, by page
+    (page object -> MCIDs), and those elements, up to the ones in the tree they name as parent."""
+
+    runs: dict[tuple[int, int], set[int]] = field(default_factory=dict)
+    elements: set[tuple[int, int]] = field(default_factory=set)
+
+
+def outside_tree(pdf: pikepdf.Pdf) -> Outside:
+    """What of `pdf`'s tagged content is outside its structure tree, as WeasyPrint wrote it: the content of
+    page-margin boxes, and a split plan row's "(continued)" label (`reportgen.render.pdf.tall_rows`).
+    The joiner marks these runs as artifacts before it folds the part's tables, and does not copy the
+    elements (nothing in the tree names them)."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None or "/ParentTree" not in root:
+        return Outside()
+    in_tree = _reachable(root)
+    parents = _parent_arrays(root.ParentTree)
+    found = Outside()
+    for page in pdf.pages:
+        elements = parents.get(int(page.obj.get("/StructParents", -1)))
+        for mcid, element in enumerate(elements if elements is not None else ()):
+            if isinstance(element, pikepdf.Dictionary) and element.objgen not in in_tree:
+                found.runs.setdefault(page.obj.objgen, set()).add(mcid)
+                found.elements |= _up_to_the_tree(element, in_tree)
+    return found
+
+
+def _up_to_the_tree(element: pikepdf.Object, in_tree: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """`element` and its parents (/P) up to the first one in the tree (object numbers)."""
+    chain: set[tuple[int, int]] = set()
+    node: pikepdf.Object | None = element
+    while (isinstance(node, pikepdf.Dictionary) and "/S" in node and node.objgen not in in_tree
+           and node.objgen not in chain):
+        chain.add(node.objgen)
+        node = node.get("/P")
+    return chain
 
 
 def _reachable(root: pikepdf.Object) -> set[tuple[int, int]]:

@@ -27,7 +27,7 @@ def write_whole(paper: Paper, templates: Path) -> bytes:
 
     from reportgen.render.pdf.artifacts import furniture_as_artifacts
     from reportgen.render.pdf.fetch import TemplateFetcher
-    from reportgen.render.pdf.tall_rows import LaidOut, allow_breaks, keeping_headers
+    from reportgen.render.pdf.tall_rows import LaidOut, allow_breaks, keeping_headers, place_continued_labels
 
     html = render_html(paper, templates)
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
@@ -36,7 +36,10 @@ def write_whole(paper: Paper, templates: Path) -> bytes:
     def lay_out(breakable: list[int]) -> LaidOut:
         source = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
         allow_breaks(source.etree_element, breakable)
-        return source, source.render(**options)
+        document = source.render(**options)
+        if breakable:
+            place_continued_labels(document)
+        return source, document
 
     with font_timestamp(paper.pdf_created):
         _, document = keeping_headers(lay_out([]), lay_out)  # `reportgen.render.pdf.tall_rows`

@@ -17,6 +17,8 @@ What a join must keep right, and how:
   (`reportgen.render.pdf.continued_tables`): folded within each part, and across parts by holding back
   the elements a part's last table hangs from (its grouping elements and its body), written once the
   next part does not continue it;
+- content a part tags outside its structure tree (a split plan row's "(continued)" label,
+  `reportgen.render.pdf.tall_rows`): marked as a pagination artifact, its elements not copied;
 - links: their annotations travel with their pages and keep their /StructParent (renumbered), and a
   description, their text (`reportgen.render.pdf.spoken`, which gives the arrows their words too);
 - bookmarks: made again from every part's (`PartPages.bookmarks`, as WeasyPrint gathered them, with
@@ -49,7 +51,7 @@ import pikepdf
 from pikepdf import Name
 
 from reportgen.errors import ReportgenError
-from reportgen.render.pdf.artifacts import marked_as_artifacts
+from reportgen.render.pdf.artifacts import Outside, marked_as_artifacts, outside_tree
 from reportgen.render.pdf.continued_tables import (
     Continuable,
     Folded,
@@ -75,10 +77,13 @@ CATALOG, PAGES, STRUCT_ROOT, DOCUMENT, PARENT_TREE, INFO, SAVE_STATE, DRAW_FURNI
 
 @dataclass(frozen=True)
 class PartPages:
-    """A part's PDF; all its pages go into the paper, in order, and its bookmarks into the outline."""
+    """A part's PDF; all its pages go into the paper, in order, and its bookmarks into the outline. `labelled`:
+    it has content tagged outside its structure tree (`Written.labelled`), looked for only then (a walk of
+    the whole tree, ~2.5 ms a page)."""
 
     pdf: bytes
     bookmarks: tuple[Bookmark, ...] = ()
+    labelled: bool = False
 
 
 @dataclass
@@ -214,14 +219,18 @@ class Joiner:
             _retag_fonts(source, f"part{self.parts}")
         tree = source.Root.StructTreeRoot
         document = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
+        # before folding: a split row's "(continued)" labels (`tall_rows`)
+        outside = outside_tree(source) if part.labelled else Outside()
         scoped = scope_table_headers(document, f"part{self.parts}-" if self.parts else "")  # IDs unique in the paper
         folded = fold_continued_tables(document)
         continued = self._continue_table(document, folded)
         parents = _number_tree(tree.ParentTree)
+        for page, mcids in outside.runs.items():
+            folded.artifacts.setdefault(page, set()).update(mcids)
         _mark_artifacts(source, folded.artifacts, parents)
         # the join writes its own /Document, parent tree and info; only the first part's metadata is kept
         skip = {document.objgen, tree.ParentTree.objgen, *_kids(tree.ParentTree), *fonts.fonts, *fonts.under,
-                *_outline_items(source), *folded.removed, *continued.aliases}
+                *_outline_items(source), *folded.removed, *continued.aliases, *outside.elements}
         if "/Info" in source.trailer:
             skip.add(source.trailer.Info.objgen)
         if self.parts and "/Metadata" in source.Root:

@@ -261,7 +261,7 @@ class _Schedule:
             part = self.written.get(key)
             if part is None:
                 return
-            self.joiner.add(PartPages(part.pdf, part.bookmarks))
+            self.joiner.add(PartPages(part.pdf, part.bookmarks, part.labelled))
             self.written[key] = dataclasses.replace(part, pdf=b"")  # joined: its bytes are not needed again
             self.joined += 1
 

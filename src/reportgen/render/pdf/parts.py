@@ -58,7 +58,13 @@ from reportgen.model import Paper
 from reportgen.render.pdf.document import font_timestamp, mark_metadata, write_whole
 from reportgen.render.pdf.fetch import TemplateFetcher
 from reportgen.render.pdf.html import MARGIN_BOXES, render_html
-from reportgen.render.pdf.tall_rows import allow_breaks, body_rows, keeping_headers, plan_tables
+from reportgen.render.pdf.tall_rows import (
+    allow_breaks,
+    body_rows,
+    keeping_headers,
+    place_continued_labels,
+    plan_tables,
+)
 from reportgen.render.pdf.tasks import (
     KIND_PAGES,
     Bookmark,
@@ -98,12 +104,16 @@ def lay_out(html: str, templates: Path, total_pages: int | None = None,
     """The WeasyPrint source and laid-out Document of `html` (reading files only from `templates`).
 
     With `total_pages`, the stylesheets' `counter(pages)` says that number, not this document's count;
-    `breakable` plan rows may break across pages (`reportgen.render.pdf.tall_rows`).
+    `breakable` plan rows may break across pages, and say on the pages they continue onto which row they
+    continue (`reportgen.render.pdf.tall_rows`).
     """
     fetcher = TemplateFetcher(templates) if total_pages is None else TotalFetcher(templates, total_pages)
     source = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=fetcher)
     allow_breaks(source.etree_element, breakable)
-    return source, source.render(**RENDER_OPTIONS)
+    document = source.render(**RENDER_OPTIONS)
+    if breakable:
+        place_continued_labels(document)
+    return source, document
 
 
 class Prepared:
@@ -349,7 +359,8 @@ def _run_piece(paper: Paper, templates: Path, task: PieceTask, ahead: Prepared |
     following = None if keep == len(starts) else task.start + starts[keep].item
     yield Laid(task.piece, tuple(task.start + start.item for start in starts[:keep]), following, laid_out, used)
     pages = document.copy(document.pages[:keep])
-    yield Written("piece", task.piece, write_document(pages, paper), len(pages.pages), bookmarks(pages))
+    yield Written("piece", task.piece, write_document(pages, paper), len(pages.pages), bookmarks(pages),
+                  labelled=document is not first[1])
 
 
 def _last_whole_start(starts: Sequence[PageStart]) -> int:

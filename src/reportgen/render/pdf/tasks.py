@@ -148,13 +148,16 @@ class Bookmark:
 class Written:
     """A part's PDF. `kind` is "front", "piece", "furniture" (page numbers) or "whole"; all its pages go
     into the paper. The joiner makes the paper's bookmarks from the parts' `bookmarks` (a part's own
-    outline cannot say where its top bookmarks belong in the paper's)."""
+    outline cannot say where its top bookmarks belong in the paper's). `labelled`: a piece laid out with
+    rows taller than a page, whose "(continued)" labels are tagged outside its structure tree
+    (`reportgen.render.pdf.tall_rows`), for the joiner to mark as artifacts."""
 
     kind: str
     index: int
     pdf: bytes
     pages: int
     bookmarks: tuple[Bookmark, ...] = ()
+    labelled: bool = False
 
 
 @dataclass(frozen=True)
