@@ -355,12 +355,16 @@ class PdfWorkers:
     def write(self, paper: Paper) -> bytes:
         """The paper's PDF: in parts when it is long, else as one document in one worker. Closed by their
         owner meanwhile (a build stopping: its run cancelled), the workers' pipes fail as a machine's I/O
-        error would ("handle is closed"): said as the stop it is, so it is not retried."""
+        error would ("handle is closed"): said as the stop it is, so it is not retried. A worker's pipe that
+        ends as the worker dies is reset or broken, not only at its end (data it had not read yet): said as
+        that worker's end (`_why_ended`), not an I/O error to retry."""
         try:
             return self._write(paper)
-        except (OSError, EOFError, ReportgenError):
+        except (OSError, EOFError, ReportgenError) as error:
             if self.closed:
                 raise ReportgenError("the PDF was not written: the build was stopped") from None
+            if isinstance(error, ConnectionError):
+                raise ReportgenError(f"the PDF was not written: {self._why_ended()}") from None
             raise
 
     def _write(self, paper: Paper) -> bytes:
