@@ -67,6 +67,12 @@ def test_credentials_come_from_the_environment_and_never_show() -> None:
     with pytest.raises(ReportgenError, match="REPORTGEN_MAIL_OAUTH_TOKEN is not"):
         credentials_from_env(env(), auth="xoauth2")
     assert credentials_from_env(env(password=""), secret="from-a-block") is not None
+    # a password without the user was left unused: the mail went without a login, and the server refused it
+    for variable, value in (("REPORTGEN_MAIL_PASSWORD", PASSWORD), ("REPORTGEN_MAIL_OAUTH_TOKEN", TOKEN)):
+        with pytest.raises(ReportgenError, match=f"{variable} is set but REPORTGEN_MAIL_USER is not: set it to the "
+                           "mailbox's login") as refused:
+            credentials_from_env({variable: value})
+        assert value not in str(refused.value)
 
 
 def test_settings_file_cannot_hold_a_password() -> None:

@@ -952,3 +952,44 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except (OSError, IndexError):
         return "Z"
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+def test_a_mail_flow_on_a_worker_takes_its_login_from_the_workers_environment_and_logs_what_it_sent(
+        server, tmp_path: Path, smtp) -> None:
+    """An IT person names a Secret block in [mail] secret_block for the password and starts the worker without
+    REPORTGEN_MAIL_USER: the block was read and left unused, the workbooks went without a login, the server
+    refused each ("530 Authentication required"), and `--watch` showed only "Blocked" and a count of issues.
+    The run is now refused, saying where to set the user, and sends nothing; with the user in the worker's
+    environment, its log says what was sent, as `reportgen send-returns` prints it."""
+    from mail_helpers import PERIOD, mail_workspace
+    from mailservers import PASSWORD, USER
+
+    controller, captured = smtp
+    api_url, home = server
+    env = {k: v for k, v in prefect_env(home, api_url).items() if not k.startswith("REPORTGEN_MAIL_")}
+    run_cli([sys.executable, "-c", "from prefect.blocks.system import Secret; "
+             f"Secret(value={PASSWORD!r}).save('reportgen-mail-worker', overwrite=True)"], env)
+    workspace = mail_workspace(tmp_path / "ws", smtp_port=controller.port,
+                               extra='secret_block = "reportgen-mail-worker"')
+    run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "mail", "--overwrite"], env)
+    run_cli([str(BIN / "reportgen"), "deploy", "--pool", "mail", "--name", "mail"], env)
+    params = (f"workspace={workspace}", f"period={PERIOD}")
+    with running([str(BIN / "prefect"), "worker", "start", "--pool", "mail"], env, tmp_path / "worker.log"):
+        done = run_deployment("send-returns/mail", env, *params, expect=1)
+    assert final_state(done) == "Failed", done
+    assert ("secret_block names the Prefect Secret block 'reportgen-mail-worker' for the password, but "
+            "REPORTGEN_MAIL_USER is not set: set it to the mailbox's login (its user name or address) in the "
+            "environment of the command, or, for a flow, of the Prefect worker") in watched(done), done
+    assert captured.messages == [] and not (workspace / "outputs" / PERIOD / "mail" / "sent.csv").exists()
+
+    with_user = env | {"REPORTGEN_MAIL_USER": USER, "PREFECT_LOGGING_LEVEL": "INFO"}
+    with running([str(BIN / "prefect"), "worker", "start", "--pool", "mail"], with_user, tmp_path / "worker.log"):
+        done = run_deployment("send-returns/mail", env, *params)
+    assert final_state(done) == "Completed", done
+    assert len(captured.messages) == 3 and captured.logins[0][1] == USER, captured.logins
+    said = watched(done)
+    assert f"reportgen: send-returns {PERIOD}: 3 messages sent, 0 already sent" in said, done
+    # the subject's tag is shown whole: "[reportgen 2026-10]" is a style to Rich, and vanished
+    assert "reportgen: sent: workbook to OPCC (strategy@wessex-pcc.example.org): " in said, done
+    assert f"[ reportgen {PERIOD}]" in said, done

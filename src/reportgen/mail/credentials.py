@@ -16,6 +16,9 @@ from reportgen.errors import ReportgenError
 USER_VARIABLE = "REPORTGEN_MAIL_USER"
 PASSWORD_VARIABLE = "REPORTGEN_MAIL_PASSWORD"
 TOKEN_VARIABLE = "REPORTGEN_MAIL_OAUTH_TOKEN"
+# a flow's run reads the environment of the process that runs it, not of the person who started the run
+WHERE_TO_SET = ("in the environment of the command, or, for a flow, of the Prefect worker or `reportgen serve` "
+                "that runs it")
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,16 @@ class Credentials:
 def credentials_from_env(environ: Mapping[str, str], auth: Literal["login", "xoauth2"] = "login",
                          secret: str = "") -> Credentials | None:
     """The user from REPORTGEN_MAIL_USER; the password (auth "login") or token (auth "xoauth2") from its
-    variable, else `secret` (a Prefect Secret block's value). None when no user is set (no login)."""
+    variable, else `secret` (a Prefect Secret block's value). None when neither a user nor a password or
+    token is set (no login: a relay that takes mail without one). A password or token without the user is
+    refused: left unused, the mail went without a login, and the server's "530 Authentication required"
+    was all the officer saw."""
     user = environ.get(USER_VARIABLE, "").strip()
     if not user:
+        given = [name for name in (PASSWORD_VARIABLE, TOKEN_VARIABLE) if environ.get(name, "")]
+        if given:
+            raise ReportgenError(f"{given[0]} is set but {USER_VARIABLE} is not: set it to the mailbox's login "
+                                 f"(its user name or address) {WHERE_TO_SET}")
         return None
     variable = TOKEN_VARIABLE if auth == "xoauth2" else PASSWORD_VARIABLE
     value = environ.get(variable, "") or secret

@@ -90,7 +90,9 @@ class ImapMailbox:
             raise ReportgenError("[mail] needs imap.host to collect returns (or give --from-folder)")
         if credentials is None:
             raise ReportgenError("collecting needs a mailbox login: set REPORTGEN_MAIL_USER and "
-                                 "REPORTGEN_MAIL_PASSWORD (or REPORTGEN_MAIL_OAUTH_TOKEN)")
+                                 "REPORTGEN_MAIL_PASSWORD (or REPORTGEN_MAIL_OAUTH_TOKEN) in the environment "
+                                 "of the command, or, for a flow, of the Prefect worker or `reportgen serve` "
+                                 "that runs it (a flow can take the password from [mail] secret_block)")
         self.settings = settings
         self.credentials = credentials
         self.tls = tls

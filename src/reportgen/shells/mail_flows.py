@@ -9,7 +9,9 @@ A retried task sends nothing twice: the sent ledger decides (see `reportgen.mail
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from pathlib import Path
 from typing import cast
 
@@ -18,7 +20,15 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.states import State
 
 from reportgen.errors import ReportgenError
-from reportgen.mail.credentials import Credentials, credentials_from_env
+from reportgen.issues import Severity
+from reportgen.mail.credentials import (
+    PASSWORD_VARIABLE,
+    TOKEN_VARIABLE,
+    USER_VARIABLE,
+    WHERE_TO_SET,
+    Credentials,
+    credentials_from_env,
+)
 from reportgen.mail.steps import (
     MailOutcome,
     MailRun,
@@ -30,16 +40,31 @@ from reportgen.mail.steps import (
 )
 from reportgen.read.workspace import newest_period
 from reportgen.settings import load_settings
-from reportgen.shells.prefect_flows import artifact_key, finished, given_path, issue_table, refused, stage_task
+from reportgen.shells.prefect_flows import (
+    artifact_key,
+    as_parameters,
+    finished,
+    given_path,
+    in_deployment_run,
+    issue_table,
+    refused,
+    stage_task,
+)
 
 
 def mail_credentials(workspace: Path, dry_run: bool) -> Credentials | None:
+    """The login from the worker's environment, its password or token from [mail] secret_block when the
+    environment has none. A Secret block named without REPORTGEN_MAIL_USER is refused, saying where to set
+    it: the block holds only the password, which was then left unused, and the mail went without a login."""
     if dry_run:
         return None
     mail = load_settings(workspace).mail
     secret = ""
-    if mail.secret_block and not os.environ.get("REPORTGEN_MAIL_PASSWORD") \
-            and not os.environ.get("REPORTGEN_MAIL_OAUTH_TOKEN"):
+    if mail.secret_block and not os.environ.get(USER_VARIABLE, "").strip():
+        raise ReportgenError(f"[mail] secret_block names the Prefect Secret block {mail.secret_block!r} for the "
+                             f"password, but {USER_VARIABLE} is not set: set it to the mailbox's login (its user "
+                             f"name or address) {WHERE_TO_SET}")
+    if mail.secret_block and not os.environ.get(PASSWORD_VARIABLE) and not os.environ.get(TOKEN_VARIABLE):
         from prefect.blocks.system import Secret
 
         block = cast(Secret[str], Secret.load(mail.secret_block))  # called from sync code: the block itself
@@ -67,8 +92,39 @@ chase_task = stage_task("chase", _chase, retries=2, retry_delay_seconds=10)
 collect_task = stage_task("collect", _collect, retries=2, retry_delay_seconds=10)
 
 
+# a Rich style tag as `prefect deployment run --watch` reads a log line: "[reportgen 2026-10]" in a subject vanished
+RICH_TAG = re.compile(r"\[(?=[a-z#/@])")
+
+
+def watchable(line: str) -> str:
+    """A log line as `--watch` shows it whole: the command line's options as parameters, and a space after
+    each "[" that Rich would take for a style ("[ reportgen 2026-10]", "[ mail ]")."""
+    return RICH_TAG.sub("[ ", as_parameters(line))
+
+
+def log_mail(run: MailRun) -> None:
+    """A deployment's run says in its log what the command prints: what was sent, saved or refused, and each
+    issue with where it is and what to do (`prefect deployment run … --watch` showed only "Blocked" and a
+    count, and an SMTP server's "530 Authentication required" was in the artifacts alone). Warnings when the
+    mail needs an officer or an issue is more than a note; a flow script prints them itself."""
+    if not in_deployment_run():
+        return
+    from prefect.logging import get_run_logger
+
+    logger = get_run_logger()
+    act = bool(run.attention) or any(issue.severity is not Severity.INFO for issue in run.issues)
+    for line in summary_lines(run):
+        logger.log(logging.WARNING if act else logging.INFO, "reportgen: %s", watchable(line.strip()))
+    for issue in run.issues:
+        told = f"{issue.severity.value} {issue.located}" + (f" → {issue.advice}" if issue.advice else "")
+        logger.log(logging.INFO if issue.severity is Severity.INFO else logging.WARNING, "reportgen: %s",
+                   watchable(told))
+
+
 def publish_mail(run: MailRun, workspace: Path) -> None:
-    """A Markdown artifact of what the step did; a table of the messages collected; the issues."""
+    """A Markdown artifact of what the step did; a table of the messages collected; the issues; the same in
+    a deployment's run log."""
+    log_mail(run)
     lines = [f"# {run.step} {run.period}" + (" (dry run)" if run.dry_run else ""), "", "```",
              *summary_lines(run), "```"]
     if run.outbox is not None:
