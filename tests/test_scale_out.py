@@ -625,6 +625,8 @@ def test_deploy_with_a_workspace_schedules_its_monthly_run_on_the_pools_workers(
     printed = run_cli(deploy, env)
     assert (f"Deployed monthly-update/sched to work pool scheduled for {workspace}: cron '0 7 1 * *' "
             "(Europe/London), run by the pool's workers") in printed
+    # the run it offers to try is the monthly one just deployed, not an on-demand one needing a workspace
+    assert printed.splitlines()[-1].endswith(" deployment run monthly-update/sched --watch"), printed
 
     def deployed() -> tuple[object, ...]:
         with SyncPrefectClient(api_url) as client:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -310,10 +311,12 @@ def deploy(pool: str, name: str, crash_after_minutes: int, notify: Callable[[str
         notify(f"Deployed {deployed} to work pool {pool} for {workspace}: cron {settings.schedule.cron!r} "
                f"({settings.schedule.timezone}), run by the pool's workers")
     crash_silent_runs(timedelta(minutes=crash_after_minutes))
+    # with --workspace, the run to try is the monthly one just deployed: its workspace is the deployment's own
+    run = (shlex.quote(f"monthly-update/{monthly_name}") if workspace is not None
+           else f"{shlex.quote(f'panel-paper/{name}')} --param workspace=DIR")
     notify(f"A run whose process stops mid-run is marked Crashed {counted(crash_after_minutes, 'minute')} after its "
            "last heartbeat. Run one with:\n"
-           f"  PREFECT_API_URL={api_url} {Path(sys.executable).parent / 'prefect'} deployment run "
-           f"panel-paper/{name} --param workspace=DIR --watch")
+           f"  PREFECT_API_URL={api_url} {Path(sys.executable).parent / 'prefect'} deployment run {run} --watch")
 
 
 def answers(api_url: str, timeout: float) -> bool:
