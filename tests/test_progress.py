@@ -18,7 +18,7 @@ import pypdf
 import pytest
 
 from canary import CANARY
-from conftest import ACTIONS, REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_xlsx
+from conftest import ACTIONS, REGISTER_HEADINGS, RETURN_HEADINGS, ROOT, make_workspace, write_xlsx
 from reportgen.run.build import BuildResult, build_draft
 from reportgen.shells.cli import main
 
@@ -43,8 +43,8 @@ def _returns(n: int, plan: dict[int, tuple[str, ...]] = PLAN) -> dict[str, list[
     by_lead: dict[str, list[tuple[object, ...]]] = {}
     for ref, _section, lead, text, _page in ACTIONS:
         update = f"Update {n} on {ref}." if ref == 4 else f"Same update on {ref}."
-        if ref == 6:  # a link: its relationship must not take a chart picture's in the DOCX
-            update += " See https://example.org/plan."
+        if ref == 6:  # links, one named in words: their relationships must not take a chart picture's in the DOCX
+            update += ' See the <a href="https://example.org/plan">Safer Wessex Plan</a> and https://example.org/papers.'
         by_lead.setdefault(lead.lower().replace(" ", "-") + ".xlsx", [RETURN_HEADINGS]).append(
             (ref, text, plan[ref][n], update, "2027"))
     return by_lead
@@ -132,26 +132,69 @@ def test_the_pdf_has_the_chart_as_a_tagged_figure_and_the_numbers(built: list[Bu
         assert pdf.Root.MarkInfo.Marked
 
 
+def _spoken_elements(path: Path) -> list[tuple[str, str]]:
+    """(type, /ActualText) of each structure element with an /ActualText."""
+    with pikepdf.open(path) as pdf:
+        return [(str(obj.S), str(obj.ActualText)) for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
+                and obj.get("/Type") == "/StructElem" and "/ActualText" in obj]
+
+
 def test_a_screen_reader_hears_the_pdf_movements_in_words_and_links_by_their_text(
         built: list[BuildResult]) -> None:
-    """Each movement's arrow is its own run whose structure element has words as /ActualText, and a link
-    annotation's /Contents is the link's text, not its URL; what the pages show is what they showed."""
+    """Each movement's arrow is its own run whose structure element has words as /ActualText, the summary's
+    legend ("1 moved forward (↑)") is read in words with its paragraph, and a link annotation's /Contents is
+    the link's text, not its URL; what the pages show is what they showed."""
     path = built[-1].folder / "paper.pdf"
+    progress = built[-1].paper.progress
+    assert progress is not None
+    spoken = _spoken_elements(path)
     with pikepdf.open(path) as pdf:
-        spoken = [str(obj.ActualText) for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
-                  and obj.get("/Type") == "/StructElem" and "/ActualText" in obj]
         contents = [(str(annot.Contents), str(annot.A.URI)) for page in pdf.pages
                     for annot in page.obj.get("/Annots", []) if "/A" in annot]
     text = " ".join(" ".join(page.extract_text() or "" for page in pypdf.PdfReader(path).pages).split())
-    assert sorted(spoken) == sorted({"↑": "Moved up", "↓": "Moved down", "→": "Moved across"}[arrow]
-                                    for arrow in re.findall(r"([↑↓→]) from", text))
-    assert "Moved up" in spoken and "Moved down" in spoken  # the plan moves one action up and one down
-    with pdfplumber.open(path) as plumbed:  # each link described by the words it covers on its page
+    words = {"↑": "Moved up", "↓": "Moved down", "→": "Moved across"}
+    arrows = [said for kind, said in spoken if kind == "/Span"]
+    assert sorted(arrows) == sorted(words[arrow] for arrow in re.findall(r"([↑↓→]) from", text))
+    assert "Moved up" in arrows and "Moved down" in arrows  # the plan moves one action up and one down
+    assert "moved forward (↑), 1 moved back (↓)" in text  # shown as it was; read as words
+    assert [said for kind, said in spoken if kind != "/Span"] == [
+        "".join(words.get(char, char) for char in progress.summary)]
+    assert any("1 moved forward (Moved up), 1 moved back (Moved down)" in said for _kind, said in spoken)
+    # the address breaks after "https://": both its annotations say all of it, with no space where it broke
+    assert contents == [("Safer Wessex Plan", "https://example.org/plan"),
+                        *[("https://example.org/papers", "https://example.org/papers")] * 2]
+    with pdfplumber.open(path) as plumbed:  # each link described by the words it covers on its pages
         boxes = [(page, (annot["x0"], annot["top"], annot["x1"], annot["bottom"]))
                  for page in plumbed.pages for annot in page.annots]
-        drawn = [" ".join((page.crop(box).extract_text() or "").split()) for page, box in boxes]
-    assert contents and [description for description, _url in contents] == [
-        words.rstrip(".") for words in drawn]
+        drawn = [" ".join((page.crop(box).extract_text() or "").split()).rstrip(".") for page, box in boxes]
+    assert drawn[0] == "Safer Wessex Plan" and "".join(drawn[1:]) == "https://example.org/papers"
+
+
+def test_a_pdf_template_copied_before_the_arrows_had_spans_is_still_heard_in_words(
+        built: list[BuildResult], tmp_path: Path) -> None:
+    """A workspace keeps the paper.html.j2 `reportgen template --all` wrote before a movement's arrow had a span
+    of its own. Nothing breaks and nothing needs saying: each movement is read in words whole ("Moved up from In
+    progress (2026-09)"), the summary too, and the pages are those reportgen's own template draws."""
+    import pypdfium2
+
+    ours = (ROOT / "templates" / "paper.html.j2").read_text(encoding="utf-8")
+    older = ours.replace("{{ spoken(note) }}", "{{ note.text }}")
+    assert older != ours and "spoken(" not in older.split("{%- endmacro -%}")[-1]
+    (tmp_path / "ws" / "templates").mkdir(parents=True)
+    (tmp_path / "ws" / "templates" / "paper.html.j2").write_text(older, encoding="utf-8")
+    result = three_periods(tmp_path / "ws")[-1]
+    assert not [i.code for i in result.issues if "template" in i.code or "stylesheet" in i.code]
+    spoken = _spoken_elements(result.folder / "paper.pdf")
+    assert sorted(said for kind, said in spoken if kind == "/Span") == [
+        "Moved down from Completed (2026-09)", "Moved up from In progress (2026-09)"]
+    assert [said for kind, said in spoken if kind == "/P"] == [
+        said for kind, said in _spoken_elements(built[-1].folder / "paper.pdf") if kind == "/P"]
+    copied = pypdfium2.PdfDocument(result.folder / "paper.pdf")
+    own = pypdfium2.PdfDocument(built[-1].folder / "paper.pdf")
+    assert len(copied) == len(own)
+    for number in range(len(own)):
+        drawn = [pages[number].render(scale=0.5).to_pil().tobytes() for pages in (copied, own)]
+        assert drawn[0] == drawn[1], f"page {number + 1}"
 
 
 def test_a_screen_reader_hears_the_web_movements_in_words(built: list[BuildResult]) -> None:

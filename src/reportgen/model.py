@@ -436,6 +436,16 @@ class Paper:
         return paper_rules.status_cell(row, self.status_styles, exempt=row.ref in (self.exempt_refs or ()))
 
     @property
+    def spoken_sentences(self) -> tuple[tuple[str, str], ...]:
+        """(shown, words) of each text the paper shows arrows among words in (the progress summary's legend
+        "(↑)", each movement "↑ from In progress (2026-09)"), with the words a screen reader should hear for the
+        whole of it (`paper_rules.spoken_text`). For the PDF, where an arrow is not in a span of its own: the
+        summary's, and every one in a paper.html.j2 copied before they were (`reportgen.render.pdf.spoken`)."""
+        shown = ([self.progress.summary] if self.progress is not None else []) + [row.movement for row in self.rows]
+        spoken = ((text, paper_rules.spoken_text(text)) for text in shown)
+        return tuple(dict.fromkeys((text, words) for text, words in spoken if words != text))
+
+    @property
     def exempt_legend(self) -> str:
         """The restricted edition's legend of its exempt actions, before the plan (`paper_rules.exempt_legend`)."""
         status = next((column.heading for column in self.columns if column.key == "status"), None)

@@ -90,6 +90,12 @@ def arrow_words(shown: str) -> str:
     return ARROW_WORDS.get(shown, "")
 
 
+def spoken_text(text: str) -> str:
+    """`text` as a screen reader should say it, each arrow in its words ("1 moved forward (↑)": "1 moved forward
+    (Moved up)"): for a sentence whose arrows cannot be given words of their own."""
+    return "".join(words or shown for shown, words in spoken_pieces(text))
+
+
 _ARROW = re.compile("([" + "".join(ARROW_WORDS) + "])")
 
 

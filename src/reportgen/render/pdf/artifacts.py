@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pikepdf
@@ -32,10 +33,10 @@ from reportgen.render.pdf.table_tags import id_tree, scope_table_headers
 PAGINATION = pikepdf.Dictionary(Type=Name.Pagination)
 
 
-def furniture_as_artifacts(data: bytes) -> bytes:
+def furniture_as_artifacts(data: bytes, sentences: Sequence[tuple[str, str]] = ()) -> bytes:
     """`data` (a tagged PDF) with its content outside the structure tree marked as pagination artifacts
-    and its table headers scoped; `data` itself when it has neither. The same bytes in give the same
-    bytes out."""
+    and its table headers scoped; `data` itself when it has neither. `sentences`: the paper's sentences to be
+    read in words (`Paper.spoken_sentences`). The same bytes in give the same bytes out."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         root = pdf.Root.get("/StructTreeRoot")
         if root is None or "/ParentTree" not in root:
@@ -62,7 +63,7 @@ def furniture_as_artifacts(data: bytes) -> bytes:
                 for mcid in outside:
                     elements[mcid] = None
                 changed = True
-        changed |= give_words(pdf)  # arrows and links read as words (`reportgen.render.pdf.spoken`)
+        changed |= give_words(pdf, sentences)  # arrows and links read as words (`reportgen.render.pdf.spoken`)
         if not changed:
             return data
         out = io.BytesIO()

@@ -45,7 +45,7 @@ def write_whole(paper: Paper, templates: Path) -> bytes:
         _, document = keeping_headers(lay_out([]), lay_out)  # `reportgen.render.pdf.tall_rows`
         mark_metadata(document.metadata, paper.marking, paper.title_marking)
         data: bytes = document.write_pdf(**options)
-    return furniture_as_artifacts(data)
+    return furniture_as_artifacts(data, paper.spoken_sentences)
 
 
 def mark_metadata(metadata: Any, marking: str, title_marking: str = "") -> None:

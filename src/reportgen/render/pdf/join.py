@@ -151,9 +151,11 @@ class Furniture:
     numbers: tuple[bytes, ...] = ()
 
 
-def join_parts(parts: Sequence[PartPages], furniture: Furniture) -> bytes:
-    """One PDF of the parts' pages with the furniture pages drawn over them, page for page."""
-    joiner = Joiner()
+def join_parts(parts: Sequence[PartPages], furniture: Furniture,
+               sentences: Sequence[tuple[str, str]] = ()) -> bytes:
+    """One PDF of the parts' pages with the furniture pages drawn over them, page for page; `sentences`: the
+    paper's sentences to be read in words (`Paper.spoken_sentences`)."""
+    joiner = Joiner(sentences)
     for part in parts:
         joiner.add(part)
     return joiner.finish(furniture)
@@ -166,7 +168,8 @@ class Joiner:
     entries) and hands every other object to the serialiser as soon as the part is read.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, sentences: Sequence[tuple[str, str]] = ()) -> None:
+        self.sentences = tuple(sentences)  # the paper's to be read in words (`Paper.spoken_sentences`)
         self.writer = PdfSerialiser(first_number=DRAW_FURNITURE + 1)
         self.pages: list[_Page] = []
         self.kids: list[int] = []  # the structure elements under /Document
@@ -213,7 +216,7 @@ class Joiner:
     def _open(self, part: PartPages) -> _Part:
         """The part's PDF, its fonts retagged, its tables folded, and numbers for every object the join copies."""
         source = pikepdf.open(io.BytesIO(part.pdf))
-        give_words(source)  # arrows and links read as words, while its fonts are its own
+        give_words(source, self.sentences)  # arrows, sentences and links read as words, while its fonts are its own
         fonts = self.fonts.take(source, self.writer.new_number)
         if self.parts:
             _retag_fonts(source, f"part{self.parts}")

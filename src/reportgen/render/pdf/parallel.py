@@ -120,7 +120,8 @@ def can_fork() -> bool:
 
 def _schedule(paper: Paper, workers: int) -> _Schedule:
     items = len(plan_items(paper))
-    return _Schedule(items, max(PIECE_ITEMS, math.ceil(items / 50)), prepare_ahead=workers > 1)
+    return _Schedule(items, max(PIECE_ITEMS, math.ceil(items / 50)), prepare_ahead=workers > 1,
+                     sentences=paper.spoken_sentences)
 
 
 def _finish(schedule: _Schedule, workers: int, started: float) -> bytes:
@@ -164,6 +165,7 @@ class _Schedule:
     prepare_ahead: bool = False  # workers: prepare piece k+1 while piece k is laid out
     pieces: dict[int, PieceTask] = field(default_factory=dict)  # the pieces queued so far
     most_rows: int = 0  # the most plan rows a page has held so far
+    sentences: tuple[tuple[str, str], ...] = ()  # the paper's to be read in words (`Paper.spoken_sentences`)
 
     def __post_init__(self) -> None:
         self._queue_piece(PieceTask(0, 0, min(self.piece_items, self.items)))
@@ -231,7 +233,7 @@ class _Schedule:
         if self._joiner is None:
             from reportgen.render.pdf.join import Joiner
 
-            self._joiner = Joiner()
+            self._joiner = Joiner(self.sentences)
         return self._joiner
 
     @property

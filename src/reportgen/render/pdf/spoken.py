@@ -4,6 +4,11 @@
   arrow", or not at all. The template puts each arrow in a span of its own (`<span class="arrow">`), which
   WeasyPrint tags as a Span holding one Span of one marked run: that run, when it draws one arrow and
   nothing else, gets the arrow's words as its structure element's /ActualText ("Moved up").
+- A text with arrows among its words (`reportgen.model.Paper.spoken_sentences`) where they are not in spans: the
+  progress summary's legend, "1 moved forward (↑)" (a run ending before an arrow moves the rest of its line by a
+  fraction of a point), and the movements of a paper.html.j2 copied before the arrows had spans. The element that
+  draws the text whole, in lines of its own, gets it all in words as its /ActualText ("1 moved forward (Moved
+  up)", "Moved up from In progress (2026-09)").
 - A link annotation's /Contents (its alternate description, PDF/UA-1 7.18.5) is the raw URL as WeasyPrint
   writes it; it becomes the link's text as drawn ("Safer Wessex Plan"), the URL kept where the text is none.
 
@@ -16,7 +21,7 @@ is. Nothing drawn changes: the pages are the same pixels. Called on a one-docume
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pikepdf
@@ -31,19 +36,22 @@ _HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
 _UNSURE = re.compile(rb"[()]|(?<![A-Za-z0-9])(?:BDC|BMC|BI|Do)(?![A-Za-z0-9])")
 
 
-def give_words(pdf: pikepdf.Pdf) -> bool:
-    """Arrows with their words and links with their text, in place; whether anything changed."""
+def give_words(pdf: pikepdf.Pdf, sentences: Sequence[tuple[str, str]] = ()) -> bool:
+    """Arrows with their words, `sentences` ((shown, words): `Paper.spoken_sentences`) in their words and links
+    with their text, in place; whether anything changed."""
     root = pdf.Root.get("/StructTreeRoot")
     if root is None or "/ParentTree" not in root:
         return False
     parents = _entries(root.ParentTree)
     texts = _PageTexts(pdf)
+    said = {_unspaced(shown): words for shown, words in sentences}
     changed = False
     links: list[tuple[Any, Any]] = []
     for page in pdf.pages:
         elements = parents.get(int(page.obj.get("/StructParents", -1)))
         if isinstance(elements, pikepdf.Array):
             changed |= _arrows(page, elements, texts)
+            changed |= bool(said) and _sentences(page, elements, texts, said)
         for annotation in page.obj.get("/Annots", pikepdf.Array()):
             element = parents.get(int(annotation.get("/StructParent", -1)))
             if annotation.get("/Subtype") == pikepdf.Name.Link and isinstance(element, pikepdf.Dictionary):
@@ -109,25 +117,78 @@ def _arrow_span(element: Any) -> bool:
     return isinstance(siblings, pikepdf.Array) and len(siblings) == 1
 
 
+def _sentences(page: pikepdf.Page, elements: pikepdf.Array, texts: _PageTexts, said: dict[str, str]) -> bool:
+    """The page's elements that draw one of the sentences of `said` (keyed by its text without spaces) whole,
+    given its words as /ActualText: whether any changed. WeasyPrint tags a paragraph's text as a Span a line,
+    each of one marked run: such an element is one whose kids are all those Spans; spaces aside, as a line
+    ends without its space. One with other elements in it (a link, a span of the template's) is not one."""
+    changed = False
+    seen: set[tuple[int, int]] = set()
+    for element in elements:
+        holder = element.get("/P") if isinstance(element, pikepdf.Dictionary) else None
+        if not isinstance(holder, pikepdf.Dictionary) or holder.objgen in seen:
+            continue
+        seen.add(holder.objgen)
+        mcids = _lines(holder, page)
+        drawn = texts.of(page.obj) if mcids else {}
+        runs = [drawn.get(mcid) for mcid in mcids]
+        words = said.get(_unspaced("".join(run or "" for run in runs))) if runs and None not in runs else None
+        if words and holder.get("/ActualText") != words:
+            holder.ActualText = pikepdf.String(words)
+            changed = True
+    return changed
+
+
+def _lines(element: Any, page: pikepdf.Page) -> list[int]:
+    """The MCIDs of `element`'s lines, in order, when its kids are only Spans of marked runs on `page` (a
+    paragraph's text as WeasyPrint tags it); [] otherwise."""
+    kids = element.get("/K")
+    mcids: list[int] = []
+    if not isinstance(kids, pikepdf.Array) or not len(kids):
+        return []
+    for line in kids:
+        if not (isinstance(line, pikepdf.Dictionary) and line.get("/S") == pikepdf.Name.Span
+                and isinstance(line.get("/K"), pikepdf.Array) and all(isinstance(run, int) for run in line.K)
+                and isinstance(line.get("/Pg"), pikepdf.Dictionary) and line.Pg.objgen == page.obj.objgen):
+            return []
+        mcids.extend(int(run) for run in line.K)
+    return mcids
+
+
+def _unspaced(text: str) -> str:
+    return "".join(text.split())
+
+
 def _describe_link(link: list[tuple[Any, Any]], texts: _PageTexts) -> bool:
     """Each annotation of a link described by the link's text as drawn (its elements' marked runs, on their
-    pages); whether any /Contents changed. A link whose text cannot all be read keeps what it had."""
-    runs: list[str | None] = []
+    pages: `_link_text`); whether any /Contents changed. A link whose text cannot all be read keeps what it had."""
+    lines: list[str] = []
     for _annotation, element in link:
         page, kids = element.get("/Pg"), element.get("/K")
         if not isinstance(page, pikepdf.Dictionary) or not isinstance(kids, pikepdf.Array):
             return False
         drawn = texts.of(page)
-        runs.extend(drawn.get(int(kid)) for kid in kids if isinstance(kid, int))
-    if not runs or None in runs:
-        return False
-    text = " ".join(" ".join(run for run in runs if run is not None).split())
+        runs = [drawn.get(int(kid)) for kid in kids if isinstance(kid, int)]
+        if not runs or None in runs:
+            return False
+        lines.append("".join(run or "" for run in runs))
+    first = link[0][0]
+    text = _link_text(lines, str(first.get("/A", {}).get("/URI", "")))
     changed = False
     for annotation, _element in link:
         if text and str(annotation.get("/Contents", "")) != text:
             annotation.Contents = pikepdf.String(text)
             changed = True
     return changed
+
+
+def _link_text(lines: list[str], target: str) -> str:
+    """A link's text from its lines (each its runs as drawn, spaces and all): a space where a line ends (WeasyPrint
+    draws no space at a line's end), but in an address broken where it has none ("https://", "example.org/plan":
+    the text, spaces aside, ends the link's target, as a bare URL or an e-mail address does)."""
+    spaced = " ".join(" ".join(lines).split())
+    unspaced = _unspaced(spaced)
+    return unspaced if len(lines) > 1 and unspaced and target.endswith(unspaced) else spaced
 
 
 class _PageTexts:
