@@ -24,9 +24,22 @@ import pikepdf
 import pypdf
 import pytest
 
-from conftest import make_paper, marked_content_problems, pdf_problems, plan_row_labels, tagged_text
+from conftest import (
+    REGISTER_HEADINGS,
+    RETURN_HEADINGS,
+    keep_draft,
+    make_paper,
+    make_workspace,
+    marked_content_problems,
+    pdf_problems,
+    plan_row_labels,
+    tagged_text,
+    write_xlsx,
+)
 from reportgen.errors import ReportgenError
+from reportgen.long_words import breakable_paper
 from reportgen.model import Block, Inline, Paper, PaperCell, PaperRow, PaperSection, StatusMove
+from reportgen.paper_rules import ARROW_WORDS
 from reportgen.render.pdf import html as pdf_html
 from reportgen.render.pdf import parallel as pdf_parallel
 from reportgen.render.pdf import parts as pdf_parts
@@ -34,6 +47,7 @@ from reportgen.render.pdf import worker as pdf_worker
 from reportgen.render.pdf import writer as pdf_writer
 from reportgen.render.pdf.artifacts import furniture_as_artifacts
 from reportgen.render.pdf.tall_rows import keeping_headers
+from reportgen.run.build import build_draft
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 pytestmark = pytest.mark.slow  # lays out a 40-page paper several times (~1 min)
@@ -70,7 +84,8 @@ def _one_document(paper: Paper, out: Path) -> Path:
     html = pdf_html.render_html(paper, TEMPLATES.resolve())
     _, document = keeping_headers(pdf_parts.lay_out(html, TEMPLATES.resolve()),
                                   lambda tall: pdf_parts.lay_out(html, TEMPLATES.resolve(), breakable=tall))
-    out.write_bytes(furniture_as_artifacts(pdf_parts.write_document(document, paper)))  # as `write_whole` does
+    # as `write_whole` does
+    out.write_bytes(furniture_as_artifacts(pdf_parts.write_document(document, paper), paper.spoken_sentences))
     return out
 
 
@@ -603,3 +618,151 @@ def test_every_page_looks_the_same(whole: Path, parts: Path) -> None:
         one = ones[number].render(scale=0.5).to_pil().convert("L").tobytes()
         other = joined[number].render(scale=0.5).to_pil().convert("L").tobytes()
         assert one == other, f"page {number + 1}"
+
+
+# ---------------------------------------------------------------- what a screen reader hears, in parts
+
+
+SAFER = "https://example.org/safer-wessex"
+LONG_LINK = ("the Safer Wessex Partnership's joint delivery plan for victims, witnesses and the families of those "
+             "harmed by crime, 2026 to 2029")
+LONG_URL = "https://example.org/panel/papers/2026/october/annex-b-delivery-plan-for-victims-witnesses-and-families"
+
+
+def _moving_status(ref: int, n: int) -> str:
+    """Action `ref`'s status in period `n` (0, 1): some move up, down and across; the rest stay as they were."""
+    moves = {1: ("Not started", "In progress"), 2: ("Completed", "In progress"), 3: ("On hold", "Not started")}
+    return moves[ref % 9][n] if ref % 9 in moves else ("In progress", "Completed", "Not started")[ref % 3]
+
+
+def _moving_explanation(ref: int) -> str:
+    """A link named in words for some actions, one named at such length it breaks over lines, bare URLs (one
+    so long it breaks too), a partner's own arrow."""
+    if ref == 17:
+        return f'Agreed in <a href="https://example.org/joint-plan">{LONG_LINK}</a>, with the Board.'
+    if ref == 27:
+        return f"The annex is at {LONG_URL} for the Board."
+    if ref == 30:
+        return "Phase 1 → phase 2 by the spring."  # a partner's own arrow: not a movement, said as it is
+    if ref % 10 == 4:
+        return f'See the <a href="{SAFER}">Safer Wessex Plan</a> for action {ref}.'
+    return f"See https://example.org/plan/{ref} for the papers." if ref % 10 == 8 else f"Update on {ref}."
+
+
+def _links_of(ref: int) -> list[tuple[str, str]]:
+    """(URL, text) of the links of `_moving_explanation(ref)`."""
+    named = re.findall(r'<a href="([^"]+)">([^<]+)</a>', _moving_explanation(ref))
+    return named or [(url, url) for url in re.findall(r"https://\S+", _moving_explanation(ref))]
+
+
+def _moving_workspace(root: Path, actions: int = 64) -> Path:
+    """`actions` actions over four sections and two leads, their returns for 2026-09 and then 2026-10, in
+    which some statuses move (`_moving_status`): its 2026-09 draft is kept."""
+    sections = ("", "Victims", "Justice", "Prevention")
+    register = [REGISTER_HEADINGS, *((ref, sections[ref * 4 // (actions + 1)], ("OPCC", "Wessex Police")[ref % 2],
+                                      f"Action {ref} of the plan.", str(ref)) for ref in range(1, actions + 1))]
+
+    def returns(n: int) -> dict[str, list[tuple[object, ...]]]:
+        by_lead: dict[str, list[tuple[object, ...]]] = {"opcc.xlsx": [RETURN_HEADINGS],
+                                                         "wessex-police.xlsx": [RETURN_HEADINGS]}
+        for ref, _section, lead, action, _page in register[1:]:  # type: ignore[misc]
+            by_lead[("opcc.xlsx", "wessex-police.xlsx")[lead != "OPCC"]].append(
+                (ref, action, _moving_status(ref, n), _moving_explanation(ref), "2027"))
+        return by_lead
+
+    make_workspace(root, period="2026-09", returns=returns(0), register=register)
+    keep_draft(root, "2026-09")
+    for name, rows in returns(1).items():
+        write_xlsx(root / "inputs" / "returns" / "2026-10" / name, rows)
+    return root
+
+
+def _spoken(path: Path) -> list[tuple[int, str, str]]:
+    """(page from 0, the text its marked runs draw, /ActualText) of each structure element with an /ActualText,
+    in the tree's order."""
+    texts = tagged_text(path)
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
+        found: list[tuple[int, str, str]] = []
+
+        def drawn(element: pikepdf.Object) -> str:
+            kids = element.get("/K")
+            return "".join(texts.get((pages[element.Pg.objgen], kid), "") if isinstance(kid, int) else drawn(kid)
+                           for kid in (kids if isinstance(kids, pikepdf.Array) else [kids])
+                           if isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary) and "/S" in kid))
+
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if "/ActualText" in node:
+                found.append((pages[node.Pg.objgen], drawn(node), str(node.ActualText)))
+            kids = node.get("/K")
+            stack.extend(reversed([kid for kid in (kids if isinstance(kids, pikepdf.Array) else [kids])
+                                   if isinstance(kid, pikepdf.Dictionary) and "/S" in kid]))
+        return found
+
+
+def _described_links(path: Path) -> list[tuple[int, str, str, str]]:
+    """(page from 0, URL, /Contents, the text drawn inside its /Rect) of each link annotation, in page order."""
+    with pikepdf.open(path) as pdf:
+        annotations = [(number, str(annot.A.URI), str(annot.get("/Contents", "")), [float(x) for x in annot.Rect])
+                       for number, page in enumerate(pdf.pages) for annot in page.obj.get("/Annots", [])]
+    with pdfplumber.open(path) as plumbed:
+        heights = [float(page.height) for page in plumbed.pages]
+        chars = [page.chars for page in plumbed.pages]
+    described = []
+    for number, url, contents, (x0, y0, x1, y1) in annotations:
+        top, bottom = heights[number] - max(y0, y1), heights[number] - min(y0, y1)
+        inside = "".join(char["text"] for char in chars[number]
+                         if min(x0, x1) < (char["x0"] + char["x1"]) / 2 < max(x0, x1)
+                         and top < (char["top"] + char["bottom"]) / 2 < bottom)
+        described.append((number, url, contents, inside))
+    return described
+
+
+def _whole_links(links: list[tuple[int, str, str, str]]) -> list[tuple[str, str, list[str]]]:
+    """(URL, /Contents, the text under each of its annotations) of each link: a link broken over lines is
+    annotations one after another to the same place with the same description, until its text is all drawn."""
+    whole: list[tuple[str, str, list[str]]] = []
+    for _page, url, contents, inside in links:
+        if whole and whole[-1][:2] == (url, contents) and "".join(whole[-1][2]).replace(" ", "") != contents.replace(
+                " ", ""):
+            whole[-1][2].append(inside)
+        else:
+            whole.append((url, contents, [inside]))
+    return whole
+
+
+def test_a_long_paper_with_movements_and_named_links_is_heard_as_one_document_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A paper long enough to be laid out in parts and joined, with statuses moved since the last period and
+    links named in words (one broken over two lines): each arrow's element has its words as /ActualText, the
+    summary's legend is read in words, and each link annotation is described by the text drawn under it; all
+    as the same paper laid out as one document."""
+    monkeypatch.setattr(pdf_parallel, "PIECE_ITEMS", 20)  # several pieces, so several joins
+    result = build_draft(_moving_workspace(tmp_path / "ws"), period="2026-10")
+    paper = breakable_paper(result.paper)
+    assert paper.progress is not None and pdf_parallel.in_parts(paper, TEMPLATES)
+    moved = [row.movement[0] for row in paper.rows if row.movement[:1] in ARROW_WORDS]
+    assert set(moved) == set(ARROW_WORDS)  # up, down and across
+    joined, whole = result.folder / "paper.pdf", _one_document(paper, tmp_path / "whole.pdf")
+    summary = "".join(ARROW_WORDS.get(char, char) for char in paper.progress.summary)
+    assert "moved forward (Moved up)" in summary
+
+    for path in (joined, whole):
+        spoken = _spoken(path)
+        arrows = [(drawn, said) for _page, drawn, said in spoken if drawn in ARROW_WORDS]
+        assert arrows == [(arrow, ARROW_WORDS[arrow]) for arrow in moved], path.name
+        legend = [said for _page, drawn, said in spoken if drawn not in ARROW_WORDS]
+        assert legend == [" ".join(summary.split())], path.name
+        links = _described_links(path)
+        # each link described by its text, read whole: a name's words a space apart, an address as it is
+        assert [(url, contents) for url, contents, _under in _whole_links(links)] == [
+            (url, text) for ref in (row.ref for row in paper.rows) for url, text in _links_of(ref)], path.name
+        # and the text drawn under each link's annotations, its lines a space apart, is that text
+        assert all(" ".join(under) == contents or "".join(under) == contents == url
+                   for url, contents, under in _whole_links(links)), path.name
+        broken = {url: len(under) for url, _contents, under in _whole_links(links) if len(under) > 1}
+        assert broken == {"https://example.org/joint-plan": 2, LONG_URL: 2}, path.name
+    assert _spoken(joined) == _spoken(whole)
+    assert _described_links(joined) == _described_links(whole)
