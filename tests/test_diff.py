@@ -1994,3 +1994,43 @@ def test_a_line_break_in_an_explanation_leaves_the_sentences_around_it_in_place(
     assert _tracked_words(document, 1) == [("del", " "), ("del", "recent"), ("ins", "latest")]
     assert _tracked_words(document, 6) == [("del", " ")]
     assert not list(document.element.body.iter(qn("w:br")))  # paragraph marks, not line breaks inside one
+
+
+# ---------------------------------------------------------------- an action the register words in HTML
+
+
+HTML_ACTION = ('<p>Publish the <b>{word}</b> plan with <a href="https://www.example.gov.uk/plan">the board</a>.</p>'
+               '<ul><li>Consult partners.</li></ul>')
+
+
+def test_an_action_worded_in_html_is_compared_as_the_paper_shows_it(tmp_path: Path, capsys) -> None:
+    """The register may word an action in HTML (the February 2023 register's "<p>Investigate the viability…"): the
+    paper parses it into paragraphs, list items, links and bold words. diff.html and diff.pdf compared it as its
+    bare words: the link gone, the list item a paragraph. They now show the Action field as the paper does, its
+    changed word marked; the terminal summary and diff.json hold its words, never its tags."""
+    root = make_workspace(tmp_path / "ws")
+    register = [REGISTER_HEADINGS, *((ref, section, lead, HTML_ACTION.format(word="commissioning"), page)
+                                     if ref == 2 else (ref, section, lead, text, page)
+                                     for ref, section, lead, text, page in ACTIONS)]
+    write_xlsx(root / "inputs" / "register.xlsx", register, sheet="Register")
+    first = build_draft(root).folder
+    register[2] = (*register[2][:3], HTML_ACTION.format(word="delivery"), register[2][4])
+    write_xlsx(root / "inputs" / "register.xlsx", register, sheet="Register")
+    second = build_draft(root).folder
+    capsys.readouterr()
+    assert main(["diff", str(first), str(second), "--out", str(tmp_path / "cmp")]) == 0
+    out = capsys.readouterr().out
+    folder = Path(out.splitlines()[-1])
+    assert "Action: Publish the [-commissioning-]{+delivery+} plan with the board.\n" in out and "<" not in out
+    tree = lxml.html.fromstring((folder / "diff.html").read_text(encoding="utf-8"))
+    [article] = tree.find_class("action-change")
+    cell = article.xpath('.//th[. = "Action"]/following-sibling::td')[0]
+    assert _marks(cell) == [("del", "commissioning"), ("ins", "delivery")]
+    assert [(a.get("href"), a.text_content()) for a in cell.iter("a")] == [("https://www.example.gov.uk/plan",
+                                                                            "the board")]
+    assert [li.text_content() for li in cell.iter("li")] == ["Consult partners."]
+    assert [s.text_content() for s in cell.iter("strong")] == ["commissioning", "delivery"]
+    assert "<p>" not in cell.text_content() and "<p>" not in _pdf_text(folder)
+    [change] = json.loads((folder / "diff.json").read_text(encoding="utf-8"))["diff"]["changed"]
+    [action] = change["changes"]
+    assert action["new"] == "Publish the delivery plan with the board.\nConsult partners."

@@ -489,6 +489,22 @@ def blocking_redline(old: Paper, new: Paper) -> RichText:
     return tuple(out)
 
 
+def row_field_blocks(old_row: PaperRow | None, new_row: PaperRow | None, field: str, old: str, new: str) -> RichText:
+    """Old and new wording of one of an action's fields, redlined as the paper shows it: from the rows' own rich
+    cells when both have one (the action as the paper parsed it from the register, with its paragraphs, list
+    items, links and bold words; the explanation), compared as the plan's cells are (`redline_cell`); else as
+    `field_blocks` reads the wording. The action a draft keeps (`PaperRow.action`) is its words alone."""
+    cells = [_rich_cell(row, field) for row in (old_row, new_row)]
+    if cells[0] is not None and cells[1] is not None:
+        return redline_cell(cells[0].blocks, cells[1].blocks)
+    return field_blocks(field, old, new)
+
+
+def _rich_cell(row: PaperRow | None, key: str) -> PaperCell | None:
+    cell = next((cell for cell in row.cells if cell.key == key), None) if row is not None else None
+    return cell if cell is not None and cell.rich else None
+
+
 def field_blocks(field: str, old: str, new: str) -> RichText:
     """Old and new wording of one field, redlined as the paper shows it (explanations parsed, and compared
     block by block as the plan's cells are: `redline_cell`)."""

@@ -48,6 +48,7 @@ from reportgen.diff.redline import (
     field_blocks,
     redline_narrative,
     redline_paper,
+    row_field_blocks,
     status_fills_were,
 )
 from reportgen.files import write_atomically
@@ -109,11 +110,14 @@ class ActionView:
     fields: tuple[FieldView, ...]
 
 
-def action_views(diff: DraftDiff, paper: Paper) -> list[ActionView]:
+def action_views(diff: DraftDiff, old_paper: Paper, paper: Paper) -> list[ActionView]:
+    """Each reworded action's changed fields, redlined as the paper shows them (`row_field_blocks`: an action
+    the register words in HTML is compared as the paper parses it, not as its tags)."""
     headings = {column.key: column.heading for column in paper.columns}
+    before, after = ({row.ref: row for row in side.rows} for side in (old_paper, paper))
     return [ActionView(change.ref, change.action, change.section, tuple(
-        FieldView(headings.get(c.field) or FIELD_NAMES.get(c.field, c.field),
-                  with_breaks_shown(with_link_addresses(field_blocks(c.field, c.old, c.new))))
+        FieldView(headings.get(c.field) or FIELD_NAMES.get(c.field, c.field), with_breaks_shown(with_link_addresses(
+            row_field_blocks(before.get(change.ref), after.get(change.ref), c.field, c.old, c.new))))
         for c in change.changes)) for change in diff.told]
 
 
@@ -189,8 +193,8 @@ def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templa
              "exemption_note": exemption_note(diff)}
     with template_errors(DIFF_TEMPLATE):  # the workspace's own diff.html.j2 may be broken
         template = _environment(Path(templates).resolve()).get_template(DIFF_TEMPLATE)
-        html = template.render(diff=diff, paper=new_paper, actions=action_views(diff, new_paper), cover=cover,
-                               narrative=narrative, created=new_paper.pdf_created, **notes,
+        html = template.render(diff=diff, paper=new_paper, actions=action_views(diff, old_paper, new_paper),
+                               cover=cover, narrative=narrative, created=new_paper.pdf_created, **notes,
                                styles=inline_styles(templates, STYLESHEETS))
     # notes first: the marking in <title> would read as the template's own
     return with_marked_title(with_notes(html, new_paper.marking, notes, template_file(templates, DIFF_TEMPLATE)),
