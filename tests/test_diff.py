@@ -1986,14 +1986,17 @@ def test_a_line_break_in_an_explanation_leaves_the_sentences_around_it_in_place(
         6: [("del", " "), ("ins", "¶")],
     }
     cells = _explanation_cells(folder)
-    assert [li.text_content() for li in cells[5].iter("li")] == ["Ask the board. ¶", "Report back.", "Close."]
+    # a <br> inside a list item is a line within it: the item stays one, its new line marked where it starts
+    assert [li.text_content() for li in cells[5].iter("li")] == ["Ask the board. ¶Report back.", "Close."]
+    assert [br.getparent().tag for br in cells[5].iter("br")] == ["ins"]
     text = _pdf_text(folder)
     assert text.count("Itagreedthe") == 3 and text.count("Itagreedtherecentlatestplan.") == 3
     _resolves_to_each_draft(folder, first, second)
     document = open_docx(folder / "diff.docx")
     assert _tracked_words(document, 1) == [("del", " "), ("del", "recent"), ("ins", "latest")]
     assert _tracked_words(document, 6) == [("del", " ")]
-    assert not list(document.element.body.iter(qn("w:br")))  # paragraph marks, not line breaks inside one
+    # paragraph marks, not line breaks inside one, but for the line break within action 5's list item: inserted
+    assert [br.getparent().getparent().tag for br in document.element.body.iter(qn("w:br"))] == [W_INS]
 
 
 # ---------------------------------------------------------------- an action the register words in HTML
@@ -2034,3 +2037,50 @@ def test_an_action_worded_in_html_is_compared_as_the_paper_shows_it(tmp_path: Pa
     [change] = json.loads((folder / "diff.json").read_text(encoding="utf-8"))["diff"]["changed"]
     [action] = change["changes"]
     assert action["new"] == "Publish the delivery plan with the board.\nConsult partners."
+
+
+# ---------------------------------------------------------------- a line break within a list item
+
+
+def _with_breaks(element: Element) -> str:
+    """The words under a DOCX element with each w:br as a line break (tracked words too)."""
+    return "".join("\n" if node.tag == qn("w:br") else node.text or ""
+                   for node in element.iter(qn("w:t"), qn("w:delText"), qn("w:br")))
+
+
+def _item_paragraphs(document: docx.document.Document, ref: int) -> list[tuple[str, str]]:
+    """(style, text with its line breaks) of each paragraph of action `ref`'s explanation cell in the plan table."""
+    row = next(row for row in plan_table(document).rows if all_text(row._tr.tc_lst[0]).strip() == str(ref))
+    return [(p.style.name, _with_breaks(p._p)) for p in row.cells[3].paragraphs]
+
+
+def test_a_line_break_in_a_list_item_stays_in_the_item_in_every_edition(tmp_path: Path, capsys) -> None:
+    """A partner's <br> inside an <li> started a new bullet in the paper. It is a line within the item: a w:br in
+    the list paragraph of paper.docx, a <br> inside the <li> of the web edition and of the PDF's HTML (no bullet
+    before the line in paper.pdf); the comparison marks a break added there inside the item, and rejecting or
+    accepting every tracked change of diff.docx gives either draft's item, line breaks included."""
+    first, second, folder = _explanations_compared(tmp_path, capsys, {
+        1: ("<ul><li>Ask the board.<br>Report back in June.</li><li>Close.</li></ul>",
+            "<ul><li>Ask the board.<br>Report back in July.</li><li>Close.</li></ul>"),
+        2: ("<ul><li>Ask the board. Report back.</li><li>Close.</li></ul>",
+            "<ul><li>Ask the board.<br>Report back.</li><li>Close.</li></ul>"),
+    })
+    paper = open_docx(second / "paper.docx")
+    assert _item_paragraphs(paper, 1) == [("List Bullet", "Ask the board.\nReport back in July."),
+                                          ("List Bullet", "Close.")]
+    web = lxml.html.fromstring((second / "paper.html").read_text(encoding="utf-8"))
+    [item] = [li for li in web.iter("li") if "Report back in July." in li.text_content()]
+    assert [child.tag for child in item] == ["br"] and item.text == "Ask the board." and \
+        item[0].tail == "Report back in July."
+    with pdfplumber.open(second / "paper.pdf") as pdf:
+        lines = [line for page in pdf.pages for line in (page.extract_text() or "").splitlines()]
+    assert "Report back in July." in lines and "• Close." in lines  # the item's own line, with no bullet
+    cells = _explanation_cells(folder)
+    assert _marks(cells[1]) == [("del", "June"), ("ins", "July")]
+    assert [li.text_content() for li in cells[2].iter("li")] == ["Ask the board. ¶Report back.", "Close."]
+    assert _marks(cells[2]) == [("del", " "), ("ins", "¶")]
+    for resolve, draft in ((reject_all, first), (accept_all, second)):
+        compared = resolve(open_docx(folder / "diff.docx"))
+        for ref in (1, 2):
+            assert _item_paragraphs(compared, ref) == _item_paragraphs(open_docx(draft / "paper.docx"), ref), \
+                (resolve.__name__, ref)

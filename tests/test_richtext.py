@@ -185,6 +185,23 @@ def test_line_breaks_start_paragraphs() -> None:
     ]
 
 
+def test_a_line_break_in_a_list_item_is_a_line_within_it() -> None:
+    """A `<br>` inside an `<li>` is a line of the item (a "\n" in its text, the blanks around it and the breaks
+    after it dropped), not an item of its own; outside an item it still starts a paragraph."""
+    text = ("<ul><li>Ask the board. <br> <br/>Report <b>back</b>.<br></li><li><br>Close.</li></ul>"
+            "After.<br>Done.<li>Bare<br>item</li>")
+    assert [(b.kind, b.text) for b in parse_explanation(text)] == [
+        ("bullet", "Ask the board.\nReport back."),
+        ("bullet", "Close."),
+        ("paragraph", "After."),
+        ("paragraph", "Done."),
+        ("bullet", "Bare\nitem"),
+    ]
+    assert parse_explanation("<ol><li>a<br>b</li></ol>")[0].inlines == (Inline("a\nb"),)
+    assert kinds(parse_explanation("<li>a<ul><li>b</li></ul>c<br>d")) == [
+        ("bullet", "a"), ("bullet", "b"), ("paragraph", "c"), ("paragraph", "d")]
+
+
 def test_formatting_and_entities() -> None:
     text = "<p>A &amp; B <b>bold</b> <strong><i>both</i></strong> <u>under</u>&nbsp;end</p>"
     blocks = parse_explanation(text)
@@ -333,6 +350,9 @@ def test_any_htmlish_text_is_safe(text: str) -> None:
     assert all(not XML_INVALID.search(block.text) for block in blocks)
     assert all(safe_href(href) == href for href in all_hrefs(blocks))
     assert all(block.level in (1, 2) for block in blocks)
+    # a line break within a block only inside a list item, never at its ends or beside a blank
+    assert all(block.kind in ("bullet", "number") for block in blocks if "\n" in block.text)
+    assert all(block.text == block.text.strip() and not re.search(r" \n|\n\s", block.text) for block in blocks)
 
 
 @given(HTMLISH)

@@ -170,7 +170,11 @@ class Inline:
 
 @dataclass(frozen=True)
 class Block:
-    """A paragraph, a heading (level 1-3) or a list item (level 1 bullets, ordered when numbered)."""
+    """A paragraph, a heading (level 1-3) or a list item (level 1 bullets, ordered when numbered).
+
+    A line break between paragraphs (a partner's `<br>`) starts a new block; one within a list item (a `<br>`
+    inside its `<li>`) is a "\n" in its inlines' text, which every renderer draws as a line break within the
+    item (a w:br in the DOCX list paragraph, a <br> inside the <li>)."""
 
     kind: Literal["paragraph", "heading", "bullet", "number"]
     inlines: tuple[Inline, ...]

@@ -451,8 +451,14 @@ def _shown(row: PaperRow, key: str, raw: str) -> tuple[tuple[str, ...], tuple[st
     cell = next((cell for cell in row.cells if cell.key == key), None)
     if cell is None or not cell.rich:
         return (" ".join((cell.text if cell is not None else raw).split()),), ()
-    return (tuple(f"{block.kind} {' '.join(block.text.split())}" for block in cell.blocks),
+    # a line break within a list item (a "\n" in its text) is shown: a break added there is a change
+    return (tuple(f"{block.kind} {_lines_shown(block.text)}" for block in cell.blocks),
             tuple(inline.href for block in cell.blocks for inline in block.inlines if inline.href))
+
+
+def _lines_shown(text: str) -> str:
+    """A block's words, spacing aside, and its line breaks."""
+    return "\n".join(" ".join(line.split()) for line in text.split("\n"))
 
 
 def count_changes(old: Paper, new: Paper) -> tuple[CountChange, ...]:

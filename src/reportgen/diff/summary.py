@@ -56,7 +56,7 @@ from reportgen.model import Block, Inline, Paper, RichText, tracked_mark
 from reportgen.read.richtext import safe_href
 from reportgen.render.docx.front import HEADING_STYLES
 from reportgen.render.docx.writer import write_docx
-from reportgen.render.html_env import html_environment, template_errors, with_marked_title
+from reportgen.render.html_env import html_environment, lines, template_errors, with_marked_title
 from reportgen.render.pdf.artifacts import furniture_as_artifacts
 from reportgen.render.pdf.document import font_timestamp, mark_metadata  # shared with the paper's PDF
 from reportgen.render.pdf.fetch import TemplateFetcher
@@ -163,23 +163,22 @@ BREAK_SHOWN = "¶"  # a paragraph end only one draft has, as diff.html and diff.
 def with_breaks_shown(blocks: RichText) -> RichText:
     """Redlined text whose paragraph ends only one draft has (`reportgen.model.PARAGRAPH_MARK`: a line break
     added or taken out) show as a pilcrow, struck through or underlined: the reader sees that the break changed,
-    not the sentences after it."""
+    not the sentences after it. So does a line break within a list item only one draft has (a marked "\n"), before
+    the line break itself."""
     def shown(block: Block) -> Block:
+        block = replace(block, inlines=tuple(
+            replace(inline, text=inline.text.replace("\n", BREAK_SHOWN + "\n")) if inline.change else inline
+            for inline in block.inlines))
         bare, mark = tracked_mark(block)
         return block if mark is None else replace(bare, inlines=(*bare.inlines, Inline(BREAK_SHOWN, change=mark)))
 
     return tuple(shown(block) for block in blocks)
 
 
-def _lines(text: str) -> Markup:
-    """Escaped text whose line breaks are <br>: a tracked break in a redline stays visible."""
-    return Markup("<br>").join(escape(part) for part in text.split("\n"))
-
-
 def _environment(templates: Path) -> Environment:
     return html_environment(templates, (("safe_href", safe_href), ("css_ident", css_ident),
                                         ("group_blocks", group_blocks), ("space_before_links", space_before_links),
-                                        ("lines", _lines)))
+                                        ("lines", lines)))
 
 
 def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templates: Path) -> str:

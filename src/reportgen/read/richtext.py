@@ -33,6 +33,7 @@ PARAGRAPH: Context = ("paragraph", 1)
 _URL_EDGE = "".join(chr(code) for code in range(0x21))  # what browsers strip from both ends of a URL
 _URL_FORBIDDEN = re.compile(r'[\s\x00-\x20\x7f"<>\\]')
 _SPACES = re.compile(r"[^\S\n]+")
+_LINE_BREAKS = re.compile(r" ?\n\s*")  # a line break within a block, the blanks around it, and the breaks after it
 _LINE_MARKER = re.compile(r"[^\S\n]*[-*·][^\S\n]+")
 _TRAILING = ".,;:!?'\""
 _KNOWN_TAG = re.compile(
@@ -103,7 +104,9 @@ class _Builder:
 
 
 def _tidy(inlines: list[Inline]) -> tuple[Inline, ...]:
-    """Merge plain neighbours, collapse spaces (also across inlines) and strip the block's ends."""
+    """Merge plain neighbours, collapse spaces (also across inlines) and strip the block's ends. A line break
+    within the block (a "\n": a `<br>` inside a list item) loses the spaces around it, and several in a row are one,
+    as a paragraph's empty lines are none."""
     merged: list[Inline] = []
     for inline in inlines:
         previous = merged[-1] if merged else None
@@ -114,15 +117,24 @@ def _tidy(inlines: list[Inline]) -> tuple[Inline, ...]:
             merged.append(inline)
     tidied: list[Inline] = []
     for inline in merged:
-        text = _SPACES.sub(" ", inline.text)
-        if not tidied or tidied[-1].text.endswith(" "):
+        text = _LINE_BREAKS.sub("\n", _SPACES.sub(" ", inline.text))
+        if text.startswith("\n") and tidied:
+            _strip_end(tidied, " ")
+        if not tidied or tidied[-1].text.endswith("\n"):
+            text = text.lstrip(" \n")
+        elif tidied[-1].text.endswith(" "):
             text = text.lstrip(" ")
         if text:
             tidied.append(replace(inline, text=text))
-    while tidied and tidied[-1].text.endswith(" "):
-        text = tidied[-1].text.rstrip(" ")
-        tidied[-1:] = [replace(tidied[-1], text=text)] if text else []
+    _strip_end(tidied, " \n")
     return tuple(tidied)
+
+
+def _strip_end(tidied: list[Inline], chars: str) -> None:
+    """Take `chars` off the end of the last inlines (dropping any left empty)."""
+    while tidied and tidied[-1].text.endswith(tuple(chars)):
+        text = tidied[-1].text.rstrip(chars)
+        tidied[-1:] = [replace(tidied[-1], text=text)] if text else []
 
 
 @dataclass
@@ -148,7 +160,8 @@ class _Marks:
 def parse_explanation(text: str) -> RichText:
     """A partner's explanation cell (plain text, HTML fragments, Markdown-ish links) as blocks.
 
-    `<p>`, `<br>` and each line break start a new paragraph; `<ul>`/`<ol>`/`<li>`, a `•` anywhere,
+    `<p>`, `<br>` and each line break start a new paragraph, except that a `<br>` inside an `<li>` is a line
+    break within the item (a "\n" in its text, as every renderer draws it); `<ul>`/`<ol>`/`<li>`, a `•` anywhere,
     a `-`, `*` or `·` marker at the start of a line, and the bullets of a list pasted from Word
     (`pasted_bullet`: its second and third levels indented) start list items. Entities are decoded only when
     the cell holds one of the tags we understand (it is HTML-ish); plain text is shown as written.
@@ -232,6 +245,13 @@ class _Explanation:
     marks: _Marks = field(default_factory=_Marks)
     lists: list[_List] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # link targets as written that safe_href refused
+    bare_item: bool = False  # an <li> with no list around it is open
+
+    def in_item(self) -> bool:
+        """Whether a list item is open here and being built (its `<br>` is a line within it)."""
+        if self.builder.kind not in ("bullet", "number"):
+            return False
+        return self.lists[-1].item_open if self.lists else self.bare_item
 
     def context(self) -> Context:
         return (self.lists[-1].kind, self.lists[-1].level) if self.lists else PARAGRAPH
@@ -246,6 +266,8 @@ class _Explanation:
             self._list("number" if name == "ol" else "bullet", closing)
         elif name == "li":
             self._item(closing)
+        elif name == "br" and self.in_item():
+            self.builder.add(Inline("\n"))  # a line within the list item, not an item of its own
         else:  # p, br
             self.builder.start(*self.context())
 
@@ -276,6 +298,8 @@ class _Explanation:
     def _item(self, closing: bool) -> None:
         if self.lists:
             self.lists[-1].item_open = not closing
+        else:
+            self.bare_item = not closing
         self.builder.start(*(self.context() if self.lists or closing else ("bullet", 1)))
 
     def text(self, text: str) -> None:

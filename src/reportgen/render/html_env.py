@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from reportgen.errors import ReportgenError
 from reportgen.paper_rules import document_title
@@ -44,6 +44,12 @@ def html_environment(templates: Path, filters: Filters = ()) -> Environment:
     )
     env.filters.update(dict(filters))
     return env
+
+
+def lines(text: str) -> Markup:
+    """Escaped text whose line breaks are <br>: a line break within a list item (a partner's `<br>` there), and a
+    tracked break in a draft comparison, stay where they are (a rich cell is not `white-space: pre-line`)."""
+    return Markup("<br>").join(escape(part) for part in text.split("\n"))
 
 
 _TITLE = re.compile(r"(<title[^>]*>)(.*?)(</title>)", re.DOTALL | re.IGNORECASE)

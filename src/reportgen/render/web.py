@@ -28,7 +28,7 @@ from reportgen.paper.column_widths import WEB_NARROW, narrow_web_widths
 from reportgen.paper_rules import spoken_pieces
 from reportgen.read.richtext import safe_href
 from reportgen.render.charts import chart_src
-from reportgen.render.html_env import html_environment, template_errors, with_marked_title
+from reportgen.render.html_env import html_environment, lines, template_errors, with_marked_title
 from reportgen.render.pdf.html import css_ident, group_blocks
 
 TEMPLATE_NAME = "paper.web.html.j2"
@@ -122,7 +122,7 @@ def csp_hash(text: str) -> str:
 def _environment(templates: Path) -> Environment:
     return html_environment(templates, (("safe_href", safe_href), ("css_ident", css_ident),
                                         ("group_blocks", group_blocks), ("chart_src", chart_src),
-                                        ("spoken_pieces", spoken_pieces)))
+                                        ("spoken_pieces", spoken_pieces), ("lines", lines)))
 
 
 def _source(env: Environment, name: str) -> str:

@@ -68,7 +68,8 @@ def marked_title(title: str, marking: str) -> str:
 
 def cell_text(row: PaperRow, key: str, plain: str) -> str:
     """The words of `row`'s `key` cell as a spreadsheet cell holds them: a line per paragraph, list
-    items with their bullet ("• ") or number ("1. "), indented two spaces a level below the first.
+    items with their bullet ("• ") or number ("1. "), indented two spaces a level below the first (an item's own
+    lines, a `<br>` within it, two spaces more).
     `plain` (the text as kept, which may hold a partner's HTML fragments) is read as the paper reads an
     explanation when the paper's table has no such column."""
     try:
@@ -87,7 +88,7 @@ def cell_text(row: PaperRow, key: str, plain: str) -> str:
         numbers[depth + 1:] = [0] * (len(numbers) - depth - 1)  # a list under this item starts again at 1
         numbers[depth] = numbers[depth] + 1 if block.kind == "number" else 0
         marker = f"{numbers[depth]}. " if block.kind == "number" else "• "
-        lines.append("  " * depth + marker + block.text)
+        lines.append("  " * depth + marker + block.text.replace("\n", "\n" + "  " * (depth + 1)))  # its own lines
     return "\n".join(lines)
 
 

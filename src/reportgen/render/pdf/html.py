@@ -24,7 +24,7 @@ from reportgen.model import Block, Inline, Paper
 from reportgen.paper_rules import spoken_pieces
 from reportgen.read.richtext import safe_href  # the link policy; a filter of the template
 from reportgen.render.charts import chart_src
-from reportgen.render.html_env import html_environment, template_errors
+from reportgen.render.html_env import html_environment, lines, template_errors
 from reportgen.render.theme_css import logo_data_uri, theme_stylesheet
 from reportgen.template_files import template_file
 
@@ -122,7 +122,8 @@ def group_blocks(blocks: tuple[Block, ...]) -> list[BlockGroup]:
 def _environment(templates: Path) -> Environment:
     return html_environment(templates, (("safe_href", safe_href), ("css_ident", css_ident),
                                         ("group_blocks", group_blocks), ("space_before_links", space_before_links),
-                                        ("chart_src", chart_src), ("spoken_pieces", spoken_pieces)))
+                                        ("chart_src", chart_src), ("spoken_pieces", spoken_pieces),
+                                        ("lines", lines)))
 
 
 def render_html(paper: Paper, templates: Path, part: str = "all", furniture_pages: Sequence[str] = (),
