@@ -1926,8 +1926,9 @@ def test_a_link_added_or_reworded_shows_its_address_once_in_every_output(tmp_pat
     """An explanation that gained a bare address (typed as text, linked by the reader) printed it twice in diff.html
     and diff.pdf: the link, then the same address in brackets after it. The address follows a changed link only
     where its words do not already say it: a bare address, one beside a link already there, an e-mail address, and a
-    link whose words changed but not its address get none; a link added under words of its own gets its address
-    once. diff.docx tracks each, so that rejecting or accepting every change gives either draft's table."""
+    link whose words changed but not its address get none (and is one link, its changed words marked inside it, not
+    a link for each part); a link added under words of its own gets its address once. diff.docx tracks each, so
+    that rejecting or accepting every change gives either draft's table."""
     first, second, folder = _explanations_compared(tmp_path, capsys, {
         1: ("The board met.", "The board met. Minutes: https://www.example.gov.uk/minutes"),
         2: ("See https://www.example.gov.uk/papers.",
@@ -1948,6 +1949,12 @@ def test_a_link_added_or_reworded_shows_its_address_once_in_every_output(tmp_pat
     }
     marks = {ref: _marks(cell) for ref, cell in _explanation_cells(folder).items()}
     assert [text for _, text in marks[4]] == ["board "] and [text for _, text in marks[5]][-1] == f" ({BOARD})"
+    # a link whose words changed is one link, its new word marked inside it; one pointed elsewhere is two
+    links = {ref: [(a.get("href"), a.text_content(), [m.tag for m in a.iter("del", "ins")]) for a in cell.iter("a")]
+             for ref, cell in _explanation_cells(folder).items()}
+    assert links[4] == [(BOARD, "the board papers", ["ins"])]
+    assert links[6] == [("https://www.example.gov.uk/2025", "https://www.example.gov.uk/2025", ["del"]),
+                        ("https://www.example.gov.uk/2026", "https://www.example.gov.uk/2026", ["ins"])]
     text = _pdf_text(folder)
     for address in ("https://www.example.gov.uk/minutes", "www.example.gov.uk/agenda", "opcc@example.gov.uk",
                     "https://www.example.gov.uk/2026"):

@@ -175,10 +175,26 @@ def with_breaks_shown(blocks: RichText) -> RichText:
     return tuple(shown(block) for block in blocks)
 
 
+def link_runs(inlines: Sequence[Inline]) -> list[tuple[str | None, list[tuple[Inline, bool]]]]:
+    """Redlined inlines as diff.html lays them out: each run of neighbours linking to one address (that passes the
+    link policy), with the address, and each other run, with None; every inline with whether it goes in a box of
+    its own (`space_before_links`). A link whose words changed is one link with its changed words marked inside it,
+    as a reader follows it, not a link for each of its deleted, inserted and unchanged words; a link pointed
+    elsewhere is the old link deleted beside the new one inserted."""
+    runs: list[tuple[str | None, list[tuple[Inline, bool]]]] = []
+    for inline, own_box in space_before_links(inlines):
+        href = safe_href(inline.href)
+        if runs and runs[-1][0] == href:
+            runs[-1][1].append((inline, own_box))
+        else:
+            runs.append((href, [(inline, own_box)]))
+    return runs
+
+
 def _environment(templates: Path) -> Environment:
     return html_environment(templates, (("safe_href", safe_href), ("css_ident", css_ident),
                                         ("group_blocks", group_blocks), ("space_before_links", space_before_links),
-                                        ("lines", lines)))
+                                        ("lines", lines), ("link_runs", link_runs)))
 
 
 def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templates: Path) -> str:
