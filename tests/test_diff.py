@@ -1099,7 +1099,7 @@ def test_the_terminal_summary_redlines_the_words_the_paper_shows_not_the_partner
     text = human_text(diff)
     assert "<p>" not in text and "<li>" not in text, text
     assert "[-Patrols began-]{+Hot spot patrols now run+} in May." in text, text
-    assert "two towns{+\n    a third+}" in text, text  # a new item: a new line
+    assert "two towns{+¶+}\n    {+a third+}" in text, text  # a new item: a new line, its break marked
     assert "<p>" in json.dumps(diff_to_json(diff))  # the record keeps what the partner wrote
 
 
@@ -2091,3 +2091,21 @@ def test_a_line_break_in_a_list_item_stays_in_the_item_in_every_edition(tmp_path
         for ref in (1, 2):
             assert _item_paragraphs(compared, ref) == _item_paragraphs(open_docx(draft / "paper.docx"), ref), \
                 (resolve.__name__, ref)
+
+
+def test_the_terminal_summary_shows_a_line_break_added_or_taken_out_as_a_pilcrow(tmp_path: Path, capsys) -> None:
+    """The printed summary showed a line break added as "[- -]{+" and a newline, the next line starting inside the
+    marks ("+}First…"). It now reads as diff.html does: the break a pilcrow inside the marks, then the line breaks,
+    whether the break is between paragraphs or within a list item, added or taken out."""
+    first, second, _ = _explanations_compared(tmp_path, capsys, {
+        1: ("The board met. It agreed the plan.", "The board met.<br>It agreed the plan."),
+        2: ("The board met.<br>It agreed the plan.", "The board met. It agreed the plan."),
+        3: ("<ul><li>Ask the board. Report back.</li></ul>", "<ul><li>Ask the board.<br>Report back.</li></ul>"),
+    })
+    assert main(["diff", str(first), str(second), "--out", str(tmp_path / "again")]) == 0
+    printed = capsys.readouterr().out
+    assert "  1 Develop a prevention strategy.\n    Explanation: The board met.[- -]{+¶+}\n    It agreed the plan.\n" \
+        in printed
+    assert "    Explanation: The board met.[-¶-]\n    {+ +}It agreed the plan.\n" in printed
+    assert "    Explanation: Ask the board.[- -]{+¶+}\n    Report back.\n" in printed
+    assert "{+\n" not in printed and "[-\n" not in printed

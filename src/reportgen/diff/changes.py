@@ -599,10 +599,25 @@ PLAIN_MARKS = Marks("[-{}-]", "{{+{}+}}")  # the `git diff --word-diff` marks
 TERMINAL_MARKS = Marks("\x1b[9;31m[-{}-]\x1b[0m", "\x1b[4;32m{{+{}+}}\x1b[0m")
 
 
+BREAK_SHOWN = "¶"  # a line break only one draft has, as a comparison shows it (diff.html, diff.pdf, the summary)
+
+
 def redline_text(words: Sequence[Span], marks: Marks = PLAIN_MARKS) -> str:
-    """Spans as one line of text: [-deleted-] and {+inserted+}."""
-    formats = {"equal": "{}", "delete": marks.delete, "insert": marks.insert}
-    return "".join(formats[span.op].format(span.text) for span in words)
+    """Spans as text: [-deleted-] and {+inserted+}. A line break only one side has is a pilcrow inside the marks, as
+    diff.html shows it ("[- -]{+¶+}"), and the line breaks after them: a marked newline would read as a blank
+    marked and the next line starting in the middle of the marks."""
+    formats = {"delete": marks.delete, "insert": marks.insert}
+    shown: list[str] = []
+    for span in words:
+        if span.op == "equal":
+            shown.append(span.text)
+            continue
+        lines = span.text.split("\n")
+        for number, line in enumerate(lines):
+            last = number == len(lines) - 1
+            text = line if last else line + BREAK_SHOWN
+            shown.append((formats[span.op].format(text) if text else "") + ("" if last else "\n"))
+    return "".join(shown)
 
 
 # drafts of two periods: what each paper says about earlier periods is its own, and is left out

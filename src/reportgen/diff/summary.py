@@ -31,6 +31,7 @@ from markupsafe import Markup, escape
 from weasyprint import HTML
 
 from reportgen.diff.changes import (
+    BREAK_SHOWN,
     FIELD_NAMES,
     DraftDiff,
     blocking_note,
@@ -155,9 +156,6 @@ def shows_address(words: str, href: str) -> bool:
     address (mailto:), or www.… (https://)."""
     words = words.strip()
     return href in (words, "mailto:" + words, "https://" + words, "http://" + words)
-
-
-BREAK_SHOWN = "¶"  # a paragraph end only one draft has, as diff.html and diff.pdf show it
 
 
 def with_breaks_shown(blocks: RichText) -> RichText:
