@@ -790,3 +790,48 @@ def test_a_period_still_to_come_is_said(tmp_path: Path) -> None:
     _inputs, issues = find_inputs(root, "2099-01")
     assert [i.message.endswith(").") for i in issues if i.code == "period-not-started"] == [True]
     assert not [i for i in find_inputs(root, A)[1] if i.code == "period-not-started"]
+
+
+def test_a_prefilled_explanation_deleted_and_not_replaced_is_said(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A partner cleared the explanation its workbook was pre-filled with and wrote nothing in its place: the
+    paper showed the action with no explanation, and neither validate nor the build said a word. Now each such
+    cell is a warning at the partner's file, sheet, row and explanation heading, with the text deleted; a row
+    whose explanation was rewritten, or a partner's own sheet with a blank one, says nothing."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    keep_draft(root, A)
+    written, _ = write_return_workbooks(root, B)
+    make_workspace(root, period=B, returns={})
+    folder = root / "inputs" / "returns" / B
+    book = openpyxl.load_workbook(written[1])
+    sheet = book["Return"]
+    rows = list(sheet.iter_rows(min_row=2))
+    assert len(rows) >= 2 and all(row[4].value for row in rows), "each OPCC row pre-filled with an explanation"
+    heading, cleared, deleted = sheet.cell(1, 5).value, rows[0], rows[0][4].value
+    cleared[4].value = None
+    for row in rows[1:]:
+        row[4].value = f"November's update on action {row[0].value}."
+    book.save(folder / written[1].name)
+    assert main(["build", "--workspace", str(root), "--period", B]) == 0, capsys.readouterr()
+    printed = capsys.readouterr().out
+    draft = Path(printed.strip().splitlines()[-1])
+    with (draft / "issues.csv").open(encoding="utf-8", newline="") as stream:
+        found = [row for row in csv.DictReader(stream) if row["code"] == "explanation-cleared"]
+    assert [(row["severity"], row["file"], row["sheet"], row["row"], row["column"], row["ref"], row["value"])
+            for row in found] == [("warning", f"inputs/returns/{B}/{written[1].name}", "Return",
+                                   str(cleared[0].row), heading, str(cleared[0].value), deleted)]
+    assert found[0]["message"] == (f"Action {cleared[0].value}: the explanation pre-filled as reported in October "
+                                   "2026 was deleted and nothing written in its place; the paper shows the action "
+                                   "with no explanation.")
+    assert "explanation-cleared" not in printed and found[0]["message"] in " ".join(printed.split())
+    table = docx.Document(str(draft / "paper.docx")).tables[-1]
+    cells = {row.cells[0].text: row.cells[3].text for row in table.rows}
+    assert cells[str(cleared[0].value)] == "", "the paper shows what the message says"
+
+    # the same blank cell in a partner's own sheet (never pre-filled) is only blank
+    own = folder / written[1].name
+    own.unlink()
+    write_csv(folder / "opcc.csv", [["Plan priority", "Status this reporting period",
+                                     "Explanation / Link to meeting papers"],
+                                    [str(cleared[0].value), "In progress", ""]])
+    assert "explanation-cleared" not in {i.code for i in validate_draft(root, B).issues}

@@ -928,6 +928,15 @@ CODES: dict[str, Code] = {
         "Check with the partner that nothing has changed.",
         partner_advice="Please write this period's updates in it; if nothing has moved on, say so in each action's "
         "explanation. Then send the workbook again."),
+    "explanation-cleared": Code(
+        W, "An explanation the workbook was pre-filled with was deleted and nothing written in its place: the paper "
+        "shows the action with no explanation.",
+        "Action {ref}: the explanation pre-filled as reported {when} was deleted and nothing written in its place; "
+        "the paper shows the action with no explanation.",
+        "Ask the partner for this period's explanation (or whether last period's still holds); if the action needs "
+        "none, nothing to do.",
+        partner_advice="Write this period's explanation in the cell: the one it was pre-filled with was deleted and "
+        "nothing put in its place. If last period's still holds, put it back."),
     "return-wrong-period": Code(
         W, "A return is the workbook reportgen made for another period (last month's, sent back again): its rows "
         "were not used, and its partner is chased as if it had sent no return.",

@@ -1,5 +1,6 @@
 """The chase list: per lead partner, whether a return came in, which actions still have no update,
-and what was wrong with what they sent; plus the check for a pre-filled return sent back untouched.
+and what was wrong with what they sent; plus the checks for a pre-filled return sent back untouched, and
+for a pre-filled explanation deleted with nothing in its place.
 
 It reads a `Checked` (and what the period's workbooks were pre-filled with) and renders text (CSV,
 Markdown). It reads no files and writes none: the CLI and the monthly flow decide where the text goes.
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from reportgen.check.checked import Checked
 from reportgen.check.editions import PublicView, is_withheld
-from reportgen.check.merge import BLANK, Prefill
+from reportgen.check.merge import BLANK, Prefill, reported_when
 from reportgen.issues import Issue, Severity, issue
 from reportgen.model import MergedAction, PartnerReturn, Update, UpdateState
 from reportgen.periods import period_label
@@ -230,4 +231,24 @@ def untouched_returns(returns: Sequence[PartnerReturn], prefill: Mapping[int, Pr
             partner = (partners or {}).get(partner_return.path) or partner_return.partner
             issues.append(issue("unchanged-return", workbook=name, file=partner_return.path,
                                 sheet=partner_return.sheet, value=partner))
+    return issues
+
+
+def cleared_explanations(checked: Checked) -> list[Issue]:
+    """A row of reportgen's own workbook whose pre-filled explanation (`reportgen.run.prefill`) came back
+    empty: the partner deleted it and wrote nothing, so the paper would show the action with no explanation,
+    and nothing else says so (a changed row is an update like any other)."""
+    prefill = prefill_values(checked.carried)
+    issues = []
+    for partner_return in checked.returns:
+        if not partner_return.prefilled:  # a partner's own sheet was never pre-filled: a blank cell is only blank
+            continue
+        heading = partner_return.heading("explanation")
+        for update in partner_return.updates:
+            explanation = prefill.get(update.ref, BLANK)[1]
+            last = checked.carried.get(update.ref)
+            if explanation and last is not None and not update.explanation.strip():
+                issues.append(issue("explanation-cleared", ref=update.ref, when=reported_when(last),
+                                    file=update.file, sheet=update.sheet, row=update.row, column=heading,
+                                    value=explanation))
     return issues
