@@ -835,3 +835,55 @@ def test_a_prefilled_explanation_deleted_and_not_replaced_is_said(tmp_path: Path
                                      "Explanation / Link to meeting papers"],
                                     [str(cleared[0].value), "In progress", ""]])
     assert "explanation-cleared" not in {i.code for i in validate_draft(root, B).issues}
+
+
+def test_a_row_deleted_from_a_prefilled_workbook_is_said_at_that_workbook(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """A partner deleted one action's row from its workbook and updated the rest: the action was carried forward,
+    said only in a note for information at the register (not printed without --all), so neither the partner's
+    file nor the printed issues showed that a row had gone. Now it is a warning at the partner's file; rows
+    sorted into another order are not missing, and say nothing."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    keep_draft(root, A)
+    written, _ = write_return_workbooks(root, B)
+    make_workspace(root, period=B, returns={})
+    folder = root / "inputs" / "returns" / B
+    book = openpyxl.load_workbook(written[0])
+    sheet = book["Return"]
+    refs = [values[0] for values in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(refs) >= 2
+    gone = refs[0]
+    sheet.delete_rows(2)
+    for row in sheet.iter_rows(min_row=2):
+        row[4].value = f"November's update on action {row[0].value}."
+    book.save(folder / written[0].name)
+    assert main(["build", "--workspace", str(root), "--period", B]) == 0, capsys.readouterr()
+    printed = capsys.readouterr().out
+    draft = Path(printed.strip().splitlines()[-1])
+    with (draft / "issues.csv").open(encoding="utf-8", newline="") as stream:
+        found = [row for row in csv.DictReader(stream) if row["code"] == "row-deleted"]
+    filed = f"inputs/returns/{B}/{written[0].name}"
+    action = next(row[3] for row in ACTIONS if row[0] == gone)
+    assert [(row["severity"], row["file"], row["sheet"], row["ref"], row["value"]) for row in found] == [
+        ("warning", filed, "Return", str(gone), action)]
+    assert found[0]["message"] == (f"Action {gone} has no row in {filed}, the workbook made for Wessex Police's "
+                                   "updates: the row was deleted (or the workbook made before the action was in "
+                                   "the register). The paper shows no update for it this period.")
+    assert found[0]["message"] in " ".join(printed.split())
+    table = docx.Document(str(draft / "paper.docx")).tables[-1]
+    cells = {row.cells[0].text: row.cells[2].text for row in table.rows}
+    assert "No update received this period" in cells[str(gone)]
+    assert all("No update" not in cells[str(ref)] for ref in refs if ref != gone)
+
+    # the whole workbook sent back with its rows sorted the other way round: nothing is missing
+    book = openpyxl.load_workbook(written[0])
+    sheet = book["Return"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    for number, values in enumerate(reversed(rows), start=2):
+        for column, value in enumerate(values, start=1):
+            sheet.cell(number, column).value = value
+        sheet.cell(number, 5).value = f"November's update on action {values[0]}."
+    book.save(folder / written[0].name)
+    checks = validate_draft(root, B)
+    assert [values[0] for values in data_rows(folder / written[0].name)[1:]] == list(reversed(refs))
+    assert "row-deleted" not in {i.code for i in checks.issues}

@@ -937,6 +937,15 @@ CODES: dict[str, Code] = {
         "none, nothing to do.",
         partner_advice="Write this period's explanation in the cell: the one it was pre-filled with was deleted and "
         "nothing put in its place. If last period's still holds, put it back."),
+    "row-deleted": Code(
+        W, "An action's row is missing from the workbook made for its lead's updates: deleted by the partner, or "
+        "the workbook made before the action was in the register. The action has no update this period.",
+        "Action {ref} has no row in {file}, the workbook made for {lead}'s updates: the row was deleted (or the "
+        "workbook made before the action was in the register). The paper shows no update for it this period.",
+        "Ask the partner for the action's update; if it has none this period, nothing to do: its last status is "
+        "carried forward.",
+        partner_advice="Please send an update for this action too: its row was missing from the workbook you sent "
+        "back. Do not delete rows; if an action has nothing new, say so in its explanation."),
     "return-wrong-period": Code(
         W, "A return is the workbook reportgen made for another period (last month's, sent back again): its rows "
         "were not used, and its partner is chased as if it had sent no return.",

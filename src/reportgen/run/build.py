@@ -52,7 +52,14 @@ from reportgen.render.pdf.writer import write_pdf
 from reportgen.render.theme import TEMPLATE_COLUMN_KEYS, read_theme
 from reportgen.render.web import TEMPLATE_NAME as WEB_TEMPLATE
 from reportgen.render.web import web_template_lacks, write_html
-from reportgen.run.chase import ChaseRow, chase_csv, chase_list, cleared_explanations, unchanged_returns
+from reportgen.run.chase import (
+    ChaseRow,
+    chase_csv,
+    chase_list,
+    cleared_explanations,
+    deleted_rows,
+    unchanged_returns,
+)
 from reportgen.run.prefill import prefill_values
 from reportgen.settings import SETTINGS_FILE, Edition
 from reportgen.template_files import DEFAULT_TEMPLATES, template_file, templates_folder
@@ -372,12 +379,13 @@ def template_column_issues(plan: Plan, checked: Checked) -> list[Issue]:
 
 def known_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
     """The issues known before writing: the inputs', returns sent back untouched (or with a pre-filled
-    explanation deleted) and the template's; links in explanations the paper does not keep; a restricted cover
-    that says not exempt; in the public edition, issues about exempt actions lose their text."""
+    explanation or an action's row deleted) and the template's; links in explanations the paper does not
+    keep; a restricted cover that says not exempt; in the public edition, issues about exempt actions lose
+    their text."""
     exempt = sum(1 for item in checked.merged.actions if item.action.exempt)
     settings = plan.inputs.settings
-    found = (*checked.issues, *unchanged_returns(checked), *cleared_explanations(checked), *plan.theme_issues,
-             *template_heading_issues(plan, checked), *template_column_issues(plan, checked),
+    found = (*checked.issues, *unchanged_returns(checked), *cleared_explanations(checked), *deleted_rows(checked),
+             *plan.theme_issues, *template_heading_issues(plan, checked), *template_column_issues(plan, checked),
              *link_issues(checked.returns, settings.returns.columns["explanation"].heading),
              *exemption_issues(settings.paper, plan.edition, exempt))
     return edition_issues(found, checked, plan.edition)

@@ -1,6 +1,6 @@
 """The chase list: per lead partner, whether a return came in, which actions still have no update,
-and what was wrong with what they sent; plus the checks for a pre-filled return sent back untouched, and
-for a pre-filled explanation deleted with nothing in its place.
+and what was wrong with what they sent; plus the checks on a pre-filled return against what it was sent out
+with: sent back untouched, an explanation deleted with nothing in its place, an action's row deleted.
 
 It reads a `Checked` (and what the period's workbooks were pre-filled with) and renders text (CSV,
 Markdown). It reads no files and writes none: the CLI and the monthly flow decide where the text goes.
@@ -251,4 +251,23 @@ def cleared_explanations(checked: Checked) -> list[Issue]:
                 issues.append(issue("explanation-cleared", ref=update.ref, when=reported_when(last),
                                     file=update.file, sheet=update.sheet, row=update.row, column=heading,
                                     value=explanation))
+    return issues
+
+
+def deleted_rows(checked: Checked) -> list[Issue]:
+    """An action of a lead missing from its lead's own pre-filled workbook, which was made with a row for each
+    action the lead leads (`reportgen.run.return_workbooks.write_workbooks`), and not updated by any other
+    return: the partner deleted the row (or the workbook predates the action). Without this the action was
+    only carried forward, said in a note for information at the register."""
+    updated = {item.ref for item in checked.merged.actions if item.state is UpdateState.UPDATED}
+    issues = []
+    for partner_return in checked.returns:
+        lead = partner_return.partner
+        if not partner_return.prefilled or lead not in checked.register.leads:
+            continue
+        rows = {update.ref for update in partner_return.updates}
+        for action in checked.register.actions:
+            if lead in action.leads and action.ref not in rows and action.ref not in updated:
+                issues.append(issue("row-deleted", ref=action.ref, lead=lead, file=partner_return.path,
+                                    sheet=partner_return.sheet, value=action.text))
     return issues
