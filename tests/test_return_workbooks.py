@@ -86,6 +86,25 @@ def test_one_workbook_per_lead_with_its_actions_blank_when_nothing_was_reported_
     assert "last period's status" not in instructions  # it says nothing the workbook does not do
 
 
+def test_the_instructions_read_as_a_form_and_headings_are_in_the_sheets_font(tmp_path: Path) -> None:
+    """Printed (LibreOffice), the Instructions sheet had its labels in a column 100 wide, "Partner" and "Period"
+    with their values far to the right of them; and every bold heading (the Return sheet's too) named no font, so
+    LibreOffice drew it in its default serif beside the sheet's Calibri text."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    written, _issues = write_return_workbooks(root, A)
+    book = openpyxl.load_workbook(written[0])
+    sheet = book["Instructions"]
+    rows = [[cell for cell in row if cell.value is not None] for row in sheet.iter_rows()]
+    facts = [(row[0].column_letter, row[0].value, row[1].column_letter) for row in rows if len(row) == 2]
+    assert facts == [("A", "Partner", "B"), ("A", "Period", "B")]
+    lines = [row[0] for row in rows[3:] if row]
+    assert lines and {cell.column_letter for cell in lines} == {"B"}  # under the values, beside the labels
+    assert sheet.column_dimensions["A"].width < 20 < sheet.column_dimensions["B"].width
+    bold = [cell for name in book.sheetnames for row in book[name].iter_rows() for cell in row
+            if cell.value is not None and cell.font.b]
+    assert len(bold) >= 9 and {cell.font.name for cell in bold} == {"Calibri"}
+
+
 def test_prefilled_from_an_earlier_periods_returns_when_no_draft_was_built(tmp_path: Path) -> None:
     """What a build of the period would carry forward (README): earlier periods' returns, when no draft was kept."""
     root = make_workspace(tmp_path / "ws", period=A)

@@ -44,6 +44,12 @@ CHARS_PER_WIDTH = 1.2
 BOLD_WIDTH = 1.1  # bold characters are about a tenth wider
 
 
+def bold_font(size: float = 11) -> Font:
+    """Bold in the workbook's own font (Calibri, openpyxl's default): a bare Font(bold=True) names no font, and
+    LibreOffice drew such headings in its default serif beside the sheet's Calibri (Carlito) text."""
+    return Font(name="Calibri", family=2, scheme="minor", size=size, bold=True)
+
+
 def write_register_xlsx(paper: Paper, out: Path) -> None:
     """register.xlsx: one row per action of the paper; the ref a number (it sorts and filters as one),
     list items in the action and explanation keep their bullet or number. The restricted edition's is
@@ -109,7 +115,7 @@ def write_rows(out: Path, title: str, headings: Sequence[str], rows: Sequence[Se
     print_landscape(sheet)
     if marking:
         mark_pages(sheet, marking)
-    bold, wrapped = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    bold, wrapped = bold_font(), Alignment(wrap_text=True, vertical="top")
     sheet.append([text_cell(sheet, heading, font=bold) for heading in headings])
     for index, values in enumerate(rows, start=2):
         cells = zip(values, widths or (DEFAULT_WIDTH,) * len(values))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import Alignment, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -38,7 +38,7 @@ from reportgen.periods import period_label
 from reportgen.read.returns import PERIOD_PROPERTY, slug
 from reportgen.read.richtext import shown_text
 from reportgen.read.sheets import INSTRUCTIONS_SHEET, INSTRUCTIONS_TITLE
-from reportgen.render.xlsx import FIXED_TIME, fit_rows, print_landscape, text_cell, workbook_bytes
+from reportgen.render.xlsx import FIXED_TIME, bold_font, fit_rows, print_landscape, text_cell, workbook_bytes
 from reportgen.settings import CANONICAL_STATUSES, SETTINGS_FILE, Settings
 from reportgen.settings_columns import RETURN_SECTION_HEADING, heading_key
 from reportgen.wording import counted
@@ -135,7 +135,7 @@ def fill_data_sheet(sheet: Worksheet, actions: Sequence[Action], values: Mapping
                     names: Mapping[str, str]) -> None:
     sheet.append([text_cell(sheet, names[key]) for key in KEYS])
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        cell.font = bold_font()
         cell.fill = HEADING_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for action in actions:
@@ -238,19 +238,20 @@ def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settin
         + (f" by the deadline ({deadline})." if deadline else "."),
     )
     sheet.append([text_cell(sheet, INSTRUCTIONS_TITLE)])  # how the sheet is known, however renamed
-    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].font = bold_font(14)
     for label, value in facts:
         sheet.append([text_cell(sheet, label), text_cell(sheet, value)])
     sheet.append([])
-    for line in lines:
-        sheet.append([text_cell(sheet, line)])
+    for line in lines:  # beside the labels, under the values: a narrow label column, as a form is laid out
+        sheet.append([None, text_cell(sheet, line)])
     for row in sheet.iter_rows():
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet["A1"].alignment = Alignment(vertical="top")  # the title runs on across the empty B1
     for row in sheet.iter_rows(min_row=2, max_row=1 + len(facts), max_col=1):
-        row[0].font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 100
-    sheet.column_dimensions["B"].width = 40
+        row[0].font = bold_font()
+    sheet.column_dimensions["A"].width = 12
+    sheet.column_dimensions["B"].width = 100
     fit_rows(sheet)
     print_landscape(sheet)
     protect(sheet)

@@ -15,13 +15,13 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
-from reportgen.render.xlsx import print_landscape, text_cell, workbook_bytes
+from reportgen.render.xlsx import bold_font, print_landscape, text_cell, workbook_bytes
 from reportgen.run.return_workbooks import HEADING_FILL
 from reportgen.run.unfinished import RETURNS
 from reportgen.settings import SETTINGS_FILE, Settings
@@ -115,7 +115,7 @@ def register_workbook(settings: Settings) -> Workbook:
     keys = [key for key in REGISTER_NOTES if key in columns]
     sheet.append([text_cell(sheet, OWN_HEADINGS.get(key, columns[key].heading)) for key in keys])
     for key, cell in zip(keys, sheet[1], strict=True):
-        cell.font = Font(bold=True)
+        cell.font = bold_font()
         cell.fill = HEADING_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.comment = Comment(REGISTER_NOTES[key], "reportgen", width=300, height=110)
