@@ -7,6 +7,8 @@ import base64
 import csv
 import logging
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -195,6 +197,29 @@ def test_a_pdf_template_copied_before_the_arrows_had_spans_is_still_heard_in_wor
     for number in range(len(own)):
         drawn = [pages[number].render(scale=0.5).to_pil().tobytes() for pages in (copied, own)]
         assert drawn[0] == drawn[1], f"page {number + 1}"
+
+
+def test_two_links_to_one_address_side_by_side_are_each_heard_by_their_own_words(tmp_path: Path) -> None:
+    """A partner's explanation links two phrases to one address with nothing between them, then a mail address:
+    in the built PDF each link's annotation says its own words, not both links' run together."""
+    returns = _returns(0)
+    returns["opcc.xlsx"] = [row if row[0] != 6 else (*row[:3], (
+        'See <a href="https://example.org/p">the papers</a><a href="https://example.org/p">, minutes</a> and '
+        '<a href="mailto:jo@example.org">write to Jo</a>.'), row[4]) for row in returns["opcc.xlsx"]]
+    root = make_workspace(tmp_path / "ws", period=PERIODS[0], returns=returns, toml=TOML.format(n=2))
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "build", "--workspace", str(root)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    path = Path(done.stdout.splitlines()[-1]) / "paper.pdf"
+    with pikepdf.open(path) as pdf:
+        contents = [(str(annot.Contents), str(annot.A.URI)) for page in pdf.pages
+                    for annot in page.obj.get("/Annots", []) if "/A" in annot]
+    assert contents == [("the papers", "https://example.org/p"), (", minutes", "https://example.org/p"),
+                        ("write to Jo", "mailto:jo@example.org")]
+    with pdfplumber.open(path) as plumbed:  # the words each covers on its page: one link each, side by side
+        drawn = [" ".join((page.within_bbox((annot["x0"], annot["top"], annot["x1"], annot["bottom"])).extract_text()
+                           or "").split()) for page in plumbed.pages for annot in page.annots]
+    assert drawn == ["the papers", "minutes", "write to Jo"]  # a comma's box reaches past its link's edge
 
 
 def test_a_screen_reader_hears_the_web_movements_in_words(built: list[BuildResult]) -> None:

@@ -75,10 +75,14 @@ def _whole_links(links: list[tuple[Any, Any]]) -> Iterator[list[tuple[Any, Any]]
 
 
 def _goes_on(before: tuple[Any, Any], after: tuple[Any, Any]) -> bool:
-    """Whether `after` is the next line of the link `before` ends: the next sibling, to the same place."""
+    """Whether `after` is the next line of the link `before` ends: the next sibling, to the same place, on a
+    line below it or a later page (two links to one address side by side on a line are two links, each
+    described by its own text)."""
     (first, first_element), (second, second_element) = before, after
     target = (str(first.get("/A", {}).get("/URI", "")), str(first.get("/Dest", "")))
     if target != (str(second.get("/A", {}).get("/URI", "")), str(second.get("/Dest", ""))):
+        return False
+    if _on_one_line((first, first_element), (second, second_element)):
         return False
     parent = first_element.get("/P")
     if not isinstance(parent, pikepdf.Dictionary) or second_element.get("/P") is None \
@@ -87,6 +91,20 @@ def _goes_on(before: tuple[Any, Any], after: tuple[Any, Any]) -> bool:
     kids = [kid.objgen if isinstance(kid, pikepdf.Dictionary) else None for kid in parent.K]
     return first_element.objgen in kids and kids.index(first_element.objgen) + 1 < len(kids) \
         and kids[kids.index(first_element.objgen) + 1] == second_element.objgen
+
+
+def _on_one_line(before: tuple[Any, Any], after: tuple[Any, Any]) -> bool:
+    """Whether two link annotations are on one page and one line: their rectangles overlap top to bottom."""
+    (first, first_element), (second, second_element) = before, after
+    pages = first_element.get("/Pg"), second_element.get("/Pg")
+    if not all(isinstance(page, pikepdf.Dictionary) for page in pages) or pages[0].objgen != pages[1].objgen:
+        return False
+    try:
+        (low, high), (other_low, other_high) = (sorted(float(y) for y in annotation.Rect[1::2])
+                                                for annotation in (first, second))
+    except (AttributeError, TypeError, ValueError):
+        return False
+    return min(high, other_high) - max(low, other_low) > 0.5 * min(high - low, other_high - other_low)
 
 
 def _arrows(page: pikepdf.Page, elements: pikepdf.Array, texts: _PageTexts) -> bool:
