@@ -199,6 +199,32 @@ def test_a_pdf_template_copied_before_the_arrows_had_spans_is_still_heard_in_wor
         assert drawn[0] == drawn[1], f"page {number + 1}"
 
 
+def test_a_pdf_with_no_movement_and_no_link_has_no_page_read_for_words(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first month's paper shows no arrow: giving its PDF's arrows and links words reads the text of only the
+    pages with a link, not every page's for arrows (the sample's 35 pages took ~90 ms); with no link either,
+    none. A paper with movements still has every page read."""
+    from conftest import make_paper
+    from reportgen.render.pdf import spoken
+    from reportgen.render.pdf import writer as pdf_writer
+
+    read: list[object] = []
+    original = spoken._PageTexts._read
+    monkeypatch.setattr(spoken._PageTexts, "_read", lambda texts, page: read.append(page) or original(texts, page))
+    paper = make_paper(6, sections=2)
+    assert not paper.spoken_sentences
+    pdf_writer.write_pdf(paper, ROOT / "templates", tmp_path / "paper.pdf")
+    assert read and _spoken_elements(tmp_path / "paper.pdf") == []  # its pages with links, described
+    with pikepdf.open(tmp_path / "paper.pdf") as pdf:
+        for page in pdf.pages:
+            if "/Annots" in page.obj:
+                del page.obj["/Annots"]
+        read.clear()
+        assert not spoken.give_words(pdf, paper.spoken_sentences) and read == []
+        spoken.give_words(pdf, (("↑ from In progress (2026-09)", "Moved up from In progress (2026-09)"),))
+        assert len(read) == len(pdf.pages)
+
+
 def test_two_links_to_one_address_side_by_side_are_each_heard_by_their_own_words(tmp_path: Path) -> None:
     """A partner's explanation links two phrases to one address with nothing between them, then a mail address:
     in the built PDF each link's annotation says its own words, not both links' run together."""

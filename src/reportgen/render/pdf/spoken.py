@@ -38,7 +38,9 @@ _UNSURE = re.compile(rb"[()]|(?<![A-Za-z0-9])(?:BDC|BMC|BI|Do)(?![A-Za-z0-9])")
 
 def give_words(pdf: pikepdf.Pdf, sentences: Sequence[tuple[str, str]] = ()) -> bool:
     """Arrows with their words, `sentences` ((shown, words): `Paper.spoken_sentences`) in their words and links
-    with their text, in place; whether anything changed."""
+    with their text, in place; whether anything changed. Every arrow a paper shows is in one of its sentences
+    (a movement, the summary's legend): with none, no page's text is read for arrows (most papers, the first
+    month's; the draft comparison), only the pages that have links."""
     root = pdf.Root.get("/StructTreeRoot")
     if root is None or "/ParentTree" not in root:
         return False
@@ -49,9 +51,9 @@ def give_words(pdf: pikepdf.Pdf, sentences: Sequence[tuple[str, str]] = ()) -> b
     links: list[tuple[Any, Any]] = []
     for page in pdf.pages:
         elements = parents.get(int(page.obj.get("/StructParents", -1)))
-        if isinstance(elements, pikepdf.Array):
+        if isinstance(elements, pikepdf.Array) and said:  # no sentences: the paper shows no arrow to look for
             changed |= _arrows(page, elements, texts)
-            changed |= bool(said) and _sentences(page, elements, texts, said)
+            changed |= _sentences(page, elements, texts, said)
         for annotation in page.obj.get("/Annots", pikepdf.Array()):
             element = parents.get(int(annotation.get("/StructParent", -1)))
             if annotation.get("/Subtype") == pikepdf.Name.Link and isinstance(element, pikepdf.Dictionary):
