@@ -2109,3 +2109,19 @@ def test_the_terminal_summary_shows_a_line_break_added_or_taken_out_as_a_pilcrow
     assert "    Explanation: The board met.[-¶-]\n    {+ +}It agreed the plan.\n" in printed
     assert "    Explanation: Ask the board.[- -]{+¶+}\n    Report back.\n" in printed
     assert "{+\n" not in printed and "[-\n" not in printed
+
+
+def test_the_terminal_summary_says_an_explanation_set_out_anew_in_the_same_words(tmp_path: Path, capsys) -> None:
+    """A list item turned into a paragraph, or a paragraph into an item, changes no word: the printed summary listed
+    the action with an empty "Explanation:". It now says the words are the same and set out differently, as
+    diff.html shows (the item deleted, the paragraph inserted)."""
+    first, second, compared = _explanations_compared(tmp_path, capsys, {
+        1: ("<ul><li>Ask the board.</li></ul>", "<p>Ask the board.</p>"),
+        2: ("<p>Report back in May.</p>", "<ul><li>Report back in May.</li></ul>"),
+    })
+    assert main(["diff", str(first), str(second), "--out", str(tmp_path / "again")]) == 0
+    printed = capsys.readouterr().out
+    assert "Explanation: \n" not in printed and not printed.rstrip().endswith("Explanation:"), printed
+    assert printed.count("    Explanation: (the same words, set out differently: diff.html shows how)\n") == 2, printed
+    cells = _explanation_cells(compared)
+    assert cells[1].xpath("string(.//del)") == "Ask the board." and cells[1].xpath("string(.//ins)") == "Ask the board."

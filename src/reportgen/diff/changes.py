@@ -790,7 +790,10 @@ _EDGES = re.compile(r"(\s*)(.*?)(\s*)", re.S)  # blanks before, the words, blank
 def around_changes(words: Sequence[Span], context: int = CONTEXT_WORDS) -> tuple[Span, ...]:
     """A long text's changes with `context` unchanged words either side, the rest of each unchanged stretch
     "…": one word changed in a 1,200-character explanation prints as that word in its sentence, not the
-    whole explanation (diff.html, diff.docx and diff.json keep every word)."""
+    whole explanation (diff.html, diff.docx and diff.json keep every word). Words with no change among them (a
+    note saying what changed, `SET_OUT_ANEW`) are kept whole."""
+    if all(span.op == "equal" for span in words):
+        return tuple(words)
     shown = []
     last = len(words) - 1
     for at, span in enumerate(words):
@@ -811,11 +814,16 @@ def around_changes(words: Sequence[Span], context: int = CONTEXT_WORDS) -> tuple
 def _words_shown(change: TextChange) -> tuple[Span, ...]:
     """The word changes of the words the paper shows: a partner's `<p>` and `<li>` are not words on a
     terminal (the raw values are still what diff.json records). Where only the address of a link changed,
-    the words are the same: the link's words and its addresses then."""
+    the words are the same: the link's words and its addresses then. Where the words and the addresses are
+    the same, the text is set out differently (a list item now a paragraph, a word now bold): said so
+    (`SET_OUT_ANEW`), not printed as an empty field."""
     old, new = shown_text(change.old), shown_text(change.new)
     if (old, new) == (change.old, change.new):
         return change.words
-    return word_diff(old, new) or _links_changed(change.old, change.new)
+    return word_diff(old, new) or _links_changed(change.old, change.new) or (Span("equal", SET_OUT_ANEW),)
+
+
+SET_OUT_ANEW = "(the same words, set out differently: diff.html shows how)"
 
 
 def _links_changed(old: str, new: str) -> tuple[Span, ...]:
