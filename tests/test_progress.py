@@ -248,6 +248,44 @@ def test_two_links_to_one_address_side_by_side_are_each_heard_by_their_own_words
     assert drawn == ["the papers", "minutes", "write to Jo"]  # a comma's box reaches past its link's edge
 
 
+def test_a_link_with_a_bold_or_italic_word_is_one_link_in_the_pdf_and_the_web_edition(tmp_path: Path) -> None:
+    """A partner's link with a bold word in it ("the <b>board</b> papers") was drawn as one <a> per run: a screen
+    reader announced three links, and the PDF had a Link structure element for each, the bold word's described by
+    its URL. It is one <a> in the web edition and in the PDF's HTML, the formatting inside it; in the PDF one Link
+    element and one annotation, described by all its words; two links to one address side by side stay two."""
+    import lxml.html
+
+    returns = _returns(0)
+    returns["opcc.xlsx"] = [row if row[0] != 6 else (*row[:3], (
+        'See <a href="https://example.org/p">the <b>board</b> papers</a>, <a href="https://example.org/q"><i>all</i>'
+        ' minutes</a> and <a href="https://example.org/r">the papers</a><a href="https://example.org/r">, agenda</a>.'
+    ), row[4]) for row in returns["opcc.xlsx"]]
+    root = make_workspace(tmp_path / "ws", period=PERIODS[0], returns=returns, toml=TOML.format(n=2))
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "build", "--workspace", str(root)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    folder = Path(done.stdout.splitlines()[-1])
+    web = lxml.html.fromstring((folder / "paper.html").read_text(encoding="utf-8"))
+    assert [(a.get("href"), a.text_content(), [child.tag for child in a]) for a in web.iter("a")
+            if "example.org" in (a.get("href") or "")] == [
+        ("https://example.org/p", "the board papers", ["strong"]), ("https://example.org/q", "all minutes", ["em"]),
+        ("https://example.org/r", "the papers", []), ("https://example.org/r", ", agenda", [])]
+    with pikepdf.open(folder / "paper.pdf") as pdf:
+        contents = [(str(annot.Contents), str(annot.A.URI)) for page in pdf.pages
+                    for annot in page.obj.get("/Annots", []) if "/A" in annot]
+        links = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
+                 and obj.get("/Type") == "/StructElem" and obj.get("/S") == "/Link"]
+        annotated = [kid for link in links for kid in link.K
+                     if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"]
+    assert contents == [("the board papers", "https://example.org/p"), ("all minutes", "https://example.org/q"),
+                        ("the papers", "https://example.org/r"), (", agenda", "https://example.org/r")]
+    assert len(links) == len(annotated) == 4  # each annotation in its Link element, one each
+    with pdfplumber.open(folder / "paper.pdf") as plumbed:  # the words each covers on its page
+        drawn = [" ".join((page.within_bbox((annot["x0"], annot["top"], annot["x1"], annot["bottom"])).extract_text()
+                           or "").split()) for page in plumbed.pages for annot in page.annots]
+    assert drawn[:2] == ["the board papers", "all minutes"]
+
+
 def test_a_screen_reader_hears_the_web_movements_in_words(built: list[BuildResult]) -> None:
     """Chromium's accessibility tree (as a screen reader gets it) has the words, not the arrows, in the
     status cells and in the summary of the movements."""

@@ -61,7 +61,7 @@ from reportgen.render.html_env import html_environment, lines, template_errors, 
 from reportgen.render.pdf.artifacts import furniture_as_artifacts
 from reportgen.render.pdf.document import font_timestamp, mark_metadata  # shared with the paper's PDF
 from reportgen.render.pdf.fetch import TemplateFetcher
-from reportgen.render.pdf.html import css_ident, group_blocks, running_head, space_before_links
+from reportgen.render.pdf.html import css_ident, group_blocks, link_runs, running_head, space_before_links
 from reportgen.template_files import DEFAULT_TEMPLATES, template_file
 
 DIFF_TEMPLATE = "diff.html.j2"
@@ -171,22 +171,6 @@ def with_breaks_shown(blocks: RichText) -> RichText:
         return block if mark is None else replace(bare, inlines=(*bare.inlines, Inline(BREAK_SHOWN, change=mark)))
 
     return tuple(shown(block) for block in blocks)
-
-
-def link_runs(inlines: Sequence[Inline]) -> list[tuple[str | None, list[tuple[Inline, bool]]]]:
-    """Redlined inlines as diff.html lays them out: each run of neighbours linking to one address (that passes the
-    link policy), with the address, and each other run, with None; every inline with whether it goes in a box of
-    its own (`space_before_links`). A link whose words changed is one link with its changed words marked inside it,
-    as a reader follows it, not a link for each of its deleted, inserted and unchanged words; a link pointed
-    elsewhere is the old link deleted beside the new one inserted."""
-    runs: list[tuple[str | None, list[tuple[Inline, bool]]]] = []
-    for inline, own_box in space_before_links(inlines):
-        href = safe_href(inline.href)
-        if runs and runs[-1][0] == href:
-            runs[-1][1].append((inline, own_box))
-        else:
-            runs.append((href, [(inline, own_box)]))
-    return runs
 
 
 def _environment(templates: Path) -> Environment:

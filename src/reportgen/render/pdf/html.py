@@ -90,6 +90,37 @@ def space_before_links(inlines: Sequence[Inline]) -> list[tuple[Inline, bool]]:
     return boxed
 
 
+LinkRuns = list[tuple[str | None, list[tuple[Inline, bool]]]]
+
+
+def link_runs(inlines: Sequence[Inline], boxes: bool = True) -> LinkRuns:
+    """Inlines as a template lays them out: each run of neighbours linking to one address (that passes the link
+    policy), with the address, and each other run, with None; every inline with whether it goes in a box of its
+    own (`space_before_links`, when `boxes`: the PDF and diff.html; the web edition has no need).
+
+    A link with a bold or italic word, or whose words changed in a comparison, is several inlines: drawn one <a>
+    each, a screen reader announced several links (and the PDF had a Link element for each). One <a> around the
+    run, the formatting and change marks inside it, is one link, as a reader follows it. A link pointed elsewhere
+    (in a comparison: the old link deleted beside the new one inserted) is two runs, so two links; so are two
+    links to one address side by side, written as two (`<a>the papers</a><a>, minutes</a>`): the reader keeps a
+    link's words of one look as one inline (`reportgen.read.richtext`), so a neighbour that looks the same starts
+    a link of its own."""
+    runs: LinkRuns = []
+    boxed = space_before_links(inlines) if boxes else [(inline, False) for inline in inlines]
+    for inline, own_box in boxed:
+        href = safe_href(inline.href)
+        if runs and runs[-1][0] == href and (href is None or not _alike(runs[-1][1][-1][0], inline)):
+            runs[-1][1].append((inline, own_box))
+        else:
+            runs.append((href, [(inline, own_box)]))
+    return runs
+
+
+def _alike(before: Inline, inline: Inline) -> bool:
+    """Whether two neighbouring linked inlines look the same (formatting and change marks): then two links."""
+    return replace(before, text="") == replace(inline, text="")
+
+
 def css_ident(value: str) -> str:
     """`value` when it is safe as a CSS class suffix, else "unknown"."""
     return value if _CSS_IDENT.fullmatch(value) else "unknown"
@@ -122,8 +153,8 @@ def group_blocks(blocks: tuple[Block, ...]) -> list[BlockGroup]:
 def _environment(templates: Path) -> Environment:
     return html_environment(templates, (("safe_href", safe_href), ("css_ident", css_ident),
                                         ("group_blocks", group_blocks), ("space_before_links", space_before_links),
-                                        ("chart_src", chart_src), ("spoken_pieces", spoken_pieces),
-                                        ("lines", lines)))
+                                        ("link_runs", link_runs), ("chart_src", chart_src),
+                                        ("spoken_pieces", spoken_pieces), ("lines", lines)))
 
 
 def render_html(paper: Paper, templates: Path, part: str = "all", furniture_pages: Sequence[str] = (),

@@ -54,13 +54,54 @@ def give_words(pdf: pikepdf.Pdf, sentences: Sequence[tuple[str, str]] = ()) -> b
         if isinstance(elements, pikepdf.Array) and said:  # no sentences: the paper shows no arrow to look for
             changed |= _arrows(page, elements, texts)
             changed |= _sentences(page, elements, texts, said)
-        for annotation in page.obj.get("/Annots", pikepdf.Array()):
+        for annotation in list(page.obj.get("/Annots", pikepdf.Array())):
             element = parents.get(int(annotation.get("/StructParent", -1)))
-            if annotation.get("/Subtype") == pikepdf.Name.Link and isinstance(element, pikepdf.Dictionary):
+            if annotation.get("/Subtype") != pikepdf.Name.Link or not isinstance(element, pikepdf.Dictionary):
+                continue
+            if _within_link(annotation, element):
+                changed |= _drop_annotation(page, annotation, element)
+            else:
                 links.append((annotation, element))
     for link in _whole_links(links):
         changed |= _describe_link(link, texts)
     return changed
+
+
+def _within_link(annotation: Any, element: Any) -> bool:
+    """Whether a link annotation is one WeasyPrint adds for a box inside a link (a bold or italic word of it: the
+    template draws a link as one <a>, its formatting inside): its element is not the Link but one inside it, whose
+    own annotation, to the same place, covers the box already. A screen reader would find a second link there."""
+    target = _uri(annotation)
+    if element.get("/S") == pikepdf.Name.Link or not target:
+        return False
+    parent, depth = element.get("/P"), 0
+    while isinstance(parent, pikepdf.Dictionary) and parent.get("/Type") == pikepdf.Name.StructElem and depth < 20:
+        if parent.get("/S") == pikepdf.Name.Link:
+            kids = parent.get("/K")
+            return isinstance(kids, pikepdf.Array) and any(
+                isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.OBJR
+                and _uri(kid.Obj) == target for kid in kids)
+        parent, depth = parent.get("/P"), depth + 1
+    return False
+
+
+def _uri(annotation: Any) -> str:
+    """The address a link annotation goes to; "" for none."""
+    action = annotation.get("/A")
+    return str(action.get("/URI", "")) if isinstance(action, pikepdf.Dictionary) else ""
+
+
+def _drop_annotation(page: pikepdf.Page, annotation: Any, element: Any) -> bool:
+    """Take a link annotation off its page and its object reference out of its structure element."""
+    annotations = page.obj.get("/Annots")
+    kids = element.get("/K")
+    if not isinstance(annotations, pikepdf.Array) or not isinstance(kids, pikepdf.Array):
+        return False
+    page.obj.Annots = pikepdf.Array([other for other in annotations if other.objgen != annotation.objgen])
+    element.K = pikepdf.Array([kid for kid in kids if not (
+        isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.OBJR
+        and kid.Obj.objgen == annotation.objgen)])
+    return True
 
 
 def _whole_links(links: list[tuple[Any, Any]]) -> Iterator[list[tuple[Any, Any]]]:
@@ -188,7 +229,7 @@ def _describe_link(link: list[tuple[Any, Any]], texts: _PageTexts) -> bool:
         if not isinstance(page, pikepdf.Dictionary) or not isinstance(kids, pikepdf.Array):
             return False
         drawn = texts.of(page)
-        runs = [drawn.get(int(kid)) for kid in kids if isinstance(kid, int)]
+        runs = [drawn.get(mcid) for mcid in _marked_ids(kids)]
         if not runs or None in runs:
             return False
         lines.append("".join(run or "" for run in runs))
@@ -200,6 +241,17 @@ def _describe_link(link: list[tuple[Any, Any]], texts: _PageTexts) -> bool:
             annotation.Contents = pikepdf.String(text)
             changed = True
     return changed
+
+
+def _marked_ids(kids: Any, depth: int = 0) -> Iterator[int]:
+    """The marked runs (MCIDs) of a structure element's kids in order, those of the elements inside it too (a bold
+    word of a link is a Span of its own inside the Link); annotation references are not runs."""
+    for kid in kids:
+        if isinstance(kid, int):
+            yield int(kid)
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.StructElem and depth < 20:
+            inner = kid.get("/K")
+            yield from _marked_ids(inner if isinstance(inner, pikepdf.Array) else [inner], depth + 1)
 
 
 def _link_text(lines: list[str], target: str) -> str:
