@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import os
 import re
 import shutil
 import textwrap
@@ -2017,7 +2018,8 @@ def test_an_action_worded_in_html_is_compared_as_the_paper_shows_it(tmp_path: Pa
     """The register may word an action in HTML (the February 2023 register's "<p>Investigate the viability…"): the
     paper parses it into paragraphs, list items, links and bold words. diff.html and diff.pdf compared it as its
     bare words: the link gone, the list item a paragraph. They now show the Action field as the paper does, its
-    changed word marked; the terminal summary and diff.json hold its words, never its tags."""
+    changed word marked; the terminal summary holds its words and diff.json its words and links (`[the board](…)`, so
+    that a link pointed elsewhere is a change there too), never its tags."""
     root = make_workspace(tmp_path / "ws")
     register = [REGISTER_HEADINGS, *((ref, section, lead, HTML_ACTION.format(word="commissioning"), page)
                                      if ref == 2 else (ref, section, lead, text, page)
@@ -2043,7 +2045,9 @@ def test_an_action_worded_in_html_is_compared_as_the_paper_shows_it(tmp_path: Pa
     assert "<p>" not in cell.text_content() and "<p>" not in _pdf_text(folder)
     [change] = json.loads((folder / "diff.json").read_text(encoding="utf-8"))["diff"]["changed"]
     [action] = change["changes"]
-    assert action["new"] == "Publish the delivery plan with the board.\nConsult partners."
+    assert action["new"] == \
+        "Publish the delivery plan with [the board](https://www.example.gov.uk/plan).\nConsult partners."
+    assert "<" not in action["old"] + action["new"]
 
 
 # ---------------------------------------------------------------- a line break within a list item
@@ -2125,3 +2129,110 @@ def test_the_terminal_summary_says_an_explanation_set_out_anew_in_the_same_words
     assert printed.count("    Explanation: (the same words, set out differently: diff.html shows how)\n") == 2, printed
     cells = _explanation_cells(compared)
     assert cells[1].xpath("string(.//del)") == "Ask the board." and cells[1].xpath("string(.//ins)") == "Ask the board."
+
+
+# ---------------------------------------------------------------- a changed link or look with the same words
+
+
+def _diff_cli(first: Path, second: Path, out: Path) -> tuple[Path, str]:
+    """`reportgen diff FIRST SECOND --out OUT` as a user runs it: (its folder, what it printed)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "diff", str(first), str(second),
+                           "--out", str(out)], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "NO_COLOR": "1"})
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    return Path(done.stdout.splitlines()[-1]), done.stdout
+
+
+def _field_cell(folder: Path, ref: int, field: str) -> lxml.html.HtmlElement:
+    """diff.html's cell of one field of a changed action."""
+    tree = lxml.html.fromstring((folder / "diff.html").read_text(encoding="utf-8"))
+    [article] = [article for article in tree.find_class("action-change")
+                 if article.find_class("ref")[0].text_content().strip() == str(ref)]
+    return article.xpath(f'.//th[starts-with(., "{field}")]/following-sibling::td')[0]
+
+
+LINKED_ACTION = '<p>Publish the plan with <a href="{href}">the <b>board</b></a>.</p>'
+
+
+def test_an_action_whose_link_points_elsewhere_under_the_same_words_is_reported(tmp_path: Path) -> None:
+    """The register words an action in HTML with a link; the next register points the link elsewhere, the words
+    the same. A draft keeps the action's words, which were equal, so diff.html, the printed summary and diff.json
+    said nothing. Each now says it as an explanation's changed link is said: the printed summary "link 'the
+    board': [-old-]{+new+}", diff.html the old link deleted beside the new one inserted, each followed by its
+    address, diff.json the action's value with its link (`[the board](address)`), and diff.docx tracks it."""
+    old_href, new_href = "https://www.example.gov.uk/plan-2025", "https://www.example.gov.uk/plan-2026"
+    root = make_workspace(tmp_path / "ws")
+    register = [REGISTER_HEADINGS, *((ref, section, lead, LINKED_ACTION.format(href=old_href), page)
+                                     if ref == 2 else (ref, section, lead, text, page)
+                                     for ref, section, lead, text, page in ACTIONS)]
+    write_xlsx(root / "inputs" / "register.xlsx", register, sheet="Register")
+    first = build_draft(root).folder
+    register[2] = (*register[2][:3], LINKED_ACTION.format(href=new_href), register[2][4])
+    write_xlsx(root / "inputs" / "register.xlsx", register, sheet="Register")
+    second = build_draft(root).folder
+    folder, printed = _diff_cli(first, second, tmp_path / "cmp")
+    assert "1 action reworded:\n  2 Publish the plan with the board.\n" \
+        f"    Action: link 'the board': [-{old_href}-]{{+{new_href}+}}\n" in printed, printed
+    [change] = json.loads((folder / "diff.json").read_text(encoding="utf-8"))["diff"]["changed"]
+    [action] = change["changes"]
+    assert (change["ref"], action["field"]) == (2, "action")
+    assert (action["old"], action["new"]) == (f"Publish the plan with [the board]({old_href}).",
+                                              f"Publish the plan with [the board]({new_href}).")
+    assert "".join(span["text"] for span in action["words"] if span["op"] != "insert") == action["old"]
+    cell = _field_cell(folder, 2, "Action")
+    assert [(a.get("href"), a.text_content(), [mark.tag for mark in a.iter("del", "ins")]) for a in cell.iter("a")] \
+        == [(old_href, "the board", ["del", "del"]), (new_href, "the board", ["ins", "ins"])]
+    assert " ".join(cell.text_content().split()) == \
+        f"Publish the plan with the board ({old_href})the board ({new_href})."
+    assert [s.text_content() for s in cell.iter("strong")] == ["board", "board"]
+    assert _pdf_text(folder).count(new_href) == 1
+    document = open_docx(folder / "diff.docx")
+    assert _tracked_words(document, 2) == [("del", "the "), ("del", "board"), ("ins", "the "), ("ins", "board")]
+    _resolves_to_each_draft(folder, first, second)
+
+
+def test_a_word_made_bold_is_listed_as_changed_the_same_words_set_out_differently(tmp_path: Path) -> None:
+    """An explanation whose only change is a word made bold ("Report back in May." -> "Report back in <b>May</b>.")
+    was not reported, while a list item made a paragraph is ("the same words, set out differently"). It is now
+    listed as changed with the same note; diff.json records it as it records a list item made a paragraph (the
+    explanations as the partners wrote them, word by word); diff.html shows the plain word deleted and the bold one
+    inserted; diff.docx tracks it. An action the register makes bold is said the same way, diff.json giving its
+    words, the same on both sides."""
+    def returns(explanations: dict[int, str]) -> dict[str, list[tuple[object, ...]]]:
+        return {name: [(*row[:3], explanations[row[0]], row[4]) if row[0] in explanations else row  # type: ignore[index]
+                       for row in rows] for name, rows in default_returns().items()}
+
+    root = make_workspace(tmp_path / "ws", returns=returns({1: "Report back in May.", 3: "Report back in <b>May</b>."}))
+    first = build_draft(root).folder
+    for name, rows in returns({1: "Report back in <i>May</i>.", 3: "Report back in May."}).items():
+        write_xlsx(root / "inputs" / "returns" / "2026-10" / name, rows)
+    register = [REGISTER_HEADINGS, *((ref, section, lead, f"<b>{text}</b>" if ref == 5 else text, page)
+                                     for ref, section, lead, text, page in ACTIONS)]
+    write_xlsx(root / "inputs" / "register.xlsx", register, sheet="Register")
+    second = build_draft(root).folder
+    folder, printed = _diff_cli(first, second, tmp_path / "cmp")
+    note = "(the same words, set out differently: diff.html shows how)"
+    assert printed.count(f"    Explanation: {note}\n") == 2 and f"    Action: {note}\n" in printed, printed
+    changed = {change["ref"]: change["changes"]
+               for change in json.loads((folder / "diff.json").read_text(encoding="utf-8"))["diff"]["changed"]}
+    assert sorted(changed) == [1, 3, 5]
+    [bold_gone] = changed[3]
+    assert (bold_gone["field"], bold_gone["old"], bold_gone["new"]) == \
+        ("explanation", "Report back in <b>May</b>.", "Report back in May.")
+    [bold_action] = changed[5]
+    words = dict((ref, text) for ref, _section, _lead, text, _page in ACTIONS)[5]
+    assert bold_action == {"field": "action", "old": words, "new": words, "words": [{"op": "equal", "text": words}]}
+    for ref, was, now in ((1, [], ["em"]), (3, ["strong"], [])):
+        cell = _field_cell(folder, ref, "Explanation")
+        assert _marks(cell) == [("del", "May"), ("ins", "May")], ref
+        assert [[child.tag for child in mark] for mark in cell.iter("del", "ins")] == [was, now], ref
+    action = _field_cell(folder, 5, "Action")
+    assert [(mark.tag, [child.tag for child in mark]) for mark in action.iter("del", "ins")] == \
+        [("del", []), ("ins", ["strong"])]
+    document = open_docx(folder / "diff.docx")
+    assert _tracked_words(document, 3) == [("del", "May"), ("ins", "May")]
+    assert _tracked_words(document, 5) == [("del", words), ("ins", words)]
+    _resolves_to_each_draft(folder, first, second)

@@ -21,9 +21,10 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import groupby
 from typing import Literal, NamedTuple, TypeVar
 
-from reportgen.model import CoverRow, Paper, PaperRow, PaperSection, StatusMove, plain_text
+from reportgen.model import CoverRow, Inline, Paper, PaperRow, PaperSection, StatusMove, plain_text
 from reportgen.paper_rules import status_changed
 from reportgen.periods import period_label
 from reportgen.read.richtext import parse_explanation, shown_text
@@ -417,12 +418,41 @@ def action_summary(row: PaperRow, added: bool = False) -> ActionSummary:
 
 
 def row_values(row: PaperRow) -> dict[str, str]:
-    """The compared values of a row: the raw fields, then any extra column's cell text."""
+    """The compared values of a row: the raw fields (the action with its links: `action_value`), then any extra
+    column's cell text."""
     values = {name: str(getattr(row, name)) for name in ROW_FIELDS}
+    values["action"] = action_value(row)
     for cell in row.cells:
         if cell.key not in ("ref", "status", *ROW_FIELDS):
             values[cell.key] = cell.text
     return values
+
+
+def action_value(row: PaperRow) -> str:
+    """The action as a comparison records it: its words (`PaperRow.action`: a draft keeps no register HTML), each
+    link the paper draws in it written `[words](address)`, as a register cell linked in Excel is read (a bare
+    address as itself). A link pointed elsewhere under the same words is then a change of the action's value, its
+    addresses the words changed, as an explanation's is; with no link, the words alone."""
+    cell = next((cell for cell in row.cells if cell.key == "action"), None)
+    if cell is None or not any(inline.href for block in cell.rich for inline in block.inlines):
+        return row.action
+    return "\n".join(_typed_links(block.inlines) for block in cell.rich)
+
+
+def _typed_links(inlines: Sequence[Inline]) -> str:
+    """A block's words, each run of neighbours linking to one address as `[words](address)`."""
+    typed = []
+    for href, run in groupby(inlines, key=lambda inline: inline.href):
+        words = "".join(inline.text for inline in run)
+        typed.append(words if href is None or shows_address(words, href) else f"[{words}]({href})")
+    return "".join(typed)
+
+
+def shows_address(words: str, href: str) -> bool:
+    """Whether a link's words are its address as the paper links a bare one: the address itself, an e-mail
+    address (mailto:), or www.… (https://)."""
+    words = words.strip()
+    return href in (words, "mailto:" + words, "https://" + words, "http://" + words)
 
 
 def row_change(old: PaperRow, new: PaperRow, renamed: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
@@ -431,7 +461,11 @@ def row_change(old: PaperRow, new: PaperRow, renamed: set[tuple[str, str]] | fro
     changed only where the paper shows no difference (spacing, a `<p>` around the same words) is not a
     change: the reviewer would look for one that is not there; nor is a section whose heading was
     `renamed` ((old, new) headings: `DraftDiff.sections` says so once), nor, given the `columns` both
-    papers' tables have, the cell of an extra column only one table has (`DraftDiff.columns` says so once)."""
+    papers' tables have, the cell of an extra column only one table has (`DraftDiff.columns` says so once).
+
+    A value the same in both drafts whose cell the paper shows otherwise (an action's word made bold, its list item
+    made a paragraph: a draft keeps the action's words, not its HTML) is a change whose words are all unchanged
+    (`set_out_anew`): the same words, set out differently, as an explanation's changed `<b>` or `<li>` is."""
     before, after = row_values(old), row_values(new)
     if columns is not None:
         before, after = ({key: value for key, value in values.items() if key in ROW_FIELDS or key in columns}
@@ -439,21 +473,37 @@ def row_change(old: PaperRow, new: PaperRow, renamed: set[tuple[str, str]] | fro
     if (old.section, new.section) in renamed:
         after["section"] = before["section"]
     keys = [*after, *(key for key in before if key not in after)]
-    changes = tuple(change for key in keys
-                    if (change := text_change(key, before.get(key, ""), after.get(key, ""))) is not None
-                    and _shown(old, key, change.old) != _shown(new, key, change.new))
+    changes = tuple(change for key in keys if (change := _field_change(old, new, key, before.get(key, ""),
+                                                                       after.get(key, ""))) is not None)
     return ActionChange(new.ref, new.action, new.section, changes) if changes else None
 
 
-def _shown(row: PaperRow, key: str, raw: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """What the paper shows of a field: the words of each paragraph (spacing aside) and the addresses
-    it links to."""
+def _field_change(old: PaperRow, new: PaperRow, key: str, was: str, now: str) -> TextChange | None:
+    """The change of one field whose paper shows a difference (`_shown`), or None."""
+    if _shown(old, key, was) == _shown(new, key, now):
+        return None
+    return text_change(key, was, now) or set_out_anew(key, now)
+
+
+def set_out_anew(field: str, text: str) -> TextChange:
+    """A field whose words are the same in both drafts but set out differently: all its words unchanged."""
+    return TextChange(field, text, text, (Span("equal", text),) if text else ())
+
+
+Shown = tuple[tuple[str, ...], tuple[tuple[tuple[str, str | None, bool, bool, bool], ...], ...]]
+
+
+def _shown(row: PaperRow, key: str, raw: str) -> Shown:
+    """What the paper shows of a field: the words of each paragraph or item (spacing aside), and each word with the
+    address it links to and whether it is bold, italic or underlined (a word made bold is a change)."""
     cell = next((cell for cell in row.cells if cell.key == key), None)
     if cell is None or not cell.rich:
         return (" ".join((cell.text if cell is not None else raw).split()),), ()
     # a line break within a list item (a "\n" in its text) is shown: a break added there is a change
     return (tuple(f"{block.kind} {_lines_shown(block.text)}" for block in cell.blocks),
-            tuple(inline.href for block in cell.blocks for inline in block.inlines if inline.href))
+            tuple(tuple((token, inline.href, inline.bold, inline.italic, inline.underline)
+                        for inline in block.inlines for token in tokens(inline.text) if not token.isspace())
+                  for block in cell.blocks))
 
 
 def _lines_shown(text: str) -> str:
@@ -818,7 +868,7 @@ def _words_shown(change: TextChange) -> tuple[Span, ...]:
     the same, the text is set out differently (a list item now a paragraph, a word now bold): said so
     (`SET_OUT_ANEW`), not printed as an empty field."""
     old, new = shown_text(change.old), shown_text(change.new)
-    if (old, new) == (change.old, change.new):
+    if (old, new) == (change.old, change.new) and any(span.op != "equal" for span in change.words):
         return change.words
     return word_diff(old, new) or _links_changed(change.old, change.new) or (Span("equal", SET_OUT_ANEW),)
 
@@ -828,9 +878,18 @@ SET_OUT_ANEW = "(the same words, set out differently: diff.html shows how)"
 
 def _links_changed(old: str, new: str) -> tuple[Span, ...]:
     """'link 'Minutes of the board': [-old address-]{+new address+}', a link after another ('; '), for the links
-    whose address changed from `old` to `new` (cells of the same words)."""
+    whose address changed from `old` to `new` (cells of the same words): paired in order when both have as many,
+    else by their words, a link only one side has with "(no address)" on the other; () when every link is the
+    same (only the formatting changed)."""
+    before, after = ([run for run in _links(text) if run[1]] for text in (old, new))
+    if len(before) == len(after):
+        pairs = list(zip(before, after, strict=True))
+    else:
+        words = {now[0] for now in after}
+        pairs = [*((next((was for was in before if was[0] == now[0]), (now[0], None)), now) for now in after),
+                 *((was, (was[0], None)) for was in before if was[0] not in words)]
     spans: list[Span] = []
-    for was, now in zip(_links(old), _links(new), strict=False):
+    for was, now in pairs:
         if was != now:
             spans += [*([Span("equal", "; ")] if spans else []), Span("equal", f"link {now[0]!r}: "),
                       Span("delete", was[1] or "(no address)"), Span("insert", now[1] or "(no address)")]
@@ -838,5 +897,7 @@ def _links_changed(old: str, new: str) -> tuple[Span, ...]:
 
 
 def _links(text: str) -> list[tuple[str, str | None]]:
-    """The words and address of each run of a cell's text, in order (an address None: not linked)."""
-    return [(inline.text, inline.href) for block in parse_explanation(text) for inline in block.inlines]
+    """The words and address of each run of a cell's text with one address or none, in order (an address None: not
+    linked); a link's bold or italic word is part of its run, as is any formatting of the words around it."""
+    return [(" ".join("".join(inline.text for inline in run).split()), href)
+            for block in parse_explanation(text) for href, run in groupby(block.inlines, key=lambda i: i.href)]

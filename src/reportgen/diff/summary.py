@@ -42,6 +42,7 @@ from reportgen.diff.changes import (
     progress_note,
     renamed_sections,
     section_note,
+    shows_address,
     unrelated_note,
 )
 from reportgen.diff.redline import (
@@ -149,13 +150,6 @@ def with_link_addresses(blocks: RichText) -> RichText:
             words = ""
 
     return tuple(replace(block, inlines=tuple(inlines(block))) for block in blocks)
-
-
-def shows_address(words: str, href: str) -> bool:
-    """Whether a link's words are its address as the paper links a bare one: the address itself, an e-mail
-    address (mailto:), or www.… (https://)."""
-    words = words.strip()
-    return href in (words, "mailto:" + words, "https://" + words, "http://" + words)
 
 
 def with_breaks_shown(blocks: RichText) -> RichText:
