@@ -4,6 +4,7 @@ real aiosmtpd server on 127.0.0.1, and the ledger that keeps a message from bein
 from __future__ import annotations
 
 import io
+import shutil
 import textwrap
 from email import policy
 from email.parser import BytesParser
@@ -115,6 +116,35 @@ def test_with_no_deadline_set_the_mail_names_none(tmp_path: Path) -> None:
     assert "Reply to this message with the completed workbook attached. We check it" in body
     assert "by ." not in body and "deadline" not in body.lower()
     assert "deadline-passed" not in [i.code for i in run.issues]
+    [said] = [i for i in run.issues if i.code == "no-deadline"]  # the officer is told the mail names none
+    assert (said.severity, said.file, said.column) == ("warning", "reportgen.toml", "deadline")
+    assert "the mail that sends them, ask partners to reply by no day" in said.message
+
+
+def test_send_returns_dry_run_says_the_workbooks_and_mail_name_no_deadline(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`reportgen send-returns --dry-run` with no deadline set wrote messages naming none and said nothing: it now
+    prints the warning, with how to set one; with a deadline set it says nothing of it."""
+    from reportgen.shells.cli import main
+
+    root = mail_workspace(tmp_path / "ws")
+    toml = root / "reportgen.toml"
+    with_deadline = toml.read_text()
+    toml.write_text(with_deadline.replace("deadline = 2026-10-24\n", ""))
+    assert main(["send-returns", "--workspace", str(root), "--period", PERIOD, "--dry-run"]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert ("reportgen.toml warning setting 'deadline': reportgen.toml sets no returns deadline ([returns] "
+            "deadline or days_before_meeting): the October 2026 workbooks, and the mail that sends them, ask "
+            "partners to reply by no day.") in printed
+    assert "set [returns] deadline = YYYY-MM-DD in reportgen.toml" in printed
+    outbox = root / "outputs" / PERIOD / "mail" / "outbox"
+    message = BytesParser(policy=policy.default).parsebytes((outbox / f"workbook-{PERIOD}-OPCC.eml").read_bytes())
+    assert "deadline" not in message.get_body(("plain",)).get_content().lower()  # type: ignore[union-attr]
+
+    shutil.rmtree(root / "outputs")
+    toml.write_text(with_deadline)
+    assert main(["send-returns", "--workspace", str(root), "--period", PERIOD, "--dry-run"]) == 0
+    assert "no returns deadline" not in capsys.readouterr().out
 
 
 def test_a_lead_with_no_address_is_reported_not_skipped_silently(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from conftest import (
 )
 from reportgen.check.checked import load_register
 from reportgen.errors import ReportgenError
+from reportgen.issues import Issue
 from reportgen.model import UpdateState
 from reportgen.read.returns import made_for, partner_for, read_return, validate_return
 from reportgen.read.richtext import parse_explanation
@@ -43,6 +44,12 @@ from reportgen.shells.cli import main
 A, B = "2026-10", "2026-11"
 FILES = ["wessex-police.xlsx", "opcc.xlsx", "criminal-justice-board.xlsx"]  # leads in register order
 STATUSES = {1: "Completed", 2: "In progress", 3: "Not started", 4: "In progress", 5: "On hold", 6: "Completed"}
+
+
+def but_no_deadline(issues: list[Issue]) -> list[Issue]:
+    """The issues of writing the workbooks but the one saying they name no deadline: the factories' workspace
+    sets none."""
+    return [item for item in issues if item.code != "no-deadline"]
 
 
 def data_rows(path: Path) -> list[tuple[object, ...]]:
@@ -68,7 +75,7 @@ def read_back(root: Path, path: Path, period: str = B) -> tuple[list[tuple[objec
 def test_one_workbook_per_lead_with_its_actions_blank_when_nothing_was_reported_before(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws", period=A)
     written, issues = write_return_workbooks(root, A)  # the first period: no earlier draft or returns
-    assert [(i.code, i.message) for i in issues] == [("blank-workbooks", (
+    assert [(i.code, i.message) for i in but_no_deadline(issues)] == [("blank-workbooks", (
         "No kept draft or returns of a period before 2026-10: the return workbooks are blank, not pre-filled."))]
     assert [p.name for p in written] == FILES
     assert {p.parent for p in written} == {root.resolve() / "outputs" / A / "returns"}
@@ -109,7 +116,7 @@ def test_prefilled_from_an_earlier_periods_returns_when_no_draft_was_built(tmp_p
     """What a build of the period would carry forward (README): earlier periods' returns, when no draft was kept."""
     root = make_workspace(tmp_path / "ws", period=A)
     from_returns, issues = write_return_workbooks(root, B)
-    assert issues == []
+    assert but_no_deadline(issues) == []
     keep_draft(root, A)
     from_draft, _ = write_return_workbooks(root, B, tmp_path / "from-draft")
     assert data_rows(from_returns[0])[1:] == data_rows(from_draft[0])[1:] == [
@@ -122,7 +129,7 @@ def test_prefilled_from_the_latest_draft_of_an_earlier_period(tmp_path: Path) ->
     root = make_workspace(tmp_path / "ws", period=A)
     keep_draft(root, A)
     written, issues = write_return_workbooks(root, B)
-    assert issues == []
+    assert but_no_deadline(issues) == []
     assert data_rows(written[0])[1:] == [
         (1, None, "Develop a prevention strategy.", "Completed", "Update on action 1.", "Spring 2027"),
         (3, "Victims", "Review victim referrals.", "Not started", "Update on action 3.", "Spring 2027"),
@@ -158,6 +165,7 @@ def test_a_damaged_draft_is_one_clear_issue_for_the_workbooks_and_the_build(tmp_
     folder, _paper = keep_draft(root, A)
     (folder / "draft.json").write_bytes(damage.encode("utf-8", "surrogateescape"))
     written, issues = write_return_workbooks(root, B)
+    issues = but_no_deadline(issues)
     assert [(i.code, i.severity.value, i.file) for i in issues] == [("unreadable-draft", "warning", str(folder))]
     assert issues[0].message.startswith(f"The earlier draft could not be read, so the workbooks are not pre-filled "
                                         f"from it: {folder / 'draft.json'}: ")
@@ -210,7 +218,8 @@ def test_a_deadline_that_has_passed_is_a_warning(tmp_path: Path) -> None:
     assert [(i.code, i.severity, i.value, i.file, i.column) for i in passed] == [
         ("deadline-passed", "warning", "24 October 2026", "reportgen.toml", "deadline")]
     assert "reportgen.toml" in passed[0].message and "[returns] deadline" in passed[0].advice
-    assert deadline_issues(load_settings(make_workspace(tmp_path / "ws2", period=A)), A) == []  # none set
+    assert [i.code for i in deadline_issues(load_settings(make_workspace(tmp_path / "ws2", period=A)), A)] == [
+        "no-deadline"]  # none set: said so, not that one has passed
     _written, issues = write_return_workbooks(tmp_path / "ws", B)  # the deadline is before today
     assert "deadline-passed" in [i.code for i in issues]
 
@@ -511,7 +520,8 @@ def test_cli_prints_each_file_then_the_folder(tmp_path: Path, capsys: pytest.Cap
     assert main(["returns", "--workspace", str(root), "--period", B]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     folder = root.resolve() / "outputs" / B / "returns"
-    assert lines == [*(str(folder / name) for name in FILES), str(folder)]
+    assert lines[-len(FILES) - 1:] == [*(str(folder / name) for name in FILES), str(folder)]
+    assert "reportgen.toml sets no returns deadline" in lines[-len(FILES) - 3], "said before them: none is set"
     assert main(["returns", "--workspace", str(root), "--period", B]) == 2  # refuses to overwrite, as build --out
     assert "already exists" in capsys.readouterr().err
 
@@ -691,6 +701,7 @@ def test_last_wording_kept_and_status_left_blank_when_none_was_recognised(
 
     keep_draft(root, A)  # the same workbooks and the same words from October's kept draft
     written, issues = write_return_workbooks(root, B, tmp_path / "from-draft")
+    issues = but_no_deadline(issues)
     assert [(i.code, i.ref, i.severity.value, i.message) for i in issues] == said
     assert issues[0].advice.startswith("Nothing to do: the partner chooses the status from the list. If the "
                                        "wording means one of the statuses, add it to [statuses] aliases")
@@ -738,7 +749,7 @@ def test_the_next_build_shows_that_wording_with_no_status_as_the_workbook_does(t
     keep_draft(root, B)
     written, issues = write_return_workbooks(root, "2026-12")
     assert data_rows(written[1])[1][3:] == (None, "Phase 2 follows the review.", "Autumn 2027")
-    assert [(i.ref, i.message.split(",")[0]) for i in issues] == [
+    assert [(i.ref, i.message.split(",")[0]) for i in but_no_deadline(issues)] == [
         (2, "Action 2 (OPCC): no status was recognised in the update reported in October 2026")]
 
 
@@ -752,7 +763,7 @@ def test_a_later_update_with_no_status_recognised_is_the_last_reported(tmp_path:
     make_workspace(root, period=B, returns=november)
     written, issues = write_return_workbooks(root, "2026-12")
     assert data_rows(written[1])[1][3:] == (None, "Waiting on the Board.", "2027")
-    assert [(i.code, i.ref, i.value) for i in issues] == [("not-prefilled", 2, "Paused-ish")]
+    assert [(i.code, i.ref, i.value) for i in but_no_deadline(issues)] == [("not-prefilled", 2, "Paused-ish")]
     make_workspace(root, period="2026-12", returns={})
     plan = prepare_build(root, "2026-12")
     row = next(row for row in make_paper(plan, check_plan(plan)).rows if row.ref == 2)
@@ -906,3 +917,39 @@ def test_a_row_deleted_from_a_prefilled_workbook_is_said_at_that_workbook(tmp_pa
     checks = validate_draft(root, B)
     assert [values[0] for values in data_rows(folder / written[0].name)[1:]] == list(reversed(refs))
     assert "row-deleted" not in {i.code for i in checks.issues}
+
+
+def test_workbooks_that_name_no_deadline_are_said_so_with_how_to_set_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A workspace setting neither [returns] deadline nor days_before_meeting had its workbooks written with no
+    deadline, and `reportgen returns` said nothing of it. Now it warns, at reportgen.toml, with how to set one:
+    counted back from the meeting the paper goes to when [paper] names one (a single date is enough), or the
+    meetings to add when it does not. A workspace that sets a deadline hears nothing of it."""
+    toml = '[paper]\ntitle = "Plan"\n'
+    for name, paper, said in (("no-meeting", "", "with the Panel's meeting dates in [paper] meetings"),
+                              ("one-date", "date = 2026-11-05\n", "before the meeting the paper goes to, "
+                                                                    "5 November 2026")):
+        root = make_workspace(tmp_path / name, period=A, toml=toml + paper)
+        assert main(["returns", "--workspace", str(root), "--period", B]) == 0
+        printed = " ".join(capsys.readouterr().out.split())
+        assert ("reportgen.toml warning setting 'deadline': reportgen.toml sets no returns deadline ([returns] "
+                "deadline or days_before_meeting): the November 2026 workbooks, and the mail that sends them, ask "
+                "partners to reply by no day.") in printed, name
+        assert said in printed and "[returns]" in printed and "days_before_meeting" in printed, name
+        folder = root / "outputs" / B / "returns"
+        instructions = [row for row in openpyxl.load_workbook(folder / FILES[0])["Instructions"].iter_rows(
+            values_only=True)]
+        assert not any(row[0] == "Deadline" for row in instructions), "what the message says of the workbook"
+
+    # the same workspace, as the advice says: a deadline counted back from its one meeting date, and not a word
+    root = tmp_path / "one-date"
+    (root / "reportgen.toml").write_text(toml + "date = 2026-11-05\n\n[returns]\ndays_before_meeting = 12\n",
+                                         encoding="utf-8")
+    assert main(["returns", "--workspace", str(root), "--period", B, "--out", str(tmp_path / "set")]) == 0
+    assert "no returns deadline" not in capsys.readouterr().out
+    instructions = [row for row in openpyxl.load_workbook(tmp_path / "set" / FILES[0])["Instructions"].iter_rows(
+        values_only=True)]
+    assert ("Deadline", "24 October 2026") in instructions
+    dated = make_workspace(tmp_path / "dated", period=A, toml=toml + "\n[returns]\ndeadline = 2099-10-24\n")
+    assert "no-deadline" not in [i.code for i in write_return_workbooks(dated, B)[1]]
+

@@ -192,8 +192,11 @@ def returns_deadline(settings: Settings, period: str) -> dt.date | None:
 
 def deadline_issues(settings: Settings, period: str, today: dt.date | None = None) -> list[Issue]:
     """A warning when the period's returns deadline has passed (the workbooks would ask for a day gone),
-    or when `days_before_meeting` is set but the period has no meeting to count back from."""
+    when `days_before_meeting` is set but the period has no meeting to count back from, or when no deadline
+    is set at all (the workbooks and the mail then name none, which nothing else would say)."""
     deadline = returns_deadline(settings, period)
+    if settings.returns.deadline is None and settings.returns.days_before_meeting is None:
+        return [no_deadline(settings, period)]
     if deadline is None and settings.returns.days_before_meeting is not None:
         return [issue("deadline-unknown", period=period_label(period), file=SETTINGS_FILE,
                       column="days_before_meeting", value=str(settings.returns.days_before_meeting))]
@@ -206,10 +209,25 @@ def deadline_issues(settings: Settings, period: str, today: dt.date | None = Non
                   column="days_before_meeting")]
 
 
+def no_deadline(settings: Settings, period: str) -> Issue:
+    """The warning that no deadline is set, saying how to set one: counted back from the meeting the
+    period's paper goes to, when one is known."""
+    meeting = meeting_date(settings.paper, period)
+    where = {"period": period_label(period), "file": SETTINGS_FILE, "column": "deadline"}
+    if meeting is None:
+        return issue("no-deadline", **where)
+    return issue("no-deadline", "meeting", meeting=day_text(meeting), **where)
+
+
 def deadline_text(settings: Settings, period: str) -> str:
     """'24 October 2026'; "" when no deadline is set (the workbook and the mail then name none)."""
     deadline = returns_deadline(settings, period)
-    return f"{deadline.day} {deadline:%B %Y}" if deadline else ""
+    return day_text(deadline) if deadline else ""
+
+
+def day_text(day: dt.date) -> str:
+    """'2 February 2023', as the workbooks and the mail name a day."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settings, names: Mapping[str, str],
