@@ -23,10 +23,13 @@ from conftest import (
     write_csv,
 )
 from reportgen.diff.render import compare_drafts
+from reportgen.issue_codes import CODES
 from reportgen.read.returns import PERIOD_PROPERTY
 from reportgen.run.build import build_draft, validate_draft
 from reportgen.run.returns import write_return_workbooks
 from reportgen.terms import Edition
+
+RETURN_ROW_ADVICE = CODES["missing-ref"].advice_text("return")  # a return's row, not the register's
 
 
 def test_canary_appears_nowhere_in_the_public_edition(tmp_path: Path) -> None:
@@ -662,8 +665,8 @@ def test_a_row_without_a_reference_withheld_in_public_still_says_how_to_fix_it(
     assert CANARY not in printed
     assert (f"sheet 'Return', column 'Plan priority': Row {rows[0]}: a row has text but no action reference. What "
             "the row holds is not shown in the public edition: without an action reference that can be read, it may "
-            "be an exempt action's. → Add the plan priority number, or delete the row. The restricted edition "
-            "(--edition restricted) shows what the row holds.") in printed
+            f"be an exempt action's. → {RETURN_ROW_ADVICE} The restricted edition (--edition restricted) shows what "
+            "the row holds.") in printed
     assert (f"Row {rows[1]}: a row holds text where the action reference goes, and nothing else: a note, not read. "
             "What the row holds is not shown") in printed
     assert ("→ Nothing to do if it is a note. If it is an action, write its plan priority number in that column and "
@@ -674,15 +677,15 @@ def test_a_row_without_a_reference_withheld_in_public_still_says_how_to_fix_it(
     found = [(r["code"], r["row"], r["value"], r["advice"]) for r in table if r["file"].endswith("wessex-police.xlsx")
              and r["code"] in ("missing-ref", "note-row")]
     assert found == [
-        ("missing-ref", str(rows[0]), "", "Add the plan priority number, or delete the row. The restricted edition "
-         "(--edition restricted) shows what the row holds."),
+        ("missing-ref", str(rows[0]), "", f"{RETURN_ROW_ADVICE} The restricted edition (--edition restricted) shows "
+         "what the row holds."),
         ("note-row", str(rows[1]), "", "Nothing to do if it is a note. If it is an action, write its plan priority "
          "number in that column and its update beside it. The restricted edition (--edition restricted) shows what "
          "the row holds.")]
     assert canary_leaks(public.folder) == []
     restricted = {i.code: i for i in validate_draft(root, edition="restricted").issues
                   if i.code in ("missing-ref", "note-row")}
-    assert restricted["missing-ref"].advice == "Add the plan priority number, or delete the row."
+    assert restricted["missing-ref"].advice == RETURN_ROW_ADVICE
     assert f"It holds '{CANARY} action without a ref' in column 'Action'" in restricted["missing-ref"].message
 
 

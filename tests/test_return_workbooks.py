@@ -953,3 +953,42 @@ def test_workbooks_that_name_no_deadline_are_said_so_with_how_to_set_one(
     dated = make_workspace(tmp_path / "dated", period=A, toml=toml + "\n[returns]\ndeadline = 2099-10-24\n")
     assert "no-deadline" not in [i.code for i in write_return_workbooks(dated, B)[1]]
 
+
+def test_a_row_a_partner_adds_is_told_how_a_new_action_reaches_the_register_and_the_return_is_not_untouched(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC sent its pre-filled workbook back as it was but for a row it added, with no action number: a new
+    action it proposes. The advice said only to add the number or delete the row, and the return was also said to
+    have been sent back without updating it. Now the advice says how a new action gets into the register and its
+    number, and the return is not said to be untouched; a row with no number in the register keeps its own advice."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    keep_draft(root, A)
+    written, _ = write_return_workbooks(root, B)
+    make_workspace(root, period=B, returns={})
+    book = openpyxl.load_workbook(written[1])
+    book["Return"].append([None, None, "Pilot a helpline for victims of fraud.", "Not started",
+                           "Proposed by the OPCC this month.", "2027"])
+    book.save(root / "inputs" / "returns" / B / written[1].name)
+    assert main(["build", "--workspace", str(root), "--period", B]) == 1  # a row left out blocks publication
+    printed = capsys.readouterr().out
+    draft = Path(printed.strip().splitlines()[-1])
+    with (draft / "issues.csv").open(encoding="utf-8", newline="") as stream:
+        found = [row for row in csv.DictReader(stream) if row["file"].endswith(written[1].name)]
+    assert [(row["code"], row["row"]) for row in found] == [("missing-ref", "5")]
+    advice = found[0]["advice"]
+    assert advice.startswith("If it is an action of the plan, write its plan priority number in the row. If it is "
+                             "a new action the partner proposes, it is in no paper until it is in the register")
+    assert "the secretariat adds it there with the next plan priority number" in advice
+    assert advice in " ".join(printed.split())
+    assert "without updating it" not in printed
+    chase = (draft / "chase.csv").read_text(encoding="utf-8")
+    assert "unchanged-return" not in chase
+
+    # the same workbook sent back without the added row is still said to be untouched
+    shutil.copy(written[1], root / "inputs" / "returns" / B / written[1].name)
+    assert "unchanged-return" in {i.code for i in validate_draft(root, B).issues}
+
+    # in the register, a row with no number is the secretariat's own to number
+    register = [REGISTER_HEADINGS, *ACTIONS, (None, "", "OPCC", "An action not yet numbered.", "18")]
+    make_workspace(tmp_path / "ws2", period=A, register=register)
+    [missing] = [i for i in validate_draft(tmp_path / "ws2", A).issues if i.code == "missing-ref"]
+    assert missing.advice == "Add the plan priority number, or delete the row."

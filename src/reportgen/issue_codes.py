@@ -300,7 +300,18 @@ CODES: dict[str, Code] = {
     "missing-ref": Code(
         E, "A row has text but no action reference.",
         "Row {row} has no action reference; {left_out}. It holds {holds}.",
-        "Add the plan priority number, or delete the row."),
+        "Add the plan priority number, or delete the row.",
+        # a row a partner adds is often a new action it proposes: only the register makes an action, and numbers it
+        {"return": ("Row {row} has no action reference; {left_out}. It holds {holds}.",
+                    "If it is an action of the plan, write its plan priority number in the row. If it is a new "
+                    "action the partner proposes, it is in no paper until it is in the register: once it is agreed, "
+                    "the secretariat adds it there with the next plan priority number, and the partner reports on it "
+                    "under that number (write the number in this row, or leave it to the next period's workbook, "
+                    "which has its row). Else delete the row.")},
+        partner_advice="If this row is an action already in the plan, write its plan priority number in it and send "
+        "the workbook again. If it is a new action you propose, we cannot report on it until it is in the plan's "
+        "register: tell us about it in a reply to this message; once it is agreed, we add it with a number of its "
+        "own, and you report on it under that number from then on."),
     "duplicate-ref": Code(
         E, "The same action reference appears twice in the register.",
         "Action {ref} is also on row {first_row}; this row ({action!r}) was left out.",

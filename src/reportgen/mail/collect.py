@@ -46,7 +46,7 @@ from reportgen.periods import PERIOD_PATTERN, period_label
 from reportgen.read.returns import made_for, made_for_lead, read_return, slug, validate_return
 from reportgen.read.sheets import read_sheets
 from reportgen.read.workspace import OTHER_SPREADSHEETS, Inputs, list_returns, versioned
-from reportgen.run.chase import untouched_returns
+from reportgen.run.chase import rows_added, untouched_returns
 from reportgen.run.prefill import Prefill, prefill_carried, prefill_values
 from reportgen.run.return_workbooks import deadline_text, returns_deadline
 
@@ -350,7 +350,7 @@ class Collector:
         checked, found = validate_return(read, self.register, self.settings)
         found = self._answered_jointly(checked, withdrawn_since(found, self.register, *self.previous))
         return [*issues, *found, *wrong_partner_returns(self.register, [checked]),
-                *untouched_returns([checked], self.prefill)]
+                *untouched_returns([checked], self.prefill, added=rows_added([*issues, *found]))]
 
     def _answered_jointly(self, checked: PartnerReturn, found: list[Issue]) -> list[Issue]:
         """Without the empty status of a jointly led action's row left as its workbook was pre-filled, when the

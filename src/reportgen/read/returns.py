@@ -271,7 +271,7 @@ def _without_prompts(cells: tuple[Cell, ...]) -> tuple[tuple[Cell, ...], list[tu
 def _read_update(table: Table, number: int, cells: tuple[Cell, ...], partner: str, section_at: int | None = None,
                  prompts: Sequence[tuple[int, str]] = (), register_at: Mapping[int, str] | None = None
                  ) -> tuple[Update | None, list[Issue]]:
-    ref, issues = read_ref(table, number, cells, "this update was left out")
+    ref, issues = read_ref(table, number, cells, "this update was left out", in_return=True)
     if ref is None:
         return None, issues
     status_prompt = ""

@@ -529,9 +529,11 @@ def _heading(table: Table, column: int) -> str:
     return table.headings[column - 1] if 0 < column <= len(table.headings) else ""
 
 
-def read_ref(table: Table, number: int, cells: tuple[Cell, ...], left_out: str) -> tuple[int | None, list[Issue]]:
+def read_ref(table: Table, number: int, cells: tuple[Cell, ...], left_out: str,
+             in_return: bool = False) -> tuple[int | None, list[Issue]]:
     """The row's action reference (register and returns alike); None with a missing-ref or bad-ref
-    issue when it is not one, ending with what was `left_out` ("row left out")."""
+    issue when it is not one, ending with what was `left_out` ("row left out"). A return's row with none
+    (`in_return`) is often a new action its partner proposes: its advice says how one reaches the register."""
     from reportgen.read.cells import parse_ref
 
     raw = table.value(cells, "ref")
@@ -541,7 +543,8 @@ def read_ref(table: Table, number: int, cells: tuple[Cell, ...], left_out: str) 
     shown = raw.text() if isinstance(raw, (DateCell, NumberCell)) else raw  # as seen: '16 January 2023'
     where = {"column": table.written["ref"], "value": shown, "file": table.file, "sheet": table.sheet, "row": number}
     if why == "empty":
-        return None, [issue("missing-ref", left_out=left_out, holds=what_row_holds(table, cells), **where)]
+        return None, [issue("missing-ref", "return" if in_return else "", left_out=left_out,
+                            holds=what_row_holds(table, cells), **where)]
     if not _holds_more_than_ref(table, cells):  # "Signed off by J Smith" under the table: a note, not an action
         return None, [issue("note-row", **where)]
     return None, [issue("bad-ref", why=why, left_out=left_out, **where)]

@@ -207,7 +207,18 @@ def unchanged_returns(checked: Checked) -> list[Issue]:
         for shown in files:
             owners.setdefault(shown, []).append(lead)
     return untouched_returns(checked.returns, prefill_values(checked.carried),
-                             {shown: ", ".join(leads) for shown, leads in owners.items()})
+                             {shown: ", ".join(leads) for shown, leads in owners.items()},
+                             rows_added(checked.issues))
+
+
+# a row read as none of the workbook's actions (no reference, one that is not a number, or one not in the register):
+# most often a row the partner added, a new action it proposes, so the workbook was not sent back untouched
+ADDED_ROW_CODES = frozenset({"missing-ref", "bad-ref", "unknown-ref"})
+
+
+def rows_added(issues: Iterable[Issue]) -> frozenset[str]:
+    """The return files (as shown) holding a row that is none of their workbook's actions (`ADDED_ROW_CODES`)."""
+    return frozenset(item.file for item in issues if item.code in ADDED_ROW_CODES)
 
 
 def _as_sent(update: Update | MergedAction, prefill: Mapping[int, Prefill]) -> bool:
@@ -216,15 +227,17 @@ def _as_sent(update: Update | MergedAction, prefill: Mapping[int, Prefill]) -> b
 
 
 def untouched_returns(returns: Sequence[PartnerReturn], prefill: Mapping[int, Prefill],
-                      partners: Mapping[str, str] | None = None) -> list[Issue]:
+                      partners: Mapping[str, str] | None = None, added: frozenset[str] = frozenset()) -> list[Issue]:
     """A return whose every update equals what its pre-filled workbook held (`reportgen.run.prefill`):
     sent back untouched. A row pre-filled with nothing was blank, so a return of blank rows is the unchanged blank
     workbook; but only reportgen's own workbooks were pre-filled (`PartnerReturn.prefilled`), so a partner's own
     sheet is unchanged only when it repeats something reported before. `partners`: who sent each file, by file,
-    where not its `partner`."""
+    where not its `partner`; `added`: the files holding a row the partner added (`rows_added`), not untouched."""
     issues = []
     for partner_return in returns:
         updates = partner_return.updates
+        if partner_return.path in added:
+            continue
         if updates and all(_as_sent(u, prefill) for u in updates) and (
                 partner_return.prefilled or any(prefill.get(u.ref, BLANK) != BLANK for u in updates)):
             name = Path(partner_return.path).name
