@@ -742,3 +742,67 @@ def test_chase_takes_a_period_whose_workbooks_were_made_to_mail_by_hand(tmp_path
     write_return_workbooks(root, "2026-09")  # into outputs/2026-09/returns, as `reportgen returns` does
     chased = chase_partners(root, "2026-09", None, dry_run=True)
     assert chased.sent
+
+
+def test_the_acknowledgement_says_a_prefilled_explanation_cleared_a_row_deleted_and_a_row_added(
+        tmp_path: Path, smtp, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """October's workbooks go out pre-filled from September's draft. Wessex Police deletes action 1's explanation
+    and writes nothing, and deletes action 3's row; OPCC sends its workbook back as it was but for a row it added,
+    with no number, for a new action it proposes. The build warns of the first two (explanation-cleared,
+    row-deleted), but the acknowledgement said Wessex Police had nothing to correct; and OPCC was told it may have
+    sent the workbook back without updating it. Now each is told what the build will say, in the partner's words."""
+    from conftest import make_workspace
+    from mail_helpers import mail_toml
+
+    controller, captured = smtp
+    toml = mail_toml(controller.port, dovecot.port)
+    root = make_workspace(tmp_path / "ws", period="2026-09", toml=toml)
+    assert main(["build", "--workspace", str(root), "--period", "2026-09"]) in (0, 1)
+    books = {path.name: path.read_bytes() for path in write_return_workbooks(root, PERIOD, tmp_path / "books")[0]}
+    make_workspace(tmp_path / "ws", period=PERIOD, returns={}, toml=toml)
+
+    police = openpyxl.load_workbook(io.BytesIO(books["wessex-police.xlsx"]))
+    sheet = police["Return"]
+    assert [row[0].value for row in sheet.iter_rows(min_row=2)] == [1, 3]
+    assert sheet["E2"].value == "Update on action 1.", "pre-filled from September's return"
+    sheet["E2"] = None
+    sheet.delete_rows(3)
+    opcc = openpyxl.load_workbook(io.BytesIO(books["opcc.xlsx"]))
+    opcc["Return"].append([None, None, "Pilot a helpline for victims of fraud.", "Not started",
+                           "Proposed by the OPCC this month.", "2027"])
+    for sender, name, book in ((ADDRESS[POLICE], "wessex-police.xlsx", police), (ADDRESS[OPCC], "opcc.xlsx", opcc)):
+        data = io.BytesIO()
+        book.save(data)
+        dovecot.append(reply(sender, [(name, data.getvalue())], message_id=f"<{name}@example.org>"))
+    for key, value in env().items():
+        monkeypatch.setenv(key, value)
+    assert main(["collect", "--workspace", str(root), "--period", PERIOD]) == 0
+    acks = {m["In-Reply-To"]: " ".join(m.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+            for m in captured.parsed()}
+
+    told = acks["<wessex-police.xlsx@example.org>"]
+    assert "found nothing to correct" not in told and "2 points worth checking" in told
+    assert ("Sheet 'Return', row 2, column 'Explanation / Link to meeting papers': Action 1: the explanation "
+            "pre-filled as reported in September 2026 was deleted and nothing written in its place") in told
+    assert ("What to do: Write this period's explanation in the cell: the one it was pre-filled with was deleted "
+            "and nothing put in its place. If last period's still holds, put it back.") in told
+    assert "Action 3 has no row in wessex-police.xlsx, the workbook made for Wessex Police's updates" in told
+    assert ("What to do: Please send an update for this action too: its row was missing from the workbook you sent "
+            "back. Do not delete rows") in told
+    assert f"inputs/returns/{PERIOD}" not in told, "the partner reads its own file name, not our folders"
+
+    told = acks["<opcc.xlsx@example.org>"]
+    assert "Row 5 has no action reference" in told and "Pilot a helpline for victims of fraud." in told
+    assert ("What to do: If this row is an action already in the plan, write its plan priority number in it and "
+            "send the workbook again. If it is a new action you propose, we cannot report on it until it is in the "
+            "plan's register") in told
+    assert "as pre-filled" not in told and "without updating it" not in told
+    assert "secretariat" not in told, "the partner's advice, not the officer's"
+
+    # the build the officer runs next says the same of both returns
+    from reportgen.run.build import validate_draft
+
+    codes = {(i.code, i.ref, i.file.rsplit("/", 1)[-1]) for i in validate_draft(root, PERIOD).issues}
+    assert {("explanation-cleared", 1, "wessex-police.xlsx"), ("row-deleted", 3, "wessex-police.xlsx"),
+            ("missing-ref", None, "opcc.xlsx")} <= codes
+    assert "unchanged-return" not in {code for code, _ref, _file in codes}

@@ -41,12 +41,12 @@ from reportgen.mail.ledger import Ledger, ReceivedRecord, now_utc, received_ledg
 from reportgen.mail.mailbox import Incoming, Mailbox
 from reportgen.mail.partners import partner_of
 from reportgen.mail.transport import Outbox, Sent, send_all
-from reportgen.model import Paper, PartnerReturn, Register
+from reportgen.model import Paper, PartnerReturn, Register, UpdateState
 from reportgen.periods import PERIOD_PATTERN, period_label
 from reportgen.read.returns import made_for, made_for_lead, read_return, slug, validate_return
 from reportgen.read.sheets import read_sheets
 from reportgen.read.workspace import OTHER_SPREADSHEETS, Inputs, list_returns, versioned
-from reportgen.run.chase import rows_added, untouched_returns
+from reportgen.run.chase import explanations_cleared, rows_added, rows_deleted, untouched_returns
 from reportgen.run.prefill import Prefill, prefill_carried, prefill_values
 from reportgen.run.return_workbooks import deadline_text, returns_deadline
 
@@ -343,14 +343,27 @@ class Collector:
         return paper, source.relative_to(self.inputs.outputs).as_posix() if source and paper else ""
 
     def _check(self, path: Path, shown: str, partner: str) -> list[Issue]:
-        """The build's checks of one return: its cells, and whether it is the partner's own, filled in."""
+        """The build's checks of one return: its cells, whether it is the partner's own, filled in, and (for
+        reportgen's own workbook) whether an explanation it was pre-filled with, or an action's row, is gone."""
         read, issues = read_return(path, self.settings, shown, partner, self.inputs.period)
         if read is None:
             return issues
         checked, found = validate_return(read, self.register, self.settings)
         found = self._answered_jointly(checked, withdrawn_since(found, self.register, *self.previous))
         return [*issues, *found, *wrong_partner_returns(self.register, [checked]),
-                *untouched_returns([checked], self.prefill, added=rows_added([*issues, *found]))]
+                *untouched_returns([checked], self.prefill, added=rows_added([*issues, *found])),
+                *explanations_cleared([checked], self.carried), *self._rows_deleted(checked)]
+
+    def _rows_deleted(self, checked: PartnerReturn) -> list[Issue]:
+        """The actions whose row is gone from the partner's own workbook (`rows_deleted`), but those another
+        return already in updates (a jointly led action's other lead's), as a build of the period would say."""
+        deleted = rows_deleted(self.register, [checked], ())
+        if not deleted:  # most returns: the period's other returns are not read
+            return []
+        returns = [checked, *(other for other in self._period_returns() if other.partner != checked.partner)]
+        merged, _ = merge_returns(self.register, returns, self.inputs.period, self.carried)
+        updated = {item.ref for item in merged.actions if item.state is UpdateState.UPDATED}
+        return [item for item in deleted if item.ref not in updated]
 
     def _answered_jointly(self, checked: PartnerReturn, found: list[Issue]) -> list[Issue]:
         """Without the empty status of a jointly led action's row left as its workbook was pre-filled, when the

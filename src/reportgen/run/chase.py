@@ -11,15 +11,15 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportgen.check.checked import Checked
 from reportgen.check.editions import PublicView, is_withheld
-from reportgen.check.merge import BLANK, Prefill, reported_when
+from reportgen.check.merge import BLANK, LastReported, Prefill, reported_when
 from reportgen.issues import Issue, Severity, issue
-from reportgen.model import MergedAction, PartnerReturn, Update, UpdateState
+from reportgen.model import MergedAction, PartnerReturn, Register, Update, UpdateState
 from reportgen.periods import period_label
 from reportgen.run.prefill import prefill_values
 from reportgen.safe_cells import text_for_spreadsheet
@@ -251,15 +251,21 @@ def cleared_explanations(checked: Checked) -> list[Issue]:
     """A row of reportgen's own workbook whose pre-filled explanation (`reportgen.run.prefill`) came back
     empty: the partner deleted it and wrote nothing, so the paper would show the action with no explanation,
     and nothing else says so (a changed row is an update like any other)."""
-    prefill = prefill_values(checked.carried)
+    return explanations_cleared(checked.returns, checked.carried)
+
+
+def explanations_cleared(returns: Sequence[PartnerReturn], carried: Mapping[int, LastReported]) -> list[Issue]:
+    """`cleared_explanations` of `returns`, against what was carried forward into their workbooks (`carried`):
+    the build's check, and `collect`'s of one return as it comes."""
+    prefill = prefill_values(carried)
     issues = []
-    for partner_return in checked.returns:
+    for partner_return in returns:
         if not partner_return.prefilled:  # a partner's own sheet was never pre-filled: a blank cell is only blank
             continue
         heading = partner_return.heading("explanation")
         for update in partner_return.updates:
             explanation = prefill.get(update.ref, BLANK)[1]
-            last = checked.carried.get(update.ref)
+            last = carried.get(update.ref)
             if explanation and last is not None and not update.explanation.strip():
                 issues.append(issue("explanation-cleared", ref=update.ref, when=reported_when(last),
                                     file=update.file, sheet=update.sheet, row=update.row, column=heading,
@@ -273,13 +279,19 @@ def deleted_rows(checked: Checked) -> list[Issue]:
     return: the partner deleted the row (or the workbook predates the action). Without this the action was
     only carried forward, said in a note for information at the register."""
     updated = {item.ref for item in checked.merged.actions if item.state is UpdateState.UPDATED}
+    return rows_deleted(checked.register, checked.returns, updated)
+
+
+def rows_deleted(register: Register, returns: Sequence[PartnerReturn], updated: Collection[int]) -> list[Issue]:
+    """`deleted_rows` of `returns`, but for the actions in `updated` (another return updated them): the
+    build's check, and `collect`'s of one return as it comes."""
     issues = []
-    for partner_return in checked.returns:
+    for partner_return in returns:
         lead = partner_return.partner
-        if not partner_return.prefilled or lead not in checked.register.leads:
+        if not partner_return.prefilled or lead not in register.leads:
             continue
         rows = {update.ref for update in partner_return.updates}
-        for action in checked.register.actions:
+        for action in register.actions:
             if lead in action.leads and action.ref not in rows and action.ref not in updated:
                 issues.append(issue("row-deleted", ref=action.ref, lead=lead, file=partner_return.path,
                                     sheet=partner_return.sheet, value=action.text))
