@@ -213,3 +213,41 @@ def test_the_starter_files_are_installed_with_the_package() -> None:
     files = [path.name for path in STARTER.iterdir() if path.is_file()]
     assert sorted(files) == ["narrative.md", "reportgen.toml"]
     assert all(any(fnmatch.fnmatch(name, pattern) for pattern in patterns) for name in files)
+
+
+def test_the_starter_settings_say_how_a_returns_deadline_is_set_as_reportgen_reads_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The starter reportgen.toml said days_before_meeting "needs meetings above", though the paper's one date
+    does as well, and the starter narrative said not_recognised counts a status not recognised, though it counts an
+    empty one too (as the README says). Done as the starter's comments now say, each works: the deadline counted
+    back from `date =` alone, and none set is said by `reportgen returns`."""
+    root = tmp_path / "new"
+    assert main(["init", "--workspace", str(root)]) == 0
+    settings = root / "reportgen.toml"
+    starter = settings.read_text(encoding="utf-8")
+    assert "(needs meetings, or date, above)" in starter and "needs meetings above" not in starter
+    assert "# days_before_meeting = 12\n" in starter and "(or one date: date = 2026-11-05)" in starter
+    narrative = " ".join((root / "narrative.md").read_text(encoding="utf-8").split())
+    assert "{{ not_recognised }} a status that is empty or not recognised;" in narrative
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "`not_recognised` (a status that is empty or not recognised)" in readme
+
+    register = root / "inputs" / "register.xlsx"
+    book = openpyxl.load_workbook(register)
+    sheet = book.active
+    assert sheet is not None
+    for row in ACTIONS:
+        sheet.append(row)
+    book.save(register)
+    capsys.readouterr()
+    code, out, _err = run(capsys, "returns", "--workspace", str(root), "--period", PERIOD, "--out",
+                          str(tmp_path / "none"))
+    assert code == 0 and "reportgen.toml sets no returns deadline" in " ".join(out)
+
+    settings.write_text(starter.replace("meetings = []\n", "date = 2025-11-13\n")
+                        .replace("# days_before_meeting = 12\n", "days_before_meeting = 12\n"), encoding="utf-8")
+    code, out, _err = run(capsys, "returns", "--workspace", str(root), "--period", PERIOD, "--out",
+                          str(tmp_path / "dated"))
+    assert code == 0 and "no returns deadline" not in " ".join(out)  # counted back from the one date
+    instructions = openpyxl.load_workbook(tmp_path / "dated" / "opcc.xlsx")["Instructions"]
+    assert ("Deadline", "1 November 2025") in list(instructions.iter_rows(values_only=True))
