@@ -827,7 +827,7 @@ Of the {{ total }} actions in the plan:
 - {{ no_status | plural("action has", "actions have") }} no update this period
 {%- endif %}
 {%- if not_recognised %}
-- {{ not_recognised | plural("action has", "actions have") }} a status that was not recognised
+- {{ not_recognised | plural("action has", "actions have") }} a status left empty or not recognised
 {%- endif %}
 {% if carried_forward %}
 {{ carried_forward }} of these actions had no update this period and show the status last reported.

@@ -76,7 +76,7 @@ def test_the_sample_adds_up_with_a_narrative_using_every_count(tmp_path: Path) -
     result = build_draft(root)
     assert_adds_up(result.folder, 147)
     text = "\n".join(docx_lines(result.folder / "paper.docx"))
-    assert "2 actions have a status that was not recognised" in text
+    assert "2 actions have a status left empty or not recognised" in text
 
 
 def test_a_workspace_where_some_actions_have_no_update_adds_up(tmp_path: Path) -> None:

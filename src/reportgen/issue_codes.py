@@ -1041,8 +1041,8 @@ CODES: dict[str, Code] = {
         wordings={"counted": ("The returns deadline for {period}, {value} ({days} before its meeting, as "
                               "[returns] days_before_meeting in reportgen.toml says), has passed: the workbooks ask "
                               "partners to reply by it.",
-                              "Check the period and the meeting dates in [paper] meetings; to ask for a later day, "
-                              "lower days_before_meeting, then make the workbooks or send them again.")}),
+                              "Check the period and its meeting's date ([paper] meetings, or date); to ask for a later "
+                              "day, lower days_before_meeting, then make the workbooks or send them again.")}),
     "deadline-unknown": Code(
         W, "The returns deadline cannot be worked out: the period has no meeting date.",
         "reportgen.toml sets [returns] days_before_meeting = {value}, but the paper for {period} has no meeting date "
