@@ -202,6 +202,16 @@ def test_a_line_break_in_a_list_item_is_a_line_within_it() -> None:
         ("bullet", "a"), ("bullet", "b"), ("paragraph", "c"), ("paragraph", "d")]
 
 
+def test_a_line_typed_or_a_paragraph_in_a_list_item_is_a_line_within_it() -> None:
+    """A partner's Alt+Enter inside an `<li>` (Excel shows the item's next line) and a `<p>` within one were each
+    made a bullet of their own; they are a line of the item, as a `<br>` is. The HTML's own layout (a line break
+    between tags, or around an item's words) adds nothing."""
+    text = "<ul>\n<li>\nFirst point\nits second line\n</li>\n<li><p>Other</p><p>more</p></li>\n</ul>\nAfter"
+    assert kinds(parse_explanation(text)) == [
+        ("bullet", "First point\nits second line"), ("bullet", "Other\nmore"), ("paragraph", "After")]
+    assert kinds(parse_explanation("• One\ncontinued")) == [("bullet", "One"), ("paragraph", "continued")]
+
+
 def test_formatting_and_entities() -> None:
     text = "<p>A &amp; B <b>bold</b> <strong><i>both</i></strong> <u>under</u>&nbsp;end</p>"
     blocks = parse_explanation(text)

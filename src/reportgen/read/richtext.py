@@ -160,8 +160,9 @@ class _Marks:
 def parse_explanation(text: str) -> RichText:
     """A partner's explanation cell (plain text, HTML fragments, Markdown-ish links) as blocks.
 
-    `<p>`, `<br>` and each line break start a new paragraph, except that a `<br>` inside an `<li>` is a line
-    break within the item (a "\n" in its text, as every renderer draws it); `<ul>`/`<ol>`/`<li>`, a `•` anywhere,
+    `<p>`, `<br>` and each line break start a new paragraph, except inside an `<li>`, where each is a line break
+    within the item (a "\n" in its text, as every renderer draws it: a partner's Alt+Enter in an item shows in
+    Excel as the item's next line, not a new bullet); `<ul>`/`<ol>`/`<li>`, a `•` anywhere,
     a `-`, `*` or `·` marker at the start of a line, and the bullets of a list pasted from Word
     (`pasted_bullet`: its second and third levels indented) start list items. Entities are decoded only when
     the cell holds one of the tags we understand (it is HTML-ish); plain text is shown as written.
@@ -266,8 +267,8 @@ class _Explanation:
             self._list("number" if name == "ol" else "bullet", closing)
         elif name == "li":
             self._item(closing)
-        elif name == "br" and self.in_item():
-            self.builder.add(Inline("\n"))  # a line within the list item, not an item of its own
+        elif name in ("br", "p") and self.in_item():
+            self.builder.add(Inline("\n"))  # a line (or paragraph) within the list item, not an item of its own
         else:  # p, br
             self.builder.start(*self.context())
 
@@ -308,7 +309,9 @@ class _Explanation:
         bullet_level = self.context()[1]
         outer: int | None = None  # the indent of the cell's first "- " line: one indented further is a sub-point
         for number, line in enumerate(text.split("\n")):
-            if number:
+            if number and self.html_mode and self.in_item():
+                self.builder.add(Inline("\n"))  # Alt+Enter within an <li>: a line of the item, as Excel shows it
+            elif number:
                 self.builder.start(*self.context())
             for index, piece in enumerate(line.split("•")):
                 if index:
