@@ -212,6 +212,17 @@ def test_a_line_typed_or_a_paragraph_in_a_list_item_is_a_line_within_it() -> Non
     assert kinds(parse_explanation("• One\ncontinued")) == [("bullet", "One"), ("paragraph", "continued")]
 
 
+def test_a_marked_line_typed_in_a_list_item_is_still_an_item_of_its_own() -> None:
+    """Inside an `<li>`, a line typed after Alt+Enter is the item's next line; but one the partner starts with a
+    list marker (`- `, `* `, `· `, a bullet pasted from Word) is a point of its own, as it is anywhere else in the
+    cell, and as a `•` there already is. Read as a line of the item, its marker showed as text ("- B")."""
+    for marker in ("- ", "* ", "· ", "  - "):
+        assert kinds(parse_explanation(f"<ul><li>A\n{marker}B\n{marker}C</li></ul>")) == [
+            ("bullet", "A"), ("bullet", "B"), ("bullet", "C")], marker
+    assert kinds(parse_explanation("<ul><li>A\n• B</li></ul>")) == [("bullet", "A"), ("bullet", "B")]
+    assert kinds(parse_explanation("<ul><li>A\n-1 is a line</li></ul>")) == [("bullet", "A\n-1 is a line")]
+
+
 def test_formatting_and_entities() -> None:
     text = "<p>A &amp; B <b>bold</b> <strong><i>both</i></strong> <u>under</u>&nbsp;end</p>"
     blocks = parse_explanation(text)

@@ -162,7 +162,8 @@ def parse_explanation(text: str) -> RichText:
 
     `<p>`, `<br>` and each line break start a new paragraph, except inside an `<li>`, where each is a line break
     within the item (a "\n" in its text, as every renderer draws it: a partner's Alt+Enter in an item shows in
-    Excel as the item's next line, not a new bullet); `<ul>`/`<ol>`/`<li>`, a `•` anywhere,
+    Excel as the item's next line, not a new bullet), but for a line that starts with a list marker;
+    `<ul>`/`<ol>`/`<li>`, a `•` anywhere,
     a `-`, `*` or `·` marker at the start of a line, and the bullets of a list pasted from Word
     (`pasted_bullet`: its second and third levels indented) start list items. Entities are decoded only when
     the cell holds one of the tags we understand (it is HTML-ish); plain text is shown as written.
@@ -309,7 +310,7 @@ class _Explanation:
         bullet_level = self.context()[1]
         outer: int | None = None  # the indent of the cell's first "- " line: one indented further is a sub-point
         for number, line in enumerate(text.split("\n")):
-            if number and self.html_mode and self.in_item():
+            if number and self.html_mode and self.in_item() and not _starts_item(line):
                 self.builder.add(Inline("\n"))  # Alt+Enter within an <li>: a line of the item, as Excel shows it
             elif number:
                 self.builder.start(*self.context())
@@ -351,6 +352,12 @@ class _Explanation:
             target = written
         yield self.marks.inline(written, safe_href(target))
         yield self.marks.inline(match[0][len(written) :])
+
+
+def _starts_item(line: str) -> bool:
+    """Whether a line starts a list item of its own wherever it is typed: a `-`, `*` or `·` marker, or a bullet
+    pasted from Word (inside an `<li>`, another line is only the item's next line)."""
+    return _LINE_MARKER.match(line) is not None or pasted_bullet(line) is not None
 
 
 def _trim_url(url: str) -> str:
