@@ -82,17 +82,26 @@ class _Builder:
     inlines: list[Inline] = field(default_factory=list)
     kind: Kind = "paragraph"
     level: int = 1
+    link: int = 0  # the HTML link (`<a>`, numbered from 1) the last inline added is inside; 0 for none
 
     def start(self, kind: Kind, level: int = 1) -> None:
         inlines = _tidy(self.inlines)
         if inlines:
             self.blocks.append(Block(self.kind, inlines, self.level))
-        self.inlines = []
+        self.inlines, self.link = [], 0
         self.kind, self.level = kind, max(1, min(level, MAX_LIST_LEVEL if kind != "heading" else 3))
 
-    def add(self, inline: Inline) -> None:
-        if inline.text:
+    def add(self, inline: Inline, link: int = 0) -> None:
+        """Add `inline`; words of one `<a>` (`link`) that look alike are one inline, as written in two tags
+        (`<b>Board</b><b> papers</b>`): the renderers draw a link's neighbours of one look as two links."""
+        if not inline.text:
+            return
+        previous = self.inlines[-1] if self.inlines else None
+        if link and link == self.link and previous and replace(previous, text="") == replace(inline, text=""):
+            self.inlines[-1] = replace(previous, text=previous.text + inline.text)
+        else:
             self.inlines.append(inline)
+        self.link = link
 
     @property
     def empty(self) -> bool:
@@ -248,6 +257,7 @@ class _Explanation:
     lists: list[_List] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # link targets as written that safe_href refused
     bare_item: bool = False  # an <li> with no list around it is open
+    links_opened: int = 0  # the `<a>` tags opened so far: the number of the one open (`_Builder.add`)
 
     def in_item(self) -> bool:
         """Whether a list item is open here and being built (its `<br>` is a line within it)."""
@@ -280,6 +290,7 @@ class _Explanation:
         found = _HREF_ATTR.search(attrs)
         target = next((group for group in found.groups() if group is not None), "") if found else ""
         self.marks.links.append(self._checked(html.unescape(target)))
+        self.links_opened += 1
 
     def _checked(self, target: str) -> str | None:
         href = safe_href(target)
@@ -326,7 +337,7 @@ class _Explanation:
                     self.builder.start("bullet", bullet_level + pasted[0] - 1)
                     piece = piece[pasted[1] :]
                 for inline in self._inlines(piece):
-                    self.builder.add(inline)
+                    self.builder.add(inline, self.links_opened if self.marks.links else 0)
 
     def _inlines(self, text: str) -> Iterator[Inline]:
         if self.marks.links:  # already inside <a>: no links within links
