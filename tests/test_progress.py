@@ -288,16 +288,17 @@ def test_a_link_with_a_bold_or_italic_word_is_one_link_in_the_pdf_and_the_web_ed
 
 def test_a_link_written_in_two_tags_of_one_look_is_one_link_in_the_pdf_and_the_web_edition(tmp_path: Path) -> None:
     """A rich-text editor writes a bold link's words in tags of their own (`<b>Board</b><b> papers</b>`), or leaves
-    a stray closing tag in it: the reader kept each run as an inline of its own, and as neighbours of one look in
-    one link are drawn as two links, one `<a>` came out as two links to a screen reader and in the PDF. Two `<a>`
-    side by side stay two."""
+    a stray closing tag in it; a link in a list item may hold a line break: the reader kept each run as an inline of
+    its own (the break outside the link), and as neighbours of one look in one link are drawn as two links, one `<a>`
+    came out as two links to a screen reader and in the PDF. Two `<a>` side by side stay two."""
     import lxml.html
 
     returns = _returns(0)
     returns["opcc.xlsx"] = [row if row[0] != 6 else (*row[:3], (
         'See <a href="https://example.org/p"><b>Board</b><b> papers</b></a>, <a href="https://example.org/q">the '
         '</b>minutes</a> and <a href="https://example.org/r">the papers</a><a href="https://example.org/r">, agenda'
-        '</a>.'), row[4]) for row in returns["opcc.xlsx"]]
+        '</a>.<ul><li><a href="https://example.org/s">the board<br>agenda</a></li></ul>'), row[4])
+        for row in returns["opcc.xlsx"]]
     root = make_workspace(tmp_path / "ws", period=PERIODS[0], returns=returns, toml=TOML.format(n=2))
     done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "build", "--workspace", str(root)],
                           capture_output=True, text=True, timeout=300)
@@ -306,12 +307,14 @@ def test_a_link_written_in_two_tags_of_one_look_is_one_link_in_the_pdf_and_the_w
     web = lxml.html.fromstring((folder / "paper.html").read_text(encoding="utf-8"))
     assert [(a.get("href"), a.text_content()) for a in web.iter("a") if "example.org" in (a.get("href") or "")] == [
         ("https://example.org/p", "Board papers"), ("https://example.org/q", "the minutes"),
-        ("https://example.org/r", "the papers"), ("https://example.org/r", ", agenda")]
+        ("https://example.org/r", "the papers"), ("https://example.org/r", ", agenda"),
+        ("https://example.org/s", "the boardagenda")]  # a <br> between its lines
     with pikepdf.open(folder / "paper.pdf") as pdf:
         contents = [(str(annot.Contents), str(annot.A.URI)) for page in pdf.pages
                     for annot in page.obj.get("/Annots", []) if "/A" in annot]
     assert contents == [("Board papers", "https://example.org/p"), ("the minutes", "https://example.org/q"),
-                        ("the papers", "https://example.org/r"), (", agenda", "https://example.org/r")]
+                        ("the papers", "https://example.org/r"), (", agenda", "https://example.org/r"),
+                        *[("the board agenda", "https://example.org/s")] * 2]  # one a line, each heard whole
 
 
 def test_a_screen_reader_hears_the_web_movements_in_words(built: list[BuildResult]) -> None:

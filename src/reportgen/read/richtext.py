@@ -279,7 +279,7 @@ class _Explanation:
         elif name == "li":
             self._item(closing)
         elif name in ("br", "p") and self.in_item():
-            self.builder.add(Inline("\n"))  # a line (or paragraph) within the list item, not an item of its own
+            self._line_break()  # a line (or paragraph) within the list item, not an item of its own
         else:  # p, br
             self.builder.start(*self.context())
 
@@ -322,7 +322,7 @@ class _Explanation:
         outer: int | None = None  # the indent of the cell's first "- " line: one indented further is a sub-point
         for number, line in enumerate(text.split("\n")):
             if number and self.html_mode and self.in_item() and not _starts_item(line):
-                self.builder.add(Inline("\n"))  # Alt+Enter within an <li>: a line of the item, as Excel shows it
+                self._line_break()  # Alt+Enter within an <li>: a line of the item, as Excel shows it
             elif number:
                 self.builder.start(*self.context())
             for index, piece in enumerate(line.split("•")):
@@ -337,7 +337,15 @@ class _Explanation:
                     self.builder.start("bullet", bullet_level + pasted[0] - 1)
                     piece = piece[pasted[1] :]
                 for inline in self._inlines(piece):
-                    self.builder.add(inline, self.links_opened if self.marks.links else 0)
+                    self.builder.add(inline, self._link_open())
+
+    def _link_open(self) -> int:
+        """The number of the `<a>` open here (`_Builder.add` joins its words of one look); 0 outside one."""
+        return self.links_opened if self.marks.links else 0
+
+    def _line_break(self) -> None:
+        """A line within a list item (a "\n"): in the link it is typed in, if any, so that the link stays one."""
+        self.builder.add(self.marks.inline("\n"), self._link_open())
 
     def _inlines(self, text: str) -> Iterator[Inline]:
         if self.marks.links:  # already inside <a>: no links within links
