@@ -118,7 +118,7 @@ def test_with_no_deadline_set_the_mail_names_none(tmp_path: Path) -> None:
     assert "deadline-passed" not in [i.code for i in run.issues]
     [said] = [i for i in run.issues if i.code == "no-deadline"]  # the officer is told the mail names none
     assert (said.severity, said.file, said.column) == ("warning", "reportgen.toml", "deadline")
-    assert "the mail that sends them, ask partners to reply by no day" in said.message
+    assert "and any mail sending them, name no day to reply by" in said.message
 
 
 def test_send_returns_dry_run_says_the_workbooks_and_mail_name_no_deadline(
@@ -134,8 +134,8 @@ def test_send_returns_dry_run_says_the_workbooks_and_mail_name_no_deadline(
     assert main(["send-returns", "--workspace", str(root), "--period", PERIOD, "--dry-run"]) == 0
     printed = " ".join(capsys.readouterr().out.split())
     assert ("reportgen.toml warning setting 'deadline': reportgen.toml sets no returns deadline ([returns] "
-            "deadline or days_before_meeting): the October 2026 workbooks, and the mail that sends them, ask "
-            "partners to reply by no day.") in printed
+            "deadline or days_before_meeting): the October 2026 workbooks, and any mail sending them, name "
+            "no day to reply by.") in printed
     assert "set [returns] deadline = YYYY-MM-DD in reportgen.toml" in printed
     outbox = root / "outputs" / PERIOD / "mail" / "outbox"
     message = BytesParser(policy=policy.default).parsebytes((outbox / f"workbook-{PERIOD}-OPCC.eml").read_bytes())

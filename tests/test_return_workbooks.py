@@ -933,8 +933,8 @@ def test_workbooks_that_name_no_deadline_are_said_so_with_how_to_set_one(
         assert main(["returns", "--workspace", str(root), "--period", B]) == 0
         printed = " ".join(capsys.readouterr().out.split())
         assert ("reportgen.toml warning setting 'deadline': reportgen.toml sets no returns deadline ([returns] "
-                "deadline or days_before_meeting): the November 2026 workbooks, and the mail that sends them, ask "
-                "partners to reply by no day.") in printed, name
+                "deadline or days_before_meeting): the November 2026 workbooks, and any mail sending them, name "
+                "no day to reply by.") in printed, name
         assert said in printed and "[returns]" in printed and "days_before_meeting" in printed, name
         folder = root / "outputs" / B / "returns"
         instructions = [row for row in openpyxl.load_workbook(folder / FILES[0])["Instructions"].iter_rows(

@@ -1051,15 +1051,15 @@ CODES: dict[str, Code] = {
         "Add the Panel's next meeting to [paper] meetings in reportgen.toml, then make the workbooks or send "
         "them again."),
     "no-deadline": Code(
-        W, "No returns deadline is set: the workbooks and the mail that sends them ask partners to reply by no day.",
+        W, "No returns deadline is set: the workbooks, and any mail sending them, name no day to reply by.",
         "reportgen.toml sets no returns deadline ([returns] deadline or days_before_meeting): the {period} workbooks, "
-        "and the mail that sends them, ask partners to reply by no day.",
+        "and any mail sending them, name no day to reply by.",
         "To name one, set [returns] deadline = YYYY-MM-DD in reportgen.toml (one date, for this round), or "
         "days_before_meeting = 12 (so many days before each period's meeting) with the Panel's meeting dates in "
         "[paper] meetings (or its one date, [paper] date); then make the workbooks or send them again. If no deadline "
         "is meant, nothing to do.",
         {"meeting": ("reportgen.toml sets no returns deadline ([returns] deadline or days_before_meeting): the "
-                     "{period} workbooks, and the mail that sends them, ask partners to reply by no day.",
+                     "{period} workbooks, and any mail sending them, name no day to reply by.",
                      "To name one, set [returns] days_before_meeting in reportgen.toml (e.g. 12: returns due 12 days "
                      "before the meeting the paper goes to, {meeting}), or deadline = YYYY-MM-DD (one date, for this "
                      "round); then make the workbooks or send them again. If no deadline is meant, nothing to do.")}),
