@@ -106,6 +106,30 @@ def test_the_docx_keeps_one_row_for_the_long_action_that_word_may_split(built: P
     assert not any("continued" in cell.text for row in plan.rows for cell in row.cells)
 
 
+def _gap_below_headings(page: pdfplumber.page.Page) -> float:
+    """How far the explanation column's first line sits below the foot of the repeated header row."""
+    words = page.extract_words()
+    heading = next(word for word in words if word["text"] == "Explanation")
+    header_foot = max(word["bottom"] for word in words if abs(word["bottom"] - heading["bottom"]) < 1)
+    fills = [rect["bottom"] for rect in page.rects if rect["top"] < heading["top"] < rect["bottom"]]
+    return _explanation_top(page) - max(fills, default=header_foot)
+
+
+def test_a_row_continued_onto_a_page_keeps_its_cells_padding_below_the_headings(built: Path) -> None:
+    """The row's words on the pages it continues onto start as far below the repeated headings as a row's
+    words do on the page it starts on: WeasyPrint drops a split cell's padding at the break unless the cells
+    clone it, and the text then sat against the header row."""
+    with pdfplumber.open(built / "paper.pdf") as pdf:
+        plan = [page for page in pdf.pages if "Explanation" in (page.extract_text() or "")]
+        continued = [page for page in plan if [text for text, _, _ in _number_column(page)][:2] == ["4", "(continued)"]]
+        started = [page for page in plan if page not in continued]
+        assert continued and started
+        first_rows = [_gap_below_headings(page) for page in started]
+        gaps = [_gap_below_headings(page) for page in continued]
+    assert all(gap > 3 for gap in first_rows)
+    assert all(abs(gap - first_rows[0]) < 1 for gap in gaps), (first_rows, gaps)
+
+
 # ---------------------------------------------------------------- rows that fit are drawn as before
 
 
