@@ -42,6 +42,17 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str],
     return code, captured.out.splitlines(), " ".join(captured.err.split())
 
 
+
+def fill_register(root: Path) -> None:
+    """The starter register filled in as an officer does: ACTIONS typed under its headings."""
+    register = root / "inputs" / "register.xlsx"
+    book = openpyxl.load_workbook(register)
+    sheet = book.active
+    assert sheet is not None
+    for row in ACTIONS:
+        sheet.append(row)
+    book.save(register)
+
 def test_an_office_starts_a_workspace_and_builds_its_first_paper(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The whole first journey: init, the cover sheet and the register filled in, the partners' workbooks
@@ -60,13 +71,7 @@ def test_an_office_starts_a_workspace_and_builds_its_first_paper(
         text = text.replace(f"\n{starter}", f"\n{filled}")
     settings.write_text(text, encoding="utf-8")
 
-    register = root / "inputs" / "register.xlsx"
-    book = openpyxl.load_workbook(register)
-    sheet = book.active
-    assert sheet is not None
-    for row in ACTIONS:
-        sheet.append(row)
-    book.save(register)
+    fill_register(root)
 
     code, out, err = run(capsys, "returns", "--workspace", str(root), "--period", PERIOD)
     assert (code, err) == (0, "")
@@ -232,13 +237,7 @@ def test_the_starter_settings_say_how_a_returns_deadline_is_set_as_reportgen_rea
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     assert "`not_recognised` (a status that is empty or not recognised)" in readme
 
-    register = root / "inputs" / "register.xlsx"
-    book = openpyxl.load_workbook(register)
-    sheet = book.active
-    assert sheet is not None
-    for row in ACTIONS:
-        sheet.append(row)
-    book.save(register)
+    fill_register(root)
     capsys.readouterr()
     code, out, _err = run(capsys, "returns", "--workspace", str(root), "--period", PERIOD, "--out",
                           str(tmp_path / "none"))

@@ -58,6 +58,12 @@ def period_end(period: str) -> dt.date:
     return start.replace(day=calendar.monthrange(start.year, start.month)[1])
 
 
+def month_before(day: dt.date) -> str:
+    """The period of the month before `day`'s ("2026-10" for any day of November 2026): the month just ended,
+    the one a paper is usually built for."""
+    return f"{day.replace(day=1) - dt.timedelta(days=1):%Y-%m}"
+
+
 def period_label(period: str) -> str:
     """'2023-02' -> 'February 2023'."""
     return period_start(period).strftime("%B %Y")

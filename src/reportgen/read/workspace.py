@@ -52,10 +52,7 @@ class Inputs:
 
     def display(self, path: Path) -> str:
         """A path as the officer sees it: relative to the workspace when inside it."""
-        try:
-            return path.relative_to(self.workspace).as_posix()
-        except ValueError:
-            return str(path)
+        return shown_path(path, self.workspace)
 
     @property
     def returns_dir(self) -> Path:
@@ -269,7 +266,7 @@ def not_periods_note(workspace: Path) -> str:
 def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]]:
     """The return files of a period, sorted; links, odd names and other file types are reported."""
     if folder.is_dir() and not inside(folder, workspace):
-        return [], [issue("unsafe-path", "folder-outside", file=_rel(folder, workspace))]
+        return [], [issue("unsafe-path", "folder-outside", file=shown_path(folder, workspace))]
     if not folder.is_dir():
         return [], []  # a build needs its folder (find_inputs); the workbooks of a period go out before it
     files: list[Path] = []
@@ -277,7 +274,7 @@ def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]
     entries = sorted(folder.iterdir())
     names = {path.name.casefold(): path.name for path in entries}
     for path in entries:
-        shown = _rel(path, workspace)
+        shown = shown_path(path, workspace)
         if path.name.startswith(("~$", ".")) or path.name.casefold() in SYSTEM_FILES:  # lock, hidden, system files
             issues += lock_file(path.name, names, shown)
             continue
@@ -346,7 +343,8 @@ def versioned(path: Path) -> tuple[str, int]:
     return (match["base"], int(match["number"])) if match else (path.stem, 1)
 
 
-def _rel(path: Path, workspace: Path) -> str:
+def shown_path(path: Path, workspace: Path) -> str:
+    """A path as the officer sees it in an issue: relative to `workspace` when inside it."""
     try:
         return path.relative_to(workspace).as_posix()
     except ValueError:

@@ -7,13 +7,13 @@ the settings and the register, writes nothing, and imports no spreadsheet writer
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from reportgen.issues import Issue, issue
 from reportgen.paper.cover import cover_issues, meeting_issues, settings_issues
+from reportgen.periods import month_before
 from reportgen.read.register import read_register
-from reportgen.read.workspace import not_periods, open_workspace, periods
+from reportgen.read.workspace import not_periods, open_workspace, periods, shown_path
 
 RETURNS = Path("inputs") / "returns"
 
@@ -29,21 +29,7 @@ def unfinished_issues(workspace: Path, period: str | None = None) -> list[Issue]
     if periods(workspace) or not_periods(workspace):  # a folder not named as a period: the check's error names it
         return []
     checked = month_before(settings.schedule.today())  # the month a first paper is most likely for
-    _register, register_found = read_register(register_path, settings, inputs_display(register_path, workspace))
+    _register, register_found = read_register(register_path, settings, shown_path(register_path, workspace))
     return [*settings_issues(workspace), *meeting_issues(settings.paper, checked),
             *cover_issues(settings.paper, checked), *register_found,
             issue("no-period-folder", file=RETURNS.as_posix())]
-
-
-def inputs_display(path: Path, workspace: Path) -> str:
-    """A path as the officer sees it in an issue: relative to the workspace."""
-    try:
-        return path.relative_to(workspace).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def month_before(today: dt.date) -> str:
-    """The month just ended ('2026-10' in November): the one a paper is usually built for."""
-    last = today.replace(day=1) - dt.timedelta(days=1)
-    return f"{last:%Y-%m}"

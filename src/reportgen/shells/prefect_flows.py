@@ -40,7 +40,7 @@ from reportgen.diff.render import DiffResult, check_comparison, compare_drafts
 from reportgen.errors import ReportgenError, UsageError, describe_os_error
 from reportgen.issues import Issue, Severity
 from reportgen.model import Paper
-from reportgen.periods import period_label
+from reportgen.periods import month_before, period_label
 from reportgen.read.workspace import find_inputs, not_periods_note, periods
 from reportgen.run.build import BuildResult, Checks, StageRunner, build_draft, validate_draft
 from reportgen.run.chase import ChaseRow, chase_markdown
@@ -410,8 +410,7 @@ def schedule_not_in_effect(workspace: Path) -> str:
 def month_ended_before(moment: dt.datetime, zone: str) -> str:
     """The month before the one `moment` is in, on the clock of time zone `zone`: "2026-03" for 00:30 on
     1 April in Europe/London (23:30 on 31 March UTC)."""
-    local = moment.astimezone(zoneinfo.ZoneInfo(zone))
-    return (local.date().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    return month_before(moment.astimezone(zoneinfo.ZoneInfo(zone)).date())
 
 
 def deployment_run_due(workspace: Path) -> tuple[dt.datetime, str] | None:
