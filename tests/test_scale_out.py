@@ -803,17 +803,72 @@ def server_child(pid: int) -> int:
     return server
 
 
+def ui_said(log: Path) -> str:
+    """The address of the UI serve said it started ("…; its UI: http://127.0.0.1:4200")."""
+    line = next(line for line in log.read_text().splitlines() if "its UI: " in line)
+    return line.split("its UI: ")[1].split()[0]
+
+
+def test_serve_starts_its_server_on_prefects_port_or_says_which_it_took(tmp_path: Path) -> None:
+    """With no port set, serve's server listens on Prefect's 4200, as `prefect server start` does, so the UI has
+    one address; when another program has 4200, serve takes a free port and says so. A port set on purpose
+    (PREFECT_SERVER_API_PORT) that another program has, or that is no port, is refused in one line, no server
+    started."""
+    import socket
+
+    from reportgen.shells.serve import PREFECT_PORT, port_free
+
+    env = prefect_env(tmp_path / "prefect-home", None)
+    workspace = copy_example(tmp_path / "ws")
+    serve = [str(BIN / "reportgen"), "serve", "--workspace", str(workspace)]
+    if port_free(PREFECT_PORT):  # else another program on this machine has it: the second half tests that
+        log = tmp_path / "serve-4200.log"
+        with running(serve, env, log) as served:
+            wait_for(lambda: "being served" in log.read_text(), 180, "serve to start\n" + log.read_text())
+            assert ui_said(log) == f"http://127.0.0.1:{PREFECT_PORT}", log.read_text()
+            assert "in use" not in log.read_text()
+            served.send_signal(signal.SIGTERM)
+            assert served.wait(60) == 0, log.read_text()
+
+    with contextlib.ExitStack() as held:
+        other = held.enter_context(socket.socket())  # another program listening on 4200
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # the server just stopped left TIME_WAIT
+        with contextlib.suppress(OSError):  # unless one already does
+            other.bind(("127.0.0.1", PREFECT_PORT))
+            other.listen()
+        assert not port_free(PREFECT_PORT)
+        log = tmp_path / "serve-taken.log"
+        with running(serve, env, log) as served:
+            wait_for(lambda: "being served" in log.read_text(), 180, "serve to start\n" + log.read_text())
+            ui = ui_said(log)
+            assert ui != f"http://127.0.0.1:{PREFECT_PORT}", log.read_text()
+            assert (f"(port 4200, Prefect's own, is in use by another program, so port {ui.rsplit(':', 1)[1]} this "
+                    "time; set PREFECT_SERVER_API_PORT to keep one)") in log.read_text()
+            served.send_signal(signal.SIGTERM)
+            assert served.wait(60) == 0, log.read_text()
+
+        for asked, said in ((str(PREFECT_PORT), "another program listens on 127.0.0.1:4200"),
+                            ("http", "give a port number (1-65535)")):
+            printed = run_cli(serve, env | {"PREFECT_SERVER_API_PORT": asked}, expect=2)
+            [line] = printed.strip().splitlines()
+            assert line.startswith(f"reportgen: error: PREFECT_SERVER_API_PORT={asked}: {said}"), printed
+
+
 def test_serve_starts_a_server_whose_ui_works_and_lives_and_dies_with_it(tmp_path: Path) -> None:
     """The UI of the server `reportgen serve` starts works; if that server dies, serve stops with an
     error (a supervisor sees it); if serve is killed outright, its server goes too."""
     import httpx
 
-    env = prefect_env(tmp_path / "prefect-home", None)
+    from reportgen.shells.serve import free_port
+
+    port = free_port()  # the port asked for, as an IT person sets it; kept from one start to the next
+    env = prefect_env(tmp_path / "prefect-home", None) | {"PREFECT_SERVER_API_PORT": str(port)}
     workspace = copy_example(tmp_path / "ws")
     log = tmp_path / "serve.log"
     with running([str(BIN / "reportgen"), "serve", "--workspace", str(workspace)], env, log) as serve:
         wait_for(lambda: "being served" in log.read_text(), 180, "serve to start\n" + log.read_text())
-        ui = next(line.split("its UI: ")[1].strip() for line in log.read_text().splitlines() if "its UI: " in line)
+        ui = ui_said(log)
+        assert ui == f"http://127.0.0.1:{port}", log.read_text()
         assert httpx.get(f"{ui}/ui-settings", timeout=10).json()["api_url"] == f"{ui}/api"
         page = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=20000",
                                "--dump-dom", f"{ui}/deployments"], capture_output=True, text=True, timeout=120)
@@ -831,6 +886,7 @@ def test_serve_starts_a_server_whose_ui_works_and_lives_and_dies_with_it(tmp_pat
     log = tmp_path / "serve-2.log"
     with running([str(BIN / "reportgen"), "serve", "--workspace", str(workspace)], env, log) as serve:
         wait_for(lambda: "being served" in log.read_text(), 180, "serve to start\n" + log.read_text())
+        assert ui_said(log) == ui  # started again, its UI where it was: a bookmark still works
         server = server_child(serve.pid)
         os.kill(serve.pid, signal.SIGKILL)  # no clean-up runs: the kernel stops the server
         serve.wait(10)

@@ -45,23 +45,60 @@ FLOW = "monthly-update"
 LOG_STREAM = {"PREFECT_SERVER_LOGS_STREAM_OUT_ENABLED": "true", "PREFECT_SERVER_LOGS_STREAM_PUBLISHING_ENABLED": "true"}
 
 
+PREFECT_PORT = 4200  # where `prefect server start` listens unless PREFECT_SERVER_API_PORT says otherwise
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
+def port_free(port: int) -> bool:
+    """Whether nothing listens on 127.0.0.1:`port` (a connection of a server just stopped does not count)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds: TIME_WAIT is no bar
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def serve_port() -> tuple[int, str]:
+    """The port for the server `serve` starts, and what to tell the person when it is not the one asked for.
+
+    Prefect's own (PREFECT_SERVER_API_PORT, 4200 unless set), so the UI keeps its address from one start to
+    the next and a bookmark to it works. If that port is in use by another program: one set on purpose is an
+    error (the person chose it), Prefect's default gives way to a free port, said."""
+    asked = os.environ.get("PREFECT_SERVER_API_PORT", "").strip()
+    if asked:
+        if not asked.isdigit() or not 0 < int(asked) < 65536:
+            raise UsageError(f"PREFECT_SERVER_API_PORT={asked}: give a port number (1-65535) for the Prefect server "
+                             "serve starts, or unset it for Prefect's 4200")
+        if not port_free(int(asked)):
+            raise UsageError(f"PREFECT_SERVER_API_PORT={asked}: another program listens on 127.0.0.1:{asked}; stop "
+                             "it, choose another port, or unset it for Prefect's 4200")
+        return int(asked), ""
+    if port_free(PREFECT_PORT):
+        return PREFECT_PORT, ""
+    port = free_port()
+    return port, (f" (port {PREFECT_PORT}, Prefect's own, is in use by another program, so port {port} this time; "
+                  "set PREFECT_SERVER_API_PORT to keep one)")
+
+
 @contextlib.contextmanager
-def local_server(startup_timeout: float = 90, ui: bool = True,
-                 on_stop: Callable[[int], None] | None = None) -> Iterator[str]:
-    """A `prefect server start` on 127.0.0.1 (a free port), stopped with SIGINT on exit; yields its API URL.
+def local_server(startup_timeout: float = 90, ui: bool = True, on_stop: Callable[[int], None] | None = None,
+                 port: int | None = None) -> Iterator[str]:
+    """A `prefect server start` on 127.0.0.1:`port` (a free port if None), stopped with SIGINT on exit;
+    yields its API URL.
 
     Its UI (when `ui`) is at the API URL without `/api`, and talks to this same server. `on_stop` is
     called with its exit code if it stops by itself while in use. It is sent SIGINT when this process
     ends, however it ends (Linux: PR_SET_PDEATHSIG).
     """
 
-    port = free_port()
+    port = free_port() if port is None else port
     api_url = f"http://127.0.0.1:{port}/api"
     home = Path(os.environ["PREFECT_HOME"])
     home.mkdir(parents=True, exist_ok=True)
@@ -176,9 +213,10 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
     with contextlib.ExitStack() as stack:
         try:
             if not os.environ.get("PREFECT_API_URL"):
-                os.environ["PREFECT_API_URL"] = stack.enter_context(local_server(on_stop=stop_serving))
+                port, why = serve_port()
+                os.environ["PREFECT_API_URL"] = stack.enter_context(local_server(on_stop=stop_serving, port=port))
                 notify("Started a Prefect server for as long as this serves; its UI: "
-                       + ui_address(os.environ["PREFECT_API_URL"]))
+                       + ui_address(os.environ["PREFECT_API_URL"]) + why)
             api_url = os.environ["PREFECT_API_URL"]
             check_server(api_url, SERVE_REMEDY)
             check_not_taken(name, workspace)
