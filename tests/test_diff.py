@@ -2236,3 +2236,95 @@ def test_a_word_made_bold_is_listed_as_changed_the_same_words_set_out_differentl
     assert _tracked_words(document, 3) == [("del", "May"), ("ins", "May")]
     assert _tracked_words(document, 5) == [("del", words), ("ins", words)]
     _resolves_to_each_draft(folder, first, second)
+
+
+# ---------------------------------------------------------------- links side by side, as the reviewer sees them
+
+
+def _cli(*args: str) -> str:
+    """`reportgen ARGS` as a user runs it, in a process of its own: what it printed."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", *args], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "NO_COLOR": "1"})
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    return done.stdout
+
+
+def _explanations_built_and_compared(tmp_path: Path, explanations: dict[int, tuple[str, str]]
+                                     ) -> tuple[Path, Path, Path]:
+    """`reportgen build` twice, each action's explanation `explanations[ref]` (old, new) in the partners' returns (a
+    partner sending a corrected return between the builds), then `reportgen diff`: (old draft, new draft, the
+    comparison's folder)."""
+    def returns(side: int) -> dict[str, list[tuple[object, ...]]]:
+        return {name: [(*row[:3], explanations[row[0]][side], row[4]) if row[0] in explanations else row  # type: ignore[index]
+                       for row in rows] for name, rows in default_returns().items()}
+
+    root = make_workspace(tmp_path / "ws", returns=returns(0))
+    first = Path(_cli("build", "--workspace", str(root)).splitlines()[-1])
+    for name, rows in returns(1).items():
+        write_xlsx(root / "inputs" / "returns" / "2026-10" / name, rows)
+    second = Path(_cli("build", "--workspace", str(root)).splitlines()[-1])
+    folder, _ = _diff_cli(first, second, tmp_path / "cmp")
+    return first, second, folder
+
+
+PAPERS, MINUTES = "https://www.example.gov.uk/papers", "https://www.example.gov.uk/minutes"
+
+# (JavaScript) each deletion and the insertion right after it with nothing between them, in a diff.html cell: their
+# words, and the blank a reader sees between them on the line, in ems (None when the insertion starts a new line)
+TOUCHING_MARKS = """cell => {
+  const marks = [...cell.querySelectorAll("del, ins")];
+  const found = [];
+  marks.slice(1).forEach((mark, at) => {
+    const before = marks[at];
+    const between = document.createRange();
+    between.setStartAfter(before);
+    between.setEndBefore(mark);
+    if (before.tagName !== "DEL" || mark.tagName !== "INS" || between.toString() !== "") return;
+    const end = [...before.getClientRects()].pop(), start = mark.getClientRects()[0];
+    const em = parseFloat(getComputedStyle(mark).fontSize);
+    found.push([before.textContent.trim(), mark.textContent.trim(),
+                Math.abs(end.top - start.top) < 1 ? (start.left - end.right) / em : null]);
+  });
+  return found;
+}"""
+
+
+def test_a_link_pointed_elsewhere_is_set_apart_from_what_follows_it_in_diff_html(tmp_path: Path) -> None:
+    """A link pointed elsewhere under the same words is shown deleted, with its old address, beside the link
+    inserted: in diff.html (and diff.pdf) the old address ran into the new link's words ("…/papers)the board
+    papers"), and a bare address replaced ran into the new one, while a word replaced is set apart from the new
+    word ("May June", not "MayJune"). The template wraps a link's marks in its <a>, which the stylesheet's rule did
+    not see through; a deletion and the insertion after it are now set apart wherever either is a link, as a
+    Chromium reader sees them."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM
+
+    _, _, folder = _explanations_built_and_compared(tmp_path, {
+        1: (f'See the <a href="{PAPERS}">board papers</a> for detail.',
+            f'See the <a href="{PAPERS}/2026">board papers</a> for detail.'),
+        2: (f'<a href="{MINUTES}">Minutes</a> <a href="{PAPERS}">board papers</a>',
+            f'<a href="{MINUTES}/2026">Minutes</a> <a href="{PAPERS}">board papers</a>'),
+        3: ("See https://www.example.gov.uk/2025 now.", "See https://www.example.gov.uk/2026 now."),
+        4: ("Report back in May.", "Report back in June."),
+    })
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto((folder / "diff.html").as_uri())
+        touching = {ref: page.eval_on_selector(
+            f'xpath=//article[@class="action-change"][.//span[@class="ref"][normalize-space()="{ref}"]]'
+            '//th[starts-with(., "Explanation")]/following-sibling::td', TOUCHING_MARKS) for ref in range(1, 5)}
+        browser.close()
+    assert {ref: [(deleted, inserted) for deleted, inserted, _ in pairs] for ref, pairs in touching.items()} == {
+        1: [(f"({PAPERS})", "board papers")],
+        2: [(f"({MINUTES})", "Minutes")],
+        3: [("https://www.example.gov.uk/2025", "https://www.example.gov.uk/2026")],
+        4: [("May", "June")],
+    }
+    gaps = {(ref, deleted): gap for ref, pairs in touching.items() for deleted, _, gap in pairs}
+    assert all(gap is not None and gap >= 0.25 for gap in gaps.values()), gaps  # as far apart as "May June"
+
