@@ -2328,3 +2328,34 @@ def test_a_link_pointed_elsewhere_is_set_apart_from_what_follows_it_in_diff_html
     gaps = {(ref, deleted): gap for ref, pairs in touching.items() for deleted, _, gap in pairs}
     assert all(gap is not None and gap >= 0.25 for gap in gaps.values()), gaps  # as far apart as "May June"
 
+
+def test_links_to_one_address_side_by_side_stay_two_links_in_the_comparison(tmp_path: Path) -> None:
+    """Two links to one address written side by side (`<a href="X">one</a><a href="X">two</a>`, or with a space
+    between) are two links in the paper's DOCX, PDF and web edition. In a reworded explanation diff.docx compared
+    the cell word by word and joined neighbouring words of one link and look, so the two came out as one hyperlink
+    ("onetwo"), and diff.html as one <a>. Each now stays a link of its own, as the paper draws them; a link whose
+    words are bold in part is still one link in diff.html, and the tracked changes still give back either draft."""
+    links = (f'Read <a href="{MINUTES}">one</a><a href="{MINUTES}">two</a> and <a href="{PAPERS}">three</a> '
+             f'<a href="{PAPERS}">four</a>, then <a href="{PAPERS}">the <b>board</b></a> in {{}}.')
+    first, second, folder = _explanations_built_and_compared(tmp_path, {5: (links.format("May"), links.format("June"))})
+    expected = [(MINUTES, "one"), (MINUTES, "two"), (PAPERS, "three"), (PAPERS, "four")]
+
+    def hyperlinks(path: Path) -> list[tuple[str, str]]:
+        document = open_docx(path)
+        row = next(row for row in plan_table(document).rows if all_text(row._tr.tc_lst[0]).strip() == "5")
+        return [(document.part.rels[link.get(qn("r:id"))].target_ref, all_text(link))
+                for link in row._tr.iter(qn("w:hyperlink"))]
+
+    # the paper's DOCX writes a hyperlink for each inline: the bold word of the last link is one of its own
+    assert hyperlinks(second / "paper.docx") == [*expected, (PAPERS, "the "), (PAPERS, "board")]
+    assert hyperlinks(folder / "diff.docx") == hyperlinks(second / "paper.docx")
+    assert _tracked_words(open_docx(folder / "diff.docx"), 5) == [("del", "May"), ("ins", "June")]
+    _resolves_to_each_draft(folder, first, second)
+
+    def anchors(cell: lxml.html.HtmlElement) -> list[tuple[str, str]]:
+        return [(a.get("href"), a.text_content()) for a in cell.iter("a")]
+
+    web = lxml.html.fromstring((second / "paper.html").read_text(encoding="utf-8"))
+    [paper_cell] = web.xpath('//tr[@id="action-5"]/td[contains(@class, "col-explanation")]')
+    assert anchors(paper_cell) == [*expected, (PAPERS, "the board")]
+    assert anchors(_field_cell(folder, 5, "Explanation")) == anchors(paper_cell)

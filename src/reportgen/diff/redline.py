@@ -53,7 +53,8 @@ _CHANGE: dict[str, Change | None] = {"equal": None, "delete": "del", "insert": "
 
 
 class _Piece(NamedTuple):
-    """One word token with its formatting, or a break between two blocks."""
+    """One word token with its formatting, or a break between two blocks; `starts_link` on the first word of a
+    link written beside another to the same address, looking the same (`_starts_link`): two links, not one."""
 
     text: str
     href: str | None = None
@@ -61,6 +62,7 @@ class _Piece(NamedTuple):
     italic: bool = False
     underline: bool = False
     is_break: bool = False
+    starts_link: bool = False
 
 
 _BREAK = _Piece("\n", is_break=True)
@@ -71,10 +73,28 @@ def _pieces(blocks: RichText) -> list[_Piece]:
     for index, block in enumerate(blocks):
         if index:
             pieces.append(_BREAK)
+        before: Inline | None = None
         for inline in block.inlines:
-            pieces.extend(_Piece(token, inline.href, inline.bold, inline.italic, inline.underline)
-                          for token in tokens(inline.text))
+            starts = _starts_link(before, inline)
+            pieces.extend(_Piece(token, inline.href, inline.bold, inline.italic, inline.underline,
+                                 starts_link=starts and not at) for at, token in enumerate(tokens(inline.text)))
+            before = inline
     return pieces
+
+
+def _starts_link(before: Inline | None, inline: Inline) -> bool:
+    """Whether `inline` is a link of its own beside `before`, a link to the same address that looks the same.
+
+    The reader keeps a link's words of one look as one inline (`reportgen.read.richtext`), so such neighbours are
+    two links the partner wrote side by side (`<a href="X">one</a><a href="X">two</a>`): the paper's DOCX writes
+    each as its hyperlink, and the PDF and web edition each as its <a> (`reportgen.render.pdf.html.link_runs`).
+    Word by word, that boundary would be lost, and `_merge` would join them into one link."""
+    return before is not None and bool(inline.href) and replace(before, text="") == replace(inline, text="")
+
+
+def _inline(piece: _Piece, change: Change | None) -> tuple[Inline, bool]:
+    """A piece as an inline with its change mark, and whether it starts a link of its own (for `_merge`)."""
+    return Inline(piece.text, piece.href, piece.bold, piece.italic, piece.underline, change), piece.starts_link
 
 
 def text_blocks(text: str) -> RichText:
@@ -90,7 +110,7 @@ def redline_blocks(old: RichText, new: RichText) -> RichText:
     marked "\\n" inline (a tracked line break), so rejecting or accepting every mark gives back each text.
     """
     blocks: list[Block] = []
-    inlines: list[Inline] = []
+    inlines: list[tuple[Inline, bool]] = []
     start = index = 0  # the new block the current output block starts at; the new block we are in
     for op, pieces in diff_tokens(_pieces(old), _pieces(new), lambda p: not p.is_break and p.text.isspace()):
         change = _CHANGE[op]
@@ -102,7 +122,7 @@ def redline_blocks(old: RichText, new: RichText) -> RichText:
                 continue
             if piece.is_break and change == "ins":
                 index += 1
-            inlines.append(Inline(piece.text, piece.href, piece.bold, piece.italic, piece.underline, change))
+            inlines.append(_inline(piece, change))
     blocks.append(_block_like(new, start, inlines))
     return tuple(blocks)
 
@@ -173,7 +193,7 @@ def _redlined_across(old: RichText, new: RichText) -> list[tuple[Block, bool]] |
         return None
     [(kind, level)] = shapes
     blocks: list[tuple[Block, bool]] = []
-    inlines: list[Inline] = []
+    inlines: list[tuple[Inline, bool]] = []
 
     def close(mark: Change | None) -> None:
         block = Block(kind, _merge(inlines), level)
@@ -190,7 +210,7 @@ def _redlined_across(old: RichText, new: RichText) -> list[tuple[Block, bool]] |
             if piece.is_break:
                 close(change)
             else:
-                inlines.append(Inline(piece.text, piece.href, piece.bold, piece.italic, piece.underline, change))
+                inlines.append(_inline(piece, change))
     close(None)
     return blocks
 
@@ -245,16 +265,17 @@ def marked_blocks(blocks: RichText, change: Change) -> RichText:
                          or (Inline("", change=change),)) for block in blocks)
 
 
-def _block_like(new: RichText, start: int, inlines: list[Inline]) -> Block:
+def _block_like(new: RichText, start: int, inlines: list[tuple[Inline, bool]]) -> Block:
     kind, level = (new[start].kind, new[start].level) if start < len(new) else ("paragraph", 1)
     return Block(kind, _merge(inlines), level)
 
 
-def _merge(inlines: Iterable[Inline]) -> tuple[Inline, ...]:
-    """Neighbouring inlines with the same marks and link become one (fewer runs, fewer tracked edits)."""
+def _merge(inlines: Iterable[tuple[Inline, bool]]) -> tuple[Inline, ...]:
+    """Neighbouring inlines with the same marks and link become one (fewer runs, fewer tracked edits), except one
+    that starts a link of its own (`_starts_link`, given beside each inline): two links side by side stay two."""
     merged: list[Inline] = []
-    for inline in inlines:
-        if merged and replace(merged[-1], text="") == replace(inline, text=""):
+    for inline, starts_link in inlines:
+        if merged and not starts_link and replace(merged[-1], text="") == replace(inline, text=""):
             merged[-1] = replace(merged[-1], text=merged[-1].text + inline.text)
         else:
             merged.append(inline)
