@@ -117,6 +117,7 @@ def test_merged_refs_are_reported_and_never_forward_filled(tmp_path: Path) -> No
     assert ret is not None and [u.ref for u in ret.updates] == [1, 3]
     assert flatten(issues, ["code", "row", "column", "value"]) == [
         ["merged-cells", 2, "Plan priority", "A2:A3"], ["missing-ref", 3, "Plan priority", ""]]
+    assert issues[0].ref == 1  # the merge is in action 1's row
 
 
 def test_a_hidden_sheet_holding_the_only_headings_is_read_and_reported(tmp_path: Path) -> None:
@@ -156,7 +157,8 @@ def test_error_values_pasted_without_a_formula_are_errors(tmp_path: Path) -> Non
     path = edit_sheet_xml(write_xlsx(tmp_path / "opcc.xlsx", ROWS), lambda xml: xml.replace("</sheetData>", pasted))
     _ret, issues = _read(path)
     errors = [i for i in issues if i.code == "formula-error"]
-    assert flatten(errors, ["row", "column", "value"]) == [[5, "Explanation / Link to meeting papers", "D5"]]
+    assert flatten(errors, ["row", "column", "value", "ref"]) == [
+        [5, "Explanation / Link to meeting papers", "#REF!", 4]]  # the error as the cell shows it, in action 4's row
     assert errors[0].blocking and "shows the error #REF!" in errors[0].message
 
 
@@ -172,9 +174,9 @@ def test_formulas_cached_uncached_and_ref_errors(tmp_path: Path) -> None:
     ret, issues = _read(edit_sheet_xml(path, cached))
     assert ret is not None
     assert flatten([i for i in issues if i.code.startswith("formula")], ["code", "row", "column", "value"]) == [
-        ["formula-cell", 2, "Explanation / Link to meeting papers", "D2"],
-        ["formula-error", 3, "Status this reporting period", "C3"],
-        ["formula-error", 3, "Explanation / Link to meeting papers", "D3"],
+        ["formula-cell", 2, "Explanation / Link to meeting papers", "=A1"],
+        ["formula-error", 3, "Status this reporting period", "=#REF!"],
+        ["formula-error", 3, "Explanation / Link to meeting papers", "=SUM(Z1)"],
     ]
     used = next(i for i in issues if i.code == "formula-cell")
     assert used.message == "Cell D2 holds the formula '=A1'; its last calculated value, 'cached text', was used."

@@ -395,8 +395,10 @@ def test_a_comment_on_a_cell_is_reported_with_what_it_says(tmp_path: Path, capsy
     before = path.read_bytes()
     code, printed, issues = _validate(root, capsys)
     found = _of(issues, "cell-comment")
+    # the value is what the comment says, as a value is what the partner wrote; the cell is its row and column
     assert flatten(found, ["row", "column", "value", "ref"]) == [
-        [2, "Status this reporting period", "C2", 2], [3, "Explanation / Link to meeting papers", "D3", 4]]
+        [2, "Status this reporting period", "Completed for the county; the city pilot runs to March.", 2],
+        [3, "Explanation / Link to meeting papers", "Board paper to follow.", 4]]
     assert [i.message for i in found] == [
         "Cell C2 has a comment by Jane Smith: 'Completed for the county; the city pilot runs to March.'. The paper "
         "does not show comments.",
@@ -404,6 +406,30 @@ def test_a_comment_on_a_cell_is_reported_with_what_it_says(tmp_path: Path, capsy
     assert not any(i.blocking for i in found) and code == 0
     assert "the city pilot runs to March" in printed
     assert path.read_bytes() == before  # read, never written
+
+
+def test_a_long_comment_is_its_issues_value_cut_short(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The value of a comment's issue is its text, as the partner wrote it on two lines, read as one; a long one is
+    cut short in issues.csv as any long value is, while the message quotes more of it."""
+    from openpyxl.comments import Comment
+
+    root = make_workspace(tmp_path / "ws")
+    path = root / RETURNS / "opcc.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    assert sheet is not None
+    words = "The city pilot runs to March;\nthe board reviews it in April. " + "Figures follow. " * 20
+    sheet["D4"].comment = Comment(words, "Jane Smith")
+    book.save(path)
+    assert main(["build", "--workspace", str(root)]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    with (folder / "issues.csv").open(encoding="utf-8", newline="") as f:
+        [row] = [row for row in csv.DictReader(f) if row["code"] == "cell-comment"]
+    assert (row["file"], row["sheet"], row["row"], row["column"], row["ref"]) == (
+        OPCC, "Return", "4", "Explanation / Link to meeting papers", "6")
+    assert row["value"].startswith("The city pilot runs to March; the board reviews it in April. Figures follow.")
+    assert len(row["value"]) == 200 and row["value"].endswith("…")
+    assert row["message"].startswith("Cell D4 has a comment by Jane Smith: 'The city pilot runs to March;")
 
 
 # ---------------------------------------------------------------- formulas
@@ -433,11 +459,12 @@ def test_a_formula_is_quoted_as_the_partner_wrote_it(tmp_path: Path, capsys: pyt
     edit_sheet_xml(root / RETURNS / "opcc.xlsx", as_excel_saves_it)
     code, printed, issues = _validate(root, capsys)
     found = _of(issues, "formula-cell", "formula-error")
+    # the value is the formula as Excel shows it in the cell (one filled down, moved to its row), not "D2"
     assert flatten(found, ["code", "row", "column", "value", "ref"]) == [
-        ["formula-cell", 2, "Explanation / Link to meeting papers", "D2", 2],
-        ["formula-cell", 3, "Explanation / Link to meeting papers", "D3", 4],
-        ["formula-cell", 4, "Explanation / Link to meeting papers", "D4", 6],
-        ["formula-error", 5, "Explanation / Link to meeting papers", "D5", None]]
+        ["formula-cell", 2, "Explanation / Link to meeting papers", "=Notes!B2", 2],
+        ["formula-cell", 3, "Explanation / Link to meeting papers", '="Action "&A3&" done"', 4],
+        ["formula-cell", 4, "Explanation / Link to meeting papers", '="Action "&A4&" done"', 6],
+        ["formula-error", 5, "Explanation / Link to meeting papers", "=VLOOKUP(A5,Old!A:C,3,FALSE)", None]]
     assert [i.message for i in found] == [
         "Cell D2 holds the formula '=Notes!B2'; its last calculated value, 'Commissioning plan agreed.', was used.",
         "Cell D3 holds the formula '=\"Action \"&A3&\" done\"'; its last calculated value, 'Action 4 done', was "
@@ -484,7 +511,7 @@ def test_a_hyperlink_formula_keeps_its_link_as_a_link_set_on_the_cell_does(
         "E3": '<c r="E3" t="str"><f>HYPERLINK(Links!B2,"2027")</f><v>2027</v></c>'})
     _code, _printed, issues = _validate(root, capsys)
     assert sorted(flatten(_of(issues, "formula-cell", "cell-link-not-kept"), ["code", "row", "value"])) == [
-        ["cell-link-not-kept", 2, "https://example.org/plan"], ["formula-cell", 3, "E3"]]
+        ["cell-link-not-kept", 2, "https://example.org/plan"], ["formula-cell", 3, '=HYPERLINK(Links!B2,"2027")']]
     assert main(["build", "--workspace", str(root)]) == 0
     folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
     document = docx.Document(str(folder / "paper.docx"))
@@ -527,7 +554,8 @@ def test_each_cell_of_an_array_formula_is_said_to_hold_it(tmp_path: Path, capsys
     _code, _printed, issues = _validate(root, capsys)
     found = _of(issues, "formula-cell", "formula-error")
     assert flatten(found, ["code", "row", "value", "ref"]) == [
-        ["formula-cell", 2, "D2", 2], ["formula-cell", 3, "D3", 4], ["formula-error", 4, "D4", 6]]
+        ["formula-cell", 2, "=Notes!B2:B4", 2], ["formula-cell", 3, "=Notes!B2:B4", 4],
+        ["formula-error", 4, "=Notes!B2:B4", 6]]  # each cell of an array formula shows the one formula
     assert [i.message for i in found] == [
         "Cell D2 holds the formula '=Notes!B2:B4'; its last calculated value, 'Agreed.', was used.",
         "Cell D3 holds part of the array formula in cell D2 (which holds '=Notes!B2:B4'); its last calculated value, "
@@ -560,8 +588,8 @@ def test_an_error_value_is_read_as_empty_as_its_issue_says(tmp_path: Path, capsy
     assert code == 1 and "it was read as empty" in printed
     found = _of(issues, "formula-error", "empty-status", "unknown-status")
     assert flatten(found, ["code", "row", "column", "value", "ref"]) == [
-        ["formula-error", 2, "Status this reporting period", "C2", 2],
-        ["formula-error", 3, "Timeframe for delivery / Completion", "E3", None]]  # one error for C2, not two
+        ["formula-error", 2, "Status this reporting period", "=VLOOKUP(A2,#REF!,2,FALSE)", 2],
+        ["formula-error", 3, "Timeframe for delivery / Completion", "#N/A", 4]]  # one error for C2, not two
     assert [i.message for i in found[:2]] == [
         "Cell C2 holds the formula '=VLOOKUP(A2,#REF!,2,FALSE)', which gives the error #REF!; it was read as empty.",
         "Cell E3 shows the error #N/A (a formula's error pasted as a value), not a value; it was read as empty."]
@@ -586,6 +614,7 @@ def test_a_very_long_formula_is_cut_short(tmp_path: Path, capsys: pytest.Capture
     [found] = _of(issues, "formula-error")
     quoted = found.message.split("the formula ")[1].split(", which")[0]
     assert quoted.startswith("'=Notes!B1&Notes!B2&") and quoted.endswith("…'") and len(quoted) == 202
+    assert found.value == quoted[1:-1]  # the value is cut short as the message's quote is
 
 
 # ---------------------------------------------------------------- hidden columns
@@ -888,10 +917,11 @@ def test_merged_cells_are_said_to_hide_rows_or_headings_as_they_do(tmp_path: Pat
     code, printed, issues = _validate(root, capsys)
     assert code == 1
     merged = _of(issues, "merged-cells")
-    assert flatten(merged, ["row", "column", "value", "severity"]) == [
-        [1, "Explanation / Link to meeting papers", "D1:E1", "error"],
-        [2, "Status this reporting period", "C2:D3", "error"],
-        [3, "Plan priority", "A3:A4", "error"]]
+    # a merge in an action's row names the action, as other issues about a row do; the heading row has none
+    assert flatten(merged, ["row", "column", "value", "ref", "severity"]) == [
+        [1, "Explanation / Link to meeting papers", "D1:E1", None, "error"],
+        [2, "Status this reporting period", "C2:D3", 2, "error"],
+        [3, "Plan priority", "A3:A4", 4, "error"]]
     assert [i.message for i in merged] == [
         "Cells D1:E1 of the heading row are merged; only the first holds a heading, so the other columns have "
         "none, and what they hold is not read.",
@@ -921,9 +951,9 @@ def test_text_kept_hidden_under_merged_cells_is_said_to_be_read(tmp_path: Path) 
     draft = root / "outputs" / "2026-10" / "draft-01"
     with (draft / "issues.csv").open(encoding="utf-8", newline="") as f:
         rows = [row for row in csv.DictReader(f) if row["code"] == "merged-cells"]
-    assert [(row["file"], row["row"], row["column"], row["value"]) for row in rows] == [
-        (OPCC, "2", "Explanation / Link to meeting papers", "D2:D3"),
-        (OPCC, "3", "Timeframe for delivery / Completion", "E3:E4")]
+    assert [(row["file"], row["row"], row["column"], row["value"], row["ref"]) for row in rows] == [
+        (OPCC, "2", "Explanation / Link to meeting papers", "D2:D3", "2"),
+        (OPCC, "3", "Timeframe for delivery / Completion", "E3:E4", "4")]
     assert [row["message"] for row in rows] == [
         "Cells D2:D3 are merged: Excel shows the first one's value across them all, but the merge hides other "
         "text in row 3, read as each row's own.",

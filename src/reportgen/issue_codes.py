@@ -697,13 +697,13 @@ CODES: dict[str, Code] = {
                     "left empty.")}),
     "formula-cell": Code(
         W, "The cell holds a formula; its last calculated value was used.",
-        "Cell {value} holds {formula}; its last calculated value, {used!r}, was used.",
+        "Cell {cell} holds {formula}; its last calculated value, {used!r}, was used.",
         "Paste the value instead of the formula."),
     "formula-error": Code(
         E, "The cell holds a formula error such as #REF!.",
-        "Cell {value} holds {formula}, which {what}; it was read as empty.",
+        "Cell {cell} holds {formula}, which {what}; it was read as empty.",
         "Replace the formula with the value.",
-        {"pasted": ("Cell {value} shows the error {error} (a formula's error pasted as a value), not a value; it was "
+        {"pasted": ("Cell {cell} shows the error {error} (a formula's error pasted as a value), not a value; it was "
                     "read as empty.",
                     "Type the value in, or fix the formula where it was copied from and paste its value again.")}),
     "number-format-not-read": Code(
@@ -748,10 +748,10 @@ CODES: dict[str, Code] = {
         "time, and shows one."),
     "cell-comment": Code(
         W, "A cell of a return has a comment (Review > New Comment, or a note): the paper does not show comments.",
-        "Cell {value} has a comment by {author}: {comment!r}. The paper does not show comments.",
+        "Cell {cell} has a comment by {author}: {comment!r}. The paper does not show comments.",
         "Read it: if the Panel should see it, ask the partner to put it in the explanation (or add it there "
         "yourself and say so); otherwise nothing to do.",
-        {"no-author": "Cell {value} has a comment: {comment!r}. The paper does not show comments."},
+        {"no-author": "Cell {cell} has a comment: {comment!r}. The paper does not show comments."},
         partner_advice="Comments on cells are not read: put anything the Panel should see in the explanation "
         "itself."),
     "struck-text": Code(

@@ -71,6 +71,11 @@ class Table:
         return found
 
     @cached_property
+    def by_number(self) -> Mapping[int, tuple[Cell, ...]]:
+        """Row number -> its cells, to find the row a cell of an issue is in."""
+        return dict(self.rows)
+
+    @cached_property
     def _link_ranges(self) -> tuple[tuple[tuple[int, int], tuple[int, int], str], ...]:
         ranges = []
         for cells, url in self.links.items():
@@ -407,10 +412,10 @@ def _numbered(rows: Sequence[tuple[int, tuple[Cell, ...]]], headings: Sequence[s
 
 def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -> list[Issue]:
     """Hidden rows and columns, merged cells and formulas inside the table: read (or not) and always reported."""
-    from reportgen.read.cells import cell_text, parse_ref
+    from reportgen.read.cells import cell_text
 
     where = {"file": table.file, "sheet": table.sheet}
-    by_number = dict(table.rows)
+    by_number = table.by_number
     issues: list[Issue] = []
     for number in sorted(n for n, _cells in table.rows if n in facts.hidden_rows):
         issues.append(issue("hidden-row", ("register-filtered" if facts.filtered else "register") if register
@@ -429,7 +434,8 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
         if (last[0] >= table.header_row and across_rows) or first[0] == table.header_row:
             # down a column: the rows below the first have no value; along the heading row: the columns after
             # the first have no heading; both: neither
-            merged_at = {"row": first[0], "column": _heading(table, first[1]), "value": cells, **where}
+            merged_at = {"row": first[0], "column": _heading(table, first[1]), "value": cells,
+                         "ref": _row_ref(table, first[0]), **where}  # an action's row names the action
             hidden = _hidden_under(table, first, last) if across_rows and not across_columns else []
             if hidden:  # text the merge hides is read: never "the other rows have none"
                 issues.append(issue("merged-cells", "hidden", rows=row_spans(hidden), **merged_at))
@@ -441,8 +447,9 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
         if row <= table.header_row:
             continue
         values = by_number.get(row, ())
-        at = {"row": row, "column": _heading(table, col), "value": cell, "formula": _formula(facts, cell),
-              "ref": parse_ref(table.value(values, "ref"))[0]}  # an issue about an action's row names the action
+        # the value is the formula as the partner wrote it; the cell's place is in its row and column
+        at = {"row": row, "column": _heading(table, col), "cell": cell, "value": formula_as_written(facts, cell),
+              "formula": _formula(facts, cell), "ref": _row_ref(table, row)}
         if state == "" and cell in facts.hyperlinks:
             continue  # =HYPERLINK("address", "words"): its words and link are read as a link set on the cell is
         if state == "":
@@ -455,15 +462,15 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
         row, col = _bounds(cell)[0]
         if row > table.header_row:
             issues.append(issue("formula-error", "pasted", error=error, row=row, column=_heading(table, col),
-                                value=cell, **where))
+                                cell=cell, value=error, ref=_row_ref(table, row), **where))
     for cell, (author, text) in sorted(facts.comments.items(), key=lambda kv: _bounds(kv[0])[0]):
         row, col = _bounds(cell)[0]
         # one on a heading is the template's help, one in the register the secretariat's own note
         if row > table.header_row and text and not register:
-            values = by_number.get(row, ())
-            on = {"row": row, "column": _heading(table, col), "ref": parse_ref(table.value(values, "ref"))[0]}
-            issues.append(issue("cell-comment", author=author, value=cell, comment=text, **on, **where) if author
-                          else issue("cell-comment", "no-author", value=cell, comment=text, **on, **where))
+            # the value is what the comment says (cut short as any long value is); its cell's place is in the row
+            on = {"row": row, "column": _heading(table, col), "cell": cell, "value": text, "ref": _row_ref(table, row)}
+            issues.append(issue("cell-comment", author=author, comment=text, **on, **where) if author
+                          else issue("cell-comment", "no-author", comment=text, **on, **where))
     struck: dict[int, list[tuple[int, str]]] = {}  # row -> (column, cell) of its cells with words struck through
     for cell in facts.struck:
         row, col = _bounds(cell)[0]
@@ -473,7 +480,7 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
         leftmost, names = min(in_row)[0], ", ".join(name for _col, name in sorted(in_row))
         issues.append(issue("struck-text", "register" if register else "", row=row, column=_heading(table, leftmost),
                             cells=f"cell{'s' if len(in_row) > 1 else ''} {names}", value=names,
-                            ref=parse_ref(table.value(by_number[row], "ref"))[0], **where))
+                            ref=_row_ref(table, row), **where))
     return issues + _unread_format_issues(table, facts)
 
 
@@ -481,10 +488,10 @@ def _unread_format_issues(table: Table, facts: SheetFacts) -> list[Issue]:
     """A number in a column the paper shows, whose format shows it in a way not read (a fraction): the paper shows
     the number as stored, which may not be what the partner sees. An action's number is read from the number whatever
     its format, so it is not said."""
-    from reportgen.read.cells import cell_text, parse_ref
+    from reportgen.read.cells import cell_text
 
     read = {position for key, position in table.index.items() if key != "ref"}
-    by_number = dict(table.rows)
+    by_number = table.by_number
     issues = []
     for cell, form in sorted(facts.unread_formats.items(), key=lambda kv: _bounds(kv[0])[0]):
         row, col = _bounds(cell)[0]
@@ -492,9 +499,40 @@ def _unread_format_issues(table: Table, facts: SheetFacts) -> list[Issue]:
             continue
         values = by_number[row]
         issues.append(issue("number-format-not-read", cell=cell, format=form.code, what=form.what, row=row,
-                            column=_heading(table, col), value=cell_text(values[col - 1]),
-                            ref=parse_ref(table.value(values, "ref"))[0], file=table.file, sheet=table.sheet))
+                            column=_heading(table, col), value=cell_text(values[col - 1]), ref=_row_ref(table, row),
+                            file=table.file, sheet=table.sheet))
     return issues
+
+
+def _row_ref(table: Table, number: int) -> int | None:
+    """The action reference of the table's row `number`, for an issue about a cell in it; None for a row above
+    the table (its headings) or one whose reference cannot be read (that row has its own missing-ref or bad-ref)."""
+    from reportgen.read.cells import parse_ref
+
+    cells = table.by_number.get(number) if number > table.header_row else None
+    return parse_ref(table.value(cells, "ref"))[0] if cells is not None else None
+
+
+def formula_as_written(facts: SheetFacts, cell: str) -> str:
+    """A cell's formula as Excel's formula bar shows it ("=VLOOKUP(A7,Old!A:C,3,FALSE)"): the issue's value. A
+    formula filled down is written once, in its first cell: this cell's own is that one moved to it (A3 becomes
+    A4 a row down), as Excel shows it; an array formula's cells all show the one in the range's first cell."""
+    from openpyxl.formula.translate import Translator, TranslatorError
+
+    text = facts.formula_texts.get(cell, "")
+    if text:
+        return text
+    first = facts.shared_from.get(cell)
+    if first:
+        written = facts.formula_texts.get(first, "")
+        if written.endswith("…"):  # cut short: moving part of a formula could misread it
+            return written
+        try:
+            return str(Translator(written, origin=first).translate_formula(cell))
+        except (TranslatorError, ValueError):  # a formula openpyxl cannot parse: the first cell's, as written
+            return written
+    first = facts.array_from.get(cell)
+    return facts.formula_texts.get(first, "") if first else ""
 
 
 def _formula(facts: SheetFacts, cell: str) -> str:
