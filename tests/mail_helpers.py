@@ -51,6 +51,18 @@ def mail_workspace(root: Path, smtp_port: int = 25, imap_port: int = 143, extra:
     return make_workspace(root, period=PERIOD, returns={}, toml=mail_toml(smtp_port, imap_port, extra, auth))
 
 
+def register_with_its_own_problems(root: Path) -> None:
+    """Rows 2 to 4 of the register hidden in Excel (three warnings), and a row numbered "7a" (an error: that row
+    is left out of its lead's workbook)."""
+    path = root / "inputs" / "register.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["Register"]
+    sheet.append(["7a", "Justice", "OPCC", "Open a second witness suite.", "18"])
+    for row in (2, 3, 4):
+        sheet.row_dimensions[row].hidden = True
+    book.save(path)
+
+
 def env(password: str = "correct horse", token: str = "") -> dict[str, str]:
     values = {"REPORTGEN_MAIL_USER": USER}
     if password:

@@ -94,3 +94,42 @@ def test_a_mail_flow_script_prints_and_exits_like_reportgen(tmp_path: Path) -> N
     assert flowed.stdout == command.stdout and "cannot be opened safely" in flowed.stdout
     assert flowed.stdout.splitlines()[-1] == str(root / "outputs" / PERIOD / "mail" / "outbox")
     assert "Traceback" not in flowed.stderr
+
+
+def test_a_deployments_chase_logs_the_registers_warnings_as_the_command_prints_them(
+        harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deployment's chase logged each of the register's own warnings at every run, as the command printed them.
+    Its log, and the result its flow script prints, now tell them as `reportgen chase` does: one note counting
+    them, under the register; its error in full. Only the flow run's deployment is taken as given here (a
+    deployment's run logs, a flow script's own does not); the artifact's table still lists every issue."""
+    import logging
+
+    from prefect.artifacts import Artifact
+
+    from mail_helpers import register_with_its_own_problems
+    from reportgen.shells import mail_flows
+    from reportgen.shells.prefect_flows import artifact_key
+
+    root = mail_workspace(tmp_path / "ws")
+    register_with_its_own_problems(root)
+    monkeypatch.setattr(mail_flows, "in_deployment_run", lambda: True)
+    lines: list[logging.LogRecord] = []
+    catch = logging.Handler()
+    catch.emit = lines.append  # type: ignore[method-assign]
+    logger = logging.getLogger("prefect.flow_runs")
+    logger.addHandler(catch)
+    try:
+        outcome = mail_flows.chase_flow(str(root), PERIOD, dry_run=True)
+    finally:
+        logger.removeHandler(catch)
+    told = [record.getMessage() for record in lines if record.getMessage().startswith("reportgen: ")]
+    assert [item.code for item in outcome.issues if item.file == "inputs/register.xlsx"] == [
+        "bad-ref", "register-issues-not-listed"]
+    notes = [line for line in told if "The register has 3 warnings of its own, not listed here" in line]
+    assert notes == ["reportgen: info inputs/register.xlsx: The register has 3 warnings of its own, not listed here; "
+                     "reportgen validate --all lists each, as every build's issues.csv does. → Nothing to do for the "
+                     "mail. See them with reportgen validate --all, and mend the register before the paper is built."]
+    assert any("'7a' is not a whole number" in line for line in told)
+    assert not any("hidden in Excel" in line for line in told)
+    table = Artifact.get(artifact_key("mail-issues", "chase", PERIOD, workspace=root))
+    assert table is not None and str(table.data).count("hidden in Excel") == 3

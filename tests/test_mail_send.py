@@ -14,7 +14,19 @@ import openpyxl
 import pytest
 
 from conftest import make_workspace
-from mail_helpers import ADDRESS, CJB, FROM, OPCC, PERIOD, POLICE, attachment, but_the_deadline, env, mail_workspace
+from mail_helpers import (
+    ADDRESS,
+    CJB,
+    FROM,
+    OPCC,
+    PERIOD,
+    POLICE,
+    attachment,
+    but_the_deadline,
+    env,
+    mail_workspace,
+    register_with_its_own_problems,
+)
 from mailservers import PASSWORD, TOKEN, USER, free_port
 from reportgen.check.checked import load_register
 from reportgen.errors import ReportgenError
@@ -309,3 +321,40 @@ def test_a_login_never_crosses_the_network_unencrypted(tmp_path: Path) -> None:
     with pytest.raises(ReportgenError, match=r"smtp\.tls is \"none\" for mail\.wessex-pcc\.example\.org"):
         send_returns(root, PERIOD, credentials_from_env(env()))
     assert sent_ledger(root / "outputs", PERIOD).values()[0].state == "failed"
+
+
+def test_send_returns_and_chase_count_the_registers_own_warnings_and_list_its_errors(tmp_path: Path, smtp) -> None:
+    """`reportgen send-returns`, then `reportgen chase` every day, printed each of the register's own warnings
+    (a row hidden in Excel…) every time, burying what the command had to say. They are now counted in one note
+    under the register, saying `reportgen validate --all` lists them, which it does; an error in the register is
+    still told in full (its row is in nobody's workbook), as `build` and `validate` tell every error."""
+    import os
+    import subprocess
+    import sys
+
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
+    register_with_its_own_problems(root)
+    environ = {**os.environ, **env()}
+
+    def run(*command: str, exit_code: int = 0) -> str:
+        done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", *command, "--workspace", str(root),
+                               "--period", PERIOD], capture_output=True, text=True, env=environ, timeout=300)
+        assert done.returncode == exit_code and "Traceback" not in done.stderr, done.stdout + done.stderr
+        return " ".join(done.stdout.split())
+
+    error = ("inputs/register.xlsx error sheet 'Register', column 'Plan priority': Row 8: the action reference '7a' "
+             "is not a whole number; row left out.")
+    note = ("info The register has 3 warnings of its own, not listed here; reportgen validate --all lists each, as "
+            "every build's issues.csv does. → Nothing to do for the mail.")
+    sent = run("send-returns")
+    assert len(captured.messages) == 3 and "send-returns 2026-10: 3 messages sent" in sent
+    assert "hidden in Excel" not in sent and sent.count(note) == 1
+    assert sent.index(error) < sent.index(note) < sent.index("reportgen.toml warning")  # under the register's file
+    for told in ("3 messages sent, 0 already sent", "0 messages sent, 3 already sent"):  # a second chase that day
+        chased = run("chase")
+        assert f"chase 2026-10: {told}" in chased
+        assert "hidden in Excel" not in chased and chased.count(note) == 1 and error in chased
+    assert len(captured.messages) == 6
+    listed = run("validate", "--all", exit_code=1)  # the register's error blocks the paper
+    assert [f"Row {row} is hidden in Excel" in listed for row in (2, 3, 4)] == [True] * 3  # as the note says

@@ -974,6 +974,13 @@ CODES: dict[str, Code] = {
         W, "A [partners] entry in reportgen.toml is not a lead in the register.",
         "{file}: {column} is not a lead in the register ({leads}).{hint}",
         "Write the lead's name exactly as in the register, or remove the entry."),
+    "register-issues-not-listed": Code(
+        N, "A mail command counts the register's own warnings and notes, and leaves listing them to validate and "
+        "build: said at every run, they buried what the command had to say.",
+        "The register has {counted} of its own, not listed here; reportgen validate --all lists each, as every "
+        "build's issues.csv does.",
+        "Nothing to do for the mail. See them with reportgen validate --all, and mend the register before the "
+        "paper is built."),
     "no-partner-address": Code(
         W, "A lead partner has no email address in [partners].",
         "{value} has no email address in {file}; {doing}.",

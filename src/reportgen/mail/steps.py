@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reportgen.check.checked import check_inputs, load_register
 from reportgen.errors import UsageError
-from reportgen.issues import Issue
+from reportgen.issues import Issue, Severity, issue
 from reportgen.mail import compose
 from reportgen.mail.collect import Collection, Collector, arrival, check_period_inputs, scratch_folder
 from reportgen.mail.credentials import Credentials
@@ -52,6 +52,9 @@ class MailRun:
     outbox: Path | None = None  # where a dry run wrote its .eml files
     collection: Collection | None = None
     zone: str = "Europe/London"  # the time zone times are told in: the workspace's [schedule] timezone
+    # the register's own issues (also in `issues`), and its file as shown: the officer is told them by `told_issues`
+    register_issues: list[Issue] = field(default_factory=list)
+    register_file: str = ""
 
     @property
     def saved(self) -> list[str]:
@@ -80,10 +83,11 @@ def _outbox(inputs: Inputs, dry_run: bool, credentials: Credentials | None, stac
     return stack.enter_context(SmtpOutbox(mail, credentials, mail.tls_context(inputs.workspace)))
 
 
-def _prepare(workspace: Path, period: str) -> tuple[Inputs, Register, Mapping[int, Prefill], list[Issue]]:
+def _prepare(workspace: Path, period: str) -> tuple[Inputs, Register, Mapping[int, Prefill], list[Issue], list[Issue]]:
+    """The inputs, register and pre-filled values of `period`, the issues met, and of those the register's own."""
     read = read_for_workbooks(workspace, period)  # a period whose replies are yet to come: no returns folder needed
     issues = [*read.register_issues, *check_partners(read.inputs.settings, read.register), *read.previous_issues]
-    return read.inputs, read.register, read.prefill, issues
+    return read.inputs, read.register, read.prefill, issues, list(read.register_issues)
 
 
 def _workbook(inputs: Inputs, register: Register, prefill: Mapping[int, Prefill], lead: str) -> tuple[str, bytes]:
@@ -94,9 +98,10 @@ def _workbook(inputs: Inputs, register: Register, prefill: Mapping[int, Prefill]
 
 def send_returns(workspace: Path, period: str, credentials: Credentials | None, dry_run: bool = False) -> MailRun:
     """Mail each lead its pre-filled workbook with the deadline and instructions (once per period)."""
-    inputs, register, prefill, issues = _prepare(workspace, period)
+    inputs, register, prefill, issues, own = _prepare(workspace, period)
     deadline = deadline_issues(inputs.settings, inputs.period)
-    run = MailRun("send-returns", inputs.period, dry_run, issues=[*deadline, *issues])
+    run = MailRun("send-returns", inputs.period, dry_run, issues=[*deadline, *issues], register_issues=own,
+                  register_file=inputs.display(inputs.register))
     messages = []
     for lead in register.leads:
         to = addresses(inputs.settings, lead)
@@ -126,9 +131,10 @@ def chase_partners(workspace: Path, period: str, credentials: Credentials | None
                    today: dt.date | None = None) -> MailRun:
     """Remind each lead that sent no return, sent its workbook back untouched, or sent another period's
     workbook (not read), listing its actions."""
-    inputs, register, prefill, issues = _prepare(workspace, period)
+    inputs, register, prefill, issues, own = _prepare(workspace, period)
     check_chaseable(inputs)
-    run = MailRun("chase", inputs.period, dry_run, issues=issues)
+    run = MailRun("chase", inputs.period, dry_run, issues=issues, register_issues=own,
+                  register_file=inputs.display(inputs.register))
     checked = check_inputs(inputs)
     day = (today or inputs.settings.schedule.today()).isoformat()  # one reminder a day, the workspace's day
     messages = []
@@ -175,7 +181,8 @@ def collect_returns(workspace: Path, period: str, credentials: Credentials | Non
     check_period_inputs(inputs)
     register, issues = load_register(inputs)
     run = MailRun("collect", inputs.period, dry_run, issues=issues + check_partners(inputs.settings, register),
-                  zone=inputs.settings.schedule.timezone)
+                  zone=inputs.settings.schedule.timezone, register_issues=issues,
+                  register_file=inputs.display(inputs.register))
     settings = inputs.settings
     max_bytes = int(settings.mail.max_attachment_mb * 2**20 * 1.4) + 2**20  # base64 and the rest of the message
     with ExitStack() as stack:
@@ -241,6 +248,21 @@ class MailOutcome:
     blocking: int  # problems with the mail itself that need an officer (`MailRun.attention`)
 
 
+def told_issues(run: MailRun) -> list[Issue]:
+    """The issues as the officer is told them, at the terminal and in a deployment's log: the register's own
+    warnings and notes are counted in one note, not listed (`validate` and `build` list them; repeated at each
+    chase they buried what the step had to say); its errors are each told, as everywhere, for each needs mending
+    and may leave an action out of its partner's workbook. Every issue stays in `run.issues` and the flow's table."""
+    counted_only = [item for item in run.register_issues if not item.blocking]
+    if not counted_only:
+        return list(run.issues)
+    left = {id(item) for item in counted_only}
+    kinds = [counted(n, noun) for severity, noun in ((Severity.WARNING, "warning"), (Severity.INFO, "note"))
+             if (n := sum(1 for item in counted_only if item.severity is severity))]
+    note = issue("register-issues-not-listed", counted=" and ".join(kinds), file=run.register_file)
+    return [*(item for item in run.issues if id(item) not in left), note]
+
+
 def mail_outcome(run: MailRun, workspace: Path) -> MailOutcome:
     folder = run.outbox or mail_folder(workspace / "outputs", run.period)
-    return MailOutcome(tuple(summary_lines(run)), tuple(run.issues), folder, len(run.attention))
+    return MailOutcome(tuple(summary_lines(run)), tuple(told_issues(run)), folder, len(run.attention))

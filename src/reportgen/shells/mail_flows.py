@@ -37,6 +37,7 @@ from reportgen.mail.steps import (
     mail_outcome,
     send_returns,
     summary_lines,
+    told_issues,
 )
 from reportgen.read.workspace import newest_period
 from reportgen.settings import load_settings
@@ -105,17 +106,19 @@ def watchable(line: str) -> str:
 def log_mail(run: MailRun) -> None:
     """A deployment's run says in its log what the command prints: what was sent, saved or refused, and each
     issue with where it is and what to do (`prefect deployment run … --watch` showed only "Blocked" and a
-    count, and an SMTP server's "530 Authentication required" was in the artifacts alone). Warnings when the
-    mail needs an officer or an issue is more than a note; a flow script prints them itself."""
+    count, and an SMTP server's "530 Authentication required" was in the artifacts alone). The issues are those
+    the command prints (`told_issues`: the register's own warnings counted in one note). Warnings when the
+    mail needs an officer or an issue told is more than a note; a flow script prints them itself."""
     if not in_deployment_run():
         return
     from prefect.logging import get_run_logger
 
     logger = get_run_logger()
-    act = bool(run.attention) or any(issue.severity is not Severity.INFO for issue in run.issues)
+    shown = told_issues(run)
+    act = bool(run.attention) or any(issue.severity is not Severity.INFO for issue in shown)
     for line in summary_lines(run):
         logger.log(logging.WARNING if act else logging.INFO, "reportgen: %s", watchable(line.strip()))
-    for issue in run.issues:
+    for issue in shown:
         told = f"{issue.severity.value} {issue.located}" + (f" → {issue.advice}" if issue.advice else "")
         logger.log(logging.INFO if issue.severity is Severity.INFO else logging.WARNING, "reportgen: %s",
                    watchable(told))
