@@ -501,8 +501,8 @@ def test_html_summary_names_each_moved_action(result: DiffResult) -> None:
 
 def test_html_summary_redlines_each_reworded_action(result: DiffResult) -> None:
     html = (result.folder / "diff.html").read_text(encoding="utf-8")
-    assert "<del>monthly</del><ins>weekly</ins> by the victims board<ins> and partners</ins>." in html
-    assert "<del>Spring</del><ins>Summer</ins> 2027" in html
+    assert '<del>monthly</del><ins class="apart">weekly</ins> by the victims board<ins> and partners</ins>.' in html
+    assert '<del>Spring</del><ins class="apart">Summer</ins> 2027' in html
     assert "<ins>Recruit volunteer ambassadors.</ins>" in html and "<del>Measure file quality.</del>" in html
     assert "No changes" not in html
 
@@ -2310,6 +2310,7 @@ def test_a_link_pointed_elsewhere_is_set_apart_from_what_follows_it_in_diff_html
             f'<a href="{MINUTES}/2026">Minutes</a> <a href="{PAPERS}">board papers</a>'),
         3: ("See https://www.example.gov.uk/2025 now.", "See https://www.example.gov.uk/2026 now."),
         4: ("Report back in May.", "Report back in June."),
+        5: ("Meet in May with the board.", "Meet with the board and partners."),
     })
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
@@ -2318,7 +2319,13 @@ def test_a_link_pointed_elsewhere_is_set_apart_from_what_follows_it_in_diff_html
         touching = {ref: page.eval_on_selector(
             f'xpath=//article[@class="action-change"][.//span[@class="ref"][normalize-space()="{ref}"]]'
             '//th[starts-with(., "Explanation")]/following-sibling::td', TOUCHING_MARKS) for ref in range(1, 5)}
+        # an insertion after unchanged words has their space before it, and no more: "…board and partners", and
+        # the key above the changes, "struck through and new words are underlined"
+        spaced = page.eval_on_selector_all("ins", """marks => marks.map(mark => [mark.textContent.trim(),
+            parseFloat(getComputedStyle(mark).marginLeft) + parseFloat(getComputedStyle(mark.closest("a") || mark)
+            .marginLeft)])""")
         browser.close()
+    assert ["and partners", 0] in spaced and ["new words are underlined", 0] in spaced, spaced
     assert {ref: [(deleted, inserted) for deleted, inserted, _ in pairs] for ref, pairs in touching.items()} == {
         1: [(f"({PAPERS})", "board papers")],
         2: [(f"({MINUTES})", "Minutes")],
