@@ -806,3 +806,46 @@ def test_the_acknowledgement_says_a_prefilled_explanation_cleared_a_row_deleted_
     assert {("explanation-cleared", 1, "wessex-police.xlsx"), ("row-deleted", 3, "wessex-police.xlsx"),
             ("missing-ref", None, "opcc.xlsx")} <= codes
     assert "unchanged-return" not in {code for code, _ref, _file in codes}
+
+
+def test_a_return_untouched_but_for_an_action_withdrawn_since_and_one_saved_as_csv_are_acknowledged_as_such(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """October's workbooks go out pre-filled from September's returns; the secretariat then withdraws action 6.
+    OPCC sends its workbook back untouched: it was told to correct action 6's row ("check the number against the
+    workbook we sent", which has it), and not that it sent the workbook back without updating it. Wessex Police
+    saves its workbook as CSV, action 3's row deleted: it was told nothing of the row, as a CSV keeps no record of
+    what it was sent with. Now each is told what the build says, against the workbooks kept in
+    outputs/2026-10/returns."""
+    from conftest import ACTIONS, REGISTER_HEADINGS, make_workspace, write_csv
+    from mail_helpers import mail_toml
+
+    root = make_workspace(tmp_path / "ws", period="2026-09", toml=mail_toml())
+    books = {path.name: path for path in write_return_workbooks(root, PERIOD)[0]}  # kept in outputs/2026-10/returns
+    make_workspace(tmp_path / "ws", period=PERIOD, returns={}, toml=mail_toml(),
+                   register=[REGISTER_HEADINGS, *(action for action in ACTIONS if action[0] != 6)])
+    police = [tuple(row) for row in openpyxl.load_workbook(books["wessex-police.xlsx"])["Return"].iter_rows(
+        values_only=True)]
+    assert [row[0] for row in police[1:]] == [1, 3]
+    csv_file = write_csv(tmp_path / "saved" / "wessex-police.csv", police[:2])
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "1.eml").write_bytes(reply(ADDRESS[OPCC], [("opcc.xlsx", books["opcc.xlsx"].read_bytes())],
+                                       message_id="<opcc@example.org>"))
+    (drop / "2.eml").write_bytes(reply(ADDRESS[POLICE], [("wessex-police.csv", csv_file.read_bytes())],
+                                       message_id="<police@example.org>"))
+    assert main(["collect", "--workspace", str(root), "--period", PERIOD, "--dry-run", "--from-folder",
+                 str(drop)]) == 0, capsys.readouterr()
+    outbox = root / "outputs" / PERIOD / "mail" / "outbox"
+    acks = {str(m["In-Reply-To"]): " ".join(m.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+            for m in (parsed(path) for path in outbox.iterdir())}
+
+    told = acks["<opcc@example.org>"]
+    assert ("Action 6 is not in the register, but opcc.xlsx was sent with a row for it: the action was withdrawn (or "
+            "renumbered) after the workbook was made, so this row is not used. What to do: Nothing to do: the action "
+            "has been withdrawn from the plan, so this update is not used.") in told
+    assert "opcc.xlsx: every status, explanation and timeframe is as pre-filled" in told
+    assert "check the number" not in told.lower() and "Please correct" not in told
+
+    told = acks["<police@example.org>"]
+    assert "Action 3 has no row in wessex-police.csv, the workbook made for Wessex Police's updates" in told
+    assert "saved as CSV" not in told

@@ -103,8 +103,8 @@ def test_the_instructions_read_as_a_form_and_headings_are_in_the_sheets_font(tmp
     sheet = book["Instructions"]
     rows = [[cell for cell in row if cell.value is not None] for row in sheet.iter_rows()]
     facts = [(row[0].column_letter, row[0].value, row[1].column_letter) for row in rows if len(row) == 2]
-    assert facts == [("A", "Partner", "B"), ("A", "Period", "B")]
-    lines = [row[0] for row in rows[3:] if row]
+    assert facts == [("A", "Partner", "B"), ("A", "Period", "B"), ("A", "Actions", "B")]
+    lines = [row[0] for row in rows[1 + len(facts):] if row]
     assert lines and {cell.column_letter for cell in lines} == {"B"}  # under the values, beside the labels
     assert sheet.column_dimensions["A"].width < 20 < sheet.column_dimensions["B"].width
     bold = [cell for name in book.sheetnames for row in book[name].iter_rows() for cell in row
@@ -992,3 +992,83 @@ def test_a_row_a_partner_adds_is_told_how_a_new_action_reaches_the_register_and_
     make_workspace(tmp_path / "ws2", period=A, register=register)
     [missing] = [i for i in validate_draft(tmp_path / "ws2", A).issues if i.code == "missing-ref"]
     assert missing.advice == "Add the plan priority number, or delete the row."
+
+
+def validate_printed(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """`reportgen validate` of period B, as the officer runs it: its exit code, and what it printed."""
+    code = main(["validate", "--workspace", str(root), "--period", B])
+    return code, " ".join(capsys.readouterr().out.split())
+
+
+def test_a_row_of_an_action_withdrawn_after_the_workbook_went_out_is_not_a_row_the_partner_added(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """November's workbooks go out pre-filled from October's returns (no draft kept); the secretariat then withdraws
+    action 6 from the register, and OPCC sends its workbook back untouched. Action 6's row was an error
+    (unknown-ref, "check the number against the register"), blocking the paper, and, read as a row the partner
+    added, it hid that the workbook came back untouched. The workbook lists the actions it was sent with: the row is
+    said to be of an action withdrawn since (a warning: nothing for the partner to correct), and the return
+    untouched. A row the partner did add, of a number the register never had, is still an error and an added row."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    written, _ = write_return_workbooks(root, B)
+    opcc = next(path for path in written if path.name == "opcc.xlsx")
+    assert [row[0] for row in data_rows(opcc)[1:]] == [2, 4, 6]
+    make_workspace(root, period=B, returns={}, register=[REGISTER_HEADINGS, *(a for a in ACTIONS if a[0] != 6)])
+    folder = root / "inputs" / "returns" / B
+    shutil.copy(opcc, folder / "opcc.xlsx")
+
+    code, printed = validate_printed(root, capsys)
+    assert code == 0, printed
+    assert ("row 4, column 'Plan priority': Action 6 is not in the register, but opcc.xlsx was sent with a row for "
+            "it: the action was withdrawn (or renumbered) after the workbook was made, so this row is not used. → "
+            "Nothing to do if the action was withdrawn: the row can stay in the return or be deleted") in printed
+    assert "OPCC may have sent opcc.xlsx back without updating it" in printed
+    assert "Action 6 is not in the register; this update was left out" not in printed
+
+    book = openpyxl.load_workbook(opcc)
+    book["Return"].append([99, None, "A new action.", "Not started", "Proposed this month.", "2027"])
+    book.save(folder / "opcc.xlsx")
+    code, printed = validate_printed(root, capsys)
+    assert code == 1, printed
+    assert "row 5, column 'Plan priority': Action 99 is not in the register; this update was left out." in printed
+    assert "Action 6 is not in the register, but opcc.xlsx was sent with a row for it" in printed
+    assert "without updating it" not in printed
+
+
+def test_a_prefilled_workbook_saved_as_csv_is_checked_against_the_copy_of_what_was_sent(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Wessex Police deletes action 1's explanation and action 3's row from its November workbook and saves it as
+    CSV. A CSV keeps no record of the workbook it was saved from, so neither was said (explanation-cleared,
+    row-deleted), as they are of the .xlsx. Now it is checked against the copy `reportgen returns` wrote in
+    outputs/2026-11/returns; with none there (written elsewhere), a warning names the file and the checks not
+    made. A partner's own CSV, laid out otherwise, was never pre-filled: neither is said."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    written, _ = write_return_workbooks(root, B)  # into outputs/2026-11/returns
+    rows = data_rows(written[0])
+    assert written[0].name == "wessex-police.xlsx" and [row[0] for row in rows[1:]] == [1, 3]
+    assert rows[1][4] == "Update on action 1.", "pre-filled from October's return"
+    make_workspace(root, period=B, returns={})
+    saved = root / "inputs" / "returns" / B / "wessex-police.csv"
+    write_csv(saved, [rows[0], (*rows[1][:4], None, *rows[1][5:])])  # as Excel saves the sheet as CSV
+    shown = f"inputs/returns/{B}/wessex-police.csv"
+
+    code, printed = validate_printed(root, capsys)
+    assert code == 0, printed
+    assert (f"Action 3 has no row in {shown}, the workbook made for Wessex Police's updates: the row was deleted"
+            ) in printed
+    assert ("row 2, column 'Explanation / Link to meeting papers': Action 1: the explanation pre-filled as reported "
+            "in October 2026 was deleted and nothing written in its place") in printed
+    assert "saved as CSV" not in printed
+
+    shutil.move(root / "outputs" / B / "returns", tmp_path / "elsewhere")
+    code, printed = validate_printed(root, capsys)
+    assert code == 0, printed
+    assert (f"{shown} is laid out as the workbook made for Wessex Police, saved as CSV, which keeps no record of "
+            "what the workbook was sent with; and no copy of the workbook made for Wessex Police for November 2026 "
+            f"is in outputs/{B}/returns/ to compare it with. So whether an explanation it was pre-filled with, or "
+            "an action's row, was deleted could not be checked") in printed
+    assert "has no row in" not in printed and "was deleted and nothing written" not in printed
+
+    write_csv(saved, [("Plan priority", "Status this reporting period", "Explanation / Link to meeting papers"),
+                      (1, "In progress", "")])
+    code, printed = validate_printed(root, capsys)
+    assert "saved as CSV" not in printed and "has no row in" not in printed, printed

@@ -366,11 +366,16 @@ CODES: dict[str, Code] = {
         "Check the number against the register; the update is left out of the paper.",
         partner_advice="Check the number against the workbook we sent; this update is left out until then."),
     "withdrawn-ref": Code(
-        W, "The return updates an action that was in the last kept draft and is no longer in the register "
-        "(withdrawn since, e.g. after the workbooks were sent).",
+        W, "The return updates an action that was in the last kept draft, or that its workbook was sent with, and "
+        "is no longer in the register (withdrawn since, e.g. after the workbooks were sent).",
         "Action {ref} was in the paper of {draft} and is no longer in the register (withdrawn?); this update is "
         "not shown.",
         "Nothing to do if the action was withdrawn. If it was not, put it back in the register and build again.",
+        {"sent": ("Action {ref} is not in the register, but {workbook} was sent with a row for it: the action was "
+                  "withdrawn (or renumbered) after the workbook was made, so this row is not used.",
+                  "Nothing to do if the action was withdrawn: the row can stay in the return or be deleted, and "
+                  "the paper leaves it out either way; do not ask the partner to correct it. If it was not "
+                  "withdrawn, put it back in the register under this number and build again.")},
         partner_advice="Nothing to do: the action has been withdrawn from the plan, so this update is not used."),
     "duplicate-update": Code(
         W, "An action is updated by its lead partner and by another row or return: the lead's update is used.",
@@ -932,6 +937,18 @@ CODES: dict[str, Code] = {
         "The period {period} has not begun yet (today is {today}){chosen}.",
         "Check the period: give --period for the month being reported. A folder made early for a month to come "
         "(or a return put in it by mistake) is read before the month's own when no --period is given."),
+    "csv-not-checked": Code(
+        W, "A return saved as CSV from the workbook reportgen made for the partner, with no copy of that workbook "
+        "in the workspace: it could not be checked against what it was sent with.",
+        "{file} is laid out as the workbook made for {partner}, saved as CSV, which keeps no record of what the "
+        "workbook was sent with; and no copy of the workbook made for {partner} for {period} is in {folder} to "
+        "compare it with. So whether an explanation it was pre-filled with, or an action's row, was deleted could "
+        "not be checked, and a row of an action withdrawn since it was sent is read as one the partner added.",
+        "Ask {partner} to send the workbook back as an Excel Workbook (.xlsx), as it was sent; or, if the workbooks "
+        "were written elsewhere (`reportgen returns --out`), copy the one made for {partner} into {folder} and "
+        "build again.",
+        partner_advice="Please send the workbook back as an Excel Workbook (.xlsx), as we sent it: saved as CSV it "
+        "loses what we check it against."),
     "unchanged-return": Code(
         W, "The return is identical to the pre-filled workbook.",
         "{file}: every status, explanation and timeframe is as pre-filled; {value} may have sent {workbook} back "

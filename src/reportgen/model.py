@@ -110,6 +110,10 @@ class PartnerReturn:
     # reportgen's own workbook (`reportgen returns`), pre-filled: a row equal to its pre-fill was sent back as it
     # was; a partner's own sheet was never pre-filled, so its blank rows are only blank
     prefilled: bool = False
+    # the actions (refs) the pre-filled workbook was sent with, as its own record says (its Instructions line, or
+    # the secretariat's copy of it for a return saved as CSV): a row of one of them is not a row the partner
+    # added, even when the action has been withdrawn since; None when nothing records it
+    sent: tuple[int, ...] | None = None
 
     def heading(self, key: str, default: str = "") -> str:
         return dict(self.written).get(key, default)

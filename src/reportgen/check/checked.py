@@ -120,7 +120,8 @@ def load_return(inputs: Inputs, register: Register, path: Path, partner: str | N
     """`partner`: the lead the file is named after; None for a file named after no lead (`named`: the
     leads that have a file named after them, to suggest a name from those that have none)."""
     shown = inputs.display(path)
-    read, issues = read_return(path, inputs.settings, shown, partner or path.stem, inputs.period)
+    read, issues = read_return(path, inputs.settings, shown, partner or path.stem, inputs.period,
+                               sent_copies(inputs) if partner else None)
     checked = None
     if read is not None:
         checked, found = validate_return(read, register, inputs.settings)
@@ -138,6 +139,12 @@ def load_return(inputs: Inputs, register: Register, path: Path, partner: str | N
             issues.insert(0, issue("unknown-partner", "" if used else "unread", leads=leads, example=example,
                                    file=shown))
     return checked, issues
+
+
+def sent_copies(inputs: Inputs) -> Path:
+    """Where `reportgen returns` keeps the period's workbooks (outputs/<period>/returns): the secretariat's copy
+    of what each partner was sent, against which a return saved as CSV is judged."""
+    return inputs.outputs / inputs.period / "returns"
 
 
 def later_name(folder: Path, example: str) -> str:
@@ -340,13 +347,14 @@ def withdrawn_since(issues: list[Issue], register: Register, previous: Paper | N
     """An update of an action the earlier draft `previous` had and the register no longer has is a
     warning (`withdrawn-ref`), not an error: the partner updated the workbook it was sent, and the
     secretariat withdrew the action since; an error would block the paper until someone edited the
-    partner's file."""
+    partner's file. A row its workbook was sent with (already `withdrawn-ref`, by
+    `reportgen.read.returns.unknown_ref`) is said as the draft's too, which names where it was last shown."""
     if previous is None:
         return issues
     withdrawn = {row.ref for row in previous.rows} - {action.ref for action in register.actions}
     return [issue("withdrawn-ref", draft=previous_name or previous.period, file=item.file, sheet=item.sheet,
                   row=item.row, column=item.column, value=item.value, ref=item.ref)
-            if item.code == "unknown-ref" and item.ref in withdrawn else item for item in issues]
+            if item.code in ("unknown-ref", "withdrawn-ref") and item.ref in withdrawn else item for item in issues]
 
 
 def exempt_when_reported(register: Register, previous: Paper | None, carried: Mapping[int, LastReported]

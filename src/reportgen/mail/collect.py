@@ -27,7 +27,14 @@ from pathlib import Path
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from reportgen.check.checked import assign, given_way, load_register, read_returns, withdrawn_since
+from reportgen.check.checked import (
+    assign,
+    given_way,
+    load_register,
+    read_returns,
+    sent_copies,
+    withdrawn_since,
+)
 from reportgen.check.merge import LastReported, merge_returns, wrong_partner_returns
 from reportgen.drafts.earlier import carry_source, read_kept_paper
 from reportgen.errors import ReportgenError
@@ -345,7 +352,7 @@ class Collector:
     def _check(self, path: Path, shown: str, partner: str) -> list[Issue]:
         """The build's checks of one return: its cells, whether it is the partner's own, filled in, and (for
         reportgen's own workbook) whether an explanation it was pre-filled with, or an action's row, is gone."""
-        read, issues = read_return(path, self.settings, shown, partner, self.inputs.period)
+        read, issues = read_return(path, self.settings, shown, partner, self.inputs.period, sent_copies(self.inputs))
         if read is None:
             return issues
         checked, found = validate_return(read, self.register, self.settings)

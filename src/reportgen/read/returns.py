@@ -71,10 +71,13 @@ def partner_for(path: Path, register: Register | None, partners: Mapping[str, Pa
     return match_partner(path.name, register.leads if register else (), partners).lead
 
 
-def read_return(path: Path, settings: Settings, display: str, partner: str, period: str = ""
-                ) -> tuple[PartnerReturn | None, list[Issue]]:
+def read_return(path: Path, settings: Settings, display: str, partner: str, period: str = "",
+                copies: Path | None = None) -> tuple[PartnerReturn | None, list[Issue]]:
     """A partner's return, read as the period's (`period`, YYYY-MM; "" reads it whatever it was made for).
-    A workbook reportgen made for another period is not read: its rows would roll the statuses back."""
+    A workbook reportgen made for another period is not read: its rows would roll the statuses back.
+    `copies`: the folder where `reportgen returns` keeps the period's workbooks (outputs/<period>/returns),
+    against which a return saved as CSV from the workbook made for `partner` is judged (`judged_as_sent`); None
+    when the file is named after no lead, so whose workbook it was is not known (and said: `unknown-partner`)."""
     sheets, issues = read_sheets(path, display)
     if not sheets:
         return None, issues
@@ -110,8 +113,70 @@ def read_return(path: Path, settings: Settings, display: str, partner: str, peri
         issues.append(issue("empty-file", file=display, sheet=table.sheet, row=table.header_row))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     written = tuple(table.written.items())
-    return PartnerReturn(display, partner, table.sheet, table.headings, tuple(updates), digest, written,
-                         prefilled=bool(made)), issues
+    read = PartnerReturn(display, partner, table.sheet, table.headings, tuple(updates), digest, written,
+                         prefilled=bool(made), sent=sent_refs(sheets) if made else None)
+    if made or copies is None or not period or path.suffix.lower() != ".csv" or not is_workbook_layout(table):
+        return read, issues
+    return judged_as_sent(read, settings, period, copies, issues)
+
+
+# the columns of the data sheet of a workbook `reportgen returns` makes, in order (the headings may be any of a
+# column's names): a CSV laid out so was saved from one of them
+WORKBOOK_KEYS = ("ref", "section", "action", "status", "explanation", "timeframe")
+SENT_REFS_LABEL = "Actions"  # the Instructions line listing the actions a workbook was sent with: "Actions | 21, 23"
+
+
+def sent_refs_text(refs: Sequence[int]) -> str:
+    """The Instructions line's value for `refs`: '21, 23, 25'."""
+    return ", ".join(str(ref) for ref in refs)
+
+
+def sent_refs(sheets: Sequence[RawSheet]) -> tuple[int, ...] | None:
+    """The actions a workbook `reportgen returns` made was sent with, as its Instructions line "Actions" says;
+    None for a workbook made before it had that line, or whose line is not a list of numbers."""
+    text = _instructions_line(sheets, SENT_REFS_LABEL)
+    if not re.fullmatch(r"\s*\d+(\s*,\s*\d+)*\s*", text):
+        return None
+    return tuple(int(ref) for ref in re.findall(r"\d+", text))
+
+
+def is_workbook_layout(table: Table) -> bool:
+    """Whether a table has exactly the columns of our workbook's data sheet, in its order (`WORKBOOK_KEYS`,
+    the Section column included): a CSV that has was saved from one of our workbooks, not a partner's own sheet."""
+    keys = {heading: key for key, heading in table.written.items()}
+    keys.setdefault(RETURN_SECTION_HEADING, "section")
+    return tuple(keys.get(heading, "") for heading in table.headings if heading.strip()) == WORKBOOK_KEYS
+
+
+def judged_as_sent(read: PartnerReturn, settings: Settings, period: str, copies: Path,
+                   issues: list[Issue]) -> tuple[PartnerReturn, list[Issue]]:
+    """A CSV saved from our workbook keeps neither the period it was made for nor the actions it was sent with,
+    so the checks against what it was pre-filled with (untouched, explanation cleared, row deleted) would be
+    skipped without a word. Judged against the secretariat's copy of the workbook made for its partner for the
+    period (`sent_copy`) where there is one; else said (`csv-not-checked`), naming what could not be checked."""
+    copy = sent_copy(copies, read.partner, period)
+    if copy is None:
+        return read, [*issues, issue("csv-not-checked", partner=read.partner, folder=f"outputs/{period}/returns/",
+                                     period=period_label(period), file=read.path)]
+    sent_read, _ = read_return(copy, settings, copy.name, read.partner, period)
+    sent = sent_read.sent if sent_read is not None and sent_read.sent is not None else (
+        tuple(update.ref for update in sent_read.updates) if sent_read is not None else None)
+    return replace(read, prefilled=True, sent=sent), issues
+
+
+def sent_copy(folder: Path, partner: str, period: str) -> Path | None:
+    """The workbook `reportgen returns` made for `partner` for `period` in `folder`, as its own Instructions
+    ("Partner") and period say: the copy of what the partner was sent. None when there is none (or the folder
+    cannot be read)."""
+    try:
+        candidates = sorted(folder.glob("*.xlsx"))
+    except OSError:
+        return None
+    for candidate in candidates:
+        sheets, _ = read_sheets(candidate, candidate.name)
+        if sheets and made_for_lead(sheets) == partner and made_for(candidate, sheets) == period:
+            return candidate
+    return None
 
 
 PERIOD_PROPERTY = "reportgen period"  # the custom document property a return workbook's period is kept in
@@ -372,6 +437,17 @@ def _stored_under_time(cell: DateCell) -> str:
     return f", though it holds the number {number} (typed into a cell formatted as a time?)"
 
 
+def unknown_ref(partner_return: PartnerReturn, update: Update, ref_heading: str, where: Mapping[str, object]
+                ) -> Issue:
+    """The issue of a row whose action is not in the register. A row the workbook was sent with
+    (`PartnerReturn.sent`) is of an action withdrawn (or renumbered) since it was made: not the partner's to
+    correct, nor a row it added, so a warning (`withdrawn-ref`) that says so; any other is an error."""
+    if partner_return.sent is not None and update.ref in partner_return.sent:
+        return issue("withdrawn-ref", "sent", workbook=Path(partner_return.path).name, column=ref_heading,
+                     value=str(update.ref), **where)
+    return issue("unknown-ref", column=ref_heading, value=str(update.ref), **where)
+
+
 def validate_return(partner_return: PartnerReturn, register: Register, settings: Settings
                     ) -> tuple[PartnerReturn, list[Issue]]:
     """Match statuses, check refs and wording against the register; unknown refs are left out."""
@@ -388,7 +464,7 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
         where = {"file": update.file, "sheet": update.sheet, "row": update.row, "ref": update.ref}
         action = actions.get(update.ref)
         if action is None:
-            issues.append(issue("unknown-ref", column=ref_heading, value=str(update.ref), **where))
+            issues.append(unknown_ref(partner_return, update, ref_heading, where))
             continue
         status = match_status(update.status_as_written, table)
         if not update.status_as_written:

@@ -35,7 +35,7 @@ from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
 from reportgen.paper.cover import meeting_date
 from reportgen.periods import period_label
-from reportgen.read.returns import PERIOD_PROPERTY, slug
+from reportgen.read.returns import PERIOD_PROPERTY, SENT_REFS_LABEL, WORKBOOK_KEYS, sent_refs_text, slug
 from reportgen.read.richtext import shown_text
 from reportgen.read.sheets import INSTRUCTIONS_SHEET, INSTRUCTIONS_TITLE
 from reportgen.render.xlsx import FIXED_TIME, bold_font, fit_rows, print_landscape, text_cell, workbook_bytes
@@ -44,7 +44,7 @@ from reportgen.settings_columns import RETURN_SECTION_HEADING, heading_key
 from reportgen.wording import counted
 
 DATA_SHEET = "Return"
-KEYS = ("ref", "section", "action", "status", "explanation", "timeframe")
+KEYS = WORKBOOK_KEYS  # a CSV saved from the workbook is known by them (`reportgen.read.returns.is_workbook_layout`)
 EDITABLE = ("status", "explanation", "timeframe")
 WIDTHS = {"ref": 8, "section": 18, "action": 50, "status": 16, "explanation": 70, "timeframe": 22}
 HEADING_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -121,7 +121,8 @@ def return_workbook(lead: str, actions: Sequence[Action], values: Mapping[int, P
     names = headings(settings, register_headings)
     fill_data_sheet(sheet, actions, values, names)
     fill_instructions(book.create_sheet(INSTRUCTIONS_SHEET), lead, period, settings, names,
-                      prefilled=any(action.ref in values for action in actions))
+                      prefilled=any(action.ref in values for action in actions),
+                      refs=[action.ref for action in actions])
     book.security = WorkbookProtection(lockStructure=True)  # no sheets added, removed or renamed
     book.properties.creator = "reportgen"
     book.properties.created = FIXED_TIME
@@ -231,12 +232,15 @@ def day_text(day: dt.date) -> str:
 
 
 def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settings, names: Mapping[str, str],
-                      prefilled: bool = True) -> None:
+                      prefilled: bool = True, refs: Sequence[int] = ()) -> None:
     """One sentence a line; no line reads as a return heading, so the reader never takes this sheet;
-    `names`: the workbook's headings (`headings`)."""
+    `names`: the workbook's headings (`headings`). `refs`, the actions the workbook is sent with, are its
+    line "Actions | 21, 23, 25" (`SENT_REFS_LABEL`): a build tells a row it was sent with from one the partner
+    added (an action withdrawn since is not a row the partner added), which its locked cells cannot say."""
     statuses = ", ".join(CANONICAL_STATUSES[:-1]) + f" or {CANONICAL_STATUSES[-1]}"
     deadline = deadline_text(settings, period)
-    facts = (("Partner", lead), ("Period", period_label(period)), *((("Deadline", deadline),) if deadline else ()))
+    facts = (("Partner", lead), ("Period", period_label(period)), *((("Deadline", deadline),) if deadline else ()),
+             *(((SENT_REFS_LABEL, sent_refs_text(refs)),) if refs else ()))
     lines = (
         f"How to fill in the '{DATA_SHEET}' sheet:",
         f"{names['ref']}, {names['section']} and {names['action']}: the action as it stands in the register. "

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.check.checked import load_register
+from reportgen.check.checked import load_register, sent_copies
 from reportgen.drafts import folders as drafts
 from reportgen.issues import Issue
 from reportgen.model import Register
@@ -52,7 +52,7 @@ def write_return_workbooks(workspace: Path, period: str, out: Path | None = None
     inputs = read.inputs
     if out is not None:
         drafts.check_out_place(out, inputs.workspace, new=False)  # the workbooks go in `out`, which may exist
-    folder = out if out is not None else inputs.outputs / inputs.period / "returns"
+    folder = out if out is not None else sent_copies(inputs)  # where a CSV return is judged against them
     written, names = write_workbooks(read.register, read.prefill, inputs.period, inputs.settings, folder)
     deadline = deadline_issues(inputs.settings, inputs.period)
     return written, [*deadline, *read.register_issues, *read.previous_issues, *names]
