@@ -199,6 +199,37 @@ def test_a_pdf_template_copied_before_the_arrows_had_spans_is_still_heard_in_wor
         assert drawn[0] == drawn[1], f"page {number + 1}"
 
 
+def test_a_summary_broken_over_pages_is_heard_in_words_on_each_page(built: list[BuildResult],
+                                                                    tmp_path: Path) -> None:
+    """A restyled paper.css sets the progress summary so large that page breaks fall inside it: each page's part
+    of it (WeasyPrint tags one element a page) is read in its own words, arrows and all, and the parts read
+    together are the summary in words, as the summary on one page is."""
+    import shutil
+
+    from reportgen.paper_rules import spoken_text
+    from reportgen.render.pdf import writer as pdf_writer
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    with (templates / "paper.css").open("a", encoding="utf-8") as css:
+        css.write("\np.summary { font-size: 90pt; }\n")
+    paper = built[-1].paper
+    assert paper.progress is not None
+    pdf_writer.write_pdf(paper, templates, tmp_path / "paper.pdf")
+    with pdfplumber.open(tmp_path / "paper.pdf") as plumbed:
+        pages = ["".join((page.extract_text() or "").split()) for page in plumbed.pages]
+    starts = next(number for number, text in enumerate(pages) if "Sincethe" in text)
+    # broken: its first words on one page, its arrows on the pages after it
+    assert "(↑)" not in pages[starts] and "(↓)" in pages[starts + 1] + pages[starts + 2]
+    with pikepdf.open(tmp_path / "paper.pdf") as pdf:
+        parts = [(pdf.pages.index(pikepdf.Page(obj.Pg)), str(obj.ActualText)) for obj in pdf.objects
+                 if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/StructElem"
+                 and obj.get("/S") == "/P" and "/ActualText" in obj]
+    assert len(parts) > 1 and [number for number, _said in parts] == list(range(starts, starts + len(parts)))
+    assert " ".join(said for _number, said in parts) == spoken_text(paper.progress.summary)
+    assert not any(re.search("[↑↓→]", said) for _number, said in parts)
+
+
 def test_a_pdf_with_no_movement_and_no_link_has_no_page_read_for_words(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """A first month's paper shows no arrow: giving its PDF's arrows and links words reads the text of only the

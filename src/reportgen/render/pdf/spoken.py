@@ -8,7 +8,8 @@
   progress summary's legend, "1 moved forward (↑)" (a run ending before an arrow moves the rest of its line by a
   fraction of a point), and the movements of a paper.html.j2 copied before the arrows had spans. The element that
   draws the text whole, in lines of its own, gets it all in words as its /ActualText ("1 moved forward (Moved
-  up)", "Moved up from In progress (2026-09)").
+  up)", "Moved up from In progress (2026-09)"). A page break inside such a text leaves an element on each page
+  (WeasyPrint tags each page's part of a paragraph as one of its own): each gets its own part in words.
 - A link annotation's /Contents (its alternate description, PDF/UA-1 7.18.5) is the raw URL as WeasyPrint
   writes it; it becomes the link's text as drawn ("Safer Wessex Plan"), the URL kept where the text is none.
 
@@ -26,7 +27,7 @@ from typing import Any
 
 import pikepdf
 
-from reportgen.paper_rules import arrow_words
+from reportgen.paper_rules import arrow_words, spoken_text
 from reportgen.render.pdf.subsets import cmap_text
 
 _MARKED = re.compile(rb"/[A-Za-z][A-Za-z0-9]*[ \t\r\n]*<<[ \t\r\n]*/MCID[ \t\r\n]+(\d+)[ \t\r\n]*>>[ \t\r\n]*BDC"
@@ -49,11 +50,13 @@ def give_words(pdf: pikepdf.Pdf, sentences: Sequence[tuple[str, str]] = ()) -> b
     said = {_unspaced(shown): words for shown, words in sentences}
     changed = False
     links: list[tuple[Any, Any]] = []
+    pieces: list[list[tuple[Any, str]]] = []  # each page's paragraphs that draw no sentence whole
     for page in pdf.pages:
         elements = parents.get(int(page.obj.get("/StructParents", -1)))
+        pieces.append([])
         if isinstance(elements, pikepdf.Array) and said:  # no sentences: the paper shows no arrow to look for
             changed |= _arrows(page, elements, texts)
-            changed |= _sentences(page, elements, texts, said)
+            changed |= _sentences(page, elements, texts, said, pieces[-1])
         for annotation in list(page.obj.get("/Annots", pikepdf.Array())):
             element = parents.get(int(annotation.get("/StructParent", -1)))
             if annotation.get("/Subtype") != pikepdf.Name.Link or not isinstance(element, pikepdf.Dictionary):
@@ -62,6 +65,7 @@ def give_words(pdf: pikepdf.Pdf, sentences: Sequence[tuple[str, str]] = ()) -> b
                 changed |= _drop_annotation(page, annotation, element)
             else:
                 links.append((annotation, element))
+    changed |= _split_sentences(pieces, {_unspaced(shown): shown for shown, _words in sentences})
     for link in _whole_links(links):
         changed |= _describe_link(link, texts)
     return changed
@@ -178,11 +182,14 @@ def _arrow_span(element: Any) -> bool:
     return isinstance(siblings, pikepdf.Array) and len(siblings) == 1
 
 
-def _sentences(page: pikepdf.Page, elements: pikepdf.Array, texts: _PageTexts, said: dict[str, str]) -> bool:
+def _sentences(page: pikepdf.Page, elements: pikepdf.Array, texts: _PageTexts, said: dict[str, str],
+               pieces: list[tuple[Any, str]]) -> bool:
     """The page's elements that draw one of the sentences of `said` (keyed by its text without spaces) whole,
     given its words as /ActualText: whether any changed. WeasyPrint tags a paragraph's text as a Span a line,
     each of one marked run: such an element is one whose kids are all those Spans; spaces aside, as a line
-    ends without its space. One with other elements in it (a link, a span of the template's) is not one."""
+    ends without its space. One with other elements in it (a link, a span of the template's) is not one.
+    Every other such element is added to `pieces` with its text, spaces aside: it may draw a sentence's part
+    (`_split_sentences`)."""
     changed = False
     seen: set[tuple[int, int]] = set()
     for element in elements:
@@ -193,8 +200,68 @@ def _sentences(page: pikepdf.Page, elements: pikepdf.Array, texts: _PageTexts, s
         mcids = _lines(holder, page)
         drawn = texts.of(page.obj) if mcids else {}
         runs = [drawn.get(mcid) for mcid in mcids]
-        words = said.get(_unspaced("".join(run or "" for run in runs))) if runs and None not in runs else None
-        if words and holder.get("/ActualText") != words:
+        if not runs or None in runs:
+            continue
+        text = _unspaced("".join(run or "" for run in runs))
+        words = said.get(text)
+        if words is None:
+            pieces.append((holder, text))
+        elif holder.get("/ActualText") != words:
+            holder.ActualText = pikepdf.String(words)
+            changed = True
+    return changed
+
+
+def _split_sentences(pieces: list[list[tuple[Any, str]]], shown: dict[str, str]) -> bool:
+    """Each sentence of `shown` (its text as shown, keyed by that text without spaces) that a page break cuts:
+    each of its parts, one element a page on successive pages (WeasyPrint tags a paragraph broken over pages as
+    an element on each page, each in a section of that page's own), given its own part's words as /ActualText
+    (`paper_rules.spoken_text`: "moved back (Moved down)"); whether any changed. A part is an element of
+    `pieces` (a page's elements that draw no sentence whole, with their text, spaces aside) whose text begins a
+    sentence, or goes on with it on the next page, of the same structure type as the part before it."""
+    begun: dict[str, list[str]] = {}  # each sentence's beginnings (its text cut short) -> the sentences
+    for key in shown:
+        for end in range(1, len(key)):
+            begun.setdefault(key[:end], []).append(key)
+    changed = False
+    for number, page in enumerate(pieces):
+        for holder, text in page:
+            for key in begun.get(text, ()):  # a paper's thousands of cells: one look-up each
+                parts = _parts(pieces, number, (holder, text), key)
+                if parts:
+                    changed |= _give_parts(parts, shown[key])
+                    break
+    return changed
+
+
+def _parts(pieces: list[list[tuple[Any, str]]], number: int, first: tuple[Any, str],
+           key: str) -> list[tuple[Any, str]]:
+    """The parts of the sentence `key` (without spaces) from `first` on page `number` on, one a page, each the
+    first element on its page of the type of `first` that goes on with the text; [] when they do not end it."""
+    parts, done = [first], first[1]
+    for page in pieces[number + 1:]:
+        found = next(((holder, text) for holder, text in page if text and key.startswith(done + text)
+                      and holder.get("/S") == first[0].get("/S")), None)
+        if found is None:
+            return []
+        parts.append(found)
+        done += found[1]
+        if done == key:
+            return parts
+    return []
+
+
+def _give_parts(parts: list[tuple[Any, str]], sentence: str) -> bool:
+    """Each part of `sentence` (an element and its text, spaces aside) its words as /ActualText: the sentence cut
+    where each part's text ends, spaces kept inside a part and dropped where it was cut."""
+    changed, at = False, 0
+    for holder, text in parts:
+        start, count = at, 0
+        while at < len(sentence) and count < len(text):
+            count += not sentence[at].isspace()
+            at += 1
+        words = spoken_text(sentence[start:at].strip())
+        if holder.get("/ActualText") != words:
             holder.ActualText = pikepdf.String(words)
             changed = True
     return changed
