@@ -73,6 +73,10 @@ def draft_csv(root: Path, name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO((folder / name).read_text(encoding="utf-8"))))
 
 
+# a movement as the Word paper writes it, the arrow's words beside it
+MOVED_UP = "↑ Moved up from In progress (2026-10)"
+
+
 def plan_row(root: Path, ref: int) -> list[str]:
     """The paper.docx delivery-plan row of action `ref`, cell by cell, as Word shows it."""
     [folder] = (root / "outputs" / B).glob("draft-*")
@@ -109,7 +113,7 @@ def test_either_leads_return_updates_a_joint_action_and_the_paper_prints_the_lea
     send_back(books["opcc.xlsx"], root, {4: ("Completed", "Advocacy service funded from November.")})
     send_back(books["wessex-police.xlsx"], root, {1: ("Completed", "Strategy published.")})
     assert main(["build", "--workspace", str(root), "--period", B]) == 0  # no error: the CJB and others are chased
-    assert plan_row(root, 4) == ["4", "Fund an advocacy service.", JOINT, "Completed\n↑ from In progress (2026-10)",
+    assert plan_row(root, 4) == ["4", "Fund an advocacy service.", JOINT, f"Completed\n{MOVED_UP}",
                                  "Advocacy service funded from November.", "Spring 2027"]
     codes = {(row["code"], row["ref"]) for row in draft_csv(root, "issues.csv")}
     assert not codes & {("ambiguous-update", "4"), ("duplicate-update", "4"), ("not-lead", "4")}
@@ -149,7 +153,7 @@ def test_a_joint_row_sent_back_as_typed_from_html_fragments_gives_way_to_the_oth
     send_back(books["opcc.xlsx"], root, {4: ("Completed", "Advocacy service funded.")})
     send_back(books["wessex-police.xlsx"], root, {1: ("Completed", "Strategy published.")})
     assert main(["build", "--workspace", str(root), "--period", B]) == 0
-    assert plan_row(root, 4)[2:5] == [JOINT, "Completed\n↑ from In progress (2026-10)", "Advocacy service funded."]
+    assert plan_row(root, 4)[2:5] == [JOINT, f"Completed\n{MOVED_UP}", "Advocacy service funded."]
     assert [row["code"] for row in draft_csv(root, "issues.csv") if row["ref"] == "4"] == ["joint-lead"]
     police = {row["Partner"]: row for row in draft_csv(root, "chase.csv")}["Wessex Police"]
     assert (police["Returned as sent (refs)"], police["Returned by a joint lead (refs)"]) == ("3", "4")
@@ -291,6 +295,6 @@ def test_a_joint_leads_return_under_another_name_is_used_over_the_other_leads_ro
     filed = root / "inputs" / "returns" / B
     (filed / "wessex-police.xlsx").rename(filed / "constabulary.xlsx")
     assert main(["build", "--workspace", str(root), "--period", B]) == 0
-    assert plan_row(root, 4)[2:5] == [JOINT, "Completed\n↑ from In progress (2026-10)", "Funded by the police."]
+    assert plan_row(root, 4)[2:5] == [JOINT, f"Completed\n{MOVED_UP}", "Funded by the police."]
     codes = {(row["code"], row["ref"]) for row in draft_csv(root, "issues.csv")}
     assert not codes & {("ambiguous-update", "4"), ("duplicate-update", "4")}

@@ -106,8 +106,10 @@ def test_the_status_cell_says_and_shows_the_same_in_docx_pdf_and_html(tmp_path: 
 
     write_docx(paper, TEMPLATES / "paper.docx", tmp_path / "paper.docx")
     words = [[cell.label, *(note.text for note in cell.notes)] for cell in expected]
+    # the Word paper writes the arrow's words beside it
+    written = [[*words[0][:2], "↑ Moved up from In progress (2023-01)"], *words[1:]]
     assert _docx_status_cells(tmp_path / "paper.docx") == [
-        (texts, cell.colour.fill.upper()) for texts, cell in zip(words, expected, strict=True) if cell.colour]
+        (texts, cell.colour.fill.upper()) for texts, cell in zip(written, expected, strict=True) if cell.colour]
 
     write_html(paper, TEMPLATES, tmp_path / "paper.html")
     tree = lxml.html.fromstring((tmp_path / "paper.html").read_bytes())
@@ -292,3 +294,15 @@ def test_reading_the_papers_decisions_never_writes_to_the_paper() -> None:
     answers = (paper.status_styles, paper.docx_created, paper.pdf_created, paper.changes_columns)
     assert cells and all(answers)
     assert vars(paper) == before
+
+
+def test_the_word_paper_writes_each_arrows_words_beside_it() -> None:
+    """Word cannot read words in an arrow's place: a movement is written with them, other notes as they are."""
+    from reportgen.paper_rules import StatusNote, worded_text
+
+    assert worded_text("↓ from Completed (2026-09)") == "↓ Moved down from Completed (2026-09)"
+    assert worded_text("1 moved between Not started and On hold (→)") == \
+        "1 moved between Not started and On hold (→ Moved across)"
+    assert worded_text("was In progress (2026-09)") == "was In progress (2026-09)"
+    assert StatusNote("movement", "↑ from Not started (2026-08)").written == "↑ Moved up from Not started (2026-08)"
+    assert StatusNote("note", "Reported ↑ by the partner").written == "Reported ↑ by the partner"

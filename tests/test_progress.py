@@ -389,7 +389,27 @@ def test_the_docx_has_pictures_with_descriptions_and_tables(built: list[BuildRes
                                                                         "In progress", "2026-08"]
     plan = document.tables[-1]
     status_cells = [row.cells[2].text for row in plan.rows]
-    assert any("↑ from In progress (2026-09)" in text for text in status_cells)
+    assert any("↑ Moved up from In progress (2026-09)" in text for text in status_cells)
+
+
+def test_a_screen_reader_hears_the_word_papers_movements_in_words(built: list[BuildResult]) -> None:
+    """Word has nothing to give an arrow words read in its place (alt text is a picture's; hidden text is not
+    read): each movement in the plan writes its arrow's words beside it, in the status note's style as the rest of
+    the movement, so a screen reader and a sighted reader meet the same words. No arrow in the plan is bare; the
+    summary's legend keeps its arrows, each after the words it stands for."""
+    document = docx.Document(str(built[-1].folder / "paper.docx"))
+    words = {"↑": "Moved up", "↓": "Moved down", "→": "Moved across"}
+    plan = document.tables[-1]
+    movements = [(paragraph.text, {run.style.name for run in paragraph.runs}) for row in plan.rows
+                 for paragraph in row.cells[2].paragraphs if re.search("[↑↓→]", paragraph.text)]
+    assert sorted(movements) == [("↑ Moved up from In progress (2026-09)", {"Status Note"}),
+                                 ("↓ Moved down from Completed (2026-09)", {"Status Note"})]
+    texts = [cell.text for row in plan.rows for cell in row.cells]
+    bare = [text for text in texts for arrow in re.findall("[↑↓→]", text) if f"{arrow} {words[arrow]}" not in text]
+    assert bare == []
+    progress = built[-1].paper.progress
+    assert progress is not None and progress.summary in [p.text for p in document.paragraphs]
+    assert "1 moved forward (↑), 1 moved back (↓)" in progress.summary
 
 
 def test_charts_and_papers_are_identical_across_two_builds(built: list[BuildResult],

@@ -72,9 +72,15 @@ class StatusNote:
     kind: Literal["note", "movement"]  # "note": why the status is what it is; "movement": since the previous update
     text: str
 
+    @property
+    def written(self) -> str:
+        """The note as the Word paper writes it: a movement with each arrow's words beside it (`worded_text`)."""
+        return worded_text(self.text) if self.kind == "movement" else self.text
+
 
 # a movement's arrows (`reportgen.paper.progress`) as a screen reader should say them: "↑ from In progress (2026-09)"
-# is read "upwards arrow from In progress" or not at all. Each edition shows the arrow and says the words.
+# is read "upwards arrow from In progress" or not at all. Each edition shows the arrow and says the words; the Word
+# paper, which has no way to say them in the arrow's place, writes them beside it (`worded_text`).
 ARROW_WORDS = {"↑": "Moved up", "↓": "Moved down", "→": "Moved across"}
 ARROWS = {"up": "↑", "down": "↓", "across": "→"}
 
@@ -94,6 +100,14 @@ def spoken_text(text: str) -> str:
     """`text` as a screen reader should say it, each arrow in its words ("1 moved forward (↑)": "1 moved forward
     (Moved up)"): for a sentence whose arrows cannot be given words of their own."""
     return "".join(words or shown for shown, words in spoken_pieces(text))
+
+
+def worded_text(text: str) -> str:
+    """`text` with each arrow's words written after it ("↑ from In progress (2026-09)": "↑ Moved up from In progress
+    (2026-09)"), for the Word paper. Word has nothing that gives a character words to be read in its place: alt
+    text is a picture's, and hidden text is skipped by a screen reader (and printed where Word prints hidden
+    text). So every reader gets the words, the arrow kept as the cue the summary's legend names."""
+    return "".join(f"{shown} {words}" if words else shown for shown, words in spoken_pieces(text))
 
 
 _ARROW = re.compile("([" + "".join(ARROW_WORDS) + "])")

@@ -302,7 +302,7 @@ def status_blocks(cell: StatusCell, with_notes: bool) -> RichText:
     if not with_notes:
         return label
     return (*label, *(replace(b, inlines=tuple(replace(i, italic=True) for i in b.inlines))
-                      for note in cell.notes for b in text_blocks(note.text)))
+                      for note in cell.notes for b in text_blocks(note.written)))
 
 
 def whole_row(paper: Paper, row: PaperRow, change: Change, back: str = "") -> PaperRow:

@@ -192,7 +192,8 @@ class _PlanWriter:
         return lines >= PAGE_LINES
 
     def status_cell(self, tc: Element, row: PaperRow, cell: PaperCell | None, proto: CellProto) -> None:
-        """The Paper's status cell: shaded with its fill, the label, then each note in "Status Note"."""
+        """The Paper's status cell: shaded with its fill, the label, then each note in "Status Note" (as written for
+        the Word paper: `StatusNote.written`)."""
         status = self.paper.status_cell(row)
         tc_pr = tc.find(W_TCPR)
         if row.ref in self.fills_were:  # the old shading, as a tracked change of the cell's properties
@@ -207,8 +208,8 @@ class _PlanWriter:
             tc.extend(self.rich_paragraphs(row, cell, proto))
         else:
             tc.extend(self.layout.text_paragraphs(status.label, proto))
-        for note in status.notes:
-            tc.extend(self.layout.text_paragraphs(note.text, proto, char_style="Status Note"))
+        for note in status.notes:  # a movement's arrows with their words beside them: Word cannot say them instead
+            tc.extend(self.layout.text_paragraphs(note.written, proto, char_style="Status Note"))
 
 
 @dataclasses.dataclass
