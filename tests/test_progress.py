@@ -404,6 +404,10 @@ def test_a_screen_reader_hears_the_word_papers_movements_in_words(built: list[Bu
                  for paragraph in row.cells[2].paragraphs if re.search("[↑↓→]", paragraph.text)]
     assert sorted(movements) == [("↑ Moved up from In progress (2026-09)", {"Status Note"}),
                                  ("↓ Moved down from Completed (2026-09)", {"Status Note"})]
+    # the period is never broken at its hyphen in the narrow column: "(2026-" then "09)" (Word's non-breaking hyphen)
+    notes = [paragraph for row in plan.rows for paragraph in row.cells[2].paragraphs if "Moved" in paragraph.text]
+    assert all(len(paragraph._p.xpath(".//w:noBreakHyphen")) == 1 and "-" not in "".join(
+        paragraph._p.xpath(".//w:t/text()")) for paragraph in notes), [paragraph._p.xml for paragraph in notes]
     texts = [cell.text for row in plan.rows for cell in row.cells]
     bare = [text for text in texts for arrow in re.findall("[↑↓→]", text) if f"{arrow} {words[arrow]}" not in text]
     assert bare == []

@@ -21,6 +21,7 @@ from reportgen.errors import ReportgenError
 from reportgen.model import Paper, PaperCell, PaperColumn, PaperRow, PaperSection, RichText
 from reportgen.render.docx.layout import Layout
 from reportgen.render.docx.xml import (
+    NON_BREAKING_HYPHEN,
     TBLPR_ORDER,
     TCPR_ORDER,
     TRPR_ORDER,
@@ -50,6 +51,7 @@ ROWS_MARKER = "reportgen:plan-rows"  # an XML comment where the plan rows go whe
 CHAR_POINTS = 4.5
 PAGE_LINES = 32
 
+_PERIOD = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b")  # 2026-09, 2026-10-24
 _NAMESPACE_DECLARATION = re.compile(rb' xmlns(?::[A-Za-z0-9_.-]+)?="[^"]*"')
 
 
@@ -209,7 +211,13 @@ class _PlanWriter:
         else:
             tc.extend(self.layout.text_paragraphs(status.label, proto))
         for note in status.notes:  # a movement's arrows with their words beside them: Word cannot say them instead
-            tc.extend(self.layout.text_paragraphs(note.written, proto, char_style="Status Note"))
+            tc.extend(self.layout.text_paragraphs(unbroken_periods(note.written), proto, char_style="Status Note"))
+
+
+def unbroken_periods(text: str) -> str:
+    """`text` with each period (2026-09) and date (2026-10-24) joined by non-breaking hyphens: in the narrow
+    status column Word broke "(2026-" from "09)" (the PDF's stylesheet keeps them together)."""
+    return _PERIOD.sub(lambda found: found.group().replace("-", NON_BREAKING_HYPHEN), text)
 
 
 @dataclasses.dataclass

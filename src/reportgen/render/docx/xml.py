@@ -20,7 +20,8 @@ from reportgen.errors import ReportgenError
 Element = Any  # lxml elements (python-docx oxml classes); lxml ships no type stubs here
 
 _XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_BREAKS = re.compile(r"(\r\n|\r|\n|\t)")
+_BREAKS = re.compile(r"(\r\n|\r|\n|\t|\u2011)")
+NON_BREAKING_HYPHEN = "\u2011"  # written as Word's own w:noBreakHyphen: drawn as "-" in the font of the run
 
 
 class TemplateMarkerMissing(ReportgenError):
@@ -109,7 +110,8 @@ def text_of(element: Element) -> str:
 
 
 def add_text(run: Element, text: str, deleted: bool = False) -> None:
-    """Text into a run: newlines become w:br, tabs w:tab; deleted text uses w:delText."""
+    """Text into a run: newlines become w:br, tabs w:tab, a non-breaking hyphen (U+2011) w:noBreakHyphen (many
+    fonts have no glyph for the character itself); deleted text uses w:delText."""
     tag = qn("w:delText") if deleted else W_T
     for piece in _BREAKS.split(text):
         if not piece:
@@ -118,6 +120,8 @@ def add_text(run: Element, text: str, deleted: bool = False) -> None:
             etree.SubElement(run, qn("w:tab"))
         elif piece in ("\n", "\r", "\r\n"):
             etree.SubElement(run, qn("w:br"))
+        elif piece == NON_BREAKING_HYPHEN:
+            etree.SubElement(run, qn("w:noBreakHyphen"))
         else:
             node = etree.SubElement(run, tag)
             node.text = piece
