@@ -4,6 +4,7 @@ real aiosmtpd server on 127.0.0.1, and the ledger that keeps a message from bein
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import textwrap
 from email import policy
@@ -358,3 +359,86 @@ def test_send_returns_and_chase_count_the_registers_own_warnings_and_list_its_er
     assert len(captured.messages) == 6
     listed = run("validate", "--all", exit_code=1)  # the register's error blocks the paper
     assert [f"Row {row} is hidden in Excel" in listed for row in (2, 3, 4)] == [True] * 3  # as the note says
+
+
+def _validate(root: Path, period: str = PERIOD) -> str:
+    """`reportgen validate` as the officer runs it, in its own process: what it printed, on one line."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "validate", "--workspace", str(root),
+                           "--period", period], capture_output=True, text=True, timeout=300, check=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    return " ".join(done.stdout.split())
+
+
+def _sheet_rows(workbook: bytes) -> list[tuple[object, ...]]:
+    return [tuple(row) for row in openpyxl.load_workbook(io.BytesIO(workbook))["Return"].iter_rows(values_only=True)]
+
+
+def test_the_workbooks_mailed_are_kept_and_a_return_saved_as_csv_is_checked_against_them(tmp_path: Path,
+                                                                                       smtp) -> None:
+    """`send-returns` kept no copy of what it mailed (only `reportgen returns` wrote outputs/<period>/returns), so a
+    team that mails the workbooks was warned, for every return saved as CSV, that it could not be checked
+    (csv-not-checked), and a deleted row went unsaid. Now each workbook mailed is kept there as it went, and a CSV
+    saved from it, action 3's row deleted, is checked against it."""
+    from conftest import write_csv
+
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
+    run = send_returns(root, PERIOD, credentials_from_env(env()))
+    assert len(run.sent) == 3 and not but_the_deadline(run.issues)
+    mailed = dict(attachment(message) for message in captured.parsed())
+    kept = root / "outputs" / PERIOD / "returns"
+    assert {path.name: path.read_bytes() for path in kept.iterdir()} == mailed
+    assert sorted(mailed) == ["criminal-justice-board.xlsx", "opcc.xlsx", "wessex-police.xlsx"]
+
+    rows = _sheet_rows(mailed["wessex-police.xlsx"])
+    assert [row[0] for row in rows[1:]] == [1, 3]
+    write_csv(root / "inputs" / "returns" / PERIOD / "wessex-police.csv", rows[:2])  # action 3's row deleted
+    printed = _validate(root)
+    assert (f"Action 3 has no row in inputs/returns/{PERIOD}/wessex-police.csv, the workbook made for Wessex "
+            "Police's updates") in printed, printed
+    assert "saved as CSV" not in printed
+
+    # sent once: a second run sends nothing, and leaves the copies as they are
+    again = send_returns(root, PERIOD, credentials_from_env(env()))
+    assert again.sent == [] and {path.name: path.read_bytes() for path in kept.iterdir()} == mailed
+
+
+def test_a_different_workbook_made_before_is_kept_and_the_one_mailed_kept_beside_it(tmp_path: Path, smtp) -> None:
+    """The officer made October's workbooks with `reportgen returns` (and may have mailed OPCC's by hand); action 6
+    is then withdrawn, and `send-returns` mails OPCC a workbook without it. Neither copy is lost: the earlier
+    opcc.xlsx stays as it was, the workbook mailed is kept beside it under a name saying when it was sent, and the
+    officer is told. The same workbooks made again are not kept twice. OPCC answers the earlier workbook, saved as
+    CSV: its row for action 6 is one it was sent (withdrawn since), not one it added."""
+    from conftest import ACTIONS, REGISTER_HEADINGS, make_workspace, write_csv
+    from mail_helpers import mail_toml
+    from reportgen.run.returns import write_return_workbooks
+
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
+    kept = root / "outputs" / PERIOD / "returns"
+    write_return_workbooks(root, PERIOD)
+    earlier = {path.name: path.read_bytes() for path in kept.iterdir()}
+    make_workspace(root, period=PERIOD, returns={}, toml=mail_toml(controller.port),
+                   register=[REGISTER_HEADINGS, *(action for action in ACTIONS if action[0] != 6)])
+    run = send_returns(root, PERIOD, credentials_from_env(env()))
+    assert len(run.sent) == 3
+    mailed = dict(attachment(message) for message in captured.parsed())
+    assert mailed["opcc.xlsx"] != earlier["opcc.xlsx"]
+
+    now = {path.name: path.read_bytes() for path in kept.iterdir()}
+    [beside] = set(now) - set(earlier)
+    assert re.fullmatch(r"opcc\.sent-\d{8}T\d{6}Z\.xlsx", beside), beside
+    assert now == {**earlier, beside: mailed["opcc.xlsx"]}
+    [told] = [item for item in run.issues if item.code == "sent-copy-beside"]
+    assert (told.file, told.value, told.severity.value) == (f"outputs/{PERIOD}/returns/{beside}", OPCC, "warning")
+    assert "kept beside opcc.xlsx" in told.message
+
+    rows = _sheet_rows(earlier["opcc.xlsx"])
+    assert [row[0] for row in rows[1:]] == [2, 4, 6]
+    write_csv(root / "inputs" / "returns" / PERIOD / "opcc.csv", rows)
+    printed = _validate(root)
+    assert "Action 6 is not in the register, but opcc.csv was sent with a row for it" in printed, printed
+    assert "Action 6 is not in the register; this update was left out" not in printed

@@ -949,6 +949,14 @@ CODES: dict[str, Code] = {
         "build again.",
         partner_advice="Please send the workbook back as an Excel Workbook (.xlsx), as we sent it: saved as CSV it "
         "loses what we check it against."),
+    "sent-copy-beside": Code(
+        W, "The workbook mailed to a partner differs from the one already kept for it in outputs/<period>/returns: "
+        "both are kept.",
+        "{file} is the workbook mailed to {value}, kept beside {earlier}: a different workbook made for {value} "
+        "earlier (by reportgen returns, before the register or what it is pre-filled from changed), which is kept "
+        "as it was, as {value} may have been sent it too.",
+        "Nothing to do: whichever of the two {value} answers, a return it saves as CSV is checked against both. If "
+        "{earlier} was never sent to {value}, it may be moved out of the folder."),
     "unchanged-return": Code(
         W, "The return is identical to the pre-filled workbook.",
         "{file}: every status, explanation and timeframe is as pre-filled; {value} may have sent {workbook} back "

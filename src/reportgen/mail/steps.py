@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
-from reportgen.check.checked import check_inputs, load_register
+from reportgen.check.checked import check_inputs, load_register, sent_copies
 from reportgen.errors import UsageError
 from reportgen.issues import Issue, Severity, issue
 from reportgen.mail import compose
@@ -32,7 +32,7 @@ from reportgen.read.workspace import Inputs, find_inputs
 from reportgen.render.xlsx import workbook_bytes
 from reportgen.run.chase import chase_list
 from reportgen.run.prefill import Prefill
-from reportgen.run.return_workbooks import deadline_issues, return_workbook
+from reportgen.run.return_workbooks import deadline_issues, keep_sent, return_workbook, workbook_names
 from reportgen.run.returns import read_for_workbooks
 from reportgen.wording import counted
 
@@ -103,18 +103,37 @@ def send_returns(workspace: Path, period: str, credentials: Credentials | None, 
     run = MailRun("send-returns", inputs.period, dry_run, issues=[*deadline, *issues], register_issues=own,
                   register_file=inputs.display(inputs.register))
     messages = []
+    books: dict[str, bytes] = {}
     for lead in register.leads:
         to = addresses(inputs.settings, lead)
         if not to:
             run.issues.append(no_address(lead, "its workbook was not sent"))
             continue
         name, data = _workbook(inputs, register, prefill, lead)
+        books[lead] = data
         actions = [a for a in register.actions if lead in a.leads]
         messages.append(compose.workbook_request(lead, to, inputs.period, actions, name, data, inputs.settings,
                                                  prefilled=any(action.ref in prefill for action in actions)))
     if not dry_run:
         inputs.returns_dir.mkdir(parents=True, exist_ok=True)  # the period's returns go here: builds default to it
-    return _send(run, inputs, messages, credentials)
+    run = _send(run, inputs, messages, credentials)
+    if not dry_run:
+        run.issues += keep_sent_workbooks(inputs, register, books, [m.partner for m in run.sent])
+    return run
+
+
+def keep_sent_workbooks(inputs: Inputs, register: Register, books: Mapping[str, bytes],
+                        sent: Sequence[str]) -> list[Issue]:
+    """Keep each workbook just mailed (`books`, by lead; `sent`: the leads it went to) where `reportgen returns`
+    writes them, under the name it gives (`workbook_names`): what a return saved as CSV is judged against, and a
+    sign for `chase` that the period's workbooks went out. A copy already there is never replaced (`keep_sent`)."""
+    folder = sent_copies(inputs)
+    names, _same = workbook_names(register.leads)  # as `reportgen returns` names them: one name a lead
+    when = dt.datetime.now(dt.UTC)
+    issues: list[Issue] = []
+    for lead in sent:
+        issues += keep_sent(folder, inputs.display(folder), names[lead], books[lead], lead, when)
+    return issues
 
 
 def _send(run: MailRun, inputs: Inputs, messages: Sequence[compose.Outgoing],

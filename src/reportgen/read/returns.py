@@ -152,31 +152,36 @@ def judged_as_sent(read: PartnerReturn, settings: Settings, period: str, copies:
                    issues: list[Issue]) -> tuple[PartnerReturn, list[Issue]]:
     """A CSV saved from our workbook keeps neither the period it was made for nor the actions it was sent with,
     so the checks against what it was pre-filled with (untouched, explanation cleared, row deleted) would be
-    skipped without a word. Judged against the secretariat's copy of the workbook made for its partner for the
-    period (`sent_copy`) where there is one; else said (`csv-not-checked`), naming what could not be checked."""
-    copy = sent_copy(copies, read.partner, period)
-    if copy is None:
+    skipped without a word. Judged against the secretariat's copies of the workbook made for its partner for the
+    period (`sent_copies_of`) where there are any; else said (`csv-not-checked`), naming what could not be
+    checked. Of several copies (one made by `reportgen returns`, a different one mailed since), a row of an action
+    any of them had is one the partner was sent, not one it added."""
+    kept = sent_copies_of(copies, read.partner, period)
+    if not kept:
         return read, [*issues, issue("csv-not-checked", partner=read.partner, folder=f"outputs/{period}/returns/",
                                      period=period_label(period), file=read.path)]
-    sent_read, _ = read_return(copy, settings, copy.name, read.partner, period)
-    sent = sent_read.sent if sent_read is not None and sent_read.sent is not None else (
-        tuple(update.ref for update in sent_read.updates) if sent_read is not None else None)
-    return replace(read, prefilled=True, sent=sent), issues
+    sent: set[int] = set()
+    for copy in kept:
+        sent_read, _ = read_return(copy, settings, copy.name, read.partner, period)
+        if sent_read is not None:
+            sent.update(sent_read.sent if sent_read.sent is not None else (u.ref for u in sent_read.updates))
+    return replace(read, prefilled=True, sent=tuple(sorted(sent))), issues
 
 
-def sent_copy(folder: Path, partner: str, period: str) -> Path | None:
-    """The workbook `reportgen returns` made for `partner` for `period` in `folder`, as its own Instructions
-    ("Partner") and period say: the copy of what the partner was sent. None when there is none (or the folder
-    cannot be read)."""
+def sent_copies_of(folder: Path, partner: str, period: str) -> list[Path]:
+    """The workbooks made for `partner` for `period` in `folder` (by `reportgen returns`, or kept by
+    `send-returns` as mailed), as their own Instructions ("Partner") and period say: the copies of what the
+    partner was sent, by name; none when the folder cannot be read."""
     try:
         candidates = sorted(folder.glob("*.xlsx"))
     except OSError:
-        return None
+        return []
+    found = []
     for candidate in candidates:
         sheets, _ = read_sheets(candidate, candidate.name)
         if sheets and made_for_lead(sheets) == partner and made_for(candidate, sheets) == period:
-            return candidate
-    return None
+            found.append(candidate)
+    return found
 
 
 PERIOD_PROPERTY = "reportgen period"  # the custom document property a return workbook's period is kept in

@@ -279,6 +279,42 @@ def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settin
     protect(sheet)
 
 
+def keep_sent(folder: Path, shown: str, name: str, data: bytes, lead: str, when: dt.datetime) -> list[Issue]:
+    """Keep the workbook mailed to `lead` (`data`, attached as `name`) in `folder` (outputs/<period>/returns, where
+    `reportgen returns` writes them): what a return saved as CSV is judged against
+    (`reportgen.read.returns.sent_copies_of`). A copy already there is never replaced: the same bytes are kept as
+    they are; different ones (made by `reportgen returns` before the register changed, and perhaps mailed by hand,
+    so a partner may be answering it) stay, and the mailed workbook is kept beside them under a name saying when
+    it was sent (`sent_name`), and the officer told (`sent-copy-beside`). `shown`: the folder as the officer
+    finds it in the workspace."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    if _kept_as(target, data):
+        return []
+    beside = folder / sent_name(name, when)
+    if _kept_as(beside, data):
+        return [issue("sent-copy-beside", file=f"{shown}/{beside.name}", value=lead, earlier=target.name)]
+    raise ReportgenError(f"{beside} already exists and is not the workbook mailed to {lead}: move it away")
+
+
+def _kept_as(path: Path, data: bytes) -> bool:
+    """Write `data` to `path` unless a file is there; True when `path` now holds `data` (written, or already so)."""
+    try:
+        write_atomically(path, data, replace=False)
+        return True
+    except FileExistsError:
+        return path.read_bytes() == data
+
+
+SENT_STAMP = "%Y%m%dT%H%M%SZ"  # in a kept copy's name: opcc.sent-20261005T081502Z.xlsx
+
+
+def sent_name(name: str, when: dt.datetime) -> str:
+    """The name a mailed workbook is kept under beside a different copy of the same name: when it was sent (UTC)."""
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.sent-{when.astimezone(dt.UTC).strftime(SENT_STAMP)}{dot}{suffix}"
+
+
 def save_new(book: Workbook, out: Path) -> None:
     """Save with fixed zip dates to a temporary name, then link it to `out`, refusing if `out` exists."""
     try:
