@@ -28,7 +28,8 @@ def issues_markdown() -> str:
         "`{ref}` (the action), and the few other fields a template names; what to do is filled in the same way",
         "where it names a field (`{example}`: a file name from the workspace's own leads). Where one meaning arises in",
         "different situations, the code has named wordings (and, where it differs, their own advice).",
-        "*to the partner* is what the acknowledgement of a mailed return tells the partner to do.",
+        "*to the partner* is what the acknowledgement of a mailed return tells the partner (its message, where the",
+        "officer's names the secretariat's own files or folders, and what to do).",
         "Generated from `src/reportgen/issue_codes.py` by `scripts/make_docs.py`; to change a message, change",
         "its template there and run the script.",
         "",
@@ -49,6 +50,8 @@ def _row(name: str, code: Code) -> str:
         messages.append(f"{label}`{_cell(code.template_for(wording))}`")
         if wording and code.advice_for(wording) != code.advice:
             advice.append(f"*{wording}*: {_cell(code.advice_text(wording))}")
+    if code.partner_message:
+        messages.append(f"*to the partner*: `{_cell(code.partner_message)}`")
     if code.partner_advice:
         advice.append(f"*to the partner*: {_cell(code.partner_advice)}")
     return (f"| `{name}` | {code.severity.value} | {_cell(code.title)} | {'<br>'.join(messages)} "

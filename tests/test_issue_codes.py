@@ -179,6 +179,17 @@ def test_the_docs_show_each_code_with_its_severity_templates_and_advice() -> Non
         for wording in entry.names():
             assert f"`{entry.template_for(wording)}`" in row and entry.advice_text(wording) in row
         assert not entry.partner_advice or f"*to the partner*: {entry.partner_advice}" in row
+        assert not entry.partner_message or f"*to the partner*: `{entry.partner_message}`" in row
+
+
+def test_a_partners_wording_of_a_message_is_made_from_the_issues_own_coordinates() -> None:
+    """An acknowledgement words an issue already made, which keeps only its coordinates: a partner's message
+    naming another field could not be filled in."""
+    worded = {code: entry.partner_message for code, entry in CODES.items() if entry.partner_message}
+    assert {"csv-not-checked", "withdrawn-ref"} <= set(worded)
+    for code, template in worded.items():
+        assert placeholders(template) <= set(COORDINATES), code
+        assert "outputs" not in template and "inputs/" not in template and "reportgen.toml" not in template, code
 
 
 def test_a_problem_in_the_earlier_returns_read_to_carry_forward_is_a_note(tmp_path: Path) -> None:

@@ -712,7 +712,8 @@ def test_an_update_of_an_action_withdrawn_since_the_workbooks_went_out_is_not_th
     assert main(["collect", "--workspace", str(root), "--period", PERIOD]) == 0
     (ack,) = [" ".join(m.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
               for m in captured.parsed()]
-    assert "Action 6 was in the paper of 2026-09/draft-01 and is no longer in the register" in ack
+    assert "Action 6 is no longer in the plan: it was withdrawn after the workbook was made." in ack
+    assert "2026-09/draft-01" not in ack  # the secretariat's folder: the officer is told it, not the partner
     assert "Nothing to do: the action has been withdrawn from the plan, so this update is not used." in ack
     assert "check the number" not in ack.lower() and "Please correct the workbook" not in ack
 
@@ -840,12 +841,48 @@ def test_a_return_untouched_but_for_an_action_withdrawn_since_and_one_saved_as_c
             for m in (parsed(path) for path in outbox.iterdir())}
 
     told = acks["<opcc@example.org>"]
-    assert ("Action 6 is not in the register, but opcc.xlsx was sent with a row for it: the action was withdrawn (or "
-            "renumbered) after the workbook was made, so this row is not used. What to do: Nothing to do: the action "
-            "has been withdrawn from the plan, so this update is not used.") in told
+    assert ("Action 6 is no longer in the plan: it was withdrawn after the workbook was made. What to do: Nothing to "
+            "do: the action has been withdrawn from the plan, so this update is not used.") in told
     assert "opcc.xlsx: every status, explanation and timeframe is as pre-filled" in told
     assert "check the number" not in told.lower() and "Please correct" not in told
 
     told = acks["<police@example.org>"]
     assert "Action 3 has no row in wessex-police.csv, the workbook made for Wessex Police's updates" in told
     assert "saved as CSV" not in told
+
+
+def test_an_acknowledgement_names_no_file_or_folder_of_the_secretariats(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """October's workbooks were made into a folder of their own (`reportgen returns --out`) from September's kept
+    draft; action 6 is then withdrawn, and OPCC sends its workbook back saved as CSV, action 6's row updated. The
+    acknowledgement told OPCC our folder outputs/2026-10/returns/ (no copy of its workbook there) and the draft
+    2026-09/draft-01 (that had action 6): the officer's wording, with only its advice rewritten for partners. Now
+    the partner reads its own file's name and nothing of the workspace, and the officer still both."""
+    from conftest import ACTIONS, REGISTER_HEADINGS, make_workspace, write_csv
+    from mail_helpers import filled, mail_toml
+
+    root = make_workspace(tmp_path / "ws", period="2026-09", returns={}, toml=mail_toml())
+    assert main(["build", "--workspace", str(root), "--period", "2026-09"]) in (0, 1)
+    books = {path.name: path.read_bytes() for path in write_return_workbooks(root, PERIOD, tmp_path / "books")[0]}
+    make_workspace(root, period=PERIOD, returns={}, toml=mail_toml(),
+                   register=[REGISTER_HEADINGS, *(action for action in ACTIONS if action[0] != 6)])
+    rows = [tuple(row) for row in openpyxl.load_workbook(io.BytesIO(filled(books["opcc.xlsx"], {
+        2: "Completed", 4: "In progress", 6: "On hold"})))["Return"].iter_rows(values_only=True)]
+    csv_file = write_csv(tmp_path / "saved" / "opcc.csv", rows)
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "1.eml").write_bytes(reply(ADDRESS[OPCC], [("opcc.csv", csv_file.read_bytes())]))
+    capsys.readouterr()
+    assert main(["collect", "--workspace", str(root), "--period", PERIOD, "--dry-run", "--from-folder",
+                 str(drop)]) == 0
+    officer = " ".join(capsys.readouterr().out.split())
+    assert f"is in outputs/{PERIOD}/returns/ to compare it with" in officer  # the officer is told where
+    assert "Action 6 was in the paper of 2026-09/draft-01" in officer
+
+    [eml] = (root / "outputs" / PERIOD / "mail" / "outbox").iterdir()
+    raw = eml.read_bytes().decode("utf-8", "replace")
+    told = " ".join(parsed(eml).get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    assert "opcc.csv is the workbook we sent, saved as CSV" in told
+    assert "Action 6 is no longer in the plan: it was withdrawn after the workbook was made." in told
+    for place in (str(root), str(tmp_path), f"outputs/{PERIOD}", "outputs/", "inputs/", "draft-01", "2026-09/"):
+        assert place not in told and place not in raw, place

@@ -40,6 +40,10 @@ class Code:
     advice: str  # what to do: a template too (a literal brace doubled), mostly with no field
     wordings: Mapping[str, Wording] = field(default_factory=dict)  # by name
     partner_advice: str = ""  # what to do, as the partner is told it when a mailed return is acknowledged
+    # the message as the partner is told it, for a code whose message names the secretariat's own files or folders
+    # (a partner is never shown them): from the issue's coordinates only ({file}: the name the partner sent), as
+    # the acknowledgement words an issue already made
+    partner_message: str = ""
 
     def template_for(self, wording: str = "") -> str:
         found = self.wordings[wording] if wording else self.template
@@ -376,7 +380,8 @@ CODES: dict[str, Code] = {
                   "Nothing to do if the action was withdrawn: the row can stay in the return or be deleted, and "
                   "the paper leaves it out either way; do not ask the partner to correct it. If it was not "
                   "withdrawn, put it back in the register under this number and build again.")},
-        partner_advice="Nothing to do: the action has been withdrawn from the plan, so this update is not used."),
+        partner_advice="Nothing to do: the action has been withdrawn from the plan, so this update is not used.",
+        partner_message="Action {ref} is no longer in the plan: it was withdrawn after the workbook was made."),
     "duplicate-update": Code(
         W, "An action is updated by its lead partner and by another row or return: the lead's update is used.",
         "Action {ref} is also updated in {used_file} row {used_row}; the lead's update is used and this one is not.",
@@ -948,7 +953,10 @@ CODES: dict[str, Code] = {
         "were written elsewhere (`reportgen returns --out`), copy the one made for {partner} into {folder} and "
         "build again.",
         partner_advice="Please send the workbook back as an Excel Workbook (.xlsx), as we sent it: saved as CSV it "
-        "loses what we check it against."),
+        "loses what we check it against.",
+        partner_message="{file} is the workbook we sent, saved as CSV, which keeps no record of what the workbook "
+        "was sent with, so whether an explanation it was pre-filled with, or an action's row, was deleted could not "
+        "be checked."),
     "sent-copy-beside": Code(
         W, "The workbook mailed to a partner differs from the one already kept for it in outputs/<period>/returns: "
         "both are kept.",

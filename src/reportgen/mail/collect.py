@@ -39,7 +39,7 @@ from reportgen.check.merge import LastReported, merge_returns, wrong_partner_ret
 from reportgen.drafts.earlier import carry_source, read_kept_paper
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
-from reportgen.issues import CODES, Issue, Severity, issue
+from reportgen.issues import CODES, COORDINATES, Issue, Severity, issue
 from reportgen.mail import compose
 from reportgen.mail.attachments import ACCEPTED, Attachment, attachments_of, refusal, shown
 from reportgen.mail.authenticity import unverified
@@ -470,9 +470,16 @@ def _what_came(found: list[Attachment]) -> str:
 
 
 def for_partner(item: Issue, shown: str, sent_name: str) -> Issue:
-    """An issue as the partner reads it: its own file name, and no advice meant for the secretariat."""
-    advice = CODES[item.code].partner_advice or re.sub(r"\s*\([^)]*reportgen\.toml[^)]*\)", "", item.advice)
-    return replace(item, message=item.message.replace(shown, sent_name), advice=advice)
+    """An issue as the partner reads it: its own file name, no path or folder of the secretariat's (a code whose
+    message names one has its partner's wording, `Code.partner_message`), and no advice meant for the secretariat."""
+    code = CODES[item.code]
+    advice = code.partner_advice or re.sub(r"\s*\([^)]*reportgen\.toml[^)]*\)", "", item.advice)
+    if code.partner_message:
+        told = replace(item, file=sent_name)
+        message = code.partner_message.format(**{name: getattr(told, name) for name in COORDINATES})
+    else:
+        message = item.message.replace(shown, sent_name)
+    return replace(item, message=message, advice=advice)
 
 
 def _same_name(lead: str) -> str:
