@@ -378,3 +378,45 @@ def test_an_unreadable_file_named_after_no_lead_is_suggested_the_lead_its_name_r
         [unknown] = [row for row in csv.DictReader(handle) if row["code"] == "unknown-partner"]
     assert unknown["file"] == f"inputs/returns/{A}/YJS-YOT Nov 2026.csv"
     assert "(e.g. youth-justice-service-yot.xlsx)" in unknown["advice"]
+
+
+def test_the_chase_list_and_the_checks_say_untouched_of_the_same_returns(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """November's workbooks go out pre-filled from October's returns. OPCC sends its workbook back as it was but for
+    two rows it added (a new action it proposes under a number the register does not have, and one with no number),
+    Wessex Police sends its own back untouched, the Criminal Justice Board updates its action. The chase list said
+    OPCC's workbook came back "as it was pre-filled" (and `chase` reminded it "with nothing changed") while the checks
+    gave no unchanged-return: each had its own rule (the chase list left out the rows matching no action). Now both
+    take one rule, and say it of Wessex Police alone."""
+    from reportgen.mail.steps import chase_partners
+    from reportgen.run.prefill import prefill_values
+
+    root = make_workspace(tmp_path / "ws", period=A, toml=mail_toml())
+    written = {path.name: path for path in write_return_workbooks(root, B)[0]}
+    folder = root / "inputs" / "returns" / B
+    folder.mkdir(parents=True)
+    book = openpyxl.load_workbook(written["opcc.xlsx"])
+    book["Return"].append([99, "", "Open a victims' hub.", "Not started", "Proposed by OPCC.", "2027"])
+    book["Return"].append([None, "", "Train call handlers.", "Not started", "Proposed by OPCC.", "2027"])
+    book.save(folder / "opcc.xlsx")
+    shutil.copy(written["wessex-police.xlsx"], folder)
+    book = openpyxl.load_workbook(written["criminal-justice-board.xlsx"])
+    book["Return"]["D2"] = "Completed"
+    book.save(folder / "criminal-justice-board.xlsx")
+
+    checked = checked_for(root, B)
+    said_by_checks = {item.value for item in unchanged_returns(checked)}
+    rows = chase_list(checked, prefill=prefill_values(checked.carried))
+    said_by_chase = {row.partner for row in rows if row.sent_back_as_prefilled}
+    assert said_by_checks == said_by_chase == {"Wessex Police"}
+    assert row_for(rows, "OPCC").as_sent == (2, 4, 6)  # each row as pre-filled; the workbook not, for rows added
+
+    capsys.readouterr()
+    assert main(["validate", "--workspace", str(root), "--period", B]) == 1  # action 99, and a row with no number
+    printed = " ".join(capsys.readouterr().out.split())
+    assert f"Wessex Police: workbook sent back as it was pre-filled (inputs/returns/{B}/wessex-police.xlsx)" in printed
+    assert "OPCC: workbook sent back as it was pre-filled" not in printed
+    assert "OPCC may have sent opcc.xlsx back without updating it" not in printed
+
+    reminded = chase_partners(root, B, None, dry_run=True)
+    assert [message.partner for message in reminded.sent] == ["Wessex Police"]

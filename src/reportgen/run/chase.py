@@ -59,11 +59,9 @@ class ChaseRow:
     # its return workbook for this period, saved in another period's folder (`return-in-other-folder`): it
     # came, so the partner is not chased; the officer moves it. "" otherwise
     misfiled: str = ""
-
-    @property
-    def sent_back_as_prefilled(self) -> bool:
-        """Every row it returned is as its workbook was pre-filled: reminded by `reportgen chase`."""
-        return bool(self.as_sent) and not self.updated
+    # its return came back exactly as its workbook was pre-filled, by the rule the checks' `unchanged-return` says
+    # it by (`returned_untouched`): reminded by `reportgen chase`
+    sent_back_as_prefilled: bool = False
 
     @property
     def file_names(self) -> str:
@@ -97,6 +95,7 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
                                                                     or prefill.get(item.ref, BLANK) != BLANK)
 
     misfiled = {item.value: item.file for item in found_issues if item.code == "return-in-other-folder"}
+    untouched = untouched_files(checked, prefill) if prefill is not None else frozenset()
     rows = []
     for lead in leads:
         led = [item for item in checked.merged.actions
@@ -117,7 +116,8 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
         others = {item.ref for item in joint}
         by_others = tuple(item.ref for item in updated if item.ref not in done and item.ref not in others)
         rows.append(replace(_row(lead, files[lead], len(led), len(mine) - len(sent), missing, by_file, as_sent,
-                                 by_others, by_joint), misfiled=misfiled.get(lead, "")))
+                                 by_others, by_joint), misfiled=misfiled.get(lead, ""),
+                            sent_back_as_prefilled=bool(files[lead]) and set(files[lead]) <= untouched))
     theirs = {shown for lead in leads for shown in files[lead]}
     for path in checked.assignment.unmatched:
         shown = checked.inputs.display(path)
@@ -226,20 +226,33 @@ def _as_sent(update: Update | MergedAction, prefill: Mapping[int, Prefill]) -> b
     return (update.status_as_written, update.explanation, update.timeframe) == prefill.get(update.ref, BLANK)
 
 
+def untouched_files(checked: Checked, prefill: Mapping[int, Prefill]) -> frozenset[str]:
+    """The return files (as shown) sent back untouched against `prefill`, as the checks say it (`untouched_returns`,
+    the rows added known from the same issues): the chase list's "sent back as it was pre-filled", so it and the
+    `unchanged-return` of validate, build and collect's acknowledgement cannot disagree."""
+    return frozenset(found.file for found in untouched_returns(checked.returns, prefill,
+                                                               added=rows_added(checked.issues)))
+
+
+def returned_untouched(partner_return: PartnerReturn, prefill: Mapping[int, Prefill],
+                       added: frozenset[str] = frozenset()) -> bool:
+    """The one rule of a return sent back untouched: every update equals what its pre-filled workbook held
+    (`reportgen.run.prefill`), and it holds no row the partner added (`added`: the files holding one, `rows_added`).
+    A row pre-filled with nothing was blank, so a return of blank rows is the unchanged blank workbook; but only
+    reportgen's own workbooks were pre-filled (`PartnerReturn.prefilled`), so a partner's own sheet is unchanged
+    only when it repeats something reported before."""
+    updates = partner_return.updates
+    return (partner_return.path not in added and bool(updates) and all(_as_sent(u, prefill) for u in updates)
+            and (partner_return.prefilled or any(prefill.get(u.ref, BLANK) != BLANK for u in updates)))
+
+
 def untouched_returns(returns: Sequence[PartnerReturn], prefill: Mapping[int, Prefill],
                       partners: Mapping[str, str] | None = None, added: frozenset[str] = frozenset()) -> list[Issue]:
-    """A return whose every update equals what its pre-filled workbook held (`reportgen.run.prefill`):
-    sent back untouched. A row pre-filled with nothing was blank, so a return of blank rows is the unchanged blank
-    workbook; but only reportgen's own workbooks were pre-filled (`PartnerReturn.prefilled`), so a partner's own
-    sheet is unchanged only when it repeats something reported before. `partners`: who sent each file, by file,
-    where not its `partner`; `added`: the files holding a row the partner added (`rows_added`), not untouched."""
+    """An `unchanged-return` for each return sent back untouched (`returned_untouched`). `partners`: who sent each
+    file, by file, where not its `partner`; `added`: the files holding a row the partner added (`rows_added`)."""
     issues = []
     for partner_return in returns:
-        updates = partner_return.updates
-        if partner_return.path in added:
-            continue
-        if updates and all(_as_sent(u, prefill) for u in updates) and (
-                partner_return.prefilled or any(prefill.get(u.ref, BLANK) != BLANK for u in updates)):
+        if returned_untouched(partner_return, prefill, added):
             name = Path(partner_return.path).name
             partner = (partners or {}).get(partner_return.path) or partner_return.partner
             issues.append(issue("unchanged-return", workbook=name, file=partner_return.path,
