@@ -71,7 +71,8 @@ def test_one_cell_at_the_last_coordinate_is_read_at_once(tmp_path: Path) -> None
     with measured("one cell at XFD1048576"):
         read, issues = read_return(path, Settings(), "far.xlsx", "OPCC")
     assert read is not None and [u.ref for u in read.updates] == [1]
-    assert [(i.code, i.value) for i in issues] == [("cells-beyond", "XFD1048576")]
+    assert [(i.code, i.value) for i in issues] == [("cells-beyond", "far")]  # what it holds; its address is said
+    assert "(first XFD1048576)" in issues[0].message
 
 
 def test_a_far_row_within_the_columns_is_read_sparsely(tmp_path: Path) -> None:

@@ -214,9 +214,12 @@ def test_restricted_edition_keeps_what_public_hides(tmp_path: Path) -> None:
 
 def test_what_a_return_row_holds_is_quoted_only_where_its_action_is_public(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A formula, a hidden column nobody reads and a row without a reference are each quoted in their issue:
-    in the public edition only for a published action's row (for a row without one, nobody can tell)."""
+    """A formula, a hidden column nobody reads, words struck through and a row without a reference are each
+    quoted in their issue: in the public edition only for a published action's row (for a row without one,
+    nobody can tell)."""
     import zipfile
+
+    from openpyxl.styles import Font
 
     from reportgen.shells.cli import main
 
@@ -227,7 +230,10 @@ def test_what_a_return_row_holds_is_quoted_only_where_its_action_is_public(
     sheet["F1"], sheet["F3"] = "Internal notes", f"{CANARY} note"  # row 3: exempt action 7
     sheet["F2"] = None
     sheet["D3"] = f'="{CANARY} formula"'
-    sheet.append([None, f"{CANARY} wording", "Completed", f'="{CANARY} formula of a row without a ref"', ""])
+    sheet.append([None, f"{CANARY} wording", "Completed", f'="{CANARY} formula of a row without a ref"',
+                  f"{CANARY} struck through"])
+    sheet["E3"] = f"{CANARY} struck through in an exempt row"
+    sheet["E3"].font = sheet.cell(sheet.max_row, 5).font = Font(strike=True)
     sheet.column_dimensions["F"].hidden = True
     book.save(path)
     with zipfile.ZipFile(path) as package:
@@ -243,12 +249,12 @@ def test_what_a_return_row_holds_is_quoted_only_where_its_action_is_public(
         printed = capsys.readouterr().out
         issues = validate_draft(root, edition=edition).issues
         codes = [i.code for i in issues if i.file.endswith("opcc.xlsx")]
-        assert {"formula-cell", "formula-error", "unread-column", "missing-ref"} <= set(codes)
+        assert {"formula-cell", "formula-error", "unread-column", "missing-ref", "struck-text"} <= set(codes)
         if edition == "public":
             assert CANARY not in printed and all(CANARY not in i.message + i.value for i in issues)
         else:
             quoted = [i.code for i in issues if CANARY in i.message + i.value]
-            assert {"formula-cell", "formula-error", "unread-column", "missing-ref"} <= set(quoted)
+            assert {"formula-cell", "formula-error", "unread-column", "missing-ref", "struck-text"} <= set(quoted)
 
 
 def test_diff_across_editions_is_refused_unless_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

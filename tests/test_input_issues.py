@@ -645,8 +645,11 @@ def test_hidden_columns_are_said_to_be_hidden_read_or_not(tmp_path: Path, capsys
     assert code == 0  # read as before; each hidden column said
     found = _of(issues, "hidden-column", "unread-column")
     assert flatten(found, ["code", "severity", "file", "sheet", "row", "column", "value", "ref"]) == [
-        ["hidden-column", "warning", OPCC, "Return", 1, "Explanation / Link to meeting papers", "D", None],
-        ["hidden-column", "warning", OPCC, "Return", 1, "Timeframe for delivery / Completion", "E", None],
+        # the value is the heading, what the partner wrote in the hidden column's heading cell; its letter is said
+        ["hidden-column", "warning", OPCC, "Return", 1, "Explanation / Link to meeting papers",
+         "Explanation / Link to meeting papers", None],
+        ["hidden-column", "warning", OPCC, "Return", 1, "Timeframe for delivery / Completion",
+         "Timeframe for delivery / Completion", None],
         ["unread-column", "warning", OPCC, "Return", 3, "Internal notes", "Budget at risk", 4],
         ["unread-column", "warning", OPCC, "Return", 3, "Old status", "On hold", 4]]
     assert [i.message for i in found] == [
@@ -669,7 +672,7 @@ def test_a_hidden_register_column_that_is_read_is_said(tmp_path: Path, capsys: p
     _code, _printed, issues = _validate(root, capsys)
     assert flatten(_of(issues, "hidden-column", "unread-column"), ["code", "file", "sheet", "row", "column",
                                                                   "value"]) == [
-        ["hidden-column", "inputs/register.xlsx", "Register", 1, "Lead", "C"]]
+        ["hidden-column", "inputs/register.xlsx", "Register", 1, "Lead", "Lead"]]
 
 
 def test_a_column_that_is_not_hidden_is_not_said_to_be(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -1500,9 +1503,10 @@ def test_words_struck_through_are_said_at_their_row(tmp_path: Path, capsys: pyte
     book.save(root / "inputs" / "register.xlsx")
     code, printed, issues = _validate(root, capsys)
     assert code == 0, printed
-    expected = [["inputs/register.xlsx", 4, "Section", "B4, C4, D4, E4", 3],
-                [OPCC, 2, "Explanation / Link to meeting papers", "D2", 2],
-                [OPCC, 3, "Status this reporting period", "C3, D3", 4]]
+    # the value is the words struck through, cell by cell in the order the message names the cells
+    expected = [["inputs/register.xlsx", 4, "Section", "Victims | Wessex Police | Review victim referrals. | 12", 3],
+                [OPCC, 2, "Explanation / Link to meeting papers", "Awaiting the board.", 2],
+                [OPCC, 3, "Status this reporting period", "In progress | Update on action 4.", 4]]
     assert flatten(_of(issues, "struck-text"), ["file", "row", "column", "value", "ref"]) == expected
     assert "Row 2 has words struck through (cell D2); the paper shows them as ordinary words." in printed
     assert "Row 4 of the register has words struck through (cells B4, C4, D4, E4)" in printed
@@ -1515,6 +1519,39 @@ def test_words_struck_through_are_said_at_their_row(tmp_path: Path, capsys: pyte
         shutil.copy(saved / "opcc.xlsx", root / RETURNS / "opcc.xlsx")
         assert flatten(_of(validate_draft(root).issues, "struck-text"), ["file", "row", "column", "value", "ref"]) \
             == expected
+
+
+def test_a_struck_through_issues_value_is_the_words_struck_through(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """issues.csv gave a struck-text issue's cell ("D4") as its value, where every other issue gives what the
+    partner wrote. The value is now the words struck through: the runs struck through in a cell, the words kept
+    between them left out as " … "; a whole cell struck through, cut short as any long value is. The cells stay
+    in the message, and in the row and column."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.styles import Font
+
+    root = make_workspace(tmp_path / "ws")
+    path = root / RETURNS / "opcc.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    gone = InlineFont(strike=True)
+    sheet["D4"] = CellRichText([TextBlock(gone, "Awaiting "), TextBlock(gone, "the board. "), "Agreed in October; ",
+                                TextBlock(gone, "funding\nfrom April"), " confirmed."])
+    sheet["E4"] = "Spring 2027. " + "Subject to the budget. " * 12
+    sheet["E4"].font = Font(strike=True)
+    book.save(path)
+    before = path.read_bytes()
+    assert main(["build", "--workspace", str(root)]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    with (folder / "issues.csv").open(encoding="utf-8", newline="") as f:
+        [row] = [row for row in csv.DictReader(f) if row["code"] == "struck-text"]
+    assert (row["file"], row["sheet"], row["row"], row["column"], row["ref"]) == (
+        OPCC, "Return", "4", "Explanation / Link to meeting papers", "6")
+    assert row["value"].startswith("Awaiting the board. … funding from April | Spring 2027. Subject to the budget.")
+    assert len(row["value"]) == 200 and row["value"].endswith("…")
+    assert row["message"] == "Row 4 has words struck through (cells D4, E4); the paper shows them as ordinary words."
+    assert path.read_bytes() == before  # read, never written
 
 
 # ---------------------------------------------------------------- percentages

@@ -173,7 +173,7 @@ CODES: dict[str, Code] = {
                               "the PDF shows an empty box for each."}),
     "cells-beyond": Code(
         W, "A sheet has cells further right than any return's columns; they were not read.",
-        "Sheet {sheet!r} of {file} has {cells} beyond column {last_column} (first {value}); nothing beyond that "
+        "Sheet {sheet!r} of {file} has {cells} beyond column {last_column} (first {cell}); nothing beyond that "
         "column was read.",
         "Check those cells: delete them, or move what they hold into the return's columns."),
     "no-data-sheet": Code(

@@ -76,7 +76,7 @@ def public_view(checked: Checked) -> PublicView:
 # edition quotes none from the return of a lead of an exempt action (or of no lead); a lead of none has no
 # exempt action in its workbook, and its partner needs to know which row to mend
 QUOTES_ROW = frozenset({"missing-ref", "note-row", "formula-cell", "formula-error", "unread-column",
-                        "earlier-return-problem", "cell-comment"})
+                        "earlier-return-problem", "cell-comment", "struck-text", "cells-beyond"})
 
 
 def quotes_unknown_row(item: Issue, view: PublicView) -> bool:

@@ -142,7 +142,7 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         if not found:
             return [], [issue("unreadable-file", "no-sheets", file=display)]
         sheets = [RawSheet(cells.name, tuple((n, row) for n, row in cells.rows if not is_empty_row(row)),
-                           hidden=cells.hidden, facts=replace(scan_sheet(path, cells.part), struck=cells.struck,
+                           hidden=cells.hidden, facts=replace(scan_sheet(path, cells.part), struck=dict(cells.struck),
                                                               unread_formats=dict(cells.unread_formats)),
                            date1904=cells.date1904)
                   for cells in found]
@@ -150,9 +150,11 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         return [], [issue("unreadable-file", "too-large", reason=exc, file=display)]
     except Exception as exc:  # lxml, zip and value errors for broken files: all mean "cannot read"
         return [], [issue("unreadable-file", error=exc, file=display)]
+    # the value is what the first of those cells holds, in its row; its address is in the message
     return sheets, [issue("cells-beyond", cells=counted(len(cells.beyond), "cell"),
                           last_column=column_letters(MAX_COLUMNS), file=display, sheet=cells.name,
-                          value=cells.beyond[0])
+                          cell=cells.beyond[0][0], row=_bounds(cells.beyond[0][0])[0][0],
+                          value=cell_text(cells.beyond[0][1]))
                     for cells in found if cells.beyond]
 
 
@@ -424,8 +426,9 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
         if table.hidden(position):
             letter = column_letters(position + 1)
             empty = first_filled(table.rows, position) is None
+            # the column's place is its letter, in the message; the value is its heading, what the cell holds
             issues.append(issue("hidden-column", "empty" if empty else "", letter=letter, row=table.header_row,
-                                column=table.headings[position], value=letter, **where))
+                                column=table.headings[position], value=table.headings[position], **where))
     for cells in facts.merged:
         first, last = _bounds(cells)
         across_rows, across_columns = last[0] > first[0], last[1] > first[1]
@@ -471,16 +474,19 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
             on = {"row": row, "column": _heading(table, col), "cell": cell, "value": text, "ref": _row_ref(table, row)}
             issues.append(issue("cell-comment", author=author, comment=text, **on, **where) if author
                           else issue("cell-comment", "no-author", comment=text, **on, **where))
-    struck: dict[int, list[tuple[int, str]]] = {}  # row -> (column, cell) of its cells with words struck through
-    for cell in facts.struck:
+    struck: dict[int, list[tuple[int, str, str]]] = {}  # row -> (column, cell, words struck through) of its cells
+    for cell, words in facts.struck.items():
         row, col = _bounds(cell)[0]
         if row in by_number:
-            struck.setdefault(row, []).append((col, cell))
+            struck.setdefault(row, []).append((col, cell, words))
     for row, in_row in sorted(struck.items()):
-        leftmost, names = min(in_row)[0], ", ".join(name for _col, name in sorted(in_row))
-        issues.append(issue("struck-text", "register" if register else "", row=row, column=_heading(table, leftmost),
-                            cells=f"cell{'s' if len(in_row) > 1 else ''} {names}", value=names,
-                            ref=_row_ref(table, row), **where))
+        in_row.sort()
+        names = ", ".join(name for _col, name, _words in in_row)
+        # the value is what was struck through (each cell's words, in the order the message names the cells)
+        issues.append(issue("struck-text", "register" if register else "", row=row,
+                            column=_heading(table, in_row[0][0]), cells=f"cell{'s' if len(in_row) > 1 else ''} {names}",
+                            value=" | ".join(words for _col, _name, words in in_row), ref=_row_ref(table, row),
+                            **where))
     return issues + _unread_format_issues(table, facts)
 
 

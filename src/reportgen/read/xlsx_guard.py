@@ -145,7 +145,8 @@ class SheetFacts:
     formula_texts: dict[str, str] = field(default_factory=dict)
     shared_from: dict[str, str] = field(default_factory=dict)  # cell -> the cell its shared formula is written in
     hidden_columns: tuple[tuple[int, int], ...] = ()  # (first, last) 1-based column numbers hidden in Excel
-    struck: tuple[str, ...] = ()  # cells with text struck through (found by the cell reader, which reads the styles)
+    # cell -> its words struck through (found by the cell reader, which reads the styles)
+    struck: dict[str, str] = field(default_factory=dict)
     # cell -> the cell whose array formula (Ctrl+Shift+Enter, or a dynamic array spilling) fills it: the file writes
     # the formula once, in the range's first cell
     array_from: dict[str, str] = field(default_factory=dict)

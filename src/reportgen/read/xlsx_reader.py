@@ -19,8 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -77,8 +77,9 @@ class SheetCells:
     part: str  # the sheet's part name in the package, e.g. "xl/worksheets/sheet1.xml"
     hidden: bool
     rows: tuple[tuple[int, tuple[object, ...]], ...]  # 1-based row number, cells from column A
-    beyond: tuple[str, ...] = ()  # coordinates of cells right of MAX_COLUMNS (not read)
-    struck: tuple[str, ...] = ()  # coordinates of cells with text struck through (all of it, or some words)
+    beyond: tuple[tuple[str, object], ...] = ()  # coordinates and values of cells right of MAX_COLUMNS (not read)
+    # coordinates of cells with text struck through (all of it, or some words), with the words struck through
+    struck: tuple[tuple[str, str], ...] = ()
     # coordinates of cells holding a number whose format shows it in a way not read (a fraction…), with that format
     unread_formats: tuple[tuple[str, UnreadFormat], ...] = ()
     date1904: bool = False  # the workbook counts days from 1904 (<workbookPr date1904="1">: Excel for Mac before 2011)
@@ -91,9 +92,9 @@ def read_cells(path: Path) -> list[SheetCells]:
         book_part = _office_document(package, names)
         targets = _relationships(package, names, book_part)
         sheets, date1904 = _sheets(package, names, book_part)
-        strings, struck_strings = _shared_strings(package, names, targets)
+        strings, struck_strings, in_struck_cells = _shared_strings(package, names, targets)
         formats, struck_formats = _date_formats(package, names, targets)
-        struck = Struck(struck_strings, struck_formats)
+        struck = Struck(struck_strings, struck_formats, in_struck_cells)
         epoch = MAC_EPOCH if date1904 else WINDOWS_EPOCH
         found = []
         for name, state, rel_id in sheets:
@@ -196,35 +197,57 @@ def _forget(element: etree._Element) -> None:
 
 @dataclass(frozen=True)
 class Struck:
-    """What strikes text through: shared strings with a run struck through (by index), cell formats whose
-    font is struck through (a cell's `s`)."""
+    """What strikes text through: shared strings with a run struck through (by index, with the words struck
+    through), cell formats whose font is struck through (a cell's `s`). A run of rich text has its own font, or
+    none (the cell's): `in_struck_cells` has each rich string's words struck through in a cell whose font is."""
 
-    strings: frozenset[int] = frozenset()
+    strings: Mapping[int, str] = field(default_factory=dict)
     formats: frozenset[int] = frozenset()
+    in_struck_cells: Mapping[int, str] = field(default_factory=dict)
 
 
 def _shared_strings(package: zipfile.ZipFile, names: dict[str, str], targets: dict[str, tuple[str, str]]
-                    ) -> tuple[list[str], frozenset[int]]:
-    """The shared strings, and which of them have words struck through."""
+                    ) -> tuple[list[str], dict[int, str], dict[int, str]]:
+    """The shared strings; the words struck through in those that have some (by index); and the words of each
+    rich string struck through when its cell's font is (its runs with no font of their own)."""
     part = _part_of(targets, "sharedStrings")
     if part is None or part.lower() not in names:
-        return [], frozenset()
+        return [], {}, {}
     _checked_size(package, names, part, MAX_SHARED_STRINGS_BYTES, "shared strings")
     strings: list[str] = []
-    struck: set[int] = set()
+    struck: dict[int, str] = {}
+    in_struck_cells: dict[int, str] = {}
     with _open(package, names, part) as stream:
         for item in _iterparse(stream, (f"{_MAIN}si",)):
-            if _struck_run(item):
-                struck.add(len(strings))
+            words = _struck_words(item)
+            if words:
+                struck[len(strings)] = words
+            if item.find(f"{_MAIN}r") is not None:
+                in_struck_cells[len(strings)] = _struck_words(item, cell_struck=True)
             strings.append(_text(item))
             _forget(item)
-    return strings, frozenset(struck)
+    return strings, struck, in_struck_cells
 
 
-def _struck_run(item: etree._Element) -> bool:
-    """Does a rich text item have words in a run struck through (`<rPr><strike/>`)?"""
-    return any(_strikes(run.find(f"{_MAIN}rPr/{_MAIN}strike")) and _text(run).strip()
-               for run in item.iterchildren(f"{_MAIN}r"))
+def _struck_words(item: etree._Element, cell_struck: bool = False) -> str:
+    """The words of a string item struck through, as the partner wrote them: a rich text's runs struck through
+    (`<rPr><strike/>`, or no font of their own in a cell whose font is struck through: `cell_struck`), runs
+    struck through one after another read as one, words not struck between them as " … " (the issue quotes
+    only the words meant to go); a plain text's words when `cell_struck`; "" when none is."""
+    if item.find(f"{_MAIN}r") is None:
+        return " ".join(_text(item).split()) if cell_struck else ""
+    parts: list[str] = []
+    joined = False  # the last run with words was struck through: a struck one next continues its words
+    for run in item.iterchildren(f"{_MAIN}r"):
+        text = _text(run)
+        font = run.find(f"{_MAIN}rPr")
+        struck = cell_struck if font is None else _strikes(font.find(f"{_MAIN}strike"))
+        if joined and (struck or not text.strip()):  # a space between two struck runs still parts their words
+            parts[-1] += text
+        elif struck:
+            parts.append(text)
+        joined = struck or (joined and not text.strip())
+    return " … ".join(" ".join(part.split()) for part in parts if part.strip())
 
 
 def _strikes(strike: etree._Element | None) -> bool:
@@ -290,11 +313,11 @@ def _builtin_shows(format_id: int) -> frozenset[str] | Percent | NumberFormat | 
 
 
 def _sheet_rows(stream: IO[bytes], strings: list[str], dates: Formats, epoch: dt.datetime, struck: Struck
-                ) -> tuple[tuple[tuple[int, tuple[object, ...]], ...], tuple[str, ...], tuple[str, ...],
-                           tuple[tuple[str, UnreadFormat], ...]]:
+                ) -> tuple[tuple[tuple[int, tuple[object, ...]], ...], tuple[tuple[str, object], ...],
+                           tuple[tuple[str, str], ...], tuple[tuple[str, UnreadFormat], ...]]:
     rows: list[tuple[int, tuple[object, ...]]] = []
-    beyond: list[str] = []
-    struck_cells: list[str] = []
+    beyond: list[tuple[str, object]] = []
+    struck_cells: list[tuple[str, str]] = []
     unread: list[tuple[str, UnreadFormat]] = []
     cells: dict[int, object] = {}
     last_row, cell_row, column = 0, 0, 0
@@ -316,11 +339,12 @@ def _sheet_rows(stream: IO[bytes], strings: list[str], dates: Formats, epoch: dt
         if value is None:
             continue
         if column > MAX_COLUMNS:
-            beyond.append(reference or f"{column_letters(min(column, 16384))}{cell_row or last_row + 1}")
+            beyond.append((reference or f"{column_letters(min(column, 16384))}{cell_row or last_row + 1}", value))
         else:
             cells[column] = value
-            if isinstance(value, str) and value.strip() and _struck_cell(element, struck):
-                struck_cells.append(reference or f"{column_letters(column)}{cell_row or last_row + 1}")
+            words = _struck_cell(element, struck, value) if isinstance(value, str) and value.strip() else ""
+            if words:
+                struck_cells.append((reference or f"{column_letters(column)}{cell_row or last_row + 1}", words))
             elif isinstance(value, (int, float)) and not isinstance(value, bool) and element.get("t", "n") == "n":
                 style = int(element.get("s", "0"))
                 shows = dates[style] if style < len(dates) else None
@@ -329,15 +353,21 @@ def _sheet_rows(stream: IO[bytes], strings: list[str], dates: Formats, epoch: dt
     return tuple(rows), tuple(beyond), tuple(struck_cells), tuple(unread)
 
 
-def _struck_cell(cell: etree._Element, struck: Struck) -> bool:
-    """Is the cell's text, or some of its words, struck through?"""
-    if int(cell.get("s", "0")) in struck.formats:
-        return True
+def _struck_cell(cell: etree._Element, struck: Struck, text: str) -> str:
+    """The words of the cell (whose text is `text`) struck through: those of its runs struck through, and when
+    its format strikes it through, all of them but a rich text's runs with a font of their own that does not
+    (LibreOffice gives the cell its first run's font); "" when none is."""
+    cell_struck = int(cell.get("s", "0")) in struck.formats
     kind = cell.get("t", "n")
     if kind == "s":
-        return int(cell.findtext(f"{_MAIN}v") or "-1") in struck.strings
+        index = int(cell.findtext(f"{_MAIN}v") or "-1")
+        if cell_struck:
+            return struck.in_struck_cells.get(index, " ".join(text.split()))
+        return struck.strings.get(index, "")
     inline = cell.find(f"{_MAIN}is") if kind == "inlineStr" else None
-    return inline is not None and _struck_run(inline)
+    if inline is None:  # a formula's text, a plain string
+        return " ".join(text.split()) if cell_struck else ""
+    return _struck_words(inline, cell_struck)
 
 
 def _value(cell: etree._Element, strings: list[str], dates: Formats, epoch: dt.datetime) -> object:
