@@ -162,17 +162,18 @@ def test_json_lists_exactly_the_reworded_fields_word_by_word(diff_json) -> None:
         {"ref": 3, "action": "Review victim referrals.", "section": "Victims", "changes": [{
             "field": "explanation", "old": OLD_EXPLANATION, "new": NEW_EXPLANATION,
             "words": spans(("equal", "Referrals are reviewed "), ("delete", "monthly"), ("insert", "weekly"),
-                           ("equal", " by the victims board"), ("insert", " and partners"), ("equal", "."))}]},
+                           ("equal", " by the victims board"), ("insert", " and partners"), ("equal", ".")),
+            "links": []}]},
         {"ref": 4, "action": "Fund an advocacy service.", "section": "Victims", "changes": [{
             "field": "timeframe", "old": "Spring 2027", "new": "Summer 2027",
-            "words": spans(("delete", "Spring"), ("insert", "Summer"), ("equal", " 2027"))}]},
+            "words": spans(("delete", "Spring"), ("insert", "Summer"), ("equal", " 2027")), "links": []}]},
     ]
 
 
 def test_json_lists_cover_sheet_changes_and_counts_then_and_now(diff_json) -> None:
     assert diff_json["cover"] == [{"field": "DATE", "old": "08 October 2026", "new": "05 November 2026",
                                    "words": spans(("delete", "08 October"), ("insert", "05 November"),
-                                                  ("equal", " 2026"))}]
+                                                  ("equal", " 2026")), "links": []}]
     counts = [(c["status"], c["old"], c["new"]) for c in diff_json["counts"]]
     assert counts == [("Completed", 2, 3), ("In progress", 2, 2), ("Not started", 1, 1), ("On hold", 1, 0)]
     assert diff_json["total"] == {"status": "Total", "old": 6, "new": 6}
@@ -2224,7 +2225,8 @@ def test_a_word_made_bold_is_listed_as_changed_the_same_words_set_out_differentl
         ("explanation", "Report back in <b>May</b>.", "Report back in May.")
     [bold_action] = changed[5]
     words = dict((ref, text) for ref, _section, _lead, text, _page in ACTIONS)[5]
-    assert bold_action == {"field": "action", "old": words, "new": words, "words": [{"op": "equal", "text": words}]}
+    assert bold_action == {"field": "action", "old": words, "new": words, "words": [{"op": "equal", "text": words}],
+                           "links": []}
     for ref, was, now in ((1, [], ["em"]), (3, ["strong"], [])):
         cell = _field_cell(folder, ref, "Explanation")
         assert _marks(cell) == [("del", "May"), ("ins", "May")], ref
@@ -2253,10 +2255,10 @@ def _cli(*args: str) -> str:
 
 
 def _explanations_built_and_compared(tmp_path: Path, explanations: dict[int, tuple[str, str]]
-                                     ) -> tuple[Path, Path, Path]:
+                                     ) -> tuple[Path, Path, Path, str]:
     """`reportgen build` twice, each action's explanation `explanations[ref]` (old, new) in the partners' returns (a
     partner sending a corrected return between the builds), then `reportgen diff`: (old draft, new draft, the
-    comparison's folder)."""
+    comparison's folder, what it printed)."""
     def returns(side: int) -> dict[str, list[tuple[object, ...]]]:
         return {name: [(*row[:3], explanations[row[0]][side], row[4]) if row[0] in explanations else row  # type: ignore[index]
                        for row in rows] for name, rows in default_returns().items()}
@@ -2266,8 +2268,8 @@ def _explanations_built_and_compared(tmp_path: Path, explanations: dict[int, tup
     for name, rows in returns(1).items():
         write_xlsx(root / "inputs" / "returns" / "2026-10" / name, rows)
     second = Path(_cli("build", "--workspace", str(root)).splitlines()[-1])
-    folder, _ = _diff_cli(first, second, tmp_path / "cmp")
-    return first, second, folder
+    folder, printed = _diff_cli(first, second, tmp_path / "cmp")
+    return first, second, folder, printed
 
 
 PAPERS, MINUTES = "https://www.example.gov.uk/papers", "https://www.example.gov.uk/minutes"
@@ -2303,7 +2305,7 @@ def test_a_link_pointed_elsewhere_is_set_apart_from_what_follows_it_in_diff_html
 
     from browser import CHROMIUM
 
-    _, _, folder = _explanations_built_and_compared(tmp_path, {
+    _, _, folder, _ = _explanations_built_and_compared(tmp_path, {
         1: (f'See the <a href="{PAPERS}">board papers</a> for detail.',
             f'See the <a href="{PAPERS}/2026">board papers</a> for detail.'),
         2: (f'<a href="{MINUTES}">Minutes</a> <a href="{PAPERS}">board papers</a>',
@@ -2344,7 +2346,8 @@ def test_links_to_one_address_side_by_side_stay_two_links_in_the_comparison(tmp_
     words are bold in part is still one link in diff.html, and the tracked changes still give back either draft."""
     links = (f'Read <a href="{MINUTES}">one</a><a href="{MINUTES}">two</a> and <a href="{PAPERS}">three</a> '
              f'<a href="{PAPERS}">four</a>, then <a href="{PAPERS}">the <b>board</b></a> in {{}}.')
-    first, second, folder = _explanations_built_and_compared(tmp_path, {5: (links.format("May"), links.format("June"))})
+    first, second, folder, _ = _explanations_built_and_compared(tmp_path,
+                                                                {5: (links.format("May"), links.format("June"))})
     expected = [(MINUTES, "one"), (MINUTES, "two"), (PAPERS, "three"), (PAPERS, "four")]
 
     def hyperlinks(path: Path) -> list[tuple[str, str]]:
@@ -2366,3 +2369,52 @@ def test_links_to_one_address_side_by_side_stay_two_links_in_the_comparison(tmp_
     [paper_cell] = web.xpath('//tr[@id="action-5"]/td[contains(@class, "col-explanation")]')
     assert anchors(paper_cell) == [*expected, (PAPERS, "the board")]
     assert anchors(_field_cell(folder, 5, "Explanation")) == anchors(paper_cell)
+
+
+def test_a_link_pointed_elsewhere_is_said_when_other_words_changed_too(tmp_path: Path) -> None:
+    """A link pointed elsewhere in an explanation whose other words changed too went unmentioned in the printed
+    summary, which showed the word changes alone ("See [-papers-]{+minutes+} and the board in [-May-]{+June+}"), and
+    diff.json recorded the new address only inside the partner's HTML; diff.html gave the deleted link no old
+    address where the new explanation still linked to it elsewhere. Each link whose address changed is now said
+    after the words, as when it is the only change ("link 'minutes': [-old-]{+new+}"), listed in diff.json, and
+    diff.html follows the link deleted and the one inserted in its place with their addresses; a link reworded to
+    the same address, and a bare address (its words say it), get no such line."""
+    agenda = f'<a href="{PAPERS}/agenda">the agenda</a>'
+    first, second, folder, printed = _explanations_built_and_compared(tmp_path, {
+        1: (f'See <a href="{PAPERS}">papers</a> and the board in May.',
+            f'See <a href="{MINUTES}">minutes</a> and the board in June.'),
+        2: (f'See <a href="{PAPERS}">papers</a> and {agenda} in May.',
+            f'See <a href="{PAPERS}/agenda">minutes</a> and {agenda} in June.'),
+        3: (f'See <a href="{PAPERS}">the papers</a> in May.', f'See <a href="{MINUTES}">the papers</a> in June.'),
+        4: (f'See <a href="{PAPERS}">the papers</a> in May.', f'See <a href="{PAPERS}">the board papers</a> in June.'),
+        5: ("See https://www.example.gov.uk/2025 in May.", "See https://www.example.gov.uk/2026 in June."),
+    })
+    explained: dict[int, list[str]] = {}  # ref -> the lines printed under its action
+    for line in printed.splitlines():
+        if re.match(r"  \d+ ", line):
+            explained[ref := int(line.split()[0])] = []
+        elif line.startswith("    ") and explained:
+            explained[ref].append(line.strip())
+    assert explained == {
+        1: ["Explanation: See [-papers-]{+minutes+} and the board in [-May-]{+June+}.",
+            f"link 'minutes': [-{PAPERS}-]{{+{MINUTES}+}}"],
+        2: ["Explanation: See [-papers-]{+minutes+} and the agenda in [-May-]{+June+}.",
+            f"link 'minutes': [-{PAPERS}-]{{+{PAPERS}/agenda+}}"],
+        3: ["Explanation: See the papers in [-May-]{+June+}.", f"link 'the papers': [-{PAPERS}-]{{+{MINUTES}+}}"],
+        4: ["Explanation: See the{+ board+} papers in [-May-]{+June+}."],
+        5: ["Explanation: See https://www.example.gov.uk/[-2025-]{+2026+} in [-May-]{+June+}."],
+    }, printed
+    record = json.loads((folder / "diff.json").read_text(encoding="utf-8"))["diff"]["changed"]
+    assert {change["ref"]: change["changes"][0]["links"] for change in record} == {
+        1: [{"words": "minutes", "old": PAPERS, "new": MINUTES}],
+        2: [{"words": "minutes", "old": PAPERS, "new": f"{PAPERS}/agenda"}],
+        3: [{"words": "the papers", "old": PAPERS, "new": MINUTES}], 4: [], 5: []}
+    cells = {ref: " ".join(cell.text_content().split()) for ref, cell in _explanation_cells(folder).items()}
+    assert cells[1] == f"See papers ({PAPERS})minutes ({MINUTES}) and the board in MayJune."
+    # the old address of the link in its place, though the new explanation links to it elsewhere, and the new one
+    assert cells[2] == f"See papers ({PAPERS})minutes ({PAPERS}/agenda) and the agenda in MayJune."
+    assert cells[3] == f"See the papers ({PAPERS})the papers ({MINUTES}) in MayJune."
+    assert f"({PAPERS})" not in cells[4] and "(" not in cells[5]
+    text = _pdf_text(folder)
+    assert f"papers({PAPERS})minutes({PAPERS}/agenda)andtheagenda" in text
+    _resolves_to_each_draft(folder, first, second)

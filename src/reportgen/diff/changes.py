@@ -73,11 +73,24 @@ class Span:
 
 
 @dataclass(frozen=True)
+class LinkChange:
+    """A link of a changed field that goes elsewhere: its words (as the new text words it; as the old one did, for a
+    link only the old text has), and its address then and now ("" on the side that has no link there)."""
+
+    words: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
 class TextChange:
     field: str  # a row field ("explanation"), an extra column key, or a cover-sheet label ("DATE")
     old: str
     new: str
     words: tuple[Span, ...]
+    # an action's field: each link whose address changed (`link_changes`), which its words alone may not say (a
+    # link pointed elsewhere under the same words or new ones, an address given new words); () for none
+    links: tuple[LinkChange, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -482,7 +495,11 @@ def _field_change(old: PaperRow, new: PaperRow, key: str, was: str, now: str) ->
     """The change of one field whose paper shows a difference (`_shown`), or None."""
     if _shown(old, key, was) == _shown(new, key, now):
         return None
-    return text_change(key, was, now) or set_out_anew(key, now)
+    change = text_change(key, was, now)
+    if change is None:
+        return set_out_anew(key, now)
+    links = link_changes(was, now)
+    return dataclasses.replace(change, links=links) if links else change
 
 
 def set_out_anew(field: str, text: str) -> TextChange:
@@ -863,24 +880,40 @@ def around_changes(words: Sequence[Span], context: int = CONTEXT_WORDS) -> tuple
 
 def _words_shown(change: TextChange) -> tuple[Span, ...]:
     """The word changes of the words the paper shows: a partner's `<p>` and `<li>` are not words on a
-    terminal (the raw values are still what diff.json records). Where only the address of a link changed,
-    the words are the same: the link's words and its addresses then. Where the words and the addresses are
-    the same, the text is set out differently (a list item now a paragraph, a word now bold): said so
+    terminal (the raw values are still what diff.json records). A link whose address changed is said after
+    them, on a line of its own (`_links_shown`): the words alone do not say where a link goes, and where
+    only the address of a link changed they are the same. Where the words and the addresses are the same,
+    the text is set out differently (a list item now a paragraph, a word now bold): said so
     (`SET_OUT_ANEW`), not printed as an empty field."""
     old, new = shown_text(change.old), shown_text(change.new)
     if (old, new) == (change.old, change.new) and any(span.op != "equal" for span in change.words):
-        return change.words
-    return word_diff(old, new) or _links_changed(change.old, change.new) or (Span("equal", SET_OUT_ANEW),)
+        words = change.words
+    else:
+        words = word_diff(old, new)
+    links = _links_shown(change.links)
+    if words and links:
+        return (*words, Span("equal", "\n  "), *links)
+    return words or links or (Span("equal", SET_OUT_ANEW),)
 
 
 SET_OUT_ANEW = "(the same words, set out differently: diff.html shows how)"
 
 
-def _links_changed(old: str, new: str) -> tuple[Span, ...]:
-    """'link 'Minutes of the board': [-old address-]{+new address+}', a link after another ('; '), for the links
-    whose address changed from `old` to `new` (cells of the same words): paired in order when both have as many,
-    else by their words, a link only one side has with "(no address)" on the other; () when every link is the
-    same (only the formatting changed)."""
+def _links_shown(links: Sequence[LinkChange]) -> tuple[Span, ...]:
+    """"link 'Minutes of the board': [-old address-]{+new address+}", a link after another ("; "), a link only
+    one side has with "(no address)" on the other."""
+    spans: list[Span] = []
+    for link in links:
+        spans += [*([Span("equal", "; ")] if spans else []), Span("equal", f"link {link.words!r}: "),
+                  Span("delete", link.old or "(no address)"), Span("insert", link.new or "(no address)")]
+    return tuple(spans)
+
+
+def link_changes(old: str, new: str) -> tuple[LinkChange, ...]:
+    """The links of a field whose address changed from `old` to `new`: paired in order when both have as many,
+    else by their words, a link only one side has paired with no address on the other. A pair whose addresses are
+    the same (words reworded, only the formatting changed) is not one, nor is one whose words say its address on
+    each side that has it (a bare address the reader linked): its changed words already say where it goes."""
     before, after = ([run for run in _links(text) if run[1]] for text in (old, new))
     if len(before) == len(after):
         pairs = list(zip(before, after, strict=True))
@@ -888,12 +921,13 @@ def _links_changed(old: str, new: str) -> tuple[Span, ...]:
         words = {now[0] for now in after}
         pairs = [*((next((was for was in before if was[0] == now[0]), (now[0], None)), now) for now in after),
                  *((was, (was[0], None)) for was in before if was[0] not in words)]
-    spans: list[Span] = []
-    for was, now in pairs:
-        if was != now:
-            spans += [*([Span("equal", "; ")] if spans else []), Span("equal", f"link {now[0]!r}: "),
-                      Span("delete", was[1] or "(no address)"), Span("insert", now[1] or "(no address)")]
-    return tuple(spans)
+    return tuple(LinkChange(now[0], was[1] or "", now[1] or "") for was, now in pairs
+                 if was[1] != now[1] and not (_says_address(was) and _says_address(now)))
+
+
+def _says_address(run: tuple[str, str | None]) -> bool:
+    """Whether a link's words say where it goes (a bare address), or there is no link."""
+    return run[1] is None or shows_address(run[0], run[1])
 
 
 def _links(text: str) -> list[tuple[str, str | None]]:

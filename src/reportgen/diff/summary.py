@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from html import unescape
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -127,9 +128,11 @@ def with_link_addresses(blocks: RichText) -> RichText:
     """Redlined text whose changed links say where they go: each deleted link to an address the new text does not
     link to, and each inserted link to an address the old text did not, followed by its address in brackets,
     marked as the link is. A link pointed elsewhere under the same words is deleted and inserted whole, and on a
-    printed page its words alone would read the same on both sides, as if nothing had changed. A link whose words
-    are its address (a bare address the reader linked: https://…, www.…, an e-mail address) already shows it, and
-    one whose words changed but not its address goes where it went."""
+    printed page its words alone would read the same on both sides, as if nothing had changed. So is a link
+    deleted beside the link inserted in its place to another address (`_repointed`), whatever their words, though
+    the other draft links to its address elsewhere: the reader sees where it went and where it goes now. A link
+    whose words are its address (a bare address the reader linked: https://…, www.…, an e-mail address) already
+    shows it, and one whose words changed but not its address goes where it went."""
     def linked(left_out: str) -> set[str]:
         return {inline.href for block in blocks for inline in block.inlines
                 if inline.change != left_out and inline.href}
@@ -137,19 +140,37 @@ def with_link_addresses(blocks: RichText) -> RichText:
     other = {"ins": linked("ins"), "del": linked("del")}  # the old text's addresses, and the new text's
 
     def inlines(block: Block) -> Iterator[Inline]:
-        words = ""  # the words of the link run so far (a link's words may be several inlines: bold, a change)
-        for index, inline in enumerate(block.inlines):
-            yield inline
-            words += inline.text
-            after = block.inlines[index + 1] if index + 1 < len(block.inlines) else None
-            if after is not None and (after.href, after.change) == (inline.href, inline.change):
-                continue
-            if inline.change and inline.href and inline.href not in other[inline.change] \
-                    and not shows_address(words, inline.href):
-                yield Inline(f" ({inline.href.removeprefix('mailto:')})", change=inline.change)
-            words = ""
+        runs = _link_runs(block.inlines)
+        for at, run in enumerate(runs):
+            yield from run
+            first = run[0]
+            words = "".join(inline.text for inline in run)
+            if first.change and first.href and not shows_address(words, first.href) \
+                    and (first.href not in other[first.change] or _repointed(runs, at)):
+                yield Inline(f" ({first.href.removeprefix('mailto:')})", change=first.change)
 
     return tuple(replace(block, inlines=tuple(inlines(block))) for block in blocks)
+
+
+def _link_runs(inlines: Sequence[Inline]) -> list[tuple[Inline, ...]]:
+    """Inlines in runs of neighbours with one address and one change: a link's words may be several inlines
+    (a bold word in it)."""
+    return [tuple(run) for _key, run in groupby(inlines, key=lambda inline: (inline.href, inline.change))]
+
+
+def _repointed(runs: Sequence[tuple[Inline, ...]], at: int) -> bool:
+    """Whether the changed link `runs[at]` has beside it (blanks aside) a link of the other change to another
+    address: the link the new text has in its place (after a deletion), or the one it replaced (before an
+    insertion)."""
+    link = runs[at][0]
+    step = 1 if link.change == "del" else -1
+    index = at + step
+    while 0 <= index < len(runs) and not runs[index][0].href and not "".join(i.text for i in runs[index]).strip():
+        index += step
+    if not 0 <= index < len(runs):
+        return False
+    beside = runs[index][0]
+    return bool(beside.href) and beside.change == ("ins" if step == 1 else "del") and beside.href != link.href
 
 
 def with_breaks_shown(blocks: RichText) -> RichText:
