@@ -61,7 +61,7 @@ def test_monthly_update_compares_with_the_last_draft_and_publishes_artifacts(har
     assert summary is not None and str(october) in str(summary.data)
     assert "Compared with draft-01" in str(summary.data) and "Chase list" in str(summary.data)
     assert "Wessex County Council" in str(summary.data)  # sent no return in October
-    issues = Artifact.get(artifact_key("issues", "2026-10", workspace=root))
+    issues = Artifact.get(artifact_key("issues", "2026-10", "public", workspace=root))
     assert issues is not None and "missing-return" in str(issues.data)
     # carried forward: Wessex County Council's actions keep September's status, marked as such
     paper, _ = load_draft(october)
@@ -185,7 +185,7 @@ def test_prefect_artifacts_of_the_public_edition_hold_no_exempt_text(harness, tm
     root = exempt_workspace(tmp_path / "ws", period="2026-11")
     monthly_update(str(root))
     keys = (artifact_key("paper", "2026-11", "public", workspace=root),
-            artifact_key("issues", "2026-11", workspace=root))
+            artifact_key("issues", "2026-11", "public", workspace=root))
     texts = [str(Artifact.get(key).data) for key in keys]  # type: ignore[union-attr]
     assert "exempt" in texts[0] and "Action 7 is exempt" in texts[1]
     assert all(CANARY not in text for text in texts)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from canary import CANARY, exempt_workspace
 from conftest import benchmark_workspace, blocked_workspace, copy_example
 from reportgen.shells.serve import Stops, same_folder, stop, stops_deferred
 
@@ -226,7 +227,7 @@ def test_served_monthly_deployment_runs_to_completion_and_its_cron_creates_runs(
         draft = workspace / "outputs" / "2026-10" / "draft-01"
         assert (draft / "manifest.json").is_file() and (draft / "paper.pdf").is_file()
         assert str(draft) in artifact(artifact_key("paper", "2026-10", "public", workspace=workspace), env)
-        assert "missing-return" in artifact(artifact_key("issues", "2026-10", workspace=workspace), env)
+        assert "missing-return" in artifact(artifact_key("issues", "2026-10", "public", workspace=workspace), env)
         # the served run's log is kept for the UI, and the serve terminal (a service's journal) shows it
         # (a run's process sends its log in batches, the last as it exits: it may land just after --watch ends)
         wait_for(lambda: any("Finished in state Completed" in line for line in run_logs(done, api_url)), 30,
@@ -503,6 +504,39 @@ def test_every_flow_deployed_to_a_process_pool_runs_on_a_worker(server, tmp_path
         assert not (workspace / "outputs" / "2023-13").exists()
     worker_log = log.read_text()
     assert "Retry" not in worker_log and "Traceback" not in worker_log, worker_log
+
+
+def test_a_workers_artifacts_count_every_action_and_keep_each_editions_issues_apart(server, tmp_path: Path) -> None:
+    """What a deployment's run publishes, read back from the server. The paper's artifact counted the statuses
+    alone: "6 actions: Completed 2, In progress 0, Not started 1, On hold 1." left out the 2 actions whose status
+    was not recognised, where `reportgen build` and the run's own log account for every action. And a restricted
+    run published its issues under the public run's key: the month's latest issues became the restricted ones,
+    an exempt action's issue in full words instead of "exempt from publication"."""
+    api_url, home = server
+    env = prefect_env(home, api_url)
+    blocked = blocked_workspace(tmp_path / "blocked")
+    exempt = exempt_workspace(tmp_path / "exempt")
+    run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "artifacts", "--overwrite"], env)
+    run_cli([str(BIN / "reportgen"), "deploy", "--pool", "artifacts", "--name", "artifacts"], env)
+    log = tmp_path / "worker.log"
+    with running([str(BIN / "prefect"), "worker", "start", "--pool", "artifacts"], env, log):
+        done = run_deployment("panel-paper/artifacts", env, f"workspace={blocked}")
+        assert final_state(done) == "Blocked", done + log.read_text()
+        counts = "6 actions: Completed 2, In progress 0, Not started 1, On hold 1, status not recognised 2."
+        assert f"reportgen: 2026-10 (public edition): {counts}" in watched(done), done
+        assert counts in artifact(artifact_key("paper", "2026-10", "public", workspace=blocked), env)
+        done = run_deployment("check-paper/artifacts", env, f"workspace={blocked}")
+        assert final_state(done) == "Blocked", done + log.read_text()
+        assert counts in artifact(artifact_key("checks", "2026-10", "public", workspace=blocked), env)
+
+        for edition in ("public", "restricted"):
+            done = run_deployment("panel-paper/artifacts", env, f"workspace={exempt}", f"edition={edition}")
+            assert final_state(done) == "Completed", done + log.read_text()
+    public = artifact(artifact_key("issues", "2026-10", "public", workspace=exempt), env)
+    assert "Action 7 is exempt from publication" in public and CANARY not in public, public
+    restricted = artifact(artifact_key("issues", "2026-10", "restricted", workspace=exempt), env)
+    assert "Action 7: the return's action text differs" in restricted, restricted
+    assert "Traceback" not in log.read_text()
 
 
 def state_message(printed: str, api_url: str) -> str:

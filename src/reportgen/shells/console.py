@@ -119,15 +119,21 @@ def print_returns(console: Console, written: Sequence[Path], issues: Sequence[Is
         console.print(escape(str(path)))
 
 
-def paper_summary(paper: Paper) -> list[str]:
-    """What the paper holds, the same for `validate`, `build` and the flows: every action accounted for."""
+def status_counts(paper: Paper) -> str:
+    """"147 actions: Completed 33, …, On hold 0, status not recognised 2.": every action accounted for, the
+    ones with no status or one not recognised too, wherever the counts are told (terminal, run log, artifacts)."""
     parts = [f"{status} {count}" for status, count in paper.counts]
     not_recognised = paper.unrecognised - paper.no_status
     if paper.no_status:
         parts.append(f"no update {paper.no_status}")
     if not_recognised:
         parts.append(f"status not recognised {not_recognised}")
-    lines = [f"{paper.period} ({paper.edition} edition): {counted(paper.total, 'action')}: " + ", ".join(parts) + "."]
+    return f"{counted(paper.total, 'action')}: " + ", ".join(parts) + "."
+
+
+def paper_summary(paper: Paper) -> list[str]:
+    """What the paper holds, the same for `validate`, `build` and the flows: every action accounted for."""
+    lines = [f"{paper.period} ({paper.edition} edition): {status_counts(paper)}"]
     if paper.exempt_count:
         kept = "left out of this edition" if paper.edition == "public" else "included (restricted edition)"
         lines.append(f"{counted(paper.exempt_count, 'exempt action')} {kept}.")

@@ -271,8 +271,9 @@ def given_path(value: str, parameter: str) -> Path:
 def artifact_key(kind: str, *parts: str, workspace: Path | None = None) -> str:
     """The key of an artifact: its kind, the workspace's tag (`workspace_tag`), then what it is of ("paper",
     "wessex-1f3a9c", "2026-10", "public"): two Panels' workspaces on one Prefect server keep their own latest
-    artifacts (keyed by period alone, the UI's latest paper could be the other Panel's). Prefect keys take
-    lowercase letters, digits and dashes only."""
+    artifacts (keyed by period alone, the UI's latest paper could be the other Panel's). What a build publishes is
+    keyed by its edition too: a restricted run's issues, under the public run's key, became the latest issues of
+    the month, exempt actions' wording and all. Prefect keys take lowercase letters, digits and dashes only."""
     tag = workspace_tag(workspace) if workspace is not None else ""
     return "-".join("".join(c if c.isascii() and c.isalnum() else "-" for c in part.lower())
                     for part in (kind, tag, *parts) if part).strip("-")
@@ -334,12 +335,17 @@ def publish_artifacts(result: BuildResult, workspace: Path, comparison: DiffResu
     key = artifact_key("paper", paper.period, paper.edition, workspace=workspace)
     create_markdown_artifact(markdown="\n".join(lines), key=key, description=f"Draft for {paper.period}")
     create_table_artifact(table=issue_table(result.issues),
-                          key=artifact_key("issues", paper.period, workspace=workspace),
+                          key=artifact_key("issues", paper.period, paper.edition, workspace=workspace),
                           description="Issues found in the inputs")
 
 
 def counts_line(paper: Paper) -> str:
-    return f"{counted(paper.total, 'action')}: " + ", ".join(f"{status} {n}" for status, n in paper.counts) + "."
+    """The counts as an artifact says them: as `reportgen build` prints them, every action accounted for (the
+    statuses alone left out the ones with no status or one not recognised: "147 actions: Completed 33,
+    In progress 86, Not started 26, On hold 0.", 145 of them)."""
+    from reportgen.shells.console import status_counts
+
+    return status_counts(paper)
 
 
 def blocking_lines(blocking: Sequence[Issue]) -> list[str]:
@@ -605,7 +611,7 @@ def check_paper(workspace: str = ".", period: str | None = None, edition: Editio
                              key=artifact_key("checks", paper.period, paper.edition, workspace=where),
                              description=f"Checks for {paper.period}")
     create_table_artifact(table=issue_table(checks.issues),
-                          key=artifact_key("check-issues", paper.period, workspace=where),
+                          key=artifact_key("check-issues", paper.period, paper.edition, workspace=where),
                           description="Issues found in the inputs")
     return finished(len(checks.blocking), f"checks of {paper.period}: nothing written", checks)
 
