@@ -156,6 +156,9 @@ def check_monthly_deployable(name: str) -> None:
 def deploy_monthly(pool: str, name: str, workspace: Path, cron: str, timezone: str) -> str:
     """The workspace's monthly run deployed to the work pool `pool` as `monthly-update/<name>`, on `cron`
     (reportgen.toml [schedule]): deploying again sets the schedule anew, so a changed cron takes effect.
+    One run at a time (a deployment concurrency limit of 1; a run beyond it waits its turn), as `reportgen serve`
+    runs them: runs missed while the workers were stopped otherwise ran side by side when they started, and a
+    month's paper was built before the month before's draft was kept, without its progress over time.
     (`check_monthly_deployable` first.)"""
     from prefect.deployments.runner import EntrypointType, RunnerDeployment
     from prefect.schedules import Cron
@@ -165,7 +168,7 @@ def deploy_monthly(pool: str, name: str, workspace: Path, cron: str, timezone: s
     deployment = monthly_update.to_deployment(name=name, work_pool_name=pool,
                                               entrypoint_type=EntrypointType.MODULE_PATH,
                                               parameters={"workspace": str(workspace)},
-                                              schedules=[Cron(cron, timezone=timezone)])
+                                              schedules=[Cron(cron, timezone=timezone)], concurrency_limit=1)
     assert isinstance(deployment, RunnerDeployment)  # called outside an event loop, it returns its result
     deployment.apply()
     return f"{monthly_update.name}/{name}"
