@@ -524,6 +524,11 @@ def test_a_workers_artifacts_count_every_action_and_keep_each_editions_issues_ap
         assert final_state(done) == "Blocked", done + log.read_text()
         counts = "6 actions: Completed 2, In progress 0, Not started 1, On hold 1, status not recognised 2."
         assert f"reportgen: 2026-10 (public edition): {counts}" in watched(done), done
+        # and what blocks it, each where it is and what to do, as `reportgen build` prints them
+        for row, ref in ((2, 2), (3, 4)):
+            assert (f"reportgen: Blocks publication: inputs/returns/2026-10/opcc.xlsx, sheet 'Return', row {row}, "
+                    f"column 'Status this reporting period': Action {ref}: status 'Maybe later' is not recognised; "
+                    "it is not counted. → Use Completed, In progress") in watched(done), done
         assert counts in artifact(artifact_key("paper", "2026-10", "public", workspace=blocked), env)
         done = run_deployment("check-paper/artifacts", env, f"workspace={blocked}")
         assert final_state(done) == "Blocked", done + log.read_text()

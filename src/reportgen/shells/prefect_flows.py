@@ -290,10 +290,12 @@ def workspace_tag(workspace: Path) -> str:
 
 
 def log_summary(result: BuildResult) -> None:
-    """A deployment's run says in its log what `reportgen build` prints: the counts, the verdict and who to chase
-    (`prefect deployment run … --watch` showed only 'Completed'); a flow script prints them itself. Logged as a
-    warning when there is something to act on (an issue, a partner to chase), as workers log warnings and up
-    (PREFECT_LOGGING_LEVEL); else as information."""
+    """A deployment's run says in its log what `reportgen build` prints: the counts, the verdict, each issue that
+    blocks publication (where it is, what to do: a "Blocked" run's log said "2 errors" and not which) and who to
+    chase (`prefect deployment run … --watch` showed only 'Completed'); a flow script prints them itself. Logged
+    as a warning when there is something to act on (an issue, a partner to chase), as workers log warnings and up
+    (PREFECT_LOGGING_LEVEL); else as information. Warnings and notes stay in the draft's issues.csv and the
+    issues artifact, as `reportgen build` lists them only with --all."""
     if not in_deployment_run():
         return
     from prefect.logging import get_run_logger
@@ -301,10 +303,18 @@ def log_summary(result: BuildResult) -> None:
     from reportgen.shells.console import chase_reasons, paper_summary, summary_line
 
     chase = [f"To chase: {row.partner}: {reasons}" for row in result.chase if (reasons := chase_reasons(row))]
+    blocking = [f"Blocks publication: {blocking_place(item)}{item.message} → {item.advice}"
+                for item in result.issues if item.severity is Severity.ERROR]
     act = bool(chase) or any(item.severity is not Severity.INFO for item in result.issues)
     logger = get_run_logger()
-    for line in [*paper_summary(result.paper), summary_line(result.issues), *chase]:
+    for line in [*paper_summary(result.paper), summary_line(result.issues), *blocking, *chase]:
         logger.log(logging.WARNING if act else logging.INFO, "reportgen: %s", line)
+
+
+def blocking_place(item: Issue) -> str:
+    """"opcc.xlsx, row 3, column 'Status': " as the terminal heads an issue with its file and place; "" for none."""
+    where = ", ".join(part for part in (item.file, item.place) if part)
+    return f"{where}: " if where else ""
 
 
 def publish_artifacts(result: BuildResult, workspace: Path, comparison: DiffResult | None = None,
