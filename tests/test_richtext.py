@@ -114,16 +114,51 @@ def test_a_dash_line_indented_further_is_a_sub_point() -> None:
 
 
 def test_text_before_first_paragraph_tag() -> None:
+    """The text before the first `<p>` is a paragraph; here its sentence goes on in that `<p>` (the exporting
+    system put one where the text crossed a page), so the two are one paragraph, as the partner wrote it."""
     text = (
         "An informal process has been in place to share information, including getting "
         "<p>messages out to drug users, hospitals and local healthcare providers.</p> "
         "<p>Treatment providers also ensure that Naloxone is available.</p>"
     )
     assert kinds(parse_explanation(text)) == [
-        ("paragraph", "An informal process has been in place to share information, including getting"),
-        ("paragraph", "messages out to drug users, hospitals and local healthcare providers."),
+        ("paragraph", "An informal process has been in place to share information, including getting messages out "
+                      "to drug users, hospitals and local healthcare providers."),
         ("paragraph", "Treatment providers also ensure that Naloxone is available."),
     ]
+    assert kinds(parse_explanation("<p>Informal process.</p> <p>Messages go out.</p>")) == [
+        ("paragraph", "Informal process."), ("paragraph", "Messages go out.")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a <p> inside a sentence, before a word in lower case
+    ("<p>A Fraud Triage Manager (FTM) has <p>been appointed. This aids analysis.</p> <p>The OPCC agreed.</p>",
+     ["A Fraud Triage Manager (FTM) has been appointed. This aids analysis.", "The OPCC agreed."]),
+    # a </p> after a comma, the sentence going on outside any paragraph
+    ("<p>ISO accreditation requires an owner of processes,</p> documentation, governance etc. Debate goes on.",
+     ["ISO accreditation requires an owner of processes, documentation, governance etc. Debate goes on."]),
+    # a bracket straight after a word
+    ("using data collected by the Complaints Resolution Team <p>(CRT) to ensure no officer is missed.</p>",
+     ["using data collected by the Complaints Resolution Team (CRT) to ensure no officer is missed."]),
+    # a bold word at the join keeps its look; the link its target
+    ('<p>The <a href="https://example.org/r">report</a> was</p><p><b>approved</b> in May.</p>',
+     ["The report was approved in May."]),
+    # sentences, headings of a line, a colon before a paragraph, list items: each stays as it is
+    ("<p>Done.</p><p>next year the panel meets again.</p>", ["Done.", "next year the panel meets again."]),
+    ("<p>Next steps</p><p>The team will report in May.</p>", ["Next steps", "The team will report in May."]),
+    ("<p>It includes:</p><p>training for all staff.</p>", ["It includes:", "training for all staff."]),
+    ("<p>Awarded (see the ‘report’)</p><p>(and the annex).</p>", ["Awarded (see the ‘report’)", "(and the annex)."]),
+    ("<ul><li>first point and</li><li>second point</li></ul>", ["first point and", "second point"]),
+    # a line break the partner typed (<br>, Alt+Enter) is theirs
+    ("<p>Funded by the grant<br>until 2025</p>", ["Funded by the grant", "until 2025"]),
+    ("<p>Funded by the grant\nuntil 2025</p>", ["Funded by the grant", "until 2025"]),
+])
+def test_a_paragraph_tag_inside_a_sentence_does_not_split_it(text: str, expected: list[str]) -> None:
+    """Some systems export a cell's HTML with a `<p>` where the text crossed a page: the paper showed one sentence
+    as two paragraphs ("…has" / "been appointed."). A paragraph that starts in lower case (or with a bracket
+    straight after a word) after one that ends no sentence goes on from it."""
+    blocks = parse_explanation(text)
+    assert [block.text for block in blocks] == expected
 
 
 def test_bullet_characters_in_unclosed_list() -> None:

@@ -36,6 +36,7 @@ _SPACES = re.compile(r"[^\S\n]+")
 _LINE_BREAKS = re.compile(r" ?\n\s*")  # a line break within a block, the blanks around it, and the breaks after it
 _LINE_MARKER = re.compile(r"[^\S\n]*[-*·][^\S\n]+")
 _TRAILING = ".,;:!?'\""
+_SENTENCE_END = re.compile(r"[.!?:;…][\"'’”)\]]*$")  # a full stop, maybe inside quotes or brackets
 _KNOWN_TAG = re.compile(
     r"<(?P<end>/)?(?P<name>p|ul|ol|li|br|b|strong|i|em|u|a)(?P<attrs>[\s/][^<>]*)?>", re.IGNORECASE
 )
@@ -175,9 +176,41 @@ def parse_explanation(text: str) -> RichText:
     `<ul>`/`<ol>`/`<li>`, a `•` anywhere,
     a `-`, `*` or `·` marker at the start of a line, and the bullets of a list pasted from Word
     (`pasted_bullet`: its second and third levels indented) start list items. Entities are decoded only when
-    the cell holds one of the tags we understand (it is HTML-ish); plain text is shown as written.
+    the cell holds one of the tags we understand (it is HTML-ish); plain text is shown as written. In such a
+    cell, a `<p>` or `</p>` inside a sentence does not end its paragraph (`_rejoined`).
     """
-    return _parsed(text).builder.result()
+    state = _parsed(text)
+    blocks = state.builder.result()
+    return _rejoined(blocks, state.line_breaks) if state.html_mode else blocks
+
+
+def _rejoined(blocks: RichText, line_breaks: set[int]) -> RichText:
+    """Paragraphs split inside a sentence, joined again with a space between.
+
+    Some systems export a cell's HTML with a `<p>` wherever the text crossed a page (`…Manager (FTM) has
+    <p>been appointed.`): shown as written, the paper breaks a sentence into two paragraphs. A paragraph
+    continues the one before when that one does not end a sentence and this one starts in lower case, or with
+    a bracket straight after a word (`…Team <p>(CRT) to ensure…`). A paragraph after a line break the partner
+    typed (`<br>`, Alt+Enter: its index is in `line_breaks`), list items and headings are left alone.
+    """
+    joined: list[Block] = []
+    for index, block in enumerate(blocks):
+        previous = joined[-1] if joined else None
+        if previous is not None and index not in line_breaks and _continues(previous, block):
+            joined[-1] = replace(previous, inlines=_tidy([*previous.inlines, Inline(" "), *block.inlines]))
+        else:
+            joined.append(block)
+    return tuple(joined)
+
+
+def _continues(previous: Block, block: Block) -> bool:
+    """Whether paragraph `block` is the rest of the sentence that paragraph `previous` leaves unfinished."""
+    if previous.kind != "paragraph" or block.kind != "paragraph" or previous.level != block.level:
+        return False
+    before, after = previous.text.rstrip(), block.text.lstrip()
+    if not before or not after or _SENTENCE_END.search(before):
+        return False
+    return after[0].islower() or (after[0] == "(" and before[-1].isalnum())
 
 
 def refused_links(text: str) -> tuple[str, ...]:
@@ -258,6 +291,7 @@ class _Explanation:
     refused: list[str] = field(default_factory=list)  # link targets as written that safe_href refused
     bare_item: bool = False  # an <li> with no list around it is open
     links_opened: int = 0  # the `<a>` tags opened so far: the number of the one open (`_Builder.add`)
+    line_breaks: set[int] = field(default_factory=set)  # blocks after a typed line break (`_line_broken`)
 
     def in_item(self) -> bool:
         """Whether a list item is open here and being built (its `<br>` is a line within it)."""
@@ -280,8 +314,15 @@ class _Explanation:
             self._item(closing)
         elif name in ("br", "p") and self.in_item():
             self._line_break()  # a line (or paragraph) within the list item, not an item of its own
-        else:  # p, br
+        elif name == "br":
+            self._line_broken()
+        else:  # p
             self.builder.start(*self.context())
+
+    def _line_broken(self) -> None:
+        """A new block after a line break the partner typed: `_rejoined` never joins it to the block before."""
+        self.builder.start(*self.context())
+        self.line_breaks.add(len(self.builder.blocks))
 
     def _link(self, attrs: str, closing: bool) -> None:
         if closing:
@@ -324,7 +365,7 @@ class _Explanation:
             if number and self.html_mode and self.in_item() and not _starts_item(line):
                 self._line_break()  # Alt+Enter within an <li>: a line of the item, as Excel shows it
             elif number:
-                self.builder.start(*self.context())
+                self._line_broken()
             for index, piece in enumerate(line.split("•")):
                 if index:
                     self.builder.start("bullet", bullet_level)
