@@ -4,6 +4,7 @@ whole, in one paragraph, as the partner wrote it, not broken into two paragraphs
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 import subprocess
@@ -99,6 +100,13 @@ def test_a_small_workspace_shows_each_sentence_whole_in_every_edition(tmp_path: 
     for shown in SHOWN:
         assert _squeezed(shown) in paragraphs
     assert _squeezed("agreed the plan for the") not in paragraphs and _squeezed("next year.") not in paragraphs
+    # said, not done silently: a note for each join, with the words either side, in the draft's issues.csv
+    with (folder / "issues.csv").open(newline="", encoding="utf-8-sig") as handle:
+        joined = [row for row in csv.DictReader(handle) if row["code"] == "paragraphs-joined"]
+    assert [(row["severity"], row["ref"], row["file"], row["row"], row["value"]) for row in joined] == [
+        ("info", "2", "inputs/returns/2026-10/opcc.xlsx", "2", "…the plan for the / next year. Funding follows.…"),
+        ("info", "2", "inputs/returns/2026-10/opcc.xlsx", "2", "…then a manager has / been appointed.…")]
+    assert joined[0]["column"] == RETURN_HEADINGS[3]
 
 
 @needs_sample

@@ -227,6 +227,12 @@ CODES: dict[str, Code] = {
         "Action {ref}: the link to {value!r} was not kept, so the paper shows its words without a link (only "
         "web addresses starting http:// or https:// and mailto: links are kept).",
         "If the partner meant a web page or a document, ask them for its full web address (https://…)."),
+    "paragraphs-joined": Code(
+        N, "A sentence of an explanation was broken into two paragraphs in its HTML; the paper shows it whole.",
+        "Action {ref}: the explanation's HTML starts a new paragraph inside a sentence ({value}); the paper runs "
+        "the sentence on, as one paragraph (some systems write a <p> where the text crossed a page).",
+        "Nothing to do if the sentence reads right whole. If a new paragraph was meant, ask the partner to end the "
+        "sentence before it or to start the new paragraph with a capital letter."),
     "cell-link-not-kept": Code(
         W, "A cell the paper shows as plain words (a status, timeframe, lead, section or page) links somewhere "
         "(Insert > Link); its words are read without the link.",

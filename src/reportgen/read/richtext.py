@@ -184,6 +184,29 @@ def parse_explanation(text: str) -> RichText:
     return _rejoined(blocks, state.line_breaks) if state.html_mode else blocks
 
 
+def sentences_rejoined(text: str) -> tuple[str, ...]:
+    """Where `parse_explanation` joined a paragraph to the one before, each as "…last words / first words…":
+    said to the officer (`rejoined_issues`), never done silently."""
+    state = _parsed(text)
+    if not state.html_mode:
+        return ()
+    blocks = state.builder.result()
+    joins = []
+    for index in range(1, len(blocks)):
+        if index not in state.line_breaks and _continues(blocks[index - 1], blocks[index]):
+            before, after = blocks[index - 1].text.split(), blocks[index].text.split()
+            joins.append(f"…{' '.join(before[-4:])} / {' '.join(after[:4])}…")
+    return tuple(joins)
+
+
+def rejoined_issues(returns: Sequence[PartnerReturn], explanation_heading: str) -> list[Issue]:
+    """A note for each sentence a return's HTML broke into two paragraphs (`sentences_rejoined`), shown whole."""
+    return [issue("paragraphs-joined", file=update.file, sheet=update.sheet, row=update.row, ref=update.ref,
+                  column=partner_return.heading("explanation", explanation_heading), value=join)
+            for partner_return in returns for update in partner_return.updates
+            for join in sentences_rejoined(update.explanation)]
+
+
 def _rejoined(blocks: RichText, line_breaks: set[int]) -> RichText:
     """Paragraphs split inside a sentence, joined again with a space between.
 
