@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -68,6 +68,9 @@ class Captured:
 
     messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
     logins: list[tuple[str, str]] = field(default_factory=list)  # (mechanism, user)
+    # called with each message once received, before the server answers it: a test's hook (a sender killed while
+    # waiting for the answer); what it returns, if anything, is the server's answer ("552 5.2.2 Mailbox full")
+    on_message: Callable[[EmailMessage], str | None] | None = None
 
     def parsed(self) -> list[EmailMessage]:
         return [message for _to, message in self.messages]
@@ -84,7 +87,8 @@ class _Handler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.original_content, policy=policy.default)
         self.captured.messages.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
-        return "250 Message accepted for delivery"
+        answer = self.captured.on_message(message) if self.captured.on_message is not None else None  # type: ignore[arg-type]
+        return answer or "250 Message accepted for delivery"
 
     async def auth_XOAUTH2(self, server: Any, args: list[str]) -> AuthResult:
         response = base64.b64decode(args[1]) if len(args) > 1 else b""

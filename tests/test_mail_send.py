@@ -8,6 +8,7 @@ import re
 import shutil
 import textwrap
 from email import policy
+from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from reportgen.check.checked import load_register
 from reportgen.errors import ReportgenError
 from reportgen.issues import flatten
 from reportgen.mail.credentials import credentials_from_env
+from reportgen.mail.kept import message_folder
 from reportgen.mail.ledger import sent_ledger
 from reportgen.mail.partners import partner_of
 from reportgen.mail.steps import chase_partners, send_returns
@@ -442,3 +444,196 @@ def test_a_different_workbook_made_before_is_kept_and_the_one_mailed_kept_beside
     printed = _validate(root)
     assert "Action 6 is not in the register, but opcc.csv was sent with a row for it" in printed, printed
     assert "Action 6 is not in the register; this update was left out" not in printed
+
+
+def _cli(root: Path, *command: str, exit_code: int | None = 0) -> str:
+    """A `reportgen` command as the officer runs it, in its own process, with the mail login in its environment:
+    what it printed, on one line."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", *command, "--workspace", str(root),
+                           "--period", PERIOD], capture_output=True, text=True, env={**os.environ, **env()},
+                          timeout=300, check=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert exit_code is None or done.returncode == exit_code, done.stdout + done.stderr
+    return " ".join(done.stdout.split())
+
+
+def _kept(root: Path) -> dict[str, bytes]:
+    folder = root / "outputs" / PERIOD / "returns"
+    return {path.name: path.read_bytes() for path in folder.iterdir()} if folder.is_dir() else {}
+
+
+def _mark_sent(root: Path, key: str) -> None:
+    """What `mail-uncertain` asks of the officer who finds the message in the sent mail: its row's state, sent."""
+    path = root / "outputs" / PERIOD / "mail" / "sent.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line.replace(",sending,", ",sent,", 1) if line.startswith(f"{key},") else line
+                            for line in lines), encoding="utf-8")
+
+
+def test_a_run_killed_mid_send_keeps_every_workbook_that_went_and_none_that_may_not_have(tmp_path: Path,
+                                                                                       smtp) -> None:
+    """send-returns kept the workbooks only once every message had gone: killed while OPCC's message was with the
+    server, it had kept none, and the next run skipped Wessex Police's as sent, so its copy was never made and a
+    CSV return from it could not be checked. Each workbook is now kept as its message goes; the one whose message
+    may or may not have gone (killed before the server answered) is kept only once the officer, told
+    `mail-uncertain`, says in sent.csv that it went, and then as it was attached."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
+    process: list[subprocess.Popen[bytes]] = []
+
+    def kill_at_opcc(message: EmailMessage) -> None:  # the process dies while the server holds OPCC's message
+        if len(captured.messages) == 2:
+            os.kill(process[0].pid, signal.SIGKILL)
+            process[0].wait(timeout=60)
+
+    captured.on_message = kill_at_opcc
+    process.append(subprocess.Popen([sys.executable, "-m", "reportgen.shells.cli", "send-returns", "--workspace",
+                                     str(root), "--period", PERIOD], env={**os.environ, **env()},
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    assert process[0].wait(timeout=300) == -signal.SIGKILL
+    captured.on_message = None
+    mailed = dict(attachment(message) for message in captured.parsed())
+    assert sorted(mailed) == ["opcc.xlsx", "wessex-police.xlsx"]
+    states = {r.partner: r.state for r in sent_ledger(root / "outputs", PERIOD).values()}
+    assert states == {POLICE: "sent", OPCC: "sending"}
+    assert _kept(root) == {"wessex-police.xlsx": mailed["wessex-police.xlsx"]}  # OPCC's may not have gone
+
+    printed = _cli(root, "send-returns")
+    assert "1 message sent, 2 already sent" in printed and "it may have gone. It was not sent again" in printed
+    assert "change its row's state in sent.csv from sending to sent" in printed
+    name, data = attachment(captured.parsed()[-1])
+    mailed[name] = data
+    assert _kept(root) == {name: mailed[name] for name in ("wessex-police.xlsx", "criminal-justice-board.xlsx")}
+
+    _cli(root, "send-returns", "--dry-run")  # a dry run keeps nothing, and finishes nothing
+    assert "opcc.xlsx" not in _kept(root)
+    _mark_sent(root, f"workbook:{PERIOD}:{OPCC}")  # the officer found it in the sent mail
+    printed = _cli(root, "send-returns")
+    assert "0 messages sent, 3 already sent" in printed and "it may have gone" not in printed, printed
+    assert _kept(root) == mailed  # OPCC's as the server took it
+    assert list((root / "outputs" / PERIOD / "mail" / "sending").iterdir()) == []
+    assert len(captured.messages) == 3
+
+
+@pytest.mark.parametrize("resent", [False, True])
+def test_a_workbook_whose_message_did_not_go_is_never_kept(tmp_path: Path, smtp, resent: bool) -> None:
+    """The server refuses OPCC's message (a full mailbox): its workbook is not kept, so nothing claims OPCC was sent
+    it; the next run sends and keeps it. Or the officer, told `mail-uncertain`, deletes the row of a message that
+    did not go: the next run sends it again and keeps what it attached, not what the killed run had ready."""
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
+    ledger = root / "outputs" / PERIOD / "mail" / "sent.csv"
+    if resent:
+        mail = ledger.parent
+        mail.mkdir(parents=True)
+        ledger.write_text(textwrap.dedent(f"""\
+            key,state,kind,partner,to,subject,message_id,time,detail
+            workbook:{PERIOD}:OPCC,sending,workbook,OPCC,{ADDRESS[OPCC]},Return,<x@y>,2026-10-01T07:00:00+00:00,
+            """))
+        staged = mail / "sending" / message_folder(f"workbook:{PERIOD}:OPCC")  # what the killed run had ready
+        staged.mkdir(parents=True)
+        (staged / "opcc.xlsx").write_bytes(b"not what went")
+        printed = _cli(root, "send-returns")
+        assert "it may have gone" in printed and "opcc.xlsx" not in _kept(root), printed
+        ledger.write_text("".join(line for line in ledger.read_text().splitlines(keepends=True)
+                                  if not line.startswith(f"workbook:{PERIOD}:OPCC,")))
+    else:
+        def refuse_opcc(message: EmailMessage) -> str | None:  # the message is not taken
+            return "552 5.2.2 Mailbox full" if ADDRESS[OPCC] in str(message["To"]) else None
+
+        captured.on_message = refuse_opcc
+        printed = _cli(root, "send-returns", exit_code=None)
+        assert f"The workbook to OPCC ({ADDRESS[OPCC]}) was not sent: 552 5.2.2 Mailbox full" in printed, printed
+        assert sorted(_kept(root)) == ["criminal-justice-board.xlsx", "wessex-police.xlsx"]
+        captured.on_message = None
+    _cli(root, "send-returns")
+    [last] = [m for m in captured.parsed() if ADDRESS[OPCC] in str(m["To"])][-1:]
+    assert _kept(root)["opcc.xlsx"] == attachment(last)[1]
+    assert not any((root / "outputs" / PERIOD / "mail" / "sending").iterdir())
+
+
+def _partner_line(workbook: bytes) -> str:
+    """The lead a workbook says it was made for: its Instructions' "Partner" line."""
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook))["Instructions"]
+    return str(next(row[1] for row in sheet.iter_rows(values_only=True) if row[0] == "Partner"))
+
+
+def test_two_leads_whose_names_make_one_file_name_are_sent_kept_and_collected_apart(tmp_path: Path, smtp) -> None:
+    """"Fire & Rescue" and "Fire Rescue" both make fire-rescue: send-returns attached both workbooks as
+    fire-rescue.xlsx (where `reportgen returns` names the second fire-rescue-2.xlsx), so the copies kept under
+    `returns`' names and the attachments disagreed, and collect saved the second lead's return as a later version
+    of the first's. One name a lead now, the same for the attachment, the copy kept and the return saved."""
+    from conftest import ACTIONS, REGISTER_HEADINGS
+    from mail_helpers import filled, mail_toml, reply
+
+    controller, captured = smtp
+    fire = {"Fire & Rescue": "control@fire.example.org", "Fire Rescue": "prevention@fire.example.org"}
+    register = [REGISTER_HEADINGS, *ACTIONS, (7, "Justice", "Fire & Rescue", "Fit smoke alarms.", "18"),
+                (8, "Justice", "Fire Rescue", "Train water safety.", "19")]
+    root = make_workspace(tmp_path / "ws", period=PERIOD, returns={}, register=register,
+                          toml=mail_toml(controller.port, partners={**ADDRESS, **fire}))
+    _cli(root, "send-returns")
+    sent = {str(message["To"]): attachment(message) for message in captured.parsed()}
+    assert {lead: sent[address][0] for lead, address in fire.items()} == {
+        "Fire & Rescue": "fire-rescue.xlsx", "Fire Rescue": "fire-rescue-2.xlsx"}
+    assert _kept(root) == dict(sent.values())  # each kept under the name it was attached as
+    assert {lead: _partner_line(sent[address][1]) for lead, address in fire.items()} == {lead: lead for lead in fire}
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    returned = {lead: filled(sent[address][1], {ref: "Completed"})
+                for (lead, address), ref in zip(fire.items(), (7, 8))}
+    for number, (lead, address) in enumerate(fire.items()):  # each replies with its workbook, named as it came
+        (drop / f"{number}.eml").write_bytes(reply(address, [(sent[address][0], returned[lead])]))
+    _cli(root, "collect", "--from-folder", str(drop))
+    folder = root / "inputs" / "returns" / PERIOD
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == {
+        "fire-rescue.xlsx": returned["Fire & Rescue"], "fire-rescue-2.xlsx": returned["Fire Rescue"]}
+
+
+def test_the_workbook_a_reminder_attaches_is_kept_once_beside_a_different_one(tmp_path: Path, smtp) -> None:
+    """`chase` attaches a workbook made again, and kept none: once action 9 was added to OPCC's plan after the
+    workbooks went, the reminder's workbook (with action 9) was one the team had no copy of, so a CSV saved from
+    it was checked against the first. Now a reminder's workbook is kept as send-returns keeps its own: the same
+    bytes as a copy there are not kept again (the next day's reminder, the other partners' unchanged workbooks),
+    different ones are kept beside it, and the officer told."""
+    import datetime as dt
+
+    from conftest import ACTIONS, REGISTER_HEADINGS
+    from mail_helpers import mail_toml
+
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
+    _cli(root, "send-returns")
+    first = _kept(root)
+    assert sorted(first) == ["criminal-justice-board.xlsx", "opcc.xlsx", "wessex-police.xlsx"]
+    make_workspace(root, period=PERIOD, returns={}, toml=mail_toml(controller.port),
+                   register=[REGISTER_HEADINGS, *ACTIONS, (9, "Justice", OPCC, "Open a witness suite.", "18")])
+    captured.clear()
+    _cli(root, "chase", "--dry-run")  # writes the reminders as .eml files, keeps nothing
+    assert _kept(root) == first and not any((root / "outputs" / PERIOD / "mail" / "sending").iterdir())
+
+    printed = _cli(root, "chase")
+    reminded = {str(m["To"]): attachment(m) for m in captured.parsed()}
+    assert len(reminded) == 3 and all(str(m["Subject"]).startswith("Reminder") for m in captured.parsed())
+    name, opcc = reminded[ADDRESS[OPCC]]
+    assert name == "opcc.xlsx" and opcc != first["opcc.xlsx"] and b"Open a witness suite." not in first["opcc.xlsx"]
+    kept = _kept(root)
+    [beside] = set(kept) - set(first)
+    assert re.fullmatch(r"opcc\.sent-\d{8}T\d{6}Z\.xlsx", beside) and kept == {**first, beside: opcc}
+    assert (f"outputs/{PERIOD}/returns/{beside} warning outputs/{PERIOD}/returns/{beside} is the workbook mailed "
+            "to OPCC, kept beside opcc.xlsx") in printed, printed
+
+    tomorrow = dt.date.today() + dt.timedelta(days=1)  # the next day's reminders: the same workbooks again
+    again = chase_partners(root, PERIOD, credentials_from_env(env()), today=tomorrow)
+    assert len(again.sent) == 3 and len(captured.messages) == 6
+    assert _kept(root) == kept and not [i for i in again.issues if i.code == "sent-copy-beside"]

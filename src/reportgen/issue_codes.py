@@ -967,9 +967,9 @@ CODES: dict[str, Code] = {
         W, "The workbook mailed to a partner differs from the one already kept for it in outputs/<period>/returns: "
         "both are kept.",
         "{file} is the workbook mailed to {value}, kept beside {earlier}: a different workbook made for {value} "
-        "earlier (by reportgen returns, before the register or what it is pre-filled from changed), which is kept "
-        "as it was, as {value} may have been sent it too.",
-        "Nothing to do: whichever of the two {value} answers, a return it saves as CSV is checked against both. If "
+        "earlier (by reportgen returns, or mailed with the first message or a reminder, before the register or what "
+        "it is pre-filled from changed), which is kept as it was, as {value} may have been sent it too.",
+        "Nothing to do: whichever of them {value} answers, a return it saves as CSV is checked against each. If "
         "{earlier} was never sent to {value}, it may be moved out of the folder."),
     "unchanged-return": Code(
         W, "The return is identical to the pre-filled workbook.",
@@ -1125,7 +1125,9 @@ CODES: dict[str, Code] = {
         W, "A message was being sent when an earlier run stopped; it may have gone.",
         "The {kind} to {partner} ({subject}) was being sent at {time} when a run stopped; it may have gone. It was "
         "not sent again.",
-        "Check the sent mail; to send it again, delete its row from sent.csv."),
+        "Check the sent mail. If it went, change its row's state in sent.csv from sending to sent: the next run "
+        "keeps the workbook it attached with the period's other copies (outputs/<period>/returns). To send it "
+        "again, delete its row from sent.csv."),
     "stylesheet-outdated": Code(
         W, "The workspace's paper.css has no rules for parts of the paper that reportgen's own stylesheet styles "
         "(a copy made by an older reportgen): the PDF shows them unstyled.",

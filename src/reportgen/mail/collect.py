@@ -55,7 +55,7 @@ from reportgen.read.sheets import read_sheets
 from reportgen.read.workspace import OTHER_SPREADSHEETS, Inputs, list_returns, versioned
 from reportgen.run.chase import explanations_cleared, rows_added, rows_deleted, untouched_returns
 from reportgen.run.prefill import Prefill, prefill_carried, prefill_values
-from reportgen.run.return_workbooks import deadline_text, returns_deadline
+from reportgen.run.return_workbooks import deadline_text, returns_deadline, workbook_names
 
 PROCESSED, REJECTED = "processed", "rejected"
 
@@ -246,7 +246,7 @@ class Collector:
         text = (f"We received {attachment.name}, but it is the workbook made for {lead}'s return, not {partner}'s, so "
                 f"we have not saved it. We take each partner's return only from that partner's own address: if it "
                 f"holds {lead}'s updates, please ask {lead} to send it to us. If you meant to send your own return, "
-                f"please reply with {partner}'s workbook ({slug(partner)}.xlsx) attached."
+                f"please reply with {partner}'s workbook ({self._stem(partner)}.xlsx) attached."
                 + ("" if newest is None else
                    f" The return you sent{f' on {used}' if used else ''} is still the one used as your return for "
                    f"{period_label(self.inputs.period)}."))
@@ -306,20 +306,27 @@ class Collector:
         mine = [p for p in self._versions(partner)]
         return max(mine, key=lambda p: versioned(p)[1]) if mine else None
 
+    def _stem(self, partner: str) -> str:
+        """The name the partner's returns are saved under (without .xlsx or a version): its workbook's, as
+        `reportgen returns` and `send-returns` name it (`workbook_names`), so two leads whose names make one
+        file name keep their returns apart; a partner that leads no action: its name's `slug`."""
+        name = workbook_names(self.register.leads)[0].get(partner)
+        return name.rpartition(".")[0] if name else slug(partner)
+
     def _versions(self, partner: str) -> list[Path]:
         """The partner's returns already in the period folder (also in a dry run, which writes elsewhere)."""
-        base = slug(partner)
+        base = self._stem(partner)
         folders = dict.fromkeys((self.inputs.returns_dir, self.folder))
         return [p for folder in folders if folder.is_dir() for p in folder.iterdir()
                 if p.is_file() and p.suffix.lower() in ACCEPTED and versioned(p)[0].casefold() == base]
 
     def _free_name(self, partner: str, suffix: str, number: int = 0) -> str:
-        """<lead-slug>.xlsx, or the next free <lead-slug>.vN.xlsx (from version `number` on)."""
+        """<workbook>.xlsx, or the next free <workbook>.vN.xlsx (from version `number` on): `_stem`."""
         number = number or max((versioned(p)[1] for p in self._versions(partner)), default=0) + 1
-        return slug(partner) + (f".v{number}" if number > 1 else "") + suffix
+        return self._stem(partner) + (f".v{number}" if number > 1 else "") + suffix
 
     def _write(self, partner: str, attachment: Attachment) -> Path:
-        """<lead-slug>.xlsx, or the next free <lead-slug>.vN.xlsx: our name, never the sender's."""
+        """<workbook>.xlsx, or the next free <workbook>.vN.xlsx: our name, never the sender's."""
         self.folder.mkdir(parents=True, exist_ok=True)
         number = max((versioned(p)[1] for p in self._versions(partner)), default=0) + 1
         while True:

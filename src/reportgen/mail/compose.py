@@ -34,6 +34,7 @@ class Outgoing:
     kind: str  # workbook | reminder | acknowledgement
     partner: str
     message: EmailMessage
+    workbook: tuple[str, bytes] | None = None  # the workbook attached (its name, its bytes): kept once sent
 
 
 def message_id(key: str, settings: Settings) -> str:
@@ -90,7 +91,7 @@ def workbook_request(lead: str, to: Sequence[str], period: str, actions: Sequenc
     )
     message = _message(key, settings, to, f"Return for {label}: please reply{by} {tag(period)}", body)
     _attach_workbook(message, name, workbook)
-    return Outgoing(key, "workbook", lead, message)
+    return Outgoing(key, "workbook", lead, message, (name, workbook))
 
 
 def reminder(lead: str, to: Sequence[str], period: str, actions: Sequence[Action], untouched: str, day: str,
@@ -117,7 +118,7 @@ def reminder(lead: str, to: Sequence[str], period: str, actions: Sequence[Action
     subject = f"Reminder: return for {label} {tag(period)}"
     message = _message(key, settings, to, subject, body)
     _attach_workbook(message, name, workbook)
-    return Outgoing(key, "reminder", lead, message)
+    return Outgoing(key, "reminder", lead, message, (name, workbook))
 
 
 def answer(lead: str, original: EmailMessage, period: str, text: str, settings: Settings) -> Outgoing:

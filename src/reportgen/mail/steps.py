@@ -20,19 +20,19 @@ from reportgen.issues import Issue, Severity, issue
 from reportgen.mail import compose
 from reportgen.mail.collect import Collection, Collector, arrival, check_period_inputs, scratch_folder
 from reportgen.mail.credentials import Credentials
-from reportgen.mail.ledger import mail_folder, sent_ledger
+from reportgen.mail.kept import Keeper, staged_folder
+from reportgen.mail.ledger import Ledger, SentRecord, mail_folder, sent_ledger
 from reportgen.mail.mailbox import FolderMailbox, ImapMailbox, Mailbox
 from reportgen.mail.partners import addresses, no_address
 from reportgen.mail.transport import FileOutbox, Outbox, Sent, SmtpOutbox, send_all
 from reportgen.model import Register
 from reportgen.periods import period_start
 from reportgen.read.register import check_partners
-from reportgen.read.returns import slug
 from reportgen.read.workspace import Inputs, find_inputs
 from reportgen.render.xlsx import workbook_bytes
 from reportgen.run.chase import chase_list
 from reportgen.run.prefill import Prefill
-from reportgen.run.return_workbooks import deadline_issues, keep_sent, return_workbook, workbook_names
+from reportgen.run.return_workbooks import deadline_issues, return_workbook, workbook_names
 from reportgen.run.returns import read_for_workbooks
 from reportgen.wording import counted
 
@@ -91,9 +91,11 @@ def _prepare(workspace: Path, period: str) -> tuple[Inputs, Register, Mapping[in
 
 
 def _workbook(inputs: Inputs, register: Register, prefill: Mapping[int, Prefill], lead: str) -> tuple[str, bytes]:
+    """The workbook mailed to `lead` and its name: the name `reportgen returns` gives it (`workbook_names`), so the
+    attachment, the copy kept of it and the file `collect` saves the partner's return as agree."""
     actions = [a for a in register.actions if lead in a.leads]
     book = return_workbook(lead, actions, prefill, inputs.period, inputs.settings, dict(register.headings))
-    return f"{slug(lead)}.xlsx", workbook_bytes(book)
+    return workbook_names(register.leads)[0][lead], workbook_bytes(book)
 
 
 def send_returns(workspace: Path, period: str, credentials: Credentials | None, dry_run: bool = False) -> MailRun:
@@ -103,47 +105,43 @@ def send_returns(workspace: Path, period: str, credentials: Credentials | None, 
     run = MailRun("send-returns", inputs.period, dry_run, issues=[*deadline, *issues], register_issues=own,
                   register_file=inputs.display(inputs.register))
     messages = []
-    books: dict[str, bytes] = {}
     for lead in register.leads:
         to = addresses(inputs.settings, lead)
         if not to:
             run.issues.append(no_address(lead, "its workbook was not sent"))
             continue
         name, data = _workbook(inputs, register, prefill, lead)
-        books[lead] = data
         actions = [a for a in register.actions if lead in a.leads]
         messages.append(compose.workbook_request(lead, to, inputs.period, actions, name, data, inputs.settings,
                                                  prefilled=any(action.ref in prefill for action in actions)))
     if not dry_run:
         inputs.returns_dir.mkdir(parents=True, exist_ok=True)  # the period's returns go here: builds default to it
-    run = _send(run, inputs, messages, credentials)
-    if not dry_run:
-        run.issues += keep_sent_workbooks(inputs, register, books, [m.partner for m in run.sent])
-    return run
-
-
-def keep_sent_workbooks(inputs: Inputs, register: Register, books: Mapping[str, bytes],
-                        sent: Sequence[str]) -> list[Issue]:
-    """Keep each workbook just mailed (`books`, by lead; `sent`: the leads it went to) where `reportgen returns`
-    writes them, under the name it gives (`workbook_names`): what a return saved as CSV is judged against, and a
-    sign for `chase` that the period's workbooks went out. A copy already there is never replaced (`keep_sent`)."""
-    folder = sent_copies(inputs)
-    names, _same = workbook_names(register.leads)  # as `reportgen returns` names them: one name a lead
-    when = dt.datetime.now(dt.UTC)
-    issues: list[Issue] = []
-    for lead in sent:
-        issues += keep_sent(folder, inputs.display(folder), names[lead], books[lead], lead, when)
-    return issues
+    return _send(run, inputs, messages, credentials)
 
 
 def _send(run: MailRun, inputs: Inputs, messages: Sequence[compose.Outgoing],
           credentials: Credentials | None) -> MailRun:
+    """Send what the ledger has not sent. Not in a dry run: each workbook mailed (a partner's, or a reminder's) is
+    kept in outputs/<period>/returns, where `reportgen returns` writes them: what a return saved as CSV is judged
+    against, and a sign for `chase` that the period's workbooks went out (`reportgen.mail.kept`). What an earlier
+    run killed mid-send left to keep is kept first."""
     ledger = None if run.dry_run else sent_ledger(inputs.outputs, inputs.period)
+    keeper = None if ledger is None else _keeper(inputs, ledger)
     with ExitStack() as stack:
-        run.absorb(send_all(messages, _LazyOutbox(inputs, run.dry_run, credentials, stack), ledger))
+        run.absorb(send_all(messages, _LazyOutbox(inputs, run.dry_run, credentials, stack), ledger, keeper))
+    if keeper is not None:
+        run.issues += keeper.issues
     if run.dry_run:
         run.outbox = mail_folder(inputs.outputs, inputs.period) / OUTBOX
     return run
+
+
+def _keeper(inputs: Inputs, ledger: Ledger[SentRecord]) -> Keeper:
+    """The keeper of the period's mailed workbooks, having kept what an earlier run left staged (`Keeper.finish`)."""
+    folder = sent_copies(inputs)
+    keeper = Keeper(staged_folder(inputs.outputs, inputs.period), folder, inputs.display(folder))
+    keeper.finish(ledger)
+    return keeper
 
 
 def chase_partners(workspace: Path, period: str, credentials: Credentials | None, dry_run: bool = False,
@@ -202,6 +200,8 @@ def collect_returns(workspace: Path, period: str, credentials: Credentials | Non
     run = MailRun("collect", inputs.period, dry_run, issues=issues + check_partners(inputs.settings, register),
                   zone=inputs.settings.schedule.timezone, register_issues=issues,
                   register_file=inputs.display(inputs.register))
+    if not dry_run:  # a CSV return is checked against the workbooks sent: keep what a killed run left first
+        run.issues += _keeper(inputs, sent_ledger(inputs.outputs, inputs.period)).issues
     settings = inputs.settings
     max_bytes = int(settings.mail.max_attachment_mb * 2**20 * 1.4) + 2**20  # base64 and the rest of the message
     with ExitStack() as stack:

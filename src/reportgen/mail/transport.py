@@ -23,6 +23,7 @@ from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue
 from reportgen.mail.compose import Outgoing
 from reportgen.mail.credentials import Credentials, refuse_cleartext
+from reportgen.mail.kept import Keeper
 from reportgen.mail.ledger import Ledger, SentRecord, mark, now_utc
 from reportgen.settings import MailSettings
 
@@ -123,8 +124,11 @@ class Sent:
     issues: list[Issue] = field(default_factory=list)
 
 
-def send_all(messages: Sequence[Outgoing], outbox: Outbox, ledger: Ledger[SentRecord] | None) -> Sent:
-    """Send each message whose key the ledger has not sent; `ledger=None` for a dry run (nothing recorded)."""
+def send_all(messages: Sequence[Outgoing], outbox: Outbox, ledger: Ledger[SentRecord] | None,
+             keeper: Keeper | None = None) -> Sent:
+    """Send each message whose key the ledger has not sent; `ledger=None` for a dry run (nothing recorded).
+    With a `keeper`, the workbook a message attaches is staged before the ledger says "sending", and kept once it
+    says "sent" (`reportgen.mail.kept`): a run killed between the two leaves it for the next run to keep."""
     done = Sent()
     for outgoing in messages:
         previous = ledger.get(outgoing.key) if ledger is not None else None
@@ -146,19 +150,26 @@ def send_all(messages: Sequence[Outgoing], outbox: Outbox, ledger: Ledger[SentRe
             outbox.deliver(message)
             done.sent.append(outgoing)
             continue
+        if keeper is not None:
+            keeper.stage(outgoing)
         ledger.put(record)
         try:
             outbox.deliver(message)
         except (smtplib.SMTPException, OSError, ReportgenError) as exc:
             detail = _reply(exc) if isinstance(exc, smtplib.SMTPResponseException) else str(exc)
             ledger.put(mark(record, "failed", detail))
+            if keeper is not None:
+                keeper.failed(outgoing)
             done.issues.append(issue("mail-send-failed", kind=outgoing.kind, partner=outgoing.partner, to=record.to,
                                      detail=detail, file=_sent_csv(ledger), value=outgoing.key))
             if isinstance(exc, ReportgenError):
                 raise  # no connection at all: the rest would fail the same way
             continue
-        ledger.put(mark(record, "sent"))
+        sent = mark(record, "sent")
+        ledger.put(sent)
         log.info("sent %s to %s", outgoing.key, record.to)
+        if keeper is not None:
+            keeper.sent(outgoing, sent)
         done.sent.append(outgoing)
     return done
 

@@ -17,6 +17,7 @@ that fails if the name was taken meanwhile). The bytes depend only on the inputs
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -280,21 +281,35 @@ def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settin
 
 
 def keep_sent(folder: Path, shown: str, name: str, data: bytes, lead: str, when: dt.datetime) -> list[Issue]:
-    """Keep the workbook mailed to `lead` (`data`, attached as `name`) in `folder` (outputs/<period>/returns, where
-    `reportgen returns` writes them): what a return saved as CSV is judged against
-    (`reportgen.read.returns.sent_copies_of`). A copy already there is never replaced: the same bytes are kept as
-    they are; different ones (made by `reportgen returns` before the register changed, and perhaps mailed by hand,
-    so a partner may be answering it) stay, and the mailed workbook is kept beside them under a name saying when
-    it was sent (`sent_name`), and the officer told (`sent-copy-beside`). `shown`: the folder as the officer
-    finds it in the workspace."""
+    """Keep the workbook mailed to `lead` (`data`, attached as `name`; with the workbook or as a reminder) in `folder`
+    (outputs/<period>/returns, where `reportgen returns` writes them): what a return saved as CSV is judged against
+    (`reportgen.read.returns.sent_copies_of`). A copy already there is never replaced, and a workbook is kept once:
+    the same bytes as any copy kept under `name` (itself, or one kept beside it) are left as they are; different
+    ones (made by `reportgen returns` or mailed before the register changed, so a partner may be answering them)
+    stay, and the mailed workbook is kept beside them under a name saying when it was sent (`sent_name`), and the
+    officer told (`sent-copy-beside`). `shown`: the folder as the officer finds it in the workspace."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
-    if _kept_as(target, data):
+    if _kept_as(target, data) or any(_same_bytes(copy, data) for copy in _kept_beside(folder, name)):
         return []
     beside = folder / sent_name(name, when)
     if _kept_as(beside, data):
         return [issue("sent-copy-beside", file=f"{shown}/{beside.name}", value=lead, earlier=target.name)]
     raise ReportgenError(f"{beside} already exists and is not the workbook mailed to {lead}: move it away")
+
+
+def _kept_beside(folder: Path, name: str) -> list[Path]:
+    """The copies kept beside `name` in `folder` as mailed at other times (`sent_name`), oldest first."""
+    stem, _dot, suffix = name.rpartition(".")
+    return sorted(path for path in folder.iterdir() if path.name.startswith(stem) and path.suffix == f".{suffix}"
+                  and SENT_NAME.fullmatch(path.name[len(stem):]))
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _kept_as(path: Path, data: bytes) -> bool:
@@ -307,6 +322,7 @@ def _kept_as(path: Path, data: bytes) -> bool:
 
 
 SENT_STAMP = "%Y%m%dT%H%M%SZ"  # in a kept copy's name: opcc.sent-20261005T081502Z.xlsx
+SENT_NAME = re.compile(r"\.sent-\d{8}T\d{6}Z\.[^.]+")  # what follows the workbook's stem in such a name
 
 
 def sent_name(name: str, when: dt.datetime) -> str:
