@@ -99,5 +99,8 @@ def _when(time: str) -> dt.datetime:
 
 
 def _remove(place: Path) -> None:
+    """A message's staged folder removed, and the staging folder with it once nothing else is staged there."""
     with contextlib.suppress(FileNotFoundError):
         shutil.rmtree(place)
+    with contextlib.suppress(OSError):  # not empty: another message's workbook is still staged
+        place.parent.rmdir()
