@@ -502,8 +502,9 @@ def test_html_summary_names_each_moved_action(result: DiffResult) -> None:
 
 def test_html_summary_redlines_each_reworded_action(result: DiffResult) -> None:
     html = (result.folder / "diff.html").read_text(encoding="utf-8")
-    assert '<del>monthly</del><ins class="apart">weekly</ins> by the victims board<ins> and partners</ins>.' in html
-    assert '<del>Spring</del><ins class="apart">Summer</ins> 2027' in html
+    gap = '<span class="gap"> </span>'  # a real space between a deletion and the insertion right after it
+    assert f'<del>monthly</del>{gap}<ins>weekly</ins> by the victims board<ins> and partners</ins>.' in html
+    assert f'<del>Spring</del>{gap}<ins>Summer</ins> 2027' in html
     assert "<ins>Recruit volunteer ambassadors.</ins>" in html and "<del>Measure file quality.</del>" in html
     assert "No changes" not in html
 
@@ -1947,7 +1948,7 @@ def test_a_link_added_or_reworded_shows_its_address_once_in_every_output(tmp_pat
         3: "Ask the OPCC at opcc@example.gov.uk.",
         4: "See the board papers.",
         5: f"Published with the board papers ({BOARD}).",
-        6: "See https://www.example.gov.uk/2025https://www.example.gov.uk/2026 now.",
+        6: "See https://www.example.gov.uk/2025 https://www.example.gov.uk/2026 now.",
     }
     marks = {ref: _marks(cell) for ref, cell in _explanation_cells(folder).items()}
     assert [text for _, text in marks[4]] == ["board "] and [text for _, text in marks[5]][-1] == f" ({BOARD})"
@@ -2187,7 +2188,7 @@ def test_an_action_whose_link_points_elsewhere_under_the_same_words_is_reported(
     assert [(a.get("href"), a.text_content(), [mark.tag for mark in a.iter("del", "ins")]) for a in cell.iter("a")] \
         == [(old_href, "the board", ["del", "del"]), (new_href, "the board", ["ins", "ins"])]
     assert " ".join(cell.text_content().split()) == \
-        f"Publish the plan with the board ({old_href})the board ({new_href})."
+        f"Publish the plan with the board ({old_href}) the board ({new_href})."
     assert [s.text_content() for s in cell.iter("strong")] == ["board", "board"]
     assert _pdf_text(folder).count(new_href) == 1
     document = open_docx(folder / "diff.docx")
@@ -2274,7 +2275,7 @@ def _explanations_built_and_compared(tmp_path: Path, explanations: dict[int, tup
 
 PAPERS, MINUTES = "https://www.example.gov.uk/papers", "https://www.example.gov.uk/minutes"
 
-# (JavaScript) each deletion and the insertion right after it with nothing between them, in a diff.html cell: their
+# (JavaScript) each deletion and the insertion right after it with no words between them, in a diff.html cell: their
 # words, and the blank a reader sees between them on the line, in ems (None when the insertion starts a new line)
 TOUCHING_MARKS = """cell => {
   const marks = [...cell.querySelectorAll("del, ins")];
@@ -2284,7 +2285,7 @@ TOUCHING_MARKS = """cell => {
     const between = document.createRange();
     between.setStartAfter(before);
     between.setEndBefore(mark);
-    if (before.tagName !== "DEL" || mark.tagName !== "INS" || between.toString() !== "") return;
+    if (before.tagName !== "DEL" || mark.tagName !== "INS" || between.toString().trim() !== "") return;
     const end = [...before.getClientRects()].pop(), start = mark.getClientRects()[0];
     const em = parseFloat(getComputedStyle(mark).fontSize);
     found.push([before.textContent.trim(), mark.textContent.trim(),
@@ -2410,11 +2411,102 @@ def test_a_link_pointed_elsewhere_is_said_when_other_words_changed_too(tmp_path:
         2: [{"words": "minutes", "old": PAPERS, "new": f"{PAPERS}/agenda"}],
         3: [{"words": "the papers", "old": PAPERS, "new": MINUTES}], 4: [], 5: []}
     cells = {ref: " ".join(cell.text_content().split()) for ref, cell in _explanation_cells(folder).items()}
-    assert cells[1] == f"See papers ({PAPERS})minutes ({MINUTES}) and the board in MayJune."
+    assert cells[1] == f"See papers ({PAPERS}) minutes ({MINUTES}) and the board in May June."
     # the old address of the link in its place, though the new explanation links to it elsewhere, and the new one
-    assert cells[2] == f"See papers ({PAPERS})minutes ({PAPERS}/agenda) and the agenda in MayJune."
-    assert cells[3] == f"See the papers ({PAPERS})the papers ({MINUTES}) in MayJune."
+    assert cells[2] == f"See papers ({PAPERS}) minutes ({PAPERS}/agenda) and the agenda in May June."
+    assert cells[3] == f"See the papers ({PAPERS}) the papers ({MINUTES}) in May June."
     assert f"({PAPERS})" not in cells[4] and "(" not in cells[5]
     text = _pdf_text(folder)
     assert f"papers({PAPERS})minutes({PAPERS}/agenda)andtheagenda" in text
     _resolves_to_each_draft(folder, first, second)
+
+
+# ---------------------------------------------------------------- the comparison read as text, as well as seen
+
+AGENDA = "https://www.example.gov.uk/agenda"
+# (JavaScript) a diff.html cell as a reader gets it otherwise than by looking: its text selected and copied, and each
+# blank between a deletion and the insertion right after it, with the <a> each of the three is in (null: none)
+READ_AS_TEXT = """cell => {
+  const selection = getSelection();
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  selection.removeAllRanges();
+  selection.addRange(range);
+  const copied = selection.toString();
+  selection.removeAllRanges();
+  const link = node => { const a = node.parentElement.closest("a"); return a && a.getAttribute("href"); };
+  const spaces = [...cell.querySelectorAll(".gap")].map(gap => [gap.textContent, link(gap.firstChild),
+    link(gap.previousElementSibling.firstChild || gap.previousElementSibling),
+    link(gap.nextElementSibling.querySelector("ins") || gap.nextElementSibling)]);
+  return [copied, spaces];
+}"""
+
+
+def test_a_deletion_and_the_insertion_after_it_read_as_two_words_copied_extracted_and_aloud(tmp_path: Path) -> None:
+    """Inserted words right after deleted ones were set apart on screen by a margin, but the text ran them together:
+    diff.html copied, diff.pdf's words (pdfplumber, pdftotext) and a screen reader's reading of the cell gave
+    "MayJune" and "…/papers)the board papers". There is now a real space between them, outside both marks (read
+    as neither deleted nor inserted; neither struck through nor underlined) and outside any link unless both are
+    words of that one link (no link's underline runs across it), still about a space wide on screen; in diff.pdf
+    the space is in the text as well as on the page, as is the space before a link, which WeasyPrint had left out
+    of the text the same way ("Seethe board papers")."""
+    import subprocess
+
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM
+
+    _, _, folder, _ = _explanations_built_and_compared(tmp_path, {
+        1: ("Report back in May.", "Report back in June."),
+        2: (f'See the <a href="{PAPERS}">board papers</a> for detail.',
+            f'See the <a href="{PAPERS}/2026">board papers</a> for detail.'),
+        3: ("See https://www.example.gov.uk/2025 now.", "See https://www.example.gov.uk/2026 now."),
+        4: ("Read the agenda first.", f'Read <a href="{AGENDA}">the agenda</a> first.'),
+        5: (f'Read <a href="{PAPERS}">the papers</a> now.', f'Read <a href="{PAPERS}">the minutes</a> now.'),
+    })
+    expected = {
+        1: "Report back in May June.",
+        2: f"See the board papers ({PAPERS}) board papers ({PAPERS}/2026) for detail.",
+        3: "See https://www.example.gov.uk/2025 https://www.example.gov.uk/2026 now.",
+        4: f"Read the agenda the agenda ({AGENDA}) first.",
+        5: "Read the papers minutes now.",
+    }
+    # the space between each pair, and the link it is in: none, or the one link both marks are words of
+    spaces = {1: [[" ", None, None, None]], 2: [[" ", None, None, f"{PAPERS}/2026"]],  # after "(old address)"
+              3: [[" ", None, "https://www.example.gov.uk/2025", "https://www.example.gov.uk/2026"]],
+              4: [[" ", None, None, AGENDA]], 5: [[" ", PAPERS, PAPERS, PAPERS]]}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto((folder / "diff.html").as_uri())
+        read, touching, spoken = {}, {}, {}
+        for ref in expected:
+            cell = page.locator(f'xpath=//article[@class="action-change"][.//span[@class="ref"][normalize-space()='
+                                f'"{ref}"]]//th[starts-with(., "Explanation")]/following-sibling::td')
+            read[ref] = cell.evaluate(READ_AS_TEXT)
+            touching[ref] = cell.evaluate(TOUCHING_MARKS)
+            spoken[ref] = cell.aria_snapshot()
+        page.screenshot(path=tmp_path / "diff.png", full_page=True)
+        browser.close()
+    assert {ref: " ".join(copied.split()) for ref, (copied, _) in read.items()} == expected
+    assert {ref: found for ref, (_, found) in read.items()} == spaces
+    # on screen, as far apart as words are, and no further
+    gaps = [gap for pairs in touching.values() for _, _, gap in pairs]
+    assert len(gaps) == 5 and all(gap is not None and 0.2 <= gap <= 0.4 for gap in gaps), touching
+    # a screen reader reads the cell as its words, the deletion and the insertion each whole, with no blank of theirs
+    assert 'cell "Report back in May June."' in spoken[1] or "Report back in May June." in spoken[1], spoken[1]
+    assert "- deletion: May\n" in spoken[1] and "- insertion: June\n" in spoken[1], spoken[1]
+    assert "- insertion: the agenda" in spoken[4] and "- deletion: the agenda" in spoken[4], spoken[4]
+
+    with pdfplumber.open(folder / "diff.pdf") as pdf:
+        words = " ".join(word["text"] for page in pdf.pages for word in page.extract_words())
+    extracted = " ".join(subprocess.run(["pdftotext", str(folder / "diff.pdf"), "-"], capture_output=True,
+                                        text=True, check=True).stdout.split())
+    # and a space before a link, in a box of its own (for WeasyPrint's line breaks), is in the PDF's text too
+    for text in ("Report back in May June.", f"See the board papers ({PAPERS}) board papers", "See https://",
+                 "2025 https://www.example.gov.uk/2026",
+                 "Read the agenda the agenda", "Read the papers minutes now."):
+        assert text in words, (text, words)
+        assert text in extracted, (text, extracted)
+    assert "\u200b" not in words and "\u200b" not in (folder / "diff.html").read_text(encoding="utf-8")
+

@@ -272,11 +272,30 @@ def with_running_head(html: str, marking: str) -> str:
     return html[:body.end()] + "\n" + running_head("running-head", title, [marking]) + html[body.end():]
 
 
+# a space in an inline box of its own in diff.html.j2: between a deletion and the insertion right after it
+# ('<span class="gap"> </span>', "May June"), or before a link (`space_before_links`: "See<span> </span><a>…"),
+# either perhaps marked or formatted as the words it came with
+_LONE_SPACE = re.compile(r'(<span(?: class="gap")?>(?:<(?:del|ins|strong|em|u)>)*) ((?:</(?:del|ins|strong|em|u)>)*'
+                         r'</span>)')
+
+
+def with_drawn_gaps(html: str) -> str:
+    """The HTML as WeasyPrint is to draw it: each space in a box of its own followed by a zero-width space.
+
+    WeasyPrint 70 draws no text box that is blanks alone (`weasyprint.draw.text.draw_first_line`), so such a space
+    took its width on the page but was missing from the PDF's text: "MayJune", "Seethe minutes" when copied,
+    extracted or read aloud. The zero-width space has no glyph and is not extracted, and a line may still break
+    after it, so the box is drawn and its space is in the text; diff.html keeps the plain space (a browser keeps it
+    in the text)."""
+    return _LONE_SPACE.sub("\\1 \u200b\\2", html)
+
+
 def write_diff_pdf(html: str, templates: Path, out: Path, created: str = "", marking: str = "") -> None:
     """The summary HTML as a tagged PDF (PDF/UA-1), reading only files inside `templates`, its properties
-    marked with `marking` (a comparison of restricted drafts); atomic."""
+    marked with `marking` (a comparison of restricted drafts); atomic. Each space between a deletion and the
+    insertion after it, or before a link, is in the PDF's text (`with_drawn_gaps`)."""
     templates, out = Path(templates).resolve(), Path(out)
-    html = with_running_head(html, marking)
+    html = with_drawn_gaps(with_running_head(html, marking))
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     options: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_identifier": identifier, "uncompressed_pdf": False}
     source = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
