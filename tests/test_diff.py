@@ -2510,3 +2510,42 @@ def test_a_deletion_and_the_insertion_after_it_read_as_two_words_copied_extracte
         assert text in extracted, (text, extracted)
     assert "\u200b" not in words and "\u200b" not in (folder / "diff.html").read_text(encoding="utf-8")
 
+
+def test_links_are_paired_by_their_words_or_address_in_every_output(tmp_path: Path) -> None:
+    """A link pointed elsewhere ("the minutes": papers to minutes) beside a new link to its old address ("the agenda"
+    now links to the papers) was shown in diff.html as the old link reworded to "the agenda", though the printed
+    summary and diff.json said both link changes right; and links as many on each side were paired by position, so
+    links reordered were described against each other ("link 'the minutes': papers -> minutes/2026", "link 'the
+    papers': minutes -> papers"). Links now pair by their words, else by their address, where only one link on each
+    side has them, by position only when neither tells; diff.html redlines and gives addresses for the same links
+    the summary lists, and diff.docx still resolves to either draft."""
+    first, second, folder, printed = _explanations_built_and_compared(tmp_path, {
+        1: (f'See <a href="{PAPERS}">the minutes</a> and the agenda.',
+            f'See <a href="{MINUTES}">the minutes</a> and <a href="{PAPERS}">the agenda</a>.'),
+        2: (f'Read <a href="{PAPERS}">the papers</a> then <a href="{MINUTES}">the minutes</a>.',
+            f'Read <a href="{MINUTES}/2026">the minutes</a> then <a href="{PAPERS}">the papers</a>.'),
+        3: (f'Read <a href="{PAPERS}">the papers</a> and <a href="{MINUTES}">the minutes</a>.',
+            f'Read <a href="{MINUTES}">the minutes</a> and <a href="{PAPERS}">the board papers</a>.'),
+    })
+    record = json.loads((folder / "diff.json").read_text(encoding="utf-8"))["diff"]["changed"]
+    links = {change["ref"]: change["changes"][0]["links"] for change in record}
+    assert links == {
+        1: [{"words": "the minutes", "old": PAPERS, "new": MINUTES}, {"words": "the agenda", "old": "", "new": PAPERS}],
+        2: [{"words": "the minutes", "old": MINUTES, "new": f"{MINUTES}/2026"}],
+        3: [],  # reordered, one reworded: each goes where it went
+    }
+    assert f"link 'the minutes': [-{PAPERS}-]{{+{MINUTES}+}}; link 'the agenda': [-(no address)-]{{+{PAPERS}+}}" \
+        in printed and f"link 'the minutes': [-{MINUTES}-]{{+{MINUTES}/2026+}}" in printed, printed
+    assert "link 'the papers'" not in printed, printed
+
+    cells = _explanation_cells(folder)
+    # the old link deleted whole beside the new one, and the agenda linked: no link "the" reworded to "agenda"
+    assert _marks(cells[1]) == [("del", "the minutes"), ("del", f" ({PAPERS})"), ("ins", "the minutes"),
+                                ("ins", f" ({MINUTES})"), ("del", "the agenda"), ("ins", "the agenda"),
+                                ("ins", f" ({PAPERS})")]
+    assert [(a.get("href"), a.text_content()) for a in cells[1].iter("a")] == [
+        (PAPERS, "the minutes"), (MINUTES, "the minutes"), (PAPERS, "the agenda")]
+    # the addresses of the links the summary lists, and only those
+    shown = {ref: re.findall(r"\((https?://[^)]*)\)", cell.text_content()) for ref, cell in cells.items()}
+    assert shown == {1: [PAPERS, MINUTES, PAPERS], 2: [f"{MINUTES}/2026", MINUTES], 3: []}
+    _resolves_to_each_draft(folder, first, second)

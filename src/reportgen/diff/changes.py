@@ -910,19 +910,55 @@ def _links_shown(links: Sequence[LinkChange]) -> tuple[Span, ...]:
 
 
 def link_changes(old: str, new: str) -> tuple[LinkChange, ...]:
-    """The links of a field whose address changed from `old` to `new`: paired in order when both have as many,
-    else by their words, a link only one side has paired with no address on the other. A pair whose addresses are
-    the same (words reworded, only the formatting changed) is not one, nor is one whose words say its address on
-    each side that has it (a bare address the reader linked): its changed words already say where it goes."""
+    """The links of a field whose address changed from `old` to `new`, each paired with its partner on the other side
+    (`paired_links`), a link only one side has with no address on the other. A pair whose addresses are the same
+    (words reworded, only the formatting changed) is not one, nor is one whose words say its address on each side
+    that has it (a bare address the reader linked): its changed words already say where it goes."""
     before, after = ([run for run in _links(text) if run[1]] for text in (old, new))
-    if len(before) == len(after):
-        pairs = list(zip(before, after, strict=True))
-    else:
-        words = {now[0] for now in after}
-        pairs = [*((next((was for was in before if was[0] == now[0]), (now[0], None)), now) for now in after),
-                 *((was, (was[0], None)) for was in before if was[0] not in words)]
+    pairs = []
+    for i, j in paired_links(before, after):
+        words = after[j][0] if j is not None else before[i][0] if i is not None else ""
+        pairs.append((before[i] if i is not None else (words, None), after[j] if j is not None else (words, None)))
     return tuple(LinkChange(now[0], was[1] or "", now[1] or "") for was, now in pairs
                  if was[1] != now[1] and not (_says_address(was) and _says_address(now)))
+
+
+Link = tuple[str, str | None]  # a link's words and address
+
+
+def paired_links(before: Sequence[Link], after: Sequence[Link]) -> list[tuple[int | None, int | None]]:
+    """Which link of the old text each link of the new one is (old index, new index; None where it has no partner):
+    the new text's links in order, then the old links left over. A link the same on both sides pairs first (the
+    n-th such with the n-th), then one whose words, else whose address, only one link on each side has (among
+    those not yet paired): links reordered, one pointed elsewhere, one reworded. The links left are paired in order
+    when as many are left on each side (a link reworded and pointed elsewhere at once), else have no partner.
+    Shared by the printed summary (`link_changes`) and diff.html's redline (`reportgen.diff.redline`), so that
+    both say the same link went where."""
+    partner: dict[int, int] = {}  # new index -> old index
+
+    def pair_by(key: Callable[[Link], Hashable], unique: bool) -> None:
+        free_old = [i for i in range(len(before)) if i not in partner.values()]
+        free_new = [j for j in range(len(after)) if j not in partner]
+        olds: dict[Hashable, list[int]] = {}
+        news: dict[Hashable, list[int]] = {}
+        for i in free_old:
+            olds.setdefault(key(before[i]), []).append(i)
+        for j in free_new:
+            news.setdefault(key(after[j]), []).append(j)
+        for value, js in news.items():
+            is_ = olds.get(value, [])
+            if not unique or len(is_) == len(js) == 1:
+                partner.update(zip(js, is_, strict=False))
+
+    pair_by(lambda link: link, unique=False)
+    pair_by(lambda link: link[0], unique=True)
+    pair_by(lambda link: link[1], unique=True)
+    left_old = [i for i in range(len(before)) if i not in partner.values()]
+    left_new = [j for j in range(len(after)) if j not in partner]
+    if len(left_old) == len(left_new):
+        partner.update(zip(left_new, left_old, strict=True))
+    return [*((partner.get(j), j) for j in range(len(after))),
+            *((i, None) for i in range(len(before)) if i not in partner.values())]
 
 
 def _says_address(run: tuple[str, str | None]) -> bool:

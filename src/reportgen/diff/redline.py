@@ -25,9 +25,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
+from itertools import groupby
 from typing import Literal, NamedTuple
 
-from reportgen.diff.changes import DraftDiff, diff_tokens, renamed_sections, section_keys, tokens
+from reportgen.diff.changes import DraftDiff, diff_tokens, paired_links, renamed_sections, section_keys, tokens
 from reportgen.model import (
     PARAGRAPH_MARK,
     Block,
@@ -63,23 +64,56 @@ class _Piece(NamedTuple):
     underline: bool = False
     is_break: bool = False
     starts_link: bool = False
+    link: object = None  # which link the word is part of (`_compared_pieces`): words of links not paired never match
 
 
 _BREAK = _Piece("\n", is_break=True)
 
 
-def _pieces(blocks: RichText) -> list[_Piece]:
+def _pieces(blocks: RichText, links: Sequence[object] = ()) -> list[_Piece]:
+    """Each block's words, a break between blocks; `links` gives each inline (in order, across the blocks) the link
+    its words are part of (None outside links)."""
     pieces: list[_Piece] = []
+    at_inline = 0
     for index, block in enumerate(blocks):
         if index:
             pieces.append(_BREAK)
         before: Inline | None = None
         for inline in block.inlines:
             starts = _starts_link(before, inline)
+            link = links[at_inline] if at_inline < len(links) else None
             pieces.extend(_Piece(token, inline.href, inline.bold, inline.italic, inline.underline,
-                                 starts_link=starts and not at) for at, token in enumerate(tokens(inline.text)))
+                                 starts_link=starts and not at, link=link)
+                          for at, token in enumerate(tokens(inline.text)))
             before = inline
+            at_inline += 1
     return pieces
+
+
+def _compared_pieces(old: RichText, new: RichText) -> tuple[list[_Piece], list[_Piece]]:
+    """The pieces of two texts to compare word by word, each linked word knowing its link as paired with the other
+    text's (`reportgen.diff.changes.paired_links`, as the printed summary pairs them): a link's words match only the
+    words of its partner. Else a link pointed elsewhere ("the minutes": /a to /b) beside a new link to its old
+    address ("the agenda": /a) would match that link's "the", and diff.html would show the old link reworded to
+    "the agenda" while the summary says it was pointed elsewhere."""
+    (old_links, old_at), (new_links, new_at) = _links_of(old), _links_of(new)
+    partner = {i: j for i, j in paired_links(old_links, new_links) if i is not None}
+    old_ids = [None if i is None else partner.get(i, ("old", i)) for i in old_at]
+    return _pieces(old, old_ids), _pieces(new, new_at)
+
+
+def _links_of(blocks: RichText) -> tuple[list[tuple[str, str | None]], list[int | None]]:
+    """The links of a text (words and address: neighbouring inlines of one address in a block, as the summary reads
+    them) and, for each inline in order, the index of the link it is part of (None outside links)."""
+    links: list[tuple[str, str | None]] = []
+    at: list[int | None] = []
+    for block in blocks:
+        for href, run in groupby(block.inlines, key=lambda inline: inline.href):
+            inlines = list(run)
+            if href:
+                links.append((" ".join("".join(inline.text for inline in inlines).split()), href))
+            at.extend([len(links) - 1 if href else None] * len(inlines))
+    return links, at
 
 
 def _starts_link(before: Inline | None, inline: Inline) -> bool:
@@ -112,7 +146,7 @@ def redline_blocks(old: RichText, new: RichText) -> RichText:
     blocks: list[Block] = []
     inlines: list[tuple[Inline, bool]] = []
     start = index = 0  # the new block the current output block starts at; the new block we are in
-    for op, pieces in diff_tokens(_pieces(old), _pieces(new), lambda p: not p.is_break and p.text.isspace()):
+    for op, pieces in diff_tokens(*_compared_pieces(old, new), lambda p: not p.is_break and p.text.isspace()):
         change = _CHANGE[op]
         for piece in pieces:
             if piece.is_break and change is None:
@@ -204,7 +238,7 @@ def _redlined_across(old: RichText, new: RichText) -> list[tuple[Block, bool]] |
         blocks.append((block, False))
         inlines.clear()
 
-    for op, pieces in diff_tokens(_pieces(old), _pieces(new), lambda p: not p.is_break and p.text.isspace()):
+    for op, pieces in diff_tokens(*_compared_pieces(old, new), lambda p: not p.is_break and p.text.isspace()):
         change = _CHANGE[op]
         for piece in pieces:
             if piece.is_break:

@@ -40,6 +40,7 @@ from reportgen.diff.changes import (
     cover_note,
     exemption_note,
     order_note,
+    paired_links,
     progress_note,
     renamed_sections,
     section_note,
@@ -125,52 +126,58 @@ def action_views(diff: DraftDiff, old_paper: Paper, paper: Paper) -> list[Action
 
 
 def with_link_addresses(blocks: RichText) -> RichText:
-    """Redlined text whose changed links say where they go: each deleted link to an address the new text does not
-    link to, and each inserted link to an address the old text did not, followed by its address in brackets,
-    marked as the link is. A link pointed elsewhere under the same words is deleted and inserted whole, and on a
-    printed page its words alone would read the same on both sides, as if nothing had changed. So is a link
-    deleted beside the link inserted in its place to another address (`_repointed`), whatever their words, though
-    the other draft links to its address elsewhere: the reader sees where it went and where it goes now. A link
-    whose words are its address (a bare address the reader linked: https://…, www.…, an e-mail address) already
-    shows it, and one whose words changed but not its address goes where it went."""
-    def linked(left_out: str) -> set[str]:
-        return {inline.href for block in blocks for inline in block.inlines
-                if inline.change != left_out and inline.href}
+    """Redlined text whose changed links say where they go: each deleted or inserted link that the printed summary
+    says went elsewhere (`reportgen.diff.changes.paired_links`: a link with no partner in the other draft, or whose
+    partner has another address) followed by its address in brackets, marked as the link is. A link pointed
+    elsewhere under the same words is deleted and inserted whole, and on a printed page its words alone would read
+    the same on both sides, as if nothing had changed; a link made of words the old text had unlinked would read as
+    those words replaced by themselves. A link whose words are its address (a bare address the reader linked:
+    https://…, www.…, an e-mail address) already shows it, and one whose words changed but not its address (paired
+    with a link to the same address) goes where it went."""
+    said = _links_said(blocks)
 
-    other = {"ins": linked("ins"), "del": linked("del")}  # the old text's addresses, and the new text's
-
-    def inlines(block: Block) -> Iterator[Inline]:
-        runs = _link_runs(block.inlines)
-        for at, run in enumerate(runs):
+    def inlines(at_block: int, block: Block) -> Iterator[Inline]:
+        at = 0
+        for run in _link_runs(block.inlines):
             yield from run
             first = run[0]
             words = "".join(inline.text for inline in run)
-            if first.change and first.href and not shows_address(words, first.href) \
-                    and (first.href not in other[first.change] or _repointed(runs, at)):
+            if first.change and first.href and not shows_address(words, first.href) and (at_block, at) in said:
                 yield Inline(f" ({first.href.removeprefix('mailto:')})", change=first.change)
+            at += len(run)
 
-    return tuple(replace(block, inlines=tuple(inlines(block))) for block in blocks)
+    return tuple(replace(block, inlines=tuple(inlines(at, block))) for at, block in enumerate(blocks))
+
+
+def _links_said(blocks: RichText) -> set[tuple[int, int]]:
+    """Where (block index, inline index) each inline of a link is that changed address between the drafts, as
+    `link_changes` pairs them (no partner, or a partner to another address): read from the redlined blocks, the old
+    text being their words not inserted, the new one those not deleted."""
+    sides = []
+    for left_out in ("ins", "del"):
+        links: list[tuple[str, str | None]] = []
+        members: list[list[tuple[int, int]]] = []
+        for at_block, block in enumerate(blocks):
+            kept = [(at, inline) for at, inline in enumerate(block.inlines) if inline.change != left_out]
+            for href, run in groupby(kept, key=lambda item: item[1].href):
+                if href:
+                    items = list(run)
+                    links.append((" ".join("".join(inline.text for _, inline in items).split()), href))
+                    members.append([(at_block, at) for at, _ in items])
+        sides.append((links, members))
+    (old_links, old_members), (new_links, new_members) = sides
+    said: set[tuple[int, int]] = set()
+    for i, j in paired_links(old_links, new_links):
+        if i is not None and j is not None and old_links[i][1] == new_links[j][1]:
+            continue
+        said.update((*(old_members[i] if i is not None else ()), *(new_members[j] if j is not None else ())))
+    return said
 
 
 def _link_runs(inlines: Sequence[Inline]) -> list[tuple[Inline, ...]]:
     """Inlines in runs of neighbours with one address and one change: a link's words may be several inlines
     (a bold word in it)."""
     return [tuple(run) for _key, run in groupby(inlines, key=lambda inline: (inline.href, inline.change))]
-
-
-def _repointed(runs: Sequence[tuple[Inline, ...]], at: int) -> bool:
-    """Whether the changed link `runs[at]` has beside it (blanks aside) a link of the other change to another
-    address: the link the new text has in its place (after a deletion), or the one it replaced (before an
-    insertion)."""
-    link = runs[at][0]
-    step = 1 if link.change == "del" else -1
-    index = at + step
-    while 0 <= index < len(runs) and not runs[index][0].href and not "".join(i.text for i in runs[index]).strip():
-        index += step
-    if not 0 <= index < len(runs):
-        return False
-    beside = runs[index][0]
-    return bool(beside.href) and beside.change == ("ins" if step == 1 else "del") and beside.href != link.href
 
 
 def with_breaks_shown(blocks: RichText) -> RichText:
