@@ -19,9 +19,12 @@ import weasyprint
 from weasyprint import HTML
 
 from conftest import (
+    RETURN_HEADINGS,
     benchmark_workspace,
+    default_returns,
     make_paper,
     make_row,
+    make_workspace,
     marked_content_problems,
     plan_row_labels,
     tagged_tables,
@@ -564,7 +567,7 @@ def test_html_escapes_everything() -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "{{ 7*7 }}" in html and "49" not in html
     assert "javascript:" not in html
-    assert '<span> </span><a href="https://example.org/board">board papers</a>' in html  # the space: a box of its own
+    assert '<span> \u200b</span><a href="https://example.org/board">board papers</a>' in html  # a box of its own, drawn
     assert "<strong>6 actions</strong>" in html and "<em>&#39;In Progress&#39;</em>" in html
     assert "<u>Victims Services grant</u>" in html
 
@@ -733,6 +736,24 @@ def test_a_line_never_ends_after_one_word_before_a_link() -> None:
             assert len(words) >= 2
             alone += [f"{line[0]!r} alone at {width}px" for line in words[:-1] if len(line) == 1]
     assert alone == []
+
+
+def test_the_space_before_a_link_is_in_the_pdfs_text(tmp_path: Path) -> None:
+    """The space before a link sits in a box of its own (above), and WeasyPrint draws no box of blanks alone: the
+    space took its width on the page but was missing from the text a screen reader, a search or a copy gets,
+    "with theStrategic Executive Board papers". Built as an officer builds, the words read apart; the page looks
+    the same (the zero-width space after it has no glyph)."""
+    returns = default_returns()
+    explanation = ('Reported with the <a href="https://www.example.gov.uk/seb">Strategic Executive Board papers</a>'
+                   ' and <strong>see</strong> <a href="https://www.example.gov.uk/minutes">the minutes</a>.')
+    returns["opcc.xlsx"] = [RETURN_HEADINGS, *((ref, action, status, explanation if ref == 2 else text, when)
+                                                 for ref, action, status, text, when in returns["opcc.xlsx"][1:])]
+    workspace = make_workspace(tmp_path / "ws", returns=returns)
+    assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft")]) == 0
+    with pdfplumber.open(tmp_path / "draft" / "paper.pdf") as pdf:
+        words = " ".join(word["text"] for page in pdf.pages for word in page.extract_words())
+    assert "Reported with the Strategic Executive Board papers and see the" in words, words
+    assert "\u200b" not in words  # drawn, never extracted
 
 
 def test_a_links_underline_and_target_start_at_its_first_letter_not_the_space_before_it() -> None:

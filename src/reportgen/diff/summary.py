@@ -64,7 +64,14 @@ from reportgen.render.html_env import html_environment, lines, template_errors, 
 from reportgen.render.pdf.artifacts import furniture_as_artifacts
 from reportgen.render.pdf.document import font_timestamp, mark_metadata  # shared with the paper's PDF
 from reportgen.render.pdf.fetch import TemplateFetcher
-from reportgen.render.pdf.html import css_ident, group_blocks, link_runs, running_head, space_before_links
+from reportgen.render.pdf.html import (
+    css_ident,
+    group_blocks,
+    link_runs,
+    running_head,
+    space_before_links,
+    with_drawn_gaps,
+)
 from reportgen.template_files import DEFAULT_TEMPLATES, template_file
 
 DIFF_TEMPLATE = "diff.html.j2"
@@ -277,24 +284,6 @@ def with_running_head(html: str, marking: str) -> str:
         return html
     title = " ".join(unescape(re.sub(r"<[^>]+>", "", heading[1])).split())
     return html[:body.end()] + "\n" + running_head("running-head", title, [marking]) + html[body.end():]
-
-
-# a space in an inline box of its own in diff.html.j2: between a deletion and the insertion right after it
-# ('<span class="gap"> </span>', "May June"), or before a link (`space_before_links`: "See<span> </span><a>…"),
-# either perhaps marked or formatted as the words it came with
-_LONE_SPACE = re.compile(r'(<span(?: class="gap")?>(?:<(?:del|ins|strong|em|u)>)*) ((?:</(?:del|ins|strong|em|u)>)*'
-                         r'</span>)')
-
-
-def with_drawn_gaps(html: str) -> str:
-    """The HTML as WeasyPrint is to draw it: each space in a box of its own followed by a zero-width space.
-
-    WeasyPrint 70 draws no text box that is blanks alone (`weasyprint.draw.text.draw_first_line`), so such a space
-    took its width on the page but was missing from the PDF's text: "MayJune", "Seethe minutes" when copied,
-    extracted or read aloud. The zero-width space has no glyph and is not extracted, and a line may still break
-    after it, so the box is drawn and its space is in the text; diff.html keeps the plain space (a browser keeps it
-    in the text)."""
-    return _LONE_SPACE.sub("\\1 \u200b\\2", html)
 
 
 def write_diff_pdf(html: str, templates: Path, out: Path, created: str = "", marking: str = "") -> None:

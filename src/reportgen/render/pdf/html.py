@@ -180,9 +180,27 @@ def render_html(paper: Paper, templates: Path, part: str = "all", furniture_page
             theme_css=theme_stylesheet(paper.theme),
             logo_uri=logo_data_uri(paper.theme.logo if paper.theme else None),
         )
-    return with_running_heads(with_draft_marking(html, paper, part,
-                                                 styles_draft_marking(template_file(templates, STYLESHEET))),
-                              paper, part)
+    return with_drawn_gaps(with_running_heads(with_draft_marking(
+        html, paper, part, styles_draft_marking(template_file(templates, STYLESHEET))), paper, part))
+
+
+# a space in an inline box of its own: before a link (`space_before_links`: "See<span> </span><a>…", in the paper
+# and diff.html.j2), or in diff.html.j2 between a deletion and the insertion right after it ('<span class="gap">
+# </span>', "May June"); either perhaps marked or formatted as the words it came with
+_LONE_SPACE = re.compile(r'(<span(?: class="gap")?>(?:<(?:del|ins|strong|em|u)>)*) ((?:</(?:del|ins|strong|em|u)>)*'
+                         r'</span>)')
+
+
+def with_drawn_gaps(html: str) -> str:
+    """The HTML as WeasyPrint is to draw it: each space in a box of its own followed by a zero-width space.
+
+    WeasyPrint 70 draws no text box that is blanks alone (`weasyprint.draw.text.draw_first_line`), so such a space
+    took its width on the page but was missing from the PDF's text: "MayJune", "Seethe minutes" when copied,
+    extracted or read aloud (in the paper, "with theStrategic Executive Board papers"). The zero-width space has
+    no glyph and is not extracted, and a line may still break after it, so the box is drawn and its space is in
+    the text. For WeasyPrint only: the web edition and diff.html keep the plain space (a browser keeps it in the
+    text)."""
+    return _LONE_SPACE.sub("\\1 \u200b\\2", html)
 
 
 DRAFT_STYLE = """<style>
