@@ -338,6 +338,45 @@ def test_a_reason_naming_a_settings_table_keeps_it_as_watch_prints_a_deployment_
         '[partners."Wessex Police"] files')
 
 
+def test_a_blocked_runs_log_names_each_blocking_issue_once_and_whole_as_watch_prints_it(tmp_path: Path) -> None:
+    """A deployment's "Blocked" run logs each issue that blocks publication. Its file was written before the
+    message even when the message starts with it ("x.xlsx: x.xlsx could not be read"), unlike the artifact and
+    the terminal; and `--watch` prints each line as Rich markup, so a status the partner wrote "[tbc]" vanished
+    from the line that said it was not recognised."""
+    import datetime
+    import io
+    import uuid
+
+    from prefect.cli.flow_runs_watching import FlowRunFormatter
+    from prefect.client.schemas.objects import Log
+    from rich.console import Console
+
+    from conftest import default_returns, make_workspace
+    from reportgen.shells.prefect_flows import summary_log_lines
+
+    def watched(line: str) -> str:
+        out = io.StringIO()
+        log = Log(name="prefect.flow_runs", level=30, message=f"reportgen: {line}",
+                  timestamp=datetime.datetime.now(datetime.UTC), flow_run_id=uuid.uuid4())
+        Console(file=out, width=1000, highlight=False).print(FlowRunFormatter().format(log))
+        return out.getvalue()
+
+    returns = default_returns()
+    returns["opcc.xlsx"] = [(row[0], row[1], "[tbc]", *row[3:]) if row[0] == 2 else row
+                            for row in returns["opcc.xlsx"]]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    broken = root / "inputs" / "returns" / "2026-10" / "criminal-justice-board.xlsx"
+    broken.write_bytes(b"not a workbook")
+    result = build_draft(root)
+    printed = "\n".join(watched(line) for line in summary_log_lines(result))
+    blocks = [line for line in printed.splitlines() if "Blocks publication:" in line]
+    assert len(blocks) == len(result.blocking) >= 2, printed
+    shown = "inputs/returns/2026-10/criminal-justice-board.xlsx"
+    unreadable = next(line for line in blocks if shown in line)
+    assert unreadable.count(shown) == 1 and f"Blocks publication: {shown} is " in unreadable, printed
+    assert "status '[ tbc]' is not recognised" in printed, printed
+
+
 def test_flow_script_refuses_a_wrong_request_in_one_line_before_prefect_starts(tmp_path: Path) -> None:
     root = copy_example(tmp_path / "ws")
     for args in (["--workspace", str(root), "--period", "2023-13"], ["--workspace", str(tmp_path / "nowhere")]):

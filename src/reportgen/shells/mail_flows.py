@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from pathlib import Path
 from typing import cast
 
@@ -43,13 +42,14 @@ from reportgen.read.workspace import newest_period
 from reportgen.settings import load_settings
 from reportgen.shells.prefect_flows import (
     artifact_key,
-    as_parameters,
     finished,
     given_path,
     in_deployment_run,
     issue_table,
     refused,
     stage_task,
+    told_line,
+    watchable,
 )
 
 
@@ -93,16 +93,6 @@ chase_task = stage_task("chase", _chase, retries=2, retry_delay_seconds=10)
 collect_task = stage_task("collect", _collect, retries=2, retry_delay_seconds=10)
 
 
-# a Rich style tag as `prefect deployment run --watch` reads a log line: "[reportgen 2026-10]" in a subject vanished
-RICH_TAG = re.compile(r"\[(?=[a-z#/@])")
-
-
-def watchable(line: str) -> str:
-    """A log line as `--watch` shows it whole: the command line's options as parameters, and a space after
-    each "[" that Rich would take for a style ("[ reportgen 2026-10]", "[ mail ]")."""
-    return RICH_TAG.sub("[ ", as_parameters(line))
-
-
 def log_mail(run: MailRun) -> None:
     """A deployment's run says in its log what the command prints: what was sent, saved or refused, and each
     issue with where it is and what to do (`prefect deployment run … --watch` showed only "Blocked" and a
@@ -119,9 +109,8 @@ def log_mail(run: MailRun) -> None:
     for line in summary_lines(run):
         logger.log(logging.WARNING if act else logging.INFO, "reportgen: %s", watchable(line.strip()))
     for issue in shown:
-        told = f"{issue.severity.value} {issue.located}" + (f" → {issue.advice}" if issue.advice else "")
         logger.log(logging.INFO if issue.severity is Severity.INFO else logging.WARNING, "reportgen: %s",
-                   watchable(told))
+                   watchable(f"{issue.severity.value} {told_line(issue)}"))
 
 
 def publish_mail(run: MailRun, workspace: Path) -> None:

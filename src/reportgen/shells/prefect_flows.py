@@ -246,6 +246,22 @@ def as_parameters(reason: str) -> str:
     return TABLE.sub(table, OPTION.sub(parameter, reason))
 
 
+# a Rich style tag as `prefect deployment run --watch` reads a log line: "[reportgen 2026-10]" in a subject vanished
+RICH_TAG = re.compile(r"\[(?=[a-z#/@])")
+
+
+def watchable(line: str) -> str:
+    """A log line as `--watch` shows it whole: the command line's options as parameters, and a space after
+    each "[" that Rich would take for a style ("[ reportgen 2026-10]", "[ mail ]", a partner's "[ tbc]")."""
+    return RICH_TAG.sub("[ ", as_parameters(line))
+
+
+def told_line(item: Issue) -> str:
+    """An issue on one line, as a run's log and artifacts tell it: where it is (its file named once, not again
+    when the message starts with it: `Issue.located`), then what to do."""
+    return item.located + (f" → {item.advice}" if item.advice else "")
+
+
 def in_deployment_run() -> bool:
     """Whether this is a deployment's flow run (a worker's, or serve's), not a flow script's own."""
     context = FlowRunContext.get()
@@ -300,21 +316,23 @@ def log_summary(result: BuildResult) -> None:
         return
     from prefect.logging import get_run_logger
 
-    from reportgen.shells.console import chase_reasons, paper_summary, summary_line
+    from reportgen.shells.console import chase_reasons
 
-    chase = [f"To chase: {row.partner}: {reasons}" for row in result.chase if (reasons := chase_reasons(row))]
-    blocking = [f"Blocks publication: {blocking_place(item)}{item.message} → {item.advice}"
-                for item in result.issues if item.severity is Severity.ERROR]
-    act = bool(chase) or any(item.severity is not Severity.INFO for item in result.issues)
+    act = any(chase_reasons(row) for row in result.chase) or any(
+        item.severity is not Severity.INFO for item in result.issues)
     logger = get_run_logger()
-    for line in [*paper_summary(result.paper), summary_line(result.issues), *blocking, *chase]:
+    for line in summary_log_lines(result):
         logger.log(logging.WARNING if act else logging.INFO, "reportgen: %s", line)
 
 
-def blocking_place(item: Issue) -> str:
-    """"opcc.xlsx, row 3, column 'Status': " as the terminal heads an issue with its file and place; "" for none."""
-    where = ", ".join(part for part in (item.file, item.place) if part)
-    return f"{where}: " if where else ""
+def summary_log_lines(result: BuildResult) -> list[str]:
+    """The lines `log_summary` logs, each as `--watch` shows it whole (`watchable`: a partner's "[tbc]" in an
+    issue's message is not taken for a style and dropped)."""
+    from reportgen.shells.console import chase_reasons, paper_summary, summary_line
+
+    chase = [f"To chase: {row.partner}: {reasons}" for row in result.chase if (reasons := chase_reasons(row))]
+    blocking = [f"Blocks publication: {told_line(item)}" for item in result.issues if item.severity is Severity.ERROR]
+    return [watchable(line) for line in [*paper_summary(result.paper), summary_line(result.issues), *blocking, *chase]]
 
 
 def publish_artifacts(result: BuildResult, workspace: Path, comparison: DiffResult | None = None,
@@ -361,7 +379,7 @@ def counts_line(paper: Paper) -> str:
 def blocking_lines(blocking: Sequence[Issue]) -> list[str]:
     """What blocks publication, as an artifact says it: the count, then the first 20 with what to do."""
     said = [f"**{blocking_phrase(len(blocking))}.**" if blocking else "Nothing blocks publication."]
-    return said + [f"- {i.located}" + (f" → {i.advice}" if i.advice else "") for i in blocking[:20]]
+    return said + [f"- {told_line(i)}" for i in blocking[:20]]
 
 
 def issue_table(issues: Sequence[Issue]) -> list[dict[str, object]]:
