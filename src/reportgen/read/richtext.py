@@ -192,10 +192,9 @@ def sentences_rejoined(text: str) -> tuple[str, ...]:
         return ()
     blocks = state.builder.result()
     joins = []
-    for index in range(1, len(blocks)):
-        if index not in state.line_breaks and _continues(blocks[index - 1], blocks[index]):
-            before, after = blocks[index - 1].text.split(), blocks[index].text.split()
-            joins.append(f"…{' '.join(before[-4:])} / {' '.join(after[:4])}…")
+    for index in _joined_at(blocks, state.line_breaks):
+        before, after = blocks[index - 1].text.split(), blocks[index].text.split()
+        joins.append(f"…{' '.join(before[-4:])} / {' '.join(after[:4])}…")
     return tuple(joins)
 
 
@@ -216,14 +215,21 @@ def _rejoined(blocks: RichText, line_breaks: set[int]) -> RichText:
     a bracket straight after a word (`…Team <p>(CRT) to ensure…`). A paragraph after a line break the partner
     typed (`<br>`, Alt+Enter: its index is in `line_breaks`), list items and headings are left alone.
     """
+    joins = _joined_at(blocks, line_breaks)
     joined: list[Block] = []
     for index, block in enumerate(blocks):
-        previous = joined[-1] if joined else None
-        if previous is not None and index not in line_breaks and _continues(previous, block):
-            joined[-1] = replace(previous, inlines=_tidy([*previous.inlines, Inline(" "), *block.inlines]))
+        if index in joins:
+            joined[-1] = replace(joined[-1], inlines=_tidy([*joined[-1].inlines, Inline(" "), *block.inlines]))
         else:
             joined.append(block)
     return tuple(joined)
+
+
+def _joined_at(blocks: RichText, line_breaks: set[int]) -> list[int]:
+    """The one rule of `_rejoined` and `sentences_rejoined`, so the paper and the notes cannot disagree: the
+    index of each block that goes on from the one before (`_continues`), not after a typed line break."""
+    return [index for index in range(1, len(blocks))
+            if index not in line_breaks and _continues(blocks[index - 1], blocks[index])]
 
 
 def _continues(previous: Block, block: Block) -> bool:
