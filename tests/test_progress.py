@@ -7,6 +7,7 @@ import base64
 import csv
 import logging
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -434,7 +435,7 @@ def test_history_command_writes_the_action_by_period_table(built: list[BuildResu
     root = built[-1].folder.parents[2]
     assert main(["history", "--workspace", str(root), "--out", str(tmp_path / "h")]) == 0
     assert capsys.readouterr().out.strip().splitlines()[-1] == str(tmp_path / "h")
-    with (tmp_path / "h" / "history.csv").open(encoding="utf-8", newline="") as stream:
+    with (tmp_path / "h" / "history.csv").open(encoding="utf-8-sig", newline="") as stream:
         rows = list(csv.reader(stream))
     assert rows[0] == ["Ref", "Section", "Lead", "Action", *PERIODS]
     assert rows[1] == ["1", "", "Wessex Police", "Develop a prevention strategy.", *PLAN[1]]
@@ -443,6 +444,62 @@ def test_history_command_writes_the_action_by_period_table(built: list[BuildResu
     assert sheet is not None
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[3][4:] == list(PLAN[3])
+
+
+def _history_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`reportgen history ARGS` as an analyst runs it, in a process of its own."""
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "history", *args], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    return done
+
+
+def test_the_history_workbook_sorts_filters_and_says_what_its_columns_and_blanks_mean(
+        built: list[BuildResult], tmp_path: Path) -> None:
+    """history.xlsx held each ref as text (Excel sorted 1, 10, 2 and flagged every one), had no filters, let the
+    refs scroll away behind the periods, and said nowhere what a blank status meant or which draft each period's
+    column was read from; its csv had no byte order mark, so Excel opened it as its own code page."""
+    import pandas as pd
+
+    root = built[-1].folder.parents[2]
+    out = tmp_path / "h"
+    _history_cli("--workspace", str(root), "--out", str(out))
+    book = openpyxl.load_workbook(out / "history.xlsx")
+    assert book.sheetnames == ["History", "Notes"]
+    sheet = book["History"]
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("B2", "A1:G7")  # every row, every column
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert [row[0] for row in values] == ["Ref", 1, 2, 3, 4, 5, 6]
+    notes = dict(book["Notes"].iter_rows(min_row=2, values_only=True))
+    assert set(values[0]) <= set(notes)  # every heading explained
+    for period, result in zip(PERIODS, built):
+        assert f"outputs/{period}/{result.folder.name} (public edition)" in notes[period]
+    assert notes["2026-08"].startswith("August 2026:")
+    assert notes["A blank status"].startswith("The action was not in that period's paper: not yet in the plan, "
+                                              "withdrawn, or exempt")
+    data = (out / "history.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfRef,")
+    table = pd.read_csv(out / "history.csv")
+    assert list(table.columns) == ["Ref", "Section", "Lead", "Action", *PERIODS]
+    assert table["Ref"].dtype == "int64" and list(table["2026-10"]) == [PLAN[ref][2] for ref in sorted(PLAN)]
+
+
+def test_a_period_whose_draft_cannot_be_read_is_named_in_the_history_notes(built: list[BuildResult],
+                                                                          tmp_path: Path) -> None:
+    """A damaged draft left its period out of the history, said only on the console: the workbook, read later,
+    went from one period to the one after next without a word."""
+    root = tmp_path / "ws"
+    shutil.copytree(built[-1].folder.parents[2], root)
+    damaged = root / "outputs" / PERIODS[1] / built[1].folder.name
+    (damaged / "draft.json").write_text('{"broken', encoding="utf-8")
+    done = _history_cli("--workspace", str(root))
+    assert "could not be read for the history" in done.stdout
+    book = openpyxl.load_workbook(root / "outputs" / "history" / "history.xlsx")
+    assert [cell.value for cell in book["History"][1]] == ["Ref", "Section", "Lead", "Action", "2026-08", "2026-10"]
+    [not_read] = [text for heading, text in book["Notes"].iter_rows(min_row=2, values_only=True)
+                  if heading == "Not read"]
+    assert f"{damaged}/draft.json" in not_read and not_read.endswith(
+        "so this history has no column for 2026-09 (September 2026).")
 
 
 def test_history_prints_whole_paths_for_a_relative_workspace(built: list[BuildResult], monkeypatch: pytest.MonkeyPatch,
@@ -507,22 +564,23 @@ def test_exempt_actions_stay_out_of_history_and_progress(tmp_path: Path) -> None
     assert {path.name: path.read_bytes() for path in public.iterdir()} == before
     restricted = root / "outputs" / "history-restricted"
     assert sorted(path.name for path in restricted.iterdir()) == ["history-restricted.csv", "history-restricted.xlsx"]
-    [sheet] = openpyxl.load_workbook(restricted / "history-restricted.xlsx").worksheets
-    assert sheet.title == "History RESTRICTED"  # and every printed page
-    assert (sheet.oddHeader.center.text, sheet.oddFooter.center.text) == ("RESTRICTED", "RESTRICTED")
+    sheets = openpyxl.load_workbook(restricted / "history-restricted.xlsx").worksheets
+    assert [sheet.title for sheet in sheets] == ["History RESTRICTED", "Notes RESTRICTED"]  # and every printed page
+    assert all((sheet.oddHeader.center.text, sheet.oddFooter.center.text) == ("RESTRICTED", "RESTRICTED")
+               for sheet in sheets)
     # …from each period's restricted draft, though a public one was built after it
-    with (restricted / "history-restricted.csv").open(encoding="utf-8", newline="") as stream:
+    with (restricted / "history-restricted.csv").open(encoding="utf-8-sig", newline="") as stream:
         headings, *rows = list(csv.reader(stream))
     exempt = [row for row in rows if row[0] == "7"]
     assert exempt and exempt[0][3] == f"{CANARY} action" and exempt[0][5:-1] == list(plan[7])
     # …and says which of its actions are exempt, so that its reader keeps them out of the public part of a meeting
     assert headings[4] == "Exempt (Part II)" and [row[4] for row in rows] == ["", "", "", "", "", "", "Yes"]
-    [sheet] = openpyxl.load_workbook(restricted / "history-restricted.xlsx").worksheets
+    sheet = openpyxl.load_workbook(restricted / "history-restricted.xlsx").worksheets[0]
     assert [cell.value for cell in sheet[1]][4] == "Exempt (Part II)"
     assert [str(row[4] or "") for row in sheet.iter_rows(min_row=2, values_only=True)] == [""] * 6 + ["Yes"]
     # the csv, opened on its own (no sheet title, no printed page), says on every row that it is restricted
     assert headings[-1] == "Marking" and rows and all(row[-1] == "RESTRICTED" for row in rows)
-    with (public / "history.csv").open(encoding="utf-8", newline="") as stream:
+    with (public / "history.csv").open(encoding="utf-8-sig", newline="") as stream:
         assert {"Marking", "Exempt (Part II)"}.isdisjoint(next(csv.reader(stream)))
 
 

@@ -94,7 +94,7 @@ def test_openpyxl_without_numpy_still_writes_what_numpy_makes(tmp_path: Path) ->
     sheet = load_workbook(out / "history.xlsx").active
     assert sheet is not None
     assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
-        ["Ref", "Section", "Lead", "Action", "2026-10"], ["1", "A", "x", "a", "0.5"], ["2", "B", "y", "b", "3.0"]]
+        ["Ref", "Section", "Lead", "Action", "2026-10"], [1, "A", "x", "a", "0.5"], [2, "B", "y", "b", "3.0"]]
 
 
 def test_openpyxl_imported_while_another_import_walks_the_finders_skips_none() -> None:

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,27 +103,55 @@ def write_rows(out: Path, title: str, headings: Sequence[str], rows: Sequence[Se
                widths: Sequence[int] = (), marking: str = "") -> None:
     """One sheet, printed landscape one page wide under its headings: bold headings frozen at the top,
     then `rows` wrapped and top-aligned, text as text cells (never a formula), whole numbers (a ref) as numbers;
-    with a `marking` (a restricted edition's), at the head and foot of every printed page.
+    with a `marking` (a restricted edition's), at the head and foot of every printed page."""
+    write_sheets(out, [Rows(title, headings, rows, widths)], marking)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """One sheet of a workbook: its name, headings, rows and column widths (in characters). `frozen` is the
+    first cell that scrolls (the rows above it and the columns left of it stay in view); `filtered` puts a
+    filter button on each heading."""
+
+    title: str
+    headings: Sequence[str]
+    rows: Sequence[Sequence[str | int]]
+    widths: Sequence[int] = ()
+    frozen: str = "A2"
+    filtered: bool = False
+
+
+def write_sheets(out: Path, sheets: Sequence[Rows], marking: str = "") -> None:
+    """A workbook of `sheets`, each laid out as `write_rows` says, written atomically.
 
     Written row by row (openpyxl's write-only mode): a workbook held whole took ~80 MiB more at 15,000
     actions, while the PDF was being laid out beside it."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-    for position, width in enumerate(widths, start=1):
+    for rows in sheets:
+        append_sheet(book, rows, marking)
+    write_atomically(out, workbook_bytes(book))
+
+
+def append_sheet(book: Workbook, rows: Rows, marking: str) -> None:
+    sheet = book.create_sheet(rows.title)
+    for position, width in enumerate(rows.widths, start=1):
         sheet.column_dimensions[get_column_letter(position)].width = width
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = rows.frozen
+    if rows.filtered:  # the range filtered: the headings and every row under them
+        sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(rows.headings), 1))}{len(rows.rows) + 1}"
     sheet.print_title_rows = "1:1"
     print_landscape(sheet)
     if marking:
         mark_pages(sheet, marking)
     bold, wrapped = bold_font(), Alignment(wrap_text=True, vertical="top")
-    sheet.append([text_cell(sheet, heading, font=bold) for heading in headings])
-    for index, values in enumerate(rows, start=2):
-        cells = zip(values, widths or (DEFAULT_WIDTH,) * len(values))
+    # a number (a ref) left, under its heading: right-aligned, it ran into the next column's words
+    number = Alignment(horizontal="left", vertical="top")
+    sheet.append([text_cell(sheet, heading, font=bold) for heading in rows.headings])
+    for index, values in enumerate(rows.rows, start=2):
+        cells = zip(values, rows.widths or (DEFAULT_WIDTH,) * len(values))
         set_height(sheet, index, fitted_height((text, width) for text, width in cells if isinstance(text, str)))
         sheet.append([text_cell(sheet, value, alignment=wrapped) if isinstance(value, str)
-                      else number_cell(sheet, value, wrapped) for value in values])
-    write_atomically(out, workbook_bytes(book))
+                      else number_cell(sheet, value, number) for value in values])
 
 
 def print_landscape(sheet: Worksheet | WriteOnlyWorksheet) -> None:

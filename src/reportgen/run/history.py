@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportgen.drafts.earlier import read_history
+from reportgen.drafts.earlier import PeriodDraft, read_history
 from reportgen.drafts.folders import check_out_place
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue
 from reportgen.model import Paper
 from reportgen.paper.progress import history_frame
-from reportgen.render.xlsx import marked_title, write_rows
+from reportgen.periods import period_label
+from reportgen.render.xlsx import Rows, marked_title, write_sheets
 from reportgen.safe_cells import text_for_spreadsheet
 from reportgen.settings import load_settings
 
@@ -67,25 +69,82 @@ def exempt_periods(papers: Sequence[Paper]) -> dict[int, str]:
     return said
 
 
-def write_history(table: pd.DataFrame, out: Path, marking: str = "") -> tuple[Path, Path]:
+def write_history(table: pd.DataFrame, out: Path, marking: str = "", notes: Sequence[tuple[str, str]] = ()
+                  ) -> tuple[Path, Path]:
     """history.xlsx and history.csv in `out` (made when missing), each written atomically; every cell
-    is text, and text a spreadsheet would read as a formula is quoted. With a `marking` (a restricted
-    history) the files are named and the sheet titled with it: history-restricted.xlsx, "History RESTRICTED", and
-    the csv ends every row with it under `Marking` (as the chase list does): a copy opened on its own says so."""
+    is text but the ref, a number in the workbook (it sorts 1, 2, 10 and filters as one), and text a spreadsheet
+    would read as a formula is quoted. The workbook's History sheet keeps the headings and the refs in view and
+    has a filter on each heading; `notes` (heading, what it holds), when given, are its second sheet, Notes.
+    The csv starts with a byte order mark: Excel reads a UTF-8 csv without one in the computer's own code page
+    ("2025–2030" as "2025â€“2030"); pandas and Python's csv module (as "utf-8-sig") read it as plain UTF-8.
+    With a `marking` (a restricted history) the files are named and the sheets titled with it:
+    history-restricted.xlsx, "History RESTRICTED", and the csv ends every row with it under `Marking` (as the
+    chase list does): a copy opened on its own says so."""
     out.mkdir(parents=True, exist_ok=True)
     headings = [str(column) for column in table.columns]
     rows = [[str(value) for value in record] for record in table.itertuples(index=False, name=None)]
     stem = "history-restricted" if marking else "history"
     xlsx, csv_path = out / f"{stem}.xlsx", out / f"{stem}.csv"
     widths = (7, 22, 22, 50, *(14 for _ in headings[4:]))
-    write_rows(xlsx, marked_title("History", marking), headings, rows, widths, marking)
+    sheets = [Rows(marked_title("History", marking), headings, [[ref_number(row[0]), *row[1:]] for row in rows],
+                   widths, frozen="B2", filtered=True)]
+    if notes:
+        sheets.append(Rows(marked_title("Notes", marking), ("Heading", "What it holds"), [list(n) for n in notes],
+                           (18, 100)))
+    write_sheets(xlsx, sheets, marking)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     marked = [marking] if marking else []
     writer.writerow([*headings, *(["Marking"] if marking else [])])
     writer.writerows([text_for_spreadsheet(value) for value in (*row, *marked)] for row in rows)
-    write_atomically(csv_path, buffer.getvalue().encode("utf-8"))
+    write_atomically(csv_path, buffer.getvalue().encode("utf-8-sig"))
     return xlsx, csv_path
+
+
+def ref_number(text: str) -> str | int:
+    """An action's ref as the number it is ("12" -> 12), so that the workbook sorts and filters it as one."""
+    return int(text) if text.isdigit() else text
+
+
+def history_notes(table: pd.DataFrame, found: Sequence[PeriodDraft], issues: Sequence[Issue], workspace: Path,
+                  edition: str) -> list[tuple[str, str]]:
+    """What each heading of the history holds and what a blank cell means, the draft each period was read
+    from, and each kept draft that could not be read: a copy of the workbook says where its figures came from,
+    and a period missing from it says why."""
+    left_out = ("exempt (Part II) and left out of that period's public paper" if edition == "public" else
+                "exempt (Part II) in a period whose newest kept draft is public, which leaves exempt actions out")
+    notes = [("Ref", "The action's number in the register. One row per action in any period's paper."),
+             ("Section", "The action's section in the newest paper holding it; blank for an action in no section."),
+             ("Lead", "The action's lead partner in the newest paper holding it."),
+             ("Action", "The action's words in the newest paper holding it.")]
+    if EXEMPT_HEADING in table.columns:
+        notes.append((EXEMPT_HEADING, "Yes: exempt in every period's paper holding it; otherwise the periods it "
+                                      "was exempt in; blank: never exempt. Keep these out of the public part of a "
+                                      "meeting."))
+    for draft in found:
+        notes.append((draft.period, f"{period_label(draft.period)}: each action's status in the period's newest kept "
+                                    f"draft, {relative(draft.folder, workspace)} ({draft.paper.edition} edition)."))
+    notes.append(("A blank status", "The action was not in that period's paper: not yet in the plan, withdrawn, or "
+                                    f"{left_out}."))
+    periods = {draft.period for draft in found}
+    notes += [("Not read", problem.message + left_out_period(problem, periods)) for problem in issues]
+    return notes
+
+
+def left_out_period(problem: Issue, periods: set[str]) -> str:
+    """For a kept draft that could not be read, that the history has no column for its period, when it has none."""
+    period = Path(problem.file).parent.name
+    if period in periods or not re.fullmatch(r"\d{4}-\d{2}", period):
+        return ""
+    return f"; so this history has no column for {period} ({period_label(period)})."
+
+
+def relative(folder: Path, workspace: Path) -> str:
+    """`folder` as a path within the workspace (outputs/2026-10/draft-02), whatever folder the command ran in."""
+    try:
+        return folder.resolve().relative_to(workspace.resolve()).as_posix()
+    except ValueError:
+        return folder.as_posix()
 
 
 @dataclass(frozen=True)
@@ -119,5 +178,6 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
         exempt = exempt_periods(papers)
         table.insert(4, EXEMPT_HEADING, [exempt.get(int(ref), "") for ref in table["Ref"]])
     default = outputs / ("history-restricted" if marking else "history")
-    xlsx, csv_path = write_history(table, out if out is not None else default, marking)
+    notes = history_notes(table, found, issues, workspace, edition)
+    xlsx, csv_path = write_history(table, out if out is not None else default, marking, notes)
     return HistoryExport(xlsx, csv_path, tuple(d.period for d in found), len(table), issues)
