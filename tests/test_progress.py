@@ -519,6 +519,28 @@ def test_history_without_drafts_is_a_clear_error(tmp_path: Path, capsys: pytest.
     assert "no kept public drafts" in capsys.readouterr().err
 
 
+def test_history_says_why_there_is_none_when_drafts_are_kept(tmp_path: Path) -> None:
+    """With drafts kept, `reportgen history` said "no kept public drafts …: build a paper first" both when the only
+    draft could not be read (its warning never printed) and when every kept draft was restricted."""
+    root = make_workspace(tmp_path / "ws")
+    restricted = build_draft(root, edition="restricted").folder
+
+    def refused() -> str:
+        done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "history", "--workspace", str(root)],
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stdout + done.stderr
+        assert not (root / "outputs" / "history").exists()
+        return " ".join(done.stderr.split())
+
+    told = refused()
+    assert "only restricted ones" in told and "reportgen history --edition restricted" in told
+    public = build_draft(root).folder
+    (public / "draft.json").write_text("{", encoding="utf-8")
+    told = refused()
+    assert f"no kept public draft under {root / 'outputs'} could be read ({public / 'draft.json'}: not valid JSON" \
+        in told and "build a paper first" not in told and restricted.exists()
+
+
 def test_history_into_the_inputs_is_refused_in_its_own_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                                             ) -> None:
     """`reportgen history --out inputs/hist` was refused with "…write drafts elsewhere", though it writes none."""

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportgen.drafts.earlier import PeriodDraft, read_history
-from reportgen.drafts.folders import check_out_place
+from reportgen.drafts.earlier import PeriodDraft, edition_of, read_history
+from reportgen.drafts.folders import check_out_place, draft_folders
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue
@@ -170,7 +170,7 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
     outputs = workspace / "outputs"
     found, issues = read_history(outputs, edition)
     if not found:
-        raise ReportgenError(f"no kept {edition} drafts under {outputs}: build a paper first (reportgen build)")
+        raise no_history(outputs, edition, issues)
     marking = load_settings(workspace).paper.restricted_marking if edition == "restricted" else ""
     papers = [draft.paper for draft in found]
     table = history_table(history_frame(papers))
@@ -181,3 +181,19 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
     notes = history_notes(table, found, issues, workspace, edition)
     xlsx, csv_path = write_history(table, out if out is not None else default, marking, notes)
     return HistoryExport(xlsx, csv_path, tuple(d.period for d in found), len(table), issues)
+
+
+def no_history(outputs: Path, edition: str, unread: Sequence[Issue]) -> ReportgenError:
+    """Why no history can be written, and what to do: the only kept drafts could not be read (said as the
+    warnings would have said it, which the error alone is printed instead of), or are all of the other edition
+    (a public history reads no restricted draft), or there are none. It said "build a paper first" for each."""
+    if unread:
+        # each warning's error, after its "A kept draft could not be read for the history: "
+        said = "; ".join(problem.message.partition(": ")[2] or problem.message for problem in unread)
+        return ReportgenError(f"no kept {edition} draft under {outputs} could be read ({said}): restore the draft "
+                              "folder from a backup, or build that period's paper again (reportgen build)")
+    others = sorted({edition_of(folder) for folder in draft_folders(outputs)} - {edition, ""})
+    if others:
+        return ReportgenError(f"no kept {edition} drafts under {outputs}, only {' and '.join(others)} ones: build the "
+                              f"{edition} paper (reportgen build), or run reportgen history --edition {others[0]}")
+    return ReportgenError(f"no kept {edition} drafts under {outputs}: build a paper first (reportgen build)")
