@@ -637,3 +637,113 @@ def test_the_workbook_a_reminder_attaches_is_kept_once_beside_a_different_one(tm
     again = chase_partners(root, PERIOD, credentials_from_env(env()), today=tomorrow)
     assert len(again.sent) == 3 and len(captured.messages) == 6
     assert _kept(root) == kept and not [i for i in again.issues if i.code == "sent-copy-beside"]
+
+
+def _stamp(root: Path, partner: str) -> str:
+    """When the sent ledger says `partner`'s message went (or began to), as a kept copy's name says it."""
+    import datetime as dt
+
+    [record] = [r for r in sent_ledger(root / "outputs", PERIOD).values() if r.partner == partner]
+    return dt.datetime.fromisoformat(record.time).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def test_a_name_the_mailed_workbooks_copy_would_take_being_in_use_never_stops_the_run(tmp_path: Path,
+                                                                                      smtp) -> None:
+    """OPCC's workbook differs from the one `reportgen returns` made, so its copy is kept beside it as
+    opcc.sent-<when>.xlsx; that name held other bytes (and the next one was a folder) by the time OPCC's message had
+    gone. send-returns stopped there with an error: the Criminal Justice Board was never sent its workbook, and every
+    later send-returns, chase and collect stopped the same way until an officer moved the file. The copy now takes
+    the next name free; nothing there is replaced, every message goes, and later runs find the copy kept."""
+    from conftest import ACTIONS, REGISTER_HEADINGS
+    from mail_helpers import mail_toml
+    from reportgen.run.returns import write_return_workbooks
+
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
+    kept = root / "outputs" / PERIOD / "returns"
+    write_return_workbooks(root, PERIOD)
+    make_workspace(root, period=PERIOD, returns={}, toml=mail_toml(controller.port),
+                   register=[REGISTER_HEADINGS, *(action for action in ACTIONS if action[0] != 6)])
+    taken: list[str] = []
+
+    def take_the_names(message: EmailMessage) -> None:  # while the server holds OPCC's message
+        if ADDRESS[OPCC] in str(message["To"]):
+            taken.append(_stamp(root, OPCC))
+            (kept / f"opcc.sent-{taken[0]}.xlsx").write_bytes(b"an officer's own file")
+            (kept / f"opcc.sent-{taken[0]}-2.xlsx").mkdir()
+
+    captured.on_message = take_the_names
+    printed = _cli(root, "send-returns")
+    captured.on_message = None
+    assert "3 messages sent" in printed, printed
+    mailed = dict(attachment(message) for message in captured.parsed())
+    assert sorted(mailed) == ["criminal-justice-board.xlsx", "opcc.xlsx", "wessex-police.xlsx"]
+    copy = f"opcc.sent-{taken[0]}-3.xlsx"
+    assert (kept / copy).read_bytes() == mailed["opcc.xlsx"]
+    assert (kept / f"opcc.sent-{taken[0]}.xlsx").read_bytes() == b"an officer's own file"
+    assert (kept / f"opcc.sent-{taken[0]}-2.xlsx").is_dir()
+    assert (f"outputs/{PERIOD}/returns/{copy} is the workbook mailed to OPCC, kept beside opcc.xlsx") in printed
+    assert not (root / "outputs" / PERIOD / "mail" / "sending").exists()
+
+    before = sorted(path.name for path in kept.iterdir())
+    printed = _cli(root, "send-returns")
+    assert "0 messages sent, 3 already sent" in printed and "sent-copy" not in printed, printed
+    printed = _cli(root, "chase")  # the same workbooks again, as reminders: the copy kept is found
+    assert "3 messages sent" in printed and "sent-copy" not in printed, printed
+    assert sorted(path.name for path in kept.iterdir()) == before
+
+
+def test_a_folder_where_a_copy_goes_never_gives_a_traceback(tmp_path: Path, smtp) -> None:
+    """A folder named opcc.xlsx in outputs/<period>/returns (an officer's filing) ended send-returns with a
+    traceback once OPCC's message had gone, as did a run keeping what a killed run left staged (the ledger says
+    "sent") when the name its copy takes held other bytes. Each copy is now kept under a name free, beside them."""
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
+    kept = root / "outputs" / PERIOD / "returns"
+    (kept / "opcc.xlsx").mkdir(parents=True)
+    printed = _cli(root, "send-returns")
+    assert "3 messages sent" in printed, printed
+    mailed = dict(attachment(message) for message in captured.parsed())
+    copy = f"opcc.sent-{_stamp(root, OPCC)}.xlsx"
+    files = {path.name: path.read_bytes() for path in kept.iterdir() if path.is_file()}
+    assert files == {"criminal-justice-board.xlsx": mailed["criminal-justice-board.xlsx"],
+                     "wessex-police.xlsx": mailed["wessex-police.xlsx"], copy: mailed["opcc.xlsx"]}
+    assert (kept / "opcc.xlsx").is_dir() and not any((kept / "opcc.xlsx").iterdir())
+
+    # a run killed after CJB's message went and before its copy was kept, its name then taken
+    key = f"workbook:{PERIOD}:{CJB}"
+    (kept / "criminal-justice-board.xlsx").unlink()
+    staged = root / "outputs" / PERIOD / "mail" / "sending" / message_folder(key)
+    staged.mkdir(parents=True)
+    (staged / "criminal-justice-board.xlsx").write_bytes(mailed["criminal-justice-board.xlsx"])
+    (kept / "criminal-justice-board.xlsx").write_bytes(b"made since")
+    (kept / f"criminal-justice-board.sent-{_stamp(root, CJB)}.xlsx").write_bytes(b"also made since")
+    printed = _cli(root, "send-returns")
+    assert "0 messages sent, 3 already sent" in printed, printed
+    assert (kept / f"criminal-justice-board.sent-{_stamp(root, CJB)}-2.xlsx").read_bytes() == \
+        mailed["criminal-justice-board.xlsx"]
+    assert (kept / "criminal-justice-board.xlsx").read_bytes() == b"made since"
+    assert not (root / "outputs" / PERIOD / "mail" / "sending").exists()
+
+
+def test_a_workbook_that_cannot_be_kept_is_said_and_left_staged_until_it_can(tmp_path: Path, smtp) -> None:
+    """With a file where outputs/<period>/returns should be, no copy can be kept: every message still goes, the
+    officer is told where each workbook mailed is instead, and the first run after the file is moved keeps them."""
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
+    kept = root / "outputs" / PERIOD / "returns"
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"not a folder")
+    printed = _cli(root, "send-returns")
+    assert "3 messages sent" in printed, printed
+    mailed = dict(attachment(message) for message in captured.parsed())
+    staged = f"outputs/{PERIOD}/mail/sending/{message_folder(f'workbook:{PERIOD}:{OPCC}')}/opcc.xlsx"
+    assert (f"{staged} is the workbook mailed to OPCC; it could not be kept in outputs/{PERIOD}/returns (File "
+            "exists), so it was left where it is") in printed, printed
+    assert (root / staged).read_bytes() == mailed["opcc.xlsx"] and kept.read_bytes() == b"not a folder"
+
+    kept.unlink()  # the officer moves the file away
+    printed = _cli(root, "send-returns")
+    assert "0 messages sent, 3 already sent" in printed and "could not be kept" not in printed, printed
+    assert _kept(root) == mailed
+    assert not (root / "outputs" / PERIOD / "mail" / "sending").exists()

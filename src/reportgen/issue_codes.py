@@ -971,6 +971,14 @@ CODES: dict[str, Code] = {
         "it is pre-filled from changed), which is kept as it was, as {value} may have been sent it too.",
         "Nothing to do: whichever of them {value} answers, a return it saves as CSV is checked against each. If "
         "{earlier} was never sent to {value}, it may be moved out of the folder."),
+    "sent-copy-not-kept": Code(
+        W, "The workbook mailed to a partner could not be kept in outputs/<period>/returns: it is left where it was "
+        "staged before sending.",
+        "{file} is the workbook mailed to {value}; it could not be kept in {folder} ({reason}), so it was left "
+        "where it is.",
+        "Make {folder} a folder that can be written to (move away a file of that name, or give write permission): "
+        "the next send-returns, chase or collect keeps the workbook there. Until then a return {value} saves as CSV "
+        "is not checked against it."),
     "unchanged-return": Code(
         W, "The return is identical to the pre-filled workbook.",
         "{file}: every status, explanation and timeframe is as pre-filled; {value} may have sent {workbook} back "

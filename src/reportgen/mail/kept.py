@@ -8,6 +8,10 @@ run (`finish`) keeps what a killed run left staged for a message the ledger says
 staged for one that failed or is not in the ledger (it did not go), and leaves the one of a message still
 "sending" (it may have gone: `mail-uncertain`) until the officer writes in sent.csv whether it did. So a kept
 copy never claims a workbook went out when it did not, and no workbook that went is left without one.
+
+Keeping a copy never stops a run: the message has gone. When the returns folder cannot be written (a file where
+the folder should be, no permission), the officer is told where the workbook is (`sent-copy-not-kept`) and it
+stays staged, kept by the first run after the folder is mended.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.files import write_atomically
-from reportgen.issues import Issue
+from reportgen.issues import Issue, issue
 from reportgen.mail.compose import Outgoing
 from reportgen.mail.ledger import Ledger, SentRecord, mail_folder
 from reportgen.run.return_workbooks import keep_sent
@@ -46,6 +50,7 @@ class Keeper:
     staging: Path  # outputs/<period>/mail/sending
     folder: Path  # outputs/<period>/returns
     shown: str  # `folder` as the officer finds it in the workspace
+    staging_shown: str  # `staging` as the officer finds it in the workspace
     issues: list[Issue] = field(default_factory=list)
 
     def stage(self, outgoing: Outgoing) -> None:
@@ -82,11 +87,24 @@ class Keeper:
                 _remove(place)
 
     def _keep(self, key: str, record: SentRecord) -> None:
+        """Keep what is staged for the message `key`, then remove it; what cannot be kept stays staged, said."""
         place = self.staging / message_folder(key)
+        left = False
         for staged in sorted(place.glob("*.xlsx")) if place.is_dir() else ():
-            self.issues += keep_sent(self.folder, self.shown, staged.name, staged.read_bytes(), record.partner,
-                                     _when(record.time))
-        _remove(place)
+            try:
+                self.issues += keep_sent(self.folder, self.shown, staged.name, staged.read_bytes(), record.partner,
+                                         _when(record.time))
+            except OSError as exc:
+                left = True
+                self.issues.append(issue("sent-copy-not-kept", file=f"{self.staging_shown}/{place.name}/{staged.name}",
+                                         value=record.partner, folder=self.shown, reason=_reason(exc)))
+        if not left:
+            _remove(place)
+
+
+def _reason(exc: OSError) -> str:
+    """Why the filesystem refused, without the path (the officer's message names it as the workspace shows it)."""
+    return exc.strerror or str(exc) or type(exc).__name__
 
 
 def _when(time: str) -> dt.datetime:

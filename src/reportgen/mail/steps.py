@@ -139,7 +139,8 @@ def _send(run: MailRun, inputs: Inputs, messages: Sequence[compose.Outgoing],
 def _keeper(inputs: Inputs, ledger: Ledger[SentRecord]) -> Keeper:
     """The keeper of the period's mailed workbooks, having kept what an earlier run left staged (`Keeper.finish`)."""
     folder = sent_copies(inputs)
-    keeper = Keeper(staged_folder(inputs.outputs, inputs.period), folder, inputs.display(folder))
+    staging = staged_folder(inputs.outputs, inputs.period)
+    keeper = Keeper(staging, folder, inputs.display(folder), inputs.display(staging))
     keeper.finish(ledger)
     return keeper
 

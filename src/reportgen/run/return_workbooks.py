@@ -17,6 +17,7 @@ that fails if the name was taken meanwhile). The bytes depend only on the inputs
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -287,15 +288,24 @@ def keep_sent(folder: Path, shown: str, name: str, data: bytes, lead: str, when:
     the same bytes as any copy kept under `name` (itself, or one kept beside it) are left as they are; different
     ones (made by `reportgen returns` or mailed before the register changed, so a partner may be answering them)
     stay, and the mailed workbook is kept beside them under a name saying when it was sent (`sent_name`), and the
-    officer told (`sent-copy-beside`). `shown`: the folder as the officer finds it in the workspace."""
+    officer told (`sent-copy-beside`). `shown`: the folder as the officer finds it in the workspace.
+
+    The message has gone by now, so a name taken by something else (a file an officer put there, a folder) never
+    stops the run: the copy takes the next name free (`sent_name` with a number). Raises only `OSError`, when
+    the folder cannot be written at all (the caller says where the workbook is instead)."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
     if _kept_as(target, data) or any(_same_bytes(copy, data) for copy in _kept_beside(folder, name)):
         return []
-    beside = folder / sent_name(name, when)
-    if _kept_as(beside, data):
-        return [issue("sent-copy-beside", file=f"{shown}/{beside.name}", value=lead, earlier=target.name)]
-    raise ReportgenError(f"{beside} already exists and is not the workbook mailed to {lead}: move it away")
+    for number in range(1, MAX_SENT_COPIES + 1):
+        beside = folder / sent_name(name, when, number)
+        if _kept_as(beside, data):
+            return [issue("sent-copy-beside", file=f"{shown}/{beside.name}", value=lead, earlier=target.name)]
+    raise FileExistsError(errno.EEXIST, f"{sent_name(name, when)} and the {MAX_SENT_COPIES - 1} names numbered "
+                          "after it are taken")
+
+
+MAX_SENT_COPIES = 100  # names tried for one workbook's copy, each taken by something else, before giving up
 
 
 def _kept_beside(folder: Path, name: str) -> list[Path]:
@@ -306,6 +316,7 @@ def _kept_beside(folder: Path, name: str) -> list[Path]:
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
+    """Whether the file at `path` holds `data`: not when it cannot be read (a folder, a file we may not read)."""
     try:
         return path.read_bytes() == data
     except OSError:
@@ -313,22 +324,26 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 
 
 def _kept_as(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` unless a file is there; True when `path` now holds `data` (written, or already so)."""
+    """Write `data` to `path` unless something is there; True when `path` now holds `data` (written, or already
+    so), False when it holds anything else (other bytes, a folder)."""
     try:
         write_atomically(path, data, replace=False)
         return True
     except FileExistsError:
-        return path.read_bytes() == data
+        return _same_bytes(path, data)
 
 
 SENT_STAMP = "%Y%m%dT%H%M%SZ"  # in a kept copy's name: opcc.sent-20261005T081502Z.xlsx
-SENT_NAME = re.compile(r"\.sent-\d{8}T\d{6}Z\.[^.]+")  # what follows the workbook's stem in such a name
+# what follows the workbook's stem in such a name: opcc.sent-20261005T081502Z-2.xlsx when the first was taken
+SENT_NAME = re.compile(r"\.sent-\d{8}T\d{6}Z(?:-\d+)?\.[^.]+")
 
 
-def sent_name(name: str, when: dt.datetime) -> str:
-    """The name a mailed workbook is kept under beside a different copy of the same name: when it was sent (UTC)."""
+def sent_name(name: str, when: dt.datetime, number: int = 1) -> str:
+    """The name a mailed workbook is kept under beside a different copy of the same name: when it was sent (UTC),
+    and the `number` of the name tried when the ones before it were taken by something else."""
     stem, dot, suffix = name.rpartition(".")
-    return f"{stem}.sent-{when.astimezone(dt.UTC).strftime(SENT_STAMP)}{dot}{suffix}"
+    counted = f"-{number}" if number > 1 else ""
+    return f"{stem}.sent-{when.astimezone(dt.UTC).strftime(SENT_STAMP)}{counted}{dot}{suffix}"
 
 
 def save_new(book: Workbook, out: Path) -> None:
