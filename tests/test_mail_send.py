@@ -363,6 +363,33 @@ def test_send_returns_and_chase_count_the_registers_own_warnings_and_list_its_er
     assert [f"Row {row} is hidden in Excel" in listed for row in (2, 3, 4)] == [True] * 3  # as the note says
 
 
+def test_the_registers_own_warnings_are_counted_however_they_were_copied(tmp_path: Path) -> None:
+    """The register's own warnings were told apart from the step's other issues by which object each was: one copied
+    on its way into the run (`dataclasses.replace`, as issues are copied to reword or relocate them) was listed in
+    full as well as counted in the note. They are told apart by value: the copies are counted, not listed; the
+    register's error and the step's other issues are listed; an issue there twice is left out only as often as the
+    register has it."""
+    from dataclasses import replace
+
+    from reportgen.issues import issue
+    from reportgen.mail.steps import MailRun, told_issues
+
+    root = mail_workspace(tmp_path / "ws")
+    register_with_its_own_problems(root)
+    inputs, _found = find_inputs(root, PERIOD, need_returns=False)
+    _register, own = load_register(inputs)
+    warnings = [item for item in own if not item.blocking]
+    assert len(warnings) == 3 and len(own) == 4
+    other = issue("no-deadline", period="October 2026", file="reportgen.toml", column="deadline")
+    run = MailRun("chase", PERIOD, False, issues=[other, *(replace(item) for item in own), replace(warnings[0])],
+                  register_issues=own, register_file="inputs/register.xlsx")
+    told = told_issues(run)
+    assert [item.code for item in told] == ["no-deadline", *(i.code for i in own if i.blocking), "hidden-row",
+                                            "register-issues-not-listed"]
+    assert told[-1].message.startswith("The register has 3 warnings of its own, not listed here")
+    assert told[-2] == warnings[0]  # there twice, counted once
+
+
 def _validate(root: Path, period: str = PERIOD) -> str:
     """`reportgen validate` as the officer runs it, in its own process: what it printed, on one line."""
     import subprocess

@@ -8,6 +8,7 @@ and moves nothing. Each returns a `MailRun` the CLI prints and a flow publishes.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -276,11 +277,23 @@ def told_issues(run: MailRun) -> list[Issue]:
     counted_only = [item for item in run.register_issues if not item.blocking]
     if not counted_only:
         return list(run.issues)
-    left = {id(item) for item in counted_only}
     kinds = [counted(n, noun) for severity, noun in ((Severity.WARNING, "warning"), (Severity.INFO, "note"))
              if (n := sum(1 for item in counted_only if item.severity is severity))]
     note = issue("register-issues-not-listed", counted=" and ".join(kinds), file=run.register_file)
-    return [*(item for item in run.issues if id(item) not in left), note]
+    return [*_without(run.issues, counted_only), note]
+
+
+def _without(issues: Sequence[Issue], left_out: Sequence[Issue]) -> list[Issue]:
+    """`issues` less those of `left_out`, told apart by value (an issue is a frozen value: a copy made with
+    `dataclasses.replace` on the way is still the same issue), each left out as many times as it is there."""
+    to_leave = Counter(left_out)
+    kept = []
+    for item in issues:
+        if to_leave[item]:
+            to_leave[item] -= 1
+        else:
+            kept.append(item)
+    return kept
 
 
 def mail_outcome(run: MailRun, workspace: Path) -> MailOutcome:
