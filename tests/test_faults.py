@@ -139,8 +139,8 @@ def test_a_file_reportgen_may_not_read_is_said_as_unreadable_never_as_a_failure_
     monkeypatch.setattr(sheets, "_read_xlsx", refused)
     assert main(["validate", "--workspace", str(root)]) == 1
     printed = " ".join(capsys.readouterr().out.split())
-    assert ("inputs/returns/2026-10/opcc.xlsx could not be read: the user running reportgen has no permission to "
-            "read it.") in printed
+    assert ("inputs/returns/2026-10/opcc.xlsx could not be read: permission to read it was refused (to the user "
+            "running reportgen).") in printed
     assert "cannot write" not in printed
 
     monkeypatch.setattr(os, "access", lambda *_a, **_k: False)  # as for a user other than root

@@ -656,9 +656,9 @@ def test_hidden_columns_are_said_to_be_hidden_read_or_not(tmp_path: Path, capsys
         "Column 'Explanation / Link to meeting papers' (column D) is hidden in Excel; what it holds was read.",
         "Column 'Timeframe for delivery / Completion' (column E) is hidden in Excel and empty, so whoever filled in "
         "the file could not see it to fill it in.",
-        "Column 'Internal notes' (column F) is hidden in Excel and is not a column reportgen reads, so what it holds "
+        "Column 'Internal notes' (column F) is hidden in Excel and is not one of the columns read, so what it holds "
         "is not in the paper (in this row: 'Budget at risk').",
-        "Column 'Old status' (column G) is hidden in Excel and is not a column reportgen reads, so what it holds is "
+        "Column 'Old status' (column G) is hidden in Excel and is not one of the columns read, so what it holds is "
         "not in the paper (in this row: 'On hold')."]
     assert "Unhide the column to see it" in found[2].advice
     by_ref = {a.ref: a for a in validate_draft(root).checked.merged.actions}
@@ -684,7 +684,7 @@ def test_a_column_that_is_not_hidden_is_not_said_to_be(tmp_path: Path, capsys: p
     book.save(root / RETURNS / "opcc.xlsx")
     _code, _printed, issues = _validate(root, capsys)
     assert [i.message for i in _of(issues, "hidden-column", "unread-column")] == [
-        "Column 'Internal notes' is not a column reportgen reads, so what it holds is not in the paper (in this row: "
+        "Column 'Internal notes' is not one of the columns read, so what it holds is not in the paper (in this row: "
         "'Mine')."]
 
 
@@ -708,9 +708,9 @@ def test_text_under_no_heading_is_said_but_an_only_formatted_column_is_not(
     assert flatten(found, ["code", "severity", "file", "sheet", "row", "column", "value", "ref"]) == [
         ["unread-column", "warning", OPCC, "Return", 2, "", "Board slipped to January: see minutes", 2],
         ["unread-column", "warning", OPCC, "Return", 2, "", "Hidden aside", 2]]
-    assert ("Column G has no heading, so reportgen does not read it and what it holds is not in the paper (in this "
+    assert ("Column G has no heading, so it is not read and what it holds is not in the paper (in this "
             "row: 'Board slipped to January: see minutes').") in printed
-    assert found[1].message == ("Column J is hidden in Excel and has no heading, so reportgen does not read it and "
+    assert found[1].message == ("Column J is hidden in Excel and has no heading, so it is not read and "
                                 "what it holds is not in the paper (in this row: 'Hidden aside').")
     assert "Unhide the column" in found[1].advice
     assert "Board slipped" not in " ".join(a.explanation for a in validate_draft(root).checked.merged.actions)
@@ -1704,7 +1704,7 @@ def test_a_heading_excel_made_a_date_or_a_number_is_named_as_shown(tmp_path: Pat
     assert code == 0
     assert flatten(_of(issues, "unread-column"), ["row", "column", "value"]) == [
         [2, "March 2024", "On track in March."], [2, "£1,500", "Budget"]]
-    assert "Column 'March 2024' is not a column reportgen reads" in printed and "DateCell" not in printed
+    assert "Column 'March 2024' is not one of the columns read" in printed and "DateCell" not in printed
 
 
 def test_a_reference_shown_rounded_says_what_the_cell_holds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

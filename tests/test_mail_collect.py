@@ -886,3 +886,104 @@ def test_an_acknowledgement_names_no_file_or_folder_of_the_secretariats(
     assert "Action 6 is no longer in the plan: it was withdrawn after the workbook was made." in told
     for place in (str(root), str(tmp_path), f"outputs/{PERIOD}", "outputs/", "inputs/", "draft-01", "2026-09/"):
         assert place not in told and place not in raw, place
+
+
+# what a partner is never told: the tool's name, our settings, our folders, our commands
+JARGON = ("reportgen", ".toml", "[partners", "[returns", "[register", "inputs/", "outputs/", "issues.csv", "--",
+          "validate", "draft-0", "the user running")
+
+
+def _return_with_many_problems() -> bytes:
+    """OPCC's return with a problem of most kinds a cell, a row, a column or a sheet can have."""
+    from openpyxl.comments import Comment
+
+    from conftest import RETURN_HEADINGS
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Return"
+    sheet.append([*RETURN_HEADINGS, "Internal notes", None, "Old status"])
+    sheet.append([2, "", "Nearly there", "=1+1", "Done", "Board to see", "Stray note", "On hold"])  # G: no heading
+    sheet.append([4, "", "In progress", "Tendering.", 2.5, None, None, None])
+    sheet.append([4, "", "Completed", "Tendered\u200b again.", "TRUE", None, None, None])
+    sheet.append([99, "", "Completed", "Not ours.", "2027", None, None, None])
+    sheet.append([None, "", "Completed", "Which action?", "2027", None, None, None])
+    sheet.append([6, "", "On hold", "#REF!", "3 years from the date the contract is signed, subject to the board "
+                  "approving the business case and the funding being confirmed by the council", None, None, None])
+    sheet["E3"].number_format = "# ?/?"
+    sheet["D3"].comment = Comment("Check with finance before sending.", "A. Partner")
+    sheet["D7"].hyperlink = "https://example.org/minutes"
+    sheet.column_dimensions["H"].hidden = True
+    sheet.row_dimensions[5].hidden = True
+    book.create_sheet("Notes").append(["Plan priority", "Status this reporting period"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cli(root: Path, *command: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", *command, "--workspace", str(root),
+                           "--period", PERIOD], capture_output=True, text=True, env={**os.environ, **env()},
+                          timeout=300, check=False)
+    assert "Traceback" not in done.stderr and done.returncode in (0, 1), done.stdout + done.stderr
+    return " ".join(done.stdout.split())
+
+
+def test_a_partner_is_told_its_returns_problems_in_its_own_words_and_the_officer_in_full(tmp_path: Path,
+                                                                                         smtp) -> None:
+    """An acknowledgement told a partner "Column 'Internal notes' is not a column reportgen reads" and "reportgen
+    does not write numbers that way": the tool's name, which the partner has never heard of. A return with problems
+    of many kinds is collected: its acknowledgement (written as .eml by a dry run, then sent) names no tool, setting,
+    folder or command of ours, and says what to change in the workbook; the build's issues.csv keeps the officer's
+    wording, with where the file is and the settings that could take the partner's words."""
+    import csv
+
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "1.eml").write_bytes(reply(ADDRESS[OPCC], [("OPCC return.xlsx", _return_with_many_problems())]))
+
+    _cli(root, "collect", "--dry-run", "--from-folder", str(drop))
+    [eml] = (root / "outputs" / PERIOD / "mail" / "outbox").iterdir()
+    _cli(root, "collect", "--from-folder", str(drop))
+    [sent] = captured.parsed()
+    assert saved_files(root) == ["opcc.xlsx"]
+    _cli(root, "build")
+    [issues_csv] = (root / "outputs").glob(f"{PERIOD}/**/issues.csv")
+    with issues_csv.open(encoding="utf-8-sig", newline="") as stream:
+        officer = [row for row in csv.DictReader(stream) if row["file"] == f"inputs/returns/{PERIOD}/opcc.xlsx"]
+    codes = {row["code"] for row in officer if row["severity"] in ("error", "warning")}
+    assert {"unknown-status", "unread-column", "number-format-not-read", "ambiguous-update", "unknown-ref",
+            "missing-ref", "formula-error", "cell-comment", "hidden-row", "invisible-characters"} <= codes, codes
+    told_officer = " ".join(f"{row['message']} {row['advice']}" for row in officer)
+    assert "is not one of the columns read" in told_officer and "reportgen.toml" in told_officer
+
+    for acknowledgement in (parsed(eml), sent):
+        told = " ".join(acknowledgement.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+        raw = acknowledgement.as_bytes().decode("utf-8", "replace")
+        assert "OPCC return.xlsx" in told and "What to do:" in told
+        assert "Column 'Internal notes' is not one of the columns read" in told
+        assert "the paper does not show numbers that way" in told
+        for word in (*JARGON, str(root)):
+            assert word.casefold() not in told.casefold(), (word, told)
+        assert "reportgen.toml" not in raw and "inputs/returns" not in raw
+        for row in officer:  # each problem the officer is told of is told the partner
+            if row["severity"] in ("error", "warning") and row["row"]:
+                assert f"Row {row['row']}" in told or f"row {row['row']}" in told, row
+
+
+def test_an_aside_meant_for_the_officer_is_not_told_the_partner() -> None:
+    """A message's bracketed aside naming reportgen ("(to the user running reportgen)") is the officer's: the
+    partner reads the rest, with its own file's name."""
+    from reportgen.issues import issue
+    from reportgen.mail.collect import for_partner
+
+    shown = f"inputs/returns/{PERIOD}/opcc.xlsx"
+    officer = issue("unreadable-file", "no-permission", file=shown)
+    assert officer.message == f"{shown} could not be read: permission to read it was refused (to the user running " \
+        "reportgen)."
+    told = for_partner(officer, shown, "OPCC return.xlsx")
+    assert (told.message, told.advice) == ("OPCC return.xlsx could not be read: permission to read it was refused.",
+                                           "Save the workbook again as .xlsx and send it again.")

@@ -158,7 +158,7 @@ def test_a_column_reportgen_does_not_read_is_reported_when_it_holds_text(tmp_pat
     assert flatten(issues, ["code", "severity", "sheet", "row", "column", "value"]) == [
         ["unread-column", "warning", "Return", 3, "Deadline", "Summer 2027"],
         ["unread-column", "warning", "Return", 3, "Internal notes", "Do not publish: budget at risk"]]
-    assert issues[1].message == ("Column 'Internal notes' is not a column reportgen reads, so what it holds is not "
+    assert issues[1].message == ("Column 'Internal notes' is not one of the columns read, so what it holds is not "
                                  "in the paper (in this row: 'Do not publish: budget at risk').")
 
 
@@ -175,7 +175,7 @@ def test_text_in_a_column_with_no_heading_is_reported(tmp_path: Path) -> None:
         assert flatten(issues, ["code", "severity", "sheet", "row", "column", "value", "ref"]) == [
             ["unread-column", "warning", ret.sheet, 3, "", "Budget cut: patrols may stop in March", 2],
             ["unread-column", "warning", ret.sheet, 4, "", "Far right", 3]], path.name
-        assert issues[0].message == ("Column H has no heading, so reportgen does not read it and what it holds is "
+        assert issues[0].message == ("Column H has no heading, so it is not read and what it holds is "
                                      "not in the paper (in this row: 'Budget cut: patrols may stop in March').")
         assert "move the text into the Explanation column" in issues[0].advice
         assert "give the column a heading reportgen reads" in issues[0].advice

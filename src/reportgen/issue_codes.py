@@ -83,7 +83,8 @@ CODES: dict[str, Code] = {
         "{file} could not be read: {error}.",
         "Save it again as .xlsx or UTF-8 .csv and put it back in the folder.",
         {"old-xls": ("{file} is an old .xls workbook; it was not read.", "Open it in Excel and save it as .xlsx."),
-         "no-permission": ("{file} could not be read: the user running reportgen has no permission to read it.",
+         "no-permission": ("{file} could not be read: permission to read it was refused (to the user running "
+                           "reportgen).",
                            "Let that user read the file (on a server, the account the worker runs as), or save it "
                            "again into the folder."),
          "no-bytes": ("{file} is empty (0 bytes): there is nothing in it to read.",
@@ -244,21 +245,21 @@ CODES: dict[str, Code] = {
         "nothing to do."),
     "unread-column": Code(
         W, "A column of a return has a heading reportgen does not read, or no heading, and it holds text.",
-        "Column {column!r} is not a column reportgen reads, so what it holds is not in the paper (in this "
+        "Column {column!r} is not one of the columns read, so what it holds is not in the paper (in this "
         "row: {value!r}).",
         "If it holds updates, ask the partner to put them in the return's own columns (or add its heading to a "
         "column's aliases in reportgen.toml); if it is the partner's own note, nothing to do.",
-        {"hidden": ("Column {column!r} (column {letter}) is hidden in Excel and is not a column reportgen reads, so "
+        {"hidden": ("Column {column!r} (column {letter}) is hidden in Excel and is not one of the columns read, so "
                     "what it holds is not in the paper (in this row: {value!r}).",
                     "Unhide the column to see it (select the columns either side of it, right-click, Unhide); if it "
                     "holds updates, ask the partner to put them in the return's own columns, and if it is an old or "
                     "private note, nothing to do."),
-         "no-heading": ("Column {letter} has no heading, so reportgen does not read it and what it holds is not in "
+         "no-heading": ("Column {letter} has no heading, so it is not read and what it holds is not in "
                         "the paper (in this row: {value!r}).",
                         "If it is part of the update, move the text into the Explanation column (or give the column "
                         "a heading reportgen reads: one of the return's headings, or an alias of one in "
                         "reportgen.toml); if it is the partner's own note, nothing to do."),
-         "hidden-no-heading": ("Column {letter} is hidden in Excel and has no heading, so reportgen does not read it "
+         "hidden-no-heading": ("Column {letter} is hidden in Excel and has no heading, so it is not read "
                                "and what it holds is not in the paper (in this row: {value!r}).",
                                "Unhide the column to see it (select the columns either side of it, right-click, "
                                "Unhide); if it is part of the update, move the text into the Explanation column, "
@@ -726,7 +727,7 @@ CODES: dict[str, Code] = {
         W, "A number is shown in Excel through a number format reportgen does not write (scientific notation, a "
         "fraction, a condition, a currency set by the computer's region); the paper shows the number as stored.",
         "Cell {cell} holds the number {value}, which Excel shows through the number format {format!r} ({what}); "
-        "reportgen does not write numbers that way, so the paper shows {value}.",
+        "the paper does not show numbers that way, so it shows {value}.",
         "Look at the cell in Excel: if the paper should show what it shows there, type that in as text (an apostrophe "
         "first, e.g. '2 1/2); if {value} is right, give the cell the General format.",
         partner_advice="If the paper should show what the cell shows in Excel, type that in as text (an apostrophe "

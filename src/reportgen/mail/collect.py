@@ -480,13 +480,19 @@ def for_partner(item: Issue, shown: str, sent_name: str) -> Issue:
     """An issue as the partner reads it: its own file name, no path or folder of the secretariat's (a code whose
     message names one has its partner's wording, `Code.partner_message`), and no advice meant for the secretariat."""
     code = CODES[item.code]
-    advice = code.partner_advice or re.sub(r"\s*\([^)]*reportgen\.toml[^)]*\)", "", item.advice)
+    advice = code.partner_advice or _officers_aside(item.advice)
     if code.partner_message:
         told = replace(item, file=sent_name)
         message = code.partner_message.format(**{name: getattr(told, name) for name in COORDINATES})
     else:
-        message = item.message.replace(shown, sent_name)
+        message = _officers_aside(item.message.replace(shown, sent_name))
     return replace(item, message=message, advice=advice)
+
+
+def _officers_aside(text: str) -> str:
+    """`text` without its asides for the secretariat: a bracket naming reportgen or its settings ("(or add it to
+    reportgen.toml …)", "(to the user running reportgen)"), which a partner cannot act on."""
+    return re.sub(r"\s*\([^()]*reportgen[^()]*\)", "", text)
 
 
 def _same_name(lead: str) -> str:
