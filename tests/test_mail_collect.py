@@ -966,6 +966,9 @@ def test_a_partner_is_told_its_returns_problems_in_its_own_words_and_the_officer
         assert "OPCC return.xlsx" in told and "What to do:" in told
         assert "Column 'Internal notes' is not one of the columns read" in told
         assert "the paper does not show numbers that way" in told
+        # two rows of action 4 saying different things: only the partner can say which is right
+        assert "Action 4 is also updated in OPCC return.xlsx row 3, with status 'In progress' there, 'Completed' " \
+            "here; the first one is used and this one is not. What to do: Keep one row per action." in told, told
         for word in (*JARGON, str(root)):
             assert word.casefold() not in told.casefold(), (word, told)
         assert "reportgen.toml" not in raw and "inputs/returns" not in raw

@@ -366,7 +366,15 @@ class Collector:
         found = self._answered_jointly(checked, withdrawn_since(found, self.register, *self.previous))
         return [*issues, *found, *wrong_partner_returns(self.register, [checked]),
                 *untouched_returns([checked], self.prefill, added=rows_added([*issues, *found])),
-                *explanations_cleared([checked], self.carried), *self._rows_deleted(checked)]
+                *explanations_cleared([checked], self.carried), *self._rows_deleted(checked),
+                *self._rows_twice(checked)]
+
+    def _rows_twice(self, checked: PartnerReturn) -> list[Issue]:
+        """Two rows of this return for one action that say different things (`ambiguous-update`, `hidden-update`):
+        which is right only the partner can say, and a build of the period says it of this return's rows."""
+        _, issues = merge_returns(self.register, [checked], self.inputs.period, self.carried)
+        return [item for item in issues if item.code in ("ambiguous-update", "hidden-update")
+                and item.file == checked.path]
 
     def _rows_deleted(self, checked: PartnerReturn) -> list[Issue]:
         """The actions whose row is gone from the partner's own workbook (`rows_deleted`), but those another
