@@ -598,7 +598,11 @@ def test_two_leads_whose_names_make_one_file_name_are_sent_kept_and_collected_ap
     """"Fire & Rescue" and "Fire Rescue" both make fire-rescue: send-returns attached both workbooks as
     fire-rescue.xlsx (where `reportgen returns` names the second fire-rescue-2.xlsx), so the copies kept under
     `returns`' names and the attachments disagreed, and collect saved the second lead's return as a later version
-    of the first's. One name a lead now, the same for the attachment, the copy kept and the return saved."""
+    of the first's. One name a lead now, the same for the attachment, the copy kept and the return saved; and
+    the build reads each saved return as its lead's (it read fire-rescue.xlsx as both leads' and so not at all,
+    and fire-rescue-2.xlsx as no lead's), so neither is chased."""
+    import csv
+
     from conftest import ACTIONS, REGISTER_HEADINGS
     from mail_helpers import filled, mail_toml, reply
 
@@ -625,6 +629,22 @@ def test_two_leads_whose_names_make_one_file_name_are_sent_kept_and_collected_ap
     folder = root / "inputs" / "returns" / PERIOD
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == {
         "fire-rescue.xlsx": returned["Fire & Rescue"], "fire-rescue-2.xlsx": returned["Fire Rescue"]}
+
+    printed = _cli(root, "build", exit_code=None)
+    draft = Path(printed.rsplit(" ", 1)[-1])
+    with (draft / "issues.csv").open(encoding="utf-8", newline="") as stream:
+        issues = list(csv.DictReader(stream))
+    assert not [row for row in issues if row["code"] in ("ambiguous-partner", "unknown-partner", "not-lead")]
+    with (draft / "chase.csv").open(encoding="utf-8", newline="") as stream:
+        chase = {row["Partner"]: row for row in csv.DictReader(stream)}
+    assert {lead: (chase[lead]["File"], chase[lead]["Updated"]) for lead in fire} == {
+        "Fire & Rescue": (f"inputs/returns/{PERIOD}/fire-rescue.xlsx", "1"),
+        "Fire Rescue": (f"inputs/returns/{PERIOD}/fire-rescue-2.xlsx", "1")}
+    paper = (draft / "paper.html").read_text(encoding="utf-8")
+    assert "Done this month. (action 7)" in paper and "Done this month. (action 8)" in paper
+    captured.clear()
+    _cli(root, "chase")  # the three other leads sent nothing; the two fire leads are not reminded
+    assert sorted(str(message["To"]) for message in captured.parsed()) == sorted(ADDRESS.values())
 
 
 def test_the_workbook_a_reminder_attaches_is_kept_once_beside_a_different_one(tmp_path: Path, smtp) -> None:

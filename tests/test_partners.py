@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import openpyxl
 import pytest
 
-from conftest import default_returns, make_workspace, write_xlsx
+from conftest import RETURN_HEADINGS, default_returns, make_workspace, write_xlsx
 from reportgen.read.partners import assign_returns, match_partner
 from reportgen.run.build import build_draft, validate_draft
 from reportgen.run.chase import chase_list
@@ -46,7 +47,14 @@ def test_patterns_from_settings_win_and_overlaps_are_ambiguous() -> None:
     assert match_partner("Constabulary return.XLSX", LEADS, partners).lead == "Wessex Police"
     assert match_partner("wp-october.xlsx", LEADS, partners).lead == "Wessex Police"
     # with patterns, the lead's own name alone is not enough: the patterns say how its files are named
-    assert match_partner("wessex-police.xlsx", LEADS, partners).lead is None
+    assert match_partner("Wessex Police return.xlsx", LEADS, partners).lead is None
+    # but the name `reportgen returns` gives its workbook is always its own, as is a CSV saved from it
+    assert match_partner("wessex-police.xlsx", LEADS, partners).lead == "Wessex Police"
+    assert match_partner("Wessex-Police.v2.csv", LEADS, partners).lead == "Wessex Police"
+    # even where another lead's patterns would take it
+    grabbing = {"OPCC": PartnerSettings(files=("*police*",))}
+    assert match_partner("wessex-police (1).xlsx", LEADS, grabbing).lead == "Wessex Police"
+    assert match_partner("police-return.xlsx", LEADS, grabbing).lead == "OPCC"
     overlapping = {**partners, "OPCC": PartnerSettings(files=("*return*.xlsx",))}
     found = match_partner("Constabulary return.xlsx", LEADS, overlapping)
     assert found.ambiguous and found.leads == ("Wessex Police", "OPCC")
@@ -131,8 +139,9 @@ def test_every_pre_filled_workbook_name_matches_its_own_lead() -> None:
 def test_a_lead_written_two_ways_in_the_register_is_told_at_its_row(tmp_path: Path,
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     """A new office's register writes one lead two ways ('wessex police' on one row, 'OPCC' and 'O.P.C.C.'):
-    read as two leads, the police's own return fits both and is not read. The officer is told which register
-    rows differ, and the return's issue says to mend the register, not to rename a file no name could fix."""
+    read as two leads. The officer is told which register rows differ. A return under the name reportgen gives
+    a lead's workbook (opcc.xlsx) is that lead's; one under another name that fits both is not read, and its
+    issue says to mend the register, or how to name the file if they are two partners."""
     import csv
 
     from conftest import ACTIONS, REGISTER_HEADINGS
@@ -143,10 +152,12 @@ def test_a_lead_written_two_ways_in_the_register_is_told_at_its_row(tmp_path: Pa
     register[5] = (5, "Justice", "Criminal Justice Board", "Measure file quality.", "15")
     register[6] = (6, "Justice", "O.P.C.C.", "Lobby for court capacity.", "16 - 17")  # row 7
     root = make_workspace(tmp_path / "ws", register=register)
+    folder = root / "inputs" / "returns" / "2026-10"
+    (folder / "wessex-police.xlsx").rename(folder / "Wessex Police return.xlsx")
     assert main(["build", "--workspace", str(root)]) == 1
     printed = capsys.readouterr().out
-    [folder] = (root / "outputs" / "2026-10").glob("draft-*")
-    with (folder / "issues.csv").open(encoding="utf-8", newline="") as stream:
+    [draft] = (root / "outputs" / "2026-10").glob("draft-*")
+    with (draft / "issues.csv").open(encoding="utf-8", newline="") as stream:
         rows = list(csv.DictReader(stream))
     spelling = [(r["file"], r["row"], r["column"], r["value"], r["ref"], r["severity"]) for r in rows
                 if r["code"] == "lead-spelling"]
@@ -155,11 +166,17 @@ def test_a_lead_written_two_ways_in_the_register_is_told_at_its_row(tmp_path: Pa
     police = next(r for r in rows if r["code"] == "lead-spelling")
     assert "is written 'Wessex Police' on row 2" in police["message"]
     assert "(e.g. 'Wessex Police')" in police["advice"]
-    ambiguous = [r for r in rows if r["code"] == "ambiguous-partner"]
-    assert {r["file"] for r in ambiguous} == {"inputs/returns/2026-10/wessex-police.xlsx",
-                                              "inputs/returns/2026-10/opcc.xlsx"}
-    assert all("one lead written in different ways in the register" in r["message"]
-               and "need not be renamed" in r["advice"] for r in ambiguous)
+    [ambiguous] = [r for r in rows if r["code"] == "ambiguous-partner"]
+    assert ambiguous["file"] == "inputs/returns/2026-10/Wessex Police return.xlsx"
+    assert "one lead written in different ways in the register" in ambiguous["message"]
+    assert "need not be renamed" in ambiguous["advice"]
+    assert ("wessex-police.xlsx for Wessex Police, wessex-police-2.xlsx for wessex police"
+            in " ".join(ambiguous["advice"].split()))
+    # opcc.xlsx is the name of OPCC's workbook: read as OPCC's return; the other spelling's action is used too
+    assert [r["value"] for r in rows if r["code"] == "missing-return"] == ["Wessex Police", "wessex police",
+                                                                           "O.P.C.C."]
+    assert [(r["file"], r["ref"]) for r in rows if r["code"] == "not-lead"] == [
+        ("inputs/returns/2026-10/opcc.xlsx", "6")]
     assert "Lead 'O.P.C.C.' (row 7) is written 'OPCC' on row 3" in " ".join(printed.split())
 
 
@@ -183,3 +200,86 @@ def test_a_lead_of_exempt_actions_only_is_not_named_by_its_other_spelling(tmp_pa
     assert "Hidden Team" not in printed.split("2026-10 (restricted edition)")[0]
     assert "Lead 'hidden team' (row 5) is written 'Hidden Team' on row 3" in (
         restricted / "issues.csv").read_text(encoding="utf-8")
+
+
+def _reportgen(*args: str) -> str:
+    """A `reportgen` command as the officer runs it, in its own process: what it printed, on one line."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", *args], capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    return " ".join(done.stdout.split())
+
+
+def _draft(root: Path, *args: str) -> tuple[list[dict[str, str]], dict[str, dict[str, str]], str]:
+    """A build of the workspace: its issues.csv, its chase.csv by partner, and the text of its paper.docx."""
+    import csv
+
+    import docx
+
+    draft = Path(_reportgen("build", "--workspace", str(root), *args).rsplit(" ", 1)[-1])
+    with (draft / "issues.csv").open(encoding="utf-8", newline="") as stream:
+        issues = list(csv.DictReader(stream))
+    with (draft / "chase.csv").open(encoding="utf-8", newline="") as stream:
+        chase = {row["Partner"]: row for row in csv.DictReader(stream)}
+    paper = docx.Document(str(draft / "paper.docx"))
+    cells = [cell.text for table in paper.tables for row in table.rows for cell in row.cells]
+    return issues, chase, " ".join(" ".join([*(p.text for p in paper.paragraphs), *cells]).split())
+
+
+def test_the_workbooks_of_two_leads_whose_names_make_one_file_name_are_read_back_as_theirs(tmp_path: Path) -> None:
+    """"Fire & Rescue" and "Fire Rescue" both make fire-rescue: `reportgen returns` names their workbooks
+    fire-rescue.xlsx and fire-rescue-2.xlsx, but the build read the first as fitting both leads (not read,
+    an error) and the second as fitting none (`unknown-partner`, suggesting fire-rescue.xlsx). The names we
+    give are now the names we match: each filled-in workbook is its own lead's return, in the paper and the
+    chase list; renamed by its partner, its Instructions' "Partner" line says whose it is; a partner's own
+    file named after both is not read, and its issue says which names tell them apart."""
+    from conftest import ACTIONS, REGISTER_HEADINGS
+
+    register = [REGISTER_HEADINGS, *ACTIONS, (7, "Justice", "Fire & Rescue", "Fit smoke alarms.", "18"),
+                (8, "Justice", "Fire Rescue", "Train water safety.", "19"),
+                (9, "Justice", "Fire Rescue", "Inspect high-rise blocks.", "20")]
+    root = make_workspace(tmp_path / "ws", register=register, returns={})
+    printed = _reportgen("returns", "--workspace", str(root), "--period", "2026-10")
+    made = Path(printed.rsplit(" ", 1)[-1])
+    assert "'Fire Rescue''s workbook is fire-rescue-2.xlsx" in printed
+    folder = root / "inputs" / "returns" / "2026-10"
+    for name, statuses in {"fire-rescue.xlsx": {7: "Completed"}, "fire-rescue-2.xlsx": {8: "On hold", 9: "Completed"},
+                           "wessex-police.xlsx": {1: "Completed", 3: "Completed"}}.items():
+        book = openpyxl.load_workbook(made / name)
+        for row in book["Return"].iter_rows(min_row=2):
+            row[3].value, row[4].value = statuses[row[0].value], f"Done by the lead of {name} (action {row[0].value})."
+        book.save(folder / name)
+
+    issues, chase, paper = _draft(root)
+    codes = {row["code"] for row in issues}
+    assert not codes & {"ambiguous-partner", "unknown-partner", "not-lead"}, codes
+    assert [row["value"] for row in issues if row["code"] == "missing-return"] == ["OPCC", "Criminal Justice Board"]
+    assert (chase["Fire & Rescue"]["File"], chase["Fire & Rescue"]["Updated"]) == (
+        "inputs/returns/2026-10/fire-rescue.xlsx", "1")
+    assert (chase["Fire Rescue"]["File"], chase["Fire Rescue"]["Updated"]) == (
+        "inputs/returns/2026-10/fire-rescue-2.xlsx", "2")
+    assert chase["Fire Rescue"]["No update (refs)"] == "" and chase["OPCC"]["Returned"] == "No"
+    for ref, name in ((7, "fire-rescue.xlsx"), (8, "fire-rescue-2.xlsx"), (9, "fire-rescue-2.xlsx")):
+        assert f"Done by the lead of {name} (action {ref})." in paper
+
+    # Fire & Rescue saved its workbook under a name of its own, which fits both leads
+    (folder / "fire-rescue.xlsx").rename(folder / "Fire and Rescue return (1).xlsx")
+    issues, chase, paper = _draft(root)
+    assert not {row["code"] for row in issues} & {"ambiguous-partner", "unknown-partner"}
+    assert chase["Fire & Rescue"]["File"] == "inputs/returns/2026-10/Fire and Rescue return (1).xlsx"
+    assert "Done by the lead of fire-rescue.xlsx (action 7)." in paper
+
+    # a file of the partner's own under that name: whose it is cannot be known, and the officer is told how
+    write_xlsx(folder / "Fire and Rescue return (1).xlsx", [RETURN_HEADINGS, (7, "", "Completed", "By hand.", "")])
+    issues, chase, paper = _draft(root)
+    [ambiguous] = [row for row in issues if row["code"] == "ambiguous-partner"]
+    assert (ambiguous["file"], ambiguous["severity"]) == ("inputs/returns/2026-10/Fire and Rescue return (1).xlsx",
+                                                          "error")
+    assert "fits several leads (Fire & Rescue, Fire Rescue)" in ambiguous["message"]
+    assert ("rename the file as reportgen names each one's return workbook (fire-rescue.xlsx for Fire & Rescue, "
+            "fire-rescue-2.xlsx for Fire Rescue), or match each one's files with [partners] files patterns"
+            in ambiguous["advice"])
+    assert chase["Fire & Rescue"]["Returned"] == "No" and "By hand." not in paper

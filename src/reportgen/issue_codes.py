@@ -340,7 +340,8 @@ CODES: dict[str, Code] = {
         "as 'and'): they are read as two leads.",
         "Lead {value!r} ({rows}) is written {other!r} on row {first_row}; the two differ only in case, "
         "spacing, punctuation or a word such as 'and', so they are read as two leads, each with its own line in "
-        "the chase list and its own return workbook, and a return named after either fits both and is not read.",
+        "the chase list and its own return workbook (read back as that lead's return), and a return named otherwise "
+        "after either fits both and is not read.",
         "Write the lead the same way on every row of the register (e.g. {other!r}). If they are two partners, "
         "name them so that they differ by a word."),
     "joint-lead": Code(
@@ -541,11 +542,14 @@ CODES: dict[str, Code] = {
     "ambiguous-partner": Code(
         E, "The return's file name fits more than one lead; it was not read.",
         "{file}: the file name fits several leads ({leads}); it was not read.",
-        "Rename the file after one lead, or make the [partners] file patterns in reportgen.toml not overlap.",
+        "Rename the file as reportgen names each lead's return workbook ({names}), or make the [partners] file "
+        "patterns in reportgen.toml not overlap.",
         {"one-lead": ("{file}: the file name fits several leads ({leads}), one lead written in different ways in "
                       "the register; it was not read.",
                       "Write the lead the same way on every row of the register (the register's warnings name the "
-                      "rows), then build again; the file need not be renamed.")}),
+                      "rows), then build again; the file need not be renamed. If they are different partners, "
+                      "rename the file as reportgen names each one's return workbook ({names}), or match each "
+                      "one's files with [partners] files patterns in reportgen.toml.")}),
     "superseded-return": Code(
         N, "A lead saved several versions of its return for the period (e.g. 'return (1).xlsx'); only the "
         "newest is read.",

@@ -23,7 +23,7 @@ from reportgen.periods import period_label
 from reportgen.read.cells import meant_ref
 from reportgen.read.partners import Assignment, assign_returns, match_partner, name_words
 from reportgen.read.register import check_partners, read_register
-from reportgen.read.returns import file_name_for, made_for, read_return, validate_return
+from reportgen.read.returns import file_name_for, made_for, read_return, validate_return, workbook_lead
 from reportgen.read.workspace import Inputs, earlier_periods, list_returns, returns_elsewhere
 from reportgen.terms import STATUS_NOT_RECOGNISED
 from reportgen.wording import counted
@@ -112,7 +112,7 @@ def assign(inputs: Inputs, register: Register, files: tuple[Path, ...] | None = 
     """Which of the period's files is each lead's return (the one rule of `reportgen.read.partners`)."""
     paths = inputs.returns if files is None else files
     return assign_returns(paths, register.leads, inputs.settings.partners,
-                          {path: inputs.display(path) for path in paths}, made_for, inputs.period)
+                          {path: inputs.display(path) for path in paths}, made_for, inputs.period, workbook_lead)
 
 
 def load_return(inputs: Inputs, register: Register, path: Path, partner: str | None,
@@ -128,7 +128,7 @@ def load_return(inputs: Inputs, register: Register, path: Path, partner: str | N
         issues += said_already(found, issues)
     if partner is None:
         example = file_name_for(suggested_lead(register, checked, register.leads, named, path.name),
-                                inputs.settings.partners)
+                                inputs.settings.partners, register.leads)
         used = checked is not None and bool(checked.updates)  # else it says none of its updates is used
         leads = ", ".join(register.leads)
         later = later_name(path.parent, example)

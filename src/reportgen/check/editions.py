@@ -64,7 +64,7 @@ def public_view(checked: Checked) -> PublicView:
     for path in checked.assignment.unmatched:
         shown = checked.inputs.display(path)
         lead = suggested_lead(register, read.get(shown), public_leads, named, path.name)
-        examples[shown] = file_name_for(lead, checked.inputs.settings.partners)
+        examples[shown] = file_name_for(lead, checked.inputs.settings.partners, register.leads)
         if shown not in read or not read[shown].updates:
             unused.add(shown)
     return PublicView(register.path, frozenset(exempt_refs), register.exempt_rows, public_leads, hidden_leads,

@@ -50,12 +50,13 @@ from reportgen.mail.partners import partner_of
 from reportgen.mail.transport import Outbox, Sent, send_all
 from reportgen.model import Paper, PartnerReturn, Register, UpdateState
 from reportgen.periods import PERIOD_PATTERN, period_label
-from reportgen.read.returns import made_for, made_for_lead, read_return, slug, validate_return
+from reportgen.read.partners import slug, workbook_names
+from reportgen.read.returns import made_for, made_for_lead, read_return, validate_return
 from reportgen.read.sheets import read_sheets
 from reportgen.read.workspace import OTHER_SPREADSHEETS, Inputs, list_returns, versioned
 from reportgen.run.chase import explanations_cleared, rows_added, rows_deleted, untouched_returns
 from reportgen.run.prefill import Prefill, prefill_carried, prefill_values
-from reportgen.run.return_workbooks import deadline_text, returns_deadline, workbook_names
+from reportgen.run.return_workbooks import deadline_text, returns_deadline
 
 PROCESSED, REJECTED = "processed", "rejected"
 

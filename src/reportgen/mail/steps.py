@@ -28,12 +28,13 @@ from reportgen.mail.partners import addresses, no_address
 from reportgen.mail.transport import FileOutbox, Outbox, Sent, SmtpOutbox, send_all
 from reportgen.model import Register
 from reportgen.periods import period_start
+from reportgen.read.partners import workbook_names
 from reportgen.read.register import check_partners
 from reportgen.read.workspace import Inputs, find_inputs
 from reportgen.render.xlsx import workbook_bytes
 from reportgen.run.chase import chase_list
 from reportgen.run.prefill import Prefill
-from reportgen.run.return_workbooks import deadline_issues, return_workbook, workbook_names
+from reportgen.run.return_workbooks import deadline_issues, return_workbook
 from reportgen.run.returns import read_for_workbooks
 from reportgen.wording import counted
 

@@ -2,13 +2,17 @@
 
 `match_partner` decides for one file name (the returns folder, and the email helper deciding where a
 saved attachment goes); `assign_returns` applies it to a period's files: one return per partner,
-the newest when a partner sent several versions. It reads file names and times only, never contents.
+the newest when a partner sent several versions. It reads file names and times only, never contents:
+what a workbook says of itself (the period and the lead it was made for) comes from its callers.
 
-Matching, in order: the `[partners."Lead"] files` patterns of reportgen.toml (globs, case-insensitive);
-then, for leads without patterns, the name with case, punctuation, copy marks ("(1)", "- Copy"),
-dates and words such as "return" ignored. A name that fits several leads is ambiguous: reported,
-never guessed. A name that fits none is read all the same; whose return it is then follows from the
-rows of it the merge uses (`reportgen.check.checked.return_files`), never from its name.
+Matching, in order: the name `reportgen returns` gave the lead's workbook (`workbook_names`: the names we
+give are the names we match, so a workbook we made, or a CSV saved from it, is read as the return of the
+partner we made it for even when two leads' names make one file name); then the `[partners."Lead"] files`
+patterns of reportgen.toml (globs, case-insensitive); then, for leads without patterns, the name with case,
+punctuation, copy marks ("(1)", "- Copy"), dates and words such as "return" ignored. A name that fits
+several leads is ambiguous: reported, never guessed (its issue names the workbook names that would tell
+them apart). A name that fits none is read all the same; whose return it is then follows from the rows of
+it the merge uses (`reportgen.check.checked.return_files`), never from its name.
 """
 
 from __future__ import annotations
@@ -41,6 +45,59 @@ _DATE = re.compile(r"\b\d{1,4}([-_. /]\d{1,2}){1,2}\b|\b\d{6,8}\b|\b(19|20)\d\d\
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _MONTH_DATE = re.compile(rf"\b\d{{0,2}}(?:{_MONTH})\d{{2,4}}\b|\b\d{{1,2}}(?:{_MONTH})\b")
 _COPY_NUMBER = re.compile(r"\((\d+)\)")
+
+
+MAX_NAME_CHARS = 100  # a file name fits every filesystem's 255 bytes even in a non-Latin script
+
+
+def slug(text: str) -> str:
+    """'Wessex Police' -> 'wessex-police'; accents dropped ('Société' -> 'societe'), other scripts kept
+    ('Полиция' -> 'полиция'): a file name a person can read, for any lead name."""
+    letters = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return re.sub(r"[\W_]+", "-", letters.casefold()).strip("-")
+
+
+def workbook_names(leads: Sequence[str]) -> tuple[dict[str, str], list[Issue]]:
+    """A unique, readable file name per lead: its slug (`lead-N` when the name has no letters or digits);
+    a second lead whose name makes the same file name gets `-2` and an issue saying how to match it.
+
+    The one naming rule: `reportgen returns`, `send-returns` and `collect` name a lead's files by it, and
+    `match_partner` reads a file so named as that lead's (given the register's leads in register order)."""
+    names: dict[str, str] = {}
+    issues: list[Issue] = []
+    taken: dict[str, str] = {}
+    for number, lead in enumerate(leads, start=1):
+        stem = slug(lead)[:MAX_NAME_CHARS].strip("-") or f"lead-{number}"
+        first, suffix = stem, 2
+        while stem in taken:
+            stem, suffix = f"{first}-{suffix}", suffix + 1
+        if stem != first:
+            issues.append(issue("same-file-name", other=taken[first], first=first, stem=stem, value=lead))
+        taken[stem] = lead
+        names[lead] = f"{stem}.xlsx"
+    return names, issues
+
+
+# what is added to a workbook's own name when it is saved again: collect's later versions ("opcc.v2"), a mail
+# client's or Windows' copy marks ("opcc (1)", "opcc - Copy")
+_SAVED_AGAIN = re.compile(r"(?:\s*\(\d+\)|\s*-?\s*copy|\.v[1-9]\d{0,5})+$")
+
+
+def workbook_lead(file_name: str, leads: Sequence[str]) -> str | None:
+    """The lead whose workbook `reportgen returns` names as `file_name` is (`workbook_names`), with its
+    extension (.xlsx, or .csv when saved from it) and what saving again adds ignored; None for any other name."""
+    stem = _SAVED_AGAIN.sub("", Path(file_name).stem.casefold().strip())
+    if not stem:
+        return None
+    names, _issues = workbook_names(leads)
+    return next((lead for lead, name in names.items() if name.removesuffix(".xlsx") == stem), None)
+
+
+def workbook_names_text(which: Sequence[str], leads: Sequence[str]) -> str:
+    """'fire-rescue.xlsx for Fire & Rescue, fire-rescue-2.xlsx for Fire Rescue': how a file of each lead of
+    `which` is named to be read as its return (`workbook_names` of the register's `leads`)."""
+    names, _issues = workbook_names(leads)
+    return ", ".join(f"{names[lead]} for {lead}" for lead in which if lead in names)
 
 
 @dataclass(frozen=True)
@@ -79,10 +136,14 @@ def key(text: str) -> str:
 
 def match_partner(file_name: str, leads: Sequence[str],
                   partners: Mapping[str, PartnerSettings] | None = None) -> PartnerMatch:
-    """The lead(s) a file name fits: by the lead's `files` patterns when it has some, else by `key`."""
+    """The lead(s) a file name fits: the lead whose workbook is so named (`workbook_lead`: `leads` are the
+    register's, in its order); else by the lead's `files` patterns when it has some, else by `key`."""
     partners = partners or {}
     name = Path(file_name).name
     stem = Path(file_name).stem
+    ours = workbook_lead(name, leads)
+    if ours is not None:
+        return PartnerMatch(name, (ours,))
     fits: list[str] = []
     for lead in leads:
         patterns = partners.get(lead, PartnerSettings()).files
@@ -110,11 +171,13 @@ class Assignment:
 
 def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mapping[str, PartnerSettings],
                    shown: Mapping[Path, str] | None = None, made_for: Callable[[Path], str] | None = None,
-                   period: str = "") -> Assignment:
+                   period: str = "", made_for_lead: Callable[[Path], str] | None = None) -> Assignment:
     """One file per lead: the newest of its versions (later ones saved beside the earlier ones). With
     `made_for` (the period a return workbook was made for, "" when it does not say), the newest of those
     not made for another period than `period`: last month's workbook sent again after this month's does not
-    set this month's aside."""
+    set this month's aside. With `made_for_lead` (the lead a return workbook was made for, "" when it does not
+    say), a workbook of ours renamed so that its name fits several leads is its own lead's, when that is one
+    of them: the workbook's own record settles what its name cannot."""
     shown = shown or {}
     candidates: dict[str, list[Path]] = {}
     unmatched: list[Path] = []
@@ -122,10 +185,12 @@ def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mappin
     for path in paths:
         found = match_partner(path.name, leads, partners)
         display = shown.get(path, path.name)
+        if found.ambiguous and made_for_lead is not None and (recorded := made_for_lead(path)) in found.leads:
+            found = PartnerMatch(found.name, (recorded,))
         if found.ambiguous:
             one_lead = len({key(lead) for lead in found.leads}) == 1  # spelled two ways in the register
             issues.append(issue("ambiguous-partner", "one-lead" if one_lead else "", leads=", ".join(found.leads),
-                                file=display, value=path.name))
+                                names=workbook_names_text(found.leads, leads), file=display, value=path.name))
         elif found.lead is None:
             unmatched.append(path)
         else:

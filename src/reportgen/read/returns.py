@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import html
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +21,7 @@ from reportgen.model import Action, PartnerReturn, Register, Update
 from reportgen.periods import is_period, period_label
 from reportgen.read.cells import cell_text, collapse_spaces, parse_ref, prompt_text
 from reportgen.read.headings import heading_key
-from reportgen.read.partners import match_partner
+from reportgen.read.partners import match_partner, slug, workbook_names
 from reportgen.read.sheets import (
     Cell,
     RawSheet,
@@ -45,23 +44,21 @@ _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _LINK = re.compile(r"\[([^\[\]\n]+)\]\((?:[^()\s]|\([^()\s]*\))*\)")  # [words](address), as the paper reads it
 
 
-def slug(text: str) -> str:
-    """'Wessex Police' -> 'wessex-police'; accents dropped ('Société' -> 'societe'), other scripts kept
-    ('Полиция' -> 'полиция'): a file name a person can read, for any lead name."""
-    letters = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    return re.sub(r"[\W_]+", "-", letters.casefold()).strip("-")
-
-
-def file_name_for(lead: str, partners: Mapping[str, PartnerSettings] | None = None) -> str:
-    """A name a return file of `lead` can have (to suggest one): its workbook's, `slug`.xlsx, or, for a lead
-    with `files` patterns, the first pattern without its wildcards when that fits it (else the pattern)."""
+def file_name_for(lead: str, partners: Mapping[str, PartnerSettings] | None = None,
+                  leads: Sequence[str] = ()) -> str:
+    """A name a return file of `lead` can have (to suggest one): for a lead with `files` patterns, the first
+    pattern without its wildcards when that fits it (else the pattern); else its workbook's, as `reportgen
+    returns` names it among the register's `leads` (`workbook_names`: fire-rescue-2.xlsx for the second of two
+    leads whose names make one file name)."""
     patterns = (partners or {}).get(lead, PartnerSettings()).files
     for pattern in patterns:
         plain = re.sub(r"\[[^\]]*\]|[*?]", "", pattern)
         for name in (plain,) if Path(plain).suffix else (f"{plain}.xlsx", plain):
             if match_partner(name, [lead], partners).lead == lead:
                 return name
-    return patterns[0] if patterns else f"{slug(lead) or 'lead'}.xlsx"
+    if patterns:
+        return patterns[0]
+    return workbook_names(leads if lead in leads else [lead])[0].get(lead) or f"{slug(lead) or 'lead'}.xlsx"
 
 
 def partner_for(path: Path, register: Register | None, partners: Mapping[str, PartnerSettings] | None = None
@@ -198,6 +195,15 @@ def made_for(path: Path, sheets: Sequence[RawSheet] = ()) -> str:
     except Exception:  # a damaged package: its cells were read (or reported) as usual, and no period is said
         return ""
     return found if is_period(found) else _instructions_period(sheets)
+
+
+def workbook_lead(path: Path) -> str:
+    """The lead partner the workbook at `path` was made for by `reportgen returns` (`made_for_lead`); "" for a
+    CSV, a partner's own workbook or one that cannot be read (whose problems are said when it is read)."""
+    if not made_for(path):  # only our workbooks say their period; the sheets are read for those alone
+        return ""
+    sheets, _issues = read_sheets(path, path.name)
+    return made_for_lead(sheets)
 
 
 def made_for_lead(sheets: Sequence[RawSheet]) -> str:

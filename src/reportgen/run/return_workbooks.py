@@ -37,7 +37,8 @@ from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
 from reportgen.paper.cover import meeting_date
 from reportgen.periods import period_label
-from reportgen.read.returns import PERIOD_PROPERTY, SENT_REFS_LABEL, WORKBOOK_KEYS, sent_refs_text, slug
+from reportgen.read.partners import workbook_names
+from reportgen.read.returns import PERIOD_PROPERTY, SENT_REFS_LABEL, WORKBOOK_KEYS, sent_refs_text
 from reportgen.read.richtext import shown_text
 from reportgen.read.sheets import INSTRUCTIONS_SHEET, INSTRUCTIONS_TITLE
 from reportgen.render.xlsx import FIXED_TIME, bold_font, fit_rows, print_landscape, text_cell, workbook_bytes
@@ -76,27 +77,6 @@ def write_workbooks(register: Register, values: Mapping[int, Prefill], period: s
         save_new(return_workbook(lead, actions, values, period, settings, dict(register.headings)), path)
         written.append(path)
     return written, issues
-
-
-MAX_NAME_CHARS = 100  # a file name fits every filesystem's 255 bytes even in a non-Latin script
-
-
-def workbook_names(leads: Sequence[str]) -> tuple[dict[str, str], list[Issue]]:
-    """A unique, readable file name per lead: its slug (`lead-N` when the name has no letters or digits);
-    a second lead whose name makes the same file name gets `-2` and an issue saying how to match it."""
-    names: dict[str, str] = {}
-    issues: list[Issue] = []
-    taken: dict[str, str] = {}
-    for number, lead in enumerate(leads, start=1):
-        stem = slug(lead)[:MAX_NAME_CHARS].strip("-") or f"lead-{number}"
-        first, suffix = stem, 2
-        while stem in taken:
-            stem, suffix = f"{first}-{suffix}", suffix + 1
-        if stem != first:
-            issues.append(issue("same-file-name", other=taken[first], first=first, stem=stem, value=lead))
-        taken[stem] = lead
-        names[lead] = f"{stem}.xlsx"
-    return names, issues
 
 
 def headings(settings: Settings, register_headings: Mapping[str, str] | None = None) -> dict[str, str]:
