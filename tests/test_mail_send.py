@@ -600,7 +600,7 @@ def test_two_leads_whose_names_make_one_file_name_are_sent_kept_and_collected_ap
     `returns`' names and the attachments disagreed, and collect saved the second lead's return as a later version
     of the first's. One name a lead now, the same for the attachment, the copy kept and the return saved; and
     the build reads each saved return as its lead's (it read fire-rescue.xlsx as both leads' and so not at all,
-    and fire-rescue-2.xlsx as no lead's), so neither is chased."""
+    and fire-rescue-2.xlsx as no lead's), so neither is chased. A dry run's outbox keeps both messages."""
     import csv
 
     from conftest import ACTIONS, REGISTER_HEADINGS
@@ -612,6 +612,11 @@ def test_two_leads_whose_names_make_one_file_name_are_sent_kept_and_collected_ap
                 (8, "Justice", "Fire Rescue", "Train water safety.", "19")]
     root = make_workspace(tmp_path / "ws", period=PERIOD, returns={}, register=register,
                           toml=mail_toml(controller.port, partners={**ADDRESS, **fire}))
+    _cli(root, "send-returns", "--dry-run")
+    outbox = root / "outputs" / PERIOD / "mail" / "outbox"
+    written = [BytesParser(policy=policy.default).parsebytes(path.read_bytes()) for path in outbox.iterdir()]
+    assert sorted(str(message["To"]) for message in written) == sorted([*ADDRESS.values(), *fire.values()])
+    shutil.rmtree(outbox)
     _cli(root, "send-returns")
     sent = {str(message["To"]): attachment(message) for message in captured.parsed()}
     assert {lead: sent[address][0] for lead, address in fire.items()} == {

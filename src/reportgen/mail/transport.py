@@ -43,8 +43,13 @@ class FileOutbox:
         self.written: list[Path] = []
 
     def deliver(self, message: EmailMessage) -> None:
+        """Keys that make one file name (the workbooks of 'Fire & Rescue' and 'Fire Rescue') are each kept:
+        the second is `<name>-2.eml`, never written over the first of the run."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{eml_name(str(message['X-Reportgen-Key']))}.eml"
+        name = eml_name(str(message['X-Reportgen-Key']))
+        path, number = self.folder / f"{name}.eml", 2
+        while path in self.written:
+            path, number = self.folder / f"{name}-{number}.eml", number + 1
         write_atomically(path, bytes(message))
         self.written.append(path)
 
