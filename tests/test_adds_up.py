@@ -203,7 +203,7 @@ def test_many_warnings_of_one_kind_are_counted_not_listed_and_errors_are_each_li
     code, out = summary(capsys, "build", "--workspace", str(root), "--period", "2026-09")
     assert code == 1
     folder = Path(out[-1])
-    with (folder / "issues.csv").open(encoding="utf-8") as handle:
+    with (folder / "issues.csv").open(encoding="utf-8-sig") as handle:
         not_updated = [row for row in csv.DictReader(handle) if row["code"] == "no-update"]
     assert len(not_updated) > 6
     listed = [line for line in out if "no return updated this action" in line]

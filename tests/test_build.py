@@ -122,7 +122,7 @@ def test_sample_draft_folder_records(sample_draft: Path) -> None:
     assert sorted(outputs) == sorted(p.name for p in sample_draft.iterdir() if p.name != "manifest.json")
     assert all(_sha256(sample_draft / name) == digest for name, digest in outputs.items())
     assert manifest["counts"] == [["Completed", 33], ["In progress", 86], ["Not started", 26], ["On hold", 0]]
-    with (sample_draft / "issues.csv").open(encoding="utf-8", newline="") as stream:
+    with (sample_draft / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
         issues = list(csv.DictReader(stream))
     # a machine without Arial adds a note that the PDF uses Liberation Sans (same widths), last
     font = [row for row in issues if row["code"] == "font-substituted"]
@@ -249,7 +249,7 @@ def test_issues_are_listed_file_by_file_errors_first_in_the_csv_the_console_and_
     assert main(["build", "--workspace", str(root)]) == 1
     printed = capsys.readouterr().out
     [folder] = (root / "outputs" / "2026-10").glob("draft-*")
-    with (folder / "issues.csv").open(encoding="utf-8", newline="") as stream:
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
         rows = list(csv.DictReader(stream))
     rank = {"error": 0, "warning": 1, "info": 2}
     keys = [(row["file"], rank[row["severity"]], int(row["row"] or 0)) for row in rows]
@@ -301,7 +301,7 @@ def test_a_paper_with_not_one_return_read_blocks_publication_and_says_where_the_
                "reported status carried forward, where there is one).")
     assert message in printed and "reportgen build --period 2026-09" in printed
     [october] = (root / "outputs" / "2026-10").glob("draft-*")
-    with (october / "issues.csv").open(encoding="utf-8", newline="") as stream:
+    with (october / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
         [row] = [row for row in csv.DictReader(stream) if row["code"] == "no-returns"]
     assert (row["severity"], row["file"], row["message"]) == ("error", "inputs/returns/2026-10", message)
     first = " ".join(pdf_pages(october / "paper.pdf")[0].split())
@@ -387,7 +387,7 @@ def test_returns_in_a_folder_not_named_as_a_period_are_named_never_passed_over(
     (returns / "2026-10").mkdir()  # last month's folder, empty: the newest period, built with the warning
     assert main(["build", "--workspace", str(root)]) == 1
     [folder] = (root / "outputs" / "2026-10").glob("draft-*")
-    with (folder / "issues.csv").open(encoding="utf-8", newline="") as stream:
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
         rows = [row for row in csv.DictReader(stream) if row["file"] == "inputs/returns/November 2026"]
     assert [(r["code"], r["severity"]) for r in rows] == [("unknown-file-type", "warning")]
     assert rows[0]["message"] == ("inputs/returns/November 2026 is not a period folder (YYYY-MM), so nothing in it "

@@ -146,7 +146,7 @@ def test_rows_sent_back_as_they_were_prefilled_are_not_counted_as_updated(tmp_pa
     assert f"  OPCC: workbook sent back as it was pre-filled (inputs/returns/{B}/opcc.xlsx)" in chase
     assert not any(line.startswith("  Wessex Police") for line in chase)
     [folder] = (root / "outputs" / B).glob("draft-*")
-    table = list(csv.DictReader(io.StringIO((folder / "chase.csv").read_text(encoding="utf-8"))))
+    table = list(csv.DictReader(io.StringIO((folder / "chase.csv").read_text(encoding="utf-8-sig"))))
     police_row, opcc_row = (next(r for r in table if r["Partner"] == name) for name in ("Wessex Police", "OPCC"))
     assert (police_row["Updated"], police_row["No update (refs)"], police_row["Returned as sent (refs)"]) == (
         "1", "", "3")
@@ -166,11 +166,11 @@ def test_a_blank_row_of_a_partners_own_sheet_is_no_update_not_returned_as_sent(
     root = make_workspace(tmp_path / "ws", period=A, returns=returns)
     assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")]) == 1  # action 4: no status
     assert f"  OPCC: 1 error in inputs/returns/{A}/opcc.xlsx" in capsys.readouterr().out
-    table = list(csv.DictReader(io.StringIO((tmp_path / "draft" / "chase.csv").read_text(encoding="utf-8"))))
+    table = list(csv.DictReader(io.StringIO((tmp_path / "draft" / "chase.csv").read_text(encoding="utf-8-sig"))))
     opcc = next(row for row in table if row["Partner"] == "OPCC")
     assert (opcc["Updated"], opcc["No update (refs)"], opcc["Returned as sent (refs)"], opcc["Issues"]) == (
         "3", "", "", "empty-status ×1")
-    assert "unchanged-return" not in (tmp_path / "draft" / "issues.csv").read_text(encoding="utf-8")
+    assert "unchanged-return" not in (tmp_path / "draft" / "issues.csv").read_text(encoding="utf-8-sig")
 
 
 def test_a_blank_template_sent_back_in_the_first_period(tmp_path: Path) -> None:
@@ -241,7 +241,7 @@ def test_carry_forward_across_two_periods(tmp_path: Path) -> None:
 def chase_csv_rows(root: Path, period: str) -> dict[str, dict[str, str]]:
     """chase.csv of the period's only draft, read back as the officer opens it: a row per partner."""
     [folder] = (root / "outputs" / period).glob("draft-*")
-    text = (folder / "chase.csv").read_text(encoding="utf-8")
+    text = (folder / "chase.csv").read_text(encoding="utf-8-sig")
     return {row["Partner"]: row for row in csv.DictReader(io.StringIO(text))}
 
 
@@ -374,7 +374,7 @@ def test_an_unreadable_file_named_after_no_lead_is_suggested_the_lead_its_name_r
     root = make_workspace(tmp_path / "ws", period=A, returns=returns, register=register)
     assert main(["build", "--workspace", str(root)]) == 1
     folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
-    with (folder / "issues.csv").open(encoding="utf-8") as handle:
+    with (folder / "issues.csv").open(encoding="utf-8-sig") as handle:
         [unknown] = [row for row in csv.DictReader(handle) if row["code"] == "unknown-partner"]
     assert unknown["file"] == f"inputs/returns/{A}/YJS-YOT Nov 2026.csv"
     assert "(e.g. youth-justice-service-yot.xlsx)" in unknown["advice"]

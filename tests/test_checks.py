@@ -294,7 +294,7 @@ def test_an_update_of_an_action_withdrawn_since_the_workbooks_were_sent_is_a_war
     capsys.readouterr()
     assert main(["build", "--workspace", str(root), "--period", "2026-10"]) == 0
     folder = Path(capsys.readouterr().out.splitlines()[-1])
-    with (folder / "issues.csv").open(encoding="utf-8", newline="") as file:
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as file:
         found = [row for row in csv.DictReader(file) if row["ref"] == "6"]
     assert [(i["code"], i["severity"], i["file"], i["sheet"], i["row"], i["column"], i["value"]) for i in found] == [
         ("withdrawn-ref", "warning", "inputs/returns/2026-10/opcc.xlsx", "Return", str(row_of_6), "Plan priority", "6")]
@@ -321,7 +321,7 @@ def test_a_section_written_two_ways_is_an_error_at_its_row_not_a_second_heading(
     root = make_workspace(tmp_path / "ws", register=register)
     assert main(["build", "--workspace", str(root)]) == 1
     [folder] = (root / "outputs" / "2026-10").glob("draft-*")
-    with (folder / "issues.csv").open(encoding="utf-8", newline="") as stream:
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
         rows = [row for row in csv.DictReader(stream) if row["code"] == "section-spelling"]
     assert [(r["file"], r["row"], r["column"], r["value"], r["ref"], r["severity"]) for r in rows] == [
         ("inputs/register.xlsx", "5", "Section", "victims", "4", "error"),
@@ -352,7 +352,7 @@ def test_register_actions_on_a_second_sheet_are_told_as_the_registers(tmp_path: 
     book.save(path)
     assert main(["build", "--workspace", str(root)]) == 1
     [folder] = (root / "outputs" / "2026-10").glob("draft-*")
-    with (folder / "issues.csv").open(encoding="utf-8", newline="") as stream:
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
         [row] = [row for row in csv.DictReader(stream) if row["code"] == "rows-on-another-sheet"]
     assert (row["file"], row["sheet"], row["row"], row["severity"]) == (
         "inputs/register.xlsx", "Year 2 actions", "2", "error")
@@ -382,7 +382,7 @@ def test_an_empty_return_or_register_is_told_as_empty_with_what_to_do(
     (folder / "wessex-police.csv").write_bytes(b"")
     assert main(["build", "--workspace", str(root)]) == 1
     [draft] = (root / "outputs" / "2026-10").glob("draft-*")
-    with (draft / "issues.csv").open(encoding="utf-8", newline="") as stream:
+    with (draft / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
         told = {row["file"]: (row["code"], row["severity"], row["message"], row["advice"])
                 for row in csv.DictReader(stream) if row["file"].startswith("inputs/returns/")}
     assert told["inputs/returns/2026-10/opcc.xlsx"] == (
@@ -425,7 +425,7 @@ def test_a_totals_row_under_the_register_says_to_delete_it_not_only_to_write_a_n
     root = make_workspace(tmp_path / "ws", register=[REGISTER_HEADINGS, *ACTIONS, ("Total", "", "", "6", "")])
     assert main(["build", "--workspace", str(root)]) == 1
     [folder] = (root / "outputs" / "2026-10").glob("draft-*")
-    with (folder / "issues.csv").open(encoding="utf-8", newline="") as stream:
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
         [row] = [row for row in csv.DictReader(stream) if row["code"] == "bad-ref"]
     assert (row["file"], row["row"], row["column"], row["value"]) == ("inputs/register.xlsx", "8", "Plan priority",
                                                                       "Total")

@@ -131,12 +131,12 @@ def test_a_restricted_drafts_issue_and_chase_lists_are_marked_on_every_row(tmp_p
     restricted = build_draft(root, edition="restricted")
     public = build_draft(root)
     for name, heading in (("issues.csv", "marking"), ("chase.csv", "Marking")):
-        marked = list(csv.reader(io.StringIO((restricted.folder / name).read_text(encoding="utf-8"))))
-        plain = list(csv.reader(io.StringIO((public.folder / name).read_text(encoding="utf-8"))))
+        marked = list(csv.reader(io.StringIO((restricted.folder / name).read_text(encoding="utf-8-sig"))))
+        plain = list(csv.reader(io.StringIO((public.folder / name).read_text(encoding="utf-8-sig"))))
         assert marked[0] == [*plain[0], heading] and len(marked) > 1
         assert all(row[-1] == "RESTRICTED" and len(row) == len(marked[0]) for row in marked[1:]), name
         assert heading not in plain[0] and all(len(row) == len(plain[0]) for row in plain)
-    table = list(csv.DictReader(io.StringIO((restricted.folder / "issues.csv").read_text(encoding="utf-8"))))
+    table = list(csv.DictReader(io.StringIO((restricted.folder / "issues.csv").read_text(encoding="utf-8-sig"))))
     assert any(row["ref"] == "7" and row["marking"] == "RESTRICTED" for row in table)
 
 
@@ -198,7 +198,7 @@ def test_public_outputs_hold_nothing_of_exempt_actions(tmp_path: Path, capsys: p
     assert CANARY not in result_text
     assert "exempt-flag" in {i.code for i in first.issues}  # still reported, at its row, without its value
     assert [(i.row, i.value) for i in first.issues if i.code == "exempt-flag"] == [(6, "")]
-    chase = (first.folder / "chase.csv").read_text(encoding="utf-8")
+    chase = (first.folder / "chase.csv").read_text(encoding="utf-8-sig")
     assert chase.count("\n") == 4  # headings, Wessex Police, OPCC, stranger.xlsx: no row for the exempt-only lead
     assert "7" not in chase.splitlines()[2].split(",")[5]
 
@@ -206,7 +206,7 @@ def test_public_outputs_hold_nothing_of_exempt_actions(tmp_path: Path, capsys: p
 def test_restricted_edition_keeps_what_public_hides(tmp_path: Path) -> None:
     root = _hostile_workspace(tmp_path / "ws")
     restricted = build_draft(root, edition="restricted")
-    chase = (restricted.folder / "chase.csv").read_text(encoding="utf-8")
+    chase = (restricted.folder / "chase.csv").read_text(encoding="utf-8-sig")
     assert f"{CANARY} Fire Service" in chase
     assert any(i.code == "exempt-flag" and CANARY in i.value for i in restricted.issues)
     assert any(i.code == "missing-ref" and CANARY in i.message for i in restricted.issues)
@@ -325,7 +325,7 @@ def test_a_file_named_after_no_lead_holding_an_exempt_only_leads_rows_names_that
     public = build_draft(root)
     assert CANARY.lower() not in (repr(public.issues) + repr(public.chase)).lower()
     for name in ("issues.csv", "chase.csv"):
-        assert CANARY.lower() not in (public.folder / name).read_text(encoding="utf-8").lower()
+        assert CANARY.lower() not in (public.folder / name).read_text(encoding="utf-8-sig").lower()
 
 
 # ---------------------------------------------------------------- carried forward past a public draft
@@ -679,7 +679,7 @@ def test_a_row_without_a_reference_withheld_in_public_still_says_how_to_fix_it(
             "its update beside it. The restricted edition (--edition restricted) shows what the row holds.") in printed
 
     public = build_draft(root)
-    table = list(csv.DictReader(io.StringIO((public.folder / "issues.csv").read_text(encoding="utf-8"))))
+    table = list(csv.DictReader(io.StringIO((public.folder / "issues.csv").read_text(encoding="utf-8-sig"))))
     found = [(r["code"], r["row"], r["value"], r["advice"]) for r in table if r["file"].endswith("wessex-police.xlsx")
              and r["code"] in ("missing-ref", "note-row")]
     assert found == [
@@ -809,7 +809,7 @@ def test_exemption_flags_in_the_registers_own_words_are_read_case_aside(tmp_path
     refs = [row[0] for row in openpyxl.load_workbook(folder / "register.xlsx").active.iter_rows(
         min_row=2, values_only=True)]
     assert refs == [ref for ref, *_rest in ACTIONS if ref != 4]
-    assert "exempt-flag" not in (folder / "issues.csv").read_text(encoding="utf-8")
+    assert "exempt-flag" not in (folder / "issues.csv").read_text(encoding="utf-8-sig")
 
 
 def test_the_restricted_edition_says_before_its_plan_how_many_actions_are_exempt_and_how_they_are_marked(
@@ -920,6 +920,6 @@ def test_a_flag_of_1_or_0_under_the_number_format_is_read(tmp_path: Path, capsys
     assert "4" not in refs and "5" not in refs and {"1", "2", "3", "6"} <= set(refs)
     assert main(["build", "--workspace", str(root), "--edition", "restricted"]) == 1
     folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
-    issues = list(csv.DictReader(io.StringIO((folder / "issues.csv").read_text(encoding="utf-8"))))
+    issues = list(csv.DictReader(io.StringIO((folder / "issues.csv").read_text(encoding="utf-8-sig"))))
     assert [(row["row"], row["value"], row["message"]) for row in issues if row["code"] == "exempt-flag"] == [
         ("6", "2.00", "Row 6: exemption flag '2.00' is not Yes or No; the action is treated as exempt.")]

@@ -87,7 +87,7 @@ def test_a_return_changed_during_the_build_is_reported(tmp_path: Path, monkeypat
     result = build_draft(root)
     changed = [i for i in result.issues if i.code == "file-changed"]
     assert [(i.file, i.blocking) for i in changed] == [("inputs/returns/2026-10/opcc.xlsx", True)]
-    assert "file-changed" in (result.folder / "issues.csv").read_text()
+    assert "file-changed" in (result.folder / "issues.csv").read_text(encoding="utf-8-sig")
 
 
 def test_formulas_in_partner_text_stay_text_in_our_outputs(tmp_path: Path) -> None:
@@ -99,7 +99,7 @@ def test_formulas_in_partner_text_stay_text_in_our_outputs(tmp_path: Path) -> No
     sheet = openpyxl.load_workbook(result.folder / "register.xlsx")["Register"]
     cells = {c.value: c.data_type for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
     assert cells['=HYPERLINK("http://x","y")'] == "s" and cells["+1"] == "s" and cells["-2"] == "s"
-    rows = list(csv.reader(io.StringIO((result.folder / "issues.csv").read_text())))
+    rows = list(csv.reader(io.StringIO((result.folder / "issues.csv").read_text(encoding="utf-8-sig"))))
     [unknown] = [row for row in rows if row[0] == "unknown-status"]
     assert [int(unknown[5]), unknown[7]] == [3, "Complet"]
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)

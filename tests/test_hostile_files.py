@@ -67,7 +67,7 @@ def test_a_register_with_a_hidden_row_and_sheet_is_told_as_the_registers(tmp_pat
     old.sheet_state = "hidden"
     book.save(root / "inputs" / "register.xlsx")
     draft = build_draft(root)
-    issues = (draft.folder / "issues.csv").read_text(encoding="utf-8")
+    issues = (draft.folder / "issues.csv").read_text(encoding="utf-8-sig")
     assert flatten([i for i in draft.issues if i.code in ("hidden-row", "hidden-sheet")],
                    ["code", "file", "sheet", "row"]) == [["hidden-sheet", "inputs/register.xlsx", "Old plan", None],
                                                         ["hidden-row", "inputs/register.xlsx", "Register", 3]]

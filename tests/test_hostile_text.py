@@ -97,7 +97,7 @@ def test_a_link_the_paper_does_not_keep_is_said_with_its_target(built) -> None:
     assert found[0].message == ("Action 2: the link to 'javascript:alert(1)' was not kept, so the paper shows its "
                                 "words without a link (only web addresses starting http:// or https:// and mailto: "
                                 "links are kept).")
-    with (result.folder / "issues.csv").open(encoding="utf-8", newline="") as rows:
+    with (result.folder / "issues.csv").open(encoding="utf-8-sig", newline="") as rows:
         assert sum(1 for row in csv.DictReader(rows) if row["code"] == "link-not-kept") == 3
 
 

@@ -423,7 +423,7 @@ def test_a_long_comment_is_its_issues_value_cut_short(tmp_path: Path, capsys: py
     book.save(path)
     assert main(["build", "--workspace", str(root)]) == 0
     folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
-    with (folder / "issues.csv").open(encoding="utf-8", newline="") as f:
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as f:
         [row] = [row for row in csv.DictReader(f) if row["code"] == "cell-comment"]
     assert (row["file"], row["sheet"], row["row"], row["column"], row["ref"]) == (
         OPCC, "Return", "4", "Explanation / Link to meeting papers", "6")
@@ -809,7 +809,7 @@ def test_a_date_in_the_status_column_is_said_to_be_a_date(tmp_path: Path) -> Non
                                     (3, "In progress", "", "")]
     root = make_workspace(tmp_path / "ws", returns=returns)
     assert main(["build", "--workspace", str(root)]) == 1
-    with (root / "outputs" / "2026-10" / "draft-01" / "issues.csv").open(encoding="utf-8", newline="") as f:
+    with (root / "outputs" / "2026-10" / "draft-01" / "issues.csv").open(encoding="utf-8-sig", newline="") as f:
         rows = [row for row in csv.DictReader(f) if row["code"] == "unknown-status"]
     assert [(row["file"], row["row"], row["column"], row["value"], row["ref"]) for row in rows] == [
         (OPCC, "2", "Status this reporting period", "31 March 2027", "2"),
@@ -836,7 +836,7 @@ def test_a_status_is_suggested_for_a_slip_not_for_other_words_sharing_its_letter
     returns["wessex-police.xlsx"] = [RETURN_HEADINGS, (1, "", "In progess", "", ""), (3, "", "Completed", "", "")]
     root = make_workspace(tmp_path / "ws", returns=returns)
     assert main(["build", "--workspace", str(root)]) == 1
-    with (root / "outputs" / "2026-10" / "draft-01" / "issues.csv").open(encoding="utf-8", newline="") as f:
+    with (root / "outputs" / "2026-10" / "draft-01" / "issues.csv").open(encoding="utf-8-sig", newline="") as f:
         said = {row["value"]: row["message"].split("counted.")[1].strip()
                 for row in csv.DictReader(f) if row["code"] == "unknown-status"}
     assert said == {"Completely stalled": "", "Compelted": "Did you mean 'Completed'?", "Nearly complete": "",
@@ -952,7 +952,7 @@ def test_text_kept_hidden_under_merged_cells_is_said_to_be_read(tmp_path: Path) 
     edit_sheet_xml(root / OPCC, lambda xml: xml.replace("</sheetData>", "</sheetData>" + merge))
     assert main(["build", "--workspace", str(root)]) == 1
     draft = root / "outputs" / "2026-10" / "draft-01"
-    with (draft / "issues.csv").open(encoding="utf-8", newline="") as f:
+    with (draft / "issues.csv").open(encoding="utf-8-sig", newline="") as f:
         rows = [row for row in csv.DictReader(f) if row["code"] == "merged-cells"]
     assert [(row["file"], row["row"], row["column"], row["value"], row["ref"]) for row in rows] == [
         (OPCC, "2", "Explanation / Link to meeting papers", "D2:D3", "2"),
@@ -1417,7 +1417,7 @@ def test_a_link_on_a_cell_the_paper_shows_as_words_leaves_its_words_alone(
     web = (folder / "paper.html").read_text(encoding="utf-8")
     assert 'href="https://example.org/fund"' in web and 'href="https://example.org/courts"' in web
     assert "example.org/timeline" not in web and "wessex.police.uk" not in web
-    chase = (folder / "chase.csv").read_text(encoding="utf-8")
+    chase = (folder / "chase.csv").read_text(encoding="utf-8-sig")
     assert "](" not in chase
 
 
@@ -1544,7 +1544,7 @@ def test_a_struck_through_issues_value_is_the_words_struck_through(tmp_path: Pat
     before = path.read_bytes()
     assert main(["build", "--workspace", str(root)]) == 0
     folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
-    with (folder / "issues.csv").open(encoding="utf-8", newline="") as f:
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as f:
         [row] = [row for row in csv.DictReader(f) if row["code"] == "struck-text"]
     assert (row["file"], row["sheet"], row["row"], row["column"], row["ref"]) == (
         OPCC, "Return", "4", "Explanation / Link to meeting papers", "6")
@@ -1683,7 +1683,7 @@ def test_a_number_format_not_read_is_said(tmp_path: Path, capsys: pytest.Capture
     rows = {row.cells[0].text: [cell.text for cell in row.cells]
             for row in docx.Document(str(folder / "paper.docx")).tables[-1].rows}
     assert (rows["2"][4], rows["4"][3], rows["6"][4], rows["6"][3]) == ("2.5", "1500", "1500", "7")
-    written = (folder / "issues.csv").read_text(encoding="utf-8")
+    written = (folder / "issues.csv").read_text(encoding="utf-8-sig")
     assert written.count("number-format-not-read") == 4
 
 

@@ -70,7 +70,7 @@ def send_back(workbook: Path, root: Path, changes: dict[int, tuple[str, str]]) -
 
 def draft_csv(root: Path, name: str) -> list[dict[str, str]]:
     [folder] = (root / "outputs" / B).glob("draft-*")
-    return list(csv.DictReader(io.StringIO((folder / name).read_text(encoding="utf-8"))))
+    return list(csv.DictReader(io.StringIO((folder / name).read_text(encoding="utf-8-sig"))))
 
 
 # a movement as the Word paper writes it, the arrow's words beside it

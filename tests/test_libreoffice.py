@@ -331,7 +331,7 @@ def test_text_or_a_picture_put_on_the_template_page_is_said_to_show_in_the_word_
     from reportgen.shells.cli import main
 
     assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")]) == 0
-    with (tmp_path / "draft" / "issues.csv").open(newline="", encoding="utf-8") as file:
+    with (tmp_path / "draft" / "issues.csv").open(newline="", encoding="utf-8-sig") as file:
         rows = [row for row in csv.DictReader(file) if row["code"] == "template-own-text"]
     assert [(row["severity"], row["file"], row["value"]) for row in rows] == [
         ("warning", "templates/paper.docx",
@@ -370,7 +370,7 @@ def test_a_logo_put_in_the_plan_pages_header_of_a_template_saved_by_libreoffice_
     paper = docx.Document(str(tmp_path / "draft" / "paper.docx"))
     assert [d.get("descr") for d in paper.sections[-1].header._element.iter(qn("wp:docPr"))] == ["Wessex OPCC logo"]
     # the cover pages' header has none: the Word paper shows the logo on the plan's pages only, and is said to
-    with (tmp_path / "draft" / "issues.csv").open(newline="", encoding="utf-8") as file:
+    with (tmp_path / "draft" / "issues.csv").open(newline="", encoding="utf-8-sig") as file:
         rows = [(row["code"], row["severity"], row["file"]) for row in csv.DictReader(file)
                 if row["code"].startswith(("logo-", "template-"))]
     assert rows == [("logo-not-every-page", "warning", "templates/paper.docx")]
@@ -381,7 +381,7 @@ def test_a_logo_put_in_the_plan_pages_header_of_a_template_saved_by_libreoffice_
     document.sections[0].header._element.find(f".//{qn('wp:docPr')}").set("descr", "Wessex OPCC logo")
     document.save(str(template))
     assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft2")]) == 0
-    issues = (tmp_path / "draft2" / "issues.csv").read_text(encoding="utf-8")
+    issues = (tmp_path / "draft2" / "issues.csv").read_text(encoding="utf-8-sig")
     assert "logo-" not in issues and "template-" not in issues
     with pdfplumber.open(tmp_path / "draft2" / "paper.pdf") as pdf:
         assert all(len(page.images) == 1 for page in pdf.pages)

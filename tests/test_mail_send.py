@@ -637,10 +637,10 @@ def test_two_leads_whose_names_make_one_file_name_are_sent_kept_and_collected_ap
 
     printed = _cli(root, "build", exit_code=None)
     draft = Path(printed.rsplit(" ", 1)[-1])
-    with (draft / "issues.csv").open(encoding="utf-8", newline="") as stream:
+    with (draft / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
         issues = list(csv.DictReader(stream))
     assert not [row for row in issues if row["code"] in ("ambiguous-partner", "unknown-partner", "not-lead")]
-    with (draft / "chase.csv").open(encoding="utf-8", newline="") as stream:
+    with (draft / "chase.csv").open(encoding="utf-8-sig", newline="") as stream:
         chase = {row["Partner"]: row for row in csv.DictReader(stream)}
     assert {lead: (chase[lead]["File"], chase[lead]["Updated"]) for lead in fire} == {
         "Fire & Rescue": (f"inputs/returns/{PERIOD}/fire-rescue.xlsx", "1"),

@@ -157,7 +157,7 @@ def test_a_lead_written_two_ways_in_the_register_is_told_at_its_row(tmp_path: Pa
     assert main(["build", "--workspace", str(root)]) == 1
     printed = capsys.readouterr().out
     [draft] = (root / "outputs" / "2026-10").glob("draft-*")
-    with (draft / "issues.csv").open(encoding="utf-8", newline="") as stream:
+    with (draft / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
         rows = list(csv.DictReader(stream))
     spelling = [(r["file"], r["row"], r["column"], r["value"], r["ref"], r["severity"]) for r in rows
                 if r["code"] == "lead-spelling"]
@@ -196,10 +196,10 @@ def test_a_lead_of_exempt_actions_only_is_not_named_by_its_other_spelling(tmp_pa
     main(["build", "--workspace", str(root), "--edition", "restricted"])
     printed = capsys.readouterr().out
     public, restricted = sorted((root / "outputs" / "2026-10").glob("draft-*"))
-    assert "Hidden Team" not in (public / "issues.csv").read_text(encoding="utf-8")
+    assert "Hidden Team" not in (public / "issues.csv").read_text(encoding="utf-8-sig")
     assert "Hidden Team" not in printed.split("2026-10 (restricted edition)")[0]
     assert "Lead 'hidden team' (row 5) is written 'Hidden Team' on row 3" in (
-        restricted / "issues.csv").read_text(encoding="utf-8")
+        restricted / "issues.csv").read_text(encoding="utf-8-sig")
 
 
 def _reportgen(*args: str) -> str:
@@ -220,9 +220,9 @@ def _draft(root: Path, *args: str) -> tuple[list[dict[str, str]], dict[str, dict
     import docx
 
     draft = Path(_reportgen("build", "--workspace", str(root), *args).rsplit(" ", 1)[-1])
-    with (draft / "issues.csv").open(encoding="utf-8", newline="") as stream:
+    with (draft / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
         issues = list(csv.DictReader(stream))
-    with (draft / "chase.csv").open(encoding="utf-8", newline="") as stream:
+    with (draft / "chase.csv").open(encoding="utf-8-sig", newline="") as stream:
         chase = {row["Partner"]: row for row in csv.DictReader(stream)}
     paper = docx.Document(str(draft / "paper.docx"))
     cells = [cell.text for table in paper.tables for row in table.rows for cell in row.cells]

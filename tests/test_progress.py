@@ -1053,14 +1053,14 @@ def test_a_public_paper_after_a_restricted_draft_carries_and_compares_nothing_ex
     assert periods is not None and [row.total for row in periods.rows] == [6, 6]
 
     assert canary_leaks(october.folder) == []
-    with (october.folder / "issues.csv").open(encoding="utf-8", newline="") as stream:
+    with (october.folder / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
         issues = list(csv.DictReader(stream))
     about_five = next(row for row in issues if row["ref"] == "5")
     assert about_five["message"].endswith("carried forward from 2026-09/draft-01 (restricted edition).")
     # an exempt action's issue keeps its code and place, never its words or values
     assert [row["message"] for row in issues if row["ref"] == "7"] == [
         "Action 7 is exempt from publication: see the restricted edition."]
-    with (october.folder / "chase.csv").open(encoding="utf-8", newline="") as stream:
+    with (october.folder / "chase.csv").open(encoding="utf-8-sig", newline="") as stream:
         chase = list(csv.DictReader(stream))
     opcc = next(row for row in chase if row["Partner"] == "OPCC")
     assert opcc["Actions led"] == "3"  # 2, 4 and 6: not action 7

@@ -462,7 +462,7 @@ def test_a_workbook_sent_back_unchanged_is_said_so_in_the_paper(tmp_path: Path,
     cells = {row.cells[0].text: row.cells[2].text for row in docx.Document(str(draft / "paper.docx")).tables[-1].rows}
     assert cells["5"] == "On hold\nReturn unchanged: status and update as last reported (October 2026)"
     assert "unchanged" not in cells["2"] and "No update received" not in cells["2"], cells["2"]
-    with (draft / "chase.csv").open(encoding="utf-8") as handle:
+    with (draft / "chase.csv").open(encoding="utf-8-sig") as handle:
         chased = {row["Partner"]: row for row in csv.DictReader(handle)}
     board = chased["Criminal Justice Board"]
     assert (board["Updated"], board["Returned as sent (refs)"]) == ("0", "5")
@@ -560,7 +560,7 @@ def test_last_months_workbook_filed_again_is_not_read_as_this_months(tmp_path: P
     printed = capsys.readouterr().out
     folder = Path(printed.strip().splitlines()[-1])
     filed = f"inputs/returns/{B}/wessex-police.xlsx"
-    with (folder / "issues.csv").open(encoding="utf-8", newline="") as stream:
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
         listed = list(csv.DictReader(stream))
     wrong = [row for row in listed if row["code"] == "return-wrong-period"]
     assert [(row["severity"], row["file"], row["value"]) for row in wrong] == [("warning", filed, A)]
@@ -579,7 +579,7 @@ def test_last_months_workbook_filed_again_is_not_read_as_this_months(tmp_path: P
     assert rows[5][3].startswith("Hot spots patrols now run in all twelve neighbourhoods.")
 
     police = [1, 3, 5, 8, 12, 15, 19, 22, 30, 32]
-    with (folder / "chase.csv").open(encoding="utf-8", newline="") as stream:
+    with (folder / "chase.csv").open(encoding="utf-8-sig", newline="") as stream:
         chase = {row["Partner"]: row for row in csv.DictReader(stream)}
     assert (chase["Wessex Police"]["Returned"], chase["Wessex Police"]["Updated"],
             chase["Wessex Police"]["No update (refs)"], chase["Wessex Police"]["Issues"]) == (
@@ -786,7 +786,7 @@ def test_a_return_saved_in_next_months_folder_blocks_its_own_month_and_is_not_ch
     assert main(["build", "--workspace", str(root), "--period", B]) == 1
     printed = capsys.readouterr().out
     folder = Path(printed.strip().splitlines()[-1])
-    with (folder / "issues.csv").open(encoding="utf-8", newline="") as stream:
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
         listed = list(csv.DictReader(stream))
     misfiled = "inputs/returns/2026-12/wessex-police.xlsx"
     [found] = [row for row in listed if row["code"] == "return-in-other-folder"]
@@ -796,7 +796,7 @@ def test_a_return_saved_in_next_months_folder_blocks_its_own_month_and_is_not_ch
                                 "not read and its updates are not in this paper.")
     assert found["advice"].startswith(f"Move it into inputs/returns/{B}/ and build again")
     assert "Wessex Police" not in {row["value"] for row in listed if row["code"] == "missing-return"}
-    with (folder / "chase.csv").open(encoding="utf-8", newline="") as stream:
+    with (folder / "chase.csv").open(encoding="utf-8-sig", newline="") as stream:
         chase = {row["Partner"]: row for row in csv.DictReader(stream)}
     assert chase["Wessex Police"]["Returned"] == f"Yes, but in another period's folder: {misfiled}"
     to_chase = printed.split("To chase:")[-1]
@@ -845,7 +845,7 @@ def test_a_prefilled_explanation_deleted_and_not_replaced_is_said(tmp_path: Path
     assert main(["build", "--workspace", str(root), "--period", B]) == 0, capsys.readouterr()
     printed = capsys.readouterr().out
     draft = Path(printed.strip().splitlines()[-1])
-    with (draft / "issues.csv").open(encoding="utf-8", newline="") as stream:
+    with (draft / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
         found = [row for row in csv.DictReader(stream) if row["code"] == "explanation-cleared"]
     assert [(row["severity"], row["file"], row["sheet"], row["row"], row["column"], row["ref"], row["value"])
             for row in found] == [("warning", f"inputs/returns/{B}/{written[1].name}", "Return",
@@ -890,7 +890,7 @@ def test_a_row_deleted_from_a_prefilled_workbook_is_said_at_that_workbook(tmp_pa
     assert main(["build", "--workspace", str(root), "--period", B]) == 0, capsys.readouterr()
     printed = capsys.readouterr().out
     draft = Path(printed.strip().splitlines()[-1])
-    with (draft / "issues.csv").open(encoding="utf-8", newline="") as stream:
+    with (draft / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
         found = [row for row in csv.DictReader(stream) if row["code"] == "row-deleted"]
     filed = f"inputs/returns/{B}/{written[0].name}"
     action = next(row[3] for row in ACTIONS if row[0] == gone)
@@ -971,7 +971,7 @@ def test_a_row_a_partner_adds_is_told_how_a_new_action_reaches_the_register_and_
     assert main(["build", "--workspace", str(root), "--period", B]) == 1  # a row left out blocks publication
     printed = capsys.readouterr().out
     draft = Path(printed.strip().splitlines()[-1])
-    with (draft / "issues.csv").open(encoding="utf-8", newline="") as stream:
+    with (draft / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
         found = [row for row in csv.DictReader(stream) if row["file"].endswith(written[1].name)]
     assert [(row["code"], row["row"]) for row in found] == [("missing-ref", "5")]
     advice = found[0]["advice"]
@@ -980,7 +980,7 @@ def test_a_row_a_partner_adds_is_told_how_a_new_action_reaches_the_register_and_
     assert "the secretariat adds it there with the next plan priority number" in advice
     assert advice in " ".join(printed.split())
     assert "without updating it" not in printed
-    chase = (draft / "chase.csv").read_text(encoding="utf-8")
+    chase = (draft / "chase.csv").read_text(encoding="utf-8-sig")
     assert "unchanged-return" not in chase
 
     # the same workbook sent back without the added row is still said to be untouched

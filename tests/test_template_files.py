@@ -145,7 +145,7 @@ def test_a_paper_css_older_than_reportgen_still_marks_every_page_and_says_what_i
     pages = [page.extract_text() for page in pypdf.PdfReader(folder / "paper.pdf").pages]
     assert len(pages) > 1
     assert [number for number, text in enumerate(pages, 1) if "DRAFT" not in text] == []
-    with (folder / "issues.csv").open(encoding="utf-8", newline="") as file:
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as file:
         found = [row for row in csv.DictReader(file) if row["code"] == "stylesheet-outdated"]
     assert [(row["severity"], row["file"], row["value"]) for row in found] == [
         ("warning", "templates/paper.css", "the draft marking, the issues to resolve, the progress "

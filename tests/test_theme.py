@@ -342,7 +342,7 @@ def test_a_build_reports_a_missing_font_once_after_the_inputs_issues(tmp_path: P
     assert [(i.severity, i.file, i.value) for i in found] == [
         (Severity.WARNING, "templates/paper.docx", "Gill Sans Nova Condensed")]
     assert result.issues[-1] == found[0]
-    assert "font-missing" in (tmp_path / "draft" / "issues.csv").read_text()
+    assert "font-missing" in (tmp_path / "draft" / "issues.csv").read_text(encoding="utf-8-sig")
 
 
 def test_template_command_says_what_it_cannot_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -382,7 +382,7 @@ def test_a_template_without_the_cover_rows_says_the_word_paper_has_no_cover(tmp_
     document.save(str(template))
 
     assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft")]) == 0
-    issues = (tmp_path / "draft" / "issues.csv").read_text()
+    issues = (tmp_path / "draft" / "issues.csv").read_text(encoding="utf-8-sig")
     assert "template-no-cover" in issues and "templates/paper.docx has no cover sheet rows" in issues
     assert "'for row in paper.cover'" in issues
     built = docx.Document(str(tmp_path / "draft" / "paper.docx"))
@@ -392,7 +392,7 @@ def test_a_template_without_the_cover_rows_says_the_word_paper_has_no_cover(tmp_
 
     copy_templates(workspace := make_workspace(tmp_path / "ws2"), WORD_TEMPLATE)  # the default: no such issue
     assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft2")]) == 0
-    assert "template-no-cover" not in (tmp_path / "draft2" / "issues.csv").read_text()
+    assert "template-no-cover" not in (tmp_path / "draft2" / "issues.csv").read_text(encoding="utf-8-sig")
 
 
 def test_shading_taken_off_the_section_row_and_no_subsection_row_leave_the_pdf_rows_white(tmp_path: Path) -> None:
@@ -524,7 +524,7 @@ def test_a_plan_heading_reworded_in_the_template_says_where_to_name_it(tmp_path:
     document.save(str(template))
 
     assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft")]) == 0
-    with (tmp_path / "draft" / "issues.csv").open(newline="", encoding="utf-8") as file:
+    with (tmp_path / "draft" / "issues.csv").open(newline="", encoding="utf-8-sig") as file:
         rows = [row for row in csv.DictReader(file) if row["code"] == "template-heading-ignored"]
     assert [(row["severity"], row["file"], row["value"]) for row in rows] == [
         ("warning", "templates/paper.docx", "Ref")]
@@ -538,7 +538,7 @@ def test_a_plan_heading_reworded_in_the_template_says_where_to_name_it(tmp_path:
     settings.write_text(settings.read_text(encoding="utf-8") + "\n" + advice.replace("] ", "]\n", 1) + "\n",
                         encoding="utf-8")
     assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft2")]) == 0
-    assert "template-heading-ignored" not in (tmp_path / "draft2" / "issues.csv").read_text(encoding="utf-8")
+    assert "template-heading-ignored" not in (tmp_path / "draft2" / "issues.csv").read_text(encoding="utf-8-sig")
     assert docx.Document(str(tmp_path / "draft2" / "paper.docx")).tables[-1].rows[0].cells[0].text == "Ref"
     with pdfplumber.open(tmp_path / "draft2" / "paper.pdf") as pdf:
         assert any("Ref" in (page.extract_text() or "").split() for page in pdf.pages)
@@ -599,7 +599,7 @@ def test_a_restyled_template_saved_under_another_name_is_said_not_to_be_read(tmp
     (folder / "~$per.docx").write_bytes(b"Word's lock file")  # Word has the file open: not a template
 
     assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft")]) == 0
-    with (tmp_path / "draft" / "issues.csv").open(newline="", encoding="utf-8") as file:
+    with (tmp_path / "draft" / "issues.csv").open(newline="", encoding="utf-8-sig") as file:
         rows = [row for row in csv.DictReader(file) if row["code"] == "template-not-read"]
     assert [(row["severity"], row["file"]) for row in rows] == [("warning", f"templates/{name}")]
     assert "laid out from reportgen's own template" in rows[0]["message"] and "paper.docx" in rows[0]["advice"]
@@ -607,7 +607,7 @@ def test_a_restyled_template_saved_under_another_name_is_said_not_to_be_read(tmp
 
     (folder / name).rename(folder / "paper.docx")  # as the advice says
     assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft2")]) == 0
-    assert "template-not-read" not in (tmp_path / "draft2" / "issues.csv").read_text(encoding="utf-8")
+    assert "template-not-read" not in (tmp_path / "draft2" / "issues.csv").read_text(encoding="utf-8-sig")
     assert docx.Document(str(tmp_path / "draft2" / "paper.docx")).styles["Normal"].font.name == BODY_FONT
 
 
@@ -748,7 +748,7 @@ def test_a_column_deleted_from_the_template_is_said(tmp_path: Path, capsys: pyte
         "[paper]\n", '[paper]\ntable_columns = ["ref", "action", "status", "explanation", "timeframe"]\n'),
         encoding="utf-8")
     assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft")]) == 0
-    assert "template-column-deleted" not in (tmp_path / "draft" / "issues.csv").read_text(encoding="utf-8")
+    assert "template-column-deleted" not in (tmp_path / "draft" / "issues.csv").read_text(encoding="utf-8-sig")
     built = docx.Document(str(tmp_path / "draft" / "paper.docx")).tables[-1]
     assert "CSCJ Plan page" not in [cell.text for cell in built.rows[0].cells]
 

@@ -6,7 +6,9 @@ after ("sent" or "failed"). A retried flow or a second run skips every key alrea
 at "sending" (the run was killed mid-send) is never re-sent blindly: it is reported for an officer.
 `outputs/<period>/mail/received.csv`: one row per message collected, keyed by its Message-ID.
 
-Each file is rewritten whole through a temporary name, so a kill never leaves half a row.
+Each file is rewritten whole through a temporary name, so a kill never leaves half a row. An officer opens
+them in Excel (and is asked to mend a row of sent.csv by hand: `mail-uncertain`), so they are written with a
+byte order mark, as the draft's CSVs are, and read with or without one (Excel's "CSV UTF-8" saves one).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any, Generic, TypeVar
 
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
-from reportgen.safe_cells import text_for_spreadsheet
+from reportgen.safe_cells import CSV_ENCODING, text_for_spreadsheet
 
 SENT_CSV = "sent.csv"
 RECEIVED_CSV = "received.csv"
@@ -83,7 +85,7 @@ class Ledger(Generic[R]):
 
     def _read(self) -> None:
         try:
-            rows = list(csv.DictReader(io.StringIO(self.path.read_text(encoding="utf-8"))))
+            rows = list(csv.DictReader(io.StringIO(self.path.read_text(encoding=CSV_ENCODING))))
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             raise ReportgenError(f"{self.path} cannot be read ({exc}); it records what was already sent: "
                                  "restore it before mailing again") from exc
@@ -104,7 +106,7 @@ class Ledger(Generic[R]):
     def put(self, record: R) -> None:
         self.records[str(getattr(record, self.names[0]))] = record
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(self.path, self.text().encode("utf-8"))
+        write_atomically(self.path, self.text().encode(CSV_ENCODING))
 
     def text(self) -> str:
         out = io.StringIO()

@@ -61,6 +61,7 @@ from reportgen.run.chase import (
     unchanged_returns,
 )
 from reportgen.run.prefill import prefill_values
+from reportgen.safe_cells import CSV_ENCODING
 from reportgen.settings import SETTINGS_FILE, Edition
 from reportgen.template_files import DEFAULT_TEMPLATES, template_file, templates_folder
 
@@ -410,12 +411,12 @@ def write_records(paper: Paper, folder: Path) -> None:
 
 def write_tables(plan: Plan, issues: tuple[Issue, ...], checked: Checked, folder: Path) -> list[ChaseRow]:
     """issues.csv and chase.csv: what to fix and whom to chase (in the public edition, from what the
-    public paper shows: `issues` are already the edition's). Written last: they list inputs changed
-    while the draft was built."""
+    public paper shows: `issues` are already the edition's), with a byte order mark, as Excel needs to read
+    them as UTF-8 (`CSV_ENCODING`). Written last: they list inputs changed while the draft was built."""
     marking = plan.inputs.settings.paper.restricted_marking if plan.edition == "restricted" else ""
-    write_atomically(folder / "issues.csv", issues_csv(issues, marking).encode("utf-8"))
+    write_atomically(folder / "issues.csv", issues_csv(issues, marking).encode(CSV_ENCODING))
     chase = chase_of(plan, checked, issues)
-    write_atomically(folder / "chase.csv", chase_csv(chase, marking).encode("utf-8"))
+    write_atomically(folder / "chase.csv", chase_csv(chase, marking).encode(CSV_ENCODING))
     return chase
 
 

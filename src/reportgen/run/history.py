@@ -24,7 +24,7 @@ from reportgen.model import Paper
 from reportgen.paper.progress import history_frame
 from reportgen.periods import period_label
 from reportgen.render.xlsx import Rows, marked_title, write_sheets
-from reportgen.safe_cells import text_for_spreadsheet
+from reportgen.safe_cells import CSV_ENCODING, text_for_spreadsheet
 from reportgen.settings import load_settings
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def write_history(table: pd.DataFrame, out: Path, marking: str = "", notes: Sequ
     marked = [marking] if marking else []
     writer.writerow([*headings, *(["Marking"] if marking else [])])
     writer.writerows([text_for_spreadsheet(value) for value in (*row, *marked)] for row in rows)
-    write_atomically(csv_path, buffer.getvalue().encode("utf-8-sig"))
+    write_atomically(csv_path, buffer.getvalue().encode(CSV_ENCODING))
     return xlsx, csv_path
 
 
