@@ -502,6 +502,78 @@ def test_a_period_whose_draft_cannot_be_read_is_named_in_the_history_notes(built
         "so this history has no column for 2026-09 (September 2026).")
 
 
+def _build_cli(root: Path, period: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "build", "--workspace", str(root),
+                           "--period", period], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+
+
+def test_the_history_sets_apart_the_statuses_carried_forward_for_a_partner_that_sent_no_return(
+        tmp_path: Path) -> None:
+    """OPCC (actions 2, 4 and 6) sent no return for September: its paper carried August's statuses forward and
+    said so in each status cell, but history.xlsx and history.csv showed them as statuses reported in September,
+    so an analyst counting progress counted them as fresh. The workbook now shades them with the paper's note as a
+    comment and says so in its Notes; history.csv keeps one plain status per cell, and
+    history-carried-forward.csv lists the carried ones by ref and period, to join on."""
+    import pandas as pd
+
+    root = tmp_path / "ws"
+    for n, period in enumerate(PERIODS):
+        returns = _returns(n)
+        if n == 0:
+            make_workspace(root, period=period, returns=returns, toml=TOML.format(n=2))
+        if n == 1:
+            del returns["opcc.xlsx"]
+        for name, rows in returns.items():
+            write_xlsx(root / "inputs" / "returns" / period / name, rows)
+        _build_cli(root, period)
+    out = tmp_path / "h"
+    printed = _history_cli("--workspace", str(root), "--out", str(out)).stdout.splitlines()
+    assert printed[-2:] == [str(out / "history-carried-forward.csv"), str(out)]
+    carried = {(ref, "2026-09"): PLAN[ref][0] for ref in (2, 4, 6)}  # August's, repeated
+
+    book = openpyxl.load_workbook(out / "history.xlsx")
+    sheet = book["History"]
+    headings = [cell.value for cell in sheet[1]]
+    cells = {(row[0].value, headings[cell.column - 1]): cell for row in sheet.iter_rows(min_row=2) for cell in row[4:]}
+    assert {key: cell.value for key, cell in cells.items() if cell.comment} == carried
+    for key, cell in cells.items():
+        apart = key in carried
+        assert (bool(cell.font.i), cell.fill.fill_type == "solid") == (apart, apart), key
+    assert cells[(2, "2026-09")].comment.text == ("No update received this period: status as last reported "
+                                                  "(August 2026)")
+    notes = dict(book["Notes"].iter_rows(min_row=2, values_only=True))
+    assert notes["2026-09"].endswith("3 statuses carried forward from an earlier period, not reported: actions 2, "
+                                     "4 and 6.")
+    assert "carried forward" not in notes["2026-08"] + notes["2026-10"]
+    assert notes["Carried forward"].startswith("A status shaded grey and in italics, with a comment, was carried "
+                                               "forward, not reported that period")
+    assert notes["Carried forward"].endswith("history-carried-forward.csv lists each by Ref and Period, with the "
+                                             "period it was reported in; 3 statuses in all.")
+
+    history = pd.read_csv(out / "history.csv")  # one row per action, one plain status per period, as before
+    assert list(history.columns) == ["Ref", "Section", "Lead", "Action", *PERIODS]
+    assert list(history["2026-09"]) == [PLAN[ref][0 if ref in (2, 4, 6) else 1] for ref in sorted(PLAN)]
+    data = (out / "history-carried-forward.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfRef,Period,Status,Reported in,Note\r\n")
+    listed = pd.read_csv(out / "history-carried-forward.csv", dtype={"Period": str, "Reported in": str})
+    assert listed["Ref"].dtype == "int64"
+    assert [tuple(row) for row in listed[["Ref", "Period", "Status", "Reported in"]].itertuples(index=False)] == [
+        (ref, "2026-09", PLAN[ref][0], "2026-08") for ref in (2, 4, 6)]
+    # as an analyst counts: the statuses reported in each period, the carried ones left out
+    long = history.melt(id_vars=["Ref"], value_vars=list(PERIODS), var_name="Period", value_name="Status")
+    joined = long.merge(listed[["Ref", "Period"]].assign(carried=True), on=["Ref", "Period"], how="left")
+    reported = joined[joined["carried"].isna()].groupby("Period").size().to_dict()
+    assert reported == {"2026-08": 6, "2026-09": 3, "2026-10": 6}
+
+    _history_cli("--workspace", str(root), "--out", str(tmp_path / "r"), "--edition", "restricted")
+    with (tmp_path / "r" / "history-restricted-carried-forward.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["Ref", "Period", "Status", "Reported in", "Note", "Marking"]
+    assert [row[:2] for row in rows[1:]] == [["2", "2026-09"], ["4", "2026-09"], ["6", "2026-09"]]
+    assert {row[-1] for row in rows[1:]} == {"RESTRICTED"}
+
+
 def test_history_prints_whole_paths_for_a_relative_workspace(built: list[BuildResult], monkeypatch: pytest.MonkeyPatch,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     """`reportgen history --workspace ws` printed "ws/outputs/history" where every other command prints its folder
@@ -510,7 +582,8 @@ def test_history_prints_whole_paths_for_a_relative_workspace(built: list[BuildRe
     monkeypatch.chdir(root.parent)
     assert main(["history", "--workspace", root.name]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[-3:] == [str(root / "outputs" / "history" / name) for name in ("history.xlsx", "history.csv", "")]
+    assert lines[-4:] == [str(root / "outputs" / "history" / name)
+                          for name in ("history.xlsx", "history.csv", "history-carried-forward.csv", "")]
 
 
 def test_history_without_drafts_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -581,11 +654,12 @@ def test_exempt_actions_stay_out_of_history_and_progress(tmp_path: Path) -> None
     assert main(["history", "--workspace", str(root)]) == 0
     public = root / "outputs" / "history"
     before = {path.name: path.read_bytes() for path in public.iterdir()}
-    assert sorted(before) == ["history.csv", "history.xlsx"]
+    assert sorted(before) == ["history-carried-forward.csv", "history.csv", "history.xlsx"]
     assert main(["history", "--workspace", str(root), "--edition", "restricted"]) == 0
     assert {path.name: path.read_bytes() for path in public.iterdir()} == before
     restricted = root / "outputs" / "history-restricted"
-    assert sorted(path.name for path in restricted.iterdir()) == ["history-restricted.csv", "history-restricted.xlsx"]
+    assert sorted(path.name for path in restricted.iterdir()) == [
+        "history-restricted-carried-forward.csv", "history-restricted.csv", "history-restricted.xlsx"]
     sheets = openpyxl.load_workbook(restricted / "history-restricted.xlsx").worksheets
     assert [sheet.title for sheet in sheets] == ["History RESTRICTED", "Notes RESTRICTED"]  # and every printed page
     assert all((sheet.oddHeader.center.text, sheet.oddFooter.center.text) == ("RESTRICTED", "RESTRICTED")

@@ -12,14 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.worksheet import Worksheet
@@ -111,7 +112,9 @@ def write_rows(out: Path, title: str, headings: Sequence[str], rows: Sequence[Se
 class Rows:
     """One sheet of a workbook: its name, headings, rows and column widths (in characters). `frozen` is the
     first cell that scrolls (the rows above it and the columns left of it stay in view); `filtered` puts a
-    filter button on each heading."""
+    filter button on each heading. `set_apart`: cells (row and column, from 0, within `rows`) that do not hold
+    what the others of their column do, shaded and in italics (Excel filters by the shade), each with a comment
+    saying why, e.g. a status carried forward rather than reported."""
 
     title: str
     headings: Sequence[str]
@@ -119,6 +122,11 @@ class Rows:
     widths: Sequence[int] = ()
     frozen: str = "A2"
     filtered: bool = False
+    set_apart: Mapping[tuple[int, int], str] = field(default_factory=dict)
+
+
+SET_APART_FILL = "E7E6E6"  # a pale grey: black text on it keeps a contrast of 15:1
+COMMENT_AUTHOR = "reportgen"
 
 
 def write_sheets(out: Path, sheets: Sequence[Rows], marking: str = "") -> None:
@@ -150,8 +158,21 @@ def append_sheet(book: Workbook, rows: Rows, marking: str) -> None:
     for index, values in enumerate(rows.rows, start=2):
         cells = zip(values, rows.widths or (DEFAULT_WIDTH,) * len(values))
         set_height(sheet, index, fitted_height((text, width) for text, width in cells if isinstance(text, str)))
-        sheet.append([text_cell(sheet, value, alignment=wrapped) if isinstance(value, str)
-                      else number_cell(sheet, value, number) for value in values])
+        row = [text_cell(sheet, value, alignment=wrapped) if isinstance(value, str)
+               else number_cell(sheet, value, number) for value in values]
+        for column, cell in enumerate(row):
+            why = rows.set_apart.get((index - 2, column))
+            if why is not None:
+                set_cell_apart(cell, why)
+        sheet.append(row)
+
+
+def set_cell_apart(cell: Cell, why: str) -> None:
+    """`cell` shaded and in italics, with a comment saying `why`: a reader sees it is not like its neighbours
+    (and a screen reader, which reads no shade, reads the comment)."""
+    cell.font = Font(name="Calibri", family=2, scheme="minor", size=11, italic=True)
+    cell.fill = PatternFill(fill_type="solid", start_color=SET_APART_FILL, end_color=SET_APART_FILL)
+    cell.comment = Comment(why, COMMENT_AUTHOR, width=240, height=70)
 
 
 def print_landscape(sheet: Worksheet | WriteOnlyWorksheet) -> None:

@@ -2,7 +2,10 @@
 
 `history_table` pivots the papers' rows (laid out long by `reportgen.paper.progress.history_frame`) to
 action × period for analysts (`reportgen history`), and `write_history` writes that as xlsx and
-csv. Which drafts are read is `reportgen.drafts.earlier`' job.
+csv. A status a paper carried forward (its lead sent no update) is not one reported that period:
+`carried_statuses` reads them from the drafts (each row's `state`), the workbook sets them apart, and a
+csv of their own lists them, as history.csv keeps one plain status per cell. Which drafts are read is
+`reportgen.drafts.earlier`' job.
 """
 
 from __future__ import annotations
@@ -20,12 +23,13 @@ from reportgen.drafts.folders import check_out_place, draft_folders
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue
-from reportgen.model import Paper
+from reportgen.model import Paper, UpdateState
 from reportgen.paper.progress import history_frame
 from reportgen.periods import period_label
 from reportgen.render.xlsx import Rows, marked_title, write_sheets
 from reportgen.safe_cells import CSV_ENCODING, text_for_spreadsheet
 from reportgen.settings import load_settings
+from reportgen.wording import counted
 
 if TYPE_CHECKING:
     import pandas as pd  # imported where a table is made (~0.9 s): the flows module imports this one
@@ -69,8 +73,38 @@ def exempt_periods(papers: Sequence[Paper]) -> dict[int, str]:
     return said
 
 
-def write_history(table: pd.DataFrame, out: Path, marking: str = "", notes: Sequence[tuple[str, str]] = ()
-                  ) -> tuple[Path, Path]:
+@dataclass(frozen=True)
+class CarriedStatus:
+    """A status a period's paper carried forward: the action's lead sent no update, so the paper repeated the
+    status last reported, and said so in the status cell."""
+
+    ref: int
+    period: str  # the paper's period (YYYY-MM): the history's column
+    status: str  # what the status cell said
+    reported: str  # the period (YYYY-MM) the status was reported in; "" where the draft does not record it
+    note: str  # the status cell's note, as the paper printed it
+
+
+CARRIED_NOTE = "No update received this period: status as last reported"  # a draft's row that has no note
+
+
+def carried_statuses(papers: Sequence[Paper]) -> list[CarriedStatus]:
+    """Every status carried forward in `papers`, by ref and period, as the drafts record it (a row's `state`),
+    not guessed from the status's words: a carried status reads like a reported one. A ref twice in one paper
+    counts by its first row, as `history_table` does."""
+    carried = []
+    for paper in papers:
+        first = {row.ref: row for row in reversed(paper.rows)}
+        carried += [CarriedStatus(ref, paper.period, row.status_label, row.reported, row.note or CARRIED_NOTE)
+                    for ref, row in first.items() if row.state == UpdateState.CARRIED_FORWARD.value]
+    return sorted(carried, key=lambda item: (item.ref, item.period))
+
+
+CARRIED_HEADINGS = ("Ref", "Period", "Status", "Reported in", "Note")
+
+
+def write_history(table: pd.DataFrame, out: Path, marking: str = "", notes: Sequence[tuple[str, str]] = (),
+                  carried: Sequence[CarriedStatus] = ()) -> tuple[Path, Path, Path]:
     """history.xlsx and history.csv in `out` (made when missing), each written atomically; every cell
     is text but the ref, a number in the workbook (it sorts 1, 2, 10 and filters as one), and text a spreadsheet
     would read as a formula is quoted. The workbook's History sheet keeps the headings and the refs in view and
@@ -79,7 +113,9 @@ def write_history(table: pd.DataFrame, out: Path, marking: str = "", notes: Sequ
     ("2025–2030" as "2025â€“2030"); pandas and Python's csv module (as "utf-8-sig") read it as plain UTF-8.
     With a `marking` (a restricted history) the files are named and the sheets titled with it:
     history-restricted.xlsx, "History RESTRICTED", and the csv ends every row with it under `Marking` (as the
-    chase list does): a copy opened on its own says so."""
+    chase list does): a copy opened on its own says so.
+    Each `carried` status is shaded in the workbook, with the status cell's note as a comment, and listed in
+    history-carried-forward.csv (written even when empty: a script reading it needs no special case)."""
     out.mkdir(parents=True, exist_ok=True)
     headings = [str(column) for column in table.columns]
     rows = [[str(value) for value in record] for record in table.itertuples(index=False, name=None)]
@@ -87,7 +123,7 @@ def write_history(table: pd.DataFrame, out: Path, marking: str = "", notes: Sequ
     xlsx, csv_path = out / f"{stem}.xlsx", out / f"{stem}.csv"
     widths = (7, 22, 22, 50, *(14 for _ in headings[4:]))
     sheets = [Rows(marked_title("History", marking), headings, [[ref_number(row[0]), *row[1:]] for row in rows],
-                   widths, frozen="B2", filtered=True)]
+                   widths, frozen="B2", filtered=True, set_apart=carried_cells(table, carried))]
     if notes:
         sheets.append(Rows(marked_title("Notes", marking), ("Heading", "What it holds"), [list(n) for n in notes],
                            (18, 100)))
@@ -98,7 +134,30 @@ def write_history(table: pd.DataFrame, out: Path, marking: str = "", notes: Sequ
     writer.writerow([*headings, *(["Marking"] if marking else [])])
     writer.writerows([text_for_spreadsheet(value) for value in (*row, *marked)] for row in rows)
     write_atomically(csv_path, buffer.getvalue().encode(CSV_ENCODING))
-    return xlsx, csv_path
+    carried_path = out / f"{stem}-carried-forward.csv"
+    write_atomically(carried_path, carried_csv(carried, marking).encode(CSV_ENCODING))
+    return xlsx, csv_path, carried_path
+
+
+def carried_cells(table: pd.DataFrame, carried: Sequence[CarriedStatus]) -> dict[tuple[int, int], str]:
+    """Where each carried status is in the History sheet's rows (row and column, from 0), with its note."""
+    rows = {int(ref): index for index, ref in enumerate(table["Ref"])} if "Ref" in table.columns else {}
+    columns = {str(name): index for index, name in enumerate(table.columns)}
+    return {(rows[item.ref], columns[item.period]): item.note for item in carried
+            if item.ref in rows and item.period in columns}
+
+
+def carried_csv(carried: Sequence[CarriedStatus], marking: str = "") -> str:
+    """The carried statuses as csv text, one row per action and period ("long", as pandas melts a table):
+    joined to history.csv on Ref and Period, it says which statuses were not reported that period. With a
+    `marking`, a last column Marking says it on every row, as history.csv does."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([*CARRIED_HEADINGS, *(["Marking"] if marking else [])])
+    for item in carried:
+        values = (str(item.ref), item.period, item.status, item.reported, item.note, *([marking] if marking else []))
+        writer.writerow([text_for_spreadsheet(value) for value in values])
+    return buffer.getvalue()
 
 
 def ref_number(text: str) -> str | int:
@@ -107,7 +166,7 @@ def ref_number(text: str) -> str | int:
 
 
 def history_notes(table: pd.DataFrame, found: Sequence[PeriodDraft], issues: Sequence[Issue], workspace: Path,
-                  edition: str) -> list[tuple[str, str]]:
+                  edition: str, carried: Sequence[CarriedStatus] = ()) -> list[tuple[str, str]]:
     """What each heading of the history holds and what a blank cell means, the draft each period was read
     from, and each kept draft that could not be read: a copy of the workbook says where its figures came from,
     and a period missing from it says why."""
@@ -123,12 +182,39 @@ def history_notes(table: pd.DataFrame, found: Sequence[PeriodDraft], issues: Seq
                                       "meeting."))
     for draft in found:
         notes.append((draft.period, f"{period_label(draft.period)}: each action's status in the period's newest kept "
-                                    f"draft, {relative(draft.folder, workspace)} ({draft.paper.edition} edition)."))
+                                    f"draft, {relative(draft.folder, workspace)} ({draft.paper.edition} edition)."
+                                    + carried_in(draft.period, carried)))
     notes.append(("A blank status", "The action was not in that period's paper: not yet in the plan, withdrawn, or "
                                     f"{left_out}."))
+    notes.append(("Carried forward", carried_note(len(carried), edition)))
     periods = {draft.period for draft in found}
     notes += [("Not read", problem.message + left_out_period(problem, periods)) for problem in issues]
     return notes
+
+
+def carried_note(count: int, edition: str) -> str:
+    """What a shaded status is, what to do with it when counting, and where the carried ones are listed."""
+    listed = "history-restricted-carried-forward.csv" if edition == "restricted" else "history-carried-forward.csv"
+    return ("A status shaded grey and in italics, with a comment, was carried forward, not reported that period: the "
+            "lead partner sent no update, so the paper repeated the status last reported (the comment says when). "
+            f"Count them apart from reported statuses when measuring progress. {listed} lists each by Ref and "
+            f"Period, with the period it was reported in; {counted(count, 'status', 'statuses')} in all.")
+
+
+CARRIED_REFS_SHOWN = 40  # refs listed in a period's note: thousands would not fit a cell (32,767 characters)
+
+
+def carried_in(period: str, carried: Sequence[CarriedStatus]) -> str:
+    """For a period's note: how many of its statuses were carried forward, and which actions; "" for none."""
+    refs = [item.ref for item in carried if item.period == period]
+    if not refs:
+        return ""
+    shown = [str(ref) for ref in refs[:CARRIED_REFS_SHOWN]]
+    if len(refs) > CARRIED_REFS_SHOWN:
+        shown.append(f"{len(refs) - CARRIED_REFS_SHOWN:,} more")
+    listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+    return (f" {counted(len(refs), 'status', 'statuses')} carried forward from an earlier period, not reported: "
+            f"action{'s' if len(refs) > 1 else ''} {listed}.")
 
 
 def left_out_period(problem: Issue, periods: set[str]) -> str:
@@ -151,6 +237,7 @@ def relative(folder: Path, workspace: Path) -> str:
 class HistoryExport:
     xlsx: Path
     csv: Path
+    carried: Path  # history-carried-forward.csv: the statuses carried forward, by ref and period
     periods: tuple[str, ...]
     actions: int
     issues: tuple[Issue, ...]
@@ -178,9 +265,10 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
         exempt = exempt_periods(papers)
         table.insert(4, EXEMPT_HEADING, [exempt.get(int(ref), "") for ref in table["Ref"]])
     default = outputs / ("history-restricted" if marking else "history")
-    notes = history_notes(table, found, issues, workspace, edition)
-    xlsx, csv_path = write_history(table, out if out is not None else default, marking, notes)
-    return HistoryExport(xlsx, csv_path, tuple(d.period for d in found), len(table), issues)
+    carried = carried_statuses(papers)
+    notes = history_notes(table, found, issues, workspace, edition, carried)
+    xlsx, csv_path, carried_path = write_history(table, out if out is not None else default, marking, notes, carried)
+    return HistoryExport(xlsx, csv_path, carried_path, tuple(d.period for d in found), len(table), issues)
 
 
 def no_history(outputs: Path, edition: str, unread: Sequence[Issue]) -> ReportgenError:

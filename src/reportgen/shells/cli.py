@@ -340,6 +340,7 @@ def show_history(result: HistoryExport) -> int:
                       f"{', '.join(result.periods)}")
     print(result.xlsx.resolve())  # printed whole, as every command prints its folder
     print(result.csv.resolve())
+    print(result.carried.resolve())
     print(result.xlsx.parent.resolve())  # the last line: scripts read the folder from it
     return OK
 

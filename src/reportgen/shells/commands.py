@@ -211,7 +211,8 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command("history", "write every action's status in each period (xlsx, csv)",
             "Read the newest kept draft of each period and write the action × period table of statuses as "
             "history.xlsx and history.csv (history-restricted.xlsx and .csv, marked, for the restricted "
-            "edition); the folder is the last line printed.",
+            "edition), with the statuses carried forward for a partner that sent no update shaded in the workbook "
+            "and listed in a csv of their own, history-carried-forward.csv; the folder is the last line printed.",
             (workspace, history_out, history_edition)),
     Command("serve", "serve the monthly schedule with Prefect",
             "Serve the monthly deployment on the cron of reportgen.toml [schedule] until Ctrl-C; stopping leaves "
