@@ -310,10 +310,9 @@ def test_a_task_is_retried_only_for_an_io_error(harness) -> None:
         "cannot write /srv/panel/outputs: Permission denied")
 
 
-def test_a_reason_naming_a_settings_table_keeps_it_as_watch_prints_a_deployment_runs_log() -> None:
-    """`prefect deployment run … --watch` prints each log line of the run as Rich markup: "[mail] needs
-    smtp.host …" came out as " needs smtp.host …", and the person was not told which table of reportgen.toml
-    to edit. In a deployment's run the tables are written as TOML also allows, "[ mail ]"."""
+def as_watch_prints(message: str, level: int) -> str:
+    """A run's log line as `prefect deployment run … --watch` prints it: through Prefect's own formatter, as
+    Rich markup, on a wide terminal."""
     import datetime
     import io
     import uuid
@@ -322,14 +321,21 @@ def test_a_reason_naming_a_settings_table_keeps_it_as_watch_prints_a_deployment_
     from prefect.client.schemas.objects import Log
     from rich.console import Console
 
+    out = io.StringIO()
+    log = Log(name="prefect.flow_runs", level=level, message=message, timestamp=datetime.datetime.now(datetime.UTC),
+              flow_run_id=uuid.uuid4())
+    Console(file=out, width=1000, highlight=False).print(FlowRunFormatter().format(log))
+    return out.getvalue()
+
+
+def test_a_reason_naming_a_settings_table_keeps_it_as_watch_prints_a_deployment_runs_log() -> None:
+    """`prefect deployment run … --watch` prints each log line of the run as Rich markup: "[mail] needs
+    smtp.host …" came out as " needs smtp.host …", and the person was not told which table of reportgen.toml
+    to edit. In a deployment's run the tables are written as TOML also allows, "[ mail ]"."""
     from reportgen.shells.prefect_flows import as_parameters
 
     def watched(reason: str) -> str:
-        out = io.StringIO()
-        log = Log(name="prefect.flow_runs", level=40, message=f"reportgen: error: {as_parameters(reason)}",
-                  timestamp=datetime.datetime.now(datetime.UTC), flow_run_id=uuid.uuid4())
-        Console(file=out, width=400, highlight=False).print(FlowRunFormatter().format(log))
-        return out.getvalue()
+        return as_watch_prints(f"reportgen: error: {as_parameters(reason)}", level=40)
 
     assert "reportgen: error: [ mail ] needs smtp.host and from_address to send; or use dry_run=true" in watched(
         "[mail] needs smtp.host and from_address to send; or use --dry-run")
@@ -344,23 +350,11 @@ def test_a_blocked_runs_log_names_each_blocking_issue_once_and_whole_as_watch_pr
     message even when the message starts with it ("x.xlsx: x.xlsx could not be read"), unlike the artifact and
     the terminal; and `--watch` prints each line as Rich markup, so a status the partner wrote "[tbc]" vanished
     from the line that said it was not recognised."""
-    import datetime
-    import io
-    import uuid
-
-    from prefect.cli.flow_runs_watching import FlowRunFormatter
-    from prefect.client.schemas.objects import Log
-    from rich.console import Console
-
     from conftest import default_returns, make_workspace
     from reportgen.shells.prefect_flows import summary_log_lines
 
     def watched(line: str) -> str:
-        out = io.StringIO()
-        log = Log(name="prefect.flow_runs", level=30, message=f"reportgen: {line}",
-                  timestamp=datetime.datetime.now(datetime.UTC), flow_run_id=uuid.uuid4())
-        Console(file=out, width=1000, highlight=False).print(FlowRunFormatter().format(log))
-        return out.getvalue()
+        return as_watch_prints(f"reportgen: {line}", level=30)
 
     returns = default_returns()
     returns["opcc.xlsx"] = [(row[0], row[1], "[tbc]", *row[3:]) if row[0] == 2 else row

@@ -408,6 +408,15 @@ def test_a_comment_on_a_cell_is_reported_with_what_it_says(tmp_path: Path, capsy
     assert path.read_bytes() == before  # read, never written
 
 
+def built_issue(root: Path, capsys: pytest.CaptureFixture[str], code: str) -> dict[str, str]:
+    """`reportgen build` of `root` (nothing blocking), and the one row of its issues.csv with `code`."""
+    assert main(["build", "--workspace", str(root)]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as f:
+        [row] = [row for row in csv.DictReader(f) if row["code"] == code]
+    return row
+
+
 def test_a_long_comment_is_its_issues_value_cut_short(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The value of a comment's issue is its text, as the partner wrote it on two lines, read as one; a long one is
     cut short in issues.csv as any long value is, while the message quotes more of it."""
@@ -421,10 +430,7 @@ def test_a_long_comment_is_its_issues_value_cut_short(tmp_path: Path, capsys: py
     words = "The city pilot runs to March;\nthe board reviews it in April. " + "Figures follow. " * 20
     sheet["D4"].comment = Comment(words, "Jane Smith")
     book.save(path)
-    assert main(["build", "--workspace", str(root)]) == 0
-    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
-    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as f:
-        [row] = [row for row in csv.DictReader(f) if row["code"] == "cell-comment"]
+    row = built_issue(root, capsys, "cell-comment")
     assert (row["file"], row["sheet"], row["row"], row["column"], row["ref"]) == (
         OPCC, "Return", "4", "Explanation / Link to meeting papers", "6")
     assert row["value"].startswith("The city pilot runs to March; the board reviews it in April. Figures follow.")
@@ -1542,10 +1548,7 @@ def test_a_struck_through_issues_value_is_the_words_struck_through(tmp_path: Pat
     sheet["E4"].font = Font(strike=True)
     book.save(path)
     before = path.read_bytes()
-    assert main(["build", "--workspace", str(root)]) == 0
-    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
-    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as f:
-        [row] = [row for row in csv.DictReader(f) if row["code"] == "struck-text"]
+    row = built_issue(root, capsys, "struck-text")
     assert (row["file"], row["sheet"], row["row"], row["column"], row["ref"]) == (
         OPCC, "Return", "4", "Explanation / Link to meeting papers", "6")
     assert row["value"].startswith("Awaiting the board. … funding from April | Spring 2027. Subject to the budget.")
