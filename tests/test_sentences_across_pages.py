@@ -13,11 +13,10 @@ from pathlib import Path
 
 import docx
 import lxml.html
-import pdfplumber
 import pikepdf
 import pytest
 
-from conftest import RETURN_HEADINGS, SAMPLE, default_returns, make_workspace, needs_sample
+from conftest import RETURN_HEADINGS, SAMPLE, default_returns, make_workspace, needs_sample, tagged_text
 
 SPLIT = ("<p>The Board met in May and agreed the plan for the</p> <p>next year. Funding follows.</p> "
          "<p>Since then a manager has <p>been appointed.</p> <p>Next steps</p><p>The team reports in June.</p> "
@@ -54,12 +53,7 @@ def docx_paragraphs(folder: Path, ref: int) -> list[str]:
 def pdf_paragraphs(folder: Path) -> list[str]:
     """The text of every P element of the PDF's structure tree, white space taken out."""
     path = folder / "paper.pdf"
-    runs: dict[tuple[int, int], str] = {}
-    with pdfplumber.open(path) as pdf:
-        for number, page in enumerate(pdf.pages):
-            for char in page.chars:
-                if char["mcid"] is not None:
-                    runs[(number, char["mcid"])] = runs.get((number, char["mcid"]), "") + char["text"]
+    runs = tagged_text(path)
     found: list[str] = []
     with pikepdf.open(path) as pdf:
         pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
