@@ -870,6 +870,102 @@ def test_a_run_whose_worker_stops_mid_run_ends_crashed_and_publishes_nothing(tmp
     assert list((long / "outputs").glob("*/draft-*")) == []  # nothing published
 
 
+def test_a_monthly_run_whose_worker_is_killed_mid_run_frees_its_slot_for_the_next(tmp_path: Path) -> None:
+    """The pool's monthly deployment runs one run at a time. A worker killed in the middle of its run
+    (SIGKILL, or its machine lost: the worker and the run's process gone at once, nothing stopped cleanly)
+    must not keep that one slot for ever, with every later monthly run waiting its turn: the run marked
+    Crashed by the automation frees it, and the next run, on a new worker, completes. On its own server,
+    as the crash window here is short."""
+    from prefect.client.orchestration import SyncPrefectClient
+
+    from reportgen.shells.serve import local_server
+
+    home = tmp_path / "prefect-home"
+    env_before = dict(os.environ)
+    os.environ["PREFECT_HOME"] = str(home)
+    try:
+        with local_server(ui=False) as api_url:
+            env = prefect_env(home, api_url) | {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30"}  # Prefect's least
+            long = benchmark_workspace(tmp_path / "long", 1500)
+            run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "killed"], env)
+            run_cli([str(BIN / "reportgen"), "deploy", "--pool", "killed", "--workspace", str(long),
+                     "--crash-after", "1"], env)
+            with running([str(BIN / "prefect"), "worker", "start", "--pool", "killed"], env,
+                         tmp_path / "w1.log") as worker:
+                killed = started_run("monthly-update/monthly", env)
+                wait_past_check(api_url, killed, "the long build to start")
+                for group in [*children(worker.pid), worker.pid]:  # each run's process leads a group of its own
+                    os.killpg(group, signal.SIGKILL)
+                worker.wait()
+            log = tmp_path / "w2.log"
+            with running([str(BIN / "prefect"), "worker", "start", "--pool", "killed"], env, log), \
+                    SyncPrefectClient(api_url) as client:
+                after = started_run("monthly-update/monthly", env)
+
+                def state(run_id: uuid.UUID) -> str:
+                    found = client.read_flow_run(run_id).state
+                    return found.name if found is not None else ""
+
+                wait_for(lambda: state(after) in ("Completed", "Failed", "Crashed"), 300,
+                         "the next monthly run to end\n" + log.read_text())
+                assert (state(killed), state(after)) == ("Crashed", "Completed"), log.read_text()
+                # it had waited for the killed run's slot: the limit held until that run was Crashed
+                assert "AwaitingConcurrencySlot" in [s.name for s in client.read_flow_run_states(after)]
+    finally:
+        os.environ.clear()
+        os.environ.update(env_before)
+    assert [draft.name for draft in (long / "outputs" / "2026-10").glob("draft-*")] == ["draft-01"]
+
+
+
+def test_a_monthly_run_let_through_beside_a_running_one_waits_for_it_to_end(server, tmp_path: Path) -> None:
+    """A worker killed mid-run: Prefect frees the deployment's one slot when the run's lease runs out (5 minutes
+    after its process died), and again when the run is marked Crashed, later with the default heartbeat: that
+    slot is taken from the run building then, and a third run was let through to build beside it. The monthly
+    run waits while a run of its deployment that started before it is Running. Here the earlier run is one put
+    in Running by hand, with no lease, as the killed one is once its lease ran out."""
+    from prefect.client.orchestration import SyncPrefectClient
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, LogFilter, LogFilterFlowRunId
+    from prefect.states import Crashed, Running
+
+    from reportgen.shells.prefect_deploy import CRASHED_MESSAGE
+
+    api_url, home = server
+    env = prefect_env(home, api_url)
+    workspace = copy_example(tmp_path / "ws")
+    run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "beside", "--overwrite"], env)
+    run_cli([str(BIN / "reportgen"), "deploy", "--pool", "beside", "--name", "beside-demand", "--workspace",
+             str(workspace), "--monthly-name", "beside"], env)
+    log = tmp_path / "worker.log"
+    with SyncPrefectClient(api_url) as client:
+        deployment = client.read_deployment_by_name("monthly-update/beside")
+        earlier = client.create_flow_run_from_deployment(deployment.id)
+        client.set_flow_run_state(earlier.id, Running(), force=True)
+        with running([str(BIN / "prefect"), "worker", "start", "--pool", "beside"], env, log):
+            later = started_run("monthly-update/beside", env)
+
+            def waits() -> bool:
+                return any("waits for it to end" in said.message for said in client.read_logs(
+                    log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[later]))))
+
+            def done() -> bool:
+                state = client.read_flow_run(later).state
+                return state is not None and state.is_final()
+
+            wait_for(lambda: waits() or done(), 180, "the later run to start\n" + log.read_text())
+            time.sleep(5)  # had it not waited, it would have built by now
+            assert waits() and not done(), log.read_text()
+            client.set_flow_run_state(earlier.id, Crashed(message=CRASHED_MESSAGE))  # as the automation does
+            ended = client.read_flow_run(earlier.id)
+            wait_for(done, 240, "the later run to end\n" + log.read_text())
+        run = client.read_flow_run(later)
+        tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[later])))
+    assert run.state is not None and run.state.name == "Completed", log.read_text()
+    assert ended.state is not None and ended.state.name == "Crashed"
+    assert tasks and min(task.start_time for task in tasks if task.start_time) >= ended.state.timestamp
+    assert (workspace / "outputs" / "2026-10" / "draft-01" / "manifest.json").is_file()
+
+
 def children(pid: int) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):

@@ -565,6 +565,80 @@ def late_note(workspace: Path, built: str, due: dt.datetime, now: dt.datetime, z
             f"wanted, run monthly-update with period={ended}, or reportgen build --period {ended}")
 
 
+EARLIER_RUN_POLL = 10.0  # seconds between looks at the run this one waits for
+
+
+def earlier_runs_running(client: Any, run_id: UUID, deployment_id: UUID) -> list[FlowRun]:
+    """The other runs of the deployment that are Running and started before the run `run_id` (or with it, and
+    sort first by id): those it waits for (`wait_for_earlier_runs`)."""
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterId,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+
+    mine = client.read_flow_run(run_id)
+    running = client.read_flow_runs(
+        deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])),
+        flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(
+            any_=[StateType.RUNNING]))))
+    started = mine.start_time or dt.datetime.now(dt.UTC)
+    return [run for run in running if run.id != run_id and run.start_time is not None
+            and (run.start_time, str(run.id)) < (started, str(run_id))]
+
+
+def crash_window(client: Any) -> dt.timedelta:
+    """How long after its last heartbeat a run whose process is gone is marked Crashed: the window of the
+    automation `reportgen deploy` (or serve) set on the server, or its default when there is none."""
+    from prefect.events.schemas.automations import EventTrigger
+
+    from reportgen.shells.prefect_deploy import DEFAULT_WITHIN, SILENT_RUNS
+
+    found = [made.trigger.within for made in client.read_automations_by_name(SILENT_RUNS)
+             if isinstance(made.trigger, EventTrigger)]
+    return found[0] if found else DEFAULT_WITHIN
+
+
+def wait_for_earlier_runs(poll: float = EARLIER_RUN_POLL) -> None:
+    """In a deployment's monthly run: wait while a run of the same deployment that started earlier is still
+    Running, so that its runs build one at a time even where Prefect's concurrency limit lets two through.
+
+    It does, after a worker is killed mid-run: Prefect frees the limit's slot when the run's lease runs out (5
+    minutes after its process died), and the next run starts; when the killed run is later marked Crashed (the
+    crash window is longer than that with the default heartbeat), Prefect frees the slot a second time, taken
+    from the run building then, and a third run is let through beside it. The killed run is itself still
+    Running until marked Crashed, so the wait is at most the crash window; past it the run builds anyway,
+    saying so (a run still Running then sends heartbeats: it is building, as it was let through beside it)."""
+    context = FlowRunContext.get()
+    if context is None or context.flow_run is None or context.flow_run.deployment_id is None:
+        return
+    from prefect.client.orchestration import get_client
+    from prefect.logging import get_run_logger
+
+    run_id, deployment_id = context.flow_run.id, context.flow_run.deployment_id
+    with get_client(sync_client=True) as client:
+        earlier = earlier_runs_running(client, run_id, deployment_id)
+        if not earlier:
+            return
+        window = crash_window(client)
+        names = ", ".join(f"{run.name!r} ({run.id})" for run in earlier)
+        get_run_logger().warning(
+            "reportgen: run %s of this deployment started before this one and is still Running: this run waits "
+            "for it to end, as a deployment's monthly runs build one at a time (a run whose worker was killed is "
+            "marked Crashed %s after its last heartbeat; then run its month again)", names,
+            counted(int(window.total_seconds() // 60), "minute"))
+        deadline = time.monotonic() + window.total_seconds() + 60
+        while (earlier := earlier_runs_running(client, run_id, deployment_id)) and time.monotonic() < deadline:
+            time.sleep(poll)
+        if earlier:
+            get_run_logger().warning(
+                "reportgen: run %s is still Running after the crash window: it is building, so this run builds "
+                "beside it", ", ".join(f"{run.name!r} ({run.id})" for run in earlier))
+
+
 def warn_run(*notes: str) -> None:
     """Each note ("" for none) as a warning in the run's log (shown in the UI and by --watch)."""
     from prefect.logging import get_run_logger
@@ -582,6 +656,7 @@ def monthly_update(workspace: str = ".", period: str | None = None,
 
     try:
         where = given_path(workspace, "workspace")
+        wait_for_earlier_runs()
         warn_run(schedule_not_in_effect(where), UPGRADED_UNDER_SERVE if code_changed_since_serve() else "")
         slot = None if period else scheduled_period(where)  # a scheduled run builds its own month
         collect_before_build(where, period or slot)
