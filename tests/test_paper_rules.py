@@ -280,8 +280,10 @@ def test_a_heading_inside_a_cell_is_bold_words_in_every_output_never_a_heading(t
         cell = lxml.html.fromstring(html).xpath("//td[contains(@class, 'col-explanation')]")[0]
         assert not cell.xpath(".//h1|.//h2|.//h3|.//h4|.//h5|.//h6")
         first_paragraph = cell.xpath("./p")[0]
-        assert first_paragraph.text_content() == "Progress so far"
-        assert "".join(s.text_content() for s in first_paragraph.xpath(".//strong")) == "Progress so far"
+        # the PDF's HTML draws the space before the link with a zero-width space after it (`with_drawn_gaps`)
+        assert first_paragraph.text_content().replace("\u200b", "") == "Progress so far"
+        assert "".join(s.text_content() for s in first_paragraph.xpath(".//strong")).replace("\u200b", "") == \
+            "Progress so far"
 
 
 def test_reading_the_papers_decisions_never_writes_to_the_paper() -> None:
