@@ -184,10 +184,9 @@ def parse_explanation(text: str) -> RichText:
     return _rejoined(blocks, state.line_breaks) if state.html_mode else blocks
 
 
-def sentences_rejoined(text: str) -> tuple[str, ...]:
+def _sentences_rejoined(state: _Explanation) -> tuple[str, ...]:
     """Where `parse_explanation` joined a paragraph to the one before, each as "…last words / first words…":
-    said to the officer (`rejoined_issues`), never done silently."""
-    state = _parsed(text)
+    said to the officer (`explanation_issues`), never done silently."""
     if not state.html_mode:
         return ()
     blocks = state.builder.result()
@@ -196,14 +195,6 @@ def sentences_rejoined(text: str) -> tuple[str, ...]:
         before, after = blocks[index - 1].text.split(), blocks[index].text.split()
         joins.append(f"…{' '.join(before[-4:])} / {' '.join(after[:4])}…")
     return tuple(joins)
-
-
-def rejoined_issues(returns: Sequence[PartnerReturn], explanation_heading: str) -> list[Issue]:
-    """A note for each sentence a return's HTML broke into two paragraphs (`sentences_rejoined`), shown whole."""
-    return [issue("paragraphs-joined", file=update.file, sheet=update.sheet, row=update.row, ref=update.ref,
-                  column=partner_return.heading("explanation", explanation_heading), value=join)
-            for partner_return in returns for update in partner_return.updates
-            for join in sentences_rejoined(update.explanation)]
 
 
 def _rejoined(blocks: RichText, line_breaks: set[int]) -> RichText:
@@ -226,7 +217,7 @@ def _rejoined(blocks: RichText, line_breaks: set[int]) -> RichText:
 
 
 def _joined_at(blocks: RichText, line_breaks: set[int]) -> list[int]:
-    """The one rule of `_rejoined` and `sentences_rejoined`, so the paper and the notes cannot disagree: the
+    """The one rule of `_rejoined` and `_sentences_rejoined`, so the paper and the notes cannot disagree: the
     index of each block that goes on from the one before (`_continues`), not after a typed line break."""
     return [index for index in range(1, len(blocks))
             if index not in line_breaks and _continues(blocks[index - 1], blocks[index])]
@@ -242,19 +233,22 @@ def _continues(previous: Block, block: Block) -> bool:
     return after[0].islower() or (after[0] == "(" and before[-1].isalnum())
 
 
-def refused_links(text: str) -> tuple[str, ...]:
-    """The targets of the links in a partner's explanation that `safe_href` refuses (javascript:, file:,
-    a relative path…), as written: the paper shows their words without a link."""
-    return tuple(_parsed(text).refused)
-
-
-def link_issues(returns: Sequence[PartnerReturn], explanation_heading: str) -> list[Issue]:
-    """A link in a return's explanation whose target the paper refuses (`refused_links`): its words are
-    shown without it, and said, so the officer can ask the partner for the address they meant."""
-    return [issue("link-not-kept", file=update.file, sheet=update.sheet, row=update.row, ref=update.ref,
-                  column=partner_return.heading("explanation", explanation_heading), value=target)
-            for partner_return in returns for update in partner_return.updates
-            for target in refused_links(update.explanation)]
+def explanation_issues(returns: Sequence[PartnerReturn], explanation_heading: str) -> list[Issue]:
+    """What reading a return's explanations did that the officer should know, each explanation parsed once: a
+    link whose target the paper refuses (javascript:, file:, a relative path…; its words are shown without it,
+    so the officer can ask the partner for the address they meant), then each sentence its HTML broke into two
+    paragraphs, shown whole."""
+    links: list[Issue] = []
+    joins: list[Issue] = []
+    for partner_return in returns:
+        column = partner_return.heading("explanation", explanation_heading)
+        for update in partner_return.updates:
+            state = _parsed(update.explanation)
+            where = {"file": update.file, "sheet": update.sheet, "row": update.row, "ref": update.ref,
+                     "column": column}
+            links += [issue("link-not-kept", value=target, **where) for target in state.refused]
+            joins += [issue("paragraphs-joined", value=join, **where) for join in _sentences_rejoined(state)]
+    return [*links, *joins]
 
 
 def _parsed(text: str) -> _Explanation:

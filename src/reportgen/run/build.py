@@ -43,7 +43,7 @@ from reportgen.look import Theme
 from reportgen.model import MergedRegister, Paper, UpdateState
 from reportgen.paper.build_paper import build_paper
 from reportgen.paper.cover import cover_issues, exemption_issues, font_issues, meeting_issues, settings_issues
-from reportgen.read.richtext import link_issues, rejoined_issues
+from reportgen.read.richtext import explanation_issues
 from reportgen.read.workspace import Inputs, find_inputs
 from reportgen.render.fonts import resolve_fonts
 from reportgen.render.pdf.html import STYLESHEET, stylesheet_lacks
@@ -387,8 +387,7 @@ def known_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
     settings = plan.inputs.settings
     found = (*checked.issues, *unchanged_returns(checked), *cleared_explanations(checked), *deleted_rows(checked),
              *plan.theme_issues, *template_heading_issues(plan, checked), *template_column_issues(plan, checked),
-             *link_issues(checked.returns, settings.returns.columns["explanation"].heading),
-             *rejoined_issues(checked.returns, settings.returns.columns["explanation"].heading),
+             *explanation_issues(checked.returns, settings.returns.columns["explanation"].heading),
              *exemption_issues(settings.paper, plan.edition, exempt))
     return edition_issues(found, checked, plan.edition)
 
