@@ -1,6 +1,8 @@
 """A partner's explanation exported as HTML with a `<p>` wherever its text crossed a page (the February 2023
 returns hold several: "…Manager (FTM) has <p>been appointed."): each edition of the paper shows the sentence
-whole, in one paragraph, as the partner wrote it, not broken into two paragraphs mid-sentence."""
+whole, in one paragraph, as the partner wrote it, not broken into two paragraphs mid-sentence. The same export
+leaves a list open (`<ul> • a • b Those…`, no `</ul>`): the words after it may be read into its last item, which
+cannot be undone without guessing, so the officer is told."""
 
 from __future__ import annotations
 
@@ -101,6 +103,54 @@ def test_a_small_workspace_shows_each_sentence_whole_in_every_edition(tmp_path: 
         ("info", "2", "inputs/returns/2026-10/opcc.xlsx", "2", "…the plan for the / next year. Funding follows.…"),
         ("info", "2", "inputs/returns/2026-10/opcc.xlsx", "2", "…then a manager has / been appointed.…")]
     assert joined[0]["column"] == RETURN_HEADINGS[3]
+
+
+LEFT_OPEN = {  # action: its explanation, and whether the officer is told its list may have swallowed what followed
+    2: ('<p>Testing now includes:</p> <ul style="list-style-type: none"> • Domestic abuse offenders • Acquisitive '
+        "crime arrests in the night-time economy Those new to treatment are given support.", True),
+    4: ("<p>The plan asks the Boards:</p> <ul> To train frontline staff. <ul> To run a campaign.", False),
+    6: ("<ul><li>Domestic abuse offenders</li><li>Acquisitive crime</li></ul> Those new to treatment are "
+        "supported.", False),
+}
+
+
+def test_a_list_left_open_is_shown_as_written_and_the_officer_is_told(tmp_path: Path) -> None:
+    """Action 49 of the February 2023 returns: `<ul> • … cocaine • … class A drugs • … the night-time economy Those
+    naïve to treatment are given support, education and treatment as part of their conditions.` and no `</ul>`.
+    The published paper has the last sentence as a paragraph after the list; ours showed it inside the last bullet
+    and said nothing. Where the list ended cannot be read from the cell, so the bullet is kept as written and a
+    warning names the action, its return's row and column, and the item; a list whose items all end alike (action
+    56: each a sentence) or one that is closed is not flagged."""
+    returns = default_returns()
+    for rows in returns.values():
+        rows[1:] = [(ref, action, status, LEFT_OPEN[ref][0] if ref in LEFT_OPEN else text, when)
+                    for ref, action, status, text, when in rows[1:]]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "build", "--workspace", str(root)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    folder = Path(done.stdout.splitlines()[-1])
+    with (folder / "issues.csv").open(newline="", encoding="utf-8-sig") as handle:
+        told = [row for row in csv.DictReader(handle) if row["code"] == "list-not-closed"]
+    assert [(row["severity"], row["ref"], row["file"], row["sheet"], row["row"], row["column"], row["value"])
+            for row in told] == [
+        ("warning", "2", "inputs/returns/2026-10/opcc.xlsx", "Return", "2", RETURN_HEADINGS[3],
+         "Acquisitive crime arrests in the night-time economy Those new to treatment are given support.")]
+    assert "Action 2: the explanation's list is never closed" in done.stdout  # a warning: shown without --all
+    # shown as written, in every edition: nothing moved out of the bullet by a guess
+    shown = ["Testing now includes:", "Domestic abuse offenders",
+             "Acquisitive crime arrests in the night-time economy Those new to treatment are given support."]
+    assert html_paragraphs(folder, 2) == shown and docx_paragraphs(folder, 2) == shown
+
+
+@needs_sample
+def test_the_2023_sample_tells_of_the_one_list_that_swallowed_a_sentence(sample_built: Path) -> None:
+    with (sample_built / "issues.csv").open(newline="", encoding="utf-8-sig") as handle:
+        told = [row for row in csv.DictReader(handle) if row["code"] == "list-not-closed"]
+    assert [(row["ref"], row["file"], row["row"]) for row in told] == [
+        ("49", "inputs/returns/2023-02/county-community-safety-unit.xlsx", "5")]
+    assert told[0]["value"].endswith("night-time economy Those naïve to treatment are given support, education "
+                                     "and treatment as part of their conditions.")
 
 
 @needs_sample

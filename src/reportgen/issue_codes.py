@@ -228,6 +228,17 @@ CODES: dict[str, Code] = {
         "Action {ref}: the link to {value!r} was not kept, so the paper shows its words without a link (only "
         "web addresses starting http:// or https:// and mailto: links are kept).",
         "If the partner meant a web page or a document, ask them for its full web address (https://…)."),
+    "list-not-closed": Code(
+        W, "An explanation's HTML list is never closed, and its last item ends a sentence where the items before it "
+        "do not: the words after the list may have been read into it.",
+        "Action {ref}: the explanation's list is never closed (no </ul> or </li>), and its last item ends a sentence "
+        "where the items before it do not, so the words after the list may be shown as part of that item: "
+        "{value!r}.",
+        "Read the item in the paper: if words after the list were meant as a paragraph of their own, ask the partner "
+        "to end the list before them (or put them on a line of their own, after the bullets); if it reads right, "
+        "nothing to do.",
+        partner_advice="If the words after your last bullet are a paragraph of their own, put them on a line of "
+        "their own after the list."),
     "paragraphs-joined": Code(
         N, "A sentence of an explanation was broken into two paragraphs in its HTML; the paper shows it whole.",
         "Action {ref}: the explanation's HTML starts a new paragraph inside a sentence ({value}); the paper runs "

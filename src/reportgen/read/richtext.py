@@ -236,9 +236,10 @@ def _continues(previous: Block, block: Block) -> bool:
 def explanation_issues(returns: Sequence[PartnerReturn], explanation_heading: str) -> list[Issue]:
     """What reading a return's explanations did that the officer should know, each explanation parsed once: a
     link whose target the paper refuses (javascript:, file:, a relative path…; its words are shown without it,
-    so the officer can ask the partner for the address they meant), then each sentence its HTML broke into two
-    paragraphs, shown whole."""
+    so the officer can ask the partner for the address they meant), then each list its HTML never closed (its last
+    item runs to the end of the cell), then each sentence its HTML broke into two paragraphs, shown whole."""
     links: list[Issue] = []
+    lists: list[Issue] = []
     joins: list[Issue] = []
     for partner_return in returns:
         column = partner_return.heading("explanation", explanation_heading)
@@ -247,8 +248,32 @@ def explanation_issues(returns: Sequence[PartnerReturn], explanation_heading: st
             where = {"file": update.file, "sheet": update.sheet, "row": update.row, "ref": update.ref,
                      "column": column}
             links += [issue("link-not-kept", value=target, **where) for target in state.refused]
+            if last_item := _list_left_open(state):
+                lists.append(issue("list-not-closed", value=last_item, **where))
             joins += [issue("paragraphs-joined", value=join, **where) for join in _sentences_rejoined(state)]
-    return [*links, *joins]
+    return [*links, *lists, *joins]
+
+
+def _list_left_open(state: _Explanation) -> str:
+    """The words of the cell's last list item when the words after the list look read into it: the HTML ends inside
+    the item, its list never closed (`<ul> • a • b Those…`, no `</ul>`), and the item ends a sentence where the
+    items before it in the list do not (`• Drug testing … cocaine • … night-time economy Those naïve to treatment
+    are given support….`). Where the list was meant to end cannot be known, so the officer is told
+    (`explanation_issues`), never guessed. "" otherwise: a list closed by `</li>` or `</ul>`, a lone item, items
+    that all end alike. Asked before `_sentences_rejoined`, which closes the block being built."""
+    builder = state.builder
+    if not state.html_mode or not state.lists or builder.kind not in ("bullet", "number") or builder.empty:
+        return ""
+    last = "".join(inline.text for inline in _tidy(builder.inlines)).replace("\n", " ")
+    earlier: list[str] = []
+    for block in reversed(builder.blocks):
+        if block.kind != builder.kind or block.level < builder.level:
+            break
+        if block.level == builder.level:
+            earlier.append(block.text.rstrip())
+    if not earlier or not _SENTENCE_END.search(last) or any(_SENTENCE_END.search(text) for text in earlier):
+        return ""
+    return last
 
 
 def _parsed(text: str) -> _Explanation:
