@@ -2421,6 +2421,39 @@ def test_a_link_pointed_elsewhere_is_said_when_other_words_changed_too(tmp_path:
     _resolves_to_each_draft(folder, first, second)
 
 
+def test_a_link_added_or_taken_out_is_said_so_and_an_address_is_compared_whole(tmp_path: Path) -> None:
+    """A link put on words that had none was printed as replacing "(no address)" (`link 'the agenda': [-(no
+    address)-]{+https://…+}`), and a sentence rewritten around a new web address matched the old sentence's full stop
+    to the one inside the address (`…see https://example+}.{+org/group+}`). A link only the new draft has is now
+    "added", one only the old draft has "taken out"; an address is compared whole, and piece by piece only against
+    another on the same site (its page or the name before the @ changed), never as a jumble of dots and slashes."""
+    group = "https://www.example.gov.uk/group"
+    _, _, folder, printed = _explanations_built_and_compared(tmp_path, {
+        1: (f'See <a href="{PAPERS}">the papers</a> in May.', "See the papers in June."),
+        2: ("See the papers in May.", f'See <a href="{PAPERS}">the papers</a> in June.'),
+        3: ("Work will start in the spring.", f"Work will start once agreed: see {group}"),
+        4: ("See https://www.example.gov.uk/2025 in May.", "See https://archive.example.org/2025 in May."),
+        5: ("Write to j.smith@example.gov.uk today.", "Write to j.smyth@example.gov.uk today."),
+    })
+    explained: dict[int, list[str]] = {}
+    for line in printed.splitlines():
+        if re.match(r"  \d+ ", line):
+            explained[ref := int(line.split()[0])] = []
+        elif line.startswith("    ") and explained:
+            explained[ref].append(line.strip())
+    assert explained == {
+        1: ["Explanation: See the papers in [-May-]{+June+}.", f"link 'the papers' taken out: [-{PAPERS}-]"],
+        2: ["Explanation: See the papers in [-May-]{+June+}.", f"link 'the papers' added: {{+{PAPERS}+}}"],
+        3: [f"Explanation: Work will start [-in the spring.-]{{+once agreed: see {group}+}}"],
+        4: ["Explanation: See [-https://www.example.gov.uk/2025-]{+https://archive.example.org/2025+} in May."],
+        5: ["Explanation: Write to j.[-smith-]{+smyth+}@example.gov.uk today."],
+    }, printed
+    record = json.loads((folder / "diff.json").read_text(encoding="utf-8"))["diff"]["changed"]
+    assert {change["ref"]: change["changes"][0]["links"] for change in record} == {
+        1: [{"words": "the papers", "old": PAPERS, "new": ""}], 2: [{"words": "the papers", "old": "", "new": PAPERS}],
+        3: [], 4: [], 5: []}
+
+
 # ---------------------------------------------------------------- the comparison read as text, as well as seen
 
 AGENDA = "https://www.example.gov.uk/agenda"
@@ -2534,7 +2567,7 @@ def test_links_are_paired_by_their_words_or_address_in_every_output(tmp_path: Pa
         2: [{"words": "the minutes", "old": MINUTES, "new": f"{MINUTES}/2026"}],
         3: [],  # reordered, one reworded: each goes where it went
     }
-    assert f"link 'the minutes': [-{PAPERS}-]{{+{MINUTES}+}}; link 'the agenda': [-(no address)-]{{+{PAPERS}+}}" \
+    assert f"link 'the minutes': [-{PAPERS}-]{{+{MINUTES}+}}; link 'the agenda' added: {{+{PAPERS}+}}" \
         in printed and f"link 'the minutes': [-{MINUTES}-]{{+{MINUTES}/2026+}}" in printed, printed
     assert "link 'the papers'" not in printed, printed
 

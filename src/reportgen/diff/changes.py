@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import groupby
 from typing import Literal, NamedTuple, TypeVar
+from urllib.parse import urlsplit
 
 from reportgen.model import CoverRow, Inline, Paper, PaperRow, PaperSection, StatusMove, plain_text
 from reportgen.paper_rules import status_changed
@@ -56,8 +57,14 @@ Op = Literal["equal", "delete", "insert"]
 T = TypeVar("T", bound=Hashable)
 Item = TypeVar("Item")
 
-# a run of whitespace, a word (with inner apostrophes), or any other single character: covers every text
-_TOKEN = re.compile(r"\s+|\w+(?:['’]\w+)*|[^\w\s]")
+# a web or e-mail address (whole: compared as one, `address_parts` takes a changed one apart only against another on the
+# same site), a run of whitespace, a word (with inner apostrophes), or any other single character: covers every text
+_ADDRESS = (r"""(?:https?://|mailto:|www\.)[^\s<>"]*[^\s<>".,;:!?'’")\]]"""
+            r"|[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
+_PART = r"\s+|\w+(?:['’]\w+)*|[^\w\s]"
+_TOKEN = re.compile(f"{_ADDRESS}|{_PART}", re.IGNORECASE)
+_IS_ADDRESS = re.compile(f"(?:{_ADDRESS})$", re.IGNORECASE)
+_PARTS = re.compile(_PART)
 _WORD = re.compile(r"\w+")
 
 
@@ -241,21 +248,47 @@ class DraftDiff:
 
 
 def tokens(text: str) -> list[str]:
-    """Words, single punctuation marks and runs of whitespace: `"".join(tokens(t)) == t`."""
+    """Words, single punctuation marks, runs of whitespace and whole web or e-mail addresses:
+    `"".join(tokens(t)) == t`. An address is one token, so a sentence rewritten around a new one cannot match its
+    old full stop to the one in `example.org` (`…see https://example+}.{+org/group+}`)."""
     return _TOKEN.findall(text)
 
 
-def diff_tokens(old: Sequence[T], new: Sequence[T], is_space: Callable[[T], bool]) -> list[tuple[Op, list[T]]]:
+def address_parts(old: str, new: str) -> tuple[list[str], list[str]] | None:
+    """Two addresses on one site (host, or e-mail domain) as their words and marks, to compare piece by piece
+    (`https://www.example.gov.uk/[-2025-]{+2026+}`); None for anything else: an address replaced by one on
+    another site is shown replaced whole, not as a jumble of matching dots and slashes."""
+    if old == new or not (_IS_ADDRESS.match(old) and _IS_ADDRESS.match(new)) or _site(old) != _site(new):
+        return None
+    return _PARTS.findall(old), _PARTS.findall(new)
+
+
+def _site(address: str) -> str:
+    if "://" not in address and "@" in address:  # an e-mail address, or mailto:
+        return address.rpartition("@")[2].lower()
+    try:
+        return urlsplit(address if "://" in address else "https://" + address).netloc.lower()
+    except ValueError:  # an unclosed IPv6 bracket: a site of its own
+        return address
+
+
+def diff_tokens(old: Sequence[T], new: Sequence[T], is_space: Callable[[T], bool],
+                parts: Callable[[T, T], tuple[list[T], list[T]] | None] | None = None) -> list[tuple[Op, list[T]]]:
     """Opcodes of two token sequences as (op, tokens), each change as its deletion then its insertion.
 
     Whitespace left unchanged between two changes joins them ("[-Not started-]{+In progress+}", not
-    "[-Not-]{+In+} [-started-]{+progress+}"), which reads better and tracks as one edit in Word.
+    "[-Not-]{+In+} [-started-]{+progress+}"), which reads better and tracks as one edit in Word. A token replaced
+    by one token that `parts` takes apart with it (two addresses on one site: `address_parts`) is compared part by
+    part.
     """
     matcher = SequenceMatcher(None, old, new, autojunk=False)  # autojunk would drop frequent words
     spans: list[tuple[Op, list[T]]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             spans.append(("equal", list(new[j1:j2])))
+            continue
+        if parts and i2 - i1 == j2 - j1 == 1 and (apart := parts(old[i1], new[j1])):
+            spans.extend(diff_tokens(*apart, is_space))
             continue
         if i2 > i1:
             spans.append(("delete", list(old[i1:i2])))
@@ -296,7 +329,7 @@ def word_diff(old: str, new: str) -> tuple[Span, ...]:
     """The word-level changes from `old` to `new`; () when they are equal."""
     if old == new:
         return ()
-    spans = diff_tokens(tokens(old), tokens(new), str.isspace)
+    spans = diff_tokens(tokens(old), tokens(new), str.isspace, address_parts)
     return tuple(Span(op, "".join(items)) for op, items in spans)
 
 
@@ -900,12 +933,14 @@ SET_OUT_ANEW = "(the same words, set out differently: diff.html shows how)"
 
 
 def _links_shown(links: Sequence[LinkChange]) -> tuple[Span, ...]:
-    """"link 'Minutes of the board': [-old address-]{+new address+}", a link after another ("; "), a link only
-    one side has with "(no address)" on the other."""
+    """"link 'Minutes of the board': [-old address-]{+new address+}", a link after another ("; "); a link only the
+    new side has "link 'the agenda' added: {+address+}", one only the old side has "link 'the agenda' taken out:
+    [-address-]"."""
     spans: list[Span] = []
     for link in links:
-        spans += [*([Span("equal", "; ")] if spans else []), Span("equal", f"link {link.words!r}: "),
-                  Span("delete", link.old or "(no address)"), Span("insert", link.new or "(no address)")]
+        said = "" if link.old and link.new else " added" if link.new else " taken out"
+        spans += [*([Span("equal", "; ")] if spans else []), Span("equal", f"link {link.words!r}{said}: "),
+                  *([Span("delete", link.old)] if link.old else []), *([Span("insert", link.new)] if link.new else [])]
     return tuple(spans)
 
 
