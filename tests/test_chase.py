@@ -322,8 +322,8 @@ def test_a_workbook_sent_back_untouched_under_a_name_that_is_no_leads(tmp_path: 
     assert "  OPCC: no return; 3 of 3 actions not updated (2, 4, 6)" in chase
     assert not any("()" in line for line in chase)
     assert "Wessex Police sent no return" not in printed  # it did, under another name
-    # the advice names a file of this workspace's own leads: the one police.xlsx holds the rows of
-    assert "→ Name the file after its lead (e.g. wessex-police.xlsx)" in printed
+    # our workbook says whose it is (`renamed-return`, a note): the officer is not told to rename it
+    assert "Name the file after its lead" not in printed and "matches no lead" not in printed
     sent = reminders(root, capsys)
     assert sorted(sent) == ["Criminal Justice Board", "OPCC", "Wessex Police"]
     assert "The workbook you sent back (police.xlsx) is the one we sent you" in sent["Wessex Police"]
@@ -342,7 +342,7 @@ def test_a_return_under_a_name_that_is_no_leads_is_its_leads_in_the_chase_list(
     police = table["Wessex Police"]
     assert (police["Returned"], police["File"], police["Updated"], police["No update (refs)"],
             police["Returned as sent (refs)"]) == ("Yes", f"inputs/returns/{B}/police.xlsx", "1", "", "1")
-    assert police["Issues"] == "unknown-partner ×1"  # the file name, once: not each of its rows
+    assert police["Issues"] == "renamed-return ×1"  # the file name, once: not each of its rows
     assert list(table) == ["Wessex Police", "OPCC", "Criminal Justice Board"]  # no row for "police" besides
     assert "Wessex Police" not in reminders(root, capsys)
 

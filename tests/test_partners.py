@@ -127,7 +127,7 @@ def test_an_ambiguous_file_is_a_located_issue_never_a_silent_chase(tmp_path: Pat
 
 
 def test_every_pre_filled_workbook_name_matches_its_own_lead() -> None:
-    from reportgen.read.returns import slug
+    from reportgen.read.partners import slug
 
     leads = (*LEADS, "Cyngor Sir Ynys Môn", "Société de Police", "Полиция Москвы")  # accents dropped, scripts kept
     for lead in leads:
@@ -283,3 +283,43 @@ def test_the_workbooks_of_two_leads_whose_names_make_one_file_name_are_read_back
             "fire-rescue-2.xlsx for Fire Rescue), or match each one's files with [partners] files patterns"
             in ambiguous["advice"])
     assert chase["Fire & Rescue"]["Returned"] == "No" and "By hand." not in paper
+
+
+def test_a_workbook_renamed_to_fit_no_lead_is_its_own_leads_return(tmp_path: Path) -> None:
+    """OPCC saved its workbook as "Our return for November.xlsx", a name that fits no lead: the build warned that
+    the name matched no lead partner and told the officer to rename it, and a public edition judged by the name
+    alone whose rows it could quote. Its Instructions sheet says whose it is, as it does for a name fitting two
+    leads: it is OPCC's return (a note says so, and what to name it), in the paper and the chase list; saved into
+    another month's folder, it is named as OPCC's misfiled return, not left for OPCC to be chased."""
+    root = make_workspace(tmp_path / "ws", returns={})
+    made = Path(_reportgen("returns", "--workspace", str(root), "--period", "2026-10").rsplit(" ", 1)[-1])
+    folder = root / "inputs" / "returns" / "2026-10"
+    book = openpyxl.load_workbook(made / "opcc.xlsx")
+    for row in book["Return"].iter_rows(min_row=2):
+        row[3].value, row[4].value = "Completed", f"Done by OPCC (action {row[0].value})."
+    renamed = "Our return for November.xlsx"
+    assert match_partner(renamed, LEADS).leads == ()
+    book.save(folder / renamed)
+
+    issues, chase, paper = _draft(root)
+    codes = {row["code"] for row in issues}
+    assert not codes & {"unknown-partner", "not-lead"}, codes
+    [told] = [row for row in issues if row["code"] == "renamed-return"]
+    assert (told["severity"], told["file"], told["value"]) == ("info", f"inputs/returns/2026-10/{renamed}", "OPCC")
+    assert told["message"] == (f"inputs/returns/2026-10/{renamed} is named after no lead, but it is the workbook made "
+                               "for OPCC (its Instructions sheet says so): it is read as OPCC's return.")
+    assert told["advice"] == "Nothing to do. To keep the folder tidy, name it opcc.xlsx."
+    assert (chase["OPCC"]["File"], chase["OPCC"]["Returned"], chase["OPCC"]["Updated"]) == (
+        f"inputs/returns/2026-10/{renamed}", "Yes", "3")
+    assert "OPCC" not in [row["value"] for row in issues if row["code"] == "missing-return"]
+    assert all(f"Done by OPCC (action {ref})." in paper for ref in (2, 4, 6))
+
+    # saved into November's folder by mistake: October's build names it as OPCC's, to be moved
+    november = root / "inputs" / "returns" / "2026-11"
+    november.mkdir()
+    (folder / renamed).rename(november / renamed)
+    issues, chase, paper = _draft(root, "--period", "2026-10")
+    [misfiled] = [row for row in issues if row["code"] == "return-in-other-folder"]
+    assert (misfiled["severity"], misfiled["file"], misfiled["value"]) == (
+        "error", f"inputs/returns/2026-11/{renamed}", "OPCC")
+    assert "OPCC" not in [row["value"] for row in issues if row["code"] == "missing-return"]

@@ -550,6 +550,13 @@ CODES: dict[str, Code] = {
          "unread-name-taken": ("{file}: the file name matches no lead in the register ({leads}). None of its "
                                "updates are used: see its other issues.",
                                NAME_TAKEN)}),
+    "renamed-return": Code(
+        N, "A return workbook made by reportgen was renamed so that its name fits no lead; its Instructions sheet "
+        "says whose it is, and it is read as that lead's return.",
+        "{file} is named after no lead, but it is the workbook made for {value} (its Instructions sheet says so): it "
+        "is read as {value}'s return.",
+        "Nothing to do. To keep the folder tidy, name it {example}.",
+        partner_advice="Nothing to do."),
     "ambiguous-partner": Code(
         E, "The return's file name fits more than one lead; it was not read.",
         "{file}: the file name fits several leads ({leads}); it was not read.",

@@ -21,9 +21,9 @@ from reportgen.issues import Issue, issue
 from reportgen.model import MergedRegister, Paper, PaperRow, PartnerReturn, Register, UpdateState
 from reportgen.periods import period_label
 from reportgen.read.cells import meant_ref
-from reportgen.read.partners import Assignment, assign_returns, match_partner, name_words
+from reportgen.read.partners import Assignment, assign_returns, file_name_for, match_partner, name_words
 from reportgen.read.register import check_partners, read_register
-from reportgen.read.returns import file_name_for, made_for, read_return, validate_return, workbook_lead
+from reportgen.read.returns import made_for, read_return, validate_return, workbook_lead
 from reportgen.read.workspace import Inputs, earlier_periods, list_returns, returns_elsewhere
 from reportgen.terms import STATUS_NOT_RECOGNISED
 from reportgen.wording import counted
@@ -225,13 +225,16 @@ def misfiled_returns(inputs: Inputs, register: Register, leads: Collection[str])
     """Of `leads` (those with no return for the period), each whose return workbook made for the period sits in
     another period's folder (saved into next month's by mistake): an error, as its updates are missing from the
     paper and its partner would be chased for a return it sent. Only reportgen's own workbooks say their period
-    (`made_for`); another file in another folder is that folder's."""
+    (`made_for`) and whose they are (`workbook_lead`, for one renamed to fit no lead); another file in another
+    folder is that folder's."""
     found: dict[str, Issue] = {}
     for other in returns_elsewhere(inputs.workspace, inputs.period):
         files, _issues = list_returns(inputs.workspace / "inputs" / "returns" / other[0], inputs.workspace)
         for path in files:
-            lead = match_partner(path.name, register.leads, inputs.settings.partners).lead
-            if lead is not None and lead in leads and lead not in found and made_for(path) == inputs.period:
+            if made_for(path) != inputs.period:
+                continue
+            lead = match_partner(path.name, register.leads, inputs.settings.partners).lead or workbook_lead(path)
+            if lead in leads and lead not in found:
                 found[lead] = issue("return-in-other-folder", period=inputs.period, label=period_label(inputs.period),
                                     other=period_label(other[0]), file=inputs.display(path), value=lead)
     return found

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from reportgen.check.checked import Checked, suggested_lead
 from reportgen.issues import CODES, Issue, render_advice, render_message
-from reportgen.read.returns import file_name_for, partner_for
+from reportgen.read.partners import file_name_for
+from reportgen.read.returns import partner_for
 
 WITHHELD = "see the restricted edition"
 # what to do about an issue whose text is withheld: its own advice could say things about the action
@@ -51,12 +53,15 @@ def public_view(checked: Checked) -> PublicView:
     hidden_leads = frozenset(register.leads) - set(public_leads)
     # a file named after no lead is also the return of each lead its used rows are for (`return_files`)
     files = checked.return_files
+    def lead_of(path: Path) -> str | None:  # the lead read it as its return (a renamed workbook of ours too), else
+        return checked.assignment.lead_of(path) or partner_for(path, register)  # the one it is named after
+
     hidden_files = frozenset({checked.inputs.display(path) for path in checked.inputs.returns
-                              if partner_for(path, register) in hidden_leads}
+                              if lead_of(path) in hidden_leads}
                              | {shown for lead in hidden_leads for shown in files.get(lead, ())})
     leading_exempt = {lead for action in register.actions if action.exempt for lead in action.leads}
     open_files = frozenset(checked.inputs.display(path) for path in checked.inputs.returns
-                           if (lead := partner_for(path, register)) is not None and lead not in leading_exempt)
+                           if (lead := lead_of(path)) is not None and lead not in leading_exempt)
     read = {partner_return.path: partner_return for partner_return in checked.returns}
     named = checked.assignment.by_lead.keys()
     examples = {}

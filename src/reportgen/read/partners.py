@@ -83,6 +83,23 @@ def workbook_names(leads: Sequence[str]) -> tuple[dict[str, str], list[Issue]]:
 _SAVED_AGAIN = re.compile(r"(?:\s*\(\d+\)|\s*-?\s*copy|\.v[1-9]\d{0,5})+$")
 
 
+def file_name_for(lead: str, partners: Mapping[str, PartnerSettings] | None = None,
+                  leads: Sequence[str] = ()) -> str:
+    """A name a return file of `lead` can have (to suggest one): for a lead with `files` patterns, the first
+    pattern without its wildcards when that fits it (else the pattern); else its workbook's, as `reportgen
+    returns` names it among the register's `leads` (`workbook_names`: fire-rescue-2.xlsx for the second of two
+    leads whose names make one file name)."""
+    patterns = (partners or {}).get(lead, PartnerSettings()).files
+    for pattern in patterns:
+        plain = re.sub(r"\[[^\]]*\]|[*?]", "", pattern)
+        for name in (plain,) if Path(plain).suffix else (f"{plain}.xlsx", plain):
+            if match_partner(name, [lead], partners).lead == lead:
+                return name
+    if patterns:
+        return patterns[0]
+    return workbook_names(leads if lead in leads else [lead])[0].get(lead) or f"{slug(lead) or 'lead'}.xlsx"
+
+
 def workbook_lead(file_name: str, leads: Sequence[str]) -> str | None:
     """The lead whose workbook `reportgen returns` names as `file_name` is (`workbook_names`), with its
     extension (.xlsx, or .csv when saved from it) and what saving again adds ignored; None for any other name."""
@@ -177,7 +194,8 @@ def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mappin
     not made for another period than `period`: last month's workbook sent again after this month's does not
     set this month's aside. With `made_for_lead` (the lead a return workbook was made for, "" when it does not
     say), a workbook of ours renamed so that its name fits several leads is its own lead's, when that is one
-    of them: the workbook's own record settles what its name cannot."""
+    of them, and one renamed to fit none is its own lead's (said: `renamed-return`): the workbook's own record
+    settles what its name cannot."""
     shown = shown or {}
     candidates: dict[str, list[Path]] = {}
     unmatched: list[Path] = []
@@ -187,6 +205,11 @@ def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mappin
         display = shown.get(path, path.name)
         if found.ambiguous and made_for_lead is not None and (recorded := made_for_lead(path)) in found.leads:
             found = PartnerMatch(found.name, (recorded,))
+        elif not found.leads and made_for_lead is not None and (recorded := made_for_lead(path)) in leads:
+            # a workbook of ours renamed to fit no lead ("Our return for November.xlsx"): its own record says whose
+            found = PartnerMatch(found.name, (recorded,))
+            issues.append(issue("renamed-return", file=display, value=recorded,
+                                example=file_name_for(recorded, partners, leads)))
         if found.ambiguous:
             one_lead = len({key(lead) for lead in found.leads}) == 1  # spelled two ways in the register
             issues.append(issue("ambiguous-partner", "one-lead" if one_lead else "", leads=", ".join(found.leads),

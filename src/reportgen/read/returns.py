@@ -21,7 +21,7 @@ from reportgen.model import Action, PartnerReturn, Register, Update
 from reportgen.periods import is_period, period_label
 from reportgen.read.cells import cell_text, collapse_spaces, parse_ref, prompt_text
 from reportgen.read.headings import heading_key
-from reportgen.read.partners import match_partner, slug, workbook_names
+from reportgen.read.partners import match_partner
 from reportgen.read.sheets import (
     Cell,
     RawSheet,
@@ -42,23 +42,6 @@ from reportgen.wording import row_spans
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _LINK = re.compile(r"\[([^\[\]\n]+)\]\((?:[^()\s]|\([^()\s]*\))*\)")  # [words](address), as the paper reads it
-
-
-def file_name_for(lead: str, partners: Mapping[str, PartnerSettings] | None = None,
-                  leads: Sequence[str] = ()) -> str:
-    """A name a return file of `lead` can have (to suggest one): for a lead with `files` patterns, the first
-    pattern without its wildcards when that fits it (else the pattern); else its workbook's, as `reportgen
-    returns` names it among the register's `leads` (`workbook_names`: fire-rescue-2.xlsx for the second of two
-    leads whose names make one file name)."""
-    patterns = (partners or {}).get(lead, PartnerSettings()).files
-    for pattern in patterns:
-        plain = re.sub(r"\[[^\]]*\]|[*?]", "", pattern)
-        for name in (plain,) if Path(plain).suffix else (f"{plain}.xlsx", plain):
-            if match_partner(name, [lead], partners).lead == lead:
-                return name
-    if patterns:
-        return patterns[0]
-    return workbook_names(leads if lead in leads else [lead])[0].get(lead) or f"{slug(lead) or 'lead'}.xlsx"
 
 
 def partner_for(path: Path, register: Register | None, partners: Mapping[str, PartnerSettings] | None = None
