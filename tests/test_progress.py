@@ -521,6 +521,9 @@ def test_the_history_sets_apart_the_statuses_carried_forward_for_a_partner_that_
     root = tmp_path / "ws"
     for n, period in enumerate(PERIODS):
         returns = _returns(n)
+        # the Board's action 5 reworded each month: a return the same as last month's is set apart too (the next test)
+        returns["criminal-justice-board.xlsx"][1:] = [(*row[:3], f"Update {n} on 5.", row[4])
+                                                      for row in returns["criminal-justice-board.xlsx"][1:]]
         if n == 0:
             make_workspace(root, period=period, returns=returns, toml=TOML.format(n=2))
         if n == 1:
@@ -573,6 +576,45 @@ def test_the_history_sets_apart_the_statuses_carried_forward_for_a_partner_that_
     assert rows[0] == ["Ref", "Period", "Status", "Reported in", "Note", "Marking"]
     assert [row[:2] for row in rows[1:]] == [["2", "2026-09"], ["4", "2026-09"], ["6", "2026-09"]]
     assert {row[-1] for row in rows[1:]} == {"RESTRICTED"}
+
+
+def test_the_history_sets_apart_a_status_sent_back_exactly_as_it_was_pre_filled(tmp_path: Path) -> None:
+    """The Criminal Justice Board (action 5) sent its September and October workbooks back exactly as they were
+    pre-filled: each paper said "Return unchanged: status and update as last reported (August 2026)", but the
+    history showed the status as one reported that month, so an analyst counted it as fresh (and October's paper
+    said "as last reported (September 2026)", the month that repeated it). It is now set apart like a status
+    carried forward, the paper's note as its comment, and listed as reported in August, as both papers say."""
+    import pandas as pd
+
+    root = tmp_path / "ws"
+    for n, period in enumerate(PERIODS):
+        returns = _returns(n)
+        if n == 0:
+            make_workspace(root, period=period, returns=returns, toml=TOML.format(n=2))
+        folder = root / "inputs" / "returns" / period
+        for name, rows in returns.items():
+            if n and name == "criminal-justice-board.xlsx":  # its workbook, sent back untouched
+                made = tmp_path / f"made-{period}"
+                done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "returns", "--workspace",
+                                       str(root), "--period", period, "--out", str(made)], capture_output=True,
+                                      text=True, timeout=300)
+                assert done.returncode == 0, done.stdout + done.stderr
+                shutil.copy(made / name, folder / name)
+            else:
+                write_xlsx(folder / name, rows)
+        _build_cli(root, period)
+    out = tmp_path / "h"
+    _history_cli("--workspace", str(root), "--out", str(out))
+    note = "Return unchanged: status and update as last reported (August 2026)"
+    sheet = openpyxl.load_workbook(out / "history.xlsx")["History"]
+    headings = [cell.value for cell in sheet[1]]
+    cells = {(row[0].value, headings[cell.column - 1]): cell for row in sheet.iter_rows(min_row=2) for cell in row[4:]}
+    assert {key: cell.comment.text for key, cell in cells.items() if cell.comment} == {
+        (5, "2026-09"): note, (5, "2026-10"): note}
+    assert all(cells[(5, period)].font.i and cells[(5, period)].fill.fill_type == "solid" for period in PERIODS[1:])
+    listed = pd.read_csv(out / "history-carried-forward.csv", dtype={"Period": str, "Reported in": str})
+    assert [tuple(row) for row in listed.itertuples(index=False)] == [
+        (5, "2026-09", "On hold", "2026-08", note), (5, "2026-10", "On hold", "2026-08", note)]
 
 
 def test_history_prints_whole_paths_for_a_relative_workspace(built: list[BuildResult], monkeypatch: pytest.MonkeyPatch,

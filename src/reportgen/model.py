@@ -271,6 +271,10 @@ class PaperRow:
     movement_direction: Literal["", "up", "down", "across", "new", "back", "left-out"] = ""
     # the partners of a lead read as joint ("OPCC / Wessex Police": `Action.joint`); () when one leads it
     leads: tuple[str, ...] = ()
+    # its update came from a return sent back exactly as its workbook was pre-filled: it repeats what was last
+    # reported (`MergedAction.returned_unchanged`), as the status cell's note says; False in drafts kept before
+    returned_unchanged: bool = False
+    repeats: str = ""  # then the period (YYYY-MM) what it repeats was reported in; "" when not known
 
     @property
     def partners(self) -> tuple[str, ...]:

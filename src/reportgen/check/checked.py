@@ -426,9 +426,10 @@ def _status_reported(row: PaperRow) -> str:
 
 
 def _reported(row: PaperRow, period: str) -> str:
-    """When a kept row's values were reported: its own record; a draft kept before rows had one says
+    """When a kept row's values were reported: its own record (of a row whose return was sent back unchanged, when
+    what it repeats was: a status carried on from it was last reported then); a draft kept before rows had one says
     so only for a row updated in its period."""
-    return row.reported or (period if row.state == UpdateState.UPDATED.value else "")
+    return row.repeats or row.reported or (period if row.state == UpdateState.UPDATED.value else "")
 
 
 def last_reported(inputs: Inputs, register: Register, previous: Paper | None, previous_name: str,

@@ -2,10 +2,10 @@
 
 `history_table` pivots the papers' rows (laid out long by `reportgen.paper.progress.history_frame`) to
 action × period for analysts (`reportgen history`), and `write_history` writes that as xlsx and
-csv. A status a paper carried forward (its lead sent no update) is not one reported that period:
-`carried_statuses` reads them from the drafts (each row's `state`), the workbook sets them apart, and a
-csv of their own lists them, as history.csv keeps one plain status per cell. Which drafts are read is
-`reportgen.drafts.earlier`' job.
+csv. A status a paper carried forward (its lead sent no update, or its workbook back unchanged) is not one
+reported that period: `carried_statuses` reads them from the drafts (each row's `state`), the workbook sets them
+apart, and a csv of their own lists them, as history.csv keeps one plain status per cell. Which drafts are read
+is `reportgen.drafts.earlier`' job.
 """
 
 from __future__ import annotations
@@ -75,8 +75,8 @@ def exempt_periods(papers: Sequence[Paper]) -> dict[int, str]:
 
 @dataclass(frozen=True)
 class CarriedStatus:
-    """A status a period's paper carried forward: the action's lead sent no update, so the paper repeated the
-    status last reported, and said so in the status cell."""
+    """A status a period's paper carried forward: the action's lead sent no update, or sent its workbook back
+    exactly as it was pre-filled, so the paper repeated the status last reported, and said so in the status cell."""
 
     ref: int
     period: str  # the paper's period (YYYY-MM): the history's column
@@ -89,14 +89,17 @@ CARRIED_NOTE = "No update received this period: status as last reported"  # a dr
 
 
 def carried_statuses(papers: Sequence[Paper]) -> list[CarriedStatus]:
-    """Every status carried forward in `papers`, by ref and period, as the drafts record it (a row's `state`),
-    not guessed from the status's words: a carried status reads like a reported one. A ref twice in one paper
-    counts by its first row, as `history_table` does."""
+    """Every status carried forward in `papers`, by ref and period, as the drafts record it (a row's
+    `state`, or its return sent back unchanged, with the period what it repeats was reported in), not guessed from
+    the status's words: a carried status reads like a reported one. A ref twice in one paper counts by its first
+    row, as `history_table` does."""
     carried = []
     for paper in papers:
         first = {row.ref: row for row in reversed(paper.rows)}
-        carried += [CarriedStatus(ref, paper.period, row.status_label, row.reported, row.note or CARRIED_NOTE)
-                    for ref, row in first.items() if row.state == UpdateState.CARRIED_FORWARD.value]
+        carried += [CarriedStatus(ref, paper.period, row.status_label, row.repeats, row.note) if row.returned_unchanged
+                    else CarriedStatus(ref, paper.period, row.status_label, row.reported, row.note or CARRIED_NOTE)
+                    for ref, row in first.items()
+                    if row.returned_unchanged or row.state == UpdateState.CARRIED_FORWARD.value]
     return sorted(carried, key=lambda item: (item.ref, item.period))
 
 
@@ -196,7 +199,8 @@ def carried_note(count: int, edition: str) -> str:
     """What a shaded status is, what to do with it when counting, and where the carried ones are listed."""
     listed = "history-restricted-carried-forward.csv" if edition == "restricted" else "history-carried-forward.csv"
     return ("A status shaded grey and in italics, with a comment, was carried forward, not reported that period: the "
-            "lead partner sent no update, so the paper repeated the status last reported (the comment says when). "
+            "lead partner sent no update, or sent its workbook back exactly as it was pre-filled, so the paper "
+            "repeated the status last reported (the comment says which and when). "
             f"Count them apart from reported statuses when measuring progress. {listed} lists each by Ref and "
             f"Period, with the period it was reported in; {counted(count, 'status', 'statuses')} in all.")
 
