@@ -328,6 +328,29 @@ def test_a_file_named_after_no_lead_holding_an_exempt_only_leads_rows_names_that
         assert CANARY.lower() not in (public.folder / name).read_text(encoding="utf-8-sig").lower()
 
 
+def test_the_exempt_only_leads_workbook_renamed_to_fit_no_lead_is_its_own_and_named_nowhere_in_public(
+        tmp_path: Path) -> None:
+    """The exempt-only lead's own workbook, filled in and saved as "Our return.xlsx": its Instructions sheet says
+    whose it is, so the restricted edition reads it as that lead's (`renamed-return`, naming it), and the public
+    edition, which now knows the file is that lead's, names the lead nowhere."""
+    register = [(*REGISTER_HEADINGS, "Exempt"), (1, "", "Wessex Police", "Open action", "1", "No"),
+                (7, "", f"{CANARY} Unit", "Secret action", "2", "Yes")]
+    returns = {"wessex-police.xlsx": [RETURN_HEADINGS, (1, "", "Completed", "Done", "2027")]}
+    root = make_workspace(tmp_path / "ws", register=register, returns=returns)
+    written, _ = write_return_workbooks(root, "2026-10", tmp_path / "made")
+    [made] = [path for path in written if path.name != "wessex-police.xlsx"]
+    book = openpyxl.load_workbook(made)
+    book["Return"]["D2"].value, book["Return"]["E2"].value = "Completed", f"{CANARY} Part II update"
+    book.save(root / "inputs" / "returns" / "2026-10" / "Our return.xlsx")
+    restricted = build_draft(root, edition="restricted")
+    [renamed] = [i for i in restricted.issues if i.code == "renamed-return"]
+    assert renamed.value == f"{CANARY} Unit" and not [i for i in restricted.issues if i.code == "unknown-partner"]
+    assert next(row for row in restricted.paper.rows if row.ref == 7).explanation == f"{CANARY} Part II update"
+    public = build_draft(root)
+    assert CANARY.lower() not in (repr(public.issues) + repr(public.chase)).lower()
+    assert canary_leaks(public.folder) == []
+
+
 # ---------------------------------------------------------------- carried forward past a public draft
 
 
