@@ -124,6 +124,35 @@ def test_a_list_pasted_from_word_is_a_list_not_empty_boxes(tmp_path: Path, capsy
     assert '<ul class="level-2"><li>chaired by the CPS</li><li>minutes shared</li></ul>' in web
 
 
+def test_the_bullets_of_words_bullet_library_and_its_line_breaks_are_a_list_and_lines(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Word's arrow and tick bullets (Wingdings, U+F0D8 and U+F0FC) were drawn as empty boxes, and pasted where the
+    font was lost they arrive as "§", "Ø" and "ü" before a tab, which the paper printed as stray letters ("§ Square
+    one;"); a Shift+Enter line break (Excel keeps it as _x000B_) was removed and the words ran together. Each is a
+    list item (a list of squares alone is not indented under nothing) and a line break; a word starting with Ø or
+    ü stays a word."""
+    lists = {2: "Progress:\n§\tSquare one;\n§\tSquare two.", 4: "Progress:\nØ\tArrow one;\n\uf0d8\tArrow two.",
+             6: "Progress:\nü\tTick one;\n\uf0fc\tTick two.\nØdegaard and über stay words."}
+    returns = default_returns()
+    returns["opcc.xlsx"] = [RETURN_HEADINGS, *((ref, "", "Completed", text, "") for ref, text in lists.items())]
+    returns["wessex-police.xlsx"] = [RETURN_HEADINGS, (3, "", "Completed", "Done.", ""),
+                                     (1, "", "Completed", "First line from Word_x000B_second line", "")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    assert main(["build", "--workspace", str(root), "--all"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "no font installed here has" not in out and "control characters" not in out, out
+    draft = root / "outputs" / "2026-10" / "draft-01"
+    cells = {row.cells[0].text: [(p.style.name if p.style else "", p.text) for p in row.cells[3].paragraphs]
+             for table in Document(str(draft / "paper.docx")).tables for row in table.rows if len(row.cells) > 3}
+    assert cells["2"] == [("Table Text", "Progress:"), ("List Bullet", "Square one;"), ("List Bullet", "Square two.")]
+    assert cells["4"] == [("Table Text", "Progress:"), ("List Bullet", "Arrow one;"), ("List Bullet", "Arrow two.")]
+    assert cells["6"] == [("Table Text", "Progress:"), ("List Bullet", "Tick one;"), ("List Bullet", "Tick two."),
+                          ("Table Text", "Ødegaard and über stay words.")]
+    assert [text for _, text in cells["1"]] == ["First line from Word", "second line"]
+    drawn = "".join("".join(page.extract_text().split()) for page in PdfReader(draft / "paper.pdf").pages)
+    assert "Squareone;" in drawn and not {"§", "\uf0d8", "\uf0fc"} & set(drawn)
+
+
 def test_a_symbol_in_a_status_is_said_only_where_the_paper_prints_it(tmp_path: Path,
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     """A partner writes 'Completed ✅' under a heading typed on two lines: the status is read as Completed and the

@@ -296,10 +296,11 @@ def test_explanation_kept_exactly_as_written(tmp_path: Path) -> None:
 
 
 def test_control_characters_removed_and_reported(tmp_path: Path) -> None:
-    rows = [RETURN_HEADINGS, (1, "x", "Completed", "before\x0bafter", "")]
+    rows = [RETURN_HEADINGS, (1, "x", "Completed", "before\x0cafter\x0bnext line", "")]
     path = write_csv(tmp_path / "opcc.csv", rows)
     ret, issues = _return(path)
-    assert ret is not None and ret.updates[0].explanation == "beforeafter"
+    # a form feed is removed; a vertical tab is Word's Shift+Enter, pasted: a line break
+    assert ret is not None and ret.updates[0].explanation == "beforeafter\nnext line"
     assert flatten(issues, ["code", "row", "column", "ref"]) == [
         ["control-characters", 2, "Explanation / Link to meeting papers", 1]]
 

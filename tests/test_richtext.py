@@ -34,7 +34,8 @@ def squash(text: str) -> str:
     ("value", "expected"),
     [
         ("plain  text\t", ("plain  text\t", [])),
-        ("a\x0bb\x00c", ("abc", ["control-characters"])),
+        ("a\x0bb\x00c", ("a\nbc", ["control-characters"])),  # Word's Shift+Enter (U+000B) is a line break
+        ("Word_x000B_line", ("Word\nline", [])),
         ("line_x000D_\nnext", ("line\nnext", [])),
         ("one_x000D__x000A_two_x000a_three", ("one\ntwo\nthree", [])),
         ("bad_x0001_escape", ("badescape", ["control-characters"])),
@@ -360,8 +361,9 @@ def test_bare_links() -> None:
 
 
 def test_cleaning_applies() -> None:
-    assert kinds(parse_explanation("a\x0bb\x00c_x000D_next\u200b line")) == [
-        ("paragraph", "abc"),
+    assert kinds(parse_explanation("a\x0bb\x00c_x000D_next\u200b line")) == [  # U+000B: Word's Shift+Enter
+        ("paragraph", "a"),
+        ("paragraph", "bc"),
         ("paragraph", "next line"),
     ]
 
@@ -498,7 +500,7 @@ def test_markdown_raw_html_is_text() -> None:
 
 def test_markdown_cleans_and_hardbreaks() -> None:
     assert kinds(render_markdown("a\x0bb\u200b  \nnext\\\nlast")) == [
-        ("paragraph", "ab"),
+        ("paragraph", "a b"),  # U+000B, Word's Shift+Enter, a line break: in Markdown, as a space
         ("paragraph", "next"),
         ("paragraph", "last"),
     ]

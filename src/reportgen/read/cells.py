@@ -30,8 +30,13 @@ INVISIBLE = re.compile("[\u200b\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u206
 # a bulleted list copied from Word and pasted into a cell as text: each item starts with its bullet as
 # Word's default list draws it, then a tab: the Symbol font's bullet (U+F0B7, private use: no font but
 # Symbol draws it, so the PDF would show an empty box), Courier New's "o" (second level) or Wingdings'
-# square (U+F0A7, third)
-_PASTED_BULLET = re.compile("[^\\S\n]*(?:(\uf0b7)[^\\S\n]+|(o)\t[^\\S\n]*|(\uf0a7)[^\\S\n]+)")
+# square (U+F0A7, third); or one of the Wingdings bullets Word's bullet library offers, the arrow (U+F0D8) or the
+# tick (U+F0FC). Pasted where the Symbol or Wingdings font is lost, the Wingdings ones arrive as the Latin-1
+# letter of their code's last byte, "§" (the square), "Ø" and "ü": read so only before a tab, as Word puts it
+# ("Ødegaard" and "über" are words)
+_PASTED_BULLET = re.compile("[^\\S\n]*(?:([\uf0b7\uf0d8\uf0fc])[^\\S\n]+|([Øü])\t[^\\S\n]*|(o)\t[^\\S\n]*"
+                            "|(\uf0a7)[^\\S\n]+|(§)\t[^\\S\n]*)")
+_PASTED_LEVELS = (1, 1, 2, 3, 3)  # by the pattern's group
 
 
 def invisible_in(text: str) -> str:
@@ -44,6 +49,7 @@ def clean_text(value: str) -> tuple[str, list[str]]:
     findings: list[str] = []
     # openpyxl leaves Excel's _x000D_ escapes in cell text; decode them first so they get cleaned too
     text = _OPENPYXL_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), value)
+    text = text.replace("\x0b", "\n")  # Word's line break (Shift+Enter), pasted into Excel: a line break, not nothing
     text, removed = XML_INVALID.subn("", text)
     if removed:
         findings.append("control-characters")
@@ -59,7 +65,7 @@ def pasted_bullet(line: str) -> tuple[int, int] | None:
     match = _PASTED_BULLET.match(line)
     if match is None:
         return None
-    return next(level for level, marker in enumerate(match.groups(), start=1) if marker), match.end()
+    return next(level for level, marker in zip(_PASTED_LEVELS, match.groups(), strict=True) if marker), match.end()
 
 
 # what `[words](address)` holds, as the paper reads it: words without a bracket or a bullet (either would end them

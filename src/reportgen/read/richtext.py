@@ -278,7 +278,8 @@ def _list_left_open(state: _Explanation) -> str:
 
 def _parsed(text: str) -> _Explanation:
     cleaned, _ = clean_text(text)
-    state = _Explanation(html_mode=_KNOWN_TAG.search(cleaned) is not None)
+    pasted = [found[0] for line in cleaned.split("\n") if (found := pasted_bullet(line))]
+    state = _Explanation(html_mode=_KNOWN_TAG.search(cleaned) is not None, pasted_top=min(pasted, default=1))
     position = 0
     for tag in _KNOWN_TAG.finditer(cleaned):
         state.text(cleaned[position : tag.start()])
@@ -340,6 +341,9 @@ class _Explanation:
     bare_item: bool = False  # an <li> with no list around it is open
     links_opened: int = 0  # the `<a>` tags opened so far: the number of the one open (`_Builder.add`)
     line_breaks: set[int] = field(default_factory=set)  # blocks after a typed line break (`_line_broken`)
+    # the shallowest level of the cell's bullets pasted from Word: its first level (a list copied from a sub-list,
+    # or drawn with Word's third-level square throughout, is not indented under nothing)
+    pasted_top: int = 1
 
     def in_item(self) -> bool:
         """Whether a list item is open here and being built (its `<br>` is a line within it)."""
@@ -423,7 +427,7 @@ class _Explanation:
                     self.builder.start("bullet", bullet_level + (indent > outer))
                     piece = piece[marker.end() :]
                 elif self.builder.empty and (pasted := pasted_bullet(piece)):  # a list copied from Word
-                    self.builder.start("bullet", bullet_level + pasted[0] - 1)
+                    self.builder.start("bullet", bullet_level + pasted[0] - self.pasted_top)
                     piece = piece[pasted[1] :]
                 for inline in self._inlines(piece):
                     self.builder.add(inline, self._link_open())
