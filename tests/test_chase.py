@@ -420,3 +420,30 @@ def test_the_chase_list_and_the_checks_say_untouched_of_the_same_returns(
 
     reminded = chase_partners(root, B, None, dry_run=True)
     assert [message.partner for message in reminded.sent] == ["Wessex Police"]
+
+
+def test_the_chase_list_counts_every_issue_the_build_lists_for_a_return(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """Wessex Police deletes action 3's row from its pre-filled workbook and clears action 1's explanation: the
+    console and issues.csv list both warnings (`row-deleted`, `explanation-cleared`), but chase.csv counted
+    neither, so its Warnings column said fewer than the officer had just read. Every issue the build lists for a
+    return file is now counted against its partner."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    assert main(["returns", "--workspace", str(root), "--period", B, "--out", str(tmp_path / "workbooks")]) == 0
+    book = openpyxl.load_workbook(tmp_path / "workbooks" / "wessex-police.xlsx")
+    sheet = book["Return"]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    rows[1][3].value, rows[1][4].value = "Completed", None
+    sheet.delete_rows(rows[3][0].row)
+    (root / "inputs" / "returns" / B).mkdir(parents=True)
+    book.save(root / "inputs" / "returns" / B / "wessex-police.xlsx")
+    assert main(["build", "--workspace", str(root), "--period", B]) in (0, 1)
+    capsys.readouterr()
+    [folder] = (root / "outputs" / B).glob("draft-*")
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
+        listed = [row for row in csv.DictReader(stream) if row["file"] == f"inputs/returns/{B}/wessex-police.xlsx"]
+    assert {row["code"] for row in listed} >= {"row-deleted", "explanation-cleared"}
+    police = chase_csv_rows(root, B)["Wessex Police"]
+    severities = [row["severity"] for row in listed]
+    assert (police["Errors"], police["Warnings"]) == (str(severities.count("error")), str(severities.count("warning")))
+    assert "row-deleted ×1" in police["Issues"] and "explanation-cleared ×1" in police["Issues"]

@@ -419,11 +419,17 @@ def write_tables(plan: Plan, issues: tuple[Issue, ...], checked: Checked, folder
     return chase
 
 
+# what a build finds in a partner's return after the inputs' own checks (`known_issues`, `changed_inputs`): counted
+# in the chase list with the rest, so that its errors and warnings for a file are the ones issues.csv lists
+FOUND_BY_THE_BUILD = frozenset({"unchanged-return", "file-changed", "row-deleted", "explanation-cleared",
+                                "link-not-kept", "list-not-closed", "paragraphs-joined"})
+
+
 def chase_of(plan: Plan, checked: Checked, issues: Sequence[Issue]) -> list[ChaseRow]:
     """Who to chase: partners with no return, actions not updated, rows and returns sent back as they were
     pre-filled (in the public edition, only what the public paper shows)."""
     view = public_view(checked) if plan.edition == "public" else None
-    return chase_list(checked, [i for i in issues if i.code in ("unchanged-return", "file-changed")], view,
+    return chase_list(checked, [i for i in issues if i.code in FOUND_BY_THE_BUILD], view,
                       prefill_values(checked.carried))
 
 
