@@ -1524,6 +1524,47 @@ def test_drafts_given_newest_first_are_said_to_run_backwards(tmp_path: Path,
                              r"2026-10/draft-01 \([^)]+\): this comparison runs backwards", printed), printed
 
 
+@pytest.fixture(scope="module")
+def two_october_drafts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The example workspace built twice for 2026-10: draft-01, then draft-02 (neither is ever written to)."""
+    root = copy_example(tmp_path_factory.mktemp("october") / "ws")
+    first = build_draft(root, period="2026-10").folder
+    second = build_draft(root, period="2026-10").folder
+    assert (first.name, second.name) == ("draft-01", "draft-02")
+    return first, second
+
+
+def _comments_on(document: docx.document.Document) -> dict[str, str]:
+    """Each Word comment's text -> the style of the paragraph it is on."""
+    texts = {comment.comment_id: comment.text for comment in document.comments}
+    return {texts[int(start.get(qn("w:id")))]: paragraph.style.name for paragraph in document.paragraphs
+            for start in paragraph._p.iter(qn("w:commentRangeStart"))}
+
+
+def test_a_comparison_given_newest_first_says_so_on_the_title_of_diff_docx_and_in_diff_json(
+        two_october_drafts: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`reportgen diff outputs/2026-10/draft-02 outputs/2026-10/draft-01`: the terminal, diff.html and diff.pdf
+    warned that the comparison runs backwards, but diff.docx said nothing, so a reviewer working in Word who
+    accepted every change turned the newer paper into the older one unwarned, and diff.json had no flag for a
+    script to check. diff.docx now carries the warning as a comment on the title, and diff.json says
+    `backwards`; the right way round, neither does."""
+    first, second = two_october_drafts
+    assert main(["diff", str(second), str(first), "--out", str(tmp_path / "backwards")]) == 0
+    assert main(["diff", str(first), str(second), "--out", str(tmp_path / "forwards")]) == 0
+    capsys.readouterr()
+    comments = _comments_on(open_docx(tmp_path / "backwards" / "diff.docx"))
+    assert len(comments) == 1, comments
+    [(text, style)] = comments.items()
+    assert style == "Title", style
+    assert re.fullmatch(r"The old draft, 2026-10/draft-02 \([^)]+\), is later than the new one, 2026-10/draft-01 "
+                        r"\([^)]+\): this comparison runs backwards .* Accepting every tracked change here gives the "
+                        r"earlier draft's paper, not the later one's\.", text), text
+    assert _comments_on(open_docx(tmp_path / "forwards" / "diff.docx")) == {}
+    flags = [json.loads((tmp_path / name / "diff.json").read_text(encoding="utf-8"))["diff"]["backwards"]
+             for name in ("backwards", "forwards")]
+    assert flags == [True, False]
+
+
 def test_a_column_heading_renamed_between_drafts_is_said_and_tracked(tmp_path: Path, capsys) -> None:
     """The register's page column renamed from "CSCJ Plan page" to "Plan page" between two drafts of one
     period: every cell read the same and the comparison said "No changes", though the paper's table is

@@ -66,6 +66,7 @@ _TOKEN = re.compile(f"{_ADDRESS}|{_PART}", re.IGNORECASE)
 _IS_ADDRESS = re.compile(f"(?:{_ADDRESS})$", re.IGNORECASE)
 _PARTS = re.compile(_PART)
 _WORD = re.compile(r"\w+")
+_DRAFT_NUMBER = re.compile(r"(?:^|/)draft-(\d+)$")  # of a draft's name, "2026-10/draft-02"
 
 
 # ---------------------------------------------------------------- values
@@ -191,6 +192,18 @@ class DraftDiff:
     # one had exempt (the new public edition shows them); by ref, as the new draft has them
     made_exempt: tuple[ActionSummary, ...] = ()
     no_longer_exempt: tuple[ActionSummary, ...] = ()
+
+    @property
+    def backwards(self) -> bool:
+        """Whether the "old" draft is the later one (`reportgen diff NEWER OLDER`): what reads as added was there
+        before and is gone since, and accepting every tracked change gives back the earlier paper. Later: a later
+        period, or in one period a higher draft number (2026-10/draft-02 after draft-01); False when their names
+        do not tell."""
+        old, new = self.old, self.new
+        if old.period != new.period:
+            return old.period > new.period
+        numbers = [_DRAFT_NUMBER.search(info.draft) for info in (old, new)]
+        return numbers[0] is not None and numbers[1] is not None and int(numbers[0][1]) > int(numbers[1][1])
 
     @property
     def gone_words(self) -> tuple[str, str]:
@@ -682,8 +695,11 @@ def heading_changes(old: Paper, new: Paper) -> tuple[TextChange, ...]:
 
 
 def diff_to_json(diff: DraftDiff) -> str:
-    """Canonical JSON of the comparison: the same diff always gives the same text."""
-    data = {"schema": SCHEMA, "empty": diff.is_empty, "diff": dataclasses.asdict(diff)}
+    """Canonical JSON of the comparison: the same diff always gives the same text. The diff record says whether it
+    runs backwards (`DraftDiff.backwards`, worked out from the drafts' names, which are set after comparing) so that
+    a script reading it need not work that out again."""
+    record = {**dataclasses.asdict(diff), "backwards": diff.backwards}
+    data = {"schema": SCHEMA, "empty": diff.is_empty, "diff": record}
     return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
 
@@ -752,24 +768,15 @@ def progress_note(diff: DraftDiff) -> str:
 
 
 def order_note(diff: DraftDiff) -> str:
-    """A warning when the "old" draft is the later one (`reportgen diff NEWER OLDER`): what reads as added was
-    there before and is gone since, and status moves run backwards. Later: a later period, or in one period a
-    higher draft number (2026-10/draft-02 after draft-01); "" otherwise, or when their names do not tell."""
+    """A warning when the comparison runs backwards (`DraftDiff.backwards`): status moves then run from the later
+    status to the earlier; "" otherwise."""
     old, new = diff.old, diff.new
-    if old.period == new.period:
-        numbers = [_DRAFT_NUMBER.search(info.draft) for info in (old, new)]
-        later = numbers[0] is not None and numbers[1] is not None and int(numbers[0][1]) > int(numbers[1][1])
-    else:
-        later = old.period > new.period
-    if not later:
+    if not diff.backwards:
         return ""
     return (f"The old draft, {old.label}, is later than the new one, {new.label}: this comparison "
             "runs backwards (what it shows as added was in the earlier draft and is gone from the later, and status "
             "moves run from the later status to the earlier). To see what changed since, give the earlier draft "
             "first.")
-
-
-_DRAFT_NUMBER = re.compile(r"(?:^|/)draft-(\d+)$")
 
 
 def unrelated_note(diff: DraftDiff) -> str:

@@ -85,7 +85,7 @@ def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out
                     revision_author: str = REVISION_AUTHOR, revision_date: str | None = None) -> None:
     """The new paper with Word tracked changes against the old one (see `redline_paper`), its title,
     subtitle, cover sheet, "Issues to resolve" block, draft marking, exempt note and the plan's renamed
-    column and section headings too."""
+    column and section headings too; what a reader must know first as comments on the title (`docx_notes`)."""
     cover = {change.field: field_blocks(change.field, change.old, change.new) for change in diff.cover}
     headings = {style: field_blocks(style, getattr(old, field), getattr(new, field))
                 for style, field in HEADING_STYLES.items() if getattr(old, field) != getattr(new, field)}
@@ -104,7 +104,20 @@ def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out
                cover_rows_redline=whole_rows, heading_redline=headings, column_redline=columns,
                section_redline=sections, fills_were=status_fills_were(old, new, diff),
                blocking_redline=blocking_redline(old, new), marking_redline=marking, exempt_note_redline=note,
-               exempt_legend_redline=legend, progress_note=progress_note(diff))
+               exempt_legend_redline=legend, comparison_notes=docx_notes(diff))
+
+
+# what running backwards does to a reader of tracked changes, who is not shown which draft is which
+ACCEPTING_GIVES_EARLIER = "Accepting every tracked change here gives the earlier draft's paper, not the later one's."
+
+
+def docx_notes(diff: DraftDiff) -> tuple[str, ...]:
+    """The notes diff.docx carries as comments on its title, most urgent first: that the comparison runs backwards
+    (the terminal, diff.html and diff.pdf say so; a reviewer working in Word sees none of them), then why progress
+    over time is not compared."""
+    backwards = order_note(diff)
+    notes = (f"{backwards} {ACCEPTING_GIVES_EARLIER}" if backwards else "", progress_note(diff))
+    return tuple(note for note in notes if note)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ table say."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from copy import deepcopy
 
 from docx.oxml.ns import qn
@@ -54,16 +54,19 @@ def fill_progress(layout: Layout, progress: Progress, exempt: Callable[[int], bo
                  lambda name: layout.style_id(name) is not None, exempt)
 
 
-def note_progress(layout: Layout, note: str) -> None:
-    """In a comparison (diff.docx), which leaves out progress over time: why (`reportgen.diff.changes.progress_note`),
-    as a Word comment on the paper's first line, so that a reader does not take the part as dropped. A comment,
-    not a paragraph: rejecting every tracked change still gives back the old paper, accepting them the new one's
-    words."""
+def note_comparison(layout: Layout, notes: Sequence[str]) -> None:
+    """In a comparison (diff.docx), what a reader of the tracked changes must know first, each note a Word comment on
+    the paper's first line (its title): that the comparison runs backwards (`reportgen.diff.changes.order_note`), so
+    that accepting every change is not taken for bringing the paper up to date; why progress over time is left out
+    (`progress_note`), so that the part is not taken as dropped. Comments, not paragraphs: rejecting every tracked
+    change still gives back the old paper, accepting them the new one's words."""
     anchor = next((p for p in layout.document.paragraphs if p.text.strip() and p.runs), None)
     if anchor is None:
         return
-    comment = layout.document.add_comment(anchor.runs, text=xml_safe(note), author=layout.author, initials="RG")
-    comment._comment_elm.set(qn("w:date"), layout.date)  # the draft's time, not now: same drafts, same bytes
+    runs = anchor.runs  # the title's own runs: a second comment spans the same words, not the first's mark
+    for note in notes:
+        comment = layout.document.add_comment(runs, text=xml_safe(note), author=layout.author, initials="RG")
+        comment._comment_elm.set(qn("w:date"), layout.date)  # the draft's time, not now: same drafts, same bytes
 
 
 def fill_narrative(layout: Layout, narrative: RichText) -> None:

@@ -53,7 +53,7 @@ from reportgen.render.docx.front import (
     mark_draft_marking,
     mark_exempt_note,
     mark_headings,
-    note_progress,
+    note_comparison,
     place_exempt_legend,
 )
 from reportgen.render.docx.layout import Layout, page_headers
@@ -96,7 +96,7 @@ def write_docx(
     column_redline: Mapping[str, RichText] | None = None,
     section_redline: Mapping[tuple[str, str], RichText] | None = None,
     cover_rows_redline: Mapping[str, str] | None = None,
-    progress_note: str = "",
+    comparison_notes: Sequence[str] = (),
 ) -> None:
     """Write `paper` to `out` (.docx) laid out from `template`. Same paper and template, same bytes.
 
@@ -113,8 +113,9 @@ def write_docx(
     (`front.place_exempt_legend`) and `column_redline` (column key → heading with change marks) for the
     plan table's header cells, `section_redline` ((level-1, level-2 heading) → the heading with change marks)
     for a renamed section's heading row (`plan.plan_rows`); `cover_rows_redline` (cover-sheet label → "ins" or
-    "del") marks a cover row only one draft has as a whole row inserted or deleted. `progress_note` (a
-    comparison's paper has no progress over time) says why, in a comment (`front.note_progress`).
+    "del") marks a cover row only one draft has as a whole row inserted or deleted. `comparison_notes` (that a
+    comparison runs backwards, why its paper has no progress over time) are Word comments on the title
+    (`front.note_comparison`).
     """
     template, out = Path(template), Path(out)
     if not template.is_file():
@@ -153,8 +154,8 @@ def write_docx(
         mark_draft_marking(layout, paper, marking_redline)
     if exempt_note_redline:
         mark_exempt_note(layout, paper, exempt_note_redline)
-    if progress_note:
-        note_progress(layout, progress_note)
+    if comparison_notes:
+        note_comparison(layout, comparison_notes)
     set_default_language(document, paper.language)
     _set_properties(document, paper, stamp)
     buffer = io.BytesIO()
