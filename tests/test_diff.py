@@ -1565,6 +1565,26 @@ def test_a_comparison_given_newest_first_says_so_on_the_title_of_diff_docx_and_i
     assert flags == [True, False]
 
 
+def test_a_draft_folder_that_does_not_exist_is_said_so_with_the_drafts_its_period_holds(
+        two_october_drafts: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A reviewer mistypes a draft's number (draft-09 of a period with two), or a period with no outputs. The
+    comparison said "not a draft folder (no draft.json)", as if the folder were there and wrong; it now says
+    the folder does not exist and which drafts its period does hold, as the reviewer typed it, and exits 2."""
+    root = two_october_drafts[0].parents[2]
+    monkeypatch.chdir(root)
+    refusals = {
+        ("outputs/2026-10/draft-01", "outputs/2026-10/draft-09"):
+            "outputs/2026-10/draft-09 does not exist; the drafts of 2026-10 are draft-01, draft-02",
+        ("outputs/2023-02/draft-01", "outputs/2026-10/draft-02"):
+            "outputs/2023-02/draft-01 does not exist, nor does outputs/2023-02: give two draft folders a build made",
+    }
+    for (old, new), said in refusals.items():
+        assert main(["diff", old, new]) == 2, (old, new)
+        assert capsys.readouterr().err == f"reportgen: error: {said}\n"
+    assert not (root / "outputs" / "2026-10" / "compare").exists()
+
+
 def test_a_column_heading_renamed_between_drafts_is_said_and_tracked(tmp_path: Path, capsys) -> None:
     """The register's page column renamed from "CSCJ Plan page" to "Plan page" between two drafts of one
     period: every cell read the same and the comparison said "No changes", though the paper's table is

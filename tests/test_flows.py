@@ -252,7 +252,7 @@ def test_usage_error_fails_the_flow_at_once_with_its_line(harness, tmp_path: Pat
 
 
 def test_a_comparison_that_cannot_be_made_is_refused_before_any_task_runs(harness, tmp_path: Path) -> None:
-    """A reviewer's wrong request (a folder that is no draft, drafts of two editions) fails the
+    """A reviewer's wrong request (a folder that does not exist or is no draft, drafts of two editions) fails the
     compare-drafts run at once with its reason: no task run fails first and logs it a second time."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
@@ -262,7 +262,8 @@ def test_a_comparison_that_cannot_be_made_is_refused_before_any_task_runs(harnes
     root = copy_example(tmp_path / "ws")
     public = build_draft(root).folder
     restricted = build_draft(root, edition="restricted").folder
-    for (old, new), reason in (((tmp_path / "nowhere", public), "not a draft folder (no draft.json)"),
+    for (old, new), reason in (((tmp_path / "nowhere", public), "nowhere does not exist"),
+                               ((tmp_path, public), "not a draft folder (no draft.json)"),
                                ((public, restricted), "the old draft is the public edition and the new one the "
                                                       "restricted edition")):
         state = compare_drafts_flow(str(old), str(new), return_state=True)

@@ -72,8 +72,8 @@ def compare_drafts(old: Path, new: Path, out: Path | None = None, templates: Pat
     with `allow_restricted`, and a comparison with a restricted side is marked as restricted throughout.
     Returns where everything went.
     """
+    target = check_comparison(old, new, out, allow_restricted)  # a folder mistyped is named as it was given
     old, new = Path(old).resolve(), Path(new).resolve()  # "." and ".." have no folder name of their own
-    target = check_comparison(old, new, out, allow_restricted)
     old_paper, old_manifest = load_draft(old)
     new_paper, new_manifest = load_draft(new)
     editions = old_paper.edition, new_paper.edition  # as kept: a restricted comparison marks both papers
@@ -101,13 +101,15 @@ def compare_drafts(old: Path, new: Path, out: Path | None = None, templates: Pat
 
 def check_comparison(old: Path, new: Path, out: Path | None = None, allow_restricted: bool = False) -> Path:
     """What a comparison refuses before it reads either paper (so a flow can refuse it in one line,
-    before any task): a folder that is not a draft, one draft given twice, drafts of different editions without
-    `allow_restricted` (a restricted draft beside a public one), a target it may not write (`_check_target`).
-    Returns the folder the comparison goes to."""
+    before any task): a folder that does not exist (`_no_such_draft`) or is not a draft, one draft given twice,
+    drafts of different editions without `allow_restricted` (a restricted draft beside a public one), a target
+    it may not write (`_check_target`). Returns the folder the comparison goes to."""
+    for given in (Path(old), Path(new)):  # wrong usage; a draft whose record is damaged is another matter
+        if not given.exists():
+            raise UsageError(_no_such_draft(given))
+        if not (given.resolve() / DRAFT_JSON).is_file():
+            raise UsageError(f"{given.resolve()}: not a draft folder (no {DRAFT_JSON}): give two folders a build made")
     old, new = Path(old).resolve(), Path(new).resolve()
-    for folder in (old, new):  # wrong usage; a draft whose record is damaged is another matter
-        if not (folder / DRAFT_JSON).is_file():
-            raise UsageError(f"{folder}: not a draft folder (no {DRAFT_JSON}): give two folders a build made")
     if old == new:
         raise UsageError(f"{old} is given as both drafts: give the earlier draft first, then the later one "
                          "(e.g. outputs/2026-10/draft-01 outputs/2026-10/draft-02)")
@@ -119,6 +121,22 @@ def check_comparison(old: Path, new: Path, out: Path | None = None, allow_restri
     target = Path(out) if out is not None else default_out(old, new)
     _check_target(target, old, new, chosen=out is not None)
     return target
+
+
+def _no_such_draft(given: Path) -> str:
+    """A draft folder mistyped (draft-09 of a period with two): that it does not exist, and the drafts its period
+    folder does hold, so the reviewer can pick the one they meant; said as given, as they typed it."""
+    parent = given.parent
+    if not parent.is_dir():
+        return f"{given} does not exist, nor does {parent}: give two draft folders a build made"
+    drafts = sorted((child for child in parent.iterdir() if draft_number(child) is not None
+                     and (child / DRAFT_JSON).is_file()), key=lambda child: draft_number(child) or 0)
+    period = parent.resolve().name
+    if not drafts:
+        return f"{given} does not exist; {parent} holds no drafts"
+    if len(drafts) == 1:
+        return f"{given} does not exist; the only draft of {period} is {drafts[0].name}"
+    return f"{given} does not exist; the drafts of {period} are {', '.join(child.name for child in drafts)}"
 
 
 def marked_alike(old: Paper, new: Paper) -> tuple[Paper, Paper]:
