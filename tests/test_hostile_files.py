@@ -430,7 +430,8 @@ def test_duplicated_and_renamed_headings(tmp_path: Path) -> None:
     assert ret is not None and ret.updates[0].status_as_written == "In progress"
     assert flatten(issues, ["code", "severity", "row", "column"]) == [["duplicate-column", "error", 1, "Status"]]
     assert issues[0].message == ("Column 'Status' (column B) means the same as 'Status this reporting period' "
-                                 "(column C); only column C is read, and the text in column B is not in the paper.")
+                                 "(column C); only column C is read, and the text in column B is not in the paper (in "
+                                 "row 2 (action 1), starting 'Completed').")
     # the same heading twice: the column letters tell them apart
     rows = [("Plan priority", "Status this reporting period", "Explanation", "Status this reporting period"),
             (1, "Completed", "Text", "In progress")]
@@ -438,7 +439,8 @@ def test_duplicated_and_renamed_headings(tmp_path: Path) -> None:
     assert ret is not None and ret.updates[0].status_as_written == "Completed"
     assert [i.message for i in issues if i.code == "duplicate-column"] == [
         "Column 'Status this reporting period' (column D) means the same as 'Status this reporting period' (column B); "
-        "only column B is read, and the text in column D is not in the paper."]
+        "only column B is read, and the text in column D is not in the paper (in row 2 (action 1), starting "
+        "'In progress')."]
     # a partner's "Comments" column left empty beside ours: a note, and nothing blocks
     rows = [("Plan priority", "Comments", "Status this reporting period", "Explanation / Link to meeting papers"),
             (1, None, "In progress", "Our update"), (2, " ", "Completed", "Done")]

@@ -694,6 +694,33 @@ def test_a_column_that_is_not_hidden_is_not_said_to_be(tmp_path: Path, capsys: p
         "'Mine')."]
 
 
+def test_every_row_of_an_unread_column_holding_text_is_named_with_its_action(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC added 'Comments (internal)' with notes on actions 2 and 6, and a 'Comments' column beside the
+    explanation with notes on actions 4 and 6. Only the first note of each was mentioned ('in this row'), or none
+    (the second column's error, on its heading, named no row): the rest were dropped without a word. Each column's
+    issue now quotes its first text and names every row holding text, with its action."""
+    returns = default_returns()
+    returns["opcc.xlsx"] = [(*RETURN_HEADINGS[:4], "Comments", RETURN_HEADINGS[4], "Comments (internal)"),
+                            (2, "", "In progress", "Plan drafted.", None, "2027", "Check with DCI Patel"),
+                            (4, "", "Completed", "Service funded.", "Ask finance", "2027", None),
+                            (6, "", "Completed", "Courts lobbied.", "Chase the courts", "2027", "To be confirmed")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    code, printed, issues = _validate(root, capsys)
+    assert code == 1  # the second explanation column blocks, as before
+    found = _of(issues, "duplicate-column", "unread-column")
+    assert flatten(found, ["code", "file", "sheet", "row", "column", "value", "ref"]) == [
+        ["duplicate-column", OPCC, "Return", 1, "Comments", "Comments", None],
+        ["unread-column", OPCC, "Return", 2, "Comments (internal)", "Check with DCI Patel", 2]]
+    assert [i.message for i in found] == [
+        "Column 'Comments' (column E) means the same as 'Explanation / Link to meeting papers' (column D); only "
+        "column D is read, and the text in column E is not in the paper (in rows 3 and 4 (actions 4 and 6), "
+        "starting 'Ask finance').",
+        "Column 'Comments (internal)' is not one of the columns read, so what it holds is not in the paper (in "
+        "this row: 'Check with DCI Patel'; rows 2 and 4 (actions 2 and 6) hold text)."]
+    assert "rows 2 and 4 (actions 2 and 6) hold text" in printed
+
+
 def test_text_under_no_heading_is_said_but_an_only_formatted_column_is_not(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A note typed in G2 with G1 (the heading row) empty was in neither the paper nor what validate said."""

@@ -176,7 +176,8 @@ def test_text_in_a_column_with_no_heading_is_reported(tmp_path: Path) -> None:
             ["unread-column", "warning", ret.sheet, 3, "", "Budget cut: patrols may stop in March", 2],
             ["unread-column", "warning", ret.sheet, 4, "", "Far right", 3]], path.name
         assert issues[0].message == ("Column H has no heading, so it is not read and what it holds is "
-                                     "not in the paper (in this row: 'Budget cut: patrols may stop in March').")
+                                     "not in the paper (in this row: 'Budget cut: patrols may stop in March'; "
+                                     "rows 3 and 4 (actions 2 and 3) hold text).")
         assert "move the text into the Explanation column" in issues[0].advice
         assert "give the column a heading reportgen reads" in issues[0].advice
     gap = [(RETURN_HEADINGS[0], RETURN_HEADINGS[1], None, *RETURN_HEADINGS[2:]),

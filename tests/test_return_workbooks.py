@@ -1000,6 +1000,31 @@ def validate_printed(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[in
     return code, " ".join(capsys.readouterr().out.split())
 
 
+def test_a_csv_saved_while_the_instructions_sheet_showed_is_said_to_be_that_sheet(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Wessex Police saved its November workbook as CSV with the Instructions sheet showing, so the CSV holds the
+    lines 'Partner return', 'Partner, Wessex Police', 'Period, November 2026'. The officer was told no sheet had
+    the return's headings, and to rename them: wrong advice. It is now said to be the Instructions sheet, and
+    the partner is to save the Return sheet, or send the workbook."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    written, _ = write_return_workbooks(root, B)
+    book = openpyxl.load_workbook(written[0])
+    make_workspace(root, period=B, returns={})
+    saved = root / "inputs" / "returns" / B / "wessex-police.csv"
+    write_csv(saved, list(book["Instructions"].iter_rows(values_only=True)))  # as Excel saves the sheet showing
+    assert saved.read_text(encoding="utf-8-sig").splitlines()[1:3] == ["Partner,Wessex Police",
+                                                                       "Period,November 2026"]
+
+    code, printed = validate_printed(root, capsys)
+    assert code == 1, printed
+    assert (f"inputs/returns/{B}/wessex-police.csv holds the Instructions sheet of the return workbook made for "
+            "Wessex Police for November 2026, saved as CSV while that sheet was showing, not its Return sheet; no "
+            "update was read.") in printed
+    assert ("Ask the partner to open the workbook, click the Return sheet's tab and save as CSV again, or to send "
+            "the .xlsx workbook itself.") in printed
+    assert "rename the headings" not in printed and "has the headings" not in printed
+
+
 def test_a_row_of_an_action_withdrawn_after_the_workbook_went_out_is_not_a_row_the_partner_added(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """November's workbooks go out pre-filled from October's returns (no draft kept); the secretariat then withdraws

@@ -181,7 +181,11 @@ CODES: dict[str, Code] = {
         E, "No sheet in the file has the expected column headings.",
         "No sheet in {file} has the headings {expected}.",
         "Use the return template, or rename the headings to the expected ones.",
-        {"register": ("No sheet in the register {file} has the headings {expected}, so no action was read.",
+        {"instructions-csv": ("{file} holds the Instructions sheet of the return workbook{whose}, saved as CSV "
+                              "while that sheet was showing, not its Return sheet; no update was read.",
+                              "Ask the partner to open the workbook, click the Return sheet's tab and save as CSV "
+                              "again, or to send the .xlsx workbook itself."),
+         "register": ("No sheet in the register {file} has the headings {expected}, so no action was read.",
                       "If the register heads those columns otherwise, name its headings in reportgen.toml under "
                       "[register.columns], one line a column: ref = {{ aliases = [\"<its heading>\"] }}, and so "
                       "for lead and action (section, page and exempt are optional).")}),
@@ -257,21 +261,21 @@ CODES: dict[str, Code] = {
     "unread-column": Code(
         W, "A column of a return has a heading reportgen does not read, or no heading, and it holds text.",
         "Column {column!r} is not one of the columns read, so what it holds is not in the paper (in this "
-        "row: {value!r}).",
+        "row: {value!r}{others}).",
         "If it holds updates, ask the partner to put them in the return's own columns (or add its heading to a "
         "column's aliases in reportgen.toml); if it is the partner's own note, nothing to do.",
         {"hidden": ("Column {column!r} (column {letter}) is hidden in Excel and is not one of the columns read, so "
-                    "what it holds is not in the paper (in this row: {value!r}).",
+                    "what it holds is not in the paper (in this row: {value!r}{others}).",
                     "Unhide the column to see it (select the columns either side of it, right-click, Unhide); if it "
                     "holds updates, ask the partner to put them in the return's own columns, and if it is an old or "
                     "private note, nothing to do."),
          "no-heading": ("Column {letter} has no heading, so it is not read and what it holds is not in "
-                        "the paper (in this row: {value!r}).",
+                        "the paper (in this row: {value!r}{others}).",
                         "If it is part of the update, move the text into the Explanation column (or give the column "
                         "a heading reportgen reads: one of the return's headings, or an alias of one in "
                         "reportgen.toml); if it is the partner's own note, nothing to do."),
          "hidden-no-heading": ("Column {letter} is hidden in Excel and has no heading, so it is not read "
-                               "and what it holds is not in the paper (in this row: {value!r}).",
+                               "and what it holds is not in the paper (in this row: {value!r}{others}).",
                                "Unhide the column to see it (select the columns either side of it, right-click, "
                                "Unhide); if it is part of the update, move the text into the Explanation column, "
                                "and if it is an old or private note, nothing to do.")},
@@ -289,7 +293,7 @@ CODES: dict[str, Code] = {
     "duplicate-column": Code(
         E, "Two columns have headings that mean the same thing, and both hold text.",
         "Column {column!r} (column {letter}) means the same as {first!r} (column {first_letter}); only column "
-        "{first_letter} is read, and the text in column {letter} is not in the paper.",
+        "{first_letter} is read, and the text in column {letter} is not in the paper (in {rows}, starting {text!r}).",
         "Move what the paper should say into the column that is read, then delete or rename the other."),
     "duplicate-column-empty": Code(
         N, "An empty column has a heading that means the same as another column's.",

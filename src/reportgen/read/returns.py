@@ -19,19 +19,20 @@ from reportgen.glyphs import code_points, missing_glyphs
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, PartnerReturn, Register, Update
 from reportgen.periods import is_period, period_label
-from reportgen.read.cells import cell_text, collapse_spaces, parse_ref, prompt_text
+from reportgen.read.cells import cell_text, collapse_spaces, prompt_text
 from reportgen.read.headings import heading_key
 from reportgen.read.partners import match_partner
 from reportgen.read.sheets import (
     Cell,
     RawSheet,
     Table,
-    is_empty_row,
+    filled_cells,
     is_instructions,
     locate_table,
     read_ref,
     read_sheets,
     read_text,
+    rows_and_actions,
 )
 from reportgen.read.statuses import looks_like_date, match_status, status_table, suggest_status, synonym_for
 from reportgen.read.xlsx_reader import read_custom_property
@@ -70,7 +71,7 @@ def read_return(path: Path, settings: Settings, display: str, partner: str, peri
                                 known_elsewhere=register_only)
     issues += found
     if table is None:
-        return None, issues
+        return None, instructions_saved_as_csv(path, sheets, issues)
     issues += unread_columns(table, settings, found, register_only)
     section_at = section_column(table, settings)
     register_at = register_columns(table, settings)
@@ -195,6 +196,18 @@ def made_for_lead(sheets: Sequence[RawSheet]) -> str:
     return _instructions_line(sheets, "Partner")
 
 
+def instructions_saved_as_csv(path: Path, sheets: Sequence[RawSheet], issues: list[Issue]) -> list[Issue]:
+    """`issues`, told right for a CSV saved while our workbook's Instructions sheet was showing: it holds the
+    lines "Partner return", "Partner | …", "Period | …" and no Return table, so "rename the headings" is the wrong
+    advice; the partner is asked to save the Return sheet instead (or send the workbook)."""
+    if path.suffix.lower() != ".csv" or not any(is_instructions(sheet) for sheet in sheets):
+        return issues
+    lead, period = made_for_lead(sheets), _instructions_period(sheets)
+    whose = (f" made for {lead}" if lead else "") + (f" for {period_label(period)}" if period else "")
+    return [issue("no-data-sheet", "instructions-csv", whose=whose, file=item.file, sheet=item.sheet)
+            if item.code == "no-data-sheet" else item for item in issues]
+
+
 def _instructions_period(sheets: Sequence[RawSheet]) -> str:
     """The period of the line "Period | October 2026" our Instructions sheet carries; "" without one."""
     try:
@@ -255,16 +268,16 @@ def unread_columns(table: Table, settings: Settings, found: Sequence[Issue],
     where = {"file": table.file, "sheet": table.sheet, "row": table.header_row}
     reported = {item.column for item in found if item.row == table.header_row}  # misnamed, duplicated
     issues = []
-    by_number = dict(table.rows)
     expected = {position for position, heading in enumerate(table.headings)
                 if heading and (position in table.index.values() or heading in reported
                                 or heading_key(heading) in register_names)}
-    first = _first_texts(table.rows, expected)
-    for position in sorted(first):
+    filled = _filled_columns(table, expected)
+    for position in sorted(filled):
         heading = table.headings[position] if position < len(table.headings) else ""
-        number, cell = first[position]
+        cells = filled[position]
+        number, ref, cell = cells[0]  # the first row is quoted; every row holding text is named
         at = {"value": cell_text(cell).strip(), "row": number, "file": table.file, "sheet": table.sheet,
-              "ref": parse_ref(table.value(by_number[number], "ref"))[0]}  # the action whose row is quoted
+              "ref": ref, "others": f"; {rows_and_actions(cells)} hold text" if len(cells) > 1 else ""}
         letter = column_letters(position + 1)
         if not heading:
             issues.append(issue("unread-column", "hidden-no-heading" if table.hidden(position) else "no-heading",
@@ -281,15 +294,13 @@ def unread_columns(table: Table, settings: Settings, found: Sequence[Issue],
     return issues
 
 
-def _first_texts(rows: Sequence[tuple[int, tuple[object, ...]]], skip: set[int]) -> dict[int, tuple[int, object]]:
-    """By 0-based column position (but those in `skip`): the first row holding text there (not spaces; a
-    cell only formatted is not read at all) and that cell. One pass over the cells, however wide the rows."""
-    found: dict[int, tuple[int, object]] = {}
-    for number, cells in rows:
-        for position, cell in enumerate(cells):
-            if position not in found and position not in skip and not is_empty_row((cell,)):
-                found[position] = (number, cell)
-    return found
+def _filled_columns(table: Table, skip: set[int]) -> dict[int, list[tuple[int, int | None, Cell]]]:
+    """By 0-based column position (but those in `skip`): every row holding text there (not spaces; a cell only
+    formatted is not read at all), the action it names and that cell (`filled_cells`)."""
+    ref_at = table.index.get("ref")
+    widest = max((len(cells) for _number, cells in table.rows), default=0)
+    found = {position: filled_cells(table.rows, position, ref_at) for position in range(widest) if position not in skip}
+    return {position: cells for position, cells in found.items() if cells}
 
 
 def section_column(table: Table, settings: Settings) -> int | None:

@@ -18,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 
 from reportgen.issues import Issue, issue
-from reportgen.read.cells import cell_text
+from reportgen.read.cells import cell_text, parse_ref
 from reportgen.read.headings import did_you_mean, find_header_row, heading_key
 from reportgen.read.workspace import OTHER_SPREADSHEETS, SAVED_AS_TEXT
 from reportgen.read.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
@@ -291,6 +291,26 @@ def first_filled(rows: Sequence[tuple[int, tuple[Cell, ...]]], position: int) ->
                  if not is_empty_row(cells[position:position + 1])), None)
 
 
+def filled_cells(rows: Sequence[tuple[int, tuple[Cell, ...]]], position: int, ref_at: int | None
+                 ) -> list[tuple[int, int | None, Cell]]:
+    """Every one of `rows` whose cell at 0-based `position` holds text: its row number, the action its
+    reference cell (at `ref_at`) names (None when it names none) and that cell; so that a column whose text is
+    not read can name each row it is dropped from, not only the first."""
+    return [(number, parse_ref(cells[ref_at])[0] if ref_at is not None and ref_at < len(cells) else None,
+             cells[position]) for number, cells in rows if not is_empty_row(cells[position:position + 1])]
+
+
+def rows_and_actions(filled: Sequence[tuple[int, int | None, Cell]]) -> str:
+    """The rows of `filled_cells` as an officer finds them: "rows 6 and 10 (actions 19 and 28)", "row 6
+    (action 19)", or the rows alone when no row names an action."""
+    refs = [ref for _number, ref, _cell in filled if ref is not None]
+    rows = row_spans([number for number, _ref, _cell in filled])
+    if not refs:
+        return rows
+    listed = ", ".join(map(str, refs[:-1])) + " and " + str(refs[-1]) if len(refs) > 1 else str(refs[0])
+    return f"{rows} ({'actions' if len(refs) > 1 else 'action'} {listed})"
+
+
 INSTRUCTIONS_SHEET = "Instructions"  # the sheet of guidance our return workbooks carry: never updates
 INSTRUCTIONS_TITLE = "Partner return"  # its first line, by which it is known however a partner renames it
 
@@ -353,10 +373,15 @@ def locate_table(
     headings = tuple(cell_text(cell).strip() for cell in header_cells)  # as Excel shows them (match_headings)
     where = {"file": display, "sheet": sheet.name}
     for key, written, position in found.duplicates:
-        filled = first_filled(sheet.rows[at + 1:], position) is not None
-        issues.append(issue("duplicate-column" if filled else "duplicate-column-empty", first=found.written[key],
-                            letter=column_letters(position + 1), first_letter=column_letters(found.index[key] + 1),
-                            row=header_row, column=written, value=written, **where))
+        filled = filled_cells(sheet.rows[at + 1:], position, found.index.get("ref"))
+        duplicate = {"first": found.written[key], "letter": column_letters(position + 1), "row": header_row,
+                     "first_letter": column_letters(found.index[key] + 1), "column": written, "value": written}
+        if filled:  # every row whose text is dropped is named, and the first text quoted
+            first_text = cell_text(filled[0][2]).strip()
+            issues.append(issue("duplicate-column", rows=rows_and_actions(filled), text=first_text, **duplicate,
+                                **where))
+        else:
+            issues.append(issue("duplicate-column-empty", **duplicate, **where))
     unmatched = [heading for heading in found.unmatched if heading_key(heading) not in known_elsewhere]
     suggested: set[str] = set()
     for key in found.missing:
