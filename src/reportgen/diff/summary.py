@@ -60,7 +60,7 @@ from reportgen.model import Block, Inline, Paper, RichText, tracked_mark
 from reportgen.read.richtext import safe_href
 from reportgen.render.docx.front import HEADING_STYLES
 from reportgen.render.docx.writer import write_docx
-from reportgen.render.html_env import html_environment, lines, template_errors, with_marked_title
+from reportgen.render.html_env import html_environment, lines, page_markings, template_errors, with_marked_title
 from reportgen.render.pdf.artifacts import furniture_as_artifacts
 from reportgen.render.pdf.document import font_timestamp, mark_metadata  # shared with the paper's PDF
 from reportgen.render.pdf.fetch import TemplateFetcher
@@ -236,8 +236,31 @@ def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templa
                                cover=cover, narrative=narrative, created=new_paper.pdf_created, **notes,
                                styles=inline_styles(templates, STYLESHEETS))
     # notes first: the marking in <title> would read as the template's own
-    return with_marked_title(with_notes(html, new_paper.marking, notes, template_file(templates, DIFF_TEMPLATE)),
-                             new_paper.marking)
+    html = with_notes(html, new_paper.marking, notes, template_file(templates, DIFF_TEMPLATE))
+    return with_marked_title(with_printed_marking(html, new_paper.marking), new_paper.marking)
+
+
+def printed_marking(marking: str) -> str:
+    """The <style> element that marks the top and foot of every page a browser prints of diff.html with
+    `marking` ("" for none): browsers draw no `string(marking)` (paper.css's margin boxes), so without it a
+    printed comparison said RESTRICTED on its first page only."""
+    css = page_markings(marking, marking)
+    return f'<style class="printed-marking">\n{css}</style>\n' if css else ""
+
+
+def with_printed_marking(html: str, marking: str) -> str:
+    """diff.html marked on every page a browser prints (`printed_marking`), whatever template wrote it."""
+    head, style = html.find("</head>"), printed_marking(marking)
+    return html if head < 0 or not style else html[:head] + style + html[head:]
+
+
+_PRINTED_MARKING = re.compile(r'<style class="printed-marking">[^<]*</style>\n?')  # css_string escapes any "<"
+
+
+def without_printed_marking(html: str) -> str:
+    """The HTML as WeasyPrint lays it out: without the browser's marking (`printed_marking`), as paper.css marks
+    each page itself (the running head beside the title, the foot) and would otherwise say it twice."""
+    return _PRINTED_MARKING.sub("", html, count=1)
 
 
 NOTE_NAMES = {"marking": "the restricted marking", "order_note": "the warning that the old draft is the later",
@@ -304,7 +327,7 @@ def write_diff_pdf(html: str, templates: Path, out: Path, created: str = "", mar
     marked with `marking` (a comparison of restricted drafts); atomic. Each space between a deletion and the
     insertion after it, or before a link, is in the PDF's text (`with_drawn_gaps`)."""
     templates, out = Path(templates).resolve(), Path(out)
-    html = with_drawn_gaps(with_running_head(html, marking))
+    html = with_drawn_gaps(with_running_head(without_printed_marking(html), marking))
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     options: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_identifier": identifier, "uncompressed_pdf": False}
     source = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))

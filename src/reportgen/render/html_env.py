@@ -64,6 +64,27 @@ def with_marked_title(html: str, marking: str) -> str:
                       + found[3], html, count=1)
 
 
+# how a browser draws the marking in a printed page's margin (its own pages: WeasyPrint's come from paper.css)
+MARGIN_BOX_STYLE = "font: bold 10pt \"Liberation Sans\", Arial, sans-serif; letter-spacing: 0.06em; color: #9b0000;"
+
+
+def page_markings(top: str, foot: str) -> str:
+    """`top` and `foot` in the top and bottom centre margin boxes of every page a browser prints ("" for
+    neither); the web edition's and diff.html's."""
+    boxes = [f"@{place}-center {{ content: {css_string(text)}; {MARGIN_BOX_STYLE} }}"
+             for place, text in (("top", top), ("bottom", foot)) if text]
+    if not boxes:
+        return ""
+    return "@media print {\n  @page {\n    " + "\n    ".join(boxes) + "\n  }\n}\n"
+
+
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string: anything but letters, digits, spaces and plain punctuation escaped
+    (a quote, a backslash, a line break, "</style>" can neither end the string nor the style element)."""
+    return '"' + "".join(ch if ch.isascii() and (ch.isalnum() or ch in " .,:;!?()-_'") else f"\\{ord(ch):x} "
+                         for ch in text) + '"'
+
+
 @contextmanager
 def template_errors(name: str) -> Iterator[None]:
     """A broken HTML template (`name`, or one it includes) is one error naming its file and line, never a

@@ -28,7 +28,7 @@ from reportgen.paper.column_widths import WEB_NARROW, narrow_web_widths
 from reportgen.paper_rules import spoken_pieces
 from reportgen.read.richtext import safe_href
 from reportgen.render.charts import chart_src
-from reportgen.render.html_env import html_environment, lines, template_errors, with_marked_title
+from reportgen.render.html_env import html_environment, lines, page_markings, template_errors, with_marked_title
 from reportgen.render.pdf.html import css_ident, group_blocks, link_runs
 
 TEMPLATE_NAME = "paper.web.html.j2"
@@ -201,27 +201,11 @@ def render_web(paper: Paper, templates: Path) -> str:
     return with_marked_title(with_draft_marking(html, paper), paper.title_marking)
 
 
-MARGIN_BOX_STYLE = "font: bold 10pt \"Liberation Sans\", Arial, sans-serif; letter-spacing: 0.06em; color: #9b0000;"
-
-
 def printed_markings(paper: Paper) -> str:
     """The marking (RESTRICTED) at the top and foot of every printed page, and the draft line at the top:
     page margin boxes, which Chromium draws from version 131 (the title block says them on page 1 only).
     The words are written into the rule: browsers do not copy an element's text into a margin box."""
-    top = " \u00b7 ".join(text for text in (paper.marking, paper.draft_marking) if text)
-    if not top:
-        return ""
-    boxes = [f"@top-center {{ content: {css_string(top)}; {MARGIN_BOX_STYLE} }}"]
-    if paper.marking:
-        boxes.append(f"@bottom-center {{ content: {css_string(paper.marking)}; {MARGIN_BOX_STYLE} }}")
-    return "@media print {\n  @page {\n    " + "\n    ".join(boxes) + "\n  }\n}\n"
-
-
-def css_string(text: str) -> str:
-    """`text` as a quoted CSS string: anything but letters, digits, spaces and plain punctuation escaped
-    (a quote, a backslash, a line break, "</style>" can neither end the string nor the style element)."""
-    return '"' + "".join(ch if ch.isascii() and (ch.isalnum() or ch in " .,:;!?()-_'") else f"\\{ord(ch):x} "
-                         for ch in text) + '"'
+    return page_markings(" \u00b7 ".join(text for text in (paper.marking, paper.draft_marking) if text), paper.marking)
 
 
 def with_draft_marking(html: str, paper: Paper) -> str:

@@ -1,0 +1,113 @@
+"""diff.html, the draft comparison, in a real browser: printed from it, and read in a phone's window."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from browser import CHROMIUM, axe_violations
+from conftest import ACTIONS, REGISTER_HEADINGS, copy_example, default_returns, make_workspace
+from reportgen.run.build import build_draft
+from reportgen.shells.cli import main
+
+# every word of the page's text whose parts the browser laid out on more than one line ("Chang|e")
+SPLIT_WORDS = """() => {
+  const split = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const word of node.data.matchAll(/[\\p{L}\\p{N}]+/gu)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (lines.size > 1) split.push(word[0]);
+    }
+  }
+  return split;
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.is_file(), "Chromium is missing: run scripts/install-system-deps.sh (make test does)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+def open_page(browser: Browser, path: Path, width: int = 1280) -> Page:
+    page = browser.new_context(viewport={"width": width, "height": 800}).new_page()
+    page.goto(path.resolve().as_uri())
+    return page
+
+
+def page_lines(pdf: bytes | Path) -> list[list[str]]:
+    """Each page's lines of text, top to foot."""
+    with pdfplumber.open(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf) as printed:
+        texts = [sheet.extract_text() or "" for sheet in printed.pages]
+    return [[line.strip() for line in text.splitlines() if line.strip()] for text in texts]
+
+
+def compared(root: Path, *args: str) -> Path:
+    """The comparison folder `reportgen diff` makes of the period's first two drafts."""
+    drafts = root / "outputs" / "2026-10"
+    assert main(["diff", str(drafts / "draft-01"), str(drafts / "draft-02"), *args]) == 0
+    return drafts / "compare" / "draft-01-to-draft-02"
+
+
+def test_a_restricted_comparison_printed_from_the_browser_is_marked_on_every_page(browser: Browser,
+                                                                                   tmp_path: Path) -> None:
+    """The README's example compared with its restricted edition and printed from the browser said RESTRICTED
+    on its first page only (its style sheet's `string(marking)`, which browsers do not draw): every printed
+    page now says it at its top and foot. diff.pdf is marked as before, once in each page's header and foot."""
+    root = copy_example(tmp_path / "ws")
+    assert main(["build", "--workspace", str(root)]) == 0
+    assert main(["build", "--workspace", str(root), "--edition", "restricted"]) == 0
+    folder = compared(root, "--allow-restricted")
+
+    page = open_page(browser, folder / "diff.html")
+    page.emulate_media(media="print")
+    printed = page_lines(page.pdf(prefer_css_page_size=True))
+    assert len(printed) >= 2
+    for lines in printed:
+        assert lines[0] == "RESTRICTED", lines[0]
+        assert lines[-1].startswith("RESTRICTED Page"), lines[-1]
+
+    pages = page_lines(folder / "diff.pdf")
+    assert len(pages) >= 2
+    for number, lines in enumerate(pages, start=1):
+        header, foot = (lines[1], lines[-1]) if number == 1 else (lines[0], lines[-1])  # page 1: the title block's
+        assert header.count("RESTRICTED") == 1 and foot.count("RESTRICTED") == 1, (header, foot)
+        assert " ".join(lines).count("RESTRICTED") == (3 if number == 1 else 2), lines
+
+
+def test_a_comparison_read_on_a_phone_keeps_every_word_whole(browser: Browser, tmp_path: Path) -> None:
+    """diff.html in a phone's window (375 px) split its tables' words: "Chang|e", "R|e|f", "Comple|ted". Each
+    column is now at least as wide as its longest word, and the page does not scroll sideways: a table whose
+    words need more than the window's width (a Welsh place name) scrolls in its own region."""
+    root = make_workspace(tmp_path / "ws")
+    build_draft(root)
+    changes = {3: {2: "Completed", 3: "Referrals are reviewed weekly by the victims board and partners."},
+               4: {2: "Not started"}}
+    returns = {name: [tuple(changes.get(row[0], {}).get(i, value) for i, value in enumerate(row))  # type: ignore[call-overload]
+                      for row in rows] for name, rows in default_returns().items()}
+    added = (7, "Justice", "OPCC", "Open a hub in Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch.", "18")
+    returns["opcc.xlsx"].append((7, added[3], "In progress", "Recruitment opened.", "2027"))
+    build_draft(make_workspace(root, returns=returns, register=[REGISTER_HEADINGS, *ACTIONS, added]))
+    folder = compared(root)
+
+    page = open_page(browser, folder / "diff.html", width=375)
+    cells = {" ".join(text.split()) for text in page.locator("table th, table td").all_inner_texts()}
+    assert {"Ref", "Change", "Completed", "Explanation / Link to meeting papers", "Section", "Status"} <= cells, cells
+    assert page.evaluate(SPLIT_WORDS) == []
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    scrolling = page.eval_on_selector_all(".table-scroll", "regions => regions.filter(r => r.scrollWidth > "
+                                          "r.clientWidth).map(r => r.getAttribute('aria-label'))")
+    assert scrolling == ["Actions added"], scrolling
+    assert axe_violations(page) == []
