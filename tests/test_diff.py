@@ -2334,7 +2334,7 @@ def _explanations_built_and_compared(tmp_path: Path, explanations: dict[int, tup
     return first, second, folder, printed
 
 
-def _explained(printed: str) -> dict[int, list[str]]:
+def _printed_by_action(printed: str) -> dict[int, list[str]]:
     """What `reportgen diff` printed under each action it lists: ref -> its lines."""
     explained: dict[int, list[str]] = {}
     for line in printed.splitlines():
@@ -2462,7 +2462,7 @@ def test_a_link_pointed_elsewhere_is_said_when_other_words_changed_too(tmp_path:
         4: (f'See <a href="{PAPERS}">the papers</a> in May.', f'See <a href="{PAPERS}">the board papers</a> in June.'),
         5: ("See https://www.example.gov.uk/2025 in May.", "See https://www.example.gov.uk/2026 in June."),
     })
-    assert _explained(printed) == {
+    assert _printed_by_action(printed) == {
         1: ["Explanation: See [-papers-]{+minutes+} and the board in [-May-]{+June+}.",
             f"link 'minutes': [-{PAPERS}-]{{+{MINUTES}+}}"],
         2: ["Explanation: See [-papers-]{+minutes+} and the agenda in [-May-]{+June+}.",
@@ -2501,7 +2501,7 @@ def test_a_link_added_or_taken_out_is_said_so_and_an_address_is_compared_whole(t
         4: ("See https://www.example.gov.uk/2025 in May.", "See https://archive.example.org/2025 in May."),
         5: ("Write to j.smith@example.gov.uk today.", "Write to j.smyth@example.gov.uk today."),
     })
-    assert _explained(printed) == {
+    assert _printed_by_action(printed) == {
         1: ["Explanation: See the papers in [-May-]{+June+}.", f"link 'the papers' taken out: [-{PAPERS}-]"],
         2: ["Explanation: See the papers in [-May-]{+June+}.", f"link 'the papers' added: {{+{PAPERS}+}}"],
         3: [f"Explanation: Work will start [-in the spring.-]{{+once agreed: see {group}+}}"],
