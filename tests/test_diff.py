@@ -70,7 +70,7 @@ from reportgen.model import (
 )
 from reportgen.render.docx.layout import page_headers, whole_change
 from reportgen.render.docx.writer import write_docx
-from reportgen.render.docx.xml import Element, text_of
+from reportgen.render.docx.xml import Element
 from reportgen.run.build import build_draft
 from reportgen.shells.cli import main
 
@@ -908,8 +908,7 @@ def test_docx_tracks_the_issues_to_resolve_so_rejecting_all_gives_the_old_drafts
                          "two-new": {("ins", "DRAFT – not for publication: 2 issues to resolve")}}[name], marks
         for document, draft in ((reject_all(open_docx(tmp_path / name / "diff.docx")), old),
                                 (accept_all(open_docx(tmp_path / name / "diff.docx")), new)):
-            assert [text_of(h) for h in page_headers(document)] == [
-                text_of(h) for h in page_headers(open_docx(draft / "paper.docx"))], name
+            assert header_texts(document) == header_texts(open_docx(draft / "paper.docx")), name
         block = [(change, text) for change, text in tracked_texts(diff.element.body)
                  if "is not recognised" in text or text in (heading, Paper.blocking_advice)]
         if name == "one-fixed":  # the heading and advice stay, unmarked; action 2's issue is deleted
@@ -1383,8 +1382,9 @@ def test_docx_tracks_a_new_title_and_subtitle_so_rejecting_all_gives_the_old_one
 
 
 def header_texts(document: docx.document.Document) -> list[list[str]]:
-    return [["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in header.iter(qn("w:p"))]
-            for header in page_headers(document)]
+    """Each section's page header as its pages show it (its own, or the one it inherits), paragraph by paragraph."""
+    return [["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in section.header._element.iter(qn("w:p"))]
+            for section in document.sections]
 
 
 def test_a_value_changed_only_where_the_paper_shows_nothing_is_not_reworded() -> None:

@@ -23,7 +23,17 @@ import pytest
 from docx.oxml.ns import qn
 from PIL import Image
 
-from conftest import ROOT, SAMPLE, benchmark_workspace, copy_example, make_workspace, needs_sample
+from conftest import (
+    ROOT,
+    SAMPLE,
+    benchmark_workspace,
+    blocked_workspace,
+    copy_example,
+    default_returns,
+    make_workspace,
+    needs_sample,
+    write_xlsx,
+)
 from reportgen.model import UpdateState
 from reportgen.read.returns import made_for
 from reportgen.render.theme import read_theme
@@ -385,3 +395,55 @@ def test_a_logo_put_in_the_plan_pages_header_of_a_template_saved_by_libreoffice_
     assert "logo-" not in issues and "template-" not in issues
     with pdfplumber.open(tmp_path / "draft2" / "paper.pdf") as pdf:
         assert all(len(page.images) == 1 for page in pdf.pages)
+
+
+def struck_marking_pages(pdf: Path, marking: str) -> list[bool]:
+    """For each page that shows `marking`'s first word ("DRAFT"), whether a line is drawn through it (how
+    LibreOffice strikes a tracked deletion): a horizontal line or thin box across the word's middle."""
+    first = marking.split()[0]
+    struck = []
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            words = [word for word in page.extract_words() if word["text"] == first]
+            if not words:
+                continue
+            word = words[0]
+            middle = (word["top"] + word["bottom"]) / 2
+            shapes = [*page.lines, *page.rects, *page.edges]
+            struck.append(any(shape["x0"] <= word["x1"] and shape["x1"] >= word["x0"]
+                              and shape["top"] - 1 <= middle + 2 and shape["bottom"] + 1 >= middle - 2
+                              and shape["bottom"] - shape["top"] < 3 for shape in shapes))
+    return struck
+
+
+@needs_libreoffice
+def test_a_comparison_with_a_draft_no_longer_blocked_strikes_its_marking_on_every_page_in_libreoffice(
+        tmp_path: Path) -> None:
+    """The issues that blocked a draft are fixed and it is built again. diff.docx deleted the page header's
+    "DRAFT – not for publication" as a tracked change, but the landscape plan pages inherited the cover's
+    header, and LibreOffice showed the marking there as plain red text: the paper looked still blocked. Each
+    section now has its header of its own, so every page shows the marking struck through; and the file's
+    title property is the new draft's, no longer led by "DRAFT"."""
+    import docx
+
+    from reportgen.run.build import build_draft
+    from reportgen.shells.cli import main
+
+    root = blocked_workspace(tmp_path / "ws")
+    blocked = build_draft(root).folder
+    write_xlsx(root / "inputs" / "returns" / "2026-10" / "opcc.xlsx", default_returns()["opcc.xlsx"])
+    clean = build_draft(root).folder
+    assert main(["diff", str(blocked), str(clean), "--out", str(tmp_path / "cmp")]) == 0
+    comparison = docx.Document(str(tmp_path / "cmp" / "diff.docx"))
+    marking = "DRAFT – not for publication: 2 issues to resolve"
+    assert len(comparison.sections) >= 2
+    for section in comparison.sections:
+        assert not section.header.is_linked_to_previous
+        deleted = "".join(text.text or "" for text in section.header._element.iter(qn("w:delText")))
+        assert deleted == marking, section.orientation
+    assert comparison.core_properties.title == docx.Document(str(clean / "paper.docx")).core_properties.title
+    assert not comparison.core_properties.title.startswith("DRAFT")
+    pdf = convert(tmp_path / "cmp" / "diff.docx", tmp_path / "pdf")
+    assert len(pypdf.PdfReader(pdf).pages) >= 2
+    struck = struck_marking_pages(pdf, marking)
+    assert len(struck) == len(pypdf.PdfReader(pdf).pages) and all(struck), struck

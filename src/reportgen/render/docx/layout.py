@@ -15,8 +15,10 @@ from collections.abc import Iterable
 from copy import deepcopy
 
 from docx.document import Document as DocxDocument
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
+from docx.parts.hdrftr import HeaderPart
 from lxml import etree
 
 from reportgen.model import Block, Inline, RichText, tracked_mark
@@ -55,6 +57,40 @@ def page_headers(document: DocxDocument) -> list[Element]:
         if header is not None:
             headers.setdefault(id(header), header)
     return list(headers.values())
+
+
+def own_headers(document: DocxDocument) -> None:
+    """Give each section a header part of its own where it inherits the one before's (the landscape plan
+    pages take the cover's): LibreOffice shows a tracked change in an inherited header as plain text, so a
+    comparison's deleted draft marking would read as still there on every page but the first. Each copy
+    is a part of its own, as Word itself makes them, so `page_headers` finds and marks it like the first."""
+    rels = document.part.rels
+    current: dict[str, Element] = {}  # header type → the reference in force
+    for section in document.element.body.xpath("./w:p/w:pPr/w:sectPr | ./w:sectPr"):  # in the document's order
+        own = {reference.get(qn("w:type"), "default"): reference
+               for reference in section.findall(qn("w:headerReference"))}
+        for kind, reference in current.items():
+            if kind not in own:
+                copy = _copied_header(document, rels[reference.get(qn("r:id"))].target_part)
+                added = etree.Element(qn("w:headerReference"))
+                added.set(qn("w:type"), kind)
+                added.set(qn("r:id"), document.part.relate_to(copy, RT.HEADER))
+                section.insert(0, added)  # references come first in a section's properties
+                own[kind] = added
+        current.update(own)
+
+
+def _copied_header(document: DocxDocument, source: object) -> HeaderPart:
+    """A new header part holding a copy of `source`'s XML and relating to what it relates to (a logo)."""
+    package = document.part.package
+    copy = HeaderPart(package.next_partname("/word/header%d.xml"), CT.WML_HEADER,
+                      deepcopy(source.element), package)  # type: ignore[attr-defined]
+    for rel_id, rel in source.rels.items():  # type: ignore[attr-defined]
+        if rel.is_external:
+            copy.rels.add_relationship(rel.reltype, rel.target_ref, rel_id, is_external=True)
+        else:
+            copy.rels.add_relationship(rel.reltype, rel.target_part, rel_id)
+    return copy
 
 
 class Layout:

@@ -56,7 +56,7 @@ from reportgen.render.docx.front import (
     note_comparison,
     place_exempt_legend,
 )
-from reportgen.render.docx.layout import Layout, page_headers
+from reportgen.render.docx.layout import Layout, own_headers, page_headers
 from reportgen.render.docx.plan import ROWS_MARKER, plan_rows
 from reportgen.render.docx.xml import (
     RPR_ORDER,
@@ -97,6 +97,7 @@ def write_docx(
     section_redline: Mapping[tuple[str, str], RichText] | None = None,
     cover_rows_redline: Mapping[str, str] | None = None,
     comparison_notes: Sequence[str] = (),
+    document_title: str | None = None,
 ) -> None:
     """Write `paper` to `out` (.docx) laid out from `template`. Same paper and template, same bytes.
 
@@ -115,7 +116,8 @@ def write_docx(
     for a renamed section's heading row (`plan.plan_rows`); `cover_rows_redline` (cover-sheet label → "ins" or
     "del") marks a cover row only one draft has as a whole row inserted or deleted. `comparison_notes` (that a
     comparison runs backwards, why its paper has no progress over time) are Word comments on the title
-    (`front.note_comparison`).
+    (`front.note_comparison`). `document_title` replaces the paper's own title property: a comparison's paper
+    carries the old draft's marking for the writer to strike, but its title is the new draft's.
     """
     template, out = Path(template), Path(out)
     if not template.is_file():
@@ -142,6 +144,8 @@ def write_docx(
         raise ReportgenError(f"DOCX template {template} {error}") from error
     if cover_redline or cover_rows_redline:
         mark_cover(layout, paper, cover_redline or {}, cover_rows_redline)
+    if heading_redline or marking_redline:
+        own_headers(document)  # so the tracked header reads so on every page, in LibreOffice too
     if heading_redline:
         mark_headings(layout, paper, heading_redline)
     _restore_brackets(document)
@@ -157,7 +161,7 @@ def write_docx(
     if comparison_notes:
         note_comparison(layout, comparison_notes)
     set_default_language(document, paper.language)
-    _set_properties(document, paper, stamp)
+    _set_properties(document, paper, stamp, document_title)
     buffer = io.BytesIO()
     document.save(buffer)
     save_reproducibly(_with_rows(buffer.getvalue(), rows), out)
@@ -338,9 +342,10 @@ def _marking_paragraph(text: str, bold: bool = True, centred: bool = True) -> El
     return paragraph
 
 
-def _set_properties(document: DocxDocument, paper: Paper, stamp: dt.datetime) -> None:
+def _set_properties(document: DocxDocument, paper: Paper, stamp: dt.datetime, title: str | None = None) -> None:
+    """The file's own properties; `title` (default: the paper's) is what a file list shows and Word keeps."""
     props = document.core_properties
-    props.title = _property(paper.document_title)
+    props.title = _property(paper.document_title if title is None else title)
     props.subject = _property(paper.subtitle)
     props.language = _property(paper.language)
     props.author = props.last_modified_by = _property(paper.author)
