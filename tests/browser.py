@@ -7,14 +7,27 @@ browser of its own. axe-core is the copy shipped inside the `axe-playwright-pyth
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import axe_playwright_python
+import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
 AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Chromium, launched once per test module (conftest.py makes it every test's fixture)."""
+    assert CHROMIUM.is_file(), "Chromium is missing: run scripts/install-system-deps.sh (make test does)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield launched
+        launched.close()
 
 
 def axe_violations(page: Any) -> list[tuple[str, int, str]]:

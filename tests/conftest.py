@@ -393,7 +393,9 @@ def make_paper(n_actions: int = 6, sections: int = 2) -> Paper:
     )
 
 
-# the real mail servers the mail tests start on 127.0.0.1 (aiosmtpd, Dovecot): fixtures `smtp`, `dovecot`
+# Chromium for the browser tests (fixture `browser`), and the real mail servers the mail tests start on 127.0.0.1
+# (aiosmtpd, Dovecot): fixtures `smtp`, `dovecot`
+from browser import browser  # noqa: E402,F401
 from mailservers import dovecot, smtp  # noqa: E402,F401
 
 

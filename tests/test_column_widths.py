@@ -4,7 +4,6 @@ word in every edition, so no reader sees "Commission|ing"; only a word too long 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import docx
@@ -13,9 +12,8 @@ import pdfplumber
 import pytest
 from docx.oxml.ns import qn
 from fontTools.ttLib import TTFont
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from browser import CHROMIUM
 from conftest import ROOT, copy_example, keep_draft
 from reportgen.model import Paper
 from reportgen.paper.build_paper import WIDTHS
@@ -63,12 +61,6 @@ def nine_columns(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     return build_draft(root, out=root / "outputs" / "draft")
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 def paper_words(paper: Paper) -> set[str]:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pdfplumber
-import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from browser import CHROMIUM, axe_violations
+from browser import axe_violations
 from conftest import ACTIONS, REGISTER_HEADINGS, copy_example, default_returns, make_workspace
 from reportgen.run.build import build_draft
 from reportgen.shells.cli import main
@@ -32,13 +30,6 @@ SPLIT_WORDS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM.is_file(), "Chromium is missing: run scripts/install-system-deps.sh (make test does)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 def open_page(browser: Browser, path: Path, width: int = 1280) -> Page:

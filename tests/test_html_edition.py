@@ -5,28 +5,18 @@ from __future__ import annotations
 import io
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
 import pypdf
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
-from browser import CHROMIUM, axe_violations, visible_refs
+from browser import axe_violations, visible_refs
 from canary import CANARY, canary_leaks, exempt_workspace
 from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, ROOT, SAMPLE, copy_example, make_workspace, needs_sample
 from reportgen.run.build import OUTPUT_FILES, BuildResult, build_draft
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM.is_file(), "Chromium is missing: run scripts/install-system-deps.sh (make test does)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
