@@ -2194,6 +2194,24 @@ def test_the_terminal_summary_says_an_explanation_set_out_anew_in_the_same_words
     assert cells[1].xpath("string(.//del)") == "Ask the board." and cells[1].xpath("string(.//ins)") == "Ask the board."
 
 
+def test_the_terminal_summary_says_a_word_made_bold_beside_words_reworded(tmp_path: Path, capsys) -> None:
+    """A partner rewords an explanation and, in the same edit, makes a word it kept bold or a kept item a paragraph.
+    The printed summary showed the reworded words only: a reviewer reading the terminal could not tell the bold
+    word from the rest, while diff.html, diff.pdf and diff.docx showed it. The summary now adds, after the words, that
+    some words are also set out differently; an explanation reworded with its look unchanged gets no such line."""
+    first, second, _compared = _explanations_compared(tmp_path, capsys, {
+        1: ("<p>Report back in May to the board.</p>", "<p>Report back in <b>May</b> to the Panel.</p>"),
+        2: ("<ul><li>Ask the board.</li></ul><p>Then report.</p>", "<p>Ask the board.</p><p>Then report in June.</p>"),
+        3: ("<p>Report back in <b>May</b> to the board.</p>", "<p>Report back in <b>May</b> to the Panel.</p>"),
+    })
+    assert main(["diff", str(first), str(second), "--out", str(tmp_path / "again")]) == 0
+    printed = capsys.readouterr().out
+    also = "      (other words the same, set out differently: diff.html shows how)\n"
+    assert "    Explanation: Report back in May to the [-board-]{+Panel+}.\n" + also in printed, printed
+    assert "    Explanation: Ask the board.\n    Then report{+ in June+}.\n" + also in printed, printed
+    assert printed.count(also) == 2, printed
+
+
 # ---------------------------------------------------------------- a changed link or look with the same words
 
 

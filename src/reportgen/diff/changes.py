@@ -932,11 +932,38 @@ def _words_shown(change: TextChange) -> tuple[Span, ...]:
         words = word_diff(old, new)
     links = _links_shown(change.links)
     if words and links:
-        return (*words, Span("equal", "\n  "), *links)
+        words = (*words, Span("equal", "\n  "), *links)
+    if words and _kept_words_set_out_anew(change.old, change.new):
+        words = (*words, Span("equal", f"\n  {ALSO_SET_OUT_ANEW}"))
     return words or links or (Span("equal", SET_OUT_ANEW),)
 
 
 SET_OUT_ANEW = "(the same words, set out differently: diff.html shows how)"
+ALSO_SET_OUT_ANEW = "(other words the same, set out differently: diff.html shows how)"
+
+
+def _kept_words_set_out_anew(old: str, new: str) -> bool:
+    """Whether a word both sides keep is set out differently (made bold, its list item made a paragraph) in a field
+    whose words changed too: the words printed say nothing of it, while diff.html marks it."""
+    before, after = _word_looks(old), _word_looks(new)
+    matcher = SequenceMatcher(None, [word for word, _look in before], [word for word, _look in after], autojunk=False)
+    return any(before[i + k][1] != after[j + k][1]
+               for i, j, size in matcher.get_matching_blocks() for k in range(size))
+
+
+def _word_looks(text: str) -> list[tuple[str, tuple[object, ...]]]:
+    """Each word of a field as the paper shows it, with its look: the kind and level of its paragraph or item,
+    whether it starts one, and whether it is bold, italic or underlined (its link is said apart: `_links_shown`)."""
+    looks: list[tuple[str, tuple[object, ...]]] = []
+    for block in parse_explanation(text):
+        first = True
+        for inline in block.inlines:
+            for token in tokens(inline.text):
+                if not token.isspace():
+                    looks.append((token, (block.kind, block.level, first, inline.bold, inline.italic,
+                                          inline.underline)))
+                    first = False
+    return looks
 
 
 def _links_shown(links: Sequence[LinkChange]) -> tuple[Span, ...]:
