@@ -674,6 +674,31 @@ def test_a_row_without_a_reference_is_quoted_in_public_for_a_partner_leading_no_
     assert "Police row without a ref" in printed and CANARY not in printed
 
 
+def test_a_formula_never_calculated_on_a_withheld_row_is_not_called_an_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A formula saved by a program that does not calculate (it has no value yet), on a row of Wessex Police's return
+    (it leads exempt action 20) with no reference: the public edition, which does not quote the row, said "the cell
+    holds a formula error such as #REF!", sending the partner to look for an error that is not there. What it says
+    now covers a formula never calculated as well as one giving an error, still quoting nothing of the row."""
+    from reportgen.shells.cli import main
+
+    root = copy_example(tmp_path / "ws")
+    path = root / "inputs" / "returns" / "2026-10" / "wessex-police.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    sheet.append([None, None, "Completed", f'=VLOOKUP("{CANARY}",Old!A:C,3,FALSE)', ""])
+    book.save(path)
+    main(["validate", "--workspace", str(root)])
+    printed = " ".join(capsys.readouterr().out.split())
+    assert CANARY not in printed
+    assert "formula error such as" not in printed, printed
+    assert (f"Row {sheet.max_row}: the cell holds a formula with no value to read: one never calculated, or one giving "
+            "an error such as #REF! (or the error pasted as a value). What the row holds is not shown") in printed, \
+        printed
+    [restricted] = [i for i in validate_draft(root, edition="restricted").issues if i.code == "formula-error"]
+    assert "which has never been calculated" in restricted.message
+
+
 def test_a_row_without_a_reference_withheld_in_public_still_says_how_to_fix_it(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Wessex Police leads the example's exempt action 20: a row of its return with no reference (an action with a

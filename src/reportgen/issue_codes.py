@@ -743,7 +743,8 @@ CODES: dict[str, Code] = {
         "Cell {cell} holds {formula}; its last calculated value, {used!r}, was used.",
         "Paste the value instead of the formula."),
     "formula-error": Code(
-        E, "The cell holds a formula error such as #REF!.",
+        E, "The cell holds a formula with no value to read: one never calculated, or one giving an error such as "
+        "#REF! (or the error pasted as a value).",
         "Cell {cell} holds {formula}, which {what}; it was read as empty.",
         "Replace the formula with the value.",
         {"pasted": ("Cell {cell} shows the error {error} (a formula's error pasted as a value), not a value; it was "
