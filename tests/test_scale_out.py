@@ -240,6 +240,13 @@ def test_served_monthly_deployment_runs_to_completion_and_its_cron_creates_runs(
             f"reportgen: error: monthly-update/monthly on this Prefect server already builds {workspace}; serving"
             f" {blocked} under that name would stop it. Serve this one under another name (--name), or, to move"
             " the schedule here, delete it first: prefect deployment delete monthly-update/monthly"], printed
+        # the same workspace served again (a terminal left open beside a service): the server would take it, and the
+        # first serve, with its schedule and code, would go on running every run
+        printed = run_cli([str(BIN / "reportgen"), "serve", "--workspace", str(workspace)], env, expect=1)
+        [line] = printed.strip().splitlines()
+        assert line.startswith(f"reportgen: error: monthly-update/monthly is already served for {workspace} by "
+                               f"another reportgen serve (process {serve.pid} on "), printed
+        assert line.endswith("Stop it first (Ctrl-C in its terminal, or stop its service), then start serving again")
         with running([str(BIN / "reportgen"), "serve", "--workspace", str(blocked), "--name", "second"], env,
                      tmp_path / "serve-2.log") as second:
             wait_for(lambda: "being served" in (tmp_path / "serve-2.log").read_text(), 120, "the second serve")
@@ -281,6 +288,13 @@ def test_served_monthly_deployment_runs_to_completion_and_its_cron_creates_runs(
         schedules = client.read_deployment_by_name("monthly-update/monthly").schedules
     assert schedules and all(s.active for s in schedules)
     assert "Traceback" not in log.read_text()
+    # started again at once, as after changing [schedule]: the stopped serve no longer holds it
+    serve_again = [str(BIN / "reportgen"), "serve", "--workspace", str(workspace)]
+    with running(serve_again, env, tmp_path / "again.log") as again:
+        wait_for(lambda: "being served" in (tmp_path / "again.log").read_text(), 120,
+                 "serve started again\n" + (tmp_path / "again.log").read_text())
+        again.send_signal(signal.SIGINT)
+        again.wait(30)
 
 
 def test_a_schedule_changed_in_reportgen_toml_while_serving_is_said_by_the_next_run(server, tmp_path: Path) -> None:

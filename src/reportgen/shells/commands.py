@@ -149,7 +149,8 @@ def monthly_name() -> click.Parameter:
 def crash_after() -> click.Parameter:
     return click.Option(["--crash-after"], type=click.IntRange(min=1), default=10, show_default=True,
                         metavar="MINUTES", help="mark a run Crashed when nothing is heard of it this long after "
-                        "its last heartbeat (Prefect sends one every 3 minutes while a run's process lives)")
+                        "its last heartbeat (Prefect sends one every 3 minutes while a run's process lives); at least "
+                        "twice the heartbeat: 6 minutes, less only with a shorter PREFECT_FLOWS_HEARTBEAT_FREQUENCY")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import os
 import shlex
 import signal
@@ -203,6 +204,7 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
     configure()
     # no folder, wrong settings or no register: one clear error before any server starts or schedule is set
     workspace, settings, _register = open_workspace(workspace)
+    held = serving_alone(workspace, name)
     server_stopped: list[int] = []
     serving: list[bool] = []  # whether its schedule was set: a stop before then changed nothing on the server
 
@@ -211,6 +213,7 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
         os.kill(os.getpid(), signal.SIGINT)
 
     with contextlib.ExitStack() as stack:
+        stack.callback(os.close, held)  # closing releases the lock
         try:
             if not os.environ.get("PREFECT_API_URL"):
                 port, why = serve_port()
@@ -254,6 +257,31 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
                                  f"{log}), so nothing could run on schedule: serving stopped")
         notify("Stopped serving; the schedule stays active for the next start." if serving else
                "Stopped before serving: no schedule was set or changed.")
+
+
+def serving_alone(workspace: Path, name: str) -> int:
+    """Take the lock that says `workspace` is served under `name`, for as long as this serve lives (the kernel lets it
+    go however serve ends); its open file. A second `reportgen serve` of it (a terminal left open, beside a system
+    service) is refused in one line: it would be accepted by the server, and the first serve, with the schedule and the
+    reportgen it started with, would go on running every run, so a restart meant to take up a changed schedule or an
+    upgrade would silently not."""
+    outputs = workspace / "outputs"
+    outputs.mkdir(exist_ok=True)
+    path = outputs / f".serving-{name}.lock"
+    held = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        who = os.read(held, 200).decode("utf-8", "replace").strip()
+        os.close(held)
+        raise ReportgenError(
+            f"{FLOW}/{name} is already served for {workspace} by another reportgen serve ({who or 'still starting'}); "
+            "a second would leave that one running every run. Stop it first (Ctrl-C in its terminal, or stop its "
+            "service), then start serving again") from None
+    os.ftruncate(held, 0)
+    os.write(held, f"process {os.getpid()} on {socket.gethostname()}, started "
+                   f"{time.strftime('%d %B %Y %H:%M %Z')}".encode())
+    return held
 
 
 def served_monthly(workspace: Path, name: str, cron: str, timezone: str) -> tuple[Runner, UUID]:
