@@ -203,6 +203,29 @@ def test_the_commands_run_from_the_cli(tmp_path: Path, capsys: pytest.CaptureFix
     assert send_returns(root, PERIOD, None, dry_run=True).sent  # the library agrees with the CLI
 
 
+@pytest.mark.parametrize("dry_run", [["--dry-run"], []], ids=["dry run", "real run"])
+def test_collect_from_a_folder_that_does_not_exist_is_wrong_usage_and_says_so(
+        tmp_path: Path, dry_run: list[str]) -> None:
+    """A mistyped --from-folder was exit 1, "is not a folder of .eml messages": as for every other path given that
+    is not there, it is exit 2 saying the folder does not exist, before anything is read, written or sent. An
+    existing folder with no messages in it is still read, and collects nothing."""
+    root = mail_workspace(tmp_path / "ws")
+    command = [sys.executable, "-m", "reportgen.shells.cli", "collect", "--workspace", str(root), "--period", PERIOD]
+    missing = tmp_path / "mail" / "nope"
+    done = subprocess.run([*command, *dry_run, "--from-folder", str(missing)], capture_output=True, text=True,
+                          env={**os.environ, **env()}, timeout=300, check=False)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip() == (f"reportgen: error: {missing} does not exist: give --from-folder the folder the "
+                                   ".eml messages were saved in")
+    assert not (root / "outputs").exists()
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    done = subprocess.run([*command, "--dry-run", "--from-folder", str(empty)], capture_output=True, text=True,
+                          env={**os.environ, **env()}, timeout=300, check=False)
+    assert done.returncode == 0 and done.stderr == "" and "0 returns to save" in done.stdout
+
+
 def test_collect_logs_in_to_dovecot_with_xoauth2(tmp_path: Path, smtp, dovecot: Dovecot) -> None:
     controller, captured = smtp
     root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port, auth="xoauth2")

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, Protocol
 
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, UsageError
 from reportgen.mail.credentials import Credentials, refuse_cleartext
 from reportgen.settings import MailSettings
 
@@ -47,8 +47,7 @@ class FolderMailbox:
     subfolder named after the target folder."""
 
     def __init__(self, folder: Path, max_bytes: int, read_only: bool = False) -> None:
-        if not folder.is_dir():
-            raise ReportgenError(f"{folder} is not a folder of .eml messages")
+        check_eml_folder(folder)
         self.folder = folder
         self.max_bytes = max_bytes
         self.read_only = read_only
@@ -68,6 +67,15 @@ class FolderMailbox:
         target = self.folder / re.sub(r"[^A-Za-z0-9._-]+", "-", folder).strip("-.")
         target.mkdir(parents=True, exist_ok=True)
         shutil.move(str(self.folder / uid), str(target / uid))
+
+
+def check_eml_folder(folder: Path) -> None:
+    """A folder given to read .eml messages from that is not there is wrong usage (exit 2), said before any work,
+    as a mistyped path is for every command; an existing folder with no .eml messages in it is read as it is."""
+    if not folder.exists() and not folder.is_symlink():
+        raise UsageError(f"{folder} does not exist: give --from-folder the folder the .eml messages were saved in")
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder of .eml messages")
 
 
 def _headers(stream: BinaryIO) -> bytes:

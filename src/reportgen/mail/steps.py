@@ -23,7 +23,7 @@ from reportgen.mail.collect import Collection, Collector, arrival, check_period_
 from reportgen.mail.credentials import Credentials
 from reportgen.mail.kept import Keeper, staged_folder
 from reportgen.mail.ledger import Ledger, SentRecord, mail_folder, sent_ledger
-from reportgen.mail.mailbox import FolderMailbox, ImapMailbox, Mailbox
+from reportgen.mail.mailbox import FolderMailbox, ImapMailbox, Mailbox, check_eml_folder
 from reportgen.mail.partners import addresses, no_address
 from reportgen.mail.transport import FileOutbox, Outbox, Sent, SmtpOutbox, send_all
 from reportgen.model import Register
@@ -197,6 +197,8 @@ def check_chaseable(inputs: Inputs) -> None:
 def collect_returns(workspace: Path, period: str, credentials: Credentials | None, dry_run: bool = False,
                     from_folder: Path | None = None) -> MailRun:
     """Read the inbox (or a folder of .eml files): save, check and acknowledge each partner's return."""
+    if from_folder is not None:
+        check_eml_folder(from_folder)  # a mistyped folder: refused before the workspace is read
     inputs, _found = find_inputs(workspace, period, need_returns=False)  # a period whose replies are yet to come
     check_period_inputs(inputs)
     register, issues = load_register(inputs)
