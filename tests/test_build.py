@@ -7,6 +7,8 @@ import hashlib
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import docx
@@ -202,6 +204,27 @@ def test_build_command_prints_the_folder_last_and_exit_codes(example: Path, caps
     with pytest.raises(SystemExit) as usage:
         main(["build", "--edition", "secret"])
     assert usage.value.code == 2
+
+
+def test_wrong_usage_is_one_sentence_pointing_at_the_help_of_the_command_used(tmp_path: Path) -> None:
+    """A mistyped command printed "Did you mean 'build'?." (two stops), and an option given no value (`build
+    --workspace`) pointed at `reportgen --help`, which does not describe it, where every other error of a command
+    points at that command's own help. Each is one sentence, exit 2, pointing at the help that describes it."""
+    said = {}
+    for argv in (["biuld"], ["build", "--workspace"], ["collect", "--period"], ["build", "--bogus"]):
+        done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", *argv], capture_output=True, text=True,
+                              cwd=tmp_path, timeout=120, check=False)
+        assert (done.returncode, done.stdout) == (2, ""), done.stderr
+        said[" ".join(argv)] = done.stderr
+    assert said == {
+        "biuld": "reportgen: error: No such command 'biuld'. Did you mean 'build'? See `reportgen --help`.\n",
+        "build --workspace": "reportgen: error: Option '--workspace' requires an argument. "
+                             "See `reportgen build --help`.\n",
+        "collect --period": "reportgen: error: Option '--period' requires an argument. "
+                            "See `reportgen collect --help`.\n",
+        "build --bogus": "reportgen: error: No such option '--bogus'. Did you mean '--out'? "
+                         "See `reportgen build --help`.\n",
+    }
 
 
 def test_changes_since_the_last_draft_section_when_switched_on(tmp_path: Path) -> None:

@@ -267,9 +267,21 @@ CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_w
 
 def click_command(command: Command, run: Callable[..., int]) -> click.Command:
     """The click command of a table entry; `run` takes its options as keyword arguments."""
-    return click.Command(command.name, callback=run, params=[make() for make in command.options],
-                         help=command.description, short_help=command.summary or None,
-                         context_settings=CONTEXT)
+    return OwnHelp(command.name, callback=run, params=[make() for make in command.options],
+                   help=command.description, short_help=command.summary or None, context_settings=CONTEXT)
+
+
+class OwnHelp(click.Command):
+    """A command whose wrong usage points at its own `--help`: click's parser raises some errors (an option given
+    no value, `build --workspace`) with no command attached, which `parse` would otherwise send to `reportgen
+    --help`, where the option is not described."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            exc.ctx = exc.ctx or ctx
+            raise
 
 
 class InOrder(click.Group):
@@ -277,6 +289,12 @@ class InOrder(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)
+
+
+def sentence(message: str) -> str:
+    """click's message ended by one full stop, or by its own question mark ("Did you mean 'build'?")."""
+    message = message.rstrip()
+    return message if message.endswith(("?", "!")) else message.rstrip(".") + "."
 
 
 def parse(command: click.Command, argv: list[str] | None, prog: str) -> int:
@@ -289,7 +307,7 @@ def parse(command: click.Command, argv: list[str] | None, prog: str) -> int:
         raise SystemExit(USAGE) from None
     except click.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx else prog
-        click.echo(f"reportgen: error: {exc.format_message().rstrip('.')}. See `{where} --help`.", err=True)
+        click.echo(f"reportgen: error: {sentence(exc.format_message())} See `{where} --help`.", err=True)
         raise SystemExit(USAGE) from None
     except click.Abort:  # Ctrl-C while click was reading input
         click.echo("reportgen: interrupted; no draft was published.", err=True)
