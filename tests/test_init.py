@@ -160,14 +160,14 @@ def test_the_starter_files_are_what_reportgen_reads(tmp_path: Path, capsys: pyte
     assert re.search(r"\{\{ total \}\}", narrative) and "{#" in narrative
 
 
-@pytest.mark.parametrize("there", ["reportgen.toml", "inputs"])
+@pytest.mark.parametrize("there", ["reportgen.toml", "inputs/register.xlsx"])
 def test_init_refuses_a_workspace_and_writes_nothing(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], there: str) -> None:
-    """A folder holding reportgen.toml or inputs/ is refused in one line (exit 2): no file is replaced, changed
-    or added."""
+    """A folder holding reportgen.toml or a register in inputs/ is refused in one line (exit 2): no file is
+    replaced, changed or added."""
     root = tmp_path / "ws"
     root.mkdir()
-    if there == "inputs":
+    if there == "inputs/register.xlsx":
         (root / "inputs").mkdir()
         (root / "inputs" / "register.xlsx").write_bytes(b"the office's own register")
     else:
@@ -180,6 +180,52 @@ def test_init_refuses_a_workspace_and_writes_nothing(
     assert err.startswith(f"reportgen: error: {root} is already a workspace (it holds {there})")
     assert sorted(root.rglob("*")) == folders
     assert {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in before} == before
+
+
+@pytest.mark.parametrize("inside", [[], ["returns/2025-10/opcc.xlsx"], ["mail/2025-10/1.eml"]],
+                         ids=["empty", "a return saved", "saved mail"])
+def test_init_starts_a_workspace_around_an_inputs_folder_with_no_register_and_validate_then_works(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], inside: list[str]) -> None:
+    """`mkdir -p e/inputs; reportgen init --workspace e` was refused as "already a workspace (it holds inputs)
+    … run reportgen validate there", and validate there said only "no register in e/inputs": a dead end. An
+    inputs/ folder with no register (and no reportgen.toml beside it) is no workspace: init writes the starter
+    files around it, keeping every file already there, and validate lists what is still to fill in."""
+    root = tmp_path / "e"
+    for name in inside:
+        (root / "inputs" / name).parent.mkdir(parents=True)
+        (root / "inputs" / name).write_bytes(b"the office's own file")
+    (root / "inputs").mkdir(parents=True, exist_ok=True)
+    code, out, err = run(capsys, "init", "--workspace", str(root))
+    assert (code, err, out[-1]) == (0, "", str(root.resolve()))
+    returns = root / "inputs" / "returns"
+    made = [] if inside[:1] == ["returns/2025-10/opcc.xlsx"] else [f"made {returns}"]  # one there is not "made"
+    assert out[:out.index("Next:")] == [f"wrote {root / 'reportgen.toml'}", f"wrote {root / 'narrative.md'}",
+                                        f"wrote {root / 'inputs' / 'register.xlsx'}", *made]
+    assert all((root / "inputs" / name).read_bytes() == b"the office's own file" for name in inside)
+    assert openpyxl.load_workbook(root / "inputs" / "register.xlsx").active.max_row == 1  # type: ignore[union-attr]
+
+    code, out, err = run(capsys, "validate", "--workspace", str(root))
+    told = " ".join(" ".join(out).split()) + err  # with a period's return there, the register stops the checks
+    assert code == 1 and "no register" not in told
+    assert "The register inputs/register.xlsx holds no actions." in told
+
+    code, _, err = run(capsys, "init", "--workspace", str(root))  # now it is one: refused, as any workspace
+    assert code == 2 and f"{root} is already a workspace (it holds reportgen.toml and inputs/register.xlsx)" in err
+
+
+def test_init_in_a_folder_with_settings_and_no_register_says_what_is_missing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder with the office's reportgen.toml and no register is refused, nothing written, saying that the
+    register is what it lacks and where to save it, not only to run validate (which would say the same, later)."""
+    root = tmp_path / "ws"
+    (root / "inputs").mkdir(parents=True)
+    (root / "reportgen.toml").write_text("[paper]\ntitle = \"Ours\"\n", encoding="utf-8")
+    code, out, err = run(capsys, "init", "--workspace", str(root))
+    assert (code, out) == (2, [])
+    assert err == (f"reportgen: error: {root} is already a workspace (it holds reportgen.toml) but has no register: "
+                   "nothing was written; save the action register in it as inputs/register.xlsx (or register.csv), "
+                   "then run reportgen validate there")
+    assert sorted(path.name for path in root.rglob("*")) == ["inputs", "reportgen.toml"]
 
 
 def test_init_fills_an_empty_folder_and_keeps_a_file_there(
@@ -207,6 +253,12 @@ def test_init_fills_an_empty_folder_and_keeps_a_file_there(
     a_file.write_text("x", encoding="utf-8")
     code, _, err = run(capsys, "init", "--workspace", str(a_file))
     assert code == 2 and "is a file, not a folder" in err and a_file.read_text(encoding="utf-8") == "x"
+
+    inputs_a_file = tmp_path / "inputs-a-file"
+    inputs_a_file.mkdir()
+    (inputs_a_file / "inputs").write_text("x", encoding="utf-8")
+    code, _, err = run(capsys, "init", "--workspace", str(inputs_a_file))
+    assert code == 2 and "holds a file named inputs" in err and [p.name for p in inputs_a_file.iterdir()] == ["inputs"]
 
 
 def test_the_starter_files_are_installed_with_the_package() -> None:

@@ -4,8 +4,10 @@ returns can be checked, `reportgen validate` lists: `reportgen.run.unfinished`).
 A workspace is reportgen.toml, narrative.md, inputs/register.xlsx and inputs/returns/. The settings and the
 narrative are copied from the package (`reportgen/starter/`, installed with it, so a `pip install` with no clone
 has them); the register is written here from the settings' own default columns, so its headings are always
-those reportgen reads. What must not happen: a file replaced or changed (a folder that is already a workspace
-is refused before anything is written; each file is linked into place only if its name is free).
+those reportgen reads. A folder is already a workspace when it holds reportgen.toml or a register in inputs/; one
+that holds only an inputs/ folder with no register in it (made ahead, or holding the returns) is started around it.
+What must not happen: a file replaced or changed (a folder that is already a workspace is refused before anything
+is written; each file is linked into place only if its name is free).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
+from reportgen.read.workspace import RETURN_SUFFIXES
 from reportgen.render.xlsx import bold_font, print_landscape, text_cell, workbook_bytes
 from reportgen.run.return_workbooks import HEADING_FILL
 from reportgen.run.unfinished import RETURNS
@@ -70,27 +73,46 @@ def start_workspace(folder: Path) -> Started:
     and the returns folder. Refuses (UsageError, nothing written) a folder that is already a workspace or a file."""
     folder = Path(folder).resolve()
     refuse_unless_new(folder)
+    made = not (folder / RETURNS).is_dir()  # an inputs/returns/ already there is kept, and not said to be made
     try:
         (folder / RETURNS).mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ReportgenError(f"cannot make the folder {folder / RETURNS}: {error.strerror}") from error
     written = [write_new(folder / name, (STARTER / name).read_bytes()) for name in COPIED]
     written.append(write_new(folder / REGISTER, workbook_bytes(register_workbook(Settings()))))
-    return Started(folder, (*written, folder / RETURNS))
+    return Started(folder, (*written, *([folder / RETURNS] if made else [])))
 
 
 def refuse_unless_new(folder: Path) -> None:
-    """A file, or a folder holding reportgen.toml or inputs/ (a workspace, or one begun): refused, nothing written."""
+    """A file, or a folder holding reportgen.toml or a register in inputs/ (a workspace, or one begun): refused,
+    nothing written. An inputs/ folder with no register in it does not make a workspace: `reportgen validate` there
+    could only say that the register is missing, so init starts the workspace around it."""
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} is a file, not a folder: give --workspace a folder to start the workspace in")
-    there = [name for name in (SETTINGS_FILE, "inputs") if (folder / name).exists()]
-    if there:
-        raise UsageError(f"{folder} is already a workspace (it holds {' and '.join(there)}): nothing was written; "
-                         "run reportgen validate there, or give --workspace a new or empty folder")
+    inputs = folder / "inputs"
+    if (inputs.exists() or inputs.is_symlink()) and not inputs.is_dir():
+        raise UsageError(f"{folder} holds a file named inputs, where a workspace's inputs folder goes: nothing was "
+                         "written; move it away, or give --workspace a new or empty folder")
+    settings = [SETTINGS_FILE] if (folder / SETTINGS_FILE).exists() or (folder / SETTINGS_FILE).is_symlink() else []
+    registers = [f"inputs/{path.name}" for path in register_files(inputs)]
+    if registers:
+        raise UsageError(f"{folder} is already a workspace (it holds {' and '.join(settings + registers)}): nothing "
+                         "was written; run reportgen validate there, or give --workspace a new or empty folder")
+    if settings:
+        raise UsageError(f"{folder} is already a workspace (it holds {SETTINGS_FILE}) but has no register: nothing "
+                         "was written; save the action register in it as inputs/register.xlsx (or register.csv), "
+                         "then run reportgen validate there")
     taken = [name for name in COPIED if (folder / name).exists() or (folder / name).is_symlink()]
     if taken:  # one of the files init writes (an office's own narrative): kept, and nothing else written beside it
         raise UsageError(f"{folder} already holds {' and '.join(taken)}: nothing was written (reportgen init never "
                          "replaces a file); move it away, or give --workspace a new or empty folder")
+
+
+def register_files(inputs: Path) -> list[Path]:
+    """The registers reportgen would read in `inputs` (register.xlsx, .xlsm or .csv), links and folders too: a name
+    taken is a register begun."""
+    return [path for path in (inputs / f"register{suffix}" for suffix in RETURN_SUFFIXES)
+            if path.exists() or path.is_symlink()]
 
 
 def write_new(path: Path, data: bytes) -> Path:

@@ -173,8 +173,9 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command("init", "start a new workspace: settings, narrative, an empty register",
             "Write a starter workspace into the folder (made when missing): reportgen.toml (every setting "
             "explained), narrative.md, inputs/register.xlsx (the headings reportgen reads, no actions) and "
-            "inputs/returns/. A folder that already holds reportgen.toml or inputs/ is refused and nothing is "
-            "written. The folder is the last line printed.",
+            "inputs/returns/. A folder that already holds reportgen.toml or a register in inputs/ is refused and "
+            "nothing is written; an inputs/ folder with no register is kept and the workspace started around it. "
+            "The folder is the last line printed.",
             (workspace,)),
     Command("build", "build a draft paper (DOCX, PDF, register, issues)",
             "Read, check and merge the returns, then write a new draft folder; its path is the last line printed."
