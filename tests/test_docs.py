@@ -174,3 +174,25 @@ def test_the_prefect_blocks_are_safe_to_paste_twice() -> None:
                     assert "--watch-timeout" in line, f"{name}: {line}"
                     before = lines[number - 1] if number else ""
                     assert "reportgen deploy" in before and before.endswith("&&"), f"{name}: {line} after {before!r}"
+
+
+def test_the_readme_says_in_what_order_validate_and_build_end(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """The README said validate's last line is "the verdict, as always", but with partners to chase validate
+    and build print them after the verdict, and build the draft folder last. Run in the example workspace (two
+    partners to chase), each ends as the README now says it does."""
+    root = copy_example(tmp_path / "ws")
+    ends = {}
+    for command in ("validate", "build"):
+        assert main([command, "--workspace", str(root)]) == 0
+        out = capsys.readouterr().out.splitlines()
+        verdict = next(i for i, line in enumerate(out) if line.endswith(": nothing blocks publication."))
+        ends[command] = out[verdict + 1:]
+    *chase, folder = ends["build"]
+    assert ends["validate"] == chase and chase[0] == "To chase:" and len(chase) == 3
+    assert all(line.startswith("  Wessex ") for line in chase[1:])
+    assert folder == str(root / "outputs" / "2026-10" / "draft-01")
+    told = " ".join(README.split())
+    assert "Its last line is the verdict, as always" not in told
+    assert ("`validate` and `build` print the verdict after the issues, then, under `To chase:`, a line for each "
+            "partner still to chase; `build` prints the draft folder after them, as its last line") in told
