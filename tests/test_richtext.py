@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 
 from reportgen.model import Block, Inline, RichText
 from reportgen.read.cells import clean_text
-from reportgen.read.richtext import parse_explanation, render_markdown, safe_href, typed_again
+from reportgen.read.richtext import (
+    NotShown,
+    parse_explanation,
+    read_markdown,
+    render_markdown,
+    safe_href,
+    typed_again,
+)
 
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -504,6 +511,42 @@ def test_markdown_cleans_and_hardbreaks() -> None:
         ("paragraph", "next"),
         ("paragraph", "last"),
     ]
+
+
+def test_markdown_reads_a_list_pasted_from_word_as_partner_text_does() -> None:
+    """Word's bullets pasted as text (its symbol bullets for the first and second levels, a "•" or "· " typed),
+    each line an item, as `parse_explanation` reads them; a bullet inside a sentence is the sentence's."""
+    pasted = "Points:\n\uf0b7 first\no\tunder it\n\uf0b7 second\n\n• typed\n· dotted\n\nA • in a sentence"
+    assert [(b.kind, b.text, b.level) for b in render_markdown(pasted)] == [
+        ("paragraph", "Points:", 1),
+        ("bullet", "first", 1),
+        ("bullet", "under it", 2),
+        ("bullet", "second", 1),
+        ("bullet", "typed", 1),
+        ("bullet", "dotted", 1),
+        ("paragraph", "A • in a sentence", 1),
+    ]
+    assert [(b.kind, b.level) for b in parse_explanation("\uf0b7 first\no\tunder it")] == [("bullet", 1), ("bullet", 2)]
+    heading_and_table = render_markdown("# • Title\n\n| • A | B |\n|---|---|")
+    assert kinds(heading_and_table) == [("heading", "• Title"), ("paragraph", "• A | B")]
+
+
+def test_markdown_links_a_bare_address_as_partner_text_does_but_not_in_code() -> None:
+    text = "See https://a.example/panel, www.b.example or clerk@c.example.gov.uk. `https://d.example`"
+    assert links(render_markdown(text)) == links(parse_explanation(text.replace("`https://d.example`", ""))) == [
+        ("https://a.example/panel", "https://a.example/panel"), ("www.b.example", "https://www.b.example"),
+        ("clerk@c.example.gov.uk", "mailto:clerk@c.example.gov.uk")]
+    assert links(render_markdown("[javascript:x](javascript:x) and see javascript:alert(1)")) == []
+
+
+def test_markdown_says_where_an_image_or_a_table_is_printed_otherwise() -> None:
+    blocks, not_shown = read_markdown("Intro\n\n| A | B |\n|---|:-:|\n| 1 | [two](https://x.example) |\n\n"
+                                      "Text and\n![Chart](c.png) ![](d.png)")
+    assert kinds(blocks) == [("paragraph", "Intro"), ("paragraph", "A | B"), ("paragraph", "1 | two"),
+                             ("paragraph", "Text and Chart")]
+    assert links(blocks) == [("two", "https://x.example")]
+    assert not_shown == (NotShown("table", 3), NotShown("image", 8, "Chart", "c.png"),
+                         NotShown("image", 8, "", "d.png"))
 
 
 @given(st.text())

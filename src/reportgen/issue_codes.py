@@ -143,6 +143,20 @@ CODES: dict[str, Code] = {
         W, "The narrative holds a word in single braces that is none of its values: the paper prints it as typed.",
         "{placeholder!r} is in braces, and the paper prints it as typed: it is none of the narrative's values.",
         "Nothing to do if the braces are meant; to fill in a value, write it in double braces ({names})."),
+    "narrative-image-not-shown": Code(
+        W, "The narrative holds an image, which the paper cannot show: only the image's description is printed.",
+        "The narrative {file} holds the image {address!r}, which the paper cannot show: it prints the image's "
+        "description, {words!r}, in its place.",
+        "Take the image out and say in words what it shows, or put it where readers can open it and link to it "
+        "([Chart of progress](https://…)).",
+        {"no-description": "The narrative {file} holds the image {address!r}, which the paper cannot show; with "
+                           "no description, nothing is printed in its place."}),
+    "narrative-table-not-shown": Code(
+        W, "The narrative holds a Markdown table, which the paper cannot lay out: each row is printed as a line.",
+        "The narrative {file} holds a table, which the paper cannot lay out as one: each of its rows is printed as "
+        "a line of text, its cells split by upright bars.",
+        "Write what the table says as a list ('- Completed: 12') or in sentences; the counts of each status are "
+        "values the narrative can fill in ({{{{ counts[\"Completed\"] }}}})."),
     "narrative-error": Code(
         E, "The narrative could not be read or filled in; the paper has no narrative.",
         "The narrative {file} could not be filled in: {why}.",

@@ -27,6 +27,7 @@ from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+from reportgen.check.narrative_markdown import markdown_not_shown
 from reportgen.check.narrative_values import named_context, plain_undefined
 from reportgen.glyphs import code_points, missing_glyphs
 from reportgen.issues import Issue, issue
@@ -302,8 +303,9 @@ def check_narrative(inputs: Inputs, merged: MergedRegister) -> list[Issue]:
     if source is None:
         return issues
     context = narrative_context(merged, inputs.settings, "public")
-    _markdown, found = fill_narrative(source, context, display)
-    return issues + single_braces(source, context, display) + found
+    markdown, found = fill_narrative(source, context, display)
+    not_shown = markdown_not_shown(source, markdown, display) if markdown else []
+    return issues + single_braces(source, context, display) + found + not_shown
 
 
 # '{period:%B %Y}' or '{ total }', as reportgen.toml writes its fields: not '{{ … }}', '{% … %}' nor '{# … #}'

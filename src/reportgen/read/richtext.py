@@ -455,15 +455,21 @@ class _Explanation:
         if match["label"] is not None:
             yield self.marks.inline(match["label"], self._checked(match["target"]))
             return
-        written = _trim_url(match["url"] or match["email"])
-        if match["email"]:
-            target = "mailto:" + written
-        elif written.lower().startswith("www."):
-            target = "https://" + written
-        else:
-            target = written
-        yield self.marks.inline(written, safe_href(target))
-        yield self.marks.inline(match[0][len(written) :])
+        yield from _address_inlines(match, self.marks)
+
+
+def _address_inlines(match: re.Match[str], marks: _Marks) -> Iterator[Inline]:
+    """A bare web or e-mail address (`_LINKISH`'s `url` or `email`) linked, and the punctuation after it not:
+    the one reading of an address typed as text, in partner text and the narrative alike."""
+    written = _trim_url(match["url"] or match["email"])
+    if match["email"]:
+        target = "mailto:" + written
+    elif written.lower().startswith("www."):
+        target = "https://" + written
+    else:
+        target = written
+    yield marks.inline(written, safe_href(target))
+    yield marks.inline(match[0][len(written) :])
 
 
 def _starts_item(line: str) -> bool:
@@ -487,15 +493,43 @@ class _Markdown(MarkdownIt):
         return True  # safe_href decides, so a refused link keeps its text instead of its source
 
 
-_MARKDOWN = _Markdown("commonmark", {"html": False})
+# tables are read so that one is known as a table (`NotShown`), not run together as a paragraph of pipes
+_MARKDOWN = _Markdown("commonmark", {"html": False}).enable("table")
+# a "•", or a "·" and a space (as partner text reads it), typed or pasted as text at the start of a line
+_BULLET_TYPED = re.compile(r"[^\S\n]*(?:•[^\S\n]*|·[^\S\n]+)")
+_CELLS = ("th_open", "td_open", "th_close", "td_close")
+
+
+@dataclass(frozen=True)
+class NotShown:
+    """Markdown the paper cannot lay out, as `read_markdown` found it: an image (its description is printed in its
+    place) or a table (its rows are printed as lines). `line`: 1-based, in the narrative as filled in; the check
+    (`reportgen.check.narrative`) says it as the officer's line, with what the line holds as written."""
+
+    what: Literal["image", "table"]
+    line: int
+    words: str = ""  # an image's description, as printed in its place
+    address: str = ""  # an image's file or address
 
 
 def render_markdown(source: str) -> RichText:
     """The paper's narrative (Markdown after Jinja) as blocks; raw HTML stays literal text."""
+    return read_markdown(source)[0]
+
+
+def read_markdown(source: str) -> tuple[RichText, tuple[NotShown, ...]]:
+    """The narrative's blocks, and what of its Markdown the paper cannot show as written (`NotShown`).
+
+    Lists, headings, bold, italic and links are the paper's own. Bullets pasted from Word (`• item`, or Word's
+    symbol bullets) are list items, as in partner text; a bare web or e-mail address is a link, as in partner
+    text. An image prints its description; a table prints a line per row, its cells split by " | "."""
     builder = _Builder()
     lists: list[Context] = []
+    not_shown: list[NotShown] = []
+    opened = ""  # the block the next inline is in: only a paragraph's lines can be pasted list items
     for token in _MARKDOWN.parse(clean_text(source)[0]):
         context = lists[-1] if lists else PARAGRAPH
+        opened = token.type if token.type.endswith("_open") else opened
         if token.type in ("bullet_list_open", "ordered_list_open"):
             lists.append(("bullet" if token.type == "bullet_list_open" else "number", len(lists) + 1))
             builder.start(*lists[-1])
@@ -505,33 +539,81 @@ def render_markdown(source: str) -> RichText:
         elif token.type == "heading_open":
             builder.start("heading", int(token.tag[1:]))
         elif token.type == "inline":
-            _markdown_inline(token.children or [], builder, context)
+            first_line = token.map[0] + 1 if token.map else 1
+            pasted = opened == "paragraph_open"
+            not_shown += _markdown_inline(token.children or [], builder, context, first_line, pasted)
         elif token.type in ("code_block", "fence", "html_block"):
             for line in token.content.split("\n"):
                 builder.start(*context)
                 builder.add(Inline(line))
-        elif token.type.endswith(("_open", "_close")):
+        elif token.type == "table_open":
+            not_shown.append(NotShown("table", token.map[0] + 1 if token.map else 1))
             builder.start(*context)
-    return builder.result()
+        elif token.type in ("th_open", "td_open") and not builder.empty:
+            builder.add(Inline(" | "))  # the row's next cell, on the row's line
+        elif token.type.endswith(("_open", "_close")) and token.type not in _CELLS:
+            builder.start(*context)
+    return builder.result(), tuple(not_shown)
 
 
-def _markdown_inline(children: list[Token], builder: _Builder, context: Context) -> None:
+def _markdown_inline(children: list[Token], builder: _Builder, context: Context, first_line: int,
+                     pasted: bool) -> list[NotShown]:
+    """Lay out one paragraph's (heading's, cell's) inlines; its images, each at its line, are returned. `pasted`:
+    whether a line that starts with a bullet is a list item (a paragraph's line, not a heading's or a cell's)."""
     marks = _Marks()
+    images: list[NotShown] = []
+    line, line_start = first_line, True
+    starts = [child for child, before in zip(children, [None, *children], strict=False)
+              if before is None or before.type in ("softbreak", "hardbreak")]
+    top = min((found[0] for child in starts if (found := _line_bullet(child)) is not None), default=1)
     for child in children:
-        if child.type in ("text", "code_inline", "html_inline"):
+        if pasted and line_start and (bullet := _line_bullet(child)) is not None:
+            builder.start("bullet", context[1] + bullet[0] - top)  # a list pasted from Word: its items
+            child = child.copy(content=child.content[bullet[1] :])
+        line_start = child.type in ("softbreak", "hardbreak")
+        if child.type == "text" and not marks.links:
+            for inline in _addresses_linked(child.content, marks):
+                builder.add(inline)
+        elif child.type in ("text", "code_inline", "html_inline"):
             builder.add(marks.inline(child.content))
         elif child.type == "softbreak":
             builder.add(marks.inline(" "))
         elif child.type == "hardbreak":
             builder.start(*context)
         elif child.type == "image":
-            builder.add(marks.inline(_alt_text(child)))
+            words = _alt_text(child)
+            builder.add(marks.inline(words))
+            images.append(NotShown("image", line, words, str(child.attrGet("src") or "")))
         elif child.type in ("strong_open", "strong_close", "em_open", "em_close"):
             marks.mark("bold" if child.type.startswith("strong") else "italic", child.type.endswith("close"))
         elif child.type == "link_open":
             marks.links.append(safe_href(str(child.attrGet("href") or "")))
         elif child.type == "link_close":
             del marks.links[-1:]
+        line += line_start
+    return images
+
+
+def _line_bullet(token: Token) -> tuple[int, int] | None:
+    """(list level, where the words start) when a line of a paragraph starts with a bullet pasted as text: a "•",
+    a "· ", or one of Word's symbol bullets (`pasted_bullet`), which partner text reads as list items too."""
+    if token.type != "text":
+        return None
+    if typed := _BULLET_TYPED.match(token.content):
+        return 1, typed.end()
+    return pasted_bullet(token.content)
+
+
+def _addresses_linked(text: str, marks: _Marks) -> Iterator[Inline]:
+    """Narrative text with each bare web or e-mail address linked, as in partner text (`_address_inlines`); a
+    `[words](address)` Markdown did not take as a link stays as written."""
+    position = 0
+    for match in _LINKISH.finditer(text):
+        if match["label"] is None:
+            yield marks.inline(text[position : match.start()])
+            yield from _address_inlines(match, marks)
+            position = match.end()
+    yield marks.inline(text[position:])
 
 
 def _alt_text(image: Token) -> str:

@@ -1,0 +1,55 @@
+"""What of the narrative's Markdown the paper cannot show as written, each an issue at the officer's own line.
+
+The paper has no images or tables: `reportgen.read.richtext.read_markdown` prints an image's description and a
+table's rows as lines, and says where it did. Here each becomes a warning with the line of narrative.md as the
+officer wrote it (Jinja may have added or taken out lines before it) and what that line holds, so nothing is
+left out of the paper unsaid. It reads the Markdown only; it must not change what the paper shows.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+
+from reportgen.issues import Issue, issue
+from reportgen.read.richtext import NotShown, read_markdown
+
+
+def markdown_not_shown(source: str, markdown: str, display: str) -> list[Issue]:
+    """An issue for each image and table of the filled-in narrative `markdown`, at its line of `source`."""
+    found_all = read_markdown(markdown)[1]
+    if not found_all:
+        return []
+    written = source.splitlines()
+    line_of = _written_line(markdown.splitlines(), written)
+    issues = []
+    for found in found_all:
+        line = line_of(found.line)
+        where = {"file": display, "row": line, "value": written[line - 1].strip() if line <= len(written) else ""}
+        issues.append(_issue(found, where))
+    return issues
+
+
+def _issue(found: NotShown, where: dict[str, object]) -> Issue:
+    if found.what == "table":
+        return issue("narrative-table-not-shown", **where)
+    if not found.words.strip():
+        return issue("narrative-image-not-shown", "no-description", address=found.address, **where)
+    return issue("narrative-image-not-shown", address=found.address, words=found.words, **where)
+
+
+def _written_line(filled: list[str], written: list[str]) -> Callable[[int], int]:
+    """The line of the narrative as written that line `n` of it filled in comes from: the same line where Jinja
+    left it as typed, else the written line in its place (a `{% if %}` taken out moves every line after it)."""
+    # autojunk: lines that recur (blank lines, a row of pipes) are not matched one by one, so a long narrative is quick
+    opcodes = difflib.SequenceMatcher(None, filled, written).get_opcodes()
+
+    def line_of(number: int) -> int:
+        index = number - 1
+        for _tag, start, end, written_start, written_end in opcodes:
+            if start <= index < end:
+                last = max(written_end - 1, written_start)
+                return min(written_start + index - start, last) + 1
+        return number
+
+    return line_of

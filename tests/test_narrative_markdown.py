@@ -1,0 +1,126 @@
+"""The narrative's Markdown as the secretariat writes it: bullets pasted from Word, bare addresses, a table and an
+image appended to the example's narrative, built from the command line, and read back from paper.docx, paper.pdf,
+paper.html and issues.csv. What the paper can show is shown as partner text shows it; what it cannot is said at
+the narrative's own line, never dropped unsaid."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import docx
+import lxml.html
+import pdfplumber
+import pytest
+
+from conftest import copy_example
+from reportgen.shells.cli import main
+
+APPENDED = """
+| Status | Count |
+|---|---|
+| Completed | {{ counts["Completed"] }} |
+| On hold | 2 |
+
+Key points from the returns:
+• Victims' Voice panel met in October
+• Diversion service commissioned
+
+![Chart of progress](chart.png)
+
+Past papers are at https://www.wessex-pcc.example.gov.uk/panel.
+"""
+PANEL = "https://www.wessex-pcc.example.gov.uk/panel"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The example workspace with APPENDED at the end of its narrative, built once: (draft folder, narrative)."""
+    root = copy_example(tmp_path_factory.mktemp("narrative") / "ws")
+    narrative = (root / "narrative.md").read_text(encoding="utf-8").rstrip("\n") + "\n" + APPENDED
+    (root / "narrative.md").write_text(narrative, encoding="utf-8")
+    assert main(["build", "--workspace", str(root)]) == 0
+    [folder] = (root / "outputs" / "2026-10").glob("draft-*")
+    return folder, narrative
+
+
+def docx_paragraphs(folder: Path) -> list[tuple[str, str]]:
+    document = docx.Document(str(folder / "paper.docx"))
+    return [(p.style.name if p.style is not None else "", p.text) for p in document.paragraphs]
+
+
+def pdf_lines(folder: Path) -> list[str]:
+    with pdfplumber.open(folder / "paper.pdf") as pdf:
+        return [line for page in pdf.pages for line in (page.extract_text() or "").splitlines()]
+
+
+def html_page(folder: Path) -> lxml.html.HtmlElement:
+    return lxml.html.parse(str(folder / "paper.html")).getroot()
+
+
+def issues_of(folder: Path, code: str) -> list[dict[str, str]]:
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
+        return [row for row in csv.DictReader(stream) if row["code"] == code]
+
+
+def line_of(narrative: str, written: str) -> int:
+    return narrative.splitlines().index(written) + 1
+
+
+def test_bullets_pasted_from_word_are_a_list_in_the_word_paper_the_pdf_and_the_web_edition(
+        built: tuple[Path, str]) -> None:
+    folder, _narrative = built
+    items = ["Victims' Voice panel met in October", "Diversion service commissioned"]
+    paragraphs = docx_paragraphs(folder)
+    at = paragraphs.index(("Normal", "Key points from the returns:"))
+    assert paragraphs[at + 1 : at + 3] == [("List Bullet", item) for item in items]
+    lines = pdf_lines(folder)
+    at = lines.index("Key points from the returns:")
+    assert lines[at + 1 : at + 3] == [f"• {item}" for item in items]
+    [listed] = [ul for ul in html_page(folder).iter("ul") if "Diversion service" in ul.text_content()]
+    assert [li.text_content().strip() for li in listed.iter("li")] == items
+
+
+def test_a_bare_address_in_the_narrative_is_a_link_in_every_output(built: tuple[Path, str]) -> None:
+    folder, _narrative = built
+    document = docx.Document(str(folder / "paper.docx"))
+    [paragraph] = [p for p in document.paragraphs if p.text.startswith("Past papers are at")]
+    assert [(link.text, link.address) for link in paragraph.hyperlinks] == [(PANEL, PANEL)]
+    assert paragraph.text == f"Past papers are at {PANEL}."
+    with pdfplumber.open(folder / "paper.pdf") as pdf:
+        [page] = [page for page in pdf.pages if "Past papers are at" in (page.extract_text() or "")]
+        assert PANEL in [link["uri"] for link in page.hyperlinks]
+    [paragraph_html] = [p for p in html_page(folder).iter("p") if p.text_content().startswith("Past papers")]
+    assert [(a.text_content(), a.get("href")) for a in paragraph_html.iter("a")] == [(PANEL, PANEL)]
+
+
+def test_a_markdown_table_is_printed_a_row_a_line_and_said_at_its_line_of_the_narrative(
+        built: tuple[Path, str]) -> None:
+    """The paper has no tables of its own to lay one out in: each row is a line, its cells split by ' | ', and a
+    warning gives the line of narrative.md as written (its `{% if %}` lines taken out above it by Jinja)."""
+    folder, narrative = built
+    rows = ["Status | Count", "Completed | 8", "On hold | 2"]
+    paragraphs = [text for _style, text in docx_paragraphs(folder)]
+    at = paragraphs.index(rows[0])
+    assert paragraphs[at : at + 3] == rows
+    lines = pdf_lines(folder)
+    assert lines[lines.index(rows[0]) :][:3] == rows
+    shown = [p.text_content() for p in html_page(folder).iter("p")]
+    assert shown[shown.index(rows[0]) :][:3] == rows
+    [told] = issues_of(folder, "narrative-table-not-shown")
+    assert (told["severity"], told["file"], told["value"]) == ("warning", "narrative.md", "| Status | Count |")
+    assert int(told["row"]) == line_of(narrative, "| Status | Count |")
+    assert "cannot lay out" in told["message"] and "as a list" in told["advice"]
+
+
+def test_an_image_in_the_narrative_is_said_at_its_line_with_the_words_printed_in_its_place(
+        built: tuple[Path, str]) -> None:
+    folder, narrative = built
+    [told] = issues_of(folder, "narrative-image-not-shown")
+    written = "![Chart of progress](chart.png)"
+    assert (told["severity"], told["file"], told["value"]) == ("warning", "narrative.md", written)
+    assert int(told["row"]) == line_of(narrative, written)
+    assert told["message"] == ("The narrative narrative.md holds the image 'chart.png', which the paper cannot show: "
+                               "it prints the image's description, 'Chart of progress', in its place.")
+    assert ("Normal", "Chart of progress") in docx_paragraphs(folder)
+    assert "Chart of progress" in pdf_lines(folder)
