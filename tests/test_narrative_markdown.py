@@ -29,6 +29,8 @@ Key points from the returns:
 ![Chart of progress](chart.png)
 
 Past papers are at https://www.wessex-pcc.example.gov.uk/panel.
+
+The plan itself is [the delivery plan](papers/delivery-plan.pdf).
 """
 PANEL = "https://www.wessex-pcc.example.gov.uk/panel"
 
@@ -124,3 +126,18 @@ def test_an_image_in_the_narrative_is_said_at_its_line_with_the_words_printed_in
                                "it prints the image's description, 'Chart of progress', in its place.")
     assert ("Normal", "Chart of progress") in docx_paragraphs(folder)
     assert "Chart of progress" in pdf_lines(folder)
+
+
+def test_a_link_the_paper_never_makes_is_said_at_its_line_and_its_words_are_printed(built: tuple[Path, str]) -> None:
+    """A link to a file beside the narrative (not a web address readers can open) keeps its words, unlinked, in
+    every output, and is said as a partner's explanation's link would be."""
+    folder, narrative = built
+    written = "The plan itself is [the delivery plan](papers/delivery-plan.pdf)."
+    [told] = [row for row in issues_of(folder, "link-not-kept") if row["file"] == "narrative.md"]
+    assert (told["severity"], told["value"], int(told["row"])) == ("warning", written, line_of(narrative, written))
+    assert "'the delivery plan' to 'papers/delivery-plan.pdf'" in told["message"]
+    [paragraph] = [p for p in docx.Document(str(folder / "paper.docx")).paragraphs if p.text.startswith("The plan")]
+    assert (paragraph.text, paragraph.hyperlinks) == ("The plan itself is the delivery plan.", [])
+    assert "The plan itself is the delivery plan." in pdf_lines(folder)
+    [shown] = [p for p in html_page(folder).iter("p") if p.text_content().startswith("The plan itself")]
+    assert list(shown.iter("a")) == []

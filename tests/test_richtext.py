@@ -539,14 +539,14 @@ def test_markdown_links_a_bare_address_as_partner_text_does_but_not_in_code() ->
     assert links(render_markdown("[javascript:x](javascript:x) and see javascript:alert(1)")) == []
 
 
-def test_markdown_says_where_an_image_or_a_table_is_printed_otherwise() -> None:
+def test_markdown_says_where_an_image_a_table_or_a_refused_link_is_printed_otherwise() -> None:
     blocks, not_shown = read_markdown("Intro\n\n| A | B |\n|---|:-:|\n| 1 | [two](https://x.example) |\n\n"
-                                      "Text and\n![Chart](c.png) ![](d.png)")
+                                      "Text and\n![Chart](c.png) ![](d.png)\n\n[the *plan*\nof 2025](plan.pdf)")
     assert kinds(blocks) == [("paragraph", "Intro"), ("paragraph", "A | B"), ("paragraph", "1 | two"),
-                             ("paragraph", "Text and Chart")]
+                             ("paragraph", "Text and Chart"), ("paragraph", "the plan of 2025")]
     assert links(blocks) == [("two", "https://x.example")]
     assert not_shown == (NotShown("table", 3), NotShown("image", 8, "Chart", "c.png"),
-                         NotShown("image", 8, "", "d.png"))
+                         NotShown("image", 8, "", "d.png"), NotShown("link", 10, "the plan of 2025", "plan.pdf"))
 
 
 @given(st.text())

@@ -245,7 +245,12 @@ CODES: dict[str, Code] = {
         W, "A link in an explanation goes somewhere the paper never links to; its words are shown without it.",
         "Action {ref}: the link to {value!r} was not kept, so the paper shows its words without a link (only "
         "web addresses starting http:// or https:// and mailto: links are kept).",
-        "If the partner meant a web page or a document, ask them for its full web address (https://…)."),
+        "If the partner meant a web page or a document, ask them for its full web address (https://…).",
+        {"narrative": ("The narrative {file} links {words!r} to {address!r}, which the paper never links to: it shows "
+                       "the words without a link (only web addresses starting http:// or https:// and mailto: links "
+                       "are kept).",
+                       "Write the full web address the link should open (https://…); a document needs an address "
+                       "readers can open online.")}),
     "list-not-closed": Code(
         W, "An explanation's HTML list is never closed, and its last item ends a sentence where the items before it "
         "do not: the words after the list may have been read into it.",

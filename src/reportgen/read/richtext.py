@@ -502,14 +502,15 @@ _CELLS = ("th_open", "td_open", "th_close", "td_close")
 
 @dataclass(frozen=True)
 class NotShown:
-    """Markdown the paper cannot lay out, as `read_markdown` found it: an image (its description is printed in its
-    place) or a table (its rows are printed as lines). `line`: 1-based, in the narrative as filled in; the check
-    (`reportgen.check.narrative`) says it as the officer's line, with what the line holds as written."""
+    """Markdown the paper cannot show as written, as `read_markdown` found it: an image (its description is printed
+    in its place), a table (its rows are printed as lines) or a link to an address `safe_href` refuses (its words
+    are printed without it). `line`: 1-based, in the narrative as filled in; the check
+    (`reportgen.check.narrative_markdown`) says it as the officer's line, with what the line holds as written."""
 
-    what: Literal["image", "table"]
+    what: Literal["image", "table", "link"]
     line: int
-    words: str = ""  # an image's description, as printed in its place
-    address: str = ""  # an image's file or address
+    words: str = ""  # an image's description, or a link's words, as printed
+    address: str = ""  # the image's file or the link's address, as written
 
 
 def render_markdown(source: str) -> RichText:
@@ -558,19 +559,23 @@ def read_markdown(source: str) -> tuple[RichText, tuple[NotShown, ...]]:
 
 def _markdown_inline(children: list[Token], builder: _Builder, context: Context, first_line: int,
                      pasted: bool) -> list[NotShown]:
-    """Lay out one paragraph's (heading's, cell's) inlines; its images, each at its line, are returned. `pasted`:
-    whether a line that starts with a bullet is a list item (a paragraph's line, not a heading's or a cell's)."""
+    """Lay out one paragraph's (heading's, cell's) inlines; its images and refused links, each at its line, are
+    returned. `pasted`: whether a line that starts with a bullet is a list item (a paragraph's line, not a
+    heading's or a cell's)."""
     marks = _Marks()
-    images: list[NotShown] = []
+    found: list[NotShown] = []
+    refused: NotShown | None = None  # the link open here, when its address was refused: its words are gathered
     line, line_start = first_line, True
     starts = [child for child, before in zip(children, [None, *children], strict=False)
               if before is None or before.type in ("softbreak", "hardbreak")]
-    top = min((found[0] for child in starts if (found := _line_bullet(child)) is not None), default=1)
+    top = min((start[0] for child in starts if (start := _line_bullet(child)) is not None), default=1)
     for child in children:
         if pasted and line_start and (bullet := _line_bullet(child)) is not None:
             builder.start("bullet", context[1] + bullet[0] - top)  # a list pasted from Word: its items
             child = child.copy(content=child.content[bullet[1] :])
         line_start = child.type in ("softbreak", "hardbreak")
+        if refused is not None and child.type in ("text", "code_inline", "softbreak", "image"):
+            refused = replace(refused, words=refused.words + (child.content or " "))
         if child.type == "text" and not marks.links:
             for inline in _addresses_linked(child.content, marks):
                 builder.add(inline)
@@ -583,15 +588,20 @@ def _markdown_inline(children: list[Token], builder: _Builder, context: Context,
         elif child.type == "image":
             words = _alt_text(child)
             builder.add(marks.inline(words))
-            images.append(NotShown("image", line, words, str(child.attrGet("src") or "")))
+            found.append(NotShown("image", line, words, str(child.attrGet("src") or "")))
         elif child.type in ("strong_open", "strong_close", "em_open", "em_close"):
             marks.mark("bold" if child.type.startswith("strong") else "italic", child.type.endswith("close"))
         elif child.type == "link_open":
-            marks.links.append(safe_href(str(child.attrGet("href") or "")))
+            address = str(child.attrGet("href") or "")
+            marks.links.append(safe_href(address))
+            if marks.links[-1] is None and address.strip():
+                refused = NotShown("link", line, "", address.strip())
         elif child.type == "link_close":
             del marks.links[-1:]
+            found += [replace(refused, words=" ".join(refused.words.split()))] if refused is not None else []
+            refused = None
         line += line_start
-    return images
+    return sorted(found, key=lambda each: each.line)
 
 
 def _line_bullet(token: Token) -> tuple[int, int] | None:
