@@ -134,6 +134,16 @@ CODES: dict[str, Code] = {
         "draft is what records which actions were exempt that month.",
         {"history": "A kept draft could not be read for the history: {error}",
          "prefill": "The earlier draft could not be read, so the workbooks are not pre-filled from it: {error}"}),
+    "misplaced-draft": Code(
+        W, "A kept draft is in a folder named for another period: it is not read as a draft of either.",
+        "{file} is a draft of {recorded}, kept in the folder of {named}: a draft's period is the one it records, "
+        "so it is read as a draft of neither period (no status is carried forward from it, no paper compared "
+        "with it, no history read from it).",
+        # never moved or renamed by reportgen: a kept draft is a record, and only the officer knows what it was for
+        "Move the folder out of outputs/{named}. If it is the paper of {recorded} you mean to keep, build that "
+        "period's paper again: the new draft is kept in outputs/{recorded}/.",
+        {"history": "{file} is a draft of {recorded}, kept in the folder of {named}: the history reads it as a "
+                    "draft of neither period."}),
     "narrative-placeholder": Code(
         E, "The narrative holds one of its values in single braces: the paper prints it as typed.",
         "{placeholder!r} is in single braces, so the paper prints it as typed: the narrative fills in a value "

@@ -2,7 +2,8 @@
 
 The public edition reads only public drafts, so no exempt action can come back through the history;
 a restricted one reads restricted drafts, and a public draft for a period without one. A damaged
-draft is an issue and is skipped, never fatal.
+draft is an issue and is skipped, never fatal. A draft's period is the one it records: one kept in a folder
+named for another period is read as neither, and said so (`misplaced_issues`).
 """
 
 from __future__ import annotations
@@ -57,6 +58,13 @@ def read_history(outputs: Path, edition: str, before: str | None = None, limit: 
         if paper is not None:
             found.append(PeriodDraft(period, newest[period], paper))
     return tuple(found), tuple(problems)
+
+
+def misplaced_issues(outputs: Path, wording: Literal["", "history"] = "") -> list[Issue]:
+    """A misplaced-draft warning for each kept draft in a folder named for another period (`drafts.draft_folders`
+    leaves it out): the officer learns why it is not read, rather than finding a month missing."""
+    return [issue("misplaced-draft", wording, file=str(folder), recorded=recorded, named=folder.parent.name)
+            for folder, recorded in drafts.misplaced_drafts(outputs)]
 
 
 def carry_source(outputs: Path, period: str) -> Path | None:

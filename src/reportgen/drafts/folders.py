@@ -61,7 +61,25 @@ def period_folder(outputs: Path, period: str) -> Path:
 
 
 def draft_folders(outputs: Path, period: str | None = None) -> list[Path]:
-    """Published drafts, oldest first: by period, then by number (draft-100 after draft-99)."""
+    """Published drafts, oldest first: by period, then by number (draft-100 after draft-99).
+
+    A draft's period is the one its manifest records: a `draft-NN` folder in another period's folder (a build's
+    `--out` once named it so) is left out, so that it is never carried from, compared with, or read for the
+    history as a draft of the period its folder names (`misplaced_drafts` lists them). One whose manifest cannot
+    be read is kept in, under its folder's period, so that its damage is reported.
+    """
+    return [path for path, recorded in _numbered_folders(outputs, period) if recorded in (None, path.parent.name)]
+
+
+def misplaced_drafts(outputs: Path) -> list[tuple[Path, str]]:
+    """Each `draft-NN` folder whose manifest records a period other than its folder's, with that period."""
+    return [(path, recorded) for path, recorded in _numbered_folders(outputs)
+            if recorded is not None and recorded != path.parent.name]
+
+
+def _numbered_folders(outputs: Path, period: str | None = None) -> list[tuple[Path, str | None]]:
+    """Each `outputs/<period>/draft-NN` folder, oldest first, with the period its manifest records (None when
+    that cannot be read)."""
     if not outputs.is_dir():
         return []
     periods = [period_folder(outputs, period)] if period else [
@@ -75,7 +93,26 @@ def draft_folders(outputs: Path, period: str | None = None) -> list[Path]:
             number = draft_number(child)
             if number is not None and child.is_dir():
                 found.append((folder.name, number, child))
-    return [path for _period, _number, path in sorted(found)]
+    return [(path, recorded_period(path)) for _period, _number, path in sorted(found)]
+
+
+def recorded_period(folder: Path) -> str | None:
+    """The period a kept draft's manifest records; None when it cannot be read."""
+    try:
+        return load_manifest(folder).period
+    except ReportgenError:
+        return None
+
+
+def check_out_period(out: Path, period: str) -> None:
+    """Refuse (wrong usage) an `--out` named like the kept draft of another period (`outputs/2026-09/draft-01` for
+    October's paper): the next build of that period would take the folder's name for its own draft's."""
+    target = out.absolute()
+    named = target.parent.name
+    if draft_number(target) is not None and is_period(named) and named != period:
+        raise UsageError(f"--out {out} looks like a draft folder of {named}, but this paper is for {period}: later "
+                         f"builds would take it for a draft of {named}. Leave out --out to keep it as the next draft "
+                         f"of {period} (in outputs/{period}/), or choose a folder not named draft-NN")
 
 
 def latest_draft(outputs: Path, period: str | None = None) -> Path | None:
@@ -86,23 +123,22 @@ def latest_draft(outputs: Path, period: str | None = None) -> Path | None:
 def previous_draft(outputs: Path, before: Path) -> Path | None:
     """The published draft just before `before`, looking back across periods too.
 
-    For a draft published with `--out` elsewhere, the newest numbered draft of its period or earlier.
+    For a draft published with `--out` elsewhere (or in a folder named like another period's draft), the newest
+    numbered draft of the period its manifest records, or earlier.
     """
     number = draft_number(before)
-    if number is not None and is_period(before.parent.name):
-        key: tuple[str, float] = (before.parent.name, number)
-    else:
-        key = (_period_of(before), float("inf"))
+    period = _period_of(before)
+    if number is not None and period == before.parent.name:
+        key: tuple[str, float] = (period, number)
+    else:  # published with `--out`: after its period's numbered drafts, whatever its folder is named
+        key = (period, float("inf"))
     earlier = [f for f in draft_folders(outputs) if (f.parent.name, draft_number(f) or 0) < key]
     earlier = [f for f in earlier if not (f.exists() and before.exists() and f.samefile(before))]
     return earlier[-1] if earlier else None
 
 
 def _period_of(folder: Path) -> str:
-    try:
-        return manifest_from_json((folder / MANIFEST_JSON).read_text(encoding="utf-8")).period
-    except (OSError, ReportgenError):
-        return folder.parent.name
+    return recorded_period(folder) or folder.parent.name
 
 
 def load_draft(folder: Path) -> tuple[Paper, Manifest]:

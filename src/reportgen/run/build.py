@@ -32,6 +32,7 @@ from reportgen.drafts.earlier import (
     carry_source,
     edition_of,
     exemptions_known,
+    misplaced_issues,
     read_history,
     read_kept_paper,
     restricted_beside,
@@ -158,8 +159,8 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
     wanted = inputs.settings.history
     history, damaged = read_history(inputs.outputs, edition, before=inputs.period,
                                     limit=max(wanted.periods - 1, wanted.stalled_after))
-    return Plan(inputs, edition, hashes, carry_from, compare_with,
-                (*found, *unreadable, *unreadable_restricted, *damaged), carried, restricted_from, restricted, theme,
+    issues = (*found, *misplaced_issues(inputs.outputs), *unreadable, *unreadable_restricted, *damaged)
+    return Plan(inputs, edition, hashes, carry_from, compare_with, issues, carried, restricted_from, restricted, theme,
                 tuple(theme_issues), history if wanted.progress else ())
 
 
@@ -500,6 +501,7 @@ def _build(workspace: Path, period: str | None, out: Path | None, edition: Editi
     plan, checked, paper = checks.plan, checks.checked, checks.paper
     if out is not None:
         drafts.check_out_place(out, plan.inputs.workspace)
+        drafts.check_out_period(out, plan.inputs.period)
     if workers is not None and workers.templates != plan.inputs.templates.resolve():
         workers = None  # started for other templates: write_pdf starts its own
     folder = drafts.start_draft(plan.inputs.outputs, plan.inputs.period, beside=out)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportgen.drafts.earlier import PeriodDraft, edition_of, read_history
+from reportgen.drafts.earlier import PeriodDraft, edition_of, misplaced_issues, read_history
 from reportgen.drafts.folders import check_out_place, draft_folders
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
@@ -224,7 +224,7 @@ def carried_in(period: str, carried: Sequence[CarriedStatus]) -> str:
 def left_out_period(problem: Issue, periods: set[str]) -> str:
     """For a kept draft that could not be read, that the history has no column for its period, when it has none."""
     period = Path(problem.file).parent.name
-    if period in periods or not re.fullmatch(r"\d{4}-\d{2}", period):
+    if problem.code != "unreadable-draft" or period in periods or not re.fullmatch(r"\d{4}-\d{2}", period):
         return ""
     return f"; so this history has no column for {period} ({period_label(period)})."
 
@@ -259,9 +259,10 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
     if out is not None:
         check_out_place(out, workspace, new=False)  # the files go in `out`, which may hold earlier ones
     outputs = workspace / "outputs"
-    found, issues = read_history(outputs, edition)
+    found, unread = read_history(outputs, edition)
     if not found:
-        raise no_history(outputs, edition, issues)
+        raise no_history(outputs, edition, unread)
+    issues = (*misplaced_issues(outputs, "history"), *unread)
     marking = load_settings(workspace).paper.restricted_marking if edition == "restricted" else ""
     papers = [draft.paper for draft in found]
     table = history_table(history_frame(papers))
@@ -288,4 +289,8 @@ def no_history(outputs: Path, edition: str, unread: Sequence[Issue]) -> Reportge
     if others:
         return ReportgenError(f"no kept {edition} drafts under {outputs}, only {' and '.join(others)} ones: build the "
                               f"{edition} paper (reportgen build), or run reportgen history --edition {others[0]}")
+    misplaced = misplaced_issues(outputs)
+    if misplaced:  # said as the warning would have said it
+        return ReportgenError(f"no kept {edition} drafts under {outputs} in their own period's folder: "
+                              f"{' '.join(problem.message for problem in misplaced)} {misplaced[0].advice}")
     return ReportgenError(f"no kept {edition} drafts under {outputs}: build a paper first (reportgen build)")

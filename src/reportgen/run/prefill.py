@@ -21,6 +21,7 @@ from reportgen.check.merge import LastReported, Prefill, prefilled, reported_whe
 from reportgen.drafts.earlier import (
     carry_source,
     exemptions_known,
+    misplaced_issues,
     read_kept_paper,
     restricted_beside,
     unread_source,
@@ -36,7 +37,7 @@ def workbook_prefill(inputs: Inputs, register: Register) -> tuple[dict[int, Pref
     nothing was reported before the period (the workbooks are blank), or an action's row is not fully
     pre-filled (`not_prefilled`)."""
     carried, issues = prefill_carried(inputs, register)
-    return prefill_values(carried), issues
+    return prefill_values(carried), [*misplaced_issues(inputs.outputs), *issues]
 
 
 def prefill_carried(inputs: Inputs, register: Register) -> tuple[dict[int, LastReported], list[Issue]]:
