@@ -5,11 +5,13 @@ and compares them, and read back from what the build, `reportgen history` and `r
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
+from pypdf import PdfReader
 
 from conftest import copy_example
 from reportgen.shells.cli import main
@@ -103,3 +105,30 @@ def test_a_draft_left_in_a_later_periods_folder_is_not_read_twice_into_the_histo
     assert build(workspace, "--period", "2026-11") in (0, 1)
     assert capsys.readouterr().out.strip().splitlines()[-1] == str(workspace / "outputs" / "2026-11" / "draft-02")
 
+
+def test_a_comparison_names_a_draft_built_with_out_by_its_own_folder(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    workspace = copy_example(tmp_path / "ws")
+    monkeypatch.chdir(workspace)
+    assert build(workspace) == 0
+    assert build(workspace, "--edition", "restricted", "--out", "outputs/restricted-september") == 0
+    assert build(workspace, "--out", "empty") == 0
+    capsys.readouterr()
+    assert main(["diff", "outputs/2026-10/draft-01", "outputs/restricted-september", "--allow-restricted",
+                 "--out", "restricted-comparison"]) == 0
+    printed = capsys.readouterr().out
+    assert "2026-10/draft-01 (meeting 05 November 2026; built " in printed
+    assert " -> outputs/restricted-september (meeting 05 November 2026; built " in printed
+    folder = workspace / "restricted-comparison"
+    assert json.loads((folder / "diff.json").read_text(encoding="utf-8"))["diff"]["new"]["draft"] == (
+        "outputs/restricted-september")
+    html = (folder / "diff.html").read_text(encoding="utf-8")
+    assert "<strong>outputs/restricted-september (meeting" in html
+    assert "2026-10/restricted-september" not in html
+    pdf = " ".join(page.extract_text() for page in PdfReader(folder / "diff.pdf").pages)
+    assert "outputs/restricted-september" in pdf and "2026-10/restricted-september" not in pdf
+
+    assert main(["diff", "outputs/2026-10/draft-01", "empty"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("2026-10/draft-01 (meeting 05 November 2026; built ")
+    assert " -> empty (meeting 05 November 2026; built " in first

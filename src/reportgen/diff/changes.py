@@ -66,7 +66,7 @@ _TOKEN = re.compile(f"{_ADDRESS}|{_PART}", re.IGNORECASE)
 _IS_ADDRESS = re.compile(f"(?:{_ADDRESS})$", re.IGNORECASE)
 _PARTS = re.compile(_PART)
 _WORD = re.compile(r"\w+")
-_DRAFT_NUMBER = re.compile(r"(?:^|/)draft-(\d+)$")  # of a draft's name, "2026-10/draft-02"
+_DRAFT_NUMBER = re.compile(r"^\d{4}-\d{2}/draft-(\d+)$")  # of a numbered draft's name, "2026-10/draft-02"
 
 
 # ---------------------------------------------------------------- values

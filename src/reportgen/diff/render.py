@@ -45,6 +45,7 @@ from reportgen.errors import UsageError
 from reportgen.files import publish_folder, write_atomically
 from reportgen.model import Paper
 from reportgen.periods import is_period
+from reportgen.settings import SETTINGS_FILE
 from reportgen.template_files import DEFAULT_TEMPLATES, template_file
 
 OUTPUT_FILES = ("diff.docx", "diff.html", "diff.pdf", "diff.json")
@@ -73,15 +74,16 @@ def compare_drafts(old: Path, new: Path, out: Path | None = None, templates: Pat
     Returns where everything went.
     """
     target = check_comparison(old, new, out, allow_restricted)  # a folder mistyped is named as it was given
+    given = Path(old), Path(new)
     old, new = Path(old).resolve(), Path(new).resolve()  # "." and ".." have no folder name of their own
     old_paper, old_manifest = load_draft(old)
     new_paper, new_manifest = load_draft(new)
     editions = old_paper.edition, new_paper.edition  # as kept: a restricted comparison marks both papers
     old_paper, new_paper = marked_alike(old_paper, new_paper)
     diff = diff_drafts(old_paper, new_paper)
-    diff = replace(diff, old=replace(diff.old, draft=f"{old_manifest.period}/{old_manifest.draft or old.name}",
+    diff = replace(diff, old=replace(diff.old, draft=draft_label(old, given[0], old_manifest.period),
                                      edition=editions[0], built=built_label(old_manifest.created)),
-                   new=replace(diff.new, draft=f"{new_manifest.period}/{new_manifest.draft or new.name}",
+                   new=replace(diff.new, draft=draft_label(new, given[1], new_manifest.period),
                                edition=editions[1], built=built_label(new_manifest.created)))
     docx_template, html_templates = find_templates(new, templates)
     folder = _start(target)
@@ -97,6 +99,18 @@ def compare_drafts(old: Path, new: Path, out: Path | None = None, templates: Pat
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return DiffResult(target, diff, old, new)
+
+
+def draft_label(folder: Path, given: Path, period: str) -> str:
+    """How a comparison names a draft (`period`: the one it records): `2026-10/draft-02` for a draft kept as a build
+    numbers it, in its period's folder; any other (built with `--out`) by its real folder, within its workspace
+    (`outputs/restricted-september`) or as given, never as a numbered draft of its period it is not."""
+    if draft_number(folder) is not None and folder.parent.name == period:
+        return f"{period}/{folder.name}"
+    workspace = next((parent for parent in folder.parents if (parent / SETTINGS_FILE).is_file()), None)
+    if workspace is not None:
+        return folder.relative_to(workspace).as_posix()
+    return given.as_posix() if given.name not in ("", ".", "..") else folder.as_posix()
 
 
 def check_comparison(old: Path, new: Path, out: Path | None = None, allow_restricted: bool = False) -> Path:
