@@ -180,14 +180,15 @@ class CellProto:
 
 
 def find_style(document: Any, name: str) -> Any | None:
-    """The template's style `name` ("Heading 1"), or None: by python-docx's name, else by its name or id
-    whatever the case. Word saves a built-in style's name in lower case ("heading 1", which python-docx
-    maps), LibreOffice as shown ("Heading 1", which python-docx then does not find)."""
-    try:
-        return document.styles[name]
-    except KeyError:
-        pass
+    """The template's style `name` ("Heading 1"), or None: by its name, whatever the case, else by its style id.
+
+    Word saves a built-in style's name in lower case ("heading 1", which python-docx shows as "Heading 1"),
+    LibreOffice as shown. A style renamed in Word ("Title" made "Report Title") keeps its id, which the template's
+    paragraphs still name, so it is found by that. Never `document.styles[name]`: for a renamed style python-docx
+    finds it by id there, with a deprecation warning printed on the officer's console."""
     wanted = name.casefold()
-    return next((style for style in document.styles
-                 if (style.name or "").casefold() == wanted
-                 or (style.style_id or "").casefold() == wanted.replace(" ", "")), None)
+    styles = list(document.styles)
+    by_name = next((style for style in styles if (style.name or "").casefold() == wanted), None)
+    if by_name is not None:
+        return by_name
+    return next((style for style in styles if (style.style_id or "").casefold() == wanted.replace(" ", "")), None)
