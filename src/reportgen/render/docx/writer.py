@@ -74,6 +74,7 @@ from reportgen.render.docx.xml import (
     text_of,
 )
 from reportgen.render.docx.xml import xml_safe as xml_safe  # the writer's public helper (docx_progress, tests)
+from reportgen.render.template_tags import broken_tag
 
 log = logging.getLogger(__name__)
 
@@ -262,10 +263,7 @@ def _render_template(paper: Paper, template: Path) -> DocxDocument:
         _keep_section_breaks(tpl.docx.element.body)
         tpl.render({"paper": paper}, jinja_env=env, autoescape=True)
     except jinja2.TemplateSyntaxError as error:
-        near = _template_text(error.source, error.lineno)
-        where = f" at the text {near!r}" if near else ""
-        raise ReportgenError(f"DOCX template {template} is broken{where} (line {error.lineno} of its "
-                             f"document.xml): {error.message}") from error
+        raise ReportgenError(_syntax_error(template, tpl, error)) from error
     except jinja2.UndefinedError as error:  # a tag mistyped: {{ paper.titel }}, {{ papr.title }}
         named = re.search(r"has no attribute '([^']*)'|'([^']*)' is undefined", error.message or "")
         name = next((group for group in named.groups() if group), "") if named else ""
@@ -279,6 +277,29 @@ def _render_template(paper: Paper, template: Path) -> DocxDocument:
         raise ReportgenError(f"DOCX template {template} is not a Word document: {error}") from error
     document: DocxDocument = tpl.docx
     return document
+
+
+# Jinja's words for a block left open or an end tag out of place: then the tags say which one, as Word shows it
+_NESTING = ("Unexpected end of template", "Encountered unknown tag")
+
+
+def _syntax_error(template: Path, tpl: DocxTemplate, error: jinja2.TemplateSyntaxError) -> str:
+    """The line that says where a template Jinja cannot read is broken, in Word's terms: the part (body, page
+    header, page footer) docxtpl was filling in, and for a block left open or an end tag out of place, the tag.
+    Jinja's own line is of the part's XML, not the text an officer sees, and an unclosed block is found only
+    at the part's end."""
+    part = getattr(tpl, "current_rendering_part", None)
+    name = str(getattr(part, "partname", "/word/document.xml")).lstrip("/")
+    shown = ("page header" if "header" in name else "page footer" if "footer" in name
+             else "footnotes" if "footnotes" in name else "body")
+    element = getattr(part, "element", None)
+    found = broken_tag(shown, element) if element is not None and error.message and error.message.startswith(
+        _NESTING) else ""
+    if found:
+        return f"DOCX template {template} is broken: {found}"
+    near = _template_text(error.source, error.lineno)
+    at = f" at the text {near!r}" if near else ""
+    return f"DOCX template {template} is broken{at} in its {shown} (line {error.lineno} of {name}): {error.message}"
 
 
 _TAG_PARAGRAPH = re.compile(r"\s*\{%p\s+(\w+).*%\}\s*", re.DOTALL)  # a paragraph docxtpl removes whole
