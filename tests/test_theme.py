@@ -117,7 +117,10 @@ def test_a_bare_word_document_gives_its_theme_fonts_and_no_plan(tmp_path: Path) 
     blank = tmp_path / "blank.docx"
     docx.Document().save(str(blank))
     theme, issues = read_theme(blank)
-    assert [i.code for i in issues] == ["template-no-cover"]  # a template needs the cover rows, and a plan table
+    # a template needs the cover rows, and a plan table; and the tags of the words every edition shows
+    tags = [f"{{{{ paper.{field} }}}}" for field in ("title", "subtitle", "marking", "exempt_note")]
+    assert [(i.code, i.value) for i in issues] == [("template-no-cover", ""),
+                                                   *(("template-tag-missing", tag) for tag in tags)]
     assert theme.body.font == "Cambria" and theme.headings[0].font == "Calibri"
     assert theme.plan_page is None and theme.table_header_fill is None
 

@@ -1,18 +1,24 @@
-"""The Word template as an officer restyling it in Word meets it: a style renamed, a block tag's end deleted. The
-build and validate are run as the officer runs them, and the Word paper read back."""
+"""The Word template's tags as an officer restyling it in Word meets them: one the paper needs deleted, a style
+renamed, a block tag's end deleted. The build and validate are run as the officer runs them, and the Word paper
+and the PDF read back."""
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 from pathlib import Path
 
 import docx
+import pdfplumber
 import pytest
+from docx.oxml.ns import qn
 
-from conftest import copy_example
+from conftest import copy_example, make_workspace
 from reportgen.run.restyle import WORD_TEMPLATE, copy_templates
 from reportgen.shells.cli import main
+
+EXEMPT_NOTE = "Not shown in this paper: 1 action, exempt from publication"
 
 
 def example_with_template(root: Path) -> tuple[Path, Path]:
@@ -20,6 +26,82 @@ def example_with_template(root: Path) -> tuple[Path, Path]:
     workspace = copy_example(root)
     copy_templates(workspace, WORD_TEMPLATE)
     return workspace, workspace / "templates" / "paper.docx"
+
+
+def delete_paragraph(template: Path, text: str) -> None:
+    """Delete the template's body paragraph holding `text`, as the officer selects the line and deletes it."""
+    document = docx.Document(str(template))
+    paragraph = next(p for p in document.paragraphs if text in p.text)
+    paragraph._p.getparent().remove(paragraph._p)
+    document.save(str(template))
+
+
+def template_issues(draft: Path) -> list[tuple[str, str, str]]:
+    with (draft / "issues.csv").open(newline="", encoding="utf-8-sig") as file:
+        return [(row["severity"], row["file"], row["value"]) for row in csv.DictReader(file)
+                if row["code"] == "template-tag-missing"]
+
+
+def test_an_exempt_note_deleted_from_the_template_is_put_back_and_said(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An officer restyling the template deletes the line `{{ paper.exempt_note }}` under the plan table: the
+    public Word paper silently stopped saying that an exempt action was left out (the PDF still said it), and
+    neither the build nor validate said a word. The note is now put back under the plan table, and both say the
+    template lacks the tag."""
+    workspace, template = example_with_template(tmp_path / "ws")
+    delete_paragraph(template, "{{ paper.exempt_note }}")
+    capsys.readouterr()
+
+    assert main(["validate", "--workspace", str(workspace), "--all"]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert "templates/paper.docx has no {{ paper.exempt_note }}" in said
+    assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft")]) == 0
+    assert template_issues(tmp_path / "draft") == [("warning", "templates/paper.docx", "{{ paper.exempt_note }}")]
+    body = docx.Document(str(tmp_path / "draft" / "paper.docx")).element.body
+    plan = body.findall(qn("w:tbl"))[-1]
+    after = plan.getnext()
+    assert EXEMPT_NOTE in "".join(t.text or "" for t in after.iter(qn("w:t")))
+    with pdfplumber.open(tmp_path / "draft" / "paper.pdf") as pdf:
+        assert EXEMPT_NOTE in " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
+
+
+def test_a_title_deleted_from_the_template_is_put_back_in_the_title_style_and_said(tmp_path: Path) -> None:
+    """An officer deletes the `{{ paper.title }}` line at the top of the template (and the subtitle's, their
+    reportgen.toml having no subtitle): the Word paper had no title, and nothing said so. It now opens with the
+    paper's title in the Title style, and the build says why; the subtitle, which the paper does not have, is
+    not missed."""
+    workspace = make_workspace(tmp_path / "ws")
+    copy_templates(workspace, WORD_TEMPLATE)
+    template = workspace / "templates" / "paper.docx"
+    delete_paragraph(template, "{{ paper.title }}")
+    delete_paragraph(template, "{{ paper.subtitle }}")
+
+    assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft")]) == 0
+    assert template_issues(tmp_path / "draft") == [("warning", "templates/paper.docx", "{{ paper.title }}")]
+    first = docx.Document(str(tmp_path / "draft" / "paper.docx")).paragraphs[0]
+    assert (first.style.name, first.text) == ("Title", "Test Delivery Plan")
+
+
+def test_a_protective_marking_deleted_from_the_page_header_and_footer_is_put_back_on_every_page(
+        tmp_path: Path) -> None:
+    """An officer takes `{{ paper.marking }}` out of the template's page header and footer (to type their own
+    'OFFICIAL'): the restricted edition's Word paper was unmarked on every page. Its header now carries the
+    marking, and the build says the template lacks it."""
+    workspace, template = example_with_template(tmp_path / "ws")
+    document = docx.Document(str(template))
+    for part in (document.sections[0].header, document.sections[0].footer):  # its {%p if %} … {%p endif %} block
+        texts = [p.text for p in part.paragraphs]
+        start = texts.index("{%p if paper.marking %}")
+        assert texts[start + 1:start + 3] == ["{{ paper.marking }}", "{%p endif %}"]
+        for paragraph in part.paragraphs[start:start + 3]:
+            paragraph._p.getparent().remove(paragraph._p)
+    document.save(str(template))
+
+    out = tmp_path / "draft"
+    assert main(["build", "--workspace", str(workspace), "--edition", "restricted", "--out", str(out)]) == 0
+    assert ("warning", "templates/paper.docx", "{{ paper.marking }}") in template_issues(out)
+    built = docx.Document(str(out / "paper.docx"))
+    assert all("RESTRICTED" in [p.text for p in section.header.paragraphs] for section in built.sections)
 
 
 def test_a_renamed_title_style_prints_no_python_warning_and_still_styles_the_title(tmp_path: Path) -> None:
@@ -39,6 +121,7 @@ def test_a_renamed_title_style_prints_no_python_warning_and_still_styles_the_tit
         assert "Warning" not in done.stderr and "deprecated" not in done.stderr, done.stderr
     first = docx.Document(str(tmp_path / "draft" / "paper.docx")).paragraphs[0]
     assert (first.style.name, first.text) == ("Report Title", "Safer Wessex Plan: Delivery Update (October 2026)")
+    assert template_issues(tmp_path / "draft") == []  # no tag was deleted
 
 
 def _without_cover_endfor(template: Path) -> None:

@@ -1239,6 +1239,13 @@ CODES: dict[str, Code] = {
         "Copy the cover table from reportgen's default template into yours: move your templates/paper.docx "
         "aside, run reportgen template --workspace DIR to write the default there, copy its cover table into "
         "yours and put yours back. A cover typed into the template by hand does not follow reportgen.toml."),
+    "template-tag-missing": Code(
+        W, "A tag the paper needs was deleted from the Word template: the Word paper puts what it shows back in "
+        "reportgen's own place and look, so that it says what the PDF and the web edition say.",
+        "{file} has no {value}, which shows {shows}: the Word paper puts it back {put_back}, as the PDF and the web "
+        "edition show it.",
+        "Type {value} back into the template where it should go (reportgen's own template has it {ours}), on a line "
+        "of its own, and restyle that line as you like."),
     "template-own-text": Code(
         W, "The Word template has text or pictures of its own, which only the Word paper shows: the PDF and the "
         "web edition take the template's look, not its content.",

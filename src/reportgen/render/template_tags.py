@@ -1,5 +1,5 @@
-"""`broken_tag`: for a Word template whose tags Jinja cannot read, which block tag is left open or closes nothing,
-and where, as an officer sees it in Word.
+"""The Word template's own tags, as an officer sees them in Word: which of those the paper needs are gone
+(`missing_tags`), and, for a template whose tags Jinja cannot read, which tag and where (`broken_tag`).
 
 Word is where the template is mended, so everything here is said in Word's terms: the page header, the
 page footer or the body, a table, and the tag as it is typed there; never a line of the package's XML.
@@ -14,11 +14,71 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 Element = Any  # lxml elements (python-docx oxml classes)
 
 W_P, W_T, W_TBL = qn("w:p"), qn("w:t"), qn("w:tbl")
+
+
+@dataclass(frozen=True)
+class NeededTag:
+    """A `{{ paper.… }}` tag whose words every edition shows: one deleted from a restyled template would leave
+    the Word paper silently saying less than the PDF, so the writer puts the words back and the build says so."""
+
+    field: str  # the Paper's field it prints
+    where: str  # "body", or "page" (a page header or footer: the words are on every page)
+    shows: str  # what it shows, as the issue says it
+    put_back: str  # where the Word paper puts it back, as the issue says it
+    ours: str  # where reportgen's own template has it, as the issue says it
+    optional: bool = False  # reportgen.toml's [paper] may leave its words out (no subtitle): then it is not missed
+
+    @property
+    def tag(self) -> str:
+        return f"{{{{ paper.{self.field} }}}}"
+
+
+# Every `{{ paper.… }}` tag of reportgen's template, and why the others are not here: the draft marking and the
+# issues blocking publication are put back by the writer whatever the template (`writer.mark_draft`); the cover
+# rows' absence is `template-no-cover`; "Changes since the last draft" is a table the template may leave out, and
+# the running title in the page header a line of the look (the body's title is the paper's).
+NEEDED_TAGS = (
+    NeededTag("title", "body", "the paper's title", "at the top of the first page, in the Title style",
+              "at the top of the first page"),
+    NeededTag("subtitle", "body", "the paper's subtitle (reportgen.toml's subtitle)",
+              "under the title, in the Subtitle style", "under the title", optional=True),
+    NeededTag("marking", "page", "the restricted edition's protective marking on every page",
+              "at the top of every page", "in the page header and footer"),
+    NeededTag("exempt_note", "body", "the public paper's note of the exempt actions it leaves out (\"Not shown in "
+              "this paper: …\")", "under the delivery-plan table", "under the delivery-plan table"),
+)
+
+
+def missing_tags(document: DocxDocument) -> tuple[NeededTag, ...]:
+    """The needed tags that `document` (a template, before it is filled in) no longer has where they belong."""
+    body = _text(document.element.body)
+    page = " ".join(_text(element) for element in _page_parts(document))
+    return tuple(needed for needed in NEEDED_TAGS
+                 if not re.search(rf"\{{\{{-?\s*paper\s*\.\s*{needed.field}\b[^}}]*\}}\}}",
+                                  body if needed.where == "body" else page))
+
+
+def _page_parts(document: DocxDocument) -> Iterator[Element]:
+    """The root element of each page header and footer part of `document` (first-page and even ones too)."""
+    for rel in document.part.rels.values():
+        element = getattr(rel.target_part, "element", None) if not rel.is_external else None
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and element is not None:
+            yield element
+
+
+def _text(element: Element) -> str:
+    """The words of `element`, a paragraph a line (a tag Word split into runs reads whole)."""
+    return "\n".join("".join(t.text or "" for t in p.iter(W_T)) for p in element.iter(W_P))
+
+
+# ---------------------------------------------------------------- a broken template
 
 
 # a block tag as docxtpl reads it: `{%p if … %}`, `{%tr for … %}`, `{% endif %}` (`p`, `tr`, `tc`, `r`: its level)

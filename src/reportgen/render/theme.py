@@ -30,6 +30,7 @@ from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
 from reportgen.look import Logo, PageSetup, Rule, RuleStyle, TextStyle, Theme
 from reportgen.render.docx.xml import find_style
+from reportgen.render.template_tags import missing_tags
 from reportgen.render.template_text import column_shares, described, missing_columns, own_text, renamed_headings
 from reportgen.render.theme_css import LOGO_TYPES  # what WeasyPrint draws (not EMF/WMF/TIFF)
 
@@ -81,6 +82,8 @@ def read_theme(template: Path, shown_as: str = "") -> tuple[Theme, list[Issue]]:
         issues.append(issue("logo-not-every-page", file=shown))
     if COVER_LOOP not in _text(document.element.body):  # the cover table deleted, or typed in by hand
         issues.append(issue("template-no-cover", file=shown))
+    issues.extend(issue("template-tag-missing", file=shown, value=needed.tag, shows=needed.shows,
+                        put_back=needed.put_back, ours=needed.ours) for needed in missing_tags(document))
     own = own_text(document, (header, section, subsection, cells))
     if own:
         issues.append(issue("template-own-text", file=shown, value=described(own)))

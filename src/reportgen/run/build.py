@@ -50,6 +50,7 @@ from reportgen.render.fonts import resolve_fonts
 from reportgen.render.pdf.html import STYLESHEET, stylesheet_lacks
 from reportgen.render.pdf.parallel import PdfWorkers, start_workers
 from reportgen.render.pdf.writer import write_pdf
+from reportgen.render.template_tags import NEEDED_TAGS
 from reportgen.render.theme import TEMPLATE_COLUMN_KEYS, read_theme
 from reportgen.render.web import TEMPLATE_NAME as WEB_TEMPLATE
 from reportgen.render.web import web_template_lacks, write_html
@@ -169,9 +170,18 @@ def load_theme(inputs: Inputs) -> tuple[Theme, list[Issue]]:
     template = template_file(inputs.templates, "paper.docx")  # a folder without one: the DOCX is laid out from ours
     shown = inputs.display(template) if template.is_relative_to(inputs.workspace) else "reportgen's default template"
     theme, issues = read_theme(template, shown)
+    issues = [found for found in issues if not _unmissed(found, inputs)]
     theme, font_issues = resolve_fonts(theme, shown)
     return theme, [*template_name_issues(inputs), *issues, *font_issues, *stylesheet_issues(inputs),
                    *web_template_issues(inputs)]
+
+
+def _unmissed(found: Issue, inputs: Inputs) -> bool:
+    """A tag the template lacks whose words reportgen.toml leaves out (a paper without a subtitle): the Word paper
+    loses nothing, so nothing is said."""
+    return found.code == "template-tag-missing" and any(
+        needed.tag == found.value and needed.optional and not getattr(inputs.settings.paper, needed.field, "")
+        for needed in NEEDED_TAGS)
 
 
 # what an officer may save a restyled Word template as (Word's own lock files, ~$…, are not)

@@ -58,6 +58,7 @@ from reportgen.render.docx.front import (
 )
 from reportgen.render.docx.layout import Layout, own_headers, page_headers
 from reportgen.render.docx.plan import ROWS_MARKER, plan_rows
+from reportgen.render.docx.restore import restore_missing
 from reportgen.render.docx.xml import (
     RPR_ORDER,
     W_P,
@@ -74,7 +75,7 @@ from reportgen.render.docx.xml import (
     text_of,
 )
 from reportgen.render.docx.xml import xml_safe as xml_safe  # the writer's public helper (docx_progress, tests)
-from reportgen.render.template_tags import broken_tag
+from reportgen.render.template_tags import NeededTag, broken_tag, missing_tags
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +127,7 @@ def write_docx(
     if not out.parent.is_dir():
         raise ReportgenError(f"cannot write {out}: no folder {out.parent}")
     stamp = paper.docx_created
-    document = _render_template(_with_exempt_moves_marked(paper), template)
+    document, missing = _render_template(_with_exempt_moves_marked(paper), template)
     layout = Layout(
         document,
         author=xml_safe(revision_author),
@@ -134,6 +135,7 @@ def write_docx(
     )
     _drop_empty_tables(document.element.body)
     fit_tables_to_margins(document.element.body)
+    restore_missing(document, paper, missing)
     mark_draft(document, paper)
     try:
         if paper.progress is not None:
@@ -255,11 +257,13 @@ def _restore_brackets(document: DocxDocument) -> None:
                 text.text = text.text.replace(_HELD_BRACKETS, "[[")
 
 
-def _render_template(paper: Paper, template: Path) -> DocxDocument:
+def _render_template(paper: Paper, template: Path) -> tuple[DocxDocument, tuple[NeededTag, ...]]:
+    """The template filled in, and the needed tags it lacked (read before filling in: `restore.restore_missing`)."""
     tpl = DocxTemplate(str(template))
     env = jinja2.Environment(autoescape=True, finalize=_finalize, undefined=jinja2.StrictUndefined)
     try:
         tpl.init_docx()
+        missing = missing_tags(tpl.docx)
         _keep_section_breaks(tpl.docx.element.body)
         tpl.render({"paper": paper}, jinja_env=env, autoescape=True)
     except jinja2.TemplateSyntaxError as error:
@@ -276,7 +280,7 @@ def _render_template(paper: Paper, template: Path) -> DocxDocument:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as error:
         raise ReportgenError(f"DOCX template {template} is not a Word document: {error}") from error
     document: DocxDocument = tpl.docx
-    return document
+    return document, missing
 
 
 # Jinja's words for a block left open or an end tag out of place: then the tags say which one, as Word shows it
