@@ -16,10 +16,25 @@ import pikepdf
 import pypdf
 import pytest
 
-from conftest import ACTIONS, REGISTER_HEADINGS, ROOT, SAMPLE, default_returns, make_workspace, needs_sample
+from conftest import (
+    ACTIONS,
+    REGISTER_HEADINGS,
+    ROOT,
+    SAMPLE,
+    benchmark_workspace,
+    copy_example,
+    default_returns,
+    make_workspace,
+    marked_content_problems,
+    needs_sample,
+    tagged_tables,
+    tagged_text,
+)
 from reportgen.paper.cover import fill_in, meeting_date
+from reportgen.render.pdf.parallel import MIN_PARTS_ITEMS
 from reportgen.run.build import build_draft, validate_draft
 from reportgen.settings import PaperSettings
+from reportgen.shells.cli import main
 
 TOML = """\
 [paper]
@@ -350,3 +365,60 @@ def test_fields_reportgen_fills_in_are_not_said(tmp_path: Path) -> None:
         'title = "Safer Wessex Plan: Delivery Update ({period:%B %Y})"',
         'title = "Update {period}, {period:%-d %b %Y}, {date}, {date:%A %d %B %Y %%}, {date:%C %e %k %l %P %Ey}"')
     assert _cover_said(make_workspace(tmp_path / "ws", toml=toml)) == []
+
+
+PURPOSE = 'purpose = """To update the Panel on:\n' + "\n".join(
+    f"• the delivery of the actions in theme {theme} of the plan and the partners' returns for it;"
+    for theme in range(1, 8)) + '"""'
+EQUALITIES = 'equalities_impacts = "' + " ".join(
+    ["Equality impacts are assessed for each action as it is delivered, the partners responsible consulting the"
+     " groups affected and reporting to the Strategic Executive Board before work begins."] * 4) + '"'
+
+
+def with_a_long_cover(root: Path) -> Path:
+    """The workspace's cover sheet made too long for page 1: a seven-line purpose, a long equality impact, and
+    rows of the Panel's own."""
+    toml = (root / "reportgen.toml").read_text(encoding="utf-8")
+    toml = re.sub(r"^purpose = .*$", lambda _: PURPOSE, toml, count=1, flags=re.MULTILINE)
+    toml = re.sub(r"^equalities_impacts = .*$", lambda _: EQUALITIES, toml, count=1, flags=re.MULTILINE)
+    toml = toml.replace('narrative = "narrative.md"\n',
+                        'narrative = "narrative.md"\n\n' + OWN_ROWS[OWN_ROWS.index("[[paper.cover]]"):], 1)
+    (root / "reportgen.toml").write_text(toml, encoding="utf-8")
+    return root
+
+
+def tagged_cover_rows(path: Path) -> list[list[tuple[str, int]]]:
+    """Each Table of the tree without a head (the cover sheet's, however many the tags make of it): its rows as
+    (the label's text without its spaces, the page the row is on, from 0)."""
+    texts = tagged_text(path)
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
+
+        def text(element: pikepdf.Object) -> str:
+            kids = element.get("/K")
+            return "".join(texts.get((pages[element.Pg.objgen], kid), "") if isinstance(kid, int) else text(kid)
+                           for kid in (kids if isinstance(kids, pikepdf.Array) else [kids])
+                           if isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary) and "/S" in kid))
+
+        return [[(re.sub(r"\s", "", text(_kids(row)[0])), pages[row.Pg.objgen])
+                 for body in _kids(table) for row in _kids(body)]
+                for table in tagged_tables(pdf) if _kids(table)[0].S != "/THead"]
+
+
+@pytest.mark.parametrize("actions", [35, 300], ids=["one document", "laid out in parts"])
+def test_a_cover_sheet_that_runs_onto_page_2_is_one_table_to_a_screen_reader(tmp_path: Path, actions: int) -> None:
+    """A long cover sheet goes on over page 2: the tags made it two tables, the second holding only its last
+    rows, so a screen reader announced a new table part way through the cover. It is one table, every row in
+    order under it, as the plan is over its pages; nothing marked is left out of the tree."""
+    root = with_a_long_cover(copy_example(tmp_path / "ws") if actions < MIN_PARTS_ITEMS
+                             else benchmark_workspace(tmp_path / "ws", actions))
+    assert main(["build", "--workspace", str(root), "--period", "2026-10", "--out", str(tmp_path / "draft")]) == 0
+    paper = tmp_path / "draft" / "paper.pdf"
+    [cover] = tagged_cover_rows(paper)
+    assert [label for label, _ in cover] == [re.sub(r"\s", "", label) for label in (
+        "AGENDA ITEM", "MEETING", "DATE", "TITLE OF REPORT", "SUBMITTED BY", "CONTACT OFFICER", "PURPOSE OF REPORT",
+        "DECISION(S) REQUIRED", "FINANCIAL IMPLICATIONS", "RISK IMPLICATIONS", "LEGAL IMPLICATIONS",
+        "EQUALITIES IMPACTS", "FREEDOM OF INFORMATION EXEMPTION SECTION IF APPLICABLE", "BACKGROUND PAPERS",
+        "APPENDICES")]
+    assert {page for _, page in cover} == {0, 1}  # it does run onto page 2
+    assert marked_content_problems(paper) == []

@@ -6,19 +6,22 @@ THead of the header rows repeated on that page. A screen reader announces 30 tab
 column headings 30 times; a section's group row is only in the table of the page it starts on.
 
 Here a table that continues another (a page's first element is, down the same grouping elements,
-a Table whose head has the shape of the head of the Table that ended the page before) is folded into
-the first one: its body rows join the first table's TBody, in order, and its grouping elements'
-other children follow the first one's. The repeated header rows are page furniture, not content:
-PDF/UA (ISO 14289-1, 7.1) asks for repeated running content to be an artifact, so their structure
-elements go, their marked content becomes a pagination artifact (the caller rewrites the pages, see
-`Folded.artifacts`), and cells that named the repeated headers in /Headers name the first THead's.
+a Table whose head has the shape of the head of the Table that ended the page before; or, for a table
+without a head such as the cover sheet, a Table with no head either whose first row has the shape of the
+last row before, each led by a header of its row) is folded into the first one: its body rows join
+the first table's TBody, in order, and its grouping elements' other children follow the first one's.
+The repeated header rows are page furniture, not content: PDF/UA (ISO 14289-1, 7.1) asks for repeated
+running content to be an artifact, so their structure elements go, their marked content becomes a
+pagination artifact (the caller rewrites the pages, see `Folded.artifacts`), and cells that named the
+repeated headers in /Headers name the first THead's.
 The pages are drawn exactly as before: only marked-content tags change.
 
 A long paper's tables run across the parts it is laid out in; the joiner (`reportgen.render.pdf.join`)
 folds within each part with `fold_continued_tables` and across parts with `Continuable` and
 `continue_rows`, so both paths give one tree of the same shape.
 
-Must not: fold tables without a head (nothing says they continue one another), or change content.
+Must not: fold tables without a head whose rows have no row headers (nothing says they continue one
+another), or change content.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import pikepdf
 GROUPING = {"/Sect", "/Div", "/Part", "/Art", "/NonStruct"}  # what WeasyPrint repeats around a split table
 ObjGen = tuple[int, int]
 Shape = tuple[tuple[tuple[int, int], ...], ...]  # a head's rows: each cell's (column span, row span)
+RowForm = tuple[tuple[str, int, int], ...]  # a row's cells: each one's kind (/TH, /TD) and spans
 
 
 @dataclass
@@ -46,12 +50,14 @@ class Folded:
 @dataclass(frozen=True)
 class Continuable:
     """What a table that ends a page must show for a later page's table to continue it: the tags down to
-    it, its head's shape and header IDs (in order), and the page its last row is on."""
+    it, its head's shape and header IDs (in order), the page its last row is on, and that row's form (what
+    a table without a head is matched by)."""
 
     tags: tuple[str, ...]
     shape: Shape
     header_ids: tuple[bytes | None, ...]
     page: ObjGen | None
+    last_row: RowForm = ()
 
 
 def fold_continued_tables(document: pikepdf.Object) -> Folded:
@@ -75,12 +81,14 @@ def fold_continued_tables(document: pikepdf.Object) -> Folded:
 
 
 def ending_chain(top: pikepdf.Object) -> list[pikepdf.Object] | None:
-    """`top` and its last children down to a Table with a head and a body, through grouping elements only."""
+    """`top` and its last children down to a Table with a body (and a head, or none), through grouping
+    elements only."""
     return _chain(top, -1)
 
 
 def starting_chain(top: pikepdf.Object) -> list[pikepdf.Object] | None:
-    """`top` and its first children down to a Table with a head and a body, through grouping elements only."""
+    """`top` and its first children down to a Table with a body (and a head, or none), through grouping
+    elements only."""
     return _chain(top, 0)
 
 
@@ -88,7 +96,8 @@ def continuable(chain: list[pikepdf.Object]) -> Continuable:
     table = chain[-1]
     rows = _kids(_kids(table)[-1])
     return Continuable(tuple(str(element.S) for element in chain), _shape(table),
-                       tuple(_header_ids(table)), _page(rows[-1]) if rows else None)
+                       tuple(_header_ids(table)), _page(rows[-1]) if rows else None,
+                       _row_form(rows[-1]) if rows else ())
 
 
 def continues(before: Continuable, chain: list[pikepdf.Object], same_document: bool = True) -> bool:
@@ -96,8 +105,14 @@ def continues(before: Continuable, chain: list[pikepdf.Object], same_document: b
     around it, a head of the same shape, on a later page (a part's first page always is: `same_document`
     False, as page objects of two parts' PDFs may have the same numbers)."""
     table = chain[-1]
-    return (tuple(str(element.S) for element in chain) == before.tags and _shape(table) == before.shape
-            and (not same_document or before.page != _page(table)) and _marked_only(_kids(table)[0]))
+    if tuple(str(element.S) for element in chain) != before.tags or _shape(table) != before.shape:
+        return False
+    if same_document and before.page == _page(table):
+        return False
+    if _head(table) is None:  # no head to match: its rows go on as the rows before went
+        rows = _kids(_kids(table)[0])
+        return bool(rows) and _row_form(rows[0]) == before.last_row and _led_by_row_header(before.last_row)
+    return _marked_only(_kids(table)[0])
 
 
 def continue_rows(table: pikepdf.Object, header_ids: tuple[bytes | None, ...], folded: Folded) -> list[pikepdf.Object]:
@@ -105,8 +120,9 @@ def continue_rows(table: pikepdf.Object, header_ids: tuple[bytes | None, ...], f
     table's head) where they named this table's head; its head and the table itself go to `folded`."""
     renamed = {own: first for own, first in zip(_header_ids(table), header_ids)
                if own is not None and first is not None}
-    head, *bodies = _kids(table)
-    for element in _subtree(head):
+    head = _head(table)
+    bodies = _kids(table)[1:] if head is not None else _kids(table)
+    for element in _subtree(head) if head is not None else ():
         folded.removed.add(element.objgen)
         if "/ID" in element:
             folded.dropped_ids.add(bytes(element.ID))
@@ -131,7 +147,7 @@ def _fold(ending: list[pikepdf.Object], starting: list[pikepdf.Object], folded: 
     for row in continue_rows(table, continuable(ending).header_ids, folded):
         row.P = body
         body.K.append(row)
-    folded.removed.update(part.objgen for part in _kids(table)[1:])
+    folded.removed.update(part.objgen for part in _kids(table) if str(part.S) == "/TBody")
     for before, after in zip(reversed(ending[:-1]), reversed(starting[:-1])):
         for kid in _kids(after)[1:]:  # what follows the table in its grouping elements
             kid.P = before
@@ -157,23 +173,43 @@ def _chain(top: pikepdf.Object, end: int) -> list[pikepdf.Object] | None:
     if str(table.get("/S")) != "/Table" or not isinstance(table.get("/K"), pikepdf.Array):
         return None
     parts = [str(kid.get("/S")) for kid in table.K] if all(_is_element(kid) for kid in table.K) else []
-    if len(parts) < 2 or parts[0] != "/THead" or any(kind != "/TBody" for kind in parts[1:]):
+    bodies = parts[1:] if parts[:1] == ["/THead"] else parts
+    if not bodies or any(kind != "/TBody" for kind in bodies):
         return None
     return chain
 
 
-def _shape(table: pikepdf.Object) -> Shape:
-    def spans(cell: pikepdf.Object) -> tuple[int, int]:
-        attributes = cell.get("/A")
-        if not isinstance(attributes, pikepdf.Dictionary):
-            return 1, 1
-        return int(attributes.get("/ColSpan", 1)), int(attributes.get("/RowSpan", 1))
+def _head(table: pikepdf.Object) -> pikepdf.Object | None:
+    """The table's THead; None for a table of bodies only (a cover sheet)."""
+    first = _kids(table)[0]
+    return first if str(first.S) == "/THead" else None
 
-    return tuple(tuple(spans(cell) for cell in _kids(row)) for row in _kids(_kids(table)[0]))
+
+def _spans(cell: pikepdf.Object) -> tuple[int, int]:
+    attributes = cell.get("/A")
+    if not isinstance(attributes, pikepdf.Dictionary):
+        return 1, 1
+    return int(attributes.get("/ColSpan", 1)), int(attributes.get("/RowSpan", 1))
+
+
+def _shape(table: pikepdf.Object) -> Shape:
+    head = _head(table)
+    return tuple(tuple(_spans(cell) for cell in _kids(row)) for row in _kids(head)) if head is not None else ()
+
+
+def _row_form(row: pikepdf.Object) -> RowForm:
+    return tuple((str(cell.S), *_spans(cell)) for cell in _kids(row))
+
+
+def _led_by_row_header(form: RowForm) -> bool:
+    """Whether a row is a header of its own row then data (a cover sheet's label, then its value): what
+    says a table without a head goes on, as a head says it for other tables."""
+    return len(form) > 1 and form[0][0] == "/TH" and all(kind == "/TD" for kind, _, _ in form[1:])
 
 
 def _header_ids(table: pikepdf.Object) -> Iterator[bytes | None]:
-    for row in _kids(_kids(table)[0]):
+    head = _head(table)
+    for row in _kids(head) if head is not None else ():
         for cell in _kids(row):
             yield bytes(cell.ID) if "/ID" in cell else None
 

@@ -260,7 +260,7 @@ class Joiner:
         *held_groups, _, held_body = open_table.held
         rows = continue_rows(table, open_table.continuable.header_ids, folded)
         aliases = {group.objgen: held.number for group, held in zip(groups, held_groups)}
-        aliases.update((body.objgen, held_body.number) for body in list(table.K)[1:])
+        aliases.update((body.objgen, held_body.number) for body in table.K if str(body.S) == "/TBody")
         added = [(held_body, rows), *((held, list(group.K)[1:]) for group, held in zip(groups, held_groups))]
         document.K = pikepdf.Array(list(tops)[1:])
         still_open = len(tops) == 1 and all(len(group.K) == 1 for group in groups)  # it still ends the part
