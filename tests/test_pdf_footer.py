@@ -84,3 +84,19 @@ def test_the_footer_never_runs_into_the_restricted_marking(tmp_path: Path, meeti
         assert min(float(str(word["x0"])) for word in numbering) > float(str(marking["x1"])) + 5, orientation
         date_lines = {round(float(str(word["top"]))) for word in left[-3:]}
         assert len(date_lines) == 1, (orientation, lines(left))
+
+
+@pytest.mark.parametrize("meeting", [
+    "Wessex Police and Crime Panel Meeting of the Panel and its Complaints Committee held in",
+    "Wessex Police and Crime Panel Meeting of the Panel and its Complaints Committee held in public",
+])
+def test_the_meeting_under_the_title_wraps_before_its_date_not_inside_it(tmp_path: Path, meeting: str) -> None:
+    """Page 1's line above the title, the meeting and its date, wrapped a long meeting name inside the date
+    ("… held in · 05 November" then "2026"). It now wraps before "· 05 November 2026", kept whole on one line."""
+    with pdfplumber.open(built_with_meeting(tmp_path, meeting, "public")) as pdf:
+        top = [word for word in pdf.pages[0].extract_words() if float(word["top"]) < 150]
+    above_title = lines(top)
+    said = [word for line in above_title for word in line]
+    assert said[:len(meeting.split()) + 4] == [*meeting.split(), "·", *DATE], above_title
+    [date_line] = [line for line in above_title if "November" in line]
+    assert date_line[-4:] == ["·", *DATE], above_title
