@@ -242,7 +242,7 @@ def test_an_alias_of_a_status_in_another_case_is_taken_as_that_status() -> None:
      "paper.date: '02/02/2023' is not a date; write it unquoted, year first, as TOML writes a date: 2023-02-02"),
     ({"paper": {"date": "2 February 2023"}}, "as TOML writes a date: 2023-02-02"),
     ({"paper": {"date": "next Thursday"}}, "'next Thursday' is not a date; write it unquoted, year first, as TOML "
-                                           "writes a date: 2026-11-05"),
+                                           "writes a date, e.g. 2026-11-05 for 5 November 2026"),
     ({"paper": {"date": dt.datetime(2026, 11, 5, 10, 0)}}, "as TOML writes a date: 2026-11-05"),
     ({"paper": {"meetings": True}}, "write it in square brackets, as meetings = [true]"),
     ({"paper": {"meetings": "2026-11-05"}},
@@ -262,6 +262,106 @@ def test_a_setting_of_the_wrong_kind_says_what_to_write(settings: dict[str, obje
         settings_from_dict(settings)
     assert told in str(raised.value)
     assert "Input should be" not in str(raised.value)
+
+
+def _validated_with(tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, replacing: str = "") -> str:
+    """What `reportgen validate` says of the example workspace with `line` written in its [paper] table (in place
+    of the line starting `replacing`), as one line of words."""
+    from reportgen.shells.cli import main
+
+    workspace = copy_example(tmp_path / "ws")
+    settings = workspace / "reportgen.toml"
+    lines = [known for known in settings.read_text(encoding="utf-8").splitlines()
+             if not (replacing and known.startswith(replacing))]
+    lines.insert(lines.index("[paper]") + 1, line)
+    settings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["validate", "--workspace", str(workspace)]) == 1
+    return " ".join(capsys.readouterr().err.split())
+
+
+@pytest.mark.parametrize(("line", "told"), [
+    ('date = "12th December 2026"', "paper.date: '12th December 2026' is not a date; write it unquoted, year first, "
+                                    "as TOML writes a date: 2026-12-12"),
+    ('date = "Thursday 10 December 2026"', "'Thursday 10 December 2026' is not a date; write it unquoted, year first, "
+                                          "as TOML writes a date: 2026-12-10"),
+    ('date = "Dec 10, 2026"', "'Dec 10, 2026' is not a date; write it unquoted, year first, as TOML writes a date: "
+                              "2026-12-10"),
+    ("date = 10/12/2026", "not valid TOML: Expected newline or end of document after a statement (at line 5, column "
+                          "10). The date in date = 10/12/2026 is written as on a letter; write it unquoted, year "
+                          "first, as TOML writes a date: date = 2026-12-10"),
+    ("date = 10 December 2026", "(at line 5, column 11). The date in date = 10 December 2026 is written as on a "
+                                "letter; write it unquoted, year first, as TOML writes a date: date = 2026-12-10"),
+    ("meetings = [2026-11-05, Jan 14, 2027]", "The date in meetings = [2026-11-05, Jan 14, 2027] is written as on a "
+                                              "letter; write it unquoted, year first, as TOML writes a date: "
+                                              "meetings = [2026-11-05, 2027-01-14]"),
+])
+def test_a_meeting_date_written_as_on_a_letter_is_told_back_year_first(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, told: str) -> None:
+    """An officer types the meeting date as on the Panel's agenda: each was told "write it … as TOML writes a
+    date: 2026-11-05", a date that looked like theirs converted and was not, or, unquoted, only the TOML reader's
+    line and column. The date the officer wrote is now given back, year first, to paste in."""
+    error = _validated_with(tmp_path, capsys, line, replacing="meetings" if line.startswith("meetings") else "")
+    assert told in error
+    assert "2026-11-05" not in error.replace("meetings = [2026-11-05", "")  # no fixed example passed off as theirs
+
+
+@pytest.mark.parametrize(("line", "told"), [
+    ('date = "next Thursday"', "'next Thursday' is not a date; write it unquoted, year first, as TOML writes a date, "
+                               "e.g. 2026-11-05 for 5 November 2026"),
+    ('date = "Friday 10 December 2026"', "'Friday 10 December 2026' is not a date; write it unquoted, year first, as "
+                                         "TOML writes a date, e.g. 2026-11-05 for 5 November 2026"),
+    ("date = 2026-13-01", "(at line 5, column 12). The date in date = 2026-13-01 is not one TOML reads; write it "
+                          "unquoted, year first, as TOML writes a date, e.g. 2026-11-05 for 5 November 2026"),
+])
+def test_a_date_that_names_no_one_day_is_told_with_an_example_said_to_be_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, told: str) -> None:
+    """Words that are no date, or name a weekday the date is not (10 December 2026 is a Thursday), cannot be
+    converted: the date shown is said to be an example, not passed off as the officer's."""
+    assert told in _validated_with(tmp_path, capsys, line)
+
+
+def test_a_date_written_unquoted_as_a_cover_rows_text_is_told_to_quote_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A Panel's own cover row giving a date as its text, unquoted, was only the TOML reader's line and column: a
+    cover value is text, so the advice is to quote it as written, not to write a date."""
+    from reportgen.shells.cli import main
+
+    workspace = copy_example(tmp_path / "ws")
+    with (workspace / "reportgen.toml").open("a", encoding="utf-8") as settings:
+        settings.write('\n[[paper.cover]]\nheading = "Date of publication"\nvalue = 12 November 2026\n')
+    assert main(["validate", "--workspace", str(workspace)]) == 1
+    error = " ".join(capsys.readouterr().err.split())
+    assert error.endswith("column 12). The text of value = 12 November 2026 goes in quotes: "
+                          'value = "12 November 2026"'), error
+
+
+def test_a_text_holding_its_own_double_quotes_is_told_how_to_quote_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A purpose naming a plan in double quotes was refused with only "Expected newline or end of document after a
+    statement (at line 5, column 25)". The line and column stay, with the key and a line to write, which builds
+    a paper whose cover shows the quotes; a line that is wrong in another way gets no such guess."""
+    from reportgen.shells.cli import main
+
+    error = _validated_with(tmp_path, capsys, 'purpose = "To note the "Safer Wessex" plan"', replacing="purpose")
+    fixed = "purpose = 'To note the \"Safer Wessex\" plan'"
+    assert ("not valid TOML: Expected newline or end of document after a statement (at line 5, column 25). The text "
+            "of purpose holds double quotes of its own, and the second one ends it: put single quotes around the "
+            f"whole text, or write each quote inside it as \\\": {fixed}") in error
+    error = _validated_with(tmp_path / "apostrophe", capsys, 'purpose = "The PCC\'s "Safer Wessex" plan"',
+                            replacing="purpose")
+    assert error.endswith('purpose = "The PCC\'s \\"Safer Wessex\\" plan"')  # single quotes would end at the \'
+
+    workspace = tmp_path / "apostrophe" / "ws"
+    settings = workspace / "reportgen.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('purpose = "The PCC\'s "Safer Wessex" plan"',
+                                                                     error.rsplit(": ", 1)[1]), encoding="utf-8")
+    assert main(["build", "--workspace", str(workspace)]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    cover = {row.cells[0].text: row.cells[-1].text for row in docx.Document(str(folder / "paper.docx")).tables[0].rows}
+    assert cover["PURPOSE OF REPORT"] == 'The PCC\'s "Safer Wessex" plan'
+
+    error = _validated_with(tmp_path / "other", capsys, "title = Delivery Plan", replacing="title")
+    assert error.endswith("Invalid value (at line 5, column 9)")
 
 
 def test_c1_controls_in_partner_text_are_removed_and_reported() -> None:

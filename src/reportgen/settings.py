@@ -22,6 +22,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from reportgen.errors import ReportgenError, describe_os_error
+from reportgen.settings_advice import not_a_date, parsed_date, toml_advice
 from reportgen.settings_columns import (
     Column,
     ExtraColumn,
@@ -304,14 +305,33 @@ def load_settings(workspace: Path) -> Settings:
     """Read `reportgen.toml` from the workspace (defaults when absent); one clear error if it is wrong."""
     path = workspace / SETTINGS_FILE
     data: dict[str, object] = {}
+    text = ""
     try:
         if path.exists():  # raises PermissionError for a folder the account may not enter
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            text = path.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # the line as the officer wrote it, and what to write instead
+        advice = toml_advice(text, str(exc), _date_keys(), _text_keys())
+        raise ReportgenError(f"{path}: not valid TOML: {exc}" + (f". {advice}" if advice else "")) from exc
+    except UnicodeDecodeError as exc:
         raise ReportgenError(f"{path}: not valid TOML: {exc}") from exc
     except PermissionError as exc:
         raise ReportgenError(describe_os_error(exc)) from exc
     return settings_from_dict(data, source=str(path))
+
+
+def _date_keys() -> set[str]:
+    """The keys whose values are dates, alone or listed: 'date', 'meetings', 'deadline'."""
+    return {name for model in (PaperSettings, ReturnSettings) for name, field in model.model_fields.items()
+            if dt.date in (field.annotation, *typing.get_args(field.annotation))
+            or any(dt.date in typing.get_args(arg) for arg in typing.get_args(field.annotation))}
+
+
+def _text_keys() -> set[str]:
+    """The keys of the cover sheet whose value is one text: 'purpose', a [[paper.cover]] row's 'value'."""
+    return {name for model in (PaperSettings, CoverRowSettings) for name, field in model.model_fields.items()
+            if field.annotation in (str, str | None)}
 
 
 def settings_from_dict(data: dict[str, object], source: str = SETTINGS_FILE) -> Settings:
@@ -369,7 +389,7 @@ def _plain(err: object) -> str:
     kind = str(info.get("type", ""))
     loc = tuple(info.get("loc", ()))
     if kind.startswith(("date_", "datetime_")):
-        return _not_a_date(found)
+        return not_a_date(found)
     if kind in ("tuple_type", "list_type") and isinstance(found, str | int | float | dt.date):
         return _not_a_list(str(loc[-1]) if loc else "key", found)
     if kind == "missing":
@@ -378,39 +398,9 @@ def _plain(err: object) -> str:
     return msg.removeprefix("Value error, ")
 
 
-_DATE_FORMS = ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%Y-%m-%d",
-               "%Y/%m/%d")
-
-
-def _not_a_date(found: object) -> str:
-    """What to write for a date TOML did not read as one: '"02/02/2023" is not a date; write it unquoted, year
-    first: 2023-02-02'."""
-    day = _parsed_date(found)
-    example = day.isoformat() if day else "2026-11-05"
-    shown = f"{found!r}" if isinstance(found, str) else str(found)
-    return f"{shown} is not a date; write it unquoted, year first, as TOML writes a date: {example}"
-
-
-def _parsed_date(found: object) -> dt.date | None:
-    """A date written as text in one of the ways people write dates ('02/02/2023', '2 February 2023'), else None."""
-    if isinstance(found, dt.datetime):  # a date and time where a date goes: its day
-        return found.date()
-    if isinstance(found, dt.date):
-        return found
-    if not isinstance(found, str):
-        return None
-    written = " ".join(found.replace(",", " ").split())
-    for form in _DATE_FORMS:
-        try:
-            return dt.datetime.strptime(written, form).date()
-        except ValueError:
-            continue
-    return None
-
-
 def _not_a_list(key: str, found: object) -> str:
     """What to write for one value where a list goes: 'meetings = [2026-11-05]', 'aliases = ["RAG"]'."""
-    day = _parsed_date(found)
+    day = parsed_date(found)
     item = day.isoformat() if day else (f'"{found}"' if isinstance(found, str) else
                                         str(found).lower() if isinstance(found, bool) else str(found))
     return f"is one value where a list goes; write it in square brackets, as {key} = [{item}] (several: [a, b])"
