@@ -183,6 +183,23 @@ ACTIONS: tuple[tuple[int, str, str, str, str], ...] = (
 )
 
 
+# every row of the cover sheet filled in, as a published Panel paper has it
+FULL_COVER = textwrap.dedent("""\
+    [paper]
+    meeting = "Police and Crime Panel"
+    date = 2026-11-05
+    title = "Test Delivery Plan"
+    submitted_by = "Chief Executive, OPCC"
+    purpose = "To update the Panel."
+    decisions_required = "To note the report."
+    financial_implications = "None"
+    risk_implications = "None identified"
+    legal_implications = "None identified"
+    equalities_impacts = "None identified"
+    foi_exemption = "Not Exempt"
+    """)
+
+
 def make_workspace(root: Path, period: str = "2026-10", toml: str = "", narrative: str | None = None,
                    returns: dict[str, Sequence[Row]] | None = None,
                    register: Sequence[Row] | None = None) -> Path:
@@ -198,13 +215,7 @@ def make_workspace(root: Path, period: str = "2026-10", toml: str = "", narrativ
         else:
             write_xlsx(path, rows)
     (root / "inputs" / "returns" / period).mkdir(parents=True, exist_ok=True)
-    (root / "reportgen.toml").write_text(toml or textwrap.dedent("""\
-        [paper]
-        meeting = "Police and Crime Panel"
-        date = 2026-11-05
-        title = "Test Delivery Plan"
-        submitted_by = "Chief Executive, OPCC"
-        """), encoding="utf-8")
+    (root / "reportgen.toml").write_text(toml or FULL_COVER, encoding="utf-8")
     (root / "narrative.md").write_text(narrative if narrative is not None else (
         "# Delivery\n\nOf the {{ total }} actions, {{ counts['Completed'] }} are complete.\n"), encoding="utf-8")
     return root

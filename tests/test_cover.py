@@ -301,7 +301,8 @@ def _cover_said(root: Path) -> list[tuple[str, str, str]]:
 def test_a_cover_sheet_left_unfinished_is_said(tmp_path: Path) -> None:
     """An officer's reportgen.toml with no title, date or 'submitted by': the build said 'No errors or warnings'
     and the cover printed blank DATE and SUBMITTED BY rows under the title 'Delivery Plan', which nobody chose.
-    Rows that say what the paper is are warnings; the other empty rows, and a Panel row with no value, one note."""
+    Rows that say what the paper is are warnings; so are the other empty rows and a Panel row with no value, and
+    a Freedom of Information exemption the file does not set."""
     root = make_workspace(tmp_path / "ws", toml='[paper]\nmeeting = "Police and Crime Panel"\n'
                           'purpose = "To update the Panel."\n[[paper.cover]]\nheading = "Contact officer"\n')
     said = _cover_said(root)
@@ -309,12 +310,68 @@ def test_a_cover_sheet_left_unfinished_is_said(tmp_path: Path) -> None:
         ("cover-empty", "date, submitted_by", "reportgen.toml: the cover sheet's 'DATE', 'SUBMITTED BY' would be "
                                               "printed empty."),
         ("cover-empty", "title", "reportgen.toml: [paper] sets no title, so the paper is titled 'Delivery Plan'.")]
-    [(code, _column, message)] = said[2:]
+    assert said[2][:2] == ("cover-empty", "foi_exemption")
+    [(code, _column, message)] = said[3:]
     assert code == "cover-row-empty"
     assert "'DECISION(S) REQUIRED'" in message and "'Contact officer'" in message and "PURPOSE" not in message
+    assert {i.severity.value for i in validate_draft(root, "2026-10").issues if i.code.startswith("cover-")} == {
+        "warning"}
 
     root = make_workspace(tmp_path / "full", toml=(ROOT / "reportgen.toml").read_text(encoding="utf-8"))
     assert _cover_said(root) == []
+
+
+def _example_without(tmp_path: Path, *keys: str) -> Path:
+    """The example workspace with the [paper] lines of `keys` deleted, as an officer deletes them."""
+    workspace = copy_example(tmp_path / "ws")
+    settings = workspace / "reportgen.toml"
+    kept = [line for line in settings.read_text(encoding="utf-8").splitlines(keepends=True)
+            if not line.startswith(tuple(f"{key} =" for key in keys))]
+    settings.write_text("".join(kept), encoding="utf-8")
+    return workspace
+
+
+def _said(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    from reportgen.shells.cli import main
+
+    assert main(list(args)) == 0
+    return " ".join(capsys.readouterr().out.split())
+
+
+def test_a_deleted_foi_exemption_or_meeting_line_is_a_warning_naming_what_the_paper_prints(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The officer deletes the foi_exemption line (and the meeting's): the cover sheet said "Not Exempt" (and
+    "Police and Crime Panel"), guessed, and validate said nothing. Each is now a warning naming the key, what the
+    paper prints and what to write; the restricted edition, whose cover gives restricted_foi_exemption, is not
+    told of the public edition's row."""
+    workspace = _example_without(tmp_path, "foi_exemption", "meeting")
+    said = _said(capsys, "validate", "--workspace", str(workspace))
+    assert ("warning setting 'foi_exemption': reportgen.toml: [paper] sets no foi_exemption, so the cover sheet's "
+            "'FREEDOM OF INFORMATION EXEMPTION SECTION IF APPLICABLE' says 'Not Exempt', which nobody chose. → Set "
+            "[paper] foi_exemption in reportgen.toml to what the Panel's cover sheet says (foi_exemption = \"Not "
+            "Exempt\", or the exemption that applies") in said
+    assert ("warning setting 'meeting': reportgen.toml: [paper] sets no meeting, so the cover sheet's 'MEETING' says "
+            "'Police and Crime Panel', which nobody chose.") in said
+    folder = Path(_said(capsys, "build", "--workspace", str(workspace)).split()[-1])
+    cover = cover_table(folder / "paper.docx")
+    assert (cover["MEETING"], cover["FREEDOM OF INFORMATION EXEMPTION SECTION IF APPLICABLE"]) == (
+        "Police and Crime Panel", "Not Exempt")  # what the warnings say it prints
+    restricted = _said(capsys, "validate", "--workspace", str(workspace), "--edition", "restricted")
+    assert "sets no meeting" in restricted and "sets no foi_exemption" not in restricted
+
+
+def test_a_deleted_purpose_or_risk_row_is_a_warning_as_an_empty_submitted_by_is(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Deleting the purpose and risk_implications lines printed both rows empty on the cover sheet, said only in a
+    note shown under --all, while an empty 'submitted by' was a warning: a published Panel paper fills every row,
+    so each empty row is a warning, shown by validate without --all."""
+    workspace = _example_without(tmp_path, "purpose", "risk_implications")
+    said = _said(capsys, "validate", "--workspace", str(workspace))
+    assert ("reportgen.toml warning reportgen.toml: the cover sheet's 'PURPOSE OF REPORT', 'RISK IMPLICATIONS' would "
+            "be printed empty.") in said
+    folder = Path(_said(capsys, "build", "--workspace", str(workspace)).split()[-1])
+    cover = cover_table(folder / "paper.docx")
+    assert (cover["PURPOSE OF REPORT"], cover["RISK IMPLICATIONS"]) == ("", "")  # as the warning says
 
 
 def test_an_empty_cover_row_is_said_of_its_own_row_wherever_a_panel_row_goes(tmp_path: Path) -> None:

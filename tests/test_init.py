@@ -126,8 +126,8 @@ def test_validate_straight_after_init_lists_what_is_still_to_fill_in(
     assert "The register inputs/register.xlsx holds no actions." in told
     assert "inputs/returns holds no period folder (YYYY-MM) yet" in told
     assert "the cover sheet's 'DATE', 'TITLE OF REPORT', 'SUBMITTED BY' would be printed empty" in told
-    assert "'PURPOSE OF REPORT'" in told  # a note, shown: it is one more row to fill in
-    assert out[-1] == "2 errors, 1 warning: blocks publication."
+    assert "the cover sheet's 'PURPOSE OF REPORT', 'DECISION(S) REQUIRED'" in told  # rows a published paper fills
+    assert out[-1] == "2 errors, 2 warnings: blocks publication."
 
     # the register filled in, still no returns: the settings and the missing period are what is left
     register = root / "inputs" / "register.xlsx"

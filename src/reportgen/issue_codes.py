@@ -632,16 +632,20 @@ CODES: dict[str, Code] = {
         "Run reportgen init --workspace <a new folder> and copy the reportgen.toml it writes (every setting "
         "explained) into the workspace, beside inputs/, or copy a colleague's; then fill in the [paper] section."),
     "cover-empty": Code(
-        W, "A cover sheet row that says what the paper is (meeting, date, title, submitted by) is empty, or no title "
-        "is set.",
+        W, "A cover sheet row that says what the paper is (meeting, date, title, submitted by) is empty, or [paper] "
+        "sets no title, meeting or Freedom of Information exemption, so the paper prints one nobody chose.",
         "{file}: the cover sheet's {rows} would be printed empty.",
         "Fill them in under [paper] in reportgen.toml (date = 2026-11-05, or meetings = [2026-11-05, 2027-01-14]; "
         "submitted_by = \"Name, role\"), or leave a row out with cover_leave_out.",
         {"title": ("{file}: [paper] sets no title, so the paper is titled {title!r}.",
                    "Set [paper] title in reportgen.toml to the paper's title (it may name the period: "
-                   "title = \"Delivery Update ({{period:%B %Y}})\").")}),
+                   "title = \"Delivery Update ({{period:%B %Y}})\")."),
+         "unset": ("{file}: [paper] sets no {column}, so the cover sheet's {rows} says {value!r}, which nobody chose.",
+                   "Set [paper] {column} in reportgen.toml to what the Panel's cover sheet says ({example}), or leave "
+                   "the row out with cover_leave_out, if the Panel's cover sheet has no such row.")}),
     "cover-row-empty": Code(
-        N, "A cover sheet row is empty: the paper prints its heading with nothing beside it.",
+        W, "A cover sheet row is empty: the paper prints its heading with nothing beside it, where a published Panel "
+        "paper fills every row.",
         "{file}: the cover sheet's {rows} would be printed empty.",
         "Fill them in under [paper] in reportgen.toml (e.g. purpose = \"…\", legal_implications = \"None "
         "identified\"), or leave a row out with cover_leave_out, if the Panel's cover sheet has no such row."),

@@ -67,14 +67,21 @@ def settings_issues(workspace: Path) -> list[Issue]:
     return [issue("no-settings", file=SETTINGS_FILE)]
 
 
-def cover_issues(paper: PaperSettings, period: str) -> list[Issue]:
-    """A cover sheet the paper would print unfinished: a row that says what the paper is (meeting, date, title,
-    submitted by) empty, or no title set (the paper is then titled 'Delivery Plan'), are warnings; any other row
-    left empty is a note. A field that is not {period…} or {date…}, or a strftime code that is none, is printed as
-    typed: a warning naming it."""
+# [paper] keys whose default the cover sheet prints, and what to write for each: a default is a guess, so said
+UNSET = {"meeting": 'meeting = "Police and Crime Panel", or the Panel\'s own name',
+         "foi_exemption": 'foi_exemption = "Not Exempt", or the exemption that applies, e.g. "Exempt: Schedule 12A '
+                          'to the Local Government Act 1972, paragraph 7"'}
+
+
+def cover_issues(paper: PaperSettings, period: str, edition: str = "public") -> list[Issue]:
+    """A cover sheet the paper would print unfinished, or with words nobody chose: warnings. A row that says what
+    the paper is (meeting, date, title, submitted by) empty, or no title set (the paper is then titled 'Delivery
+    Plan'), is one; every other row left empty is another (a published Panel paper fills every row); a meeting or
+    Freedom of Information exemption not set, so printed as reportgen's default, one each. A field that is not
+    {period…} or {date…}, or a strftime code that is none, is printed as typed: a warning naming it."""
     issues = []
     headings = {key: paper.cover_headings.get(key, label) for key, label in COVER_ROWS.items()}
-    shown = built_in_values(paper, period)
+    shown = built_in_values(paper, period, edition)
     # a date the meeting list cannot give is said by `meeting_issues`
     empty = [key for key, value in shown.items() if not value.strip() and not (key == "date" and paper.meetings)]
     said = [headings[key] for key in empty if key in IDENTITY]
@@ -83,6 +90,9 @@ def cover_issues(paper: PaperSettings, period: str) -> list[Issue]:
             key for key in empty if key in IDENTITY)))
     if "title" not in paper.model_fields_set:
         issues.append(issue("cover-empty", "title", title=paper.title, file=SETTINGS_FILE, column="title"))
+    issues += [issue("cover-empty", "unset", rows=repr(headings[key]), example=example, file=SETTINGS_FILE,
+                     column=key, value=shown[key])
+               for key, example in UNSET.items() if _defaulted(paper, key, edition) and shown.get(key, "").strip()]
     others = [headings[key] for key in empty if key not in IDENTITY]
     others += [row.heading for row in paper.cover if not row.value.strip()]
     if others:
@@ -96,6 +106,14 @@ def cover_issues(paper: PaperSettings, period: str) -> list[Issue]:
             issues.append(issue(code, field=wrong, printed=fill_in(text, period, meeting_date(
                 paper, period)), file=SETTINGS_FILE, column=key, value=text))
     return issues
+
+
+def _defaulted(paper: PaperSettings, key: str, edition: str) -> bool:
+    """Whether the cover prints reportgen's default for `key`, reportgen.toml not setting it: not where the
+    restricted edition's cover gives restricted_foi_exemption instead."""
+    if key == "foi_exemption" and foi_exemption(paper, edition)[1] != key:
+        return False
+    return key not in paper.model_fields_set
 
 
 def _listed(headings: list[str]) -> str:

@@ -224,7 +224,7 @@ def web_template_issues(inputs: Inputs) -> list[Issue]:
 def check_plan(plan: Plan) -> Checked:
     paper = plan.inputs.settings.paper
     found = [*plan.issues, *settings_issues(plan.inputs.workspace), *meeting_issues(paper, plan.inputs.period),
-             *cover_issues(paper, plan.inputs.period), *font_issues(paper)]
+             *cover_issues(paper, plan.inputs.period, plan.edition), *font_issues(paper)]
     unread = plan.carried_name if unread_source(plan.carry_from, plan.carried, plan.inputs.exemption_files,
                                                 plan.inputs.workspace) else ""
     return check_inputs(plan.inputs, plan.carried, plan.carried_label, found, plan.restricted, plan.restricted_name,
