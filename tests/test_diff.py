@@ -2212,6 +2212,34 @@ def test_the_terminal_summary_says_a_word_made_bold_beside_words_reworded(tmp_pa
     assert printed.count(also) == 2, printed
 
 
+def test_a_narrative_word_made_bold_is_said_by_every_comparison_output(tmp_path: Path) -> None:
+    """The secretariat makes a word of the narrative bold and nothing else: the printed summary, diff.html and
+    diff.json said nothing ("No changes."), though diff.docx tracked it. Made bold beside a word reworded, the
+    summary printed the reworded word only. Each now says it as a partner's explanation set out anew is said."""
+    text = "# Delivery\n\nThe board reviewed the plan each month.\n\nTwo actions are on hold until the spring.\n"
+    root = make_workspace(tmp_path / "ws", narrative=text)
+    narrative = root / "narrative.md"
+    first = build_draft(root).folder
+    narrative.write_text(text.replace("reviewed", "**reviewed**"), encoding="utf-8")
+    second = build_draft(root).folder
+    folder, printed = _diff_cli(first, second, tmp_path / "bold")
+    assert "Narrative changed:\n  (the same words, set out differently: diff.html shows how)\n" in printed, printed
+    record = json.loads((folder / "diff.json").read_text(encoding="utf-8"))
+    assert record["empty"] is False and record["diff"]["narrative_set_out"] is True
+    tree = lxml.html.fromstring((folder / "diff.html").read_text(encoding="utf-8"))
+    [section] = tree.find_class("narrative-changes")
+    assert [(mark.tag, mark.text_content(), [child.tag for child in mark]) for mark in section.iter("del", "ins")] \
+        == [("del", "reviewed", []), ("ins", "reviewed", ["strong"])]
+
+    narrative.write_text(text.replace("reviewed", "**reviewed**").replace("spring", "summer"), encoding="utf-8")
+    third = build_draft(root).folder
+    _folder, printed = _diff_cli(first, third, tmp_path / "both")
+    assert "[-spring-]{+summer+}.\n  (other words the same, set out differently: diff.html shows how)\n" in printed, \
+        printed
+    _folder, printed = _diff_cli(second, third, tmp_path / "words")  # the bold word in both: words only
+    assert "[-spring-]{+summer+}" in printed and "set out differently" not in printed, printed
+
+
 # ---------------------------------------------------------------- a changed link or look with the same words
 
 

@@ -25,7 +25,7 @@ from itertools import groupby
 from typing import Literal, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
-from reportgen.model import CoverRow, Inline, Paper, PaperRow, PaperSection, StatusMove, plain_text
+from reportgen.model import CoverRow, Inline, Paper, PaperRow, PaperSection, RichText, StatusMove, plain_text
 from reportgen.paper_rules import status_changed
 from reportgen.periods import period_label
 from reportgen.read.richtext import parse_explanation, shown_text
@@ -173,6 +173,9 @@ class DraftDiff:
     changed: tuple[ActionChange, ...]  # wording changed (not status); by ref
     cover: tuple[TextChange, ...]
     narrative: tuple[Span, ...] = ()  # word changes of the narrative's text; () when it is the same
+    # whether words both narratives have are set out differently (a word made bold, a paragraph made a list item),
+    # which its words alone do not say: with no word changed, the narrative's only change
+    narrative_set_out: bool = False
     same_actions: int = 0  # refs in both drafts whose action is worded alike (`unrelated`)
     common_refs: int = 0  # refs in both drafts
     different_plans: bool = False  # no action paired by ref: each only in its draft (see DIFFERENT_PLANS_SHARE)
@@ -253,7 +256,8 @@ class DraftDiff:
         counts_moved = any(count.delta for count in (*self.counts, self.total, self.exempt))
         blocking_moved = self.old.blocking_issues != self.new.blocking_issues
         return not (counts_moved or blocking_moved or self.moves or self.added or self.withdrawn or self.changed
-                    or self.cover or self.narrative or self.columns or self.sections or self.cover_rows
+                    or self.cover or self.narrative or self.narrative_set_out or self.columns or self.sections
+                    or self.cover_rows
                     or self.made_exempt or self.no_longer_exempt)
 
 
@@ -392,6 +396,7 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
         cover=(*(change for change in cover_changes(old.cover, new.cover) if change.field not in reheaded_labels),
                *heading_changes(old, new)),
         narrative=word_diff(narrative_old, narrative_new),
+        narrative_set_out=set_out_anew_between(old.narrative, new.narrative),
         same_actions=same,
         common_refs=len(common),
         different_plans=different,
@@ -857,9 +862,12 @@ def human_text(diff: DraftDiff, marks: Marks = PLAIN_MARKS) -> str:
                       lambda c: _reworded(diff, c, marks))  # reportgen's note ("No update received…"), not reworded
     lines += _listing(diff.cover, "cover sheet change", "cover sheet changes",
                       lambda c: f"{c.field}: {redline_text(c.words, marks)}")
-    if diff.narrative:
+    if diff.narrative or diff.narrative_set_out:
+        said = redline_text(diff.narrative, marks) if diff.narrative else SET_OUT_ANEW
+        if diff.narrative and diff.narrative_set_out:
+            said += f"\n{ALSO_SET_OUT_ANEW}"
         lines.append("Narrative changed:")
-        lines.append("  " + redline_text(diff.narrative, marks).replace("\n", "\n  "))
+        lines.append("  " + said.replace("\n", "\n  "))
     return "\n".join(lines)
 
 
@@ -945,17 +953,23 @@ ALSO_SET_OUT_ANEW = "(other words the same, set out differently: diff.html shows
 def _kept_words_set_out_anew(old: str, new: str) -> bool:
     """Whether a word both sides keep is set out differently (made bold, its list item made a paragraph) in a field
     whose words changed too: the words printed say nothing of it, while diff.html marks it."""
+    return set_out_anew_between(parse_explanation(old), parse_explanation(new))
+
+
+def set_out_anew_between(old: RichText, new: RichText) -> bool:
+    """Whether a word both texts have is set out differently in the other: made bold, italic or underlined, its
+    paragraph made a list item or a heading, or a paragraph begun at it (`_word_looks`)."""
     before, after = _word_looks(old), _word_looks(new)
     matcher = SequenceMatcher(None, [word for word, _look in before], [word for word, _look in after], autojunk=False)
     return any(before[i + k][1] != after[j + k][1]
                for i, j, size in matcher.get_matching_blocks() for k in range(size))
 
 
-def _word_looks(text: str) -> list[tuple[str, tuple[object, ...]]]:
-    """Each word of a field as the paper shows it, with its look: the kind and level of its paragraph or item,
+def _word_looks(blocks: RichText) -> list[tuple[str, tuple[object, ...]]]:
+    """Each word of a text as the paper shows it, with its look: the kind and level of its paragraph or item,
     whether it starts one, and whether it is bold, italic or underlined (its link is said apart: `_links_shown`)."""
     looks: list[tuple[str, tuple[object, ...]]] = []
-    for block in parse_explanation(text):
+    for block in blocks:
         first = True
         for inline in block.inlines:
             for token in tokens(inline.text):

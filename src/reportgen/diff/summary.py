@@ -225,8 +225,8 @@ def _environment(templates: Path) -> Environment:
 def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templates: Path) -> str:
     """The summary a Panel member reads: counts then and now, status moves, then each reworded action."""
     cover = [FieldView(c.field, field_blocks(c.field, c.old, c.new)) for c in diff.cover]
-    narrative = (with_link_addresses(redline_narrative(old_paper.narrative, new_paper.narrative)) if diff.narrative
-                 else ())
+    narrative = (with_link_addresses(redline_narrative(old_paper.narrative, new_paper.narrative))
+                 if diff.narrative or diff.narrative_set_out else ())
     notes = {"order_note": order_note(diff), "periods_note": progress_note(diff),
              "unrelated_note": unrelated_note(diff) if diff.unrelated else "", "blocking_note": blocking_note(diff),
              "column_note": column_note(diff), "section_note": section_note(diff), "cover_note": cover_note(diff),
