@@ -19,6 +19,7 @@ from reportgen.run.restyle import WORD_TEMPLATE, copy_templates
 from reportgen.shells.cli import main
 
 EXEMPT_NOTE = "Not shown in this paper: 1 action, exempt from publication"
+SUBTITLE = "Report for the Wessex Police and Crime Panel, November 2026"  # the example's reportgen.toml
 
 
 def example_with_template(root: Path) -> tuple[Path, Path]:
@@ -102,6 +103,93 @@ def test_a_protective_marking_deleted_from_the_page_header_and_footer_is_put_bac
     assert ("warning", "templates/paper.docx", "{{ paper.marking }}") in template_issues(out)
     built = docx.Document(str(out / "paper.docx"))
     assert all("RESTRICTED" in [p.text for p in section.header.paragraphs] for section in built.sections)
+
+
+def template_said(draft: Path) -> dict[str, str]:
+    """What the build said of each needed tag the template lacks: its message and advice, by tag."""
+    with (draft / "issues.csv").open(newline="", encoding="utf-8-sig") as file:
+        return {row["value"]: " ".join(f"{row['message']} {row['advice']}".split())
+                for row in csv.DictReader(file) if row["code"] == "template-tag-missing"}
+
+
+def body_blocks(paper: Path) -> list[tuple[str, str, str]]:
+    """The Word paper's body as it reads from the top: (paragraph or table, style, text) of each block."""
+    blocks = []
+    for block in docx.Document(str(paper)).element.body.iterchildren(qn("w:p"), qn("w:tbl")):
+        style = block.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        blocks.append(("table" if block.tag == qn("w:tbl") else "paragraph",
+                       style.get(qn("w:val")) if style is not None else "",
+                       "".join(t.text or "" for t in block.iter(qn("w:t")))))
+    return blocks
+
+
+def test_a_subtitle_deleted_from_the_template_is_put_back_under_the_cover_sheet_as_reportgen_s_template_has_it(
+        tmp_path: Path) -> None:
+    """An officer deletes the `{{ paper.subtitle }}` line under the template's cover sheet table: the Word paper
+    put the subtitle back between the title and the cover sheet, where neither the PDF nor reportgen's own
+    template has it, and the advice said reportgen's template has it under the title. It is now put back right
+    under the cover sheet table, and the advice says that is where reportgen's template has it."""
+    workspace, template = example_with_template(tmp_path / "ws")
+    delete_paragraph(template, "{{ paper.subtitle }}")
+
+    out = tmp_path / "draft"
+    assert main(["build", "--workspace", str(workspace), "--out", str(out)]) == 0
+    said = template_said(out)["{{ paper.subtitle }}"]
+    assert "puts it back under the cover sheet table" in said
+    assert "reportgen's own template has it under the cover sheet table, before [[NARRATIVE]]" in said
+    assert "under the title" not in said.replace("under the title when there is none", "")
+    blocks = body_blocks(out / "paper.docx")
+    cover = next(index for index, block in enumerate(blocks) if block[0] == "table")
+    assert blocks[cover - 1][1:] == ("Title", "Safer Wessex Plan: Delivery Update (October 2026)")
+    assert blocks[cover + 1][1:] == ("Subtitle", SUBTITLE)
+    assert [text for _, _, text in blocks].count(SUBTITLE) == 1
+    with pdfplumber.open(out / "paper.pdf") as pdf:  # where the PDF has it too
+        first = " ".join((pdf.pages[0].extract_text() or "").split())
+    assert first.index("DECISION(S) REQUIRED") < first.index(SUBTITLE)
+
+
+def test_a_marking_moved_from_the_page_header_into_the_body_is_said_to_be_missing_from_the_page_header(
+        tmp_path: Path) -> None:
+    """An officer moves `{{ paper.marking }}` out of the template's page header and footer onto the first page:
+    the build said 'templates/paper.docx has no {{ paper.marking }}', which the officer could see it has. It now
+    says the page header and footer lack it, where its words must be to mark every page, and the Word paper's
+    header carries the marking once."""
+    workspace, template = example_with_template(tmp_path / "ws")
+    document = docx.Document(str(template))
+    for part in (document.sections[0].header, document.sections[0].footer):
+        texts = [p.text for p in part.paragraphs]
+        start = texts.index("{%p if paper.marking %}")
+        for paragraph in part.paragraphs[start:start + 3]:
+            paragraph._p.getparent().remove(paragraph._p)
+    document.paragraphs[0].insert_paragraph_before("{{ paper.marking }}")
+    document.save(str(template))
+
+    out = tmp_path / "draft"
+    assert main(["build", "--workspace", str(workspace), "--edition", "restricted", "--out", str(out)]) == 0
+    assert template_said(out)["{{ paper.marking }}"].startswith(
+        "templates/paper.docx has no {{ paper.marking }} in its page header or footer (only in its body), which "
+        "shows the restricted edition's protective marking on every page")
+    built = docx.Document(str(out / "paper.docx"))
+    assert all([p.text for p in section.header.paragraphs].count("RESTRICTED") == 1 for section in built.sections)
+
+
+def test_a_title_deleted_from_the_body_but_kept_as_the_running_title_is_said_to_be_missing_from_the_body(
+        tmp_path: Path) -> None:
+    """An officer deletes the `{{ paper.title }}` line at the top of the template, leaving the running title in
+    the page header: the build said 'templates/paper.docx has no {{ paper.title }}', though the page header has
+    one. It now says the body lacks it, the page header having only the running title, and the Word paper opens
+    with the title once."""
+    workspace, template = example_with_template(tmp_path / "ws")
+    delete_paragraph(template, "{{ paper.title }}")
+
+    out = tmp_path / "draft"
+    assert main(["build", "--workspace", str(workspace), "--out", str(out)]) == 0
+    assert template_said(out)["{{ paper.title }}"].startswith(
+        "templates/paper.docx has no {{ paper.title }} in its body (only the page header's running title), which "
+        "shows the paper's title")
+    title = "Safer Wessex Plan: Delivery Update (October 2026)"
+    blocks = body_blocks(out / "paper.docx")
+    assert blocks[0][1:] == ("Title", title) and [text for _, _, text in blocks].count(title) == 1
 
 
 def test_a_renamed_title_style_prints_no_python_warning_and_still_styles_the_title(tmp_path: Path) -> None:

@@ -1246,8 +1246,8 @@ CODES: dict[str, Code] = {
     "template-tag-missing": Code(
         W, "A tag the paper needs was deleted from the Word template: the Word paper puts what it shows back in "
         "reportgen's own place and look, so that it says what the PDF and the web edition say.",
-        "{file} has no {value}, which shows {shows}: the Word paper puts it back {put_back}, as the PDF and the web "
-        "edition show it.",
+        "{file} has no {value} {where}, which shows {shows}: the Word paper puts it back {put_back}, as the PDF and "
+        "the web edition show it.",
         "Type {value} back into the template where it should go (reportgen's own template has it {ours}), on a line "
         "of its own, and restyle that line as you like."),
     "template-own-text": Code(

@@ -34,10 +34,46 @@ class NeededTag:
     put_back: str  # where the Word paper puts it back, as the issue says it
     ours: str  # where reportgen's own template has it, as the issue says it
     optional: bool = False  # reportgen.toml's [paper] may leave its words out (no subtitle): then it is not missed
+    elsewhere: str = ""  # what the tag is, typed in a part where it is not this one (the title's: a running title)
 
     @property
     def tag(self) -> str:
         return f"{{{{ paper.{self.field} }}}}"
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The template parts, as Word names them, any one of which holding the tag shows its words as needed."""
+        return ("body",) if self.where == "body" else ("page header", "page footer")
+
+
+@dataclass(frozen=True)
+class MissingTag:
+    """A needed tag the template lacks where its words belong, and the parts that hold it all the same (the title
+    kept as the page header's running title, the marking moved into the body): those do not show the words as
+    needed, so the writer still puts them back, and the issue says what is there so as not to say "no tag" of a
+    template the officer can see holds one."""
+
+    needed: NeededTag
+    found_in: tuple[str, ...]  # "body", "page header", "page footer": where the tag is, though not needed there
+
+    @property
+    def where(self) -> str:
+        """Where the template lacks the tag, as the issue says it: "in its body (only the page header's running
+        title)"."""
+        lacking = f"in its {' or '.join(_short(self.needed.parts))}"
+        if not self.found_in:
+            return lacking
+        if self.needed.elsewhere and len(self.found_in) == 1:
+            return f"{lacking} (only the {self.found_in[0]}'s {self.needed.elsewhere})"
+        if self.needed.elsewhere:
+            return f"{lacking} (only a {self.needed.elsewhere} in its {' and '.join(_short(self.found_in))})"
+        return f"{lacking} (only in its {' and '.join(_short(self.found_in))})"
+
+
+def _short(parts: tuple[str, ...]) -> list[str]:
+    """Word's part names as said in a row: "page header or footer", not "page header or page footer"."""
+    return [part.removeprefix("page ") if index and parts[index - 1].startswith("page ") else part
+            for index, part in enumerate(parts)]
 
 
 # Every `{{ paper.… }}` tag of reportgen's template, and why the others are not here: the draft marking and the
@@ -46,9 +82,10 @@ class NeededTag:
 # the running title in the page header a line of the look (the body's title is the paper's).
 NEEDED_TAGS = (
     NeededTag("title", "body", "the paper's title", "at the top of the first page, in the Title style",
-              "at the top of the first page"),
+              "at the top of the first page", elsewhere="running title"),
     NeededTag("subtitle", "body", "the paper's subtitle (reportgen.toml's subtitle)",
-              "under the title, in the Subtitle style", "under the title", optional=True),
+              "under the cover sheet table (under the title when there is none), in the Subtitle style",
+              "under the cover sheet table, before [[NARRATIVE]]", optional=True),
     NeededTag("marking", "page", "the restricted edition's protective marking on every page",
               "at the top of every page", "in the page header and footer"),
     NeededTag("exempt_note", "body", "the public paper's note of the exempt actions it leaves out (\"Not shown in "
@@ -56,21 +93,36 @@ NEEDED_TAGS = (
 )
 
 
-def missing_tags(document: DocxDocument) -> tuple[NeededTag, ...]:
-    """The needed tags that `document` (a template, before it is filled in) no longer has where they belong."""
-    body = _text(document.element.body)
-    page = " ".join(_text(element) for element in _page_parts(document))
-    return tuple(needed for needed in NEEDED_TAGS
-                 if not re.search(rf"\{{\{{-?\s*paper\s*\.\s*{needed.field}\b[^}}]*\}}\}}",
-                                  body if needed.where == "body" else page))
+def missing_tags(document: DocxDocument) -> tuple[MissingTag, ...]:
+    """The needed tags that `document` (a template, before it is filled in) no longer has in a part where its
+    words belong, whatever other part holds it."""
+    texts = _part_texts(document)
+    return tuple(MissingTag(needed, tuple(part for part in texts if part not in needed.parts
+                                          and _holds(texts[part], needed.field)))
+                 for needed in NEEDED_TAGS
+                 if not any(_holds(texts[part], needed.field) for part in needed.parts))
 
 
-def _page_parts(document: DocxDocument) -> Iterator[Element]:
-    """The root element of each page header and footer part of `document` (first-page and even ones too)."""
+def _holds(text: str, field: str) -> bool:
+    """Whether `text` has a tag printing the paper's `field` (`{{ paper.title }}`, `{{paper.title|upper}}`)."""
+    return re.search(rf"\{{\{{-?\s*paper\s*\.\s*{field}\b[^}}]*\}}\}}", text) is not None
+
+
+def _part_texts(document: DocxDocument) -> dict[str, str]:
+    """The words of the body, of every page header and of every page footer (first-page and even ones too)."""
+    texts = {"body": _text(document.element.body), "page header": "", "page footer": ""}
+    for part, element in _page_parts(document):
+        texts[part] += "\n" + _text(element)
+    return texts
+
+
+def _page_parts(document: DocxDocument) -> Iterator[tuple[str, Element]]:
+    """Each page header and footer part of `document` (first-page and even ones too): "page header" or "page
+    footer", and its root element."""
     for rel in document.part.rels.values():
         element = getattr(rel.target_part, "element", None) if not rel.is_external else None
         if rel.reltype in (RT.HEADER, RT.FOOTER) and element is not None:
-            yield element
+            yield "page header" if rel.reltype == RT.HEADER else "page footer", element
 
 
 def _text(element: Element) -> str:

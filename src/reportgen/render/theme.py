@@ -82,8 +82,9 @@ def read_theme(template: Path, shown_as: str = "") -> tuple[Theme, list[Issue]]:
         issues.append(issue("logo-not-every-page", file=shown))
     if COVER_LOOP not in _text(document.element.body):  # the cover table deleted, or typed in by hand
         issues.append(issue("template-no-cover", file=shown))
-    issues.extend(issue("template-tag-missing", file=shown, value=needed.tag, shows=needed.shows,
-                        put_back=needed.put_back, ours=needed.ours) for needed in missing_tags(document))
+    issues.extend(issue("template-tag-missing", file=shown, value=missing.needed.tag, where=missing.where,
+                        shows=missing.needed.shows, put_back=missing.needed.put_back, ours=missing.needed.ours)
+                  for missing in missing_tags(document))
     own = own_text(document, (header, section, subsection, cells))
     if own:
         issues.append(issue("template-own-text", file=shown, value=described(own)))

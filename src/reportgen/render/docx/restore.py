@@ -17,31 +17,64 @@ from lxml import etree
 
 from reportgen.model import Paper
 from reportgen.render.docx.layout import page_headers
-from reportgen.render.docx.xml import W_P, W_PPR, W_R, W_RPR, W_VAL, Element, add_text, find_style, text_of, xml_safe
-from reportgen.render.template_tags import NeededTag
+from reportgen.render.docx.xml import (
+    W_P,
+    W_PPR,
+    W_R,
+    W_RPR,
+    W_TC,
+    W_TR,
+    W_VAL,
+    Element,
+    add_text,
+    find_style,
+    text_of,
+    xml_safe,
+)
+from reportgen.render.template_tags import MissingTag
 from reportgen.render.theme import find_plan_rows
 
+W_TBL = qn("w:tbl")
 
-def restore_missing(document: DocxDocument, paper: Paper, missing: tuple[NeededTag, ...]) -> None:
+
+def restore_missing(document: DocxDocument, paper: Paper, missing: tuple[MissingTag, ...]) -> None:
     """Each of `missing` (the template's needed tags it lacks, `template_tags.missing_tags`) the paper has words
     for, put back in the filled-in `document`. Call it before the plan rows are laid out (it finds the plan table
     by its prototype rows)."""
-    fields = {needed.field for needed in missing}
+    fields = {found.needed.field for found in missing}
     body = document.element.body
     if "title" in fields and paper.title:
         body.insert(0, _paragraph(paper.title, _style_id(document, "Title")))
     if "subtitle" in fields and paper.subtitle:
-        title = next((p for p in body.iterchildren(W_P) if _spaced(text_of(p)) == _spaced(paper.title)), None)
-        subtitle = _paragraph(paper.subtitle, _style_id(document, "Subtitle"))
-        if title is not None:
-            title.addnext(subtitle)
-        else:
-            body.insert(0, subtitle)
+        _place_subtitle(body, paper, _paragraph(paper.subtitle, _style_id(document, "Subtitle")))
     if "marking" in fields and paper.marking:
         for header in page_headers(document):
             header.insert(0, _paragraph(paper.marking, centred=True, bold=True))
     if "exempt_note" in fields and paper.exempt_note:
         _place_exempt_note(body, _paragraph(paper.exempt_note))
+
+
+def _place_subtitle(body: Element, paper: Paper, subtitle: Element) -> None:
+    """The subtitle right under the cover sheet table, as reportgen's template and the PDF have it; without a
+    cover sheet, under the title (else first)."""
+    above = _cover_table(body, paper)
+    if above is None:
+        above = next((p for p in body.iterchildren(W_P) if _spaced(text_of(p)) == _spaced(paper.title)), None)
+    if above is not None:
+        above.addnext(subtitle)
+    else:
+        body.insert(0, subtitle)
+
+
+def _cover_table(body: Element, paper: Paper) -> Element | None:
+    """The body's table each row of which is headed by a label of the paper's cover sheet, as the template's
+    `{%tr for row in paper.cover %}` lays it out; None when the template has none (`template-no-cover`)."""
+    labels = {_spaced(row.label) for row in paper.cover}
+    for table in body.iterchildren(W_TBL):
+        first_cells = [tr.find(W_TC) for tr in table.iterchildren(W_TR)]
+        if first_cells and all(cell is not None and _spaced(text_of(cell)) in labels for cell in first_cells):
+            return table
+    return None
 
 
 def _place_exempt_note(body: Element, note: Element) -> None:

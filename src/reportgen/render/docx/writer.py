@@ -75,7 +75,7 @@ from reportgen.render.docx.xml import (
     text_of,
 )
 from reportgen.render.docx.xml import xml_safe as xml_safe  # the writer's public helper (docx_progress, tests)
-from reportgen.render.template_tags import NeededTag, broken_tag, missing_tags
+from reportgen.render.template_tags import MissingTag, broken_tag, missing_tags
 
 log = logging.getLogger(__name__)
 
@@ -257,7 +257,7 @@ def _restore_brackets(document: DocxDocument) -> None:
                 text.text = text.text.replace(_HELD_BRACKETS, "[[")
 
 
-def _render_template(paper: Paper, template: Path) -> tuple[DocxDocument, tuple[NeededTag, ...]]:
+def _render_template(paper: Paper, template: Path) -> tuple[DocxDocument, tuple[MissingTag, ...]]:
     """The template filled in, and the needed tags it lacked (read before filling in: `restore.restore_missing`)."""
     tpl = DocxTemplate(str(template))
     env = jinja2.Environment(autoescape=True, finalize=_finalize, undefined=jinja2.StrictUndefined)
