@@ -1,4 +1,4 @@
-"""The narrative's Markdown as the secretariat writes it: bullets pasted from Word, bare addresses, a table and an
+"""The narrative's Markdown as the secretariat writes it: lists pasted from Word, bare addresses, a table and an
 image appended to the example's narrative, built from the command line, and read back from paper.docx, paper.pdf,
 paper.html and issues.csv. What the paper can show is shown as partner text shows it; what it cannot is said at
 the narrative's own line, never dropped unsaid."""
@@ -14,6 +14,7 @@ import pdfplumber
 import pytest
 
 from conftest import copy_example
+from reportgen.glyphs import missing_glyphs
 from reportgen.shells.cli import main
 
 APPENDED = """
@@ -31,6 +32,15 @@ Key points from the returns:
 Past papers are at https://www.wessex-pcc.example.gov.uk/panel.
 
 The plan itself is [the delivery plan](papers/delivery-plan.pdf).
+
+Pasted from the board's minutes:
+\uf0b7\tsymbol font bullet
+•\tTwo point
+Next steps:
+1)\tItem one
+2)\tItem two
+a.\tLettered item
+After the numbered list.
 """
 PANEL = "https://www.wessex-pcc.example.gov.uk/panel"
 
@@ -141,3 +151,41 @@ def test_a_link_the_paper_never_makes_is_said_at_its_line_and_its_words_are_prin
     assert "The plan itself is the delivery plan." in pdf_lines(folder)
     [shown] = [p for p in html_page(folder).iter("p") if p.text_content().startswith("The plan itself")]
     assert list(shown.iter("a")) == []
+
+
+def test_word_symbol_bullets_in_the_narrative_are_not_said_to_print_as_empty_boxes(built: tuple[Path, str]) -> None:
+    """Word's Symbol-font bullet (U+F0B7, which no font here has) becomes the list's own bullet, so no box is
+    printed and no warning says one is: only characters the paper prints are looked up."""
+    folder, _narrative = built
+    if not missing_glyphs("\uf0b7"):
+        pytest.skip("a font on this machine has U+F0B7")
+    assert [row["value"] for row in issues_of(folder, "no-font-for") if row["file"] == "narrative.md"] == []
+    assert ("List Bullet", "symbol font bullet") in docx_paragraphs(folder)
+    assert "• symbol font bullet" in pdf_lines(folder)
+
+
+def test_a_line_after_a_list_pasted_from_word_is_a_paragraph_not_more_of_the_last_item(
+        built: tuple[Path, str]) -> None:
+    """Word pastes one paragraph a line: "Next steps:" after the bullets, and "After the numbered list." after
+    the numbered ones, are paragraphs of their own in every output, and each pasted line stays its own item."""
+    folder, _narrative = built
+    paragraphs = docx_paragraphs(folder)
+    at = paragraphs.index(("Normal", "Pasted from the board's minutes:"))
+    assert paragraphs[at + 1 : at + 7] == [
+        ("List Bullet", "symbol font bullet"), ("List Bullet", "Two point"), ("Normal", "Next steps:"),
+        ("List Number", "Item one"), ("List Number", "Item two\na. Lettered item"),
+        ("Normal", "After the numbered list.")]
+    lines = pdf_lines(folder)
+    at = lines.index("Pasted from the board's minutes:")
+    assert lines[at + 1 : at + 8] == ["• symbol font bullet", "• Two point", "Next steps:", "1. Item one",
+                                      "2. Item two", "a. Lettered item", "After the numbered list."]
+    page = html_page(folder)
+    [bullets] = [ul for ul in page.iter("ul") if "Two point" in ul.text_content()]
+    assert [li.text_content().strip() for li in bullets.iter("li")] == ["symbol font bullet", "Two point"]
+    [numbered] = [ol for ol in page.iter("ol") if "Item one" in ol.text_content()]
+    items = list(numbered.iter("li"))
+    assert [[text.strip() for text in li.itertext() if text.strip()] for li in items] == [
+        ["Item one"], ["Item two", "a. Lettered item"]]
+    assert len(list(items[1].iter("br"))) == 1  # the lettered line on a line of its own in item two
+    shown = [p.text_content().strip() for p in page.iter("p")]
+    assert "Next steps:" in shown and "After the numbered list." in shown

@@ -531,6 +531,19 @@ def test_markdown_reads_a_list_pasted_from_word_as_partner_text_does() -> None:
     assert kinds(heading_and_table) == [("heading", "• Title"), ("paragraph", "• A | B")]
 
 
+def test_markdown_reads_each_line_word_pasted_as_a_paragraph_of_its_own_but_joins_lines_typed_by_hand() -> None:
+    """Word pastes one paragraph a line, its bullet or number then a tab: the line after a pasted item is never
+    more of its words (a lettered line a line of the item, as Word indents it under; an unmarked line after the
+    list a paragraph), while a `- item` or `1. item` typed by hand takes in its next line, as Markdown does."""
+    pasted = "\uf0b7\tOne\n•\tTwo\nNext steps:\nwrapped\n\n1)\tOne\n2)\tTwo\na.\tSub\n3)\tThree\nAfter"
+    assert kinds(render_markdown(pasted)) == [
+        ("bullet", "One"), ("bullet", "Two"), ("paragraph", "Next steps: wrapped"),
+        ("number", "One"), ("number", "Two\na. Sub"), ("number", "Three"), ("paragraph", "After")]
+    typed = "- one\nmore of one\n- two\n\n1. first\nmore of first"
+    assert kinds(render_markdown(typed)) == [("bullet", "one more of one"), ("bullet", "two"),
+                                             ("number", "first more of first")]
+
+
 def test_markdown_links_a_bare_address_as_partner_text_does_but_not_in_code() -> None:
     text = "See https://a.example/panel, www.b.example or clerk@c.example.gov.uk. `https://d.example`"
     assert links(render_markdown(text)) == links(parse_explanation(text.replace("`https://d.example`", ""))) == [

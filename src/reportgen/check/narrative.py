@@ -33,6 +33,7 @@ from reportgen.glyphs import code_points, missing_glyphs
 from reportgen.issues import Issue, issue
 from reportgen.model import MergedRegister, UpdateState
 from reportgen.periods import display_date, fill_in, first_meeting_after, period_label
+from reportgen.read.cells import without_pasted_bullets
 from reportgen.read.workspace import Inputs
 from reportgen.settings import CANONICAL_STATUSES, Edition, Settings
 from reportgen.wording import counted
@@ -168,7 +169,8 @@ def _range(*args: int) -> range:
 
 def read_narrative(path: Path, display: str) -> tuple[str | None, list[Issue]]:
     """The narrative's text in UTF-8 (BOM or not), UTF-16 with BOM or Windows-1252, as partner CSVs; a line
-    with characters no installed font has is a warning (`reportgen.glyphs`)."""
+    with characters no installed font has is a warning (`reportgen.glyphs`). A bullet pasted from Word at a line's
+    start is not looked up: the paper draws it as the list's own bullet, as in partner text, never as printed."""
     from reportgen.read.sheets import decode_csv
 
     if path.stat().st_size > MAX_SOURCE_BYTES:
@@ -180,7 +182,7 @@ def read_narrative(path: Path, display: str) -> tuple[str | None, list[Issue]]:
     lines = enumerate((text or "").splitlines(), start=1)
     return text, [issue("no-font-for", "narrative", characters=missing, points=code_points(missing), file=display,
                         row=number, value=line[:80])
-                  for number, line in lines if (missing := missing_glyphs(line))]
+                  for number, line in lines if (missing := missing_glyphs(without_pasted_bullets(line)))]
 
 
 def fill_narrative(source: str, context: dict[str, object], display: str = "narrative.md"

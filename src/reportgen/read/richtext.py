@@ -498,6 +498,22 @@ _MARKDOWN = _Markdown("commonmark", {"html": False}).enable("table")
 # a "•", or a "·" and a space (as partner text reads it), typed or pasted as text at the start of a line
 _BULLET_TYPED = re.compile(r"[^\S\n]*(?:•[^\S\n]*|·[^\S\n]+)")
 _CELLS = ("th_open", "td_open", "th_close", "td_close")
+# Word's numbering as it pastes it, a number, letter or roman numeral and "." or ")", then a tab ("a.\tItem"); and
+# a list item whose marker Word wrote, a tab after it ("2)\tItem"): a hand-typed marker has a space after it
+_WORD_NUMBER = re.compile(r"[^\S\n]*(?:\d{1,9}|[A-Za-z]|[ivxlcdm]{1,7}|[IVXLCDM]{1,7})[.)]\t")
+_WORD_ITEM = re.compile(r"[^\S\n]*(?:[-*+]|\d{1,9}[.)])\t")
+_LIST_CLOSE = ("bullet_list_close", "ordered_list_close")
+
+
+@dataclass(frozen=True)
+class _Pasted:
+    """How a paragraph's lines pasted from Word are read: Word pastes one paragraph a line, so the line after one of
+    Word's (a bulleted or numbered one) is never more of its words. `word_first`: the paragraph opens a list item
+    Word wrote; `after`: where an unmarked line after one of Word's goes (None: on a line of its own in the item,
+    the list going on after it)."""
+
+    word_first: bool = False
+    after: Context | None = PARAGRAPH
 
 
 @dataclass(frozen=True)
@@ -528,7 +544,9 @@ def read_markdown(source: str) -> tuple[RichText, tuple[NotShown, ...]]:
     lists: list[Context] = []
     not_shown: list[NotShown] = []
     opened = ""  # the block the next inline is in: only a paragraph's lines can be pasted list items
-    for token in _MARKDOWN.parse(clean_text(source)[0]):
+    text = clean_text(source)[0]
+    tokens, lines = _MARKDOWN.parse(text), text.split("\n")
+    for at, token in enumerate(tokens):
         context = lists[-1] if lists else PARAGRAPH
         opened = token.type if token.type.endswith("_open") else opened
         if token.type in ("bullet_list_open", "ordered_list_open"):
@@ -541,7 +559,7 @@ def read_markdown(source: str) -> tuple[RichText, tuple[NotShown, ...]]:
             builder.start("heading", int(token.tag[1:]))
         elif token.type == "inline":
             first_line = token.map[0] + 1 if token.map else 1
-            pasted = opened == "paragraph_open"
+            pasted = _pasted(tokens, at, lists, lines) if opened == "paragraph_open" else None
             not_shown += _markdown_inline(token.children or [], builder, context, first_line, pasted)
         elif token.type in ("code_block", "fence", "html_block"):
             for line in token.content.split("\n"):
@@ -557,11 +575,24 @@ def read_markdown(source: str) -> tuple[RichText, tuple[NotShown, ...]]:
     return builder.result(), tuple(not_shown)
 
 
+def _pasted(tokens: list[Token], at: int, lists: list[Context], lines: list[str]) -> _Pasted:
+    """How the paragraph whose inline is `tokens[at]` reads lines pasted from Word (`_Pasted`). A line with no
+    marker after the last item of a list Word wrote is a paragraph after the list, as it was in Word; within the
+    list, or in a list item typed by hand, a line of the item."""
+    item = tokens[at - 2] if at >= 2 and tokens[at - 2].type == "list_item_open" else None
+    if item is None:
+        return _Pasted(after=None if lists else PARAGRAPH)
+    word_first = item.map is not None and _WORD_ITEM.match(lines[item.map[0]]) is not None
+    ends = [token.type for token in tokens[at + 1 : at + 4]]
+    last = len(ends) == 3 and ends[:2] == ["paragraph_close", "list_item_close"] and ends[2] in _LIST_CLOSE
+    return _Pasted(word_first, (lists[-2] if len(lists) > 1 else PARAGRAPH) if word_first and last else None)
+
+
 def _markdown_inline(children: list[Token], builder: _Builder, context: Context, first_line: int,
-                     pasted: bool) -> list[NotShown]:
+                     pasted: _Pasted | None) -> list[NotShown]:
     """Lay out one paragraph's (heading's, cell's) inlines; its images and refused links, each at its line, are
-    returned. `pasted`: whether a line that starts with a bullet is a list item (a paragraph's line, not a
-    heading's or a cell's)."""
+    returned. `pasted`: how its lines pasted from Word are read, a line that starts with a bullet a list item
+    (None: a heading's or a cell's, whose lines are never items)."""
     marks = _Marks()
     found: list[NotShown] = []
     refused: NotShown | None = None  # the link open here, when its address was refused: its words are gathered
@@ -569,10 +600,17 @@ def _markdown_inline(children: list[Token], builder: _Builder, context: Context,
     starts = [child for child, before in zip(children, [None, *children], strict=False)
               if before is None or before.type in ("softbreak", "hardbreak")]
     top = min((start[0] for child in starts if (start := _line_bullet(child)) is not None), default=1)
-    for child in children:
-        if pasted and line_start and (bullet := _line_bullet(child)) is not None:
+    word_line = False  # the line laid out is one of Word's paragraphs (a bulleted or numbered one)
+    for index, child in enumerate(children):
+        if pasted is not None and line_start and (bullet := _line_bullet(child)) is not None:
             builder.start("bullet", context[1] + bullet[0] - top)  # a list pasted from Word: its items
             child = child.copy(content=child.content[bullet[1] :])
+            word_line = True
+        elif pasted is not None and line_start:
+            numbered = child.type == "text" and _WORD_NUMBER.match(child.content) is not None
+            if index and (word_line or numbered):  # one of Word's paragraphs, or the line after one: a line apart
+                _line_after_word(builder, pasted, numbered)
+            word_line = numbered or (not index and pasted.word_first)
         line_start = child.type in ("softbreak", "hardbreak")
         if refused is not None and child.type in ("text", "code_inline", "softbreak", "image"):
             refused = replace(refused, words=refused.words + (child.content or " "))
@@ -581,7 +619,7 @@ def _markdown_inline(children: list[Token], builder: _Builder, context: Context,
                 builder.add(inline)
         elif child.type in ("text", "code_inline", "html_inline"):
             builder.add(marks.inline(child.content))
-        elif child.type == "softbreak":
+        elif child.type == "softbreak" and not word_line:  # after one of Word's lines, the next starts apart
             builder.add(marks.inline(" "))
         elif child.type == "hardbreak":
             builder.start(*context)
@@ -602,6 +640,15 @@ def _markdown_inline(children: list[Token], builder: _Builder, context: Context,
             refused = None
         line += line_start
     return sorted(found, key=lambda each: each.line)
+
+
+def _line_after_word(builder: _Builder, pasted: _Pasted, numbered: bool) -> None:
+    """Start the line after one of Word's pasted paragraphs: on a line of its own in the item ("a.\tLettered item"
+    under "2)\tItem two", as Word indents it), or, unmarked after a list, a paragraph of its own after it."""
+    if numbered or pasted.after is None:
+        builder.add(Inline("\n"))
+    else:
+        builder.start(*pasted.after)
 
 
 def _line_bullet(token: Token) -> tuple[int, int] | None:
