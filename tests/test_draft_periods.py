@@ -55,6 +55,31 @@ def test_a_build_out_named_like_another_periods_draft_is_refused_and_writes_noth
     assert capsys.readouterr().out.strip().splitlines()[-1] == str(workspace / "outputs" / "2026-10" / "draft-05")
 
 
+def test_a_build_out_named_like_another_periods_draft_outside_the_outputs_is_kept_there(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--out elsewhere/2026-09/draft-01` outside the workspace was refused, "later builds would take it for a draft
+    of 2026-09", though no build reads a folder outside the workspace's outputs: the draft is kept there, and the
+    workspace's next draft is October's first, with nothing said to be misplaced. Where outputs/ is a link to a
+    shared folder, the same name inside that folder is still refused: builds list their drafts through the link."""
+    workspace = copy_example(tmp_path / "ws")
+    elsewhere = tmp_path / "elsewhere" / "2026-09" / "draft-01"
+    assert build(workspace, "--out", str(elsewhere)) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == str(elsewhere)
+    assert json.loads((elsewhere / "manifest.json").read_text(encoding="utf-8"))["manifest"]["period"] == "2026-10"
+    assert (elsewhere / "paper.pdf").is_file()
+    assert build(workspace) == 0
+    printed = capsys.readouterr().out
+    assert "misplaced" not in printed and "kept in the folder of" not in printed
+    assert printed.strip().splitlines()[-1] == str(workspace / "outputs" / "2026-10" / "draft-01")
+
+    shared = tmp_path / "shared"
+    (workspace / "outputs").rename(shared)
+    (workspace / "outputs").symlink_to(shared)
+    assert build(workspace, "--out", str(shared / "2026-09" / "draft-01")) == 2
+    assert "later builds would take it for a draft of 2026-09" in " ".join(capsys.readouterr().err.split())
+    assert not (shared / "2026-09").exists()
+
+
 def test_a_draft_left_in_an_earlier_periods_folder_is_neither_carried_from_nor_a_column_of_the_history(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     workspace = copy_example(tmp_path / "ws")

@@ -104,12 +104,15 @@ def recorded_period(folder: Path) -> str | None:
         return None
 
 
-def check_out_period(out: Path, period: str) -> None:
-    """Refuse (wrong usage) an `--out` named like the kept draft of another period (`outputs/2026-09/draft-01` for
-    October's paper): the next build of that period would take the folder's name for its own draft's."""
+def check_out_period(out: Path, period: str, outputs: Path) -> None:
+    """Refuse (wrong usage) an `--out` named like the kept draft of another period inside the workspace's `outputs`
+    (`outputs/2026-09/draft-01` for October's paper): the next build of that period would take the folder's name for
+    its own draft's. Elsewhere no build reads a draft by its folder's name, so the name is the officer's to choose."""
     target = out.absolute()
     named = target.parent.name
-    if draft_number(target) is not None and is_period(named) and named != period:
+    if draft_number(target) is None or not is_period(named) or named == period:
+        return
+    if target.parent.parent.resolve() == outputs.resolve():  # through links too: where a build lists the drafts
         raise UsageError(f"--out {out} looks like a draft folder of {named}, but this paper is for {period}: later "
                          f"builds would take it for a draft of {named}. Leave out --out to keep it as the next draft "
                          f"of {period} (in outputs/{period}/), or choose a folder not named draft-NN")

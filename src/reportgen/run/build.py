@@ -511,7 +511,7 @@ def _build(workspace: Path, period: str | None, out: Path | None, edition: Editi
     plan, checked, paper = checks.plan, checks.checked, checks.paper
     if out is not None:
         drafts.check_out_place(out, plan.inputs.workspace)
-        drafts.check_out_period(out, plan.inputs.period)
+        drafts.check_out_period(out, plan.inputs.period, plan.inputs.outputs)
     if workers is not None and workers.templates != plan.inputs.templates.resolve():
         workers = None  # started for other templates: write_pdf starts its own
     folder = drafts.start_draft(plan.inputs.outputs, plan.inputs.period, beside=out)
