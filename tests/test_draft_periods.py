@@ -88,11 +88,15 @@ def test_a_draft_left_in_an_earlier_periods_folder_is_neither_carried_from_nor_a
     assert build(workspace) == 0
     printed = " ".join(capsys.readouterr().out.split())
     assert "from draft 2026-09/draft-01" not in printed  # October's own paper was no September draft
-    assert (f"{misplaced} is a draft of 2026-10, kept in the folder of 2026-09: a draft's period is the one it "
-            "records") in printed
+    # headed and named from the workspace, as every other issue's file
+    assert ("outputs/2026-09/draft-01 warning outputs/2026-09/draft-01 is a draft of 2026-10, kept in the folder of "
+            "2026-09: a draft's period is the one it records") in printed
+    assert str(misplaced) not in printed
     assert printed.endswith(str(workspace / "outputs" / "2026-10" / "draft-01"))
     issues = csv_rows(workspace / "outputs" / "2026-10" / "draft-01" / "issues.csv")
     assert [row[0] for row in issues].count("misplaced-draft") == 1
+    [row] = [row for row in issues if row[0] == "misplaced-draft"]
+    assert row[issues[0].index("file")] == "outputs/2026-09/draft-01"
     assert {path.name: path.read_bytes() for path in misplaced.iterdir()} == kept
 
     assert main(["history", "--workspace", str(workspace)]) == 0
@@ -108,7 +112,7 @@ def test_a_draft_left_in_an_earlier_periods_folder_is_neither_carried_from_nor_a
     assert "no column for" not in notes["Not read"]
     # November's workbooks are pre-filled from October's own draft, and say why the other was not read
     assert main(["returns", "--workspace", str(workspace), "--period", "2026-11"]) == 0
-    assert f"{misplaced} is a draft of 2026-10, kept in the folder of 2026-09" in " ".join(
+    assert "outputs/2026-09/draft-01 is a draft of 2026-10, kept in the folder of 2026-09" in " ".join(
         capsys.readouterr().out.split())
 
 

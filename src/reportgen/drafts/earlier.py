@@ -63,7 +63,9 @@ def read_history(outputs: Path, edition: str, before: str | None = None, limit: 
 def misplaced_issues(outputs: Path, wording: Literal["", "history"] = "") -> list[Issue]:
     """A misplaced-draft warning for each kept draft in a folder named for another period (`drafts.draft_folders`
     leaves it out): the officer learns why it is not read, rather than finding a month missing."""
-    return [issue("misplaced-draft", wording, file=str(folder), recorded=recorded, named=folder.parent.name)
+    # named as every other issue's file is, from the workspace (the folder holding `outputs`)
+    return [issue("misplaced-draft", wording, file=folder.relative_to(outputs.parent).as_posix(), recorded=recorded,
+                  named=folder.parent.name)
             for folder, recorded in drafts.misplaced_drafts(outputs)]
 
 
