@@ -213,6 +213,39 @@ def test_init_starts_a_workspace_around_an_inputs_folder_with_no_register_and_va
     assert code == 2 and f"{root} is already a workspace (it holds reportgen.toml and inputs/register.xlsx)" in err
 
 
+@pytest.mark.parametrize(("name", "todo"), [("Register.csv", "rename it register.csv"),
+                                          ("register.CSV", "rename it register.csv"),
+                                          ("Action register 2026.xlsx", "rename it register.xlsx"),
+                                          ("register.xls", "save it as register.xlsx")])
+def test_init_around_a_register_under_another_name_keeps_it_in_sight_and_says_to_rename_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, todo: str) -> None:
+    """init around inputs/Register.csv wrote an empty inputs/register.xlsx beside it and said nothing; validate then
+    said only that the register held no actions, never that the office's own file was there to rename. No register
+    is written beside a spreadsheet in inputs/: init says which file it found and to rename it, as validate does,
+    and writes the rest of the workspace."""
+    root = tmp_path / "office"
+    (root / "inputs").mkdir(parents=True)
+    ours = b"Plan priority,Lead,Action\n1,OPCC,Publish the plan.\n"
+    (root / "inputs" / name).write_bytes(ours)
+    code, out, err = run(capsys, "init", "--workspace", str(root))
+    assert (code, err, out[-1]) == (0, "", str(root.resolve()))
+    if name.endswith(".xls"):
+        found = (f"{name} is an old .xls workbook, which reportgen does not read; open it in Excel or LibreOffice "
+                 f"and {todo}")
+    else:
+        found = f"it holds {name}; if that is the register, {todo}"
+    assert out[:out.index("Next:")] == [f"wrote {root / 'reportgen.toml'}", f"wrote {root / 'narrative.md'}",
+                                        f"made {root / 'inputs' / 'returns'}",
+                                        f"wrote no inputs/register.xlsx, as inputs/ may hold the register already: "
+                                        f"{found}"]
+    assert any(line.startswith("  2. name the register inputs/register.xlsx (or register.csv)") for line in out)
+    assert sorted(path.name for path in (root / "inputs").iterdir()) == sorted([name, "returns"])
+    assert (root / "inputs" / name).read_bytes() == ours
+
+    code, out, err = run(capsys, "validate", "--workspace", str(root))
+    assert code == 1 and err.endswith(f"(expected register.xlsx or register.csv): {found}")
+
+
 def test_init_in_a_folder_with_settings_and_no_register_says_what_is_missing(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A folder with the office's reportgen.toml and no register is refused, nothing written, saying that the

@@ -168,28 +168,35 @@ def _register_file(workspace: Path) -> Path:
 
 
 def _no_register(folder: Path) -> str:
-    """Why no register was found, and what to do, from the spreadsheets that are there: a register saved
-    as .xls, or under the office's own name ('Master Action Register.xlsx')."""
+    """Why no register was found, and what to do (`register_hint`)."""
     missing = f"no register in {folder} (expected register.xlsx or register.csv)"
+    hint = register_hint(folder)
+    return f"{missing}: {hint}" if hint else missing
+
+
+def register_hint(folder: Path) -> str:
+    """What the inputs `folder` holds that may be the register, and what to do with it ('' for nothing): a register
+    saved as .xls, or under the office's own name ('Master Action Register.xlsx'). Said by `validate` for a
+    workspace with no register, and by `init`, which writes no empty register beside such a file."""
     try:
         files = sorted(path for path in folder.iterdir() if path.is_file() and not path.name.startswith("~$"))
     except OSError:
-        return missing
+        return ""
     sheets = [path for path in files if path.suffix.casefold() in (*RETURN_SUFFIXES, *OTHER_SPREADSHEETS)]
     for path in files:
         if path.stem.casefold() == "register" and path.suffix.casefold() in NOT_READ:
-            return (f"{missing}: {path.name} is {NOT_READ[path.suffix.casefold()]}, which reportgen does "
+            return (f"{path.name} is {NOT_READ[path.suffix.casefold()]}, which reportgen does "
                     "not read; open it in Excel or LibreOffice and save it as register.xlsx")
     if len(sheets) == 1:
         [path] = sheets
         suffix = path.suffix.casefold()
         todo = ("save it as register.xlsx" if suffix in OTHER_SPREADSHEETS
                 else f"rename it register{'.csv' if suffix == '.csv' else '.xlsx'}")
-        return f"{missing}: it holds {path.name}; if that is the register, {todo}"
+        return f"it holds {path.name}; if that is the register, {todo}"
     if sheets:
         names = ", ".join(path.name for path in sheets[:5]) + (", …" if len(sheets) > 5 else "")
-        return f"{missing}: it holds {names}; if one of them is the register, name it register.xlsx (or register.csv)"
-    return missing
+        return f"it holds {names}; if one of them is the register, name it register.xlsx (or register.csv)"
+    return ""
 
 
 def earlier_periods(workspace: Path, period: str) -> list[str]:

@@ -5,8 +5,10 @@ A workspace is reportgen.toml, narrative.md, inputs/register.xlsx and inputs/ret
 narrative are copied from the package (`reportgen/starter/`, installed with it, so a `pip install` with no clone
 has them); the register is written here from the settings' own default columns, so its headings are always
 those reportgen reads. A folder is already a workspace when it holds reportgen.toml or a register in inputs/; one
-that holds only an inputs/ folder with no register in it (made ahead, or holding the returns) is started around it.
-What must not happen: a file replaced or changed (a folder that is already a workspace is refused before anything
+that holds only an inputs/ folder with no register in it (made ahead, or holding the returns) is started around it;
+when that inputs/ holds a spreadsheet that may be the register under another name (inputs/Register.csv), no empty
+register is written beside it, and the officer is told to rename it, as `reportgen validate` would. What must not
+happen: a file replaced or changed (a folder that is already a workspace is refused before anything
 is written; each file is linked into place only if its name is free).
 """
 
@@ -23,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
-from reportgen.read.workspace import RETURN_SUFFIXES
+from reportgen.read.workspace import RETURN_SUFFIXES, register_hint
 from reportgen.render.xlsx import bold_font, print_landscape, text_cell, workbook_bytes
 from reportgen.run.return_workbooks import HEADING_FILL
 from reportgen.run.unfinished import RETURNS
@@ -52,10 +54,14 @@ REGISTER_NOTES = {
 OWN_HEADINGS = {"page": "Plan page"}
 WIDTHS = {"ref": 14, "section": 24, "lead": 24, "action": 70, "page": 12, "exempt": 10}
 
+FILL_REGISTER = ("  2. fill in inputs/register.xlsx: one row per action, with its number, section, lead partner and "
+                 "wording;")
+NAME_REGISTER = ("  2. name the register inputs/register.xlsx (or register.csv), as said above: one row per action, "
+                 "with its number, section, lead partner and wording;")
 NEXT_STEPS = (
     "Next:",
     "  1. fill in reportgen.toml: the cover sheet, the Panel's meeting dates (each setting is explained there);",
-    "  2. fill in inputs/register.xlsx: one row per action, with its number, section, lead partner and wording;",
+    FILL_REGISTER,
     "  3. reportgen returns --period YYYY-MM: one pre-filled workbook per lead partner, to send them;",
     "  4. save each return that comes back in inputs/returns/YYYY-MM/;",
     "  5. reportgen validate: what is still to fill in or correct; then reportgen build.",
@@ -66,21 +72,38 @@ NEXT_STEPS = (
 class Started:
     folder: Path
     written: tuple[Path, ...]
+    register_hint: str = ""  # what inputs/ holds in place of a register, when no register was written beside it
+
+    @property
+    def next_steps(self) -> tuple[str, ...]:
+        """What to do next: with no register written, name the one inputs/ holds rather than fill in ours."""
+        return tuple(NAME_REGISTER if self.register_hint and line == FILL_REGISTER else line for line in NEXT_STEPS)
+
+    @property
+    def register_note(self) -> str:
+        """Why no register was written, and what to do ('' when one was)."""
+        if not self.register_hint:
+            return ""
+        return f"wrote no {REGISTER.as_posix()}, as inputs/ may hold the register already: {self.register_hint}"
 
 
 def start_workspace(folder: Path) -> Started:
     """Write a starter workspace into `folder` (made when missing): the settings, the narrative, an empty register
-    and the returns folder. Refuses (UsageError, nothing written) a folder that is already a workspace or a file."""
+    and the returns folder. Refuses (UsageError, nothing written) a folder that is already a workspace or a file.
+    No empty register is written beside a spreadsheet in inputs/ that may be the register under another name: it
+    would hide that file from `validate`, which would then report an empty register, not the file to rename."""
     folder = Path(folder).resolve()
     refuse_unless_new(folder)
+    hint = register_hint(folder / "inputs")
     made = not (folder / RETURNS).is_dir()  # an inputs/returns/ already there is kept, and not said to be made
     try:
         (folder / RETURNS).mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ReportgenError(f"cannot make the folder {folder / RETURNS}: {error.strerror}") from error
     written = [write_new(folder / name, (STARTER / name).read_bytes()) for name in COPIED]
-    written.append(write_new(folder / REGISTER, workbook_bytes(register_workbook(Settings()))))
-    return Started(folder, (*written, *([folder / RETURNS] if made else [])))
+    if not hint:
+        written.append(write_new(folder / REGISTER, workbook_bytes(register_workbook(Settings()))))
+    return Started(folder, (*written, *([folder / RETURNS] if made else [])), hint)
 
 
 def refuse_unless_new(folder: Path) -> None:

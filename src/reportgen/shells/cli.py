@@ -228,12 +228,14 @@ def _build(workspace: Path, period: str | None, out: Path | None, edition: Editi
 
 
 def run_init(workspace: Path) -> int:
-    from reportgen.run.starter import NEXT_STEPS, start_workspace
+    from reportgen.run.starter import start_workspace
 
     started = start_workspace(workspace)
     for path in started.written:
         print(f"{'made' if path.is_dir() else 'wrote'} {path}")
-    for line in NEXT_STEPS:
+    if started.register_note:
+        print(started.register_note)
+    for line in started.next_steps:
         print(line)
     print(started.folder)  # the last line: scripts read the folder from it
     return OK
