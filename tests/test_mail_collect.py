@@ -226,6 +226,23 @@ def test_collect_from_a_folder_that_does_not_exist_is_wrong_usage_and_says_so(
     assert done.returncode == 0 and done.stderr == "" and "0 returns to save" in done.stdout
 
 
+def test_collect_from_an_empty_folder_path_is_wrong_usage_and_reads_nothing(tmp_path: Path) -> None:
+    """`--from-folder ""` (a variable left empty in a script) read the folder the command was run in, as if it had
+    been given: it is exit 2, saying the path is empty, and no message there is read, saved or filed."""
+    root = mail_workspace(tmp_path / "ws")
+    here = tmp_path / "here"
+    here.mkdir()
+    (here / "1.eml").write_bytes(reply(ADDRESS[OPCC], [("opcc.xlsx", workbook(GOOD_OPCC))]))
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "collect", "--workspace", str(root),
+                           "--period", PERIOD, "--dry-run", "--from-folder", ""], cwd=here, capture_output=True,
+                          text=True, env={**os.environ, **env()}, timeout=300, check=False)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip() == ("reportgen: error: Invalid value for '--from-folder': an empty path names no "
+                                   "folder or file; give its path ('.' for the current folder). See `reportgen "
+                                   "collect --help`.")
+    assert not (root / "outputs").exists() and saved_files(root) == []
+
+
 def test_collect_logs_in_to_dovecot_with_xoauth2(tmp_path: Path, smtp, dovecot: Dovecot) -> None:
     controller, captured = smtp
     root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port, auth="xoauth2")

@@ -18,7 +18,19 @@ import click
 from reportgen.terms import EDITIONS
 
 OK, BLOCKED, USAGE = 0, 1, 2
-PATH = click.Path(path_type=Path)
+
+
+class GivenPath(click.Path):
+    """A path option or argument that refuses an empty value: `Path("")` is the current folder, so a variable left
+    empty (`--from-folder "$DROP"`) would read, or write, where the command happened to be run."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value:
+            self.fail("an empty path names no folder or file; give its path ('.' for the current folder)", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+PATH = GivenPath(path_type=Path)
 
 
 def exit_code(blocking: int) -> int:
