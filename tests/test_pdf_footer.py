@@ -8,7 +8,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from conftest import copy_example
+from conftest import benchmark_workspace, copy_example
 from reportgen.shells.cli import main
 
 FOOTER_DEPTH = 55  # points from the foot of the page: the bottom margin, where the footer is drawn
@@ -65,25 +65,72 @@ def test_a_long_meeting_name_takes_the_footers_width_and_keeps_its_date_whole(tm
         assert len(lines(words)) == 1, (orientation, lines(words))
 
 
-@pytest.mark.parametrize("meeting", [
-    "Wessex Police & Crime Panel – Extraordinary Meeting",
-    "Wessex Police & Crime Panel – Extraordinary Meeting of the Panel and its Complaints Committee",
-])
-def test_the_footer_never_runs_into_the_restricted_marking(tmp_path: Path, meeting: str) -> None:
-    """In the restricted edition the marking is centred in the footer: a long meeting name ran into it
-    ("…Meeting ofRESTRICTED"). The meeting wraps whole words beside it, with a gap, its date on one line, and
-    the page number stays clear of it too, on portrait and landscape pages."""
-    pages = footers(built_with_meeting(tmp_path, meeting, "restricted"))
-    assert {orientation for orientation, _ in pages} == {"portrait", "landscape"}
-    for orientation, words in pages:
-        [marking] = [word for word in words if word["text"] == "RESTRICTED"]
+def overlap(one: Word, other: Word) -> bool:
+    """Whether two words' boxes on a page touch or cross."""
+    return not (float(str(one["x1"])) <= float(str(other["x0"])) or float(str(other["x1"])) <= float(str(one["x0"]))
+                or float(str(one["bottom"])) <= float(str(other["top"]))
+                or float(str(other["bottom"])) <= float(str(one["top"])))
+
+
+def footer_problems(path: Path, meeting: str, marking: str = "") -> list[str]:
+    """What is wrong with each page's footer: a word of the meeting or its date missing or off the page, a word
+    on or touching the marking, the marking not centred, the date split over two lines."""
+    problems = []
+    with pdfplumber.open(path) as pdf:
+        size = [(float(page.width), float(page.height)) for page in pdf.pages]
+    for number, ((orientation, words), (width, height)) in enumerate(zip(footers(path), size, strict=True), 1):
+        where = f"page {number} ({orientation})"
         left = meeting_words(words)
-        assert [*meeting.split(), "·", *DATE] == [str(word["text"]) for word in left], orientation
-        assert max(float(str(word["x1"])) for word in left) < float(str(marking["x0"])) - 5, orientation
-        numbering = [word for word in words if word not in left and word is not marking]
-        assert min(float(str(word["x0"])) for word in numbering) > float(str(marking["x1"])) + 5, orientation
-        date_lines = {round(float(str(word["top"]))) for word in left[-3:]}
-        assert len(date_lines) == 1, (orientation, lines(left))
+        if [str(word["text"]) for word in left] != [*meeting.split(), "·", *DATE]:
+            problems.append(f"{where}: the footer says {lines(left)}")
+        problems += [f"{where}: {word['text']!r} is off the page" for word in words
+                     if float(str(word["x0"])) < 0 or float(str(word["x1"])) > width
+                     or float(str(word["bottom"])) > height]
+        if len({round(float(str(word["top"]))) for word in left[-3:]}) != 1:
+            problems.append(f"{where}: the date is split, {lines(left)}")
+        marked = [word for word in words if word["text"] == marking]
+        if len(marked) != (1 if marking else 0):
+            problems.append(f"{where}: the marking is printed {len(marked)} times")
+        for mark in marked:
+            problems += [f"{where}: {word['text']!r} runs into the marking" for word in words
+                         if word is not mark and overlap(word, mark)]
+            if abs((float(str(mark["x0"])) + float(str(mark["x1"]))) / 2 - width / 2) > 2:
+                problems.append(f"{where}: the marking is not centred on the page")
+    return problems
+
+
+LONG_MEETING = ("Wessex Police, Fire and Crime Panel (Joint Scrutiny Committee of the Wessex County Council, Wessex "
+                "Unitary Authorities and the Independent Co-opted Members) – Extraordinary Meeting")
+
+
+def test_every_word_of_the_meeting_and_its_date_is_on_the_page_clear_of_the_marking(tmp_path: Path) -> None:
+    """In the restricted edition the marking had a centred box of its own beside the meeting: a long meeting
+    name wrapped in the narrow column left of it, four lines deep on a portrait page, and ran off its foot, the
+    date not printed at all. The meeting now takes the width the page number leaves, the marking centred under
+    it: every word and the date are on every page, portrait and landscape, clear of the marking, whether the
+    name is short or long, in either edition."""
+    meetings = ("Police and Crime Panel",
+                "Wessex Police & Crime Panel – Extraordinary Meeting of the Panel and its Complaints Committee",
+                LONG_MEETING)
+    for number, meeting in enumerate(meetings):
+        for edition, marking in (("restricted", "RESTRICTED"), ("public", "")):
+            path = built_with_meeting(tmp_path / f"{number}-{edition}", meeting, edition)
+            assert {orientation for orientation, _ in footers(path)} == {"portrait", "landscape"}
+            assert footer_problems(path, meeting, marking) == [], (meeting, edition)
+
+
+@pytest.mark.slow  # lays out a paper of 300 actions
+def test_a_long_paper_built_in_parts_prints_a_long_meeting_and_its_date_on_every_page(tmp_path: Path) -> None:
+    """A paper long enough to be laid out in parts draws its footers apart, over the joined pages: the meeting,
+    its date and the marking are there too, whole, on every page."""
+    root = benchmark_workspace(tmp_path / "ws", 300)
+    toml = (root / "reportgen.toml").read_text(encoding="utf-8")
+    (root / "reportgen.toml").write_text(toml.replace('meeting = "Police and Crime Panel"',
+                                                      f'meeting = "{LONG_MEETING}"'), encoding="utf-8")
+    out = tmp_path / "restricted"
+    assert main(["build", "--workspace", str(root), "--period", "2026-10", "--edition", "restricted",
+                 "--out", str(out)]) == 0
+    assert footer_problems(out / "paper.pdf", LONG_MEETING, "RESTRICTED") == []
 
 
 @pytest.mark.parametrize("meeting", [
@@ -100,3 +147,14 @@ def test_the_meeting_under_the_title_wraps_before_its_date_not_inside_it(tmp_pat
     assert said[:len(meeting.split()) + 4] == [*meeting.split(), "·", *DATE], above_title
     [date_line] = [line for line in above_title if "November" in line]
     assert date_line[-4:] == ["·", *DATE], above_title
+
+
+def test_a_comparisons_pdf_prints_a_long_meeting_and_its_date_whole_over_its_marking(tmp_path: Path) -> None:
+    """diff.pdf is laid out with the paper's stylesheet: comparing two restricted drafts of a long-named meeting,
+    its footer wrapped the meeting beside the centred marking and lost the date at the foot of the page, as the
+    paper's did. It has the paper's footer: every word and the date, the marking centred under them."""
+    first = built_with_meeting(tmp_path / "first", LONG_MEETING, "restricted").parent
+    second = built_with_meeting(tmp_path / "second", LONG_MEETING, "restricted").parent
+    assert main(["diff", str(first), str(second), "--out", str(tmp_path / "compare")]) == 0
+    assert footer_problems(tmp_path / "compare" / "diff.pdf", LONG_MEETING, "RESTRICTED") == []
+

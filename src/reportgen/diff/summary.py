@@ -68,6 +68,7 @@ from reportgen.render.pdf.html import (
     css_ident,
     group_blocks,
     link_runs,
+    running_foot,
     running_head,
     space_before_links,
     with_drawn_gaps,
@@ -315,12 +316,21 @@ def inline_styles(templates: Path, names: Sequence[str]) -> Markup:
 
 def with_running_head(html: str, marking: str) -> str:
     """The comparison's heading (its <h1>) and `marking` as the running head of the pages after the first
-    (paper.css's `running-head`), whatever template wrote the HTML; the HTML as read on screen has none."""
+    (paper.css's `running-head`), and its meeting line and `marking` as every page's footer (`running-foot`),
+    whatever template wrote the HTML; the HTML as read on screen has neither."""
     body, heading = re.search(r"<body[^>]*>", html), re.search(r"<h1[^>]*>(.*?)</h1>", html, re.DOTALL)
-    if body is None or heading is None or 'class="running-head"' in html:
-        return html
-    title = " ".join(unescape(re.sub(r"<[^>]+>", "", heading[1])).split())
-    return html[:body.end()] + "\n" + running_head("running-head", title, [marking]) + html[body.end():]
+    meeting = re.search(r'<p class="meeting"[^>]*>(.*?)</p>', html, re.DOTALL)
+    furniture = ""
+    if heading is not None and 'class="running-head"' not in html:
+        furniture += running_head("running-head", _text(heading[1]), [marking])
+    if meeting is not None and 'class="running-foot"' not in html:
+        furniture += running_foot(_text(meeting[1]), marking)
+    return html if body is None or not furniture else html[:body.end()] + "\n" + furniture + html[body.end():]
+
+
+def _text(markup: str) -> str:
+    """The words of an HTML fragment, as read."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", markup)).split())
 
 
 def write_diff_pdf(html: str, templates: Path, out: Path, created: str = "", marking: str = "") -> None:

@@ -180,8 +180,8 @@ def render_html(paper: Paper, templates: Path, part: str = "all", furniture_page
             theme_css=theme_stylesheet(paper.theme),
             logo_uri=logo_data_uri(paper.theme.logo if paper.theme else None),
         )
-    return with_drawn_gaps(with_running_heads(with_draft_marking(
-        html, paper, part, styles_draft_marking(template_file(templates, STYLESHEET))), paper, part))
+    return with_drawn_gaps(with_running_foot(with_running_heads(with_draft_marking(
+        html, paper, part, styles_draft_marking(template_file(templates, STYLESHEET))), paper, part), paper, part))
 
 
 # a space in an inline box of its own: before a link (`space_before_links`: "See<span> </span><a>…", in the paper
@@ -250,6 +250,28 @@ def with_running_heads(html: str, paper: Paper, part: str) -> str:
     heads = "".join(running_head(name, paper.title, [*markings, " ".join(words)])
                     for name, words in (("running-head", draft[:1]), ("running-head-plan", plan_draft)))
     return html[:head.end()] + "\n" + heads + html[head.end():]
+
+
+def with_running_foot(html: str, paper: Paper, part: str) -> str:
+    """`html` with the footer's running element (paper.css puts it in the bottom-left page-margin box): the
+    meeting and its date across the width the page number leaves, and under them, in the restricted edition,
+    the marking. The marking had a centred box of its own beside the meeting, which left the meeting less
+    than half the page: a long meeting name wrapped four lines deep and ran off the foot of the page, its
+    date unprinted. Inserted here, as the running heads are, so a workspace's own template has it too."""
+    body = re.search(r"<body[^>]*>", html)
+    if part == "plan" or body is None or 'class="running-foot"' in html:
+        return html
+    # the date never split over two lines, nor from the meeting's last word
+    date = "\u00a0· " + paper.date.replace(" ", "\u00a0") if paper.date else ""
+    return html[:body.end()] + "\n" + running_foot(paper.meeting + date, paper.marking) + html[body.end():]
+
+
+def running_foot(meeting: str, marking: str) -> str:
+    """The running element paper.css puts in the footer (`running-foot`): the meeting line, and under it
+    `marking` when there is one. Visible in a part of a long paper that hides everything but the furniture."""
+    marked = f'<p class="running-foot-marking">{escape(marking)}</p>' if marking else ""
+    return ('<div class="running-foot" style="position: running(running-foot); visibility: visible">'
+            f'<p class="running-foot-meeting">{escape(meeting)}</p>{marked}</div>\n')
 
 
 def running_head(name: str, title: str, marks: Sequence[str]) -> str:
