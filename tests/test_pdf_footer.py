@@ -3,6 +3,7 @@ from every page, portrait and landscape."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pdfplumber
@@ -158,3 +159,20 @@ def test_a_comparisons_pdf_prints_a_long_meeting_and_its_date_whole_over_its_mar
     assert main(["diff", str(first), str(second), "--out", str(tmp_path / "compare")]) == 0
     assert footer_problems(tmp_path / "compare" / "diff.pdf", LONG_MEETING, "RESTRICTED") == []
 
+
+def test_a_meeting_name_longer_than_the_footer_holds_is_a_warning_naming_it(tmp_path: Path) -> None:
+    """The footer's bottom margin cannot grow: a meeting name of some 250 characters would not fit on two lines
+    above the marking, and the marking or the date would be cut off at the foot of a portrait page. The build
+    says so, naming reportgen.toml's meeting, in the edition whose footer it overflows; the long name of the
+    test above builds without it."""
+    longer = LONG_MEETING.replace("Members)", "Members, sitting with the Complaints Sub-Committee and the Community "
+                                  "Safety Partnership Boards)")
+    for meeting, edition, warned in ((longer, "restricted", True), (longer, "public", False),
+                                     (LONG_MEETING, "restricted", False)):
+        path = built_with_meeting(tmp_path / f"{edition}-{warned}", meeting, edition)
+        with (path.parent / "issues.csv").open(encoding="utf-8-sig", newline="") as issues:
+            found = [row for row in csv.DictReader(issues) if row["code"] == "meeting-too-long"]
+        assert len(found) == warned, (meeting, edition)
+        for row in found:
+            assert (row["severity"], row["file"], row["column"]) == ("warning", "reportgen.toml", "meeting")
+            assert "the PDF's footer holds about 200 in the restricted edition" in row["message"]

@@ -643,6 +643,13 @@ CODES: dict[str, Code] = {
          "unset": ("{file}: [paper] sets no {column}, so the cover sheet's {rows} says {value!r}, which nobody chose.",
                    "Set [paper] {column} in reportgen.toml to what the Panel's cover sheet says ({example}), or leave "
                    "the row out with cover_leave_out, if the Panel's cover sheet has no such row.")}),
+    "meeting-too-long": Code(
+        W, "[paper] meeting is longer than the PDF's footer holds: the footer of every page may not show all of it.",
+        "{file}: the meeting and its date are {length} characters; the PDF's footer holds about {most} in the "
+        "{edition} edition, so the end of the meeting name, the date or the marking may be cut off at the foot of "
+        "the page.",
+        "Shorten [paper] meeting in reportgen.toml to the name the Panel goes by (the full title can go in a "
+        "[[paper.cover]] row or the narrative)."),
     "cover-row-empty": Code(
         W, "A cover sheet row is empty: the paper prints its heading with nothing beside it, where a published Panel "
         "paper fills every row.",

@@ -105,7 +105,24 @@ def cover_issues(paper: PaperSettings, period: str, edition: str = "public") -> 
             code = "cover-field-mistyped" if doubled or _meant_as_field(wrong) else "cover-placeholder"
             issues.append(issue(code, field=wrong, printed=fill_in(text, period, meeting_date(
                 paper, period)), file=SETTINGS_FILE, column=key, value=text))
-    return issues
+    return [*issues, *footer_issues(paper, period, edition)]
+
+
+# about what the PDF's footer holds of the meeting and its date: two lines of 8pt beside the page number on a
+# portrait page, above the restricted marking; four without it (paper.css; its bottom margin cannot grow)
+FOOTER_CHARACTERS = {"restricted": 200, "public": 400}
+
+
+def footer_issues(paper: PaperSettings, period: str, edition: str = "public") -> list[Issue]:
+    """A meeting name longer than the PDF's footer holds: a warning, as the footer cannot grow and would cut off
+    its end, the date or the marking at the foot of the page."""
+    date = meeting_date(paper, period)
+    footer = " · ".join(text for text in (fill_in(paper.meeting, period, date), display_date(date)) if text)
+    most = FOOTER_CHARACTERS.get(edition, FOOTER_CHARACTERS["restricted"])
+    if len(footer) <= most:
+        return []
+    return [issue("meeting-too-long", file=SETTINGS_FILE, column="meeting", value=paper.meeting, length=len(footer),
+                  most=most, edition=edition)]
 
 
 def _defaulted(paper: PaperSettings, key: str, edition: str) -> bool:
