@@ -506,6 +506,16 @@ def tagged_text(path: Path) -> dict[tuple[int, int], str]:
     return texts
 
 
+def element_text(element: pikepdf.Object, texts: dict[tuple[int, int], str], pages: dict[object, int]) -> str:
+    """The text a tagged element holds (`texts`: `tagged_text`'s, by page and marked-content id; `pages`: each page
+    object's number, from 0), its kids' in order."""
+    kids = element.get("/K")
+    return "".join(texts.get((pages[element.Pg.objgen], kid), "") if isinstance(kid, int)
+                   else element_text(kid, texts, pages)
+                   for kid in (kids if isinstance(kids, pikepdf.Array) else [kids])
+                   if isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary) and "/S" in kid))
+
+
 def plan_row_labels(path: Path, columns: int) -> tuple[int, list[str], list[int]]:
     """How many tables have a head of the plan's width; the one's body rows as their first cell's text
     (an action's number, a section's heading), and the page (from 0) each row is on."""
@@ -514,10 +524,7 @@ def plan_row_labels(path: Path, columns: int) -> tuple[int, list[str], list[int]
         pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
 
         def text(element: pikepdf.Object) -> str:
-            kids = element.get("/K")
-            return "".join(texts.get((pages[element.Pg.objgen], kid), "") if isinstance(kid, int) else text(kid)
-                           for kid in (kids if isinstance(kids, pikepdf.Array) else [kids])
-                           if isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary) and "/S" in kid))
+            return element_text(element, texts, pages)
 
         heads = [(table, _tree_kids(table)[0]) for table in tagged_tables(pdf)]
         plans = [table for table, head in heads

@@ -24,6 +24,7 @@ from conftest import (
     benchmark_workspace,
     copy_example,
     default_returns,
+    element_text,
     make_workspace,
     marked_content_problems,
     needs_sample,
@@ -451,13 +452,7 @@ def tagged_cover_rows(path: Path) -> list[list[tuple[str, int]]]:
     with pikepdf.open(path) as pdf:
         pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
 
-        def text(element: pikepdf.Object) -> str:
-            kids = element.get("/K")
-            return "".join(texts.get((pages[element.Pg.objgen], kid), "") if isinstance(kid, int) else text(kid)
-                           for kid in (kids if isinstance(kids, pikepdf.Array) else [kids])
-                           if isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary) and "/S" in kid))
-
-        return [[(re.sub(r"\s", "", text(_kids(row)[0])), pages[row.Pg.objgen])
+        return [[(re.sub(r"\s", "", element_text(_kids(row)[0], texts, pages)), pages[row.Pg.objgen])
                  for body in _kids(table) for row in _kids(body)]
                 for table in tagged_tables(pdf) if _kids(table)[0].S != "/THead"]
 
