@@ -135,6 +135,31 @@ def test_the_pdf_has_the_chart_as_a_tagged_figure_and_the_numbers(built: list[Bu
         assert pdf.Root.MarkInfo.Marked
 
 
+def test_each_pdf_chart_figure_says_where_it_is_on_its_page_in_points(built: list[BuildResult]) -> None:
+    """A checker or an assistive tool finds a Figure on its page by its layout box (/A /BBox). WeasyPrint wrote it in
+    CSS pixels from the top of the page, so a chart half-way down the page had a box past the top of it
+    ([68 593 726 934] on an 842-point page). Each box is now in points from the foot of the page, around the bars
+    the chart draws."""
+    path = built[-1].folder / "paper.pdf"
+    with pikepdf.open(path) as pdf:
+        numbers = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+        boxes = []
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Figure":
+                page = pdf.pages[numbers[obj.Pg.objgen]]
+                left, bottom, right, top = (float(value) for value in obj.A.BBox)
+                width, height = float(page.mediabox[2]), float(page.mediabox[3])
+                assert 0 <= left < right <= width and 0 <= bottom < top <= height, (list(obj.A.BBox), height)
+                boxes.append((numbers[obj.Pg.objgen], left, height - top, right, height - bottom))
+    assert len(boxes) == 2
+    with pdfplumber.open(path) as pdf:
+        for number, left, top, right, bottom in boxes:
+            bars = [rect for rect in pdf.pages[number].rects if rect["fill"]
+                    and left - 1 <= rect["x0"] and rect["x1"] <= right + 1
+                    and top - 1 <= rect["top"] and rect["bottom"] <= bottom + 1]
+            assert len(bars) >= 3, (number, left, top, right, bottom)
+
+
 def _spoken_elements(path: Path) -> list[tuple[str, str]]:
     """(type, /ActualText) of each structure element with an /ActualText."""
     with pikepdf.open(path) as pdf:

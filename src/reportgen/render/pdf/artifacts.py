@@ -27,6 +27,7 @@ import pikepdf
 from pikepdf import Name
 
 from reportgen.render.pdf.continued_tables import Folded, fold_continued_tables
+from reportgen.render.pdf.figures import figure_boxes_in_points
 from reportgen.render.pdf.spoken import give_words
 from reportgen.render.pdf.table_tags import id_tree, scope_table_headers
 
@@ -64,6 +65,7 @@ def furniture_as_artifacts(data: bytes, sentences: Sequence[tuple[str, str]] = (
                     elements[mcid] = None
                 changed = True
         changed |= give_words(pdf, sentences)  # arrows and links read as words (`reportgen.render.pdf.spoken`)
+        changed |= figure_boxes_in_points(pdf)  # a chart's layout box where it is on its page
         if not changed:
             return data
         out = io.BytesIO()

@@ -62,6 +62,7 @@ from reportgen.render.pdf.continued_tables import (
     fold_continued_tables,
     starting_chain,
 )
+from reportgen.render.pdf.figures import figure_boxes_in_points
 from reportgen.render.pdf.serial import Numbers, PdfSerialiser, entry, reachable, renumber
 from reportgen.render.pdf.spoken import give_words
 from reportgen.render.pdf.subsets import FontFaces, subset_tag
@@ -217,6 +218,7 @@ class Joiner:
         """The part's PDF, its fonts retagged, its tables folded, and numbers for every object the join copies."""
         source = pikepdf.open(io.BytesIO(part.pdf))
         give_words(source, self.sentences)  # arrows, sentences and links read as words, while its fonts are its own
+        figure_boxes_in_points(source)  # a chart's layout box where it is on its page
         fonts = self.fonts.take(source, self.writer.new_number)
         if self.parts:
             _retag_fonts(source, f"part{self.parts}")
