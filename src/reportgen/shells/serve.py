@@ -204,7 +204,7 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
     configure()
     # no folder, wrong settings or no register: one clear error before any server starts or schedule is set
     workspace, settings, _register = open_workspace(workspace)
-    held = serving_alone(workspace, name)
+    check_not_served(workspace, name)  # before a server is started for nothing; writes nothing
     server_stopped: list[int] = []
     serving: list[bool] = []  # whether its schedule was set: a stop before then changed nothing on the server
 
@@ -213,7 +213,6 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
         os.kill(os.getpid(), signal.SIGINT)
 
     with contextlib.ExitStack() as stack:
-        stack.callback(os.close, held)  # closing releases the lock
         try:
             if not os.environ.get("PREFECT_API_URL"):
                 port, why = serve_port()
@@ -225,6 +224,7 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
             check_not_taken(name, workspace)
             check_not_scheduled_twice(name, workspace)
             check_not_on_a_pool(name)
+            stack.callback(os.close, serving_alone(workspace, name))  # closing releases the lock
             from reportgen.shells.prefect_deploy import crash_silent_runs
 
             # a run whose serve is killed outright is shown Crashed, not Running for ever (after the window
@@ -264,11 +264,30 @@ def serving_alone(workspace: Path, name: str) -> int:
     go however serve ends); its open file. A second `reportgen serve` of it (a terminal left open, beside a system
     service) is refused in one line: it would be accepted by the server, and the first serve, with the schedule and the
     reportgen it started with, would go on running every run, so a restart meant to take up a changed schedule or an
-    upgrade would silently not."""
+    upgrade would silently not. Taken once every other check has passed: a serve refused writes nothing."""
     outputs = workspace / "outputs"
     outputs.mkdir(exist_ok=True)
-    path = outputs / f".serving-{name}.lock"
-    held = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    held = os.open(outputs / f".serving-{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    _locked_or_refused(held, workspace, name)
+    os.ftruncate(held, 0)
+    os.write(held, f"process {os.getpid()} on {socket.gethostname()}, started "
+                   f"{time.strftime('%d %B %Y %H:%M %Z')}".encode())
+    return held
+
+
+def check_not_served(workspace: Path, name: str) -> None:
+    """Refuse at once, before any server is started, a serve of `workspace` under `name` another serve holds
+    (`serving_alone`); nothing is written."""
+    try:
+        probe = os.open(workspace / "outputs" / f".serving-{name}.lock", os.O_RDWR)
+    except OSError:  # never served, or not readable: `serving_alone` says what is wrong
+        return
+    _locked_or_refused(probe, workspace, name)
+    os.close(probe)
+
+
+def _locked_or_refused(held: int, workspace: Path, name: str) -> None:
+    """Lock the open file `held`, or close it and refuse: another serve holds it."""
     try:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -278,10 +297,6 @@ def serving_alone(workspace: Path, name: str) -> int:
             f"{FLOW}/{name} is already served for {workspace} by another reportgen serve ({who or 'still starting'}); "
             "a second would leave that one running every run. Stop it first (Ctrl-C in its terminal, or stop its "
             "service), then start serving again") from None
-    os.ftruncate(held, 0)
-    os.write(held, f"process {os.getpid()} on {socket.gethostname()}, started "
-                   f"{time.strftime('%d %B %Y %H:%M %Z')}".encode())
-    return held
 
 
 def served_monthly(workspace: Path, name: str, cron: str, timezone: str) -> tuple[Runner, UUID]:
