@@ -122,7 +122,7 @@ def continue_rows(table: pikepdf.Object, header_ids: tuple[bytes | None, ...], f
                if own is not None and first is not None}
     head = _head(table)
     bodies = _kids(table)[1:] if head is not None else _kids(table)
-    for element in _subtree(head) if head is not None else ():
+    for element in subtree(head) if head is not None else ():
         folded.removed.add(element.objgen)
         if "/ID" in element:
             folded.dropped_ids.add(bytes(element.ID))
@@ -225,7 +225,7 @@ def _rename_headers(cell: pikepdf.Object, renamed: dict[bytes, bytes]) -> None:
 
 def _marked_only(head: pikepdf.Object) -> bool:
     """Whether the head holds only elements and marked content (no link or annotation to keep)."""
-    for element in _subtree(head):
+    for element in subtree(head):
         kids = element.get("/K")
         for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
             if isinstance(kid, pikepdf.Dictionary) and "/S" not in kid and str(kid.get("/Type")) != "/MCR":
@@ -247,7 +247,8 @@ def _mcids(element: pikepdf.Object) -> Iterator[tuple[ObjGen, int]]:
                 yield page, int(kid.MCID)
 
 
-def _subtree(top: pikepdf.Object) -> Iterator[pikepdf.Object]:
+def subtree(top: pikepdf.Object) -> Iterator[pikepdf.Object]:
+    """`top` and every structure element under it."""
     stack = [top]
     while stack:
         element = stack.pop()

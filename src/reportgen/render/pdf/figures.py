@@ -12,9 +12,9 @@ part of a long paper before it is joined (`reportgen.render.pdf.join`): once on 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pikepdf
+
+from reportgen.render.pdf.continued_tables import subtree
 
 PX = 0.75  # points in a CSS pixel, at WeasyPrint's zoom of 1
 
@@ -27,7 +27,7 @@ def figure_boxes_in_points(pdf: pikepdf.Pdf) -> bool:
         return False
     heights = {page.obj.objgen: float(page.mediabox[3]) for page in pdf.pages}
     changed = False
-    for element in _elements(root):
+    for element in subtree(root):
         attributes = element.get("/A")
         if element.get("/S") != "/Figure" or not isinstance(attributes, pikepdf.Dictionary):
             continue
@@ -43,16 +43,3 @@ def figure_boxes_in_points(pdf: pikepdf.Pdf) -> bool:
         changed = True
     return changed
 
-
-def _elements(root: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
-    """Every structure element under `root`, once each."""
-    seen: set[tuple[int, int]] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        kids = node.get("/K")
-        for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
-            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid and kid.objgen not in seen:
-                seen.add(kid.objgen)
-                yield kid
-                stack.append(kid)
