@@ -516,19 +516,50 @@ def element_text(element: pikepdf.Object, texts: dict[tuple[int, int], str], pag
                    if isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary) and "/S" in kid))
 
 
-def plan_row_labels(path: Path, columns: int) -> tuple[int, list[str], list[int]]:
+def marked_pages(element: pikepdf.Object, pages: dict[object, int]) -> list[int]:
+    """The pages (from 0) of the marked content under a tagged element, each once, in order."""
+    found: list[int] = []
+    stack = [element]
+    while stack:
+        node = stack.pop()
+        kids = node.get("/K")
+        items = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+        for kid in items:
+            if isinstance(kid, int) and "/Pg" in node:
+                found.append(pages[node.Pg.objgen])
+            elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                stack.append(kid)
+            elif isinstance(kid, pikepdf.Dictionary) and "/MCID" in kid:
+                found.append(pages[(kid.Pg if "/Pg" in kid else node.Pg).objgen])
+    return sorted(set(found))
+
+
+def _plan_rows(pdf: pikepdf.Pdf, columns: int) -> tuple[int, list[pikepdf.Object]]:
+    """How many tables have a head of the plan's width, and the first one's body rows."""
+    heads = [(table, _tree_kids(table)[0]) for table in tagged_tables(pdf)]
+    plans = [table for table, head in heads if head.S == "/THead" and len(_tree_kids(_tree_kids(head)[0])) == columns]
+    assert [str(part.S) for part in _tree_kids(plans[0])] == ["/THead", "/TBody"]
+    return len(plans), _tree_kids(_tree_kids(plans[0])[1])
+
+
+def plan_row_labels(path: Path, columns: int) -> tuple[int, list[str], list[list[int]]]:
     """How many tables have a head of the plan's width; the one's body rows as their first cell's text
-    (an action's number, a section's heading), and the page (from 0) each row is on."""
+    (an action's number, a section's heading), and the pages (from 0) each row is on."""
     texts = tagged_text(path)
     with pikepdf.open(path) as pdf:
         pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
+        plans, rows = _plan_rows(pdf, columns)
+        return (plans, [element_text(_tree_kids(row)[0], texts, pages) for row in rows],
+                [marked_pages(row, pages) for row in rows])
 
-        def text(element: pikepdf.Object) -> str:
-            return element_text(element, texts, pages)
 
-        heads = [(table, _tree_kids(table)[0]) for table in tagged_tables(pdf)]
-        plans = [table for table, head in heads
-                 if head.S == "/THead" and len(_tree_kids(_tree_kids(head)[0])) == columns]
-        assert [str(part.S) for part in _tree_kids(plans[0])] == ["/THead", "/TBody"]
-        rows = _tree_kids(_tree_kids(plans[0])[1])
-        return len(plans), [text(_tree_kids(row)[0]) for row in rows], [pages[row.Pg.objgen] for row in rows]
+def plan_cell_texts(path: Path, columns: int) -> dict[str, list[str]]:
+    """The plan table's body rows as tagged: each row's first cell's text -> its cells' texts."""
+    texts = tagged_text(path)
+    with pikepdf.open(path) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
+        _, rows = _plan_rows(pdf, columns)
+        cells = [[element_text(cell, texts, pages) for cell in _tree_kids(row)] for row in rows]
+        return {row[0]: row for row in cells}
+
+

@@ -21,6 +21,7 @@ from conftest import (
     make_workspace,
     marked_content_problems,
     pdf_problems,
+    plan_cell_texts,
     plan_row_labels,
     tagged_text,
 )
@@ -87,12 +88,14 @@ def test_each_page_a_row_continues_onto_says_which_action_it_continues(built: Pa
     # nowhere else: not on the page the row starts on, nor beside a row that fits on its page
     assert Counter(text for words in columns.values() for text, _, _ in words)["(continued)"] == len(continued)
     assert "(continued)" not in [text for text, _, _ in columns[starts[0]]]
-    # the structure tree: one plan table, every action once and in order; the row's later pages are rows
-    # with an empty number cell (as WeasyPrint tags a split row), not a second action 4
+    # the structure tree: one plan table, every action once and in order; action 4 is one row over the
+    # pages it runs over (WeasyPrint tags a row per page, the later ones with an empty number cell: the
+    # rest is moved into the row), not a second action nor a row of no action
     plans, labels, pages = plan_row_labels(pdf_path, 6)
-    assert plans == 1 and [label for label in labels if label] == ["1", "2", "Victims", "3", "4", "Justice", "5", "6"]
-    fragments = [page for label, page in zip(labels, pages, strict=True) if label == ""]
-    assert fragments == continued
+    assert plans == 1 and labels == ["1", "2", "Victims", "3", "4", "Justice", "5", "6"]
+    assert pages[labels.index("4")] == [starts[0], *continued]
+    explanation = plan_cell_texts(pdf_path, 6)["4"][3]
+    assert explanation.index("Update 1:") < explanation.index("Update 20:") < explanation.index("Update 45:")
     assert not any("continued" in text for text in tagged_text(pdf_path).values())
     assert marked_content_problems(pdf_path) == [] and pdf_problems(pdf_path) == []
 
@@ -181,5 +184,5 @@ def test_the_label_is_all_that_is_added_and_the_row_starts_as_before(tmp_path: P
     assert len(continued) >= 2 and {added[number] for number in continued} == {"2 (continued)"}
     assert continued == list(range(continued[0], continued[0] + len(continued)))
     _, labels, pages = plan_row_labels(labelled, len(paper.columns))
-    assert [page for label, page in zip(labels, pages, strict=True) if label == ""] == continued
+    assert "" not in labels and pages[labels.index("2")][1:] == continued
     assert marked_content_problems(labelled) == []

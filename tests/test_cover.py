@@ -27,7 +27,9 @@ from conftest import (
     element_text,
     make_workspace,
     marked_content_problems,
+    marked_pages,
     needs_sample,
+    pdf_problems,
     tagged_tables,
     tagged_text,
 )
@@ -452,7 +454,7 @@ def tagged_cover_rows(path: Path) -> list[list[tuple[str, int]]]:
     with pikepdf.open(path) as pdf:
         pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
 
-        return [[(re.sub(r"\s", "", element_text(_kids(row)[0], texts, pages)), pages[row.Pg.objgen])
+        return [[(re.sub(r"\s", "", element_text(_kids(row)[0], texts, pages)), marked_pages(row, pages)[0])
                  for body in _kids(table) for row in _kids(body)]
                 for table in tagged_tables(pdf) if _kids(table)[0].S != "/THead"]
 
@@ -474,3 +476,31 @@ def test_a_cover_sheet_that_runs_onto_page_2_is_one_table_to_a_screen_reader(tmp
         "APPENDICES")]
     assert {page for _, page in cover} == {0, 1}  # it does run onto page 2
     assert marked_content_problems(paper) == []
+
+
+def test_a_cover_entry_longer_than_a_page_is_one_row_to_a_screen_reader(tmp_path: Path) -> None:
+    """A purpose too long for a page is drawn over pages; WeasyPrint tagged each later page as a row of its own
+    with an empty label, which a screen reader read as a row of no heading. The purpose is one row, its
+    label its header on each page, its words in order."""
+    root = copy_example(tmp_path / "ws")
+    toml = (root / "reportgen.toml").read_text(encoding="utf-8")
+    points = [f"the delivery of the actions in theme {theme} of the plan, with what each partner said of it;"
+              for theme in range(1, 61)]
+    purpose = 'purpose = """To update the Panel on:\n' + "\n".join(points) + '"""'
+    (root / "reportgen.toml").write_text(re.sub(r"^purpose = .*$", lambda _: purpose, toml, count=1,
+                                                flags=re.MULTILINE), encoding="utf-8")
+    assert main(["build", "--workspace", str(root), "--period", "2026-10", "--out", str(tmp_path / "draft")]) == 0
+    paper = tmp_path / "draft" / "paper.pdf"
+    [cover] = tagged_cover_rows(paper)
+    labels = [label for label, _ in cover]
+    assert "" not in labels and labels.count("PURPOSEOFREPORT") == 1
+    texts = tagged_text(paper)
+    with pikepdf.open(paper) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
+        [table] = [table for table in tagged_tables(pdf) if _kids(table)[0].S != "/THead"]
+        row = [row for body in _kids(table) for row in _kids(body)][labels.index("PURPOSEOFREPORT")]
+        assert len(marked_pages(row, pages)) >= 2  # drawn over pages
+        words = re.sub(r"\s", "", element_text(_kids(row)[1], texts, pages))
+    found = [words.index(re.sub(r"\s", "", point)) for point in points]
+    assert found == sorted(found)
+    assert marked_content_problems(paper) == [] and pdf_problems(paper) == []

@@ -14,6 +14,10 @@ The repeated header rows are page furniture, not content: PDF/UA (ISO 14289-1, 7
 running content to be an artifact, so their structure elements go, their marked content becomes a
 pagination artifact (the caller rewrites the pages, see `Folded.artifacts`), and cells that named the
 repeated headers in /Headers name the first THead's.
+A row split over a page break (a partner's explanation longer than a page, a long cover sheet entry)
+is tagged by WeasyPrint as one row per page, the later ones with an empty row header: a screen reader
+would read the rest of action 14 as a row of no action. The rest is moved into the row it continues, cell
+by cell, so the action is one row (TR) whose number heads it on every page.
 The pages are drawn exactly as before: only marked-content tags change.
 
 A long paper's tables run across the parts it is laid out in; the joiner (`reportgen.render.pdf.join`)
@@ -145,6 +149,10 @@ def _fold(ending: list[pikepdf.Object], starting: list[pikepdf.Object], folded: 
     for element in (*ending, body):
         spread(element)
     for row in continue_rows(table, continuable(ending).header_ids, folded):
+        last = _kids(body)[-1] if _kids(body) else None
+        if last is not None and _rest_of(last, row):
+            _join_rows(last, row, folded)
+            continue
         row.P = body
         body.K.append(row)
     folded.removed.update(part.objgen for part in _kids(table) if str(part.S) == "/TBody")
@@ -153,6 +161,50 @@ def _fold(ending: list[pikepdf.Object], starting: list[pikepdf.Object], folded: 
             kid.P = before
             before.K.append(kid)
         folded.removed.add(after.objgen)
+
+
+def _rest_of(row: pikepdf.Object, later: pikepdf.Object) -> bool:
+    """Whether `later`, a page's first row, is the rest of `row`, the last row before it: a row split over
+    the page break, as WeasyPrint tags it. Its row header is empty (the action's number, or a cover
+    sheet's label, is on the page before; a plan row's "(continued)" label is furniture, outside the tree),
+    its cells are those of `row`, and they hold only elements (no marked content of their own to move)."""
+    form = _row_form(row)
+    if not _led_by_row_header(form) or _row_form(later) != form:
+        return False
+    cells = _kids(later)
+    header = cells[0].get("/K")
+    if header is not None and not (isinstance(header, pikepdf.Array) and not len(header)):
+        return False
+    return all(_elements_only(cell) for cell in cells)
+
+
+def _join_rows(row: pikepdf.Object, rest: pikepdf.Object, folded: Folded) -> None:
+    """Move the content of `rest`'s cells to the end of `row`'s, cell by cell: one row (TR) for the action
+    whatever pages it runs over, its number its row header on every page. `rest` and its cells go."""
+    spread(row)
+    for cell, more in zip(_kids(row), _kids(rest), strict=True):
+        kids = _kids(more)
+        if not kids:
+            folded.removed.add(more.objgen)
+            continue
+        spread(cell)
+        held = cell.get("/K")
+        if not isinstance(held, pikepdf.Array):
+            cell.K = pikepdf.Array([held] if held is not None else [])
+        for kid in kids:
+            kid.P = cell
+            cell.K.append(kid)
+        folded.removed.add(more.objgen)
+    for cell in _kids(rest):
+        if "/ID" in cell:
+            folded.dropped_ids.add(bytes(cell.ID))
+    folded.removed.add(rest.objgen)
+
+
+def _elements_only(cell: pikepdf.Object) -> bool:
+    kids = cell.get("/K")
+    items = kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+    return all(_is_element(kid) for kid in items)
 
 
 def spread(element: pikepdf.Object) -> None:
