@@ -22,12 +22,14 @@ from conftest import (
     RETURN_HEADINGS,
     benchmark_workspace,
     default_returns,
+    element_text,
     make_paper,
     make_row,
     make_workspace,
     marked_content_problems,
     plan_row_labels,
     tagged_tables,
+    tagged_text,
     untagged_furniture,
 )
 from reportgen.model import (
@@ -488,6 +490,57 @@ def table_cells(path: Path) -> tuple[list[HeaderCell], list[tuple[int, int, list
                     elif cell.S == "/TD":
                         data.append((number, row_number, [bytes(name) for name in attributes.get("/Headers", [])]))
     return headers, data
+
+
+def _two_level(n_actions: int) -> tuple[Paper, dict[str, list[str]]]:
+    """A paper whose plan is grouped in two levels (themes, then priorities; the last theme's actions with no
+    priority), and the headings each action is under, by its number."""
+    paper = make_paper(n_actions, sections=6)
+    first, *groups = paper.sections
+    themes = {1: "Theme one: safer streets", 3: "Theme two: victims & witnesses"}
+    sections = [first]
+    for index, section in enumerate(groups, start=1):
+        if index in themes:
+            sections.append(PaperSection(themes[index], 1, ()))
+        sections.append(replace(section, level=2 if index < 5 else 1))
+    under: dict[str, list[str]] = {}
+    chain: list[str] = []
+    for section in sections:
+        if section.heading:
+            chain = [*chain[:section.level - 1], section.heading]
+        under.update((str(row.ref), list(chain)) for row in section.rows)
+    return replace(paper, sections=tuple(sections)), under
+
+
+@pytest.mark.parametrize("actions", [30, 120], ids=["one document", "laid out in parts"])
+def test_each_action_cell_names_the_section_and_subsection_it_is_under(tmp_path: Path, actions: int) -> None:
+    """A screen reader reading an action's status said "14, Status" and never which section the action is in:
+    WeasyPrint names only a cell's row and column headers. Each data cell of the plan names, first in its
+    /Headers, the heading of its theme and of its priority (the group heading rows above it, across pages and
+    across a long paper's parts), then its action's number and its column as before."""
+    paper, under = _two_level(actions)
+    assert (len(plan_items(paper)) >= pdf_parallel.MIN_PARTS_ITEMS) == (actions > 100)
+    rendered = _render(paper, tmp_path / "paper.pdf")
+    texts = tagged_text(rendered.path)
+    with pikepdf.open(rendered.path) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
+        named = {bytes(cell.ID): _squash(element_text(cell, texts, pages))
+                 for table in tagged_tables(pdf) for part in _kids(table) for row in _kids(part)
+                 for cell in _kids(row) if cell.S == "/TH"}
+        plan = next(table for table in tagged_tables(pdf)
+                    if len(_kids(_kids(_kids(table)[0])[0])) == len(paper.columns))
+        seen = 0
+        for row in _kids(_kids(plan)[1]):
+            header, *cells = _kids(row)
+            if not cells:  # a group heading row
+                continue
+            ref = named[bytes(header.ID)]
+            for column, cell in enumerate(cells, start=1):
+                names = [named[bytes(name)] for name in cell.A.Headers]
+                assert names == [*map(_squash, under[ref]), ref, _squash(paper.columns[column].heading)], (ref, names)
+            seen += 1
+    assert seen == actions and len({tuple(chain) for chain in under.values()}) == 6
+    assert marked_content_problems(rendered.path) == []
 
 
 def test_table_headers_have_their_scope_and_ids_of_their_own(tmp_path: Path) -> None:

@@ -448,6 +448,11 @@ class Paper:
         return paper_rules.status_cell(row, self.status_styles, exempt=row.ref in (self.exempt_refs or ()))
 
     @property
+    def group_levels(self) -> tuple[int, ...]:
+        """The level of each group heading row of the plan (a section's 1, a subsection's 2), in order."""
+        return tuple(section.level for section in self.sections if section.heading)
+
+    @property
     def spoken_sentences(self) -> tuple[tuple[str, str], ...]:
         """(shown, words) of each text the paper shows arrows among words in (the progress summary's legend
         "(↑)", each movement "↑ from In progress (2026-09)"), with the words a screen reader should hear for the

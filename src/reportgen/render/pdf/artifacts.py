@@ -29,15 +29,17 @@ from pikepdf import Name
 from reportgen.render.pdf.continued_tables import Folded, fold_continued_tables
 from reportgen.render.pdf.figures import figure_boxes_in_points
 from reportgen.render.pdf.spoken import give_words
-from reportgen.render.pdf.table_tags import id_tree, scope_table_headers
+from reportgen.render.pdf.table_tags import RowGroups, id_tree, scope_table_headers
 
 PAGINATION = pikepdf.Dictionary(Type=Name.Pagination)
 
 
-def furniture_as_artifacts(data: bytes, sentences: Sequence[tuple[str, str]] = ()) -> bytes:
+def furniture_as_artifacts(data: bytes, sentences: Sequence[tuple[str, str]] = (),
+                           groups: RowGroups | None = None) -> bytes:
     """`data` (a tagged PDF) with its content outside the structure tree marked as pagination artifacts
     and its table headers scoped; `data` itself when it has neither. `sentences`: the paper's sentences to be
-    read in words (`Paper.spoken_sentences`). The same bytes in give the same bytes out."""
+    read in words (`Paper.spoken_sentences`); `groups`: the plan's group headings, for its cells to name
+    (`RowGroups.of(paper)`). The same bytes in give the same bytes out."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         root = pdf.Root.get("/StructTreeRoot")
         if root is None or "/ParentTree" not in root:
@@ -45,6 +47,8 @@ def furniture_as_artifacts(data: bytes, sentences: Sequence[tuple[str, str]] = (
         scoped = scope_table_headers(root)
         document = _document(root)
         folded = fold_continued_tables(document) if document is not None else Folded()
+        if groups is not None and document is not None:
+            groups.name_in(groups.plan_rows(document))
         ids = [(name, element) for name, element in scoped.ids if name not in folded.dropped_ids]
         if ids:
             root.IDTree = pdf.make_indirect(id_tree(ids))

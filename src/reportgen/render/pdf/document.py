@@ -27,6 +27,7 @@ def write_whole(paper: Paper, templates: Path) -> bytes:
 
     from reportgen.render.pdf.artifacts import furniture_as_artifacts
     from reportgen.render.pdf.fetch import TemplateFetcher
+    from reportgen.render.pdf.table_tags import RowGroups
     from reportgen.render.pdf.tall_rows import LaidOut, allow_breaks, keeping_headers, place_continued_labels
 
     html = render_html(paper, templates)
@@ -45,7 +46,7 @@ def write_whole(paper: Paper, templates: Path) -> bytes:
         _, document = keeping_headers(lay_out([]), lay_out)  # `reportgen.render.pdf.tall_rows`
         mark_metadata(document.metadata, paper.marking, paper.title_marking)
         data: bytes = document.write_pdf(**options)
-    return furniture_as_artifacts(data, paper.spoken_sentences)
+    return furniture_as_artifacts(data, paper.spoken_sentences, RowGroups.of(paper))
 
 
 def mark_metadata(metadata: Any, marking: str, title_marking: str = "") -> None:

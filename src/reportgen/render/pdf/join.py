@@ -66,7 +66,7 @@ from reportgen.render.pdf.figures import figure_boxes_in_points
 from reportgen.render.pdf.serial import Numbers, PdfSerialiser, entry, reachable, renumber
 from reportgen.render.pdf.spoken import give_words
 from reportgen.render.pdf.subsets import FontFaces, subset_tag
-from reportgen.render.pdf.table_tags import scope_table_headers
+from reportgen.render.pdf.table_tags import RowGroups, scope_table_headers
 from reportgen.render.pdf.tasks import Bookmark
 
 FURNITURE = b"/ReportgenFurniture"  # a page's kind of furniture: running title, marking, logo
@@ -153,10 +153,11 @@ class Furniture:
 
 
 def join_parts(parts: Sequence[PartPages], furniture: Furniture,
-               sentences: Sequence[tuple[str, str]] = ()) -> bytes:
+               sentences: Sequence[tuple[str, str]] = (), groups: RowGroups | None = None) -> bytes:
     """One PDF of the parts' pages with the furniture pages drawn over them, page for page; `sentences`: the
-    paper's sentences to be read in words (`Paper.spoken_sentences`)."""
-    joiner = Joiner(sentences)
+    paper's sentences to be read in words (`Paper.spoken_sentences`); `groups`: the plan's group headings, for
+    its cells to name (`RowGroups.of(paper)`)."""
+    joiner = Joiner(sentences, groups)
     for part in parts:
         joiner.add(part)
     return joiner.finish(furniture)
@@ -169,8 +170,9 @@ class Joiner:
     entries) and hands every other object to the serialiser as soon as the part is read.
     """
 
-    def __init__(self, sentences: Sequence[tuple[str, str]] = ()) -> None:
+    def __init__(self, sentences: Sequence[tuple[str, str]] = (), groups: RowGroups | None = None) -> None:
         self.sentences = tuple(sentences)  # the paper's to be read in words (`Paper.spoken_sentences`)
+        self.groups = groups  # the plan's group headings, named by its cells part after part
         self.writer = PdfSerialiser(first_number=DRAW_FURNITURE + 1)
         self.pages: list[_Page] = []
         self.kids: list[int] = []  # the structure elements under /Document
@@ -229,6 +231,9 @@ class Joiner:
         scoped = scope_table_headers(document, f"part{self.parts}-" if self.parts else "")  # IDs unique in the paper
         folded = fold_continued_tables(document)
         continued = self._continue_table(document, folded)
+        if self.groups is not None:  # the rows the part adds to the held table first, then its own tables'
+            going_on = continued.added[0][1] if continued.added and self._continues_plan() else []
+            self.groups.name_in([*going_on, *self.groups.plan_rows(document)])
         parents = _number_tree(tree.ParentTree)
         for page, mcids in outside.runs.items():
             folded.artifacts.setdefault(page, set()).update(mcids)
@@ -267,6 +272,11 @@ class Joiner:
         document.K = pikepdf.Array(list(tops)[1:])
         still_open = len(tops) == 1 and all(len(group.K) == 1 for group in groups)  # it still ends the part
         return _Continued(aliases, added, still_open)
+
+    def _continues_plan(self) -> bool:
+        """Whether the table held from the part before, which this part went on with, is the plan."""
+        shape = self.open_table.continuable.shape if self.open_table is not None else ()
+        return self.groups is not None and bool(shape) and len(shape[0]) == self.groups.columns
 
     def _hold_last_table(self, part: _Part, tops: set[tuple[int, int]]) -> set[tuple[int, int]]:
         """Hold back the part's last table, what it hangs from and its last body, for the next

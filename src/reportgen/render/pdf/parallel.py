@@ -121,7 +121,9 @@ def can_fork() -> bool:
 def _schedule(paper: Paper, workers: int) -> _Schedule:
     items = len(plan_items(paper))
     return _Schedule(items, max(PIECE_ITEMS, math.ceil(items / 50)), prepare_ahead=workers > 1,
-                     sentences=paper.spoken_sentences)
+                     sentences=paper.spoken_sentences,
+                     group_levels=paper.group_levels,
+                     columns=len(paper.columns))
 
 
 def _finish(schedule: _Schedule, workers: int, started: float) -> bytes:
@@ -166,6 +168,8 @@ class _Schedule:
     pieces: dict[int, PieceTask] = field(default_factory=dict)  # the pieces queued so far
     most_rows: int = 0  # the most plan rows a page has held so far
     sentences: tuple[tuple[str, str], ...] = ()  # the paper's to be read in words (`Paper.spoken_sentences`)
+    group_levels: tuple[int, ...] = ()  # the plan's group headings' levels, in order (`RowGroups`)
+    columns: int = 0  # the plan's columns
 
     def __post_init__(self) -> None:
         self._queue_piece(PieceTask(0, 0, min(self.piece_items, self.items)))
@@ -232,8 +236,9 @@ class _Schedule:
         need not wait for them nor delay them."""
         if self._joiner is None:
             from reportgen.render.pdf.join import Joiner
+            from reportgen.render.pdf.table_tags import RowGroups
 
-            self._joiner = Joiner(self.sentences)
+            self._joiner = Joiner(self.sentences, RowGroups(self.group_levels, self.columns))
         return self._joiner
 
     @property

@@ -7,6 +7,13 @@ said, as WeasyPrint read it: a header in the table's head is a column's; one in 
 cell of its own row names in /Headers is a row's (the plan's action number, a cover sheet label);
 any other (a section heading across the plan) heads the columns under it.
 
+A group heading row of the plan (a section's heading across the table, `<th colspan scope="colgroup">`)
+heads the actions under it, but WeasyPrint names only a cell's row and column headers in its /Headers:
+a screen reader reading action 14's status said "14, Status" and never which section the action is in.
+`RowGroups` adds the headings a cell is under (its section's, and its subsection's in a two-level
+paper) to its /Headers, in the paper's order, once the plan's rows are one table (after folding,
+`reportgen.render.pdf.continued_tables`; a long paper's parts in order, by the joiner).
+
 A long paper's parts are documents of their own, and WeasyPrint makes each header's ID from object
 numbers that parts share: the joiner (`reportgen.render.pdf.join`) prefixes them part by part, so that
 no two headers of the joined paper have one ID and a cell on page 60 cannot name a row header of page 3.
@@ -16,11 +23,15 @@ Importing this module imports pikepdf.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pikepdf
 from pikepdf import Name
+
+if TYPE_CHECKING:
+    from reportgen.model import Paper
 
 _SECTIONS = {"/THead", "/TBody", "/TFoot"}
 
@@ -124,3 +135,65 @@ def _table_attributes(cell: pikepdf.Object) -> pikepdf.Object:
     else:
         cell.A = pikepdf.Array([found, made])
     return made
+
+
+@dataclass
+class RowGroups:
+    """The plan's group heading rows, by their level (1, or 2 under a two-level grouping) in the paper's
+    order, and the plan's number of columns; `name_in` goes through the plan's rows in order (a long
+    paper's parts one after another), each heading row taking the next level."""
+
+    levels: tuple[int, ...]  # `Paper.group_levels`
+    columns: int
+    seen: int = 0
+    under: dict[int, bytes] = field(default_factory=dict)  # level -> the ID of the heading now in force
+
+    @classmethod
+    def of(cls, paper: Paper) -> RowGroups:
+        return cls(paper.group_levels, len(paper.columns))
+
+    def name_in(self, rows: Iterable[pikepdf.Object]) -> None:
+        """Each data cell of `rows` (the plan's body rows, in order) names the group headings it is under, first
+        in its /Headers; a group heading row opens its level and closes those below it."""
+        for row in rows:
+            cells = _kids(row)
+            if self._heading(cells):
+                level = self.levels[self.seen] if self.seen < len(self.levels) else 1
+                self.seen += 1
+                self.under = {kept: name for kept, name in self.under.items() if kept < level}
+                self.under[level] = bytes(cells[0].ID)
+                continue
+            names = [self.under[level] for level in sorted(self.under)]
+            for cell in cells if names else ():
+                for attributes in _attributes(cell) if str(cell.S) == "/TD" else ():
+                    if "/Headers" in attributes:
+                        own = [bytes(name) for name in attributes.Headers if bytes(name) not in names]
+                        attributes.Headers = pikepdf.Array([pikepdf.String(name) for name in [*names, *own]])
+
+    def plan_rows(self, top: pikepdf.Object) -> Iterator[pikepdf.Object]:
+        """The body rows of the plan tables under `top` (a table whose head's row has the plan's columns), in
+        the tree's order."""
+        for table in tables_in_order(top):
+            if self.is_plan(table):
+                yield from (row for row, in_head in _rows(table) if not in_head)
+
+    def is_plan(self, table: pikepdf.Object) -> bool:
+        heads = [row for row, in_head in _rows(table) if in_head]
+        return bool(heads) and len(_kids(heads[0])) == self.columns
+
+    def _heading(self, cells: list[pikepdf.Object]) -> bool:
+        """A row of one header cell across the plan's columns, with an ID to name."""
+        if len(cells) != 1 or str(cells[0].S) != "/TH" or "/ID" not in cells[0]:
+            return False
+        return any(int(attributes.get("/ColSpan", 1)) == self.columns for attributes in _attributes(cells[0]))
+
+
+def tables_in_order(top: pikepdf.Object) -> Iterator[pikepdf.Object]:
+    """The Table elements under `top`, in the tree's order (not under one another)."""
+    stack = [top]
+    while stack:
+        element = stack.pop()
+        if str(element.get("/S")) == "/Table":
+            yield element
+            continue
+        stack.extend(reversed(_kids(element)))
