@@ -127,6 +127,23 @@ def test_either_leads_return_updates_a_joint_action_and_the_paper_prints_the_lea
         "3", "1", "2, 6", "")
 
 
+def test_both_leads_sending_the_same_update_of_a_joint_action_are_both_counted_as_updating_it(
+        tmp_path: Path) -> None:
+    """OPCC and Wessex Police both fill in action 4 with the same words: the paper takes one of them, but neither
+    lead is listed as having left it to the other: each has updated every action of its own return."""
+    root = october(tmp_path / "ws")
+    books = november_workbooks(root, tmp_path)
+    same = ("Completed", "Advocacy service funded from November.")
+    send_back(books["opcc.xlsx"], root, {2: ("Completed", "Done."), 4: same, 6: ("On hold", "Paused.")})
+    send_back(books["wessex-police.xlsx"], root, {1: ("Completed", "Published."), 3: ("Completed", "Done."), 4: same})
+    assert main(["build", "--workspace", str(root), "--period", B]) == 0
+    chase = {row["Partner"]: row for row in draft_csv(root, "chase.csv")}
+    for lead in ("OPCC", "Wessex Police"):
+        row = chase[lead]
+        assert (row["Actions led"], row["Updated"], row["No update (refs)"], row["Returned as sent (refs)"],
+                row["Returned by a joint lead (refs)"]) == ("3", "3", "", "", ""), lead
+
+
 def test_two_different_updates_of_a_joint_action_are_reported_not_one_silently_used(tmp_path: Path) -> None:
     root = october(tmp_path / "ws")
     books = november_workbooks(root, tmp_path)

@@ -53,8 +53,9 @@ class ChaseRow:
     # refs of `no_update` that another lead's return updated (`not-lead`): the paper uses that update, but the
     # lead sent none
     by_others: tuple[int, ...] = ()
-    # refs it leads jointly (`Action.joint`) that another of their leads' own return updated: returned, so not
-    # in `no_update` (nor `updated`, which counts its own return)
+    # refs it leads jointly (`Action.joint`) that another of their leads' own return updated, and its own did not
+    # say the same: returned, so not in `no_update` (nor `updated`, which counts its own return; an own row saying
+    # what the paper takes from the other lead's is counted there)
     by_joint: tuple[int, ...] = ()
     # its return workbook for this period, saved in another period's folder (`return-in-other-folder`): it
     # came, so the partner is not chased; the officer moves it. "" otherwise
@@ -105,18 +106,21 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
         sent = {ref for ref, item in mine.items() if returned_as_sent(item)}
         # a joint action the paper takes from another of its leads' return: returned, as this lead's own row
         # was as pre-filled when that one is too (`reportgen.check.merge.repeats_last`)
-        own_rows = {update.ref for partner_return in checked.returns if partner_return.path in files[lead]
+        own_rows = {update.ref: update for partner_return in checked.returns if partner_return.path in files[lead]
                     for update in partner_return.updates}
         joint = [item for item in updated if item.ref not in mine and _from_joint_lead(item, files)]
         as_sent_there = {item.ref for item in joint if returned_as_sent(item)}
-        by_joint = tuple(item.ref for item in joint if item.ref not in as_sent_there)
-        as_sent = tuple(item.ref for item in led if item.ref in sent or item.ref in as_sent_there & own_rows)
-        done = {*mine, *by_joint, *as_sent}
+        # its own return updated it with the very words the paper takes from the other lead's: updated by it too
+        said_too = {item.ref for item in joint if item.ref not in as_sent_there and item.ref in own_rows
+                    and _said(own_rows[item.ref]) == _said(item)}
+        by_joint = tuple(item.ref for item in joint if item.ref not in as_sent_there | said_too)
+        as_sent = tuple(item.ref for item in led if item.ref in sent or item.ref in as_sent_there & own_rows.keys())
+        done = {*mine, *said_too, *by_joint, *as_sent}
         missing = tuple(item.ref for item in led if item.ref not in done)
         others = {item.ref for item in joint}
         by_others = tuple(item.ref for item in updated if item.ref not in done and item.ref not in others)
-        rows.append(replace(_row(lead, files[lead], len(led), len(mine) - len(sent), missing, by_file, as_sent,
-                                 by_others, by_joint), misfiled=misfiled.get(lead, ""),
+        rows.append(replace(_row(lead, files[lead], len(led), len(mine) - len(sent) + len(said_too), missing, by_file,
+                                 as_sent, by_others, by_joint), misfiled=misfiled.get(lead, ""),
                             sent_back_as_prefilled=bool(files[lead]) and set(files[lead]) <= untouched))
     theirs = {shown for lead in leads for shown in files[lead]}
     for path in checked.assignment.unmatched:
@@ -223,7 +227,12 @@ def rows_added(issues: Iterable[Issue]) -> frozenset[str]:
 
 def _as_sent(update: Update | MergedAction, prefill: Mapping[int, Prefill]) -> bool:
     """Whether a return's row (or the update merged from it) is what its workbook was pre-filled with."""
-    return (update.status_as_written, update.explanation, update.timeframe) == prefill.get(update.ref, BLANK)
+    return _said(update) == prefill.get(update.ref, BLANK)
+
+
+def _said(update: Update | MergedAction) -> tuple[str, str, str]:
+    """What a return's row (or the update merged from it) says: status as written, explanation, timeframe."""
+    return update.status_as_written, update.explanation, update.timeframe
 
 
 def untouched_files(checked: Checked, prefill: Mapping[int, Prefill]) -> frozenset[str]:
