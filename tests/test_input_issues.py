@@ -1053,7 +1053,7 @@ def test_a_register_headed_priority_area_is_told_to_name_its_numbered_column(
 
 def test_a_register_with_none_of_the_headings_says_how_to_name_them(tmp_path: Path,
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    register = [("Ref No", "Strand", "Responsible", "Deliverable"), (1, "Safer Streets", "OPCC", "Publish.")]
+    register = [("Ref No", "Area", "Responsible", "Deliverable"), (1, "Safer Streets", "OPCC", "Publish.")]
     root = make_workspace(tmp_path / "ws", register=register, returns={})
     assert main(["validate", "--workspace", str(root)]) == 1
     assert capsys.readouterr().err.strip() == (

@@ -244,7 +244,26 @@ CODES: dict[str, Code] = {
         "Statuses, explanations and timeframes come from the partners' returns, not the register. To show the "
         "column in the paper, name it in reportgen.toml: [[register.extra]] key = \"<a name>\", heading = "
         "{example}, and add that key to [paper] table_columns; if it is the office's own working column, nothing "
-        "to do."),
+        "to do.",
+        {"section": ("Column {column!r} of the register is not a column reportgen reads, and the register has no "
+                     "section column: it holds {values}, each over a run of rows, as a column of sections does.",
+                     "If it holds the plan's sections, name it in reportgen.toml under [register.columns]: section = "
+                     "{{ aliases = [{example}] }}; the paper then heads each section with it, and the workbooks and "
+                     "the web edition carry it. If it does not, nothing to do.")}),
+    "register-section-column": Code(
+        N, "The register's sections are read from a column headed otherwise than 'Section'.",
+        "The register's sections are read from its column {column!r}, a heading reportgen reads as the plan's "
+        "sections: the paper heads each section with them, and the workbooks and the web edition carry them.",
+        "Nothing to do if that column holds the plan's sections. If it does not, stop it being read so in "
+        "reportgen.toml under [register.columns]: section = {{ not_aliases = [{example}] }}."),
+    "section-rows": Code(
+        N, "The register has no section column; rows holding only a name above its actions are read as its "
+        "section headings.",
+        "The register has no section column: {rows}, holding only a name ({names}), head its sections, each "
+        "over the actions under it, in the register's order.",
+        "Nothing to do if those rows head the plan's sections. If one is a note, move it below the last action. "
+        "If the register has a column of sections, name its heading in reportgen.toml under [register.columns]: "
+        "section = {{ aliases = [\"<its heading>\"] }} (those rows are then notes)."),
     "optional-column-misnamed": Code(
         W, "A heading is close to an optional column's but does not match it, so that column was not read.",
         "Column {column!r} was not read: its heading is close to {value!r} but not the same, so the paper "
@@ -350,6 +369,18 @@ CODES: dict[str, Code] = {
         "an action, and is not in the paper.",
         "Nothing to do if it is a note. If it is an action, write its plan priority number in that column and its "
         "update beside it.",
+        # the register holds actions, not updates; a row naming a section is a section only where no column holds them
+        {"register": ("Row {row} holds only {value!r}, in the reference column, and nothing else: it was read as a "
+                      "note, not as an action, and is not in the paper.",
+                      "Nothing to do if it is a note. If it is an action, write its plan priority number in that "
+                      "column and its action and lead beside it. If it heads a section, the rows under it are "
+                      "read under that section only when two or more such rows head actions; or give the register "
+                      "a column of sections."),
+         "register-sections": ("Row {row} holds only {value!r}, in the reference column, and nothing else: it was "
+                               "read as a note, not as an action or a section heading, and is not in the paper.",
+                               "Nothing to do if it is a note: the register's sections are read from its column "
+                               "{sections!r}, each action's own. If it is an action, write its plan priority number "
+                               "in that column and its action and lead beside it.")},
         partner_advice="Nothing to do if this is a note for us. If it is an action, write its plan priority number "
         "in that column and its status and explanation beside it."),
     "missing-ref": Code(

@@ -67,11 +67,16 @@ class ExtraColumn(Column):
 # our pre-filled return workbooks' Section column: not a return column, read by nobody, and expected
 RETURN_SECTION_HEADING = "Section"
 
+# headings that mean the register's sections whatever else the register holds, read so and said so (the note
+# names the heading); not "Priority" (the action number's, or High and Low), "Objective" (an action's aim) nor
+# "Area" (a place): a column so headed is read as sections only when reportgen.toml names it
+SECTION_ALIASES = ("Theme", "Plan section", "Priority area", "Pillar", "Strand")
+
 
 def _register_columns() -> dict[str, Column]:
     return {
         "ref": Column(heading="Plan priority", aliases=("Priority", "Ref", "Action ref", "Action number", "No")),
-        "section": Column(heading="Section", aliases=("Theme", "Plan section"), required=False),
+        "section": Column(heading="Section", aliases=SECTION_ALIASES, required=False),
         "lead": Column(heading="Lead", aliases=("Lead partner", "Lead agency", "Owner")),
         "action": Column(heading="Action", aliases=("Action text", "Commitment")),
         "page": Column(heading="CSCJ Plan page", aliases=("Plan page", "Page"), required=False),

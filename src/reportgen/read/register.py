@@ -12,6 +12,12 @@ from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
 from reportgen.read.cells import cell_text, clean_text, collapse_spaces, invisible_in, normalize_page, parse_ref
 from reportgen.read.partners import key as partner_key
+from reportgen.read.sections import (
+    read_section_rows,
+    section_heading_read,
+    section_rows_read,
+    sections_column_advice,
+)
 from reportgen.read.sheets import RawSheet, Table, locate_table, read_ref, read_sheets, read_text, toml_string
 from reportgen.read.xlsx_values import DateCell, NumberCell
 from reportgen.settings import SETTINGS_FILE, Settings
@@ -32,16 +38,22 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
     exempt_rows: set[int] = set()
     exempt_refs: set[int] = set()
     numbered: list[tuple[int, Action]] = []  # every row read as an action, duplicates too: said once all are known
+    sections = read_section_rows(table)
+    issues += sections.issues
     for number, cells in table.rows:
+        if number in sections.names:
+            continue  # a section's heading, not an action's row
         if _exempt(table, number, cells, settings)[0]:
             exempt_rows.add(number)
             ref, _why = parse_ref(table.value(cells, "ref"))
             if ref is not None:
                 exempt_refs.add(ref)
         action, row_issues = _read_action(table, number, cells, settings)
-        issues += row_issues
+        issues += [_register_note(item, table, cells) if item.code == "note-row" else item for item in row_issues]
         if action is None:
             continue
+        if number in sections.under:
+            action = replace(action, section=sections.under[number])
         numbered.append((number, action))
         if action.ref in seen:
             continue
@@ -59,7 +71,8 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
     issues += found + _other_spellings(actions, table)
     columns = [*settings.register.columns, *(extra.key for extra in settings.register.extra)]
     absent = frozenset(key for key in columns if key not in table.index)
-    issues += _absent_table_columns(table, absent, settings) + _unread_columns(table)
+    issues += section_rows_read(table, sections, actions) + section_heading_read(table, settings)
+    issues += _absent_table_columns(table, absent, settings) + _unread_columns(table, not sections.names)
     headings, found = _own_headings(table, settings)
     return Register(display, table.sheet, tuple(actions), frozenset(exempt_rows), frozenset(exempt_refs),
                     absent, headings), issues + found
@@ -119,8 +132,8 @@ def _other_spellings(actions: list[Action], table: Table) -> list[Issue]:
     for name, rows, usual, usual_rows in _spellings(actions, "section", _section_key):
         anchor = _anchor(rows, usual_rows)
         issues.append(issue("section-spelling", other=usual, first_row=usual_rows[0].row, rows=_rows(rows),
-                            file=table.file, sheet=table.sheet, row=anchor.row, column=table.written["section"],
-                            value=name, ref=anchor.ref))
+                            file=table.file, sheet=table.sheet, row=anchor.row,
+                            column=table.written.get("section", table.written["ref"]), value=name, ref=anchor.ref))
     return issues
 
 
@@ -317,13 +330,38 @@ def _read_action(table: Table, number: int, cells: tuple[object, ...], settings:
     ), issues
 
 
-def _unread_columns(table: Table) -> list[Issue]:
+def _unread_columns(table: Table, sectionless: bool) -> list[Issue]:
     """A note for each headed column of the register that is not read ('Target Date', 'Current Status'), so
-    an officer knows which of the office's columns the paper does not show."""
+    an officer knows which of the office's columns the paper does not show. Of a register with no sections
+    (`sectionless`: no column of them, nor rows heading them), the column most like one of sections is advised
+    as the section column, not as a further column: read as one, it would head no section of the paper."""
     read = set(table.index.values())
-    return [issue("register-column-unread", example=toml_string(heading), file=table.file, sheet=table.sheet,
-                  row=table.header_row, column=heading)
-            for position, heading in enumerate(table.headings) if heading and position not in read]
+    like_sections = sections_column_advice(table) if sectionless else None
+    issues = []
+    for position, heading in enumerate(table.headings):
+        if not heading or position in read:
+            continue
+        where = {"example": toml_string(heading), "file": table.file, "sheet": table.sheet, "row": table.header_row,
+                 "column": heading}
+        if like_sections is not None and like_sections[0] == position:
+            issues.append(issue("register-column-unread", "section", values=counted(like_sections[1], "value"),
+                                **where))
+        else:
+            issues.append(issue("register-column-unread", **where))
+    return issues
+
+
+def _register_note(item: Issue, table: Table, cells: tuple[object, ...]) -> Issue:
+    """A register's row holding only a name, as the register's: it holds actions, not updates, and where the
+    register has a section column its sections are read from that column. Its value as `read_ref` quotes it
+    (the issue's own is cut short)."""
+    raw = table.value(cells, "ref")
+    shown = raw.text() if isinstance(raw, (DateCell, NumberCell)) else raw
+    where = {"file": item.file, "sheet": item.sheet, "row": item.row, "column": item.column, "value": shown}
+    sections = table.written.get("section")
+    if sections is None:
+        return issue("note-row", "register", **where)
+    return issue("note-row", "register-sections", sections=sections, **where)
 
 
 def _exempt(table: Table, number: int, cells: tuple[object, ...], settings: Settings) -> tuple[bool, Issue | None]:

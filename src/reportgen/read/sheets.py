@@ -623,6 +623,15 @@ def _holds_more_than_ref(table: Table, cells: tuple[Cell, ...]) -> bool:
     return any(cleaned for _at, _raw, cleaned in _texts_besides_ref(table, cells))
 
 
+def is_note_row(table: Table, cells: tuple[Cell, ...]) -> bool:
+    """Whether a row holds text in the reference column that is no action number, and nothing else: the row
+    `read_ref` says is a note (a register's may head a section: `reportgen.read.sections`)."""
+    from reportgen.read.cells import parse_ref
+
+    ref, why = parse_ref(table.value(cells, "ref"))
+    return ref is None and why != "empty" and not _holds_more_than_ref(table, cells)
+
+
 def _texts_besides_ref(table: Table, cells: tuple[Cell, ...]) -> Iterator[tuple[int, str, str]]:
     """(position, text, text cleaned of invisible characters) of each cell but the reference that holds
     any, the action's first."""
