@@ -208,3 +208,29 @@ def test_a_section_of_exempt_actions_only_is_not_named_in_the_public_edition(
     assert [(item.row, item.value, item.ref) for item in _of(restricted, "section-rows")] == [
         (2, "Safer Streets | Victims", None), (5, "Covert Operations", 3)]
     assert not any("Covert Operations" in f"{item.message} {item.value}" for item in issues)
+
+
+def test_a_further_column_holding_the_sections_is_advised_as_the_section_column(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An office that followed the earlier advice shows its "Priority area" as a [[register.extra]]: the paper
+    printed it in a column of its own and headed no section. A note says that column holds what sections do,
+    and the line that reads it as them; following it gives the paper its sections."""
+    register = [("Ref", "Priority area", "Action description", "Lead"),
+                *((ref, section, text, lead) for ref, section, lead, text in _actions())]
+    extra = ('\n[[register.extra]]\nkey = "area"\nheading = "Priority area"\n')
+    root = _workspace(tmp_path / "ws", register, ACTIONS_TOML + extra)
+    printed, issues = _validate(root, capsys)
+    [said] = _of(issues, "extra-looks-like-sections")
+    assert (said.severity, said.column) == ("info", "Priority area")
+    assert said.message.startswith("Column 'Priority area' of the register, read as [[register.extra]] area, holds "
+                                   "3 values, each over a run of rows, as a column of sections does")
+    assert ('replace that [[register.extra]] in reportgen.toml with this line under [register.columns]: section = '
+            '{ aliases = ["Priority area"] }') in said.advice
+    assert 'section = { aliases = ["Priority area"] }' in printed
+    settings = (root / "reportgen.toml").read_text(encoding="utf-8")
+    (root / "reportgen.toml").write_text(settings.replace(extra, "\n").replace(
+        ACTIONS_TOML, ACTIONS_TOML + 'section = { aliases = ["Priority area"] }\n'), encoding="utf-8")
+    _printed, issues = _validate(root, capsys)
+    assert not _of(issues, "extra-looks-like-sections", "register-column-unread")
+    _text, in_docx, _in_html = _paper_sections(root)
+    assert in_docx == list(SECTIONS)

@@ -256,6 +256,15 @@ CODES: dict[str, Code] = {
         "sections: the paper heads each section with them, and the workbooks and the web edition carry them.",
         "Nothing to do if that column holds the plan's sections. If it does not, stop it being read so in "
         "reportgen.toml under [register.columns]: section = {{ not_aliases = [{example}] }}."),
+    "extra-looks-like-sections": Code(
+        N, "A further register column holds what a column of sections does, and the register has no section column.",
+        "Column {column!r} of the register, read as [[register.extra]] {key}, holds {values}, each over a run of "
+        "rows, as a column of sections does, and the register has no section column: the paper heads no section "
+        "with it.",
+        "If it holds the plan's sections, replace that [[register.extra]] in reportgen.toml with this line under "
+        "[register.columns]: section = {{ aliases = [{example}] }} (and take \"{key}\" out of [paper] "
+        "table_columns); the paper then heads each section with it, and the workbooks and the web edition carry "
+        "it. If it does not, nothing to do."),
     "section-rows": Code(
         N, "The register has no section column; rows holding only a name above its actions are read as its "
         "section headings.",

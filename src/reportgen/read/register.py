@@ -13,6 +13,7 @@ from reportgen.model import Action, Register
 from reportgen.read.cells import cell_text, clean_text, collapse_spaces, invisible_in, normalize_page, parse_ref
 from reportgen.read.partners import key as partner_key
 from reportgen.read.sections import (
+    extra_sections_advice,
     read_section_rows,
     section_heading_read,
     section_rows_read,
@@ -73,6 +74,7 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
     absent = frozenset(key for key in columns if key not in table.index)
     issues += section_rows_read(table, sections, actions) + section_heading_read(table, settings)
     issues += _absent_table_columns(table, absent, settings) + _unread_columns(table, not sections.names)
+    issues += [] if sections.names else extra_sections_advice(table, settings)
     headings, found = _own_headings(table, settings)
     return Register(display, table.sheet, tuple(actions), frozenset(exempt_rows), frozenset(exempt_refs),
                     absent, headings), issues + found

@@ -18,7 +18,7 @@ from reportgen.read.cells import cell_text, collapse_spaces, parse_ref
 from reportgen.read.sheets import Table, is_note_row, read_text, toml_string
 from reportgen.settings import Settings
 from reportgen.settings_columns import SECTION_ALIASES, heading_key
-from reportgen.wording import row_spans
+from reportgen.wording import counted, row_spans
 
 MIN_SECTION_ROWS = 2  # rows heading actions: one alone is as likely the register's title or a note
 MIN_SECTION_VALUES = 2  # a column of one value repeated is a constant (a year, "OPCC"), not sections
@@ -54,6 +54,23 @@ def sections_column_advice(table: Table) -> tuple[int, int] | None:
              if heading and position not in read and (values := _values_as_sections(table, position))]
     found.sort(key=lambda item: heading_key(table.headings[item[0]]) not in _MAYBE_SECTIONS)
     return found[0] if found else None
+
+
+def extra_sections_advice(table: Table, settings: Settings) -> list[Issue]:
+    """A note for each [[register.extra]] whose column holds what a column of sections does, of a register with
+    no section column: shown as a further column (as an earlier advice put it), it heads no section."""
+    if "section" in table.index:
+        return []
+    issues = []
+    for extra in settings.register.extra:
+        position = table.index.get(extra.key)
+        values = _values_as_sections(table, position) if position is not None else 0
+        if values:
+            written = table.written[extra.key]
+            issues.append(issue("extra-looks-like-sections", key=extra.key, values=counted(values, "value"),
+                                example=toml_string(written), file=table.file, sheet=table.sheet,
+                                row=table.header_row, column=written))
+    return issues
 
 
 def _values_as_sections(table: Table, position: int) -> int:
