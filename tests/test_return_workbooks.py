@@ -597,6 +597,29 @@ def test_last_months_workbook_filed_again_is_not_read_as_this_months(tmp_path: P
     assert [i.file for i in checks.issues if i.code == "unchanged-return"] == [filed]
 
 
+def test_last_months_return_sent_again_says_it_is_already_filed_where_it_belongs(tmp_path: Path) -> None:
+    """Wessex Police sends back October's return again in November; October's folder already holds it, byte for
+    byte. The advice said to move it to inputs/returns/2026-10/, where the same file already is: it now says so,
+    and that this copy can be deleted. A copy that differs from October's still gets the advice to move it."""
+    root = copy_example(tmp_path / "ws")
+    october_return = root / "inputs" / "returns" / A / "wessex-police.xlsx"
+    assert main(["returns", "--workspace", str(root), "--period", A, "--out", str(tmp_path / "oct")]) == 0
+    shutil.copy(tmp_path / "oct" / "wessex-police.xlsx", october_return)  # October's return, as it came back
+    november = root / "inputs" / "returns" / B
+    november.mkdir()
+    shutil.copy(october_return, november)
+    [wrong] = [i for i in validate_draft(root, B).issues if i.code == "return-wrong-period"]
+    assert wrong.message.endswith(f"inputs/returns/{A}/ already holds the same file, read for October 2026.")
+    assert wrong.advice.startswith("This copy can be deleted. Ask the partner for this period's workbook")
+    assert "move it" not in wrong.advice
+
+    workbook = openpyxl.load_workbook(november / "wessex-police.xlsx")  # not the same file as October's
+    workbook["Return"].cell(row=2, column=5).value = "Written again for November."
+    workbook.save(november / "wessex-police.xlsx")
+    [wrong] = [i for i in validate_draft(root, B).issues if i.code == "return-wrong-period"]
+    assert "already holds" not in wrong.message and f"move it to inputs/returns/{A}/" in wrong.advice
+
+
 def test_last_months_workbook_sent_after_this_months_does_not_set_it_aside(tmp_path: Path) -> None:
     """A partner sends November's return, then October's workbook again (saved beside it as a newer
     version, as `collect` does): the newest file was read, so the good return was set aside and the

@@ -1122,6 +1122,13 @@ CODES: dict[str, Code] = {
         "{folder_period}). If they did write this period's updates in this one, "
         "copy them into this period's workbook and put that in the folder in its place. Until then the partner's "
         "actions keep their last reported status and the partner is on the chase list.",
+        {"kept-there": (
+            "{file} is the return workbook made for {made_for}, not the one for {period}: none of its rows were used "
+            "as {period}'s updates. inputs/returns/{value}/ already holds the same file, read for {made_for}.",
+            "This copy can be deleted. Ask the partner for this period's workbook, filled in (to make it again: "
+            "reportgen returns --period {folder_period}). If they did write this period's updates in this one, copy "
+            "them into this period's workbook and put that in the folder in its place. Until then the partner's "
+            "actions keep their last reported status and the partner is on the chase list.")},
         partner_advice="Please fill in the workbook we sent you for this period (its Instructions sheet names the "
         "period) and send that back; if you wrote this period's updates in this one, copy them into that "
         "workbook."),

@@ -63,7 +63,7 @@ def read_return(path: Path, settings: Settings, display: str, partner: str, peri
     if not sheets:
         return None, issues
     made = made_for(path, sheets)
-    wrong = wrong_period(display, period, made)
+    wrong = wrong_period(display, period, made, _kept_there(path, made))
     if wrong is not None:  # nothing in it is this period's: its cells' own problems are not worth a word
         return None, [wrong]
     register_only = register_only_headings(settings)
@@ -229,13 +229,26 @@ def _instructions_line(sheets: Sequence[RawSheet], label: str) -> str:
     return ""
 
 
-def wrong_period(display: str, period: str, other: str) -> Issue | None:
+def wrong_period(display: str, period: str, other: str, kept_there: bool = False) -> Issue | None:
     """The issue when the file is reportgen's return workbook made for period `other` (`made_for`), not `period`
-    ("": read whatever it was made for)."""
+    ("": read whatever it was made for); `kept_there`: `other`'s folder already holds the same file (`_kept_there`),
+    so there is nothing to move."""
     if not period or not other or other == period:
         return None
-    return issue("return-wrong-period", made_for=period_label(other), period=period_label(period), file=display,
-                 value=other, folder_period=period)
+    return issue("return-wrong-period", "kept-there" if kept_there else "", made_for=period_label(other),
+                 period=period_label(period), file=display, value=other, folder_period=period)
+
+
+def _kept_there(path: Path, other: str) -> bool:
+    """Whether the returns folder of period `other` (beside the one `path` is in) holds a file of the same name and
+    the same bytes: last month's return sent again, already filed where it belongs."""
+    if not other or not re.fullmatch(r"\d{4}-\d{2}", path.parent.name):
+        return False
+    there = path.parent.parent / other / path.name
+    try:
+        return there != path and there.is_file() and there.read_bytes() == path.read_bytes()
+    except OSError:
+        return False
 
 
 def _status_elsewhere(update: Update, table: Mapping[str, str], headings: Mapping[str, str]
