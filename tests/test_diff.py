@@ -2203,13 +2203,18 @@ def test_the_terminal_summary_says_a_word_made_bold_beside_words_reworded(tmp_pa
         1: ("<p>Report back in May to the board.</p>", "<p>Report back in <b>May</b> to the Panel.</p>"),
         2: ("<ul><li>Ask the board.</li></ul><p>Then report.</p>", "<p>Ask the board.</p><p>Then report in June.</p>"),
         3: ("<p>Report back in <b>May</b> to the board.</p>", "<p>Report back in <b>May</b> to the Panel.</p>"),
+        # words added in front of a paragraph's first word: added words, not a paragraph begun anew
+        4: ("<p>Summer 2027.</p><p>Then report.</p>", "<p>Early Summer 2027.</p><p>First, then report.</p>"),
+        # two paragraphs made one, a word added where they met: set out anew as well as reworded
+        5: ("<p>Ask the board.</p><p>Report in June.</p>", "<p>Ask the board. Then report in June.</p>"),
     })
     assert main(["diff", str(first), str(second), "--out", str(tmp_path / "again")]) == 0
     printed = capsys.readouterr().out
     also = "      (other words the same, set out differently: diff.html shows how)\n"
     assert "    Explanation: Report back in May to the [-board-]{+Panel+}.\n" + also in printed, printed
     assert "    Explanation: Ask the board.\n    Then report{+ in June+}.\n" + also in printed, printed
-    assert printed.count(also) == 2, printed
+    assert "    Explanation: {+Early +}Summer 2027.\n    [-Then-]{+First, then+} report.\n  5 " in printed, printed
+    assert printed.count(also) == 3, printed
 
 
 def test_a_narrative_word_made_bold_is_said_by_every_comparison_output(tmp_path: Path) -> None:

@@ -958,24 +958,35 @@ def _kept_words_set_out_anew(old: str, new: str) -> bool:
 
 def set_out_anew_between(old: RichText, new: RichText) -> bool:
     """Whether a word both texts have is set out differently in the other: made bold, italic or underlined, its
-    paragraph made a list item or a heading, or a paragraph begun at it (`_word_looks`)."""
+    paragraph made a list item or a heading (`_word_looks`), or a paragraph begun or ended between it and the
+    kept word before it. Words added or taken out in front of a kept word do not make it begin a paragraph
+    anew: "Summer 2027" made "Early Summer 2027" is a word added, shown as such."""
     before, after = _word_looks(old), _word_looks(new)
-    matcher = SequenceMatcher(None, [word for word, _look in before], [word for word, _look in after], autojunk=False)
-    return any(before[i + k][1] != after[j + k][1]
-               for i, j, size in matcher.get_matching_blocks() for k in range(size))
+    matcher = SequenceMatcher(None, [look[0] for look in before], [look[0] for look in after], autojunk=False)
+    kept = [(i + k, j + k) for i, j, size in matcher.get_matching_blocks() for k in range(size)]
+    if any(before[i][1] != after[j][1] for i, j in kept):
+        return True
+    last_i = last_j = -1
+    for i, j in kept:  # a paragraph break between two kept words, on one side only
+        if (any(before[x][2] for x in range(last_i + 1, i + 1))
+                != any(after[x][2] for x in range(last_j + 1, j + 1))):
+            return True
+        last_i, last_j = i, j
+    return False
 
 
-def _word_looks(blocks: RichText) -> list[tuple[str, tuple[object, ...]]]:
-    """Each word of a text as the paper shows it, with its look: the kind and level of its paragraph or item,
-    whether it starts one, and whether it is bold, italic or underlined (its link is said apart: `_links_shown`)."""
-    looks: list[tuple[str, tuple[object, ...]]] = []
+def _word_looks(blocks: RichText) -> list[tuple[str, tuple[object, ...], bool]]:
+    """Each word of a text as the paper shows it, with its look (the kind and level of its paragraph or item,
+    whether it is bold, italic or underlined; its link is said apart: `_links_shown`) and whether it begins its
+    paragraph or item."""
+    looks: list[tuple[str, tuple[object, ...], bool]] = []
     for block in blocks:
         first = True
         for inline in block.inlines:
             for token in tokens(inline.text):
                 if not token.isspace():
-                    looks.append((token, (block.kind, block.level, first, inline.bold, inline.italic,
-                                          inline.underline)))
+                    looks.append((token, (block.kind, block.level, inline.bold, inline.italic, inline.underline),
+                                  first))
                     first = False
     return looks
 
