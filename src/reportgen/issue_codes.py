@@ -1312,6 +1312,13 @@ CODES: dict[str, Code] = {
         "For text every edition should show, put a cover line in reportgen.toml as a [[paper.cover]] row "
         "(heading and value) and other text in the narrative, and a logo in the page header (Insert > Header), "
         "then take it out of the template's page; what is meant for the Word paper alone can stay."),
+    "template-picture-in-tag-row": Code(
+        W, "A picture in the Word template is in the table row (or cell) of a {%tr …%} or {%tc …%} tag, which the "
+        "Word paper leaves out, picture and all.",
+        "{file} has a picture {where}, in the row of its tag {value}: the Word paper leaves that row out when it "
+        "fills the table in, so the picture is not in the Word paper.",
+        "In Word, move the picture out of the tag's row (cut it, and paste it in a row or on a line of its own), "
+        "or take it out of the template; a logo goes in the page header, on a line of its own."),
     "template-heading-ignored": Code(
         W, "A heading of the plan table was reworded in the Word template; the paper heads its columns from the "
         "register and reportgen.toml, so neither output shows it.",

@@ -1,5 +1,7 @@
 """The Word template's own tags, as an officer sees them in Word: which of those the paper needs are gone
-(`missing_tags`), and, for a template whose tags Jinja cannot read, which tag and where (`broken_tag`).
+(`missing_tags`), for a template whose tags Jinja cannot read, which tag and where (`broken_tag`), and what a
+tag standing for its whole table row, cell or paragraph takes with it when docxtpl fills the template in
+(`swallowed`, `outside_block`, `lost_pictures`).
 
 Word is where the template is mended, so everything here is said in Word's terms: the page header, the
 page footer or the body, a table, and the tag as it is typed there; never a line of the package's XML.
@@ -21,6 +23,8 @@ from docx.oxml.ns import qn
 Element = Any  # lxml elements (python-docx oxml classes)
 
 W_P, W_T, W_TBL = qn("w:p"), qn("w:t"), qn("w:tbl")
+# what Word draws as a picture: DrawingML (Insert > Pictures), VML (older Word, LibreOffice) and OLE objects
+PICTURES = (qn("w:drawing"), qn("w:pict"), qn("w:object"))
 
 
 @dataclass(frozen=True)
@@ -111,12 +115,12 @@ def _holds(text: str, field: str) -> bool:
 def _part_texts(document: DocxDocument) -> dict[str, str]:
     """The words of the body, of every page header and of every page footer (first-page and even ones too)."""
     texts = {"body": _text(document.element.body), "page header": "", "page footer": ""}
-    for part, element in _page_parts(document):
+    for part, element in page_parts(document):
         texts[part] += "\n" + _text(element)
     return texts
 
 
-def _page_parts(document: DocxDocument) -> Iterator[tuple[str, Element]]:
+def page_parts(document: DocxDocument) -> Iterator[tuple[str, Element]]:
     """Each page header and footer part of `document` (first-page and even ones too): "page header" or "page
     footer", and its root element."""
     for rel in document.part.rels.values():
@@ -190,9 +194,9 @@ def _block_tags(part: str, element: Element) -> Iterator[_Tag]:
                        f"in {table} in the {part}" if table else f"in the {part}")
 
 
-def _table_of(paragraph: Element) -> str:
-    """Which table of the template `paragraph` is in, as an officer knows it; "" when in none."""
-    table = next(paragraph.iterancestors(W_TBL), None)
+def _table_of(element: Element) -> str:
+    """Which table of the template `element` (a paragraph, a row) is in, as an officer knows it; "" when in none."""
+    table = next(element.iterancestors(W_TBL), None)
     if table is None:
         return ""
     text = "".join(t.text or "" for t in table.iter(W_T))
@@ -201,3 +205,78 @@ def _table_of(paragraph: Element) -> str:
     if "paper.changes" in text:
         return "the table of changes since the last draft"
     return "a table"
+
+
+# ---------------------------------------------------------------- what a tag's row, cell or paragraph takes with it
+
+
+# a tag docxtpl puts in place of the whole table row, cell or paragraph it is in: `{%tr for … %}`, `{%p if … %}`
+_WHOLE_TAG = re.compile(r"\{[%{#](tr|tc|p)\s[^}%#]*(?:%\}|\}\}|#\})?")
+
+
+def swallowed(root: Element) -> list[tuple[str, Element]]:
+    """("tr", "tc" or "p", the element) of each table row, cell and paragraph of `root` (the root of a template
+    part) that docxtpl replaces by the tag it holds, outermost only: whatever else it holds (a picture, a line
+    typed beside the tag) is gone from the Word paper. A row's tag takes the whole row, as docxtpl reads rows
+    first."""
+    found: dict[int, tuple[str, Element]] = {}
+    for paragraph in root.iter(W_P):
+        levels = {match[1] for match in _WHOLE_TAG.finditer(_paragraph_text(paragraph))}
+        level = next((level for level in ("tr", "tc", "p") if level in levels), None)
+        if level is None:
+            continue
+        element = paragraph if level == "p" else next(paragraph.iterancestors(qn(f"w:{level}")), None)
+        if element is not None:
+            found.setdefault(id(element), (level, element))
+    return [(level, element) for level, element in found.values()
+            if not any(id(ancestor) in found for ancestor in element.iterancestors())]
+
+
+def outside_block(paragraph: Element) -> tuple[Element, bool]:
+    """Where what `paragraph` holds (one docxtpl takes away for its `{%p … %}` tag) stands as it did in Word,
+    whatever the tags decide: (a paragraph beside it, whether before that paragraph). Before the tag for one
+    that opens a block (or before the outermost block it is in), after the outermost block for one that ends
+    it: a logo put on the `{%p if paper.draft_marking %}` line, where Word's cursor lands in the page header,
+    shows on every page, draft or not."""
+    depth, start, reached = 0, paragraph, False
+    preceding = list(paragraph.itersiblings(W_P, preceding=True))[::-1]
+    for sibling in [*preceding, paragraph, *paragraph.itersiblings(W_P)]:
+        name = _paragraph_tag(sibling)  # docxtpl keeps a paragraph's first tag only
+        if depth == 0:
+            start = sibling
+        if sibling is paragraph:
+            reached = True
+            if not name.startswith("end"):
+                return start, True
+        depth = depth + 1 if name in _OPENERS else max(depth - 1, 0) if name.startswith("end") else depth
+        if reached and depth == 0:
+            return sibling, False
+    return paragraph, False
+
+
+def _paragraph_tag(paragraph: Element) -> str:
+    """The name of the `{%p … %}` block tag `paragraph` holds ("if", "endfor", "else"), or ""."""
+    for match in _BLOCK_TAG.finditer(_paragraph_text(paragraph)):
+        return match[2] if match[1] == "p" else ""
+    return ""
+
+
+def lost_pictures(document: DocxDocument) -> list[tuple[str, str]]:
+    """(the tag as typed, where, as Word shows it) of each table row or cell holding a picture that docxtpl
+    replaces by its `{%tr … %}` or `{%tc … %}` tag, in the body, a page header or a page footer: the Word paper
+    leaves the picture out with the row, and which row it belongs in cannot be told (a picture on a `{%p … %}`
+    line the writer keeps, beside it)."""
+    found: list[tuple[str, str]] = []
+    for part, root in [("body", document.element.body), *page_parts(document)]:
+        for level, element in swallowed(root):
+            if level == "p" or next(element.iter(*PICTURES), None) is None:
+                continue
+            tag = next(match[0] for paragraph in element.iter(W_P)
+                       for match in _WHOLE_TAG.finditer(_paragraph_text(paragraph)) if match[1] == level)
+            table = _table_of(element)
+            found.append((" ".join(tag.split()), f"in {table} in its {part}" if table else f"in its {part}"))
+    return found
+
+
+def _paragraph_text(paragraph: Element) -> str:
+    return "".join(t.text or "" for t in paragraph.iter(W_T))

@@ -10,7 +10,8 @@ margins of the first section (cover) and of the plan's section; the first pictur
 
 What it must not do: write anything, or decide content. A value the template does not set is None,
 and the renderers keep their own default for it. Problems a person can fix in Word (a logo without
-alt text, or in a format a PDF cannot show) are issues; a file that is not a Word document raises.
+alt text, or in a format a PDF cannot show, a picture in a `{%tr …%}` tag's row) are issues; a file that is not a
+Word document raises.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
 from reportgen.look import Logo, PageSetup, Rule, RuleStyle, TextStyle, Theme
 from reportgen.render.docx.xml import find_style
-from reportgen.render.template_tags import missing_tags
+from reportgen.render.template_tags import lost_pictures, missing_tags
 from reportgen.render.template_text import column_shares, described, missing_columns, own_text, renamed_headings
 from reportgen.render.theme_css import LOGO_TYPES  # what WeasyPrint draws (not EMF/WMF/TIFF)
 
@@ -85,6 +86,8 @@ def read_theme(template: Path, shown_as: str = "") -> tuple[Theme, list[Issue]]:
     issues.extend(issue("template-tag-missing", file=shown, value=missing.needed.tag, where=missing.where,
                         shows=missing.needed.shows, put_back=missing.needed.put_back, ours=missing.needed.ours)
                   for missing in missing_tags(document))
+    issues.extend(issue("template-picture-in-tag-row", file=shown, value=tag, where=where)
+                  for tag, where in lost_pictures(document))
     own = own_text(document, (header, section, subsection, cells))
     if own:
         issues.append(issue("template-own-text", file=shown, value=described(own)))

@@ -17,7 +17,8 @@ never make docxtpl's recovering parser drop the rest of the document.
 The parts: `reportgen.render.docx.xml` (WordprocessingML helpers), `reportgen.render.docx.layout` (rich text,
 runs, links, tracked changes), `reportgen.render.docx.front` (narrative, progress, cover redline),
 `reportgen.render.docx.plan` (the delivery-plan table), `reportgen.render.docx.progress` (the progress part); this
-module renders the template and saves the package.
+module renders the template and saves the package. `reportgen.render.docx.kept` sets what a `{%p … %}` tag's line
+holds besides the tag (a section break, a logo) on a line of its own first, as docxtpl takes the line away.
 
 Logging policy: a warning for a link the link policy refuses (`reportgen.render.docx.layout`), and in a draft
 comparison for a template that lays out the issues to resolve where their changes cannot be tracked; nothing else.
@@ -56,6 +57,7 @@ from reportgen.render.docx.front import (
     note_comparison,
     place_exempt_legend,
 )
+from reportgen.render.docx.kept import keep_pictures, keep_section_breaks
 from reportgen.render.docx.layout import Layout, own_headers, page_headers
 from reportgen.render.docx.plan import ROWS_MARKER, plan_rows
 from reportgen.render.docx.restore import restore_missing
@@ -264,7 +266,8 @@ def _render_template(paper: Paper, template: Path) -> tuple[DocxDocument, tuple[
     try:
         tpl.init_docx()
         missing = missing_tags(tpl.docx)
-        _keep_section_breaks(tpl.docx.element.body)
+        keep_section_breaks(tpl.docx.element.body)
+        keep_pictures(tpl.docx)
         tpl.render({"paper": paper}, jinja_env=env, autoescape=True)
     except jinja2.TemplateSyntaxError as error:
         raise ReportgenError(_syntax_error(template, tpl, error)) from error
@@ -304,28 +307,6 @@ def _syntax_error(template: Path, tpl: DocxTemplate, error: jinja2.TemplateSynta
     near = _template_text(error.source, error.lineno)
     at = f" at the text {near!r}" if near else ""
     return f"DOCX template {template} is broken{at} in its {shown} (line {error.lineno} of {name}): {error.message}"
-
-
-_TAG_PARAGRAPH = re.compile(r"\s*\{%p\s+(\w+).*%\}\s*", re.DOTALL)  # a paragraph docxtpl removes whole
-
-
-def _keep_section_breaks(body: Element) -> None:
-    """A section break at the end of a `{%p … %}` paragraph (LibreOffice saves the one that ends the cover
-    sheet's portrait pages there; Word does when the empty paragraph after `{%p endif %}` is deleted)
-    would go with the paragraph docxtpl removes, and the cover sheet would be laid out landscape like the
-    plan: the break gets an empty paragraph of its own, after an end tag and before any other, so it is
-    outside the tag's block."""
-    for paragraph in body.findall(W_P):
-        tag = _TAG_PARAGRAPH.fullmatch(text_of(paragraph))
-        section = paragraph.find(f"{W_PPR}/{qn('w:sectPr')}")
-        if tag is None or section is None:
-            continue
-        holder = etree.Element(W_P)
-        etree.SubElement(holder, W_PPR).append(section)  # moved out of the tag's paragraph
-        if tag[1].startswith("end"):
-            paragraph.addnext(holder)
-        else:
-            paragraph.addprevious(holder)
 
 
 def _template_text(source: str | None, line: int) -> str:
