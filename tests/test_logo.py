@@ -1,7 +1,7 @@
 """The logo an officer puts in the Word template's page header, as Word puts it there: on the header's first line
-(the `{%p if paper.draft_marking %}` line, where Word's cursor lands), or in a tag's table row. Read back from
-both papers: the Word paper's header XML with python-docx, the PDF's pictures with pdfplumber and its structure
-tree with pikepdf.
+(the `{%p if paper.draft_marking %}` line, where Word's cursor lands), or in a tag's table row, or marked as
+decorative. Read back from both papers: the Word paper's header XML with python-docx, the PDF's pictures with
+pdfplumber and its structure tree with pikepdf.
 """
 
 from __future__ import annotations
@@ -22,20 +22,31 @@ from lxml import etree
 
 from conftest import ROOT, make_paper, make_workspace
 from reportgen.render.docx.writer import write_docx
+from reportgen.render.pdf.writer import write_pdf
+from reportgen.render.theme import read_theme
 from reportgen.shells.cli import main
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from make_theme_pictures import LOGO_ALT, logo_png
 
 TEMPLATES = ROOT / "templates"
+# Word 365's "Mark as decorative", as it writes it in the picture's docPr
+DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+DECORATIVE = (f'<a:extLst xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+              f'<a:ext uri="{{C183D7F6-B498-43B3-948B-1728B52AA6E4}}">'
+              f'<adec:decorative xmlns:adec="{DECORATIVE_NS}" val="1"/></a:ext></a:extLst>')
 
 
-def _put_picture(paragraph: docx.text.paragraph.Paragraph, alt: str = LOGO_ALT) -> None:
+def _put_picture(paragraph: docx.text.paragraph.Paragraph, alt: str = LOGO_ALT, decorative: bool = False) -> None:
     """A picture inserted at the end of `paragraph`, as Word's Insert > Pictures does where the cursor is, with
-    its alt text (Edit Alt Text)."""
+    its alt text (Edit Alt Text), or marked decorative (Word then clears the alt text)."""
     run = paragraph.add_run()
     run.add_picture(io.BytesIO(logo_png()), height=Mm(10))
-    run._r.find(f".//{qn('wp:docPr')}").set("descr", alt)
+    doc_pr = run._r.find(f".//{qn('wp:docPr')}")
+    if decorative:
+        doc_pr.append(etree.fromstring(DECORATIVE))
+    else:
+        doc_pr.set("descr", alt)
 
 
 def _template(workspace: Path) -> Path:
@@ -147,3 +158,41 @@ def test_a_picture_in_the_row_of_a_table_tag_is_said_to_be_left_out_of_the_word_
                        "tag {%tr for row in paper.cover %}: the Word paper leaves that row out when it fills the "
                        "table in, so the picture is not in the Word paper.")
     assert _descriptions(docx.Document(str(tmp_path / "draft" / "paper.docx")).element.body) == []
+
+
+# ---------------------------------------------------------------- a logo marked decorative
+
+
+def test_a_logo_marked_decorative_is_page_furniture_in_the_pdf_and_stays_decorative_in_the_word_paper(
+        tmp_path: Path) -> None:
+    """A logo ticked "Mark as decorative" in Word was warned of as having no alt text, and the PDF tagged it as
+    a Figure "Logo", which a screen reader says. It is now an artifact on every page of the PDF, unread, with no
+    warning, and the Word paper keeps Word's decorative mark."""
+    workspace = make_workspace(tmp_path / "ws")
+    template = _template(workspace)
+    document = docx.Document(str(template))
+    _put_picture(document.sections[0].header.add_paragraph(), decorative=True)
+    document.save(str(template))
+
+    assert main(["build", "--workspace", str(workspace), "--out", str(tmp_path / "draft")]) == 0
+    assert _issues(tmp_path / "draft", "logo-", "template-") == []
+    assert _figures(tmp_path / "draft" / "paper.pdf") == []
+    with pdfplumber.open(tmp_path / "draft" / "paper.pdf") as pdf:
+        assert [[image["tag"] for image in page.images] for page in pdf.pages] == [["Artifact"]] * len(pdf.pages)
+    header = docx.Document(str(tmp_path / "draft" / "paper.docx")).sections[0].header._element
+    flags = header.findall(f".//{qn('wp:docPr')}//{{{DECORATIVE_NS}}}decorative")
+    assert [flag.get("val") for flag in flags] == ["1"]
+
+
+def test_a_decorative_logo_is_page_furniture_in_a_long_paper_laid_out_in_parts(tmp_path: Path) -> None:
+    template = tmp_path / "paper.docx"
+    document = docx.Document(str(TEMPLATES / "paper.docx"))
+    _put_picture(document.sections[0].header.add_paragraph(), decorative=True)
+    document.save(str(template))
+    theme, issues = read_theme(template)
+    assert issues == [] and theme.logo is not None and (theme.logo.decorative, theme.logo.alt) == (True, "")
+
+    write_pdf(replace(make_paper(110, 3), theme=theme), TEMPLATES, tmp_path / "paper.pdf")
+    assert _figures(tmp_path / "paper.pdf") == []
+    with pdfplumber.open(tmp_path / "paper.pdf") as pdf:
+        assert [[image["tag"] for image in page.images] for page in pdf.pages] == [["Artifact"]] * len(pdf.pages)

@@ -1346,7 +1346,8 @@ CODES: dict[str, Code] = {
     "logo-no-alt": Code(
         W, "The logo in the Word template's header has no alt text.",
         "The logo in {file}'s header has no alt text; the PDF says 'Logo'.",
-        "In Word, right-click the logo, choose Edit Alt Text and describe it (e.g. 'Wessex OPCC logo')."),
+        "In Word, right-click the logo, choose Edit Alt Text and describe it (e.g. 'Wessex OPCC logo'), or tick "
+        "Mark as decorative if it says nothing the paper does not: the PDF then leaves it to the page, unread."),
     "logo-not-every-page": Code(
         W, "The logo is in the header of some of the Word template's pages only; the PDF shows it on every page.",
         "The logo in {file} is in the header of some of its pages only (a template saved by LibreOffice gives the "

@@ -37,13 +37,15 @@ class PageSetup:
 
 @dataclass(frozen=True)
 class Logo:
-    """The picture in the template's header: its bytes, type, alt text and size in Word (mm)."""
+    """The picture in the template's header: its bytes, type, alt text and size in Word (mm), and whether Word
+    marks it as decorative (page furniture a screen reader passes over: then its alt text is "")."""
 
     data: bytes
     media_type: str  # image/png, image/jpeg or image/gif
     alt: str
     width: float
     height: float
+    decorative: bool = False
 
 
 RuleStyle = Literal["solid", "double", "dotted", "dashed", "none"]  # CSS border styles a Word line is drawn with

@@ -6,7 +6,7 @@ text; `[[SECTION]]` and `[[SUBSECTION]]` rows: fills and text; the `[[CELL]]` ro
 cover sheet's label fill; the lines (borders) of the plan table and the cover sheet; the "Status …" paragraph
 styles' shading (status fills); the page size and
 margins of the first section (cover) and of the plan's section; the first picture in a page header
-(the logo) with its alt text.
+(the logo) with its alt text, or Word's mark that it is decorative (no alt text wanted: page furniture).
 
 What it must not do: write anything, or decide content. A value the template does not set is None,
 and the renderers keep their own default for it. Problems a person can fix in Word (a logo without
@@ -59,6 +59,7 @@ EMU_PER_MM = 36000
 W_P, W_R, W_T, W_TR, W_TC = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:tr"), qn("w:tc")
 W_VAL = qn("w:val")
 _OFF = {"0", "false", "off"}
+DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"  # Word 365's "Mark as decorative"
 _DRAWING_NS = {
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
     "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
@@ -366,7 +367,8 @@ def _logo(document: DocxDocument, shown: str) -> tuple[Logo | None, list[Issue]]
 
 def _logo_of(drawing: Element, part: Any, shown: str) -> tuple[Logo | None, list[Issue]]:
     doc_pr = drawing.find(".//wp:docPr", _DRAWING_NS)
-    alt = " ".join(((doc_pr.get("descr") or doc_pr.get("title") or "") if doc_pr is not None else "").split())
+    decorative = doc_pr is not None and _decorative(doc_pr)
+    alt = "" if decorative or doc_pr is None else " ".join((doc_pr.get("descr") or doc_pr.get("title") or "").split())
     extent = drawing.find(".//wp:extent", _DRAWING_NS)
     try:
         width, height = (int(extent.get(a)) / EMU_PER_MM for a in ("cx", "cy"))
@@ -377,9 +379,16 @@ def _logo_of(drawing: Element, part: Any, shown: str) -> tuple[Logo | None, list
     if media_type not in LOGO_TYPES:
         issues.append(issue("logo-unsupported", file=shown, value=media_type))
         return None, issues
-    if not alt:
+    if not alt and not decorative:
         alt = "Logo"
         issues.append(issue("logo-no-alt", file=shown))
     if width <= 0 or height <= 0:
         width, height = 30.0, 15.0  # no usable extent: a usual logo's proportions, sized by the stylesheet
-    return Logo(part.blob, media_type, alt, round(width, 2), round(height, 2)), issues
+    return Logo(part.blob, media_type, alt, round(width, 2), round(height, 2), decorative), issues
+
+
+def _decorative(doc_pr: Element) -> bool:
+    """Whether Word marks the picture "Mark as decorative": `<adec:decorative val="1"/>` in its docPr's extension
+    list (Word 365 clears its alt text then, and a screen reader passes it over)."""
+    flags = doc_pr.iter(f"{{{DECORATIVE_NS}}}decorative")
+    return any((flag.get("val") or "").lower() in ("1", "true") for flag in flags)
