@@ -429,8 +429,8 @@ def test_a_totals_row_under_the_register_says_to_delete_it_not_only_to_write_a_n
         [row] = [row for row in csv.DictReader(stream) if row["code"] == "bad-ref"]
     assert (row["file"], row["row"], row["column"], row["value"]) == ("inputs/register.xlsx", "8", "Plan priority",
                                                                       "Total")
-    assert row["advice"] == ("Write the plan priority number only, e.g. 12; if the row is not an action (a total, a "
-                             "heading), delete it.")
+    assert row["advice"] == ("Write the action's whole number only in 'Plan priority', e.g. 12; if the row is not an "
+                             "action (a total, a heading), delete it.")
 
 
 @pytest.mark.parametrize("newest", [b"", None])  # an empty file; a copy holding the headings only

@@ -335,3 +335,53 @@ def test_the_starter_settings_say_how_a_returns_deadline_is_set_as_reportgen_rea
     assert code == 0 and "no returns deadline" not in " ".join(out)  # counted back from the one date
     instructions = openpyxl.load_workbook(tmp_path / "dated" / "opcc.xlsx")["Instructions"]
     assert ("Deadline", "1 November 2025") in list(instructions.iter_rows(values_only=True))
+
+
+def _register_of(root: Path, heading: str, refs: list[str]) -> None:
+    """The workspace's register with the office's own reference heading and one row per ref, as an officer pastes it."""
+    register = root / "inputs" / "register.xlsx"
+    book = openpyxl.load_workbook(register)
+    sheet = book.active
+    assert sheet is not None
+    sheet.cell(1, 1).value = heading
+    leads = ("Northshire Police", "OPCC")
+    for number, ref in enumerate(refs):
+        sheet.append([ref, "Safer streets", leads[number % 2], f"Action {number + 1} of the plan.", "4", "No"])
+    book.save(register)
+
+
+@pytest.mark.parametrize(("heading", "refs", "example"), [
+    ("Plan priority", [f"{n // 10 + 1}.{n % 10 + 1}" for n in range(220)], "'1.1'"),
+    ("Ref", [f"A-{101 + n}" if n % 2 else f"P{n // 10 + 1}.{n % 10 + 1}a" for n in range(220)], "'P1.1a'"),
+], ids=["1.1", "A-101 and P1.2a"])
+def test_a_register_keyed_by_the_plans_own_numbers_is_told_so_once_before_and_after_the_first_returns(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], heading: str, refs: list[str], example: str) -> None:
+    """A new office's register of 220 rows numbered as its plan numbers them (1.1, 1.2, … or A-101, P1.2a): before
+    the first returns folder, validate printed 452 lines, one error a row, under "The register holds no actions. Fill
+    in the register", and refs such as A-101 were told to "write the plan priority number only" under a heading
+    named 'Ref'. Now one error says none of its 220 rows could be read, under the heading as written, with an example
+    and how to keep that numbering in a column of its own; validate says the same once the returns folder is there."""
+    root = tmp_path / "new"
+    assert main(["init", "--workspace", str(root)]) == 0
+    _register_of(root, heading, refs)
+    capsys.readouterr()
+    code, out, err = run(capsys, "validate", "--workspace", str(root))
+    told = " ".join(" ".join(out).split())
+    assert code == 1 and err == ""
+    assert len(out) < 25, out
+    assert "holds no actions" not in told and "Fill in the register" not in told
+    assert "is not a whole number; row left out" not in told
+    expected = (f"error sheet 'Register', row 2, column '{heading}': None of the register's 220 rows (rows 2 to 221) "
+                f"could be read as an action: the action reference in '{heading}' of each ({example}, ")
+    assert expected in told, told
+    assert (f"→ reportgen numbers each action with a whole number (1, 2, 3 …) in '{heading}'" in told
+            and f"To keep the plan's own numbering ({example} and so on) in the paper, put it in a column of its own "
+            "and name it in reportgen.toml: [[register.extra]]" in told)
+    assert "plan priority number" not in told
+
+    (root / "inputs" / "returns" / PERIOD).mkdir()
+    code, out, err = run(capsys, "validate", "--workspace", str(root))
+    assert code == 1 and out == [] and err.count("reportgen: error:") == 1, err
+    assert (f"cannot read the register inputs/register.xlsx: None of the register's 220 rows (rows 2 to 221) could "
+            f"be read as an action: the action reference in '{heading}' of each ({example}, ") in err
+    assert "[[register.extra]]" in err and "holds no actions" not in err

@@ -1067,15 +1067,17 @@ def test_a_register_with_none_of_the_headings_says_how_to_name_them(tmp_path: Pa
 def test_a_register_numbered_1_1_1_2_is_told_in_a_few_lines_how_to_keep_its_numbering(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A plan numbered 1.1, 1.2, … (as many are) gave one sentence per row on one line and the advice
-    "write the plan priority number only", with a partner's advice for an empty file. Now: the first
-    rows, how many more, and how to keep that numbering in the paper; following it, the paper shows it."""
+    "write the plan priority number only", with a partner's advice for an empty file. Now: one sentence for
+    the rows, an example, and how to keep that numbering in the paper; following it, the paper shows it."""
     dotted = [f"{theme}.{n}" for theme in (1, 2) for n in range(1, 13)]
     register = [REGISTER_HEADINGS, *((ref, "Safer Streets", "OPCC", f"Action {ref}.", "9") for ref in dotted)]
     root = make_workspace(tmp_path / "ws", register=register, returns={})
     assert main(["validate", "--workspace", str(root)]) == 1
     error = capsys.readouterr().err.strip()
-    assert error.count("\n") == 0 and error.count("is not a whole number") == 3, error
-    assert "… and 21 more (bad-ref ×21). The register numbers its actions 1.1, 1.2 and so on" in error
+    assert error.count("\n") == 0 and error.count("is not a whole number") == 1, error
+    assert ("None of the register's 24 rows (rows 2 to 25) could be read as an action: the action reference in "
+            "'Plan priority' of each ('1.1', '1.2', …) is not a whole number.") in error
+    assert "To keep the plan's own numbering ('1.1' and so on) in the paper, put it in a column of its own" in error
     assert "Ask the partner" not in error
     numbered = [("Plan priority", "Our ref", *REGISTER_HEADINGS[1:]),
                 *((n, ref, *row[1:]) for n, (ref, *row) in enumerate(register[1:], start=1))]
@@ -1091,6 +1093,37 @@ def test_a_register_numbered_1_1_1_2_is_told_in_a_few_lines_how_to_keep_its_numb
     table = docx.Document(str(folder / "paper.docx")).tables[-1]
     assert [cell.text for cell in table.rows[0].cells][:3] == ["Plan priority", "Our ref", "Action"]
     assert any([cell.text for cell in row.cells][:2] == ["14", "2.2"] for row in table.rows)
+
+
+def test_a_reference_holding_the_plans_own_number_is_told_to_keep_it_in_a_column_of_its_own(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A register row numbered A-103 and a partner's row keyed by the plan's own number, P1.1b, were each told only
+    "'…' is not a whole number" and "write the plan priority number only", under a heading named 'Ref' in the register:
+    no word of keeping that numbering. Now both name the heading as written and say to keep the plan's own numbering
+    in a column of its own (the register through [[register.extra]]); the partner is told it without reportgen's
+    settings."""
+    from reportgen.mail.collect import for_partner
+
+    register = [("Ref", *REGISTER_HEADINGS[1:]), *ACTIONS, ("A-103", "Justice", "OPCC", "Open a court hub.", "18")]
+    returns = default_returns()
+    returns["opcc.xlsx"] = [*returns["opcc.xlsx"], ("P1.1b", "", "Completed", "Done.", "")]
+    root = make_workspace(tmp_path / "ws", register=register, returns=returns)
+    _add_settings(root, '\n[register.columns]\nref = { aliases = ["Ref"] }\n')
+    code, printed, issues = _validate(root, capsys)
+    assert code == 1
+    ours, theirs = _of(issues, "bad-ref")
+    assert flatten([ours, theirs], ["file", "row", "column", "value"]) == [
+        ["inputs/register.xlsx", 8, "Ref", "A-103"], [OPCC, 5, "Plan priority", "P1.1b"]]
+    assert ours.advice.startswith("reportgen numbers each action with a whole number (1, 2, 3 …) in 'Ref'")
+    assert ("To keep the plan's own numbering ('A-103' and so on) in the paper, put it in a column of its own and name "
+            "it in reportgen.toml: [[register.extra]]") in ours.advice
+    assert "plan priority" not in ours.advice.casefold()
+    assert theirs.advice.startswith("Write the action's number as the register numbers it, a whole number (e.g. 12, "
+                                    "as in the workbook sent), in 'Plan priority'")
+    assert "The plan's own numbering ('P1.1b') may be kept in a column of its own beside it" in theirs.advice
+    told = for_partner(theirs, OPCC, "opcc.xlsx").advice
+    assert "column of its own beside it." in told and "reportgen" not in told
+    assert "[[register.extra]]" in printed
 
 
 # ---------------------------------------------------------------- a workspace's own column aliases
@@ -1152,7 +1185,8 @@ def test_a_built_in_alias_that_means_something_else_can_be_stopped(
                 *((ref, "High" if ref % 2 else "Low", lead, text, page) for ref, _s, lead, text, page in ACTIONS)]
     root = make_workspace(tmp_path / "ws", register=register)
     assert main(["validate", "--workspace", str(root)]) == 1
-    assert "'High' is not" in capsys.readouterr().err
+    assert "the action reference in 'Priority' of each ('High', 'Low', …) is not a whole number" in " ".join(
+        capsys.readouterr().err.split())
     _add_settings(root, '\n[register.columns]\nref = { not_aliases = ["Priority"] }\n')
     code, printed, _issues = _validate(root, capsys)
     assert code == 0, printed

@@ -77,6 +77,14 @@ E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: a note for infor
 NAME_TAKEN = ("{example} is already in the folder: if this file is a later version of that return, name it {later} "
               "(the most recently saved is read); if it is not a return, move it out of the folder.")
 
+# a register numbering its actions as its plan does (1.1, A-101, P1.2a): how to keep that numbering beside ours
+NUMBERING_ADVICE = ("reportgen numbers each action with a whole number (1, 2, 3 …) in {column!r}, which the returns "
+                    "and the drafts' comparisons go by: write one there. To keep the plan's own numbering ({value!r} "
+                    "and so on) in the paper, put it in a column of its own and name it in reportgen.toml: "
+                    "[[register.extra]] key = \"number\", heading = \"<its heading>\", and under [paper] "
+                    "table_columns = [\"ref\", \"number\", \"action\", \"status\", \"explanation\", "
+                    "\"timeframe\", \"page\"].")
+
 CODES: dict[str, Code] = {
     "unreadable-file": Code(
         E, "The file could not be opened as a spreadsheet.",
@@ -363,6 +371,9 @@ CODES: dict[str, Code] = {
         "Ask the partner for the completed return.",
         {"register": ("The register {file} holds no actions.",
                       "Fill in the register, one row per action under its headings, and build again."),
+         "register-unread": ("None of the register {file}'s {rows} could be read as an action: the issues of its "
+                             "rows say why.",
+                             "Correct those rows as their issues say, and build again."),
          "no-cells": "{file} holds nothing: not one of its cells is filled in.",
          "register-no-cells": ("The register {file} holds nothing: not one of its cells is filled in.",
                                "Save the register with its actions in it (one row per action, under its headings) "
@@ -371,7 +382,28 @@ CODES: dict[str, Code] = {
     "bad-ref": Code(
         E, "The action reference is not a whole number.",
         "Row {row}: the action reference {value!r} is {why}; {left_out}.",
-        "Write the plan priority number only, e.g. 12; if the row is not an action (a total, a heading), delete it."),
+        "Write the action's whole number only in {column!r}, e.g. 12; if the row is not an action (a total, a "
+        "heading), delete it.",
+        # a number with letters, dashes or dots (1.1, A-101, P1.2a): the plan's own numbering, kept beside ours
+        {"numbering": ("Row {row}: the action reference {value!r} is {why}; {left_out}.", NUMBERING_ADVICE),
+         "return-numbering": ("Row {row}: the action reference {value!r} is {why}; {left_out}.",
+                              "Write the action's number as the register numbers it, a whole number (e.g. 12, as in "
+                              "the workbook sent), in {column!r}: that number says which action the row updates. The "
+                              "plan's own numbering ({value!r}) may be kept in a column of its own beside it (as the "
+                              "register keeps it, shown in the paper through [[register.extra]] in reportgen.toml).")}),
+    "bad-ref-rows": Code(
+        E, "Many rows of the register are left out for one kind of action reference that is not a whole number.",
+        "{rows} of the register were left out: the action reference in {column!r} of each ({examples}) is {why}.",
+        "Write each action's whole number only in {column!r}, e.g. 12; delete the rows that are not actions (a "
+        "total, a heading).",
+        {"numbering": ("{rows} of the register were left out: the action reference in {column!r} of each "
+                       "({examples}) is {why}.", NUMBERING_ADVICE),
+         "all": ("None of the register's {rows} could be read as an action: the action reference in {column!r} of "
+                 "each ({examples}) is {why}.",
+                 "Write each action's whole number only in {column!r}, e.g. 12; delete the rows that are not actions "
+                 "(a total, a heading)."),
+         "all-numbering": ("None of the register's {rows} could be read as an action: the action reference in "
+                           "{column!r} of each ({examples}) is {why}.", NUMBERING_ADVICE)}),
     "note-row": Code(
         W, "A row holds text where the action reference goes, and nothing else: a note, not read.",
         "Row {row} holds only {value!r}, in the reference column, and nothing else: it was read as a note, not as "

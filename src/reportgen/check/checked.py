@@ -8,7 +8,6 @@ Prefect task can wrap.
 from __future__ import annotations
 
 import functools
-import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -81,29 +80,18 @@ def load_register(inputs: Inputs) -> tuple[Register, list[Issue]]:
 
 
 SHOWN_PROBLEMS = 3  # a register none of whose rows could be read says its first few, then how many more
-_DOTTED = re.compile(r"\d+(\.\d+)+")  # 1.1, 2.10, 3.2.1: a plan's own numbering
-DOTTED_ADVICE = ("The register numbers its actions {example} and so on; reportgen numbers each action with a whole "
-                 "number (1, 2, 3 …), which the returns and the drafts' comparisons go by. Give the actions such "
-                 "numbers in the register's {column!r} column; to keep your own numbering in the paper, put it in a "
-                 "column of its own and name it in reportgen.toml: [[register.extra]] key = \"number\", heading = "
-                 "\"<its heading>\", and under [paper] table_columns = [\"ref\", \"number\", \"action\", "
-                 "\"status\", \"explanation\", \"timeframe\", \"page\"].")
 
 
 def _why_unread(blocking: list[Issue]) -> str:
-    """Why no action could be read: the first problems, how many more, then what to do, once per kind (a
-    register numbering its actions 1.1, 1.2, … would otherwise print one sentence a row). A register with
-    no rows left is said only when nothing else is wrong."""
+    """Why no action could be read: the first problems, how many more, then what to do, once per kind (rows left
+    out for one kind of reference are already one issue: `bad-ref-rows`). A register with no rows left is said
+    only when nothing else is wrong."""
     if any(item.code != "empty-file" for item in blocking):
         blocking = [item for item in blocking if item.code != "empty-file"]
     said = [item.message for item in blocking[:SHOWN_PROBLEMS]]
     if len(blocking) > SHOWN_PROBLEMS:
         rest = Counter(item.code for item in blocking[SHOWN_PROBLEMS:])
         said.append(f"… and {len(blocking) - SHOWN_PROBLEMS} more ({'; '.join(f'{c} ×{n}' for c, n in rest.items())}).")
-    dotted = [item for item in blocking if item.code == "bad-ref" and _DOTTED.fullmatch(item.value.strip())]
-    if dotted:
-        example = ", ".join(item.value.strip() for item in dotted[:2])
-        return " ".join([*said, DOTTED_ADVICE.format(example=example, column=dotted[0].column)])
     advice = dict.fromkeys(item.advice for item in blocking if item.advice)  # in order, each once
     return " ".join([*said, *advice])
 

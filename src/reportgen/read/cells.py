@@ -161,6 +161,19 @@ def _why_not_a_ref(text: str) -> str:
     return "not a whole number"
 
 
+# a plan's own numbering: a number with letters, dashes or dots, no spaces ('1.1', '2.10', 'A-101', 'P1.2a', '7a')
+_OWN_NUMBERING = re.compile(r"[^\W_]*\d[\w.\-\u2010-\u2013]*|[^\W\d_]+[.\-\u2010-\u2013]?\d[\w.\-\u2010-\u2013]*")
+
+
+def own_numbering(text: str) -> bool:
+    """Whether a reference that is not a whole number is a plan's own numbering ('1.1', 'A-101', 'P1.2a'): kept in
+    a column of its own, not written over. Not a number with a word or sign around it ('Action 12', '12.'), which
+    names the action meant, nor several numbers ('12, 13'), nor a number alone."""
+    text = text.strip()
+    return (bool(_OWN_NUMBERING.fullmatch(text)) and not text.isdigit() and meant_ref(text) is None
+            and not _SEVERAL_REFS.fullmatch(text))
+
+
 def meant_ref(text: str) -> int | None:
     """The number of a reference written with a word or sign around it ('Action 12', 'No. 12', '12.', '(12)'): the
     action the row is most likely for, named to the officer but never taken as its reference."""

@@ -10,7 +10,15 @@ from pathlib import Path
 
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
-from reportgen.read.cells import cell_text, clean_text, collapse_spaces, invisible_in, normalize_page, parse_ref
+from reportgen.read.cells import (
+    cell_text,
+    clean_text,
+    collapse_spaces,
+    invisible_in,
+    normalize_page,
+    own_numbering,
+    parse_ref,
+)
 from reportgen.read.partners import key as partner_key
 from reportgen.read.sections import (
     extra_sections_advice,
@@ -66,8 +74,11 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
             around = (numbered[at - 1][1].ref if at else None,
                       numbered[at + 1][1].ref if at + 1 < len(numbered) else None)
             issues.append(_duplicate(table, display, number, action, seen[action.ref], around, refs))
-    if not actions:
-        issues.append(issue("empty-file", "register", file=display, sheet=table.sheet))
+    issues, said_all = _bad_refs_summarised(issues, table, read_any=bool(actions))
+    if not actions and not said_all:
+        issues.append(issue("empty-file", "register-unread", rows=counted(len(table.rows), "row"), file=display,
+                            sheet=table.sheet) if table.rows else issue("empty-file", "register", file=display,
+                                                                        sheet=table.sheet))
     actions, found = _joint_leads(actions, table)
     issues += found + _other_spellings(actions, table)
     columns = [*settings.register.columns, *(extra.key for extra in settings.register.extra)]
@@ -78,6 +89,52 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
     headings, found = _own_headings(table, settings)
     return Register(display, table.sheet, tuple(actions), frozenset(exempt_rows), frozenset(exempt_refs),
                     absent, headings), issues + found
+
+
+MANY_BAD_REFS = 4  # rows left out for one kind of reference, said in one issue rather than one a row
+
+
+def _bad_refs_summarised(issues: list[Issue], table: Table, read_any: bool) -> tuple[list[Issue], bool]:
+    """`issues` with the rows left out for one kind of reference (`_bad_ref_kinds`: a plan numbered 1.1, 1.2, … or
+    A-101, A-102, …) said in one issue when they are many, or all the register's rows: a register of 220 such rows
+    would otherwise print 220 errors, and the advice once. With whether that issue says none of the register's rows
+    could be read (then "the register holds no actions" would be untrue)."""
+    notes = sum(1 for item in issues if item.code == "note-row")  # "Signed off by …" under the table: not an action
+    summaries: dict[int, Issue] = {}  # by id of each issue summarised; the summary takes the first one's place
+    said_all = False
+    for (numbering, why), rows in _bad_ref_kinds(issues, table).items():
+        every = not read_any and len(rows) == len(table.rows) - notes
+        if len(rows) < MANY_BAD_REFS and not every:
+            continue
+        first, last = rows[0], rows[-1]
+        span = f"row {first.row}" if len(rows) == 1 else f"rows {first.row} to {last.row}"
+        examples = ", ".join(repr(item.value) for item in rows[:2]) + (", …" if len(rows) > 2 else "")
+        summary = issue("bad-ref-rows", ("all-numbering" if numbering else "all") if every else
+                        ("numbering" if numbering else ""), rows=f"{counted(len(rows), 'row')} ({span})",
+                        examples=examples, why=why, file=first.file, sheet=first.sheet, row=first.row,
+                        column=first.column, value=first.value)
+        summaries.update({id(item): summary for item in rows})
+        said_all = said_all or every
+    kept: list[Issue] = []
+    said: set[int] = set()
+    for item in issues:
+        summary = summaries.get(id(item), item)
+        if id(summary) not in said:
+            said.add(id(summary))
+            kept.append(summary)
+    return kept, said_all
+
+
+def _bad_ref_kinds(issues: list[Issue], table: Table) -> dict[tuple[bool, str], list[Issue]]:
+    """The register's `bad-ref` issues by kind: whether the reference is the plan's own numbering (`own_numbering`),
+    and why it is not a whole number (a date, TRUE/FALSE, …), in row order."""
+    cells = dict(table.rows)
+    kinds: dict[tuple[bool, str], list[Issue]] = {}
+    for item in issues:
+        if item.code == "bad-ref" and item.row in cells:
+            why = parse_ref(table.value(cells[item.row], "ref"))[1]
+            kinds.setdefault((why == "not a whole number" and own_numbering(item.value), why), []).append(item)
+    return kinds
 
 
 def _duplicate(table: Table, display: str, number: int, action: Action, first_row: int,

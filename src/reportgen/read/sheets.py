@@ -603,7 +603,7 @@ def read_ref(table: Table, number: int, cells: tuple[Cell, ...], left_out: str,
     """The row's action reference (register and returns alike); None with a missing-ref or bad-ref
     issue when it is not one, ending with what was `left_out` ("row left out"). A return's row with none
     (`in_return`) is often a new action its partner proposes: its advice says how one reaches the register."""
-    from reportgen.read.cells import parse_ref
+    from reportgen.read.cells import own_numbering, parse_ref
 
     raw = table.value(cells, "ref")
     ref, why = parse_ref(raw)
@@ -616,7 +616,9 @@ def read_ref(table: Table, number: int, cells: tuple[Cell, ...], left_out: str,
                             holds=what_row_holds(table, cells), **where)]
     if not _holds_more_than_ref(table, cells):  # "Signed off by J Smith" under the table: a note, not an action
         return None, [issue("note-row", **where)]
-    return None, [issue("bad-ref", why=why, left_out=left_out, **where)]
+    numbering = why == "not a whole number" and own_numbering(str(shown))  # 1.1, P1.2a: the plan's own numbering
+    return None, [issue("bad-ref", ("return-numbering" if in_return else "numbering") if numbering else "", why=why,
+                        left_out=left_out, **where)]
 
 
 def _holds_more_than_ref(table: Table, cells: tuple[Cell, ...]) -> bool:
