@@ -173,8 +173,9 @@ def test_a_lead_written_two_ways_in_the_register_is_told_at_its_row(tmp_path: Pa
     assert ("wessex-police.xlsx for Wessex Police, wessex-police-2.xlsx for wessex police"
             in " ".join(ambiguous["advice"].split()))
     # opcc.xlsx is the name of OPCC's workbook: read as OPCC's return; the other spelling's action is used too
-    assert [r["value"] for r in rows if r["code"] == "missing-return"] == ["Wessex Police", "wessex police",
-                                                                           "O.P.C.C."]
+    # the file fitting both spellings (case and spacing aside) is their lead's return, not read yet: neither is said
+    # to have sent none
+    assert [r["value"] for r in rows if r["code"] == "missing-return"] == ["O.P.C.C."]
     assert [(r["file"], r["ref"]) for r in rows if r["code"] == "not-lead"] == [
         ("inputs/returns/2026-10/opcc.xlsx", "6")]
     assert "Lead 'O.P.C.C.' (row 7) is written 'OPCC' on row 3" in " ".join(printed.split())
@@ -283,6 +284,10 @@ def test_the_workbooks_of_two_leads_whose_names_make_one_file_name_are_read_back
             "fire-rescue-2.xlsx for Fire Rescue), or match each one's files with [partners] files patterns"
             in ambiguous["advice"])
     assert chase["Fire & Rescue"]["Returned"] == "No" and "By hand." not in paper
+    # whose it is is not guessed, but the chase list says a file came that fits its name, rather than "no return"
+    printed = _reportgen("validate", "--workspace", str(root))
+    assert ("Fire & Rescue: no return read (inputs/returns/2026-10/Fire and Rescue return (1).xlsx fits its name and "
+            "another lead's, and was not read)") in printed
 
 
 def test_a_workbook_renamed_to_fit_no_lead_is_its_own_leads_return(tmp_path: Path) -> None:
@@ -323,3 +328,71 @@ def test_a_workbook_renamed_to_fit_no_lead_is_its_own_leads_return(tmp_path: Pat
     assert (misfiled["severity"], misfiled["file"], misfiled["value"]) == (
         "error", f"inputs/returns/2026-11/{renamed}", "OPCC")
     assert "OPCC" not in [row["value"] for row in issues if row["code"] == "missing-return"]
+
+
+def _misspell_a_lead(root: Path) -> int:
+    """Row 4's lead written 'wessex police ' (lower case, a trailing space) where every other row of the example's
+    register writes 'Wessex Police': the action reference of that row."""
+    register = root / "inputs" / "register.xlsx"
+    book = openpyxl.load_workbook(register)
+    sheet = book.active
+    assert sheet is not None and sheet.cell(4, 3).value == "Wessex Police"
+    sheet.cell(4, 3).value = "wessex police "
+    book.save(register)
+    return int(sheet.cell(4, 1).value)  # type: ignore[arg-type]
+
+
+def _chase_rows(root: Path, printed: str) -> dict[str, dict[str, str]]:
+    """The built draft's chase.csv, by partner."""
+    import csv
+
+    folder = Path(printed.strip().splitlines()[-1])
+    with (folder / "chase.csv").open(encoding="utf-8-sig", newline="") as stream:
+        return {row["Partner"]: row for row in csv.DictReader(stream)}
+
+
+def test_a_partner_whose_lead_the_register_misspells_once_is_never_said_to_have_sent_no_return(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One register row writes 'wessex police ' for 'Wessex Police', whose return, 'Wessex Police.xlsx', is in the
+    folder. Its name fits both spellings, so it is not read (the register's to correct); yet validate and build said
+    "Wessex Police sent no return" and listed it to chase for "no return; 9 of 9 actions not updated". Now it is
+    returned, not read until the register writes the lead one way, under both spellings, and nobody is chased for
+    it. Named as its workbook (wessex-police.xlsx), it is read as 'Wessex Police''s return, and the other spelling is
+    said to have none of its own, that one being read: not "no return", and not to chase."""
+    from conftest import copy_example
+    from reportgen.shells.cli import main
+
+    root = copy_example(tmp_path / "ws")
+    _misspell_a_lead(root)
+    folder = root / "inputs" / "returns" / "2026-10"
+    (folder / "wessex-police.xlsx").rename(folder / "Wessex Police.xlsx")
+    assert main(["validate", "--workspace", str(root)]) == 1
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "Wessex Police sent no return" not in printed and "wessex police sent no return" not in printed
+    chase = printed.split("To chase: ")[1]
+    for lead in ("Wessex Police", "wessex police"):
+        assert (f"{lead}: returned (inputs/returns/2026-10/Wessex Police.xlsx), not read until the register writes "
+                "its lead one way: not to chase") in chase
+    assert "no return" not in chase.replace("Wessex County Council: no return", "")
+
+    assert main(["build", "--workspace", str(root)]) == 1
+    rows = _chase_rows(root, capsys.readouterr().out)
+    assert {lead: (rows[lead]["Returned"], rows[lead]["File"]) for lead in ("Wessex Police", "wessex police")} == {
+        lead: ("Yes, but not read until the register writes its lead one way",
+               "inputs/returns/2026-10/Wessex Police.xlsx") for lead in ("Wessex Police", "wessex police")}
+
+    (folder / "Wessex Police.xlsx").rename(folder / "wessex-police.xlsx")  # the name of 'Wessex Police''s workbook
+    assert main(["validate", "--workspace", str(root)]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert ("warning wessex police sent no return of its own for 2026-10, but the register writes the same lead "
+            "'Wessex Police' elsewhere, and its return (inputs/returns/2026-10/wessex-police.xlsx) is read as Wessex "
+            "Police's only.") in printed
+    assert ("wessex police: no return under this spelling; the register writes it 'Wessex Police' elsewhere, whose "
+            "return (inputs/returns/2026-10/wessex-police.xlsx) is read: write the lead one way, not to chase"
+            ) in printed
+    assert "wessex police: no return;" not in printed
+
+    checks = validate_draft(root)
+    [row] = [row for row in chase_list(checks.checked) if row.partner == "wessex police"]
+    assert (row.returned, row.other_spelling, row.other_spelling_file) == (
+        False, "Wessex Police", "inputs/returns/2026-10/wessex-police.xlsx")

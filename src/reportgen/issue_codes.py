@@ -668,7 +668,7 @@ CODES: dict[str, Code] = {
         "Rename the file as reportgen names each lead's return workbook ({names}), or make the [partners] file "
         "patterns in reportgen.toml not overlap.",
         {"one-lead": ("{file}: the file name fits several leads ({leads}), one lead written in different ways in "
-                      "the register; it was not read.",
+                      "the register: it is that lead's return, not read until the register writes the lead one way.",
                       "Write the lead the same way on every row of the register (the register's warnings name the "
                       "rows), then build again; the file need not be renamed. If they are different partners, "
                       "rename the file as reportgen names each one's return workbook ({names}), or match each "
@@ -1077,7 +1077,12 @@ CODES: dict[str, Code] = {
     "missing-return": Code(
         W, "A lead partner sent no return this period.",
         "{value} sent no return for {period}.",
-        "Chase the partner (see the chase list)."),
+        "Chase the partner (see the chase list).",
+        {"spelled": ("{value} sent no return of its own for {period}, but the register writes the same lead "
+                     "{other!r} elsewhere, and its return ({returned}) is read as {other}'s only.",
+                     "If they are one partner, do not chase it: its return came; write the lead the same way on "
+                     "every row of the register (its warnings name the rows), then build again. If they are two "
+                     "partners, name them so that they differ by a word.")}),
     "return-in-other-folder": Code(
         E, "A lead's return workbook for this period is in another period's folder: it was not read.",
         "{value} sent no return in inputs/returns/{period}/, but {file} is its return workbook made for {label}: it "

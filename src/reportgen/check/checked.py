@@ -20,7 +20,7 @@ from reportgen.issues import Issue, issue
 from reportgen.model import MergedRegister, Paper, PaperRow, PartnerReturn, Register, UpdateState
 from reportgen.periods import period_label
 from reportgen.read.cells import meant_ref
-from reportgen.read.partners import Assignment, assign_returns, file_name_for, match_partner, name_words
+from reportgen.read.partners import Assignment, assign_returns, file_name_for, match_partner, name_words, same_name
 from reportgen.read.register import check_partners, read_register
 from reportgen.read.returns import made_for, read_return, validate_return, workbook_lead
 from reportgen.read.workspace import Inputs, earlier_periods, list_returns, returns_elsewhere
@@ -55,8 +55,15 @@ def return_files(inputs: Inputs, register: Register, assignment: Assignment, mer
     named after no lead whose rows the merge used for the lead's actions (the lead's return under another
     name). A row of another lead's return is never the lead's: that lead sent it (`not-lead`). A jointly led
     action's row, from a file that is none of its leads' return by its other rows, makes it the return of
-    those of its leads with no file of their own, else of each of them."""
+    those of its leads with no file of their own, else of each of them. A file whose name fits one lead the register
+    writes several ways ('Wessex Police', 'wessex police ') is not read until the register writes it one way, but
+    it is that lead's return, under each spelling: the partner is not chased for a return it sent."""
     files = {lead: [inputs.display(path)] if (path := assignment.by_lead.get(lead)) else [] for lead in register.leads}
+    for path, fitted in assignment.ambiguous:  # one lead the register spells several ways: its return, not yet read
+        if len({same_name(lead) for lead in fitted}) == 1:
+            for lead in fitted:
+                if lead in files and not files[lead]:
+                    files[lead].append(inputs.display(path))
     strangers = {inputs.display(path) for path in assignment.unmatched}
     used = [item for item in merged.actions if item.state is UpdateState.UPDATED and item.source in strangers]
     for item in used:
@@ -205,8 +212,28 @@ def missing_returns(register: Register, inputs: Inputs, assignment: Assignment, 
     files = return_files(inputs, register, assignment, merged)
     missing = [lead for lead in register.leads if not files[lead]]
     misfiled = misfiled_returns(inputs, register, missing) if missing else {}
-    return [misfiled[lead] if lead in misfiled else issue("missing-return", period=inputs.period, value=lead)
-            for lead in missing]
+    issues = []
+    for lead in missing:
+        other = other_spelling(lead, files)
+        if lead in misfiled:
+            issues.append(misfiled[lead])
+        elif other:
+            issues.append(issue("missing-return", "spelled", period=inputs.period, other=other,
+                                returned="; ".join(files[other]), file=register.path, value=lead))
+        else:
+            issues.append(issue("missing-return", period=inputs.period, value=lead))
+    return issues
+
+
+def other_spelling(lead: str, files: Mapping[str, Sequence[str]]) -> str:
+    """The lead's other spelling in the register, case and spacing aside ('Wessex Police' of 'wessex police '), that
+    has a return of its own (`files`, by lead), when the lead has none: the partner's return came and is read as that
+    spelling's; "" otherwise. Never taken as the lead's return (which spelling is meant is the register's to say),
+    only said."""
+    if files.get(lead):
+        return ""
+    return next((other for other, found in files.items()
+                 if found and other != lead and same_name(other) == same_name(lead)), "")
 
 
 def misfiled_returns(inputs: Inputs, register: Register, leads: Collection[str]) -> dict[str, Issue]:

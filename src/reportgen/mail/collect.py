@@ -50,7 +50,7 @@ from reportgen.mail.partners import partner_of
 from reportgen.mail.transport import Outbox, Sent, send_all
 from reportgen.model import Paper, PartnerReturn, Register, UpdateState
 from reportgen.periods import PERIOD_PATTERN, period_label
-from reportgen.read.partners import slug, workbook_names
+from reportgen.read.partners import same_name, slug, workbook_names
 from reportgen.read.returns import made_for, made_for_lead, read_return, validate_return
 from reportgen.read.sheets import read_sheets
 from reportgen.read.workspace import OTHER_SPREADSHEETS, Inputs, list_returns, versioned
@@ -233,8 +233,8 @@ class Collector:
         with as_file(attachment) as path:
             lead = made_for_lead(read_sheets(path, attachment.name)[0])
         # a name no lead of the register has now (a lead renamed since the workbook went out) is not another's
-        others = {_same_name(name) for name in self.register.leads} - {_same_name(partner)}
-        return lead if lead and _same_name(lead) in others else ""
+        others = {same_name(name) for name in self.register.leads} - {same_name(partner)}
+        return lead if lead and same_name(lead) in others else ""
 
     def _other_leads(self, record: ReceivedRecord, message: EmailMessage, attachment: Attachment, lead: str,
                      notes: list[Issue], where: dict[str, str]) -> Handled:
@@ -502,11 +502,6 @@ def _officers_aside(text: str) -> str:
     """`text` without its asides for the secretariat: a bracket naming reportgen or its settings ("(or add it to
     reportgen.toml …)", "(to the user running reportgen)"), which a partner cannot act on."""
     return re.sub(r"\s*\([^()]*reportgen[^()]*\)", "", text)
-
-
-def _same_name(lead: str) -> str:
-    """A lead's name as compared: case and spacing aside."""
-    return " ".join(lead.casefold().split())
 
 
 def _other_period(subject: str, period: str) -> str:

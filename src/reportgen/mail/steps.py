@@ -166,6 +166,10 @@ def chase_partners(workspace: Path, period: str, credentials: Credentials | None
             run.issues.extend(item for item in checked.issues
                               if item.code == "return-in-other-folder" and item.value == row.partner)
             continue
+        if row.other_spelling:  # the register writes it another way too, and that spelling's return came
+            run.issues.extend(item for item in checked.issues
+                              if item.code == "missing-return" and item.value == row.partner)
+            continue
         to = addresses(inputs.settings, row.partner)
         if not to:
             run.issues.append(no_address(row.partner, "it was not reminded"))

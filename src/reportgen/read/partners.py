@@ -151,6 +151,12 @@ def key(text: str) -> str:
     return "".join(kept) or "".join(words(text))
 
 
+def same_name(lead: str) -> str:
+    """A lead's name as the register's rows are compared for one partner: case and spacing aside ('Wessex Police',
+    'wessex police '). Not punctuation or words: 'Fire & Rescue' and 'Fire Rescue' may be two partners."""
+    return " ".join(lead.casefold().split())
+
+
 def match_partner(file_name: str, leads: Sequence[str],
                   partners: Mapping[str, PartnerSettings] | None = None) -> PartnerMatch:
     """The lead(s) a file name fits: the lead whose workbook is so named (`workbook_lead`: `leads` are the
@@ -181,6 +187,8 @@ class Assignment:
     issues: tuple[Issue, ...]
     # each lead's files not read, beside the one read (`by_lead`): (lead, a file set aside), in folder order
     set_aside: tuple[tuple[str, Path], ...] = ()
+    # each file not read because its name fits several leads (`ambiguous-partner`), with those leads
+    ambiguous: tuple[tuple[Path, tuple[str, ...]], ...] = ()
 
     def lead_of(self, path: Path) -> str | None:
         return next((lead for lead, chosen in self.by_lead.items() if chosen == path), None)
@@ -199,6 +207,7 @@ def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mappin
     shown = shown or {}
     candidates: dict[str, list[Path]] = {}
     unmatched: list[Path] = []
+    ambiguous: list[tuple[Path, tuple[str, ...]]] = []
     issues: list[Issue] = []
     for path in paths:
         found = match_partner(path.name, leads, partners)
@@ -214,6 +223,7 @@ def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mappin
             one_lead = len({key(lead) for lead in found.leads}) == 1  # spelled two ways in the register
             issues.append(issue("ambiguous-partner", "one-lead" if one_lead else "", leads=", ".join(found.leads),
                                 names=workbook_names_text(found.leads, leads), file=display, value=path.name))
+            ambiguous.append((path, found.leads))
         elif found.lead is None:
             unmatched.append(path)
         else:
@@ -243,7 +253,7 @@ def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mappin
                                     read=_version_mark(newest.stem), **where))
             else:  # versions of one name are expected; differently named files of one lead may be a mistake
                 issues.append(issue("superseded-return" if versions else "several-return-files", **where))
-    return Assignment(by_lead, tuple(unmatched), tuple(issues), tuple(set_aside))
+    return Assignment(by_lead, tuple(unmatched), tuple(issues), tuple(set_aside), tuple(ambiguous))
 
 
 _VERSION = re.compile(r"\bv(?:ersion)?\s*(\d+)\b|\((\d+)\)")

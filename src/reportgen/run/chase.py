@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reportgen.check.checked import Checked
+from reportgen.check.checked import Checked, other_spelling
 from reportgen.check.editions import PublicView, is_withheld
 from reportgen.check.merge import BLANK, LastReported, Prefill, reported_when
 from reportgen.issues import Issue, Severity, issue
@@ -63,6 +63,17 @@ class ChaseRow:
     # its return came back exactly as its workbook was pre-filled, by the rule the checks' `unchanged-return` says
     # it by (`returned_untouched`): reminded by `reportgen chase`
     sent_back_as_prefilled: bool = False
+    # its return came, named after the lead the register writes several ways: not read until it writes it one way
+    # (`ambiguous-partner`), but returned
+    unread_spelling: bool = False
+    # it sent none under this spelling, but the register writes the same lead so elsewhere, and that spelling's
+    # return came (`reportgen.check.checked.other_spelling`): that spelling, and its file(s); the partner is not
+    # chased for it
+    other_spelling: str = ""
+    other_spelling_file: str = ""
+    # a file that may be its return, not read because its name fits this lead and another (two partners, or one the
+    # register writes two ways: `ambiguous-partner`), when it has none: "; "-joined, as the officer sees them
+    fits_unread: str = ""
 
     @property
     def file_names(self) -> str:
@@ -119,9 +130,14 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
         missing = tuple(item.ref for item in led if item.ref not in done)
         others = {item.ref for item in joint}
         by_others = tuple(item.ref for item in updated if item.ref not in done and item.ref not in others)
+        other = other_spelling(lead, files)
+        fits = [checked.inputs.display(path) for path, fitted in checked.assignment.ambiguous
+                if lead in fitted and not files[lead]]
         rows.append(replace(_row(lead, files[lead], len(led), len(mine) - len(sent) + len(said_too), missing, by_file,
                                  as_sent, by_others, by_joint), misfiled=misfiled.get(lead, ""),
-                            sent_back_as_prefilled=bool(files[lead]) and set(files[lead]) <= untouched))
+                            sent_back_as_prefilled=bool(files[lead]) and set(files[lead]) <= untouched,
+                            other_spelling=other, other_spelling_file="; ".join(files.get(other, ())),
+                            fits_unread="; ".join(fits)))
     theirs = {shown for lead in leads for shown in files[lead]}
     for path in checked.assignment.unmatched:
         shown = checked.inputs.display(path)
@@ -153,6 +169,7 @@ def _row(partner: str, shown: Sequence[str], led: int, updated: int, missing: tu
         made_for=next((item.value for item in found if item.code == "return-wrong-period"), ""),
         by_others=by_others,
         by_joint=by_joint,
+        unread_spelling=any(item.code == "ambiguous-partner" for item in found),  # only one lead's is its return
     )
 
 
@@ -170,10 +187,16 @@ def _cells(row: ChaseRow) -> list[str]:
 
 
 def _returned(row: ChaseRow) -> str:
-    """The "Returned" cell: Yes, No, "No: sent the October 2026 workbook" (another period's, not read), or "Yes, but
-    in another period's folder: inputs/returns/2027-01/police.xlsx" (this period's, not read until moved)."""
+    """The "Returned" cell: Yes, No, "No: sent the October 2026 workbook" (another period's, not read), "Yes, but
+    in another period's folder: inputs/returns/2027-01/police.xlsx" (this period's, not read until moved), "Yes, but
+    not read until the register writes its lead one way", or "Under the register's other spelling, Wessex Police:
+    inputs/returns/2026-10/wessex-police.xlsx"."""
     if row.made_for:
         return f"No: sent the {period_label(row.made_for)} workbook"
+    if row.unread_spelling:
+        return "Yes, but not read until the register writes its lead one way"
+    if row.other_spelling:
+        return f"Under the register's other spelling, {row.other_spelling}: {row.other_spelling_file}"
     if row.misfiled:
         return f"Yes, but in another period's folder: {row.misfiled}"
     return "Yes" if row.returned else "No"

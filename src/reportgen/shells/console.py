@@ -90,8 +90,15 @@ def chase_reasons(row: ChaseRow) -> str:
     """Why a partner is on the chase list, in words; "" when there is nothing to chase."""
     if row.misfiled:  # its return came, saved in another period's folder: the officer moves it, nobody is chased
         return ""
+    if row.unread_spelling:  # its return came: the register is to correct, not the partner to chase
+        return f"returned ({row.file}), not read until the register writes its lead one way: not to chase"
+    if row.other_spelling:  # the register's other spelling of it returned: nothing it can send
+        return (f"no return under this spelling; the register writes it {row.other_spelling!r} elsewhere, whose "
+                f"return ({row.other_spelling_file}) is read: write the lead one way, not to chase")
     reasons = []
-    if not row.returned:
+    if not row.returned and row.fits_unread:  # whose it is cannot be known: said, never guessed
+        reasons.append(f"no return read ({row.fits_unread} fits its name and another lead's, and was not read)")
+    elif not row.returned:
         reasons.append("no return")
     elif row.made_for:  # not read: `reportgen chase` reminds it, as a partner that sent none
         reasons.append(f"sent the workbook made for {period_label(row.made_for)} ({row.file}), not this period's")
