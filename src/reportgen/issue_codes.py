@@ -175,6 +175,23 @@ CODES: dict[str, Code] = {
         "a line of text, its cells split by upright bars.",
         "Write what the table says as a list ('- Completed: 12') or in sentences; the counts of each status are "
         "values the narrative can fill in ({{{{ counts[\"Completed\"] }}}})."),
+    "narrative-heading-too-deep": Code(
+        W, "A narrative heading is deeper than the paper's three levels: it is printed at the third level (###).",
+        "The narrative {file} has a {written} heading; the paper's headings go three levels deep (#, ## and ###), so "
+        "it is printed as a ### heading, at the level of a ### heading before it.",
+        "Make it a ### heading (or ## or #, as it belongs), or, for a smaller title, a line of bold words "
+        "(**Next steps**)."),
+    "narrative-heading-skipped": Code(
+        W, "A narrative heading skips a level: a screen reader, and the PDF's bookmarks, find a level missing.",
+        "The narrative {file} has a {written} heading under a {before} heading, a level skipped: the paper prints it "
+        "as written, and a screen reader moving through the headings (or the PDF's bookmarks) finds a level "
+        "missing between them.",
+        "Give each heading one # more than the heading it is under, at most (# under the paper's title, ## under "
+        "#, ### under ##): make this one a {before}# heading, or put a heading of that level before it.",
+        {"first": ("The narrative {file} opens its headings with a {written} heading, a level skipped: the paper's "
+                   "title is the level above #, so a screen reader moving through the headings (or the PDF's "
+                   "bookmarks) finds a level missing under it.",
+                   "Make the narrative's first heading a # heading (## and ### go under it).")}),
     "narrative-error": Code(
         E, "The narrative could not be read or filled in; the paper has no narrative.",
         "The narrative {file} could not be filled in: {why}.",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from reportgen.model import Block, Paper, PaperRow, RichText
+from reportgen.model import Paper, PaperRow, RichText
 
 MAX_RUN = 120  # longer than any real word or ordinary link
 BREAK_EVERY = 60
@@ -65,8 +65,8 @@ def _has_long_run(paper: Paper) -> bool:
 
 
 def _rich(blocks: RichText) -> RichText:
-    return tuple(Block(block.kind, tuple(replace(i, text=break_long_runs(i.text)) for i in block.inlines),
-                       block.level) for block in blocks)
+    return tuple(replace(block, inlines=tuple(replace(i, text=break_long_runs(i.text)) for i in block.inlines))
+                 for block in blocks)
 
 
 def _row(row: PaperRow) -> PaperRow:

@@ -174,7 +174,7 @@ class Inline:
 
 @dataclass(frozen=True)
 class Block:
-    """A paragraph, a heading (level 1-3) or a list item (level 1 bullets, ordered when numbered).
+    """A paragraph, a heading (level 1-3) or a list item (level 1 or 2 deep, bulleted or numbered).
 
     A line break between paragraphs (a partner's `<br>`) starts a new block; one within a list item (a `<br>`
     inside its `<li>`) is a "\n" in its inlines' text, which every renderer draws as a line break within the
@@ -183,6 +183,9 @@ class Block:
     kind: Literal["paragraph", "heading", "bullet", "number"]
     inlines: tuple[Inline, ...]
     level: int = 1
+    # the number a numbered list starts at, on its first item as the narrative wrote it ("3." starts it at 3);
+    # None: the item goes on counting from the list open at its level (`list_starts`)
+    start: int | None = None
 
     @property
     def text(self) -> str:
@@ -190,6 +193,33 @@ class Block:
 
 
 RichText = tuple[Block, ...]
+
+
+def list_starts(blocks: RichText) -> tuple[int | None, ...]:
+    """For each block, the number its list starts at when the block opens a list, else None (it goes on with the
+    list open at its level, or is no list item): the one rule of where a list begins, so that every edition
+    numbers alike.
+
+    A list item opens a list unless a list of its kind is open at its level and the item has no `start` of its
+    own. Items nested deeper in between (`1. First` / `- a sub-point` / `2. Second`) leave the list open, so it goes
+    on counting after them; a paragraph or heading closes every list."""
+    open_lists: list[tuple[str, int]] = []  # (kind, level) of each list open here, the outermost first
+    starts: list[int | None] = []
+    for block in blocks:
+        if block.kind not in ("bullet", "number"):
+            open_lists.clear()
+            starts.append(None)
+            continue
+        while open_lists and open_lists[-1][1] > block.level:
+            open_lists.pop()
+        if open_lists and open_lists[-1] == (block.kind, block.level) and block.start is None:
+            starts.append(None)
+            continue
+        if open_lists and open_lists[-1][1] == block.level:
+            open_lists.pop()
+        open_lists.append((block.kind, block.level))
+        starts.append(block.start if block.start is not None else 1)
+    return tuple(starts)
 
 
 def plain_text(blocks: RichText) -> str:

@@ -1,8 +1,9 @@
 """What of the narrative's Markdown the paper cannot show as written, each an issue at the officer's own line.
 
-The paper has no images or tables, and links only to the addresses `safe_href` keeps:
-`reportgen.read.richtext.read_markdown` prints an image's description, a table's rows as lines and a refused
-link's words, and says where it did. Here each becomes a warning with the line of narrative.md as the
+The paper has no images or tables, links only to the addresses `safe_href` keeps, and headings of three levels,
+each at most one below the one before: `reportgen.read.richtext.read_markdown` prints an image's description, a
+table's rows as lines, a refused link's words and a `####` heading at `###`'s level, and says where it did (and
+where a heading skips a level). Here each becomes a warning with the line of narrative.md as the
 officer wrote it (Jinja may have added or taken out lines before it) and what that line holds, so nothing is
 left out of the paper unsaid. It reads the Markdown only; it must not change what the paper shows.
 """
@@ -17,8 +18,8 @@ from reportgen.read.richtext import NotShown, read_markdown
 
 
 def markdown_not_shown(source: str, markdown: str, display: str) -> list[Issue]:
-    """An issue for each image, table and refused link of the filled-in narrative `markdown`, at its line of
-    `source`."""
+    """An issue for each image, table, refused link and heading out of order of the filled-in narrative
+    `markdown`, at its line of `source`."""
     found_all = read_markdown(markdown)[1]
     if not found_all:
         return []
@@ -33,6 +34,12 @@ def markdown_not_shown(source: str, markdown: str, display: str) -> list[Issue]:
 
 
 def _issue(found: NotShown, where: dict[str, object]) -> Issue:
+    if found.what == "heading-too-deep":
+        return issue("narrative-heading-too-deep", written="#" * found.level, **where)
+    if found.what == "heading-skipped" and not found.before:
+        return issue("narrative-heading-skipped", "first", written="#" * found.level, **where)
+    if found.what == "heading-skipped":
+        return issue("narrative-heading-skipped", written="#" * found.level, before="#" * found.before, **where)
     if found.what == "table":
         return issue("narrative-table-not-shown", **where)
     if found.what == "link":

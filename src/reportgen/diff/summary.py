@@ -68,6 +68,7 @@ from reportgen.render.pdf.html import (
     css_ident,
     group_blocks,
     link_runs,
+    nest_blocks,
     running_foot,
     running_head,
     space_before_links,
@@ -219,7 +220,8 @@ def with_breaks_shown(blocks: RichText) -> RichText:
 
 def _environment(templates: Path) -> Environment:
     return html_environment(templates, (("safe_href", safe_href), ("css_ident", css_ident),
-                                        ("group_blocks", group_blocks), ("space_before_links", space_before_links),
+                                        ("group_blocks", group_blocks), ("nest_blocks", nest_blocks),
+                                        ("space_before_links", space_before_links),
                                         ("lines", lines), ("link_runs", link_runs)))
 
 

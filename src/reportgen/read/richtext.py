@@ -28,6 +28,7 @@ Kind = Literal["paragraph", "heading", "bullet", "number"]
 Context = tuple[Kind, int]
 
 MAX_LIST_LEVEL = 2  # what the renderers indent; deeper lists are drawn at level 2
+MAX_HEADING_LEVEL = 3  # the narrative's `###`; a deeper heading is printed at this level
 PARAGRAPH: Context = ("paragraph", 1)
 
 _URL_EDGE = "".join(chr(code) for code in range(0x21))  # what browsers strip from both ends of a URL
@@ -84,13 +85,19 @@ class _Builder:
     kind: Kind = "paragraph"
     level: int = 1
     link: int = 0  # the HTML link (`<a>`, numbered from 1) the last inline added is inside; 0 for none
+    list_start: int | None = None  # the number the numbered list just opened starts at, for its first item
 
-    def start(self, kind: Kind, level: int = 1) -> None:
+    def start(self, kind: Kind, level: int = 1, list_start: int | None = None) -> None:
+        """Close the block being built and begin one of `kind`; `list_start`: a numbered list opens here, its
+        first item (the next block that has words: an empty one is dropped) numbered so."""
         inlines = _tidy(self.inlines)
         if inlines:
-            self.blocks.append(Block(self.kind, inlines, self.level))
+            start = self.list_start if self.kind == "number" else None
+            self.blocks.append(Block(self.kind, inlines, self.level, start))
+            self.list_start = None
+        self.list_start = list_start if list_start is not None else self.list_start
         self.inlines, self.link = [], 0
-        self.kind, self.level = kind, max(1, min(level, MAX_LIST_LEVEL if kind != "heading" else 3))
+        self.kind, self.level = kind, max(1, min(level, MAX_LIST_LEVEL if kind != "heading" else MAX_HEADING_LEVEL))
 
     def add(self, inline: Inline, link: int = 0) -> None:
         """Add `inline`; words of one `<a>` (`link`) that look alike are one inline, as written in two tags
@@ -519,14 +526,18 @@ class _Pasted:
 @dataclass(frozen=True)
 class NotShown:
     """Markdown the paper cannot show as written, as `read_markdown` found it: an image (its description is printed
-    in its place), a table (its rows are printed as lines) or a link to an address `safe_href` refuses (its words
-    are printed without it). `line`: 1-based, in the narrative as filled in; the check
-    (`reportgen.check.narrative_markdown`) says it as the officer's line, with what the line holds as written."""
+    in its place), a table (its rows are printed as lines), a link to an address `safe_href` refuses (its words
+    are printed without it), a heading deeper than `###` (printed at its level) or one that skips a level (printed
+    as written, the outline a screen reader moves through missing a level). `line`: 1-based, in the narrative as
+    filled in; the check (`reportgen.check.narrative_markdown`) says it as the officer's line, with what the line
+    holds as written."""
 
-    what: Literal["image", "table", "link"]
+    what: Literal["image", "table", "link", "heading-too-deep", "heading-skipped"]
     line: int
     words: str = ""  # an image's description, or a link's words, as printed
     address: str = ""  # the image's file or the link's address, as written
+    level: int = 0  # a heading's level: as written when too deep, else as printed
+    before: int = 0  # a skipping heading's: the level of the heading before it (0: the paper's title)
 
 
 def render_markdown(source: str) -> RichText:
@@ -543,6 +554,7 @@ def read_markdown(source: str) -> tuple[RichText, tuple[NotShown, ...]]:
     builder = _Builder()
     lists: list[Context] = []
     not_shown: list[NotShown] = []
+    headings: list[tuple[int, int]] = []  # (line, level as written) of each heading
     opened = ""  # the block the next inline is in: only a paragraph's lines can be pasted list items
     text = clean_text(source)[0]
     tokens, lines = _MARKDOWN.parse(text), text.split("\n")
@@ -551,12 +563,14 @@ def read_markdown(source: str) -> tuple[RichText, tuple[NotShown, ...]]:
         opened = token.type if token.type.endswith("_open") else opened
         if token.type in ("bullet_list_open", "ordered_list_open"):
             lists.append(("bullet" if token.type == "bullet_list_open" else "number", len(lists) + 1))
-            builder.start(*lists[-1])
+            # "3. Third step" starts its list at 3 (markdown-it gives the number only when it is not 1)
+            builder.start(*lists[-1], list_start=_list_start(token) if token.type == "ordered_list_open" else None)
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             lists.pop()
             builder.start(*(lists[-1] if lists else PARAGRAPH))
         elif token.type == "heading_open":
             builder.start("heading", int(token.tag[1:]))
+            headings.append((token.map[0] + 1 if token.map else 1, int(token.tag[1:])))
         elif token.type == "inline":
             first_line = token.map[0] + 1 if token.map else 1
             pasted = _pasted(tokens, at, lists, lines) if opened == "paragraph_open" else None
@@ -572,7 +586,30 @@ def read_markdown(source: str) -> tuple[RichText, tuple[NotShown, ...]]:
             builder.add(Inline(" | "))  # the row's next cell, on the row's line
         elif token.type.endswith(("_open", "_close")) and token.type not in _CELLS:
             builder.start(*context)
-    return builder.result(), tuple(not_shown)
+    not_shown += _headings_not_kept(headings)
+    return builder.result(), tuple(sorted(not_shown, key=lambda each: each.line))
+
+
+def _list_start(token: Token) -> int:
+    """The number an ordered list's first item was written with."""
+    start = token.attrGet("start")
+    return int(start) if isinstance(start, (int, str)) and str(start).isdigit() else 1
+
+
+def _headings_not_kept(headings: list[tuple[int, int]]) -> list[NotShown]:
+    """Each heading deeper than the paper's three levels (printed at the third), and each that goes more than one
+    level below the heading before it (the first: below the paper's title, level 0), as printed: a screen reader
+    or the PDF's outline would find a level missing."""
+    found: list[NotShown] = []
+    before = 0
+    for line, written in headings:
+        level = min(written, MAX_HEADING_LEVEL)
+        if written > MAX_HEADING_LEVEL:
+            found.append(NotShown("heading-too-deep", line, level=written))
+        if level > before + 1:
+            found.append(NotShown("heading-skipped", line, level=level, before=before))
+        before = level
+    return found
 
 
 def _pasted(tokens: list[Token], at: int, lists: list[Context], lines: list[str]) -> _Pasted:

@@ -29,7 +29,7 @@ from reportgen.paper_rules import spoken_pieces
 from reportgen.read.richtext import safe_href
 from reportgen.render.charts import chart_src
 from reportgen.render.html_env import html_environment, lines, page_markings, template_errors, with_marked_title
-from reportgen.render.pdf.html import css_ident, group_blocks, link_runs
+from reportgen.render.pdf.html import css_ident, link_runs, nest_blocks
 
 TEMPLATE_NAME = "paper.web.html.j2"
 STYLE_NAME = "paper.web.css"
@@ -121,7 +121,7 @@ def csp_hash(text: str) -> str:
 
 def _environment(templates: Path) -> Environment:
     return html_environment(templates, (("safe_href", safe_href), ("css_ident", css_ident),
-                                        ("group_blocks", group_blocks), ("link_runs", link_runs),
+                                        ("nest_blocks", nest_blocks), ("link_runs", link_runs),
                                         ("chart_src", chart_src),
                                         ("spoken_pieces", spoken_pieces), ("lines", lines)))
 

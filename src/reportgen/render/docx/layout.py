@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from copy import deepcopy
+from dataclasses import dataclass
 
 from docx.document import Document as DocxDocument
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -21,7 +22,7 @@ from docx.oxml.ns import qn
 from docx.parts.hdrftr import HeaderPart
 from lxml import etree
 
-from reportgen.model import Block, Inline, RichText, tracked_mark
+from reportgen.model import Block, Inline, RichText, list_starts, tracked_mark
 from reportgen.read.richtext import safe_href
 from reportgen.render.docx.xml import (
     PPR_ORDER,
@@ -109,7 +110,8 @@ class Layout:
         body = document.element.body
         ids = [int(v) for v in body.xpath("//@w:id") if str(v).isdigit()]
         self.next_change_id = max(ids, default=0) + 1
-        self.numbering = _Numbering.of(document, self.style_id("List Number"))
+        self.numbering = _Numbering.of(document, {level: self.style_id(self.list_style("number", level))
+                                                  for level in (1, 2, 3)})
 
     # -- styles, links, numbering
 
@@ -118,6 +120,12 @@ class Layout:
             style = find_style(self.document, name)
             self.style_ids[name] = style.style_id if style is not None else None
         return self.style_ids[name]
+
+    def list_style(self, kind: str, level: int) -> str:
+        """The style of a list item of `kind` at `level`: "List Number 2" for a second-level numbered item, when
+        the template has it, else the first level's."""
+        base = "List Bullet" if kind == "bullet" else "List Number"
+        return f"{base} {level}" if level > 1 and self.style_id(f"{base} {level}") else base
 
     def link_id(self, url: str) -> str:
         """One external relationship per URL, created once (python-docx's relate_to rescans all rels).
@@ -140,12 +148,12 @@ class Layout:
         """Paragraphs for `blocks`; a paragraph block takes `p_pr`, headings and list items their styles.
         In a table cell, pass the cell's blocks as the Paper gives them (`PaperCell.blocks`: no headings)."""
         paragraphs = []
-        num_id: str | None = None
-        previous = ""
-        for block in blocks:
-            if block.kind == "number" and previous != "number":
-                num_id = self.numbering.restart() if self.numbering is not None else None
-            previous = block.kind
+        num_ids: dict[int, str | None] = {}  # the w:num of the numbered list open at each level
+        for block, start in zip(blocks, list_starts(blocks), strict=True):
+            level = _list_level(block)
+            if block.kind == "number" and start is not None:
+                num_ids[level] = self.numbering.restart(level, start) if self.numbering is not None else None
+            num_id = num_ids.get(level) if block.kind == "number" else None
             paragraphs.append(self.block(block, p_pr, r_pr, num_id))
         return paragraphs
 
@@ -223,18 +231,17 @@ class Layout:
     def block(self, block: Block, p_pr: Element | None, r_pr: Element | None, num_id: str | None = None
               ) -> Element:
         inlines: Iterable[Inline] = block.inlines
-        level = min(max(block.level, 1), 3)
+        level = _list_level(block)
         style: str | None = None
         if block.kind == "heading":
             style = f"Heading {level}"
         elif block.kind in ("bullet", "number"):
-            base = "List Bullet" if block.kind == "bullet" else "List Number"
-            style = f"{base} {level}" if level > 1 and self.style_id(f"{base} {level}") else base
+            style = self.list_style(block.kind, level)
         paragraph = self.paragraph(p_pr if block.kind == "paragraph" else None, style)
-        if block.kind == "number" and num_id is not None and level == 1:
+        if block.kind == "number" and num_id is not None and self.numbering is not None:
             p_props = child(paragraph, "w:pPr", first=True)
             num_pr = etree.Element(qn("w:numPr"))
-            etree.SubElement(num_pr, qn("w:ilvl")).set(W_VAL, "0")
+            etree.SubElement(num_pr, qn("w:ilvl")).set(W_VAL, self.numbering.ilvl(level))
             etree.SubElement(num_pr, qn("w:numId")).set(W_VAL, num_id)
             set_ordered(p_props, num_pr, PPR_ORDER)
         if block.kind in ("bullet", "number") and self.style_id(style or "") is None:
@@ -337,45 +344,79 @@ def link_target(href: str | None) -> str | None:
     return url
 
 
-class _Numbering:
-    """The List Number definition of the document: each numbered list is given its own w:num from 1."""
+@dataclass(frozen=True)
+class _ListStyle:
+    """A List Number style's numbering: its abstract definition and the list level (w:ilvl) it numbers at."""
 
-    def __init__(self, numbering: Element, abstract: str, next_id: int) -> None:
-        self.numbering, self.abstract, self.next_id = numbering, abstract, next_id
+    abstract: str
+    ilvl: str
+
+
+class _Numbering:
+    """The List Number styles' numbering definitions: each numbered list is given its own w:num, counting from the
+    number the list starts at (`reportgen.model.list_starts`)."""
+
+    def __init__(self, numbering: Element, styles: dict[int, _ListStyle], next_id: int) -> None:
+        self.numbering, self.styles, self.next_id = numbering, styles, next_id
 
     @classmethod
-    def of(cls, document: DocxDocument, style_id: str | None) -> _Numbering | None:
-        """None when the template has no List Number style with a numbering (lists then get "– ")."""
-        if style_id is None:
+    def of(cls, document: DocxDocument, style_ids: dict[int, str | None]) -> _Numbering | None:
+        """The numbering of each level's List Number style (`style_ids`, by list level) that has one; None when the
+        template has no List Number style with a numbering (lists then get "– ")."""
+        try:
+            numbering = document.part.numbering_part.element
+        except NotImplementedError:  # a template without numbering.xml
             return None
-        style = document.styles.element.find(f"{qn('w:style')}[@{qn('w:styleId')}='{style_id}']")
-        num_id = style.find(f"{W_PPR}/{qn('w:numPr')}/{qn('w:numId')}") if style is not None else None
-        if num_id is None:
-            return None
-        numbering = document.part.numbering_part.element
         nums = numbering.findall(qn("w:num"))
-        abstract = None
-        for num in nums:
-            if num.get(qn("w:numId")) == num_id.get(W_VAL):
-                found = num.find(qn("w:abstractNumId"))
-                abstract = found.get(W_VAL) if found is not None else None
-        if abstract is None:
+        abstracts = {num.get(qn("w:numId")): found.get(W_VAL)
+                     for num in nums if (found := num.find(qn("w:abstractNumId"))) is not None}
+        styles = {}
+        for level, style_id in style_ids.items():
+            num_pr = _style_num_pr(document, style_id)
+            num_id = num_pr.find(qn("w:numId")) if num_pr is not None else None
+            abstract = abstracts.get(num_id.get(W_VAL)) if num_id is not None else None
+            if abstract is not None and num_pr is not None:
+                ilvl = num_pr.find(qn("w:ilvl"))
+                styles[level] = _ListStyle(abstract, ilvl.get(W_VAL, "0") if ilvl is not None else "0")
+        if not styles:
             return None
-        return cls(numbering, abstract, max((int(n.get(qn("w:numId"), "0")) for n in nums), default=0) + 1)
+        return cls(numbering, styles, max((int(n.get(qn("w:numId"), "0")) for n in nums), default=0) + 1)
 
-    def restart(self) -> str:
-        """A new w:num on the List Number definition starting at 1: each numbered list counts from 1."""
+    def restart(self, level: int, start: int) -> str | None:
+        """A new w:num on the numbering of the List Number style of list `level`, counting from `start` (its
+        w:startOverride: python-docx has no call for it); None when that style has no numbering of its own."""
+        style = self.styles.get(level)
+        if style is None:
+            return None
         num_id = str(self.next_id)
         self.next_id += 1
         num = etree.Element(qn("w:num"))
         num.set(qn("w:numId"), num_id)
-        etree.SubElement(num, qn("w:abstractNumId")).set(W_VAL, self.abstract)
+        etree.SubElement(num, qn("w:abstractNumId")).set(W_VAL, style.abstract)
         override = etree.SubElement(num, qn("w:lvlOverride"))
-        override.set(qn("w:ilvl"), "0")
-        etree.SubElement(override, qn("w:startOverride")).set(W_VAL, "1")
+        override.set(qn("w:ilvl"), style.ilvl)
+        etree.SubElement(override, qn("w:startOverride")).set(W_VAL, str(start))
         cleanup = self.numbering.find(qn("w:numIdMacAtCleanup"))
         if cleanup is not None:
             cleanup.addprevious(num)
         else:
             self.numbering.append(num)
         return num_id
+
+    def ilvl(self, level: int) -> str:
+        """The w:ilvl a numbered item of list `level` is given: its style's."""
+        style = self.styles.get(level)
+        return style.ilvl if style is not None else "0"
+
+
+def _style_num_pr(document: DocxDocument, style_id: str | None) -> Element | None:
+    """The w:numPr a paragraph style numbers its paragraphs by, if any."""
+    if style_id is None:
+        return None
+    style = document.styles.element.find(f"{qn('w:style')}[@{qn('w:styleId')}='{style_id}']")
+    return style.find(f"{W_PPR}/{qn('w:numPr')}") if style is not None else None
+
+
+def _list_level(block: Block) -> int:
+    """The level a block is laid out at in Word: its heading or list level, 1 to 3."""
+    return min(max(block.level, 1), 3)

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from jinja2 import Environment
 from markupsafe import escape
 
-from reportgen.model import Block, Inline, Paper
+from reportgen.model import Block, Inline, Paper, list_starts
 from reportgen.paper_rules import spoken_pieces
 from reportgen.read.richtext import safe_href  # the link policy; a filter of the template
 from reportgen.render.charts import chart_src
@@ -128,14 +128,70 @@ def css_ident(value: str) -> str:
 
 @dataclass(frozen=True)
 class BlockGroup:
-    """One block, or a run of list items of the same kind and level (`tag` "ul" or "ol")."""
+    """One block, or a list (`tag` "ul" or "ol"): its items, each with the lists nested in it (`nested`, by item),
+    and the number an "ol" starts at."""
 
     tag: str  # "ul", "ol", or "" for a single paragraph or heading
     blocks: tuple[Block, ...]
+    start: int = 1
+    nested: tuple[tuple[BlockGroup, ...], ...] = ()  # for each of `blocks`, the lists inside that item
+
+    def items(self) -> list[tuple[Block, tuple[BlockGroup, ...]]]:
+        """Each item with the lists nested in it, for a template's `<li>`."""
+        return [(block, self.nested[index] if index < len(self.nested) else ())
+                for index, block in enumerate(self.blocks)]
+
+
+@dataclass
+class _OpenList:
+    """A list being gathered by `nest_blocks`."""
+
+    tag: str
+    level: int
+    start: int
+    blocks: list[Block] = field(default_factory=list)
+    nested: list[list[_OpenList]] = field(default_factory=list)
+
+    def add(self, block: Block) -> None:
+        self.blocks.append(block)
+        self.nested.append([])
+
+    def group(self) -> BlockGroup:
+        return BlockGroup(self.tag, tuple(self.blocks), self.start,
+                          tuple(tuple(inner.group() for inner in lists) for lists in self.nested))
+
+
+def nest_blocks(blocks: tuple[Block, ...]) -> list[BlockGroup]:
+    """The blocks as the HTML lays them out: each paragraph or heading alone, each list whole, a list nested in an
+    item inside that item's `<li>` (one list to a screen reader, which the items after the nested list go on
+    numbering), where lists open and the number they start at as `reportgen.model.list_starts` says."""
+    groups: list[BlockGroup | _OpenList] = []
+    open_lists: list[_OpenList] = []  # the lists open here, the outermost first
+    for block, start in zip(blocks, list_starts(blocks), strict=True):
+        tag = {"bullet": "ul", "number": "ol"}.get(block.kind, "")
+        if not tag:
+            open_lists.clear()
+            groups.append(BlockGroup("", (block,)))
+            continue
+        while open_lists and (open_lists[-1].level > block.level or (start is not None
+                                                                     and open_lists[-1].level == block.level)):
+            open_lists.pop()
+        if start is None and open_lists:
+            open_lists[-1].add(block)
+            continue
+        opened = _OpenList(tag, block.level, start or 1)
+        opened.add(block)
+        if open_lists:
+            open_lists[-1].nested[-1].append(opened)
+        else:
+            groups.append(opened)
+        open_lists.append(opened)
+    return [group.group() if isinstance(group, _OpenList) else group for group in groups]
 
 
 def group_blocks(blocks: tuple[Block, ...]) -> list[BlockGroup]:
-    """Consecutive bullet (or number) blocks of one level become one list."""
+    """Consecutive bullet (or number) blocks of one level become one list: for a paper.html.j2 or diff.html.j2
+    copied before lists were nested (`nest_blocks`), which shows every item, its lists side by side."""
     groups: list[BlockGroup] = []
     for block in blocks:
         tag = {"bullet": "ul", "number": "ol"}.get(block.kind, "")
@@ -152,7 +208,8 @@ def group_blocks(blocks: tuple[Block, ...]) -> list[BlockGroup]:
 
 def _environment(templates: Path) -> Environment:
     return html_environment(templates, (("safe_href", safe_href), ("css_ident", css_ident),
-                                        ("group_blocks", group_blocks), ("space_before_links", space_before_links),
+                                        ("group_blocks", group_blocks), ("nest_blocks", nest_blocks),
+                                        ("space_before_links", space_before_links),
                                         ("link_runs", link_runs), ("chart_src", chart_src),
                                         ("spoken_pieces", spoken_pieces), ("lines", lines)))
 
