@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import itertools
 import logging
 import re
 import shutil
@@ -818,6 +819,38 @@ def test_an_empty_segment_draws_no_outline_and_the_legend_keeps_every_swatch() -
     assert ["stroke:" in style for style in bars] == [False, True, True, True, False, True, False, True]
     swatches = re.findall(r'<g id="patch_\d+">\s*<path[^>]*style="([^"]*)"', legend)
     assert len(swatches) == 4 and all("stroke-width: 0.8" in style for style in swatches)
+
+
+def _bar_numbers(svg: str) -> list[tuple[float, float, str]]:
+    """(x, y, number) of each number drawn in a bar segment (8 px text; the axes' ticks are 9 px)."""
+    return [(float(x), float(y), text) for x, y, text in
+            re.findall(r'<text style="font-size: 8px;[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>', svg)]
+
+
+def test_a_segment_too_small_for_its_number_has_none_and_no_two_numbers_overlap() -> None:
+    """Four periods of 34 actions, 1 on hold and 1 not started: the two 1s were drawn over each other at the top
+    of every bar, in the PDF, the web edition (SVG) and the Word paper (PNG of the same figure), and could not be
+    read. A segment too small for its number is now left bare (the table beside the chart gives it); the same in
+    the chart by section, whose bars run across."""
+    from reportgen.model import Chart, CountRow
+    from reportgen.render.charts import drawn
+
+    def row(label: str, completed: int, in_progress: int, not_started: int, on_hold: int) -> CountRow:
+        counts = (("Completed", completed), ("In progress", in_progress), ("Not started", not_started),
+                  ("On hold", on_hold))
+        return CountRow(label, counts, completed + in_progress + not_started + on_hold)
+
+    periods = tuple(row(f"{month} 2026", 2, 30, 1, 1) for month in ("August", "September", "October", "November"))
+    numbers = _bar_numbers(drawn(Chart("periods", "Actions by status, period by period", "Alt", periods)).svg.decode())
+    assert [number for _x, _y, number in numbers] == ["30"] * 4
+    sections = (row("Victims", 80, 1, 1, 1), row("Justice", 10, 20, 30, 20))
+    numbers = _bar_numbers(drawn(Chart("sections", "Actions by status and section", "Alt", sections)).svg.decode())
+    assert [number for _x, _y, number in numbers] == ["80", "10", "20", "30", "20"]  # wide segments keep theirs
+    roomy = tuple(row(f"{month} 2026", 6, 6, 6, 6) for month in ("August", "September"))
+    numbers = _bar_numbers(drawn(Chart("periods", "Actions by status, period by period", "Alt", roomy)).svg.decode())
+    assert len(numbers) == 8
+    for (x1, y1, _a), (x2, y2, _b) in itertools.pairwise(numbers):
+        assert x1 != x2 or abs(y1 - y2) >= 11  # a number's white box is ~11 px high at 8 px
 
 
 def test_actions_with_no_recognised_status_have_their_own_segment_so_bars_reach_the_totals() -> None:

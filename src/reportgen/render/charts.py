@@ -16,10 +16,15 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen.model import Chart, Paper
 from reportgen.terms import STATUS_CLASSES, STATUS_COLOURS
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+    from matplotlib.text import Annotation
 
 # darker companions of the pale status fills, so bars keep a visible edge on white
 EDGES = {"completed": "#2e7d32", "in-progress": "#8a6d00", "not-started": "#595959", "on-hold": "#1f5f99"}
@@ -88,6 +93,23 @@ def _series(chart: Chart) -> Iterator[tuple[str, list[int], dict[str, Any]]]:
         yield OTHER, others, {**OTHER_STYLE, "linewidth": 0.8, "label": OTHER}
 
 
+def _drop_numbers_without_room(figure: Figure, numbered: list[tuple[Rectangle, Annotation]],
+                               horizontal: bool) -> None:
+    """Take out each number whose white box does not fit in its segment along the bar, a point to spare at each
+    end: a segment of 1 beside one of 1 or 2 in a tall bar put its number over its neighbour's, and neither could
+    be read. Such a segment is left bare; the table beside the chart gives its number. Measured once the figure
+    is laid out as it is saved (both formats are drawn at the same size in points)."""
+    figure.draw_without_rendering()
+    spare = 2 * figure.dpi / 72  # a point at each end, in pixels
+    for bar, number in numbered:
+        patch = number.get_bbox_patch()
+        if patch is None:  # every number is drawn in a box: none to measure, none to take out
+            continue
+        room, box = bar.get_window_extent(), patch.get_window_extent()
+        if (box.width if horizontal else box.height) + spare > (room.width if horizontal else room.height):
+            number.remove()
+
+
 def draw(chart: Chart) -> DrawnChart:
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
@@ -101,6 +123,7 @@ def draw(chart: Chart) -> DrawnChart:
         figure = Figure(figsize=(width, height))
         axes = figure.add_subplot()
         offsets = [0] * len(labels)
+        numbered: list[tuple[Rectangle, Annotation]] = []  # each segment and the number in it
         keys = []  # the legend's swatches, drawn from the style (a bar of 0 has no outline)
         for status, values, style in _series(chart):
             positions = list(range(len(labels)))
@@ -111,10 +134,11 @@ def draw(chart: Chart) -> DrawnChart:
                     bar.set_linewidth(0)
             keys.append(Patch(facecolor=style["color"], edgecolor=style["edgecolor"], hatch=style["hatch"],
                               linewidth=style["linewidth"], label=status))
-            # the number in each bar that has room for it: the reader need not measure the bar
-            axes.bar_label(bars, labels=[str(v) if v else "" for v in values], label_type="center", fontsize=8,
-                           color="#1a1a1a", bbox={"boxstyle": "square,pad=0.2", "facecolor": "white",
-                                                  "edgecolor": "none"})
+            # the number in each segment, so the reader need not measure the bar (taken out where it has no room)
+            numbers = axes.bar_label(bars, labels=[str(v) if v else "" for v in values], label_type="center",
+                                     fontsize=8, color="#1a1a1a",
+                                     bbox={"boxstyle": "square,pad=0.2", "facecolor": "white", "edgecolor": "none"})
+            numbered.extend((bar, number) for bar, number, value in zip(bars, numbers, values) if value)
             offsets = [o + v for o, v in zip(offsets, values)]
         (axes.xaxis if horizontal else axes.yaxis).set_major_locator(MaxNLocator(integer=True))
         if horizontal:
@@ -129,6 +153,7 @@ def draw(chart: Chart) -> DrawnChart:
         axes.legend(handles=keys, ncols=len(keys), loc="upper center",
                     bbox_to_anchor=(0.5, -0.12 if not horizontal else -0.18 / height * 3), frameon=False)
         figure.set_layout_engine("tight")
+        _drop_numbers_without_room(figure, numbered, horizontal)
         svg, png = io.BytesIO(), io.BytesIO()
         figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None, "Title": chart.title})
         figure.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None, "Title": chart.title})
