@@ -419,6 +419,23 @@ def test_the_docx_has_pictures_with_descriptions_and_tables(built: list[BuildRes
     assert any("↑ Moved up from In progress (2026-09)" in text for text in status_cells)
 
 
+def test_the_section_charts_alt_text_counts_the_plans_sections_and_says_the_actions_with_none_apart(
+        built: list[BuildResult]) -> None:
+    """The plan has two sections and two actions before any; the alt text said "each of the 3 sections of the
+    plan", counting its bar "No section" as one. In every format it now counts the sections and says the actions
+    with no section apart."""
+    alt = ("Horizontal stacked bar chart of the number of actions by status in each of the 2 sections of the plan "
+           "in October 2026, and of the 2 actions with no section (a bar of their own); the largest section is "
+           "Victims with 2 actions. The table below the chart gives every number.")
+    html = (built[-1].folder / "paper.html").read_text(encoding="utf-8")
+    assert f'alt="{alt}"' in html
+    body = docx.Document(str(built[-1].folder / "paper.docx")).element.body
+    assert alt in [picture.get("descr") for picture in body.iter(f"{{{WP}}}docPr")]
+    with pikepdf.open(built[-1].folder / "paper.pdf") as pdf:
+        assert alt in [str(obj.get("/Alt")) for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
+                       and obj.get("/Type") == "/StructElem" and obj.get("/S") == "/Figure"]
+
+
 def test_a_screen_reader_hears_the_word_papers_movements_in_words(built: list[BuildResult]) -> None:
     """Word has nothing to give an arrow words read in its place (alt text is a picture's; hidden text is not
     read): each movement in the plan writes its arrow's words beside it, in the status note's style as the rest of

@@ -241,13 +241,27 @@ def sections_chart(paper: Paper, sections: Sequence[PaperSection], grouping: Col
     rows = tuple(CountRow(name, tuple((s, sum(1 for r in items if r.status == s)) for s in CANONICAL_STATUSES),
                           len(items))
                  for name, items in grouped.items() if items)
-    busiest = max(rows, key=lambda r: r.total) if rows else None
-    alt = (f"Horizontal stacked bar chart of the number of actions by status in each of the "
-           f"{counted(len(rows), grouping.singular, grouping.plural)} of the plan in {_period_label(paper.period)}"
-           + (f"; the largest is {busiest.label} with {counted(busiest.total, 'action')}" if busiest else "")
-           + ". The table below the chart gives every number.")
-    return Chart("sections", f"Actions by status and {grouping.singular}, {_period_label(paper.period)}", alt, rows,
-                 heading=grouping.heading)
+    return Chart("sections", f"Actions by status and {grouping.singular}, {_period_label(paper.period)}",
+                 sections_alt(rows, grouping, paper.period), rows, heading=grouping.heading)
+
+
+def sections_alt(rows: Sequence[CountRow], grouping: ColumnName, period: str) -> str:
+    """The section chart's alt text. Its bar of the actions with no section ("No section") is not one of the
+    plan's sections: counted as one, a plan of four read "each of the 5 sections"; those actions are said apart."""
+    named = [row for row in rows if row.label != grouping.none]
+    unnamed = sum(row.total for row in rows if row.label == grouping.none)
+    sections, when = counted(len(named), grouping.singular, grouping.plural), _period_label(period)
+    if not named:
+        drawn = f"the {counted(unnamed, 'action')} of the plan, none with a {grouping.singular}, in {when}"
+    else:
+        drawn = f"{'each of ' if len(named) > 1 else ''}the {sections} of the plan in {when}"
+    if named and unnamed:
+        drawn += f", and of the {counted(unnamed, 'action')} with no {grouping.singular} (a bar of their own)"
+    busiest = max(named, key=lambda r: r.total) if named else None
+    largest = (f"; the largest {grouping.singular} is {busiest.label} with {counted(busiest.total, 'action')}"
+               if busiest else "")
+    return (f"Horizontal stacked bar chart of the number of actions by status in {drawn}{largest}. "
+            "The table below the chart gives every number.")
 
 
 def stalled_actions(frame: object, paper: Paper, after: int) -> tuple[StalledAction, ...]:
