@@ -798,7 +798,8 @@ def test_new_actions_and_moves_between_not_started_and_on_hold(tmp_path: Path) -
     make_workspace(root, period="2026-11", returns=returns, register=[r for r in register if r[0] != 5])
     later = build_draft(root).paper
     assert later.progress is not None and later.total == paper.total - 1
-    assert later.progress.summary.endswith("0 actions are new and 1 is no longer in the paper.")
+    assert later.progress.summary.endswith("0 actions are new and 1 is no longer in the plan.")
+    assert later.progress.withdrawn_note == "No longer in the plan: 5 Measure file quality."
     # December: action 5 back in the register: it was in October's paper, not November's; it read
     # "New since 2026-11", as if the Panel had never seen it
     make_workspace(root, period="2026-12", returns=returns, register=register)
@@ -813,6 +814,52 @@ def test_new_actions_and_moves_between_not_started_and_on_hold(tmp_path: Path) -
     assert not any("New since" in text for text in shown)
     assert "0 actions are new and 1 is in the paper again." in " ".join(
         (page.extract_text() or "").replace("\n", " ") for page in pypdf.PdfReader(back.folder / "paper.pdf").pages)
+
+
+def test_an_action_withdrawn_is_named_in_every_format_and_one_made_exempt_never_in_the_public_edition(
+        tmp_path: Path) -> None:
+    """September's paper had actions 5 and 6; by October 5 is withdrawn from the register and 6 made exempt.
+    "Progress over time" said "1 is no longer in the paper" with no number or name, and "Changes since the last
+    draft" did not list it: only `reportgen diff` named it. The paper now names the withdrawn action, in the PDF,
+    the Word paper and the web edition, and lists it as "No longer in the plan"; the public edition counts the
+    action made exempt apart and names it nowhere."""
+    register = [(*REGISTER_HEADINGS, "Exempt"), *[(*a, "No") for a in ACTIONS[:5]],
+                (6, "Justice", "OPCC", f"{CANARY} court capacity.", "16", "No")]
+    toml = TOML.format(n=2).replace("[history]", "changes_section = true\n[history]")
+    root = tmp_path / "ws"
+    make_workspace(root, period="2026-09", register=register, returns=_returns(0), toml=toml)
+    build_draft(root, period="2026-09")
+    october = [*register[:5], (6, "Justice", "OPCC", f"{CANARY} court capacity.", "16", "Yes")]
+    returns = {name: [row for row in rows if row[0] != 5] for name, rows in _returns(1).items()}
+    make_workspace(root, period="2026-10", register=october, returns=returns, toml=toml)
+    result = build_draft(root, period="2026-10")
+
+    progress = result.paper.progress
+    assert progress is not None
+    assert progress.summary.endswith("0 actions are new, 1 is no longer in the plan and 1 is no longer in the paper.")
+    note = "No longer in the plan: 5 Measure file quality."
+    assert progress.withdrawn_note == note
+    assert [(m.ref, m.old, m.new) for m in result.paper.changes][-1] == (5, "On hold", "No longer in the plan")
+    assert 6 not in [m.ref for m in result.paper.changes]
+
+    with pdfplumber.open(result.folder / "paper.pdf") as pdf:
+        pdf_text = _flat(" ".join(page.extract_text() or "" for page in pdf.pages))
+    assert note in pdf_text and "5 Measure file quality. On hold No longer in the plan" in pdf_text
+    document = docx.Document(str(result.folder / "paper.docx"))
+    assert note in [paragraph.text for paragraph in document.paragraphs]
+    changes = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == ["Ref", "Action", "Was", "Now"])
+    assert [c.text for c in changes.rows[-1].cells] == ["5", "Measure file quality.", "On hold",
+                                                        "No longer in the plan"]
+    html = (result.folder / "paper.html").read_text(encoding="utf-8")
+    assert f'<p class="withdrawn-note">{note}</p>' in html
+    # the withdrawn action has no row in the plan to link to
+    assert '<tr><th scope="row">5</th><td>Measure file quality.</td>' in html and 'href="#action-5"' not in html
+    for name in ("draft.json", "paper.html", "paper.docx", "paper.pdf"):
+        data = (result.folder / name).read_bytes()
+        if name == "paper.docx":
+            with zipfile.ZipFile(result.folder / name) as package:
+                data = b"".join(package.read(n) for n in package.namelist())
+        assert CANARY.encode() not in data and CANARY not in pdf_text, name
 
 
 def test_stalled_since_is_the_start_of_the_unchanged_run(tmp_path: Path) -> None:

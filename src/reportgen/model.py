@@ -17,6 +17,7 @@ from typing import ClassVar, Literal
 from reportgen import paper_rules
 from reportgen.look import Theme
 from reportgen.paper_rules import CHANGES_COLUMNS, ChangesColumn, StatusCell, StatusColour
+from reportgen.terms import NO_LONGER_IN_PLAN
 
 DRAFT_TITLE = "DRAFT"  # leads the file properties' title of a paper something blocks (`Paper.title_marking`)
 
@@ -394,6 +395,7 @@ class Progress:
     summary: str = ""  # one sentence on the movements since the previous period's update
     stalled_note: str = ""  # what "stalled" means here, or that none has
     sources_note: str = ""  # a restricted paper's: which earlier periods' figures are the public edition's
+    withdrawn_note: str = ""  # the actions of the previous update no longer in the plan, by number and words
 
 
     def chart(self, key: str) -> Chart | None:
@@ -446,6 +448,8 @@ class Paper:
     changes_columns: ClassVar[tuple[ChangesColumn, ...]] = CHANGES_COLUMNS
     # how the restricted edition marks an exempt action wherever it lists one (plan, stalled actions, changes)
     exempt_row_note: ClassVar[str] = paper_rules.EXEMPT_ROW_NOTE
+    # a withdrawn action's "Now" in "Changes since the last draft": the web edition has no row to link it to
+    no_longer_in_plan: ClassVar[str] = NO_LONGER_IN_PLAN
     # the box before the cover sheet while anything blocks publication, in every output
     blocking_heading: ClassVar[str] = "Issues to resolve before publication"
     blocking_advice: ClassVar[str] = ("Resolve these issues, then build the paper again; until then it must not "

@@ -49,6 +49,8 @@ NO_STATUS_GIVEN = "No status given"
 NO_UPDATE_LABEL = "No update"
 # the restricted edition's status cell of an exempt action: which rows the public edition leaves out
 EXEMPT_ROW_NOTE = "Exempt (Part II): not in the public edition"
+# what an action no longer in the register is now, where the paper lists it ("Changes since the last draft")
+NO_LONGER_IN_PLAN = "No longer in the plan"
 
 
 Edition = Literal["public", "restricted"]  # public leaves exempt actions out; restricted includes them

@@ -32,7 +32,14 @@ from reportgen.paper_rules import status_changed
 from reportgen.periods import period_label
 from reportgen.read.richtext import parse_explanation, render_markdown
 from reportgen.settings import Edition, Settings
-from reportgen.terms import NO_STATUS_GIVEN, NO_UPDATE_LABEL, STATUS_CLASSES, STATUS_COLOURS, STATUS_NOT_RECOGNISED
+from reportgen.terms import (
+    NO_LONGER_IN_PLAN,
+    NO_STATUS_GIVEN,
+    NO_UPDATE_LABEL,
+    STATUS_CLASSES,
+    STATUS_COLOURS,
+    STATUS_NOT_RECOGNISED,
+)
 from reportgen.wording import counted, plural
 
 # relative column widths; a column not listed gets DEFAULT_WIDTH; each then widened to hold its longest
@@ -72,7 +79,8 @@ def build_paper(
     date = display_date(day)
     rows = tuple(row for section in sections for row in section.rows)
     exempt_refs = tuple(a.action.ref for a in included if a.action.exempt) if edition == "restricted" else ()
-    moves, new_refs = changes_since(previous, rows) if settings.paper.changes_section else ((), ())
+    in_register = frozenset(a.action.ref for a in merged.actions)
+    moves, new_refs = changes_since(previous, rows, in_register) if settings.paper.changes_section else ((), ())
     blocking = sorted((i for i in issues if i.blocking), key=listing_order)  # as the console lists them
     paper = Paper(
         title=fill_in(settings.paper.title, merged.period, day),
@@ -269,12 +277,18 @@ def paper_row(item: MergedAction, columns: Sequence[PaperColumn]) -> PaperRow:
     )
 
 
-def changes_since(previous: Paper | None, rows: Sequence[PaperRow]
+def changes_since(previous: Paper | None, rows: Sequence[PaperRow], in_register: Collection[int] | None = None
                   ) -> tuple[tuple[StatusMove, ...], tuple[int, ...]]:
+    """The status moves since the last draft (`previous`, of the same edition), then its actions withdrawn since
+    (not in the register, `in_register`; None: not known), now "No longer in the plan": the reader sees which
+    left, not only how many. An action the public edition leaves out now it is exempt is in the register: the
+    public paper never names it."""
     if previous is None:
         return (), ()
     before = {row.ref: row for row in previous.rows}
     moves = tuple(StatusMove(row.ref, row.action, before[row.ref].status_label, row.status_label)
                   for row in rows if row.ref in before and status_changed(before[row.ref], row))
+    withdrawn = tuple(StatusMove(row.ref, row.action, row.status_label, NO_LONGER_IN_PLAN)
+                      for row in previous.rows if in_register is not None and row.ref not in in_register)
     new = tuple(row.ref for row in rows if row.ref not in before)
-    return moves, new
+    return moves + withdrawn, new

@@ -16,7 +16,7 @@ from reportgen.model import Chart, ColumnName, CountRow, Paper, PaperRow, PaperS
 from reportgen.paper_rules import ARROWS
 from reportgen.read.richtext import parse_explanation
 from reportgen.settings import CANONICAL_STATUSES, HistorySettings
-from reportgen.terms import NO_STATUS_GIVEN, NO_UPDATE_LABEL
+from reportgen.terms import NO_LONGER_IN_PLAN, NO_STATUS_GIVEN, NO_UPDATE_LABEL
 from reportgen.wording import counted
 
 if TYPE_CHECKING:
@@ -57,6 +57,11 @@ def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySetti
                       for period, label in ((p, _period_label(p)) for p in periods))
     stalled = stalled_actions(frame, paper, settings.stalled_after)
     note = sources_note(public_then)
+    # an action of the previous paper not in this one is withdrawn unless it is in the register, exempt now (the
+    # public edition leaves it out): that one is counted, never named
+    present = {row.ref for row in rows}
+    gone = [row for row in previous.rows if row.ref not in present]
+    withdrawn = [row for row in gone if row.ref not in exempt]
     progress = Progress(
         charts=(periods_chart(by_period, note), *((sections_chart(paper, sections, grouping),) if grouping else ())),
         previous=previous.period,
@@ -66,10 +71,12 @@ def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySetti
         new=directions.count("new"),
         stalled_after=settings.stalled_after,
         stalled=stalled,
-        summary=summary(directions, previous.period, len(before.keys() - {row.ref for row in rows}),
-                        unranked=sum(1 for row in rows if row.movement and not row.movement_direction)),
+        summary=summary(directions, previous.period, len(gone) - len(withdrawn),
+                        unranked=sum(1 for row in rows if row.movement and not row.movement_direction),
+                        withdrawn=len(withdrawn)),
         stalled_note=stalled_note(len(stalled), settings.stalled_after, kept=len({p.period for p in earlier})),
         sources_note=note,
+        withdrawn_note=withdrawn_note(withdrawn),
     )
     return replace(paper, sections=sections, progress=progress)
 
@@ -130,14 +137,16 @@ def without_progress(paper: Paper) -> Paper:
     return replace(paper, sections=sections, progress=None)
 
 
-def summary(directions: Sequence[str], previous: str, gone: int = 0, unranked: int = 0) -> str:
-    """The movements in a sentence; `gone`: actions of the previous period's paper this one no longer
-    has (withdrawn, or in a public edition made exempt), so that the counts add up; `unranked`: actions
+def summary(directions: Sequence[str], previous: str, gone: int = 0, unranked: int = 0, withdrawn: int = 0) -> str:
+    """The movements in a sentence; `withdrawn`: actions of the previous period's paper no longer in the plan
+    (`withdrawn_note` names them); `gone`: those a public edition no longer has because they are exempt now,
+    counted but not said to be withdrawn, so that the counts add up; `unranked`: actions
     whose status changed to or from none given or one not recognised (no arrow: "was …"). Exempt actions a
     public draft of `previous` left out ("left-out") are neither new nor moved, and are said to be unknown."""
     moved = directions.count("up") + directions.count("down") + directions.count("across") + unranked
     new, back, unseen = directions.count("new"), directions.count("back"), directions.count("left-out")
     left = [f"{back} {'is' if back == 1 else 'are'} in the paper again"] if back else []
+    left += [f"{withdrawn} {'is' if withdrawn == 1 else 'are'} no longer in the plan"] if withdrawn else []
     left += [f"{gone} {'is' if gone == 1 else 'are'} no longer in the paper"] if gone else []
     left += [f"{counted(unseen, 'exempt action')} {'was' if unseen == 1 else 'were'} not in the "
              f"{_period_label(previous)} public edition, so {'its' if unseen == 1 else 'their'} movement is not "
@@ -148,6 +157,15 @@ def summary(directions: Sequence[str], previous: str, gone: int = 0, unranked: i
                if unranked else f" and {across}"))
     return (f"Since the {_period_label(previous)} update, {counted(moved, 'action')} changed status: {ways}; "
             + _listed([f"{counted(new, 'action')} {'is' if new == 1 else 'are'} new", *left]) + ".")
+
+
+def withdrawn_note(withdrawn: Sequence[PaperRow]) -> str:
+    """The actions no longer in the plan, by number and words, so the Panel knows which left it, not only how
+    many: "No longer in the plan: 28 Publish the custody audit; 31 Review the estate."; "" when none."""
+    if not withdrawn:
+        return ""
+    named = "; ".join(f"{row.ref} {row.action.strip().rstrip('.')}".rstrip() for row in withdrawn)
+    return f"{NO_LONGER_IN_PLAN}: {named}."
 
 
 def _listed(parts: Sequence[str]) -> str:

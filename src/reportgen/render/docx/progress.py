@@ -43,6 +43,8 @@ def add_progress(document: Document, after: Element, progress: Progress,
 
     place(block(Block("heading", (Inline("Progress over time"),), level=1)))
     place(block(Block("paragraph", (Inline(progress.summary),))))
+    if progress.withdrawn_note:
+        place(block(Block("paragraph", (Inline(progress.withdrawn_note),))))
     if progress.sources_note:
         place(block(Block("paragraph", (Inline(progress.sources_note),))))
     for chart in progress.charts:
