@@ -480,19 +480,34 @@ def last_reported(inputs: Inputs, register: Register, previous: Paper | None, pr
 
 def left_out_of_public(inputs: Inputs, register: Register, previous: Paper | None, restricted: Paper | None,
                        restricted_name: str) -> tuple[dict[int, LastReported], str, list[Issue]]:
-    """The register's actions a public draft `previous` left out as exempt, as last reported in its period:
-    from `restricted` (a restricted draft of that period), else from that period's returns; an action
-    neither has (exempt since an earlier period, or new) is not carried."""
+    """The register's actions a public draft `previous` left out as exempt, as last reported: from `restricted`
+    when it is a restricted draft of that period; else from that period's returns, then (for an action whose lead
+    sent none that period) each earlier period's back to `restricted`'s, newest first, then `restricted` (the
+    newest restricted draft of an earlier period): README promises an exempt action is carried as any other, and
+    the public draft between holds nothing of it. An action none has (new, or never reported) is not carried."""
     if previous is None or previous.edition != "public" or not previous.exempt_count:
         return {}, "", []
-    shown = {row.ref for row in previous.rows}
-    left_out = {action.ref for action in register.actions} - shown
-    found: Mapping[int, LastReported]
-    issues: list[Issue] = []
+    left_out = {action.ref for action in register.actions} - {row.ref for row in previous.rows}
     if restricted is not None and restricted.period == previous.period:
+        kept = {ref: last for ref, last in last_reported_in_paper(restricted, restricted_name).items()
+                if ref in left_out}
+        return kept, (f"draft {restricted_name or restricted.period}" if kept else ""), []
+    exempt: dict[int, LastReported] = {}
+    names: list[str] = []
+    issues: list[Issue] = []
+    since = restricted.period if restricted is not None else ""
+    for period in [previous.period, *earlier_periods(inputs.workspace, previous.period)]:
+        if period <= since or not left_out - exempt.keys():
+            break
+        found, name, found_issues = last_reported_in_returns(inputs, register, period)
+        fresh = {ref: last for ref, last in found.items() if ref in left_out and ref not in exempt}
+        exempt.update(fresh)
+        names += [name] if fresh else []
+        if period == previous.period:  # what was wrong in older returns was said in their own periods
+            issues += [item for item in found_issues if item.ref in fresh]
+    if restricted is not None and left_out - exempt.keys():
         found = last_reported_in_paper(restricted, restricted_name)
-        name = f"draft {restricted_name or restricted.period}"
-    else:
-        found, name, issues = last_reported_in_returns(inputs, register, previous.period)
-    exempt = {ref: last for ref, last in found.items() if ref in left_out}
-    return exempt, (name if exempt else ""), [item for item in issues if item.ref in exempt]
+        fresh = {ref: last for ref, last in found.items() if ref in left_out and ref not in exempt}
+        exempt.update(fresh)
+        names += [f"draft {restricted_name or restricted.period}"] if fresh else []
+    return exempt, " and ".join(names), issues

@@ -77,11 +77,12 @@ def carry_source(outputs: Path, period: str) -> Path | None:
 
 def restricted_beside(outputs: Path, source: Path | None) -> Path | None:
     """When the carry source is a public draft, the newest restricted draft of its period (it has the
-    exempt actions the public one leaves out); None otherwise."""
+    exempt actions the public one leaves out), else of the newest earlier period that has one (an exempt
+    action whose lead sent nothing in the source's period was last reported there); None otherwise."""
     if source is None or edition_of(source) != "public":
         return None
-    return next((f for f in reversed(drafts.draft_folders(outputs, source.parent.name))
-                 if edition_of(f) == "restricted"), None)
+    return next((f for f in reversed(drafts.draft_folders(outputs))
+                 if f.parent.name <= source.parent.name and edition_of(f) == "restricted"), None)
 
 
 def built_from(folder: Path, files: tuple[Path, ...], workspace: Path) -> bool:

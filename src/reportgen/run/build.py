@@ -84,7 +84,7 @@ class Plan:
     compare_with: Path | None  # latest draft of this edition: "changes since the last draft"
     issues: tuple[Issue, ...] = ()
     carried: Paper | None = None  # the paper of `carry_from`
-    restricted_from: Path | None = None  # a restricted draft of `carry_from`'s period, when that one is public
+    restricted_from: Path | None = None  # `carry_from` public: the newest restricted draft of its period or before
     restricted: Paper | None = None  # its paper: the exempt actions' values (`check.checked.left_out_of_public`)
     theme: Theme | None = None  # the look, from the Word template: both renderers draw it
     theme_issues: tuple[Issue, ...] = ()  # about the template (fonts, logo): listed after the inputs' issues
