@@ -1,5 +1,6 @@
-"""What a later period carries forward when an exempt action's lead misses a month: driven through the CLI as the
-secretariat runs the month, read back from the workbooks and the paper."""
+"""What a later period carries forward when a return arrives after its period's draft, and when an exempt action's
+lead misses a month: driven through the CLI as the secretariat runs the month, read back from the workbooks and the
+paper."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import pytest
 from conftest import copy_example
 from reportgen.drafts.folders import load_draft
 from reportgen.shells.cli import main
+
+BOARD = "criminal-justice-board.xlsx"
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -52,6 +55,50 @@ def _november_built(root: Path, capsys: pytest.CaptureFixture[str], *october: st
     (root / "inputs" / "returns" / "2026-11").mkdir(parents=True)
     _file_workbook(root, "2026-11", "opcc.xlsx", 2, None, "The precept statement has been drafted.")
     _run(capsys, "build", "--workspace", str(root), "--period", "2026-11")
+
+
+def test_a_return_filed_after_its_months_draft_is_said_not_carried_until_that_month_is_built_again(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The Criminal Justice Board's November return arrives after November's paper was built, marking action 36
+    Completed. December's workbooks and paper carried October's 'In progress' with no word of it; now the
+    workbooks, validate and the build each name the file and say to build November again, which reads it."""
+    root = copy_example(tmp_path / "ws")
+    _november_built(root, capsys, "public")
+    _file_workbook(root, "2026-11", BOARD, 36, "Completed", "Sentencing information is published monthly.")
+
+    printed = _run(capsys, "returns", "--workspace", str(root), "--period", "2026-12")
+    late = "inputs/returns/2026-11/criminal-justice-board.xlsx was filed after 2026-11/draft-01, the newest draft"
+    assert late in printed and "its updates are not pre-filled" in printed
+    assert "Build November 2026's paper again (reportgen build --period 2026-11" in printed
+    assert _prefilled(root / "outputs" / "2026-12" / "returns", BOARD, 36)[0] == "In progress"
+    (root / "inputs" / "returns" / "2026-12").mkdir(parents=True)
+    _file_workbook(root, "2026-12", "opcc.xlsx", 2, None, "The precept statement is published.")
+    assert late in _run(capsys, "validate", "--workspace", str(root), "--period", "2026-12")
+    assert late in _run(capsys, "build", "--workspace", str(root), "--period", "2026-12")
+
+    _run(capsys, "build", "--workspace", str(root), "--period", "2026-11")  # draft-02 reads it
+    again = tmp_path / "december-again"
+    printed = _run(capsys, "returns", "--workspace", str(root), "--period", "2026-12", "--out", str(again))
+    assert "filed after" not in printed
+    assert _prefilled(again, BOARD, 36) == ("Completed", "Sentencing information is published monthly.")
+    printed = _run(capsys, "build", "--workspace", str(root), "--period", "2026-12")
+    assert "filed after" not in printed
+    draft = Path(printed.split()[-1])
+    assert draft.name == "draft-02"
+    assert _status_cell(draft, 36) == \
+        "Completed\nNo update received this period: status as last reported (November 2026)"
+
+
+def test_a_return_changed_after_its_months_draft_is_said_not_carried(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The draft's manifest records each return it read by its hash: a return filed before November was built
+    and changed after it is told apart from one the draft read, though both were there when it was built."""
+    root = copy_example(tmp_path / "ws")
+    _november_built(root, capsys, "public")
+    _file_workbook(root, "2026-11", "opcc.xlsx", 2, "Completed", "The precept statement is published.")
+    printed = _run(capsys, "returns", "--workspace", str(root), "--period", "2026-12")
+    assert "inputs/returns/2026-11/opcc.xlsx was changed after 2026-11/draft-01" in printed
+    assert "filed after" not in printed  # the other returns are as the draft read them
 
 
 @pytest.mark.parametrize("october", [("restricted", "public"), ("public",)])

@@ -152,6 +152,18 @@ CODES: dict[str, Code] = {
         "period's paper again: the new draft is kept in outputs/{recorded}/.",
         {"history": "{file} is a draft of {recorded}, kept in the folder of {named}: the history reads it as a "
                     "draft of neither period."}),
+    "return-after-draft": Code(
+        W, "A return of an earlier period was filed or changed after that period's newest draft was built: its "
+        "updates are not carried forward.",
+        "{file} was {how} {draft}, the newest draft of {label}, was built: statuses are carried forward from that "
+        "draft, which did not read it, so its updates are not carried forward.",
+        # never read past the draft: the kept draft is the record of the period, and what later papers say was last
+        # reported in it must be what it holds
+        "Build {label}'s paper again (reportgen build --period {period}, in each edition you keep): the new draft "
+        "reads it, and later periods carry forward from that one. If the file is not meant to be read, move it out "
+        "of inputs/returns/{period}.",
+        {"prefill": "{file} was {how} {draft}, the newest draft of {label}, was built: the workbooks are pre-filled "
+                    "from that draft, which did not read it, so its updates are not pre-filled."}),
     "narrative-placeholder": Code(
         E, "The narrative holds one of its values in single braces: the paper prints it as typed.",
         "{placeholder!r} is in single braces, so the paper prints it as typed: the narrative fills in a value "

@@ -17,6 +17,8 @@ from reportgen.drafts import records
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
 from reportgen.model import Paper
+from reportgen.periods import period_label
+from reportgen.read.workspace import list_returns
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,32 @@ def carry_source(outputs: Path, period: str) -> Path | None:
     """The newest kept draft of a period before `period`: the draft a build carries statuses forward
     from, and the one a period's return workbooks are pre-filled from (one rule, so they agree)."""
     return next((f for f in reversed(drafts.draft_folders(outputs)) if f.parent.name < period), None)
+
+
+def returns_after(outputs: Path, source: Path | None, workspace: Path, wording: Literal["", "prefill"] = ""
+                  ) -> list[Issue]:
+    """A return-after-draft warning for each return of the carry source's period that the draft did not read as it
+    is now (its manifest's hashes, not file times, which a copy resets): filed late, or changed, after it was
+    built. It is not read past the draft (the draft is the period's record), so the officer learns why its updates
+    are missing, and that building the period again reads them."""
+    if source is None:
+        return []
+    try:
+        kept = {record.path: record.sha256 for record in drafts.load_manifest(source).inputs}
+    except ReportgenError:
+        return []  # said where the draft is read (unreadable-draft)
+    period = source.parent.name
+    found = []
+    for path in list_returns(workspace / "inputs" / "returns" / period, workspace)[0]:
+        try:
+            now = records.file_record(path, workspace)
+        except OSError:
+            continue  # gone or unreadable: the period's build says so
+        if kept.get(now.path) != now.sha256:
+            found.append(issue("return-after-draft", wording, file=now.path, period=period,
+                               draft=source.relative_to(outputs).as_posix(), label=period_label(period),
+                               how="changed after" if now.path in kept else "filed after"))
+    return found
 
 
 def restricted_beside(outputs: Path, source: Path | None) -> Path | None:

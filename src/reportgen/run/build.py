@@ -36,6 +36,7 @@ from reportgen.drafts.earlier import (
     read_history,
     read_kept_paper,
     restricted_beside,
+    returns_after,
     unread_source,
 )
 from reportgen.files import write_atomically
@@ -160,7 +161,8 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
     wanted = inputs.settings.history
     history, damaged = read_history(inputs.outputs, edition, before=inputs.period,
                                     limit=max(wanted.periods - 1, wanted.stalled_after))
-    issues = (*found, *misplaced_issues(inputs.outputs), *unreadable, *unreadable_restricted, *damaged)
+    issues = (*found, *misplaced_issues(inputs.outputs), *unreadable, *unreadable_restricted, *damaged,
+              *returns_after(inputs.outputs, carry_from, inputs.workspace))
     return Plan(inputs, edition, hashes, carry_from, compare_with, issues, carried, restricted_from, restricted, theme,
                 tuple(theme_issues), history if wanted.progress else ())
 

@@ -24,6 +24,7 @@ from reportgen.drafts.earlier import (
     misplaced_issues,
     read_kept_paper,
     restricted_beside,
+    returns_after,
     unread_source,
 )
 from reportgen.issues import Issue, issue
@@ -45,6 +46,7 @@ def prefill_carried(inputs: Inputs, register: Register) -> tuple[dict[int, LastR
     carries it forward; issues as `workbook_prefill`'s."""
     source = carry_source(inputs.outputs, inputs.period)
     previous, issues = read_kept_paper(source, "prefill")
+    issues += returns_after(inputs.outputs, source, inputs.workspace, "prefill")
     files = inputs.exemption_files
     previous = exemptions_known(previous, source, files, inputs.workspace)  # as a build reads it
     name = source.relative_to(inputs.outputs).as_posix() if source is not None and previous is not None else ""
