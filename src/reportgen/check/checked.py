@@ -497,7 +497,9 @@ def left_out_of_public(inputs: Inputs, register: Register, previous: Paper | Non
     issues: list[Issue] = []
     since = restricted.period if restricted is not None else ""
     for period in [previous.period, *earlier_periods(inputs.workspace, previous.period)]:
-        if period <= since or not left_out - exempt.keys():
+        # the public draft says how many it left out as exempt: once they are all found, the rest of `left_out`
+        # is new since (no earlier return to read for it)
+        if period <= since or not left_out - exempt.keys() or len(exempt) >= previous.exempt_count:
             break
         found, name, found_issues = last_reported_in_returns(inputs, register, period)
         fresh = {ref: last for ref, last in found.items() if ref in left_out and ref not in exempt}
@@ -505,7 +507,7 @@ def left_out_of_public(inputs: Inputs, register: Register, previous: Paper | Non
         names += [name] if fresh else []
         if period == previous.period:  # what was wrong in older returns was said in their own periods
             issues += [item for item in found_issues if item.ref in fresh]
-    if restricted is not None and left_out - exempt.keys():
+    if restricted is not None and left_out - exempt.keys() and len(exempt) < previous.exempt_count:
         found = last_reported_in_paper(restricted, restricted_name)
         fresh = {ref: last for ref, last in found.items() if ref in left_out and ref not in exempt}
         exempt.update(fresh)

@@ -178,7 +178,8 @@ class RowGroups:
                 yield from (row for row, in_head in _rows(table) if not in_head)
 
     def is_plan(self, table: pikepdf.Object) -> bool:
-        heads = [row for row, in_head in _rows(table) if in_head]
+        parts = _kids(table)
+        heads = _kids(parts[0]) if parts and str(parts[0].S) == "/THead" else []
         return bool(heads) and len(_kids(heads[0])) == self.columns
 
     def _heading(self, cells: list[pikepdf.Object]) -> bool:
