@@ -49,7 +49,7 @@ def scope_table_headers(top: pikepdf.Object, id_prefix: str = "") -> Scoped:
     """Give every TH under the structure element `top` its /Scope (and with `id_prefix`, every ID and
     every /Headers reference that prefix)."""
     scoped = Scoped()
-    for table in _tables(top):
+    for table in tables_in_order(top):
         scoped.tables = True
         _scope_table(table, id_prefix.encode(), scoped.ids)
     return scoped
@@ -62,16 +62,6 @@ def id_tree(ids: list[tuple[bytes, pikepdf.Object]]) -> pikepdf.Dictionary:
         names.append(pikepdf.String(name))
         names.append(element)
     return pikepdf.Dictionary(Names=names)
-
-
-def _tables(top: pikepdf.Object) -> Iterator[pikepdf.Object]:
-    stack = [top]
-    while stack:
-        element = stack.pop()
-        if str(element.get("/S")) == "/Table":
-            yield element
-            continue
-        stack.extend(_kids(element))
 
 
 def _kids(element: pikepdf.Object) -> list[pikepdf.Object]:
