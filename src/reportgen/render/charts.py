@@ -141,6 +141,8 @@ def draw(chart: Chart) -> DrawnChart:
             numbered.extend((bar, number) for bar, number, value in zip(bars, numbers, values) if value)
             offsets = [o + v for o, v in zip(offsets, values)]
         (axes.xaxis if horizontal else axes.yaxis).set_major_locator(MaxNLocator(integer=True))
+        # room beyond the longest bar: its last segment keeps its outline, not drawn along the chart's edge
+        (axes.set_xlim if horizontal else axes.set_ylim)(0, max(offsets, default=0) * 1.04 + 0.5)
         if horizontal:
             axes.set_yticks(range(len(labels)), labels)
             axes.invert_yaxis()
