@@ -1,6 +1,6 @@
 """Numbered lists and headings of the narrative as the secretariat writes them, built from the command line and
 read back from paper.pdf, the web edition, paper.docx (its numbering, and its words as LibreOffice prints them)
-and issues.csv. A list is numbered as written, a list nested in an item is inside that item, and a heading that
+and issues.csv. A list is numbered as written, a list nested in an item belongs to that item, and a heading that
 skips a level, or goes deeper than `###`, is said at its line."""
 
 from __future__ import annotations
