@@ -320,6 +320,9 @@ def test_only_notes_say_so_and_are_counted() -> None:
     assert " ".join(console.export_text().split()) == expected
     print_issues(console, [])
     assert console.export_text().strip() == "No issues found."
+    print_issues(console, [note], in_csv=False)  # validate: no issues.csv to see
+    assert " ".join(console.export_text().split()) == (
+        "No errors or warnings. 1 note for information not shown (--all shows them).")
 
 
 def test_a_paper_with_not_one_return_read_blocks_publication_and_says_where_the_returns_are(

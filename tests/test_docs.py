@@ -205,4 +205,6 @@ def test_the_readme_says_in_what_order_validate_and_build_end(tmp_path: Path,
     told = " ".join(README.split())
     assert "Its last line is the verdict, as always" not in told
     assert ("`validate` and `build` print the verdict after the issues, then, under `To chase:`, a line for each "
-            "partner still to chase; `build` prints the draft folder after them, as its last line") in told
+            "partner still to chase (and, under `Not to chase, the register to correct:`, a partner listed only "
+            "because the register writes its lead two ways); `build` prints the draft folder after them, as its last "
+            "line") in told

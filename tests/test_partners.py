@@ -369,11 +369,12 @@ def test_a_partner_whose_lead_the_register_misspells_once_is_never_said_to_have_
     assert main(["validate", "--workspace", str(root)]) == 1
     printed = " ".join(capsys.readouterr().out.split())
     assert "Wessex Police sent no return" not in printed and "wessex police sent no return" not in printed
-    chase = printed.split("To chase: ")[1]
-    for lead in ("Wessex Police", "wessex police"):
+    chase, register = printed.split("To chase: ")[1].split("Not to chase, the register to correct: ")
+    for lead in ("Wessex Police", "wessex police"):  # listed apart from those to chase
         assert (f"{lead}: returned (inputs/returns/2026-10/Wessex Police.xlsx), not read until the register writes "
-                "its lead one way: not to chase") in chase
-    assert "no return" not in chase.replace("Wessex County Council: no return", "")
+                "its lead one way: not to chase") in register
+        assert f"{lead}:" not in chase
+    assert "no return" not in register and "no return" not in chase.replace("Wessex County Council: no return", "")
 
     assert main(["build", "--workspace", str(root)]) == 1
     rows = _chase_rows(root, capsys.readouterr().out)
@@ -387,9 +388,9 @@ def test_a_partner_whose_lead_the_register_misspells_once_is_never_said_to_have_
     assert ("warning wessex police sent no return of its own for 2026-10, but the register writes the same lead "
             "'Wessex Police' elsewhere, and its return (inputs/returns/2026-10/wessex-police.xlsx) is read as Wessex "
             "Police's only.") in printed
-    assert ("wessex police: no return under this spelling; the register writes it 'Wessex Police' elsewhere, whose "
-            "return (inputs/returns/2026-10/wessex-police.xlsx) is read: write the lead one way, not to chase"
-            ) in printed
+    assert ("Not to chase, the register to correct: wessex police: no return under this spelling; the register "
+            "writes it 'Wessex Police' elsewhere, whose return (inputs/returns/2026-10/wessex-police.xlsx) is read: "
+            "write the lead one way, not to chase") in printed
     assert "wessex police: no return;" not in printed
 
     checks = validate_draft(root)

@@ -47,7 +47,7 @@ def test_the_summary_line_says_1_error_and_2_errors(tmp_path: Path, capsys: pyte
     one = _validate(capsys, make_workspace(tmp_path / "one", returns=returns))
     assert "1 error, 0 warnings: blocks publication." in one
     assert "  OPCC: 1 error in inputs/returns/2026-10/opcc.xlsx" in one  # the chase list
-    assert "1 note for information not shown (see issues.csv, or --all)." in one
+    assert "1 note for information not shown (--all shows them)." in one  # validate writes no issues.csv
     two = _validate(capsys, blocked_workspace(tmp_path / "two"))
     assert "2 errors, 0 warnings: blocks publication." in two
     assert "  OPCC: 2 errors in inputs/returns/2026-10/opcc.xlsx" in two

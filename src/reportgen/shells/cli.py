@@ -270,7 +270,7 @@ def show_checks(checks: Checks, show_info: bool) -> int:
     """What `validate` (and flows/check_paper.py) prints, and its exit code."""
     from reportgen.shells.console import print_build_summary
 
-    print_build_summary(console(), checks.paper, checks.issues, checks.chase, show_info=show_info)
+    print_build_summary(console(), checks.paper, checks.issues, checks.chase, show_info=show_info, in_csv=False)
     return exit_code(len(checks.blocking))
 
 

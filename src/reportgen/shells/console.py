@@ -31,10 +31,11 @@ MAX_ALIKE = 6  # more warnings (or notes) of one code in one file than this: the
 SHOWN_ALIKE = 3
 
 
-def print_issues(console: Console, issues: Sequence[Issue], show_info: bool = False) -> None:
+def print_issues(console: Console, issues: Sequence[Issue], show_info: bool = False, in_csv: bool = True) -> None:
     """One block per file; one line per issue with row, heading and action, then what to do. A run of
     many warnings of one kind in one file (72 actions of a partner whose return is missing) is shown by
-    its first few and a count, so the errors and the one real cause are not lost among them."""
+    its first few and a count, so the errors and the one real cause are not lost among them. `in_csv`: the
+    run wrote them all to an issues.csv (a build does; validate writes nothing)."""
     shown = sorted((i for i in issues if show_info or i.severity is not Severity.INFO), key=listing_order)
     if not shown:
         console.print("No errors or warnings." if issues else "No issues found.")
@@ -58,7 +59,8 @@ def print_issues(console: Console, issues: Sequence[Issue], show_info: bool = Fa
             console.print(f"          [dim]→ {escape(item.advice)}[/]")
     hidden = len(issues) - len(shown)
     if hidden:
-        console.print(f"\n[dim]{counted(hidden, 'note')} for information not shown (see issues.csv, or --all).[/]")
+        where = "see issues.csv, or --all" if in_csv else "--all shows them"
+        console.print(f"\n[dim]{counted(hidden, 'note')} for information not shown ({where}).[/]")
 
 
 def summary_line(issues: Sequence[Issue]) -> str:
@@ -69,21 +71,30 @@ def summary_line(issues: Sequence[Issue]) -> str:
 
 
 def print_build_summary(console: Console, paper: Paper, issues: Sequence[Issue], chase: Sequence[ChaseRow],
-                        comparison: DiffResult | None = None, show_info: bool = False) -> None:
+                        comparison: DiffResult | None = None, show_info: bool = False, in_csv: bool = True) -> None:
     """Counts, the issues by file, the verdict, the comparison made and who to chase: the same for
     `validate`, `build` and the flows. A build's caller prints the draft folder after it, as the last
     line (scripts read it from there)."""
     for line in paper_summary(paper):
         console.print(escape(line))
-    print_issues(console, issues, show_info=show_info)
+    print_issues(console, issues, show_info=show_info, in_csv=in_csv)
     console.print(summary_line(issues))
     if comparison is not None:
         console.print(f"Compared with {escape(str(comparison.old))}: {escape(str(comparison.folder))}")
-    to_chase = [(row, reasons) for row in chase if (reasons := chase_reasons(row))]
-    if to_chase:
-        console.print("To chase:")
-        for row, reasons in to_chase:
-            console.print(f"  {escape(row.partner)}: {escape(reasons)}")
+    listed = [(row, reasons) for row in chase if (reasons := chase_reasons(row))]
+    for heading, rows in (("To chase:", [(row, reasons) for row, reasons in listed if not register_to_correct(row)]),
+                          ("Not to chase, the register to correct:",
+                           [(row, reasons) for row, reasons in listed if register_to_correct(row)])):
+        if rows:
+            console.print(heading)
+            for row, reasons in rows:
+                console.print(f"  {escape(row.partner)}: {escape(reasons)}")
+
+
+def register_to_correct(row: ChaseRow) -> bool:
+    """Whether the partner is listed only for the register writing its lead two ways: it returned (or its other
+    spelling did), so nobody is to chase it; the officer corrects the register."""
+    return bool(row.unread_spelling or row.other_spelling)
 
 
 def chase_reasons(row: ChaseRow) -> str:
