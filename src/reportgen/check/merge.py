@@ -160,12 +160,12 @@ def _choose(action: Action, candidates: list[Update], leads: Collection[str], la
     first = pool[0]
     chosen = next((u for u in pool if not u.hidden and u.file == first.file), first) if first.hidden else first
     # the same row twice (copied, or pasted again) is one update: only different ones leave a choice to make
-    ambiguous = len(from_lead) != 1 and len({_said(u) for u in pool}) > 1
+    ambiguous = len(from_lead) != 1 and len({said(u) for u in pool}) > 1
     issues = []
     for other in candidates:
         if other is chosen:
             continue
-        if _said(other) == _said(chosen) and (other in from_lead) == (chosen in from_lead):
+        if said(other) == said(chosen) and (other in from_lead) == (chosen in from_lead):
             issues.append(issue("duplicate-update", "same", used_file=chosen.file, used_row=chosen.row,
                                 **_where(other)))
         elif ambiguous and other.hidden and not chosen.hidden and other.file == chosen.file:
@@ -202,7 +202,7 @@ def _choose_joint(action: Action, candidates: list[Update], from_lead: list[Upda
     chosen = new[0]
     issues = []
     for other in candidates:
-        if other is chosen or (other in from_lead and (other not in new or _said(other) == _said(chosen))):
+        if other is chosen or (other in from_lead and (other not in new or said(other) == said(chosen))):
             continue
         if other in from_lead:
             issues.append(issue("ambiguous-update", "joint", leads=" and ".join(repr(lead) for lead in action.leads),
@@ -228,10 +228,11 @@ def prefilled(last: LastReported | None) -> Prefill:
 def repeats_last(update: Update, last: LastReported | None) -> bool:
     """Whether a return's row says only what was last reported, as its workbook was pre-filled (`prefilled`):
     nothing new."""
-    return _said(update) == prefilled(last)
+    return said(update) == prefilled(last)
 
 
-def _said(update: Update) -> tuple[str, str, str]:
+def said(update: Update | MergedAction) -> tuple[str, str, str]:
+    """What a return's row (or the update merged from it) says: status as written, explanation, timeframe."""
     return update.status_as_written, update.explanation, update.timeframe
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from reportgen.check.checked import Checked, other_spelling
 from reportgen.check.editions import PublicView, is_withheld
-from reportgen.check.merge import BLANK, LastReported, Prefill, reported_when
+from reportgen.check.merge import BLANK, LastReported, Prefill, reported_when, said
 from reportgen.issues import Issue, Severity, issue
 from reportgen.model import MergedAction, PartnerReturn, Register, Update, UpdateState
 from reportgen.periods import period_label
@@ -123,7 +123,7 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
         as_sent_there = {item.ref for item in joint if returned_as_sent(item)}
         # its own return updated it with the very words the paper takes from the other lead's: updated by it too
         said_too = {item.ref for item in joint if item.ref not in as_sent_there and item.ref in own_rows
-                    and _said(own_rows[item.ref]) == _said(item)}
+                    and said(own_rows[item.ref]) == said(item)}
         by_joint = tuple(item.ref for item in joint if item.ref not in as_sent_there | said_too)
         as_sent = tuple(item.ref for item in led if item.ref in sent or item.ref in as_sent_there & own_rows.keys())
         done = {*mine, *said_too, *by_joint, *as_sent}
@@ -250,12 +250,7 @@ def rows_added(issues: Iterable[Issue]) -> frozenset[str]:
 
 def _as_sent(update: Update | MergedAction, prefill: Mapping[int, Prefill]) -> bool:
     """Whether a return's row (or the update merged from it) is what its workbook was pre-filled with."""
-    return _said(update) == prefill.get(update.ref, BLANK)
-
-
-def _said(update: Update | MergedAction) -> tuple[str, str, str]:
-    """What a return's row (or the update merged from it) says: status as written, explanation, timeframe."""
-    return update.status_as_written, update.explanation, update.timeframe
+    return said(update) == prefill.get(update.ref, BLANK)
 
 
 def untouched_files(checked: Checked, prefill: Mapping[int, Prefill]) -> frozenset[str]:
