@@ -504,3 +504,33 @@ def test_a_cover_entry_longer_than_a_page_is_one_row_to_a_screen_reader(tmp_path
     found = [words.index(re.sub(r"\s", "", point)) for point in points]
     assert found == sorted(found)
     assert marked_content_problems(paper) == [] and pdf_problems(paper) == []
+
+
+@pytest.mark.parametrize("actions", [35, 300], ids=["one document", "laid out in parts"])
+def test_a_cover_entry_longer_than_a_page_starts_where_it_falls_not_on_a_new_page(tmp_path: Path,
+                                                                                  actions: int) -> None:
+    """A cover row is kept on one page; one longer than a page fits on none, and WeasyPrint moved it to page 2
+    all the same and broke it there, leaving page 1 with the cover's first rows and nothing below them. It
+    starts on page 1 under the row before it, and the rows after it are each still on one page."""
+    root = copy_example(tmp_path / "ws") if actions < MIN_PARTS_ITEMS else benchmark_workspace(tmp_path / "ws",
+                                                                                                 actions)
+    toml = (root / "reportgen.toml").read_text(encoding="utf-8")
+    points = [f"the delivery of the actions in theme {theme} of the plan, with what each partner said of it;"
+              for theme in range(1, 61)]
+    purpose = 'purpose = """To update the Panel on:\n' + "\n".join(points) + '"""'
+    (root / "reportgen.toml").write_text(re.sub(r"^purpose = .*$", lambda _: purpose, toml, count=1,
+                                                flags=re.MULTILINE), encoding="utf-8")
+    assert main(["build", "--workspace", str(root), "--period", "2026-10", "--out", str(tmp_path / "draft")]) == 0
+    paper = tmp_path / "draft" / "paper.pdf"
+    with pdfplumber.open(paper) as pdf:
+        first = pdf.pages[0].extract_text()
+    assert "PURPOSE OF REPORT" in first and "theme 1 of the plan" in first
+    with pikepdf.open(paper) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
+        [table] = [table for table in tagged_tables(pdf) if _kids(table)[0].S != "/THead"]
+        rows = [row for body in _kids(table) for row in _kids(body)]
+        spans = [len(marked_pages(row, pages)) for row in rows]
+    [cover] = tagged_cover_rows(paper)
+    purpose_row = [label for label, _ in cover].index("PURPOSEOFREPORT")
+    assert spans[purpose_row] >= 2
+    assert all(span == 1 for number, span in enumerate(spans) if number != purpose_row)

@@ -20,7 +20,7 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from html import unescape
 from itertools import groupby
@@ -74,6 +74,7 @@ from reportgen.render.pdf.html import (
     space_before_links,
     with_drawn_gaps,
 )
+from reportgen.render.pdf.kept_whole import kept_whole_unless_too_tall, let_break
 from reportgen.template_files import DEFAULT_TEMPLATES, template_file
 
 DIFF_TEMPLATE = "diff.html.j2"
@@ -343,9 +344,14 @@ def write_diff_pdf(html: str, templates: Path, out: Path, created: str = "", mar
     html = with_drawn_gaps(with_running_head(without_printed_marking(html), marking))
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     options: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_identifier": identifier, "uncompressed_pdf": False}
-    source = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
+
+    def lay_out(blocks: Collection[int]) -> tuple[HTML, Any]:
+        source = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
+        let_break(source.etree_element, blocks)
+        return source, source.render(**options)
+
     with font_timestamp(created):
-        document = source.render(**options)
+        (_, document), _ = kept_whole_unless_too_tall(lay_out)  # an action's changes taller than a page break
         mark_metadata(document.metadata, marking)
         data = document.write_pdf(**options)
     write_atomically(out, furniture_as_artifacts(data))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +27,7 @@ def write_whole(paper: Paper, templates: Path) -> bytes:
 
     from reportgen.render.pdf.artifacts import furniture_as_artifacts
     from reportgen.render.pdf.fetch import TemplateFetcher
+    from reportgen.render.pdf.kept_whole import kept_whole_unless_too_tall, let_break
     from reportgen.render.pdf.table_tags import RowGroups
     from reportgen.render.pdf.tall_rows import LaidOut, allow_breaks, keeping_headers, place_continued_labels
 
@@ -34,8 +35,9 @@ def write_whole(paper: Paper, templates: Path) -> bytes:
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": identifier, "uncompressed_pdf": False}
 
-    def lay_out(breakable: list[int]) -> LaidOut:
+    def lay_out(breakable: Collection[int], blocks: Collection[int] = ()) -> LaidOut:
         source = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
+        let_break(source.etree_element, blocks)
         allow_breaks(source.etree_element, breakable)
         document = source.render(**options)
         if breakable:
@@ -43,7 +45,9 @@ def write_whole(paper: Paper, templates: Path) -> bytes:
         return source, document
 
     with font_timestamp(paper.pdf_created):
-        _, document = keeping_headers(lay_out([]), lay_out)  # `reportgen.render.pdf.tall_rows`
+        # a block taller than a page breaks where it falls (`kept_whole`); so does a plan row (`tall_rows`)
+        first, blocks = kept_whole_unless_too_tall(lambda blocks: lay_out((), blocks))
+        _, document = keeping_headers(first, lambda rows: lay_out(rows, blocks))
         mark_metadata(document.metadata, paper.marking, paper.title_marking)
         data: bytes = document.write_pdf(**options)
     return furniture_as_artifacts(data, paper.spoken_sentences, RowGroups.of(paper))

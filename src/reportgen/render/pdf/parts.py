@@ -58,6 +58,7 @@ from reportgen.model import Paper
 from reportgen.render.pdf.document import font_timestamp, mark_metadata, write_whole
 from reportgen.render.pdf.fetch import TemplateFetcher
 from reportgen.render.pdf.html import MARGIN_BOXES, render_html
+from reportgen.render.pdf.kept_whole import kept_whole_unless_too_tall, let_break
 from reportgen.render.pdf.tall_rows import (
     allow_breaks,
     body_rows,
@@ -100,15 +101,17 @@ class PageStart:
 
 
 def lay_out(html: str, templates: Path, total_pages: int | None = None,
-            breakable: Collection[int] = ()) -> tuple[HTML, Any]:
+            breakable: Collection[int] = (), blocks: Collection[int] = ()) -> tuple[HTML, Any]:
     """The WeasyPrint source and laid-out Document of `html` (reading files only from `templates`).
 
     With `total_pages`, the stylesheets' `counter(pages)` says that number, not this document's count;
     `breakable` plan rows may break across pages, and say on the pages they continue onto which row they
-    continue (`reportgen.render.pdf.tall_rows`).
+    continue (`reportgen.render.pdf.tall_rows`); `blocks` kept whole by the stylesheets may break too
+    (`reportgen.render.pdf.kept_whole`).
     """
     fetcher = TemplateFetcher(templates) if total_pages is None else TotalFetcher(templates, total_pages)
     source = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=fetcher)
+    let_break(source.etree_element, blocks)
     allow_breaks(source.etree_element, breakable)
     document = source.render(**RENDER_OPTIONS)
     if breakable:
@@ -254,7 +257,8 @@ def _run_task(paper: Paper, templates: Path, task: Task, prepared: dict[int, Pre
             prepared[task.piece] = Prepared(paper, templates, task.start, task.end)
         yield Ready(task.piece)
     elif isinstance(task, FrontTask):
-        _, document = lay_out(render_html(paper, templates, part="front"), templates)
+        html = render_html(paper, templates, part="front")
+        (_, document), _ = kept_whole_unless_too_tall(lambda blocks: lay_out(html, templates, blocks=blocks))
         yield Written("front", 0, write_document(document, paper), len(document.pages), bookmarks(document))
     elif isinstance(task, PieceTask):
         ahead = prepared.pop(task.piece, None) if prepared is not None else None
