@@ -5,12 +5,15 @@ Every file here is made by code. Each test would fail if its protection were rem
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import resource
 import zipfile
 from pathlib import Path
 
 import openpyxl
+import pdfplumber
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -30,6 +33,7 @@ from reportgen.read.cells import parse_ref
 from reportgen.read.returns import read_return
 from reportgen.run.build import build_draft
 from reportgen.settings import Settings
+from reportgen.shells.cli import main
 
 SETTINGS = Settings()
 
@@ -484,3 +488,69 @@ def test_status_matching_gives_a_canonical_status_or_none(written: str) -> None:
     table = status_table({})
     assert match_status(written, table) in (*CANONICAL_STATUSES, None)
     assert suggest_status(written) in (*CANONICAL_STATUSES, None)
+
+
+def test_a_csv_saved_by_excel_for_mac_reads_its_apostrophes_and_quotes_and_says_so(tmp_path: Path) -> None:
+    """Excel for Mac's "CSV (Macintosh)" is Mac OS Roman, its lines ended by CR alone. Read as Windows-1252, as
+    every other CSV that is not UTF-8 is, its "Council’s “Safer Towns” budget" was published as "CouncilÕs
+    ÒSafer TownsÓ budget", with no word said. It is read as Mac Roman, and a note says so."""
+    returns = default_returns()
+    opcc = returns.pop("opcc.xlsx")
+    opcc[1] = (opcc[1][0], opcc[1][1], opcc[1][2], "The Council’s “Safer Towns” budget – £5,000 agreed.", "")
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r").writerows(opcc)
+    (root / "inputs" / "returns" / "2026-10" / "opcc.csv").write_bytes(buffer.getvalue().encode("mac_roman"))
+    out = tmp_path / "draft"
+    assert main(["build", "--workspace", str(root), "--period", "2026-10", "--out", str(out)]) == 0
+    with (out / "issues.csv").open(encoding="utf-8-sig", newline="") as handle:
+        said = [row for row in csv.DictReader(handle) if row["code"] == "csv-mac-roman"]
+    assert [(row["file"], row["severity"]) for row in said] == [("inputs/returns/2026-10/opcc.csv", "info")]
+    assert "’ “ ”" in said[0]["message"] and "Õ Ò Ó" in said[0]["message"]
+    with pdfplumber.open(out / "paper.pdf") as pdf:
+        text = " ".join(page.extract_text() or "" for page in pdf.pages)
+    assert "The Council’s “Safer Towns” budget – £5,000 agreed." in " ".join(text.split())
+    assert "Õ" not in text
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "mac_roman"])
+def test_windows_and_mac_csvs_are_told_apart_by_their_punctuation(tmp_path: Path, encoding: str) -> None:
+    """Lines ended by CRLF or LF say nothing of the encoding; the curly quotes, dashes and accents text holds do:
+    each file is read in the encoding that makes them, a Windows file never taken for a Mac one."""
+    text = "‘Quoted’ – “Wessex” café… £5"
+    path = tmp_path / "opcc.csv"
+    rows = [",".join(RETURN_HEADINGS), f"1,,Completed,{text},"]
+    path.write_bytes("\n".join([*rows, ""]).encode(encoding))
+    ret, issues = _read(path)
+    assert ret is not None and ret.updates[0].explanation == text
+    assert [i.code for i in issues] == ([] if encoding == "cp1252" else ["csv-mac-roman"])
+
+
+# a compound (OLE) file's header, then a directory entry's name as the format writes it (UTF-16LE)
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+
+
+@pytest.mark.parametrize(("stream", "says"), [
+    ("EncryptedPackage", "is a password-protected (encrypted) workbook"),
+    ("Workbook", "is an old .xls workbook:"),
+])
+def test_a_password_protected_workbook_is_told_from_an_old_xls_one(tmp_path: Path, stream: str, says: str) -> None:
+    """Excel saves a workbook with a password to open as a compound file holding an "EncryptedPackage" stream,
+    as an old .xls workbook is one holding "Workbook": the partner is told which, not "an old .xls workbook or
+    a password-protected one"."""
+    path = tmp_path / "opcc.xlsx"
+    path.write_bytes(OLE + stream.encode("utf-16-le") + b"\x00" * 1024)
+    ret, issues = _read(path)
+    assert ret is None and [i.code for i in issues] == ["unreadable-file"]
+    assert says in issues[0].message and "or a password-protected" not in issues[0].message
+
+
+def test_a_web_page_exported_as_xlsx_is_said_to_be_one(tmp_path: Path) -> None:
+    """Systems that "export to Excel" often write a web page with an .xlsx name. It was called a CSV file, and
+    the advice to rename it .csv led to "No sheet has the headings"; it is a web page, to be saved as .xlsx."""
+    path = tmp_path / "opcc.xlsx"
+    path.write_text("<html><body><table><tr><td>Plan priority</td></tr></table></body></html>\n", encoding="utf-8")
+    ret, issues = _read(path)
+    assert ret is None and [(i.code, i.message, i.advice) for i in issues] == [(
+        "unreadable-file", "opcc.xlsx is a web page (HTML) saved with an .xlsx name; it was not read.",
+        "Open it and save it as an Excel workbook (.xlsx) in its place.")]

@@ -287,6 +287,13 @@ CODES: dict[str, Code] = {
                      "If it holds the plan's sections, name it in reportgen.toml under [register.columns]: section = "
                      "{{ aliases = [{example}] }}; the paper then heads each section with it, and the workbooks and "
                      "the web edition carry it. If it does not, nothing to do.")}),
+    "csv-mac-roman": Code(
+        N, "A CSV file was read as Excel for Mac saves one (Mac OS Roman), not as Windows-1252.",
+        "{file} is read as Mac OS Roman, the encoding Excel for Mac saves a 'CSV (Macintosh)' in: it holds "
+        "{characters}, which Windows-1252, as Excel for Windows saves a CSV, would read as {garbled}.",
+        "Nothing to do if its text reads right in the paper. If it does not, save it from Excel as 'CSV UTF-8' "
+        "or as .xlsx and put it back in the folder.",
+        partner_advice="Save the workbook as .xlsx (or as 'CSV UTF-8') next time."),
     "register-section-column": Code(
         N, "The register's sections are read from a column headed otherwise than 'Section'.",
         "The register's sections are read from its column {column!r}, a heading reportgen reads as the plan's "

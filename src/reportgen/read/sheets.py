@@ -126,10 +126,13 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
     if not zipfile.is_zipfile(path):
         looks = _looks_like_text_or_xls(path)
         if looks == "ole":
-            what = "an old .xls workbook or a password-protected one"
+            what = _what_ole_file_is(path)
         elif looks == "zip":
             what = "damaged or incomplete (cut short while copying?)"
         elif looks == "text":
+            if path.read_bytes()[:512].lstrip().startswith(b"<"):  # a web page "exported to Excel"
+                return [], [issue("unreadable-file", "other-spreadsheet", file=display,
+                                  what=f"a web page (HTML) saved with an {path.suffix} name")]
             return [], [issue("unreadable-file", "csv-named-xlsx", file=display, suffix=path.suffix)]
         else:
             what = "not a workbook"
@@ -167,6 +170,24 @@ def _looks_like_text_or_xls(path: Path) -> str:
     if start.startswith(b"PK"):
         return "zip"
     return "text" if start and _is_text(start) else ""
+
+
+# names of a compound (OLE) file's streams, as its directory holds them (UTF-16LE): an Office file encrypted
+# with a password keeps its package in "EncryptedPackage"; an old .xls workbook's sheets are in "Workbook"
+# ("Book" before Excel 97)
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_WORKBOOK = ("Workbook".encode("utf-16-le"), "Book\0".encode("utf-16-le"))
+
+
+def _what_ole_file_is(path: Path) -> str:
+    """What a compound (OLE) file given an .xlsx name is, as its streams' names tell: a password-protected
+    workbook, an old .xls one, or (neither found) either."""
+    data = path.read_bytes()
+    if _ENCRYPTED in data:
+        return "a password-protected (encrypted) workbook"
+    if any(name in data for name in _WORKBOOK):
+        return "an old .xls workbook"
+    return "an old .xls workbook or a password-protected one"
 
 
 def _is_text(start: bytes) -> bool:
@@ -266,10 +287,45 @@ def decode_csv(data: bytes, display: str) -> tuple[str | None, Issue | None]:
         if _UTF8_LETTER.search(data):  # UTF-8 elsewhere in the file: reading it as Windows-1252 garbles it
             return None, issue("unreadable-file", "mixed-encoding", line=data[:exc.start].count(b"\n") + 1,
                                byte=exc.start + 1, file=display)
+    if _reads_better_as_mac_roman(data):
+        text = data.decode("mac_roman")
+        differ = sorted(character for character in set(text) if _as_windows(character) != character)
+        if differ:  # else Windows-1252 reads it the same
+            return text, issue("csv-mac-roman", file=display, characters=" ".join(differ[:8]),
+                               garbled=" ".join(_as_windows(character) for character in differ[:8]))
     try:
         return data.decode("cp1252"), None
     except UnicodeDecodeError as exc:
         return None, issue("unreadable-file", "unknown-encoding", byte=exc.start + 1, file=display)
+
+
+# what a secretariat's text holds beyond ASCII: curly quotes and apostrophes, dashes, an ellipsis, a bullet,
+# currency, accented letters of names. Not the letters one encoding reads the other's punctuation as (Mac
+# Roman reads Windows-1252's ’ as "í", – as "ñ"; Windows-1252 reads Mac Roman's … as "É"), which would
+# count for the wrong one.
+_TYPICAL = frozenset("‘’“”–—…•£€°éèêàâáçôöûüúÈÀÇ")
+
+
+def _as_windows(character: str) -> str:
+    """A Mac Roman character as Windows-1252 reads its byte."""
+    return character.encode("mac_roman").decode("cp1252", "replace")
+
+
+def _reads_better_as_mac_roman(data: bytes) -> bool:
+    """Whether a CSV that is not UTF-8 is Mac OS Roman (Excel for Mac's "CSV (Macintosh)", its lines ended by
+    CR alone) rather than Windows-1252 (Excel for Windows'): read as Windows-1252, Mac Roman's curly apostrophe
+    is "Õ" and its quotes "Ò…Ó". The one whose letters beyond ASCII are more of those text holds wins; a tie,
+    Windows-1252, unless the lines end as a Mac's do."""
+    beyond = bytes(sorted({byte for byte in data if byte > 0x7F}))
+    if not beyond:
+        return False
+    mac = sum(character in _TYPICAL for character in beyond.decode("mac_roman"))
+    try:
+        windows = sum(character in _TYPICAL for character in beyond.decode("cp1252"))
+    except UnicodeDecodeError:
+        windows = -1  # bytes Windows-1252 does not have (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+    mac_lines = b"\r" in data and b"\n" not in data
+    return mac > windows or (mac == windows and mac_lines)
 
 
 def _strict(data: bytes, encoding: str, display: str) -> tuple[str | None, Issue | None]:
