@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import html as html_text
 import itertools
 import logging
 import re
@@ -1000,6 +1001,29 @@ def test_the_docx_numbers_table_with_unrecognised_statuses_fits_the_page(tmp_pat
     widths = [column.width.inches for column in numbers.columns]
     assert sum(widths) <= 6.3 + 1e-6 and widths[-2] >= 1.0 and min(widths[1:5]) >= 0.95  # "Completed" whole
     assert [c.text for c in numbers.rows[2].cells][-2:] == ["1", "6"]
+
+
+def test_the_periods_charts_alt_text_counts_the_actions_with_no_recognised_status(tmp_path: Path) -> None:
+    """The chart draws a series of the actions with no recognised status and its table has a column of them; the
+    alt text said the moves of the four statuses only, adding up to fewer actions than the chart shows. It says
+    that series' move too, in every format."""
+    plan = {**PLAN, 2: ("In progress", "Maybe", "In progress")}
+    root = tmp_path / "ws"
+    make_workspace(root, period=PERIODS[0], returns=_returns(0, plan), toml=TOML.format(n=2))
+    build_draft(root, period=PERIODS[0])
+    for name, rows in _returns(1, plan).items():
+        write_xlsx(root / "inputs" / "returns" / PERIODS[1] / name, rows)
+    folder = build_draft(root, period=PERIODS[1]).folder
+    html = (folder / "paper.html").read_text(encoding="utf-8")
+    [alt] = [html_text.unescape(found) for found in re.findall(r'alt="(Stacked bar chart[^"]*)"', html)]
+    assert "; No recognised status 0 then 1." in alt
+    moves = re.findall(r"(?:^|; |: )([A-Z][a-z ]+) (\d+) then (\d+)", alt)
+    assert sum(int(last) for _status, _first, last in moves) == 6  # every action of the latest period
+    body = docx.Document(str(folder / "paper.docx")).element.body
+    assert alt in [picture.get("descr") for picture in body.iter(f"{{{WP}}}docPr")]
+    with pikepdf.open(folder / "paper.pdf") as pdf:
+        assert alt in [str(obj.get("/Alt")) for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
+                       and obj.get("/Type") == "/StructElem" and obj.get("/S") == "/Figure"]
 
 
 def test_progress_over_time_stays_on_portrait_pages_and_each_table_of_numbers_on_one(tmp_path: Path) -> None:

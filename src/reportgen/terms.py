@@ -42,6 +42,8 @@ STATUS_COLOURS: dict[str, str] = {
     "unknown": "FFC7CE",
 }
 
+# a chart's series, and its table's column, of the actions whose status is empty or not recognised
+NO_RECOGNISED_STATUS = "No recognised status"
 # the note under a status the paper shows as the partner wrote it, not recognised (a kept draft is read back by it)
 STATUS_NOT_RECOGNISED = "Status not recognised"
 # the status cell's words where no status was given: none at all, or no update (only wording carried)

@@ -16,7 +16,7 @@ from reportgen.model import Chart, ColumnName, CountRow, Paper, PaperRow, PaperS
 from reportgen.paper_rules import ARROWS
 from reportgen.read.richtext import parse_explanation
 from reportgen.settings import CANONICAL_STATUSES, HistorySettings
-from reportgen.terms import NO_LONGER_IN_PLAN, NO_STATUS_GIVEN, NO_UPDATE_LABEL
+from reportgen.terms import NO_LONGER_IN_PLAN, NO_RECOGNISED_STATUS, NO_STATUS_GIVEN, NO_UPDATE_LABEL
 from reportgen.wording import counted
 
 if TYPE_CHECKING:
@@ -237,8 +237,11 @@ def period_counts(rows: object, key: str, label: str) -> CountRow:
 def periods_chart(rows: tuple[CountRow, ...], note: str = "") -> Chart:
     """`note`: which periods' figures are the public edition's (`sources_note`), said in the alt text too."""
     first, last = rows[0], rows[-1]
-    moves = "; ".join(f"{status} {dict(first.counts)[status]} then {dict(last.counts)[status]}"
-                      for status in CANONICAL_STATUSES)
+    moves = "; ".join([*(f"{status} {dict(first.counts)[status]} then {dict(last.counts)[status]}"
+                         for status in CANONICAL_STATUSES),
+                       # a series the chart draws when any period has such actions: the moves add up to the totals
+                       *([f"{NO_RECOGNISED_STATUS} {first.other} then {last.other}"]
+                         if any(row.other for row in rows) else [])])
     alt = (f"Stacked bar chart of the number of actions by status in each of {counted(len(rows), 'period')}, "
            f"{first.label} to {last.label}. From the first to the latest: {moves}. "
            + (f"{note} " if note else "") + "The table below the chart gives every number.")

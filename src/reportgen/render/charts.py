@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from reportgen.model import Chart, Paper
-from reportgen.terms import STATUS_CLASSES, STATUS_COLOURS
+from reportgen.terms import NO_RECOGNISED_STATUS, STATUS_CLASSES, STATUS_COLOURS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -77,7 +77,7 @@ def _settings() -> Iterator[None]:
         yield
 
 
-OTHER = "No recognised status"
+OTHER = NO_RECOGNISED_STATUS
 OTHER_STYLE = {"color": "#f2f2f2", "edgecolor": "#595959", "hatch": "\\\\"}  # pale grey, a pattern of its own
 
 

@@ -19,7 +19,7 @@ from lxml.etree import _Element as Element
 from reportgen.model import Block, Chart, Inline, Progress
 from reportgen.render.charts import drawn
 from reportgen.render.docx.xml import xml_safe
-from reportgen.terms import EXEMPT_ROW_NOTE
+from reportgen.terms import EXEMPT_ROW_NOTE, NO_RECOGNISED_STATUS
 
 PICTURE_WIDTH = Inches(6.3)  # the portrait page's text width in our template
 
@@ -81,7 +81,7 @@ def _picture(document: Document, chart: Chart) -> Element:
 def _numbers_table(document: Document, chart: Chart, style_exists: Callable[[str], bool]) -> Element:
     other = any(row.other for row in chart.rows)  # actions with no recognised status: shown when there are some
     headings = (chart.heading, *(status for status, _count in chart.rows[0].counts),
-                *(("No recognised status",) * other), "Total")
+                *((NO_RECOGNISED_STATUS,) * other), "Total")
     rows = [(row.label, *(str(count) for _status, count in row.counts), *((str(row.other),) * other), str(row.total))
             for row in chart.rows]
     # inches, within the text width: a status heading in bold needs ~0.95 inch not to break inside a word
