@@ -273,7 +273,7 @@ def test_a_row_of_another_leads_return_is_never_credited_to_the_lead(tmp_path: P
     assert (opcc["Actions led"], opcc["Updated"], opcc["Returned as sent (refs)"], opcc["No update (refs)"]) == (
         "2", "0", "2, 6", "")
     assert "not-lead ×1" in opcc["Issues"]
-    assert "  Wessex Police: 1 of 3 actions not updated (4); 4 updated only in another partner's return" in (
+    assert "  Wessex Police: 1 of 3 actions not updated (4); action 4 updated only in another partner's return" in (
         to_chase(printed))
     # every action of each lead is in exactly one of its columns
     for row in table.values():

@@ -223,6 +223,7 @@ def test_openpyxl_escapes_decoded(tmp_path: Path) -> None:
     ("empty.xlsx", b"", "empty"),
     ("legacy.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old .xls workbook or a password-protected"),
     ("csv.xlsx", b"Plan priority,Action\n1,x\n", "CSV"),
+    ("note.xlsx", b"this is not a workbook\n", "is a text file, not a workbook"),  # not to be renamed .csv
     ("truncated.xlsx", None, "damaged or incomplete"),
 ])
 def test_files_that_are_not_workbooks(tmp_path: Path, name: str, content: bytes | None, says: str) -> None:

@@ -130,10 +130,13 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         elif looks == "zip":
             what = "damaged or incomplete (cut short while copying?)"
         elif looks == "text":
-            if path.read_bytes()[:512].lstrip().startswith(b"<"):  # a web page "exported to Excel"
+            start = path.read_bytes()[:4096]
+            if start.lstrip().startswith(b"<"):  # a web page "exported to Excel"
                 return [], [issue("unreadable-file", "other-spreadsheet", file=display,
                                   what=f"a web page (HTML) saved with an {path.suffix} name")]
-            return [], [issue("unreadable-file", "csv-named-xlsx", file=display, suffix=path.suffix)]
+            if _first_line_has_cells(start):
+                return [], [issue("unreadable-file", "csv-named-xlsx", file=display, suffix=path.suffix)]
+            what = "a text file, not a workbook"  # renaming it .csv would not make it a return
         else:
             what = "not a workbook"
         return [], [issue("unreadable-file", "not-xlsx", what=what, file=display)]
@@ -188,6 +191,13 @@ def _what_ole_file_is(path: Path) -> str:
     if any(name in data for name in _WORKBOOK):
         return "an old .xls workbook"
     return "an old .xls workbook or a password-protected one"
+
+
+def _first_line_has_cells(start: bytes) -> bool:
+    """Whether a text file's first line with words is split into cells, as a CSV's headings are (by a comma,
+    semicolon or tab): a CSV named .xlsx, to be renamed, not a note or a log to be saved as a workbook."""
+    first = next((line for line in start.replace(b"\r", b"\n").split(b"\n") if line.strip()), b"")
+    return any(delimiter in first for delimiter in (b",", b";", b"\t"))
 
 
 def _is_text(start: bytes) -> bool:

@@ -117,7 +117,9 @@ def chase_reasons(row: ChaseRow) -> str:
         reasons.append(f"{len(row.no_update)} of {counted(row.actions_led, 'action')} not updated "
                        f"({_refs(row.no_update)})")
     if row.by_others:
-        reasons.append(f"{_refs(row.by_others)} updated only in another partner's return")
+        # named as actions: a bare "22 updated" beside "10 of 10 actions" read as a count
+        which = "action" if len(row.by_others) == 1 else "actions"
+        reasons.append(f"{which} {_refs(row.by_others)} updated only in another partner's return")
     if row.sent_back_as_prefilled:
         reasons.append(f"workbook sent back as it was pre-filled ({row.file})")  # `reportgen chase` reminds it
     if row.errors:
