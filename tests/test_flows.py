@@ -69,6 +69,23 @@ def test_monthly_update_compares_with_the_last_draft_and_publishes_artifacts(har
     assert carried and all("No update received this period" in row.note for row in carried)
 
 
+def test_a_restricted_monthly_run_with_no_restricted_draft_before_it_says_it_compared_with_none(
+        harness, tmp_path: Path) -> None:
+    """A public run says what it compared its draft with; a restricted run after public drafts only had none of
+    its edition to compare with and said nothing, and a reviewer could not tell whether the step had run."""
+    from prefect.artifacts import Artifact
+
+    from reportgen.shells.prefect_flows import artifact_key, monthly_update
+
+    root = copy_example(tmp_path / "ws")
+    monthly_update(str(root), "2026-09")
+    restricted = monthly_update(str(root), edition="restricted")
+    assert restricted.comparison is None and not (root / "outputs" / "2026-10" / "compare").exists()
+    summary = Artifact.get(artifact_key("paper", "2026-10", "restricted", workspace=root))
+    assert summary is not None and ("Not compared: no restricted edition draft was kept before this one, for "
+                                    "October 2026 or an earlier period.") in str(summary.data)
+
+
 def _register_by_lead(path: Path) -> dict[str, list[tuple[int, str]]]:
     """(ref, action) of each lead's actions, read straight from the register workbook."""
     book = openpyxl.load_workbook(path, read_only=True)

@@ -337,7 +337,8 @@ def summary_log_lines(result: BuildResult) -> list[str]:
 
 
 def publish_artifacts(result: BuildResult, workspace: Path, comparison: DiffResult | None = None,
-                      chase: Sequence[ChaseRow] = ()) -> None:
+                      chase: Sequence[ChaseRow] = (), uncompared: str = "") -> None:
+    """The run's paper artifact (with the comparison, or `uncompared`: why there is none) and issues table."""
     log_summary(result)
     paper = result.paper
     blocking = result.blocking
@@ -359,6 +360,8 @@ def publish_artifacts(result: BuildResult, workspace: Path, comparison: DiffResu
     if comparison is not None:
         lines += ["", f"Compared with {comparison.old.name}: {comparison.folder}", "", "```",
                   human_text(comparison.diff), "```"]
+    elif uncompared:
+        lines += ["", uncompared]
     if chase:
         lines += ["", "## Chase list", "", chase_markdown(chase)]
     key = artifact_key("paper", paper.period, paper.edition, workspace=workspace)
@@ -648,11 +651,21 @@ def warn_run(*notes: str) -> None:
         get_run_logger().warning("reportgen: %s", note)
 
 
+def not_compared(result: BuildResult) -> str:
+    """Why the monthly run compared its draft with none: a restricted run with no restricted draft before it
+    said nothing, and a reviewer could not tell whether the comparison had been left out."""
+    paper = result.paper
+    return (f"Not compared: no {paper.edition} edition draft was kept before this one, for "
+            f"{period_label(paper.period)} or an earlier period.")
+
+
 @flow(name="monthly-update")
 def monthly_update(workspace: str = ".", period: str | None = None,
                    edition: Edition = "public") -> State[MonthlyResult]:
     """The scheduled run: build and keep the draft, compare it with the last one, list who to chase; with
     [mail] collect_before_build / chase_after_build, collect the mailed returns first and chase after."""
+    from prefect.logging import get_run_logger
+
     from reportgen.shells.mail_flows import chase_after_build, collect_before_build  # they import this module
 
     try:
@@ -668,7 +681,10 @@ def monthly_update(workspace: str = ".", period: str | None = None,
         if period is None and slot is None:
             warn_run(period_left_behind(where, result.paper.period), started_late(where, result.paper.period))
         comparison = compare_task(result.previous, result.folder) if result.previous else None
-        publish_artifacts(result, where, comparison, result.chase)
+        uncompared = "" if comparison else not_compared(result)
+        if uncompared:
+            get_run_logger().info("reportgen: %s", uncompared)
+        publish_artifacts(result, where, comparison, result.chase, uncompared)
         chase_after_build(where, result.paper.period)
     except ReportgenError as exc:
         return refused(exc)
