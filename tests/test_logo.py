@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from lxml import etree
 
-from conftest import ROOT, make_paper, make_workspace
+from conftest import ROOT, copy_example, make_paper, make_workspace
 from reportgen.render.docx.writer import write_docx
 from reportgen.render.pdf.writer import write_pdf
 from reportgen.render.theme import read_theme
@@ -196,3 +196,28 @@ def test_a_decorative_logo_is_page_furniture_in_a_long_paper_laid_out_in_parts(t
     assert _figures(tmp_path / "paper.pdf") == []
     with pdfplumber.open(tmp_path / "paper.pdf") as pdf:
         assert [[image["tag"] for image in page.images] for page in pdf.pages] == [["Artifact"]] * len(pdf.pages)
+
+
+def test_every_picture_of_the_word_paper_has_an_id_of_its_own_the_header_logo_beside_the_charts(
+        tmp_path: Path) -> None:
+    """Word requires each drawing's id to be the document's only one. python-docx numbered the progress charts
+    after the body's ids alone, so the first chart took id 1 beside the header logo's 1, which Word may offer to
+    repair. Every drawing across the body, headers and footers has its own id."""
+    import re
+    import zipfile
+
+    workspace = copy_example(tmp_path / "ws")
+    template = _template(workspace)
+    document = docx.Document(str(template))
+    _put_picture(document.sections[0].header.paragraphs[0])
+    document.save(str(template))
+    assert main(["build", "--workspace", str(workspace), "--period", "2026-09"]) in (0, 1)
+    assert main(["build", "--workspace", str(workspace), "--period", "2026-10", "--out",
+                 str(tmp_path / "draft")]) in (0, 1)
+    with zipfile.ZipFile(tmp_path / "draft" / "paper.docx") as package:
+        ids = {name: re.findall(rb"<wp:docPr [^>]*?\bid=\"(\d+)\"", package.read(name))
+               for name in package.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", name)}
+    every = [number for found in ids.values() for number in found]
+    assert len([n for n in ids["word/document.xml"]]) >= 2  # the charts
+    assert any(found for name, found in ids.items() if name.startswith("word/header"))  # the logo
+    assert len(every) == len(set(every)), ids

@@ -38,6 +38,7 @@ from pathlib import Path
 import jinja2
 from docx.document import Document as DocxDocument
 from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
@@ -167,9 +168,25 @@ def write_docx(
         note_comparison(layout, comparison_notes)
     set_default_language(document, paper.language)
     _set_properties(document, paper, stamp, document_title)
+    number_drawings(document)
     buffer = io.BytesIO()
     document.save(buffer)
     save_reproducibly(_with_rows(buffer.getvalue(), rows), out)
+
+
+def number_drawings(document: DocxDocument) -> None:
+    """Give each drawing (`wp:docPr`) an id of its own across the document and its headers and footers, as
+    Word requires. python-docx numbers a picture it adds after the ids of the document's body alone, so a chart
+    took id 1 beside the template header's logo, id 1 too. The body first, then the other parts by name, so
+    the same paper gives the same ids."""
+    main = document.part
+    others = sorted((part for part in main.package.iter_parts()
+                     if part is not main and isinstance(part, XmlPart)), key=lambda part: str(part.partname))
+    number = 0
+    for part in (main, *others):
+        for drawing in part.element.iter(qn("wp:docPr")):
+            number += 1
+            drawing.set("id", str(number))
 
 
 def _with_rows(package: bytes, rows: Sequence[bytes]) -> bytes:
