@@ -323,6 +323,30 @@ CODES: dict[str, Code] = {
         "shows nothing from it.",
         "Rename the heading as the template has it, or add it to that column's aliases in reportgen.toml.",
         partner_advice="Put the heading back as it is in the workbook we sent you, then send the workbook again."),
+    "exempt-column-unnamed": Code(
+        E, "A register column reads as the exemption flag but is not headed as that column is: publication is "
+        "held until it is named.",
+        "Column {column!r} of the register reads as its exemption flag, but its heading is neither {value!r} nor "
+        "one of that column's aliases ({aliases}), so which actions are exempt from publication is not certain: "
+        "it is read as the flag (the actions it marks, and those whose cell is neither Yes nor No, are left out "
+        "of the public edition) and publication is blocked until it is named.",
+        "If the column marks the actions exempt from publication, rename its heading {value!r}, or name it in "
+        "reportgen.toml under [register.columns]: exempt = {{ aliases = [{example}] }}. If it marks something "
+        "else, give it a heading without exempt, exemption, Part II, confidential, restricted, Schedule 12A or "
+        "not for publication in it.",
+        {"also": ("Column {column!r} of the register reads as an exemption flag too, but only {read!r} is read as "
+                  "the flag: an action this column alone marks exempt would be published, so publication is "
+                  "blocked.",
+                  "If this column is the exemption flag, name it in reportgen.toml under [register.columns]: "
+                  "exempt = {{ aliases = [{example}] }}, or rename its heading {value!r}; give the other column a "
+                  "heading that does not read as an exemption flag.")}),
+    "exempt-column-gone": Code(
+        W, "The register has no exemption column, though the previous period's draft had exempt actions.",
+        "The register has no exemption column ({value!r} nor one of its aliases), so it marks no action exempt "
+        "from publication, although the previous period's draft, {draft}, had {exempt_actions} exempt.",
+        "If the register's {value!r} column was removed or renamed, the public edition publishes those actions "
+        "in full: put the column back, or name its heading in reportgen.toml under [register.columns]: exempt = "
+        "{{ aliases = [\"<its heading>\"] }}. If no action is exempt any more, nothing to do."),
     "link-not-kept": Code(
         W, "A link in an explanation goes somewhere the paper never links to; its words are shown without it.",
         "Action {ref}: the link to {value!r} was not kept, so the paper shows its words without a link (only "

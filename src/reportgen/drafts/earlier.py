@@ -16,9 +16,10 @@ from reportgen.drafts import folders as drafts
 from reportgen.drafts import records
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
-from reportgen.model import Paper
+from reportgen.model import Paper, Register
 from reportgen.periods import period_label
 from reportgen.read.workspace import list_returns
+from reportgen.wording import counted
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,20 @@ def exemptions_known(paper: Paper | None, folder: Path | None, files: tuple[Path
     if paper is None or folder is None or paper.edition != "restricted" or paper.exempt_refs is not None:
         return paper
     return replace(paper, exempt_refs=()) if built_from(folder, files, workspace) else paper
+
+
+def exemptions_dropped(register: Register, previous: Paper | None, previous_name: str, heading: str) -> list[Issue]:
+    """A warning when the register has no exemption column at all but the previous period's draft (`previous`, kept
+    as `previous_name`) had exempt actions: a column deleted or renamed past recognition would otherwise publish
+    them with no word. A register that never marked any stays quiet."""
+    if previous is None or "exempt" not in register.absent:
+        return []
+    # a public draft counts those it left out; a restricted one lists those it marked
+    count = previous.exempt_count or len(previous.exempt_refs or ())
+    if not count:
+        return []
+    return [issue("exempt-column-gone", file=register.path, sheet=register.sheet, value=heading,
+                  draft=previous_name, exempt_actions=counted(count, "action"))]
 
 
 def unread_source(folder: Path | None, paper: Paper | None, files: tuple[Path, ...], workspace: Path) -> bool:

@@ -19,6 +19,7 @@ from reportgen.read.cells import (
     own_numbering,
     parse_ref,
 )
+from reportgen.read.exempt_heading import read_flag_lookalike
 from reportgen.read.partners import key as partner_key
 from reportgen.read.sections import (
     extra_sections_advice,
@@ -42,6 +43,8 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
     issues += found
     if table is None:
         return None, issues
+    flag = settings.register.columns.get("exempt")
+    table, lookalikes = read_flag_lookalike(table, flag) if flag is not None else (table, [])
     actions: list[Action] = []
     seen: dict[int, int] = {}
     exempt_rows: set[int] = set()
@@ -88,7 +91,16 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
     issues += [] if sections.names else extra_sections_advice(table, settings)
     headings, found = _own_headings(table, settings)
     return Register(display, table.sheet, tuple(actions), frozenset(exempt_rows), frozenset(exempt_refs),
-                    absent, headings), issues + found
+                    absent, headings), _said_as_flags(issues + found, lookalikes)
+
+
+def _said_as_flags(issues: list[Issue], lookalikes: list[Issue]) -> list[Issue]:
+    """`issues` with the errors on headings that read as an exemption flag in place of the warning and the note
+    that call such a column one a heading out, or not read: it holds who may be published, not a column to show."""
+    flags = {(item.sheet, item.column) for item in lookalikes}
+    kept = [item for item in issues if not (item.code in ("optional-column-misnamed", "register-column-unread")
+                                            and (item.sheet, item.column) in flags)]
+    return kept + lookalikes
 
 
 MANY_BAD_REFS = 4  # rows left out for one kind of reference, said in one issue rather than one a row

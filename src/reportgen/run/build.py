@@ -31,6 +31,7 @@ from reportgen.drafts.earlier import (
     PeriodDraft,
     carry_source,
     edition_of,
+    exemptions_dropped,
     exemptions_known,
     misplaced_issues,
     read_history,
@@ -394,14 +395,16 @@ def template_column_issues(plan: Plan, checked: Checked) -> list[Issue]:
 def known_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
     """The issues known before writing: the inputs', returns sent back untouched (or with a pre-filled
     explanation or an action's row deleted) and the template's; links in explanations the paper does not
-    keep; a restricted cover that says not exempt; in the public edition, issues about exempt actions lose
-    their text."""
+    keep; a restricted cover that says not exempt; a register with no exemption column after a draft with exempt
+    actions; in the public edition, issues about exempt actions lose their text."""
     exempt = sum(1 for item in checked.merged.actions if item.action.exempt)
     settings = plan.inputs.settings
     found = (*checked.issues, *unchanged_returns(checked), *cleared_explanations(checked), *deleted_rows(checked),
              *plan.theme_issues, *template_heading_issues(plan, checked), *template_column_issues(plan, checked),
              *explanation_issues(checked.returns, settings.returns.columns["explanation"].heading),
-             *exemption_issues(settings.paper, plan.edition, exempt))
+             *exemption_issues(settings.paper, plan.edition, exempt),
+             *exemptions_dropped(checked.register, plan.carried, plan.carried_label,
+                                 settings.register.columns["exempt"].heading))
     return edition_issues(found, checked, plan.edition)
 
 
