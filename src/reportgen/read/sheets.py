@@ -510,9 +510,12 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
     where = {"file": table.file, "sheet": table.sheet}
     by_number = table.by_number
     issues: list[Issue] = []
-    for number in sorted(n for n, _cells in table.rows if n in facts.hidden_rows):
+    ref_at = table.index.get("ref")
+    for number, row_cells in sorted((n, row) for n, row in table.rows if n in facts.hidden_rows):
+        # the action the row is, for issues.csv's ref column: a row number alone sent the officer into the file
+        ref = parse_ref(row_cells[ref_at])[0] if ref_at is not None and ref_at < len(row_cells) else None
         issues.append(issue("hidden-row", ("register-filtered" if facts.filtered else "register") if register
-                            else ("filtered" if facts.filtered else ""), row=number, **where))
+                            else ("filtered" if facts.filtered else ""), row=number, ref=ref, **where))
     for position in sorted(table.index.values()):  # one not read is an unread column's (returns.unread_columns)
         if table.hidden(position):
             letter = column_letters(position + 1)
