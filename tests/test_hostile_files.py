@@ -555,3 +555,20 @@ def test_a_web_page_exported_as_xlsx_is_said_to_be_one(tmp_path: Path) -> None:
     assert ret is None and [(i.code, i.message, i.advice) for i in issues] == [(
         "unreadable-file", "opcc.xlsx is a web page (HTML) saved with an .xlsx name; it was not read.",
         "Open it and save it as an Excel workbook (.xlsx) in its place.")]
+
+
+def test_a_hidden_column_meaning_the_same_as_one_read_is_said_to_be_hidden(tmp_path: Path) -> None:
+    """A partner's own "Comments" column, hidden, beside ours: its text was said to be dropped, but not that the
+    column is hidden, so the officer opening the return could not find it. It is said, with how to unhide it."""
+    rows = [("Plan priority", "Explanation / Link to meeting papers", "Status this reporting period", "Comments"),
+            (1, "Our update", "In progress", "Left out of the paper")]
+
+    def hide_d(book, sheet) -> None:
+        sheet.column_dimensions["D"].hidden = True
+
+    ret, issues = _read(_book_with(tmp_path / "opcc.xlsx", rows, hide_d))
+    assert ret is not None and [u.explanation for u in ret.updates] == ["Our update"]
+    [said] = [i for i in issues if i.code == "duplicate-column"]
+    assert said.message.startswith("Column 'Comments' (column D), hidden in Excel, means the same as "
+                                   "'Explanation / Link to meeting papers' (column B)")
+    assert said.advice.startswith("Unhide column D")

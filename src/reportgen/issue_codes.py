@@ -419,7 +419,12 @@ CODES: dict[str, Code] = {
         E, "Two columns have headings that mean the same thing, and both hold text.",
         "Column {column!r} (column {letter}) means the same as {first!r} (column {first_letter}); only column "
         "{first_letter} is read, and the text in column {letter} is not in the paper (in {rows}, starting {text!r}).",
-        "Move what the paper should say into the column that is read, then delete or rename the other."),
+        "Move what the paper should say into the column that is read, then delete or rename the other.",
+        {"hidden": ("Column {column!r} (column {letter}), hidden in Excel, means the same as {first!r} (column "
+                    "{first_letter}); only column {first_letter} is read, and the text in column {letter} is not in "
+                    "the paper (in {rows}, starting {text!r}).",
+                    "Unhide column {letter} (select the columns either side of it, right-click, Unhide), move what "
+                    "the paper should say into column {first_letter}, then delete or rename column {letter}.")}),
     "duplicate-column-empty": Code(
         N, "An empty column has a heading that means the same as another column's.",
         "Column {column!r} (column {letter}) means the same as {first!r} (column {first_letter}) and is empty; "

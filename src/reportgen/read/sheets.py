@@ -444,8 +444,9 @@ def locate_table(
                      "first_letter": column_letters(found.index[key] + 1), "column": written, "value": written}
         if filled:  # every row whose text is dropped is named, and the first text quoted
             first_text = cell_text(filled[0][2]).strip()
-            issues.append(issue("duplicate-column", rows=rows_and_actions(filled), text=first_text, **duplicate,
-                                **where))
+            hidden = any(first <= position + 1 <= last for first, last in sheet.facts.hidden_columns)
+            issues.append(issue("duplicate-column", "hidden" if hidden else "", rows=rows_and_actions(filled),
+                                text=first_text, **duplicate, **where))
         else:
             issues.append(issue("duplicate-column-empty", **duplicate, **where))
     unmatched = [heading for heading in found.unmatched if heading_key(heading) not in known_elsewhere]
