@@ -77,6 +77,16 @@ def test_a_count_reads_right_whatever_it_is() -> None:
         (2, "The narrative narrative.md could not be filled in: plural counts a number of things, not 'Plan'.")]
 
 
+def test_a_count_printed_alone_is_grouped_in_thousands_as_the_paper_writes_counts() -> None:
+    """A 1,500-action paper's narrative read "the 1500 actions in the plan" from `{{ total }}`, beside "1,500
+    actions" from `plural` and in the build's own counts. A whole number printed is grouped as the paper writes
+    counts; text, True/False and a number built into text are printed as they are."""
+    source = ('{{ total }} actions; {{ total | plural("action") }}; {{ counts["Completed"] }}; {{ 999 }}; '
+              '{{ total > 3 }}; {{ "2027" }}')
+    context: dict[str, object] = {"total": 1500, "counts": {"Completed": 12345}}
+    assert fill_narrative(source, context) == ("1,500 actions; 1,500 actions; 12,345; 999; True; 2027", [])
+
+
 def test_a_broken_narrative_builds_the_paper_and_blocks(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws", narrative="# Delivery\n\n{{ total / 0 }}\n")
     done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "build", "--workspace", str(root)],

@@ -63,6 +63,12 @@ class _BoundedConcat(CodeGenerator):
         self.write("))")
 
 
+def _as_the_paper_writes_it(value: object) -> object:
+    """A whole number a `{{ }}` prints, grouped in thousands as the rest of the paper writes counts ("1,500
+    actions"): `{{ total }}` printed "1500" beside `{{ total | plural("action") }}`'s "1,500 actions"."""
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 class NarrativeEnvironment(SandboxedEnvironment):
     """Jinja's sandbox, with bounded repeats, powers, ranges and values, and no width-padding methods.
 
@@ -74,7 +80,7 @@ class NarrativeEnvironment(SandboxedEnvironment):
     code_generator_class = _BoundedConcat
 
     def __init__(self, undefined: type[jinja2.Undefined] = jinja2.StrictUndefined) -> None:
-        super().__init__(undefined=undefined, autoescape=False)
+        super().__init__(undefined=undefined, autoescape=False, finalize=_as_the_paper_writes_it)
         self.globals["range"] = _range
         self.globals.pop("lipsum", None)  # up to any length of generated text; nothing a paper needs
         for name in ("center", "indent", "wordwrap", "format", "random"):  # widths and chance
