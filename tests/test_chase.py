@@ -90,7 +90,9 @@ def test_unreadable_and_unknown_files(tmp_path: Path) -> None:
     assert rows[-1].issues.startswith("unknown-partner ×1")
     table = list(csv.reader(io.StringIO(chase_csv(rows))))
     assert table[0] == list(CHASE_HEADINGS)
-    assert table[2][:6] == ["OPCC", "Yes", f"inputs/returns/{A}/opcc.xlsx", "3", "0", "2, 4, 6"]
+    # a workbook with no return in it is no return: "No", naming it
+    assert table[2][:6] == ["OPCC", "No: what it sent could not be read", f"inputs/returns/{A}/opcc.xlsx", "3", "0",
+                            "2, 4, 6"]
     assert table[3][:2] == ["Criminal Justice Board", "No"]
     assert table[-1][0] == "'=fire-service"  # never a formula in Excel
     assert table[-1][2] == f"inputs/returns/{A}/=fire-service.xlsx"
@@ -447,3 +449,84 @@ def test_the_chase_list_counts_every_issue_the_build_lists_for_a_return(tmp_path
     severities = [row["severity"] for row in listed]
     assert (police["Errors"], police["Warnings"]) == (str(severities.count("error")), str(severities.count("warning")))
     assert "row-deleted ×1" in police["Issues"] and "explanation-cleared ×1" in police["Issues"]
+
+
+# ---------------------------------------------------------------- a return that could not be read
+
+
+def chased(root: Path, period: str, capsys: pytest.CaptureFixture[str]) -> tuple[str, dict[str, str]]:
+    """`reportgen chase --dry-run` as the officer runs it: what it prints, and the body of each reminder it
+    writes (read back from its .eml file), by the address it goes to."""
+    assert main(["chase", "--workspace", str(root), "--period", period, "--dry-run"]) == 0
+    printed = capsys.readouterr().out
+    bodies = {}
+    for path in sorted((root / "outputs" / period / "mail" / "outbox").glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        assert isinstance(message, email.message.EmailMessage)
+        body = message.get_body(("plain",))
+        assert body is not None
+        bodies[str(message["To"])] = body.get_content()
+    return printed, bodies
+
+
+def built_chase_row(root: Path, period: str, partner: str, capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
+    """The partner's row of the chase.csv `reportgen build` writes, read back with csv."""
+    assert main(["build", "--workspace", str(root), "--period", period]) in (0, 1)
+    capsys.readouterr()
+    return chase_csv_rows(root, period)[partner]
+
+
+@pytest.mark.parametrize(("name", "data", "reason"), [
+    ("opcc.ods", b"PK\x03\x04 an OpenDocument spreadsheet", "opcc.ods is an OpenDocument (LibreOffice) spreadsheet"),
+    ("opcc.xlsx", b"", "opcc.xlsx is empty (0 bytes)"),
+    ("opcc.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 an old workbook", "opcc.xls is an old .xls workbook"),
+])
+def test_a_partner_whose_only_return_could_not_be_read_is_reminded_with_the_file_and_why(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, data: bytes, reason: str) -> None:
+    """OPCC's only file is one reportgen cannot read: validate lists OPCC to chase, but chase sent it nothing, as if
+    it had returned, and chase.csv said "Yes". Now the reminder names the file, says why it could not be used and
+    what to do, and asks for the return again; chase prints who it reminded and why; chase.csv says it."""
+    returns = default_returns()
+    del returns["opcc.xlsx"]
+    root = make_workspace(tmp_path / "ws", period=A, toml=mail_toml(), returns=returns)
+    (root / "inputs" / "returns" / A / name).write_bytes(data)
+    # a covering letter beside a return that was read is not what its partner sent as its return
+    (root / "inputs" / "returns" / A / "wessex-police.pdf").write_bytes(b"%PDF-1.7 a covering letter")
+    printed, bodies = chased(root, A, capsys)
+    assert list(bodies) == [ADDRESS["OPCC"]]  # the others returned and updated everything
+    body = bodies[ADDRESS["OPCC"]]
+    assert f"We received {name} from you, but could not use it as your return for October 2026:" in body
+    assert f"- {reason}" in body and "What to do: Save the workbook again as .xlsx and send it again." in body
+    assert "Please send your return again." in body
+    assert "We have not yet received your return" not in body and "inputs/returns" not in body
+    assert f"reminder to OPCC ({ADDRESS['OPCC']})" in printed
+    assert f"    why: what it sent could not be read ({name})" in printed
+    assert "1 message written as .eml (dry run)" in printed
+    opcc = built_chase_row(root, A, "OPCC", capsys)
+    assert (opcc["Returned"], opcc["File"]) == ("No: what it sent could not be read", f"inputs/returns/{A}/{name}")
+    assert (opcc["No update (refs)"], opcc["Errors"]) == ("2, 4, 6", "1")
+    police = chase_csv_rows(root, A)["Wessex Police"]
+    assert (police["Returned"], police["File"]) == ("Yes", f"inputs/returns/{A}/wessex-police.xlsx")
+
+
+def test_a_word_document_sent_in_place_of_the_return_is_named_in_the_reminder_and_the_chase_list(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC sent its update as a Word document: the reminder said "We have not yet received your return" and
+    chase.csv "No" with no file, though the partner had sent one. Now both name the document, and the reminder
+    asks for the workbook instead."""
+    returns = default_returns()
+    del returns["opcc.xlsx"]
+    root = make_workspace(tmp_path / "ws", period=A, toml=mail_toml(), returns=returns)
+    (root / "inputs" / "returns" / A / "OPCC return.docx").write_bytes(b"PK\x03\x04 a Word document")
+    printed, bodies = chased(root, A, capsys)
+    body = bodies[ADDRESS["OPCC"]]
+    assert "We received OPCC return.docx from you, but could not use it as your return for October 2026:" in body
+    assert "- OPCC return.docx is a Word document, not a spreadsheet; it was not read." in body
+    assert ("What to do: Please fill in the return workbook we sent you (or copy your updates into it) and send it "
+            "back as an Excel workbook (.xlsx).") in body
+    assert "We have not yet received your return" not in body
+    assert "    why: what it sent could not be read (OPCC return.docx)" in printed
+    opcc = built_chase_row(root, A, "OPCC", capsys)
+    assert (opcc["Returned"], opcc["File"]) == ("No: what it sent could not be read",
+                                                 f"inputs/returns/{A}/OPCC return.docx")
+    assert (opcc["Warnings"], opcc["Issues"]) == ("1", "unknown-file-type ×1")

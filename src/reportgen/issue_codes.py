@@ -1024,7 +1024,9 @@ CODES: dict[str, Code] = {
                         "Move it into the folder of the period it is for, e.g. inputs/returns/{example}/."),
          "not-a-period": ("{file} is not a period folder (YYYY-MM), so nothing in it is read.",
                           "If it holds a period's returns, put them in the folder named for the period, e.g. "
-                          "inputs/returns/{example}; otherwise move it out of inputs/returns.")}),
+                          "inputs/returns/{example}; otherwise move it out of inputs/returns.")},
+        partner_advice="Please fill in the return workbook we sent you (or copy your updates into it) and send it "
+        "back as an Excel workbook (.xlsx)."),
     "workbook-open": Code(
         W, "A returns folder holds the lock file Excel (or LibreOffice) keeps while a workbook is open: the "
         "workbook may be open, with changes not yet saved.",

@@ -35,6 +35,7 @@ class Outgoing:
     partner: str
     message: EmailMessage
     workbook: tuple[str, bytes] | None = None  # the workbook attached (its name, its bytes): kept once sent
+    reason: str = ""  # why a reminder goes, as the officer is told it: "no return", "… could not be read (x.ods)"
 
 
 def message_id(key: str, settings: Settings) -> str:
@@ -95,30 +96,45 @@ def workbook_request(lead: str, to: Sequence[str], period: str, actions: Sequenc
 
 
 def reminder(lead: str, to: Sequence[str], period: str, actions: Sequence[Action], untouched: str, day: str,
-             name: str, workbook: bytes, settings: Settings, made_for: str = "") -> Outgoing:
+             name: str, workbook: bytes, settings: Settings, made_for: str = "",
+             unusable: Sequence[Issue] = ()) -> Outgoing:
     """`untouched`: the file the partner sent back unchanged (or, with `made_for`, the workbook it sent for
-    that other period), or "" when nothing came back."""
+    that other period; with `unusable`, the file(s) that could not be read, and why, worded for the partner),
+    or "" when nothing came back."""
     key = f"reminder:{period}:{lead}:{day}"  # at most one reminder a partner a day
     label = period_label(period)
-    if made_for:
-        why = (f"The workbook you sent back ({untouched}) is the one for {period_label(made_for)}, so it could not "
-               f"be used as your return for {label}. Please fill in the workbook for {label} instead (if you wrote "
-               f"your {label} updates in the other one, copy them into it).")
-    elif untouched:
-        why = (f"The workbook you sent back ({untouched}) is the one we sent you, with nothing changed. If "
-               "nothing has moved on, please say so in the explanation of each action.")
-    else:
-        why = f"We have not yet received your return for {label}."
+    why, reason = _why_reminded(label, untouched, made_for, unusable)
     listing = "\n".join(f"- {action.ref}: {action.text}" for action in actions)
+    attached = ("The workbook is attached again, if it is easier to fill it in afresh: either way, please reply to "
+                "this message with your return attached as an Excel workbook (.xlsx)." if unusable else
+                "The workbook is attached again: please fill it in and reply to this message with it attached.")
     body = (
         f"Dear {lead} colleagues,\n\n{why} It covers these actions:\n\n{listing}\n\n"
         + (f"The deadline is {deadline}. " if (deadline := deadline_text(settings, period)) else "")
-        + "The workbook is attached again: please fill it in and reply to this message with it attached."
+        + attached
     )
     subject = f"Reminder: return for {label} {tag(period)}"
     message = _message(key, settings, to, subject, body)
     _attach_workbook(message, name, workbook)
-    return Outgoing(key, "reminder", lead, message, (name, workbook))
+    return Outgoing(key, "reminder", lead, message, (name, workbook), reason)
+
+
+def _why_reminded(label: str, untouched: str, made_for: str, unusable: Sequence[Issue]) -> tuple[str, str]:
+    """Why a reminder goes: in the partner's words, the message's opening; in the officer's, a few words."""
+    if made_for:
+        return (f"The workbook you sent back ({untouched}) is the one for {period_label(made_for)}, so it could not "
+                f"be used as your return for {label}. Please fill in the workbook for {label} instead (if you wrote "
+                f"your {label} updates in the other one, copy them into it).",
+                f"sent the {period_label(made_for)} workbook ({untouched}), not this period's")
+    if unusable:
+        return (f"We received {untouched} from you, but could not use it as your return for {label}:\n\n"
+                + "\n\n".join(_describe(item) for item in unusable) + "\n\nPlease send your return again.",
+                f"what it sent could not be read ({untouched})")
+    if untouched:
+        return (f"The workbook you sent back ({untouched}) is the one we sent you, with nothing changed. If "
+                "nothing has moved on, please say so in the explanation of each action.",
+                f"workbook sent back as it was pre-filled ({untouched})")
+    return f"We have not yet received your return for {label}.", "no return"
 
 
 def answer(lead: str, original: EmailMessage, period: str, text: str, settings: Settings) -> Outgoing:

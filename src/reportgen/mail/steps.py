@@ -19,7 +19,7 @@ from reportgen.check.checked import check_inputs, load_register, sent_copies
 from reportgen.errors import UsageError
 from reportgen.issues import Issue, Severity, issue
 from reportgen.mail import compose
-from reportgen.mail.collect import Collection, Collector, arrival, check_period_inputs, scratch_folder
+from reportgen.mail.collect import Collection, Collector, arrival, check_period_inputs, for_partner, scratch_folder
 from reportgen.mail.credentials import Credentials
 from reportgen.mail.kept import Keeper, staged_folder
 from reportgen.mail.ledger import Ledger, SentRecord, mail_folder, sent_ledger
@@ -30,7 +30,7 @@ from reportgen.model import Register
 from reportgen.periods import period_start
 from reportgen.read.partners import workbook_names
 from reportgen.read.register import check_partners
-from reportgen.read.workspace import Inputs, find_inputs
+from reportgen.read.workspace import Inputs, find_inputs, list_returns
 from reportgen.render.xlsx import workbook_bytes
 from reportgen.run.chase import chase_list
 from reportgen.run.prefill import Prefill
@@ -149,8 +149,8 @@ def _keeper(inputs: Inputs, ledger: Ledger[SentRecord]) -> Keeper:
 
 def chase_partners(workspace: Path, period: str, credentials: Credentials | None, dry_run: bool = False,
                    today: dt.date | None = None) -> MailRun:
-    """Remind each lead that sent no return, sent its workbook back untouched, or sent another period's
-    workbook (not read), listing its actions."""
+    """Remind each lead that sent no return, sent its workbook back untouched, sent another period's
+    workbook (not read), or sent a file that could not be read (saying which, and why), listing its actions."""
     inputs, register, prefill, issues, own = _prepare(workspace, period)
     check_chaseable(inputs)
     run = MailRun("chase", inputs.period, dry_run, issues=issues, register_issues=own,
@@ -158,9 +158,11 @@ def chase_partners(workspace: Path, period: str, credentials: Credentials | None
     checked = check_inputs(inputs)
     day = (today or inputs.settings.schedule.today()).isoformat()  # one reminder a day, the workspace's day
     messages = []
-    for row in chase_list(checked, prefill=prefill):  # the build's chase list: the same rows and the same rule
+    # the folder's own issues, as the build has them: a Word file sent in place of the return is said in its reminder
+    _files, folder_issues = list_returns(inputs.returns_dir, inputs.workspace)
+    for row in chase_list(checked, folder_issues, prefill=prefill):  # the build's chase list: the same rows and rule
         if row.partner not in register.leads or (row.returned and not row.sent_back_as_prefilled
-                                                     and not row.made_for):
+                                                     and not row.made_for and not row.unusable):
             continue
         if row.misfiled:  # its return came, saved in another period's folder (`return-in-other-folder`)
             run.issues.extend(item for item in checked.issues
@@ -176,9 +178,11 @@ def chase_partners(workspace: Path, period: str, credentials: Credentials | None
             continue
         name, data = _workbook(inputs, register, prefill, row.partner)
         actions = [a for a in register.actions if row.partner in a.leads]
-        sent_back = row.file_names if row.returned else ""
+        sent_back = row.file_names if row.returned or row.unusable else ""
+        run.issues.extend(row.unusable)  # the officer is told why, as the partner is
+        unusable = [for_partner(item, item.file, item.file.rpartition("/")[2]) for item in row.unusable]
         messages.append(compose.reminder(row.partner, to, inputs.period, actions, sent_back, day, name, data,
-                                         inputs.settings, made_for=row.made_for))
+                                         inputs.settings, made_for=row.made_for, unusable=unusable))
     return _send(run, inputs, messages, credentials)
 
 
@@ -248,7 +252,9 @@ def summary_lines(run: MailRun) -> list[str]:
     lines = [f"{run.step} {run.period}: {counted(len(run.sent), 'message')} {verb}, {len(run.skipped)} already sent"
              + (f", {counted(len(run.saved), 'return')} {'to save' if run.dry_run else 'saved'}"
                if run.collection is not None else "")]
-    lines += [f"  {verb}: {m.kind} to {m.partner} ({m.message['To']}): {m.message['Subject']}" for m in run.sent]
+    for m in run.sent:
+        lines.append(f"  {verb}: {m.kind} to {m.partner} ({m.message['To']}): {m.message['Subject']}")
+        lines += [f"    why: {m.reason}"] if m.reason else []
     lines += [f"  already sent: {m.kind} to {m.partner}" for m in run.skipped]
     if run.collection is not None:
         for handled in run.collection.handled:

@@ -21,6 +21,8 @@ from reportgen.check.merge import BLANK, LastReported, Prefill, reported_when, s
 from reportgen.issues import Issue, Severity, issue
 from reportgen.model import MergedAction, PartnerReturn, Register, Update, UpdateState
 from reportgen.periods import period_label
+from reportgen.read.partners import match_partner
+from reportgen.read.workspace import DOCUMENTS
 from reportgen.run.prefill import prefill_values
 from reportgen.safe_cells import text_for_spreadsheet
 
@@ -74,6 +76,11 @@ class ChaseRow:
     # a file that may be its return, not read because its name fits this lead and another (two partners, or one the
     # register writes two ways: `ambiguous-partner`), when it has none: "; "-joined, as the officer sees them
     fits_unread: str = ""
+    # why the file(s) it sent could not be used as its return, when none of them was read: each one's issue (a file
+    # that is no spreadsheet reportgen reads, empty, damaged, or a workbook with no return in it; or a document, a
+    # Word file or a PDF, named after it). It sent something, so it is not "no return"; but `reportgen chase`
+    # reminds it, saying which file came and why it could not be used
+    unusable: tuple[Issue, ...] = ()
 
     @property
     def file_names(self) -> str:
@@ -108,6 +115,7 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
 
     misfiled = {item.value: item.file for item in found_issues if item.code == "return-in-other-folder"}
     untouched = untouched_files(checked, prefill) if prefill is not None else frozenset()
+    unusable = unusable_files(checked, found_issues)
     rows = []
     for lead in leads:
         led = [item for item in checked.merged.actions
@@ -138,12 +146,68 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
                             sent_back_as_prefilled=bool(files[lead]) and set(files[lead]) <= untouched,
                             other_spelling=other, other_spelling_file="; ".join(files.get(other, ())),
                             fits_unread="; ".join(fits)))
+        if not rows[-1].made_for and not rows[-1].unread_spelling and (unread := unusable.get(lead)):
+            rows[-1] = _unusable(rows[-1], unread)
     theirs = {shown for lead in leads for shown in files[lead]}
     for path in checked.assignment.unmatched:
         shown = checked.inputs.display(path)
         if shown not in theirs:
             rows.append(_row(path.stem, [shown], 0, 0, (), by_file))
     return rows
+
+
+def unusable_files(checked: Checked, found: Sequence[Issue]) -> dict[str, tuple[Issue, ...]]:
+    """By lead, why what it sent could not be used, when it has no return that was read: the problems of each of
+    its files not read (from `found`, the issues), or, when it has no file of its own, of each document named
+    after it (a Word file sent instead of the workbook). A lead whose newest file could not be read while an older
+    one was set aside (`newest-return-unread`) is left out: its return may be that one, which the officer sees to."""
+    read = {partner_return.path for partner_return in checked.returns}
+    ambiguous = {checked.inputs.display(path) for path, _leads in checked.assignment.ambiguous}
+    set_aside = {lead for lead, _path in checked.assignment.set_aside}
+    documents = _documents(checked, found)
+    unusable = {}
+    for lead, files in checked.return_files.items():
+        if lead in set_aside or any(shown in read or shown in ambiguous for shown in files):
+            continue
+        why = [reason for shown in files for reason in _why_not_read(shown, found)] if files else documents.get(lead)
+        if why:
+            unusable[lead] = tuple(why)
+    return unusable
+
+
+def _unusable(row: ChaseRow, unread: tuple[Issue, ...]) -> ChaseRow:
+    """`row` of a lead none of whose files could be read: with why; a document it sent in place of a return is
+    named in its File column, and counted in its issues, as its return would be."""
+    if row.file:
+        return replace(row, unusable=unread)
+    return replace(row, unusable=unread, file="; ".join(dict.fromkeys(item.file for item in unread)),
+                   errors=sum(1 for item in unread if item.severity is Severity.ERROR),
+                   warnings=sum(1 for item in unread if item.severity is Severity.WARNING), issues=summarise(unread))
+
+
+def _why_not_read(shown: str, found: Sequence[Issue]) -> list[Issue]:
+    """The problems that kept a file from being read: its errors, or when it has none, its warnings. None when
+    it is ours to mend (a file reportgen was not let read): the partner is not asked to send it again."""
+    own = [item for item in found if item.file == shown and item.severity is not Severity.INFO]
+    if any(item.message == issue("unreadable-file", "no-permission", file=shown).message for item in own):
+        return []
+    return [item for item in own if item.blocking] or own
+
+
+def _documents(checked: Checked, found: Sequence[Issue]) -> dict[str, list[Issue]]:
+    """The documents in the period's folder that are not spreadsheets (`unknown-file-type`: a Word file, a PDF, a
+    picture…), by the lead their name is after: what a partner sent instead of its return."""
+    folder = checked.inputs.display(checked.inputs.returns_dir)
+    leads = checked.register.leads
+    by_lead: dict[str, list[Issue]] = {}
+    for item in found:
+        if item.code != "unknown-file-type" or item.file.rpartition("/")[0] != folder:
+            continue
+        if Path(item.file).suffix.lower() in DOCUMENTS or item.message == issue(item.code, file=item.file).message:
+            lead = match_partner(Path(item.file).name, leads, checked.inputs.settings.partners).lead
+            if lead is not None:
+                by_lead.setdefault(lead, []).append(item)
+    return by_lead
 
 
 def _from_joint_lead(item: MergedAction, files: Mapping[str, Sequence[str]]) -> bool:
@@ -188,7 +252,8 @@ def _cells(row: ChaseRow) -> list[str]:
 
 def _returned(row: ChaseRow) -> str:
     """The "Returned" cell: Yes, No, "No: sent the October 2026 workbook" (another period's, not read), "Yes, but
-    in another period's folder: inputs/returns/2027-01/police.xlsx" (this period's, not read until moved), "Yes, but
+    in another period's folder: inputs/returns/2027-01/police.xlsx" (this period's, not read until moved), "No: what it
+    sent could not be read" (the file, in the File column, is not a return reportgen can read), "Yes, but
     not read until the register writes its lead one way", or "Under the register's other spelling, Wessex Police:
     inputs/returns/2026-10/wessex-police.xlsx"."""
     if row.made_for:
@@ -199,6 +264,8 @@ def _returned(row: ChaseRow) -> str:
         return f"Under the register's other spelling, {row.other_spelling}: {row.other_spelling_file}"
     if row.misfiled:
         return f"Yes, but in another period's folder: {row.misfiled}"
+    if row.unusable:
+        return "No: what it sent could not be read"
     return "Yes" if row.returned else "No"
 
 

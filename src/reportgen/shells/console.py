@@ -107,7 +107,9 @@ def chase_reasons(row: ChaseRow) -> str:
         return (f"no return under this spelling; the register writes it {row.other_spelling!r} elsewhere, whose "
                 f"return ({row.other_spelling_file}) is read: write the lead one way, not to chase")
     reasons = []
-    if not row.returned and row.fits_unread:  # whose it is cannot be known: said, never guessed
+    if row.unusable:  # it sent something, which could not be read: `reportgen chase` reminds it, saying why
+        reasons.append(f"what it sent could not be read ({row.file})")
+    elif not row.returned and row.fits_unread:  # whose it is cannot be known: said, never guessed
         reasons.append(f"no return read ({row.fits_unread} fits its name and another lead's, and was not read)")
     elif not row.returned:
         reasons.append("no return")
@@ -122,7 +124,7 @@ def chase_reasons(row: ChaseRow) -> str:
         reasons.append(f"{which} {_refs(row.by_others)} updated only in another partner's return")
     if row.sent_back_as_prefilled:
         reasons.append(f"workbook sent back as it was pre-filled ({row.file})")  # `reportgen chase` reminds it
-    if row.errors:
+    if row.errors and not row.unusable:  # an unusable file's errors are why it could not be read, said above
         reasons.append(f"{counted(row.errors, 'error')} in {row.file or 'its return'}")
     return "; ".join(reasons)
 
