@@ -135,13 +135,14 @@ def test_disk_full_is_one_line_in_build_returns_and_diff(tmp_path: Path) -> None
     again = Path(shutil.copytree(draft, tmp_path / "again"))  # the same paper built again: a second draft
     with _tmpfs(tmp_path / "full", "size=48k") as full:
         (full / "filler").write_bytes(b"x" * 30_000)
+        # the file that did not fit is named, as for any other write that fails ("cannot write: No space…" did not)
         _one_line_error(_cli("build", "--workspace", str(root), "--out", str(full / "draft")), 1,
-                        "No space left on device", "disk is full")
+                        f"cannot write {full}/.draft-tmp-", "No space left on device", "disk is full")
         assert not (full / "draft").exists() and [p.name for p in full.iterdir()] == ["filler"]
         _one_line_error(_cli("returns", "--workspace", str(root), "--period", "2026-10", "--out",
-                             str(full / "returns")), 1, "No space left on device")
+                             str(full / "returns")), 1, f"cannot write {full / 'returns'}/", "No space left on device")
         _one_line_error(_cli("diff", str(draft), str(again), "--out", str(full / "diff")), 1,
-                        "No space left on device")
+                        f"cannot write {full}/.compare-tmp-", "No space left on device")
 
 
 def test_read_only_outputs_is_one_line_in_build_returns_and_diff(tmp_path: Path) -> None:

@@ -29,9 +29,12 @@ def write_atomically(out: Path, data: bytes, replace: bool = True) -> None:
     handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+            try:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            except OSError as exc:  # a write names no file ("No space left on device"): say which one it was
+                raise OSError(exc.errno, exc.strerror, str(out)) from exc
         os.chmod(temporary, 0o644)  # mkstemp makes 0600; our outputs are shared
         if replace:
             os.replace(temporary, out)
