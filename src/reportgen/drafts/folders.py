@@ -15,7 +15,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import publish_folder, write_atomically
 from reportgen.model import Paper
 from reportgen.periods import is_period
+from reportgen.stops import stops_held
 
 DRAFT_JSON = "draft.json"
 MANIFEST_JSON = "manifest.json"
@@ -290,18 +291,20 @@ def _locked(parent: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def publish_draft(tmp: Path, outputs: Path, period: str, out: Path | None = None) -> Path:
+def publish_draft(tmp: Path, outputs: Path, period: str, out: Path | None = None,
+                  on_kept: Callable[[Path], None] | None = None) -> Path:
     """Move a finished temporary folder into place as the next `draft-NN` (or exactly `out`).
 
     Never overwrites: `out` must be absent or an empty folder (the rename itself fails on a non-empty
     one, so two builds racing for one `out` cannot both land). The manifest's `draft` field is set to
-    the final folder name before the move.
+    the final folder name before the move. `on_kept` is told the draft's folder with the move, a stop
+    (Ctrl-C, SIGTERM) held till both are done: an interrupted command never says a kept draft was not kept.
     """
     if out is not None:
         check_out(out)
         out.absolute().parent.mkdir(parents=True, exist_ok=True)
         _name_draft(tmp, out.name)
-        publish_folder(tmp, out, "the draft")
+        _keep(tmp, out, on_kept)
         return out.absolute()  # printed as a build's last line: the same form whichever way it was asked for
     parent = period_folder(outputs, period)
     parent.mkdir(parents=True, exist_ok=True)
@@ -311,8 +314,15 @@ def publish_draft(tmp: Path, outputs: Path, period: str, out: Path | None = None
             number += 1
         target = parent / draft_name(number)
         _name_draft(tmp, target.name)
-        publish_folder(tmp, target, "the draft")
+        _keep(tmp, target, on_kept)
     return target
+
+
+def _keep(tmp: Path, target: Path, on_kept: Callable[[Path], None] | None) -> None:
+    with stops_held():
+        publish_folder(tmp, target, "the draft")
+        if on_kept is not None:
+            on_kept(target.absolute())
 
 
 def check_out_place(out: Path, workspace: Path | None, new: bool = True) -> None:

@@ -450,9 +450,10 @@ def chase_of(plan: Plan, checked: Checked, issues: Sequence[Issue]) -> list[Chas
 
 
 def finish_draft(plan: Plan, paper: Paper, issues: tuple[Issue, ...], chase: Sequence[ChaseRow], folder: Path,
-                 out: Path | None, timings: dict[str, float]) -> BuildResult:
+                 out: Path | None, timings: dict[str, float],
+                 on_kept: Callable[[Path], None] | None = None) -> BuildResult:
     """Write manifest.json (draft.json is written with the paper, `write_records`), then publish the
-    folder as the next draft (or `out`)."""
+    folder as the next draft (or `out`); `on_kept` is told where (`drafts.publish_draft`)."""
     manifest = records.Manifest(
         period=plan.inputs.period,
         edition=plan.edition,
@@ -465,7 +466,7 @@ def finish_draft(plan: Plan, paper: Paper, issues: tuple[Issue, ...], chase: Seq
         timings=tuple(timings.items()),
     )
     drafts.write_manifest(folder, manifest)
-    published = drafts.publish_draft(folder, plan.inputs.outputs, plan.inputs.period, out)
+    published = drafts.publish_draft(folder, plan.inputs.outputs, plan.inputs.period, out, on_kept)
     manifest = drafts.load_manifest(published)
     return BuildResult(published, paper, issues, manifest, plan.compare_with, tuple(chase))
 
@@ -477,10 +478,19 @@ class StageRunner:
     def run(self, name: str, stage: Callable[..., T], *args: Any) -> T:
         return stage(*args)
 
-    def run_together(self, calls: Sequence[tuple[str, Callable[..., Any], tuple[Any, ...]]]) -> list[Any]:
+    def run_together(self, calls: Sequence[tuple[str, Callable[..., Any], tuple[Any, ...]]],
+                     stop: Callable[[], None] | None = None) -> list[Any]:
+        """The stages in threads side by side; stopped meanwhile (Ctrl-C, SIGTERM to this process alone), `stop`
+        is called before the threads are waited for: the PDF workers closed, the PDF's thread ends at once rather
+        than when the whole paper is laid out."""
         with ThreadPoolExecutor(max_workers=len(calls)) as pool:
             futures = [pool.submit(stage, *args) for _name, stage, args in calls]
-            return [future.result() for future in futures]
+            try:
+                return [future.result() for future in futures]
+            except KeyboardInterrupt:
+                if stop is not None:
+                    stop()
+                raise
 
 
 def build_draft(
@@ -491,11 +501,14 @@ def build_draft(
     on_stage: Callable[[str], None] | None = None,
     runner: StageRunner | None = None,
     workers: PdfWorkers | None = None,
+    on_kept: Callable[[Path], None] | None = None,
 ) -> BuildResult:
     """Read, check, merge, render and keep one draft. Raises ReportgenError only if nothing can be built.
 
     `workers`: PDF workers the caller started earlier (`pdf_parallel.start_workers`) and closes;
     without them (or for other templates) the build starts its own once it knows the templates.
+    `on_kept`: told the draft's folder the moment it is published, so a caller stopped after that (Ctrl-C
+    while the summary prints) can say the draft is there and whole rather than that none was kept.
     """
     run = runner or StageRunner()
     timer = Timer(on_stage=on_stage)
@@ -504,14 +517,14 @@ def build_draft(
         # the PDF workers import WeasyPrint and set up its fonts while this process reads the inputs
         workers = own = start_workers(templates_folder(Path(workspace).resolve()))
     try:
-        return _build(workspace, period, out, edition, run, timer, workers)
+        return _build(workspace, period, out, edition, run, timer, workers, on_kept)
     finally:
         if own is not None:
             own.close()
 
 
 def _build(workspace: Path, period: str | None, out: Path | None, edition: Edition, run: StageRunner, timer: Timer,
-           workers: PdfWorkers | None) -> BuildResult:
+           workers: PdfWorkers | None, on_kept: Callable[[Path], None] | None = None) -> BuildResult:
     checks = check_draft(workspace, period, edition, run, timer)
     plan, checked, paper = checks.plan, checks.checked, checks.paper
     if out is not None:
@@ -525,12 +538,13 @@ def _build(workspace: Path, period: str | None, out: Path | None, edition: Editi
             run.run_together([("render-docx", render_docx, (paper, plan, folder)),
                               ("render-pdf", render_pdf, (paper, plan, folder, workers)),
                               ("render-html", render_web_edition, (paper, plan, folder)),
-                              ("write-records", write_records, (paper, folder))])
+                              ("write-records", write_records, (paper, folder))],
+                             workers.stop if workers is not None else None)
         with timer.stage("tables"):
             issues = run.run("collect-issues", collect_issues, plan, checked)
             chase = run.run("write-tables", write_tables, plan, issues, checked, folder)
         with timer.stage("draft"):
-            return run.run("publish", finish_draft, plan, paper, issues, chase, folder, out, timer.timings)
+            return run.run("publish", finish_draft, plan, paper, issues, chase, folder, out, timer.timings, on_kept)
     except BaseException:
         drafts.discard_draft(folder)
         raise

@@ -27,6 +27,7 @@ from rich.markup import escape
 from reportgen import __version__
 from reportgen.errors import ReportgenError, UsageError, describe_os_error
 from reportgen.shells.commands import BLOCKED, COMMANDS, CONTEXT, OK, USAGE, InOrder, click_command, exit_code, parse
+from reportgen.stops import stopped
 from reportgen.wording import counted
 
 if TYPE_CHECKING:
@@ -65,17 +66,30 @@ def make_parser() -> click.Group:
                     context_settings=CONTEXT)
     click.version_option(__version__, "--version", prog_name="reportgen", message="%(prog)s %(version)s")(group)
     for name, run in RUNS.items():
-        group.add_command(click_command(COMMANDS[name], edge(run)))
+        group.add_command(click_command(COMMANDS[name], edge(run, UNDONE.get(name, ""))))
     return group
 
 
-def edge(run: Callable[..., int]) -> Callable[..., int]:
-    """A command's callback: its library call, with errors turned into one line and an exit code."""
-    return lambda **options: guarded(lambda: run(**options))
+# What a command stopped before it ended has not done (Ctrl-C, SIGTERM, SIGHUP): the rest of its one line
+UNDONE = {
+    "build": "no draft was published",
+    "validate": "validate writes nothing, so nothing was changed",
+    "diff": "no comparison was written",
+    "returns": ("each return workbook written before it is whole, the rest were not written; "
+                "move those away (or give another --out) to write them all"),
+    "history": "each history file written is whole, but they may not all be from this run; run it again",
+}
 
 
-def guarded(run: Callable[[], int]) -> int:
-    """The edge of `reportgen` and of the flow scripts: a library error becomes one line and an exit code."""
+def edge(run: Callable[..., int], undone: str = "") -> Callable[..., int]:
+    """A command's callback: its library call, with errors turned into one line and an exit code; `undone`
+    says what a stop before it ended leaves undone."""
+    return lambda **options: guarded(lambda: run(**options), undone)
+
+
+def guarded(run: Callable[[], int], undone: str = "") -> int:
+    """The edge of `reportgen` and of the flow scripts: a library error becomes one line and an exit code, as
+    does a stop (Ctrl-C, SIGTERM, SIGHUP: 128 + its number), saying what was done, or `undone`."""
     err = console(stderr=True)
     try:
         return run()
@@ -91,9 +105,11 @@ def guarded(run: Callable[[], int]) -> int:
     except OSError as exc:  # the machine, not the inputs: disk full, read-only folder
         err.print(f"[bold red]reportgen: error:[/] {escape(describe_os_error(exc))}")
         return BLOCKED
-    except KeyboardInterrupt:
-        err.print("reportgen: interrupted; no draft was published.")
-        return 130
+    except KeyboardInterrupt as exc:
+        stop = stopped(exc)
+        said = f" after {stop.after}" if stop.after else f"; {undone}" if undone else ""
+        err.print(f"reportgen: {stop.how}{escape(said)}.")
+        return stop.exit_code
 
 
 def console(stderr: bool = False, soft_wrap: bool = True) -> Console:
@@ -208,21 +224,29 @@ def run_build(workspace: Path, period: str | None, out: Path | None, edition: Ed
     from reportgen.render.pdf.parallel import start_workers
     from reportgen.template_files import templates_folder
 
-    # first: the PDF workers load WeasyPrint while this process imports the rest and reads the inputs
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(openpyxl_without_numpy())  # the workers never import openpyxl
-        workers = start_workers(templates_folder(workspace.resolve())) if workspace.is_dir() else None
-        if workers is not None:
-            stack.enter_context(workers)
-        return _build(workspace, period, out, edition, show_info, workers)
+    kept: list[Path] = []  # the draft, once published: a stop after that says it is there, and whole
+    try:
+        # first: the PDF workers load WeasyPrint while this process imports the rest and reads the inputs
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(openpyxl_without_numpy())  # the workers never import openpyxl
+            workers = start_workers(templates_folder(workspace.resolve())) if workspace.is_dir() else None
+            if workers is not None:
+                stack.enter_context(workers)
+            return _build(workspace, period, out, edition, show_info, workers, kept.append)
+    except KeyboardInterrupt as exc:
+        if not kept:
+            raise
+        stop = stopped(exc)
+        stop.after = f"{kept[0].name} was kept (it is complete): {kept[0]}"
+        raise stop from None
 
 
 def _build(workspace: Path, period: str | None, out: Path | None, edition: Edition, show_info: bool,
-           workers: PdfWorkers | None) -> int:
+           workers: PdfWorkers | None, on_kept: Callable[[Path], None]) -> int:
     from reportgen.run.build import build_draft
 
     with console(stderr=True, soft_wrap=False).status("Building the paper…") as status:
-        result = build_draft(workspace, period, out, edition, workers=workers,
+        result = build_draft(workspace, period, out, edition, workers=workers, on_kept=on_kept,
                              on_stage=lambda name: status.update(f"Building the paper: {name}…"))
     return show_build(result, show_info)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from reportgen.stops import Stopped, stopped
 from reportgen.terms import EDITIONS
 
 OK, BLOCKED, USAGE = 0, 1, 2
@@ -322,6 +323,7 @@ def parse(command: click.Command, argv: list[str] | None, prog: str) -> int:
         where = exc.ctx.command_path if exc.ctx else prog
         click.echo(f"reportgen: error: {sentence(exc.format_message())} See `{where} --help`.", err=True)
         raise SystemExit(USAGE) from None
-    except click.Abort:  # Ctrl-C while click was reading input
-        click.echo("reportgen: interrupted; no draft was published.", err=True)
-        raise SystemExit(130) from None
+    except click.Abort as exc:  # a stop while click read the options (it makes a KeyboardInterrupt an Abort)
+        stop = stopped(exc.__cause__) if isinstance(exc.__cause__, KeyboardInterrupt) else Stopped()
+        click.echo(f"reportgen: {stop.how}; nothing was done.", err=True)
+        raise SystemExit(stop.exit_code) from None

@@ -165,11 +165,13 @@ class TaskRunner(StageRunner):
     def run(self, name: str, stage: Callable[..., T], *args: Any) -> T:
         return self._task(name, stage)(*args)
 
-    def run_together(self, calls: Sequence[tuple[str, Callable[..., Any], tuple[Any, ...]]]) -> list[Any]:
+    def run_together(self, calls: Sequence[tuple[str, Callable[..., Any], tuple[Any, ...]]],
+                     stop: Callable[[], None] | None = None) -> list[Any]:
         """The stages as tasks side by side. One failing, or the run stopped (cancelled: SIGTERM raises here), the
         others are waited for (up to SIBLINGS_WAIT) before this raises: the build then discards the draft folder
         they write into, and a renderer still writing there failed with FileNotFoundError, logged as an error and
-        retried, in a run that was only cancelled (as the command line's thread pool waits for its threads)."""
+        retried, in a run that was only cancelled (as the command line's thread pool waits for its threads).
+        `stop` is not called: a cancelled run's SIGTERM goes to its whole process group, the PDF workers too."""
         futures = [self._task(name, stage).submit(*args) for name, stage, args in calls]
         try:
             return [future.result() for future in futures]

@@ -452,6 +452,15 @@ class PdfWorkers:
                             + (": the machine may have run out of memory" if name == "SIGKILL" else ""))
         return "a PDF worker process ended unexpectedly"
 
+    def stop(self) -> None:
+        """End the workers now, whatever they are doing: the build was stopped (Ctrl-C, SIGTERM), and the PDF they
+        are laying out will not be kept. Their owner's `close` then has nothing to wait for."""
+        self.closed = True
+        for process in self.processes.values():
+            if process is not None and process.is_alive():
+                process.terminate()
+        self.close()
+
     def close(self) -> None:
         """Tell the workers to stop, and wait for them (a worker still busy after 5 s is terminated).
 

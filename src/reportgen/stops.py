@@ -1,0 +1,84 @@
+"""Stopping a command: Ctrl-C (SIGINT), SIGTERM and SIGHUP all end it the way Ctrl-C does.
+
+A scheduler stopping a job (SIGTERM), a closed terminal or a dropped SSH session (SIGHUP) would otherwise end
+the process where it stands: no word said, a half-built draft's hidden temporary folder left behind, PDF
+workers left to the kernel. Here each raises `Stopped`, a KeyboardInterrupt, where the program is, so every
+`finally` and `except BaseException` that cleans up runs, and the command's edge says in one line what was
+done, exiting 128 + the signal's number as a shell expects.
+
+Imports the standard library only: `reportgen.__main__` installs it before anything heavy is imported. Only
+the command line installs it; a library caller keeps Python's own Ctrl-C and its own handlers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+from collections.abc import Iterator
+from types import FrameType
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class Stopped(KeyboardInterrupt):
+    """The command was stopped by signal `number`; a KeyboardInterrupt, so code written for Ctrl-C cleans up."""
+
+    def __init__(self, number: int = signal.SIGINT) -> None:
+        super().__init__(number)
+        self.number = number
+        self.after = ""  # what the command had done when stopped, when that is worth saying ("draft-02 was kept")
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.number
+
+    @property
+    def how(self) -> str:
+        """`interrupted` for Ctrl-C; else the signal named, which says who stopped it (`stopped by SIGTERM`)."""
+        return "interrupted" if self.number == signal.SIGINT else f"stopped by {signal.Signals(self.number).name}"
+
+
+def stopped(exc: KeyboardInterrupt) -> Stopped:
+    """`exc` as a `Stopped`: Python's own KeyboardInterrupt (a Ctrl-C before `stop_on_signals`) is SIGINT's."""
+    return exc if isinstance(exc, Stopped) else Stopped(signal.SIGINT)
+
+
+class _Hold:
+    """Whether a stop is held (`stops_held`), and the signal that came meanwhile: signals are the process's."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.pending: int | None = None
+
+
+_HOLD = _Hold()
+
+
+def stop_on_signals() -> None:
+    """Raise `Stopped` on each stop signal, except one ignored when the command started: under `nohup`
+    SIGHUP is, and a shell without job control ignores SIGINT for what it runs in the background."""
+    for number in STOP_SIGNALS:
+        if signal.getsignal(number) is not signal.SIG_IGN:
+            signal.signal(number, _stop)
+
+
+def _stop(number: int, _frame: FrameType | None) -> None:
+    if _HOLD.depth:
+        _HOLD.pending = _HOLD.pending or number
+        return
+    raise Stopped(number)
+
+
+@contextlib.contextmanager
+def stops_held() -> Iterator[None]:
+    """A stop that comes while in this block is raised as it ends: a step that must not be cut in two (a draft
+    renamed into place, and its caller told so) is whole when the command says what it had done. Holds only
+    the stops `stop_on_signals` installed; elsewhere Ctrl-C raises at once, as Python's always does."""
+    _HOLD.depth += 1
+    try:
+        yield
+    finally:
+        _HOLD.depth -= 1
+        if not _HOLD.depth and _HOLD.pending is not None:
+            number, _HOLD.pending = _HOLD.pending, None
+            raise Stopped(number)

@@ -1,0 +1,170 @@
+"""Stops: Ctrl-C, SIGTERM (a scheduler stopping the job) and SIGHUP (a closed terminal) in the middle of a command.
+
+Each test runs `reportgen` as its console script does, in a process of its own, sends the signal at the moment it
+means to (a folder appearing, a module imported: polled, never a fixed sleep), and reads back what is left.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import make_workspace
+
+# what the installed `reportgen` script runs (pyproject's [project.scripts])
+SCRIPT = "import sys; from reportgen.__main__ import main; sys.exit(main())"
+PERIOD = "2026-10"
+
+
+def _start(*args: str, importtime: bool = False) -> subprocess.Popen[str]:
+    flags = ["-X", "importtime"] if importtime else []
+    return subprocess.Popen([sys.executable, *flags, "-c", SCRIPT, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _when(ready: Callable[[], bool], process: subprocess.Popen[str], what: str) -> None:
+    deadline = time.monotonic() + 120
+    while not ready():
+        assert process.poll() is None, f"ended before {what}: {process.communicate()}"
+        assert time.monotonic() < deadline, f"never saw {what}"
+        time.sleep(0.005)
+
+
+def _after_import(process: subprocess.Popen[str], module: str) -> list[str]:
+    """Read `-X importtime` lines until `module` has been imported; the lines read."""
+    assert process.stderr is not None
+    lines = []
+    for line in process.stderr:
+        lines.append(line)
+        if line.rsplit("|", 1)[-1].strip() == module:
+            return lines
+    raise AssertionError(f"{module} was never imported: {''.join(lines)[-2000:]}")
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process started by `pid`, and by those (the PDF workers fork their siblings)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, todo = set(), [pid]
+    while todo:
+        pid = todo.pop()
+        children = [child for child, parent in parents.items() if parent == pid]
+        found.update(children)
+        todo.extend(children)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _first_draft(root: Path) -> Path:
+    done = subprocess.run([sys.executable, "-c", SCRIPT, "build", "--workspace", str(root)], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return Path(done.stdout.strip().splitlines()[-1])
+
+
+def _temporary(folder: Path) -> list[Path]:
+    return sorted(folder.glob(".draft-tmp-*")) if folder.is_dir() else []
+
+
+def test_ctrl_c_after_the_draft_is_kept_says_it_was_kept_not_that_none_was(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws")
+    first = _first_draft(root)
+    before = _snapshot(first)
+    second = first.parent / "draft-02"
+    build = _start("build", "--workspace", str(root))
+    _when(second.exists, build, "draft-02 published")
+    build.send_signal(signal.SIGINT)  # Ctrl-C while the summary and the partners to chase print
+    _out, err = build.communicate(timeout=120)
+    assert build.returncode == 130, err
+    assert err.strip().splitlines()[-1] == f"reportgen: interrupted after draft-02 was kept (it is complete): {second}."
+    assert (second / "manifest.json").is_file() and (second / "paper.pdf").is_file()
+    assert _snapshot(first) == before
+
+
+@pytest.mark.parametrize(("number", "out"), [(signal.SIGTERM, False), (signal.SIGHUP, True)])
+def test_sigterm_or_sighup_mid_build_cleans_up_and_says_so_as_ctrl_c_does(tmp_path: Path, number: int,
+                                                                            out: bool) -> None:
+    """A scheduler stopping the job (SIGTERM) or a dropped SSH session (SIGHUP) ended the build silently, its hidden
+    temporary folder left half-written: with `--out` in the officer's own folder, which a later `--out` there
+    then refused as not empty though `ls` showed nothing."""
+    root = make_workspace(tmp_path / "ws")
+    first = _first_draft(root)
+    before = _snapshot(first)
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    target = papers / "october"
+    where = papers if out else first.parent
+    build = _start("build", "--workspace", str(root), *(["--out", str(target)] if out else []))
+    _when(lambda: any(any(tmp.iterdir()) for tmp in _temporary(where)), build, "the draft being written")
+    workers = _descendants(build.pid)
+    build.send_signal(number)
+    out_text, err = build.communicate(timeout=120)
+    name = signal.Signals(number).name
+    assert build.returncode == 128 + number, err
+    assert err == f"reportgen: stopped by {name}; no draft was published.\n"
+    assert out_text == ""
+    assert _temporary(where) == [] and not target.exists()
+    assert [p.name for p in first.parent.iterdir() if not p.name.startswith(".")] == ["draft-01"]
+    assert _snapshot(first) == before
+    assert workers and [pid for pid in workers if _alive(pid)] == []  # the PDF workers stopped too
+    if out:  # the folder is as the officer left it: a later build may write there
+        done = subprocess.run([sys.executable, "-c", SCRIPT, "build", "--workspace", str(root), "--out", str(papers)],
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+
+
+def test_ctrl_c_while_reportgen_starts_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws")
+    validate = _start("validate", "--workspace", str(root), importtime=True)
+    _after_import(validate, "click")  # the command line's own modules are still being imported
+    validate.send_signal(signal.SIGINT)
+    _out, err = validate.communicate(timeout=120)
+    assert validate.returncode == 130, err[-2000:]
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert err.strip().splitlines()[-1].startswith("reportgen: interrupted")
+
+
+def test_an_interrupted_validate_says_it_changed_nothing(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws")
+    validate = _start("validate", "--workspace", str(root), importtime=True)
+    _after_import(validate, "reportgen.run.unfinished")  # imported by the command as it starts its work
+    validate.send_signal(signal.SIGINT)
+    _out, err = validate.communicate(timeout=120)
+    assert validate.returncode == 130, err[-2000:]
+    assert err.strip().splitlines()[-1] == "reportgen: interrupted; validate writes nothing, so nothing was changed."
+    assert not (root / "outputs").exists() or not any((root / "outputs").rglob("*"))
+
+
+def test_an_interrupted_diff_says_no_comparison_was_written(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws")
+    first = _first_draft(root)
+    second = _first_draft(root)
+    compare = tmp_path / "compare"
+    diff = _start("diff", str(first), str(second), "--out", str(compare), importtime=True)
+    _after_import(diff, "reportgen.diff.render")  # imported by the command as it starts its work
+    diff.send_signal(signal.SIGTERM)
+    _out, err = diff.communicate(timeout=120)
+    assert diff.returncode == 143, err[-2000:]
+    assert err.strip().splitlines()[-1] == "reportgen: stopped by SIGTERM; no comparison was written."
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ws"]
