@@ -2693,3 +2693,24 @@ def test_links_are_paired_by_their_words_or_address_in_every_output(tmp_path: Pa
     shown = {ref: re.findall(r"\((https?://[^)]*)\)", cell.text_content()) for ref, cell in cells.items()}
     assert shown == {1: [PAPERS, MINUTES, PAPERS], 2: [f"{MINUTES}/2026", MINUTES], 3: []}
     _resolves_to_each_draft(folder, first, second)
+
+
+def test_an_action_whose_changes_are_longer_than_a_page_starts_where_it_falls_in_the_pdf(tmp_path: Path) -> None:
+    """A comparison's action is kept on one page, and so is each row of its table; an explanation rewritten at
+    four pages' length fitted on none: WeasyPrint moved the action to a new page, then its row to another,
+    leaving "Changed wording" and then the action's heading each alone on a page. The action starts under the
+    status moves on page 1 and runs on over the pages after it."""
+    root = make_workspace(tmp_path / "ws", "2026-09", settings("2026-10-08"))
+    old = build_draft(root, "2026-09").folder
+    long = "\n".join(f"Paragraph {n} of the new update, on what the victims board agreed with its partners."
+                     for n in range(1, 70))
+    returns = {name: [(*row[:2], "Completed", *row[3:]) if row[0] == 2 else (*row[:3], long, *row[4:])
+                      if row[0] == 3 else row for row in rows] for name, rows in default_returns().items()}
+    make_workspace(root, "2026-10", settings("2026-11-05"), returns=returns)
+    new = build_draft(root, "2026-10").folder
+    assert main(["diff", str(old), str(new), "--out", str(tmp_path / "cmp")]) == 0
+    with pdfplumber.open(tmp_path / "cmp" / "diff.pdf") as pdf:
+        pages = [" ".join((page.extract_text() or "").split()) for page in pdf.pages]
+    assert "Status moves" in pages[0] and "Changed wording" in pages[0] and "Paragraph 1 of the new" in pages[0]
+    assert all(len(text) > 1000 for text in pages[:-1])  # no page left with a heading alone
+    assert sum(text.count("Paragraph 69 of the new") for text in pages) == 1

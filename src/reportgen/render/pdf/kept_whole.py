@@ -25,17 +25,27 @@ from weasyprint.formatting_structure import boxes
 
 BREAKABLE = "break-inside: auto"
 AVOIDING = ("avoid", "avoid-page")
+MAX_PASSES = 4  # blocks kept whole inside blocks kept whole: a row in a table in an article is three deep
 
 LaidOut = tuple[Any, Any]  # a WeasyPrint source (HTML) and its laid-out Document
 
 
 def kept_whole_unless_too_tall(lay_out: Callable[[Collection[int]], LaidOut]) -> tuple[LaidOut, list[int]]:
     """The document as `lay_out(())` lays it out; when a block kept whole is on more than one page
-    (`split_anyway`), the document as `lay_out` lays it out with those blocks allowed to break. Also those
-    blocks, for any later layout of the same document."""
-    first = lay_out(())
-    blocks = split_anyway(first[0].etree_element, first[1])
-    return (lay_out(blocks) if blocks else first), blocks
+    (`split_anyway`), the document as `lay_out` lays it out with those blocks allowed to break; and again while
+    a block kept whole inside one of them is then on more than one page (a comparison's action, kept whole,
+    holds a table whose row is kept whole: once the action may break, its row moved to a new page in turn,
+    leaving the action's heading alone). Also the blocks allowed to break, for any later layout of the same
+    document."""
+    laid = lay_out(())
+    blocks: list[int] = []
+    for _ in range(MAX_PASSES):
+        more = [index for index in split_anyway(laid[0].etree_element, laid[1]) if index not in blocks]
+        if not more:
+            break
+        blocks = sorted({*blocks, *more})
+        laid = lay_out(blocks)
+    return laid, blocks
 
 
 def split_anyway(etree: Any, document: Any) -> list[int]:
