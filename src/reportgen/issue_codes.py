@@ -669,6 +669,35 @@ CODES: dict[str, Code] = {
             "Action {ref}: the explanation is empty, and the action cell holds other words than the register's "
             "({value!r}): is that the update? The paper shows the register's action and no explanation.",
             "Ask the partner to put the update in the explanation column and leave the action as it was.")}),
+    "action-text-of-other-action": Code(
+        W, "A return's row has the register's wording of another action than its ref's: the ref may be mis-keyed.",
+        "Action {ref}: the return's action text is the register's wording of action {other}, not of action {ref}: "
+        "was the ref mis-keyed? The row's update is shown as action {ref}'s.",
+        "Ask the partner which action the row's update is for: if action {other}'s, correct the ref; if action "
+        "{ref}'s, put back its own wording.",
+        partner_advice="Check the row's ref: its action text is another action's. Put your update on the row of "
+        "the action it is for, and leave the action text as we sent it."),
+    "action-text-of-exempt-action": Code(
+        E, "A return's row has the register's wording of an action exempt from publication, under another "
+        "action's ref: its update may be the exempt action's, and the public paper would print it.",
+        "Action {ref}: the return's action text is the register's wording of action {other}, which is exempt from "
+        "publication, not of action {ref}: if the ref was mis-keyed, the row's update (shown as action {ref}'s) is "
+        "action {other}'s, and the public paper would print it.",
+        "Ask the partner which action the row's update is for: if action {other}'s, correct the ref (its update then "
+        "goes in the restricted edition only); if action {ref}'s, put back its own wording. The public edition is "
+        "held until then.",
+        partner_advice="Check the row's ref: its action text is another action's. Put your update on the row of "
+        "the action it is for, and leave the action text as we sent it.",
+        # a partner is not told which action, nor that it is exempt: it may not lead it
+        partner_message="Action {ref}: the row's action text is another action's wording, not action {ref}'s: is "
+        "the ref right?",
+        wordings={"public": (
+            "Action {ref}: the return's action text is the register's wording of another action, one exempt from "
+            "publication (the restricted edition names it): if the ref was mis-keyed, the row's update (shown as "
+            "action {ref}'s) is that action's, and the public paper would print it.",
+            "Build the restricted edition (--edition restricted) to see which action, and ask the partner which "
+            "action the row's update is for: correct the ref, or put back action {ref}'s own wording. The public "
+            "edition is held until then.")}),
     "section-changed": Code(
         W, "The return's section for an action differs from the register's.",
         "Action {ref}: the return puts it in section {value!r}, the register in {section}; the register's section "
@@ -1065,7 +1094,35 @@ CODES: dict[str, Code] = {
             "Restore the draft folder {draft} from a backup and build again (do not move it out of outputs: that "
             "period's returns would then be carried as if no action had been exempt); or ask the lead partner for "
             "an update this period, written for publication. The restricted edition (--edition restricted) "
-            "carries the last report.")}),
+            "carries the last report."),
+            "counted": (
+            "Published actions with no update this period that were exempt from publication when last reported: "
+            "{count}. What was reported then is not carried into the public edition, which shows them with no "
+            "update; they are not named here, as that would say which actions were exempt.",
+            "The chase list lists them as not updated: ask their leads for an update this period, written for "
+            "publication. The restricted edition (--edition restricted) carries the last report.")}),
+    "exempt-errors": Code(
+        E, "Errors about actions exempt from publication block the public edition; it does not list them, as "
+        "they would identify the actions.",
+        "Issues about actions exempt from publication (or a partner leading only such actions) are not listed in "
+        "the public edition, as they would identify the actions: {issues} among them {verb} it. The restricted "
+        "edition lists them.",
+        "Build the restricted edition (--edition restricted): its issues.csv says which actions, and what to do. "
+        "Then build the public edition again."),
+    "exempt-warnings": Code(
+        W, "Warnings about actions exempt from publication are counted in the public edition, not listed, as they "
+        "would identify the actions.",
+        "Issues about actions exempt from publication (or a partner leading only such actions) are not listed in "
+        "the public edition, as they would identify the actions: {issues} left out. The restricted edition lists "
+        "them.",
+        "Build the restricted edition (--edition restricted) to see them: its issues.csv says what to do."),
+    "exempt-notes": Code(
+        N, "Notes about actions exempt from publication are counted in the public edition, not listed, as they "
+        "would identify the actions.",
+        "Issues about actions exempt from publication (or a partner leading only such actions) are not listed in "
+        "the public edition, as they would identify the actions: {issues} left out. The restricted edition lists "
+        "them.",
+        "Nothing to do; the restricted edition (--edition restricted) lists them."),
     "exempt-flag": Code(
         E, "The exemption flag is not a recognised value; the action is treated as exempt.",
         "Row {row}: exemption flag {flag!r} is not Yes or No; the action is treated as exempt.",

@@ -3,28 +3,39 @@ what the public paper shows.
 
 The restricted edition shows everything. In the public edition an issue about an exempt action (by
 its ref, by its register row, even a row left out for a bad cell, or by a return file of a lead whose
-every action is exempt) keeps its code, severity, row and column heading but loses its text and value,
-and so does one quoting a return's row whose action cannot be read, while any action is exempt (that one
-keeps its own advice, which never quotes a row, so the officer still learns the fix: `withheld_row`); lead
-names appear only for leads of published actions. It reads no files and writes none.
+every action is exempt) is not listed: its code, ref, row and file together would identify the action.
+Such issues are counted instead, one line for each severity, and an error among them still blocks the
+public edition (`counted_withheld`); so are those of actions published now that were exempt when last
+reported (`was_exempt`).
+Any other issue whose value or text holds an exempt action's words (its wording, or what a return or an
+earlier paper reported for it) has those words withheld (`withhold_words`). One quoting a return's row
+whose action cannot be read, while any action is exempt, loses its text and value but keeps its own advice,
+which never quotes a row, so the officer still learns the fix (`withheld_row`); lead names appear only for
+leads of published actions. It reads no files and writes none.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reportgen.check.checked import Checked, suggested_lead
-from reportgen.issues import CODES, Issue, render_advice, render_message
+from reportgen.check.exempt_words import ExemptWords, exempt_words
+from reportgen.issues import CODES, Issue, Severity, issue, render_advice, render_message
 from reportgen.read.partners import file_name_for
 from reportgen.read.returns import partner_for
+from reportgen.wording import counted
 
 WITHHELD = "see the restricted edition"
 # what to do about an issue whose text is withheld: its own advice could say things about the action
 WITHHELD_ADVICE = "Build the restricted edition (--edition restricted): its issues.csv says what to do."
 # after the own advice of an issue whose row is withheld (`withheld_row`)
 ROW_IN_RESTRICTED = "The restricted edition (--edition restricted) shows what the row holds."
+# what an issue says in place of an exempt action's words
+WITHHELD_WORDS = "(the words of an action exempt from publication)"
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,7 @@ class PublicView:
     # a file name to suggest (named after a lead of a published action) for each file named after no lead
     examples: Mapping[str, str] = field(default_factory=dict)
     unused: frozenset[str] = frozenset()  # of those files, the ones none of whose updates are used
+    exempt_words: ExemptWords = field(default_factory=ExemptWords)  # what only exempt actions' fields say
 
     def is_exempt_ref(self, ref: int | None) -> bool:
         return ref is not None and ref in self.exempt_refs
@@ -73,7 +85,7 @@ def public_view(checked: Checked) -> PublicView:
         if shown not in read or not read[shown].updates:
             unused.add(shown)
     return PublicView(register.path, frozenset(exempt_refs), register.exempt_rows, public_leads, hidden_leads,
-                      hidden_files, open_files, examples, frozenset(unused))
+                      hidden_files, open_files, examples, frozenset(unused), exempt_words(checked, exempt_refs))
 
 
 # issues that quote what a row of a return holds (an earlier period's, in a note, too); of a row whose action
@@ -101,28 +113,79 @@ def withheld_row(item: Issue) -> Issue:
 
 
 def public_issues(issues: Iterable[Issue], view: PublicView) -> tuple[Issue, ...]:
-    return tuple(_public_issue(item, view) for item in issues)
+    """The issues as the public edition lists them: those about exempt actions counted, not listed (`is_withheld`),
+    and an exempt action's words withheld from the rest."""
+    listed: list[Issue] = []
+    withheld: list[Issue] = []
+    exempt_then: list[Issue] = []
+    for item in issues:
+        if is_withheld(item, view):
+            withheld.append(item)
+        elif was_exempt(item):
+            exempt_then.append(item)
+        else:
+            listed.append(withhold_words(_public_issue(item, view), view))
+    counted_then = [issue("exempt-when-reported", "counted", count=len(exempt_then), file=view.register_file)]
+    return (*listed, *(counted_then if exempt_then else ()), *counted_withheld(withheld))
+
+
+def was_exempt(item: Issue) -> bool:
+    """Is this the issue of an action published now that was exempt when last reported? Listed, its ref would say
+    which action was exempt, so it is counted. The ones of an action that may have been (its last report is in a
+    draft that did not record which were, or cannot be read) are listed: each action carried from there has one,
+    so they name no exempt action, and say which draft to mend."""
+    return item.code == "exempt-when-reported" and item.advice == CODES["exempt-when-reported"].advice
 
 
 def is_withheld(item: Issue, view: PublicView) -> bool:
-    """Is this issue about an exempt action (or an exempt-only lead), so that public text says nothing of it?"""
+    """Is this issue about an exempt action (or an exempt-only lead), so that the public edition does not list it?
+    Its code, ref, row or file would say which action is exempt; the restricted edition lists it."""
     return ((item.code == "missing-return" and item.value in view.hidden_leads) or item.file in view.hidden_files
             or view.is_exempt_ref(item.ref) or (item.file == view.register_file and item.row in view.exempt_rows))
 
 
+def counted_withheld(withheld: Iterable[Issue]) -> list[Issue]:
+    """One line for each severity of the issues the public edition does not list, with how many: an error among
+    them blocks the public edition, as it would listed, and the restricted edition lists them."""
+    counts = Counter(item.severity for item in withheld)
+    errors, warnings, notes = (counts[severity] for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+    found = []
+    if errors:
+        found.append(issue("exempt-errors", issues=counted(errors, "error"), verb="blocks" if errors == 1 else "block"))
+    if warnings:
+        found.append(issue("exempt-warnings", issues=counted(warnings, "warning")))
+    if notes:
+        found.append(issue("exempt-notes", issues=counted(notes, "note")))
+    return found
+
+
+def withhold_words(item: Issue, view: PublicView) -> Issue:
+    """An issue with any exempt action's words in its value, message or advice put as `WITHHELD_WORDS`: a partner's
+    row may quote them under a published action's ref. A message still holding them once replaced is said by its
+    code's title alone."""
+    words = view.exempt_words
+    if not words.texts:
+        return item
+    value = WITHHELD_WORDS if item.value and words.quoted_by(item.value) else item.value
+    quoted = (item.value,) if value != item.value else ()
+    message, advice = (_withheld_in(text, (*quoted, *words.held_in(text))) for text in (item.message, item.advice))
+    if words.held_in(message):
+        message = f"{CODES[item.code].title} {WITHHELD_WORDS}"
+    return replace(item, value=value, message=message, advice=advice)
+
+
+def _withheld_in(text: str, quotes: Iterable[str]) -> str:
+    for quote in quotes:
+        pattern = r"\s+".join(re.escape(word) for word in quote.split())
+        text = re.sub(pattern, WITHHELD_WORDS, text, flags=re.IGNORECASE)
+    return text
+
+
 def _public_issue(item: Issue, view: PublicView) -> Issue:
-    if item.code == "missing-return" and item.value in view.hidden_leads:
-        return replace(item, message=f"A partner leading only exempt actions sent no return: {WITHHELD}.",
-                       value="", advice=WITHHELD_ADVICE)
-    if item.file in view.hidden_files:
-        return replace(item, message=f"A return for exempt actions has an issue: {WITHHELD}.", value="",
-                       file="", sheet="", column="", advice=WITHHELD_ADVICE)
-    if view.is_exempt_ref(item.ref):
-        return replace(item, message=f"Action {item.ref} is exempt from publication: {WITHHELD}.", value="",
-                       advice=WITHHELD_ADVICE)
-    if item.file == view.register_file and item.row in view.exempt_rows:
-        return replace(item, message=f"Row {item.row} of the register is an exempt action: {WITHHELD}.",
-                       value="", advice=WITHHELD_ADVICE)
+    if item.code == "action-text-of-exempt-action":  # the action it names is exempt
+        return replace(item, message=render_message("action-text-of-exempt-action", "public", ref=item.ref),
+                       value=WITHHELD_WORDS, advice=render_advice("action-text-of-exempt-action", "public",
+                                                                  ref=item.ref))
     if quotes_unknown_row(item, view):
         return withheld_row(item)
     if item.code == "wrong-partner-return" and any(f"'{lead}'" in item.message for lead in view.hidden_leads):

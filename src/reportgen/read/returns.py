@@ -476,6 +476,7 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
     ref_heading = partner_return.heading("ref", settings.returns.columns["ref"].heading)
     other_headings = {key: partner_return.heading(key, settings.returns.columns[key].heading)
                       for key in ("explanation", "timeframe")}
+    wordings = {_wording(other.text): other for other in register.actions}
     kept: list[Update] = []
     issues: list[Issue] = []
     for update in partner_return.updates:
@@ -501,9 +502,7 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
                 issues.append(issue("no-font-for", characters=missing, points=code_points(missing),
                                     value=update.status_as_written, column=status_heading, **where))
         if update.action_text and _wording(update.action_text) != _wording(action.text):
-            looks_like_update = not update.explanation and _new_words(update.action_text, action.text)
-            issues.append(issue("action-text-changed", "update" if looks_like_update else "", column=action_heading,
-                                value=update.action_text, **where))
+            issues.append(_action_text_issue(update, action, wordings, register.exempt_refs, action_heading, where))
         if update.section_text and _wording(update.section_text) != _wording(action.section):
             column = next((heading for heading in partner_return.headings
                            if heading and heading_key(heading) in _section_names(settings)), RETURN_SECTION_HEADING)
@@ -574,6 +573,21 @@ def _unknown_status(written: str, timeframe_heading: str, **where: object) -> Is
     suggestion = suggest_status(written)
     hint = f" Did you mean {suggestion!r}?" if suggestion else ""
     return issue("unknown-status", hint=hint, value=written, **where)
+
+
+def _action_text_issue(update: Update, action: Action, wordings: dict[str, Action], exempt_refs: frozenset[int],
+                       heading: str, where: dict[str, object]) -> Issue:
+    """A row whose action text is not its action's: another action's wording word for word says the ref may be
+    mis-keyed, and the row's update that action's; when that action is exempt, the public paper would print its
+    update under the ref, which blocks publication until the partner says which it is."""
+    other = wordings.get(_wording(update.action_text))
+    if other is not None and other.ref != action.ref:
+        code = "action-text-of-exempt-action" if other.exempt or other.ref in exempt_refs else \
+            "action-text-of-other-action"
+        return issue(code, column=heading, value=update.action_text, other=other.ref, **where)
+    looks_like_update = not update.explanation and _new_words(update.action_text, action.text)
+    return issue("action-text-changed", "update" if looks_like_update else "", column=heading,
+                 value=update.action_text, **where)
 
 
 def _wording(text: str) -> str:
