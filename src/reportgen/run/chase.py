@@ -203,7 +203,8 @@ def _documents(checked: Checked, found: Sequence[Issue]) -> dict[str, list[Issue
     for item in found:
         if item.code != "unknown-file-type" or item.file.rpartition("/")[0] != folder:
             continue
-        if Path(item.file).suffix.lower() in DOCUMENTS or item.message == issue(item.code, file=item.file).message:
+        if (Path(item.file).suffix.lower() in DOCUMENTS
+                or item.message == issue("unknown-file-type", file=item.file).message):
             lead = match_partner(Path(item.file).name, leads, checked.inputs.settings.partners).lead
             if lead is not None:
                 by_lead.setdefault(lead, []).append(item)
