@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from conftest import RETURN_HEADINGS, default_returns, make_workspace, write_xlsx
+from conftest import RETURN_HEADINGS, copy_example, default_returns, make_workspace, write_xlsx
 from reportgen.read.partners import assign_returns, match_partner
 from reportgen.run.build import build_draft, validate_draft
 from reportgen.run.chase import chase_list
@@ -34,6 +36,10 @@ LEADS = ("Wessex Police", "OPCC", "Criminal Justice Board", "Wessex County Counc
     ("Copy of Wessex Police_Return_Mar27 FINAL.xlsx", "Wessex Police"),  # a month and year run together
     ("OPCC return 27oct.xlsx", "OPCC"),
     ("criminal justice board october2026.xlsx", "Criminal Justice Board"),
+    ("Wessex County Council's return v2.xlsx", "Wessex County Council"),  # a possessive
+    ("Wessex County Council’s return.xlsx", "Wessex County Council"),  # with a curly apostrophe
+    ("Wessex County Councils return.xlsx", "Wessex County Council"),  # a plural
+    ("Wessex County Councils' return.xlsx", "Wessex County Council"),
     ("wessex.xlsx", None),
     ("police.xlsx", None),
     ("board-minutes.xlsx", None),
@@ -397,3 +403,73 @@ def test_a_partner_whose_lead_the_register_misspells_once_is_never_said_to_have_
     [row] = [row for row in chase_list(checks.checked) if row.partner == "wessex police"]
     assert (row.returned, row.other_spelling, row.other_spelling_file) == (
         False, "Wessex Police", "inputs/returns/2026-10/wessex-police.xlsx")
+
+
+def _county_council_return(path: Path, saved: str, status_34: str = "In progress") -> Path:
+    """Wessex County Council's October return in the example workspace, written over its September workbook: October's
+    news in every row, action 34's status `status_34`; saved on `saved` (YYYY-MM-DD), as the officer saved it."""
+    book = openpyxl.load_workbook(path.parents[1] / "2026-09" / "wessex-county-council.xlsx")
+    for row in book["Return"].iter_rows(min_row=2):
+        row[3].value = f"October: work on action {row[0].value} continues."
+        if row[0].value == 34:
+            row[2].value = status_34
+    book.save(path)
+    when = datetime.fromisoformat(saved).timestamp()
+    os.utime(path, (when, when))
+    return path
+
+
+def _statuses(draft: Path) -> dict[int, str]:
+    """Each action's status as the kept draft's draft.json holds it."""
+    paper = json.loads((draft / "draft.json").read_text(encoding="utf-8"))["paper"]
+    return {row["ref"]: next(cell["text"] for cell in row["cells"] if cell["key"] == "status")
+            for section in paper["sections"] for row in section["rows"]}
+
+
+@pytest.mark.parametrize("name", ["Wessex County Council's return v2.xlsx", "Wessex County Council’s return v2.xlsx",
+                                  "Wessex County Councils return v2.xlsx"])
+def test_a_corrected_return_named_with_a_possessive_or_plural_is_the_newer_return_of_its_lead(tmp_path: Path,
+                                                                                               name: str) -> None:
+    """The County Council sent its return as wessex-county-council.xlsx, then a corrected copy (action 34
+    completed) saved as "Wessex County Council's return v2.xlsx". The apostrophe's s (or a plural s) kept that name
+    from fitting the lead: the build said it matched no lead and that its updates were used, then that each of them
+    was not, the older return's being used, and the paper showed action 34 in progress. A possessive or plural is
+    now looked past as punctuation is: the corrected copy is the Council's newest return, and the one read."""
+    root = copy_example(tmp_path / "ws")
+    folder = root / "inputs" / "returns" / "2026-10"
+    _county_council_return(folder / "wessex-county-council.xlsx", "2026-10-20")
+    _county_council_return(folder / name, "2026-10-22", status_34="Completed")
+
+    printed = _reportgen("build", "--workspace", str(root), "--period", "2026-10")
+    assert "matches no lead" not in printed and "this one is not" not in printed
+    assert _statuses(Path(printed.rsplit(" ", 1)[-1]))[34] == "Completed"
+    printed = _reportgen("validate", "--workspace", str(root), "--period", "2026-10", "--all")
+    assert (f"inputs/returns/2026-10/wessex-county-council.xlsx: Wessex County Council has a newer return in this "
+            f"period (inputs/returns/2026-10/{name}); only that one is read.") in printed
+
+
+def test_a_plural_looked_past_never_gives_one_partners_return_to_another(tmp_path: Path) -> None:
+    """Two partners whose names differ by more than a plural, Wessex County Council and Wessex County Councils
+    Forum: each one's return, saved with or without the s, is its own, and the other's actions keep their own
+    updates. Of two partners named only a plural apart, a name as written is the one it fits."""
+    from conftest import ACTIONS, REGISTER_HEADINGS
+
+    register = [REGISTER_HEADINGS, *ACTIONS, (7, "Places", "Wessex County Council", "Light the market towns.", "18"),
+                (8, "Places", "Wessex County Councils Forum", "Meet the parish councils.", "19")]
+    returns = default_returns()
+    returns["Wessex County Councils return.xlsx"] = [RETURN_HEADINGS, (7, "", "Completed", "Lit by the Council.", "")]
+    returns["Wessex County Council Forum return.xlsx"] = [RETURN_HEADINGS, (8, "", "On hold", "Met by the Forum.", "")]
+    root = make_workspace(tmp_path / "ws", register=register, returns=returns)
+
+    printed = _reportgen("build", "--workspace", str(root))
+    for unwanted in ("matches no lead", "fits several leads", "sent no return", "is updated here, but"):
+        assert unwanted not in printed
+    statuses = _statuses(Path(printed.rsplit(" ", 1)[-1]))
+    assert (statuses[7], statuses[8]) == ("Completed", "On hold")
+
+    two = ["Wessex County Council", "Wessex County Councils"]
+    assert match_partner("Wessex County Council's return.xlsx", two).lead == "Wessex County Council"
+    assert match_partner("Wessex County Councils' return.xlsx", two).lead == "Wessex County Councils"
+    assert match_partner("Wessex County Councils return.xlsx", two).lead == "Wessex County Councils"
+    # a possessive whose apostrophe became a dash, as a slug writes it, is still looked past
+    assert match_partner("children-s-services return.xlsx", ["Children's Services"]).lead == "Children's Services"

@@ -9,10 +9,11 @@ Matching, in order: the name `reportgen returns` gave the lead's workbook (`work
 give are the names we match, so a workbook we made, or a CSV saved from it, is read as the return of the
 partner we made it for even when two leads' names make one file name); then the `[partners."Lead"] files`
 patterns of reportgen.toml (globs, case-insensitive); then, for leads without patterns, the name with case,
-punctuation, copy marks ("(1)", "- Copy"), dates and words such as "return" ignored. A name that fits
-several leads is ambiguous: reported, never guessed (its issue names the workbook names that would tell
-them apart). A name that fits none is read all the same; whose return it is then follows from the rows of
-it the merge uses (`reportgen.check.checked.return_files`), never from its name.
+punctuation, possessives ("Council's"), copy marks ("(1)", "- Copy"), dates and words such as "return" ignored,
+and plurals ("Councils") too when nothing fits the name as written. A name that fits several leads is
+ambiguous: reported, never guessed (its issue names the workbook names that would tell them apart). A name
+that fits none is read all the same; whose return it is then follows from the rows of it the merge uses
+(`reportgen.check.checked.return_files`), never from its name.
 """
 
 from __future__ import annotations
@@ -151,6 +152,21 @@ def key(text: str) -> str:
     return "".join(kept) or "".join(words(text))
 
 
+def file_key(text: str, singular: bool = False) -> str:
+    """`key` as a file name is matched to a lead, a possessive's s taken out: "Wessex County Council's return",
+    "Council’s" and "children-s-services" (the apostrophe a dash) are wessexcountycouncil and childrenservices,
+    "s'" being punctuation already. `singular`: each word's plural s too ("Councils" is council, "Services"
+    service, "Business" stays), for a name that fits no lead as written."""
+    said = [word for word in words(text) if word != "s"]  # the apostrophe split it from its word
+    kept = [_singular(word) if singular else word for word in said if word not in NOISE_WORDS]
+    return "".join(kept) or "".join(_singular(word) if singular else word for word in said)
+
+
+def _singular(word: str) -> str:
+    """'councils' -> 'council'; a short word or one ending in 'ss' kept ('bus', 'business')."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
 def same_name(lead: str) -> str:
     """A lead's name as the register's rows are compared for one partner: case and spacing aside ('Wessex Police',
     'wessex police '). Not punctuation or words: 'Fire & Rescue' and 'Fire Rescue' may be two partners."""
@@ -167,15 +183,21 @@ def match_partner(file_name: str, leads: Sequence[str],
     ours = workbook_lead(name, leads)
     if ours is not None:
         return PartnerMatch(name, (ours,))
-    fits: list[str] = []
-    for lead in leads:
-        patterns = partners.get(lead, PartnerSettings()).files
-        if patterns:
-            if any(fnmatch.fnmatch(name.casefold(), pattern.casefold()) for pattern in patterns):
-                fits.append(lead)
-        elif key(lead) and key(stem) == key(lead):
-            fits.append(lead)
-    return PartnerMatch(name, tuple(fits))
+    by_pattern = {lead for lead in leads if any(fnmatch.fnmatch(name.casefold(), pattern.casefold())
+                                                for pattern in partners.get(lead, PartnerSettings()).files)}
+    unpatterned = [lead for lead in leads if not partners.get(lead, PartnerSettings()).files]
+    fits = by_pattern | _fitting_names(stem, unpatterned, singular=False)
+    if not fits:  # "Councils return": a plural is looked past only when nothing fits the name as written
+        fits = _fitting_names(stem, unpatterned, singular=True)
+    return PartnerMatch(name, tuple(lead for lead in leads if lead in fits))
+
+
+def _fitting_names(stem: str, leads: Sequence[str], singular: bool) -> set[str]:
+    """The leads whose name the file name `stem` is (`file_key`; `singular`: plurals ignored, which `match_partner`
+    does only when nothing fits as written: of 'Wessex County Council' and 'Wessex County Councils', 'Councils
+    return' is the second's)."""
+    wanted = file_key(stem, singular)
+    return {lead for lead in leads if (written := file_key(lead, singular)) and written == wanted}
 
 
 @dataclass(frozen=True)
@@ -246,7 +268,7 @@ def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mappin
                                     newest=shown.get(newest, newest.name), file=shown.get(older, older.name),
                                     value=lead))
                 continue
-            versions = key(older.stem) == key(newest.stem)
+            versions = file_key(older.stem, singular=True) == file_key(newest.stem, singular=True)
             where = {"newest": shown.get(newest, newest.name), "file": shown.get(older, older.name), "value": lead}
             if version_number(older.stem) > version_number(newest.stem):  # its name says it is the later one
                 issues.append(issue("several-return-files", "version-order", marked=_version_mark(older.stem),
