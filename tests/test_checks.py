@@ -204,7 +204,8 @@ def test_unknown_partner_file(tmp_path: Path) -> None:
     returns["fire-service.xlsx"] = [RETURN_HEADINGS, (1, "", "Completed", "Fire view", "")]
     checked = _check(make_workspace(tmp_path, returns=returns))
     assert [i.code for i in checked.issues] == ["unknown-partner", "duplicate-update"]
-    assert "Its updates are used, each counted as returned by the lead of its action" in checked.issues[0].message
+    # the lead's update is used, not its: the file's own line does not say its updates are used
+    assert "None of its updates are used: see its other issues." in checked.issues[0].message
     # its one row is Wessex Police's action, and Wessex Police returned that row too: its file is there already
     assert checked.issues[0].advice.startswith("wessex-police.xlsx is already in the folder: if this file is a later "
                                                "version of that return, name it wessex-police.v2.xlsx")

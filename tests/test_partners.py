@@ -473,3 +473,42 @@ def test_a_plural_looked_past_never_gives_one_partners_return_to_another(tmp_pat
     assert match_partner("Wessex County Councils return.xlsx", two).lead == "Wessex County Councils"
     # a possessive whose apostrophe became a dash, as a slug writes it, is still looked past
     assert match_partner("children-s-services return.xlsx", ["Children's Services"]).lead == "Children's Services"
+
+
+def test_the_leads_return_sent_again_under_another_name_loses_nothing(tmp_path: Path) -> None:
+    """The County Council's return came twice, saved as wessex-county-council.xlsx and as "WCC return Oct.xlsx",
+    word for word the same. Validate said the second's updates were used, then, for each row, that the lead's was
+    used and this one not, to be checked with its author: four questions about nothing. It now says, as for two
+    files named after no lead, that each is updated again word for word, used once; and that none of the second
+    file's updates is used. Rows that differ are still warned of, and the file's first line says some are used."""
+    root = copy_example(tmp_path / "ws")
+    folder = root / "inputs" / "returns" / "2026-10"
+    _county_council_return(folder / "wessex-county-council.xlsx", "2026-10-20")
+    _county_council_return(folder / "WCC return Oct.xlsx", "2026-10-21")
+    shown = "inputs/returns/2026-10/WCC return Oct.xlsx"
+
+    printed = _reportgen("validate", "--workspace", str(root), "--period", "2026-10")
+    assert "this one is not" not in printed and "check the other one with its author" not in printed
+    for ref, row in ((7, 2), (11, 3), (18, 4), (34, 5)):
+        assert (f"Action {ref} is updated again, word for word, in inputs/returns/2026-10/wessex-county-council.xlsx "
+                f"row {row}: the update is used once.") in printed
+    assert printed.count("Delete one of the two rows (nothing is lost: they say the same).") == 4
+    assert f"{shown}: the file name matches no lead partner of the paper" in printed
+    assert "None of its updates are used: see its other issues." in printed
+    assert "Its updates are used" not in printed
+    printed = _reportgen("validate", "--workspace", str(root), "--period", "2026-10", "--edition", "restricted")
+    assert (f"{shown}: the file name matches no lead in the register (Wessex Police, OPCC, Community Safety "
+            "Partnership, Wessex County Council, Criminal Justice Board). None of its updates are used") in printed
+
+    # one row differs, and another updates an action no other return does
+    book = openpyxl.load_workbook(folder / "WCC return Oct.xlsx")
+    sheet = book["Return"]
+    sheet["C5"] = "Completed"
+    sheet.append([8, "", "In progress", "Reported by the Council.", ""])
+    book.save(folder / "WCC return Oct.xlsx")
+    printed = _reportgen("validate", "--workspace", str(root), "--period", "2026-10")
+    assert ("Action 34 is also updated in inputs/returns/2026-10/wessex-county-council.xlsx row 5; the lead's update "
+            "is used and this one is not.") in printed
+    assert printed.count("the update is used once.") == 3
+    assert ("Some of its updates are used, each counted as returned by the lead of its action; the others are not: "
+            "see its other issues.") in printed

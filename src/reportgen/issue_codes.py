@@ -743,12 +743,21 @@ CODES: dict[str, Code] = {
                    "see its other issues.",
          "public-edition-unread": "{file}: the file name matches no lead partner of the paper ({leads}). None of its "
                                   "updates are used: see its other issues.",
+         "some": "{file}: the file name matches no lead in the register ({leads}). Some of its updates are used, each "
+                 "counted as returned by the lead of its action; the others are not: see its other issues.",
+         "public-edition-some": "{file}: the file name matches no lead partner of the paper ({leads}). Some of its "
+                                "updates are used, each counted as returned by the lead of its action; the others are "
+                                "not: see its other issues.",
          "name-taken": ("{file}: the file name matches no lead in the register ({leads}). Its updates are used, "
                         "each counted as returned by the lead of its action.",
                         NAME_TAKEN),
          "unread-name-taken": ("{file}: the file name matches no lead in the register ({leads}). None of its "
                                "updates are used: see its other issues.",
-                               NAME_TAKEN)}),
+                               NAME_TAKEN),
+         "some-name-taken": ("{file}: the file name matches no lead in the register ({leads}). Some of its updates "
+                             "are used, each counted as returned by the lead of its action; the others are not: see "
+                             "its other issues.",
+                             NAME_TAKEN)}),
     "renamed-return": Code(
         N, "A return workbook made by reportgen was renamed so that its name fits no lead; its Instructions sheet "
         "says whose it is, and it is read as that lead's return.",

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 from reportgen.check.merge import LastReported, last_reported_in_merge, merge_returns, repeats_last
 from reportgen.check.narrative import check_narrative
@@ -121,19 +122,53 @@ def load_return(inputs: Inputs, register: Register, path: Path, partner: str | N
     if read is not None:
         checked, found = validate_return(read, register, inputs.settings)
         issues += said_already(found, issues)
-    if partner is None:
-        example = file_name_for(suggested_lead(register, checked, register.leads, named, path.name),
-                                inputs.settings.partners, register.leads)
-        used = checked is not None and bool(checked.updates)  # else it says none of its updates is used
-        leads = ", ".join(register.leads)
-        later = later_name(path.parent, example)
-        if later:  # renaming it as suggested would overwrite the lead's own return: say how to add it beside
-            issues.insert(0, issue("unknown-partner", "name-taken" if used else "unread-name-taken", leads=leads,
-                                   example=example, later=later, file=shown))
-        else:
-            issues.insert(0, issue("unknown-partner", "" if used else "unread", leads=leads, example=example,
-                                   file=shown))
+    if partner is None:  # its updates are used, as far as reading it tells (the merge may say otherwise)
+        used: Used = "all" if checked is not None and checked.updates else "none"
+        issues.insert(0, unknown_partner(inputs, register, path, checked, named, used))
     return checked, issues
+
+
+Used = Literal["all", "some", "none"]  # how many of a return's updates the paper uses
+
+
+def unknown_partner(inputs: Inputs, register: Register, path: Path, checked: PartnerReturn | None,
+                    named: Collection[str], used: Used) -> Issue:
+    """The `unknown-partner` issue of a file named after no lead, saying how many of its updates are `used`, with a
+    name to give it (`named`: the leads that have a file named after them, to suggest one that has none)."""
+    example = file_name_for(suggested_lead(register, checked, register.leads, named, path.name),
+                            inputs.settings.partners, register.leads)
+    fields = {"leads": ", ".join(register.leads), "example": example, "file": inputs.display(path)}
+    later = later_name(path.parent, example)
+    if later:  # renaming it as suggested would overwrite the lead's own return: say how to add it beside
+        return issue("unknown-partner", "name-taken" if used == "all" else "some-name-taken" if used == "some"
+                     else "unread-name-taken", later=later, **fields)
+    return issue("unknown-partner", "" if used == "all" else "some" if used == "some" else "unread", **fields)
+
+
+def updates_used(partner_return: PartnerReturn, merged: MergedRegister, refs: Collection[int] | None = None) -> Used:
+    """Whether the merge used the return's update of each action it updates (`refs`: of those actions only), of
+    some, or of none: a file named after no lead, the lead's return sent again, gives way to the lead's own."""
+    updated = {update.ref for update in partner_return.updates if refs is None or update.ref in refs}
+    used = {item.ref for item in merged.actions
+            if item.state is UpdateState.UPDATED and item.source == partner_return.path} & updated
+    return "all" if used == updated else "some" if used else "none"
+
+
+def used_in_merge(issues: list[Issue], inputs: Inputs, register: Register, assignment: Assignment,
+                  returns: Sequence[PartnerReturn], merged: MergedRegister) -> list[Issue]:
+    """`issues` with each `unknown-partner` saying what the merge made of its file: reading it, its updates were
+    to be used, but an action the lead's own return also updates takes the lead's update, and the file's warning
+    said "Its updates are used" above rows each saying "this one is not"."""
+    read = {partner_return.path: partner_return for partner_return in returns}
+    said = {}
+    for path in assignment.unmatched:
+        partner_return = read.get(inputs.display(path))
+        if partner_return is not None and partner_return.updates:
+            used = updates_used(partner_return, merged)
+            if used != "all":
+                said[partner_return.path] = unknown_partner(inputs, register, path, partner_return,
+                                                            assignment.by_lead.keys(), used)
+    return [said.get(item.file or "", item) if item.code == "unknown-partner" else item for item in issues]
 
 
 def sent_copies(inputs: Inputs) -> Path:
@@ -318,6 +353,7 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     carried = {ref: last for ref, last in carried.items() if ref not in withheld}
     merged, merge_issues = merge_returns(register, returns, inputs.period, carried, previous_name,
                                          refused_rows(return_issues))
+    return_issues = used_in_merge(return_issues, inputs, register, assignment, returns, merged)
     issues += withdrawn_since(given_way(return_issues, register, returns, merged, carried), register, previous,
                               previous_name)
     issues += withheld_issues(register, merged, withheld, previous, previous_name, unread if public else "")

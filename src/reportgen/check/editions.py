@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from reportgen.check.checked import Checked, suggested_lead
+from reportgen.check.checked import Checked, Used, suggested_lead, updates_used
 from reportgen.check.exempt_words import ExemptWords, exempt_words
 from reportgen.issues import CODES, Issue, Severity, issue, render_advice, render_message
 from reportgen.read.partners import file_name_for
@@ -52,6 +52,7 @@ class PublicView:
     # a file name to suggest (named after a lead of a published action) for each file named after no lead
     examples: Mapping[str, str] = field(default_factory=dict)
     unused: frozenset[str] = frozenset()  # of those files, the ones none of whose updates are used
+    partly_used: frozenset[str] = frozenset()  # and those only some of whose updates are used
     exempt_words: ExemptWords = field(default_factory=ExemptWords)  # what only exempt actions' fields say
 
     def is_exempt_ref(self, ref: int | None) -> bool:
@@ -77,15 +78,17 @@ def public_view(checked: Checked) -> PublicView:
     read = {partner_return.path: partner_return for partner_return in checked.returns}
     named = checked.assignment.by_lead.keys()
     examples = {}
-    unused = set()
+    used: dict[str, Used] = {}
+    published = {action.ref for action in register.actions} - exempt_refs  # a count of exempt rows is not told
     for path in checked.assignment.unmatched:
         shown = checked.inputs.display(path)
         lead = suggested_lead(register, read.get(shown), public_leads, named, path.name)
         examples[shown] = file_name_for(lead, checked.inputs.settings.partners, register.leads)
-        if shown not in read or not read[shown].updates:
-            unused.add(shown)
+        used[shown] = updates_used(read[shown], checked.merged, published) if shown in read and read[shown].updates \
+            else "none"
     return PublicView(register.path, frozenset(exempt_refs), register.exempt_rows, public_leads, hidden_leads,
-                      hidden_files, open_files, examples, frozenset(unused), exempt_words(checked, exempt_refs))
+                      hidden_files, open_files, examples, frozenset(s for s, how in used.items() if how == "none"),
+                      frozenset(s for s, how in used.items() if how == "some"), exempt_words(checked, exempt_refs))
 
 
 # issues that quote what a row of a return holds (an earlier period's, in a note, too); of a row whose action
@@ -194,9 +197,8 @@ def _public_issue(item: Issue, view: PublicView) -> Issue:
     if item.code == "unknown-partner":  # the leads it names, and the file name it suggests, are published ones
         fields = {"file": item.file, "leads": ", ".join(view.public_leads),
                   "example": view.examples.get(item.file) or file_name_for(next(iter(view.public_leads), ""))}
-        unused = item.file in view.unused
+        unused, some = item.file in view.unused, item.file in view.partly_used
         return replace(item, message=render_message("unknown-partner", "public-edition-unread" if unused
-                                                    else "public-edition", **fields),
-                       advice=render_advice("unknown-partner", "public-edition-unread" if unused
-                                            else "public-edition", **fields))
+                                                    else "public-edition-some" if some else "public-edition", **fields),
+                       advice=render_advice("unknown-partner", "public-edition", **fields))  # the same advice each
     return item

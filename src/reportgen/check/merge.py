@@ -159,13 +159,16 @@ def _choose(action: Action, candidates: list[Update], leads: Collection[str], la
     # out of sight; otherwise the first is used
     first = pool[0]
     chosen = next((u for u in pool if not u.hidden and u.file == first.file), first) if first.hidden else first
-    # the same row twice (copied, or pasted again) is one update: only different ones leave a choice to make
+    # the same row twice (copied, pasted again, or the lead's return saved again under a name fitting no lead) is
+    # one update: only different ones leave a choice to make
     ambiguous = len(from_lead) != 1 and len({said(u) for u in pool}) > 1
     issues = []
     for other in candidates:
         if other is chosen:
             continue
-        if said(other) == said(chosen) and (other in from_lead) == (chosen in from_lead):
+        # a row of the chosen one's side, or of a file named after no lead; never another lead's row saying the same
+        twin = other.partner not in leads or (other in from_lead) == (chosen in from_lead)
+        if said(other) == said(chosen) and twin:
             issues.append(issue("duplicate-update", "same", used_file=chosen.file, used_row=chosen.row,
                                 **_where(other)))
         elif ambiguous and other.hidden and not chosen.hidden and other.file == chosen.file:
