@@ -8,7 +8,8 @@ Layout (the markers `reportgen.render.docx.writer` looks for are in brackets):
 
 - Section 1, A4 portrait: Title `{{ paper.title }}`; the cover sheet table (LABEL | value, one row
   per `paper.cover` via docxtpl `{%tr for %}`); the subtitle; a paragraph holding `[[NARRATIVE]]`;
-  "Changes since the last draft" (Ref | Action | Was | Now), only when `paper.changes` has some.
+  "Changes since the last draft" (`{{ paper.ref_heading }}` | Action | Was | Now), only when `paper.changes` has
+  some (with none, the writer puts the heading and `paper.changes_note` in its place).
 - Section 2, A4 landscape with narrow margins (the six-column delivery plan needs the width): a
   "Delivery plan" heading (LibreOffice needs a paragraph between the section break and a long table
   to keep the section landscape), then the delivery-plan table: a header row (repeats on every
@@ -322,7 +323,9 @@ def _changes_table(document) -> None:  # type: ignore[no-untyped-def]
     _fix_widths(table, widths, caption="Changes since the last draft",
                 description="Actions whose status changed since the last draft: was and now")
     _rules(table, *PLAN_RULE)
-    for cell, heading in zip(table.rows[0].cells, (column.heading for column in CHANGES_COLUMNS)):
+    # the number column headed as the plan's ("Plan priority" where the register says so): `Paper.ref_heading`
+    headings = ("{{ paper.ref_heading }}" if column.key == "ref" else column.heading for column in CHANGES_COLUMNS)
+    for cell, heading in zip(table.rows[0].cells, headings):
         cell.paragraphs[0].style = document.styles["Table Heading"]
         run = cell.paragraphs[0].add_run(heading)
         run.font.color.rgb, run.font.size = RGBColor(0xFF, 0xFF, 0xFF), TABLE_SIZE

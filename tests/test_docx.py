@@ -15,7 +15,17 @@ from hypothesis import strategies as st
 
 from conftest import COLUMNS, LINK, MAILTO, UNKNOWN_REF, make_paper, make_row
 from reportgen.errors import ReportgenError
-from reportgen.model import Block, CoverRow, Inline, Paper, PaperCell, PaperSection, StatusMove
+from reportgen.model import (
+    Block,
+    CoverRow,
+    Inline,
+    Paper,
+    PaperCell,
+    PaperSection,
+    Progress,
+    StalledAction,
+    StatusMove,
+)
 from reportgen.render.docx.writer import write_docx, xml_safe
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "paper.docx"
@@ -71,6 +81,20 @@ def test_a_row_kept_whole_unless_it_is_most_of_a_page_long(tmp_path: Path) -> No
     plan = plan_table(document)
     splits = {row.cells[0].text: row._tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is None for row in plan.rows[1:]}
     assert splits == {"1": False, "2": True, "3": False, "4": False}
+
+
+def test_a_stalled_action_kept_whole_unless_it_is_most_of_a_page_long(tmp_path: Path) -> None:
+    """The stalled actions' rows broke across pages, leaving the second part with no number: they are kept whole now,
+    as the plan's, but one whose action runs to most of a page may break (Word would cut it off)."""
+    long = " ".join(["Partnership working continued across the county this period."] * 250)
+    stalled = tuple(StalledAction(ref, long if ref == 2 else f"Action {ref}.", "On hold", "2026-08")
+                    for ref in (1, 2, 3))
+    progress = Progress(charts=(), previous="2026-09", moved_up=0, moved_down=0, moved_across=0, new=0,
+                        stalled_after=2, stalled=stalled, summary="No action moved.", stalled_note="3 are stalled.")
+    document = write(tmp_path, dataclasses.replace(make_paper(3, sections=1), progress=progress))
+    table = next(t for t in document.tables if t.rows[0].cells[-1].text == "Unchanged since")
+    splits = {row.cells[0].text: row._tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is None for row in table.rows}
+    assert splits == {"Plan priority": False, "1": False, "2": True, "3": False}
 
 
 def test_tables_are_narrowed_to_a_restyled_templates_margins(tmp_path: Path) -> None:
@@ -370,7 +394,7 @@ def test_changes_since_the_last_draft_get_their_own_table(tmp_path, document) ->
     assert len(with_changes.tables) == 3 and len(document.tables) == 2
     changes = with_changes.tables[1]
     assert [row_texts(row) for row in changes.rows] == [
-        ["Ref", "Action", "Was", "Now"], ["4", "Fund an advocacy service.", "Not started", "In progress"]]
+        ["Plan priority", "Action", "Was", "Now"], ["4", "Fund an advocacy service.", "Not started", "In progress"]]
     assert "Changes since the last draft" in [p.text for p in with_changes.paragraphs]
 
 

@@ -245,13 +245,15 @@ def test_the_changes_table_has_the_same_columns_in_docx_and_pdf(tmp_path: Path) 
     paper = replace(make_paper(4, 1), changes=moves)
     write_docx(paper, TEMPLATES / "paper.docx", tmp_path / "paper.docx")
     table = docx.Document(str(tmp_path / "paper.docx")).tables[1]
-    assert [c.text for c in table.rows[0].cells] == [c.heading for c in CHANGES_COLUMNS]
+    # the number column headed as the plan's (make_paper's register: "Plan priority"), the others as CHANGES_COLUMNS
+    assert [c.heading for c in paper.changes_columns] == ["Plan priority", *(c.heading for c in CHANGES_COLUMNS[1:])]
+    assert [c.text for c in table.rows[0].cells] == [c.heading for c in paper.changes_columns]
     assert [c.text for c in table.rows[1].cells] == [str(getattr(moves[0], c.key)) for c in CHANGES_COLUMNS]
     grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
     assert [round(w / sum(grid), 2) for w in grid] == [c.width for c in CHANGES_COLUMNS]
     tree = lxml.html.fromstring(render_html(paper, TEMPLATES).encode("utf-8"))
     changes = tree.xpath("//table[@class='changes']")[0]
-    assert [th.text_content() for th in changes.xpath("./thead//th")] == [c.heading for c in CHANGES_COLUMNS]
+    assert [th.text_content() for th in changes.xpath("./thead//th")] == [c.heading for c in paper.changes_columns]
     assert [c.get("style") for c in changes.xpath("./colgroup/col")] == [
         f"width: {c.width * 100:.0f}%" for c in CHANGES_COLUMNS]
     assert [cell.text_content() for cell in changes.xpath("./tbody/tr[1]/*")] == [

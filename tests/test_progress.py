@@ -848,7 +848,8 @@ def test_an_action_withdrawn_is_named_in_every_format_and_one_made_exempt_never_
     assert note in pdf_text and "5 Measure file quality. On hold No longer in the plan" in pdf_text
     document = docx.Document(str(result.folder / "paper.docx"))
     assert note in [paragraph.text for paragraph in document.paragraphs]
-    changes = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == ["Ref", "Action", "Was", "Now"])
+    changes = next(t for t in document.tables
+                   if [c.text for c in t.rows[0].cells] == ["Plan priority", "Action", "Was", "Now"])
     assert [c.text for c in changes.rows[-1].cells] == ["5", "Measure file quality.", "On hold",
                                                         "No longer in the plan"]
     html = (result.folder / "paper.html").read_text(encoding="utf-8")
@@ -1195,7 +1196,7 @@ def test_the_restricted_edition_marks_an_exempt_action_where_stalled_actions_and
     tables = docx.Document(str(result.folder / "paper.docx")).tables
     stalled = next(t for t in tables if [c.text for c in t.rows[0].cells][-1] == "Unchanged since")
     assert [row.cells[2].text for row in stalled.rows[1:]] == [f"In progress\n{EXEMPT_ROW_NOTE}", "On hold"]
-    changes = next(t for t in tables if [c.text for c in t.rows[0].cells] == ["Ref", "Action", "Was", "Now"])
+    changes = next(t for t in tables if [c.text for c in t.rows[0].cells] == ["Plan priority", "Action", "Was", "Now"])
     assert [row.cells[3].text for row in changes.rows[1:]] == [f"Completed\n{EXEMPT_ROW_NOTE}", "In progress"]
 
     public = build_draft(root, period=PERIODS[-1])  # leaves actions 1 and 2 out, and has no marking

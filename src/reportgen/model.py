@@ -427,6 +427,9 @@ class Paper:
     unrecognised: int = 0  # actions whose status is empty or unrecognised
     carried_forward: int = 0
     changes: tuple[StatusMove, ...] = ()  # "changes since the last draft", when switched on
+    # switched on with nothing to list: the line the section says instead (no action changed since draft
+    # 2026-10/draft-01, or no earlier draft to compare with), so that the reader knows it was looked at
+    changes_note: str = ""
     new_actions: tuple[int, ...] = ()
     blocking_issues: int = 0
     status_colours: tuple[tuple[str, str], ...] = field(default=())  # status_class -> hex colour
@@ -443,9 +446,6 @@ class Paper:
     # web edition's filters and the progress chart by group say "Theme" where the register does
     column_names: tuple[ColumnName, ...] = ()
     grouped_by: tuple[str, ...] = ()  # `[paper] group_by`, the keys of its sections; () in drafts kept before it
-    # the "Changes since the last draft" table's columns, the same in every paper (the Word template's
-    # table is made from them too: templates/make_template.py)
-    changes_columns: ClassVar[tuple[ChangesColumn, ...]] = CHANGES_COLUMNS
     # how the restricted edition marks an exempt action wherever it lists one (plan, stalled actions, changes)
     exempt_row_note: ClassVar[str] = paper_rules.EXEMPT_ROW_NOTE
     # a withdrawn action's "Now" in "Changes since the last draft": the web edition has no row to link it to
@@ -458,6 +458,21 @@ class Paper:
     @property
     def rows(self) -> tuple[PaperRow, ...]:
         return tuple(row for section in self.sections for row in section.rows)
+
+    @property
+    def ref_heading(self) -> str:
+        """The heading of the plan's number column ("Plan priority" where the register says so): the other tables
+        listing actions by number (changes since the last draft, stalled actions) head theirs the same, so the
+        reader sees one number and one name for it; "Ref" when the plan has no number column."""
+        return next((column.heading for column in self.columns if column.key == "ref"), "Ref")
+
+    @property
+    def changes_columns(self) -> tuple[ChangesColumn, ...]:
+        """The "Changes since the last draft" table's columns, the same in every format (the Word template's
+        table is made from `CHANGES_COLUMNS` too: templates/make_template.py), its number column headed as
+        the plan's."""
+        return tuple(replace(column, heading=self.ref_heading) if column.key == "ref" else column
+                     for column in CHANGES_COLUMNS)
 
     def column_name(self, key: str) -> ColumnName:
         """How the paper names a register column (`column_names`); a draft kept before it named them, by key."""

@@ -46,8 +46,8 @@ class ChangesColumn:
 
 
 CHANGES_COLUMNS = (
-    ChangesColumn("ref", "Ref", 0.08),
-    ChangesColumn("action", "Action", 0.56),
+    ChangesColumn("ref", "Ref", 0.12),  # headed as the plan's number column ("Plan priority"): `Paper.changes_columns`
+    ChangesColumn("action", "Action", 0.52),
     ChangesColumn("old", "Was", 0.18),
     ChangesColumn("new", "Now", 0.18),
 )

@@ -64,11 +64,13 @@ def build_paper(
     earlier: Sequence[Paper] = (),
     absent: Collection[str] = (),
     headings: Mapping[str, str] | None = None,
+    previous_name: str = "",
 ) -> Paper:
     """The paper of `merged`. `previous`: the last draft ("changes since the last draft"); `earlier`:
     the newest kept draft of each earlier period, oldest first (progress over time); `absent`: the register's
     columns it has none of (`Register.absent`), left out of the table; `headings`: the register's own
-    headings (`Register.headings`), printed over its columns unless reportgen.toml names them."""
+    headings (`Register.headings`), printed over its columns unless reportgen.toml names them; `previous_name`:
+    how the last draft is named where the paper says nothing changed since it ("2026-10/draft-01")."""
     included = tuple(a for a in merged.actions if edition == "restricted" or not a.action.exempt)
     exempt_count = len(merged.actions) - len(included)
     context = narrative_context(merged, settings, edition)
@@ -105,6 +107,7 @@ def build_paper(
         unrecognised=int(context["unrecognised"]),  # type: ignore[call-overload]
         carried_forward=sum(1 for a in included if a.state is UpdateState.CARRIED_FORWARD),
         changes=moves,
+        changes_note=changes_note(previous, previous_name) if settings.paper.changes_section and not moves else "",
         new_actions=new_refs,
         blocking_issues=len(blocking),
         status_colours=status_colours(theme),
@@ -275,6 +278,15 @@ def paper_row(item: MergedAction, columns: Sequence[PaperColumn]) -> PaperRow:
         explanation=item.explanation, timeframe=item.timeframe, page=action.page, reported=item.reported,
         returned_unchanged=item.returned_unchanged, repeats=item.last_reported,
     )
+
+
+def changes_note(previous: Paper | None, previous_name: str) -> str:
+    """What "Changes since the last draft" says when it has nothing to list: a section left out without a word
+    reads as switched off, or forgotten."""
+    if previous is None:
+        return "This is the first draft: there is no earlier one to compare it with."
+    since = f"draft {previous_name}" if previous_name else "the last draft"
+    return f"No action's status has changed since {since}, and none has been withdrawn from the plan."
 
 
 def changes_since(previous: Paper | None, rows: Sequence[PaperRow], in_register: Collection[int] | None = None

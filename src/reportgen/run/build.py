@@ -104,6 +104,11 @@ class Plan:
         return f"{self.carried_name} (restricted edition)" if restricted else self.carried_name
 
     @property
+    def compare_name(self) -> str:
+        """The draft this one is compared with, named as kept: "2026-10/draft-01"."""
+        return self.compare_with.relative_to(self.inputs.outputs).as_posix() if self.compare_with else ""
+
+    @property
     def restricted_name(self) -> str:
         return self.restricted_from.relative_to(self.inputs.outputs).as_posix() if self.restricted_from else ""
 
@@ -243,7 +248,7 @@ def make_paper(plan: Plan, checked: Checked) -> Paper:
     return build_paper(with_unchanged_returns(checked), plan.inputs.settings, narrative, plan.edition,
                        known_issues(plan, checked),
                        previous, theme=plan.theme, earlier=earlier, absent=checked.register.absent,
-                       headings=dict(checked.register.headings))
+                       headings=dict(checked.register.headings), previous_name=plan.compare_name)
 
 
 def with_unchanged_returns(checked: Checked) -> MergedRegister:

@@ -46,12 +46,26 @@ def _narrative_marker(layout: Layout) -> Element:
     return marker
 
 
-def fill_progress(layout: Layout, progress: Progress, exempt: Callable[[int], bool] = lambda _ref: False) -> None:
+def fill_progress(layout: Layout, progress: Progress, exempt: Callable[[int], bool] = lambda _ref: False,
+                  ref_heading: str = "Ref") -> None:
     """Progress over time, placed right after the narrative (see reportgen.render.docx.progress); `exempt`: whether
-    an action is the restricted edition's exempt one, marked where a stalled one is listed."""
+    an action is the restricted edition's exempt one, marked where a stalled one is listed; `ref_heading`: the
+    plan's number column's heading, which the stalled actions' takes."""
     marker = _narrative_marker(layout)
     add_progress(layout.document, marker, progress, lambda block: layout.block(block, None, None),
-                 lambda name: layout.style_id(name) is not None, exempt)
+                 lambda name: layout.style_id(name) is not None, exempt, ref_heading)
+
+
+def fill_changes_note(layout: Layout, paper: Paper) -> None:
+    """"Changes since the last draft" with nothing to list: its heading and the line saying so (`Paper.changes_note`),
+    placed right after the narrative, where the template's table would be (call before `fill_progress`, which goes
+    between them). Written here, not by the template: one restyled before the note existed shows it too."""
+    if not paper.changes_note or paper.changes:
+        return
+    marker = _narrative_marker(layout)
+    note = layout.block(Block("paragraph", (Inline(paper.changes_note),)), None, None)
+    marker.addnext(note)
+    note.addprevious(layout.block(Block("heading", (Inline("Changes since the last draft"),), level=1), None, None))
 
 
 def note_comparison(layout: Layout, notes: Sequence[str]) -> None:

@@ -55,6 +55,16 @@ _PERIOD = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b")  # 2026-09, 2026-10-24
 _NAMESPACE_DECLARATION = re.compile(rb' xmlns(?::[A-Za-z0-9_.-]+)?="[^"]*"')
 
 
+def tallest_cell_lines(texts: Sequence[str], widths: Sequence[float], char_points: float) -> int:
+    """An estimate of the lines the row's tallest cell takes: each text's lines, wrapped at its column's width
+    (`widths`, in points) of characters `char_points` wide on average (at least 10 a line)."""
+    lines = 0
+    for text, width in zip(texts, widths):
+        per_line = max(10.0, width / char_points)
+        lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n")))
+    return lines
+
+
 def serialised(marker: Element, tr: Element) -> bytes:
     """`tr` as XML, as it will sit before `marker`: the rows are kept as text, not as a tree.
 
@@ -187,11 +197,8 @@ class _PlanWriter:
 
     def near_a_page(self, row: PaperRow) -> bool:
         """Whether the row's tallest cell is, by an estimate of its lines, most of a landscape page long."""
-        lines = 0
-        for cell, width in zip(row.cells, self.widths):
-            per_line = max(10.0, width / 20 / CHAR_POINTS)  # twips to points, then characters
-            lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in cell.text.split("\n")))
-        return lines >= PAGE_LINES
+        points = [width / 20 for width in self.widths]  # twips to points
+        return tallest_cell_lines([cell.text for cell in row.cells], points, CHAR_POINTS) >= PAGE_LINES
 
     def status_cell(self, tc: Element, row: PaperRow, cell: PaperCell | None, proto: CellProto) -> None:
         """The Paper's status cell: shaded with its fill, the label, then each note in "Status Note" (as written for

@@ -18,17 +18,24 @@ from lxml.etree import _Element as Element
 
 from reportgen.model import Block, Chart, Inline, Progress
 from reportgen.render.charts import drawn
-from reportgen.render.docx.xml import xml_safe
+from reportgen.render.docx.plan import tallest_cell_lines
+from reportgen.render.docx.xml import TRPR_ORDER, flag, set_ordered, xml_safe
 from reportgen.terms import EXEMPT_ROW_NOTE, NO_RECOGNISED_STATUS
 
 PICTURE_WIDTH = Inches(6.3)  # the portrait page's text width in our template
+# A row may not break across pages (cantSplit), as the plan's may not, unless it is most of a page long: Word cuts
+# off a row taller than a page that may not break. Estimated as the plan's (`plan.tallest_cell_lines`): ~5.5 pt a
+# character of the body's 11 pt text, and a portrait A4 page holds ~45 lines of it.
+CHAR_POINTS = 5.5
+PAGE_LINES = 38
 
 
 def add_progress(document: Document, after: Element, progress: Progress,
                  block: Callable[[Block], Element], style_exists: Callable[[str], bool],
-                 exempt: Callable[[int], bool] = lambda _ref: False) -> None:
+                 exempt: Callable[[int], bool] = lambda _ref: False, ref_heading: str = "Ref") -> None:
     """Insert the progress part after the paragraph `after` (the narrative's place), in reading order; a stalled
-    action that is `exempt` (the restricted edition's) is marked under its status, as in the plan.
+    action that is `exempt` (the restricted edition's) is marked under its status, as in the plan. The stalled
+    actions' number column is headed `ref_heading`, as the plan's (`Paper.ref_heading`).
 
     `block` lays out a heading or paragraph as the narrative's are, so they take the template's styles.
     Each piece goes into the document before the next is made: a picture takes the next free drawing
@@ -58,8 +65,8 @@ def add_progress(document: Document, after: Element, progress: Progress,
     if progress.stalled:
         rows = [(str(s.ref), s.action, f"{s.status}\n{EXEMPT_ROW_NOTE}" if exempt(s.ref) else s.status, s.since)
                 for s in progress.stalled]  # the restricted edition's exempt action marked as in the plan
-        place(_table(document, ("Ref", "Action", "Status", "Unchanged since"), rows, "Stalled actions",
-                     progress.stalled_note, style_exists, widths=(0.5, 3.6, 1.2, 1.0)))
+        place(_table(document, (ref_heading, "Action", "Status", "Unchanged since"), rows, "Stalled actions",
+                     progress.stalled_note, style_exists, widths=(0.75, 3.35, 1.2, 1.0)))
 
 
 def _picture(document: Document, chart: Chart) -> Element:
@@ -95,7 +102,8 @@ def _numbers_table(document: Document, chart: Chart, style_exists: Callable[[str
 
 def _table(document: Document, headings: Sequence[str], rows: Sequence[Sequence[str]], caption: str,
            description: str, style_exists: Callable[[str], bool], widths: Sequence[float]) -> Element:
-    """A table with a repeated header row, fixed column widths, a caption and description."""
+    """A table with a repeated header row, fixed column widths, a caption and description; each row kept on one
+    page, as the plan's, unless it is most of a page long."""
     table: Table = document.add_table(rows=len(rows) + 1, cols=len(headings))
     if style_exists("Table Grid"):
         table.style = document.styles["Table Grid"]
@@ -107,8 +115,11 @@ def _table(document: Document, headings: Sequence[str], rows: Sequence[Sequence[
             cell.width = Inches(width)
             run = cell.paragraphs[0].add_run(xml_safe(value))
             run.bold = position == 0 or None
-    header = table.rows[0]._tr.get_or_add_trPr()
-    header.append(OxmlElement("w:tblHeader"))
+    set_ordered(table.rows[0]._tr.get_or_add_trPr(), flag("w:tblHeader"), TRPR_ORDER)
+    points = [width * 72 for width in widths]
+    for row, values in zip(table.rows, [headings, *rows]):
+        if tallest_cell_lines(values, points, CHAR_POINTS) < PAGE_LINES:
+            set_ordered(row._tr.get_or_add_trPr(), flag("w:cantSplit"), TRPR_ORDER)
     tbl_pr = table._tbl.tblPr
     for tag, value in (("w:tblCaption", caption), ("w:tblDescription", description)):
         element = OxmlElement(tag)

@@ -48,6 +48,7 @@ from reportgen.errors import ReportgenError
 from reportgen.files import stable_zip, write_atomically
 from reportgen.model import Paper, RichText
 from reportgen.render.docx.front import (
+    fill_changes_note,
     fill_narrative,
     fill_progress,
     mark_blocking,
@@ -141,8 +142,9 @@ def write_docx(
     restore_missing(document, paper, missing)
     mark_draft(document, paper)
     try:
+        fill_changes_note(layout, paper)
         if paper.progress is not None:
-            fill_progress(layout, paper.progress, paper.marked_exempt)
+            fill_progress(layout, paper.progress, paper.marked_exempt, paper.ref_heading)
         fill_narrative(layout, paper.narrative)
         place_exempt_legend(layout, paper, exempt_legend_redline)
         rows = plan_rows(layout, paper, fills_were, column_redline, section_redline)
