@@ -220,6 +220,70 @@ def test_each_section_is_a_row_group_headed_by_its_heading(browser: Browser, exa
     assert groups == [[f"rowgroup:{s.heading}" if s.heading else "", len(s.rows)] for s in sections]
 
 
+# each plan cell's headers as a screen reader is told them: the text of every cell its `headers` names (the
+# number's link read as its number), with the row's section, its lead and its action's number
+CELL_HEADERS = """cells => cells.map(cell => {
+    const named = (cell.getAttribute("headers") || "").split(" ").filter(Boolean);
+    const row = cell.closest("tr");
+    return {column: cell.cellIndex, section: row.getAttribute("data-section"), lead: row.getAttribute("data-lead"),
+            ref: row.id.replace("action-", ""), headers: named.map(name => {
+                const header = document.getElementById(name);
+                return header && header.closest("table") === cell.closest("table") ? header.textContent.trim() : null;
+            })};
+})"""
+
+
+def plan_cell_headers(page: Page) -> list[dict[str, Any]]:
+    return page.eval_on_selector_all("#plan-table tr.action > *", CELL_HEADERS)
+
+
+def plan_column_headings(page: Page) -> list[str]:
+    """The plan's column headings as written (the page shows them in capitals)."""
+    return page.eval_on_selector_all("#plan-table thead th", "cells => cells.map(cell => cell.textContent.trim())")
+
+
+def test_grouped_by_section_and_lead_each_cell_is_tied_to_its_section_and_its_lead(browser: Browser,
+                                                                                    tmp_path: Path) -> None:
+    """`group_by = ["section", "lead"]`: each lead's actions were a row group of their own, headed by the lead,
+    and the section's heading sat alone in a row group before them, so a screen reader tied action 14's status
+    to "OPCC" and "Status" and never said it was under Supporting Victims. Each cell now names its section's
+    heading, its lead's, its action's number and its column heading, as the PDF does: "Supporting Victims,
+    OPCC, 14, Status"."""
+    from reportgen.shells.cli import main
+
+    root = copy_example(tmp_path / "ws")
+    toml = root / "reportgen.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        "[paper]\n", '[paper]\ngroup_by = ["section", "lead"]\n', 1), encoding="utf-8")
+    assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")]) == 0
+    page, messages = open_paper(browser, tmp_path / "draft" / "paper.html")
+    headings = plan_column_headings(page)
+    cells = plan_cell_headers(page)
+    status_heading = "Status this reporting period"  # the example register's heading
+    status = next(cell for cell in cells if cell["ref"] == "14" and cell["column"] == headings.index(status_heading))
+    assert status["headers"] == ["Supporting Victims", "OPCC", "14", status_heading]
+    assert len(cells) == len(headings) * int(page.locator("#plan-table").get_attribute("data-total") or 0)
+    for cell in cells:
+        section = [cell["section"]] if cell["section"] else []  # actions with no section open the plan unheaded
+        row_header = [] if cell["column"] == 0 else [cell["ref"]]  # the number's own cell
+        assert cell["headers"] == [*section, cell["lead"], *row_header, headings[cell["column"]]], cell
+    assert axe_violations(page) == []
+    assert messages == []
+
+
+def test_grouped_by_section_each_cell_is_tied_to_its_section(browser: Browser, example: BuildResult) -> None:
+    """The default grouping: each cell names its section's heading, its action's number and its column heading
+    (a cell's headers must name all of them once it names any)."""
+    page, _ = open_paper(browser, example.folder / "paper.html")
+    headings = plan_column_headings(page)
+    cells = plan_cell_headers(page)
+    assert {cell["ref"] for cell in cells} == {str(row.ref) for row in example.paper.rows}
+    for cell in cells:
+        section = [cell["section"]] if cell["section"] else []
+        row_header = [] if cell["column"] == 0 else [cell["ref"]]
+        assert cell["headers"] == [*section, *row_header, headings[cell["column"]]], cell
+
+
 @pytest.mark.parametrize("width", [1280, 640])  # the header stuck to the window's top; to the plan's region's
 def test_focus_going_back_never_hides_under_the_sticky_header(browser: Browser, example: BuildResult,
                                                               width: int) -> None:

@@ -23,7 +23,7 @@ from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from reportgen.files import write_atomically
-from reportgen.model import Paper, PaperRow
+from reportgen.model import Paper, PaperRow, PaperSection
 from reportgen.paper.column_widths import WEB_NARROW, narrow_web_widths
 from reportgen.paper_rules import spoken_pieces
 from reportgen.read.richtext import safe_href
@@ -114,6 +114,40 @@ def top_groups(paper: Paper) -> tuple[str, dict[int, str]]:
     return key, group_of
 
 
+@dataclass(frozen=True)
+class PlanGroup:
+    """One of the plan's groups as the web edition writes it: its own `<tbody>`, its heading cell's id ("" when
+    it has no heading row), and the ids of every group heading its rows are under, the outermost first (a
+    subsection's rows are under their section's heading as well as their own)."""
+
+    section: PaperSection
+    heading_id: str
+    under: tuple[str, ...]
+
+    def headers(self, row: PaperRow, key: str, row_header: bool) -> str:
+        """A cell's `headers` attribute: its group headings, its action's number (`row_header`: the plan shows
+        the number column) and its column heading. A cell's `headers` must name every header of the cell, so
+        the column's and the row's too; the number's own cell names no row header."""
+        names = [*self.under, *((f"plan-ref-{row.ref}",) if row_header and key != "ref" else ()),
+                 f"plan-col-{css_ident(key)}"]
+        return " ".join(names)
+
+
+def plan_groups(paper: Paper) -> tuple[PlanGroup, ...]:
+    """The plan's groups with the headings each one's rows are under. Each group is a row group of its own
+    (`scope="rowgroup"`), so a reader that goes by scope ties a subsection's actions to the subsection only:
+    the `headers` ids tie them to their section too, as the PDF's /Headers do (`RowGroups`)."""
+    groups: list[PlanGroup] = []
+    in_force: dict[int, str] = {}  # level -> the id of the heading now in force; a group closes those below it
+    for number, section in enumerate(paper.sections, start=1):
+        heading_id = f"plan-group-{number}" if section.heading else ""
+        in_force = {level: name for level, name in in_force.items() if level < section.level}
+        if heading_id:
+            in_force[section.level] = heading_id
+        groups.append(PlanGroup(section, heading_id, tuple(in_force[level] for level in sorted(in_force))))
+    return tuple(groups)
+
+
 def csp_hash(text: str) -> str:
     """The CSP source expression that allows exactly this inline style or script."""
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
@@ -195,7 +229,8 @@ def render_web(paper: Paper, templates: Path) -> str:
     with template_errors(TEMPLATE_NAME):  # the workspace's own may be broken, or older than reportgen
         html = env.get_template(TEMPLATE_NAME).render(
             paper=paper, options=filter_options(paper, row_data(_source(env, TEMPLATE_NAME))),
-            style=Markup(style), script=Markup(script), policy=policy,
+            style=Markup(style), script=Markup(script), policy=policy, plan_groups=plan_groups(paper),
+            row_header=any(column.key == "ref" for column in paper.columns),
             search_text=lambda row: search_text(row, row.ref in (paper.exempt_refs or ())),
         )
     return with_marked_title(with_draft_marking(html, paper), paper.title_marking)
