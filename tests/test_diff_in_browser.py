@@ -6,9 +6,10 @@ import io
 from pathlib import Path
 
 import pdfplumber
+import pytest
 from playwright.sync_api import Browser, Page
 
-from browser import axe_violations
+from browser import AXE_SOURCE, axe_violations
 from conftest import ACTIONS, REGISTER_HEADINGS, copy_example, default_returns, make_workspace
 from reportgen.run.build import build_draft
 from reportgen.shells.cli import main
@@ -52,6 +53,21 @@ def compared(root: Path, *args: str) -> Path:
     return drafts / "compare" / "draft-01-to-draft-02"
 
 
+def two_drafts(root: Path) -> Path:
+    """A workspace whose two drafts of 2026-10 differ in every way the comparison shows: two status moves, an
+    explanation reworded and an action added (its words wider than a phone's window)."""
+    make_workspace(root)
+    build_draft(root)
+    changes = {3: {2: "Completed", 3: "Referrals are reviewed weekly by the victims board and partners."},
+               4: {2: "Not started"}}
+    returns = {name: [tuple(changes.get(row[0], {}).get(i, value) for i, value in enumerate(row))  # type: ignore[call-overload]
+                      for row in rows] for name, rows in default_returns().items()}
+    added = (7, "Justice", "OPCC", "Open a hub in Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch.", "18")
+    returns["opcc.xlsx"].append((7, added[3], "In progress", "Recruitment opened.", "2027"))
+    build_draft(make_workspace(root, returns=returns, register=[REGISTER_HEADINGS, *ACTIONS, added]))
+    return root
+
+
 def test_a_restricted_comparison_printed_from_the_browser_is_marked_on_every_page(browser: Browser,
                                                                                    tmp_path: Path) -> None:
     """The README's example compared with its restricted edition and printed from the browser said RESTRICTED
@@ -84,16 +100,7 @@ def test_a_comparison_read_on_a_phone_keeps_every_word_whole(browser: Browser, t
     """diff.html in a phone's window (375 px) split its tables' words: "Chang|e", "R|e|f", "Comple|ted". Each
     column is now at least as wide as its longest word, and the page does not scroll sideways: a table whose
     words need more than the window's width (a Welsh place name) scrolls in its own region."""
-    root = make_workspace(tmp_path / "ws")
-    build_draft(root)
-    changes = {3: {2: "Completed", 3: "Referrals are reviewed weekly by the victims board and partners."},
-               4: {2: "Not started"}}
-    returns = {name: [tuple(changes.get(row[0], {}).get(i, value) for i, value in enumerate(row))  # type: ignore[call-overload]
-                      for row in rows] for name, rows in default_returns().items()}
-    added = (7, "Justice", "OPCC", "Open a hub in Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch.", "18")
-    returns["opcc.xlsx"].append((7, added[3], "In progress", "Recruitment opened.", "2027"))
-    build_draft(make_workspace(root, returns=returns, register=[REGISTER_HEADINGS, *ACTIONS, added]))
-    folder = compared(root)
+    folder = compared(two_drafts(tmp_path / "ws"))
 
     page = open_page(browser, folder / "diff.html", width=375)
     cells = {" ".join(text.split()) for text in page.locator("table th, table td").all_inner_texts()}
@@ -104,3 +111,50 @@ def test_a_comparison_read_on_a_phone_keeps_every_word_whole(browser: Browser, t
                                           "r.clientWidth).map(r => r.getAttribute('aria-label'))")
     assert scrolling == ["Actions added"], scrolling
     assert axe_violations(page) == []
+
+
+# what each text of the page is inside: the landmark (its element), or "" for none; and each text's size
+LANDMARKS = """() => {
+  const landmark = "header, main, nav, aside, footer, [role=region], [role=banner], [role=main]";
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.data.trim()) continue;
+    const inside = node.parentElement.closest(landmark);
+    found.push(inside ? inside.tagName.toLowerCase() : "");
+  }
+  return found;
+}"""
+TEXT_SIZES = """() => [...document.querySelectorAll("h1, h2, p, th, td")].map(
+  element => parseFloat(getComputedStyle(element).fontSize))"""
+
+
+def test_a_comparison_has_a_main_landmark_and_follows_the_readers_text_size(browser: Browser,
+                                                                             tmp_path: Path) -> None:
+    """diff.html had no main landmark, and its first lines and section headings were outside any landmark, so a
+    screen reader could not jump to the comparison; its text was set in points, so a reader who had set a larger
+    text size in the browser got the printed sizes all the same. The comparison is now the page's <main>, under
+    the title's header, and on screen its text is sized from the reader's: twice the browser's default text size,
+    twice the text. Printed and in diff.pdf it keeps its sizes in points."""
+    folder = compared(two_drafts(tmp_path / "ws"))
+    page = open_page(browser, folder / "diff.html")
+    assert page.locator("main").count() == 1 and page.locator("body > header").count() == 1
+    assert page.locator("main .compared, main .counts > h2, main .moves > h2, main .reworded").count() == 4
+    assert set(page.evaluate(LANDMARKS)) == {"header", "main", "div"}  # the tables' scrolling regions are divs
+    page.evaluate(AXE_SOURCE)
+    rules = page.evaluate("""async () => (await axe.run(document, {runOnly: {type: "rule", values: [
+        "landmark-one-main", "region", "landmark-no-duplicate-main", "landmark-main-is-top-level"]}})).violations
+        .map(violation => violation.id)""")
+    assert rules == []
+    assert axe_violations(page) == []
+    default = page.evaluate(TEXT_SIZES)
+
+    larger = page.context.new_page()
+    larger.context.new_cdp_session(larger).send("Page.setFontSizes", {"fontSizes": {"standard": 32}})
+    larger.goto((folder / "diff.html").resolve().as_uri())
+    assert larger.evaluate("getComputedStyle(document.documentElement).fontSize") == "32px"
+    assert larger.evaluate(TEXT_SIZES) == pytest.approx([size * 2 for size in default], abs=0.01)
+
+    with pdfplumber.open(folder / "diff.pdf") as pdf:
+        sizes = {line["text"]: round(line["chars"][0]["size"], 1) for line in pdf.pages[0].extract_text_lines()}
+    assert sizes["Counts then and now"] == 13.5 and sizes["Status Then Now Change"] == 9.0, sizes
