@@ -177,9 +177,10 @@ def test_identical_builds_differ_only_in_run_facts(tmp_path: Path) -> None:
 
 
 def test_numbers_sort_beyond_99(tmp_path: Path) -> None:
-    for name in ("draft-09", "draft-99", "draft-100", "draft-10"):
-        (tmp_path / PERIOD / name).mkdir(parents=True)
-    (tmp_path / "2023-01" / "draft-500").mkdir(parents=True)
+    for folder in (*(tmp_path / PERIOD / name for name in ("draft-09", "draft-99", "draft-100", "draft-10")),
+                   tmp_path / "2023-01" / "draft-500"):
+        folder.mkdir(parents=True)
+        (folder / "manifest.json").write_text("{}", encoding="utf-8")  # kept (a folder without one is not a draft)
     (tmp_path / PERIOD / ".draft-tmp-1-abcd").mkdir()
     names = [p.name for p in draft_folders(tmp_path, PERIOD)]
     assert names == ["draft-09", "draft-10", "draft-99", "draft-100"]

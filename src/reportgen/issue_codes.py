@@ -142,6 +142,21 @@ CODES: dict[str, Code] = {
         "draft is what records which actions were exempt that month.",
         {"history": "A kept draft could not be read for the history: {error}",
          "prefill": "The earlier draft could not be read, so the workbooks are not pre-filled from it: {error}"}),
+    "damaged-draft": Code(
+        E, "The newest kept draft of an earlier period has a manifest.json that cannot be read: the statuses it "
+        "would carry forward are not known, so the paper would be published without them.",
+        "The earlier draft's manifest.json could not be read, so no status is carried forward from it: {error}",
+        # a damaged manifest is not an unfinished copy (that has none): a draft was kept there, and losing the
+        # statuses it carried would publish a paper saying nothing was reported before
+        "Restore the draft folder from a backup, or build that period's paper again in the same edition (a new "
+        "draft is kept beside the damaged one, and carried forward from instead)."),
+    "unfinished-draft": Code(
+        W, "A draft folder holds no manifest.json: it is not a finished draft, and is not read as one.",
+        "{file} holds no manifest.json, which every kept draft has (a build writes it last and moves the draft "
+        "into place whole): it is not a finished draft, so it is not read as one{instead}.",
+        # never removed by reportgen: it may be the half of a copy the officer means to finish
+        "If it is a copy or sync of a draft that stopped partway, copy the draft again in full; otherwise move the "
+        "folder out of outputs."),
     "misplaced-draft": Code(
         W, "A kept draft is in a folder named for another period: it is not read as a draft of either.",
         "{file} is a draft of {recorded}, kept in the folder of {named}: a draft's period is the one it records, "

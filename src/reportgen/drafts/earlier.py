@@ -72,6 +72,17 @@ def misplaced_issues(outputs: Path, wording: Literal["", "history"] = "") -> lis
             for folder, recorded in drafts.misplaced_drafts(outputs)]
 
 
+def unfinished_issues(outputs: Path) -> list[Issue]:
+    """An unfinished-draft warning for each `draft-NN` folder with no manifest (`drafts.draft_folders` leaves it
+    out): the officer learns which draft is read instead, rather than finding statuses missing or wrong."""
+    found = []
+    for folder in drafts.unfinished_drafts(outputs):
+        kept = drafts.latest_draft(outputs, folder.parent.name)
+        instead = f" (the newest kept draft of {folder.parent.name} is {kept.name}, read instead)" if kept else ""
+        found.append(issue("unfinished-draft", file=folder.relative_to(outputs.parent).as_posix(), instead=instead))
+    return found
+
+
 def carry_source(outputs: Path, period: str) -> Path | None:
     """The newest kept draft of a period before `period`: the draft a build carries statuses forward
     from, and the one a period's return workbooks are pre-filled from (one rule, so they agree)."""
@@ -162,6 +173,21 @@ def edition_of(folder: Path) -> str:
         return drafts.load_manifest(folder).edition
     except ReportgenError:
         return ""
+
+
+def read_carry_source(folder: Path | None) -> tuple[Paper | None, list[Issue]]:
+    """The paper a build carries statuses forward from (`read_kept_paper`). One whose manifest.json is there but
+    cannot be read blocks publication (damaged-draft): a draft was kept, and without its statuses the paper would
+    say nothing was reported before, which is false. Its draft.json alone damaged stays a warning (unreadable-draft):
+    its manifest still records what the draft was built from, and the build says what it carries instead."""
+    paper, problems = read_kept_paper(folder)
+    if paper is not None or folder is None:
+        return paper, problems
+    try:
+        drafts.load_manifest(folder)
+    except ReportgenError as exc:
+        return None, [issue("damaged-draft", error=exc, file=str(folder))]
+    return None, problems
 
 
 def read_kept_paper(folder: Path | None, wording: Literal["", "history", "prefill"] = ""

@@ -15,6 +15,8 @@ import os
 import re
 import secrets
 import shutil
+import socket
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,7 +41,11 @@ MANIFEST_JSON = "manifest.json"
 LOCK_FILE = ".lock"
 
 _DRAFT_RE = re.compile(r"^draft-(\d{2,})$")
-_TMP_RE = re.compile(r"^\.draft-tmp-(\d+)-[0-9a-f]+$")
+# `.draft-tmp-<host>-<pid>-<hex>`; an older reportgen's `.draft-tmp-<pid>-<hex>` names no host
+_TMP_RE = re.compile(r"^\.draft-tmp-(?:(?P<host>[A-Za-z0-9_.-]+)-)?(?P<pid>\d+)-[0-9a-f]+$")
+# a temporary folder of another machine (or of no named one) untouched this long is taken to be left by a build
+# that died: a build writes into its folder all the time, and the slowest take minutes
+STALE_AFTER = 3600.0
 
 
 # ---------------------------------------------------------------- draft folders
@@ -67,9 +73,21 @@ def draft_folders(outputs: Path, period: str | None = None) -> list[Path]:
     A draft's period is the one its manifest records: a `draft-NN` folder in another period's folder (a build's
     `--out` once named it so) is left out, so that it is never carried from, compared with, or read for the
     history as a draft of the period its folder names (`misplaced_drafts` lists them). One whose manifest cannot
-    be read is kept in, under its folder's period, so that its damage is reported.
+    be read is kept in, under its folder's period, so that its damage is reported; one with no manifest at all is
+    left out (`unfinished_drafts` lists them).
     """
     return [path for path, recorded in _numbered_folders(outputs, period) if recorded in (None, path.parent.name)]
+
+
+def unfinished_drafts(outputs: Path) -> list[Path]:
+    """Each `outputs/<period>/draft-NN` folder with no manifest.json, oldest first: not a draft reportgen kept (a
+    build moves a draft into place whole, its manifest written last), but a copy or sync stopped partway, so
+    `draft_folders` leaves it out rather than read it as the period's newest draft."""
+    return [path for path in _draft_named(outputs) if not _has_manifest(path)]
+
+
+def _has_manifest(folder: Path) -> bool:
+    return os.path.lexists(folder / MANIFEST_JSON)  # one there but damaged is a kept draft, and its damage is said
 
 
 def misplaced_drafts(outputs: Path) -> list[tuple[Path, str]]:
@@ -81,6 +99,11 @@ def misplaced_drafts(outputs: Path) -> list[tuple[Path, str]]:
 def _numbered_folders(outputs: Path, period: str | None = None) -> list[tuple[Path, str | None]]:
     """Each `outputs/<period>/draft-NN` folder, oldest first, with the period its manifest records (None when
     that cannot be read)."""
+    return [(path, recorded_period(path)) for path in _draft_named(outputs, period) if _has_manifest(path)]
+
+
+def _draft_named(outputs: Path, period: str | None = None) -> list[Path]:
+    """Each `outputs/<period>/draft-NN` folder, oldest first: by period, then by number."""
     if not outputs.is_dir():
         return []
     periods = [period_folder(outputs, period)] if period else [
@@ -94,7 +117,7 @@ def _numbered_folders(outputs: Path, period: str | None = None) -> list[tuple[Pa
             number = draft_number(child)
             if number is not None and child.is_dir():
                 found.append((folder.name, number, child))
-    return [(path, recorded_period(path)) for _period, _number, path in sorted(found)]
+    return [path for _period, _number, path in sorted(found)]
 
 
 def recorded_period(folder: Path) -> str | None:
@@ -117,6 +140,23 @@ def check_out_period(out: Path, period: str, outputs: Path) -> None:
         raise UsageError(f"--out {out} looks like a draft folder of {named}, but this paper is for {period}: later "
                          f"builds would take it for a draft of {named}. Leave out --out to keep it as the next draft "
                          f"of {period} (in outputs/{period}/), or choose a folder not named draft-NN")
+
+
+def check_out_outputs(out: Path, period: str, outputs: Path) -> None:
+    """Refuse (wrong usage) an `--out` that is the workspace's `outputs` folder or a period's folder in it
+    (`outputs/2026-11`): the draft's manifest.json would make the folder a kept draft, and the next builds would
+    keep their drafts inside it (`outputs/2026-11/draft-01` within October's paper)."""
+    target, kept = out.absolute().resolve(), outputs.absolute().resolve()  # through links too
+    if target == kept:
+        where = "the workspace's outputs folder"
+    elif target.parent == kept and is_period(target.name):
+        where = f"the folder of {target.name}'s drafts in the workspace's outputs"
+    else:
+        return
+    raise UsageError(f"--out {out} is {where}, where builds keep their drafts: a draft written there would make "
+                     f"it a kept draft, and later builds would put their drafts inside it. Leave out --out to keep "
+                     f"it as the next draft of {period} (in outputs/{period}/), or choose a folder of its own "
+                     f"(outputs/{period}-restricted)")
 
 
 def latest_draft(outputs: Path, period: str | None = None) -> Path | None:
@@ -227,17 +267,24 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def start_draft(outputs: Path, period: str, beside: Path | None = None) -> Path:
-    """A new hidden temporary folder to build a draft in: `outputs/<period>/.draft-tmp-<pid>-<hex>/`.
+    """A new hidden temporary folder to build a draft in: `outputs/<period>/.draft-tmp-<host>-<pid>-<hex>/`.
 
     With `beside` (the `--out` folder), the temporary folder is made next to it instead, so publishing
-    is one rename on the same filesystem and nothing is written into the workspace's outputs.
+    is one rename on the same filesystem and nothing is written into the workspace's outputs. The host is in
+    the name because a process id means something only on the machine that gave it: a workspace on a network
+    drive is built from several.
     """
     parent = beside.absolute().parent if beside is not None else period_folder(outputs, period)
     parent.mkdir(parents=True, exist_ok=True)
     _clean_stale(parent)
-    tmp = parent / f".draft-tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    tmp = parent / f".draft-tmp-{this_host()}-{os.getpid()}-{secrets.token_hex(4)}"
     tmp.mkdir()
     return tmp
+
+
+def this_host() -> str:
+    """This machine's name as a temporary folder's name holds it (letters, digits, '.', '_' and '-' only)."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", socket.gethostname()) or "_"
 
 
 def discard_draft(tmp: Path) -> None:
@@ -245,7 +292,7 @@ def discard_draft(tmp: Path) -> None:
 
 
 def clean_stale_temps(outputs: Path, period: str) -> list[Path]:
-    """Remove temporary folders left by builds whose process has gone; returns what was removed."""
+    """Remove temporary folders left by builds that have gone; returns what was removed."""
     return _clean_stale(period_folder(outputs, period))
 
 
@@ -256,10 +303,30 @@ def _clean_stale(parent: Path) -> list[Path]:
     for child in sorted(parent.iterdir()):
         match = _TMP_RE.match(child.name)
         # a temporary folder whose manifest names its draft was published there: never remove it
-        if match and child.is_dir() and not _alive(int(match.group(1))) and not _named(child):
+        if match and child.is_dir() and _stale(child, match["host"], int(match["pid"])) and not _named(child):
             shutil.rmtree(child, ignore_errors=True)
             removed.append(child)
     return removed
+
+
+def _stale(folder: Path, host: str | None, pid: int) -> bool:
+    """Whether a build's temporary folder was left by a build that has gone: this machine's, when its process is
+    not running; another machine's (or an older reportgen's, which named no host), when nothing in it has changed
+    for STALE_AFTER seconds, as its process id cannot be looked up here."""
+    if host == this_host():
+        return not _alive(pid)
+    return time.time() - _last_change(folder) > STALE_AFTER
+
+
+def _last_change(folder: Path) -> float:
+    """When anything in `folder` was last written (a build writes its files in turn, into subfolders too)."""
+    times = []
+    for path in (folder, *folder.rglob("*")):
+        try:
+            times.append(path.stat().st_mtime)
+        except OSError:
+            continue  # removed meanwhile
+    return max(times, default=time.time())
 
 
 def _named(folder: Path) -> bool:

@@ -34,10 +34,12 @@ from reportgen.drafts.earlier import (
     exemptions_dropped,
     exemptions_known,
     misplaced_issues,
+    read_carry_source,
     read_history,
     read_kept_paper,
     restricted_beside,
     returns_after,
+    unfinished_issues,
     unread_source,
 )
 from reportgen.files import write_atomically
@@ -159,7 +161,7 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
     carry_from = carry_source(inputs.outputs, inputs.period)
     compare_with = next((f for f in reversed(kept)
                          if f.parent.name <= inputs.period and edition_of(f) == edition), None)
-    carried, unreadable = read_kept_paper(carry_from)
+    carried, unreadable = read_carry_source(carry_from)
     carried = exemptions_known(carried, carry_from, inputs.exemption_files, inputs.workspace)
     restricted_from = restricted_beside(inputs.outputs, carry_from) if carried is not None else None
     restricted, unreadable_restricted = read_kept_paper(restricted_from)
@@ -167,8 +169,8 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
     wanted = inputs.settings.history
     history, damaged = read_history(inputs.outputs, edition, before=inputs.period,
                                     limit=max(wanted.periods - 1, wanted.stalled_after))
-    issues = (*found, *misplaced_issues(inputs.outputs), *unreadable, *unreadable_restricted, *damaged,
-              *returns_after(inputs.outputs, carry_from, inputs.workspace))
+    issues = (*found, *misplaced_issues(inputs.outputs), *unfinished_issues(inputs.outputs), *unreadable,
+              *unreadable_restricted, *damaged, *returns_after(inputs.outputs, carry_from, inputs.workspace))
     return Plan(inputs, edition, hashes, carry_from, compare_with, issues, carried, restricted_from, restricted, theme,
                 tuple(theme_issues), history if wanted.progress else ())
 
@@ -533,6 +535,7 @@ def _build(workspace: Path, period: str | None, out: Path | None, edition: Editi
     checks = check_draft(workspace, period, edition, run, timer)
     plan, checked, paper = checks.plan, checks.checked, checks.paper
     if out is not None:
+        drafts.check_out_outputs(out, plan.inputs.period, plan.inputs.outputs)
         drafts.check_out_place(out, plan.inputs.workspace)
         drafts.check_out_period(out, plan.inputs.period, plan.inputs.outputs)
     if workers is not None and workers.templates != plan.inputs.templates.resolve():

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportgen.drafts.earlier import PeriodDraft, edition_of, misplaced_issues, read_history
+from reportgen.drafts.earlier import PeriodDraft, edition_of, misplaced_issues, read_history, unfinished_issues
 from reportgen.drafts.folders import check_out_place, draft_folders
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
@@ -262,7 +262,7 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
     found, unread = read_history(outputs, edition)
     if not found:
         raise no_history(outputs, edition, unread)
-    issues = (*misplaced_issues(outputs, "history"), *unread)
+    issues = (*misplaced_issues(outputs, "history"), *unfinished_issues(outputs), *unread)
     marking = load_settings(workspace).paper.restricted_marking if edition == "restricted" else ""
     papers = [draft.paper for draft in found]
     table = history_table(history_frame(papers))

@@ -25,6 +25,7 @@ from reportgen.drafts.earlier import (
     read_kept_paper,
     restricted_beside,
     returns_after,
+    unfinished_issues,
     unread_source,
 )
 from reportgen.issues import Issue, issue
@@ -38,7 +39,7 @@ def workbook_prefill(inputs: Inputs, register: Register) -> tuple[dict[int, Pref
     nothing was reported before the period (the workbooks are blank), or an action's row is not fully
     pre-filled (`not_prefilled`)."""
     carried, issues = prefill_carried(inputs, register)
-    return prefill_values(carried), [*misplaced_issues(inputs.outputs), *issues]
+    return prefill_values(carried), [*misplaced_issues(inputs.outputs), *unfinished_issues(inputs.outputs), *issues]
 
 
 def prefill_carried(inputs: Inputs, register: Register) -> tuple[dict[int, LastReported], list[Issue]]:

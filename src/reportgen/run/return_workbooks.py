@@ -10,15 +10,19 @@ reads last month's workbook, filed again, as this month's return.
 It writes what the run stage read (`reportgen.run.returns` reads the register and the draft).
 
 What it must not do: overwrite a file (an existing workbook is refused, naming it), write a formula
-(every text cell is a literal string), or leave a half-written file (temporary name, then a hard link
-that fails if the name was taken meanwhile). The bytes depend only on the inputs.
+(every text cell is a literal string), or leave a half-written file or half a set (all are written in a
+hidden folder, then moved or linked into place: a hard link fails if the name was taken meanwhile). The bytes
+depend only on the inputs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import errno
+import os
 import re
+import secrets
+import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -32,7 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reportgen.check.merge import BLANK, Prefill
 from reportgen.errors import ReportgenError, UsageError
-from reportgen.files import write_atomically
+from reportgen.files import publish_folder, sync_folder, write_atomically
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
 from reportgen.paper.cover import meeting_date
@@ -70,13 +74,49 @@ def write_workbooks(register: Register, values: Mapping[int, Prefill], period: s
     if taken:
         raise UsageError(f"{taken[0]} already exists: return workbooks are never overwritten; "
                              "move the folder's workbooks away or give another --out")
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for lead, path in targets.items():
-        actions = [action for action in register.actions if lead in action.leads]
-        save_new(return_workbook(lead, actions, values, period, settings, dict(register.headings)), path)
-        written.append(path)
-    return written, issues
+    books = {path: workbook_bytes(return_workbook(lead, [action for action in register.actions if lead in action.leads],
+                                                  values, period, settings, dict(register.headings)))
+             for lead, path in targets.items()}
+    place_whole(folder, books)
+    return list(books), issues
+
+
+def place_whole(folder: Path, files: Mapping[Path, bytes]) -> None:
+    """Write `files` (each in `folder`) as a set, all or none: a run stopped (Ctrl-C) or failing (a full disk)
+    partway must not leave some workbooks, which the next run would refuse to overwrite. Each is written into a
+    hidden folder beside `folder`, then that folder is renamed into place, or, when `folder` is there already
+    (it may hold other files), each is linked into it (a link fails rather than replace a file) and those linked
+    are taken back if any fails."""
+    parent = folder.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = parent / f".{folder.name}.partial-{secrets.token_hex(4)}"
+    staging.mkdir()
+    try:
+        for path, data in files.items():
+            write_atomically(staging / path.name, data)
+        if folder.exists():
+            _link_all(staging, folder, files)
+        else:
+            publish_folder(staging, folder, "the return workbooks")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _link_all(staging: Path, folder: Path, files: Mapping[Path, bytes]) -> None:
+    """Link each file written in `staging` to its place; on any failure or interruption, none stays linked."""
+    linked: list[Path] = []
+    try:
+        for path in files:
+            try:
+                os.link(staging / path.name, path)
+            except FileExistsError as exc:  # made meanwhile by another run
+                raise ReportgenError(f"{path} already exists: return workbooks are never overwritten") from exc
+            linked.append(path)
+    except BaseException:
+        for path in linked:
+            path.unlink(missing_ok=True)
+        raise
+    sync_folder(folder)
 
 
 def headings(settings: Settings, register_headings: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -324,13 +364,3 @@ def sent_name(name: str, when: dt.datetime, number: int = 1) -> str:
     stem, dot, suffix = name.rpartition(".")
     counted = f"-{number}" if number > 1 else ""
     return f"{stem}.sent-{when.astimezone(dt.UTC).strftime(SENT_STAMP)}{counted}{dot}{suffix}"
-
-
-def save_new(book: Workbook, out: Path) -> None:
-    """Save with fixed zip dates to a temporary name, then link it to `out`, refusing if `out` exists."""
-    try:
-        write_atomically(out, workbook_bytes(book), replace=False)
-    except FileExistsError as exc:
-        raise ReportgenError(f"{out} already exists: return workbooks are never overwritten") from exc
-
-

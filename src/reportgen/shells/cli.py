@@ -75,8 +75,7 @@ UNDONE = {
     "build": "no draft was published",
     "validate": "validate writes nothing, so nothing was changed",
     "diff": "no comparison was written",
-    "returns": ("each return workbook written before it is whole, the rest were not written; "
-                "move those away (or give another --out) to write them all"),
+    "returns": "no workbook was written",  # written together, or none of them
     "history": "each history file written is whole, but they may not all be from this run; run it again",
 }
 
