@@ -20,8 +20,10 @@ Layout (the markers `reportgen.render.docx.writer` looks for are in brackets):
 - Before the cover sheet, only while an issue blocks publication: `{{ paper.blocking_heading }}` as a
   heading, `{{ paper.blocking_advice }}` and the list `paper.blocking`.
 - Header: `{{ paper.draft_marking }}` (while anything blocks publication), `{{ paper.marking }}`
-  (restricted edition only) and the running title; footer: the
-  marking and "Page X of Y" (PAGE / NUMPAGES fields). Section 2 reuses section 1's header/footer.
+  (restricted edition only) and the running title; footer, as the PDF's: `{{ paper.meeting }}` · `{{ paper.date }}`
+  at the left and "Page X of Y" (PAGE / NUMPAGES fields) at the right margin on one line (a right-aligned tab
+  stop at the text width), and under them the marking. Section 2 reuses section 1's header, and has a
+  footer of its own, the same but for its tab stop at the landscape text width.
 
 The PDF takes the same look from this file (`reportgen.render.theme`): the styles Normal, Title, Subtitle,
 Heading 1-3, the plan table's prototype rows, the cover label fill, both tables' lines, the "Status …" styles' shading
@@ -41,7 +43,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -252,22 +254,36 @@ def _header_footer(document) -> None:  # type: ignore[no-untyped-def]
     running = header.add_paragraph("{{ paper.title }}", style="Header")
     running.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
-    footer = section.footer
+    _footer(section.footer, PORTRAIT_TEXT_TWIPS)
+    for later in document.sections[1:]:
+        later.header.is_linked_to_previous = True
+        _footer(later.footer, LANDSCAPE_TEXT_TWIPS)  # the plan's: its page number at its wider right margin
+
+
+def _footer(footer, text_twips: int) -> None:  # type: ignore[no-untyped-def]
+    """The PDF's footer: the meeting and its date at the left, "Page X of Y" at the right margin, and under
+    them, in the restricted edition, the marking. A printed page of the Word paper said only its number, not
+    which meeting it was for. The page number is set by a right-aligned tab stop at `text_twips`, the
+    section's text width: the landscape plan's is wider, so its section has a footer of its own (LibreOffice
+    lays a tab relative to the margin, `w:ptab`, out as a plain tab)."""
     footer.is_linked_to_previous = False
-    footer.paragraphs[0].text = "{%p if paper.marking %}"
+    line = footer.paragraphs[0]
+    line.style = "Footer"
+    stops = line.paragraph_format.tab_stops
+    for inherited in line.style.paragraph_format.tab_stops:  # the Footer style's: the tab would stop there first
+        stops.add_tab_stop(inherited.position, WD_TAB_ALIGNMENT.CLEAR)
+    stops.add_tab_stop(Twips(text_twips), WD_TAB_ALIGNMENT.RIGHT)
+    # the date never split over two lines, nor from the meeting's last word, as in the PDF's footer
+    line.add_run("{{ paper.meeting }}{% if paper.date %}\u00a0· {{ paper.date | replace(' ', '\\u00a0') }}{% endif %}")
+    line.add_run("\tPage ")
+    _field(line, "PAGE")
+    line.add_run(" of ")
+    _field(line, "NUMPAGES")
+    footer.add_paragraph("{%p if paper.marking %}", style="Footer")
     marking = footer.add_paragraph(style="Footer")
     marking.alignment = WD_ALIGN_PARAGRAPH.CENTER
     marking.add_run("{{ paper.marking }}").bold = True
     footer.add_paragraph("{%p endif %}", style="Footer")
-    pages = footer.add_paragraph(style="Footer")
-    pages.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    pages.add_run("Page ")
-    _field(pages, "PAGE")
-    pages.add_run(" of ")
-    _field(pages, "NUMPAGES")
-    for later in document.sections[1:]:
-        later.header.is_linked_to_previous = True
-        later.footer.is_linked_to_previous = True
 
 
 def _field(paragraph, instruction: str) -> None:  # type: ignore[no-untyped-def]

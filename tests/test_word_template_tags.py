@@ -83,6 +83,13 @@ def test_a_title_deleted_from_the_template_is_put_back_in_the_title_style_and_sa
     assert (first.style.name, first.text) == ("Title", "Test Delivery Plan")
 
 
+def marked_parts(document: docx.document.Document) -> list[docx.section._Header | docx.section._Footer]:
+    """The template's page header and each of its page footers (the landscape plan's footer is its own), each
+    holding the marking's block, as an officer finds them in Word."""
+    return [document.sections[0].header,
+            *(section.footer for section in document.sections if not section.footer.is_linked_to_previous)]
+
+
 def test_a_protective_marking_deleted_from_the_page_header_and_footer_is_put_back_on_every_page(
         tmp_path: Path) -> None:
     """An officer takes `{{ paper.marking }}` out of the template's page header and footer (to type their own
@@ -90,7 +97,7 @@ def test_a_protective_marking_deleted_from_the_page_header_and_footer_is_put_bac
     marking, and the build says the template lacks it."""
     workspace, template = example_with_template(tmp_path / "ws")
     document = docx.Document(str(template))
-    for part in (document.sections[0].header, document.sections[0].footer):  # its {%p if %} … {%p endif %} block
+    for part in marked_parts(document):  # its {%p if %} … {%p endif %} block
         texts = [p.text for p in part.paragraphs]
         start = texts.index("{%p if paper.marking %}")
         assert texts[start + 1:start + 3] == ["{{ paper.marking }}", "{%p endif %}"]
@@ -156,7 +163,7 @@ def test_a_marking_moved_from_the_page_header_into_the_body_is_said_to_be_missin
     header carries the marking once."""
     workspace, template = example_with_template(tmp_path / "ws")
     document = docx.Document(str(template))
-    for part in (document.sections[0].header, document.sections[0].footer):
+    for part in marked_parts(document):
         texts = [p.text for p in part.paragraphs]
         start = texts.index("{%p if paper.marking %}")
         for paragraph in part.paragraphs[start:start + 3]:
@@ -251,3 +258,27 @@ def test_a_block_left_open_in_the_template_is_named_where_word_shows_it(
         err = " ".join(capsys.readouterr().err.split())  # the console wraps long lines
         assert f"DOCX template {template} {said}" in err, err
         assert "document.xml" not in err and "paper.title" not in err and "exempt_note" not in err
+
+
+@pytest.mark.expected_logs("template-own-text")
+def test_a_template_copied_before_its_footer_named_the_meeting_is_not_said_to_have_text_of_its_own(
+        tmp_path: Path) -> None:
+    """An officer restyled reportgen's template when its footer said only "Page X of Y": that line is no longer
+    reportgen's template's own, and the build would say the officer typed it, to move into the narrative. It is
+    still known as reportgen's; a line the officer did type there is still said."""
+    workspace, template = example_with_template(tmp_path / "ws")
+    document = docx.Document(str(template))
+    for footer in marked_parts(document)[1:]:
+        line = footer.paragraphs[0]
+        for run in line.runs:  # the footer as it was: the page number alone
+            if "paper.meeting" in run.text or run._r.find(qn("w:tab")) is not None:
+                run.text = run.text.replace("\t", "") if "Page" in run.text else ""
+    document.sections[0].footer.add_paragraph("Contact: the Panel's secretariat")
+    document.save(str(template))
+    assert docx.Document(str(template)).sections[0].footer.paragraphs[0].text == "Page 1 of 1"
+
+    out = tmp_path / "draft"
+    assert main(["build", "--workspace", str(workspace), "--out", str(out)]) == 0
+    with (out / "issues.csv").open(newline="", encoding="utf-8-sig") as file:
+        own = [row["value"] for row in csv.DictReader(file) if row["code"] == "template-own-text"]
+    assert own == ["'Contact: the Panel's secretariat'"]

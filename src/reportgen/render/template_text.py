@@ -25,9 +25,11 @@ from reportgen.template_files import DEFAULT_TEMPLATES
 Element = Any  # lxml elements (python-docx oxml classes)
 
 _TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\[\[[A-Z]+\]\]", re.DOTALL)
-# the blocking box's advice, typed into reportgen's template before it became {{ paper.blocking_advice }}
+# lines of reportgen's earlier templates: the blocking box's advice, typed in before it became
+# {{ paper.blocking_advice }}, and the footer's page number alone, before the footer named the meeting and its date
 _EARLIER_DEFAULT_TEXT = frozenset({
-    "Resolve these issues, then build the paper again; until then it must not be published."})
+    "Resolve these issues, then build the paper again; until then it must not be published.",
+    "Page of"})
 _HEADERS_FOOTERS = ("header", "first_page_header", "even_page_header",
                     "footer", "first_page_footer", "even_page_footer")
 W_P, W_R, W_T = qn("w:p"), qn("w:r"), qn("w:t")
