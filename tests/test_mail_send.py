@@ -804,3 +804,24 @@ def test_a_workbook_that_cannot_be_kept_is_said_and_left_staged_until_it_can(tmp
     assert "0 messages sent, 3 already sent" in printed and "could not be kept" not in printed, printed
     assert _kept(root) == mailed
     assert not (root / "outputs" / PERIOD / "mail" / "sending").exists()
+
+
+@pytest.mark.parametrize("days", [-43, 30], ids=["deadline passed", "deadline to come"])
+def test_a_reminder_says_whether_the_deadline_has_passed(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         days: int) -> None:
+    """A reminder sent six weeks after the deadline said "The deadline is 24 October 2026." It says the deadline
+    was, and to send the return as soon as possible; before the deadline, as before, that it is."""
+    from mail_helpers import mail_toml
+    from reportgen.shells.cli import main
+
+    deadline = dt.date.today() + dt.timedelta(days=days)
+    toml = re.sub(r"deadline = \d{4}-\d{2}-\d{2}", f"deadline = {deadline.isoformat()}", mail_toml())
+    root = make_workspace(tmp_path / "ws", period=PERIOD, returns={}, toml=toml)
+    main(["chase", "--workspace", str(root), "--period", PERIOD, "--dry-run"])
+    capsys.readouterr()
+    [first, *_] = sorted((root / "outputs" / PERIOD / "mail" / "outbox").iterdir())
+    message = BytesParser(policy=policy.default).parsebytes(first.read_bytes())
+    body = " ".join(message.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    day = f"{deadline.day} {deadline:%B %Y}"
+    assert (f"The deadline was {day}: please send your return as soon as you can." if days < 0
+            else f"The deadline is {day}.") in body

@@ -116,3 +116,54 @@ def test_issues_about_exempt_actions_are_counted_in_public_and_an_error_among_th
     for severity, noun in (("warning", "warning"), ("info", "note")):
         if about[severity]:
             assert f"{about[severity]} {noun}" in counted[f"exempt-{noun}s"]["message"]
+
+
+def test_a_word_document_sent_by_a_partner_leading_only_exempt_actions_is_not_named_in_public(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The Fire Service leads only exempt action 8. Its return not read (an .ods) was withheld in the public
+    edition, but a Word document named after it was listed: "… Fire Service return.docx is a Word document, not a
+    spreadsheet", naming the partner README says no public output names. It is counted with the others."""
+    root = _workspace(tmp_path / "ws", [(1, "Develop a prevention strategy.", "In progress", "Drafted.", "2027")],
+                      fire_returns=False)
+    (root / "inputs" / "returns" / "2026-10" / f"{CANARY} Fire Service return.docx").write_bytes(b"PK\x03\x04")
+    _code, printed, issues = _build(root, capsys)
+    assert CANARY not in printed and all(CANARY not in value for row in issues for value in row.values())
+    assert "exempt-warnings" in {row["code"] for row in issues}
+    _code, printed, issues = _build(root, capsys, "restricted")
+    assert any(f"{CANARY} Fire Service return.docx" in row["file"] for row in issues)
+
+
+def test_an_exempt_actions_row_holding_another_exempt_actions_wording_is_only_a_warning(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC's row 7 (exempt) holds action 8's wording (exempt too): the public paper prints neither, so nothing
+    could leak, and the ordinary mis-keyed warning is enough; it blocked the public paper as an error."""
+    root = _workspace(tmp_path / "ws", [(1, "Develop a prevention strategy.", "In progress", "Drafted.", "2027")])
+    opcc = root / "inputs" / "returns" / "2026-10" / "opcc.xlsx"
+    import openpyxl
+
+    book = openpyxl.load_workbook(opcc)
+    sheet = book.active
+    assert sheet is not None
+    row = next(row for row in sheet.iter_rows() if row[0].value == 7)
+    row[1].value = f"Train crews in {CANARY} rescue."
+    row[2].value = "In progress"  # its status one the paper reads: nothing else blocks
+    book.save(opcc)
+    code, _printed, issues = _build(root, capsys, "restricted")
+    [said] = [row for row in issues if row["ref"] == "7" and row["code"].startswith("action-text")]
+    assert (said["code"], said["severity"]) == ("action-text-of-other-action", "warning")
+    code, printed, issues = _build(root, capsys)
+    assert code == 0, printed
+    assert not any(row["code"] == "exempt-errors" for row in issues)
+
+
+def test_the_count_of_withheld_issues_is_said_without_a_place_in_the_paper(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A withheld error blocks the public paper, whose "Issues to resolve" block listed the count as "-: Issues
+    about actions exempt…", a dash for the file it has none of. It is the message alone."""
+    root = _workspace(tmp_path / "ws", [(1, "Develop a prevention strategy.", "In progress", "Drafted.", "2027")],
+                      fire_returns=False)
+    (root / "inputs" / "returns" / "2026-10" / f"{CANARY.lower()}-fire-service.xlsx").write_bytes(b"")
+    code, _printed, issues = _build(root, capsys)
+    assert code == 1 and "exempt-errors" in {row["code"] for row in issues}
+    html = next((tmp_path / "ws" / "outputs" / "2026-10").glob("draft-*/paper.html")).read_text(encoding="utf-8")
+    assert "-: " not in html and "Issues about actions exempt from publication" in html

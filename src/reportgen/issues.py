@@ -49,8 +49,9 @@ class Issue:
     def where(self) -> str:
         """Where it is, for a line that has no heading of its file: the file, then `place`; the file is left out
         when the message starts with it ('x.xlsx is empty (0 bytes)')."""
-        file = self.file or "-"
-        return ", ".join(part for part in (file if not _starts(self.message, file) else "", self.place) if part)
+        file = self.file  # none (a count of issues withheld, a setting): the message alone, not "-: …"
+        return ", ".join(part for part in (file if file and not _starts(self.message, file) else "", self.place)
+                         if part)
 
     @property
     def located(self) -> str:

@@ -71,7 +71,8 @@ def public_view(checked: Checked) -> PublicView:
 
     hidden_files = frozenset({checked.inputs.display(path) for path in checked.inputs.returns
                               if lead_of(path) in hidden_leads}
-                             | {shown for lead in hidden_leads for shown in files.get(lead, ())})
+                             | {shown for lead in hidden_leads for shown in files.get(lead, ())}
+                             | _documents_of(checked, hidden_leads))
     leading_exempt = {lead for action in register.actions if action.exempt for lead in action.leads}
     open_files = frozenset(checked.inputs.display(path) for path in checked.inputs.returns
                            if (lead := lead_of(path)) is not None and lead not in leading_exempt)
@@ -89,6 +90,18 @@ def public_view(checked: Checked) -> PublicView:
     return PublicView(register.path, frozenset(exempt_refs), register.exempt_rows, public_leads, hidden_leads,
                       hidden_files, open_files, examples, frozenset(s for s, how in used.items() if how == "none"),
                       frozenset(s for s, how in used.items() if how == "some"), exempt_words(checked, exempt_refs))
+
+
+def _documents_of(checked: Checked, leads: frozenset[str]) -> set[str]:
+    """The files (as displayed) in the period's returns folder that are not read as returns (a Word document, a
+    PDF) and are named after one of `leads`: an issue about "Witness Protection Unit return.docx" names that
+    partner as surely as its return would."""
+    folder = checked.inputs.returns_dir
+    if not leads or not folder.is_dir():
+        return set()
+    read = set(checked.inputs.returns)
+    return {checked.inputs.display(path) for path in folder.iterdir()
+            if path not in read and partner_for(path, checked.register, checked.inputs.settings.partners) in leads}
 
 
 # issues that quote what a row of a return holds (an earlier period's, in a note, too); of a row whose action

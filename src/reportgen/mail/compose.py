@@ -7,6 +7,7 @@ the same message. Plain text only: partners' mail systems strip or distrust HTML
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Sequence
@@ -18,7 +19,7 @@ from email.utils import formataddr, formatdate
 from reportgen.issues import Issue, Severity
 from reportgen.model import Action
 from reportgen.periods import period_label
-from reportgen.run.return_workbooks import deadline_text
+from reportgen.run.return_workbooks import day_text, deadline_text, returns_deadline
 from reportgen.settings import Settings
 from reportgen.wording import counted
 
@@ -110,13 +111,24 @@ def reminder(lead: str, to: Sequence[str], period: str, actions: Sequence[Action
                 "The workbook is attached again: please fill it in and reply to this message with it attached.")
     body = (
         f"Dear {lead} colleagues,\n\n{why} It covers these actions:\n\n{listing}\n\n"
-        + (f"The deadline is {deadline}. " if (deadline := deadline_text(settings, period)) else "")
+        + _deadline_sentence(settings, period, day)
         + attached
     )
     subject = f"Reminder: return for {label} {tag(period)}"
     message = _message(key, settings, to, subject, body)
     _attach_workbook(message, name, workbook)
     return Outgoing(key, "reminder", lead, message, (name, workbook), reason)
+
+
+def _deadline_sentence(settings: Settings, period: str, day: str) -> str:
+    """The deadline as the reminder's day (YYYY-MM-DD) sees it: "The deadline is 24 October 2026." before or on it;
+    after it, that it was (a reminder six weeks late said "is"), and to send the return as soon as possible."""
+    deadline = returns_deadline(settings, period)
+    if deadline is None:
+        return ""
+    if day and deadline < dt.date.fromisoformat(day):
+        return f"The deadline was {day_text(deadline)}: please send your return as soon as you can. "
+    return f"The deadline is {day_text(deadline)}. "
 
 
 def _why_reminded(label: str, untouched: str, made_for: str, unusable: Sequence[Issue]) -> tuple[str, str]:

@@ -582,8 +582,10 @@ def _action_text_issue(update: Update, action: Action, wordings: dict[str, Actio
     update under the ref, which blocks publication until the partner says which it is."""
     other = wordings.get(_wording(update.action_text))
     if other is not None and other.ref != action.ref:
-        code = "action-text-of-exempt-action" if other.exempt or other.ref in exempt_refs else \
-            "action-text-of-other-action"
+        # the row's own action exempt too: the public paper prints neither, so nothing it holds could leak
+        row_exempt = action.exempt or action.ref in exempt_refs
+        code = "action-text-of-exempt-action" if (other.exempt or other.ref in exempt_refs) and not row_exempt \
+            else "action-text-of-other-action"
         return issue(code, column=heading, value=update.action_text, other=other.ref, **where)
     looks_like_update = not update.explanation and _new_words(update.action_text, action.text)
     return issue("action-text-changed", "update" if looks_like_update else "", column=heading,
