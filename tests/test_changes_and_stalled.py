@@ -123,3 +123,35 @@ def test_with_no_change_since_the_last_draft_every_format_says_so(browser: Brows
     assert section.locator("p").inner_text() == NO_CHANGE
     assert section.locator("table").count() == 0
     page.close()
+
+
+def test_the_changes_listed_say_which_draft_they_are_since_in_every_format(browser: Browser, workspace: Path) -> None:
+    """October's first draft lists the actions moved since September's paper, under "Changes since the last
+    draft", which a reviewer read as an earlier draft of October's. Each format says which draft it compares with,
+    before the table (kept with it in Word)."""
+    folder = draft(workspace, 1)
+    note = ("Compared with draft 2026-09/draft-01: each action whose status has changed since, or that has left the "
+            "plan.")
+    document = docx.Document(str(folder / "paper.docx"))
+    body = list(document.element.body)
+    changes = next(t for t in document.tables if [c.text for c in t.rows[0].cells][-2:] == ["Was", "Now"])
+    before = body[body.index(changes._tbl) - 1]
+    assert "".join(t.text or "" for t in before.iter(qn("w:t"))) == note and before.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+    assert f"Changes since the last draft {note} Plan priority" in pdf_text(folder / "paper.pdf")
+    page = browser.new_page()
+    page.goto((folder / "paper.html").resolve().as_uri())
+    section = page.get_by_role("region", name="Changes since the last draft", exact=True)
+    assert section.locator("p.changes-note").inner_text() == note
+    assert section.locator("table").count() == 1
+    page.close()
+
+
+def test_in_word_the_stalled_tables_opening_sentence_keeps_with_the_table(workspace: Path) -> None:
+    """The heading "Stalled actions" and the sentence under it were left at a page's foot, the table, whose rows may
+    not break, beginning on the next page: the heading keeps with the sentence (its style), and now the sentence
+    with the table."""
+    document = docx.Document(str(draft(workspace, 1) / "paper.docx"))
+    body = list(document.element.body)
+    stalled = next(t for t in document.tables if t.rows[0].cells[-1].text == "Unchanged since")
+    before = body[body.index(stalled._tbl) - 1]
+    assert before.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None

@@ -492,7 +492,7 @@ def test_the_leads_return_sent_again_under_another_name_loses_nothing(tmp_path: 
     for ref, row in ((7, 2), (11, 3), (18, 4), (34, 5)):
         assert (f"Action {ref} is updated again, word for word, in inputs/returns/2026-10/wessex-county-council.xlsx "
                 f"row {row}: the update is used once.") in printed
-    assert printed.count("Delete one of the two rows (nothing is lost: they say the same).") == 4
+    assert printed.count("Nothing to do for the paper: they say the same.") == 4
     assert f"{shown}: the file name matches no lead partner of the paper" in printed
     assert "None of its updates are used: see its other issues." in printed
     assert "Its updates are used" not in printed

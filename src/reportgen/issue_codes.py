@@ -592,7 +592,8 @@ CODES: dict[str, Code] = {
         "The lead partner's update is used; check the other one with its author.",
         {"same": ("Action {ref} is updated again, word for word, in {used_file} row {used_row}: the update is used "
                   "once.",
-                  "Delete one of the two rows (nothing is lost: they say the same)."),
+                  "Nothing to do for the paper: they say the same. Keep one of the two rows (a whole return sent "
+                  "again under another name can be taken out of the returns folder)."),
          "lead-unchanged": ("Action {ref} is updated here, but its lead, {lead}, returned it unchanged ({used_file} "
                             "row {used_row}, as last reported): the paper shows what was last reported, and this "
                             "update is not used.",

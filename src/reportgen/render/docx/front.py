@@ -12,7 +12,7 @@ from lxml import etree
 
 from reportgen.model import Block, Inline, Paper, Progress, RichText, in_cell
 from reportgen.render.docx.layout import Layout, page_headers, whole_change
-from reportgen.render.docx.progress import add_progress
+from reportgen.render.docx.progress import add_progress, keeping_with_next
 from reportgen.render.docx.xml import (
     TRPR_ORDER,
     W_P,
@@ -56,16 +56,28 @@ def fill_progress(layout: Layout, progress: Progress, exempt: Callable[[int], bo
                  lambda name: layout.style_id(name) is not None, exempt, ref_heading)
 
 
+CHANGES_CAPTION = "Changes since the last draft"  # the template's table of changes, by its caption (alt text title)
+
+
 def fill_changes_note(layout: Layout, paper: Paper) -> None:
     """"Changes since the last draft" with nothing to list: its heading and the line saying so (`Paper.changes_note`),
     placed right after the narrative, where the template's table would be (call before `fill_progress`, which goes
-    between them). Written here, not by the template: one restyled before the note existed shows it too."""
-    if not paper.changes_note or paper.changes:
+    between them). Written here, not by the template: one restyled before the note existed shows it too. With
+    changes listed, the note (which draft they are since) goes before the template's table, kept with it."""
+    if not paper.changes_note:
+        return
+    if paper.changes:  # the template's heading and table are there: the note, which draft, goes between them
+        table = next((table for table in layout.document.element.body.iter(qn("w:tbl"))
+                      if any(caption.get(qn("w:val")) == CHANGES_CAPTION
+                             for caption in table.iter(qn("w:tblCaption")))), None)
+        if table is not None:
+            note = layout.block(Block("paragraph", (Inline(paper.changes_note),)), None, None)
+            table.addprevious(keeping_with_next(note))
         return
     marker = _narrative_marker(layout)
     note = layout.block(Block("paragraph", (Inline(paper.changes_note),)), None, None)
     marker.addnext(note)
-    note.addprevious(layout.block(Block("heading", (Inline("Changes since the last draft"),), level=1), None, None))
+    note.addprevious(layout.block(Block("heading", (Inline(CHANGES_CAPTION),), level=1), None, None))
 
 
 def note_comparison(layout: Layout, notes: Sequence[str]) -> None:

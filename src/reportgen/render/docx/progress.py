@@ -19,7 +19,7 @@ from lxml.etree import _Element as Element
 from reportgen.model import Block, Chart, Inline, Progress
 from reportgen.render.charts import drawn
 from reportgen.render.docx.plan import tallest_cell_lines
-from reportgen.render.docx.xml import TRPR_ORDER, flag, set_ordered, xml_safe
+from reportgen.render.docx.xml import PPR_ORDER, TRPR_ORDER, child, flag, set_ordered, xml_safe
 from reportgen.terms import EXEMPT_ROW_NOTE, NO_RECOGNISED_STATUS
 
 PICTURE_WIDTH = Inches(6.3)  # the portrait page's text width in our template
@@ -61,12 +61,21 @@ def add_progress(document: Document, after: Element, progress: Progress,
         place(_numbers_table(document, chart, style_exists))
         place(block(Block("paragraph", ())))
     place(block(Block("heading", (Inline("Stalled actions"),), level=2)))
-    place(block(Block("paragraph", (Inline(progress.stalled_note),))))
+    intro = block(Block("paragraph", (Inline(progress.stalled_note),)))
+    place(keeping_with_next(intro) if progress.stalled else intro)
     if progress.stalled:
         rows = [(str(s.ref), s.action, f"{s.status}\n{EXEMPT_ROW_NOTE}" if exempt(s.ref) else s.status, s.since)
                 for s in progress.stalled]  # the restricted edition's exempt action marked as in the plan
         place(_table(document, (ref_heading, "Action", "Status", "Unchanged since"), rows, "Stalled actions",
                      progress.stalled_note, style_exists, widths=(0.75, 3.35, 1.2, 1.0)))
+
+
+def keeping_with_next(paragraph: Element) -> Element:
+    """The paragraph kept on the page of what follows it (Word's "Keep with next"): a table's opening sentence,
+    which, with the heading before it (kept with next by its style), was left at a page's foot while the
+    table, whose rows may not break, began on the next page."""
+    set_ordered(child(paragraph, "w:pPr", first=True), flag("w:keepNext"), PPR_ORDER)
+    return paragraph
 
 
 def _picture(document: Document, chart: Chart) -> Element:
