@@ -136,7 +136,8 @@ def test_the_changes_listed_say_which_draft_they_are_since_in_every_format(brows
     body = list(document.element.body)
     changes = next(t for t in document.tables if [c.text for c in t.rows[0].cells][-2:] == ["Was", "Now"])
     before = body[body.index(changes._tbl) - 1]
-    assert "".join(t.text or "" for t in before.iter(qn("w:t"))) == note and before.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+    assert "".join(t.text or "" for t in before.iter(qn("w:t"))) == note
+    assert before.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
     assert f"Changes since the last draft {note} Plan priority" in pdf_text(folder / "paper.pdf")
     page = browser.new_page()
     page.goto((folder / "paper.html").resolve().as_uri())

@@ -447,6 +447,17 @@ def with_a_long_cover(root: Path) -> Path:
     return root
 
 
+def with_a_purpose_longer_than_a_page(root: Path) -> list[str]:
+    """The workspace's purpose made sixty points long, more than a page: its points, in order."""
+    toml = (root / "reportgen.toml").read_text(encoding="utf-8")
+    points = [f"the delivery of the actions in theme {theme} of the plan, with what each partner said of it;"
+              for theme in range(1, 61)]
+    purpose = 'purpose = """To update the Panel on:\n' + "\n".join(points) + '"""'
+    (root / "reportgen.toml").write_text(re.sub(r"^purpose = .*$", lambda _: purpose, toml, count=1,
+                                                flags=re.MULTILINE), encoding="utf-8")
+    return points
+
+
 def tagged_cover_rows(path: Path) -> list[list[tuple[str, int]]]:
     """Each Table of the tree without a head (the cover sheet's, however many the tags make of it): its rows as
     (the label's text without its spaces, the page the row is on, from 0)."""
@@ -483,12 +494,7 @@ def test_a_cover_entry_longer_than_a_page_is_one_row_to_a_screen_reader(tmp_path
     with an empty label, which a screen reader read as a row of no heading. The purpose is one row, its
     label its header on each page, its words in order."""
     root = copy_example(tmp_path / "ws")
-    toml = (root / "reportgen.toml").read_text(encoding="utf-8")
-    points = [f"the delivery of the actions in theme {theme} of the plan, with what each partner said of it;"
-              for theme in range(1, 61)]
-    purpose = 'purpose = """To update the Panel on:\n' + "\n".join(points) + '"""'
-    (root / "reportgen.toml").write_text(re.sub(r"^purpose = .*$", lambda _: purpose, toml, count=1,
-                                                flags=re.MULTILINE), encoding="utf-8")
+    points = with_a_purpose_longer_than_a_page(root)
     assert main(["build", "--workspace", str(root), "--period", "2026-10", "--out", str(tmp_path / "draft")]) == 0
     paper = tmp_path / "draft" / "paper.pdf"
     [cover] = tagged_cover_rows(paper)
@@ -514,12 +520,7 @@ def test_a_cover_entry_longer_than_a_page_starts_where_it_falls_not_on_a_new_pag
     starts on page 1 under the row before it, and the rows after it are each still on one page."""
     root = copy_example(tmp_path / "ws") if actions < MIN_PARTS_ITEMS else benchmark_workspace(tmp_path / "ws",
                                                                                                  actions)
-    toml = (root / "reportgen.toml").read_text(encoding="utf-8")
-    points = [f"the delivery of the actions in theme {theme} of the plan, with what each partner said of it;"
-              for theme in range(1, 61)]
-    purpose = 'purpose = """To update the Panel on:\n' + "\n".join(points) + '"""'
-    (root / "reportgen.toml").write_text(re.sub(r"^purpose = .*$", lambda _: purpose, toml, count=1,
-                                                flags=re.MULTILINE), encoding="utf-8")
+    with_a_purpose_longer_than_a_page(root)
     assert main(["build", "--workspace", str(root), "--period", "2026-10", "--out", str(tmp_path / "draft")]) == 0
     paper = tmp_path / "draft" / "paper.pdf"
     with pdfplumber.open(paper) as pdf:

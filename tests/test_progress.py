@@ -986,17 +986,21 @@ def test_an_update_typed_as_html_then_returned_as_the_prefilled_text_has_not_cha
     assert [(action.ref, action.since) for action in stalled] == [(1, "2026-08"), (2, "2026-08"), (3, "2026-08")]
 
 
-def test_the_docx_numbers_table_with_unrecognised_statuses_fits_the_page(tmp_path: Path) -> None:
-    """With a "No recognised status" column the numbers table was 6.8 inches on a 6.3-inch text width, and
-    LibreOffice broke "recognised" inside the word (and "Completed", had the columns only been narrowed)."""
+def _with_a_status_not_recognised(tmp_path: Path) -> Path:
+    """Two periods' drafts, action 2's status "Maybe" in the second: that draft's folder."""
     plan = {**PLAN, 2: ("In progress", "Maybe", "In progress")}
     root = tmp_path / "ws"
     make_workspace(root, period=PERIODS[0], returns=_returns(0, plan), toml=TOML.format(n=2))
     build_draft(root, period=PERIODS[0])
     for name, rows in _returns(1, plan).items():
         write_xlsx(root / "inputs" / "returns" / PERIODS[1] / name, rows)
-    result = build_draft(root, period=PERIODS[1])
-    document = docx.Document(str(result.folder / "paper.docx"))
+    return build_draft(root, period=PERIODS[1]).folder
+
+
+def test_the_docx_numbers_table_with_unrecognised_statuses_fits_the_page(tmp_path: Path) -> None:
+    """With a "No recognised status" column the numbers table was 6.8 inches on a 6.3-inch text width, and
+    LibreOffice broke "recognised" inside the word (and "Completed", had the columns only been narrowed)."""
+    document = docx.Document(str(_with_a_status_not_recognised(tmp_path) / "paper.docx"))
     [numbers] = [t for t in document.tables if t.rows[0].cells[-2].text == "No recognised status"
                  and t.rows[0].cells[0].text == "Period"]
     widths = [column.width.inches for column in numbers.columns]
@@ -1008,13 +1012,7 @@ def test_the_periods_charts_alt_text_counts_the_actions_with_no_recognised_statu
     """The chart draws a series of the actions with no recognised status and its table has a column of them; the
     alt text said the moves of the four statuses only, adding up to fewer actions than the chart shows. It says
     that series' move too, in every format."""
-    plan = {**PLAN, 2: ("In progress", "Maybe", "In progress")}
-    root = tmp_path / "ws"
-    make_workspace(root, period=PERIODS[0], returns=_returns(0, plan), toml=TOML.format(n=2))
-    build_draft(root, period=PERIODS[0])
-    for name, rows in _returns(1, plan).items():
-        write_xlsx(root / "inputs" / "returns" / PERIODS[1] / name, rows)
-    folder = build_draft(root, period=PERIODS[1]).folder
+    folder = _with_a_status_not_recognised(tmp_path)
     html = (folder / "paper.html").read_text(encoding="utf-8")
     [alt] = [html_text.unescape(found) for found in re.findall(r'alt="(Stacked bar chart[^"]*)"', html)]
     assert "; No recognised status 0 then 1." in alt
