@@ -140,7 +140,9 @@ def test_disk_full_is_one_line_in_build_returns_and_diff(tmp_path: Path) -> None
                         f"cannot write {full}/.draft-tmp-", "No space left on device", "disk is full")
         assert not (full / "draft").exists() and [p.name for p in full.iterdir()] == ["filler"]
         _one_line_error(_cli("returns", "--workspace", str(root), "--period", "2026-10", "--out",
-                             str(full / "returns")), 1, f"cannot write {full / 'returns'}/", "No space left on device")
+                             str(full / "returns")), 1, f"cannot write {full}/.returns.partial-",
+                        "No space left on device")  # the workbooks are written beside, then moved in together
+        assert not (full / "returns").exists()
         _one_line_error(_cli("diff", str(draft), str(again), "--out", str(full / "diff")), 1,
                         f"cannot write {full}/.compare-tmp-", "No space left on device")
 
