@@ -158,8 +158,8 @@ def file_key(text: str, singular: bool = False) -> str:
     "s'" being punctuation already. `singular`: each word's plural s too ("Councils" is council, "Services"
     service, "Business" stays), for a name that fits no lead as written."""
     said = [word for word in words(text) if word != "s"]  # the apostrophe split it from its word
-    kept = [_singular(word) if singular else word for word in said if word not in NOISE_WORDS]
-    return "".join(kept) or "".join(_singular(word) if singular else word for word in said)
+    kept = [word for word in said if word not in NOISE_WORDS] or said
+    return "".join(_singular(word) if singular else word for word in kept)
 
 
 def _singular(word: str) -> str:

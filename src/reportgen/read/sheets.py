@@ -130,7 +130,8 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
         elif looks == "zip":
             what = "damaged or incomplete (cut short while copying?)"
         elif looks == "text":
-            start = path.read_bytes()[:4096]
+            with path.open("rb") as handle:
+                start = handle.read(4096)
             if start.lstrip().startswith(b"<"):  # a web page "exported to Excel"
                 return [], [issue("unreadable-file", "other-spreadsheet", file=display,
                                   what=f"a web page (HTML) saved with an {path.suffix} name")]

@@ -23,6 +23,8 @@ from typing import Any
 
 from weasyprint.formatting_structure import boxes
 
+from reportgen.render.pdf.tall_rows import is_plan_table
+
 BREAKABLE = "break-inside: auto"
 AVOIDING = ("avoid", "avoid-page")
 MAX_PASSES = 4  # blocks kept whole inside blocks kept whole: a row in a table in an article is three deep
@@ -80,13 +82,9 @@ def _kept_whole(box: Any) -> Iterator[Any]:
     for child in getattr(box, "children", ()):
         if not isinstance(child, boxes.ParentBox) or isinstance(child, (boxes.LineBox, boxes.MarginBox)):
             continue
-        if isinstance(child, boxes.TableBox) and _is_plan(child.element):
+        if isinstance(child, boxes.TableBox) and is_plan_table(child.element):
             continue
         if child.element is not None and child.style["break_inside"] in AVOIDING:
             yield child
             continue
         yield from _kept_whole(child)
-
-
-def _is_plan(element: Any) -> bool:
-    return element is not None and "plan" in (element.get("class") or "").split()

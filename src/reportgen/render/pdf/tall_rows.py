@@ -46,7 +46,12 @@ WORDS_STYLE = "font-weight: normal; font-size: 0.85em"  # fits a number column o
 
 def plan_tables(etree: Any) -> Iterator[Any]:
     """The delivery-plan tables (`<table class="plan">`) of a parsed document."""
-    return (table for table in etree.iter("table") if "plan" in (table.get("class") or "").split())
+    return (table for table in etree.iter("table") if is_plan_table(table))
+
+
+def is_plan_table(element: Any) -> bool:
+    """Is this element (a `<table>`, or a laid-out box's) a delivery-plan table, `<table class="plan">`?"""
+    return element is not None and "plan" in (element.get("class") or "").split()
 
 
 def body_rows(etree: Any) -> list[Any]:
@@ -198,7 +203,7 @@ def _take_box(box: Any, element: Any) -> Any | None:
 def _table_boxes(box: Any) -> Iterator[Any]:
     """The plan tables' boxes under `box` (a page), whatever wraps them."""
     if isinstance(box, boxes.TableBox):
-        if box.element is not None and "plan" in (box.element.get("class") or "").split():
+        if is_plan_table(box.element):
             yield box
         return
     for child in getattr(box, "children", ()):
