@@ -314,7 +314,8 @@ def test_template_command_then_restyle_then_build(tmp_path: Path, capsys: pytest
     assert main(["template", "--workspace", str(workspace), "--all"]) == 0
     folder = workspace / "templates"
     assert capsys.readouterr().out.splitlines()[-1] == str(folder)
-    assert sorted(p.name for p in folder.iterdir()) == ["paper.css", "paper.docx", "paper.html.j2"]
+    assert sorted(p.name for p in folder.iterdir()) == ["copied-templates.json", "paper.css", "paper.docx",
+                                                         "paper.html.j2"]  # the record of what each was copied from
     restyle(folder / "paper.docx", folder / "paper.docx", logo_png())
     restyled_bytes = (folder / "paper.docx").read_bytes()
     assert main(["template", "--workspace", str(workspace)]) == 0  # never replaces the restyled file

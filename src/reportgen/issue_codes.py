@@ -1451,6 +1451,27 @@ CODES: dict[str, Code] = {
         "reportgen?), so the web edition lacks {value}.",
         "Carry your changes into a fresh copy of reportgen's paper.web.html.j2 ({ours}), or move it out of the "
         "templates folder to use reportgen's own."),
+    "template-copy-outdated": Code(
+        W, "reportgen's own template has changed since the workspace's copy was taken from it: the paper is laid "
+        "out from the copy, without the changes (fixes, new parts) made to reportgen's since.",
+        "{file} is checked against reportgen's own {value} as it was on {copied} (reportgen {version}: {how}); "
+        "reportgen's has changed since, and the paper is laid out from your copy, without those changes.",
+        "Run reportgen template --workspace {workspace} --new: it writes reportgen's {value} as it is now beside "
+        "yours as {new}, leaving yours as it is. Carry your changes into it (Word's Review > Compare shows them for "
+        "a .docx, any text comparison for the others), put the result in place of {file} and delete {new}. Or "
+        "move {file} out of the templates folder to use reportgen's own.",
+        {"untouched": ("{file} is reportgen's own {value} as it was on {copied} (reportgen {version}), not changed "
+                       "since; reportgen's has changed since, and the paper is laid out from the old copy.",
+                       "Delete {file} to use reportgen's own as it is now (reportgen template --workspace "
+                       "{workspace} --all writes a fresh copy to restyle).")}),
+    "template-copy-unrecorded": Code(
+        N, "A workspace template has no record of which version of reportgen's own it was copied from (copied by "
+        "hand, or by an older reportgen): whether reportgen's has changed since cannot be checked.",
+        "{file} has no record of the version of reportgen's own {value} it was copied from (copied by hand, or by "
+        "an older reportgen), so whether reportgen's has changed since cannot be checked.",
+        "Nothing to do: the next build records reportgen's {value} as it is then and says when it changes, so this "
+        "note is given once. To compare yours with reportgen's now, run reportgen template --workspace {workspace} "
+        "--new: it writes reportgen's beside yours as {new}, leaving yours as it is."),
     "font-substituted": Code(
         N, "A font the Word template names is not installed here; the PDF uses an installed font drawn to the "
         "same widths, so lines and pages break as in Word.",

@@ -67,6 +67,7 @@ from reportgen.run.chase import (
     unchanged_returns,
 )
 from reportgen.run.prefill import prefill_values
+from reportgen.run.template_copies import copy_issues, record_unrecorded
 from reportgen.safe_cells import CSV_ENCODING
 from reportgen.settings import SETTINGS_FILE, Edition
 from reportgen.template_files import DEFAULT_TEMPLATES, template_file, templates_folder
@@ -182,8 +183,14 @@ def load_theme(inputs: Inputs) -> tuple[Theme, list[Issue]]:
     theme, issues = read_theme(template, shown)
     issues = [found for found in issues if not _unmissed(found, inputs)]
     theme, font_issues = resolve_fonts(theme, shown)
-    return theme, [*template_name_issues(inputs), *issues, *font_issues, *stylesheet_issues(inputs),
-                   *web_template_issues(inputs)]
+    return theme, [*template_name_issues(inputs), *template_copy_issues(inputs), *issues, *font_issues,
+                   *stylesheet_issues(inputs), *web_template_issues(inputs)]
+
+
+def template_copy_issues(inputs: Inputs) -> list[Issue]:
+    """The workspace's copies of our templates that ours has changed since (`template_copies`)."""
+    folder = inputs.templates
+    return copy_issues(folder, inputs.display, inputs.workspace) if folder.is_relative_to(inputs.workspace) else []
 
 
 def _unmissed(found: Issue, inputs: Inputs) -> bool:
@@ -474,6 +481,8 @@ def finish_draft(plan: Plan, paper: Paper, issues: tuple[Issue, ...], chase: Seq
     )
     drafts.write_manifest(folder, manifest)
     published = drafts.publish_draft(folder, plan.inputs.outputs, plan.inputs.period, out, on_kept)
+    if plan.inputs.templates.is_relative_to(plan.inputs.workspace):  # a copy with no record: its note given once
+        record_unrecorded(plan.inputs.templates)
     manifest = drafts.load_manifest(published)
     return BuildResult(published, paper, issues, manifest, plan.compare_with, tuple(chase))
 

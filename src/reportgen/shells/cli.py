@@ -335,15 +335,30 @@ def run_mail(step: str) -> Callable[..., int]:
     return run
 
 
-def run_template(workspace: Path, with_pdf: bool) -> int:
-    from reportgen.run.restyle import PDF_TEMPLATES, WORD_TEMPLATE, copy_templates
+def run_template(workspace: Path, with_pdf: bool, new_versions: bool = False) -> int:
+    from reportgen.run.restyle import PDF_TEMPLATES, WORD_TEMPLATE, copy_templates, write_new_templates
 
     workspace = workspace.resolve()  # printed whole, as every command prints its folder
+    if new_versions:
+        return show_new_templates(workspace, *write_new_templates(workspace))
     written, kept = copy_templates(workspace, WORD_TEMPLATE + (PDF_TEMPLATES if with_pdf else ()))
     for path in written:
         print(f"wrote {path}")
     for path in kept:
         print(f"kept {path} (already there: not replaced)")
+    print(workspace / "templates")  # the last line: scripts read the folder from it
+    return OK
+
+
+def show_new_templates(workspace: Path, written: Sequence[Path], kept: Sequence[Path]) -> int:
+    """What `template --new` prints: each .new file written, with what to do with it."""
+    for path in written:
+        print(f"wrote {path}: reportgen's {path.stem} as it is now; carry your changes into it (or its changes into "
+              f"yours), put the result in place of {path.stem} and delete {path.name}")
+    for path in kept:
+        print(f"kept {path} (already there: not replaced; merge it, delete it and run this again)")
+    if not written and not kept:
+        print("every template here is from reportgen's own as it is now: nothing written")
     print(workspace / "templates")  # the last line: scripts read the folder from it
     return OK
 

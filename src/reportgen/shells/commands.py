@@ -117,6 +117,12 @@ def template_all() -> click.Parameter:
                         help="also the PDF's HTML template and stylesheet (for CSS changes)")
 
 
+def template_new() -> click.Parameter:
+    return click.Option(["--new", "new_versions"], is_flag=True,
+                        help="instead, write reportgen's own version of each workspace template it has changed "
+                        "since the copy was taken beside it as <name>.new, to merge (the copy is not touched)")
+
+
 def history_out() -> click.Parameter:
     return click.Option(["--out"], type=PATH, metavar="DIR", help="folder to write to (default: outputs/history, "
                         "or outputs/history-restricted for the restricted edition)")
@@ -221,8 +227,10 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command("template", "write the default Word template into the workspace to restyle",
             "Write reportgen's default paper.docx (with --all also paper.html.j2 and paper.css) into the "
             "workspace's templates/ folder, never replacing a file there; restyle it in Word and both the DOCX "
-            "and the PDF follow. The folder is the last line printed.",
-            (workspace, template_all)),
+            "and the PDF follow. Each copy is recorded in templates/copied-templates.json, so validate and build "
+            "say when reportgen's own has changed since; --new then writes ours beside the copy as <name>.new to "
+            "merge. The folder is the last line printed.",
+            (workspace, template_all, template_new)),
     Command("history", "write every action's status in each period (xlsx, csv)",
             "Read the newest kept draft of each period and write the action × period table of statuses as "
             "history.xlsx and history.csv (history-restricted.xlsx and .csv, marked, for the restricted "
