@@ -168,3 +168,17 @@ def test_an_interrupted_diff_says_no_comparison_was_written(tmp_path: Path) -> N
     assert diff.returncode == 143, err[-2000:]
     assert err.strip().splitlines()[-1] == "reportgen: stopped by SIGTERM; no comparison was written."
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ws"]
+
+
+def test_ctrl_c_the_moment_reportgen_starts_to_load_is_one_line_not_a_traceback() -> None:
+    """A Ctrl-C while `reportgen.stops` itself loaded, before any handler was in place, printed a traceback
+    through the import machinery and ended by the signal. Sent as soon as the first module reportgen imports
+    (`signal`) is loaded, a few times over: what runs before that is Python starting, not reportgen."""
+    for _attempt in range(5):
+        starting = _start("--version", importtime=True)
+        _after_import(starting, "signal")
+        starting.send_signal(signal.SIGINT)
+        _out, err = starting.communicate(timeout=120)
+        assert "Traceback" not in err and "KeyboardInterrupt" not in err, err[-2000:]
+        assert starting.returncode == 130, err[-2000:]
+        assert err.strip().splitlines()[-1] == "reportgen: interrupted; nothing was done."

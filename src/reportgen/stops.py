@@ -74,11 +74,22 @@ def stops_held() -> Iterator[None]:
     """A stop that comes while in this block is raised as it ends: a step that must not be cut in two (a draft
     renamed into place, and its caller told so) is whole when the command says what it had done. Holds only
     the stops `stop_on_signals` installed; elsewhere Ctrl-C raises at once, as Python's always does."""
-    _HOLD.depth += 1
+    hold_stops()
     try:
         yield
     finally:
-        _HOLD.depth -= 1
-        if not _HOLD.depth and _HOLD.pending is not None:
-            number, _HOLD.pending = _HOLD.pending, None
-            raise Stopped(number)
+        release_stops()
+
+
+def hold_stops() -> None:
+    """Hold stops until `release_stops`: `stops_held` for a span that is not one block (`reportgen.__main__`
+    holds them from its import to the `try` of its `main`, where a stop can be said)."""
+    _HOLD.depth += 1
+
+
+def release_stops() -> None:
+    """End a `hold_stops`; the last one raises the stop that came meanwhile, if one did."""
+    _HOLD.depth = max(_HOLD.depth - 1, 0)  # `main` run again in one process releases nothing held
+    if not _HOLD.depth and _HOLD.pending is not None:
+        number, _HOLD.pending = _HOLD.pending, None
+        raise Stopped(number)
