@@ -6,6 +6,9 @@ means to (a folder appearing, a module imported: polled, never a fixed sleep), a
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import signal
 import subprocess
 import sys
@@ -170,6 +173,90 @@ def test_an_interrupted_diff_says_no_comparison_was_written(tmp_path: Path) -> N
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ws"]
 
 
+def _full_pipe() -> tuple[int, int]:
+    """A pipe already full: a command given its write end as stdout waits at its first line until the test
+    reads, so a signal sent once its folder is there always finds it still printing, never already gone."""
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    with contextlib.suppress(BlockingIOError):
+        while True:
+            os.write(write_end, b"\n" * 65536)
+    os.set_blocking(write_end, True)  # the flag is the pipe's, shared with the command: it must wait, not fail
+    return read_end, write_end
+
+
+def _start_printing_into(read_end: int, write_end: int, *args: str) -> subprocess.Popen[str]:
+    command = subprocess.Popen([sys.executable, "-c", SCRIPT, *args], stdout=write_end, stderr=subprocess.PIPE,
+                               text=True)
+    os.close(write_end)
+    return command
+
+
+def _ended(command: subprocess.Popen[str], read_end: int) -> str:
+    """What the command said on stderr, its stdout read to its end so it can finish."""
+    with os.fdopen(read_end, "rb") as stdout:
+        stdout.read()
+    assert command.stderr is not None
+    err = command.stderr.read()
+    command.wait(timeout=120)
+    return err
+
+
+def test_a_diff_stopped_once_its_folder_is_written_says_the_comparison_is_there_and_whole(tmp_path: Path) -> None:
+    """Stopped while it printed, after the comparison was in place, `diff` said "no comparison was written", or
+    (stopped a moment later) ended silently by the signal: the folder was there, complete, and nothing said so."""
+    root = make_workspace(tmp_path / "ws")
+    first = _first_draft(root)
+    second = _first_draft(root)
+    compare = tmp_path / "compare"
+    read_end, write_end = _full_pipe()
+    diff = _start_printing_into(read_end, write_end, "diff", str(first), str(second), "--out", str(compare))
+    _when(compare.exists, diff, "the comparison published")
+    diff.send_signal(signal.SIGTERM)
+    err = _ended(diff, read_end)
+    assert diff.returncode == 143, err[-2000:]
+    assert err.strip().splitlines()[-1] == ("reportgen: stopped by SIGTERM after the comparison was written "
+                                            f"(it is complete): {compare}.")
+    assert sorted(p.name for p in compare.iterdir()) == ["diff.docx", "diff.html", "diff.json", "diff.pdf"]
+    assert json.loads((compare / "diff.json").read_text(encoding="utf-8"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["compare", "ws"]  # no hidden folder beside it
+
+
+@pytest.mark.parametrize("out", [None, "papers/october/compare"])
+def test_a_diff_stopped_while_it_writes_leaves_no_folder_it_made(tmp_path: Path, out: str | None) -> None:
+    """Stopped while it wrote, `diff` removed its hidden folder but left the folders it had made to hold the
+    comparison (`outputs/<period>/compare/`, or the new folders of an `--out`): empty, and sometimes the hidden
+    folder too, when the stop came the moment it was made."""
+    root = make_workspace(tmp_path / "ws")
+    first = _first_draft(root)
+    second = _first_draft(root)
+    target = tmp_path / out if out else first.parent / "compare" / "draft-01-to-draft-02"
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    diff = _start("diff", str(first), str(second), *(["--out", str(target)] if out else []))
+    _when(lambda: target.parent.is_dir() and any(target.parent.glob(".compare-tmp-*")), diff,
+          "the comparison being written")
+    diff.send_signal(signal.SIGTERM)
+    _out, err = diff.communicate(timeout=120)
+    assert diff.returncode == 143, err[-2000:]
+    assert err == "reportgen: stopped by SIGTERM; no comparison was written.\n"
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
+
+
+def test_returns_stopped_once_the_set_is_written_says_the_workbooks_are_there(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws")
+    folder = root / "outputs" / PERIOD / "returns"
+    read_end, write_end = _full_pipe()
+    returns = _start_printing_into(read_end, write_end, "returns", "--workspace", str(root), "--period", PERIOD)
+    _when(folder.exists, returns, "the workbooks in place")
+    returns.send_signal(signal.SIGINT)
+    err = _ended(returns, read_end)
+    assert returns.returncode == 130, err[-2000:]
+    assert err.strip().splitlines()[-1] == ("reportgen: interrupted after the return workbooks were written "
+                                            f"(the set is complete): {folder}.")
+    assert sorted(p.name for p in folder.iterdir()) == ["criminal-justice-board.xlsx", "opcc.xlsx",
+                                                          "wessex-police.xlsx"]
+
+
 def test_ctrl_c_the_moment_reportgen_starts_to_load_is_one_line_not_a_traceback() -> None:
     """A Ctrl-C while `reportgen.stops` itself loaded, before any handler was in place, printed a traceback
     through the import machinery and ended by the signal. Sent as soon as the first module reportgen imports
@@ -182,3 +269,22 @@ def test_ctrl_c_the_moment_reportgen_starts_to_load_is_one_line_not_a_traceback(
         assert "Traceback" not in err and "KeyboardInterrupt" not in err, err[-2000:]
         assert starting.returncode == 130, err[-2000:]
         assert err.strip().splitlines()[-1] == "reportgen: interrupted; nothing was done."
+
+
+def test_a_stop_after_a_command_has_finished_is_not_an_exit_by_the_signal(tmp_path: Path) -> None:
+    """Stopped once it had printed its folder, while Python tidied up (a few tenths of a second after drawing a
+    PDF), `diff` ended by the signal itself: no line, and an exit a script reads as "killed"."""
+    root = make_workspace(tmp_path / "ws")
+    first = _first_draft(root)
+    second = _first_draft(root)
+    compare = tmp_path / "compare"
+    diff = _start("diff", str(first), str(second), "--out", str(compare))
+    assert diff.stdout is not None
+    for line in diff.stdout:
+        if line.strip() == str(compare):
+            break
+    diff.send_signal(signal.SIGTERM)
+    _out, err = diff.communicate(timeout=120)
+    # finished as it was, or (the stop in time) said with what it had written: never ended by the signal
+    assert diff.returncode in (0, 143), err[-2000:]
+    assert diff.returncode == 0 or err.strip().splitlines()[-1].startswith("reportgen: stopped by SIGTERM"), err

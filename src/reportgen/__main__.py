@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 
 try:
-    from reportgen.stops import hold_stops, release_stops, stop_on_signals
+    from reportgen.stops import hold_stops, release_stops, stop_no_more, stop_on_signals
 
     hold_stops()
     stop_on_signals()
@@ -35,11 +35,26 @@ def main() -> int:
         release_stops()  # a stop held since this module was imported is raised here
         from reportgen.shells.cli import main as run
     except KeyboardInterrupt as exc:
-        return said(exc, "; nothing was done")
+        return ended(said(exc, "; nothing was done"))
     try:
-        return run()
+        code = run()
+        sys.stdout.flush()  # its last line out while a stop can still be said
     except KeyboardInterrupt as exc:  # outside a command's own edge: reading its options, or done and exiting
-        return said(exc)
+        code = said(exc)
+    return ended(code)
+
+
+def ended(code: int) -> int:
+    """`code`, the stop signals ignored from now on (`stop_no_more`): the command is done and has said so, and
+    what is left is Python's own tidying up. A stop the instant it ended is ignored as well."""
+    if _STOPPED_STARTING:  # `reportgen.stops` may not be there to ask, nor any handler of its installed
+        return code
+    while True:
+        try:
+            stop_no_more()
+        except KeyboardInterrupt:
+            continue
+        return code
 
 
 def said(stop: KeyboardInterrupt, undone: str = "") -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 from collections.abc import Iterator
 from types import FrameType
 
@@ -60,6 +61,21 @@ def stop_on_signals() -> None:
     for number in STOP_SIGNALS:
         if signal.getsignal(number) is not signal.SIG_IGN:
             signal.signal(number, _stop)
+
+
+def stop_no_more() -> None:
+    """Ignore the stop signals from here on, once the command has ended and said so (its last line printed, or
+    the line of its stop). Python then tidies up for a few tenths of a second more (after a command that drew a
+    PDF) with its handlers already taken off: a stop there ended the process by the signal itself, silently, as
+    if the command had not finished. Not while a thread of the command's still runs, which Python waits for: a
+    stop must still be able to end that wait."""
+    threading = sys.modules.get("threading")  # imported only if the command used threads
+    if threading is not None and any(thread.is_alive() and not thread.daemon and thread is not threading.main_thread()
+                                     for thread in threading.enumerate()):
+        return
+    for number in STOP_SIGNALS:
+        if signal.getsignal(number) is _stop:
+            signal.signal(number, signal.SIG_IGN)
 
 
 def _stop(number: int, _frame: FrameType | None) -> None:

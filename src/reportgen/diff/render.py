@@ -18,7 +18,8 @@ Logging: none; a problem that stops the comparison is a `ReportgenError`.
 
 Must not: write into a kept draft folder (drafts are immutable records listed by their manifest), or
 overwrite anything: every output is written atomically into a hidden temporary folder beside the target,
-which is then published whole (`reportgen.files.publish_folder`), as a build publishes a draft.
+which is then published whole (`reportgen.files.publish_folder`), as a build publishes a draft. Nor leave
+anything half-made: stopped or failing, it removes its temporary folder and the folders it made above it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import datetime as dt
 import os
 import secrets
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -46,6 +48,7 @@ from reportgen.files import publish_folder, write_atomically
 from reportgen.model import Paper
 from reportgen.periods import is_period
 from reportgen.settings import SETTINGS_FILE
+from reportgen.stops import stops_held
 from reportgen.template_files import DEFAULT_TEMPLATES, template_file
 
 OUTPUT_FILES = ("diff.docx", "diff.html", "diff.pdf", "diff.json")
@@ -64,14 +67,16 @@ class DiffResult:
 
 
 def compare_drafts(old: Path, new: Path, out: Path | None = None, templates: Path | None = None,
-                   allow_restricted: bool = False) -> DiffResult:
+                   allow_restricted: bool = False, on_written: Callable[[Path], None] | None = None) -> DiffResult:
     """Compare two kept drafts and write diff.docx, diff.html, diff.pdf and diff.json into one new folder.
 
     `out` defaults to `default_out(old, new)`; it must not exist or be empty, and must not be inside
     either draft. `templates` is a folder holding paper.docx and diff.html.j2 (default: the new
     draft's workspace templates, else the project's). Drafts of different editions are compared only
     with `allow_restricted`, and a comparison with a restricted side is marked as restricted throughout.
-    Returns where everything went.
+    `on_written` is told the folder as it is published, a stop (Ctrl-C, SIGTERM) held till both are done, as a
+    build's `on_kept` is; stopped or failing before that, the comparison leaves nothing, not even the folders
+    made to hold it. Returns where everything went.
     """
     target = check_comparison(old, new, out, allow_restricted)  # a folder mistyped is named as it was given
     given = Path(old), Path(new)
@@ -86,17 +91,24 @@ def compare_drafts(old: Path, new: Path, out: Path | None = None, templates: Pat
                    new=replace(diff.new, draft=draft_label(new, given[1], new_manifest.period),
                                edition=editions[1], built=built_label(new_manifest.created)))
     docx_template, html_templates = find_templates(new, templates)
-    folder = _start(target)
+    folder = _temporary(target)
+    made = _missing_parents(target)
     try:
+        target.absolute().parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir()
         write_diff_docx(old_paper, new_paper, diff, docx_template, folder / "diff.docx",
                         revision_date=revision_date(new_manifest.created))
         html = render_diff_html(diff, old_paper, new_paper, html_templates)
         write_atomically(folder / "diff.html", html.encode("utf-8"))
         write_diff_pdf(html, html_templates, folder / "diff.pdf", new_paper.pdf_created, new_paper.marking)
         write_atomically(folder / "diff.json", diff_to_json(diff).encode("utf-8"))
-        publish_folder(folder, target, "the comparison")
+        with stops_held():  # published and its caller told so, or neither: a stop then says what is there
+            publish_folder(folder, target, "the comparison")
+            if on_written is not None:
+                on_written(target.absolute())
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
+        _remove_empty(made)
         raise
     return DiffResult(target, diff, old, new)
 
@@ -224,9 +236,24 @@ def _check_target(target: Path, old: Path, new: Path, chosen: bool = True) -> No
                          "builds would take it for a damaged draft; choose another name")
 
 
-def _start(target: Path) -> Path:
-    target.absolute().parent.mkdir(parents=True, exist_ok=True)
-    folder = target.absolute().parent / f".compare-tmp-{os.getpid()}-{secrets.token_hex(4)}"
-    folder.mkdir()
-    return folder
+def _temporary(target: Path) -> Path:
+    """The hidden folder a comparison is written in, beside `target` (named only: made in `compare_drafts`'s
+    `try`, so a stop the moment it is made still removes it)."""
+    return target.absolute().parent / f".compare-tmp-{os.getpid()}-{secrets.token_hex(4)}"
+
+
+def _missing_parents(target: Path) -> list[Path]:
+    """The folders above `target` that are not there yet (`outputs/<period>/compare/` the first time), the
+    deepest first: made for the comparison, and taken away again if it is stopped or fails."""
+    return [parent for parent in target.absolute().parents if not parent.exists()]
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove each of `folders` (deepest first) that is still empty: one another comparison wrote into
+    meanwhile stays, and so does every folder above it."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 

@@ -23,7 +23,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -48,6 +48,7 @@ from reportgen.read.sheets import INSTRUCTIONS_SHEET, INSTRUCTIONS_TITLE
 from reportgen.render.xlsx import FIXED_TIME, bold_font, fit_rows, print_landscape, text_cell, workbook_bytes
 from reportgen.settings import CANONICAL_STATUSES, SETTINGS_FILE, Settings
 from reportgen.settings_columns import RETURN_SECTION_HEADING, heading_key
+from reportgen.stops import stops_held
 from reportgen.wording import counted
 
 DATA_SHEET = "Return"
@@ -60,13 +61,14 @@ EDITABLE_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: "type her
 
 
 def write_workbooks(register: Register, values: Mapping[int, Prefill], period: str, settings: Settings,
-                    folder: Path) -> tuple[list[Path], list[Issue]]:
+                    folder: Path, on_written: Callable[[Path], None] | None = None) -> tuple[list[Path], list[Issue]]:
     """Write one workbook per lead of `register` into `folder`, pre-filled with `values` (what a build of
     `period` carries forward; `reportgen.run.returns.read_for_workbooks`).
 
     Refuses with `UsageError` (exit 2, as `build --out` into a folder in use) naming the file when any
-    workbook already exists, before writing any. Returns the files written, in register order, and the
-    issues met (two leads making one file name).
+    workbook already exists, before writing any. `on_written` is told `folder` once the set is in it
+    (`place_whole`). Returns the files written, in register order, and the issues met (two leads making one
+    file name).
     """
     names, issues = workbook_names(register.leads)
     targets = {lead: folder / name for lead, name in names.items()}
@@ -77,27 +79,31 @@ def write_workbooks(register: Register, values: Mapping[int, Prefill], period: s
     books = {path: workbook_bytes(return_workbook(lead, [action for action in register.actions if lead in action.leads],
                                                   values, period, settings, dict(register.headings)))
              for lead, path in targets.items()}
-    place_whole(folder, books)
+    place_whole(folder, books, on_written)
     return list(books), issues
 
 
-def place_whole(folder: Path, files: Mapping[Path, bytes]) -> None:
+def place_whole(folder: Path, files: Mapping[Path, bytes], on_written: Callable[[Path], None] | None = None) -> None:
     """Write `files` (each in `folder`) as a set, all or none: a run stopped (Ctrl-C) or failing (a full disk)
     partway must not leave some workbooks, which the next run would refuse to overwrite. Each is written into a
     hidden folder beside `folder`, then that folder is renamed into place, or, when `folder` is there already
     (it may hold other files), each is linked into it (a link fails rather than replace a file) and those linked
-    are taken back if any fails."""
+    are taken back if any fails. `on_written` is told `folder` with the last of them, a stop held till both are
+    done."""
     parent = folder.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = parent / f".{folder.name}.partial-{secrets.token_hex(4)}"
-    staging.mkdir()
     try:
+        staging.mkdir()
         for path, data in files.items():
             write_atomically(staging / path.name, data)
-        if folder.exists():
-            _link_all(staging, folder, files)
-        else:
-            publish_folder(staging, folder, "the return workbooks")
+        with stops_held():  # in place and the caller told so, or neither: a stop then says the set is there
+            if folder.exists():
+                _link_all(staging, folder, files)
+            else:
+                publish_folder(staging, folder, "the return workbooks")
+            if on_written is not None:
+                on_written(folder.absolute())
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

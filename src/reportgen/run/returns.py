@@ -9,7 +9,7 @@ too, so a mailed workbook and a written one are filled from the same values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,10 +42,12 @@ def read_for_workbooks(workspace: Path, period: str) -> WorkbookInputs:
     return WorkbookInputs(inputs, register, prefill, tuple(register_issues), tuple(prefill_issues))
 
 
-def write_return_workbooks(workspace: Path, period: str, out: Path | None = None) -> tuple[list[Path], list[Issue]]:
+def write_return_workbooks(workspace: Path, period: str, out: Path | None = None,
+                           on_written: Callable[[Path], None] | None = None) -> tuple[list[Path], list[Issue]]:
     """Write one pre-filled return workbook per lead into `out` (default `outputs/<period>/returns/`).
 
     Refuses with `UsageError` naming the file when any workbook already exists, before writing any.
+    `on_written` is told the folder once the whole set is in it (a stop held till then: `place_whole`).
     Returns the files written, in register order, and the issues met (register, earlier draft, names).
     """
     read = read_for_workbooks(workspace, period)
@@ -53,6 +55,7 @@ def write_return_workbooks(workspace: Path, period: str, out: Path | None = None
     if out is not None:
         drafts.check_out_place(out, inputs.workspace, new=False)  # the workbooks go in `out`, which may exist
     folder = out if out is not None else sent_copies(inputs)  # where a CSV return is judged against them
-    written, names = write_workbooks(read.register, read.prefill, inputs.period, inputs.settings, folder)
+    written, names = write_workbooks(read.register, read.prefill, inputs.period, inputs.settings, folder,
+                                     on_written)
     deadline = deadline_issues(inputs.settings, inputs.period)
     return written, [*deadline, *read.register_issues, *read.previous_issues, *names]

@@ -124,7 +124,8 @@ def show_build(result: BuildResult, show_info: bool = False, comparison: DiffRes
     from reportgen.shells.console import print_build_summary
 
     print_build_summary(console(), result.paper, result.issues, result.chase, comparison, show_info=show_info)
-    print(result.folder)  # the last line: scripts read the draft folder from it
+    # the last line: scripts read the draft folder from it. Out (flushed) while a stop still says the draft is kept
+    print(result.folder, flush=True)
     return exit_code(len(result.blocking))
 
 
@@ -132,7 +133,7 @@ def show_returns(written: Sequence[Path], issues: Sequence[Issue], folder: Path)
     from reportgen.shells.console import print_returns
 
     print_returns(console(), written, issues)
-    print(folder)  # the last line: scripts read the folder from it
+    print(folder, flush=True)  # the last line: scripts read the folder from it (flushed: as `show_build`)
     return exit_code(sum(1 for i in issues if i.blocking))
 
 
@@ -142,7 +143,7 @@ def show_diff(result: DiffResult) -> int:
     # plain print: its [-deleted-] marks are not rich markup; coloured as well on a terminal that takes colour
     coloured = sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
     print(human_text(result.diff, TERMINAL_MARKS if coloured else PLAIN_MARKS))
-    print(result.folder)  # the last line: scripts read the folder from it
+    print(result.folder, flush=True)  # the last line: scripts read the folder from it (flushed: as `show_build`)
     return exit_code(0)  # a comparison blocks nothing
 
 
@@ -224,19 +225,27 @@ def run_build(workspace: Path, period: str | None, out: Path | None, edition: Ed
     from reportgen.template_files import templates_folder
 
     kept: list[Path] = []  # the draft, once published: a stop after that says it is there, and whole
+    # first: the PDF workers load WeasyPrint while this process imports the rest and reads the inputs
+    with said_after(kept, lambda draft: f"{draft.name} was kept (it is complete): {draft}"), \
+            contextlib.ExitStack() as stack:
+        stack.enter_context(openpyxl_without_numpy())  # the workers never import openpyxl
+        workers = start_workers(templates_folder(workspace.resolve())) if workspace.is_dir() else None
+        if workers is not None:
+            stack.enter_context(workers)
+        return _build(workspace, period, out, edition, show_info, workers, kept.append)
+
+
+@contextlib.contextmanager
+def said_after(done: list[Path], after: Callable[[Path], str]) -> Iterator[None]:
+    """A stop in this block, once `done` holds the folder the command published, says it is there and whole
+    (`after` of it), not the command's `UNDONE`: the command's edge (`guarded`) prints it."""
     try:
-        # first: the PDF workers load WeasyPrint while this process imports the rest and reads the inputs
-        with contextlib.ExitStack() as stack:
-            stack.enter_context(openpyxl_without_numpy())  # the workers never import openpyxl
-            workers = start_workers(templates_folder(workspace.resolve())) if workspace.is_dir() else None
-            if workers is not None:
-                stack.enter_context(workers)
-            return _build(workspace, period, out, edition, show_info, workers, kept.append)
+        yield
     except KeyboardInterrupt as exc:
-        if not kept:
+        if not done:
             raise
         stop = stopped(exc)
-        stop.after = f"{kept[0].name} was kept (it is complete): {kept[0]}"
+        stop.after = after(done[0])
         raise stop from None
 
 
@@ -300,15 +309,19 @@ def show_checks(checks: Checks, show_info: bool) -> int:
 def run_returns(workspace: Path, period: str, out: Path | None) -> int:
     from reportgen.run.returns import write_return_workbooks
 
-    written, issues = write_return_workbooks(workspace, period, out)
-    folder = written[0].parent if written else out or workspace / "outputs" / period / "returns"
-    return show_returns(written, issues, folder)
+    placed: list[Path] = []  # the folder, once the whole set is in it
+    with said_after(placed, lambda folder: f"the return workbooks were written (the set is complete): {folder}"):
+        written, issues = write_return_workbooks(workspace, period, out, on_written=placed.append)
+        folder = written[0].parent if written else out or workspace / "outputs" / period / "returns"
+        return show_returns(written, issues, folder)
 
 
 def run_diff(old: Path, new: Path, out: Path | None, allow_restricted: bool) -> int:
     from reportgen.diff.render import compare_drafts
 
-    return show_diff(compare_drafts(old, new, out, allow_restricted=allow_restricted))
+    written: list[Path] = []  # the comparison's folder, once published: a stop after that says it is there
+    with said_after(written, lambda folder: f"the comparison was written (it is complete): {folder}"):
+        return show_diff(compare_drafts(old, new, out, allow_restricted=allow_restricted, on_written=written.append))
 
 
 def run_mail(step: str) -> Callable[..., int]:
