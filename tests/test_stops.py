@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_workspace
+from reportgen.drafts.folders import STALE_AFTER
 
 # what the installed `reportgen` script runs (pyproject's [project.scripts])
 SCRIPT = "import sys; from reportgen.__main__ import main; sys.exit(main())"
@@ -255,6 +256,43 @@ def test_returns_stopped_once_the_set_is_written_says_the_workbooks_are_there(tm
                                             f"(the set is complete): {folder}.")
     assert sorted(p.name for p in folder.iterdir()) == ["criminal-justice-board.xlsx", "opcc.xlsx",
                                                           "wessex-police.xlsx"]
+
+
+def _killed_writing_returns(root: Path) -> Path:
+    """`reportgen returns` killed (SIGKILL: no handler runs) once it has started writing: the folder it left."""
+    period_folder = root / "outputs" / PERIOD
+    before = set(period_folder.glob(".returns.partial-*")) if period_folder.is_dir() else set()
+    returns = _start("returns", "--workspace", str(root), "--period", PERIOD)
+    _when(lambda: period_folder.is_dir() and bool(set(period_folder.glob(".returns.partial-*")) - before),
+          returns, "the workbooks being written")
+    os.kill(returns.pid, signal.SIGKILL)
+    returns.communicate(timeout=120)
+    assert returns.returncode == -signal.SIGKILL
+    [left] = set(period_folder.glob(".returns.partial-*")) - before
+    return left
+
+
+def _age(folder: Path, seconds: float) -> None:
+    then = time.time() - seconds
+    for path in [*folder.rglob("*"), folder]:
+        os.utime(path, (then, then))
+
+
+def test_returns_clears_the_hidden_folder_a_killed_run_left_once_it_is_an_hour_old_and_says_so(
+        tmp_path: Path) -> None:
+    """A run of `returns` killed with SIGKILL left its `.returns.partial-*` folder in the workspace for good."""
+    root = make_workspace(tmp_path / "ws")
+    old = _killed_writing_returns(root)
+    recent = _killed_writing_returns(root)  # as another run writing now would look: kept
+    _age(old, STALE_AFTER + 60)
+    done = subprocess.run([sys.executable, "-c", SCRIPT, "returns", "--workspace", str(root), "--period", PERIOD],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert not old.exists() and recent.is_dir()
+    assert sorted(p.name for p in (root / "outputs" / PERIOD).iterdir()) == [recent.name, "returns"]
+    said = [line for line in done.stdout.splitlines() if str(old) in line]
+    assert said and "it was removed" in said[-1] and "info" in said[-1], done.stdout
+    assert str(recent) not in done.stdout
 
 
 def test_ctrl_c_the_moment_reportgen_starts_to_load_is_one_line_not_a_traceback() -> None:

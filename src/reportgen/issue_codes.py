@@ -157,6 +157,12 @@ CODES: dict[str, Code] = {
         # never removed by reportgen: it may be the half of a copy the officer means to finish
         "If it is a copy or sync of a draft that stopped partway, copy the draft again in full; otherwise move the "
         "folder out of outputs."),
+    "abandoned-workbooks": Code(
+        N, "A hidden folder of return workbooks that a run killed partway left behind was removed.",
+        "{file} is where a run of reportgen returns was writing its workbooks when it was killed (nothing in it "
+        "had changed for over an hour, so no run is still writing there): it was removed.",
+        # only one that old: a younger one may be another run's, writing now
+        "Nothing to do: no workbook of that run was ever put in place, and this run wrote the whole set."),
     "misplaced-draft": Code(
         W, "A kept draft is in a folder named for another period: it is not read as a draft of either.",
         "{file} is a draft of {recorded}, kept in the folder of {named}: a draft's period is the one it records, "

@@ -315,6 +315,11 @@ def _stale(folder: Path, host: str | None, pid: int) -> bool:
     for STALE_AFTER seconds, as its process id cannot be looked up here."""
     if host == this_host():
         return not _alive(pid)
+    return untouched_for_long(folder)
+
+
+def untouched_for_long(folder: Path) -> bool:
+    """Whether nothing in `folder` has changed for STALE_AFTER seconds: a run writing into it would have."""
     return time.time() - _last_change(folder) > STALE_AFTER
 
 

@@ -35,6 +35,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reportgen.check.merge import BLANK, Prefill
+from reportgen.drafts.folders import untouched_for_long
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import publish_folder, sync_folder, write_atomically
 from reportgen.issues import Issue, issue
@@ -68,7 +69,7 @@ def write_workbooks(register: Register, values: Mapping[int, Prefill], period: s
     Refuses with `UsageError` (exit 2, as `build --out` into a folder in use) naming the file when any
     workbook already exists, before writing any. `on_written` is told `folder` once the set is in it
     (`place_whole`). Returns the files written, in register order, and the issues met (two leads making one
-    file name).
+    file name, a hidden folder a killed run left that was removed).
     """
     names, issues = workbook_names(register.leads)
     targets = {lead: folder / name for lead, name in names.items()}
@@ -79,19 +80,23 @@ def write_workbooks(register: Register, values: Mapping[int, Prefill], period: s
     books = {path: workbook_bytes(return_workbook(lead, [action for action in register.actions if lead in action.leads],
                                                   values, period, settings, dict(register.headings)))
              for lead, path in targets.items()}
-    place_whole(folder, books, on_written)
-    return list(books), issues
+    removed = place_whole(folder, books, on_written)
+    return list(books), [*issues, *(issue("abandoned-workbooks", file=str(left)) for left in removed)]
 
 
-def place_whole(folder: Path, files: Mapping[Path, bytes], on_written: Callable[[Path], None] | None = None) -> None:
+def place_whole(folder: Path, files: Mapping[Path, bytes], on_written: Callable[[Path], None] | None = None,
+                ) -> list[Path]:
     """Write `files` (each in `folder`) as a set, all or none: a run stopped (Ctrl-C) or failing (a full disk)
     partway must not leave some workbooks, which the next run would refuse to overwrite. Each is written into a
     hidden folder beside `folder`, then that folder is renamed into place, or, when `folder` is there already
     (it may hold other files), each is linked into it (a link fails rather than replace a file) and those linked
     are taken back if any fails. `on_written` is told `folder` with the last of them, a stop held till both are
-    done."""
+    done. A hidden folder a killed run left (`stale_partials`) is removed first; returns those removed."""
     parent = folder.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
+    removed = stale_partials(folder)
+    for left in removed:
+        shutil.rmtree(left, ignore_errors=True)
     staging = parent / f".{folder.name}.partial-{secrets.token_hex(4)}"
     try:
         staging.mkdir()
@@ -106,6 +111,17 @@ def place_whole(folder: Path, files: Mapping[Path, bytes], on_written: Callable[
                 on_written(folder.absolute())
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    return removed
+
+
+def stale_partials(folder: Path) -> list[Path]:
+    """The hidden folders beside `folder` that runs killed while writing its workbooks left (SIGKILL, a machine
+    switched off: no clean-up ran), by their name, `.<folder>.partial-<hex>`. Only those nothing in which has
+    changed for an hour (`drafts.folders.STALE_AFTER`): a younger one may be another run's, writing now."""
+    parent = folder.absolute().parent
+    pattern = re.compile(rf"^\.{re.escape(folder.name)}\.partial-[0-9a-f]+$")
+    return sorted(child for child in parent.iterdir()
+                  if pattern.match(child.name) and child.is_dir() and untouched_for_long(child))
 
 
 def _link_all(staging: Path, folder: Path, files: Mapping[Path, bytes]) -> None:

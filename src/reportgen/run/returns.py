@@ -48,7 +48,8 @@ def write_return_workbooks(workspace: Path, period: str, out: Path | None = None
 
     Refuses with `UsageError` naming the file when any workbook already exists, before writing any.
     `on_written` is told the folder once the whole set is in it (a stop held till then: `place_whole`).
-    Returns the files written, in register order, and the issues met (register, earlier draft, names).
+    Returns the files written, in register order, and the issues met (register, earlier draft, names, a
+    hidden folder a killed run had left, removed).
     """
     read = read_for_workbooks(workspace, period)
     inputs = read.inputs
