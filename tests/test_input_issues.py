@@ -1180,13 +1180,14 @@ def test_a_built_in_alias_that_means_something_else_can_be_stopped(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Northshire's register has a "Priority" column (High, Low) beside its "Action number": "Priority" is
     a built-in alias of the action number, read before "Action number", so every action was a bad
-    number. `not_aliases` stops it matching."""
+    number. A column of a few words repeated is no longer taken for the number, and `not_aliases` still
+    stops the alias matching at all."""
     register = [("Action number", "Priority", "Lead", "Action", "CSCJ Plan page"),
                 *((ref, "High" if ref % 2 else "Low", lead, text, page) for ref, _s, lead, text, page in ACTIONS)]
     root = make_workspace(tmp_path / "ws", register=register)
-    assert main(["validate", "--workspace", str(root)]) == 1
-    assert "the action reference in 'Priority' of each ('High', 'Low', …) is not a whole number" in " ".join(
-        capsys.readouterr().err.split())
+    code, printed, _issues = _validate(root, capsys)
+    assert code == 0, printed
+    assert printed.startswith("2026-10 (public edition): 6 actions:"), printed
     _add_settings(root, '\n[register.columns]\nref = { not_aliases = ["Priority"] }\n')
     code, printed, _issues = _validate(root, capsys)
     assert code == 0, printed

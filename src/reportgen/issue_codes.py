@@ -343,6 +343,11 @@ CODES: dict[str, Code] = {
         "Column {column!r} was not read: its heading is close to {value!r} but not the same, so the paper "
         "shows nothing from it.",
         "Rename the heading as the template has it, or add it to that column's aliases in reportgen.toml.",
+        {"sections": ("Column {column!r} of the register is not read, and the register has no section column: it "
+                      "holds {values}, each over a run of rows, as a column of sections does.",
+                      "If it holds the plan's sections, name it in reportgen.toml under [register.columns]: section = "
+                      "{{ aliases = [{example}] }}; the paper then heads each section with it. If it does not, nothing "
+                      "to do.")},
         partner_advice="Put the heading back as it is in the workbook we sent you, then send the workbook again."),
     "exempt-column-unnamed": Code(
         E, "A register column reads as the exemption flag but is not headed as that column is: publication is "
@@ -445,7 +450,21 @@ CODES: dict[str, Code] = {
                     "{first_letter}); only column {first_letter} is read, and the text in column {letter} is not in "
                     "the paper (in {rows}, starting {text!r}).",
                     "Unhide column {letter} (select the columns either side of it, right-click, Unhide), move what "
-                    "the paper should say into column {first_letter}, then delete or rename column {letter}.")}),
+                    "the paper should say into column {first_letter}, then delete or rename column {letter}."),
+         "words": ("Column {column!r} (column {letter}) is read as the action number, as {first!r} (column "
+                   "{first_letter}) is, but holds words, not numbers (in {rows}, starting {text!r}); only column "
+                   "{first_letter} is read.",
+                   "If column {letter} is not the action number (the plan's sections, or a priority), stop reading "
+                   "its heading as one: in reportgen.toml under [{table}.columns], add not_aliases = [{example}] to "
+                   "the ref line, e.g. ref = {{ aliases = [{first_example}], not_aliases = [{example}] }}; if it holds "
+                   "the plan's sections, name it under [register.columns]: section = {{ aliases = [{example}] }}."),
+         "words-named": ("Column {column!r} (column {letter}) is read as the action number, as {first!r} (column "
+                         "{first_letter}) is, but holds words, not numbers (in {rows}, starting {text!r}); only "
+                         "column {first_letter} is read.",
+                         "If column {letter} is not the action number, take {example} out of the ref line's aliases "
+                         "in reportgen.toml under [{table}.columns] (e.g. ref = {{ aliases = [{first_example}] }}); "
+                         "if it holds the plan's sections, name it under [register.columns]: section = {{ aliases = "
+                         "[{example}] }}.")}),
     "duplicate-column-empty": Code(
         N, "An empty column has a heading that means the same as another column's.",
         "Column {column!r} (column {letter}) means the same as {first!r} (column {first_letter}) and is empty; "
@@ -1184,6 +1203,12 @@ CODES: dict[str, Code] = {
             "forward, where there is one).",
             "Resolve each file's issues (a workbook made for another period, a file that cannot be read) and "
             "build again."),
+         "none-read-settings": (
+            "No return was read for {period}: not one of the files in {file} ({count}) has a column reportgen.toml "
+            "reads as {heading!r}. The partners' files are alike, so it is reportgen.toml to correct, not the "
+            "partners to chase.",
+            "Name the heading the returns use under [returns.columns] in reportgen.toml, as each file's issue says, "
+            "and build again."),
          "none-read-elsewhere": (
             "No return was read for {period}: none of the files in {file} ({count}) could be used (see each file's "
             "issues), and {others} hold returns. Every action is shown with no update this period (its last "

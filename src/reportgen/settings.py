@@ -31,6 +31,7 @@ from reportgen.settings_columns import (
     StatusSettings,
     Strict,
     heading_key,
+    without_register_names,
 )
 from reportgen.settings_mail import (
     EMAIL_ADDRESS,
@@ -275,6 +276,13 @@ class Settings(Strict):
                     raise ValueError(f"{address} is given for both {other!r} and {lead!r}; a return from it "
                                      "could not be told apart")
         return value
+
+    @model_validator(mode="after")
+    def _register_names_kept(self) -> Settings:
+        """A heading reportgen.toml gives one of the register's columns is not our built-in alias of another
+        of the return's (`without_register_names`)."""
+        self.returns.columns.update(without_register_names(self.returns.columns, self.register.columns))
+        return self
 
     def digest(self) -> str:
         """SHA-256 of the settings as canonical JSON: the same settings always give the same digest.

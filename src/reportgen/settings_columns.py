@@ -42,6 +42,8 @@ class Column(Strict):
     required: bool = True
     # set when reportgen.toml names the heading: only then does the paper print it over the register's own
     _heading_named: bool = PrivateAttr(default=False)
+    # the heading keys reportgen.toml gives this column (its heading and aliases), ours aside
+    _given: frozenset[str] = PrivateAttr(default=frozenset())
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -51,6 +53,11 @@ class Column(Strict):
     def heading_named(self) -> bool:
         """Did the workspace name this heading (`heading = …`), rather than keep ours?"""
         return self._heading_named
+
+    @property
+    def given(self) -> frozenset[str]:
+        """The heading keys reportgen.toml names for this column (`heading`, `aliases`): the workspace's own."""
+        return self._given
 
 
 class ExtraColumn(Column):
@@ -152,7 +159,33 @@ def _named_headings(given: object, columns: dict[str, Column]) -> dict[str, Colu
     for key, value in given.items() if isinstance(given, dict) else ():
         if isinstance(value, str) or (isinstance(value, dict) and "heading" in value):
             columns[key]._heading_named = True
+        if isinstance(value, dict):
+            names = [value.get("heading"), *(_names(value.get("aliases", ())) or ())]
+            columns[key]._given = frozenset(heading_key(name) for name in names if isinstance(name, str))
+        elif isinstance(value, str):
+            columns[key]._given = frozenset({heading_key(value)})
     return columns
+
+
+def without_register_names(returns: dict[str, Column], register: dict[str, Column]) -> dict[str, Column]:
+    """The return's columns, each without our built-in aliases that reportgen.toml gives another of the
+    register's columns: a plan whose sections are headed "Priority" (`section = { aliases = ["Priority"] }`)
+    has partners copy that column into their returns, where it is the section, never a second action number."""
+    ours = _return_columns()
+    kept: dict[str, Column] = {}
+    for key, column in returns.items():
+        taken = {name for other, found in register.items() if other != key for name in found.given}
+        builtin = {heading_key(name) for name in ours[key].aliases} if key in ours else set()
+        aliases = tuple(name for name in column.aliases if heading_key(name) in column.given
+                        or heading_key(name) not in taken or heading_key(name) not in builtin)
+        kept[key] = column if aliases == column.aliases else column.model_copy(update={"aliases": aliases})
+    return kept
+
+
+def builtin_alias(key: str, heading: str, register: bool) -> bool:
+    """Whether `heading` matches column `key` only as one of our built-in aliases, which `not_aliases` can stop."""
+    ours = (_register_columns() if register else _return_columns()).get(key)
+    return ours is not None and heading_key(heading) in {heading_key(name) for name in ours.aliases}
 
 
 def _merge_defaults(defaults: dict[str, Column], given: object, taken: Collection[str] = ()) -> object:

@@ -293,12 +293,30 @@ def misfiled_returns(inputs: Inputs, register: Register, leads: Collection[str])
 SHOWN_ELSEWHERE = 3  # other period folders named when a period has no return: the newest few
 
 
-def no_returns_read(inputs: Inputs, returns: Sequence[PartnerReturn]) -> list[Issue]:
+def columns_to_correct(issues: Sequence[Issue], files: Collection[str]) -> Issue | None:
+    """The issue of a column every one of the period's return `files` (two or more) lacks alike, the same column
+    under no heading reportgen.toml names for it: partners' files that all fail so are fine, and the workspace's
+    [returns.columns] is to correct, not every partner to chase. None when any file is read or fails otherwise."""
+    missing = {item.file: item for item in issues if item.code == "missing-column"}
+    found = [missing.get(shown) for shown in files]
+    first = found[0] if len(found) > 1 else None
+    if first is None or any(item is None or item.value != first.value for item in found):
+        return None
+    return first
+
+
+def no_returns_read(inputs: Inputs, returns: Sequence[PartnerReturn], found: Sequence[Issue] = ()) -> list[Issue]:
     """Not one return read for the period blocks publication: a paper of nothing but "No update" (or of last
     month's statuses carried forward) is almost always the wrong folder or --period, never the month's paper.
-    Names the other period folders that hold returns."""
+    Names the other period folders that hold returns; when every file lacks the same column (`found`, the
+    returns' issues), reportgen.toml is to correct."""
     if returns:
         return []
+    alike = columns_to_correct(found, [inputs.display(path) for path in inputs.returns])
+    if alike is not None:
+        return [issue("no-returns", "none-read-settings", period=inputs.period, count=counted(len(inputs.returns),
+                                                                                               "file"),
+                      heading=alike.value, file=inputs.display(inputs.returns_dir))]
     elsewhere = returns_elsewhere(inputs.workspace, inputs.period)
     named = [f"inputs/returns/{period} ({counted(count, 'file')})" for period, count in elsewhere[:SHOWN_ELSEWHERE]]
     if len(elsewhere) > SHOWN_ELSEWHERE:
@@ -357,7 +375,7 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     issues += withdrawn_since(given_way(return_issues, register, returns, merged, carried), register, previous,
                               previous_name)
     issues += withheld_issues(register, merged, withheld, previous, previous_name, unread if public else "")
-    issues += no_returns_read(inputs, returns)
+    issues += no_returns_read(inputs, returns, return_issues)
     issues += missing_returns(register, inputs, assignment, merged)
     issues += earlier_issues
     issues = said_in_merge(issues, merge_issues) + merge_issues

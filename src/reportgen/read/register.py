@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -87,7 +87,11 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
     columns = [*settings.register.columns, *(extra.key for extra in settings.register.extra)]
     absent = frozenset(key for key in columns if key not in table.index)
     issues += section_rows_read(table, sections, actions) + section_heading_read(table, settings)
-    issues += _absent_table_columns(table, absent, settings) + _unread_columns(table, not sections.names)
+    unread = _unread_columns(table, not sections.names, {item.column for item in issues
+                                                         if item.code == "optional-column-misnamed"})
+    advised = {item.column for item in unread if item.code == "optional-column-misnamed"}  # said as sections
+    issues = [item for item in issues if not (item.code == "optional-column-misnamed" and item.column in advised)]
+    issues += _absent_table_columns(table, absent, settings) + unread
     issues += [] if sections.names else extra_sections_advice(table, settings)
     headings, found = _own_headings(table, settings)
     return Register(display, table.sheet, tuple(actions), frozenset(exempt_rows), frozenset(exempt_refs),
@@ -176,7 +180,40 @@ def _locate(sheets: Sequence[RawSheet], settings: Settings, display: str) -> tup
     if first[0] is not None and not _left_without(first[0], ours, extras.values()):
         return first
     second = locate_table(sheets, {**ours, **extras}, display, register=True)
-    return second if second[0] is not None else first
+    return second if second[0] is not None else (first[0], _sections_while_missing(sheets, ours, first[1]))
+
+
+def _sections_while_missing(sheets: Sequence[RawSheet], columns: Mapping[str, Column], found: list[Issue]
+                            ) -> list[Issue]:
+    """`found`, of a register not read for a missing column, with a warning advising its column of sections (a few
+    values, each over a run of rows) in place of any calling it a heading a letter or two out: a plan whose
+    sections are headed "Priority" learns the line that reads them on its first run, not after the number and the
+    action are named."""
+    advice = _sections_advice(sheets, columns, [item for item in found if item.code == "missing-column"])
+    if advice is None:
+        return found
+    return [item for item in found if not (item.code == "optional-column-misnamed" and item.column == advice.column)
+            ] + [advice]
+
+
+def _sections_advice(sheets: Sequence[RawSheet], columns: Mapping[str, Column], missing: Sequence[Issue]
+                     ) -> Issue | None:
+    """The warning naming the column of sections of a register read with its missing columns under the headings
+    advised for them; None when it has none, or the number's column is not known."""
+    if not missing:
+        return None
+    named = {item.value: item.column for item in missing if item.column}  # the heading advised for each column
+    relaxed = {key: column.model_copy(update={"required": False, "aliases": (*column.aliases, named[column.heading])
+                                              if column.heading in named else column.aliases})
+               for key, column in columns.items()}
+    table, _ = locate_table(sheets, relaxed, missing[0].file or "", register=True)
+    like_sections = sections_column_advice(table) if table is not None and "ref" in table.index else None
+    if table is None or like_sections is None:
+        return None
+    heading = table.headings[like_sections[0]]
+    return issue("optional-column-misnamed", "sections", values=counted(like_sections[1], "value"),
+                 example=toml_string(heading), file=table.file, sheet=table.sheet, row=table.header_row,
+                 column=heading)
 
 
 def _left_without(table: Table, ours: Mapping[str, Column], extras: Iterable[ExtraColumn]) -> bool:
@@ -401,11 +438,13 @@ def _read_action(table: Table, number: int, cells: tuple[object, ...], settings:
     ), issues
 
 
-def _unread_columns(table: Table, sectionless: bool) -> list[Issue]:
+def _unread_columns(table: Table, sectionless: bool, misnamed: Collection[str | None] = ()) -> list[Issue]:
     """A note for each headed column of the register that is not read ('Target Date', 'Current Status'), so
     an officer knows which of the office's columns the paper does not show. Of a register with no sections
     (`sectionless`: no column of them, nor rows heading them), the column most like one of sections is advised
-    as the section column, not as a further column: read as one, it would head no section of the paper."""
+    as the section column, not as a further column: read as one, it would head no section of the paper; a
+    warning when its heading is close to the section's (among `misnamed`: "Priority", by "Priority area"), in
+    place of the one that calls it a heading a letter or two out."""
     read = set(table.index.values())
     like_sections = sections_column_advice(table) if sectionless else None
     issues = []
@@ -415,8 +454,9 @@ def _unread_columns(table: Table, sectionless: bool) -> list[Issue]:
         where = {"example": toml_string(heading), "file": table.file, "sheet": table.sheet, "row": table.header_row,
                  "column": heading}
         if like_sections is not None and like_sections[0] == position:
-            issues.append(issue("register-column-unread", "section", values=counted(like_sections[1], "value"),
-                                **where))
+            values = counted(like_sections[1], "value")
+            issues.append(issue("optional-column-misnamed", "sections", values=values, **where) if heading in misnamed
+                          else issue("register-column-unread", "section", values=values, **where))
         else:
             issues.append(issue("register-column-unread", **where))
     return issues

@@ -22,7 +22,7 @@ from reportgen.wording import counted, row_spans
 
 MIN_SECTION_ROWS = 2  # rows heading actions: one alone is as likely the register's title or a note
 MIN_SECTION_VALUES = 2  # a column of one value repeated is a constant (a year, "OPCC"), not sections
-ROWS_PER_SECTION = 3  # a column of sections holds at most a third as many values as it has rows
+ROWS_PER_SECTION = 2  # a column of sections holds at most half as many values as it has rows
 FILLED_SHARE = 0.9  # a column of sections names the section of nearly every action
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # a target date's "March 2027" repeats over runs of rows as sections do
 # headings that may mean sections, not read as them (`SECTION_ALIASES`): a column so headed is advised first

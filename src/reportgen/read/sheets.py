@@ -18,13 +18,14 @@ from functools import cached_property
 from pathlib import Path
 
 from reportgen.issues import Issue, issue
-from reportgen.read.cells import cell_text, parse_ref
-from reportgen.read.headings import did_you_mean, find_header_row, heading_key
+from reportgen.read.cells import cell_text, own_numbering, parse_ref
+from reportgen.read.headings import HeadingMatch, did_you_mean, find_header_row, heading_key, match_headings
 from reportgen.read.workspace import OTHER_SPREADSHEETS, SAVED_AS_TEXT
 from reportgen.read.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
 from reportgen.read.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
 from reportgen.read.xlsx_values import MAC_EPOCH, WINDOWS_EPOCH, DateCell, NumberCell, column_letters, range_bounds
 from reportgen.settings import Column
+from reportgen.settings_columns import builtin_alias
 from reportgen.wording import counted, row_spans
 
 Cell = object
@@ -411,6 +412,8 @@ def locate_table(
                       else issue("no-data-sheet", expected=expected, file=display))
         return None, issues
     score, visible, sheet, at, found = max(candidates, key=lambda c: (c[0], c[1]))
+    if register:  # a column of a few words repeated is not the action number, whatever its heading
+        found = words_not_ref(sheet.rows[at + 1:], sheet.rows[at][1], found, columns)
     # other sheets with the headings, and how many rows each has under them
     rivals = [(c[2], len(c[2].rows) - c[3] - 1) for c in candidates if c[2] is not sheet and not c[2].hidden
               and c[0] >= 2]
@@ -443,7 +446,15 @@ def locate_table(
         filled = filled_cells(sheet.rows[at + 1:], position, found.index.get("ref"))
         duplicate = {"first": found.written[key], "letter": column_letters(position + 1), "row": header_row,
                      "first_letter": column_letters(found.index[key] + 1), "column": written, "value": written}
-        if filled:  # every row whose text is dropped is named, and the first text quoted
+        if filled and key == "ref" and not any(parse_ref(cell)[0] is not None for _n, _r, cell in filled):
+            # words beside the number column: never advised to be moved into it
+            ours = builtin_alias(key, written, register)  # `not_aliases` stops ours; the workspace's own, its line
+            issues.append(issue("duplicate-column", "words" if ours else "words-named", rows=rows_and_actions(filled),
+                                example=toml_string(written),
+                                table="register" if register else "returns", text=cell_text(filled[0][2]).strip(),
+                                first_example=toml_string(found.written[key]),
+                                **duplicate, **where))
+        elif filled:  # every row whose text is dropped is named, and the first text quoted
             first_text = cell_text(filled[0][2]).strip()
             hidden = any(first <= position + 1 <= last for first, last in sheet.facts.hidden_columns)
             issues.append(issue("duplicate-column", "hidden" if hidden else "", rows=rows_and_actions(filled),
@@ -457,6 +468,10 @@ def locate_table(
         close = did_you_mean(column, [heading for heading in unmatched if heading not in suggested])
         unread = ", ".join(map(repr, unmatched)) or "none"
         if not register:
+            # the register's own headings are not read in a return either: named, and the number column among them
+            unread = ", ".join(map(repr, found.unmatched)) or "none"
+            if close is None and key == "ref":
+                close = next(iter(_numbered(sheet.rows[at + 1:], headings, found.unmatched)), None)
             # a return's only unread heading is what its one missing column is most likely headed ('RAG')
             only = unmatched[0] if len(unmatched) == 1 and len(found.missing) == 1 else None
             issues.append(issue("missing-column", hint=f" Did you mean {close!r}?" if close else "", key=key,
@@ -470,7 +485,9 @@ def locate_table(
         issues.append(issue("missing-column", "register", key=key, example=toml_string(close), row=header_row,
                             column=close or "", value=column.heading, unread=unread, **where))
     for key, column in columns.items():  # an optional column under a heading a letter or two out: not read
-        close = did_you_mean(column, unmatched) if not column.required and key not in found.index else None
+        # a heading advised for a missing column ('Action No.' for the number) is not also another's misspelling
+        others = [heading for heading in unmatched if heading not in suggested]
+        close = did_you_mean(column, others) if not column.required and key not in found.index else None
         if close:
             issues.append(issue("optional-column-misnamed", row=header_row, column=close, value=column.heading,
                                 **where))
@@ -487,6 +504,35 @@ def locate_table(
 def toml_string(heading: str | None) -> str:
     """A heading as reportgen.toml writes it, quoted: '"RAG"'; '"<its heading>"' when there is none to name."""
     return '"' + (heading or "<its heading>").replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def words_not_ref(rows: Sequence[tuple[int, tuple[Cell, ...]]], header: Sequence[Cell], found: HeadingMatch,
+                  columns: Mapping[str, Column]) -> HeadingMatch:
+    """`found` without the register's columns read as the action number by one of our aliases that hold a few
+    words repeated over runs of rows, not one number (a plan's "Priority" column of its sections): the number
+    column is then looked for by its numbers (`_numbered`), and such a column advised as the sections. A plan's
+    own numbering ('1.1', 'A-101') is kept, to be said as such."""
+    column = columns.get("ref")
+    if column is None:
+        return found
+    matched = [(found.written[key], found.index[key]) for key in ("ref",) if key in found.index]
+    matched += [(written, position) for key, written, position in found.duplicates if key == "ref"]
+    wordy = {heading_key(written) for written, position in matched
+             if heading_key(written) != heading_key(column.heading) and heading_key(written) not in column.given
+             and _repeated_words(rows, position)}
+    if not wordy:
+        return found
+    aliases = tuple(name for name in column.aliases if heading_key(name) not in wordy)
+    return match_headings(header, {**columns, "ref": column.model_copy(update={"aliases": aliases})})
+
+
+def _repeated_words(rows: Sequence[tuple[int, tuple[Cell, ...]]], position: int) -> bool:
+    """Whether the column at `position` holds words, no whole number and no plan's own numbering, each value on
+    several rows: sections or priorities, never actions' numbers."""
+    values = [cell_text(cell).strip() for _number, _ref, cell in filled_cells(rows, position, None)]
+    if not values or any(parse_ref(value)[0] is not None or own_numbering(value) for value in values):
+        return False
+    return len(set(values)) * 2 <= len(values)
 
 
 def _numbered(rows: Sequence[tuple[int, tuple[Cell, ...]]], headings: Sequence[str], candidates: Sequence[str]

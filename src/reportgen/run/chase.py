@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reportgen.check.checked import Checked, other_spelling
+from reportgen.check.checked import Checked, columns_to_correct, other_spelling
 from reportgen.check.editions import PublicView, is_withheld
 from reportgen.check.merge import BLANK, LastReported, Prefill, reported_when, said
 from reportgen.issues import Issue, Severity, issue
@@ -81,6 +81,9 @@ class ChaseRow:
     # Word file or a PDF, named after it). It sent something, so it is not "no return"; but `reportgen chase`
     # reminds it, saying which file came and why it could not be used
     unusable: tuple[Issue, ...] = ()
+    # its file(s) came, and could not be read for a column every return of the period lacks alike
+    # (`columns_to_correct`): reportgen.toml is to correct, not the partner to chase
+    settings_to_correct: bool = False
 
     @property
     def file_names(self) -> str:
@@ -153,7 +156,16 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
         shown = checked.inputs.display(path)
         if shown not in theirs:
             rows.append(_row(path.stem, [shown], 0, 0, (), by_file))
-    return rows
+    return _settings_to_correct(rows, checked, found_issues)
+
+
+def _settings_to_correct(rows: list[ChaseRow], checked: Checked, found: Sequence[Issue]) -> list[ChaseRow]:
+    """`rows`, each whose file(s) every return of the period shares a missing column with marked: not to chase."""
+    alike = None if checked.returns else columns_to_correct(
+        found, [checked.inputs.display(path) for path in checked.inputs.returns])
+    if alike is None:
+        return rows
+    return [replace(row, settings_to_correct=True, unusable=()) if row.file else row for row in rows]
 
 
 def unusable_files(checked: Checked, found: Sequence[Issue]) -> dict[str, tuple[Issue, ...]]:
@@ -255,7 +267,8 @@ def _returned(row: ChaseRow) -> str:
     """The "Returned" cell: Yes, No, "No: sent the October 2026 workbook" (another period's, not read), "Yes, but
     in another period's folder: inputs/returns/2027-01/police.xlsx" (this period's, not read until moved), "No: what it
     sent could not be read" (the file, in the File column, is not a return reportgen can read), "Yes, but
-    not read until the register writes its lead one way", or "Under the register's other spelling, Wessex Police:
+    not read until the register writes its lead one way", "Yes, but not read until reportgen.toml names the column
+    every return lacks", or "Under the register's other spelling, Wessex Police:
     inputs/returns/2026-10/wessex-police.xlsx"."""
     if row.made_for:
         return f"No: sent the {period_label(row.made_for)} workbook"
@@ -267,6 +280,8 @@ def _returned(row: ChaseRow) -> str:
         return f"Yes, but in another period's folder: {row.misfiled}"
     if row.unusable:
         return "No: what it sent could not be read"
+    if row.settings_to_correct:
+        return "Yes, but not read until reportgen.toml names the column every return lacks"
     return "Yes" if row.returned else "No"
 
 

@@ -82,13 +82,25 @@ def print_build_summary(console: Console, paper: Paper, issues: Sequence[Issue],
     if comparison is not None:
         console.print(f"Compared with {escape(str(comparison.old))}: {escape(str(comparison.folder))}")
     listed = [(row, reasons) for row in chase if (reasons := chase_reasons(row))]
-    for heading, rows in (("To chase:", [(row, reasons) for row, reasons in listed if not register_to_correct(row)]),
-                          ("Not to chase, the register to correct:",
-                           [(row, reasons) for row, reasons in listed if register_to_correct(row)])):
+    for heading in (TO_CHASE, REGISTER_TO_CORRECT, SETTINGS_TO_CORRECT):
+        rows = [(row, reasons) for row, reasons in listed if chase_heading(row) == heading]
         if rows:
-            console.print(heading)
+            console.print(f"{heading}:")
             for row, reasons in rows:
                 console.print(f"  {escape(row.partner)}: {escape(reasons)}")
+
+
+TO_CHASE = "To chase"
+REGISTER_TO_CORRECT = "Not to chase, the register to correct"
+SETTINGS_TO_CORRECT = "Not to chase, reportgen.toml to correct"
+
+
+def chase_heading(row: ChaseRow) -> str:
+    """Which list a partner with something to say is under: to chase, or not, as its register or the workspace's
+    settings are to correct (every return lacking one column alike: `ChaseRow.settings_to_correct`)."""
+    if register_to_correct(row):
+        return REGISTER_TO_CORRECT
+    return SETTINGS_TO_CORRECT if row.settings_to_correct else TO_CHASE
 
 
 def register_to_correct(row: ChaseRow) -> bool:
@@ -106,6 +118,8 @@ def chase_reasons(row: ChaseRow) -> str:
     if row.other_spelling:  # the register's other spelling of it returned: nothing it can send
         return (f"no return under this spelling; the register writes it {row.other_spelling!r} elsewhere, whose "
                 f"return ({row.other_spelling_file}) is read: write the lead one way, not to chase")
+    if row.settings_to_correct:  # its file is fine: every return lacks the same column as reportgen.toml reads them
+        return f"returned ({row.file}), not read until reportgen.toml names its column (see above)"
     reasons = []
     if row.unusable:  # it sent something, which could not be read: `reportgen chase` reminds it, saying why
         reasons.append(f"what it sent could not be read ({row.file})")

@@ -330,10 +330,10 @@ def log_summary(result: BuildResult) -> None:
 def summary_log_lines(result: BuildResult) -> list[str]:
     """The lines `log_summary` logs, each as `--watch` shows it whole (`watchable`: a partner's "[tbc]" in an
     issue's message is not taken for a style and dropped)."""
-    from reportgen.shells.console import chase_reasons, paper_summary, register_to_correct, summary_line
+    from reportgen.shells.console import chase_heading, chase_reasons, paper_summary, summary_line
 
-    chase = [f"{'Not to chase, the register to correct' if register_to_correct(row) else 'To chase'}: "
-             f"{row.partner}: {reasons}" for row in result.chase if (reasons := chase_reasons(row))]
+    chase = [f"{chase_heading(row)}: {row.partner}: {reasons}" for row in result.chase
+             if (reasons := chase_reasons(row))]
     blocking = [f"Blocks publication: {told_line(item)}" for item in result.issues if item.severity is Severity.ERROR]
     return [watchable(line) for line in [*paper_summary(result.paper), summary_line(result.issues), *blocking, *chase]]
 
