@@ -273,7 +273,7 @@ def keep_draft(root: Path, period: str) -> tuple[Path, Paper]:
     paper = build.make_paper(plan, checked)
     folder = drafts.start_draft(plan.inputs.outputs, period)
     build.write_records(paper, folder)
-    result = build.finish_draft(plan, paper, checked.issues, (), folder, None, {})
+    result = build.finish_draft(plan, checked, paper, checked.issues, (), folder, None, {})
     return result.folder, paper
 
 

@@ -358,6 +358,43 @@ def test_the_exempt_only_leads_workbook_renamed_to_fit_no_lead_is_its_own_and_na
     assert canary_leaks(public.folder) == []
 
 
+def _built(root: Path, capsys: pytest.CaptureFixture[str], edition: str, period: str = "2026-10",
+           exits: tuple[int, ...] = (0,)) -> Path:
+    """`reportgen build` as the officer runs it: the draft folder it prints last."""
+    from reportgen.shells.cli import main
+
+    assert main(["build", "--workspace", str(root), "--period", period, "--edition", edition]) in exits
+    return Path(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+def test_a_public_drafts_manifest_names_no_return_of_a_lead_whose_every_action_is_exempt(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The Witness Protection Unit leads only exempt action 7 and sends its return. The public draft's manifest.json
+    listed that file among its inputs, telling a requester the unit reported on work the paper withholds; now it
+    names only what the public edition may show, and the restricted draft's names every input. November's build,
+    carrying from the public draft, still knows the unit's October return was read as it is."""
+    register = [(*REGISTER_HEADINGS, "Exempt"), (1, "", "Wessex Police", "Open action", "1", "No"),
+                (7, "", "Witness Protection Unit", "Secret action", "2", "Yes")]
+    returns = {"wessex-police.xlsx": [RETURN_HEADINGS, (1, "", "Completed", "Done", "2027")],
+               "witness-protection-unit.xlsx": [RETURN_HEADINGS, (7, "", "In progress", "Moving", "2027")]}
+    root = make_workspace(tmp_path / "ws", register=register, returns=returns)
+    restricted = _built(root, capsys, "restricted")
+    public = _built(root, capsys, "public")  # the newest draft of October: November carries from it
+
+    def inputs(folder: Path) -> list[str]:
+        return [record["path"] for record in json.loads((folder / "manifest.json").read_text())["manifest"]["inputs"]]
+
+    unit = "inputs/returns/2026-10/witness-protection-unit.xlsx"
+    assert unit in inputs(restricted)
+    assert inputs(public) == ["reportgen.toml", "inputs/register.xlsx", "inputs/returns/2026-10/wessex-police.xlsx",
+                              "narrative.md"]
+    assert "witness" not in (public / "manifest.json").read_text(encoding="utf-8").casefold()
+    make_workspace(root, period="2026-11", register=register, returns=returns)
+    november = _built(root, capsys, "public", "2026-11")
+    with (november / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
+        assert "return-after-draft" not in {row["code"] for row in csv.DictReader(stream)}
+
+
 # ---------------------------------------------------------------- carried forward past a public draft
 
 

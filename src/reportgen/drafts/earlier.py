@@ -98,9 +98,11 @@ def returns_after(outputs: Path, source: Path | None, workspace: Path, wording: 
     if source is None:
         return []
     try:
-        kept = {record.path: record.sha256 for record in drafts.load_manifest(source).inputs}
+        manifest = drafts.load_manifest(source)
     except ReportgenError:
         return []  # said where the draft is read (unreadable-draft)
+    kept = {record.path: record.sha256 for record in manifest.inputs}
+    withheld = set(manifest.withheld)  # a public draft's returns of exempt-only leads, by digest alone
     period = source.parent.name
     found = []
     for path in list_returns(workspace / "inputs" / "returns" / period, workspace)[0]:
@@ -108,7 +110,7 @@ def returns_after(outputs: Path, source: Path | None, workspace: Path, wording: 
             now = records.file_record(path, workspace)
         except OSError:
             continue  # gone or unreadable: the period's build says so
-        if kept.get(now.path) != now.sha256:
+        if kept.get(now.path) != now.sha256 and records.withheld_digest(now) not in withheld:
             found.append(issue("return-after-draft", wording, file=now.path, period=period,
                                draft=source.relative_to(outputs).as_posix(), label=period_label(period),
                                how="changed after" if now.path in kept else "filed after"))

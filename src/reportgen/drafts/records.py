@@ -54,6 +54,9 @@ class Manifest:
     timings: tuple[tuple[str, float], ...]  # stage -> seconds
     outputs: tuple[InputFile, ...] = ()  # filled by write_draft_record
     created: str = ""  # ISO timestamp; filled by write_draft_record when empty
+    # a public draft's inputs it may not name (the returns of leads whose every action is exempt): each only as
+    # `withheld_digest`, so a later build still knows it read them as they are (`return-after-draft`)
+    withheld: tuple[str, ...] = ()
 
     def reproducible(self) -> Manifest:
         """The manifest without the facts of one run (time, durations): equal for identical builds."""
@@ -66,6 +69,13 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: stream.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def withheld_digest(record: InputFile) -> str:
+    """One input as a public manifest records what it withholds: a digest of its name and content together, which
+    tells a later build whether the file is as it was read, and a reader of the manifest neither its name nor its
+    partner."""
+    return hashlib.sha256(f"{record.path}\n{record.sha256}".encode()).hexdigest()
 
 
 def file_record(path: Path, workspace: Path) -> InputFile:

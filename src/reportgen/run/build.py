@@ -463,21 +463,34 @@ def chase_of(plan: Plan, checked: Checked, issues: Sequence[Issue]) -> list[Chas
                       prefill_values(checked.carried))
 
 
-def finish_draft(plan: Plan, paper: Paper, issues: tuple[Issue, ...], chase: Sequence[ChaseRow], folder: Path,
-                 out: Path | None, timings: dict[str, float],
+def edition_inputs(plan: Plan, checked: Checked) -> tuple[tuple[records.InputFile, ...], tuple[str, ...]]:
+    """The inputs the draft's manifest names, and the digests of those it may not (`records.withheld_digest`): a
+    public draft names no return of a lead whose every action is exempt (`PublicView.hidden_files`), as its
+    issues and chase list do not, since the file's name says that partner reported on work the paper leaves out."""
+    if plan.edition != "public":
+        return plan.hashes, ()
+    hidden = public_view(checked).hidden_files
+    shown = tuple(record for record in plan.hashes if record.path not in hidden)
+    return shown, tuple(sorted(records.withheld_digest(record) for record in plan.hashes if record.path in hidden))
+
+
+def finish_draft(plan: Plan, checked: Checked, paper: Paper, issues: tuple[Issue, ...], chase: Sequence[ChaseRow],
+                 folder: Path, out: Path | None, timings: dict[str, float],
                  on_kept: Callable[[Path], None] | None = None) -> BuildResult:
     """Write manifest.json (draft.json is written with the paper, `write_records`), then publish the
     folder as the next draft (or `out`); `on_kept` is told where (`drafts.publish_draft`)."""
+    shown, withheld = edition_inputs(plan, checked)
     manifest = records.Manifest(
         period=plan.inputs.period,
         edition=plan.edition,
         draft="",
-        inputs=plan.hashes,
+        inputs=shown,
         settings_digest=plan.inputs.settings.digest(),
         versions=records.package_versions(),
         counts=paper.counts,
         issue_counts=records.count_by_severity(i.severity.value for i in issues),
         timings=tuple(timings.items()),
+        withheld=withheld,
     )
     drafts.write_manifest(folder, manifest)
     published = drafts.publish_draft(folder, plan.inputs.outputs, plan.inputs.period, out, on_kept)
@@ -561,7 +574,8 @@ def _build(workspace: Path, period: str | None, out: Path | None, edition: Editi
             issues = run.run("collect-issues", collect_issues, plan, checked)
             chase = run.run("write-tables", write_tables, plan, issues, checked, folder)
         with timer.stage("draft"):
-            return run.run("publish", finish_draft, plan, paper, issues, chase, folder, out, timer.timings, on_kept)
+            return run.run("publish", finish_draft, plan, checked, paper, issues, chase, folder, out, timer.timings,
+                           on_kept)
     except BaseException:
         drafts.discard_draft(folder)
         raise
