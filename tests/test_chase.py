@@ -80,22 +80,23 @@ def test_unreadable_and_unknown_files(tmp_path: Path) -> None:
     returns = default_returns()
     returns["opcc.xlsx"] = [("Some", "Other", "Headings"), ("a", "b", "c")]
     del returns["criminal-justice-board.xlsx"]
-    # named after no lead, its one row not used (Wessex Police's own is): no lead's return
+    # named after no lead, its one row not used (Wessex Police's own is): no partner, named in Wessex Police's row
     returns["=fire-service.xlsx"] = [RETURN_HEADINGS, (1, "", "Completed", "Fire view", "")]
     rows = chase_list(checked_for(make_workspace(tmp_path / "ws", period=A, returns=returns)))
     opcc = row_for(rows, "OPCC")
     assert (opcc.returned, opcc.errors, opcc.issues, opcc.no_update) == (True, 1, "no-data-sheet ×1", (2, 4, 6))
     assert row_for(rows, "Criminal Justice Board").returned is False
-    assert rows[-1].partner == "=fire-service" and rows[-1].actions_led == 0
-    assert rows[-1].issues.startswith("unknown-partner ×1")
+    assert [row.partner for row in rows] == ["Wessex Police", "OPCC", "Criminal Justice Board"]
+    police = row_for(rows, "Wessex Police")
+    assert (police.strays, police.warnings, police.issues) == (
+        (f"inputs/returns/{A}/=fire-service.xlsx",), 2, "unknown-partner ×1; duplicate-update ×1")
     table = list(csv.reader(io.StringIO(chase_csv(rows))))
     assert table[0] == list(CHASE_HEADINGS)
     # a workbook with no return in it is no return: "No", naming it
     assert table[2][:6] == ["OPCC", "No: what it sent could not be read", f"inputs/returns/{A}/opcc.xlsx", "3", "0",
                             "2, 4, 6"]
     assert table[3][:2] == ["Criminal Justice Board", "No"]
-    assert table[-1][0] == "'=fire-service"  # never a formula in Excel
-    assert table[-1][2] == f"inputs/returns/{A}/=fire-service.xlsx"
+    assert table[1][2] == f"inputs/returns/{A}/wessex-police.xlsx; inputs/returns/{A}/=fire-service.xlsx"
 
 
 def test_markdown_table(tmp_path: Path) -> None:
@@ -350,7 +351,8 @@ def test_a_return_under_a_name_that_is_no_leads_is_its_leads_in_the_chase_list(
 
 
 def test_a_file_named_after_no_lead_and_used_for_no_action_is_no_leads_return(tmp_path: Path) -> None:
-    """The advice suggests the name of a lead that sent nothing when the file's rows tell nothing."""
+    """The advice suggests the name of a lead that sent nothing when the file's rows tell nothing; the chase list
+    gives the file no row, as if it were a partner."""
     returns = default_returns()
     del returns["criminal-justice-board.xlsx"]
     returns["notes.xlsx"] = [RETURN_HEADINGS, (99, "", "Completed", "Not in the plan.", "")]
@@ -360,8 +362,33 @@ def test_a_file_named_after_no_lead_and_used_for_no_action_is_no_leads_return(tm
     rows = chase_list(checked)
     assert row_for(rows, "Criminal Justice Board") == ChaseRow("Criminal Justice Board", False, "", 1, 0, (5,), 0, 0,
                                                                "")
-    assert row_for(rows, "notes").file == f"inputs/returns/{A}/notes.xlsx"
+    assert [row.partner for row in rows] == ["Wessex Police", "OPCC", "Criminal Justice Board"]  # notes is no partner
+    assert not any(row.strays for row in rows)  # nor about any partner's action: its unknown-partner says what to do
     assert [i.value for i in checked.issues if i.code == "missing-return"] == ["Criminal Justice Board"]
+
+
+def test_a_leads_return_saved_again_under_a_name_that_is_no_leads_is_said_to_be_its_copy_and_no_partner(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A colleague saves OPCC's return again as "Jo Bloggs.xlsx". chase.csv gave the file a row of its own, a
+    partner "Jo Bloggs" leading nothing, and the console three warnings, one a row, none saying whose return it
+    repeats. Now one warning names the file and OPCC's return it copies and says to take it out of the folder,
+    and chase.csv lists each lead once, naming the copy in OPCC's row."""
+    returns = default_returns()
+    returns["Jo Bloggs.xlsx"] = returns["opcc.xlsx"]
+    root = make_workspace(tmp_path / "ws", period=A, returns=returns)
+    assert main(["build", "--workspace", str(root)]) == 0
+    printed = capsys.readouterr().out
+    with (Path(printed.strip().splitlines()[-1]) / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
+        about = [row for row in csv.DictReader(stream) if row["file"].endswith("Jo Bloggs.xlsx")]
+    assert [(row["code"], row["severity"], row["value"]) for row in about] == [("copied-return", "warning", "OPCC")]
+    assert (f"every row of it says word for word what OPCC's return (inputs/returns/{A}/opcc.xlsx) says: it is a "
+            "copy of that return") in about[0]["message"]
+    assert "take the copy out of the returns folder" in about[0]["advice"]
+    table = chase_csv_rows(root, A)
+    assert list(table) == ["Wessex Police", "OPCC", "Criminal Justice Board"]
+    opcc = table["OPCC"]
+    assert (opcc["Returned"], opcc["File"], opcc["Updated"], opcc["Warnings"], opcc["Issues"]) == (
+        "Yes", f"inputs/returns/{A}/opcc.xlsx; inputs/returns/{A}/Jo Bloggs.xlsx", "3", "1", "copied-return ×1")
 
 
 def test_an_unreadable_file_named_after_no_lead_is_suggested_the_lead_its_name_resembles(

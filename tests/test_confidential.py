@@ -204,7 +204,9 @@ def test_public_outputs_hold_nothing_of_exempt_actions(tmp_path: Path, capsys: p
     assert "exempt-flag" not in {i.code for i in first.issues}
     assert [(i.file, i.row, i.value) for i in first.issues if i.code == "exempt-errors"] == [("", None, "")]
     chase = (first.folder / "chase.csv").read_text(encoding="utf-8-sig")
-    assert chase.count("\n") == 4  # headings, Wessex Police, OPCC, stranger.xlsx: no row for the exempt-only lead
+    # headings, Wessex Police (naming stranger.xlsx, which holds a row of its action), OPCC: no row for the
+    # exempt-only lead
+    assert chase.count("\n") == 3 and "stranger.xlsx" in chase.splitlines()[1]
     assert "7" not in chase.splitlines()[2].split(",")[5]
 
 
@@ -393,6 +395,25 @@ def test_a_public_drafts_manifest_names_no_return_of_a_lead_whose_every_action_i
     november = _built(root, capsys, "public", "2026-11")
     with (november / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
         assert "return-after-draft" not in {row["code"] for row in csv.DictReader(stream)}
+
+
+def test_a_copy_of_an_exempt_only_leads_return_is_said_to_be_one_only_in_the_restricted_edition(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The exempt-only unit's return is saved again as "Jo Bloggs.xlsx": the restricted edition says whose return
+    it copies; the public one names the unit nowhere, in its issues or its chase list."""
+    register = [(*REGISTER_HEADINGS, "Exempt"), (1, "", "Wessex Police", "Open action", "1", "No"),
+                (7, "", f"{CANARY} Unit", "Secret action", "2", "Yes")]
+    unit = [RETURN_HEADINGS, (7, "", "In progress", "Moving", "2027")]
+    returns = {"wessex-police.xlsx": [RETURN_HEADINGS, (1, "", "Completed", "Done", "2027")],
+               f"{CANARY.lower()}-unit.xlsx": unit, "Jo Bloggs.xlsx": unit}
+    root = make_workspace(tmp_path / "ws", register=register, returns=returns)
+    restricted = _built(root, capsys, "restricted")
+    with (restricted / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
+        assert [(row["code"], row["value"]) for row in csv.DictReader(stream)
+                if row["file"].endswith("Jo Bloggs.xlsx")] == [("copied-return", f"{CANARY} Unit")]
+    public = _built(root, capsys, "public")
+    for name in ("issues.csv", "chase.csv"):
+        assert CANARY.lower() not in (public / name).read_text(encoding="utf-8-sig").lower()
 
 
 # ---------------------------------------------------------------- carried forward past a public draft

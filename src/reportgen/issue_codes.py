@@ -799,6 +799,15 @@ CODES: dict[str, Code] = {
                              "are used, each counted as returned by the lead of its action; the others are not: see "
                              "its other issues.",
                              NAME_TAKEN)}),
+    "copied-return": Code(
+        W, "A file named after no lead repeats a lead's return word for word: nothing in it is new, and it is "
+        "not another partner's return.",
+        "{file}: the file name matches no lead in the register, and every row of it says word for word what "
+        "{value}'s return ({lead_file}) says: it is a copy of that return, and the paper uses {value}'s own.",
+        "Nothing to do for the paper: take the copy out of the returns folder, so that nobody takes it for another "
+        "partner's return.",
+        partner_advice="Nothing to do: we have your return.",
+        partner_message="{file} says word for word what the return we already have says: it is a copy of it."),
     "renamed-return": Code(
         N, "A return workbook made by reportgen was renamed so that its name fits no lead; its Instructions sheet "
         "says whose it is, and it is read as that lead's return.",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from reportgen.check.merge import LastReported, last_reported_in_merge, merge_returns, repeats_last
+from reportgen.check.merge import LastReported, last_reported_in_merge, merge_returns, repeats_last, said
 from reportgen.check.narrative import check_narrative
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
@@ -160,15 +160,36 @@ def used_in_merge(issues: list[Issue], inputs: Inputs, register: Register, assig
     to be used, but an action the lead's own return also updates takes the lead's update, and the file's warning
     said "Its updates are used" above rows each saying "this one is not"."""
     read = {partner_return.path: partner_return for partner_return in returns}
-    said = {}
+    own = {inputs.display(path): lead for lead, path in assignment.by_lead.items()}
+    told = {}
     for path in assignment.unmatched:
         partner_return = read.get(inputs.display(path))
         if partner_return is not None and partner_return.updates:
             used = updates_used(partner_return, merged)
-            if used != "all":
-                said[partner_return.path] = unknown_partner(inputs, register, path, partner_return,
+            if (copied := copied_from(partner_return, merged, own)) and used == "none":
+                told[partner_return.path] = issue("copied-return", file=partner_return.path, value=own[copied],
+                                                  lead_file=copied)
+            elif used != "all":
+                told[partner_return.path] = unknown_partner(inputs, register, path, partner_return,
                                                             assignment.by_lead.keys(), used)
-    return [said.get(item.file or "", item) if item.code == "unknown-partner" else item for item in issues]
+    return [told.get(item.file or "", item) if item.code == "unknown-partner" else item for item in issues]
+
+
+def copied_from(partner_return: PartnerReturn, merged: MergedRegister, own: Mapping[str, str]) -> str:
+    """The lead's own return (as displayed; `own`: each lead's file, by name) that a file named after no lead
+    repeats: each of its rows says word for word what the paper takes from that one file, so nothing in it is
+    new (a return saved again under a name of its own, "Copy of …", or a colleague's). "" when it is no copy."""
+    used = {item.ref: item for item in merged.actions if item.state is UpdateState.UPDATED}
+    sources = {used[update.ref].source if update.ref in used and said(used[update.ref]) == said(update) else ""
+               for update in partner_return.updates}
+    return next(iter(sources)) if len(sources) == 1 and sources <= own.keys() else ""
+
+
+def copies_said(merge_issues: Sequence[Issue], issues: Sequence[Issue]) -> list[Issue]:
+    """`merge_issues` without the row-by-row `duplicate-update`s of a file found to be a lead's return copied
+    (`copied-return`, in `issues`): that one warning says it of every row, and what to do."""
+    copies = {item.file for item in issues if item.code == "copied-return"}
+    return [item for item in merge_issues if not (item.code == "duplicate-update" and item.file in copies)]
 
 
 def sent_copies(inputs: Inputs) -> Path:
@@ -378,7 +399,7 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     issues += no_returns_read(inputs, returns, return_issues)
     issues += missing_returns(register, inputs, assignment, merged)
     issues += earlier_issues
-    issues = said_in_merge(issues, merge_issues) + merge_issues
+    issues = said_in_merge(issues, merge_issues) + copies_said(merge_issues, return_issues)
     issues += check_narrative(inputs, merged)
     return Checked(inputs, register, tuple(returns), merged, tuple(issues), assignment, source, carried)
 

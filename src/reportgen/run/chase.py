@@ -84,6 +84,14 @@ class ChaseRow:
     # its file(s) came, and could not be read for a column every return of the period lacks alike
     # (`columns_to_correct`): reportgen.toml is to correct, not the partner to chase
     settings_to_correct: bool = False
+    # files named after no lead that hold rows of its actions the paper does not use (`strays`): named after its own
+    # in the File column, their issues counted in its own; never named to the partner, who may not know them
+    strays: tuple[str, ...] = ()
+
+    @property
+    def all_files(self) -> str:
+        """Its own files, then the `strays`, "; "-joined: the File column."""
+        return "; ".join(filter(None, (self.file, *self.strays)))
 
     @property
     def file_names(self) -> str:
@@ -93,8 +101,10 @@ class ChaseRow:
 
 def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: PublicView | None = None,
                prefill: Mapping[int, Prefill] | None = None) -> list[ChaseRow]:
-    """One row per lead in register order, then one per return file that is no lead's return (named after
-    none, and none of its rows used for a lead's action).
+    """One row per lead in register order, and no other: a file named after no lead whose rows the paper does not
+    use (a lead's return copied, or updates the lead's own return overrides) is named in the row of each lead whose
+    actions it has rows for, its issues counted there (`strays`); one with none is said by its `unknown-partner`
+    issue alone. It is no partner of its own, and a row of its own read as one.
 
     A lead's row counts only its own return: a row of another lead's return is that lead's, even where
     the paper uses it (`by_others`). `extra_issues` (e.g. from `unchanged_returns`) are counted against
@@ -119,6 +129,7 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
     misfiled = {item.value: item.file for item in found_issues if item.code == "return-in-other-folder"}
     untouched = untouched_files(checked, prefill) if prefill is not None else frozenset()
     unusable = unusable_files(checked, found_issues)
+    stray = strays(checked, leads)
     rows = []
     for lead in leads:
         led = [item for item in checked.merged.actions
@@ -151,12 +162,40 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
                             fits_unread="; ".join(fits)))
         if not rows[-1].made_for and not rows[-1].unread_spelling and (unread := unusable.get(lead)):
             rows[-1] = _unusable(rows[-1], unread)
-    theirs = {shown for lead in leads for shown in files[lead]}
+        rows[-1] = _with_strays(rows[-1], stray.get(lead, ()), by_file)
+    return _settings_to_correct(rows, checked, found_issues)
+
+
+def strays(checked: Checked, leads: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """By lead of `leads`, the files (as displayed) named after no lead and none of whose rows the paper uses for
+    any of its leads' actions (`Checked.return_files` has the others), that hold rows of its actions: where the
+    chase list names them, so that the officer finds them beside the partner they are about."""
+    files = checked.return_files
+    theirs = {shown for found in files.values() for shown in found}
+    leads_of = {action.ref: action.leads for action in checked.register.actions}
+    read = {partner_return.path: partner_return for partner_return in checked.returns}
+    found: dict[str, list[str]] = {}
     for path in checked.assignment.unmatched:
         shown = checked.inputs.display(path)
-        if shown not in theirs:
-            rows.append(_row(path.stem, [shown], 0, 0, (), by_file))
-    return _settings_to_correct(rows, checked, found_issues)
+        if shown in theirs or shown not in read:
+            continue
+        about = {lead for update in read[shown].updates for lead in leads_of.get(update.ref, ())}
+        for lead in leads:
+            if lead in about:
+                found.setdefault(lead, []).append(shown)
+    return {lead: tuple(shown) for lead, shown in found.items()}
+
+
+def _with_strays(row: ChaseRow, shown: Sequence[str], by_file: Mapping[str, Sequence[Issue]]) -> ChaseRow:
+    """`row` naming, after its own files, the `strays` holding rows of its partner's actions, with their issues
+    counted in: whether the partner returned is still told by its own files alone."""
+    if not shown:
+        return row
+    found = [item for file in shown for item in by_file.get(file, [])]
+    return replace(row, strays=tuple(shown),
+                   errors=row.errors + sum(1 for item in found if item.severity is Severity.ERROR),
+                   warnings=row.warnings + sum(1 for item in found if item.severity is Severity.WARNING),
+                   issues="; ".join(filter(None, [row.issues, summarise(found)])))
 
 
 def _settings_to_correct(rows: list[ChaseRow], checked: Checked, found: Sequence[Issue]) -> list[ChaseRow]:
@@ -257,7 +296,7 @@ def summarise(issues: Iterable[Issue]) -> str:
 
 
 def _cells(row: ChaseRow) -> list[str]:
-    return [row.partner, _returned(row), row.file, str(row.actions_led), str(row.updated),
+    return [row.partner, _returned(row), row.all_files, str(row.actions_led), str(row.updated),
             ", ".join(str(ref) for ref in row.no_update), str(row.errors), str(row.warnings), row.issues,
             ", ".join(str(ref) for ref in row.as_sent), ", ".join(str(ref) for ref in row.by_others),
             ", ".join(str(ref) for ref in row.by_joint)]
