@@ -298,6 +298,32 @@ def test_diff_across_editions_is_refused_unless_asked(tmp_path: Path, capsys: py
         ("public", "RESTRICTED"), ("restricted", "RESTRICTED")], {k: compared[k] for k in ("old", "new")}
 
 
+def test_each_editions_first_draft_says_so_and_later_ones_are_compared_with_their_own_edition(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The two editions share one draft numbering: public draft-01, restricted draft-02, public draft-03. Restricted
+    draft-02's "Changes since the last draft" said "This is the first draft", beside a kept draft-01; now it says
+    it is the restricted edition's first, and public draft-03 names public draft-01 as the one it is compared with."""
+    import docx
+
+    root = exempt_workspace(tmp_path / "ws")
+    settings = root / "reportgen.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("[paper]\n", "[paper]\nchanges_section = true\n",
+                                                                     1), encoding="utf-8")
+    folders = [_built(root, capsys, edition, exits=(0, 1)) for edition in ("public", "restricted", "public")]
+    assert [folder.name for folder in folders] == ["draft-01", "draft-02", "draft-03"]
+
+    def said(folder: Path) -> list[str]:  # the Word paper's lines about what it is compared with
+        return [p.text for p in docx.Document(str(folder / "paper.docx")).paragraphs
+                if "first draft" in p.text or "since draft" in p.text]
+
+    assert said(folders[0]) == ["This is the first draft of the public edition: there is no earlier one to compare "
+                                "it with."]
+    assert said(folders[1]) == ["This is the first draft of the restricted edition: there is no earlier one to "
+                                "compare it with."]
+    assert said(folders[2]) == ["No action's status has changed since draft 2026-10/draft-01, and none has been "
+                                "withdrawn from the plan."]
+
+
 def test_a_wrong_partner_return_never_names_an_exempt_only_lead_in_public(tmp_path: Path) -> None:
     """Wessex Police sends back a workbook holding only the exempt-only lead's action: the issue says
     so (it blocks), and the public edition names that lead nowhere."""

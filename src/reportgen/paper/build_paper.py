@@ -107,7 +107,8 @@ def build_paper(
         unrecognised=int(context["unrecognised"]),  # type: ignore[call-overload]
         carried_forward=sum(1 for a in included if a.state is UpdateState.CARRIED_FORWARD),
         changes=moves,
-        changes_note=changes_note(previous, previous_name, bool(moves)) if settings.paper.changes_section else "",
+        changes_note=changes_note(previous, previous_name, bool(moves), edition)
+        if settings.paper.changes_section else "",
         new_actions=new_refs,
         blocking_issues=len(blocking),
         status_colours=status_colours(theme),
@@ -280,12 +281,14 @@ def paper_row(item: MergedAction, columns: Sequence[PaperColumn]) -> PaperRow:
     )
 
 
-def changes_note(previous: Paper | None, previous_name: str, listed: bool = False) -> str:
+def changes_note(previous: Paper | None, previous_name: str, listed: bool = False, edition: str = "public") -> str:
     """What "Changes since the last draft" says before its table (`listed`): which draft it compares with, as "the
     last draft" may be last month's paper, not an earlier draft of this one; or, with nothing to list, that nothing
-    changed: a section left out without a word reads as switched off, or forgotten."""
+    changed: a section left out without a word reads as switched off, or forgotten. A draft is compared only with
+    one of its own edition, but the two editions share one draft numbering: the first of an edition says it is
+    that edition's first, as restricted draft-02 after public draft-01 is no "first draft"."""
     if previous is None:
-        return "This is the first draft: there is no earlier one to compare it with."
+        return f"This is the first draft of the {edition} edition: there is no earlier one to compare it with."
     since = f"draft {previous_name}" if previous_name else "the last draft"
     if listed:
         return f"Compared with {since}: each action whose status has changed since, or that has left the plan."
