@@ -10,6 +10,7 @@ import io
 import shutil
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 
@@ -557,3 +558,80 @@ def test_a_word_document_sent_in_place_of_the_return_is_named_in_the_reminder_an
     assert (opcc["Returned"], opcc["File"]) == ("No: what it sent could not be read",
                                                  f"inputs/returns/{A}/OPCC return.docx")
     assert (opcc["Warnings"], opcc["Issues"]) == ("1", "unknown-file-type ×1")
+
+
+def chase_table(folder: Path) -> dict[str, dict[str, str]]:
+    """chase.csv of a kept draft, by partner."""
+    text = (folder / "chase.csv").read_text(encoding="utf-8-sig")
+    return {row["Partner"]: row for row in csv.DictReader(io.StringIO(text))}
+
+
+def test_a_row_sent_back_as_prefilled_before_an_earlier_correction_keeps_the_correction(
+        tmp_path: Path) -> None:
+    """November's workbooks were made, then the police corrected action 3 in October's return (Not started to
+    In progress) and October was built again. The police sent November's workbook back changing only action 1:
+    action 3's row, untouched, still said Not started, and the paper moved it back (↓) with chase.csv counting
+    it updated. It is returned as sent: the corrected update, and a note that the partner saw the old one."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    assert main(["build", "--workspace", str(root), "--period", A]) in (0, 1)
+    assert main(["returns", "--workspace", str(root), "--period", B]) == 0
+    october = root / "inputs" / "returns" / A / "wessex-police.xlsx"
+    book = openpyxl.load_workbook(october)
+    book["Return"]["C3"] = "In progress"  # action 3, reported as Not started
+    book.save(october)
+    assert main(["build", "--workspace", str(root), "--period", A]) in (0, 1)
+    book = openpyxl.load_workbook(root / "outputs" / B / "returns" / "wessex-police.xlsx")
+    assert [(row[0].value, row[3].value) for row in book["Return"].iter_rows(min_row=2)] == [
+        (1, "Completed"), (3, "Not started")]  # made before the correction
+    book["Return"]["E2"] = "New this month."
+    (root / "inputs" / "returns" / B).mkdir(parents=True)
+    book.save(root / "inputs" / "returns" / B / "wessex-police.xlsx")
+    assert main(["build", "--workspace", str(root), "--period", B]) in (0, 1)
+    [folder] = (root / "outputs" / B).glob("draft-*")
+    police = chase_table(folder)["Wessex Police"]
+    assert (police["Updated"], police["Returned as sent (refs)"]) == ("1", "3")
+    [row] = [row for table in docx.Document(str(folder / "paper.docx")).tables for row in table.rows
+             if row.cells[0].text.strip() == "3"]
+    assert "In progress" in {cell.text.strip() for cell in row.cells}
+    assert not any("↓" in cell.text or "Not started" in cell.text for cell in row.cells)
+    issues = (folder / "issues.csv").read_text(encoding="utf-8-sig")
+    [note] = [line for line in issues.splitlines() if line.startswith("prefilled-before-correction")]
+    assert "Action 3:" in note and "'Not started'" in note and "'In progress'" in note
+
+
+def test_an_update_typed_again_with_the_same_html_is_returned_as_sent_as_the_stalled_check_reads_it(
+        tmp_path: Path) -> None:
+    """The Criminal Justice Board wrote action 5's update with <p> tags in October and, word for word, the same
+    in November: the stalled-actions check reads it as the same update, but chase.csv counted it updated."""
+    returns = default_returns()
+    returns["criminal-justice-board.xlsx"][1] = (5, "Measure file quality.", "On hold",
+                                                 "<p>Files are sampled.</p><p>Results in spring.</p>", "Spring 2027")
+    root = make_workspace(tmp_path / "ws", period=A, returns=returns)
+    assert main(["build", "--workspace", str(root), "--period", A]) in (0, 1)
+    (root / "inputs" / "returns" / B).mkdir(parents=True)
+    shutil.copy(root / "inputs" / "returns" / A / "criminal-justice-board.xlsx", root / "inputs" / "returns" / B)
+    assert main(["build", "--workspace", str(root), "--period", B]) in (0, 1)
+    [folder] = (root / "outputs" / B).glob("draft-*")
+    board = chase_table(folder)["Criminal Justice Board"]
+    assert (board["Updated"], board["Returned as sent (refs)"]) == ("0", "5")
+
+
+def test_a_new_action_missing_from_the_workbook_is_not_said_to_carry_a_last_status(tmp_path: Path) -> None:
+    """Action 7 joined the register after November's workbooks were made, so the police's has no row for it:
+    the advice said 'its last status is carried forward', but a new action has none."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    assert main(["build", "--workspace", str(root), "--period", A]) in (0, 1)
+    assert main(["returns", "--workspace", str(root), "--period", B]) == 0
+    write_xlsx(root / "inputs" / "register.xlsx",
+               [REGISTER_HEADINGS, *ACTIONS, (7, "Justice", "Wessex Police", "Open a new custody suite.", "18")],
+               sheet="Register")
+    (root / "inputs" / "returns" / B).mkdir(parents=True)
+    shutil.copy(root / "outputs" / B / "returns" / "wessex-police.xlsx", root / "inputs" / "returns" / B)
+    assert main(["build", "--workspace", str(root), "--period", B]) in (0, 1)
+    [folder] = (root / "outputs" / B).glob("draft-*")
+    issues = {row["ref"]: row for row in csv.DictReader(io.StringIO(
+        (folder / "issues.csv").read_text(encoding="utf-8-sig"))) if row["code"] == "row-deleted"}
+    assert list(issues) == ["7"]
+    said = issues["7"]["message"] + " " + issues["7"]["advice"]
+    assert "carried forward" not in said and "last status" not in said
+    assert "new to the register" in said and "first update" in said

@@ -1348,3 +1348,40 @@ def test_the_public_edition_note_names_each_period_and_an_older_status() -> None
     older = PaperRow(7, (), "On hold", "On hold", "on-hold")
     assert (left_out(row, "2026-08", (older, "2026-07")).movement
             == "Not in the 2026-08 public edition; was On hold (2026-07)")
+
+
+def test_a_new_action_with_no_update_is_counted_as_no_update_yet_not_as_a_status_not_recognised(
+        tmp_path: Path) -> None:
+    """Action 7 joined the register in September and nobody updated it: the numbers tables, the chart's legend and
+    its alt text counted it under "No recognised status", which a Panel reader takes for a status the partner wrote
+    wrong. It is counted as "No update yet", apart from action 2's "Maybe", a status written but not recognised."""
+    plan = {**PLAN, 2: ("In progress", "Maybe", "In progress")}
+    root = tmp_path / "ws"
+    make_workspace(root, period=PERIODS[0], returns=_returns(0, plan), toml=TOML.format(n=2))
+    assert main(["build", "--workspace", str(root), "--period", PERIODS[0]]) in (0, 1)  # "Maybe": an error
+    write_xlsx(root / "inputs" / "register.xlsx",
+               [REGISTER_HEADINGS, *ACTIONS, (7, "Justice", "OPCC", "Open a new custody suite.", "18")],
+               sheet="Register")
+    for name, rows in _returns(1, plan).items():
+        write_xlsx(root / "inputs" / "returns" / PERIODS[1] / name, rows)
+    assert main(["build", "--workspace", str(root), "--period", PERIODS[1]]) in (0, 1)
+    [folder] = (root / "outputs" / PERIODS[1]).glob("draft-*")
+    with pdfplumber.open(folder / "paper.pdf") as pdf:
+        [table] = [[[" ".join((cell or "").split()) for cell in row] for row in found] for page in pdf.pages
+                   for found in page.extract_tables() if found and found[0][0] == "Period"]
+    assert table == [["Period", "Completed", "In progress", "Not started", "On hold", "No update yet",
+                      "No recognised status", "Total"],
+                     ["August 2026", "1", "3", "1", "1", "0", "0", "6"],
+                     ["September 2026", "2", "2", "0", "1", "1", "1", "7"]]
+    document = docx.Document(str(folder / "paper.docx"))
+    [numbers] = [table for table in document.tables if table.rows[0].cells[0].text == "Period"]
+    assert [cell.text for cell in numbers.rows[0].cells][-3:] == ["No update yet", "No recognised status", "Total"]
+    assert [cell.text for cell in numbers.rows[2].cells][-3:] == ["1", "1", "7"]
+    assert sum(column.width.inches for column in numbers.columns) <= 6.3 + 1e-6
+    html = (folder / "paper.html").read_text(encoding="utf-8")
+    [alt] = [html_text.unescape(found) for found in re.findall(r'alt="(Stacked bar chart[^"]*)"', html)]
+    assert "; No update yet 0 then 1; No recognised status 0 then 1." in alt
+    assert alt in [picture.get("descr") for picture in document.element.body.iter(f"{{{WP}}}docPr")]
+    [svg] = [base64.b64decode(found).decode("utf-8")
+             for found in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"[^>]*alt="Stacked', html)]
+    assert "No update yet" in svg and "No recognised status" in svg

@@ -1320,6 +1320,15 @@ CODES: dict[str, Code] = {
         "Check with the partner that nothing has changed.",
         partner_advice="Please write this period's updates in it; if nothing has moved on, say so in each action's "
         "explanation. Then send the workbook again."),
+    "prefilled-before-correction": Code(
+        N, "A row was sent back as its workbook was pre-filled, but the update it was pre-filled with has been "
+        "corrected since (an earlier period's return sent again after the workbooks were made): the row is read as "
+        "returned as sent, with the corrected update.",
+        "Action {ref}: the row was sent back as its workbook was pre-filled ({value!r}), before the update reported "
+        "{when} was corrected ({source}); the paper shows the corrected update ({status!r}) and counts the row as "
+        "returned as sent. The partner saw the update before the correction.",
+        "Check with the partner that the corrected update still holds: their workbook showed the one before it. If "
+        "they meant the old one, ask them to say so in the row's explanation and send the workbook again."),
     "explanation-cleared": Code(
         W, "An explanation the workbook was pre-filled with was deleted and nothing written in its place: the paper "
         "shows the action with no explanation.",
@@ -1336,6 +1345,12 @@ CODES: dict[str, Code] = {
         "workbook made before the action was in the register). The paper shows no update for it this period.",
         "Ask the partner for the action's update; if it has none this period, nothing to do: its last status is "
         "carried forward.",
+        {"never-reported": (
+            "Action {ref} has no row in {file}, the workbook made for {lead}'s updates: most likely the action is new "
+            "to the register and the workbook was made before it was added (or the row was deleted). Nothing was "
+            "reported for it before, so the paper shows it with no update and no status.",
+            "Ask the partner for the action's first update (status, explanation and timeframe), as a row added to "
+            "the workbook or in a message; until one comes the paper shows the action as having no update yet.")},
         partner_advice="Please send an update for this action too: its row was missing from the workbook you sent "
         "back. Do not delete rows; if an action has nothing new, say so in its explanation."),
     "return-wrong-period": Code(

@@ -342,11 +342,14 @@ class CountRow:
     counts: tuple[tuple[str, int], ...]  # canonical status -> number, in canonical order
     total: int
     key: str = ""  # the period, YYYY-MM, for a period's row
+    # actions with no update at all (a new action not yet reported on): in the total, in no status's count, and
+    # said apart from a status written but not recognised, which is the partner's to correct
+    no_update: int = 0
 
     @property
     def other(self) -> int:
-        """Actions with no recognised status: in the total, in no status's count."""
-        return self.total - sum(count for _status, count in self.counts)
+        """Actions updated with no status, or one not recognised: in the total, in no status's count."""
+        return self.total - sum(count for _status, count in self.counts) - self.no_update
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,11 @@ STATUS_COLOURS: dict[str, str] = {
     "unknown": "FFC7CE",
 }
 
-# a chart's series, and its table's column, of the actions whose status is empty or not recognised
+# a chart's series, and its table's column, of the actions updated with a status empty or not recognised
 NO_RECOGNISED_STATUS = "No recognised status"
+# a chart's series, and its table's column, of the actions with no update (and none to carry): not the partner's
+# mistake, as "not recognised" would say, but nothing reported yet
+NO_UPDATE_YET = "No update yet"
 # the note under a status the paper shows as the partner wrote it, not recognised (a kept draft is read back by it)
 STATUS_NOT_RECOGNISED = "Status not recognised"
 # the status cell's words where no status was given: none at all, or no update (only wording carried)

@@ -28,7 +28,7 @@ from reportgen.model import (
     UpdateState,
 )
 from reportgen.periods import period_label
-from reportgen.read.richtext import typed_again
+from reportgen.read.richtext import shown_update, typed_again
 from reportgen.wording import counted
 
 Prefill = tuple[str, str, str]  # status, explanation, timeframe as a return workbook's row is pre-filled
@@ -231,12 +231,20 @@ def prefilled(last: LastReported | None) -> Prefill:
 def repeats_last(update: Update, last: LastReported | None) -> bool:
     """Whether a return's row says only what was last reported, as its workbook was pre-filled (`prefilled`):
     nothing new."""
-    return said(update) == prefilled(last)
+    return said(update) == said_in(prefilled(last))
 
 
 def said(update: Update | MergedAction) -> tuple[str, str, str]:
-    """What a return's row (or the update merged from it) says: status as written, explanation, timeframe."""
-    return update.status_as_written, update.explanation, update.timeframe
+    """What a return's row (or the update merged from it) says: status as written, the explanation as the paper
+    shows it (`shown_update`: the same words typed as HTML or as plain text are one update, as the stalled-actions
+    check reads them), timeframe."""
+    return update.status_as_written, shown_update(update.explanation), update.timeframe
+
+
+def said_in(prefill: Prefill) -> tuple[str, str, str]:
+    """What a pre-filled row says, compared as `said` compares a return's row."""
+    status, explanation, timeframe = prefill
+    return status, shown_update(explanation), timeframe
 
 
 def _where(update: Update) -> dict[str, object]:

@@ -380,7 +380,7 @@ class Collector:
     def _rows_deleted(self, checked: PartnerReturn) -> list[Issue]:
         """The actions whose row is gone from the partner's own workbook (`rows_deleted`), but those another
         return already in updates (a jointly led action's other lead's), as a build of the period would say."""
-        deleted = rows_deleted(self.register, [checked], ())
+        deleted = rows_deleted(self.register, [checked], (), self.carried.keys())
         if not deleted:  # most returns: the period's other returns are not read
             return []
         returns = [checked, *(other for other in self._period_returns() if other.partner != checked.partner)]

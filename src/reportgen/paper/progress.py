@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Literal
 
 from reportgen.model import Chart, ColumnName, CountRow, Paper, PaperRow, PaperSection, Progress, StalledAction
 from reportgen.paper_rules import ARROWS
-from reportgen.read.richtext import parse_explanation
+from reportgen.read.richtext import shown_update
 from reportgen.settings import CANONICAL_STATUSES, HistorySettings
-from reportgen.terms import NO_LONGER_IN_PLAN, NO_RECOGNISED_STATUS, NO_STATUS_GIVEN, NO_UPDATE_LABEL
+from reportgen.terms import NO_LONGER_IN_PLAN, NO_RECOGNISED_STATUS, NO_STATUS_GIVEN, NO_UPDATE_LABEL, NO_UPDATE_YET
 from reportgen.wording import counted
 
 if TYPE_CHECKING:
@@ -122,12 +122,6 @@ def history_frame(papers: Sequence[Paper]) -> pd.DataFrame:
     return frame.astype({"ref": "int64"})
 
 
-def shown_update(explanation: str) -> str:
-    """An update as the paper shows it (its words, paragraphs and links), so that the same update typed
-    as HTML one month and as the pre-filled workbook's text the next is the same update."""
-    return repr(parse_explanation(explanation))
-
-
 def without_progress(paper: Paper) -> Paper:
     """`paper` with no progress part and no row movements: a draft comparison shows its own changes."""
     if paper.progress is None and not any(row.movement for row in paper.rows):
@@ -228,10 +222,18 @@ def _was(before: PaperRow) -> str:
 
 
 def period_counts(rows: object, key: str, label: str) -> CountRow:
-    """Counts of one period's rows (a history frame slice) by canonical status."""
+    """Counts of one period's rows (a history frame slice) by canonical status, and of those with no update."""
     statuses = rows["status"]  # type: ignore[index]
     counts = statuses.value_counts()
-    return CountRow(label, tuple((s, int(counts.get(s, 0))) for s in CANONICAL_STATUSES), len(statuses), key)
+    no_update = int((statuses.isna() & (rows["status_label"] == NO_UPDATE_LABEL)).sum())  # type: ignore[index]
+    return CountRow(label, tuple((s, int(counts.get(s, 0))) for s in CANONICAL_STATUSES), len(statuses), key,
+                    no_update)
+
+
+def has_no_update(row: PaperRow) -> bool:
+    """An action with no update and no status to carry (its status cell says "No update"): counted apart from
+    one whose status was written but not recognised."""
+    return row.status is None and row.status_label == NO_UPDATE_LABEL
 
 
 def periods_chart(rows: tuple[CountRow, ...], note: str = "") -> Chart:
@@ -240,6 +242,8 @@ def periods_chart(rows: tuple[CountRow, ...], note: str = "") -> Chart:
     moves = "; ".join([*(f"{status} {dict(first.counts)[status]} then {dict(last.counts)[status]}"
                          for status in CANONICAL_STATUSES),
                        # a series the chart draws when any period has such actions: the moves add up to the totals
+                       *([f"{NO_UPDATE_YET} {first.no_update} then {last.no_update}"]
+                         if any(row.no_update for row in rows) else []),
                        *([f"{NO_RECOGNISED_STATUS} {first.other} then {last.other}"]
                          if any(row.other for row in rows) else [])])
     alt = (f"Stacked bar chart of the number of actions by status in each of {counted(len(rows), 'period')}, "
@@ -260,7 +264,7 @@ def sections_chart(paper: Paper, sections: Sequence[PaperSection], grouping: Col
             heading = section.heading or grouping.none
         grouped.setdefault(heading, []).extend(section.rows)
     rows = tuple(CountRow(name, tuple((s, sum(1 for r in items if r.status == s)) for s in CANONICAL_STATUSES),
-                          len(items))
+                          len(items), no_update=sum(1 for r in items if has_no_update(r)))
                  for name, items in grouped.items() if items)
     return Chart("sections", f"Actions by status and {grouping.singular}, {_period_label(paper.period)}",
                  sections_alt(rows, grouping, paper.period), rows, heading=grouping.heading)

@@ -14,6 +14,7 @@ import html
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -310,6 +311,14 @@ def typed_again(text: str) -> str:
     typed = "\n".join(("• " if block.kind == "bullet" else "") + "".join(map(_typed_inline, block.inlines))
                       for block in blocks)
     return typed if parse_explanation(typed) == blocks else text
+
+
+@lru_cache(maxsize=4096)
+def shown_update(explanation: str) -> str:
+    """An update as the paper shows it (its words, paragraphs and links), so that the same update typed
+    as HTML one month and as the pre-filled workbook's text the next is the same update: the one comparison
+    of the stalled-actions check, the merge and the chase list."""
+    return repr(parse_explanation(explanation))
 
 
 def shown_text(text: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from reportgen.model import Chart, Paper
-from reportgen.terms import NO_RECOGNISED_STATUS, STATUS_CLASSES, STATUS_COLOURS
+from reportgen.terms import NO_RECOGNISED_STATUS, NO_UPDATE_YET, STATUS_CLASSES, STATUS_COLOURS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -79,15 +79,19 @@ def _settings() -> Iterator[None]:
 
 OTHER = NO_RECOGNISED_STATUS
 OTHER_STYLE = {"color": "#f2f2f2", "edgecolor": "#595959", "hatch": "\\\\"}  # pale grey, a pattern of its own
+NO_UPDATE_STYLE = {"color": "#ffffff", "edgecolor": "#595959", "hatch": ""}  # white, outlined: nothing reported
 
 
 def _series(chart: Chart) -> Iterator[tuple[str, list[int], dict[str, Any]]]:
-    """Each status's counts and look, then the actions with no recognised status when there are any:
-    the bars add up to the totals the table below them gives."""
+    """Each status's counts and look, then the actions with no update yet and those with no recognised status,
+    each when there are any: the bars add up to the totals the table below them gives."""
     for status, status_class in STATUS_CLASSES.items():
         yield status, [dict(row.counts).get(status, 0) for row in chart.rows], {
             "color": "#" + STATUS_COLOURS[status_class], "edgecolor": EDGES[status_class],
             "hatch": HATCHES[status_class], "linewidth": 0.8, "label": status}
+    no_update = [row.no_update for row in chart.rows]
+    if any(no_update):
+        yield NO_UPDATE_YET, no_update, {**NO_UPDATE_STYLE, "linewidth": 0.8, "label": NO_UPDATE_YET}
     others = [row.other for row in chart.rows]
     if any(others):
         yield OTHER, others, {**OTHER_STYLE, "linewidth": 0.8, "label": OTHER}
@@ -152,7 +156,8 @@ def draw(chart: Chart) -> DrawnChart:
             axes.set_ylabel("Number of actions")
         axes.spines[["top", "right"]].set_visible(False)
         axes.set_title(chart.title, loc="left", fontsize=11, fontweight="bold")
-        axes.legend(handles=keys, ncols=len(keys), loc="upper center",
+        # six swatches in one line are wider than the chart: two lines of three
+        axes.legend(handles=keys, ncols=len(keys) if len(keys) <= 5 else 3, loc="upper center",
                     bbox_to_anchor=(0.5, -0.12 if not horizontal else -0.18 / height * 3), frameon=False)
         figure.set_layout_engine("tight")
         _drop_numbers_without_room(figure, numbered, horizontal)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from reportgen.check.checked import Checked, columns_to_correct, other_spelling
 from reportgen.check.editions import PublicView, is_withheld
-from reportgen.check.merge import BLANK, LastReported, Prefill, reported_when, said
+from reportgen.check.merge import BLANK, LastReported, Prefill, reported_when, said, said_in
 from reportgen.issues import Issue, Severity, issue
 from reportgen.model import MergedAction, PartnerReturn, Register, Update, UpdateState
 from reportgen.periods import period_label
@@ -372,7 +372,7 @@ def rows_added(issues: Iterable[Issue]) -> frozenset[str]:
 
 def _as_sent(update: Update | MergedAction, prefill: Mapping[int, Prefill]) -> bool:
     """Whether a return's row (or the update merged from it) is what its workbook was pre-filled with."""
-    return said(update) == prefill.get(update.ref, BLANK)
+    return said(update) == said_in(prefill.get(update.ref, BLANK))
 
 
 def untouched_files(checked: Checked, prefill: Mapping[int, Prefill]) -> frozenset[str]:
@@ -441,12 +441,15 @@ def deleted_rows(checked: Checked) -> list[Issue]:
     return: the partner deleted the row (or the workbook predates the action). Without this the action was
     only carried forward, said in a note for information at the register."""
     updated = {item.ref for item in checked.merged.actions if item.state is UpdateState.UPDATED}
-    return rows_deleted(checked.register, checked.returns, updated)
+    return rows_deleted(checked.register, checked.returns, updated, checked.carried.keys())
 
 
-def rows_deleted(register: Register, returns: Sequence[PartnerReturn], updated: Collection[int]) -> list[Issue]:
+def rows_deleted(register: Register, returns: Sequence[PartnerReturn], updated: Collection[int],
+                 reported: Collection[int] | None = None) -> list[Issue]:
     """`deleted_rows` of `returns`, but for the actions in `updated` (another return updated them): the
-    build's check, and `collect`'s of one return as it comes."""
+    build's check, and `collect`'s of one return as it comes. `reported`: the actions with an update to carry
+    forward, when known; any other has no last status, so it is not said to be carried (most often an action
+    new to the register, which the workbook was made without)."""
     issues = []
     for partner_return in returns:
         lead = partner_return.partner
@@ -455,6 +458,7 @@ def rows_deleted(register: Register, returns: Sequence[PartnerReturn], updated: 
         rows = {update.ref for update in partner_return.updates}
         for action in register.actions:
             if lead in action.leads and action.ref not in rows and action.ref not in updated:
-                issues.append(issue("row-deleted", ref=action.ref, lead=lead, file=partner_return.path,
-                                    sheet=partner_return.sheet, value=action.text))
+                never = reported is not None and action.ref not in reported
+                issues.append(issue("row-deleted", "never-reported" if never else "", ref=action.ref, lead=lead,
+                                    file=partner_return.path, sheet=partner_return.sheet, value=action.text))
     return issues

@@ -20,7 +20,7 @@ from reportgen.model import Block, Chart, Inline, Progress
 from reportgen.render.charts import drawn
 from reportgen.render.docx.plan import tallest_cell_lines
 from reportgen.render.docx.xml import PPR_ORDER, TRPR_ORDER, child, flag, set_ordered, xml_safe
-from reportgen.terms import EXEMPT_ROW_NOTE, NO_RECOGNISED_STATUS
+from reportgen.terms import EXEMPT_ROW_NOTE, NO_RECOGNISED_STATUS, NO_UPDATE_YET
 
 PICTURE_WIDTH = Inches(6.3)  # the portrait page's text width in our template
 # A row may not break across pages (cantSplit), as the plan's may not, unless it is most of a page long: Word cuts
@@ -95,16 +95,22 @@ def _picture(document: Document, chart: Chart) -> Element:
 
 
 def _numbers_table(document: Document, chart: Chart, style_exists: Callable[[str], bool]) -> Element:
-    other = any(row.other for row in chart.rows)  # actions with no recognised status: shown when there are some
+    # actions with no update yet, and with no recognised status: each column shown when there are some
+    no_update = any(row.no_update for row in chart.rows)
+    other = any(row.other for row in chart.rows)
     headings = (chart.heading, *(status for status, _count in chart.rows[0].counts),
-                *((NO_RECOGNISED_STATUS,) * other), "Total")
-    rows = [(row.label, *(str(count) for _status, count in row.counts), *((str(row.other),) * other), str(row.total))
+                *((NO_UPDATE_YET,) * no_update), *((NO_RECOGNISED_STATUS,) * other), "Total")
+    rows = [(row.label, *(str(count) for _status, count in row.counts), *((str(row.no_update),) * no_update),
+             *((str(row.other),) * other), str(row.total))
             for row in chart.rows]
     # inches, within the text width: a status heading in bold needs ~0.95 inch not to break inside a word
-    # ("Complete-d"), and "No recognised status" ~1 inch ("recognise-d"); the labels wrap between words
-    label, other_width, total = (1.0, 1.0, 0.5) if other else (1.5, 0.0, 0.6)
-    each = min(0.95, (PICTURE_WIDTH.inches - label - other_width - total) / len(chart.rows[0].counts))
-    widths = (label, *(each for _ in chart.rows[0].counts), *((other_width,) * other), total)
+    # ("Complete-d"), "No recognised status" ~1 inch ("recognise-d") and "No update yet" ~0.8; the labels wrap
+    # between words
+    label, total = (1.0, 0.5) if no_update or other else (1.5, 0.6)
+    update_width, other_width = 0.8 * no_update, 1.0 * other
+    each = min(0.95, (PICTURE_WIDTH.inches - label - update_width - other_width - total) / len(chart.rows[0].counts))
+    widths = (label, *(each for _ in chart.rows[0].counts), *((update_width,) * no_update),
+              *((other_width,) * other), total)
     return _table(document, headings, rows, f"{chart.title}: the numbers",
                   f"The numbers the chart '{chart.title}' draws", style_exists, widths)
 
