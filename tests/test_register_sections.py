@@ -234,3 +234,36 @@ def test_a_further_column_holding_the_sections_is_advised_as_the_section_column(
     assert not _of(issues, "extra-looks-like-sections", "register-column-unread")
     _text, in_docx, _in_html = _paper_sections(root)
     assert in_docx == list(SECTIONS)
+
+
+# ---------------------------------------------------------------- a section typed on the first row of its group
+
+
+def test_a_section_typed_only_on_the_first_row_of_its_group_is_warned_of_and_its_actions_keep_their_place(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A register whose sections were merged cells, unmerged: each section is typed on its group's first row
+    only. Nothing was said, and the paper gathered the actions with an empty cell into one group, so actions 5
+    and 6 were printed above the heading of their own section. Each run of them is now named in a warning (its
+    rows, its actions, the section above them, what the paper does) and keeps its place in the paper. The
+    plan's opening action, before any section, is in no section's run: not warned of, and given no heading."""
+    sections = ("", "Victims", "", "", "Safer communities", "", "")
+    register = [("Ref", "Section", "Action description", "Lead"),
+                *((ref, section, f"Deliver commitment {ref}.", "OPCC") for ref, section in enumerate(sections, 1))]
+    root = _workspace(tmp_path / "ws", register, ACTIONS_TOML)
+    printed, issues = _validate(root, capsys)
+    blank = _of(issues, "section-left-blank")
+    assert [(item.severity, item.row, item.column, item.value) for item in blank] == [
+        ("warning", 4, "Section", "Victims"), ("warning", 7, "Section", "Safer communities")]
+    assert blank[1].message == (
+        "The register's 'Section' cell is empty on rows 7 and 8 (actions 6 and 7), below the section "
+        "'Safer communities' of row 6: a section typed on the first row of its group only is not carried down, "
+        "so the paper shows these actions where they stand in the register, under a heading of their own, "
+        "'No section', not under 'Safer communities'.")
+    assert blank[1].advice.startswith("Type the section in the 'Section' cell of each of these rows")
+    assert "rows 4 and 5 (actions 3 and 4)" in printed
+    _text, in_docx, in_html = _paper_sections(root)
+    assert in_docx == in_html == ["Victims", "No section", "Safer communities", "No section"]
+    table = docx.Document(str(root / "outputs" / PERIOD / "draft-01" / "paper.docx")).tables[-1]
+    assert [row.cells[0].text for row in table.rows[1:]] == [
+        "1", "Victims", "2", "No section", "3", "4", "Safer communities", "5", "No section", "6", "7"]
+

@@ -588,6 +588,15 @@ CODES: dict[str, Code] = {
         "Section {value!r} ({rows}) is written {other!r} on row {first_row}; the two differ only in case, "
         "spacing, punctuation or '&' for 'and', so the paper heads them as two sections.",
         "Write the section the same way on every row of the register (e.g. {other!r})."),
+    "section-left-blank": Code(
+        W, "Actions of the register have an empty section cell below an action with a section: the section "
+        "is not carried down to them.",
+        "The register's {column!r} cell is empty on {rows} ({refs}), below the section {value!r} of row "
+        "{first_row}: a section typed on the first row of its group only is not carried down, so the paper shows "
+        "these actions where they stand in the register, under a heading of their own, {none!r}, not under "
+        "{value!r}.",
+        "Type the section in the {column!r} cell of each of these rows and build again. If they belong to no "
+        "section, nothing to do."),
     "page-is-a-date": Code(
         E, "A page in the register is a date: Excel makes one of a page range typed like 5-6.",
         "Row {row}: action {ref}'s page is the date {value}, not a page; Excel turns a range typed like 5-6 "

@@ -6,7 +6,8 @@ cannot disagree. Renderers never decide content.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
+from typing import TypeVar
 
 from reportgen.check.narrative import fill_narrative, narrative_context
 from reportgen.issues import Issue, listing_order
@@ -47,6 +48,7 @@ from reportgen.wording import counted, plural
 WIDTHS = {"ref": 0.09, "action": 0.22, "status": 0.11, "explanation": 0.36, "timeframe": 0.12, "page": 0.07,
           "lead": 0.1, "section": 0.1}
 DEFAULT_WIDTH = 0.08
+Group = TypeVar("Group", bound=Hashable)  # what `in_register_order` orders: a name, or a name and its run
 RICH_COLUMNS = ("action", "explanation")  # cleaned of HTML and markup into paragraphs and links
 
 NO_UPDATE = "No update received this period"
@@ -170,23 +172,24 @@ def paper_columns(settings: Settings, absent: Collection[str] = (), headings: Ma
 
 def group_rows(actions: Sequence[MergedAction], settings: Settings, columns: Sequence[PaperColumn],
                headings: Mapping[str, str] | None = None) -> tuple[PaperSection, ...]:
-    """Sections in register order (`in_register_order`), actions with no section among them. Within a
-    section, its actions in register order. Actions with no section get no heading row when they come first
-    (the plan's opening actions, as published), else one of their own ("No section": `unnamed_heading`), or
-    their rows would read as the section before's. `headings`: the register's own, as `paper_columns`."""
+    """Sections in register order (`in_register_order`). Within a section, its actions in register order.
+    Actions with no section keep their place too: each run of them is a group of its own where it stands
+    (`_first_groups`), headed "No section" (`unnamed_heading`) unless it opens the plan (the plan's opening
+    actions, as published), or its rows would read as the section before's; gathered into one group, those
+    after a section were printed above that section's heading. `headings`: the register's own, as
+    `paper_columns`."""
     keys = settings.paper.group_by
     if not keys:
         return (PaperSection("", 1, tuple(paper_row(a, columns) for a in actions)),)
-    groups: dict[str, dict[str, list[int]]] = {}  # section -> subsection -> its actions' register positions
-    for position, item in enumerate(actions):
-        first = _group_value(item, keys[0])
+    groups: dict[tuple[str, int], dict[str, list[int]]] = {}  # (section, run) -> subsection -> register positions
+    for position, (item, first) in enumerate(zip(actions, _first_groups(actions, keys[0]), strict=True)):
         second = _group_value(item, keys[1]) if len(keys) > 1 else ""
         groups.setdefault(first, {}).setdefault(second, []).append(position)
     sections: list[PaperSection] = []
-    for first in in_register_order({name: [i for rows in inner.values() for i in rows]
-                                    for name, inner in groups.items()}):
+    for first in in_register_order({group: [i for rows in inner.values() for i in rows]
+                                    for group, inner in groups.items()}):
         inner = groups[first]
-        heading = first or (unnamed_heading(settings, keys[0], headings) if sections else "")
+        heading = first[0] or (unnamed_heading(settings, keys[0], headings) if sections else "")
         if len(keys) == 1:
             sections.append(PaperSection(heading, 1, tuple(paper_row(actions[i], columns) for i in inner[""])))
             continue
@@ -195,6 +198,19 @@ def group_rows(actions: Sequence[MergedAction], settings: Settings, columns: Seq
             heading = second or (unnamed_heading(settings, keys[1], headings) if number else "")
             sections.append(PaperSection(heading, 2, tuple(paper_row(actions[i], columns) for i in inner[second])))
     return tuple(s for s in sections if s.rows or s.heading)
+
+
+def _first_groups(actions: Sequence[MergedAction], key: str) -> list[tuple[str, int]]:
+    """Each action's group of the first grouping key: (its value, 0), or for an action with none ("", n), n
+    counting the runs of such actions in register order, so each run keeps its own place."""
+    groups: list[tuple[str, int]] = []
+    runs = 0
+    for item in actions:
+        value = _group_value(item, key)
+        if not value and (not groups or groups[-1][0]):
+            runs += 1
+        groups.append((value, 0 if value else runs))
+    return groups
 
 
 def unnamed_heading(settings: Settings, key: str, headings: Mapping[str, str] | None = None) -> str:
@@ -213,7 +229,7 @@ def column_name(settings: Settings, key: str, headings: Mapping[str, str] | None
     return ColumnName(key, heading, word, plural(word), f"No {word}")
 
 
-def in_register_order(groups: Mapping[str, Sequence[int]]) -> list[str]:
+def in_register_order(groups: Mapping[Group, Sequence[int]]) -> list[Group]:
     """Group names ordered by where the middle of each group's rows is in the register (its median
     position), the group with no name among them. A register grouped by section gives its own order; an
     action moved to another section, its row left where it was, does not move that whole section

@@ -27,6 +27,7 @@ from reportgen.read.sections import (
     section_heading_read,
     section_rows_read,
     sections_column_advice,
+    sections_left_blank,
 )
 from reportgen.read.sheets import RawSheet, Table, locate_table, read_ref, read_sheets, read_text, toml_string
 from reportgen.read.xlsx_values import DateCell, NumberCell
@@ -87,6 +88,7 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
     columns = [*settings.register.columns, *(extra.key for extra in settings.register.extra)]
     absent = frozenset(key for key in columns if key not in table.index)
     issues += section_rows_read(table, sections, actions) + section_heading_read(table, settings)
+    issues += _unless_merged(sections_left_blank(table, settings, actions), issues)
     unread = _unread_columns(table, not sections.names, {item.column for item in issues
                                                          if item.code == "optional-column-misnamed"})
     advised = {item.column for item in unread if item.code == "optional-column-misnamed"}  # said as sections
@@ -96,6 +98,19 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
     headings, found = _own_headings(table, settings)
     return Register(display, table.sheet, tuple(actions), frozenset(exempt_rows), frozenset(exempt_refs),
                     absent, headings), _said_as_flags(issues + found, lookalikes)
+
+
+def _unless_merged(blank: list[Issue], issues: Sequence[Issue]) -> list[Issue]:
+    """The warnings of sections left blank, but of rows under a section cell merged down over them: that
+    merge is an error of its own, saying to fill in each row."""
+    merged = [_merged_rows(str(item.value or "")) for item in issues if item.code == "merged-cells"]
+    return [item for item in blank if not any(item.row in rows for rows in merged)]
+
+
+def _merged_rows(cells: str) -> range:
+    """The rows of a merged range as an issue gives it ("B4:B6" -> 4 to 6); none when it is not one."""
+    found = re.fullmatch(r"[A-Z]+(\d+):[A-Z]+(\d+)", cells)
+    return range(int(found[1]), int(found[2]) + 1) if found else range(0)
 
 
 def _said_as_flags(issues: list[Issue], lookalikes: list[Issue]) -> list[Issue]:

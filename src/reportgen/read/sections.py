@@ -153,3 +153,36 @@ def _said(table: Table, names: Mapping[int, str], numbers: Sequence[int], ref: i
     listed = ", ".join(quoted[:-1]) + f" and {quoted[-1]}" if len(quoted) > 1 else quoted[0]
     return issue("section-rows", rows=row_spans(list(numbers)), names=listed, file=table.file, sheet=table.sheet,
                  row=numbers[0], column=table.written["ref"], value=" | ".join(shown), ref=ref)
+
+
+def sections_left_blank(table: Table, settings: Settings, actions: Iterable[Action]) -> list[Issue]:
+    """A warning for each run of actions whose section cell is empty below an action with a section: a section
+    typed on the first row of its group only (merged cells unmerged, rows copied from another sheet). Carrying
+    the section down would print a guess as the plan's, so the paper heads each run apart where it stands, and
+    the officer is told which rows to fill."""
+    written = table.written.get("section")
+    if written is None:
+        return []
+    heading = settings.column_heading("section", {"section": written})
+    none = "No " + (heading[:1].lower() + heading[1:] if heading[1:].islower() else heading)
+    issues: list[Issue] = []
+    above: Action | None = None
+    run: list[Action] = []
+    for action in [*sorted(actions, key=lambda item: item.row or 0), None]:
+        if action is not None and not action.section and above is not None:
+            run.append(action)
+            continue
+        if run and above is not None:
+            issues.append(_left_blank(table, written, none, above, run))
+        run = []
+        above = action if action is not None and action.section else above
+    return issues
+
+
+def _left_blank(table: Table, written: str, none: str, above: Action, run: Sequence[Action]) -> Issue:
+    rows = [action.row for action in run if action.row is not None]
+    refs = [str(action.ref) for action in run]
+    listed = ", ".join(refs[:-1]) + f" and {refs[-1]}" if len(refs) > 1 else refs[0]
+    return issue("section-left-blank", rows=row_spans(rows), refs=("actions " if len(refs) > 1 else "action ") + listed,
+                 first_row=above.row, none=none, file=table.file, sheet=table.sheet, row=rows[0] if rows else None,
+                 column=written, value=above.section)
