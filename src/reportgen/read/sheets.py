@@ -20,6 +20,7 @@ from pathlib import Path
 from reportgen.issues import Issue, issue
 from reportgen.read.cells import cell_text, own_numbering, parse_ref
 from reportgen.read.headings import HeadingMatch, did_you_mean, find_header_row, heading_key, match_headings
+from reportgen.read.lost_letters import lost_letters
 from reportgen.read.workspace import OTHER_SPREADSHEETS, SAVED_AS_TEXT
 from reportgen.read.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
 from reportgen.read.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
@@ -38,6 +39,8 @@ class RawSheet:
     hidden: bool = False
     facts: SheetFacts = field(default_factory=SheetFacts)  # hidden rows, merged cells, formulas
     date1904: bool = False  # the workbook counts its day numbers from 1904 (see `Table.epoch`)
+    # a CSV not saved as Unicode (Windows-1252, or ASCII with no UTF-8 mark): a letter it lacked is a '?'
+    lossy: bool = False
 
 
 @dataclass(frozen=True)
@@ -261,7 +264,20 @@ def _read_csv(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
                             file=display, row=stopped))
     if rows and text.count('"') % 2 and _ends_inside_quotes(text, delimiter):
         issues.append(issue("unreadable-file", "unclosed-quote", file=display, row=rows[-1][0]))
-    return [RawSheet("", tuple(rows))], issues
+    return [RawSheet("", tuple(rows), lossy=not _saved_as_unicode(data))], issues
+
+
+def _saved_as_unicode(data: bytes) -> bool:
+    """Whether a CSV was saved in a Unicode encoding, so no letter was written as '?': with a byte order mark
+    (Excel's "CSV UTF-8" writes one), or UTF-8 holding letters beyond ASCII. A file of ASCII alone with no
+    mark is as Excel's "CSV (Comma delimited)" writes one."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return any(byte > 0x7F for byte in data)
 
 
 def _delimiter_of_first_line(text: str) -> str:
@@ -498,6 +514,10 @@ def locate_table(
                   frozenset() if sheet.facts.filtered else frozenset(sheet.facts.hidden_rows),
                   MAC_EPOCH if sheet.date1904 else WINDOWS_EPOCH)
     issues += sheet_fact_issues(table, sheet.facts, register)
+    if sheet.lossy:
+        read = {position: headings[position] for position in sorted(table.index.values())}
+        names = [table.index[key] for key in ("lead", "section") if key in table.index]
+        issues += lost_letters(display, sheet.name, table.rows, read, names)
     return table, issues
 
 

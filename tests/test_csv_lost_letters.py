@@ -1,0 +1,66 @@
+"""A register or return saved from Excel as "CSV (Comma delimited)": Windows-1252, which has no ŵ or ŷ, so Excel
+writes '?' for each. The officer is told which cells lost a letter, and how to save the file so none is; a
+question mark that is meant is left alone. Checked and built from the command line, issues.csv read back."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_csv
+
+ACTIONS = [(1, "Victims", "T? Diogel", "Commission T? Diogel refuge places.", "9"),
+           (2, "Victims", "OPCC", "Is the £5k portal live? Launch it in Welsh and English.", "10"),
+           (3, "Justice", "OPCC", "?yn a ?d: court interpreters pilot.", "11"),
+           (4, "Justice", "OPCC", "Publish the terms at https://example.org/plan?id=3.", "12")]
+
+
+def _workspace(root: Path, encoding: str, register: list[tuple[object, ...]]) -> Path:
+    """A workspace whose register, and OPCC's return, are CSV files saved in `encoding`."""
+    opcc = [RETURN_HEADINGS, (2, "x", "In progress", "Live? Not yet: D?r Cymru testing it.", "2027"),
+            (3, "x", "In progress", "Done?", "2027"), (4, "x", "Completed", "Published.", "2026")]
+    root = make_workspace(root, register=[REGISTER_HEADINGS], returns={})
+    (root / "inputs" / "register.xlsx").unlink()
+    write_csv(root / "inputs" / "register.csv", [REGISTER_HEADINGS, *register], encoding=encoding)
+    write_csv(root / "inputs" / "returns" / "2026-10" / "opcc.csv", opcc, encoding=encoding)
+    return root
+
+
+def _build(root: Path) -> tuple[str, list[dict[str, str]]]:
+    """`reportgen build` as an officer runs it: what it printed, and the draft's issues.csv."""
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "build", "--workspace", str(root),
+                           "--period", "2026-10"], capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stdout + done.stderr
+    draft = Path(done.stdout.strip().splitlines()[-1])
+    with (draft / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
+        return " ".join(done.stdout.split()), list(csv.DictReader(stream))
+
+
+def test_letters_excel_wrote_as_question_marks_in_a_windows_csv_are_named_cell_by_cell(tmp_path: Path) -> None:
+    """A register saved as "CSV (Comma delimited)" printed its lead as "T? Diogel" and an action as "?yn a ?d",
+    with "nothing blocks publication". Each cell with a '?' where a letter stood is now a warning naming the
+    file, row, column and value, advising "CSV UTF-8"; a lead's lost letter ending a word ("T?") is found in the
+    action's words too. A question asked ("Is the portal live?", "Done?") and a link's query are not, nor is
+    anything in the same file saved as "CSV UTF-8", whose letters arrive."""
+    printed, issues = _build(_workspace(tmp_path / "ws", "cp1252", ACTIONS))
+    lost = [(row["file"], row["row"], row["column"], row["value"]) for row in issues
+            if row["code"] == "csv-letters-lost"]
+    assert lost == [
+        ("inputs/register.csv", "2", "Lead", "T? Diogel"),
+        ("inputs/register.csv", "2", "Action", "Commission T? Diogel refuge places."),
+        ("inputs/register.csv", "4", "Action", "?yn a ?d: court interpreters pilot."),
+        ("inputs/returns/2026-10/opcc.csv", "2", "Explanation / Link to meeting papers",
+         "Live? Not yet: D?r Cymru testing it.")], lost
+    [lead] = [row for row in issues if row["code"] == "csv-letters-lost" and row["column"] == "Lead"]
+    assert lead["severity"] == "warning"
+    assert lead["message"].startswith("'T? Diogel' has a question mark where a letter stood ('T?'): the file was "
+                                      "not saved as UTF-8")
+    assert 'Save the file again from Excel as "CSV UTF-8 (Comma delimited)"' in lead["advice"]
+    assert "'?yn', '?d:'" in printed
+
+    welsh = [(ref, section, lead.replace("T?", "Tŷ"), text.replace("T?", "Tŷ").replace("?yn a ?d", "Ŵyn a Ŷd"),
+              page) for ref, section, lead, text, page in ACTIONS]
+    _printed, issues = _build(_workspace(tmp_path / "utf8", "utf-8-sig", welsh))  # "CSV UTF-8": nothing lost
+    assert not [row for row in issues if row["code"] == "csv-letters-lost"]
