@@ -15,6 +15,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from conftest import (
     ACTIONS,
+    FULL_COVER,
     REGISTER_HEADINGS,
     RETURN_HEADINGS,
     default_returns,
@@ -828,6 +829,28 @@ def test_other_words_for_a_status_are_suggested_never_counted(tmp_path: Path, ca
     assert checks.checked.merged.counts(CANONICAL_STATUSES) == {
         "Completed": 0, "In progress": 0, "Not started": 1, "On hold": 0}
     assert "status 'Done' is not recognised; it is not counted. Did you mean 'Completed'?" in printed
+
+
+def test_a_status_written_near_the_workspaces_own_aliases_is_suggested_as_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A force whose partners write RAG colours, named as aliases in reportgen.toml: 'Red (see update)' and
+    'Amber/Red' got no suggestion at all, though 'Red' is an alias, and 'Gren' none either. Each is now told the
+    alias it is most like, with the status it reads as; nothing is counted."""
+    returns = default_returns()
+    returns["opcc.xlsx"] = [RETURN_HEADINGS, (2, "", "Red (see update)", "", ""), (4, "", "Amber/Red", "", ""),
+                            (6, "", "Gren", "", "")]
+    toml = FULL_COVER + '\n[statuses]\naliases = { "Green" = "In progress", "Amber" = "In progress", ' \
+        '"Red" = "On hold" }\n'
+    root = make_workspace(tmp_path / "ws", returns=returns, toml=toml)
+    code, printed, issues = _validate(root, capsys)
+    assert code == 1
+    assert [(item.ref, item.message.split("counted. ")[-1]) for item in _of(issues, "unknown-status")] == [
+        (2, "Did you mean 'Red' (read as On hold)?"),
+        (4, "Did you mean 'Amber' (read as In progress) or 'Red' (read as On hold)?"),
+        (6, "Did you mean 'Green' (read as In progress)?")]
+    assert "status 'Red (see update)' is not recognised; it is not counted. Did you mean 'Red'" in printed
+    assert {a.ref: a.status for a in validate_draft(root).checked.merged.actions if a.ref in (2, 4, 6)} == {
+        2: None, 4: None, 6: None}
 
 
 def test_a_date_in_the_status_column_is_said_to_be_a_date(tmp_path: Path) -> None:

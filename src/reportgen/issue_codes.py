@@ -285,7 +285,7 @@ CODES: dict[str, Code] = {
         "again."),
     "register-column-absent": Code(
         N, "The register has no column for one of the paper's table columns, so the paper leaves it out.",
-        "The register has no column {value!r} (nor one of its aliases), so the paper's table has no such column.",
+        "The register has no {word} column (none headed {headings}), so the paper's table has no such column.",
         "If the register has it under another heading, name that heading in reportgen.toml under "
         "[register.columns]: {key} = {{ aliases = [\"<its heading>\"] }}; otherwise nothing to do.",
         {"extra": ("The register has no column {value!r} ([[register.extra]] {key}), so the paper's table has no "

@@ -8,8 +8,9 @@ base of every settings model.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from pydantic import (
     BaseModel,
@@ -198,7 +199,7 @@ def _merge_defaults(defaults: dict[str, Column], given: object, taken: Collectio
     unknown = sorted(set(given) - set(defaults))
     if unknown:
         keys = "unknown column key" if len(unknown) == 1 else "unknown column keys"
-        raise ValueError(f"{keys} {unknown}; known: {sorted(defaults)}")
+        raise ValueError(f"{keys} {unknown}; known: {sorted(defaults)}" + _other_table(unknown, defaults))
     merged: dict[str, object] = {key: col.model_dump() for key, col in defaults.items()}
     columns: dict[str, object] = {key: {"heading": value} if isinstance(value, str) else value
                                   for key, value in given.items()}
@@ -224,6 +225,24 @@ def _merge_defaults(defaults: dict[str, Column], given: object, taken: Collectio
         merged[key] = {**defaults[key].model_dump(), "aliases": [name for name in defaults[key].aliases
                                                                   if heading_key(name) not in claimed]}
     return merged
+
+
+def _other_table(unknown: Collection[str], defaults: Mapping[str, Column]) -> str:
+    """Where the other table's keys go: a status named under [register.columns] is read from the partners'
+    returns, so its heading belongs under [returns.columns]; a lead's or a section's named under
+    [returns.columns] is the register's."""
+    if "status" in defaults:  # the returns' own columns
+        moved = [key for key in unknown if key in _register_columns()]
+        said = (". Sections, leads, plan pages and exemptions come from the register, not the returns: name the "
+                "register's heading under [register.columns]")
+    else:
+        moved = [key for key in unknown if key in _return_columns()]
+        said = (". Statuses, explanations and timeframes come from the partners' returns, not the register: name "
+                "the returns' heading under [returns.columns]")
+    if not moved:
+        return ""
+    example = '"RAG"' if moved[0] == "status" else '"<its heading>"'
+    return f"{said}, e.g. {moved[0]} = {{ aliases = [{example}] }}"
 
 
 def _names(value: object) -> list[object] | None:
@@ -266,7 +285,7 @@ class StatusSettings(Strict):
         canonical = {heading_key(status): status for status in CANONICAL_STATUSES}
         wrong = {alias: target for alias, target in value.items() if heading_key(target) not in canonical}
         if wrong:
-            raise ValueError(f"aliases must map to one of {list(CANONICAL_STATUSES)}; not {wrong}")
+            raise ValueError("; ".join(_not_a_status(alias, target) for alias, target in wrong.items()))
         value = {alias: canonical[heading_key(target)] for alias, target in value.items()}
         # matching ignores punctuation, so an alias of symbols only ("-") would match every symbol
         blank = [alias for alias in value if not any(ch.isalnum() for ch in alias)]
@@ -292,3 +311,17 @@ def _no_alias_changes_a_status(aliases: dict[str, str]) -> None:
             raise ValueError(f"aliases {seen[key][0]!r} and {alias!r} are the same words (matching ignores case, "
                              f"spacing and punctuation) but mean {seen[key][1]!r} and {status!r}: keep one")
         seen[key] = (alias, status)
+
+
+def _not_a_status(alias: str, target: str) -> str:
+    """What to write for an alias whose status is none of ours ("Red" = "Delayed"): the alias, the word it
+    names, the statuses it may name, and the line to write when the word is one of them mistyped."""
+    statuses = ", ".join(CANONICAL_STATUSES[:-1]) + f" or {CANONICAL_STATUSES[-1]}"
+    close = difflib.get_close_matches(target.casefold(), [status.casefold() for status in CANONICAL_STATUSES],
+                                      n=1, cutoff=0.6)
+    meant = next((status for status in CANONICAL_STATUSES if close and status.casefold() == close[0]), None)
+    line = f'"{alias}" = "{meant}"' if meant else f'"{alias}" = "<one of them>"'
+    return (f'"{alias}" = "{target}": "{target}" is not a status; an alias names the status partners mean by '
+            f"the word, one of {statuses}. Write it as {line}, or take \"{alias}\" out of [statuses] aliases "
+            f"(a status written '{alias}' is then not recognised, nor counted)")
+

@@ -29,9 +29,23 @@ from reportgen.issues import Issue, issue
 from reportgen.periods import period_label
 from reportgen.settings import PartnerSettings
 
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-          "dec")
+ENGLISH_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                  "october", "november", "december")
+# a Welsh force's returns are named in Welsh too ("Tŷ Diogel – Rhagfyr.xlsx")
+WELSH_MONTHS = ("ionawr", "chwefror", "mawrth", "ebrill", "mai", "mehefin", "gorffennaf", "awst", "medi", "hydref",
+                "tachwedd", "rhagfyr")
+MONTHS = (*ENGLISH_MONTHS, "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+          *WELSH_MONTHS)
+
+
+def month_number(word: str) -> int | None:
+    """1 to 12 for a month's name, English or Welsh, or its English abbreviation ('nov', 'rhagfyr'); else None."""
+    if word in WELSH_MONTHS:
+        return WELSH_MONTHS.index(word) + 1
+    return next((number for number, name in enumerate(ENGLISH_MONTHS, 1)
+                 if word in MONTHS and name.startswith(word[:3])), None)
+
+
 # words partners add around their name in a file name: "CJB Return Oct 2026 FINAL v2 (1).xlsx",
 # "OPCC return (late).xlsx", "Revised CJB submission.xlsx";
 # "and" too: "Health & Wellbeing Board" is saved as health-wellbeing-board.xlsx (the & dropped)

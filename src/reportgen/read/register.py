@@ -393,6 +393,9 @@ def _own_headings(table: Table, settings: Settings) -> tuple[tuple[tuple[str, st
     return tuple(headings), issues
 
 
+COLUMN_WORDS = {"page": "plan page"}  # a register column as a sentence names it, where not its key
+
+
 def _absent_table_columns(table: Table, absent: frozenset[str], settings: Settings) -> list[Issue]:
     """A note for each column of the paper's table the register has none for (no page column): the paper
     leaves it out rather than print it empty under another plan's heading."""
@@ -407,8 +410,13 @@ def _absent_table_columns(table: Table, absent: frozenset[str], settings: Settin
         if taken is not None:  # its heading is our column's ("Section"), and the register's only one: read as ours
             issues.append(issue("register-column-absent", "extra-taken", key=key, other=taken,
                                 column=table.written[taken], **where))
-        else:
-            issues.append(issue("register-column-absent", "extra" if extra is not None else "", key=key,
+        elif extra is not None:
+            issues.append(issue("register-column-absent", "extra", key=key, value=settings.column_heading(key),
+                                **where))
+        else:  # every heading read as it: a new workspace's register heads it "Plan page", not our "CSCJ Plan page"
+            names = [repr(name) for name in dict.fromkeys(settings.register.columns[key].names)]
+            listed = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+            issues.append(issue("register-column-absent", key=key, word=COLUMN_WORDS.get(key, key), headings=listed,
                                 value=settings.column_heading(key), **where))
     return issues
 

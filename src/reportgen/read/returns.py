@@ -34,7 +34,14 @@ from reportgen.read.sheets import (
     read_text,
     rows_and_actions,
 )
-from reportgen.read.statuses import looks_like_date, match_status, status_table, suggest_status, synonym_for
+from reportgen.read.statuses import (
+    alias_suggestions,
+    looks_like_date,
+    match_status,
+    status_table,
+    suggest_status,
+    synonym_for,
+)
 from reportgen.read.xlsx_reader import read_custom_property
 from reportgen.read.xlsx_values import DateCell, NumberCell, column_letters, from_serial
 from reportgen.settings import PartnerSettings, Settings
@@ -495,8 +502,8 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
                 issues.append(issue("empty-status", "prompt" if update.status_prompt else "",
                                     value=update.status_prompt, column=status_heading, **where))
         elif status is None:
-            issues.append(_unknown_status(update.status_as_written, other_headings["timeframe"], column=status_heading,
-                                          **where))
+            issues.append(_unknown_status(update.status_as_written, other_headings["timeframe"],
+                                          settings.statuses.aliases, column=status_heading, **where))
             missing = missing_glyphs(update.status_as_written)  # the paper prints a status it cannot read as written
             if missing:
                 issues.append(issue("no-font-for", characters=missing, points=code_points(missing),
@@ -561,12 +568,18 @@ def _new_words(written: str, register: str) -> bool:
     return len(new) >= max(3, len(ours) // 2)
 
 
-def _unknown_status(written: str, timeframe_heading: str, **where: object) -> Issue:
-    """Another word for a status ('Done') is suggested with how to make it one (an alias); a status
-    mistyped or with words after it, with the status alone; a date is said to be one, as the timeframe typed a
-    column along (a partner's '31 March 2027' is not a status mistyped). None is counted."""
+def _unknown_status(written: str, timeframe_heading: str, aliases: Mapping[str, str], **where: object) -> Issue:
+    """The workspace's own alias a status is most like ('Red (see update)', 'Amber/Red') is suggested with what it
+    reads as: the partners were asked for those words. Else another word for a status ('Done') is suggested with
+    how to make it one (an alias); a status mistyped or with words after it, with the status alone; a date is said
+    to be one, as the timeframe typed a column along (a partner's '31 March 2027' is not a status mistyped). None
+    is counted."""
     if looks_like_date(written):
         return issue("unknown-status", "date", timeframe=timeframe_heading, value=written, **where)
+    own = alias_suggestions(written, aliases)
+    if own:
+        meant = " or ".join(f"{alias!r} (read as {aliases[alias]})" for alias in own)
+        return issue("unknown-status", hint=f" Did you mean {meant}?", value=written, **where)
     synonym = synonym_for(written)
     if synonym:
         return issue("unknown-status", "synonym", suggestion=synonym, value=written, **where)

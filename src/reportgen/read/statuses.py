@@ -87,6 +87,29 @@ def suggest_status(written: str) -> str | None:
     return status if _negated(_words(written)) == _negated(_words(status)) else None
 
 
+def alias_suggestions(written: str, aliases: Mapping[str, str]) -> list[str]:
+    """The workspace's own aliases ([statuses] aliases) a status not recognised most likely means: a wording of
+    aliases alone, each of them ('Amber/Red' -> 'Amber', 'Red'); else the one its words open with ('Red (see
+    update)' -> 'Red'), a 'not' neither dropped nor added; else one it is mistyped from ('Gren' -> 'Green')."""
+    words = _words(written)
+    by_words = sorted(((_words(alias), alias) for alias in aliases if _words(alias)), key=lambda item: -len(item[0]))
+    found: list[str] = []
+    at = 0
+    while at < len(words):
+        alias = next((alias for key, alias in by_words if words[at:at + len(key)] == key), None)
+        if alias is None:
+            break
+        found.append(alias)
+        at += len(_words(alias))
+    if found and at == len(words):
+        return list(dict.fromkeys(found))
+    if found and _negated(words) == _negated(_words(found[0])):
+        return found[:1]
+    keys = {heading_key(alias): alias for alias in aliases}
+    close = difflib.get_close_matches(heading_key(written), list(keys), n=1, cutoff=0.75)
+    return [keys[close[0]]] if close and _a_slip(heading_key(written), close[0]) else []
+
+
 def _a_slip(key: str, near: str) -> bool:
     """Whether `key` is `near` mistyped ('compelted', 'inprogess'): about as long, not other words besides it
     ('completelystalled' is close to 'complete' by its letters, but says the opposite)."""

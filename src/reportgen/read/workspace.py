@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.issues import Issue, issue
 from reportgen.periods import check_period, is_period
-from reportgen.read.partners import MONTHS
+from reportgen.read.partners import month_number
 from reportgen.template_files import templates_folder
 
 if TYPE_CHECKING:
@@ -250,14 +250,13 @@ def not_periods(workspace: Path) -> list[tuple[str, str]]:
 def _period_named(name: str) -> str:
     """'November 2026', '2026 11' -> '2026-11'; 'YYYY-MM' when the name says no month and year ('Nov-26')."""
     words = re.findall(r"[a-z]+|\d+", name.casefold())
-    month = next((_MONTH_STARTS.index(word[:3]) + 1 for word in words if word in MONTHS), None)
+    month = next((number for word in words if (number := month_number(word))), None)
     years = [int(word) for word in words if len(word) == 4 and word.startswith("20")]
     if month is None and len(years) == 1:
         month = next((int(word) for word in words if len(word) <= 2 and 1 <= int(word) <= 12), None)
     return f"{years[0]}-{month:02d}" if month and len(years) == 1 else "YYYY-MM"
 
 
-_MONTH_STARTS = [month[:3] for month in MONTHS[:12]]  # "jan", …: each month name's and abbreviation's
 
 
 def not_periods_note(workspace: Path) -> str:
