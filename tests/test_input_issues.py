@@ -65,7 +65,7 @@ def test_a_row_without_a_reference_says_what_it_holds(tmp_path: Path, capsys: py
         [OPCC, "Return", 6, "Plan priority", ""]]
     # the action text, else the first other cell with text (spaces collapsed, cut short), and its column
     assert [i.message for i in found] == [
-        "Row 3 has no action reference; row left out. It holds \"Fund a new victims' hub.\" in column 'Action'.",
+        "Row 3 has no action reference; row left out. It holds 'Fund a new victims' hub.' in column 'Action'.",
         "Row 5 has no action reference; this update was left out. It holds 'Lobby for court capacity.' in "
         "column 'Action'.",
         "Row 6 has no action reference; this update was left out. It holds 'In progress' in column 'Status this "
@@ -108,6 +108,33 @@ def test_a_long_cell_is_shortened_and_an_unheaded_column_named_by_its_letter(
     assert (found.file, found.row) == (f"{RETURNS.as_posix()}/opcc.csv", 3)
     assert found.message.endswith("It holds 'The commissioning plan went to the board in October and was…' in "
                                   "column F.")
+
+
+def test_a_heading_with_a_backslash_or_an_apostrophe_is_quoted_as_the_partner_typed_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Messages quoted headings as Python writes them: 'Status\\\\Update' with its backslash doubled and
+    "Partner's notes" in double quotes, neither of which the officer finds in the workbook. Both read as typed, in
+    what validate prints and in the draft's issues.csv; the reportgen.toml line to copy stays TOML."""
+    returns = default_returns()
+    opcc, police = returns["opcc.xlsx"], returns["wessex-police.xlsx"]
+    returns["opcc.xlsx"] = [(*RETURN_HEADINGS[:2], "Status\\Update", *RETURN_HEADINGS[3:]), *opcc[1:]]
+    returns["wessex-police.xlsx"] = [(*RETURN_HEADINGS, "Partner's notes"),
+                                     *((*row, "See the board's minutes.") for row in police[1:])]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    said = ("Column 'Status this reporting period' was not found in inputs/returns/2026-10/opcc.xlsx, so none of its "
+            "rows were read. Did you mean 'Status\\Update'?",
+            "Column 'Partner's notes' is not one of the columns read, so what it holds is not in the paper (in this "
+            "row: 'See the board's minutes.';")
+    code, printed, _issues = _validate(root, capsys)
+    assert code == 1 and all(message in printed for message in said), printed
+    assert "column 'Status\\Update':" in printed and 'status = { aliases = ["Status\\\\Update"] }' in printed
+
+    main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")])
+    with (tmp_path / "draft" / "issues.csv").open(newline="", encoding="utf-8-sig") as file:
+        rows = {row["code"]: row for row in csv.DictReader(file)}
+    assert [(rows[code]["column"], rows[code]["message"][:len(message)]) for code, message in
+            zip(("missing-column", "unread-column"), said, strict=True)] == [
+        ("Status\\Update", said[0]), ("Partner's notes", said[1])]
 
 
 # ---------------------------------------------------------------- TRUE/FALSE where words go

@@ -165,7 +165,7 @@ def test_rows_holding_only_a_sections_name_head_the_actions_under_them(
     assert (said.severity, said.row, said.column) == ("info", 2, "Ref")
     assert said.message == (
         "The register has no section column: rows 2, 13 and 24, holding only a name ('Prevention & Early "
-        "Intervention', \"Victims' Voice\" and 'Fair Justice'), head its sections, each over the actions under "
+        "Intervention', 'Victims' Voice' and 'Fair Justice'), head its sections, each over the actions under "
         "it, in the register's order.")
     [note] = _of(issues, "note-row")
     assert (note.row, note.value) == (35, "Signed off by J Smith, 20/10/2026")

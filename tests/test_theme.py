@@ -533,7 +533,7 @@ def test_a_plan_heading_reworded_in_the_template_says_where_to_name_it(tmp_path:
     assert [(row["severity"], row["file"], row["value"]) for row in rows] == [
         ("warning", "templates/paper.docx", "Ref")]
     assert "the paper heads it 'Plan priority'" in rows[0]["message"]
-    advice = "[register.columns] ref = { heading = 'Ref', aliases = ['Plan priority'] }"
+    advice = '[register.columns] ref = { heading = "Ref", aliases = ["Plan priority"] }'
     assert advice in rows[0]["advice"]
     built = docx.Document(str(tmp_path / "draft" / "paper.docx")).tables[-1]
     assert built.rows[0].cells[0].text == "Plan priority"

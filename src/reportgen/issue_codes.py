@@ -1605,8 +1605,8 @@ CODES: dict[str, Code] = {
         "register and reportgen.toml, so neither output shows it.",
         "{file} heads a column of the plan table {value!r}, but the paper heads it {printed!r}, from the register "
         "and reportgen.toml: neither the Word paper nor the PDF shows {value!r}.",
-        "To print that heading, name it in reportgen.toml: [{section}.columns] {key} = {{ heading = {value!r}, "
-        "aliases = [{printed!r}] }} (the alias keeps {printed!r} read; the pre-filled workbooks carry the new "
+        "To print that heading, name it in reportgen.toml: [{section}.columns] {key} = {{ heading = {heading_toml}, "
+        "aliases = [{printed_toml}] }} (the alias keeps {printed!r} read; the pre-filled workbooks carry the new "
         "heading); the template's header row gives the look only."),
     "template-column-deleted": Code(
         W, "A column of the plan table was deleted from the Word template: the paper still prints it, and the Word "

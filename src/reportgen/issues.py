@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from dataclasses import fields as dataclass_fields
@@ -18,6 +17,7 @@ from pathlib import PurePosixPath
 from string import Formatter
 
 from reportgen.issue_codes import CODES, Code, Severity
+from reportgen.wording import quoted
 
 __all__ = ["CODES", "COORDINATES", "Code", "Issue", "Severity", "blocking", "flatten", "issue", "issues_csv",
            "render_advice", "render_message"]
@@ -64,8 +64,8 @@ class Issue:
         holds …" is not told its row and column twice."""
         rest = self.message
         parts = []
-        for part in (f"sheet {self.sheet!r}" if self.sheet else "", self.row_label if self.row is not None else "",
-                     self.column_label if self.column else ""):
+        for part in (f"sheet {quoted(self.sheet)}" if self.sheet else "",
+                     self.row_label if self.row is not None else "", self.column_label if self.column else ""):
             if part and _starts(rest, part):
                 rest = rest[len(part):].lstrip(", ")
             elif part:
@@ -77,7 +77,7 @@ class Issue:
         """"column 'Status'" in a spreadsheet, "setting 'meetings'" in reportgen.toml; a heading typed on two lines
         or with a no-break space is quoted as it reads ('Status this reporting period')."""
         is_settings = PurePosixPath(self.file).suffix.lower() == ".toml"
-        return f"{'setting' if is_settings else 'column'} {' '.join(self.column.split())!r}"
+        return f"{'setting' if is_settings else 'column'} {quoted(' '.join(self.column.split()))}"
 
     @property
     def row_label(self) -> str:
@@ -136,13 +136,13 @@ def _format(template: str, fields: dict[str, object]) -> str:
 
 
 class _Quoting(Formatter):
-    """str.format, but a text quoted with !r shows each space as a space: a heading typed with a no-break
-    space (Excel keeps the one pasted from a web page or Word) is 'Status this reporting period', as the partner
-    sees it, not Python's 'Status this\\xa0reporting period'. Other characters are quoted as repr quotes them."""
+    """str.format, but a text quoted with !r is quoted as its writer typed it (`quoted`): a heading with a
+    backslash or an apostrophe, or typed with a no-break space, is found in the workbook as the message shows it,
+    not as Python's repr escapes it ('Status\\\\Update', "Partner's notes", 'Status this\\xa0period')."""
 
     def convert_field(self, value: object, conversion: str | None) -> object:
         if conversion == "r" and isinstance(value, str):
-            value = "".join(" " if unicodedata.category(char) == "Zs" else char for char in value)
+            return quoted(value)
         return super().convert_field(value, conversion)
 
 

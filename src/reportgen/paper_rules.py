@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 
 from reportgen.periods import is_period
 from reportgen.terms import EXEMPT_ROW_NOTE
-from reportgen.wording import counted
+from reportgen.wording import counted, quoted
 
 if TYPE_CHECKING:
     from reportgen.model import PaperRow
@@ -154,7 +154,8 @@ def status_styles(colours: tuple[tuple[str, str], ...]) -> tuple[StatusColour, .
     styles = []
     for status_class, colour in colours:
         if not _HEX_COLOUR.fullmatch(colour) or not _CSS_IDENT.fullmatch(status_class):
-            LOGGER.warning("status colour %r for %r is not a 6-digit hex colour: left out", colour, status_class)
+            LOGGER.warning("status colour %s for %s is not a 6-digit hex colour: left out", quoted(colour),
+                           quoted(status_class))
             continue
         tints = (_tint(colour, share) for share in (0.2, 0.15, 0.1, 0.05))
         background = next((t for t in tints if contrast_ratio(TEXT_COLOUR, t) >= MIN_CONTRAST), "ffffff")

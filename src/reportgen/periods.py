@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 
 from reportgen.errors import UsageError
+from reportgen.wording import quoted
 
 DATE_FORM = "%d %B %Y"  # how the paper writes a date: the cover's meeting date, a date typed in a cell
 
@@ -45,7 +46,7 @@ def check_period(period: str) -> str:
     text = period.strip()
     problem = period_problem(text)
     if problem:
-        raise UsageError(f"period {period!r} {problem}")
+        raise UsageError(f"period {quoted(period)} {problem}")
     return text
 
 

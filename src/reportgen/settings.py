@@ -42,6 +42,7 @@ from reportgen.settings_mail import (
     TlsMode,
 )
 from reportgen.terms import CANONICAL_STATUSES, Edition
+from reportgen.wording import quoted
 
 __all__ = [
     "CANONICAL_STATUSES", "COVER_ROWS", "DEFAULT_TABLE_COLUMNS", "EMAIL_ADDRESS", "SETTINGS_FILE", "Column",
@@ -126,29 +127,29 @@ class PaperSettings(Strict):
         unknown = [key for key in (*self.cover_leave_out, *self.cover_headings) if key not in COVER_ROWS]
         if unknown:
             raise ValueError(f"cover_leave_out and cover_headings name the built-in cover rows by key; "
-                             f"{', '.join(map(repr, unknown))} is not one (they are {known})")
+                             f"{', '.join(map(quoted, unknown))} is not one (they are {known})")
         both = [key for key in self.cover_headings if key in self.cover_leave_out]
         if both:
-            raise ValueError(f"{', '.join(map(repr, both))} is both left out (cover_leave_out) and given a heading "
+            raise ValueError(f"{', '.join(map(quoted, both))} is both left out (cover_leave_out) and given a heading "
                              "(cover_headings): keep one")
         blank = [key for key, heading in self.cover_headings.items() if not heading.strip()]
         if blank:
-            raise ValueError(f"cover_headings gives {', '.join(map(repr, blank))} an empty heading; to leave a row "
+            raise ValueError(f"cover_headings gives {', '.join(map(quoted, blank))} an empty heading; to leave a row "
                              "out of the cover sheet, list its key in cover_leave_out")
         headings = {heading_key(self.cover_headings.get(key, label)): self.cover_headings.get(key, label)
                     for key, label in COVER_ROWS.items() if key not in self.cover_leave_out}
         for number, row in enumerate(self.cover, 1):
             where = f"[[paper.cover]] number {number}"
             if not heading_key(row.heading):
-                raise ValueError(f"{where} (value {row.value[:40]!r}) has no heading: give it the words the cover "
-                                 "sheet prints beside its value, e.g. heading = \"Contact officer\"")
+                raise ValueError(f"{where} (value {quoted(row.value[:40])}) has no heading: give it the words the "
+                                 "cover sheet prints beside its value, e.g. heading = \"Contact officer\"")
             if heading_key(row.heading) in headings:
-                raise ValueError(f"{where} is headed {row.heading!r}, as the cover sheet's row "
-                                 f"{headings[heading_key(row.heading)]!r} is already: give each row its own "
+                raise ValueError(f"{where} is headed {quoted(row.heading)}, as the cover sheet's row "
+                                 f"{quoted(headings[heading_key(row.heading)])} is already: give each row its own "
                                  "heading (to re-head a built-in row, use [paper.cover_headings])")
             if row.after is not None and row.before is not None:
-                raise ValueError(f"{where} ({row.heading!r}) is placed both after {row.after!r} and before "
-                                 f"{row.before!r}: give one")
+                raise ValueError(f"{where} ({quoted(row.heading)}) is placed both after {quoted(row.after)} and before "
+                                 f"{quoted(row.before)}: give one")
             for side, anchor in (("after", row.after), ("before", row.before)):
                 if anchor is not None:
                     self._check_after(anchor, where, headings, side)
@@ -157,11 +158,11 @@ class PaperSettings(Strict):
 
     def _check_after(self, after: str, where: str, headings: Mapping[str, str], side: str = "after") -> None:
         if after in self.cover_leave_out:
-            raise ValueError(f"{where} goes {side} {after!r}, which cover_leave_out leaves out of the cover sheet: "
-                             "name a row that is shown")
+            raise ValueError(f"{where} goes {side} {quoted(after)}, which cover_leave_out leaves out of the cover "
+                             "sheet: name a row that is shown")
         if after not in COVER_ROWS and heading_key(after) not in headings:
-            raise ValueError(f"{where} goes {side} {after!r}, which is no row above it: give a built-in row's key "
-                             f"({', '.join(key for key in COVER_ROWS if key not in self.cover_leave_out)}) or "
+            raise ValueError(f"{where} goes {side} {quoted(after)}, which is no row above it: give a built-in row's "
+                             f"key ({', '.join(key for key in COVER_ROWS if key not in self.cover_leave_out)}) or "
                              "the heading of a [[paper.cover]] row listed before it")
 
     @field_validator("group_by")
@@ -216,20 +217,20 @@ class ScheduleSettings(Strict):
 
         fields = value.split()
         if len(fields) != 5 or any(f.upper() in ("R", "H") for f in fields):
-            raise ValueError(f"cron {value!r} must have five fields (minute hour day month weekday), "
+            raise ValueError(f"cron {quoted(value)} must have five fields (minute hour day month weekday), "
                              "e.g. '0 7 1 * *'")
         try:
             CronSim(value, dt.datetime(2026, 1, 1))
         except CronSimError as exc:
-            raise ValueError(f"cron {value!r} is not valid: {exc}") from exc
+            raise ValueError(f"cron {quoted(value)} is not valid: {exc}") from exc
         # forms this check knows but Prefect's scheduler refuses: serve and deploy would stop at them
         day, weekday = fields[2].upper(), fields[4].upper()
         unscheduled = [item for item in day.split(",") if "W" in item or ("L" in item and "/" in item)]
         unscheduled += [item for item in weekday.split(",") if "L" in item]
         if unscheduled:
-            raise ValueError(f"cron {value!r}: Prefect's scheduler does not run {', '.join(map(repr, unscheduled))} "
-                             "(it runs 'L', the last day of the month, in the day field, and '5#1', the first "
-                             "Friday, in the weekday field): choose another day")
+            raise ValueError(f"cron {quoted(value)}: Prefect's scheduler does not run "
+                             f"{', '.join(map(quoted, unscheduled))} (it runs 'L', the last day of the month, in "
+                             "the day field, and '5#1', the first Friday, in the weekday field): choose another day")
         return value
 
     def today(self) -> dt.date:
@@ -247,7 +248,7 @@ class ScheduleSettings(Strict):
         try:
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"timezone {value!r} is not a known time zone (e.g. 'Europe/London')") from exc
+            raise ValueError(f"timezone {quoted(value)} is not a known time zone (e.g. 'Europe/London')") from exc
         return value
 
 
@@ -273,8 +274,8 @@ class Settings(Strict):
             for address in partner.emails:
                 other = owners.setdefault(address.casefold(), lead)
                 if other != lead:
-                    raise ValueError(f"{address} is given for both {other!r} and {lead!r}; a return from it "
-                                     "could not be told apart")
+                    raise ValueError(f"{address} is given for both {quoted(other)} and {quoted(lead)}; a return from "
+                                     "it could not be told apart")
         return value
 
     @model_validator(mode="after")
@@ -387,7 +388,7 @@ def _plain(err: object) -> str:
         loc = tuple(info.get("loc", ()))
         known = _table_of(loc)
         close = difflib.get_close_matches(str(loc[-1]), list(known.model_fields), n=1, cutoff=0.6) if known else []
-        return "unknown key" + (f" (did you mean {close[0]!r}?)" if close else "")
+        return "unknown key" + (f" (did you mean {quoted(close[0])}?)" if close else "")
     found = info.get("input")
     if info.get("type") == "string_type" and isinstance(found, int | float | dt.date | dt.time):
         shown = str(found).lower() if isinstance(found, bool) else str(found)  # TOML writes true, not True

@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from collections.abc import Collection
 
+from reportgen.wording import quoted
+
 EXAMPLE = "e.g. 2026-11-05 for 5 November 2026"  # a date shown where the officer's words give none
 _DATE_FORMS = ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y",
                "%Y-%m-%d", "%Y/%m/%d")
@@ -58,7 +60,7 @@ def not_a_date(found: object) -> str:
     """What to write for a date TOML did not read as one: '"02/02/2023" is not a date; write it unquoted, year
     first, as TOML writes a date: 2023-02-02'; an example said to be one where the words give no date."""
     day = parsed_date(found)
-    shown = f"{found!r}" if isinstance(found, str) else str(found)
+    shown = quoted(found) if isinstance(found, str) else str(found)
     written = f": {day.isoformat()}" if day else f", {EXAMPLE}"
     return f"{shown} is not a date; write it unquoted, year first, as TOML writes a date{written}"
 

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from reportgen.terms import BUILTIN_ALIASES, CANONICAL_STATUSES
+from reportgen.wording import quoted
 
 
 class Strict(BaseModel):
@@ -305,11 +306,13 @@ def _no_alias_changes_a_status(aliases: dict[str, str]) -> None:
     for alias, status in aliases.items():
         key = heading_key(alias)
         if written.get(key, status) != status:
-            raise ValueError(f"alias {alias!r} is how partners write the status {written[key]!r}: it cannot mean "
-                             f"{status!r} (every {written[key]!r} would be counted as {status!r}); remove it")
+            raise ValueError(f"alias {quoted(alias)} is how partners write the status {quoted(written[key])}: it "
+                             f"cannot mean {quoted(status)} (every {quoted(written[key])} would be counted as "
+                             f"{quoted(status)}); remove it")
         if key in seen and seen[key][1] != status:
-            raise ValueError(f"aliases {seen[key][0]!r} and {alias!r} are the same words (matching ignores case, "
-                             f"spacing and punctuation) but mean {seen[key][1]!r} and {status!r}: keep one")
+            raise ValueError(f"aliases {quoted(seen[key][0])} and {quoted(alias)} are the same words (matching "
+                             f"ignores case, spacing and punctuation) but mean {quoted(seen[key][1])} and "
+                             f"{quoted(status)}: keep one")
         seen[key] = (alias, status)
 
 

@@ -15,6 +15,7 @@ from pydantic import Field, field_validator
 
 from reportgen.errors import ReportgenError
 from reportgen.settings_columns import Strict
+from reportgen.wording import quoted
 
 # one address, as partners' mail servers write it: local@domain.tld, no display name, no spaces
 EMAIL_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
@@ -31,7 +32,7 @@ class PartnerSettings(Strict):
     def _well_formed(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         wrong = [address for address in value if not EMAIL_ADDRESS.fullmatch(address.strip())]
         if wrong:
-            raise ValueError(f"not an email address: {', '.join(repr(a) for a in wrong)} "
+            raise ValueError(f"not an email address: {', '.join(quoted(a) for a in wrong)} "
                              "(write the bare address, e.g. returns@partner.example.org)")
         return tuple(address.strip() for address in value)
 
@@ -78,7 +79,7 @@ class MailSettings(Strict):
     @classmethod
     def _from_well_formed(cls, value: str) -> str:
         if value and not EMAIL_ADDRESS.fullmatch(value.strip()):
-            raise ValueError(f"not an email address: {value!r}")
+            raise ValueError(f"not an email address: {quoted(value)}")
         return value.strip()
 
     def tls_context(self, workspace: Path) -> ssl.SSLContext:

@@ -1,10 +1,13 @@
-"""How a count reads in a sentence: "1 action", "3 actions", "1,204 cells", never "action(s)".
+"""How a count reads in a sentence: "1 action", "3 actions", "1,204 cells", never "action(s)"; and how a
+heading, value or file name is quoted in one: 'Status\\Update', as its writer typed it.
 
 For every text a person reads (the console, the flows' summaries, the mail, issue messages, the paper).
 It must not import the rest of reportgen.
 """
 
 from __future__ import annotations
+
+import unicodedata
 
 
 def counted(n: int, one: str, many: str | None = None) -> str:
@@ -41,3 +44,18 @@ def plural(noun: str) -> str:
     if noun.endswith("y") and noun[-2:-1] not in tuple("aeiou"):
         return noun[:-1] + "ies"
     return noun + "s"
+
+
+def quoted(text: str) -> str:
+    """A heading, value or file name in single quotes as its writer typed it: 'Status\\Update' keeps one
+    backslash and "Partner's notes" reads 'Partner's notes', where Python's repr doubles the one and switches
+    to double quotes for the other, which the officer then looks for in vain. Any space (a no-break space
+    pasted from the web, a line break typed with Alt+Enter) reads as a space, as Excel shows it; a character
+    that shows nothing at all (a zero-width space) is written as its code, '\\u200b', so it can be found."""
+    return "'" + "".join(_as_seen(char) for char in text) + "'"
+
+
+def _as_seen(char: str) -> str:
+    if char.isspace() or unicodedata.category(char) == "Zs":
+        return " "
+    return char if char.isprintable() else repr(char)[1:-1]

@@ -29,7 +29,7 @@ from reportgen.model import (
 )
 from reportgen.periods import period_label
 from reportgen.read.richtext import shown_update, typed_again
-from reportgen.wording import counted
+from reportgen.wording import counted, quoted
 
 Prefill = tuple[str, str, str]  # status, explanation, timeframe as a return workbook's row is pre-filled
 BLANK: Prefill = ("", "", "")
@@ -132,7 +132,7 @@ def wrong_partner_returns(register: Register, returns: Sequence[PartnerReturn]) 
         others = sorted({lead for u in rows for lead in leads_of.get(u.ref, ())})
         issues.append(issue("wrong-partner-return", partner=partner, led=counted(leads[partner], "action"),
                             updates=counted(len(rows), "update"),
-                            others=", ".join(repr(o) for o in others) or "no partner (not in the register)",
+                            others=", ".join(quoted(o) for o in others) or "no partner (not in the register)",
                             file=partner_return.path, sheet=partner_return.sheet))
     return issues
 
@@ -190,7 +190,7 @@ def _difference(used: Update, other: Update) -> str:
     """How two updates of one action differ, as a sentence names it: "status 'Completed' there, 'In progress'
     here", else the explanation or the timeframe."""
     if used.status_as_written != other.status_as_written:
-        there, here = (repr(u.status_as_written) if u.status_as_written else "empty" for u in (used, other))
+        there, here = (quoted(u.status_as_written) if u.status_as_written else "empty" for u in (used, other))
         return f"status {there} there, {here} here"
     return "a different explanation" if used.explanation != other.explanation else "a different timeframe"
 
@@ -208,7 +208,7 @@ def _choose_joint(action: Action, candidates: list[Update], from_lead: list[Upda
         if other is chosen or (other in from_lead and (other not in new or said(other) == said(chosen))):
             continue
         if other in from_lead:
-            issues.append(issue("ambiguous-update", "joint", leads=" and ".join(repr(lead) for lead in action.leads),
+            issues.append(issue("ambiguous-update", "joint", leads=" and ".join(quoted(lead) for lead in action.leads),
                                 used_file=chosen.file, used_row=chosen.row, **_where(other)))
         elif last is not None and chosen in from_lead and repeats_last(chosen, last) and not repeats_last(other, last):
             # the lead sent its row back as it was pre-filled: "the lead's update is used" read as if it had news

@@ -14,6 +14,8 @@ from typing import Any
 import jinja2
 from jinja2.utils import missing
 
+from reportgen.wording import quoted
+
 # what the keys of a value are called, where "value" would say less (singular, plural)
 KEY_NOUNS = {"counts": ("status", "statuses")}
 
@@ -57,18 +59,23 @@ def plain_undefined(names: Sequence[str]) -> type[jinja2.StrictUndefined]:
     return PlainUndefined
 
 
+def _quoted_name(name: object) -> str:
+    """A name the narrative wrote, quoted as it wrote it ('total'); a number as it is."""
+    return quoted(name) if isinstance(name, str) else repr(name)
+
+
 def missing_value_message(holder: object, name: object, names: Sequence[str]) -> str:
     """'there is no value 'totl' (did you mean 'total'?); the values are …', or the same about a key."""
     if holder is missing:
-        return f"there is no value {name!r}{_did_you_mean(name, names)}; the values are {', '.join(names)}"
+        return f"there is no value {_quoted_name(name)}{_did_you_mean(name, names)}; the values are {', '.join(names)}"
     if isinstance(holder, NamedValues):
         singular, plural = KEY_NOUNS.get(holder._values_name, ("value", "values"))
         keys = list(holder)
         available = f"the {plural} are {', '.join(keys)}" if keys else f"it has no {plural}"
-        return f"{holder._values_name} has no {singular} {name!r}{_did_you_mean(name, keys)}; {available}"
+        return f"{holder._values_name} has no {singular} {_quoted_name(name)}{_did_you_mean(name, keys)}; {available}"
     if isinstance(holder, (list, tuple)) and isinstance(name, int):
         return f"a list of {len(holder)} has no item {name} (the first is item 0)"
-    return f"{_described(holder)} has no {name!r}"
+    return f"{_described(holder)} has no {_quoted_name(name)}"
 
 
 def _did_you_mean(name: object, choices: Sequence[str]) -> str:
@@ -76,7 +83,7 @@ def _did_you_mean(name: object, choices: Sequence[str]) -> str:
         return ""
     by_case = [choice for choice in choices if choice.casefold() == name.casefold()]
     close = by_case or difflib.get_close_matches(name, choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return f" (did you mean {quoted(close[0])}?)" if close else ""
 
 
 def _described(value: object) -> str:
@@ -87,7 +94,7 @@ def _described(value: object) -> str:
     if isinstance(value, (int, float)):
         return f"the number {value}"
     if isinstance(value, str):
-        return f"the text {value[:40]!r}"
+        return f"the text {quoted(value[:40])}"
     if isinstance(value, (list, tuple)):
         return f"a list of {len(value)}"
     return f"a {type(value).__name__} value"

@@ -29,7 +29,7 @@ from reportgen.model import CoverRow, Inline, Paper, PaperRow, PaperSection, Ric
 from reportgen.paper_rules import status_changed
 from reportgen.periods import period_label
 from reportgen.read.richtext import parse_explanation, shown_text
-from reportgen.wording import counted
+from reportgen.wording import counted, quoted
 
 SCHEMA = 1
 # raw row values compared by ref, in the order a summary lists them
@@ -998,7 +998,7 @@ def _links_shown(links: Sequence[LinkChange]) -> tuple[Span, ...]:
     spans: list[Span] = []
     for link in links:
         said = "" if link.old and link.new else " added" if link.new else " taken out"
-        spans += [*([Span("equal", "; ")] if spans else []), Span("equal", f"link {link.words!r}{said}: "),
+        spans += [*([Span("equal", "; ")] if spans else []), Span("equal", f"link {quoted(link.words)}{said}: "),
                   *([Span("delete", link.old)] if link.old else []), *([Span("insert", link.new)] if link.new else [])]
     return tuple(spans)
 

@@ -35,6 +35,7 @@ from reportgen.files import publish_folder, write_atomically
 from reportgen.model import Paper
 from reportgen.periods import is_period
 from reportgen.stops import stops_held
+from reportgen.wording import quoted
 
 DRAFT_JSON = "draft.json"
 MANIFEST_JSON = "manifest.json"
@@ -63,7 +64,7 @@ def draft_number(folder: Path) -> int | None:
 
 def period_folder(outputs: Path, period: str) -> Path:
     if not is_period(period):
-        raise ReportgenError(f"period {period!r} is not YYYY-MM")
+        raise ReportgenError(f"period {quoted(period)} is not YYYY-MM")
     return outputs / period
 
 

@@ -57,6 +57,7 @@ from reportgen.read.workspace import OTHER_SPREADSHEETS, Inputs, list_returns, v
 from reportgen.run.chase import explanations_cleared, rows_added, rows_deleted, untouched_returns
 from reportgen.run.prefill import Prefill, prefill_carried, prefill_values
 from reportgen.run.return_workbooks import deadline_text, returns_deadline
+from reportgen.wording import quoted
 
 PROCESSED, REJECTED = "processed", "rejected"
 
@@ -187,7 +188,7 @@ class Collector:
         """What a message's issues are listed under: who sent it, when, and its whole subject (a partner's
         replies share one subject); another message alike in the same minute is numbered, never merged."""
         when = f"sent {arrival(date, self.zone)}" if date else "undated"
-        heading = f"mail from {address!r}, {when}: {subject!r}"
+        heading = f"mail from {quoted(address)}, {when}: {quoted(subject)}"
         self.headings[heading] += 1
         return heading if self.headings[heading] == 1 else f"{heading} (#{self.headings[heading]})"
 
@@ -205,7 +206,7 @@ class Collector:
                 "mail-no-return", partner=partner, accepted=accepted, **where), *notes,
                 reply=self._reply(partner, message, text))
         if len(returns) > 1:
-            names = ", ".join(repr(a.name) for a in returns)
+            names = ", ".join(quoted(a.name) for a in returns)
             text = (f"Your message had {len(returns)} spreadsheets ({names}), so we could not tell which is "
                     "your return. Please reply with only the completed workbook attached.")
             return self._done(record, REJECTED, issue("mail-several-returns", partner=partner, names=names,
@@ -214,7 +215,7 @@ class Collector:
         attachment = returns[0]
         why = refusal(attachment, self.max_bytes)
         if why:
-            text = f"The attachment {attachment.name!r} could not be accepted: {why}. Please save the workbook " \
+            text = f"The attachment {quoted(attachment.name)} could not be accepted: {why}. Please save the workbook " \
                    "again as .xlsx and send it."
             return self._done(replace(record, detail=why), REJECTED, issue(
                 "mail-refused-attachment", partner=partner, why=why, value=attachment.name, **where), *notes,
@@ -473,7 +474,7 @@ def _what_came(found: list[Attachment]) -> str:
     .xlsm, an old .xls…) is to be saved as .xlsx, a zipped one sent as it is."""
     if not found:
         return " Please reply with the completed workbook attached."
-    names = ", ".join(repr(a.name) for a in found)
+    names = ", ".join(quoted(a.name) for a in found)
     if any(a.suffix == ".xlsm" or a.suffix in OTHER_SPREADSHEETS for a in found):
         return (f" We cannot take {names}: a workbook is taken only as an Excel Workbook (.xlsx). Please open it, "
                 "save it with File > Save As as an Excel Workbook (.xlsx), and reply with that attached.")

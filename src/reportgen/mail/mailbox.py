@@ -22,6 +22,7 @@ from typing import BinaryIO, Protocol
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.mail.credentials import Credentials, refuse_cleartext
 from reportgen.settings import MailSettings
+from reportgen.wording import quoted
 
 log = logging.getLogger(__name__)
 TIMEOUT = 60
@@ -136,7 +137,7 @@ class ImapMailbox:
                                  f"{exc}") from exc
         if status != "OK":
             connection.logout()
-            raise ReportgenError(f"no mailbox folder {self.settings.folders.inbox!r} on {server.host}")
+            raise ReportgenError(f"no mailbox folder {quoted(self.settings.folders.inbox)} on {server.host}")
         # what the server offers once logged in (imaplib keeps only the greeting's list)
         _status, listed = connection.capability()
         self.capabilities = set(listed[0].decode().upper().split()) if listed and listed[0] else set()

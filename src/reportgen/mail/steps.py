@@ -36,7 +36,7 @@ from reportgen.run.chase import chase_list
 from reportgen.run.prefill import Prefill
 from reportgen.run.return_workbooks import deadline_issues, return_workbook
 from reportgen.run.returns import read_for_workbooks
-from reportgen.wording import counted
+from reportgen.wording import counted, quoted
 
 OUTBOX = "outbox"
 
@@ -266,7 +266,7 @@ def summary_lines(run: MailRun) -> list[str]:
                                     != arrival(record.date, run.zone)):
                 # a sender's clock can be wrong: ours decides
                 when += f", received {arrival(record.received, run.zone)}"
-            lines.append(f"  {outcome}: {record.sender or '?'} {record.subject!r}{when}{where}")
+            lines.append(f"  {outcome}: {record.sender or '?'} {quoted(record.subject)}{when}{where}")
     return lines
 
 

@@ -25,7 +25,7 @@ from reportgen.periods import (
 )
 from reportgen.settings import COVER_ROWS, SETTINGS_FILE, PaperSettings
 from reportgen.settings_columns import heading_key
-from reportgen.wording import counted
+from reportgen.wording import counted, quoted
 
 
 def meeting_date(paper: PaperSettings, period: str) -> dt.date | None:
@@ -90,7 +90,7 @@ def cover_issues(paper: PaperSettings, period: str, edition: str = "public") -> 
             key for key in empty if key in IDENTITY)))
     if "title" not in paper.model_fields_set:
         issues.append(issue("cover-empty", "title", title=paper.title, file=SETTINGS_FILE, column="title"))
-    issues += [issue("cover-empty", "unset", rows=repr(headings[key]), example=example, file=SETTINGS_FILE,
+    issues += [issue("cover-empty", "unset", rows=quoted(headings[key]), example=example, file=SETTINGS_FILE,
                      column=key, value=shown[key])
                for key, example in UNSET.items() if _defaulted(paper, key, edition) and shown.get(key, "").strip()]
     others = [headings[key] for key in empty if key not in IDENTITY]
@@ -98,7 +98,7 @@ def cover_issues(paper: PaperSettings, period: str, edition: str = "public") -> 
     if others:
         issues.append(issue("cover-row-empty", rows=_listed(others), file=SETTINGS_FILE))
     for key, text in [*((key, str(getattr(paper, key))) for key in FILLED_IN),
-                      *((f"cover {row.heading!r}", row.value) for row in paper.cover)]:
+                      *((f"cover {quoted(row.heading)}", row.value) for row in paper.cover)]:
         doubled = _DOUBLED.search(text)  # {{period}}, as the narrative writes its values
         wrong = doubled[0] if doubled else _unfilled(text)
         if wrong:
@@ -134,7 +134,7 @@ def _defaulted(paper: PaperSettings, key: str, edition: str) -> bool:
 
 
 def _listed(headings: list[str]) -> str:
-    return ", ".join(repr(heading) for heading in headings)
+    return ", ".join(quoted(heading) for heading in headings)
 
 
 def _unfilled(text: str) -> str:
@@ -175,7 +175,7 @@ def font_issues(paper: PaperSettings) -> list[Issue]:
     texts = {key: str(getattr(paper, key)) for key in PRINTED}
     texts |= {f"cover_headings.{key}": heading for key, heading in paper.cover_headings.items()}
     for row in paper.cover:
-        texts |= {f"cover {row.heading!r}": f"{row.heading} {row.value}"}
+        texts |= {f"cover {quoted(row.heading)}": f"{row.heading} {row.value}"}
     return [issue("no-font-for", "settings", characters=missing, points=code_points(missing), file=SETTINGS_FILE,
                   column=key, value=text[:80]) for key, text in texts.items() if (missing := missing_glyphs(text))]
 

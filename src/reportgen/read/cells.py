@@ -13,6 +13,7 @@ import unicodedata
 
 from reportgen.periods import DATE_FORM
 from reportgen.read.xlsx_values import DateCell, NumberCell
+from reportgen.wording import quoted
 
 MAX_CELL_CHARS = 32_767  # Excel's own limit: longer text is rejected, never truncated
 # more than a landscape page of the plan's Explanation column holds (~40 lines of ~65 characters)
@@ -109,7 +110,7 @@ def parse_ref(value: object) -> tuple[int | None, str]:
     if isinstance(value, NumberCell):  # "007" under the format 000: action 7
         ref, why = parse_ref(value.value)
         if why == "not a whole number":  # 3.6 under the format 0 shows '4': say what the cell holds
-            why += f" (the cell holds {cell_text(value.value)}, which its number format shows as {value.shown!r})"
+            why += f" (the cell holds {cell_text(value.value)}, which its number format shows as {quoted(value.shown)})"
         return ref, why
     if isinstance(value, bool):
         return None, "a TRUE/FALSE value, not a number"

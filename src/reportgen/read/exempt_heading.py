@@ -16,6 +16,7 @@ from dataclasses import replace
 from reportgen.issues import Issue, issue
 from reportgen.read.sheets import Table, toml_string
 from reportgen.settings_columns import Column, heading_key
+from reportgen.wording import quoted
 
 # words an office heads its exemption flag with; none of them says "published" (a "Publish?" column read as the
 # flag would put its Yes rows out and its No rows in the public edition)
@@ -54,7 +55,7 @@ def read_flag_lookalike(table: Table, column: Column) -> tuple[Table, list[Issue
     first = found[0]
     read = table.headings[first]
     where = {"file": table.file, "sheet": table.sheet, "row": table.header_row, "value": column.heading}
-    aliases = ", ".join(repr(name) for name in column.aliases) or "none"
+    aliases = ", ".join(quoted(name) for name in column.aliases) or "none"
     issues = [issue("exempt-column-unnamed", column=read, example=toml_string(read), aliases=aliases, **where)]
     issues += [issue("exempt-column-unnamed", "also", column=table.headings[position], read=read,
                      example=toml_string(table.headings[position]), **where) for position in found[1:]]

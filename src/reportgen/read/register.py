@@ -33,7 +33,7 @@ from reportgen.read.sheets import RawSheet, Table, locate_table, read_ref, read_
 from reportgen.read.xlsx_values import DateCell, NumberCell
 from reportgen.settings import SETTINGS_FILE, Settings
 from reportgen.settings_columns import Column, ExtraColumn, heading_key
-from reportgen.wording import counted
+from reportgen.wording import counted, quoted
 
 
 def read_register(path: Path, settings: Settings, display: str) -> tuple[Register | None, list[Issue]]:
@@ -139,7 +139,7 @@ def _bad_refs_summarised(issues: list[Issue], table: Table, read_any: bool) -> t
             continue
         first, last = rows[0], rows[-1]
         span = f"row {first.row}" if len(rows) == 1 else f"rows {first.row} to {last.row}"
-        examples = ", ".join(repr(item.value) for item in rows[:2]) + (", …" if len(rows) > 2 else "")
+        examples = ", ".join(quoted(item.value) for item in rows[:2]) + (", …" if len(rows) > 2 else "")
         summary = issue("bad-ref-rows", ("all-numbering" if numbering else "all") if every else
                         ("numbering" if numbering else ""), rows=f"{counted(len(rows), 'row')} ({span})",
                         examples=examples, why=why, file=first.file, sheet=first.sheet, row=first.row,
@@ -293,7 +293,7 @@ def _joint_leads(actions: list[Action], table: Table) -> tuple[list[Action], lis
         if partners and not all(names):
             missing = [part for part, name in zip(reading, names, strict=True) if not name]
             close = difflib.get_close_matches(missing[0], list(own.values()), n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r} for {missing[0]!r}?)" if close else ""
+            hint = f" (did you mean {quoted(close[0])} for {quoted(missing[0])}?)" if close else ""
             issues.append(issue("lead-looks-joint", missing=_listed(missing, "nor"), known=_listed(partners),
                                 hint=hint, **where))
         key = partner_key(cell)
@@ -337,8 +337,8 @@ def _reading(cell: str, own: Mapping[str, str]) -> list[str]:
 
 def _listed(names: Sequence[str], last: str = "and") -> str:
     """"'OPCC' and 'Wessex Police'", "'OPCC', 'Police' and 'Council'"."""
-    quoted = [repr(name) for name in names]
-    return ", ".join(quoted[:-1]) + f" {last} {quoted[-1]}" if len(quoted) > 1 else "".join(quoted)
+    each = [quoted(name) for name in names]
+    return ", ".join(each[:-1]) + f" {last} {each[-1]}" if len(each) > 1 else "".join(each)
 
 
 def _spellings(actions: list[Action], field: str, same: Callable[[str], str]
@@ -521,7 +521,7 @@ def check_partners(settings: Settings, register: Register) -> list[Issue]:
         if name in register.leads:
             continue
         close = difflib.get_close_matches(name, register.leads, n=1, cutoff=0.6)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = f" Did you mean {quoted(close[0])}?" if close else ""
         issues.append(issue("partner-not-lead", leads=", ".join(register.leads), hint=hint, file=SETTINGS_FILE,
                             column=f'[partners."{name}"]', value=name))
     return issues

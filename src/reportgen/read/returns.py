@@ -46,7 +46,7 @@ from reportgen.read.xlsx_reader import read_custom_property
 from reportgen.read.xlsx_values import DateCell, NumberCell, column_letters, from_serial
 from reportgen.settings import PartnerSettings, Settings
 from reportgen.settings_columns import RETURN_SECTION_HEADING
-from reportgen.wording import row_spans
+from reportgen.wording import quoted, row_spans
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _LINK = re.compile(r"\[([^\[\]\n]+)\]\((?:[^()\s]|\([^()\s]*\))*\)")  # [words](address), as the paper reads it
@@ -514,7 +514,7 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
             column = next((heading for heading in partner_return.headings
                            if heading and heading_key(heading) in _section_names(settings)), RETURN_SECTION_HEADING)
             issues.append(issue("section-changed", column=column, value=update.section_text,
-                                section=repr(action.section) if action.section else "no section", **where))
+                                section=quoted(action.section) if action.section else "no section", **where))
         issues += _register_cell_issues(update, action, settings, where)
         kept.append(replace(update, status=status))
     return replace(partner_return, updates=tuple(kept)), issues
@@ -553,10 +553,10 @@ def _register_cell_issues(update: Update, action: Action, settings: Settings, wh
                 issues.append(issue("return-exempt", column=heading, value=text, **where))
         elif key == "lead" and _wording(text) not in {_wording(lead) for lead in (action.lead, *action.leads)}:
             issues.append(issue("register-column-changed", column=heading, value=text, what="lead",
-                                register=repr(action.lead) if action.lead else "none", **where))
+                                register=quoted(action.lead) if action.lead else "none", **where))
         elif key == "page" and _wording(text) != _wording(action.page):
             issues.append(issue("register-column-changed", column=heading, value=text, what="plan page",
-                                register=repr(action.page) if action.page else "none", **where))
+                                register=quoted(action.page) if action.page else "none", **where))
     return issues
 
 
@@ -584,7 +584,7 @@ def _unknown_status(written: str, timeframe_heading: str, aliases: Mapping[str, 
     if synonym:
         return issue("unknown-status", "synonym", suggestion=synonym, value=written, **where)
     suggestion = suggest_status(written)
-    hint = f" Did you mean {suggestion!r}?" if suggestion else ""
+    hint = f" Did you mean {quoted(suggestion)}?" if suggestion else ""
     return issue("unknown-status", hint=hint, value=written, **where)
 
 

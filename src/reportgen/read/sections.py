@@ -18,7 +18,7 @@ from reportgen.read.cells import cell_text, collapse_spaces, parse_ref
 from reportgen.read.sheets import Table, is_note_row, read_text, toml_string
 from reportgen.settings import Settings
 from reportgen.settings_columns import SECTION_ALIASES, heading_key
-from reportgen.wording import counted, row_spans
+from reportgen.wording import counted, quoted, row_spans
 
 MIN_SECTION_ROWS = 2  # rows heading actions: one alone is as likely the register's title or a note
 MIN_SECTION_VALUES = 2  # a column of one value repeated is a constant (a year, "OPCC"), not sections
@@ -149,8 +149,8 @@ def section_rows_read(table: Table, rows: SectionRows, actions: Iterable[Action]
 
 def _said(table: Table, names: Mapping[int, str], numbers: Sequence[int], ref: int | None) -> Issue:
     shown = [names[number] for number in numbers]
-    quoted = [repr(name) for name in shown]
-    listed = ", ".join(quoted[:-1]) + f" and {quoted[-1]}" if len(quoted) > 1 else quoted[0]
+    each = [quoted(name) for name in shown]
+    listed = ", ".join(each[:-1]) + f" and {each[-1]}" if len(each) > 1 else each[0]
     return issue("section-rows", rows=row_spans(list(numbers)), names=listed, file=table.file, sheet=table.sheet,
                  row=numbers[0], column=table.written["ref"], value=" | ".join(shown), ref=ref)
 

@@ -27,7 +27,7 @@ from reportgen.read.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
 from reportgen.read.xlsx_values import MAC_EPOCH, WINDOWS_EPOCH, DateCell, NumberCell, column_letters, range_bounds
 from reportgen.settings import Column
 from reportgen.settings_columns import builtin_alias
-from reportgen.wording import counted, row_spans
+from reportgen.wording import counted, quoted, row_spans
 
 Cell = object
 
@@ -423,7 +423,7 @@ def locate_table(
         at, found = find_header_row([cells for _number, cells in sheet.rows], columns)
         candidates.append((found.score, not sheet.hidden, sheet, at, found))
     if not candidates or max(c[0] for c in candidates) == 0:
-        expected = ", ".join(repr(c.heading) for c in columns.values() if c.required)
+        expected = ", ".join(quoted(c.heading) for c in columns.values() if c.required)
         issues.append(issue("no-data-sheet", "register", expected=expected, file=display) if register
                       else issue("no-data-sheet", expected=expected, file=display))
         return None, issues
@@ -436,7 +436,7 @@ def locate_table(
     empty = [other.name for other, count in rivals if not count]
     # a register's rows are actions, a return's updates: each is told as what it holds
     if empty:
-        issues.append(issue("several-sheets", "register" if register else "", others=", ".join(map(repr, empty)),
+        issues.append(issue("several-sheets", "register" if register else "", others=", ".join(map(quoted, empty)),
                             file=display, sheet=sheet.name, value=", ".join(empty)))
     tied = sum(1 for c in candidates if (c[0], c[1]) == (score, visible)) > 1  # the first of equals is read
     why = "it comes first" if tied else "its headings match the return's best"
@@ -482,15 +482,15 @@ def locate_table(
     for key in found.missing:
         column = columns[key]
         close = did_you_mean(column, [heading for heading in unmatched if heading not in suggested])
-        unread = ", ".join(map(repr, unmatched)) or "none"
+        unread = ", ".join(map(quoted, unmatched)) or "none"
         if not register:
             # the register's own headings are not read in a return either: named, and the number column among them
-            unread = ", ".join(map(repr, found.unmatched)) or "none"
+            unread = ", ".join(map(quoted, found.unmatched)) or "none"
             if close is None and key == "ref":
                 close = next(iter(_numbered(sheet.rows[at + 1:], headings, found.unmatched)), None)
             # a return's only unread heading is what its one missing column is most likely headed ('RAG')
             only = unmatched[0] if len(unmatched) == 1 and len(found.missing) == 1 else None
-            issues.append(issue("missing-column", hint=f" Did you mean {close!r}?" if close else "", key=key,
+            issues.append(issue("missing-column", hint=f" Did you mean {quoted(close)}?" if close else "", key=key,
                                 example=toml_string(close or only), unread=unread, row=header_row,
                                 column=close or "", value=column.heading, **where))
             continue
@@ -707,13 +707,13 @@ def _formula(facts: SheetFacts, cell: str) -> str:
     """A formula as the message quotes it: "the formula '=A2*2'", or the one it was filled from."""
     text = facts.formula_texts.get(cell, "")
     if text:
-        return f"the formula {text!r}"
+        return f"the formula {quoted(text)}"
     first = facts.shared_from.get(cell)
     if first:  # Excel writes a formula filled down once, in its first cell
-        return f"a formula filled from cell {first} (which holds {facts.formula_texts[first]!r})"
+        return f"a formula filled from cell {first} (which holds {quoted(facts.formula_texts[first])})"
     first = facts.array_from.get(cell)
     if first:  # and an array formula's, or a dynamic array's, in the first cell of its range
-        return f"part of the array formula in cell {first} (which holds {facts.formula_texts.get(first, '')!r})"
+        return f"part of the array formula in cell {first} (which holds {quoted(facts.formula_texts.get(first, ''))})"
     return "a formula"
 
 
@@ -795,7 +795,8 @@ def what_row_holds(table: Table, cells: tuple[Cell, ...]) -> str:
         text = cleaned or raw  # only invisible characters: shown escaped by repr
         shown = text if len(text) <= ROW_TEXT_SHOWN else text[:ROW_TEXT_SHOWN - 1] + "…"
         heading = table.headings[at] if at < len(table.headings) else ""
-        return f"{shown!r} in column {heading!r}" if heading else f"{shown!r} in column {column_letters(at + 1)}"
+        column = quoted(heading) if heading else column_letters(at + 1)
+        return f"{quoted(shown)} in column {column}"
     return "nothing else"  # not reached: a row with nothing in it is not read at all
 
 

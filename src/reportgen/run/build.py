@@ -49,6 +49,7 @@ from reportgen.model import MergedRegister, Paper, UpdateState
 from reportgen.paper.build_paper import build_paper
 from reportgen.paper.cover import cover_issues, exemption_issues, font_issues, meeting_issues, settings_issues
 from reportgen.read.richtext import explanation_issues
+from reportgen.read.sheets import toml_string
 from reportgen.read.workspace import Inputs, find_inputs
 from reportgen.render.fonts import resolve_fonts
 from reportgen.render.pdf.html import STYLESHEET, stylesheet_lacks
@@ -385,7 +386,7 @@ def template_heading_issues(plan: Plan, checked: Checked) -> list[Issue]:
         if " ".join(printed.split()).casefold() != " ".join(heading.split()).casefold():
             found.append(issue("template-heading-ignored", file=plan.inputs.display(template), value=heading,
                                key=key, section="register" if key in ("ref", "action", "page") else "returns",
-                               printed=printed))
+                               printed=printed, heading_toml=toml_string(heading), printed_toml=toml_string(printed)))
     return found
 
 

@@ -18,7 +18,7 @@ from rich.markup import escape
 from reportgen.issues import Issue, Severity, listing_order
 from reportgen.model import Paper
 from reportgen.periods import period_label
-from reportgen.wording import counted
+from reportgen.wording import counted, quoted
 
 if TYPE_CHECKING:  # importing the build for its types only would load the renderers
     from reportgen.diff.render import DiffResult
@@ -116,7 +116,7 @@ def chase_reasons(row: ChaseRow) -> str:
     if row.unread_spelling:  # its return came: the register is to correct, not the partner to chase
         return f"returned ({row.file}), not read until the register writes its lead one way: not to chase"
     if row.other_spelling:  # the register's other spelling of it returned: nothing it can send
-        return (f"no return under this spelling; the register writes it {row.other_spelling!r} elsewhere, whose "
+        return (f"no return under this spelling; the register writes it {quoted(row.other_spelling)} elsewhere, whose "
                 f"return ({row.other_spelling_file}) is read: write the lead one way, not to chase")
     if row.settings_to_correct:  # its file is fine: every return lacks the same column as reportgen.toml reads them
         return f"returned ({row.file}), not read until reportgen.toml names its column (see above)"

@@ -51,6 +51,7 @@ from reportgen.shells.prefect_flows import (
     told_line,
     watchable,
 )
+from reportgen.wording import quoted
 
 
 def mail_credentials(workspace: Path, dry_run: bool) -> Credentials | None:
@@ -62,7 +63,7 @@ def mail_credentials(workspace: Path, dry_run: bool) -> Credentials | None:
     mail = load_settings(workspace).mail
     secret = ""
     if mail.secret_block and not os.environ.get(USER_VARIABLE, "").strip():
-        raise ReportgenError(f"[mail] secret_block names the Prefect Secret block {mail.secret_block!r} for the "
+        raise ReportgenError(f"[mail] secret_block names the Prefect Secret block {quoted(mail.secret_block)} for the "
                              f"password, but {USER_VARIABLE} is not set: set it to the mailbox's login (its user "
                              f"name or address) {WHERE_TO_SET}")
     if mail.secret_block and not os.environ.get(PASSWORD_VARIABLE) and not os.environ.get(TOKEN_VARIABLE):

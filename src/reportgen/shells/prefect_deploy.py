@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.errors import ReportgenError
+from reportgen.wording import quoted
 
 SILENT_RUNS = "reportgen: a run whose process is gone is Crashed"
 CRASHED_MESSAGE = ("Nothing was heard of this run after its last heartbeat: the process running it stopped "
@@ -63,7 +64,7 @@ def deploy_flows(pool: str, name: str = "on-demand") -> list[str]:
         try:
             client.read_work_pool(pool)
         except ObjectNotFound:
-            raise ReportgenError(f"no work pool {pool!r} on the Prefect server: create it first "
+            raise ReportgenError(f"no work pool {quoted(pool)} on the Prefect server: create it first "
                                  f"(prefect work-pool create --type process {pool})") from None
         for flow in flows:
             try:

@@ -48,7 +48,7 @@ from reportgen.run.history import HistoryExport, export_history
 from reportgen.run.returns import write_return_workbooks
 from reportgen.settings import Edition, Settings, load_settings
 from reportgen.shells.prefect_env import code_changed_since_serve
-from reportgen.wording import counted
+from reportgen.wording import counted, quoted
 
 T = TypeVar("T")
 # file I/O: worth a retry
@@ -281,7 +281,7 @@ def given_path(value: str, parameter: str) -> Path:
 
     context = FlowRunContext.get()
     flow_name = context.flow.name if context is not None and context.flow is not None else "FLOW"
-    raise UsageError(f"{parameter} {value!r} is not a full path: a deployment's run starts in a folder of the "
+    raise UsageError(f"{parameter} {quoted(value)} is not a full path: a deployment's run starts in a folder of the "
                      f"worker's own ({Path.cwd()}), so give the full path: prefect deployment run "
                      f"'{flow_name}/{deployment.name}' --param {parameter}=/full/path …")
 
@@ -438,11 +438,11 @@ def schedule_not_in_effect(workspace: Path) -> str:
              if s.active and isinstance(s.schedule, CronSchedule)]
     if not crons or (wanted.cron, wanted.timezone) in crons:
         return ""
-    running = " and ".join(f"cron {cron!r} ({zone})" for cron, zone in crons)
+    running = " and ".join(f"cron {quoted(cron)} ({zone})" for cron, zone in crons)
     again = (f"run reportgen deploy --pool {deployment.work_pool_name} --workspace {workspace} again"
              if deployment.work_pool_name else "restart reportgen serve")
     # no square brackets: `prefect deployment run --watch` would take "[schedule]" for markup and drop it
-    return (f"the schedule in {workspace / 'reportgen.toml'} is cron {wanted.cron!r} ({wanted.timezone}), but "
+    return (f"the schedule in {workspace / 'reportgen.toml'} is cron {quoted(wanted.cron)} ({wanted.timezone}), but "
             f"this deployment still runs on {running}, as it was read when it was served or deployed: {again} "
             "to run on the new schedule")
 
@@ -630,7 +630,7 @@ def wait_for_earlier_runs(poll: float = EARLIER_RUN_POLL) -> None:
         if not earlier:
             return
         window = crash_window(client)
-        names = ", ".join(f"{run.name!r} ({run.id})" for run in earlier)
+        names = ", ".join(f"{quoted(run.name)} ({run.id})" for run in earlier)
         get_run_logger().warning(
             "reportgen: run %s of this deployment started before this one and is still Running: this run waits "
             "for it to end, as a deployment's monthly runs build one at a time (a run whose worker was killed is "
@@ -642,7 +642,7 @@ def wait_for_earlier_runs(poll: float = EARLIER_RUN_POLL) -> None:
         if earlier:
             get_run_logger().warning(
                 "reportgen: run %s is still Running after the crash window: it is building, so this run builds "
-                "beside it", ", ".join(f"{run.name!r} ({run.id})" for run in earlier))
+                "beside it", ", ".join(f"{quoted(run.name)} ({run.id})" for run in earlier))
 
 
 def warn_run(*notes: str) -> None:

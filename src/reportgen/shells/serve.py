@@ -31,7 +31,7 @@ from reportgen.errors import ReportgenError, UsageError
 from reportgen.lifetime import signal_when_parent_dies
 from reportgen.read.workspace import open_workspace
 from reportgen.shells.prefect_env import SERVED_CODE, code_fingerprint, configure
-from reportgen.wording import counted
+from reportgen.wording import counted, quoted
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -237,7 +237,7 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
             runner, deployment_id = served_monthly(workspace, name, settings.schedule.cron,
                                                    settings.schedule.timezone)
             serving.append(True)
-            notify(f"{FLOW}/{name} is being served for {workspace}: cron {settings.schedule.cron!r} "
+            notify(f"{FLOW}/{name} is being served for {workspace}: cron {quoted(settings.schedule.cron)} "
                    f"({settings.schedule.timezone}); its page: {ui_address(api_url)}/deployments/deployment/"
                    f"{deployment_id}\nRun it now with:\n"
                    f"  PREFECT_API_URL={api_url} {Path(sys.executable).parent / 'prefect'} deployment run "
@@ -389,7 +389,7 @@ def deploy(pool: str, name: str, crash_after_minutes: int, notify: Callable[[str
         notify(f"Deployed {deployment} to work pool {pool}")
     if workspace is not None and settings is not None:
         deployed = deploy_monthly(pool, monthly_name, workspace, settings.schedule.cron, settings.schedule.timezone)
-        notify(f"Deployed {deployed} to work pool {pool} for {workspace}: cron {settings.schedule.cron!r} "
+        notify(f"Deployed {deployed} to work pool {pool} for {workspace}: cron {quoted(settings.schedule.cron)} "
                f"({settings.schedule.timezone}), run by the pool's workers")
     crash_silent_runs(timedelta(minutes=crash_after_minutes))
     # with --workspace, the run to try is the monthly one just deployed: its workspace is the deployment's own

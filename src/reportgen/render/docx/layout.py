@@ -41,6 +41,7 @@ from reportgen.render.docx.xml import (
     set_ordered,
     xml_safe,
 )
+from reportgen.wording import quoted
 
 log = logging.getLogger(__name__)
 
@@ -340,7 +341,7 @@ def link_target(href: str | None) -> str | None:
         return None
     url = safe_href(href)
     if url is None:
-        log.warning("link not written (only http, https and mailto links are): %r", xml_safe(href).strip())
+        log.warning("link not written (only http, https and mailto links are): %s", quoted(xml_safe(href).strip()))
     return url
 
 

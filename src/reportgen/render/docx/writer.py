@@ -80,6 +80,7 @@ from reportgen.render.docx.xml import (
 )
 from reportgen.render.docx.xml import xml_safe as xml_safe  # the writer's public helper (docx_progress, tests)
 from reportgen.render.template_tags import MissingTag, broken_tag, missing_tags
+from reportgen.wording import quoted
 
 log = logging.getLogger(__name__)
 
@@ -294,8 +295,8 @@ def _render_template(paper: Paper, template: Path) -> tuple[DocxDocument, tuple[
         named = re.search(r"has no attribute '([^']*)'|'([^']*)' is undefined", error.message or "")
         name = next((group for group in named.groups() if group), "") if named else ""
         raise ReportgenError(
-            f"DOCX template {template} cannot be filled in: a tag asks for {name!r}, which reportgen does not have "
-            f"(mistyped?); compare the template's tags with those reportgen's own template has (README, 'Restyle "
+            f"DOCX template {template} cannot be filled in: a tag asks for {quoted(name)}, which reportgen does not "
+            f"have (mistyped?); compare the template's tags with those reportgen's own template has (README, 'Restyle "
             f"the paper')" if name else f"DOCX template {template} cannot be filled in: {error}") from error
     except jinja2.TemplateError as error:
         raise ReportgenError(f"DOCX template {template} cannot be rendered: {error}") from error
@@ -324,7 +325,7 @@ def _syntax_error(template: Path, tpl: DocxTemplate, error: jinja2.TemplateSynta
     if found:
         return f"DOCX template {template} is broken: {found}"
     near = _template_text(error.source, error.lineno)
-    at = f" at the text {near!r}" if near else ""
+    at = f" at the text {quoted(near)}" if near else ""
     return f"DOCX template {template} is broken{at} in its {shown} (line {error.lineno} of {name}): {error.message}"
 
 

@@ -23,6 +23,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reportgen.render.theme_css import LOGO_TYPES
 from reportgen.template_files import search_path
+from reportgen.wording import quoted
 
 LOGGER = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ class TemplateFetcher(URLFetcher):
             return URLFetcherResponse(url[:40], body=body, headers={"Content-Type": media_type})
         path = self.allowed_path(url)
         if path is None:
-            LOGGER.warning("refused to fetch %r: only files inside %s are read", url[:200], self.root)
+            LOGGER.warning("refused to fetch %s: only files inside %s are read", quoted(url[:200]), self.root)
             raise ValueError(f"refused URL: {url[:200]}")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
