@@ -4,6 +4,7 @@ and the PDF read back."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import subprocess
 import sys
@@ -110,6 +111,84 @@ def test_a_protective_marking_deleted_from_the_page_header_and_footer_is_put_bac
     assert ("warning", "templates/paper.docx", "{{ paper.marking }}") in template_issues(out)
     built = docx.Document(str(out / "paper.docx"))
     assert all("RESTRICTED" in [p.text for p in section.header.paragraphs] for section in built.sections)
+
+
+def _without_marking(part: docx.section._Header | docx.section._Footer) -> None:
+    """Take the `{%p if paper.marking %}` … `{%p endif %}` block out of a page header or footer, as the officer does."""
+    texts = [p.text for p in part.paragraphs]
+    start = texts.index("{%p if paper.marking %}")
+    for paragraph in part.paragraphs[start:start + 3]:
+        paragraph._p.getparent().remove(paragraph._p)
+
+
+def test_a_marking_left_only_in_a_first_page_footer_is_said_to_be_missing_from_the_footer_the_other_pages_show(
+        tmp_path: Path) -> None:
+    """An officer gives the cover page a footer of its own (Different First Page), keeps the marking there, and
+    takes it out of the default header and footer: every page after the first was unmarked, and the build said
+    nothing, as a footer of the template still held the tag. It now names the footer those pages show, and the
+    Word paper marks them."""
+    workspace, template = example_with_template(tmp_path / "ws")
+    document = docx.Document(str(template))
+    cover = document.sections[0]
+    cover.different_first_page_header_footer = True
+    first_footer = cover.first_page_footer
+    first_footer.is_linked_to_previous = False
+    for paragraph in first_footer.paragraphs:
+        paragraph._p.getparent().remove(paragraph._p)
+    for paragraph in cover.footer.paragraphs:  # the default footer's lines, marking and all
+        first_footer._element.append(copy.deepcopy(paragraph._p))
+    _without_marking(cover.header)
+    _without_marking(cover.footer)
+    document.save(str(template))
+
+    out = tmp_path / "draft"
+    assert main(["build", "--workspace", str(workspace), "--edition", "restricted", "--out", str(out)]) == 0
+    assert template_said(out)["{{ paper.marking }}"].startswith(
+        "templates/paper.docx has no {{ paper.marking }} in its page header or footer on every page (the pages of "
+        "'Footer -Section 1-' have it in neither that footer nor their header), which shows the restricted "
+        "edition's protective marking on every page")
+    built = docx.Document(str(out / "paper.docx"))
+    first = built.sections[0].first_page_footer
+    assert [p.text for p in first.paragraphs].count("RESTRICTED") == 1
+    assert all([p.text for p in section.header.paragraphs].count("RESTRICTED") == 1 for section in built.sections)
+
+
+def test_a_marking_taken_out_of_the_landscape_pages_footer_and_the_header_is_said_of_that_footer(
+        tmp_path: Path) -> None:
+    """The landscape plan pages show a footer of their own (section 2's) under the one header: with the marking
+    taken out of both, those pages were unmarked while the portrait pages' footer kept the tag, and nothing was
+    said. The warning names section 2's footer, and the Word paper's plan pages carry the marking again."""
+    workspace, template = example_with_template(tmp_path / "ws")
+    document = docx.Document(str(template))
+    _without_marking(document.sections[0].header)
+    _without_marking(document.sections[1].footer)
+    document.save(str(template))
+
+    out = tmp_path / "draft"
+    assert main(["build", "--workspace", str(workspace), "--edition", "restricted", "--out", str(out)]) == 0
+    said = template_said(out)["{{ paper.marking }}"]
+    assert "(the pages of 'Footer -Section 2-' have it in neither that footer nor their header)" in said
+    assert "Section 1" not in said
+    built = docx.Document(str(out / "paper.docx"))
+    assert [p.text for p in built.sections[-1].header.paragraphs].count("RESTRICTED") == 1
+
+
+def test_a_first_page_left_without_header_or_footer_is_said_and_given_a_marked_header(tmp_path: Path) -> None:
+    """An officer ticks Different First Page and leaves the cover page's header and footer empty: the cover page of
+    the restricted paper was unmarked, as no page header or footer it shows holds the tag. The build names its
+    footer, and the Word paper gives that page a header of its own holding the marking."""
+    workspace, template = example_with_template(tmp_path / "ws")
+    document = docx.Document(str(template))
+    document.sections[0].different_first_page_header_footer = True
+    document.save(str(template))
+
+    out = tmp_path / "draft"
+    assert main(["build", "--workspace", str(workspace), "--edition", "restricted", "--out", str(out)]) == 0
+    assert ("(the pages of 'First Page Footer -Section 1-' have it in neither that footer nor their header)"
+            in template_said(out)["{{ paper.marking }}"])
+    cover = docx.Document(str(out / "paper.docx")).sections[0]
+    assert cover.first_page_header.paragraphs[0].text == "RESTRICTED"
+    assert [p.text for p in cover.header.paragraphs].count("RESTRICTED") == 1  # the other pages' is as it was
 
 
 def template_said(draft: Path) -> dict[str, str]:

@@ -20,6 +20,8 @@ from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
+from reportgen.render.template_pages import footer_name, shown_pages
+
 Element = Any  # lxml elements (python-docx oxml classes)
 
 W_P, W_T, W_TBL = qn("w:p"), qn("w:t"), qn("w:tbl")
@@ -59,12 +61,20 @@ class MissingTag:
 
     needed: NeededTag
     found_in: tuple[str, ...]  # "body", "page header", "page footer": where the tag is, though not needed there
+    # of a tag needed on every page that some pages show (`template_pages.Pages.key`): the pages that show it in
+    # neither their header nor their footer; empty when no page shows it
+    unmarked: tuple[tuple[int, str], ...] = ()
 
     @property
     def where(self) -> str:
         """Where the template lacks the tag, as the issue says it: "in its body (only the page header's running
         title)"."""
         lacking = f"in its {' or '.join(_short(self.needed.parts))}"
+        if self.unmarked:
+            names = [f"'{footer_name(key)}'" for key in self.unmarked]
+            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            return (f"{lacking} on every page (the pages of {listed} have it in neither that footer nor their "
+                    "header)")
         if not self.found_in:
             return lacking
         if self.needed.elsewhere and len(self.found_in) == 1:
@@ -99,12 +109,23 @@ NEEDED_TAGS = (
 
 def missing_tags(document: DocxDocument) -> tuple[MissingTag, ...]:
     """The needed tags that `document` (a template, before it is filled in) no longer has in a part where its
-    words belong, whatever other part holds it."""
+    words belong, whatever other part holds it; a tag needed on every page, also when only some pages lack it
+    (a footer the paper's pages show lost it, though a first page's footer, not shown on them, kept it)."""
     texts = _part_texts(document)
-    return tuple(MissingTag(needed, tuple(part for part in texts if part not in needed.parts
-                                          and _holds(texts[part], needed.field)))
-                 for needed in NEEDED_TAGS
-                 if not any(_holds(texts[part], needed.field) for part in needed.parts))
+    missing = []
+    for needed in NEEDED_TAGS:
+        if not any(_holds(texts[part], needed.field) for part in needed.parts):
+            missing.append(MissingTag(needed, tuple(part for part in texts if part not in needed.parts
+                                                    and _holds(texts[part], needed.field))))
+        elif needed.where == "page" and (unmarked := _unmarked_pages(document, needed.field)):
+            missing.append(MissingTag(needed, (), unmarked))
+    return tuple(missing)
+
+
+def _unmarked_pages(document: DocxDocument, field: str) -> tuple[tuple[int, str], ...]:
+    """The pages (`template_pages.Pages.key`) whose header and footer both lack a tag printing `field`."""
+    return tuple(pages.key for pages in shown_pages(document)
+                 if not any(part is not None and _holds(_text(part), field) for part in (pages.header, pages.footer)))
 
 
 def _holds(text: str, field: str) -> bool:

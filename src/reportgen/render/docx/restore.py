@@ -31,6 +31,7 @@ from reportgen.render.docx.xml import (
     text_of,
     xml_safe,
 )
+from reportgen.render.template_pages import shown_pages
 from reportgen.render.template_tags import MissingTag
 from reportgen.render.theme import find_plan_rows
 
@@ -48,10 +49,33 @@ def restore_missing(document: DocxDocument, paper: Paper, missing: tuple[Missing
     if "subtitle" in fields and paper.subtitle:
         _place_subtitle(body, paper, _paragraph(paper.subtitle, _style_id(document, "Subtitle")))
     if "marking" in fields and paper.marking:
-        for header in page_headers(document):
+        for header in _unmarked_headers(document, next(found for found in missing if found.needed.field == "marking")):
             header.insert(0, _paragraph(paper.marking, centred=True, bold=True))
     if "exempt_note" in fields and paper.exempt_note:
         _place_exempt_note(body, _paragraph(paper.exempt_note))
+
+
+def _unmarked_headers(document: DocxDocument, missing: MissingTag) -> list[Element]:
+    """The page headers to put the marking back in: every one when no page had it, else those of the pages that
+    had it in neither header nor footer (a page it marks already is not marked twice); pages that show no header
+    at all (a first page with Different First Page on and no header typed) are given one of their own."""
+    if not missing.unmarked:
+        return page_headers(document)
+    headers: dict[int, Element] = {}
+    for key in missing.unmarked:
+        shown = next(pages for pages in shown_pages(document) if pages.key == key)
+        header = shown.header if shown.header is not None else _new_header(document, *key)
+        headers.setdefault(id(header), header)
+    return list(headers.values())
+
+
+def _new_header(document: DocxDocument, section: int, kind: str) -> Element:
+    """An empty header of its own for a kind of page of a section (`template_pages.Pages`) that shows none; the
+    sections after it that show none either take it, as Word has them do."""
+    sections = document.sections[section - 1]
+    header = {"first": sections.first_page_header, "even": sections.even_page_header}.get(kind, sections.header)
+    header.is_linked_to_previous = False
+    return header._element
 
 
 def _place_subtitle(body: Element, paper: Paper, subtitle: Element) -> None:
