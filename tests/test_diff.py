@@ -494,10 +494,27 @@ def test_html_summary_shows_counts_then_and_now(result: DiffResult) -> None:
 
 def test_html_summary_names_each_moved_action(result: DiffResult) -> None:
     assert html_table(result, "moves") == [
-        ["Ref", "Action", "Was", "Now"],
+        ["Plan priority", "Action", "Was", "Now"],
         ["2", "Publish the commissioning plan.", "In progress", "Completed"],
         ["3", "Review victim referrals.", "Not started", "In progress"],
     ]
+
+
+def test_the_summary_heads_the_action_number_column_as_the_plan_does(result: DiffResult) -> None:
+    """The register heads its number column "Plan priority", and so does the paper; the comparison's tables of
+    status moves and of actions added and withdrawn were headed "Ref", a name the reader met nowhere else. In
+    diff.html, diff.pdf and diff.docx alike, every table listing actions by number now heads it as the plan does."""
+    tables = ("moves", "added", "withdrawn")
+    tree = lxml.html.fromstring((result.folder / "diff.html").read_text(encoding="utf-8"))
+    assert [[th.text_content() for th in tree.find_class(css)[0].iter("th")][:2] for css in tables] == [
+        ["Plan priority", "Action"]] * 3
+    with pdfplumber.open(result.folder / "diff.pdf") as pdf:
+        headed = [table[0] for page in pdf.pages for table in page.extract_tables() if "Action" in table[0]]
+    assert [" ".join(row[0].split()) for row in headed] == ["Plan priority"] * 3, headed  # no word broken
+    document = open_docx(result.folder / "diff.docx")
+    numbered = [table.rows[0].cells[0].text for table in document.tables if table.rows[0].cells[1].text == "Action"]
+    assert numbered == ["Plan priority"]  # the plan table itself; nothing there is headed "Ref"
+    assert "Ref" not in [cell.text for table in document.tables for cell in table.rows[0].cells]
 
 
 def test_html_summary_redlines_each_reworded_action(result: DiffResult) -> None:

@@ -97,14 +97,16 @@ def test_a_restricted_comparison_printed_from_the_browser_is_marked_on_every_pag
 
 
 def test_a_comparison_read_on_a_phone_keeps_every_word_whole(browser: Browser, tmp_path: Path) -> None:
-    """diff.html in a phone's window (375 px) split its tables' words: "Chang|e", "R|e|f", "Comple|ted". Each
-    column is now at least as wide as its longest word, and the page does not scroll sideways: a table whose
-    words need more than the window's width (a Welsh place name) scrolls in its own region."""
+    """diff.html in a phone's window (375 px) split its tables' words: "Chang|e", "R|e|f" (the number column's
+    heading then, the plan's "Plan priority" now), "Comple|ted". Each column is now at least as wide as its longest
+    word, and the page does not scroll sideways: a table whose words need more than the window's width (a Welsh
+    place name) scrolls in its own region."""
     folder = compared(two_drafts(tmp_path / "ws"))
 
     page = open_page(browser, folder / "diff.html", width=375)
     cells = {" ".join(text.split()) for text in page.locator("table th, table td").all_inner_texts()}
-    assert {"Ref", "Change", "Completed", "Explanation / Link to meeting papers", "Section", "Status"} <= cells, cells
+    assert {"Plan priority", "Change", "Completed", "Explanation / Link to meeting papers", "Section",
+            "Status"} <= cells, cells
     assert page.evaluate(SPLIT_WORDS) == []
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     scrolling = page.eval_on_selector_all(".table-scroll", "regions => regions.filter(r => r.scrollWidth > "
