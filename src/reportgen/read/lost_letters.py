@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from reportgen.issues import Issue, issue
 from reportgen.read.cells import cell_text
+from reportgen.wording import quoted
 
 # '?' between two letters ("T?r"), or opening a word before a letter ("?yn"): where a letter stood
 _LOST = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])|(?<![\w?])\?(?=[^\W\d_])")
@@ -43,6 +44,6 @@ def lost_letters(file: str, sheet: str, rows: Sequence[tuple[int, Sequence[objec
             value = text(cells, position)
             words = words_with_lost_letters(value, position in names, known)
             if words:
-                issues.append(issue("csv-letters-lost", words=", ".join(map(repr, dict.fromkeys(words))), file=file,
+                issues.append(issue("csv-letters-lost", words=", ".join(map(quoted, dict.fromkeys(words))), file=file,
                                     sheet=sheet, row=number, column=heading, value=value))
     return issues

@@ -414,7 +414,7 @@ def _absent_table_columns(table: Table, absent: frozenset[str], settings: Settin
             issues.append(issue("register-column-absent", "extra", key=key, value=settings.column_heading(key),
                                 **where))
         else:  # every heading read as it: a new workspace's register heads it "Plan page", not our "CSCJ Plan page"
-            names = [repr(name) for name in dict.fromkeys(settings.register.columns[key].names)]
+            names = [quoted(name) for name in dict.fromkeys(settings.register.columns[key].names)]
             listed = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
             issues.append(issue("register-column-absent", key=key, word=COLUMN_WORDS.get(key, key), headings=listed,
                                 value=settings.column_heading(key), **where))

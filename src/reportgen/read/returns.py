@@ -578,7 +578,7 @@ def _unknown_status(written: str, timeframe_heading: str, aliases: Mapping[str, 
         return issue("unknown-status", "date", timeframe=timeframe_heading, value=written, **where)
     own = alias_suggestions(written, aliases)
     if own:
-        meant = " or ".join(f"{alias!r} (read as {aliases[alias]})" for alias in own)
+        meant = " or ".join(f"{quoted(alias)} (read as {aliases[alias]})" for alias in own)
         return issue("unknown-status", hint=f" Did you mean {meant}?", value=written, **where)
     synonym = synonym_for(written)
     if synonym:
