@@ -54,6 +54,7 @@ def _row(name: str, code: Code) -> str:
         messages.append(f"*to the partner*: `{_cell(code.partner_message)}`")
     if code.partner_advice:
         advice.append(f"*to the partner*: {_cell(code.partner_advice)}")
+    advice += [f"*to the partner, {wording}*: {_cell(text)}" for wording, text in code.partner_wordings.items()]
     return (f"| `{name}` | {code.severity.value} | {_cell(code.title)} | {'<br>'.join(messages)} "
             f"| {'<br>'.join(advice)} |")
 

@@ -180,6 +180,8 @@ def test_the_docs_show_each_code_with_its_severity_templates_and_advice() -> Non
             assert f"`{entry.template_for(wording)}`" in row and entry.advice_text(wording) in row
         assert not entry.partner_advice or f"*to the partner*: {entry.partner_advice}" in row
         assert not entry.partner_message or f"*to the partner*: `{entry.partner_message}`" in row
+        for wording, advice in entry.partner_wordings.items():
+            assert f"*to the partner, {wording}*: {advice}" in row
 
 
 def test_a_partners_wording_of_a_message_is_made_from_the_issues_own_coordinates() -> None:

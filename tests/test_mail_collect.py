@@ -1030,3 +1030,79 @@ def test_an_aside_meant_for_the_officer_is_not_told_the_partner() -> None:
     told = for_partner(officer, shown, "OPCC return.xlsx")
     assert (told.message, told.advice) == ("OPCC return.xlsx could not be read: permission to read it was refused.",
                                            "Save the workbook again as .xlsx and send it again.")
+
+
+def test_a_row_sent_back_as_prefilled_before_an_earlier_correction_is_acknowledged_as_returned_as_sent(
+        tmp_path: Path, smtp, dovecot: Dovecot) -> None:
+    """November's workbooks were made, then the police corrected action 3 in October's return (Not started to In
+    progress) and October was built again. The police mail November's workbook back with only action 1's
+    explanation changed: action 3's row, untouched, still says Not started. The build reads it as returned as sent,
+    with the corrected update; collect checked it as the police's update back to Not started, and told neither the
+    police nor the officer. Now the acknowledgement says the corrected update is used, as the build will."""
+    from conftest import make_workspace
+    from mail_helpers import mail_toml
+
+    controller, captured = smtp
+    root = make_workspace(tmp_path / "ws", period="2026-10", toml=mail_toml(controller.port, dovecot.port))
+    assert main(["build", "--workspace", str(root), "--period", "2026-10"]) in (0, 1)
+    assert main(["returns", "--workspace", str(root), "--period", "2026-11"]) == 0
+    october = root / "inputs" / "returns" / "2026-10" / "wessex-police.xlsx"
+    book = openpyxl.load_workbook(october)
+    book["Return"]["C3"] = "In progress"  # action 3, reported as Not started
+    book.save(october)
+    assert main(["build", "--workspace", str(root), "--period", "2026-10"]) in (0, 1)
+    book = openpyxl.load_workbook(root / "outputs" / "2026-11" / "returns" / "wessex-police.xlsx")
+    assert [(row[0].value, row[3].value) for row in book["Return"].iter_rows(min_row=2)] == [
+        (1, "Completed"), (3, "Not started")]  # made before the correction
+    book["Return"]["E2"] = "New this month."
+    data = io.BytesIO()
+    book.save(data)
+    dovecot.append(reply(ADDRESS[POLICE], [("wessex-police.xlsx", data.getvalue())],
+                         subject="Re: Return [reportgen 2026-11]", message_id="<police@example.org>"))
+    run = collect_returns(root, "2026-11", credentials_from_env(env()))
+    [ack] = captured.parsed()
+    told = " ".join(ack.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    assert "found nothing to correct" in told
+    assert ("1 note for your information: - Sheet 'Return', row 3: Action 3: the row is as your workbook was "
+            "pre-filled ('Not started'), but that update was corrected after the workbook was made") in told
+    assert "inputs/returns" not in told, "the partner reads nothing of the secretariat's folders"
+    [note] = [item for item in run.issues if item.code == "prefilled-before-correction"]
+    assert note.ref == 3 and "'In progress'" in note.message
+
+    # the build the officer runs next says the same
+    from reportgen.run.build import validate_draft
+
+    assert [(i.ref, i.row) for i in validate_draft(root, "2026-11").issues
+            if i.code == "prefilled-before-correction"] == [(3, 3)]
+
+
+def test_a_new_action_missing_from_a_mailed_return_is_asked_for_its_first_update(
+        tmp_path: Path, smtp, dovecot: Dovecot) -> None:
+    """Action 7 joined the register after October's workbooks were made, so the police's has no row for it. The
+    acknowledgement told the police "Do not delete rows", as if they had deleted it, and asked for an update of an
+    action nothing was ever reported for. Now it asks for the action's first update, as the build's warning does."""
+    from conftest import ACTIONS, REGISTER_HEADINGS, make_workspace, write_xlsx
+    from mail_helpers import mail_toml
+
+    controller, captured = smtp
+    root = make_workspace(tmp_path / "ws", period="2026-09", toml=mail_toml(controller.port, dovecot.port))
+    assert main(["build", "--workspace", str(root), "--period", "2026-09"]) in (0, 1)
+    assert main(["returns", "--workspace", str(root), "--period", PERIOD]) == 0
+    write_xlsx(root / "inputs" / "register.xlsx",
+               [REGISTER_HEADINGS, *ACTIONS, (7, "Justice", "Wessex Police", "Open a new custody suite.", "18")],
+               sheet="Register")
+    book = openpyxl.load_workbook(root / "outputs" / PERIOD / "returns" / "wessex-police.xlsx")
+    assert [row[0].value for row in book["Return"].iter_rows(min_row=2)] == [1, 3]
+    book["Return"]["E2"] = "New this month."
+    data = io.BytesIO()
+    book.save(data)
+    dovecot.append(reply(ADDRESS[POLICE], [("wessex-police.xlsx", data.getvalue())]))
+    run = collect_returns(root, PERIOD, credentials_from_env(env()))
+    [ack] = captured.parsed()
+    told = " ".join(ack.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    assert "Action 7 has no row in wessex-police.xlsx" in told and "new to the register" in told
+    assert ("What to do: Please send this action's first update (its status, explanation and timeframe): add a row "
+            "for it to the workbook, with the action's number, and send the workbook again.") in told
+    assert "Do not delete rows" not in told and "carried forward" not in told
+    [deleted] = [item for item in run.issues if item.code == "row-deleted"]
+    assert deleted.ref == 7 and "first update" in deleted.advice, "the officer's advice is the officer's"

@@ -44,6 +44,15 @@ class Code:
     # (a partner is never shown them): from the issue's coordinates only ({file}: the name the partner sent), as
     # the acknowledgement words an issue already made
     partner_message: str = ""
+    # the partner's advice of a named wording whose situation asks the partner for something else (its advice, as
+    # the officer's, has no field: an issue is told its wording by its advice alone)
+    partner_wordings: Mapping[str, str] = field(default_factory=dict)
+
+    def partner_advice_for(self, advice: str) -> str:
+        """What to do, as the partner is told it, for an issue whose advice (the officer's) is `advice`: the
+        partner's advice of the wording it was made with, else the code's (`partner_advice`); "" for none."""
+        wording = next((name for name in self.partner_wordings if self.advice_text(name) == advice), "")
+        return self.partner_wordings[wording] if wording else self.partner_advice
 
     def template_for(self, wording: str = "") -> str:
         found = self.wordings[wording] if wording else self.template
@@ -1347,7 +1356,13 @@ CODES: dict[str, Code] = {
         "{when} was corrected ({source}); the paper shows the corrected update ({status!r}) and counts the row as "
         "returned as sent. The partner saw the update before the correction.",
         "Check with the partner that the corrected update still holds: their workbook showed the one before it. If "
-        "they meant the old one, ask them to say so in the row's explanation and send the workbook again."),
+        "they meant the old one, ask them to say so in the row's explanation and send the workbook again.",
+        partner_advice="Nothing to do if the corrected update still holds. If it does not, write this period's "
+        "update in the row (if you meant the status your workbook showed, say so in the explanation) and send the "
+        "workbook again.",
+        partner_message="Action {ref}: the row is as your workbook was pre-filled ({value!r}), but that update was "
+        "corrected after the workbook was made, so your return for this period is read as the corrected update, "
+        "not the one your workbook showed."),
     "explanation-cleared": Code(
         W, "An explanation the workbook was pre-filled with was deleted and nothing written in its place: the paper "
         "shows the action with no explanation.",
@@ -1371,7 +1386,10 @@ CODES: dict[str, Code] = {
             "Ask the partner for the action's first update (status, explanation and timeframe), as a row added to "
             "the workbook or in a message; until one comes the paper shows the action as having no update yet.")},
         partner_advice="Please send an update for this action too: its row was missing from the workbook you sent "
-        "back. Do not delete rows; if an action has nothing new, say so in its explanation."),
+        "back. Do not delete rows; if an action has nothing new, say so in its explanation.",
+        partner_wordings={"never-reported": (
+            "Please send this action's first update (its status, explanation and timeframe): add a row for it to the "
+            "workbook, with the action's number, and send the workbook again.")}),
     "return-wrong-period": Code(
         W, "A return is the workbook reportgen made for another period (last month's, sent back again): its rows "
         "were not used, and its partner is chased as if it had sent no return.",

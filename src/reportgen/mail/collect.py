@@ -36,6 +36,7 @@ from reportgen.check.checked import (
     withdrawn_since,
 )
 from reportgen.check.merge import LastReported, merge_returns, wrong_partner_returns
+from reportgen.check.sent_before import sent_before_correction
 from reportgen.drafts.earlier import carry_source, read_kept_paper
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
@@ -365,11 +366,19 @@ class Collector:
         if read is None:
             return issues
         checked, found = validate_return(read, self.register, self.settings)
+        [checked], corrected = self._as_built([checked])
         found = self._answered_jointly(checked, withdrawn_since(found, self.register, *self.previous))
-        return [*issues, *found, *wrong_partner_returns(self.register, [checked]),
+        return [*issues, *found, *corrected, *wrong_partner_returns(self.register, [checked]),
                 *untouched_returns([checked], self.prefill, added=rows_added([*issues, *found])),
                 *explanations_cleared([checked], self.carried), *self._rows_deleted(checked),
                 *self._rows_twice(checked)]
+
+    def _as_built(self, returns: list[PartnerReturn]) -> tuple[list[PartnerReturn], list[Issue]]:
+        """`returns` as a build of the period reads them (`sent_before_correction`): a row left as its workbook was
+        pre-filled before an earlier return was corrected is returned as sent, with the corrected update, not the
+        partner's update back to the old one; a `prefilled-before-correction` note for each."""
+        return sent_before_correction(returns, self.carried, self.settings, self.inputs.period,
+                                      sent_copies(self.inputs))
 
     def _rows_twice(self, checked: PartnerReturn) -> list[Issue]:
         """Two rows of this return for one action that say different things (`ambiguous-update`, `hidden-update`):
@@ -405,7 +414,8 @@ class Collector:
         files = list_returns(self.inputs.returns_dir, self.inputs.workspace)[0]
         if self.folder != self.inputs.returns_dir and self.folder.is_dir():
             files += sorted(p for p in self.folder.iterdir() if p.is_file() and p.suffix.lower() in ACCEPTED)
-        return read_returns(self.inputs, self.register, assign(self.inputs, self.register, tuple(files)))[0]
+        return self._as_built(read_returns(self.inputs, self.register,
+                                           assign(self.inputs, self.register, tuple(files)))[0])[0]
 
     def _again(self, earlier: ReceivedRecord, message: EmailMessage, where: dict[str, str]) -> Handled:
         """A message already collected (a duplicate, or a run that stopped before moving it): move it to
@@ -490,7 +500,7 @@ def for_partner(item: Issue, shown: str, sent_name: str) -> Issue:
     """An issue as the partner reads it: its own file name, no path or folder of the secretariat's (a code whose
     message names one has its partner's wording, `Code.partner_message`), and no advice meant for the secretariat."""
     code = CODES[item.code]
-    advice = code.partner_advice or _officers_aside(item.advice)
+    advice = code.partner_advice_for(item.advice) or _officers_aside(item.advice)
     if code.partner_message:
         told = replace(item, file=sent_name)
         message = code.partner_message.format(**{name: getattr(told, name) for name in COORDINATES})

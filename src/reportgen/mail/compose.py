@@ -171,6 +171,10 @@ def answer(lead: str, original: EmailMessage, period: str, text: str, settings: 
     return Outgoing(key, "acknowledgement", lead, message)
 
 
+# notes a partner is told in the acknowledgement: the paper will use an update other than the one its row says
+TOLD_NOTES = frozenset({"prefilled-before-correction"})
+
+
 def acknowledgement_text(sent_name: str, period: str, issues: Sequence[Issue], late: str,
                          settings: Settings, same_as: str | None = None, replaces: str | None = None) -> str:
     """What we found in the return: every error and warning with its sheet, row and column, or 'clean'.
@@ -192,8 +196,10 @@ def acknowledgement_text(sent_name: str, period: str, issues: Sequence[Issue], l
         lines.append(f"It {late}, after the deadline ({deadline_text(settings, period)}); it is still used.")
     errors = [i for i in issues if i.severity is Severity.ERROR]
     warnings = [i for i in issues if i.severity is Severity.WARNING]
+    told = [i for i in issues if i.code in TOLD_NOTES]
     if not errors and not warnings:
         lines.append("We checked it and found nothing to correct.")
+        lines += _notes(told)
         return "\n\n".join(lines)
     if errors:
         lines.append(f"We checked it and found {counted(len(errors), 'problem')} to correct before it can be used in "
@@ -208,7 +214,14 @@ def acknowledgement_text(sent_name: str, period: str, issues: Sequence[Issue], l
     else:  # points to check only: nothing the partner must correct
         lines.append("If any of these points needs a change, reply to this message with the workbook attached; "
                      "the newest one you send is used.")
-    return "\n\n".join(lines)
+    return "\n\n".join([*lines, *_notes(told)])
+
+
+def _notes(told: Sequence[Issue]) -> list[str]:
+    """The notes told to the partner (`TOLD_NOTES`), under a heading of their own: nothing to correct, but the
+    paper will not show what the partner's row says."""
+    return [f"{counted(len(told), 'note')} for your information:\n\n" + "\n\n".join(_describe(i) for i in told)
+            ] if told else []
 
 
 def _describe(item: Issue) -> str:
