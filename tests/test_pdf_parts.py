@@ -388,7 +388,7 @@ def test_a_prepared_piece_lays_out_as_its_rows_alone(long_paper: Paper, start: s
     source, document = prepared.lay_out(first)
     templates = TEMPLATES.resolve()
     alone = pdf_html.render_html(pdf_parts.plan_slice(long_paper, items, first, end), templates, part="plan",
-                                 plan_heading=False)  # as a piece from `first` is rendered
+                                 plan_heading=False, plan_ends=False)  # as a piece from `first` is rendered
     source_alone, document_alone = pdf_parts.lay_out(alone, templates)
     assert pdf_parts.page_starts(source, document) == pdf_parts.page_starts(source_alone, document_alone)
     assert len(document.pages) >= 3

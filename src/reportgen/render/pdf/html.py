@@ -215,14 +215,15 @@ def _environment(templates: Path) -> Environment:
 
 
 def render_html(paper: Paper, templates: Path, part: str = "all", furniture_pages: Sequence[str] = (),
-                first_page: int = 1, plan_heading: bool = True) -> str:
+                first_page: int = 1, plan_heading: bool = True, plan_ends: bool = True) -> str:
     """The paper as one HTML document (every value escaped), laid out by `paper.html.j2`.
 
     `part` other than "all" renders one part of a long paper (see `reportgen.render.pdf.parts`): "front"
     (title, cover, narrative, changes), "plan" (the delivery-plan rows of `paper`), or "furniture"
     (only the page headers and footers of `furniture_pages`, "front" or "plan" page by page, the
     first numbered `first_page`). The plan's heading only with `plan_heading` (a piece of the plan
-    that starts at its first row).
+    that starts at its first row); its last row marked as the plan's end (kept with the row before it) only
+    with `plan_ends` (a piece that ends with the plan's last row).
     """
     with template_errors(TEMPLATE_NAME):
         template = _environment(Path(templates).resolve()).get_template(TEMPLATE_NAME)
@@ -233,6 +234,7 @@ def render_html(paper: Paper, templates: Path, part: str = "all", furniture_page
             furniture_pages=tuple(furniture_pages),
             first_page=first_page,
             plan_heading=plan_heading,
+            plan_ends=plan_ends,
             margin_boxes=MARGIN_BOXES,
             theme_css=theme_stylesheet(paper.theme),
             logo_uri=logo_data_uri(paper.theme.logo if paper.theme else None),

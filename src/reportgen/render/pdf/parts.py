@@ -16,7 +16,9 @@ the row it starts with (the page size, margins and repeated header are the same 
 and every horizontal rule in the table has the same width, so no row sits differently under the
 header), so a piece that starts with a row that begins a page in the whole document lays out that
 page and the ones after it as the whole document does. A piece's last page may end early only
-because the piece ends: it is dropped, and the next piece starts with that page's first row. The
+because the piece ends: it is dropped, and the next piece starts with that page's first row. Only
+the piece that ends with the plan's last row marks it as the plan's end (`plan_ends`), which paper.css keeps
+with the row before it: a piece cut short ends as its rows fall, on the page that is dropped. The
 front ends where the plan's named page begins, which is always a page break.
 
 So the pieces form a chain (each starts where the one before ended), but a piece can be written
@@ -128,8 +130,9 @@ class Prepared:
 
     def __init__(self, paper: Paper, templates: Path, start: int, end: int) -> None:
         self.start, self.end = start, end
-        html = render_html(plan_slice(paper, plan_items(paper), start, end), templates, part="plan",
-                           plan_heading=start == 0)
+        items = plan_items(paper)
+        html = render_html(plan_slice(paper, items, start, end), templates, part="plan",
+                           plan_heading=start == 0, plan_ends=end >= len(items))
         self.source = HTML(string=html, base_url=str(templates) + os.sep, url_fetcher=TemplateFetcher(templates))
         self.options = _options()
         self.font_config, self.counter_style = FontConfiguration(), CounterStyle()
@@ -342,7 +345,7 @@ def _run_piece(paper: Paper, templates: Path, task: PieceTask, ahead: Prepared |
 
         def rows_laid_out(breakable: Collection[int], until: int = stop) -> tuple[HTML, Any]:
             html = render_html(plan_slice(paper, items, task.start, until), templates, part="plan",
-                               plan_heading=task.start == 0)
+                               plan_heading=task.start == 0, plan_ends=until >= len(items))
             return lay_out(html, templates, breakable=breakable)
 
         if ahead is not None and ahead.covers(task.start, stop):
