@@ -919,6 +919,70 @@ def test_a_segment_too_small_for_its_number_has_none_and_no_two_numbers_overlap(
         assert x1 != x2 or abs(y1 - y2) >= 11  # a number's white box is ~11 px high at 8 px
 
 
+_MONTHS = ("October", "November", "December", "January", "February", "March", "April", "May", "June", "July",
+           "August", "September")
+
+
+def _period_name_boxes(svg: str) -> list[list[tuple[float, float, float, float]]]:
+    """Each period's name under its bar, as the boxes (left, top, right, bottom, in px) of its lines, measured
+    in the font the chart names and turned back by the angle it is slanted at (the same for every period), so
+    that two boxes that do not meet there do not meet on the page."""
+    import math
+
+    from matplotlib.font_manager import FontProperties, findfont
+    from PIL import ImageFont
+
+    from reportgen.render.charts import FONT
+
+    font = ImageFont.truetype(findfont(FontProperties(family=FONT)), 90)  # 10x the 9 px drawn: whole-pixel metrics
+    ascent, descent = (value / 10 for value in font.getmetrics())
+    names = []
+    for tick in svg.split('<g id="matplotlib.axis_2">')[0].split('<g id="xtick_')[1:]:
+        lines = []
+        for attributes, text in re.findall(r"<text ([^>]*)>([^<]*)</text>", tick):
+            width = font.getlength(html_text.unescape(text)) / 10
+            anchor = re.search(r"text-anchor: (\w+)", attributes)
+            shift = {"middle": width / 2, "end": width}.get(anchor.group(1) if anchor else "start", 0.0)
+            place = re.search(r'x="([\d.-]+)" y="([\d.-]+)"', attributes) or re.search(
+                r"translate\(([\d.-]+) ([\d.-]+)\)", attributes)
+            assert place is not None, attributes
+            x, y = float(place.group(1)), float(place.group(2))
+            turn = re.search(r"rotate\((-?[\d.]+)", attributes)
+            angle = math.radians(float(turn.group(1))) if turn else 0.0
+            u, v = x * math.cos(angle) + y * math.sin(angle), -x * math.sin(angle) + y * math.cos(angle)
+            lines.append((u - shift, v - ascent, u - shift + width, v + descent))
+        names.append(lines)
+    return names
+
+
+@pytest.mark.parametrize("periods", [9, 12])
+def test_the_periods_names_under_their_bars_never_run_into_one_another(periods: int) -> None:
+    """Twelve periods, as many as the chart shows unless reportgen.toml says otherwise, wrote their names into
+    one another under the bars ("October 2025November 2025December…"), and nine ran "August 2026September 2026"
+    together, in the PDF, the web edition and the Word paper alike. Names that do not fit side by side now go a
+    word a line, and slant when even that is too wide; the legend stays clear of them."""
+    from reportgen.model import Chart, CountRow
+    from reportgen.render.charts import drawn
+
+    def row(label: str, n: int) -> CountRow:
+        counts = (("Completed", 10 + n), ("In progress", 60 - n), ("Not started", 20), ("On hold", 5))
+        return CountRow(label, counts, 95)
+
+    rows = tuple(row(f"{month} {2025 if n < 3 else 2026}", n) for n, month in enumerate(_MONTHS[-periods:]))
+    svg = drawn(Chart("periods", "Actions by status, period by period", "Alt", rows)).svg.decode()
+    names, space = _period_name_boxes(svg), 2.5  # px: a space between two words, at 9 px
+    assert len(names) == periods
+    for left_name, right_name in itertools.pairwise(names):  # wider apart than two words of one name
+        for _left, top, right, bottom in left_name:
+            for other_left, other_top, _other_right, other_bottom in right_name:
+                apart = right + 1.2 * space < other_left or bottom + 1 < other_top or other_bottom + 1 < top
+                assert apart, (left_name, right_name)
+    legend_top = min(float(y) for y in re.findall(r'y="([\d.]+)"', svg.split('<g id="legend_1">')[1]))
+    lowest_name = max(bottom for lines in names for *_rest, bottom in lines)
+    if not re.search(r"rotate\(-?[1-9]", svg.split('<g id="legend_1">')[0]):  # slanted: the box is turned
+        assert lowest_name < legend_top
+
+
 def test_actions_with_no_recognised_status_have_their_own_segment_so_bars_reach_the_totals() -> None:
     from reportgen.model import Chart, CountRow
     from reportgen.render.charts import OTHER, drawn

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import functools
 import io
+import itertools
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from reportgen.model import Chart, Paper
 from reportgen.terms import NO_RECOGNISED_STATUS, NO_UPDATE_YET, STATUS_CLASSES, STATUS_COLOURS
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
     from matplotlib.text import Annotation
@@ -98,12 +100,14 @@ def _series(chart: Chart) -> Iterator[tuple[str, list[int], dict[str, Any]]]:
 
 
 def _drop_numbers_without_room(figure: Figure, numbered: list[tuple[Rectangle, Annotation]],
-                               horizontal: bool) -> None:
+                               horizontal: bool, laid_out: bool = False) -> None:
     """Take out each number whose white box does not fit in its segment along the bar, a point to spare at each
     end: a segment of 1 beside one of 1 or 2 in a tall bar put its number over its neighbour's, and neither could
     be read. Such a segment is left bare; the table beside the chart gives its number. Measured once the figure
-    is laid out as it is saved (both formats are drawn at the same size in points)."""
-    figure.draw_without_rendering()
+    is laid out as it is saved (both formats are drawn at the same size in points), unless it is already
+    (`laid_out`: laying it out again moves the bars by a fraction of a pixel, so the same chart drew other bytes)."""
+    if not laid_out:
+        figure.draw_without_rendering()
     spare = 2 * figure.dpi / 72  # a point at each end, in pixels
     for bar, number in numbered:
         patch = number.get_bbox_patch()
@@ -114,10 +118,43 @@ def _drop_numbers_without_room(figure: Figure, numbered: list[tuple[Rectangle, A
             number.remove()
 
 
+LABEL_GAP = 4  # points between two periods' names under their bars
+
+
+def _labels_crowded(figure: Figure, axes: Axes) -> bool:
+    """Whether any period's name under its bar runs into, or within LABEL_GAP of, the next one's."""
+    figure.draw_without_rendering()
+    spare = LABEL_GAP * figure.dpi / 72
+    extents = [label.get_window_extent() for label in axes.get_xticklabels()]
+    return any(left.x1 + spare > right.x0 for left, right in itertools.pairwise(extents))
+
+
+def _labels_height(figure: Figure, axes: Axes) -> float:
+    """The height of the tallest period name under the bars, in points."""
+    figure.draw_without_rendering()
+    return max((label.get_window_extent().height for label in axes.get_xticklabels()), default=0) * 72 / figure.dpi
+
+
+def _fit_period_labels(figure: Figure, axes: Axes, labels: list[str]) -> float:
+    """Periods' names that fit under their bars: on one line while they fit ("October 2026"), else a word a line
+    ("October" over "2026"), else slanted; how much lower (points) the legend goes to stay clear of them.
+
+    Twelve periods, the default, ran their names into one another ("October 2025November 2025December…").
+    """
+    if not _labels_crowded(figure, axes):
+        return 0.0
+    one_line = _labels_height(figure, axes)
+    axes.set_xticks(range(len(labels)), [label.replace(" ", "\n") for label in labels])
+    if _labels_crowded(figure, axes):
+        axes.set_xticks(range(len(labels)), labels, rotation=45, ha="right", rotation_mode="anchor")
+    return _labels_height(figure, axes) - one_line
+
+
 def draw(chart: Chart) -> DrawnChart:
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
     from matplotlib.ticker import MaxNLocator
+    from matplotlib.transforms import ScaledTranslation
 
     horizontal = chart.key == "sections"
     labels = [textwrap.fill(row.label, 28) for row in chart.rows]
@@ -157,10 +194,15 @@ def draw(chart: Chart) -> DrawnChart:
         axes.spines[["top", "right"]].set_visible(False)
         axes.set_title(chart.title, loc="left", fontsize=11, fontweight="bold")
         # six swatches in one line are wider than the chart: two lines of three
-        axes.legend(handles=keys, ncols=len(keys) if len(keys) <= 5 else 3, loc="upper center",
-                    bbox_to_anchor=(0.5, -0.12 if not horizontal else -0.18 / height * 3), frameon=False)
+        anchor = (0.5, -0.12 if not horizontal else -0.18 / height * 3)
+        legend = axes.legend(handles=keys, ncols=len(keys) if len(keys) <= 5 else 3, loc="upper center",
+                             bbox_to_anchor=anchor, frameon=False)
         figure.set_layout_engine("tight")
-        _drop_numbers_without_room(figure, numbered, horizontal)
+        lower = 0.0 if horizontal else _fit_period_labels(figure, axes, labels)
+        if lower:  # below the periods' names, which now take more room
+            lowered = axes.transAxes + ScaledTranslation(0, -lower / 72, figure.dpi_scale_trans)
+            legend.set_bbox_to_anchor(anchor, lowered)
+        _drop_numbers_without_room(figure, numbered, horizontal, laid_out=not horizontal and not lower)
         svg, png = io.BytesIO(), io.BytesIO()
         figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None, "Title": chart.title})
         figure.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None, "Title": chart.title})
