@@ -1449,3 +1449,25 @@ def test_a_new_action_with_no_update_is_counted_as_no_update_yet_not_as_a_status
     [svg] = [base64.b64decode(found).decode("utf-8")
              for found in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"[^>]*alt="Stacked', html)]
     assert "No update yet" in svg and "No recognised status" in svg
+
+
+def test_progress_follows_a_narrative_spilling_onto_a_second_page_rather_than_leave_that_page_to_its_last_lines(
+        tmp_path: Path) -> None:
+    """Progress over time began a page of its own: a narrative a few lines longer than the cover page left the
+    next page holding those lines alone, and the paper a page longer. It now follows them on that page, its
+    heading and opening sentence kept with the first chart."""
+    root = tmp_path / "ws"
+    closing = "The Commissioner thanks every partner for this month's returns."
+    paragraphs = "\n\n".join(f"Paragraph {n} of the narrative, one line long." for n in range(1, 31))
+    make_workspace(root, period=PERIODS[0], returns=_returns(0), toml=TOML.format(n=2),
+                   narrative=f"# Delivery\n\n{paragraphs}\n\n{closing}\n")
+    for n, period in enumerate(PERIODS[:2]):
+        for name, rows in _returns(n).items():
+            write_xlsx(root / "inputs" / "returns" / period / name, rows)
+        assert main(["build", "--workspace", str(root), "--period", period]) == 0
+    with pdfplumber.open(root / "outputs" / PERIODS[1] / "draft-01" / "paper.pdf") as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+    ending = next(n for n, text in enumerate(pages) if closing in text)
+    assert ending > 0, "the narrative is to spill past the cover page"
+    assert "Progress over time" in pages[ending]
+    assert pages[ending].index(closing) < pages[ending].index("Progress over time")
