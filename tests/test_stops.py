@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -96,10 +97,11 @@ def test_ctrl_c_after_the_draft_is_kept_says_it_was_kept_not_that_none_was(tmp_p
     first = _first_draft(root)
     before = _snapshot(first)
     second = first.parent / "draft-02"
-    build = _start("build", "--workspace", str(root))
+    read_end, write_end = _full_pipe()  # its summary waits to be read: the stop lands before its last line
+    build = _start_printing_into(read_end, write_end, "build", "--workspace", str(root))
     _when(second.exists, build, "draft-02 published")
     build.send_signal(signal.SIGINT)  # Ctrl-C while the summary and the partners to chase print
-    _out, err = build.communicate(timeout=120)
+    err = _ended(build, read_end)
     assert build.returncode == 130, err
     assert err.strip().splitlines()[-1] == f"reportgen: interrupted after draft-02 was kept (it is complete): {second}."
     assert (second / "manifest.json").is_file() and (second / "paper.pdf").is_file()
@@ -259,17 +261,23 @@ def test_returns_stopped_once_the_set_is_written_says_the_workbooks_are_there(tm
 
 
 def _killed_writing_returns(root: Path) -> Path:
-    """`reportgen returns` killed (SIGKILL: no handler runs) once it has started writing: the folder it left."""
+    """`reportgen returns` killed (SIGKILL: no handler runs) once it has started writing: the folder it left. A
+    run that finished before the kill landed (a loaded machine) is undone and tried again."""
     period_folder = root / "outputs" / PERIOD
     before = set(period_folder.glob(".returns.partial-*")) if period_folder.is_dir() else set()
-    returns = _start("returns", "--workspace", str(root), "--period", PERIOD)
-    _when(lambda: period_folder.is_dir() and bool(set(period_folder.glob(".returns.partial-*")) - before),
-          returns, "the workbooks being written")
-    os.kill(returns.pid, signal.SIGKILL)
-    returns.communicate(timeout=120)
-    assert returns.returncode == -signal.SIGKILL
-    [left] = set(period_folder.glob(".returns.partial-*")) - before
-    return left
+    for _attempt in range(10):
+        returns = _start("returns", "--workspace", str(root), "--period", PERIOD)
+        while returns.poll() is None and not (period_folder.is_dir()
+                                              and set(period_folder.glob(".returns.partial-*")) - before):
+            time.sleep(0.002)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(returns.pid, signal.SIGKILL)
+        returns.communicate(timeout=120)
+        if returns.returncode == -signal.SIGKILL and (left := set(period_folder.glob(".returns.partial-*")) - before):
+            [found] = left
+            return found
+        shutil.rmtree(period_folder / "returns", ignore_errors=True)  # it finished first: as if never run
+    raise AssertionError("`returns` was never caught writing")
 
 
 def _age(folder: Path, seconds: float) -> None:
@@ -309,20 +317,37 @@ def test_ctrl_c_the_moment_reportgen_starts_to_load_is_one_line_not_a_traceback(
         assert err.strip().splitlines()[-1] == "reportgen: interrupted; nothing was done."
 
 
+def _stopped_after_its_last_line(args: list[str], last_line: str) -> tuple[int, str]:
+    process = _start(*args)
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.strip() == last_line:
+            break
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=120)
+    return process.returncode, err
+
+
 def test_a_stop_after_a_command_has_finished_is_not_an_exit_by_the_signal(tmp_path: Path) -> None:
     """Stopped once it had printed its folder, while Python tidied up (a few tenths of a second after drawing a
-    PDF), `diff` ended by the signal itself: no line, and an exit a script reads as "killed"."""
+    PDF), `diff` ended by the signal itself: no line, and an exit a script reads as "killed". A stop landing as
+    the command's options were closed said "nothing was done", exit 143, with every file written (3 times in 30).
+    Sent as its last line is read, a few times over: the command's work stands and is never said undone."""
     root = make_workspace(tmp_path / "ws")
     first = _first_draft(root)
     second = _first_draft(root)
-    compare = tmp_path / "compare"
-    diff = _start("diff", str(first), str(second), "--out", str(compare))
-    assert diff.stdout is not None
-    for line in diff.stdout:
-        if line.strip() == str(compare):
-            break
-    diff.send_signal(signal.SIGTERM)
-    _out, err = diff.communicate(timeout=120)
-    # finished as it was, or (the stop in time) said with what it had written: never ended by the signal
-    assert diff.returncode in (0, 143), err[-2000:]
-    assert diff.returncode == 0 or err.strip().splitlines()[-1].startswith("reportgen: stopped by SIGTERM"), err
+    for attempt in range(6):
+        compare = tmp_path / f"compare-{attempt}"
+        code, err = _stopped_after_its_last_line(["diff", str(first), str(second), "--out", str(compare)],
+                                                 str(compare))
+        # finished as it was, or (the stop in the instant between its last line and its end) said as written
+        assert (code == 0 and not err.strip()) or (code == 143 and err.strip().splitlines()[-1] == (
+            f"reportgen: stopped by SIGTERM after the comparison was written (it is complete): {compare}.")), err
+    for attempt, period in enumerate(("2026-11", "2026-12", "2027-01", "2027-02")):
+        folder = root / "outputs" / period / "returns"
+        code, err = _stopped_after_its_last_line(["returns", "--workspace", str(root), "--period", period],
+                                                 str(folder))
+        assert "nothing was done" not in err and "no workbook was written" not in err, (attempt, err)
+        assert code == 0 or (code == 143 and "after the return workbooks were written" in err), (attempt, err)
+        assert sorted(p.name for p in folder.iterdir()) == ["criminal-justice-board.xlsx", "opcc.xlsx",
+                                                              "wessex-police.xlsx"]

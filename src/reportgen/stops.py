@@ -50,6 +50,7 @@ class _Hold:
     def __init__(self) -> None:
         self.depth = 0
         self.pending: int | None = None
+        self.said_done = False  # the command has printed its last line (`last_line_said`)
 
 
 _HOLD = _Hold()
@@ -69,16 +70,36 @@ def stop_no_more() -> None:
     PDF) with its handlers already taken off: a stop there ended the process by the signal itself, silently, as
     if the command had not finished. Not while a thread of the command's still runs, which Python waits for: a
     stop must still be able to end that wait."""
-    threading = sys.modules.get("threading")  # imported only if the command used threads
-    if threading is not None and any(thread.is_alive() and not thread.daemon and thread is not threading.main_thread()
-                                     for thread in threading.enumerate()):
+    if _threads_running():
         return
     for number in STOP_SIGNALS:
         if signal.getsignal(number) is _stop:
             signal.signal(number, signal.SIG_IGN)
 
 
+def command_begun() -> None:
+    """A command starts (`main` may run several in one process): nothing of it said yet."""
+    _HOLD.said_done = False
+
+
+def last_line_said() -> None:
+    """The command has printed its last line (the draft's, the workbooks' or the comparison's folder, which
+    scripts read): its work is whole and said. A stop from here on is ignored, as after `stop_no_more`; before,
+    one landing as click closed the command's context was made click's Abort and said "nothing was done"."""
+    _HOLD.said_done = True
+
+
+def _threads_running() -> bool:
+    """Whether a thread of the command's still runs, which Python waits for at exit: a stop must still be able to
+    end that wait."""
+    threading = sys.modules.get("threading")  # imported only if the command used threads
+    return threading is not None and any(thread.is_alive() and not thread.daemon
+                                         and thread is not threading.main_thread() for thread in threading.enumerate())
+
+
 def _stop(number: int, _frame: FrameType | None) -> None:
+    if _HOLD.said_done and not _threads_running():
+        return
     if _HOLD.depth:
         _HOLD.pending = _HOLD.pending or number
         return

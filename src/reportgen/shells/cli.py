@@ -27,7 +27,7 @@ from rich.markup import escape
 from reportgen import __version__
 from reportgen.errors import ReportgenError, UsageError, describe_os_error
 from reportgen.shells.commands import BLOCKED, COMMANDS, CONTEXT, OK, USAGE, InOrder, click_command, exit_code, parse
-from reportgen.stops import stopped
+from reportgen.stops import command_begun, last_line_said, stopped
 from reportgen.wording import counted
 
 if TYPE_CHECKING:
@@ -90,8 +90,11 @@ def guarded(run: Callable[[], int], undone: str = "") -> int:
     """The edge of `reportgen` and of the flow scripts: a library error becomes one line and an exit code, as
     does a stop (Ctrl-C, SIGTERM, SIGHUP: 128 + its number), saying what was done, or `undone`."""
     err = console(stderr=True)
+    command_begun()
     try:
-        return run()
+        code = run()
+        last_line_said()  # done and said: a stop from here on is ignored
+        return code
     except UsageError as exc:
         err.print(f"[bold red]reportgen: error:[/] {escape(str(exc))}")
         return USAGE
@@ -126,6 +129,7 @@ def show_build(result: BuildResult, show_info: bool = False, comparison: DiffRes
     print_build_summary(console(), result.paper, result.issues, result.chase, comparison, show_info=show_info)
     # the last line: scripts read the draft folder from it. Out (flushed) while a stop still says the draft is kept
     print(result.folder, flush=True)
+    last_line_said()
     return exit_code(len(result.blocking))
 
 
@@ -134,6 +138,7 @@ def show_returns(written: Sequence[Path], issues: Sequence[Issue], folder: Path)
 
     print_returns(console(), written, issues)
     print(folder, flush=True)  # the last line: scripts read the folder from it (flushed: as `show_build`)
+    last_line_said()
     return exit_code(sum(1 for i in issues if i.blocking))
 
 
@@ -144,6 +149,7 @@ def show_diff(result: DiffResult) -> int:
     coloured = sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
     print(human_text(result.diff, TERMINAL_MARKS if coloured else PLAIN_MARKS))
     print(result.folder, flush=True)  # the last line: scripts read the folder from it (flushed: as `show_build`)
+    last_line_said()
     return exit_code(0)  # a comparison blocks nothing
 
 
