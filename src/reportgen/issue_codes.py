@@ -190,10 +190,25 @@ CODES: dict[str, Code] = {
         # never read past the draft: the kept draft is the record of the period, and what later papers say was last
         # reported in it must be what it holds
         "Build {label}'s paper again (reportgen build --period {period}, in each edition you keep): the new draft "
-        "reads it, and later periods carry forward from that one. If the file is not meant to be read, move it out "
-        "of inputs/returns/{period}.",
+        "reads it, its plan kept as it was, and later periods carry forward from that one. If the file is not meant "
+        "to be read, move it out of inputs/returns/{period}.",
         {"prefill": "{file} was {how} {draft}, the newest draft of {label}, was built: the workbooks are pre-filled "
                     "from that draft, which did not read it, so its updates are not pre-filled."}),
+    "kept-register": Code(
+        W, "An earlier period was built again while a later period has drafts: its plan is the register its last "
+        "draft was built from (a copy kept in registers/), not today's register.",
+        "Built from the register kept for {draft} ({file}), not today's {today}, which has changed since: "
+        "{later} already has drafts built on {label}'s plan, so that plan is kept as it was and only the returns "
+        "are read again.",
+        "Nothing to do to pick up a late or corrected return. To change {label}'s plan to today's register, build "
+        "again with --todays-register, then build the later periods again.",
+        {"todays": ("Built from today's register {file}, which differs from the one {draft} was built from "
+                    "({kept}): {label}'s plan changes, and {later} already has drafts built on the old one.",
+                    "Build the later periods again, so that their papers follow the new plan."),
+         "unkept": ("Built from today's register {file}, which has changed since {draft} was built (no copy of the "
+                    "register it was built from was kept): {label}'s plan may differ from it, and {later} already has "
+                    "drafts built on the old one.",
+                    "Check the plan against {draft}; build the later periods again if it changed.")}),
     "narrative-placeholder": Code(
         E, "The narrative holds one of its values in single braces: the paper prints it as typed.",
         "{placeholder!r} is in single braces, so the paper prints it as typed: the narrative fills in a value "

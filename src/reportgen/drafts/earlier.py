@@ -3,7 +3,9 @@
 The public edition reads only public drafts, so no exempt action can come back through the history;
 a restricted one reads restricted drafts, and a public draft for a period without one. A damaged
 draft is an issue and is skipped, never fatal. A draft's period is the one it records: one kept in a folder
-named for another period is read as neither, and said so (`misplaced_issues`).
+named for another period is read as neither, and said so (`misplaced_issues`). A period built again once a later
+one has drafts reads the register its newest draft was built from, kept in registers/ (`register_for`), so
+that its plan is not rewritten.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from reportgen.check.checked import withdrawn_since
 from reportgen.drafts import folders as drafts
 from reportgen.drafts import records
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
 from reportgen.model import Paper, Register
 from reportgen.periods import period_label
-from reportgen.read.workspace import list_returns
+from reportgen.read.workspace import Inputs, list_returns
 from reportgen.wording import counted
 
 
@@ -114,6 +117,70 @@ def returns_after(outputs: Path, source: Path | None, workspace: Path, wording: 
             found.append(issue("return-after-draft", wording, file=now.path, period=period,
                                draft=source.relative_to(outputs).as_posix(), label=period_label(period),
                                how="changed after" if now.path in kept else "filed after"))
+    return found
+
+
+def register_for(inputs: Inputs, todays: bool = False) -> tuple[Inputs, list[Issue]]:
+    """The inputs with the register a build of their period reads its plan from, and what to say of it.
+
+    A period built again while a later period has drafts (to read a late or corrected return, as
+    `return-after-draft` advises) keeps its plan: the register its newest draft was built from (a copy kept in
+    the workspace's registers/), not today's, which may have withdrawn, added or renamed actions since (the later
+    periods' drafts say so, and rewriting this one would unsay it). Said whenever the two differ (`kept-register`);
+    `todays`, the officer means to change the period's plan: today's register, and said too. A draft kept before
+    registers were kept cannot give its plan back: today's register, said when it has changed since that draft."""
+    kept = drafts.draft_folders(inputs.outputs)
+    later = sorted({folder.parent.name for folder in kept if folder.parent.name > inputs.period})
+    own = [folder for folder in kept if folder.parent.name == inputs.period]
+    if not later or not own:
+        return inputs, []
+    newest = own[-1]
+    copy = drafts.kept_register(inputs.workspace, newest)
+    if copy is None and not _register_changed(newest, inputs):
+        return inputs, []
+    if copy is not None and records.file_sha256(copy) == records.file_sha256(inputs.register):
+        return inputs, []
+    said = {"draft": newest.relative_to(inputs.outputs).as_posix(), "label": period_label(inputs.period),
+            "later": " and ".join(later)}
+    if copy is None:
+        return inputs, [issue("kept-register", "unkept", file=inputs.display(inputs.register), **said)]
+    if todays:
+        return inputs, [issue("kept-register", "todays", file=inputs.display(inputs.register),
+                              kept=inputs.display(copy), **said)]
+    return replace(inputs, register=copy), [issue("kept-register", file=inputs.display(copy),
+                                                  today=inputs.display(inputs.register), **said)]
+
+
+def _register_changed(folder: Path, inputs: Inputs) -> bool:
+    """Whether today's register differs from the one the kept draft in `folder` was built from (its manifest's
+    hash); False when that cannot be told."""
+    try:
+        now = records.file_record(inputs.register, inputs.workspace)
+        kept = {record.path: record.sha256 for record in drafts.load_manifest(folder).inputs}
+    except (ReportgenError, OSError):
+        return False
+    return now.path in kept and kept[now.path] != now.sha256
+
+
+def withdrawn_earlier(issues: tuple[Issue, ...], register: Register, outputs: Path, period: str
+                      ) -> tuple[Issue, ...]:
+    """An update of an action not in the register (`unknown-ref`) that a kept draft of an earlier period showed,
+    though not the one statuses are carried from, is a warning (`withdrawn-ref`) naming the newest such draft, as
+    it is when that one shows it: the action was withdrawn, and a period built again from today's register
+    (`--todays-register`) has not unsaid it. Drafts are read only while such an update is left, newest first."""
+    unknown = {item.ref for item in issues if item.code == "unknown-ref"}
+    found = issues
+    for folder in reversed(drafts.draft_folders(outputs)):
+        if not unknown:
+            break
+        paper = read_kept_paper(folder)[0] if folder.parent.name < period else None
+        shown = unknown & {row.ref for row in paper.rows} if paper is not None else set()
+        if paper is None or not shown:
+            continue
+        name = folder.relative_to(outputs).as_posix()
+        found = tuple(withdrawn_since([item], register, paper, name)[0]
+                      if item.code == "unknown-ref" and item.ref in shown else item for item in found)
+        unknown -= shown
     return found
 
 

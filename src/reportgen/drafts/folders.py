@@ -1,4 +1,5 @@
-"""Kept drafts: `outputs/<period>/draft-NN/` folders holding a paper's files, draft.json and manifest.json.
+"""Kept drafts: `outputs/<period>/draft-NN/` folders holding a paper's files, draft.json and manifest.json; and the
+workspace's `registers/`, a copy of each register a draft was built from, named by its hash.
 
 A build writes into a hidden temporary folder (`start_draft`) and publishes it with one atomic
 rename under a per-period lock (`publish_draft`), so a killed build never leaves a partial draft
@@ -24,6 +25,7 @@ from pathlib import Path
 from reportgen.drafts.records import (
     Manifest,
     file_record,
+    file_sha256,
     manifest_from_json,
     manifest_to_json,
     now_iso,
@@ -40,6 +42,10 @@ from reportgen.wording import quoted
 DRAFT_JSON = "draft.json"
 MANIFEST_JSON = "manifest.json"
 LOCK_FILE = ".lock"
+# where each register a draft was built from is kept, named by its hash: building its period again keeps its plan.
+# Beside the inputs, not among the outputs: nothing in outputs/ of the public edition holds an exempt action, and
+# the register does
+REGISTERS = "registers"
 
 _DRAFT_RE = re.compile(r"^draft-(\d{2,})$")
 # `.draft-tmp-<host>-<pid>-<hex>`; an older reportgen's `.draft-tmp-<pid>-<hex>` names no host
@@ -257,6 +263,34 @@ def write_manifest(folder: Path, manifest: Manifest) -> Manifest:
     written = dataclasses.replace(manifest, outputs=outputs, created=manifest.created or now_iso())
     _write_text(folder / MANIFEST_JSON, manifest_to_json(written))
     return written
+
+
+def keep_register(workspace: Path, register: Path) -> Path:
+    """Keep a copy of the register a draft is built from in the workspace's `registers/`, named by its hash (which the
+    draft's manifest records), once: the plan of a period is what its draft shows, and building the period again
+    later (a corrected return) can read the same plan, though today's register has moved on."""
+    data = register.read_bytes()
+    kept = kept_register_path(workspace, hashlib.sha256(data).hexdigest(), register.suffix)
+    if not kept.is_file():
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(kept, data)
+    return kept
+
+
+def kept_register_path(workspace: Path, sha256: str, suffix: str) -> Path:
+    return workspace / REGISTERS / f"register-{sha256[:16]}{suffix.lower()}"
+
+
+def kept_register(workspace: Path, folder: Path) -> Path | None:
+    """The copy of the register the kept draft in `folder` was built from (by the hashes its manifest records);
+    None when there is none (a draft kept before registers were), or the manifest cannot be read."""
+    try:
+        recorded = load_manifest(folder).inputs
+    except ReportgenError:
+        return None
+    found = (kept_register_path(workspace, record.sha256, Path(record.path).suffix) for record in recorded
+             if Path(record.path).stem.startswith("register"))
+    return next((path for path in found if path.is_file() and file_sha256(path).startswith(path.stem[9:])), None)
 
 
 def _write_text(path: Path, text: str) -> None:

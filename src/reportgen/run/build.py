@@ -37,10 +37,12 @@ from reportgen.drafts.earlier import (
     read_carry_source,
     read_history,
     read_kept_paper,
+    register_for,
     restricted_beside,
     returns_after,
     unfinished_issues,
     unread_source,
+    withdrawn_earlier,
 )
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue, issues_csv
@@ -156,8 +158,12 @@ def input_files(inputs: Inputs) -> list[Path]:
     return [path for path in files if path.is_file()]
 
 
-def prepare_build(workspace: Path, period: str | None = None, edition: Edition = "public") -> Plan:
+def prepare_build(workspace: Path, period: str | None = None, edition: Edition = "public",
+                  todays_register: bool = False) -> Plan:
+    """What a build reads. `todays_register`: today's register, though the period is built again while a later
+    period has drafts (`register_for`: by default it keeps the plan its last draft was built from)."""
     inputs, found = find_inputs(workspace, period)
+    inputs, register_issues = register_for(inputs, todays_register)
     hashes = tuple(records.file_record(path, inputs.workspace) for path in input_files(inputs))
     kept = drafts.draft_folders(inputs.outputs)
     carry_from = carry_source(inputs.outputs, inputs.period)
@@ -171,8 +177,9 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
     wanted = inputs.settings.history
     history, damaged = read_history(inputs.outputs, edition, before=inputs.period,
                                     limit=max(wanted.periods - 1, wanted.stalled_after))
-    issues = (*found, *misplaced_issues(inputs.outputs), *unfinished_issues(inputs.outputs), *unreadable,
-              *unreadable_restricted, *damaged, *returns_after(inputs.outputs, carry_from, inputs.workspace))
+    issues = (*found, *register_issues, *misplaced_issues(inputs.outputs), *unfinished_issues(inputs.outputs),
+              *unreadable, *unreadable_restricted, *damaged,
+              *returns_after(inputs.outputs, carry_from, inputs.workspace))
     return Plan(inputs, edition, hashes, carry_from, compare_with, issues, carried, restricted_from, restricted, theme,
                 tuple(theme_issues), history if wanted.progress else ())
 
@@ -245,8 +252,10 @@ def check_plan(plan: Plan) -> Checked:
              *cover_issues(paper, plan.inputs.period, plan.edition), *font_issues(paper)]
     unread = plan.carried_name if unread_source(plan.carry_from, plan.carried, plan.inputs.exemption_files,
                                                 plan.inputs.workspace) else ""
-    return check_inputs(plan.inputs, plan.carried, plan.carried_label, found, plan.restricted, plan.restricted_name,
-                        public=plan.edition == "public", unread=unread)
+    checked = check_inputs(plan.inputs, plan.carried, plan.carried_label, found, plan.restricted,
+                           plan.restricted_name, public=plan.edition == "public", unread=unread)
+    return replace(checked, issues=withdrawn_earlier(checked.issues, checked.register, plan.inputs.outputs,
+                                                     plan.inputs.period))
 
 
 def make_paper(plan: Plan, checked: Checked) -> Paper:
@@ -294,22 +303,24 @@ class Checks:
 
 
 def check_draft(workspace: Path, period: str | None = None, edition: Edition = "public",
-                runner: StageRunner | None = None, timer: Timer | None = None) -> Checks:
+                runner: StageRunner | None = None, timer: Timer | None = None, todays_register: bool = False
+                ) -> Checks:
     """The build's checks, in the build's order: inputs, carry-forward, merge, narrative, edition, and
     returns sent back unchanged. `build_draft` renders from the result; `validate_draft` only reports it."""
     run = runner or StageRunner()
     timer = timer or Timer()
     with timer.stage("read"):
-        plan = run.run("prepare", prepare_build, workspace, period, edition)
+        plan = run.run("prepare", prepare_build, workspace, period, edition, todays_register)
         checked = run.run("check", check_plan, plan)
     with timer.stage("paper"):
         paper = run.run("paper", make_paper, plan, checked)
     return Checks(plan, checked, paper, known_issues(plan, checked))
 
 
-def validate_draft(workspace: Path, period: str | None = None, edition: Edition = "public") -> Checks:
+def validate_draft(workspace: Path, period: str | None = None, edition: Edition = "public",
+                   todays_register: bool = False) -> Checks:
     """`reportgen validate`: exactly the checks of a build, writing nothing."""
-    checks = check_draft(workspace, period, edition)
+    checks = check_draft(workspace, period, edition, todays_register=todays_register)
     check_word_template(checks.paper, checks.plan)
     return replace(checks, issues=(*checks.issues, *changed_inputs(checks.plan)))
 
@@ -532,6 +543,7 @@ def build_draft(
     runner: StageRunner | None = None,
     workers: PdfWorkers | None = None,
     on_kept: Callable[[Path], None] | None = None,
+    todays_register: bool = False,
 ) -> BuildResult:
     """Read, check, merge, render and keep one draft. Raises ReportgenError only if nothing can be built.
 
@@ -539,6 +551,7 @@ def build_draft(
     without them (or for other templates) the build starts its own once it knows the templates.
     `on_kept`: told the draft's folder the moment it is published, so a caller stopped after that (Ctrl-C
     while the summary prints) can say the draft is there and whole rather than that none was kept.
+    `todays_register`: see `prepare_build`.
     """
     run = runner or StageRunner()
     timer = Timer(on_stage=on_stage)
@@ -547,15 +560,16 @@ def build_draft(
         # the PDF workers import WeasyPrint and set up its fonts while this process reads the inputs
         workers = own = start_workers(templates_folder(Path(workspace).resolve()))
     try:
-        return _build(workspace, period, out, edition, run, timer, workers, on_kept)
+        return _build(workspace, period, out, edition, run, timer, workers, on_kept, todays_register)
     finally:
         if own is not None:
             own.close()
 
 
 def _build(workspace: Path, period: str | None, out: Path | None, edition: Edition, run: StageRunner, timer: Timer,
-           workers: PdfWorkers | None, on_kept: Callable[[Path], None] | None = None) -> BuildResult:
-    checks = check_draft(workspace, period, edition, run, timer)
+           workers: PdfWorkers | None, on_kept: Callable[[Path], None] | None = None, todays_register: bool = False
+           ) -> BuildResult:
+    checks = check_draft(workspace, period, edition, run, timer, todays_register)
     plan, checked, paper = checks.plan, checks.checked, checks.paper
     if out is not None:
         drafts.check_out_outputs(out, plan.inputs.period, plan.inputs.outputs)
@@ -565,6 +579,9 @@ def _build(workspace: Path, period: str | None, out: Path | None, edition: Editi
         workers = None  # started for other templates: write_pdf starts its own
     folder = drafts.start_draft(plan.inputs.outputs, plan.inputs.period, beside=out)
     try:
+        if out is None or out.absolute().resolve().is_relative_to(plan.inputs.outputs.resolve()):
+            # a later build of the period reads its plan; a draft kept elsewhere (--out) is never built on
+            drafts.keep_register(plan.inputs.workspace, plan.inputs.register)
         with timer.stage("render"):
             run.run_together([("render-docx", render_docx, (paper, plan, folder)),
                               ("render-pdf", render_pdf, (paper, plan, folder, workers)),

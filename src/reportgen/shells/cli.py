@@ -226,7 +226,8 @@ class _NumpyHidden(importlib.abc.Loader):
             del sys.modules["numpy"]
 
 
-def run_build(workspace: Path, period: str | None, out: Path | None, edition: Edition, show_info: bool) -> int:
+def run_build(workspace: Path, period: str | None, out: Path | None, edition: Edition, show_info: bool,
+              todays_register: bool = False) -> int:
     from reportgen.render.pdf.parallel import start_workers
     from reportgen.template_files import templates_folder
 
@@ -238,7 +239,7 @@ def run_build(workspace: Path, period: str | None, out: Path | None, edition: Ed
         workers = start_workers(templates_folder(workspace.resolve())) if workspace.is_dir() else None
         if workers is not None:
             stack.enter_context(workers)
-        return _build(workspace, period, out, edition, show_info, workers, kept.append)
+        return _build(workspace, period, out, edition, show_info, workers, kept.append, todays_register)
 
 
 @contextlib.contextmanager
@@ -256,11 +257,12 @@ def said_after(done: list[Path], after: Callable[[Path], str]) -> Iterator[None]
 
 
 def _build(workspace: Path, period: str | None, out: Path | None, edition: Edition, show_info: bool,
-           workers: PdfWorkers | None, on_kept: Callable[[Path], None]) -> int:
+           workers: PdfWorkers | None, on_kept: Callable[[Path], None], todays_register: bool = False) -> int:
     from reportgen.run.build import build_draft
 
     with console(stderr=True, soft_wrap=False).status("Building the paper…") as status:
         result = build_draft(workspace, period, out, edition, workers=workers, on_kept=on_kept,
+                             todays_register=todays_register,
                              on_stage=lambda name: status.update(f"Building the paper: {name}…"))
     return show_build(result, show_info)
 
@@ -279,7 +281,8 @@ def run_init(workspace: Path) -> int:
     return OK
 
 
-def run_validate(workspace: Path, period: str | None, edition: Edition, show_info: bool) -> int:
+def run_validate(workspace: Path, period: str | None, edition: Edition, show_info: bool,
+                 todays_register: bool = False) -> int:
     with openpyxl_without_numpy():
         from reportgen.run.unfinished import unfinished_issues
 
@@ -288,7 +291,7 @@ def run_validate(workspace: Path, period: str | None, edition: Edition, show_inf
             return show_unfinished(unfinished)
         from reportgen.run.build import validate_draft
 
-        checks = validate_draft(workspace, period, edition)
+        checks = validate_draft(workspace, period, edition, todays_register)
     return show_checks(checks, show_info)
 
 

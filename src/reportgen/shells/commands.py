@@ -79,6 +79,12 @@ def edition_checked() -> click.Parameter:
                         help="the edition whose paper is checked (default: public)")
 
 
+def todays_register() -> click.Parameter:
+    return click.Option(["--todays-register"], is_flag=True,
+                        help="build a period that a later period already has drafts of from today's register, "
+                        "changing its plan (by default it keeps the register its last draft was built from)")
+
+
 def show_info() -> click.Parameter:
     return click.Option(["--all", "show_info"], is_flag=True, help="also show notes for information")
 
@@ -185,7 +191,7 @@ class Command:
 
 MAIL_LOGIN = (" Mail server in [mail]; login from REPORTGEN_MAIL_USER and REPORTGEN_MAIL_PASSWORD or "
               "REPORTGEN_MAIL_OAUTH_TOKEN.")
-BUILD_OPTIONS = (workspace, period, draft_out, edition, show_info)
+BUILD_OPTIONS = (workspace, period, draft_out, edition, todays_register, show_info)
 EXITS = " Exit 0 done, 1 blocking issues found, 2 wrong usage."
 
 COMMANDS: dict[str, Command] = {c.name: c for c in (
@@ -203,7 +209,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command("validate", "run every check of a build; writes nothing",
             "Run exactly the checks of `build` (carry-forward, unchanged returns, narrative, edition) and print "
             "the same summary and issues, grouped by file; nothing is written." + EXITS,
-            (workspace, period, edition_checked, show_info)),
+            (workspace, period, edition_checked, todays_register, show_info)),
     Command("returns", "write pre-filled return workbooks, one per lead partner",
             "Write one pre-filled .xlsx return per lead partner (never overwriting); the folder is the last "
             "line printed.",

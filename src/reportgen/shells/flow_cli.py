@@ -83,11 +83,12 @@ def outcome(state: Any) -> Any:
 
 
 def run_panel_paper(workspace: Path, period: str | None, out: Path | None, edition: Edition,
-                    show_info: bool) -> int:
+                    show_info: bool, todays_register: bool = False) -> int:
     refuse_early(workspace, period)
     from reportgen.shells.prefect_flows import panel_paper
 
-    state = panel_paper(str(workspace.resolve()), period, str(out) if out else None, edition, return_state=True)
+    state = panel_paper(str(workspace.resolve()), period, str(out) if out else None, edition, todays_register,
+                        return_state=True)
     return cli.show_build(outcome(state), show_info)
 
 
@@ -117,12 +118,13 @@ def run_partner_returns(workspace: Path, period: str, out: Path | None) -> int:
     return cli.show_returns(made.files, made.issues, made.folder)
 
 
-def run_check_paper(workspace: Path, period: str | None, edition: Edition, show_info: bool) -> int:
+def run_check_paper(workspace: Path, period: str | None, edition: Edition, show_info: bool,
+                    todays_register: bool = False) -> int:
     refuse_early(workspace, period)
     from reportgen.shells.prefect_flows import check_paper
 
-    return cli.show_checks(outcome(check_paper(str(workspace.resolve()), period, edition, return_state=True)),
-                           show_info)
+    return cli.show_checks(outcome(check_paper(str(workspace.resolve()), period, edition, todays_register,
+                                               return_state=True)), show_info)
 
 
 def run_status_history(workspace: Path, out: Path | None, edition: Edition) -> int:

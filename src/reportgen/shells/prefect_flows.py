@@ -398,12 +398,12 @@ def issue_table(issues: Sequence[Issue]) -> list[dict[str, object]]:
 
 @flow(name="panel-paper", log_prints=False)
 def panel_paper(workspace: str = ".", period: str | None = None, out: str | None = None,
-                edition: Edition = "public") -> State[BuildResult]:
+                edition: Edition = "public", todays_register: bool = False) -> State[BuildResult]:
     """Build one draft paper (DOCX, PDF, register, issues, chase list) into a new draft folder."""
     try:
         where, out_path = given_path(workspace, "workspace"), given_path(out, "out") if out else None
         find_inputs(where, period)  # a request that cannot be met fails here, before any task
-        result = build_draft(where, period, out_path, edition, runner=TaskRunner())
+        result = build_draft(where, period, out_path, edition, runner=TaskRunner(), todays_register=todays_register)
     except ReportgenError as exc:
         return refused(exc)
     publish_artifacts(result, where)
@@ -714,14 +714,15 @@ def compare_drafts_flow(old: str, new: str, out: str | None = None, allow_restri
 
 
 @flow(name="check-paper")
-def check_paper(workspace: str = ".", period: str | None = None, edition: Edition = "public") -> State[Checks]:
+def check_paper(workspace: str = ".", period: str | None = None, edition: Edition = "public",
+                todays_register: bool = False) -> State[Checks]:
     """Run every check of a build, writing nothing, like `reportgen validate`: before the returns deadline, what
     the partners still have to correct (the issues and the chase list, as artifacts)."""
     check = stage_task("check", validate_draft, retries=2)  # reads the inputs only: a busy share may pass
     try:
         where = given_path(workspace, "workspace")
         find_inputs(where, period)  # a request that cannot be met fails here, before any task
-        checks = check(where, period, edition)
+        checks = check(where, period, edition, todays_register)
     except ReportgenError as exc:
         return refused(exc)
     paper = checks.paper

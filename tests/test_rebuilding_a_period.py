@@ -1,0 +1,131 @@
+"""Building an earlier month again, as `return-after-draft` advises, once a later month has drafts: the month keeps
+the plan its draft was built from, unless the officer asks for today's register, and the later month is not
+blocked by an action withdrawn since."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pdfplumber
+import pytest
+
+from conftest import ACTIONS, REGISTER_HEADINGS, make_workspace, write_xlsx
+from reportgen.shells.cli import main
+
+NEW_ACTION = (7, "Victims", "OPCC", "Open a new victims' hub.", "18")
+
+
+def build(root: Path, period: str, capsys: pytest.CaptureFixture[str], *options: str) -> tuple[int, str, Path]:
+    """`reportgen build` as the officer runs it: its exit code, what it printed, and the draft it kept."""
+    capsys.readouterr()
+    code = main(["build", "--workspace", str(root), "--period", period, *options])
+    out = capsys.readouterr().out
+    return code, out, Path(out.splitlines()[-1])
+
+
+def november_after_withdrawing_6(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """September and October built; action 6 withdrawn and action 7 added to the register; November's returns
+    (October's, sent again) built: a withdrawn-ref warning, nothing blocking. Then an October return corrected."""
+    make_workspace(root, "2026-09")
+    assert build(root, "2026-09", capsys)[0] == 0
+    make_workspace(root, "2026-10")
+    assert build(root, "2026-10", capsys)[0] == 0
+    register = [REGISTER_HEADINGS, *(action for action in ACTIONS if action[0] != 6), NEW_ACTION]
+    write_xlsx(root / "inputs" / "register.xlsx", register, sheet="Register")
+    returns = root / "inputs" / "returns"
+    shutil.copytree(returns / "2026-10", returns / "2026-11")
+    code, out, _ = build(root, "2026-11", capsys)
+    assert code == 0, out
+    assert "Action 6 was in the paper of 2026-10/draft-01" in out
+    corrected = returns / "2026-10" / "opcc.xlsx"
+    book = openpyxl.load_workbook(corrected)
+    row = next(row for row in book["Return"].iter_rows(min_row=2) if row[0].value == 2)
+    row[3].value = "Corrected: the audit was published on 3 November."
+    book.save(corrected)
+
+
+def kept_register_of(folder: Path) -> str:
+    """Where the copy of the register the draft in `folder` was built from is kept, named by its hash."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["manifest"]
+    [register] = [item for item in manifest["inputs"] if item["path"] == "inputs/register.xlsx"]
+    return f"registers/register-{register['sha256'][:16]}.xlsx"
+
+
+def issues_of(folder: Path, ref: int) -> list[dict[str, str]]:
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as file:
+        return [row for row in csv.DictReader(file) if row["ref"] == str(ref)]
+
+
+def rows_of(folder: Path) -> dict[int, dict[str, object]]:
+    paper = json.loads((folder / "draft.json").read_text(encoding="utf-8"))["paper"]
+    return {row["ref"]: row for section in paper["sections"] for row in section["rows"]}
+
+
+def pdf_text(folder: Path) -> str:
+    with pdfplumber.open(folder / "paper.pdf") as pdf:
+        return " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
+
+
+def test_building_october_again_for_a_corrected_return_keeps_its_plan_and_leaves_november_unblocked(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """October was built again with today's register: it dropped action 6 and took in action 7, and November,
+    carrying forward from it, called November's update of 6 an unknown-ref error, marked its paper DRAFT and no
+    longer said 6 was withdrawn. October now keeps the register its draft was built from, and says so; it reads
+    the corrected return; November is not blocked and still says 6 is no longer in the plan."""
+    november_after_withdrawing_6(tmp_path, capsys)
+
+    kept = kept_register_of(tmp_path / "outputs" / "2026-10" / "draft-01")
+    code, out, october = build(tmp_path, "2026-10", capsys)
+    assert code == 0, out
+    said = " ".join(out.split())
+    assert (f"Built from the register kept for 2026-10/draft-01 ({kept}), not today's inputs/register.xlsx, which "
+            "has changed since: 2026-11 already has drafts built on October 2026's plan") in said
+    assert "--todays-register" in said
+    assert october.name == "draft-02"
+    rows = rows_of(october)
+    assert 6 in rows and 7 not in rows
+    assert "Corrected: the audit was published on 3 November." in str(rows[2]["explanation"])
+    with (october / "chase.csv").open(encoding="utf-8-sig", newline="") as file:
+        opcc = next(row for row in csv.DictReader(file) if row["Partner"] == "OPCC")
+    assert (opcc["Actions led"], opcc["No update (refs)"]) == ("3", "")  # 2, 4 and 6: not chased for 7
+    manifest = json.loads((october / "manifest.json").read_text(encoding="utf-8"))["manifest"]
+    assert kept in [item["path"] for item in manifest["inputs"]]
+    assert (tmp_path / kept).is_file() and not list((tmp_path / "outputs").rglob("register-*"))
+
+    code, out, november = build(tmp_path, "2026-11", capsys)
+    assert code == 0, out
+    assert [(i["code"], i["severity"]) for i in issues_of(november, 6)] == [("withdrawn-ref", "warning")]
+    assert issues_of(november, 6)[0]["message"].startswith("Action 6 was in the paper of 2026-10/draft-02")
+    assert "kept-register" not in (november / "issues.csv").read_text(encoding="utf-8-sig")
+    text = pdf_text(november)
+    assert "No longer in the plan: 6" in text
+    assert "DRAFT" not in text
+
+
+def test_building_october_from_todays_register_changes_its_plan_says_so_and_november_still_warns(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The officer who means to change October's plan asks for today's register: October drops action 6 and is
+    told that November was built on the old plan. November's update of 6, which no longer appears in the draft it
+    carries from, is still a withdrawn-ref warning naming the October draft that showed it, not a blocking
+    unknown-ref error."""
+    november_after_withdrawing_6(tmp_path, capsys)
+
+    kept = kept_register_of(tmp_path / "outputs" / "2026-10" / "draft-01")
+    code, out, october = build(tmp_path, "2026-10", capsys, "--todays-register")
+    assert code == 0, out
+    said = " ".join(out.split())
+    assert (f"Built from today's register inputs/register.xlsx, which differs from the one 2026-10/draft-01 was built "
+            f"from ({kept}): October 2026's plan changes, and 2026-11 already has drafts built on the old one.") in said
+    assert 6 not in rows_of(october) and 7 in rows_of(october)
+
+    code, out, november = build(tmp_path, "2026-11", capsys)
+    assert code == 0, out
+    found = issues_of(november, 6)
+    assert [(i["code"], i["severity"], i["file"]) for i in found] == [
+        ("withdrawn-ref", "warning", "inputs/returns/2026-11/opcc.xlsx")]
+    assert found[0]["message"] == ("Action 6 was in the paper of 2026-10/draft-01 and is no longer in the register "
+                                   "(withdrawn?); this update is not shown.")
