@@ -129,3 +129,22 @@ def test_building_october_from_todays_register_changes_its_plan_says_so_and_nove
         ("withdrawn-ref", "warning", "inputs/returns/2026-11/opcc.xlsx")]
     assert found[0]["message"] == ("Action 6 was in the paper of 2026-10/draft-01 and is no longer in the register "
                                    "(withdrawn?); this update is not shown.")
+
+
+def test_building_october_again_after_a_draft_kept_no_copy_of_its_register_says_its_plan_may_differ(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """October's draft was kept before registers were (no copy to read its plan back from): October is built from
+    today's register, and the officer is told so, and that its plan may differ from the draft's, rather than
+    finding out from November."""
+    november_after_withdrawing_6(tmp_path, capsys)
+    shutil.rmtree(tmp_path / "registers")
+
+    code, out, october = build(tmp_path, "2026-10", capsys)
+    assert code == 0, out
+    assert ("Built from today's register inputs/register.xlsx, which has changed since 2026-10/draft-01 was built (no "
+            "copy of the register it was built from was kept): October 2026's plan may differ from it, and 2026-11 "
+            "already has drafts built on the old one.") in " ".join(out.split())
+    with (october / "issues.csv").open(encoding="utf-8-sig", newline="") as file:
+        said = [(row["code"], row["severity"], row["file"]) for row in csv.DictReader(file)
+                if row["code"] == "kept-register"]
+    assert said == [("kept-register", "warning", "inputs/register.xlsx")]
