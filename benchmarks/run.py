@@ -121,7 +121,7 @@ def child_stages(workspace: Path, skip_pdf: bool) -> dict[str, Any]:
         out = workspace / f"stages-draft-{run}"
         started = drafts.start_draft(inputs.outputs, inputs.period, beside=out)
         shutil.copyfile(folder / "draft.json", started / "draft.json")  # written by the tables stage
-        return build.finish_draft(plan, paper, issues, chase, started, out, {})
+        return build.finish_draft(plan, checked, paper, issues, chase, started, out, {})
 
     timed("draft", draft)
     return {"times": times, "rows": len(paper.rows), **_pages(folder / "paper.pdf"), **_rusage()}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RETURN_HEADINGS, default_returns, make_workspace
+from conftest import RETURN_HEADINGS, default_returns, make_workspace, write_xlsx
 from reportgen.check.checked import check_inputs
 from reportgen.issues import Issue, flatten
 from reportgen.read.workspace import find_inputs
@@ -468,11 +468,12 @@ def test_a_stray_file_whose_suggested_name_is_taken_is_not_told_to_take_it(tmp_p
     """'criminal-justice-board-extra.xlsx' beside the board's own return: the advice named the file after its lead,
     criminal-justice-board.xlsx, which is already there; following it would overwrite the board's return. It now
     says that file is there, and the name a later version takes beside it."""
-    import shutil
-
     root = make_workspace(tmp_path)
     folder = root / "inputs" / "returns" / "2026-10"
-    shutil.copy(folder / "criminal-justice-board.xlsx", folder / "criminal-justice-board-extra.xlsx")
+    # a later version of the board's return, not a copy of it (`copied-return` says a copy)
+    rows = [list(row) for row in default_returns()["criminal-justice-board.xlsx"]]
+    rows[1][3] = f"{rows[1][3]} Revised after the board met."
+    write_xlsx(folder / "criminal-justice-board-extra.xlsx", rows)
     [stray] = [i for i in _check(root).issues if i.code == "unknown-partner"]
     assert stray.file == "inputs/returns/2026-10/criminal-justice-board-extra.xlsx"
     assert stray.advice == ("criminal-justice-board.xlsx is already in the folder: if this file is a later version of "
