@@ -392,6 +392,27 @@ def test_a_leads_return_saved_again_under_a_name_that_is_no_leads_is_said_to_be_
         "Yes", f"inputs/returns/{A}/opcc.xlsx; inputs/returns/{A}/Jo Bloggs.xlsx", "3", "1", "copied-return ×1")
 
 
+def test_a_copy_of_a_return_with_a_row_warned_of_says_it_once_and_counts_it_once_against_the_lead(
+        tmp_path: Path) -> None:
+    """OPCC's return, one of whose rows gives the action's text otherwise than the register, saved again as
+    "Jo Bloggs.xlsx": the copy's row was warned of as well as OPCC's, and chase.csv counted it twice against OPCC
+    ("action-text-changed ×1; copied-return ×1; action-text-changed ×1"). The copy's one warning says it all."""
+    returns = default_returns()
+    rows = [list(row) for row in returns["opcc.xlsx"]]
+    rows[1][1] = f"{rows[1][1]} (as amended by the board)"
+    returns["opcc.xlsx"] = rows
+    returns["Jo Bloggs.xlsx"] = rows
+    root = make_workspace(tmp_path / "ws", period=A, returns=returns)
+    assert main(["build", "--workspace", str(root)]) == 0
+    folder = root / "outputs" / A / "draft-01"
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
+        found = [(row["file"].rsplit("/", 1)[-1], row["code"]) for row in csv.DictReader(stream)]
+    assert [code for file, code in found if file == "Jo Bloggs.xlsx"] == ["copied-return"]
+    assert [code for file, code in found if file == "opcc.xlsx"] == ["action-text-changed"]
+    opcc = chase_csv_rows(root, A)["OPCC"]
+    assert (opcc["Warnings"], opcc["Issues"]) == ("2", "action-text-changed ×1; copied-return ×1")
+
+
 def test_an_unreadable_file_named_after_no_lead_is_suggested_the_lead_its_name_resembles(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A youth justice team's CSV, headed its own way and named with its initials, reads no row: its advice

@@ -186,11 +186,13 @@ def copied_from(partner_return: PartnerReturn, merged: MergedRegister, own: Mapp
     return next(iter(sources)) if len(sources) == 1 and sources <= own.keys() else ""
 
 
-def copies_said(merge_issues: Sequence[Issue], issues: Sequence[Issue]) -> list[Issue]:
-    """`merge_issues` without the row-by-row `duplicate-update`s of a file found to be a lead's return copied
-    (`copied-return`, in `issues`): that one warning says it of every row, and what to do."""
+def copies_said(issues: Sequence[Issue]) -> list[Issue]:
+    """`issues` without those of a file found to be a lead's return copied (`copied-return`) but that warning: it
+    says what to do with the file, none of which the paper uses; its rows' warnings (each a `duplicate-update`, an
+    action's text changed as the lead's own file's row is said to be) said each thing twice, and counted it twice
+    against the lead in chase.csv."""
     copies = {item.file for item in issues if item.code == "copied-return"}
-    return [item for item in merge_issues if not (item.code == "duplicate-update" and item.file in copies)]
+    return [item for item in issues if item.file not in copies or item.code == "copied-return"]
 
 
 def sent_copies(inputs: Inputs) -> Path:
@@ -402,7 +404,7 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     issues += no_returns_read(inputs, returns, return_issues)
     issues += missing_returns(register, inputs, assignment, merged)
     issues += earlier_issues
-    issues = said_in_merge(issues, merge_issues) + copies_said(merge_issues, return_issues)
+    issues = copies_said(said_in_merge(issues, merge_issues) + list(merge_issues))
     issues += check_narrative(inputs, merged)
     return Checked(inputs, register, tuple(returns), merged, tuple(issues), assignment, source, carried)
 

@@ -195,7 +195,7 @@ def _with_strays(row: ChaseRow, shown: Sequence[str], by_file: Mapping[str, Sequ
     return replace(row, strays=tuple(shown),
                    errors=row.errors + sum(1 for item in found if item.severity is Severity.ERROR),
                    warnings=row.warnings + sum(1 for item in found if item.severity is Severity.WARNING),
-                   issues="; ".join(filter(None, [row.issues, summarise(found)])))
+                   issues=summarise(found, row.issues))
 
 
 def _settings_to_correct(rows: list[ChaseRow], checked: Checked, found: Sequence[Issue]) -> list[ChaseRow]:
@@ -289,9 +289,14 @@ def _row(partner: str, shown: Sequence[str], led: int, updated: int, missing: tu
     )
 
 
-def summarise(issues: Iterable[Issue]) -> str:
-    """Issue codes with counts, in order of first appearance: 'unknown-status ×2; empty-status ×1'."""
-    counts = Counter(item.code for item in issues)
+def summarise(issues: Iterable[Issue], before: str = "") -> str:
+    """Issue codes with counts, in order of first appearance: 'unknown-status ×2; empty-status ×1'; added to the
+    counts of `before`, one such summary (a lead's own files', then a stray file's: one count a code)."""
+    counts: Counter[str] = Counter()
+    for part in filter(None, before.split("; ")):
+        code, _, count = part.rpartition(" ×")
+        counts[code] += int(count)
+    counts.update(item.code for item in issues)
     return "; ".join(f"{code} ×{count}" for code, count in counts.items())
 
 
