@@ -148,3 +148,38 @@ def test_building_october_again_after_a_draft_kept_no_copy_of_its_register_says_
         said = [(row["code"], row["severity"], row["file"]) for row in csv.DictReader(file)
                 if row["code"] == "kept-register"]
     assert said == [("kept-register", "warning", "inputs/register.xlsx")]
+
+
+def test_building_october_a_third_time_without_the_kept_register_still_says_its_plan_may_differ(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """October built again (draft-02, from the kept register, whose manifest records the copy in registers/), then
+    registers/ deleted and October built a third time: today's register was read without a word, the withdrawn
+    action dropped and the added one chased, because the register was looked for only as inputs/register.xlsx."""
+    november_after_withdrawing_6(tmp_path, capsys)
+    assert build(tmp_path, "2026-10", capsys)[0] == 0
+    shutil.rmtree(tmp_path / "registers")
+
+    code, out, october = build(tmp_path, "2026-10", capsys)
+    assert code == 0, out
+    assert ("which has changed since 2026-10/draft-02 was built (no copy of the register it was built from was "
+            "kept)") in " ".join(out.split())
+    with (october / "issues.csv").open(encoding="utf-8-sig", newline="") as file:
+        assert [row["code"] for row in csv.DictReader(file) if row["code"] == "kept-register"] == ["kept-register"]
+
+
+def test_building_october_again_with_its_kept_register_edited_says_the_copy_was_changed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The kept copy of October's register edited by hand: the warning said no copy had been kept, and named none."""
+    november_after_withdrawing_6(tmp_path, capsys)
+    copy = kept_register_of(tmp_path / "outputs" / "2026-10" / "draft-01")
+    kept = tmp_path / copy
+    book = openpyxl.load_workbook(kept)
+    book.active.cell(row=2, column=4).value = "Edited by hand."
+    book.save(kept)
+
+    code, out, _october = build(tmp_path, "2026-10", capsys)
+    assert code == 0, out
+    said = " ".join(out.split())
+    assert (f"the copy of the register 2026-10/draft-01 was built from, {copy}, has been changed since it was "
+            "kept") in said
+    assert "no copy of the register" not in said

@@ -205,6 +205,11 @@ CODES: dict[str, Code] = {
         {"todays": ("Built from today's register {file}, which differs from the one {draft} was built from "
                     "({kept}): {label}'s plan changes, and {later} already has drafts built on the old one.",
                     "Build the later periods again, so that their papers follow the new plan."),
+         "altered": ("Built from today's register {file}: the copy of the register {draft} was built from, {kept}, "
+                     "has been changed since it was kept, so {label}'s plan may differ from that draft's, and {later} "
+                     "already has drafts built on the old one.",
+                     "Put the kept copy back as it was (from a backup) and build again; or check the plan against "
+                     "{draft} and build the later periods again if it changed."),
          "unkept": ("Built from today's register {file}, which has changed since {draft} was built (no copy of the "
                     "register it was built from was kept): {label}'s plan may differ from it, and {later} already has "
                     "drafts built on the old one.",

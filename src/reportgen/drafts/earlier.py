@@ -143,6 +143,10 @@ def register_for(inputs: Inputs, todays: bool = False) -> tuple[Inputs, list[Iss
     said = {"draft": newest.relative_to(inputs.outputs).as_posix(), "label": period_label(inputs.period),
             "later": " and ".join(later)}
     if copy is None:
+        altered = next((path for path in _kept_register_paths(newest, inputs) if path.is_file()), None)
+        if altered is not None:  # kept, then changed by hand: not the plan the draft shows
+            return inputs, [issue("kept-register", "altered", file=inputs.display(inputs.register),
+                                  kept=inputs.display(altered), **said)]
         return inputs, [issue("kept-register", "unkept", file=inputs.display(inputs.register), **said)]
     if todays:
         return inputs, [issue("kept-register", "todays", file=inputs.display(inputs.register),
@@ -151,15 +155,30 @@ def register_for(inputs: Inputs, todays: bool = False) -> tuple[Inputs, list[Iss
                                                   today=inputs.display(inputs.register), **said)]
 
 
+def _register_records(folder: Path) -> list[tuple[str, str]]:
+    """The register the kept draft in `folder` was built from, as its manifest records it: (path, hash), the
+    workspace's inputs/register.xlsx or, for a period built again, the copy in registers/ it read."""
+    try:
+        recorded = drafts.load_manifest(folder).inputs
+    except ReportgenError:
+        return []
+    return [(record.path, record.sha256) for record in recorded if Path(record.path).stem.startswith("register")]
+
+
+def _kept_register_paths(folder: Path, inputs: Inputs) -> list[Path]:
+    return [drafts.kept_register_path(inputs.workspace, sha256, Path(path).suffix)
+            for path, sha256 in _register_records(folder)]
+
+
 def _register_changed(folder: Path, inputs: Inputs) -> bool:
     """Whether today's register differs from the one the kept draft in `folder` was built from (its manifest's
-    hash); False when that cannot be told."""
+    hash, whether it read today's file or a kept copy); False when that cannot be told."""
+    recorded = _register_records(folder)
     try:
-        now = records.file_record(inputs.register, inputs.workspace)
-        kept = {record.path: record.sha256 for record in drafts.load_manifest(folder).inputs}
-    except (ReportgenError, OSError):
+        now = records.file_sha256(inputs.register)
+    except OSError:
         return False
-    return now.path in kept and kept[now.path] != now.sha256
+    return bool(recorded) and all(sha256 != now for _path, sha256 in recorded)
 
 
 def withdrawn_earlier(issues: tuple[Issue, ...], register: Register, outputs: Path, period: str
