@@ -183,3 +183,36 @@ def test_building_october_again_with_its_kept_register_edited_says_the_copy_was_
     assert (f"the copy of the register 2026-10/draft-01 was built from, {copy}, has been changed since it was "
             "kept") in said
     assert "no copy of the register" not in said
+
+
+def refs_sent_to_opcc(root: Path, capsys: pytest.CaptureFixture[str], *options: str) -> tuple[list[int], str]:
+    """`reportgen returns --period 2026-10` as the officer runs it (October had no workbooks written yet): the refs
+    of OPCC's workbook, read back, and what the command printed."""
+    capsys.readouterr()
+    code = main(["returns", "--workspace", str(root), "--period", "2026-10", *options])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    book = openpyxl.load_workbook(Path(out.splitlines()[-1]) / "opcc.xlsx")
+    return [row[0].value for row in book["Return"].iter_rows(min_row=2) if row[0].value is not None], out
+
+
+def test_october_return_workbooks_written_after_november_was_built_list_octobers_plan_and_say_which_register(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """October's workbooks, written again for a partner correcting its return once November was built, were filled
+    from today's register: action 6, withdrawn since, was missing from OPCC's, and action 7, added since, was in it,
+    unlike October's paper. They now list October's plan, from the register its draft was built from, and say so;
+    `--todays-register` writes them from today's, and says that too."""
+    november_after_withdrawing_6(tmp_path, capsys)
+    assert not (tmp_path / "outputs" / "2026-10" / "returns").exists()
+    kept = kept_register_of(tmp_path / "outputs" / "2026-10" / "draft-01")
+
+    refs, out = refs_sent_to_opcc(tmp_path, capsys)
+    assert refs == [2, 4, 6]
+    assert (f"Built from the register kept for 2026-10/draft-01 ({kept}), not today's inputs/register.xlsx"
+            in " ".join(out.split()))
+
+    shutil.move(tmp_path / "outputs" / "2026-10" / "returns", tmp_path / "sent-first")
+    refs, out = refs_sent_to_opcc(tmp_path, capsys, "--todays-register")
+    assert refs == [2, 4, 7]
+    assert (f"Built from today's register inputs/register.xlsx, which differs from the one 2026-10/draft-01 was built "
+            f"from ({kept})") in " ".join(out.split())

@@ -88,7 +88,8 @@ def _outbox(inputs: Inputs, dry_run: bool, credentials: Credentials | None, stac
 def _prepare(workspace: Path, period: str) -> tuple[Inputs, Register, Mapping[int, Prefill], list[Issue], list[Issue]]:
     """The inputs, register and pre-filled values of `period`, the issues met, and of those the register's own."""
     read = read_for_workbooks(workspace, period)  # a period whose replies are yet to come: no returns folder needed
-    issues = [*read.register_issues, *check_partners(read.inputs.settings, read.register), *read.previous_issues]
+    issues = [*read.kept_issues, *read.register_issues, *check_partners(read.inputs.settings, read.register),
+              *read.previous_issues]
     return read.inputs, read.register, read.prefill, issues, list(read.register_issues)
 
 

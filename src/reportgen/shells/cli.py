@@ -315,12 +315,13 @@ def show_checks(checks: Checks, show_info: bool) -> int:
     return exit_code(len(checks.blocking))
 
 
-def run_returns(workspace: Path, period: str, out: Path | None) -> int:
+def run_returns(workspace: Path, period: str, out: Path | None, todays_register: bool = False) -> int:
     from reportgen.run.returns import write_return_workbooks
 
     placed: list[Path] = []  # the folder, once the whole set is in it
     with said_after(placed, lambda folder: f"the return workbooks were written (the set is complete): {folder}"):
-        written, issues = write_return_workbooks(workspace, period, out, on_written=placed.append)
+        written, issues = write_return_workbooks(workspace, period, out, on_written=placed.append,
+                                                 todays_register=todays_register)
         folder = written[0].parent if written else out or workspace / "outputs" / period / "returns"
         return show_returns(written, issues, folder)
 

@@ -81,7 +81,7 @@ def edition_checked() -> click.Parameter:
 
 def todays_register() -> click.Parameter:
     return click.Option(["--todays-register"], is_flag=True,
-                        help="build a period that a later period already has drafts of from today's register, "
+                        help="read today's register for a period that a later period already has drafts of, "
                         "changing its plan (by default it keeps the register its last draft was built from)")
 
 
@@ -213,7 +213,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command("returns", "write pre-filled return workbooks, one per lead partner",
             "Write one pre-filled .xlsx return per lead partner (never overwriting); the folder is the last "
             "line printed.",
-            (workspace, period_required, returns_out)),
+            (workspace, period_required, returns_out, todays_register)),
     Command("diff", "compare two kept drafts (tracked-changes DOCX, summary, JSON)",
             "Compare two draft folders by action ref; write diff.docx (Word tracked changes), diff.html, "
             "diff.pdf and diff.json into a new folder, whose path is the last line printed.",

@@ -110,11 +110,12 @@ def run_compare_drafts(old: Path, new: Path, out: Path | None, allow_restricted:
     return cli.show_diff(outcome(state))
 
 
-def run_partner_returns(workspace: Path, period: str, out: Path | None) -> int:
+def run_partner_returns(workspace: Path, period: str, out: Path | None, todays_register: bool = False) -> int:
     refuse_early(workspace, period, need_returns=False)  # workbooks go out before any return comes in
     from reportgen.shells.prefect_flows import partner_returns
 
-    made = outcome(partner_returns(str(workspace.resolve()), period, str(out) if out else None, return_state=True))
+    made = outcome(partner_returns(str(workspace.resolve()), period, str(out) if out else None, todays_register,
+                                   return_state=True))
     return cli.show_returns(made.files, made.issues, made.folder)
 
 

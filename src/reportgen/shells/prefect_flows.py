@@ -759,15 +759,17 @@ def status_history(workspace: str = ".", out: str | None = None, edition: Editio
 
 
 @flow(name="partner-returns")
-def partner_returns(workspace: str = ".", period: str = "", out: str | None = None) -> State[ReturnsResult]:
-    """Pre-filled return workbooks, one per lead partner, for `period`."""
+def partner_returns(workspace: str = ".", period: str = "", out: str | None = None, todays_register: bool = False
+                    ) -> State[ReturnsResult]:
+    """Pre-filled return workbooks, one per lead partner, for `period` (`todays_register`: see
+    `read_for_workbooks`)."""
     write = stage_task("write-return-workbooks", write_return_workbooks, retries=2)
     try:
         if not period:
             raise UsageError("a period (YYYY-MM) is needed: the month the returns are for")
         where, out_path = given_path(workspace, "workspace"), given_path(out, "out") if out else None
         find_inputs(where, period, need_returns=False)  # the workbooks go out before returns come in
-        files, issues = write(where, period, out_path)
+        files, issues = write(where, period, out_path, todays_register=todays_register)
     except ReportgenError as exc:
         return refused(exc)
     folder = files[0].parent if files else Path(out or Path(workspace) / "outputs" / period / "returns")
