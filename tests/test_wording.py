@@ -21,7 +21,7 @@ from reportgen.errors import ReportgenError
 from reportgen.run.build import build_draft
 from reportgen.settings import settings_from_dict
 from reportgen.shells.cli import main
-from reportgen.wording import counted, plural, row_spans
+from reportgen.wording import counted, listed, plural, row_spans
 
 
 def test_rows_are_listed_as_a_person_lists_them() -> None:
@@ -163,3 +163,11 @@ def test_a_column_heading_in_the_plural() -> None:
     """The web edition's "All themes" and the chart's "each of the 4 themes" name a register's own heading."""
     assert [plural(noun) for noun in ("theme", "plan priority", "business area", "address", "CSP", "day")] == [
         "themes", "plan priorities", "business areas", "addresses", "CSPs", "days"]
+
+
+@pytest.mark.parametrize(("items", "said"), [([], ""), (["2026-11"], "2026-11"), (["2026-11", "2026-12"],
+                                                                                  "2026-11 and 2026-12"),
+                                             (["2026-10", "2026-11", "2026-12"], "2026-10, 2026-11 and 2026-12")])
+def test_a_list_is_said_as_a_sentence_says_it(items: list[str], said: str) -> None:
+    """Three later periods were said '2026-10 and 2026-11 and 2026-12 already has drafts'."""
+    assert listed(items) == said

@@ -198,20 +198,20 @@ CODES: dict[str, Code] = {
         W, "An earlier period was built again while a later period has drafts: its plan is the register its last "
         "draft was built from (a copy kept in registers/), not today's register.",
         "Built from the register kept for {draft} ({file}), not today's {today}, which has changed since: "
-        "{later} already has drafts built on {label}'s plan, so that plan is kept as it was and only the returns "
+        "{later} drafts built on {label}'s plan, so that plan is kept as it was and only the returns "
         "are read again.",
         "Nothing to do to pick up a late or corrected return. To change {label}'s plan to today's register, build "
         "again with --todays-register, then build the later periods again.",
         {"todays": ("Built from today's register {file}, which differs from the one {draft} was built from "
-                    "({kept}): {label}'s plan changes, and {later} already has drafts built on the old one.",
+                    "({kept}): {label}'s plan changes, and {later} drafts built on the old one.",
                     "Build the later periods again, so that their papers follow the new plan."),
          "altered": ("Built from today's register {file}: the copy of the register {draft} was built from, {kept}, "
                      "has been changed since it was kept, so {label}'s plan may differ from that draft's, and {later} "
-                     "already has drafts built on the old one.",
+                     "drafts built on the old one.",
                      "Put the kept copy back as it was (from a backup) and build again; or check the plan against "
                      "{draft} and build the later periods again if it changed."),
          "unkept": ("Built from today's register {file}, which has changed since {draft} was built (no copy of the "
-                    "register it was built from was kept): {label}'s plan may differ from it, and {later} already has "
+                    "register it was built from was kept): {label}'s plan may differ from it, and {later} "
                     "drafts built on the old one.",
                     "Check the plan against {draft}; build the later periods again if it changed.")}),
     "narrative-placeholder": Code(

@@ -33,6 +33,11 @@ def row_spans(rows: list[int]) -> str:
     return f"row {listed}" if len(rows) == 1 else f"rows {listed}"
 
 
+def listed(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c': a list as a sentence gives it."""
+    return " and ".join(filter(None, [", ".join(items[:-1]), items[-1]])) if items else ""
+
+
 def plural(noun: str) -> str:
     """The plural of a noun (a column's heading in a sentence): "theme" -> "themes", "plan priority" ->
     "plan priorities", "business area" -> "business areas", "address" -> "addresses", "CSP" -> "CSPs"."""

@@ -22,7 +22,7 @@ from reportgen.issues import Issue, issue
 from reportgen.model import Paper, Register
 from reportgen.periods import period_label
 from reportgen.read.workspace import Inputs, list_returns
-from reportgen.wording import counted
+from reportgen.wording import counted, listed
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def register_for(inputs: Inputs, todays: bool = False) -> tuple[Inputs, list[Iss
     if copy is not None and records.file_sha256(copy) == records.file_sha256(inputs.register):
         return inputs, []
     said = {"draft": newest.relative_to(inputs.outputs).as_posix(), "label": period_label(inputs.period),
-            "later": " and ".join(later)}
+            "later": f"{listed(later)} already {'has' if len(later) == 1 else 'have'}"}
     if copy is None:
         altered = next((path for path in _kept_register_paths(newest, inputs) if path.is_file()), None)
         if altered is not None:  # kept, then changed by hand: not the plan the draft shows

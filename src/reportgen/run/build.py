@@ -74,6 +74,7 @@ from reportgen.run.template_copies import copy_issues, record_unrecorded
 from reportgen.safe_cells import CSV_ENCODING
 from reportgen.settings import SETTINGS_FILE, Edition
 from reportgen.template_files import DEFAULT_TEMPLATES, template_file, templates_folder
+from reportgen.wording import listed
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -231,8 +232,7 @@ def stylesheet_issues(inputs: Inputs) -> list[Issue]:
     lacking = stylesheet_lacks(stylesheet) if stylesheet.is_relative_to(inputs.workspace) else []
     if not lacking:
         return []
-    listed = " and ".join([", ".join(lacking[:-1]), lacking[-1]] if len(lacking) > 1 else lacking)
-    return [issue("stylesheet-outdated", file=inputs.display(stylesheet), value=listed,
+    return [issue("stylesheet-outdated", file=inputs.display(stylesheet), value=listed(lacking),
                   ours=str(DEFAULT_TEMPLATES / STYLESHEET))]
 
 
