@@ -1471,3 +1471,23 @@ def test_progress_follows_a_narrative_spilling_onto_a_second_page_rather_than_le
     assert ending > 0, "the narrative is to spill past the cover page"
     assert "Progress over time" in pages[ending]
     assert pages[ending].index(closing) < pages[ending].index("Progress over time")
+
+
+def test_a_sections_long_word_is_never_split_in_the_pdfs_table_of_numbers(tmp_path: Path) -> None:
+    """The table under the chart by section gave each of its seven columns a seventh of the page, and a section
+    named "Justice and Rehabilitation" was printed "Justice and / Rehabilitati / on" (here a longer word, for
+    the six columns of this plan)."""
+    root = tmp_path / "ws"
+    register = [REGISTER_HEADINGS, *((ref, "Intergenerational Justice" if section == "Justice" else section, lead,
+                                      text, page) for ref, section, lead, text, page in ACTIONS)]
+    make_workspace(root, period=PERIODS[0], returns=_returns(0), toml=TOML.format(n=2), register=register)
+    for n, period in enumerate(PERIODS[:2]):
+        for name, rows in _returns(n).items():
+            write_xlsx(root / "inputs" / "returns" / period / name, rows)
+        assert main(["build", "--workspace", str(root), "--period", period]) in (0, 1)
+    with pdfplumber.open(root / "outputs" / PERIODS[1] / "draft-01" / "paper.pdf") as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    words = text.split()
+    cut = [word for word in words if len(word) > 3 and "Intergenerational".startswith(word)
+           and word != "Intergenerational"]
+    assert "Intergenerational" in words and not cut
