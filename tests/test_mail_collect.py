@@ -1101,8 +1101,9 @@ def test_a_new_action_missing_from_a_mailed_return_is_asked_for_its_first_update
     [ack] = captured.parsed()
     told = " ".join(ack.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
     assert "Action 7 has no row in wessex-police.xlsx" in told and "new to the register" in told
-    assert ("What to do: Please send this action's first update (its status, explanation and timeframe): add a row "
-            "for it to the workbook, with the action's number, and send the workbook again.") in told
+    assert ("What to do: Please send this action's first update (its status, explanation and timeframe) in your "
+            "reply to this email: the workbook you were sent has no row for it") in told
+    assert "add a row" not in told  # the workbook's rows are protected: none can be added
     assert "Do not delete rows" not in told and "carried forward" not in told
     [deleted] = [item for item in run.issues if item.code == "row-deleted"]
     assert deleted.ref == 7 and "first update" in deleted.advice, "the officer's advice is the officer's"

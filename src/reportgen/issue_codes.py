@@ -1408,8 +1408,9 @@ CODES: dict[str, Code] = {
         partner_advice="Please send an update for this action too: its row was missing from the workbook you sent "
         "back. Do not delete rows; if an action has nothing new, say so in its explanation.",
         partner_wordings={"never-reported": (
-            "Please send this action's first update (its status, explanation and timeframe): add a row for it to the "
-            "workbook, with the action's number, and send the workbook again.")}),
+            "Please send this action's first update (its status, explanation and timeframe) in your reply to this "
+            "email: the workbook you were sent has no row for it (it was made before the action joined the plan), "
+            "and its rows cannot be added to. Next period's workbook will have its row.")}),
     "return-wrong-period": Code(
         W, "A return is the workbook reportgen made for another period (last month's, sent back again): its rows "
         "were not used, and its partner is chased as if it had sent no return.",
