@@ -620,6 +620,36 @@ def test_a_row_sent_back_as_prefilled_before_an_earlier_correction_keeps_the_cor
     assert "Action 3:" in note and "'Not started'" in note and "'In progress'" in note
 
 
+def test_a_row_prefilled_with_no_status_before_a_correction_is_read_as_corrected_and_does_not_block(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The police reported action 3 as 'Delayed' (not a status) in October, so November's workbook was pre-filled
+    with no status for it; then October was corrected to Not started. Sent back untouched, the row was read as the
+    corrected update, yet an empty-status error ("Ask the lead partner for the status") blocked publication, and
+    the note said the workbook was pre-filled ('')."""
+    returns = default_returns()
+    returns["wessex-police.xlsx"][2] = (3, returns["wessex-police.xlsx"][2][1], "Delayed", "Update on action 3.",
+                                        "Spring 2027")
+    root = make_workspace(tmp_path / "ws", period=A, returns=returns)
+    assert main(["build", "--workspace", str(root), "--period", A]) in (0, 1)
+    assert main(["returns", "--workspace", str(root), "--period", B]) == 0
+    october = root / "inputs" / "returns" / A / "wessex-police.xlsx"
+    book = openpyxl.load_workbook(october)
+    book["Return"]["C3"] = "Not started"
+    book.save(october)
+    assert main(["build", "--workspace", str(root), "--period", A]) in (0, 1)
+    (root / "inputs" / "returns" / B).mkdir(parents=True)
+    shutil.copy(root / "outputs" / B / "returns" / "wessex-police.xlsx", root / "inputs" / "returns" / B)
+    capsys.readouterr()
+    main(["build", "--workspace", str(root), "--period", B])
+    [folder] = (root / "outputs" / B).glob("draft-*")
+    rows = list(csv.DictReader(io.StringIO((folder / "issues.csv").read_text(encoding="utf-8-sig"))))
+    police = [row for row in rows if row["file"].endswith("wessex-police.xlsx")]
+    assert not [row for row in police if row["severity"] == "error"]
+    [note] = [row["message"] for row in police if row["code"] == "prefilled-before-correction"]
+    assert "pre-filled, with no status, before" in note and "('')" not in note
+    assert "corrected update ('Not started')" in note
+
+
 def test_an_update_typed_again_with_the_same_html_is_returned_as_sent_as_the_stalled_check_reads_it(
         tmp_path: Path) -> None:
     """The Criminal Justice Board wrote action 5's update with <p> tags in October and, word for word, the same

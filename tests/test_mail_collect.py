@@ -1076,6 +1076,39 @@ def test_a_row_sent_back_as_prefilled_before_an_earlier_correction_is_acknowledg
             if i.code == "prefilled-before-correction"] == [(3, 3)]
 
 
+def test_a_row_prefilled_with_no_status_before_a_correction_is_not_asked_for_a_status(
+        tmp_path: Path, smtp, dovecot: Dovecot) -> None:
+    """The police reported action 3 as 'Delayed' (not a status) in October, so November's workbook was pre-filled
+    with no status for it; then October was corrected to Not started. The police mail the workbook back untouched:
+    the acknowledgement said the corrected update is read for the row, and also that the row has no status and is
+    to be given one. Now it only says the corrected update is read."""
+    from conftest import default_returns, make_workspace
+    from mail_helpers import mail_toml
+
+    controller, captured = smtp
+    returns = default_returns()
+    returns["wessex-police.xlsx"][2] = (3, returns["wessex-police.xlsx"][2][1], "Delayed", "Update on action 3.",
+                                        "Spring 2027")
+    root = make_workspace(tmp_path / "ws", period="2026-10", returns=returns,
+                          toml=mail_toml(controller.port, dovecot.port))
+    assert main(["build", "--workspace", str(root), "--period", "2026-10"]) in (0, 1)
+    assert main(["returns", "--workspace", str(root), "--period", "2026-11"]) == 0
+    october = root / "inputs" / "returns" / "2026-10" / "wessex-police.xlsx"
+    book = openpyxl.load_workbook(october)
+    book["Return"]["C3"] = "Not started"
+    book.save(october)
+    assert main(["build", "--workspace", str(root), "--period", "2026-10"]) in (0, 1)
+    sent = (root / "outputs" / "2026-11" / "returns" / "wessex-police.xlsx").read_bytes()
+    dovecot.append(reply(ADDRESS[POLICE], [("wessex-police.xlsx", sent)],
+                         subject="Re: Return [reportgen 2026-11]", message_id="<police@example.org>"))
+    run = collect_returns(root, "2026-11", credentials_from_env(env()))
+    [ack] = captured.parsed()
+    told = " ".join(ack.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    assert "no status" not in told.replace("pre-filled with no status", "")
+    assert "Action 3: the row is as your workbook was pre-filled" in told
+    assert [item.code for item in run.issues if item.ref == 3] == ["prefilled-before-correction"]
+
+
 def test_a_new_action_missing_from_a_mailed_return_is_asked_for_its_first_update(
         tmp_path: Path, smtp, dovecot: Dovecot) -> None:
     """Action 7 joined the register after October's workbooks were made, so the police's has no row for it. The

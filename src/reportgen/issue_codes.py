@@ -1377,6 +1377,12 @@ CODES: dict[str, Code] = {
         "returned as sent. The partner saw the update before the correction.",
         "Check with the partner that the corrected update still holds: their workbook showed the one before it. If "
         "they meant the old one, ask them to say so in the row's explanation and send the workbook again.",
+        {"blank": ("Action {ref}: the row was sent back as its workbook was pre-filled, with no status, before the "
+                   "update reported {when} was corrected ({source}); the paper shows the corrected update ({status!r}) "
+                   "and counts the row as returned as sent. The partner saw the update before the correction.",
+                   "Check with the partner that the corrected update still holds: their workbook showed the one "
+                   "before it. If they meant the old one, ask them to say so in the row's explanation and send the "
+                   "workbook again.")},
         partner_advice="Nothing to do if the corrected update still holds. If it does not, write this period's "
         "update in the row (if you meant the status your workbook showed, say so in the explanation) and send the "
         "workbook again.",

@@ -46,6 +46,19 @@ def sent_before_correction(returns: Sequence[PartnerReturn], carried: Mapping[in
     return kept, issues
 
 
+def read_as_corrected(issues: Sequence[Issue], corrected: Sequence[Issue]) -> list[Issue]:
+    """`issues` without what a row's status cell said (no status, or one not recognised) of each row read as
+    pre-filled now (`corrected`, the `prefilled-before-correction` notes): the paper shows that row's corrected
+    update and counts it as returned as sent, so an error of the status it was pre-filled with would block
+    publication, and ask the partner for a status, over a row that is no longer read so."""
+    rows = {(item.file, item.sheet, item.row) for item in corrected}
+    return [item for item in issues
+            if not (item.code in _STATUS_READ and (item.file, item.sheet, item.row) in rows)]
+
+
+_STATUS_READ = frozenset({"empty-status", "unknown-status"})
+
+
 def _differing(partner_return: PartnerReturn, carried: Mapping[int, LastReported]) -> list[Update]:
     """The rows of reportgen's own workbook that differ from what it would be pre-filled with now: only these may
     be rows pre-filled before a correction (a partner's own sheet was never pre-filled)."""
@@ -73,6 +86,8 @@ def _as_prefilled_now(update: Update, last: LastReported) -> Update:
 
 
 def _note(update: Update, last: LastReported) -> Issue:
-    return issue("prefilled-before-correction", ref=update.ref, value=update.status_as_written,
+    """The officer's note; a row pre-filled with no status is said so, not as an empty quote ('')."""
+    return issue("prefilled-before-correction", "" if update.status_as_written else "blank", ref=update.ref,
+                 value=update.status_as_written,
                  status=last.status_label or "no status", when=reported_when(last),
                  source=last.source or "the last draft", file=update.file, sheet=update.sheet, row=update.row)

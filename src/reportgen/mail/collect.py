@@ -36,7 +36,7 @@ from reportgen.check.checked import (
     withdrawn_since,
 )
 from reportgen.check.merge import LastReported, merge_returns, wrong_partner_returns
-from reportgen.check.sent_before import sent_before_correction
+from reportgen.check.sent_before import read_as_corrected, sent_before_correction
 from reportgen.drafts.earlier import carry_source, read_kept_paper
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
@@ -367,6 +367,8 @@ class Collector:
             return issues
         checked, found = validate_return(read, self.register, self.settings)
         [checked], corrected = self._as_built([checked])
+        # a row read as pre-filled now is not told the status it was pre-filled with, as the build does not say it
+        issues, found = read_as_corrected(issues, corrected), read_as_corrected(found, corrected)
         found = self._answered_jointly(checked, withdrawn_since(found, self.register, *self.previous))
         return [*issues, *found, *corrected, *wrong_partner_returns(self.register, [checked]),
                 *untouched_returns([checked], self.prefill, added=rows_added([*issues, *found])),
