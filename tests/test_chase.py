@@ -178,12 +178,14 @@ def test_a_blank_row_of_a_partners_own_sheet_is_no_update_not_returned_as_sent(
 
 
 def test_a_blank_template_sent_back_in_the_first_period(tmp_path: Path) -> None:
+    """Its blank rows, left as pre-filled, are no update (as if it had not come back), not rows with no status."""
     root = make_workspace(tmp_path / "ws", period=A)
     written, _ = write_return_workbooks(root, A, tmp_path / "workbooks")  # nothing reported before A: blank
     shutil.copy(written[2], root / "inputs" / "returns" / A / written[2].name)
     checked = checked_for(root, A)
     assert [i.value for i in unchanged_returns(checked)] == ["Criminal Justice Board"]
-    assert "empty-status ×1; unchanged-return ×1" in chase_list(checked, unchanged_returns(checked))[2].issues
+    board = chase_list(checked, unchanged_returns(checked))[2]
+    assert (board.issues, board.updated) == ("unchanged-return ×1", 0)
 
 
 def test_a_workbook_prefilled_from_earlier_returns_sent_back_untouched(tmp_path: Path) -> None:
@@ -648,6 +650,31 @@ def test_a_row_prefilled_with_no_status_before_a_correction_is_read_as_corrected
     [note] = [row["message"] for row in police if row["code"] == "prefilled-before-correction"]
     assert "pre-filled, with no status, before" in note and "('')" not in note
     assert "corrected update ('Not started')" in note
+
+
+def test_a_row_left_with_no_status_as_prefilled_is_no_update_and_does_not_block(
+        tmp_path: Path) -> None:
+    """The police reported action 3 as 'Delayed' (not a status) in October, so November's workbook was pre-filled
+    with no status for it, and the police sent it back untouched. An `empty-status` error blocked publication and
+    the paper said "No status given", where a partner who sent nothing would have had a warning and "No update".
+    The row is no update: a `no-update` warning, nothing blocking."""
+    returns = default_returns()
+    returns["wessex-police.xlsx"][2] = (3, returns["wessex-police.xlsx"][2][1], "Delayed", "Update on action 3.",
+                                        "Spring 2027")
+    root = make_workspace(tmp_path / "ws", period=A, returns=returns)
+    assert main(["build", "--workspace", str(root), "--period", A]) in (0, 1)
+    assert main(["returns", "--workspace", str(root), "--period", B]) == 0
+    (root / "inputs" / "returns" / B).mkdir(parents=True)
+    for partner in ("wessex-police.xlsx", "criminal-justice-board.xlsx"):
+        shutil.copy(root / "outputs" / B / "returns" / partner, root / "inputs" / "returns" / B)
+    main(["build", "--workspace", str(root), "--period", B])
+    [folder] = (root / "outputs" / B).glob("draft-*")
+    rows = list(csv.DictReader(io.StringIO((folder / "issues.csv").read_text(encoding="utf-8-sig"))))
+    assert [row["code"] for row in rows if row["severity"] == "error"] == []
+    assert [(row["code"], row["severity"]) for row in rows if row["ref"] == "3"] == [("no-update", "warning")]
+    [row] = [row for table in docx.Document(str(folder / "paper.docx")).tables for row in table.rows
+             if row.cells[0].text.strip() == "3"]
+    assert not any("No status given" in cell.text for cell in row.cells)
 
 
 def test_an_update_typed_again_with_the_same_html_is_returned_as_sent_as_the_stalled_check_reads_it(

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from reportgen.check.merge import LastReported, last_reported_in_merge, merge_returns, repeats_last, said
+from reportgen.check.merge import (
+    LastReported,
+    last_reported_in_merge,
+    merge_returns,
+    repeats_last,
+    said,
+    without_blank_status,
+)
 from reportgen.check.narrative import check_narrative
 from reportgen.check.sent_before import read_as_corrected, sent_before_correction
 from reportgen.errors import ReportgenError
@@ -394,7 +401,7 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
                 ) if public else {}
     carried = {ref: last for ref, last in carried.items() if ref not in withheld}
     returns, corrected = sent_before_correction(returns, carried, inputs.settings, inputs.period, sent_copies(inputs))
-    return_issues = read_as_corrected(return_issues, corrected) + corrected
+    return_issues = without_blank_status(read_as_corrected(return_issues, corrected), returns, carried) + corrected
     merged, merge_issues = merge_returns(register, returns, inputs.period, carried, previous_name,
                                          refused_rows(return_issues))
     return_issues = used_in_merge(return_issues, inputs, register, assignment, returns, merged)

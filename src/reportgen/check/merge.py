@@ -73,11 +73,12 @@ def merge_returns(
     """`previous`: the values last reported, by ref (read from a kept draft or earlier returns by the
     caller, so merging needs no paper model); `previous_name` says where from. `refused`: by action, a row
     left out for its reference that looks like the action's update ('Action 12'), named if nothing updates it."""
+    carried = dict(previous or {})
     updates: dict[int, list[Update]] = defaultdict(list)
     for partner_return in returns:
         for update in partner_return.updates:
-            updates[update.ref].append(update)
-    carried = dict(previous or {})
+            if not left_blank(partner_return, update, carried):
+                updates[update.ref].append(update)
     merged: list[MergedAction] = []
     issues: list[Issue] = [*wrong_partner_returns(register, returns)]
     leads = set(register.leads)
@@ -112,6 +113,30 @@ def merge_returns(
                                     refused_row=row.row, written=(row.value or "").strip(), ref=action.ref,
                                     file=register.path, row=action.row))
     return MergedRegister(period, tuple(merged)), issues
+
+
+def left_blank(partner_return: PartnerReturn, update: Update, carried: Mapping[int, LastReported]) -> bool:
+    """Whether `update` is a row of reportgen's own workbook left with no status exactly as it was pre-filled (an
+    action never reported, or last reported with no status recognised): the partner reported nothing for it, as
+    if the row had not come back, so it is no update (`no-update`), not an update with no status."""
+    return (partner_return.prefilled and not update.status_as_written
+            and repeats_last(update, carried.get(update.ref)))
+
+
+def without_blank_status(issues: Sequence[Issue], returns: Sequence[PartnerReturn],
+                         carried: Mapping[int, LastReported]) -> list[Issue]:
+    """`issues` without the `empty-status` error of each row `left_blank`: it is no update, as from a partner who
+    sent nothing, so it blocks nothing (the action's `no-update` warning says it)."""
+    blank = set(blank_status(issues, returns, carried))
+    return [item for item in issues if item not in blank]
+
+
+def blank_status(issues: Sequence[Issue], returns: Sequence[PartnerReturn], carried: Mapping[int, LastReported]
+                 ) -> list[Issue]:
+    """The `empty-status` errors of `issues` on rows `left_blank`."""
+    rows = {(update.file, update.sheet, update.row) for partner_return in returns
+            for update in partner_return.updates if left_blank(partner_return, update, carried)}
+    return [item for item in issues if item.code == "empty-status" and (item.file, item.sheet, item.row) in rows]
 
 
 def reported_when(last: LastReported) -> str:

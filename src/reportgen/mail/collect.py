@@ -16,7 +16,7 @@ import hashlib
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from email import policy
@@ -35,7 +35,7 @@ from reportgen.check.checked import (
     sent_copies,
     withdrawn_since,
 )
-from reportgen.check.merge import LastReported, merge_returns, wrong_partner_returns
+from reportgen.check.merge import LastReported, blank_status, merge_returns, wrong_partner_returns
 from reportgen.check.sent_before import read_as_corrected, sent_before_correction
 from reportgen.drafts.earlier import carry_source, read_kept_paper
 from reportgen.errors import ReportgenError
@@ -369,6 +369,7 @@ class Collector:
         [checked], corrected = self._as_built([checked])
         # a row read as pre-filled now is not told the status it was pre-filled with, as the build does not say it
         issues, found = read_as_corrected(issues, corrected), read_as_corrected(found, corrected)
+        found = asked_not_blocking(found, [checked], self.carried)
         found = self._answered_jointly(checked, withdrawn_since(found, self.register, *self.previous))
         return [*issues, *found, *corrected, *wrong_partner_returns(self.register, [checked]),
                 *untouched_returns([checked], self.prefill, added=rows_added([*issues, *found])),
@@ -496,6 +497,15 @@ def _what_came(found: list[Attachment]) -> str:
     return ((f" The attachment {names} is not a spreadsheet we can read." if len(found) == 1
              else f" The attachments {names} are not spreadsheets we can read.")
             + " Please reply with the completed workbook attached.")
+
+
+def asked_not_blocking(found: list[Issue], returns: Sequence[PartnerReturn], carried: Mapping[int, LastReported]
+                       ) -> list[Issue]:
+    """`found` with the `empty-status` of a row left with no status as pre-filled a point to check, not a problem
+    to correct: the build reads the row as no update (`blank_status`), as if it had not come back, and blocks
+    nothing, but the partner is still asked for the action's status."""
+    blank = blank_status(found, returns, carried)
+    return [replace(item, severity=Severity.WARNING) if item in blank else item for item in found]
 
 
 def for_partner(item: Issue, shown: str, sent_name: str) -> Issue:
