@@ -1064,7 +1064,8 @@ def test_a_row_sent_back_as_prefilled_before_an_earlier_correction_is_acknowledg
     told = " ".join(ack.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
     assert "found nothing to correct" in told
     assert ("1 note for your information: - Sheet 'Return', row 3: Action 3: the row is as your workbook was "
-            "pre-filled ('Not started'), but that update was corrected after the workbook was made") in told
+            "pre-filled, but that update was corrected to 'In progress' after the workbook was made, so your return "
+            "for this period is read as 'In progress'") in told
     assert "inputs/returns" not in told, "the partner reads nothing of the secretariat's folders"
     [note] = [item for item in run.issues if item.code == "prefilled-before-correction"]
     assert note.ref == 3 and "'In progress'" in note.message
@@ -1105,7 +1106,9 @@ def test_a_row_prefilled_with_no_status_before_a_correction_is_not_asked_for_a_s
     [ack] = captured.parsed()
     told = " ".join(ack.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
     assert "no status" not in told.replace("pre-filled with no status", "")
-    assert "Action 3: the row is as your workbook was pre-filled" in told
+    assert ("Action 3: the row is as your workbook was pre-filled, but that update was corrected to 'Not started'"
+            in told)
+    assert "('')" not in told
     assert [item.code for item in run.issues if item.ref == 3] == ["prefilled-before-correction"]
 
 

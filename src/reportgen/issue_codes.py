@@ -10,6 +10,7 @@ a different meaning (or severity) gets its own code. docs/issues.md is generated
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -73,6 +74,23 @@ class Code:
     def names(self) -> list[str]:
         """'' for the main template, then each named wording."""
         return ["", *self.wordings]
+
+
+def fields_read_back(code: Code, message: str) -> dict[str, str]:
+    """The fields a message of `code` was rendered from, read back from it by its templates as rendered (a field
+    with !r keeps its quotes: "'Not started'"); {} when none matches. A partner's wording of an issue already made
+    may so name a field of its message that is no coordinate (the corrected status)."""
+    for name in code.names():
+        pattern, seen = "", set()
+        for text, field_name, _spec, _conversion in Formatter().parse(code.template_for(name)):
+            pattern += re.escape(text)
+            if field_name:
+                pattern += f"(?P={field_name})" if field_name in seen else f"(?P<{field_name}>.*?)"
+                seen.add(field_name)
+        found = re.fullmatch(pattern, message, re.DOTALL)
+        if found:
+            return found.groupdict()
+    return {}
 
 
 def placeholders(template: str) -> set[str]:
@@ -1386,9 +1404,9 @@ CODES: dict[str, Code] = {
         partner_advice="Nothing to do if the corrected update still holds. If it does not, write this period's "
         "update in the row (if you meant the status your workbook showed, say so in the explanation) and send the "
         "workbook again.",
-        partner_message="Action {ref}: the row is as your workbook was pre-filled ({value!r}), but that update was "
-        "corrected after the workbook was made, so your return for this period is read as the corrected update, "
-        "not the one your workbook showed."),
+        partner_message="Action {ref}: the row is as your workbook was pre-filled, but that update was corrected to "
+        "{status} after the workbook was made, so your return for this period is read as {status}, not the update "
+        "your workbook showed."),
     "explanation-cleared": Code(
         W, "An explanation the workbook was pre-filled with was deleted and nothing written in its place: the paper "
         "shows the action with no explanation.",
