@@ -156,7 +156,7 @@ def was_exempt(item: Issue) -> bool:
 def is_withheld(item: Issue, view: PublicView) -> bool:
     """Is this issue about an exempt action (or an exempt-only lead), so that the public edition does not list it?
     Its code, ref, row or file would say which action is exempt; the restricted edition lists it."""
-    return ((item.code in ("missing-return", "copied-return") and item.value in view.hidden_leads)
+    return ((item.code in ("missing-return", "copied-return", "unchanged-return") and item.value in view.hidden_leads)
             or item.file in view.hidden_files
             or view.is_exempt_ref(item.ref) or (item.file == view.register_file and item.row in view.exempt_rows))
 

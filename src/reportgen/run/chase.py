@@ -360,6 +360,11 @@ def unchanged_returns(checked: Checked) -> list[Issue]:
     for lead, files in checked.return_files.items():
         for shown in files:
             owners.setdefault(shown, []).append(lead)
+    leads_of = {action.ref: action.leads for action in checked.register.actions}
+    for partner_return in checked.returns:  # none of its rows used (blank as pre-filled): every row one lead's
+        leads = {lead for update in partner_return.updates for lead in leads_of.get(update.ref, ())}
+        if partner_return.path not in owners and len(leads) == 1:
+            owners[partner_return.path] = [*leads]
     return untouched_returns(checked.returns, prefill_values(checked.carried),
                              {shown: ", ".join(leads) for shown, leads in owners.items()},
                              rows_added(checked.issues))
