@@ -371,14 +371,16 @@ def test_parse_ref_gives_a_positive_int_or_a_reason(value: object) -> None:
 
 
 def _input_files(root: Path) -> dict[str, tuple[bytes, int, int]]:
-    """Every file of the workspace but its outputs: bytes, modification time and mode."""
+    """Every file of the workspace but reportgen's own (its outputs, and registers/, the copies of the registers
+    drafts were built from): bytes, modification time and mode."""
     return {str(path.relative_to(root)): (path.read_bytes(), path.stat().st_mtime_ns, path.stat().st_mode)
-            for path in sorted(root.rglob("*")) if path.is_file() and "outputs" not in path.relative_to(root).parts}
+            for path in sorted(root.rglob("*")) if path.is_file()
+            and not {"outputs", "registers"} & set(path.relative_to(root).parts)}
 
 
 def test_no_input_file_is_modified(tmp_path: Path) -> None:
     """A whole build over an odd xlsx return (merged cells), a CSV return and the register leaves every
-    input file byte for byte, time and mode as it was, and adds nothing beside them."""
+    input file byte for byte, time and mode as it was, and adds nothing beside them but reportgen's own folders."""
     returns = default_returns()
     returns["criminal-justice-board.csv"] = returns.pop("criminal-justice-board.xlsx")
     root = make_workspace(tmp_path / "ws", returns=returns)
@@ -391,6 +393,11 @@ def test_no_input_file_is_modified(tmp_path: Path) -> None:
     result = build_draft(root)
     assert (result.folder / "paper.pdf").is_file()
     assert _input_files(root) == before
+    # beside them only the copy of the register the draft was built from, byte for byte
+    [kept] = (root / "registers").iterdir()
+    assert kept.read_bytes() == (root / "inputs" / "register.xlsx").read_bytes()
+    assert sorted(path.name for path in root.iterdir()) == ["inputs", "narrative.md", "outputs", "registers",
+                                                           "reportgen.toml"]
 
 
 def test_several_candidate_sheets_reported(tmp_path: Path) -> None:
