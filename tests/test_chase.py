@@ -622,18 +622,25 @@ def test_a_row_sent_back_as_prefilled_before_an_earlier_correction_keeps_the_cor
     assert "Action 3:" in note and "'Not started'" in note and "'In progress'" in note
 
 
-def test_a_row_prefilled_with_no_status_before_a_correction_is_read_as_corrected_and_does_not_block(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The police reported action 3 as 'Delayed' (not a status) in October, so November's workbook was pre-filled
-    with no status for it; then October was corrected to Not started. Sent back untouched, the row was read as the
-    corrected update, yet an empty-status error ("Ask the lead partner for the status") blocked publication, and
-    the note said the workbook was pre-filled ('')."""
+def _delayed_in_october_and_novembers_workbooks_made(tmp_path: Path) -> Path:
+    """The police report action 3 as 'Delayed' (not a status) in October; October built, November's workbooks
+    made (action 3's row pre-filled with no status). The workspace."""
     returns = default_returns()
     returns["wessex-police.xlsx"][2] = (3, returns["wessex-police.xlsx"][2][1], "Delayed", "Update on action 3.",
                                         "Spring 2027")
     root = make_workspace(tmp_path / "ws", period=A, returns=returns)
     assert main(["build", "--workspace", str(root), "--period", A]) in (0, 1)
     assert main(["returns", "--workspace", str(root), "--period", B]) == 0
+    return root
+
+
+def test_a_row_prefilled_with_no_status_before_a_correction_is_read_as_corrected_and_does_not_block(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The police reported action 3 as 'Delayed' (not a status) in October, so November's workbook was pre-filled
+    with no status for it; then October was corrected to Not started. Sent back untouched, the row was read as the
+    corrected update, yet an empty-status error ("Ask the lead partner for the status") blocked publication, and
+    the note said the workbook was pre-filled ('')."""
+    root = _delayed_in_october_and_novembers_workbooks_made(tmp_path)
     october = root / "inputs" / "returns" / A / "wessex-police.xlsx"
     book = openpyxl.load_workbook(october)
     book["Return"]["C3"] = "Not started"
@@ -658,12 +665,7 @@ def test_a_row_left_with_no_status_as_prefilled_is_no_update_and_does_not_block(
     with no status for it, and the police sent it back untouched. An `empty-status` error blocked publication and
     the paper said "No status given", where a partner who sent nothing would have had a warning and "No update".
     The row is no update: a `no-update` warning, nothing blocking."""
-    returns = default_returns()
-    returns["wessex-police.xlsx"][2] = (3, returns["wessex-police.xlsx"][2][1], "Delayed", "Update on action 3.",
-                                        "Spring 2027")
-    root = make_workspace(tmp_path / "ws", period=A, returns=returns)
-    assert main(["build", "--workspace", str(root), "--period", A]) in (0, 1)
-    assert main(["returns", "--workspace", str(root), "--period", B]) == 0
+    root = _delayed_in_october_and_novembers_workbooks_made(tmp_path)
     (root / "inputs" / "returns" / B).mkdir(parents=True)
     for partner in ("wessex-police.xlsx", "criminal-justice-board.xlsx"):
         shutil.copy(root / "outputs" / B / "returns" / partner, root / "inputs" / "returns" / B)
