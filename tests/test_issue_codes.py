@@ -184,14 +184,13 @@ def test_the_docs_show_each_code_with_its_severity_templates_and_advice() -> Non
             assert f"*to the partner, {wording}*: {advice}" in row
 
 
-def test_a_partners_wording_of_a_message_is_made_from_the_issues_own_coordinates() -> None:
-    """An acknowledgement words an issue already made, which keeps only its coordinates and its message: a
-    partner's message naming a field neither holds (in every wording of its code) could not be filled in."""
+def test_a_partners_wording_of_a_message_is_made_from_the_fields_the_issue_keeps() -> None:
+    """An acknowledgement words an issue already made, which keeps its coordinates and the fields it was made with:
+    a partner's message naming a field that some wording of its code is not made with could not be filled in."""
     worded = {code: entry.partner_message for code, entry in CODES.items() if entry.partner_message}
-    assert {"csv-not-checked", "withdrawn-ref"} <= set(worded)
+    assert {"csv-not-checked", "withdrawn-ref", "prefilled-before-correction"} <= set(worded)
     for code, template in worded.items():
-        in_every_wording = set.intersection(*(placeholders(CODES[code].template_for(name))
-                                              for name in CODES[code].names()))
+        in_every_wording = set.intersection(*(CODES[code].fields_for(name) for name in CODES[code].names()))
         assert placeholders(template) <= set(COORDINATES) | in_every_wording, code
         assert "outputs" not in template and "inputs/" not in template and "reportgen.toml" not in template, code
 

@@ -1112,6 +1112,45 @@ def test_a_row_prefilled_with_no_status_before_a_correction_is_not_asked_for_a_s
     assert [item.code for item in run.issues if item.ref == 3] == ["prefilled-before-correction"]
 
 
+def test_the_acknowledgement_names_the_corrected_status_whatever_words_the_status_holds(
+        tmp_path: Path, smtp, dovecot: Dovecot) -> None:
+    """The police reported action 3 as 'Delayed' (not a status), so November's workbook was pre-filled with no
+    status for it; then they corrected October's row to a status of their own words, which happen to read like the
+    officer's note ("… was corrected (…); the paper shows the corrected update (…)"). The acknowledgement read the
+    corrected status back out of the officer's note by its wording, took the status's own words for the note's, and
+    told the police their return is read as "On hold)'". Now it names the status the note was made with, whole."""
+    from conftest import default_returns, make_workspace
+    from mail_helpers import mail_toml
+
+    corrected = ("Delayed: the row was sent back as its workbook was pre-filled (in error), before the update "
+                 "reported to the board was corrected (see minutes); the paper shows the corrected update (On hold)")
+    controller, captured = smtp
+    returns = default_returns()
+    returns["wessex-police.xlsx"][2] = (3, returns["wessex-police.xlsx"][2][1], "Delayed", "Update on action 3.",
+                                        "Spring 2027")
+    root = make_workspace(tmp_path / "ws", period="2026-10", returns=returns,
+                          toml=mail_toml(controller.port, dovecot.port))
+    assert main(["build", "--workspace", str(root), "--period", "2026-10"]) in (0, 1)
+    assert main(["returns", "--workspace", str(root), "--period", "2026-11"]) == 0
+    october = root / "inputs" / "returns" / "2026-10" / "wessex-police.xlsx"
+    book = openpyxl.load_workbook(october)
+    book["Return"]["C3"], book["Return"]["D3"] = corrected, "Reviewed by the board."
+    book.save(october)
+    assert main(["build", "--workspace", str(root), "--period", "2026-10"]) in (0, 1)
+    sent = (root / "outputs" / "2026-11" / "returns" / "wessex-police.xlsx").read_bytes()
+    dovecot.append(reply(ADDRESS[POLICE], [("wessex-police.xlsx", sent)],
+                         subject="Re: Return [reportgen 2026-11]", message_id="<police@example.org>"))
+    run = collect_returns(root, "2026-11", credentials_from_env(env()))
+    [ack] = captured.parsed()
+    told = " ".join(ack.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    assert (f"Action 3: the row is as your workbook was pre-filled, but that update was corrected to '{corrected}' "
+            f"after the workbook was made, so your return for this period is read as '{corrected}', not the update "
+            "your workbook showed.") in told
+    assert "corrected to On hold" not in told
+    [note] = [item for item in run.issues if item.code == "prefilled-before-correction"]
+    assert note.named_field("status") == corrected and f"'{corrected}'" in note.message
+
+
 def test_a_new_action_missing_from_a_mailed_return_is_asked_for_its_first_update(
         tmp_path: Path, smtp, dovecot: Dovecot) -> None:
     """Action 7 joined the register after October's workbooks were made, so the police's has no row for it. The

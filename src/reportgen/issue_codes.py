@@ -10,7 +10,6 @@ a different meaning (or severity) gets its own code. docs/issues.md is generated
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -42,8 +41,8 @@ class Code:
     wordings: Mapping[str, Wording] = field(default_factory=dict)  # by name
     partner_advice: str = ""  # what to do, as the partner is told it when a mailed return is acknowledged
     # the message as the partner is told it, for a code whose message names the secretariat's own files or folders
-    # (a partner is never shown them): from the issue's coordinates only ({file}: the name the partner sent), as
-    # the acknowledgement words an issue already made
+    # (a partner is never shown them): from the issue's coordinates ({file}: the name the partner sent) and the
+    # fields every wording of the code is made with, which the issue keeps (`Issue.named_fields`)
     partner_message: str = ""
     # the partner's advice of a named wording whose situation asks the partner for something else (its advice, as
     # the officer's, has no field: an issue is told its wording by its advice alone)
@@ -74,23 +73,6 @@ class Code:
     def names(self) -> list[str]:
         """'' for the main template, then each named wording."""
         return ["", *self.wordings]
-
-
-def fields_read_back(code: Code, message: str) -> dict[str, str]:
-    """The fields a message of `code` was rendered from, read back from it by its templates as rendered (a field
-    with !r keeps its quotes: "'Not started'"); {} when none matches. A partner's wording of an issue already made
-    may so name a field of its message that is no coordinate (the corrected status)."""
-    for name in code.names():
-        pattern, seen = "", set()
-        for text, field_name, _spec, _conversion in Formatter().parse(code.template_for(name)):
-            pattern += re.escape(text)
-            if field_name:
-                pattern += f"(?P={field_name})" if field_name in seen else f"(?P<{field_name}>.*?)"
-                seen.add(field_name)
-        found = re.fullmatch(pattern, message, re.DOTALL)
-        if found:
-            return found.groupdict()
-    return {}
 
 
 def placeholders(template: str) -> set[str]:
@@ -1405,7 +1387,7 @@ CODES: dict[str, Code] = {
         "update in the row (if you meant the status your workbook showed, say so in the explanation) and send the "
         "workbook again.",
         partner_message="Action {ref}: the row is as your workbook was pre-filled, but that update was corrected to "
-        "{status} after the workbook was made, so your return for this period is read as {status}, not the update "
+        "{status!r} after the workbook was made, so your return for this period is read as {status!r}, not the update "
         "your workbook showed."),
     "explanation-cleared": Code(
         W, "An explanation the workbook was pre-filled with was deleted and nothing written in its place: the paper "

@@ -11,7 +11,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from dataclasses import fields as dataclass_fields
 from pathlib import PurePosixPath
 from string import Formatter
@@ -20,7 +20,7 @@ from reportgen.issue_codes import CODES, Code, Severity
 from reportgen.wording import quoted
 
 __all__ = ["CODES", "COORDINATES", "Code", "Issue", "Severity", "blocking", "flatten", "issue", "issues_csv",
-           "render_advice", "render_message"]
+           "render_advice", "render_message", "render_partner_message"]
 
 # files whose problems are found by row; in any other (the narrative) a problem's row is a line
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".ods")
@@ -40,6 +40,14 @@ class Issue:
     value: str = ""
     ref: int | None = None
     advice: str = ""  # what to do about it
+    # the fields its message was rendered from that are no coordinate, as (name, value) pairs: another wording of
+    # it (the partner's) is rendered from them, never read back out of the message. Not compared: the message and
+    # advice already say them, so an issue equals one made without them (by hand, or before they were kept)
+    named_fields: tuple[tuple[str, object], ...] = field(default=(), compare=False)
+
+    def named_field(self, name: str) -> object:
+        """The value of a field its message was rendered from (`named_fields`); KeyError when it had none."""
+        return dict(self.named_fields)[name]
 
     @property
     def blocking(self) -> bool:
@@ -87,6 +95,7 @@ class Issue:
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
+        del data["named_fields"]  # not a column: the message says them
         data["severity"] = self.severity.value
         return data
 
@@ -102,8 +111,9 @@ COORDINATES = ("file", "sheet", "row", "column", "value", "ref")
 
 def issue(code: str, wording: str = "", /, **fields: object) -> Issue:
     """An issue of a catalogued code: its message rendered from its fields (coordinates and the extra
-    names its template uses), with the code's severity and advice. `wording` names one of the code's
-    other wordings (another situation of the same meaning): issue("unsafe-path", "folder-outside", file=…)."""
+    names its template uses, which it keeps as `named_fields`), with the code's severity and advice. `wording`
+    names one of the code's other wordings (another situation of the same meaning):
+    issue("unsafe-path", "folder-outside", file=…)."""
     entry = CODES[code]
     coords = {key: value for key, value in fields.items() if key in COORDINATES}
     heading = fields.get("column")
@@ -112,8 +122,9 @@ def issue(code: str, wording: str = "", /, **fields: object) -> Issue:
     message = render_message(code, wording, **fields)
     if "value" in coords:
         coords["value"] = _shorten(str(coords["value"] if coords["value"] is not None else ""))
+    named = tuple((name, value) for name, value in fields.items() if name not in COORDINATES)
     return Issue(code=code, message=message, severity=entry.severity, advice=render_advice(code, wording, **fields),
-                 **coords)  # type: ignore[arg-type]
+                 named_fields=named, **coords)  # type: ignore[arg-type]
 
 
 def render_message(code: str, wording: str = "", /, **fields: object) -> str:
@@ -129,6 +140,14 @@ def render_message(code: str, wording: str = "", /, **fields: object) -> str:
 def render_advice(code: str, wording: str = "", /, **fields: object) -> str:
     """What to do about an issue of a code (or named wording), filled in from the same fields."""
     return _format(CODES[code].advice_for(wording), fields)
+
+
+def render_partner_message(item: Issue, /, **coordinates: object) -> str:
+    """The partner's wording of an issue (its code's `partner_message`), rendered from the fields the issue was
+    made with: its coordinates, any given here in their place (the file's name as the partner sent it), and its
+    named fields (the corrected status), so it holds whatever text a value holds."""
+    own = {name: getattr(item, name) for name in COORDINATES}
+    return _format(CODES[item.code].partner_message, {**own, **dict(item.named_fields), **coordinates})
 
 
 def _format(template: str, fields: dict[str, object]) -> str:
@@ -168,7 +187,7 @@ def flatten(issues: Iterable[Issue], keys: Sequence[str]) -> list[list[object]]:
     return [[getattr(i, key) for key in keys] for i in issues]
 
 
-ISSUE_FIELDS = [f.name for f in dataclass_fields(Issue)]
+ISSUE_FIELDS = [f.name for f in dataclass_fields(Issue) if f.name != "named_fields"]  # the columns of issues.csv
 
 
 def issues_csv(issues: Iterable[Issue], marking: str = "") -> str:

@@ -140,7 +140,8 @@ def public_issues(issues: Iterable[Issue], view: PublicView) -> tuple[Issue, ...
         elif was_exempt(item):
             exempt_then.append(item)
         else:
-            listed.append(withhold_words(_public_issue(item, view), view))
+            # without the fields it was rendered from: they may name the exempt action its public words leave out
+            listed.append(replace(withhold_words(_public_issue(item, view), view), named_fields=()))
     counted_then = [issue("exempt-when-reported", "counted", count=len(exempt_then), file=view.register_file)]
     return (*listed, *(counted_then if exempt_then else ()), *counted_withheld(withheld))
 

@@ -40,8 +40,7 @@ from reportgen.check.sent_before import read_as_corrected, sent_before_correctio
 from reportgen.drafts.earlier import carry_source, read_kept_paper
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
-from reportgen.issue_codes import fields_read_back
-from reportgen.issues import CODES, COORDINATES, Issue, Severity, issue
+from reportgen.issues import CODES, Issue, Severity, issue, render_partner_message
 from reportgen.mail import compose
 from reportgen.mail.attachments import ACCEPTED, Attachment, attachments_of, refusal, shown
 from reportgen.mail.authenticity import unverified
@@ -515,9 +514,7 @@ def for_partner(item: Issue, shown: str, sent_name: str) -> Issue:
     code = CODES[item.code]
     advice = code.partner_advice_for(item.advice) or _officers_aside(item.advice)
     if code.partner_message:
-        told = replace(item, file=sent_name)
-        fields = {**fields_read_back(code, item.message), **{name: getattr(told, name) for name in COORDINATES}}
-        message = code.partner_message.format(**fields)
+        message = render_partner_message(item, file=sent_name)
     else:
         message = _officers_aside(item.message.replace(shown, sent_name))
     return replace(item, message=message, advice=advice)
