@@ -891,6 +891,47 @@ def test_a_return_untouched_but_for_an_action_withdrawn_since_and_one_saved_as_c
     assert "saved as CSV" not in told
 
 
+def test_a_section_renamed_after_the_workbook_went_out_is_not_asked_of_the_partner(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """October's workbooks were made; the officer then renamed the section 'Victims' to 'Supporting victims' and
+    reworded action 6 in the register. OPCC mailed its workbook back with action 2 updated and action 4's action
+    text edited, its Section cells and action 6's Action as sent: the acknowledgement asked whether actions 4 and 6
+    should move to another section and told OPCC to leave action 6's text as sent, though OPCC changed neither. Now
+    it asks only about the action text OPCC did edit, and the officer gets one note of what the register changed."""
+    from conftest import make_workspace
+    from mail_helpers import mail_toml
+
+    root = make_workspace(tmp_path / "ws", period="2026-09", toml=mail_toml())
+    assert main(["build", "--workspace", str(root), "--period", "2026-09"]) in (0, 1)
+    assert main(["returns", "--workspace", str(root), "--period", PERIOD]) == 0
+    book = openpyxl.load_workbook(root / "outputs" / PERIOD / "returns" / "opcc.xlsx")
+    rows = {cells[0].value: cells for cells in book["Return"].iter_rows(min_row=2)}
+    rows[2][3].value, rows[2][4].value = "Completed", "The plan was published on 3 October."
+    rows[4][2].value = "Fund an advocacy service for victims."  # the partner's own change
+    data = io.BytesIO()
+    book.save(data)
+    register = root / "inputs" / "register.xlsx"
+    book = openpyxl.load_workbook(register)
+    for cells in book["Register"].iter_rows(min_row=2):
+        cells[1].value = "Supporting victims" if cells[1].value == "Victims" else cells[1].value
+        cells[3].value = "Lobby for more court capacity." if cells[0].value == 6 else cells[3].value
+    book.save(register)
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "1.eml").write_bytes(reply(ADDRESS[OPCC], [("opcc.xlsx", data.getvalue())],
+                                       message_id="<opcc@example.org>"))
+    capsys.readouterr()
+    assert main(["collect", "--workspace", str(root), "--period", PERIOD, "--dry-run", "--from-folder",
+                 str(drop)]) == 0
+    printed = capsys.readouterr().out
+    [eml] = (root / "outputs" / PERIOD / "mail" / "outbox").iterdir()
+    told = " ".join(parsed(eml).get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    assert "1 point worth checking: - Sheet 'Return', row 3, column 'Action': Action 4:" in told
+    assert "section" not in told.lower() and "Action 6" not in told
+    assert ("The workbook was made before the register changed the section of action 4 and the text of action 6"
+            in printed)
+
+
 def test_an_acknowledgement_names_no_file_or_folder_of_the_secretariats(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """October's workbooks were made into a folder of their own (`reportgen returns --out`) from September's kept

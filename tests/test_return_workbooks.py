@@ -9,6 +9,7 @@ import re
 import shutil
 import time
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import docx
@@ -22,6 +23,7 @@ from openpyxl.packaging.custom import CustomPropertyList
 from conftest import (
     ACTIONS,
     REGISTER_HEADINGS,
+    Row,
     copy_example,
     default_returns,
     keep_draft,
@@ -429,6 +431,107 @@ def test_a_section_changed_in_a_return_is_said_and_the_registers_kept(tmp_path: 
     assert moved.message == ("Action 2: the return puts it in section 'Prevention (moved)', the register in "
                              "no section; the register's section is used.")
     # one only written otherwise (case, spacing) is the same section
+
+
+def _rename_section_and_reword_action(root: Path, section: tuple[str, str], ref: int, text: str) -> None:
+    """The register as the officer edits it after the period's workbooks went out: a section renamed, an action's
+    text edited."""
+    path = root / "inputs" / "register.xlsx"
+    book = openpyxl.load_workbook(path)
+    for cells in book["Register"].iter_rows(min_row=2):
+        if cells[1].value == section[0]:
+            cells[1].value = section[1]
+        if cells[0].value == ref:
+            cells[3].value = text
+    book.save(path)
+
+
+def _issues_of(folder: Path, file: str) -> list[dict[str, str]]:
+    """The rows of a kept draft's issues.csv about the return `file`."""
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as handle:
+        return [row for row in csv.DictReader(handle) if row["file"] == file]
+
+
+def _opcc_returns_november_after_the_register_changed(root: Path, register: Sequence[Row] | None = None) -> Path:
+    """October built, November's workbooks made; OPCC updates action 2 and moves action 6 to 'Prevention' (its own
+    change), leaving action 4's Section and action 6's Action as sent; the officer then renames the section
+    'Victims' to 'Supporting victims' and rewords action 6 in the register. The workspace."""
+    root = make_workspace(root, period=A, register=register)
+    assert main(["build", "--workspace", str(root), "--period", A]) in (0, 1)
+    assert main(["returns", "--workspace", str(root), "--period", B]) == 0
+    book = openpyxl.load_workbook(root / "outputs" / B / "returns" / "opcc.xlsx")
+    rows = {cells[0].value: cells for cells in book["Return"].iter_rows(min_row=2)}
+    assert [(ref, rows[ref][1].value, rows[ref][2].value) for ref in rows] == [
+        (2, None, "Publish the commissioning plan."), (4, "Victims", "Fund an advocacy service."),
+        (6, "Justice", "Lobby for court capacity.")]
+    rows[2][3].value, rows[2][4].value = "Completed", "The plan was published on 3 November."
+    rows[6][1].value = "Prevention"  # the partner's own change
+    returned = root / "inputs" / "returns" / B / "opcc.xlsx"
+    returned.parent.mkdir(parents=True)
+    book.save(returned)
+    _rename_section_and_reword_action(root, ("Victims", "Supporting victims"), 6, "Lobby for more court capacity.")
+    return root
+
+
+def test_a_section_renamed_and_an_action_reworded_after_the_workbooks_went_out_are_not_the_partners_change(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """November's workbooks were made; the officer then renamed the section 'Victims' to 'Supporting victims' and
+    reworded action 6 in the register. OPCC updated action 2 and moved action 6 to another section, leaving action
+    4's Section and action 6's Action as sent: every row of the renamed section came back `section-changed`, and
+    action 6 `action-text-changed`, asking OPCC whether to move an action it never touched. Now a cell left as the
+    workbook showed it is not the partner's change: one note for the officer, the paper uses the register's section
+    and text, and only the section OPCC really changed is still said. A workbook the secretariat kept no copy of is
+    checked as before."""
+    root = _opcc_returns_november_after_the_register_changed(tmp_path / "ws")
+    capsys.readouterr()
+    (root / "inputs" / "returns" / "2026-12").mkdir()
+    main(["validate", "--workspace", str(root), "--period", "2026-12", "--all"])  # November's returns carried
+    earlier = [line for line in capsys.readouterr().out.splitlines() if f"({B}, read to carry" in line]
+    assert len(earlier) == 1 and "Action 6: the return puts it in section 'Prevention'" in earlier[0]
+
+    assert main(["build", "--workspace", str(root), "--period", B]) in (0, 1)
+    [folder] = (root / "outputs" / B).glob("draft-*")
+    opcc = _issues_of(folder, f"inputs/returns/{B}/opcc.xlsx")
+    assert [(row["code"], row["ref"], row["value"]) for row in opcc if row["severity"] != "info"] == [
+        ("section-changed", "6", "Prevention")]
+    [note] = [row for row in opcc if row["code"] == "register-changed-since-sent"]
+    assert note["message"] == (
+        "The workbook was made before the register changed the section of action 4 and the text of action 6; those "
+        "cells came back as the workbook showed them, so they are not the partner's changes, and the paper uses the "
+        "register's.")
+    with (folder / "chase.csv").open(encoding="utf-8-sig", newline="") as handle:
+        [chased] = [row for row in csv.DictReader(handle) if row["Partner"] == "OPCC"]
+    assert (chased["Warnings"], chased["Issues"]) == ("1", "section-changed ×1; register-changed-since-sent ×1")
+    paper = docx.Document(str(folder / "paper.docx"))
+    texts = [cell.text.strip() for table in paper.tables for row in table.rows for cell in row.cells]
+    assert "Supporting victims" in texts and "Victims" not in texts
+    assert "Lobby for more court capacity." in texts and "Lobby for court capacity." not in texts
+
+    shutil.rmtree(root / "outputs" / B / "returns")  # no copy of what was sent: a workbook made by hand
+    capsys.readouterr()
+    main(["validate", "--workspace", str(root), "--period", B])
+    said = capsys.readouterr().out
+    assert "Action 4: the return puts it in section 'Victims', the register in 'Supporting victims'" in said
+    assert "Action 6: the return's action text differs from the register" in said
+    assert "register changed" not in said
+
+
+def test_the_register_changed_since_the_workbooks_went_out_names_no_exempt_action_in_the_public_edition(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Action 4, in the renamed section, is exempt from publication: the note of what the register changed since
+    OPCC's workbook went out named it in the public edition's issues, saying which action is exempt. Its part is a
+    note of its own, counted there as an exempt action's and listed in the restricted edition."""
+    register = [(*REGISTER_HEADINGS, "Exempt"), *((*action, "Yes" if action[0] == 4 else "No") for action in ACTIONS)]
+    root = _opcc_returns_november_after_the_register_changed(tmp_path / "ws", register)
+    capsys.readouterr()
+    main(["validate", "--workspace", str(root), "--period", B, "--all"])
+    public = capsys.readouterr().out
+    assert ("The workbook was made before the register changed the text of action 6; those cells came back as the "
+            "workbook showed them") in public
+    assert "action 4" not in public
+    main(["validate", "--workspace", str(root), "--period", B, "--all", "--edition", "restricted"])
+    restricted = capsys.readouterr().out
+    assert "The workbook was made before the register changed the section of action 4; those cells" in restricted
 
 
 def test_unedited_prefill_reads_back_as_last_period(tmp_path: Path) -> None:

@@ -784,6 +784,14 @@ CODES: dict[str, Code] = {
         "To move the action to another section, change its section in the register; otherwise nothing to do.",
         partner_advice="Leave the Section as we sent it. If the action should move to another section, tell us "
         "in the explanation and we will change the plan."),
+    "register-changed-since-sent": Code(
+        N, "A return's Section or Action cells came back as its workbook showed them, but the register has changed "
+        "them since the workbook was made (a section renamed, an action's text edited): not the partner's change, "
+        "so the partner is not asked about it, and the paper uses the register's.",
+        "The workbook was made before the register changed {changed}; those cells came back as the workbook showed "
+        "them, so they are not the partner's changes, and the paper uses the register's.",
+        "Nothing to correct. Where an action's text changed in substance, check that the partner's update, written "
+        "against the old text, still fits it."),
     "return-exempt": Code(
         E, "A return marks an action confidential (a column such as Exempt, Confidential or Part II) that the register "
         "does not: the public paper would print its update.",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from reportgen.check.changed_since_sent import changed_since_sent
 from reportgen.check.merge import (
     LastReported,
     last_reported_in_merge,
@@ -129,6 +130,8 @@ def load_return(inputs: Inputs, register: Register, path: Path, partner: str | N
     checked = None
     if read is not None:
         checked, found = validate_return(read, register, inputs.settings)
+        if partner:  # a section or action the register changed since the workbook was sent is not the partner's
+            found = changed_since_sent(checked, found, register, inputs.settings, inputs.period, sent_copies(inputs))
         issues += said_already(found, issues)
     if partner is None:  # its updates are used, as far as reading it tells (the merge may say otherwise)
         used: Used = "all" if checked is not None and checked.updates else "none"
@@ -363,6 +366,10 @@ def no_returns_read(inputs: Inputs, returns: Sequence[PartnerReturn], found: Seq
             if inputs.returns else issue("no-returns", "elsewhere", others=others, other=other, **where)]
 
 
+# notes of an earlier period's return that say no problem in it: the register changed, not the return
+NO_PROBLEM = frozenset({"register-changed-since-sent"})
+
+
 def last_reported_in_returns(inputs: Inputs, register: Register, period: str
                              ) -> tuple[Mapping[int, LastReported], str, list[Issue]]:
     """What a period's returns said, and "the YYYY-MM returns" ("" and nothing when it has none).
@@ -378,7 +385,7 @@ def last_reported_in_returns(inputs: Inputs, register: Register, period: str
     merged, _ = merge_returns(register, returns, period)
     noted = [issue("earlier-return-problem", period=period, problem=item.message, file=item.file,
                    sheet=item.sheet, row=item.row, column=item.column, value=item.value, ref=item.ref)
-             for item in issues]
+             for item in issues if item.code not in NO_PROBLEM]
     name = f"the {period} returns"
     return last_reported_in_merge(merged, name), name, noted
 

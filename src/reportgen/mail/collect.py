@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import cast
 from zoneinfo import ZoneInfo
 
+from reportgen.check.changed_since_sent import changed_since_sent
 from reportgen.check.checked import (
     assign,
     given_way,
@@ -366,6 +367,9 @@ class Collector:
         if read is None:
             return issues
         checked, found = validate_return(read, self.register, self.settings)
+        # a section or action the register changed since the workbook was sent is not the partner's to explain
+        found = changed_since_sent(checked, found, self.register, self.settings, self.inputs.period,
+                                   sent_copies(self.inputs))
         [checked], corrected = self._as_built([checked])
         # a row read as pre-filled now is not told the status it was pre-filled with, as the build does not say it
         issues, found = read_as_corrected(issues, corrected), read_as_corrected(found, corrected)
