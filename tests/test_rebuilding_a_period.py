@@ -131,6 +131,26 @@ def test_building_october_from_todays_register_changes_its_plan_says_so_and_nove
                                    "(withdrawn?); this update is not shown.")
 
 
+def test_building_october_from_todays_register_names_octobers_own_draft_that_showed_the_withdrawn_action(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """October built again from today's register, its own return still updating withdrawn action 6: the warning
+    named September's draft ("was in the paper of 2026-09/draft-01"), though October's own draft showed 6 too and
+    is the one the officer is replacing. It now names October's newest draft that showed the action, also when a
+    newer October draft, built from today's register, no longer shows it."""
+    november_after_withdrawing_6(tmp_path, capsys)
+
+    for expected in ("draft-02", "draft-03"):
+        code, out, october = build(tmp_path, "2026-10", capsys, "--todays-register")
+        assert code == 0, out
+        assert october.name == expected
+        found = issues_of(october, 6)
+        assert [(i["code"], i["severity"], i["file"]) for i in found] == [
+            ("withdrawn-ref", "warning", "inputs/returns/2026-10/opcc.xlsx")]
+        assert found[0]["message"] == ("Action 6 was in the paper of 2026-10/draft-01 and is no longer in the "
+                                       "register (withdrawn?); this update is not shown.")
+        assert "Action 6 was in the paper of 2026-10/draft-01" in " ".join(out.split())
+
+
 def test_building_october_again_after_a_draft_kept_no_copy_of_its_register_says_its_plan_may_differ(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """October's draft was kept before registers were (no copy to read its plan back from): October is built from

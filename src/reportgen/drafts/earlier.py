@@ -183,23 +183,38 @@ def _register_changed(folder: Path, inputs: Inputs) -> bool:
 
 def withdrawn_earlier(issues: tuple[Issue, ...], register: Register, outputs: Path, period: str
                       ) -> tuple[Issue, ...]:
-    """An update of an action not in the register (`unknown-ref`) that a kept draft of an earlier period showed,
-    though not the one statuses are carried from, is a warning (`withdrawn-ref`) naming the newest such draft, as
-    it is when that one shows it: the action was withdrawn, and a period built again from today's register
-    (`--todays-register`) has not unsaid it. Drafts are read only while such an update is left, newest first."""
-    unknown = {item.ref for item in issues if item.code == "unknown-ref"}
+    """An update of an action not in the register that a kept draft showed is a warning (`withdrawn-ref`) naming the
+    draft most relevant to the officer: the period's own newest draft that showed it (a period built again from
+    today's register, `--todays-register`, after its own drafts showed the action), else the newest earlier one
+    that did, as the carry source is when it shows it. An `unknown-ref` the carry source did not show is said so
+    too: the action was withdrawn, and rebuilding a period has not unsaid it. Drafts are read only while such an
+    update is left, newest first."""
+    kept = [folder for folder in reversed(drafts.draft_folders(outputs)) if folder.parent.name <= period]
+    own = [folder for folder in kept if folder.parent.name == period]
+    earlier = [folder for folder in kept if folder.parent.name < period]
+    # the period's own drafts outrank the carry source, which check_inputs named; earlier ones only fill the gaps
+    found = _named_after(issues, register, own, outputs, ("unknown-ref", "withdrawn-ref"))
+    return _named_after(found, register, earlier, outputs, ("unknown-ref",))
+
+
+def _named_after(issues: tuple[Issue, ...], register: Register, folders: list[Path], outputs: Path,
+                 codes: tuple[str, ...]) -> tuple[Issue, ...]:
+    """`issues`, each of `codes` whose action the first of `folders` (newest first) to show it had, and the register
+    no longer has, made a `withdrawn-ref` naming that draft."""
+    known = {action.ref for action in register.actions}
+    left = {item.ref for item in issues if item.code in codes and item.ref not in known}
     found = issues
-    for folder in reversed(drafts.draft_folders(outputs)):
-        if not unknown:
+    for folder in folders:
+        if not left:
             break
-        paper = read_kept_paper(folder)[0] if folder.parent.name < period else None
-        shown = unknown & {row.ref for row in paper.rows} if paper is not None else set()
-        if paper is None or not shown:
+        paper = read_kept_paper(folder)[0]
+        shown = left & {row.ref for row in paper.rows} if paper is not None else set()
+        if not shown:
             continue
         name = folder.relative_to(outputs).as_posix()
         found = tuple(withdrawn_since([item], register, paper, name)[0]
-                      if item.code == "unknown-ref" and item.ref in shown else item for item in found)
-        unknown -= shown
+                      if item.code in codes and item.ref in shown else item for item in found)
+        left -= shown
     return found
 
 
