@@ -280,27 +280,128 @@ def _killed_writing_returns(root: Path) -> Path:
     raise AssertionError("`returns` was never caught writing")
 
 
+def _unclaimed(folder: Path) -> Path:
+    """`folder` as an older reportgen, which locked none, left it: no writer's lock file to tell its run has ended."""
+    for lock in folder.glob(".writer.lock*"):
+        lock.unlink()
+    return folder
+
+
 def _age(folder: Path, seconds: float) -> None:
     then = time.time() - seconds
     for path in [*folder.rglob("*"), folder]:
         os.utime(path, (then, then))
 
 
-def test_returns_clears_the_hidden_folder_a_killed_run_left_once_it_is_an_hour_old_and_says_so(
+def test_returns_clears_the_hidden_folder_an_older_reportgen_left_once_it_is_an_hour_old_and_says_so(
         tmp_path: Path) -> None:
-    """A run of `returns` killed with SIGKILL left its `.returns.partial-*` folder in the workspace for good."""
+    """A run of `returns` killed with SIGKILL left its `.returns.partial-*` folder in the workspace for good. One
+    an older reportgen left holds no lock to tell whether its run has ended, and one a run on another machine (a
+    workspace on a network drive) left holds a lock this machine may not see: each is judged by its age."""
     root = make_workspace(tmp_path / "ws")
-    old = _killed_writing_returns(root)
-    recent = _killed_writing_returns(root)  # as another run writing now would look: kept
+    old = _unclaimed(_killed_writing_returns(root))
+    recent = _unclaimed(_killed_writing_returns(root))  # as another run writing now would look: kept
+    elsewhere = _unclaimed(_killed_writing_returns(root))
+    (elsewhere / ".writer.lock").write_text("another-machine")  # its run's lock, taken there: not told here
     _age(old, STALE_AFTER + 60)
-    done = subprocess.run([sys.executable, "-c", SCRIPT, "returns", "--workspace", str(root), "--period", PERIOD],
-                          capture_output=True, text=True, timeout=300)
+    done = _returns(root)
     assert done.returncode == 0, done.stderr
-    assert not old.exists() and recent.is_dir()
-    assert sorted(p.name for p in (root / "outputs" / PERIOD).iterdir()) == [recent.name, "returns"]
+    assert not old.exists() and recent.is_dir() and elsewhere.is_dir()
+    assert sorted(p.name for p in (root / "outputs" / PERIOD).iterdir()) == sorted(
+        [recent.name, elsewhere.name, "returns"])
     said = [line for line in done.stdout.splitlines() if str(old) in line]
     assert said and "it was removed" in said[-1] and "info" in said[-1], done.stdout
-    assert str(recent) not in done.stdout
+    assert "over an hour" in said[-1]
+    assert str(recent) not in done.stdout and str(elsewhere) not in done.stdout
+
+
+# `reportgen returns`, stopping itself (SIGSTOP) once it has written its first workbook into its hidden folder: caught
+# there every time, to be killed or let go on (SIGCONT) to write the rest, with no race against a fast machine
+PAUSED_SCRIPT = """import os, signal, sys
+from reportgen.run import return_workbooks
+written = return_workbooks.write_atomically
+def write_then_pause(out, data, replace=True):
+    written(out, data, replace)
+    return_workbooks.write_atomically = written
+    os.kill(os.getpid(), signal.SIGSTOP)
+return_workbooks.write_atomically = write_then_pause
+from reportgen.__main__ import main
+sys.exit(main())
+"""
+
+
+def _paused_writing_returns(root: Path) -> tuple[subprocess.Popen[str], Path]:
+    """`reportgen returns` stopped halfway through writing its workbooks, alive: the process and its hidden folder."""
+    period_folder = root / "outputs" / PERIOD
+    returns = subprocess.Popen([sys.executable, "-c", PAUSED_SCRIPT, "returns", "--workspace", str(root), "--period",
+                                PERIOD], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _when(lambda: _state(returns.pid) == "T", returns, "the workbooks being written")
+    [folder] = period_folder.glob(".returns.partial-*")
+    return returns, folder
+
+
+def _state(pid: int) -> str:
+    """A process's state as /proc gives it: "T" once it is stopped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return ""
+
+
+def _returns(root: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", SCRIPT, "returns", "--workspace", str(root), "--period", PERIOD,
+                           *options], capture_output=True, text=True, timeout=300)
+
+
+def _workbooks(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def test_returns_run_again_a_minute_after_one_was_killed_clears_its_hidden_folder_and_writes_the_whole_set(
+        tmp_path: Path) -> None:
+    """A run of `returns` killed with SIGKILL (or a machine losing power) as it wrote left its `.returns.partial-*`
+    folder, and the officer running `returns` again at once still found it there: it was cleared only by a run an
+    hour later. Its run has ended, so the next run clears it at once, says so, and writes every workbook."""
+    root = make_workspace(tmp_path / "ws")
+    assert _returns(root, "--out", str(tmp_path / "expected")).returncode == 0
+    killed, left = _paused_writing_returns(root)
+    assert list(left.glob("*.xlsx"))  # halfway: a workbook written, not yet put in place
+    killed.kill()
+    killed.communicate(timeout=120)
+
+    done = _returns(root)
+    assert done.returncode == 0, done.stderr
+    assert not left.exists()
+    assert sorted(p.name for p in (root / "outputs" / PERIOD).iterdir()) == ["returns"]
+    assert _workbooks(root / "outputs" / PERIOD / "returns") == _workbooks(tmp_path / "expected")
+    said = [line for line in done.stdout.splitlines() if str(left) in line]
+    assert said and "info" in said[-1], done.stdout
+    assert "that run has ended" in said[-1] and "it was removed" in said[-1]
+
+
+def test_a_second_run_of_returns_never_removes_the_hidden_folder_of_a_run_still_writing_however_long_it_has_taken(
+        tmp_path: Path) -> None:
+    """A run of `returns` still writing (here held halfway, as a laptop suspended mid-run would be) whose folder had
+    not changed for an hour was taken for a killed one's by a second run, which removed it under the first. A live
+    run's folder is now kept: the second run writes its set beside it, and the first, let go on, finds the
+    workbooks in place, writes none over them, and takes its own folder away."""
+    root = make_workspace(tmp_path / "ws")
+    assert _returns(root, "--out", str(tmp_path / "expected")).returncode == 0
+    writing, folder = _paused_writing_returns(root)
+    try:
+        _age(folder, STALE_AFTER + 60)
+        done = _returns(root)
+        assert done.returncode == 0, done.stderr
+        assert folder.is_dir() and list(folder.glob("*.xlsx"))
+        assert str(folder) not in done.stdout
+        assert _workbooks(root / "outputs" / PERIOD / "returns") == _workbooks(tmp_path / "expected")
+    finally:
+        writing.send_signal(signal.SIGCONT)
+        _out, err = writing.communicate(timeout=120)
+    assert writing.returncode == 1, err[-2000:]
+    assert "already exists: return workbooks are never overwritten" in err
+    assert sorted(p.name for p in (root / "outputs" / PERIOD).iterdir()) == ["returns"]
+    assert _workbooks(root / "outputs" / PERIOD / "returns") == _workbooks(tmp_path / "expected")
 
 
 def test_ctrl_c_the_moment_reportgen_starts_to_load_is_one_line_not_a_traceback() -> None:

@@ -2,7 +2,9 @@
 
 Every file reportgen writes goes through `write_atomically` (temporary name in the same folder, fsync,
 rename), so a crash or a kill never leaves half a paper; a folder of outputs (a draft, a comparison) is
-built under a hidden name and moved into place whole by `publish_folder`. Zip packages (DOCX, XLSX) are re-dated by
+built under a hidden name and moved into place whole by `publish_folder`. A hidden folder may be marked as being
+written (`claim_writing`), so that one a killed run left can be told from one a live run is writing
+(`take_abandoned`). Zip packages (DOCX, XLSX) are re-dated by
 `stable_zip`, since their entry timestamps are the only bytes that differ from run to run.
 """
 
@@ -10,11 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import io
 import os
 import re
 import secrets
 import shutil
+import socket
 import tempfile
 import zipfile
 from pathlib import Path
@@ -22,19 +26,22 @@ from pathlib import Path
 from reportgen.errors import ReportgenError
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
+# in a hidden folder being written: locked by the writing process for its whole life (`claim_writing`)
+WRITER_LOCK = ".writer.lock"
 
 
 def write_atomically(out: Path, data: bytes, replace: bool = True) -> None:
     """Write `data` to `out` via a temporary file; with replace=False an existing `out` is an error."""
     handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
     try:
-        with os.fdopen(handle, "wb") as stream:
-            try:
+        try:
+            with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
-            except OSError as exc:  # a write names no file ("No space left on device"): say which one it was
-                raise OSError(exc.errno, exc.strerror, str(out)) from exc
+        except OSError as exc:  # a write names no file ("No space left on device"): say which one it was
+            # (closing the file flushes what did not fit again, and its error would otherwise be the one raised)
+            raise OSError(exc.errno, exc.strerror, str(out)) from exc
         os.chmod(temporary, 0o644)  # mkstemp makes 0600; our outputs are shared
         if replace:
             os.replace(temporary, out)
@@ -107,3 +114,53 @@ def sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def claim_writing(folder: Path) -> int | None:
+    """Mark the hidden folder `folder` as written by this process, for as long as it lives: an exclusive lock on a
+    file in it (`WRITER_LOCK`, naming this machine), which the kernel lets go when the process ends however it ends
+    (SIGKILL, a crash, a machine switched off), so another run can tell a folder a dead run left from one a live
+    run is writing now. Returns the lock file, open: close it once the folder is gone. None where the filesystem
+    takes no locks: the folder is then judged by its age alone, as an older reportgen's is."""
+    made = folder / f"{WRITER_LOCK}.{secrets.token_hex(4)}"
+    try:
+        held = os.open(made, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+    except OSError:
+        return None  # a folder that takes no file: the writing that follows says what is wrong, naming its file
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.write(held, socket.gethostname().encode())
+        # named only once locked: another run never finds the lock file free while its writer is taking it
+        os.rename(made, folder / WRITER_LOCK)
+    except OSError:
+        os.close(held)
+        made.unlink(missing_ok=True)
+        return None
+    return held
+
+
+def claimed_here(folder: Path) -> bool:
+    """Whether `folder` holds a writer's lock file (`claim_writing`) taken on this machine: only then does its lock
+    tell whether its writer lives (on a network drive, a lock taken on another machine may not be seen here)."""
+    try:
+        return (folder / WRITER_LOCK).read_bytes() == socket.gethostname().encode()
+    except OSError:
+        return False
+
+
+def take_abandoned(folder: Path) -> int | None:
+    """The lock file of `folder`, open and locked by this process, when the process that claimed it has ended (its
+    lock free): remove the folder, then close it. None while a process holds the lock, once the lock file is gone
+    (the folder finished, or was cleared by another run first), or when it cannot be locked."""
+    try:
+        held = os.open(folder / WRITER_LOCK, os.O_RDWR)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if os.fstat(held).st_nlink:  # not removed, with its folder, by a run that took it first
+            return held
+    except OSError:
+        pass
+    os.close(held)
+    return None

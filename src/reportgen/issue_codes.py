@@ -168,10 +168,14 @@ CODES: dict[str, Code] = {
         "folder out of outputs."),
     "abandoned-workbooks": Code(
         N, "A hidden folder of return workbooks that a run killed partway left behind was removed.",
-        "{file} is where a run of reportgen returns was writing its workbooks when it was killed (nothing in it "
-        "had changed for over an hour, so no run is still writing there): it was removed.",
-        # only one that old: a younger one may be another run's, writing now
-        "Nothing to do: no workbook of that run was ever put in place, and this run wrote the whole set."),
+        "{file} is where a run of reportgen returns was writing its workbooks when it was killed (that run has "
+        "ended: it no longer holds the folder's lock): it was removed.",
+        # only one whose run has gone: a folder a live run holds is never removed
+        "Nothing to do: no workbook of that run was ever put in place, and this run wrote the whole set.",
+        # an older reportgen's, with no lock file, or another machine's: only one that old, as a younger one may be a
+        # run's, writing now
+        {"aged": "{file} is where a run of reportgen returns was writing its workbooks when it was killed (nothing "
+                 "in it had changed for over an hour, so no run is still writing there): it was removed."}),
     "misplaced-draft": Code(
         W, "A kept draft is in a folder named for another period: it is not read as a draft of either.",
         "{file} is a draft of {recorded}, kept in the folder of {named}: a draft's period is the one it records, "

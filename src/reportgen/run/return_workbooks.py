@@ -25,6 +25,7 @@ import secrets
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Literal
 
 from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
@@ -37,7 +38,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reportgen.check.merge import BLANK, Prefill
 from reportgen.drafts.folders import untouched_for_long
 from reportgen.errors import ReportgenError, UsageError
-from reportgen.files import publish_folder, sync_folder, write_atomically
+from reportgen.files import (
+    WRITER_LOCK,
+    claim_writing,
+    claimed_here,
+    publish_folder,
+    sync_folder,
+    take_abandoned,
+    write_atomically,
+)
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
 from reportgen.paper.cover import meeting_date
@@ -58,6 +67,8 @@ EDITABLE = ("status", "explanation", "timeframe")
 WIDTHS = {"ref": 8, "section": 18, "action": 50, "status": 16, "explanation": 70, "timeframe": 22}
 HEADING_FILL = PatternFill("solid", fgColor="D9E1F2")
 EDITABLE_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: "type here"
+# how a hidden folder a killed run left was known to be one: its run's lock free (""), or its age
+Abandoned = Literal["", "aged"]
 
 
 
@@ -81,47 +92,73 @@ def write_workbooks(register: Register, values: Mapping[int, Prefill], period: s
                                                   values, period, settings, dict(register.headings)))
              for lead, path in targets.items()}
     removed = place_whole(folder, books, on_written)
-    return list(books), [*issues, *(issue("abandoned-workbooks", file=str(left)) for left in removed)]
+    return list(books), [*issues, *(abandoned(left, how) for left, how in removed)]
+
+
+def abandoned(left: Path, how: Literal["", "aged"]) -> Issue:
+    """The note that the hidden folder `left`, a killed run's, was removed, saying how it was known to be one."""
+    return issue("abandoned-workbooks", how, file=str(left))
 
 
 def place_whole(folder: Path, files: Mapping[Path, bytes], on_written: Callable[[Path], None] | None = None,
-                ) -> list[Path]:
+                ) -> list[tuple[Path, Abandoned]]:
     """Write `files` (each in `folder`) as a set, all or none: a run stopped (Ctrl-C) or failing (a full disk)
     partway must not leave some workbooks, which the next run would refuse to overwrite. Each is written into a
-    hidden folder beside `folder`, then that folder is renamed into place, or, when `folder` is there already
-    (it may hold other files), each is linked into it (a link fails rather than replace a file) and those linked
-    are taken back if any fails. `on_written` is told `folder` with the last of them, a stop held till both are
-    done. A hidden folder a killed run left (`stale_partials`) is removed first; returns those removed."""
+    hidden folder beside `folder`, claimed for this run's life (`files.claim_writing`), then that folder is renamed
+    into place, or, when `folder` is there already (it may hold other files), each is linked into it (a link fails
+    rather than replace a file) and those linked are taken back if any fails. `on_written` is told `folder` with
+    the last of them, a stop held till both are done. A hidden folder a killed run left is removed first
+    (`clear_abandoned`); returns those removed, each with the wording that says how it was known."""
     parent = folder.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
-    removed = stale_partials(folder)
-    for left in removed:
-        shutil.rmtree(left, ignore_errors=True)
+    removed = clear_abandoned(folder)
     staging = parent / f".{folder.name}.partial-{secrets.token_hex(4)}"
+    held: int | None = None
     try:
         staging.mkdir()
+        held = claim_writing(staging)
         for path, data in files.items():
             write_atomically(staging / path.name, data)
         with stops_held():  # in place and the caller told so, or neither: a stop then says the set is there
             if folder.exists():
                 _link_all(staging, folder, files)
             else:
+                (staging / WRITER_LOCK).unlink(missing_ok=True)  # no workbook: not moved into place with them
                 publish_folder(staging, folder, "the return workbooks")
             if on_written is not None:
                 on_written(folder.absolute())
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if held is not None:
+            os.close(held)  # only now: no other run clears the folder while it is still being removed
     return removed
 
 
-def stale_partials(folder: Path) -> list[Path]:
-    """The hidden folders beside `folder` that runs killed while writing its workbooks left (SIGKILL, a machine
-    switched off: no clean-up ran), by their name, `.<folder>.partial-<hex>`. Only those nothing in which has
-    changed for an hour (`drafts.folders.STALE_AFTER`): a younger one may be another run's, writing now."""
-    parent = folder.absolute().parent
+def clear_abandoned(folder: Path) -> list[tuple[Path, Abandoned]]:
+    """Remove the hidden folders beside `folder` that runs killed while writing its workbooks left (SIGKILL, a
+    machine switched off: no clean-up ran), known by their name, `.<folder>.partial-<hex>`: each this machine's run
+    claimed whose lock is free (the run has ended, however recently), and each other one (an older reportgen's,
+    with no lock file, or another machine's on a network drive) nothing in which has changed for an hour
+    (`drafts.folders.STALE_AFTER`: a younger one may be a run's writing now). A folder a live run on this machine
+    is writing is never removed. Returns those removed, each with its issue's wording."""
     pattern = re.compile(rf"^\.{re.escape(folder.name)}\.partial-[0-9a-f]+$")
-    return sorted(child for child in parent.iterdir()
-                  if pattern.match(child.name) and child.is_dir() and untouched_for_long(child))
+    removed: list[tuple[Path, Abandoned]] = []
+    for child in sorted(folder.absolute().parent.iterdir()):
+        if not pattern.match(child.name) or not child.is_dir():
+            continue
+        if claimed_here(child):
+            held = take_abandoned(child)
+            if held is None:
+                continue  # its run is writing there now, or has just put its workbooks in place
+            try:
+                shutil.rmtree(child, ignore_errors=True)
+            finally:
+                os.close(held)
+            removed.append((child, ""))
+        elif untouched_for_long(child):
+            shutil.rmtree(child, ignore_errors=True)
+            removed.append((child, "aged"))
+    return removed
 
 
 def _link_all(staging: Path, folder: Path, files: Mapping[Path, bytes]) -> None:
