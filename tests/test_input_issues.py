@@ -1577,6 +1577,57 @@ def test_a_linked_explanation_of_several_lines_shows_its_words_linked(
         assert "](" not in shown and "[Minutes" not in shown
 
 
+def test_a_linked_explanation_written_in_html_shows_its_paragraphs_and_items_linked(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC linked two explanation cells written as HTML (`<p>…</p>`, `<ul><li>…</li></ul>`, as the example
+    workspace's cells are) with Insert > Link. The PDF, the Word paper and the web edition showed a '[' on a line of
+    its own, the paragraphs, then '](mailto:…)' as text, and nothing said so: the link was written round the HTML
+    before it was read. Each paragraph's and item's words are now the link, with no brackets or markup."""
+    import re
+
+    import lxml.html
+    import pdfplumber
+
+    returns = default_returns()
+    returns["opcc.xlsx"] = [
+        RETURN_HEADINGS,
+        (2, "", "In progress", "<p>Bids have been evaluated.</p><p>The service starts in April.</p>", ""),
+        (4, "", "Completed", "Referrals since June. The evaluation will look at:<ul><li>reoffending;</li>"
+                             "<li>school attendance.</li></ul>", ""),
+        (6, "", "Completed", "Courts lobbied.", "")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    _link(root / RETURNS / "opcc.xlsx", {"D2": "mailto:victims@example.org", "D3": "https://example.org/youth?a=1&b=2"})
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0, printed
+    assert not _of(issues, "link-not-kept", "paragraphs-joined", "list-not-closed")
+    assert main(["build", "--workspace", str(root)]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    document = docx.Document(str(folder / "paper.docx"))
+    rows = {row.cells[0].text: row.cells[3] for row in document.tables[-1].rows}
+    assert [p.text for p in rows["2"].paragraphs] == ["Bids have been evaluated.", "The service starts in April."]
+    assert [p.text for p in rows["4"].paragraphs] == [
+        "Referrals since June. The evaluation will look at:", "reoffending;", "school attendance."]
+    hyperlinks = rows["2"]._tc.xpath(".//w:hyperlink") + rows["4"]._tc.xpath(".//w:hyperlink")
+    targets = [document.part.rels[link.get(docx.oxml.ns.qn("r:id"))].target_ref for link in hyperlinks]
+    assert targets == ["mailto:victims@example.org"] * 2 + ["https://example.org/youth?a=1&b=2"] * 3
+    web = lxml.html.parse(str(folder / "paper.html")).getroot()
+    linked = [(a.get("href"), a.text_content()) for a in web.iter("a")]
+    assert [(href, words) for href, words in linked if href.startswith(("mailto", "https"))] == [
+        ("mailto:victims@example.org", "Bids have been evaluated."),
+        ("mailto:victims@example.org", "The service starts in April."),
+        ("https://example.org/youth?a=1&b=2", "Referrals since June. The evaluation will look at:"),
+        ("https://example.org/youth?a=1&b=2", "reoffending;"),
+        ("https://example.org/youth?a=1&b=2", "school attendance.")]
+    with pdfplumber.open(folder / "paper.pdf") as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+        uris = [link.get("uri") for page in pdf.pages for link in page.hyperlinks]
+    assert uris.count("mailto:victims@example.org") >= 2 and uris.count("https://example.org/youth?a=1&b=2") >= 3
+    words = "\n".join(p.text for cell in rows.values() for p in cell.paragraphs)
+    for shown in (text, words, "\n".join(cell.text_content() for cell in web.iter("td"))):
+        assert "](" not in shown and "<p>" not in shown and "<li>" not in shown and "[Bids" not in shown
+        assert not re.search(r"^\s*\[\s*$", shown, re.MULTILINE)
+
+
 def test_a_link_set_on_several_cells_at_once_links_each(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """OPCC selected its three explanation cells and linked them to the board papers at once (Insert > Link);
     Excel writes that link once, for the range D2:D4. The paper showed the three explanations without it, and

@@ -7,6 +7,7 @@ Each parser returns a value or a reason, never raises: the caller turns a reason
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 import re
 import unicodedata
@@ -38,6 +39,10 @@ INVISIBLE = re.compile("[\u200b\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u206
 _PASTED_BULLET = re.compile("[^\\S\n]*(?:([\uf0b7\uf0d8\uf0fc])[^\\S\n]+|([Øü])\t[^\\S\n]*|(o)\t[^\\S\n]*"
                             "|(\uf0a7)[^\\S\n]+|(§)\t[^\\S\n]*)")
 _PASTED_LEVELS = (1, 1, 2, 3, 3)  # by the pattern's group
+# the HTML tags partner text may hold that the paper understands: a cell with one is read as HTML
+KNOWN_TAG = re.compile(
+    r"<(?P<end>/)?(?P<name>p|ul|ol|li|br|b|strong|i|em|u|a)(?P<attrs>[\s/][^<>]*)?>", re.IGNORECASE
+)
 
 
 def invisible_in(text: str) -> str:
@@ -77,10 +82,15 @@ _LIST_MARKER = re.compile(r"[^\S\n]*(?:[-*·•][^\S\n]+)?")
 
 
 def linked_text(text: str, url: str) -> str:
-    """A cell's text with the link set on the whole cell (Insert > Link), written as the paper reads a link,
-    `[words](address)`: a line at a time, as the paper makes each line a paragraph (a link over several
-    would show its brackets), after the line's list marker; a line whose words hold a bracket or a bullet is
-    followed by the address, `words (address)`, which the paper shows linked."""
+    """A cell's text with the link set on the whole cell (Insert > Link), written as the paper reads a link.
+
+    A cell of HTML (`<p>…</p>`, `<ul><li>…`) is wrapped in one `<a>`, which the paper applies to every paragraph
+    and item once the tags are read (Markdown written round the tags would be split by them and shown as text).
+    Other text, as `[words](address)`: a line at a time, as the paper makes each line a paragraph (a link over
+    several would show its brackets), after the line's list marker; a line whose words hold a bracket or a bullet
+    is followed by the address, `words (address)`, which the paper shows linked."""
+    if KNOWN_TAG.search(text):
+        return f'<a href="{html.escape(url)}">{text}</a>'
     if not _LINK_ADDRESS.fullmatch(url):
         url = re.sub(r"[\s()]", lambda found: f"%{ord(found[0]):02X}", url)
     lines = []

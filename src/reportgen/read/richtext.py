@@ -23,7 +23,7 @@ from markdown_it.token import Token
 
 from reportgen.issues import Issue, issue
 from reportgen.model import Block, Inline, PartnerReturn, RichText, plain_text
-from reportgen.read.cells import INVISIBLE, XML_INVALID, clean_text, pasted_bullet
+from reportgen.read.cells import INVISIBLE, KNOWN_TAG, XML_INVALID, clean_text, pasted_bullet
 
 Kind = Literal["paragraph", "heading", "bullet", "number"]
 Context = tuple[Kind, int]
@@ -39,9 +39,6 @@ _LINE_BREAKS = re.compile(r" ?\n\s*")  # a line break within a block, the blanks
 _LINE_MARKER = re.compile(r"[^\S\n]*[-*·][^\S\n]+")
 _TRAILING = ".,;:!?'\""
 _SENTENCE_END = re.compile(r"[.!?:;…][\"'’”)\]]*$")  # a full stop, maybe inside quotes or brackets
-_KNOWN_TAG = re.compile(
-    r"<(?P<end>/)?(?P<name>p|ul|ol|li|br|b|strong|i|em|u|a)(?P<attrs>[\s/][^<>]*)?>", re.IGNORECASE
-)
 _HREF_ATTR = re.compile(r"""(?:^|\s)href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 _LINKISH = re.compile(
     r"\[(?P<label>[^\[\]\n]+)\]\((?P<target>(?:[^()\s]|\([^()\s]*\))*)\)"
@@ -287,9 +284,9 @@ def _list_left_open(state: _Explanation) -> str:
 def _parsed(text: str) -> _Explanation:
     cleaned, _ = clean_text(text)
     pasted = [found[0] for line in cleaned.split("\n") if (found := pasted_bullet(line))]
-    state = _Explanation(html_mode=_KNOWN_TAG.search(cleaned) is not None, pasted_top=min(pasted, default=1))
+    state = _Explanation(html_mode=KNOWN_TAG.search(cleaned) is not None, pasted_top=min(pasted, default=1))
     position = 0
-    for tag in _KNOWN_TAG.finditer(cleaned):
+    for tag in KNOWN_TAG.finditer(cleaned):
         state.text(cleaned[position : tag.start()])
         state.tag(tag)
         position = tag.end()
@@ -331,7 +328,7 @@ def shown_text(text: str) -> str:
 
 def _holds_tags(text: str) -> bool:
     """Whether a cell holds one of the tags `parse_explanation` understands (it is HTML-ish)."""
-    return _KNOWN_TAG.search(clean_text(text)[0]) is not None
+    return KNOWN_TAG.search(clean_text(text)[0]) is not None
 
 
 def _typed_inline(inline: Inline) -> str:
