@@ -573,6 +573,52 @@ def test_a_status_formula_never_calculated_is_one_error_not_two(
     assert "OPCC: 2 errors in" in printed  # the formula's, and action 4's status left empty
 
 
+def test_a_formula_never_calculated_in_a_column_the_paper_does_not_use_is_a_note_not_an_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC's return was written by a program that does not calculate: its Action column, which the paper never
+    prints (the register's wording is), holds ="Action "&A2, and a column of its own notes a formula too. Each
+    was a blocking error, and the paper a draft with issues to resolve, though nothing of it was missing; so was a
+    lookup's #N/A pasted into the Action column as a value. Such a cell is now a note; in the explanation, which the
+    paper prints, it still blocks."""
+    import pypdf
+
+    returns = default_returns()
+    returns["opcc.xlsx"] = [(*RETURN_HEADINGS, "Internal notes"),
+                            (2, "placeholder", "In progress", "Agreed.", "", "placeholder"),
+                            (4, "placeholder", "Completed", "Funded.", "", ""),
+                            (6, "Lobby for court capacity.", "Completed", "Done.", "", "")]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    as_excel_saves_it(root / RETURNS / "opcc.xlsx", {
+        "B2": '<c r="B2"><f>"Action "&amp;A2</f></c>', "F2": '<c r="F2"><f>VLOOKUP(A2,Notes!A:B,2,FALSE)</f></c>',
+        "B3": '<c r="B3" t="e"><v>#N/A</v></c>'})  # a lookup's error, pasted as a value
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0, printed
+    assert not _of(issues, "formula-error")
+    assert flatten(_of(issues, "formula-not-used"), ["severity", "row", "column", "value", "ref"]) == [
+        ["info", 2, "Action", '="Action "&A2', 2], ["info", 2, "Internal notes", "=VLOOKUP(A2,Notes!A:B,2,FALSE)", 2],
+        ["info", 3, "Action", "#N/A", 4]]
+    assert ("Cell B2 holds the formula '=\"Action \"&A2', which has never been calculated; the paper does not use "
+            "this column, so nothing is missing from it.") in printed
+    assert main(["build", "--workspace", str(root)]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
+        noted = [(row["severity"], row["code"], row["column"]) for row in csv.DictReader(stream)
+                 if row["code"].startswith("formula")]
+    assert noted == [("info", "formula-not-used", "Action"), ("info", "formula-not-used", "Internal notes"),
+                     ("info", "formula-not-used", "Action")]
+    first_page = pypdf.PdfReader(folder / "paper.pdf").pages[0].extract_text()
+    assert "DRAFT" not in first_page and "issues to resolve" not in first_page
+    table = docx.Document(str(folder / "paper.docx")).tables[-1]
+    assert {row.cells[0].text: row.cells[1].text for row in table.rows}["2"] == "Publish the commissioning plan."
+
+    typed = '<c r="D3" t="inlineStr"><is><t>Funded.</t></is></c>'  # the explanation, now looked up too
+    edit_sheet_xml(root / RETURNS / "opcc.xlsx", lambda xml: xml.replace(typed, '<c r="D3"><f>Notes!B3</f></c>'))
+    code, printed, issues = _validate(root, capsys)
+    assert code == 1
+    assert flatten(_of(issues, "formula-error"), ["severity", "row", "column"]) == [
+        ["error", 3, "Explanation / Link to meeting papers"]]
+
+
 def test_each_cell_of_an_array_formula_is_said_to_hold_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An array formula (entered with Ctrl+Shift+Enter, or a dynamic array spilling down) is written once, in its
     range's first cell: only that cell was reported as a formula, the others' values read as typed text. Each cell

@@ -1075,6 +1075,17 @@ CODES: dict[str, Code] = {
         {"pasted": ("Cell {cell} shows the error {error} (a formula's error pasted as a value), not a value; it was "
                     "read as empty.",
                     "Type the value in, or fix the formula where it was copied from and paste its value again.")}),
+    "formula-not-used": Code(
+        N, "A cell in a column the paper does not use (a return's Action text, which the register's wording "
+        "replaces, or a column not read) holds a formula with no value to read, or an error pasted as a value: "
+        "nothing in the paper is missing for it.",
+        "Cell {cell} holds {formula}, which {what}; the paper does not use this column, so nothing is missing "
+        "from it.",
+        "Nothing to do for the paper; paste the value instead of the formula if the column should say something.",
+        {"pasted": "Cell {cell} shows the error {error} (a formula's error pasted as a value); the paper does not "
+                   "use this column, so nothing is missing from it."},
+        partner_advice="Nothing to do; if the column should say something, type the value in instead of the "
+        "formula."),
     "number-format-not-read": Code(
         W, "A number is shown in Excel through a number format reportgen does not write (scientific notation, a "
         "fraction, a condition, a currency set by the computer's region); the paper shows the number as stored.",

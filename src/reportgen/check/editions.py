@@ -108,8 +108,8 @@ def _documents_of(checked: Checked, leads: frozenset[str]) -> set[str]:
 # cannot be read, nobody can tell whether it is an exempt one's, so while any action is exempt the public
 # edition quotes none from the return of a lead of an exempt action (or of no lead); a lead of none has no
 # exempt action in its workbook, and its partner needs to know which row to mend
-QUOTES_ROW = frozenset({"missing-ref", "note-row", "formula-cell", "formula-error", "unread-column",
-                        "earlier-return-problem", "cell-comment", "struck-text", "cells-beyond"})
+QUOTES_ROW = frozenset({"missing-ref", "note-row", "formula-cell", "formula-error", "formula-not-used",
+                        "unread-column", "earlier-return-problem", "cell-comment", "struck-text", "cells-beyond"})
 
 
 def quotes_unknown_row(item: Issue, view: PublicView) -> bool:

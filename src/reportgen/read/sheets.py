@@ -607,6 +607,7 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
                 continue
             issues.append(issue("merged-cells", ("block" if across_columns else "") if across_rows else "heading",
                                 **merged_at))
+    used_columns = _columns_used(table, register)
     for cell, state in sorted(facts.formulas.items(), key=lambda kv: _bounds(kv[0])[0]):
         row, col = _bounds(cell)[0]
         if row <= table.header_row:
@@ -622,12 +623,15 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
             issues.append(issue("formula-cell", used=used, **at, **where))
         else:
             what = "has never been calculated" if state == "no-value" else f"gives the error {state}"
-            issues.append(issue("formula-error", what=what, **at, **where))
+            # where the paper does not use the column, a cell with no value loses it nothing: a note, not an error
+            code = "formula-error" if col - 1 in used_columns else "formula-not-used"
+            issues.append(issue(code, what=what, **at, **where))
     for cell, error in sorted(facts.errors.items(), key=lambda kv: _bounds(kv[0])[0]):
         row, col = _bounds(cell)[0]
         if row > table.header_row:
-            issues.append(issue("formula-error", "pasted", error=error, row=row, column=_heading(table, col),
-                                cell=cell, value=error, ref=_row_ref(table, row), **where))
+            code = "formula-error" if col - 1 in used_columns else "formula-not-used"
+            issues.append(issue(code, "pasted", error=error, row=row, column=_heading(table, col), cell=cell,
+                                value=error, ref=_row_ref(table, row), **where))
     for cell, (author, text) in sorted(facts.comments.items(), key=lambda kv: _bounds(kv[0])[0]):
         row, col = _bounds(cell)[0]
         # one on a heading is the template's help, one in the register the secretariat's own note
@@ -650,6 +654,20 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
                             value=" | ".join(words for _col, _name, words in in_row), ref=_row_ref(table, row),
                             **where))
     return issues + _unread_format_issues(table, facts)
+
+
+# a return's columns read but never printed: its action text is only compared with the register's, whose wording
+# the paper prints
+RETURN_COLUMNS_NOT_PRINTED = ("action",)
+
+
+def _columns_used(table: Table, register: bool) -> set[int]:
+    """The 0-based positions of the columns whose cells the paper uses: those read, but for a return's action
+    text. A formula with no value elsewhere loses the paper nothing, so it is a note, not an error that blocks."""
+    read = set(table.index.values())
+    if not register:
+        read -= {table.index[key] for key in RETURN_COLUMNS_NOT_PRINTED if key in table.index}
+    return read
 
 
 def _unread_format_issues(table: Table, facts: SheetFacts) -> list[Issue]:
