@@ -99,7 +99,7 @@ def test_rows_hidden_by_a_filter_say_a_filter_is_on(tmp_path: Path) -> None:
     ret, issues = _read(_book_with(tmp_path / "opcc.xlsx", ROWS, filtered))
     assert ret is not None and [u.ref for u in ret.updates] == [1, 2, 3]  # read all the same
     assert [(i.code, i.row, i.ref, i.message) for i in issues] == [
-        ("hidden-row", 3, 2, "Row 3 is hidden by the filter set on the sheet; it was read.")]  # row 3 is action 2
+        ("hidden-row", 3, 2, "Action 2: the row is hidden by the filter set on the sheet; it was read.")]  # row 3
     assert "clear the filter (Data > Clear)" in issues[0].advice
 
 

@@ -697,7 +697,47 @@ def test_a_very_long_formula_is_cut_short(tmp_path: Path, capsys: pytest.Capture
     assert found.value == quoted[1:-1]  # the value is cut short as the message's quote is
 
 
-# ---------------------------------------------------------------- hidden columns
+# ---------------------------------------------------------------- hidden rows and columns
+
+
+def test_a_hidden_row_of_an_action_is_said_as_that_actions(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                           ) -> None:
+    """The secretariat hid action 2's row of the register, OPCC action 4's row of its return, and the Criminal
+    Justice Board filtered its return down to nothing (a filter hides action 5's row). The console said only "Row 3
+    is hidden in Excel; it was read.", with no action, where every other message about an action's row names it
+    first, and issues.csv had the action: the officer had to open the file to find it. Each now names its action
+    after the row, as the other row messages do; a hidden row with no action number still says its row alone."""
+    returns = default_returns()
+    returns["opcc.xlsx"].append(("Notes for the officer", "", "", "", ""))  # row 5: a note, of no action
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    for path, rows in ((root / "inputs" / "register.xlsx", (3,)), (root / RETURNS / "opcc.xlsx", (3, 5))):
+        book = openpyxl.load_workbook(path)
+        for row in rows:
+            book.worksheets[0].row_dimensions[row].hidden = True
+        book.save(path)
+    book = openpyxl.load_workbook(root / RETURNS / "criminal-justice-board.xlsx")
+    book.worksheets[0].auto_filter.ref = "A1:E2"
+    book.worksheets[0].row_dimensions[2].hidden = True
+    book.save(root / RETURNS / "criminal-justice-board.xlsx")
+    main(["validate", "--workspace", str(root), "--all"])
+    printed = " ".join(capsys.readouterr().out.split())
+    assert ("warning sheet 'Register', row 3: Action 2: the row is hidden in Excel; its action was read like any "
+            "other.") in printed
+    assert "warning sheet 'Return', row 3: Action 4: the row is hidden in Excel; it was read." in printed
+    assert "warning sheet 'Return': Row 5 is hidden in Excel; it was read." in printed
+    assert ("warning sheet 'Return', row 2: Action 5: the row is hidden by the filter set on the sheet; it was "
+            "read.") in printed
+    assert main(["build", "--workspace", str(root)]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
+        hidden = [(row["file"].rsplit("/", 1)[-1], row["row"], row["ref"], row["message"])
+                  for row in csv.DictReader(stream) if row["code"] == "hidden-row"]
+    assert sorted(hidden) == [
+        ("criminal-justice-board.xlsx", "2", "5", "Action 5: the row is hidden by the filter set on the sheet; it was "
+                                                  "read."),
+        ("opcc.xlsx", "3", "4", "Action 4: the row is hidden in Excel; it was read."),
+        ("opcc.xlsx", "5", "", "Row 5 is hidden in Excel; it was read."),
+        ("register.xlsx", "3", "2", "Action 2: the row is hidden in Excel; its action was read like any other.")]
 
 
 def _hide(path: Path, *letters: str) -> None:

@@ -361,7 +361,8 @@ def test_send_returns_and_chase_count_the_registers_own_warnings_and_list_its_er
         assert "hidden in Excel" not in chased and chased.count(note) == 1 and error in chased
     assert len(captured.messages) == 6
     listed = run("validate", "--all", exit_code=1)  # the register's error blocks the paper
-    assert [f"Row {row} is hidden in Excel" in listed for row in (2, 3, 4)] == [True] * 3  # as the note says
+    assert [f"row {row}: Action {row - 1}: the row is hidden in Excel" in listed  # as the note says
+            for row in (2, 3, 4)] == [True] * 3
 
 
 def test_the_registers_own_warnings_are_counted_however_they_were_copied(tmp_path: Path) -> None:

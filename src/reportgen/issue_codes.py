@@ -1026,7 +1026,19 @@ CODES: dict[str, Code] = {
          "register-filtered": ("Row {row} is hidden by the filter set on the register's sheet; its action was read "
                                "like any other.",
                                "Check the action is meant to be in the plan (clear the filter, Data > Clear, to see "
-                               "every row); if it is not, delete the row from the register.")}),
+                               "every row); if it is not, delete the row from the register."),
+         # a row of a known action: the message names it first, as every message about an action's row does
+         "action": "Action {ref}: the row is hidden in Excel; it was read.",
+         "register-action": ("Action {ref}: the row is hidden in Excel; its action was read like any other.",
+                             "Check the action is meant to be in the plan (unhide the row to see it); if it is not, "
+                             "delete the row from the register."),
+         "filtered-action": ("Action {ref}: the row is hidden by the filter set on the sheet; it was read.",
+                             "Check the row is meant to be in the return; clear the filter (Data > Clear) to see every "
+                             "row."),
+         "register-filtered-action": ("Action {ref}: the row is hidden by the filter set on the register's sheet; its "
+                                      "action was read like any other.",
+                                      "Check the action is meant to be in the plan (clear the filter, Data > Clear, "
+                                      "to see every row); if it is not, delete the row from the register.")}),
     "hidden-column": Code(
         W, "A column that is read is hidden in Excel.",
         "Column {column!r} (column {letter}) is hidden in Excel; what it holds was read.",

@@ -580,10 +580,10 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
     issues: list[Issue] = []
     ref_at = table.index.get("ref")
     for number, row_cells in sorted((n, row) for n, row in table.rows if n in facts.hidden_rows):
-        # the action the row is, for issues.csv's ref column: a row number alone sent the officer into the file
+        # the action the row is, named in the message and issues.csv's ref column: a row number alone sent the
+        # officer into the file
         ref = parse_ref(row_cells[ref_at])[0] if ref_at is not None and ref_at < len(row_cells) else None
-        issues.append(issue("hidden-row", ("register-filtered" if facts.filtered else "register") if register
-                            else ("filtered" if facts.filtered else ""), row=number, ref=ref, **where))
+        issues.append(_hidden_row(number, ref, register, facts.filtered, where))
     for position in sorted(table.index.values()):  # one not read is an unread column's (returns.unread_columns)
         if table.hidden(position):
             letter = column_letters(position + 1)
@@ -654,6 +654,16 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
                             value=" | ".join(words for _col, _name, words in in_row), ref=_row_ref(table, row),
                             **where))
     return issues + _unread_format_issues(table, facts)
+
+
+def _hidden_row(number: int, ref: int | None, register: bool, filtered: bool, where: dict[str, str]) -> Issue:
+    """A row hidden in Excel (by hand, or by a filter): when its action is known, the message names it first, as
+    every message about an action's row does, so the officer knows which action without opening the file."""
+    if ref is None:
+        return issue("hidden-row", ("register-filtered" if filtered else "register") if register
+                     else ("filtered" if filtered else ""), row=number, **where)
+    return issue("hidden-row", ("register-filtered-action" if filtered else "register-action") if register
+                 else ("filtered-action" if filtered else "action"), row=number, ref=ref, **where)
 
 
 # a return's columns read but never printed: its action text is only compared with the register's, whose wording
