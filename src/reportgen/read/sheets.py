@@ -427,12 +427,13 @@ def locate_table(
         issues.append(issue("no-data-sheet", "register", expected=expected, file=display) if register
                       else issue("no-data-sheet", expected=expected, file=display))
         return None, issues
-    score, visible, sheet, at, found = max(candidates, key=lambda c: (c[0], c[1]))
+    # a register's sheet without its number column (a summary: "Section | Lead | Action | Count") is no register
+    score, visible, sheet, at, found = max(candidates, key=lambda c: (_numbered_for(c[4], register), c[0], c[1]))
     if register:  # a column of a few words repeated is not the action number, whatever its heading
         found = words_not_ref(sheet.rows[at + 1:], sheet.rows[at][1], found, columns)
     # other sheets with the headings, and how many rows each has under them
     rivals = [(c[2], len(c[2].rows) - c[3] - 1) for c in candidates if c[2] is not sheet and not c[2].hidden
-              and c[0] >= 2]
+              and c[0] >= 2 and _numbered_for(c[4], register)]
     empty = [other.name for other, count in rivals if not count]
     # a register's rows are actions, a return's updates: each is told as what it holds
     if empty:
@@ -519,6 +520,14 @@ def locate_table(
         names = [table.index[key] for key in ("lead", "section") if key in table.index]
         issues += lost_letters(display, sheet.name, table.rows, read, names)
     return table, issues
+
+
+def _numbered_for(found: HeadingMatch, register: bool) -> bool:
+    """Whether a sheet's headings can be the register's: they have its number column. A sheet that repeats some of
+    its headings without one (a summary or a count by section and lead) holds no actions, so it is neither read as
+    the register nor said to hold actions left out of the paper. A return's sheets are not judged so: a partner's
+    rows under the return's other headings may still be updates."""
+    return not register or "ref" in found.index
 
 
 def toml_string(heading: str | None) -> str:
