@@ -7,6 +7,7 @@ import csv
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from conftest import REGISTER_HEADINGS, make_workspace
 from reportgen.shells.cli import main
@@ -54,3 +55,48 @@ def test_a_summary_sheet_with_more_of_the_headings_is_not_read_as_the_register(t
     book.save(path)
     assert main(["build", "--workspace", str(root)]) == 0
     assert {row["sheet"] for row in _issues(root) if row["file"] == "inputs/register.xlsx"} == {"Register"}
+
+
+def _numbers_as_formulas(root: Path) -> None:
+    """The register's plan priority numbers after the first written as `=A2+1`, `=A3+1`, … by a script: saved with
+    no calculated value, as openpyxl saves a formula."""
+    path = root / "inputs" / "register.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["Register"]
+    for row in range(3, sheet.max_row + 1):
+        sheet.cell(row, 1).value = f"=A{row - 1}+1"
+    book.save(path)
+
+
+def test_register_numbers_written_as_uncalculated_formulas_are_one_error(tmp_path: Path) -> None:
+    """A script fills the register's numbers down as formulas and saves it without Excel calculating them: each row
+    was two errors ("never been calculated", then "Row N has no action reference"), 10 for 5 rows of one cause. It
+    is one error, with how many rows, from which to which, and the formulas."""
+    root = make_workspace(tmp_path / "ws")
+    _numbers_as_formulas(root)
+    assert main(["build", "--workspace", str(root)]) == 1
+    register = [row for row in _issues(root) if row["file"] == "inputs/register.xlsx"]
+    assert [(row["code"], row["severity"], row["row"], row["column"], row["value"]) for row in register] == [
+        ("bad-ref-rows", "error", "3", "Plan priority", "'=A2+1")]  # quoted: text, never a formula
+    assert register[0]["message"] == (
+        "5 rows (rows 3 to 7) of the register were left out: the action reference in 'Plan priority' of each is a "
+        "formula ('=A2+1', '=A3+1', …) that has never been calculated, so it was read as empty.")
+    assert "Paste Special > Values" in register[0]["advice"]
+
+
+def test_a_register_whose_every_number_is_an_uncalculated_formula_says_so_once(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every number of the register is `=ROW()-1`, never calculated: no action can be read, and the officer is told
+    why in one sentence, not the first three of twelve errors."""
+    root = make_workspace(tmp_path / "ws")
+    path = root / "inputs" / "register.xlsx"
+    book = openpyxl.load_workbook(path)
+    for row in range(2, book["Register"].max_row + 1):
+        book["Register"].cell(row, 1).value = "=ROW()-1"
+    book.save(path)
+    assert main(["validate", "--workspace", str(root)]) == 1
+    said = " ".join(capsys.readouterr().err.split())
+    assert ("cannot read the register inputs/register.xlsx: None of the register's 6 rows (rows 2 to 7) could be "
+            "read as an action: the action reference in 'Plan priority' of each is a formula ('=ROW()-1', '=ROW()-1', "
+            "…) that has never been calculated, so it was read as empty.") in said
+    assert "no action reference" not in said and "more (" not in said

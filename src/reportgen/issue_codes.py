@@ -82,6 +82,11 @@ def placeholders(template: str) -> set[str]:
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: a note for information
 
+# the register's numbers written as formulas with no value: the numbers themselves are what to keep
+FORMULA_REFS_ADVICE = ("Type each action's whole number in {column!r} in place of its formula: in Excel, copy the "
+                       "column and paste it back with Paste Special > Values (once Excel has calculated the "
+                       "formulas), then save the register and build again.")
+
 # a file named after no lead, whose lead's own file name is taken: how to add it beside that return
 NAME_TAKEN = ("{example} is already in the folder: if this file is a later version of that return, name it {later} "
               "(the most recently saved is read); if it is not a return, move it out of the folder.")
@@ -541,7 +546,13 @@ CODES: dict[str, Code] = {
                  "Write each action's whole number only in {column!r}, e.g. 12; delete the rows that are not actions "
                  "(a total, a heading)."),
          "all-numbering": ("None of the register's {rows} could be read as an action: the action reference in "
-                           "{column!r} of each ({examples}) is {why}.", NUMBERING_ADVICE)}),
+                           "{column!r} of each ({examples}) is {why}.", NUMBERING_ADVICE),
+         # numbers filled down as formulas (=A2+1) by a script, which saves no value: one cause, said once
+         "formulas": ("{rows} of the register were left out: the action reference in {column!r} of each is a "
+                      "formula ({examples}) that {what}, so it was read as empty.", FORMULA_REFS_ADVICE),
+         "all-formulas": ("None of the register's {rows} could be read as an action: the action reference in "
+                          "{column!r} of each is a formula ({examples}) that {what}, so it was read as empty.",
+                          FORMULA_REFS_ADVICE)}),
     "note-row": Code(
         W, "A row holds text where the action reference goes, and nothing else: a note, not read.",
         "Row {row} holds only {value!r}, in the reference column, and nothing else: it was read as a note, not as "

@@ -8,7 +8,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import replace
 from pathlib import Path
 
-from reportgen.issues import Issue, issue
+from reportgen.issue_codes import fields_read_back
+from reportgen.issues import CODES, Issue, issue
 from reportgen.model import Action, Register
 from reportgen.read.cells import (
     cell_text,
@@ -79,6 +80,8 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
                       numbered[at + 1][1].ref if at + 1 < len(numbered) else None)
             issues.append(_duplicate(table, display, number, action, seen[action.ref], around, refs))
     issues, said_all = _bad_refs_summarised(issues, table, read_any=bool(actions))
+    issues, said_all_formulas = _formula_refs_summarised(issues, table, bool(actions), exempt_rows)
+    said_all = said_all or said_all_formulas
     if not actions and not said_all:
         issues.append(issue("empty-file", "register-unread", rows=counted(len(table.rows), "row"), file=display,
                             sheet=table.sheet) if table.rows else issue("empty-file", "register", file=display,
@@ -145,6 +148,50 @@ def _bad_refs_summarised(issues: list[Issue], table: Table, read_any: bool) -> t
                         examples=examples, why=why, file=first.file, sheet=first.sheet, row=first.row,
                         column=first.column, value=first.value)
         summaries.update({id(item): summary for item in rows})
+        said_all = said_all or every
+    kept: list[Issue] = []
+    said: set[int] = set()
+    for item in issues:
+        summary = summaries.get(id(item), item)
+        if id(summary) not in said:
+            said.add(id(summary))
+            kept.append(summary)
+    return kept, said_all
+
+
+def _formula_refs_summarised(issues: list[Issue], table: Table, read_any: bool, exempt_rows: Collection[int]
+                             ) -> tuple[list[Issue], bool]:
+    """`issues` with the rows left out because their number cell holds a formula with no value (filled down as
+    `=A2+1` by a script, which saves no calculated value) said in one issue when they are many, or all the register's
+    rows: each such row was otherwise two errors (the formula, then "no action reference"), 70 for 35 rows, for one
+    cause. The issue is placed at the first of them not flagged exempt, so that the public edition lists it too (it
+    quotes formulas, no action's words). With whether that issue says none of the register's rows could be read."""
+    column = table.written.get("ref")
+    missing = {item.row: item for item in issues if item.code == "missing-ref" and item.file == table.file
+               and item.sheet == table.sheet}
+    kinds: dict[str, list[Issue]] = {}  # by what the formulas do: "has never been calculated", "gives the error #REF!"
+    for item in issues:
+        if (item.code == "formula-error" and item.file == table.file and item.sheet == table.sheet
+                and item.column == column and item.row in missing):
+            what = fields_read_back(CODES["formula-error"], item.message).get("what", "")
+            kinds.setdefault(what, []).append(item)
+    notes = sum(1 for item in issues if item.code == "note-row")
+    summaries: dict[int, Issue] = {}  # by id of each issue summarised, the formula's and its row's missing-ref
+    said_all = False
+    for what, formulas in kinds.items():
+        every = not read_any and len(formulas) == len(table.rows) - notes
+        if not what or (len(formulas) < MANY_BAD_REFS and not every):
+            continue
+        formulas.sort(key=lambda item: item.row or 0)
+        first, last = formulas[0], formulas[-1]
+        span = f"row {first.row}" if len(formulas) == 1 else f"rows {first.row} to {last.row}"
+        examples = ", ".join(quoted(item.value) for item in formulas[:2]) + (", …" if len(formulas) > 2 else "")
+        anchor = next((item for item in formulas if item.row not in exempt_rows), first)
+        summary = issue("bad-ref-rows", "all-formulas" if every else "formulas",
+                        rows=f"{counted(len(formulas), 'row')} ({span})", what=what, examples=examples,
+                        file=anchor.file, sheet=anchor.sheet, row=anchor.row, column=anchor.column, value=anchor.value)
+        summaries.update({id(item): summary for item in formulas})
+        summaries.update({id(missing[item.row]): summary for item in formulas if item.row is not None})
         said_all = said_all or every
     kept: list[Issue] = []
     said: set[int] = set()
