@@ -75,7 +75,7 @@ def test_register_numbers_written_as_uncalculated_formulas_are_one_error(tmp_pat
     root = make_workspace(tmp_path / "ws")
     _numbers_as_formulas(root)
     assert main(["build", "--workspace", str(root)]) == 1
-    register = [row for row in _issues(root) if row["file"] == "inputs/register.xlsx"]
+    register = [row for row in _issues(root) if row["file"] == "inputs/register.xlsx" and row["severity"] == "error"]
     assert [(row["code"], row["severity"], row["row"], row["column"], row["value"]) for row in register] == [
         ("bad-ref-rows", "error", "3", "Plan priority", "'=A2+1")]  # quoted: text, never a formula
     assert register[0]["message"] == (
@@ -100,3 +100,62 @@ def test_a_register_whose_every_number_is_an_uncalculated_formula_says_so_once(
             "read as an action: the action reference in 'Plan priority' of each is a formula ('=ROW()-1', '=ROW()-1', "
             "…) that has never been calculated, so it was read as empty.") in said
     assert "no action reference" not in said and "more (" not in said
+
+
+def _chase(root: Path) -> dict[str, dict[str, str]]:
+    """The newest draft's chase.csv, by partner."""
+    folder = sorted((root / "outputs" / "2026-10").glob("draft-*"))[-1]
+    with (folder / "chase.csv").open(encoding="utf-8-sig", newline="") as stream:
+        return {row["Partner"]: row for row in csv.DictReader(stream)}
+
+
+def test_returns_are_not_blamed_for_actions_the_unread_part_of_the_register_holds(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The register's numbers after the first are uncalculated formulas, so only action 1 (Wessex Police's) is read.
+    Every partner's correct return was then blamed: "Action 3 is not in the register" an error a row, "the file name
+    matches no lead" for OPCC's, "[partners."OPCC"] is not a lead", and "To chase: Wessex Police: 1 error". Those
+    follow from the register: one warning at the register says so, each row is a note, and nobody is chased."""
+    from conftest import FULL_COVER
+
+    root = make_workspace(tmp_path / "ws", toml=FULL_COVER + '\n[partners."OPCC"]\nfiles = ["opcc*"]\n')
+    _numbers_as_formulas(root)
+    assert main(["build", "--workspace", str(root)]) == 1
+    printed = capsys.readouterr().out
+    rows = _issues(root)
+    assert [(row["code"], row["severity"]) for row in rows if row["file"] == "inputs/register.xlsx"] == [
+        ("bad-ref-rows", "error"), ("returns-not-checked", "warning")]
+    [warning] = [row for row in rows if row["code"] == "returns-not-checked"]
+    assert warning["message"] == (
+        "The register could not be read in full (its rows 3 to 7 could not be read), so the returns were not checked "
+        "against it: 5 updates of actions not among those read (1 in criminal-justice-board.xlsx, 3 in opcc.xlsx, "
+        "1 in wessex-police.xlsx) are left out until it is corrected, and no partner is chased for them.")
+    assert sorted((row["file"].rpartition("/")[2], row["ref"], row["severity"]) for row in rows
+                  if row["code"] == "unchecked-ref") == [
+        ("criminal-justice-board.xlsx", "5", "info"), ("opcc.xlsx", "2", "info"), ("opcc.xlsx", "4", "info"),
+        ("opcc.xlsx", "6", "info"), ("wessex-police.xlsx", "3", "info")]
+    assert not {"unknown-ref", "unknown-partner", "partner-not-lead"} & {row["code"] for row in rows}
+    chase = _chase(root)
+    assert list(chase) == ["Wessex Police"]
+    assert (chase["Wessex Police"]["Errors"], chase["Wessex Police"]["Warnings"], chase["Wessex Police"]["Issues"]) == (
+        "0", "0", "")
+    assert "To chase:" not in printed
+
+
+def test_an_old_sheet_first_in_the_register_does_not_set_partners_to_chase(tmp_path: Path) -> None:
+    """Last year's register kept as the first sheet, this year's second: the old sheet was read, the new one said
+    not to be, and OPCC's correct update of action 6 (only in this year's) was an error to chase it for."""
+    root = make_workspace(tmp_path / "ws")
+    path = root / "inputs" / "register.xlsx"
+    book = openpyxl.load_workbook(path)
+    old = book.create_sheet("Register 2025 (old)", 0)
+    for row in book["Register"].iter_rows(max_row=6, values_only=True):
+        old.append(list(row))
+    book.save(path)
+    assert main(["build", "--workspace", str(root)]) == 1
+    rows = _issues(root)
+    assert [(row["code"], row["sheet"]) for row in rows if row["severity"] == "error"] == [
+        ("rows-on-another-sheet", "Register")]
+    [unchecked] = [row for row in rows if row["code"] == "unchecked-ref"]
+    assert (unchecked["file"], unchecked["ref"]) == ("inputs/returns/2026-10/opcc.xlsx", "6")
+    assert "its sheet 'Register' was not read" in unchecked["message"]
+    assert _chase(root)["OPCC"]["Errors"] == "0"

@@ -651,6 +651,21 @@ CODES: dict[str, Code] = {
         "Action {ref} is not in the register; this update was left out.",
         "Check the number against the register; the update is left out of the paper.",
         partner_advice="Check the number against the workbook we sent; this update is left out until then."),
+    "unchecked-ref": Code(
+        N, "The return updates an action not among the register's actions as read, while part of the register "
+        "could not be read: the update was not checked against it, and is held back until the register is "
+        "corrected.",
+        "Action {ref} is not among the register's actions as read, but the register could not be read in full "
+        "({unread}): this update was not checked against it, and is left out until the register is corrected.",
+        "Nothing to ask the partner: correct the register (see its errors) and build again; the update is then "
+        "checked as any other."),
+    "returns-not-checked": Code(
+        W, "Part of the register could not be read, so the returns' updates of actions it lacks were not checked "
+        "against it: they are held back, and no partner is chased for them.",
+        "The register could not be read in full ({unread}), so the returns were not checked against it: {updates} "
+        "of actions not among those read ({files}) are left out until it is corrected, and no partner is chased "
+        "for them.",
+        "Correct the register (see its errors) and build again; nothing to ask the partners until then."),
     "withdrawn-ref": Code(
         W, "The return updates an action that was in the last kept draft, or that its workbook was sent with, and "
         "is no longer in the register (withdrawn since, e.g. after the workbooks were sent).",

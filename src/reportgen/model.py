@@ -64,6 +64,15 @@ class Register:
     # key -> its column's heading as the register writes it (spaces tidied): what the paper prints over it
     # (and names its groups and filters after) unless reportgen.toml names the heading
     headings: tuple[tuple[str, str], ...] = ()
+    # what of the register its own errors kept from being read ("its rows 3 to 37 could not be read"),
+    # "" when every row and sheet of actions was: a return's action it lacks may then be one of those, not the
+    # partner's mistake
+    unread: str = ""
+
+    @property
+    def incomplete(self) -> bool:
+        """Whether part of the register could not be read (`unread`), so the returns cannot be checked against it."""
+        return bool(self.unread)
 
     def by_ref(self) -> dict[int, Action]:
         return {action.ref: action for action in self.actions}

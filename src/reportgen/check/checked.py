@@ -366,8 +366,8 @@ def no_returns_read(inputs: Inputs, returns: Sequence[PartnerReturn], found: Seq
             if inputs.returns else issue("no-returns", "elsewhere", others=others, other=other, **where)]
 
 
-# notes of an earlier period's return that say no problem in it: the register changed, not the return
-NO_PROBLEM = frozenset({"register-changed-since-sent"})
+# notes of an earlier period's return that say no problem in it: the register changed, or was not read whole
+NO_PROBLEM = frozenset({"register-changed-since-sent", "unchecked-ref"})
 
 
 def last_reported_in_returns(inputs: Inputs, register: Register, period: str
@@ -385,7 +385,7 @@ def last_reported_in_returns(inputs: Inputs, register: Register, period: str
     merged, _ = merge_returns(register, returns, period)
     noted = [issue("earlier-return-problem", period=period, problem=item.message, file=item.file,
                    sheet=item.sheet, row=item.row, column=item.column, value=item.value, ref=item.ref)
-             for item in issues if item.code not in NO_PROBLEM]
+             for item in held_back(issues, earlier, register) if item.code not in NO_PROBLEM]
     name = f"the {period} returns"
     return last_reported_in_merge(merged, name), name, noted
 
@@ -411,7 +411,9 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     return_issues = without_blank_status(read_as_corrected(return_issues, corrected), returns, carried) + corrected
     merged, merge_issues = merge_returns(register, returns, inputs.period, carried, previous_name,
                                          refused_rows(return_issues))
-    return_issues = used_in_merge(return_issues, inputs, register, assignment, returns, merged)
+    return_issues = held_back(used_in_merge(return_issues, inputs, register, assignment, returns, merged), inputs,
+                              register)
+    issues += returns_not_checked(register, return_issues)
     issues += withdrawn_since(given_way(return_issues, register, returns, merged, carried), register, previous,
                               previous_name)
     issues += withheld_issues(register, merged, withheld, previous, previous_name, unread if public else "")
@@ -421,6 +423,30 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     issues = copies_said(said_in_merge(issues, merge_issues) + list(merge_issues))
     issues += check_narrative(inputs, merged)
     return Checked(inputs, register, tuple(returns), merged, tuple(issues), assignment, source, carried)
+
+
+def held_back(issues: list[Issue], inputs: Inputs, register: Register) -> list[Issue]:
+    """`issues` without what follows from part of the register not being read (`Register.incomplete`), not from the
+    returns: a file named after no lead as read, when the leads it lacks may be in that part (the file holds updates
+    of actions the register does not have, `unchecked-ref`, or is named after a partner of [partners])."""
+    if not register.incomplete:
+        return issues
+    unchecked = {item.file for item in issues if item.code == "unchecked-ref"}
+    partners = tuple(inputs.settings.partners)
+    return [item for item in issues if not (item.code == "unknown-partner" and (
+        item.file in unchecked or match_partner(item.file, partners, inputs.settings.partners).lead is not None))]
+
+
+def returns_not_checked(register: Register, issues: Sequence[Issue]) -> list[Issue]:
+    """One warning, at the register, for the returns' updates of actions not among those read from a register part of
+    which could not be read (`unchecked-ref`, a note each): said as what follows from the register's own errors,
+    with how many in which files, never as the partners' mistakes."""
+    unchecked = Counter(item.file for item in issues if item.code == "unchecked-ref")
+    if not unchecked:
+        return []
+    files = ", ".join(f"{count} in {file.rpartition('/')[2]}" for file, count in unchecked.items())
+    return [issue("returns-not-checked", unread=register.unread, updates=counted(unchecked.total(), "update"),
+                  files=files, file=register.path)]
 
 
 def said_in_merge(issues: list[Issue], merge_issues: Sequence[Issue]) -> list[Issue]:

@@ -34,7 +34,7 @@ from reportgen.read.sheets import RawSheet, Table, locate_table, read_ref, read_
 from reportgen.read.xlsx_values import DateCell, NumberCell
 from reportgen.settings import SETTINGS_FILE, Settings
 from reportgen.settings_columns import Column, ExtraColumn, heading_key
-from reportgen.wording import counted, quoted
+from reportgen.wording import counted, quoted, row_spans
 
 
 def read_register(path: Path, settings: Settings, display: str) -> tuple[Register | None, list[Issue]]:
@@ -99,8 +99,22 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
     issues += _absent_table_columns(table, absent, settings) + unread
     issues += [] if sections.names else extra_sections_advice(table, settings)
     headings, found = _own_headings(table, settings)
+    left_out = _unread(table, sections.names, set(seen.values()), issues)
     return Register(display, table.sheet, tuple(actions), frozenset(exempt_rows), frozenset(exempt_refs),
-                    absent, headings), _said_as_flags(issues + found, lookalikes)
+                    absent, headings, left_out), _said_as_flags(issues + found, lookalikes)
+
+
+def _unread(table: Table, headings: Collection[int], read: Collection[int], issues: Sequence[Issue]) -> str:
+    """What of the register its own errors kept from being read, as a sentence's part: its rows left out (no number,
+    one that is not a whole number, a number already used, a cell too long), and its sheets of actions not read.
+    "" when there are none. Section headings and notes under the table are no actions, so not counted."""
+    notes = {item.row for item in issues if item.code == "note-row" and item.file == table.file}
+    left_out = [number for number, _cells in table.rows if number not in headings and number not in read
+                and number not in notes]
+    sheets = [item.sheet for item in issues if item.code == "rows-on-another-sheet" and item.file == table.file]
+    parts = [f"its {row_spans(left_out)} could not be read"] if left_out else []
+    parts += [f"its sheet {quoted(sheet)} was not read" for sheet in sheets]
+    return "; ".join(parts)
 
 
 def _unless_merged(blank: list[Issue], issues: Sequence[Issue]) -> list[Issue]:
@@ -562,7 +576,11 @@ def _exempt(table: Table, number: int, cells: tuple[object, ...], settings: Sett
 
 
 def check_partners(settings: Settings, register: Register) -> list[Issue]:
-    """Each [partners."Name"] must be a lead in the register (else its mail and files go nowhere)."""
+    """Each [partners."Name"] must be a lead in the register (else its mail and files go nowhere). Not said of a
+    register part of which could not be read (`Register.incomplete`): the lead may be in that part, and the
+    register's own errors say what to mend."""
+    if register.incomplete:
+        return []
     issues = []
     for name in settings.partners:
         if name in register.leads:

@@ -462,11 +462,15 @@ def _stored_under_time(cell: DateCell) -> str:
     return f", though it holds the number {number} (typed into a cell formatted as a time?)"
 
 
-def unknown_ref(partner_return: PartnerReturn, update: Update, ref_heading: str, where: Mapping[str, object]
-                ) -> Issue:
-    """The issue of a row whose action is not in the register. A row the workbook was sent with
+def unknown_ref(partner_return: PartnerReturn, update: Update, ref_heading: str, where: Mapping[str, object],
+                register: Register | None = None) -> Issue:
+    """The issue of a row whose action is not in the register. When part of the `register` could not be read
+    (`Register.incomplete`), the action may well be in that part: the row was not checked, which is the
+    register's to mend, never the partner's (a note, `unchecked-ref`). A row the workbook was sent with
     (`PartnerReturn.sent`) is of an action withdrawn (or renumbered) since it was made: not the partner's to
     correct, nor a row it added, so a warning (`withdrawn-ref`) that says so; any other is an error."""
+    if register is not None and register.incomplete:
+        return issue("unchecked-ref", unread=register.unread, column=ref_heading, value=str(update.ref), **where)
     if partner_return.sent is not None and update.ref in partner_return.sent:
         return issue("withdrawn-ref", "sent", workbook=Path(partner_return.path).name, column=ref_heading,
                      value=str(update.ref), **where)
@@ -490,7 +494,7 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
         where = {"file": update.file, "sheet": update.sheet, "row": update.row, "ref": update.ref}
         action = actions.get(update.ref)
         if action is None:
-            issues.append(unknown_ref(partner_return, update, ref_heading, where))
+            issues.append(unknown_ref(partner_return, update, ref_heading, where, register))
             continue
         status = match_status(update.status_as_written, table)
         if not update.status_as_written:

@@ -116,7 +116,9 @@ def chase_list(checked: Checked, extra_issues: Iterable[Issue] = (), public: Pub
     leads = public.public_leads if public else checked.register.leads
     files = checked.return_files
     by_file: dict[str, list[Issue]] = {}
-    found_issues = [i for i in (*checked.issues, *extra_issues) if not (public and is_withheld(i, public))]
+    # what follows from the register's own state is no partner's to mend: never counted against one
+    found_issues = [i for i in (*checked.issues, *extra_issues)
+                    if not (public and is_withheld(i, public)) and i.code not in REGISTER_CONSEQUENCES]
     for found in found_issues:
         by_file.setdefault(found.file, []).append(found)
     # only reportgen's own workbooks were pre-filled: a blank row of a partner's own sheet is blank, not as sent
@@ -369,6 +371,9 @@ def unchanged_returns(checked: Checked) -> list[Issue]:
                              {shown: ", ".join(leads) for shown, leads in owners.items()},
                              rows_added(checked.issues))
 
+
+# issues on a return that follow from part of the register not being read, not from the return
+REGISTER_CONSEQUENCES = frozenset({"unchecked-ref"})
 
 # a row read as none of the workbook's actions (no reference, one that is not a number, or one not in the register):
 # most often a row the partner added, a new action it proposes, so the workbook was not sent back untouched
