@@ -8,8 +8,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import replace
 from pathlib import Path
 
-from reportgen.issue_codes import fields_read_back
-from reportgen.issues import CODES, Issue, issue
+from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
 from reportgen.read.cells import (
     cell_text,
@@ -187,7 +186,7 @@ def _formula_refs_summarised(issues: list[Issue], table: Table, read_any: bool, 
     for item in issues:
         if (item.code == "formula-error" and item.file == table.file and item.sheet == table.sheet
                 and item.column == column and item.row in missing):
-            what = fields_read_back(CODES["formula-error"], item.message).get("what", "")
+            what = str(dict(item.named_fields).get("what", ""))
             kinds.setdefault(what, []).append(item)
     notes = sum(1 for item in issues if item.code == "note-row")
     summaries: dict[int, Issue] = {}  # by id of each issue summarised, the formula's and its row's missing-ref
