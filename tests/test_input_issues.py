@@ -347,6 +347,43 @@ def test_last_months_rows_kept_hidden_give_way_to_the_rows_the_partner_sees(
     assert code == 1 and not _of(issues, "hidden-update") and len(_of(issues, "ambiguous-update")) == 2
 
 
+def _filter_as_table(path: Path, column: int, shown: str, hidden: Sequence[int]) -> None:
+    """The workbook's first sheet made an Excel Table (Home > Format as Table) filtered on its `column` (0-based)
+    to `shown`, with the rows the filter leaves out (`hidden`) hidden, as Excel saves them."""
+    from openpyxl.worksheet.filters import AutoFilter, FilterColumn, Filters
+    from openpyxl.worksheet.table import Table
+
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    ref = sheet.dimensions
+    table = Table(displayName="Plan", ref=ref,
+                  autoFilter=AutoFilter(ref=ref, filterColumn=[FilterColumn(colId=column,
+                                                                             filters=Filters(filter=[shown]))]))
+    sheet.add_table(table)
+    for row in hidden:
+        sheet.row_dimensions[row].hidden = True
+    book.save(path)
+
+
+def test_rows_a_tables_own_filter_hides_are_said_to_be_filtered_out(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The register and a return formatted as a Table and filtered (the filter buttons in the table's own
+    headings) were said to have rows "hidden in Excel (unhide the row to see it)": unhiding does nothing to a row a
+    filter leaves out. They are said to be hidden by the filter, as a filter set on the sheet's rows is."""
+    root = make_workspace(tmp_path / "ws")
+    _filter_as_table(root / "inputs" / "register.xlsx", 2, "OPCC", [2, 4, 6])
+    _filter_as_table(root / RETURNS / "opcc.xlsx", 2, "Completed", [3])
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0
+    assert flatten(_of(issues, "hidden-row"), ["file", "row", "ref"]) == [
+        ["inputs/register.xlsx", 2, 1], ["inputs/register.xlsx", 4, 3], ["inputs/register.xlsx", 6, 5],
+        [OPCC, 3, 4]]
+    assert {i.message for i in _of(issues, "hidden-row") if i.file == OPCC} == {
+        "Row 3 is hidden by the filter set on the sheet; it was read."}
+    assert "Row 2 is hidden by the filter set on the register's sheet; its action was read like any other." in printed
+    assert "clear the filter (Data > Clear) to see every row" in printed and "unhide" not in printed
+
+
 # ---------------------------------------------------------------- a drop-down's prompt
 
 

@@ -86,19 +86,25 @@ _COMMENTS_TYPE = "/comments"  # the legacy comments part: Excel 365 writes one f
 _THREADED = re.compile(r"\[Threaded comment\].*?\bComment:\s*", re.DOTALL)
 
 
+def _related_parts(package: zipfile.ZipFile, member: str, relationships: list[etree._Element], kind: str
+                   ) -> list[str]:
+    """The package's parts the sheet's .rels names with a relationship type ending in `kind`, that are there."""
+    folder = member.rpartition("/")[0]
+    names = set(package.namelist())
+    parts = [posixpath.normpath(target[1:] if target.startswith("/") else posixpath.join(folder, target))
+             for rel in relationships
+             if rel.get("TargetMode") != "External" and rel.get("Type", "").endswith(kind)
+             for target in [rel.get("Target", "")]]
+    return [part for part in parts if part in names]
+
+
 def _comments(package: zipfile.ZipFile, member: str, relationships: list[etree._Element]
               ) -> dict[str, tuple[str, str]]:
     """Cell -> (author, text) of the sheet's comments, from the comments part its .rels names: the first
     MAX_COMMENTS, each cut short at MAX_COMMENT_CHARS. A threaded comment (Excel 365) is read from the plain copy
     Excel writes beside it, without the preamble that copy starts with; its author, an id there, is left out."""
-    folder = member.rpartition("/")[0]
-    names = set(package.namelist())
-    parts = [posixpath.normpath(target[1:] if target.startswith("/") else posixpath.join(folder, target))
-             for rel in relationships
-             if rel.get("TargetMode") != "External" and rel.get("Type", "").endswith(_COMMENTS_TYPE)
-             for target in [rel.get("Target", "")]]
     found: dict[str, tuple[str, str]] = {}
-    for part in (part for part in parts if part in names):
+    for part in _related_parts(package, member, relationships, _COMMENTS_TYPE):
         authors: list[str] = []
         with package.open(part) as stream:
             for _event, element in etree.iterparse(stream, events=("end",), resolve_entities=False, no_network=True,
@@ -114,6 +120,20 @@ def _comments(package: zipfile.ZipFile, member: str, relationships: list[etree._
                     found[element.get("ref", "")] = (author.strip(), cut)
                 element.clear()
     return found
+
+
+_TABLE_TYPE = "/table"
+
+
+def _table_filtered(package: zipfile.ZipFile, member: str, relationships: list[etree._Element]) -> bool:
+    """Whether a table on the sheet (Home > Format as Table) has a filter set on one of its columns: the table
+    keeps its filter in its own part, not in the sheet's, and the rows it filters out are hidden rows."""
+    for part in _related_parts(package, member, relationships, _TABLE_TYPE):
+        with package.open(part) as stream:
+            for _event, _element in etree.iterparse(stream, events=("end",), resolve_entities=False,
+                                                    no_network=True, tag=f"{_NS}filterColumn"):
+                return True
+    return False
 
 
 class _RootSeen(Exception):
@@ -156,7 +176,9 @@ class SheetFacts:
     unread_formats: dict[str, UnreadFormat] = field(default_factory=dict)
     # cell -> (author, text) of the comment (Review > New Comment, or a note) on it: never part of the value
     comments: dict[str, tuple[str, str]] = field(default_factory=dict)
-    filtered: bool = False  # a filter is set on the sheet (Data > Filter): its hidden rows are most likely filtered out
+    # a filter is set on the sheet (Data > Filter), or on a column of a table on it (Format as Table): its hidden rows
+    # are most likely filtered out
+    filtered: bool = False
 
 
 def scan_sheet(path: Path, member: str) -> SheetFacts:
@@ -231,6 +253,7 @@ def scan_sheet(path: Path, member: str) -> SheetFacts:
         relationships = _sheet_relationships(package, member)
         targets = _link_targets(relationships)
         comments = _comments(package, member, relationships)
+        filtered = filtered or _table_filtered(package, member, relationships)
     links = {cell: targets[rel] for cell, rel in link_ids.items() if rel in targets}
     shared_first_links = {index: formula_links[cell] for index, cell in shared_first.items() if cell in formula_links}
     formula_links |= {cell: shared_first_links[index] for cell, index in shared.items()  # filled down: the same
