@@ -384,6 +384,40 @@ def test_rows_a_tables_own_filter_hides_are_said_to_be_filtered_out(
     assert "clear the filter (Data > Clear) to see every row" in printed and "unhide" not in printed
 
 
+def test_a_registers_hidden_old_row_gives_way_to_its_reworded_copy_the_officer_sees(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The officer copied action 4's row to the foot of the register to reword it and hid the old row, as partners
+    do with last month's updates: the hidden row's wording was published and the row the officer sees was the
+    error, left out. The row seen is the action, in its place in the plan, and the hidden one is said as its likely
+    old copy; two rows of one number both in view are still the error."""
+    register = [REGISTER_HEADINGS, *ACTIONS, (4, "Victims", "OPCC", "Fund an independent advocacy service.", "13")]
+    root = make_workspace(tmp_path / "ws", register=register)
+    path = root / "inputs" / "register.xlsx"
+    book = openpyxl.load_workbook(path)
+    book.active.row_dimensions[5].hidden = True
+    book.save(path)
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0 and not _of(issues, "duplicate-ref", "hidden-row")
+    assert flatten(_of(issues, "hidden-duplicate-ref"), ["severity", "file", "row", "ref"]) == [
+        ["warning", "inputs/register.xlsx", 5, 4]]
+    assert ("Action 4 is also on row 8 ('Fund an independent advocacy service.'), which is seen in Excel; this row "
+            "('Fund an advocacy service.') is hidden, most likely the action's old copy kept out of sight, so row 8 "
+            "is used and this row was left out.") in printed
+    assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")]) == 0
+    rows = [" ".join(cell.text for cell in row.cells)
+            for row in docx.Document(str(tmp_path / "draft" / "paper.docx")).tables[-1].rows]
+    plan = [next((action for action in ("Review victim referrals.", "Fund an independent advocacy service.",
+                                        "Fund an advocacy service.", "Measure file quality.") if action in row), "")
+            for row in rows]
+    assert [action for action in plan if action] == [
+        "Review victim referrals.", "Fund an independent advocacy service.", "Measure file quality."]
+    book.active.row_dimensions[5].hidden = False
+    book.save(path)
+    code, _printed, issues = _validate(root, capsys)
+    assert code == 1 and not _of(issues, "hidden-duplicate-ref")
+    assert flatten(_of(issues, "duplicate-ref"), ["file", "row", "ref"]) == [["inputs/register.xlsx", 8, 4]]
+
+
 # ---------------------------------------------------------------- a drop-down's prompt
 
 

@@ -596,6 +596,15 @@ CODES: dict[str, Code] = {
                  "no action {meant}: is this row action {meant}?",
                  "Correct the number if this row is action {meant} (a partner's update for action {meant} is "
                  "otherwise refused as not in the register); else keep one row per action.")}),
+    "hidden-duplicate-ref": Code(
+        W, "A row hidden in Excel is numbered as an action that a row the officer sees is numbered too: the row "
+        "seen is the action, the hidden one most likely its old copy.",
+        "Action {ref} is also on row {used_row} ({used_action!r}), which is seen in Excel; this row ({action!r}) "
+        "is hidden, most likely the action's old copy kept out of sight, so row {used_row} is used and this row "
+        "was left out.",
+        "Nothing to do if this hidden row is the old copy (delete it to keep one row per action). If it is the "
+        "action as it should be, unhide it and delete row {used_row}; if it is another action, unhide it and "
+        "correct its number."),
     "no-lead": Code(
         W, "An action in the register names no lead partner.",
         "Row {row}: action {ref} has no lead partner.",

@@ -46,8 +46,6 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
         return None, issues
     flag = settings.register.columns.get("exempt")
     table, lookalikes = read_flag_lookalike(table, flag) if flag is not None else (table, [])
-    actions: list[Action] = []
-    seen: dict[int, int] = {}
     exempt_rows: set[int] = set()
     exempt_refs: set[int] = set()
     numbered: list[tuple[int, Action]] = []  # every row read as an action, duplicates too: said once all are known
@@ -68,16 +66,23 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
         if number in sections.under:
             action = replace(action, section=sections.under[number])
         numbered.append((number, action))
-        if action.ref in seen:
-            continue
-        seen[action.ref] = number
-        actions.append(action)
+    seen = _rows_used(numbered, table.hidden_rows)
+    actions = _actions_used(numbered, seen)
     refs = set(seen)
+    old_copies: set[int] = set()  # hidden rows said as an action's old copy: not also as a plain hidden row
     for at, (number, action) in enumerate(numbered):
-        if seen[action.ref] != number:
-            around = (numbered[at - 1][1].ref if at else None,
-                      numbered[at + 1][1].ref if at + 1 < len(numbered) else None)
-            issues.append(_duplicate(table, display, number, action, seen[action.ref], around, refs))
+        used = seen[action.ref]
+        if used == number:
+            continue
+        if number in table.hidden_rows and used not in table.hidden_rows:
+            old_copies.add(number)
+            issues.append(_hidden_copy(table, display, number, action, used, dict(numbered)[used]))
+            continue
+        around = (numbered[at - 1][1].ref if at else None,
+                  numbered[at + 1][1].ref if at + 1 < len(numbered) else None)
+        issues.append(_duplicate(table, display, number, action, used, around, refs))
+    issues = [item for item in issues if not (item.code == "hidden-row" and item.sheet == table.sheet
+                                              and item.row in old_copies)]
     issues, said_all = _bad_refs_summarised(issues, table, read_any=bool(actions))
     issues, said_all_formulas = _formula_refs_summarised(issues, table, bool(actions), exempt_rows)
     said_all = said_all or said_all_formulas
@@ -228,6 +233,39 @@ def _bad_ref_kinds(issues: list[Issue], table: Table) -> dict[tuple[bool, str], 
     return kinds
 
 
+def _rows_used(numbered: Sequence[tuple[int, Action]], hidden: Collection[int]) -> dict[int, int]:
+    """Ref -> the row read as that action: its first row the officer sees in Excel, else its first row. An
+    action's row copied below to reword it, the old one hidden, is the copy: the hidden row is what it replaced."""
+    rows: dict[int, int] = {}
+    for number, action in numbered:
+        first = rows.get(action.ref)
+        if first is None or (first in hidden and number not in hidden):
+            rows[action.ref] = number
+    return rows
+
+
+def _actions_used(numbered: Sequence[tuple[int, Action]], used: Mapping[int, int]) -> list[Action]:
+    """Each action once, from the row `used` for it, in the place of its first row: a reworded copy kept at
+    the foot of the sheet stays where the action stands in the plan."""
+    by_row = dict(numbered)
+    actions: dict[int, Action] = {}
+    for _number, action in numbered:
+        actions.setdefault(action.ref, by_row[used[action.ref]])
+    return list(actions.values())
+
+
+def _hidden_copy(table: Table, display: str, number: int, action: Action, used_row: int, used: Action) -> Issue:
+    """A hidden row numbered as an action that a row the officer sees is numbered too: most likely the old copy
+    kept out of sight, left out for the row seen, both quoted so the officer can tell them apart."""
+    return issue("hidden-duplicate-ref", used_row=used_row, action=_shortened(action.text),
+                 used_action=_shortened(used.text), file=display, sheet=table.sheet, row=number,
+                 column=table.written["ref"], value=str(action.ref), ref=action.ref)
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
 def _duplicate(table: Table, display: str, number: int, action: Action, first_row: int,
                around: tuple[int | None, int | None], refs: set[int]) -> Issue:
     """A second row numbered as another action: left out, its action quoted so the officer can tell which it is.
@@ -235,7 +273,7 @@ def _duplicate(table: Table, display: str, number: int, action: Action, first_ro
     was meant), n + 1 is named."""
     where = {"file": display, "sheet": table.sheet, "row": number, "column": table.written["ref"],
              "value": str(action.ref), "ref": action.ref}
-    text = action.text if len(action.text) <= 80 else action.text[:79] + "…"
+    text = _shortened(action.text)
     before, after = around
     meant = (before or 0) + 1
     if before is not None and meant not in refs and (after is None or after == meant + 1):
