@@ -1122,6 +1122,41 @@ def test_a_reference_in_any_one_scripts_digits_is_read(tmp_path: Path, capsys: p
     assert code == 1 and "'1٢' is written in the digits of two scripts" in printed
 
 
+def test_a_totals_row_under_the_register_or_a_return_is_a_note_not_an_action(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The officer counted the register's actions under it, =COUNTA(A1:A7) beside "Total actions", and OPCC typed
+    "Total" beside an action's number under its rows: the paper printed "6 | Total actions" as an action, and action
+    5 lost its lead's status to OPCC's total row ("no status"). A row that only counts or says "Total", with no
+    update, is a note and in no paper; one with a real status and explanation is still read, and said."""
+    register = [REGISTER_HEADINGS, *ACTIONS, (), ("placeholder", None, None, "Total actions", None)]
+    returns = default_returns()
+    opcc = returns["opcc.xlsx"]
+    opcc[1] = (2, "Total", "In progress", "Update on action 2.", "Spring 2027")
+    opcc.append((5, "Total", None, None, None))
+    root = make_workspace(tmp_path / "ws", register=register, returns=returns)
+    edit_sheet_xml(root / "inputs" / "register.xlsx", lambda xml: xml.replace(
+        '<c r="A9" t="inlineStr"><is><t>placeholder</t></is></c>', '<c r="A9"><f>COUNTA(A1:A7)</f><v>6</v></c>'))
+    code, printed, issues = _validate(root, capsys)
+    assert code == 0 and not _of(issues, "formula-cell", "no-lead", "missing-status", "unknown-status")
+    assert flatten(_of(issues, "note-row", "total-like-row"), ["code", "file", "row", "ref", "value"]) == [
+        ["note-row", "inputs/register.xlsx", 9, None, "=COUNTA(A1:A7)"],
+        ["total-like-row", OPCC, 2, 2, "2"],
+        ["note-row", OPCC, 5, None, "5"]]
+    assert ("Row 9 is a total ('=COUNTA(A1:A7)' in column 'Plan priority' and 'Total actions' in column 'Action'), "
+            "with no action: it was read as a note, not as an action, and is not in the paper.") in printed
+    assert ("Row 5 is a total ('5' in column 'Plan priority' and 'Total' in column 'Action'), with no status or "
+            "explanation: it was read as a note, not as an update, and is not in the paper.") in printed
+    assert "Row 2 looks like a total ('2' in column 'Plan priority' and 'Total' in column 'Action'" in printed
+    assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")]) == 0
+    rows = [[cell.text for cell in row.cells]
+            for row in docx.Document(str(tmp_path / "draft" / "paper.docx")).tables[-1].rows]
+    assert not [row for row in rows if "Total actions" in " ".join(row)]
+    [five] = [row for row in rows if "Measure file quality." in row]
+    [two] = [row for row in rows if "Publish the commissioning plan." in row]
+    assert "On hold" in five and "Update on action 5." in five
+    assert "In progress" in two and "Update on action 2." in two
+
+
 def test_a_note_under_the_table_is_a_warning_not_a_bad_reference(tmp_path: Path,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """A partner's "Signed off by …" under the rows blocked the paper as a bad reference ("write the plan

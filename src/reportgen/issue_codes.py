@@ -570,9 +570,31 @@ CODES: dict[str, Code] = {
                                "read as a note, not as an action or a section heading, and is not in the paper.",
                                "Nothing to do if it is a note: the register's sections are read from its column "
                                "{sections!r}, each action's own. If it is an action, write its plan priority number "
-                               "in that column and its action and lead beside it.")},
+                               "in that column and its action and lead beside it."),
+         # a row under the table that counts or sums it: "Total" beside a number, or =COUNTA(…) beside "Total actions"
+         "total": ("Row {row} is a total ({holds}), with no status or explanation: it was read as a note, not as "
+                   "an update, and is not in the paper.",
+                   "Nothing to do if it is a total. If it is an action's update, write the action's plan priority "
+                   "number (a number, not a formula) in {column!r} and its status and explanation beside it."),
+         "register-total": ("Row {row} is a total ({holds}), with no action: it was read as a note, not as an "
+                            "action, and is not in the paper.",
+                            "Nothing to do if it is a total. If it is an action, write its plan priority number (a "
+                            "number, not a formula) in {column!r} and its action and lead beside it.")},
         partner_advice="Nothing to do if this is a note for us. If it is an action, write its plan priority number "
         "in that column and its status and explanation beside it."),
+    "total-like-row": Code(
+        W, "A row looks like a total (its number counts or sums other cells, or it says only \"Total\") but holds "
+        "an update: it was read as one.",
+        "Row {row} looks like a total ({holds}), but it has a status or an explanation, so it was read as an "
+        "update of action {ref}.",
+        "If the row is a total, delete it (or clear its status and explanation) and build again; if it is action "
+        "{ref}'s update, write the number as a number, not a formula, and nothing more to do.",
+        {"register": ("Row {row} looks like a total ({holds}), but it holds an action, so it was read as action "
+                      "{ref}.",
+                      "If the row is a total, delete it and build again; if it is action {ref}, write its plan "
+                      "priority number as a number, not a formula.")},
+        partner_advice="If the row is a total, delete it; if it is an update, write the action's plan priority "
+        "number as a number, not a formula, and send the workbook again."),
     "missing-ref": Code(
         E, "A row has text but no action reference.",
         "Row {row} has no action reference; {left_out}. It holds {holds}.",

@@ -29,7 +29,16 @@ from reportgen.read.sections import (
     sections_column_advice,
     sections_left_blank,
 )
-from reportgen.read.sheets import RawSheet, Table, locate_table, read_ref, read_sheets, read_text, toml_string
+from reportgen.read.sheets import (
+    RawSheet,
+    Table,
+    locate_table,
+    lone_note,
+    read_ref,
+    read_sheets,
+    read_text,
+    toml_string,
+)
 from reportgen.read.xlsx_values import DateCell, NumberCell
 from reportgen.settings import SETTINGS_FILE, Settings
 from reportgen.settings_columns import Column, ExtraColumn, heading_key
@@ -60,7 +69,8 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
             if ref is not None:
                 exempt_refs.add(ref)
         action, row_issues = _read_action(table, number, cells, settings)
-        issues += [_register_note(item, table, cells) if item.code == "note-row" else item for item in row_issues]
+        issues += [_register_note(item, table, cells) if item.code == "note-row" and lone_note(table, number, cells)
+                   else item for item in row_issues]
         if action is None:
             continue
         if number in sections.under:

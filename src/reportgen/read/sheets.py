@@ -21,6 +21,7 @@ from reportgen.issues import Issue, issue
 from reportgen.read.cells import cell_text, own_numbering, parse_ref
 from reportgen.read.headings import HeadingMatch, did_you_mean, find_header_row, heading_key, match_headings
 from reportgen.read.lost_letters import lost_letters
+from reportgen.read.totals import adds_up, aggregate_cells, is_totals_row, total_issue
 from reportgen.read.workspace import OTHER_SPREADSHEETS, SAVED_AS_TEXT
 from reportgen.read.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
 from reportgen.read.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
@@ -59,6 +60,8 @@ class Table:
     # 1-based row numbers hidden by hand in Excel (none where a filter hides rows: they are not kept out of sight)
     hidden_rows: frozenset[int] = frozenset()
     epoch: dt.datetime = WINDOWS_EPOCH  # day 0 of the workbook's day numbers (a CSV's: Excel's, which wrote it)
+    # (row, 0-based column) -> formula as written, of the cells whose formula adds up or counts others: a total's
+    aggregates: Mapping[tuple[int, int], str] = field(default_factory=dict)
 
     def hidden(self, position: int) -> bool:
         """Is the column at 0-based `position` hidden in Excel?"""
@@ -73,6 +76,14 @@ class Table:
             found = next((url for (top, left), (bottom, right), url in self._link_ranges
                           if top <= number <= bottom and left <= at + 1 <= right), None)
         return found
+
+    @cached_property
+    def aggregate_columns(self) -> Mapping[int, tuple[int, ...]]:
+        """Row number -> the 0-based columns of its cells that add up or count (`aggregates`), found at once."""
+        columns: dict[int, list[int]] = {}
+        for row, column in sorted(self.aggregates):
+            columns.setdefault(row, []).append(column)
+        return {row: tuple(found) for row, found in columns.items()}
 
     @cached_property
     def by_number(self) -> Mapping[int, tuple[Cell, ...]]:
@@ -513,7 +524,8 @@ def locate_table(
     table = Table(display, sheet.name, header_row, headings, dict(found.index), dict(found.written),
                   sheet.rows[at + 1:], sheet.facts.links, sheet.facts.hidden_columns,
                   frozenset() if sheet.facts.filtered else frozenset(sheet.facts.hidden_rows),
-                  MAC_EPOCH if sheet.date1904 else WINDOWS_EPOCH)
+                  MAC_EPOCH if sheet.date1904 else WINDOWS_EPOCH,
+                  _aggregates(sheet.facts))
     issues += sheet_fact_issues(table, sheet.facts, register)
     if sheet.lossy:
         read = {position: headings[position] for position in sorted(table.index.values())}
@@ -528,6 +540,17 @@ def _numbered_for(found: HeadingMatch, register: bool) -> bool:
     the register nor said to hold actions left out of the paper. A return's sheets are not judged so: a partner's
     rows under the return's other headings may still be updates."""
     return not register or "ref" in found.index
+
+
+def _aggregates(facts: SheetFacts) -> dict[tuple[int, int], str]:
+    """The sheet's cells whose formula adds up or counts others (`aggregate_cells`). A formula filled down is
+    moved to each cell only where the one it was filled from adds up: a sheet may hold thousands of others."""
+    def source(cell: str) -> str:
+        first = facts.shared_from.get(cell) or facts.array_from.get(cell) or cell
+        return facts.formula_texts.get(cell) or facts.formula_texts.get(first, "")
+
+    return aggregate_cells({cell: formula_as_written(facts, cell) for cell in facts.formulas
+                            if adds_up(source(cell))})
 
 
 def toml_string(heading: str | None) -> str:
@@ -617,10 +640,11 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
             issues.append(issue("merged-cells", ("block" if across_columns else "") if across_rows else "heading",
                                 **merged_at))
     used_columns = _columns_used(table, register)
+    kind = "register" if register else "return"
     for cell, state in sorted(facts.formulas.items(), key=lambda kv: _bounds(kv[0])[0]):
         row, col = _bounds(cell)[0]
-        if row <= table.header_row:
-            continue
+        if row <= table.header_row or (row in by_number and is_totals_row(table, row, by_number[row], kind)):
+            continue  # a totals row's formulas: the row is not read, and its note says what it holds
         values = by_number.get(row, ())
         # the value is the formula as the partner wrote it; the cell's place is in its row and column
         at = {"row": row, "column": _heading(table, col), "cell": cell, "value": formula_as_written(facts, cell),
@@ -781,6 +805,12 @@ def read_ref(table: Table, number: int, cells: tuple[Cell, ...], left_out: str,
 
     raw = table.value(cells, "ref")
     ref, why = parse_ref(raw)
+    if not lone_note(table, number, cells):  # "Total: 36" alone is the note below, as any text alone is
+        total = total_issue(table, number, cells, "return" if in_return else "register", ref)
+        if total is not None and total.code == "note-row":
+            return None, [total]
+        if total is not None:
+            return ref, [total]
     if ref is not None:
         return ref, []
     shown = raw.text() if isinstance(raw, (DateCell, NumberCell)) else raw  # as seen: '16 January 2023'
@@ -806,6 +836,12 @@ def is_note_row(table: Table, cells: tuple[Cell, ...]) -> bool:
 
     ref, why = parse_ref(table.value(cells, "ref"))
     return ref is None and why != "empty" and not _holds_more_than_ref(table, cells)
+
+
+def lone_note(table: Table, number: int, cells: tuple[Cell, ...]) -> bool:
+    """Whether the row is a note (`is_note_row`) with no formula that adds up or counts beside it: a row saying
+    "Total" with =SUBTOTAL(…) never calculated beside it is a total, said with what it holds."""
+    return is_note_row(table, cells) and number not in table.aggregate_columns
 
 
 def _texts_besides_ref(table: Table, cells: tuple[Cell, ...]) -> Iterator[tuple[int, str, str]]:

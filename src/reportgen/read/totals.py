@@ -1,0 +1,141 @@
+"""Totals rows: a row an officer or partner adds under the table to count or sum it ("Total actions" beside
+=COUNTA(A2:A37), or "Total" typed beside an action's number), which is no action and no update.
+
+What it must not do: take a row with a real update (a status or explanation; in the register, an action's words)
+for a total. Such a row is read as any other, and said to look like one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
+
+from reportgen.issues import Issue, issue
+from reportgen.read.cells import cell_text, collapse_spaces
+from reportgen.read.xlsx_values import NumberCell, column_letters, range_bounds
+from reportgen.wording import quoted
+
+if TYPE_CHECKING:
+    from reportgen.read.sheets import Table
+
+Cell = object
+
+# a row's words that say it is a total, with or without its count: "Total", "TOTALS", "Grand total:", "Total
+# actions: 36", "36 total", "Sub-total (12)"
+_TOTAL_WORDS = re.compile(r"(?:\d[\d,]*\s+)?(?:grand\s+|sub-?\s?)?totals?(?:\s+(?:number\s+of\s+)?actions)?"
+                          r"\s*(?:[:=\-–—]\s*)?(?:\(?\d[\d,]*\)?)?\s*[.:]?", re.IGNORECASE)
+_COUNT = re.compile(r"\d[\d,]*")
+# a formula that adds up or counts other cells, as Excel writes it (a newer function with its _xlfn. prefix)
+_AGGREGATE = re.compile(r"=\s*(?:_xlfn\.|_xlws\.)?(?:SUM|SUMIFS?|SUMPRODUCT|COUNTA?|COUNTIFS?|COUNTBLANK|SUBTOTAL"
+                        r"|AGGREGATE)\s*\(", re.IGNORECASE)
+_RANGE_END = re.compile(r":\$?[A-Z]{0,3}\$?(\d+)\b", re.IGNORECASE)
+
+# the cells whose words make a row an update, not a total: a return's status, explanation and timeframe, a
+# register's action
+UPDATE_KEYS = {"return": ("status", "explanation", "timeframe"), "register": ("action",)}
+
+
+def adds_up(formula: str) -> bool:
+    """Whether a formula as written adds up or counts other cells (=SUM(…), =COUNTA(…), =SUBTOTAL(…), …)."""
+    return bool(_AGGREGATE.match(formula))
+
+
+def aggregate_cells(formulas: Mapping[str, str]) -> dict[tuple[int, int], str]:
+    """(row, 0-based column) -> formula as written, of the `formulas` (cell -> formula as written) that add up or
+    count cells: a total's. Not one whose range ends on its own row: =COUNTA($D$2:D5) filled down numbers the
+    actions one by one, it does not total them."""
+    found = {}
+    for cell, text in formulas.items():
+        if not adds_up(text):
+            continue
+        try:
+            (row, column), _ = range_bounds(cell)
+        except ValueError:
+            continue
+        if all(int(end) != row for end in _RANGE_END.findall(text)):
+            found[(row, column - 1)] = text
+    return found
+
+
+def says_total(text: str) -> bool:
+    """Whether `text` is only the word total ("Total", "Grand total", "Total actions"), with or without a count."""
+    return bool(_TOTAL_WORDS.fullmatch(collapse_spaces(text)))
+
+
+def _is_count(cell: Cell) -> bool:
+    """Whether the cell holds a count only: a number, or digits typed as text."""
+    if isinstance(cell, str):
+        return bool(_COUNT.fullmatch(cell.strip()))
+    return isinstance(cell, (int, float, NumberCell)) and not isinstance(cell, bool)
+
+
+def _filled(table: Table, number: int, cells: tuple[Cell, ...]) -> Iterator[tuple[int, str, bool]]:
+    """(position, as written, whether it says total) of each of the row's cells that holds anything, a formula
+    as written where it adds up or counts (its value may be a count, or none if never calculated)."""
+    last = max(table.aggregate_columns.get(number, ()), default=-1)
+    for at in range(max(len(cells), last + 1)):
+        formula = table.aggregates.get((number, at))
+        if formula is not None:
+            yield at, formula, True
+            continue
+        text = collapse_spaces(cell_text(_at(cells, at)))
+        if text:
+            yield at, text, says_total(text)
+
+
+def total_signs(table: Table, number: int, cells: tuple[Cell, ...], kind: str) -> tuple[bool, bool]:
+    """(whether the row looks like a total, whether it holds a real update): it looks like one where its number
+    cell adds up or counts, or where its cells outside the update's say only "Total" (or a count) and one does.
+    A real update is words other than a total or a count in the update's cells (`UPDATE_KEYS` of `kind`)."""
+    ref_at = table.index.get("ref")
+    update = {table.index[key] for key in UPDATE_KEYS[kind] if key in table.index}
+    filled = list(_filled(table, number, cells))
+    real = any(at in update and not total and not _is_count(_at(cells, at)) for at, _text, total in filled)
+    if (number, ref_at) in table.aggregates:
+        return True, real
+    outside = [(at, total) for at, _text, total in filled if at not in update or total]
+    # a sum in an update's own cell (an explanation =SUM(…)) is no sign of a total: words saying one are
+    says = any(total and (at not in update or (number, at) not in table.aggregates) for at, total in outside)
+    plain = all(total or _is_count(_at(cells, at)) for at, total in outside)
+    return says and plain, real
+
+
+def _at(cells: tuple[Cell, ...], at: int) -> Cell:
+    return cells[at] if at < len(cells) else None
+
+
+def is_totals_row(table: Table, number: int, cells: tuple[Cell, ...], kind: str) -> bool:
+    """Whether the row is a total and nothing else: not an action, not an update."""
+    looks, real = total_signs(table, number, cells, kind)
+    return looks and not real
+
+
+def what_total_holds(table: Table, number: int, cells: tuple[Cell, ...]) -> str:
+    """The row's cells that make it look like a total (its number, a total's words or formula, a count), each
+    with its column: "'=COUNTA(A1:A37)' in column 'Plan priority' and 'Total actions' in column 'Action'"."""
+    parts = []
+    for at, text, total in _filled(table, number, cells):
+        if not (total or at == table.index.get("ref") or _is_count(_at(cells, at))):
+            continue
+        heading = table.headings[at] if at < len(table.headings) else ""
+        shown = text if len(text) <= 60 else text[:59] + "…"
+        parts.append(f"{quoted(shown)} in column {quoted(heading) if heading else column_letters(at + 1)}")
+    return " and ".join(parts) if len(parts) < 3 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def total_issue(table: Table, number: int, cells: tuple[Cell, ...], kind: str, ref: int | None) -> Issue | None:
+    """The issue of a row that looks like a total: a note that it was not read, where it is only a total; a
+    warning that it was read, as `ref`, where it holds a real update. None for any other row."""
+    looks, real = total_signs(table, number, cells, kind)
+    if not looks:
+        return None
+    where = {"file": table.file, "sheet": table.sheet, "row": number, "column": table.written.get("ref", ""),
+             "value": table.aggregates.get((number, table.index.get("ref", -1))) or cell_text(table.value(cells,
+                                                                                                          "ref"))}
+    holds = what_total_holds(table, number, cells)
+    if not real:
+        return issue("note-row", "register-total" if kind == "register" else "total", holds=holds, **where)
+    if ref is None:
+        return None  # its reference cannot be read: its own issue says so
+    return issue("total-like-row", "register" if kind == "register" else "", holds=holds, ref=ref, **where)
