@@ -379,8 +379,8 @@ def test_rows_a_tables_own_filter_hides_are_said_to_be_filtered_out(
         ["inputs/register.xlsx", 2, 1], ["inputs/register.xlsx", 4, 3], ["inputs/register.xlsx", 6, 5],
         [OPCC, 3, 4]]
     assert {i.message for i in _of(issues, "hidden-row") if i.file == OPCC} == {
-        "Row 3 is hidden by the filter set on the sheet; it was read."}
-    assert "Row 2 is hidden by the filter set on the register's sheet; its action was read like any other." in printed
+        "Action 4: the row is hidden by the filter set on the sheet; it was read."}
+    assert "Action 1: the row is hidden by the filter set on the register's sheet; its action was read" in printed
     assert "clear the filter (Data > Clear) to see every row" in printed and "unhide" not in printed
 
 
