@@ -178,7 +178,7 @@ def parse_explanation(text: str) -> RichText:
     `<p>`, `<br>` and each line break start a new paragraph, except inside an `<li>`, where each is a line break
     within the item (a "\n" in its text, as every renderer draws it: a partner's Alt+Enter in an item shows in
     Excel as the item's next line, not a new bullet), but for a line that starts with a list marker;
-    `<ul>`/`<ol>`/`<li>`, a `•` anywhere,
+    `<ul>`/`<ol>`/`<li>`, a `•` at the start of a line (anywhere in a `<ul>` with no `<li>`: `_bullet_pieces`),
     a `-`, `*` or `·` marker at the start of a line, and the bullets of a list pasted from Word
     (`pasted_bullet`: its second and third levels indented) start list items. Entities are decoded only when
     the cell holds one of the tags we understand (it is HTML-ish); plain text is shown as written. In such a
@@ -431,7 +431,7 @@ class _Explanation:
                 self._line_break()  # Alt+Enter within an <li>: a line of the item, as Excel shows it
             elif number:
                 self._line_broken()
-            for index, piece in enumerate(line.split("•")):
+            for index, piece in enumerate(self._bullet_pieces(line)):
                 if index:
                     self.builder.start("bullet", bullet_level)
                 elif self.builder.empty and (marker := _LINE_MARKER.match(piece)):
@@ -444,6 +444,15 @@ class _Explanation:
                     piece = piece[pasted[1] :]
                 for inline in self._inlines(piece):
                     self.builder.add(inline, self._link_open())
+
+    def _bullet_pieces(self, line: str) -> list[str]:
+        """A line split where a typed "•" starts a list item: at the line's start, and anywhere in a `<ul>` whose
+        items are typed as bullets with no `<li>` (`<ul> • a • b`, as some systems export a list). A "•" in a
+        sentence is the partner's own character ("housing • transport • health"), kept as written."""
+        if self.lists and not self.lists[-1].item_open:
+            return line.split("•")
+        first, bullet, rest = line.partition("•")
+        return ["", rest] if bullet and not first.strip() else [line]
 
     def _link_open(self) -> int:
         """The number of the `<a>` open here (`_Builder.add` joins its words of one look); 0 outside one."""
