@@ -7,9 +7,14 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 
+import pytest
+
 from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_csv
+from reportgen.shells.cli import main
 
 ACTIONS = [(1, "Victims", "T? Diogel", "Commission T? Diogel refuge places.", "9"),
            (2, "Victims", "OPCC", "Is the £5k portal live? Launch it in Welsh and English.", "10"),
@@ -57,10 +62,37 @@ def test_letters_excel_wrote_as_question_marks_in_a_windows_csv_are_named_cell_b
     assert lead["severity"] == "warning"
     assert lead["message"].startswith("'T? Diogel' has a question mark where a letter stood ('T?'): the file was "
                                       "not saved as UTF-8")
-    assert 'Save the file again from Excel as "CSV UTF-8 (Comma delimited)"' in lead["advice"]
+    assert ('Save the file again as UTF-8 (File > Save As): in Excel as "CSV UTF-8 (Comma delimited)"; in '
+            'LibreOffice as "Text CSV", ticking "Edit filter settings" and choosing the character set "Unicode '
+            '(UTF-8)".') in lead["advice"]
     assert "'?yn', '?d:'" in printed
 
     welsh = [(ref, section, lead.replace("T?", "Tŷ"), text.replace("T?", "Tŷ").replace("?yn a ?d", "Ŵyn a Ŷd"),
               page) for ref, section, lead, text, page in ACTIONS]
     _printed, issues = _build(_workspace(tmp_path / "utf8", "utf-8-sig", welsh))  # "CSV UTF-8": nothing lost
     assert not [row for row in issues if row["code"] == "csv-letters-lost"]
+
+
+def test_a_partner_whose_csv_lost_letters_is_told_how_to_save_it_from_excel_or_libreoffice(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A partner using LibreOffice Calc saved its return as "Text CSV" in Western Europe: "Café Ŵyn" arrived as
+    "Café ?yn". The acknowledgement blamed Excel and said only how to save from Excel; it now says how from Excel
+    and from LibreOffice (the character set "Unicode (UTF-8)" under "Edit filter settings"), or to send the .xlsx."""
+    from mail_helpers import ADDRESS, OPCC, PERIOD, mail_workspace, reply
+
+    root = mail_workspace(tmp_path / "ws")
+    saved = write_csv(tmp_path / "saved" / "opcc.csv", [
+        RETURN_HEADINGS, (2, "x", "In progress", "Two reviews commissioned (Café ?yn).", "2027")], encoding="cp1252")
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "1.eml").write_bytes(reply(ADDRESS[OPCC], [("opcc.csv", saved.read_bytes())]))
+    assert main(["collect", "--workspace", str(root), "--period", PERIOD, "--dry-run", "--from-folder",
+                 str(drop)]) == 0, capsys.readouterr()
+    [eml] = (root / "outputs" / PERIOD / "mail" / "outbox").iterdir()
+    message = BytesParser(policy=policy.default).parsebytes(eml.read_bytes())
+    told = " ".join(message.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    assert "'Two reviews commissioned (Café ?yn).' has a question mark where a letter stood" in told
+    assert ('What to do: Save the file again as UTF-8 (File > Save As): in Excel as "CSV UTF-8 (Comma delimited)"; '
+            'in LibreOffice as "Text CSV", ticking "Edit filter settings" and choosing the character set "Unicode '
+            '(UTF-8)". Send us that file, or the .xlsx workbook itself.') in told
+    assert "Excel writes" not in told

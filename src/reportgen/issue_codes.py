@@ -1108,15 +1108,20 @@ CODES: dict[str, Code] = {
         partner_advice="Unhide the column (select the columns either side of it, right-click, Unhide), check what it "
         "holds, and fill it in where it is empty."),
     "csv-letters-lost": Code(
-        W, "A CSV saved as Excel's \"CSV (Comma delimited)\" holds '?' where a letter stood: that encoding lacks "
-        "the letter (ŵ, ŷ), and Excel wrote '?' for it.",
+        W, "A CSV not saved as UTF-8 holds '?' where a letter stood: the character set it was saved in (Excel's \"CSV "
+        "(Comma delimited)\", or LibreOffice's \"Text CSV\" in Western Europe) lacks the letter (ŵ, ŷ), and '?' was "
+        "written for it.",
         "{value!r} has a question mark where a letter stood ({words}): the file was not saved as UTF-8 (Excel's \"CSV "
-        "(Comma delimited)\" is Windows-1252), and Excel writes '?' for each letter that encoding lacks (ŵ, ŷ and "
-        "others of Welsh), so the letter is lost and the paper prints the '?'.",
-        "Save the file again from Excel as \"CSV UTF-8 (Comma delimited)\" (File > Save As), put it in place of "
-        "this one and build again; or type the letters back in. If the question mark is meant, nothing to do.",
-        partner_advice="Save the file again from Excel as \"CSV UTF-8 (Comma delimited)\" (File > Save As), or "
-        "send the workbook, and send it to us again."),
+        "(Comma delimited)\" is Windows-1252, as is LibreOffice's \"Text CSV\" with a Western Europe character "
+        "set), and a '?' is written for each letter that character set lacks (ŵ, ŷ and others of Welsh), so the letter "
+        "is lost and the paper prints the '?'.",
+        "Save the file again as UTF-8 (File > Save As): in Excel as \"CSV UTF-8 (Comma delimited)\"; in LibreOffice as "
+        "\"Text CSV\", ticking \"Edit filter settings\" and choosing the character set \"Unicode (UTF-8)\". Put it "
+        "in place of this one and build again; or type the letters back in. If the question mark is meant, nothing "
+        "to do.",
+        partner_advice="Save the file again as UTF-8 (File > Save As): in Excel as \"CSV UTF-8 (Comma delimited)\"; "
+        "in LibreOffice as \"Text CSV\", ticking \"Edit filter settings\" and choosing the character set "
+        "\"Unicode (UTF-8)\". Send us that file, or the .xlsx workbook itself."),
     "merged-cells": Code(
         E, "Cells are merged where each row needs its own value, or each column its own heading.",
         "Cells {value} are merged; only the first holds a value, so the other rows have none (nothing was filled "

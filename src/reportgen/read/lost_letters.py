@@ -1,5 +1,6 @@
-"""Letters a CSV lost when Excel saved it as "CSV (Comma delimited)": Windows-1252 has no ŵ, ŷ (nor most
-letters beyond Western Europe's), and Excel writes '?' for each, so "Tŷ Diogel" arrives as "T? Diogel".
+"""Letters a CSV lost when it was saved in Windows-1252 (Excel's "CSV (Comma delimited)", LibreOffice's "Text CSV"
+with a Western Europe character set): it has no ŵ, ŷ (nor most letters beyond Western Europe's), and either writes
+'?' for each, so "Tŷ Diogel" arrives as "T? Diogel".
 
 What it must not do: take a genuine question mark ("Is it done?", a link's "?id=3") for a lost letter, nor
 guess the letter that was lost: the officer is told where, and how to save the file so none is.
