@@ -547,7 +547,10 @@ def test_a_partner_whose_only_return_could_not_be_read_is_reminded_with_the_file
     assert list(bodies) == [ADDRESS["OPCC"]]  # the others returned and updated everything
     body = bodies[ADDRESS["OPCC"]]
     assert f"We received {name} from you, but could not use it as your return for October 2026:" in body
-    assert f"- {reason}" in body and "What to do: Save the workbook again as .xlsx and send it again." in body
+    todo = ("Save the workbook again as .xlsx and send it again." if name.endswith(".xlsx") else
+            'Save it as an Excel workbook (.xlsx) and send it again. In Excel: File > Save As, file type "Excel '
+            'Workbook (.xlsx)". In LibreOffice: File > Save As, file type "Excel 2007-365 (.xlsx)".')
+    assert f"- {reason}" in body and f"What to do: {todo}" in " ".join(body.split()), body
     assert "Please send your return again." in body
     assert "We have not yet received your return" not in body and "inputs/returns" not in body
     assert f"reminder to OPCC ({ADDRESS['OPCC']})" in printed

@@ -561,7 +561,8 @@ def test_a_web_page_exported_as_xlsx_is_said_to_be_one(tmp_path: Path) -> None:
     ret, issues = _read(path)
     assert ret is None and [(i.code, i.message, i.advice) for i in issues] == [(
         "unreadable-file", "opcc.xlsx is a web page (HTML) saved with an .xlsx name; it was not read.",
-        "Open it and save it as an Excel workbook (.xlsx) in its place.")]
+        "Open it and save it as an Excel workbook (.xlsx) in its place. In Excel: File > Save As, file type \"Excel "
+        "Workbook (.xlsx)\". In LibreOffice: File > Save As, file type \"Excel 2007-365 (.xlsx)\".")]
 
 
 def test_a_hidden_column_meaning_the_same_as_one_read_is_said_to_be_hidden(tmp_path: Path) -> None:

@@ -430,9 +430,8 @@ def test_a_workbook_sent_as_xlsm_or_zipped_is_answered_with_how_to_send_it(tmp_p
     assert saved_files(root) == [] and [h.record.outcome for h in run.collection.handled] == ["no-return"] * 2  # type: ignore[union-attr]
     acks = {m["In-Reply-To"]: " ".join(m.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
             for m in captured.parsed()}
-    assert ("We cannot take 'opcc.xlsm': a workbook is taken only as an Excel Workbook (.xlsx). Please open it, "
-            "save it with File > Save As as an Excel Workbook (.xlsx), and reply with that attached.") in acks[
-        "<xlsm@example.org>"]
+    assert ("We cannot read 'opcc.xlsm', a macro-enabled Excel workbook. Please save it as an Excel workbook (.xlsx) "
+            "and send it again.") in acks["<xlsm@example.org>"]
     assert ("We cannot open 'opcc.zip': please reply with the completed workbook itself attached, not in a "
             "compressed folder.") in acks["<zip@example.org>"]
     assert not any("not a spreadsheet we can read" in text for text in acks.values())
@@ -1223,3 +1222,40 @@ def test_a_new_action_missing_from_a_mailed_return_is_asked_for_its_first_update
     assert "Do not delete rows" not in told and "carried forward" not in told
     [deleted] = [item for item in run.issues if item.code == "row-deleted"]
     assert deleted.ref == 7 and "first update" in deleted.advice, "the officer's advice is the officer's"
+
+
+def test_a_return_saved_in_libreoffice_as_ods_is_answered_once_with_how_to_save_it_as_xlsx(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Wessex Police, on LibreOffice Calc, sent its return as wessex-police.ods. The reply said it "had no return
+    workbook (.xlsx or .csv) attached", then named the file, and that a workbook is taken "only as an Excel
+    Workbook (.xlsx)", with Excel's menu alone; the officer got two warnings for the one file. Now the reply says
+    once what the file is and how to save it as .xlsx from Excel or LibreOffice (a CSV is taken too), and the
+    officer gets one warning; `validate` advises either program for an .ods or old .xls in the returns folder."""
+    root = mail_workspace(tmp_path / "ws")
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    ods = b"PK\x03\x04mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
+    (drop / "1.eml").write_bytes(reply(ADDRESS[POLICE], [("wessex-police.ods", ods)]))
+    assert main(["collect", "--workspace", str(root), "--period", PERIOD, "--dry-run", "--from-folder",
+                 str(drop)]) == 0
+    printed = capsys.readouterr().out
+    assert [line.split()[0] for line in printed.splitlines() if line.startswith("  warning ")] == ["warning"], printed
+    assert ("Wessex Police attached 'wessex-police.ods', an OpenDocument (LibreOffice) spreadsheet, as its return: "
+            "it is not a .xlsx or .csv file, so it was not read or saved.") in " ".join(printed.split())
+    [ack] = [parsed(path) for path in (root / "outputs" / PERIOD / "mail" / "outbox").iterdir()]
+    told = " ".join(ack.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    assert ("We cannot read 'wessex-police.ods', an OpenDocument (LibreOffice) spreadsheet. Please save it as an "
+            "Excel workbook (.xlsx) and send it again. In Excel: File > Save As, file type \"Excel Workbook (.xlsx)\". "
+            "In LibreOffice: File > Save As, file type \"Excel 2007-365 (.xlsx)\". (A CSV file saved as UTF-8 is "
+            "taken too.)") in told
+    assert "no return workbook" not in told and "only as" not in told
+
+    folder = root / "inputs" / "returns" / PERIOD
+    (folder / "wessex-police.ods").write_bytes(ods)
+    (folder / "opcc.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    assert main(["validate", "--workspace", str(root), "--period", PERIOD]) == 1
+    validated = " ".join(capsys.readouterr().out.split())
+    advice = ("Open it and save it as an Excel workbook (.xlsx) in its place. In Excel: File > Save As, file type "
+              "\"Excel Workbook (.xlsx)\". In LibreOffice: File > Save As, file type \"Excel 2007-365 (.xlsx)\".")
+    assert validated.count(advice) == 2, validated
+    assert "Open it in Excel" not in validated

@@ -99,12 +99,18 @@ NUMBERING_ADVICE = ("reportgen numbers each action with a whole number (1, 2, 3 
                     "table_columns = [\"ref\", \"number\", \"action\", \"status\", \"explanation\", "
                     "\"timeframe\", \"page\"].")
 
+# how a workbook in a format not read is saved as one that is, in either program partners use (Excel, LibreOffice
+# Calc): one sentence, so that validate, the build and the replies to partners say it alike
+SAVE_AS_XLSX = ('In Excel: File > Save As, file type "Excel Workbook (.xlsx)". In LibreOffice: File > Save As, '
+                'file type "Excel 2007-365 (.xlsx)".')
+
 CODES: dict[str, Code] = {
     "unreadable-file": Code(
         E, "The file could not be opened as a spreadsheet.",
         "{file} could not be read: {error}.",
         "Save it again as .xlsx or UTF-8 .csv and put it back in the folder.",
-        {"old-xls": ("{file} is an old .xls workbook; it was not read.", "Open it in Excel and save it as .xlsx."),
+        {"old-xls": ("{file} is an old .xls workbook; it was not read.",
+                     f"Open it and save it as an Excel workbook (.xlsx) in its place. {SAVE_AS_XLSX}"),
          "no-permission": ("{file} could not be read: permission to read it was refused (to the user running "
                            "reportgen).",
                            "Let that user read the file (on a server, the account the worker runs as), or save it "
@@ -113,7 +119,7 @@ CODES: dict[str, Code] = {
                       "Save or copy the file again: one of 0 bytes was saved or copied before anything was written "
                       "to it."),
          "other-spreadsheet": ("{file} is {what}; it was not read.",
-                               "Open it and save it as an Excel workbook (.xlsx) in its place."),
+                               f"Open it and save it as an Excel workbook (.xlsx) in its place. {SAVE_AS_XLSX}"),
          "saved-as-text": ("{file} is {what}; it was not read as a return.",
                            "If it is a partner's return, open it in Excel and save it with File > Save As as an "
                            "Excel Workbook (.xlsx) in its place; if it is not a return, move it out of the returns "
@@ -145,7 +151,9 @@ CODES: dict[str, Code] = {
          "mixed-encoding": ("{file} mixes two text encodings: most of it is UTF-8, but line {line} (byte {byte:,}) "
                             "is not, so its accented letters and dashes cannot be told apart; it was not read.",
                             "Open it in Excel and save it again as 'CSV UTF-8' (or as .xlsx).")},
-        partner_advice="Save the workbook again as .xlsx and send it again."),
+        partner_advice="Save the workbook again as .xlsx and send it again.",
+        partner_wordings={wording: f"Save it as an Excel workbook (.xlsx) and send it again. {SAVE_AS_XLSX}"
+                          for wording in ("old-xls", "other-spreadsheet")}),
     "unreadable-draft": Code(
         W, "A kept draft could not be read; what it would have given (statuses carried forward, pre-filled "
         "workbooks, history) is missing.",
@@ -1569,7 +1577,10 @@ CODES: dict[str, Code] = {
         "The partner was asked to send the return as .xlsx or .csv.",
         {"beside": ("{partner} attached {value!r} beside its return; it was not saved.",
                     "Nothing to do, unless it holds updates the return lacks: open it in the message, which stays "
-                    "in the mailbox.")}),
+                    "in the mailbox."),
+         "other-format": ("{partner} attached {value!r}, {what}, as its return: it is not a .xlsx or .csv file, so "
+                          "it was not read or saved.",
+                          "The partner was asked to save it as an Excel workbook (.xlsx) and send it again.")}),
     "mail-several-returns": Code(
         W, "A message had more than one spreadsheet; none was saved.",
         "{partner} sent {names} in one message; none was saved.",

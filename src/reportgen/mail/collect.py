@@ -41,6 +41,7 @@ from reportgen.check.sent_before import read_as_corrected, sent_before_correctio
 from reportgen.drafts.earlier import carry_source, read_kept_paper
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
+from reportgen.issue_codes import SAVE_AS_XLSX
 from reportgen.issues import CODES, Issue, Severity, issue, render_partner_message
 from reportgen.mail import compose
 from reportgen.mail.attachments import ACCEPTED, Attachment, attachments_of, refusal, shown
@@ -198,15 +199,11 @@ class Collector:
         partner = record.partner
         found = attachments_of(message)
         returns = [a for a in found if a.is_return]
+        if not returns:
+            return self._no_return(record, message, found, where)
         notes = [issue("mail-other-attachment", "beside", partner=partner, value=a.name, **where)
                  if len(returns) == 1 else issue("mail-other-attachment", partner=partner, value=a.name, **where)
                  for a in found if not a.is_return]  # beside a return: the partner is not asked for it again
-        accepted = " or ".join(ACCEPTED)
-        if not returns:
-            text = f"We received your message, but it had no return workbook ({accepted}) attached.{_what_came(found)}"
-            return self._done(replace(record, outcome="no-return"), PROCESSED, issue(
-                "mail-no-return", partner=partner, accepted=accepted, **where), *notes,
-                reply=self._reply(partner, message, text))
         if len(returns) > 1:
             names = ", ".join(quoted(a.name) for a in returns)
             text = (f"Your message had {len(returns)} spreadsheets ({names}), so we could not tell which is "
@@ -226,6 +223,26 @@ class Collector:
         if lead:
             return self._other_leads(record, message, attachment, lead, notes, where)
         return self._save(record, message, attachment, notes, where)
+
+    def _no_return(self, record: ReceivedRecord, message: EmailMessage, found: list[Attachment],
+                   where: dict[str, str]) -> Handled:
+        """A message with no .xlsx or .csv attached. A workbook saved in a format not read (.ods, .xls, .xlsm…) is
+        its return all the same: one warning for each such file, and one reply saying what it is and how to save it
+        as .xlsx, never that nothing was attached. With none, `mail-no-return`, and the reply says what came."""
+        partner = record.partner
+        resave = [a for a in found if a.suffix in _SAVED_OTHERWISE]
+        others = [issue("mail-other-attachment", partner=partner, value=a.name, **where)
+                  for a in found if a not in resave]
+        if resave:
+            told = [issue("mail-other-attachment", "other-format", partner=partner, value=a.name,
+                          what=_SAVED_OTHERWISE[a.suffix], **where) for a in resave]
+            text = _save_as_xlsx(resave)
+        else:
+            accepted = " or ".join(ACCEPTED)
+            told = [issue("mail-no-return", partner=partner, accepted=accepted, **where)]
+            text = f"We received your message, but it had no return workbook ({accepted}) attached.{_what_came(found)}"
+        return self._done(replace(record, outcome="no-return"), PROCESSED, *told, *others,
+                          reply=self._reply(partner, message, text))
 
     def _made_for_other_lead(self, partner: str, attachment: Attachment) -> str:
         """The lead the attached workbook was made for (`reportgen returns` writes it in the workbook), when that
@@ -486,15 +503,24 @@ def automatic(message: EmailMessage) -> bool:
     return subject.startswith(("automatic reply:", "auto:", "out of office", "autoreply"))
 
 
+# a workbook saved in a format not read, as the partner is told it: to be saved as .xlsx (`_save_as_xlsx`)
+_SAVED_OTHERWISE = {".xlsm": "a macro-enabled Excel workbook", **OTHER_SPREADSHEETS}
+
+
+def _save_as_xlsx(found: list[Attachment]) -> str:
+    """The reply to a return saved in a format not read: what each file is, and how to save it as .xlsx in Excel
+    and in LibreOffice; a CSV is taken too, so the reply says so rather than ask for .xlsx alone."""
+    names = ", nor ".join(f"{quoted(a.name)}, {_SAVED_OTHERWISE[a.suffix]}" for a in found)
+    return (f"We cannot read {names}. Please save {'it' if len(found) == 1 else 'each'} as an Excel workbook (.xlsx) "
+            f"and send it again. {SAVE_AS_XLSX} (A CSV file saved as UTF-8 is taken too.)")
+
+
 def _what_came(found: list[Attachment]) -> str:
-    """What the partner attached instead, and what to do: a workbook in another format (a macro-enabled
-    .xlsm, an old .xls…) is to be saved as .xlsx, a zipped one sent as it is."""
+    """What the partner attached instead of a return, and what to do: a zipped workbook is to be sent as it is.
+    (A workbook in another format is answered by `_save_as_xlsx`.)"""
     if not found:
         return " Please reply with the completed workbook attached."
     names = ", ".join(quoted(a.name) for a in found)
-    if any(a.suffix == ".xlsm" or a.suffix in OTHER_SPREADSHEETS for a in found):
-        return (f" We cannot take {names}: a workbook is taken only as an Excel Workbook (.xlsx). Please open it, "
-                "save it with File > Save As as an Excel Workbook (.xlsx), and reply with that attached.")
     if any(a.suffix in (".zip", ".7z", ".rar") for a in found):
         return (f" We cannot open {names}: please reply with the completed workbook itself attached, not in a "
                 "compressed folder.")
