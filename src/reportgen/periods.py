@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from reportgen.errors import UsageError
 from reportgen.wording import quoted
 
-DATE_FORM = "%d %B %Y"  # how the paper writes a date: the cover's meeting date, a date typed in a cell
+DATE_FORM = "%d %B %Y"  # the cover's meeting date, as the published paper's cover writes it ("02 February 2023")
 
 PERIOD_PATTERN = r"(?:19|[2-9][0-9])[0-9]{2}-(?:0[1-9]|1[0-2])"  # for a larger pattern (a mail subject's tag)
 PERIOD = re.compile(PERIOD_PATTERN)
@@ -71,6 +71,12 @@ def period_label(period: str) -> str:
 
 
 _FIELD = re.compile(r"\{(period|date)(?::([^{}]*))?\}")  # {period}, {period:%B %Y}, {date}, {date:%d %B %Y}
+
+
+def day_text(day: dt.date) -> str:
+    """'1 April 2027': a day as the paper's text writes one (a partner's "due to start on 1 April 2027"), and as
+    the return workbooks and the mail name one; a date typed in a cell is printed so, never '01 April 2027'."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def display_date(date: dt.date | None) -> str:

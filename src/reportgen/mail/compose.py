@@ -18,8 +18,8 @@ from email.utils import formataddr, formatdate
 
 from reportgen.issues import Issue, Severity
 from reportgen.model import Action
-from reportgen.periods import period_label
-from reportgen.run.return_workbooks import day_text, deadline_text, returns_deadline
+from reportgen.periods import day_text, period_label
+from reportgen.run.return_workbooks import deadline_text, returns_deadline
 from reportgen.settings import Settings
 from reportgen.wording import counted
 

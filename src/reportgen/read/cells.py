@@ -12,7 +12,7 @@ import math
 import re
 import unicodedata
 
-from reportgen.periods import DATE_FORM
+from reportgen.periods import day_text
 from reportgen.read.xlsx_values import DateCell, NumberCell
 from reportgen.wording import quoted
 
@@ -227,9 +227,9 @@ def cell_text(value: object) -> str:
     if isinstance(value, (DateCell, NumberCell)):
         return value.text()
     if isinstance(value, dt.datetime):
-        return value.strftime(DATE_FORM) if value.time() == dt.time() else value.strftime(f"{DATE_FORM} %H:%M")
+        return day_text(value) if value.time() == dt.time() else f"{day_text(value)} {value:%H:%M}"
     if isinstance(value, dt.date):
-        return value.strftime(DATE_FORM)
+        return day_text(value)
     return str(value)
 
 

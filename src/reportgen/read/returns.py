@@ -18,7 +18,7 @@ from pathlib import Path
 from reportgen.glyphs import code_points, missing_glyphs
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, PartnerReturn, Register, Update
-from reportgen.periods import is_period, period_label
+from reportgen.periods import day_text, is_period, period_label
 from reportgen.read.cells import cell_text, collapse_spaces, prompt_text
 from reportgen.read.headings import heading_key
 from reportgen.read.partners import match_partner
@@ -438,7 +438,7 @@ def _timeframe_issues(table: Table, number: int, cells: tuple[Cell, ...], ref: i
         except (OverflowError, ValueError):  # past 9999 in a Mac workbook's calendar: no date
             return []
         if isinstance(day, dt.datetime) and DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
-            return [issue("date-number", value=timeframe, date=f"{day:%-d %B %Y}", **where)]
+            return [issue("date-number", value=timeframe, date=day_text(day), **where)]
     return []
 
 

@@ -113,7 +113,7 @@ class DateCell:
     serial: float | None = None  # the number stored (Excel's day count), when the cell stores one
 
     def text(self) -> str:
-        """The parts the format shows, written as the paper writes dates: '31 March 2024', 'March 2024',
+        """The parts the format shows, written as the paper's text writes dates: '1 March 2024', 'March 2024',
         '2024', '14:30'. A format that shows a day but no month shows the whole date; a date's time is
         left out at midnight (Excel's date-and-time formats show 00:00 on dates typed without one)."""
         value, shows = self.value, self.shows
@@ -121,8 +121,9 @@ class DateCell:
             return _time_text(value)
         if "day" in shows and "month" not in shows:
             shows = shows | {"month", "year"}
-        parts = [value.strftime(form) for part, form in (("day", "%d"), ("month", "%B"), ("year", "%Y"))
-                 if part in shows]
+        # the day without a leading zero, as the paper's text writes one ('1 April 2027': `day_text`)
+        parts = [str(value.day) if part == "day" else value.strftime(form)
+                 for part, form in (("day", ""), ("month", "%B"), ("year", "%Y")) if part in shows]
         if not parts or ("time" in shows and value.time() != dt.time()):
             parts.append(_time_text(value.time()))
         return " ".join(parts)

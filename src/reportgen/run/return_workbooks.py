@@ -50,7 +50,7 @@ from reportgen.files import (
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
 from reportgen.paper.cover import meeting_date
-from reportgen.periods import period_label
+from reportgen.periods import day_text, period_label
 from reportgen.read.partners import workbook_names
 from reportgen.read.returns import PERIOD_PROPERTY, SENT_REFS_LABEL, WORKBOOK_KEYS, sent_refs_text
 from reportgen.read.richtext import shown_text
@@ -305,11 +305,6 @@ def deadline_text(settings: Settings, period: str) -> str:
     """'24 October 2026'; "" when no deadline is set (the workbook and the mail then name none)."""
     deadline = returns_deadline(settings, period)
     return day_text(deadline) if deadline else ""
-
-
-def day_text(day: dt.date) -> str:
-    """'2 February 2023', as the workbooks and the mail name a day."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settings, names: Mapping[str, str],
