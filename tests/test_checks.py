@@ -415,24 +415,28 @@ def test_an_empty_return_or_register_is_told_as_empty_with_what_to_do(
         assert says in error and "partner" not in error and "password" not in error and "heading'" not in error
 
 
-def test_a_totals_row_under_the_register_says_to_delete_it_not_only_to_write_a_number(tmp_path: Path) -> None:
-    """A new office's register ends with a totals row ('Total' and the count): the error's advice only said to
-    write the plan priority number, which a totals row has none of; it now says to delete a row that is not an
-    action."""
+def test_a_totals_row_under_the_register_is_said_to_be_a_total_and_left_out_of_the_paper(tmp_path: Path) -> None:
+    """A new office's register ends with a totals row ('Total' and the count): it was a blocking bad-ref whose advice
+    only said to write the plan priority number, which a totals row has none of. It is now said to be a total (a
+    warning, with what to do if it is an action after all), blocks nothing, and is not in the paper."""
     import csv
+
+    from docx import Document
 
     from conftest import ACTIONS, REGISTER_HEADINGS
     from reportgen.shells.cli import main
 
     root = make_workspace(tmp_path / "ws", register=[REGISTER_HEADINGS, *ACTIONS, ("Total", "", "", "6", "")])
-    assert main(["build", "--workspace", str(root)]) == 1
+    assert main(["build", "--workspace", str(root)]) == 0
     [folder] = (root / "outputs" / "2026-10").glob("draft-*")
     with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
-        [row] = [row for row in csv.DictReader(stream) if row["code"] == "bad-ref"]
-    assert (row["file"], row["row"], row["column"], row["value"]) == ("inputs/register.xlsx", "8", "Plan priority",
-                                                                      "Total")
-    assert row["advice"] == ("Write the action's whole number only in 'Plan priority', e.g. 12; if the row is not an "
-                             "action (a total, a heading), delete it.")
+        [row] = [row for row in csv.DictReader(stream) if row["code"] == "note-row"]
+    assert (row["severity"], row["file"], row["row"], row["column"], row["value"]) == (
+        "warning", "inputs/register.xlsx", "8", "Plan priority", "Total")
+    assert "is a total" in row["message"] and "is not in the paper" in row["message"]
+    assert row["advice"].startswith("Nothing to do if it is a total. If it is an action, write its plan priority")
+    cells = {cell.text for table in Document(str(folder / "paper.docx")).tables for cell in table._cells}
+    assert "Total" not in cells and not any(text.startswith("Total") for text in cells)
 
 
 @pytest.mark.parametrize("newest", [b"", None])  # an empty file; a copy holding the headings only
