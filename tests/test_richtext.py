@@ -567,3 +567,18 @@ def test_markdown_any_text_is_safe(text: str) -> None:
     blocks = render_markdown(text)
     assert all(not XML_INVALID.search(block.text) for block in blocks)
     assert all(safe_href(href) == href for href in all_hrefs(blocks))
+
+
+def test_a_line_of_its_own_after_the_last_bullet_of_a_list_left_open_is_a_paragraph_after_it() -> None:
+    """A list the cell never closes ends at words typed on a line of their own after its last bullet (after an
+    `<li>`, whose next typed line is its own, after an empty line), as the `list-not-closed` advice says; words
+    running on in the last item, a line before another bullet, and a list closed after the line stay as they were."""
+    assert kinds(parse_explanation("<ul> • a • b\nThose.")) == [
+        ("bullet", "a"), ("bullet", "b"), ("paragraph", "Those.")]
+    assert kinds(parse_explanation("<ul><li>a<li>b\n\n<i>Those</i>.")) == [
+        ("bullet", "a"), ("bullet", "b"), ("paragraph", "Those.")]
+    assert kinds(parse_explanation("<ul><li>a<li>b\nits next line")) == [
+        ("bullet", "a"), ("bullet", "b\nits next line")]
+    assert kinds(parse_explanation("<ul> • a • b Those.")) == [("bullet", "a"), ("bullet", "b Those.")]
+    assert kinds(parse_explanation("<ul> • a\nb\n• c")) == [("bullet", "a"), ("bullet", "b"), ("bullet", "c")]
+    assert kinds(parse_explanation("<ul><li>a<li>b\n\nc</ul>")) == [("bullet", "a"), ("bullet", "b\nc")]

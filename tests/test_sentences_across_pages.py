@@ -54,9 +54,15 @@ def docx_paragraphs(folder: Path, ref: int) -> list[str]:
 
 def pdf_paragraphs(folder: Path) -> list[str]:
     """The text of every P element of the PDF's structure tree, white space taken out."""
+    return [text for _kind, text in pdf_blocks(folder)]
+
+
+def pdf_blocks(folder: Path) -> list[tuple[str, str]]:
+    """Each P (a paragraph) and LBody (a list item's words) of the PDF's structure tree: its type and its text,
+    white space taken out."""
     path = folder / "paper.pdf"
     runs = tagged_text(path)
-    found: list[str] = []
+    found: list[tuple[str, str]] = []
     with pikepdf.open(path) as pdf:
         pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
 
@@ -78,7 +84,7 @@ def pdf_paragraphs(folder: Path) -> list[str]:
         while stack:
             node = stack.pop()
             if node.get("/S") in ("/P", "/LBody"):
-                found.append(_squeezed(text(node, None)))
+                found.append((str(node.S), _squeezed(text(node, None))))
             kids = node.get("/K")
             stack.extend(kid for kid in (kids if isinstance(kids, pikepdf.Array) else [kids])
                          if isinstance(kid, pikepdf.Dictionary) and "/S" in kid)
@@ -141,6 +147,45 @@ def test_a_list_left_open_is_shown_as_written_and_the_officer_is_told(tmp_path: 
     shown = ["Testing now includes:", "Domestic abuse offenders",
              "Acquisitive crime arrests in the night-time economy Those new to treatment are given support."]
     assert html_paragraphs(folder, 2) == shown and docx_paragraphs(folder, 2) == shown
+
+
+ON_A_LINE_AFTER = {  # action: its list never closed, and the words after its last bullet on a line of their own
+    2: ('<p>Testing now includes:</p> <ul style="list-style-type: none"> • Domestic abuse offenders • Acquisitive '
+        "crime arrests in the night-time economy\nThose new to treatment are given support."),
+    4: ("<p>Testing now includes:</p> <ul> • Domestic abuse offenders • Acquisitive crime arrests\n\n"
+        "Those new to treatment are given support."),
+    6: ("<p>Testing now includes:</p><ul><li>Domestic abuse offenders<li>Acquisitive crime arrests\n\n"
+        "Those new to treatment are given <b>support</b>."),
+}
+
+
+def test_words_put_on_a_line_of_their_own_after_a_list_left_open_are_a_paragraph_after_it(tmp_path: Path) -> None:
+    """The warning on action 49 of the February 2023 returns advised putting the words after the bullets on a line
+    of their own; done so (a new line after a `•` bullet, an empty line too, or one after an `<li>` left open), the
+    words were still a bullet of the list, and the same warning came again. Now they are a paragraph after the list
+    in the web edition, the Word paper and the PDF, and nothing is said."""
+    returns = default_returns()
+    for rows in returns.values():
+        rows[1:] = [(ref, action, status, ON_A_LINE_AFTER.get(ref, text), when)
+                    for ref, action, status, text, when in rows[1:]]
+    folder = _build(make_workspace(tmp_path / "ws", returns=returns), 0)
+    with (folder / "issues.csv").open(newline="", encoding="utf-8-sig") as handle:
+        assert [row for row in csv.DictReader(handle) if row["code"] == "list-not-closed"] == []
+    page = lxml.html.parse(str(folder / "paper.html")).getroot()
+    plan = docx.Document(str(folder / "paper.docx")).tables[-1]
+    pdf = pdf_blocks(folder)
+    for ref in ON_A_LINE_AFTER:
+        (cell,) = page.xpath(f'//tr[@id="action-{ref}"]/td[contains(@class, "col-explanation")]')
+        shown = [(element.tag, " ".join(element.text_content().split())) for element in cell.iter("p", "li")]
+        assert shown[1:] == [("li", "Domestic abuse offenders"), ("li", shown[2][1]),
+                             ("p", "Those new to treatment are given support.")], (ref, shown)
+        assert cell.xpath('.//p[contains(., "Those new")]/ancestor::ul') == []
+        (row,) = [row for row in plan.rows if row.cells[0].text == str(ref)]
+        last = row.cells[3].paragraphs[-1]
+        assert (last.text, last.style.name.startswith("List")) == ("Those new to treatment are given support.", False)
+        assert row.cells[3].paragraphs[-2].style.name.startswith("List")
+        assert ("/P", _squeezed("Those new to treatment are given support.")) in pdf
+        assert not any(kind == "/LBody" and "Thosenew" in text for kind, text in pdf)
 
 
 @needs_sample

@@ -436,10 +436,10 @@ CODES: dict[str, Code] = {
         "where the items before it do not, so the words after the list may be shown as part of that item: "
         "{value!r}.",
         "Read the item in the paper: if words after the list were meant as a paragraph of their own, ask the partner "
-        "to end the list before them (or put them on a line of their own, after the bullets); if it reads right, "
-        "nothing to do.",
+        "to end the list before them (</ul>), or to put them on a line of their own after the last bullet, with an "
+        "empty line before them (a new line is enough after a • bullet); if it reads right, nothing to do.",
         partner_advice="If the words after your last bullet are a paragraph of their own, put them on a line of "
-        "their own after the list."),
+        "their own after the list, with an empty line before them."),
     "paragraphs-joined": Code(
         N, "A sentence of an explanation was broken into two paragraphs in its HTML; the paper shows it whole.",
         "Action {ref}: the explanation's HTML starts a new paragraph inside a sentence ({value}); the paper runs "

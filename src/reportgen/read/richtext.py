@@ -47,6 +47,7 @@ _LINKISH = re.compile(
     re.IGNORECASE,
 )
 _FORMATTING = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline"}
+_LIST_TAGS = ("ul", "ol", "li")
 
 
 def safe_href(url: str | None) -> str | None:
@@ -285,12 +286,15 @@ def _parsed(text: str) -> _Explanation:
     cleaned, _ = clean_text(text)
     pasted = [found[0] for line in cleaned.split("\n") if (found := pasted_bullet(line))]
     state = _Explanation(html_mode=KNOWN_TAG.search(cleaned) is not None, pasted_top=min(pasted, default=1))
+    # where the cell's last list tag ends: words after it are in no list the cell closes or goes on with later
+    lists_end = max((tag.end() for tag in KNOWN_TAG.finditer(cleaned) if tag["name"].lower() in _LIST_TAGS),
+                    default=0)
     position = 0
     for tag in KNOWN_TAG.finditer(cleaned):
-        state.text(cleaned[position : tag.start()])
+        state.text(cleaned[position : tag.start()], cleaned[tag.start() :] if position >= lists_end else None)
         state.tag(tag)
         position = tag.end()
-    state.text(cleaned[position:])
+    state.text(cleaned[position:], "" if position >= lists_end else None)
     return state
 
 
@@ -421,13 +425,20 @@ class _Explanation:
             self.bare_item = not closing
         self.builder.start(*(self.context() if self.lists or closing else ("bullet", 1)))
 
-    def text(self, text: str) -> None:
+    def text(self, text: str, after: str | None = None) -> None:
+        """Words between two tags; `after`: the rest of the cell after them when it holds no list tag (`_ends_list`)."""
         if self.html_mode:
             text = clean_text(html.unescape(text))[0]
         bullet_level = self.context()[1]
         outer: int | None = None  # the indent of the cell's first "- " line: one indented further is a sub-point
-        for number, line in enumerate(text.split("\n")):
-            if number and self.html_mode and self.in_item() and not _starts_item(line):
+        lines = text.split("\n")
+        for number, line in enumerate(lines):
+            if number and after is not None and self._ends_list("\n".join(lines[number:]) + after):
+                self.lists.clear()
+                self.bare_item = False
+                self._line_broken()  # a paragraph after the list
+                bullet_level = 1
+            elif number and self.html_mode and self.in_item() and not _starts_item(line):
                 self._line_break()  # Alt+Enter within an <li>: a line of the item, as Excel shows it
             elif number:
                 self._line_broken()
@@ -453,6 +464,20 @@ class _Explanation:
             return line.split("•")
         first, bullet, rest = line.partition("•")
         return ["", rest] if bullet and not first.strip() else [line]
+
+    def _ends_list(self, rest: str) -> bool:
+        """Whether the line break before `rest` (the rest of the cell, no list tag in it) ends a list the cell never
+        closes: the words after the list's last item are a paragraph of their own when the partner put them on a line
+        of their own after it (`<ul> • a • b⏎Those…`), and, after an `<li>` (where a typed line is the item's next
+        line), when an empty line comes before them. A line that starts an item, or a bullet after it, keeps the list
+        going, as it did."""
+        if not (self.lists or self.bare_item) or self.builder.kind not in ("bullet", "number") or self.builder.empty:
+            return False
+        lines = html.unescape(KNOWN_TAG.sub(_tag_as_text, rest)).split("\n")
+        words = [line for line in lines if line.strip()]
+        if not words or any(_starts_item(line) or "•" in line for line in words):
+            return False
+        return not self.in_item() or not lines[0].strip()
 
     def _link_open(self) -> int:
         """The number of the `<a>` open here (`_Builder.add` joins its words of one look); 0 outside one."""
@@ -492,6 +517,11 @@ def _address_inlines(match: re.Match[str], marks: _Marks) -> Iterator[Inline]:
         target = written
     yield marks.inline(written, safe_href(target))
     yield marks.inline(match[0][len(written) :])
+
+
+def _tag_as_text(tag: re.Match[str]) -> str:
+    """A tag as the lines it makes: a new line for `<br>` and `<p>`, nothing for formatting or a link."""
+    return "\n" if tag["name"].lower() in ("br", "p") else ""
 
 
 def _starts_item(line: str) -> bool:
