@@ -69,14 +69,16 @@ def test_the_example_paper_adds_up_with_no_no_update_rows(tmp_path: Path) -> Non
 @needs_sample
 def test_the_sample_adds_up_with_a_narrative_using_every_count(tmp_path: Path) -> None:
     """The sample's own narrative lists three statuses (as published); with the example's narrative,
-    which lists every count, the two actions with an unrecognised status are printed too."""
+    which lists every count, the action with no update (its row has nothing written) and the one whose status is
+    not recognised are printed too."""
     root = tmp_path / "sample"
     shutil.copytree(SAMPLE, root)
     (root / "narrative.md").write_text(EXAMPLE_NARRATIVE, encoding="utf-8")
     result = build_draft(root)
     assert_adds_up(result.folder, 147)
     text = "\n".join(docx_lines(result.folder / "paper.docx"))
-    assert "2 actions have a status left empty or not recognised" in text
+    assert "1 action has no update this period" in text
+    assert "1 action has a status left empty or not recognised" in text
 
 
 def test_a_workspace_where_some_actions_have_no_update_adds_up(tmp_path: Path) -> None:

@@ -164,17 +164,28 @@ def test_a_blank_row_of_a_partners_own_sheet_is_no_update_not_returned_as_sent(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The 2023 sample's Criminal Justice Board left action 46's row blank in its own sheet, in the first period
     reportgen builds: chase.csv said it was 'returned as sent', though no workbook was ever sent. Only reportgen's
-    own workbooks were pre-filled: the row is the partner's, its empty status the error to chase."""
+    own workbooks were pre-filled: the row is the partner's, its empty status the error to chase. Then chase.csv
+    counted it updated (20 of 20, nothing to chase) and register.xlsx said "updated", though the partner reported
+    nothing: with no status, explanation or timeframe it is no update, in the chase list, the paper and the
+    register alike."""
     returns = default_returns()
     returns["opcc.xlsx"][2] = (4, "Fund an advocacy service.", None, None, None)
     root = make_workspace(tmp_path / "ws", period=A, returns=returns)
     assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")]) == 1  # action 4: no status
-    assert f"  OPCC: 1 error in inputs/returns/{A}/opcc.xlsx" in capsys.readouterr().out
+    assert f"  OPCC: 1 of 3 actions not updated (4); 1 error in inputs/returns/{A}/opcc.xlsx" in capsys.readouterr().out
     table = list(csv.DictReader(io.StringIO((tmp_path / "draft" / "chase.csv").read_text(encoding="utf-8-sig"))))
     opcc = next(row for row in table if row["Partner"] == "OPCC")
     assert (opcc["Updated"], opcc["No update (refs)"], opcc["Returned as sent (refs)"], opcc["Issues"]) == (
-        "3", "", "", "empty-status ×1")
+        "2", "4", "", "empty-status ×1")
     assert "unchanged-return" not in (tmp_path / "draft" / "issues.csv").read_text(encoding="utf-8-sig")
+    sheet = openpyxl.load_workbook(tmp_path / "draft" / "register.xlsx")["Register"]
+    headings = [cell.value for cell in sheet[1]]
+    [row] = [dict(zip(headings, (cell.value for cell in row), strict=True)) for row in sheet.iter_rows(min_row=2)
+             if row[0].value == 4]
+    assert (row["Status"], row["Update"]) == ("No update", "no-update")
+    [paper_row] = [row for row in docx.Document(str(tmp_path / "draft" / "paper.docx")).tables[-1].rows
+                   if row.cells[0].text.strip() == "4"]
+    assert paper_row.cells[2].text.split("\n")[0] == "No update"
 
 
 def test_a_blank_template_sent_back_in_the_first_period(tmp_path: Path) -> None:
@@ -718,3 +729,4 @@ def test_a_new_action_missing_from_the_workbook_is_not_said_to_carry_a_last_stat
     said = issues["7"]["message"] + " " + issues["7"]["advice"]
     assert "carried forward" not in said and "last status" not in said
     assert "new to the register" in said and "first update" in said
+

@@ -35,6 +35,7 @@ def test_sample_issues_are_the_empty_and_the_unrecognised_status(checked) -> Non
         ("empty-status", 46, "inputs/returns/2023-02/criminal-justice-board.xlsx", 13,
          "Status this reporting period"),
         ("unknown-status", 24, "inputs/returns/2023-02/opcc.xlsx", 8, "Status this reporting period"),
+        ("no-update", 46, "inputs/register.xlsx", 47, ""),  # its row has nothing written: no update
     ]
 
 

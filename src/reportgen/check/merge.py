@@ -85,7 +85,7 @@ def merge_returns(
     for action in register.actions:
         chosen, found = _choose(action, updates.get(action.ref, []), leads, carried.get(action.ref))
         issues += found
-        if chosen is not None:
+        if chosen is not None and not says_nothing(chosen):
             merged.append(MergedAction(action, chosen.status, chosen.status_as_written, chosen.explanation,
                                        chosen.timeframe, UpdateState.UPDATED, chosen.file, reported=period))
         elif action.ref in carried and carried[action.ref].wording_only:
@@ -121,6 +121,14 @@ def left_blank(partner_return: PartnerReturn, update: Update, carried: Mapping[i
     if the row had not come back, so it is no update (`no-update`), not an update with no status."""
     return (partner_return.prefilled and not update.status_as_written
             and repeats_last(update, carried.get(update.ref)))
+
+
+def says_nothing(update: Update) -> bool:
+    """Whether a return's row has nothing written for its action: no status, explanation or timeframe. Chosen for
+    its action, it is no update (carried forward, or "No update"), as if the row had not come back, so the paper, the
+    chase list and register.xlsx all say so; never an update with no status. Its `empty-status` error still asks
+    for the status."""
+    return said(update) == said_in(BLANK)
 
 
 def without_blank_status(issues: Sequence[Issue], returns: Sequence[PartnerReturn],
