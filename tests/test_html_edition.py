@@ -472,6 +472,32 @@ def test_a_cover_value_of_several_lines_keeps_them_in_the_pdf_and_web_edition(br
     assert cell.text.splitlines() == lines
 
 
+def test_the_subtitle_is_under_the_cover_sheet_in_the_web_edition_as_in_the_pdf(browser: Browser,
+                                                                               tmp_path: Path) -> None:
+    """The published paper, the PDF and the Word paper put the subtitle ("Report for the … Panel, February 2023")
+    under the cover sheet; the web edition put it under the title, above "Cover sheet". It is under the cover
+    sheet there too, and before the report's words."""
+    from reportgen.shells.cli import main
+
+    toml = ('[paper]\nmeeting = "Police and Crime Panel"\ndate = 2026-11-05\ntitle = "Delivery Report"\n'
+            'subtitle = "Report for the Panel, {date:%B %Y}"\n')
+    root = make_workspace(tmp_path / "ws", toml=toml)
+    assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")]) == 0
+    subtitle = "Report for the Panel, November 2026"
+    with pdfplumber.open(tmp_path / "draft" / "paper.pdf") as pdf:
+        first = " ".join((pdf.pages[0].extract_text() or "").split())
+    assert first.index("TITLE OF REPORT") < first.index(subtitle)  # the PDF, as published
+    page, _ = open_paper(browser, tmp_path / "draft" / "paper.html")
+    assert page.locator("header .subtitle").count() == 0
+    shown = page.get_by_text(subtitle, exact=True)
+    cover = page.locator("table.cover").bounding_box()
+    report = page.locator("section.narrative").bounding_box()
+    where = shown.bounding_box()
+    assert cover is not None and report is not None and where is not None
+    assert cover["y"] + cover["height"] <= where["y"] < report["y"]
+    assert shown.evaluate("e => getComputedStyle(e).fontWeight") == "700"  # set apart, as in the PDF
+
+
 def test_search_sets_accents_and_case_aside_alike_on_both_sides(browser: Browser, tmp_path: Path) -> None:
     """The page's index was folded by Python's casefold() and what a reader typed by JavaScript's toLowerCase():
     'Straße' never matched 'STRASSE', nor 'Ynys Môn' 'ynys mon'. Both sides now fold alike."""
