@@ -99,6 +99,25 @@ def test_a_meeting_before_the_period_is_a_warning(tmp_path: Path) -> None:
 
 
 
+def test_returns_for_a_period_after_the_meeting_warn_of_it_as_validate_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """After February 2023's build, `reportgen returns --period 2023-03` wrote March's workbooks (their deadline
+    counted back from the meeting) and said nothing of the meeting date, 2 February 2023, being before March, while
+    `validate --period 2023-03` warned of it. `returns` says it too, in the same words."""
+    toml = '[paper]\ntitle = "Plan"\ndate = 2026-11-05\n\n[returns]\ndays_before_meeting = 10\n'
+    root = make_workspace(tmp_path / "ws", period="2026-10", toml=toml)
+    shutil.copytree(root / "inputs" / "returns" / "2026-10", root / "inputs" / "returns" / "2026-12")
+    said = ("reportgen.toml: the meeting date 05 November 2026 is before the period December 2026; the cover sheet "
+            "would show it.")
+    assert main(["validate", "--workspace", str(root), "--period", "2026-12"]) == 0
+    assert said in " ".join(capsys.readouterr().out.split())
+    assert main(["returns", "--workspace", str(root), "--period", "2026-12", "--out", str(tmp_path / "out")]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert f"reportgen.toml warning setting 'date': {said}" in printed, printed
+    assert main(["returns", "--workspace", str(root), "--period", "2026-10", "--out", str(tmp_path / "oct")]) == 0
+    assert "is before the period" not in capsys.readouterr().out  # a meeting after the period: nothing to say
+
+
 def test_a_date_set_beside_meetings_and_not_used_is_a_warning(tmp_path: Path) -> None:
     """An officer moving a rescheduled meeting by adding `date = 2026-11-12` under `meetings`: the cover kept the
     listed 5 November, and nothing was said. Said now; `date` as the fallback it is (no meeting after) is not."""

@@ -163,6 +163,22 @@ def test_send_returns_dry_run_says_the_workbooks_and_mail_name_no_deadline(
     assert "no returns deadline" not in capsys.readouterr().out
 
 
+def test_send_returns_for_a_period_after_the_meeting_warns_of_it_as_validate_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The meeting date set, 24 September 2026, is before the period October 2026: `validate` warned of it, but
+    `send-returns` mailed the workbooks saying nothing. It says so, as `validate` does."""
+    from reportgen.shells.cli import main
+
+    root = mail_workspace(tmp_path / "ws")
+    toml = root / "reportgen.toml"
+    toml.write_text(toml.read_text().replace('title = "Test Delivery Plan"\n',
+                                             'title = "Test Delivery Plan"\ndate = 2026-09-24\n'))
+    assert main(["send-returns", "--workspace", str(root), "--period", PERIOD, "--dry-run"]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert ("reportgen.toml: the meeting date 24 September 2026 is before the period October 2026; the cover sheet "
+            "would show it.") in printed, printed
+
+
 def test_a_lead_with_no_address_is_reported_not_skipped_silently(tmp_path: Path) -> None:
     root = mail_workspace(tmp_path / "ws")
     text = (root / "reportgen.toml").read_text().split('[partners."Criminal Justice Board"]')[0]

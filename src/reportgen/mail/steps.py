@@ -34,7 +34,7 @@ from reportgen.read.workspace import Inputs, find_inputs, list_returns
 from reportgen.render.xlsx import workbook_bytes
 from reportgen.run.chase import chase_list
 from reportgen.run.prefill import Prefill
-from reportgen.run.return_workbooks import deadline_issues, return_workbook
+from reportgen.run.return_workbooks import return_workbook, workbook_date_issues
 from reportgen.run.returns import read_for_workbooks
 from reportgen.wording import counted, quoted
 
@@ -104,8 +104,8 @@ def _workbook(inputs: Inputs, register: Register, prefill: Mapping[int, Prefill]
 def send_returns(workspace: Path, period: str, credentials: Credentials | None, dry_run: bool = False) -> MailRun:
     """Mail each lead its pre-filled workbook with the deadline and instructions (once per period)."""
     inputs, register, prefill, issues, own = _prepare(workspace, period)
-    deadline = deadline_issues(inputs.settings, inputs.period)
-    run = MailRun("send-returns", inputs.period, dry_run, issues=[*deadline, *issues], register_issues=own,
+    dates = workbook_date_issues(inputs.settings, inputs.period)
+    run = MailRun("send-returns", inputs.period, dry_run, issues=[*dates, *issues], register_issues=own,
                   register_file=inputs.display(inputs.register))
     messages = []
     for lead in register.leads:

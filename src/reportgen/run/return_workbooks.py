@@ -49,7 +49,7 @@ from reportgen.files import (
 )
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
-from reportgen.paper.cover import meeting_date
+from reportgen.paper.cover import meeting_date, meeting_issues
 from reportgen.periods import day_text, period_label
 from reportgen.read.partners import workbook_names
 from reportgen.read.returns import PERIOD_PROPERTY, SENT_REFS_LABEL, WORKBOOK_KEYS, sent_refs_text
@@ -270,6 +270,13 @@ def returns_deadline(settings: Settings, period: str) -> dt.date | None:
         return rule.deadline
     meeting = meeting_date(settings.paper, period)
     return meeting - dt.timedelta(days=rule.days_before_meeting) if meeting else None
+
+
+def workbook_date_issues(settings: Settings, period: str) -> list[Issue]:
+    """What `returns` and `send-returns` say of the period's dates: the meeting date's warnings as `validate` and
+    `build` give them (a meeting before the period: the deadline counted back from it, and the paper, would be
+    wrong), then the deadline's."""
+    return [*meeting_issues(settings.paper, period), *deadline_issues(settings, period)]
 
 
 def deadline_issues(settings: Settings, period: str, today: dt.date | None = None) -> list[Issue]:

@@ -21,7 +21,7 @@ from reportgen.issues import Issue
 from reportgen.model import Register
 from reportgen.read.workspace import Inputs, find_inputs
 from reportgen.run.prefill import Prefill, workbook_prefill
-from reportgen.run.return_workbooks import deadline_issues, write_workbooks
+from reportgen.run.return_workbooks import workbook_date_issues, write_workbooks
 
 
 @dataclass(frozen=True)
@@ -69,5 +69,5 @@ def write_return_workbooks(workspace: Path, period: str, out: Path | None = None
     folder = out if out is not None else sent_copies(inputs)  # where a CSV return is judged against them
     written, names = write_workbooks(read.register, read.prefill, inputs.period, inputs.settings, folder,
                                      on_written)
-    deadline = deadline_issues(inputs.settings, inputs.period)
-    return written, [*read.kept_issues, *deadline, *read.register_issues, *read.previous_issues, *names]
+    dates = workbook_date_issues(inputs.settings, inputs.period)
+    return written, [*read.kept_issues, *dates, *read.register_issues, *read.previous_issues, *names]
