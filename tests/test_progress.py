@@ -521,7 +521,7 @@ def test_the_history_workbook_sorts_filters_and_says_what_its_columns_and_blanks
         assert f"outputs/{period}/{newest.name} (public edition)" in notes[period]
     assert notes["2026-08"].startswith("August 2026:")
     assert notes["A blank status"].startswith("The action was not in that period's paper: not yet in the plan, "
-                                              "withdrawn, or exempt")
+                                              "or withdrawn")
     data = (out / "history.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbfRef,")
     table = pd.read_csv(out / "history.csv")

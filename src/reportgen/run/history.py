@@ -18,17 +18,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportgen.drafts.earlier import PeriodDraft, edition_of, misplaced_issues, read_history, unfinished_issues
-from reportgen.drafts.folders import check_out_place, draft_folders
+from reportgen.drafts.earlier import (
+    PeriodDraft,
+    edition_of,
+    misplaced_issues,
+    read_history,
+    read_kept_paper,
+    unfinished_issues,
+)
+from reportgen.drafts.folders import check_out_place, draft_folders, kept_register
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue
 from reportgen.model import Paper, UpdateState
 from reportgen.paper.progress import history_frame
 from reportgen.periods import period_label
+from reportgen.read.register import read_register
+from reportgen.read.workspace import open_workspace
 from reportgen.render.xlsx import Rows, marked_title, write_sheets
 from reportgen.safe_cells import CSV_ENCODING, text_for_spreadsheet
-from reportgen.settings import load_settings
+from reportgen.settings import Settings, load_settings
 from reportgen.wording import counted
 
 if TYPE_CHECKING:
@@ -173,8 +182,9 @@ def history_notes(table: pd.DataFrame, found: Sequence[PeriodDraft], issues: Seq
     """What each heading of the history holds and what a blank cell means, the draft each period was read
     from, and each kept draft that could not be read: a copy of the workbook says where its figures came from,
     and a period missing from it says why."""
-    left_out = ("exempt (Part II) and left out of that period's public paper" if edition == "public" else
-                "exempt (Part II) in a period whose newest kept draft is public, which leaves exempt actions out")
+    left_out = ("withdrawn from it" if edition == "public" else
+                "withdrawn, or exempt (Part II) in a period whose newest kept draft is public, which leaves exempt "
+                "actions out")
     notes = [("Ref", "The action's number in the register. One row per action in any period's paper."),
              ("Section", "The action's section in the newest paper holding it; blank for an action in no section."),
              ("Lead", "The action's lead partner in the newest paper holding it."),
@@ -187,8 +197,9 @@ def history_notes(table: pd.DataFrame, found: Sequence[PeriodDraft], issues: Seq
         notes.append((draft.period, f"{period_label(draft.period)}: each action's status in the period's newest kept "
                                     f"draft, {relative(draft.folder, workspace)} ({draft.paper.edition} edition)."
                                     + carried_in(draft.period, carried)))
-    notes.append(("A blank status", "The action was not in that period's paper: not yet in the plan, withdrawn, or "
-                                    f"{left_out}."))
+    notes.append(("A blank status", f"The action was not in that period's paper: not yet in the plan, or {left_out}."))
+    if edition == "public":
+        notes.append(("Not listed", WITHHELD_NOTE))
     notes.append(("Carried forward", carried_note(len(carried), edition)))
     periods = {draft.period for draft in found}
     notes += [("Not read", problem.message + left_out_period(problem, periods)) for problem in issues]
@@ -265,15 +276,56 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
     issues = (*misplaced_issues(outputs, "history"), *unfinished_issues(outputs), *unread)
     marking = load_settings(workspace).paper.restricted_marking if edition == "restricted" else ""
     papers = [draft.paper for draft in found]
-    table = history_table(history_frame(papers))
+    frame = history_frame(papers)
+    carried = carried_statuses(papers)
+    if not marking:  # the public history names no action the public papers withhold
+        withheld = withheld_from_public(workspace, outputs, found)
+        frame = frame[~frame["ref"].isin(withheld)]
+        carried = [item for item in carried if item.ref not in withheld]
+    table = history_table(frame)
     if marking and not table.empty:  # which of its actions a restricted history's reader must keep out of public
         exempt = exempt_periods(papers)
         table.insert(4, EXEMPT_HEADING, [exempt.get(int(ref), "") for ref in table["Ref"]])
     default = outputs / ("history-restricted" if marking else "history")
-    carried = carried_statuses(papers)
     notes = history_notes(table, found, issues, workspace, edition, carried)
     xlsx, csv_path, carried_path = write_history(table, out if out is not None else default, marking, notes, carried)
     return HistoryExport(xlsx, csv_path, carried_path, tuple(d.period for d in found), len(table), issues)
+
+
+WITHHELD_NOTE = ("An action exempt (Part II) from publication in any period of this history, or in the register "
+                 "now, is not listed, in any period: the public papers name none, and a row that stopped when its "
+                 "action was made exempt would say which. The restricted history (reportgen history --edition "
+                 "restricted) lists them.")
+
+
+def withheld_from_public(workspace: Path, outputs: Path, found: Sequence[PeriodDraft]) -> frozenset[int]:
+    """The actions a public history leaves out: exempt in any period it covers, or now. A public paper counts an
+    action made exempt ("1 is no longer in the paper") and names it nowhere, but a history row with its published
+    statuses then blanks would name it. Known from every kept restricted draft (its exempt refs), the register
+    each period's draft read was built from (its copy in registers/) and today's register; a flag that cannot be
+    read counts as exempt, as in the paper."""
+    withheld: set[int] = set()
+    for folder in draft_folders(outputs):
+        if edition_of(folder) == "restricted":
+            paper = read_kept_paper(folder)[0]
+            withheld |= set(paper.exempt_refs or ()) if paper is not None else set()
+    registers = {copy for draft in found if (copy := kept_register(workspace, draft.folder)) is not None}
+    try:
+        _folder, settings, today = open_workspace(workspace)
+    except ReportgenError:  # no register now: the drafts' own
+        settings, today = load_settings(workspace), None
+    for path in sorted(registers | ({today} if today is not None else set())):
+        withheld |= exempt_in_register(path, settings)
+    return frozenset(withheld)
+
+
+def exempt_in_register(path: Path, settings: Settings) -> set[int]:
+    """The refs `path` flags exempt, or whose flag cannot be read; none for a register that cannot be read (its
+    build says why)."""
+    register = read_register(path, settings, path.name)[0]
+    if register is None:
+        return set()
+    return set(register.exempt_refs) | {action.ref for action in register.actions if action.exempt}
 
 
 def no_history(outputs: Path, edition: str, unread: Sequence[Issue]) -> ReportgenError:

@@ -1,0 +1,92 @@
+"""`reportgen history` of a workspace with public and restricted drafts, as an analyst runs it for a year-end
+report: what the public history may show of an action made exempt, and what it says of drafts it cannot read."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import ACTIONS, REGISTER_HEADINGS, make_workspace
+from reportgen.run.build import build_draft
+
+EXEMPT_TEXT = "Lobby for court capacity."  # action 6's words: published in September, exempt from October
+
+
+def _register(exempt: tuple[int, ...]) -> list[tuple[object, ...]]:
+    return [(*REGISTER_HEADINGS, "Exempt"), *[(*action, "Yes" if action[0] in exempt else "No") for action in ACTIONS]]
+
+
+@pytest.fixture(scope="module")
+def two_periods(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """September: all six actions published (draft-01 public, draft-02 restricted). October: action 6 made exempt
+    (draft-01 and draft-02 public, draft-03 restricted)."""
+    root = tmp_path_factory.mktemp("history") / "ws"
+    builds = {"2026-09": ((), ("public", "restricted")), "2026-10": ((6,), ("public", "public", "restricted"))}
+    for period, (exempt, editions) in builds.items():
+        make_workspace(root, period=period, register=_register(exempt))
+        for edition in editions:
+            build_draft(root, period=period, edition=edition)  # type: ignore[arg-type]
+    return root
+
+
+def _copy(two_periods: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    shutil.copytree(two_periods, root)
+    return root
+
+
+def _history(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`reportgen history` as an analyst runs it, in a process of its own."""
+    return subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "history", "--workspace", str(root), *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        return list(csv.reader(stream))
+
+
+def _notes(path: Path) -> list[tuple[str, str]]:
+    book = openpyxl.load_workbook(path)
+    return [(str(heading), str(text)) for heading, text in book.worksheets[1].iter_rows(min_row=2, values_only=True)]
+
+
+def test_the_public_history_names_no_action_made_exempt_which_the_restricted_one_still_shows(
+        two_periods: Path, tmp_path: Path) -> None:
+    """Action 6 was made exempt in October: the public October paper counts it ("1 is no longer in the paper")
+    and names it nowhere, yet the public history had a row for it, September's status then a blank, which told
+    anyone which action had become exempt. The public history now lists no action exempt in any period it covers,
+    and says so in its Notes without naming them; the restricted history still shows it."""
+    root = _copy(two_periods, tmp_path)
+    done = _history(root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    public = root / "outputs" / "history"
+    rows = _csv_rows(public / "history.csv")
+    assert rows[0] == ["Ref", "Section", "Lead", "Action", "2026-09", "2026-10"]
+    assert [row[0] for row in rows[1:]] == ["1", "2", "3", "4", "5"]
+    sheet = openpyxl.load_workbook(public / "history.xlsx")["History"]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [1, 2, 3, 4, 5]
+    for path in public.iterdir():  # every cell of every sheet, the comments and the csv files
+        data = path.read_bytes()
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as package:
+                data = b"".join(package.read(name) for name in package.namelist())
+        assert b"court capacity" not in data, path.name
+    notes = dict(_notes(public / "history.xlsx"))
+    assert "exempt (Part II) from publication in any period of this history" in notes["Not listed"]
+    assert not any(char.isdigit() for char in notes["Not listed"])  # neither which nor how many
+    assert notes["A blank status"] == ("The action was not in that period's paper: not yet in the plan, or "
+                                       "withdrawn from it.")
+    assert "5 actions over 2 periods" in done.stdout
+
+    assert _history(root, "--edition", "restricted").returncode == 0
+    restricted = _csv_rows(root / "outputs" / "history-restricted" / "history-restricted.csv")
+    [six] = [row for row in restricted if row[0] == "6"]
+    assert six[3:7] == [EXEMPT_TEXT, "2026-10", "Completed", "Completed"]
