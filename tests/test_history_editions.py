@@ -90,3 +90,38 @@ def test_the_public_history_names_no_action_made_exempt_which_the_restricted_one
     restricted = _csv_rows(root / "outputs" / "history-restricted" / "history-restricted.csv")
     [six] = [row for row in restricted if row[0] == "6"]
     assert six[3:7] == [EXEMPT_TEXT, "2026-10", "Completed", "Completed"]
+
+
+@pytest.mark.expected_logs("holds no manifest.json")
+def test_a_draft_with_no_manifest_names_the_draft_the_history_reads_or_says_its_period_is_left_out(
+        two_periods: Path, tmp_path: Path) -> None:
+    """September's public draft-01 lost its manifest.json: the note said "the newest kept draft of 2026-09 is
+    draft-02, read instead", but draft-02 is restricted, which the public history does not read, and September
+    silently went missing. October's public draft-02 likewise was said to be replaced by the restricted draft-03,
+    where draft-01 was read. Each note now names the draft the history really reads, or says plainly that the
+    period has no column, and how to give it one."""
+    root = _copy(two_periods, tmp_path)
+    for draft in ("2026-09/draft-01", "2026-10/draft-02"):
+        (root / "outputs" / draft / "manifest.json").unlink()
+    done = _history(root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    public = root / "outputs" / "history"
+    assert _csv_rows(public / "history.csv")[0][4:] == ["2026-10"]
+    said = [text for heading, text in _notes(public / "history.xlsx") if heading == "Not read"]
+    september, october = sorted(said)
+    assert september.startswith("outputs/2026-09/draft-01 holds no manifest.json")
+    assert "draft-02" not in september
+    assert ("no other public draft of 2026-09 could be read, so this history has no column for 2026-09 "
+            "(September 2026): build that period's paper again in the public edition (reportgen build --period "
+            "2026-09 --edition public)") in september
+    assert october.startswith("outputs/2026-10/draft-02 holds no manifest.json")
+    assert "(this public history reads 2026-10/draft-01 instead, the newest public draft of 2026-10 kept)" in october
+    assert "draft-03" not in october
+    assert "no column for 2026-09" in " ".join(done.stdout.split())
+
+    done = _history(root, "--edition", "restricted")
+    restricted = root / "outputs" / "history-restricted"
+    assert _csv_rows(restricted / "history-restricted.csv")[0][5:7] == ["2026-09", "2026-10"]
+    said = sorted(text for heading, text in _notes(restricted / "history-restricted.xlsx") if heading == "Not read")
+    assert "(this restricted history reads 2026-09/draft-02 instead" in said[0]
+    assert "(this restricted history reads 2026-10/draft-03 instead" in said[1]

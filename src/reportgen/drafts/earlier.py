@@ -86,6 +86,31 @@ def unfinished_issues(outputs: Path) -> list[Issue]:
     return found
 
 
+def unread_for_history(outputs: Path, found: tuple[PeriodDraft, ...], edition: str) -> list[Issue]:
+    """`unfinished_issues` as the history says them: a history reads only drafts of its edition (a restricted one,
+    a public draft where its period has no restricted one), so what is read instead is the draft it did read for
+    that period, not the period's newest kept draft of either edition; with none, that the history has no column
+    for the period, and how to give it one."""
+    read = {draft.period: draft for draft in found}
+    said = []
+    for folder in drafts.unfinished_drafts(outputs):
+        period = folder.parent.name
+        draft = read.get(period)
+        if draft is not None:
+            name = f"{period}/{draft.folder.name}"
+            instead = (f" (this {edition} history reads {name} instead, the newest {edition} draft of {period} kept)"
+                       if draft.paper.edition == edition else
+                       f" (this {edition} history reads {name} instead, a {draft.paper.edition} draft: no {edition} "
+                       f"draft of {period} is kept)")
+        else:
+            instead = (f", and no other {edition} draft of {period} could be read, so this history has no column for "
+                       f"{period} ({period_label(period)}): build that period's paper again in the {edition} "
+                       f"edition (reportgen build --period {period} --edition {edition}), or copy the draft again "
+                       "in full")
+        said.append(issue("unfinished-draft", file=folder.relative_to(outputs.parent).as_posix(), instead=instead))
+    return said
+
+
 def carry_source(outputs: Path, period: str) -> Path | None:
     """The newest kept draft of a period before `period`: the draft a build carries statuses forward
     from, and the one a period's return workbooks are pre-filled from (one rule, so they agree)."""

@@ -24,7 +24,7 @@ from reportgen.drafts.earlier import (
     misplaced_issues,
     read_history,
     read_kept_paper,
-    unfinished_issues,
+    unread_for_history,
 )
 from reportgen.drafts.folders import check_out_place, draft_folders, kept_register
 from reportgen.errors import ReportgenError, UsageError
@@ -273,7 +273,7 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
     found, unread = read_history(outputs, edition)
     if not found:
         raise no_history(outputs, edition, unread)
-    issues = (*misplaced_issues(outputs, "history"), *unfinished_issues(outputs), *unread)
+    issues = (*misplaced_issues(outputs, "history"), *unread_for_history(outputs, found, edition), *unread)
     marking = load_settings(workspace).paper.restricted_marking if edition == "restricted" else ""
     papers = [draft.paper for draft in found]
     frame = history_frame(papers)
