@@ -125,3 +125,26 @@ def test_a_draft_with_no_manifest_names_the_draft_the_history_reads_or_says_its_
     said = sorted(text for heading, text in _notes(restricted / "history-restricted.xlsx") if heading == "Not read")
     assert "(this restricted history reads 2026-09/draft-02 instead" in said[0]
     assert "(this restricted history reads 2026-10/draft-03 instead" in said[1]
+
+
+@pytest.mark.expected_logs("could not be read for the history")
+def test_the_notes_name_an_unreadable_draft_from_the_workspace_and_say_a_cited_drafts_paper_is_gone(
+        two_periods: Path, tmp_path: Path) -> None:
+    """The "Not read" note gave this machine's whole path to the damaged draft, where every other note says
+    `outputs/…` from the workspace; and a period read from a draft whose paper.pdf had been deleted still cited
+    that draft as its source without a word."""
+    root = _copy(two_periods, tmp_path)
+    (root / "outputs" / "2026-10" / "draft-02" / "draft.json").unlink()
+    (root / "outputs" / "2026-09" / "draft-01" / "paper.pdf").unlink()
+    done = _history(root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    notes = _notes(root / "outputs" / "history" / "history.xlsx")
+    [not_read] = [text for heading, text in notes if heading == "Not read"]
+    assert not_read == ("A kept draft could not be read for the history: outputs/2026-10/draft-02: not a draft folder "
+                        "(no readable draft.json: No such file or directory); so this history has no column for "
+                        "2026-10 (October 2026).")
+    assert all(str(tmp_path) not in text for _heading, text in notes)
+    september = dict(notes)["2026-09"]
+    assert september.startswith("September 2026: each action's status in the period's newest kept draft, "
+                                "outputs/2026-09/draft-01 (public edition). Its paper.pdf, kept with the draft, is no "
+                                "longer in that folder: the statuses are read from its draft.json")

@@ -543,7 +543,7 @@ def test_a_period_whose_draft_cannot_be_read_is_named_in_the_history_notes(built
     assert [cell.value for cell in book["History"][1]] == ["Ref", "Section", "Lead", "Action", "2026-08", "2026-10"]
     [not_read] = [text for heading, text in book["Notes"].iter_rows(min_row=2, values_only=True)
                   if heading == "Not read"]
-    assert f"{damaged}/draft.json" in not_read and not_read.endswith(
+    assert f" {damaged.relative_to(root).as_posix()}/draft.json" in not_read and not_read.endswith(
         "so this history has no column for 2026-09 (September 2026).")
 
 

@@ -14,7 +14,7 @@ import csv
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +26,7 @@ from reportgen.drafts.earlier import (
     read_kept_paper,
     unread_for_history,
 )
-from reportgen.drafts.folders import check_out_place, draft_folders, kept_register
+from reportgen.drafts.folders import check_out_place, draft_folders, kept_register, load_manifest
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue
@@ -38,7 +38,7 @@ from reportgen.read.workspace import open_workspace
 from reportgen.render.xlsx import Rows, marked_title, write_sheets
 from reportgen.safe_cells import CSV_ENCODING, text_for_spreadsheet
 from reportgen.settings import Settings, load_settings
-from reportgen.wording import counted
+from reportgen.wording import counted, listed
 
 if TYPE_CHECKING:
     import pandas as pd  # imported where a table is made (~0.9 s): the flows module imports this one
@@ -196,7 +196,7 @@ def history_notes(table: pd.DataFrame, found: Sequence[PeriodDraft], issues: Seq
     for draft in found:
         notes.append((draft.period, f"{period_label(draft.period)}: each action's status in the period's newest kept "
                                     f"draft, {relative(draft.folder, workspace)} ({draft.paper.edition} edition)."
-                                    + carried_in(draft.period, carried)))
+                                    + gone_from(draft.folder) + carried_in(draft.period, carried)))
     notes.append(("A blank status", f"The action was not in that period's paper: not yet in the plan, or {left_out}."))
     if edition == "public":
         notes.append(("Not listed", WITHHELD_NOTE))
@@ -204,6 +204,30 @@ def history_notes(table: pd.DataFrame, found: Sequence[PeriodDraft], issues: Seq
     periods = {draft.period for draft in found}
     notes += [("Not read", problem.message + left_out_period(problem, periods)) for problem in issues]
     return notes
+
+
+def gone_from(folder: Path) -> str:
+    """For a period's note: the files its draft kept (its manifest lists them) that are no longer in its folder, a
+    paper.pdf deleted say; "" for none. The column cites the draft as its source, and a reader looking for the
+    paper there should know it is gone, and that the statuses came from the draft's draft.json."""
+    try:
+        kept = [record.path for record in load_manifest(folder).outputs]
+    except ReportgenError:
+        return ""
+    gone = [name for name in kept if not (folder / name).is_file()]
+    if not gone:
+        return ""
+    verb, them = ("is", "it") if len(gone) == 1 else ("are", "them")
+    return (f" Its {listed(gone)}, kept with the draft, {verb} no longer in that folder: the statuses are read from "
+            f"its draft.json; restore {them} from a backup to have the draft whole.")
+
+
+def from_workspace(problem: Issue, workspace: Path) -> Issue:
+    """A kept draft's issue with its folder named as every other note names one, within the workspace
+    (outputs/2026-11/draft-03), not by this machine's path to it, which means nothing to the workbook's reader."""
+    folder = Path(problem.file)
+    shown = relative(folder, workspace)
+    return replace(problem, file=shown, message=problem.message.replace(str(folder), shown))
 
 
 def carried_note(count: int, edition: str) -> str:
@@ -271,8 +295,9 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
         check_out_place(out, workspace, new=False)  # the files go in `out`, which may hold earlier ones
     outputs = workspace / "outputs"
     found, unread = read_history(outputs, edition)
-    if not found:
+    if not found:  # said on the console alone, as the error names `outputs`: by its whole path
         raise no_history(outputs, edition, unread)
+    unread = tuple(from_workspace(problem, workspace) for problem in unread)
     issues = (*misplaced_issues(outputs, "history"), *unread_for_history(outputs, found, edition), *unread)
     marking = load_settings(workspace).paper.restricted_marking if edition == "restricted" else ""
     papers = [draft.paper for draft in found]
