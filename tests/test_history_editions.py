@@ -148,3 +148,27 @@ def test_the_notes_name_an_unreadable_draft_from_the_workspace_and_say_a_cited_d
     assert september.startswith("September 2026: each action's status in the period's newest kept draft, "
                                 "outputs/2026-09/draft-01 (public edition). Its paper.pdf, kept with the draft, is no "
                                 "longer in that folder: the statuses are read from its draft.json")
+
+
+def test_history_refuses_to_write_into_a_folder_holding_the_other_editions_history(
+        two_periods: Path, tmp_path: Path) -> None:
+    """`history --edition restricted --out outputs/history` wrote the restricted files into the folder of the public
+    history, with no word, so a folder shared as public came to hold restricted ones (and the public history went
+    into outputs/history-restricted likewise). Each is now refused, writing nothing, and says what to do."""
+    root = _copy(two_periods, tmp_path)
+    assert _history(root).returncode == 0
+    assert _history(root, "--edition", "restricted").returncode == 0
+    public, restricted = root / "outputs" / "history", root / "outputs" / "history-restricted"
+    before = {folder: sorted(path.name for path in folder.iterdir()) for folder in (public, restricted)}
+
+    done = _history(root, "--edition", "restricted", "--out", str(public))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    said = " ".join(done.stderr.split())
+    assert (f"{public} holds the public history (history.xlsx, history.csv and history-carried-forward.csv): the "
+            "restricted history is never written beside it") in said
+    assert "(without --out: outputs/history-restricted)" in said
+    done = _history(root, "--out", str(restricted))
+    assert done.returncode == 2 and f"{restricted} holds the restricted history" in " ".join(done.stderr.split())
+    assert {folder: sorted(path.name for path in folder.iterdir()) for folder in before} == before
+    book = openpyxl.load_workbook(public / "history.xlsx")
+    assert book.sheetnames == ["History", "Notes"]  # still the public one

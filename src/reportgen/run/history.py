@@ -294,6 +294,8 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
     if out is not None:
         check_out_place(out, workspace, new=False)  # the files go in `out`, which may hold earlier ones
     outputs = workspace / "outputs"
+    target = out if out is not None else outputs / ("history-restricted" if edition == "restricted" else "history")
+    check_no_other_edition(target, edition)
     found, unread = read_history(outputs, edition)
     if not found:  # said on the console alone, as the error names `outputs`: by its whole path
         raise no_history(outputs, edition, unread)
@@ -311,9 +313,8 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
     if marking and not table.empty:  # which of its actions a restricted history's reader must keep out of public
         exempt = exempt_periods(papers)
         table.insert(4, EXEMPT_HEADING, [exempt.get(int(ref), "") for ref in table["Ref"]])
-    default = outputs / ("history-restricted" if marking else "history")
     notes = history_notes(table, found, issues, workspace, edition, carried)
-    xlsx, csv_path, carried_path = write_history(table, out if out is not None else default, marking, notes, carried)
+    xlsx, csv_path, carried_path = write_history(table, target, marking, notes, carried)
     return HistoryExport(xlsx, csv_path, carried_path, tuple(d.period for d in found), len(table), issues)
 
 
@@ -351,6 +352,26 @@ def exempt_in_register(path: Path, settings: Settings) -> set[int]:
     if register is None:
         return set()
     return set(register.exempt_refs) | {action.ref for action in register.actions if action.exempt}
+
+
+def history_files(edition: str) -> tuple[str, ...]:
+    """The names of the files a history of `edition` writes (`write_history`)."""
+    stem = "history-restricted" if edition == "restricted" else "history"
+    return f"{stem}.xlsx", f"{stem}.csv", f"{stem}-carried-forward.csv"
+
+
+def check_no_other_edition(out: Path, edition: str) -> None:
+    """Refuse to write a history into a folder holding the other edition's: a folder shared as the public history
+    must never come to hold restricted files beside it, nor a restricted folder a public history to be taken
+    for it."""
+    other = "public" if edition == "restricted" else "restricted"
+    held = [name for name in history_files(other) if (out / name).exists()]
+    if not held:
+        return
+    default = "outputs/history-restricted" if edition == "restricted" else "outputs/history"
+    raise UsageError(f"{out} holds the {other} history ({listed(held)}): the {edition} history is never written "
+                     f"beside it, so that a folder of one edition's history never holds the other's; give --out a "
+                     f"folder of its own (without --out: {default})")
 
 
 def no_history(outputs: Path, edition: str, unread: Sequence[Issue]) -> ReportgenError:

@@ -131,7 +131,8 @@ def template_new() -> click.Parameter:
 
 def history_out() -> click.Parameter:
     return click.Option(["--out"], type=PATH, metavar="DIR", help="folder to write to (default: outputs/history, "
-                        "or outputs/history-restricted for the restricted edition)")
+                        "or outputs/history-restricted for the restricted edition; never one holding the "
+                        "other edition's history)")
 
 
 def history_edition() -> click.Parameter:
