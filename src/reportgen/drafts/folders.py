@@ -139,14 +139,32 @@ def check_out_period(out: Path, period: str, outputs: Path) -> None:
     """Refuse (wrong usage) an `--out` named like the kept draft of another period inside the workspace's `outputs`
     (`outputs/2026-09/draft-01` for October's paper): the next build of that period would take the folder's name for
     its own draft's. Elsewhere no build reads a draft by its folder's name, so the name is the officer's to choose."""
-    target = out.absolute()
-    named = target.parent.name
-    if draft_number(target) is None or not is_period(named) or named == period:
-        return
-    if target.parent.parent.resolve() == outputs.resolve():  # through links too: where a build lists the drafts
+    named = draft_folder_period(out, outputs)
+    if named is not None and named != period:
         raise UsageError(f"--out {out} looks like a draft folder of {named}, but this paper is for {period}: later "
                          f"builds would take it for a draft of {named}. Leave out --out to keep it as the next draft "
                          f"of {period} (in outputs/{period}/), or choose a folder not named draft-NN")
+
+
+def check_out_not_draft(out: Path, outputs: Path, what: str) -> None:
+    """Refuse (wrong usage) an `--out` for files that are not a draft (`what`: "the history") named like a kept draft
+    inside the workspace's `outputs` (`outputs/2026-12/draft-09`): with no manifest.json it would be an unfinished
+    draft to every later build, history and comparison, said on each of them; `check_out_period` is the same rule."""
+    named = draft_folder_period(out, outputs)
+    if named is not None:
+        raise UsageError(f"--out {out} looks like a draft folder of {named}, but {what} is not a draft: every later "
+                         f"build, history and comparison would take it for an unfinished draft of {named}. Leave out "
+                         "--out, or choose a folder not named draft-NN")
+
+
+def draft_folder_period(out: Path, outputs: Path) -> str | None:
+    """The period whose draft `out` would be taken for: `outputs/<period>/draft-NN` in the workspace's `outputs`
+    (through links too: where the drafts are listed from); None for any other folder."""
+    target = out.absolute()
+    named = target.parent.name
+    if draft_number(target) is None or not is_period(named):
+        return None
+    return named if target.parent.parent.resolve() == outputs.resolve() else None
 
 
 def check_out_outputs(out: Path, period: str, outputs: Path) -> None:

@@ -26,7 +26,13 @@ from reportgen.drafts.earlier import (
     read_kept_paper,
     unread_for_history,
 )
-from reportgen.drafts.folders import check_out_place, draft_folders, kept_register, load_manifest
+from reportgen.drafts.folders import (
+    check_out_not_draft,
+    check_out_place,
+    draft_folders,
+    kept_register,
+    load_manifest,
+)
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue
@@ -287,13 +293,14 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
     in `out` (default `outputs/history/`). The public edition reads only public drafts; the restricted
     one may read restricted drafts, so it is marked and written apart (default
     `outputs/history-restricted/`, history-restricted.*): it never replaces the public history. `out` is
-    never inside the inputs or a kept draft."""
+    never inside the inputs or a kept draft, nor named like one (`outputs/2026-12/draft-09`)."""
     workspace = Path(workspace)
     if not workspace.is_dir():
         raise UsageError(f"no workspace folder {workspace}")
+    outputs = workspace / "outputs"
     if out is not None:
         check_out_place(out, workspace, new=False)  # the files go in `out`, which may hold earlier ones
-    outputs = workspace / "outputs"
+        check_out_not_draft(out, outputs, "the history")
     target = out if out is not None else outputs / ("history-restricted" if edition == "restricted" else "history")
     check_no_other_edition(target, edition)
     found, unread = read_history(outputs, edition)
