@@ -3,6 +3,8 @@ its cells say, and what it and `build` advise when a month is built again after 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,3 +30,28 @@ def test_history_refuses_an_out_folder_named_like_a_kept_draft(tmp_path: Path,
     assert main(["history", "--workspace", str(root), "--out", str(root / "outputs" / "year-end")]) == 0
     assert main(["build", "--workspace", str(root)]) == 0
     assert "no manifest.json" not in capsys.readouterr().out
+
+
+def _refused_history(root: Path, *args: str) -> str:
+    """`reportgen history ARGS` as an analyst runs it, in a process of its own, refused: what it said."""
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "history", "--workspace", str(root), *args],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    return " ".join(done.stderr.split())
+
+
+def test_a_history_with_no_draft_to_read_gives_the_build_command_that_makes_one(tmp_path: Path) -> None:
+    """With no restricted draft, `reportgen history --edition restricted` advised "build a paper first (reportgen
+    build)", and with the only restricted draft damaged "build that period's paper again (reportgen build)": a plain
+    build makes the public paper of the newest period, so following either still left no restricted draft."""
+    root = make_workspace(tmp_path / "ws", period="2026-09")
+    (root / "inputs" / "returns" / "2026-10").mkdir()  # the newest period, not the one to build again
+    told = _refused_history(root, "--edition", "restricted")
+    assert told.endswith("build a paper first (reportgen build --period 2026-10 --edition restricted)")
+    assert main(["build", "--workspace", str(root), "--period", "2026-09", "--edition", "restricted"]) == 0
+    told = _refused_history(root)  # the public history, with only a restricted draft kept
+    assert "only restricted ones: build the public paper (reportgen build --period 2026-09)" in told
+    damaged = root / "outputs" / "2026-09" / "draft-01"
+    (damaged / "draft.json").write_text("{", encoding="utf-8")
+    told = _refused_history(root, "--edition", "restricted")
+    assert told.endswith("build that period's paper again (reportgen build --period 2026-09 --edition restricted)")

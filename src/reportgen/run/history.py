@@ -38,9 +38,9 @@ from reportgen.files import write_atomically
 from reportgen.issues import Issue
 from reportgen.model import Paper, UpdateState
 from reportgen.paper.progress import history_frame
-from reportgen.periods import period_label
+from reportgen.periods import is_period, period_label
 from reportgen.read.register import read_register
-from reportgen.read.workspace import open_workspace
+from reportgen.read.workspace import open_workspace, periods
 from reportgen.render.xlsx import Rows, marked_title, write_sheets
 from reportgen.safe_cells import CSV_ENCODING, text_for_spreadsheet
 from reportgen.settings import Settings, load_settings
@@ -384,18 +384,35 @@ def check_no_other_edition(out: Path, edition: str) -> None:
 def no_history(outputs: Path, edition: str, unread: Sequence[Issue]) -> ReportgenError:
     """Why no history can be written, and what to do: the only kept drafts could not be read (said as the
     warnings would have said it, which the error alone is printed instead of), or are all of the other edition
-    (a public history reads no restricted draft), or there are none. It said "build a paper first" for each."""
+    (a public history reads no restricted draft), or there are none. It said "build a paper first" for each, and
+    "(reportgen build)", which makes only the public paper of the newest period: each now gives the command that
+    makes the draft missing (`build_command`)."""
     if unread:
         # each warning's error, after its "A kept draft could not be read for the history: "
         said = "; ".join(problem.message.partition(": ")[2] or problem.message for problem in unread)
+        damaged = sorted({name for problem in unread if is_period(name := Path(problem.file).parent.name)})
+        again = ("that period's paper again" if len(damaged) < 2 else "those periods' papers again") + (
+            f" ({'; '.join(build_command(period, edition) for period in damaged or [''])})")
         return ReportgenError(f"no kept {edition} draft under {outputs} could be read ({said}): restore the draft "
-                              "folder from a backup, or build that period's paper again (reportgen build)")
-    others = sorted({edition_of(folder) for folder in draft_folders(outputs)} - {edition, ""})
+                              f"folder from a backup, or build {again}")
+    kept = draft_folders(outputs)
+    others = sorted({edition_of(folder) for folder in kept} - {edition, ""})
     if others:
+        newest = kept[-1].parent.name
         return ReportgenError(f"no kept {edition} drafts under {outputs}, only {' and '.join(others)} ones: build the "
-                              f"{edition} paper (reportgen build), or run reportgen history --edition {others[0]}")
+                              f"{edition} paper ({build_command(newest, edition)}), or run reportgen history "
+                              f"--edition {others[0]}")
     misplaced = misplaced_issues(outputs)
     if misplaced:  # said as the warning would have said it
         return ReportgenError(f"no kept {edition} drafts under {outputs} in their own period's folder: "
                               f"{' '.join(problem.message for problem in misplaced)} {misplaced[0].advice}")
-    return ReportgenError(f"no kept {edition} drafts under {outputs}: build a paper first (reportgen build)")
+    newest = (periods(outputs.parent) or [""])[-1]  # the period a build reads by default
+    return ReportgenError(f"no kept {edition} drafts under {outputs}: build a paper first "
+                          f"({build_command(newest, edition)})")
+
+
+def build_command(period: str, edition: str) -> str:
+    """The command that makes `edition`'s paper of `period` ("" for the newest): a plain `reportgen build` makes
+    only the public paper of the newest period, which is not what a restricted history, or an older month, lacks."""
+    return " ".join(["reportgen build", *(["--period", period] if period else []),
+                     *(["--edition", edition] if edition != "public" else [])])
