@@ -7,9 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 
-from conftest import make_workspace
+from conftest import default_returns, make_workspace
 from reportgen.shells.cli import main
 
 
@@ -55,3 +56,40 @@ def test_a_history_with_no_draft_to_read_gives_the_build_command_that_makes_one(
     (damaged / "draft.json").write_text("{", encoding="utf-8")
     told = _refused_history(root, "--edition", "restricted")
     assert told.endswith("build that period's paper again (reportgen build --period 2026-09 --edition restricted)")
+
+
+def test_the_history_sets_apart_a_status_not_recognised_and_cells_with_no_status(tmp_path: Path) -> None:
+    """Wessex Police wrote "Done" for action 1 and left action 3's status empty; the Criminal Justice Board sent no
+    return. The paper showed "Done / Status not recognised", but the history's cell said plain "Done", unshaded and
+    with no comment, beside "No status given" and "No update", and its Notes explained only blanks and carried
+    statuses: a pivot on status gained "Done" as a status. Each is set apart and explained; the csv says "Done /
+    Status not recognised", which no status of the plan's reads as."""
+    import pandas as pd
+
+    returns = default_returns()
+    police = returns["wessex-police.xlsx"]
+    police[1:] = [(ref, text, {1: "Done", 3: ""}.get(ref, status), update, when)  # type: ignore[misc]
+                  for ref, text, status, update, when in police[1:]]
+    del returns["criminal-justice-board.xlsx"]
+    root = make_workspace(tmp_path / "ws", period="2026-09", returns=returns)
+    for command, exit_code in ((["build", "--period", "2026-09"], 1), (["history"], 0)):  # the build: 2 errors
+        done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", *command, "--workspace", str(root)],
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == exit_code and "Traceback" not in done.stderr, done.stdout + done.stderr
+    out = root / "outputs" / "history"
+    history = pd.read_csv(out / "history.csv")
+    assert dict(zip(history["Ref"], history["2026-09"], strict=True)) == {
+        1: "Done / Status not recognised", 2: "In progress", 3: "No status given", 4: "In progress",
+        5: "No update", 6: "Completed"}
+    book = openpyxl.load_workbook(out / "history.xlsx")
+    cells = {row[0].value: row[4] for row in book["History"].iter_rows(min_row=2)}
+    assert cells[1].value == "Done / Status not recognised"
+    assert {ref for ref, cell in cells.items() if cell.comment} == {1, 3, 5}
+    assert all(cell.font.i and cell.fill.fill_type == "solid" for ref, cell in cells.items() if ref in (1, 3, 5))
+    assert cells[1].comment.text.startswith('Status not recognised: the lead wrote "Done", which is none of the plan')
+    assert cells[3].comment.text.startswith("No status given: the lead's update left the status empty")
+    assert cells[5].comment.text.startswith("No update: none was received this period")
+    notes = dict(book["Notes"].iter_rows(min_row=2, values_only=True))
+    assert notes["No recognised status"].startswith("A status shaded grey and in italics, with a comment, may be none "
+                                                    "of the plan's statuses")
+    assert notes["No recognised status"].endswith("leave them out when counting or grouping by status. 3 cells in all.")

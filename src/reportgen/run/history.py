@@ -36,7 +36,7 @@ from reportgen.drafts.folders import (
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue
-from reportgen.model import Paper, UpdateState
+from reportgen.model import Paper, PaperRow, UpdateState
 from reportgen.paper.progress import history_frame
 from reportgen.periods import is_period, period_label
 from reportgen.read.register import read_register
@@ -44,6 +44,7 @@ from reportgen.read.workspace import open_workspace, periods
 from reportgen.render.xlsx import Rows, marked_title, write_sheets
 from reportgen.safe_cells import CSV_ENCODING, text_for_spreadsheet
 from reportgen.settings import Settings, load_settings
+from reportgen.terms import NO_RECOGNISED_STATUS, NO_STATUS_GIVEN, NO_UPDATE_LABEL, STATUS_NOT_RECOGNISED
 from reportgen.wording import counted, listed
 
 if TYPE_CHECKING:
@@ -52,18 +53,24 @@ if TYPE_CHECKING:
 
 def history_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Action × period: one row per action (its newest section and wording), one column per period
-    holding what its status cell said then; blank where the action was not in that period's paper."""
+    holding what its status cell said then (`history_label`, the frame's column of that name, added by
+    `with_history_labels`); blank where the action was not in that period's paper."""
     import pandas as pd
 
     if frame.empty:
         return pd.DataFrame(columns=["Ref", "Section", "Lead", "Action"])
     # first: a ref twice in one paper (a register duplicate, reported by the build) keeps its first row
-    statuses = frame.pivot_table(index="ref", columns="period", values="status_label", aggfunc="first")
+    statuses = frame.pivot_table(index="ref", columns="period", values="history_label", aggfunc="first")
     statuses = statuses.reindex(columns=sorted(statuses.columns))
     latest = frame.sort_values("period").groupby("ref").last()[["section", "lead", "action"]]
     table = latest.join(statuses).reset_index()
     table = table.rename(columns={"ref": "Ref", "section": "Section", "lead": "Lead", "action": "Action"})
     return table.sort_values("Ref", kind="stable").reset_index(drop=True).fillna("")
+
+
+def with_history_labels(frame: pd.DataFrame, papers: Sequence[Paper]) -> pd.DataFrame:
+    """`frame` (`history_frame`, its rows in the papers' order) with each row's `history_label`."""
+    return frame.assign(history_label=[history_label(row) for paper in papers for row in paper.rows])
 
 
 EXEMPT_HEADING = "Exempt (Part II)"  # the restricted history's column: when each action was exempt
@@ -111,18 +118,64 @@ def carried_statuses(papers: Sequence[Paper]) -> list[CarriedStatus]:
     carried = []
     for paper in papers:
         first = {row.ref: row for row in reversed(paper.rows)}
-        carried += [CarriedStatus(ref, paper.period, row.status_label, row.repeats, row.note) if row.returned_unchanged
-                    else CarriedStatus(ref, paper.period, row.status_label, row.reported, row.note or CARRIED_NOTE)
+        carried += [CarriedStatus(ref, paper.period, history_label(row), row.repeats, row.note)
+                    if row.returned_unchanged
+                    else CarriedStatus(ref, paper.period, history_label(row), row.reported, row.note or CARRIED_NOTE)
                     for ref, row in first.items()
                     if row.returned_unchanged or row.state == UpdateState.CARRIED_FORWARD.value]
     return sorted(carried, key=lambda item: (item.ref, item.period))
+
+
+def history_label(row: PaperRow) -> str:
+    """What the history's cell says of a row's status: the status cell's words, and for a status written but not
+    recognised the paper's note after them ("Done / Status not recognised"), as the paper prints it under the
+    words: alone, "Done" read as a status of the plan's, and a count or pivot on status gained it as one."""
+    if row.status is None and row.note == STATUS_NOT_RECOGNISED:
+        return f"{row.status_label} / {STATUS_NOT_RECOGNISED}"
+    return row.status_label
+
+
+@dataclass(frozen=True)
+class UnrankedStatus:
+    """A status cell holding none of the plan's statuses, which the paper counts in none: a status the lead wrote
+    that is not recognised, none given, or no update (and none to carry forward)."""
+
+    ref: int
+    period: str  # the paper's period (YYYY-MM): the history's column
+    why: str  # the cell's comment
+
+
+NO_STATUS_GIVEN_WHY = (f"{NO_STATUS_GIVEN}: the lead's update left the status empty, so the paper counted it in no "
+                       "status.")
+NO_UPDATE_WHY = (f"{NO_UPDATE_LABEL}: none was received this period and there was no earlier status to carry forward, "
+                 "so the paper counted it in no status.")
+
+
+def unranked_statuses(papers: Sequence[Paper]) -> list[UnrankedStatus]:
+    """Every status cell of `papers` that holds none of the plan's statuses, by ref and period, with why (a ref twice
+    in one paper counts by its first row, as `history_table` does)."""
+    unranked = []
+    for paper in papers:
+        first = {row.ref: row for row in reversed(paper.rows)}
+        unranked += [UnrankedStatus(ref, paper.period, unranked_why(row)) for ref, row in first.items()
+                     if row.status is None and row.status_label]
+    return sorted(unranked, key=lambda item: (item.ref, item.period))
+
+
+def unranked_why(row: PaperRow) -> str:
+    """What a status cell holding none of the plan's statuses is, for its comment."""
+    if row.note == STATUS_NOT_RECOGNISED:
+        return (f'{STATUS_NOT_RECOGNISED}: the lead wrote "{row.status_label}", which is none of the plan\'s statuses, '
+                "so the paper counted it in no status.")
+    return NO_UPDATE_WHY if row.state == UpdateState.NO_UPDATE.value else NO_STATUS_GIVEN_WHY
 
 
 CARRIED_HEADINGS = ("Ref", "Period", "Status", "Reported in", "Note")
 
 
 def write_history(table: pd.DataFrame, out: Path, marking: str = "", notes: Sequence[tuple[str, str]] = (),
-                  carried: Sequence[CarriedStatus] = ()) -> tuple[Path, Path, Path]:
+                  carried: Sequence[CarriedStatus] = (), unranked: Sequence[UnrankedStatus] = ()
+                  ) -> tuple[Path, Path, Path]:
     """history.xlsx and history.csv in `out` (made when missing), each written atomically; every cell
     is text but the ref, a number in the workbook (it sorts 1, 2, 10 and filters as one), and text a spreadsheet
     would read as a formula is quoted. The workbook's History sheet keeps the headings and the refs in view and
@@ -133,7 +186,8 @@ def write_history(table: pd.DataFrame, out: Path, marking: str = "", notes: Sequ
     history-restricted.xlsx, "History RESTRICTED", and the csv ends every row with it under `Marking` (as the
     chase list does): a copy opened on its own says so.
     Each `carried` status is shaded in the workbook, with the status cell's note as a comment, and listed in
-    history-carried-forward.csv (written even when empty: a script reading it needs no special case)."""
+    history-carried-forward.csv (written even when empty: a script reading it needs no special case). Each
+    `unranked` status is set apart in the workbook too, with why as a comment."""
     out.mkdir(parents=True, exist_ok=True)
     headings = [str(column) for column in table.columns]
     rows = [[str(value) for value in record] for record in table.itertuples(index=False, name=None)]
@@ -141,7 +195,7 @@ def write_history(table: pd.DataFrame, out: Path, marking: str = "", notes: Sequ
     xlsx, csv_path = out / f"{stem}.xlsx", out / f"{stem}.csv"
     widths = (7, 22, 22, 50, *(14 for _ in headings[4:]))
     sheets = [Rows(marked_title("History", marking), headings, [[ref_number(row[0]), *row[1:]] for row in rows],
-                   widths, frozen="B2", filtered=True, set_apart=carried_cells(table, carried))]
+                   widths, frozen="B2", filtered=True, set_apart=set_apart_cells(table, carried, unranked))]
     if notes:
         sheets.append(Rows(marked_title("Notes", marking), ("Heading", "What it holds"), [list(n) for n in notes],
                            (18, 100)))
@@ -157,12 +211,20 @@ def write_history(table: pd.DataFrame, out: Path, marking: str = "", notes: Sequ
     return xlsx, csv_path, carried_path
 
 
-def carried_cells(table: pd.DataFrame, carried: Sequence[CarriedStatus]) -> dict[tuple[int, int], str]:
-    """Where each carried status is in the History sheet's rows (row and column, from 0), with its note."""
+def set_apart_cells(table: pd.DataFrame, carried: Sequence[CarriedStatus], unranked: Sequence[UnrankedStatus] = ()
+                    ) -> dict[tuple[int, int], str]:
+    """Where each carried status and each cell holding none of the plan's statuses is in the History sheet's rows
+    (row and column, from 0), with its comment: a carried one's note, and why a cell holds no status (both, a line
+    each, for a status carried forward that was not recognised when reported)."""
     rows = {int(ref): index for index, ref in enumerate(table["Ref"])} if "Ref" in table.columns else {}
     columns = {str(name): index for index, name in enumerate(table.columns)}
-    return {(rows[item.ref], columns[item.period]): item.note for item in carried
-            if item.ref in rows and item.period in columns}
+    cells: dict[tuple[int, int], str] = {}
+    for ref, period, why in [*((item.ref, item.period, item.note) for item in carried),
+                             *((item.ref, item.period, item.why) for item in unranked)]:
+        if ref in rows and period in columns:
+            place = (rows[ref], columns[period])
+            cells[place] = f"{cells[place]}\n{why}" if place in cells else why
+    return cells
 
 
 def carried_csv(carried: Sequence[CarriedStatus], marking: str = "") -> str:
@@ -184,7 +246,8 @@ def ref_number(text: str) -> str | int:
 
 
 def history_notes(table: pd.DataFrame, found: Sequence[PeriodDraft], issues: Sequence[Issue], workspace: Path,
-                  edition: str, carried: Sequence[CarriedStatus] = ()) -> list[tuple[str, str]]:
+                  edition: str, carried: Sequence[CarriedStatus] = (), unranked: Sequence[UnrankedStatus] = ()
+                  ) -> list[tuple[str, str]]:
     """What each heading of the history holds and what a blank cell means, the draft each period was read
     from, and each kept draft that could not be read: a copy of the workbook says where its figures came from,
     and a period missing from it says why."""
@@ -207,6 +270,7 @@ def history_notes(table: pd.DataFrame, found: Sequence[PeriodDraft], issues: Seq
     if edition == "public":
         notes.append(("Not listed", WITHHELD_NOTE))
     notes.append(("Carried forward", carried_note(len(carried), edition)))
+    notes.append((NO_RECOGNISED_STATUS, unranked_note(len(unranked))))
     periods = {draft.period for draft in found}
     notes += [("Not read", problem.message + left_out_period(problem, periods)) for problem in issues]
     return notes
@@ -244,6 +308,15 @@ def carried_note(count: int, edition: str) -> str:
             "repeated the status last reported (the comment says which and when). "
             f"Count them apart from reported statuses when measuring progress. {listed} lists each by Ref and "
             f"Period, with the period it was reported in; {counted(count, 'status', 'statuses')} in all.")
+
+
+def unranked_note(count: int) -> str:
+    """What a status cell holding none of the plan's statuses says, and what to do with it when counting."""
+    return ("A status shaded grey and in italics, with a comment, may be none of the plan's statuses: "
+            f'"{NO_STATUS_GIVEN}" (the lead\'s update left it empty), "{NO_UPDATE_LABEL}" (none received, and no '
+            "earlier status to carry forward), or one the lead wrote that is not recognised, shown as the paper "
+            f'shows it ("Done / {STATUS_NOT_RECOGNISED}"). The paper counts these in no status; leave them out when '
+            f"counting or grouping by status. {counted(count, 'cell')} in all.")
 
 
 CARRIED_REFS_SHOWN = 40  # refs listed in a period's note: thousands would not fit a cell (32,767 characters)
@@ -310,18 +383,19 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
     issues = (*misplaced_issues(outputs, "history"), *unread_for_history(outputs, found, edition), *unread)
     marking = load_settings(workspace).paper.restricted_marking if edition == "restricted" else ""
     papers = [draft.paper for draft in found]
-    frame = history_frame(papers)
-    carried = carried_statuses(papers)
+    frame = with_history_labels(history_frame(papers), papers)
+    carried, unranked = carried_statuses(papers), unranked_statuses(papers)
     if not marking:  # the public history names no action the public papers withhold
         withheld = withheld_from_public(workspace, outputs, found)
         frame = frame[~frame["ref"].isin(withheld)]
         carried = [item for item in carried if item.ref not in withheld]
+        unranked = [item for item in unranked if item.ref not in withheld]
     table = history_table(frame)
     if marking and not table.empty:  # which of its actions a restricted history's reader must keep out of public
         exempt = exempt_periods(papers)
         table.insert(4, EXEMPT_HEADING, [exempt.get(int(ref), "") for ref in table["Ref"]])
-    notes = history_notes(table, found, issues, workspace, edition, carried)
-    xlsx, csv_path, carried_path = write_history(table, target, marking, notes, carried)
+    notes = history_notes(table, found, issues, workspace, edition, carried, unranked)
+    xlsx, csv_path, carried_path = write_history(table, target, marking, notes, carried, unranked)
     return HistoryExport(xlsx, csv_path, carried_path, tuple(d.period for d in found), len(table), issues)
 
 
