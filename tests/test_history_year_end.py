@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import default_returns, make_workspace
+from conftest import default_returns, make_workspace, write_xlsx
 from reportgen.shells.cli import main
 
 
@@ -93,3 +93,58 @@ def test_the_history_sets_apart_a_status_not_recognised_and_cells_with_no_status
     assert notes["No recognised status"].startswith("A status shaded grey and in italics, with a comment, may be none "
                                                     "of the plan's statuses")
     assert notes["No recognised status"].endswith("leave them out when counting or grouping by status. 3 cells in all.")
+
+
+def _cli(root: Path, *args: str) -> str:
+    """A reportgen command as the officer runs it, in a process of its own: what it printed."""
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", *args, "--workspace", str(root)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    return " ".join(done.stdout.split())
+
+
+def _returns(statuses: dict[int, str], without: str = "") -> dict[str, list[tuple[object, ...]]]:
+    returns = default_returns()
+    for rows in returns.values():
+        rows[1:] = [(ref, text, statuses.get(ref, status), update, when)  # type: ignore[misc]
+                    for ref, text, status, update, when in rows[1:]]
+    returns.pop(without, None)
+    return returns
+
+
+def test_building_a_month_again_after_later_months_names_the_months_to_build_again(tmp_path: Path) -> None:
+    """OPCC's October return came late. October was built again (draft-02), while November already had a draft
+    built on October's draft-01, carrying OPCC's statuses from it: the build said "Nothing to do to pick up a late or
+    corrected return", nothing said November still carried the old statuses, and the history showed October's new
+    statuses beside November's carried old ones. The build now names the months to build again, and the history
+    says which month was built on an older draft than the one it reads."""
+    import pandas as pd
+
+    root = make_workspace(tmp_path / "ws", period="2026-09", returns=_returns({}))
+    _cli(root, "build", "--period", "2026-09")
+    for period in ("2026-10", "2026-11"):  # OPCC (actions 2, 4 and 6) sends no return: September's carried forward
+        for name, rows in _returns({1: "Completed"}, without="opcc.xlsx").items():
+            write_xlsx(root / "inputs" / "returns" / period / name, rows)
+        _cli(root, "build", "--period", period)
+    write_xlsx(root / "inputs" / "returns" / "2026-10" / "opcc.xlsx",  # the late return: 2 and 4 moved on
+               _returns({2: "Completed", 4: "On hold"})["opcc.xlsx"])
+    said = _cli(root, "build", "--period", "2026-10")
+    assert ("2026-11 was built on 2026-10/draft-01, and this draft of October 2026 changes its statuses (2 statuses "
+            "differ: actions 2 and 4)") in said
+    assert "Build it again to carry this draft's statuses forward: reportgen build --period 2026-11" in said
+    issues = pd.read_csv(root / "outputs" / "2026-10" / "draft-02" / "issues.csv")
+    assert list(issues[issues["code"] == "later-periods-stale"]["severity"]) == ["warning"]
+
+    said = _cli(root, "history")
+    older = ("outputs/2026-11/draft-01 was built on 2026-10/draft-01, an older draft of October 2026 than the one this "
+             "history reads (outputs/2026-10/draft-02)")
+    assert older in said
+    notes = dict(openpyxl.load_workbook(root / "outputs" / "history" / "history.xlsx")["Notes"]
+                 .iter_rows(min_row=2, values_only=True))
+    assert older in notes["2026-11"] and "older draft" not in notes["2026-10"]
+
+    # November built again on October's new draft: nothing left to say, and October built again unchanged says nothing
+    _cli(root, "build", "--period", "2026-11")
+    assert "older draft" not in _cli(root, "history")
+    assert "later-periods-stale" not in _cli(root, "build", "--period", "2026-10", "--all") + " ".join(
+        (root / "outputs" / "2026-10" / "draft-03" / "issues.csv").read_text(encoding="utf-8-sig").split())

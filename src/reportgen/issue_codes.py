@@ -207,18 +207,34 @@ CODES: dict[str, Code] = {
         # never read past the draft: the kept draft is the record of the period, and what later papers say was last
         # reported in it must be what it holds
         "Build {label}'s paper again (reportgen build --period {period}, in each edition you keep): the new draft "
-        "reads it, its plan kept as it was, and later periods carry forward from that one. If the file is not meant "
-        "to be read, move it out of inputs/returns/{period}.",
+        "reads it, its plan kept as it was; then build each later period again in turn, so that it carries forward "
+        "from the new draft (later-periods-stale names them). If the file is not meant to be read, move it out of "
+        "inputs/returns/{period}.",
         {"prefill": "{file} was {how} {draft}, the newest draft of {label}, was built: the workbooks are pre-filled "
                     "from that draft, which did not read it, so its updates are not pre-filled."}),
+    "later-periods-stale": Code(
+        W, "An earlier period was built again while later periods have drafts built on its older draft: until built "
+        "again, they carry forward (and measure progress from) the older draft's statuses.",
+        "{later} {were} built on {built_on}, and this draft of {label} changes its statuses ({changed}): their papers "
+        "still carry forward, and measure progress from, the statuses of {built_on}.",
+        # never built by reportgen on its own: a later paper may already have gone to the Panel as it is
+        "Build {them} again to carry this draft's statuses forward: reportgen build --period {first}, then each later "
+        "period in turn, in each edition you keep.",
+        {"before": "{later} {were} built before {label} had a draft: their papers carry forward, and measure progress "
+                   "from, an earlier period's statuses, not this draft's.",
+         "history": ("{file} was built on {built_on}, an older draft of {label} than the one this history reads "
+                     "({read}): the statuses it carried forward, and its progress, are that older draft's.",
+                     "Build {period} again (reportgen build --period {period}, in each edition you keep), and each "
+                     "period after it in turn, so that each carries forward from the draft the history reads.")}),
     "kept-register": Code(
         W, "An earlier period was built again while a later period has drafts: its plan is the register its last "
         "draft was built from (a copy kept in registers/), not today's register.",
         "Built from the register kept for {draft} ({file}), not today's {today}, which has changed since: "
         "{later} drafts built on {label}'s plan, so that plan is kept as it was and only the returns "
         "are read again.",
-        "Nothing to do to pick up a late or corrected return. To change {label}'s plan to today's register, build "
-        "again with --todays-register, then build the later periods again.",
+        "Nothing to do about the plan to pick up a late or corrected return; the later periods' drafts still hold "
+        "what they carried from {label}'s older draft (later-periods-stale says when to build them again). To change "
+        "{label}'s plan to today's register, build again with --todays-register, then build the later periods again.",
         {"todays": ("Built from today's register {file}, which differs from the one {draft} was built from "
                     "({kept}): {label}'s plan changes, and {later} drafts built on the old one.",
                     "Build the later periods again, so that their papers follow the new plan."),

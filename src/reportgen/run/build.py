@@ -44,11 +44,12 @@ from reportgen.drafts.earlier import (
     unread_source,
     withdrawn_earlier,
 )
+from reportgen.drafts.later import LaterDrafts, later_drafts, stale_later_issues
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue, issues_csv
 from reportgen.look import Theme
 from reportgen.model import MergedRegister, Paper, UpdateState
-from reportgen.paper.build_paper import build_paper
+from reportgen.paper.build_paper import build_paper, status_display
 from reportgen.paper.cover import cover_issues, exemption_issues, font_issues, meeting_issues, settings_issues
 from reportgen.read.richtext import explanation_issues
 from reportgen.read.sheets import toml_string
@@ -98,6 +99,7 @@ class Plan:
     theme: Theme | None = None  # the look, from the Word template: both renderers draw it
     theme_issues: tuple[Issue, ...] = ()  # about the template (fonts, logo): listed after the inputs' issues
     history: tuple[PeriodDraft, ...] = ()  # newest kept draft of each earlier period, this edition
+    later: LaterDrafts | None = None  # the later periods' drafts, and the draft of this period they were built on
 
     @property
     def carried_name(self) -> str:
@@ -182,7 +184,7 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
               *unreadable, *unreadable_restricted, *damaged,
               *returns_after(inputs.outputs, carry_from, inputs.workspace))
     return Plan(inputs, edition, hashes, carry_from, compare_with, issues, carried, restricted_from, restricted, theme,
-                tuple(theme_issues), history if wanted.progress else ())
+                tuple(theme_issues), history if wanted.progress else (), later_drafts(inputs.outputs, inputs.period))
 
 
 def load_theme(inputs: Inputs) -> tuple[Theme, list[Issue]]:
@@ -422,7 +424,8 @@ def known_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
     """The issues known before writing: the inputs', returns sent back untouched (or with a pre-filled
     explanation or an action's row deleted) and the template's; links in explanations the paper does not
     keep; a restricted cover that says not exempt; a register with no exemption column after a draft with exempt
-    actions; in the public edition, issues about exempt actions lose their text."""
+    actions; later periods' drafts built on an older draft of this period with other statuses; in the public
+    edition, issues about exempt actions lose their text."""
     exempt = sum(1 for item in checked.merged.actions if item.action.exempt)
     settings = plan.inputs.settings
     found = (*checked.issues, *unchanged_returns(checked), *cleared_explanations(checked), *deleted_rows(checked),
@@ -430,7 +433,9 @@ def known_issues(plan: Plan, checked: Checked) -> tuple[Issue, ...]:
              *explanation_issues(checked.returns, settings.returns.columns["explanation"].heading),
              *exemption_issues(settings.paper, plan.edition, exempt),
              *exemptions_dropped(checked.register, plan.carried, plan.carried_label,
-                                 settings.register.columns["exempt"].heading))
+                                 settings.register.columns["exempt"].heading),
+             *stale_later_issues(plan.later, plan.inputs.period,
+                                 {item.action.ref: status_display(item)[0] for item in checked.merged.actions}))
     return edition_issues(found, checked, plan.edition)
 
 

@@ -33,6 +33,7 @@ from reportgen.drafts.folders import (
     kept_register,
     load_manifest,
 )
+from reportgen.drafts.later import built_on_older
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue
@@ -246,11 +247,11 @@ def ref_number(text: str) -> str | int:
 
 
 def history_notes(table: pd.DataFrame, found: Sequence[PeriodDraft], issues: Sequence[Issue], workspace: Path,
-                  edition: str, carried: Sequence[CarriedStatus] = (), unranked: Sequence[UnrankedStatus] = ()
-                  ) -> list[tuple[str, str]]:
+                  edition: str, carried: Sequence[CarriedStatus] = (), unranked: Sequence[UnrankedStatus] = (),
+                  stale: Sequence[Issue] = ()) -> list[tuple[str, str]]:
     """What each heading of the history holds and what a blank cell means, the draft each period was read
-    from, and each kept draft that could not be read: a copy of the workbook says where its figures came from,
-    and a period missing from it says why."""
+    from (and, from `stale`, an older draft of an earlier period it was built on), and each kept draft that could not
+    be read: a copy of the workbook says where its figures came from, and a period missing from it says why."""
     left_out = ("withdrawn from it" if edition == "public" else
                 "withdrawn, or exempt (Part II) in a period whose newest kept draft is public, which leaves exempt "
                 "actions out")
@@ -265,7 +266,9 @@ def history_notes(table: pd.DataFrame, found: Sequence[PeriodDraft], issues: Seq
     for draft in found:
         notes.append((draft.period, f"{period_label(draft.period)}: each action's status in the period's newest kept "
                                     f"draft, {relative(draft.folder, workspace)} ({draft.paper.edition} edition)."
-                                    + gone_from(draft.folder) + carried_in(draft.period, carried)))
+                                    + gone_from(draft.folder) + carried_in(draft.period, carried)
+                                    + "".join(f" {problem.message}" for problem in stale
+                                              if problem.file == relative(draft.folder, workspace))))
     notes.append(("A blank status", f"The action was not in that period's paper: not yet in the plan, or {left_out}."))
     if edition == "public":
         notes.append(("Not listed", WITHHELD_NOTE))
@@ -380,6 +383,7 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
     if not found:  # said on the console alone, as the error names `outputs`: by its whole path
         raise no_history(outputs, edition, unread)
     unread = tuple(from_workspace(problem, workspace) for problem in unread)
+    stale = built_on_older(found, outputs)
     issues = (*misplaced_issues(outputs, "history"), *unread_for_history(outputs, found, edition), *unread)
     marking = load_settings(workspace).paper.restricted_marking if edition == "restricted" else ""
     papers = [draft.paper for draft in found]
@@ -394,9 +398,9 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
     if marking and not table.empty:  # which of its actions a restricted history's reader must keep out of public
         exempt = exempt_periods(papers)
         table.insert(4, EXEMPT_HEADING, [exempt.get(int(ref), "") for ref in table["Ref"]])
-    notes = history_notes(table, found, issues, workspace, edition, carried, unranked)
+    notes = history_notes(table, found, issues, workspace, edition, carried, unranked, stale)
     xlsx, csv_path, carried_path = write_history(table, target, marking, notes, carried, unranked)
-    return HistoryExport(xlsx, csv_path, carried_path, tuple(d.period for d in found), len(table), issues)
+    return HistoryExport(xlsx, csv_path, carried_path, tuple(d.period for d in found), len(table), (*issues, *stale))
 
 
 WITHHELD_NOTE = ("An action exempt (Part II) from publication in any period of this history, or in the register "
