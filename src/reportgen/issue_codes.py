@@ -1141,8 +1141,9 @@ CODES: dict[str, Code] = {
         "is lost and the paper prints the '?'.",
         "Save the file again as UTF-8 (File > Save As): in Excel as \"CSV UTF-8 (Comma delimited)\"; in LibreOffice as "
         "\"Text CSV\", ticking \"Edit filter settings\" and choosing the character set \"Unicode (UTF-8)\". Put it "
-        "in place of this one and build again; or type the letters back in. If the question mark is meant, nothing "
-        "to do.",
+        "in place of this one and build again; or type the letters back in, checking every '?' of the file: a letter "
+        "lost at a word's end (\"T? Diogel\") cannot be told from a question's mark, so it is named only where the "
+        "word is also a lead's or section's. If the question mark is meant, nothing to do.",
         partner_advice="Save the file again as UTF-8 (File > Save As): in Excel as \"CSV UTF-8 (Comma delimited)\"; "
         "in LibreOffice as \"Text CSV\", ticking \"Edit filter settings\" and choosing the character set "
         "\"Unicode (UTF-8)\". Send us that file, or the .xlsx workbook itself."),
