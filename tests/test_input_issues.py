@@ -2080,3 +2080,32 @@ def test_a_reference_shown_rounded_says_what_the_cell_holds(tmp_path: Path, caps
     assert flatten(_of(issues, "bad-ref"), ["row", "value"]) == [[3, "4"]]
     assert ("the action reference '4' is not a whole number (the cell holds 3.6, which its number format shows as "
             "'4'); this update was left out") in printed
+
+
+def test_a_count_under_the_register_is_a_total_whatever_its_label(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Under the register the officer counted its actions beside "Number of actions" and "Actions not exempt": the
+    first was printed as an action, "8 | Number of actions | No update", the second stopped the build as a duplicate
+    of action 7. A row whose number counts the rows above is a total whatever its label; a numbered action whose
+    words happen to be "Grand total", with a lead, is still an action, and said to look like a total."""
+    register = [REGISTER_HEADINGS, *ACTIONS, ("numbered", "Justice", "OPCC", "Grand total", "18"), (),
+                ("counted", None, None, "Number of actions", None), ("rows", None, None, None, "Actions not exempt")]
+    root = make_workspace(tmp_path / "ws", register=register)
+    edit_sheet_xml(root / "inputs" / "register.xlsx", lambda xml: xml.replace(
+        '<c r="A8" t="inlineStr"><is><t>numbered</t></is></c>', '<c r="A8"><f>COUNT(A$2:A7)+1</f><v>7</v></c>').replace(
+        '<c r="A10" t="inlineStr"><is><t>counted</t></is></c>', '<c r="A10"><f>COUNTA(A1:A8)</f><v>8</v></c>').replace(
+        '<c r="A11" t="inlineStr"><is><t>rows</t></is></c>', '<c r="A11"><f>ROWS(A2:A8)</f><v>7</v></c>'))
+    _code, printed, issues = _validate(root, capsys)
+    assert not _of(issues, "duplicate-ref", "bad-ref", "no-lead")
+    assert flatten(_of(issues, "note-row", "total-like-row"), ["code", "row", "ref", "value"]) == [
+        ["total-like-row", 8, 7, "7"],
+        ["note-row", 10, None, "=COUNTA(A1:A8)"],
+        ["note-row", 11, None, "=ROWS(A2:A8)"]]
+    assert ("Row 10 is a total ('=COUNTA(A1:A8)' in column 'Plan priority' and 'Number of actions' in column "
+            "'Action'), with no action") in printed
+    assert "Row 8 looks like a total (" in printed and "so it was read as action 7" in printed
+    assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")]) == 0
+    rows = [[cell.text for cell in row.cells]
+            for row in docx.Document(str(tmp_path / "draft" / "paper.docx")).tables[-1].rows]
+    assert not [row for row in rows if "Number of actions" in row or "Actions not exempt" in row]
+    assert [row for row in rows if "Grand total" in row and "7" in row]

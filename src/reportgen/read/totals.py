@@ -22,14 +22,19 @@ if TYPE_CHECKING:
 Cell = object
 
 # a row's words that say it is a total, with or without its count: "Total", "TOTALS", "Grand total:", "Total
-# actions: 36", "36 total", "Sub-total (12)"
-_TOTAL_WORDS = re.compile(r"(?:\d[\d,]*\s+)?(?:grand\s+|sub-?\s?)?totals?(?:\s+(?:number\s+of\s+)?actions)?"
+# actions: 36", "36 total", "Sub-total (12)", "Total number of actions", "Total actions in plan", "Number of
+# actions", "Count"
+_TOTAL_WORDS = re.compile(r"(?:\d[\d,]*\s+)?(?:(?:grand\s+|sub-?\s?)?totals?(?:\s+(?:number\s+of\s+)?actions"
+                          r"(?:\s+in\s+(?:the\s+)?plan)?)?|(?:number|count)\s+of\s+actions|count)"
                           r"\s*(?:[:=\-–—]\s*)?(?:\(?\d[\d,]*\)?)?\s*[.:]?", re.IGNORECASE)
 _COUNT = re.compile(r"\d[\d,]*")
 # a formula that adds up or counts other cells, as Excel writes it (a newer function with its _xlfn. prefix)
-_AGGREGATE = re.compile(r"=\s*(?:_xlfn\.|_xlws\.)?(?:SUM|SUMIFS?|SUMPRODUCT|COUNTA?|COUNTIFS?|COUNTBLANK|SUBTOTAL"
-                        r"|AGGREGATE)\s*\(", re.IGNORECASE)
+_AGGREGATE = re.compile(r"=\s*(?:_xlfn\.|_xlws\.)?(?:SUM|SUMIFS?|SUMPRODUCT|COUNTA?|COUNTIFS?|COUNTBLANK|ROWS"
+                        r"|SUBTOTAL|AGGREGATE)\s*\(", re.IGNORECASE)
 _RANGE_END = re.compile(r":\$?[A-Z]{0,3}\$?(\d+)\b", re.IGNORECASE)
+# a count that goes on from the rows above, as a numbering formula filled down does: its range's first row held
+# fast ($A$2:A37, A$2:A37) or one added to it (=COUNT(A2:A37)+1)
+_GOES_ON = re.compile(r"\(\s*\$?[A-Z]{1,3}\$\d+\s*:|\)\s*\+\s*\d", re.IGNORECASE)
 
 # the cells whose words make a row an update, not a total: a return's status, explanation and timeframe, a
 # register's action
@@ -43,8 +48,7 @@ def adds_up(formula: str) -> bool:
 
 def aggregate_cells(formulas: Mapping[str, str]) -> dict[tuple[int, int], str]:
     """(row, 0-based column) -> formula as written, of the `formulas` (cell -> formula as written) that add up or
-    count cells: a total's. Not one whose range ends on its own row: =COUNTA($D$2:D5) filled down numbers the
-    actions one by one, it does not total them."""
+    count cells: a total's. Not one that numbers its row (`numbers_its_row`)."""
     found = {}
     for cell, text in formulas.items():
         if not adds_up(text):
@@ -53,9 +57,17 @@ def aggregate_cells(formulas: Mapping[str, str]) -> dict[tuple[int, int], str]:
             (row, column), _ = range_bounds(cell)
         except ValueError:
             continue
-        if all(int(end) != row for end in _RANGE_END.findall(text)):
+        if not numbers_its_row(text, row):
             found[(row, column - 1)] = text
     return found
+
+
+def numbers_its_row(formula: str, row: int) -> bool:
+    """Whether a counting formula in `row` numbers the action beside it rather than totals the rows above: its
+    range ends on its own row (=COUNTA($D$2:D5) filled down), or ends on the row just above and goes on from it
+    (=COUNT(A$2:A37)+1, =COUNTA($A$1:A37)). =COUNTA(A2:A37) under the rows, or below a blank one, totals them."""
+    ends = [int(end) for end in _RANGE_END.findall(formula)]
+    return row in ends or (row - 1 in ends and bool(_GOES_ON.search(formula)))
 
 
 def says_total(text: str) -> bool:
@@ -85,19 +97,24 @@ def _filled(table: Table, number: int, cells: tuple[Cell, ...]) -> Iterator[tupl
 
 
 def total_signs(table: Table, number: int, cells: tuple[Cell, ...], kind: str) -> tuple[bool, bool]:
-    """(whether the row looks like a total, whether it holds a real update): it looks like one where its number
-    cell adds up or counts, or where its cells outside the update's say only "Total" (or a count) and one does.
-    A real update is words other than a total or a count in the update's cells (`UPDATE_KEYS` of `kind`)."""
-    ref_at = table.index.get("ref")
+    """(whether the row looks like a total, whether it holds a real update). A row whose number cell adds up or
+    counts other rows is a total whatever else it says: that count is no action's number. Otherwise it looks
+    like one where a cell says "Total" (or "Number of actions", …): in a return, only where its cells outside
+    the update's say nothing else but a count. A real update is words other than a total or a count in the
+    update's cells (`UPDATE_KEYS` of `kind`), or in the register a lead: an action's row, not a label's."""
+    if (number, table.index.get("ref")) in table.aggregates:
+        return True, False
     update = {table.index[key] for key in UPDATE_KEYS[kind] if key in table.index}
     filled = list(_filled(table, number, cells))
     real = any(at in update and not total and not _is_count(_at(cells, at)) for at, _text, total in filled)
-    if (number, ref_at) in table.aggregates:
-        return True, real
-    outside = [(at, total) for at, _text, total in filled if at not in update or total]
+    # the register's section and lead are the action's, never a total's words: a lead makes the row an action's
+    aside = {table.index[key] for key in ("section", "lead") if kind == "register" and key in table.index}
+    lead_at = table.index.get("lead") if kind == "register" else None
+    real = real or any(at == lead_at for at, _text, _total in filled)
+    outside = [(at, total) for at, _text, total in filled if (at not in update or total) and at not in aside]
     # a sum in an update's own cell (an explanation =SUM(…)) is no sign of a total: words saying one are
     says = any(total and (at not in update or (number, at) not in table.aggregates) for at, total in outside)
-    plain = all(total or _is_count(_at(cells, at)) for at, total in outside)
+    plain = kind == "register" or all(total or _is_count(_at(cells, at)) for at, total in outside)
     return says and plain, real
 
 
