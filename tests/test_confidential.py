@@ -1063,3 +1063,29 @@ def test_a_flag_of_1_or_0_under_the_number_format_is_read(tmp_path: Path, capsys
     issues = list(csv.DictReader(io.StringIO((folder / "issues.csv").read_text(encoding="utf-8-sig"))))
     assert [(row["row"], row["value"], row["message"]) for row in issues if row["code"] == "exempt-flag"] == [
         ("6", "2.00", "Row 6: exemption flag '2.00' is not Yes or No; the action is treated as exempt.")]
+
+
+def test_a_totals_row_in_the_return_of_a_lead_of_an_exempt_action_is_said_to_be_a_total_in_public(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC leads exempt action 7 and counted its updates under them, "Total" beside 10: the public edition said
+    the row "holds text where the action reference goes … it may be an exempt action's", sending the partner to
+    mend a row that is a total, while Wessex Police's same row was said to be one. Both are said to be totals."""
+    from reportgen.shells.cli import main
+
+    root = exempt_workspace(tmp_path / "ws")
+    for name in ("wessex-police.xlsx", "opcc.xlsx"):
+        path = root / "inputs" / "returns" / "2026-10" / name
+        book = openpyxl.load_workbook(path)
+        book.worksheets[0].append([None, "Total", 10, None, None])
+        book.save(path)
+    main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")])
+    printed = capsys.readouterr().out
+    with (tmp_path / "draft" / "issues.csv").open(encoding="utf-8-sig", newline="") as f:
+        notes = {row["file"].rsplit("/", 1)[-1]: row["message"] for row in csv.DictReader(f)
+                 if row["code"] == "note-row"}
+    assert set(notes) == {"wessex-police.xlsx", "opcc.xlsx"}
+    for message in notes.values():
+        assert message.endswith("is a total ('Total' in column 'Action' and '10' in column 'Status this reporting "
+                                "period'), with no status or explanation: it was read as a note, not as an update, "
+                                "and is not in the paper.")
+    assert "may be an exempt action's" not in printed and CANARY not in printed

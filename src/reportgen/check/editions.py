@@ -114,7 +114,14 @@ QUOTES_ROW = frozenset({"missing-ref", "note-row", "formula-cell", "formula-erro
 
 def quotes_unknown_row(item: Issue, view: PublicView) -> bool:
     return (item.code in QUOTES_ROW and item.ref is None and item.row is not None and bool(view.exempt_refs)
-            and item.file != view.register_file and item.file not in view.open_files)
+            and item.file != view.register_file and item.file not in view.open_files and not is_totals_note(item))
+
+
+def is_totals_note(item: Issue) -> bool:
+    """Whether the issue is a totals row's note: the row was read as a total because it holds no update, only a
+    total's words, counts and formulas, so it quotes nothing of any action's, and saying what it is tells the
+    partner there is nothing to mend."""
+    return item.code == "note-row" and "holds" in dict(item.named_fields)
 
 
 def withheld_row(item: Issue) -> Issue:
