@@ -2109,3 +2109,19 @@ def test_a_count_under_the_register_is_a_total_whatever_its_label(
             for row in docx.Document(str(tmp_path / "draft" / "paper.docx")).tables[-1].rows]
     assert not [row for row in rows if "Number of actions" in row or "Actions not exempt" in row]
     assert [row for row in rows if "Grand total" in row and "7" in row]
+
+
+def test_a_totals_rows_note_quotes_every_cell_it_holds(tmp_path: Path) -> None:
+    """The officer's count under the register says "All partners" as its lead: the note quoted only the formula and
+    "Total actions", so nothing said what else was left out of the paper with the row."""
+    register = [REGISTER_HEADINGS, *ACTIONS, (), ("counted", None, "All partners", "Total actions", None)]
+    root = make_workspace(tmp_path / "ws", register=register)
+    edit_sheet_xml(root / "inputs" / "register.xlsx", lambda xml: xml.replace(
+        '<c r="A9" t="inlineStr"><is><t>counted</t></is></c>', '<c r="A9"><f>COUNTA(A1:A7)</f><v>7</v></c>'))
+    assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")]) == 0
+    with (tmp_path / "draft" / "issues.csv").open(encoding="utf-8-sig", newline="") as f:
+        [note] = [row for row in csv.DictReader(f) if row["code"] == "note-row"]
+    assert note["message"] == (
+        "Row 9 is a total ('=COUNTA(A1:A7)' in column 'Plan priority', 'All partners' in column 'Lead' and 'Total "
+        "actions' in column 'Action'), with no action: it was read as a note, not as an action, and is not in the "
+        "paper.")

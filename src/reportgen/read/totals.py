@@ -39,6 +39,7 @@ _GOES_ON = re.compile(r"\(\s*\$?[A-Z]{1,3}\$\d+\s*:|\)\s*\+\s*\d", re.IGNORECASE
 # the cells whose words make a row an update, not a total: a return's status, explanation and timeframe, a
 # register's action
 UPDATE_KEYS = {"return": ("status", "explanation", "timeframe"), "register": ("action",)}
+SHOWN_CELLS = 5  # the most cells a totals row's issue quotes; past them, it counts the rest
 
 
 def adds_up(formula: str) -> bool:
@@ -102,11 +103,11 @@ def total_signs(table: Table, number: int, cells: tuple[Cell, ...], kind: str) -
     like one where a cell says "Total" (or "Number of actions", …): in a return, only where its cells outside
     the update's say nothing else but a count. A real update is words other than a total or a count in the
     update's cells (`UPDATE_KEYS` of `kind`), or in the register a lead: an action's row, not a label's."""
-    if (number, table.index.get("ref")) in table.aggregates:
-        return True, False
     update = {table.index[key] for key in UPDATE_KEYS[kind] if key in table.index}
     filled = list(_filled(table, number, cells))
     real = any(at in update and not total and not _is_count(_at(cells, at)) for at, _text, total in filled)
+    if (number, table.index.get("ref")) in table.aggregates:
+        return True, kind == "return" and real  # a partner's update beside it is still read, and said
     # the register's section and lead are the action's, never a total's words: a lead makes the row an action's
     aside = {table.index[key] for key in ("section", "lead") if kind == "register" and key in table.index}
     lead_at = table.index.get("lead") if kind == "register" else None
@@ -128,16 +129,22 @@ def is_totals_row(table: Table, number: int, cells: tuple[Cell, ...], kind: str)
     return looks and not real
 
 
-def what_total_holds(table: Table, number: int, cells: tuple[Cell, ...]) -> str:
-    """The row's cells that make it look like a total (its number, a total's words or formula, a count), each
-    with its column: "'=COUNTA(A1:A37)' in column 'Plan priority' and 'Total actions' in column 'Action'"."""
+def what_total_holds(table: Table, number: int, cells: tuple[Cell, ...], every: bool = True) -> str:
+    """The row's cells, a formula as written, each with its column: "'=COUNTA(A1:A37)' in column 'Plan priority',
+    'All partners' in column 'Lead' and 'Total actions' in column 'Action'". Every cell of a row read as a total
+    (one left unsaid would leave the officer wondering what else the row held: it is in no paper), past
+    `SHOWN_CELLS` the rest counted; not `every`, only those that make it look like one (its number, a total's
+    words or formula, a count), for a row read as an update, whose other cells are its own."""
     parts = []
     for at, text, total in _filled(table, number, cells):
-        if not (total or at == table.index.get("ref") or _is_count(_at(cells, at))):
+        if not (every or total or at == table.index.get("ref") or _is_count(_at(cells, at))):
             continue
         heading = table.headings[at] if at < len(table.headings) else ""
         shown = text if len(text) <= 60 else text[:59] + "…"
         parts.append(f"{quoted(shown)} in column {quoted(heading) if heading else column_letters(at + 1)}")
+    if len(parts) > SHOWN_CELLS:
+        rest = len(parts) - SHOWN_CELLS + 1
+        parts = [*parts[:SHOWN_CELLS - 1], f"{rest} other cell{'s' if rest > 1 else ''}"]
     return " and ".join(parts) if len(parts) < 3 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -150,9 +157,10 @@ def total_issue(table: Table, number: int, cells: tuple[Cell, ...], kind: str, r
     where = {"file": table.file, "sheet": table.sheet, "row": number, "column": table.written.get("ref", ""),
              "value": table.aggregates.get((number, table.index.get("ref", -1))) or cell_text(table.value(cells,
                                                                                                           "ref"))}
-    holds = what_total_holds(table, number, cells)
     if not real:
-        return issue("note-row", "register-total" if kind == "register" else "total", holds=holds, **where)
+        return issue("note-row", "register-total" if kind == "register" else "total",
+                     holds=what_total_holds(table, number, cells), **where)
     if ref is None:
         return None  # its reference cannot be read: its own issue says so
-    return issue("total-like-row", "register" if kind == "register" else "", holds=holds, ref=ref, **where)
+    return issue("total-like-row", "register" if kind == "register" else "",
+                 holds=what_total_holds(table, number, cells, every=False), ref=ref, **where)
