@@ -2125,3 +2125,39 @@ def test_a_totals_rows_note_quotes_every_cell_it_holds(tmp_path: Path) -> None:
         "Row 9 is a total ('=COUNTA(A1:A7)' in column 'Plan priority', 'All partners' in column 'Lead' and 'Total "
         "actions' in column 'Action'), with no action: it was read as a note, not as an action, and is not in the "
         "paper.")
+
+
+def test_a_count_by_status_under_a_return_is_one_note_and_chases_nobody(tmp_path: Path) -> None:
+    """OPCC counted its updates under them, "Total" beside =COUNTA(…) then each status beside =COUNTIF(…), and
+    Wessex Police typed the same counts: each status's row was a blocking error ("no action reference; this update
+    was left out"), its partner was chased for it, and its formula "was used" though nothing was. Each block is one
+    note, and nobody is chased."""
+    returns = default_returns()
+    returns["opcc.xlsx"] += [(None, "Total", "all"), (None, "Completed", "done"), (None, "In progress", "going")]
+    returns["wessex-police.xlsx"] += [(None, "Total", 2), (None, "Completed", 1), (None, "Not started", 1)]
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    counts = {"C5": ("COUNTA(C2:C4)", 3), "C6": ("COUNTIF(C2:C4,&quot;Completed&quot;)", 1),
+              "C7": ("COUNTIF(C2:C4,&quot;In progress&quot;)", 2)}
+
+    def with_formulas(xml: str) -> str:
+        for (cell, (formula, value)), typed in zip(counts.items(), ("all", "done", "going"), strict=True):
+            xml = xml.replace(f'<c r="{cell}" t="inlineStr"><is><t>{typed}</t></is></c>',
+                              f'<c r="{cell}"><f>{formula}</f><v>{value}</v></c>')
+        return xml
+
+    edit_sheet_xml(root / RETURNS / "opcc.xlsx", with_formulas)
+    assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")]) == 0
+    with (tmp_path / "draft" / "issues.csv").open(encoding="utf-8-sig", newline="") as f:
+        issues = list(csv.DictReader(f))
+    assert not [row for row in issues if row["row"] in ("5", "6", "7") and row["code"] != "note-row"]
+    assert sorted((row["file"], row["row"], row["message"]) for row in issues if row["code"] == "note-row") == [
+        (OPCC, "5", "Rows 5 to 7: counts of the rows above ('Total' in column 'Action' and '=COUNTA(C2:C4)' in column "
+                    "'Status this reporting period'; then 'Completed' and 'In progress'), with no status or "
+                    "explanation: read as one note, not as updates, and not in the paper."),
+        (f"{RETURNS.as_posix()}/wessex-police.xlsx", "4",
+         "Rows 4 to 6: counts of the rows above ('Total' in column 'Action' and '2' in column 'Status this reporting "
+         "period'; then 'Completed' and 'Not started'), with no status or explanation: read as one note, not as "
+         "updates, and not in the paper.")]
+    with (tmp_path / "draft" / "chase.csv").open(encoding="utf-8-sig", newline="") as f:
+        assert {row["Partner"]: row["Errors"] for row in csv.DictReader(f)} == {
+            "Wessex Police": "0", "OPCC": "0", "Criminal Justice Board": "0"}

@@ -600,6 +600,13 @@ CODES: dict[str, Code] = {
                    "an update, and is not in the paper.",
                    "Nothing to do if it is a total. If it is an action's update, write the action's plan priority "
                    "number (a number, not a formula) in {column!r} and its status and explanation beside it."),
+         # a return's totals and count by status under its rows: "Total" beside =COUNTA(…), "Complete" beside
+         # =COUNTIF(…, "Complete"), one note for them all
+         "summary": ("{rows}: counts of the rows above ({holds}), with no status or explanation: read as one "
+                     "note, not as updates, and not in the paper.",
+                     "Nothing to do if they are totals. If one is an action's update, write the action's plan "
+                     "priority number (a number, not a formula) in {column!r} and its status and explanation beside "
+                     "it."),
          "register-total": ("Row {row} is a total ({holds}), with no action: it was read as a note, not as an "
                             "action, and is not in the paper.",
                             "Nothing to do if it is a total. If it is an action, write its plan priority number (a "

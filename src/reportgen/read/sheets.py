@@ -21,7 +21,7 @@ from reportgen.issues import Issue, issue
 from reportgen.read.cells import cell_text, own_numbering, parse_ref
 from reportgen.read.headings import HeadingMatch, did_you_mean, find_header_row, heading_key, match_headings
 from reportgen.read.lost_letters import lost_letters
-from reportgen.read.totals import adds_up, aggregate_cells, is_totals_row, total_issue
+from reportgen.read.totals import adds_up, aggregate_cells, is_totals_row, summary_blocks, summary_issue, total_issue
 from reportgen.read.workspace import OTHER_SPREADSHEETS, SAVED_AS_TEXT
 from reportgen.read.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
 from reportgen.read.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
@@ -84,6 +84,16 @@ class Table:
         for row, column in sorted(self.aggregates):
             columns.setdefault(row, []).append(column)
         return {row: tuple(found) for row, found in columns.items()}
+
+    @cached_property
+    def summaries(self) -> Mapping[int, tuple[int, ...]]:
+        """A return's first row of each block of rows counting the rows above (`summary_blocks`) -> its rows."""
+        return summary_blocks(self)
+
+    @cached_property
+    def in_summary(self) -> frozenset[int]:
+        """The rows of a return's blocks counting the rows above: one note says them all."""
+        return frozenset(number for rows in self.summaries.values() for number in rows)
 
     @cached_property
     def by_number(self) -> Mapping[int, tuple[Cell, ...]]:
@@ -643,7 +653,8 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
     kind = "register" if register else "return"
     for cell, state in sorted(facts.formulas.items(), key=lambda kv: _bounds(kv[0])[0]):
         row, col = _bounds(cell)[0]
-        if row <= table.header_row or (row in by_number and is_totals_row(table, row, by_number[row], kind)):
+        if row <= table.header_row or (row in by_number and is_totals_row(table, row, by_number[row], kind)) or (
+                not register and row in table.in_summary):
             continue  # a totals row's formulas: the row is not read, and its note says what it holds
         values = by_number.get(row, ())
         # the value is the formula as the partner wrote it; the cell's place is in its row and column
@@ -805,6 +816,8 @@ def read_ref(table: Table, number: int, cells: tuple[Cell, ...], left_out: str,
 
     raw = table.value(cells, "ref")
     ref, why = parse_ref(raw)
+    if in_return and number in table.in_summary:  # a totals row and the counts by status under it: one note
+        return None, [summary_issue(table, table.summaries[number])] if number in table.summaries else []
     if not lone_note(table, number, cells):  # "Total: 36" alone is the note below, as any text alone is
         total = total_issue(table, number, cells, "return" if in_return else "register", ref)
         if total is not None and total.code == "note-row":

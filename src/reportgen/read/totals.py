@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from reportgen.issues import Issue, issue
 from reportgen.read.cells import cell_text, collapse_spaces
 from reportgen.read.xlsx_values import NumberCell, column_letters, range_bounds
-from reportgen.wording import quoted
+from reportgen.wording import quoted, row_spans
 
 if TYPE_CHECKING:
     from reportgen.read.sheets import Table
@@ -164,3 +164,56 @@ def total_issue(table: Table, number: int, cells: tuple[Cell, ...], kind: str, r
         return None  # its reference cannot be read: its own issue says so
     return issue("total-like-row", "register" if kind == "register" else "",
                  holds=what_total_holds(table, number, cells, every=False), ref=ref, **where)
+
+
+def counts_beside_label(table: Table, number: int, cells: tuple[Cell, ...]) -> tuple[bool, bool]:
+    """(whether a return's row with no action reference holds only counts in its update's cells, beside one label
+    at most; whether one of them is a formula that counts): a count by status's row, "Complete" beside
+    =COUNTIF(C4:C13,"Complete")."""
+    if cell_text(table.value(cells, "ref")).strip():
+        return False, False
+    update = {table.index[key] for key in UPDATE_KEYS["return"] if key in table.index}
+    filled = [at for at, _text, _total in _filled(table, number, cells)]
+    counted = [at for at in filled if at in update]
+    formulas = [at for at in counted if (number, at) in table.aggregates]
+    counts = bool(counted) and all(at in formulas or _is_count(_at(cells, at)) for at in counted)
+    return counts and len(filled) - len(counted) <= 1, bool(formulas)
+
+
+def summary_blocks(table: Table) -> dict[int, tuple[int, ...]]:
+    """A return's first row of each block of rows that count the rows above (its totals row, and the rows
+    counting by status under it) -> the block's rows. A row of counts beside a label is in one where it counts
+    with a formula (=COUNTIF(…)) or stands right under a totals row or another such row; a totals row alone is no
+    block: its own note says it."""
+    blocks: dict[int, tuple[int, ...]] = {}
+    run: list[int] = []
+    counting = False  # whether the run holds a row counting beside a label
+    for number, cells in table.rows:
+        counts, formula = counts_beside_label(table, number, cells)
+        follows = bool(run) and run[-1] == number - 1
+        if is_totals_row(table, number, cells, "return"):
+            run, counting = ([*run, number], counting) if follows else ([number], False)
+        elif counts and (formula or follows):
+            run, counting = ([*run, number] if follows else [number]), True
+        else:
+            run, counting = [], False
+        if counting:
+            blocks[run[0]] = tuple(run)
+    return blocks
+
+
+def summary_issue(table: Table, rows: tuple[int, ...]) -> Issue:
+    """The one note of a block of rows that count a return's rows (`summary_blocks`), quoting its first row and
+    the labels of the others."""
+    by_number = dict(table.rows)
+    first = by_number[rows[0]]
+    labels = [text for number in rows[1:] for at, text, _total in _filled(table, number, by_number[number])
+              if (number, at) not in table.aggregates and not _is_count(_at(by_number[number], at))]
+    holds = what_total_holds(table, rows[0], first)
+    if labels:
+        holds += "; then " + (", ".join(quoted(label) for label in labels[:-1]) + " and " if len(labels) > 1 else "")
+        holds += quoted(labels[-1])
+    spans = row_spans(list(rows))
+    return issue("note-row", "summary", rows=spans[:1].upper() + spans[1:], holds=holds, file=table.file,
+                 sheet=table.sheet, row=rows[0], column=table.written.get("ref", ""),
+                 value=cell_text(table.value(first, "ref")))
