@@ -2089,7 +2089,8 @@ def test_a_count_under_the_register_is_a_total_whatever_its_label(
     of action 7. A row whose number counts the rows above is a total whatever its label; a numbered action whose
     words happen to be "Grand total", with a lead, is still an action, and said to look like a total."""
     register = [REGISTER_HEADINGS, *ACTIONS, ("numbered", "Justice", "OPCC", "Grand total", "18"), (),
-                ("counted", None, None, "Number of actions", None), ("rows", None, None, None, "Actions not exempt")]
+                ("counted", None, None, "Number of actions", None), ("rows", None, None, None, "Actions not exempt"),
+                (None, "Total", None, None, None)]
     root = make_workspace(tmp_path / "ws", register=register)
     edit_sheet_xml(root / "inputs" / "register.xlsx", lambda xml: xml.replace(
         '<c r="A8" t="inlineStr"><is><t>numbered</t></is></c>', '<c r="A8"><f>COUNT(A$2:A7)+1</f><v>7</v></c>').replace(
@@ -2100,7 +2101,8 @@ def test_a_count_under_the_register_is_a_total_whatever_its_label(
     assert flatten(_of(issues, "note-row", "total-like-row"), ["code", "row", "ref", "value"]) == [
         ["total-like-row", 8, 7, "7"],
         ["note-row", 10, None, "=COUNTA(A1:A8)"],
-        ["note-row", 11, None, "=ROWS(A2:A8)"]]
+        ["note-row", 11, None, "=ROWS(A2:A8)"],
+        ["note-row", 12, None, ""]]
     assert ("Row 10 is a total ('=COUNTA(A1:A8)' in column 'Plan priority' and 'Number of actions' in column "
             "'Action'), with no action") in printed
     assert "Row 8 looks like a total (" in printed and "so it was read as action 7" in printed

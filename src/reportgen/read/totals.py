@@ -108,11 +108,9 @@ def total_signs(table: Table, number: int, cells: tuple[Cell, ...], kind: str) -
     real = any(at in update and not total and not _is_count(_at(cells, at)) for at, _text, total in filled)
     if (number, table.index.get("ref")) in table.aggregates:
         return True, kind == "return" and real  # a partner's update beside it is still read, and said
-    # the register's section and lead are the action's, never a total's words: a lead makes the row an action's
-    aside = {table.index[key] for key in ("section", "lead") if kind == "register" and key in table.index}
     lead_at = table.index.get("lead") if kind == "register" else None
-    real = real or any(at == lead_at for at, _text, _total in filled)
-    outside = [(at, total) for at, _text, total in filled if (at not in update or total) and at not in aside]
+    real = real or any(at == lead_at for at, _text, _total in filled)  # a lead makes the row an action's
+    outside = [(at, total) for at, _text, total in filled if at not in update or total]
     # a sum in an update's own cell (an explanation =SUM(…)) is no sign of a total: words saying one are
     says = any(total and (at not in update or (number, at) not in table.aggregates) for at, total in outside)
     plain = kind == "register" or all(total or _is_count(_at(cells, at)) for at, total in outside)
