@@ -51,13 +51,14 @@ def mail_workspace(root: Path, smtp_port: int = 25, imap_port: int = 143, extra:
     return make_workspace(root, period=PERIOD, returns={}, toml=mail_toml(smtp_port, imap_port, extra, auth))
 
 
-def register_with_its_own_problems(root: Path) -> None:
-    """Rows 2 to 4 of the register hidden in Excel (three warnings), and a row numbered "7a" (an error: that row
-    is left out of its lead's workbook)."""
+def register_with_its_own_problems(root: Path, left_out: bool = False) -> None:
+    """Rows 2 to 4 of the register hidden in Excel (three warnings); `left_out`: and a row numbered "7a" (an error:
+    that row is left out, so no workbook is made or mailed until it is mended)."""
     path = root / "inputs" / "register.xlsx"
     book = openpyxl.load_workbook(path)
     sheet = book["Register"]
-    sheet.append(["7a", "Justice", "OPCC", "Open a second witness suite.", "18"])
+    if left_out:
+        sheet.append(["7a", "Justice", "OPCC", "Open a second witness suite.", "18"])
     for row in (2, 3, 4):
         sheet.row_dimensions[row].hidden = True
     book.save(path)

@@ -135,7 +135,9 @@ def test_returns_are_not_blamed_for_actions_the_unread_part_of_the_register_hold
         ("opcc.xlsx", "6", "info"), ("wessex-police.xlsx", "3", "info")]
     assert not {"unknown-ref", "unknown-partner", "partner-not-lead"} & {row["code"] for row in rows}
     chase = _chase(root)
-    assert list(chase) == ["Wessex Police"]
+    note = ("Not listed: any partner leading only actions of the register that could not be read (its rows 3 to 7 "
+            "could not be read); each count above leaves those actions out. Correct the register, then build again.")
+    assert list(chase) == ["Wessex Police", note]  # the other leads are in the rows not read: said, not dropped
     assert (chase["Wessex Police"]["Errors"], chase["Wessex Police"]["Warnings"], chase["Wessex Police"]["Issues"]) == (
         "0", "0", "")
     assert "To chase:" not in printed
@@ -159,3 +161,46 @@ def test_an_old_sheet_first_in_the_register_does_not_set_partners_to_chase(tmp_p
     assert (unchecked["file"], unchecked["ref"]) == ("inputs/returns/2026-10/opcc.xlsx", "6")
     assert "its sheet 'Register' was not read" in unchecked["message"]
     assert _chase(root)["OPCC"]["Errors"] == "0"
+
+
+def _half_read(root: Path) -> None:
+    """Actions 3 and 5 of the register numbered `=A3+1`, `=A5+1`, saved uncalculated: their rows cannot be read."""
+    path = root / "inputs" / "register.xlsx"
+    book = openpyxl.load_workbook(path)
+    for row in (4, 6):
+        book["Register"].cell(row, 1).value = f"=A{row - 1}+1"
+    book.save(path)
+
+
+def _run(root: Path, *command: str) -> tuple[int, str]:
+    """A reportgen command as the officer runs it, in its own process: its exit code and what it printed, one line."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", *command, "--workspace", str(root)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.returncode, " ".join((done.stdout + done.stderr).split())
+
+
+def test_no_partner_workbook_is_written_or_mailed_from_a_half_read_register(tmp_path: Path) -> None:
+    """Two of the register's numbers are uncalculated formulas, so their rows (actions 3 and 5) were left out: yet
+    `returns` wrote every workbook, `send-returns` mailed them and `chase` reminded the partners, each workbook and
+    reminder missing those actions. Each now refuses, exit 1, the register's errors printed with it, and writes and
+    mails nothing until the register is corrected."""
+    from mail_helpers import mail_toml
+
+    root = make_workspace(tmp_path / "ws", returns={}, toml=mail_toml())
+    _half_read(root)
+    refused = "The register could not be read in full (its rows 4 and 6 could not be read), so no"
+    again = "→ Correct the register (see its errors), then run again."
+    code, printed = _run(root, "returns", "--period", "2026-11")
+    assert code == 1 and f"{refused} partner workbook was written" in printed and again in printed
+    assert "Cell A4 holds the formula '=A3+1'" in printed and "Cell A6 holds the formula '=A5+1'" in printed
+    assert not list((root / "outputs").rglob("*.xlsx"))
+    code, printed = _run(root, "send-returns", "--period", "2026-11", "--dry-run")
+    assert code == 1 and f"{refused} workbook was mailed" in printed and "0 messages written" in printed
+    (root / "inputs" / "returns" / "2026-10").mkdir(parents=True, exist_ok=True)
+    code, printed = _run(root, "chase", "--period", "2026-10", "--dry-run")
+    assert code == 1 and f"{refused} partner was reminded" in printed and "Cell A4 holds the formula" in printed
+    assert not list((root / "outputs").rglob("*.eml"))

@@ -728,6 +728,16 @@ CODES: dict[str, Code] = {
         "of actions not among those read ({files}) are left out until it is corrected, and no partner is chased "
         "for them.",
         "Correct the register (see its errors) and build again; nothing to ask the partners until then."),
+    "register-not-whole": Code(
+        E, "Part of the register could not be read, so no partner workbook was made or mailed: each would lack the "
+        "actions of what could not be read, and its partner would be asked for too few.",
+        "The register could not be read in full ({unread}), so no partner workbook was written: a workbook made now "
+        "would lack the actions of what could not be read.",
+        "Correct the register (see its errors), then run again.",
+        {"mailed": "The register could not be read in full ({unread}), so no workbook was mailed: a workbook made "
+                   "now would lack the actions of what could not be read.",
+         "reminded": "The register could not be read in full ({unread}), so no partner was reminded: a reminder "
+                     "made now would list too few of its actions and attach a workbook lacking the rest."}),
     "withdrawn-ref": Code(
         W, "The return updates an action that was in the last kept draft, or that its workbook was sent with, and "
         "is no longer in the register (withdrawn since, e.g. after the workbooks were sent).",

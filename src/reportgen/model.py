@@ -68,6 +68,8 @@ class Register:
     # "" when every row and sheet of actions was: a return's action it lacks may then be one of those, not the
     # partner's mistake
     unread: str = ""
+    # `unread` as the public edition may say it: its rows flagged exempt left unsaid ("" when only those were)
+    unread_published: str = ""
 
     @property
     def incomplete(self) -> bool:

@@ -449,6 +449,16 @@ def returns_not_checked(register: Register, issues: Sequence[Issue]) -> list[Iss
                   files=files, file=register.path)]
 
 
+def not_read_whole(register: Register, wording: str = "") -> list[Issue]:
+    """The one error refusing partner workbooks (written, mailed, or attached to a reminder) made from a register
+    part of which could not be read (`Register.incomplete`): each would lack the actions of that part, and its
+    partner be asked for too few, as the build refuses to publish the paper. None of a register read whole.
+    `wording`: "" written, "mailed", "reminded"."""
+    if not register.incomplete:
+        return []
+    return [issue("register-not-whole", wording, unread=register.unread, file=register.path)]
+
+
 def said_in_merge(issues: list[Issue], merge_issues: Sequence[Issue]) -> list[Issue]:
     """`issues` without a hidden row's plain 'hidden in Excel' where the merge says more of it (`hidden-update`:
     a row seen updates the same action, and is used)."""

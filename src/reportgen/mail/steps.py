@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
-from reportgen.check.checked import check_inputs, load_register, sent_copies
+from reportgen.check.checked import check_inputs, load_register, not_read_whole, sent_copies
 from reportgen.errors import UsageError
 from reportgen.issues import Issue, Severity, issue
 from reportgen.mail import compose
@@ -39,6 +39,8 @@ from reportgen.run.returns import read_for_workbooks
 from reportgen.wording import counted, quoted
 
 OUTBOX = "outbox"
+# a step's refusal to mail anyone, for what is the officer's to mend first
+REFUSALS = frozenset({"register-not-whole"})
 
 
 @dataclass
@@ -65,8 +67,9 @@ class MailRun:
     @property
     def attention(self) -> list[Issue]:
         """The blocking problems with the mail itself (not sent, refused, unreadable). Problems inside a
-        partner's file are told to the partner, and block the build, not this step."""
-        return [i for i in self.issues if i.blocking and i.code.startswith("mail-")]
+        partner's file are told to the partner, and block the build, not this step; but a step that refused to mail
+        anyone (`REFUSALS`) needs the officer too."""
+        return [i for i in self.issues if i.blocking and (i.code.startswith("mail-") or i.code in REFUSALS)]
 
     @property
     def needs_attention(self) -> bool:
@@ -107,6 +110,9 @@ def send_returns(workspace: Path, period: str, credentials: Credentials | None, 
     dates = workbook_date_issues(inputs.settings, inputs.period)
     run = MailRun("send-returns", inputs.period, dry_run, issues=[*dates, *issues], register_issues=own,
                   register_file=inputs.display(inputs.register))
+    if refused := not_read_whole(register, "mailed"):  # none mailed: each would lack the actions not read
+        run.issues += refused
+        return run
     messages = []
     for lead in register.leads:
         to = addresses(inputs.settings, lead)
@@ -156,6 +162,9 @@ def chase_partners(workspace: Path, period: str, credentials: Credentials | None
     check_chaseable(inputs)
     run = MailRun("chase", inputs.period, dry_run, issues=issues, register_issues=own,
                   register_file=inputs.display(inputs.register))
+    if refused := not_read_whole(register, "reminded"):  # a reminder lists its actions, and attaches them
+        run.issues += refused
+        return run
     checked = check_inputs(inputs)
     day = (today or inputs.settings.schedule.today()).isoformat()  # one reminder a day, the workspace's day
     messages = []

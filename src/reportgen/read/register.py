@@ -114,16 +114,18 @@ def read_register(path: Path, settings: Settings, display: str) -> tuple[Registe
     issues += [] if sections.names else extra_sections_advice(table, settings)
     headings, found = _own_headings(table, settings)
     left_out = _unread(table, sections.names, set(seen.values()), issues)
+    published = _unread(table, {*sections.names, *exempt_rows}, set(seen.values()), issues)
     return Register(display, table.sheet, tuple(actions), frozenset(exempt_rows), frozenset(exempt_refs),
-                    absent, headings, left_out), _said_as_flags(issues + found, lookalikes)
+                    absent, headings, left_out, published), _said_as_flags(issues + found, lookalikes)
 
 
-def _unread(table: Table, headings: Collection[int], read: Collection[int], issues: Sequence[Issue]) -> str:
+def _unread(table: Table, skipped: Collection[int], read: Collection[int], issues: Sequence[Issue]) -> str:
     """What of the register its own errors kept from being read, as a sentence's part: its rows left out (no number,
     one that is not a whole number, a number already used, a cell too long), and its sheets of actions not read.
-    "" when there are none. Section headings and notes under the table are no actions, so not counted."""
+    "" when there are none. Section headings (in `skipped`, with exempt rows for what the public edition may say)
+    and notes under the table are no actions, so not counted."""
     notes = {item.row for item in issues if item.code == "note-row" and item.file == table.file}
-    left_out = [number for number, _cells in table.rows if number not in headings and number not in read
+    left_out = [number for number, _cells in table.rows if number not in skipped and number not in read
                 and number not in notes]
     sheets = [item.sheet for item in issues if item.code == "rows-on-another-sheet" and item.file == table.file]
     parts = [f"its {row_spans(left_out)} could not be read"] if left_out else []

@@ -462,7 +462,9 @@ def write_tables(plan: Plan, issues: tuple[Issue, ...], checked: Checked, folder
     marking = plan.inputs.settings.paper.restricted_marking if plan.edition == "restricted" else ""
     write_atomically(folder / "issues.csv", issues_csv(issues, marking).encode(CSV_ENCODING))
     chase = chase_of(plan, checked, issues)
-    write_atomically(folder / "chase.csv", chase_csv(chase, marking).encode(CSV_ENCODING))
+    register = checked.register
+    unread = register.unread_published if plan.edition == "public" else register.unread
+    write_atomically(folder / "chase.csv", chase_csv(chase, marking, unread).encode(CSV_ENCODING))
     return chase
 
 

@@ -331,15 +331,24 @@ def _returned(row: ChaseRow) -> str:
     return "Yes" if row.returned else "No"
 
 
-def chase_csv(rows: Iterable[ChaseRow], marking: str = "") -> str:
+def chase_csv(rows: Iterable[ChaseRow], marking: str = "", unread: str = "") -> str:
     """The chase list as CSV text; no cell can become a formula in Excel. With a `marking` (the restricted
-    edition's), a last column "Marking" says it on every row, as `reportgen.issues.issues_csv` does."""
+    edition's), a last column "Marking" says it on every row, as `reportgen.issues.issues_csv` does. With `unread`
+    (`Register.unread`: part of the register could not be read), a last row says so in its Partner cell: the leads
+    of only that part have no row, and every count leaves its actions out, which the list alone could not tell."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*CHASE_HEADINGS, *(["Marking"] if marking else [])])
-    for row in rows:
-        writer.writerow([text_for_spreadsheet(cell) for cell in (*_cells(row), *([marking] if marking else []))])
+    lines = [_cells(row) for row in rows]
+    lines += [[NOT_LISTED.format(unread=unread), *[""] * (len(CHASE_HEADINGS) - 1)]] if unread else []
+    for cells in lines:
+        writer.writerow([text_for_spreadsheet(cell) for cell in (*cells, *([marking] if marking else []))])
     return out.getvalue()
+
+
+# the chase list's last row when part of the register could not be read (`chase_csv`)
+NOT_LISTED = ("Not listed: any partner leading only actions of the register that could not be read ({unread}); each "
+              "count above leaves those actions out. Correct the register, then build again.")
 
 
 def chase_markdown(rows: Iterable[ChaseRow]) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.check.checked import load_register, sent_copies
+from reportgen.check.checked import load_register, not_read_whole, sent_copies
 from reportgen.drafts import folders as drafts
 from reportgen.drafts.earlier import register_for
 from reportgen.issues import Issue
@@ -56,7 +56,8 @@ def write_return_workbooks(workspace: Path, period: str, out: Path | None = None
                            ) -> tuple[list[Path], list[Issue]]:
     """Write one pre-filled return workbook per lead into `out` (default `outputs/<period>/returns/`).
 
-    Refuses with `UsageError` naming the file when any workbook already exists, before writing any.
+    Refuses with `UsageError` naming the file when any workbook already exists, before writing any. Writes none
+    when part of the register could not be read (`not_read_whole`: its errors, then that one).
     `on_written` is told the folder once the whole set is in it (a stop held till then: `place_whole`).
     Returns the files written, in register order, and the issues met (register, earlier draft, names, a
     hidden folder a killed run had left, removed), the register read first when it is not today's (`kept-register`).
@@ -64,6 +65,8 @@ def write_return_workbooks(workspace: Path, period: str, out: Path | None = None
     """
     read = read_for_workbooks(workspace, period, todays_register)
     inputs = read.inputs
+    if refused := not_read_whole(read.register):  # none written: each would lack the actions not read
+        return [], [*read.kept_issues, *read.register_issues, *refused]
     if out is not None:
         drafts.check_out_place(out, inputs.workspace, new=False)  # the workbooks go in `out`, which may exist
     folder = out if out is not None else sent_copies(inputs)  # where a CSV return is judged against them
