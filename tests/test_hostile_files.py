@@ -183,7 +183,8 @@ def test_formulas_cached_uncached_and_ref_errors(tmp_path: Path) -> None:
         ["formula-error", 3, "Explanation / Link to meeting papers", "=SUM(Z1)"],
     ]
     used = next(i for i in issues if i.code == "formula-cell")
-    assert used.message == "Cell D2 holds the formula '=A1'; its last calculated value, 'cached text', was used."
+    assert used.message == ("Action 1: cell D2 holds the formula '=A1'; its last calculated value, 'cached text', "
+                            "was used.")
 
 
 def test_forty_thousand_character_cell_rejected_not_truncated(tmp_path: Path) -> None:

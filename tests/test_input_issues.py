@@ -571,14 +571,15 @@ def test_a_formula_is_quoted_as_the_partner_wrote_it(tmp_path: Path, capsys: pyt
         ["formula-cell", 4, "Explanation / Link to meeting papers", '="Action "&A4&" done"', 6],
         ["formula-error", 5, "Explanation / Link to meeting papers", "=VLOOKUP(A5,Old!A:C,3,FALSE)", None]]
     assert [i.message for i in found] == [
-        "Cell D2 holds the formula '=Notes!B2'; its last calculated value, 'Commissioning plan agreed.', was used.",
-        "Cell D3 holds the formula '=\"Action \"&A3&\" done\"'; its last calculated value, 'Action 4 done', was "
-        "used.",
-        "Cell D4 holds a formula filled from cell D3 (which holds '=\"Action \"&A3&\" done\"'); its last "
+        "Action 2: cell D2 holds the formula '=Notes!B2'; its last calculated value, 'Commissioning plan agreed.', "
+        "was used.",
+        "Action 4: cell D3 holds the formula '=\"Action \"&A3&\" done\"'; its last calculated value, 'Action 4 "
+        "done', was used.",
+        "Action 6: cell D4 holds a formula filled from cell D3 (which holds '=\"Action \"&A3&\" done\"'); its last "
         "calculated value, 'Action 6 done', was used.",
         "Cell D5 holds the formula '=VLOOKUP(A5,Old!A:C,3,FALSE)', which has never been calculated; it was read "
         "as empty."]
-    assert "Cell D2 holds the formula '=Notes!B2'" in printed and code == 1  # row 5 has no reference
+    assert "Action 2: cell D2 holds the formula '=Notes!B2'" in printed and code == 1  # row 5 has no reference
 
 
 def as_excel_saves_it(path: Path, cells: dict[str, str]) -> None:
@@ -668,8 +669,8 @@ def test_a_formula_never_calculated_in_a_column_the_paper_does_not_use_is_a_note
     assert flatten(_of(issues, "formula-not-used"), ["severity", "row", "column", "value", "ref"]) == [
         ["info", 2, "Action", '="Action "&A2', 2], ["info", 2, "Internal notes", "=VLOOKUP(A2,Notes!A:B,2,FALSE)", 2],
         ["info", 3, "Action", "#N/A", 4]]
-    assert ("Cell B2 holds the formula '=\"Action \"&A2', which has never been calculated; the paper does not use "
-            "this column, so nothing is missing from it.") in printed
+    assert ("Action 2: cell B2 holds the formula '=\"Action \"&A2', which has never been calculated; the paper does "
+            "not use this column, so nothing is missing from it.") in printed
     assert main(["build", "--workspace", str(root)]) == 0
     folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
     with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
@@ -708,11 +709,11 @@ def test_each_cell_of_an_array_formula_is_said_to_hold_it(tmp_path: Path, capsys
         ["formula-cell", 2, "=Notes!B2:B4", 2], ["formula-cell", 3, "=Notes!B2:B4", 4],
         ["formula-error", 4, "=Notes!B2:B4", 6]]  # each cell of an array formula shows the one formula
     assert [i.message for i in found] == [
-        "Cell D2 holds the formula '=Notes!B2:B4'; its last calculated value, 'Agreed.', was used.",
-        "Cell D3 holds part of the array formula in cell D2 (which holds '=Notes!B2:B4'); its last calculated value, "
-        "'Done.', was used.",
-        "Cell D4 holds part of the array formula in cell D2 (which holds '=Notes!B2:B4'), which gives the error "
-        "#N/A; it was read as empty."]
+        "Action 2: cell D2 holds the formula '=Notes!B2:B4'; its last calculated value, 'Agreed.', was used.",
+        "Action 4: cell D3 holds part of the array formula in cell D2 (which holds '=Notes!B2:B4'); its last "
+        "calculated value, 'Done.', was used.",
+        "Action 6: cell D4 holds part of the array formula in cell D2 (which holds '=Notes!B2:B4'), which gives the "
+        "error #N/A; it was read as empty."]
 
 
 def test_an_error_value_is_read_as_empty_as_its_issue_says(tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -742,8 +743,10 @@ def test_an_error_value_is_read_as_empty_as_its_issue_says(tmp_path: Path, capsy
         ["formula-error", 2, "Status this reporting period", "=VLOOKUP(A2,#REF!,2,FALSE)", 2],
         ["formula-error", 3, "Timeframe for delivery / Completion", "#N/A", 4]]  # one error for C2, not two
     assert [i.message for i in found[:2]] == [
-        "Cell C2 holds the formula '=VLOOKUP(A2,#REF!,2,FALSE)', which gives the error #REF!; it was read as empty.",
-        "Cell E3 shows the error #N/A (a formula's error pasted as a value), not a value; it was read as empty."]
+        "Action 2: cell C2 holds the formula '=VLOOKUP(A2,#REF!,2,FALSE)', which gives the error #REF!; it was read "
+        "as empty.",
+        "Action 4: cell E3 shows the error #N/A (a formula's error pasted as a value), not a value; it was read as "
+        "empty."]
     assert main(["build", "--workspace", str(root)]) == 1
     folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
     table = docx.Document(str(folder / "paper.docx")).tables[-1]
@@ -766,6 +769,32 @@ def test_a_very_long_formula_is_cut_short(tmp_path: Path, capsys: pytest.Capture
     quoted = found.message.split("the formula ")[1].split(", which")[0]
     assert quoted.startswith("'=Notes!B1&Notes!B2&") and quoted.endswith("…'") and len(quoted) == 202
     assert found.value == quoted[1:-1]  # the value is cut short as the message's quote is
+
+
+def test_a_formula_cell_of_an_actions_row_names_the_action(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Wessex Police typed its timeframe for action 3 as `=TEXT(DATE(2027,3,31),"mmmm yyyy")`, saved uncalculated,
+    pasted #N/A over action 1's explanation, and wrote action 1's wording as a formula: the console said "Cell E3
+    holds the formula … read as empty" with no action, where every other message about an action's row names it
+    first. Each now names its action after the row, as a hidden row's does."""
+    root = make_workspace(tmp_path / "ws")
+    path = root / RETURNS / "wessex-police.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    sheet["E3"] = '=TEXT(DATE(2027,3,31),"mmmm yyyy")'
+    sheet["D2"] = "#N/A"
+    sheet["B2"] = '=UPPER("develop a prevention strategy.")'
+    book.save(path)
+    main(["validate", "--workspace", str(root), "--all"])
+    printed = " ".join(capsys.readouterr().out.split())
+    assert ("error sheet 'Return', row 3, column 'Timeframe for delivery / Completion': Action 3: cell E3 holds the "
+            "formula '=TEXT(DATE(2027,3,31),\"mmmm yyyy\")', which has never been calculated; it was read as "
+            "empty.") in printed
+    assert ("error sheet 'Return', row 2, column 'Explanation / Link to meeting papers': Action 1: cell D2 shows the "
+            "error #N/A (a formula's error pasted as a value), not a value; it was read as empty.") in printed
+    assert ("info sheet 'Return', row 2, column 'Action': Action 1: cell B2 holds the formula "
+            "'=UPPER(\"develop a prevention strategy.\")', which has never been calculated; the paper does not use "
+            "this column, so nothing is missing from it.") in printed
 
 
 # ---------------------------------------------------------------- hidden rows and columns

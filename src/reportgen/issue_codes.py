@@ -1182,7 +1182,9 @@ CODES: dict[str, Code] = {
     "formula-cell": Code(
         W, "The cell holds a formula; its last calculated value was used.",
         "Cell {cell} holds {formula}; its last calculated value, {used!r}, was used.",
-        "Paste the value instead of the formula."),
+        "Paste the value instead of the formula.",
+        # a row of a known action: the message names it first, as every message about an action's row does
+        {"action": "Action {ref}: cell {cell} holds {formula}; its last calculated value, {used!r}, was used."}),
     "formula-error": Code(
         E, "The cell holds a formula with no value to read: one never calculated, or one giving an error such as "
         "#REF! (or the error pasted as a value).",
@@ -1190,7 +1192,12 @@ CODES: dict[str, Code] = {
         "Replace the formula with the value.",
         {"pasted": ("Cell {cell} shows the error {error} (a formula's error pasted as a value), not a value; it was "
                     "read as empty.",
-                    "Type the value in, or fix the formula where it was copied from and paste its value again.")}),
+                    "Type the value in, or fix the formula where it was copied from and paste its value again."),
+         "action": "Action {ref}: cell {cell} holds {formula}, which {what}; it was read as empty.",
+         "pasted-action": ("Action {ref}: cell {cell} shows the error {error} (a formula's error pasted as a value), "
+                           "not a value; it was read as empty.",
+                           "Type the value in, or fix the formula where it was copied from and paste its value "
+                           "again.")}),
     "formula-not-used": Code(
         N, "A cell in a column the paper does not use (a return's Action text, which the register's wording "
         "replaces, or a column not read) holds a formula with no value to read, or an error pasted as a value: "
@@ -1199,7 +1206,11 @@ CODES: dict[str, Code] = {
         "from it.",
         "Nothing to do for the paper; paste the value instead of the formula if the column should say something.",
         {"pasted": "Cell {cell} shows the error {error} (a formula's error pasted as a value); the paper does not "
-                   "use this column, so nothing is missing from it."},
+                   "use this column, so nothing is missing from it.",
+         "action": "Action {ref}: cell {cell} holds {formula}, which {what}; the paper does not use this column, so "
+                   "nothing is missing from it.",
+         "pasted-action": "Action {ref}: cell {cell} shows the error {error} (a formula's error pasted as a value); "
+                          "the paper does not use this column, so nothing is missing from it."},
         partner_advice="Nothing to do; if the column should say something, type the value in instead of the "
         "formula."),
     "number-format-not-read": Code(
