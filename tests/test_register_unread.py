@@ -198,6 +198,7 @@ def test_no_partner_workbook_is_written_or_mailed_from_a_half_read_register(tmp_
     assert code == 1 and f"{refused} partner workbook was written" in printed and again in printed
     assert "Cell A4 holds the formula '=A3+1'" in printed and "Cell A6 holds the formula '=A5+1'" in printed
     assert not list((root / "outputs").rglob("*.xlsx"))
+    assert "outputs/2026-11/returns" not in printed  # no last line naming a folder that was never made
     code, printed = _run(root, "send-returns", "--period", "2026-11", "--dry-run")
     assert code == 1 and f"{refused} workbook was mailed" in printed and "0 messages written" in printed
     (root / "inputs" / "returns" / "2026-10").mkdir(parents=True, exist_ok=True)

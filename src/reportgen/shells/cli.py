@@ -137,7 +137,8 @@ def show_returns(written: Sequence[Path], issues: Sequence[Issue], folder: Path)
     from reportgen.shells.console import print_returns
 
     print_returns(console(), written, issues)
-    print(folder, flush=True)  # the last line: scripts read the folder from it (flushed: as `show_build`)
+    if folder.is_dir():  # refused before writing (a register not read whole), there is no folder to name
+        print(folder, flush=True)  # the last line: scripts read the folder from it (flushed: as `show_build`)
     last_line_said()
     return exit_code(sum(1 for i in issues if i.blocking))
 
