@@ -1082,6 +1082,20 @@ def test_workbooks_that_name_no_deadline_are_said_so_with_how_to_set_one(
     assert "no-deadline" not in [i.code for i in write_return_workbooks(dated, B)[1]]
 
 
+def test_no_deadline_advice_asks_for_the_next_meeting_when_the_only_meeting_is_before_the_period(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A workspace whose one meeting date (5 November 2026) is before the period (March 2027) was told to set
+    days_before_meeting "e.g. 12: returns due 12 days before the meeting the paper goes to, 5 November 2026": a
+    deadline months gone. Now the advice asks for the next meeting's date first and names no past example day."""
+    root = make_workspace(tmp_path / "ws", period=A, toml='[paper]\ntitle = "Plan"\ndate = 2026-11-05\n')
+    assert main(["returns", "--workspace", str(root), "--period", "2027-03"]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "the meeting date 05 November 2026 is before the period" in printed
+    assert "before the meeting the paper goes to, 5 November 2026" not in printed
+    assert ("first add the Panel's next meeting after March 2027 to [paper] meetings in reportgen.toml (the one it "
+            "gives, 5 November 2026, is before the period)") in printed
+
+
 def test_a_row_a_partner_adds_is_told_how_a_new_action_reaches_the_register_and_the_return_is_not_untouched(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """OPCC sent its pre-filled workbook back as it was but for a row it added, with no action number: a new

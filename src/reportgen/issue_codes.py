@@ -1689,7 +1689,14 @@ CODES: dict[str, Code] = {
                      "{period} workbooks, and any mail sending them, name no day to reply by.",
                      "To name one, set [returns] days_before_meeting in reportgen.toml (e.g. 12: returns due 12 days "
                      "before the meeting the paper goes to, {meeting}), or deadline = YYYY-MM-DD (one date, for this "
-                     "round); then make the workbooks or send them again. If no deadline is meant, nothing to do.")}),
+                     "round); then make the workbooks or send them again. If no deadline is meant, nothing to do."),
+         "past-meeting": ("reportgen.toml sets no returns deadline ([returns] deadline or days_before_meeting): the "
+                          "{period} workbooks, and any mail sending them, name no day to reply by.",
+                          "To name one, first add the Panel's next meeting after {period} to [paper] meetings in "
+                          "reportgen.toml (the one it gives, {meeting}, is before the period), then set [returns] "
+                          "days_before_meeting (e.g. 12: returns due 12 days before that next meeting), or deadline "
+                          "= YYYY-MM-DD (one date, for this round); then make the workbooks or send them again. If "
+                          "no deadline is meant, nothing to do.")}),
     "mail-late": Code(
         N, "The return arrived after the deadline.",
         "{partner}'s return {file} reached our mail server on {arrived}, after the deadline ({deadline}).",

@@ -50,7 +50,7 @@ from reportgen.files import (
 from reportgen.issues import Issue, issue
 from reportgen.model import Action, Register
 from reportgen.paper.cover import meeting_date, meeting_issues
-from reportgen.periods import day_text, period_label
+from reportgen.periods import day_text, period_label, period_start
 from reportgen.read.partners import workbook_names
 from reportgen.read.returns import PERIOD_PROPERTY, SENT_REFS_LABEL, WORKBOOK_KEYS, sent_refs_text
 from reportgen.read.richtext import shown_text
@@ -300,11 +300,14 @@ def deadline_issues(settings: Settings, period: str, today: dt.date | None = Non
 
 def no_deadline(settings: Settings, period: str) -> Issue:
     """The warning that no deadline is set, saying how to set one: counted back from the meeting the
-    period's paper goes to, when one is known."""
+    period's paper goes to, when one is known. A meeting before the period would give a deadline already
+    gone, so the advice then asks for the next meeting's date first and offers no example day."""
     meeting = meeting_date(settings.paper, period)
     where = {"period": period_label(period), "file": SETTINGS_FILE, "column": "deadline"}
     if meeting is None:
         return issue("no-deadline", **where)
+    if meeting < period_start(period):
+        return issue("no-deadline", "past-meeting", meeting=day_text(meeting), **where)
     return issue("no-deadline", "meeting", meeting=day_text(meeting), **where)
 
 
