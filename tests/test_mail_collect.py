@@ -1184,10 +1184,10 @@ def test_the_acknowledgement_names_the_corrected_status_whatever_words_the_statu
     [ack] = captured.parsed()
     told = " ".join(ack.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
     assert (f"Action 3: the row is as your workbook was pre-filled, but that update was corrected to '{corrected}' "
-            f"after the workbook was made, so your return for this period is read as '{corrected}', not the update "
-            "your workbook showed.") in told
+            "after the workbook was made, which is not a status we recognise, so your return for this period has no "
+            "status for this action.") in told
     assert "corrected to On hold" not in told
-    [note] = [item for item in run.issues if item.code == "prefilled-before-correction"]
+    [note] = [item for item in run.issues if item.code == "prefilled-before-unrecognised"]
     assert note.named_field("status") == corrected and f"'{corrected}'" in note.message
 
 
@@ -1259,3 +1259,67 @@ def test_a_return_saved_in_libreoffice_as_ods_is_answered_once_with_how_to_save_
               "\"Excel Workbook (.xlsx)\". In LibreOffice: File > Save As, file type \"Excel 2007-365 (.xlsx)\".")
     assert validated.count(advice) == 2, validated
     assert "Open it in Excel" not in validated
+
+
+def corrected_after_the_workbooks_were_made(tmp_path: Path, before: str, after: str) -> tuple[Path, Path]:
+    """A workspace whose police reported action 3 as `before` in October; November's workbooks were made, then
+    October's row was corrected to `after` and October built again. The police's November workbook, as made,
+    comes back with only action 1's explanation changed, as a .eml in the folder returned."""
+    from conftest import default_returns, make_workspace
+    from mail_helpers import mail_toml
+
+    returns = default_returns()
+    row = returns["wessex-police.xlsx"][2]
+    returns["wessex-police.xlsx"][2] = (row[0], row[1], before, row[3], row[4])
+    root = make_workspace(tmp_path / "ws", period="2026-10", returns=returns, toml=mail_toml())
+    assert main(["build", "--workspace", str(root), "--period", "2026-10"]) in (0, 1)
+    assert main(["returns", "--workspace", str(root), "--period", "2026-11"]) == 0
+    october = root / "inputs" / "returns" / "2026-10" / "wessex-police.xlsx"
+    book = openpyxl.load_workbook(october)
+    book["Return"]["C3"] = after
+    book.save(october)
+    assert main(["build", "--workspace", str(root), "--period", "2026-10"]) in (0, 1)
+    book = openpyxl.load_workbook(root / "outputs" / "2026-11" / "returns" / "wessex-police.xlsx")
+    book["Return"]["E2"] = "New this month."
+    data = io.BytesIO()
+    book.save(data)
+    (tmp_path / "wessex-police.xlsx").write_bytes(data.getvalue())  # as the officer would save it
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "1.eml").write_bytes(reply(ADDRESS[POLICE], [("wessex-police.xlsx", data.getvalue())],
+                                       subject="Re: Return [reportgen 2026-11]"))
+    return root, drop
+
+
+def collected_reply(root: Path, drop: Path) -> str:
+    """The acknowledgement a dry run of `collect` writes for the one message in `drop`, its words on one line."""
+    assert main(["collect", "--workspace", str(root), "--period", "2026-11", "--dry-run", "--from-folder",
+                 str(drop)]) in (0, 1)
+    [eml] = (root / "outputs" / "2026-11" / "mail" / "outbox").glob("*.eml")
+    message = BytesParser(policy=policy.default).parsebytes(eml.read_bytes())
+    return " ".join(message.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+
+
+def test_a_row_prefilled_before_a_correction_to_an_unrecognised_status_is_asked_for_its_status(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """October's action 3 was corrected to 'Paused – 'awaiting' funding', not a status, after November's workbooks
+    were made; the police sent November's row back as pre-filled. The reply said the paper shows the corrected
+    update and counts the row as returned as sent, and that nothing was to do, while the build read the row as no
+    update and told the officer to chase the police. Now the row is read as pre-filled with no status recognised:
+    the police are asked for the action's status, and the officer's note claims no status the paper does not count."""
+    status = "Paused – 'awaiting' funding"
+    root, drop = corrected_after_the_workbooks_were_made(tmp_path, "Not started", status)
+    told = collected_reply(root, drop)
+    assert "the paper shows the corrected update" not in told
+    assert f"so your return for this period is read as '{status}'" not in told
+    assert (f"Action 3: the row is as your workbook was pre-filled, but that update was corrected to '{status}' "
+            "after the workbook was made, which is not a status we recognise") in told
+    assert ("Sheet 'Return', row 3, column 'Status this reporting period': Action 3 has no status in row 3. What "
+            "to do: Choose this period's status from the list.") in told
+    capsys.readouterr()
+    (root / "inputs" / "returns" / "2026-11").mkdir(parents=True)
+    shutil.copy(tmp_path / "wessex-police.xlsx", root / "inputs" / "returns" / "2026-11")
+    assert main(["validate", "--workspace", str(root), "--period", "2026-11"]) in (0, 1)
+    said = " ".join(capsys.readouterr().out.split())
+    assert "the paper shows the corrected update" not in said
+    assert "no status was recognised" in said

@@ -1539,6 +1539,24 @@ CODES: dict[str, Code] = {
         partner_message="Action {ref}: the row is as your workbook was pre-filled, but that update was corrected to "
         "{status!r} after the workbook was made, so your return for this period is read as {status!r}, not the update "
         "your workbook showed."),
+    "prefilled-before-unrecognised": Code(
+        N, "A row was sent back as its workbook was pre-filled, but the update it was pre-filled with has been "
+        "corrected since to a status not recognised: the row is read as pre-filled with no status, no update.",
+        "Action {ref}: the row was sent back as its workbook was pre-filled ({value!r}), before the update reported "
+        "{when} was corrected ({source}) to {status!r}, which is not a recognised status; the row is read as "
+        "pre-filled now, with no status, so the paper counts no update for it. The partner saw the update before the "
+        "correction.",
+        "Ask the partner for the action's status this period; if {status!r} always means a status, add it to "
+        "[statuses] aliases in reportgen.toml.",
+        {"blank": ("Action {ref}: the row was sent back as its workbook was pre-filled, with no status, before the "
+                   "update reported {when} was corrected ({source}) to {status!r}, which is not a recognised status; "
+                   "the row is read as pre-filled now, with no status, so the paper counts no update for it.",
+                   "Ask the partner for the action's status this period; if {status!r} always means a status, add "
+                   "it to [statuses] aliases in reportgen.toml.")},
+        partner_advice="Choose this period's status from the list in the row and send the workbook again.",
+        partner_message="Action {ref}: the row is as your workbook was pre-filled, but that update was corrected to "
+        "{status!r} after the workbook was made, which is not a status we recognise, so your return for this period "
+        "has no status for this action."),
     "explanation-cleared": Code(
         W, "An explanation the workbook was pre-filled with was deleted and nothing written in its place: the paper "
         "shows the action with no explanation.",

@@ -408,7 +408,8 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
                 ) if public else {}
     carried = {ref: last for ref, last in carried.items() if ref not in withheld}
     returns, corrected = sent_before_correction(returns, carried, inputs.settings, inputs.period, sent_copies(inputs))
-    return_issues = without_blank_status(read_as_corrected(return_issues, corrected), returns, carried) + corrected
+    # a row read as pre-filled now with no status recognised (`corrected`'s `empty-status`) is no update, as blank
+    return_issues = without_blank_status([*read_as_corrected(return_issues, corrected), *corrected], returns, carried)
     merged, merge_issues = merge_returns(register, returns, inputs.period, carried, previous_name,
                                          refused_rows(return_issues))
     return_issues = held_back(used_in_merge(return_issues, inputs, register, assignment, returns, merged), inputs,

@@ -27,7 +27,8 @@ def sent_before_correction(returns: Sequence[PartnerReturn], carried: Mapping[in
                            settings: Settings, period: str, copies: Path) -> tuple[list[PartnerReturn], list[Issue]]:
     """`returns` with each row left as its workbook was pre-filled, before a correction to what is carried forward
     (`carried`), read as the row pre-filled now (as if the workbook had been made after the correction); a
-    `prefilled-before-correction` note for each. `copies`: the folder of the period's workbooks as made."""
+    `prefilled-before-correction` note for each (`prefilled-before-unrecognised`, and the row's `empty-status`, when
+    the corrected update's status is not recognised). `copies`: the folder of the period's workbooks as made."""
     kept: list[PartnerReturn] = []
     issues: list[Issue] = []
     for partner_return in returns:
@@ -38,6 +39,7 @@ def sent_before_correction(returns: Sequence[PartnerReturn], carried: Mapping[in
             last = carried.get(update.ref)
             if update in stale and last is not None and said(update) in sent.get(update.ref, ()):
                 updates.append(_as_prefilled_now(update, last))
+                issues += _no_status(partner_return, update, settings) if last.wording_only else []
                 issues.append(_note(update, last))
             else:
                 updates.append(update)
@@ -85,8 +87,22 @@ def _as_prefilled_now(update: Update, last: LastReported) -> Update:
                    timeframe=timeframe, status_prompt="")
 
 
+def _no_status(partner_return: PartnerReturn, update: Update, settings: Settings) -> list[Issue]:
+    """The `empty-status` of a row read as pre-filled now with an update whose status was not recognised: the row
+    is then as a workbook pre-filled with no status and left so (`left_blank`), no update, so the partner is asked
+    for the action's status as for any such row."""
+    heading = partner_return.heading("status", settings.returns.columns["status"].heading)
+    return [issue("empty-status", column=heading, file=update.file, sheet=update.sheet, row=update.row,
+                  ref=update.ref)]
+
+
 def _note(update: Update, last: LastReported) -> Issue:
-    """The officer's note; a row pre-filled with no status is said so, not as an empty quote ('')."""
+    """The officer's note; a row pre-filled with no status is said so, not as an empty quote (''). A correction
+    to a status not recognised is its own code: the paper counts no status for the row, so it claims none."""
+    if last.wording_only:
+        return issue("prefilled-before-unrecognised", "" if update.status_as_written else "blank", ref=update.ref,
+                     value=update.status_as_written, status=last.status_label, when=reported_when(last),
+                     source=last.source or "the last draft", file=update.file, sheet=update.sheet, row=update.row)
     return issue("prefilled-before-correction", "" if update.status_as_written else "blank", ref=update.ref,
                  value=update.status_as_written,
                  status=last.status_label or "no status", when=reported_when(last),

@@ -389,10 +389,10 @@ class Collector:
                                    sent_copies(self.inputs))
         [checked], corrected = self._as_built([checked])
         # a row read as pre-filled now is not told the status it was pre-filled with, as the build does not say it
-        issues, found = read_as_corrected(issues, corrected), read_as_corrected(found, corrected)
+        issues, found = read_as_corrected(issues, corrected), [*read_as_corrected(found, corrected), *corrected]
         found = asked_not_blocking(found, [checked], self.carried)
         found = self._answered_jointly(checked, withdrawn_since(found, self.register, *self.previous))
-        return [*issues, *found, *corrected, *wrong_partner_returns(self.register, [checked]),
+        return [*issues, *found, *wrong_partner_returns(self.register, [checked]),
                 *untouched_returns([checked], self.prefill, added=rows_added([*issues, *found])),
                 *explanations_cleared([checked], self.carried), *self._rows_deleted(checked),
                 *self._rows_twice(checked)]

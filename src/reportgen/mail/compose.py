@@ -172,7 +172,7 @@ def answer(lead: str, original: EmailMessage, period: str, text: str, settings: 
 
 
 # notes a partner is told in the acknowledgement: the paper will use an update other than the one its row says
-TOLD_NOTES = frozenset({"prefilled-before-correction"})
+TOLD_NOTES = frozenset({"prefilled-before-correction", "prefilled-before-unrecognised"})
 
 
 def acknowledgement_text(sent_name: str, period: str, issues: Sequence[Issue], late: str,
