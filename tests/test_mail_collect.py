@@ -1145,7 +1145,7 @@ def test_a_row_prefilled_with_no_status_before_a_correction_is_not_asked_for_a_s
     run = collect_returns(root, "2026-11", credentials_from_env(env()))
     [ack] = captured.parsed()
     told = " ".join(ack.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
-    assert "no status" not in told.replace("pre-filled with no status", "")
+    assert "no status" not in told.replace("pre-filled with no status", "").replace("showed no status for it", "")
     assert ("Action 3: the row is as your workbook was pre-filled, but that update was corrected to 'Not started'"
             in told)
     assert "('')" not in told
@@ -1323,3 +1323,17 @@ def test_a_row_prefilled_before_a_correction_to_an_unrecognised_status_is_asked_
     said = " ".join(capsys.readouterr().out.split())
     assert "the paper shows the corrected update" not in said
     assert "no status was recognised" in said
+
+
+def test_a_row_sent_with_no_status_before_a_correction_is_not_asked_about_the_status_its_workbook_showed(
+        tmp_path: Path) -> None:
+    """October's action 3 was 'Not yet begun', not a status, so November's workbook went out with no status for it;
+    then October was corrected to '  not   STARTED. ' and the police sent the row back as pre-filled. The reply said
+    the corrected update is read, "not the update your workbook showed", and to say so "if you meant the status your
+    workbook showed": it showed none. Now the reply says the workbook showed no status for it."""
+    root, drop = corrected_after_the_workbooks_were_made(tmp_path, "Not yet begun", "  not   STARTED. ")
+    told = collected_reply(root, drop)
+    assert "Action 3: the row is as your workbook was pre-filled, but that update was corrected to 'Not started'" \
+        in told
+    assert "your workbook showed no status for it" in told
+    assert "the status your workbook showed" not in told and "the update your workbook showed" not in told

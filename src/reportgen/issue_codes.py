@@ -1529,16 +1529,18 @@ CODES: dict[str, Code] = {
         "they meant the old one, ask them to say so in the row's explanation and send the workbook again.",
         {"blank": ("Action {ref}: the row was sent back as its workbook was pre-filled, with no status, before the "
                    "update reported {when} was corrected ({source}); the paper shows the corrected update ({status!r}) "
-                   "and counts the row as returned as sent. The partner saw the update before the correction.",
-                   "Check with the partner that the corrected update still holds: their workbook showed the one "
-                   "before it. If they meant the old one, ask them to say so in the row's explanation and send the "
-                   "workbook again.")},
+                   "and counts the row as returned as sent. The partner saw no status for it before the correction.",
+                   "Check with the partner that the corrected update still holds: their workbook showed no status for "
+                   "it. If it does not, ask them to write this period's update in the row and send the workbook "
+                   "again.")},
         partner_advice="Nothing to do if the corrected update still holds. If it does not, write this period's "
         "update in the row (if you meant the status your workbook showed, say so in the explanation) and send the "
         "workbook again.",
         partner_message="Action {ref}: the row is as your workbook was pre-filled, but that update was corrected to "
-        "{status!r} after the workbook was made, so your return for this period is read as {status!r}, not the update "
-        "your workbook showed."),
+        "{status!r} after the workbook was made, so your return for this period is read as {status!r}.",
+        partner_wordings={"blank": "Nothing to do if the corrected update still holds (your workbook showed no "
+                          "status for it). If it does not, write this period's update in the row and send the workbook "
+                          "again."}),
     "prefilled-before-unrecognised": Code(
         N, "A row was sent back as its workbook was pre-filled, but the update it was pre-filled with has been "
         "corrected since to a status not recognised: the row is read as pre-filled with no status, no update.",
