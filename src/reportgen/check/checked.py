@@ -450,7 +450,7 @@ def returns_not_checked(register: Register, issues: Sequence[Issue]) -> list[Iss
                   files=files, file=register.path)]
 
 
-def not_read_whole(register: Register, wording: str = "") -> list[Issue]:
+def not_read_whole(register: Register, wording: Literal["", "mailed", "reminded"] = "") -> list[Issue]:
     """The one error refusing partner workbooks (written, mailed, or attached to a reminder) made from a register
     part of which could not be read (`Register.incomplete`): each would lack the actions of that part, and its
     partner be asked for too few, as the build refuses to publish the paper. None of a register read whole.

@@ -664,19 +664,19 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
             continue  # =HYPERLINK("address", "words"): its words and link are read as a link set on the cell is
         if state == "":
             used = cell_text(values[col - 1]) if 0 < col <= len(values) else ""
-            issues.append(issue("formula-cell", of_action(at["ref"]), used=used, **at, **where))
+            issues.append(issue("formula-cell", "" if at["ref"] is None else "action", used=used, **at, **where))
         else:
             what = "has never been calculated" if state == "no-value" else f"gives the error {state}"
             # where the paper does not use the column, a cell with no value loses it nothing: a note, not an error
             code = "formula-error" if col - 1 in used_columns else "formula-not-used"
-            issues.append(issue(code, of_action(at["ref"]), what=what, **at, **where))
+            issues.append(issue(code, "" if at["ref"] is None else "action", what=what, **at, **where))
     for cell, error in sorted(facts.errors.items(), key=lambda kv: _bounds(kv[0])[0]):
         row, col = _bounds(cell)[0]
         if row > table.header_row:
             code = "formula-error" if col - 1 in used_columns else "formula-not-used"
             ref = _row_ref(table, row)
-            issues.append(issue(code, of_action(ref, "pasted"), error=error, row=row, column=_heading(table, col),
-                                cell=cell, value=error, ref=ref, **where))
+            issues.append(issue(code, "pasted" if ref is None else "pasted-action", error=error, row=row,
+                                column=_heading(table, col), cell=cell, value=error, ref=ref, **where))
     for cell, (author, text) in sorted(facts.comments.items(), key=lambda kv: _bounds(kv[0])[0]):
         row, col = _bounds(cell)[0]
         # one on a heading is the template's help, one in the register the secretariat's own note
@@ -699,15 +699,6 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
                             value=" | ".join(words for _col, _name, words in in_row), ref=_row_ref(table, row),
                             **where))
     return issues + _unread_format_issues(table, facts)
-
-
-def of_action(ref: object, wording: str = "") -> str:
-    """The wording of a cell's issue (`wording`, "" the code's own) in a row of a known action (`ref`): its "-action"
-    twin, whose message names the action first, as every message about an action's row does, so the officer knows
-    which action without opening the file."""
-    if ref is None:
-        return wording
-    return f"{wording}-action" if wording else "action"
 
 
 def _hidden_row(number: int, ref: int | None, register: bool, filtered: bool, where: dict[str, str]) -> Issue:
