@@ -39,7 +39,7 @@ from reportgen.errors import ReportgenError
 from reportgen.issues import flatten
 from reportgen.mail.credentials import credentials_from_env
 from reportgen.mail.ledger import received_ledger
-from reportgen.mail.steps import chase_partners, collect_returns, send_returns
+from reportgen.mail.steps import MailRun, chase_partners, collect_returns, send_returns
 from reportgen.read.workspace import find_inputs
 from reportgen.run.returns import write_return_workbooks
 from reportgen.shells.cli import main
@@ -1117,12 +1117,11 @@ def test_a_row_sent_back_as_prefilled_before_an_earlier_correction_is_acknowledg
             if i.code == "prefilled-before-correction"] == [(3, 3)]
 
 
-def test_a_row_prefilled_with_no_status_before_a_correction_is_not_asked_for_a_status(
-        tmp_path: Path, smtp, dovecot: Dovecot) -> None:
+def _delayed_corrected_then_mailed_back(tmp_path: Path, smtp, dovecot: Dovecot, cells: dict[str, str]
+                                       ) -> tuple[MailRun, str]:
     """The police reported action 3 as 'Delayed' (not a status) in October, so November's workbook was pre-filled
-    with no status for it; then October was corrected to Not started. The police mail the workbook back untouched:
-    the acknowledgement said the corrected update is read for the row, and also that the row has no status and is
-    to be given one. Now it only says the corrected update is read."""
+    with no status for it; then October's row was corrected (`cells` of its sheet, by cell) and October built again,
+    and the police mailed November's workbook back as made. The collect run and the acknowledgement's words."""
     from conftest import default_returns, make_workspace
     from mail_helpers import mail_toml
 
@@ -1136,7 +1135,8 @@ def test_a_row_prefilled_with_no_status_before_a_correction_is_not_asked_for_a_s
     assert main(["returns", "--workspace", str(root), "--period", "2026-11"]) == 0
     october = root / "inputs" / "returns" / "2026-10" / "wessex-police.xlsx"
     book = openpyxl.load_workbook(october)
-    book["Return"]["C3"] = "Not started"
+    for cell, value in cells.items():
+        book["Return"][cell] = value
     book.save(october)
     assert main(["build", "--workspace", str(root), "--period", "2026-10"]) in (0, 1)
     sent = (root / "outputs" / "2026-11" / "returns" / "wessex-police.xlsx").read_bytes()
@@ -1144,7 +1144,16 @@ def test_a_row_prefilled_with_no_status_before_a_correction_is_not_asked_for_a_s
                          subject="Re: Return [reportgen 2026-11]", message_id="<police@example.org>"))
     run = collect_returns(root, "2026-11", credentials_from_env(env()))
     [ack] = captured.parsed()
-    told = " ".join(ack.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    return run, " ".join(ack.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+
+
+def test_a_row_prefilled_with_no_status_before_a_correction_is_not_asked_for_a_status(
+        tmp_path: Path, smtp, dovecot: Dovecot) -> None:
+    """The police reported action 3 as 'Delayed' (not a status) in October, so November's workbook was pre-filled
+    with no status for it; then October was corrected to Not started. The police mail the workbook back untouched:
+    the acknowledgement said the corrected update is read for the row, and also that the row has no status and is
+    to be given one. Now it only says the corrected update is read."""
+    run, told = _delayed_corrected_then_mailed_back(tmp_path, smtp, dovecot, {"C3": "Not started"})
     assert "no status" not in told.replace("pre-filled with no status", "").replace("showed no status for it", "")
     assert ("Action 3: the row is as your workbook was pre-filled, but that update was corrected to 'Not started'"
             in told)
@@ -1159,30 +1168,10 @@ def test_the_acknowledgement_names_the_corrected_status_whatever_words_the_statu
     officer's note ("… was corrected (…); the paper shows the corrected update (…)"). The acknowledgement read the
     corrected status back out of the officer's note by its wording, took the status's own words for the note's, and
     told the police their return is read as "On hold)'". Now it names the status the note was made with, whole."""
-    from conftest import default_returns, make_workspace
-    from mail_helpers import mail_toml
-
     corrected = ("Delayed: the row was sent back as its workbook was pre-filled (in error), before the update "
                  "reported to the board was corrected (see minutes); the paper shows the corrected update (On hold)")
-    controller, captured = smtp
-    returns = default_returns()
-    returns["wessex-police.xlsx"][2] = (3, returns["wessex-police.xlsx"][2][1], "Delayed", "Update on action 3.",
-                                        "Spring 2027")
-    root = make_workspace(tmp_path / "ws", period="2026-10", returns=returns,
-                          toml=mail_toml(controller.port, dovecot.port))
-    assert main(["build", "--workspace", str(root), "--period", "2026-10"]) in (0, 1)
-    assert main(["returns", "--workspace", str(root), "--period", "2026-11"]) == 0
-    october = root / "inputs" / "returns" / "2026-10" / "wessex-police.xlsx"
-    book = openpyxl.load_workbook(october)
-    book["Return"]["C3"], book["Return"]["D3"] = corrected, "Reviewed by the board."
-    book.save(october)
-    assert main(["build", "--workspace", str(root), "--period", "2026-10"]) in (0, 1)
-    sent = (root / "outputs" / "2026-11" / "returns" / "wessex-police.xlsx").read_bytes()
-    dovecot.append(reply(ADDRESS[POLICE], [("wessex-police.xlsx", sent)],
-                         subject="Re: Return [reportgen 2026-11]", message_id="<police@example.org>"))
-    run = collect_returns(root, "2026-11", credentials_from_env(env()))
-    [ack] = captured.parsed()
-    told = " ".join(ack.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    run, told = _delayed_corrected_then_mailed_back(tmp_path, smtp, dovecot,
+                                                    {"C3": corrected, "D3": "Reviewed by the board."})
     assert (f"Action 3: the row is as your workbook was pre-filled, but that update was corrected to '{corrected}' "
             "after the workbook was made, which is not a status we recognise, so your return for this period has no "
             "status for this action.") in told

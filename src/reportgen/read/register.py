@@ -170,15 +170,27 @@ def _bad_refs_summarised(issues: list[Issue], table: Table, read_any: bool) -> t
         every = not read_any and len(rows) == len(table.rows) - notes
         if len(rows) < MANY_BAD_REFS and not every:
             continue
-        first, last = rows[0], rows[-1]
-        span = f"row {first.row}" if len(rows) == 1 else f"rows {first.row} to {last.row}"
-        examples = ", ".join(quoted(item.value) for item in rows[:2]) + (", …" if len(rows) > 2 else "")
+        first = rows[0]
+        span, examples = _span_and_examples(rows)
         summary = issue("bad-ref-rows", ("all-numbering" if numbering else "all") if every else
                         ("numbering" if numbering else ""), rows=f"{counted(len(rows), 'row')} ({span})",
                         examples=examples, why=why, file=first.file, sheet=first.sheet, row=first.row,
                         column=first.column, value=first.value)
         summaries.update({id(item): summary for item in rows})
         said_all = said_all or every
+    return _summarised(issues, summaries), said_all
+
+
+def _span_and_examples(rows: Sequence[Issue]) -> tuple[str, str]:
+    """The rows of issues in row order said as a span ("rows 4 to 9") and their first two values quoted."""
+    first, last = rows[0], rows[-1]
+    span = f"row {first.row}" if len(rows) == 1 else f"rows {first.row} to {last.row}"
+    return span, ", ".join(quoted(item.value) for item in rows[:2]) + (", …" if len(rows) > 2 else "")
+
+
+def _summarised(issues: list[Issue], summaries: dict[int, Issue]) -> list[Issue]:
+    """`issues` with each one summarised (`summaries`, by its id) replaced by its summary, said once, where the first
+    of them stood."""
     kept: list[Issue] = []
     said: set[int] = set()
     for item in issues:
@@ -186,7 +198,7 @@ def _bad_refs_summarised(issues: list[Issue], table: Table, read_any: bool) -> t
         if id(summary) not in said:
             said.add(id(summary))
             kept.append(summary)
-    return kept, said_all
+    return kept
 
 
 def _formula_refs_summarised(issues: list[Issue], table: Table, read_any: bool, exempt_rows: Collection[int]
@@ -213,9 +225,8 @@ def _formula_refs_summarised(issues: list[Issue], table: Table, read_any: bool, 
         if not what or (len(formulas) < MANY_BAD_REFS and not every):
             continue
         formulas.sort(key=lambda item: item.row or 0)
-        first, last = formulas[0], formulas[-1]
-        span = f"row {first.row}" if len(formulas) == 1 else f"rows {first.row} to {last.row}"
-        examples = ", ".join(quoted(item.value) for item in formulas[:2]) + (", …" if len(formulas) > 2 else "")
+        first = formulas[0]
+        span, examples = _span_and_examples(formulas)
         anchor = next((item for item in formulas if item.row not in exempt_rows), first)
         summary = issue("bad-ref-rows", "all-formulas" if every else "formulas",
                         rows=f"{counted(len(formulas), 'row')} ({span})", what=what, examples=examples,
@@ -223,14 +234,7 @@ def _formula_refs_summarised(issues: list[Issue], table: Table, read_any: bool, 
         summaries.update({id(item): summary for item in formulas})
         summaries.update({id(missing[item.row]): summary for item in formulas if item.row is not None})
         said_all = said_all or every
-    kept: list[Issue] = []
-    said: set[int] = set()
-    for item in issues:
-        summary = summaries.get(id(item), item)
-        if id(summary) not in said:
-            said.add(id(summary))
-            kept.append(summary)
-    return kept, said_all
+    return _summarised(issues, summaries), said_all
 
 
 def _bad_ref_kinds(issues: list[Issue], table: Table) -> dict[tuple[bool, str], list[Issue]]:
