@@ -17,7 +17,7 @@ from pathlib import Path
 
 from reportgen.issues import Issue, issue
 from reportgen.model import PartnerReturn, Register, Update
-from reportgen.read.returns import read_return, sent_copies_of
+from reportgen.read.returns import sent_rows
 from reportgen.settings import Settings
 from reportgen.wording import listed
 
@@ -52,11 +52,9 @@ def _sent_cells(partner_return: PartnerReturn, settings: Settings, period: str, 
     """What the Section and Action cells of each action's row said in each copy of the workbook made for the
     return's partner for `period`."""
     sent: SentCells = {}
-    for copy in sent_copies_of(copies, partner_return.partner, period):
-        read, _issues = read_return(copy, settings, copy.name, partner_return.partner, period)
-        for update in read.updates if read is not None else ():
-            sent.setdefault(("section", update.ref), set()).add(update.section_text)
-            sent.setdefault(("action", update.ref), set()).add(update.action_text)
+    for update in sent_rows(copies, partner_return.partner, period, settings):
+        sent.setdefault(("section", update.ref), set()).add(update.section_text)
+        sent.setdefault(("action", update.ref), set()).add(update.action_text)
     return sent
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from reportgen.check.merge import LastReported, prefilled, reported_when, said, said_in
 from reportgen.issues import Issue, issue
 from reportgen.model import PartnerReturn, Update
-from reportgen.read.returns import read_return, sent_copies_of
+from reportgen.read.returns import sent_rows
 from reportgen.settings import Settings
 
 Said = tuple[str, str, str]
@@ -73,10 +73,8 @@ def _differing(partner_return: PartnerReturn, carried: Mapping[int, LastReported
 def _sent_rows(partner_return: PartnerReturn, settings: Settings, period: str, copies: Path) -> dict[int, set[Said]]:
     """By action, what each copy of the workbook made for the return's partner for `period` was pre-filled with."""
     sent: dict[int, set[Said]] = {}
-    for copy in sent_copies_of(copies, partner_return.partner, period):
-        read, _issues = read_return(copy, settings, copy.name, partner_return.partner, period)
-        for update in read.updates if read is not None else ():
-            sent.setdefault(update.ref, set()).add(said(update))
+    for update in sent_rows(copies, partner_return.partner, period, settings):
+        sent.setdefault(update.ref, set()).add(said(update))
     return sent
 
 

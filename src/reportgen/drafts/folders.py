@@ -494,3 +494,12 @@ def _name_draft(tmp: Path, name: str) -> None:
     if path.exists():
         manifest = manifest_from_json(path.read_text(encoding="utf-8"))
         _write_text(path, manifest_to_json(dataclasses.replace(manifest, draft=name)))
+
+
+def within_workspace(folder: Path, workspace: Path) -> str:
+    """`folder` as a path within the workspace (outputs/2026-10/draft-02), whatever folder the command ran in: as
+    every note names a kept draft, not by this machine's path to it."""
+    try:
+        return folder.resolve().relative_to(workspace.resolve()).as_posix()
+    except ValueError:
+        return folder.as_posix()

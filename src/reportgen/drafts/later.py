@@ -100,14 +100,7 @@ def built_on_older(found: Sequence[PeriodDraft], outputs: Path) -> list[Issue]:
             newer = drafts.draft_number(read[period])
             if named and number is not None and newer is not None and number < newer:
                 found_issues.append(issue(
-                    "later-periods-stale", "history", file=relative(draft.folder, outputs), built_on=named,
-                    read=relative(read[period], outputs), label=period_label(period), period=draft.period))
+                    "later-periods-stale", "history", file=drafts.within_workspace(draft.folder, outputs.parent),
+                    built_on=named, read=drafts.within_workspace(read[period], outputs.parent),
+                    label=period_label(period), period=draft.period))
     return found_issues
-
-
-def relative(folder: Path, outputs: Path) -> str:
-    """A kept draft as named from the workspace ("outputs/2026-11/draft-04"), whatever folder the command ran in."""
-    try:
-        return folder.resolve().relative_to(outputs.parent.resolve()).as_posix()
-    except ValueError:
-        return folder.as_posix()

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -170,6 +170,14 @@ def sent_copies_of(folder: Path, partner: str, period: str) -> list[Path]:
         if sheets and made_for_lead(sheets) == partner and made_for(candidate, sheets) == period:
             found.append(candidate)
     return found
+
+
+def sent_rows(folder: Path, partner: str, period: str, settings: Settings) -> Iterator[Update]:
+    """Each row of each workbook made for `partner` for `period` in `folder` (`sent_copies_of`), as read: what the
+    partner was sent, to tell a cell left as sent from one the partner changed."""
+    for copy in sent_copies_of(folder, partner, period):
+        read, _issues = read_return(copy, settings, copy.name, partner, period)
+        yield from read.updates if read is not None else ()
 
 
 PERIOD_PROPERTY = "reportgen period"  # the custom document property a return workbook's period is kept in

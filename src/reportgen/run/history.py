@@ -32,6 +32,7 @@ from reportgen.drafts.folders import (
     draft_folders,
     kept_register,
     load_manifest,
+    within_workspace,
 )
 from reportgen.drafts.later import built_on_older
 from reportgen.errors import ReportgenError, UsageError
@@ -264,11 +265,12 @@ def history_notes(table: pd.DataFrame, found: Sequence[PeriodDraft], issues: Seq
                                       "was exempt in; blank: never exempt. Keep these out of the public part of a "
                                       "meeting."))
     for draft in found:
+        shown = within_workspace(draft.folder, workspace)
         notes.append((draft.period, f"{period_label(draft.period)}: each action's status in the period's newest kept "
-                                    f"draft, {relative(draft.folder, workspace)} ({draft.paper.edition} edition)."
+                                    f"draft, {shown} ({draft.paper.edition} edition)."
                                     + gone_from(draft.folder) + carried_in(draft.period, carried)
                                     + "".join(f" {problem.message}" for problem in stale
-                                              if problem.file == relative(draft.folder, workspace))))
+                                              if problem.file == shown)))
     notes.append(("A blank status", f"The action was not in that period's paper: not yet in the plan, or {left_out}."))
     if edition == "public":
         notes.append(("Not listed", WITHHELD_NOTE))
@@ -299,7 +301,7 @@ def from_workspace(problem: Issue, workspace: Path) -> Issue:
     """A kept draft's issue with its folder named as every other note names one, within the workspace
     (outputs/2026-11/draft-03), not by this machine's path to it, which means nothing to the workbook's reader."""
     folder = Path(problem.file)
-    shown = relative(folder, workspace)
+    shown = within_workspace(folder, workspace)
     return replace(problem, file=shown, message=problem.message.replace(str(folder), shown))
 
 
@@ -344,14 +346,6 @@ def left_out_period(problem: Issue, periods: set[str]) -> str:
     if problem.code != "unreadable-draft" or period in periods or not re.fullmatch(r"\d{4}-\d{2}", period):
         return ""
     return f"; so this history has no column for {period} ({period_label(period)})."
-
-
-def relative(folder: Path, workspace: Path) -> str:
-    """`folder` as a path within the workspace (outputs/2026-10/draft-02), whatever folder the command ran in."""
-    try:
-        return folder.resolve().relative_to(workspace.resolve()).as_posix()
-    except ValueError:
-        return folder.as_posix()
 
 
 @dataclass(frozen=True)
