@@ -42,7 +42,7 @@ from reportgen.settings_mail import (
     TlsMode,
 )
 from reportgen.terms import CANONICAL_STATUSES, Edition
-from reportgen.wording import quoted
+from reportgen.wording import composed, quoted
 
 __all__ = [
     "CANONICAL_STATUSES", "COVER_ROWS", "DEFAULT_TABLE_COLUMNS", "EMAIL_ADDRESS", "SETTINGS_FILE", "Column",
@@ -344,6 +344,7 @@ def _text_keys() -> set[str]:
 
 
 def settings_from_dict(data: dict[str, object], source: str = SETTINGS_FILE) -> Settings:
+    data = {composed(key): _composed(item) for key, item in data.items()}
     unprintable = _unprintable(data)
     if unprintable:
         raise ReportgenError(f"{source}: " + "; ".join(unprintable))
@@ -356,6 +357,18 @@ def settings_from_dict(data: dict[str, object], source: str = SETTINGS_FILE) -> 
         raise ReportgenError(f"{source}: {problems}" + "".join(f". {keys}" for keys in tables if keys)) from exc
     settings.check_keys()
     return settings
+
+
+def _composed(value: object) -> object:
+    """The settings with every text and key in one Unicode form (`composed`), as the register's cells are read:
+    `[partners."Tŷ Diogel"]` typed on a Mac is the lead the register names, and its file patterns match."""
+    if isinstance(value, str):
+        return composed(value)
+    if isinstance(value, dict):
+        return {composed(key) if isinstance(key, str) else key: _composed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_composed(item) for item in value]
+    return value
 
 
 MAX_SETTING_CHARS = 10_000  # a cover value is a paragraph; longer is a paste gone wrong

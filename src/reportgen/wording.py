@@ -18,6 +18,13 @@ def counted(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {many if many is not None else one + 's'}"
 
 
+def composed(text: str) -> str:
+    """`text` in Unicode's composed form (NFC): "â" pasted from a Mac or a web page as "a" and a combining
+    circumflex is the one character typed elsewhere, so two texts that look the same are the same text (one
+    lead, one section) wherever they are compared or printed. Text already composed is returned as it is."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
 def row_spans(rows: list[int]) -> str:
     """Rows as a person lists them: "row 5", "rows 5 and 6", "rows 5 to 8", "rows 3, 5 and 9 to 12" (`rows`
     ascending)."""

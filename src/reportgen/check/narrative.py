@@ -36,7 +36,7 @@ from reportgen.periods import display_date, fill_in, first_meeting_after, period
 from reportgen.read.cells import without_pasted_bullets
 from reportgen.read.workspace import Inputs
 from reportgen.settings import CANONICAL_STATUSES, Edition, Settings
-from reportgen.wording import counted
+from reportgen.wording import composed, counted
 
 MAX_SOURCE_BYTES = 1024 * 1024
 MAX_OUTPUT_CHARS = 200_000  # a narrative is a page or two; the Feb 2023 paper's is ~2,500 characters
@@ -185,7 +185,8 @@ def read_narrative(path: Path, display: str) -> tuple[str | None, list[Issue]]:
     if problem is not None:
         # the decoder's own message and advice, under the narrative's code (both block publication)
         return None, [replace(problem, code="narrative-error")]
-    lines = enumerate((text or "").splitlines(), start=1)
+    text = composed(text or "")  # one Unicode form, as the register's cells: 'â' pasted from a Mac is 'â'
+    lines = enumerate(text.splitlines(), start=1)
     return text, [issue("no-font-for", "narrative", characters=missing, points=code_points(missing), file=display,
                         row=number, value=line[:80])
                   for number, line in lines if (missing := missing_glyphs(without_pasted_bullets(line)))]

@@ -28,6 +28,7 @@ from pathlib import Path
 from reportgen.issues import Issue, issue
 from reportgen.periods import period_label
 from reportgen.settings import PartnerSettings
+from reportgen.wording import composed
 
 ENGLISH_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                   "october", "november", "december")
@@ -192,8 +193,8 @@ def match_partner(file_name: str, leads: Sequence[str],
     """The lead(s) a file name fits: the lead whose workbook is so named (`workbook_lead`: `leads` are the
     register's, in its order); else by the lead's `files` patterns when it has some, else by `key`."""
     partners = partners or {}
-    name = Path(file_name).name
-    stem = Path(file_name).stem
+    name = composed(Path(file_name).name)  # a Mac names files 'Tŷ' as 'y' and a circumflex: the lead's 'Tŷ'
+    stem = Path(name).stem
     ours = workbook_lead(name, leads)
     if ours is not None:
         return PartnerMatch(name, (ours,))

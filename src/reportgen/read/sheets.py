@@ -28,7 +28,7 @@ from reportgen.read.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
 from reportgen.read.xlsx_values import MAC_EPOCH, WINDOWS_EPOCH, DateCell, NumberCell, column_letters, range_bounds
 from reportgen.settings import Column
 from reportgen.settings_columns import builtin_alias
-from reportgen.wording import counted, quoted, row_spans
+from reportgen.wording import composed, counted, quoted, row_spans
 
 Cell = object
 
@@ -120,9 +120,18 @@ def read_sheets(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
     """The sheets of a workbook or CSV file, or the issue that says why it cannot be read (one partner's file that
     reportgen may not read is that file's problem, not the run's)."""
     try:
-        return _read_sheets(path, display)
+        sheets, issues = _read_sheets(path, display)
     except PermissionError:
         return [], [issue("unreadable-file", "no-permission", file=display)]
+    return [_composed(sheet) for sheet in sheets], issues
+
+
+def _composed(sheet: RawSheet) -> RawSheet:
+    """The sheet with each text cell in one Unicode form (`composed`): every register and return cell is read here,
+    so 'Tŷ Diogel' pasted from a Mac on one row is the lead the other rows name, not a second one."""
+    rows = tuple((number, tuple(composed(cell) if isinstance(cell, str) else cell for cell in cells))
+                 for number, cells in sheet.rows)
+    return replace(sheet, rows=rows)
 
 
 def _read_sheets(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
