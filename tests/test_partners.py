@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import RETURN_HEADINGS, copy_example, default_returns, make_workspace, write_xlsx
+from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, copy_example, default_returns, make_workspace, write_xlsx
 from reportgen.read.partners import assign_returns, match_partner
 from reportgen.run.build import build_draft, validate_draft
 from reportgen.run.chase import chase_list
@@ -510,3 +510,48 @@ def test_the_leads_return_sent_again_under_another_name_loses_nothing(tmp_path: 
     assert printed.count("the update is used once.") == 3
     assert ("Some of its updates are used, each counted as returned by the lead of its action; the others are not: "
             "see its other issues.") in printed
+
+
+def test_a_lead_written_once_with_a_straight_apostrophe_for_a_curly_one_is_not_chased_for_a_return_it_sent(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A Welsh register writes 'Swyddfa’r Comisiynydd' (Word's curly apostrophe) on two rows and 'Swyddfa'r
+    Comisiynydd' (typed straight) on a third. The lead-spelling warning called them one lead, yet the build listed
+    the straight one "To chase: no return" and chase.csv said "No", though its partner's return was read under the
+    curly spelling; a case or spacing variant was already "Not to chase, the register to correct". An apostrophe
+    written another way is now that too: said under the register's other spelling, and a return whose name fits
+    both is the lead's, not read until the register writes it one way, never chased."""
+    from reportgen.shells.cli import main
+
+    curly, straight = "Swyddfa’r Comisiynydd", "Swyddfa'r Comisiynydd"
+    register = [REGISTER_HEADINGS, (1, "Victims", curly, "Commission a service.", "9"),
+                (2, "Victims", curly, "Set up a youth board.", "10"),
+                (3, "Justice", straight, "Publish the plan.", "11"),
+                (4, "Justice", "OPCC", "Fund an advocate.", "12")]
+    updates = [(row[0], row[3], "In progress", "Under way.", "2027") for row in register[1:4]]
+    returns = {"swyddfa-r-comisiynydd.xlsx": [RETURN_HEADINGS, *updates],
+               "opcc.xlsx": [RETURN_HEADINGS, (4, "Fund an advocate.", "Completed", "Funded.", "2026")]}
+    root = make_workspace(tmp_path / "ws", register=register, returns=returns)
+
+    assert main(["build", "--workspace", str(root), "--period", "2026-10"]) == 0
+    built = capsys.readouterr().out
+    printed = " ".join(built.split())
+    assert "To chase:" not in printed, printed
+    assert (f"Not to chase, the register to correct: {straight}: no return under this spelling; the register writes "
+            f"it '{curly}' elsewhere, whose return (inputs/returns/2026-10/swyddfa-r-comisiynydd.xlsx) is read: write "
+            "the lead one way, not to chase") in printed
+    rows = _chase_rows(root, built)
+    assert rows[straight]["Returned"] == (f"Under the register's other spelling, {curly}: "
+                                          "inputs/returns/2026-10/swyddfa-r-comisiynydd.xlsx")
+
+    folder = root / "inputs" / "returns" / "2026-10"
+    (folder / "swyddfa-r-comisiynydd.xlsx").rename(folder / f"{curly}.xlsx")  # a name fitting both spellings
+    assert main(["build", "--workspace", str(root), "--period", "2026-10"]) == 1
+    built = capsys.readouterr().out
+    printed = " ".join(built.split())
+    assert "To chase:" not in printed, printed
+    for lead in (curly, straight):
+        assert (f"{lead}: returned (inputs/returns/2026-10/{curly}.xlsx), not read until the register writes its "
+                "lead one way: not to chase") in printed.split("Not to chase, the register to correct: ")[1]
+    rows = _chase_rows(root, built)
+    assert {lead: rows[lead]["Returned"] for lead in (curly, straight)} == dict.fromkeys(
+        (curly, straight), "Yes, but not read until the register writes its lead one way")

@@ -295,7 +295,7 @@ def missing_returns(register: Register, inputs: Inputs, assignment: Assignment, 
 
 
 def other_spelling(lead: str, files: Mapping[str, Sequence[str]]) -> str:
-    """The lead's other spelling in the register, case and spacing aside ('Wessex Police' of 'wessex police '), that
+    """The lead's other spelling in the register, case, spacing and apostrophes aside (`same_name`), that
     has a return of its own (`files`, by lead), when the lead has none: the partner's return came and is read as that
     spelling's; "" otherwise. Never taken as the lead's return (which spelling is meant is the register's to say),
     only said."""

@@ -182,10 +182,16 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
+# an apostrophe or a quote mark as another keyboard or program writes it: Word turns a typed ' into ’ in some
+# cells and not others, a Mac types ‘ ’, a web page may have ʼ or ′; each is the same mark
+_SAME_MARK = str.maketrans({**dict.fromkeys("’‘‛ʼ`´′", "'"), **dict.fromkeys("“”„‟″", '"')})
+
+
 def same_name(lead: str) -> str:
-    """A lead's name as the register's rows are compared for one partner: case and spacing aside ('Wessex Police',
-    'wessex police '). Not punctuation or words: 'Fire & Rescue' and 'Fire Rescue' may be two partners."""
-    return " ".join(lead.casefold().split())
+    """A lead's name as the register's rows are compared for one partner: case, spacing and the way an apostrophe or
+    quote mark is written aside ('Wessex Police', 'wessex police '; "Swyddfa’r Comisiynydd", "Swyddfa'r
+    Comisiynydd"). Not other punctuation or words: 'Fire & Rescue' and 'Fire Rescue' may be two partners."""
+    return " ".join(lead.translate(_SAME_MARK).casefold().split())
 
 
 def match_partner(file_name: str, leads: Sequence[str],
