@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_csv
+from conftest import FULL_COVER, REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_csv
 from reportgen.shells.cli import main
 
 ACTIONS = [(1, "Victims", "T? Diogel", "Commission T? Diogel refuge places.", "9"),
@@ -96,3 +96,22 @@ def test_a_partner_whose_csv_lost_letters_is_told_how_to_save_it_from_excel_or_l
             'in LibreOffice as "Text CSV", ticking "Edit filter settings" and choosing the character set "Unicode '
             '(UTF-8)". Send us that file, or the .xlsx workbook itself.') in told
     assert "Excel writes" not in told
+
+
+def test_a_lead_named_in_quotes_in_a_windows_csv_return_is_named_as_a_lost_letter(tmp_path: Path) -> None:
+    """A partner's return saved as "CSV (Comma delimited)" explained '… – “T? Diogel” yn diolch …' (the ŷ lost):
+    "Tŷ Diogel" is a lead in the register, but only names in the CSV itself counted as known words, and the quote
+    before "T?" hid it anyway, so the paper printed "T? Diogel" without a word. The register's leads and sections
+    are now known words wherever the return quotes them."""
+    register = [REGISTER_HEADINGS, (1, "Atal Niwed", "Tŷ Diogel", "Run the refuge.", "9"),
+                (2, "Atal Niwed", "OPCC", "Fund the helpline.", "10")]
+    toml = FULL_COVER + '\n[partners."Tŷ Diogel"]\nfiles = ["ty-diogel*.csv"]\n'
+    root = make_workspace(tmp_path / "ws", toml=toml, register=register, returns={})
+    explanation = "Lloches ar agor – “T? Diogel” yn diolch i’r Panel. Done?"
+    write_csv(root / "inputs" / "returns" / "2026-10" / "ty-diogel.csv",
+              [RETURN_HEADINGS, (1, "Run the refuge.", "In progress", explanation, "2027")], encoding="cp1252")
+    _printed, issues = _build(root)
+    lost = [(row["row"], row["column"], row["value"]) for row in issues if row["code"] == "csv-letters-lost"]
+    assert lost == [("2", "Explanation / Link to meeting papers", explanation)], lost
+    [told] = [row["message"] for row in issues if row["code"] == "csv-letters-lost"]
+    assert "where a letter stood ('“T?')" in told, told

@@ -84,6 +84,11 @@ class Register:
         """The lead partners, in register order: a joint lead is its partners, never a lead of its own."""
         return tuple(dict.fromkeys(lead for action in self.actions for lead in action.leads))
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Its leads and sections, each once: the names a return's text may quote, with their letters."""
+        return tuple(dict.fromkeys([*self.leads, *(action.section for action in self.actions if action.section)]))
+
 
 @dataclass(frozen=True)
 class Update:

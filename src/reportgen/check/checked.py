@@ -126,7 +126,7 @@ def load_return(inputs: Inputs, register: Register, path: Path, partner: str | N
     leads that have a file named after them, to suggest a name from those that have none)."""
     shown = inputs.display(path)
     read, issues = read_return(path, inputs.settings, shown, partner or path.stem, inputs.period,
-                               sent_copies(inputs) if partner else None)
+                               sent_copies(inputs) if partner else None, register.names)
     checked = None
     if read is not None:
         checked, found = validate_return(read, register, inputs.settings)

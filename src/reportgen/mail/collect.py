@@ -380,7 +380,8 @@ class Collector:
     def _check(self, path: Path, shown: str, partner: str) -> list[Issue]:
         """The build's checks of one return: its cells, whether it is the partner's own, filled in, and (for
         reportgen's own workbook) whether an explanation it was pre-filled with, or an action's row, is gone."""
-        read, issues = read_return(path, self.settings, shown, partner, self.inputs.period, sent_copies(self.inputs))
+        read, issues = read_return(path, self.settings, shown, partner, self.inputs.period, sent_copies(self.inputs),
+                                   self.register.names)
         if read is None:
             return issues
         checked, found = validate_return(read, self.register, self.settings)

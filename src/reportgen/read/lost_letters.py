@@ -9,7 +9,7 @@ guess the letter that was lost: the officer is told where, and how to save the f
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from reportgen.issues import Issue, issue
 from reportgen.read.cells import cell_text
@@ -18,27 +18,50 @@ from reportgen.wording import quoted
 # '?' between two letters ("T?r"), or opening a word before a letter ("?yn"): where a letter stood
 _LOST = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])|(?<![\w?])\?(?=[^\W\d_])")
 _LINK = re.compile(r"://|^www\.|[=&]")  # a link's query string ("page?id=3") holds '?' between letters
+_AROUND = re.compile(r"^[^\w?]+|[^\w?]+$")  # quotes, brackets and punctuation around a word ("“T?", "T?,")
+
+
+def bare(word: str) -> str:
+    """`word` without the quotes and punctuation around it, its '?' kept: “T? is the lead's "T?"."""
+    return _AROUND.sub("", word)
 
 
 def words_with_lost_letters(text: str, name: bool = False, known: frozenset[str] = frozenset()) -> list[str]:
     """The words of `text` with a '?' where a letter stood, as written; none in a link. In a `name` (a lead, a
     section) every '?' is one: a name asks nothing, and its lost letter may end a word ("T? Diogel"), as a
-    question's mark does. A word of `known` (so found in a name) is one wherever it stands."""
+    question's mark does. A word of `known` (so found in a name; `bare` words) is one wherever it stands,
+    whatever quotes it."""
     return [word for word in text.split() if not _LINK.search(word)
-            and (_LOST.search(word) or word in known or (name and "?" in word))]
+            and (_LOST.search(word) or bare(word) in known or (name and "?" in word))]
+
+
+def as_windows_1252(name: str) -> str:
+    """`name` as a CSV saved in Windows-1252 writes it: '?' for each letter that character set lacks ("T? Diogel"
+    for "Tŷ Diogel")."""
+    return name.encode("cp1252", errors="replace").decode("cp1252")
+
+
+def known_words(names: Iterable[str]) -> frozenset[str]:
+    """The words of `names` (the register's leads and sections, with their letters) that a Windows-1252 CSV
+    writes with a '?': a return quoting "Tŷ Diogel" arrives as "T? Diogel", whose "T?" cannot otherwise be told
+    from a question."""
+    return frozenset(bare(as_windows_1252(word)) for name in names for word in name.split()
+                     if "?" not in word and "?" in as_windows_1252(word))
 
 
 def lost_letters(file: str, sheet: str, rows: Sequence[tuple[int, Sequence[object]]], columns: Mapping[int, str],
-                 names: Collection[int] = ()) -> list[Issue]:
+                 names: Collection[int] = (), known_names: Iterable[str] = ()) -> list[Issue]:
     """A warning for each cell of the read `columns` (position -> heading as written) of a CSV not saved as
     Unicode whose words hold a '?' where a letter stood (`words_with_lost_letters`): the paper would print it.
-    `names`: the positions of the columns of names."""
+    `names`: the positions of the columns of names; `known_names`: the register's leads and sections, as it
+    writes them, whose words are known wherever the CSV quotes them."""
     def text(cells: Sequence[object], position: int) -> str:
         raw = cells[position] if position < len(cells) else None
         return cell_text(raw) if isinstance(raw, str) else ""
 
-    known = frozenset(word for _number, cells in rows for position in names
-                      for word in words_with_lost_letters(text(cells, position), name=True))
+    known = known_words(known_names) | frozenset(
+        bare(word) for _number, cells in rows for position in names
+        for word in words_with_lost_letters(text(cells, position), name=True))
     issues = []
     for number, cells in rows:
         for position, heading in columns.items():

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import html
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -60,12 +60,13 @@ def partner_for(path: Path, register: Register | None, partners: Mapping[str, Pa
 
 
 def read_return(path: Path, settings: Settings, display: str, partner: str, period: str = "",
-                copies: Path | None = None) -> tuple[PartnerReturn | None, list[Issue]]:
+                copies: Path | None = None, names: Collection[str] = ()) -> tuple[PartnerReturn | None, list[Issue]]:
     """A partner's return, read as the period's (`period`, YYYY-MM; "" reads it whatever it was made for).
     A workbook reportgen made for another period is not read: its rows would roll the statuses back.
     `copies`: the folder where `reportgen returns` keeps the period's workbooks (outputs/<period>/returns),
     against which a return saved as CSV from the workbook made for `partner` is judged (`judged_as_sent`); None
-    when the file is named after no lead, so whose workbook it was is not known (and said: `unknown-partner`)."""
+    when the file is named after no lead, so whose workbook it was is not known (and said: `unknown-partner`).
+    `names`: the register's leads and sections (`Register.names`), a letter of which a CSV's text may have lost."""
     sheets, issues = read_sheets(path, display)
     if not sheets:
         return None, issues
@@ -75,7 +76,7 @@ def read_return(path: Path, settings: Settings, display: str, partner: str, peri
         return None, [wrong]
     register_only = register_only_headings(settings)
     table, found = locate_table(sheets, settings.returns.columns, display, other_sheets=True,
-                                known_elsewhere=register_only)
+                                known_elsewhere=register_only, names=names)
     issues += found
     if table is None:
         return None, instructions_saved_as_csv(path, sheets, issues)

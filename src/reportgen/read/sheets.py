@@ -438,13 +438,14 @@ def is_instructions(sheet: RawSheet) -> bool:
 
 def locate_table(
     sheets: Sequence[RawSheet], columns: Mapping[str, Column], display: str, other_sheets: bool = False,
-    known_elsewhere: Collection[str] = (), register: bool = False,
+    known_elsewhere: Collection[str] = (), register: bool = False, names: Collection[str] = (),
 ) -> tuple[Table | None, list[Issue]]:
     """Find the sheet and row holding the headings; report missing and duplicate columns. With
     `other_sheets` (a partner's return), a visible sheet holding text but no headings is reported too:
     a partner may have written updates there. Headings in `known_elsewhere` (heading keys) mean another
     column, so they are never suggested for a missing one ('Section' for 'Action ref'). With `register`,
-    a missing heading is told as the register's: its own headings are named in reportgen.toml."""
+    a missing heading is told as the register's: its own headings are named in reportgen.toml. `names`: the
+    register's leads and sections, whose letters a CSV not saved as Unicode may have lost (`lost_letters`)."""
     if sheets and not any(sheet.rows for sheet in sheets):  # an empty workbook: not a matter of headings
         return None, [issue("empty-file", "register-no-cells" if register else "no-cells", file=display)]
     issues: list[Issue] = []
@@ -548,8 +549,8 @@ def locate_table(
     issues += sheet_fact_issues(table, sheet.facts, register)
     if sheet.lossy:
         read = {position: headings[position] for position in sorted(table.index.values())}
-        names = [table.index[key] for key in ("lead", "section") if key in table.index]
-        issues += lost_letters(display, sheet.name, table.rows, read, names)
+        name_columns = [table.index[key] for key in ("lead", "section") if key in table.index]
+        issues += lost_letters(display, sheet.name, table.rows, read, name_columns, names)
     return table, issues
 
 
