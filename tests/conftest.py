@@ -163,13 +163,14 @@ def edit_sheet_xml(path: Path, edit: Callable[[str], str]) -> Path:
 
 
 def write_csv(path: Path, rows: Sequence[Row], encoding: str = "utf-8", delimiter: str = ",",
-              prefix: str = "") -> Path:
+              prefix: str = "", errors: str = "strict") -> Path:
+    """`rows` saved as a CSV in `encoding`; errors="replace" writes '?' for what it lacks, as Excel does."""
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     for row in rows:
         writer.writerow(["" if v is None else v for v in row])
-    path.write_bytes((prefix + buffer.getvalue()).encode(encoding))
+    path.write_bytes((prefix + buffer.getvalue()).encode(encoding, errors))
     return path
 
 

@@ -115,3 +115,24 @@ def test_a_lead_named_in_quotes_in_a_windows_csv_return_is_named_as_a_lost_lette
     assert lost == [("2", "Explanation / Link to meeting papers", explanation)], lost
     [told] = [row["message"] for row in issues if row["code"] == "csv-letters-lost"]
     assert "where a letter stood ('“T?')" in told, told
+
+
+def test_a_register_that_lost_a_leads_letters_is_not_copied_into_the_settings(tmp_path: Path) -> None:
+    """The register saved as "CSV (Comma delimited)" wrote its lead "Tŷ Diogel" as "T? Diogel", and the settings'
+    [partners."Tŷ Diogel"] was said to be no lead, with "Did you mean 'T? Diogel'?": reportgen.toml was advised to
+    copy the damage. The warning now says the register's letters were lost and to save it as UTF-8 or .xlsx."""
+    root = make_workspace(tmp_path / "ws", register=[REGISTER_HEADINGS], returns={},
+                          toml=FULL_COVER + '\n[partners."Tŷ Diogel"]\nfiles = ["ty-diogel*.xlsx"]\n'
+                          '\n[partners."Wessex Polce"]\nfiles = ["wessex*.xlsx"]\n')
+    (root / "inputs" / "register.xlsx").unlink()
+    write_csv(root / "inputs" / "register.csv", [REGISTER_HEADINGS, (1, "Victims", "Tŷ Diogel", "Run it.", "9"),
+                                                  (2, "Victims", "Wessex Police", "Fund it.", "10")],
+              encoding="cp1252", errors="replace")
+    _printed, issues = _build(root)
+    told = {row["value"]: row for row in issues if row["code"] == "partner-not-lead"}
+    lost = told["Tŷ Diogel"]
+    assert "Did you mean" not in lost["message"], lost["message"]
+    assert "the register writes it 'T? Diogel', with a '?' where reportgen.toml has a letter" in lost["message"]
+    assert lost["advice"].startswith("Save the register again as UTF-8 (File > Save As)"), lost["advice"]
+    assert "Do not write the '?' into reportgen.toml." in lost["advice"]
+    assert told["Wessex Polce"]["message"].endswith("Did you mean 'Wessex Police'?")  # a misspelling still is one

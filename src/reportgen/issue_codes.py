@@ -1610,7 +1610,16 @@ CODES: dict[str, Code] = {
     "partner-not-lead": Code(
         W, "A [partners] entry in reportgen.toml is not a lead in the register.",
         "{file}: {column} is not a lead in the register ({leads}).{hint}",
-        "Write the lead's name exactly as in the register, or remove the entry."),
+        "Write the lead's name exactly as in the register, or remove the entry.",
+        {"letters-lost": ("{file}: {column} is not a lead in the register as read: the register writes it "
+                          "{lead!r}, with a '?' where reportgen.toml has a letter, so the register's letters were "
+                          "lost when it was saved (Excel's \"CSV (Comma delimited)\" and LibreOffice's \"Text "
+                          "CSV\" in Western Europe are Windows-1252, which has no ŵ, ŷ and others: a '?' is "
+                          "written for each). reportgen.toml is right.",
+                          "Save the register again as UTF-8 (File > Save As): in Excel as \"CSV UTF-8 (Comma "
+                          "delimited)\"; in LibreOffice as \"Text CSV\", ticking \"Edit filter settings\" and "
+                          "choosing the character set \"Unicode (UTF-8)\"; or save it as an Excel workbook "
+                          "(.xlsx). Do not write the '?' into reportgen.toml.")}),
     "register-issues-not-listed": Code(
         N, "A mail command counts the register's own warnings and notes, and leaves listing them to validate and "
         "build: said at every run, they buried what the command had to say.",

@@ -638,8 +638,19 @@ def check_partners(settings: Settings, register: Register) -> list[Issue]:
     for name in settings.partners:
         if name in register.leads:
             continue
+        where = {"file": SETTINGS_FILE, "column": f'[partners."{name}"]', "value": name}
+        damaged = next((lead for lead in register.leads if letters_lost_from(name, lead)), None)
+        if damaged is not None:  # the register is wrong, not the settings: never advised to copy its '?'
+            issues.append(issue("partner-not-lead", "letters-lost", lead=damaged, **where))
+            continue
         close = difflib.get_close_matches(name, register.leads, n=1, cutoff=0.6)
         hint = f" Did you mean {quoted(close[0])}?" if close else ""
-        issues.append(issue("partner-not-lead", leads=", ".join(register.leads), hint=hint, file=SETTINGS_FILE,
-                            column=f'[partners."{name}"]', value=name))
+        issues.append(issue("partner-not-lead", leads=", ".join(register.leads), hint=hint, **where))
     return issues
+
+
+def letters_lost_from(name: str, lead: str) -> bool:
+    """Whether the register's `lead` is `name` with a '?' for one or more of its letters: a register saved in
+    Windows-1252 lost them ("T? Diogel" for "Tŷ Diogel")."""
+    return (len(name) == len(lead) and "?" in lead
+            and all(ours == theirs or (theirs == "?" and ours.isalpha()) for ours, theirs in zip(name, lead)))
