@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FULL_COVER, REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_csv
+from conftest import FULL_COVER, REGISTER_HEADINGS, RETURN_HEADINGS, make_workspace, write_csv, write_xlsx
 from reportgen.shells.cli import main
 
 ACTIONS = [(1, "Victims", "T? Diogel", "Commission T? Diogel refuge places.", "9"),
@@ -136,3 +136,40 @@ def test_a_register_that_lost_a_leads_letters_is_not_copied_into_the_settings(tm
     assert lost["advice"].startswith("Save the register again as UTF-8 (File > Save As)"), lost["advice"]
     assert "Do not write the '?' into reportgen.toml." in lost["advice"]
     assert told["Wessex Polce"]["message"].endswith("Did you mean 'Wessex Police'?")  # a misspelling still is one
+
+
+def test_a_lost_character_in_the_action_column_the_paper_does_not_print_is_not_put_to_the_partner(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A return saved as "CSV (Comma delimited)" lost the non-breaking hyphens of its Action cell
+    ("Llanfair‑ym‑Muallt" as "Llanfair?ym?Muallt"). The partner was mailed that a letter was lost and "the paper
+    prints the '?'", of a column they never typed in and whose wording the paper takes from the register, and the
+    character lost was no letter. It is now a note for the officer, of a character, saying nothing is printed from
+    it; the partner is told nothing of it."""
+    from mail_helpers import ADDRESS, OPCC, PERIOD, mail_workspace, reply
+
+    root = mail_workspace(tmp_path / "ws")
+    action = "Publish the plan in Llanfair‑ym‑Muallt."
+    write_xlsx(root / "inputs" / "register.xlsx", [REGISTER_HEADINGS, (2, "Victims", OPCC, action, "11")],
+               sheet="Register")
+    saved = write_csv(tmp_path / "saved" / "opcc.csv", [
+        RETURN_HEADINGS, (2, action, "In progress", "Published in Welsh and English.", "2027")],
+        encoding="cp1252", errors="replace")
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "1.eml").write_bytes(reply(ADDRESS[OPCC], [("opcc.csv", saved.read_bytes())]))
+    assert main(["collect", "--workspace", str(root), "--period", PERIOD, "--dry-run", "--from-folder",
+                 str(drop)]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    [eml] = (root / "outputs" / PERIOD / "mail" / "outbox").iterdir()
+    message = BytesParser(policy=policy.default).parsebytes(eml.read_bytes())
+    told = " ".join(message.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    assert "Llanfair" not in told and "question mark" not in told, told
+    assert "where a letter stood" not in printed, printed
+
+    (root / "inputs" / "returns" / PERIOD / "opcc.csv").write_bytes(saved.read_bytes())
+    _printed, issues = _build(root)
+    [note] = [row for row in issues if "Llanfair" in row["value"]]
+    assert (note["code"], note["severity"], note["column"]) == ("csv-character-lost-not-printed", "info", "Action")
+    assert note["message"].startswith("'Publish the plan in Llanfair?ym?Muallt.' has a question mark where a "
+                                      "character stood ('Llanfair?ym?Muallt.')"), note["message"]
+    assert "the paper prints the register's wording" in note["message"]

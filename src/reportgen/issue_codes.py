@@ -1164,6 +1164,13 @@ CODES: dict[str, Code] = {
         partner_advice="Save the file again as UTF-8 (File > Save As): in Excel as \"CSV UTF-8 (Comma delimited)\"; "
         "in LibreOffice as \"Text CSV\", ticking \"Edit filter settings\" and choosing the character set "
         "\"Unicode (UTF-8)\". Send us that file, or the .xlsx workbook itself."),
+    "csv-character-lost-not-printed": Code(
+        N, "A CSV not saved as UTF-8 holds '?' where a character stood, in a column the paper does not take from it "
+        "(a return's Action, whose wording the paper takes from the register): nothing printed is lost.",
+        "{value!r} has a question mark where a character stood ({words}): the file was not saved as UTF-8, and a '?' "
+        "was written for each character its character set lacks. Column {column!r} is not printed from the "
+        "return: the paper prints the register's wording, so nothing of the paper is lost.",
+        "Nothing to do for the paper. If other cells of the file lost letters too, they are warned of each."),
     "merged-cells": Code(
         E, "Cells are merged where each row needs its own value, or each column its own heading.",
         "Cells {value} are merged; only the first holds a value, so the other rows have none (nothing was filled "

@@ -50,11 +50,14 @@ def known_words(names: Iterable[str]) -> frozenset[str]:
 
 
 def lost_letters(file: str, sheet: str, rows: Sequence[tuple[int, Sequence[object]]], columns: Mapping[int, str],
-                 names: Collection[int] = (), known_names: Iterable[str] = ()) -> list[Issue]:
+                 names: Collection[int] = (), known_names: Iterable[str] = (),
+                 not_printed: Collection[int] = ()) -> list[Issue]:
     """A warning for each cell of the read `columns` (position -> heading as written) of a CSV not saved as
     Unicode whose words hold a '?' where a letter stood (`words_with_lost_letters`): the paper would print it.
     `names`: the positions of the columns of names; `known_names`: the register's leads and sections, as it
-    writes them, whose words are known wherever the CSV quotes them."""
+    writes them, whose words are known wherever the CSV quotes them. In a column of `not_printed` (a return's
+    Action, the register's wording printed instead) it is a note for the officer, never put to the partner, and
+    of a character: a non-breaking hyphen ("Llanfair‑ym‑Muallt") is lost so as well as a letter."""
     def text(cells: Sequence[object], position: int) -> str:
         raw = cells[position] if position < len(cells) else None
         return cell_text(raw) if isinstance(raw, str) else ""
@@ -68,6 +71,7 @@ def lost_letters(file: str, sheet: str, rows: Sequence[tuple[int, Sequence[objec
             value = text(cells, position)
             words = words_with_lost_letters(value, position in names, known)
             if words:
-                issues.append(issue("csv-letters-lost", words=", ".join(map(quoted, dict.fromkeys(words))), file=file,
+                code = "csv-character-lost-not-printed" if position in not_printed else "csv-letters-lost"
+                issues.append(issue(code, words=", ".join(map(quoted, dict.fromkeys(words))), file=file,
                                     sheet=sheet, row=number, column=heading, value=value))
     return issues

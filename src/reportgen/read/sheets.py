@@ -550,7 +550,9 @@ def locate_table(
     if sheet.lossy:
         read = {position: headings[position] for position in sorted(table.index.values())}
         name_columns = [table.index[key] for key in ("lead", "section") if key in table.index]
-        issues += lost_letters(display, sheet.name, table.rows, read, name_columns, names)
+        printed = _columns_used(table, register)
+        issues += lost_letters(display, sheet.name, table.rows, read, name_columns, names,
+                               [position for position in read if position not in printed])
     return table, issues
 
 
