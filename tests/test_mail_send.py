@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import make_workspace
+from conftest import REGISTER_HEADINGS, make_workspace
 from mail_helpers import (
     ADDRESS,
     CJB,
@@ -27,8 +27,10 @@ from mail_helpers import (
     attachment,
     but_the_deadline,
     env,
+    mail_toml,
     mail_workspace,
     register_with_its_own_problems,
+    reply,
 )
 from mailservers import PASSWORD, TOKEN, USER, free_port
 from reportgen.check.checked import load_register
@@ -840,3 +842,44 @@ def test_a_reminder_says_whether_the_deadline_has_passed(tmp_path: Path, capsys:
     day = f"{deadline.day} {deadline:%B %Y}"
     assert (f"The deadline was {day}: please send your return as soon as you can." if days < 0
             else f"The deadline is {day}.") in body
+
+
+def test_workbooks_and_their_mail_are_named_with_each_letter_of_a_lead_plain(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`send-returns` wrote workbook-2026-10-T-Diogel.eml and …-Asocia-ia-Rom-nilor-din-ara-Galilor.eml (letters
+    dropped) for workbooks named fundacja-łodz-wsparcie-ofiar.xlsx (accents dropped, ł kept). Both are now named
+    one way, each letter as its plain letter; a plain-ASCII lead's names are as before, and a reply with a
+    workbook named the old way is still its lead's."""
+    from reportgen.shells.cli import main
+
+    leads = {"Tŷ Diogel": "post@tydiogel.example.org", "Fundacja Łódź – Wsparcie Ofiar": "biuro@fundacja.example.org",
+             "Asociația Românilor din Țara Galilor": "contact@asociatia.example.org",
+             OPCC: ADDRESS[OPCC]}
+    root = make_workspace(tmp_path / "ws", period=PERIOD, returns={}, toml=mail_toml(partners=leads),
+                          register=[REGISTER_HEADINGS, *[(ref, "Victims", lead, f"Action {ref}.", "9")
+                                                         for ref, lead in enumerate(leads, 1)]])
+    assert main(["send-returns", "--workspace", str(root), "--period", PERIOD, "--dry-run"]) == 0
+    outbox = root / "outputs" / PERIOD / "mail" / "outbox"
+    assert sorted(path.name for path in outbox.iterdir()) == [
+        f"workbook-{PERIOD}-Asociatia-Romanilor-din-Tara-Galilor.eml",
+        f"workbook-{PERIOD}-Fundacja-Lodz-Wsparcie-Ofiar.eml", f"workbook-{PERIOD}-OPCC.eml",
+        f"workbook-{PERIOD}-Ty-Diogel.eml"]
+    attached = {attachment(BytesParser(policy=policy.default).parsebytes(path.read_bytes()))[0]  # type: ignore[arg-type]
+                for path in outbox.iterdir()}
+    assert attached == {"asociatia-romanilor-din-tara-galilor.xlsx", "fundacja-lodz-wsparcie-ofiar.xlsx",
+                        "opcc.xlsx", "ty-diogel.xlsx"}
+
+    book = openpyxl.Workbook()
+    book.active.append(["Plan priority", "Action", "Status this reporting period",
+                        "Explanation / Link to meeting papers", "Timeframe for delivery / Completion"])
+    book.active.append([2, "Action 2.", "In progress", "Started.", "2027"])
+    sent_before, drop = io.BytesIO(), tmp_path / "drop"
+    book.save(sent_before)
+    drop.mkdir()
+    (drop / "1.eml").write_bytes(reply("biuro@fundacja.example.org",
+                                       [("fundacja-łodz-wsparcie-ofiar.xlsx", sent_before.getvalue())]))
+    capsys.readouterr()
+    assert main(["collect", "--workspace", str(root), "--period", PERIOD, "--dry-run", "--from-folder",
+                 str(drop)]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "fundacja-lodz-wsparcie-ofiar.xlsx" in printed and "other-lead" not in printed, printed

@@ -336,10 +336,12 @@ class Collector:
 
     def _versions(self, partner: str) -> list[Path]:
         """The partner's returns already in the period folder (also in a dry run, which writes elsewhere)."""
-        base = self._stem(partner)
+        # and those saved before each letter of a name was made plain ("fundacja-łodz.xlsx")
+        before = workbook_names(self.register.leads, every_letter=False)[0].get(partner, "").rpartition(".")[0]
+        bases = {self._stem(partner), before or self._stem(partner)}
         folders = dict.fromkeys((self.inputs.returns_dir, self.folder))
         return [p for folder in folders if folder.is_dir() for p in folder.iterdir()
-                if p.is_file() and p.suffix.lower() in ACCEPTED and versioned(p)[0].casefold() == base]
+                if p.is_file() and p.suffix.lower() in ACCEPTED and versioned(p)[0].casefold() in bases]
 
     def _free_name(self, partner: str, suffix: str, number: int = 0) -> str:
         """<workbook>.xlsx, or the next free <workbook>.vN.xlsx (from version `number` on): `_stem`."""

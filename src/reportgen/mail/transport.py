@@ -25,6 +25,7 @@ from reportgen.mail.compose import Outgoing
 from reportgen.mail.credentials import Credentials, refuse_cleartext
 from reportgen.mail.kept import Keeper
 from reportgen.mail.ledger import Ledger, SentRecord, mark, now_utc
+from reportgen.read.partners import plain_letters
 from reportgen.settings import MailSettings
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,9 @@ class FileOutbox:
 
 
 def eml_name(key: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", key).strip("-")[:120]
+    """A message's file name from its key ('workbook-2026-11-Tŷ Diogel' -> 'workbook-2026-11-Ty-Diogel'): each
+    letter of the lead's name plain, as its workbook's name has it (`plain_letters`), none dropped."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", plain_letters(key)).strip("-")[:120]
 
 
 class SmtpOutbox:

@@ -66,24 +66,40 @@ _COPY_NUMBER = re.compile(r"\((\d+)\)")
 MAX_NAME_CHARS = 100  # a file name fits every filesystem's 255 bytes even in a non-Latin script
 
 
-def slug(text: str) -> str:
-    """'Wessex Police' -> 'wessex-police'; accents dropped ('Société' -> 'societe'), other scripts kept
-    ('Полиция' -> 'полиция'): a file name a person can read, for any lead name."""
+# Latin letters that are no letter and an accent, so dropping accents leaves them: each as a person writes it in
+# plain letters ('Łódź' -> 'Lodz', 'Søren' -> 'Soren')
+_PLAIN = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ħ": "h", "Ħ": "H", "ı": "i",
+                        "ŀ": "l", "Ŀ": "L", "ŧ": "t", "Ŧ": "T", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe",
+                        "Œ": "OE", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D"})
+
+
+def plain_letters(text: str, every_letter: bool = True) -> str:
+    """`text` with each Latin letter as its plain letter ('Tŷ' -> 'Ty', 'Łódź' -> 'Lodz', 'Țara' -> 'Tara'),
+    other scripts kept: the one way a lead's name is made a file name's, for its workbook and its mail alike.
+    Not `every_letter`: accents dropped only ('Łódź' -> 'Łodz'), as workbooks were named before, to know them."""
     letters = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    return re.sub(r"[\W_]+", "-", letters.casefold()).strip("-")
+    return letters.translate(_PLAIN) if every_letter else letters
 
 
-def workbook_names(leads: Sequence[str]) -> tuple[dict[str, str], list[Issue]]:
+def slug(text: str, every_letter: bool = True) -> str:
+    """'Wessex Police' -> 'wessex-police'; each letter plain ('Société' -> 'societe', 'Łódź' -> 'lodz'), other
+    scripts kept ('Полиция' -> 'полиция'): a file name a person can read, for any lead name. Not `every_letter`:
+    the name workbooks were given before ł and its like were made plain (`plain_letters`)."""
+    return re.sub(r"[\W_]+", "-", plain_letters(text, every_letter).casefold()).strip("-")
+
+
+def workbook_names(leads: Sequence[str], every_letter: bool = True) -> tuple[dict[str, str], list[Issue]]:
     """A unique, readable file name per lead: its slug (`lead-N` when the name has no letters or digits);
     a second lead whose name makes the same file name gets `-2` and an issue saying how to match it.
 
     The one naming rule: `reportgen returns`, `send-returns` and `collect` name a lead's files by it, and
-    `match_partner` reads a file so named as that lead's (given the register's leads in register order)."""
+    `match_partner` reads a file so named as that lead's (given the register's leads in register order).
+    Not `every_letter`: the names given before each letter was made plain (`slug`)."""
     names: dict[str, str] = {}
     issues: list[Issue] = []
     taken: dict[str, str] = {}
     for number, lead in enumerate(leads, start=1):
-        stem = slug(lead)[:MAX_NAME_CHARS].strip("-") or f"lead-{number}"
+        stem = slug(lead, every_letter)[:MAX_NAME_CHARS].strip("-") or f"lead-{number}"
         first, suffix = stem, 2
         while stem in taken:
             stem, suffix = f"{first}-{suffix}", suffix + 1
@@ -118,12 +134,17 @@ def file_name_for(lead: str, partners: Mapping[str, PartnerSettings] | None = No
 
 def workbook_lead(file_name: str, leads: Sequence[str]) -> str | None:
     """The lead whose workbook `reportgen returns` names as `file_name` is (`workbook_names`), with its
-    extension (.xlsx, or .csv when saved from it) and what saving again adds ignored; None for any other name."""
+    extension (.xlsx, or .csv when saved from it) and what saving again adds ignored; None for any other name.
+    A workbook sent before each letter of a name was made plain ("fundacja-łodz.xlsx") is still its lead's."""
     stem = _SAVED_AGAIN.sub("", Path(file_name).stem.casefold().strip())
     if not stem:
         return None
-    names, _issues = workbook_names(leads)
-    return next((lead for lead, name in names.items() if name.removesuffix(".xlsx") == stem), None)
+    for every_letter in (True, False):
+        names, _issues = workbook_names(leads, every_letter)
+        found = next((lead for lead, name in names.items() if name.removesuffix(".xlsx") == stem), None)
+        if found is not None:
+            return found
+    return None
 
 
 def workbook_names_text(which: Sequence[str], leads: Sequence[str]) -> str:
