@@ -555,3 +555,31 @@ def test_a_lead_written_once_with_a_straight_apostrophe_for_a_curly_one_is_not_c
     rows = _chase_rows(root, built)
     assert {lead: rows[lead]["Returned"] for lead in (curly, straight)} == dict.fromkeys(
         (curly, straight), "Yes, but not read until the register writes its lead one way")
+
+
+def test_a_return_named_with_welsh_words_for_return_or_update_is_its_leads(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """"Ffurflen Cyngor Sir Powys - Hydref 2026.csv" matched no lead partner, though "return" and the Welsh month are
+    looked past: the Welsh words for return, update and reply ("ffurflen", "diweddariad", "ymateb") now are too, so
+    the council's return is read as its own and it is not chased."""
+    from conftest import REGISTER_HEADINGS, write_csv
+    from reportgen.shells.cli import main
+
+    leads = ("Cyngor Sir Powys", "Heddlu Dyfed-Powys", "Tŷ Diogel")
+    root = make_workspace(tmp_path / "ws", returns={},
+                          register=[REGISTER_HEADINGS, *[(ref, "", lead, f"Action {ref}.", "9")
+                                                         for ref, lead in enumerate(leads, 1)]])
+    folder = root / "inputs" / "returns" / "2026-10"
+    for ref, name in enumerate(("Ffurflen Cyngor Sir Powys - Hydref 2026.csv", "Diweddariad Heddlu Dyfed-Powys.csv",
+                                "Ymateb Tŷ Diogel.csv"), 1):
+        write_csv(folder / name, [RETURN_HEADINGS, (ref, f"Action {ref}.", "Completed", "Done.", "2026")])
+    main(["build", "--workspace", str(root)])
+    printed = capsys.readouterr().out
+    rows = _chase_rows(root, printed)
+    with (Path(printed.strip().splitlines()[-1]) / "issues.csv").open(encoding="utf-8-sig") as stream:
+        issues = stream.read()
+    assert "unknown-partner" not in issues and "matches no lead" not in issues, issues
+    assert {lead: (rows[lead]["Returned"], rows[lead]["File"]) for lead in leads} == {
+        "Cyngor Sir Powys": ("Yes", "inputs/returns/2026-10/Ffurflen Cyngor Sir Powys - Hydref 2026.csv"),
+        "Heddlu Dyfed-Powys": ("Yes", "inputs/returns/2026-10/Diweddariad Heddlu Dyfed-Powys.csv"),
+        "Tŷ Diogel": ("Yes", "inputs/returns/2026-10/Ymateb Tŷ Diogel.csv")}, rows

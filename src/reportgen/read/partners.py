@@ -54,6 +54,9 @@ NOISE_WORDS = frozenset({"return", "returns", "update", "updates", "final", "dra
                          "the", "delivery", "plan", "partner", "progress", "report", "v", *MONTHS,
                          "late", "revised", "amended", "corrected", "resubmitted", "resubmission", "submission",
                          "latest",
+                         # a Welsh force's partners name them in Welsh too: "Ffurflen Cyngor Sir Powys - Hydref.csv"
+                         # (return, form), "Diweddariad …" (update), "Ymateb …" (reply)
+                         "ffurflen", "ffurflenni", "diweddariad", "diweddariadau", "ymateb", "ymatebion",
                          "xlsx", "xlsm", "xls", "csv"})  # a name saved with its extension twice: opcc.xlsx.xlsx
 _COPY_MARK = re.compile(r"\(\d+\)|\bcopy\b|\bv\d+\b|\bversion\s*\d+\b")
 _DATE = re.compile(r"\b\d{1,4}([-_. /]\d{1,2}){1,2}\b|\b\d{6,8}\b|\b(19|20)\d\d\b")
