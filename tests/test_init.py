@@ -385,3 +385,29 @@ def test_a_register_keyed_by_the_plans_own_numbers_is_told_so_once_before_and_af
     assert (f"cannot read the register inputs/register.xlsx: None of the register's 220 rows (rows 2 to 221) could "
             f"be read as an action: the action reference in '{heading}' of each ({example}, ") in err
     assert "[[register.extra]]" in err and "holds no actions" not in err
+
+
+def test_the_starter_settings_name_the_papers_language_and_a_welsh_paper_declares_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`[paper] language` sets the language the PDF, web edition and Word paper declare, but neither the README
+    nor the reportgen.toml `init` writes named it, so a Welsh office's paper declared itself British English. The
+    starter names it, with "cy" for a Welsh paper; set so, every format of the paper declares Welsh."""
+    root = tmp_path / "powys"
+    assert main(["init", "--workspace", str(root)]) == 0
+    settings = root / "reportgen.toml"
+    text = settings.read_text(encoding="utf-8")
+    assert '\nlanguage = "en-GB"\n' in text and '"cy" for a Welsh paper' in text
+    for starter, filled in COVER.items():
+        text = text.replace(f"\n{starter}", f"\n{filled}")
+    settings.write_text(text.replace('\nlanguage = "en-GB"\n', '\nlanguage = "cy"\n'), encoding="utf-8")
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert 'language = "en-GB" # the default' in readme and '"cy" for a Welsh paper' in readme
+    fill_register(root)
+    (root / "inputs" / "returns" / PERIOD).mkdir(parents=True)  # no return yet: the paper is built all the same
+    capsys.readouterr()
+    main(["build", "--workspace", str(root), "--period", PERIOD])
+    printed = capsys.readouterr()
+    folder = Path(printed.out.strip().splitlines()[-1])
+    assert pypdf.PdfReader(folder / "paper.pdf").trailer["/Root"]["/Lang"] == "cy"
+    assert docx.Document(str(folder / "paper.docx")).core_properties.language == "cy"
+    assert '<html lang="cy">' in (folder / "paper.html").read_text(encoding="utf-8")
