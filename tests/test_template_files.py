@@ -117,8 +117,8 @@ def test_an_html_template_older_than_reportgen_is_one_error_saying_what_to_do(
     err = " ".join(capsys.readouterr().err.split())  # rich wraps long lines
     assert "Traceback" not in err
     assert (f"reportgen: error: the template {template}, line 1, is broken: No filter named 'space_into_links'. "
-            "If it is a copy made by an older reportgen, move it out of the workspace's templates folder to use "
-            f"reportgen's own, and carry any changes into a fresh copy of {DEFAULTS / name}") in err
+            "It is a copy made by an older reportgen, written for what this one no longer has: run "
+            f"`reportgen template --workspace {root} --new`") in err
     assert not (root / "outputs" / "2026-10").exists() or not any((root / "outputs" / "2026-10").glob("draft-*"))
 
 
@@ -157,3 +157,27 @@ def test_a_paper_css_older_than_reportgen_still_marks_every_page_and_says_what_i
 def test_reportgen_s_own_stylesheet_lacks_nothing(tmp_path: Path) -> None:
     root = workspace_with(tmp_path, "paper.css")
     assert "stylesheet-outdated" not in {i.code for i in validate_draft(root).issues}
+
+
+OLDER = Path(__file__).parent / "fixtures" / "older-templates"  # as an earlier release of reportgen shipped them
+
+
+def test_validate_stops_on_a_pdf_template_copied_from_an_older_reportgen_as_the_build_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An officer upgrading keeps the paper.html.j2 an older reportgen gave them, which uses a filter this one no
+    longer has: validate said all was well and the build then stopped. Now validate stops with the build's line,
+    which says the copy is older than reportgen and how to bring it up to date."""
+    root = workspace_with(tmp_path)
+    template = root / "templates" / "paper.html.j2"
+    shutil.copy(OLDER / "paper.html.j2", template)
+    assert main(["validate", "--workspace", str(root)]) == 1
+    validated = " ".join(capsys.readouterr().err.split())
+    assert main(["build", "--workspace", str(root)]) == 1
+    built = " ".join(capsys.readouterr().err.split())
+    assert validated == built
+    assert (f"reportgen: error: the template {template}, line 4, is broken: No filter named 'space_into_links'. "
+            "It is a copy made by an older reportgen, written for what this one no longer has: run "
+            f"`reportgen template --workspace {root} --new`: it writes reportgen's own beside it as "
+            "paper.html.j2.new; carry any changes of yours into that and put it in place of paper.html.j2") in validated
+    assert main(["template", "--workspace", str(root), "--new"]) == 0
+    assert (root / "templates" / "paper.html.j2.new").read_bytes() == (DEFAULTS / "paper.html.j2").read_bytes()

@@ -94,7 +94,7 @@ def template_errors(name: str) -> Iterator[None]:
     except TemplateSyntaxError as exc:
         where = exc.filename or exc.name or name
         raise ReportgenError(f"the template {where}, line {exc.lineno}, is broken: "
-                             f"{(exc.message or '').rstrip('.')}{_advice(where, name)}") from exc
+                             f"{(exc.message or '').rstrip('.')}{_advice(where, name, exc.message or '')}") from exc
     except TemplateError as exc:
         where, file = _template_line(exc, name)
         raise ReportgenError(f"the template {where} cannot be filled in: {str(exc).rstrip('.')}"
@@ -113,9 +113,19 @@ def _template_line(exc: BaseException, name: str) -> tuple[str, str]:
     return found, file
 
 
-def _advice(file: str, name: str) -> str:
-    """A workspace's template may be older than reportgen (it uses what reportgen no longer gives it)."""
+def _advice(file: str, name: str, message: str = "") -> str:
+    """A workspace's template may be older than reportgen (it uses what reportgen no longer gives it): how to bring
+    it up to date as the README says, `reportgen template --new` writing ours beside it to merge."""
     if not Path(file).is_absolute() or Path(file).resolve().is_relative_to(DEFAULT_TEMPLATES.resolve()):
         return ""
-    return (f". If it is a copy made by an older reportgen, move it out of the workspace's templates folder to use "
-            f"reportgen's own, and carry any changes into a fresh copy of {DEFAULT_TEMPLATES / Path(file).name}")
+    copy = Path(file)
+    how = (f"run `reportgen template --workspace {copy.parent.parent} --new`: it writes reportgen's own beside it as "
+           f"{copy.name}.new; carry any changes of yours into that and put it in place of {copy.name} (or move "
+           f"{copy.name} out of the workspace's templates folder to use reportgen's own)")
+    if _GONE.match(message):  # a filter or test ours had once: the copy is older than this reportgen
+        return f". It is a copy made by an older reportgen, written for what this one no longer has: {how}"
+    return f". If it is a copy made by an older reportgen, {how}"
+
+
+# what Jinja says when a template uses a filter or test its environment lacks
+_GONE = re.compile(r"No (filter|test) named ")

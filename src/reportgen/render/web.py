@@ -160,6 +160,13 @@ def _environment(templates: Path) -> Environment:
                                         ("spoken_pieces", spoken_pieces), ("lines", lines)))
 
 
+def check_template(templates: Path) -> None:
+    """The workspace's paper.web.html.j2 compiled as the build compiles it, and not rendered (see
+    `reportgen.render.pdf.html.check_template`)."""
+    with template_errors(TEMPLATE_NAME):
+        _environment(Path(templates).resolve()).get_template(TEMPLATE_NAME)
+
+
 def _source(env: Environment, name: str) -> str:
     loader = env.loader
     assert loader is not None

@@ -56,11 +56,13 @@ from reportgen.read.sheets import toml_string
 from reportgen.read.workspace import Inputs, find_inputs
 from reportgen.render.fonts import resolve_fonts
 from reportgen.render.pdf.html import STYLESHEET, stylesheet_lacks
+from reportgen.render.pdf.html import check_template as check_pdf_template
 from reportgen.render.pdf.parallel import PdfWorkers, start_workers
 from reportgen.render.pdf.writer import write_pdf
 from reportgen.render.template_tags import NEEDED_TAGS
 from reportgen.render.theme import TEMPLATE_COLUMN_KEYS, read_theme
 from reportgen.render.web import TEMPLATE_NAME as WEB_TEMPLATE
+from reportgen.render.web import check_template as check_web_template
 from reportgen.render.web import web_template_lacks, write_html
 from reportgen.run.chase import (
     ChaseRow,
@@ -324,6 +326,7 @@ def validate_draft(workspace: Path, period: str | None = None, edition: Edition 
     """`reportgen validate`: exactly the checks of a build, writing nothing."""
     checks = check_draft(workspace, period, edition, todays_register=todays_register)
     check_word_template(checks.paper, checks.plan)
+    check_html_templates(checks.plan.inputs.templates)
     return replace(checks, issues=(*checks.issues, *changed_inputs(checks.plan)))
 
 
@@ -338,6 +341,15 @@ def check_word_template(paper: Paper, plan: Plan) -> None:
     few = replace(paper, sections=tuple(replace(section, rows=section.rows[:1]) for section in paper.sections))
     with tempfile.TemporaryDirectory(prefix="reportgen-validate-") as folder:
         render_docx(few, plan, Path(folder))
+
+
+def check_html_templates(templates: Path) -> None:
+    """The workspace's own PDF and web-edition templates compiled as the build compiles them: one it cannot compile
+    (a copy made by an older reportgen, using a filter this one no longer has) stops validate with the build's
+    line. Ours are not compiled (they compile, and compiling one costs validate a tenth of a second)."""
+    for name, check in (("paper.html.j2", check_pdf_template), (WEB_TEMPLATE, check_web_template)):
+        if template_file(templates, name).resolve() != (DEFAULT_TEMPLATES / name).resolve():
+            check(templates)
 
 
 def render_docx(paper: Paper, plan: Plan, folder: Path) -> Path:

@@ -214,6 +214,14 @@ def _environment(templates: Path) -> Environment:
                                         ("spoken_pieces", spoken_pieces), ("lines", lines)))
 
 
+def check_template(templates: Path) -> None:
+    """The workspace's paper.html.j2 compiled as the build compiles it, and not rendered: one that uses a filter
+    this reportgen no longer has (a copy made by an older one) stops `validate` with the build's line, not the
+    build on the day, while validate stays quick (no PDF is laid out)."""
+    with template_errors(TEMPLATE_NAME):
+        _environment(Path(templates).resolve()).get_template(TEMPLATE_NAME)
+
+
 def render_html(paper: Paper, templates: Path, part: str = "all", furniture_pages: Sequence[str] = (),
                 first_page: int = 1, plan_heading: bool = True, plan_ends: bool = True) -> str:
     """The paper as one HTML document (every value escaped), laid out by `paper.html.j2`.
