@@ -17,6 +17,7 @@ import pytest
 
 from conftest import ROOT, make_workspace
 from reportgen import __version__, template_files
+from reportgen.run import template_copies
 from reportgen.shells.cli import main
 
 OURS = ROOT / "templates"
@@ -116,8 +117,10 @@ def test_template_new_writes_ours_beside_the_copy_and_the_warning_stops(
     assert main(["validate", "--workspace", str(workspace), "--all"]) == 0
     assert "template-copy" not in said(capsys)
     assert main(["template", "--workspace", str(workspace), "--new"]) == 0  # a .new being merged is never replaced
-    assert capsys.readouterr().out.splitlines()[-2:] == [
-        "every template here is from reportgen's own as it is now: nothing written", str(folder)]
+    assert capsys.readouterr().out.splitlines() == [  # the restyled copy is not said to be ours
+        f"{folder / 'paper.css'} differs from reportgen's own paper.css as it is now (your changes, or a merge of "
+        "paper.css.new not finished); its record says reportgen's has not changed since",
+        "no copy here is behind reportgen's own templates as they are now: nothing written", str(folder)]
 
 
 def test_a_copy_made_by_hand_is_noted_once_and_then_checked(
@@ -146,3 +149,84 @@ def test_a_copy_made_by_hand_is_noted_once_and_then_checked(
     assert main(["validate", "--workspace", str(workspace)]) == 0
     assert "templates/diff.css is reportgen's own diff.css as it was on" in said(capsys)  # not restyled since
     assert (folder / "diff.css").read_bytes() == copied
+
+
+OLDER = Path(__file__).parent / "fixtures" / "older-templates"  # as an earlier release of reportgen shipped them
+
+
+def recorded(workspace: Path) -> dict[str, dict[str, str]]:
+    copies: dict[str, dict[str, str]] = json.loads(
+        (workspace / "templates" / "copied-templates.json").read_text(encoding="utf-8"))["copies"]
+    return copies
+
+
+def test_a_copy_an_earlier_release_shipped_is_told_to_be_out_of_date_and_never_recorded_as_ours(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An officer upgrading keeps the paper.css an earlier reportgen gave them, with no record (that release wrote
+    none): the first build recorded today's paper.css as what it was copied from, so every change since was hidden
+    and `template --new` said every template was ours. Now its bytes are recognised as that release's: validate
+    and build say it is out of date, the record says so, and `template --new` writes ours beside it."""
+    workspace = make_workspace(tmp_path / "ws")
+    (workspace / "templates").mkdir()
+    shutil.copy(OLDER / "paper.css", workspace / "templates" / "paper.css")
+    assert main(["validate", "--workspace", str(workspace)]) == 0
+    assert ("templates/paper.css is reportgen's own paper.css as it was on 2026-12-01 (reportgen 0.1.0), not changed "
+            "since; reportgen's has changed since") in said(capsys)
+    assert main(["build", "--workspace", str(workspace)]) == 0
+    assert "templates/paper.css is reportgen's own paper.css as it was on 2026-12-01" in said(capsys)
+    assert recorded(workspace)["paper.css"] == {
+        "sha256": hashlib.sha256((OLDER / "paper.css").read_bytes()).hexdigest(), "reportgen": "0.1.0",
+        "date": "2026-12-01", "how": "recognised as an earlier release's"}
+    assert main(["validate", "--workspace", str(workspace)]) == 0  # told at every run, not once
+    assert "templates/paper.css is reportgen's own paper.css as it was on 2026-12-01" in said(capsys)
+    assert main(["template", "--workspace", str(workspace), "--new"]) == 0
+    assert capsys.readouterr().out.startswith(f"wrote {workspace / 'templates' / 'paper.css.new'}")
+    assert (workspace / "templates" / "paper.css.new").read_bytes() == (OURS / "paper.css").read_bytes()
+
+
+def test_a_copy_of_unknown_origin_is_said_to_be_until_ours_is_written_beside_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A copy with no record that is neither ours now nor an earlier release's (restyled after it was copied by
+    hand) was recorded by the first build as taken from ours as it is now, and then never told. Now it is recorded
+    as of unknown origin and a warning says so, until `template --new` writes ours beside it to merge."""
+    workspace = make_workspace(tmp_path / "ws")
+    (workspace / "templates").mkdir()
+    shutil.copy(OURS / "paper.css", workspace / "templates" / "paper.css")
+    restyle_css(workspace)
+    unknown = ("templates/paper.css has no record of the version of reportgen's own paper.css it was copied from "
+               "(copied by hand, or by an older reportgen) and differs from reportgen's as it is now")
+    assert main(["validate", "--workspace", str(workspace)]) == 0
+    assert unknown in said(capsys)
+    assert main(["build", "--workspace", str(workspace)]) == 0
+    draft = Path(said(capsys).split()[-1])
+    assert "template-copy-unknown" in (draft / "issues.csv").read_text(encoding="utf-8-sig")
+    assert recorded(workspace)["paper.css"]["how"] == "of unknown origin"
+    assert recorded(workspace)["paper.css"]["sha256"] == ""
+    assert main(["validate", "--workspace", str(workspace)]) == 0
+    assert unknown in said(capsys)
+    assert main(["template", "--workspace", str(workspace), "--new"]) == 0
+    assert (workspace / "templates" / "paper.css.new").read_bytes() == (OURS / "paper.css").read_bytes()
+    capsys.readouterr()
+    assert main(["validate", "--workspace", str(workspace), "--all"]) == 0
+    assert "templates/paper.css has no record" not in said(capsys)
+
+
+def test_an_earlier_release_s_word_template_is_not_said_to_have_words_of_the_officer_s_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """An earlier release's paper.docx had words typed in it ("Ref") that today's prints from a tag: validate
+    said the officer's template had content of its own, though nothing in it was theirs. Now it says only that
+    the copy is an earlier release's, out of date."""
+    workspace = make_workspace(tmp_path / "ws")
+    (workspace / "templates").mkdir()
+    earlier = workspace / "templates" / "paper.docx"
+    document = docx.Document(str(OURS / "paper.docx"))
+    document.add_paragraph("Ref")  # typed into the template, as an earlier release's was
+    document.save(str(earlier))
+    assert main(["validate", "--workspace", str(workspace)]) == 0
+    assert "has content of its own that only the Word paper shows: 'Ref'" in said(capsys)  # not a release's
+    sha256 = hashlib.sha256(earlier.read_bytes()).hexdigest()
+    monkeypatch.setitem(template_copies.EARLIER_TEMPLATES, "paper.docx", {sha256: ("2026-11-23", "0.1.0")})
+    assert main(["validate", "--workspace", str(workspace)]) == 0
+    out = said(capsys)
+    assert "content of its own" not in out
+    assert "templates/paper.docx is reportgen's own paper.docx as it was on 2026-11-23 (reportgen 0.1.0)" in out

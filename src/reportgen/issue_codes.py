@@ -1781,12 +1781,22 @@ CODES: dict[str, Code] = {
                        "{workspace} --all writes a fresh copy to restyle).")}),
     "template-copy-unrecorded": Code(
         N, "A workspace template has no record of which version of reportgen's own it was copied from (copied by "
-        "hand, or by an older reportgen): whether reportgen's has changed since cannot be checked.",
+        "hand, or by an older reportgen), but is reportgen's own as it is now, byte for byte.",
         "{file} has no record of the version of reportgen's own {value} it was copied from (copied by hand, or by "
-        "an older reportgen), so whether reportgen's has changed since cannot be checked.",
-        "Nothing to do: the next build records reportgen's {value} as it is then and says when it changes, so this "
-        "note is given once. To compare yours with reportgen's now, run reportgen template --workspace {workspace} "
-        "--new: it writes reportgen's beside yours as {new}, leaving yours as it is."),
+        "an older reportgen); it is reportgen's as it is now, byte for byte.",
+        "Nothing to do: the next build records it as reportgen's {value} as it is now and says when reportgen's "
+        "changes, so this note is given once."),
+    "template-copy-unknown": Code(
+        W, "A workspace template has no record of which version of reportgen's own it was copied from, and is "
+        "neither reportgen's as it is now nor as an earlier release shipped it: whether it lacks changes made to "
+        "reportgen's since cannot be told.",
+        "{file} has no record of the version of reportgen's own {value} it was copied from (copied by hand, or by "
+        "an older reportgen) and differs from reportgen's as it is now, so it may lack changes made to reportgen's "
+        "since (fixes, new parts).",
+        "Run reportgen template --workspace {workspace} --new: it writes reportgen's {value} as it is now beside "
+        "yours as {new}, leaving yours as it is, and records it, so this warning stops. Carry your changes into it "
+        "(Word's Review > Compare shows them for a .docx, any text comparison for the others), put the result in "
+        "place of {file} and delete {new}. Or move {file} out of the templates folder to use reportgen's own."),
     "font-substituted": Code(
         N, "A font the Word template names is not installed here; the PDF uses an installed font drawn to the "
         "same widths, so lines and pages break as in Word.",

@@ -73,7 +73,7 @@ from reportgen.run.chase import (
     unchanged_returns,
 )
 from reportgen.run.prefill import prefill_values
-from reportgen.run.template_copies import copy_issues, record_unrecorded
+from reportgen.run.template_copies import copy_issues, is_earlier_release, record_unrecorded
 from reportgen.safe_cells import CSV_ENCODING
 from reportgen.settings import SETTINGS_FILE, Edition
 from reportgen.template_files import DEFAULT_TEMPLATES, template_file, templates_folder
@@ -194,7 +194,9 @@ def load_theme(inputs: Inputs) -> tuple[Theme, list[Issue]]:
     template = template_file(inputs.templates, "paper.docx")  # a folder without one: the DOCX is laid out from ours
     shown = inputs.display(template) if template.is_relative_to(inputs.workspace) else "reportgen's default template"
     theme, issues = read_theme(template, shown)
-    issues = [found for found in issues if not _unmissed(found, inputs)]
+    earlier = template.is_relative_to(inputs.workspace) and is_earlier_release(template)
+    issues = [found for found in issues if not _unmissed(found, inputs)
+              and not (earlier and found.code == "template-own-text")]  # an earlier release's words, not theirs
     theme, font_issues = resolve_fonts(theme, shown)
     return theme, [*template_name_issues(inputs), *template_copy_issues(inputs), *issues, *font_issues,
                    *stylesheet_issues(inputs), *web_template_issues(inputs)]

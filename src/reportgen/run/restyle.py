@@ -57,15 +57,16 @@ def copy_templates(workspace: Path, names: tuple[str, ...] = WORD_TEMPLATE) -> t
     return written, kept
 
 
-def write_new_templates(workspace: Path) -> tuple[list[Path], list[Path]]:
+def write_new_templates(workspace: Path) -> tuple[list[Path], list[Path], list[Path]]:
     """`template --new`: ours as it is now beside each workspace copy it has changed since, as `<name>.new`
-    (`template_copies.write_new_versions`); the copies are never touched. (written, kept: a .new already there)."""
+    (`template_copies.write_new_versions`); the copies are never touched. (written, kept: a .new already there,
+    differing: copies taken from ours as it is now that differ from it)."""
     workspace = Path(workspace)
     if not workspace.is_dir():
         raise UsageError(not_a_workspace(workspace))
     folder = workspace / "templates"
     if not folder.is_dir():
-        return [], []
+        return [], [], []
     try:
         return write_new_versions(folder)
     except OSError as error:

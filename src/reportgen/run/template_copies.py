@@ -4,9 +4,12 @@ A workspace's templates/ keeps its copy of a template for ever, while reportgen'
 accessibility fix, a new column, a heading): without a record the copy goes stale silently. `reportgen template`
 writes beside the copies a record, templates/copied-templates.json, with a fingerprint (SHA-256) of each of ours as
 it copied it; `validate` and `build` compare it with ours as it is now and say which copy is behind and what to do.
-A copy with no record (copied by hand, or by an older reportgen) is reported once: the first build records ours as
-it is then, so later changes are told. The copies themselves are never read for anything but their fingerprint
-and never written: the record is a file of its own, so a copy still renders exactly as ours did.
+A copy with no record (copied by hand, or by an older reportgen) is told by its bytes alone: ours as it is now is
+recorded as such by the first build (its note given once); ours as an earlier release shipped it (`earlier_templates`,
+from the repository's history) is recorded as that release's, and so told to be out of date; anything else is recorded
+as of unknown origin, and said to be until ours is written beside it to merge. The copies themselves are never read
+for anything but their fingerprint and never written: the record is a file of its own, so a copy still renders
+exactly as ours did.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from reportgen import __version__, template_files
+from reportgen.earlier_templates import EARLIER_TEMPLATES
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue
 
@@ -42,7 +46,11 @@ class CopyRecord:
     sha256: str
     reportgen: str  # the version that wrote it
     date: str  # YYYY-MM-DD
-    how: str  # "copied", "first checked" (a copy with no record) or "written beside as .new"
+    how: str  # "copied", "first checked" (a copy with no record: ours), EARLIER, UNKNOWN or "written beside as .new"
+
+
+EARLIER = "recognised as an earlier release's"  # a copy with no record that is ours as an earlier release shipped it
+UNKNOWN = "of unknown origin"  # a copy with no record that is neither ours now nor as any release shipped it
 
 
 def fingerprint(path: Path) -> str:
@@ -54,9 +62,40 @@ def record_of(data: bytes, how: str) -> CopyRecord:
     return CopyRecord(hashlib.sha256(data).hexdigest(), __version__, datetime.date.today().isoformat(), how)
 
 
-def ours_now(name: str, how: str) -> CopyRecord:
-    """A record of reportgen's own `name` as installed now."""
-    return record_of((template_files.DEFAULT_TEMPLATES / name).read_bytes(), how)
+def origin_of(copy: Path) -> CopyRecord:
+    """What a copy with no record was taken from, told by its bytes: ours as it is now ("first checked"), ours as an
+    earlier release shipped it (that release's fingerprint, date and version), or nothing known (no fingerprint:
+    then it is never taken for ours as it is now, which would hide every change made to ours since)."""
+    data = copy.read_bytes()
+    if data == (template_files.DEFAULT_TEMPLATES / copy.name).read_bytes():
+        return record_of(data, "first checked")
+    return earlier_release(copy.name, data) or CopyRecord("", __version__, datetime.date.today().isoformat(), UNKNOWN)
+
+
+def earlier_release(name: str, data: bytes) -> CopyRecord | None:
+    """The record of ours as an earlier release shipped `name` byte for byte as `data`, if one did."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    found = EARLIER_TEMPLATES.get(name, {}).get(sha256)
+    return CopyRecord(sha256, found[1], found[0], EARLIER) if found else None
+
+
+def is_earlier_release(copy: Path) -> bool:
+    """The copy is ours as an earlier release shipped it, not ours as it is now: nothing in it is the officer's."""
+    data = copy.read_bytes()
+    return (data != (template_files.DEFAULT_TEMPLATES / copy.name).read_bytes()
+            and earlier_release(copy.name, data) is not None)
+
+
+def record_for(folder: Path, name: str, records: Mapping[str, CopyRecord]) -> CopyRecord:
+    """The copy's record; for one with none, what its bytes tell (`origin_of`). A record a first check wrote of ours
+    as it is now for a copy that is an earlier release's (as reportgen did before it compared the bytes) is
+    replaced by that release's, so that the copy is told to be out of date."""
+    record = records.get(name)
+    if record is None:
+        return origin_of(folder / name)
+    if record.how == "first checked" and fingerprint(folder / name) != record.sha256:
+        return earlier_release(name, (folder / name).read_bytes()) or record
+    return record
 
 
 def read_records(folder: Path) -> dict[str, CopyRecord]:
@@ -97,17 +136,20 @@ def is_behind(name: str, record: CopyRecord) -> bool:
 
 
 def copy_issues(folder: Path, shown: Callable[[Path], str], workspace: Path) -> list[Issue]:
-    """For each copy in the workspace's templates `folder`: a warning when ours has changed since it was copied, a
-    note when there is no record to tell; nothing for a copy whose original is unchanged, however restyled."""
+    """For each copy in the workspace's templates `folder`: a warning when ours has changed since it was copied, or
+    when what it was copied from cannot be told; a note when it has no record but is ours as it is now; nothing for
+    a copy whose original is unchanged, however restyled."""
     records = read_records(folder)
     found = []
     for name in copies_in(folder):
         copy = folder / name
         where = {"file": shown(copy), "value": name, "workspace": str(workspace)}
         new = shown(copy.with_name(name + NEW_SUFFIX))
-        record = records.get(name)
-        if record is None:
-            found.append(issue("template-copy-unrecorded", new=new, **where))
+        record = record_for(folder, name, records)
+        if name not in records and record.how == "first checked":
+            found.append(issue("template-copy-unrecorded", file=where["file"], value=name))
+        elif record.how == UNKNOWN:
+            found.append(issue("template-copy-unknown", new=new, **where))
         elif is_behind(name, record):
             when = {"copied": record.date, "version": record.reportgen}
             untouched = fingerprint(copy) == record.sha256  # nothing of theirs to merge: ours can simply replace it
@@ -117,29 +159,38 @@ def copy_issues(folder: Path, shown: Callable[[Path], str], workspace: Path) -> 
 
 
 def record_unrecorded(folder: Path) -> list[str]:
-    """After a build: ours as it is now recorded for each copy with no record, so that its note is given once
-    and later changes to ours are told. A folder that cannot be written keeps its note; nothing else is lost."""
+    """After a build: what each copy with no record was taken from, as its bytes tell (`origin_of`), so that its note
+    is given once and later changes to ours are told; a copy that is not ours as it is now is recorded as an earlier
+    release's or of unknown origin, never as ours. A folder that cannot be written keeps its note; nothing else is
+    lost."""
     records = read_records(folder)
     names = [name for name in copies_in(folder) if name not in records]
     try:
-        write_records(folder, {name: ours_now(name, "first checked") for name in names})
+        write_records(folder, {name: origin_of(folder / name) for name in names})
     except OSError as error:
         log.info("could not record the templates of %s: %s", folder, error.strerror)
         return []
     return names
 
 
-def write_new_versions(folder: Path) -> tuple[list[Path], list[Path]]:
-    """Ours, as it is now, beside each copy that is behind it (or has no record) as `<name>.new`, for the officer to
-    merge; the copies themselves are not touched. The record then points at ours as written, so the warning stops
-    while the .new file waits beside the copy. (written, kept: a .new already there, perhaps being merged)."""
+def write_new_versions(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
+    """Ours, as it is now, beside each copy that is behind it (or whose origin is unknown) as `<name>.new`, for the
+    officer to merge; the copies themselves are not touched. The record then points at ours as written, so the
+    warning stops while the .new file waits beside the copy. (written, kept: a .new already there, perhaps being
+    merged, and differing: copies recorded as taken from ours as it is now that differ from it, restyled or being
+    merged, so that "nothing written" is never taken to mean every copy is ours)."""
     records = read_records(folder)
     written: list[Path] = []
     kept: list[Path] = []
+    differing: list[Path] = []
     updates = {}
     for name in copies_in(folder):
-        record = records.get(name)
-        if record is not None and not is_behind(name, record):
+        record = record_for(folder, name, records)
+        if not is_behind(name, record):
+            if name not in records:  # ours as it is now, byte for byte: recorded, nothing to merge
+                updates[name] = record
+            elif fingerprint(folder / name) != record.sha256:
+                differing.append(folder / name)
             continue
         target = folder / (name + NEW_SUFFIX)
         data = (template_files.DEFAULT_TEMPLATES / name).read_bytes()
@@ -151,4 +202,4 @@ def write_new_versions(folder: Path) -> tuple[list[Path], list[Path]]:
         written.append(target)
         updates[name] = record_of(data, "written beside as .new")
     write_records(folder, updates)
-    return written, kept
+    return written, kept, differing

@@ -374,15 +374,22 @@ def run_template(workspace: Path, with_pdf: bool, new_versions: bool = False) ->
     return OK
 
 
-def show_new_templates(workspace: Path, written: Sequence[Path], kept: Sequence[Path]) -> int:
-    """What `template --new` prints: each .new file written, with what to do with it."""
+def show_new_templates(workspace: Path, written: Sequence[Path], kept: Sequence[Path],
+                       differing: Sequence[Path] = ()) -> int:
+    """What `template --new` prints: each .new file written, with what to do with it; each copy that differs from
+    ours though taken from ours as it is now (restyled, or a merge under way), so "nothing written" is never read as
+    "every copy is ours"."""
     for path in written:
         print(f"wrote {path}: reportgen's {path.stem} as it is now; carry your changes into it (or its changes into "
               f"yours), put the result in place of {path.stem} and delete {path.name}")
     for path in kept:
         print(f"kept {path} (already there: not replaced; merge it, delete it and run this again)")
+    for path in differing:
+        print(f"{path} differs from reportgen's own {path.name} as it is now (your changes, or a merge of "
+              f"{path.name}.new not finished); its record says reportgen's has not changed since")
     if not written and not kept:
-        print("every template here is from reportgen's own as it is now: nothing written")
+        print("no copy here is behind reportgen's own templates as they are now: nothing written"
+              if differing else "every template here is reportgen's own as it is now: nothing written")
     print(workspace / "templates")  # the last line: scripts read the folder from it
     return OK
 
