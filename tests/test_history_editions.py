@@ -4,6 +4,8 @@ report: what the public history may show of an action made exempt, and what it s
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -172,3 +174,47 @@ def test_history_refuses_to_write_into_a_folder_holding_the_other_editions_histo
     assert {folder: sorted(path.name for path in folder.iterdir()) for folder in before} == before
     book = openpyxl.load_workbook(public / "history.xlsx")
     assert book.sheetnames == ["History", "Notes"]  # still the public one
+
+
+def _as_kept_by_an_older_reportgen(folder: Path) -> None:
+    """The draft as an older reportgen kept it: its paper records no exempt actions (no exempt_refs)."""
+    record = json.loads((folder / "draft.json").read_text(encoding="utf-8"))
+    del record["paper"]["exempt_refs"]
+    data = (json.dumps(record, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    (folder / "draft.json").write_bytes(data)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for output in manifest["manifest"]["outputs"]:
+        if output["path"] == "draft.json":
+            output.update(sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def test_the_restricted_history_of_drafts_kept_by_an_older_reportgen_marks_the_exempt_action_from_their_register(
+        two_periods: Path, tmp_path: Path) -> None:
+    """After upgrading, the restricted drafts an older reportgen kept record no exempt actions, and every row's
+    Exempt (Part II) said "not recorded for 2026-09, 2026-10", action 6 (exempt in October) too, a value the Notes
+    sheet never explained. Now the register each draft was built from tells it: its copy in registers/, or the
+    register now when unchanged since; where neither is at hand the cell says so, adds that the register now marks
+    the action exempt, and the Notes sheet explains both."""
+    root = _copy(two_periods, tmp_path)
+    for folder in ("2026-09/draft-02", "2026-10/draft-03"):
+        _as_kept_by_an_older_reportgen(root / "outputs" / folder)
+    out = root / "outputs" / "history-restricted"
+
+    assert _history(root, "--edition", "restricted").returncode == 0
+    exempt = {row[0]: row[4] for row in _csv_rows(out / "history-restricted.csv")[1:]}
+    assert exempt == {"1": "", "2": "", "3": "", "4": "", "5": "", "6": "2026-10"}
+
+    shutil.rmtree(root / "registers")  # as an older reportgen kept none: September's register has changed since
+    assert _history(root, "--edition", "restricted").returncode == 0
+    rows = _csv_rows(out / "history-restricted.csv")
+    assert rows[0][4] == "Exempt (Part II)"
+    exempt = {row[0]: row[4] for row in rows[1:]}
+    assert exempt["6"] == "2026-10; not recorded for 2026-09 (exempt in the register now)"
+    assert exempt["1"] == "not recorded for 2026-09"
+    sheet = openpyxl.load_workbook(out / "history-restricted.xlsx").worksheets[0]
+    assert [row[4] for row in sheet.iter_rows(min_row=7, max_row=7, values_only=True)] == [exempt["6"]]
+    note = dict(_notes(out / "history-restricted.xlsx"))["Exempt (Part II)"]
+    assert ('"not recorded for" a period: its draft was kept by an older reportgen, which did not record its exempt '
+            "actions, and the register it was built from is no longer at hand") in note
+    assert '"(exempt in the register now)" after it: the register now marks the action exempt.' in note

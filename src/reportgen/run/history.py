@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from reportgen.drafts.earlier import (
     PeriodDraft,
+    built_from,
     edition_of,
     misplaced_issues,
     read_history,
@@ -78,10 +79,11 @@ def with_history_labels(frame: pd.DataFrame, papers: Sequence[Paper]) -> pd.Data
 EXEMPT_HEADING = "Exempt (Part II)"  # the restricted history's column: when each action was exempt
 
 
-def exempt_periods(papers: Sequence[Paper]) -> dict[int, str]:
+def exempt_periods(papers: Sequence[Paper], exempt_now: frozenset[int] = frozenset()) -> dict[int, str]:
     """For a restricted history, each action's exemption across the papers holding it: "Yes" (in each), the
-    periods it was exempt in, or "" (never); a paper kept before exempt actions were recorded says so for
-    its period rather than count the action as published then."""
+    periods it was exempt in, or "" (never); a paper kept before exempt actions were recorded, whose register is no
+    longer at hand (`exemptions_recovered`), says so for its period rather than count the action as published then,
+    adding "exempt in the register now" for one in `exempt_now`, so that an exempt action is never unmarked."""
     holding: dict[int, list[Paper]] = {}
     for paper in papers:
         for ref in dict.fromkeys(row.ref for row in paper.rows):
@@ -92,9 +94,55 @@ def exempt_periods(papers: Sequence[Paper]) -> dict[int, str]:
         unknown = [paper.period for paper in held if paper.exempt_refs is None]
         words = ("Yes" if len(exempt) == len(held) else ", ".join(exempt)) if exempt else ""
         if unknown:
-            words = "; ".join(filter(None, (words, f"not recorded for {', '.join(unknown)}")))
+            now = f" ({EXEMPT_NOW})" if ref in exempt_now else ""
+            words = "; ".join(filter(None, (words, f"{NOT_RECORDED} for {', '.join(unknown)}{now}")))
         said[ref] = words
     return said
+
+
+NOT_RECORDED = "not recorded"
+EXEMPT_NOW = "exempt in the register now"
+NOT_RECORDED_NOTE = (f'"{NOT_RECORDED} for" a period: its draft was kept by an older reportgen, which did not record '
+                     "its exempt actions, and the register it was built from is no longer at hand (no copy of it in "
+                     "registers/, and the register now has changed since), so whether the action was exempt then "
+                     f'cannot be told; "({EXEMPT_NOW})" after it: the register now marks the action exempt.')
+
+
+def exemptions_recovered(found: Sequence[PeriodDraft], workspace: Path) -> list[Paper]:
+    """The drafts' papers, each kept before drafts recorded their exempt actions (`Paper.exempt_refs` None) given
+    them where they can still be known: none for a public paper (its edition left every exempt action out, so all
+    it holds was published), and for a restricted one those its register flags, read from the register's copy kept
+    for it (registers/) or from the register now when its manifest shows it unchanged since."""
+    settings, today = _register_now(workspace)
+    papers = []
+    for draft in found:
+        paper = draft.paper
+        if paper.exempt_refs is None and paper.edition == "public":
+            paper = replace(paper, exempt_refs=())
+        elif paper.exempt_refs is None:
+            register = kept_register(workspace, draft.folder)
+            if register is None and today is not None and built_from(draft.folder, (today,), workspace):
+                register = today
+            if register is not None:
+                flagged = exempt_in_register(register, settings)
+                paper = replace(paper, exempt_refs=tuple(ref for ref in dict.fromkeys(row.ref for row in paper.rows)
+                                                         if ref in flagged))
+        papers.append(paper)
+    return papers
+
+
+def exempt_in_register_now(workspace: Path) -> frozenset[int]:
+    """The refs today's register flags exempt (or whose flag cannot be read); none without a register."""
+    settings, today = _register_now(workspace)
+    return frozenset(exempt_in_register(today, settings)) if today is not None else frozenset()
+
+
+def _register_now(workspace: Path) -> tuple[Settings, Path | None]:
+    try:
+        _folder, settings, today = open_workspace(workspace)
+    except ReportgenError:  # no register now: only the drafts' own
+        return load_settings(workspace), None
+    return settings, today
 
 
 @dataclass(frozen=True)
@@ -263,7 +311,7 @@ def history_notes(table: pd.DataFrame, found: Sequence[PeriodDraft], issues: Seq
     if EXEMPT_HEADING in table.columns:
         notes.append((EXEMPT_HEADING, "Yes: exempt in every period's paper holding it; otherwise the periods it "
                                       "was exempt in; blank: never exempt. Keep these out of the public part of a "
-                                      "meeting."))
+                                      f"meeting. {NOT_RECORDED_NOTE}"))
     for draft in found:
         shown = within_workspace(draft.folder, workspace)
         notes.append((draft.period, f"{period_label(draft.period)}: each action's status in the period's newest kept "
@@ -390,7 +438,7 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
         unranked = [item for item in unranked if item.ref not in withheld]
     table = history_table(frame)
     if marking and not table.empty:  # which of its actions a restricted history's reader must keep out of public
-        exempt = exempt_periods(papers)
+        exempt = exempt_periods(exemptions_recovered(found, workspace), exempt_in_register_now(workspace))
         table.insert(4, EXEMPT_HEADING, [exempt.get(int(ref), "") for ref in table["Ref"]])
     notes = history_notes(table, found, issues, workspace, edition, carried, unranked, stale)
     xlsx, csv_path, carried_path = write_history(table, target, marking, notes, carried, unranked)
@@ -415,10 +463,7 @@ def withheld_from_public(workspace: Path, outputs: Path, found: Sequence[PeriodD
             paper = read_kept_paper(folder)[0]
             withheld |= set(paper.exempt_refs or ()) if paper is not None else set()
     registers = {copy for draft in found if (copy := kept_register(workspace, draft.folder)) is not None}
-    try:
-        _folder, settings, today = open_workspace(workspace)
-    except ReportgenError:  # no register now: the drafts' own
-        settings, today = load_settings(workspace), None
+    settings, today = _register_now(workspace)
     for path in sorted(registers | ({today} if today is not None else set())):
         withheld |= exempt_in_register(path, settings)
     return frozenset(withheld)
