@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
+from reportgen import __version__
 from reportgen.errors import ReportgenError
 from reportgen.model import Paper
 
@@ -97,6 +98,9 @@ def package_versions() -> tuple[tuple[str, str], ...]:
     """(name, version) of Python and the packages that shape the output."""
     versions = [("python", platform.python_version())]
     for name in VERSIONED:
+        if name == "reportgen":  # its own: the installed metadata may be an older install's (`reportgen._version`)
+            versions.append((name, __version__))
+            continue
         try:
             versions.append((name, importlib.metadata.version(name)))
         except importlib.metadata.PackageNotFoundError:
