@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from reportgen.check.checked import Checked, Used, suggested_lead, updates_used
+from reportgen.check.checked import Checked, Used, later_name, suggested_lead, updates_used
 from reportgen.check.exempt_words import ExemptWords, exempt_words
 from reportgen.issues import CODES, Issue, Severity, issue, render_advice, render_message
 from reportgen.read.partners import file_name_for
@@ -54,6 +54,9 @@ class PublicView:
     unused: frozenset[str] = frozenset()  # of those files, the ones none of whose updates are used
     partly_used: frozenset[str] = frozenset()  # and those only some of whose updates are used
     exempt_words: ExemptWords = field(default_factory=ExemptWords)  # what only exempt actions' fields say
+    # of the files named after no lead, the name a later version of the suggested file takes when that file is
+    # already in the folder (renaming to it would overwrite the lead's own return)
+    later_names: Mapping[str, str] = field(default_factory=dict)
 
     def is_exempt_ref(self, ref: int | None) -> bool:
         return ref is not None and ref in self.exempt_refs
@@ -79,17 +82,20 @@ def public_view(checked: Checked) -> PublicView:
     read = {partner_return.path: partner_return for partner_return in checked.returns}
     named = checked.assignment.by_lead.keys()
     examples = {}
+    later_names = {}
     used: dict[str, Used] = {}
     published = {action.ref for action in register.actions} - exempt_refs  # a count of exempt rows is not told
     for path in checked.assignment.unmatched:
         shown = checked.inputs.display(path)
         lead = suggested_lead(register, read.get(shown), public_leads, named, path.name)
         examples[shown] = file_name_for(lead, checked.inputs.settings.partners, register.leads)
+        later_names[shown] = later_name(path.parent, examples[shown])
         used[shown] = updates_used(read[shown], checked.merged, published) if shown in read and read[shown].updates \
             else "none"
     return PublicView(register.path, frozenset(exempt_refs), register.exempt_rows, public_leads, hidden_leads,
                       hidden_files, open_files, examples, frozenset(s for s, how in used.items() if how == "none"),
-                      frozenset(s for s, how in used.items() if how == "some"), exempt_words(checked, exempt_refs))
+                      frozenset(s for s, how in used.items() if how == "some"), exempt_words(checked, exempt_refs),
+                      later_names)
 
 
 def _documents_of(checked: Checked, leads: frozenset[str]) -> set[str]:
@@ -222,5 +228,13 @@ def _public_issue(item: Issue, view: PublicView) -> Issue:
         unused, some = item.file in view.unused, item.file in view.partly_used
         return replace(item, message=render_message("unknown-partner", "public-edition-unread" if unused
                                                     else "public-edition-some" if some else "public-edition", **fields),
-                       advice=render_advice("unknown-partner", "public-edition", **fields))  # the same advice each
+                       advice=_unknown_partner_advice(**fields, later=view.later_names.get(item.file, "")))
     return item
+
+
+def _unknown_partner_advice(file: str, leads: str, example: str, later: str) -> str:
+    """The advice of a file named after no lead, in the public edition: to name it after its lead, unless a file
+    of that name is already in the folder, which renaming it would overwrite (then how to add it beside)."""
+    if later:
+        return render_advice("unknown-partner", "name-taken", file=file, leads=leads, example=example, later=later)
+    return render_advice("unknown-partner", "public-edition", file=file, leads=leads, example=example)
