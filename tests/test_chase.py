@@ -7,7 +7,9 @@ import email
 import email.message
 import email.policy
 import io
+import os
 import shutil
+import time
 from pathlib import Path
 
 import docx
@@ -403,6 +405,71 @@ def test_a_leads_return_saved_again_under_a_name_that_is_no_leads_is_said_to_be_
     opcc = table["OPCC"]
     assert (opcc["Returned"], opcc["File"], opcc["Updated"], opcc["Warnings"], opcc["Issues"]) == (
         "Yes", f"inputs/returns/{A}/opcc.xlsx; inputs/returns/{A}/Jo Bloggs.xlsx", "3", "1", "copied-return ×1")
+
+
+@pytest.mark.parametrize("copy_name", ["criminal-justice-board (Jo Bloggs's conflicted copy).xlsx",
+                                       "criminal-justice-board (conflicted copy 2026-10-20).xlsx",
+                                       "criminal-justice-board-DESKTOP-4F2K.xlsx"])
+def test_a_synced_folders_copy_of_a_return_with_an_error_is_the_leads_file_saved_again_and_its_error_told_once(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], copy_name: str) -> None:
+    """Dropbox keeps "(Jo Bloggs's conflicted copy)" of a return saved in two places at once, OneDrive adds the
+    computer's name: such a copy was no lead's file, so its error was told a second time, with a warning that it
+    fits no lead and one a row, and chase.csv counted two errors against the Criminal Justice Board. It is the
+    lead's file saved again, as "(1)" is: the newest is read, its error told and counted once."""
+    returns = default_returns()
+    returns["criminal-justice-board.xlsx"] = [RETURN_HEADINGS, (5, "Measure file quality.", "", "Update.", "")]
+    root = make_workspace(tmp_path / "ws", period=A, returns=returns)
+    folder = root / "inputs" / "returns" / A
+    copy = shutil.copy2(folder / "criminal-justice-board.xlsx", folder / copy_name)
+    os.utime(copy, (time.time() + 60, time.time() + 60))  # synced in after the original
+    assert main(["build", "--workspace", str(root)]) == 1
+    printed = capsys.readouterr().out
+    with (root / "outputs" / A / "draft-01" / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
+        found = [(row["file"].rsplit("/", 1)[-1], row["code"], row["severity"]) for row in csv.DictReader(stream)]
+    assert [(file, code) for file, code, severity in found if severity != "info"] == [(copy_name, "empty-status")]
+    assert ("criminal-justice-board.xlsx", "superseded-return", "info") in found
+    board = chase_csv_rows(root, A)["Criminal Justice Board"]
+    assert (board["File"], board["Errors"], board["Warnings"]) == (f"inputs/returns/{A}/{copy_name}", "1", "0")
+    assert f"Criminal Justice Board: 1 error in inputs/returns/{A}/{copy_name}" in printed
+
+
+def test_a_different_copy_of_a_return_is_not_advised_to_take_the_name_that_would_overwrite_the_leads_return(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC's return saved again as "Jo Bloggs.xlsx" with one explanation changed: the paper's edition of the
+    warning said "Name the file after its lead (e.g. opcc.xlsx)", which would overwrite OPCC's own return. It says
+    opcc.xlsx is already in the folder, and the name a later version of it takes."""
+    returns = default_returns()
+    copied = [list(row) for row in returns["opcc.xlsx"]]
+    copied[1][3] = "Published in October, a week late."
+    returns["Jo Bloggs.xlsx"] = copied
+    root = make_workspace(tmp_path / "ws", period=A, returns=returns)
+    assert main(["build", "--workspace", str(root)]) == 0
+    printed = capsys.readouterr().out
+    with (root / "outputs" / A / "draft-01" / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
+        [unknown] = [row for row in csv.DictReader(stream) if row["code"] == "unknown-partner"]
+    for advice in (unknown["advice"], printed):
+        assert "Name the file after its lead (e.g. opcc.xlsx)" not in advice
+    assert "opcc.xlsx is already in the folder: if this file is a later version of that return, name it opcc.v2.xlsx" \
+        in unknown["advice"]
+
+
+def test_the_one_row_of_a_copied_return_that_differs_is_never_folded_behind_rows_that_say_the_same(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC's return of twelve actions saved again as "Jo Bloggs.xlsx" with one explanation changed: the console
+    showed three duplicates saying "Nothing to do for the paper", then "… and 8 more like these", the one row to
+    check with its author among those folded away. It is shown, with the duplicates that say the same folded."""
+    actions = [(ref, "", "OPCC", f"Action number {ref}.", "") for ref in range(1, 13)]
+    rows = [RETURN_HEADINGS, *((ref, text, "In progress", f"Update on action {ref}.", "")
+                               for ref, _section, _lead, text, _page in actions)]
+    copied = [list(row) for row in rows]
+    copied[10][3] = "Delayed to the spring."
+    root = make_workspace(tmp_path / "ws", period=A, register=[REGISTER_HEADINGS, *actions],
+                          returns={"opcc.xlsx": rows, "Jo Bloggs.xlsx": copied})
+    assert main(["validate", "--workspace", str(root)]) == 0
+    printed = capsys.readouterr().out
+    assert (f"Action 10 is also updated in inputs/returns/{A}/opcc.xlsx row 11; the lead's update is used and this "
+            "one is not.") in " ".join(printed.split())
+    assert "… and 8 more like these (duplicate-update" in printed  # the 11 saying the same: 3 shown
 
 
 def test_a_copy_of_a_return_with_a_row_warned_of_says_it_once_and_counts_it_once_against_the_lead(

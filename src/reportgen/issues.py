@@ -44,6 +44,9 @@ class Issue:
     # it (the partner's) is rendered from them, never read back out of the message. Not compared: the message and
     # advice already say them, so an issue equals one made without them (by hand, or before they were kept)
     named_fields: tuple[tuple[str, object], ...] = field(default=(), compare=False)
+    # which of its code's wordings it was made with ("" the code's own; "same": a duplicate saying word for word
+    # what the used row says): issues of one code but another wording need another thing done. Not compared either
+    wording: str = field(default="", compare=False)
 
     def named_field(self, name: str) -> object:
         """The value of a field its message was rendered from (`named_fields`); KeyError when it had none."""
@@ -95,7 +98,7 @@ class Issue:
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
-        del data["named_fields"]  # not a column: the message says them
+        del data["named_fields"], data["wording"]  # not columns: the message says them
         data["severity"] = self.severity.value
         return data
 
@@ -124,7 +127,7 @@ def issue(code: str, wording: str = "", /, **fields: object) -> Issue:
         coords["value"] = _shorten(str(coords["value"] if coords["value"] is not None else ""))
     named = tuple((name, value) for name, value in fields.items() if name not in COORDINATES)
     return Issue(code=code, message=message, severity=entry.severity, advice=render_advice(code, wording, **fields),
-                 named_fields=named, **coords)  # type: ignore[arg-type]
+                 named_fields=named, wording=wording, **coords)  # type: ignore[arg-type]
 
 
 def render_message(code: str, wording: str = "", /, **fields: object) -> str:
@@ -187,7 +190,8 @@ def flatten(issues: Iterable[Issue], keys: Sequence[str]) -> list[list[object]]:
     return [[getattr(i, key) for key in keys] for i in issues]
 
 
-ISSUE_FIELDS = [f.name for f in dataclass_fields(Issue) if f.name != "named_fields"]  # the columns of issues.csv
+ISSUE_FIELDS = [f.name for f in dataclass_fields(Issue)  # the columns of issues.csv
+                if f.name not in ("named_fields", "wording")]
 
 
 def issues_csv(issues: Iterable[Issue], marking: str = "") -> str:

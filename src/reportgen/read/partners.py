@@ -9,7 +9,8 @@ Matching, in order: the name `reportgen returns` gave the lead's workbook (`work
 give are the names we match, so a workbook we made, or a CSV saved from it, is read as the return of the
 partner we made it for even when two leads' names make one file name); then the `[partners."Lead"] files`
 patterns of reportgen.toml (globs, case-insensitive); then, for leads without patterns, the name with case,
-punctuation, possessives ("Council's"), copy marks ("(1)", "- Copy"), dates and words such as "return" ignored,
+punctuation, possessives ("Council's"), copy marks ("(1)", "- Copy", and a synced folder's: "(Jo Bloggs's
+conflicted copy)", "-DESKTOP-4F2K"), dates and words such as "return" ignored,
 and plurals ("Councils") too when nothing fits the name as written. A name that fits several leads is
 ambiguous: reported, never guessed (its issue names the workbook names that would tell them apart). A name
 that fits none is read all the same; whose return it is then follows from the rows of it the merge uses
@@ -111,6 +112,24 @@ def workbook_names(leads: Sequence[str], every_letter: bool = True) -> tuple[dic
         taken[stem] = lead
         names[lead] = f"{stem}.xlsx"
     return names, issues
+
+
+# what a synced folder adds to a file's name when two people saved it at once, keeping both: Dropbox's
+# "opcc (Jo Bloggs's conflicted copy).xlsx", "opcc (conflicted copy 2023-02-01).xlsx"; OneDrive's computer name
+# ("opcc-DESKTOP-4F2K.xlsx", "opcc-WSX-LT042.xlsx": upper case from a letter, a digit in it or a Windows default
+# name; never a lead's second file name, "fire-rescue-2.xlsx")
+_CONFLICTED_COPY = re.compile(r"\s*\([^()]*\bconflicted copy\b[^()]*\)", re.IGNORECASE)
+_MACHINE_NAME = re.compile(r"-(?:(?:DESKTOP|LAPTOP)(?:-[A-Z0-9]+)+|(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)"
+                           r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)$")
+
+
+def without_sync_marks(file_name: str) -> str:
+    """`file_name` with what Dropbox or OneDrive add to the copy they keep of a file saved in two places at once
+    taken out ("opcc (Jo Bloggs's conflicted copy).xlsx", "opcc-DESKTOP-4F2K.xlsx": opcc.xlsx), as "(1)" is: the
+    copy is the lead's file saved again, not another partner's return."""
+    path = Path(file_name)
+    stem = _MACHINE_NAME.sub("", _CONFLICTED_COPY.sub("", path.stem)).strip()
+    return f"{stem}{path.suffix}" if stem else file_name
 
 
 # what is added to a workbook's own name when it is saved again: collect's later versions ("opcc.v2"), a mail
@@ -234,6 +253,8 @@ def match_partner(file_name: str, leads: Sequence[str],
     fits = by_pattern | _fitting_names(stem, unpatterned, singular=False)
     if not fits:  # "Councils return": a plural is looked past only when nothing fits the name as written
         fits = _fitting_names(stem, unpatterned, singular=True)
+    if not fits and (copied := without_sync_marks(name)) != name:  # a synced folder's copy of a lead's file
+        return PartnerMatch(name, match_partner(copied, leads, partners).leads)
     return PartnerMatch(name, tuple(lead for lead in leads if lead in fits))
 
 
@@ -313,7 +334,7 @@ def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mappin
                                     newest=shown.get(newest, newest.name), file=shown.get(older, older.name),
                                     value=lead))
                 continue
-            versions = file_key(older.stem, singular=True) == file_key(newest.stem, singular=True)
+            versions = _version_key(older) == _version_key(newest)
             where = {"newest": shown.get(newest, newest.name), "file": shown.get(older, older.name), "value": lead}
             if version_number(older.stem) > version_number(newest.stem):  # its name says it is the later one
                 issues.append(issue("several-return-files", "version-order", marked=_version_mark(older.stem),
@@ -321,6 +342,12 @@ def assign_returns(paths: Sequence[Path], leads: Sequence[str], partners: Mappin
             else:  # versions of one name are expected; differently named files of one lead may be a mistake
                 issues.append(issue("superseded-return" if versions else "several-return-files", **where))
     return Assignment(by_lead, tuple(unmatched), tuple(issues), tuple(set_aside), tuple(ambiguous))
+
+
+def _version_key(path: Path) -> str:
+    """What two versions of one return's file name share: "opcc (1)" and a synced folder's "opcc-DESKTOP-4F2K" are
+    versions of opcc, not differently named files."""
+    return file_key(Path(without_sync_marks(path.name)).stem, singular=True)
 
 
 _VERSION = re.compile(r"\bv(?:ersion)?\s*(\d+)\b|\((\d+)\)")

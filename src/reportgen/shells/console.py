@@ -42,17 +42,17 @@ def print_issues(console: Console, issues: Sequence[Issue], show_info: bool = Fa
     for file, group in groupby(shown, key=lambda i: i.file):
         console.print(f"\n[bold]{escape(file or '(workspace)')}[/]")
         items = list(group)
-        alike = Counter(i.code for i in items if i.severity is not Severity.ERROR)
-        printed: Counter[str] = Counter()
+        alike = Counter(_kind(i) for i in items if i.severity is not Severity.ERROR)
+        printed: Counter[tuple[str, str]] = Counter()
         for item in items:
             label = f"[{SEVERITY_STYLE[item.severity]}]{item.severity.value:<7}[/]"
-            if alike[item.code] > MAX_ALIKE:  # errors are each listed: each needs mending
-                printed[item.code] += 1
-                if printed[item.code] == SHOWN_ALIKE + 1:
-                    more = alike[item.code] - SHOWN_ALIKE
+            if alike[_kind(item)] > MAX_ALIKE:  # errors are each listed: each needs mending
+                printed[_kind(item)] += 1
+                if printed[_kind(item)] == SHOWN_ALIKE + 1:
+                    more = alike[_kind(item)] - SHOWN_ALIKE
                     console.print(f"  {label} … and {more} more like these "
                                   f"({item.code}; a build lists each in issues.csv)")
-                if printed[item.code] > SHOWN_ALIKE:
+                if printed[_kind(item)] > SHOWN_ALIKE:
                     continue
             where = item.place
             console.print(f"  {label} {escape(where + ': ' if where else '')}{escape(item.message)}")
@@ -61,6 +61,12 @@ def print_issues(console: Console, issues: Sequence[Issue], show_info: bool = Fa
     if hidden:
         where = "see issues.csv, or --all" if in_csv else "--all shows them"
         console.print(f"\n[dim]{counted(hidden, 'note')} for information not shown ({where}).[/]")
+
+
+def _kind(item: Issue) -> tuple[str, str]:
+    """What makes issues alike enough to fold: their code and its wording. A duplicate that differs from the row
+    used (to check with its author) is never folded behind duplicates saying the same (nothing to do)."""
+    return item.code, item.wording
 
 
 def summary_line(issues: Sequence[Issue]) -> str:
