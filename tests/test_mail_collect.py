@@ -203,6 +203,25 @@ def test_the_commands_run_from_the_cli(tmp_path: Path, capsys: pytest.CaptureFix
     assert send_returns(root, PERIOD, None, dry_run=True).sent  # the library agrees with the CLI
 
 
+def test_an_empty_message_file_is_named_as_empty_not_blamed_on_its_senders_address(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A reply saved from Outlook into a synced folder arrived as an empty file: collect said "mail from '(no
+    name)', undated … is from no partner's address → add the address …" and set it aside as from an unknown sender.
+    It is named by its file name as empty, and set aside as unreadable."""
+    root = mail_workspace(tmp_path / "ws")
+    drop = tmp_path / "replies"
+    drop.mkdir()
+    (drop / "WCC late reply.eml").write_bytes(b"")
+    assert main(["collect", "--workspace", str(root), "--period", PERIOD, "--from-folder", str(drop)]) == 1
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "Message 'WCC late reply.eml' is empty: it holds no email" in printed
+    assert "unreadable: mail 'WCC late reply.eml'" in printed
+    assert "no partner's address" not in printed and "(no name)" not in printed
+    assert sorted(path.name for path in (drop / "reportgen-rejected").iterdir()) == ["WCC late reply.eml"]
+    ledger = (root / "outputs" / PERIOD / "mail" / "received.csv").read_text(encoding="utf-8-sig")
+    assert [line.split(",")[1] for line in ledger.splitlines()[1:]] == ["unreadable"]
+
+
 @pytest.mark.parametrize("dry_run", [["--dry-run"], []], ids=["dry run", "real run"])
 def test_collect_from_a_folder_that_does_not_exist_is_wrong_usage_and_says_so(
         tmp_path: Path, dry_run: list[str]) -> None:

@@ -1695,7 +1695,13 @@ CODES: dict[str, Code] = {
     "mail-unreadable": Code(
         E, "A message could not be read as email; nothing was saved.",
         "Message {uid} could not be read as email: {error}",
-        "Open it in the rejected folder and ask its sender to send it again."),
+        "Open it in the rejected folder and ask its sender to send it again.",
+        {"empty": ("Message {uid} is empty: it holds no email, so who sent it cannot be told.",
+                   "Save the message again from the mail program (the file may have been cut short while it was "
+                   "copied or synced); this one is in the rejected folder."),
+         "no-headers": ("Message {uid} is not an email: it has no sender, subject or date.",
+                        "Save the message again from the mail program as an .eml file; this file is in the rejected "
+                        "folder.")}),
     "deadline-passed": Code(
         W, "The returns deadline in reportgen.toml has passed.",
         "The returns deadline in reportgen.toml, {value}, has passed: the workbooks ask partners to reply by it.",

@@ -141,6 +141,12 @@ class Collector:
 
     def _handle(self, incoming: Incoming) -> Handled:
         message = cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(incoming.raw))
+        if not any(message.get(name) for name in MAIL_HEADERS):  # an empty file: no sender to blame it on
+            digest = "sha256:" + hashlib.sha256(incoming.raw).hexdigest()
+            empty = not incoming.raw.strip()
+            return self._done(self._record(digest, "unreadable", "", "", "", "", "empty" if empty else "no headers"),
+                              REJECTED, issue("mail-unreadable", "empty" if empty else "no-headers",
+                                              uid=quoted(incoming.uid), file=f"mail {quoted(incoming.uid)}"))
         # shown to officers and written to CSV: no control or direction-changing characters
         sender = shown(str(message.get("From", "")), limit=998)
         subject = shown(str(message.get("Subject", "")), limit=200)
@@ -492,6 +498,11 @@ def scratch_folder(dry_run: bool) -> Iterator[Path | None]:
         return
     with tempfile.TemporaryDirectory(prefix="reportgen-collect-") as folder:
         yield Path(folder)
+
+
+# what every saved email has one of at least; a file with none (empty, or not an email) is said to be so, and is no
+# message "from no partner's address"
+MAIL_HEADERS = ("From", "Sender", "Reply-To", "To", "Subject", "Date", "Message-ID", "Received")
 
 
 def automatic(message: EmailMessage) -> bool:

@@ -19,7 +19,15 @@ from reportgen.check.checked import check_inputs, load_register, not_read_whole,
 from reportgen.errors import UsageError
 from reportgen.issues import Issue, Severity, issue
 from reportgen.mail import compose
-from reportgen.mail.collect import Collection, Collector, arrival, check_period_inputs, for_partner, scratch_folder
+from reportgen.mail.collect import (
+    Collection,
+    Collector,
+    Handled,
+    arrival,
+    check_period_inputs,
+    for_partner,
+    scratch_folder,
+)
 from reportgen.mail.credentials import Credentials
 from reportgen.mail.kept import Keeper, staged_folder
 from reportgen.mail.ledger import Ledger, SentRecord, mail_folder, sent_ledger
@@ -276,8 +284,17 @@ def summary_lines(run: MailRun) -> list[str]:
                                     != arrival(record.date, run.zone)):
                 # a sender's clock can be wrong: ours decides
                 when += f", received {arrival(record.received, run.zone)}"
-            lines.append(f"  {outcome}: {record.sender or '?'} {quoted(record.subject)}{when}{where}")
+            lines.append(f"  {outcome}: {_message_said(handled)}{when}{where}")
     return lines
+
+
+def _message_said(handled: Handled) -> str:
+    """Who sent a message and its subject; a file with no sender to name (empty, or no email) by its name, as its
+    issue says it ("mail 'WCC late reply.eml'"), never as '?' ''."""
+    record = handled.record
+    if not record.sender and not record.subject:
+        return next((item.file for item in handled.issues if item.file), "?")
+    return f"{record.sender or '?'} {quoted(record.subject)}"
 
 
 @dataclass(frozen=True)
