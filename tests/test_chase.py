@@ -472,6 +472,38 @@ def test_the_one_row_of_a_copied_return_that_differs_is_never_folded_behind_rows
     assert "… and 8 more like these (duplicate-update" in printed  # the 11 saying the same: 3 shown
 
 
+def test_the_chase_line_names_only_the_file_holding_the_error_not_the_copy_beside_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC's return with a status not recognised, and a colleague's copy of it saved as "Jo Bloggs.xlsx": the
+    chase line said "1 error in …/opcc.xlsx; …/Jo Bloggs.xlsx", as if both held the error. It names opcc.xlsx
+    alone; chase.csv's File column still names both."""
+    returns = default_returns()
+    rows = [list(row) for row in returns["opcc.xlsx"]]
+    rows[1][2] = "Nearly there"
+    returns["opcc.xlsx"] = rows
+    returns["Jo Bloggs.xlsx"] = rows
+    root = make_workspace(tmp_path / "ws", period=A, returns=returns)
+    assert main(["build", "--workspace", str(root)]) == 1
+    assert f"  OPCC: 1 error in inputs/returns/{A}/opcc.xlsx" in to_chase(capsys.readouterr().out)
+    opcc = chase_csv_rows(root, A)["OPCC"]
+    assert (opcc["File"], opcc["Errors"]) == (f"inputs/returns/{A}/opcc.xlsx; inputs/returns/{A}/Jo Bloggs.xlsx", "1")
+
+
+def test_a_temporary_file_of_a_save_in_progress_is_said_to_be_one_not_told_to_be_saved_as_xlsx(
+        tmp_path: Path) -> None:
+    """"opcc.xlsx.tmp", left in the returns folder while Excel or a synced drive saved opcc.xlsx, was told "Save it
+    as .xlsx or .csv". It is said to be a temporary file, with nothing to save."""
+    root = make_workspace(tmp_path / "ws", period=A)
+    (root / "inputs" / "returns" / A / "opcc.xlsx.tmp").write_bytes(b"PK\x03\x04")
+    assert main(["build", "--workspace", str(root)]) == 0
+    with (root / "outputs" / A / "draft-01" / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
+        [temporary] = [row for row in csv.DictReader(stream) if row["file"].endswith("opcc.xlsx.tmp")]
+    assert temporary["message"] == (f"inputs/returns/{A}/opcc.xlsx.tmp is a temporary file, made while a file is "
+                                    "being saved or synced; it was not read.")
+    assert "Save it as" not in temporary["advice"]
+    assert chase_csv_rows(root, A)["OPCC"]["Issues"] == ""  # not a document OPCC sent
+
+
 def test_a_copy_of_a_return_with_a_row_warned_of_says_it_once_and_counts_it_once_against_the_lead(
         tmp_path: Path) -> None:
     """OPCC's return, one of whose rows gives the action's text otherwise than the register, saved again as

@@ -1309,6 +1309,9 @@ CODES: dict[str, Code] = {
         {"folder": ("{file} is a folder; returns go directly in the period folder, so nothing in it was read.",
                     "Move the returns in it up into the period folder, or move the folder out of inputs/returns."),
          "not-regular": "{file} is not a regular file (a pipe or a device); it was not read.",
+         "temporary": ("{file} is a temporary file, made while a file is being saved or synced; it was not read.",
+                       "Nothing to do once the save has finished: it goes by itself. If it stays (a save that "
+                       "stopped), check the return itself is in the folder, then delete it."),
          "not-spreadsheet": "{file} is not a .xlsx or .csv file.",
          "document": ("{file} is {what}, not a spreadsheet; it was not read.",
                       "If the partner wrote its update in it, ask for the return workbook filled in instead; "

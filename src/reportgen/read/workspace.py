@@ -37,6 +37,8 @@ DOCUMENTS = {".pdf": "a PDF", ".doc": "a Word document", ".docx": "a Word docume
              ".png": "a picture", ".jpg": "a picture", ".jpeg": "a picture"}
 # files Windows leaves in any folder it has shown (as macOS its hidden ones): not returns, and nobody's to fix
 SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini"})
+# what a save or a sync in progress writes before it puts the finished file in place ("opcc.xlsx.tmp"): no return
+TEMPORARY = frozenset({".tmp", ".temp", ".part", ".partial", ".crdownload"})
 
 
 @dataclass(frozen=True)
@@ -292,6 +294,8 @@ def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]
             issues.append(issue("unknown-file-type", "not-regular", file=shown))
         elif path.suffix.lower() in RETURN_SUFFIXES or path.suffix.lower() in NOT_READ:
             files.append(path)  # a spreadsheet not read is still its partner's return: its error is theirs
+        elif path.suffix.lower() in TEMPORARY:
+            issues.append(issue("unknown-file-type", "temporary", file=shown))
         elif path.suffix.lower() in DOCUMENTS:
             issues.append(issue("unknown-file-type", "document", file=shown, what=DOCUMENTS[path.suffix.lower()]))
         else:

@@ -12,7 +12,7 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reportgen.check.checked import Checked, columns_to_correct, other_spelling
@@ -87,6 +87,9 @@ class ChaseRow:
     # files named after no lead that hold rows of its actions the paper does not use (`strays`): named after its own
     # in the File column, their issues counted in its own; never named to the partner, who may not know them
     strays: tuple[str, ...] = ()
+    # of its files and `strays`, those holding an error (`errors`), as the officer sees them: the chase line names
+    # only these, never a copy beside them that holds none (not compared: `errors` counts them already)
+    error_files: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def all_files(self) -> str:
@@ -197,7 +200,7 @@ def _with_strays(row: ChaseRow, shown: Sequence[str], by_file: Mapping[str, Sequ
     return replace(row, strays=tuple(shown),
                    errors=row.errors + sum(1 for item in found if item.severity is Severity.ERROR),
                    warnings=row.warnings + sum(1 for item in found if item.severity is Severity.WARNING),
-                   issues=summarise(found, row.issues))
+                   issues=summarise(found, row.issues), error_files=(*row.error_files, *_with_errors(shown, by_file)))
 
 
 def _settings_to_correct(rows: list[ChaseRow], checked: Checked, found: Sequence[Issue]) -> list[ChaseRow]:
@@ -288,7 +291,13 @@ def _row(partner: str, shown: Sequence[str], led: int, updated: int, missing: tu
         by_others=by_others,
         by_joint=by_joint,
         unread_spelling=any(item.code == "ambiguous-partner" for item in found),  # only one lead's is its return
+        error_files=_with_errors(shown, by_file),
     )
+
+
+def _with_errors(shown: Sequence[str], by_file: Mapping[str, Sequence[Issue]]) -> tuple[str, ...]:
+    """The files of `shown` that hold an error: where the chase line says the errors are."""
+    return tuple(file for file in shown if any(item.blocking for item in by_file.get(file, ())))
 
 
 def summarise(issues: Iterable[Issue], before: str = "") -> str:

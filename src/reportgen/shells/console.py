@@ -145,7 +145,8 @@ def chase_reasons(row: ChaseRow) -> str:
     if row.sent_back_as_prefilled:
         reasons.append(f"workbook sent back as it was pre-filled ({row.file})")  # `reportgen chase` reminds it
     if row.errors and not row.unusable:  # an unusable file's errors are why it could not be read, said above
-        reasons.append(f"{counted(row.errors, 'error')} in {row.all_files or 'its return'}")
+        where = "; ".join(row.error_files) or row.all_files or "its return"  # only the files holding them
+        reasons.append(f"{counted(row.errors, 'error')} in {where}")
     return "; ".join(reasons)
 
 
