@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 import reportgen.run.build as build_module
-from conftest import RETURN_HEADINGS, default_returns, make_workspace
+from conftest import RETURN_HEADINGS, as_chmod_binds, default_returns, make_workspace
 from reportgen.run.build import build_draft
 
 CHILD = textwrap.dedent("""
@@ -179,3 +179,58 @@ def test_output_cut_short_by_its_reader_is_not_an_error(capfd: pytest.CaptureFix
         os.dup2(saved, 1)  # guarded points stdout at /dev/null, as the process ends
         os.close(saved)
     assert capfd.readouterr().err == ""
+
+
+def _unwritable(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o555)
+    return path
+
+
+def test_a_mail_command_that_cannot_write_says_what_it_had_done_and_no_option_it_lacks(tmp_path: Path) -> None:
+    """collect and send-returns on a workspace whose outputs/ the account may not write said "(no permission to
+    write there; choose another folder with --out); no draft or file was published": neither has --out, and collect
+    had saved OPCC's return when it said so. Each now says what would let it write, and what stands of its work."""
+    from mail_helpers import ADDRESS, GOOD_OPCC, OPCC, PERIOD, mail_workspace, reply, workbook
+
+    root = mail_workspace(tmp_path / "ws")
+    drop = tmp_path / "replies"
+    drop.mkdir()
+    (drop / "1.eml").write_bytes(reply(ADDRESS[OPCC], [("opcc.xlsx", workbook(GOOD_OPCC))]))
+    _unwritable(root / "outputs")
+    command = [sys.executable, "-m", "reportgen", "--workspace", str(root), "--period", PERIOD]
+    said = {}
+    try:
+        for name, *extra in (["collect", "--from-folder", str(drop)], ["send-returns", "--dry-run"]):
+            done = subprocess.run(as_chmod_binds([*command[:3], name, *command[3:], *extra]), capture_output=True,
+                                  text=True, timeout=300, check=False)
+            assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+            said[name] = " ".join(done.stderr.split())
+    finally:
+        (root / "outputs").chmod(0o755)
+    for line in said.values():
+        assert "(no permission to write there; let the user running reportgen write to that folder)" in line
+        assert "--out" not in line and "no draft or file was published" not in line
+    assert (root / "inputs" / "returns" / PERIOD / "opcc.xlsx").is_file()  # saved before it failed: it stands
+    assert said["collect"].endswith("the messages dealt with before it stand: each moved out of the inbox is "
+                                    "recorded in received.csv, and a return already saved is not saved twice; run "
+                                    "collect again once it can write there")
+    assert said["send-returns"].endswith("each message sent before it is recorded in sent.csv and is not sent "
+                                         "again; run it again once it can write there")
+
+
+def test_a_read_only_lock_file_in_a_writable_folder_is_said_to_be_read_only(tmp_path: Path) -> None:
+    """A read-only outputs/2026-10/.lock (copied in from a synced drive) in a folder the account may write: the
+    build said "no permission to write there; choose another folder with --out", though the folder was writable.
+    It says the file is read-only, to let it be written or deleted."""
+    root = make_workspace(tmp_path / "ws")
+    lock = root / "outputs" / "2026-10" / ".lock"
+    lock.parent.mkdir(parents=True)
+    lock.write_text("")
+    lock.chmod(0o444)
+    done = subprocess.run(as_chmod_binds([sys.executable, "-m", "reportgen", "build", "--workspace", str(root)]),
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stderr.strip() == (f"reportgen: error: cannot write {lock}: Permission denied (the file is "
+                                   "read-only; let the user running reportgen write it, or delete it); no draft or "
+                                   "file was published")

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from canary import CANARY, exempt_workspace
-from conftest import ROOT, blocked_workspace, copy_example
+from conftest import ROOT, as_chmod_binds, blocked_workspace, copy_example, make_workspace
 from reportgen.drafts.folders import load_draft
 from reportgen.read.statuses import match_status, status_table
 from reportgen.run.build import build_draft
@@ -192,6 +192,32 @@ def test_a_run_that_cannot_be_built_says_why_in_one_line_without_tracebacks(tmp_
         "Column 'Action' was not found in the register inputs/register.xlsx, so no action was read. If the "
         "register heads it otherwise, name that heading in reportgen.toml under [register.columns]: "
         "action = { aliases = [\"<its heading>\"] }; the register's headings that are not read: none.")
+
+
+@pytest.mark.slow
+def test_a_flow_that_cannot_write_its_draft_says_so_in_one_line_without_a_traceback(tmp_path: Path) -> None:
+    """flows/monthly_update.py on a workspace whose period folder the account may not write printed Prefect's
+    whole PermissionError traceback before the one line, which advised --out, an option the script lacks. It says
+    the one line alone, with what would let it write and what stands."""
+    root = make_workspace(tmp_path / "ws")
+    period = root / "outputs" / "2026-10"
+    period.mkdir(parents=True)
+    period.chmod(0o555)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    try:
+        done = subprocess.run(as_chmod_binds([sys.executable, str(ROOT / "flows" / "monthly_update.py"),
+                                              "--workspace", str(root), "--period", "2026-10"]),
+                              capture_output=True, text=True, env=env, timeout=600, check=False)
+    finally:
+        period.chmod(0o755)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "PermissionError" not in done.stderr, done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith(f"reportgen: error: cannot write {period}/")
+    assert line.endswith("Permission denied (no permission to write there; let the user running reportgen write to "
+                         "that folder); no draft was published (returns collected from the mailbox before it, if "
+                         "any, stay saved); run it again once it can write there")
 
 
 def test_prefect_artifacts_of_the_public_edition_hold_no_exempt_text(harness, tmp_path: Path) -> None:

@@ -16,24 +16,39 @@ class UsageError(ReportgenError):
     The CLI and the flow scripts exit 2 for it at once; flows fail without retrying."""
 
 
-def describe_os_error(exc: OSError) -> str:
-    """One line for a failure of the machine rather than of the inputs: disk full, read-only, no access."""
+NOTHING_PUBLISHED = "no draft or file was published"
+
+
+def describe_os_error(exc: OSError, out: bool = True, done: str = NOTHING_PUBLISHED) -> str:
+    """One line for a failure of the machine rather than of the inputs: disk full, read-only, no access. `out`: the
+    command has --out, so another folder can be chosen (advice only a command that has it can follow); `done`: what
+    the command had done before it failed, or had not ("no draft or file was published")."""
     import errno
 
     where = f" {os.fsdecode(exc.filename)}" if isinstance(exc.filename, str | bytes) else ""
     if exc.errno in (errno.EACCES, errno.EPERM) and _exists_unreadable(exc.filename):
         return (f"cannot read{where}: {exc.strerror or exc} (the user running reportgen has no permission to read it; "
-                "let that user read the workspace's files); no draft or file was published")
+                f"let that user read the workspace's files); {done}")
+    elsewhere = "choose another with --out" if out else "make it writable"
+    denied = ("no permission to write there; choose another folder with --out" if out
+              else "no permission to write there; let the user running reportgen write to that folder")
+    if _read_only_file(exc.filename):  # the folder may be writable: the file itself is not
+        denied = "the file is read-only; let the user running reportgen write it, or delete it"
     hints = {
         errno.ENOSPC: "the disk is full; free some space and run again",
         errno.EDQUOT: "the disk quota is used up; free some space and run again",
-        errno.EROFS: "that folder is on a read-only disk; choose another with --out",
-        errno.EACCES: "no permission to write there; choose another folder with --out",
-        errno.EPERM: "no permission to write there; choose another folder with --out",
+        errno.EROFS: f"that folder is on a read-only disk; {elsewhere}",
+        errno.EACCES: denied,
+        errno.EPERM: denied,
     }
     hint = hints.get(exc.errno or 0, "")
     what = exc.strerror or str(exc)
-    return f"cannot write{where}: {what}" + (f" ({hint})" if hint else "") + "; no draft or file was published"
+    return f"cannot write{where}: {what}" + (f" ({hint})" if hint else "") + f"; {done}"
+
+
+def _read_only_file(name: object) -> bool:
+    """Whether `name` is a file there that this process may not write (a read-only lock file in a writable folder)."""
+    return isinstance(name, str | bytes | os.PathLike) and os.path.isfile(name) and not os.access(name, os.W_OK)
 
 
 def _exists_unreadable(name: object) -> bool:

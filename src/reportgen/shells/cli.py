@@ -25,8 +25,19 @@ from rich.console import Console
 from rich.markup import escape
 
 from reportgen import __version__
-from reportgen.errors import ReportgenError, UsageError, describe_os_error
-from reportgen.shells.commands import BLOCKED, COMMANDS, CONTEXT, OK, USAGE, InOrder, click_command, exit_code, parse
+from reportgen.errors import NOTHING_PUBLISHED, ReportgenError, UsageError, describe_os_error
+from reportgen.shells.commands import (
+    BLOCKED,
+    COMMANDS,
+    CONTEXT,
+    OK,
+    USAGE,
+    Command,
+    InOrder,
+    click_command,
+    exit_code,
+    parse,
+)
 from reportgen.stops import command_begun, last_line_said, stopped
 from reportgen.wording import counted
 
@@ -66,7 +77,7 @@ def make_parser() -> click.Group:
                     context_settings=CONTEXT)
     click.version_option(__version__, "--version", prog_name="reportgen", message="%(prog)s %(version)s")(group)
     for name, run in RUNS.items():
-        group.add_command(click_command(COMMANDS[name], edge(run, UNDONE.get(name, ""))))
+        group.add_command(click_command(COMMANDS[name], edge(run, UNDONE.get(name, ""), *write_failed(COMMANDS[name]))))
     return group
 
 
@@ -80,13 +91,33 @@ UNDONE = {
 }
 
 
-def edge(run: Callable[..., int], undone: str = "") -> Callable[..., int]:
+# What a command had done when it could not write (no permission, disk full): the end of its one line. A mail
+# command has mailed, saved or moved messages before it, which stand: never "nothing was published"
+SENT_BEFORE = ("each message sent before it is recorded in sent.csv and is not sent again; run it again once it "
+               "can write there")
+WRITE_FAILED = {
+    "send-returns": SENT_BEFORE,
+    "chase": SENT_BEFORE,
+    "collect": ("the messages dealt with before it stand: each moved out of the inbox is recorded in received.csv, "
+                "and a return already saved is not saved twice; run collect again once it can write there"),
+}
+
+
+def write_failed(command: Command) -> tuple[bool, str]:
+    """What a command's write failure says: whether it has --out to choose another folder with, and what it had
+    done (`WRITE_FAILED`, by command or flow script name; else nothing was published)."""
+    has_out = any(option().name == "out" for option in command.options)
+    return has_out, WRITE_FAILED.get(command.name.replace("_", "-"), NOTHING_PUBLISHED)
+
+
+def edge(run: Callable[..., int], undone: str = "", out: bool = True,
+         done: str = NOTHING_PUBLISHED) -> Callable[..., int]:
     """A command's callback: its library call, with errors turned into one line and an exit code; `undone`
-    says what a stop before it ended leaves undone."""
-    return lambda **options: guarded(lambda: run(**options), undone)
+    says what a stop before it ended leaves undone; `out` and `done` what a write failure says (`write_failed`)."""
+    return lambda **options: guarded(lambda: run(**options), undone, out, done)
 
 
-def guarded(run: Callable[[], int], undone: str = "") -> int:
+def guarded(run: Callable[[], int], undone: str = "", out: bool = True, done: str = NOTHING_PUBLISHED) -> int:
     """The edge of `reportgen` and of the flow scripts: a library error becomes one line and an exit code, as
     does a stop (Ctrl-C, SIGTERM, SIGHUP: 128 + its number), saying what was done, or `undone`."""
     err = console(stderr=True)
@@ -105,7 +136,7 @@ def guarded(run: Callable[[], int], undone: str = "") -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own flush at exit would fail too
         return BLOCKED
     except OSError as exc:  # the machine, not the inputs: disk full, read-only folder
-        err.print(f"[bold red]reportgen: error:[/] {escape(describe_os_error(exc))}")
+        err.print(f"[bold red]reportgen: error:[/] {escape(describe_os_error(exc, out, done))}")
         return BLOCKED
     except KeyboardInterrupt as exc:
         stop = stopped(exc)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 def make_parser(name: str) -> click.Command:
     """The command of `flows/<name>.py`: the options of the command it runs, from the command table."""
-    return click_command(FLOWS[name], cli.edge(RUNS[name]))
+    return click_command(FLOWS[name], cli.edge(RUNS[name], "", *cli.write_failed(FLOWS[name])))
 
 
 def main(name: str, argv: Sequence[str]) -> int:

@@ -37,7 +37,7 @@ from prefect.states import Completed, Failed, State
 
 from reportgen.diff.changes import human_text
 from reportgen.diff.render import DiffResult, check_comparison, compare_drafts
-from reportgen.errors import ReportgenError, UsageError, describe_os_error
+from reportgen.errors import NOTHING_PUBLISHED, ReportgenError, UsageError, describe_os_error
 from reportgen.issues import Issue, Severity
 from reportgen.model import Paper
 from reportgen.periods import month_before, period_label
@@ -196,6 +196,20 @@ def finished(blocking: int, message: str, outcome: T) -> State[T]:
     if blocking:
         return Completed(name=BLOCKED, message=f"{blocking_phrase(blocking)}; {message}", data=outcome)
     return Completed(message=message, data=outcome)
+
+
+MONTHLY_NOT_PUBLISHED = ("no draft was published (returns collected from the mailbox before it, if any, stay "
+                         "saved); run it again once it can write there")
+
+
+def written(exc: ReportgenError | OSError, out: bool, done: str) -> ReportgenError:
+    """A flow's failure as its one line: a folder or file it could not write (in the flow, or a stage's task that
+    said it for the command line) is said with the flow's own advice, `out` only where it has --out, and `done`,
+    what it had done; never Prefect's traceback of the OSError. Any other refusal as it is."""
+    cause = exc if isinstance(exc, OSError) else exc.__cause__
+    if isinstance(cause, OSError) and (exc is cause or str(exc) == describe_os_error(cause)):
+        return ReportgenError(describe_os_error(cause, out, done))
+    return exc if isinstance(exc, ReportgenError) else ReportgenError(describe_os_error(exc, out, done))
 
 
 def refused(exc: ReportgenError) -> State[Any]:
@@ -404,8 +418,8 @@ def panel_paper(workspace: str = ".", period: str | None = None, out: str | None
         where, out_path = given_path(workspace, "workspace"), given_path(out, "out") if out else None
         find_inputs(where, period)  # a request that cannot be met fails here, before any task
         result = build_draft(where, period, out_path, edition, runner=TaskRunner(), todays_register=todays_register)
-    except ReportgenError as exc:
-        return refused(exc)
+    except (ReportgenError, OSError) as exc:
+        return refused(written(exc, out=True, done=NOTHING_PUBLISHED))
     publish_artifacts(result, where)
     return finished(len(result.blocking), f"draft {result.folder}", result)
 
@@ -688,8 +702,8 @@ def monthly_update(workspace: str = ".", period: str | None = None,
             get_run_logger().info("reportgen: %s", uncompared)
         publish_artifacts(result, where, comparison, result.chase, uncompared)
         chase_after_build(where, result.paper.period)
-    except ReportgenError as exc:
-        return refused(exc)
+    except (ReportgenError, OSError) as exc:
+        return refused(written(exc, out=False, done=MONTHLY_NOT_PUBLISHED))
     return finished(len(result.blocking), f"draft {result.folder}", MonthlyResult(result, comparison))
 
 
