@@ -109,6 +109,7 @@ def find_inputs(workspace: Path, period: str | None = None, need_returns: bool =
     given_period = check_period(period) if period else None
     period = given_period or newest_period(workspace)
     returns_dir = workspace / "inputs" / "returns" / period
+    refuse_linked_returns(workspace, period)
     if need_returns and not returns_dir.is_dir():
         there = periods(workspace)
         listing = f"the period folders there are: {', '.join(there)}" if there else "there are no period folders yet"
@@ -215,6 +216,20 @@ def periods(workspace: Path) -> list[str]:
                   if is_period(p.name) and p.is_dir() and inside(p, workspace))
 
 
+def refuse_linked_returns(workspace: Path, period: str | None = None) -> None:
+    """Stop when inputs/returns (or the folder of `period` in it) is a link: nothing is read through one, so the
+    run could only blame every partner for a return it never looked at (a chase reminding them all, a paper of
+    "no update"). One error naming the link and what to do, rather than an empty folder."""
+    folder = workspace / "inputs" / "returns"
+    for path in (folder.parent, folder, *([folder / period] if period else [])):
+        if path.is_symlink():
+            shown = shown_path(path, workspace)
+            raise ReportgenError(
+                f"{shown} is a link (to {path.resolve()}): reportgen reads returns only from folders inside the "
+                "workspace, never through a link, so none was read and no partner was judged to have sent none. "
+                f"Move the real folder into the workspace as {shown}, in place of the link, then run again.")
+
+
 def inside(path: Path, workspace: Path) -> bool:
     """Is `path` a real entry inside the workspace: no link on the way out of it?"""
     return not path.is_symlink() and path.resolve().is_relative_to(workspace.resolve())
@@ -229,6 +244,7 @@ def is_regular_file(path: Path) -> bool:
 
 
 def newest_period(workspace: Path) -> str:
+    refuse_linked_returns(workspace)
     found = periods(workspace)
     if not found:
         raise ReportgenError(f"no period folders (YYYY-MM) in {workspace / 'inputs' / 'returns'}: put the returns "

@@ -13,7 +13,7 @@ from reportgen.issues import Issue, issue
 from reportgen.paper.cover import cover_issues, meeting_issues, settings_issues
 from reportgen.periods import month_before
 from reportgen.read.register import read_register
-from reportgen.read.workspace import not_periods, open_workspace, periods, shown_path
+from reportgen.read.workspace import not_periods, open_workspace, periods, refuse_linked_returns, shown_path
 
 RETURNS = Path("inputs") / "returns"
 
@@ -26,6 +26,7 @@ def unfinished_issues(workspace: Path, period: str | None = None) -> list[Issue]
     if period:
         return []
     workspace, settings, register_path = open_workspace(workspace)
+    refuse_linked_returns(workspace)  # not "no period folder yet": one is there, through a link not followed
     if periods(workspace) or not_periods(workspace):  # a folder not named as a period: the check's error names it
         return []
     checked = month_before(settings.schedule.today())  # the month a first paper is most likely for

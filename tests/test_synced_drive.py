@@ -1,0 +1,40 @@
+"""A workspace kept on a synced shared drive (OneDrive, Teams, Dropbox): folders linked in from elsewhere, files
+not yet downloaded, the copies and lock files a sync and Office leave beside the ones reportgen reads."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_example
+from reportgen.shells.cli import main
+
+
+def test_a_returns_folder_linked_from_the_shared_drive_is_one_error_and_nobody_is_chased(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_example(tmp_path / "Police & Crime Panel")
+    teams = tmp_path / "Teams returns"
+    shutil.move(root / "inputs" / "returns", teams)
+    (root / "inputs" / "returns").symlink_to(teams)
+    for command in (["validate"], ["build", "--period", "2026-10"], ["chase", "--period", "2026-10", "--dry-run"]):
+        assert main([*command, "--workspace", str(root)]) == 1
+        printed = capsys.readouterr()
+        assert f"inputs/returns is a link (to {teams})" in printed.err
+        assert "Move the real folder into the workspace as inputs/returns" in printed.err
+        assert "no return" not in printed.out and "holds no period folder" not in printed.out
+    assert not (root / "outputs").exists()  # no draft, and no reminder written
+
+
+def test_a_period_folder_linked_from_the_shared_drive_is_one_error_and_nobody_is_chased(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_example(tmp_path / "ws")
+    october = tmp_path / "October returns"
+    shutil.move(root / "inputs" / "returns" / "2026-10", october)
+    (root / "inputs" / "returns" / "2026-10").symlink_to(october)
+    for command in (["build", "--period", "2026-10"], ["chase", "--period", "2026-10", "--dry-run"]):
+        assert main([*command, "--workspace", str(root)]) == 1
+        printed = capsys.readouterr()
+        assert "inputs/returns/2026-10 is a link" in printed.err and "no return" not in printed.out
+    assert not (root / "outputs").exists()
