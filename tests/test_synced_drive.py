@@ -3,6 +3,8 @@ not yet downloaded, the copies and lock files a sync and Office leave beside the
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from pathlib import Path
 
@@ -38,3 +40,17 @@ def test_a_period_folder_linked_from_the_shared_drive_is_one_error_and_nobody_is
         printed = capsys.readouterr()
         assert "inputs/returns/2026-10 is a link" in printed.err and "no return" not in printed.out
     assert not (root / "outputs").exists()
+
+
+def test_a_narrative_not_yet_downloaded_blocks_the_paper_and_says_how_to_fix_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_example(tmp_path / "ws")
+    for placeholder in ("", " \n\n"):  # a cloud file not downloaded is 0 bytes; blank lines read no better
+        (root / "narrative.md").write_text(placeholder, encoding="utf-8")
+        out = tmp_path / f"draft{len(placeholder)}"
+        assert main(["build", "--workspace", str(root), "--out", str(out)]) == 1
+        assert "The narrative narrative.md is empty" in capsys.readouterr().out
+        rows = list(csv.DictReader(io.StringIO((out / "issues.csv").read_text(encoding="utf-8-sig"))))
+        [empty] = [row for row in rows if row["code"] == "narrative-error"]
+        assert (empty["severity"], empty["file"]) == ("error", "narrative.md")
+        assert "Always keep on this device" in empty["advice"]

@@ -295,7 +295,11 @@ CODES: dict[str, Code] = {
          "outside": ("The narrative {file} is not a file inside the workspace; it was not read.",
                      "Put the narrative in the workspace folder and name it in reportgen.toml."),
          "not-found": ("The narrative {file} named in reportgen.toml was not found.",
-                       "Check the file name in reportgen.toml [paper] narrative.")}),
+                       "Check the file name in reportgen.toml [paper] narrative."),
+         "empty": ("The narrative {file} is empty: the paper would go out with no narrative.",
+                   "Write the narrative in it, then build again. On a synced drive (OneDrive, Teams) a file not yet "
+                   "downloaded is empty here: open it there, or choose Always keep on this device, and wait for it "
+                   "to download.")}),
     "same-file-name": Code(
         W, "Two lead names make the same workbook file name.",
         "Leads {other!r} and {value!r} make the same file name {first}.xlsx; {value!r}'s workbook is {stem}.xlsx.",

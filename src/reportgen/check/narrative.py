@@ -186,6 +186,8 @@ def read_narrative(path: Path, display: str) -> tuple[str | None, list[Issue]]:
         # the decoder's own message and advice, under the narrative's code (both block publication)
         return None, [replace(problem, code="narrative-error")]
     text = composed(text or "")  # one Unicode form, as the register's cells: 'â' pasted from a Mac is 'â'
+    if not text.strip():  # a cloud file not yet downloaded is 0 bytes: never a paper silently without it
+        return None, [issue("narrative-error", "empty", file=display)]
     lines = enumerate(text.splitlines(), start=1)
     return text, [issue("no-font-for", "narrative", characters=missing, points=code_points(missing), file=display,
                         row=number, value=line[:80])
