@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 from pathlib import Path
 
@@ -54,3 +55,29 @@ def test_a_narrative_not_yet_downloaded_blocks_the_paper_and_says_how_to_fix_it(
         [empty] = [row for row in rows if row["code"] == "narrative-error"]
         assert (empty["severity"], empty["file"]) == ("error", "narrative.md")
         assert "Always keep on this device" in empty["advice"]
+
+
+def test_the_registers_lock_file_and_the_copies_a_sync_left_beside_it_are_each_warned(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_example(tmp_path / "ws")
+    inputs = root / "inputs"
+    (inputs / "~$register.xlsx").write_bytes(b"\0" * 165)  # Excel's, while the register is open
+    (inputs / "~$notes.xlsx").write_bytes(b"\0" * 165)  # another workbook's: not the register's business
+    shutil.copy(inputs / "register.xlsx", inputs / "register (1).xlsx")
+    shutil.copy(inputs / "register.xlsx", inputs / "Register.xlsx")
+    os.utime(inputs / "Register.xlsx", (0, 0))
+    later = (inputs / "register.xlsx").stat().st_mtime + 60
+    os.utime(inputs / "register (1).xlsx", (later, later))
+    assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")]) in (0, 1)
+    assert "register (1).xlsx looks like a copy of the register" in capsys.readouterr().out
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "draft" / "issues.csv").read_text(encoding="utf-8-sig"))))
+    said = {row["file"]: (row["code"], row["severity"], row["message"]) for row in rows
+            if row["file"].startswith("inputs/") and "/" not in row["file"].removeprefix("inputs/")
+            and row["file"] != "inputs/register.xlsx"}
+    assert sorted(said) == ["inputs/Register.xlsx", "inputs/register (1).xlsx", "inputs/~$register.xlsx"]
+    assert said["inputs/~$register.xlsx"][:2] == ("workbook-open", "warning")
+    assert "register.xlsx may be open in Excel now" in said["inputs/~$register.xlsx"][2]
+    assert said["inputs/register (1).xlsx"] == ("register-copy-unread", "warning", (
+        "inputs/register (1).xlsx looks like a copy of the register that a sync or a second editor made (saved "
+        "after register.xlsx); it was not read: the register read is register.xlsx."))
+    assert "other capitals (saved before register.xlsx)" in said["inputs/Register.xlsx"][2]

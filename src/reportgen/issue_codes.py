@@ -1327,9 +1327,18 @@ CODES: dict[str, Code] = {
                           "inputs/returns/{example}; otherwise move it out of inputs/returns.")},
         partner_advice="Please fill in the return workbook we sent you (or copy your updates into it) and send it "
         "back as an Excel workbook (.xlsx)."),
+    "register-copy-unread": Code(
+        W, "The inputs folder holds another copy of the register (a copy a sync made, or the same name in other "
+        "capitals), which is not read.",
+        "{file} looks like a copy of the register that a sync or a second editor made ({saved}); it was not read: "
+        "the register read is {register}.",
+        "If it holds changes the register lacks, make them in {register} (or save this copy as {register}), then "
+        "delete the copy or move it out of the inputs folder.",
+        {"case": "{file} is the register's name in other capitals ({saved}); it was not read: the register read is "
+                 "{register} (Windows and macOS show only one of the two)."}),
     "workbook-open": Code(
-        W, "A returns folder holds the lock file Excel (or LibreOffice) keeps while a workbook is open: the "
-        "workbook may be open, with changes not yet saved.",
+        W, "A returns folder (or the inputs folder, for the register) holds the lock file Excel (or LibreOffice) "
+        "keeps while a workbook is open: the workbook may be open, with changes not yet saved.",
         "{file} is the lock file {program} keeps while {workbook} is open: {workbook} may be open in {program} now, "
         "so changes not yet saved in it are not read.",
         "Save and close the workbook (ask whoever has it open), then run again; if nobody has it open, delete the "

@@ -123,7 +123,7 @@ def find_inputs(workspace: Path, period: str | None = None, need_returns: bool =
                      else "not-a-period", example=example, file=f"inputs/returns/{name}")
                for name, example in not_periods(workspace)]
     narrative, narrative_issues = _narrative_file(workspace, settings)
-    issues += narrative_issues
+    issues += narrative_issues + register_neighbours(register, workspace)
     inputs = Inputs(workspace, settings, period, register, tuple(files), narrative, templates_folder(workspace),
                     workspace / "outputs")
     return inputs, issues
@@ -168,6 +168,37 @@ def _register_file(workspace: Path) -> Path:
         names = ", ".join(p.name for p in found)
         raise ReportgenError(f"more than one register in {workspace / 'inputs'} ({names}); keep one")
     return found[0]
+
+
+# the names a sync or Windows gives a second copy of a file: 'register (1)', 'register (conflicted copy 2026-10-02)',
+# 'register (DESKTOP-4F2K's conflicted copy)', 'register - Copy', 'Copy of register'
+_REGISTER_COPY = re.compile(r"(?:copy of )?register(?: ?\((?:\d+|[^)]*conflict[^)]*)\)| - copy(?: \(\d+\))?)",
+                            re.IGNORECASE)
+
+
+def register_neighbours(register: Path, workspace: Path) -> list[Issue]:
+    """What beside the register says it may not be the register meant: Excel's or LibreOffice's lock file (the
+    register open, with changes not yet saved), a copy a sync made of it or its name in other capitals, neither
+    of which is read. Said, since an officer who edited the copy would otherwise see the paper ignore the edit."""
+    try:
+        entries = sorted(path for path in register.parent.iterdir() if path != register)
+    except OSError:
+        return []
+    names = {register.name.casefold(): register.name}
+    issues: list[Issue] = []
+    for path in entries:
+        shown = shown_path(path, workspace)
+        if path.name.startswith(("~$", ".~lock.")):
+            issues += [found for found in lock_file(path.name, names, shown)  # not a lock of another workbook
+                       if str(dict(found.named_fields)["workbook"]).casefold() == register.name.casefold()]
+            continue
+        copy = path.stem.casefold() == "register" or _REGISTER_COPY.fullmatch(path.stem)
+        if copy and path.suffix.casefold() in RETURN_SUFFIXES and is_regular_file(path):
+            later = path.stat().st_mtime > register.stat().st_mtime
+            saved = f"saved {'after' if later else 'before'} {register.name}"
+            issues.append(issue("register-copy-unread", "case" if path.stem.casefold() == "register" else "",
+                                file=shown, register=register.name, saved=saved))
+    return issues
 
 
 def _no_register(folder: Path) -> str:
