@@ -81,3 +81,18 @@ def test_the_registers_lock_file_and_the_copies_a_sync_left_beside_it_are_each_w
         "inputs/register (1).xlsx looks like a copy of the register that a sync or a second editor made (saved "
         "after register.xlsx); it was not read: the register read is register.xlsx."))
     assert "other capitals (saved before register.xlsx)" in said["inputs/Register.xlsx"][2]
+
+
+def test_the_files_windows_leaves_beside_the_period_folders_are_passed_over_as_within_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_example(tmp_path / "ws")
+    for folder in (root / "inputs" / "returns", root / "inputs" / "returns" / "2026-10"):
+        for name in ("Thumbs.db", "desktop.ini"):
+            (folder / name).write_bytes(b"[.ShellClassInfo]\r\n")
+    assert main(["validate", "--all", "--workspace", str(root)]) in (0, 1)
+    printed = capsys.readouterr().out
+    assert "Thumbs.db" not in printed and "desktop.ini" not in printed
+    assert "lies in inputs/returns itself" not in printed
+    assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")]) in (0, 1)
+    issues = (tmp_path / "draft" / "issues.csv").read_text(encoding="utf-8-sig")
+    assert "Thumbs.db" not in issues and "desktop.ini" not in issues

@@ -289,11 +289,17 @@ def not_periods(workspace: Path) -> list[tuple[str, str]]:
     beside the period folders), each with the period its name suggests ('2026-11'), else an example."""
     root = workspace / "inputs" / "returns"
     try:
-        entries = sorted(path for path in root.iterdir() if not path.name.startswith((".", "~$")))
+        entries = sorted(path for path in root.iterdir() if not passed_over(path.name))
     except OSError:
         return []
     return [(path.name, _period_named(path.name)) for path in entries
             if not (is_period(path.name) and path.is_dir())]
+
+
+def passed_over(name: str) -> bool:
+    """Whether a file or folder of that name in the returns folders is nobody's to read or fix: a lock file ('~$…'),
+    a hidden one ('.DS_Store', '.~lock.…#') or one Windows leaves in a folder it has shown (`SYSTEM_FILES`)."""
+    return name.startswith(("~$", ".")) or name.casefold() in SYSTEM_FILES
 
 
 def _period_named(name: str) -> str:
@@ -330,7 +336,7 @@ def list_returns(folder: Path, workspace: Path) -> tuple[list[Path], list[Issue]
     names = {path.name.casefold(): path.name for path in entries}
     for path in entries:
         shown = shown_path(path, workspace)
-        if path.name.startswith(("~$", ".")) or path.name.casefold() in SYSTEM_FILES:  # lock, hidden, system files
+        if passed_over(path.name):
             issues += lock_file(path.name, names, shown)
             continue
         if path.is_symlink() or not path.resolve().is_relative_to(folder.resolve()):
