@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 from pathlib import Path
@@ -96,3 +97,29 @@ def test_the_files_windows_leaves_beside_the_period_folders_are_passed_over_as_w
     assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")]) in (0, 1)
     issues = (tmp_path / "draft" / "issues.csv").read_text(encoding="utf-8-sig")
     assert "Thumbs.db" not in issues and "desktop.ini" not in issues
+
+
+def test_a_folder_holding_only_the_files_windows_or_macos_left_is_empty_to_build_and_diff(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import docx
+
+    root = copy_example(tmp_path / "ws")
+    shown = {"desktop.ini": b"[.ShellClassInfo]\r\nIconResource=C:\\Windows\\System32\\imageres.dll,3\r\n",
+             "Thumbs.db": b"\xd0\xcf\x11\xe0", ".DS_Store": b"\0\0\0\1Bud1"}
+    for folder in ("draft", "comparison"):
+        (tmp_path / folder).mkdir()
+        for name, data in shown.items():
+            (tmp_path / folder / name).write_bytes(data)
+    assert main(["build", "--workspace", str(root), "--out", str(tmp_path / "draft")]) in (0, 1)
+    assert main(["build", "--workspace", str(root)]) in (0, 1)
+    assert main(["diff", str(tmp_path / "draft"), str(root / "outputs" / "2026-10" / "draft-01"),
+                 "--out", str(tmp_path / "comparison")]) == 0
+    assert "already exists and is not empty" not in capsys.readouterr().err
+    for folder in ("draft", "comparison"):  # kept as Windows left them: a folder's desktop.ini holds its icon
+        assert {name: (tmp_path / folder / name).read_bytes() for name in shown} == shown
+    assert docx.Document(str(tmp_path / "draft" / "paper.docx")).paragraphs
+    assert json.loads((tmp_path / "comparison" / "diff.json").read_text(encoding="utf-8"))["empty"] is True
+    (tmp_path / "comparison" / "notes.txt").write_text("mine", encoding="utf-8")  # anything else: still refused
+    assert main(["diff", str(tmp_path / "draft"), str(root / "outputs" / "2026-10" / "draft-01"),
+                 "--out", str(tmp_path / "comparison")]) == 2
+    assert "already exists and is not empty" in capsys.readouterr().err

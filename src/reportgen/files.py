@@ -28,6 +28,19 @@ from reportgen.errors import ReportgenError
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 # in a hidden folder being written: locked by the writing process for its whole life (`claim_writing`)
 WRITER_LOCK = ".writer.lock"
+# files Windows leaves in any folder it has shown (as macOS its .DS_Store): nobody's to read or fix, so passed over
+# among the returns, and a folder holding only these is an empty one to write a draft or comparison in
+SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store"})
+
+
+def is_system_file(name: str) -> bool:
+    """Whether a file of that name is one Windows or macOS left (`SYSTEM_FILES`), in any capitals."""
+    return name.casefold() in SYSTEM_FILES
+
+
+def holds_anything(path: Path) -> bool:
+    """A file, or a folder with anything in it but system files: never a place to write a new draft or comparison."""
+    return path.exists() and (not path.is_dir() or any(not is_system_file(child.name) for child in path.iterdir()))
 
 
 def write_atomically(out: Path, data: bytes, replace: bool = True) -> None:
@@ -84,6 +97,7 @@ def publish_folder(tmp: Path, target: Path, what: str) -> None:
     cannot both land). On another filesystem the folder is copied next to `target`, then renamed there.
     `what` names the folder in errors ("the draft", "the comparison"). The rename is made durable.
     """
+    _take_system_files(target, tmp)
     try:
         os.rename(tmp, target)
     except OSError as exc:
@@ -93,6 +107,7 @@ def publish_folder(tmp: Path, target: Path, what: str) -> None:
             raise ReportgenError(f"cannot publish {what} to {target}: {exc.strerror}") from exc
         staging = target.parent / f"{tmp.name}{secrets.token_hex(4)}"  # still a hidden temporary name
         shutil.copytree(tmp, staging)
+        _take_system_files(target, staging)
         try:
             os.rename(staging, target)
         except OSError as error:
@@ -100,6 +115,21 @@ def publish_folder(tmp: Path, target: Path, what: str) -> None:
             raise ReportgenError(f"cannot publish {what} to {target}: {error.strerror}") from error
         shutil.rmtree(tmp, ignore_errors=True)
     sync_folder(target.absolute().parent)
+
+
+def _take_system_files(target: Path, folder: Path) -> None:
+    """Move the files of `target` into `folder` when they are all system files (`SYSTEM_FILES`), so that the rename
+    of `folder` onto `target`, empty to us, succeeds and keeps them (a folder's desktop.ini holds its icon and view).
+    Anything else in `target` is left, and the rename refuses it."""
+    try:
+        children = list(target.iterdir())
+    except OSError:
+        return
+    if not all(is_system_file(child.name) and child.is_file() and not child.is_symlink() for child in children):
+        return
+    for child in children:
+        with contextlib.suppress(OSError):  # on another filesystem: the copy beside `target` takes them
+            os.rename(child, folder / child.name)
 
 
 def sync_folder(folder: Path) -> None:

@@ -39,12 +39,11 @@ from reportgen.drafts.folders import (
     DRAFT_JSON,
     check_out_place,
     draft_number,
-    holds_anything,
     load_draft,
     load_manifest,
 )
 from reportgen.errors import UsageError
-from reportgen.files import publish_folder, write_atomically
+from reportgen.files import holds_anything, publish_folder, write_atomically
 from reportgen.model import Paper
 from reportgen.periods import is_period
 from reportgen.settings import SETTINGS_FILE

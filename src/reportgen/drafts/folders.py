@@ -33,7 +33,7 @@ from reportgen.drafts.records import (
     paper_to_json,
 )
 from reportgen.errors import ReportgenError, UsageError
-from reportgen.files import publish_folder, write_atomically
+from reportgen.files import holds_anything, publish_folder, write_atomically
 from reportgen.model import Paper
 from reportgen.periods import is_period
 from reportgen.stops import stops_held
@@ -478,11 +478,6 @@ def check_out(out: Path) -> None:
     """Refuse an `--out` folder that holds anything: a kept draft is never overwritten."""
     if holds_anything(out):
         raise _refuse(out)
-
-
-def holds_anything(path: Path) -> bool:
-    """A file, or a folder with anything in it: never a place to write a new draft or comparison."""
-    return path.exists() and (not path.is_dir() or any(path.iterdir()))
 
 
 def _refuse(target: Path) -> ReportgenError:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportgen.errors import ReportgenError, UsageError
+from reportgen.files import is_system_file
 from reportgen.issues import Issue, issue
 from reportgen.periods import check_period, is_period
 from reportgen.read.partners import month_number
@@ -35,8 +36,6 @@ NOT_READ = {**OTHER_SPREADSHEETS, **SAVED_AS_TEXT}
 DOCUMENTS = {".pdf": "a PDF", ".doc": "a Word document", ".docx": "a Word document", ".odt": "a text document",
              ".rtf": "a text document", ".msg": "an Outlook message", ".eml": "an email message",
              ".png": "a picture", ".jpg": "a picture", ".jpeg": "a picture"}
-# files Windows leaves in any folder it has shown (as macOS its hidden ones): not returns, and nobody's to fix
-SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini"})
 # what a save or a sync in progress writes before it puts the finished file in place ("opcc.xlsx.tmp"): no return
 TEMPORARY = frozenset({".tmp", ".temp", ".part", ".partial", ".crdownload"})
 
@@ -299,7 +298,7 @@ def not_periods(workspace: Path) -> list[tuple[str, str]]:
 def passed_over(name: str) -> bool:
     """Whether a file or folder of that name in the returns folders is nobody's to read or fix: a lock file ('~$…'),
     a hidden one ('.DS_Store', '.~lock.…#') or one Windows leaves in a folder it has shown (`SYSTEM_FILES`)."""
-    return name.startswith(("~$", ".")) or name.casefold() in SYSTEM_FILES
+    return name.startswith(("~$", ".")) or is_system_file(name)
 
 
 def _period_named(name: str) -> str:
