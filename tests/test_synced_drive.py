@@ -123,3 +123,24 @@ def test_a_folder_holding_only_the_files_windows_or_macos_left_is_empty_to_build
     assert main(["diff", str(tmp_path / "draft"), str(root / "outputs" / "2026-10" / "draft-01"),
                  "--out", str(tmp_path / "comparison")]) == 2
     assert "already exists and is not empty" in capsys.readouterr().err
+
+
+def test_a_quoted_tilde_is_the_home_folder_for_every_path_given(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import docx
+
+    home, here = tmp_path / "home", tmp_path / "here"
+    here.mkdir()
+    copy_example(home / "Police & Crime Panel" / "Feb '23 – Ymgynghori")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(here)
+    assert main(["init", "--workspace", "~/Police & Crime Panel/new office"]) == 0
+    assert (home / "Police & Crime Panel" / "new office" / "reportgen.toml").is_file()
+    assert main(["build", "--workspace", "~/Police & Crime Panel/Feb '23 – Ymgynghori",
+                 "--out", "~/drafts/october"]) in (0, 1)
+    assert docx.Document(str(home / "drafts" / "october" / "paper.docx")).paragraphs
+    assert main(["build", "--workspace=~/Police & Crime Panel/Feb '23 – Ymgynghori"]) in (0, 1)  # kept
+    assert main(["history", "--workspace=~/Police & Crime Panel/Feb '23 – Ymgynghori",
+                 "--out=~/history"]) == 0
+    assert (home / "history" / "history.xlsx").is_file()
+    assert list(here.iterdir()) == []  # no folder named '~' where the command was run

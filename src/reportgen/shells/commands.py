@@ -8,6 +8,7 @@ validate` starts quickly, and each command imports its library code when it runs
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +24,15 @@ OK, BLOCKED, USAGE = 0, 1, 2
 
 class GivenPath(click.Path):
     """A path option or argument that refuses an empty value: `Path("")` is the current folder, so a variable left
-    empty (`--from-folder "$DROP"`) would read, or write, where the command happened to be run."""
+    empty (`--from-folder "$DROP"`) would read, or write, where the command happened to be run. A leading `~` is
+    the home folder, as a shell would make it: quoted (a path with spaces, `"~/Police & Crime Panel"`) or after
+    `=` (`--workspace=~/panel`) the shell leaves it, and a folder named `~` would be made in the current one."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str) and not value:
             self.fail("an empty path names no folder or file; give its path ('.' for the current folder)", param, ctx)
+        if isinstance(value, str) and value.startswith("~"):
+            value = os.path.expanduser(value)  # '~someone/…' of no such user is left as written
         return super().convert(value, param, ctx)
 
 
