@@ -1381,6 +1381,24 @@ CODES: dict[str, Code] = {
             "update; they are not named here, as that would say which actions were exempt.",
             "The chase list lists them as not updated: ask their leads for an update this period, written for "
             "publication. The restricted edition (--edition restricted) carries the last report.")}),
+    "exemptions-unrecorded": Code(
+        E, "The newest earlier draft, which statuses are carried forward from, is a restricted draft kept before "
+        "reportgen recorded which actions were exempt, the register or reportgen.toml has changed since, and no public "
+        "draft of its period is kept to carry from instead.",
+        "{draft} is the newest draft of {label} and the one statuses are carried forward from, but it is a "
+        "restricted draft kept before reportgen recorded which actions were exempt, and the register or "
+        "reportgen.toml has changed since: any action in it may have been exempt then, so none of what it holds is "
+        "carried into the public edition, and no public draft of {period} is kept to carry from instead.",
+        "Build {label} again in the restricted edition (reportgen build --period {period} --edition restricted): "
+        "its new draft records which actions are exempt, and is carried from. Then build this period again.",
+        {"prefill": (
+            "{draft} is the newest draft of {label} and the one the workbooks are pre-filled from, but it is a "
+            "restricted draft kept before reportgen recorded which actions were exempt, and the register or "
+            "reportgen.toml has changed since: any action in it may have been exempt then, so none of what it holds "
+            "is pre-filled, and no public draft of {period} is kept to pre-fill from instead.",
+            "Build {label} again in the restricted edition (reportgen build --period {period} --edition "
+            "restricted): its new draft records which actions are exempt, and is pre-filled from. Then make the "
+            "workbooks again.")}),
     "exempt-errors": Code(
         E, "Errors about actions exempt from publication block the public edition; it does not list them, as "
         "they would identify the actions.",

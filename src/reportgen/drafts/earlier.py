@@ -275,6 +275,42 @@ def exemptions_known(paper: Paper | None, folder: Path | None, files: tuple[Path
     return replace(paper, exempt_refs=()) if built_from(folder, files, workspace) else paper
 
 
+def unrecorded(paper: Paper | None) -> bool:
+    """Whether `paper` is a restricted draft kept before drafts recorded their exempt actions, not shown to hold
+    nothing exempt now (`exemptions_known`): any action in it may have been exempt, so none of it is published."""
+    return paper is not None and paper.edition == "restricted" and paper.exempt_refs is None
+
+
+def public_beside(outputs: Path, source: Path | None) -> Path | None:
+    """The newest public draft of the carry source's period (None when none was kept): built from that period's
+    returns, it left the exempt actions out and counted them, so it holds nothing a public paper must not carry."""
+    if source is None:
+        return None
+    return next((folder for folder in reversed(drafts.draft_folders(outputs))
+                 if folder.parent.name == source.parent.name and edition_of(folder) == "public"), None)
+
+
+def carried_in_public(outputs: Path, source: Path | None, paper: Paper | None,
+                      wording: Literal["", "prefill"] = "") -> tuple[Path | None, Paper | None, list[Issue]]:
+    """The carry source (`source`, its `paper`) as the public edition and the partners' workbooks read it.
+
+    A restricted draft that is `unrecorded` (kept by an older reportgen, the register or reportgen.toml edited since)
+    gives way to the newest public draft of its period, which is safe to carry: without it the public paper would
+    show every action unreported, and the workbooks blank, for want of a record the public draft does not need.
+    With no public draft to read, `source` stays (nothing of it is carried, each action said) and an
+    `exemptions-unrecorded` error names the build that records which actions are exempt."""
+    if not unrecorded(paper) or source is None:
+        return source, paper, []
+    instead = public_beside(outputs, source)
+    found, problems = read_kept_paper(instead, wording)
+    if instead is not None and found is not None:
+        return instead, found, problems
+    period = source.parent.name
+    return source, paper, [*problems, issue("exemptions-unrecorded", wording, period=period,
+                                            label=period_label(period), draft=source.relative_to(outputs).as_posix(),
+                                            file=source.relative_to(outputs.parent).as_posix())]
+
+
 def exemptions_dropped(register: Register, previous: Paper | None, previous_name: str, heading: str) -> list[Issue]:
     """A warning when the register has no exemption column at all but the previous period's draft (`previous`, kept
     as `previous_name`) had exempt actions: a column deleted or renamed past recognition would otherwise publish

@@ -38,7 +38,7 @@ from reportgen.check.checked import (
 )
 from reportgen.check.merge import LastReported, blank_status, merge_returns, wrong_partner_returns
 from reportgen.check.sent_before import read_as_corrected, sent_before_correction
-from reportgen.drafts.earlier import carry_source, read_kept_paper
+from reportgen.drafts.earlier import carried_in_public, carry_source, exemptions_known, read_kept_paper
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
 from reportgen.issue_codes import SAVE_AS_XLSX
@@ -383,6 +383,8 @@ class Collector:
         register no longer has was withdrawn since (`withdrawn_since`), as the build says."""
         source = carry_source(self.inputs.outputs, self.inputs.period)
         paper, _unreadable = read_kept_paper(source, "prefill")  # said by `returns` and the build
+        paper = exemptions_known(paper, source, self.inputs.exemption_files, self.inputs.workspace)
+        source, paper, _said = carried_in_public(self.inputs.outputs, source, paper, "prefill")  # as pre-filled
         return paper, source.relative_to(self.inputs.outputs).as_posix() if source and paper else ""
 
     def _check(self, path: Path, shown: str, partner: str) -> list[Issue]:

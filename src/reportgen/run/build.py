@@ -29,6 +29,7 @@ from reportgen.drafts import folders as drafts
 from reportgen.drafts import records
 from reportgen.drafts.earlier import (
     PeriodDraft,
+    carried_in_public,
     carry_source,
     edition_of,
     exemptions_dropped,
@@ -176,6 +177,9 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
                          if f.parent.name <= inputs.period and edition_of(f) == edition), None)
     carried, unreadable = read_carry_source(carry_from)
     carried = exemptions_known(carried, carry_from, inputs.exemption_files, inputs.workspace)
+    if edition == "public":  # the returns' pre-fill reads the same (`prefill_carried`), so the two agree
+        carry_from, carried, instead = carried_in_public(inputs.outputs, carry_from, carried)
+        unreadable = [*unreadable, *instead]
     restricted_from = restricted_beside(inputs.outputs, carry_from) if carried is not None else None
     restricted, unreadable_restricted = read_kept_paper(restricted_from)
     theme, theme_issues = load_theme(inputs)

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from reportgen.check.checked import exempt_when_reported, last_reported, unread_when_reported
 from reportgen.check.merge import LastReported, Prefill, prefilled, reported_when
 from reportgen.drafts.earlier import (
+    carried_in_public,
     carry_source,
     exemptions_known,
     misplaced_issues,
@@ -47,9 +48,10 @@ def prefill_carried(inputs: Inputs, register: Register) -> tuple[dict[int, LastR
     carries it forward; issues as `workbook_prefill`'s."""
     source = carry_source(inputs.outputs, inputs.period)
     previous, issues = read_kept_paper(source, "prefill")
-    issues += returns_after(inputs.outputs, source, inputs.workspace, "prefill")
     files = inputs.exemption_files
     previous = exemptions_known(previous, source, files, inputs.workspace)  # as a build reads it
+    source, previous, instead = carried_in_public(inputs.outputs, source, previous, "prefill")  # as the public one
+    issues += [*instead, *returns_after(inputs.outputs, source, inputs.workspace, "prefill")]
     name = source.relative_to(inputs.outputs).as_posix() if source is not None and previous is not None else ""
     beside = restricted_beside(inputs.outputs, source) if previous is not None else None
     restricted, unreadable = read_kept_paper(beside, "prefill")
