@@ -7,8 +7,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 
@@ -39,6 +41,8 @@ def _as_kept_by_older_reportgen(folder: Path) -> None:
         for row in section["rows"]:
             for key in UNRECORDED_ROW:
                 row.pop(key, None)
+            if row["state"] == "carried-forward":  # nor did its note say the month
+                row["note"] = re.sub(r" \([A-Z][a-z]+ \d{4}\)$", "", row["note"])
     data = (json.dumps(record, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
     (folder / "draft.json").write_bytes(data)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -132,3 +136,41 @@ def test_with_no_public_draft_of_that_month_the_public_paper_is_blocked_naming_t
     _run(capsys, "build", *ws, "--period", "2026-10", "--edition", "restricted")
     code, printed = _run(capsys, "build", *ws, "--period", "2026-11")
     assert code == 0 and "carry their last status from draft 2026-10/draft-03 (restricted edition)" in printed
+
+
+def _status_cell(draft: Path, ref: int) -> str:
+    """The Word paper's status cell of an action (the plan is the last table)."""
+    table = docx.Document(str(draft / "paper.docx")).tables[-1]
+    return next(row.cells[2].text for row in table.rows if row.cells[0].text == str(ref))
+
+
+def _carried_rows(root: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    """history-carried-forward.csv: (Ref, Period) -> (Reported in, Note)."""
+    with (root / "outputs" / "history" / "history-carried-forward.csv").open(encoding="utf-8-sig") as file:
+        return {(row["Ref"], row["Period"]): (row["Reported in"], row["Note"]) for row in csv.DictReader(file)}
+
+
+def test_a_status_carried_through_an_older_draft_keeps_the_month_it_was_reported_in(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Wessex County Council sent nothing for action 7 in October or November: October's draft, kept by the older
+    reportgen, does not record when its status was reported, but September's shows it updated then, so November's
+    paper and the history say September; with September's draft gone it cannot be known, and both say so."""
+    root = _upgraded(tmp_path / "ws", capsys)
+    ws = ("--workspace", str(root))
+    _run(capsys, "build", *ws, "--period", "2026-11")
+    _run(capsys, "history", *ws)
+    assert _status_cell(root / "outputs" / "2026-11" / "draft-01", 7).endswith(
+        "status as last reported (September 2026)")
+    carried = _carried_rows(root)
+    assert carried[("7", "2026-11")][0] == carried[("7", "2026-10")][0] == "2026-09"
+
+    for kept in (root / "outputs" / "2026-09" / "draft-01").iterdir():
+        kept.unlink()
+    (root / "outputs" / "2026-09" / "draft-01").rmdir()
+    _run(capsys, "build", *ws, "--period", "2026-11")
+    _run(capsys, "history", *ws)
+    assert _status_cell(root / "outputs" / "2026-11" / "draft-02", 7).endswith(
+        "status as last reported (month not recorded)")
+    carried = _carried_rows(root)
+    assert [carried[("7", period)] for period in ("2026-10", "2026-11")] == [
+        ("", "No update received this period: status as last reported (month not recorded)")] * 2

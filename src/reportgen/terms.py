@@ -52,6 +52,8 @@ STATUS_NOT_RECOGNISED = "Status not recognised"
 # the status cell's words where no status was given: none at all, or no update (only wording carried)
 NO_STATUS_GIVEN = "No status given"
 NO_UPDATE_LABEL = "No update"
+# said for the period a carried status was reported in where no kept draft shows it (one an older reportgen kept)
+REPORTED_UNKNOWN = "month not recorded"
 # the restricted edition's status cell of an exempt action: which rows the public edition leaves out
 EXEMPT_ROW_NOTE = "Exempt (Part II): not in the public edition"
 # what an action no longer in the register is now, where the paper lists it ("Changes since the last draft")

@@ -19,7 +19,7 @@ from reportgen.drafts import folders as drafts
 from reportgen.drafts import records
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
-from reportgen.model import Paper, Register
+from reportgen.model import Paper, Register, UpdateState
 from reportgen.periods import period_label
 from reportgen.read.workspace import Inputs, list_returns
 from reportgen.wording import counted, listed
@@ -273,6 +273,42 @@ def exemptions_known(paper: Paper | None, folder: Path | None, files: tuple[Path
     if paper is None or folder is None or paper.edition != "restricted" or paper.exempt_refs is not None:
         return paper
     return replace(paper, exempt_refs=()) if built_from(folder, files, workspace) else paper
+
+
+def reported_found(outputs: Path, paper: Paper | None) -> Paper | None:
+    """`paper` with the period each carried-forward row's status was reported in, where a draft kept before rows
+    recorded it left it blank: the kept drafts were followed back, each the draft a build of its period carried
+    from (`carry_source`), to the one that shows the action updated or records when. Without it the next paper
+    and the history said "as last reported" with no month, though the drafts kept show it. A row the drafts do not
+    show so (the chain broken by a draft that lacks the action or cannot be read) stays blank, and is said so where
+    shown (`REPORTED_UNKNOWN`)."""
+    if paper is None:
+        return None
+    unknown = {row.ref for row in paper.rows if row.state == UpdateState.CARRIED_FORWARD.value and not row.reported}
+    found: dict[int, str] = {}
+    period = paper.period
+    while unknown and (source := carry_source(outputs, period)) is not None:
+        earlier = read_kept_paper(source)[0]
+        if earlier is None:
+            break
+        rows = {row.ref: row for row in reversed(earlier.rows)}  # a ref twice: its first row, as the paper counts
+        for ref in list(unknown):
+            row = rows.get(ref)
+            when = "" if row is None else row.repeats or row.reported or (
+                earlier.period if row.state == UpdateState.UPDATED.value else "")
+            if row is None or when:
+                unknown.discard(ref)
+            if when:
+                found[ref] = when
+        period = earlier.period
+    if not found:
+        return paper
+    sections = tuple(replace(section, rows=tuple(replace(row, reported=found[row.ref])
+                                                 if row.ref in found and not row.reported
+                                                 and row.state == UpdateState.CARRIED_FORWARD.value else row
+                                                 for row in section.rows))
+                     for section in paper.sections)
+    return replace(paper, sections=sections)
 
 
 def unrecorded(paper: Paper | None) -> bool:

@@ -37,6 +37,7 @@ from reportgen.terms import (
     NO_LONGER_IN_PLAN,
     NO_STATUS_GIVEN,
     NO_UPDATE_LABEL,
+    REPORTED_UNKNOWN,
     STATUS_CLASSES,
     STATUS_COLOURS,
     STATUS_NOT_RECOGNISED,
@@ -252,8 +253,7 @@ def status_display(item: MergedAction) -> tuple[str, str, str]:
     if item.status is not None:
         note = ""
         if item.state is UpdateState.CARRIED_FORWARD:
-            when = f" ({period_label(item.reported)})" if item.reported else ""
-            note = f"{NO_UPDATE}: status as last reported{when}"
+            note = f"{NO_UPDATE}: status as last reported{last_reported_month(item.reported)}"
         elif item.returned_unchanged:
             when = f" ({period_label(item.last_reported)})" if item.last_reported else ""
             note = f"{RETURNED_UNCHANGED}: status and update as last reported{when}"
@@ -271,8 +271,13 @@ def wording_carried(item: MergedAction) -> str:
     carried = [name for name, text in (("explanation", item.explanation), ("timeframe", item.timeframe)) if text]
     if not carried:
         return ""
-    when = f" ({period_label(item.reported)})" if item.reported else ""
-    return f": {' and '.join(carried)} as last reported{when}, with no status recognised"
+    return f": {' and '.join(carried)} as last reported{last_reported_month(item.reported)}, with no status recognised"
+
+
+def last_reported_month(reported: str) -> str:
+    """' (September 2026)' after "as last reported"; where no kept draft shows when (one an older reportgen kept,
+    `reportgen.drafts.earlier.reported_found`), said so, not left to read as this period's."""
+    return f" ({period_label(reported)})" if reported else f" ({REPORTED_UNKNOWN})"
 
 
 def paper_row(item: MergedAction, columns: Sequence[PaperColumn]) -> PaperRow:

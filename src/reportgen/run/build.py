@@ -39,6 +39,7 @@ from reportgen.drafts.earlier import (
     read_history,
     read_kept_paper,
     register_for,
+    reported_found,
     restricted_beside,
     returns_after,
     unfinished_issues,
@@ -182,6 +183,7 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
         unreadable = [*unreadable, *instead]
     restricted_from = restricted_beside(inputs.outputs, carry_from) if carried is not None else None
     restricted, unreadable_restricted = read_kept_paper(restricted_from)
+    carried, restricted = reported_found(inputs.outputs, carried), reported_found(inputs.outputs, restricted)
     theme, theme_issues = load_theme(inputs)
     wanted = inputs.settings.history
     history, damaged = read_history(inputs.outputs, edition, before=inputs.period,

@@ -25,6 +25,7 @@ from reportgen.drafts.earlier import (
     misplaced_issues,
     read_history,
     read_kept_paper,
+    reported_found,
     unread_for_history,
 )
 from reportgen.drafts.folders import (
@@ -47,7 +48,13 @@ from reportgen.read.workspace import open_workspace, periods
 from reportgen.render.xlsx import Rows, marked_title, write_sheets
 from reportgen.safe_cells import CSV_ENCODING, text_for_spreadsheet
 from reportgen.settings import Settings, load_settings
-from reportgen.terms import NO_RECOGNISED_STATUS, NO_STATUS_GIVEN, NO_UPDATE_LABEL, STATUS_NOT_RECOGNISED
+from reportgen.terms import (
+    NO_RECOGNISED_STATUS,
+    NO_STATUS_GIVEN,
+    NO_UPDATE_LABEL,
+    REPORTED_UNKNOWN,
+    STATUS_NOT_RECOGNISED,
+)
 from reportgen.wording import counted, listed
 
 if TYPE_CHECKING:
@@ -170,10 +177,17 @@ def carried_statuses(papers: Sequence[Paper]) -> list[CarriedStatus]:
         first = {row.ref: row for row in reversed(paper.rows)}
         carried += [CarriedStatus(ref, paper.period, history_label(row), row.repeats, row.note)
                     if row.returned_unchanged
-                    else CarriedStatus(ref, paper.period, history_label(row), row.reported, row.note or CARRIED_NOTE)
+                    else CarriedStatus(ref, paper.period, history_label(row), row.reported, carried_row_note(row))
                     for ref, row in first.items()
                     if row.returned_unchanged or row.state == UpdateState.CARRIED_FORWARD.value]
     return sorted(carried, key=lambda item: (item.ref, item.period))
+
+
+def carried_row_note(row: PaperRow) -> str:
+    """The note of a carried status, as the paper printed it; where the period it was reported in is not known (a
+    draft an older reportgen kept, no kept draft showing when), said so, not left a blank `Reported in`."""
+    note = row.note or CARRIED_NOTE
+    return note if row.reported or REPORTED_UNKNOWN in note else f"{note} ({REPORTED_UNKNOWN})"
 
 
 def history_label(row: PaperRow) -> str:
@@ -428,7 +442,7 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
     stale = built_on_older(found, outputs)
     issues = (*misplaced_issues(outputs, "history"), *unread_for_history(outputs, found, edition), *unread)
     marking = load_settings(workspace).paper.restricted_marking if edition == "restricted" else ""
-    papers = [draft.paper for draft in found]
+    papers = [reported_found(outputs, draft.paper) or draft.paper for draft in found]
     frame = with_history_labels(history_frame(papers), papers)
     carried, unranked = carried_statuses(papers), unranked_statuses(papers)
     if not marking:  # the public history names no action the public papers withhold

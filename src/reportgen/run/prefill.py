@@ -24,6 +24,7 @@ from reportgen.drafts.earlier import (
     exemptions_known,
     misplaced_issues,
     read_kept_paper,
+    reported_found,
     restricted_beside,
     returns_after,
     unfinished_issues,
@@ -55,6 +56,7 @@ def prefill_carried(inputs: Inputs, register: Register) -> tuple[dict[int, LastR
     name = source.relative_to(inputs.outputs).as_posix() if source is not None and previous is not None else ""
     beside = restricted_beside(inputs.outputs, source) if previous is not None else None
     restricted, unreadable = read_kept_paper(beside, "prefill")
+    previous, restricted = reported_found(inputs.outputs, previous), reported_found(inputs.outputs, restricted)
     issues += unreadable
     restricted_name = beside.relative_to(inputs.outputs).as_posix() if beside is not None else ""
     carried, _where, _earlier_problems = last_reported(inputs, register, previous, name, restricted, restricted_name)
