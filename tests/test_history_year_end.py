@@ -148,3 +148,22 @@ def test_building_a_month_again_after_later_months_names_the_months_to_build_aga
     assert "older draft" not in _cli(root, "history")
     assert "later-periods-stale" not in _cli(root, "build", "--period", "2026-10", "--all") + " ".join(
         (root / "outputs" / "2026-10" / "draft-03" / "issues.csv").read_text(encoding="utf-8-sig").split())
+
+
+def test_one_status_changed_in_a_month_built_again_is_said_in_the_singular(tmp_path: Path) -> None:
+    """OPCC's late October return moves one action on: the warning said "1 status differ"; it says "differs"."""
+    import pandas as pd
+
+    root = make_workspace(tmp_path / "ws", period="2026-09", returns=_returns({}))
+    _cli(root, "build", "--period", "2026-09")
+    for period in ("2026-10", "2026-11"):  # OPCC (actions 2, 4 and 6) sends no return: September's carried forward
+        for name, rows in _returns({}, without="opcc.xlsx").items():
+            write_xlsx(root / "inputs" / "returns" / period / name, rows)
+        _cli(root, "build", "--period", period)
+    write_xlsx(root / "inputs" / "returns" / "2026-10" / "opcc.xlsx",  # the late return: only 2 moved on
+               _returns({2: "Completed"})["opcc.xlsx"])
+    said = _cli(root, "build", "--period", "2026-10")
+    assert "changes its statuses (1 status differs: action 2)" in said
+    issues = pd.read_csv(root / "outputs" / "2026-10" / "draft-02" / "issues.csv")
+    [message] = issues[issues["code"] == "later-periods-stale"]["message"]
+    assert "(1 status differs: action 2)" in message

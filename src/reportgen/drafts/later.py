@@ -82,7 +82,8 @@ def stale_later_issues(later: LaterDrafts | None, period: str, statuses: Mapping
             return []
         shown = [str(ref) for ref in changed[:REFS_SHOWN]] + ([f"{len(changed) - REFS_SHOWN} more"]
                                                                if len(changed) > REFS_SHOWN else [])
-        words = f"{counted(len(changed), 'status', 'statuses')} differ: action{'s' if len(changed) > 1 else ''}"
+        one = len(changed) == 1  # "1 status differs: action 7", "2 statuses differ: actions 2 and 4"
+        words = f"{counted(len(changed), 'status', 'statuses')} differ{'s' if one else ''}: action{'' if one else 's'}"
         return [issue("later-periods-stale", built_on=later.built_on, changed=f"{words} {listed(shown)}", **said)]
     return [issue("later-periods-stale", built_on=later.built_on, changed="its statuses could not be read", **said)]
 
