@@ -12,7 +12,7 @@ import pdfplumber
 import pytest
 from playwright.sync_api import Browser, Page
 
-from conftest import SAMPLE, needs_sample
+from conftest import SAMPLE, copy_example, needs_sample
 from reportgen.run.build import BuildResult, build_draft
 
 MARGIN = 14 / 25.4 * 72  # the printed page's margin, 14mm in points (paper.web.css)
@@ -63,6 +63,19 @@ def sample(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Printe
     return print_sample(browser, tmp_path_factory.mktemp("sample"))
 
 
+@pytest.fixture(scope="module")
+def example(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The README's October draft printed: every page's words, run together without the spaces and line breaks
+    between them (a long address wraps in its column)."""
+    folder = tmp_path_factory.mktemp("example")
+    result = build_draft(copy_example(folder / "ws"), out=folder / "paper")
+    return "".join("".join(line.split()) for lines in printed(opened(browser, result.folder / "paper.html"))
+                   for line in lines)
+
+
+SITE = "https://www.wessex-pcc.example.gov.uk"
+
+
 def headings_ending_pages(printed: Printed) -> list[tuple[int, str]]:
     """(page number, heading) for each printed page whose last line is one of the plan's group headings."""
     return [(number, lines[-1]) for number, lines in enumerate(printed.pages, start=1)
@@ -94,3 +107,11 @@ def test_printed_the_cover_sheet_is_kept_whole_on_one_page(sample: Printed) -> N
     on_page = [number for number, lines in enumerate(sample.pages, start=1)
                if cover_words <= {word for line in lines for word in line.split()}]
     assert on_page != []
+
+
+def test_printed_a_plain_web_address_is_printed_once(example: str) -> None:
+    """Wessex Police's explanation links its address under the address itself: printed, it read
+    "…/scrutiny (https://…/scrutiny)". The address is printed once; a link under other words is still followed
+    by its address ("Strategic Executive Board papers (https://…/seb)")."""
+    assert example.count(f"{SITE}/scrutiny") == 1
+    assert example.count(f"({SITE}/seb)") == 1

@@ -57,10 +57,12 @@ class FilterOptions:
 ROW_GROUPS = "options.group_of"
 ROW_PARTNERS = "row.partners"
 COVER_ROLES = 'role="rowheader"'
+PRINTED_ADDRESSES = "shows_address"
 ROW_DATA = {
     ROW_GROUPS: "a group filter following the plan's grouping (it offers the register's sections)",
     ROW_PARTNERS: "a lead filter listing each partner of a joint lead (it offers the Lead cells as written)",
     COVER_ROLES: "a cover sheet read as a table on a phone (there its rows are laid out one under another)",
+    PRINTED_ADDRESSES: "a link's address printed after its words (a printed page gives none)",
 }
 
 
@@ -148,6 +150,18 @@ def plan_groups(paper: Paper) -> tuple[PlanGroup, ...]:
     return tuple(groups)
 
 
+def shows_address(href: str, words: str) -> bool:
+    """Whether a printed page adds a link's address after its words: only where the words are other than the
+    address ("the Panel's papers", not "https://…/scrutiny", which printed twice). The template marks such a
+    link, as CSS cannot compare a link's words with its href; a scheme or a closing "/" left out is the same."""
+    return _bare_address(words) != _bare_address(href)
+
+
+def _bare_address(text: str) -> str:
+    """An address as a reader compares it: without its scheme, its closing "/" and its case."""
+    return re.sub(r"^(https?://|mailto:)", "", text.strip(), flags=re.IGNORECASE).rstrip("/").casefold()
+
+
 def csp_hash(text: str) -> str:
     """The CSP source expression that allows exactly this inline style or script."""
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
@@ -156,7 +170,7 @@ def csp_hash(text: str) -> str:
 def _environment(templates: Path) -> Environment:
     return html_environment(templates, (("safe_href", safe_href), ("css_ident", css_ident),
                                         ("nest_blocks", nest_blocks), ("link_runs", link_runs),
-                                        ("chart_src", chart_src),
+                                        ("chart_src", chart_src), ("shows_address", shows_address),
                                         ("spoken_pieces", spoken_pieces), ("lines", lines)))
 
 
