@@ -115,3 +115,9 @@ def test_printed_a_plain_web_address_is_printed_once(example: str) -> None:
     by its address ("Strategic Executive Board papers (https://…/seb)")."""
     assert example.count(f"{SITE}/scrutiny") == 1
     assert example.count(f"({SITE}/seb)") == 1
+
+
+def test_printed_a_link_in_the_narrative_keeps_its_address(example: str) -> None:
+    """The narrative's "Safer Wessex Plan 2025–2030" is a link: printed, its address was lost, where an
+    explanation's link showed its own. The narrative's links are printed as an explanation's are."""
+    assert example.count(f"SaferWessexPlan2025–2030({SITE}/plan)") == 1
