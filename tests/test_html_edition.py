@@ -36,6 +36,7 @@ def with_progress(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 
 # the reviewer's windows: 1280 px zoomed to 150% and to 200%, and a phone (CSS pixels, device pixel ratio)
 ZOOMED_AND_PHONE = [(853, 1.5), (640, 2), (375, 2)]
+PRINT_MARGIN = 14 / 25.4 * 72  # a printed page's margin, 14mm in points (paper.web.css)
 FOCUS_RING = ("3px", "solid", "rgb(255, 191, 71)", "rgb(26, 26, 26) 0px 0px 0px 5px")
 
 
@@ -357,10 +358,11 @@ def test_printed_no_heading_ends_a_page(browser: Browser, tmp_path: Path) -> Non
     assert {"Progress over time", "Stalled actions", "Delivery plan"} <= headings
     ended: set[str] = set()
     for _line in range(36):  # more than a printed page holds
-        printed = page.pdf(prefer_css_page_size=True)
-        for sheet in pypdf.PdfReader(io.BytesIO(printed)).pages:
-            lines = [line.strip() for line in (sheet.extract_text() or "").splitlines() if line.strip()]
-            ended |= {lines[-1]} & headings
+        with pdfplumber.open(io.BytesIO(page.pdf(prefer_css_page_size=True))) as printed:
+            for sheet in printed.pages:  # above the page's foot margin (the meeting line and page number)
+                text = sheet.within_bbox((0, 0, sheet.width, sheet.height - PRINT_MARGIN)).extract_text() or ""
+                lines = [line.strip() for line in text.splitlines() if line.strip()]
+                ended |= {lines[-1]} & headings
         page.evaluate("document.getElementById('stalled-heading')"
                       ".insertAdjacentHTML('beforebegin', '<p>One more line.</p>')")
     assert ended == set()

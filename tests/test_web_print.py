@@ -20,11 +20,12 @@ MARGIN = 14 / 25.4 * 72  # the printed page's margin, 14mm in points (paper.web.
 
 @dataclass(frozen=True)
 class Printed:
-    """A build, its plan's group headings as the page shows them, and each printed page's lines."""
+    """A build, its plan's group headings as the page shows them, each printed page's lines and its foot's words."""
 
     result: BuildResult
     headings: frozenset[str]
     pages: list[list[str]]
+    feet: list[str]
 
 
 def opened(browser: Browser, paper: Path) -> Page:
@@ -34,12 +35,15 @@ def opened(browser: Browser, paper: Path) -> Page:
     return page
 
 
-def printed(page: Page) -> list[list[str]]:
-    """Each printed page's lines inside its margins, top to foot (what is in the margins is the page's own)."""
+def printed(page: Page) -> tuple[list[list[str]], list[str]]:
+    """Each printed page's lines inside its margins, top to foot, and the words in its foot margin (the page's own,
+    apart from its content)."""
     with pdfplumber.open(io.BytesIO(page.pdf(prefer_css_page_size=True))) as pdf:
         texts = [sheet.within_bbox((0, MARGIN, sheet.width, sheet.height - MARGIN)).extract_text() or ""
                  for sheet in pdf.pages]
-    return [[line.strip() for line in text.splitlines() if line.strip()] for text in texts]
+        feet = [" ".join((sheet.within_bbox((0, sheet.height - MARGIN, sheet.width, sheet.height)).extract_text()
+                          or "").split()) for sheet in pdf.pages]
+    return [[line.strip() for line in text.splitlines() if line.strip()] for text in texts], feet
 
 
 def print_sample(browser: Browser, folder: Path, group_by: str = '["section"]') -> Printed:
@@ -52,7 +56,7 @@ def print_sample(browser: Browser, folder: Path, group_by: str = '["section"]') 
     result = build_draft(root, out=folder / "paper")
     page = opened(browser, result.folder / "paper.html")
     headings = frozenset(text.strip() for text in page.locator("table.plan tr.section th").all_inner_texts())
-    return Printed(result, headings, printed(page))
+    return Printed(result, headings, *printed(page))
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +73,8 @@ def example(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> str:
     between them (a long address wraps in its column)."""
     folder = tmp_path_factory.mktemp("example")
     result = build_draft(copy_example(folder / "ws"), out=folder / "paper")
-    return "".join("".join(line.split()) for lines in printed(opened(browser, result.folder / "paper.html"))
-                   for line in lines)
+    pages, _feet = printed(opened(browser, result.folder / "paper.html"))
+    return "".join("".join(line.split()) for lines in pages for line in lines)
 
 
 SITE = "https://www.wessex-pcc.example.gov.uk"
@@ -121,3 +125,14 @@ def test_printed_a_link_in_the_narrative_keeps_its_address(example: str) -> None
     """The narrative's "Safer Wessex Plan 2025–2030" is a link: printed, its address was lost, where an
     explanation's link showed its own. The narrative's links are printed as an explanation's are."""
     assert example.count(f"SaferWessexPlan2025–2030({SITE}/plan)") == 1
+
+
+def test_printed_every_page_is_numbered_and_names_the_meeting_at_its_foot(sample: Printed) -> None:
+    """Printed with the browser's own header and footer off (Playwright's default, a headless print's
+    `--no-pdf-header-footer`), the pages had no number and no meeting line. Each page's foot now says the meeting
+    and its date at the left and "Page N of M" at the right, as in the PDF."""
+    meeting = "Police and Crime Panel · 02 February 2023"
+    assert f"{sample.result.paper.meeting} · {sample.result.paper.date}" == meeting
+    total = len(sample.pages)
+    assert total > 40
+    assert sample.feet == [f"{meeting} Page {number} of {total}" for number in range(1, total + 1)]

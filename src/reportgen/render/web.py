@@ -28,7 +28,14 @@ from reportgen.paper.column_widths import WEB_NARROW, narrow_web_widths
 from reportgen.paper_rules import spoken_pieces
 from reportgen.read.richtext import safe_href
 from reportgen.render.charts import chart_src
-from reportgen.render.html_env import html_environment, lines, page_markings, template_errors, with_marked_title
+from reportgen.render.html_env import (
+    css_string,
+    html_environment,
+    lines,
+    page_markings,
+    template_errors,
+    with_marked_title,
+)
 from reportgen.render.pdf.html import css_ident, link_runs, nest_blocks
 
 TEMPLATE_NAME = "paper.web.html.j2"
@@ -243,7 +250,7 @@ def render_web(paper: Paper, templates: Path) -> str:
                     f"background-color: #{s.tint}; }}\n" for s in paper.status_styles)
     width_rules = (f"table.plan col.col-{css_ident(c.key)} {{ width: {c.width * 100:.3f}%; }}\n" for c in paper.columns)
     style = (_source(env, STYLE_NAME) + "".join(status_rules) + "".join(width_rules) + narrow_window_widths(paper)
-             + printed_markings(paper))
+             + printed_markings(paper) + printed_footer(paper))
     script = _source(env, SCRIPT_NAME)
     policy = (f"default-src 'none'; style-src {csp_hash(style)}; script-src {csp_hash(script)}; "
               "img-src data:; base-uri 'none'; form-action 'none'")
@@ -262,6 +269,24 @@ def printed_markings(paper: Paper) -> str:
     page margin boxes, which Chromium draws from version 131 (the title block says them on page 1 only).
     The words are written into the rule: browsers do not copy an element's text into a margin box."""
     return page_markings(" \u00b7 ".join(text for text in (paper.marking, paper.draft_marking) if text), paper.marking)
+
+
+# the footer's words as the PDF prints them (paper.css): small and grey, at the top of the page's foot margin, so
+# the restricted marking (centred, `printed_markings`) sits under them, as in the PDF
+FOOTER_BOX_STYLE = ("font: 8pt \"Liberation Sans\", Arial, sans-serif; color: #4a4a4a; vertical-align: top; "
+                    "padding-top: 3mm;")
+
+
+def printed_footer(paper: Paper) -> str:
+    """The meeting and its date at the left of every printed page's foot, and "Page N of M" at its right, as in
+    the PDF: page margin boxes (Chromium draws them, and counts the pages, from version 131), so a printed page
+    is numbered whatever the browser's own header and footer are set to (Playwright's and a headless print's
+    are off)."""
+    meeting = paper.meeting + (" \u00b7 " + paper.date if paper.date else "")
+    return ("@media print {\n  @page {\n"
+            f"    @bottom-left {{ content: {css_string(meeting)}; {FOOTER_BOX_STYLE} }}\n"
+            f"    @bottom-right {{ content: \"Page \" counter(page) \" of \" counter(pages); {FOOTER_BOX_STYLE} "
+            "text-align: right; white-space: nowrap; }\n  }\n}\n")
 
 
 def with_draft_marking(html: str, paper: Paper) -> str:
