@@ -123,6 +123,7 @@ EARLIER_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "d9e0b94bddb09b259891de423340a5c4018cd81ad3433523c34a74b49ef88ddc": ("2026-12-06", "0.1.0"),
         "8ff47ee2b687fe9c7664b86c36774cc20da8966cc55b24338be186a2f1f6083a": ("2026-12-07", "0.1.0"),
         "7299fa1f7406f30800ae929a83237e35cddb847bd04b33e079b2b626e1f5ccfa": ("2026-12-07", "0.1.0"),
+        "8bcd3fd2eb4f8cd79ac99d31e66b504560be5a4b0b80df2e86f9112b1a4c8430": ("2026-12-07", "0.2.0"),
     },
     "paper.web.css": {
         "94815b41451575eb7b3dba6301fd0148e866608a2c88a6faab840babdda86326": ("2026-12-01", "0.1.0"),
@@ -149,6 +150,10 @@ EARLIER_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "cb5f966c7534bb5e39d5304a70d97ec522ba1208d1e2a95d7b5bc678b5f3692f": ("2026-12-06", "0.1.0"),
         "f799ac3658e0d6052ef5e5d8b38b634f166bde6b489c7171707ccef380d387f6": ("2026-12-06", "0.1.0"),
         "3d154afa5573780b887b933d18ad403453e427a5c9db870b2ef1eb78cc82b189": ("2026-12-07", "0.1.0"),
+        "9d27cd05ecb38cc26b2d292d3fa0f43238ce7a98f1a434cf99e9ef8596b8ca00": ("2026-12-07", "0.2.0"),
+        "ab92da38dc29c38de9cd125030c625aad3258de11d2d50c1897ce855493a1a64": ("2026-12-07", "0.2.0"),
+        "4ea22c7d26ab1d100a9ec05ac5c2e45814ead84eb204fb9723f0737ad0fba25d": ("2026-12-07", "0.2.0"),
+        "ca85235d1ee60714a570255edbee144d0abe7bb8275a5e9689b047cc871ea5f9": ("2026-12-07", "0.2.0"),
     },
     "paper.web.js": {
         "f2ee4c25408fc9577d27de39e02bd0ae345df0725a1d5212a228d2fe82303455": ("2026-12-01", "0.1.0"),
