@@ -230,3 +230,21 @@ def test_an_earlier_release_s_word_template_is_not_said_to_have_words_of_the_off
     out = said(capsys)
     assert "content of its own" not in out
     assert "templates/paper.docx is reportgen's own paper.docx as it was on 2026-11-23 (reportgen 0.1.0)" in out
+
+
+def test_the_list_of_earlier_templates_holds_every_version_the_history_holds() -> None:
+    """A change to templates/ that was not followed by `scripts/list_earlier_templates.py` leaves the version it
+    replaced out of the list: a copy of it made by the release before would be taken for one of unknown origin, not
+    told to be out of date. The list is checked against the history it is made from (skipped outside a clone)."""
+    import importlib.util
+    import subprocess
+
+    if subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--git-dir"], capture_output=True).returncode != 0:
+        pytest.skip("not a git clone: the templates' history is not here")
+    spec = importlib.util.spec_from_file_location("list_earlier_templates", ROOT / "scripts" /
+                                                  "list_earlier_templates.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    written = (ROOT / "src" / "reportgen" / "earlier_templates.py").read_text(encoding="utf-8")
+    assert written == script.module_text(), "run: python scripts/list_earlier_templates.py, and commit what it writes"
