@@ -220,3 +220,39 @@ def test_a_narrative_whose_first_heading_is_not_a_single_hash_is_said(tmp_path: 
     checked = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "validate", "--workspace", str(root)],
                              capture_output=True, text=True, check=False)
     assert "line 1: The narrative narrative.md opens its headings with a ## heading" in checked.stdout
+
+
+CONTINUED = """
+1. First recommendation
+
+   Explanation paragraph of the first recommendation.
+
+2. Second recommendation
+
+- Bullet one\x20\x20
+  its next line
+- Bullet two
+"""
+
+
+def test_a_second_paragraph_or_line_break_in_a_list_item_stays_in_that_item_and_keeps_the_numbers(
+        tmp_path: Path) -> None:
+    """A paragraph indented under an item, or a line after a two-space line break, is more of that item, on a line
+    of its own: not an item of its own, numbered 2, with the item after it numbered 3."""
+    folder, _narrative = built_with(tmp_path / "ws", CONTINUED)
+    explained = "Explanation paragraph of the first recommendation."
+    lines = pdf_lines(folder / "paper.pdf")
+    at = lines.index("1. First recommendation")
+    assert lines[at : at + 3] == ["1. First recommendation", explained, "2. Second recommendation"]
+    at = lines.index("• Bullet one")
+    assert lines[at : at + 3] == ["• Bullet one", "its next line", "• Bullet two"]
+    numbers = word_numbers(folder)
+    assert numbers[f"First recommendation\n{explained}"] == numbers["Second recommendation"]
+    document = docx.Document(str(folder / "paper.docx"))
+    bullets = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "List Bullet"]
+    assert bullets[-2:] == ["Bullet one\nits next line", "Bullet two"]
+    page = web_page(folder)
+    items = numbered_list(page, "Second recommendation").findall("li")
+    assert [list(li.itertext()) for li in items] == [["First recommendation", explained], ["Second recommendation"]]
+    [bulleted] = [ul for ul in page.iter("ul") if "Bullet two" in ul.text_content()]
+    assert [list(li.itertext()) for li in bulleted.findall("li")] == [["Bullet one", "its next line"], ["Bullet two"]]

@@ -600,6 +600,7 @@ def read_markdown(source: str) -> tuple[RichText, tuple[NotShown, ...]]:
     lists: list[Context] = []
     not_shown: list[NotShown] = []
     headings: list[tuple[int, int]] = []  # (line, level as written) of each heading
+    items: list[int] = []  # the paragraphs so far of each list item open here, the innermost last
     opened = ""  # the block the next inline is in: only a paragraph's lines can be pasted list items
     text = clean_text(source)[0]
     tokens, lines = _MARKDOWN.parse(text), text.split("\n")
@@ -613,6 +614,14 @@ def read_markdown(source: str) -> tuple[RichText, tuple[NotShown, ...]]:
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             lists.pop()
             builder.start(*(lists[-1] if lists else PARAGRAPH))
+        elif token.type == "list_item_open":
+            items.append(0)
+            builder.start(*context)
+        elif token.type == "list_item_close":
+            items.pop()
+            builder.start(*context)
+        elif token.type in ("paragraph_open", "paragraph_close") and items:
+            _item_paragraph(builder, items, context, token.type == "paragraph_open")
         elif token.type == "heading_open":
             builder.start("heading", int(token.tag[1:]))
             headings.append((token.map[0] + 1 if token.map else 1, int(token.tag[1:])))
@@ -633,6 +642,19 @@ def read_markdown(source: str) -> tuple[RichText, tuple[NotShown, ...]]:
             builder.start(*context)
     not_shown += _headings_not_kept(headings)
     return builder.result(), tuple(sorted(not_shown, key=lambda each: each.line))
+
+
+def _item_paragraph(builder: _Builder, items: list[int], context: Context, opening: bool) -> None:
+    """A paragraph of the list item open here: its first starts the item; a second (indented under the item, after a
+    blank line) goes on in the same item on a line of its own, as the officer wrote it under the item's words, so
+    the item keeps its number and the items after it keep theirs."""
+    if not opening:
+        return
+    items[-1] += 1
+    if items[-1] > 1 and builder.kind == context[0] and not builder.empty:
+        builder.add(Inline("\n"))
+    else:
+        builder.start(*context)
 
 
 def _list_start(token: Token) -> int:
@@ -703,6 +725,8 @@ def _markdown_inline(children: list[Token], builder: _Builder, context: Context,
             builder.add(marks.inline(child.content))
         elif child.type == "softbreak" and not word_line:  # after one of Word's lines, the next starts apart
             builder.add(marks.inline(" "))
+        elif child.type == "hardbreak" and context[0] in ("bullet", "number"):
+            builder.add(marks.inline("\n"))  # a line break within a list item: the item's next line, not a new item
         elif child.type == "hardbreak":
             builder.start(*context)
         elif child.type == "image":
