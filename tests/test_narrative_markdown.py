@@ -189,3 +189,35 @@ def test_a_line_after_a_list_pasted_from_word_is_a_paragraph_not_more_of_the_las
     assert len(list(items[1].iter("br"))) == 1  # the lettered line on a line of its own in item two
     shown = [p.text_content().strip() for p in page.iter("p")]
     assert "Next steps:" in shown and "After the numbered list." in shown
+
+
+def built_with(root: Path, appended: str) -> tuple[Path, str]:
+    """The example workspace with `appended` at the end of its narrative, built: (draft folder, narrative)."""
+    copy_example(root)
+    narrative = (root / "narrative.md").read_text(encoding="utf-8").rstrip("\n") + "\n" + appended
+    (root / "narrative.md").write_text(narrative, encoding="utf-8")
+    assert main(["build", "--workspace", str(root)]) == 0
+    [folder] = (root / "outputs" / "2026-10").glob("draft-*")
+    return folder, narrative
+
+
+def every_edition_text(folder: Path) -> list[str]:
+    """The words of the Word paper, the PDF and the web edition, each as one string."""
+    document = docx.Document(str(folder / "paper.docx"))
+    return ["\n".join(p.text for p in document.paragraphs), "\n".join(pdf_lines(folder)),
+            html_page(folder).text_content()]
+
+
+def test_an_html_comment_in_the_narrative_is_never_printed_and_its_line_is_noted(tmp_path: Path) -> None:
+    """A comment is a note to the writers, meant hidden: no edition prints it, the words around it are printed, and
+    issues.csv notes the line it was left out at."""
+    written = "<!-- Jo: check these figures with the Chief Constable's office -->"
+    folder, narrative = built_with(tmp_path / "ws", f"\n{written}\n\nMost actions are in progress<!-- really? -->.\n")
+    for text in every_edition_text(folder):
+        assert "Chief Constable's office" not in text and "really?" not in text and "<!--" not in text
+        assert "Most actions are in progress." in text
+    told = issues_of(folder, "narrative-comment-left-out")
+    assert [(row["severity"], int(row["row"]), row["value"]) for row in told] == [
+        ("info", line_of(narrative, written), written),
+        ("info", line_of(narrative, "Most actions are in progress<!-- really? -->."),
+         "Most actions are in progress<!-- really? -->.")]

@@ -276,6 +276,11 @@ CODES: dict[str, Code] = {
         "it is printed as a ### heading, at the level of a ### heading before it.",
         "Make it a ### heading (or ## or #, as it belongs), or, for a smaller title, a line of bold words "
         "(**Next steps**)."),
+    "narrative-comment-left-out": Code(
+        N, "The narrative holds an HTML comment (<!-- … -->), a note to its writers: the paper leaves it out.",
+        "The narrative {file} holds a comment (<!-- … -->), which the paper leaves out: a note to the paper's "
+        "writers is never printed.",
+        "Nothing to do if the note is for the writers only; to print its words, write them without <!-- and -->."),
     "narrative-heading-skipped": Code(
         W, "A narrative heading skips a level: a screen reader, and the PDF's bookmarks, find a level missing.",
         "The narrative {file} has a {written} heading under a {before} heading, a level skipped: the paper prints it "

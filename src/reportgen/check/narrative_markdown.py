@@ -5,7 +5,8 @@ each at most one below the one before: `reportgen.read.richtext.read_markdown` p
 table's rows as lines, a refused link's words and a `####` heading at `###`'s level, and says where it did (and
 where a heading skips a level). Here each becomes a warning with the line of narrative.md as the
 officer wrote it (Jinja may have added or taken out lines before it) and what that line holds, so nothing is
-left out of the paper unsaid. It reads the Markdown only; it must not change what the paper shows.
+left out of the paper unsaid; an HTML comment, left out as meant, is a note at its line. It reads the Markdown
+only; it must not change what the paper shows.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ def _issue(found: NotShown, where: dict[str, object]) -> Issue:
         return issue("narrative-heading-skipped", "first", written="#" * found.level, **where)
     if found.what == "heading-skipped":
         return issue("narrative-heading-skipped", written="#" * found.level, before="#" * found.before, **where)
+    if found.what == "comment":
+        return issue("narrative-comment-left-out", **where)
     if found.what == "table":
         return issue("narrative-table-not-shown", **where)
     if found.what == "link":

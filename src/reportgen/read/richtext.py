@@ -555,6 +555,7 @@ _CELLS = ("th_open", "td_open", "th_close", "td_close")
 _WORD_NUMBER = re.compile(r"[^\S\n]*(?:\d{1,9}|[A-Za-z]|[ivxlcdm]{1,7}|[IVXLCDM]{1,7})[.)]\t")
 _WORD_ITEM = re.compile(r"[^\S\n]*(?:[-*+]|\d{1,9}[.)])\t")
 _LIST_CLOSE = ("bullet_list_close", "ordered_list_close")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)  # an HTML comment, closed: a note to the writers, never printed
 
 
 @dataclass(frozen=True)
@@ -573,11 +574,12 @@ class NotShown:
     """Markdown the paper cannot show as written, as `read_markdown` found it: an image (its description is printed
     in its place), a table (its rows are printed as lines), a link to an address `safe_href` refuses (its words
     are printed without it), a heading deeper than `###` (printed at its level) or one that skips a level (printed
-    as written, the outline a screen reader moves through missing a level). `line`: 1-based, in the narrative as
+    as written, the outline a screen reader moves through missing a level), or an HTML comment (left out: the
+writers' note, never printed). `line`: 1-based, in the narrative as
     filled in; the check (`reportgen.check.narrative_markdown`) says it as the officer's line, with what the line
     holds as written."""
 
-    what: Literal["image", "table", "link", "heading-too-deep", "heading-skipped"]
+    what: Literal["image", "table", "link", "heading-too-deep", "heading-skipped", "comment"]
     line: int
     words: str = ""  # an image's description, or a link's words, as printed
     address: str = ""  # the image's file or the link's address, as written
@@ -598,11 +600,10 @@ def read_markdown(source: str) -> tuple[RichText, tuple[NotShown, ...]]:
     text. An image prints its description; a table prints a line per row, its cells split by " | "."""
     builder = _Builder()
     lists: list[Context] = []
-    not_shown: list[NotShown] = []
+    text, not_shown = _comments_left_out(clean_text(source)[0])
     headings: list[tuple[int, int]] = []  # (line, level as written) of each heading
     items: list[int] = []  # the paragraphs so far of each list item open here, the innermost last
     opened = ""  # the block the next inline is in: only a paragraph's lines can be pasted list items
-    text = clean_text(source)[0]
     tokens, lines = _MARKDOWN.parse(text), text.split("\n")
     for at, token in enumerate(tokens):
         context = lists[-1] if lists else PARAGRAPH
@@ -655,6 +656,19 @@ def _item_paragraph(builder: _Builder, items: list[int], context: Context, openi
         builder.add(Inline("\n"))
     else:
         builder.start(*context)
+
+
+def _comments_left_out(text: str) -> tuple[str, list[NotShown]]:
+    """The narrative without its HTML comments (`<!-- check these figures -->`), and where each was: a comment is
+    the writers' note, meant hidden, which an HTML page never shows; printed, a note about the paper would go to the
+    Panel and the public. Each comment's line breaks are kept, so every line after it keeps its number."""
+    found: list[NotShown] = []
+
+    def left_out(comment: re.Match[str]) -> str:
+        found.append(NotShown("comment", text.count("\n", 0, comment.start()) + 1))
+        return "\n" * comment[0].count("\n")
+
+    return _COMMENT.sub(left_out, text), found
 
 
 def _list_start(token: Token) -> int:
