@@ -221,3 +221,26 @@ def test_an_html_comment_in_the_narrative_is_never_printed_and_its_line_is_noted
         ("info", line_of(narrative, written), written),
         ("info", line_of(narrative, "Most actions are in progress<!-- really? -->."),
          "Most actions are in progress<!-- really? -->.")]
+
+
+def test_a_paragraph_indented_by_a_tab_or_four_spaces_is_an_ordinary_paragraph_in_every_edition(
+        tmp_path: Path) -> None:
+    """Word's first-line indent, pasted, is no code block: the paragraph's bold and link are the paper's own, its
+    bare address a link, and its lines one paragraph."""
+    indented = ("\n\tThe board agreed **three** priorities in [the plan](https://www.example.org/plan), at\n"
+                "\thttps://www.example.org/board.\n\n    Four spaces in, *a second* paragraph.\n")
+    folder, _narrative = built_with(tmp_path / "ws", indented)
+    said = "The board agreed three priorities in the plan, at https://www.example.org/board."
+    document = docx.Document(str(folder / "paper.docx"))
+    [paragraph] = [p for p in document.paragraphs if p.text.startswith("The board agreed")]
+    assert paragraph.text == said
+    assert [run.text for run in paragraph.runs if run.bold] == ["three"]
+    assert [link.address for link in paragraph.hyperlinks] == ["https://www.example.org/plan",
+                                                               "https://www.example.org/board"]
+    assert "Four spaces in, a second paragraph." in [p.text for p in document.paragraphs]
+    text = " ".join(pdf_lines(folder))
+    assert said in text and "**" not in text and "](" not in text
+    [shown] = [p for p in html_page(folder).iter("p") if p.text_content().startswith("The board agreed")]
+    assert " ".join(shown.text_content().split()) == said
+    assert [b.text for b in shown.iter("strong", "b")] == ["three"]
+    assert [a.get("href") for a in shown.iter("a")] == ["https://www.example.org/plan", "https://www.example.org/board"]

@@ -545,8 +545,10 @@ class _Markdown(MarkdownIt):
         return True  # safe_href decides, so a refused link keeps its text instead of its source
 
 
-# tables are read so that one is known as a table (`NotShown`), not run together as a paragraph of pipes
-_MARKDOWN = _Markdown("commonmark", {"html": False}).enable("table")
+# tables are read so that one is known as a table (`NotShown`), not run together as a paragraph of pipes; a paragraph
+# indented by a tab or four spaces (Word's first-line indent, pasted) is an ordinary paragraph: a Panel paper has no
+# code, and read as code its bold and links would print as typed, each line a paragraph of its own
+_MARKDOWN = _Markdown("commonmark", {"html": False}).enable("table").disable("code")
 # a "•", or a "·" and a space (as partner text reads it), typed or pasted as text at the start of a line
 _BULLET_TYPED = re.compile(r"[^\S\n]*(?:•[^\S\n]*|·[^\S\n]+)")
 _CELLS = ("th_open", "td_open", "th_close", "td_close")
