@@ -270,6 +270,21 @@ CODES: dict[str, Code] = {
         "a line of text, its cells split by upright bars.",
         "Write what the table says as a list ('- Completed: 12') or in sentences; the counts of each status are "
         "values the narrative can fill in ({{{{ counts[\"Completed\"] }}}})."),
+    "narrative-markdown-not-shown": Code(
+        W, "The narrative uses Markdown the paper has no way to show (a quotation, a rule, a footnote, struck-through "
+        "words): it is printed without it, or as typed.",
+        "The narrative {file} has a quotation (a line starting >), which the paper cannot set apart: its words are "
+        "printed as an ordinary paragraph, without the >.",
+        "To show the words are quoted, put them in quotation marks, or introduce them ('The Chief Constable said: …').",
+        {"rule": ("The narrative {file} has a horizontal rule (---), which the paper cannot draw: nothing is printed "
+                  "in its place.",
+                  "To start a new part of the narrative, give it a heading (## …); else take the rule out."),
+         "footnote": ("The narrative {file} has a footnote ({written}), which the paper cannot lay out as one: it "
+                      "is printed as typed, in its brackets.",
+                      "Put what the footnote says in brackets in the sentence, or in a sentence of its own after it."),
+         "strikethrough": ("The narrative {file} has struck-through words ({written}), which the paper cannot strike "
+                           "through: they are printed as typed, between their tildes.",
+                           "Take out the words that no longer apply, or say in words what has changed.")}),
     "narrative-heading-too-deep": Code(
         W, "A narrative heading is deeper than the paper's three levels: it is printed at the third level (###).",
         "The narrative {file} has a {written} heading; the paper's headings go three levels deep (#, ## and ###), so "

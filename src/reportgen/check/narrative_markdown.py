@@ -2,8 +2,9 @@
 
 The paper has no images or tables, links only to the addresses `safe_href` keeps, and headings of three levels,
 each at most one below the one before: `reportgen.read.richtext.read_markdown` prints an image's description, a
-table's rows as lines, a refused link's words and a `####` heading at `###`'s level, and says where it did (and
-where a heading skips a level). Here each becomes a warning with the line of narrative.md as the
+table's rows as lines, a refused link's words and a `####` heading at `###`'s level, a quotation as a paragraph,
+a footnote and struck-through words as typed, no rule at all, and says where it did (and where a heading skips a
+level). Here each becomes a warning with the line of narrative.md as the
 officer wrote it (Jinja may have added or taken out lines before it) and what that line holds, so nothing is
 left out of the paper unsaid; an HTML comment, left out as meant, is a note at its line. It reads the Markdown
 only; it must not change what the paper shows.
@@ -41,6 +42,8 @@ def _issue(found: NotShown, where: dict[str, object]) -> Issue:
         return issue("narrative-heading-skipped", "first", written="#" * found.level, **where)
     if found.what == "heading-skipped":
         return issue("narrative-heading-skipped", written="#" * found.level, before="#" * found.before, **where)
+    if found.what in ("quote", "rule", "footnote", "strikethrough"):
+        return _markdown_issue(found, where)
     if found.what == "comment":
         return issue("narrative-comment-left-out", **where)
     if found.what == "table":
@@ -50,6 +53,17 @@ def _issue(found: NotShown, where: dict[str, object]) -> Issue:
     if not found.words.strip():
         return issue("narrative-image-not-shown", "no-description", address=found.address, **where)
     return issue("narrative-image-not-shown", address=found.address, words=found.words, **where)
+
+
+def _markdown_issue(found: NotShown, where: dict[str, object]) -> Issue:
+    """A quotation, rule, footnote or struck-through words: Markdown the paper has no way to show."""
+    if found.what == "footnote":
+        return issue("narrative-markdown-not-shown", "footnote", written=found.words, **where)
+    if found.what == "strikethrough":
+        return issue("narrative-markdown-not-shown", "strikethrough", written=found.words, **where)
+    if found.what == "rule":
+        return issue("narrative-markdown-not-shown", "rule", **where)
+    return issue("narrative-markdown-not-shown", **where)
 
 
 def _written_line(filled: list[str], written: list[str]) -> Callable[[int], int]:

@@ -548,7 +548,7 @@ class _Markdown(MarkdownIt):
 # tables are read so that one is known as a table (`NotShown`), not run together as a paragraph of pipes; a paragraph
 # indented by a tab or four spaces (Word's first-line indent, pasted) is an ordinary paragraph: a Panel paper has no
 # code, and read as code its bold and links would print as typed, each line a paragraph of its own
-_MARKDOWN = _Markdown("commonmark", {"html": False}).enable("table").disable("code")
+_MARKDOWN = _Markdown("commonmark", {"html": False}).enable(["table", "strikethrough"]).disable("code")
 # a "•", or a "·" and a space (as partner text reads it), typed or pasted as text at the start of a line
 _BULLET_TYPED = re.compile(r"[^\S\n]*(?:•[^\S\n]*|·[^\S\n]+)")
 _CELLS = ("th_open", "td_open", "th_close", "td_close")
@@ -557,6 +557,7 @@ _CELLS = ("th_open", "td_open", "th_close", "td_close")
 _WORD_NUMBER = re.compile(r"[^\S\n]*(?:\d{1,9}|[A-Za-z]|[ivxlcdm]{1,7}|[IVXLCDM]{1,7})[.)]\t")
 _WORD_ITEM = re.compile(r"[^\S\n]*(?:[-*+]|\d{1,9}[.)])\t")
 _LIST_CLOSE = ("bullet_list_close", "ordered_list_close")
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]:?")  # a footnote's mark ("[^1]") or the start of its note ("[^1]:")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)  # an HTML comment, closed: a note to the writers, never printed
 
 
@@ -576,12 +577,14 @@ class NotShown:
     """Markdown the paper cannot show as written, as `read_markdown` found it: an image (its description is printed
     in its place), a table (its rows are printed as lines), a link to an address `safe_href` refuses (its words
     are printed without it), a heading deeper than `###` (printed at its level) or one that skips a level (printed
-    as written, the outline a screen reader moves through missing a level), or an HTML comment (left out: the
-writers' note, never printed). `line`: 1-based, in the narrative as
-    filled in; the check (`reportgen.check.narrative_markdown`) says it as the officer's line, with what the line
-    holds as written."""
+    as written, the outline a screen reader moves through missing a level), a quotation (printed as a paragraph), a
+    horizontal rule (left out), a footnote or struck-through words (printed as typed: `words` as written), or an
+    HTML comment (left out: the writers' note, never printed). `line`: 1-based, in the narrative as filled in; the
+    check (`reportgen.check.narrative_markdown`) says it as the officer's line, with what the line holds as
+    written."""
 
-    what: Literal["image", "table", "link", "heading-too-deep", "heading-skipped", "comment"]
+    what: Literal["image", "table", "link", "heading-too-deep", "heading-skipped", "comment", "quote", "rule",
+                  "footnote", "strikethrough"]
     line: int
     words: str = ""  # an image's description, or a link's words, as printed
     address: str = ""  # the image's file or the link's address, as written
@@ -632,6 +635,11 @@ def read_markdown(source: str) -> tuple[RichText, tuple[NotShown, ...]]:
             first_line = token.map[0] + 1 if token.map else 1
             pasted = _pasted(tokens, at, lists, lines) if opened == "paragraph_open" else None
             not_shown += _markdown_inline(token.children or [], builder, context, first_line, pasted)
+            not_shown += _footnotes(token.content, first_line)
+        elif token.type in ("blockquote_open", "hr"):  # a quotation is printed as a paragraph; a rule is left out
+            not_shown.append(NotShown("quote" if token.type == "blockquote_open" else "rule",
+                                      token.map[0] + 1 if token.map else 1))
+            builder.start(*context)
         elif token.type in ("code_block", "fence", "html_block"):
             for line in token.content.split("\n"):
                 builder.start(*context)
@@ -749,6 +757,9 @@ def _markdown_inline(children: list[Token], builder: _Builder, context: Context,
             words = _alt_text(child)
             builder.add(marks.inline(words))
             found.append(NotShown("image", line, words, str(child.attrGet("src") or "")))
+        elif child.type in ("s_open", "s_close"):  # the paper has no struck-through words: printed as typed
+            builder.add(marks.inline(child.markup))
+            found += [NotShown("strikethrough", line, _struck(children, index))] if child.type == "s_open" else []
         elif child.type in ("strong_open", "strong_close", "em_open", "em_close"):
             marks.mark("bold" if child.type.startswith("strong") else "italic", child.type.endswith("close"))
         elif child.type == "link_open":
@@ -762,6 +773,23 @@ def _markdown_inline(children: list[Token], builder: _Builder, context: Context,
             refused = None
         line += line_start
     return sorted(found, key=lambda each: each.line)
+
+
+def _struck(children: list[Token], opening: int) -> str:
+    """The struck-through words opened at `children[opening]` as typed, between their tildes."""
+    words = []
+    for child in children[opening + 1 :]:
+        if child.type == "s_close":
+            break
+        words.append(child.content if child.type in ("text", "code_inline") else " " if "break" in child.type else "")
+    return f"~~{''.join(words)}~~"
+
+
+def _footnotes(content: str, first_line: int) -> list[NotShown]:
+    """Each footnote mark (`[^1]`) and note (`[^1]: …`) in a paragraph's Markdown, at its line: the paper has no
+    footnotes, so both are printed as typed."""
+    return [NotShown("footnote", first_line + content.count("\n", 0, found.start()), found[0])
+            for found in _FOOTNOTE.finditer(content)]
 
 
 def _line_after_word(builder: _Builder, pasted: _Pasted, numbered: bool) -> None:
