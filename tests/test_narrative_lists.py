@@ -256,3 +256,48 @@ def test_a_second_paragraph_or_line_break_in_a_list_item_stays_in_that_item_and_
     assert [list(li.itertext()) for li in items] == [["First recommendation", explained], ["Second recommendation"]]
     [bulleted] = [ul for ul in page.iter("ul") if "Bullet two" in ul.text_content()]
     assert [list(li.itertext()) for li in bulleted.findall("li")] == [["Bullet one", "its next line"], ["Bullet two"]]
+
+
+DEEP = """
+Deep:
+
+1. A
+   1. A.1
+      1. A.1.1
+      2. A.1.2
+         1. A.1.2.1
+         2. A.1.2.2
+      3. A.1.3
+   2. A.2
+2. B
+"""
+
+
+@pytest.mark.expected_logs(r"a list nested 4 levels deep")
+def test_a_third_list_level_is_kept_and_a_fourth_is_said_at_its_line_numbered_sensibly(tmp_path: Path) -> None:
+    """A list three levels deep is laid out three levels deep, each numbered on its own; a fourth level, deeper
+    than the paper goes, is drawn at the third under its item, and said at its line, and the third-level list
+    around it goes on with its own numbers."""
+    folder, narrative = built_with(tmp_path / "ws", DEEP)
+    lines = pdf_lines(folder / "paper.pdf")
+    at = lines.index("1. A")
+    assert lines[at : at + 9] == ["1. A", "1. A.1", "1. A.1.1", "2. A.1.2", "1. A.1.2.1", "2. A.1.2.2", "3. A.1.3",
+                                  "2. A.2", "2. B"]
+    document = docx.Document(str(folder / "paper.docx"))
+    styles = {p.text: p.style.name for p in document.paragraphs if p.style is not None}
+    assert [styles[words] for words in ("A", "A.1", "A.1.1", "A.1.2.1", "A.1.3")] == [
+        "List Number", "List Number 2", "List Number 3", "List Number 3", "List Number 3"]
+    numbers = word_numbers(folder)
+    assert numbers["A.1.1"] == numbers["A.1.2"] != numbers["A.1"]
+    assert numbers["A.1.2.1"] == numbers["A.1.2.2"] != numbers["A.1.2"]
+    assert numbers["A.1.3"][1] == "3" and numbers["A.2"] == numbers["A.1"]
+    outer = numbered_list(web_page(folder), "A.1.1")
+    [second] = outer.findall("li")[0].findall("ol")
+    thirds = second.findall("li")[0].findall("ol")
+    assert [(ol.get("start"), [own_words(li) for li in ol.findall("li")]) for ol in thirds] == [
+        (None, ["A.1.1", "A.1.2"]), (None, ["A.1.2.1", "A.1.2.2"]), ("3", ["A.1.3"])]
+    assert [own_words(li) for li in second.findall("li")] == ["A.1", "A.2"]
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
+        [told] = [row for row in csv.DictReader(stream) if row["code"] == "narrative-list-too-deep"]
+    assert (told["severity"], told["value"]) == ("warning", "1. A.1.2.1")
+    assert int(told["row"]) == narrative.splitlines().index("         1. A.1.2.1") + 1

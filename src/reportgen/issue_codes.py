@@ -285,6 +285,12 @@ CODES: dict[str, Code] = {
          "strikethrough": ("The narrative {file} has struck-through words ({written}), which the paper cannot strike "
                            "through: they are printed as typed, between their tildes.",
                            "Take out the words that no longer apply, or say in words what has changed.")}),
+    "narrative-list-too-deep": Code(
+        W, "A narrative list is nested deeper than the paper's three levels: it is drawn at the third level.",
+        "The narrative {file} has a list nested {depth} levels deep; the paper's lists go three levels deep, so it is "
+        "drawn at the third level, under the item it is nested in, numbered on its own.",
+        "Nest it at most three levels deep (1., then 1. indented under it, then 1. indented under that), or say its "
+        "points in a sentence of the item above."),
     "narrative-heading-too-deep": Code(
         W, "A narrative heading is deeper than the paper's three levels: it is printed at the third level (###).",
         "The narrative {file} has a {written} heading; the paper's headings go three levels deep (#, ## and ###), so "

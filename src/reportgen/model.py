@@ -191,7 +191,8 @@ class Inline:
 
 @dataclass(frozen=True)
 class Block:
-    """A paragraph, a heading (level 1-3) or a list item (level 1 or 2 deep, bulleted or numbered).
+    """A paragraph, a heading (level 1-3) or a list item (level 1 or 2 deep, 3 in the narrative; bulleted or
+    numbered).
 
     A line break between paragraphs (a partner's `<br>`) starts a new block; one within a list item (a `<br>`
     inside its `<li>`) is a "\n" in its inlines' text, which every renderer draws as a line break within the

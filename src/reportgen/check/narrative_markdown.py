@@ -36,6 +36,8 @@ def markdown_not_shown(source: str, markdown: str, display: str) -> list[Issue]:
 
 
 def _issue(found: NotShown, where: dict[str, object]) -> Issue:
+    if found.what == "list-too-deep":
+        return issue("narrative-list-too-deep", depth=found.level, **where)
     if found.what == "heading-too-deep":
         return issue("narrative-heading-too-deep", written="#" * found.level, **where)
     if found.what == "heading-skipped" and not found.before:

@@ -28,7 +28,8 @@ from reportgen.read.cells import INVISIBLE, KNOWN_TAG, XML_INVALID, clean_text, 
 Kind = Literal["paragraph", "heading", "bullet", "number"]
 Context = tuple[Kind, int]
 
-MAX_LIST_LEVEL = 2  # what the renderers indent; deeper lists are drawn at level 2
+MAX_LIST_LEVEL = 2  # what the renderers indent in partner text's narrow cells; deeper lists are drawn at level 2
+MAX_NARRATIVE_LIST_LEVEL = 3  # the narrative's full width has room for a third (Word's List Number 3); deeper: at 3
 MAX_HEADING_LEVEL = 3  # the narrative's `###`; a deeper heading is printed at this level
 PARAGRAPH: Context = ("paragraph", 1)
 
@@ -85,6 +86,7 @@ class _Builder:
     level: int = 1
     link: int = 0  # the HTML link (`<a>`, numbered from 1) the last inline added is inside; 0 for none
     list_start: int | None = None  # the number the numbered list just opened starts at, for its first item
+    max_list_level: int = MAX_LIST_LEVEL  # the deepest list level laid out; a list deeper is drawn at it
 
     def start(self, kind: Kind, level: int = 1, list_start: int | None = None) -> None:
         """Close the block being built and begin one of `kind`; `list_start`: a numbered list opens here, its
@@ -96,7 +98,8 @@ class _Builder:
             self.list_start = None
         self.list_start = list_start if list_start is not None else self.list_start
         self.inlines, self.link = [], 0
-        self.kind, self.level = kind, max(1, min(level, MAX_LIST_LEVEL if kind != "heading" else MAX_HEADING_LEVEL))
+        deepest = self.max_list_level if kind != "heading" else MAX_HEADING_LEVEL
+        self.kind, self.level = kind, max(1, min(level, deepest))
 
     def add(self, inline: Inline, link: int = 0) -> None:
         """Add `inline`; words of one `<a>` (`link`) that look alike are one inline, as written in two tags
@@ -579,16 +582,17 @@ class NotShown:
     are printed without it), a heading deeper than `###` (printed at its level) or one that skips a level (printed
     as written, the outline a screen reader moves through missing a level), a quotation (printed as a paragraph), a
     horizontal rule (left out), a footnote or struck-through words (printed as typed: `words` as written), or an
-    HTML comment (left out: the writers' note, never printed). `line`: 1-based, in the narrative as filled in; the
+    HTML comment (left out: the writers' note, never printed), or a list deeper than three levels (drawn at the
+    third; `level`: its depth as written). `line`: 1-based, in the narrative as filled in; the
     check (`reportgen.check.narrative_markdown`) says it as the officer's line, with what the line holds as
     written."""
 
     what: Literal["image", "table", "link", "heading-too-deep", "heading-skipped", "comment", "quote", "rule",
-                  "footnote", "strikethrough"]
+                  "footnote", "strikethrough", "list-too-deep"]
     line: int
     words: str = ""  # an image's description, or a link's words, as printed
     address: str = ""  # the image's file or the link's address, as written
-    level: int = 0  # a heading's level: as written when too deep, else as printed
+    level: int = 0  # a heading's level: as written when too deep, else as printed; a too deep list's, as written
     before: int = 0  # a skipping heading's: the level of the heading before it (0: the paper's title)
 
 
@@ -603,25 +607,24 @@ def read_markdown(source: str) -> tuple[RichText, tuple[NotShown, ...]]:
     Lists, headings, bold, italic and links are the paper's own. Bullets pasted from Word (`• item`, or Word's
     symbol bullets) are list items, as in partner text; a bare web or e-mail address is a link, as in partner
     text. An image prints its description; a table prints a line per row, its cells split by " | "."""
-    builder = _Builder()
+    builder = _Builder(max_list_level=MAX_NARRATIVE_LIST_LEVEL)
     lists: list[Context] = []
     text, not_shown = _comments_left_out(clean_text(source)[0])
     headings: list[tuple[int, int]] = []  # (line, level as written) of each heading
     items: list[int] = []  # the paragraphs so far of each list item open here, the innermost last
+    numbers: list[int] = []  # the number the next item of each list open here is given, the innermost last
     opened = ""  # the block the next inline is in: only a paragraph's lines can be pasted list items
     tokens, lines = _MARKDOWN.parse(text), text.split("\n")
     for at, token in enumerate(tokens):
         context = lists[-1] if lists else PARAGRAPH
         opened = token.type if token.type.endswith("_open") else opened
         if token.type in ("bullet_list_open", "ordered_list_open"):
-            lists.append(("bullet" if token.type == "bullet_list_open" else "number", len(lists) + 1))
-            # "3. Third step" starts its list at 3 (markdown-it gives the number only when it is not 1)
-            builder.start(*lists[-1], list_start=_list_start(token) if token.type == "ordered_list_open" else None)
+            not_shown += _list_opened(token, builder, lists, numbers)
         elif token.type in ("bullet_list_close", "ordered_list_close"):
-            lists.pop()
-            builder.start(*(lists[-1] if lists else PARAGRAPH))
+            _list_closed(builder, lists, numbers)
         elif token.type == "list_item_open":
             items.append(0)
+            numbers[-1] += 1
             builder.start(*context)
         elif token.type == "list_item_close":
             items.pop()
@@ -653,6 +656,31 @@ def read_markdown(source: str) -> tuple[RichText, tuple[NotShown, ...]]:
             builder.start(*context)
     not_shown += _headings_not_kept(headings)
     return builder.result(), tuple(sorted(not_shown, key=lambda each: each.line))
+
+
+def _list_opened(token: Token, builder: _Builder, lists: list[Context], numbers: list[int]) -> list[NotShown]:
+    """Open the list `token` opens, its first item numbered as written ("3. Third step" starts it at 3); a list
+    deeper than the paper's three levels is drawn at the third, numbered on its own, and said at its line."""
+    start = _list_start(token) if token.type == "ordered_list_open" else None
+    lists.append(("bullet" if token.type == "bullet_list_open" else "number", len(lists) + 1))
+    numbers.append(start or 1)
+    builder.start(*lists[-1], list_start=start)
+    if len(lists) <= MAX_NARRATIVE_LIST_LEVEL:
+        return []
+    return [NotShown("list-too-deep", token.map[0] + 1 if token.map else 1, level=len(lists))]
+
+
+def _list_closed(builder: _Builder, lists: list[Context], numbers: list[int]) -> None:
+    """Close the innermost list. One drawn at the third level for being deeper was laid out among the items of the
+    list around it, so that list's next item is given its number as written (`2. A.1.2` after a fourth level under
+    `1. A.1.1`), not one counted on from the deeper list's."""
+    deeper = len(lists) > MAX_NARRATIVE_LIST_LEVEL
+    lists.pop()
+    numbers.pop()
+    if deeper and lists[-1][0] == "number":
+        builder.start(*lists[-1], list_start=numbers[-1])
+    else:
+        builder.start(*(lists[-1] if lists else PARAGRAPH))
 
 
 def _item_paragraph(builder: _Builder, items: list[int], context: Context, opening: bool) -> None:
