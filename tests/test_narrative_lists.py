@@ -16,6 +16,7 @@ import pdfplumber
 import pikepdf
 import pytest
 from docx.oxml.ns import qn
+from playwright.sync_api import Browser
 
 from conftest import _tree_kids, copy_example, element_text, tagged_text
 from reportgen.shells.cli import main
@@ -301,3 +302,23 @@ def test_a_third_list_level_is_kept_and_a_fourth_is_said_at_its_line_numbered_se
         [told] = [row for row in csv.DictReader(stream) if row["code"] == "narrative-list-too-deep"]
     assert (told["severity"], told["value"]) == ("warning", "1. A.1.2.1")
     assert int(told["row"]) == narrative.splitlines().index("         1. A.1.2.1") + 1
+
+
+def test_a_third_level_heading_is_in_the_heading_colour_in_the_web_edition_as_in_the_pdf(
+        tmp_path: Path, browser: Browser) -> None:
+    """`###` is Word's Heading 3, which the PDF and the Word paper draw bold in the heading colour: the web
+    edition's h4 is drawn so too, set apart from the body text, not in its colour and size."""
+    folder, _narrative = built_with(tmp_path / "ws", "\n## Next steps\n\n### Risks\n\nNone known.\n")
+    with pdfplumber.open(folder / "paper.pdf") as pdf:
+        [colour] = {tuple(round(part * 255) for part in word["non_stroking_color"]) for page in pdf.pages
+                    for word in page.extract_words(extra_attrs=["non_stroking_color"]) if word["text"] == "Risks"}
+    page = browser.new_context().new_page()
+    page.goto((folder / "paper.html").resolve().as_uri())
+    heading = page.locator(".narrative h4", has_text="Risks")
+    body = page.locator(".narrative p", has_text="None known.")
+    style = "e => [getComputedStyle(e).color, getComputedStyle(e).fontWeight, parseFloat(getComputedStyle(e).fontSize)]"
+    heading_colour, weight, size = heading.evaluate(style)
+    body_colour, _weight, body_size = body.evaluate(style)
+    assert heading_colour == "rgb({}, {}, {})".format(*colour) != body_colour
+    assert weight == "700" and size > body_size
+    page.context.close()
