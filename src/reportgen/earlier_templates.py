@@ -150,6 +150,7 @@ EARLIER_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "cb5f966c7534bb5e39d5304a70d97ec522ba1208d1e2a95d7b5bc678b5f3692f": ("2026-12-06", "0.1.0"),
         "f799ac3658e0d6052ef5e5d8b38b634f166bde6b489c7171707ccef380d387f6": ("2026-12-06", "0.1.0"),
         "3d154afa5573780b887b933d18ad403453e427a5c9db870b2ef1eb78cc82b189": ("2026-12-07", "0.1.0"),
+        "e163aff7ff8bb2acb92bf6483f2cffee9f43c63e59e1a448a7a10cf8547c5cec": ("2026-12-07", "0.2.0"),
         "9d27cd05ecb38cc26b2d292d3fa0f43238ce7a98f1a434cf99e9ef8596b8ca00": ("2026-12-07", "0.2.0"),
         "ab92da38dc29c38de9cd125030c625aad3258de11d2d50c1897ce855493a1a64": ("2026-12-07", "0.2.0"),
         "4ea22c7d26ab1d100a9ec05ac5c2e45814ead84eb204fb9723f0737ad0fba25d": ("2026-12-07", "0.2.0"),
