@@ -19,6 +19,7 @@ import textwrap
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pdfplumber
@@ -290,6 +291,23 @@ def keep_draft(root: Path, period: str) -> tuple[Path, Paper]:
     result = build.finish_draft(plan, checked, paper, checked.issues, (), folder, None, {})
     return result.folder, paper
 
+
+
+def rewrite_kept_record(folder: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """A kept draft's draft.json changed by `change` (e.g. into the shape an older reportgen kept it in), and its
+    manifest's record of draft.json made to match, so that the draft is read as kept, not as damaged."""
+    import hashlib
+    import json
+
+    record = json.loads((folder / "draft.json").read_text(encoding="utf-8"))
+    change(record)
+    data = (json.dumps(record, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    (folder / "draft.json").write_bytes(data)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for output in manifest["manifest"]["outputs"]:
+        if output["path"] == "draft.json":
+            output.update(sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 # ---------------------------------------------------------------- the Paper factory
 

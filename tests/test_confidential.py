@@ -20,6 +20,7 @@ from conftest import (
     copy_example,
     default_returns,
     make_workspace,
+    rewrite_kept_record,
     write_csv,
 )
 from reportgen.diff.render import compare_drafts
@@ -518,17 +519,7 @@ def test_what_an_action_reported_while_exempt_is_not_carried_into_the_public_edi
 
 def _as_kept_before_exempt_refs(folder: Path) -> None:
     """The draft as reportgen kept it before restricted drafts recorded their exempt actions (no exempt_refs)."""
-    import hashlib
-
-    record = json.loads((folder / "draft.json").read_text(encoding="utf-8"))
-    del record["paper"]["exempt_refs"]
-    data = (json.dumps(record, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-    (folder / "draft.json").write_bytes(data)
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    for output in manifest["manifest"]["outputs"]:
-        if output["path"] == "draft.json":
-            output.update(sha256=hashlib.sha256(data).hexdigest(), size=len(data))
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    rewrite_kept_record(folder, lambda record: record["paper"].pop("exempt_refs"))
 
 
 def test_a_restricted_draft_kept_before_exempt_actions_were_recorded_still_keeps_them_out_of_the_public_edition(

@@ -4,8 +4,6 @@ report: what the public history may show of an action made exempt, and what it s
 from __future__ import annotations
 
 import csv
-import hashlib
-import json
 import shutil
 import subprocess
 import sys
@@ -15,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ACTIONS, REGISTER_HEADINGS, make_workspace
+from conftest import ACTIONS, REGISTER_HEADINGS, make_workspace, rewrite_kept_record
 from reportgen.run.build import build_draft
 
 EXEMPT_TEXT = "Lobby for court capacity."  # action 6's words: published in September, exempt from October
@@ -178,15 +176,7 @@ def test_history_refuses_to_write_into_a_folder_holding_the_other_editions_histo
 
 def _as_kept_by_an_older_reportgen(folder: Path) -> None:
     """The draft as an older reportgen kept it: its paper records no exempt actions (no exempt_refs)."""
-    record = json.loads((folder / "draft.json").read_text(encoding="utf-8"))
-    del record["paper"]["exempt_refs"]
-    data = (json.dumps(record, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-    (folder / "draft.json").write_bytes(data)
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    for output in manifest["manifest"]["outputs"]:
-        if output["path"] == "draft.json":
-            output.update(sha256=hashlib.sha256(data).hexdigest(), size=len(data))
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    rewrite_kept_record(folder, lambda record: record["paper"].pop("exempt_refs"))
 
 
 def test_the_restricted_history_of_drafts_kept_by_an_older_reportgen_marks_the_exempt_action_from_their_register(

@@ -5,16 +5,15 @@ read back from the drafts, the workbooks and the history."""
 from __future__ import annotations
 
 import csv
-import hashlib
-import json
 import re
 from pathlib import Path
+from typing import Any
 
 import docx
 import openpyxl
 import pytest
 
-from conftest import copy_example
+from conftest import copy_example, rewrite_kept_record
 from reportgen.drafts.folders import load_draft
 from reportgen.shells.cli import main
 
@@ -34,7 +33,10 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
 
 def _as_kept_by_older_reportgen(folder: Path) -> None:
     """The kept draft in `folder` as an older reportgen kept it, its manifest's record of draft.json to match."""
-    record = json.loads((folder / "draft.json").read_text(encoding="utf-8"))
+    rewrite_kept_record(folder, _older_shape)
+
+
+def _older_shape(record: dict[str, Any]) -> None:
     for key in UNRECORDED_PAPER:
         record["paper"].pop(key, None)
     for section in record["paper"]["sections"]:
@@ -43,13 +45,6 @@ def _as_kept_by_older_reportgen(folder: Path) -> None:
                 row.pop(key, None)
             if row["state"] == "carried-forward":  # nor did its note say the month
                 row["note"] = re.sub(r" \([A-Z][a-z]+ \d{4}\)$", "", row["note"])
-    data = (json.dumps(record, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-    (folder / "draft.json").write_bytes(data)
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    for output in manifest["manifest"]["outputs"]:
-        if output["path"] == "draft.json":
-            output.update(sha256=hashlib.sha256(data).hexdigest(), size=len(data))
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def _upgraded(root: Path, capsys: pytest.CaptureFixture[str]) -> Path:
