@@ -319,9 +319,10 @@ def check_narrative(inputs: Inputs, merged: MergedRegister) -> list[Issue]:
     return issues + single_braces(source, context, display) + found + not_shown
 
 
-# '{period:%B %Y}' or '{ total }', as reportgen.toml writes its fields: not '{{ … }}', '{% … %}' nor '{# … #}'
+# '{period:%B %Y}' or '{ total }', as reportgen.toml writes its fields, or '{ total }}' with one brace lost (Jinja
+# prints it as typed too, where '{{ total }' is its own syntax error): not '{{ … }}', '{% … %}' nor '{# … #}'
 _SINGLE_BRACES = re.compile(r"(?<!\{)\{(?![{%#])[ \t]*([A-Za-z_]\w*)((?:\.\w+|\[[^\]\n]*\])*)[ \t]*"
-                            r"(?::[^{}\n]*)?\}(?!\})")
+                            r"(?::[^{}\n]*)?\}\}?(?!\})")
 # what Jinja does not print as typed, or a reader would not take for a value: its tags ({% raw %} blocks whole),
 # Markdown code (fenced or inline) and link targets
 _NOT_TEXT = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}"

@@ -1,0 +1,41 @@
+"""The narrative and cover values as an officer writes them: a brace lost, a Word file named as the narrative,
+characters pasted from Word, a count of one. Each case built a paper that printed the mistake, or said it in
+Jinja's words, before its fix; here each is built from the command line and the paper or its issues read back."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from conftest import make_workspace
+from reportgen.shells.cli import main
+
+
+def build(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, Path]:
+    """`reportgen build` as an officer runs it: its exit code, what it printed and the draft folder (its last line)."""
+    code = main(["build", "--workspace", str(root)])
+    captured = capsys.readouterr()
+    return code, " ".join((captured.out + captured.err).split()), Path(captured.out.strip().splitlines()[-1])
+
+
+def pdf_text(folder: Path) -> str:
+    with pdfplumber.open(folder / "paper.pdf") as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def narrative_issues(folder: Path) -> list[dict[str, str]]:
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as handle:
+        return [row for row in csv.DictReader(handle) if "narrative" in row["code"]]
+
+
+def test_a_value_with_one_of_its_braces_lost_blocks_the_paper_and_says_the_value_meant(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_workspace(tmp_path / "ws", narrative="# Update\n\nOf the { total }} actions, {{ total }} in all.\n")
+    code, said, folder = build(root, capsys)
+    assert code == 1
+    assert "line 3: '{ total }}' is in single braces" in said
+    assert "Write {{ total }}" in said
+    assert [row["code"] for row in narrative_issues(folder)] == ["narrative-placeholder"]
