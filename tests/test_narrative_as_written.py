@@ -7,10 +7,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import docx
 import pdfplumber
 import pytest
 
-from conftest import make_workspace
+from conftest import FULL_COVER, make_workspace
 from reportgen.shells.cli import main
 
 
@@ -39,3 +40,20 @@ def test_a_value_with_one_of_its_braces_lost_blocks_the_paper_and_says_the_value
     assert "line 3: '{ total }}' is in single braces" in said
     assert "Write {{ total }}" in said
     assert [row["code"] for row in narrative_issues(folder)] == ["narrative-placeholder"]
+
+
+@pytest.mark.parametrize("name", ["narrative.docx", "narrative.md"])
+def test_a_word_file_named_as_the_narrative_is_said_to_be_one_with_how_to_save_it_as_text(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    """The .docx was decoded as text and said to mix two encodings, to be saved again from Excel as 'CSV UTF-8'; a
+    .docx renamed narrative.md is the same Word file."""
+    root = make_workspace(tmp_path / "ws", toml=FULL_COVER + f'narrative = "{name}"\n')
+    written = docx.Document()
+    written.add_paragraph("Of the actions, most are complete.")
+    written.save(str(root / name))
+    code, said, folder = build(root, capsys)
+    assert code == 1
+    assert f"The narrative {name} is a Word file, not a plain-text Markdown file; it was not read." in said
+    assert "in Word, File > Save As, choose 'Plain Text (.txt)' and the encoding 'Unicode (UTF-8)'" in said
+    assert "Excel" not in said and "CSV" not in said
+    assert "Of the actions" not in pdf_text(folder)

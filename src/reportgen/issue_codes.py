@@ -325,7 +325,11 @@ CODES: dict[str, Code] = {
          "empty": ("The narrative {file} is empty: the paper would go out with no narrative.",
                    "Write the narrative in it, then build again. On a synced drive (OneDrive, Teams) a file not yet "
                    "downloaded is empty here: open it there, or choose Always keep on this device, and wait for it "
-                   "to download.")}),
+                   "to download."),
+         "not-text": ("The narrative {file} is a {kind} file, not a plain-text Markdown file; it was not read.",
+                      "Write the narrative as plain text: in Word, File > Save As, choose 'Plain Text (.txt)' and "
+                      "the encoding 'Unicode (UTF-8)', rename the file narrative.md and name it in reportgen.toml "
+                      "[paper] narrative.")}),
     "same-file-name": Code(
         W, "Two lead names make the same workbook file name.",
         "Leads {other!r} and {value!r} make the same file name {first}.xlsx; {value!r}'s workbook is {stem}.xlsx.",

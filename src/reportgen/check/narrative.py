@@ -181,7 +181,10 @@ def read_narrative(path: Path, display: str) -> tuple[str | None, list[Issue]]:
 
     if path.stat().st_size > MAX_SOURCE_BYTES:
         return None, [issue("narrative-error", "too-big", limit_kib=MAX_SOURCE_BYTES // 1024, file=display)]
-    text, problem = decode_csv(path.read_bytes(), display)
+    data = path.read_bytes()
+    if kind := _document_kind(path, data):
+        return None, [issue("narrative-error", "not-text", kind=kind, file=display)]
+    text, problem = decode_csv(data, display)
     if problem is not None:
         # the decoder's own message and advice, under the narrative's code (both block publication)
         return None, [replace(problem, code="narrative-error")]
@@ -192,6 +195,23 @@ def read_narrative(path: Path, display: str) -> tuple[str | None, list[Issue]]:
     return text, [issue("no-font-for", "narrative", characters=missing, points=code_points(missing), file=display,
                         row=number, value=line[:80])
                   for number, line in lines if (missing := missing_glyphs(without_pasted_bullets(line)))]
+
+
+# a word processor's or a PDF's file, by its name or by its first bytes (a .docx renamed .md is still one)
+_DOCUMENT_SUFFIXES = {".docx": "Word", ".doc": "Word", ".docm": "Word", ".dotx": "Word", ".odt": "OpenDocument",
+                      ".rtf": "Rich Text", ".pdf": "PDF", ".pages": "Pages"}
+_DOCUMENT_STARTS = {b"PK\x03\x04": "Word", b"\xd0\xcf\x11\xe0": "Word", b"{\\rtf": "Rich Text", b"%PDF": "PDF"}
+
+
+def _document_kind(path: Path, data: bytes) -> str:
+    """"Word", "PDF", … for a narrative that is a document, not text: decoded as text, a .docx was said to mix two
+    encodings, with advice to save it from Excel as CSV; "" for text."""
+    kind = _DOCUMENT_SUFFIXES.get(path.suffix.lower(), "")
+    if kind:
+        return kind
+    if data.startswith(b"PK\x03\x04") and b"opendocument" in data[:200]:
+        return "OpenDocument"
+    return next((name for start, name in _DOCUMENT_STARTS.items() if data.startswith(start)), "")
 
 
 def fill_narrative(source: str, context: dict[str, object], display: str = "narrative.md"
