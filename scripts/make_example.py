@@ -813,11 +813,11 @@ imap = { host = "imap.wessex-pcc.example.org", tls = "tls" }
 NARRATIVE_MD = """\
 # Safer Wessex Plan: Delivery Update
 
-This paper updates the Panel on the {{ total }} actions in the Police and Crime Commissioner's
+This paper updates the Panel on the {{ total | plural("action") }} in the Police and Crime Commissioner's
 [Safer Wessex Plan 2025–2030](https://www.wessex-pcc.example.gov.uk/plan), using the lead partners'
 returns for the reporting period {{ period }}.
 
-Of the {{ total }} actions in the plan:
+Of the {{ total | plural("action") }} in the plan:
 
 - {{ counts["Completed"] | plural("action is", "actions are") }} 'Completed'
 - {{ counts["In progress"] | plural("action is", "actions are") }} 'In progress'
@@ -830,7 +830,7 @@ Of the {{ total }} actions in the plan:
 - {{ not_recognised | plural("action has", "actions have") }} a status left empty or not recognised
 {%- endif %}
 {% if carried_forward %}
-{{ carried_forward }} of these actions had no update this period and show the status last reported.
+Of these, {{ carried_forward | plural("action") }} had no update this period: the paper shows the status last reported.
 {% endif %}
 Actions that are on hold are reviewed each month at the Commissioner's Strategic Executive Board, which
 agrees with the lead partner when work can restart.

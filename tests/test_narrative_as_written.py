@@ -11,7 +11,7 @@ import docx
 import pdfplumber
 import pytest
 
-from conftest import FULL_COVER, make_workspace
+from conftest import FULL_COVER, ROOT, default_returns, make_workspace, write_xlsx
 from reportgen.shells.cli import main
 
 
@@ -57,3 +57,30 @@ def test_a_word_file_named_as_the_narrative_is_said_to_be_one_with_how_to_save_i
     assert "in Word, File > Save As, choose 'Plain Text (.txt)' and the encoding 'Unicode (UTF-8)'" in said
     assert "Excel" not in said and "CSV" not in said
     assert "Of the actions" not in pdf_text(folder)
+
+
+def starter_narrative(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """The narrative `reportgen init` starts a workspace with."""
+    assert main(["init", "--workspace", str(tmp_path / "started")]) == 0
+    capsys.readouterr()
+    return (tmp_path / "started" / "narrative.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("shipped", ["example", "starter"])
+def test_the_shipped_narratives_read_right_when_one_action_had_no_update(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], shipped: str) -> None:
+    """The example's and the starter's narrative printed "1 of these actions had no update this period and show
+    the status last reported"."""
+    narrative = (ROOT / "narrative.md").read_text(encoding="utf-8") if shipped == "example" else (
+        starter_narrative(tmp_path, capsys))
+    root = make_workspace(tmp_path / "ws", period="2026-10", narrative=narrative)
+    assert main(["build", "--workspace", str(root), "--period", "2026-10"]) == 0
+    capsys.readouterr()
+    for name, rows in default_returns().items():  # November: the Criminal Justice Board's one action not updated
+        if name != "criminal-justice-board.xlsx":
+            write_xlsx(root / "inputs" / "returns" / "2026-11" / name, rows)
+    main(["build", "--workspace", str(root), "--period", "2026-11"])
+    text = " ".join(pdf_text(Path(capsys.readouterr().out.strip().splitlines()[-1])).split())
+    assert "Of these, 1 action had no update this period: the paper shows the status last reported." in text
+    assert "1 of these actions" not in text
+    assert "Of the 6 actions in the plan" in text
