@@ -84,3 +84,28 @@ def test_the_shipped_narratives_read_right_when_one_action_had_no_update(
     assert "Of these, 1 action had no update this period: the paper shows the status last reported." in text
     assert "1 of these actions" not in text
     assert "Of the 6 actions in the plan" in text
+
+
+def test_plural_writes_a_word_s_plural_right_and_asks_for_both_forms_of_a_phrase(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`plural("priority")` printed "2 prioritys", `plural("action was")` "2 action wass", a comma left out
+    "8 action isactions ares", and the filter with no word Python's "_plural() missing 1 required positional
+    argument: 'one'"."""
+    root = make_workspace(tmp_path / "ws", narrative='# Update\n\n{{ 2 | plural("priority") }}, '
+                          '{{ 2 | plural("address") }}, {{ 1 | plural("priority") }}.\n')
+    code, _said, folder = build(root, capsys)
+    assert code == 0
+    assert "2 priorities, 2 addresses, 1 priority." in pdf_text(folder)
+    mistakes = {
+        '{{ 2 | plural("action was") }}': 'plural("action was") has one form of a phrase, whose plural cannot be '
+                                          'guessed: give both, a comma between them, as plural("action is", '
+                                          '"actions are")',
+        '{{ 8 | plural("action is" "actions are") }}': 'plural("action isactions are") has one form of a phrase',
+        "{{ total | plural }}": 'plural needs the word it counts, in quotes: write {{ total | plural("action") }}',
+    }
+    for written, why in mistakes.items():
+        root = make_workspace(tmp_path / str(len(written)), narrative=f"# Update\n\nOf these, {written}.\n")
+        code, said, folder = build(root, capsys)
+        assert code == 1
+        assert f"line 3: The narrative narrative.md could not be filled in: {why}" in said
+        assert "missing 1 required positional argument" not in said and "wass" not in pdf_text(folder)

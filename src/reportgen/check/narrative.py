@@ -36,7 +36,7 @@ from reportgen.periods import display_date, fill_in, first_meeting_after, period
 from reportgen.read.cells import without_pasted_bullets
 from reportgen.read.workspace import Inputs
 from reportgen.settings import CANONICAL_STATUSES, Edition, Settings
-from reportgen.wording import composed, counted
+from reportgen.wording import composed, counted, plural
 
 MAX_SOURCE_BYTES = 1024 * 1024
 MAX_OUTPUT_CHARS = 200_000  # a narrative is a page or two; the Feb 2023 paper's is ~2,500 characters
@@ -145,14 +145,30 @@ def _replace(value: object, old: str, new: str, count: int | None = None) -> str
     return text.replace(old, new, -1 if count is None else count)
 
 
-def _plural(value: object, one: str, many: str | None = None) -> str:
+class PluralError(TypeError):
+    """`plural` given too little to write its count right: said as the officer can mend it."""
+
+
+def _plural(value: object, one: str | None = None, many: str | None = None) -> str:
     """`{{ counts["On hold"] | plural("action is", "actions are") }}`: "1 action is", "3 actions are"
-    (`many` defaults to `one` + "s": `{{ total | plural("action") }}`)."""
+    (`many`, for a single word, is its plural as the paper makes one: `{{ total | plural("priority") }}`,
+    "2 priorities"). A phrase's plural cannot be guessed ("action was" is not "action wass"), nor two forms
+    written without the comma between them (one phrase to Jinja): both are refused, with how to write them."""
     if isinstance(value, jinja2.Undefined):  # a status or value mistyped: said as without the filter
         str(value)  # a strict Undefined raises its own message ("counts has no status 'Complete' …")
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"plural counts a number of things, not {value!r}")
-    return counted(value, str(one), None if many is None else str(many))
+    if one is None:
+        raise PluralError('plural needs the word it counts, in quotes: write {{ total | plural("action") }}, or '
+                          '{{ total | plural("action is", "actions are") }}')
+    if many is None and len(str(one).split()) > 1:
+        raise PluralError(f"plural({_quoted(one)}) has one form of a phrase, whose plural cannot be guessed: give "
+                          f"both, a comma between them, as plural(\"action is\", \"actions are\")")
+    return counted(value, str(one), plural(str(one)) if many is None else str(many))
+
+
+def _quoted(text: object) -> str:
+    return '"' + str(text) + '"'
 
 
 def _join(value: Any, d: str = "", attribute: str | int | None = None) -> str:
