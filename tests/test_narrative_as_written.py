@@ -109,3 +109,21 @@ def test_plural_writes_a_word_s_plural_right_and_asks_for_both_forms_of_a_phrase
         assert code == 1
         assert f"line 3: The narrative narrative.md could not be filled in: {why}" in said
         assert "missing 1 required positional argument" not in said and "wass" not in pdf_text(folder)
+
+
+@pytest.mark.parametrize(("written", "why"), [
+    ('{{ counts[“Completed”] }}', "the curly quote “ at column 18 is inside a placeholder, where only straight quotes "
+                                  "work (as Word pastes them, quotes are curly): use straight quotes (\" or ') there"),
+    ("{{ total\u200b }}", "the invisible character U+200B at column 16 is inside a placeholder (pasted with it): "
+                          "delete and retype the placeholder"),
+    ("{{ total actions.", "a placeholder is not closed before 'actions': close it with }} right after the value"),
+])
+def test_a_placeholder_pasted_from_word_is_said_in_plain_words_at_its_line_and_column(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], written: str, why: str) -> None:
+    """Jinja's own words were printed: "unexpected char '“' at 17" (an offset in the file, not a column),
+    "unexpected char '\\u200b' at 18", "expected token 'end of print statement', got 'actions'"."""
+    root = make_workspace(tmp_path / "ws", narrative=f"# Update\n\nOf the {written} in all.\n")
+    code, said, _folder = build(root, capsys)
+    assert code == 1
+    assert f"line 3: The narrative narrative.md could not be filled in: {why}." in said
+    assert "unexpected char" not in said and "expected token" not in said

@@ -36,7 +36,7 @@ from reportgen.periods import display_date, fill_in, first_meeting_after, period
 from reportgen.read.cells import without_pasted_bullets
 from reportgen.read.workspace import Inputs
 from reportgen.settings import CANONICAL_STATUSES, Edition, Settings
-from reportgen.wording import composed, counted, plural
+from reportgen.wording import composed, counted, plural, quoted
 
 MAX_SOURCE_BYTES = 1024 * 1024
 MAX_OUTPUT_CHARS = 200_000  # a narrative is a page or two; the Feb 2023 paper's is ~2,500 characters
@@ -242,7 +242,7 @@ def fill_narrative(source: str, context: dict[str, object], display: str = "narr
         with steps:
             return _collect(template.generate(**named_context(context))), []
     except jinja2.TemplateSyntaxError as exc:
-        line, why = exc.lineno, exc.message or str(exc)
+        line, why = exc.lineno, plain_syntax_error(exc.message or str(exc), source)
     except RecursionError:
         line, why = None, "a macro calls itself without end"
     except Exception as exc:  # any error of the officer's template is an issue, never a traceback
@@ -254,6 +254,38 @@ def fill_narrative(source: str, context: dict[str, object], display: str = "narr
         elif isinstance(exc, TypeError) and "no loader" in why:  # {% include %}, {% import %}, {% extends %}
             why = "the narrative cannot include, import or extend another file: write the text in it"
     return None, [issue("narrative-error", why=why.rstrip("."), file=display, row=line, value=_line(source, line))]
+
+
+_UNEXPECTED_CHAR = re.compile(r"unexpected char '(.+)' at (\d+)$")
+_NOT_CLOSED = re.compile(r"expected token 'end of (print statement|statement block)', got '(.*)'$")
+_CURLY_QUOTES = frozenset("\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb")
+_CLOSING = {"print statement": ("placeholder", "}}"), "statement block": ("tag", "%}")}
+
+
+def plain_syntax_error(message: str, source: str) -> str:
+    """Jinja's syntax error in the words of the officer who pasted the narrative from Word: "unexpected char '“'
+    at 17" (an offset in the whole file) is a curly quote at a column of its line, to type straight; an invisible
+    character is named by its code, to delete with the placeholder it hides in; "expected token 'end of print
+    statement', got 'actions'" is a placeholder left open. Any other message is Jinja's own."""
+    if found := _UNEXPECTED_CHAR.match(message):
+        character, offset = found.group(1).encode("ascii", "backslashreplace").decode("unicode_escape"), int(
+            found.group(2))
+        text = "\n".join(re.split(r"\r\n|\r|\n", source))  # as Jinja counts the offset
+        column = offset - text.rfind("\n", 0, offset)
+        if character in _CURLY_QUOTES:
+            return (f"the curly quote {character} at column {column} is inside a placeholder, where only straight "
+                    "quotes work (as Word pastes them, quotes are curly): use straight quotes (\" or ') there")
+        if not character.isprintable() or character.isspace():
+            return (f"the invisible character U+{ord(character):04X} at column {column} is inside a placeholder "
+                    "(pasted with it): delete and retype the placeholder")
+        return f"the character {character} at column {column} cannot be inside a placeholder"
+    if found := _NOT_CLOSED.match(message):
+        kind, closing = _CLOSING[found.group(1)]
+        return f"a {kind} is not closed before {quoted(found.group(2))}: close it with {closing} right after the value"
+    if message.startswith("unexpected end of template, expected 'end of"):
+        kind, closing = _CLOSING["print statement" if "print statement" in message else "statement block"]
+        return f"a {kind} is not closed by the end of the narrative: close it with {closing}"
+    return message
 
 
 def _collect(chunks: Iterator[str]) -> str:
