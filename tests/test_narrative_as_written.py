@@ -127,3 +127,23 @@ def test_a_placeholder_pasted_from_word_is_said_in_plain_words_at_its_line_and_c
     assert code == 1
     assert f"line 3: The narrative narrative.md could not be filled in: {why}." in said
     assert "unexpected char" not in said and "expected token" not in said
+
+
+def test_a_zero_width_space_in_a_cover_value_is_taken_out_and_said_where_as_in_the_narrative(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A zero-width space pasted into [paper] purpose stopped the whole build ("paper.purpose: holds the invisible
+    character U+200B; remove it", exit 1), not saying where in the text it was, while the same character in
+    narrative.md was taken out without a word. Both are now taken out, each said with the words around it."""
+    toml = FULL_COVER.replace('purpose = "', 'purpose = "To update the Panel \u200bon the plan.') + (
+        'narrative = "narrative.md"\n')
+    root = make_workspace(tmp_path / "ws", toml=toml, narrative="# Update\n\nOf the\u200b {{ total }} actions.\n")
+    code, said, folder = build(root, capsys)
+    assert code == 0
+    assert ("setting 'paper.purpose': Zero-width or text-direction characters were removed (U+200B), between "
+            "'To update the Panel' and 'on the plan.") in said
+    assert ("line 3: Zero-width or text-direction characters were removed (U+200B), between 'Of the' and "
+            "'{{ total }} actions.'") in said
+    words = "\n".join(cell.text for table in docx.Document(str(folder / "paper.docx")).tables
+                      for row in table.rows for cell in row.cells)
+    assert "To update the Panel on the plan." in words and "\u200b" not in words
+    assert "Of the 6 actions." in pdf_text(folder)

@@ -171,7 +171,7 @@ def test_cover_values_are_text_never_template_markers(tmp_path: Path) -> None:
     ({"exempt_note": "{count"}, "not a valid note"),
     ({"restricted_marking": " "}, "cannot be empty"),
     ({"title": "Plan\x85update"}, "U+0085"),
-    ({"purpose": "abc\u202edef"}, "U+202E"),
+    ({"purpose": "To note\x07the report"}, "U+0007 between 'To note' and 'the report'; remove it"),
     ({"meeting": "x" * 20_000}, "limit is 10,000"),
 ])
 def test_bad_paper_settings_are_one_clear_error(paper: dict[str, str], why: str) -> None:

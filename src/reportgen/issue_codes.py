@@ -1330,7 +1330,10 @@ CODES: dict[str, Code] = {
     "invisible-characters": Code(
         W, "The text holds zero-width or direction-changing characters.",
         "Row {row}, column {column!r}: zero-width or text-direction characters were removed ({points}).",
-        "No action needed: they do not show. Check the text reads as intended."),
+        "No action needed: they do not show. Check the text reads as intended.",
+        {"around": ("Zero-width or text-direction characters were removed ({points}), {around}.",
+                     "No action needed: they do not show. To be rid of this note, delete and retype the words "
+                     "around them in {file}.")}),
     "unsafe-path": Code(
         E, "A file in the returns folder is a link or lies outside the folder.",
         "{file} is a link; it was not read.",

@@ -17,9 +17,10 @@ import tomllib
 import typing
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from reportgen.errors import ReportgenError, describe_os_error
 from reportgen.settings_advice import not_a_date, parsed_date, toml_advice
@@ -42,7 +43,7 @@ from reportgen.settings_mail import (
     TlsMode,
 )
 from reportgen.terms import CANONICAL_STATUSES, Edition
-from reportgen.wording import composed, quoted
+from reportgen.wording import INVISIBLE, composed, quoted, words_around
 
 __all__ = [
     "CANONICAL_STATUSES", "COVER_ROWS", "DEFAULT_TABLE_COLUMNS", "EMAIL_ADDRESS", "SETTINGS_FILE", "Column",
@@ -265,6 +266,12 @@ class Settings(Strict):
     history: HistorySettings = Field(default_factory=HistorySettings)
     partners: dict[str, PartnerSettings] = Field(default_factory=dict)  # [partners."Lead name"]
     mail: MailSettings = Field(default_factory=MailSettings)
+    _removed: tuple[RemovedCharacters, ...] = PrivateAttr(default=())
+
+    @property
+    def removed_characters(self) -> tuple[RemovedCharacters, ...]:
+        """The zero-width and text-direction characters taken out of the settings' texts as they were read."""
+        return self._removed
 
     @field_validator("partners")
     @classmethod
@@ -345,6 +352,8 @@ def _text_keys() -> set[str]:
 
 def settings_from_dict(data: dict[str, object], source: str = SETTINGS_FILE) -> Settings:
     data = {composed(key): _composed(item) for key, item in data.items()}
+    removed: list[RemovedCharacters] = []
+    data = {key: _visible(item, key, removed) for key, item in data.items()}
     unprintable = _unprintable(data)
     if unprintable:
         raise ReportgenError(f"{source}: " + "; ".join(unprintable))
@@ -356,7 +365,35 @@ def settings_from_dict(data: dict[str, object], source: str = SETTINGS_FILE) -> 
                                if err["type"] == "extra_forbidden")  # what each table takes, once
         raise ReportgenError(f"{source}: {problems}" + "".join(f". {keys}" for keys in tables if keys)) from exc
     settings.check_keys()
+    settings._removed = tuple(removed)
     return settings
+
+
+@dataclass(frozen=True)
+class RemovedCharacters:
+    """Zero-width or text-direction characters taken out of a setting's text, as the narrative's and the
+    partners' are: they show nothing, so the build goes on and says where they were."""
+
+    where: str  # "paper.purpose"
+    points: str  # "U+200B"
+    around: str  # "between 'To update the' and 'Police and'"
+
+
+def _visible(value: object, where: str, removed: list[RemovedCharacters]) -> object:
+    """`value` with every text free of INVISIBLE characters, each text they were taken from noted in `removed`."""
+    if isinstance(value, str):
+        found = INVISIBLE.search(value)
+        if found is None:
+            return value
+        points = ", ".join(dict.fromkeys(f"U+{ord(match[0]):04X}" for match in INVISIBLE.finditer(value)))
+        removed.append(RemovedCharacters(where, points, words_around(value, found.start(), found.end())))
+        return INVISIBLE.sub("", value)
+    if isinstance(value, dict):
+        return {_visible(key, f"{where}.{key}", removed) if isinstance(key, str) else key:
+                _visible(item, f"{where}.{key}", removed) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_visible(item, f"{where}[{at}]", removed) for at, item in enumerate(value)]
+    return value
 
 
 def _composed(value: object) -> object:
@@ -372,9 +409,9 @@ def _composed(value: object) -> object:
 
 
 MAX_SETTING_CHARS = 10_000  # a cover value is a paragraph; longer is a paste gone wrong
-# C0 and C1 controls (tab and line breaks aside), non-characters, zero-width and text-direction controls
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff"
-                          "\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+# C0 and C1 controls (tab and line breaks aside) and non-characters: never typed, so a sign of a file gone wrong
+# (zero-width and text-direction characters, pasted with text, are removed: `_visible`)
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
 def _unprintable(value: object, where: str = "") -> list[str]:
@@ -382,7 +419,8 @@ def _unprintable(value: object, where: str = "") -> list[str]:
     if isinstance(value, str):
         found = _UNPRINTABLE.search(value)
         if found:
-            return [f"{where or 'a key'}: holds the invisible character U+{ord(found[0]):04X}; remove it"]
+            return [f"{where or 'a key'}: holds the invisible character U+{ord(found[0]):04X} "
+                    f"{words_around(value, found.start())}; remove it"]
         if len(value) > MAX_SETTING_CHARS:
             return [f"{where}: {len(value):,} characters (the limit is {MAX_SETTING_CHARS:,})"]
         return []

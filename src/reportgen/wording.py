@@ -7,7 +7,14 @@ It must not import the rest of reportgen.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+# zero-width and text-direction characters, which show nothing and are removed wherever text is read; the joiners
+# (ZWNJ U+200C, ZWJ U+200D) only where they join nothing: between two other characters they build emoji (👮‍♀️) and
+# words in Persian or Hindi
+INVISIBLE = re.compile("[\u200b\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]"
+                       "|(?<![^\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f])")
 
 
 def counted(n: int, one: str, many: str | None = None) -> str:
@@ -71,3 +78,16 @@ def _as_seen(char: str) -> str:
     if char.isspace() or unicodedata.category(char) == "Zs":
         return " "
     return char if char.isprintable() else repr(char)[1:-1]
+
+
+def words_around(text: str, start: int, end: int | None = None, width: int = 24) -> str:
+    """Where in `text` the characters from `start` to `end` (one when not given) are, said by the words either
+    side, as an officer finds them with Find: "between 'update the' and 'Police and'"."""
+    end = start + 1 if end is None else end
+    before = " ".join(text[max(start - width, 0):start].split()[-4:])
+    after = " ".join(text[end:end + width].split()[:4])
+    if before and after:
+        return f"between {quoted(before)} and {quoted(after)}"
+    if before or after:
+        return f"after {quoted(before)}" if before else f"before {quoted(after)}"
+    return "with nothing else in it"

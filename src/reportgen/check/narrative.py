@@ -36,7 +36,7 @@ from reportgen.periods import display_date, fill_in, first_meeting_after, period
 from reportgen.read.cells import without_pasted_bullets
 from reportgen.read.workspace import Inputs
 from reportgen.settings import CANONICAL_STATUSES, Edition, Settings
-from reportgen.wording import composed, counted, plural, quoted
+from reportgen.wording import INVISIBLE, composed, counted, plural, quoted, words_around
 
 MAX_SOURCE_BYTES = 1024 * 1024
 MAX_OUTPUT_CHARS = 200_000  # a narrative is a page or two; the Feb 2023 paper's is ~2,500 characters
@@ -207,10 +207,20 @@ def read_narrative(path: Path, display: str) -> tuple[str | None, list[Issue]]:
     text = composed(text or "")  # one Unicode form, as the register's cells: 'â' pasted from a Mac is 'â'
     if not text.strip():  # a cloud file not yet downloaded is 0 bytes: never a paper silently without it
         return None, [issue("narrative-error", "empty", file=display)]
-    lines = enumerate(text.splitlines(), start=1)
-    return text, [issue("no-font-for", "narrative", characters=missing, points=code_points(missing), file=display,
-                        row=number, value=line[:80])
-                  for number, line in lines if (missing := missing_glyphs(without_pasted_bullets(line)))]
+    lines = list(enumerate(text.splitlines(), start=1))
+    return text, [*(issue("no-font-for", "narrative", characters=missing, points=code_points(missing), file=display,
+                          row=number, value=line[:80])
+                    for number, line in lines if (missing := missing_glyphs(without_pasted_bullets(line)))),
+                  *_invisible_issues(lines, display)]
+
+
+def _invisible_issues(lines: list[tuple[int, str]], display: str) -> list[Issue]:
+    """The zero-width and text-direction characters the paper leaves out of the narrative's lines, said where, as
+    reportgen.toml's are: a warning a line (inside a placeholder they are an error of their own)."""
+    found = [(number, line, INVISIBLE.search(line)) for number, line in lines]
+    return [issue("invisible-characters", "around", points=", ".join(dict.fromkeys(
+        f"U+{ord(each[0]):04X}" for each in INVISIBLE.finditer(line))), around=words_around(line, match.start()),
+        file=display, row=number, value=line[:80]) for number, line, match in found if match]
 
 
 # a word processor's or a PDF's file, by its name or by its first bytes (a .docx renamed .md is still one)

@@ -23,7 +23,7 @@ from reportgen.periods import (
     period_label,
     period_start,
 )
-from reportgen.settings import COVER_ROWS, SETTINGS_FILE, PaperSettings
+from reportgen.settings import COVER_ROWS, SETTINGS_FILE, PaperSettings, Settings
 from reportgen.settings_columns import heading_key
 from reportgen.wording import counted, quoted
 
@@ -65,6 +65,13 @@ def settings_issues(workspace: Path) -> list[Issue]:
     if (workspace / SETTINGS_FILE).is_file():
         return []
     return [issue("no-settings", file=SETTINGS_FILE)]
+
+
+def removed_character_issues(settings: Settings) -> list[Issue]:
+    """The zero-width and text-direction characters taken out of reportgen.toml's texts as it was read: a warning
+    each, saying where, as the narrative's and the partners' are taken out (they show nothing)."""
+    return [issue("invisible-characters", "around", points=found.points, around=found.around, file=SETTINGS_FILE,
+                  column=found.where) for found in settings.removed_characters]
 
 
 # [paper] keys whose default the cover sheet prints, and what to write for each: a default is a guess, so said

@@ -14,7 +14,7 @@ import unicodedata
 
 from reportgen.periods import day_text
 from reportgen.read.xlsx_values import DateCell, NumberCell
-from reportgen.wording import quoted
+from reportgen.wording import INVISIBLE, quoted
 
 MAX_CELL_CHARS = 32_767  # Excel's own limit: longer text is rejected, never truncated
 # more than a landscape page of the plan's Explanation column holds (~40 lines of ~65 characters)
@@ -25,10 +25,6 @@ _REF_TEXT = re.compile(r"(\d+)(?:[.\uff0e\u066b](\d+))?")
 _OPENPYXL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 # C0 controls XML forbids, C1 controls (invisible, and never meant in partner text), non-characters
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
-# zero-width and text-direction characters; the joiners (ZWNJ U+200C, ZWJ U+200D) only where they join
-# nothing: between two other characters they build emoji (👮‍♀️) and words in Persian or Hindi
-INVISIBLE = re.compile("[\u200b\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]"
-                       "|(?<![^\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f])")
 # a bulleted list copied from Word and pasted into a cell as text: each item starts with its bullet as
 # Word's default list draws it, then a tab: the Symbol font's bullet (U+F0B7, private use: no font but
 # Symbol draws it, so the PDF would show an empty box), Courier New's "o" (second level) or Wingdings'

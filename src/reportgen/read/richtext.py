@@ -23,7 +23,8 @@ from markdown_it.token import Token
 
 from reportgen.issues import Issue, issue
 from reportgen.model import Block, Inline, PartnerReturn, RichText, plain_text
-from reportgen.read.cells import INVISIBLE, KNOWN_TAG, XML_INVALID, clean_text, pasted_bullet
+from reportgen.read.cells import KNOWN_TAG, XML_INVALID, clean_text, pasted_bullet
+from reportgen.wording import INVISIBLE
 
 Kind = Literal["paragraph", "heading", "bullet", "number"]
 Context = tuple[Kind, int]

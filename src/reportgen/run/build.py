@@ -52,7 +52,14 @@ from reportgen.issues import Issue, issue, issues_csv
 from reportgen.look import Theme
 from reportgen.model import MergedRegister, Paper, UpdateState
 from reportgen.paper.build_paper import build_paper, status_display
-from reportgen.paper.cover import cover_issues, exemption_issues, font_issues, meeting_issues, settings_issues
+from reportgen.paper.cover import (
+    cover_issues,
+    exemption_issues,
+    font_issues,
+    meeting_issues,
+    removed_character_issues,
+    settings_issues,
+)
 from reportgen.read.richtext import explanation_issues
 from reportgen.read.sheets import toml_string
 from reportgen.read.workspace import Inputs, find_inputs
@@ -260,7 +267,8 @@ def web_template_issues(inputs: Inputs) -> list[Issue]:
 
 def check_plan(plan: Plan) -> Checked:
     paper = plan.inputs.settings.paper
-    found = [*plan.issues, *settings_issues(plan.inputs.workspace), *meeting_issues(paper, plan.inputs.period),
+    found = [*plan.issues, *settings_issues(plan.inputs.workspace),
+             *removed_character_issues(plan.inputs.settings), *meeting_issues(paper, plan.inputs.period),
              *cover_issues(paper, plan.inputs.period, plan.edition), *font_issues(paper)]
     unread = plan.carried_name if unread_source(plan.carry_from, plan.carried, plan.inputs.exemption_files,
                                                 plan.inputs.workspace) else ""

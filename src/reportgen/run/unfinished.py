@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportgen.issues import Issue, issue
-from reportgen.paper.cover import cover_issues, meeting_issues, settings_issues
+from reportgen.paper.cover import cover_issues, meeting_issues, removed_character_issues, settings_issues
 from reportgen.periods import month_before
 from reportgen.read.register import read_register
 from reportgen.read.workspace import not_periods, open_workspace, periods, refuse_linked_returns, shown_path
@@ -31,6 +31,6 @@ def unfinished_issues(workspace: Path, period: str | None = None) -> list[Issue]
         return []
     checked = month_before(settings.schedule.today())  # the month a first paper is most likely for
     _register, register_found = read_register(register_path, settings, shown_path(register_path, workspace))
-    return [*settings_issues(workspace), *meeting_issues(settings.paper, checked),
+    return [*settings_issues(workspace), *removed_character_issues(settings), *meeting_issues(settings.paper, checked),
             *cover_issues(settings.paper, checked), *register_found,
             issue("no-period-folder", file=RETURNS.as_posix())]
