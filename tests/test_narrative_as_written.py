@@ -147,3 +147,17 @@ def test_a_zero_width_space_in_a_cover_value_is_taken_out_and_said_where_as_in_t
                       for row in table.rows for cell in row.cells)
     assert "To update the Panel on the plan." in words and "\u200b" not in words
     assert "Of the 6 actions." in pdf_text(folder)
+
+
+def test_an_image_in_a_loop_is_said_once_at_the_line_it_is_written_on(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An image on a `{% for %}` loop's line was said once for each item after the first too, at the
+    `{% endfor %}` line."""
+    narrative = ('# Update\n\n{% for name in ["Police", "Council", "Board"] %}\n'
+                 "- {{ name }} ![icon](https://example.org/icon.png)\n{% endfor %}\n\nThe end.\n")
+    root = make_workspace(tmp_path / "ws", narrative=narrative)
+    code, said, folder = build(root, capsys)
+    assert code == 0
+    assert [(row["code"], row["row"]) for row in narrative_issues(folder)] == [("narrative-image-not-shown", "4")]
+    assert said.count("holds the image 'https://example.org/icon.png'") == 1
+    assert "Police icon" in pdf_text(folder)

@@ -27,12 +27,14 @@ def markdown_not_shown(source: str, markdown: str, display: str) -> list[Issue]:
         return []
     written = source.splitlines()
     line_of = _written_line(markdown.splitlines(), written)
-    issues = []
+    issues: dict[tuple[str, int | None, str], Issue] = {}
     for found in found_all:
         line = line_of(found.line)
         where = {"file": display, "row": line, "value": written[line - 1].strip() if line <= len(written) else ""}
-        issues.append(_issue(found, where))
-    return issues
+        said = _issue(found, where)
+        # a line a loop prints many times is one line written: said once
+        issues.setdefault((said.code, said.row, said.message), said)
+    return list(issues.values())
 
 
 def _issue(found: NotShown, where: dict[str, object]) -> Issue:
@@ -76,10 +78,20 @@ def _written_line(filled: list[str], written: list[str]) -> Callable[[int], int]
 
     def line_of(number: int) -> int:
         index = number - 1
-        for _tag, start, end, written_start, written_end in opcodes:
+        for tag, start, end, written_start, written_end in opcodes:
+            if start <= index < end and tag == "replace" and index < len(filled):
+                return _likeliest(filled[index], written, written_start, written_end) + 1
             if start <= index < end:
                 last = max(written_end - 1, written_start)
                 return min(written_start + index - start, last) + 1
         return number
 
     return line_of
+
+
+def _likeliest(line: str, written: list[str], start: int, end: int) -> int:
+    """Which of the written lines `start` to `end` (0-based) the filled-in `line` was most likely made from: a
+    line a `{% for %}` prints once an item reads most like the line in the loop, not like the `{% endfor %}` the
+    lines after the first would be matched to by place."""
+    ratios = [difflib.SequenceMatcher(None, line, written[at], autojunk=False).ratio() for at in range(start, end)]
+    return start + ratios.index(max(ratios))
