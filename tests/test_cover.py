@@ -434,7 +434,9 @@ def test_a_field_reportgen_cannot_fill_in_is_said(tmp_path: Path, title: str, fi
     root = make_workspace(tmp_path / "ws", toml=toml)
     [(said_code, column, message)] = _cover_said(root)
     assert (said_code, column) == (code, "title")
-    assert message.startswith(f"reportgen.toml: {field!r} is not a field reportgen fills in, so the paper prints ")
+    meant = {"{Period}": " (did you mean '{period}'?)", "{perod:%B %Y}": " (did you mean '{period:%B %Y}'?)"}
+    assert message.startswith(f"reportgen.toml: {field!r} is not a field reportgen fills in{meant.get(field, '')}, "
+                              "so the paper prints ")
     if printed is not None:
         assert message.endswith(f"{printed!r}.")
 

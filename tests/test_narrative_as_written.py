@@ -161,3 +161,21 @@ def test_an_image_in_a_loop_is_said_once_at_the_line_it_is_written_on(
     assert [(row["code"], row["row"]) for row in narrative_issues(folder)] == [("narrative-image-not-shown", "4")]
     assert said.count("holds the image 'https://example.org/icon.png'") == 1
     assert "Police icon" in pdf_text(folder)
+
+
+def test_cover_fields_take_spaces_say_the_field_meant_and_name_every_brace_left_as_typed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """'{ period:%B %Y }' (spaced as the narrative's values are) was refused, '{perod:%B %Y}' had no "did you
+    mean" where the narrative gives one, and of '{total}' and '{count}' in one value only '{total}' was named."""
+    toml = (FULL_COVER.replace('title = "', 'title = "Delivery Update ({ period:%B %Y }) ')
+            .replace('purpose = "', 'purpose = "For {perod:%B %Y}. ')
+            + 'decisions_required = "To note the {total} actions, {count} of them completed."\n')
+    root = make_workspace(tmp_path / "ws", toml=toml.replace('decisions_required = "To note the report."\n', ""))
+    code, said, folder = build(root, capsys)
+    assert code == 1
+    assert ("setting 'purpose': reportgen.toml: '{perod:%B %Y}' is not a field reportgen fills in (did you mean "
+            "'{period:%B %Y}'?)") in said
+    assert "Write {period:%B %Y}." in said
+    assert "'{ period:%B %Y }'" not in said
+    assert "'{total}' is not a field" in said and "'{count}' is not a field" in said
+    assert "Delivery Update (October 2026)" in " ".join(pdf_text(folder).split())

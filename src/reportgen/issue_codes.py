@@ -1068,7 +1068,10 @@ CODES: dict[str, Code] = {
         "is none, double braces): the paper would print it as typed, on the cover and in the page headers.",
         "{file}: {field!r} is not a field reportgen fills in, so the paper prints {printed!r}.",
         "Write {{period}} or {{date}}, with strftime codes if wanted ({{period:%B %Y}} gives 'October 2026', "
-        "{{date:%d %B %Y}} '05 November 2026'), each brace closed."),
+        "{{date:%d %B %Y}} '05 November 2026'), each brace closed.",
+        {"meant": ("{file}: {field!r} is not a field reportgen fills in (did you mean {meant!r}?), so the paper "
+                   "prints {printed!r}.",
+                   "Write {meant}.")}),
     "cover-placeholder": Code(
         W, "A [paper] text holds a word or words in braces ('{TBC}'), or a brace alone: the paper prints them as "
         "typed.",

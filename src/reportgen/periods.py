@@ -70,7 +70,8 @@ def period_label(period: str) -> str:
     return period_start(period).strftime("%B %Y")
 
 
-_FIELD = re.compile(r"\{(period|date)(?::([^{}]*))?\}")  # {period}, {period:%B %Y}, {date}, {date:%d %B %Y}
+# {period}, {period:%B %Y}, {date}, {date:%d %B %Y}; spaces inside the braces as the narrative's `{{ period }}` has them
+_FIELD = re.compile(r"\{[ \t]*(period|date)[ \t]*(?::([^{}]*?))?[ \t]*\}")
 
 
 def day_text(day: dt.date) -> str:

@@ -107,11 +107,15 @@ def cover_issues(paper: PaperSettings, period: str, edition: str = "public") -> 
     for key, text in [*((key, str(getattr(paper, key))) for key in FILLED_IN),
                       *((f"cover {quoted(row.heading)}", row.value) for row in paper.cover)]:
         doubled = _DOUBLED.search(text)  # {{period}}, as the narrative writes its values
-        wrong = doubled[0] if doubled else _unfilled(text)
-        if wrong:
-            code = "cover-field-mistyped" if doubled or _meant_as_field(wrong) else "cover-placeholder"
-            issues.append(issue(code, field=wrong, printed=fill_in(text, period, meeting_date(
-                paper, period)), file=SETTINGS_FILE, column=key, value=text))
+        printed = fill_in(text, period, meeting_date(paper, period))
+        for wrong in [doubled[0]] if doubled else _unfilled(text):
+            meant = _meant_field(wrong)
+            if meant:
+                issues.append(issue("cover-field-mistyped", "meant", field=wrong, meant=meant, printed=printed,
+                                    file=SETTINGS_FILE, column=key, value=text))
+            else:
+                code = "cover-field-mistyped" if doubled or _meant_as_field(wrong) else "cover-placeholder"
+                issues.append(issue(code, field=wrong, printed=printed, file=SETTINGS_FILE, column=key, value=text))
     return [*issues, *footer_issues(paper, period, edition)]
 
 
@@ -144,17 +148,30 @@ def _listed(headings: list[str]) -> str:
     return ", ".join(quoted(heading) for heading in headings)
 
 
-def _unfilled(text: str) -> str:
-    """The first {…} of `text` that is not a field reportgen fills in ({period}, {date:%d %B %Y}), or whose strftime
-    codes are not all codes; "" when there is none."""
+def _unfilled(text: str) -> list[str]:
+    """Each {…} of `text` that is not a field reportgen fills in ({period}, {date:%d %B %Y}), or whose strftime
+    codes are not all codes: every one, as the officer mends them all at once."""
+    found = []
     for match in _BRACED.finditer(text):
         field = match[0]
         name, _, form = field.strip("{}").partition(":")
-        if not (field.startswith("{") and field.endswith("}")) or name not in ("period", "date"):
-            return field
-        if form and _STRFTIME.sub("", form).count("%"):
-            return field
-    return ""
+        not_a_field = not (field.startswith("{") and field.endswith("}")) or name.strip() not in ("period", "date")
+        if not_a_field or (form and _STRFTIME.sub("", form).count("%")):
+            found.append(field)
+    return found
+
+
+def _meant_field(field: str) -> str:
+    """The field a mistyped one was meant as, its name mended and its format kept: '{perod:%B %Y}' and
+    '{Period:%B %Y}' -> '{period:%B %Y}'; "" when it names neither period nor date nearly, or is no field."""
+    found = _ONE_NAME.fullmatch(field)
+    if found is None or not found[3]:
+        return ""
+    name = found[1].lower()
+    close = difflib.get_close_matches(name, ("period", "date"), 1, 0.6)
+    if not close or (found[1] == close[0]):
+        return ""
+    return "{" + close[0] + (found[2] or "").rstrip() + "}"
 
 
 _ONE_NAME = re.compile(r"\{\s*([A-Za-z_]\w*)\s*(:[^{}]*)?(\}?)")
