@@ -92,10 +92,11 @@ def test_plural_writes_a_word_s_plural_right_and_asks_for_both_forms_of_a_phrase
     "8 action isactions ares", and the filter with no word Python's "_plural() missing 1 required positional
     argument: 'one'"."""
     root = make_workspace(tmp_path / "ws", narrative='# Update\n\n{{ 2 | plural("priority") }}, '
-                          '{{ 2 | plural("address") }}, {{ 1 | plural("priority") }}.\n')
+                          '{{ 2 | plural("address") }}, {{ 1 | plural("priority") }}, '
+                          '{{ 3 | plural("exempt action") }}.\n')
     code, _said, folder = build(root, capsys)
     assert code == 0
-    assert "2 priorities, 2 addresses, 1 priority." in pdf_text(folder)
+    assert "2 priorities, 2 addresses, 1 priority, 3 exempt actions." in pdf_text(folder)
     mistakes = {
         '{{ 2 | plural("action was") }}': 'plural("action was") has one form of a phrase, whose plural cannot be '
                                           'guessed: give both, a comma between them, as plural("action is", '

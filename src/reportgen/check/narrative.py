@@ -145,15 +145,21 @@ def _replace(value: object, old: str, new: str, count: int | None = None) -> str
     return text.replace(old, new, -1 if count is None else count)
 
 
+# the verbs a count is written with ("1 action is", "2 actions were"): a phrase holding one has no plural to guess
+_VERBS = frozenset({"is", "are", "was", "were", "has", "have", "had", "does", "do", "did", "be", "been", "remains",
+                    "remain", "needs", "need"})
+
+
 class PluralError(TypeError):
     """`plural` given too little to write its count right: said as the officer can mend it."""
 
 
 def _plural(value: object, one: str | None = None, many: str | None = None) -> str:
     """`{{ counts["On hold"] | plural("action is", "actions are") }}`: "1 action is", "3 actions are"
-    (`many`, for a single word, is its plural as the paper makes one: `{{ total | plural("priority") }}`,
-    "2 priorities"). A phrase's plural cannot be guessed ("action was" is not "action wass"), nor two forms
-    written without the comma between them (one phrase to Jinja): both are refused, with how to write them."""
+    (`many`, for a word or a name, is its plural as the paper makes one, from its last word:
+    `{{ total | plural("priority") }}`, "2 priorities"; `plural("exempt action")`, "2 exempt actions"). A phrase
+    with a verb in it cannot be made plural so ("action was" is not "action wass"), nor two forms written without the
+    comma between them (one phrase to Jinja, "action isactions are"): both are refused, with how to write them."""
     if isinstance(value, jinja2.Undefined):  # a status or value mistyped: said as without the filter
         str(value)  # a strict Undefined raises its own message ("counts has no status 'Complete' …")
     if isinstance(value, bool) or not isinstance(value, int):
@@ -161,7 +167,7 @@ def _plural(value: object, one: str | None = None, many: str | None = None) -> s
     if one is None:
         raise PluralError('plural needs the word it counts, in quotes: write {{ total | plural("action") }}, or '
                           '{{ total | plural("action is", "actions are") }}')
-    if many is None and len(str(one).split()) > 1:
+    if many is None and _VERBS.intersection(str(one).casefold().split()):
         raise PluralError(f"plural({_quoted(one)}) has one form of a phrase, whose plural cannot be guessed: give "
                           f"both, a comma between them, as plural(\"action is\", \"actions are\")")
     return counted(value, str(one), plural(str(one)) if many is None else str(many))
