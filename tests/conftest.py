@@ -256,6 +256,17 @@ def copy_example(target: Path) -> Path:
     return target
 
 
+def built_with(root: Path, appended: str) -> tuple[Path, str]:
+    """The example workspace with `appended` at the end of its narrative, built: (draft folder, narrative)."""
+    from reportgen.shells.cli import main
+
+    copy_example(root)
+    narrative = (root / "narrative.md").read_text(encoding="utf-8").rstrip("\n") + "\n" + appended
+    (root / "narrative.md").write_text(narrative, encoding="utf-8")
+    assert main(["build", "--workspace", str(root)]) == 0
+    [folder] = (root / "outputs" / "2026-10").glob("draft-*")
+    return folder, narrative
+
 def benchmark_workspace(root: Path, actions: int) -> Path:
     """The benchmarks' generated workspace of `actions` actions (benchmarks/workspace.py), under `root`."""
     import importlib.util

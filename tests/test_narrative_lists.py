@@ -18,8 +18,7 @@ import pytest
 from docx.oxml.ns import qn
 from playwright.sync_api import Browser
 
-from conftest import _tree_kids, copy_example, element_text, tagged_text
-from reportgen.shells.cli import main
+from conftest import _tree_kids, built_with, copy_example, element_text, tagged_text
 from test_libreoffice import convert, needs_libreoffice
 
 LISTS = """
@@ -53,16 +52,6 @@ None known.
 """
 NUMBERED = {"Third step": 3, "Fourth step": 4, "First": 1, "Second point": 2, "Third point": 3,
             "Uno": 1, "Dos": 2, "Tres": 3}
-
-
-def built_with(root: Path, appended: str) -> tuple[Path, str]:
-    """The example workspace with `appended` at the end of its narrative, built: (draft folder, narrative)."""
-    copy_example(root)
-    narrative = (root / "narrative.md").read_text(encoding="utf-8").rstrip("\n") + "\n" + appended
-    (root / "narrative.md").write_text(narrative, encoding="utf-8")
-    assert main(["build", "--workspace", str(root)]) == 0
-    [folder] = (root / "outputs" / "2026-10").glob("draft-*")
-    return folder, narrative
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import lxml.html
 import pdfplumber
 import pytest
 
-from conftest import copy_example
+from conftest import built_with, copy_example
 from reportgen.glyphs import missing_glyphs
 from reportgen.shells.cli import main
 
@@ -189,16 +189,6 @@ def test_a_line_after_a_list_pasted_from_word_is_a_paragraph_not_more_of_the_las
     assert len(list(items[1].iter("br"))) == 1  # the lettered line on a line of its own in item two
     shown = [p.text_content().strip() for p in page.iter("p")]
     assert "Next steps:" in shown and "After the numbered list." in shown
-
-
-def built_with(root: Path, appended: str) -> tuple[Path, str]:
-    """The example workspace with `appended` at the end of its narrative, built: (draft folder, narrative)."""
-    copy_example(root)
-    narrative = (root / "narrative.md").read_text(encoding="utf-8").rstrip("\n") + "\n" + appended
-    (root / "narrative.md").write_text(narrative, encoding="utf-8")
-    assert main(["build", "--workspace", str(root)]) == 0
-    [folder] = (root / "outputs" / "2026-10").glob("draft-*")
-    return folder, narrative
 
 
 def every_edition_text(folder: Path) -> list[str]:
