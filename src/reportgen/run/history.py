@@ -11,9 +11,10 @@ is `reportgen.drafts.earlier`' job.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -115,12 +116,13 @@ NOT_RECORDED_NOTE = (f'"{NOT_RECORDED} for" a period: its draft was kept by an o
                      f'cannot be told; "({EXEMPT_NOW})" after it: the register now marks the action exempt.')
 
 
-def exemptions_recovered(found: Sequence[PeriodDraft], workspace: Path) -> list[Paper]:
+def exemptions_recovered(found: Sequence[PeriodDraft], workspace: Path, today: Path | None,
+                         flagged: Callable[[Path], frozenset[int]]) -> list[Paper]:
     """The drafts' papers, each kept before drafts recorded their exempt actions (`Paper.exempt_refs` None) given
     them where they can still be known: none for a public paper (its edition left every exempt action out, so all
-    it holds was published), and for a restricted one those its register flags, read from the register's copy kept
-    for it (registers/) or from the register now when its manifest shows it unchanged since."""
-    settings, today = _register_now(workspace)
+    it holds was published), and for a restricted one those its register flags (`flagged`), read from the
+    register's copy kept for it (registers/) or from the register now (`today`) when its manifest shows it
+    unchanged since."""
     papers = []
     for draft in found:
         paper = draft.paper
@@ -131,17 +133,11 @@ def exemptions_recovered(found: Sequence[PeriodDraft], workspace: Path) -> list[
             if register is None and today is not None and built_from(draft.folder, (today,), workspace):
                 register = today
             if register is not None:
-                flagged = exempt_in_register(register, settings)
+                exempt = flagged(register)
                 paper = replace(paper, exempt_refs=tuple(ref for ref in dict.fromkeys(row.ref for row in paper.rows)
-                                                         if ref in flagged))
+                                                         if ref in exempt))
         papers.append(paper)
     return papers
-
-
-def exempt_in_register_now(workspace: Path) -> frozenset[int]:
-    """The refs today's register flags exempt (or whose flag cannot be read); none without a register."""
-    settings, today = _register_now(workspace)
-    return frozenset(exempt_in_register(today, settings)) if today is not None else frozenset()
 
 
 def _register_now(workspace: Path) -> tuple[Settings, Path | None]:
@@ -452,7 +448,10 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
         unranked = [item for item in unranked if item.ref not in withheld]
     table = history_table(frame)
     if marking and not table.empty:  # which of its actions a restricted history's reader must keep out of public
-        exempt = exempt_periods(exemptions_recovered(found, workspace), exempt_in_register_now(workspace))
+        settings, today = _register_now(workspace)
+        flagged = functools.cache(lambda path: frozenset(exempt_in_register(path, settings)))  # each register once
+        exempt = exempt_periods(exemptions_recovered(found, workspace, today, flagged),
+                                flagged(today) if today is not None else frozenset())
         table.insert(4, EXEMPT_HEADING, [exempt.get(int(ref), "") for ref in table["Ref"]])
     notes = history_notes(table, found, issues, workspace, edition, carried, unranked, stale)
     xlsx, csv_path, carried_path = write_history(table, target, marking, notes, carried, unranked)
