@@ -351,9 +351,8 @@ def _text_keys() -> set[str]:
 
 
 def settings_from_dict(data: dict[str, object], source: str = SETTINGS_FILE) -> Settings:
-    data = {composed(key): _composed(item) for key, item in data.items()}
     removed: list[RemovedCharacters] = []
-    data = {key: _visible(item, key, removed) for key, item in data.items()}
+    data = {composed(key): _tidied(item, composed(key), removed) for key, item in data.items()}
     unprintable = _unprintable(data)
     if unprintable:
         raise ReportgenError(f"{source}: " + "; ".join(unprintable))
@@ -379,9 +378,12 @@ class RemovedCharacters:
     around: str  # "between 'To update the' and 'Police and'"
 
 
-def _visible(value: object, where: str, removed: list[RemovedCharacters]) -> object:
-    """`value` with every text free of INVISIBLE characters, each text they were taken from noted in `removed`."""
+def _tidied(value: object, where: str, removed: list[RemovedCharacters]) -> object:
+    """`value` with every text and key in one Unicode form (`composed`), as the register's cells are read
+    (`[partners."Tŷ Diogel"]` typed on a Mac is the lead the register names, and its file patterns match), and
+    every text free of INVISIBLE characters, each text they were taken from noted in `removed`."""
     if isinstance(value, str):
+        value = composed(value)
         found = INVISIBLE.search(value)
         if found is None:
             return value
@@ -389,28 +391,19 @@ def _visible(value: object, where: str, removed: list[RemovedCharacters]) -> obj
         removed.append(RemovedCharacters(where, points, words_around(value, found.start(), found.end())))
         return INVISIBLE.sub("", value)
     if isinstance(value, dict):
-        return {_visible(key, f"{where}.{key}", removed) if isinstance(key, str) else key:
-                _visible(item, f"{where}.{key}", removed) for key, item in value.items()}
+        return {_tidied(key, f"{where}.{composed(key)}", removed) if isinstance(key, str) else key:
+                _tidied(item, f"{where}.{composed(key) if isinstance(key, str) else key}", removed)
+                for key, item in value.items()}
     if isinstance(value, list):
-        return [_visible(item, f"{where}[{at}]", removed) for at, item in enumerate(value)]
-    return value
-
-
-def _composed(value: object) -> object:
-    """The settings with every text and key in one Unicode form (`composed`), as the register's cells are read:
-    `[partners."Tŷ Diogel"]` typed on a Mac is the lead the register names, and its file patterns match."""
-    if isinstance(value, str):
-        return composed(value)
-    if isinstance(value, dict):
-        return {composed(key) if isinstance(key, str) else key: _composed(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_composed(item) for item in value]
+        return [_tidied(item, f"{where}[{at}]", removed) for at, item in enumerate(value)]
     return value
 
 
 MAX_SETTING_CHARS = 10_000  # a cover value is a paragraph; longer is a paste gone wrong
+
+
 # C0 and C1 controls (tab and line breaks aside) and non-characters: never typed, so a sign of a file gone wrong
-# (zero-width and text-direction characters, pasted with text, are removed: `_visible`)
+# (zero-width and text-direction characters, pasted with text, are removed: `_tidied`)
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
