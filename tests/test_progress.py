@@ -463,6 +463,35 @@ def test_a_screen_reader_hears_the_word_papers_movements_in_words(built: list[Bu
     assert "1 moved forward (↑), 1 moved back (↓)" in progress.summary
 
 
+def test_the_word_papers_progress_part_has_no_empty_paragraph_a_screen_reader_would_call_blank(
+        tmp_path: Path) -> None:
+    """Built from the command line for two periods, the Word paper's "Progress over time" holds no empty
+    paragraph: each chart's picture is parted from the table of numbers above it by the picture's own space
+    above, not by a paragraph a screen reader announces as "blank"."""
+    root = tmp_path / "ws"
+    for n, period in enumerate(PERIODS[:2]):
+        if n == 0:
+            make_workspace(root, period=period, returns=_returns(0), toml=TOML.format(n=2))
+        for name, rows in _returns(n).items():
+            write_xlsx(root / "inputs" / "returns" / period / name, rows)
+        assert main(["build", "--workspace", str(root), "--period", period]) == 0
+    folder = sorted((root / "outputs" / PERIODS[1]).glob("draft-*"))[-1]
+    body = docx.Document(str(folder / "paper.docx")).element.body
+    children = list(body.iterchildren())
+    texts = ["".join(element.xpath(".//w:t/text()")) for element in children]
+    start, end = texts.index("Progress over time"), texts.index("Stalled actions")
+    part = children[start:end]
+    kinds = ["picture" if element.find(f".//{{{W}}}drawing") is not None else element.tag.split("}")[1]
+             for element in part]
+    assert kinds == ["p", "p", "picture", "tbl", "picture", "tbl"], kinds
+    empty = [element for element in part if element.tag == f"{{{W}}}p" and not "".join(
+        element.xpath(".//w:t/text()")).strip() and element.find(f".//{{{W}}}drawing") is None]
+    assert empty == []
+    spaced = [element.find(f"{{{W}}}pPr/{{{W}}}spacing") for element in part if element.find(f".//{{{W}}}drawing")
+              is not None]
+    assert all(spacing is not None and int(spacing.get(f"{{{W}}}before", "0")) > 0 for spacing in spaced)
+
+
 def test_charts_and_papers_are_identical_across_two_builds(built: list[BuildResult],
                                                           caplog: pytest.LogCaptureFixture) -> None:
     root = built[-1].folder.parents[2]

@@ -59,7 +59,6 @@ def add_progress(document: Document, after: Element, progress: Progress,
             continue
         place(_picture(document, chart))
         place(_numbers_table(document, chart, style_exists))
-        place(block(Block("paragraph", ())))
     place(block(Block("heading", (Inline("Stalled actions"),), level=2)))
     intro = block(Block("paragraph", (Inline(progress.stalled_note),)))
     place(keeping_with_next(intro) if progress.stalled else intro)
@@ -79,13 +78,16 @@ def keeping_with_next(paragraph: Element) -> Element:
 
 
 def _picture(document: Document, chart: Chart) -> Element:
-    """A paragraph holding the chart's PNG; its description is the alt text, its title the chart's."""
+    """A paragraph holding the chart's PNG; its description is the alt text, its title the chart's. The space
+    above it parts it from the table before it: an empty paragraph there would be read out as "blank"."""
     picture = drawn(chart)
     inline = document.part.new_pic_inline(io.BytesIO(picture.png), PICTURE_WIDTH, None)
     doc_pr = inline.find(qn("wp:docPr"))
     doc_pr.set("descr", xml_safe(chart.alt))
     doc_pr.set("title", xml_safe(chart.title))
     paragraph = OxmlElement("w:p")
+    spacing = child(child(paragraph, "w:pPr", first=True), "w:spacing")
+    spacing.set(qn("w:before"), "240")
     run = OxmlElement("w:r")
     drawing = OxmlElement("w:drawing")
     drawing.append(inline)
