@@ -309,6 +309,55 @@ def test_two_links_to_one_address_side_by_side_are_each_heard_by_their_own_words
     assert drawn == ["the papers", "minutes", "write to Jo"]  # a comma's box reaches past its link's edge
 
 
+def test_a_link_broken_over_lines_is_one_link_element_holding_every_line(tmp_path: Path) -> None:
+    """A partner's address too long for its column is drawn over several lines, an annotation a line: in the built
+    PDF a screen reader meets one Link element holding every line's text and annotation (not a link a line, each
+    a Tab stop read apart), and the parent tree names that element for each line's text and annotation."""
+    address = "https://www.example.gov.uk/committee-papers/" + "-".join(["police-and-crime-panel"] * 6) + ".pdf"
+    returns = _returns(0)
+    returns["opcc.xlsx"] = [row if row[0] != 6 else (*row[:3], f"Minutes at {address} for the Panel.", row[4])
+                            for row in returns["opcc.xlsx"]]
+    root = make_workspace(tmp_path / "ws", period=PERIODS[0], returns=returns, toml=TOML.format(n=2))
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "build", "--workspace", str(root)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    path = Path(done.stdout.splitlines()[-1]) / "paper.pdf"
+    with pdfplumber.open(path) as plumbed:
+        drawn = {(number, char["mcid"]): "" for number, page in enumerate(plumbed.pages) for char in page.chars
+                 if char.get("mcid") is not None}
+        for number, page in enumerate(plumbed.pages):
+            for char in page.chars:
+                if char.get("mcid") is not None:
+                    drawn[number, char["mcid"]] += char["text"]
+    with pikepdf.open(path) as pdf:
+        numbers = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+        links = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Link"
+                 and "/P" in obj and any(kid.objgen == obj.objgen for kid in obj.P.K
+                                         if isinstance(kid, pikepdf.Dictionary))]
+        annotations = [(page, annot) for page in pdf.pages for annot in page.obj.get("/Annots", [])
+                       if str(annot.get("/A", {}).get("/URI", "")) == address]
+        assert len(annotations) >= 2  # drawn over lines
+        [link] = [link for link in links if any(isinstance(kid, pikepdf.Dictionary) and "/Obj" in kid
+                                                and str(kid.Obj.A.URI) == address for kid in link.K)]
+        held = [kid.Obj.objgen for kid in link.K if isinstance(kid, pikepdf.Dictionary) and "/Obj" in kid]
+        assert held == [annot.objgen for _page, annot in annotations]
+        runs = [(numbers[link.Pg.objgen], int(kid)) if isinstance(kid, int) else (numbers[kid.Pg.objgen], int(kid.MCID))
+                for kid in link.K if isinstance(kid, int) or kid.get("/Type") == "/MCR"]
+        assert "".join(drawn[run] for run in runs).replace(" ", "") == address
+        parents = pdf.Root.StructTreeRoot.ParentTree
+        entries: dict[int, pikepdf.Object] = {}
+        stack = [parents]
+        while stack:
+            node = stack.pop()
+            nums = node.get("/Nums", [])
+            entries.update({int(nums[at]): nums[at + 1] for at in range(0, len(nums), 2)})
+            stack.extend(node.get("/Kids", []))
+        assert all(entries[int(annot.StructParent)].objgen == link.objgen for _page, annot in annotations)
+        for number, mcid in runs:
+            assert entries[int(pdf.pages[number].obj.StructParents)][mcid].objgen == link.objgen
+        assert all(str(annot.Contents) == address for _page, annot in annotations)
+
+
 def test_a_link_with_a_bold_or_italic_word_is_one_link_in_the_pdf_and_the_web_edition(tmp_path: Path) -> None:
     """A partner's link with a bold word in it ("the <b>board</b> papers") was drawn as one <a> per run: a screen
     reader announced three links, and the PDF had a Link structure element for each, the bold word's described by

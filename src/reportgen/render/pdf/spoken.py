@@ -12,6 +12,7 @@
   (WeasyPrint tags each page's part of a paragraph as one of its own): each gets its own part in words.
 - A link annotation's /Contents (its alternate description, PDF/UA-1 7.18.5) is the raw URL as WeasyPrint
   writes it; it becomes the link's text as drawn ("Safer Wessex Plan"), the URL kept where the text is none.
+  A link broken over lines, a Link element a line, becomes one element (`reportgen.render.pdf.link_lines`).
 
 The drawn text is read from the page content's bytes as WeasyPrint writes it (one BT … TJ ET within each
 marked run, hex glyph codes of a font whose /ToUnicode maps single codes); a run in another form is left as it
@@ -28,6 +29,7 @@ from typing import Any
 import pikepdf
 
 from reportgen.paper_rules import arrow_words, spoken_text
+from reportgen.render.pdf.link_lines import one_link_element, point_parent_tree
 from reportgen.render.pdf.subsets import cmap_text
 
 _MARKED = re.compile(rb"/[A-Za-z][A-Za-z0-9]*[ \t\r\n]*<<[ \t\r\n]*/MCID[ \t\r\n]+(\d+)[ \t\r\n]*>>[ \t\r\n]*BDC"
@@ -66,9 +68,12 @@ def give_words(pdf: pikepdf.Pdf, sentences: Sequence[tuple[str, str]] = ()) -> b
             else:
                 links.append((annotation, element))
     changed |= _split_sentences(pieces, {_unspaced(shown): shown for shown, _words in sentences})
+    taken: dict[tuple[int, int], Any] = {}
     for link in _whole_links(links):
         changed |= _describe_link(link, texts)
-    return changed
+        taken.update(one_link_element(link))  # after its text is read, line by line
+    point_parent_tree(root.ParentTree, taken)
+    return changed or bool(taken)
 
 
 def _within_link(annotation: Any, element: Any) -> bool:
