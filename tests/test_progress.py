@@ -309,15 +309,19 @@ def test_two_links_to_one_address_side_by_side_are_each_heard_by_their_own_words
     assert drawn == ["the papers", "minutes", "write to Jo"]  # a comma's box reaches past its link's edge
 
 
-def test_a_link_broken_over_lines_is_one_link_element_holding_every_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("actions", [6, 60])  # one document; a long paper laid out in parts and joined
+def test_a_link_broken_over_lines_is_one_link_element_holding_every_line(tmp_path: Path, actions: int) -> None:
     """A partner's address too long for its column is drawn over several lines, an annotation a line: in the built
     PDF a screen reader meets one Link element holding every line's text and annotation (not a link a line, each
     a Tab stop read apart), and the parent tree names that element for each line's text and annotation."""
     address = "https://www.example.gov.uk/committee-papers/" + "-".join(["police-and-crime-panel"] * 6) + ".pdf"
-    returns = _returns(0)
-    returns["opcc.xlsx"] = [row if row[0] != 6 else (*row[:3], f"Minutes at {address} for the Panel.", row[4])
-                            for row in returns["opcc.xlsx"]]
-    root = make_workspace(tmp_path / "ws", period=PERIODS[0], returns=returns, toml=TOML.format(n=2))
+    register = [REGISTER_HEADINGS, *[(ref, "", "OPCC", f"Action number {ref}.", "9") for ref in range(1, actions + 1)]]
+    updates = {ref: f"Minutes at {address} for the Panel." if ref == 5 else f"Update on {ref}."
+               for ref in range(1, actions + 1)}
+    returns = {"opcc.xlsx": [RETURN_HEADINGS, *[(ref, f"Action number {ref}.", "In progress", update, "2027")
+                                                for ref, update in updates.items()]]}
+    root = make_workspace(tmp_path / "ws", period=PERIODS[0], returns=returns, register=register,
+                          toml=TOML.format(n=2))
     done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "build", "--workspace", str(root)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
@@ -337,6 +341,8 @@ def test_a_link_broken_over_lines_is_one_link_element_holding_every_line(tmp_pat
         annotations = [(page, annot) for page in pdf.pages for annot in page.obj.get("/Annots", [])
                        if str(annot.get("/A", {}).get("/URI", "")) == address]
         assert len(annotations) >= 2  # drawn over lines
+        assert [link for link in (obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
+                                  and obj.get("/S") == "/Link") if link not in links] == []  # none left loose
         [link] = [link for link in links if any(isinstance(kid, pikepdf.Dictionary) and "/Obj" in kid
                                                 and str(kid.Obj.A.URI) == address for kid in link.K)]
         held = [kid.Obj.objgen for kid in link.K if isinstance(kid, pikepdf.Dictionary) and "/Obj" in kid]

@@ -63,6 +63,7 @@ from reportgen.render.pdf.continued_tables import (
     starting_chain,
 )
 from reportgen.render.pdf.figures import figure_boxes_in_points
+from reportgen.render.pdf.link_lines import loose_links
 from reportgen.render.pdf.serial import Numbers, PdfSerialiser, entry, reachable, renumber
 from reportgen.render.pdf.spoken import give_words
 from reportgen.render.pdf.subsets import FontFaces, subset_tag
@@ -240,7 +241,8 @@ class Joiner:
         _mark_artifacts(source, folded.artifacts, parents)
         # the join writes its own /Document, parent tree and info; only the first part's metadata is kept
         skip = {document.objgen, tree.ParentTree.objgen, *_kids(tree.ParentTree), *fonts.fonts, *fonts.under,
-                *_outline_items(source), *folded.removed, *continued.aliases, *outside.elements}
+                *_outline_items(source), *folded.removed, *continued.aliases, *outside.elements,
+                *loose_links(source)}
         if "/Info" in source.trailer:
             skip.add(source.trailer.Info.objgen)
         if self.parts and "/Metadata" in source.Root:

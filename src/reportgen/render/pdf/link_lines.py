@@ -8,7 +8,8 @@ page as marked-content references naming their page, and the parent tree is poin
 each annotation stays where it was, described by the whole link's text (`reportgen.render.pdf.spoken`).
 
 Called by `reportgen.render.pdf.spoken.give_words` with the lines it found to be one link: on a one-document PDF
-and on each part of a long paper before it is joined.
+(whose writing leaves out the elements taken out) and on each part of a long paper before it is joined (the join
+leaves them out: `loose_links`).
 """
 
 from __future__ import annotations
@@ -40,8 +41,15 @@ def one_link_element(link: Sequence[tuple[Any, Any]]) -> dict[ObjGen, Any]:
             first.K.append(_moved(kid, page, first))
         parent.K = pikepdf.Array([kid for kid in parent.K if not (
             isinstance(kid, pikepdf.Dictionary) and kid.objgen == element.objgen)])
+        del element["/P"]  # out of the tree: `loose_links` finds it
         taken[element.objgen] = first
     return taken
+
+
+def loose_links(pdf: pikepdf.Pdf) -> set[ObjGen]:
+    """The Link elements `one_link_element` took out of the tree (no parent), which a join must not copy."""
+    return {obj.objgen for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
+            and obj.get("/Type") == Name.StructElem and obj.get("/S") == Name.Link and "/P" not in obj}
 
 
 def _moved(kid: Any, page: Any, into: Any) -> Any:
