@@ -436,6 +436,30 @@ def is_instructions(sheet: RawSheet) -> bool:
     return sheet.name == INSTRUCTIONS_SHEET or (bool(first) and cell_text(first[0]).strip() == INSTRUCTIONS_TITLE)
 
 
+# Apple Numbers' File > Export To > Excel puts a sheet first, "Export Summary", that lists each table it turned into
+# a worksheet: its sentence, its title and the headings of its list, as Numbers writes them
+NUMBERS_SUMMARY_SENTENCE = "This document was exported from Numbers."
+NUMBERS_SUMMARY_LINES = frozenset({"Export Summary", "Numbers Sheet Name", "Numbers Table Name",
+                                   "Excel Worksheet Name"})
+
+
+def is_export_summary(sheet: RawSheet, names: Collection[str]) -> bool:
+    """Whether `sheet` is the summary Apple Numbers adds when it exports a workbook (`NUMBERS_SUMMARY_SENTENCE`):
+    every cell its sentence, its title, its list's headings, or a row naming a Numbers sheet and table and the
+    worksheet of `names` (the workbook's sheets) it became. A row holding anything else (a partner's note) is not
+    Numbers', so the sheet is reported as any other (`other-sheet`)."""
+    said = False
+    for _number, cells in sheet.rows:
+        texts = [cell_text(cell).strip() for cell in cells if cell_text(cell).strip()]
+        if texts and texts[0].startswith(NUMBERS_SUMMARY_SENTENCE):
+            said = len(texts) == 1
+            if not said:
+                return False
+        elif not (set(texts) <= NUMBERS_SUMMARY_LINES or (len(texts) <= 3 and texts[-1] in names)):
+            return False
+    return said
+
+
 def locate_table(
     sheets: Sequence[RawSheet], columns: Mapping[str, Column], display: str, other_sheets: bool = False,
     known_elsewhere: Collection[str] = (), register: bool = False, names: Collection[str] = (),
@@ -485,6 +509,7 @@ def locate_table(
         if other.hidden and other is not sheet:
             issues.append(issue("hidden-sheet", "register" if register else "", file=display, sheet=other.name))
         elif (other_sheets and other is not sheet and other.rows and not is_instructions(other)
+              and not is_export_summary(other, [each.name for each in sheets])
               and other not in (c[2] for c in candidates if c[0] >= 2)):
             issues.append(issue("other-sheet", file=display, sheet=other.name, read=sheet.name))
     header_row, header_cells = sheet.rows[at]

@@ -1,0 +1,83 @@
+"""Returns filled in with a spreadsheet program other than Excel (Apple Numbers, Google Sheets, LibreOffice) and
+saved or exported as those programs do: read as Excel's are, or refused with what to do in that program."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.packaging.custom import CustomPropertyList
+
+from conftest import make_workspace
+from reportgen.shells.cli import main
+
+PERIOD = "2026-10"
+UPDATES = {2: ("Completed", "Published in May."), 4: ("In progress", "Tender out."), 6: ("On hold", "Paused.")}
+NUMBERS_SENTENCE = ("This document was exported from Numbers. Each table was converted to an Excel worksheet. All "
+                    "other objects on each Numbers sheet were placed on separate worksheets. Please be aware that "
+                    "formula calculations may differ in Excel.")
+
+
+def filled_workbook(root: Path) -> openpyxl.Workbook:
+    """OPCC's workbook as `reportgen returns` made it, with every action's status and explanation typed in."""
+    assert main(["returns", "--workspace", str(root), "--period", PERIOD]) == 0
+    book = openpyxl.load_workbook(root / "outputs" / PERIOD / "returns" / "opcc.xlsx")
+    sheet = book["Return"]
+    for row in sheet.iter_rows(min_row=2):
+        row[3].value, row[4].value = UPDATES[int(row[0].value)]
+    return book
+
+
+def exported_from_numbers(book: openpyxl.Workbook, note: str = "") -> openpyxl.Workbook:
+    """`book` as Numbers exports it (File > Export To > Excel, one worksheet per table, with the summary worksheet):
+    the summary sheet first, each sheet named after its table, no custom document properties; `note`: a line a
+    partner typed on the summary sheet."""
+    book["Return"].title, book["Instructions"].title = "Return - Table 1", "Instructions - Table 1"
+    summary = book.create_sheet("Export Summary", 0)
+    summary.append(["Export Summary"])
+    summary.merge_cells("A1:C1")
+    summary.append([NUMBERS_SENTENCE])
+    summary.merge_cells("A2:C2")
+    summary.append([])
+    summary.append(["Numbers Sheet Name", "Numbers Table Name", "Excel Worksheet Name"])
+    summary.append(["Return", "Table 1", "Return - Table 1"])
+    summary.append(["Instructions", "Table 1", "Instructions - Table 1"])
+    if note:
+        summary.append([note])
+    book.custom_doc_props = CustomPropertyList()
+    return book
+
+
+def validated(root: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    capsys.readouterr()
+    main(["validate", "--workspace", str(root), "--period", PERIOD, "--all"])
+    return capsys.readouterr().out
+
+
+def test_a_return_exported_from_numbers_is_read_without_a_word_about_its_summary_sheet(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Numbers puts an "Export Summary" sheet first in every workbook it exports: it was reported as a sheet that
+    might hold updates ("holds text but no return headings"), for the officer to open and look at, in every return
+    a Numbers user sent. It is Numbers' list of the sheets, and not reported; the updates are read."""
+    root = make_workspace(tmp_path / "ws", period=PERIOD)
+    shutil.rmtree(root / "inputs" / "returns" / PERIOD)
+    filed = root / "inputs" / "returns" / PERIOD / "opcc.xlsx"
+    filed.parent.mkdir(parents=True)
+    exported_from_numbers(filled_workbook(root)).save(filed)
+    assert openpyxl.load_workbook(filed).sheetnames == ["Export Summary", "Return - Table 1", "Instructions - Table 1"]
+    out = validated(root, capsys)
+    assert "Export Summary" not in out
+    assert "holds text but no return headings" not in out
+    assert "Completed 1, In progress 1, Not started 0, On hold 1" in out  # OPCC's three updates, as typed
+
+
+def test_a_note_typed_on_the_numbers_summary_sheet_is_still_reported(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_workspace(tmp_path / "ws", period=PERIOD)
+    filed = root / "inputs" / "returns" / PERIOD / "opcc.xlsx"
+    exported_from_numbers(filled_workbook(root), note="Action 4: see the minutes.").save(filed)
+    out = validated(root, capsys)
+    assert ("Sheet 'Export Summary' holds text but no return headings, so it was not read (the updates were read "
+            "from 'Return - Table 1').") in out
