@@ -657,9 +657,12 @@ def test_a_partner_whose_only_return_could_not_be_read_is_reminded_with_the_file
     assert list(bodies) == [ADDRESS["OPCC"]]  # the others returned and updated everything
     body = bodies[ADDRESS["OPCC"]]
     assert f"We received {name} from you, but could not use it as your return for October 2026:" in body
-    todo = ("Save the workbook again as .xlsx and send it again." if name.endswith(".xlsx") else
-            'Save it as an Excel workbook (.xlsx) and send it again. In Excel: File > Save As, file type "Excel '
-            'Workbook (.xlsx)". In LibreOffice: File > Save As, file type "Excel 2007-365 (.xlsx)".')
+    todo = {".xlsx": "Save the workbook again as .xlsx and send it again.",
+            ".xls": 'Save it as an Excel workbook (.xlsx) and send it again. In Excel: File > Save As, file type '
+                    '"Excel Workbook (.xlsx)". In LibreOffice: File > Save As, file type "Excel 2007-365 (.xlsx)".',
+            ".ods": 'Save it as an Excel workbook (.xlsx) and send it again. In LibreOffice: File > Save As, file '
+                    'type "Excel 2007-365 (.xlsx)". In Google Sheets: File > Download > Microsoft Excel (.xlsx). In '
+                    'Excel: File > Save As, file type "Excel Workbook (.xlsx)".'}[Path(name).suffix]
     assert f"- {reason}" in body and f"What to do: {todo}" in " ".join(body.split()), body
     assert "Please send your return again." in body
     assert "We have not yet received your return" not in body and "inputs/returns" not in body

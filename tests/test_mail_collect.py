@@ -1253,9 +1253,9 @@ def test_a_return_saved_in_libreoffice_as_ods_is_answered_once_with_how_to_save_
     [ack] = [parsed(path) for path in (root / "outputs" / PERIOD / "mail" / "outbox").iterdir()]
     told = " ".join(ack.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
     assert ("We cannot read 'wessex-police.ods', an OpenDocument (LibreOffice) spreadsheet. Please save it as an "
-            "Excel workbook (.xlsx) and send it again. In Excel: File > Save As, file type \"Excel Workbook (.xlsx)\". "
-            "In LibreOffice: File > Save As, file type \"Excel 2007-365 (.xlsx)\". (A CSV file saved as UTF-8 is "
-            "taken too.)") in told
+            "Excel workbook (.xlsx) and send it again. In LibreOffice: File > Save As, file type \"Excel 2007-365 "
+            "(.xlsx)\". In Google Sheets: File > Download > Microsoft Excel (.xlsx). In Excel: File > Save As, file "
+            "type \"Excel Workbook (.xlsx)\". (A CSV file saved as UTF-8 is taken too.)") in told
     assert "no return workbook" not in told and "only as" not in told
 
     folder = root / "inputs" / "returns" / PERIOD
@@ -1265,8 +1265,32 @@ def test_a_return_saved_in_libreoffice_as_ods_is_answered_once_with_how_to_save_
     validated = " ".join(capsys.readouterr().out.split())
     advice = ("Open it and save it as an Excel workbook (.xlsx) in its place. In Excel: File > Save As, file type "
               "\"Excel Workbook (.xlsx)\". In LibreOffice: File > Save As, file type \"Excel 2007-365 (.xlsx)\".")
-    assert validated.count(advice) == 2, validated
+    assert validated.count(advice) == 1, validated  # the .xls; the .ods in its own programs
+    assert ("Open it and save it as an Excel workbook (.xlsx) in its place. In LibreOffice: File > Save As, file type "
+            "\"Excel 2007-365 (.xlsx)\". In Google Sheets: File > Download > Microsoft Excel (.xlsx).") in validated
     assert "Open it in Excel" not in validated
+
+
+def test_a_return_sent_as_a_numbers_file_is_answered_with_how_to_export_it_from_numbers(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Wessex Police, on a Mac with Numbers and no Excel, sent wessex-police.numbers. The reply told it to save the
+    file as .xlsx in Excel or in LibreOffice, neither of which it has (nor opens a Numbers file as it was made). Now
+    it says how in Numbers: File > Export To > Excel."""
+    root = mail_workspace(tmp_path / "ws")
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    numbers = b"PK\x03\x04Index/Document.iwa"  # a Numbers file is a zip package of its own
+    (drop / "1.eml").write_bytes(reply(ADDRESS[POLICE], [("wessex-police.numbers", numbers)]))
+    assert main(["collect", "--workspace", str(root), "--period", PERIOD, "--dry-run", "--from-folder",
+                 str(drop)]) == 0
+    printed = capsys.readouterr().out
+    assert "'wessex-police.numbers', an Apple Numbers spreadsheet, as its return" in " ".join(printed.split())
+    [ack] = [parsed(path) for path in (root / "outputs" / PERIOD / "mail" / "outbox").iterdir()]
+    told = " ".join(ack.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    assert ("We cannot read 'wessex-police.numbers', an Apple Numbers spreadsheet. Please save it as an Excel "
+            "workbook (.xlsx) and send it again. In Numbers: File > Export To > Excel, then Save. (A CSV file saved "
+            "as UTF-8 is taken too.)") in told
+    assert "In Excel" not in told and "In LibreOffice" not in told
 
 
 def corrected_after_the_workbooks_were_made(tmp_path: Path, before: str, after: str) -> tuple[Path, Path]:

@@ -4,6 +4,7 @@ saved or exported as those programs do: read as Excel's are, or refused with wha
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -81,3 +82,38 @@ def test_a_note_typed_on_the_numbers_summary_sheet_is_still_reported(
     out = validated(root, capsys)
     assert ("Sheet 'Export Summary' holds text but no return headings, so it was not read (the updates were read "
             "from 'Return - Table 1').") in out
+
+
+@pytest.mark.parametrize(("name", "what", "how"), [
+    ("opcc.numbers", "an Apple Numbers spreadsheet",
+     "Open it and export it as an Excel workbook (.xlsx) in its place. In Numbers: File > Export To > Excel, then "
+     "Save."),
+    ("opcc.ods", "an OpenDocument (LibreOffice) spreadsheet",
+     "Open it and save it as an Excel workbook (.xlsx) in its place. In LibreOffice: File > Save As, file type "
+     "\"Excel 2007-365 (.xlsx)\". In Google Sheets: File > Download > Microsoft Excel (.xlsx). In Excel: File > Save "
+     "As, file type \"Excel Workbook (.xlsx)\"."),
+])
+def test_a_return_in_a_format_not_read_is_told_how_to_save_it_in_the_program_that_made_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, what: str, how: str) -> None:
+    """A partner on a Mac sends the return as Numbers saves it (.numbers); one on Google Sheets downloads it as
+    OpenDocument (.ods). Neither is read, and the advice named Excel's and LibreOffice's menus alone: the officer
+    had no steps to pass on for Numbers, nor for Google Sheets. Each is now told in the program that made it."""
+    root = make_workspace(tmp_path / "ws", period=PERIOD)
+    folder = root / "inputs" / "returns" / PERIOD
+    filled = tmp_path / "opcc.xlsx"
+    filled_workbook(root).save(filled)
+    if name.endswith(".ods"):  # as LibreOffice writes it (Google Sheets' download is the same format)
+        if not shutil.which("soffice"):
+            pytest.skip("LibreOffice (soffice) is not installed")
+        done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo'}",
+                               "--convert-to", "ods", "--outdir", str(tmp_path), str(filled)],
+                              capture_output=True, timeout=180, check=False)
+        assert done.returncode == 0, done.stderr
+        shutil.copy(tmp_path / "opcc.ods", folder / name)
+    else:
+        (folder / name).write_bytes(b"PK\x03\x04Index/Document.iwa")
+    (folder / "opcc.xlsx").unlink()
+    capsys.readouterr()
+    assert main(["validate", "--workspace", str(root), "--period", PERIOD]) == 1
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"error inputs/returns/{PERIOD}/{name} is {what}; it was not read. → {how}" in out

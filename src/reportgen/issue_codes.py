@@ -103,6 +103,13 @@ NUMBERING_ADVICE = ("reportgen numbers each action with a whole number (1, 2, 3 
 # Calc): one sentence, so that validate, the build and the replies to partners say it alike
 SAVE_AS_XLSX = ('In Excel: File > Save As, file type "Excel Workbook (.xlsx)". In LibreOffice: File > Save As, '
                 'file type "Excel 2007-365 (.xlsx)".')
+# the same, for the programs that make the other formats partners send: an Apple Numbers file opens in Numbers
+# alone, and an OpenDocument one comes from LibreOffice or from Google Sheets' File > Download
+SAVE_NUMBERS_AS_XLSX = "In Numbers: File > Export To > Excel, then Save."
+SAVE_ODS_AS_XLSX = ('In LibreOffice: File > Save As, file type "Excel 2007-365 (.xlsx)". In Google Sheets: File > '
+                    'Download > Microsoft Excel (.xlsx). In Excel: File > Save As, file type "Excel Workbook (.xlsx)".')
+# by a file's ending, how it is saved as .xlsx (`SAVE_AS_XLSX` for the others)
+SAVE_AS_XLSX_IN = {".numbers": SAVE_NUMBERS_AS_XLSX, ".ods": SAVE_ODS_AS_XLSX, ".fods": SAVE_ODS_AS_XLSX}
 
 CODES: dict[str, Code] = {
     "unreadable-file": Code(
@@ -120,6 +127,10 @@ CODES: dict[str, Code] = {
                       "to it."),
          "other-spreadsheet": ("{file} is {what}; it was not read.",
                                f"Open it and save it as an Excel workbook (.xlsx) in its place. {SAVE_AS_XLSX}"),
+         "numbers-file": ("{file} is {what}; it was not read.",
+                          f"Open it and export it as an Excel workbook (.xlsx) in its place. {SAVE_NUMBERS_AS_XLSX}"),
+         "opendocument": ("{file} is {what}; it was not read.",
+                          f"Open it and save it as an Excel workbook (.xlsx) in its place. {SAVE_ODS_AS_XLSX}"),
          "saved-as-text": ("{file} is {what}; it was not read as a return.",
                            "If it is a partner's return, open it in Excel and save it with File > Save As as an "
                            "Excel Workbook (.xlsx) in its place; if it is not a return, move it out of the returns "
@@ -152,8 +163,12 @@ CODES: dict[str, Code] = {
                             "is not, so its accented letters and dashes cannot be told apart; it was not read.",
                             "Open it in Excel and save it again as 'CSV UTF-8' (or as .xlsx).")},
         partner_advice="Save the workbook again as .xlsx and send it again.",
-        partner_wordings={wording: f"Save it as an Excel workbook (.xlsx) and send it again. {SAVE_AS_XLSX}"
-                          for wording in ("old-xls", "other-spreadsheet")}),
+        partner_wordings={**{wording: f"Save it as an Excel workbook (.xlsx) and send it again. {SAVE_AS_XLSX}"
+                             for wording in ("old-xls", "other-spreadsheet")},
+                          "numbers-file": f"Export it as an Excel workbook (.xlsx) and send it again. "
+                                          f"{SAVE_NUMBERS_AS_XLSX}",
+                          "opendocument": f"Save it as an Excel workbook (.xlsx) and send it again. "
+                                          f"{SAVE_ODS_AS_XLSX}"}),
     "unreadable-draft": Code(
         W, "A kept draft could not be read; what it would have given (statuses carried forward, pre-filled "
         "workbooks, history) is missing.",

@@ -41,7 +41,7 @@ from reportgen.check.sent_before import read_as_corrected, sent_before_correctio
 from reportgen.drafts.earlier import carried_in_public, carry_source, exemptions_known, read_kept_paper
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomically
-from reportgen.issue_codes import SAVE_AS_XLSX
+from reportgen.issue_codes import SAVE_AS_XLSX, SAVE_AS_XLSX_IN
 from reportgen.issues import CODES, Issue, Severity, issue, render_partner_message
 from reportgen.mail import compose
 from reportgen.mail.attachments import ACCEPTED, Attachment, attachments_of, refusal, shown
@@ -524,11 +524,13 @@ _SAVED_OTHERWISE = {".xlsm": "a macro-enabled Excel workbook", **OTHER_SPREADSHE
 
 
 def _save_as_xlsx(found: list[Attachment]) -> str:
-    """The reply to a return saved in a format not read: what each file is, and how to save it as .xlsx in Excel
-    and in LibreOffice; a CSV is taken too, so the reply says so rather than ask for .xlsx alone."""
+    """The reply to a return saved in a format not read: what each file is, and how to save it as .xlsx in the
+    program that made it (`SAVE_AS_XLSX_IN`: Numbers, LibreOffice or Google Sheets; else Excel and LibreOffice); a
+    CSV is taken too, so the reply says so rather than ask for .xlsx alone."""
     names = ", nor ".join(f"{quoted(a.name)}, {_SAVED_OTHERWISE[a.suffix]}" for a in found)
+    how = " ".join(dict.fromkeys(SAVE_AS_XLSX_IN.get(a.suffix, SAVE_AS_XLSX) for a in found))
     return (f"We cannot read {names}. Please save {'it' if len(found) == 1 else 'each'} as an Excel workbook (.xlsx) "
-            f"and send it again. {SAVE_AS_XLSX} (A CSV file saved as UTF-8 is taken too.)")
+            f"and send it again. {how} (A CSV file saved as UTF-8 is taken too.)")
 
 
 def _what_came(found: list[Attachment]) -> str:
