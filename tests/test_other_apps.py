@@ -3,10 +3,13 @@ saved or exported as those programs do: read as Excel's are, or refused with wha
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 import subprocess
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 from openpyxl.packaging.custom import CustomPropertyList
@@ -117,3 +120,30 @@ def test_a_return_in_a_format_not_read_is_told_how_to_save_it_in_the_program_tha
     assert main(["validate", "--workspace", str(root), "--period", PERIOD]) == 1
     out = " ".join(capsys.readouterr().out.split())
     assert f"error inputs/returns/{PERIOD}/{name} is {what}; it was not read. → {how}" in out
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_csv_saved_as_utf16_without_a_byte_order_mark_keeps_its_dashes_and_accents(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str) -> None:
+    """A return exported as CSV with an export menu's "UTF-16LE" (or "UTF-16BE") encoding has no byte order mark.
+    It was read as UTF-8: the NUL byte beside each letter was taken out with a warning that needed "no action
+    unless the text looks wrong", and every dash and accented letter was lost from the paper. It is read as the
+    UTF-16 it is."""
+    root = make_workspace(tmp_path / "ws", period=PERIOD)
+    book = filled_workbook(root)
+    sheet = book["Return"]
+    sheet["E3"] = "Tender out – the café’s bid “won”."  # action 4
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    for row in sheet.iter_rows(values_only=True):
+        writer.writerow(["" if value is None else value for value in row])
+    folder = root / "inputs" / "returns" / PERIOD
+    (folder / "opcc.xlsx").unlink()
+    (folder / "opcc.csv").write_bytes(text.getvalue().encode(encoding))
+    capsys.readouterr()
+    assert main(["build", "--workspace", str(root), "--period", PERIOD]) == 0
+    out = capsys.readouterr().out
+    assert "NUL" not in out and "control characters" not in out
+    paper = docx.Document(str(Path(out.splitlines()[-1]) / "paper.docx"))
+    cells = [cell.text for table in paper.tables for row in table.rows for cell in row.cells]
+    assert "Tender out – the café’s bid “won”." in cells

@@ -303,9 +303,9 @@ def _read_csv(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
 
 def _saved_as_unicode(data: bytes) -> bool:
     """Whether a CSV was saved in a Unicode encoding, so no letter was written as '?': with a byte order mark
-    (Excel's "CSV UTF-8" writes one), or UTF-8 holding letters beyond ASCII. A file of ASCII alone with no
-    mark is as Excel's "CSV (Comma delimited)" writes one."""
-    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    (Excel's "CSV UTF-8" writes one), UTF-16 without one, or UTF-8 holding letters beyond ASCII. A file of ASCII
+    alone with no mark is as Excel's "CSV (Comma delimited)" writes one."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _utf16_without_bom(data):
         return True
     try:
         data.decode("utf-8")
@@ -338,11 +338,15 @@ _UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
 
 
 def decode_csv(data: bytes, display: str) -> tuple[str | None, Issue | None]:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 as Excel saves it."""
+    """UTF-8 (with or without BOM), UTF-16 (with BOM, or without: `_utf16_without_bom`), else Windows-1252 as
+    Excel saves it."""
     if data.startswith(codecs.BOM_UTF8):
         return _strict(data[3:], "utf-8", display)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16", display)
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return _strict(data, utf16, display)
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
@@ -359,6 +363,22 @@ def decode_csv(data: bytes, display: str) -> tuple[str | None, Issue | None]:
         return data.decode("cp1252"), None
     except UnicodeDecodeError as exc:
         return None, issue("unreadable-file", "unknown-encoding", byte=exc.start + 1, file=display)
+
+
+def _utf16_without_bom(data: bytes) -> str:
+    """'utf-16-le' or 'utf-16-be' for text saved as UTF-16 with no byte order mark (as a program's "UTF-16LE"
+    or "UTF-16BE" choice writes it), else "": its letters of ASCII, most of a return's, each have a NUL byte after
+    them (little-endian) or before them (big-endian), which no UTF-8 or Windows-1252 text has. Read as UTF-8, the
+    NULs were taken out and a dash or an accented letter was lost without a word."""
+    sample = data[:8192]
+    if len(sample) < 4 or len(data) % 2:
+        return ""
+    first, second = sample[0::2], sample[1::2]
+    if second.count(0) > 0.9 * len(second) and first.count(0) < 0.1 * len(first):
+        return "utf-16-le"
+    if first.count(0) > 0.9 * len(first) and second.count(0) < 0.1 * len(second):
+        return "utf-16-be"
+    return ""
 
 
 # what a secretariat's text holds beyond ASCII: curly quotes and apostrophes, dashes, an ellipsis, a bullet,
