@@ -1293,6 +1293,38 @@ def test_a_return_sent_as_a_numbers_file_is_answered_with_how_to_export_it_from_
     assert "In Excel" not in told and "In LibreOffice" not in told
 
 
+def test_a_return_downloaded_from_google_sheets_as_tab_separated_is_answered_with_how_to_download_it_as_xlsx(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC filled its workbook in in Google Sheets and sent File > Download > Tab-separated values: "opcc -
+    Return.tsv". The officer got two warnings for the one file (no return attached; an attachment not read), and the
+    reply said the message had "no return workbook attached" and the file "is not a spreadsheet we can read", with
+    no way to send one that is. Now it is answered as a return saved in another format: once, saying how to
+    download it from Google Sheets as .xlsx (or as a CSV, which is taken too)."""
+    root = mail_workspace(tmp_path / "ws")
+    assert main(["returns", "--workspace", str(root), "--period", PERIOD]) == 0
+    sheet = openpyxl.load_workbook(root / "outputs" / PERIOD / "returns" / "opcc.xlsx")["Return"]
+    lines = ["\t".join("" if value is None else str(value) for value in row)
+             for row in sheet.iter_rows(values_only=True)]
+    tsv = "\r\n".join(lines).encode("utf-8")
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "1.eml").write_bytes(reply(ADDRESS[OPCC], [("opcc - Return.tsv", tsv)]))
+    capsys.readouterr()
+    assert main(["collect", "--workspace", str(root), "--period", PERIOD, "--dry-run", "--from-folder",
+                 str(drop)]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert printed.count(" warning ") == 1, printed
+    assert ("OPCC attached 'opcc - Return.tsv', a tab-separated text file, as its return: it is not a .xlsx or .csv "
+            "file, so it was not read or saved.") in printed
+    [ack] = [parsed(path) for path in (root / "outputs" / PERIOD / "mail" / "outbox").iterdir()]
+    told = " ".join(ack.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    assert ("We cannot read 'opcc - Return.tsv', a tab-separated text file. Please save it as an Excel workbook "
+            "(.xlsx) and send it again. In Google Sheets: File > Download > Microsoft Excel (.xlsx).") in told
+    assert "(A CSV file saved as UTF-8 is taken too.)" in told
+    assert "no return workbook" not in told and "not a spreadsheet we can read" not in told
+    assert not list((root / "inputs" / "returns" / PERIOD).iterdir())  # nothing saved
+
+
 def corrected_after_the_workbooks_were_made(tmp_path: Path, before: str, after: str) -> tuple[Path, Path]:
     """A workspace whose police reported action 3 as `before` in October; November's workbooks were made, then
     October's row was corrected to `after` and October built again. The police's November workbook, as made,

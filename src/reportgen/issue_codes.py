@@ -108,8 +108,11 @@ SAVE_AS_XLSX = ('In Excel: File > Save As, file type "Excel Workbook (.xlsx)". I
 SAVE_NUMBERS_AS_XLSX = "In Numbers: File > Export To > Excel, then Save."
 SAVE_ODS_AS_XLSX = ('In LibreOffice: File > Save As, file type "Excel 2007-365 (.xlsx)". In Google Sheets: File > '
                     'Download > Microsoft Excel (.xlsx). In Excel: File > Save As, file type "Excel Workbook (.xlsx)".')
+# a tab-separated file is what Google Sheets' File > Download offers beside .xlsx and .csv
+SAVE_TSV_AS_XLSX = f"In Google Sheets: File > Download > Microsoft Excel (.xlsx). {SAVE_AS_XLSX}"
 # by a file's ending, how it is saved as .xlsx (`SAVE_AS_XLSX` for the others)
-SAVE_AS_XLSX_IN = {".numbers": SAVE_NUMBERS_AS_XLSX, ".ods": SAVE_ODS_AS_XLSX, ".fods": SAVE_ODS_AS_XLSX}
+SAVE_AS_XLSX_IN = {".numbers": SAVE_NUMBERS_AS_XLSX, ".ods": SAVE_ODS_AS_XLSX, ".fods": SAVE_ODS_AS_XLSX,
+                   ".tsv": SAVE_TSV_AS_XLSX}
 
 CODES: dict[str, Code] = {
     "unreadable-file": Code(

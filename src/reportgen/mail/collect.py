@@ -56,7 +56,7 @@ from reportgen.periods import PERIOD_PATTERN, period_label
 from reportgen.read.partners import same_name, slug, workbook_names
 from reportgen.read.returns import made_for, made_for_lead, read_return, validate_return
 from reportgen.read.sheets import read_sheets
-from reportgen.read.workspace import OTHER_SPREADSHEETS, Inputs, list_returns, versioned
+from reportgen.read.workspace import OTHER_SPREADSHEETS, SAVED_AS_TEXT, Inputs, list_returns, versioned
 from reportgen.run.chase import explanations_cleared, rows_added, rows_deleted, untouched_returns
 from reportgen.run.prefill import Prefill, prefill_carried, prefill_values
 from reportgen.run.return_workbooks import deadline_text, returns_deadline
@@ -519,8 +519,9 @@ def automatic(message: EmailMessage) -> bool:
     return subject.startswith(("automatic reply:", "auto:", "out of office", "autoreply"))
 
 
-# a workbook saved in a format not read, as the partner is told it: to be saved as .xlsx (`_save_as_xlsx`)
-_SAVED_OTHERWISE = {".xlsm": "a macro-enabled Excel workbook", **OTHER_SPREADSHEETS}
+# a workbook saved in a format not read, as the partner is told it: to be saved as .xlsx (`_save_as_xlsx`); a
+# tab-separated file is a sheet too (Google Sheets downloads one), where a .txt may be a covering note
+_SAVED_OTHERWISE = {".xlsm": "a macro-enabled Excel workbook", **OTHER_SPREADSHEETS, ".tsv": SAVED_AS_TEXT[".tsv"]}
 
 
 def _save_as_xlsx(found: list[Attachment]) -> str:
