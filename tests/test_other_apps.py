@@ -1,5 +1,6 @@
-"""Returns filled in with a spreadsheet program other than Excel (Apple Numbers, Google Sheets, LibreOffice) and
-saved or exported as those programs do: read as Excel's are, or refused with what to do in that program."""
+"""Returns filled in with a spreadsheet program other than Excel (Apple Numbers, Google Sheets, LibreOffice), or
+saved in another of Excel's own formats, as those programs save or export them: read as Excel's workbooks are, or
+refused with what to do in that program."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import csv
 import io
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import docx
@@ -147,3 +149,33 @@ def test_a_csv_saved_as_utf16_without_a_byte_order_mark_keeps_its_dashes_and_acc
     paper = docx.Document(str(Path(out.splitlines()[-1]) / "paper.docx"))
     cells = [cell.text for table in paper.tables for row in table.rows for cell in row.cells]
     assert "Tender out – the café’s bid “won”." in cells
+
+
+STRICT = {b"http://schemas.openxmlformats.org/spreadsheetml/2006/main": b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+          b"http://schemas.openxmlformats.org/officeDocument/2006/relationships":
+          b"http://purl.oclc.org/ooxml/officeDocument/relationships"}
+
+
+def test_a_return_saved_as_strict_open_xml_is_said_to_be_one_not_a_word_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Excel's Save As offers "Strict Open XML Spreadsheet (*.xlsx)" beside "Excel Workbook": the same ending, its
+    parts in other namespaces. Its sheets were not found, and the return was said to have no worksheet, "a Word or
+    PowerPoint file, or a workbook of charts only, saved as .xlsx?". It is said to be what it is, and how to save
+    it so that it is read."""
+    root = make_workspace(tmp_path / "ws", period=PERIOD)
+    saved = tmp_path / "opcc.xlsx"
+    filled_workbook(root).save(saved)
+    filed = root / "inputs" / "returns" / PERIOD / "opcc.xlsx"
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(filed, "w") as strict:
+        for name in source.namelist():
+            data = source.read(name)
+            for transitional, replaced in STRICT.items():
+                data = data.replace(transitional, replaced)
+            strict.writestr(name, data)
+    capsys.readouterr()
+    assert main(["validate", "--workspace", str(root), "--period", PERIOD]) == 1
+    out = " ".join(capsys.readouterr().out.split())
+    assert (f"error inputs/returns/{PERIOD}/opcc.xlsx is saved as a Strict Open XML Spreadsheet (one of Excel's Save "
+            "As types), a kind of .xlsx file that is not read; it was not read. → Open it in Excel and save it in its "
+            "place with File > Save As, file type \"Excel Workbook (.xlsx)\".") in out
+    assert "Word or PowerPoint" not in out

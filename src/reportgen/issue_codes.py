@@ -148,6 +148,10 @@ CODES: dict[str, Code] = {
          "no-sheets": ("{file} has no worksheet: it holds no cells to read (a Word or PowerPoint file, or a "
                        "workbook of charts only, saved as .xlsx?).",
                        "Open the partner's return in Excel and save it as .xlsx in its place."),
+         "strict": ("{file} is saved as a Strict Open XML Spreadsheet (one of Excel's Save As types), a kind of "
+                    ".xlsx file that is not read; it was not read.",
+                    'Open it in Excel and save it in its place with File > Save As, file type "Excel Workbook '
+                    '(.xlsx)".'),
          "refused": ("{file} was not opened: {reason}.",
                      "Open it in Excel, save it again as .xlsx, and check it is the right file."),
          "too-large": ("{file} was not opened: {reason}.",
@@ -171,7 +175,9 @@ CODES: dict[str, Code] = {
                           "numbers-file": f"Export it as an Excel workbook (.xlsx) and send it again. "
                                           f"{SAVE_NUMBERS_AS_XLSX}",
                           "opendocument": f"Save it as an Excel workbook (.xlsx) and send it again. "
-                                          f"{SAVE_ODS_AS_XLSX}"}),
+                                          f"{SAVE_ODS_AS_XLSX}",
+                          "strict": 'Save it with File > Save As, file type "Excel Workbook (.xlsx)" (not "Strict '
+                                    'Open XML Spreadsheet"), and send it again.'}),
     "unreadable-draft": Code(
         W, "A kept draft could not be read; what it would have given (statuses carried forward, pre-filled "
         "workbooks, history) is missing.",

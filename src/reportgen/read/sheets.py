@@ -24,7 +24,7 @@ from reportgen.read.lost_letters import lost_letters
 from reportgen.read.totals import adds_up, aggregate_cells, is_totals_row, summary_blocks, summary_issue, total_issue
 from reportgen.read.workspace import OTHER_SPREADSHEETS, SAVED_AS_TEXT
 from reportgen.read.xlsx_guard import SheetFacts, refuse_reason, scan_sheet
-from reportgen.read.xlsx_reader import MAX_COLUMNS, TooLarge, read_cells
+from reportgen.read.xlsx_reader import MAX_COLUMNS, TooLarge, is_strict, read_cells
 from reportgen.read.xlsx_values import MAC_EPOCH, WINDOWS_EPOCH, DateCell, NumberCell, column_letters, range_bounds
 from reportgen.settings import Column
 from reportgen.settings_columns import builtin_alias
@@ -185,7 +185,7 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
     try:
         found = read_cells(path)
         if not found:
-            return [], [issue("unreadable-file", "no-sheets", file=display)]
+            return [], [issue("unreadable-file", "strict" if is_strict(path) else "no-sheets", file=display)]
         sheets = [RawSheet(cells.name, tuple((n, row) for n, row in cells.rows if not is_empty_row(row)),
                            hidden=cells.hidden, facts=replace(scan_sheet(path, cells.part), struck=dict(cells.struck),
                                                               unread_formats=dict(cells.unread_formats)),

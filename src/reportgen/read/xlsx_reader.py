@@ -108,6 +108,18 @@ def read_cells(path: Path) -> list[SheetCells]:
         return found
 
 
+# the workbook's namespace in a file saved as Excel's "Strict Open XML Spreadsheet", which these readers do not read
+_STRICT_MAIN = "{http://purl.oclc.org/ooxml/spreadsheetml/main}"
+
+
+def is_strict(path: Path) -> bool:
+    """Whether the package's workbook is written in the Strict Open XML namespace (Excel's Save As type "Strict Open
+    XML Spreadsheet"), whose sheets `read_cells` does not find. Raises, as `read_cells` does, for a damaged one."""
+    with zipfile.ZipFile(path) as package:
+        names = {name.lower(): name for name in package.namelist()}
+        return _parse(package, names, _office_document(package, names)).tag == f"{_STRICT_MAIN}workbook"
+
+
 def read_custom_property(path: Path, name: str) -> str | None:
     """The text of the workbook's custom document property `name` (File > Properties > Custom in Excel and
     LibreOffice, which both keep it when they save the workbook again); None when there is none. Raises,
