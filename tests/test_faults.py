@@ -93,12 +93,13 @@ def test_a_return_changed_during_the_build_is_reported(tmp_path: Path, monkeypat
 def test_formulas_in_partner_text_stay_text_in_our_outputs(tmp_path: Path) -> None:
     returns = default_returns()
     del returns["opcc.xlsx"]
-    returns["opcc.csv"] = [RETURN_HEADINGS, (2, "", "In progress", "=HYPERLINK(\"http://x\",\"y\")", "+1"),
+    # a CSV cell that is a formula ("=E3", "=HYPERLINK(…)") is said and read as empty; words after "=" are text
+    returns["opcc.csv"] = [RETURN_HEADINGS, (2, "", "In progress", "=> see the minutes, \"http://x\"", "+1"),
                             (4, "", "Complet", "@SUM(1)", "-2")]
     result = build_draft(make_workspace(tmp_path / "ws", returns=returns))
     sheet = openpyxl.load_workbook(result.folder / "register.xlsx")["Register"]
     cells = {c.value: c.data_type for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
-    assert cells['=HYPERLINK("http://x","y")'] == "s" and cells["+1"] == "s" and cells["-2"] == "s"
+    assert cells['=> see the minutes, "http://x"'] == "s" and cells["+1"] == "s" and cells["-2"] == "s"
     rows = list(csv.reader(io.StringIO((result.folder / "issues.csv").read_text(encoding="utf-8-sig"))))
     [unknown] = [row for row in rows if row[0] == "unknown-status"]
     assert [int(unknown[5]), unknown[7]] == [3, "Complet"]

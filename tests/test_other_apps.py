@@ -179,3 +179,43 @@ def test_a_return_saved_as_strict_open_xml_is_said_to_be_one_not_a_word_file(
             "As types), a kind of .xlsx file that is not read; it was not read. → Open it in Excel and save it in its "
             "place with File > Save As, file type \"Excel Workbook (.xlsx)\".") in out
     assert "Word or PowerPoint" not in out
+
+
+def test_a_csv_saved_with_its_formulas_has_each_formula_said_and_none_in_the_paper(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """LibreOffice's CSV export has an option, "Save cell formulas instead of calculated values": a partner who
+    copied one explanation into another with =E2, and typed the timeframe as =DATE(…), sent "=E2" and "=DATE(…)"
+    as the text of those cells. They went into the paper as the partner's words, without a word. Each is now said
+    at its cell, as a workbook's formula with no value is, and read as empty."""
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice (soffice) is not installed")
+    root = make_workspace(tmp_path / "ws", period=PERIOD)
+    book = filled_workbook(root)
+    book["Return"]["E3"] = "=E2"  # action 4's explanation: action 2's
+    book["Return"]["F4"] = "=DATE(2026,12,31)"  # action 6's timeframe
+    saved = tmp_path / "opcc.xlsx"
+    book.save(saved)
+    # comma, quote, UTF-8, from line 1; the tenth option: save cell formulas instead of calculated values
+    csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,true"
+    done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo'}",
+                           "--convert-to", csv_filter, "--outdir", str(tmp_path / "csv"), str(saved)],
+                          capture_output=True, timeout=180, check=False)
+    assert done.returncode == 0, done.stderr
+    folder = root / "inputs" / "returns" / PERIOD
+    (folder / "opcc.xlsx").unlink()
+    shutil.copy(tmp_path / "csv" / "opcc.csv", folder / "opcc.csv")
+    assert "=E2" in (folder / "opcc.csv").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", "--workspace", str(root), "--period", PERIOD]) == 1
+    out = capsys.readouterr().out
+    said = " ".join(out.split())
+    as_written = ("which was saved in the CSV file as written, not as its value (saved with LibreOffice's \"Save cell "
+                  "formulas instead of calculated values\" ticked?); it was read as empty.")
+    assert (f"row 3, column 'Explanation / Link to meeting papers': Action 4: cell E3 holds the formula '=E2', "
+            f"{as_written}") in said
+    assert (f"row 4, column 'Timeframe for delivery / Completion': Action 6: cell F4 holds the formula "
+            f"'=DATE(2026,12,31)', {as_written}") in said
+    paper = docx.Document(str(Path(out.splitlines()[-1]) / "paper.docx"))
+    text = " ".join(cell.text for table in paper.tables for row in table.rows for cell in row.cells)
+    assert "=E2" not in text and "=DATE" not in text
+    assert "Published in May." in text  # the cells around them are read

@@ -298,7 +298,32 @@ def _read_csv(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]:
                             file=display, row=stopped))
     if rows and text.count('"') % 2 and _ends_inside_quotes(text, delimiter):
         issues.append(issue("unreadable-file", "unclosed-quote", file=display, row=rows[-1][0]))
-    return [RawSheet("", tuple(rows), lossy=not _saved_as_unicode(data))], issues
+    values, formulas = _csv_formulas(rows)
+    return [RawSheet("", values, facts=formulas, lossy=not _saved_as_unicode(data))], issues
+
+
+# a CSV cell holding a formula as written, not its value: "=E3", "=$Sheet1.B2*2", "=HYPERLINK(…)", "=SUM(B2:B4)"
+_CSV_FORMULA = re.compile(r"=\s*(?:[A-Za-z_][A-Za-z0-9_.]*\s*\("  # a function: =SUM(, =HYPERLINK(
+                          r"|(?:'[^']+'|[A-Za-z_][A-Za-z0-9_ ]*)?[.!]?\$?[A-Za-z]{1,3}\$?[0-9]+\b)")  # a cell: =E3
+
+
+def _csv_formulas(rows: Sequence[tuple[int, tuple[Cell, ...]]]
+                  ) -> tuple[tuple[tuple[int, tuple[Cell, ...]], ...], SheetFacts]:
+    """A CSV's rows with each cell holding a formula as written (`_CSV_FORMULA`: LibreOffice's CSV option "Save
+    cell formulas instead of calculated values" writes them so) read as empty, and those cells as the formulas
+    of a workbook with no value (`SheetFacts.formulas`, "as-text"), said where they are by `sheet_fact_issues`:
+    the formula's text is not the partner's words, and its value is not in the file."""
+    states: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    read = []
+    for number, cells in rows:
+        kept = list(cells)
+        for at, cell in enumerate(cells):
+            if isinstance(cell, str) and _CSV_FORMULA.match(cell):
+                name = f"{column_letters(at + 1)}{number}"
+                states[name], texts[name], kept[at] = "as-text", cell, None
+        read.append((number, tuple(kept)))
+    return tuple(read), SheetFacts(formulas=states, formula_texts=texts)
 
 
 def _saved_as_unicode(data: bytes) -> bool:
@@ -727,7 +752,10 @@ def sheet_fact_issues(table: Table, facts: SheetFacts, register: bool = False) -
             used = cell_text(values[col - 1]) if 0 < col <= len(values) else ""
             issues.append(issue("formula-cell", "" if at["ref"] is None else "action", used=used, **at, **where))
         else:
-            what = "has never been calculated" if state == "no-value" else f"gives the error {state}"
+            what = ("has never been calculated" if state == "no-value" else
+                    "was saved in the CSV file as written, not as its value (saved with LibreOffice's \"Save cell "
+                    "formulas instead of calculated values\" ticked?)" if state == "as-text" else
+                    f"gives the error {state}")
             # where the paper does not use the column, a cell with no value loses it nothing: a note, not an error
             code = "formula-error" if col - 1 in used_columns else "formula-not-used"
             issues.append(issue(code, "" if at["ref"] is None else "action", what=what, **at, **where))
