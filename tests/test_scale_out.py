@@ -200,6 +200,8 @@ def test_served_monthly_deployment_runs_to_completion_and_its_cron_creates_runs(
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
     from prefect.exceptions import ObjectNotFound
 
+    from reportgen.shells.prefect_flows import workspace_tag
+
     api_url, home = server
     env = prefect_env(home, api_url)
     workspace = copy_example(tmp_path / "ws")
@@ -221,9 +223,15 @@ def test_served_monthly_deployment_runs_to_completion_and_its_cron_creates_runs(
                   for run in runs]
         assert all((t.day, t.hour, t.minute) == (1, 7, 0) for t in london)
         assert "monthly-update/monthly" in run_cli([str(BIN / "prefect"), "deployment", "ls"], env)
+        with SyncPrefectClient(api_url) as client:  # it names the workspace it builds, as a deployed one does
+            deployment = client.read_deployment_by_name("monthly-update/monthly")
+        assert deployment.description is not None and deployment.description.startswith(
+            f"The monthly Panel paper of {workspace}, on cron '0 7 1 * *' (Europe/London): "), deployment.description
+        assert deployment.tags == [workspace_tag(workspace)]
 
         done = run_deployment("monthly-update/monthly", env)
         assert final_state(done) == "Completed", done + log.read_text()
+        assert f"Beginning flow run '{workspace_tag(workspace)}: " in watched(done), done  # and so does its run
         draft = workspace / "outputs" / "2026-10" / "draft-01"
         assert (draft / "manifest.json").is_file() and (draft / "paper.pdf").is_file()
         assert str(draft) in artifact(artifact_key("paper", "2026-10", "public", workspace=workspace), env)
@@ -729,6 +737,75 @@ def test_deploy_with_a_workspace_schedules_its_monthly_run_on_the_pools_workers(
     assert "Use its name (--monthly-name sched)" in printed, printed
     with SyncPrefectClient(api_url) as client:
         assert [d.name for d in client.read_deployments() if d.name in ("dup", "sched-twice")] == []
+
+
+def test_two_panels_on_one_pool_each_keep_their_deployment_schedule_runs_and_drafts(server, tmp_path: Path) -> None:
+    """A county's IT team runs one server and one pool for two Panels. Both monthly deployments said the flow's
+    docstring and had no tag: which Panel each built was only in its parameters, and their runs ("rough-collie")
+    were told apart only by opening each. Each now names its workspace; one's schedule changed, deployed again or
+    deleted, leaves the other as it was."""
+    from prefect.client.orchestration import SyncPrefectClient
+
+    from reportgen.shells.prefect_flows import workspace_tag
+
+    api_url, home = server
+    env = prefect_env(home, api_url)
+    panels = {"opcc": copy_example(tmp_path / "opcc"), "pfcp": copy_example(tmp_path / "pfcp")}
+    run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "panels", "--overwrite"], env)
+
+    def deploy(name: str) -> list[str]:
+        return [str(BIN / "reportgen"), "deploy", "--pool", "panels", "--name", "panels-demand", "--workspace",
+                str(panels[name]), "--monthly-name", name]
+
+    for name in panels:
+        run_cli(deploy(name), env)
+
+    def deployed(name: str) -> tuple[object, ...]:
+        with SyncPrefectClient(api_url) as client:
+            found = client.read_deployment_by_name(f"monthly-update/{name}")
+        return (found.description, found.tags, found.parameters,
+                [(s.schedule.cron, s.active) for s in found.schedules])  # type: ignore[union-attr]
+
+    def described(workspace: Path, cron: str) -> str:
+        return (f"The monthly Panel paper of {workspace}, on cron '{cron}' (Europe/London): builds and keeps the "
+                "month's draft, compares it with the last one and lists who to chase.")
+
+    for name, workspace in panels.items():
+        assert deployed(name) == (described(workspace, "0 7 1 * *"), [workspace_tag(workspace)],
+                                  {"workspace": str(workspace)}, [("0 7 1 * *", True)])
+    first = deployed("opcc")
+    with (panels["pfcp"] / "reportgen.toml").open("a", encoding="utf-8") as appended:
+        appended.write('\n[schedule]\ncron = "30 6 2 * *"\n')
+    log = tmp_path / "worker.log"
+    with running([str(BIN / "prefect"), "worker", "start", "--pool", "panels"], env, log):
+        started = {name: started_run(f"monthly-update/{name}", env) for name in panels}  # both at once
+
+        def ended() -> bool:
+            with SyncPrefectClient(api_url) as client:
+                runs = [client.read_flow_run(run_id) for run_id in started.values()]
+            return all(run.state is not None and run.state.is_final() for run in runs)
+
+        wait_for(ended, 240, "both Panels' runs to end\n" + log.read_text())
+        with SyncPrefectClient(api_url) as client:
+            runs = {name: client.read_flow_run(run_id) for name, run_id in started.items()}
+        for name, workspace in panels.items():
+            assert runs[name].state_name == "Completed", log.read_text()
+            assert runs[name].name.startswith(f"{workspace_tag(workspace)}: "), runs[name].name
+            assert [p.name for p in (workspace / "outputs" / "2026-10").glob("draft-*")] == ["draft-01"]
+        run_cli(deploy("pfcp"), env)  # its new cron, in place of the old one; the other Panel as it was
+        assert deployed("pfcp") == (described(panels["pfcp"], "30 6 2 * *"), [workspace_tag(panels["pfcp"])],
+                                    {"workspace": str(panels["pfcp"])}, [("30 6 2 * *", True)])
+        assert deployed("opcc") == first
+        with SyncPrefectClient(api_url) as client:
+            names = [d.name for d in client.read_deployments() if d.name in panels]
+        assert sorted(names) == ["opcc", "pfcp"]
+
+        run_cli([str(BIN / "prefect"), "deployment", "delete", "monthly-update/opcc"], env)
+        done = run_deployment("monthly-update/pfcp", env)  # the other Panel goes on
+        assert final_state(done) == "Completed", done + log.read_text()
+    assert (panels["pfcp"] / "outputs" / "2026-10" / "draft-02" / "paper.pdf").is_file()
+    assert not (panels["opcc"] / "outputs" / "2026-10" / "draft-02").exists()
+    assert "Traceback" not in log.read_text()
 
 
 def test_runs_the_pools_schedule_missed_run_one_at_a_time(server, tmp_path: Path) -> None:

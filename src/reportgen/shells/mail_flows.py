@@ -47,6 +47,7 @@ from reportgen.shells.prefect_flows import (
     in_deployment_run,
     issue_table,
     refused,
+    run_name,
     stage_task,
     told_line,
     watchable,
@@ -145,7 +146,7 @@ def _finished(run: MailRun, workspace: str) -> State[MailOutcome]:
     return finished(len(run.attention), f"{run.step} {run.period}: {mailed.folder}", mailed)
 
 
-@flow(name="send-returns")
+@flow(name="send-returns", flow_run_name=run_name)
 def send_returns_flow(workspace: str = ".", period: str = "", dry_run: bool = False) -> State[MailOutcome]:
     """Mail each lead partner its pre-filled workbook; its result names the mail folder (or the dry run's outbox)."""
     try:
@@ -157,7 +158,7 @@ def send_returns_flow(workspace: str = ".", period: str = "", dry_run: bool = Fa
     return _finished(run, workspace)
 
 
-@flow(name="chase")
+@flow(name="chase", flow_run_name=run_name)
 def chase_flow(workspace: str = ".", period: str = "", dry_run: bool = False) -> State[MailOutcome]:
     """Remind each lead with no return (or an untouched one)."""
     try:
@@ -169,7 +170,7 @@ def chase_flow(workspace: str = ".", period: str = "", dry_run: bool = False) ->
     return _finished(run, workspace)
 
 
-@flow(name="collect")
+@flow(name="collect", flow_run_name=run_name)
 def collect_flow(workspace: str = ".", period: str = "", dry_run: bool = False, from_folder: str | None = None
                  ) -> State[MailOutcome]:
     """Save, check and acknowledge the returns in the mailbox (or a folder of .eml files)."""

@@ -154,6 +154,14 @@ def check_monthly_deployable(name: str) -> None:
             f"first: prefect deployment delete {monthly_update.name}/{name}")
 
 
+def monthly_description(workspace: Path, cron: str, timezone: str) -> str:
+    """What a workspace's monthly deployment says of itself in the UI and `prefect deployment inspect`: the
+    workspace it builds, first. With two Panels on one server, the flow's docstring alone left both deployments
+    saying the same, and which Panel's paper each built was only in their parameters."""
+    return (f"The monthly Panel paper of {workspace}, on cron {quoted(cron)} ({timezone}): builds and keeps the "
+            "month's draft, compares it with the last one and lists who to chase.")
+
+
 def deploy_monthly(pool: str, name: str, workspace: Path, cron: str, timezone: str) -> str:
     """The workspace's monthly run deployed to the work pool `pool` as `monthly-update/<name>`, on `cron`
     (reportgen.toml [schedule]): deploying again sets the schedule anew, so a changed cron takes effect.
@@ -164,12 +172,14 @@ def deploy_monthly(pool: str, name: str, workspace: Path, cron: str, timezone: s
     from prefect.deployments.runner import EntrypointType, RunnerDeployment
     from prefect.schedules import Cron
 
-    from reportgen.shells.prefect_flows import monthly_update
+    from reportgen.shells.prefect_flows import monthly_update, workspace_tag
 
     deployment = monthly_update.to_deployment(name=name, work_pool_name=pool,
                                               entrypoint_type=EntrypointType.MODULE_PATH,
                                               parameters={"workspace": str(workspace)},
-                                              schedules=[Cron(cron, timezone=timezone)], concurrency_limit=1)
+                                              schedules=[Cron(cron, timezone=timezone)], concurrency_limit=1,
+                                              description=monthly_description(workspace, cron, timezone),
+                                              tags=[workspace_tag(workspace)])
     assert isinstance(deployment, RunnerDeployment)  # called outside an event loop, it returns its result
     deployment.apply()
     return f"{monthly_update.name}/{name}"

@@ -321,6 +321,21 @@ def workspace_tag(workspace: Path) -> str:
     return f"{name or 'workspace'}-{hashlib.sha256(full.encode()).hexdigest()[:6]}"
 
 
+def run_name() -> str:
+    """A flow run's name, given as it starts: the workspace's tag (`workspace_tag`, as its artifacts are keyed)
+    before the name Prefect gave it, 'wessex-1f3a9c: rough-collie'. Two Panels on one server: their runs, in the
+    UI and `prefect flow-run ls`, were told apart only by opening each to read its parameters. A workspace that is
+    not a full path in a deployment's run (refused by the run) keeps Prefect's name alone; a run made again keeps
+    its name."""
+    context = FlowRunContext.get()
+    given = context.flow_run.name if context is not None and context.flow_run is not None else ""
+    workspace = (context.parameters or {}).get("workspace") if context is not None else None
+    if not isinstance(workspace, str) or not (Path(workspace).is_absolute() or not in_deployment_run()):
+        return given
+    tag = workspace_tag(Path(workspace))
+    return given if given.startswith(f"{tag}: ") else f"{tag}: {given}"
+
+
 def log_summary(result: BuildResult) -> None:
     """A deployment's run says in its log what `reportgen build` prints: the counts, the verdict, each issue that
     blocks publication (where it is, what to do: a "Blocked" run's log said "2 errors" and not which) and who to
@@ -410,7 +425,7 @@ def issue_table(issues: Sequence[Issue]) -> list[dict[str, object]]:
     ]
 
 
-@flow(name="panel-paper", log_prints=False)
+@flow(name="panel-paper", flow_run_name=run_name, log_prints=False)
 def panel_paper(workspace: str = ".", period: str | None = None, out: str | None = None,
                 edition: Edition = "public", todays_register: bool = False) -> State[BuildResult]:
     """Build one draft paper (DOCX, PDF, register, issues, chase list) into a new draft folder."""
@@ -675,7 +690,7 @@ def not_compared(result: BuildResult) -> str:
             f"{period_label(paper.period)} or an earlier period.")
 
 
-@flow(name="monthly-update")
+@flow(name="monthly-update", flow_run_name=run_name)
 def monthly_update(workspace: str = ".", period: str | None = None,
                    edition: Edition = "public") -> State[MonthlyResult]:
     """The scheduled run: build and keep the draft, compare it with the last one, list who to chase; with
@@ -727,7 +742,7 @@ def compare_drafts_flow(old: str, new: str, out: str | None = None, allow_restri
     return finished(0, f"comparison {result.folder}", result)
 
 
-@flow(name="check-paper")
+@flow(name="check-paper", flow_run_name=run_name)
 def check_paper(workspace: str = ".", period: str | None = None, edition: Edition = "public",
                 todays_register: bool = False) -> State[Checks]:
     """Run every check of a build, writing nothing, like `reportgen validate`: before the returns deadline, what
@@ -753,7 +768,7 @@ def check_paper(workspace: str = ".", period: str | None = None, edition: Editio
     return finished(len(checks.blocking), f"checks of {paper.period}: nothing written", checks)
 
 
-@flow(name="status-history")
+@flow(name="status-history", flow_run_name=run_name)
 def status_history(workspace: str = ".", out: str | None = None, edition: Edition = "public"
                    ) -> State[HistoryExport]:
     """Every action's status in each period, from the newest kept draft of each, as history.xlsx and history.csv,
@@ -772,7 +787,7 @@ def status_history(workspace: str = ".", out: str | None = None, edition: Editio
     return finished(0, f"history {result.xlsx.parent}", result)
 
 
-@flow(name="partner-returns")
+@flow(name="partner-returns", flow_run_name=run_name)
 def partner_returns(workspace: str = ".", period: str = "", out: str | None = None, todays_register: bool = False
                     ) -> State[ReturnsResult]:
     """Pre-filled return workbooks, one per lead partner, for `period` (`todays_register`: see

@@ -308,7 +308,8 @@ def served_monthly(workspace: Path, name: str, cron: str, timezone: str) -> tupl
     from prefect.runner import Runner
     from prefect.schedules import Cron
 
-    from reportgen.shells.prefect_flows import monthly_update
+    from reportgen.shells.prefect_deploy import monthly_description
+    from reportgen.shells.prefect_flows import monthly_update, workspace_tag
 
     # stopped, the schedule stays active. One run at a time, the earliest due first (Prefect's order): runs missed
     # while serve was stopped each build their own month, and each month's paper carries forward and shows progress
@@ -317,6 +318,7 @@ def served_monthly(workspace: Path, name: str, cron: str, timezone: str) -> tupl
     deployment_id = runner.add_flow(
         monthly_update, name=name, schedules=[Cron(cron, timezone=timezone)],
         parameters={"workspace": str(workspace)},
+        description=monthly_description(workspace, cron, timezone), tags=[workspace_tag(workspace)],
         # imported by name where the run starts: works from any folder and for an installed package
         entrypoint_type=EntrypointType.MODULE_PATH)
     assert isinstance(deployment_id, UUID)  # called outside an event loop, add_flow returns its result
