@@ -792,7 +792,15 @@ def test_two_panels_on_one_pool_each_keep_their_deployment_schedule_runs_and_dra
             assert runs[name].state_name == "Completed", log.read_text()
             assert runs[name].name.startswith(f"{workspace_tag(workspace)}: "), runs[name].name
             assert [p.name for p in (workspace / "outputs" / "2026-10").glob("draft-*")] == ["draft-01"]
-        run_cli(deploy("pfcp"), env)  # its new cron, in place of the old one; the other Panel as it was
+        # the run of the Panel whose schedule changed says how to deploy it again, under its own name
+        said = (f"but this deployment still runs on cron '0 7 1 * *' (Europe/London), as it was read when it was "
+                f"served or deployed: run reportgen deploy --pool panels --workspace {panels['pfcp']} --monthly-name "
+                "pfcp again to run on the new schedule")
+        wait_for(lambda: any(said in line for line in run_logs(f"UUID: {started['pfcp']}", api_url)), 30,
+                 "the warning in the run's log")
+        assert not any("schedule" in line for line in run_logs(f"UUID: {started['opcc']}", api_url))
+
+        run_cli(deploy("pfcp"), env)  # as the warning says: its new cron, in place of the old; the other as it was
         assert deployed("pfcp") == (described(panels["pfcp"], "30 6 2 * *"), [workspace_tag(panels["pfcp"])],
                                     {"workspace": str(panels["pfcp"])}, [("30 6 2 * *", True)])
         assert deployed("opcc") == first

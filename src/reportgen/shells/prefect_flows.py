@@ -468,7 +468,9 @@ def schedule_not_in_effect(workspace: Path) -> str:
     if not crons or (wanted.cron, wanted.timezone) in crons:
         return ""
     running = " and ".join(f"cron {quoted(cron)} ({zone})" for cron, zone in crons)
-    again = (f"run reportgen deploy --pool {deployment.work_pool_name} --workspace {workspace} again"
+    # the deployment's own name: without it, a second Panel's deploy is refused, the first Panel's name taken
+    again = (f"run reportgen deploy --pool {deployment.work_pool_name} --workspace {workspace} --monthly-name "
+             f"{deployment.name} again"
              if deployment.work_pool_name else "restart reportgen serve")
     # no square brackets: `prefect deployment run --watch` would take "[schedule]" for markup and drop it
     return (f"the schedule in {workspace / 'reportgen.toml'} is cron {quoted(wanted.cron)} ({wanted.timezone}), but "
