@@ -246,8 +246,8 @@ def test_served_monthly_deployment_runs_to_completion_and_its_cron_creates_runs(
         printed = run_cli([str(BIN / "reportgen"), "serve", "--workspace", str(blocked)], env, expect=1)
         assert printed.strip().splitlines() == [
             f"reportgen: error: monthly-update/monthly on this Prefect server already builds {workspace}; serving"
-            f" {blocked} under that name would stop it. Serve this one under another name (--name), or, to move"
-            " the schedule here, delete it first: prefect deployment delete monthly-update/monthly"], printed
+            f" {blocked} under that name would stop it. Serve this one under another name (--name blocked, say), or,"
+            " to move the schedule here, delete it first: prefect deployment delete monthly-update/monthly"], printed
         # the same workspace served again (a terminal left open beside a service): the server would take it, and the
         # first serve, with its schedule and code, would go on running every run
         printed = run_cli([str(BIN / "reportgen"), "serve", "--workspace", str(workspace)], env, expect=1)
@@ -715,8 +715,8 @@ def test_deploy_with_a_workspace_schedules_its_monthly_run_on_the_pools_workers(
     printed = run_cli([*deploy[:6], "--workspace", str(second), "--monthly-name", "sched"], env, expect=1)
     assert printed.strip().splitlines() == [
         f"reportgen: error: monthly-update/sched on this Prefect server already builds {workspace}; deploying "
-        f"{second} under that name would stop it. Deploy this one under another name (--monthly-name), or, to "
-        "move the schedule here, delete it first: prefect deployment delete monthly-update/sched"], printed
+        f"{second} under that name would stop it. Deploy this one under another name (--monthly-name second, say), "
+        "or, to move the schedule here, delete it first: prefect deployment delete monthly-update/sched"], printed
     assert deployed()[1] == {"workspace": str(workspace)}
     # serving it too took it off the pool: once serve stopped, its schedule had nothing to run it
     printed = run_cli([str(BIN / "reportgen"), "serve", "--workspace", str(workspace), "--name", "sched"], env,
@@ -881,6 +881,18 @@ def test_a_deployments_workspace_is_known_through_a_link_or_dot_dot(tmp_path: Pa
     assert not same_folder(tmp_path / "elsewhere", workspace)
     (tmp_path / "other").mkdir()
     assert not same_folder(tmp_path / "other", workspace)
+
+
+def test_the_name_offered_for_a_second_workspace_is_its_folders_or_its_tag() -> None:
+    """The refusal of a second workspace under a taken name offers one, as Prefect takes it: the folder's name in
+    lower case with dashes; its tag (`workspace_tag`) when that is the name taken, or the folder's name has no
+    letter or digit."""
+    from reportgen.shells.prefect_flows import workspace_tag
+    from reportgen.shells.serve import name_for
+
+    assert name_for(Path("/srv/panels/Dorset PFCP (2026)"), "monthly") == "dorset-pfcp-2026"
+    assert name_for(Path("/srv/fire/monthly"), "monthly") == workspace_tag(Path("/srv/fire/monthly"))
+    assert name_for(Path("/srv/___"), "monthly") == workspace_tag(Path("/srv/___"))
 
 
 def test_serve_keeps_the_crash_window_deploy_set_on_the_server(server, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import fcntl
 import os
+import re
 import shlex
 import signal
 import socket
@@ -449,8 +450,19 @@ def check_not_taken(name: str, workspace: Path, deploying: bool = False) -> None
         doing, do, option = ("deploying", "Deploy", "--monthly-name") if deploying else ("serving", "Serve", "--name")
         raise ReportgenError(
             f"{FLOW}/{name} on this Prefect server already builds {other}; {doing} {workspace} under that name "
-            f"would stop it. {do} this one under another name ({option}), or, to move the schedule here, delete "
-            f"it first: prefect deployment delete {FLOW}/{name}")
+            f"would stop it. {do} this one under another name ({option} {name_for(workspace, name)}, say), or, to "
+            f"move the schedule here, delete it first: prefect deployment delete {FLOW}/{name}")
+
+
+def name_for(workspace: Path, taken: str) -> str:
+    """A deployment name to offer for a second workspace on a server: its folder's name, as a Prefect name
+    (lower-case letters, digits and dashes); its tag, folder name and path digest, when that is the name taken or
+    says nothing. An IT person told only "another name" had to make one up, and the runs' names and the
+    deployment's tag already call the workspace by its folder."""
+    from reportgen.shells.prefect_flows import workspace_tag
+
+    folder = "-".join(re.findall(r"[a-z0-9]+", workspace.name.lower()))[:40]
+    return folder if folder and folder != taken else workspace_tag(workspace)
 
 
 def check_not_scheduled_twice(name: str, workspace: Path, deploying: bool = False) -> None:
