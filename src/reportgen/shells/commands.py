@@ -259,7 +259,9 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
             "PREFECT_API_URL, and set the automation that marks a run Crashed when the process running it stops "
             "mid-run (a worker stopped, a machine down), which Prefect would otherwise show as Running for ever. "
             "With --workspace, also the workspace's monthly run, monthly-update/monthly, on the cron of its "
-            "reportgen.toml, run by the pool's workers. Deploying again updates them.",
+            "reportgen.toml, run by the pool's workers. Several Panels on one server: deploy each workspace with its "
+            "own --monthly-name; the other deployments are shared. Deploying again updates them (a workspace's "
+            "changed cron replaces its old one).",
             (pool, deploy_name, deploy_workspace, monthly_name, crash_after)),
 )}
 
