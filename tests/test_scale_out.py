@@ -774,6 +774,12 @@ def test_two_panels_on_one_pool_each_keep_their_deployment_schedule_runs_and_dra
         assert deployed(name) == (described(workspace, "0 7 1 * *"), [workspace_tag(workspace)],
                                   {"workspace": str(workspace)}, [("0 7 1 * *", True)])
     first = deployed("opcc")
+    # the second Panel deployed again under the first one's name: told its own, not offered a new one to make twice
+    printed = run_cli([*deploy("pfcp")[:-1], "opcc"], env, expect=1)
+    assert printed.strip().splitlines() == [
+        f"reportgen: error: monthly-update/pfcp on this Prefect server already builds {panels['pfcp']} on schedule; a "
+        "second schedule would build each month's paper twice. Use its name (--monthly-name pfcp), or delete it "
+        "first: prefect deployment delete monthly-update/pfcp"], printed
     with (panels["pfcp"] / "reportgen.toml").open("a", encoding="utf-8") as appended:
         appended.write('\n[schedule]\ncron = "30 6 2 * *"\n')
     log = tmp_path / "worker.log"

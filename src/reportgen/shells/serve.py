@@ -222,8 +222,9 @@ def serve_monthly(workspace: Path, notify: Callable[[str], None], name: str = DE
                        + ui_address(os.environ["PREFECT_API_URL"]) + why)
             api_url = os.environ["PREFECT_API_URL"]
             check_server(api_url, SERVE_REMEDY)
-            check_not_taken(name, workspace)
+            # a workspace already on a schedule under another name is told that name, not offered a new one
             check_not_scheduled_twice(name, workspace)
+            check_not_taken(name, workspace)
             check_not_on_a_pool(name)
             stack.callback(os.close, serving_alone(workspace, name))  # closing releases the lock
             from reportgen.shells.prefect_deploy import crash_silent_runs
@@ -385,8 +386,8 @@ def deploy(pool: str, name: str, crash_after_minutes: int, notify: Callable[[str
         raise UsageError(f"--monthly-name {monthly_name} is the name of the on-demand deployments (--name): give "
                          "the scheduled one another")
     if workspace is not None:
+        check_not_scheduled_twice(monthly_name, workspace, deploying=True)  # its own name first, as serve does
         check_not_taken(monthly_name, workspace, deploying=True)
-        check_not_scheduled_twice(monthly_name, workspace, deploying=True)
         check_monthly_deployable(monthly_name)
     for deployment in deploy_flows(pool, name):
         notify(f"Deployed {deployment} to work pool {pool}")
