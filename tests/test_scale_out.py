@@ -1039,6 +1039,49 @@ def test_a_monthly_run_whose_worker_is_killed_mid_run_frees_its_slot_for_the_nex
     assert [draft.name for draft in (long / "outputs" / "2026-10").glob("draft-*")] == ["draft-01"]
 
 
+def test_a_run_whose_worker_alone_is_killed_builds_on_and_ends_as_it_would_have(server, tmp_path: Path) -> None:
+    """A worker killed on its own (`kill -9` of its process, or the second SIGTERM Prefect's CLI turns into SIGKILL)
+    leaves its run's process going, in a session of its own. The run's next console line met the closed pipe the
+    worker read it through, and Rich ended the process there: Crashed, "Execution was aborted by Python system exit
+    call.", with a traceback of the broken pipe in its log; at Prefect's INFO, in the middle of its build; at
+    WARNING, once it had published its draft, at the first line of its verdict, which it never sent (seen by hand).
+    Now it builds on and ends as it would have, its log saying the worker went."""
+    from prefect.client.orchestration import SyncPrefectClient
+
+    from reportgen.shells.worker_output import WORKER_GONE
+
+    api_url, home = server
+    env = prefect_env(home, api_url)
+    workspace = copy_example(tmp_path / "ws")
+    run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "orphans", "--overwrite"], env)
+    run_cli([str(BIN / "reportgen"), "deploy", "--pool", "orphans"], env)
+    log = tmp_path / "worker.log"
+    with running([str(BIN / "prefect"), "worker", "start", "--pool", "orphans"],
+                 env | {"PREFECT_LOGGING_LEVEL": "INFO"}, log) as worker:  # Prefect's own: a line per task
+        run_id = started_run("monthly-update/on-demand", env, f"workspace={workspace}")
+        wait_past_check(api_url, run_id, "the build to start")
+        os.kill(worker.pid, signal.SIGKILL)  # the worker alone: its run's process leads a session of its own
+        worker.wait()
+    assert not list((workspace / "outputs").glob("*/draft-*")), "the build had ended before the worker was killed"
+    with SyncPrefectClient(api_url) as client:
+        def state() -> tuple[str, str]:
+            found = client.read_flow_run(run_id).state
+            return (found.name, found.message or "") if found is not None else ("", "")
+
+        wait_for(lambda: state()[0] not in ("Pending", "Running"), 120, "the run to end")
+        draft = workspace / "outputs" / "2026-10" / "draft-01"
+        assert state() == ("Completed", f"draft {draft}"), log.read_text()
+    verdict = "reportgen: 0 errors, 3 warnings: nothing blocks publication."
+    wait_for(lambda: verdict in run_logs(f"UUID: {run_id}", api_url), 30, "the run's log")  # sent as it ends
+    lines = run_logs(f"UUID: {run_id}", api_url)
+    said = "\n".join(lines)
+    assert f"reportgen: {WORKER_GONE}" in lines, said
+    assert "Traceback" not in said and "Crash" not in said, said
+    assert (draft / "manifest.json").is_file()
+    assert not list((workspace / "outputs" / "2026-10").glob(".draft-tmp-*"))
+    paper_key = artifact_key("paper", "2026-10", "public", workspace=workspace)
+    assert "35 actions" in artifact(paper_key, env)
+
 
 def test_a_monthly_run_let_through_beside_a_running_one_waits_for_it_to_end(server, tmp_path: Path) -> None:
     """A worker killed mid-run: Prefect frees the deployment's one slot when the run's lease runs out (5 minutes

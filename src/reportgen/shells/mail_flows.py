@@ -52,6 +52,7 @@ from reportgen.shells.prefect_flows import (
     told_line,
     watchable,
 )
+from reportgen.shells.worker_output import outlives_its_worker
 from reportgen.wording import quoted
 
 
@@ -147,6 +148,7 @@ def _finished(run: MailRun, workspace: str) -> State[MailOutcome]:
 
 
 @flow(name="send-returns", flow_run_name=run_name)
+@outlives_its_worker
 def send_returns_flow(workspace: str = ".", period: str = "", dry_run: bool = False) -> State[MailOutcome]:
     """Mail each lead partner its pre-filled workbook; its result names the mail folder (or the dry run's outbox)."""
     try:
@@ -159,6 +161,7 @@ def send_returns_flow(workspace: str = ".", period: str = "", dry_run: bool = Fa
 
 
 @flow(name="chase", flow_run_name=run_name)
+@outlives_its_worker
 def chase_flow(workspace: str = ".", period: str = "", dry_run: bool = False) -> State[MailOutcome]:
     """Remind each lead with no return (or an untouched one)."""
     try:
@@ -171,6 +174,7 @@ def chase_flow(workspace: str = ".", period: str = "", dry_run: bool = False) ->
 
 
 @flow(name="collect", flow_run_name=run_name)
+@outlives_its_worker
 def collect_flow(workspace: str = ".", period: str = "", dry_run: bool = False, from_folder: str | None = None
                  ) -> State[MailOutcome]:
     """Save, check and acknowledge the returns in the mailbox (or a folder of .eml files)."""

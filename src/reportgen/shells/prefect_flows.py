@@ -48,6 +48,7 @@ from reportgen.run.history import HistoryExport, export_history
 from reportgen.run.returns import write_return_workbooks
 from reportgen.settings import Edition, Settings, load_settings
 from reportgen.shells.prefect_env import code_changed_since_serve
+from reportgen.shells.worker_output import outlives_its_worker
 from reportgen.wording import counted, quoted
 
 T = TypeVar("T")
@@ -426,6 +427,7 @@ def issue_table(issues: Sequence[Issue]) -> list[dict[str, object]]:
 
 
 @flow(name="panel-paper", flow_run_name=run_name, log_prints=False)
+@outlives_its_worker
 def panel_paper(workspace: str = ".", period: str | None = None, out: str | None = None,
                 edition: Edition = "public", todays_register: bool = False) -> State[BuildResult]:
     """Build one draft paper (DOCX, PDF, register, issues, chase list) into a new draft folder."""
@@ -693,6 +695,7 @@ def not_compared(result: BuildResult) -> str:
 
 
 @flow(name="monthly-update", flow_run_name=run_name)
+@outlives_its_worker
 def monthly_update(workspace: str = ".", period: str | None = None,
                    edition: Edition = "public") -> State[MonthlyResult]:
     """The scheduled run: build and keep the draft, compare it with the last one, list who to chase; with
@@ -725,6 +728,7 @@ def monthly_update(workspace: str = ".", period: str | None = None,
 
 
 @flow(name="compare-drafts")
+@outlives_its_worker
 def compare_drafts_flow(old: str, new: str, out: str | None = None, allow_restricted: bool = False
                         ) -> State[DiffResult]:
     """Compare two kept drafts (diff.docx with tracked changes, diff.html/pdf, diff.json); drafts of
@@ -745,6 +749,7 @@ def compare_drafts_flow(old: str, new: str, out: str | None = None, allow_restri
 
 
 @flow(name="check-paper", flow_run_name=run_name)
+@outlives_its_worker
 def check_paper(workspace: str = ".", period: str | None = None, edition: Edition = "public",
                 todays_register: bool = False) -> State[Checks]:
     """Run every check of a build, writing nothing, like `reportgen validate`: before the returns deadline, what
@@ -771,6 +776,7 @@ def check_paper(workspace: str = ".", period: str | None = None, edition: Editio
 
 
 @flow(name="status-history", flow_run_name=run_name)
+@outlives_its_worker
 def status_history(workspace: str = ".", out: str | None = None, edition: Edition = "public"
                    ) -> State[HistoryExport]:
     """Every action's status in each period, from the newest kept draft of each, as history.xlsx and history.csv,
@@ -790,6 +796,7 @@ def status_history(workspace: str = ".", out: str | None = None, edition: Editio
 
 
 @flow(name="partner-returns", flow_run_name=run_name)
+@outlives_its_worker
 def partner_returns(workspace: str = ".", period: str = "", out: str | None = None, todays_register: bool = False
                     ) -> State[ReturnsResult]:
     """Pre-filled return workbooks, one per lead partner, for `period` (`todays_register`: see
