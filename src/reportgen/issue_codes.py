@@ -1944,6 +1944,13 @@ CODES: dict[str, Code] = {
         "For text every edition should show, put a cover line in reportgen.toml as a [[paper.cover]] row "
         "(heading and value) and other text in the narrative, and a logo in the page header (Insert > Header), "
         "then take it out of the template's page; what is meant for the Word paper alone can stay."),
+    "template-review-marks": Code(
+        W, "The Word template holds comments or tracked changes, which name the people who edited it: the paper is "
+        "laid out with every change accepted and without the comments, so none of them reaches a published paper.",
+        "{file} holds {value}: the Word paper is laid out from it with every tracked change accepted, without its "
+        "comments, with Track Changes off and without its custom properties, so no editor's name goes into it.",
+        "Open the template in Word, Review > Accept All Changes and Delete All Comments, switch Track Changes off, "
+        "check it reads as you want and save it; the paper then shows exactly what the template does."),
     "template-picture-in-tag-row": Code(
         W, "A picture in the Word template is in the table row (or cell) of a {%tr …%} or {%tc …%} tag, which the "
         "Word paper leaves out, picture and all.",

@@ -30,6 +30,7 @@ from lxml import etree
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
 from reportgen.look import Logo, PageSetup, Rule, RuleStyle, TextStyle, Theme
+from reportgen.render.docx.clean import review_marks
 from reportgen.render.docx.xml import find_style
 from reportgen.render.template_tags import lost_pictures, missing_tags
 from reportgen.render.template_text import column_shares, described, missing_columns, own_text, renamed_headings
@@ -89,6 +90,9 @@ def read_theme(template: Path, shown_as: str = "") -> tuple[Theme, list[Issue]]:
                   for missing in missing_tags(document))
     issues.extend(issue("template-picture-in-tag-row", file=shown, value=tag, where=where)
                   for tag, where in lost_pictures(document))
+    marks = review_marks(document)
+    if marks:
+        issues.append(issue("template-review-marks", file=shown, value=marks.described()))
     own = own_text(document, (header, section, subsection, cells))
     if own:
         issues.append(issue("template-own-text", file=shown, value=described(own)))

@@ -47,6 +47,7 @@ from lxml import etree
 from reportgen.errors import ReportgenError
 from reportgen.files import stable_zip, write_atomically
 from reportgen.model import Paper, RichText
+from reportgen.render.docx.clean import clear_review_marks
 from reportgen.render.docx.front import (
     fill_changes_note,
     fill_narrative,
@@ -285,6 +286,7 @@ def _render_template(paper: Paper, template: Path) -> tuple[DocxDocument, tuple[
     env = jinja2.Environment(autoescape=True, finalize=_finalize, undefined=jinja2.StrictUndefined)
     try:
         tpl.init_docx()
+        clear_review_marks(tpl.docx)  # the template's comments and tracked changes name the people who edited it
         missing = missing_tags(tpl.docx)
         keep_section_breaks(tpl.docx.element.body)
         keep_pictures(tpl.docx)
@@ -376,7 +378,7 @@ def _set_properties(document: DocxDocument, paper: Paper, stamp: dt.datetime, ti
     props.language = _property(paper.language)
     props.author = props.last_modified_by = _property(paper.author)
     props.keywords = _property(paper.marking)  # what a file list or search shows, beside the title
-    props.comments = ""
+    props.comments = props.category = props.content_status = props.identifier = props.version = ""  # the template's
     props.created = props.modified = props.last_printed = stamp
     props.revision = 1
 

@@ -1,0 +1,96 @@
+"""The files as a committee services officer publishes them on the council's website: what their own properties
+say (title, subject, author, keywords), and that nothing of the people who edited the Word template goes with
+them. Each test builds through the command line and reads the files back."""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from lxml import etree
+
+from conftest import copy_example
+from reportgen.run.restyle import WORD_TEMPLATE, copy_templates
+from reportgen.shells.cli import main
+
+EDITOR = "Jane Editorname"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+CUSTOM = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas.openxmlformats.org/'
+          'officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+          f'docPropsVTypes"><property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="2" name="Owner">'
+          f'<vt:lpwstr>{EDITOR}</vt:lpwstr></property></Properties>')
+
+
+def _reviewed_in_word(template: Path) -> None:
+    """The template as an officer leaves it after restyling in Word with Track Changes on: the title's line a
+    tracked insertion, a line deleted as a tracked change, a comment on the title, Track Changes still on, and the
+    officer's name as the template's manager, in its core properties and in a custom property."""
+    document = docx.Document(str(template))
+    title = next(p for p in document.paragraphs if "{{ paper.title }}" in p.text)
+    document.add_comment(title.runs, text="Is this the right colour?", author=EDITOR, initials="JE")
+    inserted = etree.SubElement(title._p, qn("w:ins"), {qn("w:id"): "901", qn("w:author"): EDITOR,
+                                                        qn("w:date"): "2026-01-05T09:00:00Z"})
+    for run in title._p.findall(qn("w:r")):
+        inserted.append(run)  # the title's own run, now inside the insertion
+    deleted = etree.SubElement(title._p, qn("w:del"), {qn("w:id"): "902", qn("w:author"): EDITOR,
+                                                       qn("w:date"): "2026-01-05T09:00:00Z"})
+    etree.SubElement(etree.SubElement(deleted, qn("w:r")), qn("w:delText")).text = "Old heading by the editor"
+    etree.SubElement(document.settings.element, qn("w:trackRevisions"))
+    document.core_properties.author = document.core_properties.last_modified_by = EDITOR
+    document.core_properties.category = document.core_properties.content_status = f"Checked by {EDITOR}"
+    document.save(str(template))
+    with zipfile.ZipFile(template) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    manager = f"<Manager>{EDITOR}</Manager>".encode()
+    parts["docProps/app.xml"] = parts["docProps/app.xml"].replace(b"<Manager/>", manager)
+    parts["docProps/custom.xml"] = CUSTOM.encode()
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/custom-properties" Target="docProps/custom.xml"/></Relationships>')
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.custom-properties+xml"/></Types>')
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    assert EDITOR.encode() in b"".join(parts.values()) and b"<w:comment " in parts["word/comments.xml"]
+
+
+@pytest.mark.expected_logs("template-review-marks")
+def test_a_template_left_with_comments_and_tracked_changes_gives_a_paper_with_no_editor_in_it(tmp_path: Path) -> None:
+    """An officer restyles the Word template with Track Changes on and leaves a comment: every paper laid out from
+    it carried the comment, the tracked changes under the officer's name, Track Changes switched on (so the next
+    person's edits were tracked too), the officer's name as the manager and a custom property, onto the council's
+    website. The paper is now laid out with the changes accepted, no comment, Track Changes off and no custom or
+    template-only properties, and the build says what the template holds and how to clear it."""
+    workspace = copy_example(tmp_path / "ws")
+    copy_templates(workspace, WORD_TEMPLATE)
+    template = workspace / "templates" / "paper.docx"
+    _reviewed_in_word(template)
+    as_left = template.read_bytes()
+    out = tmp_path / "draft"
+
+    assert main(["build", "--workspace", str(workspace), "--out", str(out)]) == 0
+
+    with zipfile.ZipFile(out / "paper.docx") as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    leaked = [name for name, data in parts.items() if EDITOR.encode() in data]
+    assert leaked == [], leaked
+    assert not [name for name in parts if "comment" in name or "people" in name or "custom.xml" in name]
+    body = etree.fromstring(parts["word/document.xml"])
+    for tag in ("ins", "del", "commentRangeStart", "commentReference"):
+        assert body.find(f".//{{{W_NS}}}{tag}") is None, tag
+    assert b"trackRevisions" not in parts["word/settings.xml"]
+    assert b"Old heading by the editor" not in parts["word/document.xml"]
+    paper = docx.Document(str(out / "paper.docx"))
+    assert paper.paragraphs[0].text == paper.core_properties.title  # the title, its insertion accepted
+    assert (paper.core_properties.category, paper.core_properties.content_status) == ("", "")
+    with (out / "issues.csv").open(newline="", encoding="utf-8-sig") as file:
+        said = [row for row in csv.DictReader(file) if row["code"] == "template-review-marks"]
+    assert [(row["severity"], row["file"], row["value"]) for row in said] == [
+        ("warning", "templates/paper.docx", "1 comment, 2 tracked changes and Track Changes switched on")]
+    assert template.read_bytes() == as_left  # the officer's template is left as it was
