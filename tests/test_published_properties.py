@@ -9,6 +9,8 @@ import zipfile
 from pathlib import Path
 
 import docx
+import lxml.html
+import pikepdf
 import pytest
 from docx.oxml.ns import qn
 from lxml import etree
@@ -94,3 +96,31 @@ def test_a_template_left_with_comments_and_tracked_changes_gives_a_paper_with_no
     assert [(row["severity"], row["file"], row["value"]) for row in said] == [
         ("warning", "templates/paper.docx", "1 comment, 2 tracked changes and Track Changes switched on")]
     assert template.read_bytes() == as_left  # the officer's template is left as it was
+
+
+@pytest.mark.parametrize(("subtitle", "described"), [
+    ("", "Police and Crime Panel, 05 November 2026"),
+    ('subtitle = "Report for the Panel, {date:%B %Y}"\n', "Report for the Panel, November 2026"),
+], ids=["no-subtitle", "subtitle"])
+def test_each_file_describes_the_paper_for_a_website_search_even_without_a_subtitle(
+        tmp_path: Path, subtitle: str, described: str) -> None:
+    """A committee system and the council's search list a paper by its title and description (the PDF's and the
+    DOCX's subject, the web page's meta description). A paper whose reportgen.toml has no subtitle, as the
+    February 2023 one, had none of them: listed with nothing to say which meeting it is for. Each file now
+    describes it by its subtitle, or without one by the meeting and its date."""
+    workspace = copy_example(tmp_path / "ws")
+    settings = workspace / "reportgen.toml"
+    lines = settings.read_text(encoding="utf-8").splitlines(keepends=True)
+    settings.write_text("".join(subtitle if line.startswith("subtitle =") else line for line in lines),
+                        encoding="utf-8")
+    out = tmp_path / "draft"
+
+    assert main(["build", "--workspace", str(workspace), "--out", str(out)]) == 0
+
+    with pikepdf.open(out / "paper.pdf") as pdf:
+        assert str(pdf.docinfo["/Subject"]) == described
+        with pdf.open_metadata() as xmp:
+            assert xmp["dc:description"] == described
+    assert docx.Document(str(out / "paper.docx")).core_properties.subject == described
+    page = lxml.html.fromstring((out / "paper.html").read_bytes())
+    assert page.xpath("//meta[@name='description']/@content") == [described]

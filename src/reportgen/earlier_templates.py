@@ -53,6 +53,7 @@ EARLIER_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "da1c42c5df857b84e4cc13700a0751363526f511db9c0cfdb4032930002627ad": ("2026-12-06", "0.1.0"),
         "6959d647ee73181c7053197f4acf1d0d322e3405aee889cb3a17128b198056c4": ("2026-12-07", "0.1.0"),
         "2f8c66f79c5e3dd5f54b556e5ea272cd5236a1fe13ad019bddb778f5de7e886a": ("2026-12-07", "0.1.0"),
+        "336beea52ab0b47cde83badbfcfb06703c10fe8a9f3581b61425ce49d65e8a38": ("2026-12-07", "0.2.0"),
     },
     "paper.css": {
         "e580add8ba42badf14e07900228a099ebb3f0c187b307bcde2c2493659d9802f": ("2026-11-23", "0.1.0"),
@@ -123,6 +124,7 @@ EARLIER_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "d9e0b94bddb09b259891de423340a5c4018cd81ad3433523c34a74b49ef88ddc": ("2026-12-06", "0.1.0"),
         "8ff47ee2b687fe9c7664b86c36774cc20da8966cc55b24338be186a2f1f6083a": ("2026-12-07", "0.1.0"),
         "7299fa1f7406f30800ae929a83237e35cddb847bd04b33e079b2b626e1f5ccfa": ("2026-12-07", "0.1.0"),
+        "c0e6944ffa77175bf70210b31ffe9ad20cce9eced808d69fcfa24488f3e0821d": ("2026-12-07", "0.2.0"),
         "8bcd3fd2eb4f8cd79ac99d31e66b504560be5a4b0b80df2e86f9112b1a4c8430": ("2026-12-07", "0.2.0"),
     },
     "paper.web.css": {

@@ -549,6 +549,12 @@ class Paper:
         it has them: `title_marking`)."""
         return paper_rules.document_title(self.title, self.title_marking)
 
+    @property
+    def description(self) -> str:
+        """The description in each file's own properties: the subtitle, or the meeting and its date
+        (`paper_rules.description`)."""
+        return paper_rules.description(self.subtitle, self.meeting, self.date)
+
     # The two formats have always stamped different creation dates, and every published paper's bytes
     # depend on them, so each keeps its own, decided here: the DOCX the meeting day, the PDF (and the
     # draft comparison's PDF) the first day of the period the paper reports on.

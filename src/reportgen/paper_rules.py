@@ -202,6 +202,13 @@ def document_title(title: str, marking: str) -> str:
     return f"{marking} – {title}" if title else marking
 
 
+def description(subtitle: str, meeting: str, date: str) -> str:
+    """A file's own description (the DOCX's and PDF's subject, the web page's meta description), which a council's
+    website and its search show under the title: the subtitle, or without one the meeting and its date ("Police
+    and Crime Panel, 02 February 2023"), so that no paper is listed with nothing to say which meeting it is for."""
+    return subtitle or ", ".join(text for text in (meeting, date) if text)
+
+
 def period_date(period: str) -> str:
     """ISO date of the first day of `period` (YYYY-MM), or "" when it is not one."""
     return f"{period}-01" if is_period(period) else ""

@@ -374,7 +374,7 @@ def _set_properties(document: DocxDocument, paper: Paper, stamp: dt.datetime, ti
     """The file's own properties; `title` (default: the paper's) is what a file list shows and Word keeps."""
     props = document.core_properties
     props.title = _property(paper.document_title if title is None else title)
-    props.subject = _property(paper.subtitle)
+    props.subject = _property(paper.description)
     props.language = _property(paper.language)
     props.author = props.last_modified_by = _property(paper.author)
     props.keywords = _property(paper.marking)  # what a file list or search shows, beside the title
