@@ -10,6 +10,7 @@ from pathlib import Path
 
 import docx
 import lxml.html
+import openpyxl
 import pikepdf
 import pytest
 from docx.oxml.ns import qn
@@ -124,3 +125,36 @@ def test_each_file_describes_the_paper_for_a_website_search_even_without_a_subti
     assert docx.Document(str(out / "paper.docx")).core_properties.subject == described
     page = lxml.html.fromstring((out / "paper.html").read_bytes())
     assert page.xpath("//meta[@name='description']/@content") == [described]
+
+
+def _own_properties(draft: Path) -> dict[str, tuple[str, str]]:
+    """Each file's (title, keywords) as a file list, a document system or a viewer shows them unopened."""
+    with pikepdf.open(draft / "paper.pdf") as pdf:
+        pdf_title, pdf_keywords = (str(pdf.docinfo.get(key, "")) for key in ("/Title", "/Keywords"))
+    word = docx.Document(str(draft / "paper.docx")).core_properties
+    page = lxml.html.fromstring((draft / "paper.html").read_bytes())
+    book = openpyxl.load_workbook(draft / "register.xlsx", read_only=True).properties
+    return {"paper.pdf": (pdf_title, pdf_keywords), "paper.docx": (word.title, word.keywords),
+            "paper.html": (page.findtext(".//title"), ""), "register.xlsx": (book.title or "", book.keywords or "")}
+
+
+def test_a_restricted_edition_s_files_say_so_in_their_own_properties_and_the_public_ones_do_not(
+        tmp_path: Path) -> None:
+    """A restricted paper's files sit in a draft folder named like any other, under the same names as the public
+    paper's, so a file list or a document system tells them apart by their own properties alone. The DOCX, PDF and
+    web page were marked, but the restricted edition's register.xlsx said nothing in its properties (no title, and
+    openpyxl as its author): attached alone, it could be taken for the public one. Each is now marked by title and
+    keyword, and the public edition's files are not."""
+    workspace = copy_example(tmp_path / "ws")
+    restricted, public = tmp_path / "restricted", tmp_path / "public"
+    assert main(["build", "--workspace", str(workspace), "--edition", "restricted", "--out", str(restricted)]) == 0
+    assert main(["build", "--workspace", str(workspace), "--out", str(public)]) == 0
+
+    for name, (title, keywords) in _own_properties(restricted).items():
+        assert title.startswith("RESTRICTED – Safer Wessex Plan"), (name, title)
+        assert keywords in ("RESTRICTED", ""), (name, keywords)
+        assert keywords or name == "paper.html", name
+    for name, (title, keywords) in _own_properties(public).items():
+        assert title.startswith("Safer Wessex Plan") and "RESTRICTED" not in keywords, (name, title, keywords)
+    book = openpyxl.load_workbook(public / "register.xlsx", read_only=True).properties
+    assert (book.title, book.creator) == ("Safer Wessex Plan: Delivery Update (October 2026) – register", "reportgen")

@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reportgen.files import stable_zip, write_atomically
 from reportgen.model import Paper, PaperRow
+from reportgen.paper_rules import document_title
 from reportgen.read.richtext import parse_explanation
 
 if TYPE_CHECKING:
@@ -62,7 +63,8 @@ def write_register_xlsx(paper: Paper, out: Path) -> None:
          cell_text(row, "explanation", row.explanation), row.timeframe, row.page, row.state)
         for row in paper.rows
     ]
-    write_rows(out, marked_title("Register", paper.marking), REGISTER_HEADINGS, rows, WIDTHS, paper.marking)
+    write_rows(out, marked_title("Register", paper.marking), REGISTER_HEADINGS, rows, WIDTHS, paper.marking,
+               document_title(f"{paper.title} – register", paper.title_marking))
 
 
 def marked_title(title: str, marking: str) -> str:
@@ -101,11 +103,12 @@ def cell_text(row: PaperRow, key: str, plain: str) -> str:
 
 
 def write_rows(out: Path, title: str, headings: Sequence[str], rows: Sequence[Sequence[str | int]],
-               widths: Sequence[int] = (), marking: str = "") -> None:
+               widths: Sequence[int] = (), marking: str = "", document: str = "") -> None:
     """One sheet, printed landscape one page wide under its headings: bold headings frozen at the top,
     then `rows` wrapped and top-aligned, text as text cells (never a formula), whole numbers (a ref) as numbers;
-    with a `marking` (a restricted edition's), at the head and foot of every printed page."""
-    write_sheets(out, [Rows(title, headings, rows, widths)], marking)
+    with a `marking` (a restricted edition's), at the head and foot of every printed page. `document`: the
+    workbook's title property (`write_sheets`)."""
+    write_sheets(out, [Rows(title, headings, rows, widths)], marking, document)
 
 
 @dataclass(frozen=True)
@@ -129,12 +132,17 @@ SET_APART_FILL = "E7E6E6"  # a pale grey: black text on it keeps a contrast of 1
 COMMENT_AUTHOR = "reportgen"
 
 
-def write_sheets(out: Path, sheets: Sequence[Rows], marking: str = "") -> None:
-    """A workbook of `sheets`, each laid out as `write_rows` says, written atomically.
+def write_sheets(out: Path, sheets: Sequence[Rows], marking: str = "", title: str = "") -> None:
+    """A workbook of `sheets`, each laid out as `write_rows` says, written atomically. Its own properties (what a
+    file list, a document system or Excel's Info pane shows without opening a sheet) give `title`, led by the
+    `marking` as the sheets' names are, and the marking as the keyword, as the paper's DOCX and PDF do.
 
     Written row by row (openpyxl's write-only mode): a workbook held whole took ~80 MiB more at 15,000
     actions, while the PDF was being laid out beside it."""
     book = Workbook(write_only=True)
+    book.properties.creator = "reportgen"  # openpyxl's own name otherwise
+    book.properties.title = document_title(title, marking) or None
+    book.properties.keywords = marking or None
     for rows in sheets:
         append_sheet(book, rows, marking)
     write_atomically(out, workbook_bytes(book))

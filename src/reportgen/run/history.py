@@ -259,7 +259,7 @@ def write_history(table: pd.DataFrame, out: Path, marking: str = "", notes: Sequ
     if notes:
         sheets.append(Rows(marked_title("Notes", marking), ("Heading", "What it holds"), [list(n) for n in notes],
                            (18, 100)))
-    write_sheets(xlsx, sheets, marking)
+    write_sheets(xlsx, sheets, marking, "Status history")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     marked = [marking] if marking else []
