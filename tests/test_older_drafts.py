@@ -19,9 +19,10 @@ from reportgen.shells.cli import main
 
 BOARD = "criminal-justice-board.xlsx"
 # what a draft kept by an older reportgen did not record: the restricted draft's exempt actions, and where the paper
-# carried from; of each row, the period its status was reported in and whether its return came back unchanged
+# carried from; of each row, the period its status was reported in (and the file, sheet and row), and whether its
+# return came back unchanged
 UNRECORDED_PAPER = ("exempt_refs", "carried_from")
-UNRECORDED_ROW = ("reported", "repeats", "returned_unchanged")
+UNRECORDED_ROW = ("reported", "repeats", "returned_unchanged", "reported_file", "reported_sheet", "reported_row")
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:

@@ -157,6 +157,11 @@ class MergedAction:
     # nothing new was written; `last_reported`: the period what it repeats was reported in, when known
     returned_unchanged: bool = False
     last_reported: str = ""
+    # where its status and update were reported: the return's file (relative to the workspace), sheet and 1-based
+    # row, carried with them from the draft or returns they come from; "" and 0 when not known (a draft kept before)
+    reported_file: str = ""
+    reported_sheet: str = ""
+    reported_row: int = 0
 
     @property
     def ref(self) -> int:
@@ -323,6 +328,11 @@ class PaperRow:
     # reported (`MergedAction.returned_unchanged`), as the status cell's note says; False in drafts kept before
     returned_unchanged: bool = False
     repeats: str = ""  # then the period (YYYY-MM) what it repeats was reported in; "" when not known
+    # where its status and update were reported (`MergedAction.reported_file`): kept in draft.json and register.xlsx
+    # so a status can be traced back to the partner's file, sheet and row; "" and 0 when not known
+    reported_file: str = ""
+    reported_sheet: str = ""
+    reported_row: int = 0
 
     @property
     def partners(self) -> tuple[str, ...]:

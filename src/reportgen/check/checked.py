@@ -558,7 +558,8 @@ def last_reported_in_paper(paper: Paper | None, name: str = "") -> dict[int, Las
     under none (`LastReported.wording_only`); the paper model stays out of the merge."""
     rows = paper.rows if paper else ()
     return {row.ref: LastReported(row.status, _status_reported(row), row.explanation, row.timeframe, name,
-                                  _reported(row, paper.period) if paper else "")
+                                  _reported(row, paper.period) if paper else "", row.reported_file,
+                                  row.reported_sheet, row.reported_row)
             for row in rows if row.status is not None or row.explanation or row.timeframe}
 
 

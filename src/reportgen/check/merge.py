@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from reportgen.issues import Issue, issue
 from reportgen.model import (
@@ -45,7 +46,10 @@ class LastReported:
     timeframe: str
     source: str = ""  # where it was reported: "2026-09/draft-01", "the 2026-09 returns"
     reported: str = ""  # the period (YYYY-MM) it was reported in; "" when not known
-
+    # the return's file, sheet and row it was reported in; "" and 0 when not known
+    file: str = ""
+    sheet: str = ""
+    row: int = 0
 
     @property
     def wording_only(self) -> bool:
@@ -57,7 +61,8 @@ def last_reported_in_merge(merged: MergedRegister, name: str = "") -> dict[int, 
     """From an earlier period's returns (merged as usual): every action updated with a recognised status,
     or with an explanation or timeframe under a status that was empty or not recognised (`wording_only`)."""
     return {item.ref: LastReported(item.status, item.status or item.status_as_written, item.explanation,
-                                   item.timeframe, name, merged.period)
+                                   item.timeframe, name, merged.period, item.reported_file, item.reported_sheet,
+                                   item.reported_row)
             for item in merged.actions
             if item.state is UpdateState.UPDATED and (item.status is not None or item.explanation or item.timeframe)}
 
@@ -87,18 +92,22 @@ def merge_returns(
         issues += found
         if chosen is not None and not says_nothing(chosen):
             merged.append(MergedAction(action, chosen.status, chosen.status_as_written, chosen.explanation,
-                                       chosen.timeframe, UpdateState.UPDATED, chosen.file, reported=period))
+                                       chosen.timeframe, UpdateState.UPDATED, chosen.file, reported=period,
+                                       reported_file=chosen.file, reported_sheet=chosen.sheet,
+                                       reported_row=chosen.row))
         elif action.ref in carried and carried[action.ref].wording_only:
             last = carried[action.ref]
             merged.append(MergedAction(action, None, "", last.explanation, last.timeframe, UpdateState.NO_UPDATE,
-                                       carried_from=last.source or previous_name, reported=last.reported))
+                                       carried_from=last.source or previous_name, reported=last.reported,
+                                       **reported_where(last)))
             issues.append(issue("no-update", "wording", lead=action.lead or "no lead", when=reported_when(last),
                                 ref=action.ref, file=register.path, row=action.row))
         elif action.ref in carried:
             last = carried[action.ref]
             source = last.source or previous_name
             merged.append(MergedAction(action, last.status, last.status_label, last.explanation, last.timeframe,
-                                       UpdateState.CARRIED_FORWARD, carried_from=source, reported=last.reported))
+                                       UpdateState.CARRIED_FORWARD, carried_from=source, reported=last.reported,
+                                       **reported_where(last)))
             issues.append(issue("carried-forward", lead=action.lead or "no lead", status=last.status,
                                 source=source or "the last draft", ref=action.ref, file=register.path,
                                 row=action.row))
@@ -145,6 +154,11 @@ def blank_status(issues: Sequence[Issue], returns: Sequence[PartnerReturn], carr
     rows = {(update.file, update.sheet, update.row) for partner_return in returns
             for update in partner_return.updates if left_blank(partner_return, update, carried)}
     return [item for item in issues if item.code == "empty-status" and (item.file, item.sheet, item.row) in rows]
+
+
+def reported_where(last: LastReported) -> dict[str, Any]:
+    """Where a carried update was reported, as `MergedAction` records it: the return's file, sheet and row."""
+    return {"reported_file": last.file, "reported_sheet": last.sheet, "reported_row": last.row}
 
 
 def reported_when(last: LastReported) -> str:

@@ -298,7 +298,8 @@ def paper_row(item: MergedAction, columns: Sequence[PaperColumn]) -> PaperRow:
         ref=action.ref, cells=tuple(cells), status=item.status, status_label=label, status_class=css, note=note,
         state=item.state.value, section=action.section, lead=action.lead, leads=action.joint, action=action_text,
         explanation=item.explanation, timeframe=item.timeframe, page=action.page, reported=item.reported,
-        returned_unchanged=item.returned_unchanged, repeats=item.last_reported,
+        returned_unchanged=item.returned_unchanged, repeats=item.last_reported, reported_file=item.reported_file,
+        reported_sheet=item.reported_sheet, reported_row=item.reported_row,
     )
 
 

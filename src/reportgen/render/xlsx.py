@@ -35,9 +35,10 @@ if TYPE_CHECKING:
 
 FIXED_TIME = dt.datetime(2000, 1, 1)  # workbook properties: identical inputs give identical content
 
+# the last four say where each status was reported, so it can be traced to the partner's file, sheet and row
 REGISTER_HEADINGS = ("Ref", "Section", "Lead", "Action", "Status", "Status note", "Explanation",
-                     "Timeframe", "Page", "Update")
-WIDTHS = (7, 18, 22, 50, 14, 24, 70, 20, 9, 16)
+                     "Timeframe", "Page", "Update", "Reported in", "Reported in file", "Sheet", "Row")
+WIDTHS = (7, 18, 22, 50, 14, 24, 70, 20, 9, 16, 11, 40, 12, 7)
 DEFAULT_WIDTH = 8.43  # a column without a width, in characters
 LINE_POINTS = 15.0  # a line of Excel's default font (Calibri 11 pt) in a row Excel sizes itself
 # characters of text a wrapped line holds per unit of column width (a digit's width), measured in
@@ -60,11 +61,17 @@ def write_register_xlsx(paper: Paper, out: Path) -> None:
     rows = [
         (row.ref, row.section, row.lead, cell_text(row, "action", row.action), row.status_label,
          "\n".join(note.text for note in paper.status_cell(row).notes if note.kind == "note"),  # exempt first
-         cell_text(row, "explanation", row.explanation), row.timeframe, row.page, row.state)
+         cell_text(row, "explanation", row.explanation), row.timeframe, row.page, row.state, *reported_where(row))
         for row in paper.rows
     ]
     write_rows(out, marked_title("Register", paper.marking), REGISTER_HEADINGS, rows, WIDTHS, paper.marking,
                document_title(f"{paper.title} – register", paper.title_marking))
+
+
+def reported_where(row: PaperRow) -> tuple[str, str, str, int | str]:
+    """When and where `row`'s status was reported: the period, the return's file, sheet and row (blank when the
+    draft it was carried from did not record them)."""
+    return row.reported, row.reported_file, row.reported_sheet, row.reported_row or ""
 
 
 def marked_title(title: str, marking: str) -> str:
