@@ -124,7 +124,8 @@ class Rows:
     first cell that scrolls (the rows above it and the columns left of it stay in view); `filtered` puts a
     filter button on each heading. `set_apart`: cells (row and column, from 0, within `rows`) that do not hold
     what the others of their column do, shaded and in italics (Excel filters by the shade), each with a comment
-    saying why, e.g. a status carried forward rather than reported."""
+    saying why, e.g. a status carried forward rather than reported. `commented`: cells that hold what their column
+    does, with a comment saying more of them (a status corrected since an earlier draft said another), unshaded."""
 
     title: str
     headings: Sequence[str]
@@ -133,6 +134,7 @@ class Rows:
     frozen: str = "A2"
     filtered: bool = False
     set_apart: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    commented: Mapping[tuple[int, int], str] = field(default_factory=dict)
 
 
 SET_APART_FILL = "E7E6E6"  # a pale grey: black text on it keeps a contrast of 15:1
@@ -176,9 +178,11 @@ def append_sheet(book: Workbook, rows: Rows, marking: str) -> None:
         row = [text_cell(sheet, value, alignment=wrapped) if isinstance(value, str)
                else number_cell(sheet, value, number) for value in values]
         for column, cell in enumerate(row):
-            why = rows.set_apart.get((index - 2, column))
+            why, more = rows.set_apart.get((index - 2, column)), rows.commented.get((index - 2, column))
             if why is not None:
-                set_cell_apart(cell, why)
+                set_cell_apart(cell, why if more is None else f"{why}\n{more}")
+            elif more is not None:
+                cell.comment = Comment(more, COMMENT_AUTHOR, width=240, height=70)
         sheet.append(row)
 
 

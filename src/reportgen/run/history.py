@@ -47,6 +47,7 @@ from reportgen.periods import is_period, period_label
 from reportgen.read.register import read_register
 from reportgen.read.workspace import open_workspace, periods
 from reportgen.render.xlsx import Rows, marked_title, write_sheets
+from reportgen.run.corrections import CorrectedStatus, corrected_in, corrected_statuses
 from reportgen.safe_cells import CSV_ENCODING, text_for_spreadsheet
 from reportgen.settings import Settings, load_settings
 from reportgen.terms import (
@@ -234,8 +235,8 @@ CARRIED_HEADINGS = ("Ref", "Period", "Status", "Reported in", "Note")
 
 
 def write_history(table: pd.DataFrame, out: Path, marking: str = "", notes: Sequence[tuple[str, str]] = (),
-                  carried: Sequence[CarriedStatus] = (), unranked: Sequence[UnrankedStatus] = ()
-                  ) -> tuple[Path, Path, Path]:
+                  carried: Sequence[CarriedStatus] = (), unranked: Sequence[UnrankedStatus] = (),
+                  corrected: Sequence[CorrectedStatus] = ()) -> tuple[Path, Path, Path]:
     """history.xlsx and history.csv in `out` (made when missing), each written atomically; every cell
     is text but the ref, a number in the workbook (it sorts 1, 2, 10 and filters as one), and text a spreadsheet
     would read as a formula is quoted. The workbook's History sheet keeps the headings and the refs in view and
@@ -247,7 +248,8 @@ def write_history(table: pd.DataFrame, out: Path, marking: str = "", notes: Sequ
     chase list does): a copy opened on its own says so.
     Each `carried` status is shaded in the workbook, with the status cell's note as a comment, and listed in
     history-carried-forward.csv (written even when empty: a script reading it needs no special case). Each
-    `unranked` status is set apart in the workbook too, with why as a comment."""
+    `unranked` status is set apart in the workbook too, with why as a comment; each `corrected` one has a comment
+    saying what the earlier draft said."""
     out.mkdir(parents=True, exist_ok=True)
     headings = [str(column) for column in table.columns]
     rows = [[str(value) for value in record] for record in table.itertuples(index=False, name=None)]
@@ -255,7 +257,8 @@ def write_history(table: pd.DataFrame, out: Path, marking: str = "", notes: Sequ
     xlsx, csv_path = out / f"{stem}.xlsx", out / f"{stem}.csv"
     widths = (7, 22, 22, 50, *(14 for _ in headings[4:]))
     sheets = [Rows(marked_title("History", marking), headings, [[ref_number(row[0]), *row[1:]] for row in rows],
-                   widths, frozen="B2", filtered=True, set_apart=set_apart_cells(table, carried, unranked))]
+                   widths, frozen="B2", filtered=True, set_apart=set_apart_cells(table, carried, unranked),
+                   commented=cells_of(table, [(item.ref, item.period, item.note) for item in corrected]))]
     if notes:
         sheets.append(Rows(marked_title("Notes", marking), ("Heading", "What it holds"), [list(n) for n in notes],
                            (18, 100)))
@@ -276,11 +279,17 @@ def set_apart_cells(table: pd.DataFrame, carried: Sequence[CarriedStatus], unran
     """Where each carried status and each cell holding none of the plan's statuses is in the History sheet's rows
     (row and column, from 0), with its comment: a carried one's note, and why a cell holds no status (both, a line
     each, for a status carried forward that was not recognised when reported)."""
+    return cells_of(table, [*((item.ref, item.period, item.note) for item in carried),
+                            *((item.ref, item.period, item.why) for item in unranked)])
+
+
+def cells_of(table: pd.DataFrame, notes: Sequence[tuple[int, str, str]]) -> dict[tuple[int, int], str]:
+    """Where each (ref, period, note) is in the History sheet's rows (row and column, from 0), with its note; two
+    notes of one cell a line each."""
     rows = {int(ref): index for index, ref in enumerate(table["Ref"])} if "Ref" in table.columns else {}
     columns = {str(name): index for index, name in enumerate(table.columns)}
     cells: dict[tuple[int, int], str] = {}
-    for ref, period, why in [*((item.ref, item.period, item.note) for item in carried),
-                             *((item.ref, item.period, item.why) for item in unranked)]:
+    for ref, period, why in notes:
         if ref in rows and period in columns:
             place = (rows[ref], columns[period])
             cells[place] = f"{cells[place]}\n{why}" if place in cells else why
@@ -307,7 +316,7 @@ def ref_number(text: str) -> str | int:
 
 def history_notes(table: pd.DataFrame, found: Sequence[PeriodDraft], issues: Sequence[Issue], workspace: Path,
                   edition: str, carried: Sequence[CarriedStatus] = (), unranked: Sequence[UnrankedStatus] = (),
-                  stale: Sequence[Issue] = ()) -> list[tuple[str, str]]:
+                  stale: Sequence[Issue] = (), corrected: Sequence[CorrectedStatus] = ()) -> list[tuple[str, str]]:
     """What each heading of the history holds and what a blank cell means, the draft each period was read
     from (and, from `stale`, an older draft of an earlier period it was built on), and each kept draft that could not
     be read: a copy of the workbook says where its figures came from, and a period missing from it says why."""
@@ -327,6 +336,7 @@ def history_notes(table: pd.DataFrame, found: Sequence[PeriodDraft], issues: Seq
         notes.append((draft.period, f"{period_label(draft.period)}: each action's status in the period's newest kept "
                                     f"draft, {shown} ({draft.paper.edition} edition)."
                                     + gone_from(draft.folder) + carried_in(draft.period, carried)
+                                    + corrected_in(draft.period, corrected)
                                     + "".join(f" {problem.message}" for problem in stale
                                               if problem.file == shown)))
     notes.append(("A blank status", f"The action was not in that period's paper: not yet in the plan, or {left_out}."))
@@ -441,11 +451,13 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
     papers = [reported_found(outputs, draft.paper) or draft.paper for draft in found]
     frame = with_history_labels(history_frame(papers), papers)
     carried, unranked = carried_statuses(papers), unranked_statuses(papers)
+    corrected = corrected_statuses(found, workspace, history_label)
     if not marking:  # the public history names no action the public papers withhold
         withheld = withheld_from_public(workspace, outputs, found)
         frame = frame[~frame["ref"].isin(withheld)]
         carried = [item for item in carried if item.ref not in withheld]
         unranked = [item for item in unranked if item.ref not in withheld]
+        corrected = [item for item in corrected if item.ref not in withheld]
     table = history_table(frame)
     if marking and not table.empty:  # which of its actions a restricted history's reader must keep out of public
         settings, today = _register_now(workspace)
@@ -453,8 +465,8 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
         exempt = exempt_periods(exemptions_recovered(found, workspace, today, flagged),
                                 flagged(today) if today is not None else frozenset())
         table.insert(4, EXEMPT_HEADING, [exempt.get(int(ref), "") for ref in table["Ref"]])
-    notes = history_notes(table, found, issues, workspace, edition, carried, unranked, stale)
-    xlsx, csv_path, carried_path = write_history(table, target, marking, notes, carried, unranked)
+    notes = history_notes(table, found, issues, workspace, edition, carried, unranked, stale, corrected)
+    xlsx, csv_path, carried_path = write_history(table, target, marking, notes, carried, unranked, corrected)
     return HistoryExport(xlsx, csv_path, carried_path, tuple(d.period for d in found), len(table), (*issues, *stale))
 
 

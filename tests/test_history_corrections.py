@@ -1,0 +1,73 @@
+"""A period built again after its paper went out, for a corrected return: `reportgen history` reads the period's
+newest draft, and says, in the corrected cell's comment and the period's note, what the earlier draft with nothing
+blocking it said, so the status first published is not lost from the history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import default_returns, make_workspace, write_xlsx
+from reportgen.shells.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    """One command as the officer runs it: its exit code and what it printed."""
+    capsys.readouterr()
+    code = main(list(args))
+    return code, capsys.readouterr().out
+
+
+def police_return(root: Path, name: str, status: str) -> None:
+    """Wessex Police's September return saved as `name`, action 3's status `status`."""
+    rows = [row if row[0] != 3 else (3, row[1], status, row[3], row[4])
+            for row in default_returns()["wessex-police.xlsx"]]
+    write_xlsx(root / "inputs" / "returns" / "2026-09" / name, rows)
+
+
+def history_of(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[dict[tuple[int, str], str | None], str]:
+    """`reportgen history`: each (ref, period) cell's comment, and the Notes sheet's note of 2026-09."""
+    code, out = run(capsys, "history", "--workspace", str(root))
+    assert code == 0, out
+    book = openpyxl.load_workbook(root / "outputs" / "history" / "history.xlsx")
+    headings, *rows = list(book["History"].iter_rows())
+    periods = [str(cell.value) for cell in headings]
+    comments = {(int(str(row[0].value)), periods[index]): (cell.comment.text if cell.comment else None)
+                for row in rows for index, cell in enumerate(row) if periods[index].startswith("2026-")}
+    [note] = [text for heading, text in book["Notes"].iter_rows(values_only=True) if heading == "2026-09"]
+    return comments, str(note)
+
+
+def test_a_status_corrected_after_publication_keeps_what_the_published_draft_said(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The history showed September's corrected status alone: the status the Panel's paper had printed was gone
+    from it, with nothing saying it had been corrected."""
+    make_workspace(tmp_path, "2026-09")
+    assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")[0] == 0
+    police_return(tmp_path, "wessex-police v2.xlsx", "Completed")  # it said Not started
+    assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")[0] == 0
+    comments, note = history_of(tmp_path, capsys)
+    assert comments[(3, "2026-09")] == ("Corrected: outputs/2026-09/draft-01, an earlier draft of this period with "
+                                       "nothing blocking publication, said 'Not started'.")
+    assert comments[(1, "2026-09")] is None
+    assert note.endswith(" 1 status corrected since an earlier draft of this period with nothing blocking "
+                         "publication: action 3 (outputs/2026-09/draft-01 said 'Not started', now 'Completed').")
+    book = openpyxl.load_workbook(tmp_path / "outputs" / "history" / "history.xlsx")
+    [row] = [row for row in book["History"].iter_rows(values_only=True) if row[0] == 3]
+    assert row[-1] == "Completed"
+
+
+def test_a_draft_blocked_from_publication_is_not_taken_for_a_published_status(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """September's first draft was blocked (a status not recognised) and marked not for publication: the second,
+    with the status mended, corrects nothing the Panel saw, and the history says no correction."""
+    make_workspace(tmp_path, "2026-09")
+    police_return(tmp_path, "wessex-police.xlsx", "Finished-ish")
+    assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")[0] == 1
+    police_return(tmp_path, "wessex-police v2.xlsx", "Completed")
+    assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")[0] == 0
+    comments, note = history_of(tmp_path, capsys)
+    assert comments[(3, "2026-09")] is None
+    assert "corrected" not in note
