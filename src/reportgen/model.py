@@ -476,6 +476,9 @@ class Paper:
     # web edition's filters and the progress chart by group say "Theme" where the register does
     column_names: tuple[ColumnName, ...] = ()
     grouped_by: tuple[str, ...] = ()  # `[paper] group_by`, the keys of its sections; () in drafts kept before it
+    # the kept draft of its period this paper corrects, as named ("2026-09/draft-01": `reportgen build --revises`);
+    # "" for a paper that revises none
+    revises: str = ""
     # how the restricted edition marks an exempt action wherever it lists one (plan, stalled actions, changes)
     exempt_row_note: ClassVar[str] = paper_rules.EXEMPT_ROW_NOTE
     # a withdrawn action's "Now" in "Changes since the last draft": the web edition has no row to link it to

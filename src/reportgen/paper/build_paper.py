@@ -14,6 +14,7 @@ from reportgen.issues import Issue, listing_order
 from reportgen.look import Theme
 from reportgen.model import (
     ColumnName,
+    CoverRow,
     MergedAction,
     MergedRegister,
     Paper,
@@ -54,6 +55,10 @@ RICH_COLUMNS = ("action", "explanation")  # cleaned of HTML and markup into para
 
 NO_UPDATE = "No update received this period"
 RETURNED_UNCHANGED = "Return unchanged"  # every row of it as its workbook was pre-filled: as last reported
+# a revised paper's first cover row (`revision_rows`), headed as the cover's rows are; and the heading its value
+# names, as every edition heads the changes listed
+REVISED_LABEL = "REVISED PAPER"
+CHANGES_HEADING = "Changes since the last draft"
 
 
 def build_paper(
@@ -68,12 +73,15 @@ def build_paper(
     absent: Collection[str] = (),
     headings: Mapping[str, str] | None = None,
     previous_name: str = "",
+    revises: bool = False,
 ) -> Paper:
     """The paper of `merged`. `previous`: the last draft ("changes since the last draft"); `earlier`:
     the newest kept draft of each earlier period, oldest first (progress over time); `absent`: the register's
     columns it has none of (`Register.absent`), left out of the table; `headings`: the register's own
     headings (`Register.headings`), printed over its columns unless reportgen.toml names them; `previous_name`:
-    how the last draft is named where the paper says nothing changed since it ("2026-10/draft-01")."""
+    how the last draft is named where the paper says nothing changed since it ("2026-10/draft-01"); `revises`: the
+    paper corrects `previous` (the one published): the cover sheet says so first, and the changes since it are listed
+    whatever `changes_section` says."""
     included = tuple(a for a in merged.actions if edition == "restricted" or not a.action.exempt)
     exempt_count = len(merged.actions) - len(included)
     context = narrative_context(merged, settings, edition)
@@ -85,7 +93,8 @@ def build_paper(
     rows = tuple(row for section in sections for row in section.rows)
     exempt_refs = tuple(a.action.ref for a in included if a.action.exempt) if edition == "restricted" else ()
     in_register = frozenset(a.action.ref for a in merged.actions)
-    moves, new_refs = changes_since(previous, rows, in_register) if settings.paper.changes_section else ((), ())
+    listed = settings.paper.changes_section or revises
+    moves, new_refs = changes_since(previous, rows, in_register) if listed else ((), ())
     blocking = sorted((i for i in issues if i.blocking), key=listing_order)  # as the console lists them
     paper = Paper(
         title=fill_in(settings.paper.title, merged.period, day),
@@ -97,7 +106,8 @@ def build_paper(
         author=settings.paper.author or settings.paper.submitted_by,
         edition=edition,
         marking=settings.paper.restricted_marking if edition == "restricted" else "",
-        cover=cover_rows(settings.paper, merged.period, edition),
+        cover=(*revision_rows(previous_name if revises else "", moves), *cover_rows(settings.paper, merged.period,
+                                                                                    edition)),
         narrative=render_narrative(narrative_source, context),
         columns=columns,
         sections=sections,
@@ -110,8 +120,7 @@ def build_paper(
         unrecognised=int(context["unrecognised"]),  # type: ignore[call-overload]
         carried_forward=sum(1 for a in included if a.state is UpdateState.CARRIED_FORWARD),
         changes=moves,
-        changes_note=changes_note(previous, previous_name, bool(moves), edition)
-        if settings.paper.changes_section else "",
+        changes_note=changes_note(previous, previous_name, bool(moves), edition, revises) if listed else "",
         new_actions=new_refs,
         blocking_issues=len(blocking),
         status_colours=status_colours(theme),
@@ -123,6 +132,7 @@ def build_paper(
         column_names=tuple(column_name(settings, key, headings)
                            for key in dict.fromkeys(("section", "lead", *settings.paper.group_by))),
         grouped_by=tuple(settings.paper.group_by),
+        revises=previous_name if revises else "",
     )
     exempt = frozenset(a.action.ref for a in merged.actions if a.action.exempt)
     grouping = paper.column_name(settings.paper.group_by[0]) if settings.paper.group_by else None
@@ -303,7 +313,20 @@ def paper_row(item: MergedAction, columns: Sequence[PaperColumn]) -> PaperRow:
     )
 
 
-def changes_note(previous: Paper | None, previous_name: str, listed: bool = False, edition: str = "public") -> str:
+def revision_rows(revised: str, moves: Sequence[StatusMove]) -> tuple[CoverRow, ...]:
+    """The cover sheet's first row when the paper corrects one kept before (`revised`, "2026-09/draft-01"): that it
+    is a revised paper, which draft it corrects and how many actions' statuses changed; () for none."""
+    if not revised:
+        return ()
+    changed = sum(1 for move in moves if move.new != NO_LONGER_IN_PLAN)
+    what = (f"{'the status' if changed == 1 else 'the statuses'} of {counted(changed, 'action')} corrected"
+            if changed else "no action's status changed")
+    return (CoverRow(REVISED_LABEL, f"This paper corrects the paper kept as draft {revised}: {what}, as listed under "
+                                    f"'{CHANGES_HEADING}'."),)
+
+
+def changes_note(previous: Paper | None, previous_name: str, listed: bool = False, edition: str = "public",
+                 revises: bool = False) -> str:
     """What "Changes since the last draft" says before its table (`listed`): which draft it compares with, as "the
     last draft" may be last month's paper, not an earlier draft of this one; or, with nothing to list, that nothing
     changed: a section left out without a word reads as switched off, or forgotten. A draft is compared only with
@@ -312,6 +335,11 @@ def changes_note(previous: Paper | None, previous_name: str, listed: bool = Fals
     if previous is None:
         return f"This is the first draft of the {edition} edition: there is no earlier one to compare it with."
     since = f"draft {previous_name}" if previous_name else "the last draft"
+    if revises:
+        return (f"Revised paper: compared with draft {previous_name}, the paper it corrects, each action whose status "
+                "has changed since, or that has left the plan." if listed else
+                f"Revised paper: no action's status has changed since draft {previous_name}, the paper it corrects, "
+                "and none has been withdrawn from the plan.")
     if listed:
         return f"Compared with {since}: each action whose status has changed since, or that has left the plan."
     return f"No action's status has changed since {since}, and none has been withdrawn from the plan."

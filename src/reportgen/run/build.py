@@ -47,6 +47,7 @@ from reportgen.drafts.earlier import (
     withdrawn_earlier,
 )
 from reportgen.drafts.later import LaterDrafts, later_drafts, stale_later_issues
+from reportgen.errors import UsageError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue, issues_csv
 from reportgen.look import Theme
@@ -111,6 +112,7 @@ class Plan:
     theme_issues: tuple[Issue, ...] = ()  # about the template (fonts, logo): listed after the inputs' issues
     history: tuple[PeriodDraft, ...] = ()  # newest kept draft of each earlier period, this edition
     later: LaterDrafts | None = None  # the later periods' drafts, and the draft of this period they were built on
+    revises: bool = False  # `compare_with` is the paper this one corrects (`reportgen build --revises`)
 
     @property
     def carried_name(self) -> str:
@@ -173,9 +175,11 @@ def input_files(inputs: Inputs) -> list[Path]:
 
 
 def prepare_build(workspace: Path, period: str | None = None, edition: Edition = "public",
-                  todays_register: bool = False) -> Plan:
+                  todays_register: bool = False, revises: Path | None = None) -> Plan:
     """What a build reads. `todays_register`: today's register, though the period is built again while a later
-    period has drafts (`register_for`: by default it keeps the plan its last draft was built from)."""
+    period has drafts (`register_for`: by default it keeps the plan its last draft was built from). `revises`: the
+    kept draft of the period, of this edition, the paper corrects (the one published), compared with in its place
+    of the newest."""
     inputs, found = find_inputs(workspace, period)
     inputs, register_issues = register_for(inputs, todays_register)
     hashes = tuple(records.file_record(path, inputs.workspace) for path in input_files(inputs))
@@ -183,6 +187,8 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
     carry_from = carry_source(inputs.outputs, inputs.period)
     compare_with = next((f for f in reversed(kept)
                          if f.parent.name <= inputs.period and edition_of(f) == edition), None)
+    if revises is not None:
+        compare_with = revised_draft(revises, inputs.outputs, inputs.period, edition)
     carried, unreadable = read_carry_source(carry_from)
     carried = exemptions_known(carried, carry_from, inputs.exemption_files, inputs.workspace)
     if edition == "public":  # the returns' pre-fill reads the same (`prefill_carried`), so the two agree
@@ -199,7 +205,21 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
               *unreadable, *unreadable_restricted, *damaged,
               *returns_after(inputs.outputs, carry_from, inputs.workspace))
     return Plan(inputs, edition, hashes, carry_from, compare_with, issues, carried, restricted_from, restricted, theme,
-                tuple(theme_issues), history if wanted.progress else (), later_drafts(inputs.outputs, inputs.period))
+                tuple(theme_issues), history if wanted.progress else (), later_drafts(inputs.outputs, inputs.period),
+                revises is not None)
+
+
+def revised_draft(given: Path, outputs: Path, period: str, edition: Edition) -> Path:
+    """The kept draft `--revises` names, as the workspace keeps it: one of `period`'s drafts of `edition`. Any other
+    folder is refused, naming the drafts it may be: a revised paper compared with another month's, or with the
+    other edition's, would list as corrected what never was."""
+    kept = [folder for folder in drafts.draft_folders(outputs, period) if edition_of(folder) == edition]
+    found = next((folder for folder in kept if folder.resolve() == given.expanduser().resolve()), None)
+    if found is not None:
+        return found
+    named = ", ".join(folder.relative_to(outputs.parent).as_posix() for folder in kept) or "none is kept yet"
+    raise UsageError(f"--revises {given}: not a kept draft of {period} in the {edition} edition, which the revised "
+                     f"paper corrects (the {edition} drafts of {period}: {named})")
 
 
 def load_theme(inputs: Inputs) -> tuple[Theme, list[Issue]]:
@@ -287,7 +307,8 @@ def make_paper(plan: Plan, checked: Checked) -> Paper:
     return build_paper(with_unchanged_returns(checked), plan.inputs.settings, narrative, plan.edition,
                        known_issues(plan, checked),
                        previous, theme=plan.theme, earlier=earlier, absent=checked.register.absent,
-                       headings=dict(checked.register.headings), previous_name=plan.compare_name)
+                       headings=dict(checked.register.headings), previous_name=plan.compare_name,
+                       revises=plan.revises)
 
 
 def with_unchanged_returns(checked: Checked) -> MergedRegister:
@@ -323,14 +344,14 @@ class Checks:
 
 
 def check_draft(workspace: Path, period: str | None = None, edition: Edition = "public",
-                runner: StageRunner | None = None, timer: Timer | None = None, todays_register: bool = False
-                ) -> Checks:
+                runner: StageRunner | None = None, timer: Timer | None = None, todays_register: bool = False,
+                revises: Path | None = None) -> Checks:
     """The build's checks, in the build's order: inputs, carry-forward, merge, narrative, edition, and
     returns sent back unchanged. `build_draft` renders from the result; `validate_draft` only reports it."""
     run = runner or StageRunner()
     timer = timer or Timer()
     with timer.stage("read"):
-        plan = run.run("prepare", prepare_build, workspace, period, edition, todays_register)
+        plan = run.run("prepare", prepare_build, workspace, period, edition, todays_register, revises)
         checked = run.run("check", check_plan, plan)
     with timer.stage("paper"):
         paper = run.run("paper", make_paper, plan, checked)
@@ -579,6 +600,7 @@ def build_draft(
     workers: PdfWorkers | None = None,
     on_kept: Callable[[Path], None] | None = None,
     todays_register: bool = False,
+    revises: Path | None = None,
 ) -> BuildResult:
     """Read, check, merge, render and keep one draft. Raises ReportgenError only if nothing can be built.
 
@@ -586,7 +608,7 @@ def build_draft(
     without them (or for other templates) the build starts its own once it knows the templates.
     `on_kept`: told the draft's folder the moment it is published, so a caller stopped after that (Ctrl-C
     while the summary prints) can say the draft is there and whole rather than that none was kept.
-    `todays_register`: see `prepare_build`.
+    `todays_register`, `revises`: see `prepare_build`.
     """
     run = runner or StageRunner()
     timer = Timer(on_stage=on_stage)
@@ -595,16 +617,16 @@ def build_draft(
         # the PDF workers import WeasyPrint and set up its fonts while this process reads the inputs
         workers = own = start_workers(templates_folder(Path(workspace).resolve()))
     try:
-        return _build(workspace, period, out, edition, run, timer, workers, on_kept, todays_register)
+        return _build(workspace, period, out, edition, run, timer, workers, on_kept, todays_register, revises)
     finally:
         if own is not None:
             own.close()
 
 
 def _build(workspace: Path, period: str | None, out: Path | None, edition: Edition, run: StageRunner, timer: Timer,
-           workers: PdfWorkers | None, on_kept: Callable[[Path], None] | None = None, todays_register: bool = False
-           ) -> BuildResult:
-    checks = check_draft(workspace, period, edition, run, timer, todays_register)
+           workers: PdfWorkers | None, on_kept: Callable[[Path], None] | None = None, todays_register: bool = False,
+           revises: Path | None = None) -> BuildResult:
+    checks = check_draft(workspace, period, edition, run, timer, todays_register, revises)
     plan, checked, paper = checks.plan, checks.checked, checks.paper
     if out is not None:
         drafts.check_out_outputs(out, plan.inputs.period, plan.inputs.outputs)

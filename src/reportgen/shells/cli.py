@@ -259,7 +259,7 @@ class _NumpyHidden(importlib.abc.Loader):
 
 
 def run_build(workspace: Path, period: str | None, out: Path | None, edition: Edition, show_info: bool,
-              todays_register: bool = False) -> int:
+              todays_register: bool = False, revises: Path | None = None) -> int:
     from reportgen.render.pdf.parallel import start_workers
     from reportgen.template_files import templates_folder
 
@@ -271,7 +271,7 @@ def run_build(workspace: Path, period: str | None, out: Path | None, edition: Ed
         workers = start_workers(templates_folder(workspace.resolve())) if workspace.is_dir() else None
         if workers is not None:
             stack.enter_context(workers)
-        return _build(workspace, period, out, edition, show_info, workers, kept.append, todays_register)
+        return _build(workspace, period, out, edition, show_info, workers, kept.append, todays_register, revises)
 
 
 @contextlib.contextmanager
@@ -289,12 +289,13 @@ def said_after(done: list[Path], after: Callable[[Path], str]) -> Iterator[None]
 
 
 def _build(workspace: Path, period: str | None, out: Path | None, edition: Edition, show_info: bool,
-           workers: PdfWorkers | None, on_kept: Callable[[Path], None], todays_register: bool = False) -> int:
+           workers: PdfWorkers | None, on_kept: Callable[[Path], None], todays_register: bool = False,
+           revises: Path | None = None) -> int:
     from reportgen.run.build import build_draft
 
     with console(stderr=True, soft_wrap=False).status("Building the paper…") as status:
         result = build_draft(workspace, period, out, edition, workers=workers, on_kept=on_kept,
-                             todays_register=todays_register,
+                             todays_register=todays_register, revises=revises,
                              on_stage=lambda name: status.update(f"Building the paper: {name}…"))
     return show_build(result, show_info)
 

@@ -90,6 +90,12 @@ def todays_register() -> click.Parameter:
                         "changing its plan (by default it keeps the register its last draft was built from)")
 
 
+def revises() -> click.Parameter:
+    return click.Option(["--revises"], type=PATH, metavar="DRAFT_DIR",
+                        help="the kept draft of the period this paper corrects (the one published): the paper is "
+                        "marked revised on its cover and lists each status changed since that draft")
+
+
 def show_info() -> click.Parameter:
     return click.Option(["--all", "show_info"], is_flag=True, help="also show notes for information")
 
@@ -197,7 +203,7 @@ class Command:
 
 MAIL_LOGIN = (" Mail server in [mail]; login from REPORTGEN_MAIL_USER and REPORTGEN_MAIL_PASSWORD or "
               "REPORTGEN_MAIL_OAUTH_TOKEN.")
-BUILD_OPTIONS = (workspace, period, draft_out, edition, todays_register, show_info)
+BUILD_OPTIONS = (workspace, period, draft_out, edition, todays_register, revises, show_info)
 EXITS = " Exit 0 done, 1 blocking issues found, 2 wrong usage."
 
 COMMANDS: dict[str, Command] = {c.name: c for c in (

@@ -83,12 +83,12 @@ def outcome(state: Any) -> Any:
 
 
 def run_panel_paper(workspace: Path, period: str | None, out: Path | None, edition: Edition,
-                    show_info: bool, todays_register: bool = False) -> int:
+                    show_info: bool, todays_register: bool = False, revises: Path | None = None) -> int:
     refuse_early(workspace, period)
     from reportgen.shells.prefect_flows import panel_paper
 
     state = panel_paper(str(workspace.resolve()), period, str(out) if out else None, edition, todays_register,
-                        return_state=True)
+                        str(revises) if revises else None, return_state=True)
     return cli.show_build(outcome(state), show_info)
 
 

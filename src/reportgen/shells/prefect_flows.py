@@ -429,12 +429,15 @@ def issue_table(issues: Sequence[Issue]) -> list[dict[str, object]]:
 @flow(name="panel-paper", flow_run_name=run_name, log_prints=False)
 @outlives_its_worker
 def panel_paper(workspace: str = ".", period: str | None = None, out: str | None = None,
-                edition: Edition = "public", todays_register: bool = False) -> State[BuildResult]:
+                edition: Edition = "public", todays_register: bool = False, revises: str | None = None
+                ) -> State[BuildResult]:
     """Build one draft paper (DOCX, PDF, register, issues, chase list) into a new draft folder."""
     try:
         where, out_path = given_path(workspace, "workspace"), given_path(out, "out") if out else None
         find_inputs(where, period)  # a request that cannot be met fails here, before any task
-        result = build_draft(where, period, out_path, edition, runner=TaskRunner(), todays_register=todays_register)
+        revised = given_path(revises, "revises") if revises else None
+        result = build_draft(where, period, out_path, edition, runner=TaskRunner(), todays_register=todays_register,
+                             revises=revised)
     except (ReportgenError, OSError) as exc:
         return refused(written(exc, out=True, done=NOTHING_PUBLISHED))
     publish_artifacts(result, where)

@@ -1,0 +1,80 @@
+"""A paper corrected after it went to the Panel: `reportgen build --revises DRAFT` marks the new paper revised on
+its cover sheet, naming the draft it corrects, and lists each status changed since that draft, not since whichever
+draft was built last; the published draft is left as it was."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docx
+import pdfplumber
+import pytest
+
+from conftest import default_returns, make_workspace, write_xlsx
+from reportgen.shells.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    """One command as the officer runs it: its exit code and what it printed (out and err)."""
+    capsys.readouterr()
+    code = main(list(args))
+    printed = capsys.readouterr()
+    return code, printed.out + printed.err
+
+
+def published_then_corrected(root: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, bytes]:
+    """September's paper built and published (draft-01); Wessex Police's corrected workbook saved beside its first
+    (action 3 Completed, where it said Not started) and a draft built to check it (draft-02). The published draft's
+    files, by name."""
+    make_workspace(root, "2026-09")
+    assert run(capsys, "build", "--workspace", str(root), "--period", "2026-09")[0] == 0
+    published = root / "outputs" / "2026-09" / "draft-01"
+    kept = {path.name: path.read_bytes() for path in published.iterdir()}
+    rows = [row if row[0] != 3 else (3, row[1], "Completed", "Finished in August.", row[4])
+            for row in default_returns()["wessex-police.xlsx"]]
+    write_xlsx(root / "inputs" / "returns" / "2026-09" / "wessex-police v2.xlsx", rows)
+    assert run(capsys, "build", "--workspace", str(root), "--period", "2026-09")[0] == 0
+    return kept
+
+
+def test_a_revised_paper_says_so_on_its_cover_and_lists_what_it_corrects(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A paper built again for a correction looked like the one the Panel had: nothing said it was revised, and its
+    changes (with `changes_section` on) were those since the last draft built, a check, which showed none."""
+    published = published_then_corrected(tmp_path, capsys)
+    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09",
+                    "--revises", str(tmp_path / "outputs" / "2026-09" / "draft-01"))
+    assert code == 0, out
+    revised = Path(out.splitlines()[-1])
+    assert revised.name == "draft-03"
+    said = ("This paper corrects the paper kept as draft 2026-09/draft-01: the status of 1 action corrected, as "
+            "listed under 'Changes since the last draft'.")
+    paper = docx.Document(str(revised / "paper.docx"))
+    assert [cell.text for cell in paper.tables[0].rows[0].cells] == ["REVISED PAPER", said]
+    changes = next(table for table in paper.tables if table.rows[0].cells[-1].text == "Now")
+    assert [[cell.text for cell in row.cells] for row in changes.rows[1:]] == [
+        ["3", "Review victim referrals.", "Not started", "Completed"]]
+    with pdfplumber.open(revised / "paper.pdf") as pdf:
+        text = " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
+    assert said in text
+    assert ("Revised paper: compared with draft 2026-09/draft-01, the paper it corrects, each action whose status has "
+            "changed since") in text
+    assert said.replace("'", "&#39;") in (revised / "paper.html").read_text(encoding="utf-8")
+    record = json.loads((revised / "draft.json").read_text(encoding="utf-8"))["paper"]
+    assert record["revises"] == "2026-09/draft-01"
+    folder = tmp_path / "outputs" / "2026-09" / "draft-01"
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == published
+
+
+def test_a_draft_of_another_period_is_refused_and_nothing_is_built(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A revised paper compared with another month's draft would list as corrected what never was."""
+    published_then_corrected(tmp_path, capsys)
+    write_xlsx(tmp_path / "inputs" / "returns" / "2026-10" / "opcc.xlsx", default_returns()["opcc.xlsx"])
+    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-10",
+                    "--revises", str(tmp_path / "outputs" / "2026-09" / "draft-01"))
+    assert code == 2
+    assert ("not a kept draft of 2026-10 in the public edition, which the revised paper corrects (the public drafts "
+            "of 2026-10: none is kept yet)") in " ".join(out.split())
+    assert not (tmp_path / "outputs" / "2026-10").exists()
