@@ -5,13 +5,16 @@ draft was built last; the published draft is left as it was."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import docx
 import pdfplumber
 import pytest
 
-from conftest import default_returns, make_workspace, write_xlsx
+from conftest import ROOT, default_returns, make_workspace, write_xlsx
 from reportgen.shells.cli import main
 
 
@@ -78,3 +81,21 @@ def test_a_draft_of_another_period_is_refused_and_nothing_is_built(
     assert ("not a kept draft of 2026-10 in the public edition, which the revised paper corrects (the public drafts "
             "of 2026-10: none is kept yet)") in " ".join(out.split())
     assert not (tmp_path / "outputs" / "2026-10").exists()
+
+
+def test_the_panel_paper_flow_makes_the_revised_paper_as_the_command_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`python flows/panel_paper.py --revises …`, on the temporary Prefect server: the same revised paper."""
+    root = tmp_path / "ws"
+    published_then_corrected(root, capsys)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    flowed = subprocess.run([sys.executable, str(ROOT / "flows" / "panel_paper.py"), "--workspace", str(root),
+                             "--period", "2026-09", "--revises", str(root / "outputs" / "2026-09" / "draft-01")],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert flowed.returncode == 0, flowed.stdout + flowed.stderr
+    revised = Path(flowed.stdout.splitlines()[-1])
+    record = json.loads((revised / "draft.json").read_text(encoding="utf-8"))["paper"]
+    assert (record["revises"], record["cover"][0]["label"]) == ("2026-09/draft-01", "REVISED PAPER")
+    assert record["changes"] == [{"ref": 3, "action": "Review victim referrals.", "old": "Not started",
+                                  "new": "Completed"}]
