@@ -213,6 +213,29 @@ def test_an_html_comment_in_the_narrative_is_never_printed_and_its_line_is_noted
          "Most actions are in progress<!-- really? -->.")]
 
 
+@pytest.mark.expected_logs(r"opens a comment \(<!--\) at this line and never closes it")
+def test_a_comment_never_closed_prints_nothing_after_it_and_blocks_the_paper_at_its_line(tmp_path: Path) -> None:
+    """`<!-- note to self` with no `-->` was printed in every edition, the note and its `<!--` with it. Where the
+    note ends cannot be known: as a browser does, nothing after it is printed in any edition, and it is an error at
+    the line that opens it (the paper is incomplete), so the draft cannot go out until the officer closes it."""
+    root = copy_example(tmp_path / "ws")
+    written = "<!-- note to self: ask finance whether the £548,176 is final"
+    narrative = ((root / "narrative.md").read_text(encoding="utf-8").rstrip("\n")
+                 + f"\n\nMost actions are in progress.\n\n{written}\n\nThanks go to every partner who returned.\n")
+    (root / "narrative.md").write_text(narrative, encoding="utf-8")
+    assert main(["build", "--workspace", str(root)]) == 1  # done, with an issue that blocks publication
+    [folder] = (root / "outputs" / "2026-10").glob("draft-*")
+    for text in every_edition_text(folder):
+        assert "Most actions are in progress." in text
+        # the "Issues to resolve" box quotes the message, which names <!--, never the note's words
+        assert "note to self" not in text and "<!-- note" not in text and "ask finance" not in text
+        assert "Thanks go to every partner" not in text
+    told = issues_of(folder, "narrative-comment-not-closed")
+    assert [(row["severity"], int(row["row"]), row["value"]) for row in told] == [
+        ("error", line_of(narrative, written), written)]
+    assert issues_of(folder, "narrative-comment-left-out") == []
+
+
 def test_a_paragraph_indented_by_a_tab_or_four_spaces_is_an_ordinary_paragraph_in_every_edition(
         tmp_path: Path) -> None:
     """Word's first-line indent, pasted, is no code block: the paragraph's bold and link are the paper's own, its

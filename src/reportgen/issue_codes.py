@@ -326,6 +326,14 @@ CODES: dict[str, Code] = {
         "The narrative {file} holds a comment (<!-- … -->), which the paper leaves out: a note to the paper's "
         "writers is never printed.",
         "Nothing to do if the note is for the writers only; to print its words, write them without <!-- and -->."),
+    "narrative-comment-not-closed": Code(
+        E, "The narrative opens an HTML comment (<!--) and never closes it (-->): the paper leaves out everything "
+        "after it.",
+        "The narrative {file} opens a comment (<!--) at this line and never closes it with -->: where the note ends "
+        "cannot be known, so the paper leaves out everything from the <!-- to the end of the narrative, and a note to "
+        "the paper's writers is never printed.",
+        "Close the note with --> where it ends (<!-- check these figures -->), then build again; to print its words, "
+        "take out the <!--."),
     "narrative-heading-skipped": Code(
         W, "A narrative heading skips a level: a screen reader, and the PDF's bookmarks, find a level missing.",
         "The narrative {file} has a {written} heading under a {before} heading, a level skipped: the paper prints it "

@@ -6,7 +6,8 @@ table's rows as lines, a refused link's words and a `####` heading at `###`'s le
 a footnote and struck-through words as typed, no rule at all, and says where it did (and where a heading skips a
 level). Here each becomes a warning with the line of narrative.md as the
 officer wrote it (Jinja may have added or taken out lines before it) and what that line holds, so nothing is
-left out of the paper unsaid; an HTML comment, left out as meant, is a note at its line. It reads the Markdown
+left out of the paper unsaid; an HTML comment, left out as meant, is a note at its line, and one never closed (all
+after it left out) an error at the line that opens it. It reads the Markdown
 only; it must not change what the paper shows.
 """
 
@@ -50,6 +51,8 @@ def _issue(found: NotShown, where: dict[str, object]) -> Issue:
         return _markdown_issue(found, where)
     if found.what == "comment":
         return issue("narrative-comment-left-out", **where)
+    if found.what == "comment-not-closed":
+        return issue("narrative-comment-not-closed", **where)
     if found.what == "table":
         return issue("narrative-table-not-shown", **where)
     if found.what == "link":

@@ -563,6 +563,7 @@ _WORD_ITEM = re.compile(r"[^\S\n]*(?:[-*+]|\d{1,9}[.)])\t")
 _LIST_CLOSE = ("bullet_list_close", "ordered_list_close")
 _FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]:?")  # a footnote's mark ("[^1]") or the start of its note ("[^1]:")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)  # an HTML comment, closed: a note to the writers, never printed
+_COMMENT_OPEN = "<!--"  # what is left of one after the closed ones are taken out: a comment never closed
 
 
 @dataclass(frozen=True)
@@ -583,13 +584,13 @@ class NotShown:
     are printed without it), a heading deeper than `###` (printed at its level) or one that skips a level (printed
     as written, the outline a screen reader moves through missing a level), a quotation (printed as a paragraph), a
     horizontal rule (left out), a footnote or struck-through words (printed as typed: `words` as written), or an
-    HTML comment (left out: the writers' note, never printed), or a list deeper than three levels (drawn at the
-    third; `level`: its depth as written). `line`: 1-based, in the narrative as filled in; the
-    check (`reportgen.check.narrative_markdown`) says it as the officer's line, with what the line holds as
-    written."""
+    HTML comment (left out: the writers' note, never printed; one never closed, with everything after it), or a
+    list deeper than three levels (drawn at the third; `level`: its depth as written). `line`: 1-based, in the
+    narrative as filled in; the check (`reportgen.check.narrative_markdown`) says it as the officer's line, with
+    what the line holds as written."""
 
-    what: Literal["image", "table", "link", "heading-too-deep", "heading-skipped", "comment", "quote", "rule",
-                  "footnote", "strikethrough", "list-too-deep"]
+    what: Literal["image", "table", "link", "heading-too-deep", "heading-skipped", "comment", "comment-not-closed",
+                  "quote", "rule", "footnote", "strikethrough", "list-too-deep"]
     line: int
     words: str = ""  # an image's description, or a link's words, as printed
     address: str = ""  # the image's file or the link's address, as written
@@ -700,14 +701,22 @@ def _item_paragraph(builder: _Builder, items: list[int], context: Context, openi
 def _comments_left_out(text: str) -> tuple[str, list[NotShown]]:
     """The narrative without its HTML comments (`<!-- check these figures -->`), and where each was: a comment is
     the writers' note, meant hidden, which an HTML page never shows; printed, a note about the paper would go to the
-    Panel and the public. Each comment's line breaks are kept, so every line after it keeps its number."""
+    Panel and the public. A `<!--` never closed leaves out everything after it, as an HTML page does (said as an
+    error: the paper is incomplete until the officer closes it). Each comment's line breaks are kept, so every line
+    after it keeps its number."""
     found: list[NotShown] = []
 
     def left_out(comment: re.Match[str]) -> str:
         found.append(NotShown("comment", text.count("\n", 0, comment.start()) + 1))
         return "\n" * comment[0].count("\n")
 
-    return _COMMENT.sub(left_out, text), found
+    text = _COMMENT.sub(left_out, text)
+    opened = text.find(_COMMENT_OPEN)
+    if opened < 0:
+        return text, found
+    # never closed: where the note ends cannot be known, and a browser hides all after it, so nothing of it is printed
+    found.append(NotShown("comment-not-closed", text.count("\n", 0, opened) + 1))
+    return text[:opened] + "\n" * text.count("\n", opened), found
 
 
 def _list_start(token: Token) -> int:
