@@ -188,6 +188,46 @@ def test_words_put_on_a_line_of_their_own_after_a_list_left_open_are_a_paragraph
         assert not any(kind == "/LBody" and "Thosenew" in text for kind, text in pdf)
 
 
+WITH_A_BULLET = "Partners: housing • transport • health."
+A_BULLET_IN_THE_LINE_AFTER = {  # action: its list never closed, then a line of words with a "•" inside it
+    2: '<p>Testing now includes:</p> <ul> • Domestic abuse offenders • Acquisitive crime arrests\n' + WITH_A_BULLET,
+    4: "<p>Testing now includes:</p><ul><li>Domestic abuse offenders<li>Acquisitive crime arrests\n\n"
+       + WITH_A_BULLET,
+    6: "<p>Testing now includes:</p><ul><li>Domestic abuse offenders</li><li>Acquisitive crime arrests</li>\n"
+       + WITH_A_BULLET,
+}
+
+
+def test_a_bullet_inside_the_line_after_a_list_left_open_starts_no_item(tmp_path: Path) -> None:
+    """Words put on a line of their own after a list never closed, as the `list-not-closed` advice says, were
+    still read into the list when a "•" stood inside them ("housing • transport"): the line became one more bullet,
+    or three (after `</li>`, split at each "•"), and the warning came again. A "•" inside a line of words is the
+    partner's own character: the line is a paragraph after the list, its "•" as typed, in every edition."""
+    returns = default_returns()
+    for rows in returns.values():
+        rows[1:] = [(ref, action, status, A_BULLET_IN_THE_LINE_AFTER.get(ref, text), when)
+                    for ref, action, status, text, when in rows[1:]]
+    folder = _build(make_workspace(tmp_path / "ws", returns=returns), 0)
+    with (folder / "issues.csv").open(newline="", encoding="utf-8-sig") as handle:
+        assert [row for row in csv.DictReader(handle) if row["code"] == "list-not-closed"] == []
+    page = lxml.html.parse(str(folder / "paper.html")).getroot()
+    plan = docx.Document(str(folder / "paper.docx")).tables[-1]
+    pdf = pdf_blocks(folder)
+    after = [text for kind, text in pdf if kind == "/P" and text == _squeezed(WITH_A_BULLET)]
+    assert len(after) == len(A_BULLET_IN_THE_LINE_AFTER)
+    assert not any(kind == "/LBody" and "housing" in text for kind, text in pdf)
+    for ref in A_BULLET_IN_THE_LINE_AFTER:
+        (cell,) = page.xpath(f'//tr[@id="action-{ref}"]/td[contains(@class, "col-explanation")]')
+        shown = [(element.tag, " ".join(element.text_content().split())) for element in cell.iter("p", "li")]
+        assert shown[1:] == [("li", "Domestic abuse offenders"), ("li", "Acquisitive crime arrests"),
+                             ("p", WITH_A_BULLET)], (ref, shown)
+        (row,) = [row for row in plan.rows if row.cells[0].text == str(ref)]
+        last = row.cells[3].paragraphs[-1]
+        assert (last.text, last.style.name.startswith("List")) == (WITH_A_BULLET, False)
+        assert [p.text for p in row.cells[3].paragraphs if p.style.name.startswith("List")] == [
+            "Domestic abuse offenders", "Acquisitive crime arrests"]
+
+
 @needs_sample
 def test_the_2023_sample_tells_of_the_one_list_that_swallowed_a_sentence(sample_built: Path) -> None:
     with (sample_built / "issues.csv").open(newline="", encoding="utf-8-sig") as handle:

@@ -350,6 +350,7 @@ class _List:
     kind: Kind
     level: int
     item_open: bool = False
+    items_tagged: bool = False  # an `<li>` has opened in it: its items are tagged, never typed as "•" mid-line
 
 
 @dataclass
@@ -425,6 +426,7 @@ class _Explanation:
     def _item(self, closing: bool) -> None:
         if self.lists:
             self.lists[-1].item_open = not closing
+            self.lists[-1].items_tagged = True
         else:
             self.bare_item = not closing
         self.builder.start(*(self.context() if self.lists or closing else ("bullet", 1)))
@@ -463,8 +465,9 @@ class _Explanation:
     def _bullet_pieces(self, line: str) -> list[str]:
         """A line split where a typed "•" starts a list item: at the line's start, and anywhere in a `<ul>` whose
         items are typed as bullets with no `<li>` (`<ul> • a • b`, as some systems export a list). A "•" in a
-        sentence is the partner's own character ("housing • transport • health"), kept as written."""
-        if self.lists and not self.lists[-1].item_open:
+        sentence is the partner's own character ("housing • transport • health"), kept as written, also between
+        the items of a list tagged `<li>`."""
+        if self.lists and not self.lists[-1].item_open and not self.lists[-1].items_tagged:
             return line.split("•")
         first, bullet, rest = line.partition("•")
         return ["", rest] if bullet and not first.strip() else [line]
@@ -474,12 +477,16 @@ class _Explanation:
         closes: the words after the list's last item are a paragraph of their own when the partner put them on a line
         of their own after it (`<ul> • a • b⏎Those…`), and, after an `<li>` (where a typed line is the item's next
         line), when an empty line comes before them. A line that starts an item, or a bullet after it, keeps the list
-        going, as it did."""
-        if not (self.lists or self.bare_item) or self.builder.kind not in ("bullet", "number") or self.builder.empty:
+        going, as it did; a "•" inside a line of words is the partner's own character ("housing • transport"), which
+        starts no item. After an item closed by `</li>` (the list open, no item), a line of words is after the list."""
+        closed_item = bool(self.lists) and self.lists[-1].items_tagged and not self.lists[-1].item_open
+        if not (self.lists or self.bare_item) or self.builder.kind not in ("bullet", "number"):
+            return False
+        if self.builder.empty and not closed_item:
             return False
         lines = html.unescape(KNOWN_TAG.sub(_tag_as_text, rest)).split("\n")
         words = [line for line in lines if line.strip()]
-        if not words or any(_starts_item(line) or "•" in line for line in words):
+        if not words or any(_starts_item(line) or line.lstrip().startswith("•") for line in words):
             return False
         return not self.in_item() or not lines[0].strip()
 
