@@ -117,6 +117,22 @@ def outer_lists(pdf_file: Path) -> list[tuple[int, list[str]]]:
         return found
 
 
+def every_list(pdf_file: Path) -> list[tuple[int, str]]:
+    """Each list of the PDF's structure tree, nested or not: (its LI count, its text without white space)."""
+    texts = tagged_text(pdf_file)
+    with pikepdf.open(pdf_file) as pdf:
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+        found, stack = [], [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            kids = _tree_kids(node)
+            if node.get("/S") == "/L":
+                found.append((sum(kid.get("/S") == "/LI" for kid in kids),
+                              "".join(element_text(node, texts, pages).split())))
+            stack.extend(reversed(kids))
+        return found
+
+
 def test_a_list_nested_in_an_item_is_one_list_in_the_pdf_tags(lists: Path) -> None:
     """A screen reader of the PDF meets the points as one list of three, the bullet nested in it, not a list of
     two, a list of one and a list of one side by side."""
@@ -283,14 +299,34 @@ def test_a_third_list_level_is_kept_and_a_fourth_is_said_at_its_line_numbered_se
     assert numbers["A.1.3"][1] == "3" and numbers["A.2"] == numbers["A.1"]
     outer = numbered_list(web_page(folder), "A.1.1")
     [second] = outer.findall("li")[0].findall("ol")
-    thirds = second.findall("li")[0].findall("ol")
-    assert [(ol.get("start"), [own_words(li) for li in ol.findall("li")]) for ol in thirds] == [
-        (None, ["A.1.1", "A.1.2"]), (None, ["A.1.2.1", "A.1.2.2"]), ("3", ["A.1.3"])]
+    [third] = second.findall("li")[0].findall("ol")  # one list, the fourth level inside its item, as in the PDF
+    assert (third.get("start"), [own_words(li) for li in third.findall("li")]) == (None, ["A.1.1", "A.1.2", "A.1.3"])
+    [fourth] = third.findall("li")[1].findall("ol")
+    assert (fourth.get("start"), [own_words(li) for li in fourth.findall("li")]) == (None, ["A.1.2.1", "A.1.2.2"])
     assert [own_words(li) for li in second.findall("li")] == ["A.1", "A.2"]
     with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as stream:
         [told] = [row for row in csv.DictReader(stream) if row["code"] == "narrative-list-too-deep"]
     assert (told["severity"], told["value"]) == ("warning", "1. A.1.2.1")
     assert int(told["row"]) == narrative.splitlines().index("         1. A.1.2.1") + 1
+
+
+@pytest.mark.expected_logs(r"a list nested 4 levels deep")
+def test_a_fourth_list_level_stays_inside_its_item_and_is_drawn_at_the_third_in_every_edition(
+        tmp_path: Path, browser: Browser) -> None:
+    """A list nested past the paper's three levels was a list of its own beside the third-level list in the web
+    edition and the PDF's tags (the third-level list cut in two around it): a screen reader met three lists. It is
+    now inside the item it is nested in, the third-level list one list of three, and the browser draws its items
+    at the third level, as the PDF and the Word paper do."""
+    folder, _narrative = built_with(tmp_path / "ws", DEEP)
+    assert (3, "1.A.1.12.A.1.21.A.1.2.12.A.1.2.23.A.1.3") in every_list(folder / "paper.pdf")
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto((folder / "paper.html").resolve().as_uri())
+    lefts = dict(page.evaluate("""() => [...document.querySelectorAll(".narrative li")].map(
+        li => [li.firstChild.textContent.trim(), li.getBoundingClientRect().left])"""))
+    assert lefts["A.1.2.1"] == lefts["A.1.1"] == lefts["A.1.3"] > lefts["A.1"]
+    document = docx.Document(str(folder / "paper.docx"))
+    styles = {p.text: p.style.name for p in document.paragraphs if p.style is not None}
+    assert styles["A.1.2.1"] == styles["A.1.1"] == "List Number 3"
 
 
 def test_a_third_level_heading_is_in_the_heading_colour_in_the_web_edition_as_in_the_pdf(

@@ -209,6 +209,9 @@ class Block:
     # the number a numbered list starts at, on its first item as the narrative wrote it ("3." starts it at 3);
     # None: the item goes on counting from the list open at its level (`list_starts`)
     start: int | None = None
+    # an item of a narrative list nested deeper than the paper's three levels, drawn at `level`: how many levels
+    # deeper it was written, so that the web edition and the PDF keep its list inside the item above it (one list)
+    deeper: int = 0
 
     @property
     def text(self) -> str:

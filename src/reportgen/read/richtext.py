@@ -88,6 +88,8 @@ class _Builder:
     link: int = 0  # the HTML link (`<a>`, numbered from 1) the last inline added is inside; 0 for none
     list_start: int | None = None  # the number the numbered list just opened starts at, for its first item
     max_list_level: int = MAX_LIST_LEVEL  # the deepest list level laid out; a list deeper is drawn at it
+    keeps_depth: bool = False  # a list drawn at `max_list_level` for being deeper keeps its depth (`Block.deeper`)
+    deeper: int = 0  # the block being built: how many levels deeper than its level its list was written
 
     def start(self, kind: Kind, level: int = 1, list_start: int | None = None) -> None:
         """Close the block being built and begin one of `kind`; `list_start`: a numbered list opens here, its
@@ -95,12 +97,13 @@ class _Builder:
         inlines = _tidy(self.inlines)
         if inlines:
             start = self.list_start if self.kind == "number" else None
-            self.blocks.append(Block(self.kind, inlines, self.level, start))
+            self.blocks.append(Block(self.kind, inlines, self.level, start, self.deeper))
             self.list_start = None
         self.list_start = list_start if list_start is not None else self.list_start
         self.inlines, self.link = [], 0
         deepest = self.max_list_level if kind != "heading" else MAX_HEADING_LEVEL
         self.kind, self.level = kind, max(1, min(level, deepest))
+        self.deeper = level - self.level if self.keeps_depth and kind in ("bullet", "number") else 0
 
     def add(self, inline: Inline, link: int = 0) -> None:
         """Add `inline`; words of one `<a>` (`link`) that look alike are one inline, as written in two tags
@@ -616,7 +619,7 @@ def read_markdown(source: str) -> tuple[RichText, tuple[NotShown, ...]]:
     Lists, headings, bold, italic and links are the paper's own. Bullets pasted from Word (`• item`, or Word's
     symbol bullets) are list items, as in partner text; a bare web or e-mail address is a link, as in partner
     text. An image prints its description; a table prints a line per row, its cells split by " | "."""
-    builder = _Builder(max_list_level=MAX_NARRATIVE_LIST_LEVEL)
+    builder = _Builder(max_list_level=MAX_NARRATIVE_LIST_LEVEL, keeps_depth=True)
     lists: list[Context] = []
     text, not_shown = _comments_left_out(clean_text(source)[0])
     headings: list[tuple[int, int]] = []  # (line, level as written) of each heading

@@ -147,7 +147,7 @@ class _OpenList:
     """A list being gathered by `nest_blocks`."""
 
     tag: str
-    level: int
+    depth: int  # its level as written: a list nested deeper than the paper's levels is drawn at the deepest
     start: int
     blocks: list[Block] = field(default_factory=list)
     nested: list[list[_OpenList]] = field(default_factory=list)
@@ -155,6 +155,13 @@ class _OpenList:
     def add(self, block: Block) -> None:
         self.blocks.append(block)
         self.nested.append([])
+
+    def goes_on(self, tag: str, start: int | None, after_deeper: bool) -> bool:
+        """Whether an item of this list's depth, `start` as `list_starts` gives it, is this list's next item: one
+        it goes on counting (no start of its own), or, after a list nested deeper than the paper's levels (whose
+        items the paper numbers at this level, so the model gives the next item its number), the number this
+        list gives its next item anyway."""
+        return start is None or (after_deeper and tag == self.tag and start == self.start + len(self.blocks))
 
     def group(self) -> BlockGroup:
         return BlockGroup(self.tag, tuple(self.blocks), self.start,
@@ -173,13 +180,16 @@ def nest_blocks(blocks: tuple[Block, ...]) -> list[BlockGroup]:
             open_lists.clear()
             groups.append(BlockGroup("", (block,)))
             continue
-        while open_lists and (open_lists[-1].level > block.level or (start is not None
-                                                                     and open_lists[-1].level == block.level)):
+        # by the depth written: a list nested past the paper's levels stays inside the item above it
+        depth, after_deeper = block.level + block.deeper, False
+        while open_lists and open_lists[-1].depth > depth:
+            after_deeper = after_deeper or open_lists.pop().blocks[0].deeper > 0
+        if open_lists and open_lists[-1].depth == depth:
+            if open_lists[-1].goes_on(tag, start, after_deeper):
+                open_lists[-1].add(block)
+                continue
             open_lists.pop()
-        if start is None and open_lists:
-            open_lists[-1].add(block)
-            continue
-        opened = _OpenList(tag, block.level, start or 1)
+        opened = _OpenList(tag, depth, start or 1)
         opened.add(block)
         if open_lists:
             open_lists[-1].nested[-1].append(opened)
