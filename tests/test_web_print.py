@@ -8,11 +8,12 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import openpyxl
 import pdfplumber
 import pytest
 from playwright.sync_api import Browser, Page
 
-from conftest import SAMPLE, copy_example, needs_sample
+from conftest import RETURN_HEADINGS, SAMPLE, copy_example, needs_sample
 from reportgen.run.build import BuildResult, build_draft
 
 MARGIN = 14 / 25.4 * 72  # the printed page's margin, 14mm in points (paper.web.css)
@@ -38,7 +39,12 @@ def opened(browser: Browser, paper: Path) -> Page:
 def printed(page: Page) -> tuple[list[list[str]], list[str]]:
     """Each printed page's lines inside its margins, top to foot, and the words in its foot margin (the page's own,
     apart from its content)."""
-    with pdfplumber.open(io.BytesIO(page.pdf(prefer_css_page_size=True))) as pdf:
+    return printed_pdf(page.pdf(prefer_css_page_size=True))
+
+
+def printed_pdf(pdf_bytes: bytes) -> tuple[list[list[str]], list[str]]:
+    """`printed`, of the PDF the browser made."""
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
         texts = [sheet.within_bbox((0, MARGIN, sheet.width, sheet.height - MARGIN)).extract_text() or ""
                  for sheet in pdf.pages]
         feet = [" ".join((sheet.within_bbox((0, sheet.height - MARGIN, sheet.width, sheet.height)).extract_text()
@@ -136,3 +142,59 @@ def test_printed_every_page_is_numbered_and_names_the_meeting_at_its_foot(sample
     total = len(sample.pages)
     assert total > 40
     assert sample.feet == [f"{meeting} Page {number} of {total}" for number in range(1, total + 1)]
+
+
+def statuses_unrecognised(root: Path, count: int) -> int:
+    """`count` statuses of the workspace's newest xlsx returns made unrecognised ("Ongoing work"), as partners
+    write them: each an error that keeps the paper a draft; how many were made."""
+    made = 0
+    for path in sorted((root / "inputs" / "returns" / "2026-10").glob("*.xlsx")):
+        workbook = openpyxl.load_workbook(path)
+        sheet = workbook["Return"]
+        [heading] = [cell for row in sheet.iter_rows() for cell in row
+                     if isinstance(cell.value, str) and " ".join(cell.value.split()) == RETURN_HEADINGS[2]]
+        for row in range(heading.row + 1, sheet.max_row + 1):
+            cell = sheet.cell(row, heading.column)
+            if made < count and cell.value:
+                cell.value, made = f"Ongoing work {made}", made + 1
+        workbook.save(path)
+    return made
+
+
+def page_feet(pdf_bytes: bytes) -> list[tuple[float, str]]:
+    """For each printed page: how far down its last words end (a share of the page inside its margins) and its first
+    line."""
+    feet = []
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
+        for sheet in pdf.pages:
+            inside = sheet.within_bbox((0, MARGIN, sheet.width, sheet.height - MARGIN))
+            words = inside.extract_words()
+            lines = (inside.extract_text() or "").splitlines()
+            bottom = max((word["bottom"] for word in words), default=MARGIN)
+            feet.append(((bottom - MARGIN) / (sheet.height - 2 * MARGIN), lines[0].strip() if lines else ""))
+    return feet
+
+
+@pytest.mark.parametrize("count", [9, 18])
+def test_printed_a_draft_with_many_issues_starts_with_its_cover_and_leaves_no_page_half_empty(
+        browser: Browser, tmp_path: Path, count: int) -> None:
+    """A draft with many issues, printed: the "Issues to resolve" box came first and the cover sheet, kept whole,
+    went over to the next page when it no longer fitted under the box, leaving half a page or more empty before it.
+    The cover sheet is now printed on page 1, whole, under the title; the issues follow it, breaking across pages,
+    every one printed; and no page before the delivery plan (which starts on a page of its own) is left half empty
+    but the last."""
+    root = copy_example(tmp_path / "ws")
+    assert statuses_unrecognised(root, count) == count
+    result = build_draft(root, out=tmp_path / "paper")
+    assert len(result.paper.blocking) >= count
+    page = opened(browser, result.folder / "paper.html")
+    pdf_bytes = page.pdf(prefer_css_page_size=True)
+    pages, _feet = printed_pdf(pdf_bytes)
+    cover_words = {word for row in result.paper.cover for word in f"{row.label} {row.value}".split()}
+    assert cover_words <= {word for line in pages[0] for word in line.split()}
+    text = " ".join(" ".join(line for line in lines) for lines in pages)
+    assert text.index("FREEDOM OF INFORMATION") < text.index(result.paper.blocking_heading)
+    squeezed = "".join(text.split())
+    assert all("".join(line.split()) in squeezed for line in result.paper.blocking)
+    plan_page = next(number for number, lines in enumerate(pages) if "Delivery plan" in lines)
+    assert [round(share, 2) for share, _first in page_feet(pdf_bytes)[: plan_page - 1] if share < 0.6] == []

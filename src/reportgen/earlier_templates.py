@@ -53,6 +53,7 @@ EARLIER_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "da1c42c5df857b84e4cc13700a0751363526f511db9c0cfdb4032930002627ad": ("2026-12-06", "0.1.0"),
         "6959d647ee73181c7053197f4acf1d0d322e3405aee889cb3a17128b198056c4": ("2026-12-07", "0.1.0"),
         "2f8c66f79c5e3dd5f54b556e5ea272cd5236a1fe13ad019bddb778f5de7e886a": ("2026-12-07", "0.1.0"),
+        "b38db4ff0736ccf44b7bd1aeedaa9c6a0b4829c6a4206f3eb25fffc2a9b6fd7d": ("2026-12-07", "0.2.0"),
         "336beea52ab0b47cde83badbfcfb06703c10fe8a9f3581b61425ce49d65e8a38": ("2026-12-07", "0.2.0"),
     },
     "paper.css": {
@@ -89,6 +90,7 @@ EARLIER_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "34a392abdb00794a7ec95b56983783dbb46656741cb3a4d43389ba4eaf824950": ("2026-12-07", "0.1.0"),
         "5ddfefc5dbd2f1b942ada4c6f2c73f6ec8e314b9bed3e9defc89a85337470898": ("2026-12-07", "0.1.0"),
         "c488214ebe4f94be02f1e40d885f75a35d391d94493d609b34c1eb4ac1619d92": ("2026-12-07", "0.1.0"),
+        "2bbf9b9d9abe9e72633b508163787cd155dc2258ab5f195c8d2ab2220872b152": ("2026-12-07", "0.2.0"),
     },
     "paper.web.html.j2": {
         "ffbb88da30b34a841509b2821cc7ea1cb6bfcc09b416b5a94009adc43b5ca705": ("2026-12-01", "0.1.0"),
@@ -124,6 +126,7 @@ EARLIER_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "d9e0b94bddb09b259891de423340a5c4018cd81ad3433523c34a74b49ef88ddc": ("2026-12-06", "0.1.0"),
         "8ff47ee2b687fe9c7664b86c36774cc20da8966cc55b24338be186a2f1f6083a": ("2026-12-07", "0.1.0"),
         "7299fa1f7406f30800ae929a83237e35cddb847bd04b33e079b2b626e1f5ccfa": ("2026-12-07", "0.1.0"),
+        "22250a32f8907d6a0f5f8c2c41dd0d78e10c392e558ede2a6054cd315fa7c5ca": ("2026-12-07", "0.2.0"),
         "c0e6944ffa77175bf70210b31ffe9ad20cce9eced808d69fcfa24488f3e0821d": ("2026-12-07", "0.2.0"),
         "8bcd3fd2eb4f8cd79ac99d31e66b504560be5a4b0b80df2e86f9112b1a4c8430": ("2026-12-07", "0.2.0"),
     },
@@ -152,6 +155,7 @@ EARLIER_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "cb5f966c7534bb5e39d5304a70d97ec522ba1208d1e2a95d7b5bc678b5f3692f": ("2026-12-06", "0.1.0"),
         "f799ac3658e0d6052ef5e5d8b38b634f166bde6b489c7171707ccef380d387f6": ("2026-12-06", "0.1.0"),
         "3d154afa5573780b887b933d18ad403453e427a5c9db870b2ef1eb78cc82b189": ("2026-12-07", "0.1.0"),
+        "f5f3b4bbbcadc14380fb557fc39daf924f666a3b8f64429d59000c48d1a98447": ("2026-12-07", "0.2.0"),
         "e163aff7ff8bb2acb92bf6483f2cffee9f43c63e59e1a448a7a10cf8547c5cec": ("2026-12-07", "0.2.0"),
         "9d27cd05ecb38cc26b2d292d3fa0f43238ce7a98f1a434cf99e9ef8596b8ca00": ("2026-12-07", "0.2.0"),
         "ab92da38dc29c38de9cd125030c625aad3258de11d2d50c1897ce855493a1a64": ("2026-12-07", "0.2.0"),
