@@ -155,6 +155,7 @@ EARLIER_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "cb5f966c7534bb5e39d5304a70d97ec522ba1208d1e2a95d7b5bc678b5f3692f": ("2026-12-06", "0.1.0"),
         "f799ac3658e0d6052ef5e5d8b38b634f166bde6b489c7171707ccef380d387f6": ("2026-12-06", "0.1.0"),
         "3d154afa5573780b887b933d18ad403453e427a5c9db870b2ef1eb78cc82b189": ("2026-12-07", "0.1.0"),
+        "528f49a8a8a8da75b5a2062fe71241681c80ef3514ccd784719b54e2868deb9d": ("2026-12-07", "0.2.0"),
         "f5f3b4bbbcadc14380fb557fc39daf924f666a3b8f64429d59000c48d1a98447": ("2026-12-07", "0.2.0"),
         "e163aff7ff8bb2acb92bf6483f2cffee9f43c63e59e1a448a7a10cf8547c5cec": ("2026-12-07", "0.2.0"),
         "9d27cd05ecb38cc26b2d292d3fa0f43238ce7a98f1a434cf99e9ef8596b8ca00": ("2026-12-07", "0.2.0"),
