@@ -600,10 +600,16 @@ def test_any_typed_text_reads_back_exactly(tmp_path: Path, explanation: str, sta
 
 
 def test_register_text_is_written_as_text_never_a_formula(tmp_path: Path) -> None:
+    """Text typed in the register that a spreadsheet would take for a formula ("=1+1", "=HYPERLINK(…)", stored as
+    text, as Excel stores a cell typed with a leading apostrophe) is text in each partner's workbook too."""
     root = make_workspace(tmp_path / "ws", period=A)
-    (root / "inputs" / "register.xlsx").unlink()  # a CSV register keeps "=…" as the text it is
-    write_csv(root / "inputs" / "register.csv",
-              [REGISTER_HEADINGS, *ACTIONS, (7, "=1+1", "OPCC", '=HYPERLINK("http://x")', "")])
+    register = root / "inputs" / "register.xlsx"
+    book = openpyxl.load_workbook(register)
+    sheet = book.worksheets[0]
+    sheet.append([7, "=1+1", "OPCC", '=HYPERLINK("http://x")', ""])
+    for cell in sheet[sheet.max_row][1:4:2]:
+        cell.data_type = "s"  # openpyxl would make "=…" a formula
+    book.save(register)
     written, _ = write_return_workbooks(root, B)
     sheet = openpyxl.load_workbook(written[1])["Return"]
     assert [(c.value, c.data_type) for c in sheet[5][1:3]] == [("=1+1", "s"), ('=HYPERLINK("http://x")', "s")]
