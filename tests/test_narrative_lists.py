@@ -99,38 +99,33 @@ def test_a_numbered_list_keeps_its_start_in_a_pdf_with_a_long_unbroken_run(tmp_p
     assert [line for line in lines if line.endswith(" step")] == ["3. Third step", "4. Fourth step"]
 
 
-def outer_lists(pdf_file: Path) -> list[tuple[int, list[str]]]:
-    """Each list of the PDF's structure tree that is in no other list: (its LI count, the text of each list
-    nested in it)."""
+def pdf_lists(pdf_file: Path) -> list[tuple[bool, int, str, list[str]]]:
+    """Each list of the PDF's structure tree, nested or not: (whether it is in another list, its LI count, its
+    text without white space, the text of each list right in it)."""
     texts = tagged_text(pdf_file)
     with pikepdf.open(pdf_file) as pdf:
         pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
-        found, stack = [], [pdf.Root.StructTreeRoot]
+        found, stack = [], [(pdf.Root.StructTreeRoot, False)]
         while stack:
-            node = stack.pop()
-            if node.get("/S") != "/L":
-                stack.extend(reversed(_tree_kids(node)))
-                continue
+            node, in_a_list = stack.pop()
             kids = _tree_kids(node)
-            inner = [element_text(kid, texts, pages) for kid in kids if kid.get("/S") == "/L"]
-            found.append((sum(kid.get("/S") == "/LI" for kid in kids), inner))
+            if node.get("/S") == "/L":
+                inner = [element_text(kid, texts, pages) for kid in kids if kid.get("/S") == "/L"]
+                found.append((in_a_list, sum(kid.get("/S") == "/LI" for kid in kids),
+                              "".join(element_text(node, texts, pages).split()), inner))
+            stack.extend((kid, in_a_list or node.get("/S") == "/L") for kid in reversed(kids))
         return found
+
+
+def outer_lists(pdf_file: Path) -> list[tuple[int, list[str]]]:
+    """Each list of the PDF's structure tree that is in no other list: (its LI count, the text of each list
+    nested in it)."""
+    return [(count, inner) for nested, count, _text, inner in pdf_lists(pdf_file) if not nested]
 
 
 def every_list(pdf_file: Path) -> list[tuple[int, str]]:
     """Each list of the PDF's structure tree, nested or not: (its LI count, its text without white space)."""
-    texts = tagged_text(pdf_file)
-    with pikepdf.open(pdf_file) as pdf:
-        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
-        found, stack = [], [pdf.Root.StructTreeRoot]
-        while stack:
-            node = stack.pop()
-            kids = _tree_kids(node)
-            if node.get("/S") == "/L":
-                found.append((sum(kid.get("/S") == "/LI" for kid in kids),
-                              "".join(element_text(node, texts, pages).split())))
-            stack.extend(reversed(kids))
-        return found
+    return [(count, text) for _nested, count, text, _inner in pdf_lists(pdf_file)]
 
 
 def test_a_list_nested_in_an_item_is_one_list_in_the_pdf_tags(lists: Path) -> None:

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import docx
 import lxml.html
@@ -159,21 +160,27 @@ ON_A_LINE_AFTER = {  # action: its list never closed, and the words after its la
 }
 
 
-def test_words_put_on_a_line_of_their_own_after_a_list_left_open_are_a_paragraph_after_it(tmp_path: Path) -> None:
-    """The warning on action 49 of the February 2023 returns advised putting the words after the bullets on a line
-    of their own; done so (a new line after a `•` bullet, an empty line too, or one after an `<li>` left open), the
-    words were still a bullet of the list, and the same warning came again. Now they are a paragraph after the list
-    in the web edition, the Word paper and the PDF, and nothing is said."""
+def _built_saying_no_list_left_open(tmp_path: Path, explanations: dict[int, str]
+                                    ) -> tuple[lxml.html.HtmlElement, Any, list[tuple[str, str]]]:
+    """The example returns with these actions' explanations, built: its web page, the Word paper's plan table and
+    the PDF's tagged blocks; no `list-not-closed` said."""
     returns = default_returns()
     for rows in returns.values():
-        rows[1:] = [(ref, action, status, ON_A_LINE_AFTER.get(ref, text), when)
+        rows[1:] = [(ref, action, status, explanations.get(ref, text), when)
                     for ref, action, status, text, when in rows[1:]]
     folder = _build(make_workspace(tmp_path / "ws", returns=returns), 0)
     with (folder / "issues.csv").open(newline="", encoding="utf-8-sig") as handle:
         assert [row for row in csv.DictReader(handle) if row["code"] == "list-not-closed"] == []
     page = lxml.html.parse(str(folder / "paper.html")).getroot()
-    plan = docx.Document(str(folder / "paper.docx")).tables[-1]
-    pdf = pdf_blocks(folder)
+    return page, docx.Document(str(folder / "paper.docx")).tables[-1], pdf_blocks(folder)
+
+
+def test_words_put_on_a_line_of_their_own_after_a_list_left_open_are_a_paragraph_after_it(tmp_path: Path) -> None:
+    """The warning on action 49 of the February 2023 returns advised putting the words after the bullets on a line
+    of their own; done so (a new line after a `•` bullet, an empty line too, or one after an `<li>` left open), the
+    words were still a bullet of the list, and the same warning came again. Now they are a paragraph after the list
+    in the web edition, the Word paper and the PDF, and nothing is said."""
+    page, plan, pdf = _built_saying_no_list_left_open(tmp_path, ON_A_LINE_AFTER)
     for ref in ON_A_LINE_AFTER:
         (cell,) = page.xpath(f'//tr[@id="action-{ref}"]/td[contains(@class, "col-explanation")]')
         shown = [(element.tag, " ".join(element.text_content().split())) for element in cell.iter("p", "li")]
@@ -203,16 +210,7 @@ def test_a_bullet_inside_the_line_after_a_list_left_open_starts_no_item(tmp_path
     still read into the list when a "•" stood inside them ("housing • transport"): the line became one more bullet,
     or three (after `</li>`, split at each "•"), and the warning came again. A "•" inside a line of words is the
     partner's own character: the line is a paragraph after the list, its "•" as typed, in every edition."""
-    returns = default_returns()
-    for rows in returns.values():
-        rows[1:] = [(ref, action, status, A_BULLET_IN_THE_LINE_AFTER.get(ref, text), when)
-                    for ref, action, status, text, when in rows[1:]]
-    folder = _build(make_workspace(tmp_path / "ws", returns=returns), 0)
-    with (folder / "issues.csv").open(newline="", encoding="utf-8-sig") as handle:
-        assert [row for row in csv.DictReader(handle) if row["code"] == "list-not-closed"] == []
-    page = lxml.html.parse(str(folder / "paper.html")).getroot()
-    plan = docx.Document(str(folder / "paper.docx")).tables[-1]
-    pdf = pdf_blocks(folder)
+    page, plan, pdf = _built_saying_no_list_left_open(tmp_path, A_BULLET_IN_THE_LINE_AFTER)
     after = [text for kind, text in pdf if kind == "/P" and text == _squeezed(WITH_A_BULLET)]
     assert len(after) == len(A_BULLET_IN_THE_LINE_AFTER)
     assert not any(kind == "/LBody" and "housing" in text for kind, text in pdf)
