@@ -147,12 +147,10 @@ def _read_sheets(path: Path, display: str) -> tuple[list[RawSheet], list[Issue]]
                                   what="a web page (HTML) saved with an .xls name")]
             return [], [issue("unreadable-file", "csv-named-xlsx", file=display, suffix=path.suffix)]
         return [], [issue("unreadable-file", "old-xls", file=display)]
-    if suffix == ".numbers":  # how to save it as .xlsx is told in the program that made it
-        return [], [issue("unreadable-file", "numbers-file", file=display, what=OTHER_SPREADSHEETS[suffix])]
-    if suffix in (".ods", ".fods"):
-        return [], [issue("unreadable-file", "opendocument", file=display, what=OTHER_SPREADSHEETS[suffix])]
-    if suffix in OTHER_SPREADSHEETS:
-        return [], [issue("unreadable-file", "other-spreadsheet", file=display, what=OTHER_SPREADSHEETS[suffix])]
+    if suffix in OTHER_SPREADSHEETS:  # how to save it as .xlsx told in the program that made it, where we know it
+        return [], [issue("unreadable-file", "numbers-file" if suffix == ".numbers"
+                          else "opendocument" if suffix in (".ods", ".fods") else "other-spreadsheet",
+                          file=display, what=OTHER_SPREADSHEETS[suffix])]
     if suffix in SAVED_AS_TEXT:
         return [], [issue("unreadable-file", "saved-as-text", file=display, what=SAVED_AS_TEXT[suffix])]
     return [], [issue("unknown-file-type", "not-spreadsheet", file=display)]
