@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -416,6 +417,19 @@ def test_ctrl_c_the_moment_reportgen_starts_to_load_is_one_line_not_a_traceback(
         assert "Traceback" not in err and "KeyboardInterrupt" not in err, err[-2000:]
         assert starting.returncode == 130, err[-2000:]
         assert err.strip().splitlines()[-1] == "reportgen: interrupted; nothing was done."
+
+
+def test_importing_the_package_runs_nothing_a_ctrl_c_could_interrupt_before_the_stop_handlers() -> None:
+    """The package read its version from pyproject.toml as it was imported (tomllib, datetime, re: ~10 ms, before
+    `reportgen.__main__` could install its handlers), and a Ctrl-C then printed a traceback through tomllib. The
+    version is now read when asked for: importing the package imports nothing, and the version is still said."""
+    loaded = subprocess.run([sys.executable, "-c", "import sys; before = set(sys.modules); "
+                             "import reportgen; print(sorted(set(sys.modules) - before))"],
+                            capture_output=True, text=True, timeout=120, check=True)
+    assert loaded.stdout.strip() == "['reportgen']", loaded.stdout
+    version = subprocess.run([sys.executable, "-c", SCRIPT, "--version"], capture_output=True, text=True,
+                             timeout=120, check=True)
+    assert re.fullmatch(r"reportgen \d+\.\d+\.\d+\S*", version.stdout.strip()), version.stdout
 
 
 def _stopped_after_its_last_line(args: list[str], last_line: str) -> tuple[int, str]:
