@@ -156,3 +156,30 @@ def test_in_word_the_stalled_tables_opening_sentence_keeps_with_the_table(worksp
     stalled = next(t for t in document.tables if t.rows[0].cells[-1].text == "Unchanged since")
     before = body[body.index(stalled._tbl) - 1]
     assert before.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+
+
+def test_a_meeting_moved_between_two_drafts_of_a_period_is_said_in_every_format(
+        browser: Browser, tmp_path: Path) -> None:
+    """The Panel meeting October's paper goes to was postponed a fortnight after draft 1: draft 2's cover showed the
+    new date, but its "Changes since the last draft" said only that no status had changed, as if nothing had.
+    Each format now says the meeting moved, from which date to which."""
+    root = copy_example(tmp_path / "ws")
+    settings = root / "reportgen.toml"
+    toml = settings.read_text(encoding="utf-8").replace("[paper]\n", "[paper]\nchanges_section = true\n", 1)
+    settings.write_text(toml, encoding="utf-8")
+    assert main(["build", "--workspace", str(root), "--period", "2026-10"]) == 0
+    settings.write_text(toml.replace("2026-11-05", "2026-11-19"), encoding="utf-8")
+    assert main(["build", "--workspace", str(root), "--period", "2026-10"]) == 0
+    first, second = (root / "outputs" / "2026-10" / f"draft-0{n}" for n in (1, 2))
+    moved = "The meeting has moved since draft 2026-10/draft-01: from 05 November 2026 to 19 November 2026."
+    note = ("No action's status has changed since draft 2026-10/draft-01, and none has been withdrawn from the plan. "
+            + moved)
+    paragraphs = [p.text for p in docx.Document(str(second / "paper.docx")).paragraphs]
+    assert paragraphs[paragraphs.index("Changes since the last draft") + 1] == note
+    assert f"Changes since the last draft {note}" in pdf_text(second / "paper.pdf")
+    page = browser.new_page()
+    page.goto((second / "paper.html").resolve().as_uri())
+    section = page.get_by_role("region", name="Changes since the last draft", exact=True)
+    assert section.locator("p").inner_text() == note
+    page.close()
+    assert "meeting has moved" not in pdf_text(first / "paper.pdf")  # September's paper went to another meeting

@@ -120,7 +120,8 @@ def build_paper(
         unrecognised=int(context["unrecognised"]),  # type: ignore[call-overload]
         carried_forward=sum(1 for a in included if a.state is UpdateState.CARRIED_FORWARD),
         changes=moves,
-        changes_note=changes_note(previous, previous_name, bool(moves), edition, revises) if listed else "",
+        changes_note=(changes_note(previous, previous_name, bool(moves), edition, revises)
+                      + meeting_moved(previous, previous_name, merged.period, date)) if listed else "",
         new_actions=new_refs,
         blocking_issues=len(blocking),
         status_colours=status_colours(theme),
@@ -343,6 +344,17 @@ def changes_note(previous: Paper | None, previous_name: str, listed: bool = Fals
     if listed:
         return f"Compared with {since}: each action whose status has changed since, or that has left the plan."
     return f"No action's status has changed since {since}, and none has been withdrawn from the plan."
+
+
+def meeting_moved(previous: Paper | None, previous_name: str, period: str, date: str) -> str:
+    """After the changes note: that the meeting this period's paper goes to has moved since the last draft of the
+    same period (" The meeting has moved since draft 2026-10/draft-01: from 05 November 2026 to 19 November 2026."),
+    as the cover's date alone changes without a word; "" otherwise (last month's paper went to another meeting)."""
+    if previous is None or previous.period != period or previous.date == date:
+        return ""
+    since = f"draft {previous_name}" if previous_name else "the last draft"
+    was, now = previous.date or "no date", date or "no date"
+    return f" The meeting has moved since {since}: from {was} to {now}."
 
 
 def changes_since(previous: Paper | None, rows: Sequence[PaperRow], in_register: Collection[int] | None = None
