@@ -2731,3 +2731,39 @@ def test_an_action_whose_changes_are_longer_than_a_page_starts_where_it_falls_in
     assert "Status moves" in pages[0] and "Changed wording" in pages[0] and "Paragraph 1 of the new" in pages[0]
     assert all(len(text) > 1000 for text in pages[:-1])  # no page left with a heading alone
     assert sum(text.count("Paragraph 69 of the new") for text in pages) == 1
+
+
+def footer_texts(document: docx.document.Document, keep: str) -> list[str]:
+    """Each page footer's words as Word shows them with every change accepted (`keep` "ins") or rejected ("del")."""
+    texts = []
+    for footer in page_headers(document, "footer"):
+        words = []
+        for node in footer.iter(qn("w:t"), qn("w:delText")):
+            mark = next((a.tag for a in node.iterancestors(W_INS, W_DEL)), None)
+            if mark is None or mark == qn(f"w:{keep}"):
+                words.append(node.text or "")
+        texts.append("".join(words))
+    return texts
+
+
+def test_a_meeting_moved_between_two_drafts_is_tracked_in_the_page_footers(tmp_path: Path) -> None:
+    """The Panel meeting October's paper goes to was postponed after draft 1. diff.docx tracked the new date on the
+    cover, but every page's footer showed the new date as if it had always been so: rejecting every change gave the
+    old cover over footers of the new meeting. Each footer now tracks the date, and keeps its page number."""
+    root = copy_example(tmp_path / "ws")
+    settings = root / "reportgen.toml"
+    toml = settings.read_text(encoding="utf-8")
+    old = build_draft(root, period="2026-10").folder
+    settings.write_text(toml.replace("2026-11-05", "2026-11-19"), encoding="utf-8")
+    new = build_draft(root, period="2026-10").folder
+    assert main(["diff", str(old), str(new), "--out", str(tmp_path / "compare")]) == 0
+    diff = open_docx(tmp_path / "compare" / "diff.docx")
+    footers = page_headers(diff, "footer")
+    assert len(footers) >= 2  # the portrait pages' and the landscape plan's
+    for footer in footers:
+        assert tracked_texts(footer) == [("del", "05\u00a0November\u00a02026"), ("ins", "19\u00a0November\u00a02026")]
+        assert [node.text.strip() for node in footer.iter(qn("w:instrText"))] == ["PAGE", "NUMPAGES"]
+    was, now = (footer_texts(open_docx(folder / "paper.docx"), "ins") for folder in (old, new))
+    assert was != now
+    assert footer_texts(diff, "del") == was
+    assert footer_texts(diff, "ins") == now

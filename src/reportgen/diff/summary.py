@@ -108,7 +108,8 @@ def write_diff_docx(old: Paper, new: Paper, diff: DraftDiff, template: Path, out
                section_redline=sections, fills_were=status_fills_were(old, new, diff),
                blocking_redline=blocking_redline(old, new), marking_redline=marking, exempt_note_redline=note,
                exempt_legend_redline=legend, comparison_notes=docx_notes(diff),
-               document_title=new.document_title)  # the redlined paper keeps the old marking to strike it
+               document_title=new.document_title,  # the redlined paper keeps the old marking to strike it
+               footer_was=(old.meeting, old.date))
 
 
 # what running backwards does to a reader of tracked changes, who is not shown which draft is which

@@ -218,6 +218,46 @@ def mark_draft_marking(layout: Layout, paper: Paper, wording: RichText) -> None:
         _mark_shown(layout, header.iter(W_P), paper.draft_marking, wording, whole=True)
 
 
+def mark_footer_meeting(layout: Layout, paper: Paper, was: tuple[str, str]) -> None:
+    """Track the meeting and its date in each page footer run that shows them (`was`: the old draft's meeting and
+    date), the old value deleted and the new inserted where it changed: a meeting moved shows on every page, and
+    rejecting the changes gives back the old draft's footer with its cover. The page number is left as it is."""
+    shown = _unbroken(footer_meeting(paper.meeting, paper.date))
+    for footer in page_headers(layout.document, "footer"):
+        for run in [r for r in footer.iter(W_R) if _unbroken("".join(t.text or "" for t in r.iter(W_T))) == shown]:
+            pieces = _footer_pieces("".join(t.text or "" for t in run.iter(W_T)), paper, was)
+            holder = etree.Element(W_P)
+            for inline in pieces:
+                layout.run(holder, inline, run.find(W_RPR))
+            for child in list(holder):
+                run.addprevious(child)
+            run.getparent().remove(run)
+
+
+def _footer_pieces(text: str, paper: Paper, was: tuple[str, str]) -> list[Inline]:
+    """The footer's `text` (the new meeting and date, as laid out: spaces kept from breaking) as tracked pieces."""
+    old_meeting, old_date = was
+    if not (paper.date and old_date):  # a date only one draft has: the whole line replaced
+        return [Inline(footer_meeting(old_meeting, old_date), change="del"), Inline(text, change="ins")]
+    head, date = text[:-len(paper.date)], text[-len(paper.date):]
+    meeting, between = head[:len(paper.meeting)], head[len(paper.meeting):]
+    return [*_changed(old_meeting, meeting), Inline(between), *_changed(old_date.replace(" ", "\u00a0"), date)]
+
+
+def _changed(old: str, new: str) -> list[Inline]:
+    """`new` as it stands, or `old` deleted and `new` inserted (an empty one is written as nothing)."""
+    return [Inline(new)] if _unbroken(old) == _unbroken(new) else [Inline(old, change="del"), Inline(new, change="ins")]
+
+
+def footer_meeting(meeting: str, date: str) -> str:
+    """The meeting and its date as the template's page footer shows them (spaces aside)."""
+    return f"{meeting} · {date}" if date else meeting
+
+
+def _unbroken(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
 def place_exempt_legend(layout: Layout, paper: Paper, wording: RichText = ()) -> None:
     """The restricted edition's legend of its exempt actions (`Paper.exempt_legend`), as a paragraph right before
     the delivery-plan table, whatever the template (one restyled before it had one, too); `wording`: a comparison's

@@ -46,15 +46,15 @@ from reportgen.wording import quoted
 log = logging.getLogger(__name__)
 
 
-def page_headers(document: DocxDocument) -> list[Element]:
-    """The root element of each page header the document's sections refer to, once each.
+def page_headers(document: DocxDocument, kind: str = "header") -> list[Element]:
+    """The root element of each page header (`kind` "footer": footer) the document's sections refer to, once each.
 
     Read through the document's relationships: docxtpl puts each rendered header in a new part
     there, which python-docx's `section.header` does not see.
     """
     headers: dict[int, Element] = {}
     rels = document.part.rels
-    for reference in document.element.body.iter(qn("w:headerReference")):
+    for reference in document.element.body.iter(qn(f"w:{kind}Reference")):
         header = getattr(rels[reference.get(qn("r:id"))].target_part, "element", None)
         if header is not None:
             headers.setdefault(id(header), header)

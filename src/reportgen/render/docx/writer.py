@@ -56,6 +56,7 @@ from reportgen.render.docx.front import (
     mark_cover,
     mark_draft_marking,
     mark_exempt_note,
+    mark_footer_meeting,
     mark_headings,
     note_comparison,
     place_exempt_legend,
@@ -106,6 +107,7 @@ def write_docx(
     cover_rows_redline: Mapping[str, str] | None = None,
     comparison_notes: Sequence[str] = (),
     document_title: str | None = None,
+    footer_was: tuple[str, str] | None = None,
 ) -> None:
     """Write `paper` to `out` (.docx) laid out from `template`. Same paper and template, same bytes.
 
@@ -125,7 +127,8 @@ def write_docx(
     "del") marks a cover row only one draft has as a whole row inserted or deleted. `comparison_notes` (that a
     comparison runs backwards, why its paper has no progress over time) are Word comments on the title
     (`front.note_comparison`). `document_title` replaces the paper's own title property: a comparison's paper
-    carries the old draft's marking for the writer to strike, but its title is the new draft's.
+    carries the old draft's marking for the writer to strike, but its title is the new draft's. `footer_was` (the old
+    draft's meeting and date) tracks them in the page footers where they changed (`front.mark_footer_meeting`).
     """
     template, out = Path(template), Path(out)
     if not template.is_file():
@@ -168,6 +171,8 @@ def write_docx(
         mark_draft_marking(layout, paper, marking_redline)
     if exempt_note_redline:
         mark_exempt_note(layout, paper, exempt_note_redline)
+    if footer_was is not None and footer_was != (paper.meeting, paper.date):
+        mark_footer_meeting(layout, paper, footer_was)
     if comparison_notes:
         note_comparison(layout, comparison_notes)
     set_default_language(document, paper.language)
