@@ -19,7 +19,6 @@ import re
 import secrets
 import shutil
 import socket
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -45,7 +44,7 @@ def holds_anything(path: Path) -> bool:
 
 def write_atomically(out: Path, data: bytes, replace: bool = True) -> None:
     """Write `data` to `out` via a temporary file; with replace=False an existing `out` is an error."""
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
+    handle, temporary = _create_partial(out)
     try:
         try:
             with os.fdopen(handle, "wb") as stream:
@@ -55,7 +54,6 @@ def write_atomically(out: Path, data: bytes, replace: bool = True) -> None:
         except OSError as exc:  # a write names no file ("No space left on device"): say which one it was
             # (closing the file flushes what did not fit again, and its error would otherwise be the one raised)
             raise OSError(exc.errno, exc.strerror, str(out)) from exc
-        os.chmod(temporary, 0o644)  # mkstemp makes 0600; our outputs are shared
         if replace:
             os.replace(temporary, out)
         else:
@@ -63,6 +61,19 @@ def write_atomically(out: Path, data: bytes, replace: bool = True) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+
+
+def _create_partial(out: Path) -> tuple[int, str]:
+    """A new empty file beside `out`, under a hidden temporary name, open for writing. Created as any program
+    creates a file (0666 less the user's umask, and the folder's default ACL), so outputs are as shared as the
+    user asks: readable by all with the usual umask 022, by no one else with 077 (a restricted edition, kept mail)."""
+    for _ in range(100):
+        temporary = str(out.parent / f".{out.name}.{secrets.token_hex(4)}.partial")
+        try:
+            return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666), temporary
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(out))
 
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
