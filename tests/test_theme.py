@@ -152,6 +152,50 @@ def test_not_a_word_document_stops_with_one_clear_line(tmp_path: Path) -> None:
         read_theme(bad)
 
 
+def _template_with_part(workspace: Path, name: str, change: Any) -> Path:
+    """The workspace's templates/paper.docx: reportgen's own with the part `name` changed by `change`."""
+    import zipfile
+
+    with zipfile.ZipFile(DEFAULT_TEMPLATE) as package:
+        parts = {part: package.read(part) for part in package.namelist()}
+    parts[name] = change(parts.get(name, b""))
+    target = workspace / "templates" / "paper.docx"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
+        for part, content in parts.items():
+            package.writestr(part, content)
+    return target
+
+
+def _declaring(secret: Path) -> Any:
+    entity = f'<!DOCTYPE w:document [<!ENTITY leak SYSTEM "{secret.as_uri()}">]>'.encode()
+    return lambda xml: (xml.replace(b"?>", b"?>" + entity, 1).replace(b"{{ paper.title }}", b"&leak;{{ paper.title }}"))
+
+
+@pytest.mark.parametrize(("part", "says"), [
+    ("word/document.xml", "part word/document.xml declares a DOCTYPE or ENTITY (not allowed in a Word document)"),
+    ("word/media/filler.bin", "part word/media/filler.bin expands"),
+])
+def test_a_template_with_an_entity_or_a_zip_bomb_is_refused_before_it_is_opened(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], part: str, says: str) -> None:
+    """A Word template holding an XML entity (here one naming a file of the machine) or a part that expands a
+    thousandfold was opened as it was: the entity was dropped with the words around it, and the paper built with a
+    warning about its title tag; a bomb is expanded whole into memory. Now build and validate stop with one line."""
+    root = make_workspace(tmp_path / "ws")
+    secret = tmp_path / "outside.txt"
+    secret.write_text("canary-outside-the-workspace", encoding="utf-8")
+    change = _declaring(secret) if part.endswith(".xml") else (lambda _old: bytes(64 * 2**20))
+    template = _template_with_part(root, part, change)
+    before = template.read_bytes()
+    for command in ("build", "validate"):
+        assert main([command, "--workspace", str(root)]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("reportgen: error: DOCX template templates/paper.docx cannot be read: " + says), err
+        assert "Traceback" not in err and "open it in Word and save it again" in err
+    assert not (root / "outputs").exists() or not list((root / "outputs").rglob("paper.*"))
+    assert template.read_bytes() == before
+
+
 # ---------------------------------------------------------------- the PDF and the DOCX follow it
 
 

@@ -31,13 +31,14 @@ _XML_PARTS = (".xml", ".rels", ".vml")
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
-def refuse_reason(path: Path) -> str | None:
-    """Why the package must not be opened, or None when it is safe to read its cells."""
+def refuse_reason(path: Path, kind: str = "workbook") -> str | None:
+    """Why the package must not be opened, or None when it is safe to read its cells. `kind` names what it should
+    be in the reason ("workbook"; "Word document" for a template: the same package and the same limits)."""
     try:
         with zipfile.ZipFile(path) as package:
             entries = package.infolist()
             if len(entries) > MAX_ENTRIES:
-                return f"it holds {len(entries):,} parts (a workbook has a few dozen)"
+                return f"it holds {len(entries):,} parts (a {kind} has a few dozen)"
             total = sum(e.file_size for e in entries)
             if total > MAX_TOTAL_BYTES:
                 return f"it would expand to {total / 2**20:,.0f} MiB"
@@ -45,7 +46,8 @@ def refuse_reason(path: Path) -> str | None:
                 if entry.file_size > 2**20 and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
                     return f"part {entry.filename} expands {entry.file_size // max(entry.compress_size, 1):,} times"
                 # part names are compared case-insensitively (Excel opens xl/Styles.XML as well)
-                problem = _prolog_problem(package, entry) if entry.filename.lower().endswith(_XML_PARTS) else None
+                problem = (_prolog_problem(package, entry, kind) if entry.filename.lower().endswith(_XML_PARTS)
+                           else None)
                 if problem:
                     return problem
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
@@ -53,7 +55,7 @@ def refuse_reason(path: Path) -> str | None:
     return None
 
 
-def _prolog_problem(package: zipfile.ZipFile, entry: zipfile.ZipInfo) -> str | None:
+def _prolog_problem(package: zipfile.ZipFile, entry: zipfile.ZipInfo, kind: str) -> str | None:
     """What is wrong before the part's root element (a DTD), or None. Reads at most PROLOG_LIMIT.
 
     defusedxml's parser refuses a DOCTYPE, ENTITY or external reference as expat meets it, in any
@@ -61,7 +63,7 @@ def _prolog_problem(package: zipfile.ZipFile, entry: zipfile.ZipInfo) -> str | N
     parsed twice. A part that is not well-formed is left to the reader, which reports it as damaged.
     """
     parser = DefusedXMLParser(target=_StopAtRoot(), forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    declares = f"part {entry.filename} declares a DOCTYPE or ENTITY (not allowed in a workbook)"
+    declares = f"part {entry.filename} declares a DOCTYPE or ENTITY (not allowed in a {kind})"
     read = 0
     with package.open(entry) as stream:
         while read < PROLOG_LIMIT:
@@ -77,7 +79,7 @@ def _prolog_problem(package: zipfile.ZipFile, entry: zipfile.ZipInfo) -> str | N
                 return None
             except ValueError as exc:  # an encoding expat cannot read, e.g. a declared UTF-16-BE
                 return f"part {entry.filename} cannot be checked ({exc})"
-    return declares  # a prolog this long is not a workbook's
+    return declares  # a prolog this long is not a workbook's (nor a Word document's)
 
 
 MAX_COMMENTS = 1_000  # of a sheet's comments kept to report: a return has a few, if any

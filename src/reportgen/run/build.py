@@ -47,7 +47,7 @@ from reportgen.drafts.earlier import (
     withdrawn_earlier,
 )
 from reportgen.drafts.later import LaterDrafts, later_drafts, stale_later_issues
-from reportgen.errors import UsageError
+from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import write_atomically
 from reportgen.issues import Issue, issue, issues_csv
 from reportgen.look import Theme
@@ -64,6 +64,7 @@ from reportgen.paper.cover import (
 from reportgen.read.richtext import explanation_issues
 from reportgen.read.sheets import toml_string
 from reportgen.read.workspace import Inputs, find_inputs
+from reportgen.read.xlsx_guard import refuse_reason
 from reportgen.render.fonts import resolve_fonts
 from reportgen.render.pdf.html import STYLESHEET, stylesheet_lacks
 from reportgen.render.pdf.html import check_template as check_pdf_template
@@ -226,6 +227,11 @@ def load_theme(inputs: Inputs) -> tuple[Theme, list[Issue]]:
     """The Word template's look, with the PDF's font for each font it names (swaps reported once)."""
     template = template_file(inputs.templates, "paper.docx")  # a folder without one: the DOCX is laid out from ours
     shown = inputs.display(template) if template.is_relative_to(inputs.workspace) else "reportgen's default template"
+    refused = refuse_reason(template, "Word document")  # before python-docx expands every part into memory
+    if refused:
+        raise ReportgenError(f"DOCX template {shown} cannot be read: {refused}; open it in Word and save it "
+                             "again as a Word Document (.docx), or move it out of the templates folder to use "
+                             "reportgen's own")
     theme, issues = read_theme(template, shown)
     earlier = template.is_relative_to(inputs.workspace) and is_earlier_release(template)
     issues = [found for found in issues if not _unmissed(found, inputs)
