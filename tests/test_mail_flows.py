@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import base64
+import secrets
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -132,3 +135,55 @@ def test_a_deployments_chase_logs_the_registers_warnings_as_the_command_prints_t
     assert not any("hidden in Excel" in line for line in told)
     table = Artifact.get(artifact_key("mail-issues", "chase", PERIOD, workspace=root))
     assert table is not None and str(table.data).count("hidden in Excel") == 3
+
+
+def _said_anywhere_by_prefect() -> str:
+    """Everything Prefect keeps of the runs: logs, flow and task runs (parameters, states, their messages),
+    artifacts and variables, as JSON (the session's harness holds other tests' runs too: every page is read)."""
+    from prefect.client.orchestration import get_client
+
+    kept: list[Any] = []
+    with get_client(sync_client=True) as client:
+        for read in (client.read_logs, client.read_flow_runs, client.read_task_runs, client.read_artifacts):
+            offset = 0
+            while page := read(limit=200, offset=offset):
+                kept.extend(page)
+                offset += len(page)
+        kept.extend(client.read_variables(limit=200))
+    return "\n".join(record.model_dump_json() for record in kept)
+
+
+def _forms(user: str, password: str) -> list[str]:
+    """The password as written, and as each login mechanism sends it (base64 of itself, PLAIN's, XOAUTH2's)."""
+    encoded = [password.encode(), f"\0{user}\0{password}".encode(),
+               f"user={user}\x01auth=Bearer {password}\x01\x01".encode()]
+    return [password, *(base64.b64encode(form).decode() for form in encoded)]
+
+
+@pytest.mark.expected_logs
+def test_the_mail_password_is_nowhere_prefect_or_the_workspace_keeps_it(harness, tmp_path: Path, smtp,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A security review: a login the server refuses, then one it takes, through the send-returns and chase
+    flows. Neither password, as written or in any form a login sends it, is in Prefect's logs, runs, states,
+    artifacts or variables, in what the flow raised, or in any file of the workspace."""
+    from mailservers import PASSWORD, USER
+    from reportgen.errors import ReportgenError
+    from reportgen.shells.mail_flows import chase_flow, send_returns_flow
+
+    controller, captured = smtp
+    wrong = f"Wrong-{secrets.token_hex(8)}"
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
+    monkeypatch.setenv("REPORTGEN_MAIL_USER", USER)
+    monkeypatch.setenv("REPORTGEN_MAIL_PASSWORD", wrong)
+    with pytest.raises(ReportgenError) as refused:
+        send_returns_flow(str(root), PERIOD)
+    assert "refused the login" in str(refused.value) and captured.messages == []
+    monkeypatch.setenv("REPORTGEN_MAIL_PASSWORD", PASSWORD)
+    send_returns_flow(str(root), PERIOD)
+    chase_flow(str(root), PERIOD)
+    assert len(captured.messages) >= 3
+    kept = _said_anywhere_by_prefect()
+    assert "refused the login" in kept  # the records were read: the failed run and its reason are in them
+    files = "\n".join(path.read_bytes().decode("utf-8", "replace") for path in root.rglob("*") if path.is_file())
+    for secret in (*_forms(USER, wrong), *_forms(USER, PASSWORD)):
+        assert secret not in kept and secret not in files and secret not in str(refused.value)
