@@ -7,7 +7,10 @@ browser of its own. axe-core is the copy shipped inside the `axe-playwright-pyth
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -47,3 +50,43 @@ def visible_refs(page: Any) -> list[int]:
     refs = page.eval_on_selector_all(
         "#plan-table tr.action", "rows => rows.filter(r => r.offsetParent !== null).map(r => r.id)")
     return [int(ref.removeprefix("action-")) for ref in refs]
+
+
+@contextmanager
+def listening() -> Iterator[tuple[str, list[str]]]:
+    """A web server on a free port of this machine, and every path asked of it."""
+    asked: list[str] = []
+
+    class Recorder(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<script>alert('fetched')</script>")
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", asked
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def loading_markup(server: str) -> str:
+    """Text holding every way markup could load or run something: from `server`, inline, javascript: and data:."""
+    return (f'<script src="{server}/s.js"></script><script>alert("inline")</script>'
+            f'<iframe src="{server}/frame"></iframe><img src="{server}/img" onerror="alert(1)">'
+            f'<svg onload="alert(2)"></svg><link rel="stylesheet" href="{server}/l.css">'
+            f'</style><style>@import url("{server}/i.css"); body {{ background: url("{server}/bg") }}</style>'
+            f'<p style="background-image: url({server}/inline)">x</p>'
+            f'<meta http-equiv="refresh" content="0; url={server}/refresh"><base href="{server}/">'
+            f'<object data="{server}/o"></object><embed src="{server}/e"><video poster="{server}/v"></video>'
+            f'![picture]({server}/md.png) [js](javascript:alert(3))'
+            ' [data](data:text/html,<script>alert(4)</script>)'
+            f' <a href="{server}/link">a link to follow</a> file:///etc/passwd')

@@ -9,7 +9,7 @@ import pdfplumber
 import pytest
 from playwright.sync_api import Browser, Page
 
-from browser import AXE_SOURCE, axe_violations
+from browser import AXE_SOURCE, axe_violations, listening, loading_markup
 from conftest import ACTIONS, REGISTER_HEADINGS, copy_example, default_returns, make_workspace
 from reportgen.run.build import build_draft
 from reportgen.shells.cli import main
@@ -160,3 +160,33 @@ def test_a_comparison_has_a_main_landmark_and_follows_the_readers_text_size(brow
     with pdfplumber.open(folder / "diff.pdf") as pdf:
         sizes = {line["text"]: round(line["chars"][0]["size"], 1) for line in pdf.pages[0].extract_text_lines()}
     assert sizes["Counts then and now"] == 13.5 and sizes["Status Then Now Change"] == 9.0, sizes
+
+
+def test_hostile_text_in_a_comparison_fetches_and_runs_nothing(browser: Browser, tmp_path: Path) -> None:
+    """A security review of diff.html, which a reviewer opens from the comparison folder: an action reworded in the
+    register and an explanation rewritten into markup that would load or run something. In Chromium the page
+    requests only itself, a web server on this machine is asked nothing, and no script runs; the markup is shown
+    as the partner wrote it."""
+    with listening() as (server, asked):
+        root = make_workspace(tmp_path / "ws")
+        build_draft(root)
+        hostile = loading_markup(server)
+        register = [REGISTER_HEADINGS, *[(*row[:3], f"{row[3]} {hostile}", *row[4:]) if row[0] == 2 else row
+                                         for row in ACTIONS]]
+        returns = {name: [(*row[:3], hostile, *row[4:]) if row[0] == 3 else row for row in rows]
+                   for name, rows in default_returns().items()}
+        build_draft(make_workspace(root, register=register, returns=returns))
+        diff = compared(root) / "diff.html"
+        page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+        requested: list[str] = []
+        messages: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.on("console", lambda message: messages.append(message.text))
+        page.on("dialog", lambda dialog: (messages.append("dialog: " + dialog.message), dialog.dismiss()))
+        page.goto(diff.resolve().as_uri())
+        page.wait_for_timeout(300)
+        assert page.locator("body").inner_text().count('<script>alert("inline")</script>') >= 2  # both, as written
+        assert page.locator("script, iframe, object, embed, img[src^='http'], body link, body meta").count() == 0
+        assert page.locator("a[href^='javascript'], a[href^='data:']").count() == 0
+        assert requested == [diff.resolve().as_uri()]
+        assert asked == [] and messages == []

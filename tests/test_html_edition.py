@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +13,7 @@ import pypdf
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from browser import axe_violations, visible_refs
+from browser import axe_violations, listening, loading_markup, visible_refs
 from canary import CANARY, canary_leaks, exempt_workspace
 from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, ROOT, SAMPLE, copy_example, make_workspace, needs_sample
 from reportgen.run.build import OUTPUT_FILES, BuildResult, build_draft
@@ -866,48 +862,13 @@ def test_progress_headings_look_like_the_papers_other_headings(browser: Browser,
     assert shown["Stalled actions"][2] == shown["Delivery"][2]  # the paper's heading colour, as every heading
 
 
-@contextmanager
-def listening() -> Iterator[tuple[str, list[str]]]:
-    """A web server on a free port of this machine, and every path asked of it."""
-    asked: list[str] = []
-
-    class Recorder(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            asked.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.end_headers()
-            self.wfile.write(b"<script>alert('fetched')</script>")
-
-        def log_message(self, *_args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", asked
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def test_hostile_text_anywhere_makes_the_web_edition_fetch_and_run_nothing(browser: Browser, tmp_path: Path) -> None:
     """Markup that would load or run something (script, iframe, an event handler, style sheets and CSS url(), a
     refresh, a base, javascript: and data: links, a Markdown picture) in a register's section, lead and action and
     a return's explanation and timeframe: opened, filtered and searched in Chromium, the page asks nothing of the
     network or of the disk beyond itself, no script of it runs, and the CSP has nothing to refuse."""
     with listening() as (server, asked):
-        hostile = (f'<script src="{server}/s.js"></script><script>alert("inline")</script>'
-                   f'<iframe src="{server}/frame"></iframe><img src="{server}/img" onerror="alert(1)">'
-                   f'<svg onload="alert(2)"></svg><link rel="stylesheet" href="{server}/l.css">'
-                   f'</style><style>@import url("{server}/i.css"); body {{ background: url("{server}/bg") }}</style>'
-                   f'<p style="background-image: url({server}/inline)">x</p>'
-                   f'<meta http-equiv="refresh" content="0; url={server}/refresh"><base href="{server}/">'
-                   f'<object data="{server}/o"></object><embed src="{server}/e"><video poster="{server}/v"></video>'
-                   f'![picture]({server}/md.png) [js](javascript:alert(3))'
-                   ' [data](data:text/html,<script>alert(4)</script>)'
-                   f' <a href="{server}/link">a link to follow</a> file:///etc/passwd')
+        hostile = loading_markup(server)
         register = [REGISTER_HEADINGS, (1, f"Safety {hostile}", "OPCC", f"An action {hostile}", "1"),
                     (2, "Justice", f"Police {hostile}", "Another action", "2")]
         returns = {"opcc.xlsx": [RETURN_HEADINGS, (1, "", "In progress", hostile, f"2027 {hostile}")]}
