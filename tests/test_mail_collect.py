@@ -222,6 +222,43 @@ def test_an_empty_message_file_is_named_as_empty_not_blamed_on_its_senders_addre
     assert [line.split(",")[1] for line in ledger.splitlines()[1:]] == ["unreadable"]
 
 
+def _nested(sender: str, depth: int) -> bytes:
+    """A message of `depth` multiparts each inside the last (a few hundred KB): no mail program writes one."""
+    head = (f"From: {sender}\r\nTo: returns@example.org\r\nSubject: Re: return\r\nMessage-ID: <deep@example.org>\r\n"
+            "Date: Mon, 05 Oct 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n")
+    opening = "".join(f"Content-Type: multipart/mixed; boundary=\"b{level}\"\r\n\r\n--b{level}\r\n"
+                      for level in range(depth))
+    closing = "".join(f"\r\n--b{level}--" for level in reversed(range(depth)))
+    return (head + opening + "Content-Type: text/plain\r\n\r\nhello" + closing + "\r\n").encode()
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+def test_a_message_nested_thousands_deep_is_rejected_not_a_traceback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], smtp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A security review: a 200 KB message of 3,000 multiparts nested one in another (from anyone: a stranger's is
+    read as far as its sender) stopped collect with Python's RecursionError traceback, every run, since it stayed in
+    the inbox, so no partner's return was ever collected after it. It is now unreadable mail, set aside; the
+    return beside it is saved."""
+    controller, captured_mail = smtp
+    for name, value in env().items():
+        monkeypatch.setenv(name, value)
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
+    drop = tmp_path / "replies"
+    drop.mkdir()
+    (drop / "1 deep.eml").write_bytes(_nested("stranger@elsewhere.example.org", 3000))
+    (drop / "2 opcc.eml").write_bytes(reply(ADDRESS[OPCC], [("opcc.xlsx", workbook(GOOD_OPCC))]))
+    assert main(["collect", "--workspace", str(root), "--period", PERIOD, "--from-folder", str(drop)]) == 1
+    captured = capsys.readouterr()
+    printed = " ".join(captured.out.split())
+    assert "Traceback" not in captured.err + captured.out and "RecursionError" not in captured.err, captured.err
+    assert "could not be read as email: its parts are nested inside one another too deeply" in printed, captured.err
+    assert sorted(path.name for path in (drop / "reportgen-rejected").iterdir()) == ["1 deep.eml"]
+    assert (root / "inputs" / "returns" / PERIOD / "opcc.xlsx").is_file()
+    assert [to for to, _ in captured_mail.messages] == [[ADDRESS[OPCC]]]  # the partner's answered, no one else
+    ledger = (root / "outputs" / PERIOD / "mail" / "received.csv").read_text(encoding="utf-8-sig")
+    assert sorted(line.split(",")[1] for line in ledger.splitlines()[1:]) == ["saved", "unreadable"]
+
+
 @pytest.mark.parametrize("dry_run", [["--dry-run"], []], ids=["dry run", "real run"])
 def test_collect_from_a_folder_that_does_not_exist_is_wrong_usage_and_says_so(
         tmp_path: Path, dry_run: list[str]) -> None:

@@ -1803,7 +1803,11 @@ CODES: dict[str, Code] = {
                    "copied or synced); this one is in the rejected folder."),
          "no-headers": ("Message {uid} is not an email: it has no sender, subject or date.",
                         "Save the message again from the mail program as an .eml file; this file is in the rejected "
-                        "folder.")}),
+                        "folder."),
+         "too-deep": ("Message {uid} could not be read as email: its parts are nested inside one another too deeply "
+                      "(no mail program writes a message so); nothing in it was saved or answered.",
+                      "It is in the rejected folder; if it is a partner's, ask them to attach the return to a new "
+                      "message.")}),
     "deadline-passed": Code(
         W, "The returns deadline in reportgen.toml has passed.",
         "The returns deadline in reportgen.toml, {value}, has passed: the workbooks ask partners to reply by it.",

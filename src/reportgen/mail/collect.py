@@ -133,6 +133,11 @@ class Collector:
         """One message's outcome; a message too malformed to read is rejected, never a traceback."""
         try:
             return self._handle(incoming)
+        except RecursionError:  # parts nested thousands deep: Python's email package recurses once a level
+            digest = "sha256:" + hashlib.sha256(incoming.raw).hexdigest()
+            return self._done(self._record(digest, "unreadable", "", "", "", "", "nested too deeply"), REJECTED,
+                              issue("mail-unreadable", "too-deep", uid=quoted(incoming.uid),
+                                    file=f"mail {quoted(incoming.uid)}"))
         except (email.errors.MessageError, ValueError, TypeError, IndexError, LookupError, AttributeError,
                 UnicodeError) as exc:
             digest = "sha256:" + hashlib.sha256(incoming.raw).hexdigest()
