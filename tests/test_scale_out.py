@@ -25,11 +25,13 @@ import pytest
 
 from canary import CANARY, exempt_workspace
 from conftest import benchmark_workspace, blocked_workspace, copy_example
+from reportgen.mail.credentials import PASSWORD_VARIABLE, TOKEN_VARIABLE
 from reportgen.shells.serve import Stops, same_folder, stop, stops_deferred
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
 WATCH = ["--watch", "--watch-timeout", "300"]
+SECRET = "not-for-the-server-4f1c"
 
 
 def prefect_env(home: Path, api_url: str | None) -> dict[str, str]:
@@ -55,15 +57,40 @@ def running(args: list[str], env: dict[str, str], log: Path, cwd: Path | None = 
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     home = tmp_path_factory.mktemp("prefect-home")
     env_before = dict(os.environ)
-    os.environ.update({"PREFECT_HOME": str(home)})
+    # as `reportgen serve` is started where the mail password is set (test_the_server_is_not_given_the_mail_secrets)
+    os.environ.update({"PREFECT_HOME": str(home), PASSWORD_VARIABLE: SECRET, TOKEN_VARIABLE: SECRET})
     from reportgen.shells.serve import local_server
 
     try:
         with local_server(ui=False) as api_url:
+            os.environ.pop(PASSWORD_VARIABLE)
+            os.environ.pop(TOKEN_VARIABLE)
             yield api_url, home
     finally:
         os.environ.clear()
         os.environ.update(env_before)
+
+
+def test_the_server_is_not_given_the_mail_secrets(server) -> None:
+    """`reportgen serve` started its Prefect server with its whole environment, the mail password or token set
+    for the flows included: the server never uses them, yet held them as long as it ran (its environment readable
+    by the same user, in a core dump). The server `serve` starts has every other variable, and not those."""
+    api_url, home = server
+    port = api_url.rsplit(":", 1)[1].split("/")[0]
+    found = {}
+    for proc in Path("/proc").iterdir():
+        try:
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+            if b"server" in command and port.encode() in command:
+                found[proc.name] = dict(line.split(b"=", 1) for line in (proc / "environ").read_bytes().split(b"\0")
+                                        if b"=" in line)
+        except OSError:  # a process that ended meanwhile, or another user's
+            continue
+    assert found, f"no process serving port {port}"
+    for environment in found.values():
+        assert environment[b"PREFECT_HOME"] == str(home).encode()
+        assert PASSWORD_VARIABLE.encode() not in environment and TOKEN_VARIABLE.encode() not in environment
+        assert not any(SECRET.encode() in value for value in environment.values())
 
 
 def run_cli(args: list[str], env: dict[str, str], expect: int = 0) -> str:

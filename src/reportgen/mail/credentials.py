@@ -16,6 +16,7 @@ from reportgen.errors import ReportgenError
 USER_VARIABLE = "REPORTGEN_MAIL_USER"
 PASSWORD_VARIABLE = "REPORTGEN_MAIL_PASSWORD"
 TOKEN_VARIABLE = "REPORTGEN_MAIL_OAUTH_TOKEN"
+SECRET_VARIABLES = (PASSWORD_VARIABLE, TOKEN_VARIABLE)
 # a flow's run reads the environment of the process that runs it, not of the person who started the run
 WHERE_TO_SET = ("in the environment of the command, or, for a flow, of the Prefect worker or `reportgen serve` "
                 "that runs it")

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.lifetime import signal_when_parent_dies
+from reportgen.mail.credentials import SECRET_VARIABLES
 from reportgen.read.workspace import open_workspace
 from reportgen.shells.prefect_env import SERVED_CODE, code_fingerprint, configure
 from reportgen.wording import counted, quoted
@@ -107,7 +108,10 @@ def local_server(startup_timeout: float = 90, ui: bool = True, on_stop: Callable
     command = [str(Path(sys.executable).parent / "prefect"), "server", "start", "--host", "127.0.0.1",
                "--port", str(port), *([] if ui else ["--no-ui"])]
     # the UI asks /ui-settings where its API is: Prefect answers port 4200 whatever --port says, so say it
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_UI_API_URL": api_url}
+    # nor the mail password or token: the flows' runs read them, not the server, which keeps its environment as
+    # long as it runs (readable in /proc by the same user, in a core dump, in a crash reporter's report)
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", *SECRET_VARIABLES)}
+    env |= {"PREFECT_UI_API_URL": api_url}
     env |= LOG_STREAM
     with (home / "server.log").open("ab") as log:
         server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
