@@ -74,6 +74,8 @@ class MailSettings(Strict):
     collect_before_build: bool = False  # the monthly flow collects the mailbox first
     chase_after_build: bool = False  # and chases who has not returned after the build
     signature: str = ""  # closes every message; defaults to from_name
+    # addresses told how each monthly run ended (the draft built, blocked, or nothing built and why), through smtp
+    notify: tuple[str, ...] = ()
 
     @field_validator("from_address")
     @classmethod
@@ -81,6 +83,15 @@ class MailSettings(Strict):
         if value and not EMAIL_ADDRESS.fullmatch(value.strip()):
             raise ValueError(f"not an email address: {quoted(value)}")
         return value.strip()
+
+    @field_validator("notify")
+    @classmethod
+    def _notify_well_formed(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        wrong = [address for address in value if not EMAIL_ADDRESS.fullmatch(address.strip())]
+        if wrong:
+            raise ValueError(f"not an email address: {', '.join(quoted(a) for a in wrong)} "
+                             "(write the bare address, e.g. secretariat@wessex-pcc.example.org)")
+        return tuple(address.strip() for address in value)
 
     def tls_context(self, workspace: Path) -> ssl.SSLContext:
         """Certificates are always verified: against `ca_file` when given, else the system's store."""

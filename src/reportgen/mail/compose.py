@@ -44,7 +44,8 @@ def message_id(key: str, settings: Settings) -> str:
     return f"<reportgen.{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@{domain}>"
 
 
-def _message(key: str, settings: Settings, to: Sequence[str], subject: str, body: str) -> EmailMessage:
+def _message(key: str, settings: Settings, to: Sequence[str], subject: str, body: str,
+             signed: bool = True) -> EmailMessage:
     mail = settings.mail
     message = EmailMessage(policy=HEADERS_UNFOLDED)
     message["From"] = formataddr((mail.from_name, mail.from_address)) if mail.from_name else mail.from_address
@@ -53,8 +54,16 @@ def _message(key: str, settings: Settings, to: Sequence[str], subject: str, body
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = message_id(key, settings)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office replies should not answer it
-    message.set_content(body + _signature(settings))
+    message.set_content(body + (_signature(settings) if signed else "\n"))
     return message
+
+
+def run_report(key: str, to: Sequence[str], subject: str, lines: Sequence[str], settings: Settings) -> Outgoing:
+    """How a scheduled run ended, to the secretariat's [mail] notify addresses: the officer who is not watching
+    Prefect's UI learns of a draft to review, or of the returns to correct before it can be built. No period tag in
+    the subject, and unsigned: it is not a message to a partner, and a reply is not a return."""
+    return Outgoing(key, "run summary", "the secretariat", _message(key, settings, to, subject, "\n".join(lines),
+                                                                     signed=False))
 
 
 def _signature(settings: Settings) -> str:

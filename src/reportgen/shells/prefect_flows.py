@@ -360,12 +360,18 @@ def log_summary(result: BuildResult) -> None:
 def summary_log_lines(result: BuildResult) -> list[str]:
     """The lines `log_summary` logs, each as `--watch` shows it whole (`watchable`: a partner's "[tbc]" in an
     issue's message is not taken for a style and dropped)."""
+    return [watchable(line) for line in summary_lines(result)]
+
+
+def summary_lines(result: BuildResult) -> list[str]:
+    """What `reportgen build` prints of a draft: the counts, the verdict, each issue that blocks publication (where
+    it is, what to do) and who to chase."""
     from reportgen.shells.console import chase_heading, chase_reasons, paper_summary, summary_line
 
     chase = [f"{chase_heading(row)}: {row.partner}: {reasons}" for row in result.chase
              if (reasons := chase_reasons(row))]
     blocking = [f"Blocks publication: {told_line(item)}" for item in result.issues if item.severity is Severity.ERROR]
-    return [watchable(line) for line in [*paper_summary(result.paper), summary_line(result.issues), *blocking, *chase]]
+    return [*paper_summary(result.paper), summary_line(result.issues), *blocking, *chase]
 
 
 def publish_artifacts(result: BuildResult, workspace: Path, comparison: DiffResult | None = None,
@@ -681,12 +687,14 @@ def wait_for_earlier_runs(poll: float = EARLIER_RUN_POLL) -> None:
                 "beside it", ", ".join(f"{quoted(run.name)} ({run.id})" for run in earlier))
 
 
-def warn_run(*notes: str) -> None:
-    """Each note ("" for none) as a warning in the run's log (shown in the UI and by --watch)."""
+def warn_run(*notes: str) -> list[str]:
+    """Each note ("" for none) as a warning in the run's log (shown in the UI and by --watch); the notes warned."""
     from prefect.logging import get_run_logger
 
-    for note in filter(None, notes):
+    warned = [note for note in notes if note]
+    for note in warned:
         get_run_logger().warning("reportgen: %s", note)
+    return warned
 
 
 def not_compared(result: BuildResult) -> str:
@@ -706,11 +714,13 @@ def monthly_update(workspace: str = ".", period: str | None = None,
     from prefect.logging import get_run_logger
 
     from reportgen.shells.mail_flows import chase_after_build, collect_before_build  # they import this module
+    from reportgen.shells.run_report import built_report, tell_secretariat, tell_secretariat_nothing_built
 
+    slot = None  # the month a scheduled run is for, once known: a run that builds nothing is told as that month's
     try:
         where = given_path(workspace, "workspace")
         wait_for_earlier_runs()
-        warn_run(schedule_not_in_effect(where), UPGRADED_UNDER_SERVE if code_changed_since_serve() else "")
+        notes = warn_run(schedule_not_in_effect(where), UPGRADED_UNDER_SERVE if code_changed_since_serve() else "")
         slot = None if period else scheduled_period(where)  # a scheduled run builds its own month
         collect_before_build(where, period or slot)
         if slot:
@@ -718,7 +728,7 @@ def monthly_update(workspace: str = ".", period: str | None = None,
         find_inputs(where, period or slot)
         result = build_draft(where, period or slot, None, edition, runner=TaskRunner())
         if period is None and slot is None:
-            warn_run(period_left_behind(where, result.paper.period), started_late(where, result.paper.period))
+            notes += warn_run(period_left_behind(where, result.paper.period), started_late(where, result.paper.period))
         comparison = compare_task(result.previous, result.folder) if result.previous else None
         uncompared = "" if comparison else not_compared(result)
         if uncompared:
@@ -726,7 +736,10 @@ def monthly_update(workspace: str = ".", period: str | None = None,
         publish_artifacts(result, where, comparison, result.chase, uncompared)
         chase_after_build(where, result.paper.period)
     except (ReportgenError, OSError) as exc:
-        return refused(written(exc, out=False, done=MONTHLY_NOT_PUBLISHED))
+        state = refused(written(exc, out=False, done=MONTHLY_NOT_PUBLISHED))
+        tell_secretariat_nothing_built(workspace, period or slot, state.message or "")
+        return state
+    tell_secretariat(where, *built_report(result, comparison, uncompared, notes))
     return finished(len(result.blocking), f"draft {result.folder}", MonthlyResult(result, comparison))
 
 

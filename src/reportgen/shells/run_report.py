@@ -1,0 +1,107 @@
+"""How a monthly run ended, mailed to the secretariat ([mail] notify): the officer who is not watching Prefect's
+UI learns that a draft is ready to review (its folder, the counts, what changed since the last draft), that it was
+built but is blocked (each issue where it is and what to do), or that nothing was built and why.
+
+Opt-in: with no `notify` addresses nothing is sent. A message that cannot be sent never changes how the run
+ends: the run's log says so, and the outcome is in the run's log and artifacts as ever. Only the monthly flow
+imports this module.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Sequence
+from pathlib import Path
+
+from prefect.context import FlowRunContext
+
+from reportgen.diff.changes import human_text
+from reportgen.diff.render import DiffResult
+from reportgen.errors import ReportgenError
+from reportgen.mail.compose import run_report
+from reportgen.mail.transport import SmtpOutbox
+from reportgen.periods import period_label
+from reportgen.run.build import BuildResult
+from reportgen.settings import load_settings
+from reportgen.shells.mail_flows import mail_credentials
+from reportgen.shells.prefect_flows import blocking_phrase, in_deployment_run, summary_lines
+
+
+def run_said() -> tuple[str, str]:
+    """This flow run's name and id, as the UI and `prefect flow-run ls` show them ("" outside a run)."""
+    context = FlowRunContext.get()
+    if context is None or context.flow_run is None:
+        return "", ""
+    return context.flow_run.name, str(context.flow_run.id)
+
+
+def built_report(result: BuildResult, comparison: DiffResult | None, uncompared: str, notes: Sequence[str] = ()
+                 ) -> tuple[str, list[str]]:
+    """The subject and lines of the mail for a run that built its draft: ready to review, or blocked; `notes`, what
+    the run warned of besides (a month ended with no returns folder, a schedule not in effect)."""
+    name, run_id = run_said()
+    label, folder, blocking = period_label(result.paper.period), result.folder, len(result.blocking)
+    unchanged = comparison is not None and comparison.diff.is_empty
+    if blocking:
+        subject = f"Panel paper {label}: draft {folder.name} built, but {blocking_phrase(blocking)}"
+        verdict = (f"{blocking_phrase(blocking).capitalize()}: correct each issue below in the file, sheet, row and "
+                   "column it names, then run the monthly flow again.")
+    else:
+        subject = f"Panel paper {label}: draft {folder.name} is ready to review" + (
+            f" (no changes since {comparison.old.name})" if comparison is not None and unchanged else "")
+        verdict = "Nothing blocks publication."
+    lines = [f"The monthly run {name} ({run_id}) built the draft for {label}." if name else
+             f"The monthly run built the draft for {label}.", "", f"Draft folder: {folder}",
+             "(paper.docx, paper.pdf, paper.html; every issue in issues.csv, who to chase in chase.csv)", "", verdict,
+             "", *summary_lines(result), ""]
+    if comparison is not None:
+        lines += [f"Compared with {comparison.old.name} (the comparison is in {comparison.folder}):",
+                  human_text(comparison.diff)]
+    elif uncompared:
+        lines.append(uncompared)
+    if notes:
+        lines += ["", "The run also warned:", *(f"- {note}" for note in notes)]
+    return subject, lines
+
+
+def failed_report(period: str | None, reason: str) -> tuple[str, list[str]]:
+    """The subject and lines of the mail for a run that built nothing: the reason, which says what to do."""
+    name, run_id = run_said()
+    month = f" for {period_label(period)}" if period else ""
+    run = f"The monthly run {name} ({run_id})" if name else "The monthly run"
+    return (f"Panel paper{month}: the monthly run built nothing",
+            [f"{run} built nothing{month}, and published nothing:", "", reason])
+
+
+def tell_secretariat(workspace: Path, subject: str, lines: list[str]) -> None:
+    """Mail `subject` and `lines` to [mail] notify, if any, through [mail] smtp and the worker's mail login."""
+    from prefect.logging import get_run_logger
+
+    try:
+        settings = load_settings(workspace)
+    except ReportgenError:
+        return  # the run says why the settings cannot be read
+    to = settings.mail.notify
+    if not to:
+        return
+    _name, run_id = run_said()
+    said = [*lines, "", f"Workspace: {workspace} (the files named above are in it)"]
+    outgoing = run_report(f"run:{run_id or subject}", to, subject, said, settings)
+    logger = get_run_logger()
+    try:
+        tls = settings.mail.tls_context(workspace)
+        with SmtpOutbox(settings.mail, mail_credentials(workspace, dry_run=False), tls) as outbox:
+            outbox.deliver(outgoing.message)
+    except (ReportgenError, smtplib.SMTPException, OSError) as exc:
+        logger.warning("reportgen: how this run ended was not mailed to %s ([ mail ] notify): %s; it is in this "
+                       "run's log and artifacts", ", ".join(to), exc)
+        return
+    logger.info("reportgen: how this run ended was mailed to %s", ", ".join(to))
+
+
+def tell_secretariat_nothing_built(workspace: str, period: str | None, reason: str) -> None:
+    """`tell_secretariat` of a run that built nothing, when its workspace is known (a deployment's run given a
+    relative path is refused before it is)."""
+    where = Path(workspace)
+    if where.is_absolute() or not in_deployment_run():
+        tell_secretariat(where, *failed_report(period, reason))

@@ -1,0 +1,93 @@
+"""How a monthly run ended, mailed to the secretariat ([mail] notify), on a real `prefect server` on 127.0.0.1 with
+a process work pool and a worker, each run made with `prefect deployment run … --watch` and the mail read back from
+a real SMTP server: the officer who is not watching Prefect's UI is told the draft's folder and counts, what changed
+since the last draft (or that nothing did), what blocks it (where each issue is, what to do), or why nothing was
+built."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import blocked_workspace, copy_example
+from mail_helpers import env as mail_login
+from test_scale_out import BIN, final_state, prefect_env, run_cli, run_deployment, running, server  # noqa: F401
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")]
+SECRETARIAT = "secretariat@wessex-pcc.example.org"
+
+
+def notifying(workspace: Path, smtp_port: int) -> Path:
+    """`workspace` with its [mail] sent through the test's SMTP server and each monthly run told to SECRETARIAT."""
+    settings = workspace / "reportgen.toml"
+    text = settings.read_text(encoding="utf-8")
+    if "[mail]" not in text:
+        text += '\n[mail]\nfrom_address = "returns@wessex-pcc.example.org"\n'
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("smtp ="))
+    text = text.replace("[mail]\n", f'[mail]\nsmtp = {{ host = "127.0.0.1", port = {smtp_port}, tls = "none" }}\n'
+                                    f'notify = ["{SECRETARIAT}"]\n')
+    settings.write_text(text + "\n", encoding="utf-8")
+    return workspace
+
+
+def test_each_monthly_run_mails_the_secretariat_how_it_ended(server, smtp, tmp_path: Path) -> None:  # noqa: F811
+    api_url, home = server
+    controller, captured = smtp
+    env = prefect_env(home, api_url) | mail_login()
+    ready = notifying(copy_example(tmp_path / "ready"), controller.port)
+    blocked = notifying(blocked_workspace(tmp_path / "blocked"), controller.port)
+    run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "told", "--overwrite"], env)
+    run_cli([str(BIN / "reportgen"), "deploy", "--pool", "told", "--name", "told-demand", "--workspace", str(ready),
+             "--monthly-name", "told"], env)
+    log = tmp_path / "worker.log"
+
+    def told() -> tuple[list[str], str, str]:
+        """The one message the last run sent: its recipients, subject and text."""
+        assert len(captured.messages) == 1, [str(m["Subject"]) for m in captured.parsed()] + [log.read_text()]
+        to, message = captured.messages.pop()
+        body = message.get_body(("plain",))
+        assert body is not None
+        return to, str(message["Subject"]), " ".join(body.get_content().split())
+
+    with running([str(BIN / "prefect"), "worker", "start", "--pool", "told"], env, log):
+        done = run_deployment("monthly-update/told", env)
+        assert final_state(done) == "Completed", done + log.read_text()
+        to, subject, text = told()
+        draft = ready / "outputs" / "2026-10" / "draft-01"
+        assert to == [SECRETARIAT] and subject == "Panel paper October 2026: draft draft-01 is ready to review"
+        assert f"Draft folder: {draft}" in text and "Nothing blocks publication." in text, text
+        assert f"Workspace: {ready} (the files named above are in it)" in text, text
+        assert "2026-10 (public edition): 35 actions: Completed 8, In progress 19" in text, text
+        assert "To chase: Wessex County Council: no return; 4 of 4 actions not updated" in text, text
+        assert "Not compared: no public edition draft was kept before this one" in text, text
+        assert "The monthly run ready-" in text, text  # named after the workspace, as in the UI
+        # what the run warned of besides, as its log did (after November 2026: that month has no returns folder)
+        if "has ended and has no folder" in " ".join(done.split()):  # --watch wraps its lines
+            assert "The run also warned: - this run, due" in text and "has ended and has no folder" in text, text
+
+        done = run_deployment("monthly-update/told", env)  # nothing changed since
+        assert final_state(done) == "Completed", done + log.read_text()
+        _to, subject, text = told()
+        assert subject == ("Panel paper October 2026: draft draft-02 is ready to review (no changes since "
+                           "draft-01)"), subject
+        assert "Compared with draft-01" in text and "No changes." in text, text
+
+        done = run_deployment("monthly-update/told", env, f"workspace={blocked}")
+        assert final_state(done) == "Blocked", done + log.read_text()
+        _to, subject, text = told()
+        assert subject == "Panel paper October 2026: draft draft-01 built, but 2 issues block publication", subject
+        for row, ref in ((2, 2), (3, 4)):
+            assert (f"Blocks publication: inputs/returns/2026-10/opcc.xlsx, sheet 'Return', row {row}, column 'Status "
+                    f"this reporting period': Action {ref}: status 'Maybe later' is not recognised; it is not counted. "
+                    "→ Use Completed, In progress") in text, text
+
+        done = run_deployment("monthly-update/told", env, "period=2026-12", expect=1)
+        assert final_state(done) == "Refused", done + log.read_text()
+        _to, subject, text = told()
+        assert subject == "Panel paper for December 2026: the monthly run built nothing", subject
+        assert ("built nothing for December 2026, and published nothing: no returns folder for 2026-12 "
+                "(inputs/returns/2026-12); the period folders there are: 2026-09, 2026-10. Check the period, or "
+                "create the folder and put the returns in it.") in text, text
+    assert "Traceback" not in log.read_text()
