@@ -319,6 +319,27 @@ def test_a_comparison_that_cannot_be_made_is_refused_before_any_task_runs(harnes
     assert sorted(p.name for p in (root / "outputs").rglob("*compare*")) == []  # nothing written
 
 
+def test_a_comparisons_run_is_named_after_the_workspace_its_new_draft_was_kept_in(harness, tmp_path: Path) -> None:
+    """The compare-drafts runs of two Panels on one server were told apart, in the UI and `prefect flow-run ls`, only
+    by opening each to read its parameters: the other flows' runs carry their workspace's tag, as their artifacts."""
+    from prefect.client.orchestration import get_client
+
+    from reportgen.shells.prefect_flows import compare_drafts_flow, workspace_tag
+
+    root = copy_example(tmp_path / "ws")
+    old, new = build_draft(root).folder, build_draft(root).folder
+    elsewhere = build_draft(root, out=tmp_path / "kept-elsewhere").folder
+
+    def run_name(old: Path, new: Path) -> str:
+        state = compare_drafts_flow(str(old), str(new), out=str(tmp_path / f"diff-{new.name}"), return_state=True)
+        assert state.is_completed(), state.message
+        with get_client(sync_client=True) as client:
+            return client.read_flow_run(state.state_details.flow_run_id).name  # type: ignore[arg-type]
+
+    assert run_name(old, new).startswith(f"{workspace_tag(root)}: ")
+    assert ":" not in run_name(old, elsewhere)  # kept with --out: no workspace to name it after
+
+
 def test_a_task_is_retried_only_for_an_io_error(harness) -> None:
     """I/O stages are retried twice, for an I/O error only: a bad period, a problem in the inputs or a
     file that must not be overwritten is the same on every try (the partner-returns flow retried one)."""

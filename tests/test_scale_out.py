@@ -490,6 +490,8 @@ def test_a_served_run_says_when_reportgen_was_upgraded_under_serve(server, tmp_p
 
 
 def test_every_flow_deployed_to_a_process_pool_runs_on_a_worker(server, tmp_path: Path) -> None:
+    from reportgen.shells.prefect_flows import workspace_tag
+
     api_url, home = server
     env = prefect_env(home, api_url)
     workspace = copy_example(tmp_path / "ws")
@@ -525,6 +527,7 @@ def test_every_flow_deployed_to_a_process_pool_runs_on_a_worker(server, tmp_path
         done = run_deployment("compare-drafts/on-demand", env, f"old={first}", f"new={second}", f"out={comparison}")
         assert final_state(done) == "Completed", done + log.read_text()
         assert sorted(p.name for p in comparison.iterdir()) == ["diff.docx", "diff.html", "diff.json", "diff.pdf"]
+        assert run_name(done, api_url).startswith(f"{workspace_tag(workspace)}: ")  # as the monthly run's is
         # keyed by period, and by where the draft is: one per month and Panel
         assert str(comparison) in artifact(artifact_key("compare", "2026-10", "draft-02", workspace=second.parent), env)
 
@@ -604,6 +607,15 @@ def state_message(printed: str, api_url: str) -> str:
         state = client.read_flow_run(run_id).state
     assert state is not None
     return state.message or ""
+
+
+def run_name(printed: str, api_url: str) -> str:
+    """The name of the flow run `prefect deployment run` printed the id of, as the UI and `flow-run ls` show it."""
+    from prefect.client.orchestration import SyncPrefectClient
+
+    run_id = uuid.UUID(re.findall(r"UUID: ([0-9a-f-]{36})", printed)[0])
+    with SyncPrefectClient(api_url) as client:
+        return client.read_flow_run(run_id).name
 
 
 def watched(printed: str) -> str:

@@ -329,9 +329,26 @@ def run_name() -> str:
     not a full path in a deployment's run (refused by the run) keeps Prefect's name alone; a run made again keeps
     its name."""
     context = FlowRunContext.get()
-    given = context.flow_run.name if context is not None and context.flow_run is not None else ""
     workspace = (context.parameters or {}).get("workspace") if context is not None else None
-    if not isinstance(workspace, str) or not (Path(workspace).is_absolute() or not in_deployment_run()):
+    return tagged_run_name(workspace if isinstance(workspace, str) else None)
+
+
+def comparison_run_name() -> str:
+    """A compare-drafts run's name: `run_name` of the workspace its new draft was kept in (WORKSPACE/outputs/<period>/
+    draft-NN), as its monthly run is named; Prefect's name alone for a draft kept elsewhere (`--out`)."""
+    context = FlowRunContext.get()
+    new = (context.parameters or {}).get("new") if context is not None else None
+    draft = Path(new) if isinstance(new, str) and new else None
+    kept = draft is not None and len(draft.parents) > 2 and draft.parents[1].name == "outputs"
+    return tagged_run_name(str(draft.parents[2]) if draft is not None and kept else None)
+
+
+def tagged_run_name(workspace: str | None) -> str:
+    """This run's name, with the tag of `workspace` before it (when it is a full path, or outside a deployment's
+    run); as Prefect named it otherwise, or when it has the tag already (a run made again)."""
+    context = FlowRunContext.get()
+    given = context.flow_run.name if context is not None and context.flow_run is not None else ""
+    if workspace is None or not (Path(workspace).is_absolute() or not in_deployment_run()):
         return given
     tag = workspace_tag(Path(workspace))
     return given if given.startswith(f"{tag}: ") else f"{tag}: {given}"
@@ -743,7 +760,7 @@ def monthly_update(workspace: str = ".", period: str | None = None,
     return finished(len(result.blocking), f"draft {result.folder}", MonthlyResult(result, comparison))
 
 
-@flow(name="compare-drafts")
+@flow(name="compare-drafts", flow_run_name=comparison_run_name)
 @outlives_its_worker
 def compare_drafts_flow(old: str, new: str, out: str | None = None, allow_restricted: bool = False
                         ) -> State[DiffResult]:
