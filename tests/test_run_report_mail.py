@@ -6,6 +6,7 @@ built."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,31 @@ def test_each_monthly_run_mails_the_secretariat_how_it_ended(server, smtp, tmp_p
                 "(inputs/returns/2026-12); the period folders there are: 2026-09, 2026-10. Check the period, or "
                 "create the folder and put the returns in it.") in text, text
     assert "Traceback" not in log.read_text()
+
+
+def test_a_monthly_run_whose_summary_cannot_be_sent_ends_as_it_would_have_saying_why(harness, tmp_path: Path) -> None:
+    """[mail] notify with no SMTP server to send through: the run builds its draft and ends Completed; its log says
+    the summary was not mailed and what to set (not the partner steps' "or use --dry-run", which the flow has not)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    from reportgen.shells.prefect_flows import monthly_update
+
+    workspace = copy_example(tmp_path / "ws")
+    settings = workspace / "reportgen.toml"
+    lines = settings.read_text(encoding="utf-8").splitlines()
+    text = "\n".join(line for line in lines if not line.startswith("smtp ="))
+    settings.write_text(text.replace("[mail]\n", f'[mail]\nnotify = ["{SECRETARIAT}"]\n') + "\n", encoding="utf-8")
+    state = monthly_update(str(workspace), return_state=True)
+    assert state.is_completed() and (workspace / "outputs" / "2026-10" / "draft-01" / "paper.pdf").is_file()
+    wanted = (f"reportgen: how this run ended was not mailed to {SECRETARIAT}: [ mail ] notify is set, but [ mail ] "
+              f"has no smtp.host to send it; set it in {settings}")
+    said: list[str] = []
+    for _ in range(40):  # the run's log reaches the server a moment after the run ends
+        with get_client(sync_client=True) as client:
+            said = [log.message for log in client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(
+                any_=[state.state_details.flow_run_id])))]
+        if wanted in said:
+            break
+        time.sleep(0.5)
+    assert wanted in said, said

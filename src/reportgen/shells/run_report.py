@@ -84,10 +84,15 @@ def tell_secretariat(workspace: Path, subject: str, lines: list[str]) -> None:
     to = settings.mail.notify
     if not to:
         return
+    logger = get_run_logger()
+    if not settings.mail.smtp.host or not settings.mail.from_address:
+        logger.warning("reportgen: how this run ended was not mailed to %s: [ mail ] notify is set, but [ mail ] has "
+                       "no %s to send it; set it in %s", ", ".join(to), "smtp.host" if not settings.mail.smtp.host
+                       else "from_address", workspace / "reportgen.toml")
+        return
     _name, run_id = run_said()
     said = [*lines, "", f"Workspace: {workspace} (the files named above are in it)"]
     outgoing = run_report(f"run:{run_id or subject}", to, subject, said, settings)
-    logger = get_run_logger()
     try:
         tls = settings.mail.tls_context(workspace)
         with SmtpOutbox(settings.mail, mail_credentials(workspace, dry_run=False), tls) as outbox:
