@@ -120,3 +120,42 @@ def test_a_monthly_run_whose_summary_cannot_be_sent_ends_as_it_would_have_saying
             break
         time.sleep(0.5)
     assert wanted in said, said
+
+
+@pytest.mark.expected_logs
+def test_a_monthly_run_stopped_by_an_unforeseen_error_tells_the_secretariat_and_still_fails(
+        harness, smtp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run stopped by an error no check foresaw (a fault of reportgen's or Prefect's, here made to happen) mailed
+    nothing: only the UI showed it Failed, and the secretariat waited for a draft. The mail says it failed, on what,
+    whether its draft was kept, and what to do; the run still fails with its own error."""
+    from reportgen.shells import prefect_flows
+
+    controller, captured = smtp
+    for name, value in mail_login().items():
+        monkeypatch.setenv(name, value)
+
+    def fault(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a fault made by the test")
+
+    told = []
+    for step, workspace in (("find_inputs", tmp_path / "before"), ("publish_artifacts", tmp_path / "after")):
+        notifying(copy_example(workspace), controller.port)
+        with monkeypatch.context() as patched:
+            patched.setattr(prefect_flows, step, fault)
+            state = prefect_flows.monthly_update(str(workspace), period="2026-10", return_state=True)
+        assert state.is_failed() and "a fault made by the test" in (state.message or ""), state.message
+        [(to, message)] = captured.messages
+        captured.messages.clear()
+        body = message.get_body(("plain",))
+        assert body is not None and to == [SECRETARIAT]
+        told.append((str(message["Subject"]), " ".join(body.get_content().split())))
+    drafts = [sorted(p.name for p in (tmp_path / where / "outputs" / "2026-10").glob("draft-*"))
+              for where in ("before", "after")]
+    assert drafts == [[], ["draft-01"]]
+    for subject, text in told:
+        assert subject == "Panel paper for October 2026: the monthly run failed"
+        assert "on an error no check foresaw: RuntimeError: a fault made by the test" in text
+        assert "Run it again" in text and "Its log in Prefect's UI says where it stopped" in text
+    assert "It built nothing, and published nothing." in told[0][1]
+    kept = tmp_path / "after" / "outputs" / "2026-10" / "draft-01"
+    assert f"Its draft was kept in {kept}, but the run stopped before it had compared it" in told[1][1]

@@ -731,9 +731,15 @@ def monthly_update(workspace: str = ".", period: str | None = None,
     from prefect.logging import get_run_logger
 
     from reportgen.shells.mail_flows import chase_after_build, collect_before_build  # they import this module
-    from reportgen.shells.run_report import built_report, tell_secretariat, tell_secretariat_nothing_built
+    from reportgen.shells.run_report import (
+        built_report,
+        tell_secretariat,
+        tell_secretariat_failed,
+        tell_secretariat_nothing_built,
+    )
 
     slot = None  # the month a scheduled run is for, once known: a run that builds nothing is told as that month's
+    result: BuildResult | None = None
     try:
         where = given_path(workspace, "workspace")
         wait_for_earlier_runs()
@@ -756,6 +762,9 @@ def monthly_update(workspace: str = ".", period: str | None = None,
         state = refused(written(exc, out=False, done=MONTHLY_NOT_PUBLISHED))
         tell_secretariat_nothing_built(workspace, period or slot, state.message or "")
         return state
+    except Exception as exc:  # a fault of ours or of Prefect's: the run fails as ever, and the secretariat is told
+        tell_secretariat_failed(workspace, period or slot, exc, result.folder if result else None)
+        raise
     tell_secretariat(where, *built_report(result, comparison, uncompared, notes))
     return finished(len(result.blocking), f"draft {result.folder}", MonthlyResult(result, comparison))
 

@@ -73,6 +73,21 @@ def failed_report(period: str | None, reason: str) -> tuple[str, list[str]]:
             [f"{run} built nothing{month}, and published nothing:", "", reason])
 
 
+def unforeseen_report(period: str | None, error: Exception, kept: Path | None) -> tuple[str, list[str]]:
+    """The subject and lines of the mail for a run stopped by an error no check foresaw (a fault of reportgen's or
+    of Prefect's): what it is, whether its draft was kept, where the details are and what to do."""
+    name, run_id = run_said()
+    month = f" for {period_label(period)}" if period else ""
+    run = f"The monthly run {name} ({run_id})" if name else "The monthly run"
+    done = (f"Its draft was kept in {kept}, but the run stopped before it had compared it, published its summary "
+            "or chased the partners." if kept else "It built nothing, and published nothing.")
+    return (f"Panel paper{month}: the monthly run failed",
+            [f"{run} failed{month} on an error no check foresaw: {type(error).__name__}: {error}", "", done, "",
+             "Its log in Prefect's UI says where it stopped. Run it again (prefect deployment run, or wait for the "
+             "next scheduled run); if it fails again, send the run's id and its log to whoever looks after "
+             "reportgen."])
+
+
 def tell_secretariat(workspace: Path, subject: str, lines: list[str]) -> None:
     """Mail `subject` and `lines` to [mail] notify, if any, through [mail] smtp and the worker's mail login."""
     from prefect.logging import get_run_logger
@@ -110,3 +125,16 @@ def tell_secretariat_nothing_built(workspace: str, period: str | None, reason: s
     where = Path(workspace)
     if where.is_absolute() or not in_deployment_run():
         tell_secretariat(where, *failed_report(period, reason))
+
+
+def tell_secretariat_failed(workspace: str, period: str | None, error: Exception, kept: Path | None) -> None:
+    """`tell_secretariat` of a run stopped by an unforeseen error (`unforeseen_report`). Never raises: the run's own
+    error is the one it fails with."""
+    try:
+        where = Path(workspace)
+        if where.is_absolute() or not in_deployment_run():
+            tell_secretariat(where, *unforeseen_report(period, error, kept))
+    except Exception as exc:  # the mail is a courtesy: the run's own error must not be hidden by its failure
+        from prefect.logging import get_run_logger
+
+        get_run_logger().warning("reportgen: how this run ended was not mailed ([ mail ] notify): %s", exc)
