@@ -1763,7 +1763,13 @@ CODES: dict[str, Code] = {
                     "in the mailbox."),
          "other-format": ("{partner} attached {value!r}, {what}, as its return: it is not a .xlsx or .csv file, so "
                           "it was not read or saved.",
-                          "The partner was asked to save it as an Excel workbook (.xlsx) and send it again.")}),
+                          "The partner was asked to save it as an Excel workbook (.xlsx) and send it again."),
+         "forwarded": ("{partner}'s message also forwards the message {subject!r}, which holds {value!r}; that "
+                       "one was not read or saved: the workbook attached to the message itself was taken as its "
+                       "return.",
+                       "Nothing to do, unless the forwarded workbook is the one with the updates: then open it in "
+                       "the message, which stays in the mailbox, and ask the partner to send it attached by "
+                       "itself.")}),
     "mail-several-returns": Code(
         W, "A message had more than one spreadsheet; none was saved.",
         "{partner} sent {names} in one message; none was saved.",

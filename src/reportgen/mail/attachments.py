@@ -25,10 +25,22 @@ class Attachment:
     name: str  # as the sender named it, cleaned for showing
     suffix: str  # lower case, from the name's last part: ".xlsx", ".csv", ".zip", ""
     data: bytes
+    # the subject of the message attached to the partner's (forwarded as an attachment) that holds it, as shown;
+    # "" for a file attached to the partner's message itself
+    forwarded: str = ""
 
     @property
     def is_return(self) -> bool:
         return self.suffix in ACCEPTED
+
+
+
+def returns_of(found: list[Attachment]) -> list[Attachment]:
+    """The attachments that may be the message's return: those attached to the message itself; only when it has
+    none, those of a message it forwards as an attachment (a partner forwarding its own earlier reply). Beside a
+    return of its own, a workbook in a forwarded message is the one it was sent (our own request, attached back)."""
+    own = [a for a in found if a.is_return and not a.forwarded]
+    return own or [a for a in found if a.is_return]
 
 
 def shown(name: str, limit: int = 120) -> str:
@@ -42,7 +54,7 @@ def attachments_of(message: EmailMessage) -> list[Attachment]:
     pictures of the message's own text: an image of a multipart/related with a Content-ID (a signature's
     logo, as Outlook sends it on every message)."""
     found = []
-    for part in _leaves(message):
+    for part, forwarded in _leaves(message):
         name = part.get_filename()
         if name is None and part.get_content_disposition() != "attachment":
             continue
@@ -51,18 +63,23 @@ def attachments_of(message: EmailMessage) -> list[Attachment]:
         suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
         payload = part.get_payload(decode=True)
         data = payload if isinstance(payload, bytes) else b""
-        found.append(Attachment(shown(name), suffix, data))
+        found.append(Attachment(shown(name), suffix, data, forwarded))
     return found
 
 
-def _leaves(part: Message, related: bool = False) -> Iterator[Message]:
-    if part.is_multipart():
+def _leaves(part: Message, related: bool = False, forwarded: str = "") -> Iterator[tuple[Message, str]]:
+    """Each leaf part, with the subject of the forwarded message (message/rfc822) it is in, if any."""
+    if part.get_content_type() == "message/rfc822" and part.is_multipart():
+        for sub in cast(list[Message], part.get_payload()):
+            subject = str(sub.get("Subject", "")).strip()
+            yield from _leaves(sub, False, shown(subject, limit=200) if subject else "(no subject)")
+    elif part.is_multipart():
         inner = part.get_content_type() == "multipart/related"
         for sub in cast(list[Message], part.get_payload()):
-            yield from _leaves(sub, inner)
+            yield from _leaves(sub, inner, forwarded)
     elif not (related and part.get_content_maintype() == "image" and part.get("Content-ID")
               and part.get_content_disposition() != "attachment"):
-        yield part
+        yield part, forwarded
 
 
 def refusal(attachment: Attachment, max_bytes: int) -> str | None:

@@ -44,7 +44,7 @@ from reportgen.files import write_atomically
 from reportgen.issue_codes import SAVE_AS_XLSX, SAVE_AS_XLSX_IN
 from reportgen.issues import CODES, Issue, Severity, issue, render_partner_message
 from reportgen.mail import compose
-from reportgen.mail.attachments import ACCEPTED, Attachment, attachments_of, refusal, shown
+from reportgen.mail.attachments import ACCEPTED, Attachment, attachments_of, refusal, returns_of, shown
 from reportgen.mail.authenticity import unverified
 from reportgen.mail.compose import Outgoing
 from reportgen.mail.ledger import Ledger, ReceivedRecord, now_utc, received_ledger, sent_ledger
@@ -192,7 +192,7 @@ class Collector:
     def _made_for_period(self, message: EmailMessage) -> bool:
         """Whether the message's one return is the workbook made for this period (`reportgen returns` records
         the period in it), whatever the subject says; read only once it is known to be safe to open."""
-        returns = [a for a in attachments_of(message) if a.is_return]
+        returns = returns_of(attachments_of(message))
         if len(returns) != 1 or returns[0].suffix != ".xlsx" or refusal(returns[0], self.max_bytes):
             return False
         with as_file(returns[0]) as path:
@@ -209,12 +209,14 @@ class Collector:
     def _attachments(self, record: ReceivedRecord, message: EmailMessage, where: dict[str, str]) -> Handled:
         partner = record.partner
         found = attachments_of(message)
-        returns = [a for a in found if a.is_return]
+        returns = returns_of(found)
         if not returns:
             return self._no_return(record, message, found, where)
         notes = [issue("mail-other-attachment", "beside", partner=partner, value=a.name, **where)
                  if len(returns) == 1 else issue("mail-other-attachment", partner=partner, value=a.name, **where)
                  for a in found if not a.is_return]  # beside a return: the partner is not asked for it again
+        notes += [issue("mail-other-attachment", "forwarded", partner=partner, value=a.name, subject=a.forwarded,
+                        **where) for a in found if a.is_return and a not in returns]
         if len(returns) > 1:
             names = ", ".join(quoted(a.name) for a in returns)
             text = (f"Your message had {len(returns)} spreadsheets ({names}), so we could not tell which is "

@@ -1,0 +1,102 @@
+"""Partners replying as real people's mail programs do (Outlook in Rich Text, a forwarded request, a link to a
+shared file), collected from a real IMAP server through the command line: each return is saved and checked, or
+the officer and the partner are told what came and what to do."""
+
+from __future__ import annotations
+
+import csv
+import io
+from email.message import EmailMessage
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from mail_helpers import ADDRESS, CJB, FROM, PERIOD, POLICE, attachment, env, mail_workspace, workbook
+from mailservers import Dovecot
+from reportgen.shells.cli import main
+
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+
+XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+POLICE_ROWS = [(1, "", "Completed", "Published in September.", "Done"), (3, "", "In progress", "Tendering.", "2027")]
+
+
+def partner_mail(sender: str, message_id: str, body: str = "Please find our return attached.",
+                 subject: str = f"RE: Return for October 2026 [reportgen {PERIOD}]") -> EmailMessage:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender, FROM, subject
+    message["Date"], message["Message-ID"] = "Thu, 22 Oct 2026 10:00:00 +0100", message_id
+    message.set_content(body)
+    return message
+
+
+def collect(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
+    for name, value in env().items():
+        monkeypatch.setenv(name, value)
+    capsys.readouterr()
+    assert main(["collect", "--workspace", str(root), "--period", PERIOD]) == 0
+    return capsys.readouterr().out
+
+
+def received(root: Path) -> dict[str, dict[str, str]]:
+    path = root / "outputs" / PERIOD / "mail" / "received.csv"
+    return {row["message_id"]: row for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))}
+
+
+def saved_files(root: Path) -> list[str]:
+    folder = root / "inputs" / "returns" / PERIOD
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def replies(captured) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {str(m["In-Reply-To"]): " ".join(m.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+            for m in captured.parsed()}
+
+
+def said(out: str) -> str:
+    return " ".join(out.split())
+
+
+def test_a_reply_forwarding_our_request_beside_the_filled_workbook_saves_the_filled_one(
+        tmp_path: Path, smtp, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The police attach their filled workbook and, to show what they answer, our request as an attachment (with
+    the blank workbook it carried): the filled one is saved and checked, the forwarded one said and left. The
+    Criminal Justice Board forwards, as an attachment, its own earlier reply with its workbook: that is its return."""
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    for name, value in env().items():
+        monkeypatch.setenv(name, value)
+    assert main(["send-returns", "--workspace", str(root), "--period", PERIOD]) == 0
+    request = next(m for m in captured.parsed() if m["To"] == ADDRESS[POLICE])
+    name, blank = attachment(request)
+    captured.clear()
+    filled = workbook(POLICE_ROWS, made_for=PERIOD)
+    both = partner_mail(ADDRESS[POLICE], "<both@wessex-police.example.org>")
+    both.add_attachment(filled, maintype=XLSX[0], subtype=XLSX[1], filename=name)
+    both.add_attachment(request)  # message/rfc822
+    dovecot.append(bytes(both))
+    earlier = partner_mail(ADDRESS[CJB], "<earlier@wessex-cjb.example.org>", subject="Our return")
+    earlier.add_attachment(workbook([(5, "", "Completed", "Opened in May.", "Done")], made_for=PERIOD),
+                           maintype=XLSX[0], subtype=XLSX[1], filename="cjb return.xlsx")
+    forwarding = partner_mail(ADDRESS[CJB], "<fw@wessex-cjb.example.org>", subject="FW: Our return")
+    forwarding.add_attachment(earlier)
+    dovecot.append(bytes(forwarding))
+
+    out = said(collect(root, monkeypatch, capsys))
+
+    assert saved_files(root) == ["criminal-justice-board.xlsx", name]
+    sheet = openpyxl.load_workbook(root / "inputs" / "returns" / PERIOD / name)["Return"]
+    assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Completed", "In progress"]
+    assert blank != filled
+    records = received(root)
+    assert records["<both@wessex-police.example.org>"]["outcome"] == "saved"
+    assert records["<fw@wessex-cjb.example.org>"]["outcome"] == "saved"
+    assert (f"Wessex Police's message also forwards the message '{request['Subject']}', which holds '{name}'; that "
+            "one was not read or saved: the workbook attached to the message itself was taken as its return.") in out
+    assert "in one message; none was saved" not in out
+    texts = replies(captured)
+    assert f"we received {name} and saved it as your return for October 2026" in texts[
+        "<both@wessex-police.example.org>"]
+    assert "we received cjb return.xlsx and saved it as your return" in texts["<fw@wessex-cjb.example.org>"]
