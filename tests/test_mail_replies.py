@@ -58,6 +58,40 @@ def said(out: str) -> str:
     return " ".join(out.split())
 
 
+def test_an_outlook_reply_in_rich_text_is_answered_with_how_to_send_the_workbook_again(
+        tmp_path: Path, smtp, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Outlook in Rich Text format packs the partner's workbook into winmail.dat: the partner, who sees its workbook
+    attached in Outlook, is told why it was not seen and how to send it, not that it sent no spreadsheet."""
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    message = partner_mail(ADDRESS[POLICE], "<rtf@wessex-police.example.org>")
+    tnef = b"\x78\x9f\x3e\x22\x01\x00" + workbook(POLICE_ROWS)  # the TNEF signature, the workbook packed inside
+    message.add_attachment(tnef, maintype="application", subtype="ms-tnef", filename="winmail.dat")
+    dovecot.append(bytes(message))
+    # a shared mailbox's Outlook names it otherwise but marks its type
+    other = partner_mail(ADDRESS[CJB], "<rtf@wessex-cjb.example.org>")
+    other.add_attachment(tnef, maintype="application", subtype="vnd.ms-tnef", filename="ATT00001.dat")
+    dovecot.append(bytes(other))
+
+    out = said(collect(root, monkeypatch, capsys))
+
+    assert saved_files(root) == []
+    records = received(root)
+    assert records["<rtf@wessex-police.example.org>"]["outcome"] == "no-return"
+    assert ("Wessex Police's message came from Outlook in Rich Text format: its attachments are packed in "
+            "'winmail.dat', which cannot be read, so its return (if it is in there) was not read or saved.") in out
+    assert "Criminal Justice Board's message came from Outlook in Rich Text format" in out
+    assert "'winmail.dat', which is not a .xlsx or .csv file" not in out  # said once, as what it is
+    texts = replies(captured)
+    for message_id, name in (("<rtf@wessex-police.example.org>", "winmail.dat"),
+                             ("<rtf@wessex-cjb.example.org>", "ATT00001.dat")):
+        assert (f"Outlook sent it in Rich Text format, which packs the attachments into a file called '{name}' that "
+                "we cannot open") in texts[message_id]
+        assert "formatted as HTML or plain text" in texts[message_id]
+        assert "not a spreadsheet we can read" not in texts[message_id]
+
+
 def test_a_reply_forwarding_our_request_beside_the_filled_workbook_saves_the_filled_one(
         tmp_path: Path, smtp, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

@@ -1753,7 +1753,13 @@ CODES: dict[str, Code] = {
     "mail-no-return": Code(
         W, "A partner's message had no .xlsx or .csv attachment.",
         "{partner}'s message had no {accepted} attachment; nothing was saved.",
-        "The partner was asked to reply with the workbook attached."),
+        "The partner was asked to reply with the workbook attached.",
+        {"outlook-rich-text": ("{partner}'s message came from Outlook in Rich Text format: its attachments are packed "
+                               "in {value!r}, which cannot be read, so its return (if it is in there) was not read "
+                               "or saved.",
+                               "The partner was asked to send the workbook again in a message formatted as HTML or "
+                               "plain text. If it cannot wait, open the message in Outlook (it is in the processed "
+                               "folder), which shows the workbook, and save it into the period's returns folder.")}),
     "mail-other-attachment": Code(
         W, "An attachment is not an .xlsx or .csv file; it was not saved.",
         "{partner} attached {value!r}, which is not a .xlsx or .csv file; it was not saved.",

@@ -28,11 +28,19 @@ class Attachment:
     # the subject of the message attached to the partner's (forwarded as an attachment) that holds it, as shown;
     # "" for a file attached to the partner's message itself
     forwarded: str = ""
+    content_type: str = ""
 
     @property
     def is_return(self) -> bool:
         return self.suffix in ACCEPTED
 
+    @property
+    def is_outlook_package(self) -> bool:
+        """Outlook's winmail.dat (TNEF): what it sends, in Rich Text format, in place of the files attached."""
+        return self.content_type in _TNEF_TYPES or self.name.casefold() == "winmail.dat"
+
+
+_TNEF_TYPES = ("application/ms-tnef", "application/vnd.ms-tnef")
 
 
 def returns_of(found: list[Attachment]) -> list[Attachment]:
@@ -63,7 +71,7 @@ def attachments_of(message: EmailMessage) -> list[Attachment]:
         suffix = PurePosixPath(name.replace("\\", "/")).suffix.lower()
         payload = part.get_payload(decode=True)
         data = payload if isinstance(payload, bytes) else b""
-        found.append(Attachment(shown(name), suffix, data, forwarded))
+        found.append(Attachment(shown(name), suffix, data, forwarded, part.get_content_type()))
     return found
 
 

@@ -244,14 +244,21 @@ class Collector:
         as .xlsx, never that nothing was attached. With none, `mail-no-return`, and the reply says what came."""
         partner = record.partner
         resave = [a for a in found if a.suffix in _SAVED_OTHERWISE]
+        packed = [a for a in found if a.is_outlook_package and a not in resave]
         others = [issue("mail-other-attachment", partner=partner, value=a.name, **where)
-                  for a in found if a not in resave]
+                  for a in found if a not in resave and a not in packed]
+        accepted = " or ".join(ACCEPTED)
         if resave:
             told = [issue("mail-other-attachment", "other-format", partner=partner, value=a.name,
                           what=_SAVED_OTHERWISE[a.suffix], **where) for a in resave]
             text = _save_as_xlsx(resave)
+        elif packed:  # Outlook in Rich Text format: the workbook is in there, but only Outlook unpacks it
+            told = [issue("mail-no-return", "outlook-rich-text", partner=partner, value=packed[0].name, **where)]
+            text = ("We received your message, but Outlook sent it in Rich Text format, which packs the attachments "
+                    f"into a file called {quoted(packed[0].name)} that we cannot open, so we could not see your "
+                    "workbook. Please send the workbook again in a message formatted as HTML or plain text (in "
+                    "Outlook: Format Text, then HTML), or from Outlook on the web.")
         else:
-            accepted = " or ".join(ACCEPTED)
             told = [issue("mail-no-return", partner=partner, accepted=accepted, **where)]
             text = f"We received your message, but it had no return workbook ({accepted}) attached.{_what_came(found)}"
         return self._done(replace(record, outcome="no-return"), PROCESSED, *told, *others,
