@@ -134,3 +134,38 @@ def test_a_reply_forwarding_our_request_beside_the_filled_workbook_saves_the_fil
     assert f"we received {name} and saved it as your return for October 2026" in texts[
         "<both@wessex-police.example.org>"]
     assert "we received cjb return.xlsx and saved it as your return" in texts["<fw@wessex-cjb.example.org>"]
+
+
+def test_a_reply_with_only_a_link_to_a_shared_file_is_asked_for_the_workbook_attached(
+        tmp_path: Path, smtp, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A partner shares its workbook from OneDrive or SharePoint: no link is followed; the officer sees the link,
+    and the partner is asked to attach the workbook, not told that it sent nothing."""
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    link = "https://wessexcjb-my.sharepoint.com/:x:/g/personal/lcjb/EXyz?e=Ab12"
+    html_only = partner_mail(ADDRESS[CJB], "<link@wessex-cjb.example.org>", body="Our return is in the link.")
+    html_only.add_alternative(f'<p>Our return: <a href="{link}">Return.xlsx</a></p>', subtype="html")
+    dovecot.append(bytes(html_only))
+    plain = partner_mail(ADDRESS[POLICE], "<onedrive@wessex-police.example.org>",
+                         body="Hi, here it is: https://1drv.ms/x/s!AkLmNo\nThanks")
+    plain.add_attachment(b"\x89PNG\r\n\x1a\n" + b"\0" * 200, maintype="image", subtype="png",
+                         filename="signature.png")  # a webmail's signature picture: attached all the same
+    dovecot.append(bytes(plain))
+    nothing = partner_mail(ADDRESS[POLICE], "<later@wessex-police.example.org>",
+                           body="It will follow on Monday. (Sent from https://www.outbox.com/mail)")
+    dovecot.append(bytes(nothing))
+
+    out = said(collect(root, monkeypatch, capsys))
+
+    assert saved_files(root) == []
+    assert {r["outcome"] for r in received(root).values()} == {"no-return"}
+    assert (f"Criminal Justice Board's message had a link to a shared file ({link}) but no .xlsx or .csv "
+            "attachment; links are not followed, so nothing was saved.") in out
+    assert "Wessex Police's message had a link to a shared file (https://1drv.ms/x/s!AkLmNo)" in out
+    assert "Wessex Police's message had no .xlsx or .csv attachment; nothing was saved." in out  # the third
+    texts = replies(captured)
+    for message_id in ("<link@wessex-cjb.example.org>", "<onedrive@wessex-police.example.org>"):
+        assert "it had a link to the workbook rather than the workbook itself" in texts[message_id]
+        assert "download the workbook" in texts[message_id]
+    assert "link" not in texts["<later@wessex-police.example.org>"]

@@ -1759,7 +1759,11 @@ CODES: dict[str, Code] = {
                                "or saved.",
                                "The partner was asked to send the workbook again in a message formatted as HTML or "
                                "plain text. If it cannot wait, open the message in Outlook (it is in the processed "
-                               "folder), which shows the workbook, and save it into the period's returns folder.")}),
+                               "folder), which shows the workbook, and save it into the period's returns folder."),
+         "link": ("{partner}'s message had a link to a shared file ({value}) but no {accepted} attachment; links are "
+                  "not followed, so nothing was saved.",
+                  "The partner was asked to download the workbook and reply with it attached. Do not save it from "
+                  "the link yourself unless you can tell it is the partner's finished return.")}),
     "mail-other-attachment": Code(
         W, "An attachment is not an .xlsx or .csv file; it was not saved.",
         "{partner} attached {value!r}, which is not a .xlsx or .csv file; it was not saved.",

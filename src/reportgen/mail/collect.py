@@ -258,6 +258,12 @@ class Collector:
                     f"into a file called {quoted(packed[0].name)} that we cannot open, so we could not see your "
                     "workbook. Please send the workbook again in a message formatted as HTML or plain text (in "
                     "Outlook: Format Text, then HTML), or from Outlook on the web.")
+        elif link := shared_link(message):  # a shared file: it needs signing in, and can change once sent
+            told = [issue("mail-no-return", "link", partner=partner, value=link, accepted=accepted, **where)]
+            text = ("We received your message, but it had a link to the workbook rather than the workbook itself. "
+                    "We take returns only as attached files: a link to a shared file needs signing in, and what it "
+                    "shows can change after the return is sent. Please download the workbook (in OneDrive or "
+                    "SharePoint: Download) and reply with it attached.")
         else:
             told = [issue("mail-no-return", partner=partner, accepted=accepted, **where)]
             text = f"We received your message, but it had no return workbook ({accepted}) attached.{_what_came(found)}"
@@ -531,6 +537,29 @@ def automatic(message: EmailMessage) -> bool:
         return True
     subject = str(message.get("Subject", "")).strip().lower()
     return subject.startswith(("automatic reply:", "auto:", "out of office", "autoreply"))
+
+
+# where partners keep shared files: a link to one in a message with no attachment is its return, shared by link
+_SHARED_LINK = re.compile(r"https?://(?:[\w-]+\.)*(?:sharepoint\.com|1drv\.ms|onedrive\.live\.com|onedrive\.com|"
+                          r"docs\.google\.com|drive\.google\.com|dropbox\.com|box\.com|wetransfer\.com|"
+                          r"we\.tl)(?![\w-]|\.\w)(?:[/:?#][^\s\"'<>]*)?", re.IGNORECASE)
+
+
+def shared_link(message: EmailMessage) -> str:
+    """The first link to a shared file (OneDrive, SharePoint, Google Drive, Dropbox…) in the message's text, as
+    shown (bounded, no control characters); "" without one."""
+    for kind in ("plain", "html"):
+        body = message.get_body((kind,))
+        if body is None:
+            continue
+        try:
+            text = cast(str, body.get_content())
+        except (LookupError, UnicodeError, KeyError):
+            continue
+        found = _SHARED_LINK.search(text)
+        if found:
+            return shown(found.group(0), limit=200)
+    return ""
 
 
 # a workbook saved in a format not read, as the partner is told it: to be saved as .xlsx (`_save_as_xlsx`); a
