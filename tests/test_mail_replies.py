@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from mail_helpers import ADDRESS, CJB, FROM, PERIOD, POLICE, attachment, env, mail_workspace, workbook
+from mail_helpers import ADDRESS, CJB, FROM, OPCC, PERIOD, POLICE, attachment, env, filled, mail_workspace, workbook
 from mailservers import Dovecot
 from reportgen.shells.cli import main
 
@@ -169,3 +169,49 @@ def test_a_reply_with_only_a_link_to_a_shared_file_is_asked_for_the_workbook_att
         assert "it had a link to the workbook rather than the workbook itself" in texts[message_id]
         assert "download the workbook" in texts[message_id]
     assert "link" not in texts["<later@wessex-police.example.org>"]
+
+
+def test_a_shared_mailbox_sending_its_own_and_another_leads_workbook_has_its_own_saved(
+        tmp_path: Path, smtp, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The police's performance mailbox sends the police's workbook and the OPCC's in one message: the police's is
+    saved and checked as theirs; the OPCC's is saved as no one's return (it did not come from the OPCC's address),
+    and the officer is told where to save it if they trust it. Two workbooks made for the police stay ambiguous."""
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    for name, value in env().items():
+        monkeypatch.setenv(name, value)
+    assert main(["send-returns", "--workspace", str(root), "--period", PERIOD]) == 0
+    sent = {str(m["To"]): attachment(m) for m in captured.parsed()}
+    captured.clear()
+    (police_name, police_blank), (opcc_name, opcc_blank) = sent[ADDRESS[POLICE]], sent[ADDRESS[OPCC]]
+    police = filled(police_blank, {1: "Completed", 3: "In progress"})
+    opcc = filled(opcc_blank, {2: "Completed", 4: "In progress", 6: "On hold"})
+    both = partner_mail(ADDRESS[POLICE], "<both@wessex-police.example.org>", subject="RE: both returns")
+    both.add_attachment(opcc, maintype=XLSX[0], subtype=XLSX[1], filename=opcc_name)
+    both.add_attachment(police, maintype=XLSX[0], subtype=XLSX[1], filename=police_name)
+    dovecot.append(bytes(both))
+    twice = partner_mail(ADDRESS[POLICE], "<twice@wessex-police.example.org>", subject="RE: which one?")
+    twice.add_attachment(police, maintype=XLSX[0], subtype=XLSX[1], filename="police v1.xlsx")
+    twice.add_attachment(filled(police_blank, {1: "On hold"}), maintype=XLSX[0], subtype=XLSX[1],
+                         filename="police v2.xlsx")
+    dovecot.append(bytes(twice))
+
+    out = said(collect(root, monkeypatch, capsys))
+
+    assert saved_files(root) == [police_name]
+    assert (root / "inputs" / "returns" / PERIOD / police_name).read_bytes() == police
+    records = received(root)
+    assert records["<both@wessex-police.example.org>"]["outcome"] == "saved"
+    assert records["<twice@wessex-police.example.org>"]["outcome"] == "rejected"
+    assert (f"Wessex Police sent '{opcc_name}', the return workbook made for OPCC, beside its own return; it was not "
+            "saved as OPCC's return (Wessex Police's own was saved and checked).") in out
+    assert f"save the attachment from the message (in the processed folder) as inputs/returns/{PERIOD}/opcc.xlsx" in out
+    assert "Wessex Police sent 'police v1.xlsx', 'police v2.xlsx' in one message; none was saved." in out
+    texts = replies(captured)
+    assert f"we received {police_name} and saved it as your return for October 2026" in texts[
+        "<both@wessex-police.example.org>"]
+    assert (f"You also attached another partner's workbook: '{opcc_name}' is the workbook made for OPCC. We take "
+            "each partner's return only from that partner's own address, so we have not saved it: please ask OPCC "
+            "to send it to us.") in texts["<both@wessex-police.example.org>"]
+    assert "could not tell which is your return" in texts["<twice@wessex-police.example.org>"]

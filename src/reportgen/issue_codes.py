@@ -1790,7 +1790,12 @@ CODES: dict[str, Code] = {
         "(which it would have replaced) nor as {lead}'s.",
         "{partner} was asked to have {lead} send it from {lead}'s own address (or to send its own workbook, if it "
         "meant to); until then none of its updates are used. If you trust it as {lead}'s return, save the "
-        "attachment from the message (in the rejected folder) as {path}."),
+        "attachment from the message (in the rejected folder) as {path}.",
+        {"beside": ("{partner} sent {value!r}, the return workbook made for {lead}, beside its own return; it was "
+                    "not saved as {lead}'s return ({partner}'s own was saved and checked).",
+                    "{partner} was asked to have {lead} send it from {lead}'s own address; until then its updates "
+                    "are not used. If you trust it as {lead}'s return, save the attachment from the message (in the "
+                    "processed folder) as {path}.")}),
     "mail-refused-attachment": Code(
         E, "An attachment was too big, damaged or unsafe; it was not saved.",
         "{partner}: {value!r} was not saved: {why}.",

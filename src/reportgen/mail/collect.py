@@ -217,6 +217,8 @@ class Collector:
                  for a in found if not a.is_return]  # beside a return: the partner is not asked for it again
         notes += [issue("mail-other-attachment", "forwarded", partner=partner, value=a.name, subject=a.forwarded,
                         **where) for a in found if a.is_return and a not in returns]
+        if len(returns) > 1 and (split := self._own_and_other_leads(partner, returns)):
+            return self._own_beside_others(record, message, *split, notes, where)
         if len(returns) > 1:
             names = ", ".join(quoted(a.name) for a in returns)
             text = (f"Your message had {len(returns)} spreadsheets ({names}), so we could not tell which is "
@@ -236,6 +238,43 @@ class Collector:
         if lead:
             return self._other_leads(record, message, attachment, lead, notes, where)
         return self._save(record, message, attachment, notes, where)
+
+    def _own_and_other_leads(self, partner: str, returns: list[Attachment]
+                             ) -> tuple[Attachment, dict[str, Attachment]] | None:
+        """Of several workbooks in one message, the one made for the sender's partner and those made for other leads
+        (by lead), when each is one or the other (a shared mailbox sending two partners' workbooks); else None:
+        which is the return only the partner can say."""
+        if any(a.suffix != ".xlsx" or refusal(a, self.max_bytes) for a in returns):
+            return None
+        own = [a for a in returns if self._made_for_own(partner, a)]
+        others = [a for a in returns if a not in own]
+        leads = {self._made_for_other_lead(partner, a): a for a in others}
+        if len(own) != 1 or "" in leads or len(leads) != len(others):
+            return None
+        return own[0], leads
+
+    def _made_for_own(self, partner: str, attachment: Attachment) -> bool:
+        """Whether the workbook is the one `reportgen returns` made for the partner (not merely one with its rows)."""
+        with as_file(attachment) as path:
+            lead = made_for_lead(read_sheets(path, attachment.name)[0])
+        return bool(lead) and same_name(lead) == same_name(partner)
+
+    def _own_beside_others(self, record: ReceivedRecord, message: EmailMessage, own: Attachment,
+                           others: dict[str, Attachment], notes: list[Issue], where: dict[str, str]) -> Handled:
+        """The sender's own workbook saved and checked; each other lead's beside it said, and saved as no one's
+        return (`_other_leads`: a partner's return is taken only from its own address)."""
+        partner = record.partner
+        for lead, attachment in others.items():
+            path = self.inputs.display(self.inputs.returns_dir / self._free_name(lead, attachment.suffix))
+            notes = [*notes, issue("mail-other-lead-workbook", "beside", partner=partner, lead=lead,
+                                   value=attachment.name, path=path, **where)]
+        told = "; ".join(f"{quoted(a.name)} is the workbook made for {lead}" for lead, a in others.items())
+        one = len(others) == 1
+        whose = "another partner's workbook" if one else "other partners' workbooks"
+        also = (f"You also attached {whose}: {told}. We take each partner's return only from that partner's own "
+                f"address, so we have not saved {'it' if one else 'them'}: please ask {' and '.join(others)} to send "
+                f"{'it' if one else 'each'} to us.")
+        return self._save(record, message, own, notes, where, also)
 
     def _no_return(self, record: ReceivedRecord, message: EmailMessage, found: list[Attachment],
                    where: dict[str, str]) -> Handled:
@@ -304,7 +343,8 @@ class Collector:
                           reply=self._reply(partner, message, text))
 
     def _save(self, record: ReceivedRecord, message: EmailMessage, attachment: Attachment, notes: list[Issue],
-              where: dict[str, str]) -> Handled:
+              where: dict[str, str], also: str = "") -> Handled:
+        """Save and check the return, and answer with what was found; `also`: a paragraph more for the partner."""
         partner = record.partner
         digest = hashlib.sha256(attachment.data).hexdigest()
         newest = self._newest(partner)
@@ -313,8 +353,8 @@ class Collector:
             return self._done(replace(record, outcome="duplicate", file=same_as, sha256=digest), PROCESSED,
                               issue("mail-duplicate", partner=partner, attachment=attachment.name, same_as=same_as,
                                     **where), *notes,
-                              reply=self._reply(partner, message, self._same_again(partner, attachment.name, newest,
-                                                                                   same_as)))
+                              reply=self._reply(partner, message, _also(self._same_again(
+                                  partner, attachment.name, newest, same_as), also)))
         replaces = None if newest is None else self._sent_on(self.inputs.display(self.inputs.returns_dir / newest.name))
         path = self._write(partner, attachment)
         display = self.inputs.display(self.inputs.returns_dir / path.name)  # in a dry run, the name it would get
@@ -333,7 +373,7 @@ class Collector:
         saved = replace(record, outcome="saved", file=display, sha256=digest, late="yes" if late else "",
                         errors=sum(i.severity is Severity.ERROR for i in found),
                         warnings=sum(i.severity is Severity.WARNING for i in found))
-        return self._done(saved, PROCESSED, *notes, *found, reply=self._reply(partner, message, text))
+        return self._done(saved, PROCESSED, *notes, *found, reply=self._reply(partner, message, _also(text, also)))
 
     def _same_again(self, partner: str, sent_name: str, path: Path, shown: str) -> str:
         """The answer to a workbook sent again unchanged: which return of the partner's is used (the one it
@@ -501,6 +541,10 @@ class Collector:
     @staticmethod
     def _done(record: ReceivedRecord, folder: str, *issues: Issue, reply: Outgoing | None = None) -> Handled:
         return Handled(record, folder, tuple(issues), reply)
+
+
+def _also(text: str, more: str) -> str:
+    return f"{text}\n\n{more}" if more else text
 
 
 @contextmanager
