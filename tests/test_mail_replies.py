@@ -215,3 +215,29 @@ def test_a_shared_mailbox_sending_its_own_and_another_leads_workbook_has_its_own
             "each partner's return only from that partner's own address, so we have not saved it: please ask OPCC "
             "to send it to us.") in texts["<both@wessex-police.example.org>"]
     assert "could not tell which is your return" in texts["<twice@wessex-police.example.org>"]
+
+
+def test_an_out_of_office_reply_carrying_our_request_is_not_taken_for_a_return(
+        tmp_path: Path, smtp, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Some mail systems answer "Out of office" with the message they answer attached, our blank workbook in it:
+    it is an automatic reply, not answered (no mail loop) and not saved as the partner's return."""
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    for name, value in env().items():
+        monkeypatch.setenv(name, value)
+    assert main(["send-returns", "--workspace", str(root), "--period", PERIOD]) == 0
+    request = next(m for m in captured.parsed() if m["To"] == ADDRESS[CJB])
+    captured.clear()
+    away = partner_mail(ADDRESS[CJB], "<away@wessex-cjb.example.org>", body="I am away until 2 November.",
+                        subject=f"Out of Office: {request['Subject']}")
+    away["Auto-Submitted"] = "auto-replied"
+    away.add_attachment(request)
+    dovecot.append(bytes(away))
+
+    out = said(collect(root, monkeypatch, capsys))
+
+    assert saved_files(root) == []
+    assert received(root)["<away@wessex-cjb.example.org>"]["outcome"] == "automatic"
+    assert "Criminal Justice Board sent an automatic reply" in out
+    assert captured.messages == []  # never answered

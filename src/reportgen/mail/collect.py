@@ -176,8 +176,9 @@ class Collector:
         if why:  # never answered: the reply would go to the partner, who may not have sent it
             return self._done(replace(record, outcome="unverified"), REJECTED, issue(
                 "mail-unverified-sender", sender=sender, subject=subject, partner=partner, why=why, **where))
-        if automatic(message) and not any(a.is_return for a in attachments_of(message)):
-            # an out-of-office answer to our own message: answering it could start a mail loop
+        if automatic(message) and not any(a.is_return and not a.forwarded for a in attachments_of(message)):
+            # an out-of-office answer to our own message (which some attach, workbook and all): answering it could
+            # start a mail loop
             return self._done(replace(record, outcome="automatic"), PROCESSED, issue(
                 "mail-automatic", partner=partner, subject=subject, **where))
         if not incoming.whole:
