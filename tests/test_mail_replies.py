@@ -241,3 +241,51 @@ def test_an_out_of_office_reply_carrying_our_request_is_not_taken_for_a_return(
     assert received(root)["<away@wessex-cjb.example.org>"]["outcome"] == "automatic"
     assert "Criminal Justice Board sent an automatic reply" in out
     assert captured.messages == []  # never answered
+
+
+def test_a_colleagues_return_moved_back_once_its_address_is_added_is_saved_and_checked(
+        tmp_path: Path, smtp, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A colleague replies from an address we did not send to: nothing is saved and no one is answered; the officer
+    does what the issue says (adds the address to the partner's, moves the message back to the inbox), and the next
+    collect saves and checks the return, answering the colleague; it was refused again as already collected."""
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    colleague = "j.bloggs@wessex-police.example.org"
+    message = partner_mail(colleague, "<colleague@wessex-police.example.org>")
+    message.add_attachment(workbook(POLICE_ROWS), maintype=XLSX[0], subtype=XLSX[1], filename="police return.xlsx")
+    dovecot.append(bytes(message))
+
+    out = said(collect(root, monkeypatch, capsys))
+    assert saved_files(root) == [] and captured.messages == []
+    assert (f"A message from '{colleague}' ('RE: Return for October 2026 [reportgen {PERIOD}]') is from no "
+            "partner's address; nothing was saved.") in out
+    assert "add the address to its [partners] emails and move the message back to the inbox" in out
+
+    settings = root / "reportgen.toml"
+    text = settings.read_text()
+    both = f'emails = ["{ADDRESS[POLICE]}", "{colleague}"]'
+    settings.write_text(text.replace(f'emails = ["{ADDRESS[POLICE]}"]', both))
+    connection = dovecot.connect()
+    connection.select('"reportgen.rejected"')
+    connection.uid("COPY", "1", "INBOX")
+    connection.uid("STORE", "1", "+FLAGS", r"(\Deleted)")
+    connection.expunge()
+    connection.logout()
+
+    out = said(collect(root, monkeypatch, capsys))
+    assert saved_files(root) == ["wessex-police.xlsx"]
+    sheet = openpyxl.load_workbook(root / "inputs" / "returns" / PERIOD / "wessex-police.xlsx")["Return"]
+    assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Completed", "In progress"]
+    record = received(root)["<colleague@wessex-police.example.org>"]
+    assert (record["outcome"], record["partner"]) == ("saved", POLICE)
+    assert "already collected" not in out
+    [ack] = captured.parsed()
+    assert ack["To"] == colleague
+    assert "saved it as your return for October 2026" in " ".join(
+        ack.get_body(("plain",)).get_content().split())  # type: ignore[union-attr]
+    assert dovecot.count("INBOX") == 0 and dovecot.count("reportgen.processed") == 1
+
+    # a third run finds nothing to do, and the message is not read again
+    collect(root, monkeypatch, capsys)
+    assert len(captured.messages) == 1 and saved_files(root) == ["wessex-police.xlsx"]

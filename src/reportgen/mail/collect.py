@@ -113,7 +113,7 @@ class Collector:
             if not handled.folder:
                 done.handled.append(handled)
                 continue
-            if not self.dry_run and self.received.get(handled.record.message_id) is None:
+            if not self.dry_run and self._first_outcome(handled.record):
                 self.received.put(handled.record)
             self.collected.append(handled.record)  # a dry run records nothing, but a later message may refer to it
             if handled.reply is not None:
@@ -124,6 +124,12 @@ class Collector:
             mailbox.move(incoming.uid, self._folder(handled.folder))
             done.handled.append(handled)
         return done
+
+    def _first_outcome(self, record: ReceivedRecord) -> bool:
+        """Whether the record is the message's first outcome to keep: none yet, or it came from no partner's address
+        then and is read as a partner's now (the officer added the address and moved the message back)."""
+        earlier = self.received.get(record.message_id)
+        return earlier is None or (earlier.outcome == "unknown-sender" and record.outcome != "duplicate")
 
     def _folder(self, outcome_folder: str) -> str:
         folders = self.settings.mail.folders
@@ -163,9 +169,10 @@ class Collector:
             return Handled(self._record(message_id, "other-period", sender, "", subject, "", other), "", (
                 issue("mail-other-period", subject=subject, period=other, **where),))
         earlier = self.received.get(message_id)
-        if earlier is not None:
-            return self._again(earlier, message, where)
         partner = partner_of(self.settings, sender)
+        # a stranger's message moved back to the inbox once its address was added to a partner's: read afresh
+        if earlier is not None and not (earlier.outcome == "unknown-sender" and partner is not None):
+            return self._again(earlier, message, where)
         if partner is None:
             return self._done(self._record(message_id, "unknown-sender", sender, "", subject, _date(message)),
                               REJECTED, issue("mail-unknown-sender", sender=sender, subject=subject, **where))
