@@ -255,12 +255,19 @@ def test_a_colleagues_return_moved_back_once_its_address_is_added_is_saved_and_c
     message = partner_mail(colleague, "<colleague@wessex-police.example.org>")
     message.add_attachment(workbook(POLICE_ROWS), maintype=XLSX[0], subtype=XLSX[1], filename="police return.xlsx")
     dovecot.append(bytes(message))
+    stranger = partner_mail("someone@elsewhere.example.org", "<stranger@elsewhere.example.org>")
+    stranger.add_attachment(workbook(POLICE_ROWS), maintype=XLSX[0], subtype=XLSX[1], filename="return.xlsx")
+    dovecot.append(bytes(stranger))
 
     out = said(collect(root, monkeypatch, capsys))
     assert saved_files(root) == [] and captured.messages == []
-    assert (f"A message from '{colleague}' ('RE: Return for October 2026 [reportgen {PERIOD}]') is from no "
-            "partner's address; nothing was saved.") in out
-    assert "add the address to its [partners] emails and move the message back to the inbox" in out
+    subject = f"RE: Return for October 2026 [reportgen {PERIOD}]"
+    assert (f"A message from '{colleague}' ('{subject}'), an address at Wessex Police's domain but not one of its "
+            "[partners] emails, had 'police return.xlsx' attached: nothing was saved and no reply was sent.") in out
+    assert ('If the sender answers for Wessex Police, add the address to [partners."Wessex Police"] emails in '
+            "reportgen.toml and move the message back to the inbox: the next collect saves and checks it.") in out
+    assert ("A message from 'someone@elsewhere.example.org' ('" + subject + "') is from no partner's address; it had "
+            "'return.xlsx' attached: nothing was saved and no reply was sent.") in out
 
     settings = root / "reportgen.toml"
     text = settings.read_text()

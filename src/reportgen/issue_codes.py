@@ -1743,7 +1743,16 @@ CODES: dict[str, Code] = {
     "mail-unknown-sender": Code(
         W, "A message came from an address that is no partner's; nothing was saved.",
         "A message from {sender!r} ({subject!r}) is from no partner's address; nothing was saved.",
-        "If it is a partner's, add the address to its [partners] emails and move the message back to the inbox."),
+        "If it is a partner's, add the address to its [partners] emails and move the message back to the inbox.",
+        {"with-return": ("A message from {sender!r} ({subject!r}) is from no partner's address; it had {names} "
+                         "attached: nothing was saved and no reply was sent.",
+                         "If it is a partner's, add the address to its [partners] emails and move the message back "
+                         "to the inbox: the next collect saves and checks it."),
+         "colleague": ("A message from {sender!r} ({subject!r}), an address at {partner}'s domain but not one of its "
+                       "[partners] emails, had {names} attached: nothing was saved and no reply was sent.",
+                       "If the sender answers for {partner}, add the address to [partners.\"{partner}\"] emails in "
+                       "reportgen.toml and move the message back to the inbox: the next collect saves and checks it. "
+                       "If not, ask {partner} to send its return from its own address.")}),
     "mail-unverified-sender": Code(
         E, "A message from a partner's address was not shown to come from the partner; nothing was saved.",
         "A message from {sender!r} ({subject!r}) was not shown to come from {partner}: {why}. Nothing was saved and "

@@ -49,7 +49,7 @@ from reportgen.mail.authenticity import unverified
 from reportgen.mail.compose import Outgoing
 from reportgen.mail.ledger import Ledger, ReceivedRecord, now_utc, received_ledger, sent_ledger
 from reportgen.mail.mailbox import Incoming, Mailbox
-from reportgen.mail.partners import partner_of
+from reportgen.mail.partners import colleague_of, partner_of
 from reportgen.mail.transport import Outbox, Sent, send_all
 from reportgen.model import Paper, PartnerReturn, Register, UpdateState
 from reportgen.periods import PERIOD_PATTERN, period_label
@@ -175,7 +175,7 @@ class Collector:
             return self._again(earlier, message, where)
         if partner is None:
             return self._done(self._record(message_id, "unknown-sender", sender, "", subject, _date(message)),
-                              REJECTED, issue("mail-unknown-sender", sender=sender, subject=subject, **where))
+                              REJECTED, self._stranger(message, sender, subject, where))
         record = self._record(message_id, "rejected", sender, partner, subject, _date(message),
                               received=incoming.received or _received_header(message))
         authserv_id = self.settings.mail.authserv_id
@@ -196,6 +196,18 @@ class Collector:
                                                       partner=partner, size=incoming.size, **where),
                               reply=self._reply(partner, message, text))
         return self._attachments(record, message, where)
+
+    def _stranger(self, message: EmailMessage, sender: str, subject: str, where: dict[str, str]) -> Issue:
+        """A message from no partner's address, said with the names of the spreadsheets it carried (never opened)
+        and, for an address at one partner's domain, that partner's name: a colleague answering for it."""
+        names = ", ".join(quoted(a.name) for a in returns_of(attachments_of(message)))
+        if not names:
+            return issue("mail-unknown-sender", sender=sender, subject=subject, **where)
+        lead = colleague_of(self.settings, sender)
+        if lead is None:
+            return issue("mail-unknown-sender", "with-return", sender=sender, subject=subject, names=names, **where)
+        return issue("mail-unknown-sender", "colleague", sender=sender, subject=subject, names=names, partner=lead,
+                     **where)
 
     def _made_for_period(self, message: EmailMessage) -> bool:
         """Whether the message's one return is the workbook made for this period (`reportgen returns` records

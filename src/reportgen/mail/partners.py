@@ -29,6 +29,17 @@ def partner_of(settings: Settings, sender: str) -> str | None:
     return None
 
 
+def colleague_of(settings: Settings, sender: str) -> str | None:
+    """The one lead with an address at the sender's domain (a colleague writing from its own address); None when no
+    lead or several have one. Only ever said to the officer: it never makes the sender a partner."""
+    domain = parseaddr(sender)[1].strip().casefold().rpartition("@")[2]
+    if not domain:
+        return None
+    leads = [lead for lead, partner in settings.partners.items()
+             if any(known.casefold().rpartition("@")[2] == domain for known in partner.emails)]
+    return leads[0] if len(leads) == 1 else None
+
+
 def no_address(lead: str, doing: str) -> Issue:
     return issue("no-partner-address", doing=doing, file=SETTINGS_FILE, column=f'[partners."{lead}"] emails',
                  value=lead)
