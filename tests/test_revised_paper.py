@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -52,7 +53,7 @@ def test_a_revised_paper_says_so_on_its_cover_and_lists_what_it_corrects(
     revised = Path(out.splitlines()[-1])
     assert revised.name == "draft-03"
     said = ("This paper corrects the paper kept as draft 2026-09/draft-01: the status of 1 action corrected, as "
-            "listed under 'Changes since the last draft'.")
+            "listed under 'Corrections to the published paper'.")
     paper = docx.Document(str(revised / "paper.docx"))
     assert [cell.text for cell in paper.tables[0].rows[0].cells] == ["REVISED PAPER", said]
     changes = next(table for table in paper.tables if table.rows[0].cells[-1].text == "Now")
@@ -68,6 +69,61 @@ def test_a_revised_paper_says_so_on_its_cover_and_lists_what_it_corrects(
     assert record["revises"] == "2026-09/draft-01"
     folder = tmp_path / "outputs" / "2026-09" / "draft-01"
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == published
+
+
+def headings_of(folder: Path) -> tuple[list[str], str, list[str]]:
+    """The paper's Heading 1 paragraphs in the DOCX, the PDF's text, and the web edition's h2 headings."""
+    paper = docx.Document(str(folder / "paper.docx"))
+    in_docx = [p.text for p in paper.paragraphs if p.style is not None and p.style.name == "Heading 1"]
+    with pdfplumber.open(folder / "paper.pdf") as pdf:
+        text = " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
+    html = (folder / "paper.html").read_text(encoding="utf-8")
+    return in_docx, text, re.findall(r"<h2[^>]*>([^<]*)</h2>", html)
+
+
+def test_a_revised_papers_changes_are_headed_as_the_corrections_to_the_published_paper(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The revised paper listed its corrections under "Changes since the last draft", a heading for a check between
+    drafts, where its reader looks for what it corrects in the paper the Panel had."""
+    published_then_corrected(tmp_path, capsys)
+    (tmp_path / "reportgen.toml").write_text((tmp_path / "reportgen.toml").read_text(encoding="utf-8")
+                                             .replace("[paper]", "[paper]\nchanges_section = true", 1),
+                                             encoding="utf-8")
+    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")
+    assert code == 0, out
+    checked = Path(out.splitlines()[-1])  # a check between drafts: its changes are since the last draft
+    assert "Changes since the last draft" in headings_of(checked)[0]
+    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09",
+                    "--revises", str(tmp_path / "outputs" / "2026-09" / "draft-01"))
+    assert code == 0, out
+    in_docx, text, in_html = headings_of(Path(out.splitlines()[-1]))
+    assert "Corrections to the published paper" in in_docx
+    assert "Corrections to the published paper" in in_html
+    assert ("Corrections to the published paper Revised paper: compared with draft 2026-09/draft-01, the paper it "
+            "corrects") in text
+    assert "Changes since the last draft" not in [*in_docx, *in_html, text]
+    assert "since the last draft" not in text
+
+
+def test_the_restricted_edition_of_a_revision_heads_its_corrections_the_same(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The restricted paper revised, with no status changed since the restricted draft it corrects: the heading
+    written for a paper with nothing to list said "Changes since the last draft" too."""
+    make_workspace(tmp_path, "2026-09")
+    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09", "--edition", "restricted")
+    assert code == 0, out
+    published = Path(out.splitlines()[-1])
+    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09", "--edition", "restricted",
+                    "--revises", str(published))
+    assert code == 0, out
+    revised = Path(out.splitlines()[-1])
+    in_docx, text, in_html = headings_of(revised)
+    assert "Corrections to the published paper" in in_docx
+    assert "Corrections to the published paper" in in_html
+    assert ("Corrections to the published paper Revised paper: no action's status has changed since draft "
+            f"2026-09/{published.name}, the paper it corrects") in text
+    assert "RESTRICTED" in text
+    assert "since the last draft" not in text
 
 
 def test_a_draft_of_another_period_is_refused_and_nothing_is_built(

@@ -486,6 +486,9 @@ class Paper:
     exempt_row_note: ClassVar[str] = paper_rules.EXEMPT_ROW_NOTE
     # a withdrawn action's "Now" in "Changes since the last draft": the web edition has no row to link it to
     no_longer_in_plan: ClassVar[str] = NO_LONGER_IN_PLAN
+    # the heading of the status changes listed, in every output; a revised paper's lists what it corrects
+    changes_since_heading: ClassVar[str] = "Changes since the last draft"
+    corrections_heading: ClassVar[str] = "Corrections to the published paper"
     # the box before the cover sheet while anything blocks publication, in every output
     blocking_heading: ClassVar[str] = "Issues to resolve before publication"
     blocking_advice: ClassVar[str] = ("Resolve these issues, then build the paper again; until then it must not "
@@ -501,6 +504,18 @@ class Paper:
         listing actions by number (changes since the last draft, stalled actions) head theirs the same, so the
         reader sees one number and one name for it; "Ref" when the plan has no number column."""
         return next((column.heading for column in self.columns if column.key == "ref"), "Ref")
+
+    @property
+    def changes_heading(self) -> str:
+        """The heading of the status changes listed: a revised paper's reader looks for what it corrects in the
+        paper published (`revises`, which the note under the heading names), not for a check's draft-to-draft
+        changes."""
+        return self.corrections_heading if self.revises else self.changes_since_heading
+
+    @property
+    def changes_label(self) -> str:
+        """The changes table's name for a screen reader: "Status changes since the last draft"."""
+        return f"Status {self.changes_heading[:1].lower()}{self.changes_heading[1:]}"
 
     @property
     def changes_columns(self) -> tuple[ChangesColumn, ...]:

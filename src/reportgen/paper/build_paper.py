@@ -55,10 +55,8 @@ RICH_COLUMNS = ("action", "explanation")  # cleaned of HTML and markup into para
 
 NO_UPDATE = "No update received this period"
 RETURNED_UNCHANGED = "Return unchanged"  # every row of it as its workbook was pre-filled: as last reported
-# a revised paper's first cover row (`revision_rows`), headed as the cover's rows are; and the heading its value
-# names, as every edition heads the changes listed
+# a revised paper's first cover row (`revision_rows`), headed as the cover's rows are
 REVISED_LABEL = "REVISED PAPER"
-CHANGES_HEADING = "Changes since the last draft"
 
 
 def build_paper(
@@ -323,7 +321,7 @@ def revision_rows(revised: str, moves: Sequence[StatusMove]) -> tuple[CoverRow, 
     what = (f"{'the status' if changed == 1 else 'the statuses'} of {counted(changed, 'action')} corrected"
             if changed else "no action's status changed")
     return (CoverRow(REVISED_LABEL, f"This paper corrects the paper kept as draft {revised}: {what}, as listed under "
-                                    f"'{CHANGES_HEADING}'."),)
+                                    f"'{Paper.corrections_heading}'."),)
 
 
 def changes_note(previous: Paper | None, previous_name: str, listed: bool = False, edition: str = "public",

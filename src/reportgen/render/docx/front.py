@@ -71,13 +71,34 @@ def fill_changes_note(layout: Layout, paper: Paper) -> None:
                       if any(caption.get(qn("w:val")) == CHANGES_CAPTION
                              for caption in table.iter(qn("w:tblCaption")))), None)
         if table is not None:
+            retitle_heading(table, paper.changes_heading)
             note = layout.block(Block("paragraph", (Inline(paper.changes_note),)), None, None)
             table.addprevious(keeping_with_next(note))
         return
     marker = _narrative_marker(layout)
     note = layout.block(Block("paragraph", (Inline(paper.changes_note),)), None, None)
     marker.addnext(note)
-    note.addprevious(layout.block(Block("heading", (Inline(CHANGES_CAPTION),), level=1), None, None))
+    note.addprevious(layout.block(Block("heading", (Inline(paper.changes_heading),), level=1), None, None))
+
+
+def retitle_heading(table: Element, heading: str) -> None:
+    """The template's heading of the changes table, the paragraph before it reading "Changes since the last draft",
+    given `heading` in its place (a revised paper's), its first run keeping the look: done here, not by the template,
+    so that a workspace's own template, made before revised papers, heads a revised paper's changes rightly too."""
+    if heading == CHANGES_CAPTION:
+        return
+    before = table.getprevious()
+    while before is not None and before.tag == W_P and not text_of(before).strip():
+        before = before.getprevious()
+    if before is None or before.tag != W_P or text_of(before).strip() != CHANGES_CAPTION:
+        return
+    runs = [run for run in before.iter(W_R) if run.find(W_T) is not None]
+    for run in runs[1:]:
+        run.getparent().remove(run)
+    texts = runs[0].findall(W_T)
+    for extra in texts[1:]:
+        runs[0].remove(extra)
+    texts[0].text = xml_safe(heading)
 
 
 def note_comparison(layout: Layout, notes: Sequence[str]) -> None:
