@@ -155,3 +155,64 @@ def test_the_panel_paper_flow_makes_the_revised_paper_as_the_command_does(
     assert (record["revises"], record["cover"][0]["label"]) == ("2026-09/draft-01", "REVISED PAPER")
     assert record["changes"] == [{"ref": 3, "action": "Review victim referrals.", "old": "Not started",
                                   "new": "Completed"}]
+
+
+def test_validate_checks_a_revision_before_it_is_built_and_refuses_what_build_refuses(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`reportgen validate --revises` was "no such option": an officer could not check a revision, nor the folder
+    named, before building it."""
+    root = tmp_path / "ws"
+    published_then_corrected(root, capsys)
+    kept = sorted(path.name for path in (root / "outputs" / "2026-09").iterdir())
+    code, out = run(capsys, "validate", "--workspace", str(root), "--period", "2026-09",
+                    "--revises", str(root / "outputs" / "2026-09" / "draft-01"))
+    assert code == 0, out
+    assert ("Revised paper, correcting draft 2026-09/draft-01: action 3 was 'Not started', now 'Completed'."
+            in " ".join(out.split()))
+    other = tmp_path / "other"  # another workspace's draft of the same period and name
+    published_then_corrected(other, capsys)
+    for wrong in (root / "inputs", other / "outputs" / "2026-09" / "draft-01"):
+        code, out = run(capsys, "validate", "--workspace", str(root), "--period", "2026-09", "--revises", str(wrong))
+        assert code == 2, out
+        assert (f"--revises {wrong}: not a kept draft of 2026-09 in the public edition, which the revised paper "
+                "corrects (the public drafts of 2026-09: outputs/2026-09/draft-01, outputs/2026-09/draft-02)"
+                in " ".join(out.split()))
+    assert sorted(path.name for path in (root / "outputs" / "2026-09").iterdir()) == kept
+
+
+def flow(script: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python flows/<script> …` on its temporary Prefect server, as the IT person runs it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    return subprocess.run([sys.executable, str(ROOT / "flows" / script), *args], capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+def test_the_check_and_monthly_flows_take_revises_as_the_commands_do(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """flows/check_paper.py and flows/monthly_update.py refused --revises ("No such option"): the revision could be
+    checked and built only at the command line."""
+    root = tmp_path / "ws"
+    published_then_corrected(root, capsys)
+    published = root / "outputs" / "2026-09" / "draft-01"
+    checked = flow("check_paper.py", tmp_path, "--workspace", str(root), "--period", "2026-09",
+                   "--revises", str(published))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "Revised paper, correcting draft 2026-09/draft-01: action 3 was 'Not started'" in checked.stdout
+    refused = flow("check_paper.py", tmp_path, "--workspace", str(root), "--period", "2026-09",
+                   "--revises", str(root / "inputs"))
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "not a kept draft of 2026-09" in " ".join((refused.stdout + refused.stderr).split())
+    monthly = flow("monthly_update.py", tmp_path, "--workspace", str(root), "--period", "2026-09",
+                   "--revises", str(published))
+    assert monthly.returncode == 0, monthly.stdout + monthly.stderr
+    revised = Path(monthly.stdout.splitlines()[-1])
+    assert revised.name == "draft-03"
+    record = json.loads((revised / "draft.json").read_text(encoding="utf-8"))["paper"]
+    assert (record["revises"], record["cover"][0]["label"]) == ("2026-09/draft-01", "REVISED PAPER")
+    compared = json.loads((root / "outputs" / "2026-09" / "compare" / "draft-01-to-draft-03"
+                           / "diff.json").read_text(encoding="utf-8"))
+    assert "Completed" in json.dumps(compared)
+    served = flow("monthly_update.py", tmp_path, "--workspace", str(root), "--serve", "--revises", str(published))
+    assert served.returncode == 2, served.stdout + served.stderr
+    assert "a revised paper is built once, by hand" in " ".join(served.stderr.split())

@@ -365,9 +365,10 @@ def check_draft(workspace: Path, period: str | None = None, edition: Edition = "
 
 
 def validate_draft(workspace: Path, period: str | None = None, edition: Edition = "public",
-                   todays_register: bool = False) -> Checks:
-    """`reportgen validate`: exactly the checks of a build, writing nothing."""
-    checks = check_draft(workspace, period, edition, todays_register=todays_register)
+                   todays_register: bool = False, revises: Path | None = None) -> Checks:
+    """`reportgen validate`: exactly the checks of a build, writing nothing (`revises`: as the build's, refused
+    alike when it names no kept draft of the period and edition)."""
+    checks = check_draft(workspace, period, edition, todays_register=todays_register, revises=revises)
     check_word_template(checks.paper, checks.plan)
     check_html_templates(checks.plan.inputs.templates)
     return replace(checks, issues=(*checks.issues, *changed_inputs(checks.plan)))

@@ -315,7 +315,7 @@ def run_init(workspace: Path) -> int:
 
 
 def run_validate(workspace: Path, period: str | None, edition: Edition, show_info: bool,
-                 todays_register: bool = False) -> int:
+                 todays_register: bool = False, revises: Path | None = None) -> int:
     with openpyxl_without_numpy():
         from reportgen.run.unfinished import unfinished_issues
 
@@ -324,7 +324,7 @@ def run_validate(workspace: Path, period: str | None, edition: Edition, show_inf
             return show_unfinished(unfinished)
         from reportgen.run.build import validate_draft
 
-        checks = validate_draft(workspace, period, edition, todays_register)
+        checks = validate_draft(workspace, period, edition, todays_register, revises)
     return show_checks(checks, show_info)
 
 

@@ -221,7 +221,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command("validate", "run every check of a build; writes nothing",
             "Run exactly the checks of `build` (carry-forward, unchanged returns, narrative, edition) and print "
             "the same summary and issues, grouped by file; nothing is written." + EXITS,
-            (workspace, period, edition_checked, todays_register, show_info)),
+            (workspace, period, edition_checked, todays_register, revises, show_info)),
     Command("returns", "write pre-filled return workbooks, one per lead partner",
             "Write one pre-filled .xlsx return per lead partner (never overwriting); the folder is the last "
             "line printed.",
@@ -280,7 +280,7 @@ FLOWS: dict[str, Command] = {c.name: c for c in (
     Command("monthly_update", "",
             "The secretariat's monthly run as a Prefect flow: build and keep the draft, compare it with the "
             "last draft, list who to chase; or, with --serve, serve it on the schedule in reportgen.toml." + EXITS,
-            (workspace, period, edition, show_info, serve, deployment_name)),
+            (workspace, period, edition, revises, show_info, serve, deployment_name)),
     Command("compare_drafts", "",
             "Compare two kept drafts as a Prefect flow, like `reportgen diff`: diff.docx (Word tracked "
             "changes), diff.html, diff.pdf and diff.json in a new folder, whose path is the last line printed.",

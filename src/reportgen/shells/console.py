@@ -185,4 +185,19 @@ def paper_summary(paper: Paper) -> list[str]:
         carry = "carries its" if paper.carried_forward == 1 else "carry their"
         lines.append(f"{counted(paper.carried_forward, 'action')} had no update this period and {carry} last "
                      f"status{source}.")
+    if paper.revises:
+        lines.append(revision_line(paper))
     return lines
+
+
+CORRECTIONS_SAID = 10  # in the summary line of a revised paper; its paper lists every one
+
+
+def revision_line(paper: Paper) -> str:
+    """For a revised paper: the draft it corrects and what it corrects there, so that `validate --revises` shows the
+    officer what the revision will say before it is built."""
+    said = [f"action {move.ref} was '{move.old}', now '{move.new}'" for move in paper.changes[:CORRECTIONS_SAID]]
+    if len(paper.changes) > CORRECTIONS_SAID:
+        said.append(f"{len(paper.changes) - CORRECTIONS_SAID:,} more")
+    what = "; ".join(said) if said else "no action's status changed"
+    return f"Revised paper, correcting draft {paper.revises}: {what}."

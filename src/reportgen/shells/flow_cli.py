@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, UsageError
 from reportgen.shells import cli
 from reportgen.shells.commands import FLOWS, click_command, parse
 
@@ -92,14 +92,18 @@ def run_panel_paper(workspace: Path, period: str | None, out: Path | None, editi
     return cli.show_build(outcome(state), show_info)
 
 
-def run_monthly_update(workspace: Path, period: str | None, edition: Edition, show_info: bool,
-                       serve: bool, name: str = "monthly") -> int:
+def run_monthly_update(workspace: Path, period: str | None, edition: Edition, revises: Path | None,
+                       show_info: bool, serve: bool, name: str = "monthly") -> int:
+    if serve and revises is not None:  # every scheduled run would mark its month's paper a correction of this one
+        raise UsageError(f"--revises {revises} with --serve: a revised paper is built once, by hand; run "
+                         "flows/monthly_update.py --period YYYY-MM --revises DRAFT_DIR without --serve")
     if serve:
         return cli.run_serve(workspace, name)
     refuse_early(workspace, period)
     from reportgen.shells.prefect_flows import monthly_update
 
-    monthly = outcome(monthly_update(str(workspace.resolve()), period, edition, return_state=True))
+    monthly = outcome(monthly_update(str(workspace.resolve()), period, edition, str(revises) if revises else None,
+                                     return_state=True))
     return cli.show_build(monthly.build, show_info, monthly.comparison)
 
 
@@ -120,12 +124,12 @@ def run_partner_returns(workspace: Path, period: str, out: Path | None, todays_r
 
 
 def run_check_paper(workspace: Path, period: str | None, edition: Edition, show_info: bool,
-                    todays_register: bool = False) -> int:
+                    todays_register: bool = False, revises: Path | None = None) -> int:
     refuse_early(workspace, period)
     from reportgen.shells.prefect_flows import check_paper
 
     return cli.show_checks(outcome(check_paper(str(workspace.resolve()), period, edition, todays_register,
-                                               return_state=True)), show_info)
+                                               str(revises) if revises else None, return_state=True)), show_info)
 
 
 def run_status_history(workspace: Path, out: Path | None, edition: Edition) -> int:

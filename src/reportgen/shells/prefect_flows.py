@@ -725,9 +725,10 @@ def not_compared(result: BuildResult) -> str:
 @flow(name="monthly-update", flow_run_name=run_name)
 @outlives_its_worker
 def monthly_update(workspace: str = ".", period: str | None = None,
-                   edition: Edition = "public") -> State[MonthlyResult]:
+                   edition: Edition = "public", revises: str | None = None) -> State[MonthlyResult]:
     """The scheduled run: build and keep the draft, compare it with the last one, list who to chase; with
-    [mail] collect_before_build / chase_after_build, collect the mailed returns first and chase after."""
+    [mail] collect_before_build / chase_after_build, collect the mailed returns first and chase after. `revises`
+    (a run started by hand): the kept draft the paper corrects, compared with in place of the last one."""
     from prefect.logging import get_run_logger
 
     from reportgen.shells.mail_flows import chase_after_build, collect_before_build  # they import this module
@@ -749,7 +750,8 @@ def monthly_update(workspace: str = ".", period: str | None = None,
         if slot:
             check_slot_folder(where, slot)
         find_inputs(where, period or slot)
-        result = build_draft(where, period or slot, None, edition, runner=TaskRunner())
+        revised = given_path(revises, "revises") if revises else None
+        result = build_draft(where, period or slot, None, edition, runner=TaskRunner(), revises=revised)
         if period is None and slot is None:
             notes += warn_run(period_left_behind(where, result.paper.period), started_late(where, result.paper.period))
         comparison = compare_task(result.previous, result.folder) if result.previous else None
@@ -793,14 +795,15 @@ def compare_drafts_flow(old: str, new: str, out: str | None = None, allow_restri
 @flow(name="check-paper", flow_run_name=run_name)
 @outlives_its_worker
 def check_paper(workspace: str = ".", period: str | None = None, edition: Edition = "public",
-                todays_register: bool = False) -> State[Checks]:
+                todays_register: bool = False, revises: str | None = None) -> State[Checks]:
     """Run every check of a build, writing nothing, like `reportgen validate`: before the returns deadline, what
     the partners still have to correct (the issues and the chase list, as artifacts)."""
     check = stage_task("check", validate_draft, retries=2)  # reads the inputs only: a busy share may pass
     try:
         where = given_path(workspace, "workspace")
         find_inputs(where, period)  # a request that cannot be met fails here, before any task
-        checks = check(where, period, edition, todays_register)
+        revised = given_path(revises, "revises") if revises else None
+        checks = check(where, period, edition, todays_register, revised)
     except ReportgenError as exc:
         return refused(exc)
     paper = checks.paper
