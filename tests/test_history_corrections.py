@@ -71,3 +71,31 @@ def test_a_draft_blocked_from_publication_is_not_taken_for_a_published_status(
     comments, note = history_of(tmp_path, capsys)
     assert comments[(3, "2026-09")] is None
     assert "corrected" not in note
+
+
+def test_an_earlier_draft_that_cannot_be_read_is_said_not_skipped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The published draft of September damaged (its draft.json cut short by a copy): the history showed the
+    corrected status with no comment and no word of the draft it could not read, as if nothing had been corrected."""
+    make_workspace(tmp_path, "2026-09")
+    assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")[0] == 0
+    police_return(tmp_path, "wessex-police v2.xlsx", "Completed")
+    published = tmp_path / "outputs" / "2026-09" / "draft-01"
+    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09", "--revises", str(published))
+    assert code == 0, out
+    kept = (published / "draft.json").read_bytes()
+    (published / "draft.json").write_bytes(kept[:len(kept) // 2])
+    code, out = run(capsys, "history", "--workspace", str(tmp_path))
+    assert code == 0, out
+    said = ("An earlier draft of 2026-09 could not be read, so the history cannot say which statuses it published "
+            "outputs/2026-09/draft-02, the draft shown for 2026-09, corrected: outputs/2026-09/draft-01/draft.json")
+    printed = " ".join(out.split())
+    assert "outputs/2026-09/draft-01 warning " + said in printed
+    assert "→ Restore the draft folder from a backup, then run reportgen history again" in printed
+    comments, _note = history_of(tmp_path, capsys)
+    assert comments[(3, "2026-09")] is None  # nothing to compare with: not marked, and said so
+    book = openpyxl.load_workbook(tmp_path / "outputs" / "history" / "history.xlsx")
+    [not_read] = [text for heading, text in book["Notes"].iter_rows(values_only=True) if heading == "Not read"]
+    assert str(not_read).startswith(said)
+    assert str(tmp_path) not in str(not_read)
+    assert (published / "draft.json").read_bytes() == kept[:len(kept) // 2]

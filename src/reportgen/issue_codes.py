@@ -187,7 +187,15 @@ CODES: dict[str, Code] = {
         "draft is kept beside the damaged one). Do not just move the damaged folder out of outputs: a restricted "
         "draft is what records which actions were exempt that month.",
         {"history": "A kept draft could not be read for the history: {error}",
-         "prefill": "The earlier draft could not be read, so the workbooks are not pre-filled from it: {error}"}),
+         "prefill": "The earlier draft could not be read, so the workbooks are not pre-filled from it: {error}",
+         # an earlier draft of a period the history reads a later one of: building again cannot give back what
+         # it said, and it may be the paper the Panel had
+         "corrections": ("An earlier draft of {period} could not be read, so the history cannot say which statuses it "
+                         "published {newest}, the draft shown for {period}, corrected: {error}",
+                         "Restore the draft folder from a backup, then run reportgen history again: until it can be "
+                         "read, no correction to what it said is marked in the history, and a status the Panel's "
+                         "paper printed may be shown as if never corrected. Do not delete or move it: it may be "
+                         "the paper that was published.")}),
     "damaged-draft": Code(
         E, "The newest kept draft of an earlier period has a manifest.json that cannot be read: the statuses it "
         "would carry forward are not known, so the paper would be published without them.",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from reportgen.drafts.earlier import PeriodDraft, edition_of, read_kept_paper
 from reportgen.drafts.folders import draft_folders, within_workspace
+from reportgen.issues import Issue, issue
 from reportgen.model import Paper, PaperRow
 from reportgen.wording import counted, listed
 
@@ -35,34 +36,45 @@ class CorrectedStatus:
 
 
 def corrected_statuses(found: Sequence[PeriodDraft], workspace: Path, label: Callable[[PaperRow], str]
-                       ) -> list[CorrectedStatus]:
+                       ) -> tuple[list[CorrectedStatus], list[Issue]]:
     """Each action whose status in its period's newest draft (`found`) differs from that in an earlier draft of
     the period, of its edition, that nothing blocked: by ref and period, oldest draft first. `label`: a row's
     status as the history writes it. A blocked draft said "DRAFT – not for publication" on every page: what it
-    said was never the paper's."""
+    said was never the paper's. With them, an unreadable-draft warning for each earlier draft that could not be
+    read, named within the workspace: what it published, and so any correction of it, is not known."""
     corrected: list[CorrectedStatus] = []
+    unread: list[Issue] = []
     for draft in found:
         shown = {row.ref: label(row) for row in draft.paper.rows}
-        for earlier, paper in published_before(draft, workspace / "outputs"):
+        kept, problems = published_before(draft, workspace)
+        unread += problems
+        for earlier, paper in kept:
             name = within_workspace(earlier, workspace)
             corrected += [CorrectedStatus(row.ref, draft.period, shown[row.ref], name, label(row))
                           for row in paper.rows if row.ref in shown and label(row) != shown[row.ref]]
-    return sorted(corrected, key=lambda item: (item.ref, item.period))
+    return sorted(corrected, key=lambda item: (item.ref, item.period)), unread
 
 
-def published_before(draft: PeriodDraft, outputs: Path) -> list[tuple[Path, Paper]]:
-    """The drafts of `draft`'s period kept before it, of its edition, that nothing blocked, with their papers; one
-    that cannot be read is left to `reportgen build`, which reads and reports each period's drafts."""
-    kept = []
-    for folder in draft_folders(outputs, draft.period):
+def published_before(draft: PeriodDraft, workspace: Path) -> tuple[list[tuple[Path, Paper]], list[Issue]]:
+    """The drafts of `draft`'s period kept before it, of its edition, that nothing blocked, with their papers; and
+    an issue for each that cannot be read (one whose manifest cannot say its edition may be of this one), so that
+    a correction of what it published is not left out in silence."""
+    kept, unread = [], []
+    newest = within_workspace(draft.folder, workspace)
+    for folder in draft_folders(workspace / "outputs", draft.period):
         if folder == draft.folder:
             break
-        if edition_of(folder) != draft.paper.edition:
+        edition = edition_of(folder)
+        if edition and edition != draft.paper.edition:
             continue
-        paper, _ = read_kept_paper(folder, "history")
-        if paper is not None and not paper.blocking_issues:
+        paper, problems = read_kept_paper(folder)
+        if paper is None:
+            error = problems[0].named_field("error") if problems else "its manifest.json could not be read"
+            unread.append(issue("unreadable-draft", "corrections", period=draft.period, newest=newest, error=error,
+                                file=str(folder)))  # named within the workspace by the history (`from_workspace`)
+        elif not paper.blocking_issues:
             kept.append((folder, paper))
-    return kept
+    return kept, unread
 
 
 def corrected_in(period: str, corrected: Sequence[CorrectedStatus]) -> str:

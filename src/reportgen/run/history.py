@@ -451,7 +451,8 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
     papers = [reported_found(outputs, draft.paper) or draft.paper for draft in found]
     frame = with_history_labels(history_frame(papers), papers)
     carried, unranked = carried_statuses(papers), unranked_statuses(papers)
-    corrected = corrected_statuses(found, workspace, history_label)
+    corrected, unread_earlier = corrected_statuses(found, workspace, history_label)
+    issues = (*issues, *(from_workspace(problem, workspace) for problem in unread_earlier))
     if not marking:  # the public history names no action the public papers withhold
         withheld = withheld_from_public(workspace, outputs, found)
         frame = frame[~frame["ref"].isin(withheld)]
