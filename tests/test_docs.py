@@ -49,8 +49,10 @@ def test_history_help_names_the_folder_and_files_each_edition_writes(
     assert main(["history", "--help"]) == 0
     told = " ".join(capsys.readouterr().out.split())
     assert folder.as_posix() in told and "outputs/history," in told
-    assert written == ["history-restricted-carried-forward.csv", "history-restricted.csv", "history-restricted.xlsx"]
+    assert written == ["history-restricted-carried-forward.csv", "history-restricted-corrected.csv",
+                       "history-restricted.csv", "history-restricted.xlsx"]
     assert "history-restricted.xlsx and .csv" in told and "history-carried-forward.csv" in told
+    assert "history-corrected.csv" in told.replace("history- ", "history-")  # the help wraps at its hyphen
 
 
 def test_diff_help_names_the_folder_it_writes_for_drafts_built_with_out(

@@ -270,7 +270,8 @@ def test_the_check_and_history_flows_run_as_their_commands_do(tmp_path: Path) ->
                                "--out", str(tmp_path / "h")], capture_output=True, text=True, env=env, timeout=300)
     assert exported.returncode == 0, exported.stderr
     assert exported.stdout.strip().splitlines()[-1] == str(tmp_path / "h")
-    assert sorted(p.name for p in (tmp_path / "h").iterdir()) == ["history-carried-forward.csv", "history.csv",
+    assert sorted(p.name for p in (tmp_path / "h").iterdir()) == ["history-carried-forward.csv",
+                                                                  "history-corrected.csv", "history.csv",
                                                                   "history.xlsx"]
     blocked = blocked_workspace(tmp_path / "blocked")
     refused = subprocess.run([sys.executable, str(ROOT / "flows" / "check_paper.py"), "--workspace", str(blocked)],

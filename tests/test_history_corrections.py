@@ -4,6 +4,7 @@ blocking it said, so the status first published is not lost from the history."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import openpyxl
@@ -99,3 +100,34 @@ def test_an_earlier_draft_that_cannot_be_read_is_said_not_skipped(
     assert str(not_read).startswith(said)
     assert str(tmp_path) not in str(not_read)
     assert (published / "draft.json").read_bytes() == kept[:len(kept) // 2]
+
+
+def test_the_csv_history_carries_the_corrections_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """history.csv, one plain status a cell, said only the corrected status, and no csv said what the published
+    draft had: a script or an analyst working from the csv files lost the status first published."""
+    make_workspace(tmp_path, "2026-09")
+    assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")[0] == 0
+    police_return(tmp_path, "wessex-police v2.xlsx", "Completed")
+    published = tmp_path / "outputs" / "2026-09" / "draft-01"
+    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09", "--revises", str(published))
+    assert code == 0, out
+    code, out = run(capsys, "history", "--workspace", str(tmp_path))
+    assert code == 0, out
+    folder = tmp_path / "outputs" / "history"
+    assert str(folder / "history-corrected.csv") in out.splitlines()
+    with (folder / "history-corrected.csv").open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.reader(file))
+    assert rows == [["Ref", "Period", "Status", "Earlier draft", "Earlier status"],
+                    ["3", "2026-09", "Completed", "outputs/2026-09/draft-01", "Not started"]]
+    with (folder / "history.csv").open(encoding="utf-8-sig", newline="") as file:
+        history = {row["Ref"]: row for row in csv.DictReader(file)}
+    assert history["3"]["2026-09"] == "Completed"  # joined on Ref and Period
+    book = openpyxl.load_workbook(folder / "history.xlsx")
+    [note] = [text for heading, text in book["Notes"].iter_rows(values_only=True) if heading == "Corrected"]
+    assert "history-corrected.csv lists each by Ref and Period" in str(note) and str(note).endswith("1 status in all.")
+    code, out = run(capsys, "history", "--workspace", str(tmp_path), "--edition", "restricted")
+    assert code == 0, out  # the restricted history reads the public drafts here: corrections marked as its rows are
+    with (tmp_path / "outputs" / "history-restricted" / "history-restricted-corrected.csv").open(
+            encoding="utf-8-sig", newline="") as file:
+        marked = list(csv.reader(file))
+    assert marked[0][-1] == "Marking" and marked[1][:5] == rows[1] and marked[1][-1] == "RESTRICTED"

@@ -164,7 +164,8 @@ def test_history_refuses_to_write_into_a_folder_holding_the_other_editions_histo
     done = _history(root, "--edition", "restricted", "--out", str(public))
     assert done.returncode == 2 and "Traceback" not in done.stderr
     said = " ".join(done.stderr.split())
-    assert (f"{public} holds the public history (history.xlsx, history.csv and history-carried-forward.csv): the "
+    assert (f"{public} holds the public history (history.xlsx, history.csv, history-carried-forward.csv and "
+            "history-corrected.csv): the "
             "restricted history is never written beside it") in said
     assert "(without --out: outputs/history-restricted)" in said
     done = _history(root, "--out", str(restricted))

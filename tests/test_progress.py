@@ -663,7 +663,7 @@ def test_the_history_sets_apart_the_statuses_carried_forward_for_a_partner_that_
         _build_cli(root, period)
     out = tmp_path / "h"
     printed = _history_cli("--workspace", str(root), "--out", str(out)).stdout.splitlines()
-    assert printed[-2:] == [str(out / "history-carried-forward.csv"), str(out)]
+    assert printed[-3:] == [str(out / "history-carried-forward.csv"), str(out / "history-corrected.csv"), str(out)]
     carried = {(ref, "2026-09"): PLAN[ref][0] for ref in (2, 4, 6)}  # August's, repeated
 
     book = openpyxl.load_workbook(out / "history.xlsx")
@@ -755,8 +755,8 @@ def test_history_prints_whole_paths_for_a_relative_workspace(built: list[BuildRe
     monkeypatch.chdir(root.parent)
     assert main(["history", "--workspace", root.name]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[-4:] == [str(root / "outputs" / "history" / name)
-                          for name in ("history.xlsx", "history.csv", "history-carried-forward.csv", "")]
+    assert lines[-5:] == [str(root / "outputs" / "history" / name) for name in
+                          ("history.xlsx", "history.csv", "history-carried-forward.csv", "history-corrected.csv", "")]
 
 
 def test_history_without_drafts_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -827,12 +827,13 @@ def test_exempt_actions_stay_out_of_history_and_progress(tmp_path: Path) -> None
     assert main(["history", "--workspace", str(root)]) == 0
     public = root / "outputs" / "history"
     before = {path.name: path.read_bytes() for path in public.iterdir()}
-    assert sorted(before) == ["history-carried-forward.csv", "history.csv", "history.xlsx"]
+    assert sorted(before) == ["history-carried-forward.csv", "history-corrected.csv", "history.csv", "history.xlsx"]
     assert main(["history", "--workspace", str(root), "--edition", "restricted"]) == 0
     assert {path.name: path.read_bytes() for path in public.iterdir()} == before
     restricted = root / "outputs" / "history-restricted"
     assert sorted(path.name for path in restricted.iterdir()) == [
-        "history-restricted-carried-forward.csv", "history-restricted.csv", "history-restricted.xlsx"]
+        "history-restricted-carried-forward.csv", "history-restricted-corrected.csv", "history-restricted.csv",
+        "history-restricted.xlsx"]
     sheets = openpyxl.load_workbook(restricted / "history-restricted.xlsx").worksheets
     assert [sheet.title for sheet in sheets] == ["History RESTRICTED", "Notes RESTRICTED"]  # and every printed page
     assert all((sheet.oddHeader.center.text, sheet.oddFooter.center.text) == ("RESTRICTED", "RESTRICTED")

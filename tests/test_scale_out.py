@@ -546,8 +546,8 @@ def test_every_flow_deployed_to_a_process_pool_runs_on_a_worker(server, tmp_path
         history = tmp_path / "history"
         done = run_deployment("status-history/on-demand", env, f"workspace={workspace}", f"out={history}")
         assert final_state(done) == "Completed", done + log.read_text()
-        assert sorted(p.name for p in history.iterdir()) == ["history-carried-forward.csv", "history.csv",
-                                                             "history.xlsx"]
+        assert sorted(p.name for p in history.iterdir()) == ["history-carried-forward.csv", "history-corrected.csv",
+                                                             "history.csv", "history.xlsx"]
         history_key = artifact_key("history", "public", workspace=workspace)
         assert str(history / "history.xlsx") in artifact(history_key, env)
 

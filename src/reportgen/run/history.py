@@ -236,7 +236,7 @@ CARRIED_HEADINGS = ("Ref", "Period", "Status", "Reported in", "Note")
 
 def write_history(table: pd.DataFrame, out: Path, marking: str = "", notes: Sequence[tuple[str, str]] = (),
                   carried: Sequence[CarriedStatus] = (), unranked: Sequence[UnrankedStatus] = (),
-                  corrected: Sequence[CorrectedStatus] = ()) -> tuple[Path, Path, Path]:
+                  corrected: Sequence[CorrectedStatus] = ()) -> tuple[Path, Path, Path, Path]:
     """history.xlsx and history.csv in `out` (made when missing), each written atomically; every cell
     is text but the ref, a number in the workbook (it sorts 1, 2, 10 and filters as one), and text a spreadsheet
     would read as a formula is quoted. The workbook's History sheet keeps the headings and the refs in view and
@@ -249,7 +249,8 @@ def write_history(table: pd.DataFrame, out: Path, marking: str = "", notes: Sequ
     Each `carried` status is shaded in the workbook, with the status cell's note as a comment, and listed in
     history-carried-forward.csv (written even when empty: a script reading it needs no special case). Each
     `unranked` status is set apart in the workbook too, with why as a comment; each `corrected` one has a comment
-    saying what the earlier draft said."""
+    saying what the earlier draft said, and is listed in history-corrected.csv (written even when empty, as the
+    carried ones' is), since history.csv keeps one plain status per cell and a comment has no place in it."""
     out.mkdir(parents=True, exist_ok=True)
     headings = [str(column) for column in table.columns]
     rows = [[str(value) for value in record] for record in table.itertuples(index=False, name=None)]
@@ -271,7 +272,9 @@ def write_history(table: pd.DataFrame, out: Path, marking: str = "", notes: Sequ
     write_atomically(csv_path, buffer.getvalue().encode(CSV_ENCODING))
     carried_path = out / f"{stem}-carried-forward.csv"
     write_atomically(carried_path, carried_csv(carried, marking).encode(CSV_ENCODING))
-    return xlsx, csv_path, carried_path
+    corrected_path = out / f"{stem}-corrected.csv"
+    write_atomically(corrected_path, corrected_csv(corrected, marking).encode(CSV_ENCODING))
+    return xlsx, csv_path, carried_path, corrected_path
 
 
 def set_apart_cells(table: pd.DataFrame, carried: Sequence[CarriedStatus], unranked: Sequence[UnrankedStatus] = ()
@@ -305,6 +308,23 @@ def carried_csv(carried: Sequence[CarriedStatus], marking: str = "") -> str:
     writer.writerow([*CARRIED_HEADINGS, *(["Marking"] if marking else [])])
     for item in carried:
         values = (str(item.ref), item.period, item.status, item.reported, item.note, *([marking] if marking else []))
+        writer.writerow([text_for_spreadsheet(value) for value in values])
+    return buffer.getvalue()
+
+
+CORRECTED_HEADINGS = ("Ref", "Period", "Status", "Earlier draft", "Earlier status")
+
+
+def corrected_csv(corrected: Sequence[CorrectedStatus], marking: str = "") -> str:
+    """The corrected statuses as csv text, one row per action, period and earlier draft that said otherwise: joined
+    to history.csv on Ref and Period, it says which statuses differ from what an earlier draft of the period with
+    nothing blocking publication (a paper that may have gone to the Panel) said, and what that was. With a `marking`,
+    a last column Marking says it on every row, as history.csv does."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([*CORRECTED_HEADINGS, *(["Marking"] if marking else [])])
+    for item in corrected:
+        values = (str(item.ref), item.period, item.status, item.earlier, item.was, *([marking] if marking else []))
         writer.writerow([text_for_spreadsheet(value) for value in values])
     return buffer.getvalue()
 
@@ -343,6 +363,7 @@ def history_notes(table: pd.DataFrame, found: Sequence[PeriodDraft], issues: Seq
     if edition == "public":
         notes.append(("Not listed", WITHHELD_NOTE))
     notes.append(("Carried forward", carried_note(len(carried), edition)))
+    notes.append(("Corrected", corrected_note(len(corrected), edition)))
     notes.append((NO_RECOGNISED_STATUS, unranked_note(len(unranked))))
     periods = {draft.period for draft in found}
     notes += [("Not read", problem.message + left_out_period(problem, periods)) for problem in issues]
@@ -381,6 +402,15 @@ def carried_note(count: int, edition: str) -> str:
             "repeated the status last reported (the comment says which and when). "
             f"Count them apart from reported statuses when measuring progress. {listed} lists each by Ref and "
             f"Period, with the period it was reported in; {counted(count, 'status', 'statuses')} in all.")
+
+
+def corrected_note(count: int, edition: str) -> str:
+    """What a status with a "Corrected" comment is, and where the corrected ones are listed for a script."""
+    listed = "history-restricted-corrected.csv" if edition == "restricted" else "history-corrected.csv"
+    return ("A status with a comment starting \"Corrected\" differs from what an earlier draft of its period, with "
+            "nothing blocking publication (a paper that may have gone to the Panel), said: the comment names that "
+            f"draft and its status. {listed} lists each by Ref and Period, with the earlier draft and its status, to "
+            f"join on history.csv; {counted(count, 'status', 'statuses')} in all.")
 
 
 def unranked_note(count: int) -> str:
@@ -424,6 +454,7 @@ class HistoryExport:
     periods: tuple[str, ...]
     actions: int
     issues: tuple[Issue, ...]
+    corrected: Path | None = None  # history-corrected.csv: the statuses corrected since an earlier draft, by ref
 
 
 def export_history(workspace: Path, out: Path | None = None, edition: str = "public") -> HistoryExport:
@@ -467,8 +498,10 @@ def export_history(workspace: Path, out: Path | None = None, edition: str = "pub
                                 flagged(today) if today is not None else frozenset())
         table.insert(4, EXEMPT_HEADING, [exempt.get(int(ref), "") for ref in table["Ref"]])
     notes = history_notes(table, found, issues, workspace, edition, carried, unranked, stale, corrected)
-    xlsx, csv_path, carried_path = write_history(table, target, marking, notes, carried, unranked, corrected)
-    return HistoryExport(xlsx, csv_path, carried_path, tuple(d.period for d in found), len(table), (*issues, *stale))
+    xlsx, csv_path, carried_path, corrected_path = write_history(table, target, marking, notes, carried, unranked,
+                                                                 corrected)
+    return HistoryExport(xlsx, csv_path, carried_path, tuple(d.period for d in found), len(table), (*issues, *stale),
+                         corrected_path)
 
 
 WITHHELD_NOTE = ("An action exempt (Part II) from publication in any period of this history, or in the register "
@@ -507,7 +540,7 @@ def exempt_in_register(path: Path, settings: Settings) -> set[int]:
 def history_files(edition: str) -> tuple[str, ...]:
     """The names of the files a history of `edition` writes (`write_history`)."""
     stem = "history-restricted" if edition == "restricted" else "history"
-    return f"{stem}.xlsx", f"{stem}.csv", f"{stem}-carried-forward.csv"
+    return f"{stem}.xlsx", f"{stem}.csv", f"{stem}-carried-forward.csv", f"{stem}-corrected.csv"
 
 
 def check_no_other_edition(out: Path, edition: str) -> None:

@@ -444,6 +444,8 @@ def show_history(result: HistoryExport) -> int:
     print(result.xlsx.resolve())  # printed whole, as every command prints its folder
     print(result.csv.resolve())
     print(result.carried.resolve())
+    if result.corrected is not None:
+        print(result.corrected.resolve())
     print(result.xlsx.parent.resolve())  # the last line: scripts read the folder from it
     return OK
 

@@ -253,7 +253,8 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
             "Read the newest kept draft of each period and write the action × period table of statuses as "
             "history.xlsx and history.csv (history-restricted.xlsx and .csv, marked, for the restricted "
             "edition), with the statuses carried forward for a partner that sent no update shaded in the workbook "
-            "and listed in a csv of their own, history-carried-forward.csv; the folder is the last line printed.",
+            "and listed in a csv of their own, history-carried-forward.csv, and the statuses corrected since an "
+            "earlier draft of their period listed in history-corrected.csv; the folder is the last line printed.",
             (workspace, history_out, history_edition)),
     Command("serve", "serve the monthly schedule with Prefect",
             "Serve the monthly deployment on the cron of reportgen.toml [schedule] until Ctrl-C; stopping leaves "

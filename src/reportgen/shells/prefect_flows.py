@@ -835,7 +835,8 @@ def status_history(workspace: str = ".", out: str | None = None, edition: Editio
     create_markdown_artifact(
         markdown=f"# Status history\n\n{counted(result.actions, 'action')} over "
                  f"{counted(len(result.periods), 'period')}: {', '.join(result.periods)}\n\n- {result.xlsx}\n"
-                 f"- {result.csv}\n- {result.carried}", key=artifact_key("history", edition, workspace=where),
+                 f"- {result.csv}\n- {result.carried}\n- {result.corrected}",
+        key=artifact_key("history", edition, workspace=where),
         description="Status history")
     return finished(0, f"history {result.xlsx.parent}", result)
 
