@@ -216,3 +216,24 @@ def test_the_check_and_monthly_flows_take_revises_as_the_commands_do(
     served = flow("monthly_update.py", tmp_path, "--workspace", str(root), "--serve", "--revises", str(published))
     assert served.returncode == 2, served.stdout + served.stderr
     assert "a revised paper is built once, by hand" in " ".join(served.stderr.split())
+
+
+def test_a_draft_named_as_the_refusal_names_it_is_taken_from_outside_the_workspace(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run with --workspace from another folder, `--revises outputs/2026-09/draft-01` was refused, though the refusal
+    listed the period's drafts by exactly that name: the officer typed what they were told, and was refused again."""
+    root = tmp_path / "ws"
+    published_then_corrected(root, capsys)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, out = run(capsys, "build", "--workspace", str(root), "--period", "2026-09",
+                    "--revises", "outputs/2026-09/draft-01")
+    assert code == 0, out
+    record = json.loads((Path(out.splitlines()[-1]) / "draft.json").read_text(encoding="utf-8"))["paper"]
+    assert record["revises"] == "2026-09/draft-01"
+    code, out = run(capsys, "validate", "--workspace", str(root), "--period", "2026-09",
+                    "--revises", "outputs/2026-09/draft-07")
+    assert code == 2
+    assert "--revises outputs/2026-09/draft-07: not a kept draft of 2026-09" in " ".join(out.split())
+

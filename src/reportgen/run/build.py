@@ -213,9 +213,13 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
 def revised_draft(given: Path, outputs: Path, period: str, edition: Edition) -> Path:
     """The kept draft `--revises` names, as the workspace keeps it: one of `period`'s drafts of `edition`. Any other
     folder is refused, naming the drafts it may be: a revised paper compared with another month's, or with the
-    other edition's, would list as corrected what never was."""
+    other edition's, would list as corrected what never was. A relative path naming nothing from here is read
+    within the workspace, as the drafts are named to the officer ("outputs/2026-09/draft-01")."""
     kept = [folder for folder in drafts.draft_folders(outputs, period) if edition_of(folder) == edition]
-    found = next((folder for folder in kept if folder.resolve() == given.expanduser().resolve()), None)
+    named_here = given.expanduser()
+    if not named_here.is_absolute() and not named_here.exists():
+        named_here = outputs.parent / named_here
+    found = next((folder for folder in kept if folder.resolve() == named_here.resolve()), None)
     if found is not None:
         return found
     named = ", ".join(folder.relative_to(outputs.parent).as_posix() for folder in kept) or "none is kept yet"
