@@ -237,3 +237,22 @@ def test_a_draft_named_as_the_refusal_names_it_is_taken_from_outside_the_workspa
     assert code == 2
     assert "--revises outputs/2026-09/draft-07: not a kept draft of 2026-09" in " ".join(out.split())
 
+
+def test_a_draft_blocked_from_publication_is_refused_as_the_paper_revised(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A draft marked not for publication (a status not recognised) was taken as the paper revised: the revision's
+    cover said it corrected a paper the Panel never had."""
+    make_workspace(tmp_path, "2026-09")
+    rows = [row if row[0] != 3 else (3, row[1], "Finished-ish", row[3], row[4])
+            for row in default_returns()["wessex-police.xlsx"]]
+    write_xlsx(tmp_path / "inputs" / "returns" / "2026-09" / "wessex-police.xlsx", rows)
+    assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")[0] == 1
+    blocked = tmp_path / "outputs" / "2026-09" / "draft-01"
+    for command in ("validate", "build"):
+        code, out = run(capsys, command, "--workspace", str(tmp_path), "--period", "2026-09", "--revises", str(blocked))
+        assert code == 2, out
+        said = " ".join(out.split())
+        assert f"--revises {blocked}: 1 issue blocked that draft's publication (its pages are marked 'DRAFT" in said
+        assert ("so it is not the paper published, which a revised paper corrects (the public drafts of 2026-09 with "
+                "nothing blocking publication: none)") in said
+    assert sorted(path.name for path in (tmp_path / "outputs" / "2026-09").glob("draft-*")) == ["draft-01"]

@@ -88,7 +88,7 @@ from reportgen.run.template_copies import copy_issues, is_earlier_release, recor
 from reportgen.safe_cells import CSV_ENCODING
 from reportgen.settings import SETTINGS_FILE, Edition
 from reportgen.template_files import DEFAULT_TEMPLATES, template_file, templates_folder
-from reportgen.wording import listed
+from reportgen.wording import counted, listed
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -220,8 +220,17 @@ def revised_draft(given: Path, outputs: Path, period: str, edition: Edition) -> 
     if not named_here.is_absolute() and not named_here.exists():
         named_here = outputs.parent / named_here
     found = next((folder for folder in kept if folder.resolve() == named_here.resolve()), None)
-    if found is not None:
-        return found
+    paper = read_kept_paper(found)[0] if found is not None else None
+    if found is not None and (paper is None or not paper.blocking_issues):
+        return found  # one that cannot be read is said by the build, which reads it to compare
+    if found is not None and paper is not None:  # its every page said it was not for publication
+        open_ = [folder.relative_to(outputs.parent).as_posix() for folder in kept
+                 if (other := read_kept_paper(folder)[0]) is not None and not other.blocking_issues]
+        marked = f" (its pages are marked '{paper.draft_marking}')" if paper.draft_marking else ""
+        raise UsageError(f"--revises {given}: {counted(paper.blocking_issues, 'issue')} blocked that draft's "
+                         f"publication{marked}, so it is not the paper published, which a revised paper corrects "
+                         f"(the {edition} drafts of {period} with nothing blocking publication: "
+                         f"{', '.join(open_) or 'none'})")
     named = ", ".join(folder.relative_to(outputs.parent).as_posix() for folder in kept) or "none is kept yet"
     raise UsageError(f"--revises {given}: not a kept draft of {period} in the {edition} edition, which the revised "
                      f"paper corrects (the {edition} drafts of {period}: {named})")
