@@ -256,3 +256,32 @@ def test_a_draft_blocked_from_publication_is_refused_as_the_paper_revised(
         assert ("so it is not the paper published, which a revised paper corrects (the public drafts of 2026-09 with "
                 "nothing blocking publication: none)") in said
     assert sorted(path.name for path in (tmp_path / "outputs" / "2026-09").glob("draft-*")) == ["draft-01"]
+
+
+def test_a_revision_of_a_revision_names_each_paper_it_follows_back_to(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Draft 4 revised draft 3, which had revised draft 1: the cover named draft 3 alone, and a Panel member could not
+    tell that it too was a correction, nor of which paper."""
+    published_then_corrected(tmp_path, capsys)
+    first = tmp_path / "outputs" / "2026-09" / "draft-01"
+    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09", "--revises", str(first))
+    assert code == 0, out
+    revision = Path(out.splitlines()[-1])
+    rows = [row if row[0] != 5 else (5, row[1], "In progress", "Restarted.", row[4])
+            for row in default_returns()["criminal-justice-board.xlsx"]]
+    write_xlsx(tmp_path / "inputs" / "returns" / "2026-09" / "criminal-justice-board v2.xlsx", rows)
+    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09", "--revises", str(revision))
+    assert code == 0, out
+    second = Path(out.splitlines()[-1])
+    said = (f"This paper corrects the paper kept as draft 2026-09/{revision.name} (itself a revised paper, correcting "
+            "draft 2026-09/draft-01): the status of 1 action corrected, as listed under 'Corrections to the published "
+            "paper'.")
+    paper = docx.Document(str(second / "paper.docx"))
+    assert [cell.text for cell in paper.tables[0].rows[0].cells] == ["REVISED PAPER", said]
+    changes = next(table for table in paper.tables if table.rows[0].cells[-1].text == "Now")
+    assert [[cell.text for cell in row.cells] for row in changes.rows[1:]] == [
+        ["5", "Measure file quality.", "On hold", "In progress"]]  # action 3, corrected by draft 3, is not again
+    with pdfplumber.open(second / "paper.pdf") as pdf:
+        assert said in " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
+    record = json.loads((second / "draft.json").read_text(encoding="utf-8"))["paper"]
+    assert record["revises"] == f"2026-09/{revision.name}"

@@ -104,8 +104,8 @@ def build_paper(
         author=settings.paper.author or settings.paper.submitted_by,
         edition=edition,
         marking=settings.paper.restricted_marking if edition == "restricted" else "",
-        cover=(*revision_rows(previous_name if revises else "", moves), *cover_rows(settings.paper, merged.period,
-                                                                                    edition)),
+        cover=(*revision_rows(previous_name if revises else "", moves, previous.revises if previous else ""),
+               *cover_rows(settings.paper, merged.period, edition)),
         narrative=render_narrative(narrative_source, context),
         columns=columns,
         sections=sections,
@@ -312,11 +312,15 @@ def paper_row(item: MergedAction, columns: Sequence[PaperColumn]) -> PaperRow:
     )
 
 
-def revision_rows(revised: str, moves: Sequence[StatusMove]) -> tuple[CoverRow, ...]:
+def revision_rows(revised: str, moves: Sequence[StatusMove], revised_before: str = "") -> tuple[CoverRow, ...]:
     """The cover sheet's first row when the paper corrects one kept before (`revised`, "2026-09/draft-01"): that it
-    is a revised paper, which draft it corrects and how many actions' statuses changed; () for none."""
+    is a revised paper, which draft it corrects (and, when that was itself a revision, the draft it corrected:
+    `revised_before`, so the reader can follow the corrections back to the first paper) and how many actions'
+    statuses changed; () for none."""
     if not revised:
         return ()
+    if revised_before:
+        revised = f"{revised} (itself a revised paper, correcting draft {revised_before})"
     changed = sum(1 for move in moves if move.new != NO_LONGER_IN_PLAN)
     what = (f"{'the status' if changed == 1 else 'the statuses'} of {counted(changed, 'action')} corrected"
             if changed else "no action's status changed")
