@@ -16,7 +16,8 @@ never make docxtpl's recovering parser drop the rest of the document.
 
 The parts: `reportgen.render.docx.xml` (WordprocessingML helpers), `reportgen.render.docx.layout` (rich text,
 runs, links, tracked changes), `reportgen.render.docx.front` (narrative, progress, cover redline),
-`reportgen.render.docx.plan` (the delivery-plan table), `reportgen.render.docx.progress` (the progress part); this
+`reportgen.render.docx.plan` (the delivery-plan table), `reportgen.render.docx.progress` (the progress part),
+`reportgen.render.docx.structure` (section breaks and outline levels, as a screen reader takes them); this
 module renders the template and saves the package. `reportgen.render.docx.kept` sets what a `{%p … %}` tag's line
 holds besides the tag (a section break, a logo) on a line of its own first, as docxtpl takes the line away.
 
@@ -65,6 +66,7 @@ from reportgen.render.docx.kept import keep_pictures, keep_section_breaks
 from reportgen.render.docx.layout import Layout, own_headers, page_headers
 from reportgen.render.docx.plan import ROWS_MARKER, plan_rows
 from reportgen.render.docx.restore import restore_missing
+from reportgen.render.docx.structure import fold_section_breaks
 from reportgen.render.docx.xml import (
     RPR_ORDER,
     W_P,
@@ -175,6 +177,7 @@ def write_docx(
         mark_footer_meeting(layout, paper, footer_was)
     if comparison_notes:
         note_comparison(layout, comparison_notes)
+    fold_section_breaks(document.element.body)
     set_default_language(document, paper.language)
     _set_properties(document, paper, stamp, document_title)
     number_drawings(document)
