@@ -2,18 +2,24 @@
 
 `fold_section_breaks`: a section break alone in an empty paragraph (python-docx and Word put the landscape plan's
 there) moves into the paragraph before it, so a screen reader does not say "blank" before the plan.
+`outline_title`: the paper's title, in the template's Title style (not a heading), gets outline level 1, so it is
+the document's top heading in the navigation pane and for assistive technology; the template's style still draws it.
 
 What it must not do: change a style, a paragraph's look or what a page holds.
 """
 
 from __future__ import annotations
 
+import re
+
+from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from lxml import etree
 
-from reportgen.render.docx.xml import PPR_ORDER, W_P, W_PPR, Element, set_ordered
+from reportgen.render.docx.xml import PPR_ORDER, W_P, W_PPR, W_VAL, Element, find_style, set_ordered, text_of
 
-W_SECTPR = qn("w:sectPr")
+W_SECTPR, W_OUTLINE = qn("w:sectPr"), qn("w:outlineLvl")
+_TITLE_TAG = re.compile(r"\s*\{\{\s*paper\.title\s*\}\}\s*")
 # a paragraph mark marked inserted or deleted, or changed properties: a reviewer's choice would move the break
 _TRACKED_MARK = (qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo"))
 
@@ -50,3 +56,40 @@ def _can_take_break(paragraph: Element) -> bool:
         return True
     return (p_pr.find(W_SECTPR) is None and p_pr.find(qn("w:pPrChange")) is None
             and next(p_pr.iter(*_TRACKED_MARK), None) is None)
+
+
+def outline_title(document: DocxDocument) -> None:
+    """The template's title paragraph (the one holding only `{{ paper.title }}`, or in the Title style) at outline
+    level 1 when neither it nor its style has an outline level: a template restyled before this (or whose title
+    was made a heading in Word) keeps its look and its own choice. Call on the template, before it is filled in."""
+    title_style = find_style(document, "Title")
+    title_id = title_style.style_id if title_style is not None else None
+    for paragraph in document.element.body.iterchildren(W_P):
+        style_id = paragraph.xpath("string(w:pPr/w:pStyle/@w:val)")
+        is_title = bool(_TITLE_TAG.fullmatch(text_of(paragraph))) or (title_id is not None and style_id == title_id)
+        if not is_title or _has_outline(document, paragraph, style_id):
+            continue
+        holder = paragraph.find(W_PPR)
+        if holder is None:
+            holder = etree.Element(W_PPR)
+            paragraph.insert(0, holder)
+        level = etree.Element(W_OUTLINE)
+        level.set(W_VAL, "0")  # Word's "Level 1"
+        set_ordered(holder, level, PPR_ORDER)
+
+
+def _has_outline(document: DocxDocument, paragraph: Element, style_id: str) -> bool:
+    """Whether the paragraph, or a style it is based on, sets an outline level other than body text (9)."""
+    own = paragraph.find(f"{W_PPR}/{W_OUTLINE}")
+    if own is not None:
+        return True
+    styles = {style.style_id: style for style in document.styles}
+    seen: set[str] = set()
+    while style_id and style_id in styles and style_id not in seen:
+        seen.add(style_id)
+        element = styles[style_id].element
+        level = element.find(f"{W_PPR}/{W_OUTLINE}")
+        if level is not None:
+            return level.get(W_VAL) != "9"
+        style_id = element.xpath("string(w:basedOn/@w:val)")
+    return False

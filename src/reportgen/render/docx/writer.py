@@ -66,7 +66,7 @@ from reportgen.render.docx.kept import keep_pictures, keep_section_breaks
 from reportgen.render.docx.layout import Layout, own_headers, page_headers
 from reportgen.render.docx.plan import ROWS_MARKER, plan_rows
 from reportgen.render.docx.restore import restore_missing
-from reportgen.render.docx.structure import fold_section_breaks
+from reportgen.render.docx.structure import fold_section_breaks, outline_title
 from reportgen.render.docx.xml import (
     RPR_ORDER,
     W_P,
@@ -298,6 +298,7 @@ def _render_template(paper: Paper, template: Path) -> tuple[DocxDocument, tuple[
         missing = missing_tags(tpl.docx)
         keep_section_breaks(tpl.docx.element.body)
         keep_pictures(tpl.docx)
+        outline_title(tpl.docx)
         tpl.render({"paper": paper}, jinja_env=env, autoescape=True)
     except jinja2.TemplateSyntaxError as error:
         raise ReportgenError(_syntax_error(template, tpl, error)) from error
