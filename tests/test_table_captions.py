@@ -1,0 +1,62 @@
+"""Each table of numbers under a progress chart is named for a screen reader: a Caption in the PDF's tags (first in its
+Table) and a caption in the web edition, both "<the chart's title>: the numbers"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+from playwright.sync_api import Browser
+
+from conftest import element_text, make_workspace, tagged_tables, tagged_text, write_xlsx
+from reportgen.drafts.folders import load_draft
+from reportgen.shells.cli import main
+from test_progress import PERIODS, TOML, _returns
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three months built from the command line: the last paper has progress over time, a chart a table."""
+    root = tmp_path_factory.mktemp("captions") / "ws"
+    for n, period in enumerate(PERIODS):
+        if n == 0:
+            make_workspace(root, period=period, returns=_returns(0), toml=TOML.format(n=2))
+        for name, rows in _returns(n).items():
+            write_xlsx(root / "inputs" / "returns" / period / name, rows)
+        assert main(["build", "--workspace", str(root), "--period", period]) == 0
+    [folder] = (root / "outputs" / PERIODS[-1]).glob("draft-*")
+    return folder
+
+
+def _expected(folder: Path) -> list[str]:
+    paper, _ = load_draft(folder)
+    assert paper.progress is not None
+    names = [f"{chart.title}: the numbers" for chart in paper.progress.charts if chart.rows]
+    assert len(names) >= 2
+    return names
+
+
+def test_each_pdf_table_of_numbers_has_its_caption_first_in_its_tags(folder: Path) -> None:
+    path = folder / "paper.pdf"
+    texts = tagged_text(path)
+    with pikepdf.open(path) as pdf:
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+        captions = []
+        for table in tagged_tables(pdf):
+            kids = [kid for kid in table.K if isinstance(kid, pikepdf.Dictionary) and "/S" in kid]
+            named = [kid for kid in kids if kid.S == "/Caption"]
+            if named:
+                assert kids[0].S == "/Caption"  # a table's caption is its first (or last) kid
+                captions.append(" ".join(element_text(named[0], texts, pages).split()))
+    assert captions == _expected(folder)
+
+
+def test_each_web_table_of_numbers_is_named_by_its_caption(browser: Browser, folder: Path) -> None:
+    page = browser.new_context().new_page()
+    page.goto((folder / "paper.html").resolve().as_uri())
+    tables = page.locator("table.numbers")
+    captions = [tables.nth(at).locator("caption").inner_text() for at in range(tables.count())]
+    assert captions == _expected(folder)
+    for name in captions:
+        assert page.get_by_role("table", name=name).count() == 1
