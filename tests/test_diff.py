@@ -1038,11 +1038,17 @@ def test_a_narrative_list_item_added_or_gone_is_an_item_in_the_comparison(tmp_pa
         ("ins", ""), ("ins", "1 action has no update this period")]  # its paragraph mark, then its words
     for resolved, version in ((reject_all, "old.docx"), (accept_all, "new.docx")):
         document = resolved(open_docx(tmp_path / "diff.docx"))
-        assert [(p.style.name, p.text) for p in document.paragraphs] == [
+        assert [(p.style.name, p.text) for p in document.paragraphs if not _break_alone(p)] == [
             (p.style.name, p.text) for p in open_docx(tmp_path / version).paragraphs], version
     html = lxml.html.fromstring(render_diff_html(diff_drafts(old, new), old, new, TEMPLATE.parent))
     items = [li.text_content() for li in html.find_class("narrative-changes")[0].iter("li")]
     assert items[-1] == "1 action has no update this period", items
+
+
+def _break_alone(paragraph: docx.text.paragraph.Paragraph) -> bool:
+    """An empty paragraph holding only the plan's section break: the comparison keeps it where the line before the
+    plan is a tracked insertion (rejecting it would take the break with it); a paper hands the break to that line."""
+    return not paragraph.text and paragraph._p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
 
 
 def _explained(paper: Paper, ref: int, raw: str) -> Paper:
