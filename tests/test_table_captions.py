@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pdfplumber
 import pikepdf
 import pytest
 from playwright.sync_api import Browser
@@ -50,6 +51,10 @@ def test_each_pdf_table_of_numbers_has_its_caption_first_in_its_tags(folder: Pat
                 assert kids[0].S == "/Caption"  # a table's caption is its first (or last) kid
                 captions.append(" ".join(element_text(named[0], texts, pages).split()))
     assert captions == _expected(folder)
+    with pdfplumber.open(path) as plumbed:  # its words drawn off the page: never read into a header cell
+        headers = [table[0] for page in plumbed.pages for table in page.extract_tables() if len(table) > 1]
+    assert [row[0] for row in headers if row[0] in ("Period", "Section")] == ["Period", "Section"]
+    assert not [cell for row in headers for cell in row if cell and "the numbers" in cell]
 
 
 def test_each_web_table_of_numbers_is_named_by_its_caption(browser: Browser, folder: Path) -> None:

@@ -53,6 +53,7 @@ EARLIER_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "da1c42c5df857b84e4cc13700a0751363526f511db9c0cfdb4032930002627ad": ("2026-12-06", "0.1.0"),
         "6959d647ee73181c7053197f4acf1d0d322e3405aee889cb3a17128b198056c4": ("2026-12-07", "0.1.0"),
         "2f8c66f79c5e3dd5f54b556e5ea272cd5236a1fe13ad019bddb778f5de7e886a": ("2026-12-07", "0.1.0"),
+        "79de4edc6693838d92ab29b7108db40c0a1748d5c76ed800e662e2472bb53703": ("2026-12-07", "0.2.0"),
         "7a08864c6cf2414f26c5f0910847814382ef8bef79caadd252824328b54ad365": ("2026-12-07", "0.2.0"),
         "b38db4ff0736ccf44b7bd1aeedaa9c6a0b4829c6a4206f3eb25fffc2a9b6fd7d": ("2026-12-07", "0.2.0"),
         "336beea52ab0b47cde83badbfcfb06703c10fe8a9f3581b61425ce49d65e8a38": ("2026-12-07", "0.2.0"),
@@ -91,6 +92,7 @@ EARLIER_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "34a392abdb00794a7ec95b56983783dbb46656741cb3a4d43389ba4eaf824950": ("2026-12-07", "0.1.0"),
         "5ddfefc5dbd2f1b942ada4c6f2c73f6ec8e314b9bed3e9defc89a85337470898": ("2026-12-07", "0.1.0"),
         "c488214ebe4f94be02f1e40d885f75a35d391d94493d609b34c1eb4ac1619d92": ("2026-12-07", "0.1.0"),
+        "41b2ff4ed785b4d9fe0c000aa8edf25a7ee7797f8d81d72ea139d5e4f7dec771": ("2026-12-07", "0.2.0"),
         "2bbf9b9d9abe9e72633b508163787cd155dc2258ab5f195c8d2ab2220872b152": ("2026-12-07", "0.2.0"),
     },
     "paper.web.html.j2": {
