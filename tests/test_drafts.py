@@ -101,6 +101,7 @@ def test_paper_round_trip() -> None:
     assert data["paper"]["counts"][0] == ["Completed", 3]
     assert data["paper"]["narrative"][1]["inlines"][3] == {
         "bold": True, "change": None, "href": None, "italic": False, "text": "progress", "underline": False,
+        "lang": None,
     }
     assert "Ünïcode ✓" in text.decode("utf-8") and text.endswith(b"}\n")  # UTF-8, not \u escapes
 

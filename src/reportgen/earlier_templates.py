@@ -92,6 +92,7 @@ EARLIER_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "34a392abdb00794a7ec95b56983783dbb46656741cb3a4d43389ba4eaf824950": ("2026-12-07", "0.1.0"),
         "5ddfefc5dbd2f1b942ada4c6f2c73f6ec8e314b9bed3e9defc89a85337470898": ("2026-12-07", "0.1.0"),
         "c488214ebe4f94be02f1e40d885f75a35d391d94493d609b34c1eb4ac1619d92": ("2026-12-07", "0.1.0"),
+        "4aaf11d5a83a753e778881a65c6b9c62cb0bd2cf2243c16317ed72c2efe66776": ("2026-12-07", "0.2.0"),
         "41b2ff4ed785b4d9fe0c000aa8edf25a7ee7797f8d81d72ea139d5e4f7dec771": ("2026-12-07", "0.2.0"),
         "2bbf9b9d9abe9e72633b508163787cd155dc2258ab5f195c8d2ab2220872b152": ("2026-12-07", "0.2.0"),
     },

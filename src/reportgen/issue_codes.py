@@ -302,6 +302,14 @@ CODES: dict[str, Code] = {
         "a line of text, its cells split by upright bars.",
         "Write what the table says as a list ('- Completed: 12') or in sentences; the counts of each status are "
         "values the narrative can fill in ({{{{ counts[\"Completed\"] }}}})."),
+    "narrative-language-not-closed": Code(
+        W, "The narrative marks a passage's language (<span lang=\"cy\">) and never ends it (</span>) in its "
+        "paragraph: the language runs to the paragraph's end.",
+        "The narrative {file} opens a passage in another language ({written}) and does not end it with </span> in the "
+        "same paragraph: every word after it to the paragraph's end is read in that language by a screen reader and "
+        "checked in it by Word's spelling.",
+        "Put </span> right after the passage's last word (<span lang=\"cy\">Croeso i bawb</span>), in the same "
+        "paragraph, then build again."),
     "narrative-markdown-not-shown": Code(
         W, "The narrative uses Markdown the paper has no way to show (a quotation, a rule, a footnote, struck-through "
         "words): it is printed without it, or as typed.",

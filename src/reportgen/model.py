@@ -192,6 +192,8 @@ class Inline:
     italic: bool = False
     underline: bool = False
     change: Literal["ins", "del"] | None = None  # set only in draft comparisons
+    # the language of a passage in another than the paper's (a BCP 47 tag, "cy"): the narrative's <span lang="cy">
+    lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -561,6 +563,14 @@ class Paper:
         shown = ([self.progress.summary] if self.progress is not None else []) + [row.movement for row in self.rows]
         spoken = ((text, paper_rules.spoken_text(text)) for text in shown)
         return tuple(dict.fromkeys((text, words) for text, words in spoken if words != text))
+
+    @property
+    def other_language_passages(self) -> tuple[tuple[str, str], ...]:
+        """(language, text) of each passage of the narrative written in another language than the paper's
+        (`<span lang="cy">`), in the paper's order: for the PDF, whose tags WeasyPrint writes without them
+        (`reportgen.render.pdf.languages`)."""
+        return tuple((inline.lang, inline.text) for block in self.narrative for inline in block.inlines
+                     if inline.lang)
 
     @property
     def exempt_legend(self) -> str:

@@ -166,6 +166,7 @@ class _Marks:
 
     counts: dict[str, int] = field(default_factory=lambda: {"bold": 0, "italic": 0, "underline": 0})
     links: list[str | None] = field(default_factory=list)  # None: a link whose target was refused
+    langs: list[str] = field(default_factory=list)  # the languages of the narrative's passages open here
 
     def mark(self, name: str, closing: bool) -> None:
         self.counts[name] = max(0, self.counts[name] + (-1 if closing else 1))
@@ -174,7 +175,8 @@ class _Marks:
         if self.links:
             href = self.links[-1]
         counts = self.counts
-        return Inline(text, href, counts["bold"] > 0, counts["italic"] > 0, counts["underline"] > 0)
+        return Inline(text, href, counts["bold"] > 0, counts["italic"] > 0, counts["underline"] > 0,
+                      lang=self.langs[-1] if self.langs else None)
 
 
 # ---------------------------------------------------------------- partner explanations
@@ -573,6 +575,11 @@ _WORD_ITEM = re.compile(r"[^\S\n]*(?:[-*+]|\d{1,9}[.)])\t")
 _LIST_CLOSE = ("bullet_list_close", "ordered_list_close")
 _FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]:?")  # a footnote's mark ("[^1]") or the start of its note ("[^1]:")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)  # an HTML comment, closed: a note to the writers, never printed
+# a passage in another language than the paper's: <span lang="cy">, the tag as BCP 47 writes it, in straight or curly
+# quotes (an editor's smart quotes), or its end
+_QUOTE = "[\"'\u201c\u201d\u2018\u2019]"
+_LANG_TAG = re.compile(rf"<span\s+lang\s*=\s*{_QUOTE}(?P<lang>[A-Za-z]{{2,3}}(?:-[A-Za-z0-9]{{1,8}})*){_QUOTE}\s*>"
+                       r"|</span\s*>", re.IGNORECASE)
 _COMMENT_OPEN = "<!--"  # what is left of one after the closed ones are taken out: a comment never closed
 
 
@@ -594,13 +601,14 @@ class NotShown:
     are printed without it), a heading deeper than `###` (printed at its level) or one that skips a level (printed
     as written, the outline a screen reader moves through missing a level), a quotation (printed as a paragraph), a
     horizontal rule (left out), a footnote or struck-through words (printed as typed: `words` as written), or an
-    HTML comment (left out: the writers' note, never printed; one never closed, with everything after it), or a
-    list deeper than three levels (drawn at the third; `level`: its depth as written). `line`: 1-based, in the
+    HTML comment (left out: the writers' note, never printed; one never closed, with everything after it), a
+    list deeper than three levels (drawn at the third; `level`: its depth as written), or a passage's language
+    (`<span lang="cy">`, `words`) never ended in its paragraph (it runs to the paragraph's end). `line`: 1-based, in the
     narrative as filled in; the check (`reportgen.check.narrative_markdown`) says it as the officer's line, with
     what the line holds as written."""
 
     what: Literal["image", "table", "link", "heading-too-deep", "heading-skipped", "comment", "comment-not-closed",
-                  "quote", "rule", "footnote", "strikethrough", "list-too-deep"]
+                  "quote", "rule", "footnote", "strikethrough", "list-too-deep", "language-not-closed"]
     line: int
     words: str = ""  # an image's description, or a link's words, as printed
     address: str = ""  # the image's file or the link's address, as written
@@ -790,10 +798,10 @@ def _markdown_inline(children: list[Token], builder: _Builder, context: Context,
         line_start = child.type in ("softbreak", "hardbreak")
         if refused is not None and child.type in ("text", "code_inline", "softbreak", "image"):
             refused = replace(refused, words=refused.words + (child.content or " "))
-        if child.type == "text" and not marks.links:
-            for inline in _addresses_linked(child.content, marks):
+        if child.type == "text":
+            for inline in _text_inlines(child.content, marks):
                 builder.add(inline)
-        elif child.type in ("text", "code_inline", "html_inline"):
+        elif child.type in ("code_inline", "html_inline"):
             builder.add(marks.inline(child.content))
         elif child.type == "softbreak" and not word_line:  # after one of Word's lines, the next starts apart
             builder.add(marks.inline(" "))
@@ -820,6 +828,8 @@ def _markdown_inline(children: list[Token], builder: _Builder, context: Context,
             found += [replace(refused, words=" ".join(refused.words.split()))] if refused is not None else []
             refused = None
         line += line_start
+    if marks.langs:  # a passage's language never ended: it runs to the paragraph's end, said at the paragraph
+        found.append(NotShown("language-not-closed", first_line, f'<span lang="{marks.langs[0]}">'))
     return sorted(found, key=lambda each: each.line)
 
 
@@ -857,6 +867,29 @@ def _line_bullet(token: Token) -> tuple[int, int] | None:
     if typed := _BULLET_TYPED.match(token.content):
         return 1, typed.end()
     return pasted_bullet(token.content)
+
+
+def _text_inlines(text: str, marks: _Marks) -> Iterator[Inline]:
+    """A narrative text's inlines, a passage marked `<span lang="cy">…</span>` in its language (the only HTML the
+    narrative reads: the paper shows no other as HTML); each address linked outside a link (`_addresses_linked`)."""
+    position = 0
+    for tag in _LANG_TAG.finditer(text):
+        if tag["lang"] is None and not marks.langs:
+            continue  # a "</span>" with no passage open: printed as typed
+        yield from _plain_inlines(text[position : tag.start()], marks)
+        if tag["lang"] is not None:
+            marks.langs.append(tag["lang"])
+        else:
+            marks.langs.pop()
+        position = tag.end()
+    yield from _plain_inlines(text[position:], marks)
+
+
+def _plain_inlines(text: str, marks: _Marks) -> Iterator[Inline]:
+    if marks.links:
+        yield marks.inline(text)
+    else:
+        yield from _addresses_linked(text, marks)
 
 
 def _addresses_linked(text: str, marks: _Marks) -> Iterator[Inline]:

@@ -308,7 +308,8 @@ class Layout:
         return mark
 
     def run_props(self, inline: Inline, r_pr: Element | None, char_style: str | None) -> Element | None:
-        if r_pr is None and char_style is None and not (inline.bold or inline.italic or inline.underline):
+        marked = inline.bold or inline.italic or inline.underline or inline.lang
+        if r_pr is None and char_style is None and not marked:
             return None  # the common case: nothing to say, no element to build
         props = deepcopy(r_pr) if r_pr is not None else etree.Element(W_RPR)
         if char_style is not None:
@@ -326,6 +327,8 @@ class Layout:
             set_ordered(props, flag("w:i"), RPR_ORDER)
         if inline.underline:
             set_ordered(props, flag("w:u", "single"), RPR_ORDER)
+        if inline.lang:  # a passage in another language: Word's spelling and a screen reader's voice follow it
+            set_ordered(props, flag("w:lang", xml_safe(inline.lang)), RPR_ORDER)
         return props
 
 

@@ -28,6 +28,7 @@ from pikepdf import Name
 
 from reportgen.render.pdf.continued_tables import Folded, fold_continued_tables
 from reportgen.render.pdf.figures import figure_boxes_in_points
+from reportgen.render.pdf.languages import give_languages
 from reportgen.render.pdf.spoken import give_words
 from reportgen.render.pdf.table_tags import RowGroups, id_tree, scope_table_headers
 
@@ -35,11 +36,12 @@ PAGINATION = pikepdf.Dictionary(Type=Name.Pagination)
 
 
 def furniture_as_artifacts(data: bytes, sentences: Sequence[tuple[str, str]] = (),
-                           groups: RowGroups | None = None) -> bytes:
+                           groups: RowGroups | None = None, passages: Sequence[tuple[str, str]] = ()) -> bytes:
     """`data` (a tagged PDF) with its content outside the structure tree marked as pagination artifacts
     and its table headers scoped; `data` itself when it has neither. `sentences`: the paper's sentences to be
     read in words (`Paper.spoken_sentences`); `groups`: the plan's group headings, for its cells to name
-    (`RowGroups.of(paper)`). The same bytes in give the same bytes out."""
+    (`RowGroups.of(paper)`); `passages`: its passages in another language (`Paper.other_language_passages`).
+    The same bytes in give the same bytes out."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         root = pdf.Root.get("/StructTreeRoot")
         if root is None or "/ParentTree" not in root:
@@ -69,6 +71,7 @@ def furniture_as_artifacts(data: bytes, sentences: Sequence[tuple[str, str]] = (
                     elements[mcid] = None
                 changed = True
         changed |= give_words(pdf, sentences)  # arrows and links read as words (`reportgen.render.pdf.spoken`)
+        changed |= give_languages(pdf, passages)  # a passage in Welsh spoken in Welsh
         changed |= figure_boxes_in_points(pdf)  # a chart's layout box where it is on its page
         if not changed:
             return data

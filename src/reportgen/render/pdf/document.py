@@ -50,7 +50,7 @@ def write_whole(paper: Paper, templates: Path) -> bytes:
         _, document = keeping_headers(first, lambda rows: lay_out(rows, blocks))
         mark_metadata(document.metadata, paper.marking, paper.title_marking)
         data: bytes = document.write_pdf(**options)
-    return furniture_as_artifacts(data, paper.spoken_sentences, RowGroups.of(paper))
+    return furniture_as_artifacts(data, paper.spoken_sentences, RowGroups.of(paper), paper.other_language_passages)
 
 
 def mark_metadata(metadata: Any, marking: str, title_marking: str = "") -> None:

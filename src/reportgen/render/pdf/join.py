@@ -63,6 +63,7 @@ from reportgen.render.pdf.continued_tables import (
     starting_chain,
 )
 from reportgen.render.pdf.figures import figure_boxes_in_points
+from reportgen.render.pdf.languages import give_languages
 from reportgen.render.pdf.link_lines import loose_links
 from reportgen.render.pdf.serial import Numbers, PdfSerialiser, entry, reachable, renumber
 from reportgen.render.pdf.spoken import give_words
@@ -154,11 +155,12 @@ class Furniture:
 
 
 def join_parts(parts: Sequence[PartPages], furniture: Furniture,
-               sentences: Sequence[tuple[str, str]] = (), groups: RowGroups | None = None) -> bytes:
+               sentences: Sequence[tuple[str, str]] = (), groups: RowGroups | None = None,
+               passages: Sequence[tuple[str, str]] = ()) -> bytes:
     """One PDF of the parts' pages with the furniture pages drawn over them, page for page; `sentences`: the
     paper's sentences to be read in words (`Paper.spoken_sentences`); `groups`: the plan's group headings, for
     its cells to name (`RowGroups.of(paper)`)."""
-    joiner = Joiner(sentences, groups)
+    joiner = Joiner(sentences, groups, passages)
     for part in parts:
         joiner.add(part)
     return joiner.finish(furniture)
@@ -171,8 +173,10 @@ class Joiner:
     entries) and hands every other object to the serialiser as soon as the part is read.
     """
 
-    def __init__(self, sentences: Sequence[tuple[str, str]] = (), groups: RowGroups | None = None) -> None:
+    def __init__(self, sentences: Sequence[tuple[str, str]] = (), groups: RowGroups | None = None,
+                 passages: Sequence[tuple[str, str]] = ()) -> None:
         self.sentences = tuple(sentences)  # the paper's to be read in words (`Paper.spoken_sentences`)
+        self.passages = tuple(passages)  # its passages in another language (`Paper.other_language_passages`)
         self.groups = groups  # the plan's group headings, named by its cells part after part
         self.writer = PdfSerialiser(first_number=DRAW_FURNITURE + 1)
         self.pages: list[_Page] = []
@@ -221,6 +225,7 @@ class Joiner:
         """The part's PDF, its fonts retagged, its tables folded, and numbers for every object the join copies."""
         source = pikepdf.open(io.BytesIO(part.pdf))
         give_words(source, self.sentences)  # arrows, sentences and links read as words, while its fonts are its own
+        give_languages(source, self.passages)  # a passage in Welsh spoken in Welsh (the narrative: the first part)
         figure_boxes_in_points(source)  # a chart's layout box where it is on its page
         fonts = self.fonts.take(source, self.writer.new_number)
         if self.parts:

@@ -122,6 +122,7 @@ def _schedule(paper: Paper, workers: int) -> _Schedule:
     items = len(plan_items(paper))
     return _Schedule(items, max(PIECE_ITEMS, math.ceil(items / 50)), prepare_ahead=workers > 1,
                      sentences=paper.spoken_sentences,
+                     passages=paper.other_language_passages,
                      group_levels=paper.group_levels,
                      columns=len(paper.columns))
 
@@ -168,6 +169,7 @@ class _Schedule:
     pieces: dict[int, PieceTask] = field(default_factory=dict)  # the pieces queued so far
     most_rows: int = 0  # the most plan rows a page has held so far
     sentences: tuple[tuple[str, str], ...] = ()  # the paper's to be read in words (`Paper.spoken_sentences`)
+    passages: tuple[tuple[str, str], ...] = ()  # in another language (`Paper.other_language_passages`)
     group_levels: tuple[int, ...] = ()  # the plan's group headings' levels, in order (`RowGroups`)
     columns: int = 0  # the plan's columns
 
@@ -238,7 +240,7 @@ class _Schedule:
             from reportgen.render.pdf.join import Joiner
             from reportgen.render.pdf.table_tags import RowGroups
 
-            self._joiner = Joiner(self.sentences, RowGroups(self.group_levels, self.columns))
+            self._joiner = Joiner(self.sentences, RowGroups(self.group_levels, self.columns), self.passages)
         return self._joiner
 
     @property

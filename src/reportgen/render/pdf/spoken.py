@@ -390,3 +390,6 @@ def _entries(tree: Any) -> dict[int, Any]:
             entries[int(nums[at])] = nums[at + 1]
         stack.extend(node.get("/Kids", pikepdf.Array()))
     return entries
+
+
+PageTexts = _PageTexts  # the drawn text of marked runs, read by `reportgen.render.pdf.languages` too
