@@ -159,3 +159,22 @@ def test_a_monthly_run_stopped_by_an_unforeseen_error_tells_the_secretariat_and_
     assert "It built nothing, and published nothing." in told[0][1]
     kept = tmp_path / "after" / "outputs" / "2026-10" / "draft-01"
     assert f"Its draft was kept in {kept}, but the run stopped before it had compared it" in told[1][1]
+
+
+def test_a_monthly_run_refused_for_a_period_that_is_no_month_tells_the_secretariat_as_given(
+        harness, smtp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run given '2023-13' failed with a ValueError from the summary itself (its subject named the month), not
+    Refused with its reason; with [mail] notify it was mailed nothing. It is Refused, and the mail names the period
+    as given and the reason."""
+    from reportgen.shells.prefect_flows import monthly_update
+
+    controller, captured = smtp
+    for name, value in mail_login().items():
+        monkeypatch.setenv(name, value)
+    workspace = notifying(copy_example(tmp_path / "ws"), controller.port)
+    state = monthly_update(str(workspace), period="2023-13", return_state=True)
+    assert state.is_failed() and state.name == "Refused" and "'2023-13' has no month 13" in (state.message or "")
+    [(_to, message)] = captured.messages
+    body = message.get_body(("plain",))
+    assert body is not None and str(message["Subject"]) == "Panel paper for '2023-13': the monthly run built nothing"
+    assert "'2023-13' has no month 13" in body.get_content()

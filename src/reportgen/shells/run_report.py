@@ -25,6 +25,7 @@ from reportgen.run.build import BuildResult
 from reportgen.settings import load_settings
 from reportgen.shells.mail_flows import mail_credentials
 from reportgen.shells.prefect_flows import blocking_phrase, in_deployment_run, summary_lines
+from reportgen.wording import quoted
 
 
 def run_said() -> tuple[str, str]:
@@ -64,11 +65,22 @@ def built_report(result: BuildResult, comparison: DiffResult | None, uncompared:
     return subject, lines
 
 
+def _run_and_month(period: str | None) -> tuple[str, str]:
+    """"The monthly run NAME (ID)", and " for October 2026" (the period as given when it is no month, a run refused
+    for '2023-13'; "" for none)."""
+    name, run_id = run_said()
+    run = f"The monthly run {name} ({run_id})" if name else "The monthly run"
+    if not period:
+        return run, ""
+    try:
+        return run, f" for {period_label(period)}"
+    except ValueError:
+        return run, f" for {quoted(period)}"
+
+
 def failed_report(period: str | None, reason: str) -> tuple[str, list[str]]:
     """The subject and lines of the mail for a run that built nothing: the reason, which says what to do."""
-    name, run_id = run_said()
-    month = f" for {period_label(period)}" if period else ""
-    run = f"The monthly run {name} ({run_id})" if name else "The monthly run"
+    run, month = _run_and_month(period)
     return (f"Panel paper{month}: the monthly run built nothing",
             [f"{run} built nothing{month}, and published nothing:", "", reason])
 
@@ -76,9 +88,7 @@ def failed_report(period: str | None, reason: str) -> tuple[str, list[str]]:
 def unforeseen_report(period: str | None, error: Exception, kept: Path | None) -> tuple[str, list[str]]:
     """The subject and lines of the mail for a run stopped by an error no check foresaw (a fault of reportgen's or
     of Prefect's): what it is, whether its draft was kept, where the details are and what to do."""
-    name, run_id = run_said()
-    month = f" for {period_label(period)}" if period else ""
-    run = f"The monthly run {name} ({run_id})" if name else "The monthly run"
+    run, month = _run_and_month(period)
     done = (f"Its draft was kept in {kept}, but the run stopped before it had compared it, published its summary "
             "or chased the partners." if kept else "It built nothing, and published nothing.")
     return (f"Panel paper{month}: the monthly run failed",
