@@ -387,6 +387,19 @@ CODES: dict[str, Code] = {
         "Row {row}, column {column!r} holds {run:,} characters without a space; the PDF breaks such runs every "
         "{every} characters.",
         "Check the cell: a pasted link or code is fine; otherwise add spaces where words end."),
+    "personal-data": Code(
+        W, "A cell the paper publishes holds what looks like personal data: a named officer or person, a personal "
+        "email address or phone number, a victim's initials or age, a vehicle registration, a case or crime "
+        "reference, a home address or postcode.",
+        "Row {row}, column {column!r}: Action {ref} holds what looks like personal data, {found}; the paper "
+        "publishes it as written.",
+        "Public papers go on the council's website: ask the partner to take it out of the return (a role, a team's "
+        "inbox or number, a town, not a person's) and build again; if the Panel needs it, mark the action exempt in "
+        "the register's Exempt column, so that only the restricted edition shows it. An organisation's own "
+        "address or number, or a named public office holder, is fine: nothing to do.",
+        partner_advice="The paper is published on the council's website: please take out names, personal email "
+        "addresses and phone numbers, and anything that identifies a victim, a vehicle, a case or a home (give a "
+        "role, a team's inbox, a town instead), and send the return again."),
     "no-font-for": Code(
         W, "Text holds characters that no font installed here has: the PDF shows an empty box for each.",
         "Row {row}, column {column!r} holds {characters} ({points}), which no font installed here has: the PDF "

@@ -24,6 +24,7 @@ from reportgen.check.merge import (
     without_blank_status,
 )
 from reportgen.check.narrative import check_narrative
+from reportgen.check.personal_data import personal_data_issues
 from reportgen.check.sent_before import read_as_corrected, sent_before_correction
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
@@ -423,6 +424,8 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     issues += earlier_issues
     issues = copies_said(said_in_merge(issues, merge_issues) + list(merge_issues))
     issues += check_narrative(inputs, merged)
+    headings = {key: column.heading for key, column in inputs.settings.returns.columns.items()}
+    issues += personal_data_issues(returns, merged, headings)
     return Checked(inputs, register, tuple(returns), merged, tuple(issues), assignment, source, carried)
 
 

@@ -1,0 +1,158 @@
+"""Personal data in a partner's words is said before the paper is published: `reportgen validate` and `build` warn
+of each cell the paper prints that holds a named officer, a personal email address or phone number, a victim's
+details, a vehicle registration, a case reference or a home address, with where it is and what to do; an
+organisation's inbox, dates, money, page ranges and statutes are not said. Every workspace is made here and checked
+from the command line; the draft's issues.csv and paper are read back."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from conftest import REGISTER_HEADINGS, SAMPLE, default_returns, make_workspace, needs_sample
+from reportgen.check.personal_data import personal_data
+from reportgen.shells.cli import main
+
+RETURNS = "inputs/returns/2026-10"
+HEADINGS = ("Ref", "Action", "Status", "Update", "Timeframe")  # as a partner wrote them, not ours
+
+
+def _returns_with(texts: dict[int, str], timeframe: str = "Spring 2027") -> dict[str, list[tuple[object, ...]]]:
+    """The default returns, under the partner's own headings, with `texts` as the explanations of those actions."""
+    returns = default_returns()
+    for rows in returns.values():
+        rows[0] = HEADINGS
+        for number, row in enumerate(rows[1:], start=1):
+            ref = int(str(row[0]))
+            rows[number] = (*row[:3], texts.get(ref, row[3]), timeframe if ref in texts else row[4])
+    return returns
+
+
+def _build(root: Path, capsys: pytest.CaptureFixture[str], *options: str) -> tuple[int, str, list[dict[str, str]]]:
+    """`reportgen build` as typed: exit code, what it printed (lines unwrapped), and the draft's issues.csv rows."""
+    code = main(["build", "--workspace", str(root), *options])
+    printed = capsys.readouterr().out
+    folder = Path(printed.strip().splitlines()[-1])
+    with (folder / "issues.csv").open(encoding="utf-8-sig", newline="") as table:
+        rows = [row for row in csv.DictReader(table) if row["code"] == "personal-data"]
+    return code, " ".join(printed.split()), rows
+
+
+def test_each_cell_holding_personal_data_is_a_warning_naming_what_and_where(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    texts = {1: "DS Jane Smith will lead; contact jane.smith@wessex.police.uk or 07700 900123.",
+             2: "Victim AB (34) from Stevenage was supported; a 15-year-old girl from Watford was referred.",
+             3: "Vehicle AB12 CDE was seized under crime reference 41/12345/23.",
+             5: "The complainant lives at 14 Acacia Avenue, Hitchin SG5 1AB."}
+    root = make_workspace(tmp_path / "ws", returns=_returns_with(texts))
+    assert main(["validate", "--workspace", str(root)]) == 0  # a warning: published as is, but look
+    printed = " ".join(capsys.readouterr().out.split())
+    assert (f"{RETURNS}/wessex-police.xlsx warning sheet 'Return': Row 2, column 'Update': Action 1 holds what "
+            "looks like personal data, a named person 'DS Jane Smith', an email address "
+            "'jane.smith@wessex.police.uk' and a mobile number '07700 900123'; the paper publishes it as written."
+            ) in printed
+    assert "mark the action exempt in the register's Exempt column" in printed
+
+    code, _, rows = _build(root, capsys)
+    assert code == 0
+    assert [(row["severity"], row["file"], row["sheet"], row["row"], row["column"], row["ref"], row["value"])
+            for row in rows] == [
+        ("warning", f"{RETURNS}/criminal-justice-board.xlsx", "Return", "2", "Update", "5", texts[5]),
+        ("warning", f"{RETURNS}/opcc.xlsx", "Return", "2", "Update", "2", texts[2]),
+        ("warning", f"{RETURNS}/wessex-police.xlsx", "Return", "2", "Update", "1", texts[1]),
+        ("warning", f"{RETURNS}/wessex-police.xlsx", "Return", "3", "Update", "3", texts[3])]
+    found = {row["ref"]: row["message"] for row in rows}
+    assert "a victim's initials or age 'AB (34)' and an age and a place '15-year-old girl from Watford'" in found["2"]
+    assert "a vehicle registration 'AB12 CDE' and a case or crime reference 'crime reference 41/12345/23'" in found["3"]
+    assert "a house number and street '14 Acacia Avenue' and a postcode 'SG5 1AB'" in found["5"]
+
+
+def test_a_timeframe_and_a_status_are_read_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    returns = _returns_with({}, timeframe="")
+    rows = returns["opcc.xlsx"]
+    rows[1] = (2, rows[1][1], "In progress", "On track.", "When Mr Patel is back (ring 01707 354200)")
+    root = make_workspace(tmp_path / "ws", returns=returns)
+    _, _, found = _build(root, capsys)
+    assert [(row["row"], row["column"], row["message"]) for row in found] == [
+        ("2", "Timeframe", "Row 2, column 'Timeframe': Action 2 holds what looks like personal data, a named person "
+         "'Mr Patel' and a phone number '01707 354200'; the paper publishes it as written.")]
+
+
+def test_an_exempt_action_is_not_published_so_not_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    register = [(*REGISTER_HEADINGS, "Exempt"), (1, "", "Wessex Police", "Develop a prevention strategy.", "9", "Yes"),
+                (2, "", "OPCC", "Publish the commissioning plan.", "11", "No")]
+    returns = {"wessex-police.xlsx": [HEADINGS, (1, "", "In progress", "DS Jane Smith leads it.", "2027")],
+               "opcc.xlsx": [HEADINGS, (2, "", "In progress", "Ask Sgt Bob Hale.", "2027")]}
+    root = make_workspace(tmp_path / "ws", returns=returns, register=register)
+    _, _, public = _build(root, capsys)
+    assert [row["ref"] for row in public] == ["2"]
+    _, _, restricted = _build(root, capsys, "--edition", "restricted")
+    assert [row["ref"] for row in restricted] == ["2"]  # the restricted edition is not published either
+
+
+def test_the_paper_is_built_with_the_words_as_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A warning, not a guess: nothing is taken out of the partner's words without the officer."""
+    text = "DS Jane Smith will lead."
+    root = make_workspace(tmp_path / "ws", returns=_returns_with({1: text}))
+    before = (root / RETURNS / "wessex-police.xlsx").read_bytes()
+    code = main(["build", "--workspace", str(root)])
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    assert code == 0
+    cells = [cell.text for table in docx.Document(str(folder / "paper.docx")).tables for row in table.rows
+             for cell in row.cells]
+    assert text in cells
+    assert (root / RETURNS / "wessex-police.xlsx").read_bytes() == before
+
+
+CLEAN = ["Meeting held on 27/01/2023; budget £1,500, (1,500) and 2,400 staff; 12.50 hours.",
+         "Call 0800 555 111 or 0300 123 4567, or 101 and 999.",
+         "Under section 31 of the Crime and Disorder Act 1998 (s.31); see pages 56- 57 and 9-10.",
+         "Figures for 2022/23 and 2023-24, Q3 2023/24; WCAG 2.1 AA; COVID-19; the M25 and A414 near J21.",
+         "An Inspector and 6 sergeants; the PCSO Team; the DS role; the Chief Constable attended.",
+         "Email enquiries@hertscommissioner.org, opcc@herts.pnn.police.uk or ccsu.team@hertfordshire.gov.uk.",
+         "ISO 27001 and BS 7858; 64,000 Crown Court cases; 15-23% of courts; a two-year pilot; 18-24 year olds.",
+         "Crime data 2022/23; case 2022; see https://www.example.org/news/2023/01/07700900123.",
+         "The 3 March St Albans meeting; D5 BWV cameras; HMICFRS (2022); PEEL 2021/22; 07:30-19:00."]
+SALTED = [("DS Jane Smith will lead", "a named person", "DS Jane Smith"),
+          ("Detective Inspector Sam Patel", "a named person", "Detective Inspector Sam Patel"),
+          ("Ask Mr O'Brien", "a named person", "Mr O'Brien"),
+          ("write to j.smith@herts.police.uk.", "an email address", "j.smith@herts.police.uk"),
+          ('<a href="mailto:tom.jones@example.com">Tom</a>', "an email address", "tom.jones@example.com"),
+          ("ring 07700 900123", "a mobile number", "07700 900123"),
+          ("on +44 (0)1707 354200", "a phone number", "+44 (0)1707 354200"),
+          ("victim JS, aged 34, of Hitchin", "a victim's initials or age", "JS, aged 34, of Hitchin"),
+          ("a 15 year old boy from Stevenage", "an age and a place", "15 year old boy from Stevenage"),
+          ("registration number P123 ABC", "a vehicle registration", "registration number P123 ABC"),
+          ("URN 41AB1234522 was charged", "a case or crime reference", "URN 41AB1234522"),
+          ("CAD 1234 of 3 March", "a case or crime reference", "CAD 1234"),
+          ("NI AB 12 34 56 C", "a National Insurance number", "AB 12 34 56 C"),
+          ("DOB 12/03/1990", "a date of birth", "DOB 12/03/1990")]
+
+
+@pytest.mark.parametrize("text", CLEAN)
+def test_what_an_organisation_publishes_is_not_said(text: str) -> None:
+    assert personal_data(text) == []
+
+
+@pytest.mark.parametrize(("text", "kind", "found"), SALTED)
+def test_what_identifies_a_person_is_said_as_written(text: str, kind: str, found: str) -> None:
+    assert [(finding.kind, finding.text) for finding in personal_data(text)] == [(kind, found)]
+
+
+@needs_sample
+def test_the_2023_sample_is_told_nothing_and_a_cell_salted_with_a_name_is_said(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = shutil.copytree(SAMPLE, tmp_path / "s23")
+    assert _build(root, capsys)[2] == []
+    path = root / "inputs" / "returns" / "2023-02" / "hertfordshire-constabulary.xlsx"
+    book = openpyxl.load_workbook(path)
+    book["Return"]["D3"] = f"{book['Return']['D3'].value} DS Jane Smith will lead."
+    book.save(path)
+    rows = _build(root, capsys)[2]
+    assert [(row["file"], row["row"], row["column"]) for row in rows] == [
+        ("inputs/returns/2023-02/hertfordshire-constabulary.xlsx", "3", "Explanation / Link to meeting papers")]
