@@ -14,7 +14,7 @@ import docx
 import openpyxl
 import pytest
 
-from conftest import REGISTER_HEADINGS, SAMPLE, default_returns, make_workspace, needs_sample
+from conftest import REGISTER_HEADINGS, SAMPLE, default_returns, make_workspace, needs_sample, write_xlsx
 from reportgen.check.personal_data import personal_data
 from reportgen.shells.cli import main
 
@@ -156,3 +156,25 @@ def test_the_2023_sample_is_told_nothing_and_a_cell_salted_with_a_name_is_said(
     rows = _build(root, capsys)[2]
     assert [(row["file"], row["row"], row["column"]) for row in rows] == [
         ("inputs/returns/2023-02/hertfordshire-constabulary.xlsx", "3", "Explanation / Link to meeting papers")]
+
+
+def test_words_carried_forward_are_said_again_as_the_paper_publishes_them_again(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Wessex Police sent nothing in October: September's words, a named officer among them, are carried into
+    October's paper, and October's build says so, pointing at September's return."""
+    root = make_workspace(tmp_path / "ws", period="2026-09", returns=_returns_with({1: "DS Jane Smith will lead."}))
+    assert _build(root, capsys, "--period", "2026-09")[0] == 0
+    for name, rows in _returns_with({}).items():
+        if name != "wessex-police.xlsx":
+            write_xlsx(root / "inputs" / "returns" / "2026-10" / name, rows)
+    _, printed, rows = _build(root, capsys, "--period", "2026-10")
+    assert [(row["file"], row["sheet"], row["row"], row["column"], row["ref"], row["message"]) for row in rows] == [
+        ("inputs/returns/2026-09/wessex-police.xlsx", "Return", "2", "", "1",
+         "Action 1's explanation, carried forward from inputs/returns/2026-09/wessex-police.xlsx as no update came "
+         "this period, holds what looks like personal data, a named person 'DS Jane Smith'; the paper publishes it "
+         "again.")]
+    assert "ask the lead partner for an update without it" in printed
+    paper = docx.Document(str(root / "outputs" / "2026-10" / "draft-01" / "paper.docx"))
+    cells = [cell.text for table in paper.tables for row in table.rows
+             for cell in row.cells]
+    assert "DS Jane Smith will lead." in cells  # carried into October's paper, as the warning says

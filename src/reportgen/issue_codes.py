@@ -397,6 +397,13 @@ CODES: dict[str, Code] = {
         "inbox or number, a town, not a person's) and build again; if the Panel needs it, mark the action exempt in "
         "the register's Exempt column, so that only the restricted edition shows it. An organisation's own "
         "address or number, or a named public office holder, is fine: nothing to do.",
+        {"carried": ("Action {ref}'s {field}, carried forward from {source} as no update came this period, holds what "
+                     "looks like personal data, {found}; the paper publishes it again.",
+                     "Public papers go on the council's website: ask the lead partner for an update without it (a "
+                     "role, a team's inbox or number, a town, not a person's) and build again; if the Panel needs "
+                     "it, mark the action exempt in the register's Exempt column, so that only the restricted "
+                     "edition shows it. An organisation's own address or number, or a named public office holder, "
+                     "is fine: nothing to do.")},
         partner_advice="The paper is published on the council's website: please take out names, personal email "
         "addresses and phone numbers, and anything that identifies a victim, a vehicle, a case or a home (give a "
         "role, a team's inbox, a town instead), and send the return again."),

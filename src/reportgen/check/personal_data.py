@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from reportgen.issues import Issue, issue
-from reportgen.model import MergedRegister, PartnerReturn, Update, UpdateState
+from reportgen.model import MergedAction, MergedRegister, PartnerReturn, Update, UpdateState
 from reportgen.wording import listed, quoted
 
 
@@ -147,7 +147,8 @@ def personal_data_issues(returns: Sequence[PartnerReturn], merged: MergedRegiste
                          default_headings: Mapping[str, str]) -> list[Issue]:
     """A warning for each cell of this period's returns that the paper publishes (a published action's update,
     used by the merge) holding what looks like personal data: the file, sheet, row, the heading as the partner wrote
-    it, and what was found. An exempt action's is not published, so not said."""
+    it, and what was found; and each carried forward from an earlier period, published again. An exempt action's is
+    not published, so not said."""
     used = {(item.reported_file, item.reported_row) for item in merged.actions
             if item.state is UpdateState.UPDATED and not item.action.exempt}
     issues = []
@@ -155,6 +156,23 @@ def personal_data_issues(returns: Sequence[PartnerReturn], merged: MergedRegiste
         for update in partner_return.updates:
             if (update.file, update.row) in used:
                 issues += _update_issues(partner_return, update, default_headings)
+    return issues + [found for item in merged.actions if item.state is UpdateState.CARRIED_FORWARD
+                     and not item.action.exempt for found in _carried_issues(item)]
+
+
+def _carried_issues(item: MergedAction) -> list[Issue]:
+    """A carried-forward status or update holding personal data: the paper publishes it again this period, though
+    no return of it says so. Where it was reported (the earlier return's file, sheet and row) when known, else the
+    draft it was carried from; no column, as the heading the earlier return wrote is not kept (the message names the
+    field)."""
+    issues = []
+    for key, attribute in PRINTED:
+        text = str(getattr(item, attribute))
+        findings = personal_data(text) if text else []
+        if findings:
+            issues.append(issue("personal-data", "carried", found=said(findings), field=key,
+                                source=item.reported_file or item.carried_from, file=item.reported_file,
+                                sheet=item.reported_sheet, row=item.reported_row or None, value=text, ref=item.ref))
     return issues
 
 
