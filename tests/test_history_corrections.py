@@ -74,16 +74,23 @@ def test_a_draft_blocked_from_publication_is_not_taken_for_a_published_status(
     assert "corrected" not in note
 
 
-def test_an_earlier_draft_that_cannot_be_read_is_said_not_skipped(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The published draft of September damaged (its draft.json cut short by a copy): the history showed the
-    corrected status with no comment and no word of the draft it could not read, as if nothing had been corrected."""
+def _published_then_revised(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """September's draft-01 built (action 3 'Not started'), the police's corrected return saved ('Completed') and
+    draft-02 built revising it; draft-01's folder."""
     make_workspace(tmp_path, "2026-09")
     assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")[0] == 0
     police_return(tmp_path, "wessex-police v2.xlsx", "Completed")
     published = tmp_path / "outputs" / "2026-09" / "draft-01"
     code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09", "--revises", str(published))
     assert code == 0, out
+    return published
+
+
+def test_an_earlier_draft_that_cannot_be_read_is_said_not_skipped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The published draft of September damaged (its draft.json cut short by a copy): the history showed the
+    corrected status with no comment and no word of the draft it could not read, as if nothing had been corrected."""
+    published = _published_then_revised(tmp_path, capsys)
     kept = (published / "draft.json").read_bytes()
     (published / "draft.json").write_bytes(kept[:len(kept) // 2])
     code, out = run(capsys, "history", "--workspace", str(tmp_path))
@@ -105,12 +112,7 @@ def test_an_earlier_draft_that_cannot_be_read_is_said_not_skipped(
 def test_the_csv_history_carries_the_corrections_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """history.csv, one plain status a cell, said only the corrected status, and no csv said what the published
     draft had: a script or an analyst working from the csv files lost the status first published."""
-    make_workspace(tmp_path, "2026-09")
-    assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")[0] == 0
-    police_return(tmp_path, "wessex-police v2.xlsx", "Completed")
-    published = tmp_path / "outputs" / "2026-09" / "draft-01"
-    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09", "--revises", str(published))
-    assert code == 0, out
+    _published_then_revised(tmp_path, capsys)
     code, out = run(capsys, "history", "--workspace", str(tmp_path))
     assert code == 0, out
     folder = tmp_path / "outputs" / "history"
