@@ -270,8 +270,8 @@ def test_a_pdf_with_no_movement_and_no_link_has_no_page_read_for_words(tmp_path:
     from reportgen.render.pdf import writer as pdf_writer
 
     read: list[object] = []
-    original = spoken._PageTexts._read
-    monkeypatch.setattr(spoken._PageTexts, "_read", lambda texts, page: read.append(page) or original(texts, page))
+    original = spoken.PageTexts._read
+    monkeypatch.setattr(spoken.PageTexts, "_read", lambda texts, page: read.append(page) or original(texts, page))
     paper = make_paper(6, sections=2)
     assert not paper.spoken_sentences
     pdf_writer.write_pdf(paper, ROOT / "templates", tmp_path / "paper.pdf")

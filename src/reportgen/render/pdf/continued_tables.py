@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 
 import pikepdf
 
+from reportgen.render.pdf.table_tags import element_kids
+
 GROUPING = {"/Sect", "/Div", "/Part", "/Art", "/NonStruct"}  # what WeasyPrint repeats around a split table
 ObjGen = tuple[int, int]
 Shape = tuple[tuple[tuple[int, int], ...], ...]  # a head's rows: each cell's (column span, row span)
@@ -98,7 +100,7 @@ def starting_chain(top: pikepdf.Object) -> list[pikepdf.Object] | None:
 
 def continuable(chain: list[pikepdf.Object]) -> Continuable:
     table = chain[-1]
-    rows = _kids(_kids(table)[-1])
+    rows = element_kids(element_kids(table)[-1])
     return Continuable(tuple(str(element.S) for element in chain), _shape(table),
                        tuple(_header_ids(table)), _page(rows[-1]) if rows else None,
                        _row_form(rows[-1]) if rows else ())
@@ -114,9 +116,9 @@ def continues(before: Continuable, chain: list[pikepdf.Object], same_document: b
     if same_document and before.page == _page(table):
         return False
     if _head(table) is None:  # no head to match: its rows go on as the rows before went
-        rows = _kids(_kids(table)[0])
+        rows = element_kids(element_kids(table)[0])
         return bool(rows) and _row_form(rows[0]) == before.last_row and _led_by_row_header(before.last_row)
-    return _marked_only(_kids(table)[0])
+    return _marked_only(element_kids(table)[0])
 
 
 def continue_rows(table: pikepdf.Object, header_ids: tuple[bytes | None, ...], folded: Folded) -> list[pikepdf.Object]:
@@ -125,7 +127,7 @@ def continue_rows(table: pikepdf.Object, header_ids: tuple[bytes | None, ...], f
     renamed = {own: first for own, first in zip(_header_ids(table), header_ids)
                if own is not None and first is not None}
     head = _head(table)
-    bodies = _kids(table)[1:] if head is not None else _kids(table)
+    bodies = element_kids(table)[1:] if head is not None else element_kids(table)
     for element in subtree(head) if head is not None else ():
         folded.removed.add(element.objgen)
         if "/ID" in element:
@@ -135,8 +137,8 @@ def continue_rows(table: pikepdf.Object, header_ids: tuple[bytes | None, ...], f
     folded.removed.add(table.objgen)
     rows = []
     for body in bodies:
-        for row in _kids(body):
-            for cell in _kids(row):
+        for row in element_kids(body):
+            for cell in element_kids(row):
                 _rename_headers(cell, renamed)
             rows.append(row)
     return rows
@@ -145,19 +147,19 @@ def continue_rows(table: pikepdf.Object, header_ids: tuple[bytes | None, ...], f
 def _fold(ending: list[pikepdf.Object], starting: list[pikepdf.Object], folded: Folded) -> None:
     """Fold `starting` (a page's first element down to its table) into `ending` (the last one before)."""
     first, table = ending[-1], starting[-1]
-    body = _kids(first)[-1]
+    body = element_kids(first)[-1]
     for element in (*ending, body):
         spread(element)
     for row in continue_rows(table, continuable(ending).header_ids, folded):
-        last = _kids(body)[-1] if _kids(body) else None
+        last = element_kids(body)[-1] if element_kids(body) else None
         if last is not None and _rest_of(last, row):
             _join_rows(last, row, folded)
             continue
         row.P = body
         body.K.append(row)
-    folded.removed.update(part.objgen for part in _kids(table) if str(part.S) == "/TBody")
+    folded.removed.update(part.objgen for part in element_kids(table) if str(part.S) == "/TBody")
     for before, after in zip(reversed(ending[:-1]), reversed(starting[:-1])):
-        for kid in _kids(after)[1:]:  # what follows the table in its grouping elements
+        for kid in element_kids(after)[1:]:  # what follows the table in its grouping elements
             kid.P = before
             before.K.append(kid)
         folded.removed.add(after.objgen)
@@ -171,7 +173,7 @@ def _rest_of(row: pikepdf.Object, later: pikepdf.Object) -> bool:
     form = _row_form(row)
     if not _led_by_row_header(form) or _row_form(later) != form:
         return False
-    cells = _kids(later)
+    cells = element_kids(later)
     header = cells[0].get("/K")
     if header is not None and not (isinstance(header, pikepdf.Array) and not len(header)):
         return False
@@ -182,8 +184,8 @@ def _join_rows(row: pikepdf.Object, rest: pikepdf.Object, folded: Folded) -> Non
     """Move the content of `rest`'s cells to the end of `row`'s, cell by cell: one row (TR) for the action
     whatever pages it runs over, its number its row header on every page. `rest` and its cells go."""
     spread(row)
-    for cell, more in zip(_kids(row), _kids(rest), strict=True):
-        kids = _kids(more)
+    for cell, more in zip(element_kids(row), element_kids(rest), strict=True):
+        kids = element_kids(more)
         if not kids:
             folded.removed.add(more.objgen)
             continue
@@ -195,7 +197,7 @@ def _join_rows(row: pikepdf.Object, rest: pikepdf.Object, folded: Folded) -> Non
             kid.P = cell
             cell.K.append(kid)
         folded.removed.add(more.objgen)
-    for cell in _kids(rest):
+    for cell in element_kids(rest):
         if "/ID" in cell:
             folded.dropped_ids.add(bytes(cell.ID))
     folded.removed.add(rest.objgen)
@@ -233,7 +235,7 @@ def _chain(top: pikepdf.Object, end: int) -> list[pikepdf.Object] | None:
 
 def _head(table: pikepdf.Object) -> pikepdf.Object | None:
     """The table's THead; None for a table of bodies only (a cover sheet)."""
-    first = _kids(table)[0]
+    first = element_kids(table)[0]
     return first if str(first.S) == "/THead" else None
 
 
@@ -246,11 +248,13 @@ def _spans(cell: pikepdf.Object) -> tuple[int, int]:
 
 def _shape(table: pikepdf.Object) -> Shape:
     head = _head(table)
-    return tuple(tuple(_spans(cell) for cell in _kids(row)) for row in _kids(head)) if head is not None else ()
+    if head is None:
+        return ()
+    return tuple(tuple(_spans(cell) for cell in element_kids(row)) for row in element_kids(head))
 
 
 def _row_form(row: pikepdf.Object) -> RowForm:
-    return tuple((str(cell.S), *_spans(cell)) for cell in _kids(row))
+    return tuple((str(cell.S), *_spans(cell)) for cell in element_kids(row))
 
 
 def _led_by_row_header(form: RowForm) -> bool:
@@ -261,8 +265,8 @@ def _led_by_row_header(form: RowForm) -> bool:
 
 def _header_ids(table: pikepdf.Object) -> Iterator[bytes | None]:
     head = _head(table)
-    for row in _kids(head) if head is not None else ():
-        for cell in _kids(row):
+    for row in element_kids(head) if head is not None else ():
+        for cell in element_kids(row):
             yield bytes(cell.ID) if "/ID" in cell else None
 
 
@@ -305,13 +309,7 @@ def subtree(top: pikepdf.Object) -> Iterator[pikepdf.Object]:
     while stack:
         element = stack.pop()
         yield element
-        stack.extend(_kids(element))
-
-
-def _kids(element: pikepdf.Object) -> list[pikepdf.Object]:
-    kids = element.get("/K")
-    items = kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
-    return [kid for kid in items if _is_element(kid)]
+        stack.extend(element_kids(element))
 
 
 def _is_element(obj: object) -> bool:

@@ -17,7 +17,8 @@ from typing import Any
 
 import pikepdf
 
-from reportgen.render.pdf.spoken import PageTexts
+from reportgen.render.pdf.spoken import PageTexts, unspaced
+from reportgen.render.pdf.table_tags import element_kids
 
 _HYPHENS = ("-", "\u2010")  # a hyphen WeasyPrint adds where it breaks a word at a line's end
 
@@ -30,13 +31,13 @@ def give_languages(pdf: pikepdf.Pdf, passages: Sequence[tuple[str, str]]) -> boo
         return False
     pages = {page.obj.objgen: page for page in pdf.pages}
     texts = PageTexts(pdf)
-    wanted = [(language, _unspaced(text)) for language, text in passages if _unspaced(text)]
+    wanted = [(language, unspaced(text)) for language, text in passages if unspaced(text)]
     changed = False
     for element in _element_spans(root):
         if not wanted:
             break
         language, left = wanted[0]
-        drawn = _unspaced(_text(element, texts, pages))
+        drawn = unspaced(_text(element, texts, pages))
         taken = _taken(drawn, left)
         if not taken:
             continue
@@ -58,17 +59,11 @@ def _taken(drawn: str, left: str) -> int:
 
 def _element_spans(node: Any) -> Iterator[Any]:
     """Each Span element that holds elements (a `<span>`'s, not a marked run's own), in the tree's order."""
-    for kid in _kids(node):
+    for kid in element_kids(node):
         if kid.get("/S") == "/Span" and any(isinstance(inner, pikepdf.Dictionary) and "/S" in inner
-                                            for inner in _kids(kid)):
+                                            for inner in element_kids(kid)):
             yield kid
         yield from _element_spans(kid)
-
-
-def _kids(node: Any) -> list[Any]:
-    kids = node.get("/K")
-    items = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
-    return [kid for kid in items if isinstance(kid, pikepdf.Dictionary) and "/S" in kid]
 
 
 def _text(element: Any, texts: PageTexts, pages: dict[Any, Any]) -> str:
@@ -86,7 +81,3 @@ def _text(element: Any, texts: PageTexts, pages: dict[Any, Any]) -> str:
         elif isinstance(kid, pikepdf.Dictionary) and "/MCID" in kid:
             parts.append(drawn.get(int(kid.MCID), ""))
     return "".join(parts)
-
-
-def _unspaced(text: str) -> str:
-    return "".join(text.split())

@@ -48,8 +48,8 @@ def give_words(pdf: pikepdf.Pdf, sentences: Sequence[tuple[str, str]] = ()) -> b
     if root is None or "/ParentTree" not in root:
         return False
     parents = _entries(root.ParentTree)
-    texts = _PageTexts(pdf)
-    said = {_unspaced(shown): words for shown, words in sentences}
+    texts = PageTexts(pdf)
+    said = {unspaced(shown): words for shown, words in sentences}
     changed = False
     links: list[tuple[Any, Any]] = []
     pieces: list[list[tuple[Any, str]]] = []  # each page's paragraphs that draw no sentence whole
@@ -67,7 +67,7 @@ def give_words(pdf: pikepdf.Pdf, sentences: Sequence[tuple[str, str]] = ()) -> b
                 changed |= _drop_annotation(page, annotation, element)
             else:
                 links.append((annotation, element))
-    changed |= _split_sentences(pieces, {_unspaced(shown): shown for shown, _words in sentences})
+    changed |= _split_sentences(pieces, {unspaced(shown): shown for shown, _words in sentences})
     taken: dict[tuple[int, int], Any] = {}
     for link in _whole_links(links):
         changed |= _describe_link(link, texts)
@@ -159,7 +159,7 @@ def _on_one_line(before: tuple[Any, Any], after: tuple[Any, Any]) -> bool:
     return min(high, other_high) - max(low, other_low) > 0.5 * min(high - low, other_high - other_low)
 
 
-def _arrows(page: pikepdf.Page, elements: pikepdf.Array, texts: _PageTexts) -> bool:
+def _arrows(page: pikepdf.Page, elements: pikepdf.Array, texts: PageTexts) -> bool:
     """The page's lone arrows in their own spans given their words: whether there were any."""
     candidates = [mcid for mcid, element in enumerate(elements) if _arrow_span(element)]
     if not candidates:
@@ -187,7 +187,7 @@ def _arrow_span(element: Any) -> bool:
     return isinstance(siblings, pikepdf.Array) and len(siblings) == 1
 
 
-def _sentences(page: pikepdf.Page, elements: pikepdf.Array, texts: _PageTexts, said: dict[str, str],
+def _sentences(page: pikepdf.Page, elements: pikepdf.Array, texts: PageTexts, said: dict[str, str],
                pieces: list[tuple[Any, str]]) -> bool:
     """The page's elements that draw one of the sentences of `said` (keyed by its text without spaces) whole,
     given its words as /ActualText: whether any changed. WeasyPrint tags a paragraph's text as a Span a line,
@@ -207,7 +207,7 @@ def _sentences(page: pikepdf.Page, elements: pikepdf.Array, texts: _PageTexts, s
         runs = [drawn.get(mcid) for mcid in mcids]
         if not runs or None in runs:
             continue
-        text = _unspaced("".join(run or "" for run in runs))
+        text = unspaced("".join(run or "" for run in runs))
         words = said.get(text)
         if words is None:
             pieces.append((holder, text))
@@ -288,11 +288,11 @@ def _lines(element: Any, page: pikepdf.Page) -> list[int]:
     return mcids
 
 
-def _unspaced(text: str) -> str:
+def unspaced(text: str) -> str:
     return "".join(text.split())
 
 
-def _describe_link(link: list[tuple[Any, Any]], texts: _PageTexts) -> bool:
+def _describe_link(link: list[tuple[Any, Any]], texts: PageTexts) -> bool:
     """Each annotation of a link described by the link's text as drawn (its elements' marked runs, on their
     pages: `_link_text`); whether any /Contents changed. A link whose text cannot all be read keeps what it had."""
     lines: list[str] = []
@@ -331,11 +331,11 @@ def _link_text(lines: list[str], target: str) -> str:
     draws no space at a line's end), but in an address broken where it has none ("https://", "example.org/plan":
     the text, spaces aside, ends the link's target, as a bare URL or an e-mail address does)."""
     spaced = " ".join(" ".join(lines).split())
-    unspaced = _unspaced(spaced)
-    return unspaced if len(lines) > 1 and unspaced and target.endswith(unspaced) else spaced
+    joined = unspaced(spaced)
+    return joined if len(lines) > 1 and joined and target.endswith(joined) else spaced
 
 
-class _PageTexts:
+class PageTexts:
     """The text each marked run of a page draws (MCID -> text), read once a page; runs not read are left out."""
 
     def __init__(self, pdf: pikepdf.Pdf) -> None:
@@ -391,5 +391,3 @@ def _entries(tree: Any) -> dict[int, Any]:
         stack.extend(node.get("/Kids", pikepdf.Array()))
     return entries
 
-
-PageTexts = _PageTexts  # the drawn text of marked runs, read by `reportgen.render.pdf.languages` too

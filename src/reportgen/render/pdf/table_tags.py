@@ -64,7 +64,7 @@ def id_tree(ids: list[tuple[bytes, pikepdf.Object]]) -> pikepdf.Dictionary:
     return pikepdf.Dictionary(Names=names)
 
 
-def _kids(element: pikepdf.Object) -> list[pikepdf.Object]:
+def element_kids(element: pikepdf.Object) -> list[pikepdf.Object]:
     kids = element.get("/K")
     items = kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
     return [kid for kid in items if isinstance(kid, pikepdf.Dictionary) and "/S" in kid]
@@ -74,7 +74,7 @@ def _scope_table(table: pikepdf.Object, prefix: bytes, ids: list[tuple[bytes, pi
     headers: list[tuple[pikepdf.Object, bytes, int, bool]] = []  # (TH, its ID, its row, in the table's head)
     named_from: dict[bytes, set[int]] = {}  # a header's ID -> the rows of the cells naming it
     for row_number, (row, in_head) in enumerate(_rows(table)):
-        for cell in _kids(row):
+        for cell in element_kids(row):
             kind = str(cell.S)
             if kind == "/TH":
                 headers.append((cell, bytes(cell.get("/ID", b"")), row_number, in_head))
@@ -97,12 +97,12 @@ def _scope_table(table: pikepdf.Object, prefix: bytes, ids: list[tuple[bytes, pi
 
 
 def _rows(table: pikepdf.Object) -> Iterator[tuple[pikepdf.Object, bool]]:
-    for kid in _kids(table):
+    for kid in element_kids(table):
         kind = str(kid.S)
         if kind == "/TR":
             yield kid, False
         elif kind in _SECTIONS:
-            yield from ((row, kind == "/THead") for row in _kids(kid) if str(row.S) == "/TR")
+            yield from ((row, kind == "/THead") for row in element_kids(kid) if str(row.S) == "/TR")
 
 
 def _attributes(cell: pikepdf.Object) -> list[pikepdf.Object]:
@@ -146,7 +146,7 @@ class RowGroups:
         """Each data cell of `rows` (the plan's body rows, in order) names the group headings it is under, first
         in its /Headers; a group heading row opens its level and closes those below it."""
         for row in rows:
-            cells = _kids(row)
+            cells = element_kids(row)
             if self._heading(cells):
                 level = self.levels[self.seen] if self.seen < len(self.levels) else 1
                 self.seen += 1
@@ -168,9 +168,9 @@ class RowGroups:
                 yield from (row for row, in_head in _rows(table) if not in_head)
 
     def is_plan(self, table: pikepdf.Object) -> bool:
-        parts = _kids(table)
-        heads = _kids(parts[0]) if parts and str(parts[0].S) == "/THead" else []
-        return bool(heads) and len(_kids(heads[0])) == self.columns
+        parts = element_kids(table)
+        heads = element_kids(parts[0]) if parts and str(parts[0].S) == "/THead" else []
+        return bool(heads) and len(element_kids(heads[0])) == self.columns
 
     def _heading(self, cells: list[pikepdf.Object]) -> bool:
         """A row of one header cell across the plan's columns, with an ID to name."""
@@ -187,4 +187,4 @@ def tables_in_order(top: pikepdf.Object) -> Iterator[pikepdf.Object]:
         if str(element.get("/S")) == "/Table":
             yield element
             continue
-        stack.extend(reversed(_kids(element)))
+        stack.extend(reversed(element_kids(element)))
