@@ -303,13 +303,8 @@ def carried_csv(carried: Sequence[CarriedStatus], marking: str = "") -> str:
     """The carried statuses as csv text, one row per action and period ("long", as pandas melts a table):
     joined to history.csv on Ref and Period, it says which statuses were not reported that period. With a
     `marking`, a last column Marking says it on every row, as history.csv does."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*CARRIED_HEADINGS, *(["Marking"] if marking else [])])
-    for item in carried:
-        values = (str(item.ref), item.period, item.status, item.reported, item.note, *([marking] if marking else []))
-        writer.writerow([text_for_spreadsheet(value) for value in values])
-    return buffer.getvalue()
+    return _long_csv(CARRIED_HEADINGS, [(str(item.ref), item.period, item.status, item.reported, item.note)
+                                        for item in carried], marking)
 
 
 CORRECTED_HEADINGS = ("Ref", "Period", "Status", "Earlier draft", "Earlier status")
@@ -320,12 +315,18 @@ def corrected_csv(corrected: Sequence[CorrectedStatus], marking: str = "") -> st
     to history.csv on Ref and Period, it says which statuses differ from what an earlier draft of the period with
     nothing blocking publication (a paper that may have gone to the Panel) said, and what that was. With a `marking`,
     a last column Marking says it on every row, as history.csv does."""
+    return _long_csv(CORRECTED_HEADINGS, [(str(item.ref), item.period, item.status, item.earlier, item.was)
+                                          for item in corrected], marking)
+
+
+def _long_csv(headings: Sequence[str], rows: Sequence[Sequence[str]], marking: str) -> str:
+    """`rows` under `headings` as csv text, each cell as a spreadsheet reads it as written; with a `marking`, a
+    last column Marking saying it on every row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*CORRECTED_HEADINGS, *(["Marking"] if marking else [])])
-    for item in corrected:
-        values = (str(item.ref), item.period, item.status, item.earlier, item.was, *([marking] if marking else []))
-        writer.writerow([text_for_spreadsheet(value) for value in values])
+    writer.writerow([*headings, *(["Marking"] if marking else [])])
+    for values in rows:
+        writer.writerow([text_for_spreadsheet(value) for value in (*values, *([marking] if marking else []))])
     return buffer.getvalue()
 
 
