@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import json
 import os
 import re
 import shutil
 import textwrap
+import zoneinfo
 from html import unescape
 from pathlib import Path
 
@@ -55,7 +57,7 @@ from reportgen.diff.changes import (
 from reportgen.diff.redline import redline_blocks, redline_cell, redline_narrative, redline_paper
 from reportgen.diff.render import DiffResult, compare_drafts, default_out
 from reportgen.diff.summary import render_diff_html, with_notes, write_diff_docx, write_diff_pdf
-from reportgen.drafts.folders import load_draft
+from reportgen.drafts.folders import load_draft, load_manifest
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.model import (
     Block,
@@ -761,6 +763,43 @@ def test_cli_diff_prints_a_summary_then_the_folder(drafts, tmp_path: Path, capsy
                                       "not compared: each draft has its own.")]
 
 
+def _built_on_clock(draft: Path, zone: str) -> str:
+    """When the draft's record says it was built, on `zone`'s clock: "7 December 2026, 20:31 GMT"."""
+    created = dt.datetime.fromisoformat(load_manifest(draft).created)
+    local = (created if created.tzinfo else created.replace(tzinfo=dt.UTC)).astimezone(zoneinfo.ZoneInfo(zone))
+    return f"{local.day} {local:%B %Y, %H:%M} {local.tzname()}"
+
+
+def test_the_comparison_gives_build_times_on_the_workspace_clock(tmp_path: Path, capsys) -> None:
+    """A secretariat in Kolkata (`[schedule] timezone`) compares two drafts: each "built" time is on its own clock,
+    named (IST, 05:30 ahead of UTC), in the command's line, diff.html and diff.json; the same drafts copied out of
+    their workspace have no clock to go by, and say UTC."""
+    root = copy_example(tmp_path / "ws")
+    settings = root / "reportgen.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + '\n[schedule]\ntimezone = "Asia/Kolkata"\n',
+                        encoding="utf-8")
+    first = build_draft(root, period="2026-10").folder
+    second = build_draft(root, period="2026-10").folder
+    capsys.readouterr()
+    assert main(["diff", str(first), str(second), "--out", str(tmp_path / "cmp")]) == 0
+    line = capsys.readouterr().out.splitlines()[0]
+    built = [_built_on_clock(folder, "Asia/Kolkata") for folder in (first, second)]
+    assert all(label.endswith(" IST") for label in built)
+    assert line == (f"2026-10/draft-01 (meeting 05 November 2026; built {built[0]}) -> "
+                    f"2026-10/draft-02 (meeting 05 November 2026; built {built[1]})")
+    html = " ".join(unescape((tmp_path / "cmp" / "diff.html").read_text(encoding="utf-8")).split())
+    assert f"built {built[0]}" in html and f"built {built[1]}" in html
+    record = json.loads((tmp_path / "cmp" / "diff.json").read_text(encoding="utf-8"))["diff"]
+    assert (record["old"]["built"], record["new"]["built"]) == tuple(built)
+    # outside the workspace's outputs the draft has no workspace clock: UTC, said so
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    for folder in (first, second):
+        shutil.copytree(folder, loose / folder.name)
+    assert main(["diff", str(loose / first.name), str(loose / second.name), "--out", str(tmp_path / "cmp2")]) == 0
+    assert f"built {_built_on_clock(first, 'UTC')})" in capsys.readouterr().out  # "… 14:31 UTC)"
+
+
 def test_two_drafts_of_a_period_with_an_earlier_period_kept_between_them_say_so(tmp_path: Path, capsys) -> None:
     """The README's order: October's draft, then September's, then October's again, which now has
     "Progress over time" and movement notes the first did not. The comparison said "No changes: the two
@@ -779,10 +818,12 @@ def test_two_drafts_of_a_period_with_an_earlier_period_kept_between_them_say_so(
     adds = ("The new draft adds Progress over time and each action's movement since the September 2026 update, "
             "which the old draft did not have; they are not compared.")
     assert lines[1:3] == [adds, "No other changes."]
-    # two drafts of one period share their meeting date: when each was built tells them apart
-    built = r"built \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC"
-    assert re.fullmatch(rf"2026-10/draft-01 \(meeting 05 November 2026; {built}\) -> "
-                        rf"2026-10/draft-02 \(meeting 05 November 2026; {built}\)", lines[0])
+    # two drafts of one period share their meeting date: when each was built tells them apart, on the
+    # workspace's clock (Europe/London when reportgen.toml names no other): GMT or BST, never UTC
+    built = [_built_on_clock(folder, "Europe/London") for folder in (first, second)]
+    assert lines[0] == (f"2026-10/draft-01 (meeting 05 November 2026; built {built[0]}) -> "
+                        f"2026-10/draft-02 (meeting 05 November 2026; built {built[1]})")
+    assert built[0].endswith((" GMT", " BST"))
     html = " ".join(unescape((out / "diff.html").read_text(encoding="utf-8")).split())
     assert adds in html
     assert [c.text for c in open_docx(out / "diff.docx").comments] == [adds]

@@ -29,6 +29,7 @@ import datetime as dt
 import os
 import secrets
 import shutil
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -42,11 +43,11 @@ from reportgen.drafts.folders import (
     load_draft,
     load_manifest,
 )
-from reportgen.errors import UsageError
+from reportgen.errors import ReportgenError, UsageError
 from reportgen.files import holds_anything, publish_folder, write_atomically
 from reportgen.model import Paper
 from reportgen.periods import is_period
-from reportgen.settings import SETTINGS_FILE
+from reportgen.settings import SETTINGS_FILE, load_settings
 from reportgen.stops import stops_held
 from reportgen.template_files import DEFAULT_TEMPLATES, template_file
 
@@ -85,10 +86,11 @@ def compare_drafts(old: Path, new: Path, out: Path | None = None, templates: Pat
     editions = old_paper.edition, new_paper.edition  # as kept: a restricted comparison marks both papers
     old_paper, new_paper = marked_alike(old_paper, new_paper)
     diff = diff_drafts(old_paper, new_paper)
+    zone = workspace_zone(new)
     diff = replace(diff, old=replace(diff.old, draft=draft_label(old, given[0], old_manifest.period),
-                                     edition=editions[0], built=built_label(old_manifest.created)),
+                                     edition=editions[0], built=built_label(old_manifest.created, zone)),
                    new=replace(diff.new, draft=draft_label(new, given[1], new_manifest.period),
-                               edition=editions[1], built=built_label(new_manifest.created)))
+                               edition=editions[1], built=built_label(new_manifest.created, zone)))
     docx_template, html_templates = find_templates(new, templates)
     folder = _temporary(target)
     made = _missing_parents(target)
@@ -211,10 +213,25 @@ def revision_date(created: str) -> str | None:
     return stamp.strftime("%Y-%m-%dT%H:%M:%SZ") if stamp else None
 
 
-def built_label(created: str) -> str:
-    """A draft record's creation time as a reader reads it: "5 December 2026, 16:04 UTC"; "" when unknown."""
+def built_label(created: str, zone: zoneinfo.ZoneInfo | None = None) -> str:
+    """A draft record's creation time as a reader reads it, on the clock of `zone`: "5 July 2026, 17:04 BST";
+    in UTC when no zone is known ("5 July 2026, 16:04 UTC"); "" when unknown."""
     stamp = created_utc(created)
-    return f"{stamp.day} {stamp:%B %Y, %H:%M} UTC" if stamp else ""
+    if stamp is None:
+        return ""
+    local = stamp.astimezone(zone) if zone is not None else stamp
+    return f"{local.day} {local:%B %Y, %H:%M} {local.tzname() if zone is not None else 'UTC'}"
+
+
+def workspace_zone(draft: Path) -> zoneinfo.ZoneInfo | None:
+    """The time zone of the workspace a kept draft is in (`[schedule] timezone` in its reportgen.toml, Europe/London
+    when unset), so a reviewer reads when each draft was built on the secretariat's clock; None for a draft outside
+    a workspace, or one whose settings cannot be read (the build time is then given in UTC, and says so)."""
+    if not _kept(draft.resolve()):
+        return None
+    with contextlib.suppress(ReportgenError):
+        return zoneinfo.ZoneInfo(load_settings(draft.resolve().parent.parent.parent).schedule.timezone)
+    return None
 
 
 def _check_target(target: Path, old: Path, new: Path, chosen: bool = True) -> None:
