@@ -7,11 +7,13 @@ from the command line; the draft's issues.csv and paper are read back."""
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
 import docx
 import openpyxl
+import pdfplumber
 import pytest
 
 from conftest import REGISTER_HEADINGS, SAMPLE, default_returns, make_workspace, needs_sample, write_xlsx
@@ -178,3 +180,44 @@ def test_words_carried_forward_are_said_again_as_the_paper_publishes_them_again(
     cells = [cell.text for table in paper.tables for row in table.rows
              for cell in row.cells]
     assert "DS Jane Smith will lead." in cells  # carried into October's paper, as the warning says
+
+
+def test_a_comparison_says_the_personal_data_the_newer_draft_adds(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A reviewer comparing two drafts with `reportgen diff` is told what looks like personal data the newer one
+    publishes that the older did not (in the summary printed, diff.html and diff.json), and where; what the older
+    draft already printed is not said again."""
+    root = make_workspace(tmp_path / "ws", returns=_returns_with({2: "Ask Sgt Bob Hale."}))
+    old = Path(_build_quietly(root, capsys))
+    returns = _returns_with({1: "DS Jane Smith will lead; ring 07700 900123.", 2: "Ask Sgt Bob Hale again."})
+    for name, rows in returns.items():
+        write_xlsx(root / RETURNS / name, rows)
+    narrative = (root / "narrative.md").read_text(encoding="utf-8")
+    (root / "narrative.md").write_text(narrative + "\nContact jo.bloggs@gmail.com with questions.\n", encoding="utf-8")
+    new = Path(_build_quietly(root, capsys))
+
+    assert main(["diff", str(old), str(new)]) == 0
+    printed = capsys.readouterr().out
+    folder = Path(printed.strip().splitlines()[-1])
+    said_lines = [line.strip() for line in printed.splitlines()]
+    start = said_lines.index("2 places where the newer draft adds what looks like personal data:")
+    assert said_lines[start + 1:start + 3] == [
+        "Action 1's Explanation: a named person 'DS Jane Smith' and a mobile number '07700 900123'",
+        "the narrative: an email address 'jo.bloggs@gmail.com'"]
+    assert "Bob Hale" not in printed.split("Counts:")[0]  # the older draft printed it already
+    record = json.loads((folder / "diff.json").read_text(encoding="utf-8"))["diff"]
+    assert record["personal_data"] == [
+        {"place": "Action 1's Explanation",
+         "found": "a named person 'DS Jane Smith' and a mobile number '07700 900123'"},
+        {"place": "the narrative", "found": "an email address 'jo.bloggs@gmail.com'"}]
+    html = " ".join((folder / "diff.html").read_text(encoding="utf-8").split())
+    assert ("The newer draft adds what looks like personal data. Action 1&#39;s Explanation: a named person "
+            "&#39;DS Jane Smith&#39;") in html
+    with pdfplumber.open(folder / "diff.pdf") as opened:
+        pdf = " ".join(" ".join(page.extract_text() for page in opened.pages).split())
+    assert "The newer draft adds what looks like personal data." in pdf
+
+
+def _build_quietly(root: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    main(["build", "--workspace", str(root)])
+    return capsys.readouterr().out.strip().splitlines()[-1]

@@ -25,6 +25,7 @@ from itertools import groupby
 from typing import Literal, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
+from reportgen.diff.personal import ADVICE, PersonalDataAdded, personal_data_added
 from reportgen.model import CoverRow, Inline, Paper, PaperRow, PaperSection, RichText, StatusMove, plain_text
 from reportgen.paper_rules import status_changed
 from reportgen.periods import period_label
@@ -195,6 +196,8 @@ class DraftDiff:
     # one had exempt (the new public edition shows them); by ref, as the new draft has them
     made_exempt: tuple[ActionSummary, ...] = ()
     no_longer_exempt: tuple[ActionSummary, ...] = ()
+    # what looks like personal data the new draft publishes and the old did not, where (`printed_texts`)
+    personal_data: tuple[PersonalDataAdded, ...] = ()
 
     @property
     def backwards(self) -> bool:
@@ -384,6 +387,7 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
                     if (change := row_change(before[ref], after[ref], same_section, shared)) is not None)
     narrative_old, narrative_new = plain_text(old.narrative), plain_text(new.narrative)
     both = set(paired) if exempt_known(old, new) else set()  # actions whose exemption the two drafts can compare
+    headings = column_headings(old, new)
     return DraftDiff(
         old=draft_info(old),
         new=draft_info(new),
@@ -405,11 +409,34 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
         cover_rows=cover_row_changes(old.cover, new.cover),
         cover_reheaded=reheaded,
         sections=tuple(TextChange("section", was, now, word_diff(was, now)) for was, now in sorted(same_section)),
-        headings=column_headings(old, new),
+        headings=headings,
+        personal_data=personal_data_added(printed_texts(old, new, set(paired), dict(headings))),
         made_exempt=tuple(action_summary(after[ref]) for ref in sorted((exempt_refs(new) - exempt_refs(old)) & both)),
         no_longer_exempt=tuple(action_summary(after[ref])
                                for ref in sorted((exempt_refs(old) - exempt_refs(new)) & both)),
     )
+
+
+def printed_texts(old: Paper, new: Paper, paired: set[int], headings: dict[str, str]
+                  ) -> list[tuple[str, str, str]]:
+    """What the new paper prints that a reader may publish, as (where, the old paper's words there, the new paper's):
+    each action's status and fields as compared (an exempt action's aside: the public edition leaves it out; an
+    action only the new paper has, or one of another plan under its number, against nothing), each cover-sheet row
+    by its heading, and the narrative."""
+    before = {row.ref: row for row in old.rows if row.ref in paired}
+    texts = []
+    for row in new.rows:
+        if row.ref in exempt_refs(new):
+            continue
+        was = before.get(row.ref)
+        old_values = {"status": was.status_label, **row_values(was)} if was is not None else {}
+        for key, value in {"status": row.status_label, **row_values(row)}.items():
+            name = FIELD_NAMES.get(key) or headings.get(key) or ("Status" if key == "status" else key)
+            texts.append((f"Action {row.ref}'s {name}", old_values.get(key, ""), value))
+    old_cover = {row.label: row.value for row in old.cover}
+    texts += [(f"the cover sheet's {row.label}", old_cover.get(row.label, ""), row.value) for row in new.cover]
+    texts.append(("the narrative", plain_text(old.narrative), plain_text(new.narrative)))
+    return texts
 
 
 def exempt_known(*papers: Paper) -> bool:
@@ -839,6 +866,11 @@ def human_text(diff: DraftDiff, marks: Marks = PLAIN_MARKS) -> str:
     marking = diff.old.marking or diff.new.marking
     if marking:  # first, so nobody forwards it unaware
         lines.insert(0, f"{marking}: this comparison includes exempt actions; it is not for publication.")
+    if diff.personal_data:  # before the changes: the reviewer is to look at these before anything is published
+        lines += _listing(diff.personal_data, "place where the newer draft adds what looks like personal data",
+                          "places where the newer draft adds what looks like personal data",
+                          lambda item: f"{item.place}: {item.found}")
+        lines.append(f"  {ADVICE}")
     if diff.is_empty:
         return "\n".join([*lines, "No other changes." if note else "No changes."])
     counts = ", ".join(f"{c.status} {c.old} -> {c.new}" for c in diff.counts)

@@ -47,6 +47,7 @@ from reportgen.diff.changes import (
     shows_address,
     unrelated_note,
 )
+from reportgen.diff.personal import personal_data_note
 from reportgen.diff.redline import (
     blocking_redline,
     field_blocks,
@@ -235,7 +236,7 @@ def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templa
     notes = {"order_note": order_note(diff), "periods_note": progress_note(diff),
              "unrelated_note": unrelated_note(diff) if diff.unrelated else "", "blocking_note": blocking_note(diff),
              "column_note": column_note(diff), "section_note": section_note(diff), "cover_note": cover_note(diff),
-             "exemption_note": exemption_note(diff)}
+             "exemption_note": exemption_note(diff), "personal_data_note": personal_data_note(diff.personal_data)}
     with template_errors(DIFF_TEMPLATE):  # the workspace's own diff.html.j2 may be broken
         template = _environment(Path(templates).resolve()).get_template(DIFF_TEMPLATE)
         html = template.render(diff=diff, paper=new_paper, actions=action_views(diff, old_paper, new_paper),
@@ -275,7 +276,8 @@ NOTE_NAMES = {"marking": "the restricted marking", "order_note": "the warning th
               "blocking_note": "whether issues blocked publication then and now",
               "column_note": "the delivery plan's column headings renamed, added or left out",
               "section_note": "the sections renamed", "cover_note": "the cover sheet's rows added or left out",
-              "exemption_note": "the actions made exempt or no longer exempt"}
+              "exemption_note": "the actions made exempt or no longer exempt",
+              "personal_data_note": "the warning of personal data the newer draft adds"}
 MARKING_STYLE = """<style>
 .added-marking { string-set: marking content(); color: #9b0000; font-weight: bold; text-align: center; }
 </style>
