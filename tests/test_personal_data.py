@@ -16,7 +16,16 @@ import openpyxl
 import pdfplumber
 import pytest
 
-from conftest import REGISTER_HEADINGS, SAMPLE, default_returns, make_workspace, needs_sample, write_xlsx
+from conftest import (
+    ACTIONS,
+    FULL_COVER,
+    REGISTER_HEADINGS,
+    SAMPLE,
+    default_returns,
+    make_workspace,
+    needs_sample,
+    write_xlsx,
+)
 from reportgen.check.personal_data import personal_data
 from reportgen.shells.cli import main
 
@@ -221,3 +230,36 @@ def test_a_comparison_says_the_personal_data_the_newer_draft_adds(
 def _build_quietly(root: Path, capsys: pytest.CaptureFixture[str]) -> str:
     main(["build", "--workspace", str(root)])
     return capsys.readouterr().out.strip().splitlines()[-1]
+
+
+def test_the_register_narrative_and_cover_sheet_are_read_too(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What the secretariat writes is published as surely as a partner's words: a named officer in the register's
+    action, a mobile number in the narrative and a personal email address on the cover sheet are each said where
+    they are written; the paper's author named in submitted_by is not; an exempt action's register entry is not."""
+    register = [(*REGISTER_HEADINGS, "Exempt"),
+                *((*row, "No") for row in ACTIONS[:4]),
+                (5, "Justice", "Criminal Justice Board", "Ask DI Tom Reed, 07712 345678, to measure file quality.",
+                 "15", "No"),
+                (6, "Justice", "OPCC", "Ask Sgt Bob Hale to lobby for court capacity.", "16", "Yes")]
+    toml = FULL_COVER.replace('submitted_by = "Chief Executive, OPCC"',
+                              'submitted_by = "Dr Amie Birkhamshaw, Assistant Chief Executive, OPCC"')
+    toml = toml.replace('legal_implications = "None identified"',
+                        'legal_implications = "Ask jo.bloggs@gmail.com"')
+    narrative = "# Delivery\n\nOf the {{ total }} actions, most are on track.\n\nQuestions: Mark Jones, 07712 111222.\n"
+    root = make_workspace(tmp_path / "ws", register=register, toml=toml, narrative=narrative)
+    before = (root / "inputs" / "register.xlsx").read_bytes()
+    _, printed, rows = _build(root, capsys)
+    assert sorted((row["file"], row["sheet"], row["row"], row["column"], row["ref"], row["message"])
+                  for row in rows) == [
+        ("inputs/register.xlsx", "Register", "6", "Action", "5",
+         "Row 6, column 'Action': Action 5's register entry holds what looks like personal data, a named person "
+         "'DI Tom Reed' and a mobile number '07712 345678'; every paper publishes it as written."),
+        ("narrative.md", "", "5", "", "",
+         "Line 5: the narrative holds what looks like personal data, a mobile number '07712 111222'; every edition "
+         "publishes it as written."),
+        ("reportgen.toml", "", "", "legal_implications", "",
+         "The cover sheet's 'LEGAL IMPLICATIONS' holds what looks like personal data, an email address "
+         "'jo.bloggs@gmail.com'; every edition publishes it as written.")]
+    assert "take it out of the register" in printed and "take it out of [paper] in reportgen.toml" in printed
+    assert (root / "inputs" / "register.xlsx").read_bytes() == before

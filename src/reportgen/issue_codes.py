@@ -397,7 +397,25 @@ CODES: dict[str, Code] = {
         "inbox or number, a town, not a person's) and build again; if the Panel needs it, mark the action exempt in "
         "the register's Exempt column, so that only the restricted edition shows it. An organisation's own "
         "address or number, or a named public office holder, is fine: nothing to do.",
-        {"carried": ("Action {ref}'s {field}, carried forward from {source} as no update came this period, holds what "
+        {"register": ("Row {row}, column {column!r}: Action {ref}'s register entry holds what looks like personal "
+                      "data, {found}; every paper publishes it as written.",
+                      "Public papers go on the council's website: take it out of the register (a role, a team's inbox "
+                      "or number, a town, not a person's) and build again; if the Panel needs it, mark the action "
+                      "exempt in the register's Exempt column, so that only the restricted edition shows it. An "
+                      "organisation's own address or number, or a named public office holder, is fine: nothing to "
+                      "do."),
+         "narrative": ("Line {row}: the narrative holds what looks like personal data, {found}; every edition "
+                       "publishes it as written.",
+                       "Public papers go on the council's website: take it out of the narrative (a role, a team's "
+                       "inbox or number, a town, not a person's) and build again. An organisation's own address or "
+                       "number, or a named public office holder, is fine: nothing to do."),
+         "cover": ("The cover sheet's {heading} holds what looks like personal data, {found}; every edition publishes "
+                   "it as written.",
+                   "Public papers go on the council's website: take it out of [paper] in reportgen.toml (a role, a "
+                   "team's inbox or number, not a person's) and build again. The paper's author named in "
+                   "submitted_by, an organisation's own address or number, or a named public office holder, is fine: "
+                   "nothing to do."),
+         "carried": ("Action {ref}'s {field}, carried forward from {source} as no update came this period, holds what "
                      "looks like personal data, {found}; the paper publishes it again.",
                      "Public papers go on the council's website: ask the lead partner for an update without it (a "
                      "role, a team's inbox or number, a town, not a person's) and build again; if the Panel needs "

@@ -24,7 +24,7 @@ from reportgen.check.merge import (
     without_blank_status,
 )
 from reportgen.check.narrative import check_narrative
-from reportgen.check.personal_data import personal_data_issues
+from reportgen.check.personal_data import personal_data_issues, register_personal_data
 from reportgen.check.sent_before import read_as_corrected, sent_before_correction
 from reportgen.errors import ReportgenError
 from reportgen.issues import Issue, issue
@@ -425,7 +425,7 @@ def check_inputs(inputs: Inputs, previous: Paper | None = None, previous_name: s
     issues = copies_said(said_in_merge(issues, merge_issues) + list(merge_issues))
     issues += check_narrative(inputs, merged)
     headings = {key: column.heading for key, column in inputs.settings.returns.columns.items()}
-    issues += personal_data_issues(returns, merged, headings)
+    issues += personal_data_issues(returns, merged, headings) + register_personal_data(register)
     return Checked(inputs, register, tuple(returns), merged, tuple(issues), assignment, source, carried)
 
 

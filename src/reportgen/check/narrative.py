@@ -29,6 +29,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from reportgen.check.narrative_markdown import markdown_not_shown
 from reportgen.check.narrative_values import named_context, plain_undefined
+from reportgen.check.personal_data import narrative_personal_data
 from reportgen.glyphs import code_points, missing_glyphs
 from reportgen.issues import Issue, issue
 from reportgen.model import MergedRegister, UpdateState
@@ -400,7 +401,8 @@ def check_narrative(inputs: Inputs, merged: MergedRegister) -> list[Issue]:
     context = narrative_context(merged, inputs.settings, "public")
     markdown, found = fill_narrative(source, context, display)
     not_shown = markdown_not_shown(source, markdown, display) if markdown else []
-    return issues + single_braces(source, context, display) + found + not_shown
+    personal = narrative_personal_data(source, display)
+    return issues + single_braces(source, context, display) + found + not_shown + personal
 
 
 # '{period:%B %Y}' or '{ total }', as reportgen.toml writes its fields, or '{ total }}' with one brace lost (Jinja

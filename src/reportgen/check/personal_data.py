@@ -1,4 +1,5 @@
-"""What in a return's words looks like personal data, before the paper publishes it: a named officer or person
+"""What in the words a paper prints looks like personal data, before it is published (a return's, the register's,
+the narrative's and the cover sheet's): a named officer or person
 with a title ("DS Jane Smith"), a personal email address, a mobile or direct phone number, a victim's initials with
 an age, an age with a place, a vehicle registration, a case or crime reference, a National Insurance number, a date
 of birth, a house number and street, a full postcode.
@@ -16,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from reportgen.issues import Issue, issue
-from reportgen.model import MergedAction, MergedRegister, PartnerReturn, Update, UpdateState
+from reportgen.model import MergedAction, MergedRegister, PartnerReturn, Register, Update, UpdateState
 from reportgen.wording import listed, quoted
 
 
@@ -185,4 +186,50 @@ def _update_issues(partner_return: PartnerReturn, update: Update, default_headin
             issues.append(issue("personal-data", found=said(findings), file=update.file, sheet=update.sheet,
                                 row=update.row, column=partner_return.heading(key, default_headings.get(key, key)),
                                 value=text, ref=update.ref))
+    return issues
+
+
+def register_personal_data(register: Register) -> list[Issue]:
+    """A warning for each cell of the register that every paper prints (a published action's text, section, lead,
+    plan page or extra column) holding what looks like personal data: the register's file, sheet, row and the
+    heading as it writes it. An exempt action's is not published, so not said."""
+    headings = dict(register.headings)
+    issues = []
+    for action in register.actions:
+        if action.exempt or action.ref in register.exempt_refs:
+            continue
+        cells = [("action", action.text), ("section", action.section), ("lead", action.lead), ("page", action.page),
+                 *action.extra]
+        for key, text in cells:
+            findings = personal_data(text) if text else []
+            if findings:
+                issues.append(issue("personal-data", "register", found=said(findings), file=register.path,
+                                    sheet=register.sheet, row=action.row, column=headings.get(key, key), value=text,
+                                    ref=action.ref))
+    return issues
+
+
+def narrative_personal_data(source: str, display: str) -> list[Issue]:
+    """A warning for each line of the narrative, as written, holding what looks like personal data: every edition
+    prints the narrative."""
+    issues = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        findings = personal_data(line)
+        if findings:
+            issues.append(issue("personal-data", "narrative", found=said(findings), file=display, row=number,
+                                value=line.strip()))
+    return issues
+
+
+def cover_personal_data(rows: Sequence[tuple[str, str, str]], file: str, author: str = "") -> list[Issue]:
+    """A warning for each cover-sheet row, as (key, heading, value) the paper prints it, holding what looks like
+    personal data; the row `author` names (the paper's author: "Dr Amie Birkhamshaw, Assistant Chief Executive")
+    is a person's name by design, so only what else it holds is said."""
+    issues = []
+    for key, heading, text in rows:
+        findings = [finding for finding in personal_data(text)
+                    if not (key == author and finding.kind == "a named person")]
+        if findings:
+            issues.append(issue("personal-data", "cover", found=said(findings), heading=quoted(heading), file=file,
+                                column=key, value=text))
     return issues

@@ -12,6 +12,7 @@ import difflib
 import re
 from pathlib import Path
 
+from reportgen.check.personal_data import cover_personal_data
 from reportgen.glyphs import code_points, missing_glyphs
 from reportgen.issues import Issue, issue
 from reportgen.model import CoverRow
@@ -116,6 +117,9 @@ def cover_issues(paper: PaperSettings, period: str, edition: str = "public") -> 
             else:
                 code = "cover-field-mistyped" if doubled or _meant_as_field(wrong) else "cover-placeholder"
                 issues.append(issue(code, field=wrong, printed=printed, file=SETTINGS_FILE, column=key, value=text))
+    rows = [(key, headings[key], value) for key, value in shown.items() if key not in ("date", "foi_exemption")]
+    rows += [(row.heading, row.heading, fill_in(row.value, period, meeting_date(paper, period))) for row in paper.cover]
+    issues += cover_personal_data(rows, SETTINGS_FILE, author="submitted_by")
     return [*issues, *footer_issues(paper, period, edition)]
 
 
