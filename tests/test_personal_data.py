@@ -128,13 +128,17 @@ CLEAN = ["Meeting held on 27/01/2023; budget £1,500, (1,500) and 2,400 staff; 1
          "Email enquiries@hertscommissioner.org, opcc@herts.pnn.police.uk or ccsu.team@hertfordshire.gov.uk.",
          "ISO 27001 and BS 7858; 64,000 Crown Court cases; 15-23% of courts; a two-year pilot; 18-24 year olds.",
          "Crime data 2022/23; case 2022; see https://www.example.org/news/2023/01/07700900123.",
-         "The 3 March St Albans meeting; D5 BWV cameras; HMICFRS (2022); PEEL 2021/22; 07:30-19:00."]
+         "The 3 March St Albans meeting; D5 BWV cameras; HMICFRS (2022); PEEL 2021/22; 07:30-19:00.",
+         "Barnardo's and Dr Barnardo's Homes; the Mr Motivator campaign; Sir Robert Peel's principles.",
+         "Cllr Jane Doe chaired it; Dr Amie Birkhamshaw, Assistant Chief Executive, OPCC, presented it.",
+         "Ring the council's switchboard on 0161 234 5000, or (01707) 806100 (switchboard)."]
 SALTED = [("DS Jane Smith will lead", "a named person", "DS Jane Smith"),
           ("Detective Inspector Sam Patel", "a named person", "Detective Inspector Sam Patel"),
           ("Ask Mr O'Brien", "a named person", "Mr O'Brien"),
           ("write to j.smith@herts.police.uk.", "an email address", "j.smith@herts.police.uk"),
           ('<a href="mailto:tom.jones@example.com">Tom</a>', "an email address", "tom.jones@example.com"),
           ("ring 07700 900123", "a mobile number", "07700 900123"),
+          ("Herts Police (07700 900123)", "a mobile number", "07700 900123"),
           ("on +44 (0)1707 354200", "a phone number", "+44 (0)1707 354200"),
           ("victim JS, aged 34, of Hitchin", "a victim's initials or age", "JS, aged 34, of Hitchin"),
           ("a 15 year old boy from Stevenage", "an age and a place", "15 year old boy from Stevenage"),
@@ -263,3 +267,36 @@ def test_the_register_narrative_and_cover_sheet_are_read_too(
          "'jo.bloggs@gmail.com'; every edition publishes it as written.")]
     assert "take it out of the register" in printed and "take it out of [paper] in reportgen.toml" in printed
     assert (root / "inputs" / "register.xlsx").read_bytes() == before
+
+
+@needs_sample
+def test_organisations_lines_office_holders_and_named_charities_are_not_said_in_the_sample(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The 2023 sample's returns salted as partners write: a council's switchboard, the OPCC's main line, a
+    councillor and an office holder by role, a charity and a campaign named after a person are not said (a warning the
+    officer learns to ignore is worse than none); a mobile, a direct line and a named officer beside them still are,
+    each as written."""
+    root = shutil.copytree(SAMPLE, tmp_path / "s23")
+    salted = {
+        "opcc.xlsx": {
+            "D3": "Delivered with Dr Barnardo's; the Sir Robert Peel principles and the Mr Motivator campaign.",
+            "D4": "Call Hertfordshire County Council's switchboard on 01992 555555 or the OPCC main line on "
+                  "01707 806100; Manchester's model (switchboard 0161 234 5000) was reviewed.",
+            "D5": "Cllr Jane Doe, Executive Member for Community Safety, and Dr Amie Birkhamshaw, Assistant Chief "
+                  "Executive, chaired the board."},
+        "hertfordshire-constabulary.xlsx": {
+            "D3": "Ask DI Tom Reed (07712 345678) to lead; Herts Police on 07700 900123 is Jane's phone.",
+            "D4": "Contact Priya Shah on 01707 354 218."}}
+    for name, cells in salted.items():
+        path = root / "inputs" / "returns" / "2023-02" / name
+        book = openpyxl.load_workbook(path)
+        for cell, text in cells.items():
+            book["Return"][cell] = text
+        book.save(path)
+    rows = _build(root, capsys)[2]
+    found = {(row["file"].rpartition("/")[2], row["row"]): row["message"].split("personal data, ")[1]
+             for row in rows}
+    assert found == {
+        ("hertfordshire-constabulary.xlsx", "3"): "a named person 'DI Tom Reed', a mobile number '07712 345678' and a "
+                                                  "mobile number '07700 900123'; the paper publishes it as written.",
+        ("hertfordshire-constabulary.xlsx", "4"): "a phone number '01707 354 218'; the paper publishes it as written."}

@@ -5,9 +5,11 @@ an age, an age with a place, a vehicle registration, a case or crime reference, 
 of birth, a house number and street, a full postcode.
 
 Careful patterns, not a guess at every name: an organisation's inbox (enquiries@, opcc@, a team's), a freephone or
-03 number, a year range ("2022/23"), a page range ("56- 57"), a date, money or a statute ("section 31 of the
-Crime and Disorder Act 1998") is not said. A bare name with no title ("Jane Smith will lead") is not found: it
-cannot be told from a team's or a place's name by its look. Reads no files and writes none.
+03 number, a landline said to be an organisation's ("the council's switchboard on 0161 …"), a councillor, a named
+office holder ("Dr Amie Birkhamshaw, Assistant Chief Executive"), an organisation or campaign named after a person
+("Dr Barnardo's", "the Mr Motivator campaign"), a year range ("2022/23"), a page range ("56- 57"), a date, money
+or a statute ("section 31 of the Crime and Disorder Act 1998") is not said. A bare name with no title ("Jane Smith
+will lead") is not found: it cannot be told from a team's or a place's name by its look. Reads no files and writes none.
 """
 
 from __future__ import annotations
@@ -44,12 +46,17 @@ _ROLE_STEMS = ("enquir", "info", "contact", "admin", "office", "team", "unit", "
 
 # a UK number: +44 or 0, then ten digits grouped as people write them ("(01707) 354 200", "07700-900123")
 _PHONE = re.compile(r"(?<![\w/.,£$€:-])(?:\+44\s?(?:\(0\)\s?)?\(?|\(?0)\d[\d ()-]{7,14}\d(?![\w/-]|[.,]\d)")
+# a number said to be an organisation's own line, in the words just before it or in brackets after it
+_ORGANISATION_LINE = re.compile(r"\b(?:switchboard|main\s+(?:line|number|office)|reception|help\s?line|enquiries|"
+                                r"customer\s+services?|contact\s+centre|council|constabulary|police|OPCC|office|"
+                                r"headquarters|HQ)\b[^.;!?\d]{0,40}$", re.IGNORECASE)
+_LINE_AFTER = re.compile(r"\s*\((?:switchboard|main\s+line|reception|helpline)\)", re.IGNORECASE)
 # 03, 05 and 08 numbers are an organisation's, not a person's
 _PHONE_KINDS = {"07": "a mobile number", "01": "a phone number", "02": "a phone number"}
 
+# a councillor is a named public office holder, whom Panel papers name as a matter of course: not a title here
 _TITLE = (r"(?:Det(?:ective)?\.?\s+(?:Chief\s+)?(?:Sergeant|Constable|Inspector|Superintendent)|Chief\s+Inspector|"
-          r"DCI|DCS|DSI|DS|DC|DI|PCSO|PC|PS|Sgt|Insp|Inspector|Sergeant|Supt|Superintendent|Mrs|Mr|Ms|Miss|Mx|Dr|"
-          r"Cllr|Councillor)")
+          r"DCI|DCS|DSI|DS|DC|DI|PCSO|PC|PS|Sgt|Insp|Inspector|Sergeant|Supt|Superintendent|Mrs|Mr|Ms|Miss|Mx|Dr)")
 _NAME_WORD = r"(?:[A-Z]')?[A-Z][a-z]+(?:-[A-Z][a-z]+)*"  # "Smith", "O'Brien", "Lloyd-Jones"
 _NAMED = re.compile(rf"\b{_TITLE}\.?\s+(?:\d{{2,5}}\s+)?({_NAME_WORD})(?:\s+({_NAME_WORD}))?\b")
 # capitalised words after a title that name a role, a team or a sentence's next word, not a person
@@ -57,6 +64,16 @@ _NOT_NAMES = frozenset({"The", "And", "Of", "For", "To", "In", "On", "At", "With
                         "Leads", "Unit", "Role", "Roles", "Post", "Posts", "Rank", "Ranks", "Network", "Programme",
                         "Training", "Course", "Officer", "Officers", "Level", "Grade", "Board", "Group", "Meeting",
                         "Development", "Promotion", "Process", "Exam", "Exams", "Report", "Review", "Service"})
+
+# a title and a name that name an organisation, a campaign or a character, not a person the paper identifies
+_NOT_PEOPLE = frozenset({"Dr Barnardo", "Mr Motivator", "Dr Foster", "Dr Martens", "Mr Men", "Dr Who"})
+# what follows a title and a name that makes them a thing's name ("the Mr Motivator campaign", "Dr Barnardo's Homes")
+_EPONYM = re.compile(r"(?:['’]s)?\s+(?:campaign|programme|scheme|initiative|principles|model|awards?|trust|foundation|"
+                     r"fund|charity|homes?|project|lecture)\b", re.IGNORECASE)
+# a name followed by the public office it holds ("Dr Amie Birkhamshaw, Assistant Chief Executive")
+_OFFICE = re.compile(r",\s+(?:the\s+)?(?:(?:Deputy|Assistant|Temporary)\s+)?(?:Chief\s+Executive|Chief\s+Constable|"
+                     r"(?:Police\s+(?:and|&)\s+Crime\s+)?Commissioner|PCC|Director|Chair|Mayor|Leader|Executive\s+Member|"
+                     r"MP|Minister)\b")
 
 _VEHICLE = re.compile(r"\b[A-Z]{2}[0-9]{2}\s?[A-Z]{3}\b"
                       r"|(?<=\b(?:VRM|reg|Reg)\s)[A-Z][0-9]{1,3}\s?[A-Z]{3}\b"
@@ -123,6 +140,9 @@ def _named(text: str) -> Iterator[Span]:
         if first in _NOT_NAMES:
             continue
         end = match.end(1) if second is None or second in _NOT_NAMES else match.end(2)
+        named = " ".join(text[match.start():end].split())
+        if any(named.startswith(name) for name in _NOT_PEOPLE) or _EPONYM.match(text, end) or _OFFICE.match(text, end):
+            continue
         yield match.start(), end, "a named person"
 
 
@@ -131,8 +151,14 @@ def _phones(text: str) -> Iterator[Span]:
         digits = re.sub(r"\D", "", match.group())
         national = "0" + digits[2:].removeprefix("0") if digits.startswith("44") else digits
         kind = _PHONE_KINDS.get(national[:2])
-        if kind and len(national) in (10, 11):
-            yield match.start(), match.start() + len(match.group().rstrip()), kind
+        if not kind or len(national) not in (10, 11):
+            continue
+        if kind != "a mobile number" and (_ORGANISATION_LINE.search(text, max(0, match.start() - 60), match.start())
+                                          or _LINE_AFTER.match(text, match.end())):
+            continue  # a landline said to be an organisation's; a mobile is a person's wherever it is said
+        number = match.group().rstrip()
+        start = match.start() + (1 if number.startswith("(") and ")" not in number else 0)  # "(07712 345678)"
+        yield start, match.start() + len(number), kind
 
 
 def said(findings: Sequence[Finding]) -> str:
