@@ -260,8 +260,8 @@ def test_the_register_narrative_and_cover_sheet_are_read_too(
          "Row 6, column 'Action': Action 5's register entry holds what looks like personal data, a named person "
          "'DI Tom Reed' and a mobile number '07712 345678'; every paper publishes it as written."),
         ("narrative.md", "", "5", "", "",
-         "Line 5: the narrative holds what looks like personal data, a mobile number '07712 111222'; every edition "
-         "publishes it as written."),
+         "Line 5: the narrative holds what looks like personal data, a named person 'Mark Jones' and a mobile number "
+         "'07712 111222'; every edition publishes it as written."),
         ("reportgen.toml", "", "", "legal_implications", "",
          "The cover sheet's 'LEGAL IMPLICATIONS' holds what looks like personal data, an email address "
          "'jo.bloggs@gmail.com'; every edition publishes it as written.")]
@@ -275,7 +275,7 @@ def test_organisations_lines_office_holders_and_named_charities_are_not_said_in_
     """The 2023 sample's returns salted as partners write: a council's switchboard, the OPCC's main line, a
     councillor and an office holder by role, a charity and a campaign named after a person are not said (a warning the
     officer learns to ignore is worse than none); a mobile, a direct line and a named officer beside them still are,
-    each as written."""
+    each as written, and so is a name with no title given with a person's own number."""
     root = shutil.copytree(SAMPLE, tmp_path / "s23")
     salted = {
         "opcc.xlsx": {
@@ -299,4 +299,5 @@ def test_organisations_lines_office_holders_and_named_charities_are_not_said_in_
     assert found == {
         ("hertfordshire-constabulary.xlsx", "3"): "a named person 'DI Tom Reed', a mobile number '07712 345678' and a "
                                                   "mobile number '07700 900123'; the paper publishes it as written.",
-        ("hertfordshire-constabulary.xlsx", "4"): "a phone number '01707 354 218'; the paper publishes it as written."}
+        ("hertfordshire-constabulary.xlsx", "4"): "a named person 'Priya Shah' and a phone number '01707 354 218'; the "
+                                                  "paper publishes it as written."}

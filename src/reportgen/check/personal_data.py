@@ -8,8 +8,10 @@ Careful patterns, not a guess at every name: an organisation's inbox (enquiries@
 03 number, a landline said to be an organisation's ("the council's switchboard on 0161 …"), a councillor, a named
 office holder ("Dr Amie Birkhamshaw, Assistant Chief Executive"), an organisation or campaign named after a person
 ("Dr Barnardo's", "the Mr Motivator campaign"), a year range ("2022/23"), a page range ("56- 57"), a date, money
-or a statute ("section 31 of the Crime and Disorder Act 1998") is not said. A bare name with no title ("Jane Smith
-will lead") is not found: it cannot be told from a team's or a place's name by its look. Reads no files and writes none.
+or a statute ("section 31 of the Crime and Disorder Act 1998") is not said. A bare name with no title is found only
+just before a personal email address or phone number ("contact Priya Shah on 07700 900123"), so it adds no warning
+of its own; elsewhere ("Jane Smith will lead") it cannot be told from a team's or a place's name by its look. Reads
+no files and writes none.
 """
 
 from __future__ import annotations
@@ -110,7 +112,8 @@ def personal_data(text: str) -> list[Finding]:
     said as one ("JS, aged 34, of Hitchin"), as the first of them."""
     mailto = [found.group(1) for found in _MAILTO.finditer(text)]
     plain = _WEB_ADDRESS.sub(" ", _TAG.sub(" ", text)) + " " + " ".join(mailto)
-    found = [*_emails(plain), *_named(plain), *_phones(plain)]
+    details = [*_emails(plain), *_phones(plain)]
+    found = [*details, *_named(plain), *_named_beside(plain, details)]
     found += [(match.start(), match.end(), kind) for kind, pattern in _PATTERNS for match in pattern.finditer(plain)]
     spans: list[tuple[int, int, str]] = []
     for start, end, kind in sorted(found):
@@ -144,6 +147,33 @@ def _named(text: str) -> Iterator[Span]:
         if any(named.startswith(name) for name in _NOT_PEOPLE) or _EPONYM.match(text, end) or _OFFICE.match(text, end):
             continue
         yield match.start(), end, "a named person"
+
+
+# a name with no title, said only where it is given with a person's own email address or phone number ("contact Priya
+# Shah on 01707 354218", "Tom Reed (tom.reed@…)"): two or three capitalised words just before it
+_BESIDE = re.compile(rf"((?:{_NAME_WORD}\s+){{1,3}}{_NAME_WORD})(?:\s+(?:on|at|via)|\s*[,(:-])?\s*$")
+# words that begin a sentence or name a team, a place or an organisation, not a person, before a contact detail
+_NOT_BARE_NAMES = frozenset({"Contact", "Call", "Ring", "Phone", "Text", "Email", "Ask", "Speak", "Write", "Please",
+                             "Or", "Mobile", "Tel", "Police", "Council", "Constabulary", "Team", "Unit", "Service",
+                             "Services", "Office", "Hub", "Help", "Helpline", "Support", "Line", "Centre", "Trust",
+                             "Desk", "Commissioner", "Board", "Partnership", "Care", "Victim", "Victims", "Herts",
+                             "County", "District", "Borough", "City", "Safety", "Community", "Reception", "Main",
+                             "University", "College", "School", "Hospital", "Foundation", "Charity", "Project",
+                             "Programme", "Court", "Courts", "Prison", "Probation", "Health", "Fire", "Rescue"})
+
+
+def _named_beside(text: str, details: Sequence[Span]) -> Iterator[Span]:
+    for start, _end, _kind in details:
+        match = _BESIDE.search(text, max(0, start - 60), start)
+        if match is None:
+            continue
+        words = match.group(1).split()
+        while words and words[0] in _NOT_BARE_NAMES | _NOT_NAMES:
+            words.pop(0)
+        if len(words) >= 2 and not any(word in _NOT_BARE_NAMES | _NOT_NAMES for word in words):
+            name_start = match.end(1) - len(" ".join(words))
+            if text[name_start:match.end(1)] == " ".join(words):  # single spaces: said as written
+                yield name_start, match.end(1), "a named person"
 
 
 def _phones(text: str) -> Iterator[Span]:
