@@ -224,7 +224,8 @@ def test_a_comparison_says_the_personal_data_the_newer_draft_adds(
          "found": "a named person 'DS Jane Smith' and a mobile number '07700 900123'"},
         {"place": "the narrative", "found": "an email address 'jo.bloggs@gmail.com'"}]
     html = " ".join((folder / "diff.html").read_text(encoding="utf-8").split())
-    assert ("The newer draft adds what looks like personal data. Action 1&#39;s Explanation: a named person "
+    assert ('<p class="personal-data"><strong>The newer draft adds what looks like personal data. Action 1&#39;s '
+            "Explanation: a named person "
             "&#39;DS Jane Smith&#39;") in html
     with pdfplumber.open(folder / "diff.pdf") as opened:
         pdf = " ".join(" ".join(page.extract_text() for page in opened.pages).split())
