@@ -56,7 +56,7 @@ def test_a_revised_paper_says_so_on_its_cover_and_lists_what_it_corrects(
             "listed under 'Corrections to the published paper'.")
     paper = docx.Document(str(revised / "paper.docx"))
     assert [cell.text for cell in paper.tables[0].rows[0].cells] == ["REVISED PAPER", said]
-    changes = next(table for table in paper.tables if table.rows[0].cells[-1].text == "Now")
+    changes = next(table for table in paper.tables if table.rows[0].cells[-1].text == "Corrected")
     assert [[cell.text for cell in row.cells] for row in changes.rows[1:]] == [
         ["3", "Review victim referrals.", "Not started", "Completed"]]
     with pdfplumber.open(revised / "paper.pdf") as pdf:
@@ -278,10 +278,38 @@ def test_a_revision_of_a_revision_names_each_paper_it_follows_back_to(
             "paper'.")
     paper = docx.Document(str(second / "paper.docx"))
     assert [cell.text for cell in paper.tables[0].rows[0].cells] == ["REVISED PAPER", said]
-    changes = next(table for table in paper.tables if table.rows[0].cells[-1].text == "Now")
+    changes = next(table for table in paper.tables if table.rows[0].cells[-1].text == "Corrected")
     assert [[cell.text for cell in row.cells] for row in changes.rows[1:]] == [
         ["5", "Measure file quality.", "On hold", "In progress"]]  # action 3, corrected by draft 3, is not again
     with pdfplumber.open(second / "paper.pdf") as pdf:
         assert said in " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
     record = json.loads((second / "draft.json").read_text(encoding="utf-8"))["paper"]
     assert record["revises"] == f"2026-09/{revision.name}"
+
+
+def changes_table_headings(folder: Path) -> tuple[list[str], list[str], list[str]]:
+    """The header row of the table of changes in the DOCX, the PDF (as drawn) and the web edition."""
+    paper = docx.Document(str(folder / "paper.docx"))
+    table = next(table for table in paper.tables if table.rows[0].cells[-1].text.strip() in {"Now", "Corrected"})
+    in_docx = [cell.text.strip() for cell in table.rows[0].cells]
+    with pdfplumber.open(folder / "paper.pdf") as pdf:
+        drawn = [table for page in pdf.pages for table in page.extract_tables()
+                 if table and (table[0][-1] or "").strip() in {"Now", "Corrected"}]
+    in_pdf = [" ".join((cell or "").split()) for cell in drawn[0][0]]
+    html = (folder / "paper.html").read_text(encoding="utf-8")
+    changes = html[html.index('<table class="changes"'):]
+    in_html = re.findall(r"<th scope=\"col\">([^<]*)</th>", changes[:changes.index("</thead>")])
+    return in_docx, in_pdf, in_html
+
+
+def test_a_revised_papers_corrections_table_heads_its_columns_published_and_corrected(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The corrections' columns were headed "Was" and "Now", as for the changes since the last draft: a Panel member
+    read "Was" as a check's draft, not the paper the Panel had."""
+    published_then_corrected(tmp_path, capsys)
+    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09",
+                    "--revises", str(tmp_path / "outputs" / "2026-09" / "draft-01"))
+    assert code == 0, out
+    expected = ["Plan priority", "Action", "Published", "Corrected"]
+    assert changes_table_headings(Path(out.splitlines()[-1])) == (expected, expected, expected)
+

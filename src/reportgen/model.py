@@ -16,7 +16,7 @@ from typing import ClassVar, Literal
 
 from reportgen import paper_rules
 from reportgen.look import Theme
-from reportgen.paper_rules import CHANGES_COLUMNS, ChangesColumn, StatusCell, StatusColour
+from reportgen.paper_rules import CHANGES_COLUMNS, CORRECTIONS_HEADINGS, ChangesColumn, StatusCell, StatusColour
 from reportgen.terms import NO_LONGER_IN_PLAN
 
 DRAFT_TITLE = "DRAFT"  # leads the file properties' title of a paper something blocks (`Paper.title_marking`)
@@ -523,9 +523,10 @@ class Paper:
     def changes_columns(self) -> tuple[ChangesColumn, ...]:
         """The "Changes since the last draft" table's columns, the same in every format (the Word template's
         table is made from `CHANGES_COLUMNS` too: templates/make_template.py), its number column headed as
-        the plan's."""
-        return tuple(replace(column, heading=self.ref_heading) if column.key == "ref" else column
-                     for column in CHANGES_COLUMNS)
+        the plan's; a revised paper's status columns say what the paper published said and what corrects it,
+        not what the last draft said."""
+        headings = {"ref": self.ref_heading, **(dict(CORRECTIONS_HEADINGS) if self.revises else {})}
+        return tuple(replace(column, heading=headings.get(column.key, column.heading)) for column in CHANGES_COLUMNS)
 
     def column_name(self, key: str) -> ColumnName:
         """How the paper names a register column (`column_names`); a draft kept before it named them, by key."""

@@ -51,6 +51,8 @@ CHANGES_COLUMNS = (
     ChangesColumn("old", "Was", 0.18),
     ChangesColumn("new", "Now", 0.18),
 )
+# a revised paper's status columns (`Paper.changes_columns`): the paper the Panel had, and the status correcting it
+CORRECTIONS_HEADINGS = (("old", "Published"), ("new", "Corrected"))
 
 
 # ---------------------------------------------------------------- status cells and colours

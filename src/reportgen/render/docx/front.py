@@ -11,6 +11,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from reportgen.model import Block, Inline, Paper, Progress, RichText, in_cell
+from reportgen.paper_rules import CHANGES_COLUMNS
 from reportgen.render.docx.layout import Layout, page_headers, whole_change
 from reportgen.render.docx.progress import add_progress, keeping_with_next
 from reportgen.render.docx.xml import (
@@ -72,6 +73,7 @@ def fill_changes_note(layout: Layout, paper: Paper) -> None:
                              for caption in table.iter(qn("w:tblCaption")))), None)
         if table is not None:
             retitle_heading(table, paper.changes_heading)
+            retitle_columns(table, paper)
             note = layout.block(Block("paragraph", (Inline(paper.changes_note),)), None, None)
             table.addprevious(keeping_with_next(note))
         return
@@ -92,13 +94,33 @@ def retitle_heading(table: Element, heading: str) -> None:
         before = before.getprevious()
     if before is None or before.tag != W_P or text_of(before).strip() != CHANGES_CAPTION:
         return
-    runs = [run for run in before.iter(W_R) if run.find(W_T) is not None]
+    _set_text(before, heading)
+
+
+def retitle_columns(table: Element, paper: Paper) -> None:
+    """The template's header cells of the changes table that read as ours ("Was", "Now") given the paper's own
+    headings in their place (a revised paper's "Published", "Corrected"), each cell's first run keeping the look;
+    a cell the officer reworded in the template is left as written."""
+    header = table.find(W_TR)
+    if header is None:
+        return
+    cells = header.findall(W_TC)
+    if len(cells) != len(CHANGES_COLUMNS):
+        return
+    for cell, ours, wanted in zip(cells, CHANGES_COLUMNS, paper.changes_columns, strict=True):
+        if ours.key != "ref" and wanted.heading != ours.heading and text_of(cell).strip() == ours.heading:
+            _set_text(cell, wanted.heading)
+
+
+def _set_text(element: Element, text: str) -> None:
+    """`element`'s words replaced by `text` in its first run, whose look they keep; its other runs taken out."""
+    runs = [run for run in element.iter(W_R) if run.find(W_T) is not None]
     for run in runs[1:]:
         run.getparent().remove(run)
     texts = runs[0].findall(W_T)
     for extra in texts[1:]:
         runs[0].remove(extra)
-    texts[0].text = xml_safe(heading)
+    texts[0].text = xml_safe(text)
 
 
 def note_comparison(layout: Layout, notes: Sequence[str]) -> None:
