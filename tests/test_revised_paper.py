@@ -313,3 +313,29 @@ def test_a_revised_papers_corrections_table_heads_its_columns_published_and_corr
     expected = ["Plan priority", "Action", "Published", "Corrected"]
     assert changes_table_headings(Path(out.splitlines()[-1])) == (expected, expected, expected)
 
+
+def test_template_copies_made_before_revised_papers_head_the_corrections_rightly(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A workspace's own paper.html.j2 and paper.web.html.j2, copied when the heading was written in them as words
+    ("Changes since the last draft"), kept that heading in a revised paper's PDF and web edition."""
+    published_then_corrected(tmp_path, capsys)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for name in ("paper.html.j2", "paper.web.html.j2", "paper.docx"):
+        text = (ROOT / "templates" / name).read_bytes()
+        if name.endswith(".j2"):  # as the copies were written before the paper gave the heading
+            text = (text.decode("utf-8").replace("{{ paper.changes_heading }}", "Changes since the last draft")
+                    .replace("{{ paper.changes_label }}", "Status changes since the last draft").encode("utf-8"))
+            assert b"Changes since the last draft" in text
+        (templates / name).write_bytes(text)
+    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09",
+                    "--revises", str(tmp_path / "outputs" / "2026-09" / "draft-01"))
+    assert code == 0, out
+    revised = Path(out.splitlines()[-1])
+    in_docx, text, in_html = headings_of(revised)
+    assert "Corrections to the published paper" in in_docx
+    assert "Corrections to the published paper" in in_html
+    assert "Corrections to the published paper Revised paper: compared with draft 2026-09/draft-01" in text
+    assert "since the last draft" not in " ".join([*in_docx, *in_html, text])
+    html = (revised / "paper.html").read_text(encoding="utf-8")
+    assert 'aria-label="Status corrections to the published paper"' in html

@@ -64,6 +64,20 @@ def with_marked_title(html: str, marking: str) -> str:
                       + found[3], html, count=1)
 
 
+_CHANGES_HEADING = re.compile(r"(<h2\b[^>]*>)\s*Changes since the last draft\s*(</h2>)")
+_CHANGES_LABEL = re.compile(r'(aria-label=")Status changes since the last draft(")')
+
+
+def with_changes_heading(html: str, changes_heading: str, changes_label: str) -> str:
+    """The heading of the changes listed (and its screen reader's name) as the paper gives it (a revised paper's
+    "Corrections to the published paper"), where a workspace's own template, copied before the paper gave it, writes
+    "Changes since the last draft" as words of its own."""
+    if changes_heading == "Changes since the last draft":
+        return html
+    html = _CHANGES_HEADING.sub(lambda found: found[1] + str(escape(changes_heading)) + found[2], html, count=1)
+    return _CHANGES_LABEL.sub(lambda found: found[1] + str(escape(changes_label)) + found[2], html, count=1)
+
+
 # how a browser draws the marking in a printed page's margin (its own pages: WeasyPrint's come from paper.css)
 MARGIN_BOX_STYLE = "font: bold 10pt \"Liberation Sans\", Arial, sans-serif; letter-spacing: 0.06em; color: #9b0000;"
 

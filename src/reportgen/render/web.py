@@ -34,6 +34,7 @@ from reportgen.render.html_env import (
     lines,
     page_markings,
     template_errors,
+    with_changes_heading,
     with_marked_title,
 )
 from reportgen.render.pdf.html import css_ident, link_runs, nest_blocks
@@ -261,6 +262,7 @@ def render_web(paper: Paper, templates: Path) -> str:
             row_header=any(column.key == "ref" for column in paper.columns),
             search_text=lambda row: search_text(row, row.ref in (paper.exempt_refs or ())),
         )
+    html = with_changes_heading(html, paper.changes_heading, paper.changes_label)
     return with_marked_title(with_draft_marking(html, paper), paper.title_marking)
 
 

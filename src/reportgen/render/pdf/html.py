@@ -24,7 +24,7 @@ from reportgen.model import Block, Inline, Paper, list_starts
 from reportgen.paper_rules import spoken_pieces
 from reportgen.read.richtext import safe_href  # the link policy; a filter of the template
 from reportgen.render.charts import chart_src
-from reportgen.render.html_env import html_environment, lines, template_errors
+from reportgen.render.html_env import html_environment, lines, template_errors, with_changes_heading
 from reportgen.render.theme_css import logo_data_uri, theme_stylesheet
 from reportgen.template_files import template_file
 
@@ -257,6 +257,7 @@ def render_html(paper: Paper, templates: Path, part: str = "all", furniture_page
             theme_css=theme_stylesheet(paper.theme),
             logo_uri=logo_data_uri(paper.theme.logo if paper.theme else None),
         )
+    html = with_changes_heading(html, paper.changes_heading, paper.changes_label)
     return with_drawn_gaps(with_running_foot(with_running_heads(with_draft_marking(
         html, paper, part, styles_draft_marking(template_file(templates, STYLESHEET))), paper, part), paper, part))
 
