@@ -81,6 +81,7 @@ def _published_then_revised(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")[0] == 0
     police_return(tmp_path, "wessex-police v2.xlsx", "Completed")
     published = tmp_path / "outputs" / "2026-09" / "draft-01"
+    assert run(capsys, "publish", "--workspace", str(tmp_path), str(published))[0] == 0
     code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09", "--revises", str(published))
     assert code == 0, out
     return published

@@ -28,12 +28,13 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
 
 
 def published_then_corrected(root: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, bytes]:
-    """September's paper built and published (draft-01); Wessex Police's corrected workbook saved beside its first
-    (action 3 Completed, where it said Not started) and a draft built to check it (draft-02). The published draft's
-    files, by name."""
+    """September's paper built and published (draft-01, recorded by `reportgen publish`); Wessex Police's corrected
+    workbook saved beside its first (action 3 Completed, where it said Not started) and a draft built to check it
+    (draft-02). The published draft's files, by name, its record among them."""
     make_workspace(root, "2026-09")
     assert run(capsys, "build", "--workspace", str(root), "--period", "2026-09")[0] == 0
     published = root / "outputs" / "2026-09" / "draft-01"
+    assert run(capsys, "publish", "--workspace", str(root), str(published))[0] == 0
     kept = {path.name: path.read_bytes() for path in published.iterdir()}
     rows = [row if row[0] != 3 else (3, row[1], "Completed", "Finished in August.", row[4])
             for row in default_returns()["wessex-police.xlsx"]]
@@ -113,6 +114,7 @@ def test_the_restricted_edition_of_a_revision_heads_its_corrections_the_same(
     code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09", "--edition", "restricted")
     assert code == 0, out
     published = Path(out.splitlines()[-1])
+    assert run(capsys, "publish", "--workspace", str(tmp_path), str(published))[0] == 0
     code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09", "--edition", "restricted",
                     "--revises", str(published))
     assert code == 0, out
@@ -267,6 +269,7 @@ def test_a_revision_of_a_revision_names_each_paper_it_follows_back_to(
     code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09", "--revises", str(first))
     assert code == 0, out
     revision = Path(out.splitlines()[-1])
+    assert run(capsys, "publish", "--workspace", str(tmp_path), str(revision))[0] == 0
     rows = [row if row[0] != 5 else (5, row[1], "In progress", "Restarted.", row[4])
             for row in default_returns()["criminal-justice-board.xlsx"]]
     write_xlsx(tmp_path / "inputs" / "returns" / "2026-09" / "criminal-justice-board v2.xlsx", rows)
@@ -339,3 +342,75 @@ def test_template_copies_made_before_revised_papers_head_the_corrections_rightly
     assert "since the last draft" not in " ".join([*in_docx, *in_html, text])
     html = (revised / "paper.html").read_text(encoding="utf-8")
     assert 'aria-label="Status corrections to the published paper"' in html
+
+
+def test_a_revision_corrects_only_the_draft_recorded_as_published(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Nothing recorded which draft went to the Panel: `--revises` took a check's draft built after it (or before it),
+    and the revised paper listed as corrections what the Panel never read."""
+    make_workspace(tmp_path, "2026-09")
+    assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")[0] == 0
+    first = tmp_path / "outputs" / "2026-09" / "draft-01"
+    for command in ("validate", "build"):  # none recorded yet: the officer is told how to record it
+        code, out = run(capsys, command, "--workspace", str(tmp_path), "--period", "2026-09", "--revises", str(first))
+        assert code == 2, out
+        assert (f"--revises {first}: no public draft of 2026-09 is recorded as the paper published, so nothing says "
+                "it went to the Panel; record the one that did with `reportgen publish outputs/2026-09/draft-01`"
+                in " ".join(out.split()))
+    assert [path.name for path in (tmp_path / "outputs" / "2026-09").glob("draft-*")] == ["draft-01"]
+    published = published_then_corrected(tmp_path / "again", capsys)
+    root = tmp_path / "again"
+    check = root / "outputs" / "2026-09" / "draft-02"  # built after the paper went to the Panel, to check the return
+    for command in ("validate", "build"):
+        code, out = run(capsys, command, "--workspace", str(root), "--period", "2026-09", "--revises", str(check))
+        assert code == 2, out
+        assert (f"--revises {check}: not the paper published; the newest public paper published for 2026-09 is "
+                "outputs/2026-09/draft-01 (recorded in its published.json): revise that one") in " ".join(out.split())
+    assert sorted(path.name for path in (root / "outputs" / "2026-09").glob("draft-*")) == ["draft-01", "draft-02"]
+    assert {path.name: path.read_bytes() for path in (root / "outputs" / "2026-09" / "draft-01").iterdir()} == published
+
+
+def test_publish_records_the_draft_beside_its_files_once(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`reportgen publish`: the record names the draft and the files sent, by the hashes its manifest kept; the
+    draft's own files are left as they were; a second paper of the period is recorded only as a revision of it."""
+    make_workspace(tmp_path, "2026-09")
+    assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")[0] == 0
+    folder = tmp_path / "outputs" / "2026-09" / "draft-01"
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    code, out = run(capsys, "publish", "--workspace", str(tmp_path), "outputs/2026-09/draft-01")
+    assert code == 0, out
+    assert out.splitlines()[-1] == str(folder.resolve())
+    assert {path.name: path.read_bytes() for path in folder.iterdir() if path.name != "published.json"} == before
+    record = json.loads((folder / "published.json").read_text(encoding="utf-8"))
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["manifest"]
+    assert (record["draft"], record["period"], record["edition"]) == ("2026-09/draft-01", "2026-09", "public")
+    assert record["files"]["paper.pdf"] == next(f["sha256"] for f in manifest["outputs"] if f["path"] == "paper.pdf")
+    marked = (folder / "published.json").read_bytes()
+    code, out = run(capsys, "publish", "--workspace", str(tmp_path), str(folder))
+    assert code == 0, out
+    assert "was already recorded as the public paper published for 2026-09" in out
+    assert (folder / "published.json").read_bytes() == marked
+    assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")[0] == 0
+    code, out = run(capsys, "publish", "--workspace", str(tmp_path), "outputs/2026-09/draft-02")
+    assert code == 2, out
+    assert ("outputs/2026-09/draft-01 is already the public paper published for 2026-09; a paper correcting it is "
+            "built with `reportgen build --period 2026-09 --revises outputs/2026-09/draft-01`") in " ".join(out.split())
+    assert not (tmp_path / "outputs" / "2026-09" / "draft-02" / "published.json").exists()
+    code, out = run(capsys, "publish", "--workspace", str(tmp_path), "outputs/2026-09/draft-09")
+    assert code == 2, out
+    assert "publish outputs/2026-09/draft-09: not a kept draft of this workspace" in " ".join(out.split())
+
+
+def test_a_draft_blocked_from_publication_cannot_be_recorded_as_published(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_workspace(tmp_path, "2026-09")
+    rows = [row if row[0] != 3 else (3, row[1], "Finished-ish", row[3], row[4])
+            for row in default_returns()["wessex-police.xlsx"]]
+    write_xlsx(tmp_path / "inputs" / "returns" / "2026-09" / "wessex-police.xlsx", rows)
+    assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")[0] == 1
+    blocked = tmp_path / "outputs" / "2026-09" / "draft-01"
+    code, out = run(capsys, "publish", "--workspace", str(tmp_path), str(blocked))
+    assert code == 2, out
+    assert f"publish {blocked}: 1 issue blocked its publication (its pages are marked 'DRAFT" in " ".join(out.split())
+    assert not (blocked / "published.json").exists()

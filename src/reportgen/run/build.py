@@ -84,6 +84,7 @@ from reportgen.run.chase import (
     unchanged_returns,
 )
 from reportgen.run.prefill import prefill_values
+from reportgen.run.publish import revised_is_published
 from reportgen.run.template_copies import copy_issues, is_earlier_release, record_unrecorded
 from reportgen.safe_cells import CSV_ENCODING
 from reportgen.settings import SETTINGS_FILE, Edition
@@ -211,9 +212,10 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
 
 
 def revised_draft(given: Path, outputs: Path, period: str, edition: Edition) -> Path:
-    """The kept draft `--revises` names, as the workspace keeps it: one of `period`'s drafts of `edition`. Any other
-    folder is refused, naming the drafts it may be: a revised paper compared with another month's, or with the
-    other edition's, would list as corrected what never was. A relative path naming nothing from here is read
+    """The kept draft `--revises` names, as the workspace keeps it: one of `period`'s drafts of `edition`, the newest
+    recorded as published (`reportgen publish`). Any other folder is refused, naming the drafts it may be: a revised
+    paper compared with another month's, with the other edition's, or with a check's draft the Panel never had,
+    would list as corrected what never was. A relative path naming nothing from here is read
     within the workspace, as the drafts are named to the officer ("outputs/2026-09/draft-01")."""
     kept = [folder for folder in drafts.draft_folders(outputs, period) if edition_of(folder) == edition]
     named_here = given.expanduser()
@@ -222,6 +224,7 @@ def revised_draft(given: Path, outputs: Path, period: str, edition: Edition) -> 
     found = next((folder for folder in kept if folder.resolve() == named_here.resolve()), None)
     paper = read_kept_paper(found)[0] if found is not None else None
     if found is not None and (paper is None or not paper.blocking_issues):
+        revised_is_published(found, outputs, period, edition, given)
         return found  # one that cannot be read is said by the build, which reads it to compare
     if found is not None and paper is not None:  # its every page said it was not for publication
         open_ = [folder.relative_to(outputs.parent).as_posix() for folder in kept

@@ -348,6 +348,21 @@ def show_checks(checks: Checks, show_info: bool) -> int:
     return exit_code(len(checks.blocking))
 
 
+def run_publish(workspace: Path, draft: Path) -> int:
+    from reportgen.run.publish import mark_published
+
+    published = mark_published(workspace.resolve(), draft)
+    when = published.mark.marked
+    if published.already:
+        print(f"{published.mark.draft} was already recorded as the {published.mark.edition} paper published for "
+              f"{published.mark.period} ({when}): nothing written")
+    else:
+        print(f"recorded {published.mark.draft} as the {published.mark.edition} paper published for "
+              f"{published.mark.period}: {published.folder.name}/published.json (its files are as they were)")
+    print(published.folder.resolve())  # the last line: scripts read the folder from it
+    return OK
+
+
 def run_returns(workspace: Path, period: str, out: Path | None, todays_register: bool = False) -> int:
     from reportgen.run.returns import write_return_workbooks
 
@@ -466,7 +481,8 @@ def run_deploy(pool: str, name: str = "on-demand", crash_after: int = 10, worksp
 
 
 RUNS: dict[str, Callable[..., Any]] = {
-    "init": run_init, "build": run_build, "validate": run_validate, "returns": run_returns, "diff": run_diff,
+    "init": run_init, "build": run_build, "validate": run_validate, "publish": run_publish, "returns": run_returns,
+    "diff": run_diff,
     "send-returns": run_mail("send-returns"), "chase": run_mail("chase"), "collect": run_mail("collect"),
     "template": run_template, "history": run_history, "serve": run_serve,
     "deploy": run_deploy,

@@ -92,8 +92,14 @@ def todays_register() -> click.Parameter:
 
 def revises() -> click.Parameter:
     return click.Option(["--revises"], type=PATH, metavar="DRAFT_DIR",
-                        help="the kept draft of the period this paper corrects (the one published): the paper is "
-                        "marked revised on its cover and lists each status changed since that draft")
+                        help="the kept draft of the period this paper corrects (the one recorded by `reportgen "
+                        "publish`): the paper is marked revised on its cover and lists each status changed since "
+                        "that draft")
+
+
+def published_draft() -> click.Parameter:
+    return click.Argument(["draft"], type=PATH, metavar="DRAFT_DIR",
+                          help="the kept draft sent to the Panel (outputs/2026-09/draft-02)")
 
 
 def show_info() -> click.Parameter:
@@ -222,6 +228,13 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
             "Run exactly the checks of `build` (carry-forward, unchanged returns, narrative, edition) and print "
             "the same summary and issues, grouped by file; nothing is written." + EXITS,
             (workspace, period, edition_checked, todays_register, revises, show_info)),
+    Command("publish", "record a kept draft as the paper sent to the Panel",
+            "Record DRAFT_DIR, a kept draft with nothing blocking its publication, as the paper published (sent "
+            "to the Panel, put on the website): published.json in its folder, beside its files, which are not "
+            "touched. A corrected paper, `build --revises`, corrects only the newest draft so recorded, and "
+            "`history` names it. A second paper of a period and edition is recorded only when it revises the "
+            "first. The draft folder is the last line printed. Exit 0 done (or already recorded), 2 refused.",
+            (workspace, published_draft)),
     Command("returns", "write pre-filled return workbooks, one per lead partner",
             "Write one pre-filled .xlsx return per lead partner (never overwriting); the folder is the last "
             "line printed.",
