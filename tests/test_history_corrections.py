@@ -134,3 +134,44 @@ def test_the_csv_history_carries_the_corrections_too(tmp_path: Path, capsys: pyt
             encoding="utf-8-sig", newline="") as file:
         marked = list(csv.reader(file))
     assert marked[0][-1] == "Marking" and marked[1][:5] == rows[1] and marked[1][-1] == "RESTRICTED"
+
+
+def corrected_rows(root: Path, capsys: pytest.CaptureFixture[str]) -> list[list[str]]:
+    code, out = run(capsys, "history", "--workspace", str(root))
+    assert code == 0, out
+    with (root / "outputs" / "history" / "history-corrected.csv").open(encoding="utf-8-sig", newline="") as file:
+        return list(csv.reader(file))[1:]
+
+
+def test_a_correction_is_listed_once_against_the_paper_published(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A check's draft (draft-01), the paper published (draft-02), then its revision (draft-03) once the corrected
+    return came: history-corrected.csv listed action 3 twice, once for each earlier draft, the check's draft as if
+    the Panel had read it."""
+    make_workspace(tmp_path, "2026-09")
+    for _ in range(2):
+        assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")[0] == 0
+    published = tmp_path / "outputs" / "2026-09" / "draft-02"
+    assert run(capsys, "publish", "--workspace", str(tmp_path), str(published))[0] == 0
+    police_return(tmp_path, "wessex-police v2.xlsx", "Completed")
+    assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09",
+               "--revises", str(published))[0] == 0
+    assert corrected_rows(tmp_path, capsys) == [["3", "2026-09", "Completed", "outputs/2026-09/draft-02",
+                                                 "Not started"]]
+    comments, note = history_of(tmp_path, capsys)
+    assert comments[(3, "2026-09")] == "Corrected: outputs/2026-09/draft-02, the paper published, said 'Not started'."
+    assert note.endswith(" 1 status corrected since the paper published: action 3 (outputs/2026-09/draft-02 said "
+                         "'Not started', now 'Completed').")
+
+
+def test_with_no_paper_recorded_a_correction_is_listed_once_against_the_newest_earlier_draft(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No draft recorded as published (a workspace kept before `reportgen publish`): two earlier drafts saying the
+    same gave two rows for one correction."""
+    make_workspace(tmp_path, "2026-09")
+    for _ in range(2):
+        assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")[0] == 0
+    police_return(tmp_path, "wessex-police v2.xlsx", "Completed")
+    assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")[0] == 0
+    assert corrected_rows(tmp_path, capsys) == [["3", "2026-09", "Completed", "outputs/2026-09/draft-02",
+                                                 "Not started"]]
