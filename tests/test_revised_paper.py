@@ -4,6 +4,7 @@ draft was built last; the published draft is left as it was."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -439,3 +440,22 @@ def test_the_restricted_editions_files_are_named_so_and_the_public_ones_as_befor
     code, out = run(capsys, "diff", str(restricted), str(public), "--allow-restricted")
     assert code == 0, out  # the comparison reads each draft's record, whatever its files are named
 
+
+def test_a_period_built_again_after_its_paper_was_published_says_it_is_not_the_revision(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Once the paper was published, a plain build of its period made a draft that looked like any other: sent in its
+    place, it corrected the Panel's paper without saying so."""
+    published_then_corrected(tmp_path, capsys)
+    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")
+    assert code == 0, out  # a warning: checking a corrected return first is what the officer should do
+    said = " ".join(out.split())
+    assert ("outputs/2026-09/draft-01 is the public paper published for 2026-09 (recorded by reportgen publish); this "
+            "draft does not say it corrects it") in said
+    assert "reportgen build --period 2026-09 --revises outputs/2026-09/draft-01" in said
+    with (Path(out.splitlines()[-1]) / "issues.csv").open(encoding="utf-8-sig", newline="") as file:
+        assert [row["file"] for row in csv.DictReader(file) if row["code"] == "published-not-revised"] == [
+            "outputs/2026-09/draft-01"]
+    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09",
+                    "--revises", str(tmp_path / "outputs" / "2026-09" / "draft-01"))
+    assert code == 0, out
+    assert "published-not-revised" not in (Path(out.splitlines()[-1]) / "issues.csv").read_text(encoding="utf-8-sig")

@@ -258,6 +258,13 @@ CODES: dict[str, Code] = {
                      "({read}): the statuses it carried forward, and its progress, are that older draft's.",
                      "Build {period} again (reportgen build --period {period}, in each edition you keep), and each "
                      "period after it in turn, so that each carries forward from the draft the history reads.")}),
+    "published-not-revised": Code(
+        W, "A period whose paper was recorded as published (reportgen publish) is built again without --revises: the "
+        "new draft does not say that it corrects the paper the Panel had.",
+        "{published} is the {edition} paper published for {period} (recorded by reportgen publish); this draft does "
+        "not say it corrects it: its cover is not marked revised and it lists no corrections to the paper published.",
+        "To check a corrected return before revising, nothing to do, but do not send this draft. To correct the paper "
+        "published, build the revised paper: reportgen build --period {period} --revises {published}."),
     "kept-register": Code(
         W, "An earlier period was built again while a later period has drafts: its plan is the register its last "
         "draft was built from (a copy kept in registers/), not today's register.",

@@ -84,7 +84,7 @@ from reportgen.run.chase import (
     unchanged_returns,
 )
 from reportgen.run.prefill import prefill_values
-from reportgen.run.publish import revised_is_published
+from reportgen.run.publish import not_revised, revised_is_published
 from reportgen.run.template_copies import copy_issues, is_earlier_release, record_unrecorded
 from reportgen.safe_cells import CSV_ENCODING
 from reportgen.settings import SETTINGS_FILE, Edition
@@ -204,7 +204,8 @@ def prepare_build(workspace: Path, period: str | None = None, edition: Edition =
     wanted = inputs.settings.history
     history, damaged = read_history(inputs.outputs, edition, before=inputs.period,
                                     limit=max(wanted.periods - 1, wanted.stalled_after))
-    issues = (*found, *register_issues, *misplaced_issues(inputs.outputs), *unfinished_issues(inputs.outputs),
+    issues = (*found, *register_issues, *not_revised(inputs.outputs, inputs.period, edition, revises),
+              *misplaced_issues(inputs.outputs), *unfinished_issues(inputs.outputs),
               *unreadable, *unreadable_restricted, *damaged,
               *returns_after(inputs.outputs, carry_from, inputs.workspace))
     return Plan(inputs, edition, hashes, carry_from, compare_with, issues, carried, restricted_from, restricted, theme,

@@ -16,6 +16,7 @@ from reportgen.drafts import folders as drafts
 from reportgen.drafts.earlier import read_kept_paper
 from reportgen.drafts.published import PUBLISHED_JSON, PublishedMark, mark_of, published_drafts, write_mark
 from reportgen.errors import UsageError
+from reportgen.issues import Issue, issue
 from reportgen.wording import counted
 
 
@@ -79,3 +80,13 @@ def revised_is_published(found: Path, outputs: Path, period: str, edition: str, 
     raise UsageError(f"--revises {given}: no {edition} draft of {period} is recorded as the paper published, so "
                      f"nothing says it went to the Panel; record the one that did with `reportgen publish "
                      f"{named(found, outputs)}` (or the draft the Panel had), then build the revision")
+
+
+def not_revised(outputs: Path, period: str, edition: str, revises: Path | None) -> list[Issue]:
+    """A published-not-revised warning for a build of a period whose paper of `edition` is recorded as published,
+    made without `--revises`: a draft that could be sent in its place though it says nothing of what it corrects."""
+    published = published_drafts(outputs, period, edition)
+    if revises is not None or not published:
+        return []
+    name = named(published[-1], outputs)
+    return [issue("published-not-revised", file=name, published=name, edition=edition, period=period)]
