@@ -11,9 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from conftest import blocked_workspace, copy_example
+from conftest import benchmark_workspace, blocked_workspace, copy_example
 from mail_helpers import env as mail_login
-from test_scale_out import BIN, final_state, prefect_env, run_cli, run_deployment, running, server  # noqa: F401
+from test_scale_out import (  # noqa: F401
+    BIN,
+    children,
+    final_state,
+    prefect_env,
+    run_cli,
+    run_deployment,
+    running,
+    server,
+    started_run,
+    wait_for,
+    wait_past_check,
+)
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")]
@@ -178,3 +190,44 @@ def test_a_monthly_run_refused_for_a_period_that_is_no_month_tells_the_secretari
     body = message.get_body(("plain",))
     assert body is not None and str(message["Subject"]) == "Panel paper for '2023-13': the monthly run built nothing"
     assert "'2023-13' has no month 13" in body.get_content()
+
+
+def test_a_monthly_run_that_crashes_mid_build_is_mailed_to_the_secretariat(server, smtp, tmp_path: Path  # noqa: F811
+                                                                            ) -> None:
+    """A monthly run whose process is lost in the middle of its build (killed; or its worker stopped, and the run
+    marked Crashed later by the server) has no process left to mail how it ended: the secretariat, told nothing,
+    took it for a run still going. The automation `reportgen deploy` sets runs crashed-run on the pool for it: the
+    mail says which run crashed, for which month, that no draft was published, and how to run it again."""
+    import os
+    import signal
+
+    from prefect.client.orchestration import SyncPrefectClient
+
+    api_url, home = server
+    controller, captured = smtp
+    env = prefect_env(home, api_url) | mail_login()
+    long = notifying(benchmark_workspace(tmp_path / "long", 1500), controller.port)
+    run_cli([str(BIN / "prefect"), "work-pool", "create", "--type", "process", "crashes", "--overwrite"], env)
+    run_cli([str(BIN / "reportgen"), "deploy", "--pool", "crashes", "--name", "crashes-demand", "--workspace",
+             str(long), "--monthly-name", "crashes"], env)
+    log = tmp_path / "worker.log"
+    with running([str(BIN / "prefect"), "worker", "start", "--pool", "crashes"], env, log) as worker, \
+            SyncPrefectClient(api_url) as client:
+        run_id = started_run("monthly-update/crashes", env, "period=2026-10")
+        wait_past_check(api_url, run_id, "the long build to start")
+        for group in children(worker.pid):  # the run's process (a session of its own), not the worker
+            os.killpg(group, signal.SIGKILL)
+        wait_for(lambda: bool(captured.messages), 120, "the crashed run's mail\n" + log.read_text())
+        run = client.read_flow_run(run_id)
+    assert run.state is not None and run.state.name == "Crashed", run.state
+    [(to, message)] = captured.messages
+    body = message.get_body(("plain",))
+    assert body is not None and to == [SECRETARIAT]
+    text = " ".join(body.get_content().split())
+    assert str(message["Subject"]) == "Panel paper for October 2026: the monthly run crashed", text
+    assert f"The monthly run {run.name} ({run_id}), started " in text and "crashed for October 2026: " in text, text
+    assert "It published nothing: no draft folder was written for it" in text, text
+    left = sorted((long / "outputs").glob("*/.draft-tmp-*"))  # where it was building, if it had begun to write
+    assert ("Its unfinished work, " in text) == bool(left) and all(str(folder) in text for folder in left), text
+    assert "Run it again: prefect deployment run 'monthly-update/crashes' --param period=2026-10" in text, text
+    assert not list((long / "outputs").glob("*/draft-*"))  # nothing half-written was published

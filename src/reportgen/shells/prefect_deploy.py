@@ -42,6 +42,7 @@ FLOWS = (
     ("reportgen.shells.mail_flows", "send_returns_flow"),
     ("reportgen.shells.mail_flows", "collect_flow"),
     ("reportgen.shells.mail_flows", "chase_flow"),
+    ("reportgen.shells.run_report", "crashed_run"),
 )
 
 
@@ -129,6 +130,43 @@ def crash_silent_runs(within: timedelta | None = None) -> None:
     if len(found) == 1 and setting(found[0]) == setting(automation):
         return
     with get_client(sync_client=True) as client:
+        for existing in found:
+            client.delete_automation(existing.id)
+        client.create_automation(automation)
+
+
+CRASHED_TOLD = "reportgen: a crashed monthly run is mailed to the secretariat"
+# the crashed run's id, as a template Prefect renders for the action (a plain "{{ flow_run.id }}" it renders as
+# JSON, and a UUID is not JSON: the action failed, "InvalidJinja")
+RUN_ID = {"__prefect_kind": "jinja", "template": "{{ flow_run.id }}"}
+CRASHED_TOLD_DESCRIPTION = ("A monthly run marked Crashed (its worker, serve or machine lost in the middle of it) "
+                            "ends without its own mail: this runs crashed-run, which tells [mail] notify.")
+
+
+def tell_crashed_runs(deployment: str) -> None:
+    """Create, or set again, the automation `CRASHED_TOLD`: each monthly-update run marked Crashed (by its worker,
+    when the run's process died, or by `crash_silent_runs`, when the worker went too) runs the deployment
+    `deployment` of `crashed_run` for it. A crashed run's own process is gone, so it cannot mail as the
+    monthly flow's other endings do: the secretariat, told nothing, took it for a run still going."""
+    from prefect.client.orchestration import get_client
+    from prefect.events.actions import RunDeployment
+    from prefect.events.schemas.automations import AutomationCore, EventTrigger, Posture
+    from prefect.events.schemas.events import ResourceSpecification
+
+    from reportgen.shells.prefect_flows import monthly_update
+
+    with get_client(sync_client=True) as client:
+        target = client.read_deployment_by_name(deployment)
+        found = client.read_automations_by_name(CRASHED_TOLD)
+        trigger = EventTrigger(
+            expect={"prefect.flow-run.Crashed"},
+            match=ResourceSpecification({"prefect.resource.id": "prefect.flow-run.*"}),
+            match_related=ResourceSpecification({"prefect.resource.role": "flow",
+                                                 "prefect.resource.name": monthly_update.name}),
+            posture=Posture.Reactive, threshold=1)
+        automation = AutomationCore(name=CRASHED_TOLD, description=CRASHED_TOLD_DESCRIPTION, trigger=trigger,
+                                    actions=[RunDeployment(source="selected", deployment_id=target.id,
+                                                           parameters={"flow_run_id": RUN_ID}, job_variables=None)])
         for existing in found:
             client.delete_automation(existing.id)
         client.create_automation(automation)

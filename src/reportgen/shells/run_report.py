@@ -1,18 +1,24 @@
 """How a monthly run ended, mailed to the secretariat ([mail] notify): the officer who is not watching Prefect's
 UI learns that a draft is ready to review (its folder, the counts, what changed since the last draft), that it was
-built but is blocked (each issue where it is and what to do), or that nothing was built and why.
+built but is blocked (each issue where it is and what to do), or that nothing was built and why; and, through
+`crashed_run` (the flow the automation `reportgen deploy` sets runs when a monthly run is marked Crashed), that a
+run whose process was lost built nothing whole, and what to do.
 
 Opt-in: with no `notify` addresses nothing is sent. A message that cannot be sent never changes how the run
 ends: the run's log says so, and the outcome is in the run's log and artifacts as ever. Only the monthly flow
-imports this module.
+and `crashed_run` use this module.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import smtplib
 from collections.abc import Sequence
 from pathlib import Path
+from uuid import UUID
 
+from prefect import flow
+from prefect.client.schemas.objects import FlowRun
 from prefect.context import FlowRunContext
 
 from reportgen.diff.changes import human_text
@@ -24,7 +30,7 @@ from reportgen.periods import period_label
 from reportgen.run.build import BuildResult
 from reportgen.settings import load_settings
 from reportgen.shells.mail_flows import mail_credentials
-from reportgen.shells.prefect_flows import blocking_phrase, in_deployment_run, summary_lines
+from reportgen.shells.prefect_flows import blocking_phrase, in_deployment_run, slot_period, summary_lines
 from reportgen.terms import edition_file
 from reportgen.wording import quoted
 
@@ -152,3 +158,68 @@ def tell_secretariat_failed(workspace: str, period: str | None, error: Exception
         from prefect.logging import get_run_logger
 
         get_run_logger().warning("reportgen: how this run ended was not mailed ([ mail ] notify): %s", exc)
+
+
+def crashed_report(run: FlowRun, deployment: str, again: str, period: str | None, kept: Sequence[Path],
+                   left: Sequence[Path]) -> tuple[str, list[str]]:
+    """The subject and lines of the mail for a monthly run marked Crashed (its worker, serve or machine lost in the
+    middle of it): a run nobody is told of looked, to the secretariat, still to come. `period`, the month it was
+    building (None: the newest period folder); `kept`, drafts published since it started (whole: a draft is named
+    only once every file is written); `left`, the hidden folders it was building in (the next build removes them);
+    `again`, the parameters that run it again besides the period (" --param workspace=…" where the deployment has
+    none)."""
+    month = f" for {period_label(period)}" if period else ""
+    started = f", started {run.start_time:%d %B %Y %H:%M} UTC," if run.start_time else ""
+    stopped = (run.state.message if run.state is not None and run.state.message else
+               "the process running it stopped")
+    if kept:
+        done = (f"Its draft was kept whole in {', '.join(str(folder) for folder in kept)}, but the run stopped "
+                "before it had compared it, published its summary or chased the partners.")
+    else:
+        done = "It published nothing: no draft folder was written for it (a draft is named only once it is whole)."
+    if left:
+        done += (" Its unfinished work, " + ", ".join(str(folder) for folder in left) + ", is not a draft and is "
+                 "removed by the next build.")
+    again = f"prefect deployment run '{deployment}'{again}" + (f" --param period={period}" if period else "")
+    return (f"Panel paper{month}: the monthly run crashed",
+            [f"The monthly run {run.name} ({run.id}){started} crashed{month}: {stopped}", "", done, "",
+             f"Run it again: {again} (or the UI's Run). If it crashes again, send the run's id and its log "
+             "to whoever looks after reportgen."])
+
+
+def drafts_since(workspace: Path, since: dt.datetime | None) -> tuple[list[Path], list[Path]]:
+    """The drafts of `workspace` kept since `since` (their manifest written then or later), and the hidden folders
+    a build left unfinished (`.draft-tmp-…`, built in until the draft is whole)."""
+    outputs = workspace / "outputs"
+    kept = sorted(manifest.parent for manifest in outputs.glob("*/draft-*/manifest.json")
+                  if since is not None and manifest.stat().st_mtime >= since.timestamp())
+    return kept, sorted(outputs.glob("*/.draft-tmp-*"))
+
+
+@flow(name="crashed-run")
+def crashed_run(flow_run_id: str) -> None:
+    """Mail [mail] notify of a monthly run marked Crashed: what it was building, that nothing half-written was
+    published, and how to run it again. Run by the automation `reportgen deploy` sets (`tell_crashed_runs`)."""
+    from prefect.client.orchestration import get_client
+    from prefect.logging import get_run_logger
+
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(UUID(flow_run_id))
+        deployment = client.read_deployment(run.deployment_id) if run.deployment_id else None
+        flow_name = client.read_flow(run.flow_id).name
+    workspace = (run.parameters or {}).get("workspace")
+    if deployment is None or not isinstance(workspace, str) or not Path(workspace).is_absolute():
+        get_run_logger().warning("reportgen: run %s (%s) crashed, but names no workspace to tell of it", run.name,
+                                 run.id)
+        return
+    where = Path(workspace)
+    period = (run.parameters or {}).get("period")
+    if not isinstance(period, str) or not period:
+        try:
+            schedule = load_settings(where).schedule
+            period = slot_period(run, schedule.cron, schedule.timezone)
+        except ReportgenError:
+            period = None
+    again = "" if (deployment.parameters or {}).get("workspace") == workspace else f" --param workspace={where}"
+    tell_secretariat(where, *crashed_report(run, f"{flow_name}/{deployment.name}", again, period,
+                                            *drafts_since(where, run.start_time)))

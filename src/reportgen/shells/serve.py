@@ -379,6 +379,7 @@ def deploy(pool: str, name: str, crash_after_minutes: int, notify: Callable[[str
         crash_silent_runs,
         deploy_flows,
         deploy_monthly,
+        tell_crashed_runs,
     )
 
     heartbeat = get_current_settings().flows.heartbeat_frequency
@@ -400,6 +401,7 @@ def deploy(pool: str, name: str, crash_after_minutes: int, notify: Callable[[str
         notify(f"Deployed {deployed} to work pool {pool} for {workspace}: cron {quoted(settings.schedule.cron)} "
                f"({settings.schedule.timezone}), run by the pool's workers")
     crash_silent_runs(timedelta(minutes=crash_after_minutes))
+    tell_crashed_runs(f"crashed-run/{name}")
     # with --workspace, the run to try is the monthly one just deployed: its workspace is the deployment's own
     run = (shlex.quote(f"monthly-update/{monthly_name}") if workspace is not None
            else f"{shlex.quote(f'panel-paper/{name}')} --param workspace=DIR")
