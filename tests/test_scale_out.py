@@ -9,6 +9,7 @@ SQLAlchemy 2.1, fails it).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 import shutil
@@ -717,6 +718,7 @@ def test_deploy_with_a_workspace_schedules_its_monthly_run_on_the_pools_workers(
     own process: an IT person with a work pool and workers had no scheduled monthly run, and changing the cron
     then deploying again did nothing. `reportgen deploy --workspace` deploys it on the pool, on that cron."""
     from prefect.client.orchestration import SyncPrefectClient
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
 
     api_url, home = server
     env = prefect_env(home, api_url)
@@ -737,6 +739,20 @@ def test_deploy_with_a_workspace_schedules_its_monthly_run_on_the_pools_workers(
                 [(s.schedule.cron, s.schedule.timezone, s.active) for s in found.schedules])  # type: ignore[union-attr]
 
     assert deployed() == ("scheduled", {"workspace": str(workspace)}, [("0 7 1 * *", "Europe/London", True)])
+    # its upcoming runs are named after the workspace and their month in the UI, not "smart-otter", before they start
+    from reportgen.shells.prefect_flows import workspace_tag
+
+    with SyncPrefectClient(api_url) as client:
+        deployment = client.read_deployment_by_name("monthly-update/sched")
+        upcoming = client.read_flow_runs(deployment_filter=DeploymentFilter(id=DeploymentFilterId(
+            any_=[deployment.id])))
+    zone = zoneinfo.ZoneInfo("Europe/London")
+    assert upcoming and sorted((run.name, run.expected_start_time.astimezone(zone).strftime("%d %m %H:%M"))
+                               for run in upcoming if run.expected_start_time is not None) == sorted(
+        (f"{workspace_tag(workspace)}: "
+         f"{(run.expected_start_time.astimezone(zone) - dt.timedelta(days=1)):%B %Y}", "01 " +
+         run.expected_start_time.astimezone(zone).strftime("%m") + " 07:00")
+        for run in upcoming if run.expected_start_time is not None), [run.name for run in upcoming]
     settings = workspace / "reportgen.toml"
     with settings.open("a", encoding="utf-8") as appended:  # the example keeps the default schedule
         appended.write('\n[schedule]\ncron = "30 6 2 * *"\n')

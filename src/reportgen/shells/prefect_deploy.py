@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from reportgen.errors import ReportgenError
 from reportgen.wording import quoted
@@ -219,5 +220,27 @@ def deploy_monthly(pool: str, name: str, workspace: Path, cron: str, timezone: s
                                               description=monthly_description(workspace, cron, timezone),
                                               tags=[workspace_tag(workspace)])
     assert isinstance(deployment, RunnerDeployment)  # called outside an event loop, it returns its result
-    deployment.apply()
+    applied = deployment.apply()
+    assert isinstance(applied, UUID)
+    name_first_runs(applied, workspace, cron, timezone)
     return f"{monthly_update.name}/{name}"
+
+
+FIRST_RUNS_WAIT = 20.0  # seconds: the server's scheduler makes a new deployment's runs within 5 s or so
+
+
+def name_first_runs(deployment_id: UUID, workspace: Path, cron: str, timezone: str) -> None:
+    """The runs the scheduler makes for a deployment just applied, named after the workspace and their month
+    (`name_scheduled_runs`) once they are there; each monthly run names those made later. A server too busy to
+    make them within FIRST_RUNS_WAIT leaves them to the first run."""
+    import time
+
+    from prefect.client.orchestration import get_client
+
+    from reportgen.shells.prefect_flows import name_scheduled_runs
+
+    deadline = time.monotonic() + FIRST_RUNS_WAIT
+    with get_client(sync_client=True) as client:
+        while not name_scheduled_runs(client, deployment_id, workspace, cron, timezone) and \
+                time.monotonic() < deadline:
+            time.sleep(1)

@@ -559,6 +559,54 @@ def scheduled_period(workspace: Path) -> str | None:
     return slot_period(context.flow_run, schedule.cron, schedule.timezone)
 
 
+def name_scheduled_runs(client: Any, deployment_id: UUID, workspace: Path, cron: str, zone: str) -> int:
+    """Name each upcoming run the schedule made for the deployment after the workspace and the month it is for
+    ('wessex-1f3a9c: November 2026', as `run_name` keeps it when it starts); how many were named. Prefect's
+    scheduler gives them no name of ours (3.9.1: `_generate_scheduled_flow_runs` sets none, and nothing on a
+    deployment templates one), so the UI listed "smart-otter" and its like until each started."""
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterId,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+
+    tag = workspace_tag(workspace)
+    upcoming = client.read_flow_runs(
+        deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])),
+        flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(
+            any_=[StateType.SCHEDULED]))))
+    found = 0
+    for run in upcoming:
+        if (period := slot_period(run, cron, zone)) is None:  # made by hand, to start later
+            continue
+        found += 1
+        if not run.name.startswith(f"{tag}: "):
+            client.update_flow_run(run.id, name=f"{tag}: {period_label(period)}")
+    return found
+
+
+def name_this_deployments_runs(workspace: Path) -> None:
+    """In a deployment's monthly run: `name_scheduled_runs` of its deployment, on the workspace's [schedule]: those
+    the scheduler made since the last run (one more each time a run starts) are named before they are due. The
+    server not answering for it is a warning in the run's log, never the run's failure."""
+    context = FlowRunContext.get()
+    if context is None or context.flow_run is None or context.flow_run.deployment_id is None:
+        return
+    import httpx
+    from prefect.client.orchestration import get_client
+
+    schedule = load_settings(workspace).schedule
+    try:
+        with get_client(sync_client=True) as client:
+            name_scheduled_runs(client, context.flow_run.deployment_id, workspace, schedule.cron, schedule.timezone)
+    except httpx.HTTPError as exc:  # the names are for the UI: the month's paper is not to fail for them
+        warn_run(f"the upcoming scheduled runs were not named after the workspace and their month ({exc}); the next "
+                 "monthly run names them")
+
+
 def check_slot_folder(workspace: Path, period: str) -> None:
     """A scheduled run whose month has no returns folder builds nothing (`slot_folder_missing`): it fails saying so."""
     if period in periods(workspace):
@@ -746,6 +794,7 @@ def monthly_update(workspace: str = ".", period: str | None = None,
         wait_for_earlier_runs()
         notes = warn_run(schedule_not_in_effect(where), UPGRADED_UNDER_SERVE if code_changed_since_serve() else "")
         slot = None if period else scheduled_period(where)  # a scheduled run builds its own month
+        name_this_deployments_runs(where)
         collect_before_build(where, period or slot)
         if slot:
             check_slot_folder(where, slot)
@@ -760,6 +809,7 @@ def monthly_update(workspace: str = ".", period: str | None = None,
             get_run_logger().info("reportgen: %s", uncompared)
         publish_artifacts(result, where, comparison, result.chase, uncompared)
         chase_after_build(where, result.paper.period)
+        name_this_deployments_runs(where)  # the run the scheduler made as this one started
     except (ReportgenError, OSError) as exc:
         state = refused(written(exc, out=False, done=MONTHLY_NOT_PUBLISHED))
         tell_secretariat_nothing_built(workspace, period or slot, state.message or "")
