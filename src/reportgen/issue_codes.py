@@ -1877,6 +1877,12 @@ CODES: dict[str, Code] = {
         "No action needed: the partner was told it had already been received, and which return is used.",
         {"message": ("The message {subject!r} from {sender} was already collected on {time} ({outcome}); nothing "
                      "new was saved.", "No action needed.")}),
+    "mail-returns-in-one-run": Code(
+        W, "A partner's return came in more than one message in one collect; the last sent is used.",
+        "{partner} sent more than one return in this collect: {files}. The last sent, {file}, is the one used: "
+        "each return replaces the one before it, whatever order the messages reached the mailbox in.",
+        "Check that {file} holds every update {partner} meant to send (returns sent in parts keep only the last "
+        "part); if it does not, ask {partner} to send one workbook with all of them."),
     "mail-automatic": Code(
         N, "A partner's message was an automatic reply (out of office); it was not answered.",
         "{partner} sent an automatic reply ({subject!r}); it was not answered.",

@@ -16,7 +16,7 @@ import hashlib
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from email import policy
@@ -79,6 +79,7 @@ class Collection:
 
     handled: list[Handled] = field(default_factory=list)
     replies: Sent = field(default_factory=Sent)
+    across: list[Issue] = field(default_factory=list)  # about several messages together, not one
 
     @property
     def saved(self) -> list[str]:
@@ -86,7 +87,7 @@ class Collection:
 
     @property
     def issues(self) -> list[Issue]:
-        return [i for h in self.handled for i in h.issues] + self.replies.issues
+        return [i for h in self.handled for i in h.issues] + self.across + self.replies.issues
 
 
 class Collector:
@@ -108,7 +109,9 @@ class Collector:
 
     def run(self, mailbox: Mailbox) -> Collection:
         done = Collection()
-        for incoming in mailbox.messages():
+        # in the order they were sent, not as the mailbox lists them: a partner's earlier message delayed on the way
+        # must not become the newer version of its return
+        for incoming in in_sent_order(mailbox.messages()):
             handled = self.handle(incoming)
             if not handled.folder:
                 done.handled.append(handled)
@@ -123,7 +126,24 @@ class Collector:
                 done.replies.issues += sent.issues
             mailbox.move(incoming.uid, self._folder(handled.folder))
             done.handled.append(handled)
+        done.across += self._several_returns(done.handled)
         return done
+
+    def _several_returns(self, handled: list[Handled]) -> list[Issue]:
+        """One more outcome for each partner whose run saved two returns or more (`mail-returns-in-one-run`): the
+        last sent is used, each replacing the one before, so the officer checks it holds every update."""
+        saved: dict[str, list[ReceivedRecord]] = {}
+        for record in (h.record for h in handled if h.record.outcome == "saved" and h.folder):
+            saved.setdefault(record.partner, []).append(record)
+        told = []
+        for partner, records in saved.items():
+            if len(records) < 2:
+                continue
+            files = ", ".join(f"{r.file} (sent {arrival(r.date, self.zone)})" if r.date else f"{r.file} (undated)"
+                              for r in records)
+            told.append(issue("mail-returns-in-one-run", partner=partner, files=files, file=records[-1].file,
+                              value=partner))
+        return told
 
     def _first_outcome(self, record: ReceivedRecord) -> bool:
         """Whether the record is the message's first outcome to keep: none yet, or it came from no partner's address
@@ -685,6 +705,20 @@ def _officers_aside(text: str) -> str:
 def _other_period(subject: str, period: str) -> str:
     tags = re.findall(rf"\[reportgen ({PERIOD_PATTERN})\]", subject)
     return next((found for found in tags if found != period), "") if period not in tags else ""
+
+
+def in_sent_order(messages: Iterable[Incoming]) -> list[Incoming]:
+    """The messages in the order their senders sent them (their Date; where a message has none, when our server
+    received it), the mailbox's own order kept between messages sent alike; one with neither comes last."""
+    def sent(incoming: Incoming) -> tuple[bool, str]:
+        headers = cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(incoming.raw, headersonly=True))
+        try:
+            when = _date(headers) or incoming.received
+        except (email.errors.MessageError, ValueError, TypeError, IndexError, LookupError, AttributeError,
+                UnicodeError):  # a header too malformed to read: the message is said unreadable when handled
+            when = incoming.received
+        return (not when, when)
+    return sorted(messages, key=sent)
 
 
 def _date(message: EmailMessage) -> str:
