@@ -3,16 +3,20 @@ server (aiosmtpd) on 127.0.0.1, through the command line: late and delayed repli
 
 from __future__ import annotations
 
+from email.message import EmailMessage
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from mail_helpers import ADDRESS, PERIOD, POLICE, env, mail_workspace, reply, workbook
+from mail_helpers import ADDRESS, FROM, GOOD_OPCC, OPCC, PERIOD, POLICE, env, mail_workspace, reply, workbook
 from mailservers import Dovecot
 from reportgen.shells.cli import main
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+
+XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+POLICE_ROWS = [(1, "", "Completed", "Published in September.", "Done"), (3, "", "In progress", "Tendering.", "2027")]
 
 
 def collect(root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *more: str) -> str:
@@ -58,3 +62,47 @@ def test_a_delayed_earlier_return_does_not_replace_the_correction_sent_after_it(
     assert "It replaces the return you sent on 20 October 2026 at 09:00 BST" in acks[
         "<thursday@wessex-police.example.org>"]
     assert "It replaces" not in acks["<tuesday@wessex-police.example.org>"]
+
+
+def test_our_own_request_forwarded_back_is_not_a_warning_but_another_workbook_forwarded_is(
+        tmp_path: Path, smtp, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The police reply with their filled workbook and our request forwarded as an attachment, its blank workbook
+    byte for byte the one we sent: nothing for the officer. OPCC forwards a colleague's message with a workbook of
+    its own beside the one it attached: that one may hold updates, and the officer is told."""
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    for name, value in env().items():
+        monkeypatch.setenv(name, value)
+    assert main(["send-returns", "--workspace", str(root), "--period", PERIOD]) == 0
+    request = next(m for m in captured.parsed() if m["To"] == ADDRESS[POLICE])
+    police = EmailMessage()
+    police["From"], police["To"], police["Subject"] = ADDRESS[POLICE], FROM, f"RE: {request['Subject']}"
+    police["Date"], police["Message-ID"] = "Thu, 22 Oct 2026 10:00:00 +0100", "<police@wessex-police.example.org>"
+    police.set_content("Our return, and your request for reference.")
+    police.add_attachment(workbook(POLICE_ROWS, made_for=PERIOD), maintype=XLSX[0], subtype=XLSX[1],
+                          filename="wessex-police.xlsx")
+    police.add_attachment(request)  # message/rfc822, with the blank workbook we sent
+    dovecot.append(bytes(police))
+    colleague = EmailMessage()
+    colleague["From"], colleague["To"], colleague["Subject"] = "j.bloggs@wessex-pcc.example.org", ADDRESS[OPCC], \
+        "Victims' updates"
+    colleague.set_content("Here are the victims' team's updates.")
+    colleague.add_attachment(workbook([(4, "", "Completed", "Commissioned.", "Done")]), maintype=XLSX[0],
+                             subtype=XLSX[1], filename="victims team.xlsx")
+    opcc = EmailMessage()
+    opcc["From"], opcc["To"], opcc["Subject"] = ADDRESS[OPCC], FROM, f"RE: Return [reportgen {PERIOD}]"
+    opcc["Date"], opcc["Message-ID"] = "Thu, 22 Oct 2026 11:00:00 +0100", "<opcc@wessex-pcc.example.org>"
+    opcc.set_content("Our return.")
+    opcc.add_attachment(workbook(GOOD_OPCC, made_for=PERIOD), maintype=XLSX[0], subtype=XLSX[1], filename="opcc.xlsx")
+    opcc.add_attachment(colleague)
+    dovecot.append(bytes(opcc))
+    captured.clear()
+
+    out = collect(root, monkeypatch, capsys)
+    assert sorted(p.name for p in (root / "inputs" / "returns" / PERIOD).iterdir()) == ["opcc.xlsx",
+                                                                                       "wessex-police.xlsx"]
+    assert "Wessex Police's message also forwards" not in out
+    assert ("OPCC's message also forwards the message 'Victims' updates', which holds 'victims team.xlsx'; that one "
+            "was not read or saved") in out
+    assert len(captured.messages) == 2  # both acknowledged

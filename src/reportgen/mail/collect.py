@@ -256,7 +256,7 @@ class Collector:
                  if len(returns) == 1 else issue("mail-other-attachment", partner=partner, value=a.name, **where)
                  for a in found if not a.is_return]  # beside a return: the partner is not asked for it again
         notes += [issue("mail-other-attachment", "forwarded", partner=partner, value=a.name, subject=a.forwarded,
-                        **where) for a in found if a.is_return and a not in returns]
+                        **where) for a in found if a.is_return and a not in returns and not self._sent_by_us(a)]
         if len(returns) > 1 and (split := self._own_and_other_leads(partner, returns)):
             return self._own_beside_others(record, message, *split, notes, where)
         if len(returns) > 1:
@@ -278,6 +278,15 @@ class Collector:
         if lead:
             return self._other_leads(record, message, attachment, lead, notes, where)
         return self._save(record, message, attachment, notes, where)
+
+    def _sent_by_us(self, attachment: Attachment) -> bool:
+        """Whether the attachment is, byte for byte, a workbook we sent for the period (kept in `sent_copies`): our
+        own request forwarded back beside the filled workbook holds nothing the officer need look at."""
+        folder = sent_copies(self.inputs)
+        if not folder.is_dir():
+            return False
+        return any(path.is_file() and path.stat().st_size == len(attachment.data)
+                   and path.read_bytes() == attachment.data for path in folder.iterdir())
 
     def _own_and_other_leads(self, partner: str, returns: list[Attachment]
                              ) -> tuple[Attachment, dict[str, Attachment]] | None:
