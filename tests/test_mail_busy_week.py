@@ -106,3 +106,42 @@ def test_our_own_request_forwarded_back_is_not_a_warning_but_another_workbook_fo
     assert ("OPCC's message also forwards the message 'Victims' updates', which holds 'victims team.xlsx'; that one "
             "was not read or saved") in out
     assert len(captured.messages) == 2  # both acknowledged
+
+
+def move_back(dovecot: Dovecot, folder: str) -> None:
+    """The officer drags every message of `folder` back to the inbox."""
+    connection = dovecot.connect()
+    connection.select(f'"{folder}"')
+    connection.uid("COPY", "1:*", "INBOX")
+    connection.uid("STORE", "1:*", "+FLAGS", r"(\Deleted)")
+    connection.expunge()
+    connection.logout()
+
+
+def test_a_return_refused_as_unverified_is_read_again_once_moved_back(
+        tmp_path: Path, smtp, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """reportgen.toml names the mail server as it was called last year, so OPCC's genuine return is refused as not
+    vouched for. The officer asks IT, writes the server's name as its Authentication-Results give it, and moves the
+    message back to the inbox: the next collect checks it again, saves and acknowledges it."""
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port,
+                          extra='authserv_id = "mx-old.wessex-pcc.example.org"')
+    results = (b"Authentication-Results: mx.wessex-pcc.example.org; spf=pass smtp.mailfrom=wessex-pcc.example.org; "
+               b"dmarc=pass header.from=wessex-pcc.example.org\n")
+    dovecot.append(results + reply(ADDRESS[OPCC], [("opcc.xlsx", workbook(GOOD_OPCC))],
+                                   message_id="<genuine@wessex-pcc.example.org>"))
+    out = collect(root, monkeypatch, capsys)
+    assert "was not shown to come from OPCC" in out and captured.messages == []
+    assert not (root / "inputs" / "returns" / PERIOD / "opcc.xlsx").exists()
+
+    settings = root / "reportgen.toml"
+    settings.write_text(settings.read_text().replace("mx-old.wessex-pcc", "mx.wessex-pcc"))
+    move_back(dovecot, "reportgen.rejected")
+    out = collect(root, monkeypatch, capsys)
+    assert "already collected" not in out
+    assert statuses(root / "inputs" / "returns" / PERIOD / "opcc.xlsx") == {2: "Completed", 4: "In progress",
+                                                                           6: "On hold"}
+    [ack] = captured.parsed()
+    assert ack["To"] == ADDRESS[OPCC] and "saved it as your return for October 2026" in body(ack)
+    assert dovecot.count("INBOX") == 0 and dovecot.count("reportgen.processed") == 1

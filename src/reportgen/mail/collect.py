@@ -149,7 +149,7 @@ class Collector:
         """Whether the record is the message's first outcome to keep: none yet, or it came from no partner's address
         then and is read as a partner's now (the officer added the address and moved the message back)."""
         earlier = self.received.get(record.message_id)
-        return earlier is None or (earlier.outcome == "unknown-sender" and record.outcome != "duplicate")
+        return earlier is None or (earlier.outcome in READ_AGAIN and record.outcome != "duplicate")
 
     def _folder(self, outcome_folder: str) -> str:
         folders = self.settings.mail.folders
@@ -190,8 +190,8 @@ class Collector:
                 issue("mail-other-period", subject=subject, period=other, **where),))
         earlier = self.received.get(message_id)
         partner = partner_of(self.settings, sender)
-        # a stranger's message moved back to the inbox once its address was added to a partner's: read afresh
-        if earlier is not None and not (earlier.outcome == "unknown-sender" and partner is not None):
+        # a message refused for the settings, moved back to the inbox once they were put right: read afresh
+        if earlier is not None and not _read_again(earlier, partner):
             return self._again(earlier, message, where)
         if partner is None:
             return self._done(self._record(message_id, "unknown-sender", sender, "", subject, _date(message)),
@@ -590,6 +590,17 @@ class Collector:
     @staticmethod
     def _done(record: ReceivedRecord, folder: str, *issues: Issue, reply: Outgoing | None = None) -> Handled:
         return Handled(record, folder, tuple(issues), reply)
+
+
+# outcomes the officer puts right in the settings (an address added to a partner's, `authserv_id` mended, the sender
+# vouched for by the mail server once IT set it right) and then moves the message back to the inbox for
+READ_AGAIN = ("unknown-sender", "unverified")
+
+
+def _read_again(earlier: ReceivedRecord, partner: str | None) -> bool:
+    """Whether a message already met is read afresh: a stranger's now from a partner's address, or one whose sender
+    was not vouched for (checked again: the settings or the mail server's verdict may have been put right)."""
+    return partner is not None and earlier.outcome in READ_AGAIN
 
 
 def _also(text: str, more: str) -> str:
