@@ -145,3 +145,26 @@ def test_a_return_refused_as_unverified_is_read_again_once_moved_back(
     [ack] = captured.parsed()
     assert ack["To"] == ADDRESS[OPCC] and "saved it as your return for October 2026" in body(ack)
     assert dovecot.count("INBOX") == 0 and dovecot.count("reportgen.processed") == 1
+
+
+def test_a_dry_run_says_the_messages_it_could_not_read_are_where_they_were(
+        tmp_path: Path, smtp, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A dry run over saved messages moves none: its advice sends the officer to them where they are, not to a
+    rejected folder that does not hold them; the real run moves them there and says so."""
+    controller, _captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
+    drop = tmp_path / "saved mail"
+    drop.mkdir()
+    (drop / "cut short.eml").write_bytes(b"")
+    (drop / "zipped.eml").write_bytes(reply(ADDRESS[OPCC], [("opcc.xlsx", b"PK\x03\x04 not a workbook")]))
+
+    out = collect(root, monkeypatch, capsys, "--dry-run", "--from-folder", str(drop))
+    assert ("Save the message again from the mail program (the file may have been cut short while it was copied or "
+            "synced); this one is still in the folder it was read from: a dry run moves nothing.") in out
+    assert "the message is still in the folder it was read from: a dry run moves nothing." in out
+    assert "rejected folder" not in out
+    assert sorted(p.name for p in drop.iterdir()) == ["cut short.eml", "zipped.eml"]
+
+    out = collect(root, monkeypatch, capsys, "--from-folder", str(drop))
+    assert "this one is in the rejected folder." in out and "the message is in the rejected folder." in out
+    assert sorted(p.name for p in (drop / "reportgen-rejected").iterdir()) == ["cut short.eml", "zipped.eml"]

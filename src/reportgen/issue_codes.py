@@ -1828,8 +1828,8 @@ CODES: dict[str, Code] = {
                                "in {value!r}, which cannot be read, so its return (if it is in there) was not read "
                                "or saved.",
                                "The partner was asked to send the workbook again in a message formatted as HTML or "
-                               "plain text. If it cannot wait, open the message in Outlook (it is in the processed "
-                               "folder), which shows the workbook, and save it into the period's returns folder."),
+                               "plain text. If it cannot wait, open the message in Outlook (it is {kept}), which "
+                               "shows the workbook, and save it into the period's returns folder."),
          "link": ("{partner}'s message had a link to a shared file ({value}) but no {accepted} attachment; links are "
                   "not followed, so nothing was saved.",
                   "The partner was asked to download the workbook and reply with it attached. Do not save it from "
@@ -1860,16 +1860,16 @@ CODES: dict[str, Code] = {
         "(which it would have replaced) nor as {lead}'s.",
         "{partner} was asked to have {lead} send it from {lead}'s own address (or to send its own workbook, if it "
         "meant to); until then none of its updates are used. If you trust it as {lead}'s return, save the "
-        "attachment from the message (in the rejected folder) as {path}.",
+        "attachment from the message ({kept}) as {path}.",
         {"beside": ("{partner} sent {value!r}, the return workbook made for {lead}, beside its own return; it was "
                     "not saved as {lead}'s return ({partner}'s own was saved and checked).",
                     "{partner} was asked to have {lead} send it from {lead}'s own address; until then its updates "
-                    "are not used. If you trust it as {lead}'s return, save the attachment from the message (in the "
-                    "processed folder) as {path}.")}),
+                    "are not used. If you trust it as {lead}'s return, save the attachment from the message ({kept}) "
+                    "as {path}.")}),
     "mail-refused-attachment": Code(
         E, "An attachment was too big, damaged or unsafe; it was not saved.",
         "{partner}: {value!r} was not saved: {why}.",
-        "The partner was told why; the message is in the rejected folder.",
+        "The partner was told why; the message is {kept}.",
         {"message-too-big": "{partner}: the message is {size:,} bytes, over the limit; it was not read."}),
     "mail-duplicate": Code(
         N, "The message or its file was already collected; nothing new was saved.",
@@ -1886,7 +1886,7 @@ CODES: dict[str, Code] = {
     "mail-automatic": Code(
         N, "A partner's message was an automatic reply (out of office); it was not answered.",
         "{partner} sent an automatic reply ({subject!r}); it was not answered.",
-        "No action needed; it is in the processed folder."),
+        "No action needed; it is {kept}."),
     "mail-other-period": Code(
         N, "The message is about another period; it was left in the inbox.",
         "The message {subject!r} is about {period}; it was left in the inbox.",
@@ -1894,16 +1894,15 @@ CODES: dict[str, Code] = {
     "mail-unreadable": Code(
         E, "A message could not be read as email; nothing was saved.",
         "Message {uid} could not be read as email: {error}",
-        "Open it in the rejected folder and ask its sender to send it again.",
+        "Open the message ({kept}) and ask its sender to send it again.",
         {"empty": ("Message {uid} is empty: it holds no email, so who sent it cannot be told.",
                    "Save the message again from the mail program (the file may have been cut short while it was "
-                   "copied or synced); this one is in the rejected folder."),
+                   "copied or synced); this one is {kept}."),
          "no-headers": ("Message {uid} is not an email: it has no sender, subject or date.",
-                        "Save the message again from the mail program as an .eml file; this file is in the rejected "
-                        "folder."),
+                        "Save the message again from the mail program as an .eml file; this file is {kept}."),
          "too-deep": ("Message {uid} could not be read as email: its parts are nested inside one another too deeply "
                       "(no mail program writes a message so); nothing in it was saved or answered.",
-                      "It is in the rejected folder; if it is a partner's, ask them to attach the return to a new "
+                      "It is {kept}; if it is a partner's, ask them to attach the return to a new "
                       "message.")}),
     "deadline-passed": Code(
         W, "The returns deadline in reportgen.toml has passed.",

@@ -48,7 +48,7 @@ from reportgen.mail.attachments import ACCEPTED, Attachment, attachments_of, ref
 from reportgen.mail.authenticity import unverified
 from reportgen.mail.compose import Outgoing
 from reportgen.mail.ledger import Ledger, ReceivedRecord, now_utc, received_ledger, sent_ledger
-from reportgen.mail.mailbox import Incoming, Mailbox
+from reportgen.mail.mailbox import FolderMailbox, Incoming, Mailbox
 from reportgen.mail.partners import colleague_of, partner_of
 from reportgen.mail.transport import Outbox, Sent, send_all
 from reportgen.model import Paper, PartnerReturn, Register, UpdateState
@@ -106,9 +106,12 @@ class Collector:
         self.zone = self.settings.schedule.timezone  # the deadline day and the times told are the officer's
         self.headings: Counter[str] = Counter()
         self.collected: list[ReceivedRecord] = []  # this run's, in order
+        self.left_in = "in the inbox"  # where a dry run leaves each message: `run` says for a folder of .eml files
 
     def run(self, mailbox: Mailbox) -> Collection:
         done = Collection()
+        if isinstance(mailbox, FolderMailbox):
+            self.left_in = "in the folder it was read from"
         # in the order they were sent, not as the mailbox lists them: a partner's earlier message delayed on the way
         # must not become the newer version of its return
         for incoming in in_sent_order(mailbox.messages()):
@@ -151,6 +154,12 @@ class Collector:
         earlier = self.received.get(record.message_id)
         return earlier is None or (earlier.outcome in READ_AGAIN and record.outcome != "duplicate")
 
+    def _kept(self, outcome_folder: str) -> str:
+        """Where the officer finds the message, as its issue's advice says it: a dry run moves nothing."""
+        if self.dry_run:
+            return f"still {self.left_in}: a dry run moves nothing"
+        return "in the processed folder" if outcome_folder == PROCESSED else "in the rejected folder"
+
     def _folder(self, outcome_folder: str) -> str:
         folders = self.settings.mail.folders
         return folders.processed if outcome_folder == PROCESSED else folders.rejected
@@ -163,12 +172,13 @@ class Collector:
             digest = "sha256:" + hashlib.sha256(incoming.raw).hexdigest()
             return self._done(self._record(digest, "unreadable", "", "", "", "", "nested too deeply"), REJECTED,
                               issue("mail-unreadable", "too-deep", uid=quoted(incoming.uid),
-                                    file=f"mail {quoted(incoming.uid)}"))
+                                    file=f"mail {quoted(incoming.uid)}", kept=self._kept(REJECTED)))
         except (email.errors.MessageError, ValueError, TypeError, IndexError, LookupError, AttributeError,
                 UnicodeError) as exc:
             digest = "sha256:" + hashlib.sha256(incoming.raw).hexdigest()
             return self._done(self._record(digest, "unreadable", "", "", "", "", str(exc)), REJECTED,
-                              issue("mail-unreadable", uid=incoming.uid, error=exc, file=f"mail {incoming.uid}"))
+                              issue("mail-unreadable", uid=incoming.uid, error=exc, file=f"mail {incoming.uid}",
+                                    kept=self._kept(REJECTED)))
 
     def _handle(self, incoming: Incoming) -> Handled:
         message = cast(EmailMessage, BytesParser(policy=policy.default).parsebytes(incoming.raw))
@@ -177,7 +187,8 @@ class Collector:
             empty = not incoming.raw.strip()
             return self._done(self._record(digest, "unreadable", "", "", "", "", "empty" if empty else "no headers"),
                               REJECTED, issue("mail-unreadable", "empty" if empty else "no-headers",
-                                              uid=quoted(incoming.uid), file=f"mail {quoted(incoming.uid)}"))
+                                              uid=quoted(incoming.uid), file=f"mail {quoted(incoming.uid)}",
+                                              kept=self._kept(REJECTED)))
         # shown to officers and written to CSV: no control or direction-changing characters
         sender = shown(str(message.get("From", "")), limit=998)
         subject = shown(str(message.get("Subject", "")), limit=200)
@@ -207,13 +218,14 @@ class Collector:
             # an out-of-office answer to our own message (which some attach, workbook and all): answering it could
             # start a mail loop
             return self._done(replace(record, outcome="automatic"), PROCESSED, issue(
-                "mail-automatic", partner=partner, subject=subject, **where))
+                "mail-automatic", partner=partner, subject=subject, kept=self._kept(PROCESSED), **where))
         if not incoming.whole:
             text = (f"Your message ({incoming.size / 2**20:.1f} MB, as mail carries it) is bigger than we accept "
                     f"for a workbook of up to {self.settings.mail.max_attachment_mb:g} MB, so it was not opened. "
                     "Please send the workbook on its own, without pictures pasted into the message.")
             return self._done(record, REJECTED, issue("mail-refused-attachment", "message-too-big",
-                                                      partner=partner, size=incoming.size, **where),
+                                                      partner=partner, size=incoming.size,
+                                                      kept=self._kept(REJECTED), **where),
                               reply=self._reply(partner, message, text))
         return self._attachments(record, message, where)
 
@@ -272,7 +284,8 @@ class Collector:
             text = f"The attachment {quoted(attachment.name)} could not be accepted: {why}. Please save the workbook " \
                    "again as .xlsx and send it."
             return self._done(replace(record, detail=why), REJECTED, issue(
-                "mail-refused-attachment", partner=partner, why=why, value=attachment.name, **where), *notes,
+                "mail-refused-attachment", partner=partner, why=why, value=attachment.name, kept=self._kept(REJECTED),
+                **where), *notes,
                 reply=self._reply(partner, message, text))
         lead = self._made_for_other_lead(partner, attachment)
         if lead:
@@ -316,7 +329,7 @@ class Collector:
         for lead, attachment in others.items():
             path = self.inputs.display(self.inputs.returns_dir / self._free_name(lead, attachment.suffix))
             notes = [*notes, issue("mail-other-lead-workbook", "beside", partner=partner, lead=lead,
-                                   value=attachment.name, path=path, **where)]
+                                   value=attachment.name, path=path, kept=self._kept(PROCESSED), **where)]
         told = "; ".join(f"{quoted(a.name)} is the workbook made for {lead}" for lead, a in others.items())
         one = len(others) == 1
         whose = "another partner's workbook" if one else "other partners' workbooks"
@@ -341,7 +354,8 @@ class Collector:
                           what=_SAVED_OTHERWISE[a.suffix], **where) for a in resave]
             text = _save_as_xlsx(resave)
         elif packed:  # Outlook in Rich Text format: the workbook is in there, but only Outlook unpacks it
-            told = [issue("mail-no-return", "outlook-rich-text", partner=partner, value=packed[0].name, **where)]
+            told = [issue("mail-no-return", "outlook-rich-text", partner=partner, value=packed[0].name,
+                          kept=self._kept(PROCESSED), **where)]
             text = ("We received your message, but Outlook sent it in Rich Text format, which packs the attachments "
                     f"into a file called {quoted(packed[0].name)} that we cannot open, so we could not see your "
                     "workbook. Please send the workbook again in a message formatted as HTML or plain text (in "
@@ -388,7 +402,7 @@ class Collector:
         path = self.inputs.display(self.inputs.returns_dir / self._free_name(lead, attachment.suffix))
         return self._done(replace(record, outcome="other-lead", detail=f"made for {lead}"), REJECTED,
                           issue("mail-other-lead-workbook", partner=partner, lead=lead, value=attachment.name,
-                                path=path, **where), *notes,
+                                path=path, kept=self._kept(REJECTED), **where), *notes,
                           reply=self._reply(partner, message, text))
 
     def _save(self, record: ReceivedRecord, message: EmailMessage, attachment: Attachment, notes: list[Issue],
