@@ -9,7 +9,21 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from mail_helpers import ADDRESS, FROM, GOOD_OPCC, OPCC, PERIOD, POLICE, env, mail_workspace, reply, workbook
+from mail_helpers import (
+    ADDRESS,
+    CJB,
+    FROM,
+    GOOD_OPCC,
+    OPCC,
+    PERIOD,
+    POLICE,
+    attachment,
+    env,
+    filled,
+    mail_workspace,
+    reply,
+    workbook,
+)
 from mailservers import Dovecot
 from reportgen.shells.cli import main
 
@@ -168,3 +182,46 @@ def test_a_dry_run_says_the_messages_it_could_not_read_are_where_they_were(
     out = collect(root, monkeypatch, capsys, "--from-folder", str(drop))
     assert "this one is in the rejected folder." in out and "the message is in the rejected folder." in out
     assert sorted(p.name for p in (drop / "reportgen-rejected").iterdir()) == ["cut short.eml", "zipped.eml"]
+
+
+def test_a_shared_mailbox_return_goes_to_the_partner_its_workbook_names(
+        tmp_path: Path, smtp, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """OPCC's strategy mailbox answers for the Criminal Justice Board too: reportgen.toml lists it for both. The
+    workbook sent for the board, returned from it, is the board's return; a workbook that names no partner is said
+    to the officer with the address and both partners, and saved as neither's. Once the officer takes the address
+    out of the board's and moves the message back, it is OPCC's return."""
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    settings = root / "reportgen.toml"
+    board = f'emails = ["{ADDRESS[CJB]}"]'
+    settings.write_text(settings.read_text().replace(board, f'emails = ["{ADDRESS[CJB]}", "{ADDRESS[OPCC]}"]'))
+    for name, value in env().items():
+        monkeypatch.setenv(name, value)
+    assert main(["validate", "--workspace", str(root), "--period", PERIOD]) in (0, 1)  # the settings are read
+    assert main(["send-returns", "--workspace", str(root), "--period", PERIOD]) == 0
+    assert sorted(attachment(m)[0] for m in captured.parsed() if ADDRESS[OPCC] in str(m["To"])) == [
+        "criminal-justice-board.xlsx", "opcc.xlsx"]  # the mailbox is sent its own workbook and the board's
+    board_request = next(m for m in captured.parsed() if "criminal-justice-board" in attachment(m)[0])
+    name, blank = attachment(board_request)
+    dovecot.append(reply(ADDRESS[OPCC], [(name, filled(blank, {5: "Completed"}))],
+                         message_id="<board@wessex-pcc.example.org>"))
+    dovecot.append(reply(ADDRESS[OPCC], [("our return.xlsx", workbook(GOOD_OPCC))],
+                         date="Thu, 22 Oct 2026 12:00:00 +0100", message_id="<own@wessex-pcc.example.org>"))
+    captured.clear()
+
+    out = collect(root, monkeypatch, capsys)
+    folder = root / "inputs" / "returns" / PERIOD
+    assert sorted(p.name for p in folder.iterdir()) == ["criminal-justice-board.xlsx"]
+    sheet = openpyxl.load_workbook(folder / "criminal-justice-board.xlsx")["Return"]
+    assert next(row for row in sheet.iter_rows(values_only=True) if row[0] == 5)[3] == "Completed"
+    assert (f"{ADDRESS[OPCC]} is an address reportgen.toml gives to OPCC and Criminal Justice Board, and the message "
+            "holds no workbook made for one of them") in out
+    assert "take it out of the other's [partners] emails in reportgen.toml and move the message back" in out
+    assert [str(m["In-Reply-To"]) for m in captured.parsed()] == ["<board@wessex-pcc.example.org>"]
+
+    settings.write_text(settings.read_text().replace(f'emails = ["{ADDRESS[CJB]}", "{ADDRESS[OPCC]}"]', board))
+    move_back(dovecot, "reportgen.rejected")
+    collect(root, monkeypatch, capsys)
+    assert sorted(p.name for p in folder.iterdir()) == ["criminal-justice-board.xlsx", "opcc.xlsx"]
+    assert statuses(folder / "opcc.xlsx") == {2: "Completed", 4: "In progress", 6: "On hold"}

@@ -1814,6 +1814,15 @@ CODES: dict[str, Code] = {
                        "If the sender answers for {partner}, add the address to [partners.\"{partner}\"] emails in "
                        "reportgen.toml and move the message back to the inbox: the next collect saves and checks it. "
                        "If not, ask {partner} to send its return from its own address.")}),
+    "mail-shared-address": Code(
+        W, "A message came from an address reportgen.toml gives to more than one partner, and nothing in it says "
+        "whose return it is; nothing was saved.",
+        "{heading}: {value} is an address {file} gives to {partners}, and the message holds no workbook made for one "
+        "of them (each workbook sent names its partner), so whose return it is cannot be told. Nothing was saved and "
+        "no reply was sent.",
+        "Ask the sender to reply with the workbook sent for the partner it answers for, one per message. If the "
+        "address answers for one of them only, take it out of the other's [partners] emails in {file} and move the "
+        "message back to the inbox: the next collect saves and checks it."),
     "mail-unverified-sender": Code(
         E, "A message from a partner's address was not shown to come from the partner; nothing was saved.",
         "A message from {sender!r} ({subject!r}) was not shown to come from {partner}: {why}. Nothing was saved and "

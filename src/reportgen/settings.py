@@ -273,18 +273,6 @@ class Settings(Strict):
         """The zero-width and text-direction characters taken out of the settings' texts as they were read."""
         return self._removed
 
-    @field_validator("partners")
-    @classmethod
-    def _one_partner_per_address(cls, value: dict[str, PartnerSettings]) -> dict[str, PartnerSettings]:
-        owners: dict[str, str] = {}
-        for lead, partner in value.items():
-            for address in partner.emails:
-                other = owners.setdefault(address.casefold(), lead)
-                if other != lead:
-                    raise ValueError(f"{address} is given for both {quoted(other)} and {quoted(lead)}; a return from "
-                                     "it could not be told apart")
-        return value
-
     @model_validator(mode="after")
     def _register_names_kept(self) -> Settings:
         """A heading reportgen.toml gives one of the register's columns is not our built-in alias of another

@@ -49,7 +49,7 @@ from reportgen.mail.authenticity import unverified
 from reportgen.mail.compose import Outgoing
 from reportgen.mail.ledger import Ledger, ReceivedRecord, now_utc, received_ledger, sent_ledger
 from reportgen.mail.mailbox import FolderMailbox, Incoming, Mailbox
-from reportgen.mail.partners import colleague_of, partner_of
+from reportgen.mail.partners import colleague_of, partners_of
 from reportgen.mail.transport import Outbox, Sent, send_all
 from reportgen.model import Paper, PartnerReturn, Register, UpdateState
 from reportgen.periods import PERIOD_PATTERN, period_label
@@ -60,6 +60,7 @@ from reportgen.read.workspace import OTHER_SPREADSHEETS, SAVED_AS_TEXT, Inputs, 
 from reportgen.run.chase import explanations_cleared, rows_added, rows_deleted, untouched_returns
 from reportgen.run.prefill import Prefill, prefill_carried, prefill_values
 from reportgen.run.return_workbooks import deadline_text, returns_deadline
+from reportgen.settings import SETTINGS_FILE
 from reportgen.wording import quoted
 
 PROCESSED, REJECTED = "processed", "rejected"
@@ -200,10 +201,16 @@ class Collector:
             return Handled(self._record(message_id, "other-period", sender, "", subject, "", other), "", (
                 issue("mail-other-period", subject=subject, period=other, **where),))
         earlier = self.received.get(message_id)
-        partner = partner_of(self.settings, sender)
+        partners = partners_of(self.settings, sender)
+        partner = partners[0] if len(partners) == 1 else self._whose(message, partners)
         # a message refused for the settings, moved back to the inbox once they were put right: read afresh
         if earlier is not None and not _read_again(earlier, partner):
             return self._again(earlier, message, where)
+        if partner is None and partners:  # a shared mailbox, and nothing in the message says for which partner
+            return self._done(self._record(message_id, "shared-address", sender, "", subject, _date(message)),
+                              REJECTED, issue("mail-shared-address", partners=" and ".join(partners),
+                                              heading=where["file"], file=SETTINGS_FILE, column="[partners] emails",
+                                              value=parseaddr(sender)[1] or sender))
         if partner is None:
             return self._done(self._record(message_id, "unknown-sender", sender, "", subject, _date(message)),
                               REJECTED, self._stranger(message, sender, subject, where))
@@ -240,6 +247,16 @@ class Collector:
             return issue("mail-unknown-sender", "with-return", sender=sender, subject=subject, names=names, **where)
         return issue("mail-unknown-sender", "colleague", sender=sender, subject=subject, names=names, partner=lead,
                      **where)
+
+    def _whose(self, message: EmailMessage, partners: tuple[str, ...]) -> str | None:
+        """Of the partners sharing the sender's address, the one its message's one workbook was made for (`reportgen
+        returns` names the lead in it); None when there is no such one workbook."""
+        returns = returns_of(attachments_of(message))
+        if len(returns) != 1 or returns[0].suffix != ".xlsx" or refusal(returns[0], self.max_bytes):
+            return None
+        with as_file(returns[0]) as path:
+            lead = made_for_lead(read_sheets(path, returns[0].name)[0])
+        return next((partner for partner in partners if lead and same_name(partner) == same_name(lead)), None)
 
     def _made_for_period(self, message: EmailMessage) -> bool:
         """Whether the message's one return is the workbook made for this period (`reportgen returns` records
@@ -608,7 +625,7 @@ class Collector:
 
 # outcomes the officer puts right in the settings (an address added to a partner's, `authserv_id` mended, the sender
 # vouched for by the mail server once IT set it right) and then moves the message back to the inbox for
-READ_AGAIN = ("unknown-sender", "unverified")
+READ_AGAIN = ("unknown-sender", "unverified", "shared-address")
 
 
 def _read_again(earlier: ReceivedRecord, partner: str | None) -> bool:

@@ -19,14 +19,20 @@ def addresses(settings: Settings, lead: str) -> tuple[str, ...]:
 
 
 def partner_of(settings: Settings, sender: str) -> str | None:
-    """The lead whose [partners] addresses hold the sender (case-insensitive); None for a stranger."""
+    """The one lead whose [partners] addresses hold the sender (case-insensitive); None for a stranger, and for an
+    address given to several leads (a shared mailbox: `partners_of`)."""
+    leads = partners_of(settings, sender)
+    return leads[0] if len(leads) == 1 else None
+
+
+def partners_of(settings: Settings, sender: str) -> tuple[str, ...]:
+    """Every lead whose [partners] addresses hold the sender (case-insensitive): one, or several for a shared
+    mailbox answering for more than one partner; () for a stranger."""
     address = parseaddr(sender)[1].strip().casefold()
     if not address:
-        return None
-    for lead, partner in settings.partners.items():
-        if address in (known.casefold() for known in partner.emails):
-            return lead
-    return None
+        return ()
+    return tuple(lead for lead, partner in settings.partners.items()
+                 if address in (known.casefold() for known in partner.emails))
 
 
 def colleague_of(settings: Settings, sender: str) -> str | None:
