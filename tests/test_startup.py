@@ -6,12 +6,13 @@ checked."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
-from conftest import ACTIONS, REGISTER_HEADINGS, default_returns, make_workspace, write_csv
+from conftest import ACTIONS, REGISTER_HEADINGS, SAMPLE, default_returns, make_workspace, needs_sample, write_csv
 
 
 def _modules_after(code: str) -> set[str]:
@@ -67,6 +68,46 @@ def test_a_build_leaves_weasyprint_to_its_pdf_workers(tmp_path: Path) -> None:
     """)
     assert (out / "paper.pdf").read_bytes().startswith(b"%PDF")
     assert "weasyprint" not in modules
+
+
+@needs_sample
+def test_a_build_compiles_the_paper_template_once_for_all_its_pdf_workers(tmp_path: Path) -> None:
+    """The first PDF worker compiles paper.html.j2 as it warms up, before it forks the other: both render the
+    sample's parts from that one compilation, where each compiled its own (the first at the head of the chain of
+    layouts). The command as an officer runs it, every compilation and render logged with its process."""
+    root = tmp_path / "ws"
+    shutil.copytree(SAMPLE, root)
+    out, log = tmp_path / "draft", tmp_path / "templates.log"
+    _modules_after(f"""
+        import os
+        import jinja2
+        compile_, render = jinja2.Environment.compile, jinja2.Template.render
+
+        def logged(event, name):
+            with open({str(log)!r}, "a") as file:
+                file.write(f"{{event}} {{os.getpid()}} {{name}}\\n")
+
+        def compile_logged(self, source, name=None, *args, **kwargs):
+            logged("compile", name)
+            return compile_(self, source, name, *args, **kwargs)
+
+        def render_logged(self, *args, **kwargs):
+            logged("render", self.name)
+            return render(self, *args, **kwargs)
+
+        jinja2.Environment.compile, jinja2.Template.render = compile_logged, render_logged
+        from reportgen.render.pdf import parallel as pdf_parallel
+        pdf_parallel.usable_cores = lambda: 2  # two workers even on a one-core machine
+        from reportgen.shells.cli import main
+        main(["build", "--workspace", {str(root)!r}, "--out", {str(out)!r}])
+    """)
+    assert (out / "paper.pdf").read_bytes().startswith(b"%PDF")
+    events = [line.split() for line in log.read_text().splitlines()]
+    compiled = [pid for event, pid, name in events if event == "compile" and name == "paper.html.j2"]
+    rendered = {pid for event, pid, name in events if event == "render" and name == "paper.html.j2"}
+    # the build's own process (it renders the front to see whether the template has parts) and both PDF workers
+    assert len(rendered) == 3, events
+    assert len(compiled) == 2 and set(compiled) < rendered, events  # the build's own, and the first worker's
 
 
 def test_openpyxl_without_numpy_still_writes_what_numpy_makes(tmp_path: Path) -> None:

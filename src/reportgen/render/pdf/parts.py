@@ -59,7 +59,7 @@ from reportgen.errors import ReportgenError
 from reportgen.model import Paper
 from reportgen.render.pdf.document import font_timestamp, mark_metadata, write_whole
 from reportgen.render.pdf.fetch import TemplateFetcher
-from reportgen.render.pdf.html import MARGIN_BOXES, render_html
+from reportgen.render.pdf.html import MARGIN_BOXES, check_template, render_html
 from reportgen.render.pdf.kept_whole import kept_whole_unless_too_tall, let_break
 from reportgen.render.pdf.tall_rows import (
     allow_breaks,
@@ -392,10 +392,15 @@ def warm_up(templates: Path) -> None:
     the user-agent stylesheet, the fonts the stylesheet names, the PDF writer's code paths); a PDF
     worker does it while the build reads its inputs. Nothing is kept that changes later output: the
     tests compare a worker's PDF with one made in a fresh process, byte for byte.
+
+    It also compiles the paper's template (paper.html.j2), last (a template that does not compile raises here, and
+    again with the paper): the workers forked from this one share it, where each compiled its own (~60 ms of CPU a
+    worker), the first as it rendered the plan's first piece, at the head of the chain of layouts.
     """
     _, document = lay_out(WARM_UP_HTML, templates)
     with font_timestamp(""):
         document.write_pdf(**RENDER_OPTIONS)
+    check_template(templates)
 
 
 def bookmarks(document: Any) -> tuple[Bookmark, ...]:
