@@ -1,16 +1,19 @@
 """The Word paper's structure as Word's navigation pane and a screen reader take it: no blank line holding the
-landscape plan's section break, and the paper's title the document's top heading, in a restyled template too."""
+landscape plan's section break, and the paper's title the document's top heading, in a restyled template too, with
+the headings under it a level lower, as the PDF's tags have them."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import docx
+import pikepdf
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from conftest import make_workspace
+from conftest import _tree_kids, element_text, make_workspace, tagged_text
 from reportgen.shells.cli import main
 
 W_SECTPR = f"{qn('w:pPr')}/{qn('w:sectPr')}"
@@ -50,7 +53,7 @@ def test_the_title_is_the_top_heading_in_the_template_s_own_look(tmp_path: Path)
     title = _body_paragraphs(document)[0]
     assert title.style is not None and title.style.name == "Title"
     assert _outline_level(title) == "0"
-    assert [p.text for p in _body_paragraphs(document) if _outline_level(p) is not None] == [title.text]
+    assert [p.text for p in _body_paragraphs(document) if _outline_level(p) == "0"] == [title.text]
 
 
 def test_a_restyled_template_s_title_is_a_heading_and_keeps_the_secretariat_s_look(tmp_path: Path) -> None:
@@ -81,3 +84,60 @@ def test_a_title_the_secretariat_made_a_heading_is_left_at_their_level(tmp_path:
     title = _body_paragraphs(_built(workspace))[0]
     assert title.style is not None and title.style.name == "Heading 1"
     assert _outline_level(title) is None  # the heading style's own level holds
+
+
+def _pdf_headings(path: Path) -> list[tuple[int, str]]:
+    """(level, text) of each heading the PDF's tags hold (/H1 … /H6), in the tree's order."""
+    texts = tagged_text(path)
+    found: list[tuple[int, str]] = []
+    with pikepdf.open(path) as pdf:
+        pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            tag = str(node.get("/S", ""))
+            if re.fullmatch(r"/H[1-6]", tag):
+                found.append((int(tag[2]), " ".join(element_text(node, texts, pages).split())))
+            stack.extend(reversed(_tree_kids(node)))
+    return found
+
+
+def _docx_headings(document: docx.document.Document) -> list[tuple[int, str]]:
+    """(Word's outline level, as "Level 1" counts, text) of each heading paragraph, by its own line or its style."""
+    found = []
+    for paragraph in _body_paragraphs(document):
+        level = _outline_level(paragraph)
+        style = paragraph.style
+        while level is None and style is not None:
+            own = style.element.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+            level, style = (None if own is None else own.get(qn("w:val"))), style.base_style
+        if level is not None and int(level) < 9:
+            found.append((int(level) + 1, " ".join(paragraph.text.split())))
+    return found
+
+
+def test_the_word_paper_s_headings_sit_under_the_title_as_the_pdf_s_do(tmp_path: Path) -> None:
+    """The title and the narrative's `#` headings were all Word's "Level 1", where the PDF has the title as its one H1
+    and the headings under it as H2 (`##` as H3): the navigation pane and the PDF's tags now give the same outline."""
+    narrative = ("# Delivery\n\nOf the {{ total }} actions, {{ counts['Completed'] }} are complete.\n\n"
+                 "## Victims\n\nMore support.\n\n# Next steps\n\nThe plan follows.\n")
+    workspace = make_workspace(tmp_path / "ws", narrative=narrative)
+    document = _built(workspace)
+    word = _docx_headings(document)
+    assert word == [(1, document.paragraphs[0].text), (2, "Delivery"), (3, "Victims"), (2, "Next steps"),
+                    (2, "Delivery plan")]
+    assert word == _pdf_headings(workspace / "draft" / "paper.pdf")
+    headings = document.styles["Heading 1"].element.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+    assert headings is not None and headings.get(qn("w:val")) == "0"  # the template's styles as they were
+
+
+def test_a_title_restyled_as_heading_1_keeps_it_and_the_headings_under_it_are_level_2(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path / "ws")
+    assert main(["template", "--workspace", str(workspace)]) == 0
+    template = workspace / "templates" / "paper.docx"
+    restyled = docx.Document(str(template))
+    restyled.paragraphs[0].style = next(s for s in restyled.styles if s.name == "Heading 1")
+    restyled.save(str(template))
+    document = _built(workspace)
+    assert [level for level, _text in _docx_headings(document)] == [1, 2, 2]
+    assert _docx_headings(document) == _pdf_headings(workspace / "draft" / "paper.pdf")

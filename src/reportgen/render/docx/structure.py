@@ -4,6 +4,8 @@
 there) moves into the paragraph before it, so a screen reader does not say "blank" before the plan.
 `outline_title`: the paper's title, in the template's Title style (not a heading), gets outline level 1, so it is
 the document's top heading in the navigation pane and for assistive technology; the template's style still draws it.
+`outline_under_title`: every heading after the title one outline level below its style's (Heading 1 at Word's level 2),
+as the PDF and the web edition put them under the title (h2 under the one h1), so the three outlines agree.
 
 What it must not do: change a style, a paragraph's look or what a page holds.
 """
@@ -67,29 +69,45 @@ def outline_title(document: DocxDocument) -> None:
     for paragraph in document.element.body.iterchildren(W_P):
         style_id = paragraph.xpath("string(w:pPr/w:pStyle/@w:val)")
         is_title = bool(_TITLE_TAG.fullmatch(text_of(paragraph))) or (title_id is not None and style_id == title_id)
-        if not is_title or _has_outline(document, paragraph, style_id):
-            continue
-        holder = paragraph.find(W_PPR)
-        if holder is None:
-            holder = etree.Element(W_PPR)
-            paragraph.insert(0, holder)
-        level = etree.Element(W_OUTLINE)
-        level.set(W_VAL, "0")  # Word's "Level 1"
-        set_ordered(holder, level, PPR_ORDER)
+        own = paragraph.find(f"{W_PPR}/{W_OUTLINE}")  # even "Body Text": the template's own choice
+        if is_title and own is None and _outline_level(document, paragraph) is None:
+            _set_outline(paragraph, 0)  # Word's "Level 1"
 
 
-def _has_outline(document: DocxDocument, paragraph: Element, style_id: str) -> bool:
-    """Whether the paragraph, or a style it is based on, sets an outline level other than body text (9)."""
-    own = paragraph.find(f"{W_PPR}/{W_OUTLINE}")
-    if own is not None:
-        return True
+def outline_under_title(document: DocxDocument) -> None:
+    """Each body heading after the paper's title one outline level lower than it is (Heading 1 at Word's "Level 2",
+    Heading 2 at "Level 3"), set on its own line so the template's styles keep their look; the title is the first
+    heading (`outline_title`). Call on the filled-in paper, once."""
+    headings = [(paragraph, level) for paragraph in document.element.body.iterchildren(W_P)
+                if (level := _outline_level(document, paragraph)) is not None]
+    for paragraph, level in headings[1:]:
+        _set_outline(paragraph, min(level + 1, _LOWEST))
+
+
+_LOWEST = 8  # Word's "Level 9", its lowest heading; 9 is body text
+
+
+def _set_outline(paragraph: Element, level: int) -> None:
+    holder = paragraph.find(W_PPR)
+    if holder is None:
+        holder = etree.Element(W_PPR)
+        paragraph.insert(0, holder)
+    outline = etree.Element(W_OUTLINE)
+    outline.set(W_VAL, str(level))
+    set_ordered(holder, outline, PPR_ORDER)
+
+
+def _outline_level(document: DocxDocument, paragraph: Element) -> int | None:
+    """The outline level the paragraph, or a style it is based on, sets (0: Word's "Level 1"); None for body text."""
     styles = {style.style_id: style for style in document.styles}
-    seen: set[str] = set()
-    while style_id and style_id in styles and style_id not in seen:
-        seen.add(style_id)
-        element = styles[style_id].element
+    element, style_id, seen = paragraph, paragraph.xpath("string(w:pPr/w:pStyle/@w:val)"), set()
+    while True:
         level = element.find(f"{W_PPR}/{W_OUTLINE}")
         if level is not None:
-            return level.get(W_VAL) != "9"
+            value = level.get(W_VAL, "")
+            return int(value) if value.isdigit() and int(value) <= _LOWEST else None
+        if not style_id or style_id not in styles or style_id in seen:
+            return None
+        seen.add(style_id)
+        element = styles[style_id].element
         style_id = element.xpath("string(w:basedOn/@w:val)")
-    return False
