@@ -5,6 +5,8 @@ edition; the rest of the paper stays in the paper's language, and the tags are n
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 import docx
@@ -86,3 +88,23 @@ def test_a_passage_never_ended_is_said_at_its_line_and_runs_to_its_paragraph_s_e
                  for t in run.iter(qn("w:t"))}
     assert languages["Croeso i bawb, and went on."].get(qn("w:val")) == "cy"
     assert languages["Next."] is None
+
+
+def test_a_passage_the_pdf_cannot_mark_is_said_not_left_in_english_unsaid(tmp_path: Path) -> None:
+    """A workspace's own paper.html.j2, copied before languages were marked, writes no <span lang> round the passage:
+    the PDF's tags had nothing to put Welsh on, and the paper was published reading Welsh in English, unsaid."""
+    root = make_workspace(tmp_path / "ws", narrative=NARRATIVE)
+    ours = (Path(__file__).resolve().parents[1] / "templates" / "paper.html.j2").read_text(encoding="utf-8")
+    older = "\n".join(line for line in ours.splitlines() if "item.lang" not in line)
+    assert older != ours
+    (root / "templates").mkdir()
+    (root / "templates" / "paper.html.j2").write_text(older, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "build", "--workspace", str(root),
+                           "--out", str(root / "draft")], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    [said] = [line for line in done.stderr.splitlines() if "reportgen.render.pdf.languages" in line]
+    assert said.startswith("WARNING") and f"'{WELSH}'" in said and '<span lang="cy">' in said
+    assert "templates/paper.html.j2" in said
+    with pikepdf.open(root / "draft" / "paper.pdf") as pdf:  # as the warning says: nothing in the tags is Welsh
+        assert not [obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary) and "/Lang" in obj
+                    and obj.get("/Type") == "/StructElem"]

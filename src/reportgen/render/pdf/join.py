@@ -225,7 +225,8 @@ class Joiner:
         """The part's PDF, its fonts retagged, its tables folded, and numbers for every object the join copies."""
         source = pikepdf.open(io.BytesIO(part.pdf))
         give_words(source, self.sentences)  # arrows, sentences and links read as words, while its fonts are its own
-        give_languages(source, self.passages)  # a passage in Welsh spoken in Welsh (the narrative: the first part)
+        if not self.parts:  # a passage in Welsh spoken in Welsh (the narrative: the first part)
+            give_languages(source, self.passages)
         figure_boxes_in_points(source)  # a chart's layout box where it is on its page
         fonts = self.fonts.take(source, self.writer.new_number)
         if self.parts:

@@ -6,12 +6,16 @@ WeasyPrint tags the passage's `<span>` as a Span element a line (a passage broke
 each holding the Span elements of its marked runs. The passages are found in the paper's order by their drawn text
 (`reportgen.render.pdf.spoken.PageTexts`): each element Span whose text goes on the passage being looked for takes
 its language, until the passage's text is used up; a Span that does not (a link's words, an arrow) is passed over.
-Nothing drawn changes. Called on a one-document PDF (`reportgen.render.pdf.artifacts`) and on each part of a long
-paper before it is joined (`reportgen.render.pdf.join`).
+Nothing drawn changes. Called on a one-document PDF (`reportgen.render.pdf.artifacts`) and on the first part of a long
+paper, which holds the narrative, before it is joined (`reportgen.render.pdf.join`).
+
+Logging: a warning for each passage not found, so never read in the paper's language unsaid (a workspace's own
+paper.html.j2 copied before languages were marked draws no element for it to go on).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -19,24 +23,27 @@ import pikepdf
 
 from reportgen.render.pdf.spoken import PageTexts, unspaced
 from reportgen.render.pdf.table_tags import element_kids
+from reportgen.wording import quoted
+
+log = logging.getLogger(__name__)
 
 _HYPHENS = ("-", "\u2010")  # a hyphen WeasyPrint adds where it breaks a word at a line's end
 
 
 def give_languages(pdf: pikepdf.Pdf, passages: Sequence[tuple[str, str]]) -> bool:
     """Set /Lang on the Span elements that draw each of `passages` ((language, text), in the paper's order: the
-    paper's `other_language_passages`); whether anything changed."""
+    paper's `other_language_passages`); whether anything changed. A passage not found is a warning."""
     root = pdf.Root.get("/StructTreeRoot")
-    if not passages or root is None:
+    if not passages:
         return False
     pages = {page.obj.objgen: page for page in pdf.pages}
     texts = PageTexts(pdf)
-    wanted = [(language, unspaced(text)) for language, text in passages if unspaced(text)]
+    wanted = [(language, unspaced(text), text) for language, text in passages if unspaced(text)]
     changed = False
-    for element in _element_spans(root):
+    for element in _element_spans(root) if root is not None else ():
         if not wanted:
             break
-        language, left = wanted[0]
+        language, left, written = wanted[0]
         drawn = unspaced(_text(element, texts, pages))
         taken = _taken(drawn, left)
         if not taken:
@@ -45,7 +52,12 @@ def give_languages(pdf: pikepdf.Pdf, passages: Sequence[tuple[str, str]]) -> boo
             element.Lang = pikepdf.String(language)
             changed = True
         left = left[taken:]
-        wanted[0:1] = [(language, left)] if left else []
+        wanted[0:1] = [(language, left, written)] if left else []
+    for language, _left, written in wanted:
+        log.warning("the PDF's tags do not mark the narrative's passage %s (<span lang=\"%s\">) as in that language: a "
+                    "screen reader reads it in the paper's. The usual cause is a workspace's own "
+                    "templates/paper.html.j2, copied before reportgen marked languages, that writes no <span lang> "
+                    "around it: compare it with reportgen's own", quoted(written), language)
     return changed
 
 
