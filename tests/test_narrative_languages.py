@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import docx
+import lxml.html
 import pikepdf
 import pytest
 from docx.oxml.ns import qn
@@ -108,3 +109,29 @@ def test_a_passage_the_pdf_cannot_mark_is_said_not_left_in_english_unsaid(tmp_pa
     with pikepdf.open(root / "draft" / "paper.pdf") as pdf:  # as the warning says: nothing in the tags is Welsh
         assert not [obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary) and "/Lang" in obj
                     and obj.get("/Type") == "/StructElem"]
+
+
+def test_a_comparison_keeps_the_passage_in_welsh_in_diff_html_pdf_and_docx(tmp_path: Path) -> None:
+    """A reviewer's comparison of two drafts whose Welsh passage was reworded: diff.html marked none of it Welsh, and
+    diff.pdf and diff.docx read it in English."""
+    root = make_workspace(tmp_path / "ws", narrative=NARRATIVE)
+    assert main(["build", "--workspace", str(root)]) == 0
+    (root / "narrative.md").write_text(NARRATIVE.replace("mewn pryd", "yn gynnar"), encoding="utf-8")
+    assert main(["build", "--workspace", str(root)]) == 0
+    drafts = root / "outputs" / "2026-10"
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "diff", str(drafts / "draft-01"),
+                           str(drafts / "draft-02"), "--out", str(root / "diff")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "WARNING" not in done.stderr, done.stdout + done.stderr
+    page = lxml.html.parse(str(root / "diff" / "diff.html")).getroot()
+    assert page.get("lang") == "en-GB"
+    welsh = _unspaced("".join(element.text_content() for element in page.iter() if element.get("lang") == "cy"))
+    assert welsh == _unspaced(WELSH.replace("mewn pryd", "mewn pryd yn gynnar"))  # the words struck and inserted
+    with pikepdf.open(root / "diff" / "diff.pdf") as pdf:
+        marked = {str(obj.Lang) for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary) and "/Lang" in obj
+                  and obj.get("/Type") == "/StructElem"}
+    assert marked == {"cy"}
+    document = docx.Document(str(root / "diff" / "diff.docx"))
+    languages = {run.find(f"{qn('w:rPr')}/{qn('w:lang')}").get(qn("w:val")) for run in document.element.body.iter(
+        qn("w:r")) if run.find(f"{qn('w:rPr')}/{qn('w:lang')}") is not None}
+    assert languages == {"cy"}

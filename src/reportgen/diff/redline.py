@@ -65,6 +65,7 @@ class _Piece(NamedTuple):
     is_break: bool = False
     starts_link: bool = False
     link: object = None  # which link the word is part of (`_compared_pieces`): words of links not paired never match
+    lang: str | None = None  # a passage's language (the narrative's <span lang="cy">), kept in the redline
 
 
 _BREAK = _Piece("\n", is_break=True)
@@ -83,7 +84,7 @@ def _pieces(blocks: RichText, links: Sequence[object] = ()) -> list[_Piece]:
             starts = _starts_link(before, inline)
             link = links[at_inline] if at_inline < len(links) else None
             pieces.extend(_Piece(token, inline.href, inline.bold, inline.italic, inline.underline,
-                                 starts_link=starts and not at, link=link)
+                                 starts_link=starts and not at, link=link, lang=inline.lang)
                           for at, token in enumerate(tokens(inline.text)))
             before = inline
             at_inline += 1
@@ -128,7 +129,8 @@ def _starts_link(before: Inline | None, inline: Inline) -> bool:
 
 def _inline(piece: _Piece, change: Change | None) -> tuple[Inline, bool]:
     """A piece as an inline with its change mark, and whether it starts a link of its own (for `_merge`)."""
-    return Inline(piece.text, piece.href, piece.bold, piece.italic, piece.underline, change), piece.starts_link
+    return (Inline(piece.text, piece.href, piece.bold, piece.italic, piece.underline, change, lang=piece.lang),
+            piece.starts_link)
 
 
 def text_blocks(text: str) -> RichText:

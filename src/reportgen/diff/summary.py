@@ -354,7 +354,15 @@ def write_diff_pdf(html: str, templates: Path, out: Path, created: str = "", mar
         return source, source.render(**options)
 
     with font_timestamp(created):
-        (_, document), _ = kept_whole_unless_too_tall(lay_out)  # an action's changes taller than a page break
+        (source, document), _ = kept_whole_unless_too_tall(lay_out)  # an action's changes taller than a page break
         mark_metadata(document.metadata, marking)
         data = document.write_pdf(**options)
-    write_atomically(out, furniture_as_artifacts(data))
+    write_atomically(out, furniture_as_artifacts(data, passages=language_passages(source)))
+
+
+def language_passages(source: HTML) -> tuple[tuple[str, str], ...]:
+    """(language, text) of each element the summary marks in another language (a narrative's <span lang="cy">), in
+    its order: the PDF's tags get them as /Lang (`reportgen.render.pdf.languages`), as WeasyPrint writes none."""
+    root = source.etree_element
+    return tuple((str(element.get("lang")), "".join(element.itertext())) for element in root.iter()
+                 if element is not root and element.get("lang"))
