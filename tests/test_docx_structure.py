@@ -5,6 +5,8 @@ the headings under it a level lower, as the PDF's tags have them."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import docx
@@ -13,7 +15,7 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from conftest import _tree_kids, element_text, make_workspace, tagged_text
+from conftest import _tree_kids, copy_example, element_text, make_workspace, tagged_text
 from reportgen.shells.cli import main
 
 W_SECTPR = f"{qn('w:pPr')}/{qn('w:sectPr')}"
@@ -141,3 +143,19 @@ def test_a_title_restyled_as_heading_1_keeps_it_and_the_headings_under_it_are_le
     document = _built(workspace)
     assert [level for level, _text in _docx_headings(document)] == [1, 2, 2]
     assert _docx_headings(document) == _pdf_headings(workspace / "draft" / "paper.pdf")
+
+
+def test_a_paper_with_no_exempt_action_ends_with_its_plan_not_a_blank_line(tmp_path: Path) -> None:
+    """The exempt actions' note, empty in a paper with none, left an empty paragraph after the plan: the last thing a
+    screen reader announced was "blank". A paper with one keeps the note as its last line."""
+    document = _built(make_workspace(tmp_path / "ws"))
+    body = [child for child in document.element.body if child.tag != qn("w:sectPr")]
+    assert body[-1].tag == qn("w:tbl")
+    assert "Delivery plan" in docx.text.paragraph.Paragraph(body[-2], document).text
+    workspace = copy_example(tmp_path / "example")
+    done = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "build", "--workspace", str(workspace),
+                           "--period", "2026-09"], capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in done.stderr, done.stdout + done.stderr
+    exempt = docx.Document(str(Path(done.stdout.splitlines()[-1]) / "paper.docx"))
+    last = [child for child in exempt.element.body if child.tag != qn("w:sectPr")][-1]
+    assert docx.text.paragraph.Paragraph(last, exempt).text.startswith("Not shown in this paper: 1 action")

@@ -2,6 +2,8 @@
 
 `fold_section_breaks`: a section break alone in an empty paragraph (python-docx and Word put the landscape plan's
 there) moves into the paragraph before it, so a screen reader does not say "blank" before the plan.
+`drop_empty_end`: the empty paragraph a note with nothing to say leaves after the plan (the exempt actions' note of a
+paper with none) goes, so the document ends with the plan, not a blank line a screen reader announces.
 `outline_title`: the paper's title, in the template's Title style (not a heading), gets outline level 1, so it is
 the document's top heading in the navigation pane and for assistive technology; the template's style still draws it.
 `outline_under_title`: every heading after the title one outline level below its style's (Heading 1 at Word's level 2),
@@ -18,9 +20,21 @@ from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from lxml import etree
 
-from reportgen.render.docx.xml import PPR_ORDER, W_P, W_PPR, W_VAL, Element, find_style, set_ordered, text_of
+from reportgen.render.docx.xml import (
+    PPR_ORDER,
+    W_P,
+    W_PPR,
+    W_R,
+    W_RPR,
+    W_T,
+    W_VAL,
+    Element,
+    find_style,
+    set_ordered,
+    text_of,
+)
 
-W_SECTPR, W_OUTLINE = qn("w:sectPr"), qn("w:outlineLvl")
+W_SECTPR, W_OUTLINE, W_TBL = qn("w:sectPr"), qn("w:outlineLvl"), qn("w:tbl")
 _TITLE_TAG = re.compile(r"\s*\{\{\s*paper\.title\s*\}\}\s*")
 # a paragraph mark marked inserted or deleted, or changed properties: a reviewer's choice would move the break
 _TRACKED_MARK = (qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo"))
@@ -43,6 +57,31 @@ def fold_section_breaks(body: Element) -> None:
             before.insert(0, holder)
         set_ordered(holder, section, PPR_ORDER)
         body.remove(paragraph)
+
+
+def drop_empty_end(body: Element) -> None:
+    """The body's last paragraph, when it follows a table and holds nothing (no words, not even deleted ones, no
+    picture, field or break; runs whose text is empty), goes: Word and LibreOffice end a document with a table as
+    they end one with a paragraph, and a template's own empty last line is not taken for it (it follows none)."""
+    paragraphs = [child for child in body if isinstance(child.tag, str) and child.tag != W_SECTPR]
+    last = paragraphs[-1] if paragraphs else None
+    if last is None or last.tag != W_P or last.getprevious() is None or last.getprevious().tag != W_TBL:
+        return
+    if last.find(f"{W_PPR}/{W_SECTPR}") is not None or not _holds_nothing(last):
+        return
+    body.remove(last)
+
+
+def _holds_nothing(paragraph: Element) -> bool:
+    for child in paragraph:
+        if not isinstance(child.tag, str) or child.tag == W_PPR:
+            continue
+        if child.tag != W_R or any(part.tag not in (W_RPR, W_T) for part in child if isinstance(part.tag, str)):
+            return False
+        if any(text.text for text in child.iter(W_T)):
+            return False
+    p_pr = paragraph.find(W_PPR)
+    return p_pr is None or next(p_pr.iter(*_TRACKED_MARK), None) is None
 
 
 def _holds_only_properties(paragraph: Element) -> bool:

@@ -66,7 +66,7 @@ from reportgen.render.docx.kept import keep_pictures, keep_section_breaks
 from reportgen.render.docx.layout import Layout, own_headers, page_headers
 from reportgen.render.docx.plan import ROWS_MARKER, plan_rows
 from reportgen.render.docx.restore import restore_missing
-from reportgen.render.docx.structure import fold_section_breaks, outline_title, outline_under_title
+from reportgen.render.docx.structure import drop_empty_end, fold_section_breaks, outline_title, outline_under_title
 from reportgen.render.docx.xml import (
     RPR_ORDER,
     W_P,
@@ -178,6 +178,7 @@ def write_docx(
     if comparison_notes:
         note_comparison(layout, comparison_notes)
     fold_section_breaks(document.element.body)
+    drop_empty_end(document.element.body)
     outline_under_title(document)
     set_default_language(document, paper.language)
     _set_properties(document, paper, stamp, document_title)
