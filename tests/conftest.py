@@ -591,10 +591,16 @@ def marked_pages(element: pikepdf.Object, pages: dict[object, int]) -> list[int]
 
 def _plan_rows(pdf: pikepdf.Pdf, columns: int) -> tuple[int, list[pikepdf.Object]]:
     """How many tables have a head of the plan's width, and the first one's body rows."""
-    heads = [(table, _tree_kids(table)[0]) for table in tagged_tables(pdf)]
+    heads = [(table, table_parts(table)[0]) for table in tagged_tables(pdf)]
     plans = [table for table, head in heads if head.S == "/THead" and len(_tree_kids(_tree_kids(head)[0])) == columns]
-    assert [str(part.S) for part in _tree_kids(plans[0])] == ["/THead", "/TBody"]
-    return len(plans), _tree_kids(_tree_kids(plans[0])[1])
+    assert [str(part.S) for part in table_parts(plans[0])] == ["/THead", "/TBody"]
+    return len(plans), _tree_kids(table_parts(plans[0])[1])
+
+
+def table_parts(table: pikepdf.Object) -> list[pikepdf.Object]:
+    """A tagged table's THead and TBody (or rows): its kids but the Caption that names it, first."""
+    kids = _tree_kids(table)
+    return kids[1:] if kids and kids[0].S == "/Caption" else kids
 
 
 def plan_row_labels(path: Path, columns: int) -> tuple[int, list[str], list[list[int]]]:

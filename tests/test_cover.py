@@ -31,6 +31,7 @@ from conftest import (
     marked_pages,
     needs_sample,
     pdf_problems,
+    table_parts,
     tagged_tables,
     tagged_text,
 )
@@ -230,7 +231,7 @@ def test_cover_rows_of_the_panels_own_in_every_edition(tmp_path: Path) -> None:
     assert [(" ".join(label.split()), value) for label, value in drawn] == OWN_COVER
     with pikepdf.open(result.folder / "paper.pdf") as pdf:
         cover = next(iter(_tables(pdf.Root.StructTreeRoot)))
-        rows = [row for part in _kids(cover) for row in ([part] if part.S == "/TR" else _kids(part))]
+        rows = [row for part in table_parts(cover) for row in ([part] if part.S == "/TR" else _kids(part))]
         first_cells = [_kids(row)[0] for row in rows]
     assert len(rows) == len(OWN_COVER)
     assert all(cell.S == "/TH" and cell.A.Scope == "/Row" for cell in first_cells)
@@ -488,8 +489,8 @@ def tagged_cover_rows(path: Path) -> list[list[tuple[str, int]]]:
         pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
 
         return [[(re.sub(r"\s", "", element_text(_kids(row)[0], texts, pages)), marked_pages(row, pages)[0])
-                 for body in _kids(table) for row in _kids(body)]
-                for table in tagged_tables(pdf) if _kids(table)[0].S != "/THead"]
+                 for body in table_parts(table) for row in _kids(body)]
+                for table in tagged_tables(pdf) if table_parts(table)[0].S != "/THead"]
 
 
 @pytest.mark.parametrize("actions", [35, 300], ids=["one document", "laid out in parts"])
@@ -525,8 +526,8 @@ def test_a_cover_entry_longer_than_a_page_is_one_row_to_a_screen_reader(tmp_path
     texts = tagged_text(paper)
     with pikepdf.open(paper) as pdf:
         pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
-        [table] = [table for table in tagged_tables(pdf) if _kids(table)[0].S != "/THead"]
-        row = [row for body in _kids(table) for row in _kids(body)][labels.index("PURPOSEOFREPORT")]
+        [table] = [table for table in tagged_tables(pdf) if table_parts(table)[0].S != "/THead"]
+        row = [row for body in table_parts(table) for row in _kids(body)][labels.index("PURPOSEOFREPORT")]
         assert len(marked_pages(row, pages)) >= 2  # drawn over pages
         words = re.sub(r"\s", "", element_text(_kids(row)[1], texts, pages))
     found = [words.index(re.sub(r"\s", "", point)) for point in points]
@@ -550,8 +551,8 @@ def test_a_cover_entry_longer_than_a_page_starts_where_it_falls_not_on_a_new_pag
     assert "PURPOSE OF REPORT" in first and "theme 1 of the plan" in first
     with pikepdf.open(paper) as pdf:
         pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
-        [table] = [table for table in tagged_tables(pdf) if _kids(table)[0].S != "/THead"]
-        rows = [row for body in _kids(table) for row in _kids(body)]
+        [table] = [table for table in tagged_tables(pdf) if table_parts(table)[0].S != "/THead"]
+        rows = [row for body in table_parts(table) for row in _kids(body)]
         spans = [len(marked_pages(row, pages)) for row in rows]
     [cover] = tagged_cover_rows(paper)
     purpose_row = [label for label, _ in cover].index("PURPOSEOFREPORT")

@@ -28,6 +28,7 @@ from conftest import (
     make_workspace,
     marked_content_problems,
     plan_row_labels,
+    table_parts,
     tagged_tables,
     tagged_text,
     untagged_furniture,
@@ -389,7 +390,7 @@ def table_row_widths(path: Path) -> list[list[int]]:
             if node.get("/S") != "/Table":
                 stack.extend(reversed(_kids(node)))
                 continue
-            rows = [row for part in _kids(node) for row in ([part] if part.S == "/TR" else _kids(part))]
+            rows = [row for part in table_parts(node) for row in ([part] if part.S == "/TR" else _kids(part))]
             tables.append([sum(_span(cell) for cell in _kids(row) if cell.S in ("/TH", "/TD")) for row in rows])
     return tables
 
@@ -528,9 +529,9 @@ def test_each_action_cell_names_the_section_and_subsection_it_is_under(tmp_path:
                  for table in tagged_tables(pdf) for part in _kids(table) for row in _kids(part)
                  for cell in _kids(row) if cell.S == "/TH"}
         plan = next(table for table in tagged_tables(pdf)
-                    if len(_kids(_kids(_kids(table)[0])[0])) == len(paper.columns))
+                    if len(_kids(_kids(table_parts(table)[0])[0])) == len(paper.columns))
         seen = 0
-        for row in _kids(_kids(plan)[1]):
+        for row in _kids(table_parts(plan)[1]):
             header, *cells = _kids(row)
             if not cells:  # a group heading row
                 continue

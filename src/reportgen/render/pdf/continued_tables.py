@@ -18,6 +18,8 @@ A row split over a page break (a partner's explanation longer than a page, a lon
 is tagged by WeasyPrint as one row per page, the later ones with an empty row header: a screen reader
 would read the rest of action 14 as a row of no action. The rest is moved into the row it continues, cell
 by cell, so the action is one row (TR) whose number heads it on every page.
+A table's Caption (first in its Table: the template's hidden one, which names it) stays with the first table; one a
+continuation had would go with its head.
 The pages are drawn exactly as before: only marked-content tags change.
 
 A long paper's tables run across the parts it is laid out in; the joiner (`reportgen.render.pdf.join`)
@@ -35,7 +37,7 @@ from dataclasses import dataclass, field
 
 import pikepdf
 
-from reportgen.render.pdf.table_tags import element_kids
+from reportgen.render.pdf.table_tags import element_kids, table_parts
 
 GROUPING = {"/Sect", "/Div", "/Part", "/Art", "/NonStruct"}  # what WeasyPrint repeats around a split table
 ObjGen = tuple[int, int]
@@ -116,9 +118,9 @@ def continues(before: Continuable, chain: list[pikepdf.Object], same_document: b
     if same_document and before.page == _page(table):
         return False
     if _head(table) is None:  # no head to match: its rows go on as the rows before went
-        rows = element_kids(element_kids(table)[0])
+        rows = element_kids(table_parts(table)[0])
         return bool(rows) and _row_form(rows[0]) == before.last_row and _led_by_row_header(before.last_row)
-    return _marked_only(element_kids(table)[0])
+    return _marked_only(table_parts(table)[0])
 
 
 def continue_rows(table: pikepdf.Object, header_ids: tuple[bytes | None, ...], folded: Folded) -> list[pikepdf.Object]:
@@ -127,8 +129,9 @@ def continue_rows(table: pikepdf.Object, header_ids: tuple[bytes | None, ...], f
     renamed = {own: first for own, first in zip(_header_ids(table), header_ids)
                if own is not None and first is not None}
     head = _head(table)
-    bodies = element_kids(table)[1:] if head is not None else element_kids(table)
-    for element in subtree(head) if head is not None else ():
+    bodies = table_parts(table)[1:] if head is not None else table_parts(table)
+    caption = element_kids(table)[:len(element_kids(table)) - len(table_parts(table))]  # the first table's names it
+    for element in (inner for top in (*caption, *([head] if head is not None else [])) for inner in subtree(top)):
         folded.removed.add(element.objgen)
         if "/ID" in element:
             folded.dropped_ids.add(bytes(element.ID))
@@ -227,6 +230,7 @@ def _chain(top: pikepdf.Object, end: int) -> list[pikepdf.Object] | None:
     if str(table.get("/S")) != "/Table" or not isinstance(table.get("/K"), pikepdf.Array):
         return None
     parts = [str(kid.get("/S")) for kid in table.K] if all(_is_element(kid) for kid in table.K) else []
+    parts = parts[1:] if parts[:1] == ["/Caption"] else parts
     bodies = parts[1:] if parts[:1] == ["/THead"] else parts
     if not bodies or any(kind != "/TBody" for kind in bodies):
         return None
@@ -235,7 +239,7 @@ def _chain(top: pikepdf.Object, end: int) -> list[pikepdf.Object] | None:
 
 def _head(table: pikepdf.Object) -> pikepdf.Object | None:
     """The table's THead; None for a table of bodies only (a cover sheet)."""
-    first = element_kids(table)[0]
+    first = table_parts(table)[0]
     return first if str(first.S) == "/THead" else None
 
 

@@ -70,6 +70,12 @@ def element_kids(element: pikepdf.Object) -> list[pikepdf.Object]:
     return [kid for kid in items if isinstance(kid, pikepdf.Dictionary) and "/S" in kid]
 
 
+def table_parts(table: pikepdf.Object) -> list[pikepdf.Object]:
+    """A table's THead, TBody… (or rows): its kids but the Caption that names it first (the template's hidden one)."""
+    kids = element_kids(table)
+    return kids[1:] if kids and str(kids[0].S) == "/Caption" else kids
+
+
 def _scope_table(table: pikepdf.Object, prefix: bytes, ids: list[tuple[bytes, pikepdf.Object]]) -> None:
     headers: list[tuple[pikepdf.Object, bytes, int, bool]] = []  # (TH, its ID, its row, in the table's head)
     named_from: dict[bytes, set[int]] = {}  # a header's ID -> the rows of the cells naming it
@@ -168,7 +174,7 @@ class RowGroups:
                 yield from (row for row, in_head in _rows(table) if not in_head)
 
     def is_plan(self, table: pikepdf.Object) -> bool:
-        parts = element_kids(table)
+        parts = table_parts(table)
         heads = element_kids(parts[0]) if parts and str(parts[0].S) == "/THead" else []
         return bool(heads) and len(element_kids(heads[0])) == self.columns
 
