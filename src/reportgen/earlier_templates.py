@@ -213,6 +213,7 @@ EARLIER_TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "4efc4ff952c7c8f037bc5557279e17ee539b9368672af318c99ef4ad5cf6e6b9": ("2026-12-06", "0.1.0"),
         "43611afdebd7eeeeae6649a52b9da7beece5d3061f3bcaeab438c019c3dd7cd2": ("2026-12-06", "0.1.0"),
         "5dc670e75445f215a2ba526e335d381b33e017270ff1c22a9301f7cfdb881570": ("2026-12-07", "0.1.0"),
+        "4d53faf89ffbe6d4f90136f3b4dba0f0c1add8008e52e760478ff6fe81e7e079": ("2026-12-07", "0.2.0"),
         "27ee09fc89863d53ff67bac22d4f09ff77e48f653215c92013f0f179de68eff9": ("2026-12-07", "0.2.0"),
         "8725e7f7d0df98fb67d724b694e751646cc18307d50147c65b1a2079b681e08c": ("2026-12-07", "0.2.0"),
     },
