@@ -878,6 +878,23 @@ CODES: dict[str, Code] = {
                   "withdrawn, put it back in the register under this number and build again.")},
         partner_advice="Nothing to do: the action has been withdrawn from the plan, so this update is not used.",
         partner_message="Action {ref} is no longer in the plan: it was withdrawn after the workbook was made."),
+    "renumbered-ref": Code(
+        W, "The return updates an action by the number it had before the plan was renumbered: the register's "
+        "Was numbered column gives its number now, and the update is shown under it.",
+        "Action {ref} is numbered {new} in the register now (its {was_column!r} cell, register row {register_row}, "
+        "says {was!r}): this row's update is shown as action {new}'s.",
+        "Nothing to do if the row is action {new}'s (its workbook was made before the plan was renumbered). If it is "
+        "not, correct the register's {was_column!r} cell and build again.",
+        partner_advice="Nothing to do: your update is used under the action's new number. Next time, use the "
+        "workbook we send, which has the new numbers.",
+        partner_message="Action {ref} has been renumbered {new} in the plan: this update is used as action {new}'s."),
+    "bad-was-numbered": Code(
+        E, "A register cell saying what number an action had before the plan was renumbered is not one or more "
+        "whole numbers: the action is not paired with its earlier drafts or old workbook rows.",
+        "Action {ref}: {value!r} in {column!r} is not the number the action had before ({why}): it is paired with "
+        "earlier drafts and workbooks by its number now, {ref}.",
+        "Write the action's number before the plan was renumbered, e.g. 12, or the numbers of the actions merged "
+        "into it, e.g. 11, 12; leave the cell empty for an action that kept its number or is new."),
     "duplicate-update": Code(
         W, "An action is updated by its lead partner and by another row or return: the lead's update is used.",
         "Action {ref} is also updated in {used_file} row {used_row}; the lead's update is used and this one is not.",

@@ -39,6 +39,9 @@ class Action:
     # the partners of a lead read as joint ("OPCC / Wessex Police": each leads actions of its own,
     # `reportgen.read.register`); () when one partner leads it
     joint: tuple[str, ...] = ()
+    # the number (several: actions merged into it) it had before the plan was renumbered, as the register's Was
+    # numbered column says; () when it kept its number or is new
+    was: tuple[int, ...] = ()
 
     def extra_value(self, key: str) -> str:
         return dict(self.extra).get(key, "")
@@ -338,6 +341,9 @@ class PaperRow:
     reported_file: str = ""
     reported_sheet: str = ""
     reported_row: int = 0
+    # the number(s) it had before the plan was renumbered (`Action.was`): the next draft pairs it with an earlier
+    # draft's row by them only when that draft was built before the renumbering; () in drafts kept before
+    was: tuple[int, ...] = ()
 
     @property
     def partners(self) -> tuple[str, ...]:

@@ -90,6 +90,10 @@ def _register_columns() -> dict[str, Column]:
         "action": Column(heading="Action", aliases=("Action text", "Commitment")),
         "page": Column(heading="CSCJ Plan page", aliases=("Plan page", "Page"), required=False),
         "exempt": Column(heading="Exempt", aliases=("Exemption", "Part II", "Confidential"), required=False),
+        # the number (or numbers, "11, 12") an action had before the plan was renumbered: what pairs it with its
+        # earlier drafts and its partners' old workbook rows; never guessed from wording
+        "was": Column(heading="Was numbered", aliases=("Previously numbered", "Previous number", "Old number"),
+                      required=False),
     }
 
 

@@ -35,6 +35,7 @@ from reportgen.read.partners import Assignment, assign_returns, file_name_for, m
 from reportgen.read.register import check_partners, read_register
 from reportgen.read.returns import made_for, read_return, validate_return, workbook_lead
 from reportgen.read.workspace import Inputs, earlier_periods, list_returns, returns_elsewhere
+from reportgen.renumbering import renumbered_since
 from reportgen.terms import STATUS_NOT_RECOGNISED
 from reportgen.wording import counted
 
@@ -521,11 +522,18 @@ def exempt_when_reported(register: Register, previous: Paper | None, carried: Ma
         # kept before restricted drafts recorded them: any action it holds may have been exempt
         exempt_then = set(previous.exempt_refs) if previous.exempt_refs is not None else {r.ref for r in previous.rows}
     else:
-        exempt_then = {a.ref for a in register.actions} - {row.ref for row in previous.rows} \
-            if previous.exempt_count else set()
+        exempt_then = _not_shown_in(previous, register) if previous.exempt_count else set()
     public_now = {action.ref for action in register.actions if not action.exempt}
     return {ref: last for ref, last in carried.items() if ref in exempt_then and ref in public_now
             and (not last.reported or last.reported <= previous.period)}  # a later period's return is newer
+
+
+def _not_shown_in(previous: Paper, register: Register) -> set[int]:
+    """The register's actions the draft `previous` has no row of, under their number then: an action renumbered since
+    (its Was numbered) is shown under its old number, not left out as exempt."""
+    renumbered = renumbered_since(((action.ref, action.was) for action in register.actions), previous)
+    shown = {row.ref for row in previous.rows}
+    return {action.ref for action in register.actions if renumbered.earlier_ref(action.ref) not in shown}
 
 
 def unread_when_reported(carried: Mapping[int, LastReported], unread: str) -> dict[int, LastReported]:
@@ -566,6 +574,16 @@ def last_reported_in_paper(paper: Paper | None, name: str = "") -> dict[int, Las
             for row in rows if row.status is not None or row.explanation or row.timeframe}
 
 
+def renumbered_carried(carried: Mapping[int, LastReported], register: Register, previous: Paper | None
+                       ) -> dict[int, LastReported]:
+    """`carried` (by the numbers of the draft `previous`) by the register's numbers: an action renumbered since that
+    draft (its Was numbered column) carries what its earlier number reported, and each half of one split carries it;
+    an action with no Was numbered carries by its own number."""
+    renumbered = renumbered_since(((action.ref, action.was) for action in register.actions), previous)
+    moved = {ref: carried[old] for ref, old in renumbered.earlier.items() if old in carried}
+    return {**{ref: last for ref, last in carried.items() if ref not in renumbered.earlier}, **moved}
+
+
 def _status_reported(row: PaperRow) -> str:
     """The status a kept row was reported with: canonical, or as the partner wrote it when it was not
     recognised; "" when none was given or the row had no update (its cell says "No status given",
@@ -592,7 +610,7 @@ def last_reported(inputs: Inputs, register: Register, previous: Paper | None, pr
 
     A public draft leaves exempt actions out: theirs come from `restricted` (the newest restricted draft
     of its period, when one was kept), else from that period's returns (`left_out_of_public`)."""
-    carried = last_reported_in_paper(previous, previous_name)
+    carried = renumbered_carried(last_reported_in_paper(previous, previous_name), register, previous)
     sources = [f"draft {previous_name or previous.period}"] if previous is not None and carried else []
     exempt, exempt_source, issues = left_out_of_public(inputs, register, previous, restricted, restricted_name)
     if exempt:
@@ -622,7 +640,7 @@ def left_out_of_public(inputs: Inputs, register: Register, previous: Paper | Non
     the public draft between holds nothing of it. An action none has (new, or never reported) is not carried."""
     if previous is None or previous.edition != "public" or not previous.exempt_count:
         return {}, "", []
-    left_out = {action.ref for action in register.actions} - {row.ref for row in previous.rows}
+    left_out = _not_shown_in(previous, register)
     if restricted is not None and restricted.period == previous.period:
         kept = {ref: last for ref, last in last_reported_in_paper(restricted, restricted_name).items()
                 if ref in left_out}

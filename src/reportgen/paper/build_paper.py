@@ -308,7 +308,7 @@ def paper_row(item: MergedAction, columns: Sequence[PaperColumn]) -> PaperRow:
         state=item.state.value, section=action.section, lead=action.lead, leads=action.joint, action=action_text,
         explanation=item.explanation, timeframe=item.timeframe, page=action.page, reported=item.reported,
         returned_unchanged=item.returned_unchanged, repeats=item.last_reported, reported_file=item.reported_file,
-        reported_sheet=item.reported_sheet, reported_row=item.reported_row,
+        reported_sheet=item.reported_sheet, reported_row=item.reported_row, was=action.was,
     )
 
 

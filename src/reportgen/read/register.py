@@ -563,6 +563,8 @@ def _read_action(table: Table, number: int, cells: tuple[object, ...], settings:
     exempt, exempt_issue = _exempt(table, number, cells, settings)
     if exempt_issue:
         issues.append(exempt_issue)
+    was, was_issues = _was_numbered(table, cells, ref, where)
+    issues += was_issues
     return Action(
         ref=ref,
         text=texts["action"].strip(),
@@ -572,7 +574,29 @@ def _read_action(table: Table, number: int, cells: tuple[object, ...], settings:
         exempt=exempt,
         extra=tuple((e.key, texts[e.key].strip()) for e in settings.register.extra),
         row=number,
+        was=was,
     ), issues
+
+
+def _was_numbered(table: Table, cells: tuple[object, ...], ref: int, where: Mapping[str, object]
+                  ) -> tuple[tuple[int, ...], list[Issue]]:
+    """The number(s) an action had before the plan was renumbered, from the Was numbered column: "12", or "11, 12"
+    for actions merged into it; () when the column or the cell is empty. A cell that is not whole numbers is an
+    error: the action is then paired by its own number, as the officer can see, never by a guess."""
+    if "was" not in table.index:
+        return (), []
+    raw = table.value(cells, "was")
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return (), []
+    parts: list[object] = [*re.split(r"[,;&]|\band\b", raw, flags=re.IGNORECASE)] if isinstance(raw, str) else [raw]
+    refs: list[int] = []
+    for part in parts:
+        number, why = parse_ref(part)
+        if number is None:
+            shown = raw.text() if isinstance(raw, (DateCell, NumberCell)) else str(raw)
+            return (), [issue("bad-was-numbered", column=table.written["was"], value=shown, why=why, ref=ref, **where)]
+        refs.append(number)
+    return tuple(dict.fromkeys(refs)), []
 
 
 def _unread_columns(table: Table, sectionless: bool, misnamed: Collection[str | None] = ()) -> list[Issue]:

@@ -499,7 +499,7 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
     wordings = {_wording(other.text): other for other in register.actions}
     kept: list[Update] = []
     issues: list[Issue] = []
-    for update in partner_return.updates:
+    for update in _renumbered(partner_return.updates, register, settings, ref_heading, issues):
         where = {"file": update.file, "sheet": update.sheet, "row": update.row, "ref": update.ref}
         action = actions.get(update.ref)
         if action is None:
@@ -531,6 +531,36 @@ def validate_return(partner_return: PartnerReturn, register: Register, settings:
         issues += _register_cell_issues(update, action, settings, where)
         kept.append(replace(update, status=status))
     return replace(partner_return, updates=tuple(kept)), issues
+
+
+def _renumbered(updates: Sequence[Update], register: Register, settings: Settings, ref_heading: str,
+                issues: list[Issue]) -> list[Update]:
+    """`updates` with each row of an action by the number it had before the plan was renumbered (a number no action
+    has now, in an action's Was numbered column: a workbook made before the renumbering) put under its number now,
+    and said (`renumbered-ref`, appended to `issues`); a number listed by several actions (one split in two) updates
+    each. Only the register's own column renumbers a row: a number it does not list is left as written."""
+    numbers = {action.ref for action in register.actions}
+    now: dict[int, list[Action]] = {}
+    for action in register.actions:
+        for number in action.was:
+            if number not in numbers:
+                now.setdefault(number, []).append(action)
+    was_column = dict(register.headings).get("was", settings.register.columns["was"].heading)
+    read: list[Update] = []
+    for update in updates:
+        if update.ref not in now:
+            read.append(update)
+            continue
+        actions = now[update.ref]
+        first = actions[0]
+        issues.append(issue("renumbered-ref", new=" and ".join(str(action.ref) for action in actions),
+                            was_column=was_column, register_row=first.row or "?",
+                            was=", ".join(str(number) for number in first.was), column=ref_heading,
+                            value=str(update.ref), file=update.file, sheet=update.sheet, row=update.row,
+                            ref=update.ref))
+        # the row's Section and Action cells are the plan's before the renumbering, not the partner's words
+        read += [replace(update, ref=action.ref, action_text="", section_text="") for action in actions]
+    return read
 
 
 def _cell_words(cell: Cell) -> str:
