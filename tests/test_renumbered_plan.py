@@ -6,11 +6,14 @@ October built and compared with September; read back from the Word paper, the PD
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import docx
 import openpyxl
+import pdfplumber
 import pytest
+from docx.oxml.ns import qn
 
 from conftest import copy_example
 from reportgen.shells.cli import main
@@ -74,7 +77,7 @@ def test_an_old_workbooks_row_of_a_renumbered_action_updates_it_under_its_new_nu
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Wessex Police fills in the workbook made before the refresh: its row 5 is action 40 now. The build says so at
     the row (file, row, the register's cell) and shows the update under 40, not "withdrawn?" with 40 left with no
-    update."""
+    update; the paper's changes and the comparison pair 40 with September's 5, and 28 is not said withdrawn."""
     root = copy_example(tmp_path / "ws")
     _september_then_refresh(root, capsys)
     _old_workbook_filed(root, 5, "Completed", "Hot spot patrols now cover every district.")
@@ -88,7 +91,25 @@ def test_an_old_workbooks_row_of_a_renumbered_action_updates_it_under_its_new_nu
         ("inputs/returns/2026-10/opcc.xlsx", "9", "28"), ("inputs/returns/2026-10/wessex-police.xlsx", "4", "5")]
     assert "Action 5 was in the paper" not in printed and "no longer in the register" not in printed
     draft = root / "outputs" / "2026-10" / "draft-01"
-    assert _status_cell(draft, 40).startswith("Completed")
+    assert _status_cell(draft, 40).startswith("Completed") and "New since" not in _status_cell(draft, 40)
+
+    with pdfplumber.open(draft / "paper.pdf") as pdf:
+        text = " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
+    assert "Renumbered since then: 5 is now 40; 28 is now part of 24." in text
+    assert "No longer in the plan" not in text
+
+    out = tmp_path / "diff"
+    printed = _run(capsys, "diff", str(root / "outputs" / "2026-09" / "draft-01"), str(draft), "--out", str(out))
+    assert "Renumbered (the register's Was numbered column): 5 is now 40; 28 is now part of 24." in printed
+    record = json.loads((out / "diff.json").read_text(encoding="utf-8"))["diff"]
+    assert [action["ref"] for action in record["withdrawn"]] == []
+    assert [action["ref"] for action in record["added"]] == []
+    assert {move["ref"]: move["new"] for move in record["moves"]}[40] == "Completed"
+    plan = docx.Document(str(out / "diff.docx")).tables[-1]
+    tracked = [("".join(text.text or "" for text in row.cells[0]._tc.iter(qn("w:delText"))),
+                "".join(text.text or "" for ins in row.cells[0]._tc.iter(qn("w:ins")) for text in ins.iter(qn("w:t"))))
+               for row in plan.rows]
+    assert ("5", "40") in tracked and ("28", "") in tracked  # the number's change; the merged action's row deleted
 
 
 def test_a_renumbered_action_with_no_update_carries_its_status_from_its_old_number(

@@ -30,6 +30,7 @@ from reportgen.model import CoverRow, Inline, Paper, PaperRow, PaperSection, Ric
 from reportgen.paper_rules import status_changed
 from reportgen.periods import period_label
 from reportgen.read.richtext import parse_explanation, shown_text
+from reportgen.renumbering import renumbered_since
 from reportgen.wording import counted, quoted
 
 SCHEMA = 1
@@ -198,6 +199,9 @@ class DraftDiff:
     no_longer_exempt: tuple[ActionSummary, ...] = ()
     # what looks like personal data the new draft publishes and the old did not, where (`printed_texts`)
     personal_data: tuple[PersonalDataAdded, ...] = ()
+    # the actions the new draft's register renumbered since the old one (its Was numbered column), paired with
+    # their old rows: "5 is now 148; 12 is now part of 11."; "" for none
+    renumbered: str = ""
 
     @property
     def backwards(self) -> bool:
@@ -261,7 +265,7 @@ class DraftDiff:
         return not (counts_moved or blocking_moved or self.moves or self.added or self.withdrawn or self.changed
                     or self.cover or self.narrative or self.narrative_set_out or self.columns or self.sections
                     or self.cover_rows
-                    or self.made_exempt or self.no_longer_exempt)
+                    or self.made_exempt or self.no_longer_exempt or self.renumbered)
 
 
 # ---------------------------------------------------------------- word-level comparison
@@ -371,12 +375,19 @@ def text_change(field: str, old: str, new: str) -> TextChange | None:
 def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
     """What changed from the `old` paper to the `new` one, keyed by action ref."""
     before = {row.ref: row for row in old.rows}
-    after = {row.ref: row for row in new.rows}
+    # the new draft's rows by the number the old one shows each under: its own, or the one it had before the plan
+    # was renumbered (the register's Was numbered column), never one guessed from its words
+    renumbered = renumbered_since(((row.ref, row.was) for row in new.rows), old)
+    after = {row.ref: row for row in new.rows if row.ref not in renumbered.earlier}
+    for row in new.rows:  # a split action's new half, its old number kept by the other half, is added
+        earlier = renumbered.earlier_ref(row.ref)
+        if row.ref in renumbered.earlier:
+            after[earlier if earlier in before and earlier not in after else row.ref] = row
     common = sorted(before.keys() & after.keys())
     same = sum(same_action(before[ref].action, after[ref].action) for ref in common)
     different = bool(before and after) and (not common or same < DIFFERENT_PLANS_SHARE * len(common))
     paired = [] if different else common  # actions of different plans are each only in their draft
-    moves = tuple(StatusMove(ref, after[ref].action, before[ref].status_label, after[ref].status_label)
+    moves = tuple(StatusMove(after[ref].ref, after[ref].action, before[ref].status_label, after[ref].status_label)
                   for ref in paired if status_changed(before[ref], after[ref]))
     renamed = renamed_sections(old, new) if not different else {}
     reheaded = reheaded_rows(old.cover, new.cover)
@@ -395,7 +406,9 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
         total=CountChange("Total", old.total, new.total),
         moves=moves,
         added=tuple(action_summary(after[ref], added=True) for ref in sorted(after.keys() - set(paired))),
-        withdrawn=tuple(action_summary(before[ref]) for ref in sorted(before.keys() - set(paired))),
+        withdrawn=tuple(action_summary(before[ref]) for ref in sorted(before.keys() - set(paired))
+                        if different or ref not in renumbered.now),
+        renumbered="" if different else renumbered.sentence(),
         changed=changed,
         cover=(*(change for change in cover_changes(old.cover, new.cover) if change.field not in reheaded_labels),
                *heading_changes(old, new)),
@@ -844,6 +857,11 @@ def blocking_note(diff: DraftDiff) -> str:
     return ""
 
 
+def renumbered_note(diff: DraftDiff) -> str:
+    """The actions renumbered between the drafts, which the comparison pairs with their old rows; "" for none."""
+    return f"Renumbered (the register's Was numbered column): {diff.renumbered}" if diff.renumbered else ""
+
+
 def human_text(diff: DraftDiff, marks: Marks = PLAIN_MARKS) -> str:
     """A plain-text summary: counts, status moves, added and withdrawn actions, reworded actions (their
     words marked with `marks`)."""
@@ -861,6 +879,8 @@ def human_text(diff: DraftDiff, marks: Marks = PLAIN_MARKS) -> str:
         lines.append(columns)
     if sections := section_note(diff):
         lines.append(sections)
+    if diff.renumbered:
+        lines.append(renumbered_note(diff))
     if rows := cover_note(diff):
         lines.append(rows)
     marking = diff.old.marking or diff.new.marking

@@ -43,6 +43,7 @@ from reportgen.model import (
 from reportgen.paper.progress import without_progress
 from reportgen.paper_rules import StatusCell
 from reportgen.read.richtext import parse_explanation
+from reportgen.renumbering import renumbered_since
 
 Change = Literal["ins", "del"]
 # an added action an earlier period's paper had (`ActionSummary.back`), in its status cell: as diff.html says it
@@ -401,12 +402,18 @@ def redline_paper(old: Paper, new: Paper, diff: DraftDiff) -> Paper:
     after = {row.ref: row for row in new.rows}
     moved = unpaired_refs(old, new, diff)
     added = {summary.ref for summary in diff.added} | moved
-    removed = {summary.ref for summary in diff.withdrawn} | moved
+    # an action renumbered since (the register's Was numbered) is its old row redlined, its number's change tracked;
+    # the old row of an action merged into another is deleted, as rejecting every change gives the old paper back
+    renumbered = renumbered_since(((row.ref, row.was) for row in new.rows), old) if not diff.different_plans \
+        else renumbered_since((), None)
+    paired = {renumbered.earlier_ref(row.ref) for row in new.rows if row.ref not in added}
+    removed = {summary.ref for summary in diff.withdrawn} | moved | (renumbered.now.keys() - paired)
     back = {summary.ref: summary.back for summary in diff.added}
     sections: list[PaperSection] = []
     for section in new.sections:
         rows = tuple(whole_row(new, row, "ins", back.get(row.ref, "")) if row.ref in added
-                     else redline_row(before[row.ref], row, old, new) if row.ref in before
+                     else redline_row(before[renumbered.earlier_ref(row.ref)], row, old, new)
+                     if renumbered.earlier_ref(row.ref) in before
                      else row for row in section.rows)
         sections.append(replace(section, rows=rows))
     renamed = {} if diff.different_plans else {was: key for key, was in renamed_sections(old, new).items()}

@@ -43,6 +43,7 @@ from reportgen.diff.changes import (
     paired_links,
     progress_note,
     renamed_sections,
+    renumbered_note,
     section_note,
     shows_address,
     unrelated_note,
@@ -228,6 +229,12 @@ def _environment(templates: Path) -> Environment:
                                         ("lines", lines), ("link_runs", link_runs)))
 
 
+def renamed_or_renumbered(diff: DraftDiff) -> str:
+    """The sections renamed, then the actions renumbered, in the one note a workspace's own diff.html.j2 (copied
+    before actions could be renumbered) already shows."""
+    return " ".join(note for note in (section_note(diff), renumbered_note(diff)) if note)
+
+
 def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templates: Path) -> str:
     """The summary a Panel member reads: counts then and now, status moves, then each reworded action."""
     cover = [FieldView(c.field, field_blocks(c.field, c.old, c.new)) for c in diff.cover]
@@ -235,8 +242,9 @@ def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templa
                  if diff.narrative or diff.narrative_set_out else ())
     notes = {"order_note": order_note(diff), "periods_note": progress_note(diff),
              "unrelated_note": unrelated_note(diff) if diff.unrelated else "", "blocking_note": blocking_note(diff),
-             "column_note": column_note(diff), "section_note": section_note(diff), "cover_note": cover_note(diff),
-             "exemption_note": exemption_note(diff), "personal_data_note": personal_data_note(diff.personal_data)}
+             "column_note": column_note(diff), "section_note": renamed_or_renumbered(diff),
+             "cover_note": cover_note(diff), "exemption_note": exemption_note(diff),
+             "personal_data_note": personal_data_note(diff.personal_data)}
     with template_errors(DIFF_TEMPLATE):  # the workspace's own diff.html.j2 may be broken
         template = _environment(Path(templates).resolve()).get_template(DIFF_TEMPLATE)
         html = template.render(diff=diff, paper=new_paper, actions=action_views(diff, old_paper, new_paper),

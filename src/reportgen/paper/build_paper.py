@@ -33,6 +33,7 @@ from reportgen.paper.progress import with_progress
 from reportgen.paper_rules import status_changed
 from reportgen.periods import period_label
 from reportgen.read.richtext import parse_explanation, render_markdown
+from reportgen.renumbering import renumbered_since
 from reportgen.settings import Edition, Settings
 from reportgen.terms import (
     NO_LONGER_IN_PLAN,
@@ -119,6 +120,7 @@ def build_paper(
         carried_forward=sum(1 for a in included if a.state is UpdateState.CARRIED_FORWARD),
         changes=moves,
         changes_note=(changes_note(previous, previous_name, bool(moves), edition, revises)
+                      + renumbered_note(previous, rows)
                       + meeting_moved(previous, previous_name, merged.period, date)) if listed else "",
         new_actions=new_refs,
         blocking_issues=len(blocking),
@@ -367,10 +369,21 @@ def changes_since(previous: Paper | None, rows: Sequence[PaperRow], in_register:
     public paper never names it."""
     if previous is None:
         return (), ()
+    renumbered = renumbered_since(((row.ref, row.was) for row in rows), previous)
     before = {row.ref: row for row in previous.rows}
-    moves = tuple(StatusMove(row.ref, row.action, before[row.ref].status_label, row.status_label)
-                  for row in rows if row.ref in before and status_changed(before[row.ref], row))
+    paired = {row.ref: before[renumbered.earlier_ref(row.ref)] for row in rows
+              if renumbered.earlier_ref(row.ref) in before}
+    moves = tuple(StatusMove(row.ref, row.action, paired[row.ref].status_label, row.status_label)
+                  for row in rows if row.ref in paired and status_changed(paired[row.ref], row))
     withdrawn = tuple(StatusMove(row.ref, row.action, row.status_label, NO_LONGER_IN_PLAN)
-                      for row in previous.rows if in_register is not None and row.ref not in in_register)
-    new = tuple(row.ref for row in rows if row.ref not in before)
+                      for row in previous.rows if in_register is not None and row.ref not in in_register
+                      and row.ref not in renumbered.now)
+    new = tuple(row.ref for row in rows if row.ref not in paired)
     return moves + withdrawn, new
+
+
+def renumbered_note(previous: Paper | None, rows: Sequence[PaperRow]) -> str:
+    """After the changes note: the actions renumbered since the last draft, by the register's Was numbered column
+    (" Renumbered since then: 5 is now 148; 12 is now part of 11."), so that a reader pairs the rows; "" for none."""
+    said = renumbered_since(((row.ref, row.was) for row in rows), previous).sentence()
+    return f" Renumbered since then: {said}" if said else ""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from reportgen.model import Chart, ColumnName, CountRow, Paper, PaperRow, PaperSection, Progress, StalledAction
 from reportgen.paper_rules import ARROWS
 from reportgen.read.richtext import shown_update
+from reportgen.renumbering import renumbered_since
 from reportgen.settings import CANONICAL_STATUSES, HistorySettings
 from reportgen.terms import NO_LONGER_IN_PLAN, NO_RECOGNISED_STATUS, NO_STATUS_GIVEN, NO_UPDATE_LABEL, NO_UPDATE_YET
 from reportgen.wording import counted
@@ -40,7 +41,11 @@ def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySetti
         return paper
     frame = history_frame([*earlier, paper])
     previous = earlier[-1]
+    # an action renumbered since (the register's Was numbered) moves from its row under the number it had then
+    renumbered = renumbered_since(((row.ref, row.was) for row in paper.rows), previous)
     before = {row.ref: row for row in previous.rows}
+    before = {row.ref: before[renumbered.earlier_ref(row.ref)] for row in paper.rows
+              if renumbered.earlier_ref(row.ref) in before}
     last_in = {row.ref: (row, earlier_paper.period) for earlier_paper in earlier[:-1] for row in earlier_paper.rows}
     unknown = exempt if previous.edition == "public" and previous.exempt_count else frozenset()
     sections = tuple(replace(section, rows=tuple(left_out(row, previous.period, last_in.get(row.ref))
@@ -60,7 +65,7 @@ def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySetti
     # an action of the previous paper not in this one is withdrawn unless it is in the register, exempt now (the
     # public edition leaves it out): that one is counted, never named
     present = {row.ref for row in rows}
-    gone = [row for row in previous.rows if row.ref not in present]
+    gone = [row for row in previous.rows if row.ref not in present and row.ref not in renumbered.now]
     withdrawn = [row for row in gone if row.ref not in exempt]
     progress = Progress(
         charts=(periods_chart(by_period, note), *((sections_chart(paper, sections, grouping),) if grouping else ())),
