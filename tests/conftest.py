@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import logging
 import os
 import re
@@ -39,17 +38,6 @@ from reportgen.model import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def kept_file(folder: Path, name: str) -> Path:
-    """A draft's file `name` ("paper.pdf") as the draft's edition names it, by its manifest: paper-restricted.pdf in a
-    restricted draft; `name` itself in a folder with no manifest."""
-    from reportgen.terms import edition_file
-
-    manifest = folder / "manifest.json"
-    if not manifest.is_file():
-        return folder / name
-    return folder / edition_file(name, json.loads(manifest.read_text(encoding="utf-8"))["manifest"]["edition"])
 SHARED = ROOT.parent / "shared"
 SAMPLE = SHARED / "sample-2023"
 REFERENCE = SHARED / "reference" / "panel-paper-2023-02.txt"

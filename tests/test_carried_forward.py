@@ -10,7 +10,7 @@ import docx
 import openpyxl
 import pytest
 
-from conftest import copy_example, kept_file
+from conftest import copy_example
 from reportgen.drafts.folders import load_draft
 from reportgen.shells.cli import main
 
@@ -41,7 +41,7 @@ def _prefilled(folder: Path, name: str, ref: int) -> tuple[object, object]:
 
 def _status_cell(draft: Path, ref: int) -> str:
     """The Word paper's status cell of an action (the plan is the last table)."""
-    table = docx.Document(str(kept_file(draft, "paper.docx"))).tables[-1]
+    table = docx.Document(str(draft / "paper.docx")).tables[-1]
     return next(row.cells[2].text for row in table.rows if row.cells[0].text == str(ref))
 
 
@@ -127,5 +127,5 @@ def test_an_exempt_actions_status_is_carried_past_a_month_its_lead_sent_nothing(
     public = Path(_run(capsys, "build", "--workspace", str(root), "--period", "2026-12").split()[-1])
     assert 20 not in [row.ref for row in load_draft(public)[0].rows]
     assert "Revised arrangements have been agreed" not in " ".join(
-        p.text for table in docx.Document(str(kept_file(public, "paper.docx"))).tables
+        p.text for table in docx.Document(str(public / "paper.docx")).tables
         for row in table.rows for cell in row.cells for p in cell.paragraphs)

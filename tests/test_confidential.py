@@ -19,7 +19,6 @@ from conftest import (
     RETURN_HEADINGS,
     copy_example,
     default_returns,
-    kept_file,
     make_workspace,
     rewrite_kept_record,
     write_csv,
@@ -55,18 +54,18 @@ def test_canary_test_would_catch_a_leak(tmp_path: Path) -> None:
     restricted = build_draft(root, edition="restricted")
     assert 7 in [row.ref for row in restricted.paper.rows]
     assert restricted.paper.marking == "RESTRICTED"
-    assert "paper-restricted.docx:word/document.xml" in canary_leaks(restricted.folder)
-    assert "paper-restricted.pdf:text" in canary_leaks(restricted.folder)
-    assert "paper-restricted.html" in canary_leaks(restricted.folder)
+    assert "paper.docx:word/document.xml" in canary_leaks(restricted.folder)
+    assert "paper.pdf:text" in canary_leaks(restricted.folder)
+    assert "paper.html" in canary_leaks(restricted.folder)
 
 
 def test_restricted_edition_marks_every_page(tmp_path: Path) -> None:
     result = build_draft(exempt_workspace(tmp_path / "ws"), edition="restricted")
-    pages = [page.extract_text() or "" for page in pypdf.PdfReader(kept_file(result.folder, "paper.pdf")).pages]
+    pages = [page.extract_text() or "" for page in pypdf.PdfReader(result.folder / "paper.pdf").pages]
     assert pages and all("RESTRICTED" in text for text in pages)
     import docx
 
-    document = docx.Document(str(kept_file(result.folder, "paper.docx")))
+    document = docx.Document(str(result.folder / "paper.docx"))
     assert all("RESTRICTED" in "".join(p.text for p in s.header.paragraphs) for s in document.sections)
 
 
@@ -74,7 +73,7 @@ def test_restricted_register_workbook_is_marked_on_its_sheet_and_every_printed_p
     """register.xlsx of the restricted edition holds the exempt actions: marked as its paper is."""
     root = exempt_workspace(tmp_path / "ws")
     restricted = build_draft(root, edition="restricted")
-    [sheet] = openpyxl.load_workbook(kept_file(restricted.folder, "register.xlsx")).worksheets
+    [sheet] = openpyxl.load_workbook(restricted.folder / "register.xlsx").worksheets
     assert 7 in [row[0].value for row in sheet.iter_rows(min_row=2)]
     assert sheet.title == "Register RESTRICTED"
     assert (sheet.oddHeader.center.text, sheet.oddFooter.center.text) == ("RESTRICTED", "RESTRICTED")
@@ -91,14 +90,14 @@ def _properties(folder: Path) -> dict[str, tuple[str, str]]:
     [word] = [path for path in folder.glob("*.docx")]
     core = docx.Document(str(word)).core_properties
     found = {"docx": (core.title, core.keywords)}
-    for name in ("paper.pdf", "paper-restricted.pdf", "diff.pdf"):
+    for name in ("paper.pdf", "diff.pdf"):
         if (folder / name).is_file():
             with pikepdf.open(folder / name) as pdf:
                 info, xmp = pdf.docinfo, pdf.open_metadata()
                 assert str(xmp.get("dc:title")) == str(info["/Title"])  # the XMP says the same
                 assert str(xmp.get("pdf:Keywords", "")) == str(info.get("/Keywords", ""))
                 found[name] = (str(info["/Title"]), str(info.get("/Keywords", "")))
-    for name in ("paper.html", "paper-restricted.html", "diff.html"):
+    for name in ("paper.html", "diff.html"):
         if (folder / name).is_file():
             found[name] = (lxml.html.fromstring((folder / name).read_bytes()).findtext(".//title"), "")
     return found
@@ -114,9 +113,8 @@ def test_a_restricted_file_forwarded_alone_says_what_it_is_in_its_own_properties
     root = exempt_workspace(tmp_path / "ws")
     restricted = build_draft(root, edition="restricted")
     marked = f"RESTRICTED – {restricted.paper.title}"
-    assert _properties(restricted.folder) == {"docx": (marked, "RESTRICTED"),
-                                              "paper-restricted.pdf": (marked, "RESTRICTED"),
-                                              "paper-restricted.html": (marked, "")}
+    assert _properties(restricted.folder) == {"docx": (marked, "RESTRICTED"), "paper.pdf": (marked, "RESTRICTED"),
+                                              "paper.html": (marked, "")}
     public = build_draft(root)
     assert public.paper.title == restricted.paper.title
     assert _properties(public.folder) == {"docx": (public.paper.title, ""), "paper.pdf": (public.paper.title, ""),
@@ -316,7 +314,7 @@ def test_each_editions_first_draft_says_so_and_later_ones_are_compared_with_thei
     assert [folder.name for folder in folders] == ["draft-01", "draft-02", "draft-03"]
 
     def said(folder: Path) -> list[str]:  # the Word paper's lines about what it is compared with
-        return [p.text for p in docx.Document(str(kept_file(folder, "paper.docx"))).paragraphs
+        return [p.text for p in docx.Document(str(folder / "paper.docx")).paragraphs
                 if "first draft" in p.text or "since draft" in p.text]
 
     assert said(folders[0]) == ["This is the first draft of the public edition: there is no earlier one to compare "
@@ -699,10 +697,9 @@ def _foi_row(folder: Path) -> str:
     import lxml.html
 
     label = "FREEDOM OF INFORMATION EXEMPTION SECTION IF APPLICABLE"
-    cover = {row.cells[0].text: row.cells[1].text
-             for row in docx.Document(str(kept_file(folder, "paper.docx"))).tables[0].rows}
-    first = pypdf.PdfReader(kept_file(folder, "paper.pdf")).pages[0].extract_text() or ""
-    web = lxml.html.fromstring((kept_file(folder, "paper.html")).read_bytes()).text_content()
+    cover = {row.cells[0].text: row.cells[1].text for row in docx.Document(str(folder / "paper.docx")).tables[0].rows}
+    first = pypdf.PdfReader(folder / "paper.pdf").pages[0].extract_text() or ""
+    web = lxml.html.fromstring((folder / "paper.html").read_bytes()).text_content()
     assert cover[label] in " ".join(first.split()) and cover[label] in web
     return cover[label]
 
@@ -841,21 +838,20 @@ def test_the_restricted_edition_marks_each_exempt_action_in_words_in_every_forma
     root = exempt_workspace(tmp_path / "ws")
     restricted = build_draft(root, edition="restricted", out=tmp_path / "restricted").folder
     public = build_draft(root, out=tmp_path / "public").folder
-    plan = docx.Document(str(kept_file(restricted, "paper.docx"))).tables[-1]
+    plan = docx.Document(str(restricted / "paper.docx")).tables[-1]
     status = {row.cells[0].text: row.cells[2].text for row in plan.rows[1:] if row.cells[0].text.isdigit()}
     assert status["7"].splitlines()[1] == EXEMPT_ROW_NOTE and EXEMPT_ROW_NOTE not in status["1"] + status["2"]
-    pdf = " ".join(" ".join(page.extract_text().split())
-                   for page in pypdf.PdfReader(kept_file(restricted, "paper.pdf")).pages)
+    pdf = " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(restricted / "paper.pdf").pages)
     assert pdf.count(EXEMPT_ROW_NOTE) == 2  # the status cell, and the legend before the plan
-    page = lxml_html.fromstring((kept_file(restricted, "paper.html")).read_bytes())
+    page = lxml_html.fromstring((restricted / "paper.html").read_bytes())
     cell = page.get_element_by_id("action-7").xpath("string(td[contains(@class, 'status')])")
     assert EXEMPT_ROW_NOTE in cell and EXEMPT_ROW_NOTE not in page.get_element_by_id("action-2").text_content()
-    sheet = openpyxl.load_workbook(kept_file(restricted, "register.xlsx")).worksheets[0]
+    sheet = openpyxl.load_workbook(restricted / "register.xlsx").worksheets[0]
     notes = {row[0]: row[5] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert notes[7].startswith(EXEMPT_ROW_NOTE) and EXEMPT_ROW_NOTE not in str(notes[1]) + str(notes[2])
-    assert EXEMPT_ROW_NOTE not in (kept_file(public, "paper.html")).read_text(encoding="utf-8")
+    assert EXEMPT_ROW_NOTE not in (public / "paper.html").read_text(encoding="utf-8")
     assert "not in the public edition" not in " ".join(
-        " ".join(page.extract_text().split()) for page in pypdf.PdfReader(kept_file(public, "paper.pdf")).pages)
+        " ".join(page.extract_text().split()) for page in pypdf.PdfReader(public / "paper.pdf").pages)
 
 
 def _exemptions_swapped(root: Path) -> tuple[Path, Path]:
@@ -965,23 +961,23 @@ def test_the_restricted_edition_says_before_its_plan_how_many_actions_are_exempt
     restricted = build_draft(root, edition="restricted", out=tmp_path / "restricted").folder
     public = build_draft(root, out=tmp_path / "public").folder
 
-    with pdfplumber.open(kept_file(restricted, "paper.pdf")) as pdf:
+    with pdfplumber.open(restricted / "paper.pdf") as pdf:
         words = [(page, " ".join(page.extract_text().split())) for page in pdf.pages]
         page, text = next((page, text) for page, text in words if legend in text)
         assert text.index("Delivery plan") < text.index(legend) < text.index("Plan priority")
         start = "".join(c["text"] for c in page.chars).index("Part II: this restricted")
         assert all(c.get("mcid") is not None for c in page.chars[start:start + 40])  # tagged, not an artefact
-    before = docx.Document(str(kept_file(restricted, "paper.docx"))).tables[-1]._tbl.getprevious()  # the plan's
+    before = docx.Document(str(restricted / "paper.docx")).tables[-1]._tbl.getprevious()  # the plan's
     assert " ".join("".join(t.text for t in before.iter(qn("w:t"))).split()) == legend
-    page = lxml_html.fromstring((kept_file(restricted, "paper.html")).read_bytes())
+    page = lxml_html.fromstring((restricted / "paper.html").read_bytes())
     [shown] = page.xpath("//h2[@id='plan-heading']/following-sibling::p[1][@class='exempt-legend']")
     assert " ".join(shown.text_content().split()) == legend
 
     assert "Part II: this restricted edition" not in " ".join(
-        p.extract_text() for p in pypdf.PdfReader(kept_file(public, "paper.pdf")).pages)
+        p.extract_text() for p in pypdf.PdfReader(public / "paper.pdf").pages)
     assert "Part II: this restricted edition" not in " ".join(p.text for p in docx.Document(
-        str(kept_file(public, "paper.docx"))).paragraphs)
-    assert "Part II: this restricted edition" not in (kept_file(public, "paper.html")).read_text(encoding="utf-8")
+        str(public / "paper.docx")).paragraphs)
+    assert "Part II: this restricted edition" not in (public / "paper.html").read_text(encoding="utf-8")
 
 
 def test_diff_docx_tracks_the_legend_of_exempt_actions(tmp_path: Path) -> None:
@@ -1025,12 +1021,12 @@ def test_a_narrative_can_say_how_many_exempt_actions_each_edition_holds_or_leave
         "{{ exempt_shown }} shown.{% endif %}\n", encoding="utf-8")
     restricted = build_draft(root, edition="restricted").folder
     public = build_draft(root).folder
-    said = {folder: " ".join(p.text for p in docx.Document(str(kept_file(folder, "paper.docx"))).paragraphs)
+    said = {folder: " ".join(p.text for p in docx.Document(str(folder / "paper.docx")).paragraphs)
             for folder in (restricted, public)}
     assert "This restricted paper includes 1 exempt action." in said[restricted]
     assert "1 action is exempt and not shown; 0 shown." in said[public]
     assert "This restricted paper includes 1 exempt action." in " ".join(
-        page.extract_text() or "" for page in pypdf.PdfReader(kept_file(restricted, "paper.pdf")).pages)
+        page.extract_text() or "" for page in pypdf.PdfReader(restricted / "paper.pdf").pages)
 
 
 def test_a_flag_of_1_or_0_under_the_number_format_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -1051,7 +1047,7 @@ def test_a_flag_of_1_or_0_under_the_number_format_is_read(tmp_path: Path, capsys
     folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
     import docx
 
-    refs = [row.cells[0].text for row in docx.Document(str(kept_file(folder, "paper.docx"))).tables[-1].rows[1:]]
+    refs = [row.cells[0].text for row in docx.Document(str(folder / "paper.docx")).tables[-1].rows[1:]]
     assert "4" not in refs and "5" not in refs and {"1", "2", "3", "6"} <= set(refs)
     assert main(["build", "--workspace", str(root), "--edition", "restricted"]) == 1
     folder = Path(capsys.readouterr().out.strip().splitlines()[-1])

@@ -25,7 +25,6 @@ from conftest import (
     copy_example,
     default_returns,
     element_text,
-    kept_file,
     make_workspace,
     marked_content_problems,
     marked_pages,
@@ -377,7 +376,7 @@ def test_a_deleted_foi_exemption_or_meeting_line_is_a_warning_naming_what_the_pa
     assert ("warning setting 'meeting': reportgen.toml: [paper] sets no meeting, so the cover sheet's 'MEETING' says "
             "'Police and Crime Panel', which nobody chose.") in said
     folder = Path(_said(capsys, "build", "--workspace", str(workspace)).split()[-1])
-    cover = cover_table(kept_file(folder, "paper.docx"))
+    cover = cover_table(folder / "paper.docx")
     assert (cover["MEETING"], cover["FREEDOM OF INFORMATION EXEMPTION SECTION IF APPLICABLE"]) == (
         "Police and Crime Panel", "Not Exempt")  # what the warnings say it prints
     restricted = _said(capsys, "validate", "--workspace", str(workspace), "--edition", "restricted")

@@ -167,7 +167,7 @@ def test_readme_commands_work_as_written(tmp_path: Path) -> None:
         assert done.returncode == expected, f"{command}\n{done.stdout}{done.stderr}"
         assert "Traceback" not in done.stderr, command
     assert (repo / "outputs" / "2026-10" / "compare" / "draft-01-to-draft-02" / "diff.docx").is_file()
-    assert (repo / "outputs" / "restricted-september" / "paper-restricted.pdf").is_file()
+    assert (repo / "outputs" / "restricted-september" / "paper.pdf").is_file()
     assert len(list((repo / "outputs" / "2026-11" / "returns").glob("*.xlsx"))) == 5
     assert (tmp_path / "my-office" / "inputs" / "register.xlsx").is_file()  # `reportgen init`, beside the clone
 

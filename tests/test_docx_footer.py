@@ -15,7 +15,7 @@ import pytest
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 
-from conftest import copy_example, kept_file
+from conftest import copy_example
 from reportgen.shells.cli import main
 from test_libreoffice import convert, needs_libreoffice
 
@@ -29,7 +29,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     workspace = copy_example(root / "ws")
     out = root / "draft"
     assert main(["build", "--workspace", str(workspace), "--edition", "restricted", "--out", str(out)]) == 0
-    return kept_file(out, "paper.docx")
+    return out / "paper.docx"
 
 
 def text_width_twips(section: docx.section.Section) -> int:

@@ -19,7 +19,6 @@ from conftest import (
     SAMPLE,
     copy_example,
     default_returns,
-    kept_file,
     make_workspace,
     needs_sample,
 )
@@ -90,15 +89,15 @@ def test_a_blocked_drafts_files_say_draft_in_their_title(tmp_path: Path, edition
     result = build_draft(blocked_workspace(tmp_path / "ws"), edition=edition)  # type: ignore[arg-type]
     lead = "RESTRICTED – DRAFT – " if edition == "restricted" else "DRAFT – "
     title = result.paper.title
-    with pikepdf.open(kept_file(result.folder, "paper.pdf")) as pdf:
+    with pikepdf.open(result.folder / "paper.pdf") as pdf:
         assert str(pdf.docinfo["/Title"]) == lead + title
         with pdf.open_metadata() as xmp:
             assert xmp["dc:title"] == lead + title
-    assert docx.Document(str(kept_file(result.folder, "paper.docx"))).core_properties.title == lead + title
-    page = (kept_file(result.folder, "paper.html")).read_text(encoding="utf-8")
+    assert docx.Document(str(result.folder / "paper.docx")).core_properties.title == lead + title
+    page = (result.folder / "paper.html").read_text(encoding="utf-8")
     assert unescape(re.search(r"<title>(.*?)</title>", page, re.S)[1]).strip() == lead + title  # type: ignore[index]
     clean = build_draft(copy_example(tmp_path / "clean"))
-    with pikepdf.open(kept_file(clean.folder, "paper.pdf")) as pdf:
+    with pikepdf.open(clean.folder / "paper.pdf") as pdf:
         assert not str(pdf.docinfo["/Title"]).startswith("DRAFT")
 
 
@@ -164,7 +163,7 @@ def test_a_long_title_stays_on_one_line_beside_the_draft_marking(tmp_path: Path,
     narrative = "# Delivery\n\n" + "Of the {{ total }} actions, most are under way.\n\n" * 60  # onto page 2
     result = build_draft(blocked_workspace(tmp_path / "ws", f'[paper]\ntitle = "{title}"\n', narrative),
                          edition=edition)
-    path = kept_file(result.folder, "paper.pdf")
+    path = result.folder / "paper.pdf"
     assert_pdf_marked(path, f"{MARK}: 2 issues to resolve")
     marking = "RESTRICTED " if edition == "restricted" else ""
     pages = pypdf.PdfReader(path).pages[1:]

@@ -77,8 +77,7 @@ def test_drafts_and_kept_mail_are_as_private_as_the_users_umask(tmp_path: Path, 
     assert mailed.returncode == 0, mailed.stderr
     outbox = root / "outputs" / "2026-10" / "mail" / "outbox"
     written = {**_modes(draft), **{f"outbox/{name}": mode for name, mode in _modes(outbox).items()}}
-    assert {"paper-restricted.docx", "paper-restricted.pdf", "paper-restricted.html", "draft.json",
-            "issues.csv"} <= set(written)
+    assert {"paper.docx", "paper.pdf", "paper.html", "draft.json", "issues.csv"} <= set(written)
     assert any(name.endswith(".eml") for name in written)
     assert {name: mode for name, mode in written.items() if mode != file_mode} == {}
     assert draft.stat().st_mode & 0o777 == 0o777 & ~umask

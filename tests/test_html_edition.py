@@ -15,16 +15,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from browser import axe_violations, listening, loading_markup, visible_refs
 from canary import CANARY, canary_leaks, exempt_workspace
-from conftest import (
-    REGISTER_HEADINGS,
-    RETURN_HEADINGS,
-    ROOT,
-    SAMPLE,
-    copy_example,
-    kept_file,
-    make_workspace,
-    needs_sample,
-)
+from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, ROOT, SAMPLE, copy_example, make_workspace, needs_sample
 from reportgen.run.build import OUTPUT_FILES, BuildResult, build_draft
 
 
@@ -390,7 +381,7 @@ def test_printed_restricted_draft_is_marked_on_every_page(browser: Browser, tmp_
     assert result.paper.marking == marking and result.paper.draft_marking
 
     def printed_pages(folder: Path) -> list[list[str]]:
-        page, messages = open_paper(browser, kept_file(folder, "paper.html"))
+        page, messages = open_paper(browser, folder / "paper.html")
         assert messages == []
         page.emulate_media(media="print")
         with pdfplumber.open(io.BytesIO(page.pdf(prefer_css_page_size=True))) as printed:  # lines top to foot
@@ -585,14 +576,14 @@ def test_search_finds_the_restricted_editions_exempt_actions_by_their_marking(br
     from canary import exempt_workspace
 
     result = build_draft(exempt_workspace(tmp_path / "ws"), edition="restricted", out=tmp_path / "draft")
-    page, messages = open_paper(browser, kept_file(result.folder, "paper.html"))
+    page, messages = open_paper(browser, result.folder / "paper.html")
     for typed, refs in (("exempt", [7]), ("part ii", [7]), ("not in the public edition", [7])):
         page.locator("#filter-text").fill(typed)
         page.locator("#filter-text").press("Enter")
         assert visible_refs(page) == refs, typed
     assert messages == []
     public = build_draft(tmp_path / "ws", out=tmp_path / "public")
-    assert "exempt (part ii): not in the public edition" not in (kept_file(public.folder, "paper.html")).read_text(
+    assert "exempt (part ii): not in the public edition" not in (public.folder / "paper.html").read_text(
         encoding="utf-8").lower()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from conftest import benchmark_workspace, copy_example, kept_file
+from conftest import benchmark_workspace, copy_example
 from reportgen.shells.cli import main
 
 FOOTER_DEPTH = 55  # points from the foot of the page: the bottom margin, where the footer is drawn
@@ -27,7 +27,7 @@ def built_with_meeting(tmp_path: Path, meeting: str, edition: str) -> Path:
     out = tmp_path / edition
     assert main(["build", "--workspace", str(root), "--period", "2026-10", "--edition", edition,
                  "--out", str(out)]) == 0
-    return kept_file(out, "paper.pdf")
+    return out / "paper.pdf"
 
 
 def footers(path: Path) -> list[tuple[str, list[Word]]]:
@@ -131,7 +131,7 @@ def test_a_long_paper_built_in_parts_prints_a_long_meeting_and_its_date_on_every
     out = tmp_path / "restricted"
     assert main(["build", "--workspace", str(root), "--period", "2026-10", "--edition", "restricted",
                  "--out", str(out)]) == 0
-    assert footer_problems(kept_file(out, "paper.pdf"), LONG_MEETING, "RESTRICTED") == []
+    assert footer_problems(out / "paper.pdf", LONG_MEETING, "RESTRICTED") == []
 
 
 @pytest.mark.parametrize("meeting", [

@@ -14,16 +14,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from conftest import (
-    REGISTER_HEADINGS,
-    RETURN_HEADINGS,
-    ROOT,
-    SAMPLE,
-    kept_file,
-    make_paper,
-    make_workspace,
-    needs_sample,
-)
+from conftest import REGISTER_HEADINGS, RETURN_HEADINGS, ROOT, SAMPLE, make_paper, make_workspace, needs_sample
 from reportgen.render.pdf.writer import write_pdf
 from reportgen.shells.cli import main
 
@@ -73,7 +64,7 @@ def test_the_note_of_exempt_actions_under_the_plan_is_never_alone_on_the_last_pa
     the page before (14 actions of this paper); the plan's last two rows now go over with it."""
     note = "2 actions are exempt from publication and are not shown."
     paper = replace(make_paper(14, 2), edition="restricted", marking="RESTRICTED", exempt_note=note)
-    write_pdf(paper, ROOT / "templates", kept_file(tmp_path, "paper.pdf"))
-    assert _last_page_rows(kept_file(tmp_path, "paper.pdf")) == ["13", "14", "2"]  # then the note's count, at the left
-    with pdfplumber.open(kept_file(tmp_path, "paper.pdf")) as pdf:
+    write_pdf(paper, ROOT / "templates", tmp_path / "paper.pdf")
+    assert _last_page_rows(tmp_path / "paper.pdf") == ["13", "14", "2"]  # then the note's count, at the left
+    with pdfplumber.open(tmp_path / "paper.pdf") as pdf:
         assert note in (pdf.pages[-1].extract_text() or "") and len(pdf.pages) == 4

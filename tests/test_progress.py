@@ -23,7 +23,7 @@ import pypdf
 import pytest
 
 from canary import CANARY
-from conftest import ACTIONS, REGISTER_HEADINGS, RETURN_HEADINGS, ROOT, kept_file, make_workspace, write_xlsx
+from conftest import ACTIONS, REGISTER_HEADINGS, RETURN_HEADINGS, ROOT, make_workspace, write_xlsx
 from reportgen.run.build import BuildResult, build_draft
 from reportgen.shells.cli import main
 
@@ -816,7 +816,7 @@ def test_exempt_actions_stay_out_of_history_and_progress(tmp_path: Path) -> None
     assert result.paper.progress is not None
     assert all(row.total == 6 for row in result.paper.progress.charts[0].rows)  # …the public ones never
     assert main(["history", "--workspace", str(root), "--out", str(tmp_path / "h")]) == 0
-    for path in [*(tmp_path / "h").iterdir(), kept_file(result.folder, "paper.html")]:
+    for path in [*(tmp_path / "h").iterdir(), result.folder / "paper.html"]:
         data = path.read_bytes()
         if path.suffix == ".xlsx":
             with zipfile.ZipFile(path) as package:
@@ -1331,18 +1331,18 @@ def test_the_restricted_edition_marks_an_exempt_action_where_stalled_actions_and
 
     for name in ("paper.html", "paper.pdf"):  # the web edition, and the HTML the PDF is laid out from
         if name == "paper.pdf":
-            text = " ".join(" ".join(p.extract_text() or ""
-                                     for p in pypdf.PdfReader(kept_file(result.folder, name)).pages).split())
+            text = " ".join(" ".join(p.extract_text() or "" for p in pypdf.PdfReader(result.folder / name).pages)
+                            .split())
             assert f"In progress {EXEMPT_ROW_NOTE} 2026-08 5" in text  # action 2's stalled status, then 5's row
             assert f"In progress Completed {EXEMPT_ROW_NOTE} 3" in text  # action 1's move, then 3's row
             continue
-        page = kept_file(result.folder, name).read_text(encoding="utf-8")
+        page = (result.folder / name).read_text(encoding="utf-8")
         for table in ("stalled", "changes"):
             found = re.search(rf'<table class="{table}".*?</table>', page, re.S)
             assert found is not None
             rows = re.findall(r"<tr><th scope=\"row\">.*?</tr>", found.group(0))
             assert [EXEMPT_ROW_NOTE in row for row in rows] == [True, False], table
-    tables = docx.Document(str(kept_file(result.folder, "paper.docx"))).tables
+    tables = docx.Document(str(result.folder / "paper.docx")).tables
     stalled = next(t for t in tables if [c.text for c in t.rows[0].cells][-1] == "Unchanged since")
     assert [row.cells[2].text for row in stalled.rows[1:]] == [f"In progress\n{EXEMPT_ROW_NOTE}", "On hold"]
     changes = next(t for t in tables if [c.text for c in t.rows[0].cells] == ["Plan priority", "Action", "Was", "Now"])
@@ -1350,7 +1350,7 @@ def test_the_restricted_edition_marks_an_exempt_action_where_stalled_actions_and
 
     public = build_draft(root, period=PERIODS[-1])  # leaves actions 1 and 2 out, and has no marking
     assert {1, 2}.isdisjoint(row.ref for row in public.paper.rows)
-    assert EXEMPT_ROW_NOTE not in (kept_file(public.folder, "paper.html")).read_text(encoding="utf-8")
+    assert EXEMPT_ROW_NOTE not in (public.folder / "paper.html").read_text(encoding="utf-8")
 
 
 def test_a_restricted_history_says_in_which_periods_an_action_was_exempt(built: list[BuildResult]) -> None:
@@ -1414,12 +1414,12 @@ def test_a_restricted_paper_after_a_public_only_month_says_whose_figures_they_ar
     seven = next(row for row in september.paper.rows if row.ref == 7)
     assert (seven.movement, seven.movement_direction) == ("Not in the 2026-08 public edition", "left-out")
 
-    pdf = _flat(_pdf_text(kept_file(september.folder, "paper.pdf")))
+    pdf = _flat(_pdf_text(september.folder / "paper.pdf"))
     assert note in pdf and "Not in the 2026-08 public edition" in pdf
-    page = (kept_file(september.folder, "paper.html")).read_text(encoding="utf-8")
+    page = (september.folder / "paper.html").read_text(encoding="utf-8")
     assert f'<p class="sources-note">{note.replace(chr(39), "&#39;")}</p>' in page
     assert "Not in the 2026-08 public edition" in page
-    document = docx.Document(str(kept_file(september.folder, "paper.docx")))
+    document = docx.Document(str(september.folder / "paper.docx"))
     assert note in [paragraph.text for paragraph in document.paragraphs]
     descriptions = [element.get("descr") for element in document.element.body.iter(f"{{{WP}}}docPr")]
     assert any(note in (description or "") for description in descriptions)
@@ -1437,9 +1437,9 @@ def test_a_restricted_paper_after_a_restricted_month_compares_with_it(tmp_path: 
     assert "public edition" not in periods.alt + progress.summary
     seven = next(row for row in september.paper.rows if row.ref == 7)
     assert (seven.movement, seven.movement_direction) == ("↑ from Not started (2026-08)", "up")
-    pdf = _flat(_pdf_text(kept_file(september.folder, "paper.pdf")))
+    pdf = _flat(_pdf_text(september.folder / "paper.pdf"))
     assert "figures are from the public edition" not in pdf and "↑ from Not started (2026-08)" in pdf
-    assert 'class="sources-note"' not in (kept_file(september.folder, "paper.html")).read_text(encoding="utf-8")
+    assert 'class="sources-note"' not in (september.folder / "paper.html").read_text(encoding="utf-8")
 
 
 def test_a_public_paper_after_a_restricted_draft_carries_and_compares_nothing_exempt(tmp_path: Path) -> None:
@@ -1479,7 +1479,7 @@ def test_a_public_paper_after_a_restricted_draft_carries_and_compares_nothing_ex
     assert opcc["Actions led"] == "3"  # 2, 4 and 6: not action 7
     assert not any("7" in re.findall(r"\d+", cell) for row in chase for heading, cell in row.items()
                    if heading.endswith("(refs)"))
-    page = (kept_file(october.folder, "paper.html")).read_text(encoding="utf-8")
+    page = (october.folder / "paper.html").read_text(encoding="utf-8")
     assert 'id="action-7"' not in page and "Not in the 2026-" not in page
     kept = (october.folder / "draft.json").read_text(encoding="utf-8")
     assert '"ref": 7' not in kept and '"exempt_refs": []' in kept

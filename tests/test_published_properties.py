@@ -16,7 +16,7 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 
-from conftest import copy_example, kept_file
+from conftest import copy_example
 from reportgen.run.restyle import WORD_TEMPLATE, copy_templates
 from reportgen.shells.cli import main
 
@@ -129,11 +129,11 @@ def test_each_file_describes_the_paper_for_a_website_search_even_without_a_subti
 
 def _own_properties(draft: Path) -> dict[str, tuple[str, str]]:
     """Each file's (title, keywords) as a file list, a document system or a viewer shows them unopened."""
-    with pikepdf.open(kept_file(draft, "paper.pdf")) as pdf:
+    with pikepdf.open(draft / "paper.pdf") as pdf:
         pdf_title, pdf_keywords = (str(pdf.docinfo.get(key, "")) for key in ("/Title", "/Keywords"))
-    word = docx.Document(str(kept_file(draft, "paper.docx"))).core_properties
-    page = lxml.html.fromstring(kept_file(draft, "paper.html").read_bytes())
-    book = openpyxl.load_workbook(kept_file(draft, "register.xlsx"), read_only=True).properties
+    word = docx.Document(str(draft / "paper.docx")).core_properties
+    page = lxml.html.fromstring((draft / "paper.html").read_bytes())
+    book = openpyxl.load_workbook(draft / "register.xlsx", read_only=True).properties
     return {"paper.pdf": (pdf_title, pdf_keywords), "paper.docx": (word.title, word.keywords),
             "paper.html": (page.findtext(".//title"), ""), "register.xlsx": (book.title or "", book.keywords or "")}
 
@@ -156,5 +156,5 @@ def test_a_restricted_edition_s_files_say_so_in_their_own_properties_and_the_pub
         assert keywords or name == "paper.html", name
     for name, (title, keywords) in _own_properties(public).items():
         assert title.startswith("Safer Wessex Plan") and "RESTRICTED" not in keywords, (name, title, keywords)
-    book = openpyxl.load_workbook(kept_file(public, "register.xlsx"), read_only=True).properties
+    book = openpyxl.load_workbook(public / "register.xlsx", read_only=True).properties
     assert (book.title, book.creator) == ("Safer Wessex Plan: Delivery Update (October 2026) – register", "reportgen")

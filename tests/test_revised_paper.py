@@ -16,7 +16,7 @@ import docx
 import pdfplumber
 import pytest
 
-from conftest import ROOT, default_returns, kept_file, make_workspace, write_xlsx
+from conftest import ROOT, default_returns, make_workspace, write_xlsx
 from reportgen.shells.cli import main
 
 
@@ -75,11 +75,11 @@ def test_a_revised_paper_says_so_on_its_cover_and_lists_what_it_corrects(
 
 def headings_of(folder: Path) -> tuple[list[str], str, list[str]]:
     """The paper's Heading 1 paragraphs in the DOCX, the PDF's text, and the web edition's h2 headings."""
-    paper = docx.Document(str(kept_file(folder, "paper.docx")))
+    paper = docx.Document(str(folder / "paper.docx"))
     in_docx = [p.text for p in paper.paragraphs if p.style is not None and p.style.name == "Heading 1"]
-    with pdfplumber.open(kept_file(folder, "paper.pdf")) as pdf:
+    with pdfplumber.open(folder / "paper.pdf") as pdf:
         text = " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
-    html = kept_file(folder, "paper.html").read_text(encoding="utf-8")
+    html = (folder / "paper.html").read_text(encoding="utf-8")
     return in_docx, text, re.findall(r"<h2[^>]*>([^<]*)</h2>", html)
 
 
@@ -415,30 +415,6 @@ def test_a_draft_blocked_from_publication_cannot_be_recorded_as_published(
     assert code == 2, out
     assert f"publish {blocked}: 1 issue blocked its publication (its pages are marked 'DRAFT" in " ".join(out.split())
     assert not (blocked / "published.json").exists()
-
-
-def test_the_restricted_editions_files_are_named_so_and_the_public_ones_as_before(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The restricted draft's paper was paper.pdf, as the public one's: a clerk uploading "paper.pdf" to the website
-    could upload the edition holding the exempt actions."""
-    make_workspace(tmp_path, "2026-09")
-    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09", "--edition", "restricted")
-    assert code == 0, out
-    restricted = Path(out.splitlines()[-1])  # still the draft folder, the line a script reads
-    papers = sorted(path.name for path in restricted.iterdir() if path.stem.startswith(("paper", "register")))
-    assert papers == ["paper-restricted.docx", "paper-restricted.html", "paper-restricted.pdf",
-                      "register-restricted.xlsx"]
-    with pdfplumber.open(restricted / "paper-restricted.pdf") as pdf:
-        assert all("RESTRICTED" in (page.extract_text() or "") for page in pdf.pages)
-    manifest = json.loads((restricted / "manifest.json").read_text(encoding="utf-8"))["manifest"]
-    assert {"paper-restricted.pdf", "draft.json", "issues.csv"} <= {item["path"] for item in manifest["outputs"]}
-    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")
-    assert code == 0, out
-    public = Path(out.splitlines()[-1])
-    assert sorted(path.name for path in public.iterdir() if path.stem.startswith(("paper", "register"))) == [
-        "paper.docx", "paper.html", "paper.pdf", "register.xlsx"]
-    code, out = run(capsys, "diff", str(restricted), str(public), "--allow-restricted")
-    assert code == 0, out  # the comparison reads each draft's record, whatever its files are named
 
 
 def test_a_period_built_again_after_its_paper_was_published_says_it_is_not_the_revision(

@@ -15,7 +15,7 @@ import pdfplumber
 import pytest
 from docx.oxml.ns import qn
 
-from conftest import copy_example, kept_file, make_workspace
+from conftest import copy_example, make_workspace
 from reportgen.run.restyle import WORD_TEMPLATE, copy_templates
 from reportgen.shells.cli import main
 
@@ -109,7 +109,7 @@ def test_a_protective_marking_deleted_from_the_page_header_and_footer_is_put_bac
     out = tmp_path / "draft"
     assert main(["build", "--workspace", str(workspace), "--edition", "restricted", "--out", str(out)]) == 0
     assert ("warning", "templates/paper.docx", "{{ paper.marking }}") in template_issues(out)
-    built = docx.Document(str(kept_file(out, "paper.docx")))
+    built = docx.Document(str(out / "paper.docx"))
     assert all("RESTRICTED" in [p.text for p in section.header.paragraphs] for section in built.sections)
 
 
@@ -147,7 +147,7 @@ def test_a_marking_left_only_in_a_first_page_footer_is_said_to_be_missing_from_t
         "templates/paper.docx has no {{ paper.marking }} in its page header or footer on every page (the pages of "
         "'Footer -Section 1-' have it in neither that footer nor their header), which shows the restricted "
         "edition's protective marking on every page")
-    built = docx.Document(str(kept_file(out, "paper.docx")))
+    built = docx.Document(str(out / "paper.docx"))
     first = built.sections[0].first_page_footer
     assert [p.text for p in first.paragraphs].count("RESTRICTED") == 1
     assert all([p.text for p in section.header.paragraphs].count("RESTRICTED") == 1 for section in built.sections)
@@ -169,7 +169,7 @@ def test_a_marking_taken_out_of_the_landscape_pages_footer_and_the_header_is_sai
     said = template_said(out)["{{ paper.marking }}"]
     assert "(the pages of 'Footer -Section 2-' have it in neither that footer nor their header)" in said
     assert "Section 1" not in said
-    built = docx.Document(str(kept_file(out, "paper.docx")))
+    built = docx.Document(str(out / "paper.docx"))
     assert [p.text for p in built.sections[-1].header.paragraphs].count("RESTRICTED") == 1
 
 
@@ -186,7 +186,7 @@ def test_a_first_page_left_without_header_or_footer_is_said_and_given_a_marked_h
     assert main(["build", "--workspace", str(workspace), "--edition", "restricted", "--out", str(out)]) == 0
     assert ("(the pages of 'First Page Footer -Section 1-' have it in neither that footer nor their header)"
             in template_said(out)["{{ paper.marking }}"])
-    cover = docx.Document(str(kept_file(out, "paper.docx"))).sections[0]
+    cover = docx.Document(str(out / "paper.docx")).sections[0]
     assert cover.first_page_header.paragraphs[0].text == "RESTRICTED"
     assert [p.text for p in cover.header.paragraphs].count("RESTRICTED") == 1  # the other pages' is as it was
 
@@ -255,7 +255,7 @@ def test_a_marking_moved_from_the_page_header_into_the_body_is_said_to_be_missin
     assert template_said(out)["{{ paper.marking }}"].startswith(
         "templates/paper.docx has no {{ paper.marking }} in its page header or footer (only in its body), which "
         "shows the restricted edition's protective marking on every page")
-    built = docx.Document(str(kept_file(out, "paper.docx")))
+    built = docx.Document(str(out / "paper.docx"))
     assert all([p.text for p in section.header.paragraphs].count("RESTRICTED") == 1 for section in built.sections)
 
 

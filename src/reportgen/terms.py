@@ -62,15 +62,3 @@ NO_LONGER_IN_PLAN = "No longer in the plan"
 
 Edition = Literal["public", "restricted"]  # public leaves exempt actions out; restricted includes them
 EDITIONS: tuple[Edition, ...] = get_args(Edition)
-# a draft's files that an edition names as its own: the restricted paper is never named as the public one is, so the
-# wrong one is not uploaded to the website; the public edition's keep the names scripts read (paper.pdf)
-EDITION_FILES = ("paper.docx", "paper.pdf", "paper.html", "register.xlsx")
-
-
-def edition_file(name: str, edition: str) -> str:
-    """A draft's file `name` as `edition` names it: "paper.pdf" in the public edition, "paper-restricted.pdf" in the
-    restricted one; the files both editions share (issues.csv, draft.json) keep their names."""
-    if edition == "public" or name not in EDITION_FILES:
-        return name
-    stem, _, suffix = name.partition(".")
-    return f"{stem}-{edition}.{suffix}"

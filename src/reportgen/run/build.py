@@ -89,7 +89,6 @@ from reportgen.run.template_copies import copy_issues, is_earlier_release, recor
 from reportgen.safe_cells import CSV_ENCODING
 from reportgen.settings import SETTINGS_FILE, Edition
 from reportgen.template_files import DEFAULT_TEMPLATES, template_file, templates_folder
-from reportgen.terms import edition_file
 from reportgen.wording import counted, listed
 
 log = logging.getLogger(__name__)
@@ -417,20 +416,20 @@ def check_html_templates(templates: Path) -> None:
 def render_docx(paper: Paper, plan: Plan, folder: Path) -> Path:
     from reportgen.render.docx.writer import write_docx  # imported here: a build's PDF workers fork before it
 
-    out = folder / edition_file("paper.docx", paper.edition)
+    out = folder / "paper.docx"
     write_docx(paper, template_file(plan.inputs.templates, "paper.docx"), out)
     memory.give_back()  # while the PDF is laid out
     return out
 
 
 def render_pdf(paper: Paper, plan: Plan, folder: Path, workers: PdfWorkers | None = None) -> Path:
-    out = folder / edition_file("paper.pdf", paper.edition)
+    out = folder / "paper.pdf"
     write_pdf(paper, plan.inputs.templates, out, workers)
     return out
 
 
 def render_web_edition(paper: Paper, plan: Plan, folder: Path) -> Path:
-    out = folder / edition_file("paper.html", paper.edition)
+    out = folder / "paper.html"
     write_html(paper, plan.inputs.templates, out)
     memory.give_back()  # while the PDF is laid out
     return out
@@ -524,7 +523,7 @@ def write_records(paper: Paper, folder: Path) -> None:
     builds): from the paper alone, so written while the PDF is laid out."""
     from reportgen.render.xlsx import write_register_xlsx
 
-    write_register_xlsx(paper, folder / edition_file("register.xlsx", paper.edition))
+    write_register_xlsx(paper, folder / "register.xlsx")
     drafts.write_paper_record(folder, paper)
     memory.give_back()  # while the PDF is laid out
 

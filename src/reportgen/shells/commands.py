@@ -289,8 +289,7 @@ COMMANDS: dict[str, Command] = {c.name: c for c in (
 FLOWS: dict[str, Command] = {c.name: c for c in (
     Command("panel_paper", "",
             "Build one draft Panel paper as a Prefect flow, like `reportgen build`: a new draft folder "
-            "(paper.docx, paper.pdf, paper.html, register.xlsx, issues.csv, chase.csv; the restricted edition's "
-            "paper and register named paper-restricted.pdf …), whose path is the last "
+            "(paper.docx, paper.pdf, paper.html, register.xlsx, issues.csv, chase.csv), whose path is the last "
             "line printed." + EXITS, COMMANDS["build"].options),
     Command("monthly_update", "",
             "The secretariat's monthly run as a Prefect flow: build and keep the draft, compare it with the "

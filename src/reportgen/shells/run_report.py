@@ -31,10 +31,7 @@ from reportgen.run.build import BuildResult
 from reportgen.settings import load_settings
 from reportgen.shells.mail_flows import mail_credentials
 from reportgen.shells.prefect_flows import blocking_phrase, in_deployment_run, slot_period, summary_lines
-from reportgen.terms import edition_file
 from reportgen.wording import quoted
-
-PAPER_FILES = ("paper.docx", "paper.pdf", "paper.html")  # named in the mail as the draft's edition names them
 
 
 def run_said() -> tuple[str, str]:
@@ -62,8 +59,7 @@ def built_report(result: BuildResult, comparison: DiffResult | None, uncompared:
         verdict = "Nothing blocks publication."
     lines = [f"The monthly run {name} ({run_id}) built the draft for {label}." if name else
              f"The monthly run built the draft for {label}.", "", f"Draft folder: {folder}",
-             f"({', '.join(edition_file(name, result.paper.edition) for name in PAPER_FILES)}; every issue in "
-             "issues.csv, who to chase in chase.csv)", "", verdict,
+             "(paper.docx, paper.pdf, paper.html; every issue in issues.csv, who to chase in chase.csv)", "", verdict,
              "", *summary_lines(result), ""]
     if comparison is not None:
         lines += [f"Compared with {comparison.old.name} (the comparison is in {comparison.folder}):",
