@@ -42,15 +42,16 @@ def draft(workspace: Path, number: int) -> Path:
 
 
 def pdf_text(path: Path) -> str:
+    """The words drawn on the pages, as a reader sees them: not a table's caption, drawn off the page for the tags."""
     with pdfplumber.open(path) as pdf:
-        return " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
+        return " ".join(" ".join((page.within_bbox(page.bbox).extract_text() or "").split()) for page in pdf.pages)
 
 
 def pdf_header(path: Path, last: str) -> list[str]:
     """The words of the PDF table header whose last column is headed `last` (a heading over two lines too)."""
     with pdfplumber.open(path) as pdf:
         for page in pdf.pages:
-            words = page.extract_words()
+            words = page.within_bbox(page.bbox).extract_words()  # not a caption drawn off the page for the tags
             found = next((w for w in words if w["text"] == last), None)
             if found is not None:
                 band = [w for w in words if abs(w["top"] - found["top"]) < 15]
