@@ -65,7 +65,9 @@ def with_marked_title(html: str, marking: str) -> str:
 
 
 _CHANGES_HEADING = re.compile(r"(<h2\b[^>]*>)\s*Changes since the last draft\s*(</h2>)")
-_CHANGES_LABEL = re.compile(r'(aria-label=")Status changes since the last draft(")')
+# the changes table's name: its aria-label, and the hidden caption a screen reader reads first in the PDF's tags
+_CHANGES_LABEL = re.compile(r'(aria-label="|<caption class="visually-hidden">)Status changes since the last draft'
+                            r'("|</caption>)')
 
 
 def with_changes_heading(html: str, changes_heading: str, changes_label: str) -> str:
@@ -75,7 +77,7 @@ def with_changes_heading(html: str, changes_heading: str, changes_label: str) ->
     if changes_heading == "Changes since the last draft":
         return html
     html = _CHANGES_HEADING.sub(lambda found: found[1] + str(escape(changes_heading)) + found[2], html, count=1)
-    return _CHANGES_LABEL.sub(lambda found: found[1] + str(escape(changes_label)) + found[2], html, count=1)
+    return _CHANGES_LABEL.sub(lambda found: found[1] + str(escape(changes_label)) + found[2], html, count=2)
 
 
 # how a browser draws the marking in a printed page's margin (its own pages: WeasyPrint's come from paper.css)
