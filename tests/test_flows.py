@@ -282,6 +282,36 @@ def test_the_check_and_history_flows_run_as_their_commands_do(tmp_path: Path) ->
     assert wrong.returncode == 2 and "nowhere" in wrong.stderr
 
 
+@pytest.mark.slow
+def test_the_publish_flow_records_the_paper_published_as_the_command_does(tmp_path: Path) -> None:
+    """`reportgen publish` had no flow, though every command runs as one: flows/publish_paper.py records the draft
+    (published.json beside its files, which are left as they were), says so as the command does, says a second run
+    wrote nothing, and refuses a folder that is no kept draft, exit 2, writing nothing."""
+    root = copy_example(tmp_path / "ws")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env |= {"PREFECT_HOME": str(tmp_path / "prefect-home")}
+    draft = build_draft(root).folder
+    before = {path.name: path.read_bytes() for path in draft.iterdir()}
+    script = [sys.executable, str(ROOT / "flows" / "publish_paper.py"), "--workspace", str(root)]
+    recorded = subprocess.run([*script, "outputs/2026-10/draft-01"], capture_output=True, text=True, env=env,
+                              timeout=300, cwd=tmp_path)  # named within the workspace, as the drafts are named
+    assert recorded.returncode == 0, recorded.stderr
+    lines = recorded.stdout.strip().splitlines()
+    assert lines[0].startswith("recorded 2026-10/draft-01 as the public paper published for 2026-10") and \
+        lines[-1] == str(draft)
+    mark = json.loads((draft / "published.json").read_text(encoding="utf-8"))
+    assert (mark["draft"], mark["period"], mark["edition"]) == ("2026-10/draft-01", "2026-10", "public")
+    assert {path.name: path.read_bytes() for path in draft.iterdir() if path.name != "published.json"} == before
+    again = subprocess.run([*script, str(draft)], capture_output=True, text=True, env=env, timeout=300)
+    said = subprocess.run([sys.executable, "-m", "reportgen.shells.cli", "publish", "--workspace", str(root),
+                           str(draft)], capture_output=True, text=True, env=env, timeout=120)
+    assert again.returncode == said.returncode == 0, again.stderr
+    assert again.stdout == said.stdout and "was already recorded" in again.stdout
+    wrong = subprocess.run([*script, str(root / "inputs")], capture_output=True, text=True, env=env, timeout=300)
+    assert wrong.returncode == 2 and "not a kept draft of this workspace" in wrong.stderr, wrong.stderr
+    assert not (root / "inputs" / "published.json").exists()
+
+
 def test_usage_error_fails_the_flow_at_once_with_its_line(harness, tmp_path: Path) -> None:
     from reportgen.errors import UsageError
     from reportgen.shells.prefect_flows import monthly_update, panel_paper, partner_returns

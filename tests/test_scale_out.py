@@ -501,7 +501,7 @@ def test_every_flow_deployed_to_a_process_pool_runs_on_a_worker(server, tmp_path
     assert [line for line in deployed.splitlines() if line.startswith("Deployed ")] == [
         f"Deployed {flow}/on-demand to work pool reportgen" for flow in (
             "panel-paper", "monthly-update", "compare-drafts", "partner-returns", "check-paper", "status-history",
-            "send-returns", "collect", "chase", "crashed-run")]
+            "publish-paper", "send-returns", "collect", "chase", "crashed-run")]
     log = tmp_path / "worker.log"
     with running([str(BIN / "prefect"), "worker", "start", "--pool", "reportgen"], env, log):
         done = run_deployment("panel-paper/on-demand", env, f"workspace={workspace}")

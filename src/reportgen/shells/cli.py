@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from reportgen.render.pdf.parallel import PdfWorkers
     from reportgen.run.build import BuildResult, Checks
     from reportgen.run.history import HistoryExport
+    from reportgen.run.publish import Published
     from reportgen.terms import Edition
 
 __all__ = ["BLOCKED", "OK", "USAGE", "guarded", "main", "make_parser"]
@@ -351,7 +352,11 @@ def show_checks(checks: Checks, show_info: bool) -> int:
 def run_publish(workspace: Path, draft: Path) -> int:
     from reportgen.run.publish import mark_published
 
-    published = mark_published(workspace.resolve(), draft)
+    return show_published(mark_published(workspace.resolve(), draft))
+
+
+def show_published(published: Published) -> int:
+    """What `publish` (and flows/publish_paper.py) prints, and its exit code."""
     when = published.mark.marked
     if published.already:
         print(f"{published.mark.draft} was already recorded as the {published.mark.edition} paper published for "

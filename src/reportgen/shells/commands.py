@@ -308,6 +308,9 @@ FLOWS: dict[str, Command] = {c.name: c for c in (
     Command("status_history", "",
             "Write every action's status in each period as a Prefect flow, like `reportgen history`; the folder "
             "is the last line printed.", COMMANDS["history"].options),
+    Command("publish_paper", "",
+            "Record a kept draft as the paper published as a Prefect flow, like `reportgen publish`; the draft "
+            "folder is the last line printed.", COMMANDS["publish"].options),
     Command("send_returns", "",
             "Mail each lead partner its pre-filled workbook as a Prefect flow, like `reportgen send-returns`; "
             "the mail folder (or the dry run's outbox) is the last line printed.", COMMANDS["send-returns"].options),

@@ -139,6 +139,15 @@ def run_status_history(workspace: Path, out: Path | None, edition: Edition) -> i
     return cli.show_history(outcome(state))
 
 
+def run_publish_paper(workspace: Path, draft: Path) -> int:
+    from reportgen.shells.prefect_flows import publish_paper
+
+    named = draft.expanduser()  # a draft named within the workspace (outputs/2026-09/draft-01) is read there
+    if not named.is_absolute():
+        named = named.resolve() if named.exists() else workspace.resolve() / named
+    return cli.show_published(outcome(publish_paper(str(workspace.resolve()), str(named), return_state=True)))
+
+
 def run_mail_flow(name: str) -> Callable[..., int]:
     def run(workspace: Path, period: str, dry_run: bool, from_folder: Path | None = None) -> int:
         refuse_early(workspace, period, need_returns=False)
@@ -160,6 +169,7 @@ def run_mail_flow(name: str) -> Callable[..., int]:
 RUNS: dict[str, Callable[..., int]] = {
     "panel_paper": run_panel_paper, "monthly_update": run_monthly_update, "compare_drafts": run_compare_drafts,
     "partner_returns": run_partner_returns, "check_paper": run_check_paper, "status_history": run_status_history,
+    "publish_paper": run_publish_paper,
     "send_returns": run_mail_flow("send_returns"),
     "chase": run_mail_flow("chase"), "collect": run_mail_flow("collect"),
 }

@@ -40,6 +40,7 @@ FLOWS = (
     ("reportgen.shells.prefect_flows", "partner_returns"),
     ("reportgen.shells.prefect_flows", "check_paper"),
     ("reportgen.shells.prefect_flows", "status_history"),
+    ("reportgen.shells.prefect_flows", "publish_paper"),
     ("reportgen.shells.mail_flows", "send_returns_flow"),
     ("reportgen.shells.mail_flows", "collect_flow"),
     ("reportgen.shells.mail_flows", "chase_flow"),

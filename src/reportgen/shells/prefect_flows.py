@@ -37,6 +37,7 @@ from prefect.states import Completed, Failed, State
 
 from reportgen.diff.changes import human_text
 from reportgen.diff.render import DiffResult, check_comparison, compare_drafts
+from reportgen.drafts.published import PUBLISHED_JSON
 from reportgen.errors import NOTHING_PUBLISHED, ReportgenError, UsageError, describe_os_error
 from reportgen.issues import Issue, Severity
 from reportgen.model import Paper
@@ -45,6 +46,7 @@ from reportgen.read.workspace import find_inputs, not_periods_note, periods
 from reportgen.run.build import BuildResult, Checks, StageRunner, build_draft, validate_draft
 from reportgen.run.chase import ChaseRow, chase_markdown
 from reportgen.run.history import HistoryExport, export_history
+from reportgen.run.publish import Published, mark_published
 from reportgen.run.returns import write_return_workbooks
 from reportgen.settings import Edition, Settings, load_settings
 from reportgen.shells.prefect_env import code_changed_since_serve
@@ -889,6 +891,27 @@ def status_history(workspace: str = ".", out: str | None = None, edition: Editio
         key=artifact_key("history", edition, workspace=where),
         description="Status history")
     return finished(0, f"history {result.xlsx.parent}", result)
+
+
+@flow(name="publish-paper", flow_run_name=run_name)
+@outlives_its_worker
+def publish_paper(workspace: str = ".", draft: str = "") -> State[Published]:
+    """Record a kept draft as the paper published (sent to the Panel), like `reportgen publish`: `published.json`
+    in its folder, its files untouched; written once (a second run says so and writes nothing)."""
+    try:
+        if not draft:
+            raise UsageError("a draft folder is needed: the kept draft sent to the Panel (outputs/2026-09/draft-02)")
+        where = given_path(workspace, "workspace")
+        result = mark_published(where.resolve(), given_path(draft, "draft"))
+    except ReportgenError as exc:
+        return refused(exc)
+    said = "was already recorded" if result.already else "recorded"
+    create_markdown_artifact(
+        markdown=f"# Paper published\n\n{result.mark.draft} {said} as the {result.mark.edition} paper published for "
+                 f"{result.mark.period} ({result.mark.marked})\n\n- {result.folder / PUBLISHED_JSON}",
+        key=artifact_key("published", result.mark.period, result.mark.edition, workspace=where),
+        description="The paper published")
+    return finished(0, f"{result.mark.draft} {said} as the paper published", result)
 
 
 @flow(name="partner-returns", flow_run_name=run_name)
