@@ -76,13 +76,19 @@ def test_a_restyled_template_s_title_is_a_heading_and_keeps_the_secretariat_s_lo
     assert title.style.element.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}") is None  # their style left as it was
 
 
-def test_a_title_the_secretariat_made_a_heading_is_left_at_their_level(tmp_path: Path) -> None:
-    workspace = make_workspace(tmp_path / "ws")
+def _title_restyled_as_heading_1(folder: Path) -> Path:
+    """A workspace whose own paper.docx (`reportgen template`) has its title restyled in Word as Heading 1."""
+    workspace = make_workspace(folder)
     assert main(["template", "--workspace", str(workspace)]) == 0
     template = workspace / "templates" / "paper.docx"
     restyled = docx.Document(str(template))
     restyled.paragraphs[0].style = next(s for s in restyled.styles if s.name == "Heading 1")
     restyled.save(str(template))
+    return workspace
+
+
+def test_a_title_the_secretariat_made_a_heading_is_left_at_their_level(tmp_path: Path) -> None:
+    workspace = _title_restyled_as_heading_1(tmp_path / "ws")
     title = _body_paragraphs(_built(workspace))[0]
     assert title.style is not None and title.style.name == "Heading 1"
     assert _outline_level(title) is None  # the heading style's own level holds
@@ -134,12 +140,7 @@ def test_the_word_paper_s_headings_sit_under_the_title_as_the_pdf_s_do(tmp_path:
 
 
 def test_a_title_restyled_as_heading_1_keeps_it_and_the_headings_under_it_are_level_2(tmp_path: Path) -> None:
-    workspace = make_workspace(tmp_path / "ws")
-    assert main(["template", "--workspace", str(workspace)]) == 0
-    template = workspace / "templates" / "paper.docx"
-    restyled = docx.Document(str(template))
-    restyled.paragraphs[0].style = next(s for s in restyled.styles if s.name == "Heading 1")
-    restyled.save(str(template))
+    workspace = _title_restyled_as_heading_1(tmp_path / "ws")
     document = _built(workspace)
     assert [level for level, _text in _docx_headings(document)] == [1, 2, 2]
     assert _docx_headings(document) == _pdf_headings(workspace / "draft" / "paper.pdf")

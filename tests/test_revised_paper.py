@@ -241,16 +241,21 @@ def test_a_draft_named_as_the_refusal_names_it_is_taken_from_outside_the_workspa
     assert "--revises outputs/2026-09/draft-07: not a kept draft of 2026-09" in " ".join(out.split())
 
 
-def test_a_draft_blocked_from_publication_is_refused_as_the_paper_revised(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A draft marked not for publication (a status not recognised) was taken as the paper revised: the revision's
-    cover said it corrected a paper the Panel never had."""
+def blocked_draft(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """September's draft, blocked from publication by a status not recognised ('Finished-ish', action 3)."""
     make_workspace(tmp_path, "2026-09")
     rows = [row if row[0] != 3 else (3, row[1], "Finished-ish", row[3], row[4])
             for row in default_returns()["wessex-police.xlsx"]]
     write_xlsx(tmp_path / "inputs" / "returns" / "2026-09" / "wessex-police.xlsx", rows)
     assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")[0] == 1
-    blocked = tmp_path / "outputs" / "2026-09" / "draft-01"
+    return tmp_path / "outputs" / "2026-09" / "draft-01"
+
+
+def test_a_draft_blocked_from_publication_is_refused_as_the_paper_revised(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A draft marked not for publication (a status not recognised) was taken as the paper revised: the revision's
+    cover said it corrected a paper the Panel never had."""
+    blocked = blocked_draft(tmp_path, capsys)
     for command in ("validate", "build"):
         code, out = run(capsys, command, "--workspace", str(tmp_path), "--period", "2026-09", "--revises", str(blocked))
         assert code == 2, out
@@ -405,12 +410,7 @@ def test_publish_records_the_draft_beside_its_files_once(
 
 def test_a_draft_blocked_from_publication_cannot_be_recorded_as_published(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    make_workspace(tmp_path, "2026-09")
-    rows = [row if row[0] != 3 else (3, row[1], "Finished-ish", row[3], row[4])
-            for row in default_returns()["wessex-police.xlsx"]]
-    write_xlsx(tmp_path / "inputs" / "returns" / "2026-09" / "wessex-police.xlsx", rows)
-    assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")[0] == 1
-    blocked = tmp_path / "outputs" / "2026-09" / "draft-01"
+    blocked = blocked_draft(tmp_path, capsys)
     code, out = run(capsys, "publish", "--workspace", str(tmp_path), str(blocked))
     assert code == 2, out
     assert f"publish {blocked}: 1 issue blocked its publication (its pages are marked 'DRAFT" in " ".join(out.split())
