@@ -99,6 +99,51 @@ def test_a_template_left_with_comments_and_tracked_changes_gives_a_paper_with_no
     assert template.read_bytes() == as_left  # the officer's template is left as it was
 
 
+WORD_APP = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas.openxmlformats.'
+            b'org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+            b'2006/docPropsVTypes"><Template>Wessex Committee Paper.dotx</Template><TotalTime>94</TotalTime>'
+            b'<Pages>2</Pages><Words>310</Words><Characters>1771</Characters><Application>Microsoft Office Word'
+            b'</Application><DocSecurity>0</DocSecurity><Lines>14</Lines><Paragraphs>4</Paragraphs><ScaleCrop>false'
+            b'</ScaleCrop><HeadingPairs><vt:vector size="2" baseType="variant"><vt:variant><vt:lpstr>Title</vt:lpstr>'
+            b'</vt:variant><vt:variant><vt:i4>1</vt:i4></vt:variant></vt:vector></HeadingPairs><TitlesOfParts>'
+            b'<vt:vector size="1" baseType="lpstr"><vt:lpstr>Panel paper template - restyle draft 3</vt:lpstr>'
+            b'</vt:vector></TitlesOfParts><Company>Wessex OPCC</Company><LinksUpToDate>false</LinksUpToDate>'
+            b'<CharactersWithSpaces>2078</CharactersWithSpaces><SharedDoc>false</SharedDoc><HyperlinksChanged>false'
+            b'</HyperlinksChanged><AppVersion>16.0000</AppVersion></Properties>')
+
+
+def test_the_papers_file_properties_describe_the_paper_not_the_template_it_was_laid_out_from(tmp_path: Path) -> None:
+    """A file list or Explorer's details pane read the Word paper's extended properties: they were the template's
+    (python-docx's own: "Pages 1", "Words 0", saved by "Microsoft Macintosh Word"; or, restyled in Word, its page and
+    word counts, its template's name and its own title "Panel paper template - restyle draft 3"). They now hold none
+    of that, and name reportgen as the program that made the paper; the template file is left as it was."""
+    workspace = copy_example(tmp_path / "ws")
+    copy_templates(workspace, WORD_TEMPLATE)
+    template = workspace / "templates" / "paper.docx"
+    with zipfile.ZipFile(template) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["docProps/app.xml"] = WORD_APP  # as Word saves it after restyling
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    as_left = template.read_bytes()
+    plain = tmp_path / "plain"
+    assert main(["build", "--workspace", str(copy_example(tmp_path / "plain-ws")), "--out", str(plain)]) == 0
+    restyled = tmp_path / "restyled"
+    assert main(["build", "--workspace", str(workspace), "--out", str(restyled)]) == 0
+    for folder in (plain, restyled):
+        with zipfile.ZipFile(folder / "paper.docx") as package:
+            app = etree.fromstring(package.read("docProps/app.xml"))
+        said = {etree.QName(element).localname: (element.text or "") for element in app}
+        assert said["Application"] == "reportgen", said
+        stale = {"Template", "TotalTime", "Pages", "Words", "Characters", "Lines", "Paragraphs",
+                 "CharactersWithSpaces", "AppVersion", "HeadingPairs", "TitlesOfParts"} & set(said)
+        assert not stale, stale
+        assert docx.Document(str(folder / "paper.docx")).paragraphs[0].text  # still a document Word opens
+    assert said["Company"] == "Wessex OPCC"  # the organisation's, not a person's: kept
+    assert template.read_bytes() == as_left
+
+
 @pytest.mark.parametrize(("subtitle", "described"), [
     ("", "Police and Crime Panel, 05 November 2026"),
     ('subtitle = "Report for the Panel, {date:%B %Y}"\n', "Report for the Panel, November 2026"),

@@ -3,11 +3,13 @@
 An officer restyling `templates/paper.docx` in Word may leave comments, tracked changes (each with its author's
 name and a date), "Track Changes" switched on, custom document properties (an owner's name, a sensitivity label)
 and the extended properties Word fills in (the manager). Every paper laid out from that template would carry them
-onto the council's website. `review_marks` counts what a template holds, for the build to say so
-(`template-review-marks`); `clear_review_marks` takes it out of the template as loaded, before the paper is laid
-out: each tracked change accepted (what the template shows with the changes accepted is what the paper shows), the
-comments and the names of their authors dropped. A draft comparison's own tracked changes and comments are added
-after, so they are kept.
+onto the council's website. The extended properties also describe the template, not the paper: its page, word and
+line counts ("Pages: 1" in a file list for a nine-page paper), its own title, its template's name and the program
+that saved it; they are taken out too, and the paper names reportgen as the program that made it. `review_marks`
+counts what a template holds, for the build to say so (`template-review-marks`); `clear_review_marks` takes it out
+of the template as loaded, before the paper is laid out: each tracked change accepted (what the template shows with
+the changes accepted is what the paper shows), the comments and the names of their authors dropped. A draft
+comparison's own tracked changes and comments are added after, so they are kept.
 
 What it must not do: change the template file, or anything the paper lays out from it but those marks.
 """
@@ -41,6 +43,11 @@ _COMMENT_MARKS = ("w:commentRangeStart", "w:commentRangeEnd", "w:commentReferenc
 _COMMENT_PARTS = ("/comments", "/commentsExtended", "/commentsIds", "/commentsExtensible", "/people")
 _CUSTOM_PROPERTIES = "/custom-properties"
 _APP_PEOPLE = re.compile(rb"<Manager>[^<]*</Manager>")
+# what the template's extended properties say of the template itself (all optional in the schema)
+_APP_TEMPLATE_FACTS = re.compile(
+    rb"<(Template|TotalTime|Pages|Words|Characters|Lines|Paragraphs|CharactersWithSpaces|AppVersion|DocSecurity"
+    rb"|HeadingPairs|TitlesOfParts)(?:\s*/>|>.*?</\1>)\s*", re.DOTALL)
+_APP_NAME = re.compile(rb"<Application>[^<]*</Application>|<Application\s*/>")
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,16 @@ def clear_review_marks(document: DocxDocument) -> None:
     _drop_related(document.part.package, (_CUSTOM_PROPERTIES,))
     for part in document.part.package.iter_parts():
         if str(part.partname) == "/docProps/app.xml" and isinstance(part, Part) and not isinstance(part, XmlPart):
-            part._blob = _APP_PEOPLE.sub(b"<Manager/>", part.blob)  # a plain part: its bytes are all it has
+            part._blob = app_properties(part.blob)  # a plain part: its bytes are all it has
+
+
+def app_properties(blob: bytes) -> bytes:
+    """docProps/app.xml without the template's manager nor what it says of the template, naming reportgen as the
+    program that made the paper."""
+    blob = _APP_TEMPLATE_FACTS.sub(b"", _APP_PEOPLE.sub(b"<Manager/>", blob))
+    if _APP_NAME.search(blob):
+        return _APP_NAME.sub(b"<Application>reportgen</Application>", blob, count=1)
+    return blob
 
 
 def _marks(document: DocxDocument, tags: tuple[str, ...]) -> Any:
