@@ -163,8 +163,9 @@ def test_a_return_refused_as_unverified_is_read_again_once_moved_back(
 
 def test_a_dry_run_says_the_messages_it_could_not_read_are_where_they_were(
         tmp_path: Path, smtp, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    """A dry run over saved messages moves none: its advice sends the officer to them where they are, not to a
-    rejected folder that does not hold them; the real run moves them there and says so."""
+    """A dry run over saved messages moves none and sends nothing: its advice sends the officer to them where they
+    are, not to a rejected folder that does not hold them, and says the partner's answer is in the outbox, not that
+    the partner was told; the real run moves them there, answers, and says so."""
     controller, _captured = smtp
     root = mail_workspace(tmp_path / "ws", smtp_port=controller.port)
     drop = tmp_path / "saved mail"
@@ -175,12 +176,14 @@ def test_a_dry_run_says_the_messages_it_could_not_read_are_where_they_were(
     out = collect(root, monkeypatch, capsys, "--dry-run", "--from-folder", str(drop))
     assert ("Save the message again from the mail program (the file may have been cut short while it was copied or "
             "synced); this one is still in the folder it was read from: a dry run moves nothing.") in out
-    assert "the message is still in the folder it was read from: a dry run moves nothing." in out
-    assert "rejected folder" not in out
+    assert ("The reply in the outbox (a dry run sends nothing) tells the partner why; the message is still in the "
+            "folder it was read from: a dry run moves nothing.") in " ".join(out.split())
+    assert "rejected folder" not in out and "The partner was told" not in out
     assert sorted(p.name for p in drop.iterdir()) == ["cut short.eml", "zipped.eml"]
 
     out = collect(root, monkeypatch, capsys, "--from-folder", str(drop))
-    assert "this one is in the rejected folder." in out and "the message is in the rejected folder." in out
+    assert "this one is in the rejected folder." in out
+    assert "The partner was told why; the message is in the rejected folder." in " ".join(out.split())
     assert sorted(p.name for p in (drop / "reportgen-rejected").iterdir()) == ["cut short.eml", "zipped.eml"]
 
 

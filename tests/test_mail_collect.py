@@ -538,7 +538,7 @@ def test_a_workbook_sent_again_unchanged_is_answered_with_the_return_that_is_use
     run = collect_returns(root, PERIOD, credentials)
     assert saved_files(root) == ["opcc.xlsx"]
     [note] = [i for i in run.issues if i.code == "mail-duplicate"]
-    assert note.advice == ("No action needed: the partner was told it had already been received, and which return "
+    assert note.advice == ("No action needed. The partner was told it had already been received, and which return "
                            "is used.")
     [_ack, again] = captured.parsed()
     assert again["In-Reply-To"] == "<again@opcc.example.org>"

@@ -1895,12 +1895,12 @@ CODES: dict[str, Code] = {
     "mail-refused-attachment": Code(
         E, "An attachment was too big, damaged or unsafe; it was not saved.",
         "{partner}: {value!r} was not saved: {why}.",
-        "The partner was told why; the message is {kept}.",
+        "{told} why; the message is {kept}.",
         {"message-too-big": "{partner}: the message is {size:,} bytes, over the limit; it was not read."}),
     "mail-duplicate": Code(
         N, "The message or its file was already collected; nothing new was saved.",
         "{partner} sent {attachment!r} again, the same as {same_as}; nothing new was saved.",
-        "No action needed: the partner was told it had already been received, and which return is used.",
+        "No action needed. {told} it had already been received, and which return is used.",
         {"message": ("The message {subject!r} from {sender} was already collected on {time} ({outcome}); nothing "
                      "new was saved.", "No action needed.")}),
     "mail-returns-in-one-run": Code(

@@ -161,6 +161,12 @@ class Collector:
             return f"still {self.left_in}: a dry run moves nothing"
         return "in the processed folder" if outcome_folder == PROCESSED else "in the rejected folder"
 
+    def _told(self) -> str:
+        """Whether the partner was answered, as an issue's advice says it: a dry run writes its answers to the outbox
+        and sends nothing."""
+        return "The reply in the outbox (a dry run sends nothing) tells the partner" if self.dry_run else \
+            "The partner was told"
+
     def _folder(self, outcome_folder: str) -> str:
         folders = self.settings.mail.folders
         return folders.processed if outcome_folder == PROCESSED else folders.rejected
@@ -232,7 +238,7 @@ class Collector:
                     "Please send the workbook on its own, without pictures pasted into the message.")
             return self._done(record, REJECTED, issue("mail-refused-attachment", "message-too-big",
                                                       partner=partner, size=incoming.size,
-                                                      kept=self._kept(REJECTED), **where),
+                                                      kept=self._kept(REJECTED), told=self._told(), **where),
                               reply=self._reply(partner, message, text))
         return self._attachments(record, message, where)
 
@@ -302,7 +308,7 @@ class Collector:
                    "again as .xlsx and send it."
             return self._done(replace(record, detail=why), REJECTED, issue(
                 "mail-refused-attachment", partner=partner, why=why, value=attachment.name, kept=self._kept(REJECTED),
-                **where), *notes,
+                told=self._told(), **where), *notes,
                 reply=self._reply(partner, message, text))
         lead = self._made_for_other_lead(partner, attachment)
         if lead:
@@ -432,7 +438,7 @@ class Collector:
             same_as = self.inputs.display(self.inputs.returns_dir / newest.name)  # in a dry run, the name it would get
             return self._done(replace(record, outcome="duplicate", file=same_as, sha256=digest), PROCESSED,
                               issue("mail-duplicate", partner=partner, attachment=attachment.name, same_as=same_as,
-                                    **where), *notes,
+                                    told=self._told(), **where), *notes,
                               reply=self._reply(partner, message, _also(self._same_again(
                                   partner, attachment.name, newest, same_as), also)))
         replaces = None if newest is None else self._sent_on(self.inputs.display(self.inputs.returns_dir / newest.name))
