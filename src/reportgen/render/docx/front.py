@@ -318,9 +318,10 @@ def place_exempt_legend(layout: Layout, paper: Paper, wording: RichText = ()) ->
 
 def mark_exempt_note(layout: Layout, paper: Paper, wording: RichText) -> None:
     """Put the tracked wording of the note under the plan ("Not shown in this paper: 2 actions, …") in place
-    of the body paragraph that shows `paper.exempt_note` (either draft's). Its paragraph stays, as the
-    template keeps it (the body must not end with a table), however the words change."""
-    _mark_shown(layout, layout.document.element.body.iterchildren(W_P), paper.exempt_note, wording, whole=False)
+    of the body paragraph that shows `paper.exempt_note` (either draft's). A note only one draft has is tracked
+    with its paragraph mark, as a paper with no note ends with its plan (`structure.drop_empty_end`): rejecting
+    (accepting) every change gives the old (new) paper's end."""
+    _mark_shown(layout, layout.document.element.body.iterchildren(W_P), paper.exempt_note, wording, whole=True)
 
 
 def _mark_shown(layout: Layout, paragraphs: Iterable[Element], shown: str, wording: RichText, whole: bool) -> None:
