@@ -142,10 +142,8 @@ def run_status_history(workspace: Path, out: Path | None, edition: Edition) -> i
 def run_publish_paper(workspace: Path, draft: Path) -> int:
     from reportgen.shells.prefect_flows import publish_paper
 
-    named = draft.expanduser()  # a draft named within the workspace (outputs/2026-09/draft-01) is read there
-    if not named.is_absolute():
-        named = named.resolve() if named.exists() else workspace.resolve() / named
-    return cli.show_published(outcome(publish_paper(str(workspace.resolve()), str(named), return_state=True)))
+    # the draft as given: `mark_published` reads one named within the workspace (outputs/2026-09/draft-01) there
+    return cli.show_published(outcome(publish_paper(str(workspace.resolve()), str(draft), return_state=True)))
 
 
 def run_mail_flow(name: str) -> Callable[..., int]:
