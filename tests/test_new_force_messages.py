@@ -51,8 +51,9 @@ def test_a_status_column_named_under_register_columns_is_pointed_to_returns_colu
     code, printed = _run("validate", "--workspace", str(root))
     assert code != 0
     assert ("register.columns: unknown column key ['status']; known: ['action', 'exempt', 'lead', 'page', 'ref', "
-            "'section', 'was']. Statuses, explanations and timeframes come from the partners' returns, not the register: "
-            "name the returns' heading under [returns.columns], e.g. status = { aliases = [\"RAG\"] }") in printed
+            "'section', 'was']. Statuses, explanations and timeframes come from the partners' returns, "
+            "not the register: name the returns' heading under [returns.columns], "
+            "e.g. status = { aliases = [\"RAG\"] }") in printed
     (root / "reportgen.toml").write_text(FULL_COVER + '\n[returns.columns]\nstatus = { aliases = ["RAG"] }\n',
                                          encoding="utf-8")
     _code, printed = _run("validate", "--workspace", str(root))
