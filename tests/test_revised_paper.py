@@ -17,6 +17,7 @@ import pdfplumber
 import pytest
 
 from conftest import ROOT, default_returns, make_workspace, write_xlsx
+from reportgen.paper.build_paper import revision_rows
 from reportgen.shells.cli import main
 
 
@@ -54,8 +55,9 @@ def test_a_revised_paper_says_so_on_its_cover_and_lists_what_it_corrects(
     assert code == 0, out
     revised = Path(out.splitlines()[-1])
     assert revised.name == "draft-03"
-    said = ("This paper corrects the paper kept as draft 2026-09/draft-01: the status of 1 action corrected, as "
-            "listed under 'Corrections to the published paper'.")
+    said = ("This paper corrects the paper published for the Police and Crime Panel of 05 November 2026 (kept as draft "
+            "2026-09/draft-01): the status of 1 action corrected, as listed under 'Corrections to the published "
+            "paper'.")
     paper = docx.Document(str(revised / "paper.docx"))
     assert [cell.text for cell in paper.tables[0].rows[0].cells] == ["REVISED PAPER", said]
     changes = next(table for table in paper.tables if table.rows[0].cells[-1].text == "Corrected")
@@ -282,9 +284,9 @@ def test_a_revision_of_a_revision_names_each_paper_it_follows_back_to(
     code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09", "--revises", str(revision))
     assert code == 0, out
     second = Path(out.splitlines()[-1])
-    said = (f"This paper corrects the paper kept as draft 2026-09/{revision.name} (itself a revised paper, correcting "
-            "draft 2026-09/draft-01): the status of 1 action corrected, as listed under 'Corrections to the published "
-            "paper'.")
+    said = ("This paper corrects the paper published for the Police and Crime Panel of 05 November 2026 (kept as "
+            f"draft 2026-09/{revision.name}, itself a revised paper correcting draft 2026-09/draft-01): the status of "
+            "1 action corrected, as listed under 'Corrections to the published paper'.")
     paper = docx.Document(str(second / "paper.docx"))
     assert [cell.text for cell in paper.tables[0].rows[0].cells] == ["REVISED PAPER", said]
     changes = next(table for table in paper.tables if table.rows[0].cells[-1].text == "Corrected")
@@ -435,3 +437,20 @@ def test_a_period_built_again_after_its_paper_was_published_says_it_is_not_the_r
                     "--revises", str(tmp_path / "outputs" / "2026-09" / "draft-01"))
     assert code == 0, out
     assert "published-not-revised" not in (Path(out.splitlines()[-1]) / "issues.csv").read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize(("meeting", "date", "paper"), [
+    ("Police and Crime Panel", "5 November 2026",
+     "the paper published for the Police and Crime Panel of 5 November 2026"),
+    ("The Police and Crime Panel", "5 November 2026",
+     "the paper published for The Police and Crime Panel of 5 November 2026"),
+    ("", "5 November 2026", "the paper published for 5 November 2026"),
+    ("Police and Crime Panel", "", "the paper published for the Police and Crime Panel"),
+    ("", "", "the paper published"),
+])
+def test_the_revised_cover_names_the_paper_as_the_panel_knew_it(meeting: str, date: str, paper: str) -> None:
+    """The cover named the paper corrected only as the secretariat keeps it ("draft 2026-09/draft-01"), which no
+    Panel member was ever shown: it names the meeting and date that paper was for, as its own cover did, first."""
+    (row,) = revision_rows("2026-09/draft-01", (), "", meeting, date)
+    assert row.value == (f"This paper corrects {paper} (kept as draft 2026-09/draft-01): no action's status changed, "
+                         "as listed under 'Corrections to the published paper'.")

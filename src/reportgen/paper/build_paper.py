@@ -105,7 +105,8 @@ def build_paper(
         author=settings.paper.author or settings.paper.submitted_by,
         edition=edition,
         marking=settings.paper.restricted_marking if edition == "restricted" else "",
-        cover=(*revision_rows(previous_name if revises else "", moves, previous.revises if previous else ""),
+        cover=(*revision_rows(previous_name if revises else "", moves, previous.revises if previous else "",
+                              previous.meeting if previous else "", previous.date if previous else ""),
                *cover_rows(settings.paper, merged.period, edition)),
         narrative=render_narrative(narrative_source, context),
         columns=columns,
@@ -314,19 +315,26 @@ def paper_row(item: MergedAction, columns: Sequence[PaperColumn]) -> PaperRow:
     )
 
 
-def revision_rows(revised: str, moves: Sequence[StatusMove], revised_before: str = "") -> tuple[CoverRow, ...]:
+def revision_rows(revised: str, moves: Sequence[StatusMove], revised_before: str = "",
+                  meeting: str = "", date: str = "") -> tuple[CoverRow, ...]:
     """The cover sheet's first row when the paper corrects one kept before (`revised`, "2026-09/draft-01"): that it
-    is a revised paper, which draft it corrects (and, when that was itself a revision, the draft it corrected:
-    `revised_before`, so the reader can follow the corrections back to the first paper) and how many actions'
-    statuses changed; () for none."""
+    is a revised paper, which paper it corrects, as the Panel knows it (the paper published for `meeting` of `date`,
+    as that paper's cover named them) and as the secretariat kept it (the draft, and, when that was itself a
+    revision, the draft it corrected: `revised_before`, so the corrections can be followed back to the first paper),
+    and how many actions' statuses changed; () for none."""
     if not revised:
         return ()
+    kept = f"kept as draft {revised}"
     if revised_before:
-        revised = f"{revised} (itself a revised paper, correcting draft {revised_before})"
+        kept += f", itself a revised paper correcting draft {revised_before}"
+    if meeting and not meeting.lower().startswith("the "):
+        meeting = f"the {meeting}"
+    had = " ".join(("the paper published", *((f"for {meeting}",) if meeting else ()),
+                    *((f"{'of' if meeting else 'for'} {date}",) if date else ())))
     changed = sum(1 for move in moves if move.new != NO_LONGER_IN_PLAN)
     what = (f"{'the status' if changed == 1 else 'the statuses'} of {counted(changed, 'action')} corrected"
             if changed else "no action's status changed")
-    return (CoverRow(REVISED_LABEL, f"This paper corrects the paper kept as draft {revised}: {what}, as listed under "
+    return (CoverRow(REVISED_LABEL, f"This paper corrects {had} ({kept}): {what}, as listed under "
                                     f"'{Paper.corrections_heading}'."),)
 
 
