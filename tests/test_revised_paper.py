@@ -439,6 +439,35 @@ def test_a_period_built_again_after_its_paper_was_published_says_it_is_not_the_r
     assert "published-not-revised" not in (Path(out.splitlines()[-1]) / "issues.csv").read_text(encoding="utf-8-sig")
 
 
+def test_a_revision_correcting_only_updates_names_the_actions_corrected(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A revised paper correcting a misreported figure in an update, its status as published, said on its cover
+    that no action's status changed and listed nothing: the Panel could not tell what it corrected. Its cover and
+    its corrections section now name the actions whose update (explanation or timeframe) it corrects."""
+    make_workspace(tmp_path, "2026-09")
+    assert run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09")[0] == 0
+    published = tmp_path / "outputs" / "2026-09" / "draft-01"
+    assert run(capsys, "publish", "--workspace", str(tmp_path), str(published))[0] == 0
+    rows = [row if row[0] != 3 else (*row[:3], "Corrected: update on action 3.", row[4])
+            for row in default_returns()["wessex-police.xlsx"]]
+    rows = [row if row[0] != 1 else (*row[:4], "Summer 2027") for row in rows]  # its timeframe corrected
+    write_xlsx(tmp_path / "inputs" / "returns" / "2026-09" / "wessex-police v2.xlsx", rows)
+    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09", "--revises", str(published))
+    assert code == 0, out
+    revised = Path(out.splitlines()[-1])
+    said = ("This paper corrects the paper published for the Police and Crime Panel of 05 November 2026 (kept as draft "
+            "2026-09/draft-01): no action's status changed, and the updates of actions 1 and 3 corrected (explanation "
+            "or timeframe), as listed under 'Corrections to the published paper'.")
+    note = ("The updates (explanation or timeframe) of actions 1 and 3 are corrected, their status as published: the "
+            "plan below gives the corrected text.")
+    paper = docx.Document(str(revised / "paper.docx"))
+    assert [cell.text for cell in paper.tables[0].rows[0].cells] == ["REVISED PAPER", said]
+    assert any(note in paragraph.text for paragraph in paper.paragraphs)
+    with pdfplumber.open(revised / "paper.pdf") as pdf:
+        text = " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
+    assert said in text and note in text and "Corrected: update on action 3." in text
+
+
 @pytest.mark.parametrize(("meeting", "date", "paper"), [
     ("Police and Crime Panel", "5 November 2026",
      "the paper published for the Police and Crime Panel of 5 November 2026"),
@@ -454,3 +483,14 @@ def test_the_revised_cover_names_the_paper_as_the_panel_knew_it(meeting: str, da
     (row,) = revision_rows("2026-09/draft-01", (), "", meeting, date)
     assert row.value == (f"This paper corrects {paper} (kept as draft 2026-09/draft-01): no action's status changed, "
                          "as listed under 'Corrections to the published paper'.")
+
+
+def test_the_revised_cover_counts_statuses_then_names_updates_corrected() -> None:
+    """With statuses corrected too, the cover counts them, then names the other actions whose update it corrects."""
+    from reportgen.model import StatusMove
+
+    (row,) = revision_rows("2026-09/draft-01", (StatusMove(2, "Publish the plan.", "Not started", "Completed"),),
+                           "", "Police and Crime Panel", "5 November 2026", (4,))
+    assert row.value == ("This paper corrects the paper published for the Police and Crime Panel of 5 November 2026 "
+                         "(kept as draft 2026-09/draft-01): the status of 1 action corrected, and the update of action "
+                         "4 (explanation or timeframe), as listed under 'Corrections to the published paper'.")

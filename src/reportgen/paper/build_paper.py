@@ -44,7 +44,7 @@ from reportgen.terms import (
     STATUS_COLOURS,
     STATUS_NOT_RECOGNISED,
 )
-from reportgen.wording import counted, plural
+from reportgen.wording import counted, listed, plural
 
 # relative column widths; a column not listed gets DEFAULT_WIDTH; each then widened to hold its longest
 # word (`reportgen.paper.column_widths`)
@@ -94,6 +94,7 @@ def build_paper(
     in_register = frozenset(a.action.ref for a in merged.actions)
     listed = settings.paper.changes_section or revises
     moves, new_refs = changes_since(previous, rows, in_register) if listed else ((), ())
+    updated = updates_corrected(previous, rows) if revises else ()
     blocking = sorted((i for i in issues if i.blocking), key=listing_order)  # as the console lists them
     paper = Paper(
         title=fill_in(settings.paper.title, merged.period, day),
@@ -106,7 +107,7 @@ def build_paper(
         edition=edition,
         marking=settings.paper.restricted_marking if edition == "restricted" else "",
         cover=(*revision_rows(previous_name if revises else "", moves, previous.revises if previous else "",
-                              previous.meeting if previous else "", previous.date if previous else ""),
+                              previous.meeting if previous else "", previous.date if previous else "", updated),
                *cover_rows(settings.paper, merged.period, edition)),
         narrative=render_narrative(narrative_source, context),
         columns=columns,
@@ -120,7 +121,7 @@ def build_paper(
         unrecognised=int(context["unrecognised"]),  # type: ignore[call-overload]
         carried_forward=sum(1 for a in included if a.state is UpdateState.CARRIED_FORWARD),
         changes=moves,
-        changes_note=(changes_note(previous, previous_name, bool(moves), edition, revises)
+        changes_note=(changes_note(previous, previous_name, bool(moves), edition, revises) + updates_note(updated)
                       + renumbered_note(previous, rows)
                       + meeting_moved(previous, previous_name, merged.period, date)) if listed else "",
         new_actions=new_refs,
@@ -316,12 +317,13 @@ def paper_row(item: MergedAction, columns: Sequence[PaperColumn]) -> PaperRow:
 
 
 def revision_rows(revised: str, moves: Sequence[StatusMove], revised_before: str = "",
-                  meeting: str = "", date: str = "") -> tuple[CoverRow, ...]:
+                  meeting: str = "", date: str = "", updated: Sequence[int] = ()) -> tuple[CoverRow, ...]:
     """The cover sheet's first row when the paper corrects one kept before (`revised`, "2026-09/draft-01"): that it
     is a revised paper, which paper it corrects, as the Panel knows it (the paper published for `meeting` of `date`,
     as that paper's cover named them) and as the secretariat kept it (the draft, and, when that was itself a
     revision, the draft it corrected: `revised_before`, so the corrections can be followed back to the first paper),
-    and how many actions' statuses changed; () for none."""
+    how many actions' statuses changed, and which actions' updates were corrected with their status as it was
+    (`updated`, `updates_corrected`); () for none."""
     if not revised:
         return ()
     kept = f"kept as draft {revised}"
@@ -334,8 +336,40 @@ def revision_rows(revised: str, moves: Sequence[StatusMove], revised_before: str
     changed = sum(1 for move in moves if move.new != NO_LONGER_IN_PLAN)
     what = (f"{'the status' if changed == 1 else 'the statuses'} of {counted(changed, 'action')} corrected"
             if changed else "no action's status changed")
+    if updated:
+        what += (f", and {'the update' if len(updated) == 1 else 'the updates'} of "
+                 f"{'action' if len(updated) == 1 else 'actions'} {listed([str(ref) for ref in updated])}")
+        what += " (explanation or timeframe)" if changed else " corrected (explanation or timeframe)"
     return (CoverRow(REVISED_LABEL, f"This paper corrects {had} ({kept}): {what}, as listed under "
                                     f"'{Paper.corrections_heading}'."),)
+
+
+def updates_corrected(previous: Paper | None, rows: Sequence[PaperRow]) -> tuple[int, ...]:
+    """The actions (as numbered now) whose status is as in `previous`, the paper a revised paper corrects, but whose
+    explanation or timeframe is not: a correction the corrections table, which lists statuses, cannot show, and a
+    revised paper that named only its statuses would say it corrected nothing. Spacing alone is no correction."""
+    if previous is None:
+        return ()
+    renumbered = renumbered_since(((row.ref, row.was) for row in rows), previous)
+    before = {row.ref: row for row in previous.rows}
+
+    def said(row: PaperRow) -> tuple[str, str]:
+        return " ".join(row.explanation.split()), " ".join(row.timeframe.split())
+
+    return tuple(row.ref for row in rows
+                 if (earlier := before.get(renumbered.earlier_ref(row.ref))) is not None
+                 and not status_changed(earlier, row) and said(earlier) != said(row))
+
+
+def updates_note(updated: Sequence[int]) -> str:
+    """After a revised paper's changes note: the actions whose update (explanation or timeframe) it corrects with
+    their status as published (`updates_corrected`), where the reader finds them; "" for none."""
+    if not updated:
+        return ""
+    which = f"{'action' if len(updated) == 1 else 'actions'} {listed([str(ref) for ref in updated])}"
+    return (f" {'The update' if len(updated) == 1 else 'The updates'} (explanation or timeframe) of {which} "
+            f"{'is' if len(updated) == 1 else 'are'} corrected, {'its' if len(updated) == 1 else 'their'} status as "
+            "published: the plan below gives the corrected text.")
 
 
 def changes_note(previous: Paper | None, previous_name: str, listed: bool = False, edition: str = "public",
