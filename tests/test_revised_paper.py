@@ -66,8 +66,8 @@ def test_a_revised_paper_says_so_on_its_cover_and_lists_what_it_corrects(
     with pdfplumber.open(revised / "paper.pdf") as pdf:
         text = " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
     assert said in text
-    assert ("Revised paper: compared with draft 2026-09/draft-01, the paper it corrects, each action whose status has "
-            "changed since") in text
+    assert ("Revised paper: compared with the paper published (kept as draft 2026-09/draft-01), each action whose "
+            "status has changed since") in text
     assert said.replace("'", "&#39;") in (revised / "paper.html").read_text(encoding="utf-8")
     record = json.loads((revised / "draft.json").read_text(encoding="utf-8"))["paper"]
     assert record["revises"] == "2026-09/draft-01"
@@ -125,8 +125,8 @@ def test_the_restricted_edition_of_a_revision_heads_its_corrections_the_same(
     in_docx, text, in_html = headings_of(revised)
     assert "Corrections to the published paper" in in_docx
     assert "Corrections to the published paper" in in_html
-    assert ("Corrections to the published paper Revised paper: no action's status has changed since draft "
-            f"2026-09/{published.name}, the paper it corrects") in text
+    assert ("Corrections to the published paper Revised paper: no action's status has changed since the paper "
+            f"published (kept as draft 2026-09/{published.name})") in text
     assert "RESTRICTED" in text
     assert "since the last draft" not in text
 

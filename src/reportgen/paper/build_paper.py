@@ -383,10 +383,10 @@ def changes_note(previous: Paper | None, previous_name: str, listed: bool = Fals
         return f"This is the first draft of the {edition} edition: there is no earlier one to compare it with."
     since = f"draft {previous_name}" if previous_name else "the last draft"
     if revises:
-        return (f"Revised paper: compared with draft {previous_name}, the paper it corrects, each action whose status "
-                "has changed since, or that has left the plan." if listed else
-                f"Revised paper: no action's status has changed since draft {previous_name}, the paper it corrects, "
-                "and none has been withdrawn from the plan.")
+        return (f"Revised paper: compared with the paper published (kept as draft {previous_name}), each action "
+                "whose status has changed since, or that has left the plan." if listed else
+                f"Revised paper: no action's status has changed since the paper published (kept as draft "
+                f"{previous_name}), and none has been withdrawn from the plan.")
     if listed:
         return f"Compared with {since}: each action whose status has changed since, or that has left the plan."
     return f"No action's status has changed since {since}, and none has been withdrawn from the plan."
