@@ -454,3 +454,47 @@ def test_a_value_in_single_braces_in_the_narrative_is_said_and_blocks(tmp_path: 
                                "typed: the narrative fills in a value written in double braces.")
     assert said[3].advice.startswith("Nothing to do if the braces are meant; to fill in a value, write it in double "
                                       "braces (carried_forward, ")
+
+
+@pytest.mark.parametrize(("table", "appended", "told"), [
+    ("[paper]", "\n[paper]\nchanges_section = true\n",
+     "Cannot declare ('paper',) twice (at line {heading}, column 7). [paper] is already a table at line {first}: a "
+     "table is written once, so move the settings under line {heading} up under the [paper] at line {first}, and "
+     "delete the heading at line {heading}"),
+    ('[partners."OPCC"]', '\n[partners.OPCC]\nemails = ["returns@opcc.example.org"]\n',
+     "Cannot declare ('partners', 'OPCC') twice (at line {heading}, column 15). [partners.\"OPCC\"] is already a "
+     "table at line {first}: a table is written once, so move the settings under line {heading} up under the "
+     "[partners.\"OPCC\"] at line {first}, and delete the heading at line {heading}"),
+])
+def test_a_table_pasted_again_at_the_end_is_told_where_it_already_is(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str, appended: str, told: str) -> None:
+    """A setting copied from the README with its heading, `[paper]`, and pasted at the end of reportgen.toml, which
+    has a [paper] table already, was refused with the TOML reader's words alone: "Cannot declare ('paper',) twice".
+    The error now says where the table is and what to move."""
+    from reportgen.shells.cli import main
+
+    workspace = copy_example(tmp_path / "ws")
+    settings = workspace / "reportgen.toml"
+    before = settings.read_text(encoding="utf-8")
+    lines = before.splitlines()
+    first = next(number for number, line in enumerate(lines, start=1) if line.strip() == table)
+    settings.write_text(before.rstrip("\n") + "\n" + appended, encoding="utf-8")
+    heading = len(lines) + 2
+    assert main(["validate", "--workspace", str(workspace)]) == 1
+    error = " ".join(capsys.readouterr().err.split())
+    assert told.format(heading=heading, first=first) in error
+
+
+def test_a_setting_written_twice_in_its_table_is_told_both_lines(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A meeting typed again in the same table was only "Cannot overwrite a value" and a line and column."""
+    error = _validated_with(tmp_path, capsys, 'meeting = "Wessex Police and Crime Panel"')
+    first, second = _lines_of(tmp_path, "meeting =")
+    assert error.endswith(f"meeting is set twice in [paper], at lines {first} and {second}: keep the line you mean "
+                          "and delete the other"), error
+
+
+def _lines_of(root: Path, start: str) -> list[int]:
+    """The numbers of the workspace's reportgen.toml lines starting `start`, as an editor numbers them."""
+    lines = (root / "ws" / "reportgen.toml").read_text(encoding="utf-8").splitlines()
+    return [number for number, line in enumerate(lines, start=1) if line.startswith(start)]

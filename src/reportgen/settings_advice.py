@@ -23,6 +23,9 @@ _MONTH_WORD = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov
 _DATE_LIKE = re.compile(r"\d{1,4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}")  # 10/12/2026, 2026-13-01, 10.12.26
 _KEY_LINE = re.compile(r"""^\s*(?P<key>[A-Za-z0-9_.-]+|"[^"]*")\s*=\s*(?P<value>.*)$""")
 _AT = re.compile(r"\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+_HEADING = re.compile(r"^\s*\[(?!\[)\s*(?P<name>[^\]]+?)\s*\]\s*(?:#.*)?$")  # [paper], not [[paper.cover]]
+_NAME_PART = re.compile(r"""\s*(?:"([^"]*)"|'([^']*)'|([^."'\s]+))\s*""")  # one part of a dotted name
+_DECLARED = re.compile(r"Cannot declare \((?P<names>[^)]*)\) twice")
 
 
 def parsed_date(found: object) -> dt.date | None:
@@ -66,13 +69,17 @@ def not_a_date(found: object) -> str:
 
 
 def toml_advice(text: str, message: str, date_keys: Collection[str], text_keys: Collection[str]) -> str:
-    """The likely fix for the line the TOML reader stopped at, naming its key: a date written as on a letter (where
+    """The likely fix for the line the TOML reader stopped at, naming its key: a table or a setting written twice
+    (a block pasted at the end of the file under a heading it already has), a date written as on a letter (where
     a key of `date_keys` takes a date; a key of `text_keys` takes it in quotes), or a text holding double quotes of
-    its own; '' when the line looks like neither."""
+    its own; '' when the line looks like none of these."""
     at = _AT.search(message)
     lines = text.splitlines()
     if at is None or not 1 <= int(at["line"]) <= len(lines):
         return ""
+    repeated = _written_twice(lines, int(at["line"]), message)
+    if repeated:
+        return repeated
     line, column = lines[int(at["line"]) - 1], int(at["column"])
     found = _KEY_LINE.match(line)
     if found is None:
@@ -81,6 +88,52 @@ def toml_advice(text: str, message: str, date_keys: Collection[str], text_keys: 
     name = key.rsplit(".", 1)[-1]  # paper.date = …: the key, written under its table's name
     kind = "date" if name in date_keys else "text" if name in text_keys else ""
     return _quotes_inside(line, key, start, column) or (_unquoted_date(found["value"], key, kind) if kind else "")
+
+
+def _written_twice(lines: list[str], at: int, message: str) -> str:
+    """A table heading or a setting the file already has, at line `at`: where it was first written, and what to do.
+    The TOML reader says only "Cannot declare ('paper',) twice" or "Cannot overwrite a value"."""
+    tables: list[tuple[int, str, str]] = []  # (line, table name, the name as written) of each heading, in order
+    keys: dict[tuple[str, str], int] = {}  # (table, key) -> line first written
+    table = ""
+    for number, line in enumerate(lines[:at - 1], start=1):
+        heading = _HEADING.match(line)
+        if heading:
+            table = _dotted(heading["name"])
+            tables.append((number, table, heading["name"]))
+            continue
+        found = _KEY_LINE.match(line)
+        if found:
+            keys.setdefault((table, _dotted(found["key"])), number)
+    declared = _DECLARED.search(message)
+    if declared:
+        name = ".".join(re.findall(r"'([^']*)'", declared["names"]))  # as _dotted reads a heading
+        first, written = next(((number, written) for number, table, written in tables if table == name), (None, ""))
+        if first is None:
+            parent, _dot, last = name.rpartition(".")
+            if (parent, last) in keys:
+                under = f" under [{parent}]" if parent else ""
+                return (f"{name} is already set at line {keys[(parent, last)]} ({last} = …{under}): write its "
+                        f"settings in one place, there or under the heading [{name}] at line {at}, and delete the "
+                        "other")
+            return (f"{name} is already set above line {at}; write its settings in one place, and delete the other")
+        return (f"[{written}] is already a table at line {first}: a table is written once, so move the settings "
+                f"under line {at} up under the [{written}] at line {first}, and delete the heading at line {at}")
+    if "Cannot overwrite a value" in message:
+        now = next((table for number, table, _written in reversed(tables) if number < at), "")
+        found = _KEY_LINE.match(lines[at - 1])
+        if found and (now, _dotted(found["key"])) in keys:
+            key = _dotted(found["key"])
+            where = f" in [{now}]" if now else ""
+            return (f"{key} is set twice{where}, at lines {keys[(now, key)]} and {at}: keep the line you mean and "
+                    "delete the other")
+    return ""
+
+
+def _dotted(name: str) -> str:
+    """A table's or key's name as written (`partners."St. Albans CSP"`, `paper . title`) as the TOML reader names
+    it, its parts joined by dots: `partners.St. Albans CSP`, `paper.title`."""
+    return ".".join(next(part for part in found if part) for found in _NAME_PART.findall(name))
 
 
 def _unquoted_date(value: str, key: str, kind: str) -> str:
