@@ -228,3 +228,42 @@ def test_a_shared_mailbox_return_goes_to_the_partner_its_workbook_names(
     collect(root, monkeypatch, capsys)
     assert sorted(p.name for p in folder.iterdir()) == ["criminal-justice-board.xlsx", "opcc.xlsx"]
     assert statuses(folder / "opcc.xlsx") == {2: "Completed", 4: "In progress", 6: "On hold"}
+
+
+def test_a_return_delayed_past_a_later_collect_does_not_replace_the_one_sent_after_it(
+        tmp_path: Path, smtp, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Tuesday's return is held up on the way until after Thursday's correction was collected (on Thursday, by the
+    scheduled collect): Friday's collect saved it as the newest version, and the paper went back to Tuesday's
+    statuses. It is not saved; the officer and the partner are told the correction stays the return used."""
+    controller, captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    first = workbook([(1, "", "In progress", "Drafting.", "2027"), (3, "", "In progress", "Tendering.", "2027")])
+    corrected = workbook([(1, "", "Completed", "Published.", "Done"), (3, "", "In progress", "Tendering.", "2027")])
+    dovecot.append(reply(ADDRESS[POLICE], [("police.xlsx", corrected)], date="Thu, 22 Oct 2026 10:00:00 +0100",
+                         message_id="<thursday@wessex-police.example.org>"))
+    collect(root, monkeypatch, capsys)
+    folder = root / "inputs" / "returns" / PERIOD
+    kept = {path.name: path.read_bytes() for path in folder.iterdir()}
+    dovecot.append(reply(ADDRESS[POLICE], [("police.xlsx", first)], date="Tue, 20 Oct 2026 09:00:00 +0100",
+                         message_id="<tuesday@wessex-police.example.org>"), received="Fri, 23 Oct 2026 08:00:00 +0100")
+
+    out = collect(root, monkeypatch, capsys)
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == kept  # nothing saved, nothing replaced
+    assert statuses(folder / "wessex-police.xlsx")[1] == "Completed"
+    assert ("Wessex Police's message sent 20 October 2026 at 09:00 BST, with 'police.xlsx', arrived after its return "
+            f"sent 22 October 2026 at 10:00 BST, inputs/returns/{PERIOD}/wessex-police.xlsx, was collected: that "
+            "later return stays the one used, and this workbook was not saved.") in out
+    assert (f"save it from the message, in the processed folder, into inputs/returns/{PERIOD} beside the others"
+            ) in out
+    acks = {str(m["In-Reply-To"]): body(m) for m in captured.parsed()}
+    assert ("We received your message sent on 20 October 2026 at 09:00 BST, with police.xlsx, after the return you "
+            "sent later, on 22 October 2026 at 10:00 BST, which is the one we use: this workbook was not used. If you "
+            "meant it to be used instead, please send it to us again.") in acks["<tuesday@wessex-police.example.org>"]
+    received = (root / "outputs" / PERIOD / "mail" / "received.csv").read_text(encoding="utf-8-sig")
+    assert "sent-before-used" in received
+    assert dovecot.count("INBOX") == 0  # filed in the processed folder, where the officer finds it
+
+    collect(root, monkeypatch, capsys)  # the next run: nothing new, and no second answer
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == kept
+    assert len([m for m in captured.parsed() if str(m["In-Reply-To"]) == "<tuesday@wessex-police.example.org>"]) == 1

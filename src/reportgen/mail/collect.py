@@ -441,6 +441,9 @@ class Collector:
                                     told=self._told(), **where), *notes,
                               reply=self._reply(partner, message, _also(self._same_again(
                                   partner, attachment.name, newest, same_as), also)))
+        used = None if newest is None else self._saved_by(self.inputs.display(self.inputs.returns_dir / newest.name))
+        if used is not None and _sent_before(record.date, used.date):
+            return self._sent_before_used(record, message, attachment, used, digest, notes, where, also)
         replaces = None if newest is None else self._sent_on(self.inputs.display(self.inputs.returns_dir / newest.name))
         path = self._write(partner, attachment)
         display = self.inputs.display(self.inputs.returns_dir / path.name)  # in a dry run, the name it would get
@@ -461,6 +464,22 @@ class Collector:
                         warnings=sum(i.severity is Severity.WARNING for i in found))
         return self._done(saved, PROCESSED, *notes, *found, reply=self._reply(partner, message, _also(text, also)))
 
+    def _sent_before_used(self, record: ReceivedRecord, message: EmailMessage, attachment: Attachment,
+                          used: ReceivedRecord, digest: str, notes: list[Issue], where: dict[str, str],
+                          also: str) -> Handled:
+        """A return sent before the one used, which reached the mailbox after that one was collected (held up on
+        the way, across runs): saved, it would be the newest file and replace the correction sent after it. It is
+        not saved; the officer and the partner are told which return is used, and how to use this one instead."""
+        sent, later = arrival(record.date, self.zone), arrival(used.date, self.zone)
+        text = (f"We received your message sent on {sent}, with {attachment.name}, after the return you sent later, "
+                f"on {later}, which is the one we use: this workbook was not used. If you meant it to be used "
+                "instead, please send it to us again.")
+        return self._done(replace(record, outcome="sent-before-used", file=used.file, sha256=digest), PROCESSED,
+                          issue("mail-sent-before-used", partner=record.partner, attachment=attachment.name, sent=sent,
+                                used=used.file, later=later, kept=self._kept(PROCESSED), told=self._told(),
+                                returns=self.inputs.display(self.inputs.returns_dir), **where),
+                          *notes, reply=self._reply(record.partner, message, _also(text, also)))
+
     def _same_again(self, partner: str, sent_name: str, path: Path, shown: str) -> str:
         """The answer to a workbook sent again unchanged: which return of the partner's is used (the one it
         already sent, and when), and what that one still needs, so a partner who meant to send a corrected
@@ -471,9 +490,13 @@ class Collector:
 
     def _sent_on(self, shown: str) -> str:
         """When the message that brought a saved return was sent ("" when not known: a file put there by hand)."""
-        earlier = next((r for r in reversed([*self.received.values(), *self.collected]) if r.outcome == "saved"
-                        and r.file == shown), None)
+        earlier = self._saved_by(shown)
         return arrival(earlier.date, self.zone) if earlier and earlier.date else ""
+
+    def _saved_by(self, shown: str) -> ReceivedRecord | None:
+        """The record of the message that brought the saved return `shown` (None: a file put there by hand)."""
+        return next((r for r in reversed([*self.received.values(), *self.collected]) if r.outcome == "saved"
+                     and r.file == shown), None)
 
     def _newest(self, partner: str) -> Path | None:
         mine = [p for p in self._versions(partner)]
@@ -601,7 +624,8 @@ class Collector:
     def _again(self, earlier: ReceivedRecord, message: EmailMessage, where: dict[str, str]) -> Handled:
         """A message already collected (a duplicate, or a run that stopped before moving it): move it to
         where the first one went; re-send the reply only if it never went (the sent ledger decides)."""
-        folder = PROCESSED if earlier.outcome in ("saved", "duplicate", "no-return", "automatic") else REJECTED
+        folder = (PROCESSED if earlier.outcome in ("saved", "duplicate", "no-return", "automatic", "sent-before-used")
+                  else REJECTED)
         reply = None
         path, name = self.inputs.workspace / earlier.file, earlier.file.rpartition("/")[2]
         if earlier.outcome == "saved" and earlier.partner and path.is_file():
@@ -814,6 +838,12 @@ def arrival(date: str, zone: str) -> str:
     workspace's time zone ([schedule] timezone): the officer's and the partners' clock."""
     when = dt.datetime.fromisoformat(date).astimezone(ZoneInfo(zone))
     return f"{when.day} {when:%B %Y} at {when:%H:%M} {when:%Z}"
+
+
+def _sent_before(date: str, other: str) -> bool:
+    """Whether a message's Date (`date`, ISO, as the record keeps it) is before `other`'s; False where either is
+    not known, as no order can be told."""
+    return bool(date and other) and dt.datetime.fromisoformat(date) < dt.datetime.fromisoformat(other)
 
 
 def _late(date: str, deadline: dt.date | None, zone: str) -> bool:
