@@ -293,3 +293,44 @@ def test_a_quotation_a_rule_a_footnote_and_struck_words_are_each_said_at_their_l
     assert [row["message"].split("has ")[1].split(",")[0] for row in told] == [
         "a quotation (a line starting >)", "a horizontal rule (---)", "struck-through words (~~January~~)",
         "a footnote ([^1])", "a footnote ([^1]:)"]
+
+
+def test_a_sentence_written_straight_after_a_list_is_said_at_its_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An officer writing a sentence under the counts' list, with no blank line before it, ran it into the last
+    bullet ("… 'On hold' The counts are as the partners returned them."), unsaid: Markdown reads a line straight
+    after an item as that item's. The line is now a warning at its line of narrative.md, what it holds and what to
+    do."""
+    root = copy_example(tmp_path / "ws")
+    narrative = (root / "narrative.md").read_text(encoding="utf-8")
+    joined = narrative.replace("{%- endif %}\n{% if carried_forward %}",
+                               "{%- endif %}\nThe counts are as the partners returned them.\n{% if carried_forward %}")
+    assert joined != narrative
+    (root / "narrative.md").write_text(joined, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", "--workspace", str(root)]) == 0
+    folder = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    [told] = issues_of(folder, "narrative-joined-to-item")
+    written = "The counts are as the partners returned them."
+    assert (told["severity"], told["file"], told["value"]) == ("warning", "narrative.md", written.strip())
+    assert int(told["row"]) == line_of(joined, written)
+    assert "put a blank line before it" in told["advice"]
+    # what the warning says the paper does: the sentence is printed in the last bullet
+    [item] = [text for _style, text in docx_paragraphs(folder) if written in text]
+    assert item.startswith(tuple(f"{n} action" for n in range(10))) and "'On hold'" in item
+
+
+@pytest.mark.parametrize(("markdown", "joined"), [
+    ("- 26 actions have 'Not Started'\nDuring 2022/23, the OPCC was funded.\n", 2),
+    ("1. Review the referrals.\nThe board agreed this in May.\n", 2),
+    ("- Funded by the\nHome Office this year.\n", 0),  # an item's text wrapped: no sentence ends the line before
+    ("- Review complete.\n  More detail on the review.\n", 0),  # indented as the item's text: meant as the item's
+    ("- Review complete.\n\nThe board agreed.\n", 0),  # a paragraph of its own
+    ("- Review complete.\n- The board agreed.\n", 0),  # the next item
+    ("Intro paragraph.\nSecond line of it.\n", 0),  # no list
+])
+def test_only_a_sentence_run_on_from_an_item_is_said(markdown: str, joined: int) -> None:
+    from reportgen.read.richtext import read_markdown
+
+    found = [each.line for each in read_markdown(markdown)[1] if each.what == "joined-to-item"]
+    assert found == ([joined] if joined else [])

@@ -332,6 +332,14 @@ CODES: dict[str, Code] = {
          "strikethrough": ("The narrative {file} has struck-through words ({written}), which the paper cannot strike "
                            "through: they are printed as typed, between their tildes.",
                            "Take out the words that no longer apply, or say in words what has changed.")}),
+    "narrative-joined-to-item": Code(
+        W, "A narrative sentence starts on the line straight after a list item, with no blank line between: it is "
+        "printed in that item's bullet, run on after its words, not as a paragraph of its own.",
+        "The narrative {file} goes on from a list item into a sentence on the next line, {value!r}, with no blank "
+        "line between: Markdown reads it as part of that item, so the paper prints it in the bullet, run on after "
+        "the item's words, not as a paragraph of its own.",
+        "If it is a paragraph of its own, put a blank line before it. If it belongs to the item, indent it as the "
+        "item's text is (two spaces under a '- ' item) and this warning goes."),
     "narrative-list-too-deep": Code(
         W, "A narrative list is nested deeper than the paper's three levels: it is drawn at the third level.",
         "The narrative {file} has a list nested {depth} levels deep; the paper's lists go three levels deep, so it is "

@@ -51,6 +51,8 @@ def _issue(found: NotShown, where: dict[str, object]) -> Issue:
         return _markdown_issue(found, where)
     if found.what == "comment":
         return issue("narrative-comment-left-out", **where)
+    if found.what == "joined-to-item":
+        return issue("narrative-joined-to-item", **where)
     if found.what == "language-not-closed":
         return issue("narrative-language-not-closed", written=found.words, **where)
     if found.what == "comment-not-closed":

@@ -568,6 +568,7 @@ _MARKDOWN = _Markdown("commonmark", {"html": False}).enable(["table", "strikethr
 # a "•", or a "·" and a space (as partner text reads it), typed or pasted as text at the start of a line
 _BULLET_TYPED = re.compile(r"[^\S\n]*(?:•[^\S\n]*|·[^\S\n]+)")
 _CELLS = ("th_open", "td_open", "th_close", "td_close")
+_SENTENCE_ENDS = (".", "!", "?", ":", ";", "'", '"', "\u2019", "\u201d", ")")  # a line that ends a sentence or quote
 # Word's numbering as it pastes it, a number, letter or roman numeral and "." or ")", then a tab ("a.\tItem"); and
 # a list item whose marker Word wrote, a tab after it ("2)\tItem"): a hand-typed marker has a space after it
 _WORD_NUMBER = re.compile(r"[^\S\n]*(?:\d{1,9}|[A-Za-z]|[ivxlcdm]{1,7}|[IVXLCDM]{1,7})[.)]\t")
@@ -603,12 +604,15 @@ class NotShown:
     horizontal rule (left out), a footnote or struck-through words (printed as typed: `words` as written), or an
     HTML comment (left out: the writers' note, never printed; one never closed, with everything after it), a
     list deeper than three levels (drawn at the third; `level`: its depth as written), or a passage's language
-    (`<span lang="cy">`, `words`) never ended in its paragraph (it runs to the paragraph's end). `line`: 1-based, in the
+    (`<span lang="cy">`, `words`) never ended in its paragraph (it runs to the paragraph's end), or a sentence
+    written straight after a list item, with no blank line, which Markdown prints as part of that item
+    (`joined-to-item`). `line`: 1-based, in the
     narrative as filled in; the check (`reportgen.check.narrative_markdown`) says it as the officer's line, with
     what the line holds as written."""
 
     what: Literal["image", "table", "link", "heading-too-deep", "heading-skipped", "comment", "comment-not-closed",
-                  "quote", "rule", "footnote", "strikethrough", "list-too-deep", "language-not-closed"]
+                  "quote", "rule", "footnote", "strikethrough", "list-too-deep", "language-not-closed",
+                  "joined-to-item"]
     line: int
     words: str = ""  # an image's description, or a link's words, as printed
     address: str = ""  # the image's file or the link's address, as written
@@ -658,6 +662,7 @@ def read_markdown(source: str) -> tuple[RichText, tuple[NotShown, ...]]:
             first_line = token.map[0] + 1 if token.map else 1
             pasted = _pasted(tokens, at, lists, lines) if opened == "paragraph_open" else None
             not_shown += _markdown_inline(token.children or [], builder, context, first_line, pasted)
+            not_shown += _joined_to_item(token, lines) if items and opened == "paragraph_open" else []
             not_shown += _footnotes(token.content, first_line)
         elif token.type in ("blockquote_open", "hr"):  # a quotation is printed as a paragraph; a rule is left out
             not_shown.append(NotShown("quote" if token.type == "blockquote_open" else "rule",
@@ -676,6 +681,23 @@ def read_markdown(source: str) -> tuple[RichText, tuple[NotShown, ...]]:
             builder.start(*context)
     not_shown += _headings_not_kept(headings)
     return builder.result(), tuple(sorted(not_shown, key=lambda each: each.line))
+
+
+def _joined_to_item(token: Token, lines: list[str]) -> list[NotShown]:
+    """A list item's paragraph that goes on, unindented, into a sentence of its own (`joined-to-item`): "- 26
+    actions have 'Not Started'" with "During 2022/23, …" on the next line, no blank line between. Markdown reads
+    the sentence as the item's (a lazy continuation), so the paper prints it in the bullet, where the officer
+    meant a paragraph. Said for a line starting at the margin with a capital, after a line ending as a sentence or
+    a quotation does; an item's long text wrapped onto lines of its own ("… funded by the" / "Home Office") is
+    no such line."""
+    if token.map is None:
+        return []
+    start, end = token.map
+    for index in range(start + 1, min(end, len(lines))):
+        line, before = lines[index], lines[index - 1].rstrip()
+        if line[:1].isupper() and before.endswith(_SENTENCE_ENDS):
+            return [NotShown("joined-to-item", index + 1, line.strip())]
+    return []
 
 
 def _list_opened(token: Token, builder: _Builder, lists: list[Context], numbers: list[int]) -> list[NotShown]:
