@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pdfplumber
@@ -190,3 +191,31 @@ def test_hostile_text_in_a_comparison_fetches_and_runs_nothing(browser: Browser,
         assert page.locator("a[href^='javascript'], a[href^='data:']").count() == 0
         assert requested == [diff.resolve().as_uri()]
         assert asked == [] and messages == []
+
+
+def test_markup_that_got_past_the_escaping_would_still_fetch_and_run_nothing(browser: Browser,
+                                                                              tmp_path: Path) -> None:
+    """Escaping is diff.html's only defence: markup that got past it (a workspace's own diff.html.j2 printing a
+    draft's text with `|safe`, say) would run and fetch as the reviewer opened it from the shared drive. The page
+    now carries a Content-Security-Policy: the same markup, written into the page itself, runs no script and asks
+    a web server on this machine for nothing. The page's own styles still apply."""
+    folder = compared(two_drafts(tmp_path / "ws"))
+    written = (folder / "diff.html").read_text(encoding="utf-8")
+    assert ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; '
+            "base-uri 'none'; form-action 'none'\">") in written.split("</head>")[0]
+    page = open_page(browser, folder / "diff.html")
+    assert page.evaluate("getComputedStyle(document.querySelector('table')).borderCollapse") == "collapse"
+    with listening() as (server, asked):
+        # all but a refresh, which no policy governs: a browser follows it wherever it is written
+        hostile = re.sub(r'<meta http-equiv="refresh"[^>]*>', "", loading_markup(server))
+        opened = tmp_path / "opened" / "diff.html"
+        opened.parent.mkdir()
+        opened.write_text(written.replace("<main", hostile + "<main", 1), encoding="utf-8")
+        page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+        messages: list[str] = []
+        page.on("dialog", lambda dialog: (messages.append("dialog: " + dialog.message), dialog.dismiss()))
+        page.goto(opened.resolve().as_uri())
+        page.wait_for_timeout(300)
+        assert page.locator("script").count() >= 2  # in the page, as written: none ran
+        assert asked == [] and messages == []
+        assert page.evaluate("getComputedStyle(document.querySelector('table')).borderCollapse") == "collapse"

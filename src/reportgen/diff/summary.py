@@ -252,7 +252,25 @@ def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templa
                                styles=inline_styles(templates, STYLESHEETS))
     # notes first: the marking in <title> would read as the template's own
     html = with_notes(html, new_paper.marking, notes, template_file(templates, DIFF_TEMPLATE))
-    return with_marked_title(with_printed_marking(html, new_paper.marking), new_paper.marking)
+    return with_policy(with_marked_title(with_printed_marking(html, new_paper.marking), new_paper.marking))
+
+
+# diff.html runs nothing and loads nothing: its styles are inline, and partner text is only ever text and links
+POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+_HEAD = re.compile(r"<head(?:\s[^>]*)?>(?:\s*<meta charset=[^>]*>)?", re.IGNORECASE)  # after the charset's, if any
+
+
+def with_policy(html: str) -> str:
+    """diff.html with a Content-Security-Policy first in its head, whatever template wrote it: a reviewer opens
+    it from a shared drive, and should anything in a draft's text ever get past its escaping into markup, the
+    browser runs no script and fetches nothing (an image or style sheet from elsewhere would tell its owner who
+    opened the comparison, and when). Inline styles stay allowed: the page's own are all it has. A template with
+    no <head> is left as it is."""
+    found = _HEAD.search(html)
+    if found is None:
+        return html
+    meta = f'\n<meta http-equiv="Content-Security-Policy" content="{POLICY}">'
+    return html[:found.end()] + meta + html[found.end():]
 
 
 def printed_marking(marking: str) -> str:
