@@ -50,17 +50,23 @@ def body(message) -> str:  # type: ignore[no-untyped-def]
     return " ".join(message.get_body(("plain",)).get_content().split())
 
 
+def tuesday_then_thursday(tmp_path: Path, smtp_port: int, dovecot: Dovecot) -> tuple[Path, bytes]:
+    """A mail workspace, and Thursday's correction from the police in the inbox: (workspace, Tuesday's return,
+    which the test delivers when it was held up until)."""
+    root = mail_workspace(tmp_path / "ws", smtp_port=smtp_port, imap_port=dovecot.port)
+    corrected = workbook([(1, "", "Completed", "Published.", "Done"), (3, "", "In progress", "Tendering.", "2027")])
+    dovecot.append(reply(ADDRESS[POLICE], [("police.xlsx", corrected)], date="Thu, 22 Oct 2026 10:00:00 +0100",
+                         message_id="<thursday@wessex-police.example.org>"))
+    return root, workbook([(1, "", "In progress", "Drafting.", "2027"), (3, "", "In progress", "Tendering.", "2027")])
+
+
 def test_a_delayed_earlier_return_does_not_replace_the_correction_sent_after_it(
         tmp_path: Path, smtp, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     """The police send a return on Tuesday and a correction on Thursday; Tuesday's is held up on the way and reaches
     the mailbox after Thursday's. The correction is the return used, and the officer is told two came."""
     controller, captured = smtp
-    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
-    first = workbook([(1, "", "In progress", "Drafting.", "2027"), (3, "", "In progress", "Tendering.", "2027")])
-    corrected = workbook([(1, "", "Completed", "Published.", "Done"), (3, "", "In progress", "Tendering.", "2027")])
-    dovecot.append(reply(ADDRESS[POLICE], [("police.xlsx", corrected)], date="Thu, 22 Oct 2026 10:00:00 +0100",
-                         message_id="<thursday@wessex-police.example.org>"))
+    root, first = tuesday_then_thursday(tmp_path, controller.port, dovecot)
     dovecot.append(reply(ADDRESS[POLICE], [("police.xlsx", first)], date="Tue, 20 Oct 2026 09:00:00 +0100",
                          message_id="<tuesday@wessex-police.example.org>"), received="Thu, 22 Oct 2026 11:30:00 +0100")
 
@@ -237,11 +243,7 @@ def test_a_return_delayed_past_a_later_collect_does_not_replace_the_one_sent_aft
     scheduled collect): Friday's collect saved it as the newest version, and the paper went back to Tuesday's
     statuses. It is not saved; the officer and the partner are told the correction stays the return used."""
     controller, captured = smtp
-    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
-    first = workbook([(1, "", "In progress", "Drafting.", "2027"), (3, "", "In progress", "Tendering.", "2027")])
-    corrected = workbook([(1, "", "Completed", "Published.", "Done"), (3, "", "In progress", "Tendering.", "2027")])
-    dovecot.append(reply(ADDRESS[POLICE], [("police.xlsx", corrected)], date="Thu, 22 Oct 2026 10:00:00 +0100",
-                         message_id="<thursday@wessex-police.example.org>"))
+    root, first = tuesday_then_thursday(tmp_path, controller.port, dovecot)
     collect(root, monkeypatch, capsys)
     folder = root / "inputs" / "returns" / PERIOD
     kept = {path.name: path.read_bytes() for path in folder.iterdir()}
