@@ -124,6 +124,15 @@ def test_a_renumbered_action_with_no_update_carries_its_status_from_its_old_numb
     _run(capsys, "returns", "--workspace", str(root), "--period", "2026-10", "--out", str(tmp_path / "new"))
     rows = openpyxl.load_workbook(tmp_path / "new" / POLICE)["Return"].iter_rows(values_only=True)
     assert next(row[3] for row in rows if row[0] == 40) == september
+    # the partner who knew action 5 is told it is 40 now, and the one whose 28 went into 24, so; others nothing
+    told = {name: [row[1] for row in openpyxl.load_workbook(tmp_path / "new" / name)["Instructions"].iter_rows(
+        values_only=True) if str(row[1] or "").startswith("Numbers changed")] for name in (POLICE, "opcc.xlsx",
+                                                                                             "criminal-justice-board.xlsx")}
+    assert told == {POLICE: ["Numbers changed when the plan was refreshed: 40 came from 5. Use the numbers in this "
+                             "workbook."],
+                    "opcc.xlsx": ["Numbers changed when the plan was refreshed: 24 now includes 28. Use the numbers in "
+                                  "this workbook."],
+                    "criminal-justice-board.xlsx": []}
 
     _run(capsys, "build", "--workspace", str(root), "--period", "2026-10")
     cell = _status_cell(root / "outputs" / "2026-10" / "draft-01", 40)

@@ -59,7 +59,7 @@ from reportgen.render.xlsx import FIXED_TIME, bold_font, fit_rows, print_landsca
 from reportgen.settings import CANONICAL_STATUSES, SETTINGS_FILE, Settings
 from reportgen.settings_columns import RETURN_SECTION_HEADING, heading_key
 from reportgen.stops import stops_held
-from reportgen.wording import counted
+from reportgen.wording import counted, listed
 
 DATA_SHEET = "Return"
 KEYS = WORKBOOK_KEYS  # a CSV saved from the workbook is known by them (`reportgen.read.returns.is_workbook_layout`)
@@ -203,7 +203,7 @@ def return_workbook(lead: str, actions: Sequence[Action], values: Mapping[int, P
     fill_data_sheet(sheet, actions, values, names)
     fill_instructions(book.create_sheet(INSTRUCTIONS_SHEET), lead, period, settings, names,
                       prefilled=any(action.ref in values for action in actions),
-                      refs=[action.ref for action in actions])
+                      refs=[action.ref for action in actions], renumbered=renumbered_line(actions))
     book.security = WorkbookProtection(lockStructure=True)  # no sheets added, removed or renamed
     book.properties.creator = "reportgen"
     book.properties.created = FIXED_TIME
@@ -317,8 +317,19 @@ def deadline_text(settings: Settings, period: str) -> str:
     return day_text(deadline) if deadline else ""
 
 
+def renumbered_line(actions: Sequence[Action]) -> str:
+    """The Instructions' line on the workbook's actions renumbered when the plan was refreshed (the register's Was
+    numbered: `reportgen.renumbering`), so that a partner who knows action 5 finds it as 148; "" for none."""
+    came = [f"{action.ref} now includes {listed([str(n) for n in action.was if n != action.ref])}"
+            if action.ref in action.was else f"{action.ref} came from {listed([str(n) for n in action.was])}"
+            for action in actions if action.was and action.was != (action.ref,)]
+    if not came:
+        return ""
+    return f"Numbers changed when the plan was refreshed: {'; '.join(came)}. Use the numbers in this workbook."
+
+
 def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settings, names: Mapping[str, str],
-                      prefilled: bool = True, refs: Sequence[int] = ()) -> None:
+                      prefilled: bool = True, refs: Sequence[int] = (), renumbered: str = "") -> None:
     """One sentence a line; no line reads as a return heading, so the reader never takes this sheet;
     `names`: the workbook's headings (`headings`). `refs`, the actions the workbook is sent with, are its
     line "Actions | 21, 23, 25" (`SENT_REFS_LABEL`): a build tells a row it was sent with from one the partner
@@ -341,6 +352,7 @@ def fill_instructions(sheet: Worksheet, lead: str, period: str, settings: Settin
         f"{names['timeframe']}: when the action is expected to be delivered or completed, e.g. March 2027.",
         f"This workbook is for the {period_label(period)} return only: each period has a workbook of its own, "
         "and one sent back for another period is not read.",
+        *((renumbered,) if renumbered else ()),
         "Do not change the reference, section or action columns, add or delete rows, or add sheets.",
         "Save it as .xlsx under the same file name and send it back to the officer who sent it to you"
         + (f" by the deadline ({deadline})." if deadline else "."),
