@@ -498,3 +498,25 @@ def _lines_of(root: Path, start: str) -> list[int]:
     """The numbers of the workspace's reportgen.toml lines starting `start`, as an editor numbers them."""
     lines = (root / "ws" / "reportgen.toml").read_text(encoding="utf-8").splitlines()
     return [number for number, line in enumerate(lines, start=1) if line.startswith(start)]
+
+
+@pytest.mark.parametrize(("text", "told"), [
+    ('[[paper.cover]]\nheading = "A"\nvalue = "b"\n[[paper.cover]]\nheading = "C"\nvalue = "d"\nvalue = "e"\n',
+     "value is set twice in the [[paper.cover]] at line 4, at lines 6 and 7"),  # each entry its own keys
+    ('[partners."King\'s Lynn CSP"]\nemails = []\n[partners."King\'s Lynn CSP"]\n',
+     '[partners."King\'s Lynn CSP"] is already a table at line 1'),  # the reader quotes the name as "King's …"
+    ('[partners."Wessex (North) CSP"]  # the north\nemails = []\n[partners."Wessex (North) CSP"]\n',
+     '[partners."Wessex (North) CSP"] is already a table at line 1'),
+    ('[returns.columns]\nstatus = { aliases = ["RAG"] }\n[returns.columns.status]\naliases = ["X"]\n',
+     "returns.columns.status is already set at line 2 (status = … under [returns.columns])"),
+])
+def test_a_table_or_setting_written_twice_is_found_whatever_its_name(text: str, told: str) -> None:
+    """Partners' names with apostrophes or brackets, comments after headings and the cover's own rows (an array
+    of tables, each entry with keys of its own) are read as the TOML reader reads them."""
+    import tomllib
+
+    from reportgen.settings_advice import toml_advice
+
+    with pytest.raises(tomllib.TOMLDecodeError) as refused:
+        tomllib.loads(text)
+    assert told in toml_advice(text, str(refused.value), (), ())

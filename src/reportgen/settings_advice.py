@@ -8,6 +8,7 @@ plainly when a date it shows is only an example. It reads only the text it is gi
 
 from __future__ import annotations
 
+import ast
 import calendar
 import datetime as dt
 import re
@@ -15,6 +16,7 @@ from collections.abc import Collection
 
 from reportgen.wording import quoted
 
+Table = tuple[tuple[str, ...], int]  # a table's name, and the line of its heading for an entry of an array of tables
 EXAMPLE = "e.g. 2026-11-05 for 5 November 2026"  # a date shown where the officer's words give none
 _DATE_FORMS = ("%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y",
                "%Y-%m-%d", "%Y/%m/%d")
@@ -23,9 +25,9 @@ _MONTH_WORD = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov
 _DATE_LIKE = re.compile(r"\d{1,4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}")  # 10/12/2026, 2026-13-01, 10.12.26
 _KEY_LINE = re.compile(r"""^\s*(?P<key>[A-Za-z0-9_.-]+|"[^"]*")\s*=\s*(?P<value>.*)$""")
 _AT = re.compile(r"\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
-_HEADING = re.compile(r"^\s*\[(?!\[)\s*(?P<name>[^\]]+?)\s*\]\s*(?:#.*)?$")  # [paper], not [[paper.cover]]
+_HEADING = re.compile(r"^\s*(?P<open>\[\[?)\s*(?P<name>[^\]]+?)\s*\]\]?\s*(?:#.*)?$")  # [paper], [[paper.cover]]
 _NAME_PART = re.compile(r"""\s*(?:"([^"]*)"|'([^']*)'|([^."'\s]+))\s*""")  # one part of a dotted name
-_DECLARED = re.compile(r"Cannot declare \((?P<names>[^)]*)\) twice")
+_DECLARED = re.compile(r"Cannot declare (?P<names>\(.*\)) twice \(at line")  # the name as Python writes a tuple
 
 
 def parsed_date(found: object) -> dt.date | None:
@@ -93,47 +95,52 @@ def toml_advice(text: str, message: str, date_keys: Collection[str], text_keys: 
 def _written_twice(lines: list[str], at: int, message: str) -> str:
     """A table heading or a setting the file already has, at line `at`: where it was first written, and what to do.
     The TOML reader says only "Cannot declare ('paper',) twice" or "Cannot overwrite a value"."""
-    tables: list[tuple[int, str, str]] = []  # (line, table name, the name as written) of each heading, in order
-    keys: dict[tuple[str, str], int] = {}  # (table, key) -> line first written
-    table = ""
+    tables: list[tuple[int, tuple[str, ...], str]] = []  # (line, table's name, its heading as written) of each [x]
+    keys: dict[tuple[Table, tuple[str, ...]], int] = {}  # (table, key) -> line first written
+    table: Table = ((), 0)
     for number, line in enumerate(lines[:at - 1], start=1):
         heading = _HEADING.match(line)
         if heading:
-            table = _dotted(heading["name"])
-            tables.append((number, table, heading["name"]))
+            entry = heading["open"] == "[["  # an entry of an array of tables: keys of its own, whatever came before
+            table = (_parts(heading["name"]), number if entry else 0)
+            if not entry:
+                tables.append((number, table[0], f"[{heading['name']}]"))
             continue
         found = _KEY_LINE.match(line)
         if found:
-            keys.setdefault((table, _dotted(found["key"])), number)
+            keys.setdefault((table, _parts(found["key"])), number)
     declared = _DECLARED.search(message)
     if declared:
-        name = ".".join(re.findall(r"'([^']*)'", declared["names"]))  # as _dotted reads a heading
-        first, written = next(((number, written) for number, table, written in tables if table == name), (None, ""))
-        if first is None:
-            parent, _dot, last = name.rpartition(".")
-            if (parent, last) in keys:
-                under = f" under [{parent}]" if parent else ""
-                return (f"{name} is already set at line {keys[(parent, last)]} ({last} = …{under}): write its "
-                        f"settings in one place, there or under the heading [{name}] at line {at}, and delete the "
-                        "other")
-            return (f"{name} is already set above line {at}; write its settings in one place, and delete the other")
-        return (f"[{written}] is already a table at line {first}: a table is written once, so move the settings "
-                f"under line {at} up under the [{written}] at line {first}, and delete the heading at line {at}")
-    if "Cannot overwrite a value" in message:
-        now = next((table for number, table, _written in reversed(tables) if number < at), "")
-        found = _KEY_LINE.match(lines[at - 1])
-        if found and (now, _dotted(found["key"])) in keys:
-            key = _dotted(found["key"])
-            where = f" in [{now}]" if now else ""
-            return (f"{key} is set twice{where}, at lines {keys[(now, key)]} and {at}: keep the line you mean and "
-                    "delete the other")
+        try:
+            name = tuple(str(part) for part in ast.literal_eval(declared["names"]))
+        except (ValueError, SyntaxError, TypeError):
+            return ""
+        first, written = next(((number, written) for number, parts, written in tables if parts == name), (None, ""))
+        if first is not None:
+            return (f"{written} is already a table at line {first}: a table is written once, so move the settings "
+                    f"under line {at} up under the {written} at line {first}, and delete the heading at line {at}")
+        dotted = ".".join(name)
+        set_at = keys.get(((name[:-1], 0), name[-1:]))
+        if set_at is not None:
+            under = f" under [{'.'.join(name[:-1])}]" if len(name) > 1 else ""
+            return (f"{dotted} is already set at line {set_at} ({name[-1]} = …{under}): write its settings in one "
+                    f"place, there or under the heading at line {at}, and delete the other")
+        return f"{dotted} is already set above line {at}; write its settings in one place, and delete the other"
+    found = _KEY_LINE.match(lines[at - 1])
+    if "Cannot overwrite a value" in message and found and (table, _parts(found["key"])) in keys:
+        key = ".".join(_parts(found["key"]))
+        parts, entry = table
+        where = (f" in the [[{'.'.join(parts)}]] at line {entry}" if entry else f" in [{'.'.join(parts)}]" if parts
+                 else "")
+        return (f"{key} is set twice{where}, at lines {keys[(table, _parts(found['key']))]} and {at}: keep the line "
+                "you mean and delete the other")
     return ""
 
 
-def _dotted(name: str) -> str:
+def _parts(name: str) -> tuple[str, ...]:
     """A table's or key's name as written (`partners."St. Albans CSP"`, `paper . title`) as the TOML reader names
-    it, its parts joined by dots: `partners.St. Albans CSP`, `paper.title`."""
-    return ".".join(next(part for part in found if part) for found in _NAME_PART.findall(name))
+    it, part by part: ('partners', 'St. Albans CSP'), ('paper', 'title')."""
+    return tuple(next(part for part in found if part) for found in _NAME_PART.findall(name))
 
 
 def _unquoted_date(value: str, key: str, kind: str) -> str:
