@@ -3,6 +3,7 @@ server (aiosmtpd) on 127.0.0.1, through the command line: late and delayed repli
 
 from __future__ import annotations
 
+import csv
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -256,16 +257,41 @@ def test_a_return_delayed_past_a_later_collect_does_not_replace_the_one_sent_aft
     assert ("Wessex Police's message sent 20 October 2026 at 09:00 BST, with 'police.xlsx', arrived after its return "
             f"sent 22 October 2026 at 10:00 BST, inputs/returns/{PERIOD}/wessex-police.xlsx, was collected: that "
             "later return stays the one used, and this workbook was not saved.") in out
-    assert (f"save it from the message, in the processed folder, into inputs/returns/{PERIOD} beside the others"
-            ) in out
+    assert (f"save it from the message, in the processed folder, as inputs/returns/{PERIOD}/wessex-police.v2.xlsx: "
+            "the newest saved file is read") in out
     acks = {str(m["In-Reply-To"]): body(m) for m in captured.parsed()}
     assert ("We received your message sent on 20 October 2026 at 09:00 BST, with police.xlsx, after the return you "
             "sent later, on 22 October 2026 at 10:00 BST, which is the one we use: this workbook was not used. If you "
             "meant it to be used instead, please send it to us again.") in acks["<tuesday@wessex-police.example.org>"]
-    received = (root / "outputs" / PERIOD / "mail" / "received.csv").read_text(encoding="utf-8-sig")
-    assert "sent-before-used" in received
+    with (root / "outputs" / PERIOD / "mail" / "received.csv").open(encoding="utf-8-sig", newline="") as ledger:
+        records = {row["message_id"]: row for row in csv.DictReader(ledger)}
+    tuesday = records["<tuesday@wessex-police.example.org>"]
+    assert (tuesday["outcome"], tuesday["file"]) == ("sent-before-used", "")  # saved nowhere
+    assert tuesday["detail"] == f"sent before inputs/returns/{PERIOD}/wessex-police.xlsx"
     assert dovecot.count("INBOX") == 0  # filed in the processed folder, where the officer finds it
 
     collect(root, monkeypatch, capsys)  # the next run: nothing new, and no second answer
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == kept
     assert len([m for m in captured.parsed() if str(m["In-Reply-To"]) == "<tuesday@wessex-police.example.org>"]) == 1
+
+
+def test_a_return_whose_date_is_ahead_does_not_hold_back_the_corrections_after_it(
+        tmp_path: Path, smtp, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A partner's computer clock a month ahead dated Thursday's return 22 November: every correction sent after it,
+    dated truly, would be "sent before the one used" and refused. The one used is dated by when our mail server
+    received it, where that is earlier, so the correction is saved and used."""
+    controller, _captured = smtp
+    root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
+    ahead = workbook([(1, "", "In progress", "Drafting.", "2027"), (3, "", "In progress", "Tendering.", "2027")])
+    dovecot.append(reply(ADDRESS[POLICE], [("police.xlsx", ahead)], date="Sun, 22 Nov 2026 10:00:00 +0000",
+                         message_id="<ahead@wessex-police.example.org>"), received="Thu, 22 Oct 2026 10:01:00 +0100")
+    collect(root, monkeypatch, capsys)
+    corrected = workbook([(1, "", "Completed", "Published.", "Done"), (3, "", "In progress", "Tendering.", "2027")])
+    dovecot.append(reply(ADDRESS[POLICE], [("police.xlsx", corrected)], date="Fri, 23 Oct 2026 09:00:00 +0100",
+                         message_id="<friday@wessex-police.example.org>"), received="Fri, 23 Oct 2026 09:01:00 +0100")
+
+    out = collect(root, monkeypatch, capsys)
+    folder = root / "inputs" / "returns" / PERIOD
+    assert "arrived after its return sent" not in out
+    assert statuses(folder / "wessex-police.v2.xlsx")[1] == "Completed"

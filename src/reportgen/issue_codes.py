@@ -1917,8 +1917,8 @@ CODES: dict[str, Code] = {
         "{partner}'s message sent {sent}, with {attachment!r}, arrived after its return sent {later}, {used}, was "
         "collected: that later return stays the one used, and this workbook was not saved.",
         "{told} which return is used. If this workbook is the one to use (the sender's clock was wrong, say), ask "
-        "{partner} to send it again, or save it from the message, {kept}, into {returns} beside the others: the "
-        "newest saved file is read."),
+        "{partner} to send it again, or save it from the message, {kept}, as {save_as}: the newest saved file is "
+        "read."),
     "mail-returns-in-one-run": Code(
         W, "A partner's return came in more than one message in one collect; the last sent is used.",
         "{partner} sent more than one return in this collect: {files}. The last sent, {file}, is the one used: "

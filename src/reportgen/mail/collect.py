@@ -442,7 +442,7 @@ class Collector:
                               reply=self._reply(partner, message, _also(self._same_again(
                                   partner, attachment.name, newest, same_as), also)))
         used = None if newest is None else self._saved_by(self.inputs.display(self.inputs.returns_dir / newest.name))
-        if used is not None and _sent_before(record.date, used.date):
+        if used is not None and _sent_before(record.date, _sent_at(used)):
             return self._sent_before_used(record, message, attachment, used, digest, notes, where, also)
         replaces = None if newest is None else self._sent_on(self.inputs.display(self.inputs.returns_dir / newest.name))
         path = self._write(partner, attachment)
@@ -470,14 +470,15 @@ class Collector:
         """A return sent before the one used, which reached the mailbox after that one was collected (held up on
         the way, across runs): saved, it would be the newest file and replace the correction sent after it. It is
         not saved; the officer and the partner are told which return is used, and how to use this one instead."""
-        sent, later = arrival(record.date, self.zone), arrival(used.date, self.zone)
+        sent, later = arrival(record.date, self.zone), arrival(_sent_at(used), self.zone)
         text = (f"We received your message sent on {sent}, with {attachment.name}, after the return you sent later, "
                 f"on {later}, which is the one we use: this workbook was not used. If you meant it to be used "
                 "instead, please send it to us again.")
-        return self._done(replace(record, outcome="sent-before-used", file=used.file, sha256=digest), PROCESSED,
-                          issue("mail-sent-before-used", partner=record.partner, attachment=attachment.name, sent=sent,
-                                used=used.file, later=later, kept=self._kept(PROCESSED), told=self._told(),
-                                returns=self.inputs.display(self.inputs.returns_dir), **where),
+        save_as = self.inputs.display(self.inputs.returns_dir / self._free_name(record.partner, attachment.suffix))
+        return self._done(replace(record, outcome="sent-before-used", sha256=digest, detail=f"sent before {used.file}"),
+                          PROCESSED, issue("mail-sent-before-used", partner=record.partner, attachment=attachment.name,
+                                           sent=sent, used=used.file, later=later, kept=self._kept(PROCESSED),
+                                           told=self._told(), save_as=save_as, **where),
                           *notes, reply=self._reply(record.partner, message, _also(text, also)))
 
     def _same_again(self, partner: str, sent_name: str, path: Path, shown: str) -> str:
@@ -838,6 +839,14 @@ def arrival(date: str, zone: str) -> str:
     workspace's time zone ([schedule] timezone): the officer's and the partners' clock."""
     when = dt.datetime.fromisoformat(date).astimezone(ZoneInfo(zone))
     return f"{when.day} {when:%B %Y} at {when:%H:%M} {when:%Z}"
+
+
+def _sent_at(record: ReceivedRecord) -> str:
+    """When the message of `record` was sent, as best known (ISO): its Date, or when our mail server received it
+    where that is earlier (a sender's clock set ahead, or a Date written to jump the queue); "" when neither is
+    known."""
+    known = [when for when in (record.date, record.received) if when]
+    return min(known, key=dt.datetime.fromisoformat) if known else ""
 
 
 def _sent_before(date: str, other: str) -> bool:

@@ -53,7 +53,7 @@ class SentRecord:
 @dataclass(frozen=True)
 class ReceivedRecord:
     message_id: str
-    outcome: str  # saved | duplicate | rejected | no-return | other-lead | unknown-sender | unverified
+    outcome: str  # saved | duplicate | sent-before-used | rejected | no-return | other-lead | unknown-sender | …
     sender: str
     partner: str
     subject: str
