@@ -328,6 +328,11 @@ def test_a_sentence_written_straight_after_a_list_is_said_at_its_line(
     ("- Review complete.\n\nThe board agreed.\n", 0),  # a paragraph of its own
     ("- Review complete.\n- The board agreed.\n", 0),  # the next item
     ("Intro paragraph.\nSecond line of it.\n", 0),  # no list
+    ("- The partners are:\nWessex Police, the OPCC and the council.\n", 0),  # wrapped after a colon
+    ("- Funded by the Home Office (OPCC)\nGrant conditions apply.\n", 0),  # a bracket ends no sentence
+    ("- Funded (see the grant letter.)\nThe board agreed.\n", 2),  # a sentence closed inside its bracket does
+    ("- Review complete.  \nThe board agreed.\n", 0),  # a line break written in the item: the item's next line
+    ("- Review complete.\\\nThe board agreed.\n", 0),
 ])
 def test_only_a_sentence_run_on_from_an_item_is_said(markdown: str, joined: int) -> None:
     from reportgen.read.richtext import read_markdown

@@ -568,7 +568,8 @@ _MARKDOWN = _Markdown("commonmark", {"html": False}).enable(["table", "strikethr
 # a "•", or a "·" and a space (as partner text reads it), typed or pasted as text at the start of a line
 _BULLET_TYPED = re.compile(r"[^\S\n]*(?:•[^\S\n]*|·[^\S\n]+)")
 _CELLS = ("th_open", "td_open", "th_close", "td_close")
-_SENTENCE_ENDS = (".", "!", "?", ":", ";", "'", '"', "\u2019", "\u201d", ")")  # a line that ends a sentence or quote
+# a line that ends a sentence or a quotation: not ":" ("The partners are:", a list wrapped after it) nor ")"
+_SENTENCE_ENDS = (".", "!", "?", "'", '"', "\u2019", "\u201d", ".)")
 # Word's numbering as it pastes it, a number, letter or roman numeral and "." or ")", then a tab ("a.\tItem"); and
 # a list item whose marker Word wrote, a tab after it ("2)\tItem"): a hand-typed marker has a space after it
 _WORD_NUMBER = re.compile(r"[^\S\n]*(?:\d{1,9}|[A-Za-z]|[ivxlcdm]{1,7}|[IVXLCDM]{1,7})[.)]\t")
@@ -688,14 +689,17 @@ def _joined_to_item(token: Token, lines: list[str]) -> list[NotShown]:
     actions have 'Not Started'" with "During 2022/23, …" on the next line, no blank line between. Markdown reads
     the sentence as the item's (a lazy continuation), so the paper prints it in the bullet, where the officer
     meant a paragraph. Said for a line starting at the margin with a capital, after a line ending as a sentence or
-    a quotation does; an item's long text wrapped onto lines of its own ("… funded by the" / "Home Office") is
-    no such line."""
+    a quotation does; an item's long text wrapped onto lines of its own ("… funded by the" / "Home Office", "The
+    partners are:" / "Wessex Police, …") is no such line, nor one after a line break written in the item (two
+    spaces or a backslash at the end of the line before)."""
     if token.map is None:
         return []
     start, end = token.map
     for index in range(start + 1, min(end, len(lines))):
-        line, before = lines[index], lines[index - 1].rstrip()
-        if line[:1].isupper() and before.endswith(_SENTENCE_ENDS):
+        line, before = lines[index], lines[index - 1]
+        if before.endswith(("  ", "\\")):  # a line break written in the item: the line after it is the item's
+            continue
+        if line[:1].isupper() and before.rstrip().endswith(_SENTENCE_ENDS):
             return [NotShown("joined-to-item", index + 1, line.strip())]
     return []
 
