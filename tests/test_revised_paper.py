@@ -56,8 +56,8 @@ def test_a_revised_paper_says_so_on_its_cover_and_lists_what_it_corrects(
     revised = Path(out.splitlines()[-1])
     assert revised.name == "draft-03"
     said = ("This paper corrects the paper published for the Police and Crime Panel of 05 November 2026 (kept as draft "
-            "2026-09/draft-01): the status of 1 action corrected, as listed under 'Corrections to the published "
-            "paper'.")
+            "2026-09/draft-01): the status of 1 action has been corrected, as listed under 'Corrections to the "
+            "published paper'.")
     paper = docx.Document(str(revised / "paper.docx"))
     assert [cell.text for cell in paper.tables[0].rows[0].cells] == ["REVISED PAPER", said]
     changes = next(table for table in paper.tables if table.rows[0].cells[-1].text == "Corrected")
@@ -103,8 +103,8 @@ def test_a_revised_papers_changes_are_headed_as_the_corrections_to_the_published
     in_docx, text, in_html = headings_of(Path(out.splitlines()[-1]))
     assert "Corrections to the published paper" in in_docx
     assert "Corrections to the published paper" in in_html
-    assert ("Corrections to the published paper Revised paper: compared with draft 2026-09/draft-01, the paper it "
-            "corrects") in text
+    assert ("Corrections to the published paper Revised paper: compared with the paper published (kept as draft "
+            "2026-09/draft-01)") in text
     assert "Changes since the last draft" not in [*in_docx, *in_html, text]
     assert "since the last draft" not in text
 
@@ -286,7 +286,7 @@ def test_a_revision_of_a_revision_names_each_paper_it_follows_back_to(
     second = Path(out.splitlines()[-1])
     said = ("This paper corrects the paper published for the Police and Crime Panel of 05 November 2026 (kept as "
             f"draft 2026-09/{revision.name}, itself a revised paper correcting draft 2026-09/draft-01): the status of "
-            "1 action corrected, as listed under 'Corrections to the published paper'.")
+            "1 action has been corrected, as listed under 'Corrections to the published paper'.")
     paper = docx.Document(str(second / "paper.docx"))
     assert [cell.text for cell in paper.tables[0].rows[0].cells] == ["REVISED PAPER", said]
     changes = next(table for table in paper.tables if table.rows[0].cells[-1].text == "Corrected")
@@ -346,7 +346,8 @@ def test_template_copies_made_before_revised_papers_head_the_corrections_rightly
     in_docx, text, in_html = headings_of(revised)
     assert "Corrections to the published paper" in in_docx
     assert "Corrections to the published paper" in in_html
-    assert "Corrections to the published paper Revised paper: compared with draft 2026-09/draft-01" in text
+    assert ("Corrections to the published paper Revised paper: compared with the paper published (kept as draft "
+            "2026-09/draft-01)") in text
     assert "since the last draft" not in " ".join([*in_docx, *in_html, text])
     html = (revised / "paper.html").read_text(encoding="utf-8")
     assert 'aria-label="Status corrections to the published paper"' in html
@@ -456,10 +457,10 @@ def test_a_revision_correcting_only_updates_names_the_actions_corrected(
     assert code == 0, out
     revised = Path(out.splitlines()[-1])
     said = ("This paper corrects the paper published for the Police and Crime Panel of 05 November 2026 (kept as draft "
-            "2026-09/draft-01): no action's status changed, and the updates of actions 1 and 3 corrected (explanation "
-            "or timeframe), as listed under 'Corrections to the published paper'.")
-    note = ("The updates (explanation or timeframe) of actions 1 and 3 are corrected, their status as published: the "
-            "plan below gives the corrected text.")
+            "2026-09/draft-01): no action's status has changed; the explanation or timeframe of actions 1 and 3 has "
+            "been corrected, as listed under 'Corrections to the published paper'.")
+    note = ("The explanation or timeframe of actions 1 and 3 has been corrected; their statuses are unchanged. The "
+            "corrected text is in the plan's table.")
     paper = docx.Document(str(revised / "paper.docx"))
     assert [cell.text for cell in paper.tables[0].rows[0].cells] == ["REVISED PAPER", said]
     assert any(note in paragraph.text for paragraph in paper.paragraphs)
@@ -472,8 +473,8 @@ def test_a_revision_correcting_only_updates_names_the_actions_corrected(
     ("Police and Crime Panel", "5 November 2026",
      "the paper published for the Police and Crime Panel of 5 November 2026"),
     ("The Police and Crime Panel", "5 November 2026",
-     "the paper published for The Police and Crime Panel of 5 November 2026"),
-    ("", "5 November 2026", "the paper published for 5 November 2026"),
+     "the paper published for the Police and Crime Panel of 5 November 2026"),
+    ("", "5 November 2026", "the paper published for the meeting of 5 November 2026"),
     ("Police and Crime Panel", "", "the paper published for the Police and Crime Panel"),
     ("", "", "the paper published"),
 ])
@@ -481,8 +482,8 @@ def test_the_revised_cover_names_the_paper_as_the_panel_knew_it(meeting: str, da
     """The cover named the paper corrected only as the secretariat keeps it ("draft 2026-09/draft-01"), which no
     Panel member was ever shown: it names the meeting and date that paper was for, as its own cover did, first."""
     (row,) = revision_rows("2026-09/draft-01", (), "", meeting, date)
-    assert row.value == (f"This paper corrects {paper} (kept as draft 2026-09/draft-01): no action's status changed, "
-                         "as listed under 'Corrections to the published paper'.")
+    assert row.value == (f"This paper corrects {paper} (kept as draft 2026-09/draft-01): no action's status has "
+                         "changed, as listed under 'Corrections to the published paper'.")
 
 
 def test_the_revised_cover_counts_statuses_then_names_updates_corrected() -> None:
@@ -492,5 +493,5 @@ def test_the_revised_cover_counts_statuses_then_names_updates_corrected() -> Non
     (row,) = revision_rows("2026-09/draft-01", (StatusMove(2, "Publish the plan.", "Not started", "Completed"),),
                            "", "Police and Crime Panel", "5 November 2026", (4,))
     assert row.value == ("This paper corrects the paper published for the Police and Crime Panel of 5 November 2026 "
-                         "(kept as draft 2026-09/draft-01): the status of 1 action corrected, and the update of action "
-                         "4 (explanation or timeframe), as listed under 'Corrections to the published paper'.")
+                         "(kept as draft 2026-09/draft-01): the status of 1 action and the explanation or timeframe of "
+                         "action 4 have been corrected, as listed under 'Corrections to the published paper'.")

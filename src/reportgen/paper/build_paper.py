@@ -92,8 +92,8 @@ def build_paper(
     rows = tuple(row for section in sections for row in section.rows)
     exempt_refs = tuple(a.action.ref for a in included if a.action.exempt) if edition == "restricted" else ()
     in_register = frozenset(a.action.ref for a in merged.actions)
-    listed = settings.paper.changes_section or revises
-    moves, new_refs = changes_since(previous, rows, in_register) if listed else ((), ())
+    with_changes = settings.paper.changes_section or revises
+    moves, new_refs = changes_since(previous, rows, in_register) if with_changes else ((), ())
     updated = updates_corrected(previous, rows) if revises else ()
     blocking = sorted((i for i in issues if i.blocking), key=listing_order)  # as the console lists them
     paper = Paper(
@@ -123,7 +123,7 @@ def build_paper(
         changes=moves,
         changes_note=(changes_note(previous, previous_name, bool(moves), edition, revises) + updates_note(updated)
                       + renumbered_note(previous, rows)
-                      + meeting_moved(previous, previous_name, merged.period, date)) if listed else "",
+                      + meeting_moved(previous, previous_name, merged.period, date)) if with_changes else "",
         new_actions=new_refs,
         blocking_issues=len(blocking),
         status_colours=status_colours(theme),
@@ -329,19 +329,28 @@ def revision_rows(revised: str, moves: Sequence[StatusMove], revised_before: str
     kept = f"kept as draft {revised}"
     if revised_before:
         kept += f", itself a revised paper correcting draft {revised_before}"
-    if meeting and not meeting.lower().startswith("the "):
-        meeting = f"the {meeting}"
-    had = " ".join(("the paper published", *((f"for {meeting}",) if meeting else ()),
-                    *((f"{'of' if meeting else 'for'} {date}",) if date else ())))
+    if meeting[:4].lower() == "the ":
+        meeting = meeting[4:]
+    had = ("the paper published" + (f" for the {meeting}" if meeting else "")
+           + (f" of {date}" if meeting and date else f" for the meeting of {date}" if date else ""))
     changed = sum(1 for move in moves if move.new != NO_LONGER_IN_PLAN)
-    what = (f"{'the status' if changed == 1 else 'the statuses'} of {counted(changed, 'action')} corrected"
-            if changed else "no action's status changed")
-    if updated:
-        what += (f", and {'the update' if len(updated) == 1 else 'the updates'} of "
-                 f"{'action' if len(updated) == 1 else 'actions'} {listed([str(ref) for ref in updated])}")
-        what += " (explanation or timeframe)" if changed else " corrected (explanation or timeframe)"
+    statuses = f"{'the status' if changed == 1 else 'the statuses'} of {counted(changed, 'action')}"
+    wording = f"the explanation or timeframe of {_actions(updated)}"
+    if changed and updated:
+        what = f"{statuses} and {wording} have been corrected"
+    elif changed:
+        what = f"{statuses} {'has' if changed == 1 else 'have'} been corrected"
+    elif updated:
+        what = f"no action's status has changed; {wording} has been corrected"
+    else:
+        what = "no action's status has changed"
     return (CoverRow(REVISED_LABEL, f"This paper corrects {had} ({kept}): {what}, as listed under "
                                     f"'{Paper.corrections_heading}'."),)
+
+
+def _actions(refs: Sequence[int]) -> str:
+    """'action 4', 'actions 1 and 3'."""
+    return f"{'action' if len(refs) == 1 else 'actions'} {listed([str(ref) for ref in refs])}"
 
 
 def updates_corrected(previous: Paper | None, rows: Sequence[PaperRow]) -> tuple[int, ...]:
@@ -366,10 +375,9 @@ def updates_note(updated: Sequence[int]) -> str:
     their status as published (`updates_corrected`), where the reader finds them; "" for none."""
     if not updated:
         return ""
-    which = f"{'action' if len(updated) == 1 else 'actions'} {listed([str(ref) for ref in updated])}"
-    return (f" {'The update' if len(updated) == 1 else 'The updates'} (explanation or timeframe) of {which} "
-            f"{'is' if len(updated) == 1 else 'are'} corrected, {'its' if len(updated) == 1 else 'their'} status as "
-            "published: the plan below gives the corrected text.")
+    one = len(updated) == 1
+    return (f" The explanation or timeframe of {_actions(updated)} has been corrected; "
+            f"{'its status is' if one else 'their statuses are'} unchanged. The corrected text is in the plan's table.")
 
 
 def changes_note(previous: Paper | None, previous_name: str, listed: bool = False, edition: str = "public",
