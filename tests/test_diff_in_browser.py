@@ -202,7 +202,7 @@ def test_markup_that_got_past_the_escaping_would_still_fetch_and_run_nothing(bro
     folder = compared(two_drafts(tmp_path / "ws"))
     written = (folder / "diff.html").read_text(encoding="utf-8")
     assert ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; '
-            "base-uri 'none'; form-action 'none'\">") in written.split("</head>")[0]
+            "img-src data:; base-uri 'none'; form-action 'none'\">") in written.split("</head>")[0]
     page = open_page(browser, folder / "diff.html")
     assert page.evaluate("getComputedStyle(document.querySelector('table')).borderCollapse") == "collapse"
     with listening() as (server, asked):
@@ -219,3 +219,23 @@ def test_markup_that_got_past_the_escaping_would_still_fetch_and_run_nothing(bro
         assert page.locator("script").count() >= 2  # in the page, as written: none ran
         assert asked == [] and messages == []
         assert page.evaluate("getComputedStyle(document.querySelector('table')).borderCollapse") == "collapse"
+
+
+@pytest.mark.parametrize("page", ["<!DOCTYPE html>\n<html lang=\"en\">\n<body>\n{hostile}<p>x</p>",
+                                  "{hostile}<p>x</p>"])
+def test_a_template_with_no_head_gets_the_policy_where_the_browser_makes_one(browser: Browser, tmp_path: Path,
+                                                                             page: str) -> None:
+    """A workspace's own diff.html.j2 with no <head> (a browser makes one) would have been left with no policy."""
+    from reportgen.diff.summary import with_policy
+
+    with listening() as (server, asked):
+        hostile = re.sub(r'<meta http-equiv="refresh"[^>]*>', "", loading_markup(server))
+        opened = tmp_path / "diff.html"
+        opened.write_text(with_policy(page.format(hostile=hostile)), encoding="utf-8")
+        view = browser.new_context().new_page()
+        messages: list[str] = []
+        view.on("dialog", lambda dialog: (messages.append("dialog: " + dialog.message), dialog.dismiss()))
+        view.goto(opened.resolve().as_uri())
+        view.wait_for_timeout(300)
+        assert view.locator("head meta[http-equiv='Content-Security-Policy']").count() == 1
+        assert asked == [] and messages == []

@@ -255,9 +255,12 @@ def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templa
     return with_policy(with_marked_title(with_printed_marking(html, new_paper.marking), new_paper.marking))
 
 
-# diff.html runs nothing and loads nothing: its styles are inline, and partner text is only ever text and links
-POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
-_HEAD = re.compile(r"<head(?:\s[^>]*)?>(?:\s*<meta charset=[^>]*>)?", re.IGNORECASE)  # after the charset's, if any
+# diff.html runs nothing and loads nothing but a picture written into it (a workspace template's logo as a data:
+# address): its styles are inline, and partner text is only ever text and links
+POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+# where the policy goes: after <head> (and its charset), else after <html> or the doctype, else first
+_HEAD = re.compile(r"<head(?:\s[^>]*)?>(?:\s*<meta charset=[^>]*>)?|<html(?:\s[^>]*)?>|<!doctype[^>]*>",
+                   re.IGNORECASE)
 
 
 def with_policy(html: str) -> str:
@@ -265,12 +268,12 @@ def with_policy(html: str) -> str:
     it from a shared drive, and should anything in a draft's text ever get past its escaping into markup, the
     browser runs no script and fetches nothing (an image or style sheet from elsewhere would tell its owner who
     opened the comparison, and when). Inline styles stay allowed: the page's own are all it has. A template with
-    no <head> is left as it is."""
-    found = _HEAD.search(html)
-    if found is None:
-        return html
-    meta = f'\n<meta http-equiv="Content-Security-Policy" content="{POLICY}">'
-    return html[:found.end()] + meta + html[found.end():]
+    no <head> gets it where the browser makes one: after <html>, else after the doctype, else first."""
+    found = next((match for pattern in ("<head", "<html", "<!doctype") for match in _HEAD.finditer(html)
+                  if match[0].lower().startswith(pattern)), None)
+    at = found.end() if found is not None else 0
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">'
+    return html[:at] + ("\n" if at else "") + meta + ("" if at else "\n") + html[at:]
 
 
 def printed_marking(marking: str) -> str:
