@@ -509,6 +509,10 @@ def _lines_of(root: Path, start: str) -> list[int]:
      '[partners."Wessex (North) CSP"] is already a table at line 1'),
     ('[returns.columns]\nstatus = { aliases = ["RAG"] }\n[returns.columns.status]\naliases = ["X"]\n',
      "returns.columns.status is already set at line 2 (status = … under [returns.columns])"),
+    ("[paper]\nx = 1\n[partners.'Wessex [North]']\nemails = []\nemails = []\n",
+     "emails is set twice in [partners.'Wessex [North]'], at lines 4 and 5"),  # brackets inside its name
+    ('[partners."The \\"A\\" team"]\nemails = []\n[paper]\ndate = 02/02/2023\n',
+     "write it unquoted, year first, as TOML writes a date: date = 2023-02-02"),  # a name's own quotes: no crash
 ])
 def test_a_table_or_setting_written_twice_is_found_whatever_its_name(text: str, told: str) -> None:
     """Partners' names with apostrophes or brackets, comments after headings and the cover's own rows (an array
@@ -519,4 +523,4 @@ def test_a_table_or_setting_written_twice_is_found_whatever_its_name(text: str, 
 
     with pytest.raises(tomllib.TOMLDecodeError) as refused:
         tomllib.loads(text)
-    assert told in toml_advice(text, str(refused.value), (), ())
+    assert told in toml_advice(text, str(refused.value), ("date",), ())

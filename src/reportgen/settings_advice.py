@@ -25,8 +25,10 @@ _MONTH_WORD = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov
 _DATE_LIKE = re.compile(r"\d{1,4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}")  # 10/12/2026, 2026-13-01, 10.12.26
 _KEY_LINE = re.compile(r"""^\s*(?P<key>[A-Za-z0-9_.-]+|"[^"]*")\s*=\s*(?P<value>.*)$""")
 _AT = re.compile(r"\(at line (?P<line>\d+), column (?P<column>\d+)\)$")
-_HEADING = re.compile(r"^\s*(?P<open>\[\[?)\s*(?P<name>[^\]]+?)\s*\]\]?\s*(?:#.*)?$")  # [paper], [[paper.cover]]
-_NAME_PART = re.compile(r"""\s*(?:"([^"]*)"|'([^']*)'|([^."'\s]+))\s*""")  # one part of a dotted name
+# [paper], [[paper.cover]], [partners."Wessex [North]"]: a quoted part may hold brackets
+_HEADING = re.compile(r"""^\s*(?P<open>\[\[?)\s*(?P<name>(?:"(?:[^"\\]|\\.)*"|'[^']*'|[^\]"'#])+?)\s*\]\]?"""
+                      r"\s*(?:#.*)?$")
+_NAME_PART = re.compile(r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^."'\s]+))\s*""")  # one part of a dotted name
 _DECLARED = re.compile(r"Cannot declare (?P<names>\(.*\)) twice \(at line")  # the name as Python writes a tuple
 
 
@@ -79,7 +81,10 @@ def toml_advice(text: str, message: str, date_keys: Collection[str], text_keys: 
     lines = text.splitlines()
     if at is None or not 1 <= int(at["line"]) <= len(lines):
         return ""
-    repeated = _written_twice(lines, int(at["line"]), message)
+    try:
+        repeated = _written_twice(lines, int(at["line"]), message)
+    except (ValueError, TypeError, IndexError):  # a file no advice can read: the reader's words alone
+        repeated = ""
     if repeated:
         return repeated
     line, column = lines[int(at["line"]) - 1], int(at["column"])
@@ -98,11 +103,12 @@ def _written_twice(lines: list[str], at: int, message: str) -> str:
     tables: list[tuple[int, tuple[str, ...], str]] = []  # (line, table's name, its heading as written) of each [x]
     keys: dict[tuple[Table, tuple[str, ...]], int] = {}  # (table, key) -> line first written
     table: Table = ((), 0)
+    written_as = ""  # the current table's heading as written, its brackets left out
     for number, line in enumerate(lines[:at - 1], start=1):
         heading = _HEADING.match(line)
         if heading:
             entry = heading["open"] == "[["  # an entry of an array of tables: keys of its own, whatever came before
-            table = (_parts(heading["name"]), number if entry else 0)
+            table, written_as = (_parts(heading["name"]), number if entry else 0), heading["name"]
             if not entry:
                 tables.append((number, table[0], f"[{heading['name']}]"))
             continue
@@ -130,8 +136,7 @@ def _written_twice(lines: list[str], at: int, message: str) -> str:
     if "Cannot overwrite a value" in message and found and (table, _parts(found["key"])) in keys:
         key = ".".join(_parts(found["key"]))
         parts, entry = table
-        where = (f" in the [[{'.'.join(parts)}]] at line {entry}" if entry else f" in [{'.'.join(parts)}]" if parts
-                 else "")
+        where = f" in the [[{written_as}]] at line {entry}" if entry else f" in [{written_as}]" if parts else ""
         return (f"{key} is set twice{where}, at lines {keys[(table, _parts(found['key']))]} and {at}: keep the line "
                 "you mean and delete the other")
     return ""
@@ -140,7 +145,7 @@ def _written_twice(lines: list[str], at: int, message: str) -> str:
 def _parts(name: str) -> tuple[str, ...]:
     """A table's or key's name as written (`partners."St. Albans CSP"`, `paper . title`) as the TOML reader names
     it, part by part: ('partners', 'St. Albans CSP'), ('paper', 'title')."""
-    return tuple(next(part for part in found if part) for found in _NAME_PART.findall(name))
+    return tuple(next((part for part in found if part), "") for found in _NAME_PART.findall(name))
 
 
 def _unquoted_date(value: str, key: str, kind: str) -> str:
