@@ -222,10 +222,14 @@ def test_markup_that_got_past_the_escaping_would_still_fetch_and_run_nothing(bro
 
 
 @pytest.mark.parametrize("page", ["<!DOCTYPE html>\n<html lang=\"en\">\n<body>\n{hostile}<p>x</p>",
-                                  "{hostile}<p>x</p>"])
+                                  "{hostile}<p>x</p>",
+                                  "<!DOCTYPE html>\n<!-- from <head> -->\n<html><head><title>t</title></head>"
+                                  "<body>{hostile}",
+                                  "<!--[if lt IE 9]><html class=\"ie\"><![endif]-->\n{hostile}"])
 def test_a_template_with_no_head_gets_the_policy_where_the_browser_makes_one(browser: Browser, tmp_path: Path,
                                                                              page: str) -> None:
-    """A workspace's own diff.html.j2 with no <head> (a browser makes one) would have been left with no policy."""
+    """A workspace's own diff.html.j2 with no <head> (a browser makes one) would have been left with no policy, and
+    one naming <head> in a comment would have had it put in the comment."""
     from reportgen.diff.summary import with_policy
 
     with listening() as (server, asked):

@@ -261,6 +261,7 @@ POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri
 # where the policy goes: after <head> (and its charset), else after <html> or the doctype, else first
 _HEAD = re.compile(r"<head(?:\s[^>]*)?>(?:\s*<meta charset=[^>]*>)?|<html(?:\s[^>]*)?>|<!doctype[^>]*>",
                    re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)  # one never closed runs to the end, as a browser reads it
 
 
 def with_policy(html: str) -> str:
@@ -269,7 +270,9 @@ def with_policy(html: str) -> str:
     browser runs no script and fetches nothing (an image or style sheet from elsewhere would tell its owner who
     opened the comparison, and when). Inline styles stay allowed: the page's own are all it has. A template with
     no <head> gets it where the browser makes one: after <html>, else after the doctype, else first."""
-    found = next((match for pattern in ("<head", "<html", "<!doctype") for match in _HEAD.finditer(html)
+    # looked for outside comments ("<!-- based on <head> -->"), which a browser does not read as markup
+    searched = _COMMENT.sub(lambda comment: " " * len(comment[0]), html)
+    found = next((match for pattern in ("<head", "<html", "<!doctype") for match in _HEAD.finditer(searched)
                   if match[0].lower().startswith(pattern)), None)
     at = found.end() if found is not None else 0
     meta = f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">'
