@@ -295,3 +295,19 @@ def test_a_return_whose_date_is_ahead_does_not_hold_back_the_corrections_after_i
     folder = root / "inputs" / "returns" / PERIOD
     assert "arrived after its return sent" not in out
     assert statuses(folder / "wessex-police.v2.xlsx")[1] == "Completed"
+
+
+def test_a_ledger_time_edited_by_hand_into_another_form_orders_nothing() -> None:
+    """received.csv is a file an officer may open and save in Excel: a time in another form, or without its zone,
+    is no reason for a traceback, and a return is held back only on times that can be compared."""
+    from reportgen.mail.collect import _sent_at, _sent_before
+    from reportgen.mail.ledger import ReceivedRecord
+
+    def record(date: str, received: str) -> ReceivedRecord:
+        return ReceivedRecord("<m>", "saved", "a@b", POLICE, "s", date, "f", "", "", 0, 0, "", "", received)
+
+    assert _sent_at(record("22/10/2026 10:00", "2026-10-22T09:01:00+00:00")) == "2026-10-22T09:01:00+00:00"
+    assert _sent_at(record("2026-11-22T10:00:00+00:00", "2026-10-22T09:01:00")) == "2026-10-22T09:01:00"
+    assert _sent_at(record("", "")) == ""
+    assert not _sent_before("2026-10-20T08:00:00+00:00", "22/10/2026 10:00")
+    assert _sent_before("2026-10-20T08:00:00", "2026-10-22T09:00:00+00:00")  # no zone: UTC, as the records write

@@ -844,15 +844,25 @@ def arrival(date: str, zone: str) -> str:
 def _sent_at(record: ReceivedRecord) -> str:
     """When the message of `record` was sent, as best known (ISO): its Date, or when our mail server received it
     where that is earlier (a sender's clock set ahead, or a Date written to jump the queue); "" when neither is
-    known."""
-    known = [when for when in (record.date, record.received) if when]
-    return min(known, key=dt.datetime.fromisoformat) if known else ""
+    known (received.csv edited by hand into another form is not known)."""
+    known = [when for when in (record.date, record.received) if _instant(when) is not None]
+    return min(known, key=lambda when: cast(dt.datetime, _instant(when))) if known else ""
 
 
 def _sent_before(date: str, other: str) -> bool:
     """Whether a message's Date (`date`, ISO, as the record keeps it) is before `other`'s; False where either is
     not known, as no order can be told."""
-    return bool(date and other) and dt.datetime.fromisoformat(date) < dt.datetime.fromisoformat(other)
+    earlier, later = _instant(date), _instant(other)
+    return earlier is not None and later is not None and earlier < later
+
+
+def _instant(when: str) -> dt.datetime | None:
+    """An ISO time as the records keep it, in UTC where it names no zone; None for "" or any other form."""
+    try:
+        parsed = dt.datetime.fromisoformat(when)
+    except (TypeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
 
 
 def _late(date: str, deadline: dt.date | None, zone: str) -> bool:
