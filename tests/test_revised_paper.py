@@ -457,9 +457,9 @@ def test_a_revision_correcting_only_updates_names_the_actions_corrected(
     assert code == 0, out
     revised = Path(out.splitlines()[-1])
     said = ("This paper corrects the paper published for the Police and Crime Panel of 05 November 2026 (kept as draft "
-            "2026-09/draft-01): no action's status has changed; the explanation or timeframe of actions 1 and 3 has "
-            "been corrected, as listed under 'Corrections to the published paper'.")
-    note = ("The explanation or timeframe of actions 1 and 3 has been corrected; their statuses are unchanged. The "
+            "2026-09/draft-01): no action's status has changed; the explanations or timeframes of actions 1 and 3 "
+            "have been corrected, as listed under 'Corrections to the published paper'.")
+    note = ("The explanations or timeframes of actions 1 and 3 have been corrected; their statuses are unchanged. The "
             "corrected text is in the plan's table.")
     paper = docx.Document(str(revised / "paper.docx"))
     assert [cell.text for cell in paper.tables[0].rows[0].cells] == ["REVISED PAPER", said]
@@ -483,7 +483,7 @@ def test_the_revised_cover_names_the_paper_as_the_panel_knew_it(meeting: str, da
     Panel member was ever shown: it names the meeting and date that paper was for, as its own cover did, first."""
     (row,) = revision_rows("2026-09/draft-01", (), "", meeting, date)
     assert row.value == (f"This paper corrects {paper} (kept as draft 2026-09/draft-01): no action's status has "
-                         "changed, as listed under 'Corrections to the published paper'.")
+                         "changed, and none has left the plan.")
 
 
 def test_the_revised_cover_counts_statuses_then_names_updates_corrected() -> None:
@@ -495,3 +495,23 @@ def test_the_revised_cover_counts_statuses_then_names_updates_corrected() -> Non
     assert row.value == ("This paper corrects the paper published for the Police and Crime Panel of 5 November 2026 "
                          "(kept as draft 2026-09/draft-01): the status of 1 action and the explanation or timeframe of "
                          "action 4 have been corrected, as listed under 'Corrections to the published paper'.")
+
+
+@pytest.mark.parametrize(("moved", "withdrawn", "updated", "said"), [
+    ((), (9,), (), "no action's status has changed; 1 action has left the plan"),
+    ((2, 3), (), (4, 5, 6), "the statuses of 2 actions and the explanations or timeframes of actions 4, 5 and 6 have "
+                            "been corrected"),
+    ((2,), (8, 9), (), "the status of 1 action has been corrected; 2 actions have left the plan"),
+])
+def test_the_revised_cover_says_each_kind_of_correction_in_one_sentence(
+        moved: tuple[int, ...], withdrawn: tuple[int, ...], updated: tuple[int, ...], said: str) -> None:
+    """An action withdrawn since the paper published is listed under the corrections: the cover said "no action's
+    status has changed" over it."""
+    from reportgen.model import StatusMove
+    from reportgen.paper.build_paper import NO_LONGER_IN_PLAN
+
+    moves = (*(StatusMove(ref, "a", "Not started", "Completed") for ref in moved),
+             *(StatusMove(ref, "a", "Not started", NO_LONGER_IN_PLAN) for ref in withdrawn))
+    (row,) = revision_rows("2026-09/draft-01", moves, "", "Police and Crime Panel", "5 November 2026", updated)
+    assert row.value.endswith(f"(kept as draft 2026-09/draft-01): {said}, as listed under 'Corrections to the "
+                              "published paper'.")

@@ -334,18 +334,25 @@ def revision_rows(revised: str, moves: Sequence[StatusMove], revised_before: str
     had = ("the paper published" + (f" for the {meeting}" if meeting else "")
            + (f" of {date}" if meeting and date else f" for the meeting of {date}" if date else ""))
     changed = sum(1 for move in moves if move.new != NO_LONGER_IN_PLAN)
-    statuses = f"{'the status' if changed == 1 else 'the statuses'} of {counted(changed, 'action')}"
-    wording = f"the explanation or timeframe of {_actions(updated)}"
-    if changed and updated:
-        what = f"{statuses} and {wording} have been corrected"
-    elif changed:
-        what = f"{statuses} {'has' if changed == 1 else 'have'} been corrected"
-    elif updated:
-        what = f"no action's status has changed; {wording} has been corrected"
+    withdrawn = len(moves) - changed
+    corrected = [*([f"{'the status' if changed == 1 else 'the statuses'} of {counted(changed, 'action')}"]
+                   if changed else []), *([_wording(updated)] if updated else [])]
+    many = len(corrected) > 1 or changed > 1 or len(updated) > 1
+    said = [*([f"{' and '.join(corrected)} {'have' if many else 'has'} been corrected"] if corrected else []),
+            *([f"{counted(withdrawn, 'action')} {'has' if withdrawn == 1 else 'have'} left the plan"]
+              if withdrawn else [])]
+    if not said:
+        what = "no action's status has changed, and none has left the plan."
     else:
-        what = "no action's status has changed"
-    return (CoverRow(REVISED_LABEL, f"This paper corrects {had} ({kept}): {what}, as listed under "
-                                    f"'{Paper.corrections_heading}'."),)
+        what = "; ".join(([] if changed else ["no action's status has changed"]) + said)
+        what += f", as listed under '{Paper.corrections_heading}'."
+    return (CoverRow(REVISED_LABEL, f"This paper corrects {had} ({kept}): {what}"),)
+
+
+def _wording(updated: Sequence[int]) -> str:
+    """'the explanation or timeframe of action 4', 'the explanations or timeframes of actions 1 and 3'."""
+    return (f"the explanation or timeframe of {_actions(updated)}" if len(updated) == 1 else
+            f"the explanations or timeframes of {_actions(updated)}")
 
 
 def _actions(refs: Sequence[int]) -> str:
@@ -376,7 +383,7 @@ def updates_note(updated: Sequence[int]) -> str:
     if not updated:
         return ""
     one = len(updated) == 1
-    return (f" The explanation or timeframe of {_actions(updated)} has been corrected; "
+    return (f" {_wording(updated).capitalize()} {'has' if one else 'have'} been corrected; "
             f"{'its status is' if one else 'their statuses are'} unchanged. The corrected text is in the plan's table.")
 
 
