@@ -569,7 +569,7 @@ _MARKDOWN = _Markdown("commonmark", {"html": False}).enable(["table", "strikethr
 _BULLET_TYPED = re.compile(r"[^\S\n]*(?:•[^\S\n]*|·[^\S\n]+)")
 _CELLS = ("th_open", "td_open", "th_close", "td_close")
 # a line that ends a sentence or a quotation: not ":" ("The partners are:", a list wrapped after it) nor ")"
-_SENTENCE_ENDS = (".", "!", "?", "'", '"', "\u2019", "\u201d", ".)")
+_SENTENCE_ENDS = (".", "!", "?", "'", '"', "\u2019", "\u201d", ".)", "?)", "!)")
 # Word's numbering as it pastes it, a number, letter or roman numeral and "." or ")", then a tab ("a.\tItem"); and
 # a list item whose marker Word wrote, a tab after it ("2)\tItem"): a hand-typed marker has a space after it
 _WORD_NUMBER = re.compile(r"[^\S\n]*(?:\d{1,9}|[A-Za-z]|[ivxlcdm]{1,7}|[IVXLCDM]{1,7})[.)]\t")
