@@ -11,8 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from reportgen.model import Paper
+from reportgen.model import Paper, PaperRow
+
+
+class Numbered(Protocol):
+    """An action as the register gives it now (`Action`) or a paper's row of it (`PaperRow`)."""
+
+    @property
+    def ref(self) -> int: ...
+
+    @property
+    def was(self) -> tuple[int, ...]: ...  # its Was numbered: the number(s) it had before the plan was renumbered
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,12 @@ class Renumbered:
     def earlier_ref(self, ref: int) -> int:
         """The number the earlier paper shows the action numbered `ref` now under."""
         return self.earlier.get(ref, ref)
+
+    def paired(self, rows: Iterable[PaperRow], previous: Paper) -> dict[int, PaperRow]:
+        """Each of `rows` (by its number now) with the row of `previous` it continues, under its own number or the
+        one it had then; a row with none (new since) is not in it."""
+        before = {row.ref: row for row in previous.rows}
+        return {row.ref: before[self.earlier_ref(row.ref)] for row in rows if self.earlier_ref(row.ref) in before}
 
     def sentence(self) -> str:
         """The renumbering said in a sentence ("5 is now 148; 12 is now part of 11."), "" when there is none."""
@@ -47,14 +64,15 @@ class Renumbered:
         return "; ".join(parts) + "." if parts else ""
 
 
-def renumbered_since(numbered: Iterable[tuple[int, tuple[int, ...]]], previous: Paper | None) -> Renumbered:
-    """How the actions `numbered` (each action's number now and its Was numbered, `Action.was`) pair with the rows
-    of `previous`. An action is paired by its earlier number only when `previous` was built before the renumbering:
-    a paper built after it shows the action under its new number with the same Was numbered, and pairs by that."""
+def renumbered_since(numbered: Iterable[Numbered], previous: Paper | None) -> Renumbered:
+    """How the actions `numbered` (the register's, or a paper's rows: each with its number now and its Was
+    numbered) pair with the rows of `previous`. An action is paired by its earlier number only when `previous` was
+    built before the renumbering: a paper built after it shows the action under its new number with the same Was
+    numbered, and pairs by that."""
     if previous is None:
         return Renumbered()
     before = {row.ref: row for row in previous.rows}
-    numbers = dict(numbered)
+    numbers = {item.ref: item.was for item in numbered}
     earlier: dict[int, int] = {}
     now: dict[int, list[int]] = {}
     for ref, was in numbers.items():

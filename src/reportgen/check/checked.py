@@ -531,7 +531,7 @@ def exempt_when_reported(register: Register, previous: Paper | None, carried: Ma
 def _not_shown_in(previous: Paper, register: Register) -> set[int]:
     """The register's actions the draft `previous` has no row of, under their number then: an action renumbered since
     (its Was numbered) is shown under its old number, not left out as exempt."""
-    renumbered = renumbered_since(((action.ref, action.was) for action in register.actions), previous)
+    renumbered = renumbered_since(register.actions, previous)
     shown = {row.ref for row in previous.rows}
     return {action.ref for action in register.actions if renumbered.earlier_ref(action.ref) not in shown}
 
@@ -579,7 +579,7 @@ def renumbered_carried(carried: Mapping[int, LastReported], register: Register, 
     """`carried` (by the numbers of the draft `previous`) by the register's numbers: an action renumbered since that
     draft (its Was numbered column) carries what its earlier number reported, and each half of one split carries it;
     an action with no Was numbered carries by its own number."""
-    renumbered = renumbered_since(((action.ref, action.was) for action in register.actions), previous)
+    renumbered = renumbered_since(register.actions, previous)
     moved = {ref: carried[old] for ref, old in renumbered.earlier.items() if old in carried}
     return {**{ref: last for ref, last in carried.items() if ref not in renumbered.earlier}, **moved}
 

@@ -377,7 +377,7 @@ def diff_drafts(old: Paper, new: Paper) -> DraftDiff:
     before = {row.ref: row for row in old.rows}
     # the new draft's rows by the number the old one shows each under: its own, or the one it had before the plan
     # was renumbered (the register's Was numbered column), never one guessed from its words
-    renumbered = renumbered_since(((row.ref, row.was) for row in new.rows), old)
+    renumbered = renumbered_since(new.rows, old)
     after = {row.ref: row for row in new.rows if row.ref not in renumbered.earlier}
     for row in new.rows:  # a split action's new half, its old number kept by the other half, is added
         earlier = renumbered.earlier_ref(row.ref)
@@ -437,9 +437,10 @@ def printed_texts(old: Paper, new: Paper, paired: set[int], headings: dict[str, 
     action only the new paper has, or one of another plan under its number, against nothing), each cover-sheet row
     by its heading, and the narrative."""
     before = {row.ref: row for row in old.rows if row.ref in paired}
+    exempt = exempt_refs(new)
     texts = []
     for row in new.rows:
-        if row.ref in exempt_refs(new):
+        if row.ref in exempt:
             continue
         was = before.get(row.ref)
         old_values = {"status": was.status_label, **row_values(was)} if was is not None else {}

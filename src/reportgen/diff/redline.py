@@ -404,7 +404,7 @@ def redline_paper(old: Paper, new: Paper, diff: DraftDiff) -> Paper:
     added = {summary.ref for summary in diff.added} | moved
     # an action renumbered since (the register's Was numbered) is its old row redlined, its number's change tracked;
     # the old row of an action merged into another is deleted, as rejecting every change gives the old paper back
-    renumbered = renumbered_since(((row.ref, row.was) for row in new.rows), old) if not diff.different_plans \
+    renumbered = renumbered_since(new.rows, old) if not diff.different_plans \
         else renumbered_since((), None)
     paired = {renumbered.earlier_ref(row.ref) for row in new.rows if row.ref not in added}
     removed = {summary.ref for summary in diff.withdrawn} | moved | (renumbered.now.keys() - paired)

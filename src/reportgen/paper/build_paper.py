@@ -366,15 +366,13 @@ def updates_corrected(previous: Paper | None, rows: Sequence[PaperRow]) -> tuple
     revised paper that named only its statuses would say it corrected nothing. Spacing alone is no correction."""
     if previous is None:
         return ()
-    renumbered = renumbered_since(((row.ref, row.was) for row in rows), previous)
-    before = {row.ref: row for row in previous.rows}
+    paired = renumbered_since(rows, previous).paired(rows, previous)
 
     def said(row: PaperRow) -> tuple[str, str]:
         return " ".join(row.explanation.split()), " ".join(row.timeframe.split())
 
-    return tuple(row.ref for row in rows
-                 if (earlier := before.get(renumbered.earlier_ref(row.ref))) is not None
-                 and not status_changed(earlier, row) and said(earlier) != said(row))
+    return tuple(row.ref for row in rows if row.ref in paired
+                 and not status_changed(paired[row.ref], row) and said(paired[row.ref]) != said(row))
 
 
 def updates_note(updated: Sequence[int]) -> str:
@@ -426,10 +424,8 @@ def changes_since(previous: Paper | None, rows: Sequence[PaperRow], in_register:
     public paper never names it."""
     if previous is None:
         return (), ()
-    renumbered = renumbered_since(((row.ref, row.was) for row in rows), previous)
-    before = {row.ref: row for row in previous.rows}
-    paired = {row.ref: before[renumbered.earlier_ref(row.ref)] for row in rows
-              if renumbered.earlier_ref(row.ref) in before}
+    renumbered = renumbered_since(rows, previous)
+    paired = renumbered.paired(rows, previous)
     moves = tuple(StatusMove(row.ref, row.action, paired[row.ref].status_label, row.status_label)
                   for row in rows if row.ref in paired and status_changed(paired[row.ref], row))
     withdrawn = tuple(StatusMove(row.ref, row.action, row.status_label, NO_LONGER_IN_PLAN)
@@ -442,5 +438,5 @@ def changes_since(previous: Paper | None, rows: Sequence[PaperRow], in_register:
 def renumbered_note(previous: Paper | None, rows: Sequence[PaperRow]) -> str:
     """After the changes note: the actions renumbered since the last draft, by the register's Was numbered column
     (" Renumbered since then: 5 is now 148; 12 is now part of 11."), so that a reader pairs the rows; "" for none."""
-    said = renumbered_since(((row.ref, row.was) for row in rows), previous).sentence()
+    said = renumbered_since(rows, previous).sentence()
     return f" Renumbered since then: {said}" if said else ""

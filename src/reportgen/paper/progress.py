@@ -42,10 +42,8 @@ def with_progress(paper: Paper, earlier: Sequence[Paper], settings: HistorySetti
     frame = history_frame([*earlier, paper])
     previous = earlier[-1]
     # an action renumbered since (the register's Was numbered) moves from its row under the number it had then
-    renumbered = renumbered_since(((row.ref, row.was) for row in paper.rows), previous)
-    before = {row.ref: row for row in previous.rows}
-    before = {row.ref: before[renumbered.earlier_ref(row.ref)] for row in paper.rows
-              if renumbered.earlier_ref(row.ref) in before}
+    renumbered = renumbered_since(paper.rows, previous)
+    before = renumbered.paired(paper.rows, previous)
     last_in = {row.ref: (row, earlier_paper.period) for earlier_paper in earlier[:-1] for row in earlier_paper.rows}
     unknown = exempt if previous.edition == "public" and previous.exempt_count else frozenset()
     sections = tuple(replace(section, rows=tuple(left_out(row, previous.period, last_in.get(row.ref))
