@@ -62,6 +62,12 @@ def draft_name(number: int) -> str:
     return f"draft-{number:02d}"
 
 
+def kept_name(folder: Path) -> str:
+    """A kept draft as the drafts name one another (a revised paper's `revises`, published.json's `draft`): its
+    period's folder and its own, "2026-09/draft-02"."""
+    return f"{folder.parent.name}/{folder.name}"
+
+
 def draft_number(folder: Path) -> int | None:
     """NN of a `draft-NN` folder, or None for any other name."""
     match = _DRAFT_RE.match(folder.name)

@@ -48,7 +48,7 @@ def mark_of(folder: Path) -> PublishedMark | None:
 def write_mark(folder: Path) -> PublishedMark:
     """Record the kept draft `folder` as published; a `FileExistsError` when it already is (never replaced)."""
     manifest = drafts.load_manifest(folder)
-    mark = PublishedMark(f"{folder.parent.name}/{folder.name}", manifest.period, manifest.edition, now_iso(),
+    mark = PublishedMark(drafts.kept_name(folder), manifest.period, manifest.edition, now_iso(),
                          tuple((record.path.rsplit("/", 1)[-1], record.sha256) for record in manifest.outputs))
     data = {"about": ABOUT, **asdict(mark), "files": dict(mark.files)}
     write_atomically(folder / PUBLISHED_JSON, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),

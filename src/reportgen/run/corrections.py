@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.drafts.earlier import PeriodDraft, edition_of, read_kept_paper
-from reportgen.drafts.folders import draft_folders, within_workspace
+from reportgen.drafts.folders import draft_folders, kept_name, within_workspace
 from reportgen.drafts.published import mark_of
 from reportgen.issues import Issue, issue
 from reportgen.model import Paper, PaperRow
@@ -72,7 +72,7 @@ def corrected_from(draft: PeriodDraft, kept: Sequence[tuple[Path, Paper]]) -> tu
     have gone to the Panel. A blocked draft said "DRAFT – not for publication" on every page: what it said was
     never the paper's."""
     revised = next(((folder, paper) for folder, paper in kept
-                    if f"{folder.parent.name}/{folder.name}" == draft.paper.revises), None)
+                    if kept_name(folder) == draft.paper.revises), None)
     if revised is not None:
         return (*revised, True)
     marked = [(folder, paper) for folder, paper in kept if mark_of(folder) is not None]

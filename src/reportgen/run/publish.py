@@ -36,16 +36,13 @@ def kept_draft_named(given: Path, outputs: Path) -> Path | None:
     return next((folder for folder in drafts.draft_folders(outputs) if folder.resolve() == named_here.resolve()), None)
 
 
-def named(folder: Path, outputs: Path) -> str:
-    return folder.relative_to(outputs.parent).as_posix()
-
-
 def mark_published(workspace: Path, given: Path) -> Published:
     """Record `given`, a kept draft of the workspace, as the paper published (`published.json` in its folder)."""
     outputs = workspace / "outputs"
     folder = kept_draft_named(given, outputs)
     if folder is None:
-        kept = ", ".join(named(found, outputs) for found in drafts.draft_folders(outputs)[-6:]) or "none is kept yet"
+        kept = ", ".join(drafts.within_workspace(found, workspace) for found in drafts.draft_folders(outputs)[-6:]) \
+            or "none is kept yet"
         raise UsageError(f"publish {given}: not a kept draft of this workspace (the newest drafts: {kept})")
     mark = mark_of(folder)
     if mark is not None:
@@ -59,8 +56,8 @@ def mark_published(workspace: Path, given: Path) -> Published:
                          f"pages are marked '{paper.draft_marking}'); resolve them, build again and publish that draft")
     manifest = drafts.load_manifest(folder)
     before = [found for found in published_drafts(outputs, manifest.period, manifest.edition) if found != folder]
-    if before and paper.revises != f"{before[-1].parent.name}/{before[-1].name}":
-        newest = named(before[-1], outputs)
+    if before and paper.revises != drafts.kept_name(before[-1]):
+        newest = drafts.within_workspace(before[-1], workspace)
         raise UsageError(f"publish {given}: {newest} is already the {manifest.edition} paper published for "
                          f"{manifest.period}; a paper correcting it is built with `reportgen build --period "
                          f"{manifest.period} --revises {newest}`, and that draft is the one to publish")
@@ -74,12 +71,13 @@ def revised_is_published(found: Path, outputs: Path, period: str, edition: str, 
     if published and found == published[-1]:
         return
     if published:
-        newest = named(published[-1], outputs)
+        newest = drafts.within_workspace(published[-1], outputs.parent)
         raise UsageError(f"--revises {given}: not the paper published; the newest {edition} paper published for "
                          f"{period} is {newest} (recorded in its {PUBLISHED_JSON}): revise that one")
     raise UsageError(f"--revises {given}: no {edition} draft of {period} is recorded as the paper published, so "
                      f"nothing says it went to the Panel; record the one that did with `reportgen publish "
-                     f"{named(found, outputs)}` (or the draft the Panel had), then build the revision")
+                     f"{drafts.within_workspace(found, outputs.parent)}` (or the draft the Panel had), then build the "
+                     "revision")
 
 
 def not_revised(outputs: Path, period: str, edition: str, revises: Path | None) -> list[Issue]:
@@ -88,5 +86,5 @@ def not_revised(outputs: Path, period: str, edition: str, revises: Path | None) 
     published = published_drafts(outputs, period, edition)
     if revises is not None or not published:
         return []
-    name = named(published[-1], outputs)
+    name = drafts.within_workspace(published[-1], outputs.parent)
     return [issue("published-not-revised", file=name, published=name, edition=edition, period=period)]
