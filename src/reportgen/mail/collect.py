@@ -441,10 +441,11 @@ class Collector:
                                     told=self._told(), **where), *notes,
                               reply=self._reply(partner, message, _also(self._same_again(
                                   partner, attachment.name, newest, same_as), also)))
-        used = None if newest is None else self._saved_by(self.inputs.display(self.inputs.returns_dir / newest.name))
+        in_use = None if newest is None else self.inputs.display(self.inputs.returns_dir / newest.name)
+        used = None if in_use is None else self._saved_by(in_use)
         if used is not None and _sent_before(record.date, _sent_at(used)):
             return self._sent_before_used(record, message, attachment, used, digest, notes, where, also)
-        replaces = None if newest is None else self._sent_on(self.inputs.display(self.inputs.returns_dir / newest.name))
+        replaces = None if in_use is None else self._sent_on(in_use)
         path = self._write(partner, attachment)
         display = self.inputs.display(self.inputs.returns_dir / path.name)  # in a dry run, the name it would get
         late = _late(record.received or record.date, returns_deadline(self.settings, self.inputs.period), self.zone)
@@ -845,8 +846,8 @@ def _sent_at(record: ReceivedRecord) -> str:
     """When the message of `record` was sent, as best known (ISO): its Date, or when our mail server received it
     where that is earlier (a sender's clock set ahead, or a Date written to jump the queue); "" when neither is
     known (received.csv edited by hand into another form is not known)."""
-    known = [when for when in (record.date, record.received) if _instant(when) is not None]
-    return min(known, key=lambda when: cast(dt.datetime, _instant(when))) if known else ""
+    known = [(instant, when) for when in (record.date, record.received) if (instant := _instant(when)) is not None]
+    return min(known)[1] if known else ""
 
 
 def _sent_before(date: str, other: str) -> bool:
