@@ -133,13 +133,13 @@ def _written_twice(lines: list[str], at: int, message: str) -> str:
                     f"place, there or under the heading at line {at}, and delete the other")
         return f"{dotted} is already set above line {at}; write its settings in one place, and delete the other"
     found = _KEY_LINE.match(lines[at - 1])
-    if "Cannot overwrite a value" in message and found and (table, _parts(found["key"])) in keys:
-        key = ".".join(_parts(found["key"]))
-        parts, entry = table
-        where = f" in the [[{written_as}]] at line {entry}" if entry else f" in [{written_as}]" if parts else ""
-        return (f"{key} is set twice{where}, at lines {keys[(table, _parts(found['key']))]} and {at}: keep the line "
-                "you mean and delete the other")
-    return ""
+    key = _parts(found["key"]) if found else ()
+    if "Cannot overwrite a value" not in message or (table, key) not in keys:
+        return ""
+    parts, entry = table
+    where = f" in the [[{written_as}]] at line {entry}" if entry else f" in [{written_as}]" if parts else ""
+    return (f"{'.'.join(key)} is set twice{where}, at lines {keys[(table, key)]} and {at}: keep the line you mean "
+            "and delete the other")
 
 
 def _parts(name: str) -> tuple[str, ...]:

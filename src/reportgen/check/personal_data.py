@@ -152,14 +152,16 @@ def _named(text: str) -> Iterator[Span]:
 # a name with no title, said only where it is given with a person's own email address or phone number ("contact Priya
 # Shah on 01707 354218", "Tom Reed (tom.reed@…)"): two or three capitalised words just before it
 _BESIDE = re.compile(rf"((?:{_NAME_WORD}\s+){{1,3}}{_NAME_WORD})(?:\s+(?:on|at|via)|\s*[,(:-])?\s*$")
-# words that begin a sentence or name a team, a place or an organisation, not a person, before a contact detail
+# words that begin a sentence or name a team, a place or an organisation, not a person, before a contact detail (and
+# those that are no name after a title)
 _NOT_BARE_NAMES = frozenset({"Contact", "Call", "Ring", "Phone", "Text", "Email", "Ask", "Speak", "Write", "Please",
                              "Or", "Mobile", "Tel", "Police", "Council", "Constabulary", "Team", "Unit", "Service",
                              "Services", "Office", "Hub", "Help", "Helpline", "Support", "Line", "Centre", "Trust",
                              "Desk", "Commissioner", "Board", "Partnership", "Care", "Victim", "Victims", "Herts",
                              "County", "District", "Borough", "City", "Safety", "Community", "Reception", "Main",
                              "University", "College", "School", "Hospital", "Foundation", "Charity", "Project",
-                             "Programme", "Court", "Courts", "Prison", "Probation", "Health", "Fire", "Rescue"})
+                             "Programme", "Court", "Courts", "Prison", "Probation", "Health", "Fire", "Rescue"}) \
+    | _NOT_NAMES
 
 
 def _named_beside(text: str, details: Sequence[Span]) -> Iterator[Span]:
@@ -168,9 +170,9 @@ def _named_beside(text: str, details: Sequence[Span]) -> Iterator[Span]:
         if match is None:
             continue
         words = match.group(1).split()
-        while words and words[0] in _NOT_BARE_NAMES | _NOT_NAMES:
+        while words and words[0] in _NOT_BARE_NAMES:
             words.pop(0)
-        if len(words) >= 2 and not any(word in _NOT_BARE_NAMES | _NOT_NAMES for word in words):
+        if len(words) >= 2 and not any(word in _NOT_BARE_NAMES for word in words):
             name_start = match.end(1) - len(" ".join(words))
             if text[name_start:match.end(1)] == " ".join(words):  # single spaces: said as written
                 yield name_start, match.end(1), "a named person"

@@ -258,9 +258,9 @@ def render_diff_html(diff: DraftDiff, old_paper: Paper, new_paper: Paper, templa
 # diff.html runs nothing and loads nothing but a picture written into it (a workspace template's logo as a data:
 # address): its styles are inline, and partner text is only ever text and links
 POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
-# where the policy goes: after <head> (and its charset), else after <html> or the doctype, else first
-_HEAD = re.compile(r"<head(?:\s[^>]*)?>(?:\s*<meta charset=[^>]*>)?|<html(?:\s[^>]*)?>|<!doctype[^>]*>",
-                   re.IGNORECASE)
+# where the policy goes: after <head> (and its charset), else after <html>, else after the doctype, else first
+_PLACES = tuple(re.compile(place, re.IGNORECASE) for place in (
+    r"<head(?:\s[^>]*)?>(?:\s*<meta charset=[^>]*>)?", r"<html(?:\s[^>]*)?>", r"<!doctype[^>]*>"))
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)  # one never closed runs to the end, as a browser reads it
 
 
@@ -272,8 +272,7 @@ def with_policy(html: str) -> str:
     no <head> gets it where the browser makes one: after <html>, else after the doctype, else first."""
     # looked for outside comments ("<!-- based on <head> -->"), which a browser does not read as markup
     searched = _COMMENT.sub(lambda comment: " " * len(comment[0]), html)
-    found = next((match for pattern in ("<head", "<html", "<!doctype") for match in _HEAD.finditer(searched)
-                  if match[0].lower().startswith(pattern)), None)
+    found = next((match for place in _PLACES if (match := place.search(searched))), None)
     at = found.end() if found is not None else 0
     meta = f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">'
     return html[:at] + ("\n" if at else "") + meta + ("" if at else "\n") + html[at:]
