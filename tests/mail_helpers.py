@@ -10,6 +10,7 @@ from email.utils import make_msgid
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from conftest import RETURN_HEADINGS, make_workspace
 from mailservers import USER
@@ -71,6 +72,16 @@ def env(password: str = "correct horse", token: str = "") -> dict[str, str]:
     if token:
         values["REPORTGEN_MAIL_OAUTH_TOKEN"] = token
     return values
+
+
+def returns_sent(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`reportgen send-returns` for PERIOD as the officer runs it, the test servers' login in the environment (left
+    set for the commands the test runs next)."""
+    from reportgen.shells.cli import main
+
+    for name, value in env().items():
+        monkeypatch.setenv(name, value)
+    assert main(["send-returns", "--workspace", str(root), "--period", PERIOD]) == 0
 
 
 def attachment(message: EmailMessage) -> tuple[str, bytes]:

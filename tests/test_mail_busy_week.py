@@ -23,6 +23,7 @@ from mail_helpers import (
     filled,
     mail_workspace,
     reply,
+    returns_sent,
     workbook,
 )
 from mailservers import Dovecot
@@ -93,9 +94,7 @@ def test_our_own_request_forwarded_back_is_not_a_warning_but_another_workbook_fo
     its own beside the one it attached: that one may hold updates, and the officer is told."""
     controller, captured = smtp
     root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
-    for name, value in env().items():
-        monkeypatch.setenv(name, value)
-    assert main(["send-returns", "--workspace", str(root), "--period", PERIOD]) == 0
+    returns_sent(root, monkeypatch)
     request = next(m for m in captured.parsed() if m["To"] == ADDRESS[POLICE])
     police = EmailMessage()
     police["From"], police["To"], police["Subject"] = ADDRESS[POLICE], FROM, f"RE: {request['Subject']}"

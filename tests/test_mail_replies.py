@@ -12,7 +12,20 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from mail_helpers import ADDRESS, CJB, FROM, OPCC, PERIOD, POLICE, attachment, env, filled, mail_workspace, workbook
+from mail_helpers import (
+    ADDRESS,
+    CJB,
+    FROM,
+    OPCC,
+    PERIOD,
+    POLICE,
+    attachment,
+    env,
+    filled,
+    mail_workspace,
+    returns_sent,
+    workbook,
+)
 from mailservers import Dovecot
 from reportgen.shells.cli import main
 
@@ -100,9 +113,7 @@ def test_a_reply_forwarding_our_request_beside_the_filled_workbook_saves_the_fil
     Criminal Justice Board forwards, as an attachment, its own earlier reply with its workbook: that is its return."""
     controller, captured = smtp
     root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
-    for name, value in env().items():
-        monkeypatch.setenv(name, value)
-    assert main(["send-returns", "--workspace", str(root), "--period", PERIOD]) == 0
+    returns_sent(root, monkeypatch)
     request = next(m for m in captured.parsed() if m["To"] == ADDRESS[POLICE])
     name, blank = attachment(request)
     captured.clear()
@@ -178,9 +189,7 @@ def test_a_shared_mailbox_sending_its_own_and_another_leads_workbook_has_its_own
     and the officer is told where to save it if they trust it. Two workbooks made for the police stay ambiguous."""
     controller, captured = smtp
     root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
-    for name, value in env().items():
-        monkeypatch.setenv(name, value)
-    assert main(["send-returns", "--workspace", str(root), "--period", PERIOD]) == 0
+    returns_sent(root, monkeypatch)
     sent = {str(m["To"]): attachment(m) for m in captured.parsed()}
     captured.clear()
     (police_name, police_blank), (opcc_name, opcc_blank) = sent[ADDRESS[POLICE]], sent[ADDRESS[OPCC]]
@@ -223,9 +232,7 @@ def test_an_out_of_office_reply_carrying_our_request_is_not_taken_for_a_return(
     it is an automatic reply, not answered (no mail loop) and not saved as the partner's return."""
     controller, captured = smtp
     root = mail_workspace(tmp_path / "ws", smtp_port=controller.port, imap_port=dovecot.port)
-    for name, value in env().items():
-        monkeypatch.setenv(name, value)
-    assert main(["send-returns", "--workspace", str(root), "--period", PERIOD]) == 0
+    returns_sent(root, monkeypatch)
     request = next(m for m in captured.parsed() if m["To"] == ADDRESS[CJB])
     captured.clear()
     away = partner_mail(ADDRESS[CJB], "<away@wessex-cjb.example.org>", body="I am away until 2 November.",

@@ -85,6 +85,22 @@ def headings_of(folder: Path) -> tuple[list[str], str, list[str]]:
     return in_docx, text, re.findall(r"<h2[^>]*>([^<]*)</h2>", html)
 
 
+def built_headings(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[Path, list[str], str, list[str]]:
+    """`reportgen build` with `args`, which must succeed: its draft folder, then `headings_of` it."""
+    code, out = run(capsys, "build", *args)
+    assert code == 0, out
+    folder = Path(out.splitlines()[-1])
+    return (folder, *headings_of(folder))
+
+
+def headed_as_corrections_to_draft_01(in_docx: list[str], text: str, in_html: list[str]) -> None:
+    """The revised paper's changes headed, in every format, as the corrections to draft-01, the paper published."""
+    assert "Corrections to the published paper" in in_docx
+    assert "Corrections to the published paper" in in_html
+    assert ("Corrections to the published paper Revised paper: compared with the paper published (kept as draft "
+            "2026-09/draft-01)") in text
+
+
 def test_a_revised_papers_changes_are_headed_as_the_corrections_to_the_published_paper(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The revised paper listed its corrections under "Changes since the last draft", a heading for a check between
@@ -97,14 +113,9 @@ def test_a_revised_papers_changes_are_headed_as_the_corrections_to_the_published
     assert code == 0, out
     checked = Path(out.splitlines()[-1])  # a check between drafts: its changes are since the last draft
     assert "Changes since the last draft" in headings_of(checked)[0]
-    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09",
-                    "--revises", str(tmp_path / "outputs" / "2026-09" / "draft-01"))
-    assert code == 0, out
-    in_docx, text, in_html = headings_of(Path(out.splitlines()[-1]))
-    assert "Corrections to the published paper" in in_docx
-    assert "Corrections to the published paper" in in_html
-    assert ("Corrections to the published paper Revised paper: compared with the paper published (kept as draft "
-            "2026-09/draft-01)") in text
+    _revised, in_docx, text, in_html = built_headings(capsys, "--workspace", str(tmp_path), "--period", "2026-09",
+                                                      "--revises", str(tmp_path / "outputs" / "2026-09" / "draft-01"))
+    headed_as_corrections_to_draft_01(in_docx, text, in_html)
     assert "Changes since the last draft" not in [*in_docx, *in_html, text]
     assert "since the last draft" not in text
 
@@ -118,11 +129,8 @@ def test_the_restricted_edition_of_a_revision_heads_its_corrections_the_same(
     assert code == 0, out
     published = Path(out.splitlines()[-1])
     assert run(capsys, "publish", "--workspace", str(tmp_path), str(published))[0] == 0
-    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09", "--edition", "restricted",
-                    "--revises", str(published))
-    assert code == 0, out
-    revised = Path(out.splitlines()[-1])
-    in_docx, text, in_html = headings_of(revised)
+    _revised, in_docx, text, in_html = built_headings(capsys, "--workspace", str(tmp_path), "--period", "2026-09",
+                                                      "--edition", "restricted", "--revises", str(published))
     assert "Corrections to the published paper" in in_docx
     assert "Corrections to the published paper" in in_html
     assert ("Corrections to the published paper Revised paper: no action's status has changed since the paper "
@@ -339,15 +347,9 @@ def test_template_copies_made_before_revised_papers_head_the_corrections_rightly
                     .replace("{{ paper.changes_label }}", "Status changes since the last draft").encode("utf-8"))
             assert b"Changes since the last draft" in text
         (templates / name).write_bytes(text)
-    code, out = run(capsys, "build", "--workspace", str(tmp_path), "--period", "2026-09",
-                    "--revises", str(tmp_path / "outputs" / "2026-09" / "draft-01"))
-    assert code == 0, out
-    revised = Path(out.splitlines()[-1])
-    in_docx, text, in_html = headings_of(revised)
-    assert "Corrections to the published paper" in in_docx
-    assert "Corrections to the published paper" in in_html
-    assert ("Corrections to the published paper Revised paper: compared with the paper published (kept as draft "
-            "2026-09/draft-01)") in text
+    revised, in_docx, text, in_html = built_headings(capsys, "--workspace", str(tmp_path), "--period", "2026-09",
+                                                     "--revises", str(tmp_path / "outputs" / "2026-09" / "draft-01"))
+    headed_as_corrections_to_draft_01(in_docx, text, in_html)
     assert "since the last draft" not in " ".join([*in_docx, *in_html, text])
     html = (revised / "paper.html").read_text(encoding="utf-8")
     assert 'aria-label="Status corrections to the published paper"' in html
